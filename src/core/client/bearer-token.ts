@@ -1,0 +1,94 @@
+import type { SecretSet } from "../errors/secrets.js";
+import { TransportFailure } from "../http/failures.js";
+import type { Transport } from "../http/transport.js";
+
+/** A freshly issued access token and how many seconds it lives. */
+export interface IssuedToken {
+  readonly accessToken: string;
+  readonly expiresInSec: number;
+}
+
+export interface TokenCacheOptions {
+  /** Renew this many ms before expiry. Default 60,000 (or half the lifetime for short-lived tokens). */
+  refreshBeforeMs?: number;
+  now?: () => number;
+}
+
+/**
+ * An OAuth2 token held for reuse: fetched on first use, renewed before it expires, dropped when a request
+ * with it is refused. Concurrent callers share one token request.
+ */
+export class TokenCache {
+  #current: { token: string; renewAt: number } | undefined;
+  #pending: Promise<string> | undefined;
+  readonly #now: () => number;
+  readonly #refreshBeforeMs: number;
+
+  constructor(
+    private readonly issue: () => Promise<IssuedToken>,
+    private readonly secrets: SecretSet,
+    options: TokenCacheOptions = {},
+  ) {
+    this.#now = options.now ?? Date.now;
+    this.#refreshBeforeMs = options.refreshBeforeMs ?? 60_000;
+  }
+
+  get(): Promise<string> {
+    if (this.#current && this.#now() < this.#current.renewAt)
+      return Promise.resolve(this.#current.token);
+    this.#pending ??= this.issue()
+      .then(({ accessToken, expiresInSec }) => {
+        this.secrets.add(accessToken);
+        const lifetimeMs = expiresInSec * 1000;
+        const early = Math.min(this.#refreshBeforeMs, lifetimeMs / 2);
+        this.#current = { token: accessToken, renewAt: this.#now() + lifetimeMs - early };
+        return accessToken;
+      })
+      .finally(() => {
+        this.#pending = undefined;
+      });
+    return this.#pending;
+  }
+
+  /** Forgets `token` if it is still the current one, so the next `get` fetches a new token. */
+  invalidate(token: string): void {
+    if (this.#current?.token === token) this.#current = undefined;
+  }
+}
+
+/**
+ * Sends each request with `Authorization: Bearer <token>`; on a 401, renews the token once and resends.
+ * A token that cannot be had becomes a `TransportFailure` of kind `auth` (the operation's `auth` variant).
+ */
+export function withBearerAuth(transport: Transport, tokens: TokenCache): Transport {
+  return async (request) => {
+    const bytes = request.body === null ? null : await request.arrayBuffer();
+    const send = async (token: string) => {
+      const headers = new Headers(request.headers);
+      headers.set("Authorization", `Bearer ${token}`);
+      return transport(
+        new Request(request.url, {
+          method: request.method,
+          headers,
+          body: bytes,
+          signal: request.signal,
+        }),
+      );
+    };
+    const first = await tokenOrFail(tokens);
+    const response = await send(first);
+    if (response.status !== 401) return response;
+    tokens.invalidate(first);
+    return send(await tokenOrFail(tokens));
+  };
+}
+
+async function tokenOrFail(tokens: TokenCache): Promise<string> {
+  try {
+    return await tokens.get();
+  } catch (error) {
+    if (error instanceof TransportFailure && error.kind === "aborted") throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TransportFailure("auth", reason, false);
+  }
+}

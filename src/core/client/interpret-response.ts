@@ -1,0 +1,111 @@
+import type { TransportVariant } from "../errors/api-error.js";
+import { parseRetryAfter } from "../http/retry-policy.js";
+import type { OperationSpec } from "./operation-table.js";
+
+/** What one HTTP response means for an operation, before it is typed. */
+export type Interpretation =
+  | { ok: true; status: number; data: unknown; headers: Record<string, string> }
+  | {
+      ok: false;
+      variant: (
+        { status: number; body: unknown; retryAfter?: number | undefined } | TransportVariant
+      ) & {
+        headers?: Record<string, string>;
+      };
+    };
+
+const isJson = (mediaType: string) => /[/+]json\b/i.test(mediaType);
+
+/**
+ * Checks a response against the operation's documented responses: a status the spec lists, the media type it
+ * names, a body that parses and has the schema's required top-level fields. Anything else is `malformed` or
+ * `undocumented`, never data of the wrong type.
+ */
+export function interpretResponse(
+  spec: OperationSpec,
+  status: number,
+  headers: Headers,
+  bodyText: string,
+): Interpretation {
+  const headerMap = Object.fromEntries(headers.entries());
+  const documented = spec.responses[String(status)];
+  const malformed = (reason: string): Interpretation => ({
+    ok: false,
+    variant: {
+      status: "malformed",
+      httpStatus: status,
+      reason,
+      bodyText: bodyText.slice(0, 512),
+      headers: headerMap,
+    },
+  });
+
+  if (documented === undefined) {
+    return {
+      ok: false,
+      variant: {
+        status: "undocumented",
+        httpStatus: status,
+        body: parseLoosely(bodyText),
+        headers: headerMap,
+      },
+    };
+  }
+
+  let body: unknown = undefined;
+  if (documented.mediaType !== null) {
+    const received = headers.get("content-type");
+    const expected = documented.mediaType;
+    if (bodyText === "") return malformed(`empty body, expected ${expected}`);
+    if (received !== null && !sameMediaFamily(received, expected)) {
+      return malformed(`content type ${received}, expected ${expected}`);
+    }
+    if (isJson(expected)) {
+      try {
+        body = JSON.parse(bodyText);
+      } catch {
+        return malformed("body is not valid JSON");
+      }
+      if (documented.required.length > 0) {
+        if (body === null || typeof body !== "object" || Array.isArray(body)) {
+          return malformed("body is not a JSON object");
+        }
+        const fields = body as Record<string, unknown>;
+        const missing = documented.required.filter((key) => !(key in fields));
+        if (missing.length > 0) return malformed(`missing required field(s) ${missing.join(", ")}`);
+      }
+    } else {
+      body = bodyText;
+    }
+  }
+
+  if (status >= 200 && status < 300) return { ok: true, status, data: body, headers: headerMap };
+  const retryAfterMs = status === 429 ? parseRetryAfter(headers.get("retry-after")) : undefined;
+  return {
+    ok: false,
+    variant: {
+      status,
+      body,
+      headers: headerMap,
+      ...(status === 429
+        ? { retryAfter: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000) }
+        : {}),
+    },
+  };
+}
+
+function sameMediaFamily(received: string, expected: string): boolean {
+  const r = received.split(";")[0]!.trim().toLowerCase();
+  const e = expected.toLowerCase();
+  if (isJson(e)) return isJson(r);
+  return r === e;
+}
+
+function parseLoosely(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.slice(0, 512);
+  }
+}

@@ -1,0 +1,27 @@
+import type { RetryEvent } from "../http/transport.js";
+
+/** Options every vendor client takes. */
+export interface CommonClientOptions {
+  /** Replaces the vendor's host (a simulator, a proxy, an enterprise host). Default: the vendor's own. */
+  baseUrl?: string;
+  /** The fetch to send with. Default: `globalThis.fetch`, looked up on each call. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Ms one attempt may take, including reading the response. Default 30,000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt; 0 turns retrying off. Default 4. */
+  maxRetries?: number;
+  /** First backoff step in ms, doubled per retry with full jitter. Default 500. */
+  retryBaseDelayMs?: number;
+  /** Ceiling of one backoff step in ms. Default 30,000. */
+  retryMaxDelayMs?: number;
+  /** Ceiling on a vendor's `Retry-After` in ms. Default 120,000. */
+  maxRetryAfterMs?: number;
+  /** Aborts every call of this client. Default: none. */
+  signal?: AbortSignal;
+  /** Appended to the `User-Agent` (`bulk-user-import/<version> <userAgent>`) to name your integration. */
+  userAgent?: string;
+  /** Called before each retry, e.g. to log rate limiting. Default: none. */
+  onRetry?: (event: RetryEvent) => void;
+  /** Waits between attempts. Default: a timer; tests replace it to observe delays without waiting. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}

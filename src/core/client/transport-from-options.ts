@@ -1,0 +1,25 @@
+import { createTransport, type Transport } from "../http/transport.js";
+import { VERSION } from "../version.js";
+import type { CommonClientOptions } from "./options.js";
+
+/** The transport a client's common options describe. */
+export function transportFromOptions(options: CommonClientOptions): Transport {
+  return createTransport({
+    ...(options.fetch && { fetch: options.fetch }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.signal && { signal: options.signal }),
+    ...(options.onRetry && { onRetry: options.onRetry }),
+    ...(options.sleep && { sleep: options.sleep }),
+    retry: {
+      ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
+      ...(options.retryBaseDelayMs !== undefined && { baseDelayMs: options.retryBaseDelayMs }),
+      ...(options.retryMaxDelayMs !== undefined && { maxDelayMs: options.retryMaxDelayMs }),
+      ...(options.maxRetryAfterMs !== undefined && { maxRetryAfterMs: options.maxRetryAfterMs }),
+    },
+  });
+}
+
+/** `bulk-user-import/<version>`, followed by the caller's integration tag when given. */
+export function userAgent(tag: string | undefined): string {
+  return tag === undefined ? `bulk-user-import/${VERSION}` : `bulk-user-import/${VERSION} ${tag}`;
+}

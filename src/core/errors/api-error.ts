@@ -1,0 +1,117 @@
+import type { SecretSet } from "./secrets.js";
+
+/** Where a failed call was going: never its headers or body, which may hold credentials. */
+export interface RequestTarget {
+  /** The spec's operationId, e.g. `createBatchImport`. */
+  readonly operation: string;
+  readonly method: string;
+  /** The URL's path and query (no host credentials are ever part of a vendor URL). */
+  readonly path: string;
+}
+
+/** The variants every operation shares besides its documented statuses. */
+export type TransportVariant =
+  | {
+      /** The vendor answered with a status its documentation does not list for this operation. */
+      readonly status: "undocumented";
+      readonly httpStatus: number;
+      readonly body: unknown;
+      readonly headers: Readonly<Record<string, string>>;
+    }
+  | {
+      /** The vendor answered, but not with what the spec says: HTML, truncated JSON, wrong media type. */
+      readonly status: "malformed";
+      readonly httpStatus: number;
+      readonly reason: string;
+      /** The start of the body as received (at most 512 characters), scrubbed of secrets. */
+      readonly bodyText: string;
+      readonly headers: Readonly<Record<string, string>>;
+    }
+  | {
+      /** No usable response: connection refused or dropped, DNS failure, a body cut off mid-way. */
+      readonly status: "network";
+    }
+  | {
+      /** No response within `timeoutMs` on the last attempt. */
+      readonly status: "timeout";
+      readonly timeoutMs: number;
+    }
+  | {
+      /** The caller's `signal` aborted the call. */
+      readonly status: "aborted";
+    }
+  | {
+      /** No credentials to send: e.g. the OAuth2 token request was refused. `reason` says why. */
+      readonly status: "auth";
+      readonly reason: string;
+    };
+
+/** The fields a documented error status carries. */
+export interface StatusVariantFields<S extends number, B> {
+  readonly status: S;
+  /** The parsed body, typed by the spec's schema for this status. */
+  readonly body: B;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+type Fields = { readonly status: number | string } & Record<string, unknown>;
+
+/**
+ * The error side of every operation's result. Narrow it with `switch (error.status)`: a documented status
+ * is its number, anything else one of `undocumented`, `malformed`, `network`, `timeout`, `aborted`.
+ */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  readonly operation: string;
+  readonly method: string;
+  readonly path: string;
+
+  constructor(message: string, target: RequestTarget, options?: { cause?: unknown }) {
+    super(message, options);
+    this.operation = target.operation;
+    this.method = target.method;
+    this.path = target.path;
+  }
+
+  /** Builds the error for one variant, scrubbing every string it carries against the client's secrets. */
+  static of<V extends Fields>(
+    variant: V,
+    target: RequestTarget,
+    secrets: SecretSet,
+    cause?: unknown,
+  ): ApiError & V {
+    const safeTarget = { ...target, path: secrets.scrub(target.path) };
+    const message = secrets.scrub(describe(variant, safeTarget));
+    const error = new ApiError(message, safeTarget, cause === undefined ? undefined : { cause });
+    return Object.assign(error, secrets.scrubDeep(variant));
+  }
+
+  /** Plain data for logs and reports: name, message, target and the variant's fields; never a cause. */
+  toJSON(): Record<string, unknown> {
+    const { cause: _cause, stack: _stack, ...fields } = Object.fromEntries(Object.entries(this));
+    return { name: this.name, message: this.message, ...fields };
+  }
+}
+
+function describe(variant: Fields, target: RequestTarget): string {
+  const where = `${target.operation} (${target.method} ${target.path})`;
+  switch (variant.status) {
+    case "undocumented":
+      return `${where}: undocumented HTTP status ${String(variant["httpStatus"])}`;
+    case "malformed":
+      return `${where}: HTTP ${String(variant["httpStatus"])} with a malformed body: ${String(variant["reason"])}`;
+    case "network":
+      return `${where}: network failure, no usable response`;
+    case "timeout":
+      return `${where}: no response within ${String(variant["timeoutMs"])} ms`;
+    case "aborted":
+      return `${where}: aborted by the caller`;
+    case "auth":
+      return `${where}: could not obtain credentials: ${String(variant["reason"])}`;
+    default: {
+      const body = variant["body"];
+      const detail = body === undefined ? "" : `: ${JSON.stringify(body).slice(0, 300)}`;
+      return `${where}: HTTP ${String(variant.status)}${detail}`;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { ApiError, StatusVariantFields, TransportVariant } from "./api-error.js";
+
+// Type-level derivation of every operation's outcome from an openapi-typescript operation object
+// (`paths[P][M]`): its `responses` map, keyed by status, gives the variants; nothing is written per operation.
+
+type Responses<Op> = Op extends { responses: infer R } ? R : never;
+type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 206 | 207;
+
+/** The body type of one response object: its first media type's schema, `undefined` when it has none. */
+export type ResponseBody<R> = R extends { content: infer C }
+  ? [C] extends [never]
+    ? undefined
+    : C extends Record<string, unknown>
+      ? C[keyof C]
+      : undefined
+  : undefined;
+
+/** The documented non-2xx statuses of an operation, as numbers. */
+export type ErrorStatusOf<Op> = Exclude<Extract<keyof Responses<Op>, number>, SuccessStatus>;
+/** The documented 2xx statuses of an operation. */
+export type SuccessStatusOf<Op> = Extract<keyof Responses<Op>, SuccessStatus>;
+
+type StatusVariant<S extends number, R> = StatusVariantFields<S, ResponseBody<R>> &
+  (S extends 429
+    ? {
+        /** Seconds to wait, from `Retry-After`, when the vendor sent one. */ readonly retryAfter:
+          number | undefined;
+      }
+    : unknown);
+
+/** The discriminated union of everything that can go wrong in one operation. */
+export type ApiErrorOf<Op> = ApiError &
+  (
+    | { [S in ErrorStatusOf<Op>]: StatusVariant<S, Responses<Op>[S]> }[ErrorStatusOf<Op>]
+    | TransportVariant
+  );
+
+/** One documented success, narrowable by `status` where an operation has several (e.g. 200 and 202). */
+export type ApiSuccessOf<Op> = {
+  [S in SuccessStatusOf<Op>]: {
+    readonly ok: true;
+    readonly status: S;
+    readonly data: ResponseBody<Responses<Op>[S]>;
+    readonly headers: Readonly<Record<string, string>>;
+  };
+}[SuccessStatusOf<Op>];
+
+/** What every operation method returns: never throws for an HTTP or network outcome. */
+export type ApiResult<Op> =
+  ApiSuccessOf<Op> | { readonly ok: false; readonly error: ApiErrorOf<Op> };

@@ -1,0 +1,52 @@
+/** How the transport retries; every field has a default, see {@link DEFAULT_RETRY}. */
+export interface RetryOptions {
+  /** Retries after the first attempt (0 turns retrying off). Default 4. */
+  maxRetries?: number;
+  /** First backoff step in ms; each retry doubles it, with full jitter. Default 500. */
+  baseDelayMs?: number;
+  /** Ceiling of one backoff step in ms. Default 30,000. */
+  maxDelayMs?: number;
+  /** Ceiling on a vendor's `Retry-After` in ms: a longer one is waited only this long. Default 120,000. */
+  maxRetryAfterMs?: number;
+}
+
+export const DEFAULT_RETRY: Required<RetryOptions> = {
+  maxRetries: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+};
+
+const REPLAY_SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+
+/**
+ * A request may be replayed after an ambiguous failure when its method is idempotent or it carries an
+ * `Idempotency-Key` (the vendor then answers a replay with the stored first result).
+ */
+export function isReplaySafe(request: Request): boolean {
+  return REPLAY_SAFE_METHODS.has(request.method) || request.headers.has("idempotency-key");
+}
+
+/**
+ * Which HTTP statuses are retried. A replay-safe request: 408, 429 and every 5xx. Any other request: only
+ * 429 and 503, which say the request was not processed. Other 4xx are never retried.
+ */
+export function isRetryableStatus(status: number, replaySafe: boolean): boolean {
+  if (status === 429 || status === 503) return true;
+  return replaySafe && (status === 408 || status >= 500);
+}
+
+/** Seconds (`120`) or an HTTP date, as milliseconds from `now`; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Exponential backoff with full jitter: uniform in [0, min(maxDelay, base * 2^retry)]. */
+export function backoffDelay(retry: number, options: Required<RetryOptions>): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retry);
+  return Math.round(Math.random() * ceiling);
+}

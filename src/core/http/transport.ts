@@ -1,0 +1,184 @@
+import { TransportFailure } from "./failures.js";
+import {
+  DEFAULT_RETRY,
+  backoffDelay,
+  isReplaySafe,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryOptions,
+} from "./retry-policy.js";
+
+/** Why an attempt is being retried, for logs and progress displays. */
+export interface RetryEvent {
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly reason: string;
+  readonly method: string;
+  readonly path: string;
+}
+
+export interface TransportOptions {
+  /** The fetch to send with; looked up on `globalThis` at call time when absent (so msw can intercept). */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Ms one attempt may take, from sending to the last byte of the response. Default 30,000. */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  /** Aborts every call made through this transport. */
+  signal?: AbortSignal;
+  /** Called before each retry. */
+  onRetry?: (event: RetryEvent) => void;
+  /** Waits between attempts; replaceable so tests can observe delays without waiting them. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export type Transport = (request: Request) => Promise<Response>;
+
+/**
+ * A fetch with per-attempt timeouts and retries, for openapi-fetch's `fetch` option. The request body is read
+ * once and every attempt is a fresh Request with the same bytes and headers, so a retried call is byte-for-
+ * byte the call that was first sent (which an `Idempotency-Key` replay requires). Responses are read whole
+ * inside the attempt, so the timeout covers the body and a body cut off mid-way counts as a network failure.
+ */
+export function createTransport(options: TransportOptions = {}): Transport {
+  const retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const sleep = options.sleep ?? abortableSleep;
+
+  return async (request) => {
+    const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
+    const bytes = request.body === null ? null : await request.arrayBuffer();
+    const replaySafe = isReplaySafe(request);
+    const callerSignal = anySignal([options.signal, request.signal]);
+    const path = new URL(request.url).pathname;
+
+    for (let attempt = 0; ; attempt++) {
+      if (callerSignal?.aborted) throw aborted();
+      let outcome: Response | TransportFailure;
+      try {
+        outcome = await attemptOnce(send, request, bytes, timeoutMs, callerSignal);
+      } catch (error) {
+        if (error instanceof TransportFailure) outcome = error;
+        else throw error;
+      }
+      if (outcome instanceof TransportFailure && outcome.kind === "aborted") throw outcome;
+
+      const decision = nextStep(outcome, replaySafe, retry);
+      if (decision === undefined || attempt >= retry.maxRetries) {
+        if (outcome instanceof TransportFailure) throw outcome;
+        return outcome;
+      }
+      const delayMs = decision.retryAfterMs ?? backoffDelay(attempt, retry);
+      options.onRetry?.({
+        attempt: attempt + 1,
+        delayMs,
+        reason: decision.reason,
+        method: request.method,
+        path,
+      });
+      await sleep(delayMs, callerSignal).catch(() => {
+        throw aborted();
+      });
+    }
+  };
+}
+
+function nextStep(
+  outcome: Response | TransportFailure,
+  replaySafe: boolean,
+  retry: Required<RetryOptions>,
+): { reason: string; retryAfterMs?: number } | undefined {
+  if (outcome instanceof TransportFailure) {
+    // Without idempotency, replay only when the vendor cannot have answered: no byte of a response arrived.
+    if (!replaySafe && outcome.responseStarted) return undefined;
+    return { reason: outcome.kind };
+  }
+  if (!isRetryableStatus(outcome.status, replaySafe)) return undefined;
+  const retryAfter = parseRetryAfter(outcome.headers.get("retry-after"));
+  const reason = `HTTP ${outcome.status}`;
+  return retryAfter === undefined
+    ? { reason }
+    : { reason, retryAfterMs: Math.min(retryAfter, retry.maxRetryAfterMs) };
+}
+
+async function attemptOnce(
+  send: (request: Request) => Promise<Response>,
+  original: Request,
+  bytes: ArrayBuffer | null,
+  timeoutMs: number,
+  callerSignal: AbortSignal | undefined,
+): Promise<Response> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = anySignal([callerSignal, timeout]) ?? timeout;
+  const request = new Request(original.url, {
+    method: original.method,
+    headers: original.headers,
+    body: bytes,
+    signal,
+    redirect: original.redirect,
+  });
+  let response: Response;
+  try {
+    response = await send(request);
+  } catch (error) {
+    throw classify(error, timeout, callerSignal, timeoutMs, false);
+  }
+  try {
+    const body = await response.arrayBuffer();
+    return new Response(body.byteLength === 0 ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  } catch (error) {
+    throw classify(error, timeout, callerSignal, timeoutMs, true);
+  }
+}
+
+function classify(
+  error: unknown,
+  timeout: AbortSignal,
+  callerSignal: AbortSignal | undefined,
+  timeoutMs: number,
+  responseStarted: boolean,
+): TransportFailure {
+  if (callerSignal?.aborted) return aborted();
+  if (timeout.aborted) {
+    return new TransportFailure(
+      "timeout",
+      `no response within ${timeoutMs} ms`,
+      responseStarted,
+      timeoutMs,
+    );
+  }
+  const message = error instanceof Error ? error.message : "fetch failed";
+  return new TransportFailure("network", message, responseStarted);
+}
+
+const aborted = () => new TransportFailure("aborted", "aborted by the caller", false);
+
+function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+import type { paths } from "../../generated/fullstory.js";
+import { operations } from "../../generated/fullstory.operations.js";
+import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
+import type { CommonClientOptions } from "../core/client/options.js";
+import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
+import { SecretSet } from "../core/errors/secrets.js";
+
+export type FullStoryRegion = "na1" | "eu1";
+
+export const FULLSTORY_HOSTS: Readonly<Record<FullStoryRegion, string>> = {
+  na1: "https://api.fullstory.com",
+  eu1: "https://api.eu1.fullstory.com",
+};
+
+export interface FullStoryClientOptions extends CommonClientOptions {
+  /** A FullStory server API key, sent as `Authorization: Basic <key>` (the raw key, not base64). */
+  apiKey: string;
+  /** Data centre. Default: `eu1` when the key starts with `eu1.`, else `na1`. Ignored when `baseUrl` is set. */
+  region?: FullStoryRegion;
+}
+
+export type FullStoryClient = ApiClient<paths, typeof operations>;
+
+/** The host for a key: an explicit region wins, then the key's `eu1.` prefix, then the US host. */
+export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): string {
+  return FULLSTORY_HOSTS[region ?? (apiKey.startsWith("eu1.") ? "eu1" : "na1")];
+}
+
+/**
+ * A typed FullStory server API v2 client. `createBatchImport` and `createUser` always carry an
+ * `Idempotency-Key` (a UUID v4 unless the caller passes one), so a retried call cannot import twice.
+ */
+export function createFullStoryClient(options: FullStoryClientOptions): FullStoryClient {
+  const secrets = new SecretSet();
+  secrets.add(options.apiKey);
+  const client = createApiClient<paths, typeof operations>({
+    operations,
+    baseUrl: options.baseUrl ?? fullStoryBaseUrl(options.apiKey, options.region),
+    headers: {
+      Authorization: `Basic ${options.apiKey}`,
+      "User-Agent": userAgent(options.userAgent),
+    },
+    transport: transportFromOptions(options),
+    secrets,
+  });
+  const { createBatchImport, createUser } = client;
+  return Object.assign(client, {
+    createBatchImport: (init: Parameters<typeof createBatchImport>[0]) =>
+      createBatchImport({ ...init, params: { header: { "Idempotency-Key": keyOf(init) } } }),
+    createUser: (init: Parameters<typeof createUser>[0]) =>
+      createUser({ ...init, params: { header: { "Idempotency-Key": keyOf(init) } } }),
+  });
+}
+
+function keyOf(init: { params?: { header?: { "Idempotency-Key"?: string } } }): string {
+  return init.params?.header?.["Idempotency-Key"] ?? randomUUID();
+}

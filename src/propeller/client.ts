@@ -1,0 +1,64 @@
+import type { paths } from "../../generated/propeller.js";
+import { operations } from "../../generated/propeller.operations.js";
+import { TokenCache, withBearerAuth } from "../core/client/bearer-token.js";
+import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
+import type { CommonClientOptions } from "../core/client/options.js";
+import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
+import { SecretSet } from "../core/errors/secrets.js";
+
+export const PROPELLER_HOST = "https://api.helice.cloud";
+
+export interface PropellerClientOptions extends CommonClientOptions {
+  /** OAuth2 client id. */
+  clientId: string;
+  /** OAuth2 client secret; sent only to the token endpoint. */
+  clientSecret: string;
+  /** Renew the access token this many ms before it expires. Default 60,000. */
+  tokenRefreshBeforeMs?: number;
+}
+
+export type PropellerClient = ApiClient<paths, typeof operations>;
+
+/**
+ * A typed Propeller client. Calls carry `Authorization: Bearer <token>` from the client-credentials flow:
+ * the token is fetched on first use, shared by concurrent calls, renewed before expiry and once after a 401.
+ * A refused token request gives the operation's `auth` error variant.
+ */
+export function createPropellerClient(options: PropellerClientOptions): PropellerClient {
+  const secrets = new SecretSet();
+  secrets.add(options.clientSecret);
+  const baseUrl = options.baseUrl ?? PROPELLER_HOST;
+  const headers = { "User-Agent": userAgent(options.userAgent) };
+  const transport = transportFromOptions(options);
+  const tokenClient = createApiClient<paths, typeof operations>({
+    operations,
+    baseUrl,
+    headers,
+    transport,
+    secrets,
+  });
+  const tokens = new TokenCache(
+    async () => {
+      const result = await tokenClient.getAccessToken({
+        body: {
+          grant_type: "client_credentials",
+          client_id: options.clientId,
+          client_secret: options.clientSecret,
+        },
+      });
+      if (!result.ok) throw result.error;
+      return { accessToken: result.data.access_token, expiresInSec: result.data.expires_in };
+    },
+    secrets,
+    options.tokenRefreshBeforeMs === undefined
+      ? {}
+      : { refreshBeforeMs: options.tokenRefreshBeforeMs },
+  );
+  return createApiClient<paths, typeof operations>({
+    operations,
+    baseUrl,
+    headers,
+    transport: withBearerAuth(transport, tokens),
+    secrets,
+  });
+}

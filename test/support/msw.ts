@@ -1,0 +1,19 @@
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll } from "vitest";
+
+/** One msw server per test file; any request without a handler fails the test that made it. */
+export function useMswServer() {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return server;
+}
+
+/** Base URLs for the four vendors in tests: their real hosts, so the default URL building is exercised. */
+export const HOSTS = {
+  fullstory: "https://api.fullstory.com",
+  slashid: "https://api.slashid.com",
+  propeller: "https://api.helice.cloud",
+  userpilot: "https://analytex.userpilot.io",
+} as const;
