@@ -5,6 +5,7 @@ import { createApiClient, type ApiClient } from "../core/client/create-api-clien
 import type { CommonClientOptions } from "../core/client/options.js";
 import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
 import { SecretSet } from "../core/errors/secrets.js";
+import { TransportFailure } from "../core/http/failures.js";
 
 export const PROPELLER_HOST = "https://api.helice.cloud";
 
@@ -46,7 +47,12 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
           client_secret: options.clientSecret,
         },
       });
-      if (!result.ok) throw result.error;
+      if (!result.ok) {
+        // An abort stays an abort; every other failure to get a token is the call's `auth` variant.
+        if (result.error.status === "aborted")
+          throw new TransportFailure("aborted", "aborted by the caller", false);
+        throw result.error;
+      }
       return { accessToken: result.data.access_token, expiresInSec: result.data.expires_in };
     },
     secrets,

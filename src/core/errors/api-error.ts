@@ -62,6 +62,8 @@ type Fields = { readonly status: number | string } & Record<string, unknown>;
  */
 export class ApiError extends Error {
   override readonly name = "ApiError";
+  /** The variant: a documented HTTP status, or `undocumented`, `malformed`, `network`, `timeout`, … */
+  declare readonly status: number | TransportVariant["status"];
   readonly operation: string;
   readonly method: string;
   readonly path: string;

@@ -1,0 +1,275 @@
+// Each vendor's credentials, hosts and identification, as the vendor sees them on the wire.
+import { readFileSync } from "node:fs";
+import { HttpResponse, http } from "msw";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { VERSION } from "../../src/core/version.js";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { createPropellerClient } from "../../src/propeller/client.js";
+import { createSlashIdClient } from "../../src/slashid/client.js";
+import { createUserpilotClient } from "../../src/userpilot/client.js";
+import { HOSTS, useMswServer } from "../support/msw.js";
+
+const server = useMswServer();
+const job = { id: "job-1", status: "PROCESSING", created: "2026-01-01T00:00:00Z" };
+
+/** Records every request to `url` and answers with `answer`. */
+function record(
+  method: "get" | "post",
+  url: string,
+  answer: (request: Request) => Response | Promise<Response>,
+) {
+  const seen: Request[] = [];
+  server.use(
+    http[method](url, ({ request }) => {
+      seen.push(request.clone());
+      return answer(request);
+    }),
+  );
+  return seen;
+}
+
+describe("FullStory", () => {
+  const batch = { body: { requests: [{ uid: "u-1" }] } };
+
+  it("sends the raw key as Authorization: Basic <key>, to the US host by default", async () => {
+    const seen = record("post", `${HOSTS.fullstory}/v2/users/batch`, () =>
+      HttpResponse.json({ job }),
+    );
+    await createFullStoryClient({ apiKey: "na1.abcdef123456" }).createBatchImport(batch);
+    expect(seen[0]?.headers.get("authorization")).toBe("Basic na1.abcdef123456");
+  });
+
+  it("picks the EU host from an eu1. key prefix", async () => {
+    const seen = record("post", "https://api.eu1.fullstory.com/v2/users/batch", () =>
+      HttpResponse.json({ job }),
+    );
+    await createFullStoryClient({ apiKey: "eu1.abcdef123456" }).createBatchImport(batch);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("picks the EU host from the region option, whatever the key", async () => {
+    const seen = record("post", "https://api.eu1.fullstory.com/v2/users/batch", () =>
+      HttpResponse.json({ job }),
+    );
+    await createFullStoryClient({ apiKey: "legacy-key-0001", region: "eu1" }).createBatchImport(
+      batch,
+    );
+    expect(seen).toHaveLength(1);
+  });
+
+  it("uses baseUrl over both", async () => {
+    const seen = record("post", "http://127.0.0.1:9/fs/v2/users/batch", () =>
+      HttpResponse.json({ job }),
+    );
+    await createFullStoryClient({
+      apiKey: "eu1.abcdef123456",
+      baseUrl: "http://127.0.0.1:9/fs",
+    }).createBatchImport(batch);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("names the library and the integration in the User-Agent", async () => {
+    const seen = record("post", `${HOSTS.fullstory}/v2/users/batch`, () =>
+      HttpResponse.json({ job }),
+    );
+    await createFullStoryClient({
+      apiKey: "na1.abcdef123456",
+      userAgent: "acme-sync/2.1",
+    }).createBatchImport(batch);
+    expect(seen[0]?.headers.get("user-agent")).toBe(`bulk-user-import/${VERSION} acme-sync/2.1`);
+    const pkg = JSON.parse(
+      readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+  });
+});
+
+describe("SlashID", () => {
+  const result = { result: { successful_imports: 1, failed_imports: 0 } };
+
+  it("sends the API key and org id, and the CSV as a persons.csv file part", async () => {
+    const seen = record("post", `${HOSTS.slashid}/persons/bulk-import`, () =>
+      HttpResponse.json(result),
+    );
+    const csv = 'slashid:emails,slashid:region\n"a@example.com,b@example.com",us-iowa\n';
+    await createSlashIdClient({ apiKey: "slashid-key-123", orgId: "org-42" }).bulkImportPersons({
+      body: { persons: csv },
+    });
+    const request = seen[0]!;
+    expect(request.headers.get("slashid-api-key")).toBe("slashid-key-123");
+    expect(request.headers.get("slashid-orgid")).toBe("org-42");
+    expect(request.headers.get("content-type")).toMatch(/^multipart\/form-data; boundary=/);
+    const file = (await request.formData()).get("persons");
+    expect(file).toBeInstanceOf(File);
+    expect((file as File).name).toBe("persons.csv");
+    expect((file as File).type).toBe("text/csv");
+    expect(await (file as File).text()).toBe(csv);
+  });
+
+  it("uses the sandbox host when asked", async () => {
+    const seen = record(
+      "get",
+      "https://api.sandbox.slashid.com/persons/bulk-import",
+      () => new HttpResponse("slashid:emails\n", { headers: { "Content-Type": "text/csv" } }),
+    );
+    const template = await createSlashIdClient({
+      apiKey: "slashid-key-123",
+      orgId: "org-42",
+      environment: "sandbox",
+    }).getPersonsBulkImportTemplate();
+    expect(seen).toHaveLength(1);
+    expect(template.ok && template.data).toBe("slashid:emails\n");
+  });
+});
+
+describe("Userpilot", () => {
+  it("sends Authorization: Token <key> to the chosen environment's host", async () => {
+    const seen = record("post", "https://analytex-eu.userpilot.io/v1/users/bulk_identify", () =>
+      HttpResponse.json({ job_id: "j:1", status: "queued" }, { status: 202 }),
+    );
+    await createUserpilotClient({
+      apiKey: "up-key-123456",
+      environment: "analytex-eu",
+    }).bulkIdentifyUsers({
+      body: { users: [{ user_id: "u-1" }] },
+    });
+    expect(seen[0]?.headers.get("authorization")).toBe("Token up-key-123456");
+  });
+
+  it("URL-encodes job ids that contain a colon", async () => {
+    const seen = record("get", `${HOSTS.userpilot}/v1/background_jobs/:id`, () =>
+      HttpResponse.json({ job_id: "users:job:1", status: "completed" }),
+    );
+    await createUserpilotClient({ apiKey: "up-key-123456" }).getBackgroundJob({
+      params: { path: { job_id: "users:job:1" } },
+    });
+    expect(new URL(seen[0]!.url).pathname).toBe("/v1/background_jobs/users%3Ajob%3A1");
+  });
+});
+
+describe("Propeller OAuth2 client credentials", () => {
+  const secret = "propeller-client-secret-xyz";
+  const options = { clientId: "client-1", clientSecret: secret, sleep: async () => {} };
+  const okBulk = (request: Request) =>
+    request.json().then((body: { users: { sourceId: string }[] }) =>
+      HttpResponse.json({
+        data: body.users.map((u) => ({
+          action: "create",
+          key: u.sourceId,
+          lookupKey: "sourceId",
+          success: true,
+        })),
+        messages: ["Completed"],
+        total: body.users.length,
+      }),
+    );
+  const bulk = (client: ReturnType<typeof createPropellerClient>, id = "s-1") =>
+    client.bulkUsersBySourceId({ body: { users: [{ source: "crm", sourceId: id }] } });
+
+  /** A token endpoint issuing token-1, token-2, … each living `expiresIn` seconds. */
+  function tokenEndpoint(expiresIn = 1800) {
+    let issued = 0;
+    const seen = record("post", `${HOSTS.propeller}/oauth2/token`, () => {
+      issued += 1;
+      return HttpResponse.json({
+        access_token: `token-${issued}`,
+        expires_in: expiresIn,
+        token_type: "Bearer",
+      });
+    });
+    return seen;
+  }
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("fetches a token on first use with a form-encoded client_credentials grant", async () => {
+    const tokens = tokenEndpoint();
+    const calls = record("post", `${HOSTS.propeller}/v2/users/bulk/sourceId`, okBulk);
+    const result = await bulk(createPropellerClient(options));
+    expect(result.ok).toBe(true);
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]?.headers.get("content-type")).toBe("application/x-www-form-urlencoded");
+    expect(Object.fromEntries(new URLSearchParams(await tokens[0]!.text()))).toEqual({
+      grant_type: "client_credentials",
+      client_id: "client-1",
+      client_secret: secret,
+    });
+    expect(calls[0]?.headers.get("authorization")).toBe("Bearer token-1");
+  });
+
+  it("caches the token across calls, and concurrent first callers share one token request", async () => {
+    const tokens = tokenEndpoint();
+    record("post", `${HOSTS.propeller}/v2/users/bulk/sourceId`, okBulk);
+    const client = createPropellerClient(options);
+    await Promise.all([bulk(client, "a"), bulk(client, "b"), bulk(client, "c")]);
+    await bulk(client, "d");
+    expect(tokens).toHaveLength(1);
+  });
+
+  it("renews the token before it expires", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-01-01T00:00:00Z") });
+    const tokens = tokenEndpoint(1800);
+    const calls = record("post", `${HOSTS.propeller}/v2/users/bulk/sourceId`, okBulk);
+    const client = createPropellerClient({ ...options, tokenRefreshBeforeMs: 120_000 });
+    await bulk(client);
+    vi.setSystemTime(new Date("2026-01-01T00:27:00Z")); // 3 minutes before expiry: still good
+    await bulk(client);
+    vi.setSystemTime(new Date("2026-01-01T00:28:30Z")); // inside the renewal window
+    await bulk(client);
+    expect(tokens).toHaveLength(2);
+    expect(calls.map((r) => r.headers.get("authorization"))).toEqual([
+      "Bearer token-1",
+      "Bearer token-1",
+      "Bearer token-2",
+    ]);
+  });
+
+  it("renews once on a 401 and resends the same request", async () => {
+    const tokens = tokenEndpoint();
+    const calls = record("post", `${HOSTS.propeller}/v2/users/bulk/sourceId`, (request) =>
+      request.headers.get("authorization") === "Bearer token-1"
+        ? HttpResponse.json(
+            { error: { code: 401, messages: ["expired"], status: 401, type: "Unauthorized" } },
+            { status: 401 },
+          )
+        : okBulk(request),
+    );
+    const result = await bulk(createPropellerClient(options));
+    expect(result.ok).toBe(true);
+    expect(tokens).toHaveLength(2);
+    expect(calls).toHaveLength(2);
+    expect(await calls[1]!.text()).toBe(await calls[0]!.text());
+  });
+
+  it("gives up after one renewal when the API keeps answering 401", async () => {
+    const tokens = tokenEndpoint();
+    const calls = record("post", `${HOSTS.propeller}/v2/users/bulk/sourceId`, () =>
+      HttpResponse.json(
+        { error: { code: 401, messages: ["no"], status: 401, type: "Unauthorized" } },
+        { status: 401 },
+      ),
+    );
+    const result = await bulk(createPropellerClient(options));
+    expect(!result.ok && result.error.status).toBe(401);
+    expect(tokens).toHaveLength(2);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("turns a refused token request into the auth variant, without the secret", async () => {
+    record("post", `${HOSTS.propeller}/oauth2/token`, () =>
+      HttpResponse.json(
+        { error: "invalid_client", error_description: `bad secret ${secret}` },
+        { status: 401 },
+      ),
+    );
+    const calls = record("post", `${HOSTS.propeller}/v2/users/bulk/sourceId`, okBulk);
+    const result = await bulk(createPropellerClient(options));
+    if (result.ok || result.error.status !== "auth") throw new Error("expected the auth variant");
+    expect(result.error.reason).toMatch(/getAccessToken .*HTTP 401/);
+    expect(JSON.stringify(result.error)).not.toContain(secret);
+    expect(result.error.message).not.toContain(secret);
+    expect(calls).toHaveLength(0);
+  });
+});
