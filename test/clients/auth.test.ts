@@ -273,3 +273,19 @@ describe("Propeller OAuth2 client credentials", () => {
     expect(calls).toHaveLength(0);
   });
 });
+
+describe("pre-serialised bodies", () => {
+  it("sends serializedBody as is, as JSON", async () => {
+    const seen = record("post", `${HOSTS.fullstory}/v2/users/batch`, () =>
+      HttpResponse.json({ job }),
+    );
+    const requests = [{ uid: "u-1" }, { uid: "u-2" }];
+    const text = `{"requests":[${requests.map((r) => JSON.stringify(r)).join(",")}]}`;
+    await createFullStoryClient({ apiKey: "na1.abcdef123456" }).createBatchImport({
+      body: { requests },
+      serializedBody: text,
+    });
+    expect(await seen[0]!.text()).toBe(text);
+    expect(seen[0]!.headers.get("content-type")).toBe("application/json");
+  });
+});

@@ -43,6 +43,11 @@ export type OperationInit<Op> = ParamsOption<Op> &
     headers?: Record<string, string>;
     /** Aborts this call (in addition to the client's `signal`). */
     signal?: AbortSignal;
+    /**
+     * The JSON body already serialised (e.g. joined from per-record JSON): sent as is instead of serialising
+     * `body` again. It must be `body` as JSON.
+     */
+    serializedBody?: string;
   };
 
 type OperationArgs<Op> =
@@ -100,6 +105,7 @@ interface RawInit {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  serializedBody?: string;
 }
 
 type LooseClient = {

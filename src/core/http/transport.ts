@@ -7,6 +7,7 @@ import {
   parseRetryAfter,
   type RetryOptions,
 } from "./retry-policy.js";
+import { abortableSleep } from "../time.js";
 
 /** Why an attempt is being retried, for logs and progress displays. */
 export interface RetryEvent {
@@ -162,21 +163,6 @@ function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefine
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
   if (present.length <= 1) return present[0];
   return AbortSignal.any(present);
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

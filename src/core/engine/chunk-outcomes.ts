@@ -1,0 +1,24 @@
+import type { ApiError } from "../errors/api-error.js";
+import type { ChunkResult, ItemOutcome } from "./adapter.js";
+
+/** Answers that will refuse every other chunk too: going on would only fail the rest slowly. */
+export function isFatal(error: ApiError): boolean {
+  return error.status === 401 || error.status === 403 || error.status === "auth";
+}
+
+/** The outcome of a record whose request failed for good: the error's status as code, its message as reason. */
+export function failedBy(error: ApiError): ItemOutcome {
+  return { ok: false, code: String(error.status), reason: error.message };
+}
+
+/** A chunk whose request failed for good: fatal for bad credentials, otherwise every record failed. */
+export function chunkFailed(error: ApiError, size: number): ChunkResult {
+  if (isFatal(error)) return { kind: "fatal", error };
+  const outcome = failedBy(error);
+  return { kind: "done", outcomes: Array.from({ length: size }, () => outcome) };
+}
+
+/** Every record of a chunk imported (for vendors that report per job, not per record). */
+export function allImported(size: number): ChunkResult {
+  return { kind: "done", outcomes: Array.from({ length: size }, () => ({ ok: true }) as const) };
+}

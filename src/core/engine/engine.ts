@@ -1,0 +1,262 @@
+import type { Chunk, ChunkContext, ImportAdapter, ItemOutcome } from "./adapter.js";
+import { Journal } from "./journal.js";
+import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
+import { ReportBuilder, type KeepOutcomes } from "./report-builder.js";
+import { abortableSleep } from "../time.js";
+
+export interface ImportOptions {
+  /** Records per chunk, at most the vendor's limit. Default: the adapter's default. */
+  chunkRecords?: number;
+  /** Chunks in flight at once, at most the vendor's limit. Default: the adapter's default. */
+  concurrency?: number;
+  /** Stops reading the input and sending; records already read end as failed (`aborted`), never lost. */
+  signal?: AbortSignal;
+  /**
+   * A file to record progress in. After a crash or abort, a run with the same journal, input and settings
+   * reuses the outcomes of finished chunks and resumes the others (same idempotency keys, same jobs).
+   */
+  journal?: string;
+  /** Called as counts change (at most every `progressEvery` records, and at every chunk). */
+  onProgress?: (progress: ImportProgress) => void;
+  /** Called with each record's outcome as it is known, in completion order. */
+  onOutcome?: (outcome: RecordOutcome) => void;
+  /** Which per-record outcomes the report keeps: `all` (default), `problems` (failed and rejected), `none`. */
+  keepOutcomes?: KeepOutcomes;
+  /** Records between progress events while validating. Default 1,000. */
+  progressEvery?: number;
+  /** Waits (abortably) for adapters' polling; replaceable in tests. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+interface PendingChunk<Wire> {
+  items: Wire[];
+  serialized: string[];
+  keys: string[];
+  indexes: number[];
+  bytes: number;
+}
+
+/**
+ * records → validate → chunk → send (bounded concurrency) → follow through → report. Input is read lazily:
+ * at most `concurrency` chunks are in flight and one is filling, so memory does not grow with the input.
+ */
+export async function runImport<Input, Wire>(
+  adapter: ImportAdapter<Input, Wire>,
+  records: Iterable<Input> | AsyncIterable<Input>,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const chunkRecords = clamp(
+    options.chunkRecords ?? adapter.defaults.chunkRecords,
+    1,
+    adapter.limits.maxRecords,
+  );
+  const concurrency = clamp(
+    options.concurrency ?? adapter.defaults.concurrency,
+    1,
+    adapter.limits.maxConcurrency ?? Number.MAX_SAFE_INTEGER,
+  );
+  const maxBytes = adapter.serialize === undefined ? undefined : adapter.limits.maxBytes;
+  const report = new ReportBuilder(options.keepOutcomes ?? "all", options.onOutcome);
+  const progressEvery = options.progressEvery ?? 1000;
+  const emit = () => options.onProgress?.(report.progress());
+  const journal =
+    options.journal === undefined
+      ? undefined
+      : Journal.open(options.journal, {
+          vendor: adapter.vendor,
+          chunkRecords,
+          maxBytes: maxBytes ?? null,
+        });
+
+  // One controller for the run: the caller's signal and a fatal vendor answer both stop it.
+  const run = new AbortController();
+  const onCallerAbort = () => run.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  if (options.signal?.aborted) run.abort(options.signal.reason);
+  let fatal: string | undefined;
+  let seq = 0;
+  let resumedChunks = 0;
+  const inFlight = new Set<Promise<void>>();
+  const sleep = options.sleep ?? abortableSleep;
+
+  const settle = (chunk: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]) => {
+    chunk.indexes.forEach((index, i) => {
+      const outcome = outcomes[i] ?? {
+        ok: false,
+        code: "no_outcome",
+        reason: "the vendor reported no outcome",
+      };
+      const key = chunk.keys[i] ?? "";
+      report.record(
+        outcome.ok
+          ? {
+              index,
+              key,
+              outcome: "imported",
+              ...(outcome.id === undefined ? {} : { id: outcome.id }),
+            }
+          : { index, key, outcome: "failed", code: outcome.code, reason: outcome.reason },
+      );
+    });
+    emit();
+  };
+  const failAll = (chunk: PendingChunk<Wire>, code: string, reason: string) =>
+    settle(
+      chunk,
+      chunk.items.map(() => ({ ok: false, code, reason })),
+    );
+
+  const dispatch = (pending: PendingChunk<Wire>) => {
+    const chunkSeq = seq++;
+    const chunk: Chunk<Wire> = {
+      seq: chunkSeq,
+      items: pending.items,
+      serialized: pending.serialized,
+      keys: pending.keys,
+    };
+    const fingerprint =
+      journal === undefined
+        ? ""
+        : Journal.fingerprint(
+            pending.serialized.length > 0
+              ? pending.serialized
+              : pending.items.map((i) => JSON.stringify(i)),
+          );
+    const known = journal?.lookup(chunkSeq);
+    if (known !== undefined && known.fingerprint !== fingerprint) {
+      throw new Error(
+        `journal ${options.journal}: chunk ${chunkSeq} holds different records than in the run that wrote it; ` +
+          "resume with the same input, or start a new journal",
+      );
+    }
+    if (known?.outcomes !== undefined) {
+      resumedChunks += 1;
+      settle(pending, known.outcomes);
+      return;
+    }
+    report.sent(pending.items.length);
+    emit();
+    const context: ChunkContext = {
+      signal: run.signal,
+      resumed: known?.state,
+      checkpoint: (state) => journal?.checkpoint(chunkSeq, fingerprint, state),
+      sleep: (ms) => sleep(ms, run.signal),
+    };
+    const task = adapter
+      .send(chunk, context)
+      .then(
+        (result) => {
+          if (result.kind === "fatal") {
+            fatal ??= result.error.message;
+            run.abort(new Error(result.error.message));
+            failAll(pending, "fatal", result.error.message);
+            return;
+          }
+          if (run.signal.aborted && result.outcomes.some((o) => !o.ok)) {
+            // Interrupted mid-way: leave the chunk unfinished in the journal so a re-run resumes it.
+            settle(pending, result.outcomes);
+            return;
+          }
+          journal?.done(chunkSeq, fingerprint, result.outcomes);
+          settle(pending, result.outcomes);
+        },
+        (error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          failAll(pending, run.signal.aborted ? "aborted" : "chunk_failed", reason);
+        },
+      )
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+
+  let pending = emptyChunk<Wire>();
+  let index = 0;
+  let stoppedEarly = false;
+  try {
+    for await (const record of records) {
+      if (run.signal.aborted) {
+        stoppedEarly = true;
+        break;
+      }
+      const recordIndex = index++;
+      report.validated();
+      const key = safeKey(() => adapter.keyOf(record, recordIndex), recordIndex);
+      const checked = adapter.validate(record);
+      if (!checked.ok) {
+        const [first] = checked.problems;
+        report.record({
+          index: recordIndex,
+          key,
+          outcome: "rejected",
+          rule: first?.rule ?? `${adapter.vendor}.invalid`,
+          reason: `record ${recordIndex} (${key}): ${checked.problems.map((p) => p.message).join("; ")}`,
+        });
+      } else {
+        const text = adapter.serialize?.(checked.item);
+        const size = text === undefined ? 0 : Buffer.byteLength(text);
+        if (maxBytes !== undefined && size > maxBytes) {
+          report.record({
+            index: recordIndex,
+            key,
+            outcome: "rejected",
+            rule: `${adapter.vendor}.payload_size`,
+            reason: `record ${recordIndex} (${key}): ${size} bytes is more than a whole request may hold (${maxBytes})`,
+          });
+        } else {
+          const full =
+            pending.items.length >= chunkRecords ||
+            (maxBytes !== undefined && pending.bytes + size > maxBytes);
+          if (full) {
+            dispatch(pending);
+            pending = emptyChunk();
+            while (inFlight.size >= concurrency) await Promise.race(inFlight);
+          }
+          pending.items.push(checked.item);
+          if (text !== undefined) pending.serialized.push(text);
+          pending.keys.push(key);
+          pending.indexes.push(recordIndex);
+          pending.bytes += size;
+        }
+      }
+      if (recordIndex % progressEvery === 0) emit();
+    }
+    if (pending.items.length > 0) {
+      if (run.signal.aborted)
+        failAll(pending, fatal === undefined ? "aborted" : "fatal", stopReason(fatal));
+      else dispatch(pending);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    options.signal?.removeEventListener("abort", onCallerAbort);
+  }
+  emit();
+  return report.build(adapter.vendor, {
+    aborted: fatal === undefined && (stoppedEarly || options.signal?.aborted === true),
+    ...(fatal === undefined ? {} : { fatal }),
+    chunks: { sent: seq - resumedChunks, resumed: resumedChunks },
+  });
+}
+
+function stopReason(fatal: string | undefined): string {
+  return fatal === undefined
+    ? "the import was aborted before this chunk was sent"
+    : `not sent: ${fatal}`;
+}
+
+function emptyChunk<Wire>(): PendingChunk<Wire> {
+  return { items: [], serialized: [], keys: [], indexes: [], bytes: 0 };
+}
+
+function clamp(value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min)
+    throw new RangeError(`expected a whole number ≥ ${min}, got ${value}`);
+  return Math.min(value, max);
+}
+
+function safeKey(keyOf: () => string, index: number): string {
+  try {
+    return keyOf();
+  } catch {
+    return `#${index}`;
+  }
+}

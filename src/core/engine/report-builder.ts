@@ -1,0 +1,74 @@
+import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
+
+export type KeepOutcomes = "all" | "problems" | "none";
+
+/** Collects outcomes and counts; every record read is counted exactly once, whatever became of it. */
+export class ReportBuilder {
+  readonly #kept: RecordOutcome[] = [];
+  readonly #startedAt = new Date();
+  #validated = 0;
+  #sent = 0;
+  #imported = 0;
+  #failed = 0;
+  #rejected = 0;
+  #recorded = 0;
+
+  constructor(
+    private readonly keep: KeepOutcomes,
+    private readonly onOutcome: ((outcome: RecordOutcome) => void) | undefined,
+  ) {}
+
+  validated(): void {
+    this.#validated += 1;
+  }
+
+  sent(count: number): void {
+    this.#sent += count;
+  }
+
+  record(outcome: RecordOutcome): void {
+    this.#recorded += 1;
+    if (outcome.outcome === "imported") this.#imported += 1;
+    else if (outcome.outcome === "failed") this.#failed += 1;
+    else this.#rejected += 1;
+    if (this.keep === "all" || (this.keep === "problems" && outcome.outcome !== "imported")) {
+      this.#kept.push(outcome);
+    }
+    this.onOutcome?.(outcome);
+  }
+
+  progress(): ImportProgress {
+    return {
+      validated: this.#validated,
+      rejected: this.#rejected,
+      sent: this.#sent,
+      confirmed: this.#imported + this.#failed + this.#rejected,
+      imported: this.#imported,
+      failed: this.#failed,
+    };
+  }
+
+  build(
+    vendor: string,
+    extra: { aborted: boolean; fatal?: string; chunks: ImportReport["chunks"] },
+  ): ImportReport {
+    if (this.#recorded !== this.#validated) {
+      throw new Error(
+        `internal: ${this.#validated} records read but ${this.#recorded} outcomes recorded`,
+      );
+    }
+    return {
+      vendor,
+      total: this.#validated,
+      imported: this.#imported,
+      failed: this.#failed,
+      rejected: this.#rejected,
+      outcomes: this.#kept.sort((a, b) => a.index - b.index),
+      chunks: extra.chunks,
+      aborted: extra.aborted,
+      ...(extra.fatal === undefined ? {} : { fatal: extra.fatal }),
+      startedAt: this.#startedAt.toISOString(),
+      durationMs: Date.now() - this.#startedAt.getTime(),
+    };
+  }
+}
