@@ -85,6 +85,12 @@ for (const spec of specs) {
     `export const operations = ${JSON.stringify(table, null, 2)} as const;\n\n` +
     `export type OperationId = keyof typeof operations;\n`;
   outputs.push([tableFile, await format(tableSource, tableFile)]);
+
+  // The whole spec as data, for the simulators' request validation (JSON Schema needs the real schemas).
+  const documentFile = path.join(outDir, `${vendor}.document.ts`);
+  const documentSource =
+    banner.replace("%s", spec) + `export const document: Record<string, unknown> = ${JSON.stringify(parse(text), null, 2)};\n`;
+  outputs.push([documentFile, await format(documentSource, documentFile)]);
 }
 
 if (check) {

@@ -1,0 +1,20 @@
+import { HttpResponse, http, type HttpHandler } from "msw";
+import { DropConnection, type VendorSimulator } from "./simulator.js";
+
+/**
+ * msw handlers that route every request under `baseUrl` to the simulator, for an integrator's own tests:
+ * `setupServer(...simulatorHandlers(createFullStorySimulator(), "https://api.fullstory.com"))`.
+ */
+export function simulatorHandlers(simulator: VendorSimulator, baseUrl: string): HttpHandler[] {
+  const base = baseUrl.replace(/\/$/, "");
+  return [
+    http.all(`${base}/*`, async ({ request }) => {
+      try {
+        return await simulator.handle(request);
+      } catch (error) {
+        if (error instanceof DropConnection) return HttpResponse.error();
+        throw error;
+      }
+    }),
+  ];
+}
