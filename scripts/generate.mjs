@@ -89,7 +89,8 @@ for (const spec of specs) {
   // The whole spec as data, for the simulators' request validation (JSON Schema needs the real schemas).
   const documentFile = path.join(outDir, `${vendor}.document.ts`);
   const documentSource =
-    banner.replace("%s", spec) + `export const document: Record<string, unknown> = ${JSON.stringify(parse(text), null, 2)};\n`;
+    banner.replace("%s", spec) +
+    `export const document: Record<string, unknown> = ${JSON.stringify(parse(text), null, 2)};\n`;
   outputs.push([documentFile, await format(documentSource, documentFile)]);
 }
 

@@ -1,5 +1,6 @@
 export * from "./core/index.js";
-export * from "./fullstory/index.js";
-export * from "./slashid/index.js";
-export * from "./propeller/index.js";
-export * from "./userpilot/index.js";
+// Each vendor's API under its own name: `fullstory.importUsers`, `slashid.createSlashIdClient`, …
+export * as fullstory from "./fullstory/index.js";
+export * as slashid from "./slashid/index.js";
+export * as propeller from "./propeller/index.js";
+export * as userpilot from "./userpilot/index.js";

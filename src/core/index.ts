@@ -10,3 +10,13 @@ export type { CommonClientOptions } from "./client/options.js";
 export type { ApiClient, OperationInit } from "./client/create-api-client.js";
 export type { RetryEvent } from "./http/transport.js";
 export { VERSION } from "./version.js";
+export { runImport, type ImportOptions } from "./engine/engine.js";
+export type { ImportProgress, ImportReport, RecordOutcome } from "./engine/report.js";
+export type {
+  Chunk,
+  ChunkContext,
+  ChunkResult,
+  ImportAdapter,
+  ItemOutcome,
+  Rejection,
+} from "./engine/adapter.js";

@@ -47,12 +47,25 @@ export function createFullStoryClient(options: FullStoryClientOptions): FullStor
   const { createBatchImport, createUser } = client;
   return Object.assign(client, {
     createBatchImport: (init: Parameters<typeof createBatchImport>[0]) =>
-      createBatchImport({ ...init, params: { header: { "Idempotency-Key": keyOf(init) } } }),
+      createBatchImport({ ...init, params: withKey(init.params) }),
     createUser: (init: Parameters<typeof createUser>[0]) =>
-      createUser({ ...init, params: { header: { "Idempotency-Key": keyOf(init) } } }),
+      createUser({ ...init, params: withKey(init.params) }),
   });
 }
 
-function keyOf(init: { params?: { header?: { "Idempotency-Key"?: string } } }): string {
-  return init.params?.header?.["Idempotency-Key"] ?? randomUUID();
+type KeyedParams = {
+  header?: { "Idempotency-Key"?: string };
+  query?: never;
+  path?: never;
+  cookie?: never;
+};
+
+function withKey<P extends KeyedParams>(
+  params: P | undefined,
+): P & { header: { "Idempotency-Key": string } } {
+  const header = {
+    ...params?.header,
+    "Idempotency-Key": params?.header?.["Idempotency-Key"] ?? randomUUID(),
+  };
+  return { ...(params as P), header };
 }

@@ -3,3 +3,26 @@ export type {
   components as FullStoryComponents,
   paths as FullStoryPaths,
 } from "../../generated/fullstory.js";
+export {
+  createFullStoryAdapter,
+  fullStoryKeyOf,
+  FULLSTORY_MAX_BATCH,
+  type FullStoryAdapterOptions,
+} from "./adapter.js";
+export { importUsers, type FullStoryImportOptions } from "./import.js";
+export {
+  updateUser,
+  type FullStoryUidImmutableError,
+  type FullStoryInvalidUserError,
+  type UpdateUserOptions,
+  type UpdateUserResult,
+} from "./update-user.js";
+export {
+  validateFullStoryUser,
+  FULLSTORY_LIMITS,
+  FULLSTORY_RULES,
+  type FullStoryRule,
+  type FullStorySchemaType,
+  type FullStoryUser,
+  type FullStoryUserUpdate,
+} from "./validate.js";

@@ -64,7 +64,11 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
     operations,
     baseUrl,
     headers,
-    transport: withBearerAuth(transport, tokens),
+    transport: withBearerAuth(
+      transport,
+      tokens,
+      `${baseUrl.replace(/\/$/, "")}${operations.getAccessToken.path}`,
+    ),
     secrets,
   });
 }

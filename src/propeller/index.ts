@@ -3,3 +3,11 @@ export type {
   components as PropellerComponents,
   paths as PropellerPaths,
 } from "../../generated/propeller.js";
+export {
+  createPropellerAdapter,
+  PROPELLER_DEFAULT_CHUNK_RECORDS,
+  PROPELLER_MAX_CHUNK_RECORDS,
+  type PropellerAdapterOptions,
+} from "./adapter.js";
+export { importPropellerUsers, importUsers, type PropellerImportOptions } from "./import.js";
+export { PROPELLER_RULES, validatePropellerUser, type PropellerUser } from "./validate.js";

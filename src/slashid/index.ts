@@ -3,3 +3,30 @@ export type {
   components as SlashIdComponents,
   paths as SlashIdPaths,
 } from "../../generated/slashid.js";
+export {
+  createSlashIdAdapter,
+  slashIdKeyOf,
+  SLASHID_REJECTED,
+  SLASHID_UNCONFIRMED,
+  type SlashIdAdapterOptions,
+} from "./adapter.js";
+export { importUsers, type SlashIdImportOptions } from "./import.js";
+export {
+  personFromCsvRow,
+  SLASHID_ATTRIBUTE_BUCKETS,
+  SLASHID_CONFIRMED_COLUMNS,
+  SLASHID_REGIONS,
+  SLASHID_UNCONFIRMED_COLUMNS,
+  type AttributeBucket,
+  type SlashIdColumn,
+  type SlashIdCsvRow,
+  type SlashIdPerson,
+  type SlashIdRegion,
+} from "./records.js";
+export {
+  checkSlashIdPerson,
+  SLASHID_MAX_ATTRIBUTE_KEY_BYTES,
+  SLASHID_MAX_ATTRIBUTE_VALUE_BYTES,
+  validateSlashIdPerson,
+  type SlashIdCheck,
+} from "./validate.js";

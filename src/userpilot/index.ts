@@ -3,3 +3,17 @@ export type {
   components as UserpilotComponents,
   paths as UserpilotPaths,
 } from "../../generated/userpilot.js";
+export {
+  USERPILOT_RULES,
+  validateUserpilotUser,
+  type UserpilotMetadata,
+  type UserpilotUser,
+} from "./validate.js";
+export {
+  USERPILOT_MAX_BODY_BYTES,
+  USERPILOT_MAX_USERS,
+  createUserpilotAdapter,
+  userpilotItemBytes,
+  type UserpilotAdapterOptions,
+} from "./adapter.js";
+export { importUsers, type UserpilotImportOptions } from "./import.js";

@@ -1,10 +1,19 @@
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll } from "vitest";
 
-/** One msw server per test file; any request without a handler fails the test that made it. */
+/**
+ * One msw server per test file; any request without a handler fails the test that made it, except requests
+ * to loopback, which reach the simulators a test serves over real HTTP.
+ */
 export function useMswServer() {
   const server = setupServer();
-  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  beforeAll(() =>
+    server.listen({
+      onUnhandledRequest: (request, print) => {
+        if (new URL(request.url).hostname !== "127.0.0.1") print.error();
+      },
+    }),
+  );
   afterEach(() => server.resetHandlers());
   afterAll(() => server.close());
   return server;

@@ -59,9 +59,15 @@ export class TokenCache {
 /**
  * Sends each request with `Authorization: Bearer <token>`; on a 401, renews the token once and resends.
  * A token that cannot be had becomes a `TransportFailure` of kind `auth` (the operation's `auth` variant).
+ * Requests to `tokenUrl` itself go out as they are: the token endpoint takes client credentials, not a token.
  */
-export function withBearerAuth(transport: Transport, tokens: TokenCache): Transport {
+export function withBearerAuth(
+  transport: Transport,
+  tokens: TokenCache,
+  tokenUrl: string,
+): Transport {
   return async (request) => {
+    if (request.url === tokenUrl) return transport(request);
     const bytes = request.body === null ? null : await request.arrayBuffer();
     const send = async (token: string) => {
       const headers = new Headers(request.headers);

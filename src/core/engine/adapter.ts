@@ -11,12 +11,19 @@ export interface Rejection {
 export type ItemOutcome =
   | {
       readonly ok: true;
-      /** The vendor's id for the record, where it gives one. */ readonly id?: string;
+      /** The vendor's id for the record, where it gives one. */
+      readonly id?: string;
     }
   | {
       readonly ok: false;
-      /** The vendor's error code, or ours (`chunk_failed`, …). */ readonly code: string;
+      /** The vendor's error code, or ours (`chunk_failed`, …). */
+      readonly code: string;
       readonly reason: string;
+      /**
+       * The failure may pass (network, timeout, 5xx, a job still running): the journal does not record the
+       * chunk as finished, so a re-run resumes it instead of keeping the failure.
+       */
+      readonly transient?: true;
     };
 
 /** A chunk the engine hands to an adapter: validated records, in input order, with their wire form. */

@@ -6,9 +6,22 @@ export function isFatal(error: ApiError): boolean {
   return error.status === 401 || error.status === 403 || error.status === "auth";
 }
 
-/** The outcome of a record whose request failed for good: the error's status as code, its message as reason. */
+/** The outcome of a record whose request failed: the error's status as code, its message as reason. */
 export function failedBy(error: ApiError): ItemOutcome {
-  return { ok: false, code: String(error.status), reason: error.message };
+  return isTransient(error)
+    ? { ok: false, code: String(error.status), reason: error.message, transient: true }
+    : { ok: false, code: String(error.status), reason: error.message };
+}
+
+/** Failures a later attempt may not meet: no answer, a rate limit, a server error. */
+export function isTransient(error: ApiError): boolean {
+  const status = error.status;
+  if (typeof status === "number") return status === 408 || status === 429 || status >= 500;
+  if (status === "undocumented" || status === "malformed") {
+    const http = (error as ApiError & { httpStatus: number }).httpStatus;
+    return http === 408 || http === 429 || http >= 500;
+  }
+  return status === "network" || status === "timeout" || status === "aborted";
 }
 
 /** A chunk whose request failed for good: fatal for bad credentials, otherwise every record failed. */

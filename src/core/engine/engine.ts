@@ -9,7 +9,10 @@ export interface ImportOptions {
   chunkRecords?: number;
   /** Chunks in flight at once, at most the vendor's limit. Default: the adapter's default. */
   concurrency?: number;
-  /** Stops reading the input and sending; records already read end as failed (`aborted`), never lost. */
+  /**
+   * Stops reading the input and sending; records already read end as failed (`aborted`), never lost. (A
+   * fatal vendor answer, by contrast, reads the input to its end and fails every record not yet sent.)
+   */
   signal?: AbortSignal;
   /**
    * A file to record progress in. After a crash or abort, a run with the same journal, input and settings
@@ -152,12 +155,12 @@ export async function runImport<Input, Wire>(
             failAll(pending, "fatal", result.error.message);
             return;
           }
-          if (run.signal.aborted && result.outcomes.some((o) => !o.ok)) {
-            // Interrupted mid-way: leave the chunk unfinished in the journal so a re-run resumes it.
-            settle(pending, result.outcomes);
-            return;
-          }
-          journal?.done(chunkSeq, fingerprint, result.outcomes);
+          // A chunk cut short (abort) or failed in a way that may pass stays unfinished in the journal, so a
+          // re-run resumes it (with its saved idempotency key or job) instead of keeping the failure.
+          const unfinished = result.outcomes.some(
+            (o) => !o.ok && (o.transient === true || run.signal.aborted),
+          );
+          if (!unfinished) journal?.done(chunkSeq, fingerprint, result.outcomes);
           settle(pending, result.outcomes);
         },
         (error: unknown) => {
@@ -174,13 +177,24 @@ export async function runImport<Input, Wire>(
   let stoppedEarly = false;
   try {
     for await (const record of records) {
-      if (run.signal.aborted) {
+      if (options.signal?.aborted) {
         stoppedEarly = true;
         break;
       }
       const recordIndex = index++;
       report.validated();
       const key = safeKey(() => adapter.keyOf(record, recordIndex), recordIndex);
+      if (fatal !== undefined) {
+        // The vendor refuses everything now: read on, so every record is in the report, but send nothing.
+        report.record({
+          index: recordIndex,
+          key,
+          outcome: "failed",
+          code: "fatal",
+          reason: stopReason(fatal),
+        });
+        continue;
+      }
       const checked = adapter.validate(record);
       if (!checked.ok) {
         const [first] = checked.problems;

@@ -20,13 +20,17 @@ export async function pollUntil<T>(
   sleep: (ms: number) => Promise<void>,
 ): Promise<{ timedOut: false; value: T } | { timedOut: true }> {
   const started = Date.now();
+  let waited = 0;
   let wait = options.initialMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return { timedOut: false, value };
-    if (options.timeoutMs !== undefined && Date.now() - started + wait > options.timeoutMs)
+    // Count the time waited too: a replaced `sleep` that returns at once must still reach the timeout.
+    const elapsed = Math.max(Date.now() - started, waited);
+    if (options.timeoutMs !== undefined && elapsed + wait > options.timeoutMs)
       return { timedOut: true };
     await sleep(wait);
+    waited += wait;
     wait = Math.min(options.maxMs, wait * (options.factor ?? 1.5));
   }
 }

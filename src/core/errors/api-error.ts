@@ -5,7 +5,7 @@ export interface RequestTarget {
   /** The spec's operationId, e.g. `createBatchImport`. */
   readonly operation: string;
   readonly method: string;
-  /** The URL's path and query (no host credentials are ever part of a vendor URL). */
+  /** The URL's path, with its parameters filled in (never the host or query). */
   readonly path: string;
 }
 

@@ -1,0 +1,37 @@
+import type { ImportOptions } from "../core/engine/engine.js";
+import { runImport } from "../core/engine/engine.js";
+import type { ImportReport } from "../core/engine/report.js";
+import { createFullStoryAdapter, type FullStoryAdapterOptions } from "./adapter.js";
+import type { FullStoryClient } from "./client.js";
+import type { FullStoryUser } from "./validate.js";
+
+/**
+ * Options of {@link importUsers}: the engine's (`chunkRecords` ≤ 50,000, default 10,000; `concurrency`
+ * ≤ 100, default 2; `signal`, `journal`, `onProgress`, `onOutcome`, `keepOutcomes`, `progressEvery`, `sleep`)
+ * and the FullStory adapter's (`pollIntervalMs`, `maxPollIntervalMs`, `jobTimeoutMs`).
+ */
+export type FullStoryImportOptions = ImportOptions & FullStoryAdapterOptions;
+
+/**
+ * Upserts users into FullStory through batch import jobs, one job per chunk, and reports what became of each
+ * record: `imported` (with FullStory's user id when the job lists it), `failed` (FullStory's error code and
+ * message, or `job_timeout`, `no_outcome`, the HTTP status of a request that failed for good, …) or
+ * `rejected` before sending (`fullstory.<rule>`, see {@link validateFullStoryUser}). Never throws for a
+ * vendor answer; bad credentials (401/403) stop the import and fail the records not yet done.
+ *
+ * With `journal`, an interrupted import run again with the same journal, input and `chunkRecords` skips the
+ * chunks already finished and resumes the others under the same idempotency keys and jobs, so no user is sent
+ * twice.
+ *
+ * @example
+ * const client = createFullStoryClient({ apiKey: process.env.FULLSTORY_API_KEY! });
+ * const report = await importUsers(client, users, { journal: "fullstory-import.journal" });
+ * console.log(`${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected`);
+ */
+export function importUsers(
+  client: FullStoryClient,
+  records: Iterable<FullStoryUser> | AsyncIterable<FullStoryUser>,
+  options: FullStoryImportOptions = {},
+): Promise<ImportReport> {
+  return runImport(createFullStoryAdapter(client, options), records, options);
+}

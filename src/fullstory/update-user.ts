@@ -1,0 +1,114 @@
+// Update User (POST /v2/users/{id}) with FullStory's rules checked first and the uid-immutability rule as a
+// typed error.
+import type { Rejection } from "../core/engine/adapter.js";
+import type { FullStoryClient } from "./client.js";
+import { checkFullStoryUser, type FullStoryUserUpdate } from "./validate.js";
+
+type ClientResult = Awaited<ReturnType<FullStoryClient["updateUser"]>>;
+type ClientError = Extract<ClientResult, { ok: false }>["error"];
+type ErrorBody = { readonly message: string; readonly code: string };
+
+/**
+ * The update tried to change the uid of a user that already has one: FullStory's uids are immutable.
+ * Detected before sending (the caller's `currentUid` differs from `user.uid`, no `body`) or from FullStory's
+ * answer (its error `body`).
+ */
+export interface FullStoryUidImmutableError {
+  readonly status: "uid_immutable";
+  readonly message: string;
+  readonly body?: ErrorBody;
+}
+
+/** The user breaks FullStory's documented rules; nothing was sent. */
+export interface FullStoryInvalidUserError {
+  readonly status: "invalid";
+  readonly message: string;
+  readonly problems: readonly Rejection[];
+}
+
+/** The client's result for `updateUser`, its error union widened by `uid_immutable` and `invalid`. */
+export type UpdateUserResult =
+  | Extract<ClientResult, { ok: true }>
+  | {
+      readonly ok: false;
+      readonly error: ClientError | FullStoryUidImmutableError | FullStoryInvalidUserError;
+    };
+
+export interface UpdateUserOptions {
+  /**
+   * The uid the user has now, when the caller knows it. An update that sends a different `uid` then returns
+   * `uid_immutable` without a request.
+   */
+  currentUid?: string;
+  /** Aborts the call. */
+  signal?: AbortSignal;
+}
+
+const UID = /uid/i;
+const CANNOT_CHANGE = /immutable|cannot be (?:changed|updated)|already set/i;
+
+/**
+ * Updates the FullStory user with FullStory-assigned `id` (POST /v2/users/{id}): only the fields sent change;
+ * properties are merged. Returns `invalid` (with every broken rule) without sending when `user` breaks
+ * FullStory's rules, and `uid_immutable` when the update would change an existing uid: before sending, when
+ * `options.currentUid` is given and differs from `user.uid`; after, when FullStory answers 400 (or, since the
+ * status is undocumented, another 4xx) with code `uid_immutable` or a message about the uid that says it
+ * cannot change. Every other outcome is the client's.
+ */
+export async function updateUser(
+  client: FullStoryClient,
+  id: string,
+  user: FullStoryUserUpdate,
+  options: UpdateUserOptions = {},
+): Promise<UpdateUserResult> {
+  const problems = checkFullStoryUser(user, "update");
+  if (problems.length > 0) {
+    return {
+      ok: false,
+      error: {
+        status: "invalid",
+        message: `user ${id}: ${problems.map((p) => p.message).join("; ")}`,
+        problems,
+      },
+    };
+  }
+  if (
+    options.currentUid !== undefined &&
+    user.uid !== undefined &&
+    user.uid !== options.currentUid
+  ) {
+    return {
+      ok: false,
+      error: {
+        status: "uid_immutable",
+        message: `user ${id} has uid ${JSON.stringify(options.currentUid)}; FullStory uids cannot be changed (the update sends ${JSON.stringify(user.uid)})`,
+      },
+    };
+  }
+  const result = await client.updateUser({
+    params: { path: { id } },
+    body: user,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  if (result.ok) return result;
+  const body = uidImmutableBody(result.error);
+  if (body === undefined) return result;
+  return {
+    ok: false,
+    error: { status: "uid_immutable", message: `user ${id}: ${body.message}`, body },
+  };
+}
+
+/** The vendor's error body when it says the uid cannot change (status and code are UNCONFIRMED). */
+function uidImmutableBody(error: ClientError): ErrorBody | undefined {
+  let body: unknown;
+  if (error.status === 400) body = error.body;
+  else if (error.status === "undocumented" && error.httpStatus >= 400 && error.httpStatus < 500)
+    body = error.body;
+  else return undefined;
+  if (body === null || typeof body !== "object") return undefined;
+  const { message, code } = body as { message?: unknown; code?: unknown };
+  if (typeof message !== "string" || typeof code !== "string") return undefined;
+  const says = code === "uid_immutable" || (UID.test(message) && CANNOT_CHANGE.test(message));
+  return says ? { message, code } : undefined;
+}

@@ -1,0 +1,387 @@
+// Client-side checks of FullStory's documented user rules (specs/fullstory.yaml, /work/shared/VENDORS.md),
+// so a record that FullStory would refuse is rejected before it is sent, with the rule it breaks.
+// Hand-written for the hot path of a large import: one pass over each record, no JSON Schema validator, and
+// strings for messages are only built for records that break a rule.
+import type { components } from "../../generated/fullstory.js";
+import type { Rejection } from "../core/engine/adapter.js";
+
+type Schemas = components["schemas"];
+
+/** One user of a batch import (`createBatchImport`'s `requests` item): the input record of `importUsers`. */
+export type FullStoryUser = Schemas["BatchUserImportRequest"];
+/** The body of `updateUser`. */
+export type FullStoryUserUpdate = Schemas["UpdateUserRequest"];
+/** A type FullStory accepts in `schema.properties`. */
+export type FullStorySchemaType = Schemas["SchemaType"];
+
+/**
+ * The rule ids this module reports (each as `fullstory.<id>`):
+ * - `unknown_field`: a top-level key other than id, uid, display_name, email, properties, schema.
+ * - `field_type`: id, uid, display_name or email not a string; properties not an object; a property value
+ *   that is not JSON (bigint, function, symbol); the record itself not an object.
+ * - `field_length`: uid > 256, display_name > 256, email > 128 characters.
+ * - `property_name`: a property name (at any nesting level) not matching `^[A-Za-z][A-Za-z0-9_]*$`.
+ * - `property_path_length`: a property name, or its dotted full path (`a.b.c`), longer than 512 characters.
+ * - `property_count`: more than 500 unique properties, counting each dotted leaf path.
+ * - `property_value_size`: a leaf value (a string, or an array of scalars as JSON text) over 8192 bytes UTF-8.
+ * - `property_array_of_objects`: an array holding an object or an array.
+ * - `schema_type`: `schema` not an object (or null), `schema.properties` not an object, a key of it not a
+ *   valid dotted property path, or a type outside str strs int ints real reals bool bools date dates.
+ */
+export const FULLSTORY_RULES = [
+  "unknown_field",
+  "field_type",
+  "field_length",
+  "property_name",
+  "property_path_length",
+  "property_count",
+  "property_value_size",
+  "property_array_of_objects",
+  "schema_type",
+] as const;
+export type FullStoryRule = (typeof FULLSTORY_RULES)[number];
+
+export const FULLSTORY_LIMITS = {
+  uid: 256,
+  display_name: 256,
+  email: 128,
+  propertyName: 512,
+  propertyCount: 500,
+  propertyValueBytes: 8192,
+} as const;
+
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const PATH = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*$/;
+const SCHEMA_TYPES: ReadonlySet<string> = new Set<FullStorySchemaType>([
+  "str",
+  "strs",
+  "int",
+  "ints",
+  "real",
+  "reals",
+  "bool",
+  "bools",
+  "date",
+  "dates",
+]);
+/** Problems listed per record; beyond it one line says how many more there are. */
+const MAX_LISTED = 20;
+const NO_PROBLEMS: readonly Rejection[] = Object.freeze([]);
+
+/** Which body the record is for: a batch item (may carry the FullStory `id`) or an updateUser body. */
+export type UserBodyKind = "batch" | "update";
+
+interface State {
+  problems: Rejection[] | undefined;
+  omitted: number;
+  omittedRule: string;
+  leaves: number;
+}
+
+/**
+ * Every documented FullStory rule `user` breaks, as `fullstory.<rule>` rejections naming the field; empty
+ * when FullStory should accept it. Decision on unknown top-level keys: they are rejected (`unknown_field`)
+ * even though `BatchUserImportRequest` is open in the spec: it is open only because FullStory echoes it back
+ * with extra keys in `getBatchImportErrors`; the bodies callers send (`CreateUserRequest`,
+ * `UpdateUserRequest`) are closed, and a misspelt key (`displayName`) would otherwise be dropped silently.
+ */
+export function validateFullStoryUser(user: FullStoryUser): readonly Rejection[] {
+  return checkFullStoryUser(user, "batch");
+}
+
+/** {@link validateFullStoryUser} for an `updateUser` body (`kind: "update"`: no `id`, `schema` not null). */
+export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly Rejection[] {
+  const state: State = { problems: undefined, omitted: 0, omittedRule: "", leaves: 0 };
+  if (user === null || typeof user !== "object" || Array.isArray(user)) {
+    add(state, "field_type", "record: must be an object");
+    return finish(state);
+  }
+  const record = user as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    const value = record[key];
+    if (value === undefined) continue; // JSON drops it
+    switch (key) {
+      case "id":
+        if (kind === "update") unknownField(state, key, kind);
+        else if (typeof value !== "string") add(state, "field_type", "id: must be a string");
+        break;
+      case "uid":
+      case "display_name":
+      case "email":
+        checkText(state, key, value, FULLSTORY_LIMITS[key]);
+        break;
+      case "properties":
+        if (!isPlainObject(value)) {
+          add(state, "field_type", "properties: must be an object of custom properties");
+        } else {
+          walk(state, value, "", 0);
+          if (state.leaves > FULLSTORY_LIMITS.propertyCount) {
+            add(
+              state,
+              "property_count",
+              `properties: ${state.leaves} properties (counting each nested leaf path), more than ${FULLSTORY_LIMITS.propertyCount}`,
+            );
+          }
+        }
+        break;
+      case "schema":
+        checkSchema(state, value, kind);
+        break;
+      default:
+        unknownField(state, key, kind);
+    }
+  }
+  return finish(state);
+}
+
+function unknownField(state: State, key: string, kind: UserBodyKind): void {
+  add(
+    state,
+    "unknown_field",
+    `${label(key)}: unknown field; a ${kind === "batch" ? "batch user" : "user update"} has only ${
+      kind === "batch" ? "id, " : ""
+    }uid, display_name, email, properties and schema`,
+  );
+}
+
+function checkText(state: State, field: string, value: unknown, max: number): void {
+  if (typeof value !== "string") {
+    add(state, "field_type", `${field}: must be a string`);
+    return;
+  }
+  if (value.length > max) {
+    const length = characters(value);
+    if (length > max) {
+      add(state, "field_length", `${field}: ${length} characters, more than ${max}`);
+    }
+  }
+}
+
+/** Walks one properties object; `prefix` is its dotted path ("" at the top), `prefixLength` its length. */
+function walk(
+  state: State,
+  object: Record<string, unknown>,
+  prefix: string,
+  prefixLength: number,
+): void {
+  for (const name in object) {
+    if (!Object.prototype.hasOwnProperty.call(object, name)) continue;
+    const value = object[name];
+    if (value === undefined) continue;
+    const pathLength = prefixLength === 0 ? name.length : prefixLength + 1 + name.length;
+    const validName = NAME.test(name);
+    if (!validName) {
+      add(
+        state,
+        "property_name",
+        `properties.${label(join(prefix, name))}: property names must match ^[A-Za-z][A-Za-z0-9_]*$`,
+      );
+    }
+    // A valid name is ASCII, so its length is its character count; an invalid one is measured exactly.
+    if (
+      pathLength > FULLSTORY_LIMITS.propertyName &&
+      (validName || characters(join(prefix, name)) > FULLSTORY_LIMITS.propertyName)
+    ) {
+      const what =
+        prefixLength === 0 ? "property name" : "dotted property path (parent.child names)";
+      add(
+        state,
+        "property_path_length",
+        `properties.${label(join(prefix, name))}: ${what} of ${pathLength} characters, more than ${FULLSTORY_LIMITS.propertyName}`,
+      );
+      // Nothing below can be valid; stopping here also ends the walk of a cyclic object.
+      state.leaves += 1;
+      continue;
+    }
+    if (typeof value === "string") {
+      state.leaves += 1;
+      checkSize(state, prefix, name, value.length * 3, value);
+    } else if (Array.isArray(value)) {
+      state.leaves += 1;
+      checkArray(state, prefix, name, value);
+    } else if (value instanceof Date) {
+      state.leaves += 1; // sent as its ISO-8601 text, far below the size limit
+    } else if (value !== null && typeof value === "object") {
+      const before = state.leaves;
+      walk(state, value as Record<string, unknown>, join(prefix, name), pathLength);
+      if (state.leaves === before) state.leaves += 1; // an empty object is still a property
+    } else if (
+      typeof value === "bigint" ||
+      typeof value === "function" ||
+      typeof value === "symbol"
+    ) {
+      state.leaves += 1;
+      add(
+        state,
+        "field_type",
+        `properties.${label(join(prefix, name))}: a ${typeof value} is not a JSON value`,
+      );
+    } else {
+      state.leaves += 1; // number, boolean, null: a few bytes
+    }
+  }
+}
+
+function checkSize(
+  state: State,
+  prefix: string,
+  name: string,
+  upperBound: number,
+  value: string,
+): void {
+  if (upperBound <= FULLSTORY_LIMITS.propertyValueBytes) return; // ≤ 3 UTF-8 bytes per UTF-16 unit
+  const bytes = Buffer.byteLength(value, "utf8");
+  if (bytes > FULLSTORY_LIMITS.propertyValueBytes) tooBig(state, prefix, name, bytes);
+}
+
+function tooBig(state: State, prefix: string, name: string, bytes: number): void {
+  add(
+    state,
+    "property_value_size",
+    `properties.${label(join(prefix, name))}: value of ${bytes} bytes (UTF-8), more than ${FULLSTORY_LIMITS.propertyValueBytes}`,
+  );
+}
+
+/** An array must hold scalars only; its size is that of its JSON text. */
+function checkArray(state: State, prefix: string, name: string, array: readonly unknown[]): void {
+  let bytes = 2 + Math.max(0, array.length - 1);
+  let nested = false;
+  for (let i = 0; i < array.length; i++) {
+    const item = array[i];
+    if (typeof item === "string") {
+      bytes += 2 + (item.length > 64 ? Buffer.byteLength(item, "utf8") : utf8(item));
+    } else if (typeof item === "number") {
+      bytes += Number.isInteger(item) && Math.abs(item) < 1e15 ? digits(item) : 24;
+    } else if (typeof item === "boolean") {
+      bytes += item ? 4 : 5;
+    } else if (item === null || item === undefined) {
+      bytes += 4;
+    } else if (item instanceof Date) {
+      bytes += 26;
+    } else {
+      nested = true;
+    }
+  }
+  if (nested) {
+    add(
+      state,
+      "property_array_of_objects",
+      `properties.${label(join(prefix, name))}: arrays may hold only strings, numbers and booleans, not objects or arrays`,
+    );
+  }
+  if (bytes > FULLSTORY_LIMITS.propertyValueBytes) tooBig(state, prefix, name, bytes);
+}
+
+function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
+  if (schema === null && kind === "batch") return; // as FullStory echoes it: no declarations
+  if (!isPlainObject(schema)) {
+    add(state, "schema_type", `schema: must be an object { properties: { "<path>": "<type>" } }`);
+    return;
+  }
+  const declared = schema["properties"];
+  if (declared === undefined) return;
+  if (!isPlainObject(declared)) {
+    add(state, "schema_type", "schema.properties: must be an object of property path → type");
+    return;
+  }
+  for (const path in declared) {
+    if (!Object.prototype.hasOwnProperty.call(declared, path)) continue;
+    const type = declared[path];
+    if (type === undefined) continue;
+    if (!PATH.test(path)) {
+      add(
+        state,
+        "schema_type",
+        `schema.properties.${label(path)}: property paths must be dot-separated names matching ^[A-Za-z][A-Za-z0-9_]*$`,
+      );
+    } else if (path.length > FULLSTORY_LIMITS.propertyName) {
+      add(
+        state,
+        "schema_type",
+        `schema.properties.${label(path)}: property path of ${path.length} characters, more than ${FULLSTORY_LIMITS.propertyName}`,
+      );
+    }
+    if (typeof type !== "string" || !SCHEMA_TYPES.has(type)) {
+      add(
+        state,
+        "schema_type",
+        `schema.properties.${label(path)}: type ${label(String(JSON.stringify(type)))} is not one of str strs int ints real reals bool bools date dates`,
+      );
+    }
+  }
+}
+
+function add(state: State, rule: FullStoryRule, message: string): void {
+  state.problems ??= [];
+  if (state.problems.length < MAX_LISTED) {
+    state.problems.push({ rule: `fullstory.${rule}`, message });
+  } else {
+    if (state.omitted === 0) state.omittedRule = `fullstory.${rule}`;
+    state.omitted += 1;
+  }
+}
+
+function finish(state: State): readonly Rejection[] {
+  if (state.problems === undefined) return NO_PROBLEMS;
+  if (state.omitted > 0) {
+    state.problems.push({
+      rule: state.omittedRule,
+      message: `${state.omitted} more problem${state.omitted === 1 ? "" : "s"} not listed`,
+    });
+  }
+  return state.problems;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return (
+    value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date)
+  );
+}
+
+function join(prefix: string, name: string): string {
+  return prefix === "" ? name : `${prefix}.${name}`;
+}
+
+/** A field or path for a message: at most 80 characters. */
+function label(text: string): string {
+  return text.length <= 80 ? text : `${text.slice(0, 77)}…`;
+}
+
+/** Unicode characters (code points), as JSON Schema's maxLength counts them. */
+function characters(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}
+
+/** UTF-8 bytes of a short string, without a Buffer. */
+function utf8(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3; // the rest of the BMP, and a lone surrogate (sent as U+FFFD)
+  }
+  return bytes;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+function digits(n: number): number {
+  let count = n < 0 ? 2 : 1;
+  for (let v = Math.abs(n); v >= 10; v = Math.floor(v / 10)) count += 1;
+  return count;
+}

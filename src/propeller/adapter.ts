@@ -1,0 +1,261 @@
+import type { components } from "../../generated/propeller.js";
+import type {
+  Chunk,
+  ChunkContext,
+  ChunkResult,
+  ImportAdapter,
+  ItemOutcome,
+} from "../core/engine/adapter.js";
+import { failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import type { ApiError } from "../core/errors/api-error.js";
+import type { PropellerClient } from "./client.js";
+import { validatePropellerUser, type PropellerUser } from "./validate.js";
+
+type BulkUserResult = components["schemas"]["BulkUserResult"];
+type BulkUsersResponse = components["schemas"]["BulkUsersResponse"];
+type ErrorBody = components["schemas"]["ErrorResponse"]["error"];
+
+/**
+ * Users per request by default. Propeller does not document this endpoint's maximum (UNCONFIRMED); its
+ * sibling `POST /v2/users/bulk/id` allows 2,000, so that is the default chunk size.
+ */
+export const PROPELLER_DEFAULT_CHUNK_RECORDS = 2_000;
+
+/**
+ * The largest `chunkRecords` accepted by default. This is OUR guard against accidental huge requests, not a
+ * documented Propeller limit (there is none): raise `chunkRecords` above 2,000 only once you know your
+ * Propeller tenant accepts it.
+ */
+export const PROPELLER_MAX_CHUNK_RECORDS = 10_000;
+
+export interface PropellerAdapterOptions {
+  /**
+   * Our guard on `chunkRecords` (a larger `chunkRecords` is cut down to it). Default 10,000. Propeller's own
+   * per-request maximum is undocumented; the default chunk size stays 2,000 whatever this is.
+   */
+  maxRecords?: number;
+}
+
+/**
+ * The import adapter for Propeller's `POST /v2/users/bulk/sourceId` (create or update, matched on source +
+ * sourceId). Each chunk is one request; the answer's `data[]` is mapped back to the chunk by position (and
+ * by `key` when positions and keys disagree). A 400 that names items (`#/users/<n>: …`) fails those items
+ * and re-sends the rest of the chunk once. A 404 fails the chunk with the vendor's text; 401/403 stop the
+ * import.
+ *
+ * No checkpoint is saved: the upsert is idempotent, so a chunk left unfinished by an interrupted run is simply
+ * sent again when the import resumes (users already written are updated to the same values).
+ */
+export function createPropellerAdapter(
+  client: PropellerClient,
+  options: PropellerAdapterOptions = {},
+): ImportAdapter<PropellerUser, PropellerUser> {
+  const maxRecords = options.maxRecords ?? PROPELLER_MAX_CHUNK_RECORDS;
+  if (!Number.isInteger(maxRecords) || maxRecords < 1) {
+    throw new RangeError(`maxRecords: expected a whole number ≥ 1, got ${maxRecords}`);
+  }
+  return {
+    vendor: "propeller",
+    limits: { maxRecords },
+    defaults: {
+      chunkRecords: Math.min(PROPELLER_DEFAULT_CHUNK_RECORDS, maxRecords),
+      concurrency: 4,
+    },
+    keyOf: (record) => `${String(record.source)}:${String(record.sourceId)}`,
+    validate(record) {
+      const problems = validatePropellerUser(record);
+      return problems.length === 0 ? { ok: true, item: record } : { ok: false, problems };
+    },
+    serialize: (item) => JSON.stringify(item),
+    send: (chunk, context) => sendChunk(client, chunk, context),
+  };
+}
+
+/** The text Propeller's answer gives for a request it refused as a whole. */
+function vendorText(error: ErrorBody | undefined, status: number): string {
+  const messages = messagesOf(error);
+  const type = typeof error?.type === "string" && error.type !== "" ? `${error.type}: ` : "";
+  return messages.length > 0
+    ? `${type}${messages.join("; ")}`
+    : `${type}Propeller refused the request (HTTP ${status})`;
+}
+
+function messagesOf(error: ErrorBody | undefined): string[] {
+  const messages: unknown = error?.messages;
+  return Array.isArray(messages) ? messages.filter((m): m is string => typeof m === "string") : [];
+}
+
+function codeOf(error: ErrorBody | undefined, status: number): string {
+  const code: unknown = error?.code;
+  return typeof code === "number" || (typeof code === "string" && code !== "")
+    ? String(code)
+    : String(status);
+}
+
+const NO_OUTCOME: ItemOutcome = {
+  ok: false,
+  code: "no_outcome",
+  reason: "Propeller's answer holds no result for this user",
+};
+
+/** `#/users/<n>` at the start of a message: the n-th user of the request. */
+const ITEM_POINTER = /^\s*#\/users\/(\d+)(?!\d)/;
+
+/** The messages of a 400 that name an item of a request of `size` users, by position in that request. */
+function namedItems(messages: readonly string[], size: number): Map<number, string[]> {
+  const named = new Map<number, string[]>();
+  for (const message of messages) {
+    const match = ITEM_POINTER.exec(message);
+    if (match === null) continue;
+    const position = Number(match[1]);
+    if (position >= size) continue;
+    const list = named.get(position);
+    if (list === undefined) named.set(position, [message]);
+    else list.push(message);
+  }
+  return named;
+}
+
+async function sendChunk(
+  client: PropellerClient,
+  chunk: Chunk<PropellerUser>,
+  context: ChunkContext,
+): Promise<ChunkResult> {
+  const size = chunk.items.length;
+  const outcomes: ItemOutcome[] = Array.from({ length: size }, () => NO_OUTCOME);
+  const fail = (positions: readonly number[], outcome: ItemOutcome) => {
+    for (const position of positions) outcomes[position] = outcome;
+  };
+  // Chunk positions of the users in the request being sent.
+  let positions: number[] = Array.from({ length: size }, (_, i) => i);
+  let users: PropellerUser[] = chunk.items.slice();
+
+  for (let resent = false; ; resent = true) {
+    const result = await client.bulkUsersBySourceId({
+      body: { users },
+      // Built from the JSON the engine already made of each user, so the chunk is serialised once.
+      serializedBody: `{"users":[${positions.map((p) => chunk.serialized[p]).join(",")}]}`,
+      signal: context.signal,
+    });
+    if (result.ok) {
+      mapResults(result.data, chunk.items, positions, outcomes);
+      break;
+    }
+    const error: ApiError = result.error;
+    if (isFatal(error)) return { kind: "fatal", error };
+    if (result.error.status === 400) {
+      const body = result.error.body.error as ErrorBody | undefined;
+      const code = codeOf(body, 400);
+      const named = namedItems(messagesOf(body), positions.length);
+      if (named.size === 0) {
+        fail(positions, { ok: false, code, reason: vendorText(body, 400) });
+        break;
+      }
+      const rest: number[] = [];
+      const restUsers: PropellerUser[] = [];
+      positions.forEach((position, n) => {
+        const messages = named.get(n);
+        if (messages !== undefined) {
+          outcomes[position] = { ok: false, code, reason: messages.join("; ") };
+        } else {
+          rest.push(position);
+          restUsers.push(users[n] as PropellerUser);
+        }
+      });
+      if (rest.length === 0) break;
+      if (resent) {
+        // Re-sent once already: do not whittle the chunk down request by request.
+        fail(rest, {
+          ok: false,
+          code,
+          reason: `not written: Propeller refused the request again after the users it named were removed (${vendorText(body, 400)})`,
+        });
+        break;
+      }
+      positions = rest;
+      users = restUsers;
+      continue;
+    }
+    if (result.error.status === 404) {
+      const body = result.error.body.error as ErrorBody | undefined;
+      fail(positions, { ok: false, code: codeOf(body, 404), reason: vendorText(body, 404) });
+      break;
+    }
+    fail(positions, failedBy(error));
+    break;
+  }
+  return { kind: "done", outcomes };
+}
+
+/**
+ * Maps a 200's `data[]` to the users sent: by position when the result's `key` echoes the user's sourceId,
+ * else by `key` among the results no position claimed; a user with no result fails `no_outcome`.
+ */
+function mapResults(
+  response: BulkUsersResponse,
+  items: readonly PropellerUser[],
+  positions: readonly number[],
+  outcomes: ItemOutcome[],
+): void {
+  const data: unknown = response.data;
+  const results: readonly unknown[] = Array.isArray(data) ? data : [];
+  const claimed = new Uint8Array(results.length);
+  let unmatched: number[] | undefined;
+  for (let n = 0; n < positions.length; n++) {
+    const position = positions[n] as number;
+    const result = results[n];
+    if (isResult(result) && String(result.key) === String(items[position]?.sourceId)) {
+      claimed[n] = 1;
+      outcomes[position] = outcomeOf(result);
+    } else {
+      (unmatched ??= []).push(position);
+    }
+  }
+  if (unmatched === undefined) return;
+
+  const byKey = new Map<string, number[]>();
+  results.forEach((result, n) => {
+    if (claimed[n] === 1 || !isResult(result)) return;
+    const key = String(result.key);
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [n]);
+    else list.push(n);
+  });
+  for (const position of unmatched) {
+    const key = String(items[position]?.sourceId);
+    const n = byKey.get(key)?.shift();
+    const result = n === undefined ? undefined : results[n];
+    outcomes[position] = isResult(result)
+      ? outcomeOf(result)
+      : {
+          ok: false,
+          code: "no_outcome",
+          reason: `Propeller's answer holds no result for sourceId ${key}`,
+        };
+  }
+}
+
+function isResult(value: unknown): value is BulkUserResult {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "key" in value &&
+    (typeof value.key === "string" || typeof value.key === "number")
+  );
+}
+
+function outcomeOf(result: BulkUserResult): ItemOutcome {
+  if (result.success === true) {
+    const id: unknown = result.id;
+    return typeof id === "number" || (typeof id === "string" && id !== "")
+      ? { ok: true, id: String(id) }
+      : { ok: true };
+  }
+  const reason =
+    typeof result.error === "string" && result.error !== ""
+      ? result.error
+      : typeof result.message === "string" && result.message !== ""
+        ? result.message
+        : "Propeller did not write the user (success: false) and gave no reason";
+  return { ok: false, code: "rejected_by_vendor", reason };
+}

@@ -1,0 +1,364 @@
+import type { components } from "../../generated/propeller.js";
+import type { Rejection } from "../core/engine/adapter.js";
+
+/** One user for `POST /v2/users/bulk/sourceId`, matched on `source` + `sourceId` (specs/propeller.yaml `BulkUser`). */
+export type PropellerUser = components["schemas"]["BulkUser"];
+
+/** The rule ids {@link validatePropellerUser} reports, one per documented Propeller rule. */
+export const PROPELLER_RULES = {
+  /** `source` and `sourceId` are present and not blank. */
+  required: "propeller.required",
+  /** The schema is closed: Propeller refuses keys it does not define (in the user, its addresses, attributes and parent). */
+  unknownField: "propeller.unknown_field",
+  /** Each field has its documented JSON type (strings; `sourceId`/`debtorId` string or integer; arrays). */
+  fieldType: "propeller.field_type",
+  /** `gender` is `M`, `F` or `U`. */
+  enum: "propeller.enum",
+  /** `primaryLanguage` is an ISO 639-1 two-letter code (`^[a-zA-Z]{2}$`). */
+  language: "propeller.language",
+  /** `parent` is exactly `{ id: integer }` or `{ source: string, sourceId: string | integer }`. */
+  parent: "propeller.parent",
+  /** `attributes[]` items are `{ name: ^[A-Z0-9_]+$, value, type?, class?: "user" }`. */
+  attribute: "propeller.attribute",
+  /** `addresses[]` items have type delivery|invoice, street, city, country ^[A-Z]{2}$, icp/isDefault Y|N. */
+  address: "propeller.address",
+} as const;
+
+const R = PROPELLER_RULES;
+const NONE: readonly Rejection[] = Object.freeze([]);
+const hasOwn = Object.prototype.hasOwnProperty;
+
+type Problems = Rejection[] | undefined;
+type Obj = Record<string, unknown>;
+
+/**
+ * Every documented Propeller rule `record` breaks (empty when it may be sent), following specs/propeller.yaml
+ * `BulkUser`, `ParentRef`, `UserAttributeValue` and `Address` exactly, plus one rule the schema cannot
+ * express: `source` and `sourceId` must not be blank (they are the match key). Keys whose value is
+ * `undefined` count as absent, as they are in the JSON sent. Hand-written for the hot path: one pass over
+ * the keys, no allocation for a valid record.
+ */
+export function validatePropellerUser(record: unknown): readonly Rejection[] {
+  if (!isObject(record)) {
+    return [{ rule: R.fieldType, message: "user: must be an object with source and sourceId" }];
+  }
+  let p: Problems;
+  let hasSource = false;
+  let hasSourceId = false;
+  for (const key in record) {
+    if (!hasOwn.call(record, key)) continue;
+    const value = record[key];
+    if (value === undefined) continue;
+    switch (key) {
+      case "source":
+        hasSource = true;
+        if (typeof value !== "string") p = add(p, R.fieldType, "source: must be a string");
+        else if (isBlank(value)) p = add(p, R.required, "source: required, must not be blank");
+        break;
+      case "sourceId":
+        hasSourceId = true;
+        if (typeof value === "string") {
+          if (isBlank(value)) p = add(p, R.required, "sourceId: required, must not be blank");
+        } else if (!Number.isInteger(value)) {
+          p = add(p, R.fieldType, "sourceId: must be a string or an integer");
+        }
+        break;
+      case "debtorId":
+        if (!isStringOrInteger(value))
+          p = add(p, R.fieldType, "debtorId: must be a string or an integer");
+        break;
+      case "firstName":
+      case "middleName":
+      case "lastName":
+      case "fullName":
+      case "title":
+      case "dateOfBirth":
+      case "login":
+      case "phone":
+      case "email":
+      case "company":
+      case "taxNumber":
+      case "cocNumber":
+        if (typeof value !== "string") p = add(p, R.fieldType, `${key}: must be a string`);
+        break;
+      case "gender":
+        if (typeof value !== "string") p = add(p, R.fieldType, "gender: must be a string");
+        else if (value !== "M" && value !== "F" && value !== "U")
+          p = add(p, R.enum, `gender: must be one of M, F, U (got ${quote(value)})`);
+        break;
+      case "primaryLanguage":
+        if (typeof value !== "string") p = add(p, R.fieldType, "primaryLanguage: must be a string");
+        else if (!isLanguage(value))
+          p = add(
+            p,
+            R.language,
+            `primaryLanguage: must be an ISO 639-1 two-letter code, ^[a-zA-Z]{2}$ (got ${quote(value)})`,
+          );
+        break;
+      case "parent":
+        p = checkParent(value, p);
+        break;
+      case "attributes":
+        if (!Array.isArray(value)) p = add(p, R.fieldType, "attributes: must be an array");
+        else for (let i = 0; i < value.length; i++) p = checkAttribute(value[i], i, p);
+        break;
+      case "addresses":
+        if (!Array.isArray(value)) p = add(p, R.fieldType, "addresses: must be an array");
+        else for (let i = 0; i < value.length; i++) p = checkAddress(value[i], i, p);
+        break;
+      default:
+        p = add(p, R.unknownField, unknown(key));
+    }
+  }
+  if (!hasSource) p = add(p, R.required, "source: required");
+  if (!hasSourceId) p = add(p, R.required, "sourceId: required");
+  return p ?? NONE;
+}
+
+function checkParent(value: unknown, p: Problems): Problems {
+  if (!isObject(value)) {
+    return add(p, R.parent, "parent: must be an object, { id } or { source, sourceId }");
+  }
+  let hasId = false;
+  let hasSource = false;
+  let hasSourceId = false;
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
+    const v = value[key];
+    if (v === undefined) continue;
+    switch (key) {
+      case "id":
+        hasId = true;
+        if (!Number.isInteger(v)) p = add(p, R.parent, "parent.id: must be an integer");
+        break;
+      case "source":
+        hasSource = true;
+        if (typeof v !== "string") p = add(p, R.parent, "parent.source: must be a string");
+        break;
+      case "sourceId":
+        hasSourceId = true;
+        if (!isStringOrInteger(v))
+          p = add(p, R.parent, "parent.sourceId: must be a string or an integer");
+        break;
+      default:
+        p = add(p, R.unknownField, unknown(`parent.${key}`));
+    }
+  }
+  if (hasId && (hasSource || hasSourceId)) {
+    p = add(p, R.parent, "parent: either { id } or { source, sourceId }, not both");
+  } else if (!hasId && !(hasSource && hasSourceId)) {
+    p = add(
+      p,
+      R.parent,
+      hasSource || hasSourceId
+        ? `parent: ${hasSource ? "sourceId" : "source"} is required with ${hasSource ? "source" : "sourceId"}`
+        : "parent: needs id, or source and sourceId",
+    );
+  }
+  return p;
+}
+
+function checkAttribute(value: unknown, i: number, p: Problems): Problems {
+  if (!isObject(value)) {
+    return add(
+      p,
+      R.attribute,
+      `attributes[${i}]: must be an object { name, value, type?, class? }`,
+    );
+  }
+  let hasName = false;
+  let hasValue = false;
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
+    const v = value[key];
+    if (v === undefined) continue;
+    switch (key) {
+      case "name":
+        hasName = true;
+        if (typeof v !== "string")
+          p = add(p, R.attribute, `attributes[${i}].name: must be a string`);
+        else if (!isAttributeName(v))
+          p = add(
+            p,
+            R.attribute,
+            `attributes[${i}].name: must match ^[A-Z0-9_]+$ (got ${quote(v)})`,
+          );
+        break;
+      case "value":
+        hasValue = true;
+        if (!isAttributeValue(v))
+          p = add(
+            p,
+            R.attribute,
+            `attributes[${i}].value: must be a string, a number, a boolean or an array of strings and numbers`,
+          );
+        break;
+      case "type":
+        if (typeof v !== "string")
+          p = add(p, R.attribute, `attributes[${i}].type: must be a string`);
+        break;
+      case "class":
+        if (v !== "user")
+          p = add(
+            p,
+            R.attribute,
+            `attributes[${i}].class: must be "user" (got ${typeof v === "string" ? quote(v) : typeof v})`,
+          );
+        break;
+      default:
+        p = add(p, R.unknownField, unknown(`attributes[${i}].${key}`));
+    }
+  }
+  if (!hasName) p = add(p, R.attribute, `attributes[${i}].name: required`);
+  if (!hasValue) p = add(p, R.attribute, `attributes[${i}].value: required`);
+  return p;
+}
+
+function checkAddress(value: unknown, i: number, p: Problems): Problems {
+  if (!isObject(value)) {
+    return add(
+      p,
+      R.address,
+      `addresses[${i}]: must be an object with type, street, city and country`,
+    );
+  }
+  let hasType = false;
+  let hasStreet = false;
+  let hasCity = false;
+  let hasCountry = false;
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
+    const v = value[key];
+    if (v === undefined) continue;
+    switch (key) {
+      case "type":
+        hasType = true;
+        if (v !== "delivery" && v !== "invoice")
+          p = add(
+            p,
+            R.address,
+            `addresses[${i}].type: must be delivery or invoice (got ${show(v)})`,
+          );
+        break;
+      case "country":
+        hasCountry = true;
+        if (typeof v !== "string" || !isCountry(v))
+          p = add(
+            p,
+            R.address,
+            `addresses[${i}].country: must be an ISO 3166-1 alpha-2 code, ^[A-Z]{2}$ (got ${show(v)})`,
+          );
+        break;
+      case "icp":
+      case "isDefault":
+        if (v !== "Y" && v !== "N")
+          p = add(p, R.address, `addresses[${i}].${key}: must be Y or N (got ${show(v)})`);
+        break;
+      case "street":
+      case "city":
+        if (key === "street") hasStreet = true;
+        else hasCity = true;
+        if (typeof v !== "string")
+          p = add(p, R.address, `addresses[${i}].${key}: must be a string`);
+        break;
+      case "code":
+      case "firstName":
+      case "middleName":
+      case "lastName":
+      case "gender":
+      case "company":
+      case "number":
+      case "numberExtension":
+      case "postalCode":
+      case "region":
+      case "phone":
+      case "mobile":
+      case "email":
+      case "url":
+      case "notes":
+        if (typeof v !== "string")
+          p = add(p, R.address, `addresses[${i}].${key}: must be a string`);
+        break;
+      default:
+        p = add(p, R.unknownField, unknown(`addresses[${i}].${key}`));
+    }
+  }
+  if (!hasType) p = add(p, R.address, `addresses[${i}].type: required`);
+  if (!hasStreet) p = add(p, R.address, `addresses[${i}].street: required`);
+  if (!hasCity) p = add(p, R.address, `addresses[${i}].city: required`);
+  if (!hasCountry) p = add(p, R.address, `addresses[${i}].country: required`);
+  return p;
+}
+
+function add(p: Problems, rule: string, message: string): Rejection[] {
+  const rejection = { rule, message };
+  if (p === undefined) return [rejection];
+  p.push(rejection);
+  return p;
+}
+
+function unknown(path: string): string {
+  return `${path}: unknown field (Propeller's schema is closed and refuses keys it does not define)`;
+}
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isStringOrInteger(value: unknown): boolean {
+  return typeof value === "string" || Number.isInteger(value);
+}
+
+function isBlank(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c !== 32 && (c < 9 || c > 13)) return false;
+  }
+  return true;
+}
+
+const isUpper = (c: number) => c >= 65 && c <= 90;
+const isLower = (c: number) => c >= 97 && c <= 122;
+
+/** `^[a-zA-Z]{2}$` */
+function isLanguage(value: string): boolean {
+  if (value.length !== 2) return false;
+  const a = value.charCodeAt(0);
+  const b = value.charCodeAt(1);
+  return (isUpper(a) || isLower(a)) && (isUpper(b) || isLower(b));
+}
+
+/** `^[A-Z]{2}$` */
+function isCountry(value: string): boolean {
+  return value.length === 2 && isUpper(value.charCodeAt(0)) && isUpper(value.charCodeAt(1));
+}
+
+/** `^[A-Z0-9_]+$` */
+function isAttributeName(value: string): boolean {
+  if (value.length === 0) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (!isUpper(c) && !(c >= 48 && c <= 57) && c !== 95) return false;
+  }
+  return true;
+}
+
+/** string | number | boolean | (string | number)[]; numbers finite (JSON has no NaN or Infinity). */
+function isAttributeValue(value: unknown): boolean {
+  if (typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (!Array.isArray(value)) return false;
+  for (const item of value) {
+    if (typeof item === "string") continue;
+    if (typeof item !== "number" || !Number.isFinite(item)) return false;
+  }
+  return true;
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}
+
+function show(value: unknown): string {
+  return typeof value === "string" ? quote(value) : typeof value;
+}

@@ -1,0 +1,129 @@
+import type { components } from "../../generated/slashid.js";
+
+/** Where SlashID stores a person's data (`slashid:region`). */
+export type SlashIdRegion =
+  "us-iowa" | "europe-belgium" | "asia-japan" | "europe-england" | "australia-sydney";
+
+export const SLASHID_REGIONS: readonly SlashIdRegion[] = [
+  "us-iowa",
+  "europe-belgium",
+  "asia-japan",
+  "europe-england",
+  "australia-sydney",
+];
+
+/**
+ * An attribute bucket: what the person may do with the attributes in it (no access, read only, read/write);
+ * the `person_pool-` buckets are the same three, shared across the organization's person pool.
+ */
+export type AttributeBucket =
+  | "end_user_no_access"
+  | "end_user_read_only"
+  | "end_user_read_write"
+  | "person_pool-end_user_no_access"
+  | "person_pool-end_user_read_only"
+  | "person_pool-end_user_read_write";
+
+export const SLASHID_ATTRIBUTE_BUCKETS: readonly AttributeBucket[] = [
+  "end_user_no_access",
+  "end_user_read_only",
+  "end_user_read_write",
+  "person_pool-end_user_no_access",
+  "person_pool-end_user_read_only",
+  "person_pool-end_user_read_write",
+];
+
+/**
+ * One person to import into SlashID. It becomes one row of the uploaded CSV; every list becomes one
+ * comma-separated cell, so no value in a list may contain a comma.
+ */
+export interface SlashIdPerson {
+  /** Email addresses (`slashid:emails`). A person needs at least one email, phone number or username. */
+  emails?: readonly string[];
+  /** Phone numbers (`slashid:phone_numbers`); SlashID's examples are E.164 (`+13475043201`). */
+  phone_numbers?: readonly string[];
+  /** Usernames (`slashid:usernames`). */
+  usernames?: readonly string[];
+  /** Where the person's data is stored (`slashid:region`); left out, the organization's default applies. */
+  region?: SlashIdRegion;
+  /** Names of the groups the person joins (`slashid:groups`). */
+  groups?: readonly string[];
+  /** Roles (`slashid:roles`). UNCONFIRMED column: it appears in one rendering of SlashID's docs only. */
+  roles?: readonly string[];
+  /**
+   * Attributes by bucket (`slashid:attributes`, written as JSON): keys of at most 70 bytes (UTF-8), values
+   * any JSON-serialisable value of at most 64 KiB. An `undefined` value is left out, as JSON.stringify does.
+   */
+  attributes?: Partial<Record<AttributeBucket, Record<string, unknown>>>;
+  /**
+   * A legacy password hash to migrate (`slashid:password`). UNCONFIRMED column: written by SlashID's own
+   * SDKs but not in its API reference; which hash formats SlashID accepts is not documented.
+   */
+  password?: string;
+}
+
+/** One validated person as the CSV row the adapter uploads: column → cell, empty cells left out. */
+export type SlashIdCsvRow = components["schemas"]["PersonCsvRow"];
+
+/** A column of the persons CSV. */
+export type SlashIdColumn = keyof SlashIdCsvRow & string;
+
+/** The columns SlashID's API reference lists; every uploaded file has them, in the template's order. */
+export const SLASHID_CONFIRMED_COLUMNS: readonly SlashIdColumn[] = [
+  "slashid:emails",
+  "slashid:phone_numbers",
+  "slashid:usernames",
+  "slashid:region",
+  "slashid:groups",
+  "slashid:attributes",
+];
+
+/** UNCONFIRMED columns: a file has them only when one of its persons has roles / a password. */
+export const SLASHID_UNCONFIRMED_COLUMNS: readonly SlashIdColumn[] = [
+  "slashid:roles",
+  "slashid:password",
+];
+
+/**
+ * Reads one row of a CSV file in SlashID's own layout (`slashid:*` columns, e.g. parsed with csv-parse's
+ * `columns: true`) as a person: list cells are split on commas and each value trimmed (an empty value is
+ * kept, so validation reports it), `slashid:attributes` is parsed as JSON, empty cells and other columns
+ * are ignored. Nothing else is checked here: validate the result (the import does).
+ *
+ * @throws SyntaxError when the `slashid:attributes` cell is not JSON.
+ */
+export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashIdPerson {
+  const person: SlashIdPerson = {};
+  const emails = listOf(row["slashid:emails"]);
+  if (emails !== undefined) person.emails = emails;
+  const phones = listOf(row["slashid:phone_numbers"]);
+  if (phones !== undefined) person.phone_numbers = phones;
+  const usernames = listOf(row["slashid:usernames"]);
+  if (usernames !== undefined) person.usernames = usernames;
+  const region = row["slashid:region"]?.trim();
+  // Validation checks the region against the list; here any text is carried over as it is.
+  if (region !== undefined && region !== "") person.region = region as SlashIdRegion;
+  const groups = listOf(row["slashid:groups"]);
+  if (groups !== undefined) person.groups = groups;
+  const roles = listOf(row["slashid:roles"]);
+  if (roles !== undefined) person.roles = roles;
+  const attributes = row["slashid:attributes"];
+  if (attributes !== undefined && attributes.trim() !== "") {
+    try {
+      // Validation checks the decoded value's shape (buckets, keys, value sizes).
+      person.attributes = JSON.parse(attributes) as NonNullable<SlashIdPerson["attributes"]>;
+    } catch (error) {
+      throw new SyntaxError(
+        `slashid:attributes: not JSON (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+  }
+  const password = row["slashid:password"];
+  if (password !== undefined && password !== "") person.password = password;
+  return person;
+}
+
+function listOf(cell: string | undefined): string[] | undefined {
+  if (cell === undefined || cell.trim() === "") return undefined;
+  return cell.split(",").map((value) => value.trim());
+}

@@ -1,0 +1,388 @@
+import type {
+  Chunk,
+  ChunkContext,
+  ChunkResult,
+  ImportAdapter,
+  ItemOutcome,
+} from "../core/engine/adapter.js";
+import { allImported, chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import type { ApiError } from "../core/errors/api-error.js";
+import type { UserpilotClient } from "./client.js";
+import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
+
+/** Most users in one bulk identify request. */
+export const USERPILOT_MAX_USERS = 10_000;
+/** Most bytes in one bulk identify request body (50 MB). */
+export const USERPILOT_MAX_BODY_BYTES = 50 * 1024 * 1024;
+
+/** `{"users":[` and `]}` around the users' JSON. */
+const ENVELOPE_BYTES = '{"users":[]}'.length;
+/** The shortest user JSON there is, `{"user_id":"x"}`. */
+const MIN_USER_BYTES = '{"user_id":"x"}'.length;
+
+const HOUR = 3_600_000;
+
+export interface UserpilotAdapterOptions {
+  /** First wait between two status requests of a job, in ms. Default 5,000. */
+  pollIntervalMs?: number;
+  /** Ceiling of the wait between two status requests (the wait grows 1.5× per poll), in ms. Default 60,000. */
+  maxPollIntervalMs?: number;
+  /**
+   * How long one job may run before its records are failed (`job_timeout`), in ms; also how long a
+   * submission waits for another bulk job to finish (`job_conflict`). Userpilot processes about 1,200 rows a
+   * minute, so a full 10,000-user job takes some 9 minutes. Default 6 hours.
+   */
+  jobTimeoutMs?: number;
+  /**
+   * First wait after a `409 Conflict` (another bulk job is running: an earlier, interrupted run's, or another
+   * process's), in ms; the wait grows 1.5× per attempt up to `maxPollIntervalMs` (or this, if larger).
+   * Default 30,000.
+   */
+  conflictWaitMs?: number;
+  /**
+   * Most bytes of one request body, for a proxy or gateway with a smaller limit than Userpilot's. It can
+   * only lower the vendor's 50 MB. Default 50 MB.
+   */
+  maxBodyBytes?: number;
+}
+
+/**
+ * The budget for the users' own JSON (what the engine sums per chunk) such that the body, with its
+ * envelope and the commas between users, never exceeds `bodyBytes`: either bound below is enough, so the
+ * larger one is used. Bound 1 counts the most commas a chunk can have; bound 2 counts one comma per
+ * user, which a user's JSON (at least {@link MIN_USER_BYTES} bytes) pays for itself.
+ */
+export function userpilotItemBytes(bodyBytes: number): number {
+  const room = bodyBytes - ENVELOPE_BYTES;
+  const byCommaCount = room - (USERPILOT_MAX_USERS - 1);
+  const byCommaShare = Math.floor((room * MIN_USER_BYTES) / (MIN_USER_BYTES + 1));
+  return Math.max(byCommaCount, byCommaShare);
+}
+
+interface Settings {
+  readonly pollIntervalMs: number;
+  readonly maxPollIntervalMs: number;
+  readonly jobTimeoutMs: number;
+  readonly conflictWaitMs: number;
+}
+
+/**
+ * The import adapter for Userpilot's bulk identify: chunks of at most 10,000 users and a 50 MB body, one job
+ * at a time.
+ *
+ * Follow-through of a chunk: submit `{ users }`; on `202`, checkpoint the job id, then poll the job with a
+ * growing interval until it is `completed` (every user imported) or `failed` (every user failed,
+ * `job_failed`, with what the job body says). Any other status, including ones Userpilot may add, means the
+ * job is still running. A re-run with the same journal polls a checkpointed job instead of submitting again.
+ *
+ * - `409 Conflict` (another bulk job is running): waits and submits again, for up to `jobTimeoutMs`, then
+ *   fails the chunk with `job_conflict`.
+ * - `413` (body too large for the vendor): the chunk is split in half and each half submitted in turn, as its
+ *   own job (recursively; the halves are checkpointed, so a re-run skips finished halves). A single user
+ *   that is too large fails with `payload_too_large`.
+ * - `400`: every user failed with the vendor's `error_code` (or `400`) and its messages.
+ * - `404` for the job: every user failed with `job_lost`.
+ * - `401`: fatal, the import stops. Other failures that outlast the client's retries fail the chunk with the
+ *   error's status.
+ *
+ * Limitation: Userpilot reports per job, not per user. A `completed` job counts every user as imported, even
+ * if its `completed_rows` is less than its `total_rows`: which rows were skipped is not reported.
+ */
+export function createUserpilotAdapter(
+  client: UserpilotClient,
+  options: UserpilotAdapterOptions = {},
+): ImportAdapter<UserpilotUser, UserpilotUser> {
+  const settings: Settings = {
+    pollIntervalMs: positive(options.pollIntervalMs, 5_000, "pollIntervalMs"),
+    maxPollIntervalMs: positive(options.maxPollIntervalMs, 60_000, "maxPollIntervalMs"),
+    jobTimeoutMs: positive(options.jobTimeoutMs, 6 * HOUR, "jobTimeoutMs"),
+    conflictWaitMs: positive(options.conflictWaitMs, 30_000, "conflictWaitMs"),
+  };
+  const bodyBytes = Math.min(
+    positive(options.maxBodyBytes, USERPILOT_MAX_BODY_BYTES, "maxBodyBytes"),
+    USERPILOT_MAX_BODY_BYTES,
+  );
+  return {
+    vendor: "userpilot",
+    limits: {
+      maxRecords: USERPILOT_MAX_USERS,
+      maxBytes: userpilotItemBytes(bodyBytes),
+      maxConcurrency: 1,
+    },
+    defaults: { chunkRecords: USERPILOT_MAX_USERS, concurrency: 1 },
+    keyOf(record, index) {
+      // Records are not trusted to be objects until validated.
+      const id: unknown = (record as { user_id?: unknown } | null | undefined)?.user_id;
+      return typeof id === "string" && id !== "" ? id : `#${index}`;
+    },
+    validate(record) {
+      const problems = validateUserpilotUser(record);
+      return problems.length === 0 ? { ok: true, item: record } : { ok: false, problems };
+    },
+    serialize: (item) => JSON.stringify(item),
+    send: (chunk, context) =>
+      new ChunkRun(client, settings, chunk, context).follow(0, chunk.items.length),
+  };
+}
+
+/** How a job (or a request for one) ended: one outcome for all its users, since Userpilot reports per job. */
+type JobEnd =
+  | {
+      readonly kind: "end";
+      readonly outcome: ItemOutcome;
+      /** True when a re-run may reuse the outcome; false when the job may yet finish (timeout, abort, …). */
+      readonly final: boolean;
+    }
+  | { readonly kind: "fatal"; readonly error: ApiError };
+
+/** Follows one chunk (or, after a `413`, its halves) through to an outcome per user. */
+class ChunkRun {
+  constructor(
+    private readonly client: UserpilotClient,
+    private readonly settings: Settings,
+    private readonly chunk: Chunk<UserpilotUser>,
+    private readonly context: ChunkContext,
+  ) {}
+
+  /**
+   * Users `[start, end)` of the chunk. Checkpoint keys: the whole chunk's job is `jobId`; a half's is
+   * `jobId:<start>-<end>`, with `split:<range>` once a range was split and `done:<range>` once a half
+   * ended for good (the JSON of its outcome).
+   */
+  async follow(start: number, end: number): Promise<ChunkResult> {
+    const size = end - start;
+    const whole = start === 0 && end === this.chunk.items.length;
+    const range = whole ? "" : `:${start}-${end}`;
+    const resumed = this.context.resumed;
+
+    const finished = resumed?.[`done${range}`];
+    if (finished !== undefined) return uniform(JSON.parse(finished) as ItemOutcome, size);
+    if (resumed?.[`split${range}`] !== undefined) return this.halves(start, end, range, true);
+
+    let jobId = resumed?.[`jobId${range}`];
+    if (jobId === undefined) {
+      const submitted = await this.submit(start, end, range);
+      if (submitted.kind === "result") return submitted.result;
+      jobId = submitted.jobId;
+    }
+    const ended = await this.poll(jobId);
+    if (ended.kind === "fatal") return ended;
+    // Only a half needs this: the engine journals the whole chunk's outcomes itself.
+    if (!whole && ended.final) {
+      this.context.checkpoint({ [`done${range}`]: JSON.stringify(ended.outcome) });
+    }
+    return uniform(ended.outcome, size);
+  }
+
+  /** Splits users `[start, end)` in two and follows each half as its own job, one after the other. */
+  private async halves(
+    start: number,
+    end: number,
+    range: string,
+    resumed = false,
+  ): Promise<ChunkResult> {
+    if (!resumed) this.context.checkpoint({ [`split${range}`]: "1" });
+    const middle = start + Math.ceil((end - start) / 2);
+    const first = await this.follow(start, middle);
+    if (first.kind === "fatal") return first;
+    const second = await this.follow(middle, end);
+    if (second.kind === "fatal") return second;
+    return { kind: "done", outcomes: [...first.outcomes, ...second.outcomes] };
+  }
+
+  /** Submits users `[start, end)`, waiting out other running jobs (`409`); checkpoints the job id on `202`. */
+  private async submit(
+    start: number,
+    end: number,
+    range: string,
+  ): Promise<
+    | { readonly kind: "accepted"; readonly jobId: string }
+    | { readonly kind: "result"; readonly result: ChunkResult }
+  > {
+    const size = end - start;
+    const fail = (code: string, reason: string) =>
+      ({ kind: "result", result: uniform(failure(code, reason), size) }) as const;
+    const clock = this.clock();
+    let wait = this.settings.conflictWaitMs;
+    const maxWait = Math.max(this.settings.conflictWaitMs, this.settings.maxPollIntervalMs);
+    for (;;) {
+      const answer = await this.client.bulkIdentifyUsers({
+        body: { users: this.chunk.items.slice(start, end) },
+        // Built from the JSON the engine already made of each user: a 50 MB body is serialised once.
+        serializedBody: `{"users":[${this.chunk.serialized.slice(start, end).join(",")}]}`,
+        signal: this.context.signal,
+      });
+      if (answer.ok) {
+        const jobId: unknown = answer.data.job_id;
+        if (typeof jobId !== "string" || jobId === "") {
+          return fail("malformed", "bulkIdentifyUsers answered 202 without a usable job_id");
+        }
+        this.context.checkpoint({ [`jobId${range}`]: jobId });
+        return { kind: "accepted", jobId };
+      }
+      const error = answer.error;
+      switch (error.status) {
+        case 409:
+          if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
+            return fail(
+              "job_conflict",
+              `another bulk job was still running after ${duration(clock.elapsed())}${errorText(error.body)}`,
+            );
+          }
+          if (!(await clock.sleep(wait))) {
+            return fail(
+              "aborted",
+              "the import was aborted while waiting for another bulk job to finish",
+            );
+          }
+          wait = Math.min(maxWait, wait * 1.5);
+          continue;
+        case 413:
+          if (size > 1) return { kind: "result", result: await this.halves(start, end, range) };
+          return fail(
+            "payload_too_large",
+            `Userpilot refused this user as too large (413)${errorText(error.body)}`,
+          );
+        case 400: {
+          const [first] = Array.isArray(error.body.errors) ? error.body.errors : [];
+          const code: unknown = first?.error_code;
+          return fail(
+            typeof code === "string" && code !== "" ? code : "400",
+            `Userpilot refused the request (400)${errorText(error.body)}`,
+          );
+        }
+        default:
+          return { kind: "result", result: chunkFailed(error, size) };
+      }
+    }
+  }
+
+  /** Polls a job with a growing interval until it is `completed` or `failed`. */
+  private async poll(jobId: string): Promise<JobEnd> {
+    const end = (outcome: ItemOutcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
+    const clock = this.clock();
+    let wait = this.settings.pollIntervalMs;
+    for (;;) {
+      const answer = await this.client.getBackgroundJob({
+        params: { path: { job_id: jobId } },
+        signal: this.context.signal,
+      });
+      if (!answer.ok) {
+        const error = answer.error;
+        if (error.status === 404) {
+          return end(failure("job_lost", `Userpilot does not know job ${jobId} (404)`), true);
+        }
+        if (isFatal(error)) return { kind: "fatal", error };
+        return end(failedBy(error), false);
+      }
+      const job = answer.data;
+      // Compared as a string: a status Userpilot adds later means the job is still running.
+      const status: string = job.status;
+      if (status === "completed") return end({ ok: true }, true);
+      if (status === "failed") return end(failure("job_failed", jobFailure(jobId, job)), true);
+      if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
+        return end(
+          failure(
+            "job_timeout",
+            `job ${jobId} was still ${status} after ${duration(clock.elapsed())}; ` +
+              "it may yet finish: run again with the same journal to pick it up",
+          ),
+          false,
+        );
+      }
+      if (!(await clock.sleep(wait))) {
+        return end(
+          failure(
+            "aborted",
+            `the import was aborted while job ${jobId} was running; run again with the same journal to pick it up`,
+          ),
+          false,
+        );
+      }
+      wait = Math.min(this.settings.maxPollIntervalMs, wait * 1.5);
+    }
+  }
+
+  /**
+   * Time spent waiting: the wall clock, or the sum of the waits asked for when that is more (a replaced
+   * `sleep` returns at once, and the time limits must still apply).
+   */
+  private clock() {
+    const started = Date.now();
+    let slept = 0;
+    const context = this.context;
+    return {
+      elapsed: () => Math.max(Date.now() - started, slept),
+      /** Waits `ms`; false when the import was aborted. */
+      async sleep(ms: number): Promise<boolean> {
+        try {
+          await context.sleep(ms);
+        } catch {
+          return false;
+        }
+        slept += ms;
+        return !context.signal.aborted;
+      },
+    };
+  }
+}
+
+function uniform(outcome: ItemOutcome, size: number): ChunkResult {
+  if (outcome.ok) return allImported(size);
+  return { kind: "done", outcomes: Array.from({ length: size }, () => outcome) };
+}
+
+function failure(code: string, reason: string): ItemOutcome {
+  // A job that may still finish, or one another job still blocks, is resumed by a re-run with the journal.
+  return code === "job_timeout" || code === "job_conflict"
+    ? { ok: false, code, reason, transient: true }
+    : { ok: false, code, reason };
+}
+
+/** Why a job failed, from what its body carries: its status, progress and any error fields. */
+function jobFailure(jobId: string, job: Record<string, unknown>): string {
+  const parts = [`job ${jobId} failed`];
+  if (typeof job["completed_rows"] === "number" && typeof job["total_rows"] === "number") {
+    parts.push(`after ${job["completed_rows"]} of ${job["total_rows"]} rows`);
+  }
+  const details = ["error", "errors", "message", "reason", "details", "error_code"]
+    .filter((field) => job[field] !== undefined && job[field] !== null)
+    .map((field) => `${field}: ${text(job[field])}`);
+  return details.length === 0 ? parts.join(" ") : `${parts.join(" ")}: ${details.join("; ")}`;
+}
+
+/** `: ` and the messages of an error body (`errors[].message` or `error`, and `details`), or nothing. */
+function errorText(body: unknown): string {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors)) return "";
+  const messages = errors
+    .map((entry: unknown) => {
+      if (entry === null || typeof entry !== "object") return text(entry);
+      const { message, details, error } = entry as Record<string, unknown>;
+      return [message ?? error, details]
+        .filter((part) => part !== undefined)
+        .map(text)
+        .join(": ");
+    })
+    .filter((message) => message !== "");
+  return messages.length === 0 ? "" : `: ${messages.join("; ")}`;
+}
+
+function text(value: unknown): string {
+  return (typeof value === "string" ? value : (JSON.stringify(value) ?? String(value))).slice(
+    0,
+    500,
+  );
+}
+
+function duration(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`${name}: expected a positive number of ms or bytes, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,34 @@
+import type { ImportAdapter } from "../core/engine/adapter.js";
+import { runImport, type ImportOptions } from "../core/engine/engine.js";
+import type { ImportReport } from "../core/engine/report.js";
+import { createUserpilotAdapter, type UserpilotAdapterOptions } from "./adapter.js";
+import type { UserpilotClient } from "./client.js";
+import type { UserpilotUser } from "./validate.js";
+
+/** How {@link importUsers} runs: the engine's options and the Userpilot adapter's. */
+export type UserpilotImportOptions = ImportOptions & UserpilotAdapterOptions;
+
+/**
+ * Imports users into Userpilot with bulk identify: validates each record, sends chunks of at most 10,000
+ * users (and 50 MB) one job at a time, and waits for each job to finish (about 1,200 rows a minute, so a
+ * million users take many hours: use `journal` so an interrupted import resumes its running job instead of
+ * starting over).
+ *
+ * Never throws for a vendor outcome: every record ends in the report as imported, failed (with a code such
+ * as `job_failed`, `job_lost`, `job_timeout`, `job_conflict`) or rejected (with a `userpilot.*` rule). A
+ * `401` stops the import (`report.fatal`). Userpilot reports per job, not per user, so a completed job
+ * counts every one of its users as imported.
+ *
+ * @param client a client from `createUserpilotClient`.
+ * @param records the users, in any (async) iterable; read lazily.
+ * @param options engine options (`chunkRecords`, `journal`, `signal`, `onProgress`, …) and adapter options
+ *   (`pollIntervalMs`, `maxPollIntervalMs`, `jobTimeoutMs`, `conflictWaitMs`, `maxBodyBytes`).
+ */
+export function importUsers(
+  client: UserpilotClient,
+  records: Iterable<UserpilotUser> | AsyncIterable<UserpilotUser>,
+  options: UserpilotImportOptions = {},
+): Promise<ImportReport> {
+  const adapter: ImportAdapter<UserpilotUser> = createUserpilotAdapter(client, options);
+  return runImport(adapter, records, options);
+}

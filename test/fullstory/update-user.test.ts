@@ -1,0 +1,146 @@
+// updateUser: FullStory's rules checked before sending, and uid immutability as a typed error.
+import { HttpResponse, http } from "msw";
+import { describe, expect, it } from "vitest";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { updateUser, type FullStoryUserUpdate } from "../../src/fullstory/index.js";
+import { seededFaker } from "../fixtures/faker.js";
+import { fullStoryUpdateUser, fullStoryUserId } from "../fixtures/fullstory.js";
+import { HOSTS, useMswServer } from "../support/msw.js";
+
+const server = useMswServer();
+
+/** A FullStory that answers updateUser with `answer`, recording each request's body. */
+function vendor(answer: (body: unknown) => Response = () => HttpResponse.json({ id: "ignored" })) {
+  const seen: { id: string; body: unknown }[] = [];
+  server.use(
+    http.post(`${HOSTS.fullstory}/v2/users/:id`, async ({ request, params }) => {
+      const body: unknown = await request.json();
+      seen.push({ id: String(params["id"]), body });
+      return answer(body);
+    }),
+  );
+  return seen;
+}
+
+const client = () =>
+  createFullStoryClient({
+    apiKey: "na1.update-user-key",
+    maxRetries: 1,
+    sleep: async () => {},
+  });
+
+describe("updateUser", () => {
+  it("sends a valid update to POST /v2/users/{id} and returns FullStory's id", async () => {
+    const f = seededFaker("fullstory-update");
+    const id = fullStoryUserId(f);
+    const user = fullStoryUpdateUser(f);
+    const seen = vendor(() => HttpResponse.json({ id }));
+    const result = await updateUser(client(), id, user);
+
+    expect(result).toMatchObject({ ok: true, status: 200, data: { id } });
+    expect(seen).toEqual([{ id, body: JSON.parse(JSON.stringify(user)) }]);
+  });
+
+  it("returns every broken rule as `invalid` without sending", async () => {
+    const seen = vendor();
+    const result = await updateUser(client(), "42", {
+      uid: "u-1",
+      properties: { "bad name": 1 },
+      schema: null,
+      id: "42",
+    } as unknown as FullStoryUserUpdate);
+
+    expect(seen).toEqual([]);
+    expect(result.ok).toBe(false);
+    if (result.ok || result.error.status !== "invalid") throw new Error("expected invalid");
+    expect(result.error.problems.map((p) => p.rule).sort()).toEqual([
+      "fullstory.property_name",
+      "fullstory.schema_type", // an update's schema is an object, never null
+      "fullstory.unknown_field", // the FullStory id goes in the path, not the body
+    ]);
+    expect(result.error.message).toContain("properties.bad name");
+  });
+
+  it("returns uid_immutable without sending when currentUid differs from the new uid", async () => {
+    const seen = vendor();
+    const result = await updateUser(client(), "42", { uid: "new-uid" }, { currentUid: "old-uid" });
+
+    expect(seen).toEqual([]);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { status: "uid_immutable", message: expect.stringContaining("old-uid") },
+    });
+    expect(!result.ok && "body" in result.error).toBe(false);
+  });
+
+  it("sends when currentUid is the same uid, or the update leaves the uid out", async () => {
+    const seen = vendor(() => HttpResponse.json({ id: "42" }));
+    const client_ = client();
+    const same = await updateUser(
+      client_,
+      "42",
+      { uid: "u-1", email: "a@example.com" },
+      { currentUid: "u-1" },
+    );
+    const without = await updateUser(client_, "42", { display_name: "Ada" }, { currentUid: "u-1" });
+
+    expect(same.ok && without.ok).toBe(true);
+    expect(seen).toHaveLength(2);
+  });
+
+  it.each([
+    { code: "uid_immutable", message: "nope" },
+    { code: "invalid_argument", message: "The uid of an identified user cannot be changed" },
+    { code: "bad_request", message: "UID is immutable once set" },
+    { code: "bad_request", message: "user uid already set" },
+  ])("maps FullStory's 400 $code / '$message' to uid_immutable with its body", async (body) => {
+    vendor(() => HttpResponse.json(body, { status: 400 }));
+    const result = await updateUser(client(), "42", { uid: "other" });
+
+    expect(result).toEqual({
+      ok: false,
+      error: { status: "uid_immutable", message: `user 42: ${body.message}`, body },
+    });
+  });
+
+  it("maps an undocumented 4xx status saying the same to uid_immutable", async () => {
+    const body = { code: "conflict", message: "uid cannot be updated" };
+    vendor(() => HttpResponse.json(body, { status: 409 }));
+    const result = await updateUser(client(), "42", { uid: "other" });
+    expect(result).toMatchObject({ ok: false, error: { status: "uid_immutable", body } });
+  });
+
+  it("leaves other errors as the client's typed errors", async () => {
+    vendor(() =>
+      HttpResponse.json({ code: "required_field", message: "uid is required" }, { status: 400 }),
+    );
+    const bad = await updateUser(client(), "42", { display_name: "Ada" });
+    expect(bad.ok === false && bad.error.status).toBe(400);
+    if (!bad.ok && bad.error.status === 400) expect(bad.error.body.code).toBe("required_field");
+
+    vendor(() =>
+      HttpResponse.json({ code: "user_not_found", message: "no such user" }, { status: 404 }),
+    );
+    const missing = await updateUser(client(), "42", { uid: "other" });
+    expect(missing.ok === false && missing.error.status).toBe(404);
+
+    vendor(() =>
+      HttpResponse.json({ code: "server_error", message: "uid is immutable" }, { status: 500 }),
+    );
+    const broken = await updateUser(client(), "42", { uid: "other" });
+    expect(broken.ok === false && broken.error.status).toBe(500);
+  });
+
+  it("passes the signal through", async () => {
+    vendor();
+    const controller = new AbortController();
+    controller.abort();
+    const result = await updateUser(
+      client(),
+      "42",
+      { display_name: "Ada" },
+      { signal: controller.signal },
+    );
+    expect(result.ok === false && result.error.status).toBe("aborted");
+  });
+});

@@ -1,0 +1,375 @@
+// FullStory's documented user rules, checked client-side, and cross-checked against the spec's request schema.
+import { describe, expect, it } from "vitest";
+import {
+  FULLSTORY_RULES,
+  validateFullStoryUser,
+  type FullStoryUser,
+} from "../../src/fullstory/index.js";
+import { seededFaker } from "../fixtures/faker.js";
+import { fullStoryUser } from "../fixtures/fullstory.js";
+import { loadSpec } from "../support/specs.js";
+
+const ITEM = "#/components/schemas/BatchUserImportRequest";
+const spec = loadSpec("fullstory");
+const a = (n: number, c = "a") => c.repeat(n);
+
+/** `count` nested objects of `leaves` leaves each. */
+function nested(count: number, leaves: number): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) {
+    const child: Record<string, number> = {};
+    for (let j = 0; j < leaves; j++) child[`c${j}`] = j;
+    properties[`p${i}`] = child;
+  }
+  return properties;
+}
+
+function flat(count: number): Record<string, number> {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`p${i}`, i]));
+}
+
+interface Case {
+  readonly name: string;
+  readonly user: unknown;
+  readonly rule: (typeof FULLSTORY_RULES)[number];
+  /** Text the message must hold (the field, and the rule). */
+  readonly names: string;
+  /** The spec's JSON Schema can express this rule, so it must reject the record too. */
+  readonly schema: boolean;
+}
+
+const broken: Case[] = [
+  {
+    name: "a property name starting with a digit",
+    user: { uid: "u", properties: { "1bad": 1 } },
+    rule: "property_name",
+    names: "properties.1bad: property names must match ^[A-Za-z][A-Za-z0-9_]*$",
+    schema: true,
+  },
+  {
+    name: "a property name with a dot",
+    user: { uid: "u", properties: { "a.b": 1 } },
+    rule: "property_name",
+    names: "properties.a.b",
+    schema: true,
+  },
+  {
+    name: "a nested property name with a hyphen",
+    user: { uid: "u", properties: { plan: { "bad-name": "x" } } },
+    rule: "property_name",
+    names: "properties.plan.bad-name",
+    schema: false,
+  },
+  {
+    name: "an empty property name",
+    user: { uid: "u", properties: { "": 1 } },
+    rule: "property_name",
+    names: "properties.:",
+    schema: true,
+  },
+  {
+    name: "a property name of 513 characters",
+    user: { uid: "u", properties: { [a(513)]: 1 } },
+    rule: "property_path_length",
+    names: "more than 512",
+    schema: true,
+  },
+  {
+    name: "a dotted path of 513 characters from shorter names",
+    user: { uid: "u", properties: { [a(300)]: { [a(212, "b")]: 1 } } },
+    rule: "property_path_length",
+    names: "dotted property path",
+    schema: false,
+  },
+  {
+    name: "501 top-level properties",
+    user: { uid: "u", properties: flat(501) },
+    rule: "property_count",
+    names: "properties: 501 properties",
+    schema: true,
+  },
+  {
+    name: "501 leaf paths in nested objects",
+    user: { uid: "u", properties: nested(167, 3) },
+    rule: "property_count",
+    names: "more than 500",
+    schema: false,
+  },
+  {
+    name: "a string value of 8193 bytes",
+    user: { uid: "u", properties: { note: a(8193) } },
+    rule: "property_value_size",
+    names: "properties.note: value of 8193 bytes",
+    schema: false,
+  },
+  {
+    name: "a string of 4097 two-byte characters (8194 bytes)",
+    user: { uid: "u", properties: { note: a(4097, "é") } },
+    rule: "property_value_size",
+    names: "8194 bytes",
+    schema: false,
+  },
+  {
+    name: "a nested string value over 8192 bytes",
+    user: { uid: "u", properties: { a: { b: a(9000) } } },
+    rule: "property_value_size",
+    names: "properties.a.b",
+    schema: false,
+  },
+  {
+    name: "an array of strings over 8192 bytes as JSON",
+    user: { uid: "u", properties: { tags: Array.from({ length: 5 }, () => a(1700)) } },
+    rule: "property_value_size",
+    names: "properties.tags",
+    schema: false,
+  },
+  {
+    name: "an array of objects",
+    user: { uid: "u", properties: { orders: [{ id: 1 }] } },
+    rule: "property_array_of_objects",
+    names: "properties.orders: arrays may hold only",
+    schema: false,
+  },
+  {
+    name: "an array of arrays",
+    user: { uid: "u", properties: { grid: [[1, 2]] } },
+    rule: "property_array_of_objects",
+    names: "properties.grid",
+    schema: false,
+  },
+  {
+    name: "a uid of 257 characters",
+    user: { uid: a(257) },
+    rule: "field_length",
+    names: "uid: 257 characters, more than 256",
+    schema: true,
+  },
+  {
+    name: "a display_name of 257 characters",
+    user: { uid: "u", display_name: a(257) },
+    rule: "field_length",
+    names: "display_name: 257 characters",
+    schema: true,
+  },
+  {
+    name: "an email of 129 characters",
+    user: { uid: "u", email: `${a(117)}@example.com` },
+    rule: "field_length",
+    names: "email: 129 characters, more than 128",
+    schema: true,
+  },
+  {
+    name: "a numeric uid",
+    user: { uid: 42 },
+    rule: "field_type",
+    names: "uid: must be a string",
+    schema: true,
+  },
+  {
+    name: "a null email",
+    user: { uid: "u", email: null },
+    rule: "field_type",
+    names: "email: must be a string",
+    schema: true,
+  },
+  {
+    name: "a numeric id",
+    user: { id: 1234 },
+    rule: "field_type",
+    names: "id: must be a string",
+    schema: true,
+  },
+  {
+    name: "a display_name that is an object",
+    user: { uid: "u", display_name: { first: "A" } },
+    rule: "field_type",
+    names: "display_name",
+    schema: true,
+  },
+  {
+    name: "properties as an array",
+    user: { uid: "u", properties: ["a"] },
+    rule: "field_type",
+    names: "properties: must be an object",
+    schema: true,
+  },
+  {
+    name: "a record that is not an object",
+    user: "u-1",
+    rule: "field_type",
+    names: "record: must be an object",
+    schema: true,
+  },
+  {
+    name: "a bigint property value",
+    user: { uid: "u", properties: { big: 10n } },
+    rule: "field_type",
+    names: "properties.big",
+    schema: false,
+  },
+  {
+    name: "an unknown schema type",
+    user: { uid: "u", properties: { plan: "x" }, schema: { properties: { plan: "string" } } },
+    rule: "schema_type",
+    names: "schema.properties.plan: type",
+    schema: true,
+  },
+  {
+    name: "a schema path with a bad segment",
+    user: { uid: "u", schema: { properties: { "signup.1date": "date" } } },
+    rule: "schema_type",
+    names: "schema.properties.signup.1date",
+    schema: true,
+  },
+  {
+    name: "a schema path with an empty segment",
+    user: { uid: "u", schema: { properties: { "a..b": "int" } } },
+    rule: "schema_type",
+    names: "schema.properties.a..b",
+    schema: true,
+  },
+  {
+    name: "a schema path of 513 characters",
+    user: { uid: "u", schema: { properties: { [`${a(300)}.${a(212)}`]: "str" } } },
+    rule: "schema_type",
+    names: "more than 512",
+    schema: true,
+  },
+  {
+    name: "a schema that is a string",
+    user: { uid: "u", schema: "str" },
+    rule: "schema_type",
+    names: "schema: must be an object",
+    schema: true,
+  },
+  {
+    name: "schema.properties as an array",
+    user: { uid: "u", schema: { properties: ["int"] } },
+    rule: "schema_type",
+    names: "schema.properties: must be an object",
+    schema: true,
+  },
+  {
+    name: "a misspelt top-level field",
+    user: { uid: "u", displayName: "Ada" },
+    rule: "unknown_field",
+    names: "displayName: unknown field",
+    schema: false, // BatchUserImportRequest is open in the spec (FullStory echoes it with extra keys)
+  },
+];
+
+const valid: { name: string; user: FullStoryUser }[] = [
+  { name: "an empty user (all fields are optional)", user: {} },
+  {
+    name: "a user at every length limit",
+    user: { uid: a(256), display_name: a(256), email: `${a(116)}@example.com` },
+  },
+  { name: "a uid of 256 astral characters (512 UTF-16 units)", user: { uid: a(256, "😀") } },
+  { name: "a property name of 512 characters", user: { properties: { [a(512)]: true } } },
+  {
+    name: "a dotted path of exactly 512 characters",
+    user: { properties: { [a(300)]: { [a(211, "b")]: 1 } } },
+  },
+  { name: "500 top-level properties", user: { properties: flat(500) } },
+  { name: "500 leaf paths in nested objects", user: { properties: nested(250, 2) } },
+  { name: "a string value of exactly 8192 bytes", user: { properties: { note: a(4096, "é") } } },
+  {
+    name: "arrays of scalars",
+    user: { properties: { tags: ["a", "b"], scores: [1, 2.5], flags: [true, null], none: [] } },
+  },
+  { name: "deeply nested objects", user: { properties: { a: { b: { c: { d: "x" } } } } } },
+  { name: "a null schema (as FullStory echoes it)", user: { uid: "u", schema: null } },
+  {
+    name: "every schema type on dotted paths",
+    user: {
+      properties: { s: { d: "2024-01-01T00:00:00Z" } },
+      schema: {
+        properties: Object.fromEntries(
+          ["str", "strs", "int", "ints", "real", "reals", "bool", "bools", "date", "dates"].map(
+            (t, i) => [`p${i}.q`, t],
+          ),
+        ) as NonNullable<NonNullable<FullStoryUser["schema"]>["properties"]>,
+      },
+    },
+  },
+  { name: "the FullStory id with a uid", user: { id: "987654321", uid: "xyz123" } },
+];
+
+describe("validateFullStoryUser", () => {
+  it.each(valid)("accepts $name, as the spec's schema does", ({ user }) => {
+    expect(validateFullStoryUser(user)).toEqual([]);
+    expect(spec.problems(ITEM, user)).toEqual([]);
+  });
+
+  it("accepts every faker user from the fixtures, as the spec's schema does", () => {
+    const f = seededFaker("fullstory-validate");
+    for (let i = 0; i < 300; i++) {
+      const user = fullStoryUser(f);
+      expect(validateFullStoryUser(user), JSON.stringify(user)).toEqual([]);
+      expect(spec.problems(ITEM, user)).toEqual([]);
+    }
+  });
+
+  it.each(broken)("rejects $name as fullstory.$rule", ({ user, rule, names }) => {
+    const problems = validateFullStoryUser(user as FullStoryUser);
+    expect(problems.map((p) => p.rule)).toContain(`fullstory.${rule}`);
+    expect(problems.find((p) => p.rule === `fullstory.${rule}`)?.message).toContain(names);
+  });
+
+  it("rejects what the spec's schema can express only when the schema rejects it too", () => {
+    const expressible = broken.filter((c) => c.schema);
+    expect(expressible.length).toBeGreaterThan(10);
+    for (const { name, user } of expressible) {
+      expect(spec.problems(ITEM, user), name).not.toEqual([]);
+    }
+  });
+
+  it("covers every rule it documents", () => {
+    expect(new Set(broken.map((c) => c.rule))).toEqual(new Set(FULLSTORY_RULES));
+  });
+
+  it("lists every broken rule of a record, and at most 20 lines of them", () => {
+    const several = validateFullStoryUser({
+      uid: a(300),
+      email: 7 as unknown as string,
+      properties: { "1x": [{}] },
+    });
+    expect(several.map((p) => p.rule).sort()).toEqual([
+      "fullstory.field_length",
+      "fullstory.field_type",
+      "fullstory.property_array_of_objects",
+      "fullstory.property_name",
+    ]);
+
+    const many = validateFullStoryUser({
+      properties: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`${i}bad`, i])),
+    });
+    expect(many).toHaveLength(21);
+    expect(many[20]).toEqual({
+      rule: "fullstory.property_name",
+      message: "10 more problems not listed",
+    });
+  });
+
+  it("shortens long names in messages", () => {
+    const [problem] = validateFullStoryUser({ properties: { [`_${a(600)}`]: 1 } });
+    expect(problem?.message.length).toBeLessThan(200);
+  });
+
+  it("ends on a cyclic properties object instead of overflowing the stack", () => {
+    const loop: Record<string, unknown> = {};
+    loop["self"] = loop;
+    const problems = validateFullStoryUser({ properties: loop });
+    expect(problems.map((p) => p.rule)).toContain("fullstory.property_path_length");
+  });
+
+  it("ignores fields whose value is undefined, as JSON does", () => {
+    expect(
+      validateFullStoryUser({
+        uid: "u",
+        email: undefined,
+        properties: { gone: undefined },
+      } as unknown as FullStoryUser),
+    ).toEqual([]);
+  });
+});

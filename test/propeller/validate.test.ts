@@ -1,0 +1,404 @@
+// Client-side validation of Propeller users: every documented rule, and agreement with the spec's schema.
+import { describe, expect, it } from "vitest";
+import { seededFaker } from "../fixtures/faker.js";
+import { propellerAddress, propellerUser } from "../fixtures/propeller.js";
+import { loadSpec } from "../support/specs.js";
+import { validatePropellerUser, type PropellerUser } from "../../src/propeller/validate.js";
+
+const spec = loadSpec("propeller");
+const USER = "#/components/schemas/BulkUser";
+const schemaProblems = (value: unknown) => spec.problems(USER, JSON.parse(JSON.stringify(value)));
+
+/** A user with every optional part, from the spec's own example values. */
+const full = (): Record<string, unknown> => ({
+  source: "CRM",
+  sourceId: "CRM-000482",
+  debtorId: 12345,
+  firstName: "Anna",
+  middleName: "van",
+  lastName: "Dijk",
+  fullName: "Anna van Dijk",
+  title: "Mrs.",
+  dateOfBirth: "28/08/1993",
+  gender: "F",
+  login: "anna@example.com",
+  phone: "0032445888",
+  email: "anna@example.com",
+  company: "Example Trading B.V.",
+  parent: { source: "CRM", sourceId: "ORG-0042" },
+  taxNumber: "NL123456789B01",
+  cocNumber: "12345678",
+  primaryLanguage: "NL",
+  attributes: [
+    { name: "LOYALTY_TIER", value: "gold", type: "text", class: "user" },
+    { name: "SCORE_2", value: [1, "a"] },
+  ],
+  addresses: [
+    {
+      type: "delivery",
+      street: "Keizersgracht",
+      number: "100",
+      numberExtension: "A",
+      postalCode: "1015 CS",
+      city: "Amsterdam",
+      country: "NL",
+      icp: "N",
+      isDefault: "Y",
+    },
+  ],
+});
+
+type Case = [
+  name: string,
+  change: (user: Record<string, unknown>) => void,
+  rule: string,
+  field: string,
+];
+const attr = (u: Record<string, unknown>) => (u["attributes"] as Record<string, unknown>[])[0]!;
+const addr = (u: Record<string, unknown>) => (u["addresses"] as Record<string, unknown>[])[0]!;
+const parent = (u: Record<string, unknown>) => u["parent"] as Record<string, unknown>;
+
+// Rules the schema expresses too: the spec must reject each of these records as well.
+const SCHEMA_CASES: Case[] = [
+  ["source missing", (u) => delete u["source"], "propeller.required", "source"],
+  ["sourceId missing", (u) => delete u["sourceId"], "propeller.required", "sourceId"],
+  ["sourceId undefined", (u) => (u["sourceId"] = undefined), "propeller.required", "sourceId"],
+  ["unknown top-level key", (u) => (u["nickname"] = "x"), "propeller.unknown_field", "nickname"],
+  [
+    "unknown key in an address",
+    (u) => (addr(u)["floor"] = "2"),
+    "propeller.unknown_field",
+    "addresses[0].floor",
+  ],
+  [
+    "unknown key in an attribute",
+    (u) => (attr(u)["label"] = "x"),
+    "propeller.unknown_field",
+    "attributes[0].label",
+  ],
+  [
+    "unknown key in the parent",
+    (u) => (u["parent"] = { id: 1, name: "x" }),
+    "propeller.unknown_field",
+    "parent.name",
+  ],
+  ["source not a string", (u) => (u["source"] = 7), "propeller.field_type", "source"],
+  ["sourceId a fraction", (u) => (u["sourceId"] = 1.5), "propeller.field_type", "sourceId"],
+  ["sourceId a boolean", (u) => (u["sourceId"] = true), "propeller.field_type", "sourceId"],
+  ["debtorId null", (u) => (u["debtorId"] = null), "propeller.field_type", "debtorId"],
+  ["firstName a number", (u) => (u["firstName"] = 42), "propeller.field_type", "firstName"],
+  ["email an array", (u) => (u["email"] = ["a@b.c"]), "propeller.field_type", "email"],
+  ["attributes not an array", (u) => (u["attributes"] = {}), "propeller.field_type", "attributes"],
+  ["addresses not an array", (u) => (u["addresses"] = "x"), "propeller.field_type", "addresses"],
+  ["gender X", (u) => (u["gender"] = "X"), "propeller.enum", "gender"],
+  ["gender lower case", (u) => (u["gender"] = "m"), "propeller.enum", "gender"],
+  [
+    "language of 3 letters",
+    (u) => (u["primaryLanguage"] = "NLD"),
+    "propeller.language",
+    "primaryLanguage",
+  ],
+  [
+    "language with a digit",
+    (u) => (u["primaryLanguage"] = "N1"),
+    "propeller.language",
+    "primaryLanguage",
+  ],
+  ["language empty", (u) => (u["primaryLanguage"] = ""), "propeller.language", "primaryLanguage"],
+  ["parent a string", (u) => (u["parent"] = "ORG-1"), "propeller.parent", "parent"],
+  ["parent empty", (u) => (u["parent"] = {}), "propeller.parent", "parent"],
+  ["parent id a string", (u) => (u["parent"] = { id: "119" }), "propeller.parent", "parent.id"],
+  ["parent id a fraction", (u) => (u["parent"] = { id: 1.5 }), "propeller.parent", "parent.id"],
+  ["parent source only", (u) => delete parent(u)["sourceId"], "propeller.parent", "parent"],
+  ["parent by id and by source", (u) => (parent(u)["id"] = 119), "propeller.parent", "parent"],
+  [
+    "parent source not a string",
+    (u) => (parent(u)["source"] = 1),
+    "propeller.parent",
+    "parent.source",
+  ],
+  [
+    "attribute not an object",
+    (u) => (u["attributes"] = ["x"]),
+    "propeller.attribute",
+    "attributes[0]",
+  ],
+  [
+    "attribute name lower case",
+    (u) => (attr(u)["name"] = "loyalty"),
+    "propeller.attribute",
+    "attributes[0].name",
+  ],
+  [
+    "attribute name empty",
+    (u) => (attr(u)["name"] = ""),
+    "propeller.attribute",
+    "attributes[0].name",
+  ],
+  [
+    "attribute name missing",
+    (u) => delete attr(u)["name"],
+    "propeller.attribute",
+    "attributes[0].name",
+  ],
+  [
+    "attribute value missing",
+    (u) => delete attr(u)["value"],
+    "propeller.attribute",
+    "attributes[0].value",
+  ],
+  [
+    "attribute value null",
+    (u) => (attr(u)["value"] = null),
+    "propeller.attribute",
+    "attributes[0].value",
+  ],
+  [
+    "attribute value an object",
+    (u) => (attr(u)["value"] = { a: 1 }),
+    "propeller.attribute",
+    "attributes[0].value",
+  ],
+  [
+    "attribute value NaN",
+    (u) => (attr(u)["value"] = Number.NaN),
+    "propeller.attribute",
+    "attributes[0].value",
+  ],
+  [
+    "attribute value array of objects",
+    (u) => (attr(u)["value"] = [1, {}]),
+    "propeller.attribute",
+    "attributes[0].value",
+  ],
+  [
+    "attribute class company",
+    (u) => (attr(u)["class"] = "company"),
+    "propeller.attribute",
+    "attributes[0].class",
+  ],
+  [
+    "attribute type a number",
+    (u) => (attr(u)["type"] = 5),
+    "propeller.attribute",
+    "attributes[0].type",
+  ],
+  ["address not an object", (u) => (u["addresses"] = [null]), "propeller.address", "addresses[0]"],
+  [
+    "address type home",
+    (u) => (addr(u)["type"] = "home"),
+    "propeller.address",
+    "addresses[0].type",
+  ],
+  ["address type missing", (u) => delete addr(u)["type"], "propeller.address", "addresses[0].type"],
+  [
+    "address street missing",
+    (u) => delete addr(u)["street"],
+    "propeller.address",
+    "addresses[0].street",
+  ],
+  ["address city missing", (u) => delete addr(u)["city"], "propeller.address", "addresses[0].city"],
+  [
+    "address country missing",
+    (u) => delete addr(u)["country"],
+    "propeller.address",
+    "addresses[0].country",
+  ],
+  [
+    "address country lower case",
+    (u) => (addr(u)["country"] = "nl"),
+    "propeller.address",
+    "addresses[0].country",
+  ],
+  [
+    "address country alpha-3",
+    (u) => (addr(u)["country"] = "NLD"),
+    "propeller.address",
+    "addresses[0].country",
+  ],
+  ["address icp yes", (u) => (addr(u)["icp"] = "yes"), "propeller.address", "addresses[0].icp"],
+  [
+    "address isDefault true",
+    (u) => (addr(u)["isDefault"] = true),
+    "propeller.address",
+    "addresses[0].isDefault",
+  ],
+  [
+    "address number a number",
+    (u) => (addr(u)["number"] = 100),
+    "propeller.address",
+    "addresses[0].number",
+  ],
+];
+
+// The match key must not be blank: a rule of ours the schema has no words for.
+const OWN_CASES: Case[] = [
+  ["source empty", (u) => (u["source"] = ""), "propeller.required", "source"],
+  ["sourceId blank", (u) => (u["sourceId"] = "  "), "propeller.required", "sourceId"],
+];
+
+describe("validatePropellerUser", () => {
+  it("accepts a user with every field, and the spec's own request examples", () => {
+    expect(validatePropellerUser(full())).toEqual([]);
+    expect(schemaProblems(full())).toEqual([]);
+    const op = spec.operations().find((o) => o.operationId === "bulkUsersBySourceId")!;
+    const examples = op.requestExamples.flatMap((e) => (e.value as { users: unknown[] }).users);
+    expect(examples.length).toBeGreaterThan(2);
+    for (const user of examples) expect(validatePropellerUser(user)).toEqual([]);
+  });
+
+  it("accepts a minimal user, integer sourceIds, a parent by id and undefined optional fields", () => {
+    expect(validatePropellerUser({ source: "CRM", sourceId: 3002196 })).toEqual([]);
+    expect(
+      validatePropellerUser({
+        source: "CRM",
+        sourceId: "x",
+        parent: { id: 119 },
+        email: undefined,
+      }),
+    ).toEqual([]);
+  });
+
+  it.each([...SCHEMA_CASES, ...OWN_CASES])("rejects %s", (_name, change, rule, field) => {
+    const user = full();
+    change(user);
+    const problems = validatePropellerUser(user);
+    expect(problems.map((p) => p.rule)).toContain(rule);
+    const problem = problems.find((p) => p.rule === rule)!;
+    expect(problem.message.startsWith(`${field}:`)).toBe(true);
+  });
+
+  it.each(SCHEMA_CASES)("the spec's schema rejects %s too", (_name, change) => {
+    const user = full();
+    change(user);
+    expect(schemaProblems(user)).not.toEqual([]);
+  });
+
+  it("rejects something that is not an object", () => {
+    for (const value of [null, "CRM:1", [], 5]) {
+      expect(validatePropellerUser(value).map((p) => p.rule)).toEqual(["propeller.field_type"]);
+    }
+  });
+
+  it("reports every rule a record breaks, each naming its field", () => {
+    const problems = validatePropellerUser({
+      sourceId: "",
+      gender: "x",
+      nickname: 1,
+      addresses: [{ type: "home", street: "s", city: "c", country: "NL" }],
+    });
+    expect(problems.map((p) => [p.rule, p.message.split(":")[0]])).toEqual([
+      ["propeller.required", "sourceId"],
+      ["propeller.enum", "gender"],
+      ["propeller.unknown_field", "nickname"],
+      ["propeller.address", "addresses[0].type"],
+      ["propeller.required", "source"],
+    ]);
+    expect(problems[2]?.message).toMatch(/unknown field/);
+  });
+
+  it("accepts every faker-built user, and so does the spec", () => {
+    const f = seededFaker("propeller validate fixtures");
+    for (let i = 0; i < 150; i++) {
+      const user = propellerUser(f);
+      expect(validatePropellerUser(user), JSON.stringify(user)).toEqual([]);
+      expect(schemaProblems(user)).toEqual([]);
+    }
+  });
+
+  it("agrees with the spec's schema on randomly broken users (blank match keys aside)", () => {
+    const f = seededFaker("propeller validate mutations");
+    const DELETE = Symbol("delete");
+    const pool: unknown[] = [
+      DELETE,
+      null,
+      "",
+      "  ",
+      "X",
+      "NL",
+      "nl",
+      "NLD",
+      "M",
+      "user",
+      "delivery",
+      "invoice",
+      "Y",
+      "LOYALTY",
+      0,
+      1.5,
+      119,
+      -3,
+      true,
+      [],
+      ["a"],
+      [1, "a"],
+      [{}],
+      {},
+      { id: 1 },
+      { source: "a", sourceId: 2 },
+    ];
+    const paths = [
+      ["source"],
+      ["sourceId"],
+      ["debtorId"],
+      ["firstName"],
+      ["gender"],
+      ["primaryLanguage"],
+      ["email"],
+      ["parent"],
+      ["attributes"],
+      ["addresses"],
+      ["nickname"],
+      ["parent", "id"],
+      ["parent", "source"],
+      ["parent", "sourceId"],
+      ["parent", "extra"],
+      ["attributes", 0, "name"],
+      ["attributes", 0, "value"],
+      ["attributes", 0, "type"],
+      ["attributes", 0, "class"],
+      ["attributes", 0, "extra"],
+      ["attributes", 1],
+      ["addresses", 0, "type"],
+      ["addresses", 0, "street"],
+      ["addresses", 0, "city"],
+      ["addresses", 0, "country"],
+      ["addresses", 0, "icp"],
+      ["addresses", 0, "isDefault"],
+      ["addresses", 0, "number"],
+      ["addresses", 0, "extra"],
+      ["addresses", 1],
+    ] as const;
+    let rejected = 0;
+    for (let i = 0; i < 400; i++) {
+      const user = propellerUser(f) as unknown as Record<string, unknown>;
+      const path = f.helpers.arrayElement(paths);
+      const value = f.helpers.arrayElement(pool);
+      if (path[0] === "parent" && path.length > 1)
+        user["parent"] = f.datatype.boolean() ? { id: 5 } : { source: "CRM", sourceId: "P-1" };
+      if (path[0] === "attributes" && path.length > 1)
+        user["attributes"] = [{ name: "TIER", value: "gold" }];
+      if (path[0] === "addresses" && path.length > 1) user["addresses"] = [propellerAddress(f)];
+      let target = user as Record<string | number, unknown>;
+      for (const step of path.slice(0, -1))
+        target = target[step] as Record<string | number, unknown>;
+      const last = path[path.length - 1]!;
+      if (value === DELETE) delete target[last];
+      else target[last] = structuredClone(value);
+
+      const ours = validatePropellerUser(user);
+      const theirs = schemaProblems(user);
+      const blankKey = ["source", "sourceId"].some(
+        (k) => typeof user[k] === "string" && (user[k] as string).trim() === "",
+      );
+      if (blankKey) {
+        expect(ours.map((p) => p.rule)).toContain("propeller.required");
+        continue;
+      }
+      const detail = `${JSON.stringify(path)} = ${String(value)}: ${JSON.stringify(ours)} vs ${JSON.stringify(theirs)}`;
+      expect(ours.length === 0, detail).toBe(theirs.length === 0);
+      if (ours.length > 0) rejected += 1;
+    }
+    expect(rejected).toBeGreaterThan(150);
+  });
+});

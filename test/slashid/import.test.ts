@@ -1,0 +1,533 @@
+// importUsers against a simulated SlashID (test/slashid/vendor.ts): persons go up as CSV files, the
+// vendor's synchronous answer (counts and `failed_csv`) becomes one outcome per record, faults and
+// interruptions never lose or double-count a record, and a journal resumes an interrupted import.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { HttpResponse } from "msw";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ImportReport } from "../../src/core/engine/report.js";
+import { importUsers, type SlashIdImportOptions } from "../../src/slashid/import.js";
+import { personFromCsvRow, type SlashIdPerson } from "../../src/slashid/records.js";
+import { checkSlashIdPerson } from "../../src/slashid/validate.js";
+import { useMswServer } from "../support/msw.js";
+import { SlashIdSim, error, persons, slashIdClient } from "./vendor.js";
+
+const server = useMswServer();
+const dir = mkdtempSync(path.join(tmpdir(), "slashid-import-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let journals = 0;
+const journalFile = () => path.join(dir, `journal-${++journals}.ndjson`);
+
+const CONFIRMED = [
+  "slashid:emails",
+  "slashid:phone_numbers",
+  "slashid:usernames",
+  "slashid:region",
+  "slashid:groups",
+  "slashid:attributes",
+];
+
+function run(
+  records: Iterable<SlashIdPerson> | AsyncIterable<SlashIdPerson>,
+  options: SlashIdImportOptions = {},
+  client = slashIdClient(),
+): Promise<ImportReport> {
+  return importUsers(client, records, { sleep: async () => {}, ...options });
+}
+
+/** The invariant every report keeps: each input index exactly once, and the counts add up. */
+function expectAccounted(report: ImportReport, total: number): void {
+  expect(report.total).toBe(total);
+  expect(report.imported + report.failed + report.rejected).toBe(total);
+  expect(report.outcomes.map((o) => o.index)).toEqual(Array.from({ length: total }, (_, i) => i));
+  const counts = { imported: 0, failed: 0, rejected: 0 };
+  for (const o of report.outcomes) counts[o.outcome] += 1;
+  expect(counts).toEqual({
+    imported: report.imported,
+    failed: report.failed,
+    rejected: report.rejected,
+  });
+}
+
+/** The parts of a report that do not depend on timing or on how many chunks were resumed. */
+const essence = (report: ImportReport) => ({
+  total: report.total,
+  imported: report.imported,
+  failed: report.failed,
+  rejected: report.rejected,
+  outcomes: report.outcomes,
+  aborted: report.aborted,
+  fatal: report.fatal,
+});
+
+const failedIndexes = (report: ImportReport) =>
+  report.outcomes.filter((o) => o.outcome === "failed").map((o) => o.index);
+
+describe("sending", () => {
+  it("uploads chunkRecords persons per file (sizes on the wire), in input order, conforming to the spec", async () => {
+    const sim = new SlashIdSim(server);
+    const input = persons("multi-chunk", 25);
+    const report = await run(input, { chunkRecords: 10 });
+
+    expect(sim.fileSizes).toEqual([10, 10, 5]);
+    expect(sim.vendor.violations).toEqual([]);
+    expectAccounted(report, 25);
+    expect(report.imported).toBe(25);
+    expect(report.chunks).toEqual({ sent: 3, resumed: 0 });
+    expect(report.outcomes.map((o) => o.key)).toEqual(input.map((p) => p.emails![0]));
+    // Every file carries the six confirmed columns only; its rows are the persons, in order.
+    for (const upload of sim.uploads) expect(upload.columns).toEqual(CONFIRMED);
+    const uploaded = sim.uploads.flatMap((u) => u.rows).map((row) => personFromCsvRow(row));
+    expect(uploaded).toEqual(input);
+    expect([...sim.imports.values()]).toEqual(Array(25).fill(1));
+  });
+
+  it("uploads 1,000 persons per file by default", async () => {
+    const sim = new SlashIdSim(server);
+    const report = await run(
+      Array.from({ length: 1001 }, (_, i) => ({ usernames: [`user-${i}`] })),
+    );
+    expect(sim.fileSizes).toEqual([1000, 1]);
+    expect(report.imported).toBe(1001);
+  });
+
+  it("adds the roles / password columns only to files with a person that has them", async () => {
+    const sim = new SlashIdSim(server);
+    const input = persons("unconfirmed-columns", 6);
+    input[1]!.roles = ["owner", "billing"];
+    input[4]!.password = "$2a$10$abcdefghijklmnopqrstuv";
+    const report = await run(input, { chunkRecords: 2 });
+    expect(report.imported).toBe(6);
+    expect(sim.uploads.map((u) => u.columns)).toEqual([
+      [...CONFIRMED, "slashid:roles"],
+      CONFIRMED,
+      [...CONFIRMED, "slashid:password"],
+    ]);
+    expect(sim.uploads[0]!.rows[1]!["slashid:roles"]).toBe("owner,billing");
+    expect(sim.uploads[0]!.rows[0]!["slashid:roles"]).toBe("");
+    expect(sim.vendor.violations).toEqual([]);
+  });
+
+  it("puts several emails (and phones, usernames, groups) comma-separated into one quoted cell", async () => {
+    const sim = new SlashIdSim(server);
+    const person: SlashIdPerson = {
+      emails: ["jane.doe@example.com", "jane@example.org", "j.doe@example.net"],
+      phone_numbers: ["+13475043201", "+447700900123"],
+      usernames: ["janedoe", "jdoe"],
+      groups: ["admins", "editors", "ops"],
+    };
+    const report = await run([person]);
+    expect(report.outcomes).toEqual([
+      { index: 0, key: "jane.doe@example.com", outcome: "imported" },
+    ]);
+    const attempt = sim.vendor.attemptsOf("bulkImportPersons")[0]!;
+    expect(attempt.body).toContain('"jane.doe@example.com,jane@example.org,j.doe@example.net"');
+    expect(sim.uploads[0]!.rows[0]).toMatchObject({
+      "slashid:emails": "jane.doe@example.com,jane@example.org,j.doe@example.net",
+      "slashid:groups": "admins,editors,ops",
+    });
+    expect(sim.vendor.violations).toEqual([]);
+  });
+
+  it("round-trips commas, quotes, \\n and \\r\\n line breaks and unicode in every cell", async () => {
+    const sim = new SlashIdSim(server);
+    const tricky: SlashIdPerson[] = [
+      {
+        emails: ["δοκιμή@παράδειγμα.δοκιμή", "用户@例子.广告"],
+        usernames: ['O"Brien', "line\nbreak", "crlf\r\nbreak", "😀🚀", "مستخدم", "e\u0301\u0327"],
+        region: "asia-japan",
+        groups: ['say "hi"', "multi\nline", "עברית", "中文组", "👩‍👩‍👧"],
+        roles: ["rôle\r\nnaïve"],
+        attributes: {
+          end_user_read_write: {
+            "note, with comma": 'He said "hi", then\nleft\r\nfor good',
+            "键🔑": ["😀", "שלום", "a\u0301"],
+            nested: { 'quote"key': "x,y", empty: "" },
+          },
+          "person_pool-end_user_no_access": { crm_id: "C-1042" },
+        },
+        password: 'pa,ss"wo\nrd\r\n',
+      },
+      { phone_numbers: ["+81 (3) 1234-5678"], usernames: ["plain"] },
+      { usernames: ["\u202Eevil\u202C", 'trailing-quote"'], groups: ['"'] },
+    ];
+    const report = await run(tricky);
+    expect(report.imported).toBe(3);
+    expect(sim.vendor.violations).toEqual([]);
+    const rows = sim.uploads[0]!.rows;
+    // What the vendor parsed is the row the adapter meant to write, cell for cell ...
+    tricky.forEach((person, i) => {
+      const checked = checkSlashIdPerson(person);
+      const expected: Record<string, string> = {
+        ...Object.fromEntries(
+          [...CONFIRMED, "slashid:roles", "slashid:password"].map((c) => [c, ""]),
+        ),
+        ...(checked.ok ? checked.item : {}),
+      };
+      expect(rows[i]).toEqual(expected);
+    });
+    // ... and reading it back gives the input person.
+    expect(rows.map((row) => personFromCsvRow(row))).toEqual(tricky);
+  });
+});
+
+describe("follow-through", () => {
+  it("maps failed_csv rows back to the right records by handle, with SlashID's reason", async () => {
+    const sim = new SlashIdSim(server);
+    const input = persons("failed-csv", 12);
+    const bad = new Set([1, 4, 5, 11]);
+    const badEmails = new Set([...bad].map((i) => input[i]!.emails![0]!));
+    sim.failWhen = (row) =>
+      badEmails.has(row["slashid:emails"] ?? "")
+        ? `invalid person: ${row["slashid:emails"]}, "quoted"\ndetail`
+        : undefined;
+    const report = await run(input, { chunkRecords: 6 });
+
+    expectAccounted(report, 12);
+    expect(failedIndexes(report)).toEqual([1, 4, 5, 11]);
+    for (const o of report.outcomes) {
+      if (o.outcome !== "failed") continue;
+      expect(o.code).toBe("rejected_by_vendor");
+      expect(o.reason).toBe(`invalid person: ${input[o.index]!.emails![0]}, "quoted"\ndetail`);
+      expect(o.key).toBe(input[o.index]!.emails![0]);
+    }
+    expect(report.imported).toBe(8);
+  });
+
+  it("maps them back when they come in another order, under an oddly named reason column", async () => {
+    const sim = new SlashIdSim(server);
+    sim.reverseFailures = true;
+    sim.reasonColumn = "Failure Reason (détails)";
+    const input = persons("failed-csv-order", 10);
+    const reasons = new Map([
+      [input[2]!.emails![0]!, "email already taken"],
+      [input[3]!.emails![0]!, "region not enabled"],
+      [input[8]!.emails![0]!, "group does not exist"],
+    ]);
+    sim.failWhen = (row) => reasons.get(row["slashid:emails"] ?? "");
+    const report = await run(input);
+    expect(
+      report.outcomes
+        .filter((o) => o.outcome === "failed")
+        .map((o) => [o.index, o.outcome === "failed" && o.reason]),
+    ).toEqual([
+      [2, "email already taken"],
+      [3, "region not enabled"],
+      [8, "group does not exist"],
+    ]);
+  });
+
+  it("matches rows by phone number or username, as SlashID may normalise them, and shared handles in turn", async () => {
+    const sim = new SlashIdSim(server);
+    const input: SlashIdPerson[] = [
+      { usernames: ["Shared"] },
+      { phone_numbers: ["+1 (347) 504-3201"] },
+      { usernames: ["Shared"], groups: ["second"] },
+      { usernames: ["ok"] },
+      { emails: ["Mixed.Case@Example.com"] },
+    ];
+    sim.failWhen = (row) => (row["slashid:usernames"] === "ok" ? undefined : "rejected");
+    // SlashID echoes handles in its own normal form.
+    sim.rewriteFailedRow = (row) => ({
+      ...row,
+      "slashid:emails": (row["slashid:emails"] ?? "").toLowerCase(),
+      "slashid:phone_numbers": (row["slashid:phone_numbers"] ?? "").replace(/[^+\d]/g, ""),
+      "slashid:usernames": (row["slashid:usernames"] ?? "").toLowerCase(),
+    });
+    const report = await run(input);
+    expect(failedIndexes(report)).toEqual([0, 1, 2, 4]);
+    expect(report.imported).toBe(1);
+  });
+
+  it("keeps the reason when failed_csv has extra columns, and says so when it has none", async () => {
+    const sim = new SlashIdSim(server);
+    const input = persons("reason-columns", 3);
+    sim.failedCsvOverride = [
+      '"slashid:emails","error","code"',
+      `"${input[0]!.emails![0]}","bad email","E1"`,
+      `"${input[2]!.emails![0]}","",""`,
+      "",
+    ].join("\n");
+    sim.failWhen = (row) => (row["slashid:emails"] === input[1]!.emails![0] ? undefined : "x");
+    const report = await run(input);
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({
+        index: 0,
+        code: "rejected_by_vendor",
+        reason: "error: bad email; code: E1",
+      }),
+      expect.objectContaining({ index: 1, outcome: "imported" }),
+      expect.objectContaining({
+        index: 2,
+        code: "rejected_by_vendor",
+        reason: "SlashID did not import this person and gave no reason",
+      }),
+    ]);
+  });
+
+  it.each([
+    ["missing", null],
+    ["not CSV", '"slashid:emails,reason\n"unterminated'],
+    ["not matching any record", '"slashid:emails","reason"\n"someone.else@example.com","nope"\n'],
+  ])(
+    "never reports more imported than successful_imports when failed_csv is %s",
+    async (_, override) => {
+      const sim = new SlashIdSim(server);
+      const input = persons("unplaceable", 8);
+      sim.failWhen = (row) => (row["slashid:emails"] === input[6]!.emails![0] ? "boom" : undefined);
+      sim.failedCsvOverride = override;
+      const report = await run(input, { chunkRecords: 4 });
+      expectAccounted(report, 8);
+      // The first file is unambiguous; in the second SlashID imported 3 of 4 but did not say which.
+      expect(report.imported).toBe(4);
+      expect(failedIndexes(report)).toEqual([4, 5, 6, 7]);
+      for (const o of report.outcomes.slice(4)) {
+        expect(o).toMatchObject({ outcome: "failed", code: "import_unconfirmed" });
+        expect(o.outcome === "failed" && o.reason).toMatch(/SlashID imported 3 and failed 1 of 4/);
+      }
+    },
+  );
+
+  it.each([
+    [
+      400,
+      "400",
+      "unreadable CSV file",
+      /SlashID refused the file \(400 Bad Request\): unreadable CSV file/,
+    ],
+    [
+      402,
+      "402",
+      "operation violated the limits specified in its pricing tier",
+      /pricing tier violation \(402\): operation violated/,
+    ],
+  ])(
+    "fails the whole file on %i with SlashID's message; other files go on",
+    async (status, code, message, reason) => {
+      const sim = new SlashIdSim(server);
+      sim.faults.set(2, () => error(status, message));
+      const report = await run(persons(`status-${status}`, 9), { chunkRecords: 3 });
+      expectAccounted(report, 9);
+      expect(failedIndexes(report)).toEqual([3, 4, 5]);
+      for (const o of report.outcomes.slice(3, 6)) {
+        expect(o).toMatchObject({ outcome: "failed", code });
+        expect(o.outcome === "failed" && o.reason).toMatch(reason);
+      }
+      expect(report.imported).toBe(6);
+      expect(report.fatal).toBeUndefined();
+      expect(sim.fileSizes).toEqual([3, 3]);
+    },
+  );
+});
+
+describe("validation in the pipeline", () => {
+  it("reports a rejected record with its index, key and rule; the rest are still sent", async () => {
+    const sim = new SlashIdSim(server);
+    const input = persons("rejected", 7);
+    input[3] = { emails: ["broken.example.com"], region: "us-iowa" };
+    input[5] = { groups: ["no-handle"] };
+    const report = await run(input, { chunkRecords: 3 });
+    expectAccounted(report, 7);
+    expect(report.rejected).toBe(2);
+    expect(report.outcomes[3]).toMatchObject({
+      index: 3,
+      key: "broken.example.com",
+      outcome: "rejected",
+      rule: "slashid.email_format",
+    });
+    expect(report.outcomes[3]!.outcome === "rejected" && report.outcomes[3]!.reason).toMatch(
+      /^record 3 \(broken\.example\.com\): emails\.0: /,
+    );
+    expect(report.outcomes[5]).toMatchObject({
+      key: "#5",
+      outcome: "rejected",
+      rule: "slashid.handle_required",
+    });
+    expect(sim.fileSizes).toEqual([3, 2]);
+    expect(sim.uploads.flatMap((u) => u.rows).map((r) => r["slashid:emails"])).toEqual(
+      [0, 1, 2, 4, 6].map((i) => input[i]!.emails![0]),
+    );
+  });
+});
+
+describe("faults", () => {
+  it("retries network errors, 429 with Retry-After and 503; fails a file on 500; accounts for every record", async () => {
+    const sim = new SlashIdSim(server);
+    sim.faults.set(1, () => HttpResponse.error());
+    sim.faults.set(
+      3,
+      () => new HttpResponse(null, { status: 429, headers: { "Retry-After": "7" } }),
+    );
+    sim.faults.set(5, () => new HttpResponse("oops", { status: 500 }));
+    sim.faults.set(6, () => new HttpResponse(null, { status: 503 }));
+    const input = persons("faults", 20);
+    const report = await run(input, { chunkRecords: 5 });
+
+    expectAccounted(report, 20);
+    // POSTs: 1 network error → 2 file 1; 3 429 → 4 file 2; 5 500 (not retried: SlashID may have it) file 3;
+    // 6 503 → 7 file 4.
+    expect(sim.posts).toBe(7);
+    expect(sim.fileSizes).toEqual([5, 5, 5]);
+    expect(failedIndexes(report)).toEqual([10, 11, 12, 13, 14]);
+    expect(report.outcomes[10]).toMatchObject({ outcome: "failed", code: "undocumented" });
+    expect(report.imported).toBe(15);
+    expect(report.aborted).toBe(false);
+  });
+
+  it("fails a file for good when retries run out, and goes on with the next", async () => {
+    const sim = new SlashIdSim(server);
+    for (let i = 2; i <= 4; i++) sim.faults.set(i, () => HttpResponse.error());
+    const report = await run(
+      persons("retries-out", 6),
+      { chunkRecords: 2 },
+      slashIdClient({ maxRetries: 2 }),
+    );
+    expectAccounted(report, 6);
+    expect(failedIndexes(report)).toEqual([2, 3]);
+    expect(report.outcomes[2]).toMatchObject({ outcome: "failed", code: "network" });
+    expect(sim.fileSizes).toEqual([2, 2]);
+  });
+
+  it.each([401, 403])(
+    "stops the import on %i: the rest fail as fatal, none is lost",
+    async (status) => {
+      const sim = new SlashIdSim(server);
+      sim.faults.set(2, () => error(status, status === 401 ? "invalid API key" : "forbidden"));
+      const report = await run(persons(`fatal-${status}`, 10), { chunkRecords: 2 });
+      // The engine stops reading the input: every record it read is accounted for.
+      expectAccounted(report, report.total);
+      expect(report.total).toBeGreaterThan(4);
+      expect(report.fatal).toMatch(new RegExp(`HTTP ${status}`));
+      expect(report.aborted).toBe(false);
+      expect(report.imported).toBe(2);
+      expect(sim.posts).toBe(2);
+      for (const o of report.outcomes.slice(2)) {
+        expect(o).toMatchObject({ outcome: "failed", code: "fatal" });
+      }
+    },
+  );
+
+  it("stops on the caller's abort mid-import: aborted, every record accounted for", async () => {
+    const sim = new SlashIdSim(server);
+    const controller = new AbortController();
+    const report = await run(persons("abort", 12), {
+      chunkRecords: 4,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.imported >= 4) controller.abort();
+      },
+    });
+    expectAccounted(report, report.total);
+    expect(report.aborted).toBe(true);
+    expect(report.imported).toBe(4);
+    expect(sim.fileSizes).toEqual([4]);
+    for (const o of report.outcomes.slice(4))
+      expect(o).toMatchObject({ outcome: "failed", code: "aborted" });
+  });
+
+  it("stops when the caller aborts while a file is in flight", async () => {
+    const sim = new SlashIdSim(server);
+    const controller = new AbortController();
+    sim.faults.set(2, () => {
+      controller.abort();
+      return HttpResponse.json({ result: { successful_imports: 0, failed_imports: 0 } });
+    });
+    const report = await run(persons("abort-in-flight", 9), {
+      chunkRecords: 3,
+      signal: controller.signal,
+    });
+    expectAccounted(report, report.total);
+    expect(report.aborted).toBe(true);
+    expect(report.imported).toBe(3);
+    expect(report.outcomes[3]).toMatchObject({ outcome: "failed", code: "aborted" });
+  });
+});
+
+describe("resume with a journal", () => {
+  /** An uninterrupted run of the same input against a fresh vendor. */
+  async function reference(input: SlashIdPerson[], options: SlashIdImportOptions) {
+    const sim = new SlashIdSim(server);
+    sim.failWhen = failSome;
+    return run(input, options);
+  }
+  const failSome = (row: Record<string, string>) =>
+    (row["slashid:emails"] ?? "").startsWith("x") ? "blocked domain" : undefined;
+
+  function input(seed: string): SlashIdPerson[] {
+    const list = persons(seed, 14);
+    list[5] = { emails: ["xavier@blocked.example"] };
+    list[9] = { emails: ["not-an-email"] };
+    return list;
+  }
+
+  it("after an abort: finished files are not re-sent, the rest are, nobody is imported twice", async () => {
+    const records = input("resume-abort");
+    const journal = journalFile();
+    const sim = new SlashIdSim(server);
+    sim.failWhen = failSome;
+    const controller = new AbortController();
+    const first = await run(records, {
+      chunkRecords: 4,
+      journal,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.imported + p.failed >= 8) controller.abort();
+      },
+    });
+    expect(first.aborted).toBe(true);
+    expect(sim.fileSizes).toEqual([4, 4]);
+
+    const second = await run(records, { chunkRecords: 4, journal });
+    expect(sim.fileSizes).toEqual([4, 4, 4, 1]);
+    expect(second.chunks).toEqual({ sent: 2, resumed: 2 });
+    expect([...sim.imports.values()].every((n) => n === 1)).toBe(true);
+    expect(sim.imports.size).toBe(second.imported);
+    expect(essence(second)).toEqual(essence(await reference(records, { chunkRecords: 4 })));
+  });
+
+  it("after a fatal 401: the re-run sends only the files that had not finished", async () => {
+    const records = input("resume-fatal");
+    const journal = journalFile();
+    const sim = new SlashIdSim(server);
+    sim.failWhen = failSome;
+    // The refused file holds a person SlashID fails (index 5): its reason must carry no note about an
+    // earlier upload, since a 401 imports nobody.
+    sim.faults.set(2, () => error(401, "invalid API key"));
+    const first = await run(records, { chunkRecords: 4, journal });
+    expect(first.fatal).toBeDefined();
+    expect(sim.fileSizes).toEqual([4]);
+
+    const second = await run(records, { chunkRecords: 4, journal });
+    expect(sim.fileSizes).toEqual([4, 4, 4, 1]);
+    expect(sim.posts).toBe(5);
+    expect([...sim.imports.values()].every((n) => n === 1)).toBe(true);
+    expect(essence(second)).toEqual(essence(await reference(records, { chunkRecords: 4 })));
+  });
+
+  it("re-uploads a file whose answer was lost, and notes an earlier upload on its failures", async () => {
+    const records = persons("resume-lost-answer", 6);
+    const journal = journalFile();
+    const sim = new SlashIdSim(server);
+    const controller = new AbortController();
+    // SlashID processes the second file, but the caller aborts before the answer arrives.
+    sim.afterProcessing = (upload) => {
+      if (upload.attempt === 2) controller.abort();
+    };
+    const first = await run(records, { chunkRecords: 3, journal, signal: controller.signal });
+    expect(first.aborted).toBe(true);
+    expect(failedIndexes(first)).toEqual([3, 4, 5]);
+    sim.afterProcessing = undefined;
+
+    const second = await run(records, { chunkRecords: 3, journal });
+    expect(sim.fileSizes).toEqual([3, 3, 3]);
+    expect([...sim.imports.values()].every((n) => n === 1)).toBe(true);
+    // What SlashID does with an existing person is UNCONFIRMED; this vendor refuses it.
+    for (const o of second.outcomes.slice(3)) {
+      expect(o).toMatchObject({ outcome: "failed", code: "rejected_by_vendor" });
+      expect(o.outcome === "failed" && o.reason).toMatch(
+        /^person already exists; note: an earlier, interrupted run had already uploaded this chunk/,
+      );
+    }
+  });
+});

@@ -1,0 +1,316 @@
+// SlashID's client-side rules: a valid person passes and becomes the CSV row to upload; each broken rule is
+// rejected under its `slashid.*` id with a message naming the field; and the validator agrees with
+// specs/slashid.yaml (`PersonCsvRow`, `AttributeBuckets`) wherever the spec can express the rule.
+import { describe, expect, it } from "vitest";
+import { personFromCsvRow, type SlashIdPerson } from "../../src/slashid/records.js";
+import { checkSlashIdPerson, validateSlashIdPerson } from "../../src/slashid/validate.js";
+import { seededFaker } from "../fixtures/faker.js";
+import { slashIdPersons } from "../fixtures/slashid.js";
+import { loadSpec } from "../support/specs.js";
+
+const spec = loadSpec("slashid");
+const ROW = "#/components/schemas/PersonCsvRow";
+const BUCKETS = "#/components/schemas/AttributeBuckets";
+
+/** Spec problems of the row as uploaded, including its decoded attributes cell. */
+function schemaProblems(row: Record<string, string>): string[] {
+  const problems = spec.problems(ROW, row);
+  const attributes = row["slashid:attributes"];
+  if (attributes !== undefined) problems.push(...spec.problems(BUCKETS, JSON.parse(attributes)));
+  return problems;
+}
+
+/** What a person would be as a row without validation: lists joined, attributes as JSON, empties left out. */
+function naiveRow(person: SlashIdPerson): Record<string, string> {
+  const cells: Record<string, string | undefined> = {
+    "slashid:emails": person.emails?.join(","),
+    "slashid:phone_numbers": person.phone_numbers?.join(","),
+    "slashid:usernames": person.usernames?.join(","),
+    "slashid:region": person.region,
+    "slashid:groups": person.groups?.join(","),
+    "slashid:roles": person.roles?.join(","),
+    "slashid:attributes":
+      person.attributes === undefined ? undefined : JSON.stringify(person.attributes),
+    "slashid:password": person.password,
+  };
+  return Object.fromEntries(
+    Object.entries(cells).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ""),
+  );
+}
+
+const full: SlashIdPerson = {
+  emails: ["jane.doe@example.com", "jane@example.org"],
+  phone_numbers: ["+13475043201", "+44 (20) 7946-0958"],
+  usernames: ["janedoe"],
+  region: "europe-belgium",
+  groups: ["admins", "editors"],
+  roles: ["owner"],
+  attributes: {
+    end_user_read_write: { plan: "pro", newsletter: true },
+    "person_pool-end_user_no_access": { crm_id: "C-1042", tags: ["a", "b"], nested: { n: null } },
+  },
+  password: "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy",
+};
+
+function rulesOf(person: SlashIdPerson): string[] {
+  return validateSlashIdPerson(person).map((p) => p.rule);
+}
+
+describe("a valid person", () => {
+  it("passes and becomes its CSV row: lists comma-joined, attributes as JSON, empty cells left out", () => {
+    const checked = checkSlashIdPerson(full);
+    expect(checked).toEqual({
+      ok: true,
+      item: {
+        "slashid:emails": "jane.doe@example.com,jane@example.org",
+        "slashid:phone_numbers": "+13475043201,+44 (20) 7946-0958",
+        "slashid:usernames": "janedoe",
+        "slashid:region": "europe-belgium",
+        "slashid:groups": "admins,editors",
+        "slashid:roles": "owner",
+        "slashid:attributes": JSON.stringify(full.attributes),
+        "slashid:password": full.password,
+      },
+    });
+    expect(validateSlashIdPerson(full)).toEqual([]);
+  });
+
+  it.each<[string, SlashIdPerson]>([
+    ["only an email", { emails: ["a@b"] }],
+    ["only a phone number", { phone_numbers: ["+13475043201"] }],
+    ["only a username", { usernames: ["u"] }],
+    ["an empty list next to a handle", { emails: [], usernames: ["u"] }],
+    [
+      "an attribute key of exactly 70 bytes",
+      { usernames: ["u"], attributes: { end_user_read_only: { ["é".repeat(35)]: 1 } } },
+    ],
+    [
+      "an attribute value of exactly 64 KiB",
+      { usernames: ["u"], attributes: { end_user_read_only: { big: "x".repeat(65534) } } },
+    ],
+    [
+      "an undefined attribute value (left out)",
+      { usernames: ["u"], attributes: { end_user_read_only: { gone: undefined, kept: 1 } } },
+    ],
+    ["every region", { usernames: ["u"], region: "australia-sydney" }],
+  ])("passes with %s", (_, person) => {
+    const checked = checkSlashIdPerson(person);
+    expect(checked.ok ? [] : checked.problems).toEqual([]);
+    if (checked.ok) expect(schemaProblems(checked.item)).toEqual([]);
+  });
+
+  it("leaves undefined attribute values and empty attributes out of the cell", () => {
+    const checked = checkSlashIdPerson({
+      usernames: ["u"],
+      attributes: { end_user_read_only: { gone: undefined, kept: "yes" } },
+    });
+    expect(checked.ok && checked.item["slashid:attributes"]).toBe(
+      '{"end_user_read_only":{"kept":"yes"}}',
+    );
+    const empty = checkSlashIdPerson({ usernames: ["u"], attributes: {} });
+    expect(empty.ok && "slashid:attributes" in empty.item).toBe(false);
+  });
+
+  it("accepts 300 faker persons, and their rows are the fixture's rows and valid for the spec", () => {
+    const rows = slashIdPersons(seededFaker("slashid-validate-valid"), 300);
+    for (const row of rows) {
+      const checked = checkSlashIdPerson(personFromCsvRow(row));
+      expect(checked.ok ? [] : checked.problems).toEqual([]);
+      if (!checked.ok) continue;
+      expect(checked.item).toEqual(row);
+      expect(schemaProblems(checked.item)).toEqual([]);
+    }
+  });
+});
+
+describe("each broken rule is rejected, naming the rule and the field", () => {
+  const cases: [rule: string, field: string, person: SlashIdPerson][] = [
+    ["handle_required", "emails, phone_numbers, usernames", { region: "us-iowa", groups: ["g"] }],
+    ["handle_required", "emails, phone_numbers, usernames", { emails: [], phone_numbers: [] }],
+    ["region", "region", { usernames: ["u"], region: "eu-west-1" as never }],
+    ["region", "region", { usernames: ["u"], region: "" as never }],
+    [
+      "attribute_bucket",
+      "attributes.end_user_write",
+      { usernames: ["u"], attributes: { end_user_write: { a: 1 } } as never },
+    ],
+    [
+      "attribute_bucket",
+      "attributes.person_pool-read_only",
+      { usernames: ["u"], attributes: { "person_pool-read_only": {} } as never },
+    ],
+    [
+      "attribute_key_length",
+      `attributes.end_user_read_only.${"k".repeat(71)}`,
+      { usernames: ["u"], attributes: { end_user_read_only: { ["k".repeat(71)]: 1 } } },
+    ],
+    [
+      "attribute_key_length",
+      `attributes.end_user_read_only.${"é".repeat(36)}`,
+      { usernames: ["u"], attributes: { end_user_read_only: { ["é".repeat(36)]: 1 } } },
+    ],
+    [
+      "attribute_key_length",
+      "attributes.end_user_read_only.",
+      { usernames: ["u"], attributes: { end_user_read_only: { "": 1 } } },
+    ],
+    [
+      "attribute_value_size",
+      "attributes.end_user_read_only.big",
+      { usernames: ["u"], attributes: { end_user_read_only: { big: "x".repeat(65535) } } },
+    ],
+    [
+      "attribute_value_size",
+      "attributes.end_user_read_only.big",
+      { usernames: ["u"], attributes: { end_user_read_only: { big: "€".repeat(21845) } } },
+    ],
+    [
+      "attribute_value_size",
+      "attributes.end_user_read_only.n",
+      { usernames: ["u"], attributes: { end_user_read_only: { n: 10n } } },
+    ],
+    [
+      "attribute_value_size",
+      "attributes.end_user_read_only.f",
+      { usernames: ["u"], attributes: { end_user_read_only: { f: () => 1 } } },
+    ],
+    ["list_item_comma", "emails.1", { emails: ["a@b.c", "x,y@b.c"] }],
+    ["list_item_comma", "phone_numbers.0", { phone_numbers: ["+1 555,0100"] }],
+    ["list_item_comma", "usernames.0", { usernames: ["doe, jane"] }],
+    ["list_item_comma", "groups.0", { usernames: ["u"], groups: ["sales, emea"] }],
+    ["list_item_comma", "roles.0", { usernames: ["u"], roles: ["a,b"] }],
+    ["email_format", "emails.0", { emails: ["jane.example.com"] }],
+    ["email_format", "emails.0", { emails: ["@example.com"] }],
+    ["email_format", "emails.0", { emails: ["jane@"] }],
+    ["email_format", "emails.0", { emails: ["a@b@c"] }],
+    ["phone_format", "phone_numbers.0", { phone_numbers: ["call me"] }],
+    ["phone_format", "phone_numbers.0", { phone_numbers: ["+1"] }],
+    ["empty_value", "emails.1", { emails: ["a@b.c", ""] }],
+    ["empty_value", "usernames.0", { usernames: ["  "], emails: ["a@b.c"] }],
+    ["empty_value", "groups.0", { usernames: ["u"], groups: [""] }],
+    ["empty_value", "password", { usernames: ["u"], password: "" }],
+    ["field_type", "emails", { emails: "a@b.c" as never, usernames: ["u"] }],
+    ["field_type", "groups.0", { usernames: ["u"], groups: [42] as never }],
+    ["field_type", "attributes", { usernames: ["u"], attributes: [] as never }],
+    [
+      "field_type",
+      "attributes.end_user_read_only",
+      { usernames: ["u"], attributes: { end_user_read_only: "x" } as never },
+    ],
+    ["field_type", "password", { usernames: ["u"], password: 1 as never }],
+  ];
+
+  it.each(cases)("slashid.%s (%s)", (rule, field, person) => {
+    const problems = validateSlashIdPerson(person);
+    expect(problems.map((p) => p.rule)).toContain(`slashid.${rule}`);
+    const problem = problems.find((p) => p.rule === `slashid.${rule}`)!;
+    expect(problem.message.startsWith(`${field}: `)).toBe(true);
+    expect(checkSlashIdPerson(person).ok).toBe(false);
+  });
+
+  it("reports every rule a person breaks, not just the first", () => {
+    expect(
+      rulesOf({
+        emails: ["nope", ""],
+        region: "mars" as never,
+        attributes: { bad_bucket: {}, end_user_read_only: { ["k".repeat(80)]: 1 } } as never,
+      }),
+    ).toEqual([
+      "slashid.email_format",
+      "slashid.empty_value",
+      "slashid.region",
+      "slashid.attribute_bucket",
+      "slashid.attribute_key_length",
+    ]);
+  });
+
+  it("rejects a cyclic attribute value instead of throwing", () => {
+    const cycle: Record<string, unknown> = {};
+    cycle["self"] = cycle;
+    expect(rulesOf({ usernames: ["u"], attributes: { end_user_read_only: { cycle } } })).toEqual([
+      "slashid.attribute_value_size",
+    ]);
+  });
+
+  it("rejects a record that is not an object instead of throwing", () => {
+    expect(rulesOf(null as never)).toEqual(["slashid.field_type"]);
+    expect(rulesOf("jane@example.com" as never)).toEqual(["slashid.field_type"]);
+  });
+
+  it("does not count a blank value as a handle", () => {
+    expect(rulesOf({ emails: [" "] })).toEqual(["slashid.empty_value", "slashid.handle_required"]);
+  });
+});
+
+describe("agreement with the spec", () => {
+  // Rules the spec can express: the schema must reject the naive row of a person the validator rejects.
+  const schemaRejects: [rule: string, person: SlashIdPerson][] = [
+    ["handle_required", { region: "us-iowa", groups: ["g"] }],
+    ["region", { usernames: ["u"], region: "eu-west-1" as never }],
+    ["attribute_bucket", { usernames: ["u"], attributes: { end_user_write: { a: 1 } } as never }],
+    ["attribute_bucket", { usernames: ["u"], attributes: { person_pool: { a: 1 } } as never }],
+    [
+      "attribute_key_length",
+      { usernames: ["u"], attributes: { end_user_read_only: { ["k".repeat(71)]: 1 } } },
+    ],
+    ["attribute_key_length", { usernames: ["u"], attributes: { end_user_read_only: { "": 1 } } }],
+    ["empty_value", { usernames: ["u"], password: "" }],
+  ];
+
+  it.each(schemaRejects)("slashid.%s is rejected by the spec's schema too", (rule, person) => {
+    expect(rulesOf(person)).toContain(`slashid.${rule}`);
+    const row = naiveRow(person);
+    // An empty password cell would be left out of a parsed row; the spec sees it as written.
+    if (person.password === "") row["slashid:password"] = "";
+    expect(schemaProblems(row)).not.toEqual([]);
+  });
+
+  it("the rows of every person the validator accepts are valid for the spec", () => {
+    const f = seededFaker("slashid-validate-spec");
+    const accepted = slashIdPersons(f, 100)
+      .map((row) => checkSlashIdPerson(personFromCsvRow(row)))
+      .concat([checkSlashIdPerson(full)]);
+    for (const checked of accepted) {
+      expect(checked.ok).toBe(true);
+      if (checked.ok) expect(schemaProblems(checked.item)).toEqual([]);
+    }
+  });
+});
+
+describe("personFromCsvRow", () => {
+  it("splits list cells on commas and trims, parses attributes, ignores empty cells and other columns", () => {
+    expect(
+      personFromCsvRow({
+        "slashid:emails": "a@example.com, b@example.com",
+        "slashid:phone_numbers": "",
+        "slashid:usernames": "jane",
+        "slashid:region": " asia-japan ",
+        "slashid:groups": "x,y",
+        "slashid:roles": "r",
+        "slashid:attributes": '{"end_user_read_only":{"k":[1,"two"]}}',
+        "slashid:password": " hash ",
+        reason: "ignored",
+      }),
+    ).toEqual({
+      emails: ["a@example.com", "b@example.com"],
+      usernames: ["jane"],
+      region: "asia-japan",
+      groups: ["x", "y"],
+      roles: ["r"],
+      attributes: { end_user_read_only: { k: [1, "two"] } },
+      password: " hash ",
+    });
+  });
+
+  it("keeps an empty list value so validation reports it", () => {
+    const person = personFromCsvRow({ "slashid:emails": "a@example.com,,b@example.com" });
+    expect(person.emails).toEqual(["a@example.com", "", "b@example.com"]);
+    expect(rulesOf(person)).toEqual(["slashid.empty_value"]);
+  });
+
+  it("throws a SyntaxError naming the column when the attributes cell is not JSON", () => {
+    expect(() =>
+      personFromCsvRow({ "slashid:usernames": "u", "slashid:attributes": "{nope" }),
+    ).toThrow(/^slashid:attributes: not JSON/);
+  });
+});
