@@ -61,7 +61,7 @@ export function createPropellerAdapter(
       chunkRecords: Math.min(PROPELLER_DEFAULT_CHUNK_RECORDS, maxRecords),
       concurrency: 4,
     },
-    keyOf: (record) => `${String(record.source)}:${String(record.sourceId)}`,
+    keyOf: propellerKeyOf,
     validate(record) {
       const problems = validatePropellerUser(record);
       return problems.length === 0 ? { ok: true, item: record } : { ok: false, problems };
@@ -258,4 +258,11 @@ function outcomeOf(result: BulkUserResult): ItemOutcome {
         ? result.message
         : "Propeller did not write the user (success: false) and gave no reason";
   return { ok: false, code: "rejected_by_vendor", reason };
+}
+
+/** A record's key for reports: `<source>:<sourceId>`, else `#<index>`. */
+export function propellerKeyOf(record: PropellerUser, index: number): string {
+  const fields = record as { source?: unknown; sourceId?: unknown } | null | undefined;
+  if (fields?.source === undefined && fields?.sourceId === undefined) return `#${index}`;
+  return `${String(fields.source)}:${String(fields.sourceId)}`;
 }

@@ -43,6 +43,3 @@ export function importUsers(
   const adapter = createPropellerAdapter(client, maxRecords === undefined ? {} : { maxRecords });
   return runImport(adapter, records, engineOptions);
 }
-
-/** {@link importUsers} under a vendor-specific name, for re-exporting next to other vendors' importers. */
-export const importPropellerUsers = importUsers;

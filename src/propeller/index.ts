@@ -8,6 +8,7 @@ export {
   PROPELLER_DEFAULT_CHUNK_RECORDS,
   PROPELLER_MAX_CHUNK_RECORDS,
   type PropellerAdapterOptions,
+  propellerKeyOf,
 } from "./adapter.js";
-export { importPropellerUsers, importUsers, type PropellerImportOptions } from "./import.js";
+export { importUsers, type PropellerImportOptions } from "./import.js";
 export { PROPELLER_RULES, validatePropellerUser, type PropellerUser } from "./validate.js";

@@ -4,6 +4,7 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type { components } from "../../generated/slashid.js";
 import { document } from "../../generated/slashid.document.js";
+import { SLASHID_CONFIRMED_COLUMNS } from "../slashid/records.js";
 import { FaultInjector, json, type FaultOptions } from "./faults.js";
 import { createRequestValidator } from "./request-validator.js";
 import { DropConnection, type SimulatorStats, type VendorSimulator } from "./simulator.js";
@@ -69,14 +70,7 @@ export interface SlashIdSimulator extends VendorSimulator {
 const IMPORT_PATH = "/persons/bulk-import";
 const HANDLE_COLUMNS = ["slashid:emails", "slashid:phone_numbers", "slashid:usernames"] as const;
 /** The template's columns: the confirmed ones, in the order of the spec's example. */
-const TEMPLATE_COLUMNS = [
-  "slashid:emails",
-  "slashid:phone_numbers",
-  "slashid:usernames",
-  "slashid:region",
-  "slashid:groups",
-  "slashid:attributes",
-] as const;
+const TEMPLATE_COLUMNS = SLASHID_CONFIRMED_COLUMNS;
 const REASON_COLUMN = "reason";
 const ATTRIBUTE_KEY_MAX_BYTES = 70;
 const ATTRIBUTE_VALUE_MAX_BYTES = 64 * 1024;

@@ -110,11 +110,7 @@ export function createUserpilotAdapter(
       maxConcurrency: 1,
     },
     defaults: { chunkRecords: USERPILOT_MAX_USERS, concurrency: 1 },
-    keyOf(record, index) {
-      // Records are not trusted to be objects until validated.
-      const id: unknown = (record as { user_id?: unknown } | null | undefined)?.user_id;
-      return typeof id === "string" && id !== "" ? id : `#${index}`;
-    },
+    keyOf: userpilotKeyOf,
     validate(record) {
       const problems = validateUserpilotUser(record);
       return problems.length === 0 ? { ok: true, item: record } : { ok: false, problems };
@@ -385,4 +381,11 @@ function positive(value: number | undefined, fallback: number, name: string): nu
     throw new RangeError(`${name}: expected a positive number of ms or bytes, got ${value}`);
   }
   return value;
+}
+
+/** A record's key for reports: its user_id, else `#<index>`. */
+export function userpilotKeyOf(record: UserpilotUser, index: number): string {
+  // Records are not trusted to be objects until validated.
+  const id: unknown = (record as { user_id?: unknown } | null | undefined)?.user_id;
+  return typeof id === "string" && id !== "" ? id : `#${index}`;
 }

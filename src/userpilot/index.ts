@@ -15,5 +15,6 @@ export {
   createUserpilotAdapter,
   userpilotItemBytes,
   type UserpilotAdapterOptions,
+  userpilotKeyOf,
 } from "./adapter.js";
 export { importUsers, type UserpilotImportOptions } from "./import.js";

@@ -6,17 +6,29 @@ import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { createPropellerClient } from "../../src/propeller/client.js";
 import { createSlashIdClient } from "../../src/slashid/client.js";
 import { createUserpilotClient } from "../../src/userpilot/client.js";
-import { seededFaker } from "../fixtures/faker.js";
-import { fullStoryApiKey, fullStoryBatch, fullStoryCreateUser } from "../fixtures/fullstory.js";
-import { propellerBulk, propellerCredentials, propellerToken } from "../fixtures/propeller.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import {
+  fullStoryApiKey,
+  fullStoryBatch,
+  fullStoryCreateUser,
+} from "../../src/testing/fixtures/fullstory.js";
+import {
+  propellerBulk,
+  propellerCredentials,
+  propellerToken,
+} from "../../src/testing/fixtures/propeller.js";
 import {
   SLASHID_COLUMNS,
   slashIdCredentials,
   slashIdCsv,
   slashIdImport,
   slashIdPersons,
-} from "../fixtures/slashid.js";
-import { userpilotApiKey, userpilotJobId, userpilotUsersBulk } from "../fixtures/userpilot.js";
+} from "../../src/testing/fixtures/slashid.js";
+import {
+  userpilotApiKey,
+  userpilotJobId,
+  userpilotUsersBulk,
+} from "../../src/testing/fixtures/userpilot.js";
 import { MockVendor } from "../support/mock-vendor.js";
 import { HOSTS, useMswServer } from "../support/msw.js";
 import { loadSpec, type Vendor } from "../support/specs.js";
@@ -185,7 +197,7 @@ describe("SlashID requests", () => {
         /request 1: body\/persons \(text\/csv\) \/1\/slashid:region must be equal to one of the allowed values/,
         /request 1: body\/persons\/2\/slashid:attributes \(application\/json\) \/ property name must be valid/,
         /request 1: body\/persons\/3\/slashid:attributes is not valid application\/json/,
-        /request 2: body\/persons is not valid text\/csv: Error: CSV: unterminated quoted cell/,
+        /request 2: body\/persons is not valid text\/csv: .*Quote Not Closed/,
       ),
     );
   });

@@ -2,10 +2,10 @@
 // specs' request schemas and keep to the vendor rules the schemas cannot express, and a seed reproduces them.
 import type { Faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
-import { parseCsvRecords } from "../support/csv.js";
+import { parse } from "csv-parse/sync";
 import { contentProblems } from "../support/request-conformance.js";
 import { loadSpec } from "../support/specs.js";
-import { seededFaker } from "../fixtures/faker.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import {
   FULLSTORY_PROPERTY_NAME,
   fullStoryBatch,
@@ -14,22 +14,26 @@ import {
   fullStoryUpdateUser,
   fullStoryUser,
   type FullStoryUser,
-} from "../fixtures/fullstory.js";
-import { propellerBulk, propellerToken, propellerUser } from "../fixtures/propeller.js";
+} from "../../src/testing/fixtures/fullstory.js";
+import {
+  propellerBulk,
+  propellerToken,
+  propellerUser,
+} from "../../src/testing/fixtures/propeller.js";
 import {
   SLASHID_COLUMNS,
   SLASHID_REGIONS,
   slashIdCsv,
   slashIdImport,
   slashIdPerson,
-} from "../fixtures/slashid.js";
+} from "../../src/testing/fixtures/slashid.js";
 import {
   userpilotCompaniesBulk,
   userpilotCompany,
   userpilotJobId,
   userpilotUser,
   userpilotUsersBulk,
-} from "../fixtures/userpilot.js";
+} from "../../src/testing/fixtures/userpilot.js";
 
 const COUNT = 2000;
 const schemas = "#/components/schemas";
@@ -209,3 +213,12 @@ describe("seeded fixtures", () => {
     expect(build(seededFaker("a test name"))).toEqual(build(seededFaker("a test name")));
   });
 });
+
+/**
+ * Strict CSV by header (a stray quote, a ragged row or a duplicate column throws, as a vendor would refuse
+ * it); an empty cell is an absent key, SlashID's rule.
+ */
+function parseCsvRecords(text: string): Record<string, string>[] {
+  const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== "")));
+}

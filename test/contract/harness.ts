@@ -18,7 +18,7 @@ import { createFullStoryClient, type FullStoryClient } from "../../src/fullstory
 import { createPropellerClient, type PropellerClient } from "../../src/propeller/client.js";
 import { createSlashIdClient, type SlashIdClient } from "../../src/slashid/client.js";
 import { createUserpilotClient, type UserpilotClient } from "../../src/userpilot/client.js";
-import { maybe } from "../fixtures/faker.js";
+import { maybe } from "../../src/testing/fixtures/faker.js";
 import {
   fullStoryApiKey,
   fullStoryBatch,
@@ -27,15 +27,19 @@ import {
   fullStoryPageToken,
   fullStoryUpdateUser,
   fullStoryUserId,
-} from "../fixtures/fullstory.js";
-import { propellerBulk, propellerCredentials, propellerToken } from "../fixtures/propeller.js";
-import { slashIdCredentials, slashIdImport } from "../fixtures/slashid.js";
+} from "../../src/testing/fixtures/fullstory.js";
+import {
+  propellerBulk,
+  propellerCredentials,
+  propellerToken,
+} from "../../src/testing/fixtures/propeller.js";
+import { slashIdCredentials, slashIdImport } from "../../src/testing/fixtures/slashid.js";
 import {
   userpilotApiKey,
   userpilotCompaniesBulk,
   userpilotJobId,
   userpilotUsersBulk,
-} from "../fixtures/userpilot.js";
+} from "../../src/testing/fixtures/userpilot.js";
 import { MockVendor, routesOf, type RouteFactory } from "../support/mock-vendor.js";
 import { HOSTS } from "../support/msw.js";
 import type { Vendor } from "../support/specs.js";

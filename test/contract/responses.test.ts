@@ -7,7 +7,7 @@
 import { HttpResponse } from "msw";
 import { expect, it } from "vitest";
 import { ApiError } from "../../src/core/errors/api-error.js";
-import { seededFaker } from "../fixtures/faker.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { enumerateContractCases, type ContractCase } from "../support/contract-cases.js";
 import { MockVendor } from "../support/mock-vendor.js";
 import { useMswServer } from "../support/msw.js";

@@ -12,8 +12,8 @@ import {
   type FullStoryImportOptions,
   type FullStoryUser,
 } from "../../src/fullstory/index.js";
-import { seededFaker } from "../fixtures/faker.js";
-import { fullStoryUser } from "../fixtures/fullstory.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { fullStoryUser } from "../../src/testing/fixtures/fullstory.js";
 import { useMswServer } from "../support/msw.js";
 import { FakeFullStory, fsError, fullStoryIdOf, type FakeOptions } from "./fake-fullstory.js";
 import { HttpResponse } from "msw";

@@ -3,8 +3,8 @@ import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { updateUser, type FullStoryUserUpdate } from "../../src/fullstory/index.js";
-import { seededFaker } from "../fixtures/faker.js";
-import { fullStoryUpdateUser, fullStoryUserId } from "../fixtures/fullstory.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { fullStoryUpdateUser, fullStoryUserId } from "../../src/testing/fixtures/fullstory.js";
 import { HOSTS, useMswServer } from "../support/msw.js";
 
 const server = useMswServer();

@@ -5,8 +5,8 @@ import {
   validateFullStoryUser,
   type FullStoryUser,
 } from "../../src/fullstory/index.js";
-import { seededFaker } from "../fixtures/faker.js";
-import { fullStoryUser } from "../fixtures/fullstory.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { fullStoryUser } from "../../src/testing/fixtures/fullstory.js";
 import { loadSpec } from "../support/specs.js";
 
 const ITEM = "#/components/schemas/BatchUserImportRequest";

@@ -10,8 +10,8 @@ import { createPropellerAdapter } from "../../src/propeller/adapter.js";
 import { createPropellerClient } from "../../src/propeller/client.js";
 import { importUsers } from "../../src/propeller/import.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
-import { seededFaker } from "../fixtures/faker.js";
-import { propellerUser } from "../fixtures/propeller.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { propellerUser } from "../../src/testing/fixtures/propeller.js";
 import { useMswServer } from "../support/msw.js";
 import { errorBody, propellerVendor, userKey } from "./vendor.js";
 

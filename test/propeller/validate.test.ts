@@ -1,7 +1,7 @@
 // Client-side validation of Propeller users: every documented rule, and agreement with the spec's schema.
 import { describe, expect, it } from "vitest";
-import { seededFaker } from "../fixtures/faker.js";
-import { propellerAddress, propellerUser } from "../fixtures/propeller.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { propellerAddress, propellerUser } from "../../src/testing/fixtures/propeller.js";
 import { loadSpec } from "../support/specs.js";
 import { validatePropellerUser, type PropellerUser } from "../../src/propeller/validate.js";
 

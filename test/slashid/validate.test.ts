@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { personFromCsvRow, type SlashIdPerson } from "../../src/slashid/records.js";
 import { checkSlashIdPerson, validateSlashIdPerson } from "../../src/slashid/validate.js";
-import { seededFaker } from "../fixtures/faker.js";
-import { slashIdPersons } from "../fixtures/slashid.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { slashIdPersons } from "../../src/testing/fixtures/slashid.js";
 import { loadSpec } from "../support/specs.js";
 
 const spec = loadSpec("slashid");

@@ -3,7 +3,7 @@
 // into string fields that carry another media type (`contentMediaType` + `contentSchema`, e.g. a CSV file
 // part whose rows are objects, or a JSON-encoded CSV cell). Returns readable violations, empty when the
 // request conforms.
-import { parseCsvRecords } from "./csv.js";
+import { parse } from "csv-parse/sync";
 import type { Spec, SpecOperation } from "./specs.js";
 
 type Json = Record<string, unknown>;
@@ -329,4 +329,13 @@ function decodeContent(mediaType: string, text: string): unknown {
   if (type === "text/csv") return parseCsvRecords(text);
   if (isJsonMedia(type)) return JSON.parse(text);
   throw new Error(`no decoder for ${mediaType}`);
+}
+
+/**
+ * Strict CSV by header (a stray quote, a ragged row or a duplicate column throws, as a vendor would refuse
+ * it); an empty cell is an absent key, SlashID's rule.
+ */
+function parseCsvRecords(text: string): Record<string, string>[] {
+  const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== "")));
 }

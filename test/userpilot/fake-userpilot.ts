@@ -2,8 +2,8 @@
 // statuses as they are polled, one bulk job at a time (409 while one runs), with faults injectable per request.
 import { HttpResponse, http, type HttpHandler } from "msw";
 import type { components } from "../../generated/userpilot.js";
-import { seededFaker } from "../fixtures/faker.js";
-import { userpilotJobId } from "../fixtures/userpilot.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { userpilotJobId } from "../../src/testing/fixtures/userpilot.js";
 import { HOSTS } from "../support/msw.js";
 import { loadSpec } from "../support/specs.js";
 

@@ -10,8 +10,8 @@ import { USERPILOT_MAX_BODY_BYTES, createUserpilotAdapter } from "../../src/user
 import { createUserpilotClient } from "../../src/userpilot/client.js";
 import { importUsers, type UserpilotImportOptions } from "../../src/userpilot/import.js";
 import type { UserpilotUser } from "../../src/userpilot/validate.js";
-import { seededFaker } from "../fixtures/faker.js";
-import { userpilotUser } from "../fixtures/userpilot.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { userpilotUser } from "../../src/testing/fixtures/userpilot.js";
 import { useMswServer } from "../support/msw.js";
 import { FakeUserpilot, errorBody } from "./fake-userpilot.js";
 

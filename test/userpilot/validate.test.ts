@@ -1,8 +1,8 @@
 // Userpilot's documented user rules, checked before anything is sent, and cross-checked with the spec's schema.
 import { describe, expect, it } from "vitest";
 import { validateUserpilotUser } from "../../src/userpilot/validate.js";
-import { seededFaker } from "../fixtures/faker.js";
-import { userpilotUser } from "../fixtures/userpilot.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { userpilotUser } from "../../src/testing/fixtures/userpilot.js";
 import { loadSpec } from "../support/specs.js";
 
 const SCHEMA = "#/components/schemas/BulkIdentifyUser";

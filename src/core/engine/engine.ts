@@ -1,10 +1,10 @@
-import type { Chunk, ChunkContext, ImportAdapter, ItemOutcome } from "./adapter.js";
+import type { Chunk, ChunkContext, ImportAdapter, ItemOutcome, Rejection } from "./adapter.js";
 import { Journal } from "./journal.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 import { ReportBuilder, type KeepOutcomes } from "./report-builder.js";
 import { abortableSleep } from "../time.js";
 
-export interface ImportOptions {
+export interface ImportOptions<Input = unknown> {
   /** Records per chunk, at most the vendor's limit. Default: the adapter's default. */
   chunkRecords?: number;
   /** Chunks in flight at once, at most the vendor's limit. Default: the adapter's default. */
@@ -27,6 +27,11 @@ export interface ImportOptions {
   keepOutcomes?: KeepOutcomes;
   /** Records between progress events while validating. Default 1,000. */
   progressEvery?: number;
+  /**
+   * Checked before the vendor's rules: a record it refuses is rejected with that rule (e.g. an input reader's
+   * `input.parse` for a line that was not JSON).
+   */
+  precheck?: (record: Input) => Rejection | undefined;
   /** Waits (abortably) for adapters' polling; replaceable in tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -46,7 +51,7 @@ interface PendingChunk<Wire> {
 export async function runImport<Input, Wire>(
   adapter: ImportAdapter<Input, Wire>,
   records: Iterable<Input> | AsyncIterable<Input>,
-  options: ImportOptions = {},
+  options: ImportOptions<Input> = {},
 ): Promise<ImportReport> {
   const chunkRecords = clamp(
     options.chunkRecords ?? adapter.defaults.chunkRecords,
@@ -195,7 +200,11 @@ export async function runImport<Input, Wire>(
         });
         continue;
       }
-      const checked = adapter.validate(record);
+      const refused = options.precheck?.(record);
+      const checked =
+        refused === undefined
+          ? adapter.validate(record)
+          : { ok: false as const, problems: [refused] };
       if (!checked.ok) {
         const [first] = checked.problems;
         report.record({

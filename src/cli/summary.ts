@@ -1,0 +1,21 @@
+import type { ImportReport } from "../core/engine/report.js";
+
+/** The end-of-run summary for a person: counts, then the first problems with their reasons. */
+export function formatSummary(report: ImportReport, maxProblems = 10): string {
+  const lines = [
+    `${report.vendor}: ${report.total} records: ${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected` +
+      ` (${report.chunks.sent} chunks sent, ${report.chunks.resumed} resumed, ${(report.durationMs / 1000).toFixed(1)} s)`,
+  ];
+  if (report.fatal !== undefined) lines.push(`  stopped: ${report.fatal}`);
+  if (report.aborted) lines.push("  aborted before the input was read to its end");
+  const problems = report.outcomes.filter((o) => o.outcome !== "imported");
+  for (const o of problems.slice(0, maxProblems)) {
+    if (o.outcome === "failed")
+      lines.push(`  failed   #${o.index} ${o.key}: [${o.code}] ${o.reason}`);
+    if (o.outcome === "rejected")
+      lines.push(`  rejected #${o.index} ${o.key}: [${o.rule}] ${o.reason}`);
+  }
+  if (problems.length > maxProblems)
+    lines.push(`  … and ${problems.length - maxProblems} more (see --report)`);
+  return `${lines.join("\n")}\n`;
+}
