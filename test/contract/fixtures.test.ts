@@ -220,5 +220,7 @@ describe("seeded fixtures", () => {
  */
 function parseCsvRecords(text: string): Record<string, string>[] {
   const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== "")));
+  return rows.map((row) =>
+    Object.fromEntries(Object.entries(row).filter(([, value]) => value !== "")),
+  );
 }
