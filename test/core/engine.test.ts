@@ -221,7 +221,7 @@ describe("faults", () => {
     expectEveryRecordOnce(report, 20);
   });
 
-  it("stops at a fatal answer: the rest are failed, not lost, and not sent", async () => {
+  it("stops at a fatal answer: every later record is read and failed, none is sent", async () => {
     const { adapter, sent } = scripted(async (chunk) =>
       chunk.seq === 0
         ? { kind: "fatal", error: apiError(401) }
@@ -232,8 +232,28 @@ describe("faults", () => {
     expect(sent.length).toBeLessThanOrEqual(2);
     expect(report.imported).toBeLessThanOrEqual(10);
     expect(report.outcomes[0]).toMatchObject({ outcome: "failed", code: "fatal" });
-    expect(report.total).toBe(report.imported + report.failed + report.rejected);
+    expect(report.outcomes[99]).toMatchObject({
+      outcome: "failed",
+      code: "fatal",
+      reason: /not sent: .*401/,
+    });
+    expectEveryRecordOnce(report, 100);
     expect(report.aborted).toBe(false);
+  });
+
+  it("rejects what the precheck refuses, before the vendor's rules", async () => {
+    const { adapter } = scripted();
+    const input: TestUser[] = [...users(2), { id: "broken", name: "x" }];
+    const report = await runImport(adapter, input, {
+      precheck: (u) =>
+        u.id === "broken" ? { rule: "input.parse", message: "line 3: not JSON" } : undefined,
+    });
+    expect(report.outcomes[2]).toMatchObject({
+      outcome: "rejected",
+      rule: "input.parse",
+      reason: /line 3: not JSON/,
+    });
+    expect(report.imported).toBe(2);
   });
 
   it("aborts: records read end as failed with `aborted`, and reading stops", async () => {
@@ -313,6 +333,24 @@ describe("resume from a journal", () => {
     const uninterrupted = await runImport(scripted().adapter, users(50));
     const strip = ({ startedAt: _s, durationMs: _d, chunks: _c, ...rest }: typeof resumed) => rest;
     expect(strip(resumed)).toEqual(strip(uninterrupted));
+  });
+
+  it("keeps a chunk that failed in a way that may pass unfinished, so a re-run sends it again", async () => {
+    const journal = journalFile();
+    const flaky = scripted(async (chunk) => ({
+      kind: "done",
+      outcomes: chunk.items.map(() =>
+        chunk.seq === 1
+          ? { ok: false, code: "network", reason: "connection reset", transient: true as const }
+          : { ok: true },
+      ),
+    }));
+    const first = await runImport(flaky.adapter, users(30), { journal });
+    expect(first.failed).toBe(10);
+    const healthy = scripted();
+    const second = await runImport(healthy.adapter, users(30), { journal });
+    expect(healthy.sent.map((c) => c.seq)).toEqual([1]);
+    expect(second.imported).toBe(30);
   });
 
   it("refuses a journal written for other records or other settings", async () => {
