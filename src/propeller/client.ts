@@ -31,11 +31,12 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
   const baseUrl = options.baseUrl ?? PROPELLER_HOST;
   const headers = { "User-Agent": userAgent(options.userAgent) };
   const transport = transportFromOptions(options);
+  // Asking for a token again has no effect beyond a new token, so token requests retry like GETs do.
   const tokenClient = createApiClient<paths, typeof operations>({
     operations,
     baseUrl,
     headers,
-    transport,
+    transport: transportFromOptions({ ...options, replaySafe: () => true }),
     secrets,
   });
   const tokens = new TokenCache(

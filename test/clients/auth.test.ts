@@ -289,3 +289,52 @@ describe("pre-serialised bodies", () => {
     expect(seen[0]!.headers.get("content-type")).toBe("application/json");
   });
 });
+
+describe("Propeller token endpoint failures", () => {
+  it("retries a token request that failed with a 500 (asking again is harmless)", async () => {
+    let calls = 0;
+    server.use(
+      http.post(`${HOSTS.propeller}/oauth2/token`, () => {
+        calls += 1;
+        return calls === 1
+          ? HttpResponse.json({ error: "server_error" }, { status: 500 })
+          : HttpResponse.json({
+              access_token: "token-after-500",
+              expires_in: 1800,
+              token_type: "Bearer",
+            });
+      }),
+      http.post(`${HOSTS.propeller}/v2/users/bulk/sourceId`, () =>
+        HttpResponse.json({
+          data: [{ action: "create", key: "s-1", lookupKey: "sourceId", success: true }],
+          messages: [],
+          total: 1,
+        }),
+      ),
+    );
+    const client = createPropellerClient({
+      clientId: "c",
+      clientSecret: "secret-123456",
+      sleep: async () => {},
+    });
+    const result = await client.bulkUsersBySourceId({
+      body: { users: [{ source: "crm", sourceId: "s-1" }] },
+    });
+    expect(result.ok).toBe(true);
+    expect(calls).toBe(2);
+  });
+
+  it("a token endpoint still down after retries is a network failure, not refused credentials", async () => {
+    server.use(http.post(`${HOSTS.propeller}/oauth2/token`, () => HttpResponse.error()));
+    const client = createPropellerClient({
+      clientId: "c",
+      clientSecret: "secret-123456",
+      maxRetries: 1,
+      sleep: async () => {},
+    });
+    const result = await client.bulkUsersBySourceId({
+      body: { users: [{ source: "crm", sourceId: "s-1" }] },
+    });
+    expect(!result.ok && result.error.status).toBe("network");
+  });
+});

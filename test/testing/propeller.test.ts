@@ -375,10 +375,11 @@ describe("Propeller simulator: faults", () => {
     expect(sim.stats()).toMatchObject({ faults: { "5xx": 2 }, users: 0 });
   });
 
-  it("faults the token endpoint too by default: the call gets the auth variant", async () => {
+  it("faults the token endpoint too by default: a token endpoint that is down is a passing network failure", async () => {
     const { sim, propeller } = setup({ faults: { rate5xx: 1 } });
     const result = await propeller.bulkUsersBySourceId(body);
-    expect(!result.ok && result.error.status).toBe("auth");
+    expect(!result.ok && result.error.status).toBe("network");
+    expect(!result.ok && result.error.message).toMatch(/no access token/);
     expect(sim.stats().requests).toEqual({ "POST /oauth2/token": 1 });
   });
 

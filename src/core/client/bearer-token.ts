@@ -1,4 +1,6 @@
+import { ApiError } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
+import { isTransient } from "../errors/transient.js";
 import { TransportFailure } from "../http/failures.js";
 import type { Transport } from "../http/transport.js";
 
@@ -95,6 +97,10 @@ async function tokenOrFail(tokens: TokenCache): Promise<string> {
   } catch (error) {
     if (error instanceof TransportFailure && error.kind === "aborted") throw error;
     const reason = error instanceof Error ? error.message : String(error);
+    // Only a refusal means the credentials are wrong; a token endpoint that is down is a passing failure.
+    if (error instanceof ApiError && isTransient(error)) {
+      throw new TransportFailure("network", `no access token: ${reason}`, false);
+    }
     throw new TransportFailure("auth", reason, false);
   }
 }

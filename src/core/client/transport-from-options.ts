@@ -1,10 +1,13 @@
-import { createTransport, type Transport } from "../http/transport.js";
+import { createTransport, type Transport, type TransportOptions } from "../http/transport.js";
 import { VERSION } from "../version.js";
 import type { CommonClientOptions } from "./options.js";
 
 /** The transport a client's common options describe. */
-export function transportFromOptions(options: CommonClientOptions): Transport {
+export function transportFromOptions(
+  options: CommonClientOptions & Pick<TransportOptions, "replaySafe">,
+): Transport {
   return createTransport({
+    ...(options.replaySafe && { replaySafe: options.replaySafe }),
     ...(options.fetch && { fetch: options.fetch }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.signal && { signal: options.signal }),

@@ -1,4 +1,5 @@
 import type { ApiError } from "../errors/api-error.js";
+import { isTransient } from "../errors/transient.js";
 import type { ChunkResult, ItemOutcome } from "./adapter.js";
 
 /** Answers that will refuse every other chunk too: going on would only fail the rest slowly. */
@@ -11,17 +12,6 @@ export function failedBy(error: ApiError): ItemOutcome {
   return isTransient(error)
     ? { ok: false, code: String(error.status), reason: error.message, transient: true }
     : { ok: false, code: String(error.status), reason: error.message };
-}
-
-/** Failures a later attempt may not meet: no answer, a rate limit, a server error. */
-export function isTransient(error: ApiError): boolean {
-  const status = error.status;
-  if (typeof status === "number") return status === 408 || status === 429 || status >= 500;
-  if (status === "undocumented" || status === "malformed") {
-    const http = (error as ApiError & { httpStatus: number }).httpStatus;
-    return http === 408 || http === 429 || http >= 500;
-  }
-  return status === "network" || status === "timeout" || status === "aborted";
 }
 
 /** A chunk whose request failed for good: fatal for bad credentials, otherwise every record failed. */

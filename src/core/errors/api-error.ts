@@ -83,7 +83,7 @@ export class ApiError extends Error {
     cause?: unknown,
   ): ApiError & V {
     const safeTarget = { ...target, path: secrets.scrub(target.path) };
-    const message = secrets.scrub(describe(variant, safeTarget));
+    const message = secrets.scrub(describe(variant, safeTarget, cause));
     const error = new ApiError(message, safeTarget, cause === undefined ? undefined : { cause });
     return Object.assign(error, secrets.scrubDeep(variant));
   }
@@ -95,7 +95,7 @@ export class ApiError extends Error {
   }
 }
 
-function describe(variant: Fields, target: RequestTarget): string {
+function describe(variant: Fields, target: RequestTarget, cause: unknown): string {
   const where = `${target.operation} (${target.method} ${target.path})`;
   switch (variant.status) {
     case "undocumented":
@@ -103,7 +103,7 @@ function describe(variant: Fields, target: RequestTarget): string {
     case "malformed":
       return `${where}: HTTP ${String(variant["httpStatus"])} with a malformed body: ${String(variant["reason"])}`;
     case "network":
-      return `${where}: network failure, no usable response`;
+      return `${where}: network failure, no usable response${cause instanceof Error ? ` (${cause.message})` : ""}`;
     case "timeout":
       return `${where}: no response within ${String(variant["timeoutMs"])} ms`;
     case "aborted":

@@ -28,6 +28,12 @@ export interface TransportOptions {
   signal?: AbortSignal;
   /** Called before each retry. */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * Whether a request may be replayed after an ambiguous failure. Default: idempotent methods and requests
+   * with an `Idempotency-Key` (see `isReplaySafe`); a client whose calls are harmless to repeat (an OAuth2
+   * token request) can say so.
+   */
+  replaySafe?: (request: Request) => boolean;
   /** Waits between attempts; replaceable so tests can observe delays without waiting them. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -50,7 +56,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   return async (request) => {
     const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
     const bytes = request.body === null ? null : await request.arrayBuffer();
-    const replaySafe = isReplaySafe(request);
+    const replaySafe = (options.replaySafe ?? isReplaySafe)(request);
     const callerSignal = anySignal([options.signal, request.signal]);
     const path = new URL(request.url).pathname;
 

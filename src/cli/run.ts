@@ -1,0 +1,128 @@
+import { parseArgs } from "node:util";
+import { demoCommand } from "./demo-command.js";
+import { EXIT, importCommand } from "./import-command.js";
+import { simulateCommand } from "./simulate-command.js";
+import { ConfigError, VENDOR_NAMES } from "./vendors.js";
+
+export const USAGE = `Usage:
+  bulk-user-import import <vendor> <file> [options]   import users from .ndjson/.jsonl, .json or .csv
+  bulk-user-import simulate <vendor> [--port N]        serve a vendor simulator on 127.0.0.1
+  bulk-user-import demo [--users N]                     import faker users into all four simulators
+
+Vendors: ${VENDOR_NAMES.join(", ")}
+
+Import options:
+  --base-url <url>         send to this host instead of the vendor's (a simulator, a proxy)
+  --api-key <key>          FullStory, SlashID, Userpilot (or FULLSTORY_API_KEY, SLASHID_API_KEY, USERPILOT_API_KEY)
+  --org-id <id>            SlashID (or SLASHID_ORG_ID)
+  --client-id <id>         Propeller (or PROPELLER_CLIENT_ID)
+  --client-secret <secret> Propeller (or PROPELLER_CLIENT_SECRET)
+  --environment <name>     SlashID production|sandbox, Userpilot analytex|analytex-eu
+  --dry-run                validate only; nothing is sent
+  --report <file.json>     write the full import report
+  --journal <file>         record progress; re-run with the same journal to resume
+  --concurrency <n>        requests in flight (within the vendor's limit)
+  --chunk-size <n>         records per request (within the vendor's limit)
+
+Simulator options: --port N, --fault-429 R, --fault-5xx R, --fault-drop R, --fault-slow R, --slow-ms MS,
+  --retry-after S, --reject R (R: a share of requests or records, 0 to 1)
+
+Exit codes: 0 all imported, 1 some records failed or were rejected, 2 usage or configuration error,
+  3 the import could not run (credentials refused, vendor unreachable).
+`;
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+const OPTIONS = {
+  "base-url": { type: "string" },
+  "api-key": { type: "string" },
+  "org-id": { type: "string" },
+  "client-id": { type: "string" },
+  "client-secret": { type: "string" },
+  environment: { type: "string" },
+  "dry-run": { type: "boolean" },
+  report: { type: "string" },
+  journal: { type: "string" },
+  concurrency: { type: "string" },
+  "chunk-size": { type: "string" },
+  port: { type: "string" },
+  users: { type: "string" },
+  "fault-429": { type: "string" },
+  "fault-5xx": { type: "string" },
+  "fault-drop": { type: "string" },
+  "fault-slow": { type: "string" },
+  "slow-ms": { type: "string" },
+  "retry-after": { type: "string" },
+  reject: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Runs the CLI and returns its exit code; never exits the process itself (so it can be tested). */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
+    const [command, ...rest] = positionals;
+    if (values.help === true || command === undefined || command === "help") {
+      io.stdout.write(USAGE);
+      return command === undefined && values.help !== true ? EXIT.usage : EXIT.ok;
+    }
+    switch (command) {
+      case "import": {
+        const [vendor, file, ...extra] = rest;
+        if (vendor === undefined || file === undefined || extra.length > 0) {
+          throw new ConfigError(
+            "import takes a vendor and a file: bulk-user-import import <vendor> <file>",
+          );
+        }
+        return await importCommand({
+          vendor,
+          file,
+          flags: values,
+          env: io.env,
+          stdout: io.stdout,
+          stderr: io.stderr,
+          signal: io.signal,
+        });
+      }
+      case "simulate": {
+        const [vendor] = rest;
+        if (vendor === undefined)
+          throw new ConfigError("simulate takes a vendor: bulk-user-import simulate <vendor>");
+        return await simulateCommand(vendor, values, io.stdout, io.signal);
+      }
+      case "demo": {
+        const users = values.users === undefined ? 2000 : Number(values.users);
+        if (!Number.isInteger(users) || users < 1)
+          throw new ConfigError("--users takes a whole number ≥ 1");
+        return await demoCommand(users, io.stdout, io.stderr);
+      }
+      default:
+        throw new ConfigError(`unknown command ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || isParseArgsError(error)) {
+      io.stderr.write(`bulk-user-import: ${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    io.stderr.write(
+      `bulk-user-import: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return EXIT.couldNotRun;
+  }
+}
+
+function isParseArgsError(error: unknown): error is Error {
+  return (
+    error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")
+  );
+}
