@@ -53,11 +53,25 @@ async function* readJsonArray(file: string): AsyncGenerator<unknown> {
   parser.onError = (error) => {
     failure = error;
   };
+  let checkedRoot = false;
   for await (const chunk of createReadStream(file)) {
+    if (!checkedRoot) {
+      // `$.*` would also stream an object's members: only an array of records is accepted.
+      const first = (chunk as Buffer)
+        .toString("utf8")
+        .replace(/^\uFEFF/, "")
+        .trimStart()[0];
+      if (first === undefined) continue;
+      if (first !== "[")
+        throw new Error(`${file}: not a JSON array of records (it starts with ${first})`);
+      checkedRoot = true;
+    }
     if (failure === undefined) parser.write(chunk as Uint8Array);
     yield* ready.splice(0);
     if (failure !== undefined) break;
   }
+  // Without end(), a file cut off part-way reads as the records it had, silently.
+  if (failure === undefined && !parser.isEnded) parser.end();
   yield* ready.splice(0);
   // A broken file stops reading where it breaks: what came before is imported, the rest is named in the error.
   if (failure !== undefined)

@@ -12,8 +12,8 @@ export function formatSummary(report: ImportReport, maxProblems = 10): string {
   for (const o of problems.slice(0, maxProblems)) {
     if (o.outcome === "failed")
       lines.push(`  failed   #${o.index} ${o.key}: [${o.code}] ${o.reason}`);
-    if (o.outcome === "rejected")
-      lines.push(`  rejected #${o.index} ${o.key}: [${o.rule}] ${o.reason}`);
+    // A rejection's reason already names the record: `record <index> (<key>): …`.
+    if (o.outcome === "rejected") lines.push(`  rejected [${o.rule}] ${o.reason}`);
   }
   if (problems.length > maxProblems)
     lines.push(`  … and ${problems.length - maxProblems} more (see --report)`);

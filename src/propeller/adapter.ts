@@ -263,6 +263,6 @@ function outcomeOf(result: BulkUserResult): ItemOutcome {
 /** A record's key for reports: `<source>:<sourceId>`, else `#<index>`. */
 export function propellerKeyOf(record: PropellerUser, index: number): string {
   const fields = record as { source?: unknown; sourceId?: unknown } | null | undefined;
-  if (fields?.source === undefined && fields?.sourceId === undefined) return `#${index}`;
+  if (fields?.source === undefined || fields.sourceId === undefined) return `#${index}`;
   return `${String(fields.source)}:${String(fields.sourceId)}`;
 }

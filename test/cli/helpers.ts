@@ -1,0 +1,137 @@
+// Shared helpers for the CLI tests: fake stdio streams that collect text, temp input files, and simulators
+// served on loopback that are closed after each test.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { afterAll, afterEach } from "vitest";
+import { run, type Io } from "../../src/cli/run.js";
+import { SIMULATOR_CREDENTIALS } from "../../src/cli/simulate-command.js";
+import type { ImportReport } from "../../src/core/engine/report.js";
+import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
+import type { VendorSimulator } from "../../src/testing/simulator.js";
+
+export const CREDS = SIMULATOR_CREDENTIALS;
+
+/** A writable that keeps everything written to it, standing in for process.stdout / stderr. */
+export class CollectingStream extends Writable {
+  text = "";
+  constructor(readonly isTTY: boolean) {
+    super();
+  }
+  override _write(chunk: unknown, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += String(chunk);
+    callback();
+  }
+}
+
+export interface FakeIo {
+  readonly io: Io;
+  readonly stdout: CollectingStream;
+  readonly stderr: CollectingStream;
+  readonly controller: AbortController;
+  /** stdout + stderr, for "never printed anywhere" checks. */
+  all(): string;
+}
+
+export function fakeIo(options: { env?: NodeJS.ProcessEnv; tty?: boolean } = {}): FakeIo {
+  const stdout = new CollectingStream(false);
+  const stderr = new CollectingStream(options.tty ?? false);
+  const controller = new AbortController();
+  return {
+    io: {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+      env: options.env ?? {},
+      signal: controller.signal,
+    },
+    stdout,
+    stderr,
+    controller,
+    all: () => stdout.text + stderr.text,
+  };
+}
+
+/** Runs the CLI with fake stdio; returns the exit code and the collected output. */
+export async function cli(
+  argv: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; tty?: boolean } = {},
+) {
+  const fake = fakeIo(options);
+  const code = await run(argv, fake.io);
+  return { code, stdout: fake.stdout.text, stderr: fake.stderr.text, all: fake.all() };
+}
+
+/** A temp dir for this test file, removed after it. */
+export function useTempDir(prefix = "bui-cli-"): (name: string, content?: string) => string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return (name, content) => {
+    const file = path.join(dir, name);
+    if (content !== undefined) writeFileSync(file, content);
+    return file;
+  };
+}
+
+/** Serves simulators on 127.0.0.1 and closes them after each test. */
+export function useServedSimulators(): (sim: VendorSimulator) => Promise<RunningSimulator> {
+  const running: RunningSimulator[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.close()));
+  });
+  return async (sim) => {
+    const served = await serveSimulator(sim);
+    running.push(served);
+    return served;
+  };
+}
+
+export const ndjson = (records: readonly unknown[]) =>
+  records.map((r) => JSON.stringify(r)).join("\n") + "\n";
+
+/** A Userpilot simulator clock that jumps an hour per reading, so a job has ended by its first status poll. */
+export function steppingClock(): { now: () => number; stepMs: number } {
+  let t = Date.UTC(2026, 0, 1);
+  return { now: () => (t += 3_600_000), stepMs: 1 };
+}
+
+/** Sum of a simulator's requests whose `METHOD /path` starts with `prefix`. */
+export function requestsTo(sim: VendorSimulator, prefix: string): number {
+  return Object.entries(sim.stats().requests)
+    .filter(([name]) => name.startsWith(prefix))
+    .reduce((n, [, count]) => n + count, 0);
+}
+
+export const totalRequests = (sim: VendorSimulator) =>
+  Object.values(sim.stats().requests).reduce((n, c) => n + c, 0);
+
+export type { ImportReport };
+
+// Record builders: valid, uniquely keyed records per vendor.
+export const fullStoryUsers = (n: number, prefix = "fs") =>
+  Array.from({ length: n }, (_, i) => ({
+    uid: `${prefix}-${i}`,
+    email: `${prefix}.${i}@example.com`,
+    display_name: `User ${i}`,
+    properties: { plan: i % 2 === 0 ? "pro" : "free", seats: i },
+  }));
+
+export const slashIdPersons = (n: number, prefix = "sid") =>
+  Array.from({ length: n }, (_, i) => ({
+    emails: [`${prefix}.${i}@example.com`],
+    region: "europe-belgium",
+  }));
+
+export const propellerUsers = (n: number, prefix = "pp") =>
+  Array.from({ length: n }, (_, i) => ({
+    source: "crm",
+    sourceId: `${prefix}-${i}`,
+    email: `${prefix}.${i}@example.com`,
+    firstName: "Ada",
+  }));
+
+export const userpilotUsers = (n: number, prefix = "up") =>
+  Array.from({ length: n }, (_, i) => ({
+    user_id: `${prefix}-${i}`,
+    metadata: { plan: "pro", seats: i },
+  }));

@@ -1,0 +1,274 @@
+// --journal: an import that was interrupted (the signal aborted part-way, or a chunk that failed) resumes
+// when run again with the same journal: finished chunks are not sent again, the vendor ends with every user,
+// and no user is imported twice.
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { run } from "../../src/cli/run.js";
+import {
+  createFullStorySimulator,
+  createPropellerSimulator,
+  createUserpilotSimulator,
+} from "../../src/testing/index.js";
+import type { VendorSimulator } from "../../src/testing/simulator.js";
+import {
+  CREDS,
+  cli,
+  fakeIo,
+  fullStoryUsers,
+  ndjson,
+  propellerUsers,
+  requestsTo,
+  steppingClock,
+  useServedSimulators,
+  useTempDir,
+  userpilotUsers,
+  type ImportReport,
+} from "./helpers.js";
+
+const file = useTempDir();
+const serve = useServedSimulators();
+
+/**
+ * Serves `sim`, but first calls `onRequest` with each request whose `METHOD /path` starts with `route` and
+ * how many have so far; an answer it returns replaces the simulator's.
+ */
+function intercept(
+  sim: VendorSimulator,
+  route: string,
+  onRequest: (
+    seen: number,
+    request: Request,
+  ) => Response | undefined | Promise<Response | undefined>,
+): VendorSimulator {
+  let seen = 0;
+  return {
+    vendor: sim.vendor,
+    stats: () => sim.stats(),
+    async handle(request) {
+      const { pathname } = new URL(request.url);
+      if (`${request.method} ${pathname}`.startsWith(route)) {
+        const replaced = await onRequest(++seen, request);
+        if (replaced !== undefined) return replaced;
+      }
+      return sim.handle(request);
+    },
+  };
+}
+
+const resumedOf = (summary: string) => Number(/, (\d+) resumed, /.exec(summary)?.[1]);
+const sentOf = (summary: string) => Number(/\((\d+) chunks sent, /.exec(summary)?.[1]);
+
+describe("import --journal: resume an interrupted import", () => {
+  it("fullstory: aborted while its 3rd batch is sent; the re-run resumes, sends the rest, imports no one twice", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const users = fullStoryUsers(50, "j");
+    const input = file("journal-fs.ndjson", ndjson(users));
+    const journal = file("fs.journal");
+    const first = fakeIo();
+    // Abort as the 3rd batch reaches the vendor: the batch is created there, but the client never sees
+    // the answer, so the re-run must send it again under the same Idempotency-Key.
+    const { url } = await serve(
+      intercept(sim, "POST /v2/users/batch", (seen) => {
+        if (seen === 3) first.controller.abort();
+        return undefined;
+      }),
+    );
+    const argv = [
+      "import",
+      "fullstory",
+      input,
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+      "--journal",
+      journal,
+      "--chunk-size",
+      "10",
+      "--concurrency",
+      "1",
+    ];
+
+    const firstCode = await run(argv, first.io);
+
+    expect(firstCode).toBe(1);
+    expect(first.stdout.text).toContain("aborted before the input was read to its end");
+    expect(first.stdout.text).toMatch(/\[aborted\]/);
+    expect(existsSync(journal)).toBe(true);
+    const before = sim.users().length;
+    expect(before).toBeGreaterThanOrEqual(20);
+    expect(before).toBeLessThan(50);
+
+    const reportFile = file("fs-resume-report.json");
+    const second = await cli([...argv, "--report", reportFile]);
+
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^fullstory: 50 records: 50 imported, 0 failed, 0 rejected/);
+    expect(resumedOf(second.stdout)).toBe(2);
+    expect(sentOf(second.stdout)).toBe(3);
+    expect(
+      sim
+        .users()
+        .map((u) => u.uid)
+        .sort(),
+    ).toEqual(users.map((u) => u.uid).sort());
+    expect(sim.stats().duplicateWrites).toBe(0);
+    for (const user of sim.users()) expect(user.writers).toHaveLength(1);
+    // Five chunks of ten: two resumed from the journal, the other three sent once each (the interrupted
+    // one again under its saved key: answered from the idempotency store, or created if it never arrived).
+    expect(sim.stats().jobs).toBe(5);
+    expect(requestsTo(sim, "POST /v2/users/batch")).toBe(6);
+    const report = JSON.parse(readFileSync(reportFile, "utf8")) as ImportReport;
+    expect(report.chunks).toEqual({ sent: 3, resumed: 2 });
+    expect(report.outcomes.every((o) => o.outcome === "imported")).toBe(true);
+  });
+
+  it("a third run with the finished journal sends nothing and reports everything imported", async () => {
+    const sim = createUserpilotSimulator(steppingClock());
+    const { url } = await serve(sim);
+    const input = file("journal-up.ndjson", ndjson(userpilotUsers(12, "jj")));
+    const argv = [
+      "import",
+      "userpilot",
+      input,
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+      "--journal",
+      file("up.journal"),
+      "--chunk-size",
+      "5",
+    ];
+
+    const firstRun = await cli(argv);
+    expect(firstRun.code).toBe(0);
+    const requests = sim.stats().requests;
+
+    const again = await cli(argv);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      /^userpilot: 12 records: 12 imported, 0 failed, 0 rejected \(0 chunks sent, 3 resumed, /,
+    );
+    expect(sim.stats().requests).toEqual(requests);
+    expect(sim.stats().duplicateWrites).toBe(0);
+  });
+
+  it("userpilot: aborted while polling its 2nd job; the re-run picks that job up instead of sending it again", async () => {
+    const sim = createUserpilotSimulator(steppingClock());
+    const first = fakeIo();
+    // Each job ends by its first status poll (the stepping clock), so the 2nd poll is the 2nd job's.
+    const { url } = await serve(
+      intercept(sim, "GET /v1/background_jobs/", (seen) => {
+        if (seen === 2) first.controller.abort();
+        return undefined;
+      }),
+    );
+    const users = userpilotUsers(20, "ja");
+    const argv = [
+      "import",
+      "userpilot",
+      file("journal-up2.ndjson", ndjson(users)),
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+      "--journal",
+      file("up2.journal"),
+      "--chunk-size",
+      "5",
+    ];
+
+    const firstCode = await run(argv, first.io);
+    expect(firstCode).toBe(1);
+    expect(sim.stats().jobs).toBe(2);
+
+    const second = await cli(argv);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^userpilot: 20 records: 20 imported, 0 failed, 0 rejected/);
+    expect(resumedOf(second.stdout)).toBe(1);
+    // Jobs 3 and 4 are new; job 2 was picked up by its saved id.
+    expect(sim.stats().jobs).toBe(4);
+    expect(requestsTo(sim, "POST /v1/users/bulk_identify")).toBe(4);
+    expect(sim.users().map((u) => u.user_id)).toEqual(users.map((u) => u.user_id));
+    expect(sim.stats().duplicateWrites).toBe(0);
+  });
+
+  it("propeller: a chunk answered 500 fails (exit 1); the re-run sends only that chunk and completes", async () => {
+    const sim = createPropellerSimulator();
+    // A second simulator whose every answer is a fault: its first is Propeller's own 500 body.
+    const failing = createPropellerSimulator({ faults: { rate5xx: 1 }, tokenFaults: false });
+    const { url } = await serve(
+      intercept(sim, "POST /v2/users/bulk/sourceId", (seen, request) =>
+        seen === 2 ? failing.handle(request) : undefined,
+      ),
+    );
+    const users = propellerUsers(40, "jp");
+    const argv = [
+      "import",
+      "propeller",
+      file("journal-pp.ndjson", ndjson(users)),
+      "--base-url",
+      url,
+      "--client-id",
+      CREDS.clientId,
+      "--client-secret",
+      CREDS.clientSecret,
+      "--journal",
+      file("pp.journal"),
+      "--chunk-size",
+      "10",
+      "--concurrency",
+      "1",
+    ];
+
+    const firstRun = await cli(argv);
+    expect(firstRun.code).toBe(1);
+    expect(firstRun.stdout).toMatch(/^propeller: 40 records: 30 imported, 10 failed, 0 rejected/);
+    expect(sim.users()).toHaveLength(30);
+
+    const second = await cli(argv);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^propeller: 40 records: 40 imported, 0 failed, 0 rejected/);
+    expect(resumedOf(second.stdout)).toBe(3);
+    expect(sentOf(second.stdout)).toBe(1);
+    expect(sim.users().map((u) => u.sourceId)).toHaveLength(40);
+    expect(new Set(sim.users().map((u) => u.sourceId))).toEqual(
+      new Set(users.map((u) => u.sourceId)),
+    );
+    expect(sim.stats().duplicateWrites).toBe(0);
+  });
+
+  it("a journal written for other input is refused, not silently mixed", async () => {
+    const sim = createPropellerSimulator();
+    const { url } = await serve(sim);
+    const journal = file("mixed.journal");
+    const base = [
+      "--base-url",
+      url,
+      "--client-id",
+      CREDS.clientId,
+      "--client-secret",
+      CREDS.clientSecret,
+      "--journal",
+      journal,
+    ];
+    const firstRun = await cli([
+      "import",
+      "propeller",
+      file("mixed-a.ndjson", ndjson(propellerUsers(3, "ma"))),
+      ...base,
+    ]);
+    expect(firstRun.code).toBe(0);
+
+    const other = await cli([
+      "import",
+      "propeller",
+      file("mixed-b.ndjson", ndjson(propellerUsers(3, "mb"))),
+      ...base,
+    ]);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain(`journal ${journal}`);
+    expect(sim.users().map((u) => u.sourceId)).toEqual(["ma-0", "ma-1", "ma-2"]);
+  });
+});

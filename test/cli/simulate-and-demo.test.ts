@@ -1,0 +1,120 @@
+// `simulate <vendor> --port 0` (served in the background until the signal aborts) and `demo --users N`.
+import { describe, expect, it } from "vitest";
+import { run } from "../../src/cli/run.js";
+import {
+  cli,
+  fakeIo,
+  ndjson,
+  propellerUsers,
+  slashIdPersons,
+  useTempDir,
+  type FakeIo,
+} from "./helpers.js";
+
+const file = useTempDir();
+
+/** Waits (polling briefly) until `check` holds; fails the test with `what` if it never does. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Starts `simulate …` in the background; resolves once it prints the URL it listens on. */
+async function simulate(
+  argv: string[],
+): Promise<{ fake: FakeIo; url: string; hint: string; done: Promise<number> }> {
+  const fake = fakeIo();
+  const done = run(argv, fake.io);
+  const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/;
+  let settled = false;
+  void done.finally(() => (settled = true));
+  await until(() => listening.test(fake.stdout.text) || settled, "the simulator's URL");
+  const url = listening.exec(fake.stdout.text)?.[1];
+  if (url === undefined) throw new Error(`simulate printed no URL: ${fake.all()}`);
+  const hint = /import into it: (.*)\n/.exec(fake.stdout.text)?.[1] ?? "";
+  return { fake, url, hint, done };
+}
+
+describe("simulate <vendor> --port 0", () => {
+  it("propeller: prints its URL and how to import into it; an import there works; abort stops it with 0", async () => {
+    const sim = await simulate(["simulate", "propeller", "--port", "0"]);
+    try {
+      expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:(?!0\b)\d+$/);
+      expect(sim.hint).toBe(
+        `bulk-user-import import propeller <file> --base-url ${sim.url} --client-id sim-client --client-secret sim-secret`,
+      );
+
+      // The printed command line, with a real file: the simulator's credentials work as they are.
+      const [, , vendor, , ...flags] = sim.hint.split(" ");
+      const input = file("simulated.ndjson", ndjson(propellerUsers(6, "sim")));
+      const result = await cli(["import", vendor ?? "", input, ...flags]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^propeller: 6 records: 6 imported, 0 failed, 0 rejected/);
+    } finally {
+      sim.fake.controller.abort();
+    }
+
+    expect(await sim.done).toBe(0);
+    // On the way out it prints the simulator's stats as JSON: the six users are there.
+    const lines = sim.fake.stdout.text.trimEnd().split("\n");
+    const stats = JSON.parse(lines.at(-1) ?? "{}") as { users: number; duplicateWrites: number };
+    expect(stats).toMatchObject({ users: 6, duplicateWrites: 0 });
+    // And it has stopped listening.
+    await expect(fetch(`${sim.url}/oauth2/token`, { method: "POST" })).rejects.toThrow();
+  });
+
+  it("slashid with --reject 1: the served simulator refuses every person, so the import exits 1", async () => {
+    const sim = await simulate(["simulate", "slashid", "--port", "0", "--reject", "1"]);
+    try {
+      expect(sim.hint).toContain("--api-key sim-key --org-id sim-org");
+      const result = await cli(
+        [
+          "import",
+          "slashid",
+          file("simulated-reject.ndjson", ndjson(slashIdPersons(4))),
+          "--base-url",
+          sim.url,
+        ],
+        { env: { SLASHID_API_KEY: "sim-key", SLASHID_ORG_ID: "sim-org" } },
+      );
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^slashid: 4 records: 0 imported, 4 failed, 0 rejected/);
+    } finally {
+      sim.fake.controller.abort();
+    }
+    expect(await sim.done).toBe(0);
+  });
+});
+
+describe("demo --users 40", () => {
+  it("imports into all four simulators and prints a summary per vendor and the total", async () => {
+    const result = await cli(["demo", "--users", "40"]);
+
+    expect(result.code).toBe(0);
+    for (const vendor of ["fullstory", "slashid", "propeller", "userpilot"]) {
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^== ${vendor}: 40 users into the simulator at http://127\\.0\\.0\\.1:\\d+$`,
+          "m",
+        ),
+      );
+      expect(result.stdout).toMatch(
+        new RegExp(`^${vendor}: 40 records: \\d+ imported, \\d+ failed, \\d+ rejected \\(`, "m"),
+      );
+    }
+    const total =
+      /^all vendors: (\d+) records, (\d+) imported, (\d+) failed, (\d+) rejected$/m.exec(
+        result.stdout,
+      );
+    expect(total).not.toBeNull();
+    const [records, imported, failed, rejected] = (total ?? []).slice(1).map(Number);
+    expect(records).toBe(160);
+    expect((imported ?? 0) + (failed ?? 0) + (rejected ?? 0)).toBe(160);
+    // The simulators never saw a user imported twice.
+    expect(result.stdout).not.toMatch(/[1-9]\d* imported twice/);
+    expect(result.stdout.match(/ 0 imported twice/g)).toHaveLength(4);
+  });
+});

@@ -1,0 +1,248 @@
+// Usage, help, and the exit codes for configuration errors (2) and for imports that could not run (3).
+import { describe, expect, it, vi } from "vitest";
+import { USAGE } from "../../src/cli/run.js";
+import { createFullStorySimulator } from "../../src/testing/index.js";
+import {
+  CREDS,
+  cli,
+  fullStoryUsers,
+  ndjson,
+  propellerUsers,
+  slashIdPersons,
+  totalRequests,
+  useServedSimulators,
+  useTempDir,
+  userpilotUsers,
+} from "./helpers.js";
+
+// Retry backoff is real but shortened (at most 10 ms a wait), so the unreachable-vendor tests, which retry
+// every request before giving up, take milliseconds instead of seconds. Nothing here asserts on timing.
+vi.mock("../../src/core/time.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../src/core/time.js")>();
+  return {
+    ...actual,
+    abortableSleep: (ms: number, signal?: AbortSignal) =>
+      actual.abortableSleep(Math.min(ms, 10), signal),
+  };
+});
+
+const file = useTempDir();
+const serve = useServedSimulators();
+const users = file("users.ndjson", ndjson(fullStoryUsers(3)));
+
+describe("help", () => {
+  for (const argv of [["help"], ["--help"], ["-h"], ["import", "--help"]]) {
+    it(`${argv.join(" ")}: the usage on stdout, exit 0`, async () => {
+      const result = await cli(argv);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(USAGE);
+      expect(result.stderr).toBe("");
+    });
+  }
+
+  it("the usage lists every command, vendor and exit code", () => {
+    for (const text of [
+      "import <vendor> <file>",
+      "simulate <vendor>",
+      "demo [--users N]",
+      "fullstory, slashid, propeller, userpilot",
+      "--dry-run",
+      "--report <file.json>",
+      "--journal <file>",
+      "--concurrency <n>",
+      "FULLSTORY_API_KEY",
+      "SLASHID_ORG_ID",
+      "PROPELLER_CLIENT_SECRET",
+      "USERPILOT_API_KEY",
+    ])
+      expect(USAGE).toContain(text);
+    expect(USAGE).toMatch(/0 all imported, 1 .*2 usage.*\n.*3 the import could not run/);
+  });
+
+  it("no arguments: the usage, exit 2", async () => {
+    const result = await cli([]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe(USAGE);
+  });
+});
+
+describe("exit 2: usage and configuration errors, with the message and the usage on stderr", () => {
+  const cases: { name: string; argv: string[]; env?: NodeJS.ProcessEnv; message: string }[] = [
+    { name: "unknown command", argv: ["frobnicate"], message: "unknown command frobnicate" },
+    {
+      name: "unknown vendor",
+      argv: ["import", "mixpanel", users],
+      message: "unknown vendor mixpanel: use one of fullstory, slashid, propeller, userpilot",
+    },
+    {
+      name: "missing file argument",
+      argv: ["import", "fullstory"],
+      message: "import takes a vendor and a file",
+    },
+    {
+      name: "missing vendor and file",
+      argv: ["import"],
+      message: "import takes a vendor and a file",
+    },
+    {
+      name: "an extra argument",
+      argv: ["import", "fullstory", users, "more.ndjson"],
+      message: "import takes a vendor and a file",
+    },
+    {
+      name: "unknown flag",
+      argv: ["import", "fullstory", users, "--frobnicate"],
+      message: "--frobnicate",
+    },
+    {
+      name: "a flag without its value",
+      argv: ["import", "fullstory", users, "--report"],
+      message: "--report",
+    },
+    {
+      name: "fullstory without a key",
+      argv: ["import", "fullstory", users],
+      message: "missing credential: pass --api-key or set FULLSTORY_API_KEY",
+    },
+    {
+      name: "fullstory with an empty key in the environment",
+      argv: ["import", "fullstory", users],
+      env: { FULLSTORY_API_KEY: "" },
+      message: "missing credential: pass --api-key or set FULLSTORY_API_KEY",
+    },
+    {
+      name: "slashid without an org id",
+      argv: ["import", "slashid", file("p.ndjson", ndjson(slashIdPersons(1)))],
+      env: { SLASHID_API_KEY: CREDS.apiKey },
+      message: "missing credential: pass --org-id or set SLASHID_ORG_ID",
+    },
+    {
+      name: "slashid without a key",
+      argv: ["import", "slashid", file("p.ndjson"), "--org-id", CREDS.orgId],
+      message: "missing credential: pass --api-key or set SLASHID_API_KEY",
+    },
+    {
+      name: "propeller without a client secret",
+      argv: ["import", "propeller", file("pp.ndjson", ndjson(propellerUsers(1)))],
+      env: { PROPELLER_CLIENT_ID: CREDS.clientId },
+      message: "missing credential: pass --client-secret or set PROPELLER_CLIENT_SECRET",
+    },
+    {
+      name: "propeller without a client id",
+      argv: ["import", "propeller", file("pp.ndjson"), "--client-secret", CREDS.clientSecret],
+      message: "missing credential: pass --client-id or set PROPELLER_CLIENT_ID",
+    },
+    {
+      name: "userpilot without a key",
+      argv: ["import", "userpilot", file("up.ndjson", ndjson(userpilotUsers(1)))],
+      message: "missing credential: pass --api-key or set USERPILOT_API_KEY",
+    },
+    {
+      name: "userpilot with an unknown environment",
+      argv: ["import", "userpilot", file("up.ndjson"), "--environment", "mars"],
+      env: { USERPILOT_API_KEY: CREDS.apiKey },
+      message: "--environment must be analytex or analytex-eu, not mars",
+    },
+    ...["0", "-2", "1.5", "many", ""].map((value) => ({
+      name: `--concurrency ${JSON.stringify(value)}`,
+      argv: ["import", "fullstory", users, `--concurrency=${value}`, "--api-key", CREDS.apiKey],
+      message: "--concurrency takes a whole number ≥ 1",
+    })),
+    {
+      name: "--chunk-size 0",
+      argv: ["import", "fullstory", users, "--chunk-size", "0", "--api-key", CREDS.apiKey],
+      message: "--chunk-size takes a whole number ≥ 1, not 0",
+    },
+    ...["users.txt", "users.xml", "users", "users.json.gz"].map((name) => ({
+      name: `unsupported file ${name}`,
+      argv: ["import", "fullstory", file(name, "{}"), "--api-key", CREDS.apiKey],
+      message: "use a .ndjson, .jsonl, .json or .csv file",
+    })),
+    {
+      name: "demo --users 0",
+      argv: ["demo", "--users", "0"],
+      message: "--users takes a whole number",
+    },
+    { name: "simulate without a vendor", argv: ["simulate"], message: "simulate takes a vendor" },
+    {
+      name: "simulate an unknown vendor",
+      argv: ["simulate", "mixpanel"],
+      message: "unknown vendor mixpanel",
+    },
+    {
+      name: "simulate on a bad port",
+      argv: ["simulate", "fullstory", "--port", "70000"],
+      message: "--port takes 0 to 65535",
+    },
+    {
+      name: "simulate with a bad fault rate",
+      argv: ["simulate", "fullstory", "--fault-429", "2"],
+      message: "--fault-429 takes a share from 0 to 1, not 2",
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const result = await cli(c.argv, { env: c.env ?? {} });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^bulk-user-import: /);
+      expect(result.stderr).toContain(c.message);
+      expect(result.stderr.endsWith(USAGE)).toBe(true);
+      expect(result.stdout).toBe("");
+    });
+  }
+
+  it("a configuration error sends nothing to the vendor", async () => {
+    const sim = createFullStorySimulator();
+    const { url } = await serve(sim);
+    for (const extra of [[], ["--api-key", CREDS.apiKey, "--concurrency", "0"]]) {
+      const result = await cli(["import", "fullstory", users, "--base-url", url, ...extra]);
+      expect(result.code).toBe(2);
+    }
+    expect(totalRequests(sim)).toBe(0);
+  });
+});
+
+describe("exit 3: the import could not run", () => {
+  const unreachable = "http://127.0.0.1:1";
+  const cases = [
+    { vendor: "fullstory", records: fullStoryUsers(4), flags: ["--api-key", CREDS.apiKey] },
+    {
+      vendor: "slashid",
+      records: slashIdPersons(4),
+      flags: ["--api-key", CREDS.apiKey, "--org-id", CREDS.orgId],
+    },
+    {
+      vendor: "propeller",
+      records: propellerUsers(4),
+      flags: ["--client-id", CREDS.clientId, "--client-secret", CREDS.clientSecret],
+    },
+    { vendor: "userpilot", records: userpilotUsers(4), flags: ["--api-key", CREDS.apiKey] },
+  ] as const;
+  for (const c of cases) {
+    it(`${c.vendor}: an unreachable base URL fails every record as a network failure`, async () => {
+      const result = await cli([
+        "import",
+        c.vendor,
+        file(`${c.vendor}-unreachable.ndjson`, ndjson(c.records)),
+        "--base-url",
+        unreachable,
+        ...c.flags,
+      ]);
+      expect(result.code).toBe(3);
+      expect(result.stdout).toMatch(
+        new RegExp(`^${c.vendor}: 4 records: 0 imported, 4 failed, 0 rejected`),
+      );
+      expect(result.stdout).toMatch(/network/);
+      for (const secret of [CREDS.apiKey, CREDS.clientSecret])
+        expect(result.all).not.toContain(secret);
+    });
+  }
+
+  it("an input file that does not exist: exit 3 naming the file", async () => {
+    const missing = file("no-such-file.ndjson");
+    const result = await cli(["import", "fullstory", missing, "--api-key", CREDS.apiKey]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(missing);
+    expect(result.stderr).toContain("ENOENT");
+  });
+});
