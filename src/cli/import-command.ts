@@ -1,4 +1,5 @@
-import { writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, writeFile } from "node:fs/promises";
 import type { CommonClientOptions } from "../core/client/options.js";
 import type { ImportReport } from "../core/engine/report.js";
 import { createProgressDisplay } from "./progress.js";
@@ -28,6 +29,11 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   const format = formatOf(args.file);
   if (format === undefined)
     throw new ConfigError(`${args.file}: use a .ndjson, .jsonl, .json or .csv file`);
+  try {
+    await access(args.file, constants.R_OK);
+  } catch {
+    throw new ConfigError(`cannot read ${args.file}`);
+  }
   const records = asRecords(
     readRecords(args.file, format),
     format === "csv" ? vendor.fromCsvRow : undefined,
@@ -56,6 +62,8 @@ export async function importCommand(args: ImportFlags): Promise<number> {
     await writeFile(args.flags["report"], `${JSON.stringify(report, null, 2)}\n`);
   }
   args.stdout.write(formatSummary(report));
+  if (report.inputError !== undefined)
+    args.stderr.write(`bulk-user-import: ${report.inputError}\n`);
   return exitCodeOf(report);
 }
 
@@ -66,7 +74,8 @@ export function exitCodeOf(report: ImportReport): number {
     report.failed > 0 &&
     report.outcomes.every((o) => o.outcome !== "failed" || ["network", "timeout"].includes(o.code));
   if (unreachable) return EXIT.couldNotRun;
-  return report.failed + report.rejected === 0 && !report.aborted ? EXIT.ok : EXIT.partial;
+  const complete = !report.aborted && report.inputError === undefined;
+  return report.failed + report.rejected === 0 && complete ? EXIT.ok : EXIT.partial;
 }
 
 async function dryRun(

@@ -8,6 +8,7 @@ export function formatSummary(report: ImportReport, maxProblems = 10): string {
   ];
   if (report.fatal !== undefined) lines.push(`  stopped: ${report.fatal}`);
   if (report.aborted) lines.push("  aborted before the input was read to its end");
+  if (report.inputError !== undefined) lines.push(`  input broken off: ${report.inputError}`);
   const problems = report.outcomes.filter((o) => o.outcome !== "imported");
   for (const o of problems.slice(0, maxProblems)) {
     if (o.outcome === "failed")

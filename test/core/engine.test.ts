@@ -241,6 +241,19 @@ describe("faults", () => {
     expect(report.aborted).toBe(false);
   });
 
+  it("input that breaks part-way: what was read is still sent and reported, and the break is named", async () => {
+    async function* broken() {
+      yield* users(15);
+      throw new Error("line 16: unexpected end of file");
+    }
+    const { adapter, sent } = scripted();
+    const report = await runImport(adapter, broken());
+    expect(report.inputError).toBe("line 16: unexpected end of file");
+    expect(sent.flatMap((c) => c.keys)).toEqual(users(15).map((u) => u.id));
+    expectEveryRecordOnce(report, 15);
+    expect(report.imported).toBe(15);
+  });
+
   it("rejects what the precheck refuses, before the vendor's rules", async () => {
     const { adapter } = scripted();
     const input: TestUser[] = [...users(2), { id: "broken", name: "x" }];

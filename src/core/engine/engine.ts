@@ -88,24 +88,20 @@ export async function runImport<Input, Wire>(
   const sleep = options.sleep ?? abortableSleep;
 
   const settle = (chunk: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]) => {
-    chunk.indexes.forEach((index, i) => {
-      const outcome = outcomes[i] ?? {
-        ok: false,
-        code: "no_outcome",
-        reason: "the vendor reported no outcome",
-      };
-      const key = chunk.keys[i] ?? "";
+    // A plain loop that builds each outcome in one literal: this runs once per record of the import.
+    const { indexes, keys } = chunk;
+    for (let i = 0; i < indexes.length; i++) {
+      const index = indexes[i]!;
+      const key = keys[i] ?? "";
+      const outcome = outcomes[i] ?? NO_OUTCOME;
       report.record(
-        outcome.ok
-          ? {
-              index,
-              key,
-              outcome: "imported",
-              ...(outcome.id === undefined ? {} : { id: outcome.id }),
-            }
-          : { index, key, outcome: "failed", code: outcome.code, reason: outcome.reason },
+        !outcome.ok
+          ? { index, key, outcome: "failed", code: outcome.code, reason: outcome.reason }
+          : outcome.id === undefined
+            ? { index, key, outcome: "imported" }
+            : { index, key, outcome: "imported", id: outcome.id },
       );
-    });
+    }
     emit();
   };
   const failAll = (chunk: PendingChunk<Wire>, code: string, reason: string) =>
@@ -180,15 +176,29 @@ export async function runImport<Input, Wire>(
   let pending = emptyChunk<Wire>();
   let index = 0;
   let stoppedEarly = false;
+  let inputError: string | undefined;
+  const iterator = iterate(records);
   try {
-    for await (const record of records) {
+    for (;;) {
+      let step: IteratorResult<Input>;
+      try {
+        step = await iterator.next();
+      } catch (error) {
+        // Broken input (a file cut short, a malformed row) ends the reading, not the import: what was read
+        // is still sent and reported, and the report says where the input broke.
+        inputError = error instanceof Error ? error.message : String(error);
+        break;
+      }
+      if (step.done === true) break;
+      const record = step.value;
       if (options.signal?.aborted) {
         stoppedEarly = true;
+        await iterator.return?.();
         break;
       }
       const recordIndex = index++;
       report.validated();
-      const key = safeKey(() => adapter.keyOf(record, recordIndex), recordIndex);
+      const key = safeKey(adapter, record, recordIndex);
       if (fatal !== undefined) {
         // The vendor refuses everything now: read on, so every record is in the report, but send nothing.
         report.record({
@@ -216,7 +226,8 @@ export async function runImport<Input, Wire>(
         });
       } else {
         const text = adapter.serialize?.(checked.item);
-        const size = text === undefined ? 0 : Buffer.byteLength(text);
+        // Bytes are only counted when chunks are cut by them.
+        const size = text === undefined || maxBytes === undefined ? 0 : Buffer.byteLength(text);
         if (maxBytes !== undefined && size > maxBytes) {
           report.record({
             index: recordIndex,
@@ -242,6 +253,9 @@ export async function runImport<Input, Wire>(
         }
       }
       if (recordIndex % progressEvery === 0) emit();
+      // Filling a chunk is synchronous work (reading, validating, serialising): every so often, let the event
+      // loop handle the answers of the chunks in flight, so their follow-through is not held up meanwhile.
+      if (recordIndex % YIELD_EVERY === YIELD_EVERY - 1 && inFlight.size > 0) await nextTurn();
     }
     if (pending.items.length > 0) {
       if (run.signal.aborted)
@@ -256,9 +270,23 @@ export async function runImport<Input, Wire>(
   return report.build(adapter.vendor, {
     aborted: fatal === undefined && (stoppedEarly || options.signal?.aborted === true),
     ...(fatal === undefined ? {} : { fatal }),
+    ...(inputError === undefined ? {} : { inputError }),
     chunks: { sent: seq - resumedChunks, resumed: resumedChunks },
   });
 }
+
+/** Records read between two turns of the event loop while chunks are in flight. */
+const YIELD_EVERY = 1000;
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+const NO_OUTCOME: ItemOutcome = {
+  ok: false,
+  code: "no_outcome",
+  reason: "the vendor reported no outcome",
+};
 
 function stopReason(fatal: string | undefined): string {
   return fatal === undefined
@@ -276,10 +304,20 @@ function clamp(value: number, min: number, max: number): number {
   return Math.min(value, max);
 }
 
-function safeKey(keyOf: () => string, index: number): string {
+function safeKey<Input>(
+  adapter: ImportAdapter<Input, unknown>,
+  record: Input,
+  index: number,
+): string {
   try {
-    return keyOf();
+    return adapter.keyOf(record, index);
   } catch {
     return `#${index}`;
   }
+}
+
+function iterate<T>(records: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {
+  return Symbol.asyncIterator in records
+    ? records[Symbol.asyncIterator]()
+    : (records as Iterable<T>)[Symbol.iterator]();
 }

@@ -50,7 +50,12 @@ export class ReportBuilder {
 
   build(
     vendor: string,
-    extra: { aborted: boolean; fatal?: string; chunks: ImportReport["chunks"] },
+    extra: {
+      aborted: boolean;
+      fatal?: string;
+      inputError?: string;
+      chunks: ImportReport["chunks"];
+    },
   ): ImportReport {
     if (this.#recorded !== this.#validated) {
       throw new Error(
@@ -67,6 +72,7 @@ export class ReportBuilder {
       chunks: extra.chunks,
       aborted: extra.aborted,
       ...(extra.fatal === undefined ? {} : { fatal: extra.fatal }),
+      ...(extra.inputError === undefined ? {} : { inputError: extra.inputError }),
       startedAt: this.#startedAt.toISOString(),
       durationMs: Date.now() - this.#startedAt.getTime(),
     };

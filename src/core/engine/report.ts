@@ -53,6 +53,8 @@ export interface ImportReport {
   readonly aborted: boolean;
   /** Set when a vendor answer stopped the import (bad credentials, no permission): the cause, scrubbed. */
   readonly fatal?: string;
+  /** Set when reading the input failed part-way (a truncated file): the records before it are reported. */
+  readonly inputError?: string;
   readonly startedAt: string;
   readonly durationMs: number;
 }
