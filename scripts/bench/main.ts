@@ -1,0 +1,305 @@
+// `npm run bench`: runs the benchmarks, each side by side with its baseline in one run, writes
+// bench-results.json at the repository root and prints the results as a table. Not part of `npm test`.
+//
+//   node dist/scripts/bench/main.js [--only pipeline,memory,e2e,csv] [--records N] [--e2e-records N]
+//
+// Every benchmark runs in child processes of its own (a fresh heap each); the end-to-end ones import into a
+// FullStory simulator served by yet another process. Seeded faker data is generated once into NDJSON files
+// and cached in the system's temp directory (see data.ts).
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { arg, runChild, startServer } from "./child.js";
+import { ROOT, dataFile } from "./data.js";
+import { entry, median, round, table, type BenchEntry } from "./results.js";
+
+const here = join(ROOT, "dist", "scripts", "bench");
+const script = (name: string) => join(here, `${name}.js`);
+const only = arg("only")?.split(",");
+const wanted = (name: string) => only === undefined || only.includes(name);
+const RECORDS = Number(arg("records") ?? 1_000_000);
+/** Records of the end-to-end runs: the simulator in the other process takes ~80 µs per user. */
+const E2E_RECORDS = Number(arg("e2e-records") ?? 200_000);
+const MEMORY_SMALL = Math.ceil(RECORDS / 10);
+const BIG_HEAP = ["--max-old-space-size=8192"];
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const began = performance.now();
+const entries: BenchEntry[] = [];
+const data: Record<string, { file: string; generatedMs?: number }> = {};
+
+async function prepare(kind: "fullstory" | "slashid", count: number): Promise<string> {
+  const key = `${kind}-${count}`;
+  if (data[key] === undefined) {
+    log(`data: ${count.toLocaleString("en-US")} seeded ${kind} records…`);
+    data[key] = await dataFile(kind, count);
+    const made = data[key].generatedMs;
+    log(
+      made === undefined ? `  cached: ${data[key].file}` : `  generated in ${round(made / 1000)} s`,
+    );
+  }
+  return data[key].file;
+}
+
+if (wanted("pipeline")) {
+  const file = await prepare("fullstory", RECORDS);
+  log("pipeline: FullStory validate + chunk + serialise vs chunk + JSON.stringify…");
+  entries.push(
+    await runChild<BenchEntry>(script("pipeline"), ["--file", file, "--records", String(RECORDS)], {
+      nodeFlags: ["--expose-gc", ...BIG_HEAP],
+    }),
+  );
+}
+
+if (wanted("memory")) {
+  interface MemoryRun {
+    records: number;
+    durationMs: number;
+    maxRssKiB: number;
+    vmHwmKiB: number | null;
+    endRssKiB: number;
+    endHeapUsedKiB: number;
+    chunks: number;
+    peakLiveJobs: number;
+  }
+  const runs: MemoryRun[] = [];
+  for (const count of [MEMORY_SMALL, RECORDS]) {
+    const file = await prepare("fullstory", count);
+    log(
+      `memory: ${count.toLocaleString("en-US")} users streamed from NDJSON into the in-process simulator…`,
+    );
+    runs.push(
+      await runChild<MemoryRun>(script("memory"), ["--file", file, "--records", String(count)]),
+    );
+  }
+  const [small, big] = runs as [MemoryRun, MemoryRun];
+  const mib = (kib: number) => round(kib / 1024, 1);
+  entries.push(
+    entry({
+      name: "memory",
+      what: "peak RSS of a FullStory import streamed from an NDJSON file into the in-process simulator, 1M vs 100k users",
+      records: big.records,
+      ours: {
+        label: `peak RSS, ${big.records.toLocaleString("en-US")}`,
+        value: mib(big.maxRssKiB),
+        unit: "MiB",
+      },
+      baseline: {
+        label: `peak RSS, ${small.records.toLocaleString("en-US")}`,
+        value: mib(small.maxRssKiB),
+        unit: "MiB",
+      },
+      target: { maxRatio: 1.2, text: "1M/100k ≤ 1.2 (memory flat in the input size)" },
+      figures: {
+        peakRssMiB: [mib(small.maxRssKiB), mib(big.maxRssKiB)],
+        vmHwmMiB: [mib(small.vmHwmKiB ?? 0), mib(big.vmHwmKiB ?? 0)],
+        endRssMiB: [mib(small.endRssKiB), mib(big.endRssKiB)],
+        endHeapUsedMiB: [mib(small.endHeapUsedKiB), mib(big.endHeapUsedKiB)],
+        durationMs: [round(small.durationMs), round(big.durationMs)],
+        chunks: [small.chunks, big.chunks],
+        peakJobsAlive: [small.peakLiveJobs, big.peakLiveJobs],
+      },
+      settings: {
+        sizes: [small.records, big.records],
+        input: "the CLI's NDJSON reader (readRecords) over a file generated beforehand",
+        simulator:
+          "FullStory simulator in the same process; one simulator per batch job, dropped once the job's results are read (a single simulator would keep every user, as FullStory does)",
+        chunkRecords: 10_000,
+        concurrency: 2,
+        keepOutcomes: "problems",
+        poll: "pollIntervalMs 1, maxPollIntervalMs 1; jobs end after 2 status polls (processingPolls default)",
+        measure:
+          "process.resourceUsage().maxRSS at the end of a child process per size (default node flags)",
+        node: process.version,
+      },
+      notes: [],
+    }),
+  );
+}
+
+if (wanted("e2e") || wanted("sdk")) {
+  const file = await prepare("fullstory", RECORDS);
+  const pollMs = 100;
+  const chunk = 10_000;
+  const concurrency = 2;
+  const reps = Number(arg("e2e-reps") ?? 3);
+  const contenders = ["fetch", "ours", ...(wanted("sdk") ? ["sdk"] : [])];
+  interface ClientRun {
+    durationMs: number;
+    clientCpuMs: number;
+  }
+  interface ServerStats {
+    users: number;
+    duplicateWrites: number;
+    jobs: number;
+    requests: Record<string, number>;
+    serverCpuMs: number;
+    serverMaxRssKiB: number;
+  }
+  const runs: Record<
+    string,
+    {
+      ms: number[];
+      clientCpuMs: number[];
+      serverCpuMs: number[];
+      requests?: Record<string, number>;
+    }
+  > = {};
+  for (let rep = 0; rep < reps; rep++) {
+    // Rotate the order, so no contender always runs first or last.
+    const order = contenders.map((_, i) => contenders[(i + rep) % contenders.length]!);
+    for (const contender of order) {
+      log(
+        `end-to-end ${rep + 1}/${reps}: ${contender}, ${E2E_RECORDS.toLocaleString("en-US")} users over loopback…`,
+      );
+      const server = await startServer(
+        script("server"),
+        ["--processing-ms", String(2 * pollMs)],
+        ["--max-old-space-size=12000"],
+      );
+      try {
+        const env =
+          contender === "sdk"
+            ? { ...process.env, NODE_ENV: "test", FS_API_HOST: server.url }
+            : process.env;
+        const run = await runChild<ClientRun>(
+          script("e2e"),
+          [
+            "--contender",
+            contender,
+            "--url",
+            server.url,
+            "--file",
+            file,
+            "--records",
+            String(E2E_RECORDS),
+            "--chunk",
+            String(chunk),
+            "--concurrency",
+            String(concurrency),
+            "--poll-ms",
+            String(pollMs),
+          ],
+          { nodeFlags: BIG_HEAP, env },
+        );
+        const stats = (await (await fetch(`${server.url}/__bench/stats`)).json()) as ServerStats;
+        if (stats.users !== E2E_RECORDS || stats.duplicateWrites !== 0) {
+          throw new Error(
+            `${contender}: the simulator holds ${stats.users} users, ${stats.duplicateWrites} written twice`,
+          );
+        }
+        const slot = (runs[contender] ??= { ms: [], clientCpuMs: [], serverCpuMs: [] });
+        slot.ms.push(round(run.durationMs));
+        slot.clientCpuMs.push(round(run.clientCpuMs));
+        slot.serverCpuMs.push(round(stats.serverCpuMs));
+        slot.requests = stats.requests;
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  const settings = {
+    records: E2E_RECORDS,
+    reps,
+    chunkRecords: chunk,
+    concurrency,
+    pollIntervalMs: pollMs,
+    simulator: `FullStory simulator in its own process on 127.0.0.1, processingMs ${2 * pollMs} (a job ends ${2 * pollMs} ms after it is created, two poll intervals), a fresh one per run`,
+    statistic: "median of reps, the contenders' order rotated each rep",
+    node: process.version,
+  };
+  const figures = (names: readonly string[]) =>
+    Object.fromEntries(
+      names.flatMap((name) => {
+        const r = runs[name];
+        if (r === undefined) return [];
+        return [
+          [`${name}Ms`, r.ms],
+          [`${name}ClientCpuMs`, r.clientCpuMs],
+          [`${name}ServerCpuMs`, r.serverCpuMs],
+          [`${name}Requests`, JSON.stringify(r.requests ?? {})],
+        ];
+      }),
+    );
+  const ours = median(runs["ours"]?.ms ?? []);
+  if (wanted("e2e")) {
+    entries.push(
+      entry({
+        name: "end-to-end",
+        what: "importUsers into the FullStory simulator in another process over loopback HTTP vs a bare fetch loop posting the same pre-serialised batches and polling the same jobs",
+        records: E2E_RECORDS,
+        ours: { label: "importUsers", value: ours, unit: "ms" },
+        baseline: { label: "bare fetch loop", value: median(runs["fetch"]?.ms ?? []), unit: "ms" },
+        target: { maxRatio: 1.15, text: "ratio ≤ 1.15" },
+        figures: figures(["ours", "fetch"]),
+        settings: {
+          ...settings,
+          fetchLoop:
+            "global fetch; POST with Idempotency-Key, poll the status at once and then every pollIntervalMs, page through /imports and /errors (JSON-parsed); bodies serialised before the clock starts",
+          ours: "pollIntervalMs = maxPollIntervalMs = 100 (no backoff growth), keepOutcomes problems, users read from an array",
+        },
+        notes: [
+          `run at ${E2E_RECORDS.toLocaleString("en-US")} users: the simulator (in another process) spends ~80 µs of CPU per user, so 1,000,000 users would take ~90 s per run`,
+        ],
+      }),
+    );
+  }
+  if (wanted("sdk")) {
+    entries.push(
+      entry({
+        name: "official SDK",
+        what: "the same end-to-end import through @fullstory/server-api-client 1.1.0 (users.batchCreate, one job per batch) vs ours",
+        records: E2E_RECORDS,
+        ours: { label: "importUsers", value: ours, unit: "ms" },
+        baseline: {
+          label: "@fullstory/server-api-client",
+          value: median(runs["sdk"]?.ms ?? []),
+          unit: "ms",
+        },
+        target: { maxRatio: 1, text: "ours at least as fast (ratio ≤ 1)" },
+        figures: figures(["ours", "sdk"]),
+        settings: {
+          ...settings,
+          sdk: "NODE_ENV=test and FS_API_HOST=<simulator URL> (the SDK's only way to another host), apiKey 'Basic sim-key' (it sends the key as the whole Authorization header), batch job option pollInterval 100 (its default is 2000), maxRetry default 3; batches cut and run 2 at a time by the benchmark",
+          ours: "pollIntervalMs = maxPollIntervalMs = 100, keepOutcomes problems",
+        },
+        notes: [
+          "the SDK sends no Idempotency-Key, waits one pollInterval before its first status poll, and reads /errors only for FAILED jobs; importUsers validates every user and reads both lists",
+        ],
+      }),
+    );
+  }
+}
+
+if (wanted("csv")) {
+  const file = await prepare("slashid", RECORDS);
+  log("csv: SlashID CSV writing vs csv-stringify…");
+  entries.push(
+    await runChild<BenchEntry>(script("csv"), ["--file", file, "--records", String(RECORDS)], {
+      nodeFlags: ["--expose-gc", ...BIG_HEAP],
+    }),
+  );
+}
+
+const cpu = cpus()[0];
+const results = {
+  generatedAt: new Date().toISOString(),
+  machine: {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpu?.model ?? "unknown",
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+  },
+  wallMs: round(performance.now() - began),
+  data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.file])),
+  entries,
+};
+const out = join(ROOT, "bench-results.json");
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`\n${table(entries)}\n\n`);
+const missed = entries.filter((e) => !e.holds).map((e) => e.name);
+process.stdout.write(
+  `${missed.length === 0 ? "every target holds" : `target missed: ${missed.join(", ")}`}; ` +
+    `details in ${out} (${round(results.wallMs / 1000)} s)\n`,
+);
