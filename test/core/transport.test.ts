@@ -176,14 +176,29 @@ describe("retries of POSTs without an idempotency guarantee", () => {
     },
   );
 
-  it("retries a failure before any byte of the response arrived", async () => {
+  it("does not retry a connection lost after the request went out: the job may exist", async () => {
     const seen = sequence("post", `${UP}/v1/users/bulk_identify`, [
       () => HttpResponse.error(),
       accepted,
     ]);
     const { client } = userpilot();
-    expect((await identify(client)).ok).toBe(true);
-    expect(seen).toHaveLength(2);
+    const result = await identify(client);
+    expect(!result.ok && result.error.status).toBe("network");
+    expect(seen).toHaveLength(1);
+  });
+
+  it("does not retry a timeout: the vendor may still be processing the request", async () => {
+    const seen = sequence("post", `${UP}/v1/users/bulk_identify`, [
+      async () => {
+        await delay(300);
+        return accepted();
+      },
+      accepted,
+    ]);
+    const { client } = userpilot({ timeoutMs: 50 });
+    const result = await identify(client);
+    expect(!result.ok && result.error.status).toBe("timeout");
+    expect(seen).toHaveLength(1);
   });
 
   it("does not retry when the response broke off after it had started", async () => {

@@ -352,32 +352,33 @@ describe("validation in the pipeline", () => {
 });
 
 describe("faults", () => {
-  it("retries network errors, 429 with Retry-After and 503; fails a file on 500; accounts for every record", async () => {
+  it("retries 429 with Retry-After and 503; fails a file on 500 or a lost connection; accounts for every record", async () => {
     const sim = new SlashIdSim(server);
     sim.faults.set(1, () => HttpResponse.error());
     sim.faults.set(
-      3,
+      2,
       () => new HttpResponse(null, { status: 429, headers: { "Retry-After": "7" } }),
     );
-    sim.faults.set(5, () => new HttpResponse("oops", { status: 500 }));
-    sim.faults.set(6, () => new HttpResponse(null, { status: 503 }));
+    sim.faults.set(4, () => new HttpResponse("oops", { status: 500 }));
+    sim.faults.set(5, () => new HttpResponse(null, { status: 503 }));
     const input = persons("faults", 20);
     const report = await run(input, { chunkRecords: 5 });
 
     expectAccounted(report, 20);
-    // POSTs: 1 network error → 2 file 1; 3 429 → 4 file 2; 5 500 (not retried: SlashID may have it) file 3;
-    // 6 503 → 7 file 4.
-    expect(sim.posts).toBe(7);
-    expect(sim.fileSizes).toEqual([5, 5, 5]);
-    expect(failedIndexes(report)).toEqual([10, 11, 12, 13, 14]);
+    // POSTs: 1 connection lost after sending (not retried: SlashID may have it) file 1; 2 429 → 3 file 2;
+    // 4 500 (not retried either) file 3; 5 503 → 6 file 4.
+    expect(sim.posts).toBe(6);
+    expect(sim.fileSizes).toEqual([5, 5]);
+    expect(failedIndexes(report)).toEqual([0, 1, 2, 3, 4, 10, 11, 12, 13, 14]);
+    expect(report.outcomes[0]).toMatchObject({ outcome: "failed", code: "network" });
     expect(report.outcomes[10]).toMatchObject({ outcome: "failed", code: "undocumented" });
-    expect(report.imported).toBe(15);
+    expect(report.imported).toBe(10);
     expect(report.aborted).toBe(false);
   });
 
   it("fails a file for good when retries run out, and goes on with the next", async () => {
     const sim = new SlashIdSim(server);
-    for (let i = 2; i <= 4; i++) sim.faults.set(i, () => HttpResponse.error());
+    for (let i = 2; i <= 4; i++) sim.faults.set(i, () => new HttpResponse(null, { status: 503 }));
     const report = await run(
       persons("retries-out", 6),
       { chunkRecords: 2 },
@@ -385,7 +386,7 @@ describe("faults", () => {
     );
     expectAccounted(report, 6);
     expect(failedIndexes(report)).toEqual([2, 3]);
-    expect(report.outcomes[2]).toMatchObject({ outcome: "failed", code: "network" });
+    expect(report.outcomes[2]).toMatchObject({ outcome: "failed", code: "undocumented" });
     expect(sim.fileSizes).toEqual([2, 2]);
   });
 

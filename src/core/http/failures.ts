@@ -7,8 +7,12 @@ export class TransportFailure extends Error {
   constructor(
     readonly kind: "network" | "timeout" | "aborted" | "auth",
     message: string,
-    /** True when the response had started to arrive, so a non-idempotent request may have been processed. */
-    readonly responseStarted: boolean,
+    /**
+     * False only when the request cannot have reached the vendor (the connection was refused, the host not
+     * found, no credentials to send it with); true when it was sent, or may have been, so a request without
+     * an idempotency guarantee may have been processed.
+     */
+    readonly mayHaveArrived: boolean,
     readonly timeoutMs?: number,
   ) {
     super(message);

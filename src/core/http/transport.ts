@@ -97,8 +97,9 @@ function nextStep(
   retry: Required<RetryOptions>,
 ): { reason: string; retryAfterMs?: number } | undefined {
   if (outcome instanceof TransportFailure) {
-    // Without idempotency, replay only when the vendor cannot have answered: no byte of a response arrived.
-    if (!replaySafe && outcome.responseStarted) return undefined;
+    // Without idempotency, replay only what cannot have reached the vendor. A timeout or a connection lost
+    // after the request went out is ambiguous: the vendor may be processing it, and a replay would import twice.
+    if (!replaySafe && outcome.mayHaveArrived) return undefined;
     return { reason: outcome.kind };
   }
   if (!isRetryableStatus(outcome.status, replaySafe)) return undefined;
@@ -129,7 +130,7 @@ async function attemptOnce(
   try {
     response = await send(request);
   } catch (error) {
-    throw classify(error, timeout, callerSignal, timeoutMs, false);
+    throw classify(error, timeout, callerSignal, timeoutMs, !neverConnected(error));
   }
   try {
     const body = await response.arrayBuffer();
@@ -148,19 +149,41 @@ function classify(
   timeout: AbortSignal,
   callerSignal: AbortSignal | undefined,
   timeoutMs: number,
-  responseStarted: boolean,
+  mayHaveArrived: boolean,
 ): TransportFailure {
   if (callerSignal?.aborted) return aborted();
   if (timeout.aborted) {
     return new TransportFailure(
       "timeout",
       `no response within ${timeoutMs} ms`,
-      responseStarted,
+      // A timeout may have struck while connecting, but nothing tells that apart from a vendor still working.
+      true,
       timeoutMs,
     );
   }
   const message = error instanceof Error ? error.message : "fetch failed";
-  return new TransportFailure("network", message, responseStarted);
+  return new TransportFailure("network", message, mayHaveArrived);
+}
+
+/** Error codes of a connection that was never made: the request cannot have reached anyone. */
+const NOT_CONNECTED = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** Whether fetch failed before any connection was made (its `cause`, or every attempt of an AggregateError). */
+function neverConnected(error: unknown, depth = 0): boolean {
+  if (depth > 4 || error === null || typeof error !== "object") return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && NOT_CONNECTED.has(code)) return true;
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return error.errors.every((e) => neverConnected(e, depth + 1));
+  }
+  return neverConnected((error as { cause?: unknown }).cause, depth + 1);
 }
 
 const aborted = () => new TransportFailure("aborted", "aborted by the caller", false);

@@ -1,0 +1,92 @@
+// Connection failures over real loopback sockets (no msw), so the transport sees the errors Node's fetch
+// really throws: a refused connection cannot have reached the vendor and is retried for every request; a
+// connection closed after the request was read may have been processed, and only replay-safe requests are
+// sent again.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RetryEvent } from "../../src/core/http/transport.js";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { createUserpilotClient } from "../../src/userpilot/client.js";
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** A loopback server that reads each request whole, counts it, then closes the socket without answering. */
+async function hangingUp(): Promise<{ url: string; requests: () => number }> {
+  let requests = 0;
+  const server = createServer((req) => {
+    req.resume();
+    req.on("end", () => {
+      requests += 1;
+      req.socket.destroy();
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => requests,
+  };
+}
+
+/** A loopback URL nothing listens on: a port taken, then freed. */
+async function refusing(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+const common = (retries: RetryEvent[]) => ({
+  maxRetries: 2,
+  sleep: async () => {},
+  onRetry: (event: RetryEvent) => retries.push(event),
+});
+
+describe("a refused connection", () => {
+  it("is retried for a POST without an idempotency guarantee: nothing reached the vendor", async () => {
+    const retries: RetryEvent[] = [];
+    const client = createUserpilotClient({
+      apiKey: "connections-key",
+      baseUrl: await refusing(),
+      ...common(retries),
+    });
+    const result = await client.bulkIdentifyUsers({ body: { users: [{ user_id: "u-1" }] } });
+    expect(!result.ok && result.error.status).toBe("network");
+    expect(retries.map((r) => r.reason)).toEqual(["network", "network"]);
+  });
+});
+
+describe("a connection closed after the request was read", () => {
+  it("is not retried for a POST without an idempotency guarantee", async () => {
+    const retries: RetryEvent[] = [];
+    const vendor = await hangingUp();
+    const client = createUserpilotClient({
+      apiKey: "connections-key",
+      baseUrl: vendor.url,
+      ...common(retries),
+    });
+    const result = await client.bulkIdentifyUsers({ body: { users: [{ user_id: "u-1" }] } });
+    expect(!result.ok && result.error.status).toBe("network");
+    expect(retries).toEqual([]);
+    expect(vendor.requests()).toBe(1);
+  });
+
+  it("is retried for a batch import under an Idempotency-Key", async () => {
+    const retries: RetryEvent[] = [];
+    const vendor = await hangingUp();
+    const client = createFullStoryClient({
+      apiKey: "na1.connections-key",
+      baseUrl: vendor.url,
+      ...common(retries),
+    });
+    const result = await client.createBatchImport({ body: { requests: [{ uid: "u-1" }] } });
+    expect(!result.ok && result.error.status).toBe("network");
+    expect(retries.map((r) => r.reason)).toEqual(["network", "network"]);
+    expect(vendor.requests()).toBe(3);
+  });
+});
