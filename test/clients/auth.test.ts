@@ -280,7 +280,8 @@ describe("pre-serialised bodies", () => {
       HttpResponse.json({ job }),
     );
     const requests = [{ uid: "u-1" }, { uid: "u-2" }];
-    const text = `{"requests":[${requests.map((r) => JSON.stringify(r)).join(",")}]}`;
+    // Spaced unlike JSON.stringify's output, so the bytes show which of the two was sent.
+    const text = `{"requests": [${requests.map((r) => JSON.stringify(r)).join(", ")}]}`;
     await createFullStoryClient({ apiKey: "na1.abcdef123456" }).createBatchImport({
       body: { requests },
       serializedBody: text,

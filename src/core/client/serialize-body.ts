@@ -1,19 +1,30 @@
 import type { OperationSpec } from "./operation-table.js";
 
+const encoder = new TextEncoder();
+
 /**
- * Request bodies that are not JSON, by the media type the spec gives: multipart parts (a part the spec
- * encodes with a media type becomes a named file, e.g. `persons.csv`) and form-urlencoded fields.
- * JSON bodies return undefined and keep openapi-fetch's own serializer.
+ * A request body as the spec's media type wants it. Multipart parts that the spec encodes with a media type
+ * become named files (e.g. `persons.csv`); form-urlencoded bodies become fields; JSON bodies become UTF-8
+ * bytes of `serializedJson` when the caller already has the text (a chunk joined from per-record JSON), else
+ * of `JSON.stringify(body)`. JSON is handed over as bytes so fetch does not scan and re-encode a string of many
+ * megabytes; openapi-fetch still sets its `Content-Type: application/json`.
  */
 export function serializeBody(
   spec: OperationSpec,
   body: unknown,
-): { body: FormData | URLSearchParams; headers: Record<string, string> } | undefined {
-  if (body === undefined || body === null || typeof body !== "object") return undefined;
+  serializedJson?: string,
+): { body: FormData | URLSearchParams | Uint8Array; headers: Record<string, string> } | undefined {
+  if (body === undefined) return undefined;
+  const multipart = spec.requestMediaType === "multipart/form-data";
+  const urlencoded = spec.requestMediaType === "application/x-www-form-urlencoded";
+  if (!multipart && !urlencoded) {
+    return { body: encoder.encode(serializedJson ?? JSON.stringify(body)), headers: {} };
+  }
+  if (body === null || typeof body !== "object") return undefined;
   const fields = Object.entries(body as Record<string, unknown>).filter(
     ([, value]) => value !== undefined,
   );
-  if (spec.requestMediaType === "multipart/form-data") {
+  if (multipart) {
     const form = new FormData();
     for (const [name, value] of fields) {
       const fileType = spec.requestEncoding[name];
@@ -27,10 +38,7 @@ export function serializeBody(
     // FormData sets its own Content-Type with the boundary.
     return { body: form, headers: {} };
   }
-  if (spec.requestMediaType === "application/x-www-form-urlencoded") {
-    const form = new URLSearchParams();
-    for (const [name, value] of fields) form.append(name, String(value));
-    return { body: form, headers: { "Content-Type": "application/x-www-form-urlencoded" } };
-  }
-  return undefined;
+  const form = new URLSearchParams();
+  for (const [name, value] of fields) form.append(name, String(value));
+  return { body: form, headers: { "Content-Type": "application/x-www-form-urlencoded" } };
 }
