@@ -239,51 +239,60 @@ async function readPages<T>(
 
 /**
  * Matches the users FullStory lists back to positions of the chunk: by uid, else id, else email; among
- * records sharing a key, the first one not matched yet. Entries that match nothing are ignored.
+ * records sharing a key, the first one not matched yet. Entries that match nothing are ignored. The id and
+ * email indexes are only built when an entry is not matched by uid, which is rare: a chunk of 10,000 users
+ * is otherwise indexed once, by one map.
  */
 class Matcher {
-  readonly #byUid = new Map<string, number[]>();
-  readonly #byId = new Map<string, number[]>();
-  readonly #byEmail = new Map<string, number[]>();
+  readonly #indexes = new Map<keyof Matchable, Map<string, Positions>>();
   readonly #cursor = new Map<number[], number>();
 
   constructor(
-    items: readonly FullStoryUser[],
+    private readonly items: readonly FullStoryUser[],
     private readonly outcomes: (ItemOutcome | undefined)[],
-  ) {
-    items.forEach((item, position) => {
-      index(this.#byUid, text(item.uid), position);
-      index(this.#byId, text(item.id), position);
-      index(this.#byEmail, text(item.email), position);
-    });
-  }
+  ) {}
 
   assign(user: Matchable | null | undefined, outcome: ItemOutcome): void {
     const position =
-      this.#free(this.#byUid, text(user?.uid)) ??
-      this.#free(this.#byId, text(user?.id)) ??
-      this.#free(this.#byEmail, text(user?.email));
+      this.#free("uid", text(user?.uid)) ??
+      this.#free("id", text(user?.id)) ??
+      this.#free("email", text(user?.email));
     if (position !== undefined) this.outcomes[position] = outcome;
   }
 
-  #free(map: Map<string, number[]>, key: string | undefined): number | undefined {
+  #free(field: keyof Matchable, key: string | undefined): number | undefined {
     if (key === undefined) return undefined;
-    const positions = map.get(key);
+    const positions = this.#index(field).get(key);
     if (positions === undefined) return undefined;
+    if (typeof positions === "number")
+      return this.outcomes[positions] === undefined ? positions : undefined;
     // Positions only ever go from free to taken, so a cursor per list skips the taken ones for good.
     let at = this.#cursor.get(positions) ?? 0;
     while (at < positions.length && this.outcomes[positions[at]!] !== undefined) at += 1;
     this.#cursor.set(positions, at);
     return positions[at];
   }
+
+  #index(field: keyof Matchable): Map<string, Positions> {
+    let index = this.#indexes.get(field);
+    if (index === undefined) {
+      index = new Map();
+      for (let position = 0; position < this.items.length; position++) {
+        const key = text((this.items[position] as Matchable)[field]);
+        if (key === undefined) continue;
+        const positions = index.get(key);
+        if (positions === undefined) index.set(key, position);
+        else if (typeof positions === "number") index.set(key, [positions, position]);
+        else positions.push(position);
+      }
+      this.#indexes.set(field, index);
+    }
+    return index;
+  }
 }
 
-function index(map: Map<string, number[]>, key: string | undefined, position: number): void {
-  if (key === undefined) return;
-  const positions = map.get(key);
-  if (positions === undefined) map.set(key, [position]);
-  else positions.push(position);
-}
+/** The chunk positions holding one key: a number for the usual single record, a list for duplicates. */
+type Positions = number | number[];
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
