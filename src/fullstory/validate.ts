@@ -77,7 +77,6 @@ interface State {
   omittedRule: string;
   leaves: number;
 }
-const STATE: State = { problems: undefined, omitted: 0, omittedRule: "", leaves: 0 };
 
 /**
  * Every documented FullStory rule `user` breaks, as `fullstory.<rule>` rejections naming the field; empty
@@ -92,13 +91,7 @@ export function validateFullStoryUser(user: FullStoryUser): readonly Rejection[]
 
 /** {@link validateFullStoryUser} for an `updateUser` body (`kind: "update"`: no `id`, `schema` not null). */
 export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly Rejection[] {
-  // One state for every call (validation is synchronous and calls nothing that could re-enter it): a fresh
-  // object per record was a measurable share of the pipeline benchmark's garbage.
-  const state = STATE;
-  state.problems = undefined;
-  state.omitted = 0;
-  state.omittedRule = "";
-  state.leaves = 0;
+  const state: State = { problems: undefined, omitted: 0, omittedRule: "", leaves: 0 };
   if (user === null || typeof user !== "object" || Array.isArray(user)) {
     add(state, "field_type", "record: must be an object");
     return finish(state);

@@ -130,6 +130,9 @@ async function invoke<Table extends OperationTable>(
   try {
     await (client as LooseClient).request(spec.method.toLowerCase(), spec.path, {
       ...rest,
+      // Leaves a successful body unread: it is read once, below. An error body (small) is read by
+      // openapi-fetch too, so it is read below from a copy.
+      parseAs: "stream",
       ...(serialized === undefined
         ? {}
         : {
@@ -137,10 +140,9 @@ async function invoke<Table extends OperationTable>(
             headers: { ...serialized.headers, ...init.headers },
           }),
       fetch: async (request: Request) => {
-        captured = await config.transport(request);
-        // The response is interpreted below, from the one body the transport already read in full; openapi-fetch
-        // gets a bodiless stand-in so it neither reads nor tees (clones) a body of many megabytes again.
-        return new Response(null, { status: 204 });
+        const response = await config.transport(request);
+        captured = response.ok ? response : response.clone();
+        return response;
       },
     });
   } catch (error) {
