@@ -72,6 +72,9 @@ describe("a connection closed after the request was read", () => {
     });
     const result = await client.bulkIdentifyUsers({ body: { users: [{ user_id: "u-1" }] } });
     expect(!result.ok && result.error.status).toBe("network");
+    expect(!result.ok && result.error.message).toMatch(
+      /not retried: the request may have reached the vendor/,
+    );
     expect(retries).toEqual([]);
     expect(vendor.requests()).toBe(1);
   });
@@ -86,6 +89,7 @@ describe("a connection closed after the request was read", () => {
     });
     const result = await client.createBatchImport({ body: { requests: [{ uid: "u-1" }] } });
     expect(!result.ok && result.error.status).toBe("network");
+    expect(!result.ok && result.error.message).not.toMatch(/not retried/);
     expect(retries.map((r) => r.reason)).toEqual(["network", "network"]);
     expect(vendor.requests()).toBe(3);
   });

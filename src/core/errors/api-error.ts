@@ -1,3 +1,4 @@
+import { TransportFailure } from "../http/failures.js";
 import type { SecretSet } from "./secrets.js";
 
 /** Where a failed call was going: never its headers or body, which may hold credentials. */
@@ -97,15 +98,16 @@ export class ApiError extends Error {
 
 function describe(variant: Fields, target: RequestTarget, cause: unknown): string {
   const where = `${target.operation} (${target.method} ${target.path})`;
+  const note = cause instanceof TransportFailure ? cause.withheldNote() : "";
   switch (variant.status) {
     case "undocumented":
       return `${where}: undocumented HTTP status ${String(variant["httpStatus"])}`;
     case "malformed":
       return `${where}: HTTP ${String(variant["httpStatus"])} with a malformed body: ${String(variant["reason"])}`;
     case "network":
-      return `${where}: network failure, no usable response${cause instanceof Error ? ` (${cause.message})` : ""}`;
+      return `${where}: network failure, no usable response${cause instanceof Error ? ` (${cause.message}${note})` : ""}`;
     case "timeout":
-      return `${where}: no response within ${String(variant["timeoutMs"])} ms`;
+      return `${where}: no response within ${String(variant["timeoutMs"])} ms${note}`;
     case "aborted":
       return `${where}: aborted by the caller`;
     case "auth":

@@ -18,4 +18,14 @@ export class TransportFailure extends Error {
     super(message);
     this.name = "TransportFailure";
   }
+
+  /** Set when the failure was not retried only because the request may have reached the vendor. */
+  withheld = false;
+
+  /** What a report adds to the failure's words: why it was not retried, when that is the reason. */
+  withheldNote(): string {
+    return this.withheld
+      ? "; not retried: the request may have reached the vendor, which does not make a replay safe"
+      : "";
+  }
 }

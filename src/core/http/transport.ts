@@ -73,7 +73,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
       const decision = nextStep(outcome, replaySafe, retry);
       if (decision === undefined || attempt >= retry.maxRetries) {
-        if (outcome instanceof TransportFailure) throw outcome;
+        if (outcome instanceof TransportFailure) {
+          if (decision === undefined) outcome.withheld = true;
+          throw outcome;
+        }
         return outcome;
       }
       const delayMs = decision.retryAfterMs ?? backoffDelay(attempt, retry);
