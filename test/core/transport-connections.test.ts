@@ -59,6 +59,26 @@ describe("a refused connection", () => {
     expect(!result.ok && result.error.status).toBe("network");
     expect(retries.map((r) => r.reason)).toEqual(["network", "network"]);
   });
+
+  it("is retried when every address of the host refused (Node reports an AggregateError)", async () => {
+    const retries: RetryEvent[] = [];
+    const refused = (address: string) =>
+      Object.assign(new Error(`connect ECONNREFUSED ${address}`), { code: "ECONNREFUSED" });
+    const client = createUserpilotClient({
+      apiKey: "connections-key",
+      baseUrl: "http://vendor.test",
+      fetch: () =>
+        Promise.reject(
+          new TypeError("fetch failed", {
+            cause: new AggregateError([refused("::1:443"), refused("127.0.0.1:443")]),
+          }),
+        ),
+      ...common(retries),
+    });
+    const result = await client.bulkIdentifyUsers({ body: { users: [{ user_id: "u-1" }] } });
+    expect(!result.ok && result.error.status).toBe("network");
+    expect(retries.map((r) => r.reason)).toEqual(["network", "network"]);
+  });
 });
 
 describe("a connection closed after the request was read", () => {
