@@ -1,5 +1,6 @@
 // Pipeline benchmark (child process): FullStory validate + chunk + serialise, through the import engine with
-// the real FullStory adapter, against chunk + JSON.stringify alone, over the same users (parsed anew for each pass).
+// the real FullStory adapter, against chunk + JSON.stringify alone, over the same users (parsed anew for
+// each pass).
 import type { Chunk, ChunkResult, ImportAdapter } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { createFullStoryAdapter } from "../../src/fullstory/adapter.js";
@@ -16,8 +17,8 @@ const reps = Number(arg("reps") ?? 3);
 
 /**
  * The users as NDJSON lines, parsed anew before every timed pass: an import meets each record once, fresh from
- * its input, and V8 visits a fresh object's properties far more slowly than one it has walked before (its
- * hidden class has no enumeration cache yet), so passes over the same objects would flatter validation.
+ * its input, and V8 walks a fresh object's properties several times more slowly than one it has walked
+ * before, so passes over the same objects would flatter validation.
  */
 const lines = (await readFile(file, "utf8")).split("\n", records);
 if (lines.length !== records)
@@ -182,7 +183,7 @@ report(
       "ours = runImport with createFullStoryAdapter's keyOf/validate/serialize and a send that only builds the request body the adapter hands its client",
       "engineWithoutValidation = the same with validation replaced by a pass-through; validateOnly = validateFullStoryUser over every user",
       "walkOnly = a for-in visit of every property of every user, nothing checked: the floor of any validator that must read every property name (FullStory's name rule applies at every level)",
-      "what bounds the ratio: on fresh objects, walkOnly alone costs most of what JSON.stringify (native code) does (walkOnlyShareOfBaseline), so a validator that must read every property name cannot fit in a 25% budget; the engine's own share (engineWithoutValidationRatio) is mostly the first read of each fresh record (its key)",
+      "what bounds the ratio: on fresh objects, walkOnly alone costs most of what JSON.stringify (native code) does (walkOnlyShareOfBaseline), so a validator that must read every property name cannot fit in a 25% budget; about half of the engine's own share (engineWithoutValidationRatio) is the first read of each fresh record (its key)",
     ],
   }),
 );
