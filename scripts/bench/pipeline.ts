@@ -17,7 +17,7 @@ const reps = Number(arg("reps") ?? 3);
 
 /**
  * The users as NDJSON lines, parsed anew before every timed pass: an import meets each record once, fresh from
- * its input, and V8 walks a fresh object's properties several times more slowly than one it has walked
+ * its input, and V8 walks a fresh object's properties two to four times more slowly than one it has walked
  * before, so passes over the same objects would flatter validation.
  */
 const lines = (await readFile(file, "utf8")).split("\n", records);
