@@ -21,7 +21,7 @@ const reps = Number(arg("reps") ?? 3);
  * before, so passes over the same objects would flatter validation.
  */
 const lines = (await readFile(file, "utf8")).split("\n", records);
-if (lines.length !== records)
+if (lines.length !== records || lines[records - 1] === "")
   throw new Error(`${file} holds ${lines.length} users, not ${records}`);
 const fresh = (count = records): FullStoryUser[] =>
   lines.slice(0, count).map((line) => JSON.parse(line) as FullStoryUser);

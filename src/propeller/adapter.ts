@@ -6,6 +6,7 @@ import type {
   ImportAdapter,
   ItemOutcome,
 } from "../core/engine/adapter.js";
+import { joinedJsonBody } from "../core/engine/chunk-body.js";
 import { failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import type { PropellerClient } from "./client.js";
@@ -133,8 +134,7 @@ async function sendChunk(
   for (let resent = false; ; resent = true) {
     const result = await client.bulkUsersBySourceId({
       body: { users },
-      // Built from the JSON the engine already made of each user, so the chunk is serialised once.
-      serializedBody: `{"users":[${positions.map((p) => chunk.serialized[p]).join(",")}]}`,
+      ...joinedJsonBody("users", chunk, positions),
       signal: context.signal,
     });
     if (result.ok) {

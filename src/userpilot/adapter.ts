@@ -5,6 +5,7 @@ import type {
   ImportAdapter,
   ItemOutcome,
 } from "../core/engine/adapter.js";
+import { joinedJsonBody } from "../core/engine/chunk-body.js";
 import { allImported, chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import type { UserpilotClient } from "./client.js";
@@ -204,8 +205,11 @@ class ChunkRun {
     for (;;) {
       const answer = await this.client.bulkIdentifyUsers({
         body: { users: this.chunk.items.slice(start, end) },
-        // Built from the JSON the engine already made of each user: a 50 MB body is serialised once.
-        serializedBody: `{"users":[${this.chunk.serialized.slice(start, end).join(",")}]}`,
+        ...joinedJsonBody(
+          "users",
+          this.chunk,
+          Array.from({ length: end - start }, (_, i) => start + i),
+        ),
         signal: this.context.signal,
       });
       if (answer.ok) {

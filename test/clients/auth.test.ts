@@ -291,6 +291,22 @@ describe("pre-serialised bodies", () => {
   });
 });
 
+describe("middleware added with use()", () => {
+  it("may read the response body, and the operation still returns its typed result", async () => {
+    record("post", `${HOSTS.fullstory}/v2/users/batch`, () => HttpResponse.json({ job }));
+    const client = createFullStoryClient({ apiKey: "na1.abcdef123456" });
+    const bodies: string[] = [];
+    client.use({
+      onResponse: async ({ response }) => {
+        bodies.push(await response.text());
+      },
+    });
+    const result = await client.createBatchImport({ body: { requests: [{ uid: "u-1" }] } });
+    expect(result.ok && result.data.job.id).toBe("job-1");
+    expect(bodies.map((b) => JSON.parse(b) as unknown)).toEqual([{ job }]);
+  });
+});
+
 describe("Propeller token endpoint failures", () => {
   it("retries a token request that failed with a 500 (asking again is harmless)", async () => {
     let calls = 0;

@@ -57,20 +57,29 @@ describe("a refused connection", () => {
     });
     const result = await client.bulkIdentifyUsers({ body: { users: [{ user_id: "u-1" }] } });
     expect(!result.ok && result.error.status).toBe("network");
+    expect(!result.ok && result.error.message).not.toMatch(/not retried/);
     expect(retries.map((r) => r.reason)).toEqual(["network", "network"]);
   });
 
-  it("is retried when every address of the host refused (Node reports an AggregateError)", async () => {
+  it("is retried when no address of the host could be connected to (Node reports an AggregateError)", async () => {
     const retries: RetryEvent[] = [];
-    const refused = (address: string) =>
-      Object.assign(new Error(`connect ECONNREFUSED ${address}`), { code: "ECONNREFUSED" });
+    // As Node's connect reports a host with two addresses: each attempt failed in `connect`, and the aggregate
+    // carries the first one's code (here a timeout of the first address).
+    const failed = (code: string, address: string) =>
+      Object.assign(new Error(`connect ${code} ${address}`), { code, syscall: "connect" });
     const client = createUserpilotClient({
       apiKey: "connections-key",
       baseUrl: "http://vendor.test",
       fetch: () =>
         Promise.reject(
           new TypeError("fetch failed", {
-            cause: new AggregateError([refused("::1:443"), refused("127.0.0.1:443")]),
+            cause: Object.assign(
+              new AggregateError([
+                failed("ETIMEDOUT", "::1:443"),
+                failed("ECONNREFUSED", "127.0.0.1:443"),
+              ]),
+              { code: "ETIMEDOUT" },
+            ),
           }),
         ),
       ...common(retries),

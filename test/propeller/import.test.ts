@@ -95,6 +95,22 @@ describe("importUsers (Propeller)", () => {
     expect(createPropellerAdapter(client).limits.maxRecords).toBe(10_000);
   });
 
+  it("sends the chunk's users when the chunk carries no per-user JSON (an adapter run without serialize)", async () => {
+    const vendor = propellerVendor(server);
+    const chunkUsers = users(3);
+    const result = await createPropellerAdapter(makeClient().client).send(
+      { seq: 0, items: chunkUsers, serialized: [], keys: chunkUsers.map(userKey) },
+      {
+        signal: new AbortController().signal,
+        resumed: undefined,
+        checkpoint: () => {},
+        sleep: async () => {},
+      },
+    );
+    expect(vendor.requests).toEqual([chunkUsers]);
+    expect(result.kind === "done" && result.outcomes.every((o) => o.ok)).toBe(true);
+  });
+
   it("fetches one token for a multi-chunk import running 4 requests at once", async () => {
     let arrived = 0;
     let inFlight = 0;

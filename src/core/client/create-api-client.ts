@@ -96,6 +96,8 @@ export function createApiClient<
   return Object.assign(client, methods) as ApiClient<Paths, Table, Filled>;
 }
 
+const utf8 = new TextDecoder();
+
 interface RawInit {
   params?: {
     path?: Record<string, unknown>;
@@ -124,14 +126,13 @@ async function invoke<Table extends OperationTable>(
     method: spec.method,
     path: concretePath(spec.path, init.params?.path),
   };
-  let captured: Response | undefined;
+  let captured: { status: number; headers: Headers; text: string } | undefined;
   const { serializedBody, ...rest } = init;
   const serialized = serializeBody(spec, init.body, serializedBody);
   try {
     await (client as LooseClient).request(spec.method.toLowerCase(), spec.path, {
       ...rest,
-      // Leaves a successful body unread: it is read once, below. An error body (small) is read by
-      // openapi-fetch too, so it is read below from a copy.
+      // openapi-fetch need not parse a successful body: it is interpreted below, from the captured text.
       parseAs: "stream",
       ...(serialized === undefined
         ? {}
@@ -141,8 +142,13 @@ async function invoke<Table extends OperationTable>(
           }),
       fetch: async (request: Request) => {
         const response = await config.transport(request);
-        captured = response.ok ? response : response.clone();
-        return response;
+        // The transport holds the whole body: decode it once for interpretation, and hand openapi-fetch (and
+        // any middleware a caller added with `use`) a fresh, unread response over the same bytes, instead of
+        // teeing a body of many megabytes.
+        const bytes = await response.arrayBuffer();
+        const { status, statusText, headers } = response;
+        captured = { status, headers, text: utf8.decode(bytes) };
+        return new Response(bytes.byteLength === 0 ? null : bytes, { status, statusText, headers });
       },
     });
   } catch (error) {
@@ -158,8 +164,7 @@ async function invoke<Table extends OperationTable>(
     };
   }
   if (captured === undefined) throw new Error(`${operation}: no response was captured`);
-  const text = await captured.text();
-  const outcome = interpretResponse(spec, captured.status, captured.headers, text);
+  const outcome = interpretResponse(spec, captured.status, captured.headers, captured.text);
   if (outcome.ok) return outcome;
   return { ok: false, error: ApiError.of(outcome.variant, target, config.secrets) } as {
     ok: false;

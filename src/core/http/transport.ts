@@ -178,11 +178,16 @@ const NOT_CONNECTED = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-/** Whether fetch failed before any connection was made (its `cause`, or every attempt of an AggregateError). */
+/**
+ * Whether fetch failed before any connection was made: an error in its `cause` chain with one of those codes,
+ * or raised by the `connect` or `getaddrinfo` call itself (a connect timeout of one of several addresses is
+ * `ETIMEDOUT` from `connect`), or an AggregateError whose every attempt failed so.
+ */
 function neverConnected(error: unknown, depth = 0): boolean {
   if (depth > 4 || error === null || typeof error !== "object") return false;
-  const code = (error as { code?: unknown }).code;
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
   if (typeof code === "string" && NOT_CONNECTED.has(code)) return true;
+  if (syscall === "connect" || syscall === "getaddrinfo") return true;
   if (error instanceof AggregateError && error.errors.length > 0) {
     return error.errors.every((e) => neverConnected(e, depth + 1));
   }

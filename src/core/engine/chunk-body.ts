@@ -1,0 +1,16 @@
+import type { Chunk } from "./adapter.js";
+
+/**
+ * `{"<field>":[…]}` for the chunk items at `positions`, joined from the JSON the engine already made of each
+ * item, so a chunk is serialised once. Undefined when the chunk carries no such text (an adapter run without
+ * `serialize`): the client then serialises the body itself.
+ */
+export function joinedJsonBody(
+  field: string,
+  chunk: Chunk<unknown>,
+  positions: readonly number[],
+): { serializedBody: string } | undefined {
+  if (chunk.serialized.length !== chunk.items.length) return undefined;
+  const texts = positions.map((p) => chunk.serialized[p]);
+  return { serializedBody: `{${JSON.stringify(field)}:[${texts.join(",")}]}` };
+}
