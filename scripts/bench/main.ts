@@ -9,7 +9,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { arg, runChild, startServer } from "./child.js";
+import { CAN_PIN, arg, runChild, startServer } from "./child.js";
 import { ROOT, dataFile } from "./data.js";
 import { entry, median, round, table, type BenchEntry } from "./results.js";
 
@@ -123,6 +123,8 @@ if (wanted("e2e") || wanted("sdk")) {
   const chunk = 10_000;
   const concurrency = 2;
   const reps = Number(arg("e2e-reps") ?? 5);
+  /** The simulator and each contender run pinned to CPUs of their own (see child.ts). */
+  const [CLIENT_CPU, SERVER_CPU] = [0, 1];
   const contenders = ["fetch", "ours", ...(wanted("sdk") ? ["sdk"] : [])];
   interface ClientRun {
     durationMs: number;
@@ -156,6 +158,7 @@ if (wanted("e2e") || wanted("sdk")) {
         script("server"),
         ["--processing-ms", String(2 * pollMs)],
         ["--max-old-space-size=12000"],
+        SERVER_CPU,
       );
       try {
         const env =
@@ -180,7 +183,7 @@ if (wanted("e2e") || wanted("sdk")) {
             "--poll-ms",
             String(pollMs),
           ],
-          { nodeFlags: BIG_HEAP, env },
+          { nodeFlags: BIG_HEAP, env, cpu: CLIENT_CPU },
         );
         const stats = (await (await fetch(`${server.url}/__bench/stats`)).json()) as ServerStats;
         if (stats.users !== E2E_RECORDS || stats.duplicateWrites !== 0) {
@@ -206,6 +209,9 @@ if (wanted("e2e") || wanted("sdk")) {
     pollIntervalMs: pollMs,
     simulator: `FullStory simulator in its own process on 127.0.0.1, processingMs ${2 * pollMs} (a job ends ${2 * pollMs} ms after it is created, two poll intervals), a fresh one per run`,
     statistic: "median of reps, the contenders' order rotated each rep",
+    pinning: CAN_PIN
+      ? `client on CPU ${CLIENT_CPU}, simulator on CPU ${SERVER_CPU} (taskset)`
+      : "none (taskset unavailable)",
     node: process.version,
   };
   const figures = (names: readonly string[]) =>
@@ -243,7 +249,7 @@ if (wanted("e2e") || wanted("sdk")) {
         },
         notes: [
           `run at ${E2E_RECORDS.toLocaleString("en-US")} users: the simulator (in another process) spends ~100 µs of CPU per user, so 1,000,000 users would take ~100 s per run`,
-          "the runs are bound by the simulator's CPU (serverCpuMs ≈ the wall time), whose run-to-run spread (±10%) is as large as the differences between contenders: hence the median of several reps; clientCpuRatio shows what the client itself costs",
+          "the runs are bound by the simulator's CPU (serverCpuMs is most of the wall time); unpinned, client and simulator took each other's CPU and the same run varied by up to half, so both are pinned; clientCpuRatio shows what the client itself costs",
         ],
       }),
     );
