@@ -24,6 +24,8 @@ export interface JobSimulators {
 
 export function jobSimulators(options: FullStorySimulatorOptions): JobSimulators {
   const live = new Map<string, FullStorySimulator>();
+  /** Per live job, how many of its two result lists were read to their last page. */
+  const listsRead = new Map<string, number>();
   let seq = 0;
   let peakLive = 0;
   let users = 0;
@@ -64,11 +66,18 @@ export function jobSimulators(options: FullStorySimulatorOptions): JobSimulators
     const inner = new URL(url);
     inner.pathname = [BATCH, encodeURIComponent(decoded.slice(cut + 1)), ...tail].join("/");
     const response = await simulator.handle(new Request(inner, request));
-    // The adapter reads /imports, then /errors: the last page of /errors is the end of the job.
-    if (tail[0] === "errors" && response.status === 200) {
+    // The adapter reads /imports and /errors at once: the job ends when the last page of both was read.
+    const list = tail[0];
+    if ((list === "imports" || list === "errors") && response.status === 200) {
       const page = (await response.clone().json()) as { next_page_token?: string };
-      if (page.next_page_token === undefined || page.next_page_token === "")
-        retire(prefix, simulator);
+      if (page.next_page_token === undefined || page.next_page_token === "") {
+        const read = (listsRead.get(prefix) ?? 0) + 1;
+        listsRead.set(prefix, read);
+        if (read === 2) {
+          listsRead.delete(prefix);
+          retire(prefix, simulator);
+        }
+      }
     }
     return response;
   }
