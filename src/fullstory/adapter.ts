@@ -133,29 +133,22 @@ export function createFullStoryAdapter(
     const outcomes: (ItemOutcome | undefined)[] = new Array<ItemOutcome | undefined>(size);
     const matcher = new Matcher(chunk.items, outcomes);
     const failures: FailedUserImport[] = [];
+    const page = (token: string | undefined) => ({
+      params: {
+        path: { job_id: job },
+        ...(token === undefined ? {} : { query: { page_token: token } }),
+      },
+      signal,
+    });
     const [imports, errors] = await Promise.all([
       readPages(
-        (token) =>
-          client.getBatchImports({
-            params: {
-              path: { job_id: job },
-              ...(token === undefined ? {} : { query: { page_token: token } }),
-            },
-            signal,
-          }),
+        (token) => client.getBatchImports(page(token)),
         (user) =>
           matcher.assign(user, user.id === undefined ? { ok: true } : { ok: true, id: user.id }),
         (next) => waitFor(next, deadline, context),
       ),
       readPages(
-        (token) =>
-          client.getBatchImportErrors({
-            params: {
-              path: { job_id: job },
-              ...(token === undefined ? {} : { query: { page_token: token } }),
-            },
-            signal,
-          }),
+        (token) => client.getBatchImportErrors(page(token)),
         (failure) => failures.push(failure),
         (next) => waitFor(next, deadline, context),
       ),
