@@ -9,37 +9,115 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: ["job"],
+        shape: {
+          type: "object",
+          required: {
+            job: {
+              type: "object",
+              required: {
+                id: {
+                  type: "string",
+                },
+                status: {
+                  type: "string",
+                },
+                created: {
+                  type: "string",
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
       "400": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "403": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "404": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "429": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: ["Retry-After"],
       },
       "500": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
     },
@@ -52,37 +130,118 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: ["imports", "job"],
+        shape: {
+          type: "object",
+          required: {
+            imports: {
+              type: "integer",
+            },
+            job: {
+              type: "object",
+              required: {
+                id: {
+                  type: "string",
+                },
+                status: {
+                  type: "string",
+                },
+                created: {
+                  type: "string",
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
       "400": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "403": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "404": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "429": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: ["Retry-After"],
       },
       "500": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
     },
@@ -95,42 +254,120 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: ["results", "total_records"],
+        shape: {
+          type: "object",
+          required: {
+            results: {
+              type: "array",
+              items: {
+                type: "object",
+                required: {
+                  id: {
+                    type: "string",
+                  },
+                },
+              },
+            },
+            total_records: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "202": {
         mediaType: null,
-        required: [],
+        shape: {},
         headers: [],
       },
       "400": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "403": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "404": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "429": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: ["Retry-After"],
       },
       "500": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
     },
@@ -143,42 +380,109 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: ["total_records"],
+        shape: {
+          type: "object",
+          required: {
+            total_records: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "202": {
         mediaType: null,
-        required: [],
+        shape: {},
         headers: [],
       },
       "400": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "403": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "404": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "429": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: ["Retry-After"],
       },
       "500": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
     },
@@ -191,37 +495,104 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: ["id"],
+        shape: {
+          type: "object",
+          required: {
+            id: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "400": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "403": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "404": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "429": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: ["Retry-After"],
       },
       "500": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
     },
@@ -234,37 +605,107 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: ["id", "is_being_deleted"],
+        shape: {
+          type: "object",
+          required: {
+            id: {
+              type: "string",
+            },
+            is_being_deleted: {
+              type: "boolean",
+            },
+          },
+        },
         headers: [],
       },
       "400": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "403": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "404": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "429": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: ["Retry-After"],
       },
       "500": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
     },
@@ -277,37 +718,104 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: ["id"],
+        shape: {
+          type: "object",
+          required: {
+            id: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "400": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "403": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "404": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "429": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: ["Retry-After"],
       },
       "500": {
         mediaType: "application/json",
-        required: ["message", "code"],
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
     },

@@ -9,27 +9,156 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: ["data", "messages", "total"],
+        shape: {
+          type: "object",
+          required: {
+            data: {
+              type: "array",
+              items: {
+                type: "object",
+                required: {
+                  action: {
+                    type: "string",
+                  },
+                  key: {
+                    type: ["string", "integer"],
+                  },
+                  lookupKey: {
+                    type: "string",
+                  },
+                  success: {
+                    type: "boolean",
+                  },
+                },
+              },
+            },
+            messages: {
+              type: "array",
+              items: {
+                type: "string",
+              },
+            },
+            total: {
+              type: "integer",
+            },
+          },
+        },
         headers: ["X-Request-Id"],
       },
       "400": {
         mediaType: "application/json",
-        required: ["error"],
+        shape: {
+          type: "object",
+          required: {
+            error: {
+              type: "object",
+              required: {
+                code: {
+                  type: "integer",
+                },
+                messages: {
+                  type: "array",
+                  items: {
+                    type: "string",
+                  },
+                },
+                status: {
+                  type: "integer",
+                },
+                type: {
+                  type: "string",
+                },
+              },
+            },
+          },
+        },
         headers: ["X-Request-Id"],
       },
       "401": {
         mediaType: "application/json",
-        required: ["error"],
+        shape: {
+          type: "object",
+          required: {
+            error: {
+              type: "object",
+              required: {
+                code: {
+                  type: "integer",
+                },
+                messages: {
+                  type: "array",
+                  items: {
+                    type: "string",
+                  },
+                },
+                status: {
+                  type: "integer",
+                },
+                type: {
+                  type: "string",
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
       "403": {
         mediaType: "application/json",
-        required: ["error"],
+        shape: {
+          type: "object",
+          required: {
+            error: {
+              type: "object",
+              required: {
+                code: {
+                  type: "integer",
+                },
+                messages: {
+                  type: "array",
+                  items: {
+                    type: "string",
+                  },
+                },
+                status: {
+                  type: "integer",
+                },
+                type: {
+                  type: "string",
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
       "404": {
         mediaType: "application/json",
-        required: ["error"],
+        shape: {
+          type: "object",
+          required: {
+            error: {
+              type: "object",
+              required: {
+                code: {
+                  type: "integer",
+                },
+                messages: {
+                  type: "array",
+                  items: {
+                    type: "string",
+                  },
+                },
+                status: {
+                  type: "integer",
+                },
+                type: {
+                  type: "string",
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
     },
@@ -42,17 +171,44 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: ["access_token", "expires_in", "token_type"],
+        shape: {
+          type: "object",
+          required: {
+            access_token: {
+              type: "string",
+            },
+            expires_in: {
+              type: "integer",
+            },
+            token_type: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "400": {
         mediaType: "application/json",
-        required: ["error"],
+        shape: {
+          type: "object",
+          required: {
+            error: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["error"],
+        shape: {
+          type: "object",
+          required: {
+            error: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
     },

@@ -9,22 +9,78 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "text/csv",
-        required: [],
+        shape: {
+          type: "string",
+        },
         headers: ["Content-Disposition"],
       },
       "400": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+                required: {
+                  httpcode: {
+                    type: "integer",
+                  },
+                  message: {
+                    type: "string",
+                  },
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+                required: {
+                  httpcode: {
+                    type: "integer",
+                  },
+                  message: {
+                    type: "string",
+                  },
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
       "403": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+                required: {
+                  httpcode: {
+                    type: "integer",
+                  },
+                  message: {
+                    type: "string",
+                  },
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
     },
@@ -39,27 +95,114 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: ["result"],
+        shape: {
+          type: "object",
+          required: {
+            result: {
+              type: "object",
+              required: {
+                successful_imports: {
+                  type: "integer",
+                },
+                failed_imports: {
+                  type: "integer",
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
       "400": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+                required: {
+                  httpcode: {
+                    type: "integer",
+                  },
+                  message: {
+                    type: "string",
+                  },
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+                required: {
+                  httpcode: {
+                    type: "integer",
+                  },
+                  message: {
+                    type: "string",
+                  },
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
       "402": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+                required: {
+                  httpcode: {
+                    type: "integer",
+                  },
+                  message: {
+                    type: "string",
+                  },
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
       "403": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+                required: {
+                  httpcode: {
+                    type: "integer",
+                  },
+                  message: {
+                    type: "string",
+                  },
+                },
+              },
+            },
+          },
+        },
         headers: [],
       },
     },

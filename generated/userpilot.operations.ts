@@ -9,32 +9,92 @@ export const operations = {
     responses: {
       "202": {
         mediaType: "application/json",
-        required: ["job_id", "status"],
+        shape: {
+          type: "object",
+          required: {
+            job_id: {
+              type: "string",
+            },
+            status: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "400": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "409": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "413": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "429": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: ["Retry-After"],
       },
     },
@@ -47,32 +107,92 @@ export const operations = {
     responses: {
       "202": {
         mediaType: "application/json",
-        required: ["job_id", "status"],
+        shape: {
+          type: "object",
+          required: {
+            job_id: {
+              type: "string",
+            },
+            status: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "400": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "409": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "413": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "429": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: ["Retry-After"],
       },
     },
@@ -85,17 +205,50 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: [],
+        shape: {
+          type: "array",
+          items: {
+            type: "object",
+            required: {
+              job_id: {
+                type: "string",
+              },
+              status: {
+                type: "string",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "429": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: ["Retry-After"],
       },
     },
@@ -108,22 +261,62 @@ export const operations = {
     responses: {
       "200": {
         mediaType: "application/json",
-        required: ["job_id", "status"],
+        shape: {
+          type: "object",
+          required: {
+            job_id: {
+              type: "string",
+            },
+            status: {
+              type: "string",
+            },
+          },
+        },
         headers: [],
       },
       "401": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "404": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: [],
       },
       "429": {
         mediaType: "application/json",
-        required: ["errors"],
+        shape: {
+          type: "object",
+          required: {
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+              },
+            },
+          },
+        },
         headers: ["Retry-After"],
       },
     },

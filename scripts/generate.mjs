@@ -26,6 +26,38 @@ const deref = (doc, node) => {
   return current;
 };
 
+/** How deep a required-field tree goes; a spec's recursive schema is checked only this far. */
+const MAX_SHAPE_DEPTH = 12;
+
+/**
+ * The part of a schema a response check needs, kept small and lenient: the JSON `type` where one is stated,
+ * the required properties (each with its own shape) and the shape of array items. Optional properties, formats,
+ * enums and `oneOf`/`anyOf` alternatives are left out, so a body the schema accepts always passes.
+ */
+const shapeOf = (doc, node, depth = 0) => {
+  const schema = deref(doc, node);
+  if (!schema || typeof schema !== "object" || depth > MAX_SHAPE_DEPTH) return {};
+  const shape = {};
+  if (schema.type !== undefined) shape.type = schema.type;
+  if (schema.oneOf || schema.anyOf) return shape;
+  const required = {};
+  for (const name of Array.isArray(schema.required) ? schema.required : []) {
+    required[name] = shapeOf(doc, schema.properties?.[name], depth + 1);
+  }
+  for (const part of schema.allOf ?? []) {
+    const partShape = shapeOf(doc, part, depth + 1);
+    if (partShape.type !== undefined && shape.type === undefined) shape.type = partShape.type;
+    Object.assign(required, partShape.required);
+    if (partShape.items !== undefined) shape.items ??= partShape.items;
+  }
+  if (Object.keys(required).length > 0) shape.required = required;
+  if (schema.items && typeof schema.items === "object") {
+    const items = shapeOf(doc, schema.items, depth + 1);
+    if (Object.keys(items).length > 0) shape.items = items;
+  }
+  return shape;
+};
+
 /** The facts about each operation that code needs at run time, in a stable order. */
 const operationTable = (doc) => {
   const table = {};
@@ -37,11 +69,10 @@ const operationTable = (doc) => {
       for (const [status, ref] of Object.entries(op.responses ?? {})) {
         const response = deref(doc, ref);
         const [mediaType, media] = Object.entries(response.content ?? {})[0] ?? [null, null];
-        const schema = media ? deref(doc, media.schema) : null;
         const headers = Object.keys(response.headers ?? {});
         responses[status] = {
           mediaType,
-          required: schema && Array.isArray(schema.required) ? schema.required : [],
+          shape: media?.schema ? shapeOf(doc, media.schema) : {},
           headers,
         };
       }

@@ -42,8 +42,11 @@ const adapter = createSlashIdAdapter({ bulkImportPersons: upload } as unknown as
 const context: ChunkContext = {
   signal: new AbortController().signal,
   resumed: undefined,
+  attempt: 0,
   checkpoint: () => {},
   sleep: () => Promise.resolve(),
+  count: () => {},
+  savedByAnyChunk: () => [],
 };
 
 /** Files of `rowsPerFile` rows, as the adapter sends them (keys are only for messages). */

@@ -1,17 +1,22 @@
-// The crash test: the CLI imports into a FullStory simulator served by this process (so its state outlives
-// the CLI), is killed with SIGKILL mid-import twice, and is run again with the same journal until it ends.
-// The simulator's final users must equal those of an uninterrupted run into a fresh simulator.
+// The crash test, for one vendor: the CLI imports into a simulator served by this process (so its state
+// outlives the CLI), is killed with SIGKILL mid-import twice, and is run again with the same journal until it
+// ends. The simulator's final users (and jobs, where the vendor has jobs) and every record's outcome must
+// equal those of an uninterrupted run into a fresh simulator.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
-import { createFullStorySimulator, type FullStorySimulator } from "../../src/testing/fullstory.js";
+import { createFullStorySimulator } from "../../src/testing/fullstory.js";
+import { createPropellerSimulator } from "../../src/testing/propeller.js";
 import { serveSimulator } from "../../src/testing/serve.js";
-import type { VendorSimulator } from "../../src/testing/simulator.js";
+import type { SimulatorStats, VendorSimulator } from "../../src/testing/simulator.js";
+import { createSlashIdSimulator } from "../../src/testing/slashid.js";
+import { createUserpilotSimulator } from "../../src/testing/userpilot.js";
 import { writeNdjson } from "../bench/data.js";
 import { soakRecords } from "./records.js";
+import type { SoakTarget } from "./vendors.js";
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "cli", "main.js");
 
@@ -26,27 +31,180 @@ interface CliRun {
   readonly killed: boolean;
 }
 
+/** What the summary shows of a simulator at the end. */
+export interface KillSide {
+  readonly users: number;
+  /** Jobs created, for a vendor that has jobs. */
+  readonly jobs?: number;
+  readonly duplicates: number;
+  readonly rewrites: number;
+}
+
 export interface KillResult {
+  readonly label: string;
   readonly records: number;
   readonly runs: readonly { code: number | null; signal: string | null; killedAfter?: string }[];
-  readonly interrupted: ReturnType<FullStorySimulator["stats"]>;
-  readonly uninterrupted: ReturnType<FullStorySimulator["stats"]>;
+  readonly interrupted: KillSide;
+  readonly uninterrupted: KillSide;
   readonly resumedChunks: number;
   readonly report: Pick<ImportReport, "total" | "imported" | "failed" | "rejected">;
   readonly checks: Readonly<Record<string, boolean>>;
   readonly problems: readonly string[];
 }
 
+/** One vendor's simulator as the crash test drives it. */
+interface KillVendor {
+  readonly simulator: VendorSimulator;
+  /** The stored users by their key, minus what differs between any two runs (ids, writers). */
+  users(): Map<string, string>;
+  jobs(): number | undefined;
+  stats(): SimulatorStats;
+  /** Whether a request writes (creates a job, stores users): the first kill follows the 8th. */
+  isWrite(request: Request): boolean;
+  /** The second kill point, counted within the second run. */
+  readonly secondKill: { readonly what: string; readonly test: (request: Request) => boolean };
+}
+
+const pathOf = (request: Request) => new URL(request.url).pathname;
+const ok = (response: Response) => response.status >= 200 && response.status < 300;
+
+/** JSON with object keys sorted, so equal users compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : v,
+  );
+}
+
+interface Credentials {
+  readonly secret: string;
+  readonly flags: readonly string[];
+}
+
+function credentialsFor(target: SoakTarget): Credentials {
+  const secret = `soak-cli-secret-${Math.random().toString(36).slice(2, 14)}`;
+  switch (target.vendor) {
+    case "slashid":
+      return { secret, flags: ["--api-key", secret, "--org-id", "soak-org"] };
+    case "propeller":
+      return { secret, flags: ["--client-id", "soak-client", "--client-secret", secret] };
+    case "fullstory":
+    case "userpilot":
+      return { secret, flags: ["--api-key", secret] };
+  }
+}
+
+function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): KillVendor {
+  switch (target.vendor) {
+    case "fullstory": {
+      // Jobs end at their first status poll, so the CLI's default poll interval is never waited.
+      const sim = createFullStorySimulator({ apiKey: secret, processingMs: 0, faults });
+      return {
+        simulator: sim,
+        users: () =>
+          new Map(
+            sim.users().map((u) => {
+              const { id: _id, writers: _writers, ...data } = u;
+              return [u.uid ?? `(no uid) ${u.id}`, canonical(data)];
+            }),
+          ),
+        jobs: () => sim.stats().jobs,
+        stats: () => sim.stats(),
+        isWrite: (request) => request.method === "POST" && pathOf(request) === "/v2/users/batch",
+        secondKill: {
+          what: "the 5th page of imports answered in the run (a job half read)",
+          test: (request) => pathOf(request).endsWith("/imports"),
+        },
+      };
+    }
+    case "slashid": {
+      const sim = createSlashIdSimulator({
+        apiKey: secret,
+        orgId: "soak-org",
+        faults,
+        existingPersons: target.existingPersons ?? "refuse",
+      });
+      return {
+        simulator: sim,
+        users: () =>
+          new Map(
+            sim.persons().map((p) => {
+              const { id: _id, uploads: _uploads, ...data } = p;
+              return [p.key, canonical(data)];
+            }),
+          ),
+        jobs: () => undefined,
+        stats: () => sim.stats(),
+        isWrite: (request) => request.method === "POST",
+        secondKill: {
+          what: "the 5th upload answered in the run",
+          test: (request) => request.method === "POST",
+        },
+      };
+    }
+    case "propeller": {
+      const sim = createPropellerSimulator({
+        clientId: "soak-client",
+        clientSecret: secret,
+        faults,
+        tokenFaults: false,
+      });
+      return {
+        simulator: sim,
+        users: () =>
+          new Map(
+            sim
+              .users()
+              .map((u) => [
+                canonical([u.source, String(u.sourceId), u.primaryLanguage?.toUpperCase() ?? ""]),
+                canonical(u.fields),
+              ]),
+          ),
+        jobs: () => undefined,
+        stats: () => sim.stats(),
+        isWrite: (request) => pathOf(request) === "/v2/users/bulk/sourceId",
+        secondKill: {
+          what: "the 5th bulk request answered in the run",
+          test: (request) => pathOf(request) === "/v2/users/bulk/sourceId",
+        },
+      };
+    }
+    case "userpilot": {
+      // Jobs end at their first status poll, so the CLI's poll interval is never waited. The clock is the
+      // real one: the client finds the job a lost request created by its start time.
+      const sim = createUserpilotSimulator({ apiKey: secret, faults, stepMs: 0 });
+      return {
+        simulator: sim,
+        users: () =>
+          new Map(
+            sim.users().map((u) => {
+              const { writers: _writers, ...data } = u;
+              return [u.user_id, canonical(data)];
+            }),
+          ),
+        jobs: () => sim.stats().jobs,
+        stats: () => sim.stats(),
+        isWrite: (request) => request.method === "POST",
+        secondKill: {
+          what: "the 5th job status poll answered in the run (a job half followed)",
+          test: (request) => /^\/v1\/background_jobs\/./.test(pathOf(request)),
+        },
+      };
+    }
+  }
+}
+
 /** A simulator served here, which can kill the CLI once a request it answered matches the trigger. */
-async function served(apiKey: string, faults: FaultOptions) {
-  // Jobs end at their first status poll, so the CLI's default poll interval (2 s) is never waited.
-  const simulator = createFullStorySimulator({ apiKey, processingMs: 0, faults });
+async function served(vendor: KillVendor) {
   let trigger: { test: Trigger; fire: () => void } | undefined;
   const killing: VendorSimulator = {
-    vendor: simulator.vendor,
-    stats: () => simulator.stats(),
+    vendor: vendor.simulator.vendor,
+    stats: () => vendor.simulator.stats(),
     handle: async (request) => {
-      const response = await simulator.handle(request);
+      const response = await vendor.simulator.handle(request);
       if (trigger?.test(request, response) === true) {
         const { fire } = trigger;
         trigger = undefined;
@@ -57,7 +215,7 @@ async function served(apiKey: string, faults: FaultOptions) {
   };
   const running = await serveSimulator(killing);
   return {
-    simulator,
+    vendor,
     url: running.url,
     close: () => running.close(),
     arm: (test: Trigger, fire: () => void) => {
@@ -90,27 +248,6 @@ async function cli(args: readonly string[], server: Served, killAt?: Trigger): P
   return { code, signal, stdout, stderr, killed };
 }
 
-/** JSON with object keys sorted, so equal users compare equal whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
-        )
-      : v,
-  );
-}
-
-/** The users as the vendor holds them, minus what differs between any two runs (its ids, its job ids). */
-function usersOf(simulator: FullStorySimulator): Map<string, string> {
-  return new Map(
-    simulator.users().map((u) => {
-      const { id: _id, writers: _writers, ...data } = u;
-      return [u.uid ?? `(no uid) ${u.id}`, canonical(data)];
-    }),
-  );
-}
-
 function outcomesOf(report: ImportReport): string[] {
   return report.outcomes.map((o) =>
     o.outcome === "imported"
@@ -121,62 +258,67 @@ function outcomesOf(report: ImportReport): string[] {
   );
 }
 
+function sideOf(vendor: KillVendor): KillSide {
+  const stats = vendor.stats();
+  const jobs = vendor.jobs();
+  return {
+    users: stats.users,
+    ...(jobs === undefined ? {} : { jobs }),
+    duplicates: stats.duplicates,
+    rewrites: stats.rewrites,
+  };
+}
+
 export async function killTest(options: {
+  target: SoakTarget;
   records: number;
   dir: string;
   seed: number;
   faults: FaultOptions;
   output: string[];
 }): Promise<KillResult> {
-  const { records, dir, seed, faults, output } = options;
-  const input = join(dir, "kill-input.ndjson");
-  await writeNdjson(input, soakRecords("fullstory", records, seed));
-  const apiKey = `soak-cli-secret-${Math.random().toString(36).slice(2, 14)}`;
+  const { target, records, dir, seed, faults, output } = options;
+  const name = target.label.replace(/\W+/g, "-");
+  const input = join(dir, `kill-${name}-input.ndjson`);
+  await writeNdjson(input, soakRecords(target.vendor, records, seed));
+  const credentials = credentialsFor(target);
   const args = (server: Served, journal: string, report: string) => [
     "import",
-    "fullstory",
+    target.vendor,
     input,
     "--base-url",
     server.url,
-    "--api-key",
-    apiKey,
+    ...credentials.flags,
     "--journal",
     journal,
     "--report",
     report,
     "--chunk-size",
-    "1000",
+    String(Math.max(1, Math.floor(records / 20))),
   ];
 
   // Interrupted: killed twice, then run to its end, always with the same journal.
-  const a = await served(apiKey, { ...faults, seed });
-  const journal = join(dir, "kill.journal");
+  const a = await served(killVendor(target, credentials.secret, { ...faults, seed }));
+  const journal = join(dir, `kill-${name}.journal`);
   const runs: { code: number | null; signal: string | null; killedAfter?: string }[] = [];
   const runReports: string[] = [];
-  let creates = 0;
-  let pages = 0;
+  let writes = 0;
+  let seconds = 0;
   const plan: [string, Trigger | undefined][] = [
     [
-      "the 8th batch the simulator created (its answer lost)",
-      (request, response) =>
-        request.method === "POST" &&
-        new URL(request.url).pathname === "/v2/users/batch" &&
-        response.status === 200 &&
-        ++creates === 8,
+      "the 8th write the simulator carried out (its answer lost)",
+      (request, response) => a.vendor.isWrite(request) && ok(response) && ++writes === 8,
     ],
     [
-      "the 5th page of imports the simulator answered in this run (a job half read)",
-      (request, response) =>
-        new URL(request.url).pathname.endsWith("/imports") &&
-        response.status === 200 &&
-        ++pages === 5,
+      a.vendor.secondKill.what,
+      (request, response) => a.vendor.secondKill.test(request) && ok(response) && ++seconds === 5,
     ],
     ["(not killed: runs to its end)", undefined],
   ];
   const outputs: CliRun[] = [];
   try {
     for (const [n, [what, trigger]] of plan.entries()) {
-      const report = join(dir, `kill-report-${n + 1}.json`);
+      const report = join(dir, `kill-${name}-report-${n + 1}.json`);
       const run = await cli(args(a, journal, report), a, trigger);
       outputs.push(run);
       runReports.push(report);
@@ -193,54 +335,61 @@ export async function killTest(options: {
   }
 
   // Uninterrupted, into a fresh simulator with the same faults.
-  const b = await served(apiKey, { ...faults, seed });
-  const fresh = join(dir, "kill-uninterrupted-report.json");
+  const b = await served(killVendor(target, credentials.secret, { ...faults, seed }));
+  const freshJournal = join(dir, `kill-${name}-uninterrupted.journal`);
+  const fresh = join(dir, `kill-${name}-uninterrupted-report.json`);
   try {
-    outputs.push(await cli(args(b, join(dir, "kill-uninterrupted.journal"), fresh), b));
+    outputs.push(await cli(args(b, freshJournal, fresh), b));
   } finally {
     await b.close();
   }
 
-  const last = JSON.parse(readFileSync(runReports[2]!, "utf8")) as ImportReport;
-  const whole = JSON.parse(readFileSync(fresh, "utf8")) as ImportReport;
+  // A run that wrote no report failed before its end: say why, in the CLI's own words.
+  const reportOf = (file: string, run: CliRun | undefined): ImportReport => {
+    if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as ImportReport;
+    throw new Error(
+      `${name}: the CLI wrote no report ${file} (exit ${String(run?.code)}): ${run?.stderr ?? ""}`,
+    );
+  };
+  const last = reportOf(runReports[2]!, outputs[2]);
+  const whole = reportOf(fresh, outputs[3]);
   for (const run of outputs) output.push(run.stdout, run.stderr);
-  for (const file of [
-    ...runReports.slice(2),
-    fresh,
-    journal,
-    join(dir, "kill-uninterrupted.journal"),
-  ]) {
+  for (const file of [...runReports.slice(2), fresh, journal, freshJournal]) {
     output.push(readFileSync(file, "utf8"));
   }
 
-  const usersA = usersOf(a.simulator);
-  const usersB = usersOf(b.simulator);
+  const usersA = a.vendor.users();
+  const usersB = b.vendor.users();
   const sameUsers =
-    usersA.size === usersB.size && [...usersA].every(([uid, data]) => usersB.get(uid) === data);
-  const statsA = a.simulator.stats();
-  const statsB = b.simulator.stats();
-  const checks = {
+    usersA.size === usersB.size && [...usersA].every(([key, data]) => usersB.get(key) === data);
+  const sideA = sideOf(a.vendor);
+  const sideB = sideOf(b.vendor);
+  const text = output.join("\n");
+  const checks: Record<string, boolean> = {
     "killed twice with SIGKILL": runs.slice(0, 2).every((r) => r.signal === "SIGKILL"),
     "the last run ended on its own (exit 0, or 1 for records rejected)":
       runs[2]?.code === 0 || runs[2]?.code === 1,
     "the last run resumed chunks from the journal": last.chunks.resumed > 0,
-    "same users as an uninterrupted run (uid, name, email, properties, types)": sameUsers,
-    "same number of users": statsA.users === statsB.users,
-    "none imported twice (duplicateWrites 0 in both)":
-      statsA.duplicateWrites === 0 && statsB.duplicateWrites === 0,
-    "no batch job created twice (same job count)": statsA.jobs === statsB.jobs,
+    "same users as an uninterrupted run (every stored field)": sameUsers,
+    "same number of users": sideA.users === sideB.users,
+    "no duplicate at the vendor in either run": sideA.duplicates === 0 && sideB.duplicates === 0,
     "same outcome for every record as the uninterrupted run":
       canonical(outcomesOf(last)) === canonical(outcomesOf(whole)),
-    "report invariant holds": last.total === last.imported + last.failed + last.rejected,
-    "no secret in any output (stdout, stderr, reports, journals)": !output
-      .join("\n")
-      .includes(apiKey),
+    "report invariant holds":
+      last.total === records && last.total === last.imported + last.failed + last.rejected,
+    "no secret in any output (stdout, stderr, reports, journals)":
+      !text.includes(credentials.secret) && !text.includes("sim-token-"),
   };
+  if (sideA.jobs !== undefined) {
+    checks["no job created twice (same job count as the uninterrupted run)"] =
+      sideA.jobs === sideB.jobs;
+  }
   return {
+    label: target.label,
     records,
     runs,
-    interrupted: statsA,
-    uninterrupted: statsB,
+    interrupted: sideA,
+    uninterrupted: sideB,
     resumedChunks: last.chunks.resumed,
     report: {
       total: last.total,

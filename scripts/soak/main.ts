@@ -1,14 +1,17 @@
 // `npm run soak`: the fault soak. Not part of `npm test`.
 //
-//   node dist/scripts/soak/main.js [--records 200000] [--only fullstory,slashid,propeller,userpilot,kill]
+//   node dist/scripts/soak/main.js [--records 50000] [--kill-records 6000]
+//       [--only fullstory,slashid,propeller,userpilot,kill]
 //
-// 1. Each vendor: 200,000 records into its simulator (served on 127.0.0.1 in this process) with 20% of the
-//    requests faulted (429 with Retry-After, 500/503, dropped connections, timeouts) and 1% of the records
-//    refused by the vendor. Checked: every record ends in exactly one outcome, none is imported twice (the
-//    simulator counts), the report's invariant holds, nothing reported imported is missing, and no secret
-//    appears in any output.
-// 2. The CLI killed with SIGKILL mid-import (twice) and re-run with the same journal: the final state must equal
-//    an uninterrupted run's.
+// 1. Each vendor (SlashID twice: a person that already exists refused, or upserted): --records records into
+//    its simulator (served on 127.0.0.1 in this process) with 20% of the requests faulted (429 with
+//    Retry-After, 500/503, dropped connections, timeouts, and lost answers: the vendor acted, then the answer
+//    was dropped or replaced by a gateway page) and 1% of the records refused by the vendor. Checked, with
+//    no allowance for lost answers: every record ends in exactly one outcome; imported = total − rejected by
+//    the client − refused by the vendor; nothing stored is reported failed; nothing reported imported is
+//    missing; no duplicate at the vendor; every vendor refusal reported; no secret in any output.
+// 2. For every vendor (SlashID in both worlds), the CLI killed with SIGKILL mid-import (twice) and re-run
+//    with the same journal: users, jobs and per-record outcomes must equal an uninterrupted run's.
 // Exits 1 when a check fails.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,21 +20,22 @@ import type { CommonClientOptions } from "../../src/core/client/options.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 import { arg } from "../bench/child.js";
 import { killTest, type KillResult } from "./kill.js";
-import type { VendorName } from "./records.js";
-import { soakVendor, type VendorResult } from "./vendors.js";
+import { soakVendor, type SoakTarget, type VendorResult } from "./vendors.js";
 
-const RECORDS = Number(arg("records") ?? 200_000);
+const RECORDS = Number(arg("records") ?? 50_000);
+const KILL_RECORDS = Number(arg("kill-records") ?? 6_000);
 const only = arg("only")?.split(",");
 const wanted = (name: string) => only === undefined || only.includes(name);
 
-/** A fifth of all requests faulted; the slow ones outlast the client's timeout. */
+/** A fifth of all requests faulted (lost answers hit writes only); the slow ones outlast the client's timeout. */
 const FAULTS: FaultOptions = {
-  rate429: 0.06,
+  rate429: 0.05,
   retryAfterSeconds: 1,
-  rate5xx: 0.06,
-  rateDrop: 0.05,
-  rateSlow: 0.03,
+  rate5xx: 0.05,
+  rateDrop: 0.03,
+  rateSlow: 0.02,
   slowMs: 1500,
+  rateLostAnswer: 0.05,
   rejectRate: 0.01,
 };
 const CLIENT: CommonClientOptions = {
@@ -48,16 +52,22 @@ const log = (line: string) => process.stderr.write(`[soak] ${line}\n`);
 const dir = mkdtempSync(join(tmpdir(), "bulk-user-import-soak-"));
 const output: string[] = [];
 const results: VendorResult[] = [];
-const vendors: VendorName[] = ["fullstory", "slashid", "propeller", "userpilot"];
+const targets: SoakTarget[] = [
+  { vendor: "fullstory", label: "fullstory" },
+  { vendor: "slashid", label: "slashid (refuse)", existingPersons: "refuse" },
+  { vendor: "slashid", label: "slashid (upsert)", existingPersons: "upsert" },
+  { vendor: "propeller", label: "propeller" },
+  { vendor: "userpilot", label: "userpilot" },
+];
 const began = performance.now();
 
-for (const [n, vendor] of vendors.entries()) {
-  if (!wanted(vendor)) continue;
+for (const [n, target] of targets.entries()) {
+  if (!wanted(target.vendor)) continue;
   log(
-    `${vendor}: ${RECORDS.toLocaleString("en-US")} records, 20% of requests faulted, 1% refused…`,
+    `${target.label}: ${RECORDS.toLocaleString("en-US")} records, 20% of requests faulted (lost answers too), 1% refused…`,
   );
   const result = await soakVendor(
-    vendor,
+    target,
     { records: RECORDS, faults: FAULTS, client: CLIENT, dir },
     101 + n,
     output,
@@ -68,17 +78,29 @@ for (const [n, vendor] of vendors.entries()) {
   );
 }
 
-let kill: KillResult | undefined;
+const kills: KillResult[] = [];
 if (wanted("kill")) {
-  log("kill: the CLI killed with SIGKILL mid-import, twice, then re-run with the same journal…");
-  kill = await killTest({
-    records: 30_000,
-    dir,
-    seed: 202,
-    faults: { rate429: 0.04, retryAfterSeconds: 0, rate5xx: 0.04, rateDrop: 0.03 },
-    output,
-  });
-  log(kill.problems.length === 0 ? "  all checks hold" : `  FAILED: ${kill.problems.join("; ")}`);
+  for (const [n, target] of targets.entries()) {
+    log(
+      `kill ${target.label}: the CLI killed with SIGKILL mid-import, twice, then re-run with the same journal…`,
+    );
+    const kill = await killTest({
+      target,
+      records: KILL_RECORDS,
+      dir,
+      seed: 202 + n,
+      faults: {
+        rate429: 0.04,
+        retryAfterSeconds: 0,
+        rate5xx: 0.04,
+        rateDrop: 0.03,
+        rateLostAnswer: 0.03,
+      },
+      output,
+    });
+    kills.push(kill);
+    log(kill.problems.length === 0 ? "  all checks hold" : `  FAILED: ${kill.problems.join("; ")}`);
+  }
 }
 
 const lines: string[] = [];
@@ -86,21 +108,22 @@ const pct = (n: number) => `${(100 * n).toFixed(1)}%`;
 for (const r of results) {
   const s = r.simulator;
   lines.push(
-    `${r.vendor}: ${r.records.toLocaleString("en-US")} records in ${(r.durationMs / 1000).toFixed(1)} s — ` +
+    `${r.label}: ${r.records.toLocaleString("en-US")} records in ${(r.durationMs / 1000).toFixed(1)} s — ` +
       `${r.report.imported} imported, ${r.report.failed} failed, ${r.report.rejected} rejected; ` +
       `${s.requestCount} requests, ${pct(s.faultShare)} faulted ${JSON.stringify(s.faults)}; ` +
-      `vendor stored ${s.users}, refused ${s.rejected}, imported twice ${s.duplicateWrites}`,
+      `vendor stored ${s.users}, refused ${s.rejected}, duplicates ${s.duplicates}, rewrites ${s.rewrites}`,
     `  failed by code ${JSON.stringify(r.failedByCode)}; rejected by rule ${JSON.stringify(r.rejectedByRule)}; retries ${JSON.stringify(r.retries)}`,
     `  reported imported but missing at the vendor: ${r.importedButMissing}; stored but reported failed: ${r.storedButReportedFailed}; stored but rejected: ${r.storedButRejected}`,
     ...Object.entries(r.checks).map(([check, ok]) => `  [${ok ? "ok" : "FAIL"}] ${check}`),
   );
 }
-if (kill !== undefined) {
+for (const kill of kills) {
+  const side = (s: KillResult["interrupted"]) =>
+    `${s.users} users, ${s.jobs ?? "no"} jobs, ${s.duplicates} duplicates, ${s.rewrites} rewrites`;
   lines.push(
-    `kill: ${kill.records.toLocaleString("en-US")} records; runs ${JSON.stringify(kill.runs)}; ` +
+    `kill ${kill.label}: ${kill.records.toLocaleString("en-US")} records; runs ${JSON.stringify(kill.runs)}; ` +
       `final ${JSON.stringify(kill.report)}, ${kill.resumedChunks} chunks resumed from the journal; ` +
-      `interrupted simulator: ${kill.interrupted.users} users, ${kill.interrupted.jobs} jobs, ${kill.interrupted.replays} idempotent replays, ${kill.interrupted.duplicateWrites} imported twice; ` +
-      `uninterrupted: ${kill.uninterrupted.users} users, ${kill.uninterrupted.jobs} jobs, ${kill.uninterrupted.duplicateWrites} imported twice`,
+      `interrupted simulator: ${side(kill.interrupted)}; uninterrupted: ${side(kill.uninterrupted)}`,
     ...Object.entries(kill.checks).map(([check, ok]) => `  [${ok ? "ok" : "FAIL"}] ${check}`),
   );
 }
@@ -109,7 +132,7 @@ const summary = lines.join("\n");
 const secretsInSummary = /soak-[a-z]+-secret-|sim-token-/.test(summary);
 const failed =
   results.some((r) => r.problems.length > 0) ||
-  (kill?.problems.length ?? 0) > 0 ||
+  kills.some((k) => k.problems.length > 0) ||
   secretsInSummary;
 process.stdout.write(
   `\n${summary}\n\n${failed ? "SOAK FAILED" : "soak passed"} in ${((performance.now() - began) / 1000).toFixed(0)} s\n`,

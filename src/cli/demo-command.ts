@@ -1,4 +1,7 @@
+import { writeFile } from "node:fs/promises";
 import type { ImportProgress, ImportReport } from "../core/engine/report.js";
+import type { RetryEvent } from "../core/http/transport.js";
+import type { FaultOptions } from "../testing/faults.js";
 import { createFullStoryClient, importUsers as importFullStory } from "../fullstory/index.js";
 import { createPropellerClient, importUsers as importPropeller } from "../propeller/index.js";
 import {
@@ -13,17 +16,32 @@ import { SIMULATOR_CREDENTIALS, createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
 import type { VendorName } from "./vendors.js";
 
-/** Faults the demo's simulators inject: enough to show retries and per-record failures, quick to finish. */
-const DEMO_FAULTS = {
+/** The request of each vendor that writes users. */
+const WRITES = new Set([
+  "createBatchImport",
+  "bulkImportPersons",
+  "bulkUsersBySourceId",
+  "bulkIdentifyUsers",
+]);
+
+/**
+ * Faults the demo's simulators inject: rate limits, dropped connections, records the vendor refuses, and
+ * answers lost after the vendor acted (the connection dropped, or a gateway's 502/504 page in their place):
+ * by chance, and always on the 2nd and 3rd write of each vendor, so every demo shows what becomes of them.
+ */
+const DEMO_FAULTS: FaultOptions = {
   rate429: 0.05,
   retryAfterSeconds: 0,
   rateDrop: 0.03,
+  rateLostAnswer: 0.05,
   rejectRate: 0.01,
   seed: 7,
+  script: ({ operation, attempt }) =>
+    WRITES.has(operation) && (attempt === 2 || attempt === 3) ? "lost_answer" : undefined,
 };
-// The demo waits little: simulated jobs finish after a few polls.
+// The demo waits little: simulated jobs finish after a few polls, and replays follow at once.
 const FAST = { pollIntervalMs: 20, maxPollIntervalMs: 100 };
-const CLIENT = { retryBaseDelayMs: 10, userAgent: "bulk-user-import-demo" };
+const ENGINE = { replayDelayMs: 10 };
 
 /**
  * `bulk-user-import demo`: makes users with faker, serves the four simulators on loopback (with faults),
@@ -33,6 +51,7 @@ export async function demoCommand(
   users: number,
   stdout: NodeJS.WriteStream,
   stderr: NodeJS.WriteStream,
+  reportFile?: string,
 ): Promise<number> {
   // faker and the fixtures are loaded only here: they are a dev-time dependency of the package.
   const { seededFaker } = await import("../testing/fixtures/faker.js");
@@ -44,35 +63,58 @@ export async function demoCommand(
   };
   const { apiKey, orgId, clientId, clientSecret } = SIMULATOR_CREDENTIALS;
   const reports: ImportReport[] = [];
+  let honest = true;
   const run = async (
     vendor: VendorName,
     importInto: (
       baseUrl: string,
+      client: { userAgent: string; retryBaseDelayMs: number; onRetry: (e: RetryEvent) => void },
       onProgress: (progress: ImportProgress) => void,
     ) => Promise<ImportReport>,
   ) => {
     const simulator = await createSimulator(vendor, DEMO_FAULTS);
     const running = await serveSimulator(simulator);
     stdout.write(`\n== ${vendor}: ${users} users into the simulator at ${running.url}\n`);
-    const progress = createProgressDisplay(stderr, vendor, 1000);
+    const progress = createProgressDisplay(stderr, vendor, 1000, users);
+    let retries = 0;
+    const client = {
+      userAgent: "bulk-user-import-demo",
+      retryBaseDelayMs: 10,
+      onRetry: () => (retries += 1),
+    };
     try {
-      const report = await importInto(running.url, progress.update);
+      const report = await importInto(running.url, client, progress.update);
       progress.done();
       reports.push(report);
       stdout.write(formatSummary(report, 5));
       const stats = simulator.stats();
+      const injected = Object.entries(stats.faults)
+        .map(([kind, n]) => `${n} ${FAULT_NAMES[kind] ?? kind}`)
+        .join(", ");
+      const events = report.events;
       stdout.write(
-        `  simulator: ${JSON.stringify(stats.faults)} faults injected, ${stats.users} users stored, ${stats.duplicateWrites} imported twice\n`,
+        `  the simulator injected: ${injected === "" ? "nothing" : injected}; it refused ${stats.rejected} records on purpose\n` +
+          `  the library: ${retries} requests retried by the client, ${report.chunks.replayed} chunks replayed after a lost answer` +
+          `${events["reconciled_jobs"] === undefined ? "" : `, ${events["reconciled_jobs"]} jobs of lost requests found and followed`}\n` +
+          `  the vendor holds ${stats.users} users (${stats.duplicates} duplicates); the report says ${report.imported} imported\n`,
       );
+      // The demo's claim: every valid user is imported except those the vendor refused, and the report
+      // says exactly what the vendor holds.
+      if (
+        report.failed !== stats.rejected ||
+        report.imported !== stats.users ||
+        stats.duplicates > 0
+      )
+        honest = false;
     } finally {
       await running.close();
     }
   };
 
   const f = seededFaker(2026);
-  await run("fullstory", (baseUrl, onProgress) =>
+  await run("fullstory", (baseUrl, client, onProgress) =>
     importFullStory(
-      createFullStoryClient({ ...CLIENT, apiKey, baseUrl }),
+      createFullStoryClient({ ...client, apiKey, baseUrl }),
       generate(users, (i) => {
         // A FullStory id or a Propeller parent must already exist at the vendor: new users have neither.
         const { id: _id, ...user } = fixtures.fullstory.fullStoryUser(f);
@@ -80,43 +122,47 @@ export async function demoCommand(
       }),
       {
         ...FAST,
+        ...ENGINE,
         chunkRecords: Math.max(1, Math.ceil(users / 4)),
         onProgress,
       },
     ),
   );
-  await run("slashid", (baseUrl, onProgress) =>
+  await run("slashid", (baseUrl, client, onProgress) =>
     importSlashId(
-      createSlashIdClient({ ...CLIENT, apiKey, orgId, baseUrl }),
+      createSlashIdClient({ ...client, apiKey, orgId, baseUrl }),
       generate(users, (i) => {
         const person = personFromCsvRow(fixtures.slashid.slashIdPerson(f));
         return { ...person, emails: [`demo.${i}@example.com`], phone_numbers: [], usernames: [] };
       }),
       {
+        ...ENGINE,
         chunkRecords: Math.max(1, Math.ceil(users / 4)),
         onProgress,
       },
     ),
   );
-  await run("propeller", (baseUrl, onProgress) =>
+  await run("propeller", (baseUrl, client, onProgress) =>
     importPropeller(
-      createPropellerClient({ ...CLIENT, clientId, clientSecret, baseUrl }),
+      createPropellerClient({ ...client, clientId, clientSecret, baseUrl }),
       generate(users, (i) => {
         const { parent: _parent, ...user } = fixtures.propeller.propellerUser(f);
         return { ...user, sourceId: `demo-${i}` };
       }),
       {
+        ...ENGINE,
         chunkRecords: Math.max(1, Math.ceil(users / 4)),
         onProgress,
       },
     ),
   );
-  await run("userpilot", (baseUrl, onProgress) =>
+  await run("userpilot", (baseUrl, client, onProgress) =>
     importUserpilot(
-      createUserpilotClient({ ...CLIENT, apiKey, baseUrl }),
+      createUserpilotClient({ ...client, apiKey, baseUrl }),
       generate(users, (i) => ({ ...fixtures.userpilot.userpilotUser(f), user_id: `demo-${i}` })),
       {
         ...FAST,
+        ...ENGINE,
         conflictWaitMs: 20,
         chunkRecords: Math.max(1, Math.ceil(users / 4)),
         onProgress,
@@ -126,14 +172,27 @@ export async function demoCommand(
   const total = (key: "total" | "imported" | "failed" | "rejected") =>
     reports.reduce((n, r) => n + r[key], 0);
   stdout.write(
-    `\nall vendors: ${total("total")} records, ${total("imported")} imported, ${total("failed")} failed, ${total("rejected")} rejected\n`,
+    `\nall vendors: ${total("total")} records, ${total("imported")} imported, ${total("failed")} failed${honest ? " (each one refused by the vendor)" : ""}, ${total("rejected")} rejected\n`,
   );
-  return reports.every(
-    (r) => r.fatal === undefined && r.total === r.imported + r.failed + r.rejected,
-  )
+  if (reportFile !== undefined) {
+    await writeFile(reportFile, `${JSON.stringify(reports, null, 2)}\n`);
+    stdout.write(`the four reports are in ${reportFile}\n`);
+  }
+  if (!honest) stdout.write("the report and what the vendors hold disagree: that is a bug\n");
+  return honest &&
+    reports.every((r) => r.fatal === undefined && r.total === r.imported + r.failed + r.rejected)
     ? 0
     : 1;
 }
+
+/** What each fault kind is called in the demo's words. */
+const FAULT_NAMES: Readonly<Record<string, string>> = {
+  "429": "rate limits (429)",
+  "5xx": "server errors (500/503)",
+  drop: "dropped connections",
+  slow: "slow answers",
+  lost_answer: "answers lost after the vendor acted",
+};
 
 /**
  * Makes records as the import reads them, so the demo's memory does not grow with its size. Keys are made

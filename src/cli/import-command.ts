@@ -3,7 +3,14 @@ import { access, writeFile } from "node:fs/promises";
 import type { CommonClientOptions } from "../core/client/options.js";
 import type { ImportReport } from "../core/engine/report.js";
 import { createProgressDisplay } from "./progress.js";
-import { UnreadableRecord, formatOf, readRecords } from "./read-records.js";
+import {
+  CsvRow,
+  UnreadableRecord,
+  forbiddenHeader,
+  formatOf,
+  readCsvHeader,
+  readRecords,
+} from "./read-records.js";
 import { formatSummary } from "./summary.js";
 import { ConfigError, VENDORS, type Credentials, type VendorBinding } from "./vendors.js";
 
@@ -34,6 +41,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   } catch {
     throw new ConfigError(`cannot read ${args.file}`);
   }
+  if (format === "csv") await refuseForbiddenHeader(args.file);
   const records = asRecords(
     readRecords(args.file, format),
     format === "csv" ? vendor.fromCsvRow : undefined,
@@ -55,6 +63,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       record instanceof UnreadableRecord ? unreadable(record) : undefined,
     ...numberFlag(args.flags, "concurrency"),
     ...numberFlag(args.flags, "chunk-size", "chunkRecords"),
+    ...numberFlag(args.flags, "chunk-attempts", "chunkAttempts"),
     ...(typeof args.flags["journal"] === "string" && { journal: args.flags["journal"] }),
   });
   progress.done();
@@ -85,20 +94,40 @@ async function dryRun(
 ): Promise<number> {
   let total = 0;
   let rejected = 0;
-  for await (const record of records) {
-    const index = total++;
-    const problems =
-      record instanceof UnreadableRecord ? [unreadable(record)] : vendor.validate(record);
-    if (problems.length === 0) continue;
-    rejected += 1;
-    const key = vendor.keyOf(record, index);
-    for (const p of problems)
-      args.stdout.write(`record ${index} (${key}): [${p.rule}] ${p.message}\n`);
+  let broken: string | undefined;
+  try {
+    for await (const record of records) {
+      const index = total++;
+      const problems =
+        record instanceof UnreadableRecord ? [unreadable(record)] : vendor.validate(record);
+      if (problems.length === 0) continue;
+      rejected += 1;
+      const key = vendor.keyOf(record, index);
+      for (const p of problems)
+        args.stdout.write(`record ${index} (${key}): [${p.rule}] ${p.message}\n`);
+    }
+  } catch (error) {
+    // As in an import: broken input ends the reading, and every record read before it is still reported.
+    broken = error instanceof Error ? error.message : String(error);
   }
   args.stdout.write(
     `dry run: ${total} records, ${total - rejected} valid, ${rejected} rejected; nothing was sent\n`,
   );
-  return rejected === 0 ? EXIT.ok : EXIT.partial;
+  if (broken !== undefined) args.stderr.write(`bulk-user-import: ${broken}\n`);
+  return rejected === 0 && broken === undefined ? EXIT.ok : EXIT.partial;
+}
+
+/**
+ * A header that would reach a prototype (`__proto__.baseUrl`) is a usage error, before anything is read or
+ * sent: every row would carry it.
+ */
+async function refuseForbiddenHeader(file: string): Promise<void> {
+  const header = forbiddenHeader((await readCsvHeader(file)) ?? []);
+  if (header !== undefined) {
+    throw new ConfigError(
+      `${file}: the CSV header ${header} is refused [input.forbidden_key]: no header may name __proto__, constructor or prototype`,
+    );
+  }
 }
 
 /** CSV rows become the vendor's records; unreadable input stays an UnreadableRecord for the validator. */
@@ -106,26 +135,24 @@ async function* asRecords(
   source: AsyncIterable<unknown>,
   fromCsvRow: ((row: Record<string, string>) => unknown) | undefined,
 ): AsyncGenerator<unknown> {
-  let row = 0;
   for await (const raw of source) {
-    row += 1;
-    if (fromCsvRow === undefined || raw instanceof UnreadableRecord) {
-      yield raw;
-      continue;
-    }
-    try {
-      yield fromCsvRow(raw as Record<string, string>);
-    } catch (error) {
-      yield new UnreadableRecord(
-        `row ${row}`,
-        error instanceof Error ? error.message : String(error),
-      );
-    }
+    yield fromCsvRow !== undefined && raw instanceof CsvRow ? recordOfRow(raw, fromCsvRow) : raw;
+  }
+}
+
+function recordOfRow(row: CsvRow, fromCsvRow: (row: Record<string, string>) => unknown): unknown {
+  try {
+    return fromCsvRow(row.cells);
+  } catch (error) {
+    return new UnreadableRecord(
+      `line ${row.line}`,
+      error instanceof Error ? error.message : String(error),
+    );
   }
 }
 
 function unreadable(record: UnreadableRecord) {
-  return { rule: "input.parse", message: `${record.where}: ${record.problem}` };
+  return { rule: record.rule, message: `${record.where}: ${record.problem}` };
 }
 
 function credentialsFrom(flags: ImportFlags["flags"], env: NodeJS.ProcessEnv): Credentials {

@@ -2,12 +2,14 @@ import type { ImportProgress } from "../core/engine/report.js";
 
 /**
  * Shows an import's progress: a redrawn bar on a terminal, a plain line every `intervalMs` otherwise
- * (logs and CI). The total is unknown while the input streams, so the bar fills against records read.
+ * (logs and CI). Against `total` when the caller knows how many records there are; otherwise the total is
+ * unknown while the input streams, and the bar fills against records read.
  */
 export function createProgressDisplay(
   stream: NodeJS.WriteStream,
   label: string,
   intervalMs = 5000,
+  total?: number,
 ) {
   const started = Date.now();
   let last = 0;
@@ -15,9 +17,10 @@ export function createProgressDisplay(
   const line = (p: ImportProgress) => {
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? p.confirmed / seconds : 0;
-    const remaining = p.validated - p.confirmed;
+    const of = total ?? p.validated;
+    const remaining = of - p.confirmed;
     const eta = rate > 0 && remaining > 0 ? `, ETA ${formatSeconds(remaining / rate)}` : "";
-    return `${label}: ${p.confirmed}/${p.validated} confirmed (${p.imported} imported, ${p.failed} failed, ${p.rejected} rejected), ${Math.round(rate)}/s${eta}`;
+    return `${label}: ${p.confirmed}/${of} confirmed (${p.imported} imported, ${p.failed} failed, ${p.rejected} rejected), ${Math.round(rate)}/s${eta}`;
   };
   return {
     update(progress: ImportProgress) {
@@ -27,10 +30,9 @@ export function createProgressDisplay(
         if (now - last < 100) return;
         last = now;
         const width = 24;
+        const of = total ?? progress.validated;
         const filled =
-          progress.validated === 0
-            ? 0
-            : Math.round((progress.confirmed / progress.validated) * width);
+          of === 0 ? 0 : Math.min(width, Math.round((progress.confirmed / of) * width));
         stream.write(
           `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${line(progress)}\u001b[K`,
         );

@@ -1,14 +1,29 @@
+import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { extname } from "node:path";
-import { createInterface } from "node:readline";
+import { Transform, type TransformCallback } from "node:stream";
 import { JSONParser } from "@streamparser/json";
-import { parse as parseCsv } from "csv-parse";
+import { parse as parseCsv, type InfoRecord } from "csv-parse";
+import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
+import { Utf8Check, invalidOffsets } from "./utf8-check.js";
 
-/** An input record that could not be read; the import rejects it with `input.parse`, naming where it was. */
+/**
+ * An input record that could not be read; the import rejects it with `rule` (`input.parse` for text that is
+ * not a record, `input.encoding` for bytes that are not UTF-8), naming where it was.
+ */
 export class UnreadableRecord {
   constructor(
     readonly where: string,
     readonly problem: string,
+    readonly rule: "input.parse" | "input.encoding" = "input.parse",
+  ) {}
+}
+
+/** One data row of a CSV file: its cells by header, and the line it ends on. */
+export class CsvRow {
+  constructor(
+    readonly line: number,
+    readonly cells: Readonly<Record<string, string>>,
   ) {}
 }
 
@@ -22,24 +37,90 @@ export function formatOf(file: string): InputFormat | undefined {
   return undefined;
 }
 
-/** Reads a file's records one at a time, so memory stays flat whatever the file's size. */
+/**
+ * Reads a file's records one at a time, so memory stays flat whatever the file's size. A record that cannot
+ * be read is yielded as an {@link UnreadableRecord} in its place; CSV rows are yielded as {@link CsvRow}s.
+ */
 export function readRecords(file: string, format: InputFormat): AsyncIterable<unknown> {
   if (format === "ndjson") return readNdjson(file);
   if (format === "json") return readJsonArray(file);
   return readCsv(file);
 }
 
+const NEWLINE = 0x0a;
+
+/**
+ * Lines are split on the raw bytes, so each line's encoding is judged on its own: a line that is not UTF-8 is
+ * rejected (`input.encoding`) instead of being imported with U+FFFD in place of its broken bytes. The fast
+ * path checks and decodes a whole block of lines at once.
+ */
 async function* readNdjson(file: string): AsyncGenerator<unknown> {
-  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of lines) {
-    n += 1;
-    if (line.trim() === "") continue;
-    try {
-      yield JSON.parse(line);
-    } catch (error) {
-      yield new UnreadableRecord(`line ${n}`, error instanceof Error ? error.message : "not JSON");
+  let line = 0;
+  let partial: Buffer[] = [];
+  let first = true;
+  for await (const data of createReadStream(file)) {
+    let chunk = data as Buffer;
+    if (first) {
+      first = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
     }
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last === -1) {
+      partial.push(chunk);
+      continue;
+    }
+    const head = chunk.subarray(0, last);
+    const block = partial.length === 0 ? head : Buffer.concat([...partial, head]);
+    partial = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
+    for (const text of linesOf(block)) {
+      line += 1;
+      const record = recordOfLine(text, line);
+      if (record !== BLANK) yield record;
+    }
+  }
+  if (partial.length > 0) {
+    for (const text of linesOf(Buffer.concat(partial))) {
+      line += 1;
+      const record = recordOfLine(text, line);
+      if (record !== BLANK) yield record;
+    }
+  }
+}
+
+const BLANK = Symbol("blank line");
+
+/** A line's text, or the offset in it of the first byte that is not UTF-8. */
+type Line = string | { readonly badByte: number };
+
+function recordOfLine(text: Line, line: number): unknown {
+  if (typeof text !== "string") {
+    return new UnreadableRecord(
+      `line ${line}`,
+      `not valid UTF-8 (byte ${text.badByte + 1} of the line); save the file as UTF-8`,
+      "input.encoding",
+    );
+  }
+  if (text.trim() === "") return BLANK;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    return new UnreadableRecord(
+      `line ${line}`,
+      error instanceof Error ? error.message : "not JSON",
+    );
+  }
+}
+
+/** The lines of a block of whole lines (without its last newline). */
+function linesOf(block: Buffer): Line[] {
+  if (isUtf8(block)) return block.toString("utf8").split("\n");
+  const lines: Line[] = [];
+  for (let from = 0; ;) {
+    const newline = block.indexOf(NEWLINE, from);
+    const bytes = block.subarray(from, newline === -1 ? block.length : newline);
+    lines.push(isUtf8(bytes) ? bytes.toString("utf8") : { badByte: invalidOffsets(bytes)[0] ?? 0 });
+    if (newline === -1) return lines;
+    from = newline + 1;
   }
 }
 
@@ -54,10 +135,16 @@ async function* readJsonArray(file: string): AsyncGenerator<unknown> {
     failure = error;
   };
   let checkedRoot = false;
-  for await (const chunk of createReadStream(file)) {
+  const utf8 = new Utf8Check();
+  let read = 0;
+  for await (const data of createReadStream(file)) {
+    const chunk = data as Buffer;
+    const badByte = utf8.check(chunk)[0];
+    const start = read;
+    read += chunk.length;
     if (!checkedRoot) {
       // `$.*` would also stream an object's members: only an array of records is accepted.
-      const first = (chunk as Buffer)
+      const first = chunk
         .toString("utf8")
         .replace(/^\uFEFF/, "")
         .trimStart()[0];
@@ -66,10 +153,19 @@ async function* readJsonArray(file: string): AsyncGenerator<unknown> {
         throw new Error(`${file}: not a JSON array of records (it starts with ${first})`);
       checkedRoot = true;
     }
-    if (failure === undefined) parser.write(chunk as Uint8Array);
+    if (badByte !== undefined) {
+      // The streaming parser gives no record positions, so the record holding the byte cannot be named:
+      // the records before it are read, and reading ends there.
+      if (failure === undefined) parser.write(chunk.subarray(0, Math.max(0, badByte - start)));
+      yield* ready.splice(0);
+      throw notUtf8(file, badByte);
+    }
+    if (failure === undefined) parser.write(chunk);
     yield* ready.splice(0);
     if (failure !== undefined) break;
   }
+  const cut = utf8.end();
+  if (cut !== undefined) throw notUtf8(file, cut);
   // Without end(), a file cut off part-way reads as the records it had, silently.
   if (failure === undefined && !parser.isEnded) parser.end();
   yield* ready.splice(0);
@@ -78,26 +174,124 @@ async function* readJsonArray(file: string): AsyncGenerator<unknown> {
     throw new Error(`${file}: not a JSON array of records: ${failure.message}`);
 }
 
-async function* readCsv(file: string): AsyncGenerator<unknown> {
-  const rows = createReadStream(file).pipe(
-    parseCsv({ columns: true, bom: true, skip_empty_lines: true }),
+function notUtf8(file: string, offset: number): Error {
+  return new Error(
+    `${file}: not valid UTF-8 at byte ${offset} [input.encoding]; the records before it were read, ` +
+      "the record holding it and the rest of the file were not (save the file as UTF-8)",
   );
-  for await (const row of rows) yield row as Record<string, string>;
+}
+
+/**
+ * A header that would make {@link recordFromCsvRow} write through a prototype (`__proto__.x`,
+ * `constructor.prototype.x`): the first such header, or undefined.
+ */
+export function forbiddenHeader(headers: readonly string[]): string | undefined {
+  return headers.find((header) => header.split(".").some(isForbiddenKey));
+}
+
+/** The header row of a CSV file, or undefined when it cannot be read (the reader then says why). */
+export async function readCsvHeader(file: string): Promise<string[] | undefined> {
+  const source = createReadStream(file);
+  const rows = source.pipe(parseCsv({ bom: true, skip_empty_lines: true, to_line: 1 }));
+  try {
+    for await (const row of rows) return row as string[];
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    source.destroy();
+    rows.destroy();
+  }
+}
+
+/**
+ * CSV rows with their line numbers. A row with more or fewer cells than the header is yielded as an
+ * UnreadableRecord and reading goes on; a row holding bytes that are not UTF-8 likewise (`input.encoding`).
+ * Any other break (a stray quote) ends reading with an error naming its line, after every row before it:
+ * past it, where records start is a guess.
+ */
+async function* readCsv(file: string): AsyncGenerator<CsvRow | UnreadableRecord> {
+  const source = createReadStream(file);
+  const utf8 = new Utf8Check();
+  /** Offsets of bytes that are not UTF-8, ascending; found before the parser sees those bytes. */
+  const invalid: number[] = [];
+  const scan = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      for (const offset of utf8.check(chunk)) invalid.push(offset);
+      done(null, chunk);
+    },
+    flush(done: TransformCallback) {
+      const cut = utf8.end();
+      if (cut !== undefined) invalid.push(cut);
+      done();
+    },
+  });
+  // Kept after an error, so the rows parsed before a break are still read rather than dropped with the buffer.
+  const keepRowsOnError = { autoDestroy: false };
+  const parser = parseCsv({
+    bom: true,
+    skip_empty_lines: true,
+    info: true,
+    relax_column_count: true,
+    columns: (header: string[]) => {
+      if ((invalid[0] ?? Infinity) < parser.info.bytes)
+        throw new Error(`${file}: the CSV header is not valid UTF-8 [input.encoding]`);
+      const bad = forbiddenHeader(header);
+      if (bad !== undefined)
+        throw new Error(
+          `${file}: CSV header ${bad} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`,
+        );
+      return header;
+    },
+    ...keepRowsOnError,
+  });
+  source.on("error", (error) => parser.destroy(error));
+  source.pipe(scan).pipe(parser);
+  let next = 0;
+  try {
+    for await (const entry of parser) {
+      const { record, info } = entry as { record: Record<string, string>; info: InfoRecord };
+      let encoded = true;
+      for (; next < invalid.length && invalid[next]! < info.bytes; next++) encoded = false;
+      const where = `line ${info.lines}`;
+      if (!encoded) {
+        yield new UnreadableRecord(
+          where,
+          "not valid UTF-8; save the file as UTF-8",
+          "input.encoding",
+        );
+      } else if (info.error !== undefined) {
+        yield new UnreadableRecord(where, info.error.message);
+      } else {
+        yield new CsvRow(info.lines, record);
+      }
+    }
+  } finally {
+    source.destroy();
+    parser.destroy();
+  }
 }
 
 /**
  * A CSV row with field names as headers, as a record: dotted headers (`properties.plan`) build nested
- * objects, empty cells are left out, and values stay strings.
+ * objects, empty cells are left out, and values stay strings. Objects are made without a prototype, so a
+ * header cannot write through one; a header naming `__proto__`, `constructor` or `prototype` is refused.
+ *
+ * @throws Error naming the header when one of its segments is forbidden.
  */
-export function recordFromCsvRow(row: Record<string, string>): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  for (const [header, value] of Object.entries(row)) {
-    if (value === "") continue;
+export function recordFromCsvRow(row: Readonly<Record<string, string>>): Record<string, unknown> {
+  const record = Object.create(null) as Record<string, unknown>;
+  for (const header of Object.keys(row)) {
+    const value = row[header];
+    if (value === undefined || value === "") continue;
     const path = header.split(".");
+    if (path.some(isForbiddenKey))
+      throw new Error(`header ${header} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`);
     let target = record;
-    for (const segment of path.slice(0, -1)) {
+    for (let i = 0; i < path.length - 1; i++) {
+      const segment = path[i]!;
       const next = target[segment];
-      if (next === null || typeof next !== "object") target[segment] = {};
+      if (next === null || typeof next !== "object") target[segment] = Object.create(null);
       target = target[segment] as Record<string, unknown>;
     }
     target[path[path.length - 1]!] = value;

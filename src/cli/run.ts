@@ -7,7 +7,7 @@ import { ConfigError, VENDOR_NAMES } from "./vendors.js";
 export const USAGE = `Usage:
   bulk-user-import import <vendor> <file> [options]   import users from .ndjson/.jsonl, .json or .csv
   bulk-user-import simulate <vendor> [--port N]        serve a vendor simulator on 127.0.0.1
-  bulk-user-import demo [--users N]                     import faker users into all four simulators
+  bulk-user-import demo [--users N] [--report FILE]     import faker users into all four simulators
 
 Vendors: ${VENDOR_NAMES.join(", ")}
 
@@ -23,6 +23,7 @@ Import options:
   --journal <file>         record progress; re-run with the same journal to resume
   --concurrency <n>        requests in flight (within the vendor's limit)
   --chunk-size <n>         records per request (within the vendor's limit)
+  --chunk-attempts <n>     sends of a chunk within the run after lost answers, the first included (default 5)
 
 Simulator options: --port N, --fault-429 R, --fault-5xx R, --fault-drop R, --fault-slow R, --slow-ms MS,
   --retry-after S, --reject R (R: a share of requests or records, 0 to 1)
@@ -50,6 +51,7 @@ const OPTIONS = {
   journal: { type: "string" },
   concurrency: { type: "string" },
   "chunk-size": { type: "string" },
+  "chunk-attempts": { type: "string" },
   port: { type: "string" },
   users: { type: "string" },
   "fault-429": { type: "string" },
@@ -104,7 +106,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const users = values.users === undefined ? 2000 : Number(values.users);
         if (!Number.isInteger(users) || users < 1)
           throw new ConfigError("--users takes a whole number ≥ 1");
-        return await demoCommand(users, io.stdout, io.stderr);
+        return await demoCommand(
+          users,
+          io.stdout,
+          io.stderr,
+          typeof values.report === "string" ? values.report : undefined,
+        );
       }
       default:
         throw new ConfigError(`unknown command ${command}`);

@@ -4,8 +4,11 @@ import type { ImportReport } from "../core/engine/report.js";
 export function formatSummary(report: ImportReport, maxProblems = 10): string {
   const lines = [
     `${report.vendor}: ${report.total} records: ${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected` +
-      ` (${report.chunks.sent} chunks sent, ${report.chunks.resumed} resumed, ${(report.durationMs / 1000).toFixed(1)} s)`,
+      ` (${report.chunks.sent} chunks sent, ${report.chunks.replayed} replayed, ${report.chunks.resumed} resumed, ${(report.durationMs / 1000).toFixed(1)} s)`,
   ];
+  const events = Object.entries(report.events);
+  if (events.length > 0)
+    lines.push(`  along the way: ${events.map(([name, n]) => `${name} ${n}`).join(", ")}`);
   if (report.fatal !== undefined) lines.push(`  stopped: ${report.fatal}`);
   if (report.aborted) lines.push("  aborted before the input was read to its end");
   if (report.inputError !== undefined) lines.push(`  input broken off: ${report.inputError}`);
@@ -18,5 +21,13 @@ export function formatSummary(report: ImportReport, maxProblems = 10): string {
   }
   if (problems.length > maxProblems)
     lines.push(`  … and ${problems.length - maxProblems} more (see --report)`);
+  const warned = report.outcomes.filter((o) => o.outcome === "imported" && o.warning !== undefined);
+  for (const o of warned.slice(0, maxProblems)) {
+    if (o.outcome === "imported") lines.push(`  warning  #${o.index} ${o.key}: ${o.warning}`);
+  }
+  if (warned.length > maxProblems)
+    lines.push(
+      `  … and ${warned.length - maxProblems} more imported with a warning (see --report)`,
+    );
   return `${lines.join("\n")}\n`;
 }

@@ -27,13 +27,16 @@ export interface FullStoryAdapterOptions {
   maxPollIntervalMs?: number;
   /**
    * How long one job may take, from the first status poll until its results are read, in ms. When it runs out
-   * the chunk's records fail with code `job_timeout` (the reason names the job, which FullStory may still
-   * finish). Default 3,600,000 (one hour).
+   * while the job is still processing, the chunk's records fail with code `job_timeout` (the reason names the
+   * job, which FullStory may still finish); when it runs out while the result lists are read, the records not
+   * placed yet fail with `results_incomplete`. Default 3,600,000 (one hour).
    */
   jobTimeoutMs?: number;
 }
 
 type Terminal = "COMPLETED" | "FAILED";
+/** A job's end state and the counts its status answered. */
+type Ended = { status: Terminal; imports: number | undefined; errors: number | undefined };
 type FailedUserImport = components["schemas"]["FailedUserImport"];
 type Matchable = { readonly uid?: unknown; readonly id?: unknown; readonly email?: unknown };
 
@@ -45,9 +48,11 @@ type Matchable = { readonly uid?: unknown; readonly id?: unknown; readonly email
  * Each chunk: an `Idempotency-Key` (a UUID v4) is saved to the journal, then `createBatchImport` is sent under
  * it (the client retries 429, 5xx and network failures with the same key); the job id is saved; the status is
  * polled until `COMPLETED` or `FAILED`; then both `getBatchImports` and `getBatchImportErrors` are paged
- * through (a `FAILED` job may have imported some users). Imported users and failures are matched to the chunk's
- * records by uid, else id, else email (the first record not yet matched, for duplicates). Records neither list
- * names are imported (without an id) when the job `COMPLETED`, and failed with `no_outcome` otherwise. A
+ * through (a `FAILED` job may have imported some users), each within the job's time and a page budget its
+ * counts give (a list that pages on past it leaves its records `results_incomplete`). Imported users and
+ * failures are matched to the chunk's records as `Matcher` says; entries matching no record are ignored
+ * and counted (`unmatched_entries`). Records neither list names are imported (without an id) when the job
+ * `COMPLETED` and its status counts, where given, cover the whole chunk; otherwise they fail `no_outcome`. A
  * re-run with the journal reuses the saved key (FullStory replays the job it made for it, for 24 hours) or,
  * once saved, polls the saved job instead of creating another.
  */
@@ -108,7 +113,7 @@ export function createFullStoryAdapter(
     };
 
     // 1. Poll the job until it ends.
-    const polled = await waitFor<{ status: Terminal } | { error: ApiError }>(
+    const polled = await waitFor<Ended | { error: ApiError }>(
       async () => {
         const result = await client.getBatchImportStatus({
           params: { path: { job_id: job } },
@@ -117,14 +122,16 @@ export function createFullStoryAdapter(
         if (!result.ok) return { error: result.error };
         const status = result.data.job.status;
         // Anything but an end state (PROCESSING, or a state the spec does not name) is polled again.
-        return status === "COMPLETED" || status === "FAILED" ? { status } : undefined;
+        return status === "COMPLETED" || status === "FAILED"
+          ? { status, imports: count(result.data.imports), errors: count(result.data.errors) }
+          : undefined;
       },
       deadline,
       context,
     );
     if (polled.timedOut) return timedOut();
     if ("error" in polled.value) return chunkFailed(polled.value.error, size);
-    const status = polled.value.status;
+    const ended = polled.value;
 
     // 2. Read both result lists at once (each list's pages are sequential, but the two are independent, and
     // a request less in a row is a wait less behind the vendor's queue), matching each entry to a record of
@@ -140,42 +147,49 @@ export function createFullStoryAdapter(
       },
       signal,
     });
+    const bounds = (reported: number | undefined): PageBounds => ({
+      deadline,
+      reported,
+      size,
+      wait: (next) => waitFor(next, deadline, context),
+    });
     const [imports, errors] = await Promise.all([
       readPages(
         (token) => client.getBatchImports(page(token)),
         (user) =>
           matcher.assign(user, user.id === undefined ? { ok: true } : { ok: true, id: user.id }),
-        (next) => waitFor(next, deadline, context),
+        bounds(ended.imports),
       ),
       readPages(
         (token) => client.getBatchImportErrors(page(token)),
         (failure) => failures.push(failure),
-        (next) => waitFor(next, deadline, context),
+        bounds(ended.errors),
       ),
     ]);
-    if (imports === "timeout" || errors === "timeout") return timedOut();
-    if (imports !== undefined) return chunkFailed(imports, size);
-    if (errors !== undefined) return chunkFailed(errors, size);
+    if (imports.kind === "failed") return chunkFailed(imports.error, size);
+    if (errors.kind === "failed") return chunkFailed(errors.error, size);
     for (const failure of failures) {
       matcher.assign(failure.user, { ok: false, code: failure.code, reason: failure.message });
     }
+    if (matcher.unmatched > 0) context.count("unmatched_entries", matcher.unmatched);
 
     // 3. Records neither list named.
-    const unlisted: ItemOutcome =
-      status === "COMPLETED"
-        ? { ok: true }
-        : {
-            ok: false,
-            code: "no_outcome",
-            reason: `FullStory batch import job ${job} ended FAILED without listing this user among its imports or errors`,
-          };
     const done: ItemOutcome[] = new Array<ItemOutcome>(size);
+    const unlisted = unlistedOutcome(job, ended, size, [
+      ["imports", imports],
+      ["errors", errors],
+    ]);
     for (let i = 0; i < size; i++) done[i] = outcomes[i] ?? unlisted;
     return { kind: "done", outcomes: done };
   }
 
   return {
     vendor: "fullstory",
+    destination: client.destination,
+    replay: {
+      by: "idempotency-key",
+      why: "a chunk is sent again under the Idempotency-Key saved before its first send, with the same body, so FullStory answers with the job it made for it (or makes it once)",
+    },
     limits: { maxRecords: FULLSTORY_MAX_BATCH, maxConcurrency: 100 },
     defaults: { chunkRecords: 10_000, concurrency: 2 },
     keyOf: fullStoryKeyOf,
@@ -197,42 +211,123 @@ export function fullStoryKeyOf(record: FullStoryUser, index: number): string {
   return key ?? `#${index}`;
 }
 
+/**
+ * What becomes of the records no list named: failed `results_incomplete` when a list was not read to its end,
+ * imported when the job COMPLETED and its counts (where given) cover the chunk, else failed `no_outcome`: a
+ * report never claims more imports than FullStory confirmed.
+ */
+function unlistedOutcome(
+  job: string,
+  ended: Ended,
+  size: number,
+  lists: readonly (readonly [string, ListRead])[],
+): ItemOutcome {
+  for (const [name, read] of lists) {
+    if (read.kind !== "incomplete") continue;
+    return {
+      ok: false,
+      code: "results_incomplete",
+      reason: `FullStory batch import job ${job}: stopped reading its ${name} list (${read.why}) before this user was listed`,
+      transient: true,
+    };
+  }
+  if (ended.status === "FAILED") {
+    return {
+      ok: false,
+      code: "no_outcome",
+      reason: `FullStory batch import job ${job} ended FAILED without listing this user among its imports or errors`,
+    };
+  }
+  if (ended.imports !== undefined) {
+    const confirmed = ended.imports + (ended.errors ?? 0);
+    if (confirmed < size) {
+      return {
+        ok: false,
+        code: "no_outcome",
+        reason: `FullStory batch import job ${job} COMPLETED with ${confirmed} of ${size} users counted, without listing this user among its imports or errors`,
+      };
+    }
+  }
+  return { ok: true };
+}
+
 type PageAnswer<T> =
   | {
       readonly ok: true;
       readonly status: 200;
-      readonly data: { readonly results?: readonly T[]; readonly next_page_token?: string };
+      readonly data: {
+        readonly results?: readonly T[];
+        readonly next_page_token?: string;
+        readonly total_records?: string;
+      };
     }
   | { readonly ok: true; readonly status: 202 }
   | { readonly ok: false; readonly error: ApiError };
 
+/** How one result list ended: read to its end, cut short (and why), or failed by a request. */
+type ListRead =
+  | { readonly kind: "complete" }
+  | { readonly kind: "incomplete"; readonly why: string }
+  | { readonly kind: "failed"; readonly error: ApiError };
+
+/** What bounds the reading of one result list. */
+interface PageBounds {
+  /** When the job's time runs out (epoch ms). */
+  readonly deadline: number;
+  /** The list's length as the job's status counted it, if it did. */
+  readonly reported: number | undefined;
+  /** Records in the chunk: no honest list holds more. */
+  readonly size: number;
+  /** Asks until the answer is not a 202, within the job's time. */
+  wait<T>(
+    check: () => Promise<PageAnswer<T> | undefined>,
+  ): Promise<{ timedOut: false; value: PageAnswer<T> } | { timedOut: true }>;
+}
+
+/**
+ * Pages beyond a list's expected length a list may take: one for a last page that holds nothing after a full
+ * one, one for a count that lags by a record.
+ */
+const PAGE_SLACK = 2;
+
 /**
  * Pages through one result list: follows `next_page_token` until it is absent, empty, or one already used
  * (FullStory's documented stop rule; a token seen before also ends a cycle). A 202 (still processing) is asked
- * again after a wait. Returns undefined when every page was read, else the error or `timeout`.
+ * again after a wait. A server that keeps answering new tokens is cut off by the job's deadline and by a page
+ * budget: every page but the last holds at least one result, so a list of n results takes at most n + 1 pages,
+ * and n is at most the chunk's size and, where counted, the largest count the status or a page (`total_records`)
+ * gave.
  */
 async function readPages<T>(
   fetchPage: (token: string | undefined) => Promise<PageAnswer<T>>,
   visit: (item: T) => void,
-  wait: (
-    check: () => Promise<PageAnswer<T> | undefined>,
-  ) => Promise<{ timedOut: false; value: PageAnswer<T> } | { timedOut: true }>,
-): Promise<ApiError | "timeout" | undefined> {
+  bounds: PageBounds,
+): Promise<ListRead> {
   const used = new Set<string>();
+  let counted = bounds.reported;
   let token: string | undefined;
-  for (;;) {
+  for (let pages = 0; ;) {
     const pageToken = token;
-    const answer = await wait(async () => {
+    if (pageToken !== undefined && Date.now() >= bounds.deadline)
+      return { kind: "incomplete", why: "the job's time ran out" };
+    const answer = await bounds.wait(async () => {
       const page = await fetchPage(pageToken);
       return page.ok && page.status === 202 ? undefined : page;
     });
-    if (answer.timedOut) return "timeout";
+    if (answer.timedOut) return { kind: "incomplete", why: "the job's time ran out" };
     const page = answer.value;
-    if (!page.ok) return page.error;
+    if (!page.ok) return { kind: "failed", error: page.error };
     if (page.status !== 200) continue; // not reached: 202 is waited out above
+    pages += 1;
     for (const item of page.data.results ?? []) visit(item);
+    const total = count(page.data.total_records);
+    if (total !== undefined) counted = Math.max(counted ?? 0, total);
     const next = page.data.next_page_token;
-    if (next === undefined || next === "" || used.has(next)) return undefined;
+    if (next === undefined || next === "" || used.has(next)) return { kind: "complete" };
+    const budget = Math.min(bounds.size, counted ?? bounds.size) + PAGE_SLACK;
+    if (pages >= budget) {
+      return { kind: "incomplete", why: `it still had more pages after ${pages}` };
+    }
     if (pageToken !== undefined) used.add(pageToken);
     used.add(next);
     token = next;
@@ -240,13 +335,17 @@ async function readPages<T>(
 }
 
 /**
- * Matches the users FullStory lists back to positions of the chunk: by uid, else id, else email; among
- * records sharing a key, the first one not matched yet. Entries that match nothing are ignored. The id and
- * email indexes are only built when an entry is not matched by uid, which is rare: a chunk of 10,000 users
- * is otherwise indexed once, by one map.
+ * Matches the users FullStory lists back to positions of the chunk. An entry with a uid matches only a record
+ * with that uid; an entry without one matches, among the records without a uid, one with its id, else one
+ * with its email (a record with an id only when the entry has none: two different ids are two users). Among
+ * records sharing a key, the first one not matched yet takes it. Entries that match nothing are ignored and
+ * counted in `unmatched`. The indexes are built when first needed: a chunk of users with uids is indexed
+ * once, by one map.
  */
 class Matcher {
-  readonly #indexes = new Map<keyof Matchable, Map<string, Positions>>();
+  /** Entries that matched no record still free. */
+  unmatched = 0;
+  readonly #indexes = new Map<IndexName, Map<string, Positions>>();
   readonly #cursor = new Map<number[], number>();
 
   constructor(
@@ -254,17 +353,25 @@ class Matcher {
     private readonly outcomes: (ItemOutcome | undefined)[],
   ) {}
 
-  assign(user: Matchable | null | undefined, outcome: ItemOutcome): void {
-    const position =
-      this.#free("uid", text(user?.uid)) ??
-      this.#free("id", text(user?.id)) ??
-      this.#free("email", text(user?.email));
-    if (position !== undefined) this.outcomes[position] = outcome;
+  assign(entry: Matchable | null | undefined, outcome: ItemOutcome): void {
+    const uid = text(entry?.uid);
+    let position: number | undefined;
+    if (uid !== undefined) position = this.#free("uid", uid);
+    else {
+      const id = text(entry?.id);
+      const email = text(entry?.email);
+      position =
+        this.#free("id", id) ??
+        this.#free("email", email) ??
+        (id === undefined ? this.#free("emailOfId", email) : undefined);
+    }
+    if (position === undefined) this.unmatched += 1;
+    else this.outcomes[position] = outcome;
   }
 
-  #free(field: keyof Matchable, key: string | undefined): number | undefined {
+  #free(name: IndexName, key: string | undefined): number | undefined {
     if (key === undefined) return undefined;
-    const positions = this.#index(field).get(key);
+    const positions = this.#index(name).get(key);
     if (positions === undefined) return undefined;
     if (typeof positions === "number")
       return this.outcomes[positions] === undefined ? positions : undefined;
@@ -275,27 +382,51 @@ class Matcher {
     return positions[at];
   }
 
-  #index(field: keyof Matchable): Map<string, Positions> {
-    let index = this.#indexes.get(field);
+  #index(name: IndexName): Map<string, Positions> {
+    let index = this.#indexes.get(name);
     if (index === undefined) {
       index = new Map();
       for (let position = 0; position < this.items.length; position++) {
-        const key = text((this.items[position] as Matchable)[field]);
+        const key = INDEX_KEYS[name](this.items[position] as Matchable);
         if (key === undefined) continue;
         const positions = index.get(key);
         if (positions === undefined) index.set(key, position);
         else if (typeof positions === "number") index.set(key, [positions, position]);
         else positions.push(position);
       }
-      this.#indexes.set(field, index);
+      this.#indexes.set(name, index);
     }
     return index;
   }
 }
+
+type IndexName = "uid" | "id" | "email" | "emailOfId";
+
+/** Each index's key of a record, undefined for records the index leaves out. */
+const INDEX_KEYS: Readonly<Record<IndexName, (record: Matchable) => string | undefined>> = {
+  uid: (record) => text(record.uid),
+  id: (record) => (text(record.uid) === undefined ? text(record.id) : undefined),
+  email: (record) =>
+    text(record.uid) === undefined && text(record.id) === undefined
+      ? text(record.email)
+      : undefined,
+  emailOfId: (record) =>
+    text(record.uid) === undefined && text(record.id) !== undefined
+      ? text(record.email)
+      : undefined,
+};
 
 /** The chunk positions holding one key: a number for the usual single record, a list for duplicates. */
 type Positions = number | number[];
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** A count FullStory gave (a number, or a 64-bit integer as decimal text), if it is one. */
+function count(value: unknown): number | undefined {
+  if (typeof value === "number")
+    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value === "string" && /^[0-9]+$/.test(value)) return Number(value);
+  return undefined;
 }

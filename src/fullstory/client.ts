@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { paths } from "../../generated/fullstory.js";
 import { operations } from "../../generated/fullstory.operations.js";
 import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
+import { destinationOf, keyFingerprint, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
 import { SecretSet } from "../core/errors/secrets.js";
@@ -20,7 +21,7 @@ export interface FullStoryClientOptions extends CommonClientOptions {
   region?: FullStoryRegion;
 }
 
-export type FullStoryClient = ApiClient<paths, typeof operations>;
+export type FullStoryClient = ApiClient<paths, typeof operations> & Destined;
 
 /** The host for a key: an explicit region wins, then the key's `eu1.` prefix, then the US host. */
 export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): string {
@@ -34,9 +35,10 @@ export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): stri
 export function createFullStoryClient(options: FullStoryClientOptions): FullStoryClient {
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
+  const baseUrl = options.baseUrl ?? fullStoryBaseUrl(options.apiKey, options.region);
   const client = createApiClient<paths, typeof operations>({
     operations,
-    baseUrl: options.baseUrl ?? fullStoryBaseUrl(options.apiKey, options.region),
+    baseUrl,
     headers: {
       Authorization: `Basic ${options.apiKey}`,
       "User-Agent": userAgent(options.userAgent),
@@ -46,6 +48,7 @@ export function createFullStoryClient(options: FullStoryClientOptions): FullStor
   });
   const { createBatchImport, createUser } = client;
   return Object.assign(client, {
+    destination: destinationOf(baseUrl, keyFingerprint(options.apiKey)),
     createBatchImport: (init: Parameters<typeof createBatchImport>[0]) =>
       createBatchImport({ ...init, params: withKey(init.params) }),
     createUser: (init: Parameters<typeof createUser>[0]) =>

@@ -4,6 +4,12 @@
 // strings for messages are only built for records that break a rule.
 import type { components } from "../../generated/fullstory.js";
 import type { Rejection } from "../core/engine/adapter.js";
+import {
+  FORBIDDEN_KEY_MESSAGE,
+  MAX_NESTING_DEPTH,
+  NESTING_DEPTH_MESSAGE,
+  isForbiddenKey,
+} from "../core/unsafe-input.js";
 
 type Schemas = components["schemas"];
 
@@ -27,6 +33,10 @@ export type FullStorySchemaType = Schemas["SchemaType"];
  * - `property_array_of_objects`: an array holding an object or an array.
  * - `schema_type`: `schema` not an object (or null), `schema.properties` not an object, a key of it not a
  *   valid dotted property path, or a type outside str strs int ints real reals bool bools date dates.
+ * - `forbidden_key`: a key named `__proto__`, `constructor` or `prototype` anywhere in the record (a field,
+ *   a property name at any level, a segment of a `schema.properties` path): it could reach a prototype.
+ * - `nesting_depth`: properties nested more than 32 levels deep (our bound, not FullStory's: it keeps every
+ *   walk of the record, and its JSON.stringify, from overflowing the stack).
  */
 export const FULLSTORY_RULES = [
   "unknown_field",
@@ -38,6 +48,8 @@ export const FULLSTORY_RULES = [
   "property_value_size",
   "property_array_of_objects",
   "schema_type",
+  "forbidden_key",
+  "nesting_depth",
 ] as const;
 export type FullStoryRule = (typeof FULLSTORY_RULES)[number];
 
@@ -48,6 +60,8 @@ export const FULLSTORY_LIMITS = {
   propertyName: 512,
   propertyCount: 500,
   propertyValueBytes: 8192,
+  /** Levels of nested property objects (ours: see `nesting_depth`). */
+  propertyDepth: MAX_NESTING_DEPTH,
 } as const;
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -115,7 +129,7 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
         if (!isPlainObject(value)) {
           add(state, "field_type", "properties: must be an object of custom properties");
         } else {
-          walk(state, value, "", 0);
+          walk(state, value, "", 0, 1);
           if (state.leaves > FULLSTORY_LIMITS.propertyCount) {
             add(
               state,
@@ -129,7 +143,8 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
         checkSchema(state, value, kind);
         break;
       default:
-        unknownField(state, key, kind);
+        if (isForbiddenKey(key)) add(state, "forbidden_key", `${key}: ${FORBIDDEN_KEY_MESSAGE}`);
+        else unknownField(state, key, kind);
     }
   }
   return finish(state);
@@ -158,17 +173,30 @@ function checkText(state: State, field: string, value: unknown, max: number): vo
   }
 }
 
-/** Walks one properties object; `prefix` is its dotted path ("" at the top), `prefixLength` its length. */
+/**
+ * Walks one properties object; `prefix` is its dotted path ("" at the top), `prefixLength` its length, and
+ * `depth` its level (1 at the top). Recursion stops at {@link FULLSTORY_LIMITS.propertyDepth} levels.
+ */
 function walk(
   state: State,
   object: Record<string, unknown>,
   prefix: string,
   prefixLength: number,
+  depth: number,
 ): void {
   for (const name in object) {
     if (!Object.prototype.hasOwnProperty.call(object, name)) continue;
     const value = object[name];
     if (value === undefined) continue;
+    if (isForbiddenKey(name)) {
+      state.leaves += 1;
+      add(
+        state,
+        "forbidden_key",
+        `properties.${label(join(prefix, name))}: ${FORBIDDEN_KEY_MESSAGE}`,
+      );
+      continue;
+    }
     const pathLength = prefixLength === 0 ? name.length : prefixLength + 1 + name.length;
     const validName = NAME.test(name);
     if (!validName) {
@@ -202,9 +230,21 @@ function walk(
       checkArray(state, prefix, name, value);
     } else if (value instanceof Date) {
       state.leaves += 1; // sent as its ISO-8601 text, far below the size limit
+    } else if (
+      value !== null &&
+      typeof value === "object" &&
+      depth >= FULLSTORY_LIMITS.propertyDepth
+    ) {
+      // Empty names keep the dotted path short, so only the depth bounds this recursion.
+      state.leaves += 1;
+      add(
+        state,
+        "nesting_depth",
+        `properties.${label(join(prefix, name))}: ${NESTING_DEPTH_MESSAGE}`,
+      );
     } else if (value !== null && typeof value === "object") {
       const before = state.leaves;
-      walk(state, value as Record<string, unknown>, join(prefix, name), pathLength);
+      walk(state, value as Record<string, unknown>, join(prefix, name), pathLength, depth + 1);
       if (state.leaves === before) state.leaves += 1; // an empty object is still a property
     } else if (
       typeof value === "bigint" ||
@@ -279,6 +319,10 @@ function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
     add(state, "schema_type", `schema: must be an object { properties: { "<path>": "<type>" } }`);
     return;
   }
+  for (const key in schema) {
+    if (Object.prototype.hasOwnProperty.call(schema, key) && isForbiddenKey(key))
+      add(state, "forbidden_key", `schema.${key}: ${FORBIDDEN_KEY_MESSAGE}`);
+  }
   const declared = schema["properties"];
   if (declared === undefined) return;
   if (!isPlainObject(declared)) {
@@ -289,7 +333,9 @@ function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
     if (!Object.prototype.hasOwnProperty.call(declared, path)) continue;
     const type = declared[path];
     if (type === undefined) continue;
-    if (!PATH.test(path)) {
+    if (path.split(".").some(isForbiddenKey)) {
+      add(state, "forbidden_key", `schema.properties.${label(path)}: ${FORBIDDEN_KEY_MESSAGE}`);
+    } else if (!PATH.test(path)) {
       add(
         state,
         "schema_type",

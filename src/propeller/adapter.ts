@@ -44,8 +44,9 @@ export interface PropellerAdapterOptions {
  * and re-sends the rest of the chunk once. A 404 fails the chunk with the vendor's text; 401/403 stop the
  * import.
  *
- * No checkpoint is saved: the upsert is idempotent, so a chunk left unfinished by an interrupted run is simply
- * sent again when the import resumes (users already written are updated to the same values).
+ * No checkpoint is saved: the upsert is idempotent, so a chunk whose answer was lost (a timeout, a connection
+ * lost after sending, a 5xx or a gateway's HTML page) is simply sent again, within the run by the engine and
+ * by a resumed run (users already written are updated to the same values and answer `update`).
  */
 export function createPropellerAdapter(
   client: PropellerClient,
@@ -57,6 +58,11 @@ export function createPropellerAdapter(
   }
   return {
     vendor: "propeller",
+    destination: client.destination,
+    replay: {
+      by: "upsert",
+      why: "Propeller matches users on source + sourceId (+ language) and updates the one it has, so a chunk sent again writes the same values; a user the lost request created answers `update`",
+    },
     limits: { maxRecords },
     defaults: {
       chunkRecords: Math.min(PROPELLER_DEFAULT_CHUNK_RECORDS, maxRecords),

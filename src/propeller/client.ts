@@ -2,6 +2,7 @@ import type { paths } from "../../generated/propeller.js";
 import { operations } from "../../generated/propeller.operations.js";
 import { TokenCache, withBearerAuth } from "../core/client/bearer-token.js";
 import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
+import { destinationOf, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
 import { SecretSet } from "../core/errors/secrets.js";
@@ -18,7 +19,7 @@ export interface PropellerClientOptions extends CommonClientOptions {
   tokenRefreshBeforeMs?: number;
 }
 
-export type PropellerClient = ApiClient<paths, typeof operations>;
+export type PropellerClient = ApiClient<paths, typeof operations> & Destined;
 
 /**
  * A typed Propeller client. Calls carry `Authorization: Bearer <token>` from the client-credentials flow:
@@ -61,7 +62,7 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
       ? {}
       : { refreshBeforeMs: options.tokenRefreshBeforeMs },
   );
-  return createApiClient<paths, typeof operations>({
+  const client = createApiClient<paths, typeof operations>({
     operations,
     baseUrl,
     headers,
@@ -71,5 +72,8 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
       `${baseUrl.replace(/\/$/, "")}${operations.getAccessToken.path}`,
     ),
     secrets,
+  });
+  return Object.assign(client, {
+    destination: destinationOf(baseUrl, `client:${options.clientId}`),
   });
 }

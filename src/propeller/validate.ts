@@ -1,5 +1,6 @@
 import type { components } from "../../generated/propeller.js";
 import type { Rejection } from "../core/engine/adapter.js";
+import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 
 /** One user for `POST /v2/users/bulk/sourceId`, matched on `source` + `sourceId` (specs/propeller.yaml `BulkUser`). */
 export type PropellerUser = components["schemas"]["BulkUser"];
@@ -22,6 +23,11 @@ export const PROPELLER_RULES = {
   attribute: "propeller.attribute",
   /** `addresses[]` items have type delivery|invoice, street, city, country ^[A-Z]{2}$, icp/isDefault Y|N. */
   address: "propeller.address",
+  /**
+   * No key named `__proto__`, `constructor` or `prototype` (it could reach a prototype). Nesting needs no
+   * bound here: the schema is closed and no field is walked deeper than its documented shape.
+   */
+  forbiddenKey: "propeller.forbidden_key",
 } as const;
 
 const R = PROPELLER_RULES;
@@ -107,7 +113,7 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
         else for (let i = 0; i < value.length; i++) p = checkAddress(value[i], i, p);
         break;
       default:
-        p = add(p, R.unknownField, unknown(key));
+        p = notInSchema(p, key);
     }
   }
   if (!hasSource) p = add(p, R.required, "source: required");
@@ -141,7 +147,7 @@ function checkParent(value: unknown, p: Problems): Problems {
           p = add(p, R.parent, "parent.sourceId: must be a string or an integer");
         break;
       default:
-        p = add(p, R.unknownField, unknown(`parent.${key}`));
+        p = notInSchema(p, `parent.${key}`, key);
     }
   }
   if (hasId && (hasSource || hasSourceId)) {
@@ -206,7 +212,7 @@ function checkAttribute(value: unknown, i: number, p: Problems): Problems {
           );
         break;
       default:
-        p = add(p, R.unknownField, unknown(`attributes[${i}].${key}`));
+        p = notInSchema(p, `attributes[${i}].${key}`, key);
     }
   }
   if (!hasName) p = add(p, R.attribute, `attributes[${i}].name: required`);
@@ -280,7 +286,7 @@ function checkAddress(value: unknown, i: number, p: Problems): Problems {
           p = add(p, R.address, `addresses[${i}].${key}: must be a string`);
         break;
       default:
-        p = add(p, R.unknownField, unknown(`addresses[${i}].${key}`));
+        p = notInSchema(p, `addresses[${i}].${key}`, key);
     }
   }
   if (!hasType) p = add(p, R.address, `addresses[${i}].type: required`);
@@ -295,6 +301,13 @@ function add(p: Problems, rule: string, message: string): Rejection[] {
   if (p === undefined) return [rejection];
   p.push(rejection);
   return p;
+}
+
+/** A key the schema does not define: unknown, or forbidden when it could reach a prototype. */
+function notInSchema(p: Problems, path: string, key = path): Rejection[] {
+  return isForbiddenKey(key)
+    ? add(p, R.forbiddenKey, `${path}: ${FORBIDDEN_KEY_MESSAGE}`)
+    : add(p, R.unknownField, unknown(path));
 }
 
 function unknown(path: string): string {

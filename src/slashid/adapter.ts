@@ -35,7 +35,18 @@ export const SLASHID_REJECTED = "rejected_by_vendor";
 export const SLASHID_UNCONFIRMED = "import_unconfirmed";
 
 const RESUMED_NOTE =
-  "; note: an earlier, interrupted run had already uploaded this chunk, so SlashID may have imported this person then";
+  "; note: an earlier upload of this chunk, whose answer was lost, may have imported this person";
+
+/**
+ * How a row refused because its person exists reads (UNCONFIRMED: SlashID documents neither whether it
+ * refuses an existing person nor the wording of `failed_csv` reasons).
+ */
+const ALREADY_EXISTS = /already exist|duplicate|conflict/i;
+
+/** What a replayed upload's "already exists" means: the lost upload wrote the person, or it was there before. */
+const EXISTED_NOTE =
+  "SlashID answered that this person already exists: the earlier upload of this chunk, whose answer was lost, " +
+  "imported them, or they existed before this import; SlashID's answer cannot tell which";
 
 /**
  * The SlashID adapter for `runImport`: each chunk becomes one CSV file (header line, one row per person)
@@ -54,9 +65,12 @@ const RESUMED_NOTE =
  *   failures it did not list (or listed them unreadably), and every person not placed fails with code
  *   `import_unconfirmed`, as nobody can tell which of them were imported.
  * - 400 and 402 (pricing tier) fail the chunk with SlashID's messages; 401 / 403 stop the import.
- * - Resume: an unfinished chunk is uploaded again. What SlashID does with a person that already exists is
- *   UNCONFIRMED; when the earlier upload may have been processed, the chunk's failures carry a note saying
- *   that upload may have imported the person.
+ * - Replay (within the run after a lost answer, and on resume): the chunk is uploaded again. What SlashID does
+ *   with a person that already exists is UNCONFIRMED, so both worlds are read: if it updates the person, the
+ *   replay imports it; if it refuses the row as existing (a `failed_csv` reason matching /already exist|
+ *   duplicate|conflict/i), the lost upload wrote it (or it existed before): imported, with a warning that says
+ *   SlashID cannot tell which. Other failures of a replayed upload carry a note that the lost upload may
+ *   have imported the person.
  */
 export function createSlashIdAdapter(
   client: SlashIdClient,
@@ -68,6 +82,11 @@ export function createSlashIdAdapter(
   }
   return {
     vendor: "slashid",
+    destination: client.destination,
+    replay: {
+      by: "resend",
+      why: "a chunk is uploaded again; SlashID either updates a person it has or refuses the row as existing, and in a replayed upload such a row was written by the lost upload (or existed before), so it counts as imported with a warning",
+    },
     limits: { maxRecords },
     defaults: { chunkRecords: Math.min(1000, maxRecords), concurrency: 1 },
     keyOf: slashIdKeyOf,
@@ -180,11 +199,14 @@ function outcomesOf(
     for (const row of failed) {
       const at = firstUnplaced(row.handles, byHandle, outcomes);
       if (at === undefined) continue;
-      outcomes[at] = {
-        ok: false,
-        code: SLASHID_REJECTED,
-        reason: uploadedBefore ? `${row.reason}${RESUMED_NOTE}` : row.reason,
-      };
+      outcomes[at] =
+        uploadedBefore && ALREADY_EXISTS.test(row.reason)
+          ? { ok: true, note: EXISTED_NOTE }
+          : {
+              ok: false,
+              code: SLASHID_REJECTED,
+              reason: uploadedBefore ? `${row.reason}${RESUMED_NOTE}` : row.reason,
+            };
       placed += 1;
     }
   }

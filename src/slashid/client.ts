@@ -1,6 +1,7 @@
 import type { paths } from "../../generated/slashid.js";
 import { operations } from "../../generated/slashid.operations.js";
 import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
+import { destinationOf, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
 import { SecretSet } from "../core/errors/secrets.js";
@@ -22,7 +23,7 @@ export interface SlashIdClientOptions extends CommonClientOptions {
 }
 
 /** The client fills `SlashID-OrgID` itself, so callers need not pass it. */
-export type SlashIdClient = ApiClient<paths, typeof operations, "SlashID-OrgID">;
+export type SlashIdClient = ApiClient<paths, typeof operations, "SlashID-OrgID"> & Destined;
 
 /**
  * A typed SlashID client. `bulkImportPersons` takes the CSV as a string (or Blob) in `body.persons` and
@@ -31,9 +32,10 @@ export type SlashIdClient = ApiClient<paths, typeof operations, "SlashID-OrgID">
 export function createSlashIdClient(options: SlashIdClientOptions): SlashIdClient {
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
-  return createApiClient<paths, typeof operations, "SlashID-OrgID">({
+  const baseUrl = options.baseUrl ?? SLASHID_HOSTS[options.environment ?? "production"];
+  const client = createApiClient<paths, typeof operations, "SlashID-OrgID">({
     operations,
-    baseUrl: options.baseUrl ?? SLASHID_HOSTS[options.environment ?? "production"],
+    baseUrl,
     headers: {
       "SlashID-API-Key": options.apiKey,
       "SlashID-OrgID": options.orgId,
@@ -42,4 +44,5 @@ export function createSlashIdClient(options: SlashIdClientOptions): SlashIdClien
     transport: transportFromOptions(options),
     secrets,
   });
+  return Object.assign(client, { destination: destinationOf(baseUrl, `org:${options.orgId}`) });
 }

@@ -94,20 +94,20 @@ export const SLASHID_UNCONFIRMED_COLUMNS: readonly SlashIdColumn[] = [
  */
 export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashIdPerson {
   const person: SlashIdPerson = {};
-  const emails = listOf(row["slashid:emails"]);
+  const emails = listOf(cell(row, "slashid:emails"));
   if (emails !== undefined) person.emails = emails;
-  const phones = listOf(row["slashid:phone_numbers"]);
+  const phones = listOf(cell(row, "slashid:phone_numbers"));
   if (phones !== undefined) person.phone_numbers = phones;
-  const usernames = listOf(row["slashid:usernames"]);
+  const usernames = listOf(cell(row, "slashid:usernames"));
   if (usernames !== undefined) person.usernames = usernames;
-  const region = row["slashid:region"]?.trim();
+  const region = cell(row, "slashid:region")?.trim();
   // Validation checks the region against the list; here any text is carried over as it is.
   if (region !== undefined && region !== "") person.region = region as SlashIdRegion;
-  const groups = listOf(row["slashid:groups"]);
+  const groups = listOf(cell(row, "slashid:groups"));
   if (groups !== undefined) person.groups = groups;
-  const roles = listOf(row["slashid:roles"]);
+  const roles = listOf(cell(row, "slashid:roles"));
   if (roles !== undefined) person.roles = roles;
-  const attributes = row["slashid:attributes"];
+  const attributes = cell(row, "slashid:attributes");
   if (attributes !== undefined && attributes.trim() !== "") {
     try {
       // Validation checks the decoded value's shape (buckets, keys, value sizes).
@@ -118,12 +118,17 @@ export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashId
       );
     }
   }
-  const password = row["slashid:password"];
+  const password = cell(row, "slashid:password");
   if (password !== undefined && password !== "") person.password = password;
   return person;
 }
 
-function listOf(cell: string | undefined): string[] | undefined {
-  if (cell === undefined || cell.trim() === "") return undefined;
-  return cell.split(",").map((value) => value.trim());
+/** A cell of the row: its own columns only, never what an (even polluted) Object.prototype holds. */
+function cell(row: Readonly<Record<string, string>>, column: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(row, column) ? row[column] : undefined;
+}
+
+function listOf(text: string | undefined): string[] | undefined {
+  if (text === undefined || text.trim() === "") return undefined;
+  return text.split(",").map((value) => value.trim());
 }

@@ -1,5 +1,11 @@
 import type { Rejection } from "../core/engine/adapter.js";
 import {
+  FORBIDDEN_KEY_MESSAGE,
+  NESTING_DEPTH_MESSAGE,
+  findUnsafeShape,
+  isForbiddenKey,
+} from "../core/unsafe-input.js";
+import {
   SLASHID_ATTRIBUTE_BUCKETS,
   SLASHID_REGIONS,
   type SlashIdCsvRow,
@@ -43,6 +49,10 @@ export type SlashIdCheck =
  *   3 characters); E.164 is UNCONFIRMED as SlashID's requirement, so it is not enforced.
  * - `slashid.empty_value`: no empty (or blank) value in a list, and no empty `password`.
  * - `slashid.field_type`: each field has the declared type (for records built without TypeScript).
+ * - `slashid.forbidden_key`: no key named `__proto__`, `constructor` or `prototype` anywhere in the person
+ *   (a field, a bucket, an attribute key, inside an attribute value): it could reach a prototype.
+ * - `slashid.nesting_depth`: an attribute value nests objects and arrays at most 32 levels deep (our bound,
+ *   not SlashID's: deeper values would overflow the stack when serialised).
  */
 export function validateSlashIdPerson(person: SlashIdPerson): readonly Rejection[] {
   const checked = checkSlashIdPerson(person);
@@ -64,6 +74,10 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
     };
   }
   const state: State = { problems: undefined, handles: 0 };
+  for (const key in person) {
+    if (Object.prototype.hasOwnProperty.call(person, key) && isForbiddenKey(key))
+      report(state, "forbidden_key", `${key}: ${FORBIDDEN_KEY_MESSAGE}`);
+  }
   const emails = listCell(state, person.emails, "emails", "email");
   const phones = listCell(state, person.phone_numbers, "phone_numbers", "phone");
   const usernames = listCell(state, person.usernames, "usernames", "username");
@@ -176,6 +190,10 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
   let json = "";
   for (const bucket of Object.keys(attributes)) {
     const values = attributes[bucket];
+    if (isForbiddenKey(bucket)) {
+      report(state, "forbidden_key", `attributes.${bucket}: ${FORBIDDEN_KEY_MESSAGE}`);
+      continue;
+    }
     if (!BUCKETS.has(bucket)) {
       report(
         state,
@@ -196,6 +214,10 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
     let inner = "";
     for (const key of Object.keys(values)) {
       const field = `attributes.${bucket}.${key}`;
+      if (isForbiddenKey(key)) {
+        report(state, "forbidden_key", `${field}: ${FORBIDDEN_KEY_MESSAGE}`);
+        continue;
+      }
       const keyBytes = Buffer.byteLength(key, "utf8");
       if (keyBytes === 0 || keyBytes > SLASHID_MAX_ATTRIBUTE_KEY_BYTES) {
         report(
@@ -207,6 +229,16 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
       }
       const value = values[key];
       if (value === undefined) continue; // left out, as JSON.stringify does
+      // Checked before serialising: a deep enough value overflows JSON.stringify's stack.
+      const unsafe = findUnsafeShape(value);
+      if (unsafe !== undefined) {
+        report(
+          state,
+          unsafe.kind,
+          `${field}${clip(unsafe.path)}: ${unsafe.kind === "forbidden_key" ? FORBIDDEN_KEY_MESSAGE : NESTING_DEPTH_MESSAGE}`,
+        );
+        continue;
+      }
       const text = serialise(value);
       if (text === undefined) {
         report(
@@ -255,6 +287,11 @@ function report(state: State, rule: string, message: string): void {
 function show(value: unknown): string {
   if (typeof value !== "string") return typeOf(value);
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}…` : value);
+}
+
+/** A path inside a value for a message: at most 80 characters. */
+function clip(path: string): string {
+  return path.length <= 80 ? path : `${path.slice(0, 77)}…`;
 }
 
 function typeOf(value: unknown): string {

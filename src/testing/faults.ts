@@ -1,5 +1,15 @@
 import { DropConnection } from "./simulator.js";
 
+export type FaultKind = "429" | "5xx" | "drop" | "slow" | "lost_answer";
+
+/** One call of a simulator operation, as a fault script sees it. */
+export interface FaultCall {
+  /** The operation's `operationId` in the vendor's spec (e.g. `createBatchImport`), or `unknown`. */
+  readonly operation: string;
+  /** 1 for the first call of this operation since the simulator was created, 2 for the next, … */
+  readonly attempt: number;
+}
+
 /** Faults a simulator injects, each as a share of requests (0 to 1); all default to 0. */
 export interface FaultOptions {
   /** Share of requests answered 429 with `Retry-After: retryAfterSeconds`. */
@@ -12,10 +22,23 @@ export interface FaultOptions {
   /** Share answered only after `slowMs` (longer than a client's timeout makes a timeout). */
   rateSlow?: number;
   slowMs?: number;
+  /**
+   * Share of writing requests (POST) that are processed in full (users stored, jobs created), after which
+   * the answer is lost: odd-numbered lost answers drop the connection, even-numbered ones are replaced by
+   * an HTML gateway error (504, then 502, alternately). A read changes nothing the client could lose, so a
+   * roll in this range on a GET answers normally.
+   */
+  rateLostAnswer?: number;
   /** Share of records the vendor refuses (per-record failures, in the vendor's own way). */
   rejectRate?: number;
   /** Seed of the fault sequence, so a run can be repeated exactly. Default 1. */
   seed?: number;
+  /**
+   * Forces a fault on a given call. Its answer wins over the random roll (which is still drawn, so the
+   * random sequence does not depend on the script); undefined leaves the roll to decide. `lost_answer` is
+   * applied to reads too when scripted.
+   */
+  script?: (call: FaultCall) => FaultKind | undefined;
 }
 
 /** mulberry32: a tiny seeded PRNG, good enough to spread faults reproducibly. */
@@ -30,64 +53,149 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export type FaultKind = "429" | "5xx" | "drop" | "slow";
+/** What a request is, for the injector: its operation and whether it writes. */
+export interface FaultTarget {
+  readonly operation: string;
+  readonly writes: boolean;
+}
+
+/** A vendor's answer to a record it was asked to store, decided once per record. */
+export interface RecordVerdict {
+  readonly refused: boolean;
+  /** The record was decided on before (sent again): a refusal is not counted twice. */
+  readonly again: boolean;
+}
 
 /**
- * Decides, per request, whether to inject a fault. `respond(kind)` gives the vendor's own body for 429/5xx
- * so clients see what the real vendor sends.
+ * Decides, per request, whether to inject a fault. `errorBody(status)` gives the vendor's own body for
+ * 429/5xx so clients see what the real vendor sends.
  */
 export class FaultInjector {
   readonly counts: Record<string, number> = {};
-  readonly #random: () => number;
+  #options: FaultOptions;
+  #random: () => number;
   #fiveHundreds = 0;
+  #lostAnswers = 0;
+  readonly #attempts = new Map<string, number>();
+  readonly #verdicts = new Map<string, boolean>();
 
-  constructor(private readonly options: FaultOptions) {
+  constructor(options: FaultOptions) {
+    this.#options = options;
     this.#random = seededRandom(options.seed ?? 1);
   }
 
-  /** A fault response for this request, or undefined to answer normally; may throw DropConnection. */
-  async maybeFault(
+  /**
+   * New options from now on: the random sequence restarts from their seed; fault counts, attempt numbers
+   * and per-record verdicts are kept.
+   */
+  setOptions(options: FaultOptions): void {
+    this.#options = options;
+    this.#random = seededRandom(options.seed ?? 1);
+  }
+
+  get retryAfterSeconds(): number {
+    return this.#options.retryAfterSeconds ?? 1;
+  }
+
+  /**
+   * Runs one request: a fault answers in place of `process`, or `process` runs and its answer may then be
+   * lost (thrown as DropConnection, or replaced by a gateway error page).
+   */
+  async run(
+    target: FaultTarget,
     errorBody: (status: number) => unknown,
-    signal?: AbortSignal,
-  ): Promise<Response | undefined> {
+    signal: AbortSignal | undefined,
+    process: () => Promise<Response>,
+  ): Promise<Response> {
+    const attempt = (this.#attempts.get(target.operation) ?? 0) + 1;
+    this.#attempts.set(target.operation, attempt);
+    const rolled = this.#roll(target.writes);
+    const kind = this.#options.script?.({ operation: target.operation, attempt }) ?? rolled;
+    switch (kind) {
+      case "429":
+        this.#count(kind);
+        return json(errorBody(429), 429, { "Retry-After": String(this.retryAfterSeconds) });
+      case "5xx": {
+        this.#count(kind);
+        const status = this.#fiveHundreds++ % 2 === 0 ? 500 : 503;
+        return json(errorBody(status), status);
+      }
+      case "drop":
+        this.#count(kind);
+        throw new DropConnection();
+      case "slow":
+        this.#count(kind);
+        await this.#sleep(signal);
+        return process();
+      case "lost_answer": {
+        await process();
+        this.#count(kind);
+        const n = this.#lostAnswers++;
+        if (n % 2 === 0) throw new DropConnection();
+        return gatewayError(n % 4 === 1 ? 504 : 502);
+      }
+      case undefined:
+        return process();
+    }
+  }
+
+  /**
+   * Whether the vendor refuses the record known by `key` (the `rejectRate` fault). The answer is the
+   * vendor's about the record, not about one request: the same key gets the same verdict every time it is
+   * sent, so a replayed request neither refuses a stored record nor stores a refused one.
+   */
+  verdict(key: string): RecordVerdict {
+    const known = this.#verdicts.get(key);
+    if (known !== undefined) return { refused: known, again: true };
+    const refused = this.#random() < (this.#options.rejectRate ?? 0);
+    this.#verdicts.set(key, refused);
+    return { refused, again: false };
+  }
+
+  #roll(writes: boolean): FaultKind | undefined {
     const roll = this.#random();
-    const { rate429 = 0, rate5xx = 0, rateDrop = 0, rateSlow = 0 } = this.options;
-    if (roll < rate429) {
-      this.#count("429");
-      return json(errorBody(429), 429, {
-        "Retry-After": String(this.options.retryAfterSeconds ?? 1),
-      });
-    }
-    if (roll < rate429 + rate5xx) {
-      this.#count("5xx");
-      const status = this.#fiveHundreds++ % 2 === 0 ? 500 : 503;
-      return json(errorBody(status), status);
-    }
-    if (roll < rate429 + rate5xx + rateDrop) {
-      this.#count("drop");
-      throw new DropConnection();
-    }
-    if (roll < rate429 + rate5xx + rateDrop + rateSlow) {
-      this.#count("slow");
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.slowMs ?? 5000);
-        signal?.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+    const o = this.#options;
+    let bound = 0;
+    const bands: [FaultKind, number | undefined][] = [
+      ["429", o.rate429],
+      ["5xx", o.rate5xx],
+      ["drop", o.rateDrop],
+      ["slow", o.rateSlow],
+      ["lost_answer", o.rateLostAnswer],
+    ];
+    for (const [kind, rate] of bands) {
+      bound += rate ?? 0;
+      if (roll < bound) return kind === "lost_answer" && !writes ? undefined : kind;
     }
     return undefined;
   }
 
-  /** Whether the vendor refuses this record (the `rejectRate` fault). */
-  rejectsRecord(): boolean {
-    return this.#random() < (this.options.rejectRate ?? 0);
+  #sleep(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.#options.slowMs ?? 5000);
+      signal?.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   #count(kind: FaultKind): void {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
   }
+}
+
+/** What a load balancer in front of the vendor answers when the vendor's answer never reached it. */
+function gatewayError(status: 502 | 504): Response {
+  const title = status === 504 ? "504 Gateway Time-out" : "502 Bad Gateway";
+  const text =
+    status === 504
+      ? "The server didn't respond in time."
+      : "The server returned an invalid or incomplete response.";
+  return new Response(`<html><body><h1>${title}</h1>\n${text}\n</body></html>\n`, {
+    status,
+    headers: { "Content-Type": "text/html" },
+  });
 }
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {

@@ -85,7 +85,7 @@ export interface FullStorySimulator extends VendorSimulator {
   users(): FullStoryUser[];
   /** The batch jobs, in creation order. */
   jobs(): FullStoryJob[];
-  /** Replaces the fault options from now on (fault counts so far are kept). */
+  /** Replaces the fault options from now on (fault counts, attempt numbers and record verdicts are kept). */
   setFaults(faults: FaultOptions): void;
 }
 
@@ -173,8 +173,9 @@ const fail = (status: number, code: string, message: string): Answer => ({
 /**
  * A stateful FullStory simulator. Batch jobs are processed when created (users upserted by `uid`, else `id`,
  * else `email`) and report `PROCESSING` for `processingPolls` status polls, then `COMPLETED` (no errors) or
- * `FAILED` (any error, including a partial failure). `duplicateWrites` counts users written by two different
- * imports (batch jobs or `createUser` requests): imported twice. Idempotent replays write nothing.
+ * `FAILED` (any error, including a partial failure). `duplicates` counts batch jobs created again for the
+ * same batch content (a chunk re-sent under a new idempotency key); `rewrites` counts users written again by
+ * a later import (batch job or `createUser` request). Idempotent replays write nothing.
  */
 export function createFullStorySimulator(
   options: FullStorySimulatorOptions = {},
@@ -186,14 +187,14 @@ export function createFullStorySimulator(
   const pageSize = Math.max(1, options.pageSize ?? 1000);
   const maxInProgress = options.maxInProgressJobs ?? 200;
 
-  let injector = new FaultInjector(options.faults ?? {});
-  let retryAfterSeconds = options.faults?.retryAfterSeconds ?? 1;
-  const pastFaults: Record<string, number> = {};
+  const injector = new FaultInjector(options.faults ?? {});
   const requests: Record<string, number> = {};
   const usersById = new Map<string, StoredUser>();
   const usersByUid = new Map<string, StoredUser>();
   const jobs = new Map<string, Job>();
   const idempotency = new Map<string, StoredResult>();
+  /** Batch jobs created per batch content (its `requests`, as JSON): more than one is a duplicate. */
+  const jobsByContent = new Map<string, number>();
   let userSeq = 0;
   let jobSeq = 0;
   let createUserSeq = 0;
@@ -475,9 +476,12 @@ export function createFullStorySimulator(
       errors: [],
       ...(key !== undefined && { idempotencyKey: key }),
     };
+    const content = JSON.stringify(body.requests);
+    jobsByContent.set(content, (jobsByContent.get(content) ?? 0) + 1);
     for (const item of body.requests) {
-      if (injector.rejectsRecord()) {
-        rejected += 1;
+      const verdict = injector.verdict(recordKey(item));
+      if (verdict.refused) {
+        if (!verdict.again) rejected += 1;
         job.errors.push({
           message: "the simulator rejected this user (rejectRate)",
           code: "simulated_rejection",
@@ -593,6 +597,54 @@ export function createFullStorySimulator(
 
   const answer = (a: Answer): Response => json(a.body, a.status);
 
+  async function respond(request: Request, url: URL, target: Route): Promise<Response> {
+    if (request.headers.get("authorization") !== `Basic ${apiKey}`) {
+      return answer(fail(401, "unauthorized", "access is unauthorized"));
+    }
+    switch (target.op) {
+      case "createBatchImport": {
+        const key = request.headers.get("idempotency-key") ?? "";
+        const result = await idempotent(request, target.op, POINTERS.createBatchImport, (value) =>
+          createBatchImport(value, key === "" ? undefined : key),
+        );
+        if (result.status === 429) {
+          return json(result.body, 429, {
+            "Retry-After": String(injector.retryAfterSeconds),
+          });
+        }
+        return answer(result);
+      }
+      case "getBatchImportStatus": {
+        const job = jobs.get(target.jobId);
+        if (job === undefined) {
+          return answer(fail(404, "resource_not_found", `Job ${target.jobId} does not exist`));
+        }
+        if (job.finishedMs === undefined) job.polls += 1;
+        finishIfDue(job);
+        const finished = job.finishedMs !== undefined;
+        return json({
+          imports: finished ? job.imports.length : 0,
+          errors: finished ? job.errors.length : 0,
+          job: metadata(job),
+        } satisfies Schemas["BatchImportStatusResponse"]);
+      }
+      case "getBatchImports":
+        return listing(target.jobId, url, "imports");
+      case "getBatchImportErrors":
+        return listing(target.jobId, url, "errors");
+      case "createUser":
+        return answer(await idempotent(request, target.op, POINTERS.createUser, createUser));
+      case "getUser":
+        return answer(getUser(target.id, url));
+      case "updateUser": {
+        const read = await readBody(request, POINTERS.updateUser);
+        return answer(read.ok ? updateUser(target.id, read.value) : read.answer);
+      }
+      case "unknown":
+        return answer(fail(404, "resource_not_found", "Requested resource does not exist"));
+    }
+  }
+
   return {
     vendor: "fullstory",
 
@@ -603,69 +655,27 @@ export function createFullStorySimulator(
         target.op === "unknown" ? `${request.method} (unknown route)` : TEMPLATES[target.op];
       requests[template] = (requests[template] ?? 0) + 1;
 
-      const fault = await injector.maybeFault(faultBody, request.signal);
-      if (fault !== undefined) return fault;
-
-      if (request.headers.get("authorization") !== `Basic ${apiKey}`) {
-        return answer(fail(401, "unauthorized", "access is unauthorized"));
-      }
-
-      switch (target.op) {
-        case "createBatchImport": {
-          const key = request.headers.get("idempotency-key") ?? "";
-          const result = await idempotent(request, target.op, POINTERS.createBatchImport, (value) =>
-            createBatchImport(value, key === "" ? undefined : key),
-          );
-          if (result.status === 429) {
-            return json(result.body, 429, {
-              "Retry-After": String(retryAfterSeconds),
-            });
-          }
-          return answer(result);
-        }
-        case "getBatchImportStatus": {
-          const job = jobs.get(target.jobId);
-          if (job === undefined) {
-            return answer(fail(404, "resource_not_found", `Job ${target.jobId} does not exist`));
-          }
-          if (job.finishedMs === undefined) job.polls += 1;
-          finishIfDue(job);
-          const finished = job.finishedMs !== undefined;
-          return json({
-            imports: finished ? job.imports.length : 0,
-            errors: finished ? job.errors.length : 0,
-            job: metadata(job),
-          } satisfies Schemas["BatchImportStatusResponse"]);
-        }
-        case "getBatchImports":
-          return listing(target.jobId, url, "imports");
-        case "getBatchImportErrors":
-          return listing(target.jobId, url, "errors");
-        case "createUser":
-          return answer(await idempotent(request, target.op, POINTERS.createUser, createUser));
-        case "getUser":
-          return answer(getUser(target.id, url));
-        case "updateUser": {
-          const read = await readBody(request, POINTERS.updateUser);
-          return answer(read.ok ? updateUser(target.id, read.value) : read.answer);
-        }
-        case "unknown":
-          return answer(fail(404, "resource_not_found", "Requested resource does not exist"));
-      }
+      return injector.run(
+        { operation: target.op, writes: request.method === "POST" },
+        faultBody,
+        request.signal,
+        () => respond(request, url, target),
+      );
     },
 
     stats(): FullStorySimulatorStats {
-      const faults = { ...pastFaults };
-      for (const [kind, count] of Object.entries(injector.counts))
-        faults[kind] = (faults[kind] ?? 0) + count;
-      let duplicateWrites = 0;
+      let rewrites = 0;
       for (const user of usersById.values())
-        if (new Set(user.writers).size > 1) duplicateWrites += 1;
+        rewrites += Math.max(0, new Set(user.writers).size - 1);
+      let duplicates = 0;
+      for (const jobs of jobsByContent.values()) duplicates += jobs - 1;
       return {
         requests: { ...requests },
-        faults,
+        faults: { ...injector.counts },
         users: usersById.size,
-        duplicateWrites,
+        duplicates,
+        rewrites,
+        duplicateWrites: duplicates,
         rejected,
         jobs: jobs.size,
         replays,
@@ -703,13 +713,17 @@ export function createFullStorySimulator(
     },
 
     setFaults(faults: FaultOptions): void {
-      for (const [kind, count] of Object.entries(injector.counts)) {
-        pastFaults[kind] = (pastFaults[kind] ?? 0) + count;
-      }
-      injector = new FaultInjector(faults);
-      retryAfterSeconds = faults.retryAfterSeconds ?? 1;
+      injector.setOptions(faults);
     },
   };
+}
+
+/** The key the vendor's verdict on a record is kept under: the user it upserts. */
+function recordKey(item: BatchItem): string {
+  if (item.uid !== undefined) return `uid:${item.uid}`;
+  if (item.id !== undefined) return `id:${item.id}`;
+  if (item.email !== undefined) return `email:${item.email}`;
+  return `item:${JSON.stringify(item)}`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

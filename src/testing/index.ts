@@ -1,6 +1,13 @@
 // Vendor simulators for integrators' own tests and for the CLI's `simulate` and `demo` commands.
 export * from "./simulator.js";
-export { FaultInjector, seededRandom, type FaultOptions } from "./faults.js";
+export {
+  FaultInjector,
+  seededRandom,
+  type FaultCall,
+  type FaultKind,
+  type FaultOptions,
+  type RecordVerdict,
+} from "./faults.js";
 export { serveSimulator, type RunningSimulator } from "./serve.js";
 export {
   createFullStorySimulator,
@@ -9,8 +16,10 @@ export {
 } from "./fullstory.js";
 export {
   createSlashIdSimulator,
+  SLASHID_ALREADY_EXISTS,
   type SlashIdSimulator,
   type SlashIdSimulatorOptions,
+  type SlashIdSimulatorStats,
 } from "./slashid.js";
 export {
   createPropellerSimulator,

@@ -68,6 +68,8 @@ export interface PropellerSimulator extends VendorSimulator {
   revokeToken(token: string): void;
   /** Makes every issued token expired: the next call with any of them gets a 401. */
   expireAllTokens(): void;
+  /** Replaces the fault options from now on (fault counts, attempt numbers and record verdicts are kept). */
+  setFaults(faults: FaultOptions): void;
 }
 
 const TOKEN_PATH = "/oauth2/token";
@@ -155,10 +157,14 @@ const sourceKey = (source: string, sourceId: string | number) =>
  *   shows for a missing parent: a `parent` that does not exist (by id: a stored user or an
  *   `existingParents` id; by source + sourceId: a stored user or an existing parent; UNCONFIRMED whether
  *   Propeller answers 404 70007 for the whole request instead), an attribute outside `definedAttributes`,
- *   and `rejectRate`. A user written by two separate requests counts in `duplicateWrites`.
+ *   and `rejectRate` (decided once per match key, and only for a user not stored yet: a re-sent user is
+ *   updated, never refused, and a refusal counts in `rejected` once). A user written again by a later request
+ *   counts in `rewrites`; `duplicates` (two users for one key) cannot happen here, as at Propeller.
  * - Faults: applied first (on the token endpoint too unless `tokenFaults: false`), with Propeller's error
  *   envelope (OAuth error shape on the token endpoint); 429 and 5xx are not in the spec, so clients see
- *   them as `undocumented`. A request whose caller gave up during a slow fault is not processed.
+ *   them as `undocumented`. A request whose caller gave up during a slow fault is not processed. A lost
+ *   answer comes after a request was processed in full. Script operations: `getAccessToken`,
+ *   `bulkUsersBySourceId`.
  */
 export function createPropellerSimulator(
   options: PropellerSimulatorOptions = {},
@@ -180,7 +186,7 @@ export function createPropellerSimulator(
   let nextUserId = FIRST_USER_ID;
   let bulkRequests = 0;
   let answers = 0;
-  let duplicateWrites = 0;
+  let rewrites = 0;
   let rejected = 0;
 
   const requestId = () => ({ "X-Request-Id": `sim-request-${++answers}` });
@@ -297,9 +303,12 @@ export function createPropellerSimulator(
       let problem =
         parentProblem(user.parent) ??
         (unknownAttribute === undefined ? undefined : `Attribute [${unknownAttribute}] not found.`);
-      if (problem === undefined && faults.rejectsRecord()) {
-        rejected++;
-        problem = "User could not be saved (simulated rejection).";
+      if (problem === undefined && existing === undefined) {
+        const verdict = faults.verdict(key);
+        if (verdict.refused) {
+          if (!verdict.again) rejected++;
+          problem = "User could not be saved (simulated rejection).";
+        }
       }
       if (problem !== undefined) {
         data.push({ ...base, success: false, error: problem });
@@ -321,7 +330,7 @@ export function createPropellerSimulator(
         data.push({ ...base, id: created.id, success: true });
       } else {
         if (!existing.requests.includes(request_)) {
-          if (existing.requests.length > 0) duplicateWrites++;
+          if (existing.requests.length > 0) rewrites++;
           existing.requests.push(request_);
         }
         existing.fields = { ...existing.fields, ...user };
@@ -353,23 +362,36 @@ export function createPropellerSimulator(
       requests[label] = (requests[label] ?? 0) + 1;
 
       const isToken = path === TOKEN_PATH;
-      if (!isToken || options.tokenFaults !== false) {
-        const fault = await faults.maybeFault((status) => {
+      const respond = async (): Promise<Response> => {
+        if (!known)
+          return json(propellerError(404, 10008, "NotFound", ["Resource not found"]), 404);
+        if (method !== "POST")
+          return json(propellerError(405, 405, "MethodNotAllowed", ["Method not allowed"]), 405);
+        if (isToken) return issueToken(request);
+        return authenticate(request) ?? (await bulk(request));
+      };
+      if (isToken && options.tokenFaults === false) return respond();
+      const operation =
+        method !== "POST" || !known
+          ? "unknown"
+          : isToken
+            ? "getAccessToken"
+            : "bulkUsersBySourceId";
+      return faults.run(
+        { operation, writes: method === "POST" },
+        (status) => {
           if (isToken)
             return { error: OAUTH_FAULTS[status] ?? "server_error", error_description: "fault" };
           const [type, message] = FAULT_TYPES[status] ?? ["Error", "Error"];
           return propellerError(status, status, type, [message]);
-        }, request.signal);
-        if (fault !== undefined) return fault;
-        // The caller gave up while the request was still queued (a slow fault): it is never processed.
-        if (request.signal.aborted) throw new DropConnection();
-      }
-
-      if (!known) return json(propellerError(404, 10008, "NotFound", ["Resource not found"]), 404);
-      if (method !== "POST")
-        return json(propellerError(405, 405, "MethodNotAllowed", ["Method not allowed"]), 405);
-      if (isToken) return issueToken(request);
-      return authenticate(request) ?? (await bulk(request));
+        },
+        request.signal,
+        () => {
+          // The caller gave up while the request was still queued (a slow fault): it is never processed.
+          if (request.signal.aborted) throw new DropConnection();
+          return respond();
+        },
+      );
     },
 
     stats(): SimulatorStats {
@@ -377,9 +399,16 @@ export function createPropellerSimulator(
         requests: { ...requests },
         faults: { ...faults.counts },
         users: users.size,
-        duplicateWrites,
+        // One user per match key by construction: the store is keyed by it.
+        duplicates: 0,
+        rewrites,
+        duplicateWrites: 0,
         rejected,
       };
+    },
+
+    setFaults(next) {
+      faults.setOptions(next);
     },
 
     users() {

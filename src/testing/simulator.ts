@@ -14,7 +14,19 @@ export interface SimulatorStats {
   readonly faults: Readonly<Record<string, number>>;
   /** Users stored, by the vendor's key. */
   readonly users: number;
-  /** Keys whose user was written more than once by separate imports (a duplicate import). */
+  /**
+   * What would be a duplicate at the vendor, in the vendor's own terms: FullStory, two batch jobs for the
+   * same batch content (under different idempotency keys); Userpilot, two jobs (not failed) for the same set
+   * of ids; SlashID, a handle held by two persons; Propeller, two users for one source + sourceId +
+   * language. Zero after any correct import, however often it was retried or replayed.
+   */
+  readonly duplicates: number;
+  /**
+   * Harmless re-writes: times a separate request (job, upload, bulk request) upserted a key that an earlier
+   * one had already written. Replays of lost answers make these; they are not duplicates.
+   */
+  readonly rewrites: number;
+  /** @deprecated The same as `duplicates`; kept for existing callers. */
   readonly duplicateWrites: number;
   /** Records the vendor rejected on purpose (the `rejectRate` fault). */
   readonly rejected: number;

@@ -25,6 +25,17 @@ export interface SlashIdSimulatorOptions {
   maxRows?: number;
   /** Most persons the organization may hold (its pricing tier); an upload that would exceed it is a 402. */
   pricingTierLimit?: number;
+  /**
+   * What a row does whose handle belongs to a person stored by an earlier upload (UNCONFIRMED at SlashID,
+   * so both are modelled): `upsert` updates that person; `refuse` fails the row in `failed_csv` with the
+   * reason `person already exists`. Default `refuse`, the stricter world for a client that re-uploads.
+   */
+  existingPersons?: "upsert" | "refuse";
+}
+
+export interface SlashIdSimulatorStats extends SimulatorStats {
+  /** Rows refused because their person already existed (`existingPersons: "refuse"`): not in `rejected`. */
+  readonly alreadyExisting: number;
 }
 
 /** A person as the simulator stores it: the union of everything its rows said. */
@@ -61,6 +72,9 @@ export interface SimulatedUpload {
 
 export interface SlashIdSimulator extends VendorSimulator {
   readonly vendor: "slashid";
+  stats(): SlashIdSimulatorStats;
+  /** Replaces the fault options from now on (fault counts, attempt numbers and record verdicts are kept). */
+  setFaults(faults: FaultOptions): void;
   /** The persons stored, in order of creation. */
   persons(): SimulatedPerson[];
   /** Every upload whose CSV was readable, in arrival order. */
@@ -72,6 +86,8 @@ const HANDLE_COLUMNS = ["slashid:emails", "slashid:phone_numbers", "slashid:user
 /** The template's columns: the confirmed ones, in the order of the spec's example. */
 const TEMPLATE_COLUMNS = SLASHID_CONFIRMED_COLUMNS;
 const REASON_COLUMN = "reason";
+/** The `reason` of a row refused because its person exists (a client may look for /already exists/i). */
+export const SLASHID_ALREADY_EXISTS = "person already exists";
 const ATTRIBUTE_KEY_MAX_BYTES = 70;
 const ATTRIBUTE_VALUE_MAX_BYTES = 64 * 1024;
 
@@ -150,14 +166,20 @@ interface AcceptedRow {
  *   as the spec's `invalid email address` example shows). Failed rows, and rows refused by `rejectRate`,
  *   come back in `failed_csv`: the uploaded columns, cells as uploaded, plus a `reason` column. If storing
  *   the good rows would take the organization over `pricingTierLimit` persons, nothing is stored → 402.
- * - Existing persons (behaviour UNCONFIRMED at SlashID): a row whose handle (email / phone / username)
- *   belongs to a stored person updates it (handles, groups and roles are merged, region and password
- *   replaced, attributes merged per bucket); a row whose handles belong to two different persons fails.
- *   A person written by two separate uploads counts once more in `duplicateWrites` per later upload.
+ * - Existing persons (behaviour UNCONFIRMED at SlashID, see `existingPersons`): a row whose handle (email /
+ *   phone / username) belongs to a person stored by an earlier upload either fails with `person already
+ *   exists` (`refuse`, the default; counted in `alreadyExisting`, not in `rejected`) or updates that person
+ *   (`upsert`: handles, groups and roles merged, region and password replaced, attributes merged per
+ *   bucket; each later upload writing the person counts once in `rewrites`). Rows of one upload sharing a
+ *   handle are merged into one person in both modes; a row whose handles belong to two different persons
+ *   fails. So no handle is ever held by two persons (`duplicates`, counted from the persons, stays 0).
+ * - `rejectRate` is decided once per person (by the row's first handle): a row re-uploaded gets the same
+ *   verdict, and a refusal is counted in `rejected` once.
  * - Template: `text/csv` with the confirmed columns' header, `Content-Disposition: attachment;
  *   filename="persons.csv"`; admin and member keys.
  * - Faults: applied first to every request (bodies in SlashID's error envelope; 429 and 5xx are not in the
- *   spec, so clients see them as `undocumented`). A request whose caller gave up during a slow fault is
+ *   spec, so clients see them as `undocumented`); a lost answer after an upload was processed in full.
+ *   Script operations: `bulkImportPersons`, `getPersonsBulkImportTemplate`. A request whose caller gave up during a slow fault is
  *   not processed (it never left the queue).
  */
 export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): SlashIdSimulator {
@@ -165,12 +187,14 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): S
   const orgId = options.orgId ?? "sim-org";
   const basePath = (options.basePath ?? "").replace(/\/+$/, "");
   const faults = new FaultInjector(options.faults ?? {});
+  const refuseExisting = (options.existingPersons ?? "refuse") === "refuse";
   const requests: Record<string, number> = {};
   const persons = new Map<number, MutablePerson>();
   /** `kind:value` of every stored handle → person id. */
   const handles = new Map<string, number>();
   const uploads: SimulatedUpload[] = [];
-  let duplicateWrites = 0;
+  let rewrites = 0;
+  let alreadyExisting = 0;
   let rejected = 0;
   let nextPersonId = 1;
 
@@ -250,15 +274,11 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): S
      */
     const claimed = new Map<string, string>();
     let rejectedHere = 0;
+    let existingHere = 0;
     for (const row of rows) {
       const checked = checkRow(row);
       if (typeof checked === "string") {
         failures.push({ row, reason: checked });
-        continue;
-      }
-      if (faults.rejectsRecord()) {
-        rejectedHere++;
-        failures.push({ row, reason: "the person could not be imported (simulated rejection)" });
         continue;
       }
       const keys = handleKeys(checked);
@@ -266,6 +286,17 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): S
       for (const k of keys) {
         const owner = claimed.get(k) ?? (handles.has(k) ? `p${handles.get(k)!}` : undefined);
         if (owner !== undefined) owners.add(owner);
+      }
+      if (refuseExisting && [...owners].some((o) => o.startsWith("p"))) {
+        existingHere++;
+        failures.push({ row, reason: SLASHID_ALREADY_EXISTS });
+        continue;
+      }
+      const verdict = faults.verdict(keys[0]!);
+      if (verdict.refused) {
+        if (!verdict.again) rejectedHere++;
+        failures.push({ row, reason: "the person could not be imported (simulated rejection)" });
+        continue;
       }
       if (owners.size > 1) {
         failures.push({ row, reason: "the row's handles belong to more than one person" });
@@ -294,6 +325,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): S
 
     // Apply.
     rejected += rejectedHere;
+    alreadyExisting += existingHere;
     for (const { row, target } of planned) {
       if (target === "new") {
         const person: MutablePerson = {
@@ -313,7 +345,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): S
       } else {
         const person = persons.get(target)!;
         if (!person.uploads.includes(index)) {
-          duplicateWrites++;
+          rewrites++;
           person.uploads.push(index);
         }
         mergeRow(person, row);
@@ -352,28 +384,45 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): S
       const label = `${method} ${route}`;
       requests[label] = (requests[label] ?? 0) + 1;
 
-      const fault = await faults.maybeFault(
+      const operation =
+        path !== IMPORT_PATH
+          ? "unknown"
+          : method === "POST"
+            ? "bulkImportPersons"
+            : method === "GET"
+              ? "getPersonsBulkImportTemplate"
+              : "unknown";
+      return faults.run(
+        { operation, writes: method === "POST" },
         (status) => errorBody(status, FAULT_MESSAGES[status] ?? "error"),
         request.signal,
+        async () => {
+          // The caller gave up while the request was still queued (a slow fault): it is never processed.
+          if (request.signal.aborted) throw new DropConnection();
+          if (path !== IMPORT_PATH) return fail(404, "not found");
+          if (method === "GET") return authenticate(request, false) ?? template();
+          if (method === "POST") return authenticate(request, true) ?? (await bulkImport(request));
+          return fail(405, "method not allowed");
+        },
       );
-      if (fault !== undefined) return fault;
-      // The caller gave up while the request was still queued (a slow fault): it is never processed.
-      if (request.signal.aborted) throw new DropConnection();
-
-      if (path !== IMPORT_PATH) return fail(404, "not found");
-      if (method === "GET") return authenticate(request, false) ?? template();
-      if (method === "POST") return authenticate(request, true) ?? (await bulkImport(request));
-      return fail(405, "method not allowed");
     },
 
-    stats(): SimulatorStats {
+    stats(): SlashIdSimulatorStats {
+      const duplicates = sharedHandles([...persons.values()]);
       return {
         requests: { ...requests },
         faults: { ...faults.counts },
         users: persons.size,
-        duplicateWrites,
+        duplicates,
+        rewrites,
+        duplicateWrites: duplicates,
         rejected,
+        alreadyExisting,
       };
+    },
+
+    setFaults(next: FaultOptions): void {
+      faults.setOptions(next);
     },
 
     persons() {
@@ -399,6 +448,16 @@ function clonePerson(p: MutablePerson): SimulatedPerson {
     ),
     uploads: [...p.uploads],
   };
+}
+
+/** Handles held by more than one person: each would be a person imported twice. */
+function sharedHandles(persons: readonly MutablePerson[]): number {
+  const holders = new Map<string, number>();
+  for (const person of persons)
+    for (const k of new Set(handleKeys(person))) holders.set(k, (holders.get(k) ?? 0) + 1);
+  let shared = 0;
+  for (const n of holders.values()) if (n > 1) shared += 1;
+  return shared;
 }
 
 /** `kind:value` of each handle of a row (the keys of the handle index). */

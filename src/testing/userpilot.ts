@@ -8,7 +8,13 @@
 //   the whole job end `failed` with nothing written; its rows count as `rejected`. A failed job's body adds
 //   an `error` field (the schema allows further fields).
 // - More than 10,000 records answers 400 (the schema's limit) unless `tooManyRecordsStatus: 413`.
-// - An unknown job id answers 404 `job_not_found`; the job list is a bare array in creation order.
+// - An unknown job id answers 404 `job_not_found`. `GET /v1/background_jobs` is a bare array of every job,
+//   oldest first (newest last), each with `job_id`, `status`, `total_rows`, `completed_rows`, `start_time`
+//   (when the job was created, on the simulator's clock) and `end_time`: a client whose answer to a bulk
+//   request was lost finds the job that request created there.
+// - A lost answer (`rateLostAnswer`, or a script's `lost_answer`) comes after the request was processed:
+//   the job exists. Script operations: `bulkIdentifyUsers`, `bulkIdentifyCompanies`, `listBackgroundJobs`,
+//   `getBackgroundJob`.
 import type { components } from "../../generated/userpilot.js";
 import { document } from "../../generated/userpilot.document.js";
 import { FaultInjector, json, seededRandom, type FaultOptions } from "./faults.js";
@@ -40,7 +46,10 @@ export interface UserpilotSimulatorOptions {
   faults?: FaultOptions;
   /** Ticks (status polls of the job, or bulk requests it turned away with 409) per status step. Default 1. */
   pollsPerStep?: number;
-  /** When set, a job also moves one step per `stepMs` of `now()` since it was submitted. */
+  /**
+   * When set, a job also moves one step per `stepMs` of `now()` since it was submitted; 0 ends a job the
+   * first time it is looked at after its submission (a status poll, the job list, the next bulk request).
+   */
   stepMs?: number;
   /** The simulator's clock, in ms since the epoch. Default `Date.now`. */
   now?: () => number;
@@ -94,8 +103,8 @@ export interface UserpilotSimulatorStats extends SimulatorStats {
   /** Bulk requests turned away with 409 because another job was running. */
   readonly conflicts: number;
   readonly companies: number;
-  /** Company ids written by two different jobs. */
-  readonly companyDuplicateWrites: number;
+  /** Times a job wrote a company id an earlier job had written (users are in `rewrites`). */
+  readonly companyRewrites: number;
 }
 
 export interface UserpilotSimulator extends VendorSimulator {
@@ -109,7 +118,7 @@ export interface UserpilotSimulator extends VendorSimulator {
    * with 409 until it ends, ticking once per turned-away request. Returns its id. Throws if a job is running.
    */
   startForeignJob(options?: UserpilotForeignJobOptions): string;
-  /** Replaces the fault options from now on (fault counts so far are kept). */
+  /** Replaces the fault options from now on (fault counts, attempt numbers and record verdicts are kept). */
   setFaults(faults: FaultOptions): void;
 }
 
@@ -135,6 +144,8 @@ interface Job {
   readonly records:
     readonly Schemas["BulkIdentifyUser"][] | readonly Schemas["BulkIdentifyCompany"][];
   readonly totalRows: number;
+  /** The kind and the sorted ids of its records: two live jobs with the same one are a duplicate. */
+  readonly content: string;
   readonly fileSize: number;
   readonly createdMs: number;
   readonly ticksPerStep: number;
@@ -160,8 +171,9 @@ const error = (status: number, detail: ErrorDetail, headers: Record<string, stri
 
 /**
  * A stateful Userpilot simulator: one bulk job at a time (409 while one runs), jobs that advance per poll,
- * users upserted by `user_id` (companies by `company_id`) when a job completes. `duplicateWrites` counts
- * user ids written by two different jobs.
+ * users upserted by `user_id` (companies by `company_id`) when a job completes. `duplicates` counts jobs
+ * (not failed) created again for the same set of ids; `rewrites` counts user ids written again by a later
+ * job. `rejectRate` is decided once per set of ids, so a job sent again gets the same verdict.
  */
 export function createUserpilotSimulator(
   options: UserpilotSimulatorOptions = {},
@@ -174,8 +186,9 @@ export function createUserpilotSimulator(
   const tooManyStatus = options.tooManyRecordsStatus ?? 400;
   const failShare = seededRandom((options.faults?.seed ?? 1) + 7919);
 
-  let injector = new FaultInjector(options.faults ?? {});
-  const pastFaults: Record<string, number> = {};
+  const injector = new FaultInjector(options.faults ?? {});
+  /** Contents of the jobs that failed, so a content refused twice counts its rows in `rejected` once. */
+  const failedContents = new Set<string>();
   const requests: Record<string, number> = {};
   const jobs = new Map<string, Job>();
   const users = new Map<string, Stored>();
@@ -251,7 +264,11 @@ export function createUserpilotSimulator(
   function stepOf(job: Job): number {
     const byTicks = Math.floor(job.ticks / job.ticksPerStep);
     const byClock =
-      options.stepMs === undefined ? 0 : Math.floor((now() - job.createdMs) / options.stepMs);
+      options.stepMs === undefined
+        ? 0
+        : options.stepMs <= 0
+          ? STEPS.length
+          : Math.floor((now() - job.createdMs) / options.stepMs);
     return Math.max(byTicks, byClock);
   }
 
@@ -266,7 +283,8 @@ export function createUserpilotSimulator(
     job.endMs = now();
     if (job.foreign) return;
     if (job.failure !== undefined) {
-      rejected += job.totalRows;
+      if (!failedContents.has(job.content)) rejected += job.totalRows;
+      failedContents.add(job.content);
       return;
     }
     for (const record of job.records) {
@@ -316,17 +334,20 @@ export function createUserpilotSimulator(
     rows: number,
     foreign: boolean,
     ticksPerStep: number,
-    decideFailure: (info: UserpilotJobInfo) => string | undefined,
+    decideFailure: (info: UserpilotJobInfo, content: string) => string | undefined,
   ): Job {
     const index = jobs.size + 1;
     const id = `${kind}:${index}:${suffix(index)}`;
-    const failure = decideFailure({ id, kind, index, rows });
+    const ids = records.map((r) => ("user_id" in r ? r.user_id : r.company_id)).sort();
+    const content = foreign ? `foreign:${id}` : JSON.stringify([kind, ids]);
+    const failure = decideFailure({ id, kind, index, rows }, content);
     const job: Job = {
       id,
       kind,
       foreign,
       records,
       totalRows: rows,
+      content,
       fileSize,
       createdMs: now(),
       ticksPerStep,
@@ -337,9 +358,10 @@ export function createUserpilotSimulator(
     return job;
   }
 
-  function failureOf(info: UserpilotJobInfo): string | undefined {
-    // Rolled for every job, so the fault sequence does not depend on `failJobs`.
-    const byFault = injector.rejectsRecord();
+  function failureOf(info: UserpilotJobInfo, content: string): string | undefined {
+    // Decided for every job, so the fault sequence does not depend on `failJobs`; once per content, so a
+    // job sent again for the same rows gets the same verdict.
+    const byFault = injector.verdict(content).refused;
     const { failJobs } = options;
     const byOption =
       typeof failJobs === "function"
@@ -463,10 +485,60 @@ export function createUserpilotSimulator(
     return { metadata: { ...stored.metadata }, writers: [...stored.writers] };
   }
 
-  function duplicates(store: Map<string, Stored>): number {
+  function rewrites(store: Map<string, Stored>): number {
     let count = 0;
-    for (const stored of store.values()) if (new Set(stored.writers).size > 1) count += 1;
+    for (const stored of store.values()) count += Math.max(0, new Set(stored.writers).size - 1);
     return count;
+  }
+
+  /** Jobs beyond the first for the same ids; a failed job wrote nothing, so it is no duplicate. */
+  function duplicateJobs(): number {
+    const live = new Map<string, number>();
+    for (const job of jobs.values()) {
+      if (job.foreign || job.failure !== undefined) continue;
+      live.set(job.content, (live.get(job.content) ?? 0) + 1);
+    }
+    let count = 0;
+    for (const n of live.values()) count += n - 1;
+    return count;
+  }
+
+  async function respond(request: Request, target: Route): Promise<Response> {
+    if (request.headers.get("authorization") !== `Token ${apiKey}`) {
+      return error(401, {
+        error: "unauthorized",
+        error_code: "invalid_api_key",
+        message: "Invalid API key",
+        details: "Use 'Authorization: Token <API key>' with the API key from Environment Settings.",
+      });
+    }
+
+    switch (target.op) {
+      case "bulkIdentify":
+        return bulkIdentify(request, target.kind);
+      case "listBackgroundJobs":
+        return json(
+          [...jobs.values()].map((job) => {
+            settle(job);
+            return jobBody(job);
+          }) satisfies Schemas["BackgroundJobList"],
+        );
+      case "getBackgroundJob": {
+        const job = jobs.get(target.jobId);
+        if (job === undefined) {
+          return error(404, {
+            error: "not_found",
+            error_code: "job_not_found",
+            message: "Job not found",
+            details: `No background job with id ${target.jobId}`,
+          });
+        }
+        tick(job);
+        return json(jobBody(job));
+      }
+      case "unknown":
+        return error(404, { error: "not_found", error_code: "not_found", message: "Not found" });
+    }
   }
 
   return {
@@ -478,65 +550,34 @@ export function createUserpilotSimulator(
       const template = templateOf(target, request.method);
       requests[template] = (requests[template] ?? 0) + 1;
 
-      const fault = await injector.maybeFault(faultDetail, request.signal);
-      if (fault !== undefined) return fault;
-
-      if (request.headers.get("authorization") !== `Token ${apiKey}`) {
-        return error(401, {
-          error: "unauthorized",
-          error_code: "invalid_api_key",
-          message: "Invalid API key",
-          details:
-            "Use 'Authorization: Token <API key>' with the API key from Environment Settings.",
-        });
-      }
-
-      switch (target.op) {
-        case "bulkIdentify":
-          return bulkIdentify(request, target.kind);
-        case "listBackgroundJobs":
-          return json(
-            [...jobs.values()].map((job) => {
-              settle(job);
-              return jobBody(job);
-            }) satisfies Schemas["BackgroundJobList"],
-          );
-        case "getBackgroundJob": {
-          const job = jobs.get(target.jobId);
-          if (job === undefined) {
-            return error(404, {
-              error: "not_found",
-              error_code: "job_not_found",
-              message: "Job not found",
-              details: `No background job with id ${target.jobId}`,
-            });
-          }
-          tick(job);
-          return json(jobBody(job));
-        }
-        case "unknown":
-          return error(404, { error: "not_found", error_code: "not_found", message: "Not found" });
-      }
+      return injector.run(
+        { operation: operationOf(target), writes: request.method === "POST" },
+        faultDetail,
+        request.signal,
+        () => respond(request, target),
+      );
     },
 
     stats(): UserpilotSimulatorStats {
-      const faults = { ...pastFaults };
-      for (const [kind, count] of Object.entries(injector.counts))
-        faults[kind] = (faults[kind] ?? 0) + count;
+      for (const job of jobs.values()) settle(job);
+      const duplicates = duplicateJobs();
       return {
         requests: { ...requests },
-        faults,
+        faults: { ...injector.counts },
         users: users.size,
-        duplicateWrites: duplicates(users),
+        duplicates,
+        rewrites: rewrites(users),
+        duplicateWrites: duplicates,
         rejected,
         jobs: jobs.size,
         conflicts,
         companies: companies.size,
-        companyDuplicateWrites: duplicates(companies),
+        companyRewrites: rewrites(companies),
       };
     },
 
     users(): UserpilotUser[] {
+      for (const job of jobs.values()) settle(job);
       return [...users.entries()].map(([user_id, stored]) => ({
         user_id,
         ...(stored.company_id !== undefined && { company_id: stored.company_id }),
@@ -545,6 +586,7 @@ export function createUserpilotSimulator(
     },
 
     companies(): UserpilotCompany[] {
+      for (const job of jobs.values()) settle(job);
       return [...companies.entries()].map(([company_id, stored]) => ({
         company_id,
         ...snapshot(stored),
@@ -583,12 +625,16 @@ export function createUserpilotSimulator(
     },
 
     setFaults(faults: FaultOptions): void {
-      for (const [kind, count] of Object.entries(injector.counts)) {
-        pastFaults[kind] = (pastFaults[kind] ?? 0) + count;
-      }
-      injector = new FaultInjector(faults);
+      injector.setOptions(faults);
     },
   };
+}
+
+/** The operation's id in specs/userpilot.yaml, the name a fault script sees. */
+function operationOf(target: Route): string {
+  if (target.op === "bulkIdentify")
+    return target.kind === "users" ? "bulkIdentifyUsers" : "bulkIdentifyCompanies";
+  return target.op;
 }
 
 /** Eight hex digits derived from a job's number, standing in for the uuid of a real job id. */

@@ -7,7 +7,9 @@ import type {
 } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
 import { allImported, chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import type { components } from "../../generated/userpilot.js";
 import type { ApiError } from "../core/errors/api-error.js";
+import { isTransient } from "../core/errors/transient.js";
 import type { UserpilotClient } from "./client.js";
 import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
 
@@ -45,13 +47,19 @@ export interface UserpilotAdapterOptions {
    * only lower the vendor's 50 MB. Default 50 MB.
    */
   maxBodyBytes?: number;
+  /**
+   * How far Userpilot's clock may be behind ours, in ms, when looking for the job a request whose answer was
+   * lost created: a job counts as that request's only if it started at most this long before the request
+   * was sent. Default 10,000.
+   */
+  clockSkewMs?: number;
 }
 
 /**
  * The budget for the users' own JSON (what the engine sums per chunk) such that the body, with its
  * envelope and the commas between users, never exceeds `bodyBytes`: either bound below is enough, so the
  * larger one is used. Bound 1 counts the most commas a chunk can have; bound 2 counts one comma per
- * user, which a user's JSON (at least {@link MIN_USER_BYTES} bytes) pays for itself.
+ * user, which a user's JSON (at least `MIN_USER_BYTES` bytes) pays for itself.
  */
 export function userpilotItemBytes(bodyBytes: number): number {
   const room = bodyBytes - ENVELOPE_BYTES;
@@ -65,7 +73,10 @@ interface Settings {
   readonly maxPollIntervalMs: number;
   readonly jobTimeoutMs: number;
   readonly conflictWaitMs: number;
+  readonly clockSkewMs: number;
 }
+
+type JobStatus = components["schemas"]["BackgroundJobStatus"];
 
 /**
  * The import adapter for Userpilot's bulk identify: chunks of at most 10,000 users and a 50 MB body, one job
@@ -98,13 +109,21 @@ export function createUserpilotAdapter(
     maxPollIntervalMs: positive(options.maxPollIntervalMs, 60_000, "maxPollIntervalMs"),
     jobTimeoutMs: positive(options.jobTimeoutMs, 6 * HOUR, "jobTimeoutMs"),
     conflictWaitMs: positive(options.conflictWaitMs, 30_000, "conflictWaitMs"),
+    clockSkewMs: positive(options.clockSkewMs, 10_000, "clockSkewMs"),
   };
+  // Jobs this import submitted or followed: never taken for the job of another chunk's lost request.
+  const known = new Set<string>();
   const bodyBytes = Math.min(
     positive(options.maxBodyBytes, USERPILOT_MAX_BODY_BYTES, "maxBodyBytes"),
     USERPILOT_MAX_BODY_BYTES,
   );
   return {
     vendor: "userpilot",
+    destination: client.destination,
+    replay: {
+      by: "reconcile",
+      why: "before a chunk is sent again, Userpilot's job list is searched for the job the lost request created (started after it was sent, with the chunk's row count, not one of this import's) and that job is followed; only when there is none is the chunk sent again, which upserts users on user_id",
+    },
     limits: {
       maxRecords: USERPILOT_MAX_USERS,
       maxBytes: userpilotItemBytes(bodyBytes),
@@ -118,7 +137,7 @@ export function createUserpilotAdapter(
     },
     serialize: (item) => JSON.stringify(item),
     send: (chunk, context) =>
-      new ChunkRun(client, settings, chunk, context).follow(0, chunk.items.length),
+      new ChunkRun(client, settings, known, chunk, context).follow(0, chunk.items.length),
   };
 }
 
@@ -137,6 +156,7 @@ class ChunkRun {
   constructor(
     private readonly client: UserpilotClient,
     private readonly settings: Settings,
+    private readonly known: Set<string>,
     private readonly chunk: Chunk<UserpilotUser>,
     private readonly context: ChunkContext,
   ) {}
@@ -157,11 +177,20 @@ class ChunkRun {
     if (resumed?.[`split${range}`] !== undefined) return this.halves(start, end, range, true);
 
     let jobId = resumed?.[`jobId${range}`];
+    // A request for these users went out and its answer never came (in this run, or one a crash ended): the
+    // job it may have created is looked for before anything is sent again.
+    if (jobId === undefined && this.lostSince(range) !== undefined) {
+      const found = await this.reconcile(start, end, range);
+      if (found.kind === "fatal") return found;
+      if (found.kind === "unknown") return chunkFailed(found.error, size);
+      jobId = found.jobId;
+    }
     if (jobId === undefined) {
       const submitted = await this.submit(start, end, range);
       if (submitted.kind === "result") return submitted.result;
       jobId = submitted.jobId;
     }
+    this.known.add(jobId);
     const ended = await this.poll(jobId);
     if (ended.kind === "fatal") return ended;
     // Only a half needs this: the engine journals the whole chunk's outcomes itself.
@@ -203,6 +232,10 @@ class ChunkRun {
     let wait = this.settings.conflictWaitMs;
     const maxWait = Math.max(this.settings.conflictWaitMs, this.settings.maxPollIntervalMs);
     for (;;) {
+      // Saved before the request goes out (a crash may follow at once), and kept from the earliest send whose
+      // answer never came: the job such a request created started after it, so a replay knows where to look.
+      const lostBefore = this.lostSince(range) !== undefined;
+      if (!lostBefore) this.context.checkpoint({ [`sent${range}`]: new Date().toISOString() });
       const answer = await this.client.bulkIdentifyUsers({
         body: { users: this.chunk.items.slice(start, end) },
         ...joinedJsonBody(
@@ -221,8 +254,20 @@ class ChunkRun {
         return { kind: "accepted", jobId };
       }
       const error = answer.error;
+      // A vendor's refusal (409, 413, 400, …) says this request made no job: only a lost answer leaves one
+      // to look for.
+      if (!lostBefore && typeof error.status === "number" && !isTransient(error)) {
+        this.context.checkpoint({ [`sent${range}`]: "" });
+      }
       switch (error.status) {
-        case 409:
+        case 409: {
+          // The running job may be the one an earlier, lost request of these users created: follow it
+          // rather than wait for it blind and then send the users once more.
+          const found = lostBefore ? await this.reconcile(start, end, range) : undefined;
+          if (found?.kind === "fatal") return { kind: "result", result: found };
+          if (found?.kind === "found" && found.jobId !== undefined) {
+            return { kind: "accepted", jobId: found.jobId };
+          }
           if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
             return fail(
               "job_conflict",
@@ -237,6 +282,7 @@ class ChunkRun {
           }
           wait = Math.min(maxWait, wait * 1.5);
           continue;
+        }
         case 413:
           if (size > 1) return { kind: "result", result: await this.halves(start, end, range) };
           return fail(
@@ -255,6 +301,70 @@ class ChunkRun {
           return { kind: "result", result: chunkFailed(error, size) };
       }
     }
+  }
+
+  /**
+   * Looks for the job that a request for users `[start, end)` sent at `sent<range>` created: a job of this
+   * environment with that many rows, started no earlier than the send (less `clockSkewMs`), not ended
+   * before it, and not one this import knows as another chunk's. The earliest such job that started after
+   * the send (else the latest within the skew allowance) is checkpointed and followed. None (or no send on
+   * record): `jobId` undefined, and the users are sent again.
+   */
+  private async reconcile(
+    start: number,
+    end: number,
+    range: string,
+  ): Promise<
+    | { readonly kind: "found"; readonly jobId: string | undefined }
+    | { readonly kind: "unknown"; readonly error: ApiError }
+    | { readonly kind: "fatal"; readonly error: ApiError }
+  > {
+    const sent = Date.parse(this.lostSince(range) ?? "");
+    if (Number.isNaN(sent)) return { kind: "found", jobId: undefined };
+    const answer = await this.client.listBackgroundJobs({ signal: this.context.signal });
+    if (!answer.ok) {
+      if (isFatal(answer.error)) return { kind: "fatal", error: answer.error };
+      // Without the list nothing shows the lost request created no job: sending again could make a second
+      // one, so the users fail for now (a replay or a re-run looks again).
+      return { kind: "unknown", error: answer.error };
+    }
+    // Jobs other chunks followed, in this run or in the journal of an earlier one, are never this one's.
+    for (const id of this.context.savedByAnyChunk("jobId")) this.known.add(id);
+    const earliest = sent - this.settings.clockSkewMs;
+    // Userpilot runs one bulk job at a time, so the lost request's job is the first to start after the send.
+    // A job that only the clock-skew allowance lets in started before the send on Userpilot's clock, and so
+    // may have ended before it too (the previous chunk's job, which a re-run resumed from the journal does
+    // not know): of those, the last to start is the likeliest one.
+    let onTime: { id: string; at: number } | undefined;
+    let skewed: { id: string; at: number } | undefined;
+    for (const job of answer.data as readonly JobStatus[]) {
+      if (typeof job.job_id !== "string" || this.known.has(job.job_id)) continue;
+      if (job.total_rows !== end - start) continue;
+      const submitted: unknown = job["submitted_at"];
+      const started = Date.parse(
+        job.start_time ?? (typeof submitted === "string" ? submitted : ""),
+      );
+      const ended = typeof job.end_time === "string" ? Date.parse(job.end_time) : Number.NaN;
+      if (Number.isNaN(started) || started < earliest) continue;
+      if (!Number.isNaN(ended) && ended < earliest) continue;
+      if (started >= sent) {
+        if (onTime === undefined || started < onTime.at) onTime = { id: job.job_id, at: started };
+      } else if (skewed === undefined || started > skewed.at) {
+        skewed = { id: job.job_id, at: started };
+      }
+    }
+    const best = onTime ?? skewed;
+    if (best === undefined) return { kind: "found", jobId: undefined };
+    this.known.add(best.id);
+    this.context.checkpoint({ [`jobId${range}`]: best.id });
+    this.context.count("reconciled_jobs");
+    return { kind: "found", jobId: best.id };
+  }
+
+  /** When the earliest request for this range whose answer never came was sent (ISO), if one was. */
+  private lostSince(range: string): string | undefined {
+    const sent = this.context.resumed?.[`sent${range}`];
+    return sent === undefined || sent === "" ? undefined : sent;
   }
 
   /** Polls a job with a growing interval until it is `completed` or `failed`. */
@@ -335,7 +445,7 @@ function uniform(outcome: ItemOutcome, size: number): ChunkResult {
 function failure(code: string, reason: string): ItemOutcome {
   // A job that may still finish, or one another job still blocks, is resumed by a re-run with the journal.
   return code === "job_timeout" || code === "job_conflict"
-    ? { ok: false, code, reason, transient: true }
+    ? { ok: false, code, reason, transient: true, later: true }
     : { ok: false, code, reason };
 }
 

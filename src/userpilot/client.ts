@@ -1,6 +1,7 @@
 import type { paths } from "../../generated/userpilot.js";
 import { operations } from "../../generated/userpilot.operations.js";
 import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
+import { destinationOf, keyFingerprint, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
 import { SecretSet } from "../core/errors/secrets.js";
@@ -14,7 +15,7 @@ export interface UserpilotClientOptions extends CommonClientOptions {
   environment?: UserpilotEnvironment;
 }
 
-export type UserpilotClient = ApiClient<paths, typeof operations>;
+export type UserpilotClient = ApiClient<paths, typeof operations> & Destined;
 
 export function userpilotBaseUrl(environment: UserpilotEnvironment = "analytex"): string {
   return `https://${environment}.userpilot.io`;
@@ -24,14 +25,18 @@ export function userpilotBaseUrl(environment: UserpilotEnvironment = "analytex")
 export function createUserpilotClient(options: UserpilotClientOptions): UserpilotClient {
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
-  return createApiClient<paths, typeof operations>({
+  const baseUrl = options.baseUrl ?? userpilotBaseUrl(options.environment);
+  const client = createApiClient<paths, typeof operations>({
     operations,
-    baseUrl: options.baseUrl ?? userpilotBaseUrl(options.environment),
+    baseUrl,
     headers: {
       Authorization: `Token ${options.apiKey}`,
       "User-Agent": userAgent(options.userAgent),
     },
     transport: transportFromOptions(options),
     secrets,
+  });
+  return Object.assign(client, {
+    destination: destinationOf(baseUrl, keyFingerprint(options.apiKey)),
   });
 }

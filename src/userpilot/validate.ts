@@ -1,5 +1,6 @@
 import type { components } from "../../generated/userpilot.js";
 import type { Rejection } from "../core/engine/adapter.js";
+import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 
 /** One user of a bulk identify request: `user_id`, and optionally `company_id` and `metadata`. */
 export type UserpilotUser = components["schemas"]["BulkIdentifyUser"];
@@ -16,7 +17,14 @@ export const USERPILOT_RULES = {
   metadataValue: "userpilot.metadata_value",
   /** A user has only `user_id`, `company_id` and `metadata` (the request schema is closed). */
   unknownField: "userpilot.unknown_field",
+  /**
+   * No key named `__proto__`, `constructor` or `prototype`, as a field or in `metadata` (it could reach a
+   * prototype). Nesting needs no bound: metadata values must be primitives, so nothing is walked deeper.
+   */
+  forbiddenKey: "userpilot.forbidden_key",
 } as const;
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 const NONE: readonly Rejection[] = Object.freeze([]);
 
@@ -52,7 +60,7 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
     );
   }
 
-  if ("company_id" in fields) {
+  if (hasOwn.call(fields, "company_id")) {
     const companyId = fields["company_id"];
     if (typeof companyId !== "string") {
       add(
@@ -62,7 +70,7 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
     }
   }
 
-  if ("metadata" in fields) {
+  if (hasOwn.call(fields, "metadata")) {
     const metadata = fields["metadata"];
     if (!isPlainObject(metadata)) {
       add(
@@ -71,6 +79,12 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
       );
     } else {
       for (const key in metadata) {
+        // Own keys only: what a polluted Object.prototype holds is no part of the record.
+        if (!hasOwn.call(metadata, key)) continue;
+        if (isForbiddenKey(key)) {
+          add(USERPILOT_RULES.forbiddenKey, `metadata.${key}: ${FORBIDDEN_KEY_MESSAGE}`);
+          continue;
+        }
         const value = metadata[key];
         if (
           value === null ||
@@ -92,6 +106,11 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
 
   for (const key in fields) {
     if (key === "user_id" || key === "company_id" || key === "metadata") continue;
+    if (!hasOwn.call(fields, key)) continue;
+    if (isForbiddenKey(key)) {
+      add(USERPILOT_RULES.forbiddenKey, `${key}: ${FORBIDDEN_KEY_MESSAGE}`);
+      continue;
+    }
     add(
       USERPILOT_RULES.unknownField,
       `${key}: unknown field; a user has only user_id, company_id and metadata (put properties in metadata)`,
@@ -127,7 +146,9 @@ function describe(value: unknown): string {
     case "function":
       return "a function";
     default: {
-      const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+      // The prototype's constructor, never an own `constructor` key: that one comes from the input.
+      const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+      const name = proto?.constructor?.name;
       return typeof name === "string" && name !== "Object" && name !== ""
         ? `a ${name}`
         : "an object";

@@ -1,5 +1,7 @@
 // `simulate <vendor> --port 0` (served in the background until the signal aborts) and `demo --users N`.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { ImportReport } from "../../src/core/engine/report.js";
 import { run } from "../../src/cli/run.js";
 import {
   cli,
@@ -90,8 +92,9 @@ describe("simulate <vendor> --port 0", () => {
 });
 
 describe("demo --users 40", () => {
-  it("imports into all four simulators and prints a summary per vendor and the total", async () => {
-    const result = await cli(["demo", "--users", "40"]);
+  it("imports into all four simulators, says what it injected and did, and reports exactly what the vendors hold", async () => {
+    const reportFile = file("demo-report.json");
+    const result = await cli(["demo", "--users", "40", "--report", reportFile]);
 
     expect(result.code).toBe(0);
     for (const vendor of ["fullstory", "slashid", "propeller", "userpilot"]) {
@@ -105,16 +108,42 @@ describe("demo --users 40", () => {
         new RegExp(`^${vendor}: 40 records: \\d+ imported, \\d+ failed, \\d+ rejected \\(`, "m"),
       );
     }
+    // Every vendor lost the answers of its 2nd and 3rd write after acting on them, and the demo says so.
+    expect(result.stdout.match(/2 answers lost after the vendor acted/g)).toHaveLength(4);
     const total =
-      /^all vendors: (\d+) records, (\d+) imported, (\d+) failed, (\d+) rejected$/m.exec(
+      /^all vendors: (\d+) records, (\d+) imported, (\d+) failed \(each one refused by the vendor\), (\d+) rejected$/m.exec(
         result.stdout,
       );
     expect(total).not.toBeNull();
     const [records, imported, failed, rejected] = (total ?? []).slice(1).map(Number);
     expect(records).toBe(160);
     expect((imported ?? 0) + (failed ?? 0) + (rejected ?? 0)).toBe(160);
-    // The simulators never saw a user imported twice.
-    expect(result.stdout).not.toMatch(/[1-9]\d* imported twice/);
-    expect(result.stdout.match(/ 0 imported twice/g)).toHaveLength(4);
+    // What each vendor holds is what its report says was imported, and none holds a duplicate.
+    const holds = [
+      ...result.stdout.matchAll(
+        /the vendor holds (\d+) users \((\d+) duplicates\); the report says (\d+) imported/g,
+      ),
+    ];
+    expect(holds).toHaveLength(4);
+    for (const [, stored, duplicates, reported] of holds) {
+      expect(duplicates).toBe("0");
+      expect(reported).toBe(stored);
+    }
+    expect(result.stdout).not.toMatch(/disagree/);
+    // --report writes the four reports it points to, with their failures all vendor refusals.
+    const reports = JSON.parse(readFileSync(reportFile, "utf8")) as ImportReport[];
+    expect(reports.map((r) => r.vendor)).toEqual([
+      "fullstory",
+      "slashid",
+      "propeller",
+      "userpilot",
+    ]);
+    for (const report of reports) {
+      for (const o of report.outcomes) {
+        if (o.outcome === "failed")
+          expect(o.code).toMatch(/simulated_rejection|rejected_by_vendor|job_failed/);
+      }
+    }
+    expect(reports.reduce((n, r) => n + r.chunks.replayed, 0)).toBeGreaterThan(0);
   });
 });

@@ -6,7 +6,7 @@ import { enumerateContractCases } from "../support/contract-cases.js";
 import { VENDORS, loadSpec } from "../support/specs.js";
 import { HARNESSES } from "./harness.js";
 
-const json = { mediaType: "application/json", required: [], headers: [] } as const;
+const json = { mediaType: "application/json", shape: {}, headers: [] } as const;
 
 /** A small spec: one good response per operation, plus one of each kind of problem. */
 const syntheticSpec = {
@@ -76,7 +76,7 @@ const syntheticTable: OperationTable = {
     requestEncoding: {},
     responses: {
       "201": json,
-      "204": { mediaType: null, required: [], headers: [] },
+      "204": { mediaType: null, shape: {}, headers: [] },
       "4XX": json,
     },
   },

@@ -1,6 +1,6 @@
 // The vendor-neutral engine, driven by a scripted adapter: chunking, bounded concurrency and reading,
 // rejections, the outcome invariant under faults, fatal stops, aborts and resuming from a journal.
-import { mkdtempSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,12 +25,17 @@ type Behaviour = (chunk: Chunk<TestUser>, context: ChunkContext) => Promise<Chun
 function scripted(
   behaviour?: Behaviour,
   limits: ImportAdapter<TestUser>["limits"] = { maxRecords: 100 },
+  replay: ImportAdapter<TestUser>["replay"] = {
+    by: "none",
+    why: "the test vendor could import twice",
+  },
 ) {
   const sent: Chunk<TestUser>[] = [];
   let running = 0;
   let maxRunning = 0;
   const adapter: ImportAdapter<TestUser> = {
     vendor: "test",
+    replay,
     limits,
     defaults: { chunkRecords: 10, concurrency: 2 },
     keyOf: (user) => user.id,
@@ -169,7 +174,7 @@ describe("reading and sending", () => {
     });
     expect(events.at(-1)).toBe(30);
     expect([...events].sort((a, b) => a - b)).toEqual(events);
-    expect(report.chunks).toEqual({ sent: 3, resumed: 0 });
+    expect(report.chunks).toEqual({ sent: 3, resumed: 0, replayed: 0 });
   });
 
   it("keeps only problems when asked, and streams every outcome to onOutcome", async () => {
@@ -340,7 +345,7 @@ describe("resume from a journal", () => {
     const resumed = await runImport(second.adapter, users(50), { journal, concurrency: 1 });
     expect(second.sent.map((c) => c.seq)).toEqual([2, 3, 4]);
     expect(resumedState[2]).toEqual({ jobId: "job-2" });
-    expect(resumed.chunks).toEqual({ sent: 3, resumed: 2 });
+    expect(resumed.chunks).toEqual({ sent: 3, resumed: 2, replayed: 0 });
     expect([...vendorImports.values()].every((n) => n === 1)).toBe(true);
 
     const uninterrupted = await runImport(scripted().adapter, users(50));
@@ -375,5 +380,181 @@ describe("resume from a journal", () => {
     await expect(
       runImport(scripted().adapter, users(20), { journal, chunkRecords: 5 }),
     ).rejects.toThrow(/chunks of 10/);
+  });
+});
+
+describe("converging within the run", () => {
+  const upsert = { by: "upsert", why: "the test vendor upserts" } as const;
+  const lost = { ok: false, code: "network", reason: "connection lost", transient: true } as const;
+  const noWait = { replayDelayMs: 0 };
+
+  it("sends a chunk whose answer was lost again, with the state its first attempt saved", async () => {
+    const seen: { attempt: number; resumed: Readonly<Record<string, string>> | undefined }[] = [];
+    const { adapter, sent } = scripted(
+      async (chunk, context) => {
+        if (chunk.seq !== 1)
+          return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) };
+        seen.push({ attempt: context.attempt, resumed: context.resumed });
+        if (context.attempt === 0) {
+          context.checkpoint({ sentAt: "t0" });
+          return { kind: "done", outcomes: chunk.items.map(() => lost) };
+        }
+        return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) };
+      },
+      undefined,
+      upsert,
+    );
+    const report = await runImport(adapter, users(30), noWait);
+    expect(report.imported).toBe(30);
+    expect(report.chunks).toEqual({ sent: 3, resumed: 0, replayed: 1 });
+    expect(sent.map((c) => c.seq)).toEqual([0, 1, 2, 1]);
+    expect(seen).toEqual([
+      { attempt: 0, resumed: undefined },
+      { attempt: 1, resumed: { sentAt: "t0" } },
+    ]);
+  });
+
+  it("keeps the best outcome of each record: imported and vendor refusals are not undone by a later failure", async () => {
+    const refused = { ok: false, code: "invalid", reason: "the vendor refused it" } as const;
+    const { adapter } = scripted(
+      async (chunk, context) => ({
+        kind: "done",
+        outcomes: chunk.items.map((_, i) =>
+          context.attempt === 0 ? (i === 0 ? { ok: true } : i === 1 ? refused : lost) : lost,
+        ),
+      }),
+      undefined,
+      upsert,
+    );
+    const report = await runImport(adapter, users(3), { ...noWait, chunkAttempts: 3 });
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "failed", "failed"]);
+    expect(report.outcomes[1]).toMatchObject({ code: "invalid", reason: "the vendor refused it" });
+    expect(report.outcomes[2]).toMatchObject({ code: "network" });
+    expect(report.chunks.replayed).toBe(2);
+  });
+
+  it("ends records failed when the attempts run out, saying what was tried, and leaves the chunk to a re-run", async () => {
+    const journal = path.join(mkdtempSync(path.join(tmpdir(), "bui-journal-")), "j");
+    const { adapter, sent } = scripted(
+      async (chunk) => ({ kind: "done", outcomes: chunk.items.map(() => lost) }),
+      undefined,
+      upsert,
+    );
+    const delays: number[] = [];
+    const report = await runImport(adapter, users(10), {
+      journal,
+      chunkAttempts: 4,
+      replayDelayMs: 100,
+      maxReplayDelayMs: 250,
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+    });
+    expect(sent).toHaveLength(4);
+    expect(delays).toHaveLength(3);
+    // Full jitter under a doubling ceiling: 100, 200, then capped at 250.
+    delays.forEach((ms, i) => expect(ms).toBeLessThanOrEqual([100, 200, 250][i]!));
+    expect(report.failed).toBe(10);
+    expect(report.outcomes[0]).toMatchObject({
+      code: "network",
+      reason: expect.stringMatching(/sent 4 times in this run \(replayed by upsert\)/),
+    });
+    const healthy = scripted(undefined, undefined, upsert);
+    expect((await runImport(healthy.adapter, users(10), { journal })).imported).toBe(10);
+    expect(healthy.sent).toHaveLength(1);
+  });
+
+  it("does not replay a vendor that could import twice, nor a failure only a later run can settle", async () => {
+    const none = scripted(async (chunk) => ({
+      kind: "done",
+      outcomes: chunk.items.map(() => lost),
+    }));
+    const report = await runImport(none.adapter, users(10), noWait);
+    expect(none.sent).toHaveLength(1);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: expect.stringMatching(
+        /not sent again in this run \(the test vendor could import twice\)/,
+      ),
+    });
+
+    const later = scripted(
+      async (chunk) => ({
+        kind: "done",
+        outcomes: chunk.items.map(() => ({ ...lost, code: "job_timeout", later: true as const })),
+      }),
+      undefined,
+      upsert,
+    );
+    await runImport(later.adapter, users(10), noWait);
+    expect(later.sent).toHaveLength(1);
+  });
+
+  it("warns on a record whose key an earlier record of the input had", async () => {
+    const { adapter } = scripted();
+    const input = [...users(12), { id: "u3", name: "again" }, { id: "u40", name: "x" }];
+    const report = await runImport(adapter, input);
+    expect(report.events["duplicate_keys"]).toBe(1);
+    expect(report.outcomes[12]).toMatchObject({
+      outcome: "imported",
+      warning: expect.stringMatching(/record 3 of the input has the same key \(u3\)/),
+    });
+    expect(report.outcomes.filter((o) => o.outcome === "imported" && o.warning)).toHaveLength(1);
+  });
+
+  it("sums what adapters count into the report's events", async () => {
+    const { adapter } = scripted(async (chunk, context) => {
+      context.count("reconciled_jobs");
+      context.count("unmatched_entries", 2);
+      return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) };
+    });
+    const report = await runImport(adapter, users(25));
+    expect(report.events).toEqual({ reconciled_jobs: 3, unmatched_entries: 6 });
+  });
+});
+
+describe("the journal under crashes and other destinations", () => {
+  const journalFile = () => path.join(mkdtempSync(path.join(tmpdir(), "bui-journal-")), "j");
+
+  it("cuts off a torn last line before appending, so every later run can read it", async () => {
+    const journal = journalFile();
+    await runImport(scripted().adapter, users(20), { journal });
+    appendFileSync(journal, '{"kind":"state","seq":9,"finge');
+    const again = await runImport(scripted().adapter, users(30), { journal });
+    expect(again.chunks).toMatchObject({ resumed: 2, sent: 1 });
+    const third = await runImport(scripted().adapter, users(30), { journal });
+    expect(third.chunks).toMatchObject({ resumed: 3, sent: 0 });
+    for (const line of readFileSync(journal, "utf8").trimEnd().split("\n")) JSON.parse(line);
+  });
+
+  it("refuses a journal written for another destination, naming both and no secret", async () => {
+    const journal = journalFile();
+    const to = (destination: string) => ({ ...scripted().adapter, destination });
+    await runImport(to("https://a.example acct:1"), users(20), { journal });
+    const other = to("https://b.example acct:1");
+    await expect(runImport(other, users(20), { journal })).rejects.toThrow(
+      /https:\/\/a\.example acct:1.*https:\/\/b\.example acct:1/,
+    );
+  });
+
+  it("on a journal that does not fit the input, settles the chunks in flight before it rejects", async () => {
+    const journal = journalFile();
+    await runImport(scripted().adapter, users(40), { journal, chunkRecords: 10 });
+    // Chunk 1 is forgotten, so it is sent again; chunk 2 of the new input differs from the journal's, and
+    // its mismatch is found while chunk 1 is in flight.
+    const lines = readFileSync(journal, "utf8").trimEnd().split("\n");
+    writeFileSync(journal, `${lines.filter((l) => !l.includes('"seq":1,')).join("\n")}\n`);
+    let completed = 0;
+    const { adapter, sent } = scripted(async (chunk) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      completed += 1;
+      return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) };
+    });
+    const input = [...users(20), ...users(20, 500)];
+    await expect(runImport(adapter, input, { journal, chunkRecords: 10 })).rejects.toThrow(
+      /chunk 2 holds different records/,
+    );
+    // Every chunk it sent had settled when it rejected: none is left running behind the caller's back.
+    expect(sent.map((c) => c.seq)).toEqual([1]);
+    expect(completed).toBe(1);
   });
 });

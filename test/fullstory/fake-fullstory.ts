@@ -30,6 +30,17 @@ export interface FakeOptions {
   /** From the second page on, answer with the same `next_page_token` as was sent (a stuck cursor). */
   repeatToken?: boolean;
   /**
+   * Every page answers a new `next_page_token`, past the end of the list too (a hostile cursor), up to 1,000
+   * pages, so that a client without bounds fails its test instead of running forever.
+   */
+  endlessPages?: boolean;
+  /** Entries listed before the job's own: users that were never sent, or entries for the wrong user. */
+  ghosts?: { imports?: Imported[]; errors?: Failure[] };
+  /** The counts the status answers instead of the lists' lengths. */
+  statusCounts?: { imports: number; errors?: number };
+  /** The `total_records` every list page answers instead of the list's length. */
+  totalRecords?: string;
+  /**
    * Called before each request is handled; a Response answers it instead (the vendor does nothing, e.g. a 500
    * that is not stored under the idempotency key), `undefined` lets it through.
    */
@@ -149,8 +160,10 @@ export class FakeFullStory {
       if (job.polls >= (this.options.pollsToFinish ?? 1)) this.#finish(job);
     }
     return HttpResponse.json({
-      imports: job.imports.length,
-      errors: job.errors.length,
+      ...(this.options.statusCounts ?? {
+        imports: job.imports.length,
+        errors: job.errors.length,
+      }),
       job: {
         id: job.id,
         status: job.status,
@@ -161,6 +174,8 @@ export class FakeFullStory {
   }
 
   #finish(job: Job): void {
+    job.imports.push(...(this.options.ghosts?.imports ?? []));
+    job.errors.push(...(this.options.ghosts?.errors ?? []));
     for (const user of job.users) {
       if (this.options.omit?.(user) === true) continue;
       const failure = this.options.fail?.(user);
@@ -200,18 +215,21 @@ export class FakeFullStory {
     const next =
       this.options.repeatToken === true && token !== null
         ? token
-        : end < all.length
+        : end < all.length || (this.options.endlessPages === true && end < ENDLESS_PAGES)
           ? `p${end}`
           : this.options.lastToken === "empty"
             ? ""
             : undefined;
     return HttpResponse.json({
       results: all.slice(offset, end),
-      total_records: String(all.length),
+      total_records: this.options.totalRecords ?? String(all.length),
       ...(next === undefined ? {} : { next_page_token: next }),
     });
   }
 }
+
+/** Where `endlessPages` gives up (with page size 1, a thousand pages). */
+const ENDLESS_PAGES = 1_000;
 
 export const fsError = (status: number, code: string, headers: Record<string, string> = {}) =>
   HttpResponse.json({ message: `${code} (fake)`, code }, { status, headers });

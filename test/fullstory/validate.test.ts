@@ -7,6 +7,7 @@ import {
 } from "../../src/fullstory/index.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { fullStoryUser } from "../../src/testing/fixtures/fullstory.js";
+import { nestedJson, nestedObject, parsed } from "../support/hostile.js";
 import { loadSpec } from "../support/specs.js";
 
 const ITEM = "#/components/schemas/BatchUserImportRequest";
@@ -256,6 +257,41 @@ const broken: Case[] = [
     names: "displayName: unknown field",
     schema: false, // BatchUserImportRequest is open in the spec (FullStory echoes it with extra keys)
   },
+  {
+    name: "an own __proto__ field (as JSON.parse makes it)",
+    user: parsed('{"uid":"u","__proto__":{"baseUrl":"http://evil.test"}}'),
+    rule: "forbidden_key",
+    names: "__proto__: keys named __proto__, constructor or prototype are refused",
+    schema: false,
+  },
+  {
+    name: "a property named constructor",
+    user: { uid: "u", properties: { constructor: "x" } },
+    rule: "forbidden_key",
+    names: "properties.constructor",
+    schema: false,
+  },
+  {
+    name: "a nested own __proto__ property",
+    user: parsed('{"uid":"u","properties":{"plan":{"__proto__":{"polluted":true}}}}'),
+    rule: "forbidden_key",
+    names: "properties.plan.__proto__",
+    schema: false,
+  },
+  {
+    name: "a schema path through prototype",
+    user: { uid: "u", schema: { properties: { "plan.prototype": "str" } } },
+    rule: "forbidden_key",
+    names: "schema.properties.plan.prototype",
+    schema: false,
+  },
+  {
+    name: "properties nested 33 levels deep",
+    user: { uid: "u", properties: nestedObject(33) },
+    rule: "nesting_depth",
+    names: "nested more than 32 levels deep",
+    schema: false,
+  },
 ];
 
 const valid: { name: string; user: FullStoryUser }[] = [
@@ -360,7 +396,7 @@ describe("validateFullStoryUser", () => {
     const loop: Record<string, unknown> = {};
     loop["self"] = loop;
     const problems = validateFullStoryUser({ properties: loop });
-    expect(problems.map((p) => p.rule)).toContain("fullstory.property_path_length");
+    expect(problems.map((p) => p.rule)).toContain("fullstory.nesting_depth");
   });
 
   it("ignores fields whose value is undefined, as JSON does", () => {
@@ -371,5 +407,38 @@ describe("validateFullStoryUser", () => {
         properties: { gone: undefined },
       } as unknown as FullStoryUser),
     ).toEqual([]);
+  });
+
+  it("rejects properties nested 10,000 deep as nesting_depth instead of overflowing the stack", () => {
+    const user = parsed(`{"uid":"u","properties":${nestedJson(10_000)}}`);
+    const problems = validateFullStoryUser(user as FullStoryUser);
+    expect(problems).toEqual([
+      {
+        rule: "fullstory.nesting_depth",
+        message: expect.stringMatching(/^properties\.a\.a\.a.*: nested more than 32 levels deep$/),
+      },
+    ]);
+  });
+
+  it("ends on 10,000 levels under empty names too (their dotted path stays short)", () => {
+    const user = parsed(`{"uid":"u","properties":${nestedJson(10_000, "")}}`);
+    expect(validateFullStoryUser(user as FullStoryUser)).not.toEqual([]);
+  });
+
+  it("accepts 32 levels of properties, and the record serialises", () => {
+    const user = { uid: "u", properties: nestedObject(32) };
+    expect(validateFullStoryUser(user)).toEqual([]);
+    expect(JSON.parse(JSON.stringify(user))).toEqual(user);
+  });
+
+  it("accepts a record built without prototypes (as CSV rows are)", () => {
+    const properties = Object.assign(Object.create(null) as Record<string, unknown>, {
+      plan: "pro",
+    });
+    const user = Object.assign(Object.create(null) as Record<string, unknown>, {
+      uid: "u",
+      properties,
+    });
+    expect(validateFullStoryUser(user as FullStoryUser)).toEqual([]);
   });
 });

@@ -103,8 +103,11 @@ describe("importUsers (Propeller)", () => {
       {
         signal: new AbortController().signal,
         resumed: undefined,
+        attempt: 0,
         checkpoint: () => {},
         sleep: async () => {},
+        count: () => {},
+        savedByAnyChunk: () => [],
       },
     );
     expect(vendor.requests).toEqual([chunkUsers]);
@@ -303,37 +306,52 @@ describe("importUsers (Propeller)", () => {
   });
 
   it("accounts for every record under 500s, network errors, 429 with Retry-After and 503", async () => {
-    // Retried: 429 and 503 (the request was not processed). Not retried: a 500, or a connection lost after
-    // the request went out, either of which Propeller may have acted on.
-    const notRetried: Record<string, string[]> = {};
+    // Retried by the client: 429 and 503 (the request was not processed). Replayed by the engine: a 500, or a
+    // connection lost after the request went out, either of which Propeller may have acted on (the upsert
+    // makes a replay safe).
+    const faulted = new Map<string, number>();
+    const lost: Record<string, string[]> = {};
     const vendor = propellerVendor(server, {
-      fault: (n, sent) => {
-        if (n === 1) {
-          notRetried["undocumented"] = sent.map(userKey);
+      fault: (_n, sent) => {
+        const chunk = sent[0]?.sourceId;
+        const seen = faulted.get(String(chunk)) ?? 0;
+        faulted.set(String(chunk), seen + 1);
+        if (seen > 0) return undefined;
+        if (chunk === "C-0") {
+          lost["500"] = sent.map(userKey);
           return errorBody(500, 500, "InternalServerError", ["boom"]);
         }
-        if (n === 2) {
-          notRetried["network"] = sent.map(userKey);
+        if (chunk === "C-10") {
+          lost["network"] = sent.map(userKey);
           return HttpResponse.error();
         }
-        if (n === 3)
+        if (chunk === "C-20")
           return new HttpResponse(null, { status: 429, headers: { "Retry-After": "3" } });
-        if (n === 4) return new HttpResponse(null, { status: 503 });
+        if (chunk === "C-30") return new HttpResponse(null, { status: 503 });
         return undefined;
       },
     });
     const { client, delays } = makeClient();
-    const report = await importUsers(client, users(60), { chunkRecords: 10, concurrency: 2 });
+    const report = await importUsers(client, users(60), {
+      chunkRecords: 10,
+      concurrency: 2,
+      replayDelayMs: 0,
+    });
 
     expectAccounted(report, 60);
-    expect(report.imported).toBe(40);
-    expect(report.failed).toBe(20);
-    for (const code of ["undocumented", "network"]) {
-      const failed = report.outcomes.filter((o) => o.outcome === "failed" && o.code === code);
-      expect(failed.map((o) => o.key).sort()).toEqual([...(notRetried[code] ?? [])].sort());
+    expect(report.imported).toBe(60);
+    expect(report.failed).toBe(0);
+    // The two chunks whose answer was lost went out once more each, with the same users.
+    expect(report.chunks.replayed).toBe(2);
+    for (const keys of Object.values(lost)) {
+      const sends = vendor.requests.filter((r) => r.map(userKey).join() === keys.join());
+      expect(sends).toHaveLength(2);
     }
     expect(delays).toContain(3_000);
-    expect(vendor.requests).toHaveLength(8); // 6 chunks + 2 retries (of the 429 and the 503)
+    expect(vendor.requests).toHaveLength(10); // 6 chunks + 2 retries (429, 503) + 2 replays (500, network)
+    // None of the faults was processed: every user was written exactly once.
+    expect(vendor.writes.size).toBe(60);
+    expect([...vendor.writes.values()].every((n) => n === 1)).toBe(true);
   });
 
   it.each([401, 403])(
@@ -413,6 +431,7 @@ describe("importUsers (Propeller)", () => {
       ...options,
       journal,
       signal: controller.signal,
+      replayDelayMs: 0,
     });
     unblock();
     expect(first.aborted).toBe(true);
@@ -428,7 +447,7 @@ describe("importUsers (Propeller)", () => {
     const finished = vendor.requests.slice(0, 2).flat().map(userKey);
     expect(resent.filter((k) => finished.includes(k))).toEqual([]);
     expect(resent.slice(0, 10)).toEqual(heldKeys);
-    expect(second.chunks).toEqual({ sent: 3, resumed: 2 });
+    expect(second.chunks).toEqual({ sent: 3, resumed: 2, replayed: 0 });
     expect([...vendor.writes.values()].every((n) => n === 1)).toBe(true);
     expect(vendor.writes.size).toBe(48);
     expect(comparable(second)).toEqual(comparable(uninterrupted));

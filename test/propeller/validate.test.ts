@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { propellerAddress, propellerUser } from "../../src/testing/fixtures/propeller.js";
 import { loadSpec } from "../support/specs.js";
+import { nestedJson, parsed } from "../support/hostile.js";
 import { validatePropellerUser, type PropellerUser } from "../../src/propeller/validate.js";
 
 const spec = loadSpec("propeller");
@@ -400,5 +401,43 @@ describe("validatePropellerUser", () => {
       if (ours.length > 0) rejected += 1;
     }
     expect(rejected).toBeGreaterThan(150);
+  });
+});
+
+describe("hostile input", () => {
+  it("rejects an own __proto__, constructor or prototype key as propeller.forbidden_key, naming its path", () => {
+    const cases: [string, string][] = [
+      ['{"source":"crm","sourceId":"1","__proto__":{"x":1}}', "__proto__"],
+      ['{"source":"crm","sourceId":"1","parent":{"id":1,"constructor":1}}', "parent.constructor"],
+      [
+        '{"source":"crm","sourceId":"1","attributes":[{"name":"A","value":"v","prototype":1}]}',
+        "attributes[0].prototype",
+      ],
+      [
+        '{"source":"crm","sourceId":"1","addresses":[{"type":"invoice","street":"s","city":"c","country":"NL","__proto__":{}}]}',
+        "addresses[0].__proto__",
+      ],
+    ];
+    for (const [json, path] of cases) {
+      expect(validatePropellerUser(JSON.parse(json)), json).toEqual([
+        {
+          rule: "propeller.forbidden_key",
+          message: `${path}: keys named __proto__, constructor or prototype are refused (they can reach an object's prototype)`,
+        },
+      ]);
+    }
+  });
+
+  it("rejects values nested 10,000 deep without walking them (the schema is closed)", () => {
+    const deep = nestedJson(10_000);
+    const user = parsed(
+      `{"source":"crm","sourceId":"1","firstName":${deep},"attributes":[{"name":"A","value":${deep}}],"parent":${deep}}`,
+    );
+    expect(validatePropellerUser(user).map((p) => p.rule)).toEqual([
+      "propeller.field_type",
+      "propeller.attribute",
+      "propeller.unknown_field",
+      "propeller.parent",
+    ]);
   });
 });

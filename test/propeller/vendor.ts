@@ -1,6 +1,7 @@
 // A stateful msw stand-in for Propeller's bulk user API: OAuth2 client-credentials tokens, the closed
 // request schema checked with the spec (a violation is a 400 10007 naming `#/users/<n>` like the real one),
-// upserts keyed on source + sourceId with stable ids, per-user failures, and hooks for faults.
+// upserts keyed on source + sourceId with stable ids (a second write of a key answers `action: "update"`),
+// per-user failures, and hooks for faults before the request is processed and for answers lost after it.
 import { HttpResponse, http } from "msw";
 import type { components } from "../../generated/propeller.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
@@ -26,7 +27,33 @@ export interface VendorOptions {
     n: number,
     users: readonly PropellerUser[],
   ) => Response | undefined | Promise<Response | undefined>;
+  /**
+   * Called once the n-th bulk request was processed (its users written); a Response it returns replaces
+   * the 200, so the answer is lost though the vendor holds the users (a dropped connection, a gateway page).
+   */
+  loseAnswer?: (
+    n: number,
+    users: readonly PropellerUser[],
+  ) => Response | undefined | Promise<Response | undefined>;
 }
+
+/** A 200 whose body breaks off part-way: the connection dropped while the answer was arriving. */
+export function cutAnswer(): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"data":[{"action":"cre'));
+      controller.error(new Error("socket hang up"));
+    },
+  });
+  return new HttpResponse(body, { status: 200, headers: { "Content-Type": "application/json" } });
+}
+
+/** A gateway's HTML error page, as a load balancer answers when the upstream answer is lost. */
+export const gatewayPage = (status: 502 | 504) =>
+  new HttpResponse(
+    `<html><head><title>${status}</title></head><body><h1>${status === 502 ? "Bad Gateway" : "Gateway Time-out"}</h1></body></html>`,
+    { status, headers: { "Content-Type": "text/html" } },
+  );
 
 export const userKey = (user: { source: string; sourceId: string | number }) =>
   `${user.source}:${String(user.sourceId)}`;
@@ -60,8 +87,10 @@ export function propellerVendor(
     requests: [] as PropellerUser[][],
     /** Writes per user key (a create or an update). */
     writes: new Map<string, number>(),
-    /** Propeller id per user key. */
+    /** Propeller id per user key: the users the vendor holds, one per key. */
     ids: new Map<string, number>(),
+    /** By the request's 1-based number: the `action` of each user it wrote (whether answered or lost). */
+    actions: new Map<number, Map<string, "create" | "update">>(),
     /** When set, every bulk request is answered 401 (credentials revoked). */
     revoked: false,
     options,
@@ -99,6 +128,8 @@ export function propellerVendor(
         );
       }
 
+      const actions = new Map<string, "create" | "update">();
+      state.actions.set(state.requests.length, actions);
       const data: Result[] = body.users.map((user) => {
         const key = userKey(user);
         const existing = state.ids.get(key);
@@ -109,8 +140,11 @@ export function propellerVendor(
         const id = existing ?? nextId++;
         state.ids.set(key, id);
         state.writes.set(key, (state.writes.get(key) ?? 0) + 1);
+        actions.set(key, action);
         return { ...base, id, success: true };
       });
+      const lost = await state.options.loseAnswer?.(state.requests.length, body.users);
+      if (lost !== undefined) return lost;
       const answered = state.options.rewrite?.(data) ?? data;
       return HttpResponse.json({
         data: answered,

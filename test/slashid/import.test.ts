@@ -74,7 +74,7 @@ describe("sending", () => {
     expect(sim.vendor.violations).toEqual([]);
     expectAccounted(report, 25);
     expect(report.imported).toBe(25);
-    expect(report.chunks).toEqual({ sent: 3, resumed: 0 });
+    expect(report.chunks).toEqual({ sent: 3, resumed: 0, replayed: 0 });
     expect(report.outcomes.map((o) => o.key)).toEqual(input.map((p) => p.emails![0]));
     // Every file carries the six confirmed columns only; its rows are the persons, in order.
     for (const upload of sim.uploads) expect(upload.columns).toEqual(CONFIRMED);
@@ -352,42 +352,58 @@ describe("validation in the pipeline", () => {
 });
 
 describe("faults", () => {
-  it("retries 429 with Retry-After and 503; fails a file on 500 or a lost connection; accounts for every record", async () => {
+  it("retries 429 with Retry-After and 503; replays a file after a 500 or a lost connection; accounts for every record", async () => {
     const sim = new SlashIdSim(server);
+    // None of these POSTs is processed: the replays import their persons for the first time.
     sim.faults.set(1, () => HttpResponse.error());
     sim.faults.set(
-      2,
+      3,
       () => new HttpResponse(null, { status: 429, headers: { "Retry-After": "7" } }),
     );
-    sim.faults.set(4, () => new HttpResponse("oops", { status: 500 }));
-    sim.faults.set(5, () => new HttpResponse(null, { status: 503 }));
+    sim.faults.set(5, () => new HttpResponse("oops", { status: 500 }));
+    sim.faults.set(7, () => new HttpResponse(null, { status: 503 }));
+    const delays: number[] = [];
     const input = persons("faults", 20);
-    const report = await run(input, { chunkRecords: 5 });
+    const report = await run(
+      input,
+      { chunkRecords: 5, replayDelayMs: 0 },
+      slashIdClient({ delays }),
+    );
 
     expectAccounted(report, 20);
-    // POSTs: 1 connection lost after sending (not retried: SlashID may have it) file 1; 2 429 → 3 file 2;
-    // 4 500 (not retried either) file 3; 5 503 → 6 file 4.
-    expect(sim.posts).toBe(6);
-    expect(sim.fileSizes).toEqual([5, 5]);
-    expect(failedIndexes(report)).toEqual([0, 1, 2, 3, 4, 10, 11, 12, 13, 14]);
-    expect(report.outcomes[0]).toMatchObject({ outcome: "failed", code: "network" });
-    expect(report.outcomes[10]).toMatchObject({ outcome: "failed", code: "undocumented" });
-    expect(report.imported).toBe(10);
+    // POSTs: 1 connection lost after sending (not retried by the client: SlashID may have it) → 2, the
+    // engine's replay, file 1; 3 429 → 4 file 2; 5 500 (not retried either) → 6 replay, file 3; 7 503 → 8 file 4.
+    expect(sim.posts).toBe(8);
+    expect(sim.fileSizes).toEqual([5, 5, 5, 5]);
+    expect(report.imported).toBe(20);
+    expect(report.chunks).toEqual({ sent: 4, resumed: 0, replayed: 2 });
+    expect(delays).toContain(7_000);
+    expect([...sim.imports.values()]).toEqual(Array(20).fill(1));
+    // A replayed file that SlashID never processed imports its persons plainly: nothing to warn about.
+    expect(report.outcomes.every((o) => o.outcome === "imported" && o.warning === undefined)).toBe(
+      true,
+    );
     expect(report.aborted).toBe(false);
   });
 
-  it("fails a file for good when retries run out, and goes on with the next", async () => {
+  it("fails a file when the client's retries and the engine's replays run out, and goes on with the next", async () => {
     const sim = new SlashIdSim(server);
-    for (let i = 2; i <= 4; i++) sim.faults.set(i, () => new HttpResponse(null, { status: 503 }));
+    // The second file's every POST: 3 per send (the first and 2 retries), for 2 sends.
+    for (let i = 2; i <= 7; i++) sim.faults.set(i, () => new HttpResponse(null, { status: 503 }));
     const report = await run(
       persons("retries-out", 6),
-      { chunkRecords: 2 },
+      { chunkRecords: 2, chunkAttempts: 2, replayDelayMs: 0 },
       slashIdClient({ maxRetries: 2 }),
     );
     expectAccounted(report, 6);
     expect(failedIndexes(report)).toEqual([2, 3]);
     expect(report.outcomes[2]).toMatchObject({ outcome: "failed", code: "undocumented" });
+    expect(report.outcomes[2]!.outcome === "failed" && report.outcomes[2]!.reason).toMatch(
+      /sent 2 times in this run \(replayed by resend\): a re-run with the same journal tries again$/,
+    );
+    expect(sim.posts).toBe(8);
     expect(sim.fileSizes).toEqual([2, 2]);
+    expect(report.chunks.replayed).toBe(1);
   });
 
   it.each([401, 403])(
@@ -481,7 +497,7 @@ describe("resume with a journal", () => {
 
     const second = await run(records, { chunkRecords: 4, journal });
     expect(sim.fileSizes).toEqual([4, 4, 4, 1]);
-    expect(second.chunks).toEqual({ sent: 2, resumed: 2 });
+    expect(second.chunks).toEqual({ sent: 2, resumed: 2, replayed: 0 });
     expect([...sim.imports.values()].every((n) => n === 1)).toBe(true);
     expect(sim.imports.size).toBe(second.imported);
     expect(essence(second)).toEqual(essence(await reference(records, { chunkRecords: 4 })));
@@ -506,10 +522,13 @@ describe("resume with a journal", () => {
     expect(essence(second)).toEqual(essence(await reference(records, { chunkRecords: 4 })));
   });
 
-  it("re-uploads a file whose answer was lost, and notes an earlier upload on its failures", async () => {
+  it("re-uploads a file whose answer was lost: existing persons imported with a warning, failures noted", async () => {
     const records = persons("resume-lost-answer", 6);
     const journal = journalFile();
     const sim = new SlashIdSim(server);
+    const blocked = records[4]!.emails![0]!;
+    sim.failWhen = (row) =>
+      row["slashid:emails"] === blocked ? "group does not exist" : undefined;
     const controller = new AbortController();
     // SlashID processes the second file, but the caller aborts before the answer arrives.
     sim.afterProcessing = (upload) => {
@@ -522,13 +541,19 @@ describe("resume with a journal", () => {
 
     const second = await run(records, { chunkRecords: 3, journal });
     expect(sim.fileSizes).toEqual([3, 3, 3]);
-    expect([...sim.imports.values()].every((n) => n === 1)).toBe(true);
-    // What SlashID does with an existing person is UNCONFIRMED; this vendor refuses it.
-    for (const o of second.outcomes.slice(3)) {
-      expect(o).toMatchObject({ outcome: "failed", code: "rejected_by_vendor" });
-      expect(o.outcome === "failed" && o.reason).toMatch(
-        /^person already exists; note: an earlier, interrupted run had already uploaded this chunk/,
+    expect([...sim.imports.values()]).toEqual([1, 1, 1, 1, 1]);
+    expect(second.chunks).toEqual({ sent: 1, resumed: 1, replayed: 0 });
+    // What SlashID does with an existing person is UNCONFIRMED; this vendor refuses it, which on a
+    // re-upload means the lost upload (or an earlier import) created it.
+    for (const o of [second.outcomes[3]!, second.outcomes[5]!]) {
+      expect(o).toMatchObject({ outcome: "imported" });
+      expect(o.outcome === "imported" && o.warning).toMatch(
+        /^SlashID answered that this person already exists: the earlier upload of this chunk, whose answer was lost, imported them, or they existed before this import/,
       );
     }
+    expect(second.outcomes[4]).toMatchObject({ outcome: "failed", code: "rejected_by_vendor" });
+    expect(second.outcomes[4]!.outcome === "failed" && second.outcomes[4]!.reason).toBe(
+      "group does not exist; note: an earlier upload of this chunk, whose answer was lost, may have imported this person",
+    );
   });
 });

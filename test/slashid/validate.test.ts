@@ -6,6 +6,7 @@ import { personFromCsvRow, type SlashIdPerson } from "../../src/slashid/records.
 import { checkSlashIdPerson, validateSlashIdPerson } from "../../src/slashid/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { slashIdPersons } from "../../src/testing/fixtures/slashid.js";
+import { nestedJson, nestedObject, parsed } from "../support/hostile.js";
 import { loadSpec } from "../support/specs.js";
 
 const spec = loadSpec("slashid");
@@ -224,11 +225,11 @@ describe("each broken rule is rejected, naming the rule and the field", () => {
     ]);
   });
 
-  it("rejects a cyclic attribute value instead of throwing", () => {
+  it("rejects a cyclic attribute value (endlessly deep) instead of throwing", () => {
     const cycle: Record<string, unknown> = {};
     cycle["self"] = cycle;
     expect(rulesOf({ usernames: ["u"], attributes: { end_user_read_only: { cycle } } })).toEqual([
-      "slashid.attribute_value_size",
+      "slashid.nesting_depth",
     ]);
   });
 
@@ -314,3 +315,57 @@ describe("personFromCsvRow", () => {
     ).toThrow(/^slashid:attributes: not JSON/);
   });
 });
+
+describe("hostile input", () => {
+  const rulesOf = (person: unknown) =>
+    validateSlashIdPerson(person as SlashIdPerson).map((p) => `${p.rule} ${p.message}`);
+
+  it("rejects an own __proto__, constructor or prototype key anywhere, naming its path", () => {
+    const cases: [string, string][] = [
+      ['{"emails":["a@example.com"],"__proto__":{"x":1}}', "__proto__"],
+      ['{"emails":["a@example.com"],"attributes":{"__proto__":{"x":1}}}', "attributes.__proto__"],
+      [
+        '{"emails":["a@example.com"],"attributes":{"end_user_read_only":{"constructor":1}}}',
+        "attributes.end_user_read_only.constructor",
+      ],
+      [
+        '{"emails":["a@example.com"],"attributes":{"end_user_read_only":{"plan":{"tiers":[{"__proto__":{"x":1}}]}}}}',
+        "attributes.end_user_read_only.plan.tiers[0].__proto__",
+      ],
+    ];
+    for (const [json, path] of cases) {
+      expect(rulesOf(parsed(json)), json).toContainEqual(
+        expect.stringMatching(new RegExp(`^slashid\\.forbidden_key ${escape(path)}: keys named`)),
+      );
+    }
+  });
+
+  it("rejects an attribute value nested 10,000 deep as nesting_depth, not as unserialisable", () => {
+    const person = parsed(
+      `{"emails":["a@example.com"],"attributes":{"end_user_read_only":{"deep":${nestedJson(10_000)}}}}`,
+    );
+    expect(rulesOf(person)).toEqual([
+      expect.stringMatching(
+        /^slashid\.nesting_depth attributes\.end_user_read_only\.deep\.a\.a.*: nested more than 32 levels deep$/,
+      ),
+    ]);
+  });
+
+  it("accepts an attribute value 32 levels deep", () => {
+    const person = {
+      emails: ["a@example.com"],
+      attributes: { end_user_read_only: { deep: nestedObject(31) } },
+    };
+    expect(validateSlashIdPerson(person)).toEqual([]);
+  });
+
+  it("personFromCsvRow reads only the row's own columns", () => {
+    const row = Object.create({ "slashid:usernames": "inherited" }) as Record<string, string>;
+    row["slashid:emails"] = "a@example.com";
+    expect(personFromCsvRow(row)).toEqual({ emails: ["a@example.com"] });
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,7 +1,8 @@
 // A stateful msw "SlashID" for the import tests: it reads the uploaded multipart CSV with csv-parse, keeps
-// the persons it imported (by handle), fails the rows a test asks it to fail (and rows whose handle already
-// belongs to a person: SlashID's real behaviour there is UNCONFIRMED), and answers with counts and a
-// `failed_csv`. Every request is also checked against specs/slashid.yaml by MockVendor.
+// the persons it imported (by handle), fails the rows a test asks it to fail, and answers with counts and a
+// `failed_csv`. What SlashID does with a row whose handle already belongs to a person is UNCONFIRMED, so the
+// fake does either: refuse it in `failed_csv` ("person already exists", the default) or update the person.
+// Every request is also checked against specs/slashid.yaml by MockVendor.
 import type { Faker } from "@faker-js/faker";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
@@ -33,12 +34,14 @@ export class SlashIdSim {
     loadSpec("slashid"),
     routesOf(createOpenApiHttp<paths>({ baseUrl: HOSTS.slashid })),
   );
-  /** Files the vendor processed (answered 200), in order. */
+  /** Files the vendor processed, in order (answered 200, or their answer lost by `loseAnswer`). */
   readonly uploads: Upload[] = [];
-  /** Person (its first handle) → how many times it was imported. */
+  /** Person (its first handle) → how many times it was imported (created). */
   readonly imports = new Map<string, number>();
-  /** Every handle of an imported person. */
-  readonly #handles = new Set<string>();
+  /** Person (its first handle) → how many times a later file updated it (`existing: "update"`). */
+  readonly updates = new Map<string, number>();
+  /** A row whose handle belongs to a person: refused in `failed_csv`, or the person updated. */
+  existing: "refuse" | "update" = "refuse";
   /** Answers instead of processing, by the 1-based number of the POST (retries count). */
   readonly faults = new Map<number, Fault>();
   /** Why a row fails, or undefined when it imports. */
@@ -53,6 +56,13 @@ export class SlashIdSim {
   failedCsvOverride: string | null | undefined = undefined;
   /** Called once a file is processed, before the answer goes out. */
   afterProcessing: ((upload: Upload) => void) | undefined;
+  /**
+   * Called once a file is processed; a Response it returns replaces the 200, so the answer is lost though
+   * SlashID acted on the file (a dropped connection, a gateway's HTML page).
+   */
+  loseAnswer: ((upload: Upload) => Response | undefined) | undefined;
+  /** The person (its first handle) that holds each handle. */
+  readonly #owners = new Map<string, string>();
 
   constructor(server: { use(...handlers: HttpHandler[]): void }) {
     this.vendor.credentials = {
@@ -90,19 +100,23 @@ export class SlashIdSim {
     let imported = 0;
     for (const row of rows) {
       const handles = handlesOf(row);
+      const owner = handles.map((h) => this.#owners.get(h)).find((o) => o !== undefined);
       const reason =
         this.failWhen(row) ??
-        (handles.some((h) => this.#handles.has(h)) ? "person already exists" : undefined);
+        (owner !== undefined && this.existing === "refuse" ? "person already exists" : undefined);
       if (reason !== undefined) {
         failed.push({ ...this.rewriteFailedRow(row), [this.reasonColumn]: reason });
         continue;
       }
       imported += 1;
-      for (const handle of handles) this.#handles.add(handle);
-      const id = handles[0] ?? "";
-      this.imports.set(id, (this.imports.get(id) ?? 0) + 1);
+      const id = owner ?? handles[0] ?? "";
+      for (const handle of handles) this.#owners.set(handle, id);
+      if (owner === undefined) this.imports.set(id, (this.imports.get(id) ?? 0) + 1);
+      else this.updates.set(id, (this.updates.get(id) ?? 0) + 1);
     }
     this.afterProcessing?.(upload);
+    const lost = this.loseAnswer?.(upload);
+    if (lost !== undefined) return lost;
     if (this.reverseFailures) failed.reverse();
     const failedCsv =
       this.failedCsvOverride === undefined
@@ -124,6 +138,29 @@ export function error(status: number, message: string): Response {
   return HttpResponse.json({ errors: [{ httpcode: status, message }] }, { status });
 }
 
+/** A 200 whose body breaks off part-way: the connection dropped while the answer was arriving. */
+export function cutAnswer(): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"result":{"successful_imp'));
+      controller.error(new Error("socket hang up"));
+    },
+  });
+  return new HttpResponse(body, { status: 200, headers: { "Content-Type": "application/json" } });
+}
+
+/** A gateway's HTML error page, as a load balancer answers when the upstream answer is lost. */
+export function gatewayPage(status: 502 | 504): Response {
+  const title = status === 502 ? "502 Bad Gateway" : "504 Gateway Time-out";
+  return new HttpResponse(
+    `<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`,
+    {
+      status,
+      headers: { "Content-Type": "text/html" },
+    },
+  );
+}
+
 function handlesOf(row: Record<string, string>): string[] {
   return ["slashid:emails", "slashid:phone_numbers", "slashid:usernames"].flatMap((column) =>
     (row[column] ?? "")
@@ -133,14 +170,16 @@ function handlesOf(row: Record<string, string>): string[] {
   );
 }
 
-/** A client of the simulated organization that never waits for real between retries. */
+/** A client of the simulated organization that never waits for real between retries (`delays` records them). */
 export function slashIdClient(
-  options: { apiKey?: string; maxRetries?: number } = {},
+  options: { apiKey?: string; maxRetries?: number; delays?: number[] } = {},
 ): SlashIdClient {
   return createSlashIdClient({
     apiKey: options.apiKey ?? API_KEY,
     orgId: ORG_ID,
-    sleep: async () => {},
+    sleep: async (ms) => {
+      options.delays?.push(ms);
+    },
     retryBaseDelayMs: 1,
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
   });

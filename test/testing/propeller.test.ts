@@ -66,7 +66,7 @@ async function token(form: Record<string, string>): Promise<Response> {
 }
 
 describe("Propeller simulator: bulk users by source id", () => {
-  it("creates, then updates on the next request, counting the second write as a duplicate", async () => {
+  it("creates, then updates on the next request, counting the second write as a rewrite", async () => {
     const { sim, propeller } = setup();
     const first = await propeller.bulkUsersBySourceId({ body: { users: [miles, anna] } });
     if (!first.ok) throw first.error;
@@ -100,7 +100,9 @@ describe("Propeller simulator: bulk users by source id", () => {
       requests: { "POST /oauth2/token": 1, "POST /v2/users/bulk/sourceId": 2 },
       faults: {},
       users: 2,
-      duplicateWrites: 1,
+      duplicates: 0,
+      rewrites: 1,
+      duplicateWrites: 0,
       rejected: 0,
     });
     expect(sim.tokensIssued().map((t) => t.token)).toEqual(["sim-token-1"]);

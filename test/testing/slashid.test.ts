@@ -102,8 +102,11 @@ describe("SlashID simulator: bulk import", () => {
       requests: { "POST /persons/bulk-import": 1 },
       faults: {},
       users: 2,
+      duplicates: 0,
+      rewrites: 0,
       duplicateWrites: 0,
       rejected: 0,
+      alreadyExisting: 0,
     });
   });
 
@@ -195,8 +198,8 @@ describe("SlashID simulator: bulk import", () => {
     expect(failed.some((r) => stored.has(r["slashid:usernames"] ?? ""))).toBe(false);
   });
 
-  it("counts a person written again by a later upload as a duplicate write, not one within an upload", async () => {
-    const { sim, slashid } = setup();
+  it("upsert mode: a later upload updates the person (a rewrite), rows within an upload merge", async () => {
+    const { sim, slashid } = setup({ existingPersons: "upsert" });
     const columns = ["slashid:emails", "slashid:groups"];
     const first = await slashid.bulkImportPersons({
       body: {
@@ -207,14 +210,14 @@ describe("SlashID simulator: bulk import", () => {
       },
     });
     expect(first.ok && first.data.result.successful_imports).toBe(2);
-    expect(sim.stats()).toMatchObject({ users: 1, duplicateWrites: 0 });
+    expect(sim.stats()).toMatchObject({ users: 1, rewrites: 0, duplicates: 0 });
 
     await slashid.bulkImportPersons({
       body: {
         persons: csv(columns, [{ "slashid:emails": "b@example.com", "slashid:groups": "three" }]),
       },
     });
-    expect(sim.stats()).toMatchObject({ users: 1, duplicateWrites: 1 });
+    expect(sim.stats()).toMatchObject({ users: 1, rewrites: 1, duplicates: 0 });
     expect(sim.persons()[0]).toMatchObject({
       key: "a@example.com",
       emails: ["a@example.com", "A@example.com", "b@example.com"],

@@ -229,12 +229,12 @@ describe("Userpilot simulator: failures and duplicates", () => {
     expect(sim.users().map((u) => u.user_id)).toEqual(["b0-1", "b0-2", "b2-1", "b2-2"]);
   });
 
-  it("counts a user_id written by two different jobs as a duplicate write, metadata merged", async () => {
+  it("counts a user_id written again by a job for other ids as a rewrite, metadata merged", async () => {
     const { sim, up } = setup();
     await finish(up, (await submit(up, users(2))).job_id);
     const again = [{ user_id: "u-2", metadata: { plan: "team" } }] as ReturnType<typeof users>;
     await finish(up, (await submit(up, again)).job_id);
-    expect(sim.stats()).toMatchObject({ users: 2, duplicateWrites: 1 });
+    expect(sim.stats()).toMatchObject({ users: 2, rewrites: 1, duplicates: 0 });
     expect(sim.users()[1]).toMatchObject({
       user_id: "u-2",
       company_id: "c-1",

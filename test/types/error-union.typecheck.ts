@@ -46,6 +46,16 @@ export async function narrowing(): Promise<void> {
       void ms;
       break;
     }
+    case "redirect": {
+      const location: string | null = error.location;
+      void location;
+      break;
+    }
+    case "too_large": {
+      const cap: number = error.maxBytes;
+      void cap;
+      break;
+    }
     case 400:
     case 401:
     case 403:

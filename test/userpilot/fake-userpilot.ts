@@ -1,5 +1,7 @@
 // A stateful msw "Userpilot" for import tests: bulk identify creates background jobs that walk through their
-// statuses as they are polled, one bulk job at a time (409 while one runs), with faults injectable per request.
+// statuses as they are polled, one bulk job at a time (409 while one runs), users upserted on user_id when
+// their job completes, `GET /v1/background_jobs` listing every job, with faults injectable per request,
+// including answers lost after the job was created.
 import { HttpResponse, http, type HttpHandler } from "msw";
 import type { components } from "../../generated/userpilot.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
@@ -15,6 +17,14 @@ const REQUEST_SCHEMA = "#/components/schemas/BulkIdentifyUsersRequest";
 export interface FakeJob {
   readonly id: string;
   readonly userIds: readonly string[];
+  /** Rows the job reports (`total_rows`): its users, or a foreign job's own count. */
+  readonly rows: number;
+  /** When the job was created, in ms (`start_time`); a test may move it back to model a longer job. */
+  createdAt: number;
+  /** When the vendor first reported it terminal, in ms (`end_time`). */
+  endedAt: number | undefined;
+  /** The POST (1-based) that created it; 0 for a foreign job. */
+  readonly createdBy: number;
   /** The statuses the job reports on successive polls (the last one repeats). */
   readonly statuses: readonly string[];
   /** Extra fields of the job body once it has failed. */
@@ -37,6 +47,20 @@ export interface Submission {
   readonly status: number;
 }
 
+export interface ForeignJobOptions {
+  /** Its `total_rows`. Default 0. */
+  readonly rows?: number;
+  /** When it started, in ms. Default now. */
+  readonly startedAt?: number;
+}
+
+/** An HTML error page as a gateway in front of Userpilot sends it (502, 504, …). */
+export const gatewayPage = (status: number) =>
+  new HttpResponse(`<html><body><h1>${status} Gateway error</h1></body></html>`, {
+    status,
+    headers: { "Content-Type": "text/html" },
+  });
+
 export const errorBody = (error: string, message: string, details?: string) => ({
   errors: [{ error, error_code: error, message, ...(details === undefined ? {} : { details }) }],
 });
@@ -50,6 +74,12 @@ export class FakeUserpilot {
   readonly imported = new Map<string, number>();
   /** How often each user was accepted into a job. */
   readonly accepted = new Map<string, number>();
+  /** The users Userpilot holds, upserted on user_id as their jobs complete (the last write wins). */
+  readonly stored = new Map<string, User>();
+  /** Every request in order, as `POST <status>`, `LIST <status>` or `POLL <status>`. */
+  readonly requests: string[] = [];
+  /** Every GET /v1/background_jobs: the status answered. */
+  readonly lists: (number | string)[] = [];
   /** Request bodies that do not conform to the spec's request schema. */
   readonly violations: string[] = [];
   /**
@@ -59,6 +89,7 @@ export class FakeUserpilot {
   readonly selfConflicts: string[] = [];
   readonly #faker = seededFaker("fake userpilot job ids");
   #pollCount = 0;
+  readonly #bodies = new WeakMap<FakeJob, readonly User[]>();
   #acceptedJobs = 0;
 
   /** Statuses a new job walks through on successive polls; by default queued → completed. */
@@ -69,6 +100,15 @@ export class FakeUserpilot {
   failureFor: (jobNumber: number) => Record<string, unknown> = () => ({});
   /** A fault for the n-th POST (1-based), before anything else. */
   submitFault: (attempt: number, userIds: readonly string[]) => Fault = () => undefined;
+  /**
+   * Replaces the 202 of the n-th POST (1-based) after its job was created: the request was processed and its
+   * answer is lost (a dropped connection, a gateway page).
+   */
+  answerFault: (attempt: number, job: FakeJob) => Fault = () => undefined;
+  /** A fault for the n-th GET /v1/background_jobs (1-based). */
+  listFault: (list: number) => Fault = () => undefined;
+  /** Whether the n-th list (1-based) shows a job yet (a list that lags behind job creation). */
+  listed: (job: FakeJob, list: number) => boolean = () => true;
   /** A fault for the n-th poll (1-based) of a job, before it is looked up. */
   pollFault: (poll: number, job: FakeJob | undefined) => Fault = () => undefined;
   /** Bodies with more users than this are refused with 413 (Userpilot's limit is in bytes; this simulates one). */
@@ -79,11 +119,14 @@ export class FakeUserpilot {
   onPolled: (job: FakeJob, poll: number) => void = () => {};
 
   /** A running bulk job of someone else, which finishes after `conflicts` submissions were refused for it. */
-  foreignJob(conflicts: number): FakeJob {
-    const job = this.#newJob([], ["processing"], true);
+  foreignJob(conflicts: number, options: ForeignJobOptions = {}): FakeJob {
+    const job = this.#newJob([], ["processing"], 0, options);
     let left = conflicts;
     this.#onConflict = (running) => {
-      if (running === job && --left <= 0) job.reported = "completed";
+      if (running === job && --left <= 0) {
+        job.reported = "completed";
+        job.endedAt = Date.now();
+      }
     };
     return job;
   }
@@ -92,6 +135,11 @@ export class FakeUserpilot {
   running(): FakeJob | undefined {
     for (const job of this.jobs.values()) if (!TERMINAL.has(job.reported)) return job;
     return undefined;
+  }
+
+  /** The importer's jobs (not foreign ones), in creation order. */
+  ownJobs(): FakeJob[] {
+    return [...this.jobs.values()].filter((j) => !j.foreign);
   }
 
   /** Users accepted into jobs, by job, in submission order. */
@@ -114,6 +162,7 @@ export class FakeUserpilot {
             bytes: Buffer.byteLength(text),
             status: response.status,
           });
+          this.requests.push(`POST ${response.status}`);
           return response;
         };
         for (const problem of spec.problems(REQUEST_SCHEMA, body)) {
@@ -150,15 +199,40 @@ export class FakeUserpilot {
           );
         }
         const jobNumber = ++this.#acceptedJobs;
-        const job = this.#newJob(userIds, this.statusesFor(jobNumber, userIds), false);
+        const job = this.#newJob(userIds, this.statusesFor(jobNumber, userIds), attempt);
+        this.#bodies.set(job, body.users);
         Object.assign(job.failure, this.failureFor(jobNumber));
         for (const id of userIds) this.accepted.set(id, (this.accepted.get(id) ?? 0) + 1);
         this.onAccepted(job, jobNumber);
+        const lost = this.answerFault(attempt, job);
+        if (lost !== undefined) return answer(lost);
         return answer(
           HttpResponse.json(
             { job_id: job.id, status: "queued", submitted_at: "2025-05-19T07:29:12Z" },
             { status: 202 },
           ),
+        );
+      }),
+      http.get(`${HOSTS.userpilot}/v1/background_jobs`, () => {
+        const list = this.lists.length + 1;
+        const fault = this.listFault(list);
+        if (fault !== undefined) {
+          this.lists.push(fault.status);
+          this.requests.push(`LIST ${fault.status}`);
+          return fault;
+        }
+        this.lists.push(200);
+        this.requests.push("LIST 200");
+        return HttpResponse.json(
+          [...this.jobs.values()]
+            .filter((job) => this.listed(job, list))
+            .map((job) => ({
+              job_id: job.id,
+              status: job.reported,
+              total_rows: job.rows,
+              completed_rows: job.reported === "completed" ? job.rows : 0,
+              ...this.#times(job),
+            })),
         );
       }),
       http.get(`${HOSTS.userpilot}/v1/background_jobs/:job_id`, ({ request }) => {
@@ -169,25 +243,27 @@ export class FakeUserpilot {
         const fault = this.pollFault(poll, job);
         if (fault !== undefined) {
           this.polls.push({ path, status: fault.status });
+          this.requests.push(`POLL ${fault.status}`);
           return fault;
         }
         if (job === undefined) {
           this.polls.push({ path, status: 404 });
+          this.requests.push("POLL 404");
           return HttpResponse.json(errorBody("not_found", "Job not found"), { status: 404 });
         }
         const status = this.#advance(job);
         this.polls.push({ path, status });
+        this.requests.push(`POLL ${status}`);
         this.onPolled(job, poll);
         const done =
           status === "completed" ? job.userIds.length : Math.floor(job.userIds.length / 2);
         return HttpResponse.json({
           job_id: job.id,
           status,
-          total_rows: job.userIds.length,
+          total_rows: job.rows,
           completed_rows: done,
           elapsed_time: job.polls,
-          start_time: "2025-05-19T07:25:29Z",
-          end_time: TERMINAL.has(status) ? "2025-05-19T07:25:33Z" : null,
+          ...this.#times(job),
           ...(status === "failed" ? job.failure : {}),
         });
       }),
@@ -200,18 +276,36 @@ export class FakeUserpilot {
     job.polls += 1;
     if (!TERMINAL.has(job.reported) && status === "completed") {
       for (const id of job.userIds) this.imported.set(id, (this.imported.get(id) ?? 0) + 1);
+      for (const user of this.#bodies.get(job) ?? []) this.stored.set(user.user_id, user);
     }
+    if (!TERMINAL.has(job.reported) && TERMINAL.has(status)) job.endedAt = Date.now();
     job.reported = status;
     return status;
   }
 
-  #newJob(userIds: readonly string[], statuses: readonly string[], foreign: boolean): FakeJob {
+  #times(job: FakeJob) {
+    return {
+      start_time: new Date(job.createdAt).toISOString(),
+      end_time: job.endedAt === undefined ? null : new Date(job.endedAt).toISOString(),
+    };
+  }
+
+  #newJob(
+    userIds: readonly string[],
+    statuses: readonly string[],
+    createdBy: number,
+    foreign?: ForeignJobOptions,
+  ): FakeJob {
     const job: FakeJob = {
       id: userpilotJobId(this.#faker),
       userIds,
+      rows: foreign?.rows ?? userIds.length,
+      createdAt: foreign?.startedAt ?? Date.now(),
+      endedAt: undefined,
+      createdBy,
       statuses,
       failure: {},
-      foreign,
+      foreign: foreign !== undefined,
       polls: 0,
       reported: "queued",
     };

@@ -1,27 +1,15 @@
 // importUsers against a stateful msw Userpilot: chunking by count and bytes, one bulk job at a time, job
 // statuses, conflicts, splits on 413, faults, fatal stops, aborts and resuming from a journal.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { HttpResponse } from "msw";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { USERPILOT_MAX_BODY_BYTES, createUserpilotAdapter } from "../../src/userpilot/adapter.js";
-import { createUserpilotClient } from "../../src/userpilot/client.js";
-import { importUsers, type UserpilotImportOptions } from "../../src/userpilot/import.js";
 import type { UserpilotUser } from "../../src/userpilot/validate.js";
-import { seededFaker } from "../../src/testing/fixtures/faker.js";
-import { userpilotUser } from "../../src/testing/fixtures/userpilot.js";
 import { useMswServer } from "../support/msw.js";
 import { FakeUserpilot, errorBody } from "./fake-userpilot.js";
+import { client, expectEveryRecordOnce, ids, journalFile, run, users } from "./harness.js";
 
 const server = useMswServer();
-
-/** `n` valid users with unique ids `u-0`…, faker metadata from a fixed seed. */
-function users(n: number, seed = "userpilot import"): UserpilotUser[] {
-  const f = seededFaker(seed);
-  return Array.from({ length: n }, (_, i) => ({ ...userpilotUser(f), user_id: `u-${i}` }));
-}
 
 function vendor(): FakeUserpilot {
   const fake = new FakeUserpilot();
@@ -29,43 +17,6 @@ function vendor(): FakeUserpilot {
   return fake;
 }
 
-const client = (apiKey = "up-test-key") =>
-  createUserpilotClient({ apiKey, sleep: async () => {}, retryBaseDelayMs: 1 });
-
-/** Engine and adapter options for tests: nothing waits for real; every requested wait is logged. */
-function run(
-  records: UserpilotUser[],
-  options: UserpilotImportOptions = {},
-  apiKey?: string,
-): Promise<ImportReport> & { waits: number[] } {
-  const waits: number[] = [];
-  const promise = importUsers(client(apiKey), records, {
-    pollIntervalMs: 10,
-    maxPollIntervalMs: 40,
-    conflictWaitMs: 100,
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
-    ...options,
-  });
-  return Object.assign(promise, { waits });
-}
-
-function expectEveryRecordOnce(report: ImportReport, total: number) {
-  expect(report.total).toBe(total);
-  expect(report.imported + report.failed + report.rejected).toBe(total);
-  expect(report.outcomes.map((o) => o.index)).toEqual(Array.from({ length: total }, (_, i) => i));
-}
-
-const ids = (from: number, to: number) =>
-  Array.from({ length: to - from }, (_, i) => `u-${from + i}`);
-const journalDirs: string[] = [];
-afterAll(() => journalDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-function journalFile(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "userpilot-journal-"));
-  journalDirs.push(dir);
-  return path.join(dir, "journal.ndjson");
-}
 /** The parts of a report that must not depend on how the import was interrupted. */
 const essence = (r: ImportReport) => ({
   total: r.total,
@@ -326,14 +277,14 @@ describe("importUsers", () => {
     expect(report).toMatchObject({ imported: 4, failed: 4 });
   });
 
-  it("keeps the invariant under 500s, network errors and 429s with Retry-After", async () => {
+  it("keeps the invariant under 500s, network errors and 429s: a lost send that made no job is sent once more", async () => {
     const fake = vendor();
     const retryAfter = { status: 429, headers: { "Retry-After": "1" } };
     fake.submitFault = (n) => {
       if (n === 1)
         return HttpResponse.json(errorBody("too_many_requests", "Slow down"), retryAfter);
-      // The connection lost after the request went out, and a 500: Userpilot may have the job, so neither
-      // is retried for a POST.
+      // The connection lost after the request went out, and a 500, before Userpilot made a job: the client
+      // never retries either for a POST; the engine replays the chunk once the job list shows no job for it.
       if (n === 2) return HttpResponse.error();
       if (n === 4) return HttpResponse.json({ oops: true }, { status: 500 });
       return undefined;
@@ -348,19 +299,28 @@ describe("importUsers", () => {
     const report = await run(users(15), { chunkRecords: 5 });
 
     expectEveryRecordOnce(report, 15);
-    // POSTs: 1 429 → 2 network (chunk 1 fails), 3 chunk 2, 4 500 (chunk 3 fails).
-    expect(report).toMatchObject({ imported: 5, failed: 10 });
-    expect(report.outcomes.map((o) => (o.outcome === "failed" ? o.code : o.outcome))).toEqual([
-      ...Array<string>(5).fill("network"),
-      ...Array<string>(5).fill("imported"),
-      ...Array<string>(5).fill("undocumented"),
+    expect(report).toMatchObject({ imported: 15, failed: 0 });
+    // A lost POST is followed by the job list, never by a blind POST.
+    expect(fake.requests.filter((r) => !r.startsWith("POLL"))).toEqual([
+      "POST 429",
+      "POST 0",
+      "LIST 200",
+      "POST 202",
+      "POST 500",
+      "LIST 200",
+      "POST 202",
+      "POST 202",
     ]);
+    expect(fake.acceptedChunks()).toEqual([ids(0, 5), ids(5, 10), ids(10, 15)]);
+    expect(report.chunks.replayed).toBe(2);
+    expect(report.events["reconciled_jobs"]).toBeUndefined();
     expect([...fake.imported.values()].every((n) => n === 1)).toBe(true);
+    expect(fake.stored.size).toBe(15);
     expect(fake.violations).toEqual([]);
     expect(fake.selfConflicts).toEqual([]);
   });
 
-  it("fails a chunk whose polling keeps failing after the client's retries", async () => {
+  it("fails a chunk whose polling keeps failing after the client's retries, and never submits it again", async () => {
     const fake = vendor();
     fake.pollFault = (_, job) =>
       job !== undefined && job.userIds.includes("u-0") ? HttpResponse.error() : undefined;
@@ -370,6 +330,9 @@ describe("importUsers", () => {
       Array(3).fill("network"),
     );
     expect(report.imported).toBe(3);
+    // Replays poll the job they know; the chunk's users go out once.
+    expect(fake.acceptedChunks()).toEqual([ids(0, 3), ids(3, 6)]);
+    expect(fake.lists).toEqual([]);
   });
 
   it("stops on a 401: the chunk and every record read after it fail, nothing more is sent", async () => {
@@ -456,7 +419,7 @@ describe("resume from a journal", () => {
     expect([...fake.accepted.values()].every((n) => n === 1)).toBe(true);
     expect([...fake.imported.values()].every((n) => n === 1)).toBe(true);
     expect(fake.imported.size).toBe(11);
-    expect(second.chunks).toEqual({ sent: 2, resumed: 1 });
+    expect(second.chunks).toEqual({ sent: 2, resumed: 1, replayed: 0 });
     expect(essence(second)).toEqual(essence(expected));
     expect(fake.violations).toEqual([]);
     expect(fake.selfConflicts).toEqual([]);
@@ -506,9 +469,6 @@ describe("resume from a journal", () => {
     expect([...fake.imported.values()].every((n) => n === 1)).toBe(true);
   });
 
-  // KNOWN GAP (core): the engine journals a chunk whose outcomes are failures as done, so a re-run reuses
-  // the failure instead of polling the job id the adapter checkpointed. Drop `.fails` once core resumes
-  // such chunks.
   it("after polling failed for good, a re-run polls the journaled job", async () => {
     const fake = vendor();
     const journal = journalFile();

@@ -4,6 +4,7 @@ import { validateUserpilotUser } from "../../src/userpilot/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { userpilotUser } from "../../src/testing/fixtures/userpilot.js";
 import { loadSpec } from "../support/specs.js";
+import { nestedJson, parsed } from "../support/hostile.js";
 
 const SCHEMA = "#/components/schemas/BulkIdentifyUser";
 const spec = loadSpec("userpilot");
@@ -164,5 +165,49 @@ describe("cross-check with specs/userpilot.yaml", () => {
       expect(rulesOf(record), JSON.stringify(record)).toEqual([rule]);
       expect(spec.problems(SCHEMA, record), JSON.stringify(record)).not.toEqual([]);
     }
+  });
+});
+
+describe("hostile input", () => {
+  it("rejects an own __proto__, constructor or prototype key as userpilot.forbidden_key, naming its path", () => {
+    expect(validateUserpilotUser(parsed('{"user_id":"u","__proto__":{"x":1}}'))).toEqual([
+      {
+        rule: "userpilot.forbidden_key",
+        message:
+          "__proto__: keys named __proto__, constructor or prototype are refused (they can reach an object's prototype)",
+      },
+    ]);
+    expect(
+      validateUserpilotUser(parsed('{"user_id":"u","metadata":{"plan":"pro","constructor":"x"}}')),
+    ).toEqual([
+      {
+        rule: "userpilot.forbidden_key",
+        message:
+          "metadata.constructor: keys named __proto__, constructor or prototype are refused (they can reach an object's prototype)",
+      },
+    ]);
+  });
+
+  it("rejects a metadata value nested 10,000 deep without walking it", () => {
+    const user = parsed(`{"user_id":"u","metadata":{"deep":${nestedJson(10_000)}}}`);
+    expect(validateUserpilotUser(user).map((p) => p.rule)).toEqual(["userpilot.metadata_value"]);
+  });
+
+  it("judges only the record's own keys, even when Object.prototype is polluted", () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto["polluted"] = "x";
+    try {
+      expect(validateUserpilotUser({ user_id: "u", metadata: { plan: "pro" } })).toEqual([]);
+    } finally {
+      delete proto["polluted"];
+    }
+  });
+
+  it("names no input text when a metadata value has an own constructor key", () => {
+    const user = parsed(
+      '{"user_id":"u","metadata":{"x":{"constructor":{"name":"ada@example.com"}}}}',
+    );
+    const [problem] = validateUserpilotUser(user);
+    expect(problem?.message).not.toContain("ada@example.com");
   });
 });

@@ -5,7 +5,9 @@ import createClient, {
 } from "openapi-fetch";
 import { ApiError, type RequestTarget } from "../errors/api-error.js";
 import type { ApiResult } from "../errors/result.js";
+import { scrubThrown } from "../errors/scrub-thrown.js";
 import type { SecretSet } from "../errors/secrets.js";
+import { callSignal } from "../http/call-signal.js";
 import { TransportFailure } from "../http/failures.js";
 import type { Transport } from "../http/transport.js";
 import { interpretResponse } from "./interpret-response.js";
@@ -75,25 +77,72 @@ export interface ApiClientConfig<Table extends OperationTable> {
   secrets: SecretSet;
 }
 
+/** openapi-fetch's request methods, which a caller may use instead of the operation methods. */
+const RAW_METHODS = [
+  "request",
+  "GET",
+  "PUT",
+  "POST",
+  "DELETE",
+  "OPTIONS",
+  "HEAD",
+  "PATCH",
+  "TRACE",
+] as const;
+
 /**
  * Builds a vendor's client from its generated operation table. Vendor folders supply the base URL, the auth
- * headers (or an auth-wrapped transport) and the secrets to scrub; everything else is shared.
+ * headers (or an auth-wrapped transport) and the secrets to scrub; everything else is shared. The raw
+ * openapi-fetch methods are kept, but whatever they throw and the error bodies they return are scrubbed too.
  */
 export function createApiClient<
   Paths extends {},
   Table extends OperationTable,
   Filled extends string = never,
 >(config: ApiClientConfig<Table>): ApiClient<Paths, Table, Filled> {
+  const scrubbed = { ...config, transport: scrubbing(config.transport, config.secrets) };
   const client = createClient<Paths>({
     baseUrl: config.baseUrl,
     headers: config.headers,
-    fetch: config.transport,
+    fetch: scrubbed.transport,
   });
-  const methods: Record<string, (init?: RawInit) => Promise<unknown>> = {};
+  const raw = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const operationRequest = raw["request"]!;
+  const methods: Record<string, (...args: never[]) => Promise<unknown>> = {};
+  for (const name of RAW_METHODS) {
+    const method = raw[name]!;
+    methods[name] = (...args: unknown[]) => scrubbedCall(() => method(...args), config.secrets);
+  }
   for (const [operationId, spec] of Object.entries(config.operations)) {
-    methods[operationId] = (init) => invoke(client, config, operationId, spec, init ?? {});
+    methods[operationId] = (init?: RawInit) =>
+      invoke(operationRequest, scrubbed, operationId, spec, init ?? {});
   }
   return Object.assign(client, methods) as ApiClient<Paths, Table, Filled>;
+}
+
+/** The transport, with whatever it throws scrubbed before openapi-fetch or a middleware can see it. */
+function scrubbing(transport: Transport, secrets: SecretSet): Transport {
+  return async (request) => {
+    try {
+      return await transport(request);
+    } catch (error) {
+      throw scrubThrown(error, secrets);
+    }
+  };
+}
+
+/** A raw call: a thrown error scrubbed, and the `error` body openapi-fetch returns for a non-2xx scrubbed. */
+async function scrubbedCall(call: () => Promise<unknown>, secrets: SecretSet): Promise<unknown> {
+  let result: unknown;
+  try {
+    result = await call();
+  } catch (error) {
+    throw scrubThrown(error, secrets);
+  }
+  if (result !== null && typeof result === "object" && "error" in result) {
+    return { ...result, error: secrets.scrubDeep(result.error) };
+  }
+  return result;
 }
 
 const utf8 = new TextDecoder();
@@ -110,12 +159,8 @@ interface RawInit {
   serializedBody?: string;
 }
 
-type LooseClient = {
-  request: (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>;
-};
-
 async function invoke<Table extends OperationTable>(
-  client: object,
+  send: (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>,
   config: ApiClientConfig<Table>,
   operation: string,
   spec: OperationSpec,
@@ -127,11 +172,13 @@ async function invoke<Table extends OperationTable>(
     path: concretePath(spec.path, init.params?.path),
   };
   let captured: { status: number; headers: Headers; text: string } | undefined;
-  const { serializedBody, ...rest } = init;
+  const { serializedBody, signal, ...rest } = init;
   const serialized = serializeBody(spec, init.body, serializedBody);
+  const call = callSignal(signal);
   try {
-    await (client as LooseClient).request(spec.method.toLowerCase(), spec.path, {
+    await send(spec.method.toLowerCase(), spec.path, {
       ...rest,
+      ...(call.signal === undefined ? {} : { signal: call.signal }),
       // openapi-fetch need not parse a successful body: it is interpreted below, from the captured text.
       parseAs: "stream",
       ...(serialized === undefined
@@ -152,24 +199,44 @@ async function invoke<Table extends OperationTable>(
       },
     });
   } catch (error) {
-    if (!(error instanceof TransportFailure)) throw error;
-    const variant =
-      error.kind === "timeout"
-        ? { status: "timeout" as const, timeoutMs: error.timeoutMs ?? 0 }
-        : error.kind === "auth"
-          ? { status: "auth" as const, reason: error.message }
-          : { status: error.kind };
-    return { ok: false, error: ApiError.of(variant, target, config.secrets, error) } as {
+    if (!(error instanceof TransportFailure)) throw scrubThrown(error, config.secrets);
+    return { ok: false, error: ApiError.of(variantOf(error), target, config.secrets, error) } as {
       ok: false;
     };
+  } finally {
+    call.release();
   }
   if (captured === undefined) throw new Error(`${operation}: no response was captured`);
-  const outcome = interpretResponse(spec, captured.status, captured.headers, captured.text);
+  const outcome = interpretResponse(
+    spec,
+    captured.status,
+    captured.headers,
+    captured.text,
+    config.secrets,
+  );
   if (outcome.ok) return outcome;
   return { ok: false, error: ApiError.of(outcome.variant, target, config.secrets) } as {
     ok: false;
   };
 }
+
+function variantOf(failure: TransportFailure): Fields {
+  const httpStatus = failure.response?.httpStatus ?? 0;
+  switch (failure.kind) {
+    case "timeout":
+      return { status: "timeout", timeoutMs: failure.timeoutMs ?? 0 };
+    case "auth":
+      return { status: "auth", reason: failure.message };
+    case "redirect":
+      return { status: "redirect", httpStatus, location: failure.response?.location ?? null };
+    case "too_large":
+      return { status: "too_large", httpStatus, maxBytes: failure.response?.maxBytes ?? 0 };
+    default:
+      return { status: failure.kind };
+  }
+}
+
+type Fields = { readonly status: string } & Record<string, unknown>;
 
 function concretePath(template: string, params: Record<string, unknown> | undefined): string {
   return template.replace(/\{([^}]+)\}/g, (whole, name: string) => {

@@ -1,6 +1,11 @@
 import type { TransportVariant } from "../errors/api-error.js";
+import type { SecretSet } from "../errors/secrets.js";
 import { parseRetryAfter } from "../http/retry-policy.js";
+import { shapeProblems } from "./check-shape.js";
 import type { OperationSpec } from "./operation-table.js";
+
+/** How much of an unusable body an error keeps, in characters. */
+const BODY_EXCERPT = 512;
 
 /** What one HTTP response means for an operation, before it is typed. */
 export type Interpretation =
@@ -18,14 +23,16 @@ const isJson = (mediaType: string) => /[/+]json\b/i.test(mediaType);
 
 /**
  * Checks a response against the operation's documented responses: a status the spec lists, the media type it
- * names, a body that parses and has the schema's required top-level fields. Anything else is `malformed` or
- * `undocumented`, never data of the wrong type.
+ * names, a body that parses and has the schema's required fields, at every depth, of the stated JSON types.
+ * Anything else is `malformed` or `undocumented`, never data of the wrong type. Excerpts of a body are
+ * scrubbed against `secrets` before they are cut.
  */
 export function interpretResponse(
   spec: OperationSpec,
   status: number,
   headers: Headers,
   bodyText: string,
+  secrets: SecretSet,
 ): Interpretation {
   const headerMap = Object.fromEntries(headers.entries());
   const documented = spec.responses[String(status)];
@@ -35,7 +42,7 @@ export function interpretResponse(
       status: "malformed",
       httpStatus: status,
       reason,
-      bodyText: bodyText.slice(0, 512),
+      bodyText: secrets.clip(bodyText, BODY_EXCERPT),
       headers: headerMap,
     },
   });
@@ -46,7 +53,7 @@ export function interpretResponse(
       variant: {
         status: "undocumented",
         httpStatus: status,
-        body: parseLoosely(bodyText),
+        body: parseLoosely(bodyText, secrets),
         headers: headerMap,
       },
     };
@@ -66,14 +73,8 @@ export function interpretResponse(
       } catch {
         return malformed("body is not valid JSON");
       }
-      if (documented.required.length > 0) {
-        if (body === null || typeof body !== "object" || Array.isArray(body)) {
-          return malformed("body is not a JSON object");
-        }
-        const fields = body as Record<string, unknown>;
-        const missing = documented.required.filter((key) => !(key in fields));
-        if (missing.length > 0) return malformed(`missing required field(s) ${missing.join(", ")}`);
-      }
+      const problems = shapeProblems(body, documented.shape);
+      if (problems.length > 0) return malformed(problems.join("; "));
     } else {
       body = bodyText;
     }
@@ -101,11 +102,11 @@ function sameMediaFamily(received: string, expected: string): boolean {
   return r === e;
 }
 
-function parseLoosely(text: string): unknown {
+function parseLoosely(text: string, secrets: SecretSet): unknown {
   if (text === "") return undefined;
   try {
     return JSON.parse(text);
   } catch {
-    return text.slice(0, 512);
+    return secrets.clip(text, BODY_EXCERPT);
   }
 }

@@ -1,3 +1,13 @@
+/**
+ * What a documented response body must have, from its schema: the JSON `type` where stated (one or several),
+ * the required properties with their own shapes, and the shape of array items. Nothing else is checked.
+ */
+export interface ResponseShape {
+  readonly type?: string | readonly string[];
+  readonly required?: Readonly<Record<string, ResponseShape>>;
+  readonly items?: ResponseShape;
+}
+
 /** The shape of a `generated/<vendor>.operations.ts` table: what the specs say about each operation. */
 export interface OperationSpec {
   readonly method: string;
@@ -10,7 +20,7 @@ export interface OperationSpec {
       string,
       {
         readonly mediaType: string | null;
-        readonly required: readonly string[];
+        readonly shape: ResponseShape;
         readonly headers: readonly string[];
       }
     >

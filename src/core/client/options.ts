@@ -22,6 +22,12 @@ export interface CommonClientOptions {
   userAgent?: string;
   /** Called before each retry, e.g. to log rate limiting. Default: none. */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * The largest response body the client reads, in bytes. A larger one is cancelled as soon as its
+   * `Content-Length` or the bytes streamed in pass the cap, and the call fails with the `too_large` variant
+   * (never retried). Default 16 MiB.
+   */
+  maxResponseBytes?: number;
   /** Waits between attempts. Default: a timer; tests replace it to observe delays without waiting. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }

@@ -13,6 +13,7 @@ export function transportFromOptions(
     ...(options.signal && { signal: options.signal }),
     ...(options.onRetry && { onRetry: options.onRetry }),
     ...(options.sleep && { sleep: options.sleep }),
+    ...(options.maxResponseBytes !== undefined && { maxResponseBytes: options.maxResponseBytes }),
     retry: {
       ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
       ...(options.retryBaseDelayMs !== undefined && { baseDelayMs: options.retryBaseDelayMs }),

@@ -13,6 +13,11 @@ export type ItemOutcome =
       readonly ok: true;
       /** The vendor's id for the record, where it gives one. */
       readonly id?: string;
+      /**
+       * What the vendor could not tell us about this import (e.g. a person that may have existed before);
+       * the report carries it as the record's `warning`.
+       */
+      readonly note?: string;
     }
   | {
       readonly ok: false;
@@ -20,10 +25,16 @@ export type ItemOutcome =
       readonly code: string;
       readonly reason: string;
       /**
-       * The failure may pass (network, timeout, 5xx, a job still running): the journal does not record the
-       * chunk as finished, so a re-run resumes it instead of keeping the failure.
+       * The failure may pass (network, timeout, 5xx, a lost answer): the engine sends the chunk again within
+       * the run (through the adapter's `replay` semantics), and the journal does not record the chunk as
+       * finished while such a failure remains, so a re-run resumes it instead of keeping the failure.
        */
       readonly transient?: true;
+      /**
+       * With `transient`: only a later run can settle it (a job still running when its time ran out, another
+       * job blocking): the engine does not send the chunk again within this run.
+       */
+      readonly later?: true;
     };
 
 /** A chunk the engine hands to an adapter: validated records, in input order, with their wire form. */
@@ -44,8 +55,8 @@ export interface Chunk<Wire> {
 export interface ChunkContext {
   readonly signal: AbortSignal;
   /**
-   * State the adapter saved for this chunk in an earlier, interrupted run (an idempotency key, a job id), or
-   * undefined on a first run.
+   * State the adapter saved for this chunk in an earlier, interrupted run or an earlier attempt of this run
+   * (an idempotency key, a job id, when a request went out), or undefined on a chunk's first send.
    */
   readonly resumed: Readonly<Record<string, string>> | undefined;
   /**
@@ -53,8 +64,23 @@ export interface ChunkContext {
    * request goes out, the job id once it exists), so a re-run can pick the chunk up where it was.
    */
   checkpoint(state: Record<string, string>): void;
+  /**
+   * 0 on the chunk's first send in this run; n on its n-th replay after a transient failure. On a replay
+   * (and on a resume, `resumed` set) an earlier request for this chunk may have reached the vendor.
+   */
+  readonly attempt: number;
   /** Waits (abortably); adapters poll with it so tests and the engine control time. */
   sleep(ms: number): Promise<void>;
+  /**
+   * Counts something the adapter did or met while following the chunk (a reconciled job, a list entry that
+   * matched no record); the report sums them in `events`, so a user sees what the library did for them.
+   */
+  count(event: string, n?: number): void;
+  /**
+   * Every value any chunk of this import saved under a key starting with `prefix`, in the journal (earlier
+   * runs and this one), e.g. the job ids other chunks followed; empty without a journal.
+   */
+  savedByAnyChunk(prefix: string): readonly string[];
 }
 
 /**
@@ -66,9 +92,33 @@ export type ChunkResult =
   | { readonly kind: "done"; readonly outcomes: readonly ItemOutcome[] }
   | { readonly kind: "fatal"; readonly error: ApiError };
 
+/**
+ * What the vendor does with a chunk sent again after its answer was lost, and so how the adapter makes a
+ * replay safe. The engine replays a chunk with transient failures within the run unless `by` is `none`.
+ * - `idempotency-key`: the replay carries the first request's key; the vendor answers it with the first
+ *   result (or does the work once).
+ * - `upsert`: the vendor matches records on a key and updates what exists; a replay writes the same values.
+ * - `reconcile`: before sending again, the adapter asks the vendor what the lost request did (a job it
+ *   created) and follows that; it sends again only when the vendor holds no trace of it.
+ * - `resend`: the chunk is sent again, and the answer tells what the lost request did (a record refused as
+ *   already existing was written by it, or existed before: the outcome says the vendor cannot tell which).
+ * - `none`: a replay could import twice; transient failures are left to a re-run.
+ */
+export interface ReplaySemantics {
+  readonly by: "idempotency-key" | "upsert" | "reconcile" | "resend" | "none";
+  /** Why a replay is safe for this vendor, in a sentence (shown in reports and docs). */
+  readonly why: string;
+}
+
 /** How a vendor's records are validated, chunked and sent. The engine knows nothing else about a vendor. */
 export interface ImportAdapter<Input, Wire = Input> {
   readonly vendor: string;
+  /**
+   * Where the records go: the base URL and the account (an org or client id, or a fingerprint of the key;
+   * never a secret). A journal is bound to it, so a journal is never trusted against another destination.
+   */
+  readonly destination?: string;
+  readonly replay: ReplaySemantics;
   /** Hard limits of one request, from the vendor's documentation. */
   readonly limits: {
     /** Most records in one chunk the vendor accepts. */

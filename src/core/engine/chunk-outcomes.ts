@@ -2,9 +2,16 @@ import type { ApiError } from "../errors/api-error.js";
 import { isTransient } from "../errors/transient.js";
 import type { ChunkResult, ItemOutcome } from "./adapter.js";
 
-/** Answers that will refuse every other chunk too: going on would only fail the rest slowly. */
+/**
+ * Answers that will refuse every other chunk too: going on would only fail the rest slowly. A 401 or 403 is
+ * one whatever its body: a gateway's HTML login page arrives as `malformed` or `undocumented`, not as 401.
+ * So is a redirect: the host answers every request so, and no request is sent where it points.
+ */
 export function isFatal(error: ApiError): boolean {
-  return error.status === 401 || error.status === 403 || error.status === "auth";
+  if (error.status === 401 || error.status === 403 || error.status === "auth") return true;
+  if (error.status === "redirect") return true;
+  const httpStatus: unknown = "httpStatus" in error ? error.httpStatus : undefined;
+  return httpStatus === 401 || httpStatus === 403;
 }
 
 /** The outcome of a record whose request failed: the error's status as code, its message as reason. */

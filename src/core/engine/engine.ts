@@ -1,10 +1,12 @@
-import type { Chunk, ChunkContext, ImportAdapter, ItemOutcome, Rejection } from "./adapter.js";
+import type { Chunk, ImportAdapter, ItemOutcome, Rejection } from "./adapter.js";
+import { DEFAULT_REPLAY, followChunk, type ReplayOptions } from "./follow-chunk.js";
 import { Journal } from "./journal.js";
+import { KeyIndex } from "./key-index.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 import { ReportBuilder, type KeepOutcomes } from "./report-builder.js";
 import { abortableSleep } from "../time.js";
 
-export interface ImportOptions<Input = unknown> {
+export interface ImportOptions<Input = unknown> extends ReplayOptions {
   /** Records per chunk, at most the vendor's limit. Default: the adapter's default. */
   chunkRecords?: number;
   /** Chunks in flight at once, at most the vendor's limit. Default: the adapter's default. */
@@ -42,6 +44,8 @@ interface PendingChunk<Wire> {
   keys: string[];
   indexes: number[];
   bytes: number;
+  /** Position in the chunk → index of an earlier record of the input with the same key. */
+  duplicateOf?: Map<number, number>;
 }
 
 /**
@@ -74,7 +78,13 @@ export async function runImport<Input, Wire>(
           vendor: adapter.vendor,
           chunkRecords,
           maxBytes: maxBytes ?? null,
+          ...(adapter.destination === undefined ? {} : { destination: adapter.destination }),
         });
+  const replay = { ...DEFAULT_REPLAY, ...definedOnly(options) };
+  if (!Number.isInteger(replay.chunkAttempts) || replay.chunkAttempts < 1) {
+    throw new RangeError(`chunkAttempts: expected a whole number ≥ 1, got ${replay.chunkAttempts}`);
+  }
+  const seenKeys = new KeyIndex();
 
   // One controller for the run: the caller's signal and a fatal vendor answer both stop it.
   const run = new AbortController();
@@ -82,24 +92,49 @@ export async function runImport<Input, Wire>(
   options.signal?.addEventListener("abort", onCallerAbort, { once: true });
   if (options.signal?.aborted) run.abort(options.signal.reason);
   let fatal: string | undefined;
+  /** A journal that does not fit this input: the run stops, and rejects once what is in flight settled. */
+  let mismatch: Error | undefined;
   let seq = 0;
   let resumedChunks = 0;
+  let replayedChunks = 0;
   const inFlight = new Set<Promise<void>>();
   const sleep = options.sleep ?? abortableSleep;
 
   const settle = (chunk: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]) => {
     // A plain loop that builds each outcome in one literal: this runs once per record of the import.
-    const { indexes, keys } = chunk;
+    const { indexes, keys, duplicateOf } = chunk;
     for (let i = 0; i < indexes.length; i++) {
       const index = indexes[i]!;
       const key = keys[i] ?? "";
       const outcome = outcomes[i] ?? NO_OUTCOME;
+      if (!outcome.ok) {
+        report.record({
+          index,
+          key,
+          outcome: "failed",
+          code: outcome.code,
+          reason: outcome.reason,
+        });
+        continue;
+      }
+      const earlier = duplicateOf?.get(i);
+      const warning =
+        earlier === undefined
+          ? outcome.note
+          : [
+              `record ${earlier} of the input has the same key (${key}): where both are written, ${adapter.vendor} keeps one user, with the values written last`,
+              outcome.note,
+            ]
+              .filter((part) => part !== undefined)
+              .join("; ");
       report.record(
-        !outcome.ok
-          ? { index, key, outcome: "failed", code: outcome.code, reason: outcome.reason }
-          : outcome.id === undefined
+        outcome.id === undefined
+          ? warning === undefined
             ? { index, key, outcome: "imported" }
-            : { index, key, outcome: "imported", id: outcome.id },
+            : { index, key, outcome: "imported", warning }
+          : warning === undefined
+            ? { index, key, outcome: "imported", id: outcome.id }
+            : { index, key, outcome: "imported", id: outcome.id, warning },
       );
     }
     emit();
@@ -128,10 +163,14 @@ export async function runImport<Input, Wire>(
           );
     const known = journal?.lookup(chunkSeq);
     if (known !== undefined && known.fingerprint !== fingerprint) {
-      throw new Error(
+      // Stop reading and sending; the chunks in flight settle before the run rejects, so none is orphaned.
+      mismatch ??= new Error(
         `journal ${options.journal}: chunk ${chunkSeq} holds different records than in the run that wrote it; ` +
           "resume with the same input, or start a new journal",
       );
+      run.abort(mismatch);
+      failAll(pending, "aborted", mismatch.message);
+      return;
     }
     if (known?.outcomes !== undefined) {
       resumedChunks += 1;
@@ -140,35 +179,28 @@ export async function runImport<Input, Wire>(
     }
     report.sent(pending.items.length);
     emit();
-    const context: ChunkContext = {
+    const task = followChunk(adapter, chunk, {
       signal: run.signal,
       resumed: known?.state,
+      replay,
       checkpoint: (state) => journal?.checkpoint(chunkSeq, fingerprint, state),
       sleep: (ms) => sleep(ms, run.signal),
-    };
-    const task = adapter
-      .send(chunk, context)
-      .then(
-        (result) => {
-          if (result.kind === "fatal") {
-            fatal ??= result.error.message;
-            run.abort(new Error(result.error.message));
-            failAll(pending, "fatal", result.error.message);
-            return;
-          }
-          // A chunk cut short (abort) or failed in a way that may pass stays unfinished in the journal, so a
-          // re-run resumes it (with its saved idempotency key or job) instead of keeping the failure.
-          const unfinished = result.outcomes.some(
-            (o) => !o.ok && (o.transient === true || run.signal.aborted),
-          );
-          if (!unfinished) journal?.done(chunkSeq, fingerprint, result.outcomes);
-          settle(pending, result.outcomes);
-        },
-        (error: unknown) => {
-          const reason = error instanceof Error ? error.message : String(error);
-          failAll(pending, run.signal.aborted ? "aborted" : "chunk_failed", reason);
-        },
-      )
+      count: (event, n) => report.count(event, n),
+      savedByAnyChunk: (prefix) => journal?.values(prefix) ?? [],
+      replayed: () => (replayedChunks += 1),
+    })
+      .then((result) => {
+        if (result.kind === "fatal") {
+          fatal ??= result.error.message;
+          run.abort(new Error(result.error.message));
+          failAll(pending, "fatal", result.error.message);
+          return;
+        }
+        // A chunk cut short (abort) or failed in a way that may pass stays unfinished in the journal, so a
+        // re-run resumes it (with its saved idempotency key or job) instead of keeping the failure.
+        if (result.final) journal?.done(chunkSeq, fingerprint, result.outcomes);
+        settle(pending, result.outcomes);
+      })
       .finally(() => inFlight.delete(task));
     inFlight.add(task);
   };
@@ -194,7 +226,7 @@ export async function runImport<Input, Wire>(
       }
       if (step.done === true) break;
       const record = step.value;
-      if (options.signal?.aborted) {
+      if (options.signal?.aborted || mismatch !== undefined) {
         stoppedEarly = true;
         await iterator.return?.();
         break;
@@ -248,6 +280,12 @@ export async function runImport<Input, Wire>(
             pending = emptyChunk();
             while (inFlight.size >= concurrency) await Promise.race(inFlight);
           }
+          // Keys an adapter makes up for records without one (`#<index>`) never repeat.
+          const earlier = key.startsWith("#") ? undefined : seenKeys.seen(key, recordIndex);
+          if (earlier !== undefined) {
+            report.count("duplicate_keys");
+            (pending.duplicateOf ??= new Map()).set(pending.items.length, earlier);
+          }
           pending.items.push(checked.item);
           if (text !== undefined) pending.serialized.push(text);
           pending.keys.push(key);
@@ -269,12 +307,13 @@ export async function runImport<Input, Wire>(
   } finally {
     options.signal?.removeEventListener("abort", onCallerAbort);
   }
+  if (mismatch !== undefined) throw mismatch;
   emit();
   return report.build(adapter.vendor, {
     aborted: fatal === undefined && (stoppedEarly || options.signal?.aborted === true),
     ...(fatal === undefined ? {} : { fatal }),
     ...(inputError === undefined ? {} : { inputError }),
-    chunks: { sent: seq - resumedChunks, resumed: resumedChunks },
+    chunks: { sent: seq - resumedChunks, resumed: resumedChunks, replayed: replayedChunks },
   });
 }
 
@@ -327,4 +366,12 @@ function iterate<T>(records: Iterable<T> | AsyncIterable<T>): Iterator<T> | Asyn
   return Symbol.asyncIterator in records
     ? records[Symbol.asyncIterator]()
     : (records as Iterable<T>)[Symbol.iterator]();
+}
+
+function definedOnly(options: ReplayOptions): ReplayOptions {
+  const out: ReplayOptions = {};
+  if (options.chunkAttempts !== undefined) out.chunkAttempts = options.chunkAttempts;
+  if (options.replayDelayMs !== undefined) out.replayDelayMs = options.replayDelayMs;
+  if (options.maxReplayDelayMs !== undefined) out.maxReplayDelayMs = options.maxReplayDelayMs;
+  return out;
 }

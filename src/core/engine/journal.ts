@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, truncateSync } from "node:fs";
 import type { ItemOutcome } from "./adapter.js";
 
 /** What the journal knows of one chunk from earlier runs. */
@@ -14,18 +14,24 @@ export interface JournalHeader {
   readonly vendor: string;
   readonly chunkRecords: number;
   readonly maxBytes: number | null;
+  /**
+   * Where the import sends (base URL and account, never a secret): a journal's outcomes say what one
+   * destination holds, and are never trusted for another.
+   */
+  readonly destination?: string;
 }
 
 type Line =
   | ({ kind: "header" } & JournalHeader)
   | { kind: "state"; seq: number; fingerprint: string; state: Record<string, string> }
   | { kind: "done"; seq: number; fingerprint: string; outcomes: CompactOutcome[] };
-type CompactOutcome = [1] | [1, string] | [0, string, string];
+type CompactOutcome = [1] | [1, string | null] | [1, string | null, string] | [0, string, string];
 
 /**
  * An append-only NDJSON file recording each chunk's progress: its fingerprint, the adapter's checkpoints
  * (idempotency key, job id) and, once known, its outcomes. Lines are appended synchronously, so a process
- * killed at any moment leaves every earlier line on disk; a torn last line is ignored on reading.
+ * killed at any moment leaves every earlier line on disk; a torn last line (the write a crash cut short) is
+ * cut off before anything is appended, so the next line starts on a line of its own.
  */
 export class Journal {
   readonly #chunks = new Map<number, JournaledChunk>();
@@ -38,18 +44,24 @@ export class Journal {
       journal.#append({ kind: "header", ...header });
       return journal;
     }
-    const lines = readFileSync(file, "utf8").split("\n");
+    const content = readFileSync(file);
+    // Everything after the last newline is a write a crash cut short: a complete line always ends in one.
+    const whole = content.lastIndexOf(0x0a) + 1;
+    const lines = content.subarray(0, whole).toString("utf8").split("\n");
+    let sawHeader = false;
     for (const [n, text] of lines.entries()) {
       if (text.trim() === "") continue;
       let line: Line;
       try {
         line = JSON.parse(text) as Line;
       } catch {
-        if (n >= lines.length - 2) break; // the write a crash cut short
         throw new Error(`journal ${file}: line ${n + 1} is not JSON`);
       }
+      if (line.kind === "header") sawHeader = true;
       journal.#read(line, header);
     }
+    if (whole < content.length) truncateSync(file, whole);
+    if (!sawHeader) journal.#append({ kind: "header", ...header });
     return journal;
   }
 
@@ -61,6 +73,16 @@ export class Journal {
 
   lookup(seq: number): JournaledChunk | undefined {
     return this.#chunks.get(seq);
+  }
+
+  /** The values saved under keys starting with `prefix`, by every chunk. */
+  values(prefix: string): string[] {
+    const values: string[] = [];
+    for (const { state } of this.#chunks.values()) {
+      for (const [key, value] of Object.entries(state))
+        if (key.startsWith(prefix)) values.push(value);
+    }
+    return values;
   }
 
   checkpoint(seq: number, fingerprint: string, state: Record<string, string>): void {
@@ -87,6 +109,13 @@ export class Journal {
             `this run is ${expected.vendor} in chunks of ${expected.chunkRecords}: use the same settings or a new journal`,
         );
       }
+      if (line.destination !== expected.destination) {
+        throw new Error(
+          `journal ${this.file} was written by an import to ${line.destination ?? "an unrecorded destination"}; ` +
+            `this run sends to ${expected.destination ?? "an unrecorded destination"}: ` +
+            "its outcomes say nothing about this destination, so start a new journal",
+        );
+      }
     } else if (line.kind === "state") {
       this.#chunks.set(line.seq, { fingerprint: line.fingerprint, state: line.state });
     } else {
@@ -106,10 +135,16 @@ export class Journal {
 
 function compact(outcome: ItemOutcome): CompactOutcome {
   if (!outcome.ok) return [0, outcome.code, outcome.reason];
+  if (outcome.note !== undefined) return [1, outcome.id ?? null, outcome.note];
   return outcome.id === undefined ? [1] : [1, outcome.id];
 }
 
 function expand(outcome: CompactOutcome): ItemOutcome {
   if (outcome[0] === 0) return { ok: false, code: outcome[1], reason: outcome[2] };
-  return outcome[1] === undefined ? { ok: true } : { ok: true, id: outcome[1] };
+  const [, id, note] = outcome;
+  return {
+    ok: true,
+    ...(id === undefined || id === null ? {} : { id }),
+    ...(note === undefined ? {} : { note }),
+  };
 }

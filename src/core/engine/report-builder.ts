@@ -12,6 +12,7 @@ export class ReportBuilder {
   #failed = 0;
   #rejected = 0;
   #recorded = 0;
+  readonly #events: Record<string, number> = {};
 
   constructor(
     private readonly keep: KeepOutcomes,
@@ -35,6 +36,10 @@ export class ReportBuilder {
       this.#kept.push(outcome);
     }
     this.onOutcome?.(outcome);
+  }
+
+  count(event: string, n = 1): void {
+    this.#events[event] = (this.#events[event] ?? 0) + n;
   }
 
   progress(): ImportProgress {
@@ -70,6 +75,7 @@ export class ReportBuilder {
       rejected: this.#rejected,
       outcomes: this.#kept.sort((a, b) => a.index - b.index),
       chunks: extra.chunks,
+      events: { ...this.#events },
       aborted: extra.aborted,
       ...(extra.fatal === undefined ? {} : { fatal: extra.fatal }),
       ...(extra.inputError === undefined ? {} : { inputError: extra.inputError }),

@@ -6,6 +6,11 @@ export type RecordOutcome =
       readonly outcome: "imported";
       /** The vendor's id for the record, where the vendor reports one. */
       readonly id?: string;
+      /**
+       * What the report cannot vouch for: another record of the input had the same key (the vendor keeps one
+       * user for both), or the vendor could not tell whether this import or an earlier one created the user.
+       */
+      readonly warning?: string;
     }
   | {
       readonly index: number;
@@ -48,7 +53,20 @@ export interface ImportReport {
   readonly rejected: number;
   /** Per-record outcomes in input order (only failures and rejections when `keepOutcomes` is `problems`). */
   readonly outcomes: readonly RecordOutcome[];
-  readonly chunks: { readonly sent: number; readonly resumed: number };
+  readonly chunks: {
+    /** Chunks sent in this run. */
+    readonly sent: number;
+    /** Chunks whose outcomes came from the journal of an earlier run. */
+    readonly resumed: number;
+    /** Sends of a chunk again within this run, after a transient failure or a lost answer. */
+    readonly replayed: number;
+  };
+  /**
+   * What the library met and did along the way, by name, e.g. `reconciled_jobs` (a job a lost request had
+   * created, found and followed instead of sending again), `unmatched_entries` (vendor list entries that
+   * matched no record), `duplicate_keys` (records whose key an earlier record of the input had).
+   */
+  readonly events: Readonly<Record<string, number>>;
   /** True when the caller's signal stopped the import before the input was read to its end. */
   readonly aborted: boolean;
   /** Set when a vendor answer stopped the import (bad credentials, no permission): the cause, scrubbed. */

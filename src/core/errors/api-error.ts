@@ -24,7 +24,7 @@ export type TransportVariant =
       readonly status: "malformed";
       readonly httpStatus: number;
       readonly reason: string;
-      /** The start of the body as received (at most 512 characters), scrubbed of secrets. */
+      /** The start of the body (at most 512 characters), scrubbed of secrets before it was cut. */
       readonly bodyText: string;
       readonly headers: Readonly<Record<string, string>>;
     }
@@ -45,6 +45,25 @@ export type TransportVariant =
       /** No credentials to send: e.g. the OAuth2 token request was refused. `reason` says why. */
       readonly status: "auth";
       readonly reason: string;
+    }
+  | {
+      /**
+       * The vendor (or something in front of it) answered with a 3xx. Redirects are never followed, so no
+       * credential reaches the origin it names; not retried, and not transient: it would only repeat.
+       */
+      readonly status: "redirect";
+      readonly httpStatus: number;
+      /** The `Location` it named, scrubbed of secrets; null when it named none. */
+      readonly location: string | null;
+    }
+  | {
+      /**
+       * The response body was larger than the client's `maxResponseBytes` (default 16 MiB): it was cancelled
+       * unread, as soon as its `Content-Length` or the bytes streamed in passed the cap. Not retried.
+       */
+      readonly status: "too_large";
+      readonly httpStatus: number;
+      readonly maxBytes: number;
     };
 
 /** The fields a documented error status carries. */
@@ -59,11 +78,12 @@ type Fields = { readonly status: number | string } & Record<string, unknown>;
 
 /**
  * The error side of every operation's result. Narrow it with `switch (error.status)`: a documented status
- * is its number, anything else one of `undocumented`, `malformed`, `network`, `timeout`, `aborted`.
+ * is its number, anything else one of `undocumented`, `malformed`, `network`, `timeout`, `aborted`, `auth`,
+ * `redirect` (a 3xx, never followed) or `too_large` (a body over `maxResponseBytes`).
  */
 export class ApiError extends Error {
   override readonly name = "ApiError";
-  /** The variant: a documented HTTP status, or `undocumented`, `malformed`, `network`, `timeout`, … */
+  /** The variant: a documented HTTP status, or `undocumented`, `malformed`, `network`, `redirect`, … */
   declare readonly status: number | TransportVariant["status"];
   readonly operation: string;
   readonly method: string;
@@ -84,9 +104,11 @@ export class ApiError extends Error {
     cause?: unknown,
   ): ApiError & V {
     const safeTarget = { ...target, path: secrets.scrub(target.path) };
-    const message = secrets.scrub(describe(variant, safeTarget, cause));
+    const safeVariant = secrets.scrubDeep(variant);
+    // Described from the scrubbed variant: a body cut short must not cut a secret into an unmatched fragment.
+    const message = secrets.scrub(describe(safeVariant, safeTarget, cause, secrets));
     const error = new ApiError(message, safeTarget, cause === undefined ? undefined : { cause });
-    return Object.assign(error, secrets.scrubDeep(variant));
+    return Object.assign(error, safeVariant);
   }
 
   /** Plain data for logs and reports: name, message, target and the variant's fields; never a cause. */
@@ -96,7 +118,12 @@ export class ApiError extends Error {
   }
 }
 
-function describe(variant: Fields, target: RequestTarget, cause: unknown): string {
+function describe(
+  variant: Fields,
+  target: RequestTarget,
+  cause: unknown,
+  secrets: SecretSet,
+): string {
   const where = `${target.operation} (${target.method} ${target.path})`;
   const note = cause instanceof TransportFailure ? cause.withheldNote() : "";
   switch (variant.status) {
@@ -112,9 +139,16 @@ function describe(variant: Fields, target: RequestTarget, cause: unknown): strin
       return `${where}: aborted by the caller`;
     case "auth":
       return `${where}: could not obtain credentials: ${String(variant["reason"])}`;
+    case "redirect": {
+      const location = variant["location"];
+      const to = typeof location === "string" ? ` to ${secrets.clip(location, 300)}` : "";
+      return `${where}: HTTP ${String(variant["httpStatus"])} redirect${to}, not followed`;
+    }
+    case "too_large":
+      return `${where}: HTTP ${String(variant["httpStatus"])} with a body over ${String(variant["maxBytes"])} bytes (maxResponseBytes), not read`;
     default: {
       const body = variant["body"];
-      const detail = body === undefined ? "" : `: ${JSON.stringify(body).slice(0, 300)}`;
+      const detail = body === undefined ? "" : `: ${secrets.clip(JSON.stringify(body), 300)}`;
       return `${where}: HTTP ${String(variant.status)}${detail}`;
     }
   }

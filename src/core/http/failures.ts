@@ -1,11 +1,21 @@
+/** What a refused response said, for the failures that come from one (`redirect`, `too_large`). */
+export interface FailureResponse {
+  readonly httpStatus: number;
+  /** The redirect's `Location` header as sent (null when it had none). */
+  readonly location?: string | null;
+  /** The body cap that was passed. */
+  readonly maxBytes?: number;
+}
+
 /**
  * What the transport throws when no usable response came back (or, kind `auth`, when no credentials could be
- * obtained to send the request with). The operation layer turns each into its
- * typed variant; carrying no request data, none of them can hold a credential.
+ * obtained to send the request with; kinds `redirect` and `too_large`, when the response is one the library
+ * refuses to use). The operation layer turns each into its typed variant; carrying no request data, none of
+ * them can hold a credential, except a `location` a vendor echoed one into (scrubbed before it leaves).
  */
 export class TransportFailure extends Error {
   constructor(
-    readonly kind: "network" | "timeout" | "aborted" | "auth",
+    readonly kind: "network" | "timeout" | "aborted" | "auth" | "redirect" | "too_large",
     message: string,
     /**
      * False only when the request cannot have reached the vendor (the connection was refused, the host not
@@ -14,6 +24,7 @@ export class TransportFailure extends Error {
      */
     readonly mayHaveArrived: boolean,
     readonly timeoutMs?: number,
+    readonly response?: FailureResponse,
   ) {
     super(message);
     this.name = "TransportFailure";
@@ -21,6 +32,11 @@ export class TransportFailure extends Error {
 
   /** Set when the failure was not retried only because the request may have reached the vendor. */
   withheld = false;
+
+  /** Whether another attempt would meet the same answer (so it is never retried). */
+  get repeats(): boolean {
+    return this.kind === "redirect" || this.kind === "too_large";
+  }
 
   /** What a report adds to the failure's words: why it was not retried, when that is the reason. */
   withheldNote(): string {

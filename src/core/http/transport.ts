@@ -36,9 +36,15 @@ export interface TransportOptions {
   replaySafe?: (request: Request) => boolean;
   /** Waits between attempts; replaceable so tests can observe delays without waiting them. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * The largest response body read, in bytes. A larger one (by `Content-Length`, or once that many bytes have
+   * streamed in) is cancelled and fails with kind `too_large`. Default 16 MiB ({@link DEFAULT_MAX_RESPONSE_BYTES}).
+   */
+  maxResponseBytes?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export type Transport = (request: Request) => Promise<Response>;
 
@@ -47,11 +53,14 @@ export type Transport = (request: Request) => Promise<Response>;
  * once and every attempt is a fresh Request with the same bytes and headers, so a retried call is byte-for-
  * byte the call that was first sent (which an `Idempotency-Key` replay requires). Responses are read whole
  * inside the attempt, so the timeout covers the body and a body cut off mid-way counts as a network failure.
+ * Redirects are never followed (a credential header would go to whatever origin a `Location` names): a 3xx
+ * fails with kind `redirect`; a body over `maxResponseBytes` fails with kind `too_large`. Neither is retried.
  */
 export function createTransport(options: TransportOptions = {}): Transport {
   const retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const sleep = options.sleep ?? abortableSleep;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
   return async (request) => {
     const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
@@ -64,12 +73,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
       if (callerSignal?.aborted) throw aborted();
       let outcome: Response | TransportFailure;
       try {
-        outcome = await attemptOnce(send, request, bytes, timeoutMs, callerSignal);
+        outcome = await attemptOnce(send, request, bytes, timeoutMs, callerSignal, maxBytes);
       } catch (error) {
         if (error instanceof TransportFailure) outcome = error;
         else throw error;
       }
-      if (outcome instanceof TransportFailure && outcome.kind === "aborted") throw outcome;
+      if (outcome instanceof TransportFailure && (outcome.kind === "aborted" || outcome.repeats))
+        throw outcome;
 
       const decision = nextStep(outcome, replaySafe, retry);
       if (decision === undefined || attempt >= retry.maxRetries) {
@@ -119,6 +129,7 @@ async function attemptOnce(
   bytes: ArrayBuffer | null,
   timeoutMs: number,
   callerSignal: AbortSignal | undefined,
+  maxBytes: number,
 ): Promise<Response> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = anySignal([callerSignal, timeout]) ?? timeout;
@@ -127,7 +138,8 @@ async function attemptOnce(
     headers: original.headers,
     body: bytes,
     signal,
-    redirect: original.redirect,
+    // undici then hands back the 3xx itself, with nothing sent to the origin it names.
+    redirect: "manual",
   });
   let response: Response;
   try {
@@ -135,16 +147,74 @@ async function attemptOnce(
   } catch (error) {
     throw classify(error, timeout, callerSignal, timeoutMs, !neverConnected(error));
   }
+  // A browser's fetch hides a manual redirect behind an opaque status-0 response.
+  if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+    await response.body?.cancel().catch(() => undefined);
+    throw redirected(response);
+  }
   try {
-    const body = await response.arrayBuffer();
+    const body = await readCapped(response, maxBytes);
     return new Response(body.byteLength === 0 ? null : body, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     });
   } catch (error) {
+    if (error instanceof TransportFailure) throw error;
     throw classify(error, timeout, callerSignal, timeoutMs, true);
   }
+}
+
+function redirected(response: Response): TransportFailure {
+  const location = response.headers.get("location");
+  return new TransportFailure(
+    "redirect",
+    `HTTP ${response.status} redirect${location === null ? "" : ` to ${location}`}, not followed`,
+    true,
+    undefined,
+    { httpStatus: response.status, location },
+  );
+}
+
+/**
+ * The body's bytes, read chunk by chunk so no more than `maxBytes` (plus one chunk) is ever held; a declared
+ * or streamed length over the cap cancels the body and fails with kind `too_large`.
+ */
+async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const tooLarge = () =>
+    new TransportFailure(
+      "too_large",
+      `HTTP ${response.status} response body larger than ${maxBytes} bytes (maxResponseBytes)`,
+      true,
+      undefined,
+      { httpStatus: response.status, maxBytes },
+    );
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (response.body === null) return new Uint8Array(0);
+  if (declared > maxBytes) {
+    await response.body.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }
 
 function classify(

@@ -1,0 +1,21 @@
+import { createHash } from "node:crypto";
+
+/** A client that can say where it sends: its base URL and the account, without any secret. */
+export interface Destined {
+  /** `<base URL> <account>`: the account is an org or client id, or a fingerprint of the key. */
+  readonly destination: string;
+}
+
+/** `<base URL> <account>`, the form every client's `destination` takes. */
+export function destinationOf(baseUrl: string, account: string): string {
+  return `${baseUrl.replace(/\/+$/, "")} ${account}`;
+}
+
+/**
+ * A short, one-way fingerprint of an API key (`key:` and 12 hex digits of a SHA-256 under a fixed label), to
+ * tell accounts apart in a journal without storing the key or anything it can be recovered from.
+ */
+export function keyFingerprint(apiKey: string): string {
+  const digest = createHash("sha256").update("bulk-user-import destination\0").update(apiKey);
+  return `key:${digest.digest("hex").slice(0, 12)}`;
+}

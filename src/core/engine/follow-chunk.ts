@@ -1,0 +1,128 @@
+import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
+
+/** How often, and how patiently, a chunk is sent again within a run after a transient failure. */
+export interface ReplayOptions {
+  /** Sends of one chunk within a run, the first included; 1 leaves every transient failure to a re-run. Default 5. */
+  chunkAttempts?: number;
+  /** Wait before the first replay of a chunk, in ms; it doubles per replay, with full jitter. Default 1,000. */
+  replayDelayMs?: number;
+  /** Ceiling of one wait between replays of a chunk, in ms. Default 30,000. */
+  maxReplayDelayMs?: number;
+}
+
+export const DEFAULT_REPLAY: Required<ReplayOptions> = {
+  chunkAttempts: 5,
+  replayDelayMs: 1_000,
+  maxReplayDelayMs: 30_000,
+};
+
+/** What following one chunk needs from the run. */
+export interface Following {
+  readonly signal: AbortSignal;
+  /** The chunk's state from the journal of an earlier run. */
+  readonly resumed: Readonly<Record<string, string>> | undefined;
+  readonly replay: Required<ReplayOptions>;
+  /** Saves adapter state to the journal. */
+  checkpoint(state: Record<string, string>): void;
+  sleep(ms: number): Promise<void>;
+  count(event: string, n?: number): void;
+  savedByAnyChunk(prefix: string): readonly string[];
+  /** Counts one more send of a chunk within the run. */
+  replayed(): void;
+}
+
+/** A chunk's outcomes, and whether they are final (a re-run may reuse them) or some may yet change. */
+export type Followed =
+  | { readonly kind: "done"; readonly outcomes: readonly ItemOutcome[]; readonly final: boolean }
+  | Extract<ChunkResult, { kind: "fatal" }>;
+
+/**
+ * Sends a chunk and, while some of its records failed in a way that may pass (a lost answer, a timeout, a 5xx),
+ * sends it again, through the adapter's replay semantics, until none is left or the attempts run out. Every
+ * attempt sees the state the earlier ones saved (the idempotency key, when a request went out, a job id), so a
+ * replay within the run takes the same path as a resume after a crash. A record keeps the best outcome any
+ * attempt gave it: imported beats failed, and a vendor's refusal beats a failure that may pass.
+ */
+export async function followChunk<Input, Wire>(
+  adapter: ImportAdapter<Input, Wire>,
+  chunk: Chunk<Wire>,
+  following: Following,
+): Promise<Followed> {
+  let state = following.resumed === undefined ? undefined : { ...following.resumed };
+  let outcomes: ItemOutcome[] | undefined;
+  let attempts = 0;
+  const replays = adapter.replay.by === "none" ? 1 : following.replay.chunkAttempts;
+  for (;;) {
+    const context: ChunkContext = {
+      signal: following.signal,
+      attempt: attempts,
+      // Live: an adapter sees what it saved earlier in this attempt too.
+      get resumed() {
+        return state;
+      },
+      checkpoint: (next) => {
+        state = { ...state, ...next };
+        following.checkpoint(next);
+      },
+      sleep: (ms) => following.sleep(ms),
+      count: (event, n) => following.count(event, n),
+      savedByAnyChunk: (prefix) => following.savedByAnyChunk(prefix),
+    };
+    attempts += 1;
+    let result: ChunkResult;
+    try {
+      result = await adapter.send(chunk, context);
+    } catch (error) {
+      // An adapter that throws is cut short (an abort) or broken: nothing tells what the vendor did, so the
+      // chunk stays unfinished for a re-run, and is not sent again blindly now.
+      const reason = error instanceof Error ? error.message : String(error);
+      const code = following.signal.aborted ? "aborted" : "chunk_failed";
+      const failed: ItemOutcome = { ok: false, code, reason, transient: true, later: true };
+      result = { kind: "done", outcomes: chunk.items.map(() => failed) };
+    }
+    if (result.kind === "fatal") return result;
+    outcomes = outcomes === undefined ? [...result.outcomes] : best(outcomes, result.outcomes);
+    const replayable = outcomes.some((o) => !o.ok && o.transient === true && o.later !== true);
+    if (!replayable || following.signal.aborted || attempts >= replays) break;
+    following.replayed();
+    const ceiling = Math.min(
+      following.replay.maxReplayDelayMs,
+      following.replay.replayDelayMs * 2 ** (attempts - 1),
+    );
+    try {
+      await following.sleep(Math.round(Math.random() * ceiling));
+    } catch {
+      break;
+    }
+  }
+  const final = !outcomes.some((o) => !o.ok && (o.transient === true || following.signal.aborted));
+  const tried =
+    adapter.replay.by === "none"
+      ? `not sent again in this run (${adapter.replay.why})`
+      : `sent ${attempts} ${attempts === 1 ? "time" : "times"} in this run (replayed by ${adapter.replay.by})`;
+  const note = `; ${tried}: a re-run with the same journal tries again`;
+  outcomes = outcomes.map((o) =>
+    !o.ok && o.transient === true && o.later !== true && !following.signal.aborted
+      ? { ...o, reason: o.reason + note }
+      : o,
+  );
+  return { kind: "done", outcomes, final };
+}
+
+function best(earlier: readonly ItemOutcome[], later: readonly ItemOutcome[]): ItemOutcome[] {
+  const length = Math.max(earlier.length, later.length);
+  const merged = new Array<ItemOutcome>(length);
+  for (let i = 0; i < length; i++) {
+    const before = earlier[i];
+    const now = later[i];
+    merged[i] =
+      before === undefined
+        ? now!
+        : now === undefined || before.ok
+          ? before
+          : now.ok || before.transient === true
+            ? now
+            : before;
+  }
+  return merged;
+}

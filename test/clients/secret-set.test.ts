@@ -1,0 +1,83 @@
+// What the scrubber guarantees on its own: every secret, however short, is redacted; a secret that contains
+// another leaves nothing behind; text cut short keeps no piece of a secret at either edge.
+import { describe, expect, it } from "vitest";
+import { SecretSet } from "../../src/core/errors/secrets.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+
+const faker = seededFaker("secret set");
+const secretOf = (length: number) => faker.string.alphanumeric({ length, casing: "upper" });
+
+describe("SecretSet.scrub", () => {
+  it("redacts a secret of any length, even three characters", () => {
+    const secrets = new SecretSet();
+    const key = secretOf(3);
+    secrets.add(key);
+    expect(secrets.scrub(`Authorization: Token ${key}`)).toBe("Authorization: Token [REDACTED]");
+  });
+
+  it("redacts a short secret only where it stands alone, so ordinary words survive", () => {
+    const secrets = new SecretSet();
+    secrets.add("abc");
+    expect(secrets.scrub("abc abcdef xabc")).toBe("[REDACTED] abcdef xabc");
+  });
+
+  it("ignores an empty secret instead of redacting between every character", () => {
+    const secrets = new SecretSet();
+    secrets.add("", undefined);
+    expect(secrets.scrub("text")).toBe("text");
+  });
+
+  it("leaves no part of a long secret that contains a shorter one", () => {
+    const short = secretOf(8);
+    const long = `${short}${secretOf(24)}`;
+    const secrets = new SecretSet();
+    secrets.add(short, long);
+    expect(secrets.scrub(`key=${long};`)).toBe("key=[REDACTED];");
+  });
+
+  it("redacts a secret echoed percent-encoded (e.g. in a redirect's Location)", () => {
+    const key = `${secretOf(10)}/+=${secretOf(10)}`;
+    const secrets = new SecretSet();
+    secrets.add(key);
+    expect(secrets.scrub(`https://elsewhere.example/?k=${encodeURIComponent(key)}`)).toBe(
+      "https://elsewhere.example/?k=[REDACTED]",
+    );
+  });
+});
+
+describe("SecretSet.clip", () => {
+  const key = secretOf(32);
+  const secrets = new SecretSet();
+  secrets.add(key);
+
+  it("scrubs before cutting, so a secret across the cut leaves no fragment", () => {
+    const text = `${"x".repeat(90)}${key}`;
+    expect(secrets.clip(text, 100)).toBe(`${"x".repeat(90)}[REDACTED]`);
+  });
+
+  it("redacts a piece of a secret the text already ended or started in", () => {
+    expect(secrets.clip(`${"x".repeat(20)}${key.slice(0, 12)}`, 100)).toBe(
+      `${"x".repeat(20)}[REDACTED]`,
+    );
+    expect(secrets.clip(`${key.slice(-12)}${"x".repeat(20)}`, 100)).toBe(
+      `[REDACTED]${"x".repeat(20)}`,
+    );
+  });
+
+  it("keeps an ordinary text as it is", () => {
+    const text = faker.lorem.sentence();
+    expect(secrets.clip(text, 1000)).toBe(text);
+  });
+});
+
+describe("SecretSet.scrubRuns", () => {
+  it("redacts a secret that a runtime's message already cut to a few characters", () => {
+    const key = secretOf(32);
+    const secrets = new SecretSet();
+    secrets.add(key);
+    const v8 = `Unexpected token '${key[0]}', "${key.slice(0, 10)}"... is not valid JSON`;
+    expect(secrets.scrubRuns(v8)).toBe(
+      `Unexpected token '${key[0]}', "[REDACTED]"... is not valid JSON`,
+    );
+  });
+});

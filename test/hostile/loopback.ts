@@ -1,0 +1,68 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface HugeServer {
+  readonly url: string;
+  /** Bytes of the huge body written so far (the socket takes them only as fast as the client reads). */
+  written(): number;
+  /** Resolves once the huge response has ended or its connection closed. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const CHUNK = Buffer.alloc(64 * 1024, " ");
+
+/**
+ * A loopback server whose every answer is a body of `totalBytes` spaces, written chunk by chunk with
+ * backpressure (so it stops when the client stops reading), optionally declaring `contentLength`. It answers
+ * `/oauth2/token` with a token, for clients that fetch one first.
+ */
+export async function serveHugeBody(options: {
+  status: number;
+  totalBytes: number;
+  contentLength?: number;
+}): Promise<HugeServer> {
+  let written = 0;
+  let settle: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  const server = createServer((req, res) => {
+    void (async () => {
+      for await (const _chunk of req);
+      if (req.url?.endsWith("/oauth2/token")) {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(
+          JSON.stringify({ access_token: "t".repeat(24), expires_in: 1800, token_type: "Bearer" }),
+        );
+        return;
+      }
+      res.writeHead(options.status, {
+        "Content-Type": "application/json",
+        ...(options.contentLength !== undefined && {
+          "Content-Length": String(options.contentLength),
+        }),
+      });
+      let closed = false;
+      res.on("close", () => (closed = true));
+      while (!closed && written < options.totalBytes) {
+        written += CHUNK.byteLength;
+        if (!res.write(CHUNK)) await Promise.race([once(res, "drain"), once(res, "close")]);
+      }
+      if (!closed) res.end();
+      settle();
+    })();
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    written: () => written,
+    settled: () => settled,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

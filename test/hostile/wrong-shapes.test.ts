@@ -1,0 +1,82 @@
+// 2xx bodies that parse but lack what the spec requires below the top level, and gateways that answer 401
+// with an HTML page: the first must be `malformed` naming the field (never data an adapter then trusts), the
+// second must stop an import at once, whatever variant carries it.
+import { HttpResponse, http } from "msw";
+import { describe, expect, it } from "vitest";
+import { isFatal } from "../../src/core/engine/chunk-outcomes.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { useMswServer } from "../support/msw.js";
+import { expectNoSecret } from "./leaks.js";
+import { hostileVendors, type HostileVendor } from "./vendors.js";
+
+const server = useMswServer();
+
+function answering(vendor: HostileVendor, respond: () => Response): void {
+  server.use(...vendor.support, http.post(vendor.url, respond));
+}
+
+describe.each(hostileVendors(seededFaker("hostile shapes")))("$name", (vendor) => {
+  const { status, body, broken, missing } = vendor.success;
+
+  it("accepts the documented 2xx body", async () => {
+    answering(vendor, () => HttpResponse.json(body, { status }));
+    const result = await vendor.client().operation();
+    expect(result).toMatchObject({ ok: true, status, data: body });
+  });
+
+  it(`a 2xx without ${missing} is malformed, naming the field`, async () => {
+    answering(vendor, () => HttpResponse.json(broken, { status }));
+    const result = await vendor.client().operation();
+    if (result.ok || result.error.status !== "malformed") throw new Error("expected malformed");
+    expect(result.error["reason"]).toBe(`missing required field ${missing}`);
+    expect(result.error["httpStatus"]).toBe(status);
+  });
+
+  it("a gateway's HTML 401 is fatal to the import, and holds no secret", async () => {
+    let sent = 0;
+    answering(vendor, () => {
+      sent++;
+      return new HttpResponse("<html><body><h1>401 Authorization Required</h1></body></html>", {
+        status: 401,
+        headers: { "Content-Type": "text/html" },
+      });
+    });
+    const result = await vendor.client().operation();
+    if (result.ok) throw new Error("expected an error");
+    expect(["malformed", "undocumented"]).toContain(result.error.status);
+    expect(result.error["httpStatus"]).toBe(401);
+    expect(isFatal(result.error)).toBe(true);
+    // Propeller renews its token once after a 401; nobody retries beyond that.
+    expect(sent).toBe(vendor.name === "Propeller" ? 2 : 1);
+    expectNoSecret(result.error, vendor.secrets);
+  });
+});
+
+it("a 2xx whose required field has the wrong JSON type is malformed, naming the field", async () => {
+  const [fullstory] = hostileVendors(seededFaker("hostile types"));
+  answering(fullstory!, () =>
+    HttpResponse.json({ job: { id: 42, status: "PROCESSING", created: "2026-01-01T00:00:00Z" } }),
+  );
+  const result = await fullstory!.client().operation();
+  if (result.ok || result.error.status !== "malformed") throw new Error("expected malformed");
+  expect(result.error["reason"]).toBe("field job.id is a number, expected string");
+});
+
+it.each([
+  ["an HTML 403", 403, "malformed"],
+  ["a 407 from a proxy", 407, "undocumented"],
+])("%s: only 401 and 403 stop the import", async (_name, code, variant) => {
+  const [fullstory] = hostileVendors(seededFaker("hostile 403"));
+  answering(
+    fullstory!,
+    () =>
+      new HttpResponse("<html>no</html>", {
+        status: code,
+        headers: { "Content-Type": "text/html" },
+      }),
+  );
+  const result = await fullstory!.client({ maxRetries: 0 }).operation();
+  if (result.ok) throw new Error("expected an error");
+  expect(result.error.status).toBe(variant);
+  expect(isFatal(result.error)).toBe(code === 403);
+});

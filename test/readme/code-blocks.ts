@@ -1,0 +1,32 @@
+// The fenced code blocks of a Markdown file, with the line each one's code starts on, so a failure can
+// point at README.md:<line>.
+export interface CodeBlock {
+  lang: string;
+  code: string;
+  /** 1-based line of the block's first code line in the Markdown file. */
+  line: number;
+}
+
+export function codeBlocks(markdown: string, lang: string): CodeBlock[] {
+  const blocks: CodeBlock[] = [];
+  const lines = markdown.split("\n");
+  let open: { lang: string; fence: string; start: number; body: string[] } | undefined;
+  lines.forEach((text, index) => {
+    if (open) {
+      if (text.trim() === open.fence) {
+        if (open.lang === lang) {
+          blocks.push({ lang: open.lang, code: open.body.join("\n") + "\n", line: open.start });
+        }
+        open = undefined;
+      } else {
+        open.body.push(text);
+      }
+      return;
+    }
+    const fence = /^\s*(`{3,}|~{3,})\s*([\w-]*)/.exec(text);
+    if (fence?.[1]) {
+      open = { lang: fence[2] ?? "", fence: fence[1], start: index + 2, body: [] };
+    }
+  });
+  return blocks;
+}

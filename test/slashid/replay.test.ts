@@ -1,0 +1,178 @@
+// In-run replay of a SlashID file whose answer was lost after SlashID processed it (issue #11). What SlashID
+// does with a person it already has is UNCONFIRMED, so each case runs in both worlds: it refuses the row in
+// `failed_csv` ("person already exists": the replayed persons end imported with a warning saying SlashID
+// cannot tell who created them), or it updates the person (imported, nothing to warn about). Either way every
+// person ends imported exactly once in the report and SlashID holds one person per key.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { HttpResponse } from "msw";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ImportReport } from "../../src/core/engine/report.js";
+import { importUsers, type SlashIdImportOptions } from "../../src/slashid/import.js";
+import type { SlashIdPerson } from "../../src/slashid/records.js";
+import { useMswServer } from "../support/msw.js";
+import {
+  SlashIdSim,
+  cutAnswer,
+  gatewayPage,
+  persons,
+  slashIdClient,
+  type Upload,
+} from "./vendor.js";
+
+const server = useMswServer();
+const dir = mkdtempSync(path.join(tmpdir(), "slashid-replay-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let journals = 0;
+const journalFile = () => path.join(dir, `journal-${++journals}.ndjson`);
+
+/** 9 persons in three files of 3; the second file (persons 3–5) is the one whose answer gets lost. */
+const OPTIONS: SlashIdImportOptions = { chunkRecords: 3, replayDelayMs: 0 };
+const LOST = [3, 4, 5];
+
+const run = (input: SlashIdPerson[], options: SlashIdImportOptions = {}) =>
+  importUsers(slashIdClient(), input, { sleep: async () => {}, ...OPTIONS, ...options });
+
+const WORLDS = ["refuse", "update"] as const;
+type World = (typeof WORLDS)[number];
+
+const LOSSES = {
+  "the connection drops": () => HttpResponse.error(),
+  "the connection drops mid-answer": () => cutAnswer(),
+  "a 502 gateway page comes back": () => gatewayPage(502),
+  "a 504 gateway page comes back": () => gatewayPage(504),
+};
+
+function simIn(world: World): SlashIdSim {
+  const sim = new SlashIdSim(server);
+  sim.existing = world;
+  return sim;
+}
+
+/** True for an upload of the second file. */
+const secondFile = (input: SlashIdPerson[]) => (upload: Upload) =>
+  upload.rows[0]?.["slashid:emails"] === input[3]!.emails![0];
+
+/**
+ * What a converged run keeps: every person imported exactly once in the report, SlashID holding one person
+ * per key, and a warning on exactly the replayed persons in the refusing world (none where SlashID updates).
+ */
+function expectConverged(
+  report: ImportReport,
+  input: SlashIdPerson[],
+  sim: SlashIdSim,
+  world: World,
+) {
+  expect(report).toMatchObject({ total: 9, imported: 9, failed: 0, rejected: 0 });
+  expect(report.outcomes.map((o) => [o.index, o.key, o.outcome])).toEqual(
+    input.map((p, i) => [i, p.emails![0], "imported"]),
+  );
+  expect(sim.imports.size).toBe(9);
+  expect([...sim.imports.values()].every((n) => n === 1)).toBe(true);
+  const warned = report.outcomes
+    .filter((o) => o.outcome === "imported" && o.warning !== undefined)
+    .map((o) => o.index);
+  expect(warned).toEqual(world === "refuse" ? LOST : []);
+  for (const o of report.outcomes) {
+    if (o.outcome === "imported" && o.warning !== undefined) {
+      expect(o.warning).toMatch(
+        /^SlashID answered that this person already exists: the earlier upload of this chunk, whose answer was lost, imported them, or they existed before this import; SlashID's answer cannot tell which$/,
+      );
+    }
+  }
+}
+
+describe.each(WORLDS)("SlashID (existing person: %s): a lost answer is replayed", (world) => {
+  it.each(Object.entries(LOSSES))(
+    "on the first upload (%s): every person imported once",
+    async (_, lose) => {
+      const sim = simIn(world);
+      const input = persons(`lost-once-${world}`, 9);
+      const isSecond = secondFile(input);
+      sim.loseAnswer = (upload) =>
+        isSecond(upload) && sim.uploads.filter(isSecond).length === 1 ? lose() : undefined;
+      const report = await run(input);
+
+      expectConverged(report, input, sim, world);
+      expect(report.chunks).toEqual({ sent: 3, resumed: 0, replayed: 1 });
+      expect(sim.fileSizes).toEqual([3, 3, 3, 3]);
+      expect(sim.updates.size).toBe(world === "update" ? 3 : 0);
+    },
+  );
+
+  it("when the replay's answer is lost too: a second replay, still one person per key", async () => {
+    const sim = simIn(world);
+    const input = persons(`lost-twice-${world}`, 9);
+    const isSecond = secondFile(input);
+    const journal = journalFile();
+    sim.loseAnswer = (upload) =>
+      isSecond(upload) && sim.uploads.filter(isSecond).length <= 2 ? gatewayPage(502) : undefined;
+    const report = await run(input, { journal });
+
+    expectConverged(report, input, sim, world);
+    expect(report.chunks).toEqual({ sent: 3, resumed: 0, replayed: 2 });
+    expect(sim.uploads.filter(isSecond)).toHaveLength(3);
+    if (world === "update") expect([...sim.updates.values()]).toEqual([2, 2, 2]);
+
+    // The journal keeps the converged outcomes, warnings included: a re-run sends nothing and says the same.
+    const again = await run(input, { journal });
+    expect(again.chunks).toEqual({ sent: 0, resumed: 3, replayed: 0 });
+    expect(again.outcomes).toEqual(report.outcomes);
+    expect(sim.uploads).toHaveLength(5);
+  });
+
+  it("after a crash between the upload and the checkpoint: a re-run with the journal converges", async () => {
+    const sim = simIn(world);
+    const input = persons(`crash-${world}`, 9);
+    const isSecond = secondFile(input);
+    const journal = journalFile();
+    const controller = new AbortController();
+    // SlashID processed the second file; the process "dies" before its answer is journaled.
+    sim.loseAnswer = (upload) => {
+      if (isSecond(upload)) controller.abort();
+      return undefined;
+    };
+    const first = await run(input, { journal, signal: controller.signal });
+    expect(first.aborted).toBe(true);
+    expect(sim.imports.size).toBe(6);
+    // The interrupted run cannot know what SlashID did: it says aborted, not refused.
+    for (const index of LOST) {
+      expect(first.outcomes[index]).toMatchObject({ outcome: "failed", code: "aborted" });
+    }
+
+    sim.loseAnswer = undefined;
+    const second = await run(input, { journal });
+
+    expectConverged(second, input, sim, world);
+    expect(second.chunks).toEqual({ sent: 2, resumed: 1, replayed: 0 });
+    expect(sim.uploads.filter(isSecond)).toHaveLength(2);
+  });
+
+  it("when every answer is lost: the persons fail naming the attempts, and a re-run uploads the file again", async () => {
+    const sim = simIn(world);
+    const input = persons(`lost-always-${world}`, 9);
+    const isSecond = secondFile(input);
+    const journal = journalFile();
+    sim.loseAnswer = (upload) => (isSecond(upload) ? gatewayPage(504) : undefined);
+    const first = await run(input, { journal, chunkAttempts: 3 });
+
+    expect(first).toMatchObject({ total: 9, imported: 6, failed: 3 });
+    expect(first.chunks).toEqual({ sent: 3, resumed: 0, replayed: 2 });
+    expect(sim.uploads.filter(isSecond)).toHaveLength(3);
+    for (const index of LOST) {
+      const o = first.outcomes[index]!;
+      expect(o.outcome).toBe("failed");
+      expect(o.outcome === "failed" && o.reason).toMatch(
+        /sent 3 times in this run \(replayed by resend\): a re-run with the same journal tries again$/,
+      );
+    }
+
+    sim.loseAnswer = undefined;
+    const second = await run(input, { journal });
+
+    expectConverged(second, input, sim, world);
+    expect(second.chunks).toEqual({ sent: 1, resumed: 2, replayed: 0 });
+    expect(sim.uploads.filter(isSecond)).toHaveLength(4);
+  });
+});

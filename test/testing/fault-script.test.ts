@@ -1,0 +1,87 @@
+// The fault script: a test forces a fault on a given call of a given operation, whatever the random roll.
+import { describe, expect, it } from "vitest";
+import type { FaultCall } from "../../src/testing/faults.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { createFullStorySimulator } from "../../src/testing/fullstory.js";
+import { createPropellerSimulator } from "../../src/testing/propeller.js";
+import { DropConnection } from "../../src/testing/simulator.js";
+import { createSlashIdSimulator } from "../../src/testing/slashid.js";
+import {
+  fullStoryBatch,
+  fullStoryGet,
+  fullStoryPost,
+  propellerPost,
+  propellerToken,
+  propellerUsers,
+  slashIdRows,
+  slashIdUpload,
+} from "./vendor-requests.js";
+
+describe("fault script", () => {
+  it("injects the fault it names on the call it picks, by operation and attempt", async () => {
+    const f = seededFaker("script");
+    const seen: FaultCall[] = [];
+    const sim = createFullStorySimulator({
+      processingPolls: 5,
+      faults: {
+        retryAfterSeconds: 7,
+        script: (call) => {
+          seen.push(call);
+          if (call.operation !== "getBatchImportStatus") return undefined;
+          return call.attempt === 2 ? "5xx" : call.attempt === 3 ? "429" : undefined;
+        },
+      },
+    });
+    const created = await fullStoryPost(sim, fullStoryBatch(f, 2));
+    const { job } = (await created.json()) as { job: { id: string } };
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 4; i++) {
+      const answer = await fullStoryGet(sim, `/v2/users/batch/${job.id}`);
+      statuses.push(answer.status);
+      if (answer.status === 429) retryAfter = answer.headers.get("retry-after");
+    }
+    expect(statuses).toEqual([200, 500, 429, 200]);
+    expect(retryAfter).toBe("7");
+    expect(seen).toEqual([
+      { operation: "createBatchImport", attempt: 1 },
+      { operation: "getBatchImportStatus", attempt: 1 },
+      { operation: "getBatchImportStatus", attempt: 2 },
+      { operation: "getBatchImportStatus", attempt: 3 },
+      { operation: "getBatchImportStatus", attempt: 4 },
+    ]);
+    expect(sim.stats().faults).toEqual({ "5xx": 1, "429": 1 });
+  });
+
+  it("wins over the random roll, which still decides the calls it leaves alone", async () => {
+    const f = seededFaker("script wins");
+    const sim = createFullStorySimulator({
+      faults: { rate5xx: 1, script: (call) => (call.attempt === 1 ? "drop" : undefined) },
+    });
+    await expect(fullStoryPost(sim, fullStoryBatch(f, 1))).rejects.toBeInstanceOf(DropConnection);
+    expect((await fullStoryPost(sim, fullStoryBatch(f, 1))).status).toBe(500);
+    expect(sim.stats()).toMatchObject({ jobs: 0, faults: { drop: 1, "5xx": 1 } });
+  });
+
+  it("setFaults on SlashID and Propeller: attempts keep counting across it", async () => {
+    const f = seededFaker("set faults");
+    const slashid = createSlashIdSimulator();
+    expect((await slashIdUpload(slashid, slashIdRows(f, 1))).status).toBe(200);
+    slashid.setFaults({
+      script: (call) =>
+        call.operation === "bulkImportPersons" && call.attempt === 2 ? "429" : undefined,
+    });
+    expect((await slashIdUpload(slashid, slashIdRows(f, 1))).status).toBe(429);
+    expect((await slashIdUpload(slashid, slashIdRows(f, 1))).status).toBe(200);
+
+    const propeller = createPropellerSimulator();
+    const token = await propellerToken(propeller);
+    propeller.setFaults({
+      script: (call) => (call.operation === "bulkUsersBySourceId" ? "5xx" : undefined),
+    });
+    expect((await propellerPost(propeller, token, propellerUsers(f, 1))).status).toBe(500);
+    propeller.setFaults({});
+    expect((await propellerPost(propeller, token, propellerUsers(f, 1))).status).toBe(200);
+    expect(propeller.stats()).toMatchObject({ users: 1, faults: { "5xx": 1 } });
+  });
+});
