@@ -8,7 +8,7 @@ export const document: Record<string, unknown> = {
     summary:
       "Create, read and update FullStory users, and bulk-upsert users through asynchronous batch import jobs.",
     description:
-      'Hand-written OpenAPI 3.1 description of the part of FullStory\'s server API v2 that\n`bulk-user-import` uses: the single-user endpoints (`/v2/users`, `/v2/users/{id}`) and the\nasynchronous batch user import workflow (`/v2/users/batch...`). Facts come from FullStory\'s\ndeveloper documentation and the Swagger 2.0 document FullStory publishes with its Node SDK; this\nfile is not a conversion of that document.\n\n## Hosts\nAccounts live in one data centre. North-American (default) accounts use `https://api.fullstory.com`;\nEU accounts use `https://api.eu1.fullstory.com`. API keys carry the data-centre prefix in their first\ncharacters (`na1.` or `eu1.`); older keys may have no prefix. Choose `api.eu1.fullstory.com` when the\nkey starts with `eu1.` (or when the caller explicitly asks for the EU), otherwise `api.fullstory.com`.\n\n## Authentication\nEvery request sends `Authorization: Basic <API key>` — the raw API key after the word `Basic `,\n**not** a base64-encoded `user:password` pair as in HTTP Basic authentication. Keys are created in the\nFullStory app; requests that read data need an Admin or Architect key.\n\n## Batch import workflow\n1. `POST /v2/users/batch` with up to 50,000 users → a job in `PROCESSING`.\n2. Poll `GET /v2/users/batch/{job_id}` until `job.status` is `COMPLETED` or `FAILED`.\n3. Page through `GET /v2/users/batch/{job_id}/imports` (successes, with the FullStory ids) and, when the\n   status is `FAILED`, also `GET /v2/users/batch/{job_id}/errors`. `FAILED` includes **partial**\n   failure: some users may still have been imported, so read both lists. While the job is still\n   processing both list endpoints answer `202` with no body.\n4. Paging: pass the previous page\'s `next_page_token` as `page_token`; stop when the token is absent,\n   empty, or equal to the previous one.\n\n## Limits\n- At most 50,000 users per batch request.\n- 100 in-progress batch jobs per organisation (more are queued); at 200 in-progress jobs or 500,000\n  operations in flight the batch endpoint answers `429` until some finish.\n- Users: `uid` ≤ 256 characters, `display_name` ≤ 256, `email` ≤ 128; ≤ 500 unique custom properties;\n  property names `[A-Za-z][A-Za-z0-9_]*` ≤ 512 characters (dotted full path for nested objects);\n  each property value ≤ 8192 bytes; no arrays of objects.\n- Rate limiting: `429` with a `Retry-After` header giving the number of **seconds** to wait.\n\n## Idempotency\n`POST /v2/users` and `POST /v2/users/batch` accept an optional `Idempotency-Key` header (a V4 UUID is the\ndocumented choice). FullStory stores the status and body of the first request made with a key for 24 hours\nand replays them for later requests with the same key; the retry must send the same body (a different body\nunder a used key is an error). Nothing is stored when the request never reached an endpoint or collided with\na concurrent request using the same key.\n\n## Errors\nEvery error body is `{ "message": string, "code": string }`. Documented codes per status: 400\n`required_field`, 401 `unauthorized`, 403 `forbidden`, 404 `resource_not_found`, 429 `too_many_requests`,\n500 `server_error`. Other codes exist (for example `user_not_found`), so `code` is an open string.\n\n## UNCONFIRMED (modelled leniently)\n- Changing the `uid` of an already identified user (Update User) is documented as "an error"; the HTTP status\n  and `code` are not documented (most likely `400`).\n- Which idempotent results are replayed: the production docs say every result is stored, including `500`;\n  newer docs say `429` and `5xx` results are not stored and can be retried. The status and `code` returned\n  for a different body under a used key, or for a concurrent request with the same key, are not documented.\n- The format and maximum length of `Idempotency-Key` are not documented (any string is accepted here).\n- `BatchImportStatusResponse.errors`: the reference schema marks it required but describes it as "only\n  included for failed imports"; it is optional here.\n- `BatchImportErrorsResponse.results` is not marked required by the reference schema; optional here.\n- The shape of the values inside `TypeConflict.properties` is not documented (free-form here).\n- Per-endpoint rate-limit numbers and the maximum request body size are not documented.\n- Error `code` values beyond the documented ones are not enumerated.\n',
+      'Hand-written OpenAPI 3.1 description of the part of FullStory\'s server API v2 that\n`bulk-user-import` uses: the single-user endpoints (`/v2/users`, `/v2/users/{id}`) and the\nasynchronous batch user import workflow (`/v2/users/batch...`). Facts come from FullStory\'s\ndeveloper documentation and the Swagger 2.0 document FullStory publishes with its Node SDK; this\nfile is not a conversion of that document.\n\n## Hosts\nAccounts live in one data centre. North-American (default) accounts use `https://api.fullstory.com`;\nEU accounts use `https://api.eu1.fullstory.com`. API keys carry the data-centre prefix in their first\ncharacters (`na1.` or `eu1.`); older keys may have no prefix. Choose `api.eu1.fullstory.com` when the\nkey starts with `eu1.` (or when the caller explicitly asks for the EU), otherwise `api.fullstory.com`.\n\n## Authentication\nEvery request sends `Authorization: Basic <API key>` — the raw API key after the word `Basic `,\n**not** a base64-encoded `user:password` pair as in HTTP Basic authentication. Keys are created in the\nFullStory app; requests that read data need an Admin or Architect key.\n\n## Batch import workflow\n1. `POST /v2/users/batch` with up to 50,000 users → a job in `PROCESSING`.\n2. Poll `GET /v2/users/batch/{job_id}` until `job.status` is `COMPLETED` or `FAILED`.\n3. Page through `GET /v2/users/batch/{job_id}/imports` (successes, with the FullStory ids) and, when the\n   status is `FAILED`, also `GET /v2/users/batch/{job_id}/errors`. `FAILED` includes **partial**\n   failure: some users may still have been imported, so read both lists. While the job is still\n   processing both list endpoints answer `202` with no body.\n4. Paging: pass the previous page\'s `next_page_token` as `page_token`; stop when the token is absent,\n   empty, or equal to the previous one.\n\n## Limits\n- At most 50,000 users per batch request.\n- 100 in-progress batch jobs per organisation (more are queued); at 200 in-progress jobs or 500,000\n  operations in flight the batch endpoint answers `429` until some finish.\n- Users: `uid` ≤ 256 characters, `display_name` ≤ 256, `email` ≤ 128; ≤ 500 unique custom properties;\n  property names `[A-Za-z][A-Za-z0-9_]*` ≤ 512 characters (dotted full path for nested objects);\n  each property value ≤ 8192 bytes; no arrays of objects.\n- Rate limiting: `429` with a `Retry-After` header giving the number of **seconds** to wait.\n\n## Idempotency\n`POST /v2/users` and `POST /v2/users/batch` accept an optional `Idempotency-Key` header (a V4 UUID is the\ndocumented choice). FullStory stores the status and body of the first request made with a key for 24 hours\nand replays them for later requests with the same key; the retry must send the same body (a different body\nunder a used key is an error). Nothing is stored when the request never reached an endpoint or collided with\na concurrent request using the same key.\n\n## Errors\nEvery error body is `{ "message": string, "code": string }`. Documented codes per status: 400\n`required_field`, 401 `unauthorized`, 403 `forbidden`, 404 `resource_not_found`, 429 `too_many_requests`,\n500 `server_error`. Other codes exist (for example `user_not_found`), so `code` is an open string.\n\n## Extensions\nLimits the vendor states in prose that JSON Schema cannot express are carried as `x-` keywords on the\nschema they apply to; `npm run generate` copies them into `generated/fullstory.rules.ts`, where the\nclient\'s validation and chunking read them.\n- `x-max-value-bytes` (`UserProperties`): most UTF-8 bytes of one property value (a string, or an array of\n  scalars as JSON text), at any nesting level.\n- `x-max-path-length` (`UserProperties`): most characters of a nested property\'s dotted full path\n  (`parent.child.leaf`); `propertyNames.maxLength` bounds each name.\n- `x-max-leaf-properties` (`UserProperties`): most unique properties, counting each nested leaf path\n  (`maxProperties` bounds the top level only).\n- `x-max-in-progress-jobs` (`CreateBatchImportRequest`): batch jobs an organisation can have in progress\n  before more are queued.\n\n## UNCONFIRMED (modelled leniently)\n- Changing the `uid` of an already identified user (Update User) is documented as "an error"; the HTTP status\n  and `code` are not documented (most likely `400`).\n- Which idempotent results are replayed: the production docs say every result is stored, including `500`;\n  newer docs say `429` and `5xx` results are not stored and can be retried. The status and `code` returned\n  for a different body under a used key, or for a concurrent request with the same key, are not documented.\n- The format and maximum length of `Idempotency-Key` are not documented (any string is accepted here).\n- `BatchImportStatusResponse.errors`: the reference schema marks it required but describes it as "only\n  included for failed imports"; it is optional here.\n- `BatchImportErrorsResponse.results` is not marked required by the reference schema; optional here.\n- The shape of the values inside `TypeConflict.properties` is not documented (free-form here).\n- Per-endpoint rate-limit numbers and the maximum request body size are not documented.\n- Error `code` values beyond the documented ones are not enumerated.\n- `503`: no source lists it; it is declared (with the common error body) because gateways send it and\n  clients must treat it as a retryable server error.\n- `GetUserResponse.is_being_deleted`: the reference schema lists it, but FullStory\'s own example omits\n  it, so it is optional here.\n- `schema` / `type_conflicts` in user results: the reference schema gives them object types, while every\n  example FullStory publishes shows `null`; the examples are kept (object or `null`).\n- Unknown top-level keys in a batch item: no source says FullStory refuses them, so the batch item is\n  open and they are sent (FullStory ignores or refuses them).\n',
     license: {
       name: "Proprietary vendor API (FullStory terms of service)",
       url: "https://developer.fullstory.com/server/getting-started/",
@@ -169,6 +169,9 @@ export const document: Record<string, unknown> = {
           "500": {
             $ref: "#/components/responses/InternalServerError",
           },
+          "503": {
+            $ref: "#/components/responses/ServiceUnavailable",
+          },
         },
       },
     },
@@ -252,6 +255,9 @@ export const document: Record<string, unknown> = {
           },
           "500": {
             $ref: "#/components/responses/InternalServerError",
+          },
+          "503": {
+            $ref: "#/components/responses/ServiceUnavailable",
           },
         },
       },
@@ -380,6 +386,9 @@ export const document: Record<string, unknown> = {
           "500": {
             $ref: "#/components/responses/InternalServerError",
           },
+          "503": {
+            $ref: "#/components/responses/ServiceUnavailable",
+          },
         },
       },
     },
@@ -471,6 +480,9 @@ export const document: Record<string, unknown> = {
           "500": {
             $ref: "#/components/responses/InternalServerError",
           },
+          "503": {
+            $ref: "#/components/responses/ServiceUnavailable",
+          },
         },
       },
     },
@@ -548,6 +560,9 @@ export const document: Record<string, unknown> = {
           },
           "500": {
             $ref: "#/components/responses/InternalServerError",
+          },
+          "503": {
+            $ref: "#/components/responses/ServiceUnavailable",
           },
         },
       },
@@ -628,6 +643,9 @@ export const document: Record<string, unknown> = {
           "500": {
             $ref: "#/components/responses/InternalServerError",
           },
+          "503": {
+            $ref: "#/components/responses/ServiceUnavailable",
+          },
         },
       },
       post: {
@@ -698,6 +716,9 @@ export const document: Record<string, unknown> = {
           },
           "500": {
             $ref: "#/components/responses/InternalServerError",
+          },
+          "503": {
+            $ref: "#/components/responses/ServiceUnavailable",
           },
         },
       },
@@ -907,6 +928,26 @@ export const document: Record<string, unknown> = {
           },
         },
       },
+      ServiceUnavailable: {
+        description:
+          "UNCONFIRMED: no FullStory source lists `503`. Gateways in front of the API answer it during overload or\nmaintenance, and the project's simulator sends it; modelled with the common error body (code\n`service_unavailable` in the example is illustrative). Retry later.\n",
+        content: {
+          "application/json": {
+            schema: {
+              $ref: "#/components/schemas/ErrorResponse",
+            },
+            examples: {
+              serviceUnavailable: {
+                summary: "Service unavailable (illustrative values)",
+                value: {
+                  message: "Service unavailable",
+                  code: "service_unavailable",
+                },
+              },
+            },
+          },
+        },
+      },
     },
     schemas: {
       ErrorResponse: {
@@ -961,6 +1002,9 @@ export const document: Record<string, unknown> = {
         description:
           "Custom properties of a user.\n- Up to 500 unique properties.\n- Names are letters A–Z/a–z, digits and underscores, start with a letter, and are at most 512 characters.\n- Values are any JSON value and may be nested objects; every nested name must follow the same naming\n  rule, and the dotted full path (`parent.child.leaf`) must also stay within 512 characters.\n- Each value is at most 8192 bytes; a larger value is rejected.\n- Arrays of objects are not supported (arrays of scalars are).\n- Numbers are inferred as `real` unless `schema.properties` declares another type. v2 names carry no\n  type suffixes (`_str`, `_int`, ...).\n",
         maxProperties: 500,
+        "x-max-leaf-properties": 500,
+        "x-max-path-length": 512,
+        "x-max-value-bytes": 8192,
         propertyNames: {
           pattern: "^[A-Za-z][A-Za-z0-9_]*$",
           maxLength: 512,
@@ -973,7 +1017,7 @@ export const document: Record<string, unknown> = {
       SchemaType: {
         type: "string",
         description:
-          "Type of a custom property, used to override FullStory's type inference. The plural forms are arrays of\nthe singular type; `date`/`dates` are ISO-8601 strings.\n",
+          "Type of a custom property, used to override FullStory's type inference. The plural forms are arrays of\nthe singular type; `date`/`dates` are ISO-8601 strings. Source of the list: FullStory's server API v2\ndocumentation of custom properties (\"Property rules\" in the project's vendor facts), which names\nexactly these ten types; a declaration with another type is refused by FullStory.\n",
         enum: ["str", "strs", "int", "ints", "real", "reals", "bool", "bools", "date", "dates"],
       },
       UserSchema: {
@@ -1012,7 +1056,7 @@ export const document: Record<string, unknown> = {
       BatchUserImportRequest: {
         type: "object",
         description:
-          "One user to upsert in a batch import. All fields are optional; identify an existing user with `id` or\n`uid`. Also echoed back as `user` in `getBatchImportErrors` results, where FullStory may include\nadditional keys (e.g. `type_conflicts: null`), so this schema is not closed.\n",
+          "One user to upsert in a batch import. All fields are optional; identify an existing user with `id` or\n`uid`. Also echoed back as `user` in `getBatchImportErrors` results, where FullStory may include\nadditional keys (e.g. `type_conflicts: null`), so this schema is not closed. No source says FullStory\nrefuses unknown keys in a request either (UNCONFIRMED), so a client sends them.\n",
         properties: {
           id: {
             type: "string",
@@ -1054,6 +1098,7 @@ export const document: Record<string, unknown> = {
         type: "object",
         description: "Body of `createBatchImport`.",
         additionalProperties: false,
+        "x-max-in-progress-jobs": 100,
         required: ["requests"],
         properties: {
           requests: {
@@ -1102,7 +1147,8 @@ export const document: Record<string, unknown> = {
       },
       ImportedUser: {
         type: "object",
-        description: "A user imported successfully by a batch job.",
+        description:
+          "A user imported successfully by a batch job. `schema` and `type_conflicts` are `null` in every\npublished example although the reference schema types them as objects: both forms are accepted, as\nthe examples show.\n",
         required: ["id"],
         properties: {
           id: {
@@ -1265,8 +1311,9 @@ export const document: Record<string, unknown> = {
       },
       GetUserResponse: {
         type: "object",
-        description: "A single user.",
-        required: ["id", "is_being_deleted"],
+        description:
+          "A single user. `is_being_deleted` is listed by the reference schema but absent from FullStory's own\nexample of this response, so it is optional (UNCONFIRMED whether it is always sent). `schema` and\n`type_conflicts` are `null` in every published example although the reference schema types them as\nobjects: both forms are accepted.\n",
+        required: ["id"],
         properties: {
           id: {
             type: "string",

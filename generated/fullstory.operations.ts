@@ -120,6 +120,21 @@ export const operations = {
         },
         headers: [],
       },
+      "503": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
+        headers: [],
+      },
     },
   },
   getBatchImportStatus: {
@@ -230,6 +245,21 @@ export const operations = {
         headers: ["Retry-After"],
       },
       "500": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
+        headers: [],
+      },
+      "503": {
         mediaType: "application/json",
         shape: {
           type: "object",
@@ -370,6 +400,21 @@ export const operations = {
         },
         headers: [],
       },
+      "503": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
+        headers: [],
+      },
     },
   },
   getBatchImportErrors: {
@@ -471,6 +516,21 @@ export const operations = {
         headers: ["Retry-After"],
       },
       "500": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
+        headers: [],
+      },
+      "503": {
         mediaType: "application/json",
         shape: {
           type: "object",
@@ -595,6 +655,21 @@ export const operations = {
         },
         headers: [],
       },
+      "503": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
+        headers: [],
+      },
     },
   },
   getUser: {
@@ -610,9 +685,6 @@ export const operations = {
           required: {
             id: {
               type: "string",
-            },
-            is_being_deleted: {
-              type: "boolean",
             },
           },
         },
@@ -694,6 +766,21 @@ export const operations = {
         headers: ["Retry-After"],
       },
       "500": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
+        headers: [],
+      },
+      "503": {
         mediaType: "application/json",
         shape: {
           type: "object",
@@ -804,6 +891,21 @@ export const operations = {
         headers: ["Retry-After"],
       },
       "500": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+          required: {
+            message: {
+              type: "string",
+            },
+            code: {
+              type: "string",
+            },
+          },
+        },
+        headers: [],
+      },
+      "503": {
         mediaType: "application/json",
         shape: {
           type: "object",

@@ -245,7 +245,9 @@ export interface components {
     };
     /**
      * @description Type of a custom property, used to override FullStory's type inference. The plural forms are arrays of
-     *     the singular type; `date`/`dates` are ISO-8601 strings.
+     *     the singular type; `date`/`dates` are ISO-8601 strings. Source of the list: FullStory's server API v2
+     *     documentation of custom properties ("Property rules" in the project's vendor facts), which names
+     *     exactly these ten types; a declaration with another type is refused by FullStory.
      * @enum {string}
      */
     SchemaType:
@@ -270,7 +272,8 @@ export interface components {
     /**
      * @description One user to upsert in a batch import. All fields are optional; identify an existing user with `id` or
      *     `uid`. Also echoed back as `user` in `getBatchImportErrors` results, where FullStory may include
-     *     additional keys (e.g. `type_conflicts: null`), so this schema is not closed.
+     *     additional keys (e.g. `type_conflicts: null`), so this schema is not closed. No source says FullStory
+     *     refuses unknown keys in a request either (UNCONFIRMED), so a client sends them.
      */
     BatchUserImportRequest: {
       /** @description The FullStory-assigned user ID. */
@@ -308,7 +311,11 @@ export interface components {
       errors?: number;
       job: components["schemas"]["JobMetadata"];
     };
-    /** @description A user imported successfully by a batch job. */
+    /**
+     * @description A user imported successfully by a batch job. `schema` and `type_conflicts` are `null` in every
+     *     published example although the reference schema types them as objects: both forms are accepted, as
+     *     the examples show.
+     */
     ImportedUser: {
       /** @description The FullStory-assigned user ID. */
       id: string;
@@ -366,7 +373,12 @@ export interface components {
       /** @description The FullStory-assigned user ID. */
       id: string;
     };
-    /** @description A single user. */
+    /**
+     * @description A single user. `is_being_deleted` is listed by the reference schema but absent from FullStory's own
+     *     example of this response, so it is optional (UNCONFIRMED whether it is always sent). `schema` and
+     *     `type_conflicts` are `null` in every published example although the reference schema types them as
+     *     objects: both forms are accepted.
+     */
     GetUserResponse: {
       /** @description The FullStory-assigned user ID. */
       id: string;
@@ -377,7 +389,7 @@ export interface components {
       /** @description The email address associated with the user. */
       email?: string;
       /** @description Whether the user is in the process of being deleted. */
-      is_being_deleted: boolean;
+      is_being_deleted?: boolean;
       properties?: components["schemas"]["UserProperties"];
       /** @description Declared or inferred type of every property; `null` unless `include_schema=true` was requested. */
       schema?: components["schemas"]["UserSchema"] | null;
@@ -458,6 +470,19 @@ export interface components {
     };
     /** @description A server error was encountered (code `server_error`). Retrying with the same `Idempotency-Key` may replay this stored result (UNCONFIRMED, see the parameter). */
     InternalServerError: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["ErrorResponse"];
+      };
+    };
+    /**
+     * @description UNCONFIRMED: no FullStory source lists `503`. Gateways in front of the API answer it during overload or
+     *     maintenance, and the project's simulator sends it; modelled with the common error body (code
+     *     `service_unavailable` in the example is illustrative). Retry later.
+     */
+    ServiceUnavailable: {
       headers: {
         [name: string]: unknown;
       };
@@ -553,6 +578,7 @@ export interface operations {
       404: components["responses"]["NotFound"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalServerError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   getBatchImportStatus: {
@@ -585,6 +611,7 @@ export interface operations {
       404: components["responses"]["NotFound"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalServerError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   getBatchImports: {
@@ -635,6 +662,7 @@ export interface operations {
       404: components["responses"]["NotFound"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalServerError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   getBatchImportErrors: {
@@ -680,6 +708,7 @@ export interface operations {
       404: components["responses"]["NotFound"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalServerError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   createUser: {
@@ -726,6 +755,7 @@ export interface operations {
       404: components["responses"]["NotFound"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalServerError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   getUser: {
@@ -764,6 +794,7 @@ export interface operations {
       404: components["responses"]["NotFound"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalServerError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   updateUser: {
@@ -801,6 +832,7 @@ export interface operations {
       404: components["responses"]["NotFound"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalServerError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
 }

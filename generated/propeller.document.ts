@@ -7,7 +7,7 @@ export const document: Record<string, unknown> = {
     version: "2.0.0",
     summary: "Create or update Propeller users in bulk, matched on source + sourceId.",
     description:
-      'Hand-written description of the part of the Propeller commerce platform REST API (v2, host\n`api.helice.cloud`) that a bulk user importer needs. Propeller publishes no machine-readable\nspec; this document is written from the vendor\'s documentation pages.\n\n**What it does.** `POST /v2/users/bulk/sourceId` takes `{ "users": [...] }` and upserts every\nuser: users are identified by `source` + `sourceId` (+ language). A user that does not exist\nis created, an existing one is updated. The answer is a 200 with one result per input item, in\nrequest order; individual items can fail (`success: false` plus an `error` text) while the\nrest of the batch succeeds, so a 200 does not mean that every user was written.\n\n**Authentication.** OAuth 2.0 client credentials. `POST /oauth2/token` with a form-encoded\n`grant_type=client_credentials&client_id=…&client_secret=…` returns an `access_token` that\nlives `expires_in` = 1800 seconds (30 minutes). Send it as `Authorization: Bearer <token>` on\nevery other call. There are no refresh tokens: request a new token with the same credentials\nbefore the current one expires (the vendor suggests a buffer of about 5 minutes), and on a\n401 request a new token once and retry the call once.\n\n**Limits.** At least one user per request. The per-request maximum for this endpoint is not\ndocumented; a sibling bulk endpoint allows 2,000 items, so importers should send chunks of at\nmost 2,000 users by default (and keep the chunk size configurable). Rate limits are not\ndocumented.\n\n**Closed payloads.** The server validates the body against a JSON schema and rejects unknown\nkeys (`extraneous key [x] is not permitted`, error 10007), so every request object here has\n`additionalProperties: false`.\n\n**UNCONFIRMED** (no primary source states these; modelled leniently):\n- The maximum number of users per request (2,000 on a sibling bulk endpoint; no `maxItems`\n  is set here).\n- Rate limiting: whether 429 is returned, and any `Retry-After`; no 429 response is declared.\n- The format of `dateOfBirth` (the documented example is `28/08/1993`); a plain string here.\n- The JSON types of `sourceId` and `debtorId` (documented examples show both numbers and\n  strings); both are accepted here.\n- The values of an address\'s `gender`, the attribute `type` values and the shape of an\n  attribute `value`.\n- Which field carries the "language" that is part of the match (presumably `primaryLanguage`).\n- The bodies of 401 and 403 responses (assumed to use the same error envelope as 400/404) and\n  the codes and texts they carry.\n- Whether a business error (70004 UserExists, 70005 UserMultipleFound, 70006 UserNotFound,\n  70007 ParentUserNotFound) fails the whole request or only that item (`error` text in a 200).\n- The body of token endpoint errors (modelled as the OAuth 2.0 `{ error, error_description }`\n  shape, every field but `error` optional).\n- Every string length limit: none is documented, so no `maxLength` is set.\n',
+      'Hand-written description of the part of the Propeller commerce platform REST API (v2, host\n`api.helice.cloud`) that a bulk user importer needs. Propeller publishes no machine-readable\nspec; this document is written from the vendor\'s documentation pages.\n\n**What it does.** `POST /v2/users/bulk/sourceId` takes `{ "users": [...] }` and upserts every\nuser: users are identified by `source` + `sourceId` (+ language). A user that does not exist\nis created, an existing one is updated. The answer is a 200 with one result per input item, in\nrequest order; individual items can fail (`success: false` plus an `error` text) while the\nrest of the batch succeeds, so a 200 does not mean that every user was written.\n\n**Authentication.** OAuth 2.0 client credentials. `POST /oauth2/token` with a form-encoded\n`grant_type=client_credentials&client_id=…&client_secret=…` returns an `access_token` that\nlives `expires_in` = 1800 seconds (30 minutes). Send it as `Authorization: Bearer <token>` on\nevery other call. There are no refresh tokens: request a new token with the same credentials\nbefore the current one expires (the vendor suggests a buffer of about 5 minutes), and on a\n401 request a new token once and retry the call once.\n\n**Limits.** At least one user per request. The per-request maximum for this endpoint is not\ndocumented; a sibling bulk endpoint allows 2,000 items, so importers should send chunks of at\nmost 2,000 users by default (and keep the chunk size configurable). Rate limits are not\ndocumented.\n\n**Closed payloads.** The server validates the body against a JSON schema and rejects unknown\nkeys (`extraneous key [x] is not permitted`, error 10007), so every request object here has\n`additionalProperties: false`.\n\n**UNCONFIRMED** (no primary source states these; modelled leniently):\n- The maximum number of users per request (2,000 on a sibling bulk endpoint; no `maxItems`\n  is set here).\n- Rate limiting: whether 429 is returned, and any `Retry-After`; no 429 response is declared.\n- The format of `dateOfBirth` (the documented example is `28/08/1993`); a plain string here.\n- The JSON types of `sourceId` and `debtorId` (documented examples show both numbers and\n  strings); both are accepted here.\n- The values of an address\'s `gender`, the attribute `type` values and the shape of an\n  attribute `value`.\n- Which field carries the "language" that is part of the match (presumably `primaryLanguage`).\n- The bodies of 401 and 403 responses (assumed to use the same error envelope as 400/404) and\n  the codes and texts they carry.\n- Whether a business error (70004 UserExists, 70005 UserMultipleFound, 70006 UserNotFound,\n  70007 ParentUserNotFound) fails the whole request or only that item (`error` text in a 200).\n- The body of token endpoint errors (modelled as the OAuth 2.0 `{ error, error_description }`\n  shape, every field but `error` optional).\n- Every string length limit: none is documented, so no `maxLength` is set.\n- The case of `gender` (`M`/`F`/`U` here, lower case on the users page) and of an address\n  `country`; the formats of `primaryLanguage`, `language` and attribute names (none enforced).\n\n**Extensions.** `x-default-max-items` (on `users`): the chunk size a client uses by default\nwhen the vendor documents no maximum (2,000, the sibling endpoint\'s limit). `npm run generate`\ncopies it into `generated/propeller.rules.ts`, where chunking reads it.\n',
     contact: {
       name: "Propeller",
       url: "https://www.propel.us",
@@ -527,6 +527,7 @@ export const document: Record<string, unknown> = {
             description:
               "The users to create or update, at least one. Per-request maximum UNCONFIRMED: a\nsibling bulk endpoint allows 2,000 items, use that as the default chunk size.\n",
             minItems: 1,
+            "x-default-max-items": 2000,
             items: {
               $ref: "#/components/schemas/BulkUser",
             },
@@ -559,7 +560,8 @@ export const document: Record<string, unknown> = {
           },
           firstName: {
             type: "string",
-            description: "First name.",
+            description:
+              "First name. Optional per the bulk page's field table, although its 400 example reads\n`required key [firstName] not found`: the table is followed (UNCONFIRMED when Propeller\nrequires it, perhaps when creating a user).\n",
           },
           middleName: {
             type: "string",
@@ -585,8 +587,9 @@ export const document: Record<string, unknown> = {
           },
           gender: {
             type: "string",
-            description: "Gender: `M` male, `F` female, `U` unknown.",
-            enum: ["M", "F", "U"],
+            description:
+              "Gender: `M` male, `F` female, `U` unknown. The bulk page's table gives no values; the\nusers page shows them in lower case, so the case is UNCONFIRMED and both are accepted.\n",
+            enum: ["M", "F", "U", "m", "f", "u"],
           },
           login: {
             type: "string",
@@ -618,8 +621,13 @@ export const document: Record<string, unknown> = {
           primaryLanguage: {
             type: "string",
             description:
-              'The user\'s primary language as an ISO 639-1 two-letter code (e.g. `NL`, `EN`).\nPresumably the "language" that is part of the match key (UNCONFIRMED).\n',
-            pattern: "^[a-zA-Z]{2}$",
+              "The user's primary language, documented as an ISO 639-1 code (e.g. `NL`, `EN`). No\nsource states that other text is refused (UNCONFIRMED), so no pattern is enforced.\n",
+            examples: ["NL"],
+          },
+          language: {
+            type: "string",
+            description:
+              "The language that is part of the match key (source + sourceId + language), as the bulk\npage says users are identified. Its name in the body and its format are UNCONFIRMED (an\nISO 639-1 code like `primaryLanguage` is expected); declared so that the closed schema\ndoes not refuse it.\n",
             examples: ["NL"],
           },
           attributes: {
@@ -685,8 +693,9 @@ export const document: Record<string, unknown> = {
         properties: {
           name: {
             type: "string",
-            description: "Attribute name (uppercase letters, digits and `_`).",
-            pattern: "^[A-Z0-9_]+$",
+            description:
+              "Attribute name, as defined in Propeller (the examples use upper-case letters, digits and\n`_`; no source says other names are refused, so no pattern is enforced).\n",
+            minLength: 1,
             examples: ["LOYALTY_TIER"],
           },
           value: {
@@ -771,8 +780,9 @@ export const document: Record<string, unknown> = {
           },
           country: {
             type: "string",
-            description: "Country as an ISO 3166-1 alpha-2 code (e.g. `NL`).",
-            pattern: "^[A-Z]{2}$",
+            description:
+              "Country as an ISO 3166-1 alpha-2 code (e.g. `NL`). Two letters; the case is not\ndocumented (UNCONFIRMED), so lower case is accepted too.\n",
+            pattern: "^[A-Za-z]{2}$",
             examples: ["NL"],
           },
           icp: {

@@ -99,7 +99,11 @@ export interface components {
        *     examples show both `12345` and `"12345"`.
        */
       debtorId?: string | number;
-      /** @description First name. */
+      /**
+       * @description First name. Optional per the bulk page's field table, although its 400 example reads
+       *     `required key [firstName] not found`: the table is followed (UNCONFIRMED when Propeller
+       *     requires it, perhaps when creating a user).
+       */
       firstName?: string;
       /** @description Middle name or name prefix (e.g. `van`). */
       middleName?: string;
@@ -116,10 +120,11 @@ export interface components {
        */
       dateOfBirth?: string;
       /**
-       * @description Gender: `M` male, `F` female, `U` unknown.
+       * @description Gender: `M` male, `F` female, `U` unknown. The bulk page's table gives no values; the
+       *     users page shows them in lower case, so the case is UNCONFIRMED and both are accepted.
        * @enum {string}
        */
-      gender?: "M" | "F" | "U";
+      gender?: "M" | "F" | "U" | "m" | "f" | "u";
       /** @description Login name for the webshop (often the e-mail address). */
       login?: string;
       /** @description Phone number. */
@@ -134,11 +139,19 @@ export interface components {
       /** @description Chamber of Commerce (company registration) number. */
       cocNumber?: string;
       /**
-       * @description The user's primary language as an ISO 639-1 two-letter code (e.g. `NL`, `EN`).
-       *     Presumably the "language" that is part of the match key (UNCONFIRMED).
+       * @description The user's primary language, documented as an ISO 639-1 code (e.g. `NL`, `EN`). No
+       *     source states that other text is refused (UNCONFIRMED), so no pattern is enforced.
        * @example NL
        */
       primaryLanguage?: string;
+      /**
+       * @description The language that is part of the match key (source + sourceId + language), as the bulk
+       *     page says users are identified. Its name in the body and its format are UNCONFIRMED (an
+       *     ISO 639-1 code like `primaryLanguage` is expected); declared so that the closed schema
+       *     does not refuse it.
+       * @example NL
+       */
+      language?: string;
       /**
        * @description Attribute values to set on the user. Each attribute must already be defined (class
        *     `user`) before values can be set.
@@ -172,7 +185,8 @@ export interface components {
      */
     UserAttributeValue: {
       /**
-       * @description Attribute name (uppercase letters, digits and `_`).
+       * @description Attribute name, as defined in Propeller (the examples use upper-case letters, digits and
+       *     `_`; no source says other names are refused, so no pattern is enforced).
        * @example LOYALTY_TIER
        */
       name: string;
@@ -228,7 +242,8 @@ export interface components {
       /** @description Region, province or state. */
       region?: string;
       /**
-       * @description Country as an ISO 3166-1 alpha-2 code (e.g. `NL`).
+       * @description Country as an ISO 3166-1 alpha-2 code (e.g. `NL`). Two letters; the case is not
+       *     documented (UNCONFIRMED), so lower case is accepted too.
        * @example NL
        */
       country: string;

@@ -7,7 +7,7 @@ export const document: Record<string, unknown> = {
     version: "1.1",
     summary: "Import many persons into a SlashID organization from one CSV file.",
     description:
-      "Hand-written description of SlashID's persons bulk import endpoints (part of the SlashID\nmanagement API). Facts were taken from SlashID's public documentation and its published\nOpenAPI document; anything not stated there is marked **UNCONFIRMED**.\n\n## What it does\n\n- `POST /persons/bulk-import` uploads one CSV file (multipart part `persons`) and imports every\n  row as a person of the organization named in the `SlashID-OrgID` header. The call is\n  synchronous: the response tells how many rows were imported, how many failed, and returns\n  the failed rows as CSV (`failed_csv`).\n- `GET /persons/bulk-import` downloads the CSV template (the header line).\n\n## Authentication\n\nEvery request carries two headers: `SlashID-OrgID` (the organization ID) and\n`SlashID-API-Key` (an API key of that organization). The import (`POST`) accepts **admin**\nAPI keys only; the template (`GET`) is available to admin and member keys.\n\n## CSV format\n\nColumns are matched by header name, so their order is free. Confirmed columns (listed by\nSlashID's API reference): `slashid:emails`, `slashid:phone_numbers`, `slashid:usernames`,\n`slashid:region`, `slashid:groups`, `slashid:attributes`. Each row needs at least one handle\n(an email address, a phone number or a username). Several emails / phone numbers / usernames /\ngroups go comma-separated inside one cell (so that cell must be CSV-quoted). `slashid:region`\nis one of `us-iowa`, `europe-belgium`, `asia-japan`, `europe-england`, `australia-sydney`.\n`slashid:attributes` is a JSON object mapping attribute bucket names to key/value maps (see\nthe `AttributeBuckets` schema). The schema `PersonCsvRow` describes one row.\n\n## Limits\n\nNo maximum number of rows, maximum file size or rate limit is documented.\n\n## UNCONFIRMED\n\n- `slashid:roles` column: appears in one rendering of SlashID's docs only.\n- `slashid:password` column: written by SlashID's own SDKs to migrate a legacy password hash;\n  not listed in the API reference; accepted hash formats are not documented.\n- Phone numbers: every SlashID example is E.164 (`+13475043201`), but E.164 is not stated as\n  a requirement, so no pattern is enforced here.\n- Layout of `failed_csv`: documented only as \"the persons we failed to import and the reason\n  behind the failure\"; parse it by header and tolerate an extra reason column under any name.\n- Limits on rows / file size, and rate limits (no 429 is documented, so none is modelled).\n- What happens when a row matches an existing person (skip, merge or fail).\n- 401 and 403 on `POST`: SlashID lists only 200, 400 and 402, but a wrong organization ID or\n  API key (or a non-admin key) yields 401 / 403 in practice.\n- Exact wording of error messages and the file name in the template's `Content-Disposition`.\n",
+      "Hand-written description of SlashID's persons bulk import endpoints (part of the SlashID\nmanagement API). Facts were taken from SlashID's public documentation and its published\nOpenAPI document; anything not stated there is marked **UNCONFIRMED**.\n\n## What it does\n\n- `POST /persons/bulk-import` uploads one CSV file (multipart part `persons`) and imports every\n  row as a person of the organization named in the `SlashID-OrgID` header. The call is\n  synchronous: the response tells how many rows were imported, how many failed, and returns\n  the failed rows as CSV (`failed_csv`).\n- `GET /persons/bulk-import` downloads the CSV template (the header line).\n\n## Authentication\n\nEvery request carries two headers: `SlashID-OrgID` (the organization ID) and\n`SlashID-API-Key` (an API key of that organization). The import (`POST`) accepts **admin**\nAPI keys only; the template (`GET`) is available to admin and member keys.\n\n## CSV format\n\nColumns are matched by header name, so their order is free. Confirmed columns (listed by\nSlashID's API reference): `slashid:emails`, `slashid:phone_numbers`, `slashid:usernames`,\n`slashid:region`, `slashid:groups`, `slashid:attributes`. Each row needs at least one handle\n(an email address, a phone number or a username). Several emails / phone numbers / usernames /\ngroups go comma-separated inside one cell (so that cell must be CSV-quoted). `slashid:region`\nis one of `us-iowa`, `europe-belgium`, `asia-japan`, `europe-england`, `australia-sydney` as far as\nSlashID's documentation lists them (closed list UNCONFIRMED: other values are sent).\n`slashid:attributes` is a JSON object mapping attribute bucket names to key/value maps (see\nthe `AttributeBuckets` schema). The schema `PersonCsvRow` describes one row.\n\n## Limits\n\nNo maximum number of rows, maximum file size or rate limit is documented.\n\n## UNCONFIRMED\n\n- `slashid:roles` column: appears in one rendering of SlashID's docs only.\n- `slashid:password` column: written by SlashID's own SDKs to migrate a legacy password hash;\n  not listed in the API reference; accepted hash formats are not documented.\n- Phone numbers: every SlashID example is E.164 (`+13475043201`), but E.164 is not stated as\n  a requirement, so no pattern is enforced here.\n- Layout of `failed_csv`: documented only as \"the persons we failed to import and the reason\n  behind the failure\"; parse it by header and tolerate an extra reason column under any name.\n- Limits on rows / file size, and rate limits (no 429 is documented, so none is modelled).\n- What happens when a row matches an existing person (skip, merge or fail).\n- 401 and 403 on `POST`: SlashID lists only 200, 400 and 402, but a wrong organization ID or\n  API key (or a non-admin key) yields 401 / 403 in practice.\n- Exact wording of error messages and the file name in the template's `Content-Disposition`.\n- Whether the region and attribute bucket lists are closed (they are `x-known-values`, not enums).\n- Which error fields are always present: `errors`, `httpcode` and `message` are all optional.\n\n## Extensions\n\n- `x-known-values`: the values the vendor's documentation lists for a field whose list is not known\n  to be closed; a client sends other values (the vendor judges them).\n- `x-unconfirmed` (a `PersonCsvRow` column): the column is not in SlashID's API reference; a file has\n  it only when a person needs it.\n- `x-max-key-bytes`, `x-max-value-bytes` (an attribute bucket): most UTF-8 bytes of an attribute key,\n  and of one attribute value serialised as JSON.\n`npm run generate` copies them into `generated/slashid.rules.ts`, where validation reads them.\n",
     termsOfService: "https://www.slashid.dev/terms-of-use/",
     contact: {
       name: "SlashID API Support",
@@ -361,9 +361,16 @@ export const document: Record<string, unknown> = {
           },
           "slashid:region": {
             type: "string",
-            enum: ["us-iowa", "europe-belgium", "asia-japan", "europe-england", "australia-sydney"],
+            minLength: 1,
+            "x-known-values": [
+              "us-iowa",
+              "europe-belgium",
+              "asia-japan",
+              "europe-england",
+              "australia-sydney",
+            ],
             description:
-              "Confirmed column. Geographical region where the person's data is stored. Leave\nempty for the organization's default (default behaviour UNCONFIRMED).\n",
+              "Confirmed column. Geographical region where the person's data is stored. Leave\nempty for the organization's default (default behaviour UNCONFIRMED). The regions\nSlashID's documentation names are listed in `x-known-values`; neither the bulk import\npage nor SlashID's published spec states that the list is closed (UNCONFIRMED), so\nanother value is sent (and SlashID judges it).\n",
           },
           "slashid:groups": {
             type: "string",
@@ -374,6 +381,7 @@ export const document: Record<string, unknown> = {
           "slashid:roles": {
             type: "string",
             minLength: 1,
+            "x-unconfirmed": true,
             description:
               "UNCONFIRMED column (appears in one rendering of SlashID's docs only). Roles of the\nperson, comma-separated.\n",
           },
@@ -391,6 +399,7 @@ export const document: Record<string, unknown> = {
           "slashid:password": {
             type: "string",
             minLength: 1,
+            "x-unconfirmed": true,
             description:
               "UNCONFIRMED column: written by SlashID's own SDKs to migrate a legacy password\nhash; not listed in the API reference. Accepted hash formats are not documented.\n",
           },
@@ -409,21 +418,23 @@ export const document: Record<string, unknown> = {
       AttributeBuckets: {
         type: "object",
         description:
-          "Decoded value of the `slashid:attributes` cell: attribute bucket name → { attribute key →\nvalue }. The `end_user_*` buckets control what the person can do with the attribute\n(no access, read only, read/write); the `person_pool-` prefixed buckets are the same\nthree buckets shared across the organization's person pool. Keys are at most 70 bytes\n(UTF-8; `maxLength` counts characters, so non-ASCII keys can hit the byte limit\nearlier); each value is any JSON-serialisable value of at most 64 KiB when serialised.\n",
-        maxProperties: 6,
+          "Decoded value of the `slashid:attributes` cell: attribute bucket name → { attribute key →\nvalue }. The `end_user_*` buckets control what the person can do with the attribute\n(no access, read only, read/write); the `person_pool-` prefixed buckets are the same\nthree buckets shared across the organization's person pool. Keys are at most 70 bytes\n(UTF-8; `maxLength` counts characters, so non-ASCII keys can hit the byte limit\nearlier); each value is any JSON-serialisable value of at most 64 KiB when serialised.\nThe bucket names SlashID's documentation gives are listed in `x-known-values`; neither the\nbulk import page nor SlashID's published spec states the list is closed (UNCONFIRMED), so a\nbucket outside it is sent and SlashID judges it. `x-max-key-bytes` and `x-max-value-bytes`\ncarry the documented byte limits JSON Schema cannot express.\n",
+        "x-known-values": [
+          "end_user_no_access",
+          "end_user_read_only",
+          "end_user_read_write",
+          "person_pool-end_user_no_access",
+          "person_pool-end_user_read_only",
+          "person_pool-end_user_read_write",
+        ],
         propertyNames: {
-          enum: [
-            "end_user_no_access",
-            "end_user_read_only",
-            "end_user_read_write",
-            "person_pool-end_user_no_access",
-            "person_pool-end_user_read_only",
-            "person_pool-end_user_read_write",
-          ],
+          minLength: 1,
         },
         additionalProperties: {
           type: "object",
           description: "One bucket: attribute key → JSON value (≤ 64 KiB serialised).",
+          "x-max-key-bytes": 70,
+          "x-max-value-bytes": 65536,
           propertyNames: {
             maxLength: 70,
             minLength: 1,
@@ -521,14 +532,12 @@ export const document: Record<string, unknown> = {
       },
       ApiResponseError: {
         type: "object",
-        description: "One error.",
-        required: ["httpcode", "message"],
+        description:
+          "One error. UNCONFIRMED which fields are always present: SlashID's published schema lists `httpcode` and `message` without requiring them, so both are optional here.",
         properties: {
           httpcode: {
             type: "integer",
-            minimum: 100,
-            maximum: 599,
-            description: "HTTP status code of the error.",
+            description: "HTTP status code of the error (no range is documented).",
           },
           message: {
             type: "string",
@@ -538,8 +547,8 @@ export const document: Record<string, unknown> = {
       },
       ErrorResponse: {
         type: "object",
-        description: "Error envelope returned with 4xx statuses.",
-        required: ["errors"],
+        description:
+          "Error envelope returned with 4xx statuses. UNCONFIRMED whether `errors` is always present (SlashID's published schema does not require it), so it is optional: a body without it still reports its status.",
         properties: {
           meta: {
             $ref: "#/components/schemas/ApiMeta",

@@ -18,22 +18,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-                required: {
-                  httpcode: {
-                    type: "integer",
-                  },
-                  message: {
-                    type: "string",
-                  },
-                },
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -41,22 +25,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-                required: {
-                  httpcode: {
-                    type: "integer",
-                  },
-                  message: {
-                    type: "string",
-                  },
-                },
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -64,22 +32,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-                required: {
-                  httpcode: {
-                    type: "integer",
-                  },
-                  message: {
-                    type: "string",
-                  },
-                },
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -117,22 +69,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-                required: {
-                  httpcode: {
-                    type: "integer",
-                  },
-                  message: {
-                    type: "string",
-                  },
-                },
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -140,22 +76,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-                required: {
-                  httpcode: {
-                    type: "integer",
-                  },
-                  message: {
-                    type: "string",
-                  },
-                },
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -163,22 +83,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-                required: {
-                  httpcode: {
-                    type: "integer",
-                  },
-                  message: {
-                    type: "string",
-                  },
-                },
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -186,22 +90,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-                required: {
-                  httpcode: {
-                    type: "integer",
-                  },
-                  message: {
-                    type: "string",
-                  },
-                },
-              },
-            },
-          },
         },
         headers: [],
       },

@@ -95,11 +95,12 @@ export interface components {
       "slashid:usernames"?: string;
       /**
        * @description Confirmed column. Geographical region where the person's data is stored. Leave
-       *     empty for the organization's default (default behaviour UNCONFIRMED).
-       * @enum {string}
+       *     empty for the organization's default (default behaviour UNCONFIRMED). The regions
+       *     SlashID's documentation names are listed in `x-known-values`; neither the bulk import
+       *     page nor SlashID's published spec states that the list is closed (UNCONFIRMED), so
+       *     another value is sent (and SlashID judges it).
        */
-      "slashid:region"?:
-        "us-iowa" | "europe-belgium" | "asia-japan" | "europe-england" | "australia-sydney";
+      "slashid:region"?: string;
       /**
        * @description Confirmed column. Names of the groups the person joins, comma-separated.
        * @example admins,editors
@@ -130,6 +131,10 @@ export interface components {
      *     three buckets shared across the organization's person pool. Keys are at most 70 bytes
      *     (UTF-8; `maxLength` counts characters, so non-ASCII keys can hit the byte limit
      *     earlier); each value is any JSON-serialisable value of at most 64 KiB when serialised.
+     *     The bucket names SlashID's documentation gives are listed in `x-known-values`; neither the
+     *     bulk import page nor SlashID's published spec states the list is closed (UNCONFIRMED), so a
+     *     bucket outside it is sent and SlashID judges it. `x-max-key-bytes` and `x-max-value-bytes`
+     *     carry the documented byte limits JSON Schema cannot express.
      * @example {
      *       "end_user_read_write": {
      *         "plan": "pro",
@@ -181,18 +186,18 @@ export interface components {
        */
       total_count: number;
     };
-    /** @description One error. */
+    /** @description One error. UNCONFIRMED which fields are always present: SlashID's published schema lists `httpcode` and `message` without requiring them, so both are optional here. */
     ApiResponseError: {
-      /** @description HTTP status code of the error. */
-      httpcode: number;
+      /** @description HTTP status code of the error (no range is documented). */
+      httpcode?: number;
       /** @description Human-readable error message (wording not documented). */
-      message: string;
+      message?: string;
     };
-    /** @description Error envelope returned with 4xx statuses. */
+    /** @description Error envelope returned with 4xx statuses. UNCONFIRMED whether `errors` is always present (SlashID's published schema does not require it), so it is optional: a body without it still reports its status. */
     ErrorResponse: {
       meta?: components["schemas"]["ApiMeta"];
       /** @description The errors that occurred. */
-      errors: components["schemas"]["ApiResponseError"][];
+      errors?: components["schemas"]["ApiResponseError"][];
     };
   };
   responses: {

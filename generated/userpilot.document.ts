@@ -8,7 +8,7 @@ export const document: Record<string, unknown> = {
     summary:
       "Bulk identify users and companies in Userpilot and poll the resulting background jobs.",
     description:
-      "Subset of Userpilot's HTTP API for bulk-importing user and company properties. A bulk identify\nrequest is **asynchronous**: it is accepted with `202 Accepted` and a background job, which is then\npolled via `GET /v1/background_jobs/{job_id}` until it reaches a terminal status (`completed` or\n`failed`).\n\n**Hosts.** `https://analytex.userpilot.io` (US, default) or `https://analytex-eu.userpilot.io`\n(EU data residency). Enterprise accounts may have their own dedicated host; the exact base URL is\nshown in Userpilot's Environment Settings, so clients should accept any base URL.\n\n**Authentication.** Every request carries `Authorization: Token <API key>`. This is the API key\nfrom Environment Settings, **not** the app token used by the JavaScript SDK. A missing or invalid\nkey yields `401`.\n\n**Limits and behaviour.**\n- At most **10,000** records per bulk request (users or companies) and a request payload of at most\n  **50 MB** (larger payloads are rejected with `413`).\n- **One bulk job at a time** per environment: starting another bulk job while one is still running\n  yields `409 Conflict`.\n- Processing runs at roughly **1,200 rows per minute**, so a 10,000-row job takes several minutes and\n  1M users take many hours. An importer must send chunks sequentially, wait for each job to reach a\n  terminal status, and be able to resume from the last completed chunk.\n- The real-time API is rate limited to **600 requests per minute**; exceeding it yields `429`.\n- Metadata values are primitives only (string, number, boolean, null); send dates as ISO-8601 strings.\n- Job ids may contain `:` (e.g. `bulk:jobs:NX-ac54070e:...`) and must be URL-encoded when used in a\n  path.\n\n**UNCONFIRMED facts (modelled leniently).**\n- Whether `429` responses carry a `Retry-After` header (declared, but may be absent).\n- Which sub-fields of an error entry (`details`, `error`, `error_code`, `message`) are always present\n  (all optional), and the set of `error_code` values (open string; the examples are illustrative).\n- `404` for an unknown job id (reasonable, not documented).\n- The exact shape of the `202` job body: documented loosely as `job_id`, `status`, `total_rows`,\n  `file_size`, `filename`, `start_time`, `end_time`, `links`, `type`; one docs page shows\n  `{job_id, status, submitted_at}` instead. Only `job_id` and `status` are required.\n- Timestamp formats (`start_time`, `end_time`, `submitted_at`), units of `elapsed_time` and\n  `file_size`, and the type of `links` (a string in the reference).\n- The shape of the job list (a bare array in the published reference; no pagination documented).\n- Whether the 10,000-record limit also applies to companies (assumed to be shared with users), and\n  which status an over-limit record count returns (`400` or `413`).\n",
+      "Subset of Userpilot's HTTP API for bulk-importing user and company properties. A bulk identify\nrequest is **asynchronous**: it is accepted with `202 Accepted` and a background job, which is then\npolled via `GET /v1/background_jobs/{job_id}` until it reaches a terminal status (`completed` or\n`failed`).\n\n**Hosts.** `https://analytex.userpilot.io` (US, default) or `https://analytex-eu.userpilot.io`\n(EU data residency). Enterprise accounts may have their own dedicated host; the exact base URL is\nshown in Userpilot's Environment Settings, so clients should accept any base URL.\n\n**Authentication.** Every request carries `Authorization: Token <API key>`. This is the API key\nfrom Environment Settings, **not** the app token used by the JavaScript SDK. A missing or invalid\nkey yields `401`.\n\n**Limits and behaviour.**\n- At most **10,000** records per bulk request (users or companies) and a request payload of at most\n  **50 MB** (larger payloads are rejected with `413`).\n- **One bulk job at a time** per environment: starting another bulk job while one is still running\n  yields `409 Conflict`.\n- Processing runs at roughly **1,200 rows per minute**, so a 10,000-row job takes several minutes and\n  1M users take many hours. An importer must send chunks sequentially, wait for each job to reach a\n  terminal status, and be able to resume from the last completed chunk.\n- The real-time API is rate limited to **600 requests per minute**; exceeding it yields `429`.\n- Metadata values are primitives only (string, number, boolean, null); send dates as ISO-8601 strings.\n- Job ids may contain `:` (e.g. `bulk:jobs:NX-ac54070e:...`) and must be URL-encoded when used in a\n  path.\n\n**UNCONFIRMED facts (modelled leniently).**\n- Whether `429` responses carry a `Retry-After` header (declared, but may be absent).\n- Which sub-fields of an error entry (`details`, `error`, `error_code`, `message`) are always present\n  (all optional), and the set of `error_code` values (open string; the examples are illustrative).\n- `404` for an unknown job id (reasonable, not documented).\n- The exact shape of the `202` job body: documented loosely as `job_id`, `status`, `total_rows`,\n  `file_size`, `filename`, `start_time`, `end_time`, `links`, `type`; one docs page shows\n  `{job_id, status, submitted_at}` instead. Only `job_id` and `status` are required.\n- Timestamp formats (`start_time`, `end_time`, `submitted_at`), units of `elapsed_time` and\n  `file_size`, and the type of `links` (a string in the reference).\n- The shape of the job list (a bare array in the published reference; no pagination documented).\n- Whether the 10,000-record limit also applies to companies (assumed to be shared with users), and\n  which status an over-limit record count returns (`400` or `413`).\n- `500` and `503`: no source lists them; declared (with the common error envelope) because servers and\n  gateways send them and clients must treat them as retryable server errors.\n- Whether an error body always carries `errors`: no source requires it, so it is optional (a body\n  without it still reports its status).\n- `end_time`: the published reference types it as a string, while its examples show `null` for an\n  unfinished job; the examples are kept (string or `null`).\n\n**Extensions.** Limits stated in prose that JSON Schema cannot express are carried as `x-` keywords;\n`npm run generate` copies them into `generated/userpilot.rules.ts`, where chunking reads them.\n- `x-max-body-bytes` (`BulkIdentifyUsersRequest`, `BulkIdentifyCompaniesRequest`): most bytes of a\n  whole request body.\n",
     termsOfService: "https://userpilot.io/terms-of-service/",
     contact: {
       name: "Userpilot support",
@@ -141,6 +141,12 @@ export const document: Record<string, unknown> = {
           "429": {
             $ref: "#/components/responses/TooManyRequests",
           },
+          "500": {
+            $ref: "#/components/responses/InternalServerError",
+          },
+          "503": {
+            $ref: "#/components/responses/ServiceUnavailable",
+          },
         },
       },
     },
@@ -213,6 +219,12 @@ export const document: Record<string, unknown> = {
           "429": {
             $ref: "#/components/responses/TooManyRequests",
           },
+          "500": {
+            $ref: "#/components/responses/InternalServerError",
+          },
+          "503": {
+            $ref: "#/components/responses/ServiceUnavailable",
+          },
         },
       },
     },
@@ -268,6 +280,12 @@ export const document: Record<string, unknown> = {
           },
           "429": {
             $ref: "#/components/responses/TooManyRequests",
+          },
+          "500": {
+            $ref: "#/components/responses/InternalServerError",
+          },
+          "503": {
+            $ref: "#/components/responses/ServiceUnavailable",
           },
         },
       },
@@ -340,6 +358,12 @@ export const document: Record<string, unknown> = {
           "429": {
             $ref: "#/components/responses/TooManyRequests",
           },
+          "500": {
+            $ref: "#/components/responses/InternalServerError",
+          },
+          "503": {
+            $ref: "#/components/responses/ServiceUnavailable",
+          },
         },
       },
     },
@@ -400,6 +424,7 @@ export const document: Record<string, unknown> = {
         type: "object",
         description:
           "Bulk identify request for users: 1 to 10,000 users, and the whole payload at most 50 MB (larger payloads are rejected with `413`).",
+        "x-max-body-bytes": 52428800,
         required: ["users"],
         properties: {
           users: {
@@ -434,6 +459,7 @@ export const document: Record<string, unknown> = {
         type: "object",
         description:
           "Bulk identify request for companies: at least 1 company, at most 10,000 (UNCONFIRMED for companies: the limit is documented for users and assumed shared), payload at most 50 MB.",
+        "x-max-body-bytes": 52428800,
         required: ["companies"],
         properties: {
           companies: {
@@ -497,7 +523,7 @@ export const document: Record<string, unknown> = {
           end_time: {
             type: ["string", "null"],
             description:
-              "When processing ended; `null` while the job is not finished. Format UNCONFIRMED.",
+              "When processing ended; `null` while the job is not finished. Format UNCONFIRMED. The published reference types it as a string only, but its examples show `null`: the examples are kept.",
           },
           links: {
             description:
@@ -547,7 +573,7 @@ export const document: Record<string, unknown> = {
           end_time: {
             type: ["string", "null"],
             description:
-              "When processing ended; `null` (or absent) while the job is not finished. Format UNCONFIRMED.",
+              "When processing ended; `null` (or absent) while the job is not finished. Format UNCONFIRMED. The published reference types it as a string only, but its examples show `null`: the examples are kept.",
           },
           file_size: {
             type: "integer",
@@ -604,8 +630,8 @@ export const document: Record<string, unknown> = {
       },
       ErrorResponse: {
         type: "object",
-        description: "Error body used by every error status.",
-        required: ["errors"],
+        description:
+          "Error body used by every error status. UNCONFIRMED whether `errors` is always present (no source requires it), so it is optional: a body without it still reports its status.",
         properties: {
           errors: {
             type: "array",
@@ -618,6 +644,56 @@ export const document: Record<string, unknown> = {
       },
     },
     responses: {
+      InternalServerError: {
+        description:
+          "Internal server error. UNCONFIRMED: no Userpilot source lists `500`; declared with the common error envelope (illustrative values) because servers send it. Retry later.",
+        content: {
+          "application/json": {
+            schema: {
+              $ref: "#/components/schemas/ErrorResponse",
+            },
+            examples: {
+              serverError: {
+                summary: "Internal server error (illustrative values)",
+                value: {
+                  errors: [
+                    {
+                      error: "internal_server_error",
+                      error_code: "internal_error",
+                      message: "Internal server error",
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+      ServiceUnavailable: {
+        description:
+          "Service unavailable. UNCONFIRMED: no Userpilot source lists `503`; declared with the common error envelope (illustrative values) because gateways send it. Retry later.",
+        content: {
+          "application/json": {
+            schema: {
+              $ref: "#/components/schemas/ErrorResponse",
+            },
+            examples: {
+              unavailable: {
+                summary: "Service unavailable (illustrative values)",
+                value: {
+                  errors: [
+                    {
+                      error: "service_unavailable",
+                      error_code: "service_unavailable",
+                      message: "Service unavailable",
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
       BulkJobAccepted: {
         description:
           "Accepted: the records were queued as a background job. Poll `GET /v1/background_jobs/{job_id}` until `status` is `completed` or `failed` (about 1,200 rows per minute).",

@@ -26,14 +26,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -41,14 +33,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -56,14 +40,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -71,14 +47,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -86,16 +54,22 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: ["Retry-After"],
+      },
+      "500": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+        },
+        headers: [],
+      },
+      "503": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+        },
+        headers: [],
       },
     },
   },
@@ -124,14 +98,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -139,14 +105,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -154,14 +112,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -169,14 +119,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -184,16 +126,22 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: ["Retry-After"],
+      },
+      "500": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+        },
+        headers: [],
+      },
+      "503": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+        },
+        headers: [],
       },
     },
   },
@@ -225,14 +173,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -240,16 +180,22 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: ["Retry-After"],
+      },
+      "500": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+        },
+        headers: [],
+      },
+      "503": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+        },
+        headers: [],
       },
     },
   },
@@ -278,14 +224,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -293,14 +231,6 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: [],
       },
@@ -308,16 +238,22 @@ export const operations = {
         mediaType: "application/json",
         shape: {
           type: "object",
-          required: {
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-              },
-            },
-          },
         },
         headers: ["Retry-After"],
+      },
+      "500": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+        },
+        headers: [],
+      },
+      "503": {
+        mediaType: "application/json",
+        shape: {
+          type: "object",
+        },
+        headers: [],
       },
     },
   },

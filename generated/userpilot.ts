@@ -173,7 +173,7 @@ export interface components {
       filename?: string;
       /** @description When processing started. Format UNCONFIRMED (ISO-8601 expected). */
       start_time?: string;
-      /** @description When processing ended; `null` while the job is not finished. Format UNCONFIRMED. */
+      /** @description When processing ended; `null` while the job is not finished. Format UNCONFIRMED. The published reference types it as a string only, but its examples show `null`: the examples are kept. */
       end_time?: string | null;
       /** @description Related links of the job. UNCONFIRMED type (a string in the published reference). */
       links?: unknown;
@@ -195,7 +195,7 @@ export interface components {
       elapsed_time?: number;
       /** @description When processing started. Format UNCONFIRMED (ISO-8601 expected). */
       start_time?: string;
-      /** @description When processing ended; `null` (or absent) while the job is not finished. Format UNCONFIRMED. */
+      /** @description When processing ended; `null` (or absent) while the job is not finished. Format UNCONFIRMED. The published reference types it as a string only, but its examples show `null`: the examples are kept. */
       end_time?: string | null;
       /** @description Size of the submitted payload (unit UNCONFIRMED, presumably bytes). */
       file_size?: number;
@@ -221,13 +221,31 @@ export interface components {
       /** @description Human-readable error message. */
       message?: string;
     };
-    /** @description Error body used by every error status. */
+    /** @description Error body used by every error status. UNCONFIRMED whether `errors` is always present (no source requires it), so it is optional: a body without it still reports its status. */
     ErrorResponse: {
       /** @description The errors that occurred. */
-      errors: components["schemas"]["ErrorDetail"][];
+      errors?: components["schemas"]["ErrorDetail"][];
     };
   };
   responses: {
+    /** @description Internal server error. UNCONFIRMED: no Userpilot source lists `500`; declared with the common error envelope (illustrative values) because servers send it. Retry later. */
+    InternalServerError: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["ErrorResponse"];
+      };
+    };
+    /** @description Service unavailable. UNCONFIRMED: no Userpilot source lists `503`; declared with the common error envelope (illustrative values) because gateways send it. Retry later. */
+    ServiceUnavailable: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["ErrorResponse"];
+      };
+    };
     /** @description Accepted: the records were queued as a background job. Poll `GET /v1/background_jobs/{job_id}` until `status` is `completed` or `failed` (about 1,200 rows per minute). */
     BulkJobAccepted: {
       headers: {
@@ -326,6 +344,8 @@ export interface operations {
       409: components["responses"]["Conflict"];
       413: components["responses"]["PayloadTooLarge"];
       429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   bulkIdentifyCompanies: {
@@ -348,6 +368,8 @@ export interface operations {
       409: components["responses"]["Conflict"];
       413: components["responses"]["PayloadTooLarge"];
       429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   listBackgroundJobs: {
@@ -370,6 +392,8 @@ export interface operations {
       };
       401: components["responses"]["Unauthorized"];
       429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   getBackgroundJob: {
@@ -399,6 +423,8 @@ export interface operations {
       401: components["responses"]["Unauthorized"];
       404: components["responses"]["NotFound"];
       429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
 }

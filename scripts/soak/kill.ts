@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseReport } from "../../src/cli/report-file.js";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
@@ -346,7 +347,7 @@ export async function killTest(options: {
 
   // A run that wrote no report failed before its end: say why, in the CLI's own words.
   const reportOf = (file: string, run: CliRun | undefined): ImportReport => {
-    if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as ImportReport;
+    if (existsSync(file)) return parseReport(readFileSync(file, "utf8"), file);
     throw new Error(
       `${name}: the CLI wrote no report ${file} (exit ${String(run?.code)}): ${run?.stderr ?? ""}`,
     );

@@ -2,19 +2,34 @@ import { writeFile } from "node:fs/promises";
 import type { ImportProgress, ImportReport } from "../core/engine/report.js";
 import type { RetryEvent } from "../core/http/transport.js";
 import type { FaultOptions } from "../testing/faults.js";
-import { createFullStoryClient, importUsers as importFullStory } from "../fullstory/index.js";
-import { createPropellerClient, importUsers as importPropeller } from "../propeller/index.js";
+import {
+  FULLSTORY_MAX_BATCH,
+  createFullStoryClient,
+  importUsers as importFullStory,
+} from "../fullstory/index.js";
+import {
+  PROPELLER_MAX_CHUNK_RECORDS,
+  createPropellerClient,
+  importUsers as importPropeller,
+} from "../propeller/index.js";
 import {
   createSlashIdClient,
   importUsers as importSlashId,
   personFromCsvRow,
 } from "../slashid/index.js";
-import { createUserpilotClient, importUsers as importUserpilot } from "../userpilot/index.js";
+import {
+  USERPILOT_MAX_USERS,
+  createUserpilotClient,
+  importUsers as importUserpilot,
+} from "../userpilot/index.js";
 import { serveSimulator } from "../testing/serve.js";
 import { createProgressDisplay } from "./progress.js";
 import { SIMULATOR_CREDENTIALS, createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
-import type { VendorName } from "./vendors.js";
+import { ConfigError, type VendorName } from "./vendors.js";
+
+/** SlashID's adapter's default file size limit (its limits are unconfirmed). */
+const SLASHID_MAX_RECORDS = 10_000;
 
 /** The request of each vendor that writes users. */
 const WRITES = new Set([
@@ -52,15 +67,9 @@ export async function demoCommand(
   stdout: NodeJS.WriteStream,
   stderr: NodeJS.WriteStream,
   reportFile?: string,
+  load: () => Promise<DemoFixtures> = loadDemoFixtures,
 ): Promise<number> {
-  // faker and the fixtures are loaded only here: they are a dev-time dependency of the package.
-  const { seededFaker } = await import("../testing/fixtures/faker.js");
-  const fixtures = {
-    fullstory: await import("../testing/fixtures/fullstory.js"),
-    slashid: await import("../testing/fixtures/slashid.js"),
-    propeller: await import("../testing/fixtures/propeller.js"),
-    userpilot: await import("../testing/fixtures/userpilot.js"),
-  };
+  const { seededFaker, ...fixtures } = await fixturesOrAdvice(load);
   const { apiKey, orgId, clientId, clientSecret } = SIMULATOR_CREDENTIALS;
   const reports: ImportReport[] = [];
   let honest = true;
@@ -123,7 +132,7 @@ export async function demoCommand(
       {
         ...FAST,
         ...ENGINE,
-        chunkRecords: Math.max(1, Math.ceil(users / 4)),
+        chunkRecords: quarter(users, FULLSTORY_MAX_BATCH),
         onProgress,
       },
     ),
@@ -137,7 +146,7 @@ export async function demoCommand(
       }),
       {
         ...ENGINE,
-        chunkRecords: Math.max(1, Math.ceil(users / 4)),
+        chunkRecords: quarter(users, SLASHID_MAX_RECORDS),
         onProgress,
       },
     ),
@@ -151,7 +160,7 @@ export async function demoCommand(
       }),
       {
         ...ENGINE,
-        chunkRecords: Math.max(1, Math.ceil(users / 4)),
+        chunkRecords: quarter(users, PROPELLER_MAX_CHUNK_RECORDS),
         onProgress,
       },
     ),
@@ -164,7 +173,7 @@ export async function demoCommand(
         ...FAST,
         ...ENGINE,
         conflictWaitMs: 20,
-        chunkRecords: Math.max(1, Math.ceil(users / 4)),
+        chunkRecords: quarter(users, USERPILOT_MAX_USERS),
         onProgress,
       },
     ),
@@ -184,6 +193,43 @@ export async function demoCommand(
     ? 0
     : 1;
 }
+
+/** The fixtures the demo makes its users with. */
+export interface DemoFixtures {
+  readonly seededFaker: typeof import("../testing/fixtures/faker.js").seededFaker;
+  readonly fullstory: typeof import("../testing/fixtures/fullstory.js");
+  readonly slashid: typeof import("../testing/fixtures/slashid.js");
+  readonly propeller: typeof import("../testing/fixtures/propeller.js");
+  readonly userpilot: typeof import("../testing/fixtures/userpilot.js");
+}
+
+/** faker and the fixtures are loaded only for the demo: faker is an optional peer of the package. */
+export async function loadDemoFixtures(): Promise<DemoFixtures> {
+  return {
+    seededFaker: (await import("../testing/fixtures/faker.js")).seededFaker,
+    fullstory: await import("../testing/fixtures/fullstory.js"),
+    slashid: await import("../testing/fixtures/slashid.js"),
+    propeller: await import("../testing/fixtures/propeller.js"),
+    userpilot: await import("../testing/fixtures/userpilot.js"),
+  };
+}
+
+async function fixturesOrAdvice(load: () => Promise<DemoFixtures>): Promise<DemoFixtures> {
+  try {
+    return await load();
+  } catch (error) {
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+    if (code === "ERR_MODULE_NOT_FOUND" && String(message).includes("@faker-js/faker")) {
+      throw new ConfigError(
+        "demo makes its users with @faker-js/faker, which is not installed: npm install -D @faker-js/faker",
+      );
+    }
+    throw error;
+  }
+}
+
+/** A quarter of the users per chunk (so each vendor gets several), within the vendor's limit. */
+const quarter = (users: number, max: number) => Math.min(max, Math.max(1, Math.ceil(users / 4)));
 
 /** What each fault kind is called in the demo's words. */
 const FAULT_NAMES: Readonly<Record<string, string>> = {

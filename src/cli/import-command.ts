@@ -1,18 +1,30 @@
 import { constants } from "node:fs";
-import { access, writeFile } from "node:fs/promises";
+import { access, stat } from "node:fs/promises";
 import type { CommonClientOptions } from "../core/client/options.js";
+import { runImport } from "../core/engine/engine.js";
 import type { ImportReport } from "../core/engine/report.js";
+import { durationFlag, wholeFlag, type Flags } from "./flag-values.js";
+import { ProblemSample } from "./problem-sample.js";
 import { createProgressDisplay } from "./progress.js";
 import {
+  CellTypeError,
   CsvRow,
   UnreadableRecord,
   forbiddenHeader,
   formatOf,
   readCsvHeader,
   readRecords,
+  type ReadCounter,
 } from "./read-records.js";
+import { ReportWriter } from "./report-file.js";
 import { formatSummary } from "./summary.js";
-import { ConfigError, VENDORS, type Credentials, type VendorBinding } from "./vendors.js";
+import {
+  ConfigError,
+  VENDORS,
+  type Credentials,
+  type JobTuning,
+  type VendorBinding,
+} from "./vendors.js";
 
 export interface ImportFlags {
   vendor: string;
@@ -36,55 +48,151 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   const format = formatOf(args.file);
   if (format === undefined)
     throw new ConfigError(`${args.file}: use a .ndjson, .jsonl, .json or .csv file`);
+  let size: number;
   try {
     await access(args.file, constants.R_OK);
+    size = (await stat(args.file)).size;
   } catch {
     throw new ConfigError(`cannot read ${args.file}`);
   }
   if (format === "csv") await refuseForbiddenHeader(args.file);
+  const read: ReadCounter = { bytes: 0 };
   const records = asRecords(
-    readRecords(args.file, format),
+    readRecords(args.file, format, read),
     format === "csv" ? vendor.fromCsvRow : undefined,
   );
 
   if (args.flags["dry-run"] === true) return dryRun(vendor, records, args);
 
-  const credentials = credentialsFrom(args.flags, args.env);
-  const common: CommonClientOptions = {
-    ...(typeof args.flags["base-url"] === "string" && { baseUrl: args.flags["base-url"] }),
-    signal: args.signal,
-    userAgent: "bulk-user-import-cli",
-  };
-  const progress = createProgressDisplay(args.stderr, `${vendor.name} import`);
-  const report = await vendor.run(credentials, common, records, {
-    signal: args.signal,
-    onProgress: progress.update,
-    precheck: (record: unknown) =>
-      record instanceof UnreadableRecord ? unreadable(record) : undefined,
-    ...numberFlag(args.flags, "concurrency"),
-    ...numberFlag(args.flags, "chunk-size", "chunkRecords"),
-    ...numberFlag(args.flags, "chunk-attempts", "chunkAttempts"),
-    ...(typeof args.flags["journal"] === "string" && { journal: args.flags["journal"] }),
-  });
-  progress.done();
-  if (typeof args.flags["report"] === "string") {
-    await writeFile(args.flags["report"], `${JSON.stringify(report, null, 2)}\n`);
+  const { flags } = args;
+  const chunkRecords = wholeFlag(flags, "chunk-size");
+  const concurrency = wholeFlag(flags, "concurrency");
+  const chunkAttempts = wholeFlag(flags, "chunk-attempts");
+  const adapter = vendor.adapter(
+    credentialsFrom(flags, args.env),
+    clientOptions(flags, args.signal),
+    jobTuning(vendor, flags),
+  );
+  const { maxRecords, maxConcurrency } = adapter.limits;
+  if (chunkRecords !== undefined && chunkRecords > maxRecords)
+    throw new ConfigError(
+      `--chunk-size ${chunkRecords} is above ${vendor.name}'s limit of ${maxRecords} records per request`,
+    );
+  if (concurrency !== undefined && maxConcurrency !== undefined && concurrency > maxConcurrency)
+    throw new ConfigError(
+      `--concurrency ${concurrency} is above ${vendor.name}'s limit of ${maxConcurrency} requests in flight`,
+    );
+
+  const reportFile = typeof flags["report"] === "string" ? flags["report"] : undefined;
+  let writer: ReportWriter | undefined;
+  if (reportFile !== undefined) {
+    try {
+      writer = await ReportWriter.open(reportFile, {
+        vendor: vendor.name,
+        input: args.file,
+        startedAt: new Date().toISOString(),
+      });
+    } catch (error) {
+      throw new ConfigError(error instanceof Error ? error.message : String(error));
+    }
   }
-  args.stdout.write(formatSummary(report));
+  const sample = new ProblemSample();
+  const progress = createProgressDisplay(args.stderr, `${vendor.name} import`, 5000, {
+    readFraction: () => (size === 0 ? 1 : Math.min(1, read.bytes / size)),
+  });
+  let report: ImportReport;
+  try {
+    report = await runImport(adapter, writer === undefined ? records : paced(records, writer), {
+      signal: args.signal,
+      onProgress: progress.update,
+      // Outcomes go to the report file and the sample as they are known; none are kept for the end.
+      keepOutcomes: "none",
+      onOutcome: (outcome) => {
+        sample.add(outcome);
+        writer?.outcome(outcome);
+      },
+      precheck: (record: unknown) =>
+        record instanceof UnreadableRecord ? unreadable(record) : undefined,
+      ...(chunkRecords !== undefined && { chunkRecords }),
+      ...(concurrency !== undefined && { concurrency }),
+      ...(chunkAttempts !== undefined && { chunkAttempts }),
+      ...(typeof flags["journal"] === "string" && { journal: flags["journal"] }),
+    });
+  } catch (error) {
+    writer?.abandon();
+    throw error;
+  }
+  progress.done();
+  await writer?.finish(report);
+  args.stdout.write(
+    formatSummary({ ...report, outcomes: sample.outcomes() }, 10, sample.warnedTotal),
+  );
   if (report.inputError !== undefined)
     args.stderr.write(`bulk-user-import: ${report.inputError}\n`);
-  return exitCodeOf(report);
+  return exitCodeOf(report, sample);
 }
 
-export function exitCodeOf(report: ImportReport): number {
+/**
+ * The exit code of an import: 3 when it could not run (a fatal answer, or every failure without any answer
+ * and nothing imported), 2 when the input broke off (a usage error: the file must be fixed), 1 when records
+ * failed or were rejected or the run was aborted, else 0.
+ */
+export function exitCodeOf(
+  report: ImportReport,
+  sample: Pick<ProblemSample, "answeredFailures">,
+): number {
   if (report.fatal !== undefined) return EXIT.couldNotRun;
-  const unreachable =
-    report.imported === 0 &&
-    report.failed > 0 &&
-    report.outcomes.every((o) => o.outcome !== "failed" || ["network", "timeout"].includes(o.code));
-  if (unreachable) return EXIT.couldNotRun;
-  const complete = !report.aborted && report.inputError === undefined;
-  return report.failed + report.rejected === 0 && complete ? EXIT.ok : EXIT.partial;
+  if (report.imported === 0 && report.failed > 0 && sample.answeredFailures === 0)
+    return EXIT.couldNotRun;
+  if (report.inputError !== undefined) return EXIT.usage;
+  return report.failed + report.rejected === 0 && !report.aborted ? EXIT.ok : EXIT.partial;
+}
+
+/** The records, read only while the report file keeps up, so its lines never pile up in memory. */
+async function* paced<T>(records: AsyncIterable<T>, writer: ReportWriter): AsyncGenerator<T> {
+  for await (const record of records) {
+    await writer.ready();
+    yield record;
+  }
+}
+
+/** The client options the flags set: `--base-url`, `--request-timeout`, `--max-retry-after`, `--retries`. */
+export function clientOptions(flags: Flags, signal: AbortSignal): CommonClientOptions {
+  const timeoutMs = durationFlag(flags, "request-timeout");
+  const maxRetryAfterMs = durationFlag(flags, "max-retry-after");
+  const maxRetries = wholeFlag(flags, "retries", 0);
+  return {
+    ...(typeof flags["base-url"] === "string" && { baseUrl: flags["base-url"] }),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(maxRetryAfterMs !== undefined && { maxRetryAfterMs }),
+    ...(maxRetries !== undefined && { maxRetries }),
+    signal,
+    userAgent: "bulk-user-import-cli",
+  };
+}
+
+const JOB_FLAGS = ["poll-interval", "max-poll-interval", "job-timeout"] as const;
+
+/** How jobs are polled, from `--poll-interval`, `--max-poll-interval`, `--job-timeout`; refused for vendors without jobs. */
+export function jobTuning(vendor: VendorBinding, flags: Flags): JobTuning {
+  const given = JOB_FLAGS.filter((flag) => flags[flag] !== undefined);
+  if (given.length > 0 && !vendor.polls) {
+    const polling = Object.values(VENDORS)
+      .filter((v) => v.polls)
+      .map((v) => v.name)
+      .join(" and ");
+    throw new ConfigError(
+      `--${given[0]} applies to ${polling}, whose imports run as jobs; ${vendor.name} answers each request at once`,
+    );
+  }
+  const pollIntervalMs = durationFlag(flags, "poll-interval");
+  const maxPollIntervalMs = durationFlag(flags, "max-poll-interval");
+  const jobTimeoutMs = durationFlag(flags, "job-timeout");
+  return {
+    ...(pollIntervalMs !== undefined && { pollIntervalMs }),
+    ...(maxPollIntervalMs !== undefined && { maxPollIntervalMs }),
+    ...(jobTimeoutMs !== undefined && { jobTimeoutMs }),
+  };
 }
 
 async function dryRun(
@@ -114,7 +222,8 @@ async function dryRun(
     `dry run: ${total} records, ${total - rejected} valid, ${rejected} rejected; nothing was sent\n`,
   );
   if (broken !== undefined) args.stderr.write(`bulk-user-import: ${broken}\n`);
-  return rejected === 0 && broken === undefined ? EXIT.ok : EXIT.partial;
+  if (broken !== undefined) return EXIT.usage;
+  return rejected === 0 ? EXIT.ok : EXIT.partial;
 }
 
 /**
@@ -147,6 +256,7 @@ function recordOfRow(row: CsvRow, fromCsvRow: (row: Record<string, string>) => u
     return new UnreadableRecord(
       `line ${row.line}`,
       error instanceof Error ? error.message : String(error),
+      error instanceof CellTypeError ? error.rule : "input.parse",
     );
   }
 }
@@ -169,17 +279,4 @@ function credentialsFrom(flags: ImportFlags["flags"], env: NodeJS.ProcessEnv): C
       return value;
     },
   };
-}
-
-function numberFlag(
-  flags: ImportFlags["flags"],
-  flag: string,
-  option = flag,
-): Record<string, number> {
-  const value = flags[flag];
-  if (value === undefined) return {};
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ConfigError(`--${flag} takes a whole number ≥ 1, not ${String(value)}`);
-  return { [option]: n };
 }

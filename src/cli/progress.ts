@@ -1,26 +1,41 @@
 import type { ImportProgress } from "../core/engine/report.js";
 
+/** How much of the input has been read, 0 to 1: the bytes of a file read so far over its size. */
+export interface InputShare {
+  readFraction(): number;
+}
+
 /**
  * Shows an import's progress: a redrawn bar on a terminal, a plain line every `intervalMs` otherwise
- * (logs and CI). Against `total` when the caller knows how many records there are; otherwise the total is
- * unknown while the input streams, and the bar fills against records read.
+ * (logs and CI). Against `of` when the caller knows how many records there are. Given an {@link InputShare}
+ * instead, the total is estimated from the records read per byte (`~N`), so the bar and the ETA hold still
+ * while the input streams instead of chasing a total that keeps growing; without either, against records read.
  */
 export function createProgressDisplay(
   stream: NodeJS.WriteStream,
   label: string,
   intervalMs = 5000,
-  total?: number,
+  of?: number | InputShare,
 ) {
   const started = Date.now();
   let last = 0;
   let latest: ImportProgress | undefined;
+  /** The total to show, and whether it is an estimate; undefined while nothing tells it yet. */
+  const totalOf = (p: ImportProgress): { n: number; estimated: boolean } | undefined => {
+    if (typeof of === "number") return { n: of, estimated: false };
+    const read = of?.readFraction() ?? 1;
+    if (read >= 1) return { n: p.validated, estimated: false };
+    if (read <= 0 || p.validated === 0) return undefined;
+    return { n: Math.max(p.validated, Math.round(p.validated / read)), estimated: true };
+  };
   const line = (p: ImportProgress) => {
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? p.confirmed / seconds : 0;
-    const of = total ?? p.validated;
-    const remaining = of - p.confirmed;
+    const total = totalOf(p);
+    const remaining = total === undefined ? 0 : total.n - p.confirmed;
     const eta = rate > 0 && remaining > 0 ? `, ETA ${formatSeconds(remaining / rate)}` : "";
-    return `${label}: ${p.confirmed}/${of} confirmed (${p.imported} imported, ${p.failed} failed, ${p.rejected} rejected), ${Math.round(rate)}/s${eta}`;
+    const shown = total === undefined ? "?" : `${total.estimated ? "~" : ""}${total.n}`;
+    return `${label}: ${p.confirmed}/${shown} confirmed (${p.imported} imported, ${p.failed} failed, ${p.rejected} rejected), ${Math.round(rate)}/s${eta}`;
   };
   return {
     update(progress: ImportProgress) {
@@ -30,9 +45,9 @@ export function createProgressDisplay(
         if (now - last < 100) return;
         last = now;
         const width = 24;
-        const of = total ?? progress.validated;
+        const total = totalOf(progress)?.n ?? 0;
         const filled =
-          of === 0 ? 0 : Math.min(width, Math.round((progress.confirmed / of) * width));
+          total === 0 ? 0 : Math.min(width, Math.round((progress.confirmed / total) * width));
         stream.write(
           `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${line(progress)}\u001b[K`,
         );

@@ -15,8 +15,18 @@ export class UnreadableRecord {
   constructor(
     readonly where: string,
     readonly problem: string,
-    readonly rule: "input.parse" | "input.encoding" = "input.parse",
+    readonly rule: "input.parse" | "input.encoding" | "input.type" = "input.parse",
   ) {}
+}
+
+/** A CSV cell that does not parse as the type its header names (`properties.seats:number`). */
+export class CellTypeError extends Error {
+  readonly rule = "input.type";
+}
+
+/** How far a file has been read, in bytes; a reader adds to it as chunks come in. */
+export interface ReadCounter {
+  bytes: number;
 }
 
 /** One data row of a CSV file: its cells by header, and the line it ends on. */
@@ -41,10 +51,14 @@ export function formatOf(file: string): InputFormat | undefined {
  * Reads a file's records one at a time, so memory stays flat whatever the file's size. A record that cannot
  * be read is yielded as an {@link UnreadableRecord} in its place; CSV rows are yielded as {@link CsvRow}s.
  */
-export function readRecords(file: string, format: InputFormat): AsyncIterable<unknown> {
-  if (format === "ndjson") return readNdjson(file);
-  if (format === "json") return readJsonArray(file);
-  return readCsv(file);
+export function readRecords(
+  file: string,
+  format: InputFormat,
+  read: ReadCounter = { bytes: 0 },
+): AsyncIterable<unknown> {
+  if (format === "ndjson") return readNdjson(file, read);
+  if (format === "json") return readJsonArray(file, read);
+  return readCsv(file, read);
 }
 
 const NEWLINE = 0x0a;
@@ -54,12 +68,13 @@ const NEWLINE = 0x0a;
  * rejected (`input.encoding`) instead of being imported with U+FFFD in place of its broken bytes. The fast
  * path checks and decodes a whole block of lines at once.
  */
-async function* readNdjson(file: string): AsyncGenerator<unknown> {
+async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unknown> {
   let line = 0;
   let partial: Buffer[] = [];
   let first = true;
   for await (const data of createReadStream(file)) {
     let chunk = data as Buffer;
+    read.bytes += chunk.length;
     if (first) {
       first = false;
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
@@ -124,7 +139,7 @@ function linesOf(block: Buffer): Line[] {
   }
 }
 
-async function* readJsonArray(file: string): AsyncGenerator<unknown> {
+async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerator<unknown> {
   const parser = new JSONParser({ paths: ["$.*"], keepStack: false });
   const ready: unknown[] = [];
   parser.onValue = ({ value }) => {
@@ -142,6 +157,7 @@ async function* readJsonArray(file: string): AsyncGenerator<unknown> {
     const badByte = utf8.check(chunk)[0];
     const start = read;
     read += chunk.length;
+    counter.bytes = read;
     if (!checkedRoot) {
       // `$.*` would also stream an object's members: only an array of records is accepted.
       const first = chunk
@@ -186,7 +202,70 @@ function notUtf8(file: string, offset: number): Error {
  * `constructor.prototype.x`): the first such header, or undefined.
  */
 export function forbiddenHeader(headers: readonly string[]): string | undefined {
-  return headers.find((header) => header.split(".").some(isForbiddenKey));
+  return headers.find((header) => headerOf(header).path.some(isForbiddenKey));
+}
+
+/** The types a CSV header may give its column, after a colon: `properties.seats:number`. */
+export const CSV_CELL_TYPES = ["string", "number", "boolean", "json"] as const;
+export type CsvCellType = (typeof CSV_CELL_TYPES)[number];
+
+interface CsvHeader {
+  readonly path: readonly string[];
+  readonly type: CsvCellType;
+}
+
+const headers = new Map<string, CsvHeader>();
+
+/**
+ * A header's field path and cell type. Only a known type after the last colon is an annotation, so a
+ * header such as `a:b` stays a field named `a:b`.
+ */
+function headerOf(header: string): CsvHeader {
+  let parsed = headers.get(header);
+  if (parsed === undefined) {
+    const colon = header.lastIndexOf(":");
+    const type = header.slice(colon + 1);
+    const typed = colon !== -1 && (CSV_CELL_TYPES as readonly string[]).includes(type);
+    parsed = {
+      path: (typed ? header.slice(0, colon) : header).split("."),
+      type: typed ? (type as CsvCellType) : "string",
+    };
+    // Headers come from the files read, a few per file: the cache stays small unless headers are hostile.
+    if (headers.size < 10_000) headers.set(header, parsed);
+  }
+  return parsed;
+}
+
+const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/** A cell as the type its header names. @throws CellTypeError naming the column when it does not parse. */
+function cellValue(header: string, type: CsvCellType, cell: string): unknown {
+  const refuse = (what: string) =>
+    new CellTypeError(`column ${header}: ${quoteCell(cell)} is not ${what}`);
+  switch (type) {
+    case "string":
+      return cell;
+    case "number": {
+      const n = Number(cell.trim());
+      if (!DECIMAL.test(cell.trim()) || !Number.isFinite(n)) throw refuse("a number");
+      return n;
+    }
+    case "boolean": {
+      const word = cell.trim().toLowerCase();
+      if (word !== "true" && word !== "false") throw refuse("a boolean (true or false)");
+      return word === "true";
+    }
+    case "json":
+      try {
+        return JSON.parse(cell) as unknown;
+      } catch {
+        throw refuse("JSON");
+      }
+  }
+}
+
+function quoteCell(cell: string): string {
+  return JSON.stringify(cell.length > 40 ? `${cell.slice(0, 40)}…` : cell);
 }
 
 /** The header row of a CSV file, or undefined when it cannot be read (the reader then says why). */
@@ -210,13 +289,17 @@ export async function readCsvHeader(file: string): Promise<string[] | undefined>
  * Any other break (a stray quote) ends reading with an error naming its line, after every row before it:
  * past it, where records start is a guess.
  */
-async function* readCsv(file: string): AsyncGenerator<CsvRow | UnreadableRecord> {
+async function* readCsv(
+  file: string,
+  read: ReadCounter,
+): AsyncGenerator<CsvRow | UnreadableRecord> {
   const source = createReadStream(file);
   const utf8 = new Utf8Check();
   /** Offsets of bytes that are not UTF-8, ascending; found before the parser sees those bytes. */
   const invalid: number[] = [];
   const scan = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      read.bytes += chunk.length;
       for (const offset of utf8.check(chunk)) invalid.push(offset);
       done(null, chunk);
     },
@@ -266,6 +349,10 @@ async function* readCsv(file: string): AsyncGenerator<CsvRow | UnreadableRecord>
         yield new CsvRow(info.lines, record);
       }
     }
+  } catch (error) {
+    // The break is reported as the input's error: it names the file, as the other readers' errors do.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(message.startsWith(`${file}: `) ? message : `${file}: ${message}`);
   } finally {
     source.destroy();
     parser.destroy();
@@ -274,17 +361,20 @@ async function* readCsv(file: string): AsyncGenerator<CsvRow | UnreadableRecord>
 
 /**
  * A CSV row with field names as headers, as a record: dotted headers (`properties.plan`) build nested
- * objects, empty cells are left out, and values stay strings. Objects are made without a prototype, so a
- * header cannot write through one; a header naming `__proto__`, `constructor` or `prototype` is refused.
+ * objects, and empty cells are left out. Values are strings unless the header names a type after a colon:
+ * `properties.seats:number`, `:boolean` (`true` or `false`), `:json` (any JSON value) or `:string`. Objects
+ * are made without a prototype, so a header cannot write through one; a header naming `__proto__`,
+ * `constructor` or `prototype` is refused.
  *
- * @throws Error naming the header when one of its segments is forbidden.
+ * @throws Error naming the header when one of its segments is forbidden; {@link CellTypeError} naming the
+ *   column when a cell does not parse as its type.
  */
 export function recordFromCsvRow(row: Readonly<Record<string, string>>): Record<string, unknown> {
   const record = Object.create(null) as Record<string, unknown>;
   for (const header of Object.keys(row)) {
-    const value = row[header];
-    if (value === undefined || value === "") continue;
-    const path = header.split(".");
+    const cell = row[header];
+    if (cell === undefined || cell === "") continue;
+    const { path, type } = headerOf(header);
     if (path.some(isForbiddenKey))
       throw new Error(`header ${header} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`);
     let target = record;
@@ -294,7 +384,7 @@ export function recordFromCsvRow(row: Readonly<Record<string, string>>): Record<
       if (next === null || typeof next !== "object") target[segment] = Object.create(null);
       target = target[segment] as Record<string, unknown>;
     }
-    target[path[path.length - 1]!] = value;
+    target[path[path.length - 1]!] = cellValue(header, type, cell);
   }
   return record;
 }

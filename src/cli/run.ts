@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { demoCommand } from "./demo-command.js";
+import { VERSION } from "../core/version.js";
+import { demoCommand, type DemoFixtures } from "./demo-command.js";
 import { EXIT, importCommand } from "./import-command.js";
 import { simulateCommand } from "./simulate-command.js";
 import { ConfigError, VENDOR_NAMES } from "./vendors.js";
@@ -8,6 +9,7 @@ export const USAGE = `Usage:
   bulk-user-import import <vendor> <file> [options]   import users from .ndjson/.jsonl, .json or .csv
   bulk-user-import simulate <vendor> [--port N]        serve a vendor simulator on 127.0.0.1
   bulk-user-import demo [--users N] [--report FILE]     import faker users into all four simulators
+  bulk-user-import --version                           print the version
 
 Vendors: ${VENDOR_NAMES.join(", ")}
 
@@ -19,17 +21,32 @@ Import options:
   --client-secret <secret> Propeller (or PROPELLER_CLIENT_SECRET)
   --environment <name>     SlashID production|sandbox, Userpilot analytex|analytex-eu
   --dry-run                validate only; nothing is sent
-  --report <file.json>     write the full import report
+  --report <file>          write the import report as it runs (NDJSON; see Reports below)
   --journal <file>         record progress; re-run with the same journal to resume
-  --concurrency <n>        requests in flight (within the vendor's limit)
-  --chunk-size <n>         records per request (within the vendor's limit)
+  --concurrency <n>        requests in flight; above the vendor's limit is an error
+  --chunk-size <n>         records per request; above the vendor's limit is an error
   --chunk-attempts <n>     sends of a chunk within the run after lost answers, the first included (default 5)
+  --request-timeout <d>    time one request may take (default 30s)
+  --retries <n>            retries of a failed request, 0 for none (default 4)
+  --max-retry-after <d>    longest wait a vendor's Retry-After may ask for (default 2m)
+  --poll-interval <d>      FullStory, Userpilot: first wait between job status polls (default 2s, 5s)
+  --max-poll-interval <d>  FullStory, Userpilot: longest wait between polls (default 15s, 1m)
+  --job-timeout <d>        FullStory, Userpilot: how long one job may run (default 1h, 6h)
+  Durations <d> take a unit: ms, s, m or h (500ms, 2s, 10m, 1h).
+
+Reports (--report): NDJSON, written as the import runs: a {"kind":"header"} line, one {"kind":"outcome"}
+  line per record as its outcome is known, and a {"kind":"summary"} line last (the counts; absent if the
+  run did not end).
+
+CSV: headers are field names (dotted for nested fields); a cell is a string unless its header names a type:
+  properties.seats:number, active:boolean, tags:json (or :string). SlashID reads its slashid:* columns.
 
 Simulator options: --port N, --fault-429 R, --fault-5xx R, --fault-drop R, --fault-slow R, --slow-ms MS,
   --retry-after S, --reject R (R: a share of requests or records, 0 to 1)
 
-Exit codes: 0 all imported, 1 some records failed or were rejected, 2 usage or configuration error,
-  3 the import could not run (credentials refused, vendor unreachable).
+Exit codes: 0 all imported, 1 some records failed or were rejected, 2 usage or configuration error or a
+  broken input file (records before the break are still imported and reported), 3 the import could not run
+  (credentials refused, vendor unreachable).
 `;
 
 export interface Io {
@@ -37,6 +54,8 @@ export interface Io {
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** Loads the demo's faker fixtures; tests replace it to see the demo without faker installed. */
+  loadDemoFixtures?: () => Promise<DemoFixtures>;
 }
 
 const OPTIONS = {
@@ -52,6 +71,12 @@ const OPTIONS = {
   concurrency: { type: "string" },
   "chunk-size": { type: "string" },
   "chunk-attempts": { type: "string" },
+  "request-timeout": { type: "string" },
+  retries: { type: "string" },
+  "max-retry-after": { type: "string" },
+  "poll-interval": { type: "string" },
+  "max-poll-interval": { type: "string" },
+  "job-timeout": { type: "string" },
   port: { type: "string" },
   users: { type: "string" },
   "fault-429": { type: "string" },
@@ -62,6 +87,7 @@ const OPTIONS = {
   "retry-after": { type: "string" },
   reject: { type: "string" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
 } as const;
 
 /** Runs the CLI and returns its exit code; never exits the process itself (so it can be tested). */
@@ -74,6 +100,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       strict: true,
     });
     const [command, ...rest] = positionals;
+    if (values.version === true) {
+      io.stdout.write(`${VERSION}\n`);
+      return EXIT.ok;
+    }
     if (values.help === true || command === undefined || command === "help") {
       io.stdout.write(USAGE);
       return command === undefined && values.help !== true ? EXIT.usage : EXIT.ok;
@@ -111,6 +141,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           io.stdout,
           io.stderr,
           typeof values.report === "string" ? values.report : undefined,
+          io.loadDemoFixtures,
         );
       }
       default:

@@ -1,7 +1,16 @@
 import type { ImportReport } from "../core/engine/report.js";
+import type { ProblemSample } from "./problem-sample.js";
 
-/** The end-of-run summary for a person: counts, then the first problems with their reasons. */
-export function formatSummary(report: ImportReport, maxProblems = 10): string {
+/**
+ * The end-of-run summary for a person: counts, then the first problems with their reasons. `report.outcomes`
+ * may hold only the first problems and warnings (a {@link ProblemSample}'s); `warnedTotal` then says how many
+ * imports had a warning in all.
+ */
+export function formatSummary(
+  report: ImportReport,
+  maxProblems = 10,
+  warnedTotal?: number,
+): string {
   const lines = [
     `${report.vendor}: ${report.total} records: ${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected` +
       ` (${report.chunks.sent} chunks sent, ${report.chunks.replayed} replayed, ${report.chunks.resumed} resumed, ${(report.durationMs / 1000).toFixed(1)} s)`,
@@ -19,15 +28,15 @@ export function formatSummary(report: ImportReport, maxProblems = 10): string {
     // A rejection's reason already names the record: `record <index> (<key>): …`.
     if (o.outcome === "rejected") lines.push(`  rejected [${o.rule}] ${o.reason}`);
   }
-  if (problems.length > maxProblems)
-    lines.push(`  … and ${problems.length - maxProblems} more (see --report)`);
+  const problemTotal = report.failed + report.rejected;
+  if (problemTotal > maxProblems)
+    lines.push(`  … and ${problemTotal - maxProblems} more (see --report)`);
   const warned = report.outcomes.filter((o) => o.outcome === "imported" && o.warning !== undefined);
   for (const o of warned.slice(0, maxProblems)) {
     if (o.outcome === "imported") lines.push(`  warning  #${o.index} ${o.key}: ${o.warning}`);
   }
-  if (warned.length > maxProblems)
-    lines.push(
-      `  … and ${warned.length - maxProblems} more imported with a warning (see --report)`,
-    );
+  const warnings = warnedTotal ?? warned.length;
+  if (warnings > maxProblems)
+    lines.push(`  … and ${warnings - maxProblems} more imported with a warning (see --report)`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,36 +1,34 @@
 import {
+  createFullStoryAdapter,
   createFullStoryClient,
   fullStoryKeyOf,
-  importUsers as importFullStory,
   validateFullStoryUser,
   type FullStoryUser,
 } from "../fullstory/index.js";
 import {
+  createPropellerAdapter,
   createPropellerClient,
-  importUsers as importPropeller,
   propellerKeyOf,
   validatePropellerUser,
   type PropellerUser,
 } from "../propeller/index.js";
 import {
+  createSlashIdAdapter,
   createSlashIdClient,
-  importUsers as importSlashId,
   personFromCsvRow,
   slashIdKeyOf,
   validateSlashIdPerson,
   type SlashIdPerson,
 } from "../slashid/index.js";
 import {
+  createUserpilotAdapter,
   createUserpilotClient,
-  importUsers as importUserpilot,
   userpilotKeyOf,
   validateUserpilotUser,
   type UserpilotUser,
 } from "../userpilot/index.js";
 import type { CommonClientOptions } from "../core/client/options.js";
-import type { ImportOptions } from "../core/engine/engine.js";
-import type { ImportReport } from "../core/engine/report.js";
-import type { Rejection } from "../core/engine/adapter.js";
+import type { ImportAdapter, Rejection } from "../core/engine/adapter.js";
 import { recordFromCsvRow } from "./read-records.js";
 
 export const VENDOR_NAMES = ["fullstory", "slashid", "propeller", "userpilot"] as const;
@@ -45,20 +43,29 @@ export interface Credentials {
   readonly require: (flag: string, env: string) => string;
 }
 
+/** How a vendor's asynchronous jobs are followed (`--poll-interval`, `--max-poll-interval`, `--job-timeout`). */
+export interface JobTuning {
+  pollIntervalMs?: number;
+  maxPollIntervalMs?: number;
+  jobTimeoutMs?: number;
+}
+
 /** What the CLI needs of one vendor: its credentials, how to read a CSV row, how to validate and import. */
 export interface VendorBinding {
   readonly name: VendorName;
   /** The environment variables the vendor's credentials come from. */
   readonly env: readonly string[];
+  /** Whether the vendor runs jobs the import polls, so that {@link JobTuning} applies to it. */
+  readonly polls: boolean;
   fromCsvRow(row: Record<string, string>): unknown;
   validate(record: unknown): readonly Rejection[];
   keyOf(record: unknown, index: number): string;
-  run(
+  /** The import adapter, with its client; its `limits` bound `--chunk-size` and `--concurrency`. */
+  adapter(
     credentials: Credentials,
     common: CommonClientOptions,
-    records: AsyncIterable<unknown>,
-    options: ImportOptions,
-  ): Promise<ImportReport>;
+    jobs: JobTuning,
+  ): ImportAdapter<unknown, unknown>;
 }
 
 const str = (value: unknown) => (typeof value === "string" ? value : undefined);
@@ -68,7 +75,9 @@ const field = (record: unknown, name: string) =>
     : undefined;
 
 // Records come from files, so they are checked by each vendor's validator before anything relies on their
-// type; the casts below only hand them on to it.
+// type; the casts below only hand them on to it (an adapter validates every record before sending it).
+const untyped = <I, W>(adapter: ImportAdapter<I, W>) =>
+  adapter as unknown as ImportAdapter<unknown, unknown>;
 export const VENDORS: Readonly<Record<VendorName, VendorBinding>> = {
   fullstory: {
     name: "fullstory",
@@ -77,11 +86,13 @@ export const VENDORS: Readonly<Record<VendorName, VendorBinding>> = {
     validate: (record) => validateFullStoryUser(record as FullStoryUser),
     keyOf: (r, i) =>
       str(field(r, "uid")) ?? str(field(r, "id")) ?? str(field(r, "email")) ?? `#${i}`,
-    run: (c, common, records, options) =>
-      importFullStory(
-        createFullStoryClient({ ...common, apiKey: c.require("api-key", "FULLSTORY_API_KEY") }),
-        records as AsyncIterable<FullStoryUser>,
-        options,
+    polls: true,
+    adapter: (c, common, jobs) =>
+      untyped(
+        createFullStoryAdapter(
+          createFullStoryClient({ ...common, apiKey: c.require("api-key", "FULLSTORY_API_KEY") }),
+          jobs,
+        ),
       ),
   },
   slashid: {
@@ -90,18 +101,19 @@ export const VENDORS: Readonly<Record<VendorName, VendorBinding>> = {
     fromCsvRow: personFromCsvRow,
     validate: (record) => validateSlashIdPerson(record as SlashIdPerson),
     keyOf: (r, i) => slashIdKeyOf(r as SlashIdPerson, i),
-    run: (c, common, records, options) =>
-      importSlashId(
-        createSlashIdClient({
-          ...common,
-          apiKey: c.require("api-key", "SLASHID_API_KEY"),
-          orgId: c.require("org-id", "SLASHID_ORG_ID"),
-          ...(c.get("environment", "SLASHID_ENVIRONMENT") === "sandbox" && {
-            environment: "sandbox" as const,
+    polls: false,
+    adapter: (c, common) =>
+      untyped(
+        createSlashIdAdapter(
+          createSlashIdClient({
+            ...common,
+            apiKey: c.require("api-key", "SLASHID_API_KEY"),
+            orgId: c.require("org-id", "SLASHID_ORG_ID"),
+            ...(c.get("environment", "SLASHID_ENVIRONMENT") === "sandbox" && {
+              environment: "sandbox" as const,
+            }),
           }),
-        }),
-        records as AsyncIterable<SlashIdPerson>,
-        options,
+        ),
       ),
   },
   propeller: {
@@ -110,15 +122,16 @@ export const VENDORS: Readonly<Record<VendorName, VendorBinding>> = {
     fromCsvRow: recordFromCsvRow,
     validate: validatePropellerUser,
     keyOf: (r, i) => propellerKeyOf(r as PropellerUser, i),
-    run: (c, common, records, options) =>
-      importPropeller(
-        createPropellerClient({
-          ...common,
-          clientId: c.require("client-id", "PROPELLER_CLIENT_ID"),
-          clientSecret: c.require("client-secret", "PROPELLER_CLIENT_SECRET"),
-        }),
-        records as AsyncIterable<PropellerUser>,
-        options,
+    polls: false,
+    adapter: (c, common) =>
+      untyped(
+        createPropellerAdapter(
+          createPropellerClient({
+            ...common,
+            clientId: c.require("client-id", "PROPELLER_CLIENT_ID"),
+            clientSecret: c.require("client-secret", "PROPELLER_CLIENT_SECRET"),
+          }),
+        ),
       ),
   },
   userpilot: {
@@ -127,7 +140,8 @@ export const VENDORS: Readonly<Record<VendorName, VendorBinding>> = {
     fromCsvRow: recordFromCsvRow,
     validate: validateUserpilotUser,
     keyOf: (r, i) => userpilotKeyOf(r as UserpilotUser, i),
-    run: (c, common, records, options) => {
+    polls: true,
+    adapter: (c, common, jobs) => {
       const environment = c.get("environment", "USERPILOT_ENVIRONMENT");
       if (
         environment !== undefined &&
@@ -136,14 +150,15 @@ export const VENDORS: Readonly<Record<VendorName, VendorBinding>> = {
       ) {
         throw new ConfigError(`--environment must be analytex or analytex-eu, not ${environment}`);
       }
-      return importUserpilot(
-        createUserpilotClient({
-          ...common,
-          apiKey: c.require("api-key", "USERPILOT_API_KEY"),
-          ...(environment !== undefined && { environment }),
-        }),
-        records as AsyncIterable<UserpilotUser>,
-        options,
+      return untyped(
+        createUserpilotAdapter(
+          createUserpilotClient({
+            ...common,
+            apiKey: c.require("api-key", "USERPILOT_API_KEY"),
+            ...(environment !== undefined && { environment }),
+          }),
+          jobs,
+        ),
       );
     },
   },

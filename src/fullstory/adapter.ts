@@ -3,6 +3,7 @@
 //   → page through the imported users and the failures → one outcome per record, in order.
 import { randomUUID } from "node:crypto";
 import type { components } from "../../generated/fullstory.js";
+import { rules } from "../../generated/fullstory.rules.js";
 import type {
   Chunk,
   ChunkContext,
@@ -11,17 +12,22 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { chunkFailed } from "../core/engine/chunk-outcomes.js";
-import { pollUntil } from "../core/engine/poll.js";
+import { JobPace, JobPoll, pollJob, pollUntil } from "../core/engine/poll.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import type { FullStoryClient } from "./client.js";
 import { validateFullStoryUser, type FullStoryUser } from "./validate.js";
 
 /** Most users FullStory accepts in one batch request. */
-export const FULLSTORY_MAX_BATCH = 50_000;
+export const FULLSTORY_MAX_BATCH = rules.CreateBatchImportRequest.properties.requests.maxItems;
 
 /** How the FullStory adapter follows a batch job through. */
 export interface FullStoryAdapterOptions {
-  /** First wait between status polls (and between asks while a result list answers 202), in ms. Default 2,000. */
+  /**
+   * First wait between status polls (and between asks while a result list answers 202), in ms, while nothing
+   * predicts a job's end. Once a job of the import ended (its `created` and `finished` times), the next
+   * job's first poll is timed for when its pace says it ends.
+   * @default 2000
+   */
   pollIntervalMs?: number;
   /** Ceiling of one wait between polls, in ms; waits grow 1.5× from `pollIntervalMs`. Default 15,000. */
   maxPollIntervalMs?: number;
@@ -32,6 +38,11 @@ export interface FullStoryAdapterOptions {
    * placed yet fail with `results_incomplete`. Default 3,600,000 (one hour).
    */
   jobTimeoutMs?: number;
+  /**
+   * Status polls of one job timed by prediction; past them every wait is `maxPollIntervalMs`.
+   * @default 20
+   */
+  maxPollsPerJob?: number;
 }
 
 type Terminal = "COMPLETED" | "FAILED";
@@ -50,7 +61,8 @@ type Matchable = { readonly uid?: unknown; readonly id?: unknown; readonly email
  * polled until `COMPLETED` or `FAILED`; then both `getBatchImports` and `getBatchImportErrors` are paged
  * through (a `FAILED` job may have imported some users), each within the job's time and a page budget its
  * counts give (a list that pages on past it leaves its records `results_incomplete`). Imported users and
- * failures are matched to the chunk's records as `Matcher` says; entries matching no record are ignored
+ * failures are matched to the chunk's records: an entry with a uid only to a record with that uid; one
+ * without, among the records without a uid, by id, else by email. Entries matching no record are ignored
  * and counted (`unmatched_entries`). Records neither list names are imported (without an id) when the job
  * `COMPLETED` and its status counts, where given, cover the whole chunk; otherwise they fail `no_outcome`. A
  * re-run with the journal reuses the saved key (FullStory replays the job it made for it, for 24 hours) or,
@@ -63,6 +75,9 @@ export function createFullStoryAdapter(
   const pollIntervalMs = options.pollIntervalMs ?? 2_000;
   const maxPollIntervalMs = Math.max(pollIntervalMs, options.maxPollIntervalMs ?? 15_000);
   const jobTimeoutMs = options.jobTimeoutMs ?? 3_600_000;
+  const maxPollsPerJob = options.maxPollsPerJob ?? 20;
+  /** How long this import's jobs took per user: times the first poll of the next. */
+  const pace = new JobPace();
 
   /** Waits with backoff until `check` gives a value, within what is left of the job's time. */
   const waitFor = <T>(
@@ -84,6 +99,8 @@ export function createFullStoryAdapter(
     const size = chunk.items.length;
     const { signal } = context;
     let jobId = context.resumed?.["jobId"];
+    // Only a job created here has a known age, which the pace of earlier jobs can time.
+    const fresh = jobId === undefined;
     if (jobId === undefined) {
       let idempotencyKey = context.resumed?.["idempotencyKey"];
       if (idempotencyKey === undefined) {
@@ -107,27 +124,40 @@ export function createFullStoryAdapter(
         ok: false,
         code: "job_timeout",
         reason: `FullStory batch import job ${job} did not finish within ${jobTimeoutMs} ms (FullStory may still finish it)`,
+        // The job's whole time was spent: only a later run, polling the same job, can settle it.
         transient: true,
+        later: true,
       };
       return { kind: "done", outcomes: Array.from({ length: size }, () => outcome) };
     };
 
     // 1. Poll the job until it ends.
-    const polled = await waitFor<Ended | { error: ApiError }>(
-      async () => {
+    const plan = new JobPoll({
+      initialMs: pollIntervalMs,
+      maxMs: maxPollIntervalMs,
+      maxPolls: maxPollsPerJob,
+      rows: size,
+      pace,
+      fresh,
+    });
+    const polled = await pollJob<Ended | { error: ApiError }>(
+      async (): Promise<{ value: Ended | { error: ApiError } } | { progress?: never }> => {
         const result = await client.getBatchImportStatus({
           params: { path: { job_id: job } },
           signal,
         });
-        if (!result.ok) return { error: result.error };
+        if (!result.ok) return { value: { error: result.error } };
         const status = result.data.job.status;
         // Anything but an end state (PROCESSING, or a state the spec does not name) is polled again.
-        return status === "COMPLETED" || status === "FAILED"
-          ? { status, imports: count(result.data.imports), errors: count(result.data.errors) }
-          : undefined;
+        if (status !== "COMPLETED" && status !== "FAILED") return {};
+        plan.ended(jobDuration(result.data.job));
+        return {
+          value: { status, imports: count(result.data.imports), errors: count(result.data.errors) },
+        };
       },
-      deadline,
-      context,
+      plan,
+      (ms) => context.sleep(ms),
+      jobTimeoutMs,
     );
     if (polled.timedOut) return timedOut();
     if ("error" in polled.value) return chunkFailed(polled.value.error, size);
@@ -190,8 +220,11 @@ export function createFullStoryAdapter(
       by: "idempotency-key",
       why: "a chunk is sent again under the Idempotency-Key saved before its first send, with the same body, so FullStory answers with the job it made for it (or makes it once)",
     },
-    limits: { maxRecords: FULLSTORY_MAX_BATCH, maxConcurrency: 100 },
-    defaults: { chunkRecords: 10_000, concurrency: 2 },
+    limits: {
+      maxRecords: FULLSTORY_MAX_BATCH,
+      maxConcurrency: rules.CreateBatchImportRequest["x-max-in-progress-jobs"],
+    },
+    defaults: { chunkRecords: Math.min(10_000, FULLSTORY_MAX_BATCH), concurrency: 2 },
     keyOf: fullStoryKeyOf,
     validate(record) {
       const problems = validateFullStoryUser(record);
@@ -202,6 +235,16 @@ export function createFullStoryAdapter(
     // users one by one and joining the texts (measured by scripts/bench: the pipeline benchmark).
     send,
   };
+}
+
+/** How long a job ran by FullStory's clock (`finished` − `created`), when its status says. */
+function jobDuration(job: {
+  readonly created?: unknown;
+  readonly finished?: unknown;
+}): number | undefined {
+  if (typeof job.created !== "string" || typeof job.finished !== "string") return undefined;
+  const ms = Date.parse(job.finished) - Date.parse(job.created);
+  return Number.isNaN(ms) || ms < 0 ? undefined : ms;
 }
 
 /** A record's key for reports: its uid, else its FullStory id, else its email, else `#<index>`. */
@@ -228,7 +271,9 @@ function unlistedOutcome(
       ok: false,
       code: "results_incomplete",
       reason: `FullStory batch import job ${job}: stopped reading its ${name} list (${read.why}) before this user was listed`,
+      // Reading the lists again within the run would meet the same list: a re-run reads the job's again.
       transient: true,
+      later: true,
     };
   }
   if (ended.status === "FAILED") {

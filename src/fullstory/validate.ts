@@ -1,8 +1,10 @@
-// Client-side checks of FullStory's documented user rules (specs/fullstory.yaml, /work/shared/VENDORS.md),
-// so a record that FullStory would refuse is rejected before it is sent, with the rule it breaks.
+// Client-side checks of FullStory's documented user rules, so a record that FullStory would refuse is
+// rejected before it is sent, with the rule it breaks. Every limit, pattern and list comes from
+// specs/fullstory.yaml through generated/fullstory.rules.ts, so a spec edit changes what is checked.
 // Hand-written for the hot path of a large import: one pass over each record, no JSON Schema validator, and
 // strings for messages are only built for records that break a rule.
 import type { components } from "../../generated/fullstory.js";
+import { rules } from "../../generated/fullstory.rules.js";
 import type { Rejection } from "../core/engine/adapter.js";
 import {
   FORBIDDEN_KEY_MESSAGE,
@@ -21,18 +23,19 @@ export type FullStoryUserUpdate = Schemas["UpdateUserRequest"];
 export type FullStorySchemaType = Schemas["SchemaType"];
 
 /**
- * The rule ids this module reports (each as `fullstory.<id>`):
- * - `unknown_field`: a top-level key other than id, uid, display_name, email, properties, schema.
+ * The rule ids this module reports (each as `fullstory.<id>`); the limits are {@link FULLSTORY_LIMITS}:
+ * - `unknown_field`: a top-level key the body's schema does not define, where that schema is closed
+ *   (`updateUser`'s body; a batch item is open in the spec, so its unknown keys are sent).
  * - `field_type`: id, uid, display_name or email not a string; properties not an object; a property value
  *   that is not JSON (bigint, function, symbol); the record itself not an object.
- * - `field_length`: uid > 256, display_name > 256, email > 128 characters.
- * - `property_name`: a property name (at any nesting level) not matching `^[A-Za-z][A-Za-z0-9_]*$`.
- * - `property_path_length`: a property name, or its dotted full path (`a.b.c`), longer than 512 characters.
- * - `property_count`: more than 500 unique properties, counting each dotted leaf path.
- * - `property_value_size`: a leaf value (a string, or an array of scalars as JSON text) over 8192 bytes UTF-8.
+ * - `field_length`: uid, display_name or email longer than the spec's `maxLength`.
+ * - `property_name`: a property name (at any nesting level) not matching the spec's name pattern.
+ * - `property_path_length`: a property name, or its dotted full path (`a.b.c`), too long.
+ * - `property_count`: too many unique properties, counting each dotted leaf path.
+ * - `property_value_size`: a leaf value (a string, or an array of scalars as JSON text) over the byte limit.
  * - `property_array_of_objects`: an array holding an object or an array.
  * - `schema_type`: `schema` not an object (or null), `schema.properties` not an object, a key of it not a
- *   valid dotted property path, or a type outside str strs int ints real reals bool bools date dates.
+ *   valid dotted property path, or a type outside the spec's `SchemaType` list.
  * - `forbidden_key`: a key named `__proto__`, `constructor` or `prototype` anywhere in the record (a field,
  *   a property name at any level, a segment of a `schema.properties` path): it could reach a prototype.
  * - `nesting_depth`: properties nested more than 32 levels deep (our bound, not FullStory's: it keeps every
@@ -53,31 +56,34 @@ export const FULLSTORY_RULES = [
 ] as const;
 export type FullStoryRule = (typeof FULLSTORY_RULES)[number];
 
+const USER = rules.BatchUserImportRequest.properties;
+const PROPERTIES = rules.UserProperties;
+
+/** FullStory's limits, as specs/fullstory.yaml states them. */
 export const FULLSTORY_LIMITS = {
-  uid: 256,
-  display_name: 256,
-  email: 128,
-  propertyName: 512,
-  propertyCount: 500,
-  propertyValueBytes: 8192,
+  uid: USER.uid.maxLength,
+  display_name: USER.display_name.maxLength,
+  email: USER.email.maxLength,
+  /** Characters of one property name. */
+  propertyName: PROPERTIES.propertyNames.maxLength,
+  /** Characters of a nested property's dotted full path. */
+  propertyPath: PROPERTIES["x-max-path-length"],
+  propertyCount: PROPERTIES["x-max-leaf-properties"],
+  propertyValueBytes: PROPERTIES["x-max-value-bytes"],
   /** Levels of nested property objects (ours: see `nesting_depth`). */
   propertyDepth: MAX_NESTING_DEPTH,
 } as const;
 
-const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-const PATH = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*$/;
-const SCHEMA_TYPES: ReadonlySet<string> = new Set<FullStorySchemaType>([
-  "str",
-  "strs",
-  "int",
-  "ints",
-  "real",
-  "reals",
-  "bool",
-  "bools",
-  "date",
-  "dates",
-]);
+const NAME_PATTERN = PROPERTIES.propertyNames.pattern;
+const NAME = new RegExp(NAME_PATTERN);
+const PATH = new RegExp(rules.UserSchema.properties.properties.propertyNames.pattern);
+const SCHEMA_TYPE_LIST: readonly FullStorySchemaType[] = rules.SchemaType.enum;
+const SCHEMA_TYPES: ReadonlySet<string> = new Set<string>(SCHEMA_TYPE_LIST);
+/** The fields of each body, and whether its schema refuses other keys. */
+const BODIES = {
+  batch: bodyOf(rules.BatchUserImportRequest),
+  update: bodyOf(rules.UpdateUserRequest),
+};
 /** Problems listed per record; beyond it one line says how many more there are. */
 const MAX_LISTED = 20;
 const NO_PROBLEMS: readonly Rejection[] = Object.freeze([]);
@@ -117,7 +123,7 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
     if (value === undefined) continue; // JSON drops it
     switch (key) {
       case "id":
-        if (kind === "update") unknownField(state, key, kind);
+        if (!BODIES[kind].fields.has(key)) otherField(state, key, kind);
         else if (typeof value !== "string") add(state, "field_type", "id: must be a string");
         break;
       case "uid":
@@ -143,20 +149,34 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
         checkSchema(state, value, kind);
         break;
       default:
-        if (isForbiddenKey(key)) add(state, "forbidden_key", `${key}: ${FORBIDDEN_KEY_MESSAGE}`);
-        else unknownField(state, key, kind);
+        otherField(state, key, kind);
     }
   }
   return finish(state);
 }
 
-function unknownField(state: State, key: string, kind: UserBodyKind): void {
+function bodyOf(schema: object): { fields: ReadonlySet<string>; closed: boolean } {
+  const properties = "properties" in schema ? (schema.properties as object) : {};
+  return {
+    fields: new Set(Object.keys(properties)),
+    closed: "additionalProperties" in schema && schema.additionalProperties === false,
+  };
+}
+
+/** A key the body's schema does not define: refused when it could reach a prototype or the body is closed. */
+function otherField(state: State, key: string, kind: UserBodyKind): void {
+  if (isForbiddenKey(key)) {
+    add(state, "forbidden_key", `${key}: ${FORBIDDEN_KEY_MESSAGE}`);
+    return;
+  }
+  const body = BODIES[kind];
+  if (!body.closed) return;
   add(
     state,
     "unknown_field",
-    `${label(key)}: unknown field; a ${kind === "batch" ? "batch user" : "user update"} has only ${
-      kind === "batch" ? "id, " : ""
-    }uid, display_name, email, properties and schema`,
+    `${label(key)}: unknown field; a ${kind === "batch" ? "batch user" : "user update"} has only ${[
+      ...body.fields,
+    ].join(", ")}`,
   );
 }
 
@@ -203,20 +223,18 @@ function walk(
       add(
         state,
         "property_name",
-        `properties.${label(join(prefix, name))}: property names must match ^[A-Za-z][A-Za-z0-9_]*$`,
+        `properties.${label(join(prefix, name))}: property names must match ${NAME_PATTERN}`,
       );
     }
     // A valid name is ASCII, so its length is its character count; an invalid one is measured exactly.
-    if (
-      pathLength > FULLSTORY_LIMITS.propertyName &&
-      (validName || characters(join(prefix, name)) > FULLSTORY_LIMITS.propertyName)
-    ) {
+    const max = prefixLength === 0 ? FULLSTORY_LIMITS.propertyName : FULLSTORY_LIMITS.propertyPath;
+    if (pathLength > max && (validName || characters(join(prefix, name)) > max)) {
       const what =
         prefixLength === 0 ? "property name" : "dotted property path (parent.child names)";
       add(
         state,
         "property_path_length",
-        `properties.${label(join(prefix, name))}: ${what} of ${pathLength} characters, more than ${FULLSTORY_LIMITS.propertyName}`,
+        `properties.${label(join(prefix, name))}: ${what} of ${pathLength} characters, more than ${max}`,
       );
       // Nothing below can be valid; stopping here also ends the walk of a cyclic object.
       state.leaves += 1;
@@ -339,20 +357,20 @@ function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
       add(
         state,
         "schema_type",
-        `schema.properties.${label(path)}: property paths must be dot-separated names matching ^[A-Za-z][A-Za-z0-9_]*$`,
+        `schema.properties.${label(path)}: property paths must be dot-separated names matching ${NAME_PATTERN}`,
       );
-    } else if (path.length > FULLSTORY_LIMITS.propertyName) {
+    } else if (path.length > FULLSTORY_LIMITS.propertyPath) {
       add(
         state,
         "schema_type",
-        `schema.properties.${label(path)}: property path of ${path.length} characters, more than ${FULLSTORY_LIMITS.propertyName}`,
+        `schema.properties.${label(path)}: property path of ${path.length} characters, more than ${FULLSTORY_LIMITS.propertyPath}`,
       );
     }
     if (typeof type !== "string" || !SCHEMA_TYPES.has(type)) {
       add(
         state,
         "schema_type",
-        `schema.properties.${label(path)}: type ${label(String(JSON.stringify(type)))} is not one of str strs int ints real reals bool bools date dates`,
+        `schema.properties.${label(path)}: type ${label(String(JSON.stringify(type)))} is not one of ${SCHEMA_TYPE_LIST.join(" ")}`,
       );
     }
   }

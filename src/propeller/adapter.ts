@@ -1,4 +1,5 @@
 import type { components } from "../../generated/propeller.js";
+import { rules } from "../../generated/propeller.rules.js";
 import type {
   Chunk,
   ChunkContext,
@@ -20,7 +21,8 @@ type ErrorBody = components["schemas"]["ErrorResponse"]["error"];
  * Users per request by default. Propeller does not document this endpoint's maximum (UNCONFIRMED); its
  * sibling `POST /v2/users/bulk/id` allows 2,000, so that is the default chunk size.
  */
-export const PROPELLER_DEFAULT_CHUNK_RECORDS = 2_000;
+export const PROPELLER_DEFAULT_CHUNK_RECORDS =
+  rules.BulkUsersBySourceIdRequest.properties.users["x-default-max-items"];
 
 /**
  * The largest `chunkRecords` accepted by default. This is OUR guard against accidental huge requests, not a

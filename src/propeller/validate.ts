@@ -1,4 +1,5 @@
 import type { components } from "../../generated/propeller.js";
+import { rules } from "../../generated/propeller.rules.js";
 import type { Rejection } from "../core/engine/adapter.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 
@@ -13,15 +14,15 @@ export const PROPELLER_RULES = {
   unknownField: "propeller.unknown_field",
   /** Each field has its documented JSON type (strings; `sourceId`/`debtorId` string or integer; arrays). */
   fieldType: "propeller.field_type",
-  /** `gender` is `M`, `F` or `U`. */
+  /** `gender` is one of the spec's values. */
   enum: "propeller.enum",
-  /** `primaryLanguage` is an ISO 639-1 two-letter code (`^[a-zA-Z]{2}$`). */
+  /** `primaryLanguage` / `language` match the spec's pattern, where it states one. */
   language: "propeller.language",
   /** `parent` is exactly `{ id: integer }` or `{ source: string, sourceId: string | integer }`. */
   parent: "propeller.parent",
-  /** `attributes[]` items are `{ name: ^[A-Z0-9_]+$, value, type?, class?: "user" }`. */
+  /** `attributes[]` items are `{ name, value, type?, class? }` as the spec's `UserAttributeValue` says. */
   attribute: "propeller.attribute",
-  /** `addresses[]` items have type delivery|invoice, street, city, country ^[A-Z]{2}$, icp/isDefault Y|N. */
+  /** `addresses[]` items have type, street, city and country, with the spec's values and patterns. */
   address: "propeller.address",
   /**
    * No key named `__proto__`, `constructor` or `prototype` (it could reach a prototype). Nesting needs no
@@ -31,6 +32,19 @@ export const PROPELLER_RULES = {
 } as const;
 
 const R = PROPELLER_RULES;
+const USER = rules.BulkUser.properties;
+const ADDRESS = rules.Address.properties;
+const ATTRIBUTE = rules.UserAttributeValue.properties;
+const GENDERS: readonly string[] = USER.gender.enum;
+const ADDRESS_TYPES: readonly string[] = ADDRESS.type.enum;
+const YES_NO: readonly string[] = ADDRESS.icp.enum;
+const DEFAULT_YES_NO: readonly string[] = ADDRESS.isDefault.enum;
+const CLASSES: readonly string[] = ATTRIBUTE.class.enum;
+const LANGUAGE = patternOf(USER.primaryLanguage);
+const MATCH_LANGUAGE = patternOf(USER.language);
+const COUNTRY = patternOf(ADDRESS.country);
+const ATTRIBUTE_NAME = patternOf(ATTRIBUTE.name);
+const ATTRIBUTE_NAME_MIN = "minLength" in ATTRIBUTE.name ? ATTRIBUTE.name.minLength : 0;
 const NONE: readonly Rejection[] = Object.freeze([]);
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -89,18 +103,17 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
         break;
       case "gender":
         if (typeof value !== "string") p = add(p, R.fieldType, "gender: must be a string");
-        else if (value !== "M" && value !== "F" && value !== "U")
-          p = add(p, R.enum, `gender: must be one of M, F, U (got ${quote(value)})`);
+        else if (!GENDERS.includes(value))
+          p = add(p, R.enum, `gender: must be one of ${GENDERS.join(", ")} (got ${quote(value)})`);
         break;
       case "primaryLanguage":
-        if (typeof value !== "string") p = add(p, R.fieldType, "primaryLanguage: must be a string");
-        else if (!isLanguage(value))
-          p = add(
-            p,
-            R.language,
-            `primaryLanguage: must be an ISO 639-1 two-letter code, ^[a-zA-Z]{2}$ (got ${quote(value)})`,
-          );
+      case "language": {
+        const pattern = key === "language" ? MATCH_LANGUAGE : LANGUAGE;
+        if (typeof value !== "string") p = add(p, R.fieldType, `${key}: must be a string`);
+        else if (pattern !== undefined && !pattern.test(value))
+          p = add(p, R.language, `${key}: must match ${pattern.source} (got ${quote(value)})`);
         break;
+      }
       case "parent":
         p = checkParent(value, p);
         break;
@@ -183,11 +196,13 @@ function checkAttribute(value: unknown, i: number, p: Problems): Problems {
         hasName = true;
         if (typeof v !== "string")
           p = add(p, R.attribute, `attributes[${i}].name: must be a string`);
-        else if (!isAttributeName(v))
+        else if (v.length < ATTRIBUTE_NAME_MIN)
+          p = add(p, R.attribute, `attributes[${i}].name: must not be empty`);
+        else if (ATTRIBUTE_NAME !== undefined && !ATTRIBUTE_NAME.test(v))
           p = add(
             p,
             R.attribute,
-            `attributes[${i}].name: must match ^[A-Z0-9_]+$ (got ${quote(v)})`,
+            `attributes[${i}].name: must match ${ATTRIBUTE_NAME.source} (got ${quote(v)})`,
           );
         break;
       case "value":
@@ -204,11 +219,11 @@ function checkAttribute(value: unknown, i: number, p: Problems): Problems {
           p = add(p, R.attribute, `attributes[${i}].type: must be a string`);
         break;
       case "class":
-        if (v !== "user")
+        if (typeof v !== "string" || !CLASSES.includes(v))
           p = add(
             p,
             R.attribute,
-            `attributes[${i}].class: must be "user" (got ${typeof v === "string" ? quote(v) : typeof v})`,
+            `attributes[${i}].class: must be one of ${CLASSES.join(", ")} (got ${typeof v === "string" ? quote(v) : typeof v})`,
           );
         break;
       default:
@@ -239,27 +254,33 @@ function checkAddress(value: unknown, i: number, p: Problems): Problems {
     switch (key) {
       case "type":
         hasType = true;
-        if (v !== "delivery" && v !== "invoice")
+        if (typeof v !== "string" || !ADDRESS_TYPES.includes(v))
           p = add(
             p,
             R.address,
-            `addresses[${i}].type: must be delivery or invoice (got ${show(v)})`,
+            `addresses[${i}].type: must be one of ${ADDRESS_TYPES.join(", ")} (got ${show(v)})`,
           );
         break;
       case "country":
         hasCountry = true;
-        if (typeof v !== "string" || !isCountry(v))
+        if (typeof v !== "string" || (COUNTRY !== undefined && !COUNTRY.test(v)))
           p = add(
             p,
             R.address,
-            `addresses[${i}].country: must be an ISO 3166-1 alpha-2 code, ^[A-Z]{2}$ (got ${show(v)})`,
+            `addresses[${i}].country: must be an ISO 3166-1 alpha-2 code${COUNTRY === undefined ? "" : `, ${COUNTRY.source}`} (got ${show(v)})`,
           );
         break;
       case "icp":
-      case "isDefault":
-        if (v !== "Y" && v !== "N")
-          p = add(p, R.address, `addresses[${i}].${key}: must be Y or N (got ${show(v)})`);
+      case "isDefault": {
+        const values = key === "icp" ? YES_NO : DEFAULT_YES_NO;
+        if (typeof v !== "string" || !values.includes(v))
+          p = add(
+            p,
+            R.address,
+            `addresses[${i}].${key}: must be one of ${values.join(", ")} (got ${show(v)})`,
+          );
         break;
+      }
       case "street":
       case "city":
         if (key === "street") hasStreet = true;
@@ -330,30 +351,11 @@ function isBlank(value: string): boolean {
   return true;
 }
 
-const isUpper = (c: number) => c >= 65 && c <= 90;
-const isLower = (c: number) => c >= 97 && c <= 122;
-
-/** `^[a-zA-Z]{2}$` */
-function isLanguage(value: string): boolean {
-  if (value.length !== 2) return false;
-  const a = value.charCodeAt(0);
-  const b = value.charCodeAt(1);
-  return (isUpper(a) || isLower(a)) && (isUpper(b) || isLower(b));
-}
-
-/** `^[A-Z]{2}$` */
-function isCountry(value: string): boolean {
-  return value.length === 2 && isUpper(value.charCodeAt(0)) && isUpper(value.charCodeAt(1));
-}
-
-/** `^[A-Z0-9_]+$` */
-function isAttributeName(value: string): boolean {
-  if (value.length === 0) return false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (!isUpper(c) && !(c >= 48 && c <= 57) && c !== 95) return false;
-  }
-  return true;
+/** The field's `pattern` in the spec, or undefined when the spec states none. */
+function patternOf(field: object): RegExp | undefined {
+  return "pattern" in field && typeof field.pattern === "string"
+    ? new RegExp(field.pattern, "u")
+    : undefined;
 }
 
 /** string | number | boolean | (string | number)[]; numbers finite (JSON has no NaN or Infinity). */

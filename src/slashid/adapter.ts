@@ -162,10 +162,11 @@ function toCsv(items: readonly SlashIdCsvRow[]): string {
   return stringify(items as SlashIdCsvRow[], { header: true, columns, quoted: true });
 }
 
-function messagesOf(errors: readonly { message: string }[]): string {
-  const text = errors
+function messagesOf(errors: readonly { message?: string }[] | undefined): string {
+  // The envelope's fields are UNCONFIRMED (optional in the spec): a body without them has no message.
+  const text = (Array.isArray(errors) ? errors : [])
     .map((e) => e.message)
-    .filter((m) => m !== "")
+    .filter((m): m is string => typeof m === "string" && m !== "")
     .join("; ");
   return text === "" ? "no message" : text;
 }

@@ -1,37 +1,26 @@
 import type { components } from "../../generated/slashid.js";
+import { rules } from "../../generated/slashid.rules.js";
 
-/** Where SlashID stores a person's data (`slashid:region`). */
-export type SlashIdRegion =
-  "us-iowa" | "europe-belgium" | "asia-japan" | "europe-england" | "australia-sydney";
-
-export const SLASHID_REGIONS: readonly SlashIdRegion[] = [
-  "us-iowa",
-  "europe-belgium",
-  "asia-japan",
-  "europe-england",
-  "australia-sydney",
-];
+const ROW = rules.PersonCsvRow.properties;
 
 /**
- * An attribute bucket: what the person may do with the attributes in it (no access, read only, read/write);
- * the `person_pool-` buckets are the same three, shared across the organization's person pool.
+ * The regions SlashID's documentation names (specs/slashid.yaml `x-known-values`). The list is not known to
+ * be closed, so another region is sent as it is.
  */
-export type AttributeBucket =
-  | "end_user_no_access"
-  | "end_user_read_only"
-  | "end_user_read_write"
-  | "person_pool-end_user_no_access"
-  | "person_pool-end_user_read_only"
-  | "person_pool-end_user_read_write";
+export const SLASHID_REGIONS = ROW["slashid:region"]["x-known-values"];
 
-export const SLASHID_ATTRIBUTE_BUCKETS: readonly AttributeBucket[] = [
-  "end_user_no_access",
-  "end_user_read_only",
-  "end_user_read_write",
-  "person_pool-end_user_no_access",
-  "person_pool-end_user_read_only",
-  "person_pool-end_user_read_write",
-];
+/** Where SlashID stores a person's data (`slashid:region`): a known region, or another SlashID accepts. */
+export type SlashIdRegion = (typeof SLASHID_REGIONS)[number] | (string & {});
+
+/**
+ * The attribute buckets SlashID's documentation names (`x-known-values`): what the person may do with the
+ * attributes in it (no access, read only, read/write); the `person_pool-` buckets are the same three, shared
+ * across the organization's person pool. Another bucket name is sent as it is.
+ */
+export const SLASHID_ATTRIBUTE_BUCKETS = rules.AttributeBuckets["x-known-values"];
+
+/** An attribute bucket: a known one, or another name SlashID accepts. */
+export type AttributeBucket = (typeof SLASHID_ATTRIBUTE_BUCKETS)[number] | (string & {});
 
 /**
  * One person to import into SlashID. It becomes one row of the uploaded CSV; every list becomes one
@@ -68,21 +57,18 @@ export type SlashIdCsvRow = components["schemas"]["PersonCsvRow"];
 /** A column of the persons CSV. */
 export type SlashIdColumn = keyof SlashIdCsvRow & string;
 
-/** The columns SlashID's API reference lists; every uploaded file has them, in the template's order. */
-export const SLASHID_CONFIRMED_COLUMNS: readonly SlashIdColumn[] = [
-  "slashid:emails",
-  "slashid:phone_numbers",
-  "slashid:usernames",
-  "slashid:region",
-  "slashid:groups",
-  "slashid:attributes",
-];
+const COLUMNS = Object.entries(ROW) as [SlashIdColumn, object][];
+const isUnconfirmed = (column: object) => "x-unconfirmed" in column;
 
-/** UNCONFIRMED columns: a file has them only when one of its persons has roles / a password. */
-export const SLASHID_UNCONFIRMED_COLUMNS: readonly SlashIdColumn[] = [
-  "slashid:roles",
-  "slashid:password",
-];
+/** The columns SlashID's API reference lists; every uploaded file has them, in the spec's order. */
+export const SLASHID_CONFIRMED_COLUMNS: readonly SlashIdColumn[] = COLUMNS.filter(
+  ([, c]) => !isUnconfirmed(c),
+).map(([name]) => name);
+
+/** UNCONFIRMED columns (`x-unconfirmed`): a file has them only when one of its persons needs them. */
+export const SLASHID_UNCONFIRMED_COLUMNS: readonly SlashIdColumn[] = COLUMNS.filter(([, c]) =>
+  isUnconfirmed(c),
+).map(([name]) => name);
 
 /**
  * Reads one row of a CSV file in SlashID's own layout (`slashid:*` columns, e.g. parsed with csv-parse's
@@ -102,7 +88,7 @@ export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashId
   if (usernames !== undefined) person.usernames = usernames;
   const region = cell(row, "slashid:region")?.trim();
   // Validation checks the region against the list; here any text is carried over as it is.
-  if (region !== undefined && region !== "") person.region = region as SlashIdRegion;
+  if (region !== undefined && region !== "") person.region = region;
   const groups = listOf(cell(row, "slashid:groups"));
   if (groups !== undefined) person.groups = groups;
   const roles = listOf(cell(row, "slashid:roles"));

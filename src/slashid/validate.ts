@@ -5,6 +5,7 @@ import {
   findUnsafeShape,
   isForbiddenKey,
 } from "../core/unsafe-input.js";
+import { rules } from "../../generated/slashid.rules.js";
 import {
   SLASHID_ATTRIBUTE_BUCKETS,
   SLASHID_REGIONS,
@@ -12,15 +13,11 @@ import {
   type SlashIdPerson,
 } from "./records.js";
 
-/** Most bytes (UTF-8) in an attribute key. */
-export const SLASHID_MAX_ATTRIBUTE_KEY_BYTES = 70;
-/** Most bytes (UTF-8) in one attribute value, serialised as JSON. */
-export const SLASHID_MAX_ATTRIBUTE_VALUE_BYTES = 64 * 1024;
-
-const REGIONS: ReadonlySet<string> = new Set(SLASHID_REGIONS);
-const BUCKETS: ReadonlySet<string> = new Set(SLASHID_ATTRIBUTE_BUCKETS);
-const REGION_LIST = SLASHID_REGIONS.join(", ");
-const BUCKET_LIST = SLASHID_ATTRIBUTE_BUCKETS.join(", ");
+const BUCKET = rules.AttributeBuckets.additionalProperties;
+/** Most bytes (UTF-8) in an attribute key (specs/slashid.yaml `x-max-key-bytes`). */
+export const SLASHID_MAX_ATTRIBUTE_KEY_BYTES = BUCKET["x-max-key-bytes"];
+/** Most bytes (UTF-8) in one attribute value, serialised as JSON (`x-max-value-bytes`). */
+export const SLASHID_MAX_ATTRIBUTE_VALUE_BYTES = BUCKET["x-max-value-bytes"];
 /**
  * Lenient on purpose: SlashID's examples are all E.164 (`+13475043201`) but E.164 is not stated as a
  * requirement (UNCONFIRMED), so spaces, parentheses and dashes are let through for SlashID to judge.
@@ -28,20 +25,28 @@ const BUCKET_LIST = SLASHID_ATTRIBUTE_BUCKETS.join(", ");
 const PHONE = /^\+?[0-9 ()-]{3,}$/;
 const NO_PROBLEMS: readonly Rejection[] = Object.freeze([]);
 
-/** A person as the row to upload, or every rule it breaks. */
+const KNOWN_REGIONS: ReadonlySet<string> = new Set(SLASHID_REGIONS);
+const KNOWN_BUCKETS: ReadonlySet<string> = new Set(SLASHID_ATTRIBUTE_BUCKETS);
+
+/**
+ * A person as the row to upload (with warnings about values outside the lists SlashID's documentation
+ * gives, which are sent anyway), or every rule it breaks.
+ */
 export type SlashIdCheck =
-  | { readonly ok: true; readonly item: SlashIdCsvRow }
+  | { readonly ok: true; readonly item: SlashIdCsvRow; readonly warnings?: readonly string[] }
   | { readonly ok: false; readonly problems: readonly Rejection[] };
 
 /**
  * Every SlashID rule the person breaks (empty when it can be imported). Rule ids:
  *
  * - `slashid.handle_required`: at least one email, phone number or username.
- * - `slashid.region`: `region` is one of us-iowa, europe-belgium, asia-japan, europe-england, australia-sydney.
- * - `slashid.attribute_bucket`: attribute buckets are `end_user_no_access`, `end_user_read_only`,
- *   `end_user_read_write`, or one of those prefixed `person_pool-`.
- * - `slashid.attribute_key_length`: attribute keys are 1–70 bytes (UTF-8).
- * - `slashid.attribute_value_size`: attribute values are JSON-serialisable, at most 64 KiB serialised.
+ * - `slashid.region`: `region` is a non-empty string without a comma. A region outside
+ *   {@link SLASHID_REGIONS} is sent: the spec does not know the list to be closed.
+ * - `slashid.attribute_bucket`: attribute bucket names are not empty. A bucket outside
+ *   {@link SLASHID_ATTRIBUTE_BUCKETS} is sent: the spec does not know the list to be closed.
+ * - `slashid.attribute_key_length`: attribute keys are 1 to {@link SLASHID_MAX_ATTRIBUTE_KEY_BYTES} bytes.
+ * - `slashid.attribute_value_size`: attribute values are JSON-serialisable, at most
+ *   {@link SLASHID_MAX_ATTRIBUTE_VALUE_BYTES} bytes serialised.
  * - `slashid.list_item_comma`: no email, phone number, username, group or role contains a comma (each list
  *   is written comma-separated in one cell, so SlashID would split the value in two).
  * - `slashid.email_format`: an email has exactly one `@` with text on both sides (lenient on purpose).
@@ -61,6 +66,8 @@ export function validateSlashIdPerson(person: SlashIdPerson): readonly Rejection
 
 interface State {
   problems: Rejection[] | undefined;
+  /** Values outside a documented list that is not known to be closed: sent, with a warning. */
+  warnings: string[] | undefined;
   /** Non-blank values in the handle lists, well-formed or not. */
   handles: number;
 }
@@ -73,7 +80,7 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
       problems: [{ rule: "slashid.field_type", message: "the person must be an object" }],
     };
   }
-  const state: State = { problems: undefined, handles: 0 };
+  const state: State = { problems: undefined, warnings: undefined, handles: 0 };
   for (const key in person) {
     if (Object.prototype.hasOwnProperty.call(person, key) && isForbiddenKey(key))
       report(state, "forbidden_key", `${key}: ${FORBIDDEN_KEY_MESSAGE}`);
@@ -89,11 +96,15 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
     );
   }
   const region: unknown = person.region;
-  if (region !== undefined && !(typeof region === "string" && REGIONS.has(region))) {
+  if (region !== undefined && !(typeof region === "string" && isCell(region))) {
     report(
       state,
       "region",
-      `region: ${show(region)} is not a SlashID region; use one of ${REGION_LIST}`,
+      `region: ${show(region)} is not a region name (a non-empty text without commas)`,
+    );
+  } else if (typeof region === "string" && !KNOWN_REGIONS.has(region)) {
+    (state.warnings ??= []).push(
+      `region: ${show(region)} is not among the regions SlashID documents (${SLASHID_REGIONS.join(", ")}); sent as it is`,
     );
   }
   const groups = listCell(state, person.groups, "groups", "name");
@@ -118,7 +129,9 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
   if (roles !== undefined) row["slashid:roles"] = roles;
   if (attributes !== undefined) row["slashid:attributes"] = attributes;
   if (typeof password === "string") row["slashid:password"] = password;
-  return { ok: true, item: row };
+  return state.warnings === undefined
+    ? { ok: true, item: row }
+    : { ok: true, item: row, warnings: state.warnings };
 }
 
 type ListKind = "email" | "phone" | "username" | "name";
@@ -167,6 +180,10 @@ function listCell(state: State, value: unknown, field: string, kind: ListKind): 
   return list.join(",");
 }
 
+function isCell(value: string): boolean {
+  return value.trim() !== "" && !value.includes(",");
+}
+
 function looksLikeEmail(value: string): boolean {
   const at = value.indexOf("@");
   return at > 0 && at < value.length - 1 && value.indexOf("@", at + 1) === -1;
@@ -194,13 +211,14 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
       report(state, "forbidden_key", `attributes.${bucket}: ${FORBIDDEN_KEY_MESSAGE}`);
       continue;
     }
-    if (!BUCKETS.has(bucket)) {
-      report(
-        state,
-        "attribute_bucket",
-        `attributes.${bucket}: not an attribute bucket; use one of ${BUCKET_LIST}`,
-      );
+    if (bucket === "") {
+      report(state, "attribute_bucket", `attributes: a bucket name must not be empty`);
       continue;
+    }
+    if (!KNOWN_BUCKETS.has(bucket)) {
+      (state.warnings ??= []).push(
+        `attributes.${bucket}: not among the attribute buckets SlashID documents (${SLASHID_ATTRIBUTE_BUCKETS.join(", ")}); sent as it is`,
+      );
     }
     if (values === undefined) continue;
     if (!isObject(values)) {
@@ -255,7 +273,7 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
         report(
           state,
           "attribute_value_size",
-          `${field}: the value is ${bytes} bytes as JSON, more than ${SLASHID_MAX_ATTRIBUTE_VALUE_BYTES} (64 KiB)`,
+          `${field}: the value is ${bytes} bytes as JSON, more than ${SLASHID_MAX_ATTRIBUTE_VALUE_BYTES}`,
         );
         continue;
       }

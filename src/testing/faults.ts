@@ -41,6 +41,21 @@ export interface FaultOptions {
   script?: (call: FaultCall) => FaultKind | undefined;
 }
 
+const INJECTED = new WeakSet<Response>();
+
+function injected(response: Response): Response {
+  INJECTED.add(response);
+  return response;
+}
+
+/**
+ * Whether a simulator's answer is an injected 429/5xx fault. Such a status may be one the vendor's spec does
+ * not list (the fault then exercises a client's handling of undocumented statuses).
+ */
+export function isInjectedFault(response: Response): boolean {
+  return INJECTED.has(response);
+}
+
 /** mulberry32: a tiny seeded PRNG, good enough to spread faults reproducibly. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -114,11 +129,13 @@ export class FaultInjector {
     switch (kind) {
       case "429":
         this.#count(kind);
-        return json(errorBody(429), 429, { "Retry-After": String(this.retryAfterSeconds) });
+        return injected(
+          json(errorBody(429), 429, { "Retry-After": String(this.retryAfterSeconds) }),
+        );
       case "5xx": {
         this.#count(kind);
         const status = this.#fiveHundreds++ % 2 === 0 ? 500 : 503;
-        return json(errorBody(status), status);
+        return injected(json(errorBody(status), status));
       }
       case "drop":
         this.#count(kind);

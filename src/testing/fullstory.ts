@@ -5,12 +5,13 @@
 //   `idempotency_key_reused`. Results are stored for 24 h of the simulator's clock; 429 and 5xx results are
 //   never stored (the newer docs), and fault responses are injected before the endpoint is reached anyway.
 // - Changing an identified user's `uid` answers 400 `invalid_argument` ("uid is immutable …").
-// - Records the simulator refuses by FullStory's documented property rules (a value over 8192 bytes, an
-//   array of objects, a bad nested name, a dotted path over 512 characters, more than 500 properties) and
+// - Records the simulator refuses by FullStory's documented property rules (a value over the byte limit, an
+//   array of objects, a bad nested name, a dotted path too long, too many properties; limits from the spec) and
 //   an `id` that names no user fail per record with `invalid_argument` / `user_not_found`; the `rejectRate`
 //   fault fails records with `simulated_rejection`.
 import type { components } from "../../generated/fullstory.js";
 import { document } from "../../generated/fullstory.document.js";
+import { FULLSTORY_LIMITS } from "../fullstory/validate.js";
 import { FaultInjector, json, type FaultOptions } from "./faults.js";
 import { createRequestValidator } from "./request-validator.js";
 import type { SimulatorStats, VendorSimulator } from "./simulator.js";
@@ -34,6 +35,12 @@ export interface FullStorySimulatorOptions {
   processingPolls?: number;
   /** When set, a job ends once this many ms of `now()` have passed since it was created (instead of by polls). */
   processingMs?: number;
+  /**
+   * When set, a job is processed at this many users a minute of `now()` from its creation (each job on its
+   * own: FullStory runs up to 100 at once), and ends (`finished`) when its last user is done; it overrides
+   * `processingMs` and `processingPolls`. A benchmark scales it to measure polling in seconds.
+   */
+  rowsPerMinute?: number;
   /** The simulator's clock, in ms since the epoch. Default `Date.now`. */
   now?: () => number;
   /** Results per page of `/imports` and `/errors`. Default 1000. */
@@ -90,9 +97,9 @@ export interface FullStorySimulator extends VendorSimulator {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const MAX_VALUE_BYTES = 8192;
-const MAX_PATH_LENGTH = 512;
-const MAX_PROPERTIES = 500;
+const MAX_VALUE_BYTES = FULLSTORY_LIMITS.propertyValueBytes;
+const MAX_PATH_LENGTH = FULLSTORY_LIMITS.propertyPath;
+const MAX_PROPERTIES = FULLSTORY_LIMITS.propertyCount;
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 const POINTERS = {
@@ -309,6 +316,13 @@ export function createFullStorySimulator(
 
   function finishIfDue(job: Job): void {
     if (job.finishedMs !== undefined) return;
+    const rate = options.rowsPerMinute;
+    if (rate !== undefined && rate > 0) {
+      // The job ended when its last user was done, not when someone looked.
+      const end = job.createdMs + Math.ceil((job.records * 60_000) / rate);
+      if (now() >= end) job.finishedMs = end;
+      return;
+    }
     const due =
       options.processingMs !== undefined
         ? now() - job.createdMs >= options.processingMs
@@ -647,6 +661,7 @@ export function createFullStorySimulator(
 
   return {
     vendor: "fullstory",
+    basePath,
 
     async handle(request: Request): Promise<Response> {
       const url = new URL(request.url);

@@ -1,4 +1,5 @@
 import { HttpResponse, http, type HttpHandler } from "msw";
+import { checkSimulatorResponse } from "./response-check.js";
 import { DropConnection, type VendorSimulator } from "./simulator.js";
 
 /**
@@ -10,7 +11,9 @@ export function simulatorHandlers(simulator: VendorSimulator, baseUrl: string): 
   return [
     http.all(`${base}/*`, async ({ request }) => {
       try {
-        return await simulator.handle(request);
+        const response = await simulator.handle(request);
+        await checkSimulatorResponse(simulator, request, response, new URL(base).pathname);
+        return response;
       } catch (error) {
         if (error instanceof DropConnection) return HttpResponse.error();
         throw error;

@@ -347,6 +347,7 @@ export function createPropellerSimulator(
 
   return {
     vendor: "propeller",
+    basePath,
 
     async handle(request) {
       const method = request.method.toUpperCase();

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DropConnection, type VendorSimulator } from "./simulator.js";
+import { checkSimulatorResponse } from "./response-check.js";
 
 export interface RunningSimulator {
   readonly url: string;
@@ -55,6 +56,7 @@ async function answer(
   });
   try {
     const response = await simulator.handle(request);
+    await checkSimulatorResponse(simulator, request, response);
     res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
     res.end(Buffer.from(await response.arrayBuffer()));
   } catch (error) {

@@ -1,7 +1,9 @@
 /** A vendor simulator: a stateful Fetch-API handler that answers as the vendor's spec says. */
 export interface VendorSimulator {
   readonly vendor: string;
-  /** The base URL path the simulator serves under ("" for the root). */
+  /** The path prefix the simulator serves its API under ("" or absent for the root). */
+  readonly basePath?: string;
+  /** Answers one request as the vendor would. */
   handle(request: Request): Promise<Response>;
   /** What the simulator has seen and done, for assertions (e.g. no user imported twice). */
   stats(): SimulatorStats;

@@ -4,7 +4,15 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type { components } from "../../generated/slashid.js";
 import { document } from "../../generated/slashid.document.js";
-import { SLASHID_CONFIRMED_COLUMNS } from "../slashid/records.js";
+import {
+  SLASHID_ATTRIBUTE_BUCKETS,
+  SLASHID_CONFIRMED_COLUMNS,
+  SLASHID_REGIONS,
+} from "../slashid/records.js";
+import {
+  SLASHID_MAX_ATTRIBUTE_KEY_BYTES,
+  SLASHID_MAX_ATTRIBUTE_VALUE_BYTES,
+} from "../slashid/validate.js";
 import { FaultInjector, json, type FaultOptions } from "./faults.js";
 import { createRequestValidator } from "./request-validator.js";
 import { DropConnection, type SimulatorStats, type VendorSimulator } from "./simulator.js";
@@ -88,8 +96,8 @@ const TEMPLATE_COLUMNS = SLASHID_CONFIRMED_COLUMNS;
 const REASON_COLUMN = "reason";
 /** The `reason` of a row refused because its person exists (a client may look for /already exists/i). */
 export const SLASHID_ALREADY_EXISTS = "person already exists";
-const ATTRIBUTE_KEY_MAX_BYTES = 70;
-const ATTRIBUTE_VALUE_MAX_BYTES = 64 * 1024;
+const ATTRIBUTE_KEY_MAX_BYTES = SLASHID_MAX_ATTRIBUTE_KEY_BYTES;
+const ATTRIBUTE_VALUE_MAX_BYTES = SLASHID_MAX_ATTRIBUTE_VALUE_BYTES;
 
 let validator: ((pointer: string, value: unknown) => string[]) | undefined;
 const validate = (pointer: string, value: unknown) =>
@@ -110,10 +118,12 @@ const KNOWN_COLUMNS: ReadonlySet<string> = new Set(
   Object.keys((specAt("components", "schemas", "PersonCsvRow", "properties") ?? {}) as object),
 );
 
-/** The attribute bucket names `AttributeBuckets` allows. */
-const BUCKETS: ReadonlySet<string> = new Set(
-  (specAt("components", "schemas", "AttributeBuckets", "propertyNames", "enum") ?? []) as string[],
-);
+/**
+ * The simulated SlashID refuses buckets and regions its documentation does not name (the spec's
+ * `x-known-values`): the client sends them, since no source says whether the real one does.
+ */
+const BUCKETS: ReadonlySet<string> = new Set(SLASHID_ATTRIBUTE_BUCKETS);
+const REGIONS: ReadonlySet<string> = new Set(SLASHID_REGIONS);
 
 const errorBody = (status: number, message: string): Schemas["ErrorResponse"] => ({
   errors: [{ httpcode: status, message }],
@@ -370,6 +380,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): S
 
   return {
     vendor: "slashid",
+    basePath,
 
     async handle(request) {
       const method = request.method.toUpperCase();
@@ -506,6 +517,9 @@ function checkRow(cells: Readonly<Record<string, string>>): AcceptedRow | string
   for (const email of listOf(row["slashid:emails"])) {
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) problems.push(`invalid email address: ${email}`);
   }
+  const regionCell = row["slashid:region"];
+  if (regionCell !== undefined && !REGIONS.has(regionCell))
+    problems.push(`slashid:region: unknown region [${regionCell}]`);
 
   let attributes: Record<string, Record<string, unknown>> = {};
   const cell = row["slashid:attributes"];
@@ -568,7 +582,9 @@ function checkAttributes(cell: string): Record<string, Record<string, unknown>> 
         );
       const serialised = JSON.stringify(value) ?? "";
       if (Buffer.byteLength(serialised, "utf8") > ATTRIBUTE_VALUE_MAX_BYTES)
-        problems.push(`slashid:attributes: value of [${key}] is larger than 64 KiB`);
+        problems.push(
+          `slashid:attributes: value of [${key}] is larger than ${ATTRIBUTE_VALUE_MAX_BYTES} bytes`,
+        );
     }
   }
   if (problems.length === 0) {

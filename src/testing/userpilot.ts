@@ -53,6 +53,12 @@ export interface UserpilotSimulatorOptions {
   stepMs?: number;
   /** The simulator's clock, in ms since the epoch. Default `Date.now`. */
   now?: () => number;
+  /**
+   * When set, a job is processed at this many rows a minute of `now()` from its submission (Userpilot: about
+   * 1,200; a benchmark scales it up): it is `processing` with `completed_rows` advancing in proportion, and
+   * ends (`end_time`) when its last row is done; ticks and `stepMs` are then ignored.
+   */
+  rowsPerMinute?: number;
   /** Largest request body in bytes; larger answers 413. Default 50 MiB (the adapter's 50 × 1024 × 1024). */
   maxBytes?: number;
   /** The status for more than 10,000 records (UNCONFIRMED whether Userpilot answers 400 or 413). Default 400. */
@@ -262,6 +268,8 @@ export function createUserpilotSimulator(
 
   /** How many steps the job has taken: by ticks, or by the clock when `stepMs` is set (whichever is more). */
   function stepOf(job: Job): number {
+    const done = processedRows(job);
+    if (done !== undefined) return done >= job.totalRows ? STEPS.length : STEPS.length - 1;
     const byTicks = Math.floor(job.ticks / job.ticksPerStep);
     const byClock =
       options.stepMs === undefined
@@ -272,6 +280,13 @@ export function createUserpilotSimulator(
     return Math.max(byTicks, byClock);
   }
 
+  /** Rows done by the processing model (`rowsPerMinute`), or undefined without one. */
+  function processedRows(job: Job): number | undefined {
+    const rate = options.rowsPerMinute;
+    if (rate === undefined || rate <= 0) return undefined;
+    return Math.min(job.totalRows, Math.floor(((now() - job.createdMs) * rate) / 60_000));
+  }
+
   function statusOf(job: Job): JobStatus {
     if (job.endMs !== undefined) return job.failure === undefined ? "completed" : "failed";
     return STEPS[Math.min(stepOf(job), STEPS.length - 1)] ?? "queued";
@@ -280,7 +295,12 @@ export function createUserpilotSimulator(
   /** Ends the job if it has taken all its steps: writes its records, or counts them rejected. */
   function settle(job: Job): void {
     if (job.endMs !== undefined || stepOf(job) < STEPS.length) return;
-    job.endMs = now();
+    const rate = options.rowsPerMinute;
+    // With a processing model the job ended when its last row was done, not when someone looked.
+    job.endMs =
+      rate === undefined || rate <= 0
+        ? now()
+        : Math.min(now(), job.createdMs + Math.ceil((job.totalRows * 60_000) / rate));
     if (job.foreign) return;
     if (job.failure !== undefined) {
       if (!failedContents.has(job.content)) rejected += job.totalRows;
@@ -381,7 +401,7 @@ export function createUserpilotSimulator(
       status === "completed"
         ? job.totalRows
         : status === "processing"
-          ? Math.floor(job.totalRows / 2)
+          ? (processedRows(job) ?? Math.floor(job.totalRows / 2))
           : 0;
     return {
       job_id: job.id,
@@ -543,6 +563,7 @@ export function createUserpilotSimulator(
 
   return {
     vendor: "userpilot",
+    basePath,
 
     async handle(request: Request): Promise<Response> {
       const url = new URL(request.url);

@@ -8,15 +8,17 @@ import type {
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
 import { allImported, chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
 import type { components } from "../../generated/userpilot.js";
+import { rules } from "../../generated/userpilot.rules.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
+import { JobPace, JobPoll, type JobProgress } from "../core/engine/poll.js";
 import type { UserpilotClient } from "./client.js";
 import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
 
 /** Most users in one bulk identify request. */
-export const USERPILOT_MAX_USERS = 10_000;
+export const USERPILOT_MAX_USERS = rules.BulkIdentifyUsersRequest.properties.users.maxItems;
 /** Most bytes in one bulk identify request body (50 MB). */
-export const USERPILOT_MAX_BODY_BYTES = 50 * 1024 * 1024;
+export const USERPILOT_MAX_BODY_BYTES = rules.BulkIdentifyUsersRequest["x-max-body-bytes"];
 
 /** `{"users":[` and `]}` around the users' JSON. */
 const ENVELOPE_BYTES = '{"users":[]}'.length;
@@ -26,10 +28,20 @@ const MIN_USER_BYTES = '{"user_id":"x"}'.length;
 const HOUR = 3_600_000;
 
 export interface UserpilotAdapterOptions {
-  /** First wait between two status requests of a job, in ms. Default 5,000. */
+  /**
+   * First wait between two status requests of a job, in ms, while nothing predicts its end. Once a poll
+   * reports `completed_rows`, the next poll is timed for when the rest should be done (at the rate the rows
+   * advanced); once a job of the import ended, the next job's first poll is timed by its pace.
+   * @default 5000
+   */
   pollIntervalMs?: number;
   /** Ceiling of the wait between two status requests (the wait grows 1.5× per poll), in ms. Default 60,000. */
   maxPollIntervalMs?: number;
+  /**
+   * Status polls of one job timed by prediction; past them every wait is `maxPollIntervalMs`.
+   * @default 20
+   */
+  maxPollsPerJob?: number;
   /**
    * How long one job may run before its records are failed (`job_timeout`), in ms; also how long a
    * submission waits for another bulk job to finish (`job_conflict`). Userpilot processes about 1,200 rows a
@@ -74,6 +86,9 @@ interface Settings {
   readonly jobTimeoutMs: number;
   readonly conflictWaitMs: number;
   readonly clockSkewMs: number;
+  readonly maxPollsPerJob: number;
+  /** How long this import's jobs took per row: times the first poll of the next. */
+  readonly pace: JobPace;
 }
 
 type JobStatus = components["schemas"]["BackgroundJobStatus"];
@@ -110,6 +125,8 @@ export function createUserpilotAdapter(
     jobTimeoutMs: positive(options.jobTimeoutMs, 6 * HOUR, "jobTimeoutMs"),
     conflictWaitMs: positive(options.conflictWaitMs, 30_000, "conflictWaitMs"),
     clockSkewMs: positive(options.clockSkewMs, 10_000, "clockSkewMs"),
+    maxPollsPerJob: positive(options.maxPollsPerJob, 20, "maxPollsPerJob"),
+    pace: new JobPace(),
   };
   // Jobs this import submitted or followed: never taken for the job of another chunk's lost request.
   const known = new Set<string>();
@@ -177,6 +194,8 @@ class ChunkRun {
     if (resumed?.[`split${range}`] !== undefined) return this.halves(start, end, range, true);
 
     let jobId = resumed?.[`jobId${range}`];
+    // Only a job submitted here has a known age, which the pace of earlier jobs can time.
+    let fresh = false;
     // A request for these users went out and its answer never came (in this run, or one a crash ended): the
     // job it may have created is looked for before anything is sent again.
     if (jobId === undefined && this.lostSince(range) !== undefined) {
@@ -189,9 +208,10 @@ class ChunkRun {
       const submitted = await this.submit(start, end, range);
       if (submitted.kind === "result") return submitted.result;
       jobId = submitted.jobId;
+      fresh = true;
     }
     this.known.add(jobId);
-    const ended = await this.poll(jobId);
+    const ended = await this.poll(jobId, size, fresh);
     if (ended.kind === "fatal") return ended;
     // Only a half needs this: the engine journals the whole chunk's outcomes itself.
     if (!whole && ended.final) {
@@ -367,11 +387,28 @@ class ChunkRun {
     return sent === undefined || sent === "" ? undefined : sent;
   }
 
-  /** Polls a job with a growing interval until it is `completed` or `failed`. */
-  private async poll(jobId: string): Promise<JobEnd> {
+  /** Polls a job (timed as `JobPoll` says) until it is `completed` or `failed`. */
+  private async poll(jobId: string, rows: number, fresh: boolean): Promise<JobEnd> {
     const end = (outcome: ItemOutcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
+    const aborted = () =>
+      end(
+        failure(
+          "aborted",
+          `the import was aborted while job ${jobId} was running; run again with the same journal to pick it up`,
+        ),
+        false,
+      );
     const clock = this.clock();
-    let wait = this.settings.pollIntervalMs;
+    const plan = new JobPoll({
+      initialMs: this.settings.pollIntervalMs,
+      maxMs: this.settings.maxPollIntervalMs,
+      maxPolls: this.settings.maxPollsPerJob,
+      rows,
+      pace: this.settings.pace,
+      fresh,
+    });
+    const first = plan.first();
+    if (first > 0 && !(await clock.sleep(first))) return aborted();
     for (;;) {
       const answer = await this.client.getBackgroundJob({
         params: { path: { job_id: jobId } },
@@ -388,8 +425,10 @@ class ChunkRun {
       const job = answer.data;
       // Compared as a string: a status Userpilot adds later means the job is still running.
       const status: string = job.status;
+      if (status === "completed" || status === "failed") plan.ended(vendorDuration(job));
       if (status === "completed") return end({ ok: true }, true);
       if (status === "failed") return end(failure("job_failed", jobFailure(jobId, job)), true);
+      const wait = plan.next(progressOf(job));
       if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
         return end(
           failure(
@@ -400,16 +439,7 @@ class ChunkRun {
           false,
         );
       }
-      if (!(await clock.sleep(wait))) {
-        return end(
-          failure(
-            "aborted",
-            `the import was aborted while job ${jobId} was running; run again with the same journal to pick it up`,
-          ),
-          false,
-        );
-      }
-      wait = Math.min(this.settings.maxPollIntervalMs, wait * 1.5);
+      if (!(await clock.sleep(wait))) return aborted();
     }
   }
 
@@ -435,6 +465,24 @@ class ChunkRun {
       },
     };
   }
+}
+
+/** Rows done of rows in all, when the job's status says both. */
+function progressOf(job: Record<string, unknown>): JobProgress | undefined {
+  const completed = job["completed_rows"];
+  const total = job["total_rows"];
+  return typeof completed === "number" && typeof total === "number"
+    ? { completed, total }
+    : undefined;
+}
+
+/** How long the job ran by Userpilot's clock (`end_time` − `start_time`), when it says. */
+function vendorDuration(job: Record<string, unknown>): number | undefined {
+  const start = job["start_time"];
+  const stop = job["end_time"];
+  if (typeof start !== "string" || typeof stop !== "string") return undefined;
+  const ms = Date.parse(stop) - Date.parse(start);
+  return Number.isNaN(ms) || ms < 0 ? undefined : ms;
 }
 
 function uniform(outcome: ItemOutcome, size: number): ChunkResult {

@@ -13,6 +13,9 @@ import type { VendorSimulator } from "../../src/testing/simulator.js";
 
 export const CREDS = SIMULATOR_CREDENTIALS;
 
+/** Flags that make a FullStory or Userpilot import poll its jobs at once instead of after seconds. */
+export const FAST_POLL = ["--poll-interval", "1ms", "--max-poll-interval", "1ms"] as const;
+
 /** A writable that keeps everything written to it, standing in for process.stdout / stderr. */
 export class CollectingStream extends Writable {
   text = "";

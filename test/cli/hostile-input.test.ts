@@ -14,8 +14,8 @@ import {
   totalRequests,
   useServedSimulators,
   useTempDir,
-  type ImportReport,
 } from "./helpers.js";
+import { readReportFile } from "../../src/cli/report-file.js";
 
 const file = useTempDir("bui-hostile-");
 const serve = useServedSimulators();
@@ -142,14 +142,14 @@ describe("a CSV row with the wrong number of cells", () => {
     ]);
 
     expect(result.code).toBe(1);
-    const report = JSON.parse(readFileSync(reportFile, "utf8")) as ImportReport;
+    const report = await readReportFile(reportFile);
     expect([report.total, report.imported, report.rejected]).toEqual([2506, 2505, 1]);
     expect(report.outcomes[2500]).toMatchObject({ outcome: "rejected", rule: "input.parse" });
     expect(JSON.stringify(report.outcomes[2500])).toContain("line 2502");
     expect(sim.stats().users).toBe(2505);
   });
 
-  it("a stray quote ends reading at its line, after every row before it", async () => {
+  it("a stray quote ends reading at its line, after every row before it: exit 2 naming the file", async () => {
     const rows = ["uid,email", ...csvRows(3000, "q"), 'x,"a"b@example.com', ...csvRows(3, "r")];
     const result = await cli([
       "import",
@@ -158,9 +158,9 @@ describe("a CSV row with the wrong number of cells", () => {
       "--dry-run",
     ]);
 
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stdout).toContain("dry run: 3000 records, 3000 valid, 0 rejected");
-    expect(result.stderr).toMatch(/^bulk-user-import: .*line 3002/m);
+    expect(result.stderr).toMatch(/^bulk-user-import: .*quote\.csv: .*line 3002/m);
   });
 });
 
@@ -191,7 +191,7 @@ describe("nesting 10,000 deep", () => {
 
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^fullstory: 5 records: 3 imported, 0 failed, 2 rejected/);
-    const report = JSON.parse(readFileSync(reportFile, "utf8")) as ImportReport;
+    const report = await readReportFile(reportFile);
     expect(report.outcomes[2]).toMatchObject({ outcome: "rejected" });
     expect(report.outcomes[3]).toMatchObject({
       outcome: "rejected",
@@ -269,7 +269,7 @@ describe("bytes that are not UTF-8", () => {
     const input = file("bad-header.csv");
     writeFileSync(input, Buffer.concat([Buffer.from("uid,na"), bad, Buffer.from("me\nc-1,Ann\n")]));
     const result = await cli(["import", "fullstory", input, "--dry-run"]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain("the CSV header is not valid UTF-8");
   });
 
@@ -281,7 +281,7 @@ describe("bytes that are not UTF-8", () => {
       Buffer.concat([Buffer.from(before), bad, Buffer.from('"},{"uid":"j-4"}]')]),
     );
     const result = await cli(["import", "fullstory", input, "--dry-run"]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stdout).toContain("dry run: 2 records, 2 valid, 0 rejected");
     expect(result.stderr).toContain(`not valid UTF-8 at byte ${before.length} [input.encoding]`);
   });

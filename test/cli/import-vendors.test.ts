@@ -12,6 +12,7 @@ import {
 } from "../../src/testing/index.js";
 import {
   CREDS,
+  FAST_POLL,
   cli,
   fakeIo,
   fullStoryUsers,
@@ -22,8 +23,8 @@ import {
   useServedSimulators,
   useTempDir,
   userpilotUsers,
-  type ImportReport,
 } from "./helpers.js";
+import { readReportFile } from "../../src/cli/report-file.js";
 
 const file = useTempDir();
 const serve = useServedSimulators();
@@ -117,6 +118,7 @@ describe("import <vendor> <file> into a simulator", () => {
         "import",
         "userpilot",
         file("userpilot.ndjson", ndjson(users)),
+        ...FAST_POLL,
         "--base-url",
         url,
         "--api-key",
@@ -153,7 +155,7 @@ describe("--report <file.json>", () => {
     ]);
 
     expect(result.code).toBe(1);
-    const report = JSON.parse(readFileSync(reportFile, "utf8")) as ImportReport;
+    const report = await readReportFile(reportFile);
     expect(report.vendor).toBe("fullstory");
     expect(report.total).toBe(21);
     expect(report.imported + report.failed + report.rejected).toBe(report.total);
@@ -196,7 +198,7 @@ describe("exit 1 when the vendor refuses some records (rejectRate)", () => {
       vendor: "userpilot",
       sim: () => createUserpilotSimulator({ ...steppingClock(), faults: { rejectRate: 0.5 } }),
       records: userpilotUsers(20),
-      flags: ["--api-key", CREDS.apiKey],
+      flags: ["--api-key", CREDS.apiKey, ...FAST_POLL],
     },
   ] as const;
   for (const c of cases) {
@@ -219,7 +221,7 @@ describe("exit 1 when the vendor refuses some records (rejectRate)", () => {
       ]);
 
       expect(result.code).toBe(1);
-      const report = JSON.parse(readFileSync(reportFile, "utf8")) as ImportReport;
+      const report = await readReportFile(reportFile);
       expect(report.failed).toBeGreaterThan(0);
       expect(report.imported).toBeGreaterThan(0);
       expect(report.imported + report.failed).toBe(20);
@@ -284,7 +286,7 @@ describe("exit 3 when credentials are refused, and no credential in any output",
       expect(result.code).toBe(3);
       expect(result.stdout).toMatch(/^ {2}stopped: .*401/m);
       const reportText = readFileSync(reportFile, "utf8");
-      const report = JSON.parse(reportText) as ImportReport;
+      const report = await readReportFile(reportFile);
       expect(report.fatal).toMatch(/401/);
       expect(report.failed).toBe(3);
       expect(report.outcomes.every((o) => o.outcome === "failed" && o.code === "fatal")).toBe(true);
@@ -367,6 +369,7 @@ describe("progress on stderr", () => {
         "import",
         "userpilot",
         file("progress-tty.ndjson", ndjson(userpilotUsers(9))),
+        ...FAST_POLL,
         "--base-url",
         url,
       ],

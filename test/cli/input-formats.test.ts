@@ -9,6 +9,7 @@ import {
 } from "../../src/testing/index.js";
 import {
   CREDS,
+  FAST_POLL,
   cli,
   fullStoryUsers,
   ndjson,
@@ -18,8 +19,8 @@ import {
   useServedSimulators,
   useTempDir,
   userpilotUsers,
-  type ImportReport,
 } from "./helpers.js";
+import { readReportFile } from "../../src/cli/report-file.js";
 
 const file = useTempDir();
 const serve = useServedSimulators();
@@ -61,7 +62,7 @@ describe("line-delimited JSON", () => {
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/^fullstory: 5 records: 4 imported, 0 failed, 1 rejected/);
       expect(result.stdout).toMatch(/rejected \[input\.parse\] record 2 \(#2\): line 4: /);
-      const report = JSON.parse(readFileSync(reportFile, "utf8")) as ImportReport;
+      const report = await readReportFile(reportFile);
       expect(report.outcomes[2]).toMatchObject({ outcome: "rejected", rule: "input.parse" });
       expect(report.outcomes[2]?.outcome === "rejected" && report.outcomes[2].reason).toMatch(
         /line 4: /,
@@ -102,14 +103,14 @@ describe(".json array", () => {
     expect(sim.users()[2999]?.uid).toBe("arr-2999");
   });
 
-  it("a truncated array: exits non-zero and names the file and the break", async () => {
+  it("a truncated array: exit 2 (a usage error) naming the file and the break", async () => {
     const { url } = await fullStory();
     const text = JSON.stringify(fullStoryUsers(6, "cut"));
     const input = file("truncated.json", text.slice(0, text.lastIndexOf('"email"') + 10));
 
     const result = await cli(["import", "fullstory", input, "--base-url", url, ...FULLSTORY]);
 
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`bulk-user-import: ${input}: not a JSON array of records:`);
   });
 
@@ -120,7 +121,7 @@ describe(".json array", () => {
 
     const result = await cli(["import", "fullstory", input, "--base-url", url, ...FULLSTORY]);
 
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/input broken off: .*not a JSON array of records/);
     expect(sim.users().map((u) => u.uid)).toEqual([
       "cut2-0",
@@ -258,6 +259,7 @@ describe(".csv", () => {
           "userpilot.csv",
           "user_id,company_id,metadata.plan,metadata.seats\nu-1,c-1,pro,5\nu-2,,free,\n",
         ),
+        ...FAST_POLL,
         "--base-url",
         u.url,
       ],

@@ -12,6 +12,7 @@ import {
 import type { VendorSimulator } from "../../src/testing/simulator.js";
 import {
   CREDS,
+  FAST_POLL,
   cli,
   fakeIo,
   fullStoryUsers,
@@ -22,8 +23,8 @@ import {
   useServedSimulators,
   useTempDir,
   userpilotUsers,
-  type ImportReport,
 } from "./helpers.js";
+import { readReportFile } from "../../src/cli/report-file.js";
 
 const file = useTempDir();
 const serve = useServedSimulators();
@@ -118,7 +119,7 @@ describe("import --journal: resume an interrupted import", () => {
     // one again under its saved key: answered from the idempotency store, or created if it never arrived).
     expect(sim.stats().jobs).toBe(5);
     expect(requestsTo(sim, "POST /v2/users/batch")).toBe(6);
-    const report = JSON.parse(readFileSync(reportFile, "utf8")) as ImportReport;
+    const report = await readReportFile(reportFile);
     expect(report.chunks).toEqual({ sent: 3, resumed: 2, replayed: 0 });
     expect(report.outcomes.every((o) => o.outcome === "imported")).toBe(true);
   });
@@ -131,6 +132,7 @@ describe("import --journal: resume an interrupted import", () => {
       "import",
       "userpilot",
       input,
+      ...FAST_POLL,
       "--base-url",
       url,
       "--api-key",
@@ -169,6 +171,7 @@ describe("import --journal: resume an interrupted import", () => {
       "import",
       "userpilot",
       file("journal-up2.ndjson", ndjson(users)),
+      ...FAST_POLL,
       "--base-url",
       url,
       "--api-key",

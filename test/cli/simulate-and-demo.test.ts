@@ -147,3 +147,34 @@ describe("demo --users 40", () => {
     expect(reports.reduce((n, r) => n + r.chunks.replayed, 0)).toBeGreaterThan(0);
   });
 });
+
+describe("demo without @faker-js/faker", () => {
+  it("says how to install it: exit 2, nothing imported", async () => {
+    const fake = fakeIo();
+    // What Node's import() throws when the package is not installed.
+    const missing = Object.assign(
+      new Error(
+        "Cannot find package '@faker-js/faker' imported from /app/dist/src/testing/fixtures/faker.js",
+      ),
+      { code: "ERR_MODULE_NOT_FOUND" },
+    );
+    const code = await run(["demo", "--users", "5"], {
+      ...fake.io,
+      loadDemoFixtures: () => Promise.reject(missing),
+    });
+    expect(code).toBe(2);
+    expect(fake.stderr.text).toContain("npm install -D @faker-js/faker");
+    expect(fake.stdout.text).toBe("");
+  });
+
+  it("another failure to load is not mistaken for it", async () => {
+    const fake = fakeIo();
+    const code = await run(["demo", "--users", "5"], {
+      ...fake.io,
+      loadDemoFixtures: () => Promise.reject(new Error("disk on fire")),
+    });
+    expect(code).toBe(3);
+    expect(fake.stderr.text).toContain("disk on fire");
+    expect(fake.stderr.text).not.toContain("npm install");
+  });
+});

@@ -1,5 +1,7 @@
 // Usage, help, and the exit codes for configuration errors (2) and for imports that could not run (3).
-import { describe, expect, it, vi } from "vitest";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { USAGE } from "../../src/cli/run.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import {
@@ -47,7 +49,7 @@ describe("help", () => {
       "demo [--users N]",
       "fullstory, slashid, propeller, userpilot",
       "--dry-run",
-      "--report <file.json>",
+      "--report <file>",
       "--journal <file>",
       "--concurrency <n>",
       "FULLSTORY_API_KEY",
@@ -203,7 +205,14 @@ describe("exit 2: usage and configuration errors, with the message and the usage
 });
 
 describe("exit 3: the import could not run", () => {
-  const unreachable = "http://127.0.0.1:1";
+  // A port that was free a moment ago: nothing listens there, so connecting is refused.
+  let port = 0;
+  beforeAll(async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+  });
   const cases = [
     { vendor: "fullstory", records: fullStoryUsers(4), flags: ["--api-key", CREDS.apiKey] },
     {
@@ -225,7 +234,7 @@ describe("exit 3: the import could not run", () => {
         c.vendor,
         file(`${c.vendor}-unreachable.ndjson`, ndjson(c.records)),
         "--base-url",
-        unreachable,
+        `http://127.0.0.1:${port}`,
         ...c.flags,
       ]);
       expect(result.code).toBe(3);
@@ -233,6 +242,8 @@ describe("exit 3: the import could not run", () => {
         new RegExp(`^${c.vendor}: 4 records: 0 imported, 4 failed, 0 rejected`),
       );
       expect(result.stdout).toMatch(/network/);
+      // The cause, not only undici's "fetch failed": what failed, and where.
+      expect(result.stdout).toContain(`(fetch failed (ECONNREFUSED 127.0.0.1:${port}))`);
       for (const secret of [CREDS.apiKey, CREDS.clientSecret])
         expect(result.all).not.toContain(secret);
     });

@@ -176,5 +176,5 @@ it("the echoed body is really there, with the secret replaced", async () => {
   const client = createUserpilotClient({ apiKey: SECRETS.userpilot, maxRetries: 0 });
   const result = await client.bulkIdentifyUsers({ body: { users: [{ user_id: "u" }] } });
   if (result.ok || result.error.status !== 400) throw new Error("expected the 400 variant");
-  expect(result.error.body.errors[0]?.message).toContain('"authorization":"Token [REDACTED]"');
+  expect(result.error.body.errors?.[0]?.message).toContain('"authorization":"Token [REDACTED]"');
 });

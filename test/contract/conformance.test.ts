@@ -177,16 +177,16 @@ describe("SlashID requests", () => {
     ]);
   });
 
-  it("reports a row without a handle, a bad region, bad attributes and unparseable CSV", async () => {
+  it("reports a row without a handle, an unknown column, bad attributes and unparseable CSV", async () => {
     const { mock, post } = setup();
     const rows = [
       { "slashid:region": "europe-belgium" },
-      { "slashid:emails": "a@example.com", "slashid:region": "mars" },
-      { "slashid:usernames": "u", "slashid:attributes": '{"no_such_bucket":{"k":1}}' },
+      { "slashid:emails": "a@example.com", "slashid:regions": "us-iowa" },
+      { "slashid:usernames": "u", "slashid:attributes": '{"end_user_read_only":{"":1}}' },
       { "slashid:usernames": "v", "slashid:attributes": "{not json" },
     ];
     const form = new FormData();
-    form.append("persons", csvFile(slashIdCsv(rows, SLASHID_COLUMNS)));
+    form.append("persons", csvFile(slashIdCsv(rows, [...SLASHID_COLUMNS, "slashid:regions"])));
     await post(form);
     const broken = new FormData();
     broken.append("persons", csvFile('"slashid:emails"\n"unterminated\n'));
@@ -194,8 +194,8 @@ describe("SlashID requests", () => {
     expect(mock.violations).toEqual(
       mentions(
         /request 1: body\/persons \(text\/csv\) \/0 must NOT be valid/,
-        /request 1: body\/persons \(text\/csv\) \/1\/slashid:region must be equal to one of the allowed values/,
-        /request 1: body\/persons\/2\/slashid:attributes \(application\/json\) \/ property name must be valid/,
+        /request 1: body\/persons \(text\/csv\) \/1 must NOT have additional properties/,
+        /request 1: body\/persons\/2\/slashid:attributes \(application\/json\) \/end_user_read_only property name must be valid/,
         /request 1: body\/persons\/3\/slashid:attributes is not valid application\/json/,
         /request 2: body\/persons is not valid text\/csv: .*Quote Not Closed/,
       ),

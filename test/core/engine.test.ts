@@ -95,9 +95,13 @@ describe("chunking", () => {
     });
   });
 
-  it("never exceeds the vendor's limit, whatever the caller asks", async () => {
+  it("never exceeds the vendor's limit: a larger chunkRecords is refused, naming the limit, before anything is sent", async () => {
     const { adapter, sent } = scripted(undefined, { maxRecords: 4 });
-    await runImport(adapter, users(9), { chunkRecords: 1000 });
+    await expect(runImport(adapter, users(9), { chunkRecords: 1000 })).rejects.toThrow(
+      new RangeError("chunkRecords: 1000 is above test's limit of records per request, 4"),
+    );
+    expect(sent).toEqual([]);
+    await runImport(adapter, users(9), { chunkRecords: 4 });
     expect(sent.map((c) => c.items.length)).toEqual([4, 4, 1]);
   });
 
@@ -380,6 +384,33 @@ describe("resume from a journal", () => {
     await expect(
       runImport(scripted().adapter, users(20), { journal, chunkRecords: 5 }),
     ).rejects.toThrow(/chunks of 10/);
+  });
+});
+
+describe("a vendor that runs one job at a time", () => {
+  it("gets the next chunk the moment the current one ends: it is read and validated while the vendor works", async () => {
+    let read = 0;
+    function* source() {
+      for (let i = 0; i < 35; i++) {
+        read += 1;
+        yield { id: `u${i}`, name: "n" };
+      }
+    }
+    let readWhileFirstRan = 0;
+    const { adapter, sent } = scripted(async (chunk) => {
+      if (chunk.seq === 0) {
+        // Let the reader run as far as it will while this job runs.
+        for (let turn = 0; turn < 100 && read < 21; turn++)
+          await new Promise((resolve) => setImmediate(resolve));
+        readWhileFirstRan = read;
+      }
+      return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) };
+    });
+    const report = await runImport(adapter, source(), { chunkRecords: 10, concurrency: 1 });
+    // The second chunk (records 10-19) was full, with the record that closes it read, before the first ended.
+    expect(readWhileFirstRan).toBe(21);
+    expect(sent.map((c) => c.items.length)).toEqual([10, 10, 10, 5]);
+    expect(report.imported).toBe(35);
   });
 });
 

@@ -102,7 +102,7 @@ describe("a connection closed after the request was read", () => {
     const result = await client.bulkIdentifyUsers({ body: { users: [{ user_id: "u-1" }] } });
     expect(!result.ok && result.error.status).toBe("network");
     expect(!result.ok && result.error.message).toMatch(
-      /not retried: the request may have reached the vendor/,
+      /not retried by the client: the request may have reached the vendor/,
     );
     expect(retries).toEqual([]);
     expect(vendor.requests()).toBe(1);

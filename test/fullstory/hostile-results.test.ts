@@ -150,6 +150,7 @@ describe("paging bounds", () => {
       code: "results_incomplete",
       reason: expect.stringContaining("job-1"),
       transient: true,
+      later: true,
     });
   });
 
@@ -204,6 +205,7 @@ describe("paging bounds", () => {
       code: "results_incomplete",
       reason: expect.stringMatching(/job-1.*time ran out/),
       transient: true,
+      later: true,
     });
   });
 });

@@ -90,7 +90,11 @@ describe("importUsers (Propeller)", () => {
     await importUsers(client, plainUsers(2_600), { chunkRecords: 2_500 });
     expect(sizes(vendor.requests)).toEqual([100, 2_500]);
     vendor.requests.length = 0;
-    await importUsers(client, users(10), { chunkRecords: 10, maxRecords: 4 });
+    await expect(
+      importUsers(client, users(10), { chunkRecords: 10, maxRecords: 4 }),
+    ).rejects.toThrow(/chunkRecords: 10 is above propeller's limit of records per request, 4/);
+    expect(vendor.requests).toEqual([]);
+    await importUsers(client, users(10), { chunkRecords: 4, maxRecords: 4 });
     expect(sizes(vendor.requests)).toEqual([2, 4, 4]);
     expect(createPropellerAdapter(client).limits.maxRecords).toBe(10_000);
   });
@@ -406,7 +410,7 @@ describe("importUsers (Propeller)", () => {
     const itemError = (user: PropellerUser) =>
       user.sourceId === "C-17" ? "User is locked" : undefined;
     const input = users(50);
-    input[23] = { ...input[23]!, primaryLanguage: "dutch" };
+    input[23] = { ...input[23]!, gender: "X" as "M" };
     const options = { chunkRecords: 10, concurrency: 1 };
 
     propellerVendor(server, { itemError });

@@ -1,21 +1,31 @@
 import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { onSimulatorResponseProblem } from "../../src/testing/response-check.js";
 
 /**
  * One msw server per test file; any request without a handler fails the test that made it, except requests
- * to loopback, which reach the simulators a test serves over real HTTP.
+ * to loopback, which reach the simulators a test serves over real HTTP. Every answer a simulator gives (over
+ * msw or loopback) is checked against its spec: a simulator that drifts fails the test it answered.
  */
 export function useMswServer() {
   const server = setupServer();
-  beforeAll(() =>
+  const problems: string[] = [];
+  beforeAll(() => {
+    onSimulatorResponseProblem((problem) => problems.push(problem));
     server.listen({
       onUnhandledRequest: (request, print) => {
         if (new URL(request.url).hostname !== "127.0.0.1") print.error();
       },
-    }),
-  );
-  afterEach(() => server.resetHandlers());
-  afterAll(() => server.close());
+    });
+  });
+  afterEach(() => {
+    server.resetHandlers();
+    expect(problems.splice(0), "simulator answers outside its spec").toEqual([]);
+  });
+  afterAll(() => {
+    onSimulatorResponseProblem(undefined);
+    server.close();
+  });
   return server;
 }
 

@@ -442,13 +442,13 @@ describe("FullStory simulator: faults as the client sees them", () => {
     expect(result.error.body.code).toBe("too_many_requests");
   });
 
-  it("5xx: 500 server_error (documented), then 503 (undocumented)", async () => {
+  it("5xx: 500 server_error, then 503 (declared UNCONFIRMED in the spec), each typed with its body", async () => {
     const fs = withFaults({ rate5xx: 1 });
     const first = await fs.createBatchImport(batch);
     expect(!first.ok && first.error.status === 500 && first.error.body.code).toBe("server_error");
     const second = await fs.createBatchImport(batch);
-    expect(!second.ok && second.error.status === "undocumented" && second.error.httpStatus).toBe(
-      503,
+    expect(!second.ok && second.error.status === 503 && second.error.body.code).toBe(
+      "service_unavailable",
     );
   });
 

@@ -209,7 +209,7 @@ describe("Propeller simulator: refusals", () => {
       { ...anna, gender: "X" },
       { source: "CRM" },
       miles,
-      { ...anna, addresses: [{ type: "delivery", street: "S", city: "C", country: "nl" }] },
+      { ...anna, addresses: [{ type: "delivery", street: "S", city: "C", country: "NLD" }] },
     ] as unknown as BulkUser[];
     const result = await propeller.bulkUsersBySourceId({ body: { users } });
     if (result.ok || result.error.status !== 400) throw new Error("expected a 400");
@@ -223,7 +223,7 @@ describe("Propeller simulator: refusals", () => {
       "#/users/0: extraneous key [nickname] is not permitted",
       '#/users/1/gender: "X" is not a valid enum value',
       "#/users/2: required key [sourceId] not found",
-      "#/users/4/addresses/0/country: string [nl] does not match pattern ^[A-Z]{2}$",
+      "#/users/4/addresses/0/country: string [NLD] does not match pattern ^[A-Za-z]{2}$",
     ]);
     expect(sim.stats().users).toBe(0);
   });

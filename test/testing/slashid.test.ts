@@ -235,7 +235,7 @@ describe("SlashID simulator: bulk import", () => {
     const refused = await slashid.bulkImportPersons({ body: { persons: three } });
     expect(!refused.ok && refused.error.status).toBe(402);
     if (!refused.ok && refused.error.status === 402)
-      expect(refused.error.body.errors[0]?.httpcode).toBe(402);
+      expect(refused.error.body.errors?.[0]?.httpcode).toBe(402);
     expect(sim.stats().users).toBe(0);
 
     const two = csv(
@@ -258,7 +258,7 @@ describe("SlashID simulator: refusals", () => {
     const { slashid: wrongKey } = setup({}, { apiKey: "nope" });
     const a = await wrongKey.bulkImportPersons({ body: { persons: csv(COLUMNS, [jane]) } });
     expect(!a.ok && a.error.status).toBe(401);
-    if (!a.ok && a.error.status === 401) expect(a.error.body.errors[0]?.httpcode).toBe(401);
+    if (!a.ok && a.error.status === 401) expect(a.error.body.errors?.[0]?.httpcode).toBe(401);
 
     const { slashid: wrongOrg, sim } = setup({}, { orgId: "other-org" });
     const b = await wrongOrg.bulkImportPersons({ body: { persons: csv(COLUMNS, [jane]) } });
@@ -315,7 +315,7 @@ describe("SlashID simulator: refusals", () => {
       const result = await slashid.bulkImportPersons({ body: { persons } });
       if (result.ok || result.error.status !== 400)
         throw new Error(`expected a 400 for ${persons}`);
-      messages.push(result.error.body.errors[0]?.message ?? "");
+      messages.push(result.error.body.errors?.[0]?.message ?? "");
     }
     expect(messages[0]).toBe("unknown CSV column(s): slashid:nickname");
     expect(messages[1]).toMatch(/duplicate CSV column/);

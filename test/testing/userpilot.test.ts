@@ -156,7 +156,7 @@ describe("Userpilot simulator: bulk identify and background jobs", () => {
     const { up } = setup();
     const result = await up.getBackgroundJob({ params: { path: { job_id: "users:9:nope" } } });
     if (result.ok || result.error.status !== 404) throw new Error("expected 404");
-    expect(result.error.body.errors[0]?.error_code).toBe("job_not_found");
+    expect(result.error.body.errors?.[0]?.error_code).toBe("job_not_found");
   });
 });
 
@@ -166,11 +166,11 @@ describe("Userpilot simulator: one bulk job at a time", () => {
     const first = await submit(up, users(2));
     const second = await up.bulkIdentifyUsers({ body: { users: users(2, "v") } });
     if (second.ok || second.error.status !== 409) throw new Error("expected 409");
-    expect(second.error.body.errors[0]).toMatchObject({
+    expect(second.error.body.errors?.[0]).toMatchObject({
       error: "conflict",
       error_code: "job_already_running",
     });
-    expect(second.error.body.errors[0]?.details).toContain(first.job_id);
+    expect(second.error.body.errors?.[0]?.details).toContain(first.job_id);
     await finish(up, first.job_id);
     const third = await submit(up, users(2, "v"));
     expect(third.job_id).toMatch(/^users:2:/);
@@ -248,7 +248,7 @@ describe("Userpilot simulator: refusals", () => {
     const { sim, up } = setup({}, "wrong");
     const result = await up.bulkIdentifyUsers({ body: { users: users(1) } });
     if (result.ok || result.error.status !== 401) throw new Error("expected 401");
-    expect(result.error.body.errors[0]?.error_code).toBe("invalid_api_key");
+    expect(result.error.body.errors?.[0]?.error_code).toBe("invalid_api_key");
     const bare = await sim.handle(new Request(`${HOSTS.userpilot}/v1/background_jobs`));
     expect(bare.status).toBe(401);
     expect(sim.stats().jobs).toBe(0);
@@ -264,7 +264,7 @@ describe("Userpilot simulator: refusals", () => {
       },
     });
     if (bad.ok || bad.error.status !== 400) throw new Error("expected 400");
-    const detail = bad.error.body.errors[0];
+    const detail = bad.error.body.errors?.[0];
     expect(detail?.error_code).toBe("invalid_input");
     expect(detail?.details).toMatch(/\/users\/0\/user_id must NOT have fewer than 1 characters/);
     expect(detail?.details).toMatch(/\/users\/1 must have required property 'user_id'/);
@@ -282,14 +282,14 @@ describe("Userpilot simulator: refusals", () => {
       body: { users: many },
     });
     if (as413.ok || as413.error.status !== 413) throw new Error("expected 413");
-    expect(as413.error.body.errors[0]?.error_code).toBe("too_many_records");
+    expect(as413.error.body.errors?.[0]?.error_code).toBe("too_many_records");
   });
 
   it("answers 413 for a body over maxBytes", async () => {
     const { sim, up } = setup({ maxBytes: 200 });
     const result = await up.bulkIdentifyUsers({ body: { users: users(5) } });
     if (result.ok || result.error.status !== 413) throw new Error("expected 413");
-    expect(result.error.body.errors[0]?.error_code).toBe("payload_too_large");
+    expect(result.error.body.errors?.[0]?.error_code).toBe("payload_too_large");
     expect((await up.bulkIdentifyUsers({ body: { users: users(1) } })).ok).toBe(true);
     expect(sim.stats().jobs).toBe(1);
   });
@@ -303,17 +303,19 @@ describe("Userpilot simulator: faults as the client sees them", () => {
     const result = await withFaults({ rate429: 1, retryAfterSeconds: 30 }).bulkIdentifyUsers(body);
     if (result.ok || result.error.status !== 429) throw new Error("expected 429");
     expect(result.error.retryAfter).toBe(30);
-    expect(result.error.body.errors[0]?.error_code).toBe("rate_limit_exceeded");
+    expect(result.error.body.errors?.[0]?.error_code).toBe("rate_limit_exceeded");
   });
 
-  it("5xx is undocumented for Userpilot: 500, then 503", async () => {
+  it("5xx (declared UNCONFIRMED in the spec): 500, then 503, each typed with its body", async () => {
     const up = withFaults({ rate5xx: 1 });
     const first = await up.bulkIdentifyUsers(body);
-    expect(!first.ok && first.error.status === "undocumented" && first.error.httpStatus).toBe(500);
+    expect(
+      !first.ok && first.error.status === 500 && first.error.body.errors?.[0]?.error_code,
+    ).toBe("internal_error");
     const second = await up.listBackgroundJobs();
-    expect(!second.ok && second.error.status === "undocumented" && second.error.httpStatus).toBe(
-      503,
-    );
+    expect(
+      !second.ok && second.error.status === 503 && second.error.body.errors?.[0]?.error_code,
+    ).toBe("service_unavailable");
   });
 
   it("a dropped connection is the network variant", async () => {

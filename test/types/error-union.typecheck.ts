@@ -60,6 +60,7 @@ export async function narrowing(): Promise<void> {
     case 401:
     case 403:
     case 500:
+    case 503:
     case "undocumented":
     case "network":
     case "aborted":
@@ -80,7 +81,7 @@ export async function slashIdBodies(): Promise<void> {
     body: { persons: "slashid:emails\na@example.com\n" },
   });
   if (!result.ok && result.error.status === 402) {
-    const messages: string[] = result.error.body.errors.map((e) => e.message);
+    const messages: (string | undefined)[] = (result.error.body.errors ?? []).map((e) => e.message);
     void messages;
   }
 }
@@ -94,6 +95,7 @@ export const batchStatuses: Extract<BatchResult, { ok: false }>["error"]["status
   404,
   429,
   500,
+  503,
   "undocumented",
   "malformed",
   "network",

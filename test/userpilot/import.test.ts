@@ -68,9 +68,13 @@ describe("importUsers", () => {
     expect(fake.imported.size).toBe(25);
   });
 
-  it("never runs two jobs at once, even when asked for more concurrency", async () => {
+  it("never runs two jobs at once: more concurrency is refused, naming the limit", async () => {
     const fake = vendor();
-    const report = await run(users(12), { chunkRecords: 3, concurrency: 8 });
+    await expect(run(users(12), { chunkRecords: 3, concurrency: 8 })).rejects.toThrow(
+      /concurrency: 8 is above userpilot's limit of requests in flight, 1/,
+    );
+    expect(fake.submissions).toEqual([]);
+    const report = await run(users(12), { chunkRecords: 3, concurrency: 1 });
     expect(fake.submissions.every((s) => s.status === 202)).toBe(true);
     expect(fake.acceptedChunks()).toHaveLength(4);
     expect(fake.violations).toEqual([]);

@@ -1,3 +1,4 @@
+import type { RateLimiterOptions } from "../http/rate-limiter.js";
 import type { RetryEvent } from "../http/transport.js";
 
 /** Options every vendor client takes. */
@@ -28,6 +29,13 @@ export interface CommonClientOptions {
    * (never retried). Default 16 MiB.
    */
   maxResponseBytes?: number;
-  /** Waits between attempts. Default: a timer; tests replace it to observe delays without waiting. */
+  /**
+   * The client's rate limiter, shared by all its calls: after a vendor's 429 it lowers the request rate (and
+   * every call waits out the `Retry-After`), then raises it slowly while answers are good; `false` turns it
+   * off. It limits nothing until the first 429.
+   * @default {} (see {@link RateLimiterOptions} for each setting's default)
+   */
+  rateLimit?: RateLimiterOptions | false;
+  /** Waits between attempts (and the rate limiter's waits). Default: a timer; tests replace it to observe delays without waiting. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }

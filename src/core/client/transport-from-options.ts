@@ -14,6 +14,7 @@ export function transportFromOptions(
     ...(options.onRetry && { onRetry: options.onRetry }),
     ...(options.sleep && { sleep: options.sleep }),
     ...(options.maxResponseBytes !== undefined && { maxResponseBytes: options.maxResponseBytes }),
+    ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
     retry: {
       ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
       ...(options.retryBaseDelayMs !== undefined && { baseDelayMs: options.retryBaseDelayMs }),

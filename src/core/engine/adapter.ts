@@ -133,10 +133,16 @@ export interface ImportAdapter<Input, Wire = Input> {
   /** A short, human key for messages and reports (uid, email, …); never a secret. */
   keyOf(record: Input, index: number): string;
   /** The record in wire form, or every rule it breaks. */
-  validate(
-    record: Input,
-  ):
-    | { readonly ok: true; readonly item: Wire }
+  validate(record: Input):
+    | {
+        readonly ok: true;
+        readonly item: Wire;
+        /**
+         * What the record breaks of the vendor's UNCONFIRMED rules (e.g. a value outside a list not known
+         * to be closed): it is sent anyway, and the report carries these as the imported record's `warning`.
+         */
+        readonly warnings?: readonly string[];
+      }
     | { readonly ok: false; readonly problems: readonly Rejection[] };
   /** The item's wire text (e.g. its JSON); when given, chunks are also cut by `limits.maxBytes`. */
   serialize?(item: Wire): string;

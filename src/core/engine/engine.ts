@@ -7,9 +7,9 @@ import { ReportBuilder, type KeepOutcomes } from "./report-builder.js";
 import { abortableSleep } from "../time.js";
 
 export interface ImportOptions<Input = unknown> extends ReplayOptions {
-  /** Records per chunk, at most the vendor's limit. Default: the adapter's default. */
+  /** Records per chunk, at most the vendor's limit (more throws a RangeError). Default: the adapter's default. */
   chunkRecords?: number;
-  /** Chunks in flight at once, at most the vendor's limit. Default: the adapter's default. */
+  /** Chunks in flight at once, at most the vendor's limit (more throws a RangeError). Default: the adapter's. */
   concurrency?: number;
   /**
    * Stops reading the input and sending; records already read end as failed (`aborted`), never lost. (A
@@ -46,6 +46,8 @@ interface PendingChunk<Wire> {
   bytes: number;
   /** Position in the chunk → index of an earlier record of the input with the same key. */
   duplicateOf?: Map<number, number>;
+  /** Position in the chunk → what validation warned about the record (sent anyway). */
+  warnings?: Map<number, string>;
 }
 
 /**
@@ -57,15 +59,17 @@ export async function runImport<Input, Wire>(
   records: Iterable<Input> | AsyncIterable<Input>,
   options: ImportOptions<Input> = {},
 ): Promise<ImportReport> {
-  const chunkRecords = clamp(
+  const chunkRecords = withinLimit(
+    "chunkRecords",
     options.chunkRecords ?? adapter.defaults.chunkRecords,
-    1,
     adapter.limits.maxRecords,
+    `${adapter.vendor}'s limit of records per request`,
   );
-  const concurrency = clamp(
+  const concurrency = withinLimit(
+    "concurrency",
     options.concurrency ?? adapter.defaults.concurrency,
-    1,
     adapter.limits.maxConcurrency ?? Number.MAX_SAFE_INTEGER,
+    `${adapter.vendor}'s limit of requests in flight`,
   );
   const maxBytes = adapter.serialize === undefined ? undefined : adapter.limits.maxBytes;
   const report = new ReportBuilder(options.keepOutcomes ?? "all", options.onOutcome);
@@ -102,7 +106,7 @@ export async function runImport<Input, Wire>(
 
   const settle = (chunk: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]) => {
     // A plain loop that builds each outcome in one literal: this runs once per record of the import.
-    const { indexes, keys, duplicateOf } = chunk;
+    const { indexes, keys, duplicateOf, warnings } = chunk;
     for (let i = 0; i < indexes.length; i++) {
       const index = indexes[i]!;
       const key = keys[i] ?? "";
@@ -118,11 +122,15 @@ export async function runImport<Input, Wire>(
         continue;
       }
       const earlier = duplicateOf?.get(i);
+      const warned = warnings?.get(i);
       const warning =
-        earlier === undefined
+        earlier === undefined && warned === undefined
           ? outcome.note
           : [
-              `record ${earlier} of the input has the same key (${key}): where both are written, ${adapter.vendor} keeps one user, with the values written last`,
+              earlier === undefined
+                ? undefined
+                : `record ${earlier} of the input has the same key (${key}): where both are written, ${adapter.vendor} keeps one user, with the values written last`,
+              warned,
               outcome.note,
             ]
               .filter((part) => part !== undefined)
@@ -276,15 +284,23 @@ export async function runImport<Input, Wire>(
             pending.items.length >= chunkRecords ||
             (maxBytes !== undefined && pending.bytes + size > maxBytes);
           if (full) {
-            dispatch(pending);
-            pending = emptyChunk();
+            // The full chunk waits, ready, for a free slot and goes the moment one frees: a vendor that runs
+            // one job at a time gets the next job as soon as the current one ends, not after a chunk's worth
+            // of reading and validating. Memory holds the chunks in flight and this one, as before.
             while (inFlight.size >= concurrency) await Promise.race(inFlight);
+            if (run.signal.aborted)
+              failAll(pending, fatal === undefined ? "aborted" : "fatal", stopReason(fatal));
+            else dispatch(pending);
+            pending = emptyChunk();
           }
           // Keys an adapter makes up for records without one (`#<index>`) never repeat.
           const earlier = key.startsWith("#") ? undefined : seenKeys.seen(key, recordIndex);
           if (earlier !== undefined) {
             report.count("duplicate_keys");
             (pending.duplicateOf ??= new Map()).set(pending.items.length, earlier);
+          }
+          if (checked.warnings !== undefined && checked.warnings.length > 0) {
+            (pending.warnings ??= new Map()).set(pending.items.length, checked.warnings.join("; "));
           }
           pending.items.push(checked.item);
           if (text !== undefined) pending.serialized.push(text);
@@ -299,6 +315,7 @@ export async function runImport<Input, Wire>(
       if (recordIndex % YIELD_EVERY === YIELD_EVERY - 1 && inFlight.size > 0) await nextTurn();
     }
     if (pending.items.length > 0) {
+      while (inFlight.size >= concurrency) await Promise.race(inFlight);
       if (run.signal.aborted)
         failAll(pending, fatal === undefined ? "aborted" : "fatal", stopReason(fatal));
       else dispatch(pending);
@@ -344,10 +361,12 @@ function emptyChunk<Wire>(): PendingChunk<Wire> {
   return { items: [], serialized: [], keys: [], indexes: [], bytes: 0 };
 }
 
-function clamp(value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min)
-    throw new RangeError(`expected a whole number ≥ ${min}, got ${value}`);
-  return Math.min(value, max);
+/** A setting above the vendor's limit is refused rather than cut down, so a caller never gets less than asked. */
+function withinLimit(name: string, value: number, max: number, limit: string): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${name}: expected a whole number ≥ 1, got ${value}`);
+  if (value > max) throw new RangeError(`${name}: ${value} is above ${limit}, ${max}`);
+  return value;
 }
 
 function safeKey<Input>(

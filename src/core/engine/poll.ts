@@ -34,3 +34,197 @@ export async function pollUntil<T>(
     wait = Math.min(options.maxMs, wait * (options.factor ?? 1.5));
   }
 }
+
+/** What a status poll said about a job still running, where the vendor tells. */
+export interface JobProgress {
+  /** Rows done so far. */
+  readonly completed: number;
+  /** Rows in the job. */
+  readonly total: number;
+}
+
+/**
+ * How long the jobs of one import took per row, so the next job is polled when it should be done rather
+ * than on a fixed backoff. One per adapter (an adapter serves one import).
+ */
+export class JobPace {
+  private readonly recent: number[] = [];
+
+  /** A job of `rows` rows took `ms` (by the vendor's clock where it says, else ours). */
+  ended(rows: number, ms: number): void {
+    if (!(rows > 0) || !(ms >= 0) || !Number.isFinite(ms)) return;
+    this.recent.push(ms / rows);
+    if (this.recent.length > PACE_MEMORY) this.recent.shift();
+  }
+
+  /**
+   * How long a job of `rows` rows should take, or undefined before any job ended. The fastest recent pace:
+   * a poll that comes early costs one request, one that comes late leaves the vendor idle.
+   */
+  expectedMs(rows: number): number | undefined {
+    if (this.recent.length === 0 || !(rows > 0)) return undefined;
+    return rows * Math.min(...this.recent);
+  }
+}
+
+/** Jobs whose pace predicts the next one's. */
+const PACE_MEMORY = 3;
+/** A poll aimed at a predicted end comes this share of the job's duration after it (clock jitter, rounding). */
+const END_MARGIN = 0.01;
+/** After the predicted end, the first wait is this share of the job's duration (then it grows by `factor`). */
+const OVERDUE_SHARE = 0.02;
+/** No wait is shorter than this, in ms. */
+const MIN_WAIT_MS = 10;
+
+export interface JobPollOptions {
+  /** First wait when nothing predicts the job's end, in ms. */
+  initialMs: number;
+  /** Ceiling of one wait, in ms. */
+  maxMs: number;
+  /**
+   * Growth of the wait per poll while nothing predicts the end, and after a predicted end has passed.
+   * @default 1.5
+   */
+  factor?: number;
+  /**
+   * Status polls of one job placed by prediction; past them every wait is `maxMs`, so a job whose progress
+   * keeps misleading is never polled in a tight loop.
+   * @default 20
+   */
+  maxPolls?: number;
+  /** Rows in the job, to predict its duration from `pace`. */
+  rows?: number;
+  /** Paces of the import's earlier jobs; the job's own duration is added to it when it ends. */
+  pace?: JobPace;
+  /**
+   * False when following a job submitted earlier (a resumed run): its age is unknown, so the pace of earlier
+   * jobs says nothing about when it ends.
+   * @default true
+   */
+  fresh?: boolean;
+  /** Our clock, in ms. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * Plans the waits between the status polls of one job, from what is known of when it will end, in order:
+ * 1. the vendor's progress (rows done of rows in all): the rate between the last two polls (or since the
+ *    job was submitted) tells when the rest is done;
+ * 2. the pace of the import's earlier jobs, times this job's rows;
+ * 3. else a backoff from `initialMs`, growing by `factor` up to `maxMs`.
+ * A poll aimed at a predicted end comes shortly after it; when the job still runs then, the waits start
+ * small and grow. Time is the wall clock, or the sum of the waits handed out when more (a test's `sleep`
+ * returns at once). Not a timer: the caller sleeps the waits it is given.
+ */
+export class JobPoll {
+  private readonly factor: number;
+  private readonly maxPolls: number;
+  private readonly now: () => number;
+  private readonly started: number;
+  private readonly expected: number | undefined;
+  private waited = 0;
+  private backoff: number;
+  private overdue: number | undefined;
+  private last: { readonly at: number; readonly completed: number } | undefined;
+  /** Status polls answered so far. */
+  polls = 0;
+
+  constructor(private readonly options: JobPollOptions) {
+    this.factor = options.factor ?? 1.5;
+    this.maxPolls = options.maxPolls ?? 20;
+    this.now = options.now ?? Date.now;
+    this.started = this.now();
+    this.backoff = options.initialMs;
+    this.expected =
+      options.fresh === false || options.rows === undefined
+        ? undefined
+        : options.pace?.expectedMs(options.rows);
+  }
+
+  /** Ms since the job was submitted (or since following began). */
+  elapsed(): number {
+    return Math.max(this.now() - this.started, this.waited);
+  }
+
+  /** The wait before the first status poll: the predicted end when earlier jobs tell it, else none. */
+  first(): number {
+    if (this.expected === undefined) return 0;
+    return this.give(this.expected * (1 + END_MARGIN));
+  }
+
+  /** The wait after a poll that found the job running, with the progress it reported, if any. */
+  next(progress?: JobProgress): number {
+    this.polls += 1;
+    if (this.polls >= this.maxPolls) return this.give(this.options.maxMs);
+    const elapsed = this.elapsed();
+    const predicted = this.predictFrom(progress, elapsed) ?? this.expected;
+    if (predicted !== undefined && elapsed < predicted) {
+      return this.give(predicted - elapsed + predicted * END_MARGIN);
+    }
+    if (predicted !== undefined) {
+      this.overdue =
+        this.overdue === undefined ? predicted * OVERDUE_SHARE : this.overdue * this.factor;
+      return this.give(this.overdue);
+    }
+    const wait = this.backoff;
+    this.backoff = Math.min(this.options.maxMs, this.backoff * this.factor);
+    return this.give(wait);
+  }
+
+  /** The job ended; `vendorMs` is its duration by the vendor's own clock, where it reports one. */
+  ended(vendorMs?: number): void {
+    if (this.options.fresh === false && vendorMs === undefined) return;
+    const ms = vendorMs !== undefined && vendorMs >= 0 ? vendorMs : this.elapsed();
+    if (this.options.rows !== undefined) this.options.pace?.ended(this.options.rows, ms);
+  }
+
+  /** The job's total duration its progress predicts, in ms since it was submitted. */
+  private predictFrom(progress: JobProgress | undefined, elapsed: number): number | undefined {
+    if (progress === undefined) return undefined;
+    const { completed, total } = progress;
+    // Every row done and the job not ended yet (a last step such as a refresh): it ends any moment now.
+    if (total > 0 && completed >= total) return elapsed;
+    if (!(total > 0) || !(completed > 0)) return undefined;
+    const since = this.last;
+    this.last = { at: elapsed, completed };
+    // Since the last poll when rows moved between the two: the rate before it may include queueing.
+    const rate =
+      since !== undefined && completed > since.completed && elapsed > since.at
+        ? (completed - since.completed) / (elapsed - since.at)
+        : elapsed > 0
+          ? completed / elapsed
+          : undefined;
+    return rate === undefined ? undefined : elapsed + (total - completed) / rate;
+  }
+
+  private give(ms: number): number {
+    const wait = Math.round(Math.min(this.options.maxMs, Math.max(MIN_WAIT_MS, ms)));
+    this.waited += wait;
+    return wait;
+  }
+}
+
+/**
+ * Polls a job through `check` until it gives a value, waiting as `plan` says; `{ timedOut: true }` when the
+ * next wait would pass `timeoutMs` (counted from the start of polling).
+ */
+export async function pollJob<T>(
+  check: () => Promise<{ readonly value: T } | { readonly progress?: JobProgress }>,
+  plan: JobPoll,
+  sleep: (ms: number) => Promise<void>,
+  timeoutMs?: number,
+): Promise<{ timedOut: false; value: T } | { timedOut: true }> {
+  const started = plan.elapsed();
+  let wait = plan.first();
+  for (;;) {
+    if (wait > 0) {
+      if (timeoutMs !== undefined && plan.elapsed() - started > timeoutMs)
+        return { timedOut: true };
+      await sleep(wait);
+    }
+    const answer = await check();
+    if ("value" in answer) return { timedOut: false, value: answer.value };
+    wait = plan.next(answer.progress);
+    if (timeoutMs !== undefined && plan.elapsed() - started > timeoutMs) return { timedOut: true };
+  }
+}

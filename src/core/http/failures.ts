@@ -41,7 +41,7 @@ export class TransportFailure extends Error {
   /** What a report adds to the failure's words: why it was not retried, when that is the reason. */
   withheldNote(): string {
     return this.withheld
-      ? "; not retried: the request may have reached the vendor, which does not make a replay safe"
+      ? "; not retried by the client: the request may have reached the vendor, and only the vendor's replay semantics make sending it again safe"
       : "";
   }
 }

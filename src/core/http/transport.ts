@@ -1,3 +1,4 @@
+import { callSignal } from "./call-signal.js";
 import { TransportFailure } from "./failures.js";
 import {
   DEFAULT_RETRY,
@@ -8,6 +9,7 @@ import {
   type RetryOptions,
 } from "./retry-policy.js";
 import { abortableSleep } from "../time.js";
+import { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 
 /** Why an attempt is being retried, for logs and progress displays. */
 export interface RetryEvent {
@@ -41,6 +43,12 @@ export interface TransportOptions {
    * streamed in) is cancelled and fails with kind `too_large`. Default 16 MiB ({@link DEFAULT_MAX_RESPONSE_BYTES}).
    */
   maxResponseBytes?: number;
+  /**
+   * The limiter every call of this transport shares: after a 429 it spaces requests (and makes every one
+   * wait out a `Retry-After`), then speeds up again while answers are good; `false` sends without one.
+   * @default {} (a limiter with its defaults, which limits nothing until the first 429)
+   */
+  rateLimit?: RateLimiterOptions | false;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -61,22 +69,62 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const sleep = options.sleep ?? abortableSleep;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit);
 
   return async (request) => {
-    const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
     const bytes = request.body === null ? null : await request.arrayBuffer();
     const replaySafe = (options.replaySafe ?? isReplaySafe)(request);
-    const callerSignal = anySignal([options.signal, request.signal]);
+    // The client's signal lives as long as the client: the call follows it through one listener it takes off
+    // again, so a long import leaves nothing on it (see callSignal).
+    const client = callSignal(options.signal);
+    const callerSignal = anySignal([client.signal, request.signal]);
     const path = new URL(request.url).pathname;
+    try {
+      return await attemptAll(request, bytes, replaySafe, callerSignal, path);
+    } finally {
+      client.release();
+    }
+  };
 
+  async function attemptAll(
+    request: Request,
+    bytes: ArrayBuffer | null,
+    replaySafe: boolean,
+    callerSignal: AbortSignal | undefined,
+    path: string,
+  ): Promise<Response> {
+    const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
+    /** The time this call knows it is at least: the end of its last wait (a test's sleep returns at once). */
+    let clock = 0;
+    const pause = async (ms: number) => {
+      const until = Date.now() + ms;
+      await sleep(ms, callerSignal).catch(() => {
+        throw aborted();
+      });
+      clock = Math.max(clock, until);
+    };
     for (let attempt = 0; ; attempt++) {
       if (callerSignal?.aborted) throw aborted();
+      const turn = limiter?.reserve(clock);
+      // A Retry-After that came while this call waited for its turn is waited out too.
+      for (let wait = turn?.waitMs ?? 0; wait > 0; wait = limiter?.pending(clock) ?? 0) {
+        await pause(wait);
+      }
       let outcome: Response | TransportFailure;
       try {
         outcome = await attemptOnce(send, request, bytes, timeoutMs, callerSignal, maxBytes);
       } catch (error) {
         if (error instanceof TransportFailure) outcome = error;
         else throw error;
+      }
+      if (turn !== undefined && !(outcome instanceof TransportFailure)) {
+        const retryAfter =
+          outcome.status === 429 ? parseRetryAfter(outcome.headers.get("retry-after")) : undefined;
+        limiter?.answered(
+          turn.slot,
+          outcome.status,
+          retryAfter === undefined ? undefined : Math.min(retryAfter, retry.maxRetryAfterMs),
+        );
       }
       if (outcome instanceof TransportFailure && (outcome.kind === "aborted" || outcome.repeats))
         throw outcome;
@@ -97,11 +145,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
         method: request.method,
         path,
       });
-      await sleep(delayMs, callerSignal).catch(() => {
-        throw aborted();
-      });
+      await pause(delayMs);
     }
-  };
+  }
 }
 
 function nextStep(
@@ -235,7 +281,38 @@ function classify(
     );
   }
   const message = error instanceof Error ? error.message : "fetch failed";
-  return new TransportFailure("network", message, mayHaveArrived);
+  const cause = describeCause(error);
+  return new TransportFailure(
+    "network",
+    cause === undefined ? message : `${message} (${cause})`,
+    mayHaveArrived,
+  );
+}
+
+/**
+ * What undici's `cause` says about a failed fetch, e.g. `ECONNREFUSED 127.0.0.1:4010` or `ENOTFOUND
+ * api.example.com`: its code and the address it tried (never a URL, so never a credential in one).
+ */
+function describeCause(error: unknown): string | undefined {
+  let at = (error as { cause?: unknown } | null)?.cause;
+  // Without a code (undici's "bad port"), the first cause's own message is what there is to say.
+  const first = at instanceof Error && at.message !== "" ? at.message : undefined;
+  for (let depth = 0; depth < 4 && at !== null && typeof at === "object"; depth++) {
+    const { code, cause } = at as { code?: unknown; cause?: unknown };
+    if (typeof code === "string") {
+      // Connecting to several addresses of a host fails as an AggregateError of one error per address.
+      const attempts: unknown[] = at instanceof AggregateError ? at.errors : [at];
+      return [code, ...new Set(attempts.map(whereOf).filter((w) => w !== undefined))].join(" ");
+    }
+    at = cause;
+  }
+  return first;
+}
+
+function whereOf(attempt: unknown): string | undefined {
+  const { address, port, hostname } = (attempt ?? {}) as Record<string, unknown>;
+  if (typeof address === "string") return typeof port === "number" ? `${address}:${port}` : address;
+  return typeof hostname === "string" ? hostname : undefined;
 }
 
 /** Error codes of a connection that was never made: the request cannot have reached anyone. */

@@ -1,0 +1,202 @@
+import { createWriteStream, type WriteStream } from "node:fs";
+import { open, readFile } from "node:fs/promises";
+import { once } from "node:events";
+import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
+import { VERSION } from "../core/version.js";
+
+/** `format` of a report file's header line; `version` changes when the lines change incompatibly. */
+export const REPORT_FORMAT = "bulk-user-import.report";
+export const REPORT_VERSION = 1;
+
+/** The first line of a report file. */
+export interface ReportHeader {
+  readonly kind: "header";
+  readonly format: typeof REPORT_FORMAT;
+  readonly version: typeof REPORT_VERSION;
+  readonly tool: string;
+  readonly vendor: string;
+  readonly input: string;
+  readonly startedAt: string;
+}
+
+/** One line per record, in the order outcomes became known (not input order): `index` says which record. */
+export type ReportOutcomeLine = { readonly kind: "outcome" } & RecordOutcome;
+
+/** The last line: the report without its outcomes. A file without it is from a run that did not end. */
+export type ReportSummary = { readonly kind: "summary" } & Omit<ImportReport, "outcomes">;
+
+/** Lines are gathered to about this size before they are handed to the file. */
+const BATCH_CHARS = 64 * 1024;
+
+/**
+ * Writes a report as NDJSON while the import runs: the header, one line per outcome as it is known, then the
+ * summary. Memory holds at most one batch of lines plus the stream's buffer: call {@link ready} between
+ * records so reading the input waits while the disk catches up.
+ */
+export class ReportWriter {
+  #pending = "";
+  #failure: Error | undefined;
+
+  private constructor(
+    private readonly stream: WriteStream,
+    readonly file: string,
+  ) {
+    stream.on("error", (error) => {
+      this.#failure ??= error;
+    });
+  }
+
+  /**
+   * Opens (truncating) `file` and writes the header.
+   *
+   * @throws Error naming the file when it cannot be opened for writing.
+   */
+  static async open(
+    file: string,
+    header: Omit<ReportHeader, "kind" | "format" | "version" | "tool">,
+  ): Promise<ReportWriter> {
+    const stream = createWriteStream(file);
+    try {
+      await once(stream, "open");
+    } catch (error) {
+      throw new Error(`cannot write the report ${file}: ${codeOf(error)}`);
+    }
+    const writer = new ReportWriter(stream, file);
+    const line: ReportHeader = {
+      kind: "header",
+      format: REPORT_FORMAT,
+      version: REPORT_VERSION,
+      tool: `bulk-user-import ${VERSION}`,
+      ...header,
+    };
+    writer.#line(line);
+    return writer;
+  }
+
+  outcome(outcome: RecordOutcome): void {
+    this.#line({ kind: "outcome", ...outcome });
+  }
+
+  /** Resolves once the file has room for more (at once when it has); rejects after a write error. */
+  async ready(): Promise<void> {
+    this.#throwIfFailed();
+    if (!this.stream.writableNeedDrain) return;
+    await this.#either("drain");
+    this.#throwIfFailed();
+  }
+
+  /** Writes the summary line and closes the file. */
+  async finish(report: ImportReport): Promise<void> {
+    const { outcomes: _outcomes, ...summary } = report;
+    this.#line({ kind: "summary", ...summary });
+    this.#flush();
+    this.stream.end();
+    await this.#either("finish");
+    this.#throwIfFailed();
+  }
+
+  /** Closes the file without a summary line (the import threw): readers see a report that did not end. */
+  abandon(): void {
+    this.#flush();
+    this.stream.end();
+  }
+
+  /** Resolves on `event` or an error, whichever comes first, leaving no listener behind. */
+  #either(event: "drain" | "finish"): Promise<void> {
+    if (this.#failure !== undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.stream.off(event, done);
+        this.stream.off("error", done);
+        resolve();
+      };
+      this.stream.on(event, done);
+      this.stream.on("error", done);
+    });
+  }
+
+  #line(value: object): void {
+    this.#pending += `${JSON.stringify(value)}\n`;
+    if (this.#pending.length >= BATCH_CHARS) this.#flush();
+  }
+
+  #flush(): void {
+    if (this.#pending === "" || this.#failure !== undefined) return;
+    this.stream.write(this.#pending);
+    this.#pending = "";
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== undefined)
+      throw new Error(`cannot write the report ${this.file}: ${codeOf(this.#failure)}`);
+  }
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
+}
+
+/** How far from the end {@link readReportSummary} looks for the summary line at first (it looks further if need be). */
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * The summary line of a report file, read from the file's end (the outcomes before it are not read), or
+ * undefined when the file has none: the run that wrote it did not end.
+ */
+export async function readReportSummary(file: string): Promise<ReportSummary | undefined> {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return undefined;
+    for (let tail = Math.min(size, TAIL_BYTES); ; tail = Math.min(size, tail * 4)) {
+      const buffer = Buffer.alloc(tail);
+      await handle.read(buffer, 0, tail, size - tail);
+      const text = buffer.toString("utf8").replace(/\n$/, "");
+      const start = text.lastIndexOf("\n");
+      if (start !== -1 || tail === size) {
+        const last = JSON.parse(text.slice(start + 1)) as { kind?: unknown };
+        return last.kind === "summary" ? (last as ReportSummary) : undefined;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A whole report file as an {@link ImportReport} (outcomes in input order): for tests and small reports, as it
+ * holds every outcome in memory.
+ *
+ * @throws Error when the file has no header or no summary line.
+ */
+export async function readReportFile(
+  file: string,
+): Promise<ImportReport & { header: ReportHeader }> {
+  return parseReport(await readFile(file, "utf8"), file);
+}
+
+/**
+ * A report file's text as an {@link ImportReport} (outcomes in input order), as {@link readReportFile}.
+ *
+ * @throws Error naming `file` when the text has no header or no summary line.
+ */
+export function parseReport(text: string, file: string): ImportReport & { header: ReportHeader } {
+  const lines = text.split("\n").filter((line) => line !== "");
+  const parsed = lines.map((line) => JSON.parse(line) as { kind?: unknown });
+  const header = parsed[0];
+  const summary = parsed[parsed.length - 1];
+  if (header?.kind !== "header" || summary?.kind !== "summary" || parsed.length < 2)
+    throw new Error(`${file}: not a complete report (a header line first, a summary line last)`);
+  const outcomes = parsed.slice(1, -1).map((line) => {
+    if (line.kind !== "outcome") throw new Error(`${file}: a line of kind ${String(line.kind)}`);
+    const { kind: _kind, ...outcome } = line as ReportOutcomeLine;
+    return outcome as RecordOutcome;
+  });
+  const { kind: _kind, ...report } = summary as ReportSummary;
+  return {
+    ...report,
+    outcomes: outcomes.sort((a, b) => a.index - b.index),
+    header: header as ReportHeader,
+  };
+}

@@ -1,0 +1,119 @@
+/** How a client's shared rate limiter reacts to the vendor's rate limit (429). */
+export interface RateLimiterOptions {
+  /**
+   * After a 429, the request rate is set to this share of the rate of good answers just before it.
+   * @default 0.95
+   */
+  backoff?: number;
+  /**
+   * How fast the rate rises again while answers are good, as a share of the rate per second, while it is
+   * below the rate at which the last 429 came.
+   * @default 0.05
+   */
+  recovery?: number;
+  /**
+   * The same near and above the rate at which the last 429 came: the limiter probes past it slowly, since
+   * each probe that finds the limit costs a 429 and a pause for every request.
+   * @default 0.003
+   */
+  probe?: number;
+  /** Our clock, in ms. @default Date.now */
+  now?: () => number;
+}
+
+/** Good answers whose pace is measured when a 429 comes. */
+const WINDOW = 64;
+
+/**
+ * One per client: spaces the client's requests once the vendor answered 429. Before the first 429 it does
+ * not limit. On a 429, every request waits out its `Retry-After` (not only the one that got it), and the
+ * rate drops to `backoff` × the rate at which good answers came just before; while answers are good the
+ * rate rises again: by `recovery` a second up to near the rate where the 429 came, then by `probe`. A 429
+ * for a request sent before the last drop says nothing new and does not lower the rate again.
+ */
+export class RateLimiter {
+  private readonly backoff: number;
+  private readonly recovery: number;
+  private readonly probe: number;
+  private readonly now: () => number;
+  /** Requests a second; Infinity until the first 429. */
+  private rate = Number.POSITIVE_INFINITY;
+  /** The rate of good answers when the last 429 came. */
+  private ceiling = Number.POSITIVE_INFINITY;
+  /** When the next request may go. */
+  private nextAt = 0;
+  private pausedUntil = 0;
+  /** Turns handed out, and the count when the rate was last lowered. */
+  private turns = 0;
+  private loweredAt = -1;
+  private raisedAt = 0;
+  private readonly good: number[] = [];
+
+  constructor(options: RateLimiterOptions = {}) {
+    this.backoff = options.backoff ?? 0.95;
+    this.recovery = options.recovery ?? 0.05;
+    this.probe = options.probe ?? 0.003;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Requests a second it lets through now (Infinity when it does not limit). */
+  get requestsPerSecond(): number {
+    return this.rate;
+  }
+
+  /**
+   * Reserves the caller's turn: the ms it must wait before sending (0: at once), and its number, to hand
+   * back with the answer. `clock` is the time the caller knows it is at least (the end of a wait it
+   * was given: a test's sleep returns at once).
+   */
+  reserve(clock = 0): { readonly waitMs: number; readonly slot: number } {
+    const now = Math.max(this.now(), clock);
+    const at = Math.max(now, this.pausedUntil, this.nextAt);
+    if (Number.isFinite(this.rate)) this.nextAt = at + 1000 / this.rate;
+    return { waitMs: at - now, slot: this.turns++ };
+  }
+
+  /** Ms more a caller whose turn came at `clock` must wait: a `Retry-After` that came meanwhile. */
+  pending(clock = 0): number {
+    return Math.max(0, this.pausedUntil - Math.max(this.now(), clock));
+  }
+
+  /** The request of turn `slot` was answered with `status`, and `retryAfterMs` where the answer said. */
+  answered(slot: number, status: number, retryAfterMs?: number): void {
+    const now = this.now();
+    if (status === 429) {
+      if (retryAfterMs !== undefined)
+        this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+      if (slot < this.loweredAt) return;
+      const measured = this.goodRate(now);
+      const base = Math.min(this.rate, measured ?? this.rate);
+      this.ceiling = measured ?? this.ceiling;
+      this.rate = Number.isFinite(base) ? Math.max(MIN_RATE, base * this.backoff) : this.rate;
+      if (!Number.isFinite(this.rate)) return;
+      this.loweredAt = this.turns;
+      this.raisedAt = now;
+      this.good.length = 0;
+      return;
+    }
+    if (status >= 500) return;
+    this.good.push(now);
+    if (this.good.length > WINDOW) this.good.shift();
+    if (!Number.isFinite(this.rate)) return;
+    const seconds = Math.min(1, (now - this.raisedAt) / 1000);
+    if (seconds <= 0) return;
+    this.raisedAt = now;
+    const share = this.rate < this.ceiling * 0.98 ? this.recovery : this.probe;
+    this.rate *= 1 + share * seconds;
+  }
+
+  /** Good answers a second over the window (emptied at each drop); undefined with too few. */
+  private goodRate(now: number): number | undefined {
+    const first = this.good[0];
+    if (first === undefined || this.good.length < 4) return undefined;
+    const span = now - first;
+    return span > 0 ? ((this.good.length - 1) * 1000) / span : undefined;
+  }
+}
+
+/** Never below one request in ten seconds: a limiter must not stall a client for good. */
+const MIN_RATE = 0.1;

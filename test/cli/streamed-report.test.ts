@@ -1,0 +1,204 @@
+// --report is streamed as NDJSON while the import runs: a header line, one line per record as its outcome is
+// known, the summary last. The end-of-run summary keeps only the first problems, never every outcome.
+import { readFileSync } from "node:fs";
+import { faker } from "@faker-js/faker";
+import { describe, expect, it } from "vitest";
+import { ProblemSample } from "../../src/cli/problem-sample.js";
+import { ReportWriter, readReportFile, readReportSummary } from "../../src/cli/report-file.js";
+import type { RecordOutcome } from "../../src/core/engine/report.js";
+import { createFullStorySimulator } from "../../src/testing/index.js";
+import {
+  CREDS,
+  FAST_POLL,
+  cli,
+  fullStoryUsers,
+  ndjson,
+  useServedSimulators,
+  useTempDir,
+} from "./helpers.js";
+
+const file = useTempDir();
+const serve = useServedSimulators();
+
+describe("--report: NDJSON streamed as the import runs", () => {
+  it("header first, every record exactly once, the summary last; the summary is read from the end", async () => {
+    const sim = createFullStorySimulator({ faults: { rejectRate: 0.2, seed: 11 } });
+    const { url } = await serve(sim);
+    const count = 4000;
+    const lines17 = ndjson(fullStoryUsers(count, faker.string.alpha(5))).split("\n");
+    lines17[17] = "{not json";
+    const input = file("streamed.ndjson", lines17.join("\n"));
+    const reportFile = file("streamed-report.ndjson");
+
+    const result = await cli([
+      "import",
+      "fullstory",
+      input,
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+      "--chunk-size",
+      "500",
+      "--concurrency",
+      "3",
+      "--report",
+      reportFile,
+      ...FAST_POLL,
+    ]);
+
+    expect(result.code).toBe(1);
+    const lines = readFileSync(reportFile, "utf8")
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({
+      kind: "header",
+      format: "bulk-user-import.report",
+      version: 1,
+      vendor: "fullstory",
+      input,
+    });
+    const outcomes = lines.slice(1, -1);
+    expect(outcomes.every((o) => o["kind"] === "outcome")).toBe(true);
+    expect(outcomes.map((o) => o["index"]).sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: count }, (_, i) => i),
+    );
+    const summary = lines.at(-1)!;
+    expect(summary).toMatchObject({ kind: "summary", vendor: "fullstory", total: count });
+    expect(summary).not.toHaveProperty("outcomes");
+    const failed = outcomes.filter((o) => o["outcome"] === "failed").length;
+    expect(summary).toMatchObject({
+      imported: sim.users().length,
+      failed,
+      rejected: 1,
+    });
+    expect(failed).toBe(sim.stats().rejected);
+    expect(await readReportSummary(reportFile)).toEqual(summary);
+    expect(result.stdout).toMatch(
+      new RegExp(`^fullstory: ${count} records: ${sim.users().length} imported, ${failed} failed`),
+    );
+  });
+
+  it("the stdout summary lists the first problems in input order and counts the rest", async () => {
+    const sim = createFullStorySimulator();
+    const { url } = await serve(sim);
+    const text = Array.from({ length: 3000 }, (_, i) => `{not json ${i}\n`).join("");
+    const result = await cli([
+      "import",
+      "fullstory",
+      file("all-bad.ndjson", text),
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+      "--report",
+      file("all-bad-report.ndjson"),
+    ]);
+    expect(result.code).toBe(1);
+    const listed = [...result.stdout.matchAll(/rejected \[[\w.]+\] record (\d+) /g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(listed).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(result.stdout).toContain("… and 2990 more (see --report)");
+  });
+
+  it("a report that cannot be written is a usage error, before anything is sent", async () => {
+    const sim = createFullStorySimulator();
+    const { url } = await serve(sim);
+    const result = await cli([
+      "import",
+      "fullstory",
+      file("nowhere.ndjson", ndjson(fullStoryUsers(2))),
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+      "--report",
+      file("no-such-dir/report.ndjson"),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("cannot write the report");
+    expect(result.stderr).toContain("ENOENT");
+    expect(sim.users()).toEqual([]);
+  });
+});
+
+describe("ReportWriter", () => {
+  it("waits for the disk between records without piling up listeners (no MaxListenersExceededWarning)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const reportFile = file("many.ndjson");
+      const writer = await ReportWriter.open(reportFile, {
+        vendor: "test",
+        input: "in.ndjson",
+        startedAt: new Date().toISOString(),
+      });
+      const reason = faker.lorem.sentence();
+      let waits = 0;
+      for (let index = 0; index < 100_000; index++) {
+        writer.outcome({ index, key: `k${index}`, outcome: "failed", code: "x", reason });
+        if (index % 50 === 0) {
+          await writer.ready();
+          waits += 1;
+        }
+      }
+      const summary = { vendor: "test", total: 100_000, imported: 0, failed: 100_000, rejected: 0 };
+      await writer.finish({
+        ...summary,
+        outcomes: [],
+        chunks: { sent: 0, resumed: 0, replayed: 0 },
+        events: {},
+        aborted: false,
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+      });
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(waits).toBe(2000);
+      expect(warnings).toEqual([]);
+      expect(await readReportSummary(reportFile)).toMatchObject({ kind: "summary", ...summary });
+      expect((await readReportFile(reportFile)).outcomes).toHaveLength(100_000);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+});
+
+describe("ProblemSample: what the summary keeps, whatever the input's size", () => {
+  const failed = (index: number, code = "rejected_by_vendor"): RecordOutcome => ({
+    index,
+    key: `k${index}`,
+    outcome: "failed",
+    code,
+    reason: "no",
+  });
+
+  it("keeps the lowest-index problems and warnings, whatever order they arrive in, and counts the rest", () => {
+    const sample = new ProblemSample(3);
+    const order = faker.helpers.shuffle(Array.from({ length: 10_000 }, (_, i) => i));
+    for (const index of order) {
+      sample.add(
+        index % 2 === 0 ? failed(index) : { index, key: `k${index}`, outcome: "imported" },
+      );
+      if (index % 5 === 0)
+        sample.add({ index: index + 100_000, key: "w", outcome: "imported", warning: "twice" });
+    }
+    expect(sample.problems.map((o) => o.index)).toEqual([0, 2, 4]);
+    expect(sample.warned.map((o) => o.index)).toEqual([100_000, 100_005, 100_010]);
+    expect(sample.warnedTotal).toBe(2000);
+    expect(sample.answeredFailures).toBe(5000);
+    expect(sample.outcomes().map((o) => o.index)).toEqual([0, 2, 4, 100_000, 100_005, 100_010]);
+  });
+
+  it("tells failures without any answer (network, timeout) from answered ones", () => {
+    const sample = new ProblemSample();
+    sample.add(failed(0, "network"));
+    sample.add(failed(1, "timeout"));
+    expect(sample.answeredFailures).toBe(0);
+    sample.add(failed(2, "500"));
+    expect(sample.answeredFailures).toBe(1);
+  });
+});

@@ -1,0 +1,114 @@
+// When a job's status is polled: the waits JobPoll plans from the vendor's progress, the pace of earlier
+// jobs, or a backoff when nothing is known; on an injected clock.
+import { describe, expect, it } from "vitest";
+import { JobPace, JobPoll, pollJob } from "../../src/core/engine/poll.js";
+
+function planner(options: Partial<ConstructorParameters<typeof JobPoll>[0]> = {}) {
+  const clock = { now: 0 };
+  const plan = new JobPoll({ initialMs: 2_000, maxMs: 15_000, now: () => clock.now, ...options });
+  /** Sleeps the wait the plan gave, on the injected clock. */
+  const sleep = (ms: number) => {
+    clock.now += ms;
+    return ms;
+  };
+  return { plan, clock, sleep };
+}
+
+describe("JobPoll", () => {
+  it("backs off from the first interval to the ceiling while nothing predicts the end", () => {
+    const { plan, sleep } = planner();
+    expect(plan.first()).toBe(0);
+    const waits = Array.from({ length: 7 }, () => sleep(plan.next()));
+    expect(waits).toEqual([2_000, 3_000, 4_500, 6_750, 10_125, 15_000, 15_000]);
+  });
+
+  it("times the next poll for when the rows left are done, at the rate the rows advanced", () => {
+    const { plan, sleep } = planner({ initialMs: 5_000, maxMs: 60_000 });
+    sleep(plan.next({ completed: 0, total: 10_000 })); // nothing done yet: the first interval
+    // 6,000 of 10,000 rows after 5 s: 1.2 rows a ms, so the rest takes 3,333 ms; then 1% of the 8,333 ms job.
+    expect(plan.next({ completed: 6_000, total: 10_000 })).toBe(3_417);
+  });
+
+  it("polls a job first when the pace of the import's earlier jobs says it ends", () => {
+    const pace = new JobPace();
+    const first = planner({ rows: 10_000, pace });
+    first.sleep(first.plan.next());
+    first.plan.ended(8_000); // the vendor's clock: 8 s for 10,000 rows
+    const second = planner({ rows: 5_000, pace });
+    expect(second.plan.first()).toBe(4_040);
+  });
+
+  it("takes the fastest recent pace: a late poll leaves the vendor idle, an early one costs a request", () => {
+    const pace = new JobPace();
+    pace.ended(1_000, 10_000);
+    pace.ended(1_000, 4_000);
+    pace.ended(1_000, 6_000);
+    expect(pace.expectedMs(500)).toBe(2_000);
+  });
+
+  it("polls a job past its predicted end again soon, then less and less often", () => {
+    const pace = new JobPace();
+    pace.ended(1_000, 10_000);
+    const { plan, sleep } = planner({ rows: 1_000, pace });
+    sleep(plan.first());
+    expect([plan.next(), plan.next(), plan.next()]).toEqual([200, 300, 450]);
+  });
+
+  it("does not time a resumed job by the pace of others (its age is unknown)", () => {
+    const pace = new JobPace();
+    pace.ended(1_000, 10_000);
+    const { plan } = planner({ rows: 1_000, pace, fresh: false });
+    expect(plan.first()).toBe(0);
+    expect(plan.next()).toBe(2_000);
+  });
+
+  it("waits the ceiling once a job had its share of polls", () => {
+    const { plan, sleep } = planner({ maxPolls: 3 });
+    sleep(plan.next({ completed: 9_999, total: 10_000 }));
+    sleep(plan.next({ completed: 9_999, total: 10_000 }));
+    expect(plan.next({ completed: 9_999, total: 10_000 })).toBe(15_000);
+  });
+
+  it("polls soon a job whose rows are all done but that has not ended", () => {
+    const { plan, sleep } = planner({ initialMs: 5_000, maxMs: 60_000 });
+    sleep(plan.next({ completed: 0, total: 100 }));
+    expect(plan.next({ completed: 100, total: 100 })).toBe(100);
+  });
+});
+
+describe("pollJob", () => {
+  it("sleeps the planned waits and returns the value the job ends with", async () => {
+    const { plan, clock } = planner();
+    const slept: number[] = [];
+    let polls = 0;
+    const result = await pollJob(
+      async (): Promise<{ value: string } | { progress?: never }> =>
+        ++polls === 3 ? { value: "done" } : {},
+      plan,
+      async (ms) => {
+        slept.push(ms);
+        clock.now += ms;
+      },
+    );
+    expect(result).toEqual({ timedOut: false, value: "done" });
+    expect(slept).toEqual([2_000, 3_000]);
+  });
+
+  it("gives up when the next wait would pass the timeout", async () => {
+    const { plan, clock } = planner();
+    let polls = 0;
+    const result = await pollJob(
+      async () => {
+        polls += 1;
+        return {};
+      },
+      plan,
+      async (ms) => {
+        clock.now += ms;
+      },
+      10_000,
+    );
+    expect(result).toEqual({ timedOut: true });
+    expect(polls).toBe(4); // at 0, 2, 5 and 9.5 s; the next (16.25 s) is past 10 s
+  });
+});

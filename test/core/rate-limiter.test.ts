@@ -1,0 +1,104 @@
+// The client's shared rate limiter: how it lowers the request rate on a 429, waits out Retry-After for every
+// request, and raises the rate again while answers are good; on an injected clock.
+import { describe, expect, it } from "vitest";
+import { RateLimiter } from "../../src/core/http/rate-limiter.js";
+import { createTransport } from "../../src/core/http/transport.js";
+
+function limiter() {
+  const clock = { now: 0 };
+  return { clock, limiter: new RateLimiter({ now: () => clock.now }) };
+}
+
+/** `n` good answers, one every `everyMs`. */
+function goodAnswers(l: RateLimiter, clock: { now: number }, n: number, everyMs: number) {
+  for (let i = 0; i < n; i++) {
+    clock.now += everyMs;
+    l.answered(l.reserve().slot, 200);
+  }
+}
+
+describe("RateLimiter", () => {
+  it("limits nothing until the vendor answers 429", () => {
+    const { limiter: l } = limiter();
+    for (let i = 0; i < 100; i++) expect(l.reserve().waitMs).toBe(0);
+    expect(l.requestsPerSecond).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("on a 429, drops to just under the rate at which good answers came", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10); // 100 a second
+    l.answered(l.reserve().slot, 429);
+    expect(l.requestsPerSecond).toBeCloseTo(95, 0);
+    l.reserve();
+    expect(l.reserve().waitMs).toBeCloseTo(1000 / 95, 0);
+  });
+
+  it("makes every request wait out a Retry-After, not only the one that got it", () => {
+    const { limiter: l, clock } = limiter();
+    const inFlight = l.reserve();
+    l.answered(inFlight.slot, 429, 2_000);
+    expect(l.reserve().waitMs).toBe(2_000);
+    expect(l.pending(0)).toBe(2_000);
+    expect(l.pending(clock.now + 2_000)).toBe(0);
+  });
+
+  it("lowers the rate once for the 429s of requests sent before it was lowered", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10);
+    const early = [l.reserve(), l.reserve(), l.reserve()];
+    for (const turn of early) l.answered(turn.slot, 429);
+    expect(l.requestsPerSecond).toBeCloseTo(95, 0);
+  });
+
+  it("raises the rate again while answers are good: quickly back towards the limit, then slowly past it", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10);
+    l.answered(l.reserve().slot, 429);
+    goodAnswers(l, clock, 10, 100); // one second of good answers
+    const recovered = l.requestsPerSecond;
+    expect(recovered).toBeGreaterThan(0.98 * 100);
+    goodAnswers(l, clock, 100, 10); // another second, now near the rate where the 429 came
+    expect(l.requestsPerSecond / recovered).toBeLessThan(1.01);
+    expect(l.requestsPerSecond).toBeGreaterThan(recovered);
+  });
+});
+
+describe("createTransport's limiter", () => {
+  it("holds back the client's other requests while a Retry-After runs", async () => {
+    const slept: number[] = [];
+    let calls = 0;
+    const transport = createTransport({
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+      fetch: async () =>
+        ++calls === 1
+          ? new Response(null, { status: 429, headers: { "retry-after": "3" } })
+          : new Response("{}", { status: 200 }),
+    });
+    await transport(new Request("http://127.0.0.1/a"));
+    // The retry waited the 3 s itself; a second request of the same client waits what is left of it.
+    expect(slept).toEqual([3_000]);
+    await transport(new Request("http://127.0.0.1/b"));
+    expect(slept).toHaveLength(2);
+    expect(slept[1]).toBeGreaterThan(2_900);
+  });
+
+  it("is off with rateLimit: false", async () => {
+    const slept: number[] = [];
+    let calls = 0;
+    const transport = createTransport({
+      rateLimit: false,
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+      fetch: async () =>
+        ++calls === 1
+          ? new Response(null, { status: 429, headers: { "retry-after": "3" } })
+          : new Response("{}", { status: 200 }),
+    });
+    await transport(new Request("http://127.0.0.1/a"));
+    await transport(new Request("http://127.0.0.1/b"));
+    expect(slept).toEqual([3_000]);
+  });
+});

@@ -1,0 +1,148 @@
+// The specs are the single source of truth: a copy of them with changed limits, an enum value and an `x-`
+// limit is regenerated into a temporary folder, the library is loaded against that generated output, and its
+// validation and chunking follow the changed spec with no other edit.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { parseDocument } from "yaml";
+import { seededFaker } from "../src/testing/fixtures/faker.js";
+import { HOSTS, useMswServer } from "./support/msw.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dir = mkdtempSync(path.join(tmpdir(), "spec-mutation-"));
+const specs = path.join(dir, "specs");
+const generated = path.join(dir, "generated");
+const server = useMswServer();
+
+/** Edits one spec copy in place, keeping the rest of the YAML as it is. */
+function mutate(vendor: string, edits: [path: (string | number)[], value: unknown][]): void {
+  const file = path.join(specs, `${vendor}.yaml`);
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  for (const [at, value] of edits) {
+    expect(doc.hasIn(at), `${vendor}: ${at.join("/")} exists`).toBe(true);
+    doc.setIn(at, value);
+  }
+  writeFileSync(file, doc.toString());
+}
+
+const schemas = ["components", "schemas"];
+
+beforeAll(() => {
+  cpSync(path.join(root, "specs"), specs, { recursive: true });
+  mutate("fullstory", [
+    [[...schemas, "BatchUserImportRequest", "properties", "email", "maxLength"], 64],
+    [[...schemas, "CreateBatchImportRequest", "properties", "requests", "maxItems"], 100],
+    [[...schemas, "UserProperties", "x-max-value-bytes"], 100],
+  ]);
+  mutate("propeller", [
+    [
+      [...schemas, "Address", "properties", "type", "enum"],
+      ["delivery", "invoice", "billing"],
+    ],
+  ]);
+  mutate("slashid", [
+    [[...schemas, "AttributeBuckets", "additionalProperties", "x-max-key-bytes"], 10],
+  ]);
+  execFileSync(
+    process.execPath,
+    [path.join(root, "scripts/generate.mjs"), "--specs", specs, "--out", generated],
+    { stdio: "pipe" },
+  );
+  // From here on, every module that imports generated rules gets the mutated ones.
+  for (const vendor of ["fullstory", "propeller", "slashid"]) {
+    vi.doMock(
+      `../generated/${vendor}.rules.js`,
+      () => import(path.join(generated, `${vendor}.rules.ts`)),
+    );
+  }
+  vi.resetModules();
+}, 60_000);
+
+afterAll(() => {
+  vi.doUnmock("../generated/fullstory.rules.js");
+  vi.doUnmock("../generated/propeller.rules.js");
+  vi.doUnmock("../generated/slashid.rules.js");
+  vi.resetModules();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("a regenerated spec changes the library with no other edit", () => {
+  it("FullStory email maxLength 128 → 64: a 100-character email is rejected", async () => {
+    const { validateFullStoryUser, FULLSTORY_LIMITS } =
+      await import("../src/fullstory/validate.js");
+    expect(FULLSTORY_LIMITS.email).toBe(64);
+    const email = `${"a".repeat(88)}@example.com`;
+    expect(email).toHaveLength(100);
+    expect(validateFullStoryUser({ uid: "u", email }).map((p) => p.rule)).toEqual([
+      "fullstory.field_length",
+    ]);
+    expect(validateFullStoryUser({ uid: "u", email: "a@example.com" })).toEqual([]);
+  });
+
+  it("FullStory x-max-value-bytes 8192 → 100: a 101-byte property value is rejected", async () => {
+    const { validateFullStoryUser } = await import("../src/fullstory/validate.js");
+    expect(validateFullStoryUser({ uid: "u", properties: { note: "x".repeat(101) } })).toEqual([
+      expect.objectContaining({ rule: "fullstory.property_value_size" }),
+    ]);
+    expect(validateFullStoryUser({ uid: "u", properties: { note: "x".repeat(100) } })).toEqual([]);
+  });
+
+  it("FullStory batch maxItems 50,000 → 100: an import of 250 users is sent as batches of 100, 100, 50", async () => {
+    const { createFullStoryClient } = await import("../src/fullstory/client.js");
+    const { importUsers, FULLSTORY_MAX_BATCH } = await import("../src/fullstory/index.js");
+    const { createFullStorySimulator } = await import("../src/testing/fullstory.js");
+    const { simulatorHandlers } = await import("../src/testing/msw.js");
+    expect(FULLSTORY_MAX_BATCH).toBe(100);
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    server.use(...simulatorHandlers(sim, HOSTS.fullstory));
+    const sizes: number[] = [];
+    server.events.on("request:start", ({ request }) => {
+      if (request.method === "POST" && new URL(request.url).pathname === "/v2/users/batch") {
+        void request
+          .clone()
+          .json()
+          .then((body: { requests: unknown[] }) => sizes.push(body.requests.length));
+      }
+    });
+    const f = seededFaker("spec-mutation batch");
+    // Small users: this spec also lowers the value-size limit, which faker's users may exceed.
+    const users = Array.from({ length: 250 }, () => ({
+      uid: f.string.uuid(),
+      display_name: f.person.fullName(),
+    }));
+    const client = createFullStoryClient({ apiKey: "sim-key", maxRetries: 0 });
+    const report = await importUsers(client, users, {
+      pollIntervalMs: 1,
+      maxPollIntervalMs: 1,
+      sleep: async () => {},
+    });
+    server.events.removeAllListeners();
+    expect(report.imported).toBe(250);
+    expect(sizes.sort((a, b) => b - a)).toEqual([100, 100, 50]);
+  });
+
+  it("Propeller address type enum + billing: a billing address is accepted", async () => {
+    const { validatePropellerUser } = await import("../src/propeller/validate.js");
+    const address = { type: "billing", street: "Main", city: "Delft", country: "NL" };
+    expect(validatePropellerUser({ source: "CRM", sourceId: 1, addresses: [address] })).toEqual([]);
+    const other = { ...address, type: "home" };
+    expect(
+      validatePropellerUser({ source: "CRM", sourceId: 1, addresses: [other] }).map((p) => p.rule),
+    ).toEqual(["propeller.address"]);
+  });
+
+  it("SlashID x-max-key-bytes 70 → 10: an 11-byte attribute key is rejected", async () => {
+    const { validateSlashIdPerson } = await import("../src/slashid/validate.js");
+    const person = (key: string) => ({
+      usernames: ["u"],
+      attributes: { end_user_read_only: { [key]: 1 } },
+    });
+    expect(validateSlashIdPerson(person("k".repeat(11))).map((p) => p.rule)).toEqual([
+      "slashid.attribute_key_length",
+    ]);
+    expect(validateSlashIdPerson(person("k".repeat(10)))).toEqual([]);
+  });
+});
