@@ -33,8 +33,8 @@ export const PROPELLER_MAX_CHUNK_RECORDS = 10_000;
 
 export interface PropellerAdapterOptions {
   /**
-   * Our guard on `chunkRecords` (a larger `chunkRecords` is cut down to it). Default 10,000. Propeller's own
-   * per-request maximum is undocumented; the default chunk size stays 2,000 whatever this is.
+   * Our guard on `chunkRecords` (a larger `chunkRecords` is refused with a RangeError). Default 10,000.
+   * Propeller's own per-request maximum is undocumented; the default chunk size stays 2,000 whatever this is.
    */
   maxRecords?: number;
 }

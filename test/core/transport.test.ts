@@ -198,7 +198,9 @@ describe("retries of POSTs without an idempotency guarantee", () => {
     const { client } = userpilot({ timeoutMs: 50 });
     const result = await identify(client);
     expect(!result.ok && result.error.status).toBe("timeout");
-    expect(!result.ok && result.error.message).toMatch(/not retried by the client: the request may have reached/);
+    expect(!result.ok && result.error.message).toMatch(
+      /not retried by the client: the request may have reached/,
+    );
     expect(seen).toHaveLength(1);
   });
 
