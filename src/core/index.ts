@@ -20,3 +20,6 @@ export type {
   ItemOutcome,
   Rejection,
 } from "./engine/adapter.js";
+export type { RateLimiterOptions } from "./http/rate-limiter.js";
+export type { ReplayOptions } from "./engine/follow-chunk.js";
+export type { ReplaySemantics } from "./engine/adapter.js";

@@ -46,7 +46,13 @@ export async function serveHugeBody(options: {
       res.on("close", () => (closed = true));
       while (!closed && written < options.totalBytes) {
         written += CHUNK.byteLength;
-        if (!res.write(CHUNK)) await Promise.race([once(res, "drain"), once(res, "close")]);
+        if (!res.write(CHUNK)) {
+          // The wait that loses the race is cancelled, or every pause would leave its listeners behind.
+          const waits = new AbortController();
+          const { signal } = waits;
+          await Promise.race([once(res, "drain", { signal }), once(res, "close", { signal })]);
+          waits.abort();
+        }
       }
       if (!closed) res.end();
       settle();
