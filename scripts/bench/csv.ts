@@ -47,6 +47,7 @@ const context: ChunkContext = {
   sleep: () => Promise.resolve(),
   count: () => {},
   savedByAnyChunk: () => [],
+  vendorDone: () => {},
 };
 
 /** Files of `rowsPerFile` rows, as the adapter sends them (keys are only for messages). */

@@ -94,6 +94,39 @@ function walkOnly(input: readonly FullStoryUser[]): void {
   if (count === 0) throw new Error("no properties visited");
 }
 
+/**
+ * The floor of a validator that reads each user's JSON text instead of walking it, and hands that text on as
+ * the user's serialised form: JSON.stringify of each user alone, joined into the same batch bodies. Any
+ * check of the text comes on top.
+ */
+function stringifyEach(input: readonly FullStoryUser[]): void {
+  const texts = input.map((user) => JSON.stringify(user));
+  for (let at = 0; at < texts.length; at += chunkRecords) {
+    bodyChars += `{"requests":[${texts.slice(at, at + chunkRecords).join(",")}]}`.length;
+  }
+}
+
+/**
+ * A key a name rule could refuse (not a letter then letters, digits, `_` or `.`): a key is the only string
+ * followed by `:`, and in JSON.stringify's text an unescaped quote after `{` or `,` opens one.
+ */
+const SUSPECT_KEY = /(?<![{,]"[A-Za-z][A-Za-z0-9_.]*)":/g;
+
+/**
+ * The cheapest text check: the baseline's one JSON.stringify per batch, then one native regex over each body
+ * for keys that break the name rule (no other rule checked, no record located).
+ */
+function scanBatchText(input: readonly FullStoryUser[]): void {
+  let suspects = 0;
+  for (let at = 0; at < input.length; at += chunkRecords) {
+    const text = JSON.stringify({ requests: input.slice(at, at + chunkRecords) });
+    SUSPECT_KEY.lastIndex = 0;
+    while (SUSPECT_KEY.exec(text) !== null) suspects += 1;
+    bodyChars += text.length;
+  }
+  if (suspects !== 0) throw new Error(`${suspects} suspect keys in valid users`);
+}
+
 /** Times `run` over a fresh copy of the users, parsed and garbage collected before the clock starts. */
 async function timed(
   run: (input: readonly FullStoryUser[]) => void | Promise<void>,
@@ -112,6 +145,8 @@ await ours(warm);
 await ours(warm, unvalidated);
 validateOnly(warm);
 walkOnly(warm);
+stringifyEach(warm);
+scanBatchText(warm);
 
 const samples = {
   baseline: [] as number[],
@@ -119,6 +154,8 @@ const samples = {
   engine: [] as number[],
   validate: [] as number[],
   walk: [] as number[],
+  stringifyEach: [] as number[],
+  scanBatchText: [] as number[],
 };
 /** Characters of request bodies each side wrote in one pass: they must be the same bytes. */
 const chars =
@@ -147,6 +184,8 @@ for (let rep = 0; rep < reps; rep++) {
 samples.engine.push(await timed((input) => ours(input, unvalidated)));
 samples.validate.push(await timed(validateOnly));
 samples.walk.push(await timed(walkOnly));
+samples.stringifyEach.push(await timed(stringifyEach));
+samples.scanBatchText.push(await timed(scanBatchText));
 
 const b = median(samples.baseline);
 const o = median(samples.ours);
@@ -167,13 +206,17 @@ report(
       validateOnlyShareOfBaseline: round(median(samples.validate) / b, 3),
       walkOnlyMs: samples.walk.map((v) => round(v)),
       walkOnlyShareOfBaseline: round(median(samples.walk) / b, 3),
+      stringifyEachMs: samples.stringifyEach.map((v) => round(v)),
+      stringifyEachShareOfBaseline: round(median(samples.stringifyEach) / b, 3),
+      scanBatchTextMs: samples.scanBatchText.map((v) => round(v)),
+      scanBatchTextShareOfBaseline: round(median(samples.scanBatchText) / b, 3),
       bodyCharactersPerPass: written?.ours ?? null,
     },
     settings: {
       chunkRecords,
       reps,
       statistic:
-        "median of reps, sides alternated, garbage collected before each timed pass; engineWithoutValidation, validateOnly and walkOnly: one pass each",
+        "median of reps, sides alternated, garbage collected before each timed pass; engineWithoutValidation, validateOnly, walkOnly, stringifyEach and scanBatchText: one pass each",
       input:
         "an array of users parsed from the NDJSON lines before each timed pass (fresh objects, as an import meets them), the same for both sides",
       keepOutcomes: "problems",
@@ -183,6 +226,7 @@ report(
       "ours = runImport with createFullStoryAdapter's keyOf/validate/serialize and a send that only builds the request body the adapter hands its client",
       "engineWithoutValidation = the same with validation replaced by a pass-through; validateOnly = validateFullStoryUser over every user",
       "walkOnly = a for-in visit of every property of every user, nothing checked: the floor of any validator that must read every property name (FullStory's name rule applies at every level)",
+      "stringifyEach = JSON.stringify of each user alone, joined into the same bodies: the floor of a text-based validator whose text becomes the body; scanBatchText = the baseline plus one regex over each body for keys breaking the name rule: the floor of checking text at all",
       "what bounds the ratio: on fresh objects, walkOnly alone costs most of what JSON.stringify (native code) does (walkOnlyShareOfBaseline), so a validator that must read every property name cannot fit in a 25% budget; about half of the engine's own share (engineWithoutValidationRatio) is the first read of each fresh record (its key)",
     ],
   }),

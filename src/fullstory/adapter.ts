@@ -162,6 +162,8 @@ export function createFullStoryAdapter(
     if (polled.timedOut) return timedOut();
     if ("error" in polled.value) return chunkFailed(polled.value.error, size);
     const ended = polled.value;
+    // FullStory is done with the job: the next batch can be processing while this one's results are read.
+    context.vendorDone();
 
     // 2. Read both result lists at once (each list's pages are sequential, but the two are independent, and
     // a request less in a row is a wait less behind the vendor's queue), matching each entry to a record of

@@ -105,8 +105,11 @@ describe("import --journal: resume an interrupted import", () => {
 
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^fullstory: 50 records: 50 imported, 0 failed, 0 rejected/);
-    expect(resumedOf(second.stdout)).toBe(2);
-    expect(sentOf(second.stdout)).toBe(3);
+    // Chunk 0 at least was finished; chunk 1 may still have been reading its results when the 3rd batch
+    // went out (the vendor was done with its job), and is then followed again by its saved job id.
+    const resumed = resumedOf(second.stdout);
+    expect(resumed).toBeGreaterThanOrEqual(1);
+    expect(resumed + sentOf(second.stdout)).toBe(5);
     expect(
       sim
         .users()
@@ -115,12 +118,12 @@ describe("import --journal: resume an interrupted import", () => {
     ).toEqual(users.map((u) => u.uid).sort());
     expect(sim.stats().duplicateWrites).toBe(0);
     for (const user of sim.users()) expect(user.writers).toHaveLength(1);
-    // Five chunks of ten: two resumed from the journal, the other three sent once each (the interrupted
-    // one again under its saved key: answered from the idempotency store, or created if it never arrived).
+    // Five chunks of ten, one job each: the interrupted batch is sent again under its saved key (answered
+    // from the idempotency store, or created if it never arrived), a chunk with a saved job id is not sent.
     expect(sim.stats().jobs).toBe(5);
     expect(requestsTo(sim, "POST /v2/users/batch")).toBe(6);
     const report = await readReportFile(reportFile);
-    expect(report.chunks).toEqual({ sent: 3, resumed: 2, replayed: 0 });
+    expect(report.chunks).toEqual({ sent: 5 - resumed, resumed, replayed: 0 });
     expect(report.outcomes.every((o) => o.outcome === "imported")).toBe(true);
   });
 

@@ -414,6 +414,29 @@ describe("a vendor that runs one job at a time", () => {
   });
 });
 
+describe("a vendor done with a job while its results are read", () => {
+  it("gets the next chunk meanwhile, with at most twice `concurrency` chunks in flight", async () => {
+    let running = 0;
+    let most = 0;
+    let sentWhileReading = 0;
+    const { adapter, sent } = scripted(async (chunk, context) => {
+      running += 1;
+      most = Math.max(most, running);
+      context.vendorDone();
+      // "Reading results": long enough for the engine to send whatever it may.
+      const before = sent.length;
+      for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+      sentWhileReading = Math.max(sentWhileReading, sent.length - before);
+      running -= 1;
+      return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) };
+    });
+    const report = await runImport(adapter, users(60), { chunkRecords: 10, concurrency: 1 });
+    expect(report.imported).toBe(60);
+    expect(sentWhileReading).toBeGreaterThan(0);
+    expect(most).toBe(2);
+  });
+});
+
 describe("converging within the run", () => {
   const upsert = { by: "upsert", why: "the test vendor upserts" } as const;
   const lost = { ok: false, code: "network", reason: "connection lost", transient: true } as const;

@@ -2,7 +2,7 @@
 // counts that confirm fewer users than the chunk held. Each chunk is sent straight through the adapter with a
 // context whose `count` events the tests read.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ChunkContext, ItemOutcome } from "../../src/core/engine/adapter.js";
+import type { ItemOutcome } from "../../src/core/engine/adapter.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import {
   createFullStoryAdapter,
@@ -11,6 +11,7 @@ import {
 } from "../../src/fullstory/adapter.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { chunkContext } from "../support/chunk-context.js";
 import { useMswServer } from "../support/msw.js";
 import { FakeFullStory, fullStoryIdOf, type FakeOptions } from "./fake-fullstory.js";
 
@@ -35,18 +36,7 @@ function vendor(options: FakeOptions): FakeFullStory {
 
 /** Sends one chunk through the adapter; `events` holds what it counted. */
 async function send(items: FullStoryUser[], options: FullStoryAdapterOptions = {}) {
-  const events: Record<string, number> = {};
-  const context: ChunkContext = {
-    signal: new AbortController().signal,
-    resumed: undefined,
-    attempt: 0,
-    checkpoint: () => {},
-    savedByAnyChunk: () => [],
-    sleep: async () => {},
-    count: (event, n = 1) => {
-      events[event] = (events[event] ?? 0) + n;
-    },
-  };
+  const { context, events } = chunkContext();
   const client = createFullStoryClient({ apiKey: "na1.hostile-test-key", maxRetries: 0 });
   const adapter = createFullStoryAdapter(client, { pollIntervalMs: 1, ...options });
   const result = await adapter.send(

@@ -12,6 +12,7 @@ import { importUsers } from "../../src/propeller/import.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { propellerUser } from "../../src/testing/fixtures/propeller.js";
+import { chunkContext } from "../support/chunk-context.js";
 import { useMswServer } from "../support/msw.js";
 import { errorBody, propellerVendor, userKey } from "./vendor.js";
 
@@ -104,15 +105,7 @@ describe("importUsers (Propeller)", () => {
     const chunkUsers = users(3);
     const result = await createPropellerAdapter(makeClient().client).send(
       { seq: 0, items: chunkUsers, serialized: [], keys: chunkUsers.map(userKey) },
-      {
-        signal: new AbortController().signal,
-        resumed: undefined,
-        attempt: 0,
-        checkpoint: () => {},
-        sleep: async () => {},
-        count: () => {},
-        savedByAnyChunk: () => [],
-      },
+      chunkContext().context,
     );
     expect(vendor.requests).toEqual([chunkUsers]);
     expect(result.kind === "done" && result.outcomes.every((o) => o.ok)).toBe(true);

@@ -81,6 +81,12 @@ export interface ChunkContext {
    * runs and this one), e.g. the job ids other chunks followed; empty without a journal.
    */
   savedByAnyChunk(prefix: string): readonly string[];
+  /**
+   * Says the vendor has finished its work on the chunk (its job ended) and only reading the results is
+   * left: the engine may send the next chunk in its place, so the vendor is not idle meanwhile. Chunks that
+   * only read results are bounded too (as many again as `concurrency`).
+   */
+  vendorDone(): void;
 }
 
 /**

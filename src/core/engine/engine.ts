@@ -102,6 +102,18 @@ export async function runImport<Input, Wire>(
   let resumedChunks = 0;
   let replayedChunks = 0;
   const inFlight = new Set<Promise<void>>();
+  // The chunks in flight the vendor still works on; the others only read their results (see vendorDone).
+  const working = new Set<object>();
+  let wake: (() => void) | undefined;
+  /** Waits until another chunk may go: a vendor slot free, and at most twice `concurrency` in flight. */
+  const slotFree = async () => {
+    while (working.size >= concurrency || inFlight.size >= 2 * concurrency) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        void Promise.race(inFlight).then(resolve);
+      });
+    }
+  };
   const sleep = options.sleep ?? abortableSleep;
 
   const settle = (chunk: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]) => {
@@ -187,6 +199,8 @@ export async function runImport<Input, Wire>(
     }
     report.sent(pending.items.length);
     emit();
+    const slot = {};
+    working.add(slot);
     const task = followChunk(adapter, chunk, {
       signal: run.signal,
       resumed: known?.state,
@@ -195,6 +209,9 @@ export async function runImport<Input, Wire>(
       sleep: (ms) => sleep(ms, run.signal),
       count: (event, n) => report.count(event, n),
       savedByAnyChunk: (prefix) => journal?.values(prefix) ?? [],
+      vendorDone: () => {
+        if (working.delete(slot)) wake?.();
+      },
       replayed: () => (replayedChunks += 1),
     })
       .then((result) => {
@@ -209,7 +226,10 @@ export async function runImport<Input, Wire>(
         if (result.final) journal?.done(chunkSeq, fingerprint, result.outcomes);
         settle(pending, result.outcomes);
       })
-      .finally(() => inFlight.delete(task));
+      .finally(() => {
+        working.delete(slot);
+        inFlight.delete(task);
+      });
     inFlight.add(task);
   };
 
@@ -287,7 +307,7 @@ export async function runImport<Input, Wire>(
             // The full chunk waits, ready, for a free slot and goes the moment one frees: a vendor that runs
             // one job at a time gets the next job as soon as the current one ends, not after a chunk's worth
             // of reading and validating. Memory holds the chunks in flight and this one, as before.
-            while (inFlight.size >= concurrency) await Promise.race(inFlight);
+            await slotFree();
             if (run.signal.aborted)
               failAll(pending, fatal === undefined ? "aborted" : "fatal", stopReason(fatal));
             else dispatch(pending);
@@ -315,7 +335,7 @@ export async function runImport<Input, Wire>(
       if (recordIndex % YIELD_EVERY === YIELD_EVERY - 1 && inFlight.size > 0) await nextTurn();
     }
     if (pending.items.length > 0) {
-      while (inFlight.size >= concurrency) await Promise.race(inFlight);
+      await slotFree();
       if (run.signal.aborted)
         failAll(pending, fatal === undefined ? "aborted" : "fatal", stopReason(fatal));
       else dispatch(pending);

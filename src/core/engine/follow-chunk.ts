@@ -27,6 +27,7 @@ export interface Following {
   sleep(ms: number): Promise<void>;
   count(event: string, n?: number): void;
   savedByAnyChunk(prefix: string): readonly string[];
+  vendorDone(): void;
   /** Counts one more send of a chunk within the run. */
   replayed(): void;
 }
@@ -67,6 +68,7 @@ export async function followChunk<Input, Wire>(
       sleep: (ms) => following.sleep(ms),
       count: (event, n) => following.count(event, n),
       savedByAnyChunk: (prefix) => following.savedByAnyChunk(prefix),
+      vendorDone: () => following.vendorDone(),
     };
     attempts += 1;
     let result: ChunkResult;
