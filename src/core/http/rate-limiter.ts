@@ -29,7 +29,9 @@ const WINDOW = 64;
  * not limit. On a 429, every request waits out its `Retry-After` (not only the one that got it), and the
  * rate drops to `backoff` × the rate at which good answers came just before; while answers are good the
  * rate rises again: by `recovery` a second up to near the rate where the 429 came, then by `probe`. A 429
- * for a request sent before the last drop says nothing new and does not lower the rate again.
+ * for a request sent before the last drop says nothing new and does not lower the rate again. The rate never
+ * drops below half the fastest rate answered well while limiting: a vendor whose 429s come whatever the
+ * rate is paused for each `Retry-After`, not slowed to a crawl.
  */
 export class RateLimiter {
   private readonly backoff: number;
@@ -40,6 +42,11 @@ export class RateLimiter {
   private rate = Number.POSITIVE_INFINITY;
   /** The rate of good answers when the last 429 came. */
   private ceiling = Number.POSITIVE_INFINITY;
+  /**
+   * The fastest rate of good answers measured at a 429 once the limiter was spacing requests (what came
+   * before the first 429 may be a burst the vendor's bucket allowed, not a rate it sustains).
+   */
+  private peak = 0;
   /** When the next request may go. */
   private nextAt = 0;
   private pausedUntil = 0;
@@ -87,8 +94,13 @@ export class RateLimiter {
       if (slot < this.loweredAt) return;
       const measured = this.goodRate(now);
       const base = Math.min(this.rate, measured ?? this.rate);
+      if (Number.isFinite(this.rate)) this.peak = Math.max(this.peak, measured ?? 0);
       this.ceiling = measured ?? this.ceiling;
-      this.rate = Number.isFinite(base) ? Math.max(MIN_RATE, base * this.backoff) : this.rate;
+      // Never below a share of the fastest rate the vendor answered well at: 429s that come whatever the
+      // rate (a vendor's sporadic ones) would otherwise ratchet the rate down to a crawl, each drop measured
+      // at the rate the last one left.
+      const floor = Math.max(MIN_RATE, this.peak * FLOOR_SHARE);
+      this.rate = Number.isFinite(base) ? Math.max(floor, base * this.backoff) : this.rate;
       if (!Number.isFinite(this.rate)) return;
       this.loweredAt = this.turns;
       this.raisedAt = now;
@@ -117,3 +129,5 @@ export class RateLimiter {
 
 /** Never below one request in ten seconds: a limiter must not stall a client for good. */
 const MIN_RATE = 0.1;
+/** The share of the fastest well-answered rate the limiter never goes below. */
+const FLOOR_SHARE = 0.5;
