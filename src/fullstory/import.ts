@@ -6,16 +6,18 @@ import type { FullStoryClient } from "./client.js";
 import type { FullStoryUser } from "./validate.js";
 
 /**
- * Options of {@link importUsers}: the engine's (`chunkRecords` ≤ 50,000, default 10,000; `concurrency`
- * ≤ 100, default 2; `signal`, `journal`, `onProgress`, `onOutcome`, `keepOutcomes`, `progressEvery`, `sleep`)
- * and the FullStory adapter's (`pollIntervalMs`, `maxPollIntervalMs`, `jobTimeoutMs`).
+ * Options of {@link importUsers}: the engine's (`chunkRecords` within FullStory's batch limit, default 10,000;
+ * `concurrency` within its in-progress job limit, default 2; `chunkAttempts`, `replayDelayMs`, `signal`,
+ * `journal`, `onProgress`, `onOutcome`, `keepOutcomes`, `progressEvery`, `sleep`) and the FullStory adapter's
+ * (`pollIntervalMs`, `maxPollIntervalMs`, `jobTimeoutMs`, `maxPollsPerJob`).
  */
 export type FullStoryImportOptions = ImportOptions & FullStoryAdapterOptions;
 
 /**
  * Upserts users into FullStory through batch import jobs, one job per chunk, and reports what became of each
  * record: `imported` (with FullStory's user id when the job lists it), `failed` (FullStory's error code and
- * message, or `job_timeout`, `no_outcome`, the HTTP status of a request that failed for good, …) or
+ * message, or `job_timeout`, `results_incomplete`, `no_outcome`, the HTTP status of a request that failed for
+ * good after its replays, …) or
  * `rejected` before sending (`fullstory.<rule>`, see {@link validateFullStoryUser}). Never throws for a
  * vendor answer; bad credentials (401/403) stop the import and fail the records not yet done.
  *
