@@ -1,7 +1,7 @@
 // The parent side of the CLI memory benchmark: per input size, a fresh FullStory simulator in a process of its
 // own and the CLI (cli-memory.ts) in another; the entry compares the CLI's peak RSS at the two sizes.
 import { runChild, startServer } from "./child.js";
-import { entry, round, type BenchEntry } from "./results.js";
+import { entry, peakRssSides, round, type BenchEntry } from "./results.js";
 
 interface CliMemoryRun {
   records: number;
@@ -52,18 +52,7 @@ export async function cliMemory(options: {
   return entry({
     name: "cli-memory",
     what: "peak RSS of `bulk-user-import import fullstory <file> --report` into a FullStory simulator served by another process on loopback, 1M vs 100k users",
-    records: big.records,
-    ours: {
-      label: `peak RSS, ${big.records.toLocaleString("en-US")}`,
-      value: mib(big.maxRssKiB),
-      unit: "MiB",
-    },
-    baseline: {
-      label: `peak RSS, ${small.records.toLocaleString("en-US")}`,
-      value: mib(small.maxRssKiB),
-      unit: "MiB",
-    },
-    target: { maxRatio: 1.2, text: "1M/100k ≤ 1.2 (the CLI's memory flat in the input size)" },
+    ...peakRssSides(small, big, "the CLI's memory"),
     figures: {
       peakRssMiB: [mib(small.maxRssKiB), mib(big.maxRssKiB)],
       endRssMiB: [mib(small.endRssKiB), mib(big.endRssKiB)],

@@ -11,7 +11,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { CAN_PIN, arg, runChild, startServer } from "./child.js";
 import { ROOT, dataFile } from "./data.js";
-import { entry, median, round, table, type BenchEntry } from "./results.js";
+import { entry, median, peakRssSides, round, table, type BenchEntry } from "./results.js";
 
 const here = join(ROOT, "dist", "scripts", "bench");
 const script = (name: string) => join(here, `${name}.js`);
@@ -78,18 +78,7 @@ if (wanted("memory")) {
     entry({
       name: "memory",
       what: "peak RSS of a FullStory import streamed from an NDJSON file into the in-process simulator, 1M vs 100k users",
-      records: big.records,
-      ours: {
-        label: `peak RSS, ${big.records.toLocaleString("en-US")}`,
-        value: mib(big.maxRssKiB),
-        unit: "MiB",
-      },
-      baseline: {
-        label: `peak RSS, ${small.records.toLocaleString("en-US")}`,
-        value: mib(small.maxRssKiB),
-        unit: "MiB",
-      },
-      target: { maxRatio: 1.2, text: "1M/100k ≤ 1.2 (memory flat in the input size)" },
+      ...peakRssSides(small, big, "memory"),
       figures: {
         peakRssMiB: [mib(small.maxRssKiB), mib(big.maxRssKiB)],
         vmHwmMiB: [mib(small.vmHwmKiB ?? 0), mib(big.vmHwmKiB ?? 0)],

@@ -78,3 +78,28 @@ export function table(entries: readonly BenchEntry[]): string {
     ...rows.slice(1).map(line),
   ].join("\n");
 }
+
+/** A process's peak RSS at one input size. */
+interface PeakRss {
+  readonly records: number;
+  readonly maxRssKiB: number;
+}
+
+/**
+ * The sides and target of a memory benchmark: peak RSS at the large size against the small one, which must
+ * stay within 1.2× (`what` says whose memory is flat in the input size).
+ */
+export function peakRssSides(small: PeakRss, big: PeakRss, what: string) {
+  const mib = (kib: number) => round(kib / 1024, 1);
+  const side = (run: PeakRss) => ({
+    label: `peak RSS, ${run.records.toLocaleString("en-US")}`,
+    value: mib(run.maxRssKiB),
+    unit: "MiB",
+  });
+  return {
+    records: big.records,
+    ours: side(big),
+    baseline: side(small),
+    target: { maxRatio: 1.2, text: `1M/100k ≤ 1.2 (${what} flat in the input size)` },
+  };
+}

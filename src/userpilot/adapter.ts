@@ -11,7 +11,7 @@ import type { components } from "../../generated/userpilot.js";
 import { rules } from "../../generated/userpilot.rules.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
-import { JobPace, JobPoll, type JobProgress } from "../core/engine/poll.js";
+import { JobPace, JobPoll, pollJob, type JobProgress } from "../core/engine/poll.js";
 import type { UserpilotClient } from "./client.js";
 import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
 
@@ -398,7 +398,6 @@ class ChunkRun {
         ),
         false,
       );
-    const clock = this.clock();
     const plan = new JobPoll({
       initialMs: this.settings.pollIntervalMs,
       maxMs: this.settings.maxPollIntervalMs,
@@ -407,40 +406,54 @@ class ChunkRun {
       pace: this.settings.pace,
       fresh,
     });
-    const first = plan.first();
-    if (first > 0 && !(await clock.sleep(first))) return aborted();
-    for (;;) {
-      const answer = await this.client.getBackgroundJob({
-        params: { path: { job_id: jobId } },
-        signal: this.context.signal,
-      });
-      if (!answer.ok) {
-        const error = answer.error;
-        if (error.status === 404) {
-          return end(failure("job_lost", `Userpilot does not know job ${jobId} (404)`), true);
-        }
-        if (isFatal(error)) return { kind: "fatal", error };
-        return end(failedBy(error), false);
-      }
-      const job = answer.data;
-      // Compared as a string: a status Userpilot adds later means the job is still running.
-      const status: string = job.status;
-      if (status === "completed" || status === "failed") plan.ended(vendorDuration(job));
-      if (status === "completed") return end({ ok: true }, true);
-      if (status === "failed") return end(failure("job_failed", jobFailure(jobId, job)), true);
-      const wait = plan.next(progressOf(job));
-      if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
-        return end(
-          failure(
-            "job_timeout",
-            `job ${jobId} was still ${status} after ${duration(clock.elapsed())}; ` +
-              "it may yet finish: run again with the same journal to pick it up",
-          ),
-          false,
-        );
-      }
-      if (!(await clock.sleep(wait))) return aborted();
+    let status = "unknown";
+    let polled: Awaited<ReturnType<typeof pollJob<JobEnd>>>;
+    try {
+      polled = await pollJob<JobEnd>(
+        async () => {
+          if (this.context.signal.aborted) return { value: aborted() };
+          const answer = await this.client.getBackgroundJob({
+            params: { path: { job_id: jobId } },
+            signal: this.context.signal,
+          });
+          if (!answer.ok) {
+            const error = answer.error;
+            if (error.status === 404) {
+              return {
+                value: end(failure("job_lost", `Userpilot does not know job ${jobId} (404)`), true),
+              };
+            }
+            if (isFatal(error)) return { value: { kind: "fatal", error } };
+            return { value: end(failedBy(error), false) };
+          }
+          const job = answer.data;
+          // Compared as a string: a status Userpilot adds later means the job is still running.
+          status = job.status;
+          if (status === "completed" || status === "failed") plan.ended(vendorDuration(job));
+          if (status === "completed") return { value: end({ ok: true }, true) };
+          if (status === "failed") {
+            return { value: end(failure("job_failed", jobFailure(jobId, job)), true) };
+          }
+          const progress = progressOf(job);
+          return progress === undefined ? {} : { progress };
+        },
+        plan,
+        (ms) => this.context.sleep(ms),
+        this.settings.jobTimeoutMs,
+      );
+    } catch {
+      // The engine's sleep rejects when the import is aborted.
+      return aborted();
     }
+    if (!polled.timedOut) return polled.value;
+    return end(
+      failure(
+        "job_timeout",
+        `job ${jobId} was still ${status} after ${duration(plan.elapsed())}; ` +
+          "it may yet finish: run again with the same journal to pick it up",
+      ),
+      false,
+    );
   }
 
   /**

@@ -114,17 +114,17 @@ export async function followChunk<Input, Wire>(
 function best(earlier: readonly ItemOutcome[], later: readonly ItemOutcome[]): ItemOutcome[] {
   const length = Math.max(earlier.length, later.length);
   const merged = new Array<ItemOutcome>(length);
-  for (let i = 0; i < length; i++) {
-    const before = earlier[i];
-    const now = later[i];
-    merged[i] =
-      before === undefined
-        ? now!
-        : now === undefined || before.ok
-          ? before
-          : now.ok || before.transient === true
-            ? now
-            : before;
-  }
+  for (let i = 0; i < length; i++) merged[i] = better(earlier[i], later[i])!;
   return merged;
+}
+
+/** Imported beats failed; a later answer beats an earlier one, unless that was a refusal and this may pass. */
+function better(
+  before: ItemOutcome | undefined,
+  now: ItemOutcome | undefined,
+): ItemOutcome | undefined {
+  if (before === undefined || now === undefined) return before ?? now;
+  if (before.ok) return before;
+  if (now.ok || before.transient === true) return now;
+  return before;
 }
