@@ -1,14 +1,31 @@
+import { gatewayPage } from "./kit/answers.js";
 import { DropConnection } from "./simulator.js";
 
 export type FaultKind = "429" | "5xx" | "drop" | "slow" | "lost_answer";
 
-/** One call of a simulator operation, as a fault script sees it. */
+/** One call of a simulator operation, as a script sees it. */
 export interface FaultCall {
   /** The operation's `operationId` in the vendor's spec (e.g. `createBatchImport`), or `unknown`. */
   readonly operation: string;
   /** 1 for the first call of this operation since the simulator was created, 2 for the next, … */
   readonly attempt: number;
+  /** The path parameters of the call (`{ job_id: "…" }`). */
+  readonly params: Readonly<Record<string, string>>;
+  /** A copy of the request, whose body the script may read. */
+  readonly request: Request;
 }
+
+/**
+ * What a script makes of a call: a fault kind; `{ answer }`, an answer in place of the vendor's (nothing is
+ * processed: a gateway that turned the request away, a hostile server); or `{ after }`, which lets the vendor
+ * process the request and then replaces or rewrites its answer (throw {@link DropConnection} from it to drop
+ * the connection after the vendor acted). Scripted answers are exempt from the response check: they may break
+ * the spec on purpose.
+ */
+export type ScriptAction =
+  | FaultKind
+  | { readonly answer: Response | (() => Response | Promise<Response>) }
+  | { readonly after: (answer: Response) => Response | Promise<Response> };
 
 /** Faults a simulator injects, each as a share of requests (0 to 1); all default to 0. */
 export interface FaultOptions {
@@ -34,18 +51,29 @@ export interface FaultOptions {
   /** Seed of the fault sequence, so a run can be repeated exactly. Default 1. */
   seed?: number;
   /**
-   * Forces a fault on a given call. Its answer wins over the random roll (which is still drawn, so the
-   * random sequence does not depend on the script); undefined leaves the roll to decide. `lost_answer` is
-   * applied to reads too when scripted.
+   * Records the vendor refuses whatever `rejectRate` rolls, by the key the simulator decides on (its
+   * documentation names it), e.g. `(key) => key.endsWith("@refused.example")`.
    */
-  script?: (call: FaultCall) => FaultKind | undefined;
+  reject?: (key: string) => boolean;
+  /**
+   * Decides a given call: a fault, or an answer of the script's own (see {@link ScriptAction}). Its answer
+   * wins over the random roll (which is still drawn, so the random sequence does not depend on the script);
+   * undefined leaves the roll to decide. `lost_answer` is applied to reads too when scripted.
+   */
+  script?: (call: FaultCall) => ScriptAction | undefined | Promise<ScriptAction | undefined>;
 }
 
 const INJECTED = new WeakSet<Response>();
+const SCRIPTED = new WeakSet<Response>();
 
 function injected(response: Response): Response {
   INJECTED.add(response);
   return response;
+}
+
+/** Whether an answer came from a test's script rather than from the simulated vendor. */
+export function isScriptedAnswer(response: Response): boolean {
+  return SCRIPTED.has(response);
 }
 
 /**
@@ -68,9 +96,10 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** What a request is, for the injector: its operation and whether it writes. */
+/** What a request is, for the injector: its operation, its path parameters and whether it writes. */
 export interface FaultTarget {
   readonly operation: string;
+  readonly params?: Readonly<Record<string, string>>;
   readonly writes: boolean;
 }
 
@@ -91,6 +120,7 @@ export class FaultInjector {
   #random: () => number;
   #fiveHundreds = 0;
   #lostAnswers = 0;
+  #rejected = 0;
   readonly #attempts = new Map<string, number>();
   readonly #verdicts = new Map<string, boolean>();
 
@@ -112,20 +142,47 @@ export class FaultInjector {
     return this.#options.retryAfterSeconds ?? 1;
   }
 
+  /** Records refused by {@link verdict}, each counted once however often it was sent. */
+  get rejected(): number {
+    return this.#rejected;
+  }
+
   /**
    * Runs one request: a fault answers in place of `process`, or `process` runs and its answer may then be
-   * lost (thrown as DropConnection, or replaced by a gateway error page).
+   * lost (thrown as DropConnection, or replaced by a gateway error page). A request whose caller gave up
+   * while a slow fault held it is never processed.
    */
   async run(
     target: FaultTarget,
     errorBody: (status: number) => unknown,
-    signal: AbortSignal | undefined,
+    request: Request,
     process: () => Promise<Response>,
   ): Promise<Response> {
     const attempt = (this.#attempts.get(target.operation) ?? 0) + 1;
     this.#attempts.set(target.operation, attempt);
     const rolled = this.#roll(target.writes);
-    const kind = this.#options.script?.({ operation: target.operation, attempt }) ?? rolled;
+    const script = this.#options.script;
+    const scripted =
+      script === undefined
+        ? undefined
+        : await script({
+            operation: target.operation,
+            attempt,
+            params: target.params ?? {},
+            request: request.clone(),
+          });
+    const kind = scripted ?? rolled;
+    if (typeof kind === "object") {
+      this.#count("scripted");
+      const answer =
+        "answer" in kind
+          ? typeof kind.answer === "function"
+            ? await kind.answer()
+            : kind.answer
+          : await kind.after(await process());
+      SCRIPTED.add(answer);
+      return answer;
+    }
     switch (kind) {
       case "429":
         this.#count(kind);
@@ -142,14 +199,15 @@ export class FaultInjector {
         throw new DropConnection();
       case "slow":
         this.#count(kind);
-        await this.#sleep(signal);
+        await this.#sleep(request.signal);
+        if (request.signal.aborted) throw new DropConnection();
         return process();
       case "lost_answer": {
         await process();
         this.#count(kind);
         const n = this.#lostAnswers++;
         if (n % 2 === 0) throw new DropConnection();
-        return gatewayError(n % 4 === 1 ? 504 : 502);
+        return gatewayPage(n % 4 === 1 ? 504 : 502);
       }
       case undefined:
         return process();
@@ -164,8 +222,10 @@ export class FaultInjector {
   verdict(key: string): RecordVerdict {
     const known = this.#verdicts.get(key);
     if (known !== undefined) return { refused: known, again: true };
-    const refused = this.#random() < (this.#options.rejectRate ?? 0);
+    const rolled = this.#random() < (this.#options.rejectRate ?? 0);
+    const refused = rolled || this.#options.reject?.(key) === true;
     this.#verdicts.set(key, refused);
+    if (refused) this.#rejected += 1;
     return { refused, again: false };
   }
 
@@ -197,22 +257,9 @@ export class FaultInjector {
     });
   }
 
-  #count(kind: FaultKind): void {
+  #count(kind: FaultKind | "scripted"): void {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
   }
-}
-
-/** What a load balancer in front of the vendor answers when the vendor's answer never reached it. */
-function gatewayError(status: 502 | 504): Response {
-  const title = status === 504 ? "504 Gateway Time-out" : "502 Bad Gateway";
-  const text =
-    status === 504
-      ? "The server didn't respond in time."
-      : "The server returned an invalid or incomplete response.";
-  return new Response(`<html><body><h1>${title}</h1>\n${text}\n</body></html>\n`, {
-    status,
-    headers: { "Content-Type": "text/html" },
-  });
 }
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {

@@ -673,7 +673,7 @@ export function createFullStorySimulator(
       return injector.run(
         { operation: target.op, writes: request.method === "POST" },
         faultBody,
-        request.signal,
+        request,
         () => respond(request, url, target),
       );
     },

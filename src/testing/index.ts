@@ -7,7 +7,9 @@ export {
   type FaultKind,
   type FaultOptions,
   type RecordVerdict,
+  type ScriptAction,
 } from "./faults.js";
+export { cutAnswer, gatewayPage } from "./kit/answers.js";
 export { serveSimulator, type RunningSimulator } from "./serve.js";
 export {
   createFullStorySimulator,

@@ -386,7 +386,7 @@ export function createPropellerSimulator(
           const [type, message] = FAULT_TYPES[status] ?? ["Error", "Error"];
           return propellerError(status, status, type, [message]);
         },
-        request.signal,
+        request,
         () => {
           // The caller gave up while the request was still queued (a slow fault): it is never processed.
           if (request.signal.aborted) throw new DropConnection();

@@ -5,7 +5,8 @@ import { document as fullstory } from "../../generated/fullstory.document.js";
 import { document as propeller } from "../../generated/propeller.document.js";
 import { document as slashid } from "../../generated/slashid.document.js";
 import { document as userpilot } from "../../generated/userpilot.document.js";
-import { isInjectedFault } from "./faults.js";
+import { isInjectedFault, isScriptedAnswer } from "./faults.js";
+import { matchRoute, routesOf, type SpecRoute } from "./kit/routes.js";
 import { createRequestValidator } from "./request-validator.js";
 import type { VendorSimulator } from "./simulator.js";
 
@@ -15,24 +16,15 @@ const DOCUMENTS: Readonly<Record<string, Record<string, unknown>>> = {
   slashid,
   userpilot,
 };
-const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 /** An HTML page a gateway sends instead of the vendor (the lost-answer fault): not the vendor's answer. */
 const GATEWAY_STATUSES = new Set([502, 504]);
 
 type Obj = Record<string, unknown>;
 
-interface Route {
-  readonly method: string;
-  readonly pattern: RegExp;
-  readonly operationId: string;
-  /** Path parameters in the template: a literal path is preferred over a template matching it too. */
-  readonly params: number;
-  /** Documented status → pointer of its JSON body schema (null when it has none). */
-  readonly statuses: ReadonlyMap<string, string | null>;
-}
-
 interface Checker {
-  readonly routes: readonly Route[];
+  readonly routes: readonly SpecRoute[];
+  /** operationId → documented status → pointer of its JSON body schema (null when it has none). */
+  readonly statuses: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
   readonly validate: (pointer: string, value: unknown) => string[];
 }
 
@@ -75,21 +67,21 @@ async function problemsOf(
   response: Response,
 ): Promise<string[]> {
   const checker = checkerOf(vendor);
-  if (checker === undefined || GATEWAY_STATUSES.has(response.status)) return [];
+  if (checker === undefined || GATEWAY_STATUSES.has(response.status) || isScriptedAnswer(response))
+    return [];
   const full = new URL(request.url).pathname;
   if (!full.startsWith(prefix)) return []; // outside the API: the simulator's own 404
   const path = full.slice(prefix.length);
-  const route = checker.routes.find(
-    (r) => r.method === request.method.toLowerCase() && r.pattern.test(path),
-  );
+  const route = matchRoute(checker.routes, request.method, path)?.route;
   if (route === undefined) return []; // not an operation of the spec (a wrong path answers 404)
   const status = String(response.status);
-  if (!route.statuses.has(status)) {
+  const statuses = checker.statuses.get(route.operationId) ?? new Map<string, string | null>();
+  if (!statuses.has(status)) {
     return isInjectedFault(response)
       ? []
       : [`status ${status} is not documented for ${route.operationId}`];
   }
-  const pointer = route.statuses.get(status);
+  const pointer = statuses.get(status);
   if (pointer === null || pointer === undefined) return [];
   if (!/[/+]json\b/i.test(response.headers.get("content-type") ?? "")) {
     return [`${route.operationId} ${status} documents a JSON body, the answer is not JSON`];
@@ -111,36 +103,30 @@ function checkerOf(vendor: string): Checker | undefined {
   if (checker !== undefined) return checker;
   const document = DOCUMENTS[vendor];
   if (document === undefined) return undefined;
-  checker = { routes: routesOf(document), validate: createRequestValidator(document) };
+  const routes = routesOf(document);
+  checker = {
+    routes,
+    statuses: statusesOf(document, routes),
+    validate: createRequestValidator(document),
+  };
   checkers.set(vendor, checker);
   return checker;
 }
 
-function routesOf(document: Obj): Route[] {
-  const routes: Route[] = [];
-  for (const [template, item] of Object.entries((document["paths"] ?? {}) as Obj)) {
-    for (const method of METHODS) {
-      const operation = (item as Obj)[method] as Obj | undefined;
-      if (operation === undefined) continue;
-      const statuses = new Map<string, string | null>();
-      for (const [status, entry] of Object.entries((operation["responses"] ?? {}) as Obj)) {
-        statuses.set(status, schemaPointer(document, entry as Obj, template, method, status));
-      }
-      const pattern = new RegExp(
-        `^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}/?$`,
-      );
-      const params = (template.match(/\{/g) ?? []).length;
-      routes.push({
-        method,
-        pattern,
-        params,
-        operationId: String(operation["operationId"]),
-        statuses,
-      });
-    }
+/** Every operation's documented statuses, each with the pointer of its JSON body schema. */
+function statusesOf(
+  document: Obj,
+  routes: readonly SpecRoute[],
+): Map<string, Map<string, string | null>> {
+  const table = new Map<string, Map<string, string | null>>();
+  for (const route of routes) {
+    const statuses = new Map<string, string | null>();
+    const method = route.method.toLowerCase();
+    for (const [status, entry] of Object.entries((route.operation["responses"] ?? {}) as Obj))
+      statuses.set(status, schemaPointer(document, entry as Obj, route.template, method, status));
+    table.set(route.operationId, statuses);
   }
-  // A literal path wins over a template that would also match it (`/users/batch` over `/users/{id}`).
-  return routes.sort((a, b) => a.params - b.params);
+  return table;
 }
 
 /** The pointer of a response's JSON body schema, through a `$ref` to a shared response. */

@@ -406,7 +406,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): S
       return faults.run(
         { operation, writes: method === "POST" },
         (status) => errorBody(status, FAULT_MESSAGES[status] ?? "error"),
-        request.signal,
+        request,
         async () => {
           // The caller gave up while the request was still queued (a slow fault): it is never processed.
           if (request.signal.aborted) throw new DropConnection();

@@ -574,7 +574,7 @@ export function createUserpilotSimulator(
       return injector.run(
         { operation: operationOf(target), writes: request.method === "POST" },
         faultDetail,
-        request.signal,
+        request,
         () => respond(request, target),
       );
     },

@@ -1,0 +1,116 @@
+// What every vendor simulator does alike: routing under a base path by the spec's own operations, the
+// credential check, request counting, faults and scripts, request-body validation and the common stats. A
+// vendor's simulator keeps only its vendor's behaviour.
+import { FaultInjector, type FaultOptions } from "../faults.js";
+import { createRequestValidator } from "../request-validator.js";
+import type { SimulatorStats } from "../simulator.js";
+import { matchRoute, pathBelow, routesOf, type SpecRoute } from "./routes.js";
+
+type Obj = Record<string, unknown>;
+
+export interface SimulatorKitConfig {
+  readonly document: Obj;
+  /** The path prefix the API is served under, e.g. `/fs`; trailing slashes are dropped. Default "". */
+  readonly basePath?: string | undefined;
+  readonly faults?: FaultOptions | undefined;
+  /** The vendor's own body for an injected 429 or 5xx on `operation`. */
+  faultBody(status: number, operation: string): unknown;
+  /** The vendor's answer to a request that matches no operation of the spec. */
+  notFound(request: Request): Response;
+  /** The vendor's answer to a request without valid credentials; undefined lets it through. */
+  authenticate?(request: Request, operation: string): Response | undefined;
+  /** Operations the faults spare (Propeller's token endpoint with `tokenFaults: false`). */
+  spared?(operation: string): boolean;
+}
+
+/** One request, routed to an operation of the spec. */
+export interface OperationCall {
+  readonly request: Request;
+  readonly url: URL;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** A vendor's handlers, one per operationId; an operation without one answers like an unknown path. */
+export type OperationHandlers = Readonly<
+  Record<string, (call: OperationCall) => Response | Promise<Response>>
+>;
+
+/** What a vendor counts beside the common stats. */
+export interface VendorCounts {
+  readonly users: number;
+  readonly duplicates: number;
+  readonly rewrites: number;
+}
+
+export interface SimulatorKit {
+  readonly basePath: string;
+  readonly faults: FaultInjector;
+  /** Problems of `value` against the schema at `pointer` of the spec (`#/components/schemas/X`); empty if valid. */
+  validate(pointer: string, value: unknown): string[];
+  /** Counts, routes, faults, authenticates and dispatches one request. */
+  handle(request: Request, handlers: OperationHandlers): Promise<Response>;
+  /** The common stats, with the vendor's own counts. */
+  stats(counts: VendorCounts): SimulatorStats;
+}
+
+const validators = new WeakMap<Obj, (pointer: string, value: unknown) => string[]>();
+const routeTables = new WeakMap<Obj, SpecRoute[]>();
+const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function createSimulatorKit(config: SimulatorKitConfig): SimulatorKit {
+  const basePath = (config.basePath ?? "").replace(/\/+$/, "");
+  const faults = new FaultInjector(config.faults ?? {});
+  const requests: Record<string, number> = {};
+  let routes = routeTables.get(config.document);
+  if (routes === undefined) routeTables.set(config.document, (routes = routesOf(config.document)));
+  const table = routes;
+
+  function validate(pointer: string, value: unknown): string[] {
+    let validator = validators.get(config.document);
+    if (validator === undefined) {
+      validator = createRequestValidator(config.document);
+      validators.set(config.document, validator);
+    }
+    return validator(pointer, value);
+  }
+
+  async function handle(request: Request, handlers: OperationHandlers): Promise<Response> {
+    const url = new URL(request.url);
+    const method = request.method.toUpperCase();
+    const path = pathBelow(basePath, url.pathname);
+    const matched = path === undefined ? undefined : matchRoute(table, method, path);
+    const handler = matched === undefined ? undefined : handlers[matched.route.operationId];
+    const operation = handler === undefined ? "unknown" : matched!.route.operationId;
+    const label =
+      handler === undefined ? `${method} (unknown route)` : `${method} ${matched!.route.template}`;
+    requests[label] = (requests[label] ?? 0) + 1;
+    const params = matched?.params ?? {};
+    const respond = async (): Promise<Response> => {
+      if (handler === undefined) return config.notFound(request);
+      return config.authenticate?.(request, operation) ?? handler({ request, url, params });
+    };
+    if (config.spared?.(operation) === true) return respond();
+    return faults.run(
+      { operation, params, writes: WRITES.has(method) },
+      (status) => config.faultBody(status, operation),
+      request,
+      respond,
+    );
+  }
+
+  return {
+    basePath,
+    faults,
+    validate,
+    handle,
+    stats: (counts) => ({
+      requests: { ...requests },
+      faults: { ...faults.counts },
+      users: counts.users,
+      duplicates: counts.duplicates,
+      rewrites: counts.rewrites,
+      duplicateWrites: counts.duplicates,
+      rejected: faults.rejected,
+    }),
+  };
+}
