@@ -1,8 +1,10 @@
 // specs/*.yaml → generated/<vendor>.ts (openapi-typescript types), generated/<vendor>.operations.ts
 // (a runtime table of each operation's documented responses, which the typed error unions need at run time
-// and type-level code cannot provide) and generated/<vendor>.rules.ts (every constraint the spec states on
+// and type-level code cannot provide), generated/<vendor>.rules.ts (every constraint the spec states on
 // its schemas, with the vendor's prose limits carried as `x-` extensions, for validators, chunking,
-// simulators and fixtures). `--check` fails when generated/ differs from what would be written.
+// simulators and fixtures) and generated/<vendor>.document.ts (the spec itself as an object, from which the
+// simulators route requests and validate bodies). `--check` fails when generated/ differs from what would
+// be written.
 // `--specs <dir>` and `--out <dir>` read and write elsewhere (the spec-mutation test regenerates a copy).
 import { readFile, writeFile, readdir, mkdir } from "node:fs/promises";
 import path from "node:path";

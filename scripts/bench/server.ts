@@ -61,6 +61,7 @@ if (arg("vendor") === "userpilot") {
 const withStats: VendorSimulator = {
   vendor: simulator.vendor,
   stats: () => simulator.stats(),
+  setFaults: (faults) => simulator.setFaults(faults),
   handle: async (request) => {
     const path = new URL(request.url).pathname;
     if (path === "/__bench/stats") {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseReport } from "../../src/cli/report-file.js";
+import { SIMULATOR_SECRETS } from "../../src/core/vendor-module.js";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
@@ -17,7 +18,7 @@ import { createSlashIdSimulator } from "../../src/testing/slashid.js";
 import { createUserpilotSimulator } from "../../src/testing/userpilot.js";
 import { writeNdjson } from "../bench/data.js";
 import { soakRecords } from "./records.js";
-import type { SoakTarget } from "./vendors.js";
+import { moduleOf, type SoakTarget } from "./vendors.js";
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "cli", "main.js");
 
@@ -80,22 +81,15 @@ function canonical(value: unknown): string {
   );
 }
 
-interface Credentials {
-  readonly secret: string;
-  readonly flags: readonly string[];
-}
-
-function credentialsFor(target: SoakTarget): Credentials {
+/** The CLI's flags for the vendor's settings: each secret one random value, the rest the simulator's. */
+function credentialsFor(target: SoakTarget): { secret: string; flags: string[] } {
+  const module = moduleOf(target);
   const secret = `soak-cli-secret-${Math.random().toString(36).slice(2, 14)}`;
-  switch (target.vendor) {
-    case "slashid":
-      return { secret, flags: ["--api-key", secret, "--org-id", "soak-org"] };
-    case "propeller":
-      return { secret, flags: ["--client-id", "soak-client", "--client-secret", secret] };
-    case "fullstory":
-    case "userpilot":
-      return { secret, flags: ["--api-key", secret] };
-  }
+  const flags = module.settings.flatMap((setting) => {
+    const value = setting.secret === true ? secret : setting.simulator;
+    return value === undefined ? [] : [`--${setting.flag}`, value];
+  });
+  return { secret, flags };
 }
 
 function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): KillVendor {
@@ -124,7 +118,7 @@ function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): K
     case "slashid": {
       const sim = createSlashIdSimulator({
         apiKey: secret,
-        orgId: "soak-org",
+        orgId: SIMULATOR_SECRETS.orgId,
         faults,
         existingPersons: target.existingPersons ?? "refuse",
       });
@@ -148,7 +142,7 @@ function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): K
     }
     case "propeller": {
       const sim = createPropellerSimulator({
-        clientId: "soak-client",
+        clientId: SIMULATOR_SECRETS.clientId,
         clientSecret: secret,
         faults,
         tokenFaults: false,
@@ -201,9 +195,9 @@ function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): K
 /** A simulator served here, which can kill the CLI once a request it answered matches the trigger. */
 async function served(vendor: KillVendor) {
   let trigger: { test: Trigger; fire: () => void } | undefined;
+  // The simulator as it is (its functions close over its state), but for the trigger on each answer.
   const killing: VendorSimulator = {
-    vendor: vendor.simulator.vendor,
-    stats: () => vendor.simulator.stats(),
+    ...vendor.simulator,
     handle: async (request) => {
       const response = await vendor.simulator.handle(request);
       if (trigger?.test(request, response) === true) {
@@ -281,7 +275,8 @@ export async function killTest(options: {
   const { target, records, dir, seed, faults, output } = options;
   const name = target.label.replace(/\W+/g, "-");
   const input = join(dir, `kill-${name}-input.ndjson`);
-  await writeNdjson(input, soakRecords(target.vendor, records, seed));
+  const samples = await moduleOf(target).samples(seed);
+  await writeNdjson(input, soakRecords(samples, records));
   const credentials = credentialsFor(target);
   const args = (server: Served, journal: string, report: string) => [
     "import",

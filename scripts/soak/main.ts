@@ -1,7 +1,7 @@
 // `npm run soak`: the fault soak. Not part of `npm test`.
 //
 //   node dist/scripts/soak/main.js [--records 50000] [--kill-records 6000]
-//       [--only fullstory,slashid,propeller,userpilot,kill]
+//       [--only <vendor>,…,kill]   (the vendors of src/vendors.ts; default all, and the kill test)
 //
 // 1. Each vendor (SlashID twice: a person that already exists refused, or upserted): --records records into
 //    its simulator (served on 127.0.0.1 in this process) with 20% of the requests faulted (429 with
@@ -19,7 +19,9 @@ import { join } from "node:path";
 import type { CommonClientOptions } from "../../src/core/client/options.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 import { arg } from "../bench/child.js";
+import { VENDORS } from "../../src/vendors.js";
 import { killTest, type KillResult } from "./kill.js";
+import { SOAK_PROFILES } from "./profiles.js";
 import { soakVendor, type SoakTarget, type VendorResult } from "./vendors.js";
 
 const RECORDS = Number(arg("records") ?? 50_000);
@@ -52,13 +54,13 @@ const log = (line: string) => process.stderr.write(`[soak] ${line}\n`);
 const dir = mkdtempSync(join(tmpdir(), "bulk-user-import-soak-"));
 const output: string[] = [];
 const results: VendorResult[] = [];
-const targets: SoakTarget[] = [
-  { vendor: "fullstory", label: "fullstory" },
-  { vendor: "slashid", label: "slashid (refuse)", existingPersons: "refuse" },
-  { vendor: "slashid", label: "slashid (upsert)", existingPersons: "upsert" },
-  { vendor: "propeller", label: "propeller" },
-  { vendor: "userpilot", label: "userpilot" },
-];
+const targets: SoakTarget[] = VENDORS.flatMap((vendor) =>
+  (SOAK_PROFILES[vendor.name].worlds ?? [{}]).map((world) => ({
+    ...world,
+    vendor: vendor.name,
+    label: world.label === undefined ? vendor.name : `${vendor.name} (${world.label})`,
+  })),
+);
 const began = performance.now();
 
 for (const [n, target] of targets.entries()) {

@@ -5,32 +5,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CommonClientOptions } from "../../src/core/client/options.js";
-import type { ImportOptions } from "../../src/core/engine/engine.js";
+import { runImport } from "../../src/core/engine/engine.js";
 import type { ImportReport, RecordOutcome } from "../../src/core/engine/report.js";
 import type { RetryEvent } from "../../src/core/http/transport.js";
-import {
-  createFullStoryClient,
-  importUsers as importFullStory,
-} from "../../src/fullstory/index.js";
-import {
-  createPropellerClient,
-  importUsers as importPropeller,
-} from "../../src/propeller/index.js";
-import { createSlashIdClient, importUsers as importSlashId } from "../../src/slashid/index.js";
-import {
-  createUserpilotClient,
-  importUsers as importUserpilot,
-} from "../../src/userpilot/index.js";
+import { settingsOf, type JobTuning, type VendorModule } from "../../src/core/vendor-module.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
-import {
-  createFullStorySimulator,
-  createPropellerSimulator,
-  createSlashIdSimulator,
-  createUserpilotSimulator,
-  serveSimulator,
-  type SimulatorStats,
-  type VendorSimulator,
-} from "../../src/testing/index.js";
+import { serveSimulator, type SimulatorStats } from "../../src/testing/index.js";
+import { vendorNamed } from "../../src/vendors.js";
+import { SOAK_PROFILES, type SoakWorld } from "./profiles.js";
 import { INVALID_EVERY, indexOf, soakRecords, type VendorName } from "./records.js";
 
 export interface SoakSettings {
@@ -41,11 +23,10 @@ export interface SoakSettings {
 }
 
 /** What the soak runs: a vendor, and for SlashID the world it models for a person that already exists. */
-export interface SoakTarget {
+export interface SoakTarget extends SoakWorld {
   readonly vendor: VendorName;
   /** The label in the summary, e.g. `slashid (refuse)`. */
   readonly label: string;
-  readonly existingPersons?: "upsert" | "refuse";
 }
 
 export interface VendorResult {
@@ -72,113 +53,31 @@ export interface VendorResult {
   readonly problems: readonly string[];
 }
 
-interface Vendor {
-  readonly simulator: VendorSimulator;
-  /** The keys of the records the vendor stored. */
-  stored(): (string | undefined)[];
-  readonly secrets: () => string[];
-  /** The failure code of a record the vendor refused (the `rejectRate` fault). */
-  readonly vendorRejection: string;
-  run(baseUrl: string, client: CommonClientOptions, options: ImportOptions): Promise<ImportReport>;
-}
-
 /** Records per request: small enough that every vendor gets about a hundred writes to lose answers to. */
 const CHUNK = 500;
 
+/** Jobs end at once in the simulators: polls and waits for a running job are short. */
+const TUNING: JobTuning = { pollIntervalMs: 10, maxPollIntervalMs: 50, conflictWaitMs: 20 };
+
 const SECRET = (name: string) => `soak-${name}-secret-${Math.random().toString(36).slice(2, 14)}`;
 
-function vendor(target: SoakTarget, settings: SoakSettings, seed: number): Vendor {
-  const { records, faults } = settings;
-  const faultsOf = { ...faults, seed };
-  switch (target.vendor) {
-    case "fullstory": {
-      const apiKey = SECRET("fullstory");
-      const simulator = createFullStorySimulator({ apiKey, faults: faultsOf });
-      return {
-        simulator,
-        stored: () => simulator.users().map((u) => u.uid),
-        secrets: () => [apiKey],
-        vendorRejection: "simulated_rejection",
-        run: (baseUrl, client, options) =>
-          importFullStory(
-            createFullStoryClient({ ...client, apiKey, baseUrl }),
-            soakRecords("fullstory", records, seed),
-            { ...options, chunkRecords: CHUNK, pollIntervalMs: 10, maxPollIntervalMs: 50 },
-          ),
-      };
-    }
-    case "slashid": {
-      const apiKey = SECRET("slashid");
-      const simulator = createSlashIdSimulator({
-        apiKey,
-        orgId: "soak-org",
-        faults: faultsOf,
-        existingPersons: target.existingPersons ?? "refuse",
-      });
-      return {
-        simulator,
-        stored: () => simulator.persons().map((p) => p.emails[0]?.split("@")[0]),
-        secrets: () => [apiKey],
-        vendorRejection: "rejected_by_vendor",
-        run: (baseUrl, client, options) =>
-          importSlashId(
-            createSlashIdClient({ ...client, apiKey, orgId: "soak-org", baseUrl }),
-            soakRecords("slashid", records, seed),
-            { ...options, chunkRecords: CHUNK },
-          ),
-      };
-    }
-    case "propeller": {
-      const clientSecret = SECRET("propeller");
-      const simulator = createPropellerSimulator({
-        clientId: "soak-client",
-        clientSecret,
-        faults: faultsOf,
-      });
-      return {
-        simulator,
-        stored: () => simulator.users().map((u) => String(u.sourceId)),
-        // The access tokens it issued are secrets too.
-        secrets: () => [clientSecret, ...simulator.tokensIssued().map((t) => t.token)],
-        vendorRejection: "rejected_by_vendor",
-        run: (baseUrl, client, options) =>
-          importPropeller(
-            createPropellerClient({ ...client, clientId: "soak-client", clientSecret, baseUrl }),
-            soakRecords("propeller", records, seed),
-            { ...options, chunkRecords: CHUNK },
-          ),
-      };
-    }
-    case "userpilot": {
-      const apiKey = SECRET("userpilot");
-      // Userpilot refuses whole jobs, and a 1% roll per job may refuse none of a soak's 100 jobs (50,000
-      // records in chunks of 500): one job in every 100 (the 3rd, 103rd, …) is refused instead, so about 1%
-      // of the records are in a full run, and a small run still has a refusal to report.
-      const simulator = createUserpilotSimulator({
-        apiKey,
-        faults: { ...faultsOf, rejectRate: 0 },
-        failJobs: (job) => job.index % 100 === 3,
-      });
-      return {
-        simulator,
-        stored: () => simulator.users().map((u) => u.user_id),
-        secrets: () => [apiKey],
-        vendorRejection: "job_failed",
-        run: (baseUrl, client, options) =>
-          importUserpilot(
-            createUserpilotClient({ ...client, apiKey, baseUrl }),
-            soakRecords("userpilot", records, seed),
-            {
-              ...options,
-              chunkRecords: CHUNK,
-              pollIntervalMs: 10,
-              maxPollIntervalMs: 50,
-              conflictWaitMs: 20,
-            },
-          ),
-      };
-    }
-  }
+/** The vendor's module: every soak target names one in the list. */
+export function moduleOf(target: SoakTarget): VendorModule<VendorName> {
+  const module = vendorNamed(target.vendor);
+  if (module === undefined) throw new Error(`no vendor ${target.vendor}`);
+  return module;
+}
+
+/** The vendor's settings for the soak: each secret a fresh random one, the rest what a simulator takes. */
+export function soakSettings(module: VendorModule) {
+  const secrets = new Map<string, string>();
+  const settings = settingsOf(module, (setting) => {
+    if (setting.secret !== true) return setting.simulator;
+    const secret = secrets.get(setting.flag) ?? SECRET(module.name);
+    secrets.set(setting.flag, secret);
+    return secret;
+  });
+  return { settings, secrets: () => [...secrets.values()] };
 }
 
 function count(into: Record<string, number>, key: string): void {
@@ -193,7 +92,14 @@ export async function soakVendor(
   output: string[],
 ): Promise<VendorResult> {
   const name = target.vendor;
-  const v = vendor(target, settings, seed);
+  const module = moduleOf(target);
+  const profile = SOAK_PROFILES[name];
+  const soak = soakSettings(module);
+  const v = await profile.start(
+    { settings: soak.settings, faults: { ...settings.faults, seed } },
+    target,
+  );
+  const samples = await module.samples(seed);
   const running = await serveSimulator(v.simulator);
   const seen = new Uint8Array(settings.records);
   let outOfRange = 0;
@@ -202,16 +108,19 @@ export async function soakVendor(
   const started = performance.now();
   let report: ImportReport;
   try {
-    report = await v.run(
-      running.url,
-      {
-        ...settings.client,
-        onRetry: (event: RetryEvent) => {
-          count(retries, event.reason);
-          output.push(JSON.stringify(event));
-        },
+    const client = module.createClient(soak.settings, {
+      ...settings.client,
+      baseUrl: running.url,
+      onRetry: (event: RetryEvent) => {
+        count(retries, event.reason);
+        output.push(JSON.stringify(event));
       },
+    });
+    report = await runImport(
+      module.createAdapter(client, TUNING),
+      soakRecords(samples, settings.records),
       {
+        chunkRecords: CHUNK,
         journal,
         keepOutcomes: "all",
         onOutcome: (o: RecordOutcome) => {
@@ -258,13 +167,13 @@ export async function soakVendor(
   const stats = v.simulator.stats();
   const requestCount = Object.values(stats.requests).reduce((a, b) => a + b, 0);
   const faultCount = Object.values(stats.faults).reduce((a, b) => a + b, 0);
-  const vendorRejectionsReported = failedByCode[v.vendorRejection] ?? 0;
+  const vendorRejectionsReported = failedByCode[profile.vendorRejection] ?? 0;
   const expectedRejected = Math.floor(settings.records / INVALID_EVERY);
 
   const text = output.join("\n");
-  const leaked = v.secrets().filter((secret) => text.includes(secret));
+  const leaked = [...soak.secrets(), ...v.secrets()].filter((secret) => text.includes(secret));
   // Any trace of an issued token, not only whole ones.
-  if (name === "propeller" && text.includes("sim-token-")) leaked.push("sim-token-…");
+  if (text.includes("sim-token-")) leaked.push("sim-token-…");
 
   const lostAnswers = stats.faults["lost_answer"] ?? 0;
   const checks = {

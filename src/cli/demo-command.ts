@@ -1,43 +1,21 @@
 import { writeFile } from "node:fs/promises";
-import type { ImportProgress, ImportReport } from "../core/engine/report.js";
-import type { RetryEvent } from "../core/http/transport.js";
+import { runImport } from "../core/engine/engine.js";
+import type { ImportReport } from "../core/engine/report.js";
+import {
+  simulatorSettings,
+  type JobTuning,
+  type SampleRecords,
+  type VendorModule,
+} from "../core/vendor-module.js";
 import type { FaultOptions } from "../testing/faults.js";
-import {
-  FULLSTORY_MAX_BATCH,
-  createFullStoryClient,
-  importUsers as importFullStory,
-} from "../fullstory/index.js";
-import {
-  PROPELLER_MAX_CHUNK_RECORDS,
-  createPropellerClient,
-  importUsers as importPropeller,
-} from "../propeller/index.js";
-import {
-  createSlashIdClient,
-  importUsers as importSlashId,
-  personFromCsvRow,
-} from "../slashid/index.js";
-import {
-  USERPILOT_MAX_USERS,
-  createUserpilotClient,
-  importUsers as importUserpilot,
-} from "../userpilot/index.js";
 import { serveSimulator } from "../testing/serve.js";
 import { createProgressDisplay } from "./progress.js";
-import { SIMULATOR_CREDENTIALS, createSimulator } from "./simulate-command.js";
+import { createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
-import { ConfigError, type VendorName } from "./vendors.js";
+import { ConfigError, VENDORS } from "./vendors.js";
 
-/** SlashID's adapter's default file size limit (its limits are unconfirmed). */
-const SLASHID_MAX_RECORDS = 10_000;
-
-/** The request of each vendor that writes users. */
-const WRITES = new Set([
-  "createBatchImport",
-  "bulkImportPersons",
-  "bulkUsersBySourceId",
-  "bulkIdentifyUsers",
-]);
+/** The requests that write users, of any vendor. */
+const WRITES = new Set(VENDORS.flatMap((vendor) => vendor.writes));
 
 /**
  * Faults the demo's simulators inject: rate limits, dropped connections, records the vendor refuses, and
@@ -55,7 +33,7 @@ const DEMO_FAULTS: FaultOptions = {
     WRITES.has(operation) && (attempt === 2 || attempt === 3) ? "lost_answer" : undefined,
 };
 // The demo waits little: simulated jobs finish after a few polls, and replays follow at once.
-const FAST = { pollIntervalMs: 20, maxPollIntervalMs: 100 };
+const FAST: JobTuning = { pollIntervalMs: 20, maxPollIntervalMs: 100, conflictWaitMs: 20 };
 const ENGINE = { replayDelayMs: 10 };
 
 /**
@@ -69,30 +47,30 @@ export async function demoCommand(
   reportFile?: string,
   load: () => Promise<DemoFixtures> = loadDemoFixtures,
 ): Promise<number> {
-  const { seededFaker, ...fixtures } = await fixturesOrAdvice(load);
-  const { apiKey, orgId, clientId, clientSecret } = SIMULATOR_CREDENTIALS;
+  const fixtures = await fixturesOrAdvice(load);
   const reports: ImportReport[] = [];
   let honest = true;
-  const run = async (
-    vendor: VendorName,
-    importInto: (
-      baseUrl: string,
-      client: { userAgent: string; retryBaseDelayMs: number; onRetry: (e: RetryEvent) => void },
-      onProgress: (progress: ImportProgress) => void,
-    ) => Promise<ImportReport>,
-  ) => {
+  const run = async (vendor: VendorModule, samples: SampleRecords<unknown>) => {
     const simulator = await createSimulator(vendor, DEMO_FAULTS);
     const running = await serveSimulator(simulator);
-    stdout.write(`\n== ${vendor}: ${users} users into the simulator at ${running.url}\n`);
-    const progress = createProgressDisplay(stderr, vendor, 1000, users);
+    stdout.write(`\n== ${vendor.name}: ${users} users into the simulator at ${running.url}\n`);
+    const progress = createProgressDisplay(stderr, vendor.name, 1000, users);
     let retries = 0;
-    const client = {
+    const client = vendor.createClient(simulatorSettings(vendor), {
+      baseUrl: running.url,
       userAgent: "bulk-user-import-demo",
       retryBaseDelayMs: 10,
       onRetry: () => (retries += 1),
-    };
+    });
+    const adapter = vendor.createAdapter(client, FAST);
     try {
-      const report = await importInto(running.url, client, progress.update);
+      // Keys are unique, so the simulators' "imported twice" count can only come from the importer.
+      const records = generate(users, (i) => samples.record(`demo-${i}`));
+      const report = await runImport(adapter, records, {
+        ...ENGINE,
+        chunkRecords: quarter(users, adapter.limits.maxRecords),
+        onProgress: progress.update,
+      });
       progress.done();
       reports.push(report);
       stdout.write(formatSummary(report, 5));
@@ -120,64 +98,11 @@ export async function demoCommand(
     }
   };
 
-  const f = seededFaker(2026);
-  await run("fullstory", (baseUrl, client, onProgress) =>
-    importFullStory(
-      createFullStoryClient({ ...client, apiKey, baseUrl }),
-      generate(users, (i) => {
-        // A FullStory id or a Propeller parent must already exist at the vendor: new users have neither.
-        const { id: _id, ...user } = fixtures.fullstory.fullStoryUser(f);
-        return { ...user, uid: `demo-${i}` };
-      }),
-      {
-        ...FAST,
-        ...ENGINE,
-        chunkRecords: quarter(users, FULLSTORY_MAX_BATCH),
-        onProgress,
-      },
-    ),
-  );
-  await run("slashid", (baseUrl, client, onProgress) =>
-    importSlashId(
-      createSlashIdClient({ ...client, apiKey, orgId, baseUrl }),
-      generate(users, (i) => {
-        const person = personFromCsvRow(fixtures.slashid.slashIdPerson(f));
-        return { ...person, emails: [`demo.${i}@example.com`], phone_numbers: [], usernames: [] };
-      }),
-      {
-        ...ENGINE,
-        chunkRecords: quarter(users, SLASHID_MAX_RECORDS),
-        onProgress,
-      },
-    ),
-  );
-  await run("propeller", (baseUrl, client, onProgress) =>
-    importPropeller(
-      createPropellerClient({ ...client, clientId, clientSecret, baseUrl }),
-      generate(users, (i) => {
-        const { parent: _parent, ...user } = fixtures.propeller.propellerUser(f);
-        return { ...user, sourceId: `demo-${i}` };
-      }),
-      {
-        ...ENGINE,
-        chunkRecords: quarter(users, PROPELLER_MAX_CHUNK_RECORDS),
-        onProgress,
-      },
-    ),
-  );
-  await run("userpilot", (baseUrl, client, onProgress) =>
-    importUserpilot(
-      createUserpilotClient({ ...client, apiKey, baseUrl }),
-      generate(users, (i) => ({ ...fixtures.userpilot.userpilotUser(f), user_id: `demo-${i}` })),
-      {
-        ...FAST,
-        ...ENGINE,
-        conflictWaitMs: 20,
-        chunkRecords: quarter(users, USERPILOT_MAX_USERS),
-        onProgress,
-      },
-    ),
-  );
+  for (const vendor of VENDORS) {
+    const samples = fixtures.get(vendor.name);
+    if (samples === undefined) throw new Error(`no demo fixtures for ${vendor.name}`);
+    await run(vendor, samples);
+  }
   const total = (key: "total" | "imported" | "failed" | "rejected") =>
     reports.reduce((n, r) => n + r[key], 0);
   stdout.write(
@@ -194,24 +119,13 @@ export async function demoCommand(
     : 1;
 }
 
-/** The fixtures the demo makes its users with. */
-export interface DemoFixtures {
-  readonly seededFaker: typeof import("../testing/fixtures/faker.js").seededFaker;
-  readonly fullstory: typeof import("../testing/fixtures/fullstory.js");
-  readonly slashid: typeof import("../testing/fixtures/slashid.js");
-  readonly propeller: typeof import("../testing/fixtures/propeller.js");
-  readonly userpilot: typeof import("../testing/fixtures/userpilot.js");
-}
+/** Each vendor's sample records, by its name: the users the demo imports. */
+export type DemoFixtures = ReadonlyMap<string, SampleRecords<unknown>>;
 
 /** faker and the fixtures are loaded only for the demo: faker is an optional peer of the package. */
 export async function loadDemoFixtures(): Promise<DemoFixtures> {
-  return {
-    seededFaker: (await import("../testing/fixtures/faker.js")).seededFaker,
-    fullstory: await import("../testing/fixtures/fullstory.js"),
-    slashid: await import("../testing/fixtures/slashid.js"),
-    propeller: await import("../testing/fixtures/propeller.js"),
-    userpilot: await import("../testing/fixtures/userpilot.js"),
-  };
+  const samples = VENDORS.map(async (vendor) => [vendor.name, await vendor.samples(2026)] as const);
+  return new Map(await Promise.all(samples));
 }
 
 async function fixturesOrAdvice(load: () => Promise<DemoFixtures>): Promise<DemoFixtures> {
@@ -240,10 +154,7 @@ const FAULT_NAMES: Readonly<Record<string, string>> = {
   lost_answer: "answers lost after the vendor acted",
 };
 
-/**
- * Makes records as the import reads them, so the demo's memory does not grow with its size. Keys are made
- * unique, so the simulators' "imported twice" count can only come from the importer.
- */
+/** Makes records as the import reads them, so the demo's memory does not grow with its size. */
 function* generate<T>(count: number, make: (index: number) => T): Generator<T> {
   for (let i = 0; i < count; i++) yield make(i);
 }

@@ -14,16 +14,19 @@ import {
   formatOf,
   readCsvHeader,
   readRecords,
+  recordFromCsvRow,
   type ReadCounter,
 } from "./read-records.js";
 import { ReportWriter } from "./report-file.js";
 import { formatSummary } from "./summary.js";
+import type { VendorModule } from "../core/vendor-module.js";
 import {
   ConfigError,
+  VENDOR_NAMES,
   VENDORS,
-  type Credentials,
+  settingsFromFlags,
+  vendorNamed,
   type JobTuning,
-  type VendorBinding,
 } from "./vendors.js";
 
 export interface ImportFlags {
@@ -40,11 +43,9 @@ export interface ImportFlags {
 export const EXIT = { ok: 0, partial: 1, usage: 2, couldNotRun: 3 } as const;
 
 export async function importCommand(args: ImportFlags): Promise<number> {
-  const vendor = VENDORS[args.vendor as keyof typeof VENDORS] as VendorBinding | undefined;
+  const vendor = vendorNamed(args.vendor);
   if (vendor === undefined)
-    throw new ConfigError(
-      `unknown vendor ${args.vendor}: use one of ${Object.keys(VENDORS).join(", ")}`,
-    );
+    throw new ConfigError(`unknown vendor ${args.vendor}: use one of ${VENDOR_NAMES.join(", ")}`);
   const format = formatOf(args.file);
   if (format === undefined)
     throw new ConfigError(`${args.file}: use a .ndjson, .jsonl, .json or .csv file`);
@@ -59,7 +60,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   const read: ReadCounter = { bytes: 0 };
   const records = asRecords(
     readRecords(args.file, format, read),
-    format === "csv" ? vendor.fromCsvRow : undefined,
+    format === "csv" ? (vendor.fromCsvRow ?? recordFromCsvRow) : undefined,
   );
 
   if (args.flags["dry-run"] === true) return dryRun(vendor, records, args);
@@ -68,9 +69,11 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   const chunkRecords = wholeFlag(flags, "chunk-size");
   const concurrency = wholeFlag(flags, "concurrency");
   const chunkAttempts = wholeFlag(flags, "chunk-attempts");
-  const adapter = vendor.adapter(
-    credentialsFrom(flags, args.env),
-    clientOptions(flags, args.signal),
+  const adapter = vendor.createAdapter(
+    vendor.createClient(
+      settingsFromFlags(vendor, flags, args.env),
+      clientOptions(flags, args.signal),
+    ),
     jobTuning(vendor, flags),
   );
   const { maxRecords, maxConcurrency } = adapter.limits;
@@ -174,11 +177,10 @@ export function clientOptions(flags: Flags, signal: AbortSignal): CommonClientOp
 const JOB_FLAGS = ["poll-interval", "max-poll-interval", "job-timeout"] as const;
 
 /** How jobs are polled, from `--poll-interval`, `--max-poll-interval`, `--job-timeout`; refused for vendors without jobs. */
-export function jobTuning(vendor: VendorBinding, flags: Flags): JobTuning {
+export function jobTuning(vendor: VendorModule, flags: Flags): JobTuning {
   const given = JOB_FLAGS.filter((flag) => flags[flag] !== undefined);
   if (given.length > 0 && !vendor.polls) {
-    const polling = Object.values(VENDORS)
-      .filter((v) => v.polls)
+    const polling = VENDORS.filter((v) => v.polls)
       .map((v) => v.name)
       .join(" and ");
     throw new ConfigError(
@@ -196,7 +198,7 @@ export function jobTuning(vendor: VendorBinding, flags: Flags): JobTuning {
 }
 
 async function dryRun(
-  vendor: VendorBinding,
+  vendor: VendorModule,
   records: AsyncIterable<unknown>,
   args: ImportFlags,
 ): Promise<number> {
@@ -263,20 +265,4 @@ function recordOfRow(row: CsvRow, fromCsvRow: (row: Record<string, string>) => u
 
 function unreadable(record: UnreadableRecord) {
   return { rule: record.rule, message: `${record.where}: ${record.problem}` };
-}
-
-function credentialsFrom(flags: ImportFlags["flags"], env: NodeJS.ProcessEnv): Credentials {
-  const get = (flag: string, name: string) => {
-    const value = flags[flag];
-    return typeof value === "string" && value !== "" ? value : env[name] || undefined;
-  };
-  return {
-    get,
-    require: (flag, name) => {
-      const value = get(flag, name);
-      if (value === undefined)
-        throw new ConfigError(`missing credential: pass --${flag} or set ${name}`);
-      return value;
-    },
-  };
 }

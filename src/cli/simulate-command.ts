@@ -1,33 +1,19 @@
+import { SIMULATOR_SECRETS, simulatorSettings, type VendorModule } from "../core/vendor-module.js";
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import type { VendorSimulator } from "../testing/simulator.js";
-import { ConfigError, VENDOR_NAMES, type VendorName } from "./vendors.js";
+import { ConfigError, VENDOR_NAMES, vendorNamed } from "./vendors.js";
 
 /** Credentials every simulator accepts, so `import --base-url` works against it out of the box. */
-export const SIMULATOR_CREDENTIALS = {
-  apiKey: "sim-key",
-  orgId: "sim-org",
-  clientId: "sim-client",
-  clientSecret: "sim-secret",
-} as const;
+export const SIMULATOR_CREDENTIALS = SIMULATOR_SECRETS;
 
+/** `vendor`'s simulator, accepting the vendor's simulator settings, with `faults`. */
 export async function createSimulator(
-  vendor: VendorName,
+  vendor: VendorModule,
   faults: FaultOptions,
 ): Promise<VendorSimulator> {
-  const { apiKey, orgId, clientId, clientSecret } = SIMULATOR_CREDENTIALS;
-  // Loaded on demand: the simulators need ajv, which plain imports do not.
-  const testing = await import("../testing/index.js");
-  switch (vendor) {
-    case "fullstory":
-      return testing.createFullStorySimulator({ apiKey, faults });
-    case "slashid":
-      return testing.createSlashIdSimulator({ apiKey, orgId, faults });
-    case "propeller":
-      return testing.createPropellerSimulator({ clientId, clientSecret, faults });
-    case "userpilot":
-      return testing.createUserpilotSimulator({ apiKey, faults });
-  }
+  const create = await vendor.simulator();
+  return create({ settings: simulatorSettings(vendor), faults });
 }
 
 export function faultsFrom(flags: Record<string, string | boolean | undefined>): FaultOptions {
@@ -60,17 +46,17 @@ export async function simulateCommand(
   stdout: NodeJS.WriteStream,
   signal: AbortSignal,
 ): Promise<number> {
-  if (!(VENDOR_NAMES as readonly string[]).includes(vendor)) {
+  const module = vendorNamed(vendor);
+  if (module === undefined)
     throw new ConfigError(`unknown vendor ${vendor}: use one of ${VENDOR_NAMES.join(", ")}`);
-  }
   const port = flags["port"] === undefined ? 0 : Number(flags["port"]);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`--port takes 0 to 65535`);
-  const simulator = await createSimulator(vendor as VendorName, faultsFrom(flags));
+  const simulator = await createSimulator(module, faultsFrom(flags));
   const running = await serveSimulator(simulator, port);
   stdout.write(
     `${vendor} simulator listening on ${running.url}\n` +
-      `  import into it: bulk-user-import import ${vendor} <file> --base-url ${running.url} ${credentialFlags(vendor as VendorName)}\n`,
+      `  import into it: bulk-user-import import ${vendor} <file> --base-url ${running.url} ${credentialFlags(module)}\n`,
   );
   await new Promise<void>((resolve) =>
     signal.addEventListener("abort", () => resolve(), { once: true }),
@@ -80,9 +66,10 @@ export async function simulateCommand(
   return 0;
 }
 
-export function credentialFlags(vendor: VendorName): string {
-  const c = SIMULATOR_CREDENTIALS;
-  if (vendor === "slashid") return `--api-key ${c.apiKey} --org-id ${c.orgId}`;
-  if (vendor === "propeller") return `--client-id ${c.clientId} --client-secret ${c.clientSecret}`;
-  return `--api-key ${c.apiKey}`;
+/** The flags that point a client at a served simulator of `vendor`, e.g. `--api-key sim-key`. */
+export function credentialFlags(vendor: VendorModule): string {
+  return vendor.settings
+    .filter((setting) => setting.simulator !== undefined)
+    .map((setting) => `--${setting.flag} ${setting.simulator}`)
+    .join(" ");
 }

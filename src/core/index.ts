@@ -23,3 +23,4 @@ export type {
 export type { RateLimiterOptions } from "./http/rate-limiter.js";
 export type { ReplayOptions } from "./engine/follow-chunk.js";
 export type { ReplaySemantics } from "./engine/adapter.js";
+export { vendorCode, type RequestFailureCode, type VendorCode } from "./engine/failure-codes.js";

@@ -12,15 +12,23 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { chunkFailed } from "../core/engine/chunk-outcomes.js";
+import { vendorCode } from "../core/engine/failure-codes.js";
+import { everyItem } from "../core/engine/outcomes.js";
 import { JobPace, JobPoll, pollJob, pollUntil } from "../core/engine/poll.js";
 import type { ApiError } from "../core/errors/api-error.js";
+import { durationOption, wholeNumberOption } from "../core/options.js";
+import { validatedBy } from "../core/validate/validated-by.js";
 import type { FullStoryClient } from "./client.js";
+import type { FullStoryFailureCode } from "./failure-codes.js";
 import { validateFullStoryUser, type FullStoryUser } from "./validate.js";
 
 /** Most users FullStory accepts in one batch request. */
 export const FULLSTORY_MAX_BATCH = rules.CreateBatchImportRequest.properties.requests.maxItems;
 
-/** How the FullStory adapter follows a batch job through. */
+/**
+ * How the FullStory adapter follows a batch job through. Durations are ms from 1 to about 24.8 days
+ * (`MAX_TIMER_MS`), counts whole numbers ≥ 1: anything else throws a RangeError when the adapter is made.
+ */
 export interface FullStoryAdapterOptions {
   /**
    * First wait between status polls (and between asks while a result list answers 202), in ms, while nothing
@@ -29,13 +37,17 @@ export interface FullStoryAdapterOptions {
    * @default 2000
    */
   pollIntervalMs?: number;
-  /** Ceiling of one wait between polls, in ms; waits grow 1.5× from `pollIntervalMs`. Default 15,000. */
+  /**
+   * Ceiling of one wait between polls, in ms; waits grow 1.5× from `pollIntervalMs`.
+   * @default 15000
+   */
   maxPollIntervalMs?: number;
   /**
    * How long one job may take, from the first status poll until its results are read, in ms. When it runs out
    * while the job is still processing, the chunk's records fail with code `job_timeout` (the reason names the
    * job, which FullStory may still finish); when it runs out while the result lists are read, the records not
-   * placed yet fail with `results_incomplete`. Default 3,600,000 (one hour).
+   * placed yet fail with `results_incomplete`.
+   * @default 3600000 (one hour)
    */
   jobTimeoutMs?: number;
   /**
@@ -50,6 +62,8 @@ type Terminal = "COMPLETED" | "FAILED";
 type Ended = { status: Terminal; imports: number | undefined; errors: number | undefined };
 type FailedUserImport = components["schemas"]["FailedUserImport"];
 type Matchable = { readonly uid?: unknown; readonly id?: unknown; readonly email?: unknown };
+type Outcome = ItemOutcome<FullStoryFailureCode>;
+type Result = ChunkResult<FullStoryFailureCode>;
 
 /**
  * The import-engine adapter for FullStory's batch user import. Chunks default to 10,000 users (FullStory takes
@@ -72,10 +86,13 @@ export function createFullStoryAdapter(
   client: FullStoryClient,
   options: FullStoryAdapterOptions = {},
 ): ImportAdapter<FullStoryUser, FullStoryUser> {
-  const pollIntervalMs = options.pollIntervalMs ?? 2_000;
-  const maxPollIntervalMs = Math.max(pollIntervalMs, options.maxPollIntervalMs ?? 15_000);
-  const jobTimeoutMs = options.jobTimeoutMs ?? 3_600_000;
-  const maxPollsPerJob = options.maxPollsPerJob ?? 20;
+  const pollIntervalMs = durationOption("pollIntervalMs", options.pollIntervalMs, 2_000);
+  const maxPollIntervalMs = Math.max(
+    pollIntervalMs,
+    durationOption("maxPollIntervalMs", options.maxPollIntervalMs, 15_000),
+  );
+  const jobTimeoutMs = durationOption("jobTimeoutMs", options.jobTimeoutMs, 3_600_000);
+  const maxPollsPerJob = wholeNumberOption("maxPollsPerJob", options.maxPollsPerJob, 20);
   /** How long this import's jobs took per user: times the first poll of the next. */
   const pace = new JobPace();
 
@@ -95,7 +112,7 @@ export function createFullStoryAdapter(
       (ms) => context.sleep(ms),
     );
 
-  async function send(chunk: Chunk<FullStoryUser>, context: ChunkContext): Promise<ChunkResult> {
+  async function send(chunk: Chunk<FullStoryUser>, context: ChunkContext): Promise<Result> {
     const size = chunk.items.length;
     const { signal } = context;
     let jobId = context.resumed?.["jobId"];
@@ -119,17 +136,15 @@ export function createFullStoryAdapter(
     }
     const job = jobId;
     const deadline = Date.now() + jobTimeoutMs;
-    const timedOut = (): ChunkResult => {
-      const outcome: ItemOutcome = {
+    const timedOut = (): Result =>
+      everyItem<FullStoryFailureCode>(size, {
         ok: false,
         code: "job_timeout",
         reason: `FullStory batch import job ${job} did not finish within ${jobTimeoutMs} ms (FullStory may still finish it)`,
         // The job's whole time was spent: only a later run, polling the same job, can settle it.
         transient: true,
         later: true,
-      };
-      return { kind: "done", outcomes: Array.from({ length: size }, () => outcome) };
-    };
+      });
 
     // 1. Poll the job until it ends.
     const plan = new JobPoll({
@@ -169,7 +184,7 @@ export function createFullStoryAdapter(
     // a request less in a row is a wait less behind the vendor's queue), matching each entry to a record of
     // the chunk. Failures are matched after every import, as if the lists were read one after the other, so
     // records sharing a key get the same outcomes whichever list answers first.
-    const outcomes: (ItemOutcome | undefined)[] = new Array<ItemOutcome | undefined>(size);
+    const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(size);
     const matcher = new Matcher(chunk.items, outcomes);
     const failures: FailedUserImport[] = [];
     const page = (token: string | undefined) => ({
@@ -201,12 +216,16 @@ export function createFullStoryAdapter(
     if (imports.kind === "failed") return chunkFailed(imports.error, size);
     if (errors.kind === "failed") return chunkFailed(errors.error, size);
     for (const failure of failures) {
-      matcher.assign(failure.user, { ok: false, code: failure.code, reason: failure.message });
+      matcher.assign(failure.user, {
+        ok: false,
+        code: vendorCode(failure.code),
+        reason: failure.message,
+      });
     }
     if (matcher.unmatched > 0) context.count("unmatched_entries", matcher.unmatched);
 
     // 3. Records neither list named.
-    const done: ItemOutcome[] = new Array<ItemOutcome>(size);
+    const done: Outcome[] = new Array<Outcome>(size);
     const unlisted = unlistedOutcome(job, ended, size, [
       ["imports", imports],
       ["errors", errors],
@@ -228,10 +247,7 @@ export function createFullStoryAdapter(
     },
     defaults: { chunkRecords: Math.min(10_000, FULLSTORY_MAX_BATCH), concurrency: 2 },
     keyOf: fullStoryKeyOf,
-    validate(record) {
-      const problems = validateFullStoryUser(record);
-      return problems.length === 0 ? { ok: true, item: record } : { ok: false, problems };
-    },
+    validate: validatedBy(validateFullStoryUser),
     // No `serialize`: FullStory caps a batch by its number of users only, so the engine need not measure each
     // user's JSON, and one JSON.stringify of the whole batch (by the client) is faster than stringifying the
     // users one by one and joining the texts (measured by scripts/bench: the pipeline benchmark).
@@ -266,7 +282,7 @@ function unlistedOutcome(
   ended: Ended,
   size: number,
   lists: readonly (readonly [string, ListRead])[],
-): ItemOutcome {
+): Outcome {
   for (const [name, read] of lists) {
     if (read.kind !== "incomplete") continue;
     return {
@@ -397,10 +413,10 @@ class Matcher {
 
   constructor(
     private readonly items: readonly FullStoryUser[],
-    private readonly outcomes: (ItemOutcome | undefined)[],
+    private readonly outcomes: (Outcome | undefined)[],
   ) {}
 
-  assign(entry: Matchable | null | undefined, outcome: ItemOutcome): void {
+  assign(entry: Matchable | null | undefined, outcome: Outcome): void {
     const uid = text(entry?.uid);
     let position: number | undefined;
     if (uid !== undefined) position = this.#free("uid", uid);

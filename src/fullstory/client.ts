@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { paths } from "../../generated/fullstory.js";
 import { operations } from "../../generated/fullstory.operations.js";
 import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
 import { destinationOf, keyFingerprint, type Destined } from "../core/client/destination.js";
+import { idempotencyKey } from "../core/client/idempotency-key.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
 import { SecretSet } from "../core/errors/secrets.js";
@@ -17,7 +17,10 @@ export const FULLSTORY_HOSTS: Readonly<Record<FullStoryRegion, string>> = {
 export interface FullStoryClientOptions extends CommonClientOptions {
   /** A FullStory server API key, sent as `Authorization: Basic <key>` (the raw key, not base64). */
   apiKey: string;
-  /** Data centre. Default: `eu1` when the key starts with `eu1.`, else `na1`. Ignored when `baseUrl` is set. */
+  /**
+   * Data centre. Ignored when `baseUrl` is set.
+   * @default "eu1" when the key starts with `eu1.`, else "na1"
+   */
   region?: FullStoryRegion;
 }
 
@@ -29,8 +32,9 @@ export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): stri
 }
 
 /**
- * A typed FullStory server API v2 client. `createBatchImport` and `createUser` always carry an
- * `Idempotency-Key` (a UUID v4 unless the caller passes one), so a retried call cannot import twice.
+ * A typed FullStory server API v2 client. Creating users (`createBatchImport`, `createUser`, and the same
+ * POSTs through `raw`) always carries an `Idempotency-Key` (a UUID v4 unless the caller passes one), so a
+ * retried call cannot import twice.
  */
 export function createFullStoryClient(options: FullStoryClientOptions): FullStoryClient {
   const secrets = new SecretSet();
@@ -45,30 +49,9 @@ export function createFullStoryClient(options: FullStoryClientOptions): FullStor
     },
     transport: transportFromOptions(options),
     secrets,
+    middleware: [idempotencyKey([operations.createBatchImport, operations.createUser])],
   });
-  const { createBatchImport, createUser } = client;
   return Object.assign(client, {
     destination: destinationOf(baseUrl, keyFingerprint(options.apiKey)),
-    createBatchImport: (init: Parameters<typeof createBatchImport>[0]) =>
-      createBatchImport({ ...init, params: withKey(init.params) }),
-    createUser: (init: Parameters<typeof createUser>[0]) =>
-      createUser({ ...init, params: withKey(init.params) }),
   });
-}
-
-type KeyedParams = {
-  header?: { "Idempotency-Key"?: string };
-  query?: never;
-  path?: never;
-  cookie?: never;
-};
-
-function withKey<P extends KeyedParams>(
-  params: P | undefined,
-): P & { header: { "Idempotency-Key": string } } {
-  const header = {
-    ...params?.header,
-    "Idempotency-Key": params?.header?.["Idempotency-Key"] ?? randomUUID(),
-  };
-  return { ...(params as P), header };
 }

@@ -1,15 +1,15 @@
 import type { ImportOptions } from "../core/engine/engine.js";
-import { runImport } from "../core/engine/engine.js";
-import type { ImportReport } from "../core/engine/report.js";
+import { importerOf, type Importer } from "../core/importer.js";
 import { createFullStoryAdapter, type FullStoryAdapterOptions } from "./adapter.js";
 import type { FullStoryClient } from "./client.js";
-import type { FullStoryUser } from "./validate.js";
+import type { FullStoryUser, validateFullStoryUser } from "./validate.js";
 
 /**
- * Options of {@link importUsers}: the engine's (`chunkRecords` within FullStory's batch limit, default 10,000;
- * `concurrency` within its in-progress job limit, default 2; `chunkAttempts`, `replayDelayMs`, `signal`,
- * `journal`, `onProgress`, `onOutcome`, `keepOutcomes`, `progressEvery`, `sleep`) and the FullStory adapter's
- * (`pollIntervalMs`, `maxPollIntervalMs`, `jobTimeoutMs`, `maxPollsPerJob`).
+ * Options of {@link importUsers}: the engine's {@link ImportOptions} (`chunkRecords` within FullStory's batch
+ * limit, `concurrency` within its in-progress job limit, `chunkAttempts`, `replayDelayMs`, `signal`, `journal`,
+ * `onProgress`, `onOutcome`, `keepOutcomes`, `progressEvery`, `sleep`) and the FullStory adapter's
+ * {@link FullStoryAdapterOptions} (`pollIntervalMs`, `maxPollIntervalMs`, `jobTimeoutMs`, `maxPollsPerJob`).
+ * Each option states its default there; chunk size and concurrency default to {@link createFullStoryAdapter}'s.
  */
 export type FullStoryImportOptions = ImportOptions & FullStoryAdapterOptions;
 
@@ -29,11 +29,8 @@ export type FullStoryImportOptions = ImportOptions & FullStoryAdapterOptions;
  * const client = createFullStoryClient({ apiKey: process.env.FULLSTORY_API_KEY! });
  * const report = await importUsers(client, users, { journal: "fullstory-import.journal" });
  * console.log(`${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected`);
+ *
+ * @function
  */
-export function importUsers(
-  client: FullStoryClient,
-  records: Iterable<FullStoryUser> | AsyncIterable<FullStoryUser>,
-  options: FullStoryImportOptions = {},
-): Promise<ImportReport> {
-  return runImport(createFullStoryAdapter(client, options), records, options);
-}
+export const importUsers: Importer<FullStoryClient, FullStoryUser, FullStoryImportOptions> =
+  importerOf(createFullStoryAdapter);

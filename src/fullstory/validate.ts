@@ -12,6 +12,8 @@ import {
   NESTING_DEPTH_MESSAGE,
   isForbiddenKey,
 } from "../core/unsafe-input.js";
+import { kindOf } from "../core/validate/describe.js";
+import { RuleProblems } from "../core/validate/rule-problems.js";
 
 type Schemas = components["schemas"];
 
@@ -23,7 +25,8 @@ export type FullStoryUserUpdate = Schemas["UpdateUserRequest"];
 export type FullStorySchemaType = Schemas["SchemaType"];
 
 /**
- * The rule ids this module reports (each as `fullstory.<id>`); the limits are {@link FULLSTORY_LIMITS}:
+ * The rule ids this module reports, each `fullstory.<rule>` (listed by rule; the limits are
+ * {@link FULLSTORY_LIMITS}):
  * - `unknown_field`: a top-level key the body's schema does not define, where that schema is closed
  *   (`updateUser`'s body; a batch item is open in the spec, so its unknown keys are sent).
  * - `field_type`: id, uid, display_name or email not a string; properties not an object; a property value
@@ -41,20 +44,24 @@ export type FullStorySchemaType = Schemas["SchemaType"];
  * - `nesting_depth`: properties nested more than 32 levels deep (our bound, not FullStory's: it keeps every
  *   walk of the record, and its JSON.stringify, from overflowing the stack).
  */
-export const FULLSTORY_RULES = [
-  "unknown_field",
-  "field_type",
-  "field_length",
-  "property_name",
-  "property_path_length",
-  "property_count",
-  "property_value_size",
-  "property_array_of_objects",
-  "schema_type",
-  "forbidden_key",
-  "nesting_depth",
-] as const;
-export type FullStoryRule = (typeof FULLSTORY_RULES)[number];
+export const FULLSTORY_RULES = {
+  unknownField: "fullstory.unknown_field",
+  fieldType: "fullstory.field_type",
+  fieldLength: "fullstory.field_length",
+  propertyName: "fullstory.property_name",
+  propertyPathLength: "fullstory.property_path_length",
+  propertyCount: "fullstory.property_count",
+  propertyValueSize: "fullstory.property_value_size",
+  propertyArrayOfObjects: "fullstory.property_array_of_objects",
+  schemaType: "fullstory.schema_type",
+  forbiddenKey: "fullstory.forbidden_key",
+  nestingDepth: "fullstory.nesting_depth",
+} as const;
+
+/** A rule id {@link validateFullStoryUser} reports. */
+export type FullStoryRule = (typeof FULLSTORY_RULES)[keyof typeof FULLSTORY_RULES];
+
+const R = FULLSTORY_RULES;
 
 const USER = rules.BatchUserImportRequest.properties;
 const PROPERTIES = rules.UserProperties;
@@ -84,26 +91,22 @@ const BODIES = {
   batch: bodyOf(rules.BatchUserImportRequest),
   update: bodyOf(rules.UpdateUserRequest),
 };
-/** Problems listed per record; beyond it one line says how many more there are. */
-const MAX_LISTED = 20;
-const NO_PROBLEMS: readonly Rejection[] = Object.freeze([]);
 
 /** Which body the record is for: a batch item (may carry the FullStory `id`) or an updateUser body. */
 export type UserBodyKind = "batch" | "update";
 
 interface State {
-  problems: Rejection[] | undefined;
-  omitted: number;
-  omittedRule: string;
+  readonly problems: RuleProblems<FullStoryRule>;
   leaves: number;
 }
 
 /**
  * Every documented FullStory rule `user` breaks, as `fullstory.<rule>` rejections naming the field; empty
- * when FullStory should accept it. Decision on unknown top-level keys: they are rejected (`unknown_field`)
- * even though `BatchUserImportRequest` is open in the spec: it is open only because FullStory echoes it back
- * with extra keys in `getBatchImportErrors`; the bodies callers send (`CreateUserRequest`,
- * `UpdateUserRequest`) are closed, and a misspelt key (`displayName`) would otherwise be dropped silently.
+ * when FullStory should accept it, under the validation policy of `RuleProblems` (core/validate).
+ * Decision on unknown top-level keys: they are rejected (`unknown_field`) even though
+ * `BatchUserImportRequest` is open in the spec: it is open only because FullStory echoes it back with extra
+ * keys in `getBatchImportErrors`; the bodies callers send (`CreateUserRequest`, `UpdateUserRequest`) are
+ * closed, and a misspelt key (`displayName`) would otherwise be dropped silently.
  */
 export function validateFullStoryUser(user: FullStoryUser): readonly Rejection[] {
   return checkFullStoryUser(user, "batch");
@@ -111,10 +114,10 @@ export function validateFullStoryUser(user: FullStoryUser): readonly Rejection[]
 
 /** {@link validateFullStoryUser} for an `updateUser` body (`kind: "update"`: no `id`, `schema` not null). */
 export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly Rejection[] {
-  const state: State = { problems: undefined, omitted: 0, omittedRule: "", leaves: 0 };
+  const state: State = { problems: new RuleProblems(), leaves: 0 };
   if (user === null || typeof user !== "object" || Array.isArray(user)) {
-    add(state, "field_type", "record: must be an object");
-    return finish(state);
+    add(state, R.fieldType, "record", "must be an object");
+    return state.problems.list();
   }
   const record = user as Record<string, unknown>;
   for (const key in record) {
@@ -124,7 +127,7 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
     switch (key) {
       case "id":
         if (!BODIES[kind].fields.has(key)) otherField(state, key, kind);
-        else if (typeof value !== "string") add(state, "field_type", "id: must be a string");
+        else if (typeof value !== "string") add(state, R.fieldType, "id", "must be a string");
         break;
       case "uid":
       case "display_name":
@@ -133,14 +136,15 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
         break;
       case "properties":
         if (!isPlainObject(value)) {
-          add(state, "field_type", "properties: must be an object of custom properties");
+          add(state, R.fieldType, "properties", "must be an object of custom properties");
         } else {
           walk(state, value, "", 0, 1);
           if (state.leaves > FULLSTORY_LIMITS.propertyCount) {
             add(
               state,
-              "property_count",
-              `properties: ${state.leaves} properties (counting each nested leaf path), more than ${FULLSTORY_LIMITS.propertyCount}`,
+              R.propertyCount,
+              "properties",
+              `${state.leaves} properties (counting each nested leaf path), more than ${FULLSTORY_LIMITS.propertyCount}`,
             );
           }
         }
@@ -152,7 +156,7 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
         otherField(state, key, kind);
     }
   }
-  return finish(state);
+  return state.problems.list();
 }
 
 function bodyOf(schema: object): { fields: ReadonlySet<string>; closed: boolean } {
@@ -166,15 +170,16 @@ function bodyOf(schema: object): { fields: ReadonlySet<string>; closed: boolean 
 /** A key the body's schema does not define: refused when it could reach a prototype or the body is closed. */
 function otherField(state: State, key: string, kind: UserBodyKind): void {
   if (isForbiddenKey(key)) {
-    add(state, "forbidden_key", `${key}: ${FORBIDDEN_KEY_MESSAGE}`);
+    add(state, R.forbiddenKey, key, FORBIDDEN_KEY_MESSAGE);
     return;
   }
   const body = BODIES[kind];
   if (!body.closed) return;
   add(
     state,
-    "unknown_field",
-    `${label(key)}: unknown field; a ${kind === "batch" ? "batch user" : "user update"} has only ${[
+    R.unknownField,
+    `${label(key)}`,
+    `unknown field; a ${kind === "batch" ? "batch user" : "user update"} has only ${[
       ...body.fields,
     ].join(", ")}`,
   );
@@ -182,13 +187,13 @@ function otherField(state: State, key: string, kind: UserBodyKind): void {
 
 function checkText(state: State, field: string, value: unknown, max: number): void {
   if (typeof value !== "string") {
-    add(state, "field_type", `${field}: must be a string`);
+    add(state, R.fieldType, field, "must be a string");
     return;
   }
   if (value.length > max) {
     const length = characters(value);
     if (length > max) {
-      add(state, "field_length", `${field}: ${length} characters, more than ${max}`);
+      add(state, R.fieldLength, field, `${length} characters, more than ${max}`);
     }
   }
 }
@@ -210,11 +215,7 @@ function walk(
     if (value === undefined) continue;
     if (isForbiddenKey(name)) {
       state.leaves += 1;
-      add(
-        state,
-        "forbidden_key",
-        `properties.${label(join(prefix, name))}: ${FORBIDDEN_KEY_MESSAGE}`,
-      );
+      add(state, R.forbiddenKey, `properties.${label(join(prefix, name))}`, FORBIDDEN_KEY_MESSAGE);
       continue;
     }
     const pathLength = prefixLength === 0 ? name.length : prefixLength + 1 + name.length;
@@ -222,8 +223,9 @@ function walk(
     if (!validName) {
       add(
         state,
-        "property_name",
-        `properties.${label(join(prefix, name))}: property names must match ${NAME_PATTERN}`,
+        R.propertyName,
+        `properties.${label(join(prefix, name))}`,
+        `property names must match ${NAME_PATTERN}`,
       );
     }
     // A valid name is ASCII, so its length is its character count; an invalid one is measured exactly.
@@ -233,8 +235,9 @@ function walk(
         prefixLength === 0 ? "property name" : "dotted property path (parent.child names)";
       add(
         state,
-        "property_path_length",
-        `properties.${label(join(prefix, name))}: ${what} of ${pathLength} characters, more than ${max}`,
+        R.propertyPathLength,
+        `properties.${label(join(prefix, name))}`,
+        `${what} of ${pathLength} characters, more than ${max}`,
       );
       // Nothing below can be valid; stopping here also ends the walk of a cyclic object.
       state.leaves += 1;
@@ -255,11 +258,7 @@ function walk(
     ) {
       // Empty names keep the dotted path short, so only the depth bounds this recursion.
       state.leaves += 1;
-      add(
-        state,
-        "nesting_depth",
-        `properties.${label(join(prefix, name))}: ${NESTING_DEPTH_MESSAGE}`,
-      );
+      add(state, R.nestingDepth, `properties.${label(join(prefix, name))}`, NESTING_DEPTH_MESSAGE);
     } else if (value !== null && typeof value === "object") {
       const before = state.leaves;
       walk(state, value as Record<string, unknown>, join(prefix, name), pathLength, depth + 1);
@@ -272,8 +271,9 @@ function walk(
       state.leaves += 1;
       add(
         state,
-        "field_type",
-        `properties.${label(join(prefix, name))}: a ${typeof value} is not a JSON value`,
+        R.fieldType,
+        `properties.${label(join(prefix, name))}`,
+        `a ${typeof value} is not a JSON value`,
       );
     } else {
       state.leaves += 1; // number, boolean, null: a few bytes
@@ -296,8 +296,9 @@ function checkSize(
 function tooBig(state: State, prefix: string, name: string, bytes: number): void {
   add(
     state,
-    "property_value_size",
-    `properties.${label(join(prefix, name))}: value of ${bytes} bytes (UTF-8), more than ${FULLSTORY_LIMITS.propertyValueBytes}`,
+    R.propertyValueSize,
+    `properties.${label(join(prefix, name))}`,
+    `value of ${bytes} bytes (UTF-8), more than ${FULLSTORY_LIMITS.propertyValueBytes}`,
   );
 }
 
@@ -324,8 +325,9 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
   if (nested) {
     add(
       state,
-      "property_array_of_objects",
-      `properties.${label(join(prefix, name))}: arrays may hold only strings, numbers and booleans, not objects or arrays`,
+      R.propertyArrayOfObjects,
+      `properties.${label(join(prefix, name))}`,
+      "arrays may hold only strings, numbers and booleans, not objects or arrays",
     );
   }
   if (bytes > FULLSTORY_LIMITS.propertyValueBytes) tooBig(state, prefix, name, bytes);
@@ -334,17 +336,18 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
 function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
   if (schema === null && kind === "batch") return; // as FullStory echoes it: no declarations
   if (!isPlainObject(schema)) {
-    add(state, "schema_type", `schema: must be an object { properties: { "<path>": "<type>" } }`);
+    add(state, R.schemaType, "schema", 'must be an object { properties: { "<path>": "<type>" } }');
     return;
   }
   for (const key in schema) {
-    if (Object.prototype.hasOwnProperty.call(schema, key) && isForbiddenKey(key))
-      add(state, "forbidden_key", `schema.${key}: ${FORBIDDEN_KEY_MESSAGE}`);
+    if (!isForbiddenKey(key) || !Object.prototype.hasOwnProperty.call(schema, key)) continue;
+    if (schema[key] !== undefined)
+      add(state, R.forbiddenKey, `schema.${key}`, FORBIDDEN_KEY_MESSAGE);
   }
   const declared = schema["properties"];
   if (declared === undefined) return;
   if (!isPlainObject(declared)) {
-    add(state, "schema_type", "schema.properties: must be an object of property path → type");
+    add(state, R.schemaType, "schema.properties", "must be an object of property path → type");
     return;
   }
   for (const path in declared) {
@@ -352,49 +355,35 @@ function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
     const type = declared[path];
     if (type === undefined) continue;
     if (path.split(".").some(isForbiddenKey)) {
-      add(state, "forbidden_key", `schema.properties.${label(path)}: ${FORBIDDEN_KEY_MESSAGE}`);
+      add(state, R.forbiddenKey, `schema.properties.${label(path)}`, FORBIDDEN_KEY_MESSAGE);
     } else if (!PATH.test(path)) {
       add(
         state,
-        "schema_type",
-        `schema.properties.${label(path)}: property paths must be dot-separated names matching ${NAME_PATTERN}`,
+        R.schemaType,
+        `schema.properties.${label(path)}`,
+        `property paths must be dot-separated names matching ${NAME_PATTERN}`,
       );
     } else if (path.length > FULLSTORY_LIMITS.propertyPath) {
       add(
         state,
-        "schema_type",
-        `schema.properties.${label(path)}: property path of ${path.length} characters, more than ${FULLSTORY_LIMITS.propertyPath}`,
+        R.schemaType,
+        `schema.properties.${label(path)}`,
+        `property path of ${path.length} characters, more than ${FULLSTORY_LIMITS.propertyPath}`,
       );
     }
     if (typeof type !== "string" || !SCHEMA_TYPES.has(type)) {
       add(
         state,
-        "schema_type",
-        `schema.properties.${label(path)}: type ${label(String(JSON.stringify(type)))} is not one of ${SCHEMA_TYPE_LIST.join(" ")}`,
+        R.schemaType,
+        `schema.properties.${label(path)}`,
+        `type must be one of ${SCHEMA_TYPE_LIST.join(" ")}, got ${kindOf(type)}`,
       );
     }
   }
 }
 
-function add(state: State, rule: FullStoryRule, message: string): void {
-  state.problems ??= [];
-  if (state.problems.length < MAX_LISTED) {
-    state.problems.push({ rule: `fullstory.${rule}`, message });
-  } else {
-    if (state.omitted === 0) state.omittedRule = `fullstory.${rule}`;
-    state.omitted += 1;
-  }
-}
-
-function finish(state: State): readonly Rejection[] {
-  if (state.problems === undefined) return NO_PROBLEMS;
-  if (state.omitted > 0) {
-    state.problems.push({
-      rule: state.omittedRule,
-      message: `${state.omitted} more problem${state.omitted === 1 ? "" : "s"} not listed`,
-    });
-  }
-  return state.problems;
+function add(state: State, rule: FullStoryRule, field: string, requirement: string): void {
+  state.problems.add(rule, field, requirement);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

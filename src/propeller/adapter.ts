@@ -9,13 +9,19 @@ import type {
 } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
 import { failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import { vendorCode } from "../core/engine/failure-codes.js";
+import { sameOutcomes } from "../core/engine/outcomes.js";
 import type { ApiError } from "../core/errors/api-error.js";
+import { wholeNumberOption } from "../core/options.js";
+import { validatedBy } from "../core/validate/validated-by.js";
 import type { PropellerClient } from "./client.js";
+import type { PropellerFailureCode } from "./failure-codes.js";
 import { validatePropellerUser, type PropellerUser } from "./validate.js";
 
 type BulkUserResult = components["schemas"]["BulkUserResult"];
 type BulkUsersResponse = components["schemas"]["BulkUsersResponse"];
 type ErrorBody = components["schemas"]["ErrorResponse"]["error"];
+type Outcome = ItemOutcome<PropellerFailureCode>;
 
 /**
  * Users per request by default. Propeller does not document this endpoint's maximum (UNCONFIRMED); its
@@ -33,8 +39,10 @@ export const PROPELLER_MAX_CHUNK_RECORDS = 10_000;
 
 export interface PropellerAdapterOptions {
   /**
-   * Our guard on `chunkRecords` (a larger `chunkRecords` is refused with a RangeError). Default 10,000.
-   * Propeller's own per-request maximum is undocumented; the default chunk size stays 2,000 whatever this is.
+   * Our guard on `chunkRecords` (a larger `chunkRecords` is refused with a RangeError). Propeller's own
+   * per-request maximum is undocumented; the default chunk size (the adapter's `defaults`) stays the same
+   * whatever this is.
+   * @default 10000 ({@link PROPELLER_MAX_CHUNK_RECORDS})
    */
   maxRecords?: number;
 }
@@ -54,10 +62,11 @@ export function createPropellerAdapter(
   client: PropellerClient,
   options: PropellerAdapterOptions = {},
 ): ImportAdapter<PropellerUser, PropellerUser> {
-  const maxRecords = options.maxRecords ?? PROPELLER_MAX_CHUNK_RECORDS;
-  if (!Number.isInteger(maxRecords) || maxRecords < 1) {
-    throw new RangeError(`maxRecords: expected a whole number ≥ 1, got ${maxRecords}`);
-  }
+  const maxRecords = wholeNumberOption(
+    "maxRecords",
+    options.maxRecords,
+    PROPELLER_MAX_CHUNK_RECORDS,
+  );
   return {
     vendor: "propeller",
     destination: client.destination,
@@ -71,10 +80,7 @@ export function createPropellerAdapter(
       concurrency: 4,
     },
     keyOf: propellerKeyOf,
-    validate(record) {
-      const problems = validatePropellerUser(record);
-      return problems.length === 0 ? { ok: true, item: record } : { ok: false, problems };
-    },
+    validate: validatedBy<PropellerUser>(validatePropellerUser),
     serialize: (item) => JSON.stringify(item),
     send: (chunk, context) => sendChunk(client, chunk, context),
   };
@@ -94,14 +100,15 @@ function messagesOf(error: ErrorBody | undefined): string[] {
   return Array.isArray(messages) ? messages.filter((m): m is string => typeof m === "string") : [];
 }
 
-function codeOf(error: ErrorBody | undefined, status: number): string {
+/** Propeller's own code for a refused request, else the HTTP status. */
+function codeOf(error: ErrorBody | undefined, status: number): PropellerFailureCode {
   const code: unknown = error?.code;
   return typeof code === "number" || (typeof code === "string" && code !== "")
-    ? String(code)
-    : String(status);
+    ? vendorCode(String(code))
+    : `${status}`;
 }
 
-const NO_OUTCOME: ItemOutcome = {
+const NO_OUTCOME: Outcome = {
   ok: false,
   code: "no_outcome",
   reason: "Propeller's answer holds no result for this user",
@@ -129,10 +136,10 @@ async function sendChunk(
   client: PropellerClient,
   chunk: Chunk<PropellerUser>,
   context: ChunkContext,
-): Promise<ChunkResult> {
+): Promise<ChunkResult<PropellerFailureCode>> {
   const size = chunk.items.length;
-  const outcomes: ItemOutcome[] = Array.from({ length: size }, () => NO_OUTCOME);
-  const fail = (positions: readonly number[], outcome: ItemOutcome) => {
+  const outcomes = sameOutcomes(size, NO_OUTCOME);
+  const fail = (positions: readonly number[], outcome: Outcome) => {
     for (const position of positions) outcomes[position] = outcome;
   };
   // Chunk positions of the users in the request being sent.
@@ -203,7 +210,7 @@ function mapResults(
   response: BulkUsersResponse,
   items: readonly PropellerUser[],
   positions: readonly number[],
-  outcomes: ItemOutcome[],
+  outcomes: Outcome[],
 ): void {
   const data: unknown = response.data;
   const results: readonly unknown[] = Array.isArray(data) ? data : [];
@@ -252,7 +259,7 @@ function isResult(value: unknown): value is BulkUserResult {
   );
 }
 
-function outcomeOf(result: BulkUserResult): ItemOutcome {
+function outcomeOf(result: BulkUserResult): Outcome {
   if (result.success === true) {
     const id: unknown = result.id;
     return typeof id === "number" || (typeof id === "string" && id !== "")

@@ -15,7 +15,10 @@ export interface PropellerClientOptions extends CommonClientOptions {
   clientId: string;
   /** OAuth2 client secret; sent only to the token endpoint. */
   clientSecret: string;
-  /** Renew the access token this many ms before it expires. Default 60,000. */
+  /**
+   * Renew the access token this many ms before it expires (at most half its lifetime).
+   * @default 60000
+   */
   tokenRefreshBeforeMs?: number;
 }
 

@@ -1,13 +1,13 @@
 import type { ImportOptions } from "../core/engine/engine.js";
-import { runImport } from "../core/engine/engine.js";
-import type { ImportReport } from "../core/engine/report.js";
+import { importerOf, type Importer } from "../core/importer.js";
 import { createPropellerAdapter, type PropellerAdapterOptions } from "./adapter.js";
 import type { PropellerClient } from "./client.js";
 import type { PropellerUser, validatePropellerUser } from "./validate.js";
 
 /**
- * Options of a Propeller import: the engine's {@link ImportOptions} (`chunkRecords` default 2,000,
- * `concurrency` default 4, `signal`, `journal`, `onProgress`, …) and the adapter's `maxRecords` guard.
+ * Options of a Propeller import: the engine's {@link ImportOptions} (`chunkRecords`, `concurrency`, `signal`,
+ * `journal`, `onProgress`, …) and the adapter's `maxRecords` guard ({@link PropellerAdapterOptions}). Each
+ * option states its default there; chunk size and concurrency default to {@link createPropellerAdapter}'s.
  */
 export type PropellerImportOptions = ImportOptions & PropellerAdapterOptions;
 
@@ -16,9 +16,9 @@ export type PropellerImportOptions = ImportOptions & PropellerAdapterOptions;
  * sourceId, and reports what became of each record.
  *
  * Records are validated first (rules `propeller.*`, see {@link validatePropellerUser}); a record that breaks
- * one is reported as `rejected` and never sent. The rest go out in chunks of `chunkRecords` users (default
- * 2,000, the vendor's per-request maximum being undocumented; at most `maxRecords`, our guard, default
- * 10,000), `concurrency` requests at a time (default 4), all sharing one OAuth2 token.
+ * one is reported as `rejected` and never sent. The rest go out in chunks of `chunkRecords` users (the vendor's
+ * per-request maximum being undocumented; at most `maxRecords`, our guard), `concurrency` requests at a time,
+ * all sharing one OAuth2 token.
  *
  * Each user's outcome comes from Propeller's per-user result: `imported` with its Propeller id, or `failed`
  * with code `rejected_by_vendor` and Propeller's text. A request Propeller refuses with a 400 that names
@@ -33,13 +33,8 @@ export type PropellerImportOptions = ImportOptions & PropellerAdapterOptions;
  * const client = createPropellerClient({ clientId, clientSecret });
  * const report = await importUsers(client, users, { journal: "propeller-import.ndjson" });
  * console.log(`${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected`);
+ *
+ * @function
  */
-export function importUsers(
-  client: PropellerClient,
-  records: Iterable<PropellerUser> | AsyncIterable<PropellerUser>,
-  options: PropellerImportOptions = {},
-): Promise<ImportReport> {
-  const { maxRecords, ...engineOptions } = options;
-  const adapter = createPropellerAdapter(client, maxRecords === undefined ? {} : { maxRecords });
-  return runImport(adapter, records, engineOptions);
-}
+export const importUsers: Importer<PropellerClient, PropellerUser, PropellerImportOptions> =
+  importerOf(createPropellerAdapter);

@@ -8,7 +8,10 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { chunkFailed, isFatal } from "../core/engine/chunk-outcomes.js";
+import { everyItem } from "../core/engine/outcomes.js";
+import { wholeNumberOption } from "../core/options.js";
 import type { SlashIdClient } from "./client.js";
+import type { SlashIdFailureCode } from "./failure-codes.js";
 import {
   SLASHID_CONFIRMED_COLUMNS,
   type SlashIdColumn,
@@ -20,19 +23,22 @@ import { checkSlashIdPerson } from "./validate.js";
 export interface SlashIdAdapterOptions {
   /**
    * Most persons in one uploaded file. SlashID documents no row or file-size limit (UNCONFIRMED), so this
-   * is a cautious ceiling; raise it if SlashID confirms more for your organization. Default 10,000.
-   * (`chunkRecords`, default 1,000, picks the actual file size within it.)
+   * is a cautious ceiling; raise it if SlashID confirms more for your organization. (`chunkRecords` picks
+   * the actual file size within it; see the adapter's `defaults`.)
+   * @default 10000
    */
   maxRecords?: number;
 }
 
+type Outcome = ItemOutcome<SlashIdFailureCode>;
+
 /** The code of a person SlashID listed in `failed_csv`. */
-export const SLASHID_REJECTED = "rejected_by_vendor";
+export const SLASHID_REJECTED = "rejected_by_vendor" satisfies SlashIdFailureCode;
 /**
  * The code of a person SlashID's answer leaves in doubt: it counted failures its `failed_csv` does not
  * place, so this person may or may not have been imported.
  */
-export const SLASHID_UNCONFIRMED = "import_unconfirmed";
+export const SLASHID_UNCONFIRMED = "import_unconfirmed" satisfies SlashIdFailureCode;
 
 const RESUMED_NOTE =
   "; note: an earlier upload of this chunk, whose answer was lost, may have imported this person";
@@ -76,10 +82,7 @@ export function createSlashIdAdapter(
   client: SlashIdClient,
   options: SlashIdAdapterOptions = {},
 ): ImportAdapter<SlashIdPerson, SlashIdCsvRow> {
-  const maxRecords = options.maxRecords ?? 10_000;
-  if (!Number.isInteger(maxRecords) || maxRecords < 1) {
-    throw new RangeError(`maxRecords: expected a whole number ≥ 1, got ${maxRecords}`);
-  }
+  const maxRecords = wholeNumberOption("maxRecords", options.maxRecords, 10_000);
   return {
     vendor: "slashid",
     destination: client.destination,
@@ -114,7 +117,7 @@ async function sendChunk(
   client: SlashIdClient,
   chunk: Chunk<SlashIdCsvRow>,
   context: ChunkContext,
-): Promise<ChunkResult> {
+): Promise<ChunkResult<SlashIdFailureCode>> {
   const size = chunk.items.length;
   const persons = toCsv(chunk.items);
   // The upload is not idempotent: record that SlashID may act on it, so a re-run can say so.
@@ -127,13 +130,13 @@ async function sendChunk(
     if (isFatal(error) && !uploadedBefore) context.checkpoint({ uploaded: "0" });
     switch (error.status) {
       case 400:
-        return everyItem(size, {
+        return everyItem<SlashIdFailureCode>(size, {
           ok: false,
           code: "400",
           reason: `SlashID refused the file (400 Bad Request): ${messagesOf(error.body.errors)}`,
         });
       case 402:
-        return everyItem(size, {
+        return everyItem<SlashIdFailureCode>(size, {
           ok: false,
           code: "402",
           reason: `SlashID refused the import: pricing tier violation (402): ${messagesOf(error.body.errors)}`,
@@ -164,15 +167,12 @@ function toCsv(items: readonly SlashIdCsvRow[]): string {
 
 function messagesOf(errors: readonly { message?: string }[] | undefined): string {
   // The envelope's fields are UNCONFIRMED (optional in the spec): a body without them has no message.
-  const text = (Array.isArray(errors) ? errors : [])
-    .map((e) => e.message)
+  const list: readonly unknown[] = Array.isArray(errors) ? errors : [];
+  const text = list
+    .map((e) => (typeof e === "object" && e !== null && "message" in e ? e.message : undefined))
     .filter((m): m is string => typeof m === "string" && m !== "")
     .join("; ");
   return text === "" ? "no message" : text;
-}
-
-function everyItem(size: number, outcome: ItemOutcome): ChunkResult {
-  return { kind: "done", outcomes: Array.from({ length: size }, () => outcome) };
 }
 
 interface ImportCounts {
@@ -191,8 +191,8 @@ function outcomesOf(
   items: readonly SlashIdCsvRow[],
   counts: ImportCounts,
   uploadedBefore: boolean,
-): ItemOutcome[] {
-  const outcomes = new Array<ItemOutcome | undefined>(items.length);
+): Outcome[] {
+  const outcomes = new Array<Outcome | undefined>(items.length);
   const failed = failedRowsOf(counts.failed_csv);
   let placed = 0;
   if (failed !== undefined && failed.length > 0) {
@@ -214,7 +214,7 @@ function outcomesOf(
   // Never report more persons imported than SlashID counted: if the persons not placed outnumber
   // `successful_imports`, some of them failed unlisted, and none of them can be called imported.
   const confirmed = items.length - placed <= counts.successful_imports;
-  const unconfirmed: ItemOutcome = {
+  const unconfirmed: Outcome = {
     ok: false,
     code: SLASHID_UNCONFIRMED,
     reason:
@@ -225,11 +225,11 @@ function outcomesOf(
           : `its failed_csv placed only ${placed} failure(s)`
       }, so whether this person was imported is unknown`,
   };
-  const imported: ItemOutcome = { ok: true };
+  const imported: Outcome = { ok: true };
   for (let i = 0; i < outcomes.length; i++) {
     outcomes[i] ??= confirmed ? imported : unconfirmed;
   }
-  return outcomes as ItemOutcome[];
+  return outcomes as Outcome[];
 }
 
 /**

@@ -18,7 +18,10 @@ export interface SlashIdClientOptions extends CommonClientOptions {
   apiKey: string;
   /** The organization id, sent as `SlashID-OrgID` on every call. */
   orgId: string;
-  /** Default `production`. Ignored when `baseUrl` is set. */
+  /**
+   * Which SlashID host to use. Ignored when `baseUrl` is set.
+   * @default "production"
+   */
   environment?: SlashIdEnvironment;
 }
 

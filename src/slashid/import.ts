@@ -1,6 +1,5 @@
 import type { ImportOptions } from "../core/engine/engine.js";
-import { runImport } from "../core/engine/engine.js";
-import type { ImportReport } from "../core/engine/report.js";
+import { importerOf, type Importer } from "../core/importer.js";
 import { createSlashIdAdapter, type SlashIdAdapterOptions } from "./adapter.js";
 import type { SlashIdClient } from "./client.js";
 import type { SlashIdPerson } from "./records.js";
@@ -10,7 +9,7 @@ export type SlashIdImportOptions = ImportOptions & SlashIdAdapterOptions;
 
 /**
  * Imports persons into the SlashID organization of `client`: validates each record (rejections name the
- * `slashid.*` rule), uploads them as CSV files of `chunkRecords` persons (default 1,000, one at a time) with
+ * `slashid.*` rule), uploads them as CSV files of `chunkRecords` persons (one at a time) with
  * `bulkImportPersons`, and reports one outcome per record in input order. Never throws for a vendor answer:
  * 400 / 402 fail that file's persons, 401 / 403 stop the import (the rest fail as `fatal`), and rows SlashID
  * lists in `failed_csv` fail with its reason. See {@link createSlashIdAdapter} for the details.
@@ -19,16 +18,8 @@ export type SlashIdImportOptions = ImportOptions & SlashIdAdapterOptions;
  * const report = await importUsers(createSlashIdClient({ apiKey, orgId }), persons, {
  *   journal: "slashid-import.journal",
  * });
+ *
+ * @function
  */
-export function importUsers(
-  client: SlashIdClient,
-  records: Iterable<SlashIdPerson> | AsyncIterable<SlashIdPerson>,
-  options: SlashIdImportOptions = {},
-): Promise<ImportReport> {
-  const { maxRecords, ...engineOptions } = options;
-  return runImport(
-    createSlashIdAdapter(client, maxRecords === undefined ? {} : { maxRecords }),
-    records,
-    engineOptions,
-  );
-}
+export const importUsers: Importer<SlashIdClient, SlashIdPerson, SlashIdImportOptions> =
+  importerOf(createSlashIdAdapter);

@@ -1,10 +1,12 @@
-import type { Rejection } from "../core/engine/adapter.js";
+import type { Rejection, Validation } from "../core/engine/adapter.js";
 import {
   FORBIDDEN_KEY_MESSAGE,
   NESTING_DEPTH_MESSAGE,
   findUnsafeShape,
   isForbiddenKey,
 } from "../core/unsafe-input.js";
+import { kindOf } from "../core/validate/describe.js";
+import { RuleProblems } from "../core/validate/rule-problems.js";
 import { rules } from "../../generated/slashid.rules.js";
 import {
   SLASHID_ATTRIBUTE_BUCKETS,
@@ -25,6 +27,27 @@ export const SLASHID_MAX_ATTRIBUTE_VALUE_BYTES = BUCKET["x-max-value-bytes"];
 const PHONE = /^\+?[0-9 ()-]{3,}$/;
 const NO_PROBLEMS: readonly Rejection[] = Object.freeze([]);
 
+/** The rule ids {@link validateSlashIdPerson} reports (see there for what each one asks). */
+export const SLASHID_RULES = {
+  handleRequired: "slashid.handle_required",
+  region: "slashid.region",
+  attributeBucket: "slashid.attribute_bucket",
+  attributeKeyLength: "slashid.attribute_key_length",
+  attributeValueSize: "slashid.attribute_value_size",
+  listItemComma: "slashid.list_item_comma",
+  emailFormat: "slashid.email_format",
+  phoneFormat: "slashid.phone_format",
+  emptyValue: "slashid.empty_value",
+  fieldType: "slashid.field_type",
+  forbiddenKey: "slashid.forbidden_key",
+  nestingDepth: "slashid.nesting_depth",
+} as const;
+
+/** A rule id {@link validateSlashIdPerson} reports. */
+export type SlashIdRule = (typeof SLASHID_RULES)[keyof typeof SLASHID_RULES];
+
+const R = SLASHID_RULES;
+
 const KNOWN_REGIONS: ReadonlySet<string> = new Set(SLASHID_REGIONS);
 const KNOWN_BUCKETS: ReadonlySet<string> = new Set(SLASHID_ATTRIBUTE_BUCKETS);
 
@@ -32,12 +55,11 @@ const KNOWN_BUCKETS: ReadonlySet<string> = new Set(SLASHID_ATTRIBUTE_BUCKETS);
  * A person as the row to upload (with warnings about values outside the lists SlashID's documentation
  * gives, which are sent anyway), or every rule it breaks.
  */
-export type SlashIdCheck =
-  | { readonly ok: true; readonly item: SlashIdCsvRow; readonly warnings?: readonly string[] }
-  | { readonly ok: false; readonly problems: readonly Rejection[] };
+export type SlashIdCheck = Validation<SlashIdCsvRow>;
 
 /**
- * Every SlashID rule the person breaks (empty when it can be imported). Rule ids:
+ * Every SlashID rule the person breaks (empty when it can be imported), under the validation policy of
+ * `RuleProblems` (core/validate). Rule ids ({@link SLASHID_RULES}):
  *
  * - `slashid.handle_required`: at least one email, phone number or username.
  * - `slashid.region`: `region` is a non-empty string without a comma. A region outside
@@ -65,7 +87,7 @@ export function validateSlashIdPerson(person: SlashIdPerson): readonly Rejection
 }
 
 interface State {
-  problems: Rejection[] | undefined;
+  readonly problems: RuleProblems<SlashIdRule>;
   /** Values outside a documented list that is not known to be closed: sent, with a warning. */
   warnings: string[] | undefined;
   /** Non-blank values in the handle lists, well-formed or not. */
@@ -74,37 +96,40 @@ interface State {
 
 /** Validates a person and, when it passes, builds its CSV row (cells computed once, here). */
 export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
+  const state: State = { problems: new RuleProblems(), warnings: undefined, handles: 0 };
   if (typeof person !== "object" || person === null || Array.isArray(person)) {
-    return {
-      ok: false,
-      problems: [{ rule: "slashid.field_type", message: "the person must be an object" }],
-    };
+    state.problems.add(
+      R.fieldType,
+      "record",
+      `must be an object (a person), got ${kindOf(person)}`,
+    );
+    return { ok: false, problems: state.problems.list() };
   }
-  const state: State = { problems: undefined, warnings: undefined, handles: 0 };
-  for (const key in person) {
-    if (Object.prototype.hasOwnProperty.call(person, key) && isForbiddenKey(key))
-      report(state, "forbidden_key", `${key}: ${FORBIDDEN_KEY_MESSAGE}`);
+  const fields = person as Readonly<Record<string, unknown>>;
+  for (const key in fields) {
+    if (!isForbiddenKey(key) || !Object.prototype.hasOwnProperty.call(fields, key)) continue;
+    if (fields[key] !== undefined) state.problems.add(R.forbiddenKey, key, FORBIDDEN_KEY_MESSAGE);
   }
   const emails = listCell(state, person.emails, "emails", "email");
   const phones = listCell(state, person.phone_numbers, "phone_numbers", "phone");
   const usernames = listCell(state, person.usernames, "usernames", "username");
   if (state.handles === 0) {
-    report(
-      state,
-      "handle_required",
-      "emails, phone_numbers, usernames: a person needs at least one handle (an email, a phone number or a username)",
+    state.problems.add(
+      R.handleRequired,
+      "emails, phone_numbers, usernames",
+      "a person needs at least one handle (an email, a phone number or a username)",
     );
   }
   const region: unknown = person.region;
   if (region !== undefined && !(typeof region === "string" && isCell(region))) {
-    report(
-      state,
+    state.problems.add(
+      R.region,
       "region",
-      `region: ${show(region)} is not a region name (a non-empty text without commas)`,
+      `must be a region name (a non-empty text without commas), got ${kindOf(region)}`,
     );
   } else if (typeof region === "string" && !KNOWN_REGIONS.has(region)) {
     (state.warnings ??= []).push(
-      `region: ${show(region)} is not among the regions SlashID documents (${SLASHID_REGIONS.join(", ")}); sent as it is`,
+      `region: not among the regions SlashID documents (${SLASHID_REGIONS.join(", ")}); sent as it is`,
     );
   }
   const groups = listCell(state, person.groups, "groups", "name");
@@ -113,12 +138,12 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
   const password: unknown = person.password;
   if (password !== undefined) {
     if (typeof password !== "string") {
-      report(state, "field_type", `password: must be a string, got ${typeOf(password)}`);
+      state.problems.add(R.fieldType, "password", `must be a string, got ${kindOf(password)}`);
     } else if (password === "") {
-      report(state, "empty_value", "password: must not be empty (leave it out instead)");
+      state.problems.add(R.emptyValue, "password", "must not be empty (leave it out instead)");
     }
   }
-  if (state.problems !== undefined) return { ok: false, problems: state.problems };
+  if (state.problems.count > 0) return { ok: false, problems: state.problems.list() };
 
   const row: SlashIdCsvRow = {};
   if (emails !== undefined) row["slashid:emails"] = emails;
@@ -140,43 +165,40 @@ type ListKind = "email" | "phone" | "username" | "name";
 function listCell(state: State, value: unknown, field: string, kind: ListKind): string | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
-    report(state, "field_type", `${field}: must be a list of strings, got ${typeOf(value)}`);
+    state.problems.add(R.fieldType, field, `must be a list of strings, got ${kindOf(value)}`);
     return undefined;
   }
   const list: readonly unknown[] = value;
-  const before = state.problems?.length ?? 0;
+  const before = state.problems.count;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
+    const at = `${field}.${i}`;
     if (typeof item !== "string") {
-      report(state, "field_type", `${field}.${i}: must be a string, got ${typeOf(item)}`);
+      state.problems.add(R.fieldType, at, `must be a string, got ${kindOf(item)}`);
       continue;
     }
     if (item.trim() === "") {
-      report(state, "empty_value", `${field}.${i}: must not be empty`);
+      state.problems.add(R.emptyValue, at, "must not be empty");
       continue;
     }
     if (kind !== "name") state.handles += 1;
     if (item.includes(",")) {
-      report(
-        state,
-        "list_item_comma",
-        `${field}.${i}: ${show(item)} contains a comma, but ${field} are written comma-separated in one cell`,
+      state.problems.add(
+        R.listItemComma,
+        at,
+        `must not contain a comma: ${field} are written comma-separated in one cell`,
       );
     } else if (kind === "email" && !looksLikeEmail(item)) {
-      report(
-        state,
-        "email_format",
-        `${field}.${i}: ${show(item)} is not an email address (one @ with text on both sides)`,
-      );
+      state.problems.add(R.emailFormat, at, "not an email address (one @ with text on both sides)");
     } else if (kind === "phone" && !PHONE.test(item)) {
-      report(
-        state,
-        "phone_format",
-        `${field}.${i}: ${show(item)} is not a phone number (digits, spaces, ( ) and -, optionally after a +)`,
+      state.problems.add(
+        R.phoneFormat,
+        at,
+        "not a phone number (digits, spaces, ( ) and -, optionally after a +)",
       );
     }
   }
-  if ((state.problems?.length ?? 0) !== before || list.length === 0) return undefined;
+  if (state.problems.count !== before || list.length === 0) return undefined;
   return list.join(",");
 }
 
@@ -196,23 +218,24 @@ function looksLikeEmail(value: string): boolean {
 function attributesCell(state: State, attributes: unknown): string | undefined {
   if (attributes === undefined) return undefined;
   if (!isObject(attributes)) {
-    report(
-      state,
-      "field_type",
-      `attributes: must be an object of bucket → { key → value }, got ${typeOf(attributes)}`,
+    state.problems.add(
+      R.fieldType,
+      "attributes",
+      `must be an object of bucket → { key → value }, got ${kindOf(attributes)}`,
     );
     return undefined;
   }
-  const before = state.problems?.length ?? 0;
+  const before = state.problems.count;
   let json = "";
   for (const bucket of Object.keys(attributes)) {
     const values = attributes[bucket];
+    if (values === undefined) continue; // left out, as JSON.stringify does
     if (isForbiddenKey(bucket)) {
-      report(state, "forbidden_key", `attributes.${bucket}: ${FORBIDDEN_KEY_MESSAGE}`);
+      state.problems.add(R.forbiddenKey, `attributes.${bucket}`, FORBIDDEN_KEY_MESSAGE);
       continue;
     }
     if (bucket === "") {
-      report(state, "attribute_bucket", `attributes: a bucket name must not be empty`);
+      state.problems.add(R.attributeBucket, "attributes", "a bucket name must not be empty");
       continue;
     }
     if (!KNOWN_BUCKETS.has(bucket)) {
@@ -220,49 +243,49 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
         `attributes.${bucket}: not among the attribute buckets SlashID documents (${SLASHID_ATTRIBUTE_BUCKETS.join(", ")}); sent as it is`,
       );
     }
-    if (values === undefined) continue;
     if (!isObject(values)) {
-      report(
-        state,
-        "field_type",
-        `attributes.${bucket}: must be an object of key → value, got ${typeOf(values)}`,
+      state.problems.add(
+        R.fieldType,
+        `attributes.${bucket}`,
+        `must be an object of key → value, got ${kindOf(values)}`,
       );
       continue;
     }
     let inner = "";
     for (const key of Object.keys(values)) {
+      const value = values[key];
+      if (value === undefined) continue; // left out, as JSON.stringify does
       const field = `attributes.${bucket}.${key}`;
       if (isForbiddenKey(key)) {
-        report(state, "forbidden_key", `${field}: ${FORBIDDEN_KEY_MESSAGE}`);
+        state.problems.add(R.forbiddenKey, field, FORBIDDEN_KEY_MESSAGE);
         continue;
       }
       const keyBytes = Buffer.byteLength(key, "utf8");
       if (keyBytes === 0 || keyBytes > SLASHID_MAX_ATTRIBUTE_KEY_BYTES) {
-        report(
-          state,
-          "attribute_key_length",
-          `${field}: attribute keys must be 1–${SLASHID_MAX_ATTRIBUTE_KEY_BYTES} bytes (UTF-8), this one is ${keyBytes}`,
+        state.problems.add(
+          R.attributeKeyLength,
+          field,
+          `attribute keys must be 1–${SLASHID_MAX_ATTRIBUTE_KEY_BYTES} bytes (UTF-8), this one is ${keyBytes}`,
         );
         continue;
       }
-      const value = values[key];
-      if (value === undefined) continue; // left out, as JSON.stringify does
       // Checked before serialising: a deep enough value overflows JSON.stringify's stack.
       const unsafe = findUnsafeShape(value);
       if (unsafe !== undefined) {
-        report(
-          state,
-          unsafe.kind,
-          `${field}${clip(unsafe.path)}: ${unsafe.kind === "forbidden_key" ? FORBIDDEN_KEY_MESSAGE : NESTING_DEPTH_MESSAGE}`,
+        const forbidden = unsafe.kind === "forbidden_key";
+        state.problems.add(
+          forbidden ? R.forbiddenKey : R.nestingDepth,
+          `${field}${clip(unsafe.path)}`,
+          forbidden ? FORBIDDEN_KEY_MESSAGE : NESTING_DEPTH_MESSAGE,
         );
         continue;
       }
       const text = serialise(value);
       if (text === undefined) {
-        report(
-          state,
-          "attribute_value_size",
-          `${field}: the value is not JSON-serialisable (${typeOf(value)})`,
+        state.problems.add(
+          R.attributeValueSize,
+          field,
+          `the value is not JSON-serialisable (${kindOf(value)})`,
         );
         continue;
       }
@@ -270,10 +293,10 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
       const bytes =
         text.length * 3 <= SLASHID_MAX_ATTRIBUTE_VALUE_BYTES ? 0 : Buffer.byteLength(text, "utf8");
       if (bytes > SLASHID_MAX_ATTRIBUTE_VALUE_BYTES) {
-        report(
-          state,
-          "attribute_value_size",
-          `${field}: the value is ${bytes} bytes as JSON, more than ${SLASHID_MAX_ATTRIBUTE_VALUE_BYTES}`,
+        state.problems.add(
+          R.attributeValueSize,
+          field,
+          `the value is ${bytes} bytes as JSON, more than ${SLASHID_MAX_ATTRIBUTE_VALUE_BYTES}`,
         );
         continue;
       }
@@ -281,14 +304,16 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
     }
     json += `${json === "" ? "" : ","}${JSON.stringify(bucket)}:{${inner}}`;
   }
-  if ((state.problems?.length ?? 0) !== before || json === "") return undefined;
+  if (state.problems.count !== before || json === "") return undefined;
   return `{${json}}`;
 }
 
 /** JSON text of a value, or undefined when it has none (functions, symbols, BigInt, cycles). */
 function serialise(value: unknown): string | undefined {
   try {
-    return JSON.stringify(value) as string | undefined;
+    // Typed as string, but undefined for a function, a symbol or undefined itself.
+    const text: string | undefined = JSON.stringify(value);
+    return text;
   } catch {
     return undefined;
   }
@@ -298,22 +323,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function report(state: State, rule: string, message: string): void {
-  (state.problems ??= []).push({ rule: `slashid.${rule}`, message });
-}
-
-function show(value: unknown): string {
-  if (typeof value !== "string") return typeOf(value);
-  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}…` : value);
-}
-
 /** A path inside a value for a message: at most 80 characters. */
 function clip(path: string): string {
   return path.length <= 80 ? path : `${path.slice(0, 77)}…`;
-}
-
-function typeOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

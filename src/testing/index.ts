@@ -25,6 +25,8 @@ export {
 } from "./slashid.js";
 export {
   createPropellerSimulator,
+  propellerError,
+  propellerRecordKey,
   type PropellerSimulator,
   type PropellerSimulatorOptions,
 } from "./propeller.js";

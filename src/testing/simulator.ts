@@ -1,4 +1,9 @@
-/** A vendor simulator: a stateful Fetch-API handler that answers as the vendor's spec says. */
+import type { FaultOptions } from "./faults.js";
+
+/**
+ * A vendor simulator: a stateful Fetch-API handler that answers as the vendor's spec says, built on the
+ * simulator core (`kit/`), which routes by the spec's operations and injects faults and scripted answers.
+ */
 export interface VendorSimulator {
   readonly vendor: string;
   /** The path prefix the simulator serves its API under ("" or absent for the root). */
@@ -7,6 +12,8 @@ export interface VendorSimulator {
   handle(request: Request): Promise<Response>;
   /** What the simulator has seen and done, for assertions (e.g. no user imported twice). */
   stats(): SimulatorStats;
+  /** Replaces the fault options from now on (fault counts, attempt numbers and record verdicts are kept). */
+  setFaults(faults: FaultOptions): void;
 }
 
 export interface SimulatorStats {

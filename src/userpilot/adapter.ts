@@ -6,13 +6,18 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
-import { allImported, chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import { chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import { vendorCode } from "../core/engine/failure-codes.js";
+import { everyItem } from "../core/engine/outcomes.js";
 import type { components } from "../../generated/userpilot.js";
 import { rules } from "../../generated/userpilot.rules.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
 import { JobPace, JobPoll, pollJob, type JobProgress } from "../core/engine/poll.js";
+import { durationOption, wholeNumberOption } from "../core/options.js";
+import { validatedBy } from "../core/validate/validated-by.js";
 import type { UserpilotClient } from "./client.js";
+import type { UserpilotFailureCode } from "./failure-codes.js";
 import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
 
 /** Most users in one bulk identify request. */
@@ -27,6 +32,11 @@ const MIN_USER_BYTES = '{"user_id":"x"}'.length;
 
 const HOUR = 3_600_000;
 
+/**
+ * How the Userpilot adapter sends and follows its jobs. Durations are ms from 1 to about 24.8 days
+ * (`MAX_TIMER_MS`), counts and bytes whole numbers ≥ 1: anything else throws a RangeError when the adapter
+ * is made.
+ */
 export interface UserpilotAdapterOptions {
   /**
    * First wait between two status requests of a job, in ms, while nothing predicts its end. Once a poll
@@ -35,7 +45,10 @@ export interface UserpilotAdapterOptions {
    * @default 5000
    */
   pollIntervalMs?: number;
-  /** Ceiling of the wait between two status requests (the wait grows 1.5× per poll), in ms. Default 60,000. */
+  /**
+   * Ceiling of the wait between two status requests (the wait grows 1.5× per poll), in ms.
+   * @default 60000
+   */
   maxPollIntervalMs?: number;
   /**
    * Status polls of one job timed by prediction; past them every wait is `maxPollIntervalMs`.
@@ -45,24 +58,27 @@ export interface UserpilotAdapterOptions {
   /**
    * How long one job may run before its records are failed (`job_timeout`), in ms; also how long a
    * submission waits for another bulk job to finish (`job_conflict`). Userpilot processes about 1,200 rows a
-   * minute, so a full 10,000-user job takes some 9 minutes. Default 6 hours.
+   * minute, so a full 10,000-user job takes some 9 minutes.
+   * @default 21600000 (6 hours)
    */
   jobTimeoutMs?: number;
   /**
    * First wait after a `409 Conflict` (another bulk job is running: an earlier, interrupted run's, or another
    * process's), in ms; the wait grows 1.5× per attempt up to `maxPollIntervalMs` (or this, if larger).
-   * Default 30,000.
+   * @default 30000
    */
   conflictWaitMs?: number;
   /**
    * Most bytes of one request body, for a proxy or gateway with a smaller limit than Userpilot's. It can
-   * only lower the vendor's 50 MB. Default 50 MB.
+   * only lower the vendor's 50 MB.
+   * @default {@link USERPILOT_MAX_BODY_BYTES} (50 MB)
    */
   maxBodyBytes?: number;
   /**
    * How far Userpilot's clock may be behind ours, in ms, when looking for the job a request whose answer was
    * lost created: a job counts as that request's only if it started at most this long before the request
-   * was sent. Default 10,000.
+   * was sent.
+   * @default 10000
    */
   clockSkewMs?: number;
 }
@@ -92,6 +108,8 @@ interface Settings {
 }
 
 type JobStatus = components["schemas"]["BackgroundJobStatus"];
+type Outcome = ItemOutcome<UserpilotFailureCode>;
+type Result = ChunkResult<UserpilotFailureCode>;
 
 /**
  * The import adapter for Userpilot's bulk identify: chunks of at most 10,000 users and a 50 MB body, one job
@@ -120,18 +138,18 @@ export function createUserpilotAdapter(
   options: UserpilotAdapterOptions = {},
 ): ImportAdapter<UserpilotUser, UserpilotUser> {
   const settings: Settings = {
-    pollIntervalMs: positive(options.pollIntervalMs, 5_000, "pollIntervalMs"),
-    maxPollIntervalMs: positive(options.maxPollIntervalMs, 60_000, "maxPollIntervalMs"),
-    jobTimeoutMs: positive(options.jobTimeoutMs, 6 * HOUR, "jobTimeoutMs"),
-    conflictWaitMs: positive(options.conflictWaitMs, 30_000, "conflictWaitMs"),
-    clockSkewMs: positive(options.clockSkewMs, 10_000, "clockSkewMs"),
-    maxPollsPerJob: positive(options.maxPollsPerJob, 20, "maxPollsPerJob"),
+    pollIntervalMs: durationOption("pollIntervalMs", options.pollIntervalMs, 5_000),
+    maxPollIntervalMs: durationOption("maxPollIntervalMs", options.maxPollIntervalMs, 60_000),
+    jobTimeoutMs: durationOption("jobTimeoutMs", options.jobTimeoutMs, 6 * HOUR),
+    conflictWaitMs: durationOption("conflictWaitMs", options.conflictWaitMs, 30_000),
+    clockSkewMs: durationOption("clockSkewMs", options.clockSkewMs, 10_000),
+    maxPollsPerJob: wholeNumberOption("maxPollsPerJob", options.maxPollsPerJob, 20),
     pace: new JobPace(),
   };
   // Jobs this import submitted or followed: never taken for the job of another chunk's lost request.
   const known = new Set<string>();
   const bodyBytes = Math.min(
-    positive(options.maxBodyBytes, USERPILOT_MAX_BODY_BYTES, "maxBodyBytes"),
+    wholeNumberOption("maxBodyBytes", options.maxBodyBytes, USERPILOT_MAX_BODY_BYTES),
     USERPILOT_MAX_BODY_BYTES,
   );
   return {
@@ -148,10 +166,7 @@ export function createUserpilotAdapter(
     },
     defaults: { chunkRecords: USERPILOT_MAX_USERS, concurrency: 1 },
     keyOf: userpilotKeyOf,
-    validate(record) {
-      const problems = validateUserpilotUser(record);
-      return problems.length === 0 ? { ok: true, item: record } : { ok: false, problems };
-    },
+    validate: validatedBy<UserpilotUser>(validateUserpilotUser),
     serialize: (item) => JSON.stringify(item),
     send: (chunk, context) =>
       new ChunkRun(client, settings, known, chunk, context).follow(0, chunk.items.length),
@@ -162,7 +177,7 @@ export function createUserpilotAdapter(
 type JobEnd =
   | {
       readonly kind: "end";
-      readonly outcome: ItemOutcome;
+      readonly outcome: Outcome;
       /** True when a re-run may reuse the outcome; false when the job may yet finish (timeout, abort, …). */
       readonly final: boolean;
     }
@@ -183,14 +198,14 @@ class ChunkRun {
    * `jobId:<start>-<end>`, with `split:<range>` once a range was split and `done:<range>` once a half
    * ended for good (the JSON of its outcome).
    */
-  async follow(start: number, end: number): Promise<ChunkResult> {
+  async follow(start: number, end: number): Promise<Result> {
     const size = end - start;
     const whole = start === 0 && end === this.chunk.items.length;
     const range = whole ? "" : `:${start}-${end}`;
     const resumed = this.context.resumed;
 
     const finished = resumed?.[`done${range}`];
-    if (finished !== undefined) return uniform(JSON.parse(finished) as ItemOutcome, size);
+    if (finished !== undefined) return everyItem(size, JSON.parse(finished) as Outcome);
     if (resumed?.[`split${range}`] !== undefined) return this.halves(start, end, range, true);
 
     let jobId = resumed?.[`jobId${range}`];
@@ -217,7 +232,7 @@ class ChunkRun {
     if (!whole && ended.final) {
       this.context.checkpoint({ [`done${range}`]: JSON.stringify(ended.outcome) });
     }
-    return uniform(ended.outcome, size);
+    return everyItem(size, ended.outcome);
   }
 
   /** Splits users `[start, end)` in two and follows each half as its own job, one after the other. */
@@ -226,7 +241,7 @@ class ChunkRun {
     end: number,
     range: string,
     resumed = false,
-  ): Promise<ChunkResult> {
+  ): Promise<Result> {
     if (!resumed) this.context.checkpoint({ [`split${range}`]: "1" });
     const middle = start + Math.ceil((end - start) / 2);
     const first = await this.follow(start, middle);
@@ -243,11 +258,11 @@ class ChunkRun {
     range: string,
   ): Promise<
     | { readonly kind: "accepted"; readonly jobId: string }
-    | { readonly kind: "result"; readonly result: ChunkResult }
+    | { readonly kind: "result"; readonly result: Result }
   > {
     const size = end - start;
-    const fail = (code: string, reason: string) =>
-      ({ kind: "result", result: uniform(failure(code, reason), size) }) as const;
+    const fail = (code: UserpilotFailureCode, reason: string) =>
+      ({ kind: "result", result: everyItem(size, failure(code, reason)) }) as const;
     const clock = this.clock();
     let wait = this.settings.conflictWaitMs;
     const maxWait = Math.max(this.settings.conflictWaitMs, this.settings.maxPollIntervalMs);
@@ -313,7 +328,7 @@ class ChunkRun {
           const [first] = Array.isArray(error.body.errors) ? error.body.errors : [];
           const code: unknown = first?.error_code;
           return fail(
-            typeof code === "string" && code !== "" ? code : "400",
+            typeof code === "string" && code !== "" ? vendorCode(code) : "400",
             `Userpilot refused the request (400)${errorText(error.body)}`,
           );
         }
@@ -389,7 +404,7 @@ class ChunkRun {
 
   /** Polls a job (timed as `JobPoll` says) until it is `completed` or `failed`. */
   private async poll(jobId: string, rows: number, fresh: boolean): Promise<JobEnd> {
-    const end = (outcome: ItemOutcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
+    const end = (outcome: Outcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
     const aborted = () =>
       end(
         failure(
@@ -498,12 +513,7 @@ function vendorDuration(job: Record<string, unknown>): number | undefined {
   return Number.isNaN(ms) || ms < 0 ? undefined : ms;
 }
 
-function uniform(outcome: ItemOutcome, size: number): ChunkResult {
-  if (outcome.ok) return allImported(size);
-  return { kind: "done", outcomes: Array.from({ length: size }, () => outcome) };
-}
-
-function failure(code: string, reason: string): ItemOutcome {
+function failure(code: UserpilotFailureCode, reason: string): Outcome {
   // A job that may still finish, or one another job still blocks, is resumed by a re-run with the journal.
   return code === "job_timeout" || code === "job_conflict"
     ? { ok: false, code, reason, transient: true, later: true }
@@ -548,14 +558,6 @@ function text(value: unknown): string {
 
 function duration(ms: number): string {
   return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${name}: expected a positive number of ms or bytes, got ${value}`);
-  }
-  return value;
 }
 
 /** A record's key for reports: its user_id, else `#<index>`. */

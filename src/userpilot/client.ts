@@ -11,7 +11,10 @@ export type UserpilotEnvironment = "analytex" | "analytex-eu";
 export interface UserpilotClientOptions extends CommonClientOptions {
   /** The environment's API key (not the app token), sent as `Authorization: Token <key>`. */
   apiKey: string;
-  /** `analytex` (US, default) or `analytex-eu`. Ignored when `baseUrl` is set (e.g. an enterprise host). */
+  /**
+   * `analytex` (US) or `analytex-eu`. Ignored when `baseUrl` is set (e.g. an enterprise host).
+   * @default "analytex"
+   */
   environment?: UserpilotEnvironment;
 }
 

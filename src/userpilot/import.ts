@@ -1,6 +1,5 @@
-import type { ImportAdapter } from "../core/engine/adapter.js";
-import { runImport, type ImportOptions } from "../core/engine/engine.js";
-import type { ImportReport } from "../core/engine/report.js";
+import type { ImportOptions } from "../core/engine/engine.js";
+import { importerOf, type Importer } from "../core/importer.js";
 import { createUserpilotAdapter, type UserpilotAdapterOptions } from "./adapter.js";
 import type { UserpilotClient } from "./client.js";
 import type { UserpilotUser } from "./validate.js";
@@ -23,12 +22,8 @@ export type UserpilotImportOptions = ImportOptions & UserpilotAdapterOptions;
  * @param records the users, in any (async) iterable; read lazily.
  * @param options engine options (`chunkRecords`, `journal`, `signal`, `onProgress`, …) and adapter options
  *   (`pollIntervalMs`, `maxPollIntervalMs`, `jobTimeoutMs`, `conflictWaitMs`, `maxBodyBytes`).
+ *
+ * @function
  */
-export function importUsers(
-  client: UserpilotClient,
-  records: Iterable<UserpilotUser> | AsyncIterable<UserpilotUser>,
-  options: UserpilotImportOptions = {},
-): Promise<ImportReport> {
-  const adapter: ImportAdapter<UserpilotUser> = createUserpilotAdapter(client, options);
-  return runImport(adapter, records, options);
-}
+export const importUsers: Importer<UserpilotClient, UserpilotUser, UserpilotImportOptions> =
+  importerOf(createUserpilotAdapter);

@@ -18,3 +18,6 @@ export {
   userpilotKeyOf,
 } from "./adapter.js";
 export { importUsers, type UserpilotImportOptions } from "./import.js";
+export { userpilotModule } from "./module.js";
+export type { UserpilotRule } from "./validate.js";
+export type { UserpilotFailureCode } from "./failure-codes.js";

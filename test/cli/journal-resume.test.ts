@@ -45,6 +45,7 @@ function intercept(
   return {
     vendor: sim.vendor,
     stats: () => sim.stats(),
+    setFaults: (faults) => sim.setFaults(faults),
     async handle(request) {
       const { pathname } = new URL(request.url);
       if (`${request.method} ${pathname}`.startsWith(route)) {

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { clientOptions, jobTuning } from "../../src/cli/import-command.js";
 import { USAGE } from "../../src/cli/run.js";
-import { VENDORS } from "../../src/cli/vendors.js";
+import { fullStoryModule } from "../../src/fullstory/module.js";
+import { userpilotModule } from "../../src/userpilot/module.js";
 import { VERSION } from "../../src/core/version.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import {
@@ -61,7 +62,7 @@ describe("timing and retry flags", () => {
       maxRetries: 0,
       baseUrl: "http://x",
     });
-    for (const vendor of [VENDORS.fullstory, VENDORS.userpilot]) {
+    for (const vendor of [fullStoryModule, userpilotModule]) {
       expect(
         jobTuning(vendor, {
           "poll-interval": "500ms",
@@ -70,7 +71,7 @@ describe("timing and retry flags", () => {
         }),
       ).toEqual({ pollIntervalMs: 500, maxPollIntervalMs: 1_500, jobTimeoutMs: 7_200_000 });
     }
-    expect(jobTuning(VENDORS.fullstory, {})).toEqual({});
+    expect(jobTuning(fullStoryModule, {})).toEqual({});
   });
 
   const refused = [

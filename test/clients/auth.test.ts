@@ -291,12 +291,12 @@ describe("pre-serialised bodies", () => {
   });
 });
 
-describe("middleware added with use()", () => {
+describe("middleware added with raw.use()", () => {
   it("may read the response body, and the operation still returns its typed result", async () => {
     record("post", `${HOSTS.fullstory}/v2/users/batch`, () => HttpResponse.json({ job }));
     const client = createFullStoryClient({ apiKey: "na1.abcdef123456" });
     const bodies: string[] = [];
-    client.use({
+    client.raw.use({
       onResponse: async ({ response }) => {
         bodies.push(await response.text());
       },

@@ -71,7 +71,7 @@ describe("FullStory requests", () => {
 
   it("reports a body missing a required field, sent with the raw openapi-fetch POST", async () => {
     const { mock, client } = setup();
-    await client.POST("/v2/users/batch", { body: {} as never });
+    await client.raw.POST("/v2/users/batch", { body: {} as never });
     expect(mock.violations).toEqual([
       expect.stringMatching(
         /^createBatchImport request 1: body \/ must have required property 'requests'/,
@@ -81,8 +81,10 @@ describe("FullStory requests", () => {
 
   it("reports an empty batch and an unknown key in a closed body", async () => {
     const { f, mock, client } = setup();
-    await client.POST("/v2/users/batch", { body: { requests: [] } });
-    await client.POST("/v2/users", { body: { ...fullStoryCreateUser(f), nickname: "x" } as never });
+    await client.raw.POST("/v2/users/batch", { body: { requests: [] } });
+    await client.raw.POST("/v2/users", {
+      body: { ...fullStoryCreateUser(f), nickname: "x" } as never,
+    });
     expect(mock.violations).toEqual(
       mentions(
         /body \/requests must NOT have fewer than 1 items/,
@@ -93,7 +95,7 @@ describe("FullStory requests", () => {
 
   it("reports a property name FullStory rejects and a uid over 256 characters", async () => {
     const { mock, client } = setup();
-    await client.POST("/v2/users/batch", {
+    await client.raw.POST("/v2/users/batch", {
       body: { requests: [{ uid: "u".repeat(257), properties: { "1st-plan": "x" } }] },
     });
     expect(mock.violations).toEqual(
@@ -299,7 +301,7 @@ describe("Userpilot requests", () => {
     expect(mock.attempts).toHaveLength(2);
     expect(mock.violations).toEqual([]);
 
-    await client.POST("/v1/users/bulk_identify", {
+    await client.raw.POST("/v1/users/bulk_identify", {
       body: { users: [{ user_id: "u1", metadata: { nested: { a: 1 } as never } }] },
     });
     await fetch(`${HOSTS.userpilot}/v1/background_jobs/bulk:jobs:NX-1:abc`, {

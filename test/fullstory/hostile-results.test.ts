@@ -1,6 +1,7 @@
 // The FullStory adapter against result lists that lie: entries for users never sent, cursors that never end,
-// counts that confirm fewer users than the chunk held. Each chunk is sent straight through the adapter with a
-// context whose `count` events the tests read.
+// counts that confirm fewer users than the chunk held. The simulator does the import; a script rewrites its
+// status and list answers. Each chunk is sent straight through the adapter with a context whose `count`
+// events the tests read.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ItemOutcome } from "../../src/core/engine/adapter.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
@@ -11,9 +12,10 @@ import {
 } from "../../src/fullstory/adapter.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import type { FullStorySimulator, FullStorySimulatorOptions } from "../../src/testing/fullstory.js";
 import { chunkContext } from "../support/chunk-context.js";
 import { useMswServer } from "../support/msw.js";
-import { FakeFullStory, fullStoryIdOf, type FakeOptions } from "./fake-fullstory.js";
+import { API_KEY, idOf, lying, mountFullStory, type Lies } from "./harness.js";
 
 const server = useMswServer();
 afterEach(() => vi.restoreAllMocks());
@@ -28,16 +30,32 @@ function users(n: number, seed = "fullstory-hostile"): FullStoryUser[] {
   }));
 }
 
-function vendor(options: FakeOptions): FakeFullStory {
-  const fake = new FakeFullStory(options);
-  server.use(...fake.handlers());
-  return fake;
+/** A simulator whose status and list answers tell `lies`. */
+function vendor(lies: Lies, options: FullStorySimulatorOptions = {}): FullStorySimulator {
+  const { faults, ...rest } = options;
+  return mountFullStory(server, {
+    ...rest,
+    faults: { ...faults, script: lying(lies, faults?.script) },
+  });
+}
+
+/** Users FullStory already holds (no uid), so that records can name them by `id`. */
+async function existing(n: number): Promise<string[]> {
+  const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+  const f = seededFaker("fullstory-existing");
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const created = await client.createUser({ body: { display_name: f.person.fullName() } });
+    if (!created.ok) throw new Error(created.error.message);
+    ids.push(created.data.id);
+  }
+  return ids;
 }
 
 /** Sends one chunk through the adapter; `events` holds what it counted. */
 async function send(items: FullStoryUser[], options: FullStoryAdapterOptions = {}) {
   const { context, events } = chunkContext();
-  const client = createFullStoryClient({ apiKey: "na1.hostile-test-key", maxRetries: 0 });
+  const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
   const adapter = createFullStoryAdapter(client, { pollIntervalMs: 1, ...options });
   const result = await adapter.send(
     { seq: 0, items, serialized: [], keys: items.map(fullStoryKeyOf) },
@@ -47,54 +65,67 @@ async function send(items: FullStoryUser[], options: FullStoryAdapterOptions = {
   return { outcomes: result.outcomes, events };
 }
 
-const imported = (user: FullStoryUser): ItemOutcome => ({ ok: true, id: fullStoryIdOf(user) });
+const importedBy =
+  (sim: FullStorySimulator) =>
+  (user: FullStoryUser): ItemOutcome => ({ ok: true, id: idOf(sim, user)! });
+const lists = (sim: FullStorySimulator) => ({
+  imports: sim.stats().requests["GET /v2/users/batch/{job_id}/imports"] ?? 0,
+  errors: sim.stats().requests["GET /v2/users/batch/{job_id}/errors"] ?? 0,
+});
+const jobId = (sim: FullStorySimulator) => sim.jobs()[0]!.id;
 
 describe("matching list entries to records", () => {
   it("an entry whose uid was never sent neither imports nor fails the sent user with its email", async () => {
     const [failing, unlisted, plain] = users(3);
-    vendor({
-      fail: (u) => (u.uid === failing!.uid ? { code: "invalid", message: "refused" } : undefined),
-      omit: (u) => u.uid === unlisted!.uid,
-      ghosts: {
-        imports: [{ id: "fs-ghost-1", uid: "ghost-1", email: failing!.email! }],
-        errors: [
-          { code: "boom", message: "ghost", user: { uid: "ghost-2", email: unlisted!.email! } },
-        ],
+    const sim = vendor(
+      {
+        omit: (uid) => uid === unlisted!.uid,
+        ghosts: {
+          imports: [{ id: "fs-ghost-1", uid: "ghost-1", email: failing!.email! }],
+          errors: [
+            { code: "boom", message: "ghost", user: { uid: "ghost-2", email: unlisted!.email! } },
+          ],
+        },
       },
-    });
+      { faults: { reject: (key) => key === `uid:${failing!.uid}` } },
+    );
     const { outcomes, events } = await send([failing!, unlisted!, plain!]);
 
-    expect(outcomes[0]).toEqual({ ok: false, code: "invalid", reason: "refused" });
+    expect(outcomes[0]).toEqual({
+      ok: false,
+      code: "simulated_rejection",
+      reason: "the simulator rejected this user (rejectRate)",
+    });
     expect(outcomes[1]).toMatchObject({ ok: false, code: "no_outcome" });
-    expect(outcomes[2]).toEqual(imported(plain!));
+    expect(outcomes[2]).toEqual(importedBy(sim)(plain!));
     expect(events).toEqual({ unmatched_entries: 2 });
   });
 
   it("an entry with a uid matches only that uid; id and email match only records without a uid", async () => {
     const f = seededFaker("fullstory-match-rules");
     const shared = f.internet.email().toLowerCase();
-    const withUid: FullStoryUser = { uid: "a", email: shared };
+    const sim = vendor({});
+    const [idOnlyId, uidAndIdId] = await existing(2);
+    // Email-only first: FullStory upserts it by email, and must not find the record with a uid.
     const emailOnly: FullStoryUser = { email: shared };
-    const idOnly: FullStoryUser = { id: "123" };
-    const uidAndId: FullStoryUser = { uid: "d", id: "456" };
-    vendor({
-      omit: (u) => u.uid === "d",
-      forceFailed: true,
-      ghosts: {
-        imports: [
-          // Listed first, so that a fallback to email would take the first record with that email.
-          { id: "fs-x", uid: "never-sent", email: shared },
-          // Names the id of a record that has a uid: not that record.
-          { id: "456" },
-        ],
-      },
+    const withUid: FullStoryUser = { uid: "a", email: shared };
+    const idOnly: FullStoryUser = { id: idOnlyId! };
+    const uidAndId: FullStoryUser = { uid: "d", id: uidAndIdId! };
+    const ghosts = [
+      // Listed first, so that a fallback to email would take the first record with that email.
+      { id: "fs-x", uid: "never-sent", email: shared },
+      // Names the id of a record that has a uid: not that record.
+      { id: uidAndIdId! },
+    ];
+    sim.setFaults({
+      script: lying({ omit: (uid) => uid === "d", failed: true, ghosts: { imports: ghosts } }),
     });
-    const { outcomes, events } = await send([withUid, emailOnly, idOnly, uidAndId]);
+    const { outcomes, events } = await send([emailOnly, withUid, idOnly, uidAndId]);
 
     expect(outcomes).toEqual([
-      imported(withUid),
-      imported(emailOnly),
-      imported(idOnly),
+      importedBy(sim)(emailOnly),
+      importedBy(sim)(withUid),
+      importedBy(sim)(idOnly),
       expect.objectContaining({ ok: false, code: "no_outcome" }),
     ]);
     expect(events).toEqual({ unmatched_entries: 2 });
@@ -103,23 +134,24 @@ describe("matching list entries to records", () => {
   it("an entry with an id does not take, by email, a record with another id", async () => {
     const f = seededFaker("fullstory-match-ids");
     const email = f.internet.email().toLowerCase();
-    const record: FullStoryUser = { id: "111", email };
-    vendor({
+    const sim = vendor({
       omit: () => true,
-      forceFailed: true,
+      failed: true,
       ghosts: { imports: [{ id: "222", email }] },
     });
-    const { outcomes, events } = await send([record]);
+    const [id] = await existing(1);
+    const { outcomes, events } = await send([{ id: id!, email }]);
 
+    expect(sim.users().find((user) => user.id === id)?.email).toBe(email); // FullStory did import it
     expect(outcomes[0]).toMatchObject({ ok: false, code: "no_outcome" });
     expect(events).toEqual({ unmatched_entries: 1 });
   });
 
   it("counts nothing when every entry matches", async () => {
     const input = users(5);
-    vendor({});
+    const sim = vendor({});
     const { outcomes, events } = await send(input);
-    expect(outcomes).toEqual(input.map(imported));
+    expect(outcomes).toEqual(input.map(importedBy(sim)));
     expect(events).toEqual({});
   });
 });
@@ -128,17 +160,23 @@ describe("paging bounds", () => {
   it("stops a list that answers new page tokens forever, within its count plus two pages", async () => {
     const input = users(6);
     const missing = input[5]!;
-    const fake = vendor({ pageSize: 2, endlessPages: true, omit: (u) => u.uid === missing.uid });
+    const sim = vendor(
+      {
+        endlessPages: true,
+        omit: (uid) => uid === missing.uid,
+        counts: { imports: 5, errors: 0 },
+      },
+      { pageSize: 2 },
+    );
     const { outcomes } = await send(input);
 
     // Five imports counted → at most 5 + 2 pages; no errors → at most 2.
-    expect(fake.requests.imports).toHaveLength(7);
-    expect(fake.requests.errors).toHaveLength(2);
-    expect(outcomes.slice(0, 5)).toEqual(input.slice(0, 5).map(imported));
+    expect(lists(sim)).toEqual({ imports: 7, errors: 2 });
+    expect(outcomes.slice(0, 5)).toEqual(input.slice(0, 5).map(importedBy(sim)));
     expect(outcomes[5]).toEqual({
       ok: false,
       code: "results_incomplete",
-      reason: expect.stringContaining("job-1"),
+      reason: expect.stringContaining(jobId(sim)),
       transient: true,
       later: true,
     });
@@ -146,28 +184,29 @@ describe("paging bounds", () => {
 
   it("caps the page budget at the chunk's size when the counts claim more", async () => {
     const input = users(4);
-    const fake = vendor({
-      pageSize: 1,
-      endlessPages: true,
-      statusCounts: { imports: 2_000_000_000, errors: 2_000_000_000 },
-      totalRecords: "9223372036854775807",
-      omit: (u) => u.uid === input[3]!.uid,
-    });
+    const sim = vendor(
+      {
+        endlessPages: true,
+        counts: { imports: 2_000_000_000, errors: 2_000_000_000 },
+        totalRecords: "9223372036854775807",
+        omit: (uid) => uid === input[3]!.uid,
+      },
+      { pageSize: 1 },
+    );
     const { outcomes } = await send(input);
 
-    expect(fake.requests.imports).toHaveLength(6);
-    expect(fake.requests.errors).toHaveLength(6);
-    expect(outcomes.slice(0, 3)).toEqual(input.slice(0, 3).map(imported));
+    expect(lists(sim)).toEqual({ imports: 6, errors: 6 });
+    expect(outcomes.slice(0, 3)).toEqual(input.slice(0, 3).map(importedBy(sim)));
     expect(outcomes[3]).toMatchObject({ ok: false, code: "results_incomplete", transient: true });
   });
 
   it("reads an honest list of one result per page to its end", async () => {
     const input = users(7);
-    const fake = vendor({ pageSize: 1, lastToken: "empty" });
+    const sim = vendor({ emptyLastToken: true }, { pageSize: 1 });
     const { outcomes } = await send(input);
 
-    expect(fake.requests.imports).toHaveLength(7);
-    expect(outcomes).toEqual(input.map(imported));
+    expect(lists(sim).imports).toBe(7);
+    expect(outcomes).toEqual(input.map(importedBy(sim)));
   });
 
   it("stops paging when the job's time runs out, even while every page answers at once", async () => {
@@ -176,24 +215,30 @@ describe("paging bounds", () => {
     let skew = 0;
     vi.spyOn(Date, "now").mockImplementation(() => now + skew);
     const input = users(3);
-    const fake = vendor({
-      pageSize: 1,
-      endlessPages: true,
-      statusCounts: { imports: 3, errors: 0 },
-      omit: (u) => u.uid === input[2]!.uid,
-      fault: (operation, attempt) => {
-        if (operation === "imports" && attempt === 2) skew = jobTimeoutMs;
-        return undefined;
+    const sim = vendor(
+      {
+        endlessPages: true,
+        counts: { imports: 3, errors: 0 },
+        omit: (uid) => uid === input[2]!.uid,
       },
-    });
+      {
+        pageSize: 1,
+        faults: {
+          script: ({ operation, attempt }) => {
+            if (operation === "getBatchImports" && attempt === 2) skew = jobTimeoutMs;
+            return undefined;
+          },
+        },
+      },
+    );
     const { outcomes } = await send(input, { jobTimeoutMs });
 
-    expect(fake.requests.imports).toHaveLength(2);
-    expect(outcomes.slice(0, 2)).toEqual(input.slice(0, 2).map(imported));
+    expect(lists(sim).imports).toBe(2);
+    expect(outcomes.slice(0, 2)).toEqual(input.slice(0, 2).map(importedBy(sim)));
     expect(outcomes[2]).toEqual({
       ok: false,
       code: "results_incomplete",
-      reason: expect.stringMatching(/job-1.*time ran out/),
+      reason: expect.stringMatching(new RegExp(`${jobId(sim)}.*time ran out`)),
       transient: true,
       later: true,
     });
@@ -204,20 +249,20 @@ describe("records no list names", () => {
   it("fail no_outcome when the COMPLETED job's counts confirm fewer users than the chunk held", async () => {
     const input = users(4);
     const missing = input[2]!;
-    vendor({ omit: (u) => u.uid === missing.uid });
+    const sim = vendor({ omit: (uid) => uid === missing.uid, counts: { imports: 3, errors: 0 } });
     const { outcomes } = await send(input);
 
     expect(outcomes[2]).toEqual({
       ok: false,
       code: "no_outcome",
-      reason: expect.stringMatching(/job-1 COMPLETED with 3 of 4/),
+      reason: expect.stringMatching(new RegExp(`${jobId(sim)} COMPLETED with 3 of 4`)),
     });
     expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
   });
 
   it("are imported when the COMPLETED job's counts cover the chunk", async () => {
     const input = users(4);
-    vendor({ omit: (u) => u.uid === input[2]!.uid, statusCounts: { imports: 4, errors: 0 } });
+    vendor({ omit: (uid) => uid === input[2]!.uid });
     const { outcomes } = await send(input);
     expect(outcomes[2]).toEqual({ ok: true });
   });

@@ -1,5 +1,6 @@
-// importUsers against a stateful msw FullStory: chunking, job follow-through (polling, paging, 202s), record
-// outcomes, faults, fatal answers, aborts and resuming from a journal.
+// importUsers against the FullStory simulator: chunking, job follow-through (polling, paging, 202s), record
+// outcomes, faults, fatal answers, aborts and resuming from a journal. Scripts decide given calls (a fault, an
+// answer in place of FullStory's, or a rewrite of its answer); the assertions read what the simulator holds.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,11 +13,13 @@ import {
   type FullStoryImportOptions,
   type FullStoryUser,
 } from "../../src/fullstory/index.js";
+import type { FaultOptions } from "../../src/testing/faults.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { fullStoryUser } from "../../src/testing/fixtures/fullstory.js";
+import type { FullStorySimulator, FullStorySimulatorOptions } from "../../src/testing/fullstory.js";
+import { DropConnection } from "../../src/testing/simulator.js";
 import { useMswServer } from "../support/msw.js";
-import { FakeFullStory, fsError, fullStoryIdOf, type FakeOptions } from "./fake-fullstory.js";
-import { HttpResponse } from "msw";
+import { API_KEY, fullStoryError, idOf, lying, mountFullStory, vendorError } from "./harness.js";
 
 const server = useMswServer();
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -25,26 +28,35 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let journals = 0;
 const journalFile = () => path.join(dir, `journal-${++journals}.ndjson`);
 
-/** Faker users with distinct uids (`u-<n>-…`), reproducible from the seed. */
+/** Faker users with distinct uids (`u-<n>-…`) and no FullStory id (new users have none), reproducible. */
 function users(n: number, seed = "fullstory-import"): FullStoryUser[] {
   const f = seededFaker(seed);
-  return Array.from({ length: n }, (_, i) => ({
-    ...fullStoryUser(f),
-    uid: `u-${i}-${f.string.alphanumeric(6)}`,
-  }));
+  return Array.from({ length: n }, (_, i) => {
+    const { id: _id, ...user } = fullStoryUser(f);
+    return { ...user, uid: `u-${i}-${f.string.alphanumeric(6)}` };
+  });
 }
 
-function vendor(options: FakeOptions = {}): FakeFullStory {
-  const fake = new FakeFullStory(options);
-  server.use(...fake.handlers());
-  return fake;
+function vendor(options: FullStorySimulatorOptions = {}): FullStorySimulator {
+  return mountFullStory(server, options);
 }
+
+/** Refuses the records whose uid `refused` names (FullStory's `simulated_rejection`). */
+const refusing = (refused: (uid: string) => boolean): FaultOptions => ({
+  reject: (key) => key.startsWith("uid:") && refused(key.slice("uid:".length)),
+});
+/** The n in a uid `u-<n>-…`. */
+const nth = (uid: string | undefined) => Number(uid?.split("-")[1]);
+const REJECTED = {
+  code: "simulated_rejection",
+  reason: "the simulator rejected this user (rejectRate)",
+};
 
 /** A client that retries without waiting; `waits` records the client's retry delays. */
 function client(options: { maxRetries?: number } = {}) {
   const waits: number[] = [];
   const fullstory = createFullStoryClient({
-    apiKey: "na1.import-test-key",
+    apiKey: API_KEY,
     retryBaseDelayMs: 1,
     sleep: async (ms) => {
       waits.push(ms);
@@ -89,17 +101,31 @@ const essence = (report: ImportReport) => ({
 });
 
 const uidsOf = (list: readonly FullStoryUser[]) => list.map((u) => u.uid);
+const stored = (sim: FullStorySimulator) => sim.users().map((u) => u.uid);
+const CREATE = "POST /v2/users/batch";
+const STATUS = "GET /v2/users/batch/{job_id}";
+const IMPORTS = `${STATUS}/imports`;
+const ERRORS = `${STATUS}/errors`;
+const requested = (sim: FullStorySimulator, route: string) => sim.stats().requests[route] ?? 0;
+/** Nobody was written twice: no duplicate job, no user rewritten by a second job. */
+const writtenOnce = (sim: FullStorySimulator) =>
+  expect(sim.stats()).toMatchObject({ duplicates: 0, rewrites: 0 });
 
 describe("importUsers (FullStory)", () => {
   it("sends one batch job per chunk and reports each user imported with FullStory's id", async () => {
-    const fake = vendor();
+    const sim = vendor();
     const input = users(25);
     const { fullstory } = client();
     const report = await importUsers(fullstory, input, fast({ chunkRecords: 10 }).options);
 
-    expect(fake.creates.map((c) => c.users.length).sort((a, b) => a - b)).toEqual([5, 10, 10]);
-    expect(fake.creates.flatMap((c) => uidsOf(c.users)).sort()).toEqual(uidsOf(input).sort());
-    const keys = fake.creates.map((c) => c.key);
+    expect(
+      sim
+        .jobs()
+        .map((job) => job.records)
+        .sort((a, b) => a - b),
+    ).toEqual([5, 10, 10]);
+    expect(stored(sim).sort()).toEqual(uidsOf(input).sort());
+    const keys = sim.jobs().map((job) => job.idempotencyKey);
     for (const key of keys) expect(key).toMatch(UUID_V4);
     expect(new Set(keys).size).toBe(3);
     expect(report).toMatchObject({ vendor: "fullstory", total: 25, imported: 25, failed: 0 });
@@ -108,14 +134,14 @@ describe("importUsers (FullStory)", () => {
         index,
         key: user.uid,
         outcome: "imported",
-        id: fullStoryIdOf(user),
+        id: idOf(sim, user),
       })),
     );
     expectAccounted(report);
   });
 
   it("defaults to chunks of 10,000 users, 2 jobs at a time, and allows up to 50,000 per job", async () => {
-    const fake = vendor();
+    const sim = vendor();
     const input = Array.from({ length: 10_001 }, (_, i) => ({ uid: `bulk-${i}` }));
     const { fullstory } = client();
     const adapter = createFullStoryAdapter(fullstory);
@@ -124,18 +150,24 @@ describe("importUsers (FullStory)", () => {
 
     const { options } = fast();
     const report = await importUsers(fullstory, input, options);
-    expect(fake.creates.map((c) => c.users.length).sort((a, b) => a - b)).toEqual([1, 10_000]);
+    expect(
+      sim
+        .jobs()
+        .map((job) => job.records)
+        .sort((a, b) => a - b),
+    ).toEqual([1, 10_000]);
     expect(report.imported).toBe(10_001);
     expectAccounted(report);
   });
 
   it("polls a job through PROCESSING with growing waits until it COMPLETED", async () => {
-    const fake = vendor({ pollsToFinish: 4 });
+    const sim = vendor({ processingPolls: 3 });
     const { fullstory } = client();
     const { options, sleeps } = fast();
     const report = await importUsers(fullstory, users(3), options);
 
-    expect(fake.requests.status).toEqual(["job-1", "job-1", "job-1", "job-1"]);
+    expect(requested(sim, STATUS)).toBe(4);
+    expect(sim.jobs()).toMatchObject([{ status: "COMPLETED", polls: 4 }]);
     expect(sleeps).toEqual([10, 15, 20]); // 1.5× each time, capped at maxPollIntervalMs
     expect(report.imported).toBe(3);
     expectAccounted(report);
@@ -144,63 +176,52 @@ describe("importUsers (FullStory)", () => {
   it("reads both imports and errors of a FAILED job: some users imported, some failed", async () => {
     const input = users(8);
     const bad = new Set([input[1]!.uid, input[6]!.uid]);
-    const fake = vendor({
-      pollsToFinish: 2,
-      fail: (u) =>
-        bad.has(u.uid) ? { code: "invalid_property", message: `bad user ${u.uid}` } : undefined,
-    });
+    const sim = vendor({ processingPolls: 1, faults: refusing((uid) => bad.has(uid)) });
     const { fullstory } = client();
     const report = await importUsers(fullstory, input, fast().options);
 
-    expect(fake.jobs.get("job-1")?.status).toBe("FAILED");
-    expect(fake.requests.imports).toHaveLength(1);
-    expect(fake.requests.errors).toHaveLength(1);
+    expect(sim.jobs()[0]?.status).toBe("FAILED");
+    expect([requested(sim, IMPORTS), requested(sim, ERRORS)]).toEqual([1, 1]);
     expect(report).toMatchObject({ total: 8, imported: 6, failed: 2, rejected: 0 });
     expect(report.outcomes[1]).toEqual({
       index: 1,
       key: input[1]!.uid,
       outcome: "failed",
-      code: "invalid_property",
-      reason: `bad user ${input[1]!.uid}`,
+      ...REJECTED,
     });
-    expect(report.outcomes[6]).toMatchObject({ outcome: "failed", code: "invalid_property" });
-    expect(report.outcomes[0]).toMatchObject({ outcome: "imported", id: fullStoryIdOf(input[0]!) });
+    expect(report.outcomes[6]).toMatchObject({ outcome: "failed", code: REJECTED.code });
+    expect(report.outcomes[0]).toMatchObject({ outcome: "imported", id: idOf(sim, input[0]!) });
     expectAccounted(report);
   });
 
   it("pages through imports and errors with next_page_token until it is absent or empty", async () => {
     const input = users(11);
-    const fake = vendor({
-      pageSize: 3,
-      fail: (u) =>
-        Number(u.uid?.split("-")[1]) % 3 === 0 ? { code: "e", message: "m" } : undefined,
-    });
+    const sim = vendor({ pageSize: 3, faults: refusing((uid) => nth(uid) % 3 === 0) });
     const { fullstory } = client();
     const report = await importUsers(fullstory, input, fast().options);
 
     // 7 imported → pages at 0, 3, 6; 4 failed (0, 3, 6, 9) → pages at 0, 3.
-    expect(fake.tokens.imports).toEqual([null, "p3", "p6"]);
-    expect(fake.tokens.errors).toEqual([null, "p3"]);
+    expect([requested(sim, IMPORTS), requested(sim, ERRORS)]).toEqual([3, 2]);
     expect(report).toMatchObject({ imported: 7, failed: 4 });
     for (const outcome of report.outcomes) {
       if (outcome.outcome === "imported") {
-        expect(outcome.id).toBe(fullStoryIdOf(input[outcome.index]!));
-      } else expect(outcome).toMatchObject({ outcome: "failed", code: "e" });
+        expect(outcome.id).toBe(idOf(sim, input[outcome.index]!));
+      } else expect(outcome).toMatchObject({ outcome: "failed", code: REJECTED.code });
     }
 
-    const empty = vendor({ pageSize: 3, lastToken: "empty" });
+    const empty = vendor({ pageSize: 3, faults: { script: lying({ emptyLastToken: true }) } });
     const again = await importUsers(fullstory, users(7, "empty-token"), fast().options);
-    expect(empty.tokens.imports).toEqual([null, "p3", "p6"]);
+    expect(requested(empty, IMPORTS)).toBe(3);
     expect(again.outcomes.every((o) => o.outcome === "imported" && o.id !== undefined)).toBe(true);
   });
 
   it("stops paging when next_page_token repeats the previous one", async () => {
     const input = users(7);
-    const fake = vendor({ pageSize: 3, repeatToken: true });
+    const sim = vendor({ pageSize: 3, faults: { script: lying({ repeatToken: true }) } });
     const { fullstory } = client();
     const report = await importUsers(fullstory, input, fast().options);
 
-    expect(fake.tokens.imports).toEqual([null, "p3"]);
+    expect(requested(sim, IMPORTS)).toBe(2);
     // Six users were listed with their ids; the job COMPLETED, so the seventh is imported (without an id).
     expect(report.imported).toBe(7);
     expect(
@@ -210,13 +231,22 @@ describe("importUsers (FullStory)", () => {
   });
 
   it("waits and asks again while a result list answers 202", async () => {
-    const fake = vendor({ listLag: 2 });
+    // The job has ended, but FullStory is still assembling its lists for the first two reads.
+    const sim = vendor({
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation.startsWith("getBatchImport") &&
+          operation !== "getBatchImportStatus" &&
+          attempt <= 2
+            ? { answer: () => new Response(null, { status: 202 }) }
+            : undefined,
+      },
+    });
     const { fullstory } = client();
     const { options, sleeps } = fast();
     const report = await importUsers(fullstory, users(4), options);
 
-    expect(fake.requests.imports).toHaveLength(3);
-    expect(fake.requests.errors).toHaveLength(3);
+    expect([requested(sim, IMPORTS), requested(sim, ERRORS)]).toEqual([3, 3]);
     expect(sleeps.length).toBeGreaterThanOrEqual(4);
     expect(report.outcomes.every((o) => o.outcome === "imported" && o.id !== undefined)).toBe(true);
   });
@@ -225,92 +255,108 @@ describe("importUsers (FullStory)", () => {
     const input = users(4);
     const missing = input[2]!.uid;
     // FullStory counts all four imported but lists three.
-    vendor({ omit: (u) => u.uid === missing, statusCounts: { imports: 4, errors: 0 } });
+    vendor({ faults: { script: lying({ omit: (uid) => uid === missing }) } });
     const { fullstory } = client();
     const completed = await importUsers(fullstory, input, fast().options);
     expect(completed.outcomes[2]).toEqual({ index: 2, key: missing, outcome: "imported" });
 
-    vendor({ omit: (u) => u.uid === missing, forceFailed: true });
+    const sim = vendor({
+      faults: { script: lying({ omit: (uid) => uid === missing, failed: true }) },
+    });
     const failed = await importUsers(fullstory, input, fast().options);
     expect(failed.outcomes[2]).toMatchObject({ outcome: "failed", code: "no_outcome" });
-    expect(failed.outcomes[2]).toHaveProperty("reason", expect.stringContaining("job-1"));
+    expect(failed.outcomes[2]).toHaveProperty("reason", expect.stringContaining(sim.jobs()[0]!.id));
     expect(failed.imported).toBe(3);
   });
 
   it("matches results by uid, else id, else email, and duplicates to the first record not yet matched", async () => {
+    const sim = vendor();
+    const { fullstory } = client();
+    const known = await fullstory.createUser({ body: { display_name: "Only an id" } });
+    if (!known.ok) throw new Error(known.error.message);
+    const id = known.data.id;
     const input: FullStoryUser[] = [
       { uid: "dup", properties: { n: 1 } },
-      { id: "12345", display_name: "Only an id" },
+      { id, display_name: "Only an id" },
       { email: "only@example.com" },
       { uid: "dup", properties: { n: 2 } },
       { display_name: "Anonymous" },
+      // Names no user: FullStory fails it, so the job ends FAILED.
+      { id: "999" },
     ];
-    vendor({
-      fail: (u) => (u.properties?.["n"] === 2 ? { code: "conflict", message: "no" } : undefined),
-      forceFailed: true,
-    });
-    const { fullstory } = client();
     const report = await importUsers(fullstory, input, fast().options);
 
     const summary = report.outcomes.map((o) =>
       o.outcome === "imported" ? [o.key, o.id] : [o.key, o.outcome === "failed" ? o.code : o.rule],
     );
+    const dup = idOf(sim, input[0]!);
     expect(summary).toEqual([
-      ["dup", "fs-dup"],
-      ["12345", "12345"],
-      ["only@example.com", "fs-only@example.com"],
-      ["dup", "conflict"],
+      ["dup", dup],
+      [id, id],
+      ["only@example.com", idOf(sim, input[2]!)],
+      // FullStory lists "dup" twice: the second entry goes to the second record.
+      ["dup", dup],
       // Nothing identifies it in FullStory's lists, and the job FAILED.
       ["#4", "no_outcome"],
+      ["999", "user_not_found"],
     ]);
   });
 
   it("rejects an invalid record before sending, naming index, key and rule; the rest are sent", async () => {
     const input = users(6);
     input[3] = { ...input[3]!, properties: { "1bad": true } };
-    const fake = vendor();
+    const sim = vendor();
     const { fullstory } = client();
     const report = await importUsers(fullstory, input, fast().options);
 
     expect(report.outcomes[3]).toEqual({
       index: 3,
-      key: input[3]!.uid,
+      key: input[3].uid,
       outcome: "rejected",
       rule: "fullstory.property_name",
       reason: expect.stringContaining("properties.1bad"),
     });
-    const sent = fake.creates.flatMap((c) => uidsOf(c.users));
-    expect(sent).toHaveLength(5);
-    expect(sent).not.toContain(input[3]!.uid);
+    expect(sim.jobs().map((job) => job.records)).toEqual([5]);
+    expect(stored(sim)).not.toContain(input[3].uid);
     expect(report).toMatchObject({ total: 6, imported: 5, rejected: 1 });
     expectAccounted(report);
   });
 
   it("keeps one Idempotency-Key across a retried create (500, then 200): one job, each user once", async () => {
-    const fake = vendor({
-      fault: (op, n) => (op === "create" && n === 1 ? fsError(500, "server_error") : undefined),
+    const keys: (string | null)[] = [];
+    const sim = vendor({
+      faults: {
+        script: ({ operation, attempt, request }) => {
+          if (operation !== "createBatchImport") return undefined;
+          keys.push(request.headers.get("idempotency-key"));
+          // FullStory made the job, but a 500 came back instead of its answer.
+          return attempt === 1 ? { after: () => fullStoryError(500, "server_error") } : undefined;
+        },
+      },
     });
     const { fullstory } = client();
     const report = await importUsers(fullstory, users(5), fast().options);
 
-    expect(fake.creates).toHaveLength(2);
-    expect(fake.creates[0]!.key).toMatch(UUID_V4);
-    expect(fake.creates[1]!.key).toBe(fake.creates[0]!.key);
-    expect(fake.jobs.size).toBe(1);
-    expect(fake.duplicates()).toEqual([]);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(UUID_V4);
+    expect(keys[1]).toBe(keys[0]);
+    expect(sim.stats()).toMatchObject({ jobs: 1, replays: 1 });
+    writtenOnce(sim);
     expect(report.imported).toBe(5);
   });
 
   it("rides out 500s, network errors and 429 with Retry-After on every call", async () => {
-    const fake = vendor({
+    const sim = vendor({
       pageSize: 2,
-      fault: (op, n) => {
-        if (op === "create" && n === 1)
-          return fsError(429, "too_many_requests", { "Retry-After": "3" });
-        if (op === "status" && n === 2) return HttpResponse.error();
-        if (op === "imports" && n % 3 === 1) return fsError(500, "server_error");
-        if (op === "errors" && n === 1) return HttpResponse.error();
-        return undefined;
+      faults: {
+        retryAfterSeconds: 3,
+        script: ({ operation, attempt: n }) => {
+          if (operation === "createBatchImport" && n === 1) return "429";
+          if (operation === "getBatchImportStatus" && n === 2) return "drop";
+          if (operation === "getBatchImports" && n % 3 === 1) return "5xx";
+          if (operation === "getBatchImportErrors" && n === 1) return "drop";
+          return undefined;
+        },
       },
     });
     const { fullstory, waits } = client();
@@ -320,23 +366,23 @@ describe("importUsers (FullStory)", () => {
     expect(waits).toContain(3000); // Retry-After, in seconds
     expect(report).toMatchObject({ total: 14, imported: 14, failed: 0 });
     expect(
-      report.outcomes.every(
-        (o) => o.outcome === "imported" && o.id === fullStoryIdOf(input[o.index]!),
-      ),
+      report.outcomes.every((o) => o.outcome === "imported" && o.id === idOf(sim, input[o.index]!)),
     ).toBe(true);
-    expect(fake.jobs.size).toBe(3);
-    expect(fake.duplicates()).toEqual([]);
+    expect(sim.jobs()).toHaveLength(3);
+    writtenOnce(sim);
     expectAccounted(report);
   });
 
   it("fails the records of a chunk whose create fails for good, and imports the others", async () => {
     const input = users(15);
-    const poisoned = input[7]!.uid;
+    const poisoned = input[7]!.uid!;
     vendor({
-      fault: (op, _n, _request, sent) =>
-        op === "create" && sent?.some((u) => u.uid === poisoned) === true
-          ? fsError(500, "server_error")
-          : undefined,
+      faults: {
+        script: async ({ operation, request }) =>
+          operation === "createBatchImport" && (await request.text()).includes(poisoned)
+            ? vendorError(500, "server_error")
+            : undefined,
+      },
     });
     const { fullstory } = client({ maxRetries: 2 });
     const report = await importUsers(fullstory, input, fast({ chunkRecords: 5 }).options);
@@ -349,7 +395,12 @@ describe("importUsers (FullStory)", () => {
   });
 
   it("fails the chunk with the error when polling fails for good", async () => {
-    vendor({ fault: (op) => (op === "status" ? fsError(500, "server_error") : undefined) });
+    vendor({
+      faults: {
+        script: ({ operation }) =>
+          operation === "getBatchImportStatus" ? vendorError(500, "server_error") : undefined,
+      },
+    });
     const { fullstory } = client({ maxRetries: 1 });
     const report = await importUsers(fullstory, users(3), fast().options);
 
@@ -362,7 +413,7 @@ describe("importUsers (FullStory)", () => {
   });
 
   it("fails a job that does not end within jobTimeoutMs with job_timeout and its id", async () => {
-    vendor({ pollsToFinish: Number.POSITIVE_INFINITY });
+    const sim = vendor({ processingPolls: Number.POSITIVE_INFINITY });
     const { fullstory } = client();
     const report = await importUsers(fullstory, users(3), fast({ jobTimeoutMs: 25 }).options);
 
@@ -370,14 +421,19 @@ describe("importUsers (FullStory)", () => {
     expect(report.outcomes[0]).toMatchObject({
       outcome: "failed",
       code: "job_timeout",
-      reason: expect.stringContaining("job-1"),
+      reason: expect.stringContaining(sim.jobs()[0]!.id),
     });
     expectAccounted(report);
   });
 
   it("stops the import on 401: the records read and not imported fail as fatal, none is lost", async () => {
-    const fake = vendor({
-      fault: (op, n) => (op === "create" && n >= 2 ? fsError(401, "unauthorized") : undefined),
+    const sim = vendor({
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation === "createBatchImport" && attempt >= 2
+            ? vendorError(401, "unauthorized")
+            : undefined,
+      },
     });
     const { fullstory } = client();
     const input = users(40);
@@ -389,7 +445,8 @@ describe("importUsers (FullStory)", () => {
 
     expect(report.fatal).toContain("401");
     expect(report.aborted).toBe(false);
-    expect(fake.creates).toHaveLength(2);
+    expect(requested(sim, CREATE)).toBe(2);
+    expect(sim.jobs()).toHaveLength(1);
     expect(report.imported).toBe(10);
     expect(report.failed).toBe(report.total - 10);
     expect(
@@ -401,9 +458,11 @@ describe("importUsers (FullStory)", () => {
   it("aborts mid-import via signal: aborted, and every record read accounted for", async () => {
     const controller = new AbortController();
     vendor({
-      fault: (op, n) => {
-        if (op === "status" && n === 2) controller.abort();
-        return undefined;
+      faults: {
+        script: ({ operation, attempt }) => {
+          if (operation === "getBatchImportStatus" && attempt === 2) controller.abort();
+          return undefined;
+        },
       },
     });
     const { fullstory } = client();
@@ -424,13 +483,28 @@ describe("importUsers (FullStory)", () => {
 
 describe("resuming from a journal", () => {
   const input = users(30, "fullstory-resume");
-  const failEvery7th = (u: FullStoryUser) =>
-    Number(u.uid?.split("-")[1]) % 7 === 0 ? { code: "bad", message: "refused" } : undefined;
+  const failEvery7th = refusing((uid) => nth(uid) % 7 === 0);
+  const resumable = (journal: string, signal?: AbortSignal) =>
+    fast({ chunkRecords: 10, concurrency: 1, journal, ...(signal && { signal }) }).options;
+
+  /** Imports until the script aborts through `controller`, then again from the journal without it. */
+  async function abortThenResume(sim: FullStorySimulator, controller: AbortController) {
+    const journal = journalFile();
+    const first = await importUsers(
+      client().fullstory,
+      input,
+      resumable(journal, controller.signal),
+    );
+    expect(first.aborted).toBe(true);
+    expectAccounted(first);
+    sim.setFaults(failEvery7th);
+    return importUsers(client().fullstory, input, resumable(journal));
+  }
 
   let expected: ImportReport;
   beforeEach(async () => {
     if (expected !== undefined) return;
-    vendor({ fail: failEvery7th });
+    vendor({ faults: failEvery7th });
     expected = await importUsers(
       client().fullstory,
       input,
@@ -440,77 +514,56 @@ describe("resuming from a journal", () => {
   });
 
   it("polls a journaled job instead of creating it again, and skips finished chunks", async () => {
-    const journal = journalFile();
     const controller = new AbortController();
-    const fake = vendor({
-      fail: failEvery7th,
-      pollsToFinish: 2,
-      fault: (op, _n, request) => {
-        if (op === "status" && request.url.endsWith("/job-2")) controller.abort();
-        return undefined;
+    const sim: FullStorySimulator = vendor({
+      processingPolls: 1,
+      faults: {
+        ...failEvery7th,
+        script: ({ operation, params }) => {
+          if (operation === "getBatchImportStatus" && params["job_id"] === sim.jobs()[1]?.id)
+            controller.abort();
+          return undefined;
+        },
       },
     });
-    const first = await importUsers(
-      client().fullstory,
-      input,
-      fast({ chunkRecords: 10, concurrency: 1, journal, signal: controller.signal }).options,
-    );
-    expect(first.aborted).toBe(true);
-    expectAccounted(first);
-    expect(fake.jobs.size).toBe(2);
+    const second = await abortThenResume(sim, controller);
 
-    fake.options = { fail: failEvery7th, pollsToFinish: 2 };
-    const createsBefore = fake.creates.length;
-    const statusBefore = fake.requests.status.length;
-    const second = await importUsers(
-      client().fullstory,
-      input,
-      fast({ chunkRecords: 10, concurrency: 1, journal }).options,
-    );
-
-    const resent = fake.creates.slice(createsBefore).flatMap((c) => uidsOf(c.users));
-    expect(resent).toEqual(uidsOf(input.slice(20))); // only the chunk never sent
-    expect(fake.requests.status.slice(statusBefore)).toContain("job-2"); // polled, not re-created
-    expect(fake.jobs.size).toBe(3);
-    expect(fake.duplicates()).toEqual([]);
+    // Job 2 was polled to its end, not created again; only the chunk never sent made a job.
+    expect(sim.jobs().map((job) => [job.records, job.status])).toEqual([
+      [10, "FAILED"],
+      [10, "FAILED"],
+      [10, "FAILED"],
+    ]);
+    expect(sim.jobs()[1]!.polls).toBe(2);
+    expect(sim.stats()).toMatchObject({ replays: 0 });
+    writtenOnce(sim);
     expect(second.chunks.resumed).toBe(1);
     expect(essence(second)).toEqual(essence(expected));
   });
 
   it("reuses the journaled Idempotency-Key when the job id never came back", async () => {
-    const journal = journalFile();
     const controller = new AbortController();
-    const fake = vendor({
-      fail: failEvery7th,
-      // FullStory makes job 2, but the answer is lost as the import is aborted.
-      afterCreate: (job) => {
-        if (job.id !== "job-2") return undefined;
-        controller.abort();
-        return HttpResponse.error();
+    const sim = vendor({
+      faults: {
+        ...failEvery7th,
+        // FullStory makes job 2, but the answer is lost as the import is aborted.
+        script: ({ operation, attempt }) =>
+          operation === "createBatchImport" && attempt === 2
+            ? {
+                after: () => {
+                  controller.abort();
+                  throw new DropConnection();
+                },
+              }
+            : undefined,
       },
     });
-    const first = await importUsers(
-      client().fullstory,
-      input,
-      fast({ chunkRecords: 10, concurrency: 1, journal, signal: controller.signal }).options,
-    );
-    expect(first.aborted).toBe(true);
-    expectAccounted(first);
+    const second = await abortThenResume(sim, controller);
 
-    fake.options = { fail: failEvery7th };
-    const lostKey = fake.jobs.get("job-2")!.key;
-    const createsBefore = fake.creates.length;
-    const second = await importUsers(
-      client().fullstory,
-      input,
-      fast({ chunkRecords: 10, concurrency: 1, journal }).options,
-    );
-
-    const again = fake.creates.slice(createsBefore);
-    expect(again.map((c) => c.key)[0]).toBe(lostKey); // chunk 2 under its first key: FullStory replays job 2
-    expect(uidsOf(again[0]!.users)).toEqual(uidsOf(input.slice(10, 20)));
-    expect(fake.jobs.size).toBe(3); // distinct jobs: one per chunk
-    expect(fake.duplicates()).toEqual([]);
+    // Chunk 2 was sent again under its first key, and FullStory replayed job 2: one job per chunk.
+    expect(sim.jobs()).toHaveLength(3);
+    expect(sim.stats()).toMatchObject({ replays: 1 });
+    writtenOnce(sim);
     expect(essence(second)).toEqual(essence(expected));
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   FULLSTORY_RULES,
   validateFullStoryUser,
+  type FullStoryRule,
   type FullStoryUser,
 } from "../../src/fullstory/index.js";
 import { checkFullStoryUser } from "../../src/fullstory/validate.js";
@@ -33,7 +34,8 @@ function flat(count: number): Record<string, number> {
 interface Case {
   readonly name: string;
   readonly user: unknown;
-  readonly rule: (typeof FULLSTORY_RULES)[number];
+  /** The rule id without its `fullstory.` prefix. */
+  readonly rule: FullStoryRule extends `fullstory.${infer Rule}` ? Rule : never;
   /** Text the message must hold (the field, and the rule). */
   readonly names: string;
   /** The spec's JSON Schema can express this rule, so it must reject the record too. */
@@ -356,9 +358,9 @@ describe("validateFullStoryUser", () => {
 
   it("covers every rule it documents", () => {
     // unknown_field applies to the closed update body only: see the next test.
-    expect(new Set([...broken.map((c) => c.rule), "unknown_field"])).toEqual(
-      new Set(FULLSTORY_RULES),
-    );
+    expect(
+      new Set([...broken.map((c) => `fullstory.${c.rule}`), "fullstory.unknown_field"]),
+    ).toEqual(new Set(Object.values(FULLSTORY_RULES)));
   });
 
   it("sends an unknown top-level key of a batch item (open in the spec), refuses it in a closed update body", () => {

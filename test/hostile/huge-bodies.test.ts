@@ -5,7 +5,7 @@
 // hold the connection open after the client cancels its own.
 import { afterEach, describe, expect, it } from "vitest";
 import { isTransient } from "../../src/core/errors/transient.js";
-import { TransportFailure } from "../../src/core/http/failures.js";
+import { ApiError } from "../../src/core/errors/api-error.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { expectNoSecret } from "./leaks.js";
 import { serveHugeBody, type HugeServer } from "./loopback.js";
@@ -59,8 +59,8 @@ describe.each(hostileVendors(seededFaker("hostile huge bodies")))("$name", (vend
         () => undefined,
         (error: unknown) => error,
       );
-    expect(thrown).toBeInstanceOf(TransportFailure);
-    expect((thrown as TransportFailure).kind).toBe("too_large");
+    expect(thrown).toBeInstanceOf(ApiError);
+    expect((thrown as ApiError).status).toBe("too_large");
     await server.settled();
     expect(server.written()).toBeLessThan(MiB + IN_FLIGHT);
   });

@@ -4,7 +4,7 @@
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { isTransient } from "../../src/core/errors/transient.js";
-import { TransportFailure } from "../../src/core/http/failures.js";
+import { ApiError } from "../../src/core/errors/api-error.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { HOSTS, useMswServer } from "../support/msw.js";
 import { expectNoSecret } from "./leaks.js";
@@ -70,9 +70,8 @@ describe.each(hostileVendors(seededFaker("hostile redirects")))("$name", (vendor
           (error: unknown) => error,
         );
       expect(received).toHaveLength(0);
-      expect(thrown).toBeInstanceOf(TransportFailure);
-      expect((thrown as TransportFailure).kind).toBe("redirect");
-      expect((thrown as TransportFailure).response?.httpStatus).toBe(status);
+      expect(thrown).toBeInstanceOf(ApiError);
+      expect(thrown).toMatchObject({ status: "redirect", httpStatus: status });
       expectNoSecret(thrown, vendor.secrets);
     });
   });

@@ -1,5 +1,5 @@
 // The four vendors as a hostile server sees them: one import operation each, called through the operation
-// method and through openapi-fetch's raw `POST`, the credentials the client holds, how the vendor echoes
+// method and through openapi-fetch's `raw.POST`, the credentials the client holds, how the vendor echoes
 // text in a documented error, and a valid 2xx body with a required field that can be taken away.
 import type { Faker } from "@faker-js/faker";
 import { HttpResponse, http, type HttpHandler } from "msw";
@@ -83,7 +83,7 @@ export function hostileVendors(faker: Faker): readonly HostileVendor[] {
         const body = { requests: [{ uid, email }] };
         return {
           operation: () => client.createBatchImport({ body }) as Promise<Outcome>,
-          raw: () => client.POST("/v2/users/batch", { body }),
+          raw: () => client.raw.POST("/v2/users/batch", { body }),
         };
       },
       documentedError: {
@@ -114,7 +114,7 @@ export function hostileVendors(faker: Faker): readonly HostileVendor[] {
         return {
           operation: () => client.bulkImportPersons({ body: { persons } }) as Promise<Outcome>,
           raw: () =>
-            client.POST("/persons/bulk-import", {
+            client.raw.POST("/persons/bulk-import", {
               params: { header: { "SlashID-OrgID": slashIdOrg } },
               body: { persons },
             }),
@@ -155,7 +155,7 @@ export function hostileVendors(faker: Faker): readonly HostileVendor[] {
         const body = { users: [{ source: "crm", sourceId: uid }] };
         return {
           operation: () => client.bulkUsersBySourceId({ body }) as Promise<Outcome>,
-          raw: () => client.POST("/v2/users/bulk/sourceId", { body }),
+          raw: () => client.raw.POST("/v2/users/bulk/sourceId", { body }),
         };
       },
       documentedError: {
@@ -186,7 +186,7 @@ export function hostileVendors(faker: Faker): readonly HostileVendor[] {
         const body = { users: [{ user_id: uid }] };
         return {
           operation: () => client.bulkIdentifyUsers({ body }) as Promise<Outcome>,
-          raw: () => client.POST("/v1/users/bulk_identify", { body }),
+          raw: () => client.raw.POST("/v1/users/bulk_identify", { body }),
         };
       },
       documentedError: {

@@ -1,23 +1,29 @@
-// importUsers against a simulated SlashID (test/slashid/vendor.ts): persons go up as CSV files, the
+// importUsers against the simulated SlashID (test/slashid/harness.ts): persons go up as CSV files, the
 // vendor's synchronous answer (counts and `failed_csv`) becomes one outcome per record, faults and
 // interruptions never lose or double-count a record, and a journal resumes an interrupted import.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { HttpResponse } from "msw";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { importUsers, type SlashIdImportOptions } from "../../src/slashid/import.js";
 import { personFromCsvRow, type SlashIdPerson } from "../../src/slashid/records.js";
 import { checkSlashIdPerson } from "../../src/slashid/validate.js";
+import type { FaultKind } from "../../src/testing/faults.js";
+import type { SlashIdSimulator } from "../../src/testing/slashid.js";
+import { journalFile as journalFileIn } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
-import { SlashIdSim, error, persons, slashIdClient } from "./vendor.js";
+import {
+  abortingAfter,
+  emailKey,
+  failedCsv,
+  persons,
+  rewriteFailedCsv,
+  slashIdClient,
+  slashIdWorld,
+  vendorError,
+  type Row,
+} from "./harness.js";
 
 const server = useMswServer();
-const dir = mkdtempSync(path.join(tmpdir(), "slashid-import-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let journals = 0;
-const journalFile = () => path.join(dir, `journal-${++journals}.ndjson`);
+const journalFile = () => journalFileIn("slashid");
 
 const CONFIRMED = [
   "slashid:emails",
@@ -64,53 +70,63 @@ const essence = (report: ImportReport) => ({
 const failedIndexes = (report: ImportReport) =>
   report.outcomes.filter((o) => o.outcome === "failed").map((o) => o.index);
 
+/** SlashID holds `n` persons, each created by one upload and never written again. */
+function expectCreatedOnce(sim: SlashIdSimulator, n: number): void {
+  expect(sim.stats()).toMatchObject({ users: n, duplicates: 0, rewrites: 0 });
+  expect(sim.persons().map((p) => p.uploads.length)).toEqual(Array(n).fill(1));
+}
+
 describe("sending", () => {
   it("uploads chunkRecords persons per file (sizes on the wire), in input order, conforming to the spec", async () => {
-    const sim = new SlashIdSim(server);
+    const { sim, fileSizes, violations } = slashIdWorld(server);
     const input = persons("multi-chunk", 25);
     const report = await run(input, { chunkRecords: 10 });
 
-    expect(sim.fileSizes).toEqual([10, 10, 5]);
-    expect(sim.vendor.violations).toEqual([]);
+    expect(fileSizes()).toEqual([10, 10, 5]);
+    expect(violations).toEqual([]);
     expectAccounted(report, 25);
     expect(report.imported).toBe(25);
     expect(report.chunks).toEqual({ sent: 3, resumed: 0, replayed: 0 });
     expect(report.outcomes.map((o) => o.key)).toEqual(input.map((p) => p.emails![0]));
     // Every file carries the six confirmed columns only; its rows are the persons, in order.
-    for (const upload of sim.uploads) expect(upload.columns).toEqual(CONFIRMED);
-    const uploaded = sim.uploads.flatMap((u) => u.rows).map((row) => personFromCsvRow(row));
+    for (const upload of sim.uploads()) expect(upload.columns).toEqual(CONFIRMED);
+    const uploaded = sim
+      .uploads()
+      .flatMap((u) => u.rows)
+      .map((row) => personFromCsvRow(row));
     expect(uploaded).toEqual(input);
-    expect([...sim.imports.values()]).toEqual(Array(25).fill(1));
+    expectCreatedOnce(sim, 25);
   });
 
   it("uploads 1,000 persons per file by default", async () => {
-    const sim = new SlashIdSim(server);
+    const { fileSizes } = slashIdWorld(server);
     const report = await run(
       Array.from({ length: 1001 }, (_, i) => ({ usernames: [`user-${i}`] })),
     );
-    expect(sim.fileSizes).toEqual([1000, 1]);
+    expect(fileSizes()).toEqual([1000, 1]);
     expect(report.imported).toBe(1001);
   });
 
   it("adds the roles / password columns only to files with a person that has them", async () => {
-    const sim = new SlashIdSim(server);
+    const { sim, violations } = slashIdWorld(server);
     const input = persons("unconfirmed-columns", 6);
     input[1]!.roles = ["owner", "billing"];
     input[4]!.password = "$2a$10$abcdefghijklmnopqrstuv";
     const report = await run(input, { chunkRecords: 2 });
     expect(report.imported).toBe(6);
-    expect(sim.uploads.map((u) => u.columns)).toEqual([
+    const uploads = sim.uploads();
+    expect(uploads.map((u) => u.columns)).toEqual([
       [...CONFIRMED, "slashid:roles"],
       CONFIRMED,
       [...CONFIRMED, "slashid:password"],
     ]);
-    expect(sim.uploads[0]!.rows[1]!["slashid:roles"]).toBe("owner,billing");
-    expect(sim.uploads[0]!.rows[0]!["slashid:roles"]).toBe("");
-    expect(sim.vendor.violations).toEqual([]);
+    expect(uploads[0]!.rows[1]!["slashid:roles"]).toBe("owner,billing");
+    expect(uploads[0]!.rows[0]!["slashid:roles"]).toBe("");
+    expect(violations).toEqual([]);
   });
 
   it("puts several emails (and phones, usernames, groups) comma-separated into one quoted cell", async () => {
-    const sim = new SlashIdSim(server);
+    const { sim, bodies, violations } = slashIdWorld(server);
     const person: SlashIdPerson = {
       emails: ["jane.doe@example.com", "jane@example.org", "j.doe@example.net"],
       phone_numbers: ["+13475043201", "+447700900123"],
@@ -121,17 +137,16 @@ describe("sending", () => {
     expect(report.outcomes).toEqual([
       { index: 0, key: "jane.doe@example.com", outcome: "imported" },
     ]);
-    const attempt = sim.vendor.attemptsOf("bulkImportPersons")[0]!;
-    expect(attempt.body).toContain('"jane.doe@example.com,jane@example.org,j.doe@example.net"');
-    expect(sim.uploads[0]!.rows[0]).toMatchObject({
+    expect(bodies[0]).toContain('"jane.doe@example.com,jane@example.org,j.doe@example.net"');
+    expect(sim.uploads()[0]!.rows[0]).toMatchObject({
       "slashid:emails": "jane.doe@example.com,jane@example.org,j.doe@example.net",
       "slashid:groups": "admins,editors,ops",
     });
-    expect(sim.vendor.violations).toEqual([]);
+    expect(violations).toEqual([]);
   });
 
   it("round-trips commas, quotes, \\n and \\r\\n line breaks and unicode in every cell", async () => {
-    const sim = new SlashIdSim(server);
+    const { sim, violations } = slashIdWorld(server);
     const tricky: SlashIdPerson[] = [
       {
         emails: ["δοκιμή@παράδειγμα.δοκιμή", "用户@例子.广告"],
@@ -154,8 +169,8 @@ describe("sending", () => {
     ];
     const report = await run(tricky);
     expect(report.imported).toBe(3);
-    expect(sim.vendor.violations).toEqual([]);
-    const rows = sim.uploads[0]!.rows;
+    expect(violations).toEqual([]);
+    const rows = sim.uploads()[0]!.rows;
     // What the vendor parsed is the row the adapter meant to write, cell for cell ...
     tricky.forEach((person, i) => {
       const checked = checkSlashIdPerson(person);
@@ -174,14 +189,12 @@ describe("sending", () => {
 
 describe("follow-through", () => {
   it("maps failed_csv rows back to the right records by handle, with SlashID's reason", async () => {
-    const sim = new SlashIdSim(server);
     const input = persons("failed-csv", 12);
-    const bad = new Set([1, 4, 5, 11]);
-    const badEmails = new Set([...bad].map((i) => input[i]!.emails![0]!));
-    sim.failWhen = (row) =>
-      badEmails.has(row["slashid:emails"] ?? "")
-        ? `invalid person: ${row["slashid:emails"]}, "quoted"\ndetail`
-        : undefined;
+    const bad = new Set([1, 4, 5, 11].map((i) => emailKey(input[i]!.emails![0]!)));
+    slashIdWorld(server, {
+      reject: (key) => bad.has(key),
+      reasons: (row) => `invalid person: ${row["slashid:emails"]}, "quoted"\ndetail`,
+    });
     const report = await run(input, { chunkRecords: 6 });
 
     expectAccounted(report, 12);
@@ -196,16 +209,27 @@ describe("follow-through", () => {
   });
 
   it("maps them back when they come in another order, under an oddly named reason column", async () => {
-    const sim = new SlashIdSim(server);
-    sim.reverseFailures = true;
-    sim.reasonColumn = "Failure Reason (détails)";
     const input = persons("failed-csv-order", 10);
     const reasons = new Map([
       [input[2]!.emails![0]!, "email already taken"],
       [input[3]!.emails![0]!, "region not enabled"],
       [input[8]!.emails![0]!, "group does not exist"],
     ]);
-    sim.failWhen = (row) => reasons.get(row["slashid:emails"] ?? "");
+    const column = "Failure Reason (détails)";
+    slashIdWorld(server, {
+      reject: (key) => [...reasons.keys()].some((email) => emailKey(email) === key),
+      // Last-first, under another name.
+      script: () =>
+        rewriteFailedCsv((rows, header) =>
+          failedCsv(
+            header.map((c) => (c === "reason" ? column : c)),
+            rows.reverse().map((row) => ({
+              ...row,
+              [column]: reasons.get(row["slashid:emails"] ?? "") ?? "",
+            })),
+          ),
+        ),
+    });
     const report = await run(input);
     expect(
       report.outcomes
@@ -219,7 +243,6 @@ describe("follow-through", () => {
   });
 
   it("matches rows by phone number or username, as SlashID may normalise them, and shared handles in turn", async () => {
-    const sim = new SlashIdSim(server);
     const input: SlashIdPerson[] = [
       { usernames: ["Shared"] },
       { phone_numbers: ["+1 (347) 504-3201"] },
@@ -227,13 +250,17 @@ describe("follow-through", () => {
       { usernames: ["ok"] },
       { emails: ["Mixed.Case@Example.com"] },
     ];
-    sim.failWhen = (row) => (row["slashid:usernames"] === "ok" ? undefined : "rejected");
     // SlashID echoes handles in its own normal form.
-    sim.rewriteFailedRow = (row) => ({
+    const normalised = (row: Row): Row => ({
       ...row,
       "slashid:emails": (row["slashid:emails"] ?? "").toLowerCase(),
       "slashid:phone_numbers": (row["slashid:phone_numbers"] ?? "").replace(/[^+\d]/g, ""),
       "slashid:usernames": (row["slashid:usernames"] ?? "").toLowerCase(),
+      reason: "rejected",
+    });
+    slashIdWorld(server, {
+      reject: (key) => key !== "username:ok",
+      script: () => rewriteFailedCsv((rows, header) => failedCsv(header, rows.map(normalised))),
     });
     const report = await run(input);
     expect(failedIndexes(report)).toEqual([0, 1, 2, 4]);
@@ -241,15 +268,17 @@ describe("follow-through", () => {
   });
 
   it("keeps the reason when failed_csv has extra columns, and says so when it has none", async () => {
-    const sim = new SlashIdSim(server);
     const input = persons("reason-columns", 3);
-    sim.failedCsvOverride = [
+    const answered = [
       '"slashid:emails","error","code"',
       `"${input[0]!.emails![0]}","bad email","E1"`,
       `"${input[2]!.emails![0]}","",""`,
       "",
     ].join("\n");
-    sim.failWhen = (row) => (row["slashid:emails"] === input[1]!.emails![0] ? undefined : "x");
+    slashIdWorld(server, {
+      reject: (key) => key !== emailKey(input[1]!.emails![0]!),
+      script: () => rewriteFailedCsv(() => answered),
+    });
     const report = await run(input);
     expect(report.outcomes).toEqual([
       expect.objectContaining({
@@ -273,10 +302,11 @@ describe("follow-through", () => {
   ])(
     "never reports more imported than successful_imports when failed_csv is %s",
     async (_, override) => {
-      const sim = new SlashIdSim(server);
       const input = persons("unplaceable", 8);
-      sim.failWhen = (row) => (row["slashid:emails"] === input[6]!.emails![0] ? "boom" : undefined);
-      sim.failedCsvOverride = override;
+      slashIdWorld(server, {
+        reject: (key) => key === emailKey(input[6]!.emails![0]!),
+        script: () => rewriteFailedCsv(() => override),
+      });
       const report = await run(input, { chunkRecords: 4 });
       expectAccounted(report, 8);
       // The first file is unambiguous; in the second SlashID imported 3 of 4 but did not say which.
@@ -305,8 +335,10 @@ describe("follow-through", () => {
   ])(
     "fails the whole file on %i with SlashID's message; other files go on",
     async (status, code, message, reason) => {
-      const sim = new SlashIdSim(server);
-      sim.faults.set(2, () => error(status, message));
+      const { fileSizes } = slashIdWorld(server, {
+        script: ({ attempt }) =>
+          attempt === 2 ? { answer: vendorError(status, message) } : undefined,
+      });
       const report = await run(persons(`status-${status}`, 9), { chunkRecords: 3 });
       expectAccounted(report, 9);
       expect(failedIndexes(report)).toEqual([3, 4, 5]);
@@ -316,14 +348,14 @@ describe("follow-through", () => {
       }
       expect(report.imported).toBe(6);
       expect(report.fatal).toBeUndefined();
-      expect(sim.fileSizes).toEqual([3, 3]);
+      expect(fileSizes()).toEqual([3, 3]);
     },
   );
 });
 
 describe("validation in the pipeline", () => {
   it("reports a rejected record with its index, key and rule; the rest are still sent", async () => {
-    const sim = new SlashIdSim(server);
+    const { sim, fileSizes } = slashIdWorld(server);
     const input = persons("rejected", 7);
     input[3] = { emails: ["broken.example.com"], region: "us-iowa" };
     input[5] = { groups: ["no-handle"] };
@@ -344,24 +376,25 @@ describe("validation in the pipeline", () => {
       outcome: "rejected",
       rule: "slashid.handle_required",
     });
-    expect(sim.fileSizes).toEqual([3, 2]);
-    expect(sim.uploads.flatMap((u) => u.rows).map((r) => r["slashid:emails"])).toEqual(
-      [0, 1, 2, 4, 6].map((i) => input[i]!.emails![0]),
-    );
+    expect(fileSizes()).toEqual([3, 2]);
+    expect(
+      sim
+        .uploads()
+        .flatMap((u) => u.rows)
+        .map((r) => r["slashid:emails"]),
+    ).toEqual([0, 1, 2, 4, 6].map((i) => input[i]!.emails![0]));
   });
 });
 
 describe("faults", () => {
   it("retries 429 with Retry-After and 503; replays a file after a 500 or a lost connection; accounts for every record", async () => {
-    const sim = new SlashIdSim(server);
-    // None of these POSTs is processed: the replays import their persons for the first time.
-    sim.faults.set(1, () => HttpResponse.error());
-    sim.faults.set(
-      3,
-      () => new HttpResponse(null, { status: 429, headers: { "Retry-After": "7" } }),
-    );
-    sim.faults.set(5, () => new HttpResponse("oops", { status: 500 }));
-    sim.faults.set(7, () => new HttpResponse(null, { status: 503 }));
+    // None of these POSTs is processed: the replays import their persons for the first time. The
+    // simulator answers its first 5xx with a 500, its second with a 503.
+    const faults: Partial<Record<number, FaultKind>> = { 1: "drop", 3: "429", 5: "5xx", 7: "5xx" };
+    const { sim, fileSizes, posts } = slashIdWorld(server, {
+      retryAfterSeconds: 7,
+      script: ({ attempt }) => faults[attempt],
+    });
     const delays: number[] = [];
     const input = persons("faults", 20);
     const report = await run(
@@ -373,12 +406,12 @@ describe("faults", () => {
     expectAccounted(report, 20);
     // POSTs: 1 connection lost after sending (not retried by the client: SlashID may have it) → 2, the
     // engine's replay, file 1; 3 429 → 4 file 2; 5 500 (not retried either) → 6 replay, file 3; 7 503 → 8 file 4.
-    expect(sim.posts).toBe(8);
-    expect(sim.fileSizes).toEqual([5, 5, 5, 5]);
+    expect(posts()).toBe(8);
+    expect(fileSizes()).toEqual([5, 5, 5, 5]);
     expect(report.imported).toBe(20);
     expect(report.chunks).toEqual({ sent: 4, resumed: 0, replayed: 2 });
     expect(delays).toContain(7_000);
-    expect([...sim.imports.values()]).toEqual(Array(20).fill(1));
+    expectCreatedOnce(sim, 20);
     // A replayed file that SlashID never processed imports its persons plainly: nothing to warn about.
     expect(report.outcomes.every((o) => o.outcome === "imported" && o.warning === undefined)).toBe(
       true,
@@ -387,9 +420,13 @@ describe("faults", () => {
   });
 
   it("fails a file when the client's retries and the engine's replays run out, and goes on with the next", async () => {
-    const sim = new SlashIdSim(server);
     // The second file's every POST: 3 per send (the first and 2 retries), for 2 sends.
-    for (let i = 2; i <= 7; i++) sim.faults.set(i, () => new HttpResponse(null, { status: 503 }));
+    const { fileSizes, posts } = slashIdWorld(server, {
+      script: ({ attempt }) =>
+        attempt >= 2 && attempt <= 7
+          ? { answer: vendorError(503, "service unavailable") }
+          : undefined,
+    });
     const report = await run(
       persons("retries-out", 6),
       { chunkRecords: 2, chunkAttempts: 2, replayDelayMs: 0 },
@@ -401,16 +438,19 @@ describe("faults", () => {
     expect(report.outcomes[2]!.outcome === "failed" && report.outcomes[2]!.reason).toMatch(
       /sent 2 times in this run \(replayed by resend\): a re-run with the same journal tries again$/,
     );
-    expect(sim.posts).toBe(8);
-    expect(sim.fileSizes).toEqual([2, 2]);
+    expect(posts()).toBe(8);
+    expect(fileSizes()).toEqual([2, 2]);
     expect(report.chunks.replayed).toBe(1);
   });
 
   it.each([401, 403])(
     "stops the import on %i: the rest fail as fatal, none is lost",
     async (status) => {
-      const sim = new SlashIdSim(server);
-      sim.faults.set(2, () => error(status, status === 401 ? "invalid API key" : "forbidden"));
+      const message = status === 401 ? "invalid API key" : "forbidden";
+      const { posts } = slashIdWorld(server, {
+        script: ({ attempt }) =>
+          attempt === 2 ? { answer: vendorError(status, message) } : undefined,
+      });
       const report = await run(persons(`fatal-${status}`, 10), { chunkRecords: 2 });
       // The engine stops reading the input: every record it read is accounted for.
       expectAccounted(report, report.total);
@@ -418,7 +458,7 @@ describe("faults", () => {
       expect(report.fatal).toMatch(new RegExp(`HTTP ${status}`));
       expect(report.aborted).toBe(false);
       expect(report.imported).toBe(2);
-      expect(sim.posts).toBe(2);
+      expect(posts()).toBe(2);
       for (const o of report.outcomes.slice(2)) {
         expect(o).toMatchObject({ outcome: "failed", code: "fatal" });
       }
@@ -426,7 +466,7 @@ describe("faults", () => {
   );
 
   it("stops on the caller's abort mid-import: aborted, every record accounted for", async () => {
-    const sim = new SlashIdSim(server);
+    const { fileSizes } = slashIdWorld(server);
     const controller = new AbortController();
     const report = await run(persons("abort", 12), {
       chunkRecords: 4,
@@ -438,17 +478,15 @@ describe("faults", () => {
     expectAccounted(report, report.total);
     expect(report.aborted).toBe(true);
     expect(report.imported).toBe(4);
-    expect(sim.fileSizes).toEqual([4]);
+    expect(fileSizes()).toEqual([4]);
     for (const o of report.outcomes.slice(4))
       expect(o).toMatchObject({ outcome: "failed", code: "aborted" });
   });
 
   it("stops when the caller aborts while a file is in flight", async () => {
-    const sim = new SlashIdSim(server);
     const controller = new AbortController();
-    sim.faults.set(2, () => {
-      controller.abort();
-      return HttpResponse.json({ result: { successful_imports: 0, failed_imports: 0 } });
+    slashIdWorld(server, {
+      script: ({ attempt }) => (attempt === 2 ? { after: abortingAfter(controller) } : undefined),
     });
     const report = await run(persons("abort-in-flight", 9), {
       chunkRecords: 3,
@@ -464,12 +502,13 @@ describe("faults", () => {
 describe("resume with a journal", () => {
   /** An uninterrupted run of the same input against a fresh vendor. */
   async function reference(input: SlashIdPerson[], options: SlashIdImportOptions) {
-    const sim = new SlashIdSim(server);
-    sim.failWhen = failSome;
+    slashIdWorld(server, failSome);
     return run(input, options);
   }
-  const failSome = (row: Record<string, string>) =>
-    (row["slashid:emails"] ?? "").startsWith("x") ? "blocked domain" : undefined;
+  const failSome = {
+    reject: (key: string) => key.startsWith("email:x"),
+    reasons: () => "blocked domain",
+  };
 
   function input(seed: string): SlashIdPerson[] {
     const list = persons(seed, 14);
@@ -481,8 +520,7 @@ describe("resume with a journal", () => {
   it("after an abort: finished files are not re-sent, the rest are, nobody is imported twice", async () => {
     const records = input("resume-abort");
     const journal = journalFile();
-    const sim = new SlashIdSim(server);
-    sim.failWhen = failSome;
+    const { sim, fileSizes } = slashIdWorld(server, failSome);
     const controller = new AbortController();
     const first = await run(records, {
       chunkRecords: 4,
@@ -493,55 +531,54 @@ describe("resume with a journal", () => {
       },
     });
     expect(first.aborted).toBe(true);
-    expect(sim.fileSizes).toEqual([4, 4]);
+    expect(fileSizes()).toEqual([4, 4]);
 
     const second = await run(records, { chunkRecords: 4, journal });
-    expect(sim.fileSizes).toEqual([4, 4, 4, 1]);
+    expect(fileSizes()).toEqual([4, 4, 4, 1]);
     expect(second.chunks).toEqual({ sent: 2, resumed: 2, replayed: 0 });
-    expect([...sim.imports.values()].every((n) => n === 1)).toBe(true);
-    expect(sim.imports.size).toBe(second.imported);
+    expectCreatedOnce(sim, second.imported);
     expect(essence(second)).toEqual(essence(await reference(records, { chunkRecords: 4 })));
   });
 
   it("after a fatal 401: the re-run sends only the files that had not finished", async () => {
     const records = input("resume-fatal");
     const journal = journalFile();
-    const sim = new SlashIdSim(server);
-    sim.failWhen = failSome;
     // The refused file holds a person SlashID fails (index 5): its reason must carry no note about an
     // earlier upload, since a 401 imports nobody.
-    sim.faults.set(2, () => error(401, "invalid API key"));
+    const { sim, fileSizes, posts } = slashIdWorld(server, {
+      ...failSome,
+      script: ({ attempt }) =>
+        attempt === 2 ? { answer: vendorError(401, "invalid API key") } : undefined,
+    });
     const first = await run(records, { chunkRecords: 4, journal });
     expect(first.fatal).toBeDefined();
-    expect(sim.fileSizes).toEqual([4]);
+    expect(fileSizes()).toEqual([4]);
 
     const second = await run(records, { chunkRecords: 4, journal });
-    expect(sim.fileSizes).toEqual([4, 4, 4, 1]);
-    expect(sim.posts).toBe(5);
-    expect([...sim.imports.values()].every((n) => n === 1)).toBe(true);
+    expect(fileSizes()).toEqual([4, 4, 4, 1]);
+    expect(posts()).toBe(5);
+    expectCreatedOnce(sim, second.imported);
     expect(essence(second)).toEqual(essence(await reference(records, { chunkRecords: 4 })));
   });
 
   it("re-uploads a file whose answer was lost: existing persons imported with a warning, failures noted", async () => {
     const records = persons("resume-lost-answer", 6);
     const journal = journalFile();
-    const sim = new SlashIdSim(server);
-    const blocked = records[4]!.emails![0]!;
-    sim.failWhen = (row) =>
-      row["slashid:emails"] === blocked ? "group does not exist" : undefined;
     const controller = new AbortController();
-    // SlashID processes the second file, but the caller aborts before the answer arrives.
-    sim.afterProcessing = (upload) => {
-      if (upload.attempt === 2) controller.abort();
-    };
+    const world = slashIdWorld(server, {
+      reject: (key) => key === emailKey(records[4]!.emails![0]!),
+      reasons: () => "group does not exist",
+      // SlashID processes the second file, but the caller aborts before the answer arrives.
+      script: ({ attempt }) => (attempt === 2 ? { after: abortingAfter(controller) } : undefined),
+    });
     const first = await run(records, { chunkRecords: 3, journal, signal: controller.signal });
     expect(first.aborted).toBe(true);
     expect(failedIndexes(first)).toEqual([3, 4, 5]);
-    sim.afterProcessing = undefined;
+    world.script = undefined;
 
     const second = await run(records, { chunkRecords: 3, journal });
-    expect(sim.fileSizes).toEqual([3, 3, 3]);
-    expect([...sim.imports.values()]).toEqual([1, 1, 1, 1, 1]);
+    expect(world.fileSizes()).toEqual([3, 3, 3]);
+    expectCreatedOnce(world.sim, 5);
     expect(second.chunks).toEqual({ sent: 1, resumed: 1, replayed: 0 });
     // What SlashID does with an existing person is UNCONFIRMED; this vendor refuses it, which on a
     // re-upload means the lost upload (or an earlier import) created it.

@@ -3,29 +3,27 @@
 // `failed_csv` ("person already exists": the replayed persons end imported with a warning saying SlashID
 // cannot tell who created them), or it updates the person (imported, nothing to warn about). Either way every
 // person ends imported exactly once in the report and SlashID holds one person per key.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { HttpResponse } from "msw";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { importUsers, type SlashIdImportOptions } from "../../src/slashid/import.js";
 import type { SlashIdPerson } from "../../src/slashid/records.js";
+import type { ScriptAction } from "../../src/testing/faults.js";
+import { cutAnswer, gatewayPage } from "../../src/testing/kit/answers.js";
+import { DropConnection } from "../../src/testing/simulator.js";
+import { journalFile as journalFileIn } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
 import {
-  SlashIdSim,
-  cutAnswer,
-  gatewayPage,
+  abortingAfter,
   persons,
   slashIdClient,
-  type Upload,
-} from "./vendor.js";
+  slashIdWorld,
+  uploadedRows,
+  type Row,
+  type SlashIdWorld,
+} from "./harness.js";
 
 const server = useMswServer();
-const dir = mkdtempSync(path.join(tmpdir(), "slashid-replay-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let journals = 0;
-const journalFile = () => path.join(dir, `journal-${++journals}.ndjson`);
+const journalFile = () => journalFileIn("slashid");
 
 /** 9 persons in three files of 3; the second file (persons 3–5) is the one whose answer gets lost. */
 const OPTIONS: SlashIdImportOptions = { chunkRecords: 3, replayDelayMs: 0 };
@@ -37,22 +35,49 @@ const run = (input: SlashIdPerson[], options: SlashIdImportOptions = {}) =>
 const WORLDS = ["refuse", "update"] as const;
 type World = (typeof WORLDS)[number];
 
-const LOSSES = {
-  "the connection drops": () => HttpResponse.error(),
-  "the connection drops mid-answer": () => cutAnswer(),
+/** What takes the place of SlashID's answer once it has processed the file. */
+const LOSSES: Record<string, () => Response> = {
+  "the connection drops": () => {
+    throw new DropConnection();
+  },
+  "the connection drops mid-answer": () => cutAnswer('{"result":{"successful_imp'),
   "a 502 gateway page comes back": () => gatewayPage(502),
   "a 504 gateway page comes back": () => gatewayPage(504),
 };
 
-function simIn(world: World): SlashIdSim {
-  const sim = new SlashIdSim(server);
-  sim.existing = world;
-  return sim;
+const simIn = (world: World) =>
+  slashIdWorld(server, { existingPersons: world === "update" ? "upsert" : "refuse" });
+
+/** True for the rows of the second file. */
+const secondFile = (input: SlashIdPerson[]) => (rows: readonly Row[]) =>
+  rows[0]?.["slashid:emails"] === input[3]!.emails![0];
+
+/**
+ * Once SlashID has processed one of the first `uploads` uploads of the second file, `lose` takes its answer
+ * (and puts a lost one in its place, or gives it back).
+ */
+function onSecondFile(
+  world: SlashIdWorld,
+  input: SlashIdPerson[],
+  uploads: number,
+  lose: (answer: Response) => Response,
+): void {
+  const isSecond = secondFile(input);
+  let n = 0;
+  world.script = async (call): Promise<ScriptAction | undefined> =>
+    isSecond(await uploadedRows(call)) && ++n <= uploads ? { after: lose } : undefined;
 }
 
-/** True for an upload of the second file. */
-const secondFile = (input: SlashIdPerson[]) => (upload: Upload) =>
-  upload.rows[0]?.["slashid:emails"] === input[3]!.emails![0];
+/** The uploads of the second file SlashID read. */
+const secondUploads = (world: SlashIdWorld, input: SlashIdPerson[]) =>
+  world.sim.uploads().filter((upload) => secondFile(input)(upload.rows));
+
+/** Persons a later upload wrote again (SlashID updated them), with how many times. */
+const updates = (world: SlashIdWorld) =>
+  world.sim
+    .persons()
+    .filter((p) => p.uploads.length > 1)
+    .map((p) => p.uploads.length - 1);
 
 /**
  * What a converged run keeps: every person imported exactly once in the report, SlashID holding one person
@@ -61,15 +86,14 @@ const secondFile = (input: SlashIdPerson[]) => (upload: Upload) =>
 function expectConverged(
   report: ImportReport,
   input: SlashIdPerson[],
-  sim: SlashIdSim,
+  sim: SlashIdWorld["sim"],
   world: World,
 ) {
   expect(report).toMatchObject({ total: 9, imported: 9, failed: 0, rejected: 0 });
   expect(report.outcomes.map((o) => [o.index, o.key, o.outcome])).toEqual(
     input.map((p, i) => [i, p.emails![0], "imported"]),
   );
-  expect(sim.imports.size).toBe(9);
-  expect([...sim.imports.values()].every((n) => n === 1)).toBe(true);
+  expect(sim.stats()).toMatchObject({ users: 9, duplicates: 0 });
   const warned = report.outcomes
     .filter((o) => o.outcome === "imported" && o.warning !== undefined)
     .map((o) => o.index);
@@ -87,79 +111,70 @@ describe.each(WORLDS)("SlashID (existing person: %s): a lost answer is replayed"
   it.each(Object.entries(LOSSES))(
     "on the first upload (%s): every person imported once",
     async (_, lose) => {
-      const sim = simIn(world);
+      const slashid = simIn(world);
       const input = persons(`lost-once-${world}`, 9);
-      const isSecond = secondFile(input);
-      sim.loseAnswer = (upload) =>
-        isSecond(upload) && sim.uploads.filter(isSecond).length === 1 ? lose() : undefined;
+      onSecondFile(slashid, input, 1, lose);
       const report = await run(input);
 
-      expectConverged(report, input, sim, world);
+      expectConverged(report, input, slashid.sim, world);
       expect(report.chunks).toEqual({ sent: 3, resumed: 0, replayed: 1 });
-      expect(sim.fileSizes).toEqual([3, 3, 3, 3]);
-      expect(sim.updates.size).toBe(world === "update" ? 3 : 0);
+      expect(slashid.fileSizes()).toEqual([3, 3, 3, 3]);
+      expect(updates(slashid)).toHaveLength(world === "update" ? 3 : 0);
     },
   );
 
   it("when the replay's answer is lost too: a second replay, still one person per key", async () => {
-    const sim = simIn(world);
+    const slashid = simIn(world);
     const input = persons(`lost-twice-${world}`, 9);
-    const isSecond = secondFile(input);
     const journal = journalFile();
-    sim.loseAnswer = (upload) =>
-      isSecond(upload) && sim.uploads.filter(isSecond).length <= 2 ? gatewayPage(502) : undefined;
+    onSecondFile(slashid, input, 2, () => gatewayPage(502));
     const report = await run(input, { journal });
 
-    expectConverged(report, input, sim, world);
+    expectConverged(report, input, slashid.sim, world);
     expect(report.chunks).toEqual({ sent: 3, resumed: 0, replayed: 2 });
-    expect(sim.uploads.filter(isSecond)).toHaveLength(3);
-    if (world === "update") expect([...sim.updates.values()]).toEqual([2, 2, 2]);
+    expect(secondUploads(slashid, input)).toHaveLength(3);
+    if (world === "update") expect(updates(slashid)).toEqual([2, 2, 2]);
 
     // The journal keeps the converged outcomes, warnings included: a re-run sends nothing and says the same.
     const again = await run(input, { journal });
     expect(again.chunks).toEqual({ sent: 0, resumed: 3, replayed: 0 });
     expect(again.outcomes).toEqual(report.outcomes);
-    expect(sim.uploads).toHaveLength(5);
+    expect(slashid.sim.uploads()).toHaveLength(5);
   });
 
   it("after a crash between the upload and the checkpoint: a re-run with the journal converges", async () => {
-    const sim = simIn(world);
+    const slashid = simIn(world);
     const input = persons(`crash-${world}`, 9);
-    const isSecond = secondFile(input);
     const journal = journalFile();
     const controller = new AbortController();
     // SlashID processed the second file; the process "dies" before its answer is journaled.
-    sim.loseAnswer = (upload) => {
-      if (isSecond(upload)) controller.abort();
-      return undefined;
-    };
+    onSecondFile(slashid, input, Infinity, abortingAfter(controller));
     const first = await run(input, { journal, signal: controller.signal });
     expect(first.aborted).toBe(true);
-    expect(sim.imports.size).toBe(6);
+    expect(slashid.sim.stats().users).toBe(6);
     // The interrupted run cannot know what SlashID did: it says aborted, not refused.
     for (const index of LOST) {
       expect(first.outcomes[index]).toMatchObject({ outcome: "failed", code: "aborted" });
     }
 
-    sim.loseAnswer = undefined;
+    slashid.script = undefined;
     const second = await run(input, { journal });
 
-    expectConverged(second, input, sim, world);
+    expectConverged(second, input, slashid.sim, world);
     expect(second.chunks).toEqual({ sent: 2, resumed: 1, replayed: 0 });
-    expect(sim.uploads.filter(isSecond)).toHaveLength(2);
+    expect(secondUploads(slashid, input)).toHaveLength(2);
   });
 
   it("when every answer is lost: the persons fail naming the attempts, and a re-run uploads the file again", async () => {
-    const sim = simIn(world);
+    const slashid = simIn(world);
     const input = persons(`lost-always-${world}`, 9);
-    const isSecond = secondFile(input);
     const journal = journalFile();
-    sim.loseAnswer = (upload) => (isSecond(upload) ? gatewayPage(504) : undefined);
+    onSecondFile(slashid, input, Infinity, () => gatewayPage(504));
     const first = await run(input, { journal, chunkAttempts: 3 });
 
     expect(first).toMatchObject({ total: 9, imported: 6, failed: 3 });
     expect(first.chunks).toEqual({ sent: 3, resumed: 0, replayed: 2 });
-    expect(sim.uploads.filter(isSecond)).toHaveLength(3);
+    expect(secondUploads(slashid, input)).toHaveLength(3);
     for (const index of LOST) {
       const o = first.outcomes[index]!;
       expect(o.outcome).toBe("failed");
@@ -168,11 +183,11 @@ describe.each(WORLDS)("SlashID (existing person: %s): a lost answer is replayed"
       );
     }
 
-    sim.loseAnswer = undefined;
+    slashid.script = undefined;
     const second = await run(input, { journal });
 
-    expectConverged(second, input, sim, world);
+    expectConverged(second, input, slashid.sim, world);
     expect(second.chunks).toEqual({ sent: 1, resumed: 2, replayed: 0 });
-    expect(sim.uploads.filter(isSecond)).toHaveLength(4);
+    expect(secondUploads(slashid, input)).toHaveLength(4);
   });
 });

@@ -250,9 +250,7 @@ describe("values outside the documented lists (not known to be closed)", () => {
     if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
     expect(checked.item["slashid:region"]).toBe("eu-west-1");
     expect(checked.warnings).toEqual([
-      expect.stringMatching(
-        /^region: "eu-west-1" is not among the regions SlashID documents \(us-iowa, /,
-      ),
+      expect.stringMatching(/^region: not among the regions SlashID documents \(us-iowa, /),
       expect.stringMatching(
         /^attributes.end_user_write: not among the attribute buckets SlashID documents/,
       ),

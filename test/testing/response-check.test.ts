@@ -14,6 +14,7 @@ function drifting(answer: () => Response, basePath = ""): VendorSimulator {
     vendor: "fullstory",
     basePath,
     handle: async () => answer(),
+    setFaults: () => {},
     stats: () => ({
       requests: {},
       faults: {},

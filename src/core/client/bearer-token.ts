@@ -11,8 +11,12 @@ export interface IssuedToken {
 }
 
 export interface TokenCacheOptions {
-  /** Renew this many ms before expiry. Default 60,000 (or half the lifetime for short-lived tokens). */
+  /**
+   * Renew this many ms before expiry (at most half the token's lifetime, for short-lived tokens).
+   * @default 60000
+   */
   refreshBeforeMs?: number;
+  /** Our clock, in ms. @default Date.now */
   now?: () => number;
 }
 

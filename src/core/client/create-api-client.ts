@@ -1,5 +1,6 @@
 import createClient, {
   type Client,
+  type Middleware,
   type ParamsOption,
   type RequestBodyOption,
 } from "openapi-fetch";
@@ -13,6 +14,7 @@ import type { Transport } from "../http/transport.js";
 import { interpretResponse } from "./interpret-response.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
 import { serializeBody } from "./serialize-body.js";
+import { concretePath, failureError, targetOf } from "./transport-variant.js";
 
 type OperationOf<Paths, Spec> = Spec extends {
   readonly path: infer P;
@@ -62,12 +64,34 @@ export type OperationMethods<Paths, Table extends OperationTable, Filled extends
   ) => Promise<ApiResult<OperationOf<Paths, Table[Id]>>>;
 };
 
-/** An openapi-fetch client (GET, POST, … typed by the spec) with one result-returning method per operation. */
+/**
+ * A vendor's client: one result-returning method per operation (named by its operationId), and `raw`, the
+ * openapi-fetch client underneath, for calls the operation methods do not cover.
+ */
 export type ApiClient<
   Paths extends {},
   Table extends OperationTable,
   Filled extends string = never,
-> = Client<Paths> & OperationMethods<Paths, Table, Filled>;
+> = OperationMethods<Paths, Table, Filled> & {
+  /**
+   * The openapi-fetch client (`GET`, `POST`, …, `request`, `use`, `eject`), typed by the spec. Its calls go
+   * through the same transport (auth, retries, timeouts, rate limiter, refused redirects, `maxResponseBytes`)
+   * and the same client middleware as the operation methods, so the same guarantees hold:
+   * - a write the vendor makes idempotent (FullStory's `POST /v2/users/batch` and `POST /v2/users`) carries an
+   *   `Idempotency-Key`, a UUID v4 unless the call sets one, so its retries cannot import twice;
+   * - a non-2xx answer resolves, as openapi-fetch's do, to `{ error, response }`, with `error` scrubbed of the
+   *   client's secrets;
+   * - when no usable answer came back (no connection, a timeout, an abort, no credentials, a redirect, a body
+   *   over `maxResponseBytes`), the call REJECTS, as openapi-fetch's contract says, with an {@link ApiError}
+   *   whose `status` is the variant an operation method would return in `result.error` (`network`, `timeout`,
+   *   `aborted`, `auth`, `redirect`, `too_large`), scrubbed, naming the operation (`raw` for a path the spec
+   *   lacks). Anything else a call throws (a 2xx body that is not JSON: a `SyntaxError`) is scrubbed too.
+   *
+   * Unlike the operation methods, `raw` does not check answers against the spec: `data` is what the vendor
+   * sent. Middleware added with `raw.use` runs on the operation methods' requests as well, after the client's.
+   */
+  readonly raw: Client<Paths>;
+};
 
 export interface ApiClientConfig<Table extends OperationTable> {
   operations: Table;
@@ -75,10 +99,16 @@ export interface ApiClientConfig<Table extends OperationTable> {
   headers: Record<string, string>;
   transport: Transport;
   secrets: SecretSet;
+  /**
+   * Client-level middleware (e.g. `idempotencyKey`), run for operation methods and `raw` calls alike,
+   * before any a caller adds with `raw.use`.
+   * @default []
+   */
+  middleware?: readonly Middleware[];
 }
 
-/** openapi-fetch's request methods, which a caller may use instead of the operation methods. */
-const RAW_METHODS = [
+/** openapi-fetch's request methods, whose thrown errors and `error` bodies `raw` scrubs. */
+const REQUEST_METHODS = [
   "request",
   "GET",
   "PUT",
@@ -92,8 +122,8 @@ const RAW_METHODS = [
 
 /**
  * Builds a vendor's client from its generated operation table. Vendor folders supply the base URL, the auth
- * headers (or an auth-wrapped transport) and the secrets to scrub; everything else is shared. The raw
- * openapi-fetch methods are kept, but whatever they throw and the error bodies they return are scrubbed too.
+ * headers (or an auth-wrapped transport), the secrets to scrub and any middleware of their own; everything
+ * else is shared.
  */
 export function createApiClient<
   Paths extends {},
@@ -106,18 +136,20 @@ export function createApiClient<
     headers: config.headers,
     fetch: scrubbed.transport,
   });
-  const raw = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  const operationRequest = raw["request"]!;
-  const methods: Record<string, (...args: never[]) => Promise<unknown>> = {};
-  for (const name of RAW_METHODS) {
-    const method = raw[name]!;
-    methods[name] = (...args: unknown[]) => scrubbedCall(() => method(...args), config.secrets);
+  client.use(...(config.middleware ?? []), typedFailures(config.operations, config.secrets));
+  const untyped = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const raw: Record<string, unknown> = { use: client.use, eject: client.eject };
+  for (const name of REQUEST_METHODS) {
+    const method = untyped[name]!;
+    raw[name] = (...args: unknown[]) => scrubbedCall(() => method(...args), config.secrets);
   }
+  const methods: Record<string, unknown> = { raw };
+  const operationRequest = untyped["request"]!;
   for (const [operationId, spec] of Object.entries(config.operations)) {
     methods[operationId] = (init?: RawInit) =>
       invoke(operationRequest, scrubbed, operationId, spec, init ?? {});
   }
-  return Object.assign(client, methods) as ApiClient<Paths, Table, Filled>;
+  return methods as ApiClient<Paths, Table, Filled>;
 }
 
 /** The transport, with whatever it throws scrubbed before openapi-fetch or a middleware can see it. */
@@ -128,6 +160,23 @@ function scrubbing(transport: Transport, secrets: SecretSet): Transport {
     } catch (error) {
       throw scrubThrown(error, secrets);
     }
+  };
+}
+
+/**
+ * Turns a transport failure into the operation's typed {@link ApiError}. Registered before any middleware a
+ * caller adds, it sees the failure last (openapi-fetch runs `onError` in reverse), after the caller's.
+ */
+function typedFailures(operations: OperationTable, secrets: SecretSet): Middleware {
+  return {
+    onError({ error, request, schemaPath, params }) {
+      if (!(error instanceof TransportFailure)) return undefined;
+      return failureError(
+        error,
+        targetOf(operations, request.method, schemaPath, params.path),
+        secrets,
+      );
+    },
   };
 }
 
@@ -190,7 +239,7 @@ async function invoke<Table extends OperationTable>(
       fetch: async (request: Request) => {
         const response = await config.transport(request);
         // The transport holds the whole body: decode it once for interpretation, and hand openapi-fetch (and
-        // any middleware a caller added with `use`) a fresh, unread response over the same bytes, instead of
+        // any middleware a caller added with `raw.use`) a fresh, unread response over the same bytes, instead of
         // teeing a body of many megabytes.
         const bytes = await response.arrayBuffer();
         const { status, statusText, headers } = response;
@@ -199,10 +248,11 @@ async function invoke<Table extends OperationTable>(
       },
     });
   } catch (error) {
+    // The client's middleware made a transport failure the typed error; a caller's `onError` may still
+    // have replaced it with a failure of its own.
+    if (error instanceof ApiError) return { ok: false, error } as { ok: false };
     if (!(error instanceof TransportFailure)) throw scrubThrown(error, config.secrets);
-    return { ok: false, error: ApiError.of(variantOf(error), target, config.secrets, error) } as {
-      ok: false;
-    };
+    return { ok: false, error: failureError(error, target, config.secrets) } as { ok: false };
   } finally {
     call.release();
   }
@@ -218,29 +268,4 @@ async function invoke<Table extends OperationTable>(
   return { ok: false, error: ApiError.of(outcome.variant, target, config.secrets) } as {
     ok: false;
   };
-}
-
-function variantOf(failure: TransportFailure): Fields {
-  const httpStatus = failure.response?.httpStatus ?? 0;
-  switch (failure.kind) {
-    case "timeout":
-      return { status: "timeout", timeoutMs: failure.timeoutMs ?? 0 };
-    case "auth":
-      return { status: "auth", reason: failure.message };
-    case "redirect":
-      return { status: "redirect", httpStatus, location: failure.response?.location ?? null };
-    case "too_large":
-      return { status: "too_large", httpStatus, maxBytes: failure.response?.maxBytes ?? 0 };
-    default:
-      return { status: failure.kind };
-  }
-}
-
-type Fields = { readonly status: string } & Record<string, unknown>;
-
-function concretePath(template: string, params: Record<string, unknown> | undefined): string {
-  return template.replace(/\{([^}]+)\}/g, (whole, name: string) => {
-    const value = params?.[name];
-    return value === undefined ? whole : encodeURIComponent(String(value));
-  });
 }

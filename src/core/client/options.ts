@@ -3,30 +3,61 @@ import type { RetryEvent } from "../http/transport.js";
 
 /** Options every vendor client takes. */
 export interface CommonClientOptions {
-  /** Replaces the vendor's host (a simulator, a proxy, an enterprise host). Default: the vendor's own. */
+  /**
+   * Replaces the vendor's host (a simulator, a proxy, an enterprise host).
+   * @default the vendor's own host
+   */
   baseUrl?: string;
-  /** The fetch to send with. Default: `globalThis.fetch`, looked up on each call. */
+  /**
+   * The fetch to send with.
+   * @default `globalThis.fetch`, looked up on each call
+   */
   fetch?: (request: Request) => Promise<Response>;
-  /** Ms one attempt may take, including reading the response. Default 30,000. */
+  /**
+   * Ms one attempt may take, including reading the response.
+   * @default 30000
+   */
   timeoutMs?: number;
-  /** Retries after the first attempt; 0 turns retrying off. Default 4. */
+  /**
+   * Retries after the first attempt; 0 turns retrying off.
+   * @default 4
+   */
   maxRetries?: number;
-  /** First backoff step in ms, doubled per retry with full jitter. Default 500. */
+  /**
+   * First backoff step in ms, doubled per retry with full jitter.
+   * @default 500
+   */
   retryBaseDelayMs?: number;
-  /** Ceiling of one backoff step in ms. Default 30,000. */
+  /**
+   * Ceiling of one backoff step in ms.
+   * @default 30000
+   */
   retryMaxDelayMs?: number;
-  /** Ceiling on a vendor's `Retry-After` in ms. Default 120,000. */
+  /**
+   * Ceiling on a vendor's `Retry-After` in ms.
+   * @default 120000
+   */
   maxRetryAfterMs?: number;
-  /** Aborts every call of this client. Default: none. */
+  /**
+   * Aborts every call of this client.
+   * @default none
+   */
   signal?: AbortSignal;
-  /** Appended to the `User-Agent` (`bulk-user-import/<version> <userAgent>`) to name your integration. */
+  /**
+   * Appended to the `User-Agent` (`bulk-user-import/<version> <userAgent>`) to name your integration.
+   * @default none
+   */
   userAgent?: string;
-  /** Called before each retry, e.g. to log rate limiting. Default: none. */
+  /**
+   * Called before each retry, e.g. to log rate limiting.
+   * @default none
+   */
   onRetry?: (event: RetryEvent) => void;
   /**
    * The largest response body the client reads, in bytes. A larger one is cancelled as soon as its
    * `Content-Length` or the bytes streamed in pass the cap, and the call fails with the `too_large` variant
-   * (never retried). Default 16 MiB.
+   * (never retried).
+   * @default 16777216 (16 MiB)
    */
   maxResponseBytes?: number;
   /**
@@ -36,6 +67,10 @@ export interface CommonClientOptions {
    * @default {} (see {@link RateLimiterOptions} for each setting's default)
    */
   rateLimit?: RateLimiterOptions | false;
-  /** Waits between attempts (and the rate limiter's waits). Default: a timer; tests replace it to observe delays without waiting. */
+  /**
+   * Waits between attempts (and the rate limiter's waits); tests replace it to observe delays without
+   * waiting.
+   * @default a timer
+   */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }

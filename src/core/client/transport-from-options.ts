@@ -1,11 +1,13 @@
+import { durationOption, wholeNumberOption } from "../options.js";
 import { createTransport, type Transport, type TransportOptions } from "../http/transport.js";
 import { VERSION } from "../version.js";
 import type { CommonClientOptions } from "./options.js";
 
 /** The transport a client's common options describe. */
 export function transportFromOptions(
-  options: CommonClientOptions & Pick<TransportOptions, "replaySafe">,
+  given: CommonClientOptions & Pick<TransportOptions, "replaySafe">,
 ): Transport {
+  const options = { ...given, ...checkedNumbers(given) };
   return createTransport({
     ...(options.replaySafe && { replaySafe: options.replaySafe }),
     ...(options.fetch && { fetch: options.fetch }),
@@ -27,4 +29,17 @@ export function transportFromOptions(
 /** `bulk-user-import/<version>`, followed by the caller's integration tag when given. */
 export function userAgent(tag: string | undefined): string {
   return tag === undefined ? `bulk-user-import/${VERSION}` : `bulk-user-import/${VERSION} ${tag}`;
+}
+
+/** The numeric options, each refused with a RangeError when out of range (undefined keeps the default). */
+function checkedNumbers(options: CommonClientOptions) {
+  const zero = { min: 0 };
+  return {
+    timeoutMs: durationOption("timeoutMs", options.timeoutMs, undefined),
+    maxResponseBytes: wholeNumberOption("maxResponseBytes", options.maxResponseBytes, undefined),
+    maxRetries: wholeNumberOption("maxRetries", options.maxRetries, undefined, zero),
+    retryBaseDelayMs: durationOption("retryBaseDelayMs", options.retryBaseDelayMs, undefined, zero),
+    retryMaxDelayMs: durationOption("retryMaxDelayMs", options.retryMaxDelayMs, undefined, zero),
+    maxRetryAfterMs: durationOption("maxRetryAfterMs", options.maxRetryAfterMs, undefined, zero),
+  };
 }

@@ -1,14 +1,34 @@
 import type { ApiError } from "../errors/api-error.js";
 
-/** Why a record was refused before anything was sent: the rule it breaks, in words that name the field. */
+/**
+ * Why a record was refused before anything was sent: the rule it breaks, in words that name the field and
+ * never repeat its value (see `RuleProblems` in core/validate for the whole policy).
+ */
 export interface Rejection {
   /** A stable rule id, `<vendor>.<rule>`, e.g. `fullstory.property_name`. */
   readonly rule: string;
+  /** `<field path>: <what the rule asks>`, e.g. `emails.0: not an email address (…)`. */
   readonly message: string;
 }
 
-/** What one record of a chunk came to at the vendor. */
-export type ItemOutcome =
+/** A record checked against the vendor's rules: its wire form, or every rule it breaks. */
+export type Validation<Wire> =
+  | {
+      readonly ok: true;
+      readonly item: Wire;
+      /**
+       * What the record breaks of the vendor's UNCONFIRMED rules (e.g. a value outside a list not known
+       * to be closed): it is sent anyway, and the report carries these as the imported record's `warning`.
+       */
+      readonly warnings?: readonly string[];
+    }
+  | { readonly ok: false; readonly problems: readonly Rejection[] };
+
+/**
+ * What one record of a chunk came to at the vendor. `Code` is the adapter's union of failure codes (each
+ * vendor exports its own, e.g. `FullStoryFailureCode`); the engine reads any string.
+ */
+export type ItemOutcome<Code extends string = string> =
   | {
       readonly ok: true;
       /** The vendor's id for the record, where it gives one. */
@@ -22,7 +42,7 @@ export type ItemOutcome =
   | {
       readonly ok: false;
       /** The vendor's error code, or ours (`chunk_failed`, …). */
-      readonly code: string;
+      readonly code: Code;
       readonly reason: string;
       /**
        * The failure may pass (network, timeout, 5xx, a lost answer): the engine sends the chunk again within
@@ -94,8 +114,8 @@ export interface ChunkContext {
  * way that will refuse every other chunk too (bad credentials, no permission), a fatal error that stops the
  * import.
  */
-export type ChunkResult =
-  | { readonly kind: "done"; readonly outcomes: readonly ItemOutcome[] }
+export type ChunkResult<Code extends string = string> =
+  | { readonly kind: "done"; readonly outcomes: readonly ItemOutcome<Code>[] }
   | { readonly kind: "fatal"; readonly error: ApiError };
 
 /**
@@ -139,17 +159,7 @@ export interface ImportAdapter<Input, Wire = Input> {
   /** A short, human key for messages and reports (uid, email, …); never a secret. */
   keyOf(record: Input, index: number): string;
   /** The record in wire form, or every rule it breaks. */
-  validate(record: Input):
-    | {
-        readonly ok: true;
-        readonly item: Wire;
-        /**
-         * What the record breaks of the vendor's UNCONFIRMED rules (e.g. a value outside a list not known
-         * to be closed): it is sent anyway, and the report carries these as the imported record's `warning`.
-         */
-        readonly warnings?: readonly string[];
-      }
-    | { readonly ok: false; readonly problems: readonly Rejection[] };
+  validate(record: Input): Validation<Wire>;
   /** The item's wire text (e.g. its JSON); when given, chunks are also cut by `limits.maxBytes`. */
   serialize?(item: Wire): string;
   /** Sends one chunk and follows it through to an outcome per item. Never throws for vendor outcomes. */

@@ -1,6 +1,8 @@
 import type { ApiError } from "../errors/api-error.js";
 import { isTransient } from "../errors/transient.js";
 import type { ChunkResult, ItemOutcome } from "./adapter.js";
+import { requestFailureCode, type RequestFailureCode } from "./failure-codes.js";
+import { everyItem } from "./outcomes.js";
 
 /**
  * Answers that will refuse every other chunk too: going on would only fail the rest slowly. A 401 or 403 is
@@ -15,20 +17,15 @@ export function isFatal(error: ApiError): boolean {
 }
 
 /** The outcome of a record whose request failed: the error's status as code, its message as reason. */
-export function failedBy(error: ApiError): ItemOutcome {
+export function failedBy(error: ApiError): ItemOutcome<RequestFailureCode> {
+  const code = requestFailureCode(error);
   return isTransient(error)
-    ? { ok: false, code: String(error.status), reason: error.message, transient: true }
-    : { ok: false, code: String(error.status), reason: error.message };
+    ? { ok: false, code, reason: error.message, transient: true }
+    : { ok: false, code, reason: error.message };
 }
 
 /** A chunk whose request failed for good: fatal for bad credentials, otherwise every record failed. */
-export function chunkFailed(error: ApiError, size: number): ChunkResult {
+export function chunkFailed(error: ApiError, size: number): ChunkResult<RequestFailureCode> {
   if (isFatal(error)) return { kind: "fatal", error };
-  const outcome = failedBy(error);
-  return { kind: "done", outcomes: Array.from({ length: size }, () => outcome) };
-}
-
-/** Every record of a chunk imported (for vendors that report per job, not per record). */
-export function allImported(size: number): ChunkResult {
-  return { kind: "done", outcomes: Array.from({ length: size }, () => ({ ok: true }) as const) };
+  return everyItem(size, failedBy(error));
 }

@@ -2,11 +2,20 @@ import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } fro
 
 /** How often, and how patiently, a chunk is sent again within a run after a transient failure. */
 export interface ReplayOptions {
-  /** Sends of one chunk within a run, the first included; 1 leaves every transient failure to a re-run. Default 5. */
+  /**
+   * Sends of one chunk within a run, the first included; 1 leaves every transient failure to a re-run.
+   * @default 5
+   */
   chunkAttempts?: number;
-  /** Wait before the first replay of a chunk, in ms; it doubles per replay, with full jitter. Default 1,000. */
+  /**
+   * Wait before the first replay of a chunk, in ms; it doubles per replay, with full jitter.
+   * @default 1000
+   */
   replayDelayMs?: number;
-  /** Ceiling of one wait between replays of a chunk, in ms. Default 30,000. */
+  /**
+   * Ceiling of one wait between replays of a chunk, in ms.
+   * @default 30000
+   */
   maxReplayDelayMs?: number;
 }
 

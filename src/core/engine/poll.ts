@@ -4,9 +4,15 @@ export interface PollOptions {
   initialMs: number;
   /** Ceiling of one wait in ms. */
   maxMs: number;
-  /** Each wait is the previous one times this. Default 1.5. */
+  /**
+   * Each wait is the previous one times this.
+   * @default 1.5
+   */
   factor?: number;
-  /** Give up after this many ms in all. Default: never. */
+  /**
+   * Give up after this many ms in all.
+   * @default never
+   */
   timeoutMs?: number;
 }
 

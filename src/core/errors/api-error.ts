@@ -58,7 +58,7 @@ export type TransportVariant =
     }
   | {
       /**
-       * The response body was larger than the client's `maxResponseBytes` (default 16 MiB): it was cancelled
+       * The response body was larger than the client's `maxResponseBytes` (see its `@default`): it was cancelled
        * unread, as soon as its `Content-Length` or the bytes streamed in passed the cap. Not retried.
        */
       readonly status: "too_large";

@@ -1,12 +1,24 @@
-/** How the transport retries; every field has a default, see {@link DEFAULT_RETRY}. */
+/** How the transport retries; the defaults are also {@link DEFAULT_RETRY}. */
 export interface RetryOptions {
-  /** Retries after the first attempt (0 turns retrying off). Default 4. */
+  /**
+   * Retries after the first attempt (0 turns retrying off).
+   * @default 4
+   */
   maxRetries?: number;
-  /** First backoff step in ms; each retry doubles it, with full jitter. Default 500. */
+  /**
+   * First backoff step in ms; each retry doubles it, with full jitter.
+   * @default 500
+   */
   baseDelayMs?: number;
-  /** Ceiling of one backoff step in ms. Default 30,000. */
+  /**
+   * Ceiling of one backoff step in ms.
+   * @default 30000
+   */
   maxDelayMs?: number;
-  /** Ceiling on a vendor's `Retry-After` in ms: a longer one is waited only this long. Default 120,000. */
+  /**
+   * Ceiling on a vendor's `Retry-After` in ms: a longer one is waited only this long.
+   * @default 120000
+   */
   maxRetryAfterMs?: number;
 }
 

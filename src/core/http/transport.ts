@@ -21,26 +21,46 @@ export interface RetryEvent {
 }
 
 export interface TransportOptions {
-  /** The fetch to send with; looked up on `globalThis` at call time when absent (so msw can intercept). */
+  /**
+   * The fetch to send with.
+   * @default `globalThis.fetch`, looked up at call time (so msw can intercept)
+   */
   fetch?: (request: Request) => Promise<Response>;
-  /** Ms one attempt may take, from sending to the last byte of the response. Default 30,000. */
+  /**
+   * Ms one attempt may take, from sending to the last byte of the response.
+   * @default 30000 ({@link DEFAULT_TIMEOUT_MS})
+   */
   timeoutMs?: number;
+  /**
+   * How failed attempts are retried.
+   * @default {} (see {@link RetryOptions} for each setting's default)
+   */
   retry?: RetryOptions;
-  /** Aborts every call made through this transport. */
+  /**
+   * Aborts every call made through this transport.
+   * @default none
+   */
   signal?: AbortSignal;
-  /** Called before each retry. */
+  /**
+   * Called before each retry.
+   * @default none
+   */
   onRetry?: (event: RetryEvent) => void;
   /**
-   * Whether a request may be replayed after an ambiguous failure. Default: idempotent methods and requests
-   * with an `Idempotency-Key` (see `isReplaySafe`); a client whose calls are harmless to repeat (an OAuth2
-   * token request) can say so.
+   * Whether a request may be replayed after an ambiguous failure; a client whose calls are harmless to repeat
+   * (an OAuth2 token request) can say so.
+   * @default `isReplaySafe`: idempotent methods, and requests with an `Idempotency-Key`
    */
   replaySafe?: (request: Request) => boolean;
-  /** Waits between attempts; replaceable so tests can observe delays without waiting them. */
+  /**
+   * Waits between attempts; replaceable so tests can observe delays without waiting them.
+   * @default a timer
+   */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /**
    * The largest response body read, in bytes. A larger one (by `Content-Length`, or once that many bytes have
-   * streamed in) is cancelled and fails with kind `too_large`. Default 16 MiB ({@link DEFAULT_MAX_RESPONSE_BYTES}).
+   * streamed in) is cancelled and fails with kind `too_large`.
+   * @default 16777216, 16 MiB ({@link DEFAULT_MAX_RESPONSE_BYTES})
    */
   maxResponseBytes?: number;
   /**

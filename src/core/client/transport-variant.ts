@@ -1,0 +1,60 @@
+import { ApiError, type RequestTarget } from "../errors/api-error.js";
+import type { SecretSet } from "../errors/secrets.js";
+import type { TransportFailure } from "../http/failures.js";
+import type { OperationTable } from "./operation-table.js";
+
+/** The typed error for a call that got no usable response: the same for operation methods and `raw`. */
+export function failureError(
+  failure: TransportFailure,
+  target: RequestTarget,
+  secrets: SecretSet,
+): ApiError {
+  return ApiError.of(variantOf(failure), target, secrets, failure);
+}
+
+/**
+ * Where a call went, by the spec's path template and its path parameters: the operationId the table gives
+ * the method and template (`raw` for a path the table does not hold), and the concrete path.
+ */
+export function targetOf(
+  operations: OperationTable,
+  method: string,
+  template: string,
+  pathParams: Record<string, unknown> | undefined,
+): RequestTarget {
+  const upper = method.toUpperCase();
+  const operation =
+    Object.entries(operations).find(
+      ([, spec]) => spec.path === template && spec.method.toUpperCase() === upper,
+    )?.[0] ?? "raw";
+  return { operation, method: upper, path: concretePath(template, pathParams) };
+}
+
+function variantOf(failure: TransportFailure): Fields {
+  const httpStatus = failure.response?.httpStatus ?? 0;
+  switch (failure.kind) {
+    case "timeout":
+      return { status: "timeout", timeoutMs: failure.timeoutMs ?? 0 };
+    case "auth":
+      return { status: "auth", reason: failure.message };
+    case "redirect":
+      return { status: "redirect", httpStatus, location: failure.response?.location ?? null };
+    case "too_large":
+      return { status: "too_large", httpStatus, maxBytes: failure.response?.maxBytes ?? 0 };
+    default:
+      return { status: failure.kind };
+  }
+}
+
+type Fields = { readonly status: string } & Record<string, unknown>;
+
+/** The path template with its parameters filled in, percent-encoded; a missing one stays `{name}`. */
+export function concretePath(
+  template: string,
+  params: Record<string, unknown> | undefined,
+): string {
+  return template.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+    const value = params?.[name];
+    return value === undefined ? whole : encodeURIComponent(String(value));
+  });
+}

@@ -1,0 +1,196 @@
+import type { Chunk, ImportAdapter, ItemOutcome } from "./adapter.js";
+import { followChunk, type ReplayOptions } from "./follow-chunk.js";
+import { Journal } from "./journal.js";
+import type { PendingChunk } from "./pending-chunk.js";
+import type { ReportBuilder } from "./report-builder.js";
+import { settleChunk } from "./settle-chunk.js";
+
+/** What the dispatcher needs from the run. */
+export interface DispatchSettings {
+  readonly report: ReportBuilder;
+  /** Emits a progress event. */
+  readonly emit: () => void;
+  readonly journal: Journal | undefined;
+  /** The journal's path, for the message of a journal that does not fit the input. */
+  readonly journalPath: string | undefined;
+  readonly replay: Required<ReplayOptions>;
+  readonly concurrency: number;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The caller's signal. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * Sends the chunks the reader assembles, with bounded concurrency, follows each through and settles its
+ * records in the report. Owns the run's stop state: the caller's abort, a fatal vendor answer, a journal that
+ * does not fit the input.
+ */
+export class ChunkDispatcher<Input, Wire> {
+  #fatal: string | undefined;
+  #mismatch: Error | undefined;
+  // One controller for the run: the caller's signal and a fatal vendor answer both stop it.
+  readonly #run = new AbortController();
+  readonly #onCallerAbort = () => this.#run.abort(this.settings.signal?.reason);
+  #seq = 0;
+  #resumedChunks = 0;
+  #replayedChunks = 0;
+  readonly #inFlight = new Set<Promise<void>>();
+  // The chunks in flight the vendor still works on; the others only read their results (see vendorDone).
+  readonly #working = new Set<object>();
+  #wake: (() => void) | undefined;
+
+  constructor(
+    private readonly adapter: ImportAdapter<Input, Wire>,
+    private readonly settings: DispatchSettings,
+  ) {
+    settings.signal?.addEventListener("abort", this.#onCallerAbort, { once: true });
+    if (settings.signal?.aborted) this.#run.abort(settings.signal.reason);
+  }
+
+  /** The vendor's refusal of everything (bad credentials, no permission): nothing more is sent. */
+  get fatal(): string | undefined {
+    return this.#fatal;
+  }
+
+  /** A journal that does not fit this input: the run stops, and rejects once what is in flight settled. */
+  get mismatch(): Error | undefined {
+    return this.#mismatch;
+  }
+
+  /** Whether chunks are in flight, whose answers the event loop should get to. */
+  get busy(): boolean {
+    return this.#inFlight.size > 0;
+  }
+
+  /** Chunks sent in this run, taken from the journal, and sent again after a transient failure. */
+  get chunks(): { sent: number; resumed: number; replayed: number } {
+    return {
+      sent: this.#seq - this.#resumedChunks,
+      resumed: this.#resumedChunks,
+      replayed: this.#replayedChunks,
+    };
+  }
+
+  /** Waits until another chunk may go: a vendor slot free, and at most twice `concurrency` in flight. */
+  async slotFree(): Promise<void> {
+    const { concurrency } = this.settings;
+    while (this.#working.size >= concurrency || this.#inFlight.size >= 2 * concurrency) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        void Promise.race(this.#inFlight).then(resolve);
+      });
+    }
+  }
+
+  /** Sends a full chunk (call once {@link slotFree} resolved); once the run stopped, fails its records. */
+  submit(pending: PendingChunk<Wire>): void {
+    if (this.#run.signal.aborted) {
+      this.#failAll(
+        pending,
+        this.fatal === undefined ? "aborted" : "fatal",
+        stopReason(this.fatal),
+      );
+    } else {
+      this.#dispatch(pending);
+    }
+  }
+
+  /** Waits for every chunk in flight to settle. */
+  async drain(): Promise<void> {
+    await Promise.all(this.#inFlight);
+  }
+
+  /** Stops listening to the caller's signal. */
+  release(): void {
+    this.settings.signal?.removeEventListener("abort", this.#onCallerAbort);
+  }
+
+  #settle(chunk: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]): void {
+    settleChunk(this.settings.report, this.adapter.vendor, chunk, outcomes);
+    this.settings.emit();
+  }
+
+  #failAll(chunk: PendingChunk<Wire>, code: string, reason: string): void {
+    this.#settle(
+      chunk,
+      chunk.items.map(() => ({ ok: false, code, reason })),
+    );
+  }
+
+  #dispatch(pending: PendingChunk<Wire>): void {
+    const { journal, report, replay, sleep } = this.settings;
+    const run = this.#run;
+    const chunkSeq = this.#seq++;
+    const chunk: Chunk<Wire> = {
+      seq: chunkSeq,
+      items: pending.items,
+      serialized: pending.serialized,
+      keys: pending.keys,
+    };
+    const fingerprint =
+      journal === undefined
+        ? ""
+        : Journal.fingerprint(
+            pending.serialized.length > 0
+              ? pending.serialized
+              : pending.items.map((i) => JSON.stringify(i)),
+          );
+    const known = journal?.lookup(chunkSeq);
+    if (known !== undefined && known.fingerprint !== fingerprint) {
+      // Stop reading and sending; the chunks in flight settle before the run rejects, so none is orphaned.
+      this.#mismatch ??= new Error(
+        `journal ${this.settings.journalPath}: chunk ${chunkSeq} holds different records than in the run that wrote it; ` +
+          "resume with the same input, or start a new journal",
+      );
+      run.abort(this.#mismatch);
+      this.#failAll(pending, "aborted", this.#mismatch.message);
+      return;
+    }
+    if (known?.outcomes !== undefined) {
+      this.#resumedChunks += 1;
+      this.#settle(pending, known.outcomes);
+      return;
+    }
+    report.sent(pending.items.length);
+    this.settings.emit();
+    const slot = {};
+    this.#working.add(slot);
+    const task = followChunk(this.adapter, chunk, {
+      signal: run.signal,
+      resumed: known?.state,
+      replay,
+      checkpoint: (state) => journal?.checkpoint(chunkSeq, fingerprint, state),
+      sleep: (ms) => sleep(ms, run.signal),
+      count: (event, n) => report.count(event, n),
+      savedByAnyChunk: (prefix) => journal?.values(prefix) ?? [],
+      vendorDone: () => {
+        if (this.#working.delete(slot)) this.#wake?.();
+      },
+      replayed: () => (this.#replayedChunks += 1),
+    })
+      .then((result) => {
+        if (result.kind === "fatal") {
+          this.#fatal ??= result.error.message;
+          run.abort(new Error(result.error.message));
+          this.#failAll(pending, "fatal", result.error.message);
+          return;
+        }
+        // A chunk cut short (abort) or failed in a way that may pass stays unfinished in the journal, so a
+        // re-run resumes it (with its saved idempotency key or job) instead of keeping the failure.
+        if (result.final) journal?.done(chunkSeq, fingerprint, result.outcomes);
+        this.#settle(pending, result.outcomes);
+      })
+      .finally(() => {
+        this.#working.delete(slot);
+        this.#inFlight.delete(task);
+      });
+    this.#inFlight.add(task);
+  }
+}
+
+/** Why a record read after the run stopped was not sent. */
+export function stopReason(fatal: string | undefined): string {
+  return fatal === undefined
+    ? "the import was aborted before this chunk was sent"
+    : `not sent: ${fatal}`;
+}

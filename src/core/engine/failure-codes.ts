@@ -1,0 +1,27 @@
+import type { ApiError, TransportVariant } from "../errors/api-error.js";
+
+/**
+ * The code of a record whose request failed without a vendor verdict on the record: the HTTP status of a
+ * refusal the adapter has no better word for (`"400"`, `"429"`, `"503"`), or the transport variant
+ * (`"network"`, `"timeout"`, `"malformed"`, …). `failedBy` and `chunkFailed` give these.
+ */
+export type RequestFailureCode = `${number}` | TransportVariant["status"];
+
+declare const vendorCodeBrand: unique symbol;
+
+/**
+ * An error code the vendor itself gave for a record or a request, passed through as it is. Branded, so a
+ * vendor's union of failure codes still refuses a mistyped literal: only {@link vendorCode} makes one.
+ */
+export type VendorCode = string & { readonly [vendorCodeBrand]: true };
+
+/** Marks a code read from the vendor's answer as the vendor's own. */
+export function vendorCode(code: string): VendorCode {
+  return code as VendorCode;
+}
+
+/** The code of a failed request: its documented status as text, or its transport variant. */
+export function requestFailureCode(error: ApiError): RequestFailureCode {
+  const status = error.status;
+  return typeof status === "number" ? `${status}` : status;
+}

@@ -1,0 +1,17 @@
+/** A chunk being filled by the reader, and then handed to the dispatcher: records in input order. */
+export interface PendingChunk<Wire> {
+  items: Wire[];
+  serialized: string[];
+  keys: string[];
+  /** Each item's index in the input. */
+  indexes: number[];
+  bytes: number;
+  /** Position in the chunk → index of an earlier record of the input with the same key. */
+  duplicateOf?: Map<number, number>;
+  /** Position in the chunk → what validation warned about the record (sent anyway). */
+  warnings?: Map<number, string>;
+}
+
+export function emptyChunk<Wire>(): PendingChunk<Wire> {
+  return { items: [], serialized: [], keys: [], indexes: [], bytes: 0 };
+}

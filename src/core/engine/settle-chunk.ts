@@ -1,0 +1,61 @@
+import type { ItemOutcome } from "./adapter.js";
+import type { PendingChunk } from "./pending-chunk.js";
+import type { ReportBuilder } from "./report-builder.js";
+
+const NO_OUTCOME: ItemOutcome = {
+  ok: false,
+  code: "no_outcome",
+  reason: "the vendor reported no outcome",
+};
+
+/**
+ * Records each item's outcome in the report, with what the reader learnt about it (a duplicate key, a
+ * validation warning) joined into an imported record's warning. An item the vendor gave no outcome fails.
+ */
+export function settleChunk(
+  report: ReportBuilder,
+  vendor: string,
+  chunk: PendingChunk<unknown>,
+  outcomes: readonly ItemOutcome[],
+): void {
+  // A plain loop that builds each outcome in one literal: this runs once per record of the import.
+  const { indexes, keys, duplicateOf, warnings } = chunk;
+  for (let i = 0; i < indexes.length; i++) {
+    const index = indexes[i]!;
+    const key = keys[i] ?? "";
+    const outcome = outcomes[i] ?? NO_OUTCOME;
+    if (!outcome.ok) {
+      report.record({
+        index,
+        key,
+        outcome: "failed",
+        code: outcome.code,
+        reason: outcome.reason,
+      });
+      continue;
+    }
+    const earlier = duplicateOf?.get(i);
+    const warned = warnings?.get(i);
+    const warning =
+      earlier === undefined && warned === undefined
+        ? outcome.note
+        : [
+            earlier === undefined
+              ? undefined
+              : `record ${earlier} of the input has the same key (${key}): where both are written, ${vendor} keeps one user, with the values written last`,
+            warned,
+            outcome.note,
+          ]
+            .filter((part) => part !== undefined)
+            .join("; ");
+    report.record(
+      outcome.id === undefined
+        ? warning === undefined
+          ? { index, key, outcome: "imported" }
+          : { index, key, outcome: "imported", warning }
+        : warning === undefined
+          ? { index, key, outcome: "imported", id: outcome.id }
+          : { index, key, outcome: "imported", id: outcome.id, warning },
+    );
+  }
+}

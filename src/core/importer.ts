@@ -1,0 +1,20 @@
+import type { ImportAdapter } from "./engine/adapter.js";
+import { runImport, type ImportOptions } from "./engine/engine.js";
+import type { ImportReport } from "./engine/report.js";
+
+/** A vendor's `importUsers`: its client, the records (read lazily), the engine's and the adapter's options. */
+export type Importer<Client, Input, Options extends ImportOptions> = (
+  client: Client,
+  records: Iterable<Input> | AsyncIterable<Input>,
+  options?: Options,
+) => Promise<ImportReport>;
+
+/**
+ * The `importUsers` of a vendor whose adapter `createAdapter` makes: the adapter takes its options from the
+ * same object as the engine, each ignoring the other's.
+ */
+export function importerOf<Client, Input, AdapterOptions>(
+  createAdapter: (client: Client, options?: AdapterOptions) => ImportAdapter<Input, unknown>,
+): Importer<Client, Input, ImportOptions & AdapterOptions> {
+  return (client, records, options) => runImport(createAdapter(client, options), records, options);
+}

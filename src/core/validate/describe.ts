@@ -1,0 +1,32 @@
+/**
+ * What kind of value a message may say it got: a type name, never the value itself (it may be personal
+ * data). Strings are only told apart by being empty; numbers by being finite.
+ */
+export function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (Array.isArray(value)) return "an array";
+  if (value instanceof Date) return "a Date";
+  switch (typeof value) {
+    case "string":
+      return value.length === 0 ? "an empty string" : "a string";
+    case "number":
+      return Number.isFinite(value) ? "a number" : `the non-finite number ${String(value)}`;
+    case "bigint":
+      return "a bigint";
+    case "boolean":
+      return "a boolean";
+    case "symbol":
+      return "a symbol";
+    case "function":
+      return "a function";
+    default: {
+      // The prototype's constructor, never an own `constructor` key: that one comes from the input.
+      const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+      const name = proto?.constructor?.name;
+      return typeof name === "string" && name !== "Object" && name !== ""
+        ? `a ${name}`
+        : "an object";
+    }
+  }
+}

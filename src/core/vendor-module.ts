@@ -1,0 +1,120 @@
+import type { CommonClientOptions } from "./client/options.js";
+import type { ImportAdapter, Rejection } from "./engine/adapter.js";
+import type { FaultOptions } from "../testing/faults.js";
+import type { VendorSimulator } from "../testing/simulator.js";
+
+/** A missing or contradictory setting: the CLI exits 2 with this message. */
+export class ConfigError extends Error {}
+
+/**
+ * What every served simulator accepts, so a client pointed at one (`simulate`, `demo`, tests) works as it
+ * is. None of these is a real secret.
+ */
+export const SIMULATOR_SECRETS = {
+  apiKey: "sim-key",
+  orgId: "sim-org",
+  clientId: "sim-client",
+  clientSecret: "sim-secret",
+} as const;
+
+/** One value a vendor's client is made with, read from a CLI flag, else an environment variable. */
+export interface VendorSetting {
+  /** The flag's name without its dashes, e.g. `api-key`. */
+  readonly flag: string;
+  readonly env: string;
+  /** Whether the value is a secret, to be kept out of every message and log. */
+  readonly secret?: boolean;
+  /** The value a served simulator accepts; absent for a setting the simulator needs no value for. */
+  readonly simulator?: string;
+}
+
+/** The values of a vendor's settings, by flag name, however they were given. */
+export interface Settings {
+  get(flag: string): string | undefined;
+  /** The value, or a {@link ConfigError} that names the flag and the environment variable. */
+  require(flag: string): string;
+}
+
+/** How a vendor's asynchronous jobs are followed; a vendor without jobs ignores it. */
+export interface JobTuning {
+  pollIntervalMs?: number;
+  maxPollIntervalMs?: number;
+  jobTimeoutMs?: number;
+  /** First wait after the vendor refused a job because another one runs (Userpilot's 409). */
+  conflictWaitMs?: number;
+}
+
+/** What a vendor's simulator is made with. */
+export interface SimulatorSetup<Options = never> {
+  /** The credentials it accepts, as the client's settings name them. */
+  readonly settings: Settings;
+  readonly faults: FaultOptions;
+  /** The vendor's own simulator options (e.g. how fast jobs end), for callers that know the vendor. */
+  readonly options?: Options;
+}
+
+/** Seeded sample records, for the demo, the soak and tests. */
+export interface SampleRecords<Input> {
+  /** A valid new record whose key (uid, first email, sourceId, user_id) is `key`. */
+  record(key: string): Input;
+  /** A record keyed `key` that breaks one of the vendor's rules, so the client rejects it. */
+  broken(key: string): unknown;
+}
+
+/**
+ * Everything the CLI, the demo, `simulate` and the soak know of one vendor; each vendor's folder has one
+ * (`module.ts`), and `src/vendors.ts` lists them. Records read from files reach `validate` and `keyOf`
+ * before anything relies on their type: both accept any value.
+ */
+export interface VendorModule<
+  Name extends string = string,
+  Client = unknown,
+  Input = unknown,
+  Simulator extends VendorSimulator = VendorSimulator,
+  SimulatorOptions = never,
+> {
+  readonly name: Name;
+  /** The client's settings: credentials, and choices such as a region. */
+  readonly settings: readonly VendorSetting[];
+  /** Whether imports run as jobs the adapter polls, so that {@link JobTuning} applies. */
+  readonly polls: boolean;
+  /** The operations that write users (`createBatchImport`, …), as the simulators' fault scripts name them. */
+  readonly writes: readonly string[];
+  createClient(settings: Settings, common: CommonClientOptions): Client;
+  /** The import adapter; its `limits` bound the chunk size and concurrency. */
+  createAdapter(client: Client, tuning: JobTuning): ImportAdapter<Input, unknown>;
+  validate(record: Input): readonly Rejection[];
+  keyOf(record: Input, index: number): string;
+  /** A CSV row as a record; absent, the CLI reads typed cells into nested fields. */
+  fromCsvRow?(row: Readonly<Record<string, string>>): Input;
+  /** Loaded on demand: the simulators need ajv, which the library does not. */
+  simulator(): Promise<(setup: SimulatorSetup<SimulatorOptions>) => Simulator>;
+  /** Loaded on demand: the samples need @faker-js/faker, an optional peer. */
+  samples(seed: number): Promise<SampleRecords<Input>>;
+}
+
+/** Settings read by `valueOf`, which gets each one the vendor declares. */
+export function settingsOf(
+  vendor: Pick<VendorModule, "name" | "settings">,
+  valueOf: (setting: VendorSetting) => string | undefined,
+): Settings {
+  const declared = (flag: string) => {
+    const setting = vendor.settings.find((s) => s.flag === flag);
+    if (setting === undefined) throw new Error(`${vendor.name} has no setting --${flag}`);
+    return setting;
+  };
+  const get = (flag: string) => valueOf(declared(flag));
+  return {
+    get,
+    require: (flag) => {
+      const value = get(flag);
+      if (value === undefined)
+        throw new ConfigError(`missing credential: pass --${flag} or set ${declared(flag).env}`);
+      return value;
+    },
+  };
+}
+
+/** The settings a served simulator of `vendor` accepts. */
+export const simulatorSettings = (vendor: Pick<VendorModule, "name" | "settings">): Settings =>
+  settingsOf(vendor, (setting) => setting.simulator);

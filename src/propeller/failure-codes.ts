@@ -1,0 +1,12 @@
+import type { RequestFailureCode, VendorCode } from "../core/engine/failure-codes.js";
+
+/**
+ * The `code` of a user the Propeller adapter failed:
+ * - `rejected_by_vendor`: Propeller's answer says it did not write the user (`success: false`);
+ * - `no_outcome`: Propeller's answer holds no result for the user;
+ * - Propeller's own error code for a refused request (its body's `error.code`), as it gives it, else the
+ *   HTTP status (`"400"`, `"404"`);
+ * - another {@link RequestFailureCode}: the request failed (`"429"`, `"network"`, …).
+ */
+export type PropellerFailureCode =
+  "rejected_by_vendor" | "no_outcome" | RequestFailureCode | VendorCode;

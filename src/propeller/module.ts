@@ -1,0 +1,59 @@
+import { SIMULATOR_SECRETS, type VendorModule } from "../core/vendor-module.js";
+import type { PropellerSimulator, PropellerSimulatorOptions } from "../testing/propeller.js";
+import { createPropellerAdapter, propellerKeyOf } from "./adapter.js";
+import { createPropellerClient, type PropellerClient } from "./client.js";
+import { validatePropellerUser, type PropellerUser } from "./validate.js";
+
+/** Propeller as the CLI, the demo, `simulate` and the soak use it. */
+export const propellerModule: VendorModule<
+  "propeller",
+  PropellerClient,
+  PropellerUser,
+  PropellerSimulator,
+  PropellerSimulatorOptions
+> = {
+  name: "propeller",
+  settings: [
+    { flag: "client-id", env: "PROPELLER_CLIENT_ID", simulator: SIMULATOR_SECRETS.clientId },
+    {
+      flag: "client-secret",
+      env: "PROPELLER_CLIENT_SECRET",
+      secret: true,
+      simulator: SIMULATOR_SECRETS.clientSecret,
+    },
+  ],
+  polls: false,
+  writes: ["bulkUsersBySourceId"],
+  createClient: (settings, common) =>
+    createPropellerClient({
+      ...common,
+      clientId: settings.require("client-id"),
+      clientSecret: settings.require("client-secret"),
+    }),
+  // Propeller answers each request at once: there is no job to tune.
+  createAdapter: (client) => createPropellerAdapter(client),
+  validate: validatePropellerUser,
+  keyOf: propellerKeyOf,
+  simulator: () =>
+    import("../testing/propeller.js").then(
+      ({ createPropellerSimulator }) =>
+        ({ settings, faults, options }) =>
+          createPropellerSimulator({
+            ...options,
+            clientId: settings.require("client-id"),
+            clientSecret: settings.require("client-secret"),
+            faults,
+          }),
+    ),
+  samples: async (seed) => {
+    const { seededFaker } = await import("../testing/fixtures/faker.js");
+    const { propellerUser } = await import("../testing/fixtures/propeller.js");
+    const f = seededFaker(seed);
+    const record = (sourceId: string): PropellerUser => {
+      // A parent must already exist at Propeller: new users have none.
+      const { parent: _parent, ...user } = propellerUser(f);
+      return { ...user, sourceId };
+    };
+    return { record, broken: (sourceId) => ({ ...record(sourceId), gender: "X" }) };
+  },
+};

@@ -1,0 +1,11 @@
+import type { RequestFailureCode } from "../core/engine/failure-codes.js";
+
+/**
+ * The `code` of a person the SlashID adapter failed:
+ * - `rejected_by_vendor`: SlashID listed the person's row in `failed_csv` (the reason is SlashID's);
+ * - `import_unconfirmed`: SlashID counted failures its `failed_csv` does not place, so whether this person
+ *   was imported is unknown;
+ * - `"400"` / `"402"`: SlashID refused the whole file (bad request, pricing tier);
+ * - another {@link RequestFailureCode}: the upload failed (`"429"`, `"network"`, …).
+ */
+export type SlashIdFailureCode = "rejected_by_vendor" | "import_unconfirmed" | RequestFailureCode;

@@ -1,0 +1,63 @@
+import { SIMULATOR_SECRETS, type VendorModule } from "../core/vendor-module.js";
+import type { SlashIdSimulator, SlashIdSimulatorOptions } from "../testing/slashid.js";
+import { createSlashIdAdapter, slashIdKeyOf } from "./adapter.js";
+import { createSlashIdClient, type SlashIdClient } from "./client.js";
+import { personFromCsvRow, type SlashIdPerson } from "./records.js";
+import { validateSlashIdPerson } from "./validate.js";
+
+/** SlashID as the CLI, the demo, `simulate` and the soak use it. */
+export const slashIdModule: VendorModule<
+  "slashid",
+  SlashIdClient,
+  SlashIdPerson,
+  SlashIdSimulator,
+  SlashIdSimulatorOptions
+> = {
+  name: "slashid",
+  settings: [
+    { flag: "api-key", env: "SLASHID_API_KEY", secret: true, simulator: SIMULATOR_SECRETS.apiKey },
+    { flag: "org-id", env: "SLASHID_ORG_ID", simulator: SIMULATOR_SECRETS.orgId },
+    { flag: "environment", env: "SLASHID_ENVIRONMENT" },
+  ],
+  polls: false,
+  writes: ["bulkImportPersons"],
+  createClient: (settings, common) =>
+    createSlashIdClient({
+      ...common,
+      apiKey: settings.require("api-key"),
+      orgId: settings.require("org-id"),
+      ...(settings.get("environment") === "sandbox" && { environment: "sandbox" as const }),
+    }),
+  // SlashID answers each upload at once: there is no job to tune.
+  createAdapter: (client) => createSlashIdAdapter(client),
+  validate: validateSlashIdPerson,
+  keyOf: slashIdKeyOf,
+  fromCsvRow: personFromCsvRow,
+  simulator: () =>
+    import("../testing/slashid.js").then(
+      ({ createSlashIdSimulator }) =>
+        ({ settings, faults, options }) =>
+          createSlashIdSimulator({
+            ...options,
+            apiKey: settings.require("api-key"),
+            orgId: settings.require("org-id"),
+            faults,
+          }),
+    ),
+  samples: async (seed) => {
+    const { seededFaker } = await import("../testing/fixtures/faker.js");
+    const { slashIdPerson } = await import("../testing/fixtures/slashid.js");
+    const f = seededFaker(seed);
+    // One handle per person, its key: persons sharing a handle would be merged by SlashID.
+    const person = (...emails: string[]): SlashIdPerson => ({
+      ...personFromCsvRow(slashIdPerson(f)),
+      emails,
+      phone_numbers: [],
+      usernames: [],
+    });
+    return {
+      record: (key) => person(`${key}@example.com`),
+      broken: (key) => person(`${key}@example.com`, "not-an-email"),
+    };
+  },
+};

@@ -1,0 +1,23 @@
+import type { RequestFailureCode, VendorCode } from "../core/engine/failure-codes.js";
+
+/**
+ * The `code` of a user the Userpilot adapter failed (Userpilot reports per job, so every user of a job
+ * gets the same one):
+ * - `job_failed`: the job ended `failed`;
+ * - `job_timeout`: the job was still running after `jobTimeoutMs` (a re-run with the journal resumes it);
+ * - `job_conflict`: another bulk job kept running for `jobTimeoutMs` (a re-run tries again);
+ * - `job_lost`: Userpilot does not know the job (404);
+ * - `payload_too_large`: one user alone is larger than Userpilot accepts (413);
+ * - `aborted`: the import was aborted while a job ran or a submission waited;
+ * - `malformed`: Userpilot accepted the request but answered without a usable job id;
+ * - Userpilot's own `error_code` for a refused request, as it gives it, else `"400"`;
+ * - another {@link RequestFailureCode}: a request failed (`"429"`, `"network"`, …).
+ */
+export type UserpilotFailureCode =
+  | "job_failed"
+  | "job_timeout"
+  | "job_conflict"
+  | "job_lost"
+  | "payload_too_large"
+  | RequestFailureCode
+  | VendorCode;

@@ -1,0 +1,249 @@
+// The one validation policy every vendor's validator follows (documented on RuleProblems): undefined is
+// absent, no value in a message, every problem listed up to a bound, rule ids from one table per vendor.
+import { describe, expect, it } from "vitest";
+import type { Rejection } from "../../src/core/engine/adapter.js";
+import { MAX_LISTED_PROBLEMS } from "../../src/core/validate/rule-problems.js";
+import {
+  FULLSTORY_LIMITS,
+  FULLSTORY_RULES,
+  checkFullStoryUser,
+  validateFullStoryUser,
+} from "../../src/fullstory/validate.js";
+import type { FullStoryUser } from "../../src/fullstory/validate.js";
+import { PROPELLER_RULES, validatePropellerUser } from "../../src/propeller/validate.js";
+import type { SlashIdPerson } from "../../src/slashid/records.js";
+import {
+  SLASHID_RULES,
+  checkSlashIdPerson,
+  validateSlashIdPerson,
+} from "../../src/slashid/validate.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { USERPILOT_RULES, validateUserpilotUser } from "../../src/userpilot/validate.js";
+
+const faker = seededFaker("validation policy");
+
+interface Vendor {
+  readonly rules: Readonly<Record<string, string>>;
+  readonly validate: (record: unknown) => readonly Rejection[];
+  /** A record that breaks no rule, to which a test adds one field or problem. */
+  readonly valid: () => Record<string, unknown>;
+  /** A record breaking `n` rules, one per value. */
+  readonly broken: (n: number) => unknown;
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+const vendors: Record<string, Vendor> = {
+  fullstory: {
+    rules: FULLSTORY_RULES,
+    validate: (record) => validateFullStoryUser(record as FullStoryUser),
+    valid: () => ({ uid: faker.string.uuid(), email: faker.internet.email() }),
+    broken: (n) => ({
+      uid: "u",
+      properties: Object.fromEntries(range(n).map((i) => [`${i}bad`, 1])),
+    }),
+  },
+  slashid: {
+    rules: SLASHID_RULES,
+    validate: (record) => validateSlashIdPerson(record as SlashIdPerson),
+    valid: () => ({ emails: [faker.internet.email()] }),
+    broken: (n) => ({ emails: range(n).map(() => faker.person.firstName()) }),
+  },
+  propeller: {
+    rules: PROPELLER_RULES,
+    validate: validatePropellerUser,
+    valid: () => ({ source: "crm", sourceId: faker.string.numeric(6) }),
+    broken: (n) => ({
+      source: "crm",
+      sourceId: "1",
+      attributes: range(n).map(() => ({ name: "a", value: 1, class: "other" })),
+    }),
+  },
+  userpilot: {
+    rules: USERPILOT_RULES,
+    validate: validateUserpilotUser,
+    valid: () => ({ user_id: faker.string.uuid() }),
+    broken: (n) => ({
+      user_id: "u",
+      metadata: Object.fromEntries(range(n).map((i) => [`k${i}`, { nested: i }])),
+    }),
+  },
+};
+
+/** An own, enumerable key named `key` (an object literal's `__proto__` sets the prototype instead). */
+function withOwn<T extends object>(record: T, key: string, value: unknown): T {
+  Object.defineProperty(record, key, {
+    value,
+    enumerable: true,
+    configurable: true,
+    writable: true,
+  });
+  return record;
+}
+
+describe("policy 1: a field set to undefined is the same as an absent one", () => {
+  it("userpilot: company_id, a metadata value and an unknown field set to undefined are left out", () => {
+    const user = {
+      user_id: "u",
+      company_id: undefined,
+      metadata: { plan: undefined },
+      x: undefined,
+    };
+    expect(validateUserpilotUser(user)).toEqual([]);
+    expect(validateUserpilotUser({ user_id: "u", metadata: undefined })).toEqual([]);
+    expect(validateUserpilotUser(withOwn({ user_id: "u" }, "__proto__", undefined))).toEqual([]);
+    // A required field set to undefined is missing, as when absent.
+    expect(validateUserpilotUser({ user_id: undefined })).toEqual(validateUserpilotUser({}));
+  });
+
+  it("slashid: a forbidden key, an empty bucket name or an overlong attribute key set to undefined is left out", () => {
+    const email = faker.internet.email();
+    expect(validateSlashIdPerson(withOwn({ emails: [email] }, "__proto__", undefined))).toEqual([]);
+    const person: SlashIdPerson = {
+      emails: [email],
+      region: undefined,
+      attributes: { "": undefined, end_user_read_only: { ["k".repeat(200)]: undefined } },
+    } as unknown as SlashIdPerson;
+    expect(validateSlashIdPerson(person)).toEqual([]);
+  });
+
+  it("fullstory: a forbidden key of schema, a property and a field set to undefined are left out", () => {
+    const schema = withOwn({ properties: { plan: "str" } }, "__proto__", undefined);
+    const user = {
+      uid: "u",
+      display_name: undefined,
+      properties: { plan: "pro", x: undefined },
+      schema,
+    };
+    expect(checkFullStoryUser(user, "batch")).toEqual([]);
+  });
+
+  it("propeller: fields, nested fields and unknown keys set to undefined are left out", () => {
+    const user = {
+      source: "crm",
+      sourceId: "1",
+      email: undefined,
+      parent: undefined,
+      nickname: undefined,
+      addresses: [{ type: "invoice", street: "s", city: "c", country: "NL", region: undefined }],
+    };
+    expect(validatePropellerUser(user)).toEqual([]);
+    expect(validatePropellerUser({ source: "crm", sourceId: undefined })).toEqual(
+      validatePropellerUser({ source: "crm" }),
+    );
+  });
+});
+
+describe("policy 2: a message names the field and the rule, never the value", () => {
+  const messages = (problems: readonly Rejection[]) => problems.map((p) => p.message).join("\n");
+
+  it("slashid: a bad email, phone number, region or a value with a comma is not repeated", () => {
+    const email = faker.internet.email().replace("@", " at ");
+    const comma = `${faker.person.lastName()}, ${faker.person.firstName()}`;
+    const phone = faker.person.fullName();
+    const region = `${faker.internet.email()},x`;
+    const problems = validateSlashIdPerson({
+      emails: [email, comma],
+      phone_numbers: [phone],
+      region,
+    });
+    expect(problems.map((p) => p.rule)).toEqual([
+      "slashid.email_format",
+      "slashid.list_item_comma",
+      "slashid.phone_format",
+      "slashid.region",
+    ]);
+    for (const value of [email, comma, phone, region])
+      expect(messages(problems)).not.toContain(value);
+    expect(problems[0]?.message).toMatch(/^emails\.0: not an email address/);
+  });
+
+  it("slashid: the warning about an undocumented region does not repeat it either", () => {
+    const region = faker.internet.email();
+    const checked = checkSlashIdPerson({ emails: [faker.internet.email()], region });
+    if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
+    expect(checked.warnings).toEqual([expect.stringMatching(/^region: not among the regions/)]);
+    expect(checked.warnings?.join("\n")).not.toContain(region);
+  });
+
+  it("propeller: a bad gender, country, address type or attribute class is not repeated", () => {
+    const values = {
+      gender: faker.person.sex(),
+      country: faker.location.country(),
+      type: faker.location.street(),
+      class: faker.company.name(),
+    };
+    const problems = validatePropellerUser({
+      source: "crm",
+      sourceId: "1",
+      gender: values.gender,
+      addresses: [{ type: values.type, street: "s", city: "c", country: values.country }],
+      attributes: [{ name: "plan", value: 1, class: values.class }],
+    });
+    expect(problems).toHaveLength(4);
+    for (const value of Object.values(values)) expect(messages(problems)).not.toContain(value);
+    expect(problems.map((p) => p.message.split(":")[0])).toEqual([
+      "gender",
+      "addresses[0].type",
+      "addresses[0].country",
+      "attributes[0].class",
+    ]);
+  });
+
+  it("fullstory: an overlong email and an unknown schema type are not repeated, their length is", () => {
+    const email = `${"x".repeat(FULLSTORY_LIMITS.email)}${faker.internet.email()}`;
+    const type = faker.person.lastName();
+    const problems = validateFullStoryUser({
+      uid: "u",
+      email,
+      schema: { properties: { plan: type } },
+    } as unknown as FullStoryUser);
+    expect(problems.map((p) => p.rule)).toEqual([
+      "fullstory.field_length",
+      "fullstory.schema_type",
+    ]);
+    expect(messages(problems)).not.toContain(email);
+    expect(messages(problems)).not.toContain(type);
+    expect(problems[0]?.message).toBe(
+      `email: ${email.length} characters, more than ${FULLSTORY_LIMITS.email}`,
+    );
+  });
+
+  it("userpilot: a user_id or company_id of the wrong type is named by its kind only", () => {
+    const id = faker.number.int({ min: 100_000, max: 999_999 });
+    const problems = validateUserpilotUser({ user_id: id, company_id: id });
+    expect(messages(problems)).not.toContain(String(id));
+    expect(messages(problems)).toContain("got a number");
+  });
+});
+
+describe("policy 3: every problem is listed, each with its rule, up to a bound", () => {
+  for (const [name, vendor] of Object.entries(vendors)) {
+    it(`${name}: lists ${MAX_LISTED_PROBLEMS} problems, then how many more`, () => {
+      const few = vendor.validate(vendor.broken(3));
+      expect(few).toHaveLength(3);
+      const many = vendor.validate(vendor.broken(MAX_LISTED_PROBLEMS + 5));
+      expect(many).toHaveLength(MAX_LISTED_PROBLEMS + 1);
+      const rule = many[0]?.rule;
+      expect(many.every((p) => p.rule === rule)).toBe(true);
+      expect(many.at(-1)?.message).toBe("5 more problems not listed");
+    });
+  }
+});
+
+describe("policy 4: one shape of rule ids", () => {
+  for (const [name, vendor] of Object.entries(vendors)) {
+    it(`${name}: exports its rule ids as name → "${name}.<rule>", and reports only those`, () => {
+      const ids = Object.values(vendor.rules);
+      expect(ids.length).toBeGreaterThan(3);
+      for (const id of ids) expect(id).toMatch(new RegExp(`^${name}\\.[a-z_]+$`));
+      const reported = [
+        ...vendor.validate(vendor.broken(2)),
+        ...vendor.validate(null),
+        ...vendor.validate({ ...vendor.valid(), constructor: 1 }),
+      ].map((p) => p.rule);
+      for (const rule of reported) expect(ids).toContain(rule);
+      expect(vendor.validate(vendor.valid())).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,97 @@
+// What the Propeller import tests share: the simulator mounted in a test file's msw server with a record of
+// what reached it, faker users, a client whose waits are logged, and the simulator's state by the adapter's key.
+import {
+  json,
+  type FaultCall,
+  type FaultOptions,
+  type ScriptAction,
+} from "../../src/testing/faults.js";
+import { createPropellerClient } from "../../src/propeller/client.js";
+import type { PropellerUser } from "../../src/propeller/validate.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { propellerCredentials, propellerUser } from "../../src/testing/fixtures/propeller.js";
+import { simulatorHandlers } from "../../src/testing/msw.js";
+import {
+  createPropellerSimulator,
+  propellerError,
+  type PropellerSimulatorOptions,
+} from "../../src/testing/propeller.js";
+import { HOSTS, type useMswServer } from "../support/msw.js";
+
+/** Decides a bulk request from the users it carries: a fault, an answer of the test's own, or undefined. */
+export type BulkScript = (
+  call: FaultCall,
+  users: readonly PropellerUser[],
+) => ScriptAction | undefined | Promise<ScriptAction | undefined>;
+
+const credentials = propellerCredentials(seededFaker("propeller harness"));
+
+/**
+ * A Propeller simulator serving `HOSTS.propeller` in `server`, with `bulk` scripting its bulk requests. `sent`
+ * holds the users of every bulk request that reached it, in arrival order, the faulted ones too.
+ */
+export function mountPropeller(
+  server: ReturnType<typeof useMswServer>,
+  options: PropellerSimulatorOptions & { bulk?: BulkScript } = {},
+) {
+  const sent: PropellerUser[][] = [];
+  const faultsWith = (bulk: BulkScript | undefined, faults: FaultOptions = {}): FaultOptions => ({
+    ...faults,
+    script: async (call) => {
+      if (call.operation !== "bulkUsersBySourceId") return faults.script?.(call);
+      const { users } = (await call.request.json()) as { users: PropellerUser[] };
+      sent.push(users);
+      return (await bulk?.(call, users)) ?? faults.script?.(call);
+    },
+  });
+  const { bulk, ...simulatorOptions } = options;
+  const sim = createPropellerSimulator({
+    ...credentials,
+    ...simulatorOptions,
+    faults: faultsWith(bulk, options.faults),
+  });
+  server.use(...simulatorHandlers(sim, HOSTS.propeller));
+  return {
+    sim,
+    sent,
+    /** New faults and bulk script from now on; `sent` goes on recording. */
+    setFaults: (faults: FaultOptions, next?: BulkScript) => sim.setFaults(faultsWith(next, faults)),
+    /** Propeller's id of each stored user, by the adapter's key `source:sourceId`. */
+    ids: () => new Map(sim.users().map((u) => [userKey(u), u.id])),
+    /** The numbers of the bulk requests that wrote each stored user (the first created it), by key. */
+    writes: () => new Map(sim.users().map((u) => [userKey(u), u.requests])),
+  };
+}
+
+export type MountedPropeller = ReturnType<typeof mountPropeller>;
+
+/** A client of the mounted simulator whose retry waits are logged, not slept. */
+export function propellerClient() {
+  const delays: number[] = [];
+  const client = createPropellerClient({
+    ...credentials,
+    sleep: (ms) => {
+      delays.push(ms);
+      return Promise.resolve();
+    },
+  });
+  return { client, delays };
+}
+
+/** `n` valid users `CRM:C-0`…, faker-built from `seed`, without a parent (a new user's parent is unknown). */
+export function users(n: number, seed = "propeller import"): PropellerUser[] {
+  const f = seededFaker(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const { parent: _parent, ...user } = propellerUser(f);
+    return { ...user, source: "CRM", sourceId: `C-${i}` };
+  });
+}
+
+/** The adapter's key of a user: `source:sourceId`. */
+export const userKey = (user: { source: string; sourceId: string | number }) =>
+  `${user.source}:${String(user.sourceId)}`;
+
+/** Propeller's error envelope as a scripted answer in place of the vendor's. */
+export const errorAnswer = (status: number, code: number, type: string, messages: string[]) => ({
+  answer: json(propellerError(status, code, type, messages), status),
+});
