@@ -1,6 +1,6 @@
 // Hostile and careless input files (issue #12): keys that reach a prototype, broken CSV rows, deep nesting,
 // bytes that are not UTF-8 and a byte-order mark. Each file is read through the CLI as a user would.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import { recordFromCsvRow } from "../../src/cli/read-records.js";

@@ -1,5 +1,4 @@
 // The input formats the import command reads (.ndjson/.jsonl, a streamed .json array, .csv), and --dry-run.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   createFullStorySimulator,

@@ -1,7 +1,7 @@
 // --journal: an import that was interrupted (the signal aborted part-way, or a chunk that failed) resumes
 // when run again with the same journal: finished chunks are not sent again, the vendor ends with every user,
 // and no user is imported twice.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
 import {

@@ -4,7 +4,7 @@ import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { propellerAddress, propellerUser } from "../../src/testing/fixtures/propeller.js";
 import { loadSpec } from "../support/specs.js";
 import { nestedJson, parsed } from "../support/hostile.js";
-import { validatePropellerUser, type PropellerUser } from "../../src/propeller/validate.js";
+import { validatePropellerUser } from "../../src/propeller/validate.js";
 
 const spec = loadSpec("propeller");
 const USER = "#/components/schemas/BulkUser";
