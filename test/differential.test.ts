@@ -8,7 +8,7 @@ import { rules as fullStoryRules } from "../generated/fullstory.rules.js";
 import { rules as propellerRules } from "../generated/propeller.rules.js";
 import { rules as slashIdRules } from "../generated/slashid.rules.js";
 import { rules as userpilotRules } from "../generated/userpilot.rules.js";
-import { validateFullStoryUser, type FullStoryUser } from "../src/fullstory/validate.js";
+import { validateFullStoryUser } from "../src/fullstory/validate.js";
 import { validatePropellerUser } from "../src/propeller/validate.js";
 import type { SlashIdPerson } from "../src/slashid/records.js";
 import { validateSlashIdPerson } from "../src/slashid/validate.js";
@@ -18,33 +18,40 @@ import { loadSpec, type Vendor } from "./support/specs.js";
 const RUNS = { seed: 20_240_611, numRuns: 400 } as const;
 const schema = (name: string) => `#/components/schemas/${name}`;
 
-/** Both verdicts for one record; the record goes to ajv as the JSON the client would send. */
-function verdicts(
-  vendor: Vendor,
-  pointer: string,
-  record: unknown,
-  validator: (r: never) => readonly unknown[],
-) {
-  const sent: unknown = JSON.parse(JSON.stringify(record));
-  return {
-    validator: validator(record as never).length === 0,
-    spec: loadSpec(vendor).problems(pointer, sent).length === 0,
+/** Both verdicts on a record: the validator's, and ajv's on the record as the JSON the client would send. */
+const verdicts =
+  (vendor: Vendor, schemaName: string, validator: (r: never) => readonly unknown[]) =>
+  (record: unknown): Verdicts => {
+    const sent: unknown = JSON.parse(JSON.stringify(record));
+    return {
+      validator: validator(record as never).length === 0,
+      spec: loadSpec(vendor).problems(schema(schemaName), sent).length === 0,
+    };
   };
+
+interface Verdicts {
+  /** The hand-written validator finds no problem. */
+  validator: boolean;
+  /** The spec's schema finds no problem. */
+  spec: boolean;
 }
 
-/** Counts both verdicts, so a generator that only makes valid (or invalid) records fails the test. */
-function tally() {
+/**
+ * The two verdicts agree on every record `records` makes, and enough of the records are valid and enough
+ * invalid, so a generator that only makes one kind fails the test.
+ */
+function expectAgreement<T>(records: fc.Arbitrary<T>, judge: (record: T) => Verdicts): void {
   const seen = { valid: 0, invalid: 0 };
-  return {
-    agree(validator: boolean, spec: boolean, record: unknown) {
+  fc.assert(
+    fc.property(records, (record) => {
+      const { validator, spec } = judge(record);
       expect(validator, JSON.stringify(record).slice(0, 300)).toBe(spec);
       seen[spec ? "valid" : "invalid"] += 1;
-    },
-    expectBoth() {
-      expect(seen.valid, "valid records generated").toBeGreaterThan(RUNS.numRuns / 20);
-      expect(seen.invalid, "invalid records generated").toBeGreaterThan(RUNS.numRuns / 20);
-    },
-  };
+    }),
+    RUNS,
+  );
+  expect(seen.valid, "valid records generated").toBeGreaterThan(RUNS.numRuns / 20);
+  expect(seen.invalid, "invalid records generated").toBeGreaterThan(RUNS.numRuns / 20);
 }
 
 /** Mostly `valid`, now and then `invalid`: a record breaks one or two rules at a time. */
@@ -111,17 +118,7 @@ describe("FullStory: validateFullStoryUser and BatchUserImportRequest agree", ()
   );
 
   it("on records near every limit", () => {
-    const t = tally();
-    fc.assert(
-      fc.property(record, (r) => {
-        const v = verdicts("fullstory", schema("BatchUserImportRequest"), r, (u: FullStoryUser) =>
-          validateFullStoryUser(u),
-        );
-        t.agree(v.validator, v.spec, r);
-      }),
-      RUNS,
-    );
-    t.expectBoth();
+    expectAgreement(record, verdicts("fullstory", "BatchUserImportRequest", validateFullStoryUser));
   });
 });
 
@@ -150,15 +147,7 @@ describe("Userpilot: validateUserpilotUser and BulkIdentifyUser agree", () => {
   );
 
   it("on records near every limit", () => {
-    const t = tally();
-    fc.assert(
-      fc.property(record, (r) => {
-        const v = verdicts("userpilot", schema("BulkIdentifyUser"), r, validateUserpilotUser);
-        t.agree(v.validator, v.spec, r);
-      }),
-      RUNS,
-    );
-    t.expectBoth();
+    expectAgreement(record, verdicts("userpilot", "BulkIdentifyUser", validateUserpilotUser));
   });
 });
 
@@ -252,15 +241,7 @@ describe("Propeller: validatePropellerUser and BulkUser agree", () => {
   );
 
   it("on records near every limit", () => {
-    const t = tally();
-    fc.assert(
-      fc.property(record, (r) => {
-        const v = verdicts("propeller", schema("BulkUser"), r, validatePropellerUser);
-        t.agree(v.validator, v.spec, r);
-      }),
-      RUNS,
-    );
-    t.expectBoth();
+    expectAgreement(record, verdicts("propeller", "BulkUser", validatePropellerUser));
   });
 });
 
@@ -311,21 +292,17 @@ describe("SlashID: validateSlashIdPerson and PersonCsvRow + AttributeBuckets agr
   }
 
   it("on persons near every limit", () => {
-    const t = tally();
     const spec = loadSpec("slashid");
-    fc.assert(
-      fc.property(person, (p: SlashIdPerson) => {
-        // An empty list or region is an absent cell for the spec; the validator reports it (our own rule).
-        fc.pre(p.region !== "" && p.groups?.length !== 0);
-        const validator = validateSlashIdPerson(p).length === 0;
-        const specValid =
+    expectAgreement(person, (p: SlashIdPerson) => {
+      // An empty list or region is an absent cell for the spec; the validator reports it (our own rule).
+      fc.pre(p.region !== "" && p.groups?.length !== 0);
+      return {
+        validator: validateSlashIdPerson(p).length === 0,
+        spec:
           spec.problems(schema("PersonCsvRow"), rowOf(p)).length === 0 &&
           (p.attributes === undefined ||
-            spec.problems(schema("AttributeBuckets"), p.attributes).length === 0);
-        t.agree(validator, specValid, p);
-      }),
-      RUNS,
-    );
-    t.expectBoth();
+            spec.problems(schema("AttributeBuckets"), p.attributes).length === 0),
+      };
+    });
   });
 });

@@ -84,7 +84,7 @@ export async function startServer(
 ): Promise<ServerChild> {
   const [command, commandArgs] = nodeCommand(script, args, nodeFlags, cpu);
   const child = spawn(command, commandArgs, { stdio: ["ignore", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`${script} exited with ${String(code)}`)));
     lines.once("line", (line) => resolve((JSON.parse(line) as { url: string }).url));

@@ -11,7 +11,15 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { CAN_PIN, arg, runChild, startServer } from "./child.js";
 import { ROOT, dataFile } from "./data.js";
-import { entry, median, peakRssSides, round, table, type BenchEntry } from "./results.js";
+import {
+  entry,
+  median,
+  peakRssSides,
+  round,
+  table,
+  type BenchEntry,
+  type Figure,
+} from "./results.js";
 
 const here = join(ROOT, "dist", "scripts", "bench");
 const script = (name: string) => join(here, `${name}.js`);
@@ -203,9 +211,9 @@ if (wanted("e2e") || wanted("sdk")) {
       : "none (taskset unavailable)",
     node: process.version,
   };
-  const figures = (names: readonly string[]) =>
+  const figures = (names: readonly string[]): Record<string, Figure> =>
     Object.fromEntries(
-      names.flatMap((name) => {
+      names.flatMap((name): [string, Figure][] => {
         const r = runs[name];
         if (r === undefined) return [];
         return [

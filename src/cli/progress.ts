@@ -38,7 +38,7 @@ export function createProgressDisplay(
     return `${label}: ${p.confirmed}/${shown} confirmed (${p.imported} imported, ${p.failed} failed, ${p.rejected} rejected), ${Math.round(rate)}/s${eta}`;
   };
   return {
-    update(progress: ImportProgress) {
+    update: (progress: ImportProgress) => {
       latest = progress;
       const now = Date.now();
       if (stream.isTTY) {
@@ -56,7 +56,7 @@ export function createProgressDisplay(
         stream.write(`${line(progress)}\n`);
       }
     },
-    done() {
+    done: () => {
       if (latest !== undefined)
         stream.write(stream.isTTY ? `\r${line(latest)}\u001b[K\n` : `${line(latest)}\n`);
     },

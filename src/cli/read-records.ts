@@ -352,7 +352,9 @@ async function* readCsv(
   } catch (error) {
     // The break is reported as the input's error: it names the file, as the other readers' errors do.
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(message.startsWith(`${file}: `) ? message : `${file}: ${message}`);
+    throw new Error(message.startsWith(`${file}: `) ? message : `${file}: ${message}`, {
+      cause: error,
+    });
   } finally {
     source.destroy();
     parser.destroy();

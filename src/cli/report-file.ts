@@ -59,7 +59,7 @@ export class ReportWriter {
     try {
       await once(stream, "open");
     } catch (error) {
-      throw new Error(`cannot write the report ${file}: ${codeOf(error)}`);
+      throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
     }
     const writer = new ReportWriter(stream, file);
     const line: ReportHeader = {
@@ -191,7 +191,7 @@ export function parseReport(text: string, file: string): ImportReport & { header
   const outcomes = parsed.slice(1, -1).map((line) => {
     if (line.kind !== "outcome") throw new Error(`${file}: a line of kind ${String(line.kind)}`);
     const { kind: _kind, ...outcome } = line as ReportOutcomeLine;
-    return outcome as RecordOutcome;
+    return outcome;
   });
   const { kind: _kind, ...report } = summary as ReportSummary;
   return {

@@ -3,7 +3,7 @@ import { VERSION } from "../core/version.js";
 import { demoCommand, type DemoFixtures } from "./demo-command.js";
 import { EXIT, importCommand } from "./import-command.js";
 import { simulateCommand } from "./simulate-command.js";
-import { ConfigError, VENDOR_NAMES } from "./vendors.js";
+import { ConfigError, VENDOR_NAMES, VENDORS } from "./vendors.js";
 
 export const USAGE = `Usage:
   bulk-user-import import <vendor> <file> [options]   import users from .ndjson/.jsonl, .json or .csv
@@ -58,13 +58,17 @@ export interface Io {
   loadDemoFixtures?: () => Promise<DemoFixtures>;
 }
 
+/** Every vendor's settings (credentials, environment) as string flags, as the vendor modules declare them. */
+const SETTING_FLAGS = Object.fromEntries(
+  VENDORS.flatMap((vendor) => vendor.settings).map(({ flag }) => [
+    flag,
+    { type: "string" } as const,
+  ]),
+);
+
 const OPTIONS = {
+  ...SETTING_FLAGS,
   "base-url": { type: "string" },
-  "api-key": { type: "string" },
-  "org-id": { type: "string" },
-  "client-id": { type: "string" },
-  "client-secret": { type: "string" },
-  environment: { type: "string" },
   "dry-run": { type: "boolean" },
   report: { type: "string" },
   journal: { type: "string" },

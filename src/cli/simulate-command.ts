@@ -34,9 +34,7 @@ export function faultsFrom(flags: Record<string, string | boolean | undefined>):
     ...(flags["slow-ms"] !== undefined && { slowMs: Number(flags["slow-ms"]) }),
     ...(flags["retry-after"] !== undefined && { retryAfterSeconds: Number(flags["retry-after"]) }),
   };
-  return Object.fromEntries(
-    Object.entries(entries).filter(([, v]) => v !== undefined),
-  ) as FaultOptions;
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }
 
 /** `bulk-user-import simulate <vendor> --port N`: serves one simulator on loopback until interrupted. */

@@ -1,9 +1,8 @@
 import type { ImportReport } from "../core/engine/report.js";
-import type { ProblemSample } from "./problem-sample.js";
 
 /**
  * The end-of-run summary for a person: counts, then the first problems with their reasons. `report.outcomes`
- * may hold only the first problems and warnings (a {@link ProblemSample}'s); `warnedTotal` then says how many
+ * may hold only the first problems and warnings (a `ProblemSample`'s); `warnedTotal` then says how many
  * imports had a warning in all.
  */
 export function formatSummary(

@@ -1,6 +1,7 @@
 import type { CommonClientOptions } from "./client/options.js";
 import type { ImportAdapter, Rejection } from "./engine/adapter.js";
 import type { FaultOptions } from "../testing/faults.js";
+import type { seededFaker } from "../testing/fixtures/faker.js";
 import type { VendorSimulator } from "../testing/simulator.js";
 
 /** A missing or contradictory setting: the CLI exits 2 with this message. */
@@ -86,7 +87,7 @@ export interface VendorModule<
   validate(record: Input): readonly Rejection[];
   keyOf(record: Input, index: number): string;
   /** A CSV row as a record; absent, the CLI reads typed cells into nested fields. */
-  fromCsvRow?(row: Readonly<Record<string, string>>): Input;
+  readonly fromCsvRow?: (row: Readonly<Record<string, string>>) => Input;
   /** Loaded on demand: the simulators need ajv, which the library does not. */
   simulator(): Promise<(setup: SimulatorSetup<SimulatorOptions>) => Simulator>;
   /** Loaded on demand: the samples need @faker-js/faker, an optional peer. */
@@ -118,3 +119,38 @@ export function settingsOf(
 /** The settings a served simulator of `vendor` accepts. */
 export const simulatorSettings = (vendor: Pick<VendorModule, "name" | "settings">): Settings =>
   settingsOf(vendor, (setting) => setting.simulator);
+
+/**
+ * A module's `simulator`: the vendor's simulator factory, loaded on first use (the simulators need ajv), made
+ * with the module's options, the credentials `credentials` reads from the settings, and the faults.
+ */
+export function lazySimulator<Options extends { faults?: FaultOptions }, Simulator>(
+  load: () => Promise<(options: Options) => Simulator>,
+  credentials: (settings: Settings) => NoInfer<Options>,
+): () => Promise<(setup: SimulatorSetup<Options>) => Simulator> {
+  return async () => {
+    const create = await load();
+    return ({ settings, faults, options }) =>
+      create({ ...options, ...credentials(settings), faults });
+  };
+}
+
+/** A faker seeded for reproducible samples. */
+export type SampleFaker = ReturnType<typeof seededFaker>;
+
+/**
+ * A module's `samples`: the vendor's fixtures and a seeded faker, loaded on first use (@faker-js/faker is an
+ * optional peer), handed to `make`.
+ */
+export function lazySamples<Fixtures, Input>(
+  load: () => Promise<Fixtures>,
+  make: (fixtures: Fixtures, faker: SampleFaker) => SampleRecords<Input>,
+): (seed: number) => Promise<SampleRecords<Input>> {
+  return async (seed) => {
+    const [{ seededFaker }, fixtures] = await Promise.all([
+      import("../testing/fixtures/faker.js"),
+      load(),
+    ]);
+    return make(fixtures, seededFaker(seed));
+  };
+}

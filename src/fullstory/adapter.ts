@@ -14,9 +14,9 @@ import type {
 import { chunkFailed } from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
-import { JobPace, JobPoll, pollJob, pollUntil } from "../core/engine/poll.js";
+import { pollJob, pollUntil } from "../core/engine/poll.js";
+import { planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
 import type { ApiError } from "../core/errors/api-error.js";
-import { durationOption, wholeNumberOption } from "../core/options.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import type { FullStoryClient } from "./client.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
@@ -86,15 +86,14 @@ export function createFullStoryAdapter(
   client: FullStoryClient,
   options: FullStoryAdapterOptions = {},
 ): ImportAdapter<FullStoryUser, FullStoryUser> {
-  const pollIntervalMs = durationOption("pollIntervalMs", options.pollIntervalMs, 2_000);
-  const maxPollIntervalMs = Math.max(
-    pollIntervalMs,
-    durationOption("maxPollIntervalMs", options.maxPollIntervalMs, 15_000),
-  );
-  const jobTimeoutMs = durationOption("jobTimeoutMs", options.jobTimeoutMs, 3_600_000);
-  const maxPollsPerJob = wholeNumberOption("maxPollsPerJob", options.maxPollsPerJob, 20);
-  /** How long this import's jobs took per user: times the first poll of the next. */
-  const pace = new JobPace();
+  const settings = pollSettings(options, {
+    pollIntervalMs: 2_000,
+    maxPollIntervalMs: 15_000,
+    jobTimeoutMs: 3_600_000,
+    maxPollsPerJob: 20,
+    ceilingAtLeastFirstWait: true,
+  });
+  const { pollIntervalMs, maxPollIntervalMs, jobTimeoutMs } = settings;
 
   /** Waits with backoff until `check` gives a value, within what is left of the job's time. */
   const waitFor = <T>(
@@ -147,14 +146,7 @@ export function createFullStoryAdapter(
       });
 
     // 1. Poll the job until it ends.
-    const plan = new JobPoll({
-      initialMs: pollIntervalMs,
-      maxMs: maxPollIntervalMs,
-      maxPolls: maxPollsPerJob,
-      rows: size,
-      pace,
-      fresh,
-    });
+    const plan = planJobPolls(settings, size, fresh);
     const polled = await pollJob<Ended | { error: ApiError }>(
       async (): Promise<{ value: Ended | { error: ApiError } } | { progress?: never }> => {
         const result = await client.getBatchImportStatus({

@@ -1,10 +1,10 @@
 import type { paths } from "../../generated/fullstory.js";
 import { operations } from "../../generated/fullstory.operations.js";
-import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
-import { destinationOf, keyFingerprint, type Destined } from "../core/client/destination.js";
+import type { ApiClient } from "../core/client/create-api-client.js";
+import { keyFingerprint, type Destined } from "../core/client/destination.js";
 import { idempotencyKey } from "../core/client/idempotency-key.js";
 import type { CommonClientOptions } from "../core/client/options.js";
-import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
+import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 
 export type FullStoryRegion = "na1" | "eu1";
@@ -39,19 +39,12 @@ export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): stri
 export function createFullStoryClient(options: FullStoryClientOptions): FullStoryClient {
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
-  const baseUrl = options.baseUrl ?? fullStoryBaseUrl(options.apiKey, options.region);
-  const client = createApiClient<paths, typeof operations>({
+  return createVendorClient<paths, typeof operations>(options, {
     operations,
-    baseUrl,
-    headers: {
-      Authorization: `Basic ${options.apiKey}`,
-      "User-Agent": userAgent(options.userAgent),
-    },
-    transport: transportFromOptions(options),
+    defaultBaseUrl: fullStoryBaseUrl(options.apiKey, options.region),
+    headers: { Authorization: `Basic ${options.apiKey}` },
     secrets,
+    account: keyFingerprint(options.apiKey),
     middleware: [idempotencyKey([operations.createBatchImport, operations.createUser])],
-  });
-  return Object.assign(client, {
-    destination: destinationOf(baseUrl, keyFingerprint(options.apiKey)),
   });
 }

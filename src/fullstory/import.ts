@@ -2,7 +2,7 @@ import type { ImportOptions } from "../core/engine/engine.js";
 import { importerOf, type Importer } from "../core/importer.js";
 import { createFullStoryAdapter, type FullStoryAdapterOptions } from "./adapter.js";
 import type { FullStoryClient } from "./client.js";
-import type { FullStoryUser, validateFullStoryUser } from "./validate.js";
+import type { FullStoryUser } from "./validate.js";
 
 /**
  * Options of {@link importUsers}: the engine's {@link ImportOptions} (`chunkRecords` within FullStory's batch

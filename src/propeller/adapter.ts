@@ -278,6 +278,14 @@ function outcomeOf(result: BulkUserResult): Outcome {
 /** A record's key for reports: `<source>:<sourceId>`, else `#<index>`. */
 export function propellerKeyOf(record: PropellerUser, index: number): string {
   const fields = record as { source?: unknown; sourceId?: unknown } | null | undefined;
-  if (fields?.source === undefined || fields.sourceId === undefined) return `#${index}`;
-  return `${String(fields.source)}:${String(fields.sourceId)}`;
+  const source = keyPart(fields?.source);
+  const sourceId = keyPart(fields?.sourceId);
+  return source === undefined || sourceId === undefined ? `#${index}` : `${source}:${sourceId}`;
+}
+
+/** A scalar as text; anything else (the record is not valid yet) names no key. */
+function keyPart(value: unknown): string | undefined {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : undefined;
 }

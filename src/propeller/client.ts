@@ -2,9 +2,10 @@ import type { paths } from "../../generated/propeller.js";
 import { operations } from "../../generated/propeller.operations.js";
 import { TokenCache, withBearerAuth } from "../core/client/bearer-token.js";
 import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
-import { destinationOf, type Destined } from "../core/client/destination.js";
+import type { Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
+import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 import { TransportFailure } from "../core/http/failures.js";
 
@@ -33,13 +34,11 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
   const secrets = new SecretSet();
   secrets.add(options.clientSecret);
   const baseUrl = options.baseUrl ?? PROPELLER_HOST;
-  const headers = { "User-Agent": userAgent(options.userAgent) };
-  const transport = transportFromOptions(options);
   // Asking for a token again has no effect beyond a new token, so token requests retry like GETs do.
   const tokenClient = createApiClient<paths, typeof operations>({
     operations,
     baseUrl,
-    headers,
+    headers: { "User-Agent": userAgent(options.userAgent) },
     transport: transportFromOptions({ ...options, replaySafe: () => true }),
     secrets,
   });
@@ -65,18 +64,17 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
       ? {}
       : { refreshBeforeMs: options.tokenRefreshBeforeMs },
   );
-  const client = createApiClient<paths, typeof operations>({
+  return createVendorClient<paths, typeof operations>(options, {
     operations,
-    baseUrl,
-    headers,
-    transport: withBearerAuth(
-      transport,
-      tokens,
-      `${baseUrl.replace(/\/$/, "")}${operations.getAccessToken.path}`,
-    ),
+    defaultBaseUrl: PROPELLER_HOST,
+    headers: {},
     secrets,
-  });
-  return Object.assign(client, {
-    destination: destinationOf(baseUrl, `client:${options.clientId}`),
+    account: `client:${options.clientId}`,
+    transport: (transport) =>
+      withBearerAuth(
+        transport,
+        tokens,
+        `${baseUrl.replace(/\/$/, "")}${operations.getAccessToken.path}`,
+      ),
   });
 }

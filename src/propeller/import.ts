@@ -2,7 +2,7 @@ import type { ImportOptions } from "../core/engine/engine.js";
 import { importerOf, type Importer } from "../core/importer.js";
 import { createPropellerAdapter, type PropellerAdapterOptions } from "./adapter.js";
 import type { PropellerClient } from "./client.js";
-import type { PropellerUser, validatePropellerUser } from "./validate.js";
+import type { PropellerUser } from "./validate.js";
 
 /**
  * Options of a Propeller import: the engine's {@link ImportOptions} (`chunkRecords`, `concurrency`, `signal`,

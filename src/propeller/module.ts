@@ -1,8 +1,19 @@
-import { SIMULATOR_SECRETS, type VendorModule } from "../core/vendor-module.js";
+import {
+  SIMULATOR_SECRETS,
+  lazySamples,
+  lazySimulator,
+  type Settings,
+  type VendorModule,
+} from "../core/vendor-module.js";
 import type { PropellerSimulator, PropellerSimulatorOptions } from "../testing/propeller.js";
 import { createPropellerAdapter, propellerKeyOf } from "./adapter.js";
 import { createPropellerClient, type PropellerClient } from "./client.js";
 import { validatePropellerUser, type PropellerUser } from "./validate.js";
+
+const credentials = (settings: Settings) => ({
+  clientId: settings.require("client-id"),
+  clientSecret: settings.require("client-secret"),
+});
 
 /** Propeller as the CLI, the demo, `simulate` and the soak use it. */
 export const propellerModule: VendorModule<
@@ -25,35 +36,24 @@ export const propellerModule: VendorModule<
   polls: false,
   writes: ["bulkUsersBySourceId"],
   createClient: (settings, common) =>
-    createPropellerClient({
-      ...common,
-      clientId: settings.require("client-id"),
-      clientSecret: settings.require("client-secret"),
-    }),
+    createPropellerClient({ ...common, ...credentials(settings) }),
   // Propeller answers each request at once: there is no job to tune.
   createAdapter: (client) => createPropellerAdapter(client),
   validate: validatePropellerUser,
   keyOf: propellerKeyOf,
-  simulator: () =>
-    import("../testing/propeller.js").then(
-      ({ createPropellerSimulator }) =>
-        ({ settings, faults, options }) =>
-          createPropellerSimulator({
-            ...options,
-            clientId: settings.require("client-id"),
-            clientSecret: settings.require("client-secret"),
-            faults,
-          }),
-    ),
-  samples: async (seed) => {
-    const { seededFaker } = await import("../testing/fixtures/faker.js");
-    const { propellerUser } = await import("../testing/fixtures/propeller.js");
-    const f = seededFaker(seed);
-    const record = (sourceId: string): PropellerUser => {
-      // A parent must already exist at Propeller: new users have none.
-      const { parent: _parent, ...user } = propellerUser(f);
-      return { ...user, sourceId };
-    };
-    return { record, broken: (sourceId) => ({ ...record(sourceId), gender: "X" }) };
-  },
+  simulator: lazySimulator(
+    () => import("../testing/propeller.js").then((m) => m.createPropellerSimulator),
+    credentials,
+  ),
+  samples: lazySamples(
+    () => import("../testing/fixtures/propeller.js"),
+    ({ propellerUser }, f) => {
+      const record = (sourceId: string): PropellerUser => {
+        // A parent must already exist at Propeller: new users have none.
+        const { parent: _parent, ...user } = propellerUser(f);
+        return { ...user, sourceId };
+      };
+      return { record, broken: (sourceId) => ({ ...record(sourceId), gender: "X" }) };
+    },
+  ),
 };

@@ -1,9 +1,9 @@
 import type { paths } from "../../generated/slashid.js";
 import { operations } from "../../generated/slashid.operations.js";
-import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
-import { destinationOf, type Destined } from "../core/client/destination.js";
+import type { ApiClient } from "../core/client/create-api-client.js";
+import type { Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
-import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
+import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 
 export type SlashIdEnvironment = "production" | "sandbox";
@@ -35,17 +35,11 @@ export type SlashIdClient = ApiClient<paths, typeof operations, "SlashID-OrgID">
 export function createSlashIdClient(options: SlashIdClientOptions): SlashIdClient {
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
-  const baseUrl = options.baseUrl ?? SLASHID_HOSTS[options.environment ?? "production"];
-  const client = createApiClient<paths, typeof operations, "SlashID-OrgID">({
+  return createVendorClient<paths, typeof operations, "SlashID-OrgID">(options, {
     operations,
-    baseUrl,
-    headers: {
-      "SlashID-API-Key": options.apiKey,
-      "SlashID-OrgID": options.orgId,
-      "User-Agent": userAgent(options.userAgent),
-    },
-    transport: transportFromOptions(options),
+    defaultBaseUrl: SLASHID_HOSTS[options.environment ?? "production"],
+    headers: { "SlashID-API-Key": options.apiKey, "SlashID-OrgID": options.orgId },
     secrets,
+    account: `org:${options.orgId}`,
   });
-  return Object.assign(client, { destination: destinationOf(baseUrl, `org:${options.orgId}`) });
 }

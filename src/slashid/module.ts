@@ -1,9 +1,20 @@
-import { SIMULATOR_SECRETS, type VendorModule } from "../core/vendor-module.js";
+import {
+  SIMULATOR_SECRETS,
+  lazySamples,
+  lazySimulator,
+  type Settings,
+  type VendorModule,
+} from "../core/vendor-module.js";
 import type { SlashIdSimulator, SlashIdSimulatorOptions } from "../testing/slashid.js";
 import { createSlashIdAdapter, slashIdKeyOf } from "./adapter.js";
 import { createSlashIdClient, type SlashIdClient } from "./client.js";
 import { personFromCsvRow, type SlashIdPerson } from "./records.js";
 import { validateSlashIdPerson } from "./validate.js";
+
+const credentials = (settings: Settings) => ({
+  apiKey: settings.require("api-key"),
+  orgId: settings.require("org-id"),
+});
 
 /** SlashID as the CLI, the demo, `simulate` and the soak use it. */
 export const slashIdModule: VendorModule<
@@ -24,8 +35,7 @@ export const slashIdModule: VendorModule<
   createClient: (settings, common) =>
     createSlashIdClient({
       ...common,
-      apiKey: settings.require("api-key"),
-      orgId: settings.require("org-id"),
+      ...credentials(settings),
       ...(settings.get("environment") === "sandbox" && { environment: "sandbox" as const }),
     }),
   // SlashID answers each upload at once: there is no job to tune.
@@ -33,31 +43,24 @@ export const slashIdModule: VendorModule<
   validate: validateSlashIdPerson,
   keyOf: slashIdKeyOf,
   fromCsvRow: personFromCsvRow,
-  simulator: () =>
-    import("../testing/slashid.js").then(
-      ({ createSlashIdSimulator }) =>
-        ({ settings, faults, options }) =>
-          createSlashIdSimulator({
-            ...options,
-            apiKey: settings.require("api-key"),
-            orgId: settings.require("org-id"),
-            faults,
-          }),
-    ),
-  samples: async (seed) => {
-    const { seededFaker } = await import("../testing/fixtures/faker.js");
-    const { slashIdPerson } = await import("../testing/fixtures/slashid.js");
-    const f = seededFaker(seed);
-    // One handle per person, its key: persons sharing a handle would be merged by SlashID.
-    const person = (...emails: string[]): SlashIdPerson => ({
-      ...personFromCsvRow(slashIdPerson(f)),
-      emails,
-      phone_numbers: [],
-      usernames: [],
-    });
-    return {
-      record: (key) => person(`${key}@example.com`),
-      broken: (key) => person(`${key}@example.com`, "not-an-email"),
-    };
-  },
+  simulator: lazySimulator(
+    () => import("../testing/slashid.js").then((m) => m.createSlashIdSimulator),
+    credentials,
+  ),
+  samples: lazySamples(
+    () => import("../testing/fixtures/slashid.js"),
+    ({ slashIdPerson }, f) => {
+      // One handle per person, its key: persons sharing a handle would be merged by SlashID.
+      const person = (...emails: string[]): SlashIdPerson => ({
+        ...personFromCsvRow(slashIdPerson(f)),
+        emails,
+        phone_numbers: [],
+        usernames: [],
+      });
+      return {
+        record: (key) => person(`${key}@example.com`),
+        broken: (key) => person(`${key}@example.com`, "not-an-email"),
+      };
+    },
+  ),
 };

@@ -55,7 +55,7 @@ export interface SlashIdPerson {
 export type SlashIdCsvRow = components["schemas"]["PersonCsvRow"];
 
 /** A column of the persons CSV. */
-export type SlashIdColumn = keyof SlashIdCsvRow & string;
+export type SlashIdColumn = keyof SlashIdCsvRow;
 
 const COLUMNS = Object.entries(ROW) as [SlashIdColumn, object][];
 const isUnconfirmed = (column: object) => "x-unconfirmed" in column;
@@ -101,6 +101,7 @@ export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashId
     } catch (error) {
       throw new SyntaxError(
         `slashid:attributes: not JSON (${error instanceof Error ? error.message : String(error)})`,
+        { cause: error },
       );
     }
   }

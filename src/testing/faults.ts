@@ -1,3 +1,7 @@
+// The faults every simulator injects and the scripts tests drive it with. The random sequence depends only
+// on the seed and the order of requests (soak runs and benchmarks repeat runs by it): every request and
+// every new record verdict draws exactly one number, whatever a script decides.
+import { setTimeout as sleep } from "node:timers/promises";
 import { gatewayPage } from "./kit/answers.js";
 import { DropConnection } from "./simulator.js";
 
@@ -9,80 +13,66 @@ export interface FaultCall {
   readonly operation: string;
   /** 1 for the first call of this operation since the simulator was created, 2 for the next, … */
   readonly attempt: number;
-  /** The path parameters of the call (`{ job_id: "…" }`). */
   readonly params: Readonly<Record<string, string>>;
   /** A copy of the request, whose body the script may read. */
   readonly request: Request;
 }
 
 /**
- * What a script makes of a call: a fault kind; `{ answer }`, an answer in place of the vendor's (nothing is
- * processed: a gateway that turned the request away, a hostile server); or `{ after }`, which lets the vendor
- * process the request and then replaces or rewrites its answer (throw {@link DropConnection} from it to drop
- * the connection after the vendor acted). Scripted answers are exempt from the response check: they may break
- * the spec on purpose.
+ * A fault kind; `{ answer }`, in place of the vendor's (nothing is processed); or `{ after }`, which lets the
+ * vendor process the request, then replaces or rewrites its answer (throw {@link DropConnection} from it to
+ * drop the connection after the vendor acted). Scripted answers are exempt from the response check.
  */
 export type ScriptAction =
   | FaultKind
   | { readonly answer: Response | (() => Response | Promise<Response>) }
   | { readonly after: (answer: Response) => Response | Promise<Response> };
 
-/** Faults a simulator injects, each as a share of requests (0 to 1); all default to 0. */
+/** Faults a simulator injects; each `rate…` is a share of requests (0 to 1), default 0. */
 export interface FaultOptions {
-  /** Share of requests answered 429 with `Retry-After: retryAfterSeconds`. */
+  /** Answered 429 with `Retry-After: retryAfterSeconds` (default 1). */
   rate429?: number;
   retryAfterSeconds?: number;
-  /** Share answered 500 or 503 (alternately). */
+  /** Answered 500 or 503, alternately. */
   rate5xx?: number;
-  /** Share whose connection is dropped before any response. */
+  /** Connection dropped before any response. */
   rateDrop?: number;
-  /** Share answered only after `slowMs` (longer than a client's timeout makes a timeout). */
+  /** Answered only after `slowMs` (default 5000); a caller that gives up meanwhile is never processed. */
   rateSlow?: number;
   slowMs?: number;
   /**
-   * Share of writing requests (POST) that are processed in full (users stored, jobs created), after which
-   * the answer is lost: odd-numbered lost answers drop the connection, even-numbered ones are replaced by
-   * an HTML gateway error (504, then 502, alternately). A read changes nothing the client could lose, so a
-   * roll in this range on a GET answers normally.
+   * Writes processed in full, then the answer is lost: odd-numbered losses drop the connection, even ones
+   * get an HTML gateway page (504, then 502). A read has nothing to lose, so it is answered normally.
    */
   rateLostAnswer?: number;
-  /** Share of records the vendor refuses (per-record failures, in the vendor's own way). */
+  /** Share of records the vendor refuses (in its own way), decided once per record key. */
   rejectRate?: number;
-  /** Seed of the fault sequence, so a run can be repeated exactly. Default 1. */
+  /** Seed of the fault sequence. Default 1. */
   seed?: number;
-  /**
-   * Records the vendor refuses whatever `rejectRate` rolls, by the key the simulator decides on (its
-   * documentation names it), e.g. `(key) => key.endsWith("@refused.example")`.
-   */
+  /** Records refused whatever `rejectRate` rolls, by the key the simulator documents. */
   reject?: (key: string) => boolean;
   /**
-   * Decides a given call: a fault, or an answer of the script's own (see {@link ScriptAction}). Its answer
-   * wins over the random roll (which is still drawn, so the random sequence does not depend on the script);
-   * undefined leaves the roll to decide. `lost_answer` is applied to reads too when scripted.
+   * Decides a call instead of the roll (still drawn); undefined leaves it to the roll. A scripted
+   * `lost_answer` applies to reads too.
    */
   script?: (call: FaultCall) => ScriptAction | undefined | Promise<ScriptAction | undefined>;
+}
+
+/** A vendor's answer about a record, the same every time the record is sent. */
+export interface RecordVerdict {
+  readonly refused: boolean;
+  /** Decided before: a refusal is not counted twice. */
+  readonly again: boolean;
 }
 
 const INJECTED = new WeakSet<Response>();
 const SCRIPTED = new WeakSet<Response>();
 
-function injected(response: Response): Response {
-  INJECTED.add(response);
-  return response;
-}
-
 /** Whether an answer came from a test's script rather than from the simulated vendor. */
-export function isScriptedAnswer(response: Response): boolean {
-  return SCRIPTED.has(response);
-}
+export const isScriptedAnswer = (response: Response): boolean => SCRIPTED.has(response);
 
-/**
- * Whether a simulator's answer is an injected 429/5xx fault. Such a status may be one the vendor's spec does
- * not list (the fault then exercises a client's handling of undocumented statuses).
- */
-export function isInjectedFault(response: Response): boolean {
-  return INJECTED.has(response);
-}
+/** Whether an answer is an injected 429/5xx, whose status the vendor's spec may not list. */
+export const isInjectedFault = (response: Response): boolean => INJECTED.has(response);
 
 /** mulberry32: a tiny seeded PRNG, good enough to spread faults reproducibly. */
 export function seededRandom(seed: number): () => number {
@@ -96,24 +86,6 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** What a request is, for the injector: its operation, its path parameters and whether it writes. */
-export interface FaultTarget {
-  readonly operation: string;
-  readonly params?: Readonly<Record<string, string>>;
-  readonly writes: boolean;
-}
-
-/** A vendor's answer to a record it was asked to store, decided once per record. */
-export interface RecordVerdict {
-  readonly refused: boolean;
-  /** The record was decided on before (sent again): a refusal is not counted twice. */
-  readonly again: boolean;
-}
-
-/**
- * Decides, per request, whether to inject a fault. `errorBody(status)` gives the vendor's own body for
- * 429/5xx so clients see what the real vendor sends.
- */
 export class FaultInjector {
   readonly counts: Record<string, number> = {};
   #options: FaultOptions;
@@ -129,10 +101,7 @@ export class FaultInjector {
     this.#random = seededRandom(options.seed ?? 1);
   }
 
-  /**
-   * New options from now on: the random sequence restarts from their seed; fault counts, attempt numbers
-   * and per-record verdicts are kept.
-   */
+  /** New options from now on, the sequence restarted from their seed; counts and verdicts are kept. */
   setOptions(options: FaultOptions): void {
     this.#options = options;
     this.#random = seededRandom(options.seed ?? 1);
@@ -142,66 +111,52 @@ export class FaultInjector {
     return this.#options.retryAfterSeconds ?? 1;
   }
 
-  /** Records refused by {@link verdict}, each counted once however often it was sent. */
+  /** Records refused by {@link verdict}, each counted once. */
   get rejected(): number {
     return this.#rejected;
   }
 
-  /**
-   * Runs one request: a fault answers in place of `process`, or `process` runs and its answer may then be
-   * lost (thrown as DropConnection, or replaced by a gateway error page). A request whose caller gave up
-   * while a slow fault held it is never processed.
-   */
+  /** Runs one request: a fault answers in place of `process`, or `process` runs and its answer may be lost. */
   async run(
-    target: FaultTarget,
+    target: { operation: string; params?: Readonly<Record<string, string>>; writes: boolean },
     errorBody: (status: number) => unknown,
     request: Request,
     process: () => Promise<Response>,
   ): Promise<Response> {
-    const attempt = (this.#attempts.get(target.operation) ?? 0) + 1;
-    this.#attempts.set(target.operation, attempt);
-    const rolled = this.#roll(target.writes);
+    const { operation, params = {}, writes } = target;
+    const attempt = (this.#attempts.get(operation) ?? 0) + 1;
+    this.#attempts.set(operation, attempt);
+    const rolled = this.#roll(writes);
     const script = this.#options.script;
-    const scripted =
-      script === undefined
-        ? undefined
-        : await script({
-            operation: target.operation,
-            attempt,
-            params: target.params ?? {},
-            request: request.clone(),
-          });
-    const kind = scripted ?? rolled;
+    const call = () => ({ operation, attempt, params, request: request.clone() });
+    const kind = (script === undefined ? undefined : await script(call())) ?? rolled;
     if (typeof kind === "object") {
       this.#count("scripted");
       const answer =
-        "answer" in kind
-          ? typeof kind.answer === "function"
+        "after" in kind
+          ? await kind.after(await process())
+          : typeof kind.answer === "function"
             ? await kind.answer()
-            : kind.answer
-          : await kind.after(await process());
+            : kind.answer;
       SCRIPTED.add(answer);
       return answer;
     }
+    if (kind !== undefined && kind !== "lost_answer") this.#count(kind);
     switch (kind) {
       case "429":
-        this.#count(kind);
-        return injected(
-          json(errorBody(429), 429, { "Retry-After": String(this.retryAfterSeconds) }),
-        );
+        return injected(errorBody(429), 429, { "Retry-After": String(this.retryAfterSeconds) });
       case "5xx": {
-        this.#count(kind);
         const status = this.#fiveHundreds++ % 2 === 0 ? 500 : 503;
-        return injected(json(errorBody(status), status));
+        return injected(errorBody(status), status);
       }
       case "drop":
-        this.#count(kind);
         throw new DropConnection();
-      case "slow":
-        this.#count(kind);
-        await this.#sleep(request.signal);
+      case "slow": {
+        const ms = this.#options.slowMs ?? 5000;
+        await sleep(ms, undefined, { signal: request.signal }).catch(() => undefined);
         if (request.signal.aborted) throw new DropConnection();
         return process();
+      }
       case "lost_answer": {
         await process();
         this.#count(kind);
@@ -214,11 +169,7 @@ export class FaultInjector {
     }
   }
 
-  /**
-   * Whether the vendor refuses the record known by `key` (the `rejectRate` fault). The answer is the
-   * vendor's about the record, not about one request: the same key gets the same verdict every time it is
-   * sent, so a replayed request neither refuses a stored record nor stores a refused one.
-   */
+  /** Whether the vendor refuses the record known by `key`: the same key gets the same verdict every time. */
   verdict(key: string): RecordVerdict {
     const known = this.#verdicts.get(key);
     if (known !== undefined) return { refused: known, again: true };
@@ -232,7 +183,6 @@ export class FaultInjector {
   #roll(writes: boolean): FaultKind | undefined {
     const roll = this.#random();
     const o = this.#options;
-    let bound = 0;
     const bands: [FaultKind, number | undefined][] = [
       ["429", o.rate429],
       ["5xx", o.rate5xx],
@@ -240,6 +190,7 @@ export class FaultInjector {
       ["slow", o.rateSlow],
       ["lost_answer", o.rateLostAnswer],
     ];
+    let bound = 0;
     for (const [kind, rate] of bands) {
       bound += rate ?? 0;
       if (roll < bound) return kind === "lost_answer" && !writes ? undefined : kind;
@@ -247,19 +198,15 @@ export class FaultInjector {
     return undefined;
   }
 
-  #sleep(signal: AbortSignal | undefined): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.#options.slowMs ?? 5000);
-      signal?.addEventListener("abort", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
-
   #count(kind: FaultKind | "scripted"): void {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
   }
+}
+
+function injected(body: unknown, status: number, headers: Record<string, string> = {}): Response {
+  const response = json(body, status, headers);
+  INJECTED.add(response);
+  return response;
 }
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {

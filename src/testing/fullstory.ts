@@ -1,10 +1,9 @@
-// A FullStory server API v2 simulator (users and batch user import). The simulator kit routes, checks the key,
-// counts, injects faults and runs scripts; this file holds FullStory's behaviour (its options and exposed state:
-// ./fullstory/types.ts). A batch job is processed when created: each user upserted by `uid`, else `id` (which
-// must name a user), else `email`. It answers PROCESSING (lists 202) until it ends — after `processingPolls`
-// status polls, or `processingMs`, or at `rowsPerMinute` of `now()` — then COMPLETED, or FAILED on any error
-// (partial failure). `duplicates`: jobs created again for the same content (a chunk re-sent under a new key);
-// `rewrites`: users written again by a later import (job or `createUser`); idempotent replays write nothing.
+// A FullStory server API v2 simulator (users and batch user import) on the simulator kit. A batch job is
+// processed when created: each user upserted by `uid`, else `id` (which must name a user), else `email`. It
+// answers PROCESSING (lists 202) until it ends — after `processingPolls` status polls, or `processingMs`, or at
+// `rowsPerMinute` of `now()` — then COMPLETED, or FAILED on any error (partial failure). `duplicates`: jobs
+// created again for the same content (a chunk re-sent under a new key); `rewrites`: users written again by a
+// later import (job or `createUser`); idempotent replays write nothing.
 // UNCONFIRMED choices (see specs/fullstory.yaml): a used `Idempotency-Key` with another body or operation
 // answers 400 `idempotency_key_reused`; results are kept 24 h of `now()`, never a 429 or 5xx. Changing an
 // identified user's `uid`, an array of objects or a value over the spec's byte limit answer 400
@@ -15,17 +14,31 @@ import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";
 import { rules } from "../../generated/fullstory.rules.js";
 import { json } from "./faults.js";
-import { faultBody, MESSAGES as M } from "./fullstory/messages.js";
-import type * as T from "./fullstory/types.js";
-import { createSimulatorKit, type OperationCall as Call } from "./kit/simulator-kit.js";
+import type { FullStorySimulatorOptions } from "./fullstory/options.js";
+import {
+  createSimulatorKit,
+  listProblems,
+  type OperationCall as Call,
+} from "./kit/simulator-kit.js";
 
-export type * from "./fullstory/types.js";
+export type { FullStorySimulatorOptions };
+export type FullStorySimulator = ReturnType<typeof createFullStorySimulator>;
 
 type Schemas = components["schemas"];
 type BatchItem = Schemas["BatchUserImportRequest"];
 type SchemaType = Schemas["SchemaType"];
 type Properties = Record<string, unknown>;
-type StoredUser = { -readonly [K in keyof T.FullStoryUser]: T.FullStoryUser[K] };
+
+/** A user, with its declared property types by dotted path and the imports that wrote it, in order. */
+export interface FullStoryUser extends Pick<
+  Schemas["ImportedUser"],
+  "id" | "uid" | "display_name" | "email"
+> {
+  properties: Properties;
+  declaredTypes: Record<string, SchemaType>;
+  /** Batch job ids and `createUser#<n>`. */
+  writers: string[];
+}
 
 interface Job {
   readonly id: string;
@@ -39,15 +52,14 @@ interface Job {
   readonly errors: Schemas["FailedUserImport"][];
 }
 
-/** An operation's answer; stored under an idempotency key unless it is a 429 or 5xx. */
+/** An operation's answer, as the idempotency store keeps it. */
 interface Answer {
   readonly status: number;
-  readonly body: unknown;
+  readonly body: object;
   readonly headers?: Record<string, string>;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const NOT_JSON = Symbol("not JSON");
 const MAX_BYTES = rules.UserProperties["x-max-value-bytes"];
 const SCALARS: Record<string, SchemaType> = { string: "str", number: "real", boolean: "bool" };
 
@@ -57,13 +69,19 @@ const fail = (status: number, code: string, message: string): Answer => ({
 });
 const invalid = (message: string) => fail(400, "invalid_argument", message);
 const reply = (answer: Answer): Response => json(answer.body, answer.status, answer.headers);
-const ok = (id: string): Answer => ({ status: 200, body: { id } });
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A stateful FullStory: see the header of this file for what it models. */
-export function createFullStorySimulator(
-  options: T.FullStorySimulatorOptions = {},
-): T.FullStorySimulator {
+const FAULT_BODIES: Readonly<Record<number, Schemas["ErrorResponse"]>> = {
+  429: {
+    message: "Too many requests. Client has exceeded the rate limit for this endpoint.",
+    code: "too_many_requests",
+  },
+  503: { message: "Service unavailable", code: "service_unavailable" },
+};
+const faultBody = (status: number) =>
+  FAULT_BODIES[status] ?? { message: "Server error was encountered", code: "server_error" };
+
+export function createFullStorySimulator(options: FullStorySimulatorOptions = {}) {
   const { apiKey = "sim-key", now = Date.now, processingPolls = 2 } = options;
   const pageSize = Math.max(1, options.pageSize ?? 1000);
   const kit = createSimulatorKit({
@@ -71,14 +89,14 @@ export function createFullStorySimulator(
     basePath: options.basePath,
     faults: options.faults,
     faultBody,
-    notFound: () => reply(fail(404, "resource_not_found", M.notFound)),
+    notFound: () => reply(fail(404, "resource_not_found", "Requested resource does not exist")),
     authenticate: (request) =>
       request.headers.get("authorization") === `Basic ${apiKey}`
         ? undefined
-        : reply(fail(401, "unauthorized", M.unauthorized)),
+        : reply(fail(401, "unauthorized", "access is unauthorized")),
   });
-  const users = new Map<string, StoredUser>();
-  const byUid = new Map<string, StoredUser>();
+  const users = new Map<string, FullStoryUser>();
+  const byUid = new Map<string, FullStoryUser>();
   const jobs = new Map<string, Job>();
   const store = new Map<string, { op: string; text: string; answer: Answer; atMs: number }>();
   /** Batch jobs created per batch content (its `requests`, as JSON): more than one is a duplicate. */
@@ -104,17 +122,17 @@ export function createFullStorySimulator(
 
   /** The body, with the 400 FullStory answers when it is not JSON valid for the schema named. */
   async function read(request: Request, schema: string) {
-    const text = await request.text();
-    const value = parse(text);
-    if (value === NOT_JSON) return { text, value, problem: invalid(M.notJson) };
-    const problems = kit.validate(`#/components/schemas/${schema}`, value);
+    const body = await kit.readJson(request, schema);
+    const { problems } = body;
+    if (problems === undefined)
+      return { ...body, problem: invalid("request body is not valid JSON") };
+    if (problems.length === 0) return { ...body, problem: undefined };
     const missing = problems.every((p) => p.includes("must have required property"));
-    const problem = fail(
-      400,
-      missing ? "required_field" : "invalid_argument",
-      M.invalidBody(problems),
-    );
-    return { text, value, problem: problems.length > 0 ? problem : undefined };
+    const message = `invalid request body: ${listProblems(problems)}`;
+    return {
+      ...body,
+      problem: fail(400, missing ? "required_field" : "invalid_argument", message),
+    };
   }
 
   /** Runs an operation under its `Idempotency-Key`: the first stored result is replayed for the same body. */
@@ -127,10 +145,13 @@ export function createFullStorySimulator(
     const key = request.headers.get("idempotency-key") ?? "";
     const known = key === "" ? undefined : store.get(key);
     if (known !== undefined && now() - known.atMs < DAY_MS) {
-      if (known.op !== op || known.text !== body.text)
-        return reply(fail(400, "idempotency_key_reused", M.keyReused(key)));
-      counts.replays += 1;
-      return reply(known.answer);
+      if (known.op === op && known.text === body.text) {
+        counts.replays += 1;
+        return reply(known.answer);
+      }
+      const message = `Idempotency-Key ${key} was already used with a different request`;
+      const hint = "send the same body to retry, or use a new key";
+      return reply(fail(400, "idempotency_key_reused", `${message}; ${hint}`));
     }
     const answer = body.problem ?? run(body.value, key);
     if (key !== "" && answer.status !== 429 && answer.status < 500)
@@ -141,8 +162,9 @@ export function createFullStorySimulator(
   function createBatchImport(value: unknown, key: string): Answer {
     const inProgress = [...jobs.values()].filter((job) => !ended(job)).length;
     if (inProgress >= (options.maxInProgressJobs ?? 200)) {
+      const message = `${inProgress} batch import jobs are in progress; wait for some to finish`;
       const headers = { "Retry-After": String(kit.faults.retryAfterSeconds) };
-      return { ...fail(429, "too_many_requests", M.busy(inProgress)), headers };
+      return { ...fail(429, "too_many_requests", message), headers };
     }
     const { requests } = value as Schemas["CreateBatchImportRequest"];
     const id = `sim-batch-${String(jobs.size + 1).padStart(6, "0")}`;
@@ -155,15 +177,12 @@ export function createFullStorySimulator(
     for (const user of requests) {
       const rejected = kit.faults.verdict(recordKey(user)).refused;
       const result = rejected
-        ? fail(400, "simulated_rejection", M.rejected)
+        ? fail(400, "simulated_rejection", "the simulator rejected this user (rejectRate)")
         : (refusalOf(user.properties) ?? upsert(user, id));
       if ("status" in result) {
         if (!rejected) counts.refused += 1;
-        const { message, code } = result.body as Schemas["ErrorResponse"];
-        job.errors.push({ message, code, user });
-        continue;
-      }
-      job.imports.push(asListed(result));
+        job.errors.push({ ...(result.body as Schemas["ErrorResponse"]), user });
+      } else job.imports.push(asListed(result));
     }
     jobs.set(id, job);
     return { status: 200, body: { job: metadata(job) } };
@@ -172,7 +191,7 @@ export function createFullStorySimulator(
   /** The job a call names, or FullStory's 404 for it. */
   function jobOf({ params }: Call): Job | Response {
     const id = params["job_id"] ?? "";
-    return jobs.get(id) ?? reply(fail(404, "resource_not_found", M.noJob(id)));
+    return jobs.get(id) ?? reply(fail(404, "resource_not_found", `Job ${id} does not exist`));
   }
 
   function listing(call: Call, list: "imports" | "errors"): Response {
@@ -193,20 +212,22 @@ export function createFullStorySimulator(
   }
 
   /** The user stored under `uid`, else a new one. */
-  function userFor(uid: string | undefined): StoredUser {
+  function userFor(uid: string | undefined): FullStoryUser {
     const known = uid === undefined ? undefined : byUid.get(uid);
     if (known !== undefined) return known;
     const id = String(4_200_000_001 + users.size);
-    const user: StoredUser = { id, properties: {}, declaredTypes: {}, writers: [] };
+    const user: FullStoryUser = { id, properties: {}, declaredTypes: {}, writers: [] };
     users.set(id, user);
     return user;
   }
 
   /** Sets a user's fields; FullStory's 400 when it would change an identified user's uid. */
-  function apply(user: StoredUser, fields: Omit<BatchItem, "id">, writer?: string) {
+  function apply(user: FullStoryUser, fields: Omit<BatchItem, "id">, writer?: string) {
     const { uid, display_name, email, properties, schema } = fields;
     if (uid !== undefined && user.uid !== undefined && uid !== user.uid)
-      return invalid(M.uidImmutable(user.id, user.uid));
+      return invalid(
+        `uid is immutable: user ${user.id} already has uid ${JSON.stringify(user.uid)}`,
+      );
     if (uid !== undefined) byUid.set((user.uid = uid), user);
     if (display_name !== undefined) user.display_name = display_name;
     if (email !== undefined) user.email = email;
@@ -218,12 +239,12 @@ export function createFullStorySimulator(
   }
 
   /** Upserts one batch item: by `uid`, else by `id` (which must exist), else by `email`, else a new user. */
-  function upsert({ id, ...fields }: BatchItem, writer: string): StoredUser | Answer {
+  function upsert({ id, ...fields }: BatchItem, writer: string): FullStoryUser | Answer {
     const { uid, email } = fields;
     let user = uid === undefined ? undefined : byUid.get(uid);
     if (user === undefined && id !== undefined) user = users.get(id);
     if (user === undefined && id !== undefined)
-      return fail(404, "user_not_found", M.noUserWithId(id));
+      return fail(404, "user_not_found", `User with id ${id} does not exist`);
     if (user === undefined && uid === undefined && email !== undefined)
       user = [...users.values()].find((stored) => stored.email === email);
     const target = user ?? userFor(uid);
@@ -231,58 +252,60 @@ export function createFullStorySimulator(
   }
 
   const userOf = ({ params }: Call) => users.get(params["id"] ?? "");
-  const noUser = fail(404, "user_not_found", M.noUser);
+  const noUser = fail(404, "user_not_found", "User with that ID does not exist");
+  const ok = (id: string): Answer => ({ status: 200, body: { id } });
 
   return {
-    vendor: "fullstory",
-    basePath: kit.basePath,
-    handle: (request) =>
-      kit.handle(request, {
-        createBatchImport: (call) =>
-          idempotent(call.request, "CreateBatchImportRequest", createBatchImport),
-        getBatchImportStatus: (call) => {
-          const job = jobOf(call);
-          if (job instanceof Response) return job;
-          if (job.finishedMs === undefined) job.polls += 1;
-          const [imports, errors] = ended(job) ? [job.imports.length, job.errors.length] : [0, 0];
-          return json({ imports, errors, job: metadata(job) });
-        },
-        getBatchImports: (call) => listing(call, "imports"),
-        getBatchImportErrors: (call) => listing(call, "errors"),
-        createUser: (call) =>
-          idempotent(call.request, "CreateUserRequest", (value) => {
-            const body = value as Schemas["CreateUserRequest"];
-            const problem = refusalOf(body.properties);
-            if (problem !== undefined) return problem;
-            const user = userFor(body.uid);
-            return apply(user, body, `createUser#${++counts.createUsers}`) ?? ok(user.id);
-          }),
-        getUser: (call) => {
-          const user = userOf(call);
-          if (user === undefined) return reply(noUser);
-          const { schema, ...listed } = asListed(user);
-          const withSchema = call.url.searchParams.get("include_schema") === "true";
-          return json({ ...listed, is_being_deleted: false, schema: withSchema ? schema : null });
-        },
-        updateUser: async (call) => {
-          const body = await read(call.request, "UpdateUserRequest");
-          const user = userOf(call);
-          if (body.problem !== undefined || user === undefined)
-            return reply(body.problem ?? noUser);
-          const fields = body.value as Schemas["UpdateUserRequest"];
-          return reply(refusalOf(fields.properties) ?? apply(user, fields) ?? ok(user.id));
-        },
-      }),
+    vendor: "fullstory" as const,
+    ...kit.serve({
+      createBatchImport: (call) =>
+        idempotent(call.request, "CreateBatchImportRequest", createBatchImport),
+      getBatchImportStatus: (call) => {
+        const job = jobOf(call);
+        if (job instanceof Response) return job;
+        if (job.finishedMs === undefined) job.polls += 1;
+        const [imports, errors] = ended(job) ? [job.imports.length, job.errors.length] : [0, 0];
+        return json({ imports, errors, job: metadata(job) });
+      },
+      getBatchImports: (call) => listing(call, "imports"),
+      getBatchImportErrors: (call) => listing(call, "errors"),
+      createUser: (call) =>
+        idempotent(call.request, "CreateUserRequest", (value) => {
+          const body = value as Schemas["CreateUserRequest"];
+          const problem = refusalOf(body.properties);
+          if (problem !== undefined) return problem;
+          const user = userFor(body.uid);
+          return apply(user, body, `createUser#${++counts.createUsers}`) ?? ok(user.id);
+        }),
+      getUser: (call) => {
+        const user = userOf(call);
+        if (user === undefined) return reply(noUser);
+        const { schema, ...listed } = asListed(user);
+        const withSchema = call.url.searchParams.get("include_schema") === "true";
+        return json({ ...listed, is_being_deleted: false, schema: withSchema ? schema : null });
+      },
+      updateUser: async (call) => {
+        const body = await read(call.request, "UpdateUserRequest");
+        const user = userOf(call);
+        if (body.problem !== undefined || user === undefined) return reply(body.problem ?? noUser);
+        const fields = body.value as Schemas["UpdateUserRequest"];
+        return reply(refusalOf(fields.properties) ?? apply(user, fields) ?? ok(user.id));
+      },
+    }),
     stats() {
-      const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
+      const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
       const rewrites = sum(
-        [...users.values()].map((user) => Math.max(0, new Set(user.writers).size - 1)),
+        [...users.values()].map((u) => Math.max(0, new Set(u.writers).size - 1)),
       );
       const duplicates = sum([...jobsByContent.values()].map((count) => count - 1));
       const common = kit.stats({ users: users.size, duplicates, rewrites });
+      // `jobs` created (replays create none), `replays` answered from the idempotency store, records
+      // `refused` by FullStory's own rules (property limits, unknown `id`) rather than by faults.
       return { ...common, jobs: jobs.size, replays: counts.replays, refused: counts.refused };
     },
+    /** In creation order. */
     users: () => structuredClone([...users.values()]),
+    /** In creation order; reading them is not a status poll. */
     jobs: () =>
       [...jobs.values()].map((job) => ({
         ...metadata(job),
@@ -290,23 +313,14 @@ export function createFullStorySimulator(
         ...{ imports: job.imports.length, errors: job.errors.length },
         ...(job.idempotencyKey !== undefined && { idempotencyKey: job.idempotencyKey }),
       })),
-    setFaults: (faults) => kit.faults.setOptions(faults),
   };
 }
 
 /** A user as FullStory shows it, with the declared or inferred type of each of its properties. */
-function asListed(user: StoredUser) {
+function asListed(user: FullStoryUser) {
   const { properties, declaredTypes, writers: _, ...identity } = structuredClone(user);
   const schema = { properties: typesOf(properties, declaredTypes) };
   return { ...identity, properties, schema, type_conflicts: null };
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return NOT_JSON;
-  }
 }
 
 /** The key the vendor's verdict on a record is kept under: the user it upserts. */
@@ -327,12 +341,14 @@ function refusalOf(properties: Properties | undefined, prefix = ""): Answer | un
       const inner = refusalOf(value, path);
       if (inner !== undefined) return inner;
     } else if (Array.isArray(value) && value.some((v) => v !== null && typeof v === "object")) {
-      return invalid(M.arrayOfObjects(path));
+      return invalid(`property ${path}: arrays of objects are not supported`);
     } else {
-      const bytes = Buffer.byteLength(
-        typeof value === "string" ? value : (JSON.stringify(value) ?? ""),
-      );
-      if (bytes > MAX_BYTES) return invalid(M.bytes(path, bytes, MAX_BYTES));
+      const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+      const bytes = Buffer.byteLength(text);
+      if (bytes > MAX_BYTES)
+        return invalid(
+          `property ${path}: value is ${bytes} bytes, more than the ${MAX_BYTES} allowed`,
+        );
     }
   }
   return undefined;
@@ -350,11 +366,7 @@ function merge(base: Readonly<Properties>, update: Properties): Properties {
 }
 
 /** The declared or inferred type of every leaf property, by dotted path (numbers are `real`). */
-function typesOf(
-  properties: Properties,
-  declared: Readonly<Record<string, SchemaType>>,
-  prefix = "",
-) {
+function typesOf(properties: Properties, declared: Record<string, SchemaType>, prefix = "") {
   const out: Record<string, SchemaType> = {};
   for (const [name, value] of Object.entries(properties)) {
     const path = prefix === "" ? name : `${prefix}.${name}`;

@@ -1,6 +1,6 @@
 import { HttpResponse, http, type HttpHandler } from "msw";
-import { checkSimulatorResponse } from "./response-check.js";
-import { DropConnection, type VendorSimulator } from "./simulator.js";
+import { checkedAnswer } from "./response-check.js";
+import type { VendorSimulator } from "./simulator.js";
 
 /**
  * msw handlers that route every request under `baseUrl` to the simulator, for an integrator's own tests:
@@ -10,14 +10,8 @@ export function simulatorHandlers(simulator: VendorSimulator, baseUrl: string): 
   const base = baseUrl.replace(/\/$/, "");
   return [
     http.all(`${base}/*`, async ({ request }) => {
-      try {
-        const response = await simulator.handle(request);
-        await checkSimulatorResponse(simulator, request, response, new URL(base).pathname);
-        return response;
-      } catch (error) {
-        if (error instanceof DropConnection) return HttpResponse.error();
-        throw error;
-      }
+      const answer = await checkedAnswer(simulator, request, new URL(base).pathname);
+      return answer ?? HttpResponse.error();
     }),
   ];
 }

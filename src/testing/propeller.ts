@@ -1,20 +1,61 @@
-// A Propeller simulator on the simulator core: the OAuth2 client-credentials token endpoint and bulk users by
-// source id, answered as specs/propeller.yaml says, with tokens and users kept in memory.
+// A stateful Propeller on the simulator core: `POST /oauth2/token` (getAccessToken) and `POST
+// /v2/users/bulk/sourceId` (bulkUsersBySourceId), answered as specs/propeller.yaml says.
+// - Token: a form body checked against `TokenRequest` (400 `invalid_request`, 400 `unsupported_grant_type`,
+//   401 `invalid_client`); issues `sim-token-<n>` living `expiresIn` seconds on the `now` clock. The bulk
+//   endpoint answers 401 without a live Bearer token, 400 10005 to a body that is not JSON, and 400 10007 to
+//   one that breaks the schema, `maxUsers` or `requiredFields`, in everit's words (./propeller/everit.ts).
+// - Users are upserted in order, matched on source + sourceId (a number matches its decimal string) +
+//   primaryLanguage (case-insensitive); fields left out keep their value. Items fail one by one (as the spec's
+//   `partialFailure` example) for an unknown parent (UNCONFIRMED: Propeller may answer 404 70007 for the whole
+//   request instead), an attribute outside `definedAttributes`, or a refusal (`faults.rejectRate`/`reject`),
+//   decided once per `propellerRecordKey` and only for a user not stored yet.
+// - Faults hit the token endpoint too unless `tokenFaults: false`; 429 and 5xx are not in the spec.
+import { STATUS_CODES } from "node:http";
 import type { components } from "../../generated/propeller.js";
 import { document } from "../../generated/propeller.document.js";
-import { rules } from "../../generated/propeller.rules.js";
-import { json } from "./faults.js";
+import { json, type FaultOptions } from "./faults.js";
 import { createSimulatorKit } from "./kit/simulator-kit.js";
-import type * as shapes from "./propeller/types.js";
-import * as words from "./propeller/wording.js";
-import { DropConnection } from "./simulator.js";
-
-export type * from "./propeller/types.js";
+import { everitProblems } from "./propeller/everit.js";
 
 type Schemas = components["schemas"];
 type BulkUser = Schemas["BulkUser"];
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type StoredUser = Mutable<shapes.SimulatedPropellerUser> & { fields: BulkUser; requests: number[] };
+
+export interface PropellerSimulatorOptions {
+  /** @default "sim-client" */
+  clientId?: string;
+  /** @default "sim-secret" */
+  clientSecret?: string;
+  /** Lifetime of issued tokens in seconds. @default 1800 */
+  expiresIn?: number;
+  /** The clock tokens expire by, in ms. @default Date.now */
+  now?: () => number;
+  /** Path prefix the simulator serves under, e.g. `/propeller`. @default "" */
+  basePath?: string;
+  faults?: FaultOptions;
+  /** Whether `faults` also hit the token endpoint. @default true */
+  tokenFaults?: boolean;
+  /** Most users per bulk request (Propeller's limit is UNCONFIRMED). @default unlimited */
+  maxUsers?: number;
+  /** Fields the tenant requires of every user beyond `source` and `sourceId`. @default none */
+  requiredFields?: readonly string[];
+  /** Parents (user groups) that exist before any import. @default none */
+  existingParents?: readonly { id: number; source?: string; sourceId?: string | number }[];
+  /** The user attributes defined in Propeller. @default every attribute is defined */
+  definedAttributes?: readonly string[];
+}
+
+/** A stored user: `id` from 1000 on, every field written so far, the bulk requests (1, 2, …) that wrote it. */
+export type SimulatedPropellerUser = Pick<BulkUser, "source" | "sourceId" | "primaryLanguage"> & {
+  id: number;
+  fields: BulkUser;
+  requests: number[];
+};
+
+export type SimulatedToken = Record<"issuedAt" | "expiresAt", number> & {
+  token: string;
+  revoked: boolean;
+};
+export type PropellerSimulator = ReturnType<typeof createPropellerSimulator>;
 
 /** Propeller's error envelope, e.g. for a test's scripted answer: `json(propellerError(…), status)`. */
 export function propellerError(
@@ -23,10 +64,11 @@ export function propellerError(
   type: string,
   messages: string[],
 ): Schemas["ErrorResponse"] {
-  return { error: { code, messages, moreInfo: `${words.MORE_INFO}/${code}`, status, type } };
+  const moreInfo = `https://www.propel.us/docs/errors/${code}`;
+  return { error: { code, messages, moreInfo, status, type } };
 }
 
-/** The key `faults.reject` and `rejectRate` decide a user by: `source:sourceId`, then `:LANGUAGE` if any. */
+/** The key `faults.reject` decides a user by: `source:sourceId`, then `:LANGUAGE` if any. */
 export function propellerRecordKey(
   user: Pick<BulkUser, "source" | "sourceId" | "primaryLanguage">,
 ) {
@@ -35,78 +77,46 @@ export function propellerRecordKey(
   return `${user.source}:${String(user.sourceId)}${language}`;
 }
 
-/** The match key: source + sourceId (a number and its decimal string match) + language, case-insensitive. */
 const matchKey = (user: BulkUser) =>
   JSON.stringify([user.source, String(user.sourceId), user.primaryLanguage?.toUpperCase() ?? ""]);
-const sourceKey = (source: string, sourceId: string | number) =>
+const sourceKey = (source = "", sourceId: string | number) =>
   JSON.stringify([source, String(sourceId)]);
+const OAUTH_FAULTS: Record<number, string> = { 429: "slow_down", 503: "temporarily_unavailable" };
 
-/**
- * A stateful Propeller: `POST /oauth2/token` (operation `getAccessToken`) and `POST /v2/users/bulk/sourceId`
- * (`bulkUsersBySourceId`), under `basePath`; any other path or method is a 404 10008 NotFound.
- *
- * - Token: a form-urlencoded body checked against `TokenRequest` (missing field, other media type → 400
- *   `invalid_request`; another grant type → 400 `unsupported_grant_type`); wrong client id / secret → 401
- *   `invalid_client`. Issues `sim-token-<n>` living `expiresIn` seconds on the `now` clock.
- * - Bulk: `Authorization: Bearer <token>` missing, unknown, expired or revoked → 401 (ErrorResponse). A
- *   body that is not JSON → 400 10005 InvalidJSONPayload. A body that breaks `BulkUsersBySourceIdRequest`,
- *   holds more than `maxUsers` users or lacks a `requiredFields` field → 400 10007
- *   SchemaValidationException, nothing written, one message per problem in the vendor's (everit) style,
- *   pointing at the item: `#/users/3: required key [sourceId] not found`, `#/users/0: extraneous key
- *   [nickname] is not permitted`, `#/users/1/addresses/0/country: string [nl] does not match pattern …`.
- * - A valid request upserts each user in order, matched on source + sourceId + primaryLanguage (fields
- *   left out keep their value). Each gets `{ action, id, key: sourceId, lookupKey: "sourceId", success }`.
- *   Per-item failures (`success: false`, `error`, nothing written), as the spec's `partialFailure` example
- *   shows: a `parent` that does not exist (by id: a stored user or an `existingParents` id; by source +
- *   sourceId: a stored user or an existing parent; UNCONFIRMED whether Propeller answers 404 70007 for the
- *   whole request instead), an attribute outside `definedAttributes`, and a refusal by `faults.rejectRate`
- *   or `faults.reject` (by {@link propellerRecordKey}, decided once per key and only for a user not stored
- *   yet: a re-sent user is updated, never refused, and a refusal counts in `rejected` once). A user written
- *   again by a later request counts in `rewrites`; `duplicates` (two users for one key) cannot happen here,
- *   as at Propeller.
- * - Faults: applied first (on the token endpoint too unless `tokenFaults: false`), with Propeller's error
- *   envelope (OAuth error shape on the token endpoint); 429 and 5xx are not in the spec, so clients see
- *   them as `undocumented`. A request whose caller gave up before it was processed (during a slow fault)
- *   is not processed. A lost answer comes after a request was processed in full.
- */
-export function createPropellerSimulator(
-  options: shapes.PropellerSimulatorOptions = {},
-): shapes.PropellerSimulator {
+export function createPropellerSimulator(options: PropellerSimulatorOptions = {}) {
   const { clientId = "sim-client", clientSecret = "sim-secret", expiresIn = 1800 } = options;
   const now = options.now ?? Date.now;
   const defined = options.definedAttributes && new Set(options.definedAttributes);
   const parents = options.existingParents ?? [];
-  const tokens = new Map<string, Mutable<shapes.SimulatedToken>>();
-  const users = new Map<string, StoredUser>();
-  const usersById = new Map<number, StoredUser>();
-  /** source + sourceId (any language) of every stored user, for `parent` lookups. */
-  const sources = new Set<string>();
-  let nextUserId = 1000;
+  const tokens = new Map<string, SimulatedToken>();
+  const users = new Map<string, SimulatedPropellerUser>();
+  const sources = new Set<string>(); // source + sourceId of every stored user, for `parent`
   let bulkRequests = 0;
   let answers = 0;
   let rewrites = 0;
 
-  const requestId = () => ({ "X-Request-Id": `sim-request-${++answers}` });
+  const answer = (body: unknown, status = 200) =>
+    json(body, status, { "X-Request-Id": `sim-request-${++answers}` });
+  const badRequest = (code: number, type: string, messages: string[]) =>
+    answer(propellerError(400, code, type, messages), 400);
+  const refuse = (status: number, code: number, type: string, messages: string[]) =>
+    json(propellerError(status, code, type, messages), status);
   const oauthError = (status: number, error: string, error_description: string) =>
     json({ error, error_description } satisfies Schemas["OAuthError"], status);
-  const unauthorized = (why: string) =>
-    json(propellerError(401, 401, "Unauthorized", [`Unauthorized: ${why}`]), 401);
+  const unauthorized = (why: string) => refuse(401, 401, "Unauthorized", [`Unauthorized: ${why}`]);
 
   const kit = createSimulatorKit({
     document,
     basePath: options.basePath,
     faults: options.faults,
     faultBody(status, operation) {
-      const [type, message, oauth] = words.FAULT_ANSWERS[status] ?? [
-        "Error",
-        "Error",
-        "server_error",
-      ];
-      return operation === "getAccessToken"
-        ? { error: oauth, error_description: "fault" }
-        : propellerError(status, status, type, [message]);
+      if (operation === "getAccessToken")
+        return { error: OAUTH_FAULTS[status] ?? "server_error", error_description: "fault" };
+      const words = (STATUS_CODES[status] ?? "Error").split(" ");
+      const message = words.join(" ").replace(/ \w/g, (w) => w.toLowerCase());
+      return propellerError(status, status, words.join(""), [message]);
     },
-    notFound: () => json(propellerError(404, 10008, "NotFound", ["Resource not found"]), 404),
+    notFound: () => refuse(404, 10008, "NotFound", ["Resource not found"]),
     authenticate(request, operation) {
       if (operation === "getAccessToken") return undefined;
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
@@ -118,7 +128,7 @@ export function createPropellerSimulator(
     spared: (operation) => operation === "getAccessToken" && options.tokenFaults === false,
   });
 
-  async function issueToken(request: Request): Promise<Response> {
+  async function issueToken({ request }: { request: Request }): Promise<Response> {
     if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers.get("content-type") ?? ""))
       return oauthError(400, "invalid_request", "expected a form-urlencoded body");
     const fields = Object.fromEntries(new URLSearchParams(await request.text()).entries());
@@ -135,31 +145,20 @@ export function createPropellerSimulator(
     return json({ access_token: token, expires_in: expiresIn, token_type: "Bearer", scope });
   }
 
-  async function bulk(request: Request): Promise<Response> {
-    let body: unknown;
-    try {
-      body = JSON.parse(await request.text());
-    } catch {
-      const refusal = propellerError(400, 10005, "InvalidJSONPayload", ["Invalid JSON Payload"]);
-      return json(refusal, 400, requestId());
-    }
-    const problems = schemaProblems(
-      body,
-      (pointer, value) => kit.validate(pointer, value),
-      options,
-    );
-    if (problems.length > 0) {
-      const refusal = propellerError(400, 10007, "SchemaValidationException", problems);
-      return json(refusal, 400, requestId());
-    }
+  async function bulk({ request }: { request: Request }): Promise<Response> {
+    const { value: body, problems } = await kit.readJson(request, "BulkUsersBySourceIdRequest");
+    if (problems === undefined)
+      return badRequest(10005, "InvalidJSONPayload", ["Invalid JSON Payload"]);
+    const refusals = everitProblems(body, problems, options);
+    if (refusals.length > 0) return badRequest(10007, "SchemaValidationException", refusals);
     const number = ++bulkRequests;
     const data = (body as Schemas["BulkUsersBySourceIdRequest"]).users.map(
       (user): Schemas["BulkUserResult"] => {
         const existing = users.get(matchKey(user));
         const action = existing === undefined ? "create" : "update";
         const base = { action, key: user.sourceId, lookupKey: "sourceId" } as const;
-        const problem = itemProblem(user, existing === undefined);
-        if (problem !== undefined) return { ...base, success: false, error: problem };
+        const error = itemProblem(user, existing === undefined);
+        if (error !== undefined) return { ...base, success: false, error };
         const stored = existing ?? create(user, number);
         if (!stored.requests.includes(number)) {
           rewrites += 1;
@@ -169,40 +168,36 @@ export function createPropellerSimulator(
         return { ...base, id: stored.id, success: true };
       },
     );
-    const answer: Schemas["BulkUsersResponse"] = {
-      data,
-      messages: ["Completed"],
-      total: data.length,
-    };
-    return json(answer, 200, requestId());
+    return answer({ data, messages: ["Completed"], total: data.length });
   }
 
-  function create(user: BulkUser, request: number): StoredUser {
+  function create(user: BulkUser, request: number): SimulatedPropellerUser {
     const { source, sourceId, primaryLanguage } = user;
-    const stored: StoredUser = {
-      id: nextUserId++,
+    const id = 1000 + users.size;
+    const stored: SimulatedPropellerUser = {
+      id,
       source,
       sourceId,
-      ...(primaryLanguage === undefined ? {} : { primaryLanguage }),
       fields: { ...user },
       requests: [request],
     };
+    if (primaryLanguage !== undefined) stored.primaryLanguage = primaryLanguage;
     users.set(matchKey(user), stored);
-    usersById.set(stored.id, stored);
     sources.add(sourceKey(source, sourceId));
     return stored;
   }
 
-  /** Why one user of a valid request is not written, or undefined. */
   function itemProblem(user: BulkUser, isNew: boolean): string | undefined {
     const { parent } = user;
     if (parent !== undefined && "id" in parent) {
-      if (!usersById.has(parent.id) && !parents.some((p) => p.id === parent.id))
+      // Ids are given from 1000 on, one per stored user, and never taken back.
+      const stored = parent.id >= 1000 && parent.id < 1000 + users.size;
+      if (!stored && !parents.some((p) => p.id === parent.id))
         return `Parent user with id [${parent.id}] not found.`;
     } else if (parent !== undefined) {
       const wanted = sourceKey(parent.source, parent.sourceId);
       const given = parents.some(
-        (p) => p.sourceId !== undefined && sourceKey(p.source ?? "", p.sourceId) === wanted,
+        (p) => p.sourceId !== undefined && sourceKey(p.source, p.sourceId) === wanted,
       );
       if (!sources.has(wanted) && !given)
         return `Parent user with sourceId [${parent.sourceId}] not found.`;
@@ -214,86 +209,22 @@ export function createPropellerSimulator(
     return undefined;
   }
 
-  // A caller that gave up before its request was processed (while a slow fault held it) leaves no trace.
-  const unlessGone =
-    (answer: (request: Request) => Promise<Response>) => (call: { request: Request }) =>
-      call.request.signal.aborted ? Promise.reject(new DropConnection()) : answer(call.request);
-  const handlers = {
-    getAccessToken: unlessGone(issueToken),
-    bulkUsersBySourceId: unlessGone(bulk),
-  };
-
   return {
-    vendor: "propeller",
-    basePath: kit.basePath,
-    handle: (request) => kit.handle(request, handlers),
-    // One user per match key by construction: the store is keyed by it.
+    vendor: "propeller" as const,
+    ...kit.serve({ getAccessToken: issueToken, bulkUsersBySourceId: bulk }),
+    // The store is keyed by the match key: two users for one key cannot happen, as at Propeller.
     stats: () => kit.stats({ users: users.size, duplicates: 0, rewrites }),
-    setFaults: (faults) => kit.faults.setOptions(faults),
-    users: () =>
-      [...users.values()].map((u) => ({
-        ...u,
-        fields: structuredClone(u.fields),
-        requests: [...u.requests],
-      })),
+    /** The users stored, in order of creation. */
+    users: () => structuredClone([...users.values()]),
     tokensIssued: () => [...tokens.values()].map((t) => ({ ...t })),
-    revokeToken(token) {
+    /** The next call with `token` gets a 401. */
+    revokeToken(token: string) {
       const issued = tokens.get(token);
       if (issued !== undefined) issued.revoked = true;
     },
+    /** The next call with any token issued so far gets a 401. */
     expireAllTokens() {
-      const at = now();
-      for (const token of tokens.values()) token.expiresAt = Math.min(token.expiresAt, at);
+      for (const token of tokens.values()) token.expiresAt = Math.min(token.expiresAt, now());
     },
   };
 }
-
-/** The body's problems as Propeller words them (everit style), one message per problem, or none. */
-function schemaProblems(
-  body: unknown,
-  validate: (pointer: string, value: unknown) => string[],
-  options: shapes.PropellerSimulatorOptions,
-): string[] {
-  const problems = new Set<string>();
-  const sent = (body as { users?: unknown } | null)?.users;
-  const users: unknown[] = Array.isArray(sent) ? sent : [];
-  if (options.maxUsers !== undefined && users.length > options.maxUsers)
-    problems.add(
-      `#/users: expected maximum item count: ${options.maxUsers}, found: ${users.length}`,
-    );
-  for (const problem of validate("#/components/schemas/BulkUsersBySourceIdRequest", body)) {
-    const space = problem.indexOf(" ");
-    const path = problem.slice(0, space) === "/" ? "" : problem.slice(0, space);
-    for (const message of everit(path, problem.slice(space + 1), body)) problems.add(message);
-  }
-  users.forEach((user, n) => {
-    for (const field of options.requiredFields ?? [])
-      if (isObject(user) && !(field in user))
-        problems.add(`#/users/${n}: required key [${field}] not found`);
-  });
-  return [...problems];
-}
-
-/** An ajv problem at `path` as Propeller's everit validator words it. */
-function everit(path: string, message: string, body: unknown): string[] {
-  // `parent` is a oneOf of two closed objects: ajv reports every branch; Propeller says it once.
-  const parent = /^(\/users\/\d+\/parent)(\/|$)/.exec(path);
-  if (parent !== null) return [`#${parent[1]}: ${words.PARENT_MISMATCH}`];
-  let value = body;
-  for (const key of path.split("/").slice(1))
-    value = isObject(value) ? Reflect.get(value, key) : value;
-  // One message per extraneous key, named, where ajv says "additional properties" once.
-  const closed = words.CLOSED_AT.find(([pattern]) => pattern.test(path))?.[1];
-  if (message === "must NOT have additional properties" && closed && isObject(value)) {
-    const allowed: object = rules[closed].properties;
-    const extra = Object.keys(value).filter((key) => !(key in allowed));
-    return extra.map((key) => `#${path}: extraneous key [${key}] is not permitted`);
-  }
-  for (const [pattern, word] of words.EVERIT) {
-    const match = pattern.exec(message);
-    if (match !== null) return [`#${path}: ${word(match, value)}`];
-  }
-  return [`#${path}: ${message}`];
-}
-
-const isObject = (value: unknown): value is object => value !== null && typeof value === "object";

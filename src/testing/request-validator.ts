@@ -1,21 +1,15 @@
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 
-/**
- * Validates request bodies against a spec's own JSON Schemas (OpenAPI 3.1 schemas are JSON Schema
- * 2020-12), so a simulator refuses what the vendor would refuse. Returns readable problems, empty when valid.
- */
+/** Problems of a value against the schema at a pointer of a spec (`/path must …`), empty when valid. */
 export function createRequestValidator(
   document: Record<string, unknown>,
 ): (pointer: string, value: unknown) => string[] {
   const ajv = createSpecAjv(document, "spec");
   const compiled = new Map<string, ValidateFunction>();
   return (pointer, value) => {
-    let validate = compiled.get(pointer);
-    if (validate === undefined) {
-      validate = ajv.compile({ $ref: `spec${pointer}` });
-      compiled.set(pointer, validate);
-    }
+    const validate = compiled.get(pointer) ?? ajv.compile({ $ref: `spec${pointer}` });
+    compiled.set(pointer, validate);
     if (validate(value)) return [];
     return (validate.errors ?? []).map(
       (e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`,
@@ -24,8 +18,8 @@ export function createRequestValidator(
 }
 
 /**
- * An ajv for an OpenAPI 3.1 document, added under `id` (`$ref: "<id>#/components/…"`): JSON Schema 2020-12,
- * every error, ajv-formats, and OpenAPI's own formats (which carry no rule of their own) accepted.
+ * An ajv for an OpenAPI 3.1 document (its schemas are JSON Schema 2020-12), added under `id`: every error,
+ * ajv-formats, and OpenAPI's own formats, which carry no rule, accepted.
  */
 export function createSpecAjv(document: Record<string, unknown>, id: string): Ajv2020 {
   const ajv = new Ajv2020({ strict: false, allErrors: true });

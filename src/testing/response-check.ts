@@ -1,6 +1,6 @@
-// Checks a simulator's answers against its vendor's spec (status documented for the operation, JSON body valid
-// for that status's schema), so a simulator that drifts from its spec is caught where it is used. Off by
-// default; a test suite turns it on with `onSimulatorResponseProblem` and fails on what it reports.
+// Checks a simulator's answers against its vendor's spec (a status the operation documents, a JSON body its
+// schema accepts), so a simulator that drifts from its spec is caught where it is used. Off until a test
+// suite sets a handler with `onSimulatorResponseProblem`.
 import { document as fullstory } from "../../generated/fullstory.document.js";
 import { document as propeller } from "../../generated/propeller.document.js";
 import { document as slashid } from "../../generated/slashid.document.js";
@@ -8,41 +8,40 @@ import { document as userpilot } from "../../generated/userpilot.document.js";
 import { isInjectedFault, isScriptedAnswer } from "./faults.js";
 import { matchRoute, routesOf, type SpecRoute } from "./kit/routes.js";
 import { createRequestValidator } from "./request-validator.js";
-import type { VendorSimulator } from "./simulator.js";
-
-const DOCUMENTS: Readonly<Record<string, Record<string, unknown>>> = {
-  fullstory,
-  propeller,
-  slashid,
-  userpilot,
-};
-/** An HTML page a gateway sends instead of the vendor (the lost-answer fault): not the vendor's answer. */
-const GATEWAY_STATUSES = new Set([502, 504]);
+import { DropConnection, type VendorSimulator } from "./simulator.js";
 
 type Obj = Record<string, unknown>;
+type Spec = { routes: SpecRoute[]; validate: ReturnType<typeof createRequestValidator> };
 
-interface Checker {
-  readonly routes: readonly SpecRoute[];
-  /** operationId → documented status → pointer of its JSON body schema (null when it has none). */
-  readonly statuses: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
-  readonly validate: (pointer: string, value: unknown) => string[];
-}
-
+const DOCUMENTS: Readonly<Record<string, Obj>> = { fullstory, propeller, slashid, userpilot };
+const specs = new Map<string, Spec>();
 let report: ((problem: string) => void) | undefined;
-const checkers = new Map<string, Checker>();
 
-/**
- * Makes every answer a simulator gives through `simulatorHandlers` or `serveSimulator` checked against its
- * spec, with each problem passed to `handler`; `undefined` turns the check off again.
- */
+/** Checks every answer `simulatorHandlers` and `serveSimulator` give, passing each problem to `handler`. */
 export function onSimulatorResponseProblem(handler: ((problem: string) => void) | undefined): void {
   report = handler;
 }
 
 /**
- * Checks one answer when a handler is set; never throws and never consumes the response's body. `mountPath`
- * is the path the simulator is mounted at (the pathname of msw's base URL).
+ * The simulator's answer to `request`, checked, or undefined when it drops the connection. `mountPath` is
+ * the path the simulator is mounted at (the pathname of msw's base URL).
  */
+export async function checkedAnswer(
+  simulator: VendorSimulator,
+  request: Request,
+  mountPath = "",
+): Promise<Response | undefined> {
+  try {
+    const response = await simulator.handle(request);
+    await checkSimulatorResponse(simulator, request, response, mountPath);
+    return response;
+  } catch (error) {
+    if (error instanceof DropConnection) return undefined;
+    throw error;
+  }
+}
+
+/** Checks one answer when a handler is set; never throws and never consumes the response's body. */
 export async function checkSimulatorResponse(
   simulator: VendorSimulator,
   request: Request,
@@ -52,110 +51,63 @@ export async function checkSimulatorResponse(
   const handler = report;
   if (handler === undefined) return;
   const prefix = `${mountPath.replace(/\/$/, "")}${simulator.basePath ?? ""}`;
-  const vendor = simulator.vendor;
-  const problems = await problemsOf(vendor, prefix, request, response).catch((error: unknown) => [
-    `the check failed: ${error instanceof Error ? error.message : String(error)}`,
-  ]);
-  const where = `${vendor} simulator: ${request.method} ${new URL(request.url).pathname} → ${response.status}`;
+  const problems = await problemsOf(simulator.vendor, prefix, request, response).catch(
+    (error: unknown) => [
+      `the check failed: ${error instanceof Error ? error.message : String(error)}`,
+    ],
+  );
+  const { pathname } = new URL(request.url);
+  const where = `${simulator.vendor} simulator: ${request.method} ${pathname} → ${response.status}`;
   for (const problem of problems) handler(`${where}: ${problem}`);
 }
 
-async function problemsOf(
-  vendor: string,
-  prefix: string,
-  request: Request,
-  response: Response,
-): Promise<string[]> {
-  const checker = checkerOf(vendor);
-  if (checker === undefined || GATEWAY_STATUSES.has(response.status) || isScriptedAnswer(response))
-    return [];
-  const full = new URL(request.url).pathname;
-  if (!full.startsWith(prefix)) return []; // outside the API: the simulator's own 404
-  const path = full.slice(prefix.length);
-  const route = matchRoute(checker.routes, request.method, path)?.route;
-  if (route === undefined) return []; // not an operation of the spec (a wrong path answers 404)
+async function problemsOf(vendor: string, prefix: string, request: Request, response: Response) {
+  const spec = specOf(vendor);
+  const { pathname } = new URL(request.url);
+  // A gateway's page (the lost-answer fault) and a script's answer are not the vendor's.
+  const foreign = [502, 504].includes(response.status) || isScriptedAnswer(response);
+  if (spec === undefined || foreign || !pathname.startsWith(prefix)) return [];
+  const route = matchRoute(spec.routes, request.method, pathname.slice(prefix.length))?.route;
+  if (route === undefined) return []; // not an operation: the simulator's 404
+  const { operationId, template } = route;
   const status = String(response.status);
-  const statuses = checker.statuses.get(route.operationId) ?? new Map<string, string | null>();
-  if (!statuses.has(status)) {
+  let entry = (route.operation["responses"] as Obj | undefined)?.[status] as Obj | undefined;
+  if (entry === undefined)
     return isInjectedFault(response)
       ? []
-      : [`status ${status} is not documented for ${route.operationId}`];
-  }
-  const pointer = statuses.get(status);
-  if (pointer === null || pointer === undefined) return [];
-  if (!/[/+]json\b/i.test(response.headers.get("content-type") ?? "")) {
-    return [`${route.operationId} ${status} documents a JSON body, the answer is not JSON`];
-  }
-  const text = await response.clone().text();
+      : [`status ${status} is not documented for ${operationId}`];
+  let pointer = `#/paths/${escape(template)}/${route.method.toLowerCase()}/responses/${status}`;
+  for (; typeof entry["$ref"] === "string"; entry = at(DOCUMENTS[vendor]!, pointer))
+    pointer = entry["$ref"];
+  const content = (entry["content"] ?? {}) as Obj;
+  const mediaType = Object.keys(content).find((type) => /[/+]json$/i.test(type));
+  if (mediaType === undefined || (content[mediaType] as Obj)["schema"] === undefined) return [];
+  if (!/[/+]json\b/i.test(response.headers.get("content-type") ?? ""))
+    return [`${operationId} ${status} documents a JSON body, the answer is not JSON`];
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(await response.clone().text());
   } catch {
-    return [`${route.operationId} ${status}: the body is not JSON`];
+    return [`${operationId} ${status}: the body is not JSON`];
   }
-  return checker
-    .validate(pointer, body)
-    .map((problem) => `${route.operationId} ${status} body ${problem}`);
+  const schema = `${pointer}/content/${escape(mediaType)}/schema`;
+  return spec.validate(schema, body).map((problem) => `${operationId} ${status} body ${problem}`);
 }
 
-function checkerOf(vendor: string): Checker | undefined {
-  let checker = checkers.get(vendor);
-  if (checker !== undefined) return checker;
+function specOf(vendor: string): Spec | undefined {
   const document = DOCUMENTS[vendor];
   if (document === undefined) return undefined;
-  const routes = routesOf(document);
-  checker = {
-    routes,
-    statuses: statusesOf(document, routes),
+  const spec = specs.get(vendor) ?? {
+    routes: routesOf(document),
     validate: createRequestValidator(document),
   };
-  checkers.set(vendor, checker);
-  return checker;
+  specs.set(vendor, spec);
+  return spec;
 }
 
-/** Every operation's documented statuses, each with the pointer of its JSON body schema. */
-function statusesOf(
-  document: Obj,
-  routes: readonly SpecRoute[],
-): Map<string, Map<string, string | null>> {
-  const table = new Map<string, Map<string, string | null>>();
-  for (const route of routes) {
-    const statuses = new Map<string, string | null>();
-    const method = route.method.toLowerCase();
-    for (const [status, entry] of Object.entries((route.operation["responses"] ?? {}) as Obj))
-      statuses.set(status, schemaPointer(document, entry as Obj, route.template, method, status));
-    table.set(route.operationId, statuses);
-  }
-  return table;
-}
-
-/** The pointer of a response's JSON body schema, through a `$ref` to a shared response. */
-function schemaPointer(
-  document: Obj,
-  entry: Obj,
-  template: string,
-  method: string,
-  status: string,
-): string | null {
-  let pointer = `#/paths/${escape(template)}/${method}/responses/${status}`;
-  let response = entry;
-  while (typeof response["$ref"] === "string") {
-    pointer = response["$ref"];
-    response = at(document, pointer);
-  }
-  const content = (response["content"] ?? {}) as Obj;
-  const mediaType = Object.keys(content).find((type) => /[/+]json$/i.test(type));
-  if (mediaType === undefined || (content[mediaType] as Obj)["schema"] === undefined) return null;
-  return `${pointer}/content/${escape(mediaType)}/schema`;
-}
-
-function at(document: Obj, pointer: string): Obj {
-  return pointer
+const escape = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+const at = (document: Obj, pointer: string): Obj =>
+  pointer
     .replace(/^#\//, "")
     .split("/")
     .reduce<Obj>((node, key) => node[key.replace(/~1/g, "/").replace(/~0/g, "~")] as Obj, document);
-}
-
-function escape(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
-}

@@ -1,16 +1,11 @@
 import type { FaultOptions } from "./faults.js";
 
-/**
- * A vendor simulator: a stateful Fetch-API handler that answers as the vendor's spec says, built on the
- * simulator core (`kit/`), which routes by the spec's operations and injects faults and scripted answers.
- */
+/** A vendor simulator: a stateful Fetch-API handler that answers as the vendor's spec says. */
 export interface VendorSimulator {
   readonly vendor: string;
   /** The path prefix the simulator serves its API under ("" or absent for the root). */
   readonly basePath?: string;
-  /** Answers one request as the vendor would. */
   handle(request: Request): Promise<Response>;
-  /** What the simulator has seen and done, for assertions (e.g. no user imported twice). */
   stats(): SimulatorStats;
   /** Replaces the fault options from now on (fault counts, attempt numbers and record verdicts are kept). */
   setFaults(faults: FaultOptions): void;
@@ -24,27 +19,23 @@ export interface SimulatorStats {
   /** Users stored, by the vendor's key. */
   readonly users: number;
   /**
-   * What would be a duplicate at the vendor, in the vendor's own terms: FullStory, two batch jobs for the
-   * same batch content (under different idempotency keys); Userpilot, two jobs (not failed) for the same set
-   * of ids; SlashID, a handle held by two persons; Propeller, two users for one source + sourceId +
-   * language. Zero after any correct import, however often it was retried or replayed.
+   * What would be a duplicate at the vendor: FullStory, two batch jobs for the same content; Userpilot, two
+   * jobs (not failed) for the same ids; SlashID, a handle held by two persons; Propeller, two users for one
+   * key. Zero after any correct import, however often it was retried or replayed.
    */
   readonly duplicates: number;
-  /**
-   * Harmless re-writes: times a separate request (job, upload, bulk request) upserted a key that an earlier
-   * one had already written. Replays of lost answers make these; they are not duplicates.
-   */
+  /** Times a later request (job, upload, bulk request) wrote a key again, e.g. a replayed lost answer. */
   readonly rewrites: number;
-  /** @deprecated The same as `duplicates`; kept for existing callers. */
+  /** @deprecated The same as `duplicates`. */
   readonly duplicateWrites: number;
-  /** Records the vendor rejected on purpose (the `rejectRate` fault). */
+  /** Records the vendor refused on purpose (`rejectRate`, `reject`). */
   readonly rejected: number;
 }
 
 /** Thrown by a handler to make the server drop the connection without answering. */
 export class DropConnection extends Error {
+  override name = "DropConnection";
   constructor() {
     super("connection dropped by the simulator");
-    this.name = "DropConnection";
   }
 }

@@ -1,120 +1,111 @@
-// A SlashID simulator on the simulator core (./kit), its persons kept in memory.
+// A stateful SlashID on the simulator core: `bulkImportPersons`, answered at once, and
+// `getPersonsBulkImportTemplate`; errors as `{ errors: [{ httpcode, message }] }` (SlashID's exact wording
+// is UNCONFIRMED throughout).
+// - Auth: no `SlashID-OrgID` → 400; an unknown `SlashID-API-Key` → 401; another org's → 403; a member key
+//   may download the template, the import answers it 403.
+// - Import: the `persons` part of a multipart body, parsed by header; no such part, another media type, an
+//   unreadable or empty CSV, a duplicated or unknown column → 400. Each row (empty cells = absent) is checked
+//   against `PersonCsvRow` and `AttributeBuckets` (known buckets and regions only, key and value sizes, an
+//   `@` in each e-mail address); failed rows come back in `failed_csv` with a `reason`.
+// - A row whose handle belongs to a person of an earlier upload: UNCONFIRMED whether SlashID updates it
+//   (`existingPersons: "upsert"`: lists united, the rest replaced, attributes merged per bucket) or refuses
+//   it (`"refuse"`, counted in `alreadyExisting`). Rows of one upload sharing a handle make one person.
+// - Refusals (`faults.rejectRate`, `reject`) are decided once per person, by its row's first handle:
+//   `email:` + the address in lower case, else `phone:…`, else `username:…`.
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
+import { STATUS_CODES } from "node:http";
 import type { components } from "../../generated/slashid.js";
 import { document } from "../../generated/slashid.document.js";
 import { rules } from "../../generated/slashid.rules.js";
+import {
+  SLASHID_ATTRIBUTE_BUCKETS,
+  SLASHID_CONFIRMED_COLUMNS,
+  SLASHID_REGIONS,
+} from "../slashid/records.js";
 import { json, type FaultOptions } from "./faults.js";
-import { createSimulatorKit, type OperationCall, type SimulatorKit } from "./kit/simulator-kit.js";
-import { DropConnection, type SimulatorStats, type VendorSimulator } from "./simulator.js";
-import { MESSAGES, SLASHID_ALREADY_EXISTS } from "./slashid/messages.js";
+import { createSimulatorKit, type OperationCall } from "./kit/simulator-kit.js";
+import type { SimulatorStats } from "./simulator.js";
 
-export { SLASHID_ALREADY_EXISTS };
-type Schemas = components["schemas"];
+type Result = components["schemas"]["PersonsBulkImportResult"];
 type Cells = Readonly<Record<string, string>>;
-type Validate = SimulatorKit["validate"];
+type Validate = (pointer: string, value: unknown) => string[];
+
+/** The `reason` of a row refused because its person exists (a client may look for /already exists/i). */
+export const SLASHID_ALREADY_EXISTS = "person already exists";
 
 export interface SlashIdSimulatorOptions {
-  /** The admin API key expected in `SlashID-API-Key`. Default `sim-key`. */
+  /** The admin key expected in `SlashID-API-Key`. @default "sim-key" */
   apiKey?: string;
-  /** A member (non-admin) API key: it may download the template, the import answers it 403. Default none. */
+  /** A member (non-admin) key. @default none */
   memberApiKey?: string;
-  /** The organization expected in `SlashID-OrgID`. Default `sim-org`. */
+  /** @default "sim-org" */
   orgId?: string;
-  /** Path prefix the simulator serves under, e.g. `/slashid`. Default "". */
+  /** Path prefix the simulator serves under, e.g. `/slashid`. @default "" */
   basePath?: string;
   faults?: FaultOptions;
-  /** Most persons the organization may hold (its pricing tier); an upload that would exceed it is a 402. */
+  /** Most persons the organization may hold; an upload that would exceed it is a 402. @default unlimited */
   pricingTierLimit?: number;
-  /**
-   * A row whose person exists (UNCONFIRMED at SlashID, so both are modelled): `upsert` updates the person,
-   * `refuse` fails the row with `person already exists`. Default `refuse`, the stricter world for re-uploads.
-   */
+  /** A row whose person exists: updates it or fails. @default "refuse" (the stricter world) */
   existingPersons?: "upsert" | "refuse";
 }
 
 export interface SlashIdSimulatorStats extends SimulatorStats {
-  /** Rows refused because their person already existed (`existingPersons: "refuse"`): not in `rejected`. */
+  /** Rows refused because their person existed (`existingPersons: "refuse"`); not in `rejected`. */
   readonly alreadyExisting: number;
 }
 
 const LISTS = ["emails", "phone_numbers", "usernames", "groups", "roles"] as const;
 type Lists = Record<(typeof LISTS)[number], string[]>;
-const listsOf = (list: (name: keyof Lists) => string[]) =>
-  Object.fromEntries(LISTS.map((name) => [name, list(name)])) as Lists;
 /** What rows say of a person: each list the union of its rows' cells, the last region and password. */
-interface PersonData extends Lists {
+type PersonData = Lists & {
   region?: string;
-  attributes: Record<string, Record<string, unknown>>;
   password?: string;
-}
-
-/** A stored person: `id` 1, 2, … by creation, `key` its first row's first handle, `uploads` that wrote it. */
-export type SimulatedPerson = PersonData & { id: number; key: string; uploads: number[] };
-
-/** An upload whose CSV was read: index from 1, status 200 or 402, header, rows with the cells as parsed. */
-export type SimulatedUpload = Readonly<{ index: number; status: number; columns: string[] }> & {
-  readonly rows: readonly Cells[];
-  readonly result?: Schemas["PersonsBulkImportResult"];
+  attributes: Record<string, Record<string, unknown>>;
 };
 
-export interface SlashIdSimulator extends VendorSimulator {
-  readonly vendor: "slashid";
-  stats(): SlashIdSimulatorStats;
-  /** Replaces the fault options from now on (fault counts, attempt numbers and record verdicts are kept). */
-  setFaults(faults: FaultOptions): void;
-  /** The persons stored, in order of creation (copies). */
-  persons(): SimulatedPerson[];
-  /** Every upload whose CSV was readable, in arrival order. */
-  uploads(): SimulatedUpload[];
+/** A stored person: `id` 1, 2, … by creation, `key` its first handle, `uploads` that wrote it. */
+export type SimulatedPerson = PersonData & { id: number; key: string; uploads: number[] };
+
+/** An upload whose CSV was read (index from 1, status 200 or 402), with its cells as parsed. */
+export interface SimulatedUpload {
+  index: number;
+  status: number;
+  columns: string[];
+  rows: Cells[];
+  result?: Result;
 }
 
+export type SlashIdSimulator = ReturnType<typeof createSlashIdSimulator>;
+
 const COLUMNS = rules.PersonCsvRow.properties;
-/** Buckets and regions the documentation does not name (`x-known-values`) are refused here. */
-const BUCKETS: ReadonlySet<string> = new Set(rules.AttributeBuckets["x-known-values"]);
-const REGIONS: ReadonlySet<string> = new Set(COLUMNS["slashid:region"]["x-known-values"]);
+const BUCKETS: ReadonlySet<string> = new Set(SLASHID_ATTRIBUTE_BUCKETS);
+const REGIONS: ReadonlySet<string> = new Set(SLASHID_REGIONS);
 const { "x-max-key-bytes": KEY_BYTES, "x-max-value-bytes": VALUE_BYTES } =
   rules.AttributeBuckets.additionalProperties;
+const TEMPLATE = stringify([SLASHID_CONFIRMED_COLUMNS], { quoted: true });
 const errorBody = (httpcode: number, message: string) => ({ errors: [{ httpcode, message }] });
 const fail = (status: number, message: string) => json(errorBody(status, message), status);
 
-/**
- * A stateful SlashID: `bulkImportPersons` and `getPersonsBulkImportTemplate` under `basePath`, anything
- * else 404; errors in SlashID's `{ errors: [{ httpcode, message }] }`; faults and scripts from the core (429
- * and 5xx are not in the spec: clients see them as `undocumented`).
- * - Auth: no `SlashID-OrgID` → 400; an unknown `SlashID-API-Key` → 401; another org's key (a wrong
- *   `SlashID-OrgID`) → 403; a member key on the import → 403. The template takes admin and member keys.
- * - Import, answered at once: the `persons` part of a multipart/form-data body, parsed by header. No such
- *   part, another media type, an unreadable or empty CSV, a duplicated or unknown column → 400. Each row
- *   (empty cells = absent) is checked against `PersonCsvRow` and `AttributeBuckets` (known buckets, keys ≤ 70
- *   UTF-8 bytes, values ≤ 64 KiB), its region against the known ones, its e-mail addresses for an `@`.
- *   Failed rows come back in `failed_csv`: the uploaded columns and cells plus `reason`.
- * - A row whose handle (email, case-insensitive / phone / username) belongs to a person stored by an earlier
- *   upload fails (`existingPersons: "refuse"`; counted in `alreadyExisting`, not in `rejected`) or updates
- *   the person (`upsert`: lists united, region and password replaced, attributes merged per bucket; each
- *   later upload writing it is a `rewrites`). Rows of one upload sharing a handle make one person; a row
- *   whose handles belong to two persons fails: `duplicates` stays 0.
- * - Refusals (`faults.rejectRate`, `faults.reject`) are decided once per person, keyed by its row's first
- *   handle (`email:` + the address in lower case, else `phone:…`, else `username:…`): the row fails with a
- *   `simulated rejection` reason, again whenever it is re-uploaded.
- */
-export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): SlashIdSimulator {
+export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
   const apiKey = options.apiKey ?? "sim-key";
   const refuseExisting = (options.existingPersons ?? "refuse") === "refuse";
   const kit = createSimulatorKit({
     document,
     basePath: options.basePath,
     faults: options.faults,
-    faultBody: (status) => errorBody(status, MESSAGES.fault[status] ?? MESSAGES.unknownFault),
-    notFound: () => fail(404, MESSAGES.notFound),
+    faultBody: (status) => errorBody(status, (STATUS_CODES[status] ?? "error").toLowerCase()),
+    notFound: () => fail(404, "not found"),
     authenticate: (request, operation) => {
       const org = request.headers.get("slashid-orgid");
       const key = request.headers.get("slashid-api-key");
-      if (org === null || org === "") return fail(400, MESSAGES.noOrg);
+      if (org === null || org === "") return fail(400, "missing header: SlashID-OrgID");
       if (key === null || key === "" || (key !== apiKey && key !== options.memberApiKey))
-        return fail(401, MESSAGES.badKey);
-      if (org !== (options.orgId ?? "sim-org")) return fail(403, MESSAGES.otherOrg);
-      if (operation === "bulkImportPersons" && key !== apiKey) return fail(403, MESSAGES.notAdmin);
+        return fail(401, "invalid API key");
+      if (org !== (options.orgId ?? "sim-org"))
+        return fail(403, "forbidden: the API key does not belong to this organization");
+      if (operation === "bulkImportPersons" && key !== apiKey)
+        return fail(403, "forbidden: an admin API key is required");
       return undefined;
     },
   });
@@ -123,20 +114,18 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): S
   let handles = new Map<string, number>();
   const uploads: SimulatedUpload[] = [];
   let alreadyExisting = 0;
+
   async function bulkImport({ request }: OperationCall): Promise<Response> {
-    // A caller that gave up before SlashID read its upload (a slow fault held it) is never processed.
-    if (request.signal.aborted) throw new DropConnection();
     if (!/^multipart\/form-data\s*;/i.test(request.headers.get("content-type") ?? ""))
-      return fail(400, MESSAGES.notMultipart);
+      return fail(400, "expected a multipart/form-data body");
     const part = (await request.formData().catch(() => undefined))?.get("persons");
-    if (part === undefined) return fail(400, MESSAGES.unreadableForm);
-    if (part === null || typeof part === "string") return fail(400, MESSAGES.noPart);
+    if (part === undefined) return fail(400, "unreadable multipart/form-data body");
+    if (part === null || typeof part === "string")
+      return fail(400, "missing multipart form field: persons");
     const file = readCsv(await part.text());
     if (typeof file === "string") return fail(400, file);
     const { columns, rows } = file;
     const index = uploads.length + 1;
-    const record = (status: number, result?: Schemas["PersonsBulkImportResult"]) =>
-      uploads.push({ index, status, columns, rows, ...(result && { result }) });
     const limit = options.pricingTierLimit ?? Infinity;
     const before = limit === Infinity ? undefined : structuredClone({ persons, handles });
     const failures = rows.flatMap((row) => {
@@ -145,32 +134,32 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): S
     });
     if (before !== undefined && persons.size > limit) {
       ({ persons, handles } = before);
-      record(402);
-      return fail(402, MESSAGES.pricingTier);
+      uploads.push({ index, status: 402, columns, rows });
+      return fail(402, "operation violated the limits specified in its pricing tier");
     }
     alreadyExisting += failures.filter((f) => f.reason === SLASHID_ALREADY_EXISTS).length;
-    const result: Schemas["PersonsBulkImportResult"] = {
+    const result: Result = {
       successful_imports: rows.length - failures.length,
       failed_imports: failures.length,
     };
     if (failures.length > 0)
       result.failed_csv = stringify(failures, { ...CSV_OUT, columns: [...columns, "reason"] });
-    record(200, result);
-    return json({ result } satisfies Schemas["PersonsBulkImportResponse"]);
+    uploads.push({ index, status: 200, columns, rows, result });
+    return json({ result });
   }
 
   /** Stores one row of upload `index`, or says why it fails. */
   function importRow(row: Cells, index: number): string | undefined {
-    const data = checkRow(row, kit.validate);
+    const data = checkRow(row, (pointer, value) => kit.validate(pointer, value));
     if (typeof data === "string") return data;
     const keys = handleKeys(data);
     const owners = new Set(keys.flatMap((k) => handles.get(k) ?? []));
     if (refuseExisting && [...owners].some((id) => persons.get(id)!.uploads[0] !== index))
       return SLASHID_ALREADY_EXISTS;
-    if (kit.faults.verdict(keys[0]!).refused) return MESSAGES.rejected;
-    if (owners.size > 1) return MESSAGES.twoPersons;
-    const [owner] = owners;
-    const id = owner ?? persons.size + 1;
+    if (kit.faults.verdict(keys[0]!).refused)
+      return "the person could not be imported (simulated rejection)";
+    if (owners.size > 1) return "the row's handles belong to more than one person";
+    const [id = persons.size + 1] = owners;
     const key = data.emails[0] ?? data.phone_numbers[0] ?? data.usernames[0]!;
     const person = persons.get(id) ?? { ...emptyPerson(), id, key };
     persons.set(id, person);
@@ -180,63 +169,59 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}): S
     return undefined;
   }
 
-  const template = () => new Response(TEMPLATE, { headers: TEMPLATE_HEADERS });
-  const handlers = { bulkImportPersons: bulkImport, getPersonsBulkImportTemplate: template };
+  const template = () =>
+    new Response(TEMPLATE, {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="persons.csv"',
+      },
+    });
   return {
-    vendor: "slashid",
-    basePath: kit.basePath,
-    handle: (request) => kit.handle(request, handlers),
-    stats: () => {
+    vendor: "slashid" as const,
+    ...kit.serve({ bulkImportPersons: bulkImport, getPersonsBulkImportTemplate: template }),
+    stats: (): SlashIdSimulatorStats => {
       const stored = [...persons.values()];
       // Each upload after the one that created a person wrote it again.
       const rewrites = stored.reduce((n, person) => n + person.uploads.length - 1, 0);
-      const duplicates = sharedHandles(stored);
-      return { ...kit.stats({ users: stored.length, duplicates, rewrites }), alreadyExisting };
+      // A row whose handles belong to two persons fails: no handle is ever held by two persons.
+      return { ...kit.stats({ users: stored.length, duplicates: 0, rewrites }), alreadyExisting };
     },
-    setFaults: (faults) => kit.faults.setOptions(faults),
+    /** The persons stored, in order of creation. */
     persons: () => structuredClone([...persons.values()]),
+    /** Every upload whose CSV was readable, in arrival order. */
     uploads: () => structuredClone(uploads),
   };
 }
 
-/** The template: the header of the confirmed columns, in the spec's order. */
-const confirmed = Object.entries(COLUMNS).filter(([, column]) => !("x-unconfirmed" in column));
-const TEMPLATE = stringify([confirmed.map(([name]) => name)], { quoted: true });
-const TEMPLATE_HEADERS = {
-  "Content-Type": "text/csv; charset=utf-8",
-  "Content-Disposition": 'attachment; filename="persons.csv"',
-};
-const CSV_IN = { bom: true, skip_empty_lines: true };
 const CSV_OUT = { header: true, quoted: true, quoted_empty: true };
 const emptyPerson = () => ({ uploads: [] as number[], attributes: {}, ...listsOf(() => []) });
+const listsOf = (list: (name: keyof Lists) => string[]) =>
+  Object.fromEntries(LISTS.map((name) => [name, list(name)])) as Lists;
 
 /** The header and rows of an uploaded file, or why it is refused as a whole. */
 function readCsv(text: string): { columns: string[]; rows: Cells[] } | string {
   let columns: string[] = [];
   let rows: Cells[];
   try {
-    rows = parse(text, { ...CSV_IN, columns: (header: string[]) => (columns = header) }) as Cells[];
+    const header = (names: string[]) => (columns = names);
+    rows = parse<Cells>(text, { bom: true, skip_empty_lines: true, columns: header });
   } catch (error) {
     return `unreadable CSV: ${error instanceof Error ? error.message : String(error)}`;
   }
-  if (columns.length === 0) return MESSAGES.emptyCsv;
+  if (columns.length === 0) return "empty CSV: no header line";
   const duplicated = columns.filter((c, i) => columns.indexOf(c) !== i);
   if (duplicated.length > 0) return `duplicate CSV column(s): ${duplicated.join(", ")}`;
   const unknown = columns.filter((c) => !(c in COLUMNS)); // PersonCsvRow is closed
   if (unknown.length > 0) return `unknown CSV column(s): ${unknown.join(", ")}`;
   return { columns, rows };
 }
-/** Persons holding a handle an earlier person holds: each would be a person imported twice. */
-function sharedHandles(persons: readonly PersonData[]): number {
-  const held = persons.flatMap((person) => [...new Set(handleKeys(person))]);
-  return held.length - new Set(held).size;
-}
-/** `kind:value` of each handle (e-mail addresses in lower case). */
+
 const handleKeys = (data: PersonData): string[] => [
   ...data.emails.map((e) => `email:${e.toLowerCase()}`),
   ...data.phone_numbers.map((p) => `phone:${p}`),
   ...data.usernames.map((u) => `username:${u}`),
 ];
+
 function mergeRow(into: PersonData, row: PersonData): void {
   for (const list of LISTS) into[list].push(...row[list].filter((v) => !into[list].includes(v)));
   if (row.region !== undefined) into.region = row.region;
@@ -244,8 +229,7 @@ function mergeRow(into: PersonData, row: PersonData): void {
   for (const [bucket, values] of Object.entries(row.attributes))
     into.attributes[bucket] = { ...into.attributes[bucket], ...values };
 }
-/** Comma-separated cell → trimmed values (empty ones dropped). */
-const listOf = (cell = ""): string[] => cell.split(",").flatMap((v) => v.trim() || []);
+
 /** An ajv problem (`/a/b must be …`) as a reason (`where/a/b: must be …`). */
 const readable = (where: string, problem: string) =>
   problem.replace(/^\/(\S*) /, (_, path: string) => `${where}${path === "" ? "" : `/${path}`}: `);
@@ -253,12 +237,16 @@ const readable = (where: string, problem: string) =>
 /** Why a row fails (a `reason` for `failed_csv`), or what it says of its person. */
 function checkRow(cells: Cells, validate: Validate): PersonData | string {
   const row = Object.fromEntries(Object.entries(cells).filter(([, cell]) => cell !== ""));
+  const listOf = (cell = "") => cell.split(",").flatMap((v) => v.trim() || []);
   const data: PersonData = { ...listsOf((name) => listOf(row[`slashid:${name}`])), attributes: {} };
   // The schema's `not` is the no-handle rule, checked on the cells' values instead.
   const problems = validate("#/components/schemas/PersonCsvRow", row)
     .filter((p) => p !== "/ must NOT be valid")
     .map((p) => readable("row", p));
-  if (handleKeys(data).length === 0) problems.unshift(MESSAGES.noHandle);
+  if (handleKeys(data).length === 0)
+    problems.unshift(
+      "at least one handle is required (slashid:emails, slashid:phone_numbers or slashid:usernames)",
+    );
   for (const email of data.emails)
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) problems.push(`invalid email address: ${email}`);
   const { "slashid:region": region, "slashid:password": password } = row;
@@ -272,6 +260,7 @@ function checkRow(cells: Cells, validate: Validate): PersonData | string {
   if (password !== undefined) data.password = password;
   return { ...data, attributes };
 }
+
 /** The decoded `slashid:attributes` cell, or why it is refused. */
 function checkAttributes(cell: string, validate: Validate): PersonData["attributes"] | string {
   let decoded: unknown;
@@ -283,7 +272,7 @@ function checkAttributes(cell: string, validate: Validate): PersonData["attribut
   if (decoded === null || typeof decoded !== "object" || Array.isArray(decoded))
     return "slashid:attributes: must be a JSON object of attribute buckets";
   const problems: string[] = [];
-  for (const [bucket, values] of Object.entries(decoded)) {
+  for (const [bucket, values] of Object.entries(decoded as Record<string, unknown>)) {
     if (!BUCKETS.has(bucket)) problems.push(`unknown attribute bucket [${bucket}]`);
     for (const [key, value] of Object.entries(typeof values === "object" ? (values ?? {}) : {})) {
       if (Buffer.byteLength(key, "utf8") > KEY_BYTES)

@@ -1,9 +1,6 @@
-// A Userpilot bulk identify simulator (users, companies, background jobs), for tests and local runs: only
-// Userpilot's behaviour; routing, the `Authorization: Token <apiKey>` check, faults, scripts (operations
-// `bulkIdentifyUsers`, `bulkIdentifyCompanies`, `listBackgroundJobs`, `getBackgroundJob`) and request
-// counting are the simulator kit's. Options, views and stats: ./userpilot/types.ts.
-//
-// Simulation choices where Userpilot documents nothing (UNCONFIRMED, see specs/userpilot.yaml):
+// A Userpilot bulk identify simulator (users, companies, background jobs) on the simulator kit; it keeps only
+// Userpilot's behaviour. Simulation choices where Userpilot documents nothing (UNCONFIRMED, see
+// specs/userpilot.yaml):
 // - One bulk job at a time: a bulk request while a job runs answers 409 `job_already_running`.
 // - A job moves queued → validating → processing → completed/failed one step per `pollsPerStep` ticks (a
 //   status poll of it, or a bulk request it turned away: time passing while a client waits), per `stepMs`
@@ -15,24 +12,16 @@
 // - An unknown job id answers 404 `job_not_found`. `GET /v1/background_jobs` is a bare array of every job,
 //   oldest first, with `start_time` (its creation, on the simulator's clock) and `end_time`: a client whose
 //   answer was lost (after processing: the job exists) finds the job its request created there.
+// `duplicates` counts jobs (not failed) made again for the same ids; `rewrites`, ids written again.
 import type { components } from "../../generated/userpilot.js";
 import { document } from "../../generated/userpilot.document.js";
 import { json, seededRandom } from "./faults.js";
-import { createSimulatorKit, type OperationHandlers } from "./kit/simulator-kit.js";
-import {
-  USERPILOT_ERRORS as ERRORS,
-  userpilotError as error,
-  userpilotFaultBody,
-} from "./userpilot/errors.js";
-import type {
-  UserpilotForeignJobOptions,
-  UserpilotJobInfo,
-  UserpilotJobKind,
-  UserpilotSimulator,
-  UserpilotSimulatorOptions,
-} from "./userpilot/types.js";
+import { createSimulatorKit, listProblems } from "./kit/simulator-kit.js";
+import { userpilotError as error, userpilotFaultBody } from "./userpilot/errors.js";
+import type * as T from "./userpilot/options.js";
 
-export type * from "./userpilot/types.js";
+export type * from "./userpilot/options.js";
+export type UserpilotSimulator = ReturnType<typeof createUserpilotSimulator>;
 
 type Schemas = components["schemas"];
 type BulkRecord = Schemas["BulkIdentifyUser"] | Schemas["BulkIdentifyCompany"];
@@ -41,11 +30,13 @@ type BulkRecord = Schemas["BulkIdentifyUser"] | Schemas["BulkIdentifyCompany"];
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
 /** Statuses a job walks through before its terminal one. */
 const STEPS: readonly Schemas["JobStatus"][] = ["queued", "validating", "processing"];
+const AUTH_HELP =
+  "Use 'Authorization: Token <API key>' with the API key from Environment Settings.";
 const SCHEMAS = { users: "BulkIdentifyUsersRequest", companies: "BulkIdentifyCompaniesRequest" };
 
 interface Job {
   readonly id: string;
-  readonly kind: UserpilotJobKind;
+  readonly kind: T.UserpilotJobKind;
   readonly foreign: boolean;
   readonly records: readonly BulkRecord[];
   readonly ids: readonly string[];
@@ -62,24 +53,19 @@ interface Job {
 
 type Stored = { company_id?: string; metadata: Schemas["Metadata"]; readonly writers: string[] };
 
-/** `duplicates` counts jobs (not failed) made again for the same ids; `rewrites`, ids written again. */
-export function createUserpilotSimulator(
-  options: UserpilotSimulatorOptions = {},
-): UserpilotSimulator {
-  const apiKey = options.apiKey ?? "sim-key";
-  const now = options.now ?? Date.now;
-  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
+export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = {}) {
+  const { apiKey = "sim-key", now = Date.now, maxBytes = MAX_BODY_BYTES } = options;
   const rate = (options.rowsPerMinute ?? 0) > 0 ? options.rowsPerMinute : undefined;
   const kit = createSimulatorKit({
     document,
     basePath: options.basePath,
     faults: options.faults,
     faultBody: userpilotFaultBody,
-    notFound: () => error(404, ERRORS.notFound),
+    notFound: () => error(404, "not_found"),
     authenticate: (request) =>
       request.headers.get("authorization") === `Token ${apiKey}`
         ? undefined
-        : error(401, ERRORS.unauthorized),
+        : error(401, "invalid_api_key", AUTH_HELP),
   });
   const jobs = new Map<string, Job>();
   const stores = { users: new Map<string, Stored>(), companies: new Map<string, Stored>() };
@@ -141,21 +127,20 @@ export function createUserpilotSimulator(
     return settle(job);
   }
 
-  const running = () => [...jobs.values()].find((job) => settle(job).endMs === undefined);
-
-  /** Why a job fails. A client's is rolled for every job, so the fault sequence ignores `failJobs`. */
-  function failureOf(content: string, job: UserpilotJobInfo, foreign?: { fail?: boolean }) {
-    if (foreign) return foreign.fail === true ? "the foreign job failed" : undefined;
+  /** Why a client's job fails. Its verdict is drawn first, so `failJobs` leaves the fault sequence as it was. */
+  function failureOf(content: string, job: T.UserpilotJobInfo) {
     if (kit.faults.verdict(content).refused) return "the simulator rejected this job (rejectRate)";
     if (options.failJobs?.(job) === true) return "the simulator failed this job (failJobs)";
     return undefined;
   }
 
+  const running = () => [...jobs.values()].find((job) => settle(job).endMs === undefined);
+
   function addJob(
-    kind: UserpilotJobKind,
+    kind: T.UserpilotJobKind,
     records: readonly BulkRecord[],
     bytes: number,
-    foreign?: UserpilotForeignJobOptions,
+    foreign?: T.UserpilotForeignJobOptions,
   ): Job {
     const index = jobs.size + 1;
     const id = `${kind}:${index}:${suffix(index)}`;
@@ -166,7 +151,7 @@ export function createUserpilotSimulator(
       ...{ id, kind, records, ids, rows, content, bytes, ticks: 0, foreign: foreign !== undefined },
       createdMs: foreign?.startedAt ?? now(),
       ticksPerStep: Math.max(1, foreign?.pollsPerStep ?? options.pollsPerStep ?? 1),
-      failure: failureOf(content, { id, kind, index, rows }, foreign),
+      failure: foreign ? undefined : failureOf(content, { id, kind, index, rows }),
     };
     jobs.set(id, job);
     return job;
@@ -190,26 +175,24 @@ export function createUserpilotSimulator(
     };
   }
 
-  async function bulkIdentify(request: Request, kind: UserpilotJobKind): Promise<Response> {
-    const bytes = await request.arrayBuffer();
-    if (bytes.byteLength > maxBytes) return error(413, ERRORS.tooLarge(maxBytes, bytes.byteLength));
-    let value: unknown;
-    try {
-      value = JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      return error(400, ERRORS.notJson);
-    }
-    const problems = kit.validate(`#/components/schemas/${SCHEMAS[kind]}`, value);
-    if (problems.length > 0) {
-      const more = problems.length > 20 ? `; and ${problems.length - 20} more` : "";
-      return error(400, ERRORS.invalid(`${problems.slice(0, 20).join("; ")}${more}`));
-    }
+  async function bulkIdentify(request: Request, kind: T.UserpilotJobKind): Promise<Response> {
+    const body = await kit.readJson(request, SCHEMAS[kind]);
+    const bytes = Buffer.byteLength(body.text);
+    if (bytes > maxBytes)
+      return error(
+        413,
+        "payload_too_large",
+        `The request body must not exceed ${maxBytes} bytes; it has ${bytes}.`,
+      );
+    if (body.problems === undefined)
+      return error(400, "invalid_json", "The request body is not valid JSON.");
+    if (body.problems.length > 0) return error(400, "invalid_input", listProblems(body.problems));
     const active = running();
     if (active !== undefined && tick(active).endMs === undefined) {
       conflicts += 1;
-      return error(409, ERRORS.jobRunning(active.id));
+      return error(409, "job_already_running", `Wait for job ${active.id} to finish.`);
     }
-    const job = addJob(kind, (value as Record<string, BulkRecord[]>)[kind] ?? [], bytes.byteLength);
+    const job = addJob(kind, (body.value as Record<string, BulkRecord[]>)[kind] ?? [], bytes);
     const submitted = iso(job.createdMs);
     return json(
       {
@@ -227,18 +210,8 @@ export function createUserpilotSimulator(
     );
   }
 
-  const handlers: OperationHandlers = {
-    bulkIdentifyUsers: ({ request }) => bulkIdentify(request, "users"),
-    bulkIdentifyCompanies: ({ request }) => bulkIdentify(request, "companies"),
-    listBackgroundJobs: () => json([...jobs.values()].map((job) => jobBody(settle(job)))),
-    getBackgroundJob: ({ params: { job_id: id = "" } }) => {
-      const job = jobs.get(id);
-      return job ? json(jobBody(tick(job))) : error(404, ERRORS.jobNotFound(id));
-    },
-  };
-
   /** Every stored record (after settling the jobs due), with copies of its metadata and writers. */
-  function stored(kind: UserpilotJobKind) {
+  function stored(kind: T.UserpilotJobKind) {
     jobs.forEach(settle);
     return [...stores[kind]].map(([id, { metadata, writers, ...rest }]) => ({
       id,
@@ -249,25 +222,39 @@ export function createUserpilotSimulator(
   }
 
   return {
-    vendor: "userpilot",
-    basePath: kit.basePath,
-    handle: (request) => kit.handle(request, handlers),
+    vendor: "userpilot" as const,
+    ...kit.serve({
+      bulkIdentifyUsers: ({ request }) => bulkIdentify(request, "users"),
+      bulkIdentifyCompanies: ({ request }) => bulkIdentify(request, "companies"),
+      listBackgroundJobs: () => json([...jobs.values()].map((job) => jobBody(settle(job)))),
+      getBackgroundJob: ({ params: { job_id: id = "" } }) => {
+        const job = jobs.get(id);
+        if (job === undefined)
+          return error(404, "job_not_found", `No background job with id ${id}`);
+        return json(jobBody(tick(job)));
+      },
+    }),
     stats() {
       jobs.forEach(settle);
       const live = [...jobs.values()].filter((job) => !job.foreign && job.failure === undefined);
       const duplicates = live.length - new Set(live.map((job) => job.content)).size;
+      const rewrites = [...stores.users.values()].reduce(
+        (n, { writers }) => n + new Set(writers).size - 1,
+        0,
+      );
+      // `jobs` accepted (foreign ones too); `conflicts`: bulk requests turned away with 409.
       return {
-        ...kit.stats({ users: stores.users.size, duplicates, rewrites: rewrites(stores.users) }),
+        ...kit.stats({ users: stores.users.size, duplicates, rewrites }),
         rejected,
         jobs: jobs.size,
         conflicts,
         companies: stores.companies.size,
-        companyRewrites: rewrites(stores.companies),
       };
     },
     users: () => stored("users").map(({ id, ...user }) => ({ user_id: id, ...user })),
     companies: () =>
       stored("companies").map(({ id, ...company }) => ({ ...company, company_id: id })),
+    /** The jobs (reading them does not tick them); a foreign job has no `ids`. */
     jobs: () =>
       [...jobs.values()].map((job) => ({
         job_id: job.id,
@@ -279,18 +266,17 @@ export function createUserpilotSimulator(
         ticks: job.ticks,
         ...(job.failure !== undefined && { failure: job.failure }),
       })),
-    startForeignJob(foreign = {}) {
+    /**
+     * Starts a job that is not the client's (another process, an interrupted run): it blocks bulk requests
+     * with 409 until it ends, ticking once per turned-away request. Throws if a job is running.
+     */
+    startForeignJob(foreign: T.UserpilotForeignJobOptions = {}): string {
       const active = running();
       if (active) throw new Error(`userpilot simulator: job ${active.id} is still running`);
       return addJob("users", [], 0, foreign).id;
     },
-    setFaults: (faults) => kit.faults.setOptions(faults),
   };
 }
-
-/** Times a key was written by a job after another had written it. */
-const rewrites = (store: Map<string, Stored>) =>
-  [...store.values()].reduce((n, { writers }) => n + new Set(writers).size - 1, 0);
 
 /** Eight hex digits derived from a job's number, standing in for the uuid of a real job id. */
 const suffix = (index: number) =>

@@ -13,7 +13,8 @@ import type { components } from "../../generated/userpilot.js";
 import { rules } from "../../generated/userpilot.rules.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
-import { JobPace, JobPoll, pollJob, type JobProgress } from "../core/engine/poll.js";
+import { pollJob, type JobProgress } from "../core/engine/poll.js";
+import { planJobPolls, pollSettings, type PollSettings } from "../core/engine/poll-settings.js";
 import { durationOption, wholeNumberOption } from "../core/options.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import type { UserpilotClient } from "./client.js";
@@ -96,15 +97,9 @@ export function userpilotItemBytes(bodyBytes: number): number {
   return Math.max(byCommaCount, byCommaShare);
 }
 
-interface Settings {
-  readonly pollIntervalMs: number;
-  readonly maxPollIntervalMs: number;
-  readonly jobTimeoutMs: number;
+interface Settings extends PollSettings {
   readonly conflictWaitMs: number;
   readonly clockSkewMs: number;
-  readonly maxPollsPerJob: number;
-  /** How long this import's jobs took per row: times the first poll of the next. */
-  readonly pace: JobPace;
 }
 
 type JobStatus = components["schemas"]["BackgroundJobStatus"];
@@ -138,13 +133,14 @@ export function createUserpilotAdapter(
   options: UserpilotAdapterOptions = {},
 ): ImportAdapter<UserpilotUser, UserpilotUser> {
   const settings: Settings = {
-    pollIntervalMs: durationOption("pollIntervalMs", options.pollIntervalMs, 5_000),
-    maxPollIntervalMs: durationOption("maxPollIntervalMs", options.maxPollIntervalMs, 60_000),
-    jobTimeoutMs: durationOption("jobTimeoutMs", options.jobTimeoutMs, 6 * HOUR),
+    ...pollSettings(options, {
+      pollIntervalMs: 5_000,
+      maxPollIntervalMs: 60_000,
+      jobTimeoutMs: 6 * HOUR,
+      maxPollsPerJob: 20,
+    }),
     conflictWaitMs: durationOption("conflictWaitMs", options.conflictWaitMs, 30_000),
     clockSkewMs: durationOption("clockSkewMs", options.clockSkewMs, 10_000),
-    maxPollsPerJob: wholeNumberOption("maxPollsPerJob", options.maxPollsPerJob, 20),
-    pace: new JobPace(),
   };
   // Jobs this import submitted or followed: never taken for the job of another chunk's lost request.
   const known = new Set<string>();
@@ -413,14 +409,7 @@ class ChunkRun {
         ),
         false,
       );
-    const plan = new JobPoll({
-      initialMs: this.settings.pollIntervalMs,
-      maxMs: this.settings.maxPollIntervalMs,
-      maxPolls: this.settings.maxPollsPerJob,
-      rows,
-      pace: this.settings.pace,
-      fresh,
-    });
+    const plan = planJobPolls(this.settings, rows, fresh);
     let status = "unknown";
     let polled: Awaited<ReturnType<typeof pollJob<JobEnd>>>;
     try {

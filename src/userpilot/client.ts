@@ -1,9 +1,9 @@
 import type { paths } from "../../generated/userpilot.js";
 import { operations } from "../../generated/userpilot.operations.js";
-import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
-import { destinationOf, keyFingerprint, type Destined } from "../core/client/destination.js";
+import type { ApiClient } from "../core/client/create-api-client.js";
+import { keyFingerprint, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
-import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
+import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 
 export type UserpilotEnvironment = "analytex" | "analytex-eu";
@@ -28,18 +28,11 @@ export function userpilotBaseUrl(environment: UserpilotEnvironment = "analytex")
 export function createUserpilotClient(options: UserpilotClientOptions): UserpilotClient {
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
-  const baseUrl = options.baseUrl ?? userpilotBaseUrl(options.environment);
-  const client = createApiClient<paths, typeof operations>({
+  return createVendorClient<paths, typeof operations>(options, {
     operations,
-    baseUrl,
-    headers: {
-      Authorization: `Token ${options.apiKey}`,
-      "User-Agent": userAgent(options.userAgent),
-    },
-    transport: transportFromOptions(options),
+    defaultBaseUrl: userpilotBaseUrl(options.environment),
+    headers: { Authorization: `Token ${options.apiKey}` },
     secrets,
-  });
-  return Object.assign(client, {
-    destination: destinationOf(baseUrl, keyFingerprint(options.apiKey)),
+    account: keyFingerprint(options.apiKey),
   });
 }

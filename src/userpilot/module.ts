@@ -1,8 +1,17 @@
-import { ConfigError, SIMULATOR_SECRETS, type VendorModule } from "../core/vendor-module.js";
+import {
+  ConfigError,
+  SIMULATOR_SECRETS,
+  lazySamples,
+  lazySimulator,
+  type Settings,
+  type VendorModule,
+} from "../core/vendor-module.js";
 import type { UserpilotSimulator, UserpilotSimulatorOptions } from "../testing/userpilot.js";
 import { createUserpilotAdapter, userpilotKeyOf } from "./adapter.js";
 import { createUserpilotClient, type UserpilotClient } from "./client.js";
 import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
+
+const credentials = (settings: Settings) => ({ apiKey: settings.require("api-key") });
 
 /** Userpilot as the CLI, the demo, `simulate` and the soak use it. */
 export const userpilotModule: VendorModule<
@@ -30,27 +39,28 @@ export const userpilotModule: VendorModule<
       throw new ConfigError(`--environment must be analytex or analytex-eu, not ${environment}`);
     return createUserpilotClient({
       ...common,
-      apiKey: settings.require("api-key"),
+      ...credentials(settings),
       ...(environment !== undefined && { environment }),
     });
   },
   createAdapter: createUserpilotAdapter,
   validate: validateUserpilotUser,
   keyOf: userpilotKeyOf,
-  simulator: () =>
-    import("../testing/userpilot.js").then(
-      ({ createUserpilotSimulator }) =>
-        ({ settings, faults, options }) =>
-          createUserpilotSimulator({ ...options, apiKey: settings.require("api-key"), faults }),
-    ),
-  samples: async (seed) => {
-    const { seededFaker } = await import("../testing/fixtures/faker.js");
-    const { userpilotUser } = await import("../testing/fixtures/userpilot.js");
-    const f = seededFaker(seed);
-    const record = (user_id: string): UserpilotUser => ({ ...userpilotUser(f), user_id });
-    return {
-      record,
-      broken: (user_id) => ({ ...record(user_id), metadata: { plan: { nested: "not metadata" } } }),
-    };
-  },
+  simulator: lazySimulator(
+    () => import("../testing/userpilot.js").then((m) => m.createUserpilotSimulator),
+    credentials,
+  ),
+  samples: lazySamples(
+    () => import("../testing/fixtures/userpilot.js"),
+    ({ userpilotUser }, f) => {
+      const record = (user_id: string): UserpilotUser => ({ ...userpilotUser(f), user_id });
+      return {
+        record,
+        broken: (user_id) => ({
+          ...record(user_id),
+          metadata: { plan: { nested: "not metadata" } },
+        }),
+      };
+    },
+  ),
 };

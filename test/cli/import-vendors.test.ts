@@ -10,6 +10,7 @@ import {
   createSlashIdSimulator,
   createUserpilotSimulator,
 } from "../../src/testing/index.js";
+import { expectEveryRecordOnce, outcomesWith } from "../support/report.js";
 import {
   CREDS,
   FAST_POLL,
@@ -157,20 +158,19 @@ describe("--report <file.json>", () => {
     expect(result.code).toBe(1);
     const report = await readReportFile(reportFile);
     expect(report.vendor).toBe("fullstory");
-    expect(report.total).toBe(21);
-    expect(report.imported + report.failed + report.rejected).toBe(report.total);
+    expectEveryRecordOnce(report, 21);
     expect(report.rejected).toBe(1);
     expect(report.failed).toBe(sim.stats().rejected);
     expect(report.failed).toBeGreaterThan(0);
     expect(report.imported).toBe(sim.users().length);
-    expect(report.outcomes.map((o) => o.index)).toEqual(Array.from({ length: 21 }, (_, i) => i));
     expect(report.outcomes[5]).toMatchObject({
       key: "bad-props",
       outcome: "rejected",
       rule: "fullstory.property_name",
     });
-    const failed = report.outcomes.filter((o) => o.outcome === "failed");
-    expect(failed.every((o) => o.code === "simulated_rejection")).toBe(true);
+    expect(outcomesWith(report, "failed").every((o) => o.code === "simulated_rejection")).toBe(
+      true,
+    );
     // The summary names the counts and the problems.
     expect(result.stdout).toContain(
       `fullstory: 21 records: ${report.imported} imported, ${report.failed} failed, 1 rejected`,
@@ -380,6 +380,7 @@ describe("progress on stderr", () => {
     const err = fake.stderr.text;
     expect(err).toMatch(/\r\[[#-]{24}\] userpilot import: \d+\/\d+ confirmed/);
     expect(err).toMatch(
+      // eslint-disable-next-line no-control-regex -- the line must end with the terminal's erase-line escape
       /\ruserpilot import: 9\/9 confirmed \(9 imported, 0 failed, 0 rejected\), \d+\/s\u001b\[K\n$/,
     );
     // The summary still goes to stdout, as plain text.

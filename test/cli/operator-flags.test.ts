@@ -19,15 +19,9 @@ import {
   useTempDir,
 } from "./helpers.js";
 
-// Retry backoff is real but shortened to at most 10 ms a wait; nothing here asserts on timing.
-vi.mock("../../src/core/time.js", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../src/core/time.js")>();
-  return {
-    ...actual,
-    abortableSleep: (ms: number, signal?: AbortSignal) =>
-      actual.abortableSleep(Math.min(ms, 10), signal),
-  };
-});
+vi.mock("../../src/core/time.js", async (importOriginal) =>
+  (await import("./short-backoff.js")).shortBackoff(importOriginal),
+);
 
 const file = useTempDir();
 const serve = useServedSimulators();

@@ -17,16 +17,10 @@ import {
   userpilotUsers,
 } from "./helpers.js";
 
-// Retry backoff is real but shortened (at most 10 ms a wait), so the unreachable-vendor tests, which retry
-// every request before giving up, take milliseconds instead of seconds. Nothing here asserts on timing.
-vi.mock("../../src/core/time.js", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../src/core/time.js")>();
-  return {
-    ...actual,
-    abortableSleep: (ms: number, signal?: AbortSignal) =>
-      actual.abortableSleep(Math.min(ms, 10), signal),
-  };
-});
+// The unreachable-vendor tests retry every request before giving up.
+vi.mock("../../src/core/time.js", async (importOriginal) =>
+  (await import("./short-backoff.js")).shortBackoff(importOriginal),
+);
 
 const file = useTempDir();
 const serve = useServedSimulators();

@@ -136,9 +136,8 @@ describe("errors of raw calls", () => {
     const client = createFullStoryClient({
       apiKey,
       ...quiet,
-      fetch: async (request) => {
-        throw new TypeError(`fetch failed: ${request.headers.get("authorization")}`);
-      },
+      fetch: (request) =>
+        Promise.reject(new TypeError(`fetch failed: ${request.headers.get("authorization")}`)),
     });
     const thrown = await client.raw
       .GET("/v2/users/{id}", { params: { path: { id: f.string.numeric(8) } } })

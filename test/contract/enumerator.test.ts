@@ -8,6 +8,15 @@ import { HARNESSES } from "./harness.js";
 
 const json = { mediaType: "application/json", shape: {}, headers: [] } as const;
 
+/** A deep copy of `tree` with `value` at `path`; every object on the way must exist. */
+function withValueAt<T extends object>(tree: T, path: readonly string[], value: unknown): T {
+  const copy = structuredClone(tree);
+  let node = copy as Record<string, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  node[path[path.length - 1]!] = value;
+  return copy;
+}
+
 /** A small spec: one good response per operation, plus one of each kind of problem. */
 const syntheticSpec = {
   openapi: "3.1.0",
@@ -143,13 +152,19 @@ describe("enumerateContractCases", () => {
   });
 
   it("covers a response added to a real spec without any test change", () => {
-    const doc = structuredClone(loadSpec("userpilot").doc) as Record<string, any>;
-    doc["paths"]["/v1/background_jobs"]["get"]["responses"]["503"] = {
-      description: "Maintenance.",
-      content: { "application/json": { schema: {}, example: { errors: [] } } },
-    };
-    const table = structuredClone(HARNESSES.userpilot.operations) as Record<string, any>;
-    table["listBackgroundJobs"]["responses"]["503"] = json;
+    const doc = withValueAt(
+      loadSpec("userpilot").doc,
+      ["paths", "/v1/background_jobs", "get", "responses", "503"],
+      {
+        description: "Maintenance.",
+        content: { "application/json": { schema: {}, example: { errors: [] } } },
+      },
+    );
+    const table = withValueAt(
+      HARNESSES.userpilot.operations,
+      ["listBackgroundJobs", "responses", "503"],
+      json,
+    );
     const { cases, problems } = enumerateContractCases("userpilot", doc, table);
     expect(problems).toEqual([]);
     expect(cases.map((c) => c.name)).toContain("userpilot GET /v1/background_jobs 503");

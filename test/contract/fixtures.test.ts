@@ -3,8 +3,8 @@
 import type { Faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import { rules as propellerRules } from "../../generated/propeller.rules.js";
-import { parse } from "csv-parse/sync";
-import { contentProblems } from "../support/request-conformance.js";
+import type { FullStoryUser } from "../../src/fullstory/validate.js";
+import { contentProblems, parseCsvRecords } from "../support/request-conformance.js";
 import { loadSpec } from "../support/specs.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import {
@@ -14,7 +14,6 @@ import {
   fullStoryJobId,
   fullStoryUpdateUser,
   fullStoryUser,
-  type FullStoryUser,
 } from "../../src/testing/fixtures/fullstory.js";
 import {
   propellerBulk,
@@ -217,14 +216,3 @@ describe("seeded fixtures", () => {
     expect(build(seededFaker("a test name"))).toEqual(build(seededFaker("a test name")));
   });
 });
-
-/**
- * Strict CSV by header (a stray quote, a ragged row or a duplicate column throws, as a vendor would refuse
- * it); an empty cell is an absent key, SlashID's rule.
- */
-function parseCsvRecords(text: string): Record<string, string>[] {
-  const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  return rows.map((row) =>
-    Object.fromEntries(Object.entries(row).filter(([, value]) => value !== "")),
-  );
-}

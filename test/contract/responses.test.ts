@@ -9,6 +9,7 @@ import { expect, it } from "vitest";
 import { ApiError } from "../../src/core/errors/api-error.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { enumerateContractCases, type ContractCase } from "../support/contract-cases.js";
+import { loggedSleep } from "../support/logged-sleep.js";
 import { MockVendor } from "../support/mock-vendor.js";
 import { useMswServer } from "../support/msw.js";
 import { VENDORS, loadSpec } from "../support/specs.js";
@@ -66,9 +67,7 @@ async function exercise(harness: VendorHarness, c: ContractCase): Promise<void> 
       const delays: number[] = [];
       const operations = session.client({
         maxRetries,
-        sleep: async (ms) => {
-          delays.push(ms);
-        },
+        sleep: loggedSleep(delays),
       });
       const call = operations[c.operationId];
       if (call === undefined)

@@ -1,8 +1,6 @@
 // The vendor-neutral engine, driven by a scripted adapter: chunking, bounded concurrency and reading,
 // rejections, the outcome invariant under faults, fatal stops, aborts and resuming from a journal.
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type {
   Chunk,
@@ -13,13 +11,20 @@ import type {
 import { runImport } from "../../src/core/engine/engine.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
 import { SecretSet } from "../../src/core/errors/secrets.js";
+import { journalFile } from "../support/journal-file.js";
+import { loggedSleep } from "../support/logged-sleep.js";
+import { matching } from "../support/matchers.js";
+import { expectEveryRecordOnce, outcomesWith } from "../support/report.js";
 
 interface TestUser {
   id: string;
   name?: unknown;
 }
 
-type Behaviour = (chunk: Chunk<TestUser>, context: ChunkContext) => Promise<ChunkResult>;
+type Behaviour = (
+  chunk: Chunk<TestUser>,
+  context: ChunkContext,
+) => ChunkResult | Promise<ChunkResult>;
 
 /** An adapter whose vendor imports every record, unless `behaviour` says otherwise; it logs what it sent. */
 function scripted(
@@ -63,14 +68,18 @@ function scripted(
   return { adapter, sent, maxRunning: () => maxRunning };
 }
 
+/** `items` as an async input, such as a file's parser gives: each item is pulled only when the engine reads. */
+function asAsync<T>(items: Iterable<T>): AsyncIterable<T> {
+  const iterator = items[Symbol.iterator]();
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => new Promise<IteratorResult<T>>((resolve) => resolve(iterator.next())),
+    }),
+  };
+}
+
 const users = (n: number, from = 0): TestUser[] =>
   Array.from({ length: n }, (_, i) => ({ id: `u${from + i}`, name: `User ${from + i}` }));
-
-function expectEveryRecordOnce(report: Awaited<ReturnType<typeof runImport>>, total: number) {
-  expect(report.total).toBe(total);
-  expect(report.imported + report.failed + report.rejected).toBe(total);
-  expect(report.outcomes.map((o) => o.index)).toEqual(Array.from({ length: total }, (_, i) => i));
-}
 
 const apiError = (status: number | "network") =>
   ApiError.of(
@@ -135,7 +144,7 @@ describe("reading and sending", () => {
     let read = 0;
     let maxAhead = 0;
     let confirmed = 0;
-    async function* source() {
+    function* source() {
       for (let i = 0; i < 200; i++) {
         read += 1;
         maxAhead = Math.max(maxAhead, read - confirmed);
@@ -143,7 +152,7 @@ describe("reading and sending", () => {
       }
     }
     const { adapter } = scripted();
-    const report = await runImport(adapter, source(), {
+    const report = await runImport(adapter, asAsync(source()), {
       chunkRecords: 10,
       concurrency: 2,
       onProgress: (p) => {
@@ -197,7 +206,7 @@ describe("reading and sending", () => {
 
 describe("faults", () => {
   it("fails every record of a chunk that fails for good, with the cause, and goes on", async () => {
-    const { adapter } = scripted(async (chunk) =>
+    const { adapter } = scripted((chunk) =>
       chunk.seq === 1
         ? {
             kind: "done",
@@ -216,7 +225,7 @@ describe("faults", () => {
   });
 
   it("fails a chunk whose adapter throws, and counts records an adapter forgot", async () => {
-    const { adapter } = scripted(async (chunk) => {
+    const { adapter } = scripted((chunk) => {
       if (chunk.seq === 0) throw new Error("adapter bug");
       return { kind: "done", outcomes: chunk.items.slice(1).map(() => ({ ok: true })) };
     });
@@ -231,7 +240,7 @@ describe("faults", () => {
   });
 
   it("stops at a fatal answer: every later record is read and failed, none is sent", async () => {
-    const { adapter, sent } = scripted(async (chunk) =>
+    const { adapter, sent } = scripted((chunk) =>
       chunk.seq === 0
         ? { kind: "fatal", error: apiError(401) }
         : { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) },
@@ -251,12 +260,12 @@ describe("faults", () => {
   });
 
   it("input that breaks part-way: what was read is still sent and reported, and the break is named", async () => {
-    async function* broken() {
+    function* broken() {
       yield* users(15);
       throw new Error("line 16: unexpected end of file");
     }
     const { adapter, sent } = scripted();
-    const report = await runImport(adapter, broken());
+    const report = await runImport(adapter, asAsync(broken()));
     expect(report.inputError).toBe("line 16: unexpected end of file");
     expect(sent.flatMap((c) => c.keys)).toEqual(users(15).map((u) => u.id));
     expectEveryRecordOnce(report, 15);
@@ -297,20 +306,13 @@ describe("faults", () => {
     expect(report.aborted).toBe(true);
     expect(report.total).toBeLessThan(1000);
     expect(report.total).toBe(report.imported + report.failed + report.rejected);
-    expect(
-      report.outcomes
-        .filter((o) => o.outcome === "failed")
-        .every((o) => o.outcome === "failed" && o.code === "aborted"),
-    ).toBe(true);
+    expect(outcomesWith(report, "failed").every((o) => o.code === "aborted")).toBe(true);
   });
 });
 
 describe("resume from a journal", () => {
-  const journalFile = () =>
-    path.join(mkdtempSync(path.join(tmpdir(), "bui-journal-")), "import.journal");
-
   it("skips finished chunks, resumes unfinished ones with their saved state, and ends as an uninterrupted run", async () => {
-    const journal = journalFile();
+    const journal = journalFile("engine");
     const vendorImports = new Map<string, number>();
     const importAll = (chunk: Chunk<TestUser>): ChunkResult => {
       for (const key of chunk.keys) vendorImports.set(key, (vendorImports.get(key) ?? 0) + 1);
@@ -322,7 +324,7 @@ describe("resume from a journal", () => {
 
     // First run: chunk 2 saves a job id, then the run is cut short.
     const controller = new AbortController();
-    const first = scripted(async (chunk, context) => {
+    const first = scripted((chunk, context) => {
       if (chunk.seq === 2) {
         context.checkpoint({ jobId: "job-2" });
         controller.abort();
@@ -342,7 +344,7 @@ describe("resume from a journal", () => {
 
     // Second run: only chunks 2.. are sent, chunk 2 sees its job id.
     const resumedState: (Readonly<Record<string, string>> | undefined)[] = [];
-    const second = scripted(async (chunk, context) => {
+    const second = scripted((chunk, context) => {
       resumedState[chunk.seq] = context.resumed;
       return importAll(chunk);
     });
@@ -358,8 +360,8 @@ describe("resume from a journal", () => {
   });
 
   it("keeps a chunk that failed in a way that may pass unfinished, so a re-run sends it again", async () => {
-    const journal = journalFile();
-    const flaky = scripted(async (chunk) => ({
+    const journal = journalFile("engine");
+    const flaky = scripted((chunk) => ({
       kind: "done",
       outcomes: chunk.items.map(() =>
         chunk.seq === 1
@@ -376,7 +378,7 @@ describe("resume from a journal", () => {
   });
 
   it("refuses a journal written for other records or other settings", async () => {
-    const journal = journalFile();
+    const journal = journalFile("engine");
     await runImport(scripted().adapter, users(20), { journal });
     await expect(runImport(scripted().adapter, users(20, 100), { journal })).rejects.toThrow(
       /different records/,
@@ -445,7 +447,7 @@ describe("converging within the run", () => {
   it("sends a chunk whose answer was lost again, with the state its first attempt saved", async () => {
     const seen: { attempt: number; resumed: Readonly<Record<string, string>> | undefined }[] = [];
     const { adapter, sent } = scripted(
-      async (chunk, context) => {
+      (chunk, context) => {
         if (chunk.seq !== 1)
           return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) };
         seen.push({ attempt: context.attempt, resumed: context.resumed });
@@ -471,7 +473,7 @@ describe("converging within the run", () => {
   it("keeps the best outcome of each record: imported and vendor refusals are not undone by a later failure", async () => {
     const refused = { ok: false, code: "invalid", reason: "the vendor refused it" } as const;
     const { adapter } = scripted(
-      async (chunk, context) => ({
+      (chunk, context) => ({
         kind: "done",
         outcomes: chunk.items.map((_, i) =>
           context.attempt === 0 ? (i === 0 ? { ok: true } : i === 1 ? refused : lost) : lost,
@@ -488,9 +490,9 @@ describe("converging within the run", () => {
   });
 
   it("ends records failed when the attempts run out, saying what was tried, and leaves the chunk to a re-run", async () => {
-    const journal = path.join(mkdtempSync(path.join(tmpdir(), "bui-journal-")), "j");
+    const journal = journalFile("engine");
     const { adapter, sent } = scripted(
-      async (chunk) => ({ kind: "done", outcomes: chunk.items.map(() => lost) }),
+      (chunk) => ({ kind: "done", outcomes: chunk.items.map(() => lost) }),
       undefined,
       upsert,
     );
@@ -500,9 +502,7 @@ describe("converging within the run", () => {
       chunkAttempts: 4,
       replayDelayMs: 100,
       maxReplayDelayMs: 250,
-      sleep: async (ms) => {
-        delays.push(ms);
-      },
+      sleep: loggedSleep(delays),
     });
     expect(sent).toHaveLength(4);
     expect(delays).toHaveLength(3);
@@ -511,7 +511,7 @@ describe("converging within the run", () => {
     expect(report.failed).toBe(10);
     expect(report.outcomes[0]).toMatchObject({
       code: "network",
-      reason: expect.stringMatching(/sent 4 times in this run \(replayed by upsert\)/),
+      reason: matching(/sent 4 times in this run \(replayed by upsert\)/),
     });
     const healthy = scripted(undefined, undefined, upsert);
     expect((await runImport(healthy.adapter, users(10), { journal })).imported).toBe(10);
@@ -519,20 +519,18 @@ describe("converging within the run", () => {
   });
 
   it("does not replay a vendor that could import twice, nor a failure only a later run can settle", async () => {
-    const none = scripted(async (chunk) => ({
+    const none = scripted((chunk) => ({
       kind: "done",
       outcomes: chunk.items.map(() => lost),
     }));
     const report = await runImport(none.adapter, users(10), noWait);
     expect(none.sent).toHaveLength(1);
     expect(report.outcomes[0]).toMatchObject({
-      reason: expect.stringMatching(
-        /not sent again in this run \(the test vendor could import twice\)/,
-      ),
+      reason: matching(/not sent again in this run \(the test vendor could import twice\)/),
     });
 
     const later = scripted(
-      async (chunk) => ({
+      (chunk) => ({
         kind: "done",
         outcomes: chunk.items.map(() => ({ ...lost, code: "job_timeout", later: true as const })),
       }),
@@ -550,13 +548,13 @@ describe("converging within the run", () => {
     expect(report.events["duplicate_keys"]).toBe(1);
     expect(report.outcomes[12]).toMatchObject({
       outcome: "imported",
-      warning: expect.stringMatching(/record 3 of the input has the same key \(u3\)/),
+      warning: matching(/record 3 of the input has the same key \(u3\)/),
     });
     expect(report.outcomes.filter((o) => o.outcome === "imported" && o.warning)).toHaveLength(1);
   });
 
   it("sums what adapters count into the report's events", async () => {
-    const { adapter } = scripted(async (chunk, context) => {
+    const { adapter } = scripted((chunk, context) => {
       context.count("reconciled_jobs");
       context.count("unmatched_entries", 2);
       return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) };
@@ -567,10 +565,8 @@ describe("converging within the run", () => {
 });
 
 describe("the journal under crashes and other destinations", () => {
-  const journalFile = () => path.join(mkdtempSync(path.join(tmpdir(), "bui-journal-")), "j");
-
   it("cuts off a torn last line before appending, so every later run can read it", async () => {
-    const journal = journalFile();
+    const journal = journalFile("engine");
     await runImport(scripted().adapter, users(20), { journal });
     appendFileSync(journal, '{"kind":"state","seq":9,"finge');
     const again = await runImport(scripted().adapter, users(30), { journal });
@@ -581,7 +577,7 @@ describe("the journal under crashes and other destinations", () => {
   });
 
   it("refuses a journal written for another destination, naming both and no secret", async () => {
-    const journal = journalFile();
+    const journal = journalFile("engine");
     const to = (destination: string) => ({ ...scripted().adapter, destination });
     await runImport(to("https://a.example acct:1"), users(20), { journal });
     const other = to("https://b.example acct:1");
@@ -591,7 +587,7 @@ describe("the journal under crashes and other destinations", () => {
   });
 
   it("on a journal that does not fit the input, settles the chunks in flight before it rejects", async () => {
-    const journal = journalFile();
+    const journal = journalFile("engine");
     await runImport(scripted().adapter, users(40), { journal, chunkRecords: 10 });
     // Chunk 1 is forgotten, so it is sent again; chunk 2 of the new input differs from the journal's, and
     // its mismatch is found while chunk 1 is in flight.

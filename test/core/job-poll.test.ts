@@ -82,12 +82,15 @@ describe("pollJob", () => {
     const slept: number[] = [];
     let polls = 0;
     const result = await pollJob(
-      async (): Promise<{ value: string } | { progress?: never }> =>
-        ++polls === 3 ? { value: "done" } : {},
+      () =>
+        Promise.resolve<{ value: string } | { progress?: never }>(
+          ++polls === 3 ? { value: "done" } : {},
+        ),
       plan,
-      async (ms) => {
+      (ms) => {
         slept.push(ms);
         clock.now += ms;
+        return Promise.resolve();
       },
     );
     expect(result).toEqual({ timedOut: false, value: "done" });
@@ -98,13 +101,14 @@ describe("pollJob", () => {
     const { plan, clock } = planner();
     let polls = 0;
     const result = await pollJob(
-      async () => {
+      () => {
         polls += 1;
-        return {};
+        return Promise.resolve({});
       },
       plan,
-      async (ms) => {
+      (ms) => {
         clock.now += ms;
+        return Promise.resolve();
       },
       10_000,
     );

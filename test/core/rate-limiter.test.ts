@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { RateLimiter } from "../../src/core/http/rate-limiter.js";
 import { createTransport } from "../../src/core/http/transport.js";
+import { loggedSleep } from "../support/logged-sleep.js";
 
 function limiter() {
   const clock = { now: 0 };
@@ -75,18 +76,23 @@ describe("RateLimiter", () => {
   });
 });
 
+/** A fetch that answers its first request 429 with `Retry-After: 3`, and every later one 200. */
+function limitedOnce(): () => Promise<Response> {
+  let calls = 0;
+  return () =>
+    Promise.resolve(
+      ++calls === 1
+        ? new Response(null, { status: 429, headers: { "retry-after": "3" } })
+        : new Response("{}", { status: 200 }),
+    );
+}
+
 describe("createTransport's limiter", () => {
   it("holds back the client's other requests while a Retry-After runs", async () => {
     const slept: number[] = [];
-    let calls = 0;
     const transport = createTransport({
-      sleep: async (ms) => {
-        slept.push(ms);
-      },
-      fetch: async () =>
-        ++calls === 1
-          ? new Response(null, { status: 429, headers: { "retry-after": "3" } })
-          : new Response("{}", { status: 200 }),
+      sleep: loggedSleep(slept),
+      fetch: limitedOnce(),
     });
     await transport(new Request("http://127.0.0.1/a"));
     // The retry waited the 3 s itself; a second request of the same client waits what is left of it.
@@ -98,16 +104,10 @@ describe("createTransport's limiter", () => {
 
   it("is off with rateLimit: false", async () => {
     const slept: number[] = [];
-    let calls = 0;
     const transport = createTransport({
       rateLimit: false,
-      sleep: async (ms) => {
-        slept.push(ms);
-      },
-      fetch: async () =>
-        ++calls === 1
-          ? new Response(null, { status: 429, headers: { "retry-after": "3" } })
-          : new Response("{}", { status: 200 }),
+      sleep: loggedSleep(slept),
+      fetch: limitedOnce(),
     });
     await transport(new Request("http://127.0.0.1/a"));
     await transport(new Request("http://127.0.0.1/b"));

@@ -3,6 +3,7 @@ import { HttpResponse, delay, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { createUserpilotClient } from "../../src/userpilot/client.js";
+import { loggedSleep } from "../support/logged-sleep.js";
 import { HOSTS, useMswServer } from "../support/msw.js";
 
 const server = useMswServer();
@@ -21,9 +22,7 @@ function fullstory(
   const client = createFullStoryClient({
     apiKey: "na1.transport-test-key",
     retryBaseDelayMs: 100,
-    sleep: async (ms) => {
-      delays.push(ms);
-    },
+    sleep: loggedSleep(delays),
     ...options,
   });
   return { client, delays };
@@ -33,9 +32,7 @@ function userpilot(options: { maxRetries?: number; timeoutMs?: number } = {}) {
   const delays: number[] = [];
   const client = createUserpilotClient({
     apiKey: "userpilot-transport-key",
-    sleep: async (ms) => {
-      delays.push(ms);
-    },
+    sleep: loggedSleep(delays),
     ...options,
   });
   return { client, delays };
@@ -98,9 +95,7 @@ describe("retries of replay-safe requests (GET, or POST with an Idempotency-Key)
       maxRetries: 6,
       retryBaseDelayMs: 100,
       retryMaxDelayMs: 1000,
-      sleep: async (ms) => {
-        delays.push(ms);
-      },
+      sleep: loggedSleep(delays),
     });
     await getStatus(client);
     expect(delays).toHaveLength(6);
@@ -259,9 +254,7 @@ describe("Retry-After", () => {
     const client = createFullStoryClient({
       apiKey: "na1.transport-test-key",
       maxRetryAfterMs: 5000,
-      sleep: async (ms) => {
-        delays.push(ms);
-      },
+      sleep: loggedSleep(delays),
     });
     await getStatus(client);
     expect(delays).toEqual([5000]);
@@ -335,7 +328,8 @@ describe("timeouts and aborts", () => {
       signal: controller.signal,
       sleep: (_ms, signal) =>
         new Promise((_resolve, reject) => {
-          signal?.addEventListener("abort", () => reject(signal.reason));
+          // controller.abort() gives no reason, so the signal's reason is an AbortError DOMException.
+          signal?.addEventListener("abort", () => reject(signal.reason as Error));
           controller.abort();
         }),
     });

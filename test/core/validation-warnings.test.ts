@@ -19,8 +19,11 @@ const adapter: ImportAdapter<TestUser> = {
     user.region === undefined || user.region === "us"
       ? { ok: true, item: user }
       : { ok: true, item: user, warnings: [`region: ${user.region} is not a documented region`] },
-  async send(chunk) {
-    return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true, note: "vendor note" })) };
+  send(chunk) {
+    return Promise.resolve({
+      kind: "done",
+      outcomes: chunk.items.map(() => ({ ok: true, note: "vendor note" })),
+    });
   },
 };
 

@@ -30,8 +30,11 @@ describe("Userpilot, one job at a time at 1,200 rows a minute", () => {
     );
     expect(report.imported).toBe(3_000);
 
-    const jobs = await (await sim.handle(listJobs())).json();
-    const spans = (jobs as { start_time: string; end_time: string }[]).map((job) => ({
+    const jobs = (await (await sim.handle(listJobs())).json()) as {
+      start_time: string;
+      end_time: string;
+    }[];
+    const spans = jobs.map((job) => ({
       start: Date.parse(job.start_time),
       end: Date.parse(job.end_time),
     }));

@@ -14,6 +14,7 @@ import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import type { FullStorySimulator, FullStorySimulatorOptions } from "../../src/testing/fullstory.js";
 import { chunkContext } from "../support/chunk-context.js";
+import { containing, matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { API_KEY, idOf, lying, mountFullStory, type Lies } from "./harness.js";
 
@@ -176,7 +177,7 @@ describe("paging bounds", () => {
     expect(outcomes[5]).toEqual({
       ok: false,
       code: "results_incomplete",
-      reason: expect.stringContaining(jobId(sim)),
+      reason: containing(jobId(sim)),
       transient: true,
       later: true,
     });
@@ -238,7 +239,7 @@ describe("paging bounds", () => {
     expect(outcomes[2]).toEqual({
       ok: false,
       code: "results_incomplete",
-      reason: expect.stringMatching(new RegExp(`${jobId(sim)}.*time ran out`)),
+      reason: matching(new RegExp(`${jobId(sim)}.*time ran out`)),
       transient: true,
       later: true,
     });
@@ -255,7 +256,7 @@ describe("records no list names", () => {
     expect(outcomes[2]).toEqual({
       ok: false,
       code: "no_outcome",
-      reason: expect.stringMatching(new RegExp(`${jobId(sim)} COMPLETED with 3 of 4`)),
+      reason: matching(new RegExp(`${jobId(sim)} COMPLETED with 3 of 4`)),
     });
     expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
   });

@@ -1,10 +1,7 @@
 // importUsers against the FullStory simulator: chunking, job follow-through (polling, paging, 202s), record
 // outcomes, faults, fatal answers, aborts and resuming from a journal. Scripts decide given calls (a fault, an
 // answer in place of FullStory's, or a rewrite of its answer); the assertions read what the simulator holds.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import {
@@ -18,15 +15,15 @@ import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { fullStoryUser } from "../../src/testing/fixtures/fullstory.js";
 import type { FullStorySimulator, FullStorySimulatorOptions } from "../../src/testing/fullstory.js";
 import { DropConnection } from "../../src/testing/simulator.js";
+import { journalFile } from "../support/journal-file.js";
+import { loggedSleep } from "../support/logged-sleep.js";
+import { containing } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
+import { essence, expectEveryRecordOnce } from "../support/report.js";
 import { API_KEY, fullStoryError, idOf, lying, mountFullStory, vendorError } from "./harness.js";
 
 const server = useMswServer();
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const dir = mkdtempSync(path.join(tmpdir(), "fullstory-import-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let journals = 0;
-const journalFile = () => path.join(dir, `journal-${++journals}.ndjson`);
 
 /** Faker users with distinct uids (`u-<n>-…`) and no FullStory id (new users have none), reproducible. */
 function users(n: number, seed = "fullstory-import"): FullStoryUser[] {
@@ -58,9 +55,7 @@ function client(options: { maxRetries?: number } = {}) {
   const fullstory = createFullStoryClient({
     apiKey: API_KEY,
     retryBaseDelayMs: 1,
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
+    sleep: loggedSleep(waits),
     ...options,
   });
   return { fullstory, waits };
@@ -72,33 +67,16 @@ function fast(extra: FullStoryImportOptions = {}) {
   const options: FullStoryImportOptions = {
     pollIntervalMs: 10,
     maxPollIntervalMs: 20,
-    sleep: async (ms, signal) => {
-      if (signal.aborted) throw signal.reason;
-      sleeps.push(ms);
-    },
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve) => {
+        signal.throwIfAborted();
+        sleeps.push(ms);
+        resolve();
+      }),
     ...extra,
   };
   return { options, sleeps };
 }
-
-/** total = imported + failed + rejected, and every index read appears exactly once, in order. */
-function expectAccounted(report: ImportReport): void {
-  expect(report.imported + report.failed + report.rejected).toBe(report.total);
-  expect(report.outcomes.map((o) => o.index)).toEqual(
-    Array.from({ length: report.total }, (_, i) => i),
-  );
-}
-
-/** What a user reads in a report, without timings and chunk bookkeeping. */
-const essence = (report: ImportReport) => ({
-  total: report.total,
-  imported: report.imported,
-  failed: report.failed,
-  rejected: report.rejected,
-  outcomes: report.outcomes,
-  aborted: report.aborted,
-  fatal: report.fatal,
-});
 
 const uidsOf = (list: readonly FullStoryUser[]) => list.map((u) => u.uid);
 const stored = (sim: FullStorySimulator) => sim.users().map((u) => u.uid);
@@ -137,7 +115,7 @@ describe("importUsers (FullStory)", () => {
         id: idOf(sim, user),
       })),
     );
-    expectAccounted(report);
+    expectEveryRecordOnce(report);
   });
 
   it("defaults to chunks of 10,000 users, 2 jobs at a time, and allows up to 50,000 per job", async () => {
@@ -157,7 +135,7 @@ describe("importUsers (FullStory)", () => {
         .sort((a, b) => a - b),
     ).toEqual([1, 10_000]);
     expect(report.imported).toBe(10_001);
-    expectAccounted(report);
+    expectEveryRecordOnce(report);
   });
 
   it("polls a job through PROCESSING with growing waits until it COMPLETED", async () => {
@@ -170,7 +148,7 @@ describe("importUsers (FullStory)", () => {
     expect(sim.jobs()).toMatchObject([{ status: "COMPLETED", polls: 4 }]);
     expect(sleeps).toEqual([10, 15, 20]); // 1.5× each time, capped at maxPollIntervalMs
     expect(report.imported).toBe(3);
-    expectAccounted(report);
+    expectEveryRecordOnce(report);
   });
 
   it("reads both imports and errors of a FAILED job: some users imported, some failed", async () => {
@@ -191,7 +169,7 @@ describe("importUsers (FullStory)", () => {
     });
     expect(report.outcomes[6]).toMatchObject({ outcome: "failed", code: REJECTED.code });
     expect(report.outcomes[0]).toMatchObject({ outcome: "imported", id: idOf(sim, input[0]!) });
-    expectAccounted(report);
+    expectEveryRecordOnce(report);
   });
 
   it("pages through imports and errors with next_page_token until it is absent or empty", async () => {
@@ -265,7 +243,7 @@ describe("importUsers (FullStory)", () => {
     });
     const failed = await importUsers(fullstory, input, fast().options);
     expect(failed.outcomes[2]).toMatchObject({ outcome: "failed", code: "no_outcome" });
-    expect(failed.outcomes[2]).toHaveProperty("reason", expect.stringContaining(sim.jobs()[0]!.id));
+    expect(failed.outcomes[2]).toHaveProperty("reason", containing(sim.jobs()[0]!.id));
     expect(failed.imported).toBe(3);
   });
 
@@ -314,12 +292,12 @@ describe("importUsers (FullStory)", () => {
       key: input[3].uid,
       outcome: "rejected",
       rule: "fullstory.property_name",
-      reason: expect.stringContaining("properties.1bad"),
+      reason: containing("properties.1bad"),
     });
     expect(sim.jobs().map((job) => job.records)).toEqual([5]);
     expect(stored(sim)).not.toContain(input[3].uid);
     expect(report).toMatchObject({ total: 6, imported: 5, rejected: 1 });
-    expectAccounted(report);
+    expectEveryRecordOnce(report);
   });
 
   it("keeps one Idempotency-Key across a retried create (500, then 200): one job, each user once", async () => {
@@ -370,7 +348,7 @@ describe("importUsers (FullStory)", () => {
     ).toBe(true);
     expect(sim.jobs()).toHaveLength(3);
     writtenOnce(sim);
-    expectAccounted(report);
+    expectEveryRecordOnce(report);
   });
 
   it("fails the records of a chunk whose create fails for good, and imports the others", async () => {
@@ -391,7 +369,7 @@ describe("importUsers (FullStory)", () => {
     for (const outcome of report.outcomes.slice(5, 10)) {
       expect(outcome).toMatchObject({ outcome: "failed", code: "500" });
     }
-    expectAccounted(report);
+    expectEveryRecordOnce(report);
   });
 
   it("fails the chunk with the error when polling fails for good", async () => {
@@ -408,7 +386,7 @@ describe("importUsers (FullStory)", () => {
     expect(report.outcomes[0]).toMatchObject({
       outcome: "failed",
       code: "500",
-      reason: expect.stringContaining("getBatchImportStatus"),
+      reason: containing("getBatchImportStatus"),
     });
   });
 
@@ -421,9 +399,9 @@ describe("importUsers (FullStory)", () => {
     expect(report.outcomes[0]).toMatchObject({
       outcome: "failed",
       code: "job_timeout",
-      reason: expect.stringContaining(sim.jobs()[0]!.id),
+      reason: containing(sim.jobs()[0]!.id),
     });
-    expectAccounted(report);
+    expectEveryRecordOnce(report);
   });
 
   it("stops the import on 401: the records read and not imported fail as fatal, none is lost", async () => {
@@ -452,7 +430,7 @@ describe("importUsers (FullStory)", () => {
     expect(
       report.outcomes.slice(10).every((o) => o.outcome === "failed" && o.code === "fatal"),
     ).toBe(true);
-    expectAccounted(report);
+    expectEveryRecordOnce(report);
   });
 
   it("aborts mid-import via signal: aborted, and every record read accounted for", async () => {
@@ -477,7 +455,7 @@ describe("importUsers (FullStory)", () => {
     expect(
       report.outcomes.slice(10).every((o) => o.outcome === "failed" && o.code === "aborted"),
     ).toBe(true);
-    expectAccounted(report);
+    expectEveryRecordOnce(report);
   });
 });
 
@@ -489,14 +467,14 @@ describe("resuming from a journal", () => {
 
   /** Imports until the script aborts through `controller`, then again from the journal without it. */
   async function abortThenResume(sim: FullStorySimulator, controller: AbortController) {
-    const journal = journalFile();
+    const journal = journalFile("fullstory");
     const first = await importUsers(
       client().fullstory,
       input,
       resumable(journal, controller.signal),
     );
     expect(first.aborted).toBe(true);
-    expectAccounted(first);
+    expectEveryRecordOnce(first);
     sim.setFaults(failEvery7th);
     return importUsers(client().fullstory, input, resumable(journal));
   }

@@ -46,7 +46,7 @@ export interface HostileVendor {
   /** A client with `options` on top of settings that keep tests fast (no real sleeping). */
   client(options?: Partial<CommonClientOptions>): Calls;
   /** A documented error status of the operation and its body, with `text` where the vendor puts a message. */
-  readonly documentedError: { readonly status: number; body(text: string): object };
+  readonly documentedError: { readonly status: number; readonly body: (text: string) => object };
   /** A 2xx the spec documents, and the same body with one required field removed (deepest available). */
   readonly success: {
     readonly status: number;

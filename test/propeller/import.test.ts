@@ -2,7 +2,6 @@
 // fatal auth, abort and resume.
 import { describe, expect, it } from "vitest";
 import type { components } from "../../generated/propeller.js";
-import type { ImportReport } from "../../src/core/engine/report.js";
 import { createPropellerAdapter } from "../../src/propeller/adapter.js";
 import { importUsers } from "../../src/propeller/import.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
@@ -10,6 +9,7 @@ import { json, type FaultKind } from "../../src/testing/faults.js";
 import { chunkContext } from "../support/chunk-context.js";
 import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
+import { essence, expectEveryRecordOnce } from "../support/report.js";
 import { errorAnswer, mountPropeller, propellerClient, userKey, users } from "./harness.js";
 
 type Schemas = components["schemas"];
@@ -26,21 +26,8 @@ function plainUsers(n: number): PropellerUser[] {
   }));
 }
 
-/** Every record read is in the report exactly once, and the counts add up. */
-function expectAccounted(report: ImportReport, total?: number) {
-  if (total !== undefined) expect(report.total).toBe(total);
-  expect(report.total).toBe(report.imported + report.failed + report.rejected);
-  expect(report.outcomes.map((o) => o.index)).toEqual(
-    Array.from({ length: report.total }, (_, i) => i),
-  );
-}
-
 const sizes = (requests: readonly unknown[][]) =>
   requests.map((r) => r.length).sort((a, b) => a - b);
-const comparable = (report: ImportReport) => {
-  const { startedAt: _s, durationMs: _d, chunks: _c, ...rest } = report;
-  return rest;
-};
 
 /** This Propeller names only the first problem of a refused request (the simulator names them all). */
 async function firstProblemOnly(answer: Response): Promise<Response> {
@@ -63,7 +50,7 @@ describe("importUsers (Propeller)", () => {
     const input = plainUsers(4_100);
     const report = await importUsers(propellerClient().client, input, { sleep: async () => {} });
     expect(sizes(vendor.sent)).toEqual([100, 2_000, 2_000]);
-    expectAccounted(report, 4_100);
+    expectEveryRecordOnce(report, 4_100);
     expect(report.imported).toBe(4_100);
     const ids = vendor.ids();
     expect(ids.size).toBe(4_100);
@@ -144,7 +131,7 @@ describe("importUsers (Propeller)", () => {
     const vendor = mountPropeller(server, { definedAttributes });
     const report = await importUsers(propellerClient().client, input, { chunkRecords: 5 });
 
-    expectAccounted(report, 12);
+    expectEveryRecordOnce(report, 12);
     expect(report).toMatchObject({ imported: 9, failed: 2, rejected: 1 });
     expect(report.outcomes[1]).toMatchObject({
       outcome: "rejected",
@@ -186,7 +173,7 @@ describe("importUsers (Propeller)", () => {
       concurrency: 1,
     });
 
-    expectAccounted(report, 10);
+    expectEveryRecordOnce(report, 10);
     expect(report.imported).toBe(9);
     expect(report.outcomes[8]).toEqual({
       index: 8,
@@ -210,7 +197,7 @@ describe("importUsers (Propeller)", () => {
     delete (input[3] as { firstName?: string }).firstName;
     const report = await importUsers(propellerClient().client, input, { chunkRecords: 5 });
 
-    expectAccounted(report, 5);
+    expectEveryRecordOnce(report, 5);
     expect(vendor.sent.map((r) => r.length)).toEqual([5, 4]);
     expect(report.outcomes[1]).toMatchObject({
       code: "10007",
@@ -241,7 +228,7 @@ describe("importUsers (Propeller)", () => {
       chunkRecords: 3,
       concurrency: 1,
     });
-    expectAccounted(report, 6);
+    expectEveryRecordOnce(report, 6);
     expect(sim.stats().requests["POST /v2/users/bulk/sourceId"]).toBe(2);
     expect(
       report.outcomes.slice(0, 3).map((o) => o.outcome === "failed" && [o.code, o.reason]),
@@ -260,7 +247,7 @@ describe("importUsers (Propeller)", () => {
     const input = users(6);
     input[4] = { ...input[4]!, parent: { source: "CRM", sourceId: "ORG-404" } };
     const report = await importUsers(propellerClient().client, input, { chunkRecords: 3 });
-    expectAccounted(report, 6);
+    expectEveryRecordOnce(report, 6);
     expect(report.imported).toBe(3);
     for (const i of [3, 4, 5]) {
       expect(report.outcomes[i]).toMatchObject({
@@ -281,7 +268,7 @@ describe("importUsers (Propeller)", () => {
       chunkRecords: 4,
       concurrency: 1,
     });
-    expectAccounted(report, 8);
+    expectEveryRecordOnce(report, 8);
     const ids = vendor.ids();
     for (const i of [0, 1, 2, 3, 4, 5, 7]) {
       expect(report.outcomes[i]).toMatchObject({
@@ -318,7 +305,7 @@ describe("importUsers (Propeller)", () => {
       replayDelayMs: 0,
     });
 
-    expectAccounted(report, 60);
+    expectEveryRecordOnce(report, 60);
     expect(report.imported).toBe(60);
     expect(report.failed).toBe(0);
     // The two chunks whose answer was lost went out once more each, with the same users.
@@ -351,7 +338,7 @@ describe("importUsers (Propeller)", () => {
         chunkRecords: 10,
         concurrency: 1,
       });
-      expectAccounted(report);
+      expectEveryRecordOnce(report);
       expect(report.imported).toBe(10);
       expect(report.fatal).toMatch(new RegExp(`HTTP ${status}`));
       expect(report.aborted).toBe(false);
@@ -379,7 +366,7 @@ describe("importUsers (Propeller)", () => {
       },
     });
     expect(report.aborted).toBe(true);
-    expectAccounted(report);
+    expectEveryRecordOnce(report);
     expect(report.total).toBeLessThan(100);
     expect(report.imported).toBeGreaterThanOrEqual(20);
     const notImported = report.outcomes.filter((o) => o.outcome !== "imported");
@@ -419,7 +406,7 @@ describe("importUsers (Propeller)", () => {
     });
     unblock();
     expect(first.aborted).toBe(true);
-    expectAccounted(first);
+    expectEveryRecordOnce(first);
     const heldKeys = vendor.sent[2]!.map(userKey);
     expect(vendor.writes().size).toBe(19); // two chunks, minus the user the vendor refused
     for (const key of heldKeys) expect(vendor.writes().has(key)).toBe(false);
@@ -435,7 +422,7 @@ describe("importUsers (Propeller)", () => {
     const writes = vendor.writes();
     expect([...writes.values()].every((requests) => requests.length === 1)).toBe(true);
     expect(writes.size).toBe(48);
-    expect(comparable(second)).toEqual(comparable(uninterrupted));
-    expectAccounted(second, 50);
+    expect(essence(second)).toEqual(essence(uninterrupted));
+    expectEveryRecordOnce(second, 50);
   });
 });

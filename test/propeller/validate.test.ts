@@ -375,7 +375,7 @@ describe("validatePropellerUser", () => {
       const ours = validatePropellerUser(user);
       const theirs = schemaProblems(user);
       const blankKey = ["source", "sourceId"].some(
-        (k) => typeof user[k] === "string" && (user[k] as string).trim() === "",
+        (k) => typeof user[k] === "string" && user[k].trim() === "",
       );
       if (blankKey) {
         expect(ours.map((p) => p.rule)).toContain("propeller.required");

@@ -27,6 +27,9 @@ function compilerOptions(): ts.CompilerOptions {
   return {
     ...parsed.options,
     noEmit: true,
+    // A snippet may make a value it does not go on to use (a server, a client to show how it is made).
+    noUnusedLocals: false,
+    noUnusedParameters: false,
     moduleDetection: ts.ModuleDetectionKind.Force,
     paths: sourcePathsFromExports(root),
   };

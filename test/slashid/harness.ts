@@ -11,6 +11,7 @@ import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { SLASHID_REGIONS, slashIdAttributes } from "../../src/testing/fixtures/slashid.js";
 import { simulatorHandlers } from "../../src/testing/msw.js";
 import { createSlashIdSimulator, type SlashIdSimulator } from "../../src/testing/slashid.js";
+import { loggedSleep } from "../support/logged-sleep.js";
 import { requestViolations } from "../support/request-conformance.js";
 import { HOSTS, type useMswServer } from "../support/msw.js";
 import { loadSpec } from "../support/specs.js";
@@ -47,9 +48,9 @@ export interface SlashIdWorld {
   /** Where the uploads break specs/slashid.yaml. */
   readonly violations: string[];
   /** Row counts of the files SlashID read, in order. */
-  fileSizes(): number[];
+  readonly fileSizes: () => number[];
   /** Uploads that reached SlashID, answered or not. */
-  posts(): number;
+  readonly posts: () => number;
 }
 
 /** A simulated SlashID organization answering at SlashID's host in `server`. */
@@ -124,7 +125,7 @@ export function rewriteFailedCsv(
       const { result } = (await answer.json()) as { result: { failed_csv?: string } };
       if (result.failed_csv === undefined) return json({ result });
       let header: string[] = [];
-      const rows = parse(result.failed_csv, { columns: (h: string[]) => (header = h) }) as Row[];
+      const rows = parse<Row>(result.failed_csv, { columns: (h: string[]) => (header = h) });
       const { failed_csv: _, ...rest } = result;
       const rewritten = rewrite(rows, header);
       return json({ result: rewritten === null ? rest : { ...rest, failed_csv: rewritten } });
@@ -145,7 +146,7 @@ export const vendorError = (status: number, message: string) =>
 /** The rows of an upload, as SlashID reads them. */
 export async function uploadedRows(call: FaultCall): Promise<Row[]> {
   const file = (await call.request.clone().formData()).get("persons");
-  return file instanceof File ? (parse(await file.text(), { columns: true }) as Row[]) : [];
+  return file instanceof File ? parse<Row>(await file.text(), { columns: true }) : [];
 }
 
 /** A client of the simulated organization that never waits for real between retries (`delays` records them). */
@@ -155,9 +156,7 @@ export function slashIdClient(
   return createSlashIdClient({
     apiKey: options.apiKey ?? API_KEY,
     orgId: ORG_ID,
-    sleep: async (ms) => {
-      options.delays?.push(ms);
-    },
+    sleep: loggedSleep(options.delays ?? []),
     retryBaseDelayMs: 1,
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
   });

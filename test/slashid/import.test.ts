@@ -8,8 +8,9 @@ import { personFromCsvRow, type SlashIdPerson } from "../../src/slashid/records.
 import { checkSlashIdPerson } from "../../src/slashid/validate.js";
 import type { FaultKind } from "../../src/testing/faults.js";
 import type { SlashIdSimulator } from "../../src/testing/slashid.js";
-import { journalFile as journalFileIn } from "../support/journal-file.js";
+import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
+import { essence, expectEveryRecordOnce, indexesWith, outcomesWith } from "../support/report.js";
 import {
   abortingAfter,
   emailKey,
@@ -23,7 +24,6 @@ import {
 } from "./harness.js";
 
 const server = useMswServer();
-const journalFile = () => journalFileIn("slashid");
 
 const CONFIRMED = [
   "slashid:emails",
@@ -42,34 +42,6 @@ function run(
   return importUsers(client, records, { sleep: async () => {}, ...options });
 }
 
-/** The invariant every report keeps: each input index exactly once, and the counts add up. */
-function expectAccounted(report: ImportReport, total: number): void {
-  expect(report.total).toBe(total);
-  expect(report.imported + report.failed + report.rejected).toBe(total);
-  expect(report.outcomes.map((o) => o.index)).toEqual(Array.from({ length: total }, (_, i) => i));
-  const counts = { imported: 0, failed: 0, rejected: 0 };
-  for (const o of report.outcomes) counts[o.outcome] += 1;
-  expect(counts).toEqual({
-    imported: report.imported,
-    failed: report.failed,
-    rejected: report.rejected,
-  });
-}
-
-/** The parts of a report that do not depend on timing or on how many chunks were resumed. */
-const essence = (report: ImportReport) => ({
-  total: report.total,
-  imported: report.imported,
-  failed: report.failed,
-  rejected: report.rejected,
-  outcomes: report.outcomes,
-  aborted: report.aborted,
-  fatal: report.fatal,
-});
-
-const failedIndexes = (report: ImportReport) =>
-  report.outcomes.filter((o) => o.outcome === "failed").map((o) => o.index);
-
 /** SlashID holds `n` persons, each created by one upload and never written again. */
 function expectCreatedOnce(sim: SlashIdSimulator, n: number): void {
   expect(sim.stats()).toMatchObject({ users: n, duplicates: 0, rewrites: 0 });
@@ -84,7 +56,7 @@ describe("sending", () => {
 
     expect(fileSizes()).toEqual([10, 10, 5]);
     expect(violations).toEqual([]);
-    expectAccounted(report, 25);
+    expectEveryRecordOnce(report, 25);
     expect(report.imported).toBe(25);
     expect(report.chunks).toEqual({ sent: 3, resumed: 0, replayed: 0 });
     expect(report.outcomes.map((o) => o.key)).toEqual(input.map((p) => p.emails![0]));
@@ -197,8 +169,8 @@ describe("follow-through", () => {
     });
     const report = await run(input, { chunkRecords: 6 });
 
-    expectAccounted(report, 12);
-    expect(failedIndexes(report)).toEqual([1, 4, 5, 11]);
+    expectEveryRecordOnce(report, 12);
+    expect(indexesWith(report, "failed")).toEqual([1, 4, 5, 11]);
     for (const o of report.outcomes) {
       if (o.outcome !== "failed") continue;
       expect(o.code).toBe("rejected_by_vendor");
@@ -231,11 +203,7 @@ describe("follow-through", () => {
         ),
     });
     const report = await run(input);
-    expect(
-      report.outcomes
-        .filter((o) => o.outcome === "failed")
-        .map((o) => [o.index, o.outcome === "failed" && o.reason]),
-    ).toEqual([
+    expect(outcomesWith(report, "failed").map((o) => [o.index, o.reason])).toEqual([
       [2, "email already taken"],
       [3, "region not enabled"],
       [8, "group does not exist"],
@@ -263,7 +231,7 @@ describe("follow-through", () => {
       script: () => rewriteFailedCsv((rows, header) => failedCsv(header, rows.map(normalised))),
     });
     const report = await run(input);
-    expect(failedIndexes(report)).toEqual([0, 1, 2, 4]);
+    expect(indexesWith(report, "failed")).toEqual([0, 1, 2, 4]);
     expect(report.imported).toBe(1);
   });
 
@@ -308,10 +276,10 @@ describe("follow-through", () => {
         script: () => rewriteFailedCsv(() => override),
       });
       const report = await run(input, { chunkRecords: 4 });
-      expectAccounted(report, 8);
+      expectEveryRecordOnce(report, 8);
       // The first file is unambiguous; in the second SlashID imported 3 of 4 but did not say which.
       expect(report.imported).toBe(4);
-      expect(failedIndexes(report)).toEqual([4, 5, 6, 7]);
+      expect(indexesWith(report, "failed")).toEqual([4, 5, 6, 7]);
       for (const o of report.outcomes.slice(4)) {
         expect(o).toMatchObject({ outcome: "failed", code: "import_unconfirmed" });
         expect(o.outcome === "failed" && o.reason).toMatch(/SlashID imported 3 and failed 1 of 4/);
@@ -340,8 +308,8 @@ describe("follow-through", () => {
           attempt === 2 ? { answer: vendorError(status, message) } : undefined,
       });
       const report = await run(persons(`status-${status}`, 9), { chunkRecords: 3 });
-      expectAccounted(report, 9);
-      expect(failedIndexes(report)).toEqual([3, 4, 5]);
+      expectEveryRecordOnce(report, 9);
+      expect(indexesWith(report, "failed")).toEqual([3, 4, 5]);
       for (const o of report.outcomes.slice(3, 6)) {
         expect(o).toMatchObject({ outcome: "failed", code });
         expect(o.outcome === "failed" && o.reason).toMatch(reason);
@@ -360,7 +328,7 @@ describe("validation in the pipeline", () => {
     input[3] = { emails: ["broken.example.com"], region: "us-iowa" };
     input[5] = { groups: ["no-handle"] };
     const report = await run(input, { chunkRecords: 3 });
-    expectAccounted(report, 7);
+    expectEveryRecordOnce(report, 7);
     expect(report.rejected).toBe(2);
     expect(report.outcomes[3]).toMatchObject({
       index: 3,
@@ -403,7 +371,7 @@ describe("faults", () => {
       slashIdClient({ delays }),
     );
 
-    expectAccounted(report, 20);
+    expectEveryRecordOnce(report, 20);
     // POSTs: 1 connection lost after sending (not retried by the client: SlashID may have it) → 2, the
     // engine's replay, file 1; 3 429 → 4 file 2; 5 500 (not retried either) → 6 replay, file 3; 7 503 → 8 file 4.
     expect(posts()).toBe(8);
@@ -432,8 +400,8 @@ describe("faults", () => {
       { chunkRecords: 2, chunkAttempts: 2, replayDelayMs: 0 },
       slashIdClient({ maxRetries: 2 }),
     );
-    expectAccounted(report, 6);
-    expect(failedIndexes(report)).toEqual([2, 3]);
+    expectEveryRecordOnce(report, 6);
+    expect(indexesWith(report, "failed")).toEqual([2, 3]);
     expect(report.outcomes[2]).toMatchObject({ outcome: "failed", code: "undocumented" });
     expect(report.outcomes[2]!.outcome === "failed" && report.outcomes[2]!.reason).toMatch(
       /sent 2 times in this run \(replayed by resend\): a re-run with the same journal tries again$/,
@@ -453,7 +421,7 @@ describe("faults", () => {
       });
       const report = await run(persons(`fatal-${status}`, 10), { chunkRecords: 2 });
       // The engine stops reading the input: every record it read is accounted for.
-      expectAccounted(report, report.total);
+      expectEveryRecordOnce(report, report.total);
       expect(report.total).toBeGreaterThan(4);
       expect(report.fatal).toMatch(new RegExp(`HTTP ${status}`));
       expect(report.aborted).toBe(false);
@@ -475,7 +443,7 @@ describe("faults", () => {
         if (p.imported >= 4) controller.abort();
       },
     });
-    expectAccounted(report, report.total);
+    expectEveryRecordOnce(report, report.total);
     expect(report.aborted).toBe(true);
     expect(report.imported).toBe(4);
     expect(fileSizes()).toEqual([4]);
@@ -492,7 +460,7 @@ describe("faults", () => {
       chunkRecords: 3,
       signal: controller.signal,
     });
-    expectAccounted(report, report.total);
+    expectEveryRecordOnce(report, report.total);
     expect(report.aborted).toBe(true);
     expect(report.imported).toBe(3);
     expect(report.outcomes[3]).toMatchObject({ outcome: "failed", code: "aborted" });
@@ -519,7 +487,7 @@ describe("resume with a journal", () => {
 
   it("after an abort: finished files are not re-sent, the rest are, nobody is imported twice", async () => {
     const records = input("resume-abort");
-    const journal = journalFile();
+    const journal = journalFile("slashid");
     const { sim, fileSizes } = slashIdWorld(server, failSome);
     const controller = new AbortController();
     const first = await run(records, {
@@ -542,7 +510,7 @@ describe("resume with a journal", () => {
 
   it("after a fatal 401: the re-run sends only the files that had not finished", async () => {
     const records = input("resume-fatal");
-    const journal = journalFile();
+    const journal = journalFile("slashid");
     // The refused file holds a person SlashID fails (index 5): its reason must carry no note about an
     // earlier upload, since a 401 imports nobody.
     const { sim, fileSizes, posts } = slashIdWorld(server, {
@@ -563,7 +531,7 @@ describe("resume with a journal", () => {
 
   it("re-uploads a file whose answer was lost: existing persons imported with a warning, failures noted", async () => {
     const records = persons("resume-lost-answer", 6);
-    const journal = journalFile();
+    const journal = journalFile("slashid");
     const controller = new AbortController();
     const world = slashIdWorld(server, {
       reject: (key) => key === emailKey(records[4]!.emails![0]!),
@@ -573,7 +541,7 @@ describe("resume with a journal", () => {
     });
     const first = await run(records, { chunkRecords: 3, journal, signal: controller.signal });
     expect(first.aborted).toBe(true);
-    expect(failedIndexes(first)).toEqual([3, 4, 5]);
+    expect(indexesWith(first, "failed")).toEqual([3, 4, 5]);
     world.script = undefined;
 
     const second = await run(records, { chunkRecords: 3, journal });

@@ -10,7 +10,7 @@ import type { SlashIdPerson } from "../../src/slashid/records.js";
 import type { ScriptAction } from "../../src/testing/faults.js";
 import { cutAnswer, gatewayPage } from "../../src/testing/kit/answers.js";
 import { DropConnection } from "../../src/testing/simulator.js";
-import { journalFile as journalFileIn } from "../support/journal-file.js";
+import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
 import {
   abortingAfter,
@@ -23,7 +23,6 @@ import {
 } from "./harness.js";
 
 const server = useMswServer();
-const journalFile = () => journalFileIn("slashid");
 
 /** 9 persons in three files of 3; the second file (persons 3–5) is the one whose answer gets lost. */
 const OPTIONS: SlashIdImportOptions = { chunkRecords: 3, replayDelayMs: 0 };
@@ -126,7 +125,7 @@ describe.each(WORLDS)("SlashID (existing person: %s): a lost answer is replayed"
   it("when the replay's answer is lost too: a second replay, still one person per key", async () => {
     const slashid = simIn(world);
     const input = persons(`lost-twice-${world}`, 9);
-    const journal = journalFile();
+    const journal = journalFile("slashid");
     onSecondFile(slashid, input, 2, () => gatewayPage(502));
     const report = await run(input, { journal });
 
@@ -145,7 +144,7 @@ describe.each(WORLDS)("SlashID (existing person: %s): a lost answer is replayed"
   it("after a crash between the upload and the checkpoint: a re-run with the journal converges", async () => {
     const slashid = simIn(world);
     const input = persons(`crash-${world}`, 9);
-    const journal = journalFile();
+    const journal = journalFile("slashid");
     const controller = new AbortController();
     // SlashID processed the second file; the process "dies" before its answer is journaled.
     onSecondFile(slashid, input, Infinity, abortingAfter(controller));
@@ -168,7 +167,7 @@ describe.each(WORLDS)("SlashID (existing person: %s): a lost answer is replayed"
   it("when every answer is lost: the persons fail naming the attempts, and a re-run uploads the file again", async () => {
     const slashid = simIn(world);
     const input = persons(`lost-always-${world}`, 9);
-    const journal = journalFile();
+    const journal = journalFile("slashid");
     onSecondFile(slashid, input, Infinity, () => gatewayPage(504));
     const first = await run(input, { journal, chunkAttempts: 3 });
 

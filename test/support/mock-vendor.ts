@@ -17,7 +17,7 @@ export type RouteFactory = (
  * Routes of an openapi-msw `http` (typed by the vendor's generated `paths`). The path comes from the spec at
  * run time, so it is cast; the answer is an untyped Response built from the spec's examples.
  */
-export function routesOf<Paths extends {}>(http: OpenApiHttpHandlers<Paths>): RouteFactory {
+export function routesOf<Paths extends object>(http: OpenApiHttpHandlers<Paths>): RouteFactory {
   return (method, path, resolve) => {
     const verb = method.toLowerCase() as "get" | "post" | "put" | "delete" | "patch";
     const register = http[verb] as unknown as (

@@ -78,7 +78,7 @@ function checkParameters(spec: Spec, op: SpecOperation, url: URL, headers: Heade
     const location = String(param.value["in"]);
     const required = param.value["required"] === true || location === "path";
     const schemaPointer = `${param.pointer}/schema`;
-    let values: string[] = [];
+    let values: string[];
     if (location === "path") {
       const raw = rawPath.get(name);
       if (raw === undefined) {
@@ -335,8 +335,8 @@ function decodeContent(mediaType: string, text: string): unknown {
  * Strict CSV by header (a stray quote, a ragged row or a duplicate column throws, as a vendor would refuse
  * it); an empty cell is an absent key, SlashID's rule.
  */
-function parseCsvRecords(text: string): Record<string, string>[] {
-  const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+export function parseCsvRecords(text: string): Record<string, string>[] {
+  const rows = parse<Record<string, string>>(text, { columns: true, skip_empty_lines: true });
   return rows.map((row) =>
     Object.fromEntries(Object.entries(row).filter(([, value]) => value !== "")),
   );

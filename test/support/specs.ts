@@ -75,7 +75,7 @@ export class Spec {
   resolve(pointer: string): Located {
     let current: Located = { pointer, value: this.at(pointer) as Json };
     while (typeof current.value?.["$ref"] === "string") {
-      const target = current.value["$ref"] as string;
+      const target = current.value["$ref"];
       current = { pointer: target, value: this.at(target) as Json };
     }
     return current;
@@ -122,7 +122,7 @@ export class Spec {
   ): SpecOperation {
     const body =
       operation["requestBody"] === undefined ? null : this.resolve(`${pointer}/requestBody`);
-    const [requestMediaType] = Object.keys((body?.value["content"] ?? {}) as Json);
+    const [requestMediaType] = Object.keys(body?.value["content"] ?? {});
     const mediaPointer =
       requestMediaType === undefined
         ? null
@@ -153,7 +153,7 @@ export class Spec {
   }
 
   #response(status: string, response: Located): DocumentedResponse {
-    const [mediaType] = Object.keys((response.value["content"] ?? {}) as Json);
+    const [mediaType] = Object.keys(response.value["content"] ?? {});
     const mediaPointer =
       mediaType === undefined ? null : `${response.pointer}/content/${escape(mediaType)}`;
     const headers = Object.keys((response.value["headers"] ?? {}) as Json).map((name) => {
@@ -169,7 +169,8 @@ export class Spec {
     });
     return {
       status,
-      description: String(response.value["description"] ?? ""),
+      description:
+        typeof response.value["description"] === "string" ? response.value["description"] : "",
       mediaType: mediaType ?? null,
       schema: mediaPointer === null ? null : this.#schemaAt(`${mediaPointer}/schema`),
       examples: mediaPointer === null ? [] : this.#examples(mediaPointer),

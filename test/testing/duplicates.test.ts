@@ -96,7 +96,7 @@ describe("SlashID: a person that already exists", () => {
     const fresh = slashIdRows(f, 1);
     const again = (await (await slashIdUpload(sim, [...rows, ...fresh])).json()) as SlashIdAnswer;
     expect(again.result).toMatchObject({ successful_imports: 1, failed_imports: 2 });
-    const failed = parse(again.result.failed_csv ?? "", { columns: true }) as Row[];
+    const failed = parse<Row>(again.result.failed_csv ?? "", { columns: true });
     expect(failed.map((row) => [row["slashid:emails"], row["reason"]])).toEqual(
       rows.map((row) => [row["slashid:emails"], "person already exists"]),
     );

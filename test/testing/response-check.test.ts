@@ -13,7 +13,7 @@ function drifting(answer: () => Response, basePath = ""): VendorSimulator {
   return {
     vendor: "fullstory",
     basePath,
-    handle: async () => answer(),
+    handle: () => Promise.resolve(answer()),
     setFaults: () => {},
     stats: () => ({
       requests: {},

@@ -2,7 +2,11 @@
 // the vendor or rewrite its answer, and refusals decided once per record.
 import { describe, expect, it } from "vitest";
 import { json } from "../../src/testing/faults.js";
-import { createSimulatorKit, type OperationHandlers } from "../../src/testing/kit/simulator-kit.js";
+import {
+  createSimulatorKit,
+  listProblems,
+  type OperationHandlers,
+} from "../../src/testing/kit/simulator-kit.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 
 const document = {
@@ -11,6 +15,15 @@ const document = {
     "/v2/users/{id}": { post: { operationId: "updateUser", responses: {} } },
     "/v2/users/batch": { post: { operationId: "createBatch", responses: {} } },
     "/v2/users/batch/{job_id}": { get: { operationId: "getJob", responses: {} } },
+  },
+  components: {
+    schemas: {
+      Batch: {
+        type: "object",
+        required: ["requests"],
+        properties: { requests: { type: "array", maxItems: 2 } },
+      },
+    },
   },
 };
 
@@ -67,7 +80,7 @@ describe("simulator kit", () => {
         if (operation === "createBatch" && attempt === 1)
           return { answer: json({ hostile: 1 }, 500) };
         if (operation === "createBatch" && attempt === 2)
-          return { after: async (answer) => json({ seen: await answer.json() }) };
+          return { after: async (answer) => json({ seen: (await answer.json()) as unknown }) };
         if (operation === "getJob" && params["job_id"] === "slow") return "429";
         return undefined;
       },
@@ -87,5 +100,30 @@ describe("simulator kit", () => {
     expect(kit.faults.verdict("refuse:a")).toEqual({ refused: true, again: true });
     expect(kit.faults.verdict("keep:b")).toEqual({ refused: false, again: false });
     expect(kit.stats({ users: 0, duplicates: 0, rewrites: 0 }).rejected).toBe(1);
+  });
+
+  it("reads a request body against a schema of the spec: its problems, or none for a body that is not JSON", async () => {
+    const { kit } = setup();
+    const body = (text: string) =>
+      kit.readJson(new Request("http://127.0.0.1/", { method: "POST", body: text }), "Batch");
+    expect(await body('{"requests":[1]}')).toEqual({
+      text: '{"requests":[1]}',
+      value: { requests: [1] },
+      problems: [],
+    });
+    expect((await body('{"requests":[1,2,3]}')).problems).toEqual([
+      expect.stringMatching(/must NOT have more than 2 items/),
+    ]);
+    expect(await body("{not json")).toEqual({
+      text: "{not json",
+      value: undefined,
+      problems: undefined,
+    });
+  });
+
+  it("lists at most 20 problems in one message, saying how many more there are", () => {
+    const problems = Array.from({ length: 23 }, (_, i) => `p${i}`);
+    expect(listProblems(problems.slice(0, 2))).toBe("p0; p1");
+    expect(listProblems(problems)).toBe(`${problems.slice(0, 20).join("; ")}; and 3 more`);
   });
 });

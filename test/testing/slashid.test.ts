@@ -36,7 +36,7 @@ async function serve(sim: Parameters<typeof serveSimulator>[0]) {
   return running;
 }
 
-const readCsv = (text: string) => parse(text, { columns: true }) as Row[];
+const readCsv = (text: string) => parse<Row>(text, { columns: true });
 
 function setup(options: SlashIdSimulatorOptions = {}, client: Partial<SlashIdClientOptions> = {}) {
   const sim = createSlashIdSimulator(options);

@@ -19,7 +19,7 @@ export async function narrowing(): Promise<void> {
     } else {
       const processing: 202 = imports.status;
       const nothing: undefined = imports.data;
-      (void processing, nothing);
+      void [processing, nothing];
     }
     return;
   }
@@ -28,7 +28,7 @@ export async function narrowing(): Promise<void> {
     case 429: {
       const wait: number | undefined = error.retryAfter;
       const code: string = error.body.code;
-      (void wait, code);
+      void [wait, code];
       break;
     }
     case 404:
@@ -38,7 +38,7 @@ export async function narrowing(): Promise<void> {
     case "malformed": {
       const http: number = error.httpStatus;
       const reason: string = error.reason;
-      (void http, reason);
+      void [http, reason];
       break;
     }
     case "timeout": {

@@ -1,11 +1,8 @@
 // What Userpilot import tests share: faker users with known ids, the Userpilot simulator mounted in msw with
 // a log of what went over the wire, scripts by operation and attempt, a client and an import run in which
-// nothing waits for real, journals in temporary directories, and the checks every import must pass.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+// nothing waits for real, and the check of a report against what Userpilot holds.
 import type { SetupServer } from "msw/node";
-import { afterAll, expect } from "vitest";
+import { expect } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import type { FaultOptions, ScriptAction } from "../../src/testing/faults.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
@@ -20,6 +17,7 @@ import {
 import { createUserpilotClient } from "../../src/userpilot/client.js";
 import { importUsers, type UserpilotImportOptions } from "../../src/userpilot/import.js";
 import type { UserpilotUser } from "../../src/userpilot/validate.js";
+import { loggedSleep } from "../support/logged-sleep.js";
 import { HOSTS, useMswServer } from "../support/msw.js";
 
 export const API_KEY = "up-test-key";
@@ -208,18 +206,10 @@ export function run(
     pollIntervalMs: 10,
     maxPollIntervalMs: 40,
     conflictWaitMs: 100,
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
+    sleep: loggedSleep(waits),
     ...options,
   });
   return Object.assign(promise, { waits });
-}
-
-export function expectEveryRecordOnce(report: ImportReport, total: number) {
-  expect(report.total).toBe(total);
-  expect(report.imported + report.failed + report.rejected).toBe(total);
-  expect(report.outcomes.map((o) => o.index)).toEqual(Array.from({ length: total }, (_, i) => i));
 }
 
 /**
@@ -235,14 +225,4 @@ export function expectTruthfulReport(report: ImportReport, sim: UserpilotSimulat
   );
   expect(lies, "outcomes that contradict what Userpilot holds").toEqual([]);
   expect(sim.stats()).toMatchObject({ duplicates: 0, rewrites: 0 });
-}
-
-const journalDirs: string[] = [];
-afterAll(() => journalDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-/** A journal path in a fresh temporary directory, removed after the file's tests. */
-export function journalFile(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "userpilot-journal-"));
-  journalDirs.push(dir);
-  return path.join(dir, "journal.ndjson");
 }

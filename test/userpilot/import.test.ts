@@ -4,17 +4,18 @@ import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { json } from "../../src/testing/faults.js";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
-import { USERPILOT_ERRORS, userpilotError } from "../../src/testing/userpilot/errors.js";
+import { userpilotError } from "../../src/testing/userpilot/errors.js";
 import { USERPILOT_MAX_BODY_BYTES, createUserpilotAdapter } from "../../src/userpilot/adapter.js";
 import type { UserpilotUser } from "../../src/userpilot/validate.js";
+import { journalFile } from "../support/journal-file.js";
+import { containing, matching } from "../support/matchers.js";
+import { essence, expectEveryRecordOnce, outcomesWith } from "../support/report.js";
 import {
   afterwards,
   bodyBytes,
   client,
-  expectEveryRecordOnce,
   expectTruthfulReport,
   ids,
-  journalFile,
   run,
   useUserpilot,
   users,
@@ -23,21 +24,10 @@ import {
 
 const vendor = useUserpilot();
 
-const unauthorized = () => ({ answer: userpilotError(401, USERPILOT_ERRORS.unauthorized) });
+const unauthorized = () => ({ answer: userpilotError(401, "invalid_api_key") });
 /** A status poll whose job reports `status` instead of the one it has. */
 const reporting = (status: string) => ({
   after: async (answer: Response) => json({ ...((await answer.json()) as object), status }),
-});
-
-/** The parts of a report that must not depend on how the import was interrupted. */
-const essence = (r: ImportReport) => ({
-  total: r.total,
-  imported: r.imported,
-  failed: r.failed,
-  rejected: r.rejected,
-  outcomes: r.outcomes,
-  aborted: r.aborted,
-  fatal: r.fatal,
 });
 
 describe("limits", () => {
@@ -129,12 +119,12 @@ describe("importUsers", () => {
 
     expect(report).toMatchObject({ total: 30, imported: 20, failed: 10, rejected: 0 });
     expectEveryRecordOnce(report, 30);
-    const failed = report.outcomes.filter((o) => o.outcome === "failed");
+    const failed = outcomesWith(report, "failed");
     expect(failed.map((o) => o.key)).toEqual(ids(10, 20));
     for (const outcome of failed) {
       expect(outcome).toMatchObject({
         code: "job_failed",
-        reason: expect.stringMatching(
+        reason: matching(
           /failed after 0 of 10 rows: error: the simulator failed this job \(failJobs\)/,
         ),
       });
@@ -157,7 +147,7 @@ describe("importUsers", () => {
       key: "u-2",
       outcome: "rejected",
       rule: "userpilot.metadata_value",
-      reason: expect.stringContaining("metadata.signed_up"),
+      reason: containing("metadata.signed_up"),
     });
     expect(report.outcomes[4]).toMatchObject({
       index: 4,
@@ -215,7 +205,7 @@ describe("importUsers", () => {
     expect(report.failed).toBe(6);
     expect(report.outcomes[0]).toMatchObject({
       code: "job_conflict",
-      reason: expect.stringMatching(/another bulk job was still running .*Wait for job /),
+      reason: matching(/another bulk job was still running .*Wait for job /),
     });
     expect(report.outcomes[0]?.outcome === "failed" && report.outcomes[0].reason).toContain(
       foreign,
@@ -240,7 +230,7 @@ describe("importUsers", () => {
   it("fails every user of a job Userpilot no longer knows (404) with job_lost", async () => {
     const up = vendor();
     up.scriptPollsOf("u-0", (jobId) => ({
-      answer: userpilotError(404, USERPILOT_ERRORS.jobNotFound(jobId)),
+      answer: userpilotError(404, "job_not_found", `No background job with id ${jobId}`),
     }));
     const report = await run(users(6), { chunkRecords: 3 });
     expectEveryRecordOnce(report, 6);
@@ -291,14 +281,14 @@ describe("importUsers", () => {
   });
 
   it("fails a chunk refused with 400 with the vendor's error code and messages, then goes on", async () => {
-    const refused = userpilotError(400, USERPILOT_ERRORS.invalid("users[3].user_id is missing"));
+    const refused = userpilotError(400, "invalid_input", "users[3].user_id is missing");
     vendor({}, { bulkIdentifyUsers: { 1: { answer: refused } } });
     const report = await run(users(8), { chunkRecords: 4 });
     expectEveryRecordOnce(report, 8);
     expect(report.outcomes[0]).toMatchObject({
       outcome: "failed",
       code: "invalid_input",
-      reason: expect.stringContaining("Invalid input: users[3].user_id is missing"),
+      reason: containing("Invalid input: users[3].user_id is missing"),
     });
     expect(report).toMatchObject({ imported: 4, failed: 4 });
   });
@@ -404,7 +394,7 @@ describe("resume from a journal", () => {
   it("after an abort, polls the journaled job instead of resubmitting, and sends only the rest", async () => {
     const expected = await uninterrupted();
     const up = vendor();
-    const journal = journalFile();
+    const journal = journalFile("userpilot");
     const controller = new AbortController();
     up.scriptPollsOf("u-4", () => afterwards(() => controller.abort(new Error("interrupted"))));
     const first = await run(input(), { chunkRecords: 4, journal, signal: controller.signal });
@@ -437,7 +427,7 @@ describe("resume from a journal", () => {
   it("after a 401, a re-run with a good key sends only the chunks that were not finished", async () => {
     const expected = await uninterrupted();
     const up = vendor({}, { bulkIdentifyUsers: { 3: unauthorized } });
-    const journal = journalFile();
+    const journal = journalFile("userpilot");
     const first = await run(input(), { chunkRecords: 4, journal });
     expect(first.fatal).toBeDefined();
 
@@ -455,7 +445,7 @@ describe("resume from a journal", () => {
     const records = users(6);
     const maxBytes = Math.max(bodyBytes(records.slice(0, 3)), bodyBytes(records.slice(3)));
     const up = vendor({ maxBytes });
-    const journal = journalFile();
+    const journal = journalFile("userpilot");
     const controller = new AbortController();
     // Abort once the second half's job id is journaled (at its first poll).
     up.scriptPollsOf("u-3", () => afterwards(() => controller.abort(new Error("interrupted"))));
@@ -474,7 +464,7 @@ describe("resume from a journal", () => {
 
   it("after polling failed for good, a re-run polls the journaled job", async () => {
     const up = vendor();
-    const journal = journalFile();
+    const journal = journalFile("userpilot");
     up.scriptPollsOf("u-0", () => "drop");
     const records = users(6);
     const first = await run(records, { chunkRecords: 3, journal });

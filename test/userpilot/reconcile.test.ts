@@ -6,13 +6,14 @@ import { describe, expect, it } from "vitest";
 import { json, type ScriptAction } from "../../src/testing/faults.js";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
 import type { UserpilotSimulatorOptions } from "../../src/testing/userpilot.js";
+import { journalFile } from "../support/journal-file.js";
+import { matching } from "../support/matchers.js";
+import { expectEveryRecordOnce } from "../support/report.js";
 import {
   afterwards,
   dropAfter,
-  expectEveryRecordOnce,
   expectTruthfulReport,
   ids,
-  journalFile,
   run,
   useUserpilot,
   users,
@@ -182,7 +183,7 @@ describe("a crash between send and checkpoint", () => {
   }
 
   it("a re-run with the same journal finds the job the unjournaled request created and follows it", async () => {
-    const journal = journalFile();
+    const journal = journalFile("userpilot");
     const records = users(12);
     const controller = new AbortController();
     const up = crashAtChunk2(controller);
@@ -212,7 +213,7 @@ describe("a crash between send and checkpoint", () => {
   // The previous chunk's job has the same row count and, a moment before the lost send, falls within the
   // clock-skew allowance; a re-run does not know it as this import's (that chunk came from the journal).
   it("a re-run does not take the previous chunk's finished job for the lost request's", async () => {
-    const journal = journalFile();
+    const journal = journalFile("userpilot");
     const records = users(8);
     const controller = new AbortController();
     const up = crashAtChunk2(controller, { failJobs: (job) => job.index === 2 });
@@ -253,7 +254,7 @@ describe("when the job list cannot be read", () => {
   });
 
   it("the chunk fails for a re-run, in one job, and the re-run reconciles it", async () => {
-    const journal = journalFile();
+    const journal = journalFile("userpilot");
     const records = users(4);
     const up = vendor();
     up.sim.setFaults({
@@ -271,7 +272,7 @@ describe("when the job list cannot be read", () => {
     for (const outcome of first.outcomes) {
       expect(outcome).toMatchObject({
         outcome: "failed",
-        reason: expect.stringMatching(/a re-run with the same journal tries again$/),
+        reason: matching(/a re-run with the same journal tries again$/),
       });
     }
     expect(up.ofKind("POST")).toHaveLength(1);

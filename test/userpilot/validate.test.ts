@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { validateUserpilotUser } from "../../src/userpilot/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { userpilotUser } from "../../src/testing/fixtures/userpilot.js";
+import { containing, matching } from "../support/matchers.js";
 import { loadSpec } from "../support/specs.js";
 import { nestedJson, parsed } from "../support/hostile.js";
 
@@ -29,7 +30,9 @@ describe("validateUserpilotUser", () => {
     expect(validateUserpilotUser(valid)).toEqual([]);
     expect(validateUserpilotUser({ user_id: "u" })).toEqual([]);
     expect(validateUserpilotUser({ user_id: "u", metadata: {} })).toEqual([]);
-    expect(validateUserpilotUser({ user_id: "u", metadata: Object.create(null) })).toEqual([]);
+    expect(
+      validateUserpilotUser({ user_id: "u", metadata: Object.create(null) as object }),
+    ).toEqual([]);
   });
 
   it.each([
@@ -39,9 +42,7 @@ describe("validateUserpilotUser", () => {
     ["null", { user_id: null }, "user_id: must be a non-empty string, got null"],
   ])("rejects user_id %s (userpilot.user_id)", (_, record, message) => {
     const problems = validateUserpilotUser(record);
-    expect(problems).toEqual([
-      { rule: "userpilot.user_id", message: expect.stringContaining(message) },
-    ]);
+    expect(problems).toEqual([{ rule: "userpilot.user_id", message: containing(message) }]);
   });
 
   it("rejects a record that is not an object (userpilot.user_id)", () => {
@@ -59,7 +60,7 @@ describe("validateUserpilotUser", () => {
     expect(problems).toEqual([
       {
         rule: "userpilot.company_id",
-        message: expect.stringContaining(`company_id: must be a string when present, got ${what}`),
+        message: containing(`company_id: must be a string when present, got ${what}`),
       },
     ]);
   });
@@ -95,7 +96,7 @@ describe("validateUserpilotUser", () => {
     expect(problems).toEqual([
       {
         rule: "userpilot.metadata_value",
-        message: expect.stringMatching(/^metadata\.signed_up: .*a Date.*ISO-8601.*toISOString/),
+        message: matching(/^metadata\.signed_up: .*a Date.*ISO-8601.*toISOString/),
       },
     ]);
   });
@@ -106,7 +107,7 @@ describe("validateUserpilotUser", () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatchObject({
         rule: "userpilot.metadata_value",
-        message: expect.stringMatching(/^metadata: must be an object/),
+        message: matching(/^metadata: must be an object/),
       });
     }
   });
@@ -114,8 +115,8 @@ describe("validateUserpilotUser", () => {
   it("rejects unknown top-level fields, naming each (the request schema is closed)", () => {
     const problems = validateUserpilotUser({ user_id: "u", email: "a@b.c", name: "A" });
     expect(problems).toEqual([
-      { rule: "userpilot.unknown_field", message: expect.stringMatching(/^email: unknown field/) },
-      { rule: "userpilot.unknown_field", message: expect.stringMatching(/^name: unknown field/) },
+      { rule: "userpilot.unknown_field", message: matching(/^email: unknown field/) },
+      { rule: "userpilot.unknown_field", message: matching(/^name: unknown field/) },
     ]);
   });
 

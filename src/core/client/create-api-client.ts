@@ -54,8 +54,11 @@ export type OperationInit<Op> = ParamsOption<Op> &
     serializedBody?: string;
   };
 
+/** `init` may be left out when none of its fields is required. */
 type OperationArgs<Op> =
-  {} extends OperationInit<Op> ? [init?: OperationInit<Op>] : [init: OperationInit<Op>];
+  Partial<OperationInit<Op>> extends OperationInit<Op>
+    ? [init?: OperationInit<Op>]
+    : [init: OperationInit<Op>];
 
 /** One method per operationId, each returning a typed {@link ApiResult} instead of throwing. */
 export type OperationMethods<Paths, Table extends OperationTable, Filled extends string = never> = {
@@ -69,7 +72,7 @@ export type OperationMethods<Paths, Table extends OperationTable, Filled extends
  * openapi-fetch client underneath, for calls the operation methods do not cover.
  */
 export type ApiClient<
-  Paths extends {},
+  Paths extends object,
   Table extends OperationTable,
   Filled extends string = never,
 > = OperationMethods<Paths, Table, Filled> & {
@@ -126,7 +129,7 @@ const REQUEST_METHODS = [
  * else is shared.
  */
 export function createApiClient<
-  Paths extends {},
+  Paths extends object,
   Table extends OperationTable,
   Filled extends string = never,
 >(config: ApiClientConfig<Table>): ApiClient<Paths, Table, Filled> {
@@ -138,7 +141,10 @@ export function createApiClient<
   });
   client.use(...(config.middleware ?? []), typedFailures(config.operations, config.secrets));
   const untyped = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  const raw: Record<string, unknown> = { use: client.use, eject: client.eject };
+  const raw: Record<string, unknown> = {
+    use: (...middleware: Middleware[]) => client.use(...middleware),
+    eject: (...middleware: Middleware[]) => client.eject(...middleware),
+  };
   for (const name of REQUEST_METHODS) {
     const method = untyped[name]!;
     raw[name] = (...args: unknown[]) => scrubbedCall(() => method(...args), config.secrets);

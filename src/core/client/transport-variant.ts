@@ -48,13 +48,21 @@ function variantOf(failure: TransportFailure): Fields {
 
 type Fields = { readonly status: string } & Record<string, unknown>;
 
-/** The path template with its parameters filled in, percent-encoded; a missing one stays `{name}`. */
+/**
+ * The path template with its parameters filled in, percent-encoded; a missing one stays `{name}`, and so does
+ * an object (no spec declares one), rather than naming the path `[object Object]`.
+ */
 export function concretePath(
   template: string,
   params: Record<string, unknown> | undefined,
 ): string {
   return template.replace(/\{([^}]+)\}/g, (whole, name: string) => {
     const value = params?.[name];
-    return value === undefined ? whole : encodeURIComponent(String(value));
+    return typeof value === "string" ||
+      typeof value === "number" ||
+      typeof value === "boolean" ||
+      typeof value === "bigint"
+      ? encodeURIComponent(String(value))
+      : whole;
   });
 }

@@ -170,5 +170,5 @@ function safeKey<Input>(
 function iterate<T>(records: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {
   return Symbol.asyncIterator in records
     ? records[Symbol.asyncIterator]()
-    : (records as Iterable<T>)[Symbol.iterator]();
+    : records[Symbol.iterator]();
 }

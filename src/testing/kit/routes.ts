@@ -4,23 +4,14 @@ type Obj = Record<string, unknown>;
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"] as const;
 
-/** One operation of a spec, as a router matches it. */
+/** One operation of a spec: `POST` `/v2/users/batch/{job_id}`, its operation object, its matcher. */
 export interface SpecRoute {
-  /** Upper case: `POST`. */
   readonly method: string;
-  /** The path template of the spec: `/v2/users/batch/{job_id}`. */
   readonly template: string;
   readonly operationId: string;
-  /** The spec's operation object (responses, parameters…). */
   readonly operation: Obj;
   readonly pattern: RegExp;
   readonly names: readonly string[];
-}
-
-/** A request mapped to an operation, with its path parameters decoded. */
-export interface RouteMatch {
-  readonly route: SpecRoute;
-  readonly params: Readonly<Record<string, string>>;
 }
 
 /** Every operation of a spec, a literal path before a template that also matches it (`batch` over `{id}`). */
@@ -53,7 +44,7 @@ export function matchRoute(
   routes: readonly SpecRoute[],
   method: string,
   path: string,
-): RouteMatch | undefined {
+): { route: SpecRoute; params: Readonly<Record<string, string>> } | undefined {
   const upper = method.toUpperCase();
   for (const route of routes) {
     if (route.method !== upper) continue;

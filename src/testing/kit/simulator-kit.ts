@@ -1,6 +1,5 @@
 // What every vendor simulator does alike: routing under a base path by the spec's own operations, the
-// credential check, request counting, faults and scripts, request-body validation and the common stats. A
-// vendor's simulator keeps only its vendor's behaviour.
+// credential check, request counting, faults and scripts, request-body validation and the common stats.
 import { FaultInjector, type FaultOptions } from "../faults.js";
 import { createRequestValidator } from "../request-validator.js";
 import type { SimulatorStats } from "../simulator.js";
@@ -35,29 +34,26 @@ export type OperationHandlers = Readonly<
   Record<string, (call: OperationCall) => Response | Promise<Response>>
 >;
 
-/** What a vendor counts beside the common stats. */
-export interface VendorCounts {
-  readonly users: number;
-  readonly duplicates: number;
-  readonly rewrites: number;
+/** A request body read as JSON: `problems` against the schema, or undefined when it is not JSON. */
+export interface JsonBody {
+  readonly text: string;
+  readonly value: unknown;
+  readonly problems: readonly string[] | undefined;
 }
 
-export interface SimulatorKit {
-  readonly basePath: string;
-  readonly faults: FaultInjector;
-  /** Problems of `value` against the schema at `pointer` of the spec (`#/components/schemas/X`); empty if valid. */
-  validate(pointer: string, value: unknown): string[];
-  /** Counts, routes, faults, authenticates and dispatches one request. */
-  handle(request: Request, handlers: OperationHandlers): Promise<Response>;
-  /** The common stats, with the vendor's own counts. */
-  stats(counts: VendorCounts): SimulatorStats;
+export type SimulatorKit = ReturnType<typeof createSimulatorKit>;
+
+/** Problems as one message, the first 20 of them: a vendor's 400 stays readable for a huge bad batch. */
+export function listProblems(problems: readonly string[]): string {
+  const more = problems.length > 20 ? `; and ${problems.length - 20} more` : "";
+  return `${problems.slice(0, 20).join("; ")}${more}`;
 }
 
 const validators = new WeakMap<Obj, (pointer: string, value: unknown) => string[]>();
 const routeTables = new WeakMap<Obj, SpecRoute[]>();
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-export function createSimulatorKit(config: SimulatorKitConfig): SimulatorKit {
+export function createSimulatorKit(config: SimulatorKitConfig) {
   const basePath = (config.basePath ?? "").replace(/\/+$/, "");
   const faults = new FaultInjector(config.faults ?? {});
   const requests: Record<string, number> = {};
@@ -65,6 +61,7 @@ export function createSimulatorKit(config: SimulatorKitConfig): SimulatorKit {
   if (routes === undefined) routeTables.set(config.document, (routes = routesOf(config.document)));
   const table = routes;
 
+  /** Problems of `value` against the schema at `pointer` (`#/components/schemas/X`); empty if valid. */
   function validate(pointer: string, value: unknown): string[] {
     let validator = validators.get(config.document);
     if (validator === undefined) {
@@ -74,6 +71,7 @@ export function createSimulatorKit(config: SimulatorKitConfig): SimulatorKit {
     return validator(pointer, value);
   }
 
+  /** Counts, routes, faults, authenticates and dispatches one request. */
   async function handle(request: Request, handlers: OperationHandlers): Promise<Response> {
     const url = new URL(request.url);
     const method = request.method.toUpperCase();
@@ -98,12 +96,32 @@ export function createSimulatorKit(config: SimulatorKitConfig): SimulatorKit {
     );
   }
 
+  /** The body of `request`, checked against the spec's `components/schemas/<schema>`. */
+  async function readJson(request: Request, schema: string): Promise<JsonBody> {
+    const text = await request.text();
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return { text, value: undefined, problems: undefined };
+    }
+    return { text, value, problems: validate(`#/components/schemas/${schema}`, value) };
+  }
+
   return {
     basePath,
     faults,
     validate,
+    readJson,
     handle,
-    stats: (counts) => ({
+    /** What every simulator exposes alike, serving `handlers`. */
+    serve: (handlers: OperationHandlers) => ({
+      basePath,
+      handle: (request: Request) => handle(request, handlers),
+      setFaults: (options: FaultOptions) => faults.setOptions(options),
+    }),
+    /** The common stats, with the vendor's own counts. */
+    stats: (counts: Pick<SimulatorStats, "users" | "duplicates" | "rewrites">): SimulatorStats => ({
       requests: { ...requests },
       faults: { ...faults.counts },
       users: counts.users,

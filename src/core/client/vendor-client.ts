@@ -1,0 +1,50 @@
+import type { Middleware } from "openapi-fetch";
+import type { SecretSet } from "../errors/secrets.js";
+import type { Transport } from "../http/transport.js";
+import { createApiClient, type ApiClient } from "./create-api-client.js";
+import { destinationOf, type Destined } from "./destination.js";
+import type { OperationTable } from "./operation-table.js";
+import type { CommonClientOptions } from "./options.js";
+import { transportFromOptions, userAgent } from "./transport-from-options.js";
+
+/** What a vendor's client adds to the caller's {@link CommonClientOptions}. */
+export interface VendorClientSetup<Table extends OperationTable> {
+  operations: Table;
+  /** The caller's `baseUrl` wins over this. */
+  defaultBaseUrl: string;
+  /** The vendor's auth and account headers; the `User-Agent` is added. */
+  headers: Record<string, string>;
+  /** Everything to scrub from errors: the vendor's credentials, and tokens as they are issued. */
+  secrets: SecretSet;
+  /** Who the calls act as, without a secret: an org or client id, or `keyFingerprint(key)`. */
+  account: string;
+  /**
+   * Wraps the transport the common options describe (e.g. with bearer auth).
+   * @default the transport as it is
+   */
+  transport?: (transport: Transport) => Transport;
+  /** @default [] */
+  middleware?: readonly Middleware[];
+}
+
+/** A vendor's typed client, with its `destination`: the shared part of every `createXClient`. */
+export function createVendorClient<
+  Paths extends object,
+  Table extends OperationTable,
+  Filled extends string = never,
+>(
+  options: CommonClientOptions,
+  setup: VendorClientSetup<Table>,
+): ApiClient<Paths, Table, Filled> & Destined {
+  const baseUrl = options.baseUrl ?? setup.defaultBaseUrl;
+  const transport = transportFromOptions(options);
+  const client = createApiClient<Paths, Table, Filled>({
+    operations: setup.operations,
+    baseUrl,
+    headers: { ...setup.headers, "User-Agent": userAgent(options.userAgent) },
+    transport: setup.transport?.(transport) ?? transport,
+    secrets: setup.secrets,
+    ...(setup.middleware !== undefined && { middleware: setup.middleware }),
+  });
+  return Object.assign(client, { destination: destinationOf(baseUrl, setup.account) });
+}

@@ -1,0 +1,83 @@
+import { durationOption, wholeNumberOption } from "../options.js";
+import { JobPace, JobPoll } from "./poll.js";
+
+/**
+ * The options of an adapter that polls vendor jobs. Each vendor's options interface repeats them with its own
+ * defaults and wording; this is only what they share.
+ */
+export interface PollTuning {
+  pollIntervalMs?: number;
+  maxPollIntervalMs?: number;
+  jobTimeoutMs?: number;
+  maxPollsPerJob?: number;
+}
+
+/** A vendor's defaults for {@link PollTuning}, and how it treats a ceiling below the first wait. */
+export interface PollDefaults {
+  readonly pollIntervalMs: number;
+  readonly maxPollIntervalMs: number;
+  readonly jobTimeoutMs: number;
+  readonly maxPollsPerJob: number;
+  /**
+   * Raise `maxPollIntervalMs` to at least `pollIntervalMs`, so a ceiling set below the first wait cannot
+   * shorten it; otherwise the ceiling is taken as given.
+   * @default false
+   */
+  readonly ceilingAtLeastFirstWait?: boolean;
+}
+
+/** One import's checked poll settings, with the pace its jobs share. */
+export interface PollSettings {
+  readonly pollIntervalMs: number;
+  readonly maxPollIntervalMs: number;
+  readonly jobTimeoutMs: number;
+  readonly maxPollsPerJob: number;
+  /** How long this import's jobs took per row: times the first poll of the next. */
+  readonly pace: JobPace;
+}
+
+/**
+ * The poll settings `options` give, each out-of-range value refused as `durationOption` and
+ * `wholeNumberOption` refuse it (a RangeError naming the option), checked in the order of
+ * {@link PollTuning}.
+ */
+export function pollSettings(options: PollTuning, defaults: PollDefaults): PollSettings {
+  const pollIntervalMs = durationOption(
+    "pollIntervalMs",
+    options.pollIntervalMs,
+    defaults.pollIntervalMs,
+  );
+  const ceiling = durationOption(
+    "maxPollIntervalMs",
+    options.maxPollIntervalMs,
+    defaults.maxPollIntervalMs,
+  );
+  return {
+    pollIntervalMs,
+    maxPollIntervalMs: defaults.ceilingAtLeastFirstWait
+      ? Math.max(pollIntervalMs, ceiling)
+      : ceiling,
+    jobTimeoutMs: durationOption("jobTimeoutMs", options.jobTimeoutMs, defaults.jobTimeoutMs),
+    maxPollsPerJob: wholeNumberOption(
+      "maxPollsPerJob",
+      options.maxPollsPerJob,
+      defaults.maxPollsPerJob,
+    ),
+    pace: new JobPace(),
+  };
+}
+
+/**
+ * The plan of the status polls of one job of `rows` rows; `fresh` is false for a job an earlier run
+ * submitted, whose age is unknown.
+ */
+export function planJobPolls(settings: PollSettings, rows: number, fresh: boolean): JobPoll {
+  return new JobPoll({
+    initialMs: settings.pollIntervalMs,
+    maxMs: settings.maxPollIntervalMs,
+    maxPolls: settings.maxPollsPerJob,
+    rows,
+    pace: settings.pace,
+    fresh,
+  });
+}

@@ -1,0 +1,48 @@
+// The Userpilot simulator's options.
+import type { FaultOptions } from "../faults.js";
+
+export type UserpilotJobKind = "users" | "companies";
+
+/** What `failJobs` decides on; `index` is the job's 1-based number on this simulator. */
+export interface UserpilotJobInfo {
+  readonly id: string;
+  readonly kind: UserpilotJobKind;
+  readonly index: number;
+  readonly rows: number;
+}
+
+export interface UserpilotSimulatorOptions {
+  /** Expected as `Authorization: Token <apiKey>`. @default "sim-key" */
+  apiKey?: string;
+  /** The path prefix the API is served under (e.g. `"/up"`). @default "" */
+  basePath?: string;
+  /** `rejectRate` is the chance that a job fails as a whole (rolled once per set of ids). */
+  faults?: FaultOptions;
+  /** Ticks (status polls of the job, or bulk requests it turned away with 409) per status step. @default 1 */
+  pollsPerStep?: number;
+  /**
+   * A job also moves one step per `stepMs` of `now()` since its submission; 0 ends a job the first time it
+   * is looked at after its submission (a status poll, the job list, the next bulk request).
+   */
+  stepMs?: number;
+  /** The simulator's clock, in ms since the epoch. @default Date.now */
+  now?: () => number;
+  /**
+   * A job processes this many rows a minute of `now()` from its submission (Userpilot: about 1,200), with
+   * `completed_rows` advancing, and ends with its last row; ticks and `stepMs` are then ignored.
+   */
+  rowsPerMinute?: number;
+  /** Largest request body in bytes; larger answers 413. @default 50 MiB (the spec's `x-max-body-bytes`) */
+  maxBytes?: number;
+  /** The jobs that fail, besides `rejectRate`'s. */
+  failJobs?: (job: UserpilotJobInfo) => boolean;
+}
+
+export interface UserpilotForeignJobOptions {
+  /** Ticks per step of this job (3 steps to the end). @default the simulator's `pollsPerStep` */
+  pollsPerStep?: number;
+  /** Rows it claims. @default 0 */
+  rows?: number;
+  /** When it started, on the simulator's clock (an earlier run's job). @default now() */
+  startedAt?: number;
+}

@@ -1,0 +1,49 @@
+// The poll options the job-polling adapters (FullStory, Userpilot) read through one helper: defaults, the
+// ceiling rule each vendor chose, and the waits a job's plan then hands out.
+import { describe, expect, it } from "vitest";
+import { planJobPolls, pollSettings } from "../../src/core/engine/poll-settings.js";
+
+const DEFAULTS = {
+  pollIntervalMs: 100,
+  maxPollIntervalMs: 400,
+  jobTimeoutMs: 60_000,
+  maxPollsPerJob: 5,
+};
+
+/** The waits between the first `n` status polls of a job nothing predicts. */
+function waits(settings: ReturnType<typeof pollSettings>, n: number): number[] {
+  const plan = planJobPolls(settings, 10, true);
+  return Array.from({ length: n }, () => plan.next());
+}
+
+describe("pollSettings", () => {
+  it("gives the vendor's defaults for options left out", () => {
+    expect(pollSettings({}, DEFAULTS)).toMatchObject(DEFAULTS);
+  });
+
+  it("raises a ceiling below the first wait to it when the vendor asks (FullStory)", () => {
+    const settings = pollSettings(
+      { pollIntervalMs: 50, maxPollIntervalMs: 10 },
+      { ...DEFAULTS, ceilingAtLeastFirstWait: true },
+    );
+    expect(settings.maxPollIntervalMs).toBe(50);
+    expect(waits(settings, 3)).toEqual([50, 50, 50]);
+  });
+
+  it("takes a ceiling below the first wait as given otherwise (Userpilot)", () => {
+    const settings = pollSettings({ pollIntervalMs: 50, maxPollIntervalMs: 10 }, DEFAULTS);
+    expect(settings.maxPollIntervalMs).toBe(10);
+    expect(waits(settings, 2)).toEqual([10, 10]);
+  });
+
+  it("grows the waits 1.5× from pollIntervalMs up to the ceiling", () => {
+    expect(
+      waits(pollSettings({ pollIntervalMs: 100, maxPollIntervalMs: 300 }, DEFAULTS), 4),
+    ).toEqual([100, 150, 225, 300]);
+  });
+
+  it("refuses an out-of-range option with a RangeError naming it", () => {
+    expect(() => pollSettings({ jobTimeoutMs: 0 }, DEFAULTS)).toThrow(RangeError);
+    expect(() => pollSettings({ maxPollsPerJob: 1.5 }, DEFAULTS)).toThrow(/^maxPollsPerJob: /);
+  });
+});

@@ -1,0 +1,49 @@
+// What every import report keeps, whatever the vendor or the faults: the checks and views the adapter, engine
+// and CLI tests share, so that each vendor's tests assert the same invariant.
+import { expect } from "vitest";
+import type { ImportReport, RecordOutcome } from "../../src/core/engine/report.js";
+
+type Status = RecordOutcome["outcome"];
+
+/**
+ * Every record read is in the report exactly once, in input order, and the counts add up: imported, failed
+ * and rejected are the numbers of outcomes with that status, and `total` (the input's size, when given) is
+ * their sum.
+ */
+export function expectEveryRecordOnce(report: ImportReport, total = report.total): void {
+  expect(report.total).toBe(total);
+  expect(report.outcomes.map((o) => o.index)).toEqual(Array.from({ length: total }, (_, i) => i));
+  const counts: Record<Status, number> = { imported: 0, failed: 0, rejected: 0 };
+  for (const o of report.outcomes) counts[o.outcome] += 1;
+  expect(counts).toEqual({
+    imported: report.imported,
+    failed: report.failed,
+    rejected: report.rejected,
+  });
+}
+
+/**
+ * What a user reads in a report, for comparing two runs of one input (say, an interrupted one resumed from
+ * its journal and an uninterrupted one): all of it but the timing and the count of chunks sent, resumed
+ * and replayed, which differ by design.
+ */
+export function essence(
+  report: ImportReport,
+): Omit<ImportReport, "startedAt" | "durationMs" | "chunks"> {
+  const { startedAt: _startedAt, durationMs: _durationMs, chunks: _chunks, ...rest } = report;
+  return rest;
+}
+
+/** The outcomes with `status`, in input order. */
+export function outcomesWith<S extends Status>(
+  report: ImportReport,
+  status: S,
+): Extract<RecordOutcome, { outcome: S }>[] {
+  return report.outcomes.filter(
+    (o): o is Extract<RecordOutcome, { outcome: S }> => o.outcome === status,
+  );
+}
+
+/** The input indexes of the records with `status`, in order. */
+export const indexesWith = (report: ImportReport, status: Status): number[] =>
+  outcomesWith(report, status).map((o) => o.index);
