@@ -125,8 +125,9 @@ type Result = ChunkResult<UserpilotFailureCode>;
  * - `401`: fatal, the import stops. Other failures that outlast the client's retries fail the chunk with the
  *   error's status.
  *
- * Limitation: Userpilot reports per job, not per user. A `completed` job counts every user as imported, even
- * if its `completed_rows` is less than its `total_rows`: which rows were skipped is not reported.
+ * Limitation: Userpilot reports per job, not per user. A `completed` job counts every user as imported; when
+ * its `completed_rows` is less than its `total_rows`, each of them carries a warning saying so, since
+ * Userpilot does not say which rows it skipped.
  */
 export function createUserpilotAdapter(
   client: UserpilotClient,
@@ -434,7 +435,7 @@ class ChunkRun {
           // Compared as a string: a status Userpilot adds later means the job is still running.
           status = job.status;
           if (status === "completed" || status === "failed") plan.ended(vendorDuration(job));
-          if (status === "completed") return { value: end({ ok: true }, true) };
+          if (status === "completed") return { value: end(completedOutcome(jobId, job), true) };
           if (status === "failed") {
             return { value: end(failure("job_failed", jobFailure(jobId, job)), true) };
           }
@@ -482,6 +483,21 @@ class ChunkRun {
       },
     };
   }
+}
+
+/**
+ * A completed job's outcome for each of its users: imported, with a warning when the job says it completed
+ * fewer rows than it took, because Userpilot does not say which rows those were.
+ */
+function completedOutcome(jobId: string, job: Record<string, unknown>): Outcome {
+  const progress = progressOf(job);
+  if (progress === undefined || progress.completed >= progress.total) return { ok: true };
+  return {
+    ok: true,
+    note:
+      `Userpilot completed job ${jobId} after ${progress.completed} of ${progress.total} rows and does not ` +
+      "say which rows it skipped: this user may not have been updated",
+  };
 }
 
 /** Rows done of rows in all, when the job's status says both. */

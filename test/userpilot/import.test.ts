@@ -113,6 +113,32 @@ describe("importUsers", () => {
     expect(report.imported).toBe(4);
   });
 
+  it("says on every user when a completed job reports fewer rows done than it took", async () => {
+    // Userpilot reports per job: which row it skipped is unknown, so no user is claimed without a doubt.
+    const short = {
+      after: async (answer: Response) => {
+        const job = (await answer.json()) as { status: string; total_rows: number };
+        return json(
+          job.status === "completed" ? { ...job, completed_rows: job.total_rows - 1 } : job,
+        );
+      },
+    };
+    const polls = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [i + 1, short]));
+    vendor({}, { getBackgroundJob: polls });
+    const report = await run(users(4));
+    expect(report.imported).toBe(4);
+    for (const outcome of outcomesWith(report, "imported"))
+      expect(outcome.warning).toMatch(/after 3 of 4 rows and does not say which rows it skipped/);
+  });
+
+  it("a completed job that did every row carries no warning", async () => {
+    vendor();
+    const report = await run(users(4));
+    expect(outcomesWith(report, "imported").map((o) => o.warning)).toEqual(
+      Array(4).fill(undefined),
+    );
+  });
+
   it("fails every user of a failed job with job_failed and the job's reason; other chunks import", async () => {
     const up = vendor({ failJobs: (job) => job.index === 2 });
     const report = await run(users(30), { chunkRecords: 10 });
