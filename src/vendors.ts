@@ -1,4 +1,4 @@
-import type { VendorModule } from "./core/vendor-module.js";
+import type { VendorModule } from "./vendor-module.js";
 import { fullStoryModule } from "./fullstory/module.js";
 import { propellerModule } from "./propeller/module.js";
 import { slashIdModule } from "./slashid/module.js";

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseReport } from "../../src/cli/report-file.js";
-import { SIMULATOR_SECRETS } from "../../src/core/vendor-module.js";
+import { SIMULATOR_SECRETS } from "../../src/vendor-module.js";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";

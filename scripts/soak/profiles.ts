@@ -1,7 +1,7 @@
 // What the soak checks of each vendor's simulator, beyond what the vendor module gives: how the simulator is
 // set up for the soak, the keys of the users it stored, and the code a record it refused fails with. Keyed
 // by every name in src/vendors.ts, so a new vendor without a profile does not compile.
-import type { SimulatorSetup, VendorModule } from "../../src/core/vendor-module.js";
+import type { SimulatorSetup, VendorModule } from "../../src/vendor-module.js";
 import { fullStoryModule } from "../../src/fullstory/module.js";
 import { propellerModule } from "../../src/propeller/module.js";
 import { slashIdModule } from "../../src/slashid/module.js";

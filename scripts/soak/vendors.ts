@@ -8,7 +8,7 @@ import type { CommonClientOptions } from "../../src/core/client/options.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import type { ImportReport, RecordOutcome } from "../../src/core/engine/report.js";
 import type { RetryEvent } from "../../src/core/http/transport.js";
-import { settingsOf, type JobTuning, type VendorModule } from "../../src/core/vendor-module.js";
+import { settingsOf, type JobTuning, type VendorModule } from "../../src/vendor-module.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 import { serveSimulator, type SimulatorStats } from "../../src/testing/index.js";
 import { vendorNamed } from "../../src/vendors.js";

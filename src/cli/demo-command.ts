@@ -6,7 +6,7 @@ import {
   type JobTuning,
   type SampleRecords,
   type VendorModule,
-} from "../core/vendor-module.js";
+} from "../vendor-module.js";
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import { createProgressDisplay } from "./progress.js";

@@ -19,7 +19,7 @@ import {
 } from "./read-records.js";
 import { ReportWriter } from "./report-file.js";
 import { formatSummary } from "./summary.js";
-import type { VendorModule } from "../core/vendor-module.js";
+import type { VendorModule } from "../vendor-module.js";
 import {
   ConfigError,
   VENDOR_NAMES,

@@ -1,4 +1,4 @@
-import { SIMULATOR_SECRETS, simulatorSettings, type VendorModule } from "../core/vendor-module.js";
+import { SIMULATOR_SECRETS, simulatorSettings, type VendorModule } from "../vendor-module.js";
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import type { VendorSimulator } from "../testing/simulator.js";

@@ -1,6 +1,6 @@
-import { settingsOf, type Settings, type VendorModule } from "../core/vendor-module.js";
+import { settingsOf, type Settings, type VendorModule } from "../vendor-module.js";
 
-export { ConfigError, type JobTuning } from "../core/vendor-module.js";
+export { ConfigError, type JobTuning } from "../vendor-module.js";
 export { VENDOR_NAMES, VENDORS, vendorNamed, type VendorName } from "../vendors.js";
 
 /** A vendor's settings from its flags, each falling back to its environment variable. */

@@ -26,5 +26,4 @@ export {
   type FullStoryUser,
   type FullStoryUserUpdate,
 } from "./validate.js";
-export { fullStoryModule } from "./module.js";
 export type { FullStoryFailureCode } from "./failure-codes.js";

@@ -4,7 +4,7 @@ import {
   lazySimulator,
   type Settings,
   type VendorModule,
-} from "../core/vendor-module.js";
+} from "../vendor-module.js";
 import type { FullStorySimulator, FullStorySimulatorOptions } from "../testing/fullstory.js";
 import { createFullStoryAdapter, fullStoryKeyOf } from "./adapter.js";
 import { createFullStoryClient, type FullStoryClient } from "./client.js";

@@ -12,6 +12,5 @@ export {
 } from "./adapter.js";
 export { importUsers, type PropellerImportOptions } from "./import.js";
 export { PROPELLER_RULES, validatePropellerUser, type PropellerUser } from "./validate.js";
-export { propellerModule } from "./module.js";
 export type { PropellerRule } from "./validate.js";
 export type { PropellerFailureCode } from "./failure-codes.js";

@@ -4,7 +4,7 @@ import {
   lazySimulator,
   type Settings,
   type VendorModule,
-} from "../core/vendor-module.js";
+} from "../vendor-module.js";
 import type { PropellerSimulator, PropellerSimulatorOptions } from "../testing/propeller.js";
 import { createPropellerAdapter, propellerKeyOf } from "./adapter.js";
 import { createPropellerClient, type PropellerClient } from "./client.js";

@@ -98,14 +98,14 @@ export function createSlashIdAdapter(
   };
 }
 
-/** The person's first email, else first phone number, else first username, else `#<index>`. */
+/**
+ * The person's first email, else first phone number, else first username, else `#<index>`. Any value is
+ * accepted (a record read from a file may not be an object), as the engine and the CLI's dry run key records
+ * before validating them.
+ */
 export function slashIdKeyOf(person: SlashIdPerson, index: number): string {
-  return (
-    firstOf(person.emails) ??
-    firstOf(person.phone_numbers) ??
-    firstOf(person.usernames) ??
-    `#${index}`
-  );
+  const p = person as Partial<SlashIdPerson> | null | undefined;
+  return firstOf(p?.emails) ?? firstOf(p?.phone_numbers) ?? firstOf(p?.usernames) ?? `#${index}`;
 }
 
 function firstOf(list: readonly string[] | undefined): string | undefined {

@@ -30,6 +30,5 @@ export {
   validateSlashIdPerson,
   type SlashIdCheck,
 } from "./validate.js";
-export { slashIdModule } from "./module.js";
 export { SLASHID_RULES, type SlashIdRule } from "./validate.js";
 export type { SlashIdFailureCode } from "./failure-codes.js";

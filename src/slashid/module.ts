@@ -4,7 +4,7 @@ import {
   lazySimulator,
   type Settings,
   type VendorModule,
-} from "../core/vendor-module.js";
+} from "../vendor-module.js";
 import type { SlashIdSimulator, SlashIdSimulatorOptions } from "../testing/slashid.js";
 import { createSlashIdAdapter, slashIdKeyOf } from "./adapter.js";
 import { createSlashIdClient, type SlashIdClient } from "./client.js";

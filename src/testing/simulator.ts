@@ -12,7 +12,8 @@ export interface VendorSimulator {
 }
 
 export interface SimulatorStats {
-  /** Requests answered, by `METHOD /path-template`. */
+  /** Requests received (faulted ones included), by `METHOD /path-template` below the base path, or
+   * `METHOD (unknown route)`. */
   readonly requests: Readonly<Record<string, number>>;
   /** Faults injected, by kind. */
   readonly faults: Readonly<Record<string, number>>;

@@ -18,6 +18,5 @@ export {
   userpilotKeyOf,
 } from "./adapter.js";
 export { importUsers, type UserpilotImportOptions } from "./import.js";
-export { userpilotModule } from "./module.js";
 export type { UserpilotRule } from "./validate.js";
 export type { UserpilotFailureCode } from "./failure-codes.js";

@@ -5,7 +5,7 @@ import {
   lazySimulator,
   type Settings,
   type VendorModule,
-} from "../core/vendor-module.js";
+} from "../vendor-module.js";
 import type { UserpilotSimulator, UserpilotSimulatorOptions } from "../testing/userpilot.js";
 import { createUserpilotAdapter, userpilotKeyOf } from "./adapter.js";
 import { createUserpilotClient, type UserpilotClient } from "./client.js";

@@ -103,6 +103,24 @@ describe("keys that reach a prototype", () => {
   });
 });
 
+describe("a record that is not an object", () => {
+  it.each(["fullstory", "slashid", "propeller", "userpilot"])(
+    "%s dry run: null, a number and a string are each rejected, and every later record is checked",
+    async (vendor) => {
+      const text = ["null", "42", '"text"', "[]"].join("\n");
+      const result = await cli([
+        "import",
+        vendor,
+        file(`not-objects-${vendor}.ndjson`, text),
+        "--dry-run",
+      ]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain("dry run: 4 records, 0 valid, 4 rejected");
+    },
+  );
+});
+
 describe("a CSV row with the wrong number of cells", () => {
   it("dry run: every row is counted, the broken one is rejected naming its line, reading goes on", async () => {
     const rows = [

@@ -14,7 +14,7 @@ const MESSAGES: Readonly<Record<string, string>> = {
   rate_limit_exceeded: "Rate limit exceeded",
 };
 
-export function userpilotErrorBody(
+function userpilotErrorBody(
   status: number,
   code: string,
   details?: string,

@@ -1,8 +1,8 @@
-import type { CommonClientOptions } from "./client/options.js";
-import type { ImportAdapter, Rejection } from "./engine/adapter.js";
-import type { FaultOptions } from "../testing/faults.js";
-import type { seededFaker } from "../testing/fixtures/faker.js";
-import type { VendorSimulator } from "../testing/simulator.js";
+import type { CommonClientOptions } from "./core/client/options.js";
+import type { ImportAdapter, Rejection } from "./core/engine/adapter.js";
+import type { FaultOptions } from "./testing/faults.js";
+import type { seededFaker } from "./testing/fixtures/faker.js";
+import type { VendorSimulator } from "./testing/simulator.js";
 
 /** A missing or contradictory setting: the CLI exits 2 with this message. */
 export class ConfigError extends Error {}
@@ -23,7 +23,10 @@ export interface VendorSetting {
   /** The flag's name without its dashes, e.g. `api-key`. */
   readonly flag: string;
   readonly env: string;
-  /** Whether the value is a secret, to be kept out of every message and log. */
+  /**
+   * Whether the value is a secret. The client scrubs its own credentials from every error; the soak gives
+   * each secret setting a fresh value and checks that it appears in no output.
+   */
   readonly secret?: boolean;
   /** The value a served simulator accepts; absent for a setting the simulator needs no value for. */
   readonly simulator?: string;
@@ -136,7 +139,7 @@ export function lazySimulator<Options extends { faults?: FaultOptions }, Simulat
 }
 
 /** A faker seeded for reproducible samples. */
-export type SampleFaker = ReturnType<typeof seededFaker>;
+type SampleFaker = ReturnType<typeof seededFaker>;
 
 /**
  * A module's `samples`: the vendor's fixtures and a seeded faker, loaded on first use (@faker-js/faker is an
@@ -148,7 +151,7 @@ export function lazySamples<Fixtures, Input>(
 ): (seed: number) => Promise<SampleRecords<Input>> {
   return async (seed) => {
     const [{ seededFaker }, fixtures] = await Promise.all([
-      import("../testing/fixtures/faker.js"),
+      import("./testing/fixtures/faker.js"),
       load(),
     ]);
     return make(fixtures, seededFaker(seed));
