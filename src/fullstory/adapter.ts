@@ -72,7 +72,10 @@ type Result = ChunkResult<FullStoryFailureCode>;
  *
  * Each chunk: an `Idempotency-Key` (a UUID v4) is saved to the journal, then `createBatchImport` is sent under
  * it (the client retries 429, 5xx and network failures with the same key); the job id is saved; the status is
- * polled until `COMPLETED` or `FAILED`; then both `getBatchImports` and `getBatchImportErrors` are paged
+ * polled until `COMPLETED` or `FAILED` (once a job of the import ended, each later job is polled first when
+ * its pace says it ends, and the next batch is sent an upload's time before that, so that FullStory has it
+ * as this job ends: for a moment around each job's end one more job per lane may be at FullStory, never more
+ * than twice `concurrency`); then both `getBatchImports` and `getBatchImportErrors` are paged
  * through (a `FAILED` job may have imported some users), each within the job's time and a page budget its
  * counts give (a list that pages on past it leaves its records `results_incomplete`). Imported users and
  * failures are matched to the chunk's records: an entry with a uid only to a record with that uid; one
@@ -123,6 +126,7 @@ export function createFullStoryAdapter(
         idempotencyKey = randomUUID();
         context.checkpoint({ idempotencyKey });
       }
+      const uploadStarted = Date.now();
       const created = await client.createBatchImport({
         // The chunk is read-only; the client only serialises it, once, in one JSON.stringify of the batch.
         body: { requests: chunk.items as FullStoryUser[] },
@@ -130,6 +134,7 @@ export function createFullStoryAdapter(
         signal,
       });
       if (!created.ok) return chunkFailed(created.error, size);
+      settings.pace.uploaded(size, Date.now() - uploadStarted);
       jobId = created.data.job.id;
       context.checkpoint({ jobId });
     }
@@ -165,11 +170,16 @@ export function createFullStoryAdapter(
       plan,
       (ms) => context.sleep(ms),
       jobTimeoutMs,
+      // Once the pace says this job is about to end, the next batch goes, so it is uploaded (and checked by
+      // FullStory) while this job still runs and is processing when this one ends: FullStory is not left
+      // idle for an upload between jobs.
+      () => context.vendorDone(),
     );
     if (polled.timedOut) return timedOut();
     if ("error" in polled.value) return chunkFailed(polled.value.error, size);
     const ended = polled.value;
-    // FullStory is done with the job: the next batch can be processing while this one's results are read.
+    // FullStory is done with the job (if the pace did not already hand its slot over): the next batch can be
+    // processing while this one's results are read.
     context.vendorDone();
 
     // 2. Read both result lists at once (each list's pages are sequential, but the two are independent, and

@@ -102,9 +102,11 @@ export interface ChunkContext {
    */
   savedByAnyChunk(prefix: string): readonly string[];
   /**
-   * Says the vendor has finished its work on the chunk (its job ended) and only reading the results is
-   * left: the engine may send the next chunk in its place, so the vendor is not idle meanwhile. Chunks that
-   * only read results are bounded too (as many again as `concurrency`).
+   * Says the vendor has finished its work on the chunk (its job ended), or will have by the time a chunk
+   * sent now reaches it (the pace of earlier jobs says the job ends within an upload's time): the engine may
+   * send the next chunk in its place, so the vendor is not idle meanwhile. Chunks past this call are bounded
+   * too (as many again as `concurrency`), so at most twice `concurrency` jobs are ever at the vendor. Calls
+   * after the first are ignored.
    */
   vendorDone(): void;
 }

@@ -35,7 +35,8 @@ export class ChunkDispatcher<Input, Wire> {
   #resumedChunks = 0;
   #replayedChunks = 0;
   readonly #inFlight = new Set<Promise<void>>();
-  // The chunks in flight the vendor still works on; the others only read their results (see vendorDone).
+  // The chunks in flight the vendor still works on, or will beyond the next chunk's upload; the others only
+  // read their results (see vendorDone).
   readonly #working = new Set<object>();
   #wake: (() => void) | undefined;
 

@@ -15,7 +15,11 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    */
   chunkRecords?: number;
   /**
-   * Chunks in flight at once, at most the vendor's limit (more throws a RangeError).
+   * Chunks the vendor works on at once, at most the vendor's limit (more throws a RangeError). A chunk stops
+   * counting once its job ended, or is about to: an adapter that predicts a job's end (FullStory) sends the
+   * next chunk an upload's time before it, so that one reaches the vendor as the job ends. So for a moment
+   * around each job's end one more job per lane may be at the vendor: never more than twice `concurrency`
+   * chunks are in flight (the extra ones uploading, or reading their results).
    * @default the adapter's `defaults.concurrency`
    */
   concurrency?: number;
@@ -60,7 +64,7 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
 
 /**
  * records → validate → chunk → send (bounded concurrency) → follow through → report. Input is read lazily:
- * at most `concurrency` chunks are in flight and one is filling, so memory does not grow with the input.
+ * at most twice `concurrency` chunks are in flight and one is filling, so memory does not grow with the input.
  * Reading and assembling is `assembleChunks`; sending and settling, `ChunkDispatcher`.
  */
 export async function runImport<Input, Wire>(

@@ -51,10 +51,12 @@ export interface JobProgress {
 
 /**
  * How long the jobs of one import took per row, so the next job is polled when it should be done rather
- * than on a fixed backoff. One per adapter (an adapter serves one import).
+ * than on a fixed backoff; and how long their uploads took, so the next job can be sent early enough to
+ * reach the vendor as the one before it ends. One per adapter (an adapter serves one import).
  */
 export class JobPace {
   private readonly recent: number[] = [];
+  private readonly uploads: number[] = [];
 
   /** A job of `rows` rows took `ms` (by the vendor's clock where it says, else ours). */
   ended(rows: number, ms: number): void {
@@ -70,6 +72,24 @@ export class JobPace {
   expectedMs(rows: number): number | undefined {
     if (this.recent.length === 0 || !(rows > 0)) return undefined;
     return rows * Math.min(...this.recent);
+  }
+
+  /** A job of `rows` rows was created `ms` after its upload began (our clock). */
+  uploaded(rows: number, ms: number): void {
+    if (!(rows > 0) || !(ms >= 0) || !Number.isFinite(ms)) return;
+    this.uploads.push(ms / rows);
+    if (this.uploads.length > PACE_MEMORY) this.uploads.shift();
+  }
+
+  /**
+   * How long before a job's end the next one, of `rows` rows, should be sent to reach the vendor as it ends:
+   * the median of the recent uploads' paces (one slowed by a retry should not make the next jobs overlap),
+   * 0 before any upload was timed.
+   */
+  leadMs(rows: number): number {
+    if (this.uploads.length === 0 || !(rows > 0)) return 0;
+    const sorted = [...this.uploads].sort((a, b) => a - b);
+    return rows * sorted[Math.floor((sorted.length - 1) / 2)]!;
   }
 }
 
@@ -177,6 +197,17 @@ export class JobPoll {
     return this.give(wait);
   }
 
+  /**
+   * When, in ms after following began, the next job should be sent so that its upload (as long as the
+   * import's recent ones) ends as this job is predicted to: undefined when nothing predicts the end.
+   */
+  handoverAt(): number | undefined {
+    if (this.expected === undefined) return undefined;
+    const lead =
+      this.options.rows === undefined ? 0 : (this.options.pace?.leadMs(this.options.rows) ?? 0);
+    return Math.max(0, Math.round(this.expected - lead));
+  }
+
   /** The job ended; `vendorMs` is its duration by the vendor's own clock, where it reports one. */
   ended(vendorMs?: number): void {
     if (this.options.fresh === false && vendorMs === undefined) return;
@@ -212,21 +243,33 @@ export class JobPoll {
 
 /**
  * Polls a job through `check` until it gives a value, waiting as `plan` says; `{ timedOut: true }` when the
- * next wait would pass `timeoutMs` (counted from the start of polling).
+ * next wait would pass `timeoutMs` (counted from the start of polling). `handover`, when given, is called
+ * once, amid the waits, at the plan's {@link JobPoll.handoverAt} (when the job ends before it, never).
  */
 export async function pollJob<T>(
   check: () => Promise<{ readonly value: T } | { readonly progress?: JobProgress }>,
   plan: JobPoll,
   sleep: (ms: number) => Promise<void>,
   timeoutMs?: number,
+  handover?: () => void,
 ): Promise<{ timedOut: false; value: T } | { timedOut: true }> {
   const started = plan.elapsed();
   let wait = plan.first();
+  // Counted in waits slept, as the plan counts its prediction: a status poll takes next to no time.
+  let slept = 0;
+  let handoverAt = handover === undefined ? undefined : plan.handoverAt();
   for (;;) {
     if (wait > 0) {
       if (timeoutMs !== undefined && plan.elapsed() - started > timeoutMs)
         return { timedOut: true };
-      await sleep(wait);
+      if (handoverAt !== undefined && slept + wait > handoverAt) {
+        const before = Math.max(0, handoverAt - slept);
+        if (before > 0) await sleep(before);
+        handoverAt = undefined;
+        handover?.();
+        if (wait > before) await sleep(wait - before);
+      } else await sleep(wait);
+      slept += wait;
     }
     const answer = await check();
     if ("value" in answer) return { timedOut: false, value: answer.value };

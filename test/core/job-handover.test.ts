@@ -1,0 +1,73 @@
+// When the next job may be sent while a job runs: an upload's time (as long as the import's recent uploads)
+// before the end the pace of earlier jobs predicts; on an injected clock.
+import { describe, expect, it } from "vitest";
+import { JobPace, JobPoll, pollJob } from "../../src/core/engine/poll.js";
+
+/** Polls a job that ends at its `polls`-th status poll, logging the waits slept and when `handover` came. */
+async function follow(plan: JobPoll, polls: number) {
+  const log: (number | "handover")[] = [];
+  let asked = 0;
+  await pollJob(
+    () =>
+      Promise.resolve<{ value: true } | { progress?: never }>(
+        ++asked === polls ? { value: true } : {},
+      ),
+    plan,
+    (ms) => {
+      log.push(ms);
+      return Promise.resolve();
+    },
+    undefined,
+    () => log.push("handover"),
+  );
+  return log;
+}
+
+describe("handing a job's slot over before it ends", () => {
+  it("hands over an upload's time before the predicted end, then polls just after it", async () => {
+    const pace = new JobPace();
+    pace.ended(1_000, 10_000);
+    pace.uploaded(1_000, 500);
+    const plan = new JobPoll({ initialMs: 2_000, maxMs: 15_000, rows: 1_000, pace, now: () => 0 });
+    expect(await follow(plan, 1)).toEqual([9_500, "handover", 600]);
+  });
+
+  it("hands over within the right wait when the ceiling splits the wait for the end", async () => {
+    const pace = new JobPace();
+    pace.ended(1_000, 40_000);
+    pace.uploaded(1_000, 2_000);
+    const plan = new JobPoll({ initialMs: 2_000, maxMs: 15_000, rows: 1_000, pace, now: () => 0 });
+    // 15 s, 15 s, then the 10.4 s left to the predicted end, cut at 38 s.
+    expect(await follow(plan, 3)).toEqual([15_000, 15_000, 8_000, "handover", 2_400]);
+  });
+
+  it("times the upload by the median of the recent ones, so one slowed by retries does not count", () => {
+    const pace = new JobPace();
+    expect(pace.leadMs(1_000)).toBe(0);
+    pace.uploaded(1_000, 400);
+    pace.uploaded(1_000, 9_000);
+    pace.uploaded(1_000, 500);
+    expect(pace.leadMs(2_000)).toBe(1_000);
+  });
+
+  it("does not hand over while nothing predicts the end: first jobs, and jobs resumed from a journal", async () => {
+    const first = new JobPoll({
+      initialMs: 2_000,
+      maxMs: 15_000,
+      rows: 1_000,
+      pace: new JobPace(),
+    });
+    expect(await follow(first, 3)).toEqual([2_000, 3_000]);
+    const pace = new JobPace();
+    pace.ended(1_000, 10_000);
+    pace.uploaded(1_000, 500);
+    const resumed = new JobPoll({
+      initialMs: 2_000,
+      maxMs: 15_000,
+      rows: 1_000,
+      pace,
+      fresh: false,
+    });
+    expect(await follow(resumed, 2)).toEqual([2_000]);
+  });
+});
