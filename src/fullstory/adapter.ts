@@ -31,14 +31,15 @@ export const FULLSTORY_MAX_BATCH = rules.CreateBatchImportRequest.properties.req
  */
 export interface FullStoryAdapterOptions {
   /**
-   * First wait between status polls (and between asks while a result list answers 202), in ms, while nothing
-   * predicts a job's end. Once a job of the import ended (its `created` and `finished` times), the next
-   * job's first poll is timed for when its pace says it ends.
+   * Wait between status polls (and between asks while a result list answers 202), in ms, while nothing
+   * predicts a job's end: the first jobs of an import are polled at this interval (up to `maxPollsPerJob`
+   * times), a job resumed from a journal with waits growing 1.5× from it. Once a job of the import ended (its
+   * `created` and `finished` times), the next job's first poll is timed for when its pace says it ends.
    * @default 2000
    */
   pollIntervalMs?: number;
   /**
-   * Ceiling of one wait between polls, in ms; waits grow 1.5× from `pollIntervalMs`.
+   * Ceiling of one wait between polls, in ms.
    * @default 15000
    */
   maxPollIntervalMs?: number;

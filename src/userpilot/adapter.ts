@@ -40,14 +40,15 @@ const HOUR = 3_600_000;
  */
 export interface UserpilotAdapterOptions {
   /**
-   * First wait between two status requests of a job, in ms, while nothing predicts its end. Once a poll
+   * Wait between two status requests of a job, in ms, while nothing predicts its end (the first jobs of an
+   * import, up to `maxPollsPerJob` polls; a job resumed from a journal, growing 1.5× per poll). Once a poll
    * reports `completed_rows`, the next poll is timed for when the rest should be done (at the rate the rows
    * advanced); once a job of the import ended, the next job's first poll is timed by its pace.
    * @default 5000
    */
   pollIntervalMs?: number;
   /**
-   * Ceiling of the wait between two status requests (the wait grows 1.5× per poll), in ms.
+   * Ceiling of the wait between two status requests, in ms.
    * @default 60000
    */
   maxPollIntervalMs?: number;

@@ -10,9 +10,9 @@ const DEFAULTS = {
   maxPollsPerJob: 5,
 };
 
-/** The waits between the first `n` status polls of a job nothing predicts. */
-function waits(settings: ReturnType<typeof pollSettings>, n: number): number[] {
-  const plan = planJobPolls(settings, 10, true);
+/** The waits between the first `n` status polls of a job nothing predicts (fresh: a first job of an import). */
+function waits(settings: ReturnType<typeof pollSettings>, n: number, fresh = false): number[] {
+  const plan = planJobPolls(settings, 10, fresh);
   return Array.from({ length: n }, () => plan.next());
 }
 
@@ -36,10 +36,17 @@ describe("pollSettings", () => {
     expect(waits(settings, 2)).toEqual([10, 10]);
   });
 
-  it("grows the waits 1.5× from pollIntervalMs up to the ceiling", () => {
+  it("grows the waits 1.5× from pollIntervalMs up to the ceiling for a job resumed from a journal", () => {
     expect(
       waits(pollSettings({ pollIntervalMs: 100, maxPollIntervalMs: 300 }, DEFAULTS), 4),
     ).toEqual([100, 150, 225, 300]);
+  });
+
+  it("polls a first job of an import every pollIntervalMs, up to maxPollsPerJob, then at the ceiling", () => {
+    // Nothing predicts its end, and a late poll leaves the vendor idle while the next job waits.
+    expect(
+      waits(pollSettings({ pollIntervalMs: 100, maxPollIntervalMs: 300 }, DEFAULTS), 6, true),
+    ).toEqual([100, 100, 100, 100, 300, 300]);
   });
 
   it("refuses an out-of-range option with a RangeError naming it", () => {

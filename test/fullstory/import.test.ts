@@ -138,7 +138,7 @@ describe("importUsers (FullStory)", () => {
     expectEveryRecordOnce(report);
   });
 
-  it("polls a job through PROCESSING with growing waits until it COMPLETED", async () => {
+  it("polls a first job through PROCESSING every pollIntervalMs until it COMPLETED", async () => {
     const sim = vendor({ processingPolls: 3 });
     const { fullstory } = client();
     const { options, sleeps } = fast();
@@ -146,7 +146,7 @@ describe("importUsers (FullStory)", () => {
 
     expect(requested(sim, STATUS)).toBe(4);
     expect(sim.jobs()).toMatchObject([{ status: "COMPLETED", polls: 4 }]);
-    expect(sleeps).toEqual([10, 15, 20]); // 1.5× each time, capped at maxPollIntervalMs
+    expect(sleeps).toEqual([10, 10, 10]); // nothing predicts a first job's end: no backoff
     expect(report.imported).toBe(3);
     expectEveryRecordOnce(report);
   });

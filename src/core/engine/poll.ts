@@ -137,7 +137,10 @@ export interface JobPollOptions {
  * 1. the vendor's progress (rows done of rows in all): the rate between the last two polls (or since the
  *    job was submitted) tells when the rest is done;
  * 2. the pace of the import's earlier jobs, times this job's rows;
- * 3. else a backoff from `initialMs`, growing by `factor` up to `maxMs`.
+ * 3. else a backoff from `initialMs`, growing by `factor` up to `maxMs`; but a first job of an import (one
+ *    with `pace` and `rows`, before any job of the import ended) is polled every `initialMs`, at most
+ *    `maxPolls` times: nothing predicts its end, and a poll that comes late leaves the vendor idle while
+ *    the next job waits for this one.
  * A poll aimed at a predicted end comes shortly after it; when the job still runs then, the waits start
  * small and grow. Time is the wall clock, or the sum of the waits handed out when more (a test's `sleep`
  * returns at once). Not a timer: the caller sleeps the waits it is given.
@@ -148,6 +151,8 @@ export class JobPoll {
   private readonly now: () => number;
   private readonly started: number;
   private readonly expected: number | undefined;
+  /** A first job of an import: polled at `initialMs` until `maxPolls`, since nothing predicts its end. */
+  private readonly firstOfImport: boolean;
   private waited = 0;
   private backoff: number;
   private overdue: number | undefined;
@@ -165,6 +170,11 @@ export class JobPoll {
       options.fresh === false || options.rows === undefined
         ? undefined
         : options.pace?.expectedMs(options.rows);
+    this.firstOfImport =
+      options.fresh !== false &&
+      options.rows !== undefined &&
+      options.pace !== undefined &&
+      this.expected === undefined;
   }
 
   /** Ms since the job was submitted (or since following began). */
@@ -193,7 +203,8 @@ export class JobPoll {
       return this.give(this.overdue);
     }
     const wait = this.backoff;
-    this.backoff = Math.min(this.options.maxMs, this.backoff * this.factor);
+    if (!this.firstOfImport)
+      this.backoff = Math.min(this.options.maxMs, this.backoff * this.factor);
     return this.give(wait);
   }
 
