@@ -19,8 +19,10 @@ import { slashIdPerson } from "../../src/testing/fixtures/slashid.js";
 export const SEED = 20_260_101;
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The repository root (this file is dist/scripts/bench/data.js once built). */
-export const ROOT = join(here, "..", "..", "..");
+/** The build output this file is part of (it is <outDir>/scripts/bench/data.js once built). */
+const BUILD = join(here, "..", "..");
+/** The repository root (the build output directory sits in it). */
+export const ROOT = join(BUILD, "..");
 
 /**
  * Seeded FullStory batch users as the fixtures make them, with two changes so every record is importable
@@ -76,15 +78,15 @@ export async function readNdjson<T>(file: string, limit = Infinity): Promise<T[]
 function dataVersion(): string {
   const hash = createHash("sha256");
   for (const file of [
-    "dist/src/testing/fixtures/faker.js",
-    "dist/src/testing/fixtures/fullstory.js",
-    "dist/src/testing/fixtures/slashid.js",
-    "dist/src/slashid/records.js",
-    "dist/scripts/bench/data.js",
-    "node_modules/@faker-js/faker/package.json",
+    "src/testing/fixtures/faker.js",
+    "src/testing/fixtures/fullstory.js",
+    "src/testing/fixtures/slashid.js",
+    "src/slashid/records.js",
+    "scripts/bench/data.js",
   ]) {
-    hash.update(readFileSync(join(ROOT, file)));
+    hash.update(readFileSync(join(BUILD, file)));
   }
+  hash.update(readFileSync(join(ROOT, "node_modules/@faker-js/faker/package.json")));
   return hash.update(String(SEED)).digest("hex").slice(0, 12);
 }
 

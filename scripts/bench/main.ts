@@ -2,13 +2,16 @@
 // bench-results.json at the repository root and prints the results as a table. Not part of `npm test`.
 //
 //   node dist/scripts/bench/main.js [--only pipeline,memory,cli-memory,e2e,csv] [--records N] [--e2e-records N]
+//     [--results FILE]
+//   node dist/scripts/bench/main.js --only cli-10m [--records N]   (opt-in: 1M vs 10M users by default, ~25 min)
 //
 // Every benchmark runs in child processes of its own (a fresh heap each); the end-to-end ones import into a
 // FullStory simulator served by yet another process. Seeded faker data is generated once into NDJSON files
 // and cached in the system's temp directory (see data.ts).
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { CAN_PIN, arg, runChild, startServer } from "./child.js";
 import { ROOT, dataFile } from "./data.js";
 import {
@@ -21,10 +24,13 @@ import {
   type Figure,
 } from "./results.js";
 
-const here = join(ROOT, "dist", "scripts", "bench");
+/** The built scripts next to this one, whichever output directory they were built into. */
+const here = dirname(fileURLToPath(import.meta.url));
 const script = (name: string) => join(here, `${name}.js`);
 const only = arg("only")?.split(",");
 const wanted = (name: string) => only === undefined || only.includes(name);
+/** Benchmarks too long for the default run, run only when `--only` names them. */
+const named = (name: string) => only?.includes(name) === true;
 const RECORDS = Number(arg("records") ?? 1_000_000);
 /** Records of the end-to-end runs: the simulator in the other process takes ~80 µs per user. */
 const E2E_RECORDS = Number(arg("e2e-records") ?? 200_000);
@@ -283,6 +289,13 @@ if (wanted("cli-memory")) {
   entries.push(await cliMemory({ sizes: [MEMORY_SMALL, RECORDS], prepare, script, log }));
 }
 
+if (named("cli-10m")) {
+  const { cliMemory } = await import("./cli-memory-entry.js");
+  const big = Number(arg("records") ?? 10_000_000);
+  const sizes = [Math.ceil(big / 10), big] as const;
+  entries.push(await cliMemory({ scenario: "cli-10m", sizes, prepare, script, log }));
+}
+
 if (wanted("csv")) {
   const file = await prepare("slashid", RECORDS);
   log("csv: SlashID CSV writing vs csv-stringify…");
@@ -511,7 +524,7 @@ const results = {
   data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.file])),
   entries,
 };
-const out = join(ROOT, "bench-results.json");
+const out = arg("results") ?? join(ROOT, "bench-results.json");
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`\n${table(entries)}\n\n`);
 const missed = entries.filter((e) => !e.holds).map((e) => e.name);

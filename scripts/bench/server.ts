@@ -2,6 +2,7 @@
 // benchmarks). Prints `{"url": …}` once it listens; `GET /__bench/stats` answers the simulator's stats and
 // `GET /__bench/jobs` each job's start and end (ms, the simulator's clock); SIGTERM stops it.
 //   --vendor fullstory|userpilot (default fullstory)  --processing-ms N  --rows-per-minute N
+//   --retention all|recent (FullStory; default all: "recent" forgets read jobs, for runs longer than memory)
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import { serveSimulator } from "../../src/testing/serve.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
@@ -11,6 +12,9 @@ import { arg } from "./child.js";
 const processingMs = arg("processing-ms");
 const rowsPerMinute = arg("rows-per-minute");
 const rate = rowsPerMinute === undefined ? {} : { rowsPerMinute: Number(rowsPerMinute) };
+const retention = arg("retention");
+if (retention !== undefined && retention !== "all" && retention !== "recent")
+  throw new Error(`--retention must be all or recent, not ${retention}`);
 
 /** A job's span on the simulator's clock. */
 interface Span {
@@ -45,6 +49,7 @@ if (arg("vendor") === "userpilot") {
   const fullstory = createFullStorySimulator({
     apiKey: "sim-key",
     ...(processingMs === undefined ? {} : { processingMs: Number(processingMs) }),
+    ...(retention === undefined ? {} : { retention }),
     ...rate,
   });
   simulator = fullstory;

@@ -180,6 +180,11 @@ export class FaultInjector {
     return { refused, again: false };
   }
 
+  /** Forgets the verdict on `key`: the next record under it is judged anew (a simulator's bounded memory). */
+  forgetVerdict(key: string): void {
+    this.#verdicts.delete(key);
+  }
+
   #roll(writes: boolean): FaultKind | undefined {
     const roll = this.#random();
     const o = this.#options;

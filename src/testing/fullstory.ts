@@ -9,7 +9,9 @@
 // identified user's `uid`, an array of objects or a value over the spec's byte limit answer 400
 // `invalid_argument`; in a batch such a record fails alone, as do an `id` naming no user (`user_not_found`) and
 // a record `rejectRate` or `reject` refuses (`simulated_rejection`). With `maxInProgressJobs` jobs in
-// progress, a batch create answers 429 `too_many_requests`.
+// progress, a batch create answers 429 `too_many_requests`. `retention: "recent"` forgets read jobs' results
+// and the users they wrote, for runs longer than memory (see the option).
+import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";
 import { rules } from "../../generated/fullstory.rules.js";
@@ -47,9 +49,23 @@ interface Job {
   readonly idempotencyKey?: string;
   finishedMs?: number;
   polls: number;
+  readonly imported: number;
+  readonly failed: number;
+  /** Absent once forgotten (`retention: "recent"`). */
+  results?: Results;
+}
+
+type List = "imports" | "errors";
+
+/** What a job's `/imports` and `/errors` page through. */
+interface Results {
   /** Each with its user's types at the time of the write, for `include_schema=true`. */
   readonly imports: Schemas["ImportedUser"][];
   readonly errors: Schemas["FailedUserImport"][];
+  /** The lists served up to their last page. */
+  readonly read: Set<List>;
+  /** The verdict keys of the job's records, forgotten with it (`retention: "recent"` only). */
+  readonly verdictKeys: string[];
 }
 
 /** An operation's answer, as the idempotency store keeps it. */
@@ -70,6 +86,8 @@ const fail = (status: number, code: string, message: string): Answer => ({
 const invalid = (message: string) => fail(400, "invalid_argument", message);
 const reply = (answer: Answer): Response => json(answer.body, answer.status, answer.headers);
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Stands for a body or batch in the stores: equal texts, equal digests, a fixed size whatever the text. */
+const digest = (text: string) => createHash("sha256").update(text).digest("base64");
 
 const FAULT_BODIES: Readonly<Record<number, Schemas["ErrorResponse"]>> = {
   429: {
@@ -83,6 +101,8 @@ const faultBody = (status: number) =>
 
 export function createFullStorySimulator(options: FullStorySimulatorOptions = {}) {
   const { apiKey = "sim-key", now = Date.now, processingPolls = 2 } = options;
+  const recent = options.retention === "recent";
+  const recentJobs = Math.max(0, options.recentJobs ?? 8);
   const pageSize = Math.max(1, options.pageSize ?? 1000);
   const kit = createSimulatorKit({
     document,
@@ -98,10 +118,15 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   const users = new Map<string, FullStoryUser>();
   const byUid = new Map<string, FullStoryUser>();
   const jobs = new Map<string, Job>();
-  const store = new Map<string, { op: string; text: string; answer: Answer; atMs: number }>();
-  /** Batch jobs created per batch content (its `requests`, as JSON): more than one is a duplicate. */
+  const store = new Map<string, { op: string; bodyDigest: string; answer: Answer; atMs: number }>();
+  /** Batch jobs created per batch content (the digest of its `requests`): more than one is a duplicate. */
   const jobsByContent = new Map<string, number>();
-  const counts = { createUsers: 0, refused: 0, replays: 0 };
+  /** Jobs whose lists were all read, oldest first (`retention: "recent"`). */
+  const readJobs: Job[] = [];
+  const counts = {
+    ...{ createUsers: 0, refused: 0, replays: 0, usersCreated: 0 },
+    ...{ forgottenJobs: 0, forgottenUsers: 0 },
+  };
 
   /** Whether the job has ended, ending it if its time has come. */
   function ended(job: Job): boolean {
@@ -115,7 +140,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
 
   function metadata(job: Job): Schemas["JobMetadata"] {
     const done = ended(job);
-    const status = !done ? "PROCESSING" : job.errors.length === 0 ? "COMPLETED" : "FAILED";
+    const status = !done ? "PROCESSING" : job.failed === 0 ? "COMPLETED" : "FAILED";
     const meta = { id: job.id, status, created: iso(job.createdMs) } as const;
     return done ? { ...meta, finished: iso(job.finishedMs ?? 0) } : meta;
   }
@@ -144,8 +169,9 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     const body = await read(request, op);
     const key = request.headers.get("idempotency-key") ?? "";
     const known = key === "" ? undefined : store.get(key);
+    const bodyDigest = key === "" ? "" : digest(body.text);
     if (known !== undefined && now() - known.atMs < DAY_MS) {
-      if (known.op === op && known.text === body.text) {
+      if (known.op === op && known.bodyDigest === bodyDigest) {
         counts.replays += 1;
         return reply(known.answer);
       }
@@ -155,7 +181,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     }
     const answer = body.problem ?? run(body.value, key);
     if (key !== "" && answer.status !== 429 && answer.status < 500)
-      store.set(key, { op, text: body.text, answer, atMs: now() });
+      store.set(key, { op, bodyDigest, answer, atMs: now() });
     return reply(answer);
   }
 
@@ -168,22 +194,27 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     }
     const { requests } = value as Schemas["CreateBatchImportRequest"];
     const id = `sim-batch-${String(jobs.size + 1).padStart(6, "0")}`;
-    const job: Job = {
-      ...{ id, createdMs: now(), records: requests.length, polls: 0, imports: [], errors: [] },
-      ...(key !== "" && { idempotencyKey: key }),
-    };
-    const content = JSON.stringify(requests);
+    const createdMs = now();
+    const content = digest(JSON.stringify(requests));
     jobsByContent.set(content, (jobsByContent.get(content) ?? 0) + 1);
+    const results: Results = { imports: [], errors: [], read: new Set(), verdictKeys: [] };
     for (const user of requests) {
-      const rejected = kit.faults.verdict(recordKey(user)).refused;
+      const verdictKey = recordKey(user);
+      if (recent) results.verdictKeys.push(verdictKey);
+      const rejected = kit.faults.verdict(verdictKey).refused;
       const result = rejected
         ? fail(400, "simulated_rejection", "the simulator rejected this user (rejectRate)")
         : (refusalOf(user.properties) ?? upsert(user, id));
       if ("status" in result) {
         if (!rejected) counts.refused += 1;
-        job.errors.push({ ...(result.body as Schemas["ErrorResponse"]), user });
-      } else job.imports.push(asListed(result));
+        results.errors.push({ ...(result.body as Schemas["ErrorResponse"]), user });
+      } else results.imports.push(asListed(result));
     }
+    const job: Job = {
+      ...{ id, createdMs, records: requests.length, polls: 0, results },
+      ...{ imported: results.imports.length, failed: results.errors.length },
+      ...(key !== "" && { idempotencyKey: key }),
+    };
     jobs.set(id, job);
     return { status: 200, body: { job: metadata(job) } };
   }
@@ -194,28 +225,63 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     return jobs.get(id) ?? reply(fail(404, "resource_not_found", `Job ${id} does not exist`));
   }
 
-  function listing(call: Call, list: "imports" | "errors"): Response {
+  function listing(call: Call, list: List): Response {
     const job = jobOf(call);
     if (job instanceof Response) return job;
     if (!ended(job)) return new Response(null, { status: 202 });
+    const { results } = job;
+    if (results === undefined) {
+      const message = `Results of job ${job.id} are no longer kept (simulator retention "recent")`;
+      return reply(fail(404, "resource_not_found", message));
+    }
     const token = call.url.searchParams.get("page_token") ?? "";
     const offset = Number(/^page-(\d+)$/.exec(token)?.[1] ?? 0);
-    const all: readonly object[] = job[list];
+    const all: readonly object[] = results[list];
     const page = all.slice(offset, offset + pageSize);
     const end = offset + page.length;
     const bare = list === "imports" && call.url.searchParams.get("include_schema") !== "true";
-    return json({
+    const response = json({
       results: bare ? page.map((user) => ({ ...user, schema: null })) : page,
       total_records: String(all.length),
       ...(end < all.length && { next_page_token: `page-${end}` }),
     });
+    if (recent && end >= all.length) markRead(job, results, list);
+    return response;
+  }
+
+  /** Records that a list was served to its end; a job whose lists all were joins the read jobs. */
+  function markRead(job: Job, results: Results, list: List) {
+    results.read.add(list);
+    const done = (name: List) => results.read.has(name) || results[name].length === 0;
+    if (!done("imports") || !done("errors") || readJobs.includes(job)) return;
+    readJobs.push(job);
+    while (readJobs.length > recentJobs) {
+      const oldest = readJobs.shift();
+      if (oldest !== undefined) forget(oldest);
+    }
+  }
+
+  /** Drops a job's lists, the users it wrote last and its records' verdicts. */
+  function forget(job: Job) {
+    const { results } = job;
+    if (results === undefined) return;
+    delete job.results;
+    counts.forgottenJobs += 1;
+    for (const listed of results.imports) {
+      const user = users.get(listed.id);
+      if (user === undefined || user.writers.at(-1) !== job.id) continue;
+      users.delete(user.id);
+      if (user.uid !== undefined && byUid.get(user.uid) === user) byUid.delete(user.uid);
+      counts.forgottenUsers += 1;
+    }
+    for (const key of results.verdictKeys) kit.faults.forgetVerdict(key);
   }
 
   /** The user stored under `uid`, else a new one. */
   function userFor(uid: string | undefined): FullStoryUser {
     const known = uid === undefined ? undefined : byUid.get(uid);
     if (known !== undefined) return known;
-    const id = String(4_200_000_001 + users.size);
+    const id = String(4_200_000_001 + counts.usersCreated++);
     const user: FullStoryUser = { id, properties: {}, declaredTypes: {}, writers: [] };
     users.set(id, user);
     return user;
@@ -264,7 +330,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
         const job = jobOf(call);
         if (job instanceof Response) return job;
         if (job.finishedMs === undefined) job.polls += 1;
-        const [imports, errors] = ended(job) ? [job.imports.length, job.errors.length] : [0, 0];
+        const [imports, errors] = ended(job) ? [job.imported, job.failed] : [0, 0];
         return json({ imports, errors, job: metadata(job) });
       },
       getBatchImports: (call) => listing(call, "imports"),
@@ -300,8 +366,10 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
       const duplicates = sum([...jobsByContent.values()].map((count) => count - 1));
       const common = kit.stats({ users: users.size, duplicates, rewrites });
       // `jobs` created (replays create none), `replays` answered from the idempotency store, records
-      // `refused` by FullStory's own rules (property limits, unknown `id`) rather than by faults.
-      return { ...common, jobs: jobs.size, replays: counts.replays, refused: counts.refused };
+      // `refused` by FullStory's own rules (property limits, unknown `id`) rather than by faults; with
+      // `retention: "recent"`, jobs whose results and users no longer kept (`users` counts those kept).
+      const { replays, refused, forgottenJobs, forgottenUsers } = counts;
+      return { ...common, jobs: jobs.size, replays, refused, forgottenJobs, forgottenUsers };
     },
     /** In creation order. */
     users: () => structuredClone([...users.values()]),
@@ -310,7 +378,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
       [...jobs.values()].map((job) => ({
         ...metadata(job),
         ...{ polls: job.polls, records: job.records },
-        ...{ imports: job.imports.length, errors: job.errors.length },
+        ...{ imports: job.imported, errors: job.failed, resultsKept: job.results !== undefined },
         ...(job.idempotencyKey !== undefined && { idempotencyKey: job.idempotencyKey }),
       })),
   };

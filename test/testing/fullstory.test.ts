@@ -10,6 +10,9 @@ import {
   type FullStorySimulator,
   type FullStorySimulatorOptions,
 } from "../../src/testing/fullstory.js";
+import { importUsers } from "../../src/fullstory/index.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { fullStoryUser } from "../../src/testing/fixtures/fullstory.js";
 import { simulatorHandlers } from "../../src/testing/msw.js";
 import { createRequestValidator } from "../../src/testing/request-validator.js";
 import { serveSimulator } from "../../src/testing/serve.js";
@@ -294,6 +297,116 @@ describe("FullStory simulator: idempotency", () => {
     expect(result.ok).toBe(true);
     expect(sim.stats()).toMatchObject({ jobs: 1, users: 4, duplicateWrites: 0, replays: 0 });
     expect(sim.stats().faults).toEqual({ "429": 2 });
+  });
+});
+
+/** Pages through one of a job's lists to its end: the uids listed. */
+async function readList(fs: FullStoryClient, id: string, list: "imports" | "errors") {
+  const uids: (string | undefined)[] = [];
+  let token: string | undefined;
+  do {
+    const params = {
+      path: { job_id: id },
+      query: token === undefined ? {} : { page_token: token },
+    };
+    const page =
+      list === "imports"
+        ? await fs.getBatchImports({ params })
+        : await fs.getBatchImportErrors({ params });
+    if (!page.ok || page.status !== 200) throw new Error(`expected a page of ${list}`);
+    uids.push(
+      ...(page.data.results ?? []).map((entry) => ("user" in entry ? entry.user.uid : entry.uid)),
+    );
+    token = page.data.next_page_token;
+  } while (token !== undefined);
+  return uids;
+}
+
+/** Creates a job, polls it to its end and reads both its lists, as the adapter does. */
+async function runJob(fs: FullStoryClient, requests: BatchItem[], key?: string) {
+  const job = await createJob(fs, requests, key);
+  await finish(fs, job.id);
+  await readList(fs, job.id, "imports");
+  await readList(fs, job.id, "errors");
+  return job;
+}
+
+describe("FullStory simulator: retention recent", () => {
+  it("keeps everything by default, read or not", async () => {
+    const { sim, fs } = setup({ processingPolls: 0 });
+    for (const prefix of ["a", "b", "c"]) await runJob(fs, users(2, prefix));
+    expect(sim.jobs().map((job) => job.resultsKept)).toEqual([true, true, true]);
+    expect(sim.stats()).toMatchObject({ users: 6, forgottenJobs: 0, forgottenUsers: 0 });
+  });
+
+  it("forgets a read job's lists and the users it wrote last once recentJobs later jobs were read", async () => {
+    const { sim, fs } = setup({ processingPolls: 0, retention: "recent", recentJobs: 1 });
+    const a = await runJob(fs, users(3, "a"), "key-a");
+    expect(sim.jobs().map((job) => job.resultsKept)).toEqual([true]);
+    const idsOfA = sim.users().map((user) => user.id);
+
+    // b-1 is sent again by the next job: its last writer is that job, so it outlives job a.
+    await runJob(fs, [users(3, "a")[0]!, ...users(2, "b")]);
+    expect(sim.jobs().map((job) => job.resultsKept)).toEqual([false, true]);
+    expect(sim.stats()).toMatchObject({ users: 3, forgottenJobs: 1, forgottenUsers: 2 });
+    expect(sim.users().map((user) => user.uid)).toEqual(["a-1", "b-1", "b-2"]);
+
+    const gone = await fs.getBatchImports({ params: { path: { job_id: a.id } } });
+    expect(!gone.ok && gone.error.status).toBe(404);
+    // Status polls and idempotent replays still answer for a forgotten job.
+    expect(await poll(fs, a.id)).toMatchObject({
+      imports: 3,
+      errors: 0,
+      job: { status: "COMPLETED" },
+    });
+    expect(await createJob(fs, users(3, "a"), "key-a")).toMatchObject({ id: a.id });
+    expect(sim.stats().replays).toBe(1);
+
+    // What it gives up: a forgotten user sent again is new, under an id never given before.
+    await createJob(fs, users(3, "a").slice(2));
+    expect(sim.users().map((user) => user.uid)).toEqual(["a-1", "b-1", "b-2", "a-3"]);
+    expect(idsOfA).not.toContain(sim.users().find((user) => user.uid === "a-3")?.id);
+    // a-1, sent again while kept, is a rewrite; a-3, sent again once forgotten, is not.
+    expect(sim.stats().rewrites).toBe(1);
+  });
+
+  it("keeps a job's lists until both were read to their last page", async () => {
+    const { sim, fs } = setup({
+      ...{ processingPolls: 0, retention: "recent", recentJobs: 0, pageSize: 2 },
+      faults: { reject: (key) => key === "uid:a-2" },
+    });
+    const job = await createJob(fs, users(5, "a"));
+    await finish(fs, job.id);
+    const first = await fs.getBatchImports({ params: { path: { job_id: job.id } } });
+    expect(first.ok && first.status).toBe(200);
+    expect(await readList(fs, job.id, "imports")).toEqual(["a-1", "a-3", "a-4", "a-5"]);
+    expect(sim.jobs()[0]?.resultsKept).toBe(true);
+    expect(await readList(fs, job.id, "errors")).toEqual(["a-2"]);
+    expect(sim.jobs()[0]?.resultsKept).toBe(false);
+    expect(sim.stats()).toMatchObject({ users: 0, forgottenUsers: 4 });
+  });
+
+  it("imports every user of many small chunks through importUsers, holding only recent jobs", async () => {
+    const { sim, fs } = setup({ processingPolls: 0, retention: "recent", recentJobs: 2 });
+    const f = seededFaker("retention-recent");
+    const input = Array.from({ length: 120 }, (_, i) => {
+      const { id: _id, ...user } = fullStoryUser(f);
+      return { ...user, uid: `r-${i}` };
+    });
+    const report = await importUsers(fs, input, {
+      chunkRecords: 7,
+      pollIntervalMs: 1,
+      maxPollIntervalMs: 1,
+      sleep: async () => {},
+    });
+    expect(report).toMatchObject({ total: 120, imported: 120, failed: 0 });
+    const ids = report.outcomes.map((o) => (o.outcome === "imported" ? o.id : undefined));
+    expect(new Set(ids.filter((id) => id !== undefined)).size).toBe(120);
+    const kept = sim.jobs().filter((job) => job.resultsKept).length;
+    expect(sim.jobs()).toHaveLength(18);
+    expect(kept).toBeLessThanOrEqual(2 + 2);
+    expect(sim.stats().forgottenJobs).toBe(18 - kept);
+    expect(sim.stats().users).toBeLessThanOrEqual(kept * 7);
   });
 });
 
