@@ -48,6 +48,7 @@ const context: ChunkContext = {
   count: () => {},
   savedByAnyChunk: () => [],
   vendorDone: () => {},
+  releaseItems: () => {},
 };
 
 /** Files of `rowsPerFile` rows, as the adapter sends them (keys are only for messages). */

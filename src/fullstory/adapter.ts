@@ -32,9 +32,10 @@ export const FULLSTORY_MAX_BATCH = rules.CreateBatchImportRequest.properties.req
 export interface FullStoryAdapterOptions {
   /**
    * Wait between status polls (and between asks while a result list answers 202), in ms, while nothing
-   * predicts a job's end: the first jobs of an import are polled at this interval (up to `maxPollsPerJob`
-   * times), a job resumed from a journal with waits growing 1.5× from it. Once a job of the import ended (its
-   * `created` and `finished` times), the next job's first poll is timed for when its pace says it ends.
+   * predicts a job's end: the first jobs of an import are polled soon, then at waits growing from an eighth
+   * of this interval up to it, then at it (up to `maxPollsPerJob` times); a job resumed from a journal with
+   * waits growing 1.5× from it. Once a job of the import ended (its `created` and `finished` times), the next
+   * job's first poll is timed for when its pace says it ends.
    * @default 2000
    */
   pollIntervalMs?: number;
@@ -115,8 +116,17 @@ export function createFullStoryAdapter(
       (ms) => context.sleep(ms),
     );
 
+  // What matches a job's result lists to a chunk's records, made before the records are released; a replay
+  // gets the same chunk object, without its records.
+  const matchKeys = new WeakMap<Chunk<FullStoryUser>, readonly Matchable[]>();
+  const matchKeysOf = (chunk: Chunk<FullStoryUser>): readonly Matchable[] => {
+    let keys = matchKeys.get(chunk);
+    if (keys === undefined) matchKeys.set(chunk, (keys = chunk.items.map(matchable)));
+    return keys;
+  };
+
   async function send(chunk: Chunk<FullStoryUser>, context: ChunkContext): Promise<Result> {
-    const size = chunk.items.length;
+    const size = chunk.keys.length;
     const { signal } = context;
     let jobId = context.resumed?.["jobId"];
     // Only a job created here has a known age, which the pace of earlier jobs can time.
@@ -140,6 +150,9 @@ export function createFullStoryAdapter(
       context.checkpoint({ jobId });
     }
     const job = jobId;
+    // FullStory holds the records: while its job runs, only what matches its results to them is kept.
+    const records = matchKeysOf(chunk);
+    context.releaseItems();
     const deadline = Date.now() + jobTimeoutMs;
     const timedOut = (): Result =>
       everyItem<FullStoryFailureCode>(size, {
@@ -188,7 +201,7 @@ export function createFullStoryAdapter(
     // the chunk. Failures are matched after every import, as if the lists were read one after the other, so
     // records sharing a key get the same outcomes whichever list answers first.
     const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(size);
-    const matcher = new Matcher(chunk.items, outcomes);
+    const matcher = new Matcher(records, outcomes);
     const failures: FailedUserImport[] = [];
     const page = (token: string | undefined) => ({
       params: {
@@ -415,7 +428,7 @@ class Matcher {
   readonly #cursor = new Map<number[], number>();
 
   constructor(
-    private readonly items: readonly FullStoryUser[],
+    private readonly items: readonly Matchable[],
     private readonly outcomes: (Outcome | undefined)[],
   ) {}
 
@@ -453,7 +466,7 @@ class Matcher {
     if (index === undefined) {
       index = new Map();
       for (let position = 0; position < this.items.length; position++) {
-        const key = INDEX_KEYS[name](this.items[position] as Matchable);
+        const key = INDEX_KEYS[name](this.items[position]!);
         if (key === undefined) continue;
         const positions = index.get(key);
         if (positions === undefined) index.set(key, position);
@@ -484,6 +497,12 @@ const INDEX_KEYS: Readonly<Record<IndexName, (record: Matchable) => string | und
 
 /** The chunk positions holding one key: a number for the usual single record, a list for duplicates. */
 type Positions = number | number[];
+
+/** The fields of a record the result lists are matched on, and nothing else of it. */
+function matchable(record: FullStoryUser): Matchable {
+  const fields = record as Matchable | null | undefined;
+  return { uid: text(fields?.uid), id: text(fields?.id), email: text(fields?.email) };
+}
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;

@@ -470,6 +470,29 @@ describe("converging within the run", () => {
     ]);
   });
 
+  it("drops a chunk's records once its adapter released them, in its replays too, and still settles each record", async () => {
+    const itemsSeen: number[] = [];
+    const { adapter } = scripted(
+      (chunk, context) => {
+        if (context.attempt === 0) context.releaseItems();
+        itemsSeen.push(chunk.items.length);
+        if (chunk.seq === 1) return { kind: "fatal", error: apiError(401) };
+        const outcome = context.attempt === 0 ? lost : { ok: true as const };
+        return { kind: "done", outcomes: chunk.keys.map(() => outcome) };
+      },
+      undefined,
+      upsert,
+    );
+    const report = await runImport(adapter, users(30), { ...noWait, concurrency: 1 });
+    // Chunk 0 after its release and on its replay, then chunk 1 after its release.
+    expect(itemsSeen).toEqual([0, 0, 0]);
+    expect(report.imported).toBe(10);
+    // A fatal answer after the release fails each of the chunk's records with it, not as unanswered.
+    expect(report.outcomes[10]).toMatchObject({ outcome: "failed", code: "fatal", key: "u10" });
+    expect(report.outcomes[19]).toMatchObject({ outcome: "failed", code: "fatal", reason: /401/ });
+    expectEveryRecordOnce(report, 30);
+  });
+
   it("keeps the best outcome of each record: imported and vendor refusals are not undone by a later failure", async () => {
     const refused = { ok: false, code: "invalid", reason: "the vendor refused it" } as const;
     const { adapter } = scripted(

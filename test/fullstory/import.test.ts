@@ -138,15 +138,16 @@ describe("importUsers (FullStory)", () => {
     expectEveryRecordOnce(report);
   });
 
-  it("polls a first job through PROCESSING every pollIntervalMs until it COMPLETED", async () => {
+  it("polls a first job through PROCESSING soon, then less often up to pollIntervalMs, until it COMPLETED", async () => {
     const sim = vendor({ processingPolls: 3 });
     const { fullstory } = client();
-    const { options, sleeps } = fast();
+    const { options, sleeps } = fast({ pollIntervalMs: 80, maxPollIntervalMs: 160 });
     const report = await importUsers(fullstory, users(3), options);
 
     expect(requested(sim, STATUS)).toBe(4);
     expect(sim.jobs()).toMatchObject([{ status: "COMPLETED", polls: 4 }]);
-    expect(sleeps).toEqual([10, 10, 10]); // nothing predicts a first job's end: no backoff
+    // Nothing predicts a first job's end: from an eighth of the interval, a quarter more each time.
+    expect(sleeps).toEqual([10, 13, 16]);
     expect(report.imported).toBe(3);
     expectEveryRecordOnce(report);
   });
@@ -388,6 +389,27 @@ describe("importUsers (FullStory)", () => {
       code: "500",
       reason: containing("getBatchImportStatus"),
     });
+  });
+
+  it("follows the job again after its status poll failed, matching its results to records released at upload", async () => {
+    const sim = vendor({
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation === "getBatchImportStatus" && attempt <= 2
+            ? vendorError(500, "server_error")
+            : undefined,
+      },
+    });
+    const { fullstory } = client({ maxRetries: 1 });
+    const input = users(5);
+    const report = await importUsers(fullstory, input, fast({ replayDelayMs: 0 }).options);
+
+    expect(report.chunks.replayed).toBe(1);
+    expect(report.outcomes.map((o) => o.outcome === "imported" && o.id)).toEqual(
+      input.map((u) => idOf(sim, u)),
+    );
+    expect(requested(sim, CREATE)).toBe(1);
+    writtenOnce(sim);
   });
 
   it("fails a job that does not end within jobTimeoutMs with job_timeout and its id", async () => {

@@ -20,6 +20,7 @@ export function chunkContext(overrides: Partial<ChunkContext> = {}): {
       events[event] = (events[event] ?? 0) + n;
     },
     vendorDone: () => {},
+    releaseItems: () => {},
     ...overrides,
   };
   return { context, events };

@@ -61,13 +61,14 @@ export type ItemOutcome<Code extends string = string> =
 export interface Chunk<Wire> {
   /** 0-based position of the chunk in the import; stable across runs with the same input and options. */
   readonly seq: number;
+  /** The records; empty once the adapter called {@link ChunkContext.releaseItems} (`keys` stays whole). */
   readonly items: readonly Wire[];
   /**
    * Each item as the adapter's `serialize` made it, once (adapters build bodies from these without
    * serialising again); empty when the adapter has no `serialize`.
    */
   readonly serialized: readonly string[];
-  /** The input keys of the items, for messages and mapping. */
+  /** The input keys of the items, one per item, for messages and mapping. */
   readonly keys: readonly string[];
 }
 
@@ -109,6 +110,14 @@ export interface ChunkContext {
    * after the first are ignored.
    */
   vendorDone(): void;
+  /**
+   * Says the vendor holds the chunk's records and no send of this chunk will need them again (a job was
+   * created and its id checkpointed, so a replay follows that job): the engine drops its hold on them, so a
+   * chunk that waits minutes on the vendor does not keep thousands of parsed records alive. `chunk.items` is
+   * empty from then on, in this attempt and later ones; keep what is still needed (what matches the vendor's
+   * results to records) before calling.
+   */
+  releaseItems(): void;
 }
 
 /**

@@ -114,7 +114,7 @@ export class ChunkDispatcher<Input, Wire> {
   #failAll(chunk: PendingChunk<Wire>, code: string, reason: string): void {
     this.#settle(
       chunk,
-      chunk.items.map(() => ({ ok: false, code, reason })),
+      chunk.indexes.map(() => ({ ok: false, code, reason })),
     );
   }
 
@@ -122,9 +122,12 @@ export class ChunkDispatcher<Input, Wire> {
     const { journal, report, replay, sleep } = this.settings;
     const run = this.#run;
     const chunkSeq = this.#seq++;
+    let items: readonly Wire[] = pending.items;
     const chunk: Chunk<Wire> = {
       seq: chunkSeq,
-      items: pending.items,
+      get items() {
+        return items;
+      },
       serialized: pending.serialized,
       keys: pending.keys,
     };
@@ -152,7 +155,7 @@ export class ChunkDispatcher<Input, Wire> {
       this.#settle(pending, known.outcomes);
       return;
     }
-    report.sent(pending.items.length);
+    report.sent(pending.indexes.length);
     this.settings.emit();
     const slot = {};
     this.#working.add(slot);
@@ -168,6 +171,10 @@ export class ChunkDispatcher<Input, Wire> {
         if (this.#working.delete(slot)) this.#wake?.();
       },
       replayed: () => (this.#replayedChunks += 1),
+      releaseItems: () => {
+        items = [];
+        pending.items = [];
+      },
     })
       .then((result) => {
         if (result.kind === "fatal") {

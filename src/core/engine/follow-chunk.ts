@@ -37,6 +37,7 @@ export interface Following {
   count(event: string, n?: number): void;
   savedByAnyChunk(prefix: string): readonly string[];
   vendorDone(): void;
+  releaseItems(): void;
   /** Counts one more send of a chunk within the run. */
   replayed(): void;
 }
@@ -78,6 +79,7 @@ export async function followChunk<Input, Wire>(
       count: (event, n) => following.count(event, n),
       savedByAnyChunk: (prefix) => following.savedByAnyChunk(prefix),
       vendorDone: () => following.vendorDone(),
+      releaseItems: () => following.releaseItems(),
     };
     attempts += 1;
     let result: ChunkResult;
@@ -89,7 +91,7 @@ export async function followChunk<Input, Wire>(
       const reason = error instanceof Error ? error.message : String(error);
       const code = following.signal.aborted ? "aborted" : "chunk_failed";
       const failed: ItemOutcome = { ok: false, code, reason, transient: true, later: true };
-      result = { kind: "done", outcomes: chunk.items.map(() => failed) };
+      result = { kind: "done", outcomes: chunk.keys.map(() => failed) };
     }
     if (result.kind === "fatal") return result;
     outcomes = outcomes === undefined ? [...result.outcomes] : best(outcomes, result.outcomes);
