@@ -1,19 +1,110 @@
 // The index of record keys the engine keeps to name a duplicate key: exact across its growth, and small.
+import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import { KeyIndex } from "../../src/core/engine/key-index.js";
 
+/** Bytes of the index's layout: 256 segments of `slots` slots each, 12 bytes a slot. */
+const segmentsOf = (slots: number): number => 256 * slots * 12;
+
 describe("KeyIndex", () => {
-  it("names the first record of every key seen again, across many doublings of its table", () => {
+  it("names the first record of every key seen again, across five doublings of every segment", () => {
     const index = new KeyIndex();
-    const n = 50_000;
-    for (let i = 0; i < n; i++) expect(index.seen(`user-${i}@example.com`, i)).toBeUndefined();
-    for (let i = 0; i < n; i += 997) expect(index.seen(`user-${i}@example.com`, n + i)).toBe(i);
-    expect(index.seen("user-0@example.com ", 2 * n)).toBeUndefined(); // another key, however close
+    // ~1,170 keys a segment: each grows 64 → 2048 slots, and keys seen early are looked up after every doubling.
+    const n = 300_000;
+    const wrong: string[] = [];
+    for (let i = 0; i < n; i++) {
+      if (index.seen(`user-${i}@example.com`, i) !== undefined) wrong.push(`new ${i}`);
+    }
+    for (let pass = 1; pass <= 2; pass++) {
+      for (let i = 0; i < n; i++) {
+        // A third sighting still names the first record, not the second.
+        if (index.seen(`user-${i}@example.com`, pass * n + i) !== i) wrong.push(`again ${i}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(index.bytes).toBe(segmentsOf(2048));
+    expect(index.seen("user-0@example.com ", 3 * n)).toBeUndefined(); // another key, however close
   });
 
-  it("holds 90,000 keys in 2^17 slots (1.5 MB): up to three quarters full before it doubles", () => {
+  it("answers as a Map of first indexes would, over faker emails that repeat", () => {
+    faker.seed(20_240_611);
+    const pool = Array.from({ length: 8_000 }, () => faker.internet.email());
     const index = new KeyIndex();
-    for (let i = 0; i < 90_000; i++) index.seen(`k${i}`, i);
-    expect(index.bytes).toBe(2 ** 17 * 12);
+    const firsts = new Map<string, number>();
+    const wrong: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      const key = faker.helpers.arrayElement(pool);
+      const expected = firsts.get(key);
+      if (expected === undefined) firsts.set(key, i);
+      if (index.seen(key, i) !== expected) wrong.push(`${i}: ${key}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("holds 150,000 keys in 256 segments of 1024 slots (3 MiB), between 16 and 32 bytes a key once grown", () => {
+    const index = new KeyIndex();
+    expect(index.bytes).toBe(segmentsOf(64));
+    const outside: string[] = [];
+    for (let i = 0; i < 150_000; i++) {
+      index.seen(`k${i}`, i);
+      const keys = i + 1;
+      // Never over three quarters full (12 B / 0.75); once every segment has grown, never under 3/8 (12 B / 0.375).
+      if (index.bytes < keys * 16) outside.push(`${keys} keys: ${index.bytes} B, over 3/4 full`);
+      if (keys >= 20_000 && index.bytes > keys * 32)
+        outside.push(`${keys} keys: ${index.bytes} B, under 3/8 full`);
+    }
+    expect(outside).toEqual([]);
+    expect(index.bytes).toBe(segmentsOf(1024));
+  });
+
+  it("tells apart long keys that differ in one character far from the others, many sharing a segment", () => {
+    faker.seed(4_000);
+    const body = faker.string.alphanumeric(4_000);
+    const at = (position: number, c: string): string =>
+      body.slice(0, position) + c + body.slice(position + 1);
+    const keys = [
+      body,
+      at(0, "~"),
+      at(3_999, "~"),
+      at(2_000, "~"),
+      `${body.slice(3_999)}${body.slice(1, 3_999)}${body.slice(0, 1)}`, // first and last swapped
+      `${body}\u0000`,
+      `${body}\u{1f600}`,
+      "",
+      "\u0000",
+    ];
+    // 1,000 keys more, each differing only at position 1,000: by pigeonhole, at least four share a segment.
+    for (let code = 0x100; keys.length < 1_009; code++)
+      keys.push(at(1_000, String.fromCharCode(code)));
+    const distinct = new Set(keys);
+    expect(distinct.size).toBe(keys.length);
+    const index = new KeyIndex();
+    const wrong: string[] = [];
+    keys.forEach((key, i) => {
+      if (index.seen(key, i) !== undefined) wrong.push(`new ${i}`);
+    });
+    keys.forEach((key, i) => {
+      if (index.seen(key, keys.length + i) !== i) wrong.push(`again ${i}`);
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it("tells apart keys with the same high hash word and the same start slot: only the low word differs", () => {
+    // Found by a birthday search: equal high words (so one segment), start slots equal in their low 8 bits, so on a
+    // fresh index the second key of a pair probes the first one's slot first.
+    const pairs = [
+      ["user-1434856@example.com", "user-3291695@example.com"],
+      ["user-516864@example.com", "user-4896098@example.com"],
+      ["user-2847963@example.com", "user-5363220@example.com"],
+    ] as const;
+    const index = new KeyIndex();
+    pairs.forEach(([a, b], i) => {
+      expect(index.seen(a, 2 * i)).toBeUndefined();
+      expect(index.seen(b, 2 * i + 1)).toBeUndefined();
+    });
+    pairs.forEach(([a, b], i) => {
+      expect(index.seen(a, 100 + i)).toBe(2 * i);
+      expect(index.seen(b, 200 + i)).toBe(2 * i + 1);
+    });
   });
 });

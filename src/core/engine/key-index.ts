@@ -1,19 +1,39 @@
+/** Segments, picked by the top bits of the hash's high word: no in-segment slot uses them. */
+const SEGMENT_BITS = 8;
+const SEGMENTS = 1 << SEGMENT_BITS;
+/** Slots of a segment before its first doubling. */
+const INITIAL_SLOTS = 64;
+/** A slot is three words: high hash, low hash, first record index + 1 (0 marks an empty slot). */
+const SLOT_WORDS = 3;
+
 /**
  * Remembers, for every record key of an import, the index of the first record that had it, so a later record
  * with the same key can be named in the report (the vendor keeps one user for both).
  *
  * A Map of millions of strings would make memory grow by some 80 bytes a record; this keeps a 64-bit hash of
- * each key and the first index in typed arrays (12 bytes a slot, at most three quarters full: linear probing
- * stays short there, and at half full ten million keys took 402 MB, plus the old table while it doubled), so
- * a million keys cost about 24 MB and ten million about 201 MB. Two different keys share a 64-bit hash with a chance of about n²/2⁶⁵ (10⁻⁶ at ten million keys):
- * then a record is named a duplicate it is not, which is why the report calls it a warning.
+ * each key and the first index in typed arrays, 12 bytes a slot, at most three quarters full (linear probing
+ * stays short there). The slots are split into 256 segments that each double on their own, so a doubling
+ * copies one segment and only that segment's old copy is alive beside the table (a single table of 2²⁴ slots,
+ * 201 MB, kept the 100 MB one it doubled from alive while it copied: a peak of ~300 MB). Measured with keys
+ * `user-<n>@example.com`: empty, 192 KiB; a million keys, 24 MiB (25.2 MB), plus at most 48 KiB while a
+ * segment doubles; ten million keys, 192 MiB (201 MB), plus at most 384 KiB. The segments double at different
+ * counts (their last doublings before ten million keys fall between 6.16M and 6.39M keys), so memory rises in
+ * small steps.
+ *
+ * Two different keys share a 64-bit hash with a chance of about n²/2⁶⁵ (10⁻⁶ at ten million keys): then a
+ * record is named a duplicate it is not, which is why the report calls it a warning.
  */
 export class KeyIndex {
-  #high = new Uint32Array(1024);
-  #low = new Uint32Array(1024);
-  /** First record index + 1 (0 marks an empty slot). */
-  #first = new Uint32Array(1024);
-  #size = 0;
+  /** Per segment, its slots' three words side by side: a probe reads one cache line (at times two), not three. */
+  readonly #tables: Uint32Array[] = [];
+  readonly #sizes = new Uint32Array(SEGMENTS);
+  readonly #masks = new Uint32Array(SEGMENTS).fill(INITIAL_SLOTS - 1);
+
+  constructor() {
+    for (let segment = 0; segment < SEGMENTS; segment++) {
+      this.#tables.push(new Uint32Array(INITIAL_SLOTS * SLOT_WORDS));
+    }
+  }
 
   /** The index of an earlier record with `key`, or undefined (and `index` is remembered as its first). */
   seen(key: string, index: number): number | undefined {
@@ -27,39 +47,50 @@ export class KeyIndex {
     }
     high >>>= 0;
     low >>>= 0;
-    const mask = this.#first.length - 1;
+    const segment = high >>> (32 - SEGMENT_BITS);
+    const table = this.#tables[segment]!;
+    const mask = this.#masks[segment]!;
     for (let slot = (high ^ low) & mask; ; slot = (slot + 1) & mask) {
-      const first = this.#first[slot]!;
+      const at = slot * SLOT_WORDS;
+      const first = table[at + 2]!;
       if (first === 0) {
-        this.#high[slot] = high;
-        this.#low[slot] = low;
-        this.#first[slot] = index + 1;
-        if (++this.#size * 4 > this.#first.length * 3) this.#grow();
+        table[at] = high;
+        table[at + 1] = low;
+        table[at + 2] = index + 1;
+        const size = this.#sizes[segment]! + 1;
+        this.#sizes[segment] = size;
+        // Three quarters of the slots is a quarter of the words.
+        if (size * 4 > table.length) this.#grow(segment);
         return undefined;
       }
-      if (this.#high[slot] === high && this.#low[slot] === low) return first - 1;
+      if (table[at] === high && table[at + 1] === low) return first - 1;
     }
   }
 
   /** Bytes the index holds. */
   get bytes(): number {
-    return this.#first.length * 12;
+    let words = 0;
+    for (const table of this.#tables) words += table.length;
+    return words * Uint32Array.BYTES_PER_ELEMENT;
   }
 
-  #grow(): void {
-    const [high, low, first] = [this.#high, this.#low, this.#first];
-    const length = first.length * 2;
-    this.#high = new Uint32Array(length);
-    this.#low = new Uint32Array(length);
-    this.#first = new Uint32Array(length);
-    const mask = length - 1;
-    for (let from = 0; from < first.length; from++) {
-      if (first[from] === 0) continue;
-      let slot = (high[from]! ^ low[from]!) & mask;
-      while (this.#first[slot] !== 0) slot = (slot + 1) & mask;
-      this.#high[slot] = high[from]!;
-      this.#low[slot] = low[from]!;
-      this.#first[slot] = first[from]!;
+  #grow(segment: number): void {
+    const old = this.#tables[segment]!;
+    const table = new Uint32Array(old.length * 2);
+    const mask = table.length / SLOT_WORDS - 1;
+    for (let from = 0; from < old.length; from += SLOT_WORDS) {
+      const first = old[from + 2]!;
+      if (first === 0) continue;
+      const high = old[from]!;
+      const low = old[from + 1]!;
+      let slot = (high ^ low) & mask;
+      while (table[slot * SLOT_WORDS + 2] !== 0) slot = (slot + 1) & mask;
+      const at = slot * SLOT_WORDS;
+      table[at] = high;
+      table[at + 1] = low;
+      table[at + 2] = first;
     }
+    this.#tables[segment] = table;
+    this.#masks[segment] = mask;
   }
 }
