@@ -416,7 +416,7 @@ if (wanted("vendor-bound")) {
       },
       settings: fsSettings,
       notes: [
-        "the first two jobs run before any job ended, so nothing times them: they are polled on the 2 s backoff; every later job is polled first at the end its predecessors' pace predicts",
+        "the first two jobs run before any job ended, so nothing times them: they are polled at waits growing from 250 ms by a quarter each up to 2 s; every later job is polled first at the end its predecessors' pace predicts",
       ],
     }),
   );

@@ -57,7 +57,7 @@ describe("handing a job's slot over before it ends", () => {
       rows: 1_000,
       pace: new JobPace(),
     });
-    expect(await follow(first, 3)).toEqual([2_000, 2_000]);
+    expect(await follow(first, 3)).toEqual([250, 313]);
     const pace = new JobPace();
     pace.ended(1_000, 10_000);
     pace.uploaded(1_000, 500);

@@ -42,11 +42,12 @@ describe("pollSettings", () => {
     ).toEqual([100, 150, 225, 300]);
   });
 
-  it("polls a first job of an import every pollIntervalMs, up to maxPollsPerJob, then at the ceiling", () => {
-    // Nothing predicts its end, and a late poll leaves the vendor idle while the next job waits.
+  it("polls a first job of an import on a ramp up to pollIntervalMs, then maxPollsPerJob times at it, then at the ceiling", () => {
+    // Nothing predicts its end, and a late poll leaves the vendor idle while the next job waits: the waits
+    // grow from an eighth of the interval by a quarter, and the ramp's polls are not counted in the cap.
     expect(
-      waits(pollSettings({ pollIntervalMs: 100, maxPollIntervalMs: 300 }, DEFAULTS), 6, true),
-    ).toEqual([100, 100, 100, 100, 300, 300]);
+      waits(pollSettings({ pollIntervalMs: 100, maxPollIntervalMs: 300 }, DEFAULTS), 16, true),
+    ).toEqual([13, 16, 20, 24, 31, 38, 48, 60, 75, 93, 100, 100, 100, 100, 300, 300]);
   });
 
   it("refuses an out-of-range option with a RangeError naming it", () => {

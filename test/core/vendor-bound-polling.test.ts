@@ -93,6 +93,45 @@ describe("FullStory, each job processed on its own at a steady rate", () => {
   });
 });
 
+describe("FullStory, the first jobs of an import", () => {
+  it("sees a first job, which nothing times, end within a fifth of its duration", async () => {
+    const time = new VirtualTime();
+    // 1,000 users at 400 a second: 2.5 s, which polls every pollIntervalMs (2 s) would see 1.5 s late.
+    const sim = createFullStorySimulator({ rowsPerMinute: 24_000, now: time.clock });
+    const ended = new Map<string, number>();
+    const client = createFullStoryClient({
+      apiKey: "sim-key",
+      fetch: async (request) => {
+        const response = await sim.handle(request);
+        const id = /^\/v2\/users\/batch\/([^/]+)$/.exec(new URL(request.url).pathname)?.[1];
+        if (id !== undefined && request.method === "GET") {
+          const body = (await response.clone().json()) as { job: { status: string } };
+          if (body.job.status !== "PROCESSING" && !ended.has(id)) ended.set(id, time.now);
+        }
+        return response;
+      },
+    });
+    const f = seededFaker("first jobs");
+    const records = Array.from({ length: 2_000 }, (_, i) => {
+      const { id: _id, ...user } = fullStoryUser(f);
+      return { ...user, uid: `u-${i}` };
+    });
+    const report = await time.run(
+      importFullStory(client, records, { chunkRecords: 1_000, sleep: time.sleep }),
+    );
+    expect(report.imported).toBe(2_000);
+
+    const jobs = sim.jobs();
+    expect(jobs).toHaveLength(2);
+    for (const job of jobs) {
+      const end = Date.parse(job.finished!);
+      expect(end - Date.parse(job.created)).toBe(2_500);
+      expect(ended.get(job.id)! - end).toBeLessThanOrEqual(2_500 / 5);
+      expect(job.polls).toBeLessThanOrEqual(8);
+    }
+  });
+});
+
 function listJobs(): Request {
   return new Request("https://analytex.userpilot.io/v1/background_jobs", {
     headers: { authorization: "Token sim-key" },

@@ -101,6 +101,10 @@ const END_MARGIN = 0.01;
 const OVERDUE_SHARE = 0.02;
 /** No wait is shorter than this, in ms. */
 const MIN_WAIT_MS = 10;
+/** A first job of an import is polled first after this share of `initialMs`... */
+const FIRST_JOB_START = 1 / 8;
+/** ...and then at waits growing by this much up to `initialMs`: a poll comes at most about a third late. */
+const FIRST_JOB_GROWTH = 1.25;
 
 export interface JobPollOptions {
   /** First wait when nothing predicts the job's end, in ms. */
@@ -140,7 +144,10 @@ export interface JobPollOptions {
  * 3. else a backoff from `initialMs`, growing by `factor` up to `maxMs`; but a first job of an import (one
  *    with `pace` and `rows`, before any job of the import ended) is polled every `initialMs`, at most
  *    `maxPolls` times: nothing predicts its end, and a poll that comes late leaves the vendor idle while
- *    the next job waits for this one.
+ *    the next job waits for this one. Where the vendor tells no progress, the waits before that grow from an
+ *    eighth of `initialMs` by a quarter each (ten or so polls on top of `maxPolls`), so a first job of
+ *    seconds is seen ended at most about a third of its duration late (less the longer it runs), a long one
+ *    at most `initialMs` late. (Progress read that early would be too coarse to time the end by.)
  * A poll aimed at a predicted end comes shortly after it; when the job still runs then, the waits start
  * small and grow. Time is the wall clock, or the sum of the waits handed out when more (a test's `sleep`
  * returns at once). Not a timer: the caller sleeps the waits it is given.
@@ -151,8 +158,10 @@ export class JobPoll {
   private readonly now: () => number;
   private readonly started: number;
   private readonly expected: number | undefined;
-  /** A first job of an import: polled at `initialMs` until `maxPolls`, since nothing predicts its end. */
+  /** A first job of an import: polled on a ramp up to `initialMs`, since nothing predicts its end. */
   private readonly firstOfImport: boolean;
+  /** Polls of a first job made on its ramp, which `maxPolls` does not count. */
+  private ramped = 0;
   private waited = 0;
   private backoff: number;
   private overdue: number | undefined;
@@ -175,6 +184,7 @@ export class JobPoll {
       options.rows !== undefined &&
       options.pace !== undefined &&
       this.expected === undefined;
+    if (this.firstOfImport) this.backoff = options.initialMs * FIRST_JOB_START;
   }
 
   /** Ms since the job was submitted (or since following began). */
@@ -191,7 +201,7 @@ export class JobPoll {
   /** The wait after a poll that found the job running, with the progress it reported, if any. */
   next(progress?: JobProgress): number {
     this.polls += 1;
-    if (this.polls >= this.maxPolls) return this.give(this.options.maxMs);
+    if (this.polls - this.ramped >= this.maxPolls) return this.give(this.options.maxMs);
     const elapsed = this.elapsed();
     const predicted = this.predictFrom(progress, elapsed) ?? this.expected;
     if (predicted !== undefined && elapsed < predicted) {
@@ -203,8 +213,13 @@ export class JobPoll {
       return this.give(this.overdue);
     }
     const wait = this.backoff;
-    if (!this.firstOfImport)
-      this.backoff = Math.min(this.options.maxMs, this.backoff * this.factor);
+    if (!this.firstOfImport) this.backoff = Math.min(this.options.maxMs, wait * this.factor);
+    // A vendor that tells progress is better asked once its rows moved enough to tell a rate.
+    else if (progress !== undefined) return this.give(this.options.initialMs);
+    else if (wait < this.options.initialMs) {
+      this.ramped += 1;
+      this.backoff = Math.min(this.options.initialMs, wait * FIRST_JOB_GROWTH);
+    }
     return this.give(wait);
   }
 
