@@ -239,9 +239,9 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     const all: readonly object[] = results[list];
     const page = all.slice(offset, offset + pageSize);
     const end = offset + page.length;
-    const bare = list === "imports" && call.url.searchParams.get("include_schema") !== "true";
+    const schemas = list === "imports" && call.url.searchParams.get("include_schema") === "true";
     const response = json({
-      results: bare ? page.map((user) => ({ ...user, schema: null })) : page,
+      results: schemas ? page.map((user) => withSchema(user)) : page,
       total_records: String(all.length),
       ...(end < all.length && { next_page_token: `page-${end}` }),
     });
@@ -346,9 +346,9 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
       getUser: (call) => {
         const user = userOf(call);
         if (user === undefined) return reply(noUser);
-        const { schema, ...listed } = asListed(user);
-        const withSchema = call.url.searchParams.get("include_schema") === "true";
-        return json({ ...listed, is_being_deleted: false, schema: withSchema ? schema : null });
+        const listed = asListed(user);
+        const schemas = call.url.searchParams.get("include_schema") === "true";
+        return json({ ...(schemas ? withSchema(listed) : listed), is_being_deleted: false });
       },
       updateUser: async (call) => {
         const body = await read(call.request, "UpdateUserRequest");
@@ -384,11 +384,22 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   };
 }
 
-/** A user as FullStory shows it, with the declared or inferred type of each of its properties. */
+/**
+ * A user as FullStory lists it at this moment, its schema left to {@link withSchema}. No deep copy: a stored
+ * user's properties and declared types are replaced on every write, never changed in place.
+ */
 function asListed(user: FullStoryUser) {
-  const { properties, declaredTypes, writers: _, ...identity } = structuredClone(user);
-  const schema = { properties: typesOf(properties, declaredTypes) };
-  return { ...identity, properties, schema, type_conflicts: null };
+  const { properties, declaredTypes, writers: _, ...identity } = user;
+  return { ...identity, properties, schema: null, type_conflicts: null, [DECLARED]: declaredTypes };
+}
+
+/** A listed user's declared property types when it was listed (a symbol: JSON leaves it out). */
+const DECLARED = Symbol("declared types");
+
+/** A listed user with the declared or inferred type of each of its properties (`include_schema=true`). */
+function withSchema<T extends { properties?: Properties | null }>(listed: T) {
+  const declared = (listed as { [DECLARED]?: Record<string, SchemaType> })[DECLARED] ?? {};
+  return { ...listed, schema: { properties: typesOf(listed.properties ?? {}, declared) } };
 }
 
 /** The key the vendor's verdict on a record is kept under: the user it upserts. */
@@ -427,8 +438,8 @@ function merge(base: Readonly<Properties>, update: Properties): Properties {
   const out: Properties = { ...base };
   for (const [name, value] of Object.entries(update)) {
     const current = out[name];
-    out[name] =
-      isObject(current) && isObject(value) ? merge(current, value) : structuredClone(value);
+    // No copy of `value`: it comes from a request body parsed for this write alone.
+    out[name] = isObject(current) && isObject(value) ? merge(current, value) : value;
   }
   return out;
 }
