@@ -50,6 +50,34 @@ describe("handing a job's slot over before it ends", () => {
     expect(pace.leadMs(2_000)).toBe(1_000);
   });
 
+  it("hands a first job's slot over amid a wait once the first job of the import to end says it ends before the wait is out", async () => {
+    const pace = new JobPace();
+    const plan = new JobPoll({ initialMs: 2_000, maxMs: 15_000, rows: 1_000, pace, now: () => 0 });
+    const log: (number | "handover")[] = [];
+    let asked = 0;
+    await pollJob(
+      () =>
+        Promise.resolve<{ value: true } | { progress?: never }>(
+          ++asked === 3 ? { value: true } : {},
+        ),
+      plan,
+      (ms) => {
+        log.push(ms);
+        // Another job of the import, sent with this one, ends meanwhile: 1,000 rows in 200 ms.
+        if (log.length === 1) {
+          pace.uploaded(1_000, 100);
+          pace.ended(1_000, 200);
+        }
+        return Promise.resolve();
+      },
+      undefined,
+      () => log.push("handover"),
+    );
+    // The next job goes at once (this one is due at 200 ms, an upload before that is past); the next poll
+    // comes soon after the end this job is now known to be past.
+    expect(log).toEqual([250, "handover", 10]);
+  });
+
   it("does not hand over while nothing predicts the end: first jobs, and jobs resumed from a journal", async () => {
     const first = new JobPoll({
       initialMs: 2_000,

@@ -57,12 +57,20 @@ export interface JobProgress {
 export class JobPace {
   private readonly recent: number[] = [];
   private readonly uploads: number[] = [];
+  private readonly listeners = new Set<() => void>();
 
   /** A job of `rows` rows took `ms` (by the vendor's clock where it says, else ours). */
   ended(rows: number, ms: number): void {
     if (!(rows > 0) || !(ms >= 0) || !Number.isFinite(ms)) return;
     this.recent.push(ms / rows);
     if (this.recent.length > PACE_MEMORY) this.recent.shift();
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Calls `listener` each time a job ends, until the returned function is called. */
+  onEnded(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /**
@@ -140,7 +148,8 @@ export interface JobPollOptions {
  * Plans the waits between the status polls of one job, from what is known of when it will end, in order:
  * 1. the vendor's progress (rows done of rows in all): the rate between the last two polls (or since the
  *    job was submitted) tells when the rest is done;
- * 2. the pace of the import's earlier jobs, times this job's rows;
+ * 2. the pace of the import's earlier jobs, times this job's rows (a first job of an import, sent with others
+ *    before any ended, learns it when the first of them ends);
  * 3. else a backoff from `initialMs`, growing by `factor` up to `maxMs`; but a first job of an import (one
  *    with `pace` and `rows`, before any job of the import ended) is polled every `initialMs`, at most
  *    `maxPolls` times: nothing predicts its end, and a poll that comes late leaves the vendor idle while
@@ -157,7 +166,8 @@ export class JobPoll {
   private readonly maxPolls: number;
   private readonly now: () => number;
   private readonly started: number;
-  private readonly expected: number | undefined;
+  /** The job's predicted duration; a first job of an import learns it when another job of it ends. */
+  private expected: number | undefined;
   /** A first job of an import: polled on a ramp up to `initialMs`, since nothing predicts its end. */
   private readonly firstOfImport: boolean;
   /** Polls of a first job made on its ramp, which `maxPolls` does not count. */
@@ -200,6 +210,7 @@ export class JobPoll {
 
   /** The wait after a poll that found the job running, with the progress it reported, if any. */
   next(progress?: JobProgress): number {
+    this.learn();
     this.polls += 1;
     if (this.polls - this.ramped >= this.maxPolls) return this.give(this.options.maxMs);
     const elapsed = this.elapsed();
@@ -228,6 +239,7 @@ export class JobPoll {
    * import's recent ones) ends as this job is predicted to: undefined when nothing predicts the end.
    */
   handoverAt(): number | undefined {
+    this.learn();
     if (this.expected === undefined) return undefined;
     const lead =
       this.options.rows === undefined ? 0 : (this.options.pace?.leadMs(this.options.rows) ?? 0);
@@ -239,6 +251,21 @@ export class JobPoll {
     if (this.options.fresh === false && vendorMs === undefined) return;
     const ms = vendorMs !== undefined && vendorMs >= 0 ? vendorMs : this.elapsed();
     if (this.options.rows !== undefined) this.options.pace?.ended(this.options.rows, ms);
+  }
+
+  /**
+   * Calls `listener` when the pace this job is still blind to becomes known (another job of the import
+   * ended); returns the function that stops it, which does nothing when the job is not blind.
+   */
+  onPaceKnown(listener: () => void): () => void {
+    if (!this.firstOfImport || this.expected !== undefined) return () => {};
+    return this.options.pace?.onEnded(listener) ?? (() => {});
+  }
+
+  /** A first job of an import, submitted with others before any ended, is timed by the first to end. */
+  private learn(): void {
+    if (this.firstOfImport && this.expected === undefined && this.options.rows !== undefined)
+      this.expected = this.options.pace?.expectedMs(this.options.rows);
   }
 
   /** The job's total duration its progress predicts, in ms since it was submitted. */
@@ -283,23 +310,46 @@ export async function pollJob<T>(
   let wait = plan.first();
   // Counted in waits slept, as the plan counts its prediction: a status poll takes next to no time.
   let slept = 0;
-  let handoverAt = handover === undefined ? undefined : plan.handoverAt();
-  for (;;) {
-    if (wait > 0) {
+  // When the wait under way ends (`slept` while a status poll is out).
+  let awake = 0;
+  let pending = handover;
+  const handOver = () => {
+    pending?.();
+    pending = undefined;
+  };
+  let handoverAt = pending === undefined ? undefined : plan.handoverAt();
+  // A blind first job learns when it ends from the first job of the import to end, amid a wait: its slot is
+  // handed over at once when the next job should go before the wait is out, else when the loop comes to it.
+  const stop =
+    pending === undefined || handoverAt !== undefined
+      ? undefined
+      : plan.onPaceKnown(() => {
+          stop?.();
+          if (pending === undefined) return;
+          handoverAt = plan.handoverAt();
+          if (handoverAt !== undefined && handoverAt <= awake) handOver();
+        });
+  try {
+    for (;;) {
+      if (wait > 0) {
+        if (timeoutMs !== undefined && plan.elapsed() - started > timeoutMs)
+          return { timedOut: true };
+        awake = slept + wait;
+        if (pending !== undefined && handoverAt !== undefined && awake > handoverAt) {
+          const before = Math.max(0, handoverAt - slept);
+          if (before > 0) await sleep(before);
+          handOver();
+          if (wait > before) await sleep(wait - before);
+        } else await sleep(wait);
+        slept = awake;
+      }
+      const answer = await check();
+      if ("value" in answer) return { timedOut: false, value: answer.value };
+      wait = plan.next(answer.progress);
       if (timeoutMs !== undefined && plan.elapsed() - started > timeoutMs)
         return { timedOut: true };
-      if (handoverAt !== undefined && slept + wait > handoverAt) {
-        const before = Math.max(0, handoverAt - slept);
-        if (before > 0) await sleep(before);
-        handoverAt = undefined;
-        handover?.();
-        if (wait > before) await sleep(wait - before);
-      } else await sleep(wait);
-      slept += wait;
     }
-    const answer = await check();
-    if ("value" in answer) return { timedOut: false, value: answer.value };
-    wait = plan.next(answer.progress);
-    if (timeoutMs !== undefined && plan.elapsed() - started > timeoutMs) return { timedOut: true };
+  } finally {
+    stop?.();
   }
 }
