@@ -3,7 +3,7 @@
 //
 //   node dist/scripts/bench/main.js [--only pipeline,memory,cli-memory,e2e,csv] [--records N] [--e2e-records N]
 //     [--results FILE]
-//   node dist/scripts/bench/main.js --only cli-10m [--records N]   (opt-in: 1M vs 10M users by default, ~25 min)
+//   node dist/scripts/bench/main.js --only cli-10m [--records N]   (opt-in: 1M vs 10M users by default, ~10 min)
 //
 // Every benchmark runs in child processes of its own (a fresh heap each); the end-to-end ones import into a
 // FullStory simulator served by yet another process. Seeded faker data is generated once into NDJSON files
