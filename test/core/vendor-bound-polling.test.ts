@@ -48,41 +48,47 @@ describe("Userpilot, one job at a time at 1,200 rows a minute", () => {
   });
 });
 
+/**
+ * `count` faker users imported in chunks of 1,000 into a FullStory simulator at `rowsPerMinute`, on virtual
+ * time; `seenEnded` is when each job was first seen ended by a status poll, on the virtual clock.
+ */
+async function importIntoFullStory(rowsPerMinute: number, count: number, seed: string) {
+  const time = new VirtualTime();
+  const sim = createFullStorySimulator({ rowsPerMinute, now: time.clock });
+  const seenEnded = new Map<string, number>();
+  const client = createFullStoryClient({
+    apiKey: "sim-key",
+    fetch: async (request) => {
+      const response = await sim.handle(request);
+      const job = /^\/v2\/users\/batch\/([^/]+)$/.exec(new URL(request.url).pathname)?.[1];
+      if (job !== undefined && request.method === "GET") {
+        const body = (await response.clone().json()) as { job: { status: string } };
+        const id = decodeURIComponent(job);
+        if (body.job.status !== "PROCESSING" && !seenEnded.has(id)) seenEnded.set(id, time.now);
+      }
+      return response;
+    },
+  });
+  const f = seededFaker(seed);
+  const records = Array.from({ length: count }, (_, i) => {
+    // Without an id: one FullStory does not know fails the user, which is not what is measured here.
+    const { id: _id, ...user } = fullStoryUser(f);
+    return { ...user, uid: `u-${i}` };
+  });
+  const report = await time.run(
+    importFullStory(client, records, { chunkRecords: 1_000, sleep: time.sleep }),
+  );
+  expect(report.imported).toBe(count);
+  return { jobs: sim.jobs(), seenEnded };
+}
+
 describe("FullStory, each job processed on its own at a steady rate", () => {
   it("polls a job first when the import's earlier jobs say it ends, and sees it end within 2%", async () => {
-    const time = new VirtualTime();
-    const sim = createFullStorySimulator({ rowsPerMinute: 6_000, now: time.clock });
-    /** When each job was first seen ended, on the virtual clock. */
-    const seenEnded = new Map<string, number>();
-    const client = createFullStoryClient({
-      apiKey: "sim-key",
-      fetch: async (request) => {
-        const response = await sim.handle(request);
-        const path = new URL(request.url).pathname;
-        const status = /^\/v2\/users\/batch\/([^/]+)$/.exec(path);
-        if (status !== null && request.method === "GET") {
-          const body = (await response.clone().json()) as { job: { status: string } };
-          const id = decodeURIComponent(status[1]!);
-          if (body.job.status !== "PROCESSING" && !seenEnded.has(id)) seenEnded.set(id, time.now);
-        }
-        return response;
-      },
-    });
-    const f = seededFaker("vendor-bound fullstory");
-    const records = Array.from({ length: 6_000 }, (_, i) => {
-      // Without an id: one FullStory does not know fails the user, which is not what is measured here.
-      const { id: _id, ...user } = fullStoryUser(f);
-      return { ...user, uid: `u-${i}` };
-    });
-    const report = await time.run(
-      importFullStory(client, records, { chunkRecords: 1_000, sleep: time.sleep }),
-    );
-    expect(report.imported).toBe(6_000);
+    const { jobs, seenEnded } = await importIntoFullStory(6_000, 6_000, "vendor-bound fullstory");
 
     const jobMs = 10_000; // 1,000 users at 100 a second
-    const jobs = sim.jobs();
     expect(jobs).toHaveLength(6);
-    // The first two jobs run before any ended: nothing tells when they end, so they are polled on a backoff.
+    // The first two jobs run before any ended: nothing tells when they end, so they are polled on a ramp.
     // Every later one is polled first at its predicted end and seen ended within 2% of its duration.
     for (const job of jobs.slice(2)) {
       const ended = Date.parse(job.finished!);
@@ -91,42 +97,16 @@ describe("FullStory, each job processed on its own at a steady rate", () => {
       expect(job.polls).toBeLessThanOrEqual(1);
     }
   });
-});
 
-describe("FullStory, the first jobs of an import", () => {
   it("sees a first job, which nothing times, end within a fifth of its duration", async () => {
-    const time = new VirtualTime();
     // 1,000 users at 400 a second: 2.5 s, which polls every pollIntervalMs (2 s) would see 1.5 s late.
-    const sim = createFullStorySimulator({ rowsPerMinute: 24_000, now: time.clock });
-    const ended = new Map<string, number>();
-    const client = createFullStoryClient({
-      apiKey: "sim-key",
-      fetch: async (request) => {
-        const response = await sim.handle(request);
-        const id = /^\/v2\/users\/batch\/([^/]+)$/.exec(new URL(request.url).pathname)?.[1];
-        if (id !== undefined && request.method === "GET") {
-          const body = (await response.clone().json()) as { job: { status: string } };
-          if (body.job.status !== "PROCESSING" && !ended.has(id)) ended.set(id, time.now);
-        }
-        return response;
-      },
-    });
-    const f = seededFaker("first jobs");
-    const records = Array.from({ length: 2_000 }, (_, i) => {
-      const { id: _id, ...user } = fullStoryUser(f);
-      return { ...user, uid: `u-${i}` };
-    });
-    const report = await time.run(
-      importFullStory(client, records, { chunkRecords: 1_000, sleep: time.sleep }),
-    );
-    expect(report.imported).toBe(2_000);
+    const { jobs, seenEnded } = await importIntoFullStory(24_000, 2_000, "first jobs");
 
-    const jobs = sim.jobs();
     expect(jobs).toHaveLength(2);
     for (const job of jobs) {
-      const end = Date.parse(job.finished!);
-      expect(end - Date.parse(job.created)).toBe(2_500);
-      expect(ended.get(job.id)! - end).toBeLessThanOrEqual(2_500 / 5);
+      const ended = Date.parse(job.finished!);
+      expect(ended - Date.parse(job.created)).toBe(2_500);
+      expect(seenEnded.get(job.id)! - ended).toBeLessThanOrEqual(2_500 / 5);
       expect(job.polls).toBeLessThanOrEqual(8);
     }
   });
