@@ -122,11 +122,11 @@ export class ChunkDispatcher<Input, Wire> {
     const { journal, report, replay, sleep } = this.settings;
     const run = this.#run;
     const chunkSeq = this.#seq++;
-    let items: readonly Wire[] = pending.items;
     const chunk: Chunk<Wire> = {
       seq: chunkSeq,
+      // Read through `pending`, so releasing its items releases the chunk's.
       get items() {
-        return items;
+        return pending.items;
       },
       serialized: pending.serialized,
       keys: pending.keys,
@@ -172,7 +172,6 @@ export class ChunkDispatcher<Input, Wire> {
       },
       replayed: () => (this.#replayedChunks += 1),
       releaseItems: () => {
-        items = [];
         pending.items = [];
       },
     })

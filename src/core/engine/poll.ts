@@ -64,7 +64,8 @@ export class JobPace {
     if (!(rows > 0) || !(ms >= 0) || !Number.isFinite(ms)) return;
     this.recent.push(ms / rows);
     if (this.recent.length > PACE_MEMORY) this.recent.shift();
-    for (const listener of [...this.listeners]) listener();
+    // A Set may lose members while it is iterated: a listener that stops itself is fine.
+    for (const listener of this.listeners) listener();
   }
 
   /** Calls `listener` each time a job ends, until the returned function is called. */
