@@ -105,6 +105,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   const recentJobs = Math.max(0, options.recentJobs ?? 8);
   const pageSize = Math.max(1, options.pageSize ?? 1000);
   const kit = createSimulatorKit({
+    vendor: "fullstory",
     document,
     basePath: options.basePath,
     faults: options.faults,
@@ -322,7 +323,6 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   const ok = (id: string): Answer => ({ status: 200, body: { id } });
 
   return {
-    vendor: "fullstory" as const,
     ...kit.serve({
       createBatchImport: (call) =>
         idempotent(call.request, "CreateBatchImportRequest", createBatchImport),

@@ -1,6 +1,5 @@
 import { HttpResponse, http, type HttpHandler } from "msw";
-import { checkedAnswer } from "./response-check.js";
-import type { VendorSimulator } from "./simulator.js";
+import { DropConnection, type VendorSimulator } from "./simulator.js";
 
 /**
  * msw handlers that route every request under `baseUrl` to the simulator, for an integrator's own tests:
@@ -9,9 +8,11 @@ import type { VendorSimulator } from "./simulator.js";
 export function simulatorHandlers(simulator: VendorSimulator, baseUrl: string): HttpHandler[] {
   const base = baseUrl.replace(/\/$/, "");
   return [
-    http.all(`${base}/*`, async ({ request }) => {
-      const answer = await checkedAnswer(simulator, request, new URL(base).pathname);
-      return answer ?? HttpResponse.error();
-    }),
+    http.all(`${base}/*`, ({ request }) =>
+      simulator.handle(request).catch((error: unknown) => {
+        if (error instanceof DropConnection) return HttpResponse.error();
+        throw error;
+      }),
+    ),
   ];
 }

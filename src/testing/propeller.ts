@@ -106,6 +106,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
   const unauthorized = (why: string) => refuse(401, 401, "Unauthorized", [`Unauthorized: ${why}`]);
 
   const kit = createSimulatorKit({
+    vendor: "propeller",
     document,
     basePath: options.basePath,
     faults: options.faults,
@@ -210,7 +211,6 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
   }
 
   return {
-    vendor: "propeller" as const,
     ...kit.serve({ getAccessToken: issueToken, bulkUsersBySourceId: bulk }),
     // The store is keyed by the match key: two users for one key cannot happen, as at Propeller.
     stats: () => kit.stats({ users: users.size, duplicates: 0, rewrites }),

@@ -1,8 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buffer } from "node:stream/consumers";
-import { checkedAnswer } from "./response-check.js";
-import type { VendorSimulator } from "./simulator.js";
+import { DropConnection, type VendorSimulator } from "./simulator.js";
 
 export interface RunningSimulator {
   readonly url: string;
@@ -29,7 +28,10 @@ export async function serveSimulator(
         body: body.length === 0 || req.method === "GET" || req.method === "HEAD" ? null : body,
         signal: controller.signal,
       });
-      const response = await checkedAnswer(simulator, request);
+      const response = await simulator.handle(request).catch((error: unknown) => {
+        if (error instanceof DropConnection) return undefined;
+        throw error;
+      });
       if (response === undefined) return void req.socket.destroy();
       res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
       res.end(Buffer.from(await response.arrayBuffer()));

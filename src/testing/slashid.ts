@@ -91,6 +91,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
   const apiKey = options.apiKey ?? "sim-key";
   const refuseExisting = (options.existingPersons ?? "refuse") === "refuse";
   const kit = createSimulatorKit({
+    vendor: "slashid",
     document,
     basePath: options.basePath,
     faults: options.faults,
@@ -177,7 +178,6 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
       },
     });
   return {
-    vendor: "slashid" as const,
     ...kit.serve({ bulkImportPersons: bulkImport, getPersonsBulkImportTemplate: template }),
     stats: (): SlashIdSimulatorStats => {
       const stored = [...persons.values()];

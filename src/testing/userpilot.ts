@@ -57,6 +57,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   const { apiKey = "sim-key", now = Date.now, maxBytes = MAX_BODY_BYTES } = options;
   const rate = (options.rowsPerMinute ?? 0) > 0 ? options.rowsPerMinute : undefined;
   const kit = createSimulatorKit({
+    vendor: "userpilot",
     document,
     basePath: options.basePath,
     faults: options.faults,
@@ -222,7 +223,6 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   }
 
   return {
-    vendor: "userpilot" as const,
     ...kit.serve({
       bulkIdentifyUsers: ({ request }) => bulkIdentify(request, "users"),
       bulkIdentifyCompanies: ({ request }) => bulkIdentify(request, "companies"),

@@ -1,17 +1,18 @@
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { onSimulatorResponseProblem } from "../../src/testing/response-check.js";
+import { observeSimulatorAnswers } from "../../src/testing/kit/simulator-kit.js";
+import { reportAnswerProblems } from "./response-check.js";
 
 /**
  * One msw server per test file; any request without a handler fails the test that made it, except requests
  * to loopback, which reach the simulators a test serves over real HTTP. Every answer a simulator gives (over
- * msw or loopback) is checked against its spec: a simulator that drifts fails the test it answered.
+ * msw, loopback or a direct `handle`) is checked against its spec: a simulator that drifts fails the test it answered.
  */
 export function useMswServer() {
   const server = setupServer();
   const problems: string[] = [];
   beforeAll(() => {
-    onSimulatorResponseProblem((problem) => problems.push(problem));
+    observeSimulatorAnswers(reportAnswerProblems((problem) => problems.push(problem)));
     server.listen({
       onUnhandledRequest: (request, print) => {
         if (new URL(request.url).hostname !== "127.0.0.1") print.error();
@@ -23,7 +24,7 @@ export function useMswServer() {
     expect(problems.splice(0), "simulator answers outside its spec").toEqual([]);
   });
   afterAll(() => {
-    onSimulatorResponseProblem(undefined);
+    observeSimulatorAnswers(undefined);
     server.close();
   });
   return server;

@@ -1,63 +1,53 @@
 // The check every test's simulator answers go through (test/support/msw.ts turns it on): an answer outside
-// the spec is reported, naming the operation and what is wrong; a conforming one is not.
+// the spec is reported, naming the operation and what is wrong; a conforming one is not. The simulator core
+// shows the check every answer to an operation of the spec, and only those.
 import { afterEach, describe, expect, it } from "vitest";
-import { createPropellerSimulator } from "../../src/testing/propeller.js";
+import { document as fullstory } from "../../generated/fullstory.document.js";
+import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import {
-  checkSimulatorResponse,
-  onSimulatorResponseProblem,
-} from "../../src/testing/response-check.js";
-import type { VendorSimulator } from "../../src/testing/simulator.js";
-
-/** A FullStory simulator that always gives `answer`, as a drifting simulator might. */
-function drifting(answer: () => Response, basePath = ""): VendorSimulator {
-  return {
-    vendor: "fullstory",
-    basePath,
-    handle: () => Promise.resolve(answer()),
-    setFaults: () => {},
-    stats: () => ({
-      requests: {},
-      faults: {},
-      users: 0,
-      duplicates: 0,
-      rewrites: 0,
-      duplicateWrites: 0,
-      rejected: 0,
-    }),
-  };
-}
-
-async function problemsOf(
-  simulator: VendorSimulator,
-  request: Request,
-  mountPath = "",
-): Promise<string[]> {
-  const problems: string[] = [];
-  onSimulatorResponseProblem((p) => problems.push(p));
-  const response = await simulator.handle(request);
-  await checkSimulatorResponse(simulator, request, response, mountPath);
-  // The body is still there for the client.
-  await response.text();
-  return problems;
-}
+  observeSimulatorAnswers,
+  type SimulatorAnswer,
+} from "../../src/testing/kit/simulator-kit.js";
+import { routesOf } from "../../src/testing/kit/routes.js";
+import { createPropellerSimulator } from "../../src/testing/propeller.js";
+import { answerProblems, reportAnswerProblems } from "../support/response-check.js";
 
 const batch = () =>
   new Request("https://api.fullstory.com/v2/users/batch", { method: "POST", body: "{}" });
 const json = (body: unknown, status = 200) => Response.json(body, { status });
 
-afterEach(() => onSimulatorResponseProblem(undefined));
+/** The problems of `response` as FullStory's answer to a batch create; the body stays readable. */
+async function problemsOf(response: Response): Promise<string[]> {
+  const route = routesOf(fullstory).find((r) => r.operationId === "createBatchImport")!;
+  const problems = await answerProblems({ vendor: "fullstory", route, request: batch(), response });
+  await response.text();
+  return problems;
+}
+
+/** The answers simulators give while `run` runs, each with the problems the check reports of it. */
+async function observed(run: () => Promise<unknown>) {
+  const answers: { answer: SimulatorAnswer; problems: string[] }[] = [];
+  observeSimulatorAnswers(async (answer) => {
+    answers.push({ answer, problems: await answerProblems(answer) });
+  });
+  await run();
+  return answers.map(({ answer: { route, response }, problems }) => ({
+    operation: route.operationId,
+    status: response.status,
+    problems,
+  }));
+}
+
+afterEach(() => observeSimulatorAnswers(undefined));
 
 describe("simulator answers are checked against the spec", () => {
   it("passes a documented status with a body its schema accepts", async () => {
-    const sim = drifting(() =>
-      json({ job: { id: "j1", status: "PROCESSING", created: "2024-01-01T00:00:00Z" } }),
-    );
-    expect(await problemsOf(sim, batch())).toEqual([]);
+    const body = { job: { id: "j1", status: "PROCESSING", created: "2024-01-01T00:00:00Z" } };
+    expect(await problemsOf(json(body))).toEqual([]);
   });
 
   it("reports a body that lacks a required field, naming the operation", async () => {
-    const sim = drifting(() => json({ job: { id: "j1", status: "PROCESSING" } }));
-    expect(await problemsOf(sim, batch())).toEqual([
+    expect(await problemsOf(json({ job: { id: "j1", status: "PROCESSING" } }))).toEqual([
       expect.stringMatching(
         /createBatchImport 200 body \/job must have required property 'created'/,
       ),
@@ -65,27 +55,46 @@ describe("simulator answers are checked against the spec", () => {
   });
 
   it("reports an enum value the spec does not list", async () => {
-    const sim = drifting(() =>
-      json({ job: { id: "j1", status: "RUNNING", created: "2024-01-01T00:00:00Z" } }),
-    );
-    expect(await problemsOf(sim, batch())).toEqual([
+    const body = { job: { id: "j1", status: "RUNNING", created: "2024-01-01T00:00:00Z" } };
+    expect(await problemsOf(json(body))).toEqual([
       expect.stringMatching(/createBatchImport 200 body \/job\/status must be equal to one of/),
     ]);
   });
 
   it("reports a status the operation does not document", async () => {
-    const sim = drifting(() => json({ message: "teapot", code: "teapot" }, 418));
-    expect(await problemsOf(sim, batch())).toEqual([
-      expect.stringMatching(/status 418 is not documented for createBatchImport/),
+    expect(await problemsOf(json({ message: "teapot", code: "teapot" }, 418))).toEqual([
+      "status 418 is not documented for createBatchImport",
     ]);
   });
 
-  it("matches operations below the mount path and the simulator's base path only", async () => {
-    const sim = drifting(() => json({ job: { id: "j1" } }), "/fs");
-    const inside = new Request("https://h.test/api/fs/v2/users/batch", { method: "POST" });
-    expect(await problemsOf(sim, inside, "/api")).not.toEqual([]);
-    const outside = new Request("https://h.test/v2/users/batch", { method: "POST" });
-    expect(await problemsOf(sim, outside, "/api")).toEqual([]);
+  it("names the vendor, the request and the status in what it reports", async () => {
+    const reported: string[] = [];
+    const route = routesOf(fullstory).find((r) => r.operationId === "createBatchImport")!;
+    const response = json({}, 418);
+    await reportAnswerProblems((p) => reported.push(p))({
+      ...{ vendor: "fullstory", route, request: batch(), response },
+    });
+    expect(reported).toEqual([
+      "fullstory simulator: POST /v2/users/batch → 418: status 418 is not documented for createBatchImport",
+    ]);
+  });
+});
+
+describe("the simulator core shows the check its answers", () => {
+  it("shows each answer to an operation below the base path, and none to other paths", async () => {
+    const sim = createFullStorySimulator({ basePath: "/fs" });
+    const send = (path: string, auth = "Basic sim-key") =>
+      sim.handle(new Request(`https://h.test${path}`, { headers: { authorization: auth } }));
+    const answers = await observed(async () => {
+      await send("/fs/v2/users/batch/missing");
+      await send("/fs/v2/users/batch/missing", "Basic wrong");
+      await send("/fs/v2/no/such/operation");
+      await send("/v2/users/batch/missing");
+    });
+    expect(answers).toEqual([
+      { operation: "getBatchImportStatus", status: 404, problems: [] },
+      { operation: "getBatchImportStatus", status: 401, problems: [] },
+    ]);
   });
 
   it("lets an injected fault carry a status the spec does not list (Propeller documents no 5xx)", async () => {
@@ -95,6 +104,19 @@ describe("simulator answers are checked against the spec", () => {
       body: JSON.stringify({ users: [{ source: "s", sourceId: 1 }] }),
       headers: { "content-type": "application/json" },
     });
-    expect(await problemsOf(sim, request)).toEqual([]);
+    expect(await observed(() => sim.handle(request))).toEqual([
+      { operation: "bulkUsersBySourceId", status: 500, problems: [] },
+    ]);
+  });
+
+  it("exempts a test's scripted answer, which is not the vendor's", async () => {
+    const sim = createFullStorySimulator({
+      faults: { script: () => ({ answer: json({ anything: true }, 418) }) },
+    });
+    const request = batch();
+    request.headers.set("authorization", "Basic sim-key");
+    expect(await observed(() => sim.handle(request))).toEqual([
+      { operation: "createBatchImport", status: 418, problems: [] },
+    ]);
   });
 });

@@ -30,6 +30,7 @@ const document = {
 function setup(faults: FaultOptions = {}) {
   const written: string[] = [];
   const kit = createSimulatorKit({
+    vendor: "test",
     document,
     basePath: "/api/",
     faults,

@@ -7,7 +7,8 @@ import { matchRoute, pathBelow, routesOf, type SpecRoute } from "./routes.js";
 
 type Obj = Record<string, unknown>;
 
-export interface SimulatorKitConfig {
+export interface SimulatorKitConfig<Vendor extends string> {
+  readonly vendor: Vendor;
   readonly document: Obj;
   /** The path prefix the API is served under, e.g. `/fs`; trailing slashes are dropped. Default "". */
   readonly basePath?: string | undefined;
@@ -41,7 +42,23 @@ export interface JsonBody {
   readonly problems: readonly string[] | undefined;
 }
 
-export type SimulatorKit = ReturnType<typeof createSimulatorKit>;
+/** One answer a simulator gave to a request for an operation of its spec. */
+export interface SimulatorAnswer {
+  readonly vendor: string;
+  readonly route: SpecRoute;
+  readonly request: Request;
+  readonly response: Response;
+}
+
+/** Sees every answer to an operation of a spec; it may read a clone of the body, never the body itself. */
+export type AnswerObserver = (answer: SimulatorAnswer) => void | Promise<void>;
+
+let observer: AnswerObserver | undefined;
+
+/** Shows every simulator's answers to `next` (a test suite checks them against the spec), or stops. */
+export function observeSimulatorAnswers(next: AnswerObserver | undefined): void {
+  observer = next;
+}
 
 /** Problems as one message, the first 20 of them: a vendor's 400 stays readable for a huge bad batch. */
 export function listProblems(problems: readonly string[]): string {
@@ -53,7 +70,7 @@ const validators = new WeakMap<Obj, (pointer: string, value: unknown) => string[
 const routeTables = new WeakMap<Obj, SpecRoute[]>();
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-export function createSimulatorKit(config: SimulatorKitConfig) {
+export function createSimulatorKit<Vendor extends string>(config: SimulatorKitConfig<Vendor>) {
   const basePath = (config.basePath ?? "").replace(/\/+$/, "");
   const faults = new FaultInjector(config.faults ?? {});
   const requests: Record<string, number> = {};
@@ -87,13 +104,17 @@ export function createSimulatorKit(config: SimulatorKitConfig) {
       if (handler === undefined) return config.notFound(request);
       return config.authenticate?.(request, operation) ?? handler({ request, url, params });
     };
-    if (config.spared?.(operation) === true) return respond();
-    return faults.run(
-      { operation, params, writes: WRITES.has(method) },
-      (status) => config.faultBody(status, operation),
-      request,
-      respond,
-    );
+    const response = await (config.spared?.(operation) === true
+      ? respond()
+      : faults.run(
+          { operation, params, writes: WRITES.has(method) },
+          (status) => config.faultBody(status, operation),
+          request,
+          respond,
+        ));
+    const route = handler === undefined ? undefined : matched?.route;
+    if (route !== undefined) await observer?.({ vendor: config.vendor, route, request, response });
+    return response;
   }
 
   /** The body of `request`, checked against the spec's `components/schemas/<schema>`. */
@@ -116,6 +137,7 @@ export function createSimulatorKit(config: SimulatorKitConfig) {
     handle,
     /** What every simulator exposes alike, serving `handlers`. */
     serve: (handlers: OperationHandlers) => ({
+      vendor: config.vendor,
       basePath,
       handle: (request: Request) => handle(request, handlers),
       setFaults: (options: FaultOptions) => faults.setOptions(options),
