@@ -74,7 +74,7 @@ if (wanted("memory")) {
     endRssKiB: number;
     endHeapUsedKiB: number;
     chunks: number;
-    peakLiveJobs: number;
+    jobsForgotten: number;
   }
   const runs: MemoryRun[] = [];
   for (const count of [MEMORY_SMALL, RECORDS]) {
@@ -100,13 +100,13 @@ if (wanted("memory")) {
         endHeapUsedMiB: [mib(small.endHeapUsedKiB), mib(big.endHeapUsedKiB)],
         durationMs: [round(small.durationMs), round(big.durationMs)],
         chunks: [small.chunks, big.chunks],
-        peakJobsAlive: [small.peakLiveJobs, big.peakLiveJobs],
+        jobsForgotten: [small.jobsForgotten, big.jobsForgotten],
       },
       settings: {
         sizes: [small.records, big.records],
         input: "the CLI's NDJSON reader (readRecords) over a file generated beforehand",
         simulator:
-          "FullStory simulator in the same process; one simulator per batch job, dropped once the job's results are read (a single simulator would keep every user, as FullStory does)",
+          'FullStory simulator in the same process, retention "recent" with recentJobs 0: a job\'s results and users are forgotten once both lists were read (a simulator keeping every user, as FullStory does, would measure its own database)',
         chunkRecords: 10_000,
         concurrency: 2,
         keepOutcomes: "problems",

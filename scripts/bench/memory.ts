@@ -5,8 +5,8 @@ import { readRecords } from "../../src/cli/read-records.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers } from "../../src/fullstory/import.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
+import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import { report, requiredArg } from "./child.js";
-import { jobSimulators } from "./job-simulators.js";
 
 const file = requiredArg("file");
 const records = Number(requiredArg("records"));
@@ -21,11 +21,17 @@ function vmHwmKiB(): number | null {
   }
 }
 
-const simulators = jobSimulators({ apiKey: "sim-key" });
+// A simulator that keeps every user (as FullStory does) would measure its database instead of the importer:
+// this one forgets each job's results and users once both lists were read.
+const simulator = createFullStorySimulator({
+  apiKey: "sim-key",
+  retention: "recent",
+  recentJobs: 0,
+});
 const client = createFullStoryClient({
   apiKey: "sim-key",
   baseUrl: "http://fullstory.simulator",
-  fetch: (request) => simulators.fetch(request),
+  fetch: (request) => simulator.handle(request),
 });
 const started = performance.now();
 const result = await importUsers(
@@ -39,9 +45,11 @@ if (result.total !== records || result.imported !== records) {
     `expected ${records} imported, got ${JSON.stringify({ ...result, outcomes: result.outcomes.slice(0, 3) })}`,
   );
 }
-if (simulators.users !== records || simulators.duplicateWrites !== 0) {
+const stats = simulator.stats();
+const stored = stats.users + stats.forgottenUsers;
+if (stored !== records || stats.duplicates !== 0 || stats.rewrites !== 0) {
   throw new Error(
-    `the simulators stored ${simulators.users} users, ${simulators.duplicateWrites} twice`,
+    `the simulator stored ${stored} users, ${stats.rewrites} again, ${stats.duplicates} duplicate jobs`,
   );
 }
 const memory = process.memoryUsage();
@@ -53,5 +61,5 @@ report({
   endRssKiB: Math.round(memory.rss / 1024),
   endHeapUsedKiB: Math.round(memory.heapUsed / 1024),
   chunks: result.chunks.sent,
-  peakLiveJobs: simulators.peakLive,
+  jobsForgotten: stats.forgottenJobs,
 });
