@@ -15,6 +15,7 @@
 // `duplicates` counts jobs (not failed) made again for the same ids; `rewrites`, ids written again.
 import type { components } from "../../generated/userpilot.js";
 import { document } from "../../generated/userpilot.document.js";
+import { rules } from "../../generated/userpilot.rules.js";
 import { json, seededRandom } from "./faults.js";
 import { createSimulatorKit, listProblems } from "./kit/simulator-kit.js";
 import { userpilotError as error, userpilotFaultBody } from "./userpilot/errors.js";
@@ -26,8 +27,7 @@ export type UserpilotSimulator = ReturnType<typeof createUserpilotSimulator>;
 type Schemas = components["schemas"];
 type BulkRecord = Schemas["BulkIdentifyUser"] | Schemas["BulkIdentifyCompany"];
 
-/** The spec's `x-max-body-bytes`. */
-const MAX_BODY_BYTES = 50 * 1024 * 1024;
+const MAX_BODY_BYTES = rules.BulkIdentifyUsersRequest["x-max-body-bytes"];
 /** Statuses a job walks through before its terminal one. */
 const STEPS: readonly Schemas["JobStatus"][] = ["queued", "validating", "processing"];
 const AUTH_HELP =

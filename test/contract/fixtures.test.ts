@@ -2,13 +2,13 @@
 // specs' request schemas and keep to the vendor rules the schemas cannot express, and a seed reproduces them.
 import type { Faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
+import { rules as fullStoryRules } from "../../generated/fullstory.rules.js";
 import { rules as propellerRules } from "../../generated/propeller.rules.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import { contentProblems, parseCsvRecords } from "../support/request-conformance.js";
 import { loadSpec } from "../support/specs.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import {
-  FULLSTORY_PROPERTY_NAME,
   fullStoryBatch,
   fullStoryCreateUser,
   fullStoryJobId,
@@ -62,6 +62,12 @@ const once = <T>(make: () => T): (() => T) => {
 
 const byteLength = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
 
+const {
+  "x-max-path-length": MAX_PATH,
+  "x-max-value-bytes": MAX_BYTES,
+  propertyNames: { pattern: NAME },
+} = fullStoryRules.UserProperties;
+
 /** FullStory rules beyond the schema: nested names and dotted paths, value sizes, no arrays of objects. */
 function fullStoryRuleViolations(user: FullStoryUser): string[] {
   const out: string[] = [];
@@ -70,9 +76,9 @@ function fullStoryRuleViolations(user: FullStoryUser): string[] {
     for (const [name, value] of Object.entries(props)) {
       const path = `${prefix}${name}`;
       paths.add(path);
-      if (!FULLSTORY_PROPERTY_NAME.test(name)) out.push(`property name ${path}`);
-      if (path.length > 512) out.push(`property path ${path} over 512 characters`);
-      if (byteLength(value) > 8192) out.push(`property ${path} over 8192 bytes`);
+      if (!new RegExp(NAME).test(name)) out.push(`property name ${path}`);
+      if (path.length > MAX_PATH) out.push(`property path ${path} over ${MAX_PATH} characters`);
+      if (byteLength(value) > MAX_BYTES) out.push(`property ${path} over ${MAX_BYTES} bytes`);
       if (Array.isArray(value) && value.some((item) => item !== null && typeof item === "object")) {
         out.push(`property ${path} is an array of objects`);
       }
