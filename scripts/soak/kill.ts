@@ -12,6 +12,7 @@ import type { ImportReport } from "../../src/core/engine/report.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import { createPropellerSimulator } from "../../src/testing/propeller.js";
+import { observeSimulatorAnswers } from "../../src/testing/kit/simulator-kit.js";
 import { serveSimulator } from "../../src/testing/serve.js";
 import type { SimulatorStats, VendorSimulator } from "../../src/testing/simulator.js";
 import { createSlashIdSimulator } from "../../src/testing/slashid.js";
@@ -22,8 +23,8 @@ import { moduleOf, type SoakTarget } from "./vendors.js";
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "cli", "main.js");
 
-/** When to kill the CLI: after the simulator answered a request this predicate picks. */
-type Trigger = (request: Request, response: Response) => boolean;
+/** When to kill the CLI: after the simulator answered a call of an operation (its spec's id) this picks. */
+type Trigger = (operation: string, response: Response) => boolean;
 
 interface CliRun {
   readonly code: number | null;
@@ -61,13 +62,11 @@ interface KillVendor {
   users(): Map<string, string>;
   jobs(): number | undefined;
   stats(): SimulatorStats;
-  /** Whether a request writes (creates a job, stores users): the first kill follows the 8th. */
-  isWrite(request: Request): boolean;
-  /** The second kill point, counted within the second run. */
-  readonly secondKill: { readonly what: string; readonly test: (request: Request) => boolean };
+  /** The second kill point, answers to `operation` counted within the second run; the first kill follows
+   * the 8th write (an operation of the module's `writes`). */
+  readonly secondKill: { readonly what: string; readonly operation: string };
 }
 
-const pathOf = (request: Request) => new URL(request.url).pathname;
 const ok = (response: Response) => response.status >= 200 && response.status < 300;
 
 /** JSON with object keys sorted, so equal users compare equal whatever their key order. */
@@ -108,10 +107,9 @@ function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): K
           ),
         jobs: () => sim.stats().jobs,
         stats: () => sim.stats(),
-        isWrite: (request) => request.method === "POST" && pathOf(request) === "/v2/users/batch",
         secondKill: {
           what: "the 5th page of imports answered in the run (a job half read)",
-          test: (request) => pathOf(request).endsWith("/imports"),
+          operation: "getBatchImports",
         },
       };
     }
@@ -133,11 +131,7 @@ function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): K
           ),
         jobs: () => undefined,
         stats: () => sim.stats(),
-        isWrite: (request) => request.method === "POST",
-        secondKill: {
-          what: "the 5th upload answered in the run",
-          test: (request) => request.method === "POST",
-        },
+        secondKill: { what: "the 5th upload answered in the run", operation: "bulkImportPersons" },
       };
     }
     case "propeller": {
@@ -160,10 +154,9 @@ function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): K
           ),
         jobs: () => undefined,
         stats: () => sim.stats(),
-        isWrite: (request) => pathOf(request) === "/v2/users/bulk/sourceId",
         secondKill: {
           what: "the 5th bulk request answered in the run",
-          test: (request) => pathOf(request) === "/v2/users/bulk/sourceId",
+          operation: "bulkUsersBySourceId",
         },
       };
     }
@@ -182,10 +175,9 @@ function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): K
           ),
         jobs: () => sim.stats().jobs,
         stats: () => sim.stats(),
-        isWrite: (request) => request.method === "POST",
         secondKill: {
           what: "the 5th job status poll answered in the run (a job half followed)",
-          test: (request) => /^\/v1\/background_jobs\/./.test(pathOf(request)),
+          operation: "getBackgroundJob",
         },
       };
     }
@@ -194,31 +186,19 @@ function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): K
 
 /** A simulator served here, which can kill the CLI once a request it answered matches the trigger. */
 async function served(vendor: KillVendor) {
-  let trigger: { test: Trigger; fire: () => void } | undefined;
-  // The simulator as it is (its functions close over its state), but for the trigger on each answer.
-  const killing: VendorSimulator = {
-    ...vendor.simulator,
-    handle: async (request) => {
-      const response = await vendor.simulator.handle(request);
-      if (trigger?.test(request, response) === true) {
-        const { fire } = trigger;
-        trigger = undefined;
-        fire();
-      }
-      return response;
-    },
-  };
-  const running = await serveSimulator(killing);
+  const running = await serveSimulator(vendor.simulator);
   return {
     vendor,
     url: running.url,
     close: () => running.close(),
-    arm: (test: Trigger, fire: () => void) => {
-      trigger = { test, fire };
-    },
-    disarm: () => {
-      trigger = undefined;
-    },
+    // One simulator is served at a time: the answers observed are this one's.
+    arm: (test: Trigger, fire: () => void) =>
+      observeSimulatorAnswers(({ route, response }) => {
+        if (!test(route.operationId, response)) return;
+        observeSimulatorAnswers(undefined);
+        fire();
+      }),
+    disarm: () => observeSimulatorAnswers(undefined),
   };
 }
 
@@ -298,16 +278,19 @@ export async function killTest(options: {
   const journal = join(dir, `kill-${name}.journal`);
   const runs: { code: number | null; signal: string | null; killedAfter?: string }[] = [];
   const runReports: string[] = [];
+  const { writes: writeOperations } = moduleOf(target);
   let writes = 0;
   let seconds = 0;
   const plan: [string, Trigger | undefined][] = [
     [
       "the 8th write the simulator carried out (its answer lost)",
-      (request, response) => a.vendor.isWrite(request) && ok(response) && ++writes === 8,
+      (operation, response) =>
+        writeOperations.includes(operation) && ok(response) && ++writes === 8,
     ],
     [
       a.vendor.secondKill.what,
-      (request, response) => a.vendor.secondKill.test(request) && ok(response) && ++seconds === 5,
+      (operation, response) =>
+        operation === a.vendor.secondKill.operation && ok(response) && ++seconds === 5,
     ],
     ["(not killed: runs to its end)", undefined],
   ];
