@@ -10,11 +10,18 @@ function limiter() {
   return { clock, limiter: new RateLimiter({ now: () => clock.now }) };
 }
 
-/** `n` good answers, one every `everyMs`. */
-function goodAnswers(l: RateLimiter, clock: { now: number }, n: number, everyMs: number) {
+/** `n` answers with `status`, one request at a time, each taking `everyMs`. */
+function goodAnswers(
+  l: RateLimiter,
+  clock: { now: number },
+  n: number,
+  everyMs: number,
+  status: (i: number) => number | undefined = () => 200,
+) {
   for (let i = 0; i < n; i++) {
+    const { slot } = l.reserve();
     clock.now += everyMs;
-    l.answered(l.reserve().slot, 200);
+    l.answered(slot, status(i));
   }
 }
 
@@ -44,6 +51,38 @@ describe("RateLimiter", () => {
     expect(l.requestsPerSecond).toBeCloseTo(95, 0);
     l.reserve();
     expect(l.reserve().waitMs).toBeCloseTo(1000 / 95, 0);
+  });
+
+  it("measures the pace with the 5xx answers and the requests that got no answer, which ask for no slowing", () => {
+    const { limiter: l, clock } = limiter();
+    // 100 requests a second; one in five fails with a 503, one in five gets no answer.
+    goodAnswers(l, clock, 50, 10, (i) => [200, 503, 200, undefined, 200][i % 5]);
+    l.answered(l.reserve().slot, 429);
+    // Good answers alone came at 60 a second: the rate would drop to 57.
+    expect(l.requestsPerSecond).toBeCloseTo(95, 0);
+  });
+
+  it("measures the pace over the time a request was out, not while the client sent nothing", () => {
+    const { limiter: l, clock } = limiter();
+    for (let burst = 0; burst < 5; burst++) {
+      goodAnswers(l, clock, 10, 10); // 100 a second…
+      clock.now += 1_000; // …then a second with nothing to send (the client's own backoff, say)
+    }
+    l.answered(l.reserve().slot, 429);
+    // Over the wall clock the same answers came at about 9 a second.
+    expect(l.requestsPerSecond).toBeCloseTo(95, 0);
+  });
+
+  it("takes a pace measured from a few turns as no ceiling: it climbs back quickly from a drop that went too far", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10); // 100 a second
+    l.answered(l.reserve().slot, 429); // the ceiling: 100 a second
+    goodAnswers(l, clock, 5, 50); // five slow answers say 20 a second…
+    l.answered(l.reserve().slot, 429);
+    expect(l.requestsPerSecond).toBeCloseTo(19, 0);
+    goodAnswers(l, clock, 300, 10); // …but three seconds of good answers follow
+    // Taken for a ceiling, 20 a second would be probed past at 0.3% a second: about 19.7 by now.
+    expect(l.requestsPerSecond).toBeGreaterThan(21);
   });
 
   it("makes every request wait out a Retry-After, not only the one that got it", () => {

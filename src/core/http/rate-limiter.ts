@@ -1,7 +1,8 @@
 /** How a client's shared rate limiter reacts to the vendor's rate limit (429). */
 export interface RateLimiterOptions {
   /**
-   * After a 429, the request rate is set to this share of the rate of good answers just before it.
+   * After a 429, the request rate is set to this share of the pace the vendor took requests at just
+   * before it (see {@link RateLimiter}).
    * @default 0.95
    */
   backoff?: number;
@@ -21,17 +22,28 @@ export interface RateLimiterOptions {
   now?: () => number;
 }
 
-/** Good answers whose pace is measured when a 429 comes. */
+/** Turns whose pace is measured when a 429 comes. */
 const WINDOW = 64;
+/** Fewest turns a pace is measured from. */
+const MIN_SAMPLES = 4;
+/**
+ * Fewest turns a pace must be measured from to become the ceiling or the peak: a few turns just after a
+ * drop can say anything, and a ceiling measured too low is one the rate then climbs past only slowly.
+ */
+const SURE_SAMPLES = 16;
 
 /**
  * One per client: spaces the client's requests once the vendor answered 429. Before the first 429 it does
  * not limit. On a 429, every request waits out its `Retry-After` (not only the one that got it), and the
- * rate drops to `backoff` × the rate at which good answers came just before; while answers are good the
- * rate rises again: by `recovery` a second up to near the rate where the 429 came, then by `probe`. A 429
- * for a request sent before the last drop says nothing new and does not lower the rate again. The rate never
- * drops below half the fastest rate answered well while limiting: a vendor whose 429s come whatever the
- * rate is paused for each `Retry-After`, not slowed to a crawl.
+ * rate drops to `backoff` × the pace at which the vendor took requests just before without a 429. That
+ * pace counts answers, 5xx and requests that may have arrived and got no answer (none of these asks us to
+ * slow down), over the time a request was out (not while the client sent nothing): counted otherwise, a
+ * vendor that also fails now and then, or a client that pauses, measures far below the pace the vendor
+ * took, a little lower at each 429. While answers are good the rate rises again: by `recovery` a second up
+ * to near the pace where the 429 came (measured from enough turns to say it), then by `probe`. A 429 for a
+ * request sent before the last drop says nothing new and does not lower the rate again. The rate never
+ * drops below half the fastest pace taken while limiting: a vendor whose 429s come whatever the rate is
+ * paused for each `Retry-After`, not slowed to a crawl.
  */
 export class RateLimiter {
   private readonly backoff: number;
@@ -40,11 +52,11 @@ export class RateLimiter {
   private readonly now: () => number;
   /** Requests a second; Infinity until the first 429. */
   private rate = Number.POSITIVE_INFINITY;
-  /** The rate of good answers when the last 429 came. */
+  /** The rate the vendor took requests at when the last 429 came. */
   private ceiling = Number.POSITIVE_INFINITY;
   /**
-   * The fastest rate of good answers measured at a 429 once the limiter was spacing requests (what came
-   * before the first 429 may be a burst the vendor's bucket allowed, not a rate it sustains).
+   * The fastest rate the vendor took requests at, measured at a 429 once the limiter was spacing requests
+   * (what came before the first 429 may be a burst the vendor's bucket allowed, not a rate it sustains).
    */
   private peak = 0;
   /** When the next request may go. */
@@ -54,7 +66,13 @@ export class RateLimiter {
   private turns = 0;
   private loweredAt = -1;
   private raisedAt = 0;
-  private readonly good: number[] = [];
+  /** The busy time when each of the last turns (up to {@link WINDOW}) ended without a 429; emptied at each drop. */
+  private readonly taken: number[] = [];
+  /** Turns handed out and not yet answered or released. */
+  private outstanding = 0;
+  /** Ms during which at least one turn was out. */
+  private busyMs = 0;
+  private lastEventAt = 0;
 
   constructor(options: RateLimiterOptions = {}) {
     this.backoff = options.backoff ?? 0.95;
@@ -74,10 +92,18 @@ export class RateLimiter {
    * was given: a test's sleep returns at once).
    */
   reserve(clock = 0): { readonly waitMs: number; readonly slot: number } {
+    this.advance(this.now());
+    this.outstanding += 1;
     const now = Math.max(this.now(), clock);
     const at = Math.max(now, this.pausedUntil, this.nextAt);
     if (Number.isFinite(this.rate)) this.nextAt = at + 1000 / this.rate;
     return { waitMs: at - now, slot: this.turns++ };
+  }
+
+  /** Ends a turn whose request never reached the vendor (the caller gave up, or no connection was made). */
+  release(): void {
+    this.advance(this.now());
+    this.outstanding = Math.max(0, this.outstanding - 1);
   }
 
   /** Ms more a caller whose turn came at `clock` must wait: a `Retry-After` that came meanwhile. */
@@ -85,17 +111,23 @@ export class RateLimiter {
     return Math.max(0, this.pausedUntil - Math.max(this.now(), clock));
   }
 
-  /** The request of turn `slot` was answered with `status`, and `retryAfterMs` where the answer said. */
-  answered(slot: number, status: number, retryAfterMs?: number): void {
+  /**
+   * The request of turn `slot` was answered with `status` (undefined: it may have reached the vendor, but no
+   * answer came), and `retryAfterMs` where the answer said.
+   */
+  answered(slot: number, status: number | undefined, retryAfterMs?: number): void {
     const now = this.now();
+    this.release();
     if (status === 429) {
       if (retryAfterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
       if (slot < this.loweredAt) return;
-      const measured = this.goodRate(now);
+      const measured = this.takenRate();
       const base = Math.min(this.rate, measured ?? this.rate);
-      if (Number.isFinite(this.rate)) this.peak = Math.max(this.peak, measured ?? 0);
-      this.ceiling = measured ?? this.ceiling;
+      if (measured !== undefined && this.taken.length >= SURE_SAMPLES) {
+        if (Number.isFinite(this.rate)) this.peak = Math.max(this.peak, measured);
+        this.ceiling = measured;
+      }
       // Never below a share of the fastest rate the vendor answered well at: 429s that come whatever the
       // rate (a vendor's sporadic ones) would otherwise ratchet the rate down to a crawl, each drop measured
       // at the rate the last one left.
@@ -104,13 +136,13 @@ export class RateLimiter {
       if (!Number.isFinite(this.rate)) return;
       this.loweredAt = this.turns;
       this.raisedAt = now;
-      this.good.length = 0;
+      this.taken.length = 0;
       return;
     }
-    if (status >= 500) return;
-    this.good.push(now);
-    if (this.good.length > WINDOW) this.good.shift();
-    if (!Number.isFinite(this.rate)) return;
+    this.taken.push(this.busyMs);
+    if (this.taken.length > WINDOW) this.taken.shift();
+    // Only a good answer raises the rate: a failing vendor is not sent more.
+    if (status === undefined || status >= 500 || !Number.isFinite(this.rate)) return;
     const seconds = Math.min(1, (now - this.raisedAt) / 1000);
     if (seconds <= 0) return;
     this.raisedAt = now;
@@ -118,12 +150,22 @@ export class RateLimiter {
     this.rate *= 1 + share * seconds;
   }
 
-  /** Good answers a second over the window (emptied at each drop); undefined with too few. */
-  private goodRate(now: number): number | undefined {
-    const first = this.good[0];
-    if (first === undefined || this.good.length < 4) return undefined;
-    const span = now - first;
-    return span > 0 ? ((this.good.length - 1) * 1000) / span : undefined;
+  /**
+   * Turns taken a second of busy time over the window (emptied at each drop), undefined with too few. Busy
+   * time is time with a turn out (waiting for its slot or in flight): a while in which the client sent
+   * nothing (its own retry backoff, reading input) does not pass for the vendor's pace.
+   */
+  private takenRate(): number | undefined {
+    const first = this.taken[0];
+    if (first === undefined || this.taken.length < MIN_SAMPLES) return undefined;
+    const span = this.busyMs - first;
+    return span > 0 ? ((this.taken.length - 1) * 1000) / span : undefined;
+  }
+
+  /** Adds the time since the last event to the busy time, if a turn was out meanwhile. */
+  private advance(now: number): void {
+    if (this.outstanding > 0) this.busyMs += Math.max(0, now - this.lastEventAt);
+    this.lastEventAt = now;
   }
 }
 

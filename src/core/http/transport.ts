@@ -126,25 +126,19 @@ export function createTransport(options: TransportOptions = {}): Transport {
     for (let attempt = 0; ; attempt++) {
       if (callerSignal?.aborted) throw aborted();
       const turn = limiter?.reserve(clock);
-      // A Retry-After that came while this call waited for its turn is waited out too.
-      for (let wait = turn?.waitMs ?? 0; wait > 0; wait = limiter?.pending(clock) ?? 0) {
-        await pause(wait);
-      }
-      let outcome: Response | TransportFailure;
+      let outcome: Response | TransportFailure | undefined;
       try {
+        // A Retry-After that came while this call waited for its turn is waited out too.
+        for (let wait = turn?.waitMs ?? 0; wait > 0; wait = limiter?.pending(clock) ?? 0) {
+          await pause(wait);
+        }
         outcome = await attemptOnce(send, request, bytes, timeoutMs, callerSignal, maxBytes);
       } catch (error) {
         if (error instanceof TransportFailure) outcome = error;
         else throw error;
-      }
-      if (turn !== undefined && !(outcome instanceof TransportFailure)) {
-        const retryAfter =
-          outcome.status === 429 ? parseRetryAfter(outcome.headers.get("retry-after")) : undefined;
-        limiter?.answered(
-          turn.slot,
-          outcome.status,
-          retryAfter === undefined ? undefined : Math.min(retryAfter, retry.maxRetryAfterMs),
-        );
+      } finally {
+        if (turn !== undefined && limiter !== undefined)
+          tellLimiter(limiter, turn.slot, outcome, retry.maxRetryAfterMs);
       }
       if (outcome instanceof TransportFailure && (outcome.kind === "aborted" || outcome.repeats))
         throw outcome;
@@ -168,6 +162,28 @@ export function createTransport(options: TransportOptions = {}): Transport {
       await pause(delayMs);
     }
   }
+}
+
+/**
+ * What became of a turn, for the limiter: an answer; a failure after the request may have arrived; or a
+ * request that never reached the vendor (undefined: the caller gave up while it waited for its turn).
+ */
+function tellLimiter(
+  limiter: RateLimiter,
+  slot: number,
+  outcome: Response | TransportFailure | undefined,
+  maxRetryAfterMs: number,
+): void {
+  if (outcome === undefined || outcome instanceof TransportFailure) {
+    if (outcome?.kind !== "aborted" && outcome?.mayHaveArrived === true)
+      limiter.answered(slot, undefined);
+    else limiter.release();
+    return;
+  }
+  const retryAfter =
+    outcome.status === 429 ? parseRetryAfter(outcome.headers.get("retry-after")) : undefined;
+  const capped = retryAfter === undefined ? undefined : Math.min(retryAfter, maxRetryAfterMs);
+  limiter.answered(slot, outcome.status, capped);
 }
 
 function nextStep(
