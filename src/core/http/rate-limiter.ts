@@ -66,7 +66,7 @@ export class RateLimiter {
   private turns = 0;
   private loweredAt = -1;
   private raisedAt = 0;
-  /** The busy time when each of the last turns (up to {@link WINDOW}) ended without a 429; emptied at each drop. */
+  /** The busy time at which each of the last {@link WINDOW} turns ended without a 429; emptied at a drop. */
   private readonly taken: number[] = [];
   /** Turns handed out and not yet answered or released. */
   private outstanding = 0;
@@ -128,9 +128,9 @@ export class RateLimiter {
         if (Number.isFinite(this.rate)) this.peak = Math.max(this.peak, measured);
         this.ceiling = measured;
       }
-      // Never below a share of the fastest rate the vendor answered well at: 429s that come whatever the
-      // rate (a vendor's sporadic ones) would otherwise ratchet the rate down to a crawl, each drop measured
-      // at the rate the last one left.
+      // Never below a share of the fastest pace the vendor took: 429s that come whatever the rate (a
+      // vendor's sporadic ones) would otherwise ratchet the rate down to a crawl, each drop measured at the
+      // rate the last one left.
       const floor = Math.max(MIN_RATE, this.peak * FLOOR_SHARE);
       this.rate = Number.isFinite(base) ? Math.max(floor, base * this.backoff) : this.rate;
       if (!Number.isFinite(this.rate)) return;

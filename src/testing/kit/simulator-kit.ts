@@ -1,6 +1,6 @@
 // What every vendor simulator does alike: routing under a base path by the spec's own operations, the
-// credential check, request counting, faults and scripts, request-body validation, the common stats, and every
-// answer shown to an observer (the test suite checks each against the spec).
+// credential check, request counting, faults and scripts, request-body validation, the common stats, and
+// every answer shown to an observer (the test suite checks each against the spec).
 import { FaultInjector, type FaultOptions } from "../faults.js";
 import { createRequestValidator } from "../request-validator.js";
 import type { SimulatorStats } from "../simulator.js";
