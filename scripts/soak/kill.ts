@@ -62,8 +62,10 @@ interface KillVendor {
   users(): Map<string, string>;
   jobs(): number | undefined;
   stats(): SimulatorStats;
-  /** The second kill point, answers to `operation` counted within the second run; the first kill follows
-   * the 8th write (an operation of the module's `writes`). */
+  /**
+   * The second kill point, answers to `operation` counted within the second run (the first kill follows the
+   * 8th write: an answer to one of the module's `writes`).
+   */
   readonly secondKill: { readonly what: string; readonly operation: string };
 }
 
