@@ -2,7 +2,7 @@
 export interface RateLimiterOptions {
   /**
    * After a 429, the request rate is set to this share of the pace the vendor took requests at just
-   * before it (see {@link RateLimiter}).
+   * before it: answers, 5xx and requests left without an answer, over the time a request was out.
    * @default 0.95
    */
   backoff?: number;
