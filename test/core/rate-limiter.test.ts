@@ -38,6 +38,17 @@ describe("RateLimiter", () => {
     expect(l.requestsPerSecond).toBeGreaterThanOrEqual(0.45 * 95);
   });
 
+  it("is not ratcheted down to a crawl by frequent 429s either (one answer in 8)", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10);
+    for (let answer = 0; answer < 4_000; answer++) {
+      const turn = l.reserve(clock.now);
+      clock.now += Math.max(turn.waitMs, 10);
+      l.answered(turn.slot, answer % 8 === 7 ? 429 : 200);
+    }
+    expect(l.requestsPerSecond).toBeGreaterThanOrEqual(0.45 * 95);
+  });
+
   it("limits nothing until the vendor answers 429", () => {
     const { limiter: l } = limiter();
     for (let i = 0; i < 100; i++) expect(l.reserve().waitMs).toBe(0);

@@ -27,8 +27,10 @@ const WINDOW = 64;
 /** Fewest turns a pace is measured from. */
 const MIN_SAMPLES = 4;
 /**
- * Fewest turns a pace must be measured from to become the ceiling or the peak: a few turns just after a
- * drop can say anything, and a ceiling measured too low is one the rate then climbs past only slowly.
+ * Fewest turns a pace must be measured from to become the ceiling: a few turns just after a drop can say
+ * anything, and a ceiling measured too low is one the rate then climbs past only slowly. (The peak takes any
+ * pace: with a 429 every few turns, a peak that waited for this many would never be set, and the floor with
+ * it.)
  */
 const SURE_SAMPLES = 16;
 
@@ -124,10 +126,8 @@ export class RateLimiter {
       if (slot < this.loweredAt) return;
       const measured = this.takenRate();
       const base = Math.min(this.rate, measured ?? this.rate);
-      if (measured !== undefined && this.taken.length >= SURE_SAMPLES) {
-        if (Number.isFinite(this.rate)) this.peak = Math.max(this.peak, measured);
-        this.ceiling = measured;
-      }
+      if (Number.isFinite(this.rate)) this.peak = Math.max(this.peak, measured ?? 0);
+      if (measured !== undefined && this.taken.length >= SURE_SAMPLES) this.ceiling = measured;
       // Never below a share of the fastest pace the vendor took: 429s that come whatever the rate (a
       // vendor's sporadic ones) would otherwise ratchet the rate down to a crawl, each drop measured at the
       // rate the last one left.
