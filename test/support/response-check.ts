@@ -2,9 +2,21 @@
 // schema accepts), so a simulator that drifts from its spec fails the test it answered.
 import { isInjectedFault, isScriptedAnswer } from "../../src/testing/faults.js";
 import type { SimulatorAnswer } from "../../src/testing/kit/simulator-kit.js";
-import { loadSpec, VENDORS, type Vendor } from "./specs.js";
+import { loadSpec, VENDORS, type DocumentedResponse, type Vendor } from "./specs.js";
 
 const isVendor = (name: string): name is Vendor => (VENDORS as readonly string[]).includes(name);
+
+/** Per vendor, each operation's documented responses: read from the spec once, not at every answer. */
+const documentedByVendor = new Map<Vendor, ReadonlyMap<string, readonly DocumentedResponse[]>>();
+function documentedResponses(vendor: Vendor, operationId: string): readonly DocumentedResponse[] {
+  let byOperation = documentedByVendor.get(vendor);
+  if (byOperation === undefined) {
+    const operations = loadSpec(vendor).operations();
+    byOperation = new Map(operations.map((op) => [op.operationId, op.responses]));
+    documentedByVendor.set(vendor, byOperation);
+  }
+  return byOperation.get(operationId) ?? [];
+}
 
 /** What is wrong with one answer, each problem naming the operation; never consumes the body. */
 export async function answerProblems(answer: SimulatorAnswer): Promise<string[]> {
@@ -12,11 +24,9 @@ export async function answerProblems(answer: SimulatorAnswer): Promise<string[]>
   // A gateway's page (the lost-answer fault) and a script's answer are not the vendor's.
   if ([502, 504].includes(response.status) || isScriptedAnswer(response) || !isVendor(vendor))
     return [];
-  const spec = loadSpec(vendor);
   const { operationId } = route;
   const status = String(response.status);
-  const operation = spec.operations().find((op) => op.operationId === operationId);
-  const documented = operation?.responses.find((r) => r.status === status);
+  const documented = documentedResponses(vendor, operationId).find((r) => r.status === status);
   if (documented === undefined)
     return isInjectedFault(response)
       ? []
@@ -30,7 +40,7 @@ export async function answerProblems(answer: SimulatorAnswer): Promise<string[]>
   } catch {
     return [`${operationId} ${status}: the body is not JSON`];
   }
-  return spec
+  return loadSpec(vendor)
     .problems(documented.schema.pointer, body)
     .map((problem) => `${operationId} ${status} body ${problem}`);
 }

@@ -16,9 +16,10 @@ const batch = () =>
   new Request("https://api.fullstory.com/v2/users/batch", { method: "POST", body: "{}" });
 const json = (body: unknown, status = 200) => Response.json(body, { status });
 
+const route = routesOf(fullstory).find((r) => r.operationId === "createBatchImport")!;
+
 /** The problems of `response` as FullStory's answer to a batch create; the body stays readable. */
 async function problemsOf(response: Response): Promise<string[]> {
-  const route = routesOf(fullstory).find((r) => r.operationId === "createBatchImport")!;
   const problems = await answerProblems({ vendor: "fullstory", route, request: batch(), response });
   await response.text();
   return problems;
@@ -69,7 +70,6 @@ describe("simulator answers are checked against the spec", () => {
 
   it("names the vendor, the request and the status in what it reports", async () => {
     const reported: string[] = [];
-    const route = routesOf(fullstory).find((r) => r.operationId === "createBatchImport")!;
     const response = json({}, 418);
     await reportAnswerProblems((p) => reported.push(p))({
       ...{ vendor: "fullstory", route, request: batch(), response },

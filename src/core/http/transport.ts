@@ -175,7 +175,7 @@ function tellLimiter(
   maxRetryAfterMs: number,
 ): void {
   if (outcome === undefined || outcome instanceof TransportFailure) {
-    if (outcome?.kind !== "aborted" && outcome?.mayHaveArrived === true)
+    if (outcome !== undefined && outcome.kind !== "aborted" && outcome.mayHaveArrived)
       limiter.answered(slot, undefined);
     else limiter.release();
     return;

@@ -96,9 +96,10 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
     const path = pathBelow(basePath, url.pathname);
     const matched = path === undefined ? undefined : matchRoute(table, method, path);
     const handler = matched === undefined ? undefined : handlers[matched.route.operationId];
-    const operation = handler === undefined ? "unknown" : matched!.route.operationId;
-    const label =
-      handler === undefined ? `${method} (unknown route)` : `${method} ${matched!.route.template}`;
+    // An operation without a handler answers like an unknown path.
+    const route = handler === undefined ? undefined : matched?.route;
+    const operation = route?.operationId ?? "unknown";
+    const label = route === undefined ? `${method} (unknown route)` : `${method} ${route.template}`;
     requests[label] = (requests[label] ?? 0) + 1;
     const params = matched?.params ?? {};
     const respond = async (): Promise<Response> => {
@@ -113,7 +114,6 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
           request,
           respond,
         ));
-    const route = handler === undefined ? undefined : matched?.route;
     if (route !== undefined) await observer?.({ vendor: config.vendor, route, request, response });
     return response;
   }
