@@ -16,6 +16,7 @@ import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";
 import { rules } from "../../generated/fullstory.rules.js";
 import { json } from "./faults.js";
+import { documentedExample } from "./kit/examples.js";
 import type { FullStorySimulatorOptions } from "./fullstory/options.js";
 import {
   createSimulatorKit,
@@ -84,20 +85,15 @@ const fail = (status: number, code: string, message: string): Answer => ({
   body: { message, code },
 });
 const invalid = (message: string) => fail(400, "invalid_argument", message);
+/** The answer the spec shows for `status` of `operation` (its example `name`, else its first). */
+const documented = (operation: string, status: number, name?: string): Answer => ({
+  status,
+  body: documentedExample(document, operation, status, name) as object,
+});
 const reply = (answer: Answer): Response => json(answer.body, answer.status, answer.headers);
 const iso = (ms: number) => new Date(ms).toISOString();
 /** Stands for a body or batch in the stores: equal texts, equal digests, a fixed size whatever the text. */
 const digest = (text: string) => createHash("sha256").update(text).digest("base64");
-
-const FAULT_BODIES: Readonly<Record<number, Schemas["ErrorResponse"]>> = {
-  429: {
-    message: "Too many requests. Client has exceeded the rate limit for this endpoint.",
-    code: "too_many_requests",
-  },
-  503: { message: "Service unavailable", code: "service_unavailable" },
-};
-const faultBody = (status: number) =>
-  FAULT_BODIES[status] ?? { message: "Server error was encountered", code: "server_error" };
 
 export function createFullStorySimulator(options: FullStorySimulatorOptions = {}) {
   const { apiKey = "sim-key", now = Date.now, processingPolls = 2 } = options;
@@ -109,12 +105,11 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     document,
     basePath: options.basePath,
     faults: options.faults,
-    faultBody,
-    notFound: () => reply(fail(404, "resource_not_found", "Requested resource does not exist")),
-    authenticate: (request) =>
+    notFound: () => reply(documented("getUser", 404, "resourceNotFound")),
+    authenticate: (request, operation) =>
       request.headers.get("authorization") === `Basic ${apiKey}`
         ? undefined
-        : reply(fail(401, "unauthorized", "access is unauthorized")),
+        : reply(documented(operation, 401)),
   });
   const users = new Map<string, FullStoryUser>();
   const byUid = new Map<string, FullStoryUser>();
@@ -319,7 +314,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   }
 
   const userOf = ({ params }: Call) => users.get(params["id"] ?? "");
-  const noUser = fail(404, "user_not_found", "User with that ID does not exist");
+  const noUser = documented("getUser", 404, "userNotFound");
   const ok = (id: string): Answer => ({ status: 200, body: { id } });
 
   return {

@@ -14,6 +14,7 @@ import { STATUS_CODES } from "node:http";
 import type { components } from "../../generated/propeller.js";
 import { document } from "../../generated/propeller.document.js";
 import { json, type FaultOptions } from "./faults.js";
+import { documentedExample } from "./kit/examples.js";
 import { createSimulatorKit } from "./kit/simulator-kit.js";
 import { everitProblems } from "./propeller/everit.js";
 
@@ -81,6 +82,9 @@ const matchKey = (user: BulkUser) =>
   JSON.stringify([user.source, String(user.sourceId), user.primaryLanguage?.toUpperCase() ?? ""]);
 const sourceKey = (source = "", sourceId: string | number) =>
   JSON.stringify([source, String(sourceId)]);
+/** The bulk endpoint's error the spec shows under `name`. */
+const documented = (status: number, name: string) =>
+  documentedExample(document, "bulkUsersBySourceId", status, name);
 const OAUTH_FAULTS: Record<number, string> = { 429: "slow_down", 503: "temporarily_unavailable" };
 
 export function createPropellerSimulator(options: PropellerSimulatorOptions = {}) {
@@ -117,7 +121,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
       const message = words.join(" ").replace(/ \w/g, (w) => w.toLowerCase());
       return propellerError(status, status, words.join(""), [message]);
     },
-    notFound: () => refuse(404, 10008, "NotFound", ["Resource not found"]),
+    notFound: () => json(documented(404, "notFound"), 404),
     authenticate(request, operation) {
       if (operation === "getAccessToken") return undefined;
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
@@ -148,8 +152,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
 
   async function bulk({ request }: { request: Request }): Promise<Response> {
     const { value: body, problems } = await kit.readJson(request, "BulkUsersBySourceIdRequest");
-    if (problems === undefined)
-      return badRequest(10005, "InvalidJSONPayload", ["Invalid JSON Payload"]);
+    if (problems === undefined) return answer(documented(400, "invalidJson"), 400);
     const refusals = everitProblems(body, problems, options);
     if (refusals.length > 0) return badRequest(10007, "SchemaValidationException", refusals);
     const number = ++bulkRequests;

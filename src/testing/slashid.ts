@@ -24,6 +24,7 @@ import {
   SLASHID_REGIONS,
 } from "../slashid/records.js";
 import { json, type FaultOptions } from "./faults.js";
+import { documentedExample } from "./kit/examples.js";
 import { createSimulatorKit, type OperationCall } from "./kit/simulator-kit.js";
 import type { SimulatorStats } from "./simulator.js";
 
@@ -86,6 +87,9 @@ const { "x-max-key-bytes": KEY_BYTES, "x-max-value-bytes": VALUE_BYTES } =
 const TEMPLATE = stringify([SLASHID_CONFIRMED_COLUMNS], { quoted: true });
 const errorBody = (httpcode: number, message: string) => ({ errors: [{ httpcode, message }] });
 const fail = (status: number, message: string) => json(errorBody(status, message), status);
+/** The error the spec shows for `status` of `operation`. */
+const documented = (operation: string, status: number) =>
+  json(documentedExample(document, operation, status), status);
 
 export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
   const apiKey = options.apiKey ?? "sim-key";
@@ -102,7 +106,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
       const key = request.headers.get("slashid-api-key");
       if (org === null || org === "") return fail(400, "missing header: SlashID-OrgID");
       if (key === null || key === "" || (key !== apiKey && key !== options.memberApiKey))
-        return fail(401, "invalid API key");
+        return documented(operation, 401);
       if (org !== (options.orgId ?? "sim-org"))
         return fail(403, "forbidden: the API key does not belong to this organization");
       if (operation === "bulkImportPersons" && key !== apiKey)
@@ -136,7 +140,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
     if (before !== undefined && persons.size > limit) {
       ({ persons, handles } = before);
       uploads.push({ index, status: 402, columns, rows });
-      return fail(402, "operation violated the limits specified in its pricing tier");
+      return documented("bulkImportPersons", 402);
     }
     alreadyExisting += failures.filter((f) => f.reason === SLASHID_ALREADY_EXISTS).length;
     const result: Result = {

@@ -18,7 +18,7 @@ import { document } from "../../generated/userpilot.document.js";
 import { rules } from "../../generated/userpilot.rules.js";
 import { json, seededRandom } from "./faults.js";
 import { createSimulatorKit, listProblems } from "./kit/simulator-kit.js";
-import { userpilotError as error, userpilotFaultBody } from "./userpilot/errors.js";
+import { userpilotError as error } from "./userpilot/errors.js";
 import type * as T from "./userpilot/options.js";
 
 export type * from "./userpilot/options.js";
@@ -30,8 +30,6 @@ type BulkRecord = Schemas["BulkIdentifyUser"] | Schemas["BulkIdentifyCompany"];
 const MAX_BODY_BYTES = rules.BulkIdentifyUsersRequest["x-max-body-bytes"];
 /** Statuses a job walks through before its terminal one. */
 const STEPS: readonly Schemas["JobStatus"][] = ["queued", "validating", "processing"];
-const AUTH_HELP =
-  "Use 'Authorization: Token <API key>' with the API key from Environment Settings.";
 const SCHEMAS = { users: "BulkIdentifyUsersRequest", companies: "BulkIdentifyCompaniesRequest" };
 
 interface Job {
@@ -61,12 +59,11 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
     document,
     basePath: options.basePath,
     faults: options.faults,
-    faultBody: userpilotFaultBody,
     notFound: () => error(404, "not_found"),
     authenticate: (request) =>
       request.headers.get("authorization") === `Token ${apiKey}`
         ? undefined
-        : error(401, "invalid_api_key", AUTH_HELP),
+        : error(401, "invalid_api_key"),
   });
   const jobs = new Map<string, Job>();
   const stores = { users: new Map<string, Stored>(), companies: new Map<string, Stored>() };

@@ -14,8 +14,15 @@ export interface SpecRoute {
   readonly names: readonly string[];
 }
 
-/** Every operation of a spec, a literal path before a template that also matches it (`batch` over `{id}`). */
-export function routesOf(document: Obj): SpecRoute[] {
+const tables = new WeakMap<Obj, readonly SpecRoute[]>();
+
+/**
+ * Every operation of a spec, a literal path before a template that also matches it (`batch` over `{id}`);
+ * read once per document.
+ */
+export function routesOf(document: Obj): readonly SpecRoute[] {
+  const known = tables.get(document);
+  if (known !== undefined) return known;
   const routes: SpecRoute[] = [];
   for (const [template, item] of Object.entries((document["paths"] ?? {}) as Obj)) {
     for (const method of METHODS) {
@@ -33,7 +40,9 @@ export function routesOf(document: Obj): SpecRoute[] {
       });
     }
   }
-  return routes.sort((a, b) => a.names.length - b.names.length);
+  routes.sort((a, b) => a.names.length - b.names.length);
+  tables.set(document, routes);
+  return routes;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { FaultInjector, type FaultOptions } from "../faults.js";
 import { createRequestValidator } from "../request-validator.js";
 import type { SimulatorStats } from "../simulator.js";
+import { documentedExample } from "./examples.js";
 import { matchRoute, pathBelow, routesOf, type SpecRoute } from "./routes.js";
 
 type Obj = Record<string, unknown>;
@@ -14,8 +15,11 @@ export interface SimulatorKitConfig<Vendor extends string> {
   /** The path prefix the API is served under, e.g. `/fs`; trailing slashes are dropped. Default "". */
   readonly basePath?: string | undefined;
   readonly faults?: FaultOptions | undefined;
-  /** The vendor's own body for an injected 429 or 5xx on `operation`. */
-  faultBody(status: number, operation: string): unknown;
+  /**
+   * The vendor's own body for an injected 429 or 5xx on `operation`. Default: the body the spec shows for that
+   * status of that operation, else of the first operation that shows one.
+   */
+  readonly faultBody?: (status: number, operation: string) => unknown;
   /** The vendor's answer to a request that matches no operation of the spec. */
   notFound(request: Request): Response;
   /** The vendor's answer to a request without valid credentials; undefined lets it through. */
@@ -68,16 +72,20 @@ export function listProblems(problems: readonly string[]): string {
 }
 
 const validators = new WeakMap<Obj, (pointer: string, value: unknown) => string[]>();
-const routeTables = new WeakMap<Obj, SpecRoute[]>();
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export function createSimulatorKit<Vendor extends string>(config: SimulatorKitConfig<Vendor>) {
   const basePath = (config.basePath ?? "").replace(/\/+$/, "");
   const faults = new FaultInjector(config.faults ?? {});
   const requests: Record<string, number> = {};
-  let routes = routeTables.get(config.document);
-  if (routes === undefined) routeTables.set(config.document, (routes = routesOf(config.document)));
-  const table = routes;
+  const table = routesOf(config.document);
+  const example = (operation: string, status: number) =>
+    documentedExample(config.document, operation, status);
+  const faultBody =
+    config.faultBody ??
+    ((status: number, operation: string) =>
+      example(operation, status) ??
+      table.map((route) => example(route.operationId, status)).find((body) => body !== undefined));
 
   /** Problems of `value` against the schema at `pointer` (`#/components/schemas/X`); empty if valid. */
   function validate(pointer: string, value: unknown): string[] {
@@ -110,7 +118,7 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
       ? respond()
       : faults.run(
           { operation, params, writes: WRITES.has(method) },
-          (status) => config.faultBody(status, operation),
+          (status) => faultBody(status, operation),
           request,
           respond,
         ));

@@ -1,38 +1,28 @@
-// Userpilot's error answers: `{ errors: [detail] }` for every error status. The detail's `error` label, and
-// its message unless its code has one of its own, are the HTTP status text; labels, codes and messages follow
-// the spec's examples (which ones Userpilot really sends is UNCONFIRMED).
+// Userpilot's error answers: `{ errors: [detail] }` for every error status, as the spec's examples show them
+// (which labels, codes and messages Userpilot really sends is UNCONFIRMED). Where the spec shows no example for
+// a code, the detail's `error` label and message are the HTTP status text.
 import { STATUS_CODES } from "node:http";
 import type { components } from "../../../generated/userpilot.js";
+import { document } from "../../../generated/userpilot.document.js";
 import { json } from "../faults.js";
+import { documentedExamples } from "../kit/examples.js";
 
-const MESSAGES: Readonly<Record<string, string>> = {
-  invalid_api_key: "Invalid API key",
-  job_not_found: "Job not found",
-  job_already_running: "A bulk job is already in progress",
-  invalid_json: "Invalid input",
-  invalid_input: "Invalid input",
-  rate_limit_exceeded: "Rate limit exceeded",
-};
+type ErrorResponse = components["schemas"]["ErrorResponse"];
 
-function userpilotErrorBody(
-  status: number,
-  code: string,
-  details?: string,
-): components["schemas"]["ErrorResponse"] {
+/**
+ * An error answer as Userpilot gives it: the spec's example for `status` with `code`, its `details` replaced
+ * when given.
+ */
+export function userpilotError(status: number, code: string, details?: string): Response {
+  const shown = (documentedExamples(document, status) as ErrorResponse[])
+    .flatMap((body) => body.errors ?? [])
+    .find((detail) => detail.error_code === code);
   const text = STATUS_CODES[status] ?? "Internal Server Error";
-  const error = text.toLowerCase().replaceAll(" ", "_");
-  const message = MESSAGES[code] ?? `${text[0]}${text.slice(1).toLowerCase()}`;
-  return {
-    errors: [{ error, error_code: code, message, ...(details !== undefined && { details }) }],
+  const { details: example, ...detail } = shown ?? {
+    error: text.toLowerCase().replaceAll(" ", "_"),
+    error_code: code,
+    message: `${text[0]}${text.slice(1).toLowerCase()}`,
   };
+  const said = details ?? example;
+  return json({ errors: [{ ...detail, ...(said !== undefined && { details: said }) }] }, status);
 }
-
-/** An error answer as Userpilot gives it. */
-export const userpilotError = (status: number, code: string, details?: string) =>
-  json(userpilotErrorBody(status, code, details), status);
-
-/** Userpilot's body for an injected 429 or 5xx. */
-export const userpilotFaultBody = (status: number) =>
-  status === 429
-    ? userpilotErrorBody(429, "rate_limit_exceeded", "At most 600 requests per minute are allowed.")
-    : userpilotErrorBody(status, status === 503 ? "service_unavailable" : "internal_error");
