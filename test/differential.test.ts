@@ -223,7 +223,13 @@ describe("Propeller: validatePropellerUser and BulkUser agree", () => {
         source: mostly(key.map(String), notAString),
         sourceId: mostly(
           key,
-          fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()),
+          fc.oneof(
+            // An integer beyond 2^53 is refused for a rule the schema cannot state (it may be rounded).
+            fc
+              .double({ noNaN: true, noDefaultInfinity: true })
+              .filter((n) => !Number.isInteger(n) || Number.isSafeInteger(n)),
+            fc.boolean(),
+          ),
         ),
         debtorId: mostly(key, fc.constant(null)),
         firstName: mostly(fc.string({ maxLength: 4 }), notAString),

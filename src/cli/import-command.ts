@@ -1,5 +1,6 @@
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
+import { hasUserinfo } from "../core/client/base-url.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { runImport } from "../core/engine/engine.js";
 import type { ImportReport } from "../core/engine/report.js";
@@ -18,7 +19,9 @@ import {
   type ReadCounter,
 } from "./read-records.js";
 import { ReportWriter } from "./report-file.js";
+import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
+import { forTerminal } from "./terminal-text.js";
 import type { VendorModule } from "../vendor-module.js";
 import {
   ConfigError,
@@ -39,7 +42,10 @@ export interface ImportFlags {
   signal: AbortSignal;
 }
 
-/** Exit codes: 0 all imported, 1 some failed or rejected, 2 usage or configuration, 3 could not run. */
+/**
+ * Exit codes: 0 all imported, 1 some failed or rejected (or the report file could not be written to its end),
+ * 2 usage or configuration, 3 could not run.
+ */
 export const EXIT = { ok: 0, partial: 1, usage: 2, couldNotRun: 3 } as const;
 
 export async function importCommand(args: ImportFlags): Promise<number> {
@@ -56,6 +62,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   } catch {
     throw new ConfigError(`cannot read ${args.file}`);
   }
+  await refuseSameFiles(filesNamed(args));
   if (format === "csv") await refuseForbiddenHeader(args.file);
   const read: ReadCounter = { bytes: 0 };
   const records = asRecords(
@@ -104,8 +111,15 @@ export async function importCommand(args: ImportFlags): Promise<number> {
     readFraction: () => (size === 0 ? 1 : Math.min(1, read.bytes / size)),
   });
   let report: ImportReport;
+  let reportStoppedReading = false;
+  const source =
+    writer === undefined
+      ? records
+      : paced(records, writer, () => {
+          reportStoppedReading = true;
+        });
   try {
-    report = await runImport(adapter, writer === undefined ? records : paced(records, writer), {
+    report = await runImport(adapter, source, {
       signal: args.signal,
       onProgress: progress.update,
       // Outcomes go to the report file and the sample as they are known; none are kept for the end.
@@ -126,13 +140,34 @@ export async function importCommand(args: ImportFlags): Promise<number> {
     throw error;
   }
   progress.done();
-  await writer?.finish(report);
+  if (reportStoppedReading) report = { ...report, aborted: true };
+  const reportError = await finishReport(writer, report);
+  // The users are at the vendor whatever became of the report file: the summary says what happened to them.
   args.stdout.write(
     formatSummary({ ...report, outcomes: sample.outcomes() }, 10, sample.warnedTotal),
   );
   if (report.inputError !== undefined)
-    args.stderr.write(`bulk-user-import: ${report.inputError}\n`);
-  return exitCodeOf(report, sample);
+    args.stderr.write(`bulk-user-import: ${forTerminal(report.inputError)}\n`);
+  if (reportError !== undefined) {
+    args.stderr.write(
+      `bulk-user-import: ${forTerminal(reportError)}; the report file is incomplete; the summary above says what was imported\n`,
+    );
+  }
+  const code = exitCodeOf(report, sample);
+  return reportError !== undefined && code === EXIT.ok ? EXIT.partial : code;
+}
+
+/** Writes the report's summary line and closes it; the error when the file failed, at any time in the run. */
+async function finishReport(
+  writer: ReportWriter | undefined,
+  report: ImportReport,
+): Promise<string | undefined> {
+  try {
+    await writer?.finish(report);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /**
@@ -151,10 +186,32 @@ export function exitCodeOf(
   return report.failed + report.rejected === 0 && !report.aborted ? EXIT.ok : EXIT.partial;
 }
 
-/** The records, read only while the report file keeps up, so its lines never pile up in memory. */
-async function* paced<T>(records: AsyncIterable<T>, writer: ReportWriter): AsyncGenerator<T> {
+/** The input and the files the run writes, none of which may be another. */
+function filesNamed({ file, flags }: ImportFlags): NamedFile[] {
+  const files: NamedFile[] = [{ name: "the input", file }];
+  for (const flag of ["report", "journal"] as const) {
+    const value = flags[flag];
+    if (typeof value === "string") files.push({ name: `--${flag}`, file: value });
+  }
+  return files;
+}
+
+/**
+ * The records, read only while the report file keeps up, so its lines never pile up in memory. A file that
+ * fails (a full disk) ends the reading, not the import: what was read is still sent, and the summary says so.
+ */
+async function* paced<T>(
+  records: AsyncIterable<T>,
+  writer: ReportWriter,
+  onReportFailed: () => void,
+): AsyncGenerator<T> {
   for await (const record of records) {
-    await writer.ready();
+    try {
+      await writer.ready();
+    } catch {
+      onReportFailed();
+      return;
+    }
     yield record;
   }
 }
@@ -164,8 +221,14 @@ export function clientOptions(flags: Flags, signal: AbortSignal): CommonClientOp
   const timeoutMs = durationFlag(flags, "request-timeout");
   const maxRetryAfterMs = durationFlag(flags, "max-retry-after");
   const maxRetries = wholeFlag(flags, "retries", 0);
+  const baseUrl = flags["base-url"];
+  if (typeof baseUrl === "string" && hasUserinfo(baseUrl)) {
+    throw new ConfigError(
+      "--base-url must not contain a user name or password (user:password@); give the vendor's credentials with their own flags",
+    );
+  }
   return {
-    ...(typeof flags["base-url"] === "string" && { baseUrl: flags["base-url"] }),
+    ...(typeof baseUrl === "string" && { baseUrl }),
     ...(timeoutMs !== undefined && { timeoutMs }),
     ...(maxRetryAfterMs !== undefined && { maxRetryAfterMs }),
     ...(maxRetries !== undefined && { maxRetries }),
@@ -214,7 +277,7 @@ async function dryRun(
       rejected += 1;
       const key = vendor.keyOf(record, index);
       for (const p of problems)
-        args.stdout.write(`record ${index} (${key}): [${p.rule}] ${p.message}\n`);
+        args.stdout.write(forTerminal(`record ${index} (${key}): [${p.rule}] ${p.message}`) + "\n");
     }
   } catch (error) {
     // As in an import: broken input ends the reading, and every record read before it is still reported.
@@ -223,7 +286,7 @@ async function dryRun(
   args.stdout.write(
     `dry run: ${total} records, ${total - rejected} valid, ${rejected} rejected; nothing was sent\n`,
   );
-  if (broken !== undefined) args.stderr.write(`bulk-user-import: ${broken}\n`);
+  if (broken !== undefined) args.stderr.write(`bulk-user-import: ${forTerminal(broken)}\n`);
   if (broken !== undefined) return EXIT.usage;
   return rejected === 0 ? EXIT.ok : EXIT.partial;
 }

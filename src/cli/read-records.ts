@@ -182,6 +182,8 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   }
   const cut = utf8.end();
   if (cut !== undefined) throw notUtf8(file, cut);
+  // An empty file holds no array, as much as one holding an object does; it is not an array of no records.
+  if (!checkedRoot) throw new Error(`${file}: not a JSON array of records (the file is empty)`);
   // Without end(), a file cut off part-way reads as the records it had, silently.
   if (failure === undefined && !parser.isEnded) parser.end();
   yield* ready.splice(0);
@@ -203,6 +205,34 @@ function notUtf8(file: string, offset: number): Error {
  */
 export function forbiddenHeader(headers: readonly string[]): string | undefined {
   return headers.find((header) => headerOf(header).path.some(isForbiddenKey));
+}
+
+/**
+ * Why a CSV header would lose cells, or undefined: a field named by two columns (`email,email`, or `email`
+ * and `email:string`) keeps only the last column's cell, and a field that is both a value and the parent of
+ * another (`properties` and `properties.plan`) keeps only one of them. Columns without a name are left out:
+ * spreadsheets add them after the last column.
+ */
+export function clashingHeader(headers: readonly string[]): string | undefined {
+  const columnOf = new Map<string, string>();
+  for (const header of headers) {
+    if (header === "") continue;
+    const field = headerOf(header).path.join(".");
+    const other = columnOf.get(field);
+    if (other !== undefined)
+      return other === header
+        ? `the CSV header names the column ${header} twice; each column needs a name of its own`
+        : `the CSV columns ${other} and ${header} both name the field ${field}; keep one of them`;
+    columnOf.set(field, header);
+  }
+  for (const [field, header] of columnOf) {
+    for (let dot = field.indexOf("."); dot !== -1; dot = field.indexOf(".", dot + 1)) {
+      const parent = columnOf.get(field.slice(0, dot));
+      if (parent !== undefined)
+        return `the CSV column ${parent} is a value, and ${header} puts a field inside it; keep one of them`;
+    }
+  }
+  return undefined;
 }
 
 /** The types a CSV header may give its column, after a colon: `properties.seats:number`. */
@@ -248,6 +278,12 @@ function cellValue(header: string, type: CsvCellType, cell: string): unknown {
     case "number": {
       const n = Number(cell.trim());
       if (!DECIMAL.test(cell.trim()) || !Number.isFinite(n)) throw refuse("a number");
+      if (Number.isInteger(n) && !Number.isSafeInteger(n))
+        throw refuse(
+          `a number that keeps its value (integers beyond ±${Number.MAX_SAFE_INTEGER} change; use :string)`,
+        );
+      if (Number.isInteger(n) && !denotes(cell.trim(), n))
+        throw refuse(`a number that keeps its value (it would become ${n}; use :string)`);
       return n;
     }
     case "boolean": {
@@ -262,6 +298,28 @@ function cellValue(header: string, type: CsvCellType, cell: string): unknown {
         throw refuse("JSON");
       }
   }
+}
+
+/**
+ * Whether decimal text (as {@link DECIMAL} accepts) is exactly the safe integer `n`: `1.00000000000000001`
+ * and `1e-400` read as numbers that are integers, but not as the value written.
+ */
+function denotes(text: string, n: number): boolean {
+  const [, sign = "", whole = "", fraction = "", exponent = "0"] =
+    /^([-+]?)(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?$/.exec(text) ?? [];
+  const all = whole + fraction;
+  let first = 0;
+  while (all[first] === "0") first += 1;
+  // A loop, not /0+$/: that regex is quadratic on a long run of zeros followed by another digit.
+  let end = all.length;
+  while (end > first && all[end - 1] === "0") end -= 1;
+  const digits = all.slice(first, end);
+  // The value is digits × 10^power; a safe integer has at most 16 digits, so a larger power cannot be it.
+  const power = Number(exponent) - fraction.length + (all.length - end);
+  if (digits === "") return n === 0;
+  if (power < 0 || digits.length + power > 16) return false;
+  const value = BigInt(digits + "0".repeat(power));
+  return (sign === "-" ? -value : value) === BigInt(n);
 }
 
 function quoteCell(cell: string): string {
@@ -324,6 +382,8 @@ async function* readCsv(
         throw new Error(
           `${file}: CSV header ${bad} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`,
         );
+      const clash = clashingHeader(header);
+      if (clash !== undefined) throw new Error(`${file}: ${clash}`);
       return header;
     },
     ...keepRowsOnError,

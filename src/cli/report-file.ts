@@ -116,6 +116,8 @@ export class ReportWriter {
   }
 
   #line(value: object): void {
+    // After a write error nothing reaches the file: lines kept for it would only pile up in memory.
+    if (this.#failure !== undefined) return;
     this.#pending += `${JSON.stringify(value)}\n`;
     if (this.#pending.length >= BATCH_CHARS) this.#flush();
   }

@@ -1,8 +1,10 @@
 import { parseArgs } from "node:util";
+import { JournalError } from "../core/engine/journal.js";
 import { VERSION } from "../core/version.js";
 import { demoCommand, type DemoFixtures } from "./demo-command.js";
 import { EXIT, importCommand } from "./import-command.js";
 import { simulateCommand } from "./simulate-command.js";
+import { forTerminal } from "./terminal-text.js";
 import { ConfigError, VENDOR_NAMES, VENDORS } from "./vendors.js";
 
 export const USAGE = `Usage:
@@ -44,8 +46,8 @@ CSV: headers are field names (dotted for nested fields); a cell is a string unle
 Simulator options: --port N, --fault-429 R, --fault-5xx R, --fault-drop R, --fault-slow R, --slow-ms MS,
   --retry-after S, --reject R (R: a share of requests or records, 0 to 1)
 
-Exit codes: 0 all imported, 1 some records failed or were rejected, 2 usage or configuration error or a
-  broken input file (records before the break are still imported and reported), 3 the import could not run
+Exit codes: 0 all imported, 1 some records failed or were rejected or the report is incomplete, 2 usage
+  or configuration error, or a broken input file (records before it are imported), 3 the import could not run
   (credentials refused, vendor unreachable).
 `;
 
@@ -153,11 +155,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
   } catch (error) {
     if (error instanceof ConfigError || isParseArgsError(error)) {
-      io.stderr.write(`bulk-user-import: ${error.message}\n\n${USAGE}`);
+      io.stderr.write(`bulk-user-import: ${forTerminal(error.message)}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    // A journal the run cannot use is the command line's to fix (another --journal, the run's settings).
+    if (error instanceof JournalError) {
+      io.stderr.write(`bulk-user-import: ${forTerminal(error.message)}\n`);
       return EXIT.usage;
     }
     io.stderr.write(
-      `bulk-user-import: ${error instanceof Error ? error.message : String(error)}\n`,
+      `bulk-user-import: ${forTerminal(error instanceof Error ? error.message : String(error))}\n`,
     );
     return EXIT.couldNotRun;
   }

@@ -1,9 +1,11 @@
 import type { ImportReport } from "../core/engine/report.js";
+import { forTerminal } from "./terminal-text.js";
 
 /**
  * The end-of-run summary for a person: counts, then the first problems with their reasons. `report.outcomes`
  * may hold only the first problems and warnings (a `ProblemSample`'s); `warnedTotal` then says how many
- * imports had a warning in all.
+ * imports had a warning in all. Keys, reasons, warnings and errors come from input or from a vendor: every
+ * line is shown through {@link forTerminal}, so none of them can drive the terminal or forge a line.
  */
 export function formatSummary(
   report: ImportReport,
@@ -37,5 +39,5 @@ export function formatSummary(
   const warnings = warnedTotal ?? warned.length;
   if (warnings > maxProblems)
     lines.push(`  … and ${warnings - maxProblems} more imported with a warning (see --report)`);
-  return `${lines.join("\n")}\n`;
+  return `${lines.map(forTerminal).join("\n")}\n`;
 }

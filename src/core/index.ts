@@ -11,6 +11,7 @@ export type { ApiClient, OperationInit } from "./client/create-api-client.js";
 export type { RetryEvent } from "./http/transport.js";
 export { VERSION } from "./version.js";
 export { runImport, type ImportOptions } from "./engine/engine.js";
+export { JournalError } from "./engine/journal.js";
 export type { ImportProgress, ImportReport, RecordOutcome } from "./engine/report.js";
 export type {
   Chunk,

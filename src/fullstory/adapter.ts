@@ -11,7 +11,7 @@ import type {
   ImportAdapter,
   ItemOutcome,
 } from "../core/engine/adapter.js";
-import { chunkFailed } from "../core/engine/chunk-outcomes.js";
+import { chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
@@ -20,6 +20,14 @@ import type { ApiError } from "../core/errors/api-error.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import type { FullStoryClient } from "./client.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
+import {
+  count,
+  countValue,
+  jobCount,
+  unconfirmedImports,
+  type JobCount,
+  type Tally,
+} from "./job-counts.js";
 import { validateFullStoryUser, type FullStoryUser } from "./validate.js";
 
 /** Most users FullStory accepts in one batch request. */
@@ -61,7 +69,7 @@ export interface FullStoryAdapterOptions {
 
 type Terminal = "COMPLETED" | "FAILED";
 /** A job's end state and the counts its status answered. */
-type Ended = { status: Terminal; imports: number | undefined; errors: number | undefined };
+type Ended = { status: Terminal; imports: JobCount; errors: JobCount };
 type FailedUserImport = components["schemas"]["FailedUserImport"];
 type Matchable = { readonly uid?: unknown; readonly id?: unknown; readonly email?: unknown };
 type Outcome = ItemOutcome<FullStoryFailureCode>;
@@ -82,10 +90,20 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * counts give (a list that pages on past it leaves its records `results_incomplete`). Imported users and
  * failures are matched to the chunk's records: an entry with a uid only to a record with that uid; one
  * without, among the records without a uid, by id, else by email. Entries matching no record are ignored
- * and counted (`unmatched_entries`). Records neither list names are imported (without an id) when the job
- * `COMPLETED` and its status counts, where given, cover the whole chunk; otherwise they fail `no_outcome`. A
- * re-run with the journal reuses the saved key (FullStory replays the job it made for it, for 24 hours) or,
- * once saved, polls the saved job instead of creating another.
+ * and counted (`unmatched_entries`). Records neither list names are imported (without an id) only when the job
+ * `COMPLETED` and its `imports` count confirms them: what the count leaves after every entry of the imports
+ * list (matched or not) covers them all. The `errors` count confirms no import. A count given but unusable
+ * (negative, fractional, text that is not digits, more than the chunk), or `imports` + `errors` above the
+ * chunk, confirms nothing. Otherwise they fail `no_outcome`, with the counts in the reason. Only a status
+ * without an `imports` count (the spec requires it, so the client refuses one as a lost answer) leaves the
+ * job's `COMPLETED` to confirm them.
+ *
+ * A 404 for the job (its status or a result list) says FullStory lost the job it made, not that its users
+ * failed: the records no list placed fail `job_lost`, transient. The chunk is replayed once in the run,
+ * following the same job. After a second 404 it is left to a re-run (`later`), which polls the same job
+ * again. No replay or re-run creates a second job. A re-run with the journal reuses the saved key (FullStory
+ * replays the job it made for it, for 24 hours) or, once saved, polls the saved job instead of creating
+ * another.
  */
 export function createFullStoryAdapter(
   client: FullStoryClient,
@@ -124,6 +142,9 @@ export function createFullStoryAdapter(
     if (keys === undefined) matchKeys.set(chunk, (keys = chunk.items.map(matchable)));
     return keys;
   };
+  // Chunks whose job FullStory answered 404 for in this run: one replay may meet a passing glitch, a second
+  // 404 says FullStory forgot the job, which no replay in this run brings back.
+  const lostJobs = new WeakSet<Chunk<FullStoryUser>>();
 
   async function send(chunk: Chunk<FullStoryUser>, context: ChunkContext): Promise<Result> {
     const size = chunk.keys.length;
@@ -163,6 +184,20 @@ export function createFullStoryAdapter(
         transient: true,
         later: true,
       });
+    // The job's id came from FullStory (just now, or saved from its answer earlier): a 404 for it says FullStory
+    // lost the job, not that the users failed. Replays follow the same job (the saved id, or the same
+    // Idempotency-Key, which FullStory answers with the same job), so none makes a second job.
+    const lost = (where: string): Outcome => {
+      const again = lostJobs.has(chunk);
+      lostJobs.add(chunk);
+      return {
+        ok: false,
+        code: "job_lost",
+        reason: `FullStory answered 404 for ${where} of batch import job ${job}, which it created for this chunk: it no longer knows the job, and whether this user was imported is unknown${again ? " (it answered 404 again after a replay; check the user in FullStory)" : ""}`,
+        transient: true,
+        ...(again && { later: true as const }),
+      };
+    };
 
     // 1. Poll the job until it ends.
     const plan = planJobPolls(settings, size, fresh);
@@ -178,7 +213,11 @@ export function createFullStoryAdapter(
         if (status !== "COMPLETED" && status !== "FAILED") return {};
         plan.ended(jobDuration(result.data.job));
         return {
-          value: { status, imports: count(result.data.imports), errors: count(result.data.errors) },
+          value: {
+            status,
+            imports: jobCount(result.data.imports, size),
+            errors: jobCount(result.data.errors, size),
+          },
         };
       },
       plan,
@@ -190,7 +229,10 @@ export function createFullStoryAdapter(
       () => context.vendorDone(),
     );
     if (polled.timedOut) return timedOut();
-    if ("error" in polled.value) return chunkFailed(polled.value.error, size);
+    if ("error" in polled.value) {
+      const { error } = polled.value;
+      return notFound(error) ? everyItem(size, lost("the status")) : chunkFailed(error, size);
+    }
     const ended = polled.value;
     // FullStory is done with the job (if the pace did not already hand its slot over): the next batch can be
     // processing while this one's results are read.
@@ -216,21 +258,27 @@ export function createFullStoryAdapter(
       size,
       wait: (next) => waitFor(next, deadline, context),
     });
+    let listedImports = 0;
     const [imports, errors] = await Promise.all([
       readPages(
         (token) => client.getBatchImports(page(token)),
-        (user) =>
-          matcher.assign(user, user.id === undefined ? { ok: true } : { ok: true, id: user.id }),
-        bounds(ended.imports),
+        (user) => {
+          listedImports += 1;
+          matcher.assign(user, user.id === undefined ? { ok: true } : { ok: true, id: user.id });
+        },
+        bounds(countValue(ended.imports)),
       ),
       readPages(
         (token) => client.getBatchImportErrors(page(token)),
         (failure) => failures.push(failure),
-        bounds(ended.errors),
+        bounds(countValue(ended.errors)),
       ),
     ]);
-    if (imports.kind === "failed") return chunkFailed(imports.error, size);
-    if (errors.kind === "failed") return chunkFailed(errors.error, size);
+    const broken: ApiError[] = [];
+    for (const read of [imports, errors]) if (read.kind === "failed") broken.push(read.error);
+    const fatal = broken.find(isFatal);
+    if (fatal !== undefined) return { kind: "fatal", error: fatal };
+    // Every entry read is FullStory's word on a user, even from a list a request then cut short.
     for (const failure of failures) {
       matcher.assign(failure.user, {
         ok: false,
@@ -242,10 +290,29 @@ export function createFullStoryAdapter(
 
     // 3. Records neither list named.
     const done: Outcome[] = new Array<Outcome>(size);
-    const unlisted = unlistedOutcome(job, ended, size, [
-      ["imports", imports],
-      ["errors", errors],
-    ]);
+    let unlistedCount = 0;
+    for (const outcome of outcomes) if (outcome === undefined) unlistedCount += 1;
+    const failedList = broken[0];
+    const unlisted =
+      failedList === undefined
+        ? unlistedOutcome(
+            job,
+            ended.status,
+            {
+              imports: ended.imports,
+              errors: ended.errors,
+              size,
+              listedImports,
+              unlisted: unlistedCount,
+            },
+            [
+              ["imports", imports],
+              ["errors", errors],
+            ],
+          )
+        : notFound(failedList)
+          ? lost("a result list")
+          : failedBy(failedList);
     for (let i = 0; i < size; i++) done[i] = outcomes[i] ?? unlisted;
     return { kind: "done", outcomes: done };
   }
@@ -253,6 +320,7 @@ export function createFullStoryAdapter(
   return {
     vendor: "fullstory",
     destination: client.destination,
+    scrub: (text) => client.scrub(text),
     replay: {
       by: "idempotency-key",
       why: "a chunk is sent again under the Idempotency-Key saved before its first send, with the same body, so FullStory answers with the job it made for it (or makes it once)",
@@ -269,6 +337,12 @@ export function createFullStoryAdapter(
     // users one by one and joining the texts (measured by scripts/bench: the pipeline benchmark).
     send,
   };
+}
+
+/** A 404, FullStory's documented one or a page in its place (a gateway's, unreadable as FullStory's body). */
+function notFound(error: ApiError): boolean {
+  const httpStatus: unknown = "httpStatus" in error ? error.httpStatus : undefined;
+  return error.status === 404 || httpStatus === 404;
 }
 
 /** How long a job ran by FullStory's clock (`finished` − `created`), when its status says. */
@@ -290,13 +364,13 @@ export function fullStoryKeyOf(record: FullStoryUser, index: number): string {
 
 /**
  * What becomes of the records no list named: failed `results_incomplete` when a list was not read to its end,
- * imported when the job COMPLETED and its counts (where given) cover the chunk, else failed `no_outcome`: a
- * report never claims more imports than FullStory confirmed.
+ * imported when the job COMPLETED and its `imports` count confirms them (see {@link unconfirmedImports}), else
+ * failed `no_outcome`: a report never claims more imports than FullStory confirmed.
  */
 function unlistedOutcome(
   job: string,
-  ended: Ended,
-  size: number,
+  status: Terminal,
+  tally: Tally,
   lists: readonly (readonly [string, ListRead])[],
 ): Outcome {
   for (const [name, read] of lists) {
@@ -310,24 +384,20 @@ function unlistedOutcome(
       later: true,
     };
   }
-  if (ended.status === "FAILED") {
+  if (status === "FAILED") {
     return {
       ok: false,
       code: "no_outcome",
       reason: `FullStory batch import job ${job} ended FAILED without listing this user among its imports or errors`,
     };
   }
-  if (ended.imports !== undefined) {
-    const confirmed = ended.imports + (ended.errors ?? 0);
-    if (confirmed < size) {
-      return {
-        ok: false,
-        code: "no_outcome",
-        reason: `FullStory batch import job ${job} COMPLETED with ${confirmed} of ${size} users counted, without listing this user among its imports or errors`,
-      };
-    }
-  }
-  return { ok: true };
+  const unconfirmed = unconfirmedImports(tally);
+  if (unconfirmed === undefined) return { ok: true };
+  return {
+    ok: false,
+    code: "no_outcome",
+    reason: `FullStory batch import job ${job} ${unconfirmed}`,
+  };
 }
 
 type PageAnswer<T> =
@@ -506,12 +576,4 @@ function matchable(record: FullStoryUser): Matchable {
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-/** A count FullStory gave (a number, or a 64-bit integer as decimal text), if it is one. */
-function count(value: unknown): number | undefined {
-  if (typeof value === "number")
-    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-  if (typeof value === "string" && /^[0-9]+$/.test(value)) return Number(value);
-  return undefined;
 }

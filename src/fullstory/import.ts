@@ -16,7 +16,7 @@ export type FullStoryImportOptions = ImportOptions & FullStoryAdapterOptions;
 /**
  * Upserts users into FullStory through batch import jobs, one job per chunk, and reports what became of each
  * record: `imported` (with FullStory's user id when the job lists it), `failed` (FullStory's error code and
- * message, or `job_timeout`, `results_incomplete`, `no_outcome`, the HTTP status of a request that failed for
+ * message, or `job_timeout`, `job_lost`, `results_incomplete`, `no_outcome`, the HTTP status of a request that failed for
  * good after its replays, …) or
  * `rejected` before sending (`fullstory.<rule>`, see {@link validateFullStoryUser}). Never throws for a
  * vendor answer; bad credentials (401/403) stop the import and fail the records not yet done.

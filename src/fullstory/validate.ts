@@ -13,6 +13,17 @@ import {
   isForbiddenKey,
 } from "../core/unsafe-input.js";
 import { kindOf } from "../core/validate/describe.js";
+import {
+  MALFORMED_TEXT_MESSAGE,
+  RECORD_TO_JSON_MESSAGE,
+  VALUE_TO_JSON_MESSAGE,
+  findSendHazard,
+  NOT_JSON_MESSAGE,
+  isWellFormedText,
+  sendsOtherThanItself,
+  wellFormed,
+  type SendHazard,
+} from "../core/validate/sent-as-validated.js";
 import { RuleProblems } from "../core/validate/rule-problems.js";
 
 type Schemas = components["schemas"];
@@ -30,7 +41,8 @@ export type FullStorySchemaType = Schemas["SchemaType"];
  * - `unknown_field`: a top-level key the body's schema does not define, where that schema is closed
  *   (`updateUser`'s body; a batch item is open in the spec, so its unknown keys are sent).
  * - `field_type`: id, uid, display_name or email not a string; properties not an object; a property value
- *   that is not JSON (bigint, function, symbol); the record itself not an object.
+ *   that is not JSON (bigint, function, symbol); a bigint anywhere in a key a batch item sends unchecked;
+ *   the record itself not an object.
  * - `field_length`: uid, display_name or email longer than the spec's `maxLength`.
  * - `property_name`: a property name (at any nesting level) not matching the spec's name pattern.
  * - `property_path_length`: a property name, or its dotted full path (`a.b.c`), too long.
@@ -43,6 +55,13 @@ export type FullStorySchemaType = Schemas["SchemaType"];
  *   a property name at any level, a segment of a `schema.properties` path): it could reach a prototype.
  * - `nesting_depth`: properties nested more than 32 levels deep (our bound, not FullStory's: it keeps every
  *   walk of the record, and its JSON.stringify, from overflowing the stack).
+ * - `to_json`: the record, or an object in it other than a Date, has a `toJSON` method (own or inherited):
+ *   JSON.stringify would send what it returns instead of what was validated.
+ * - `malformed_text`: a string (a field, a property value, a value of a key sent unchecked) or a key holding
+ *   a lone UTF-16 surrogate: FullStory would store U+FFFD in its place, or refuse the batch.
+ *
+ * A number is sent as JSON.stringify writes it: an integer beyond 2^53 was rounded when it became a
+ * JavaScript number (JSON.parse of a file does it), and nothing here can tell it from an exact one.
  */
 export const FULLSTORY_RULES = {
   unknownField: "fullstory.unknown_field",
@@ -56,6 +75,8 @@ export const FULLSTORY_RULES = {
   schemaType: "fullstory.schema_type",
   forbiddenKey: "fullstory.forbidden_key",
   nestingDepth: "fullstory.nesting_depth",
+  toJson: "fullstory.to_json",
+  malformedText: "fullstory.malformed_text",
 } as const;
 
 /** A rule id {@link validateFullStoryUser} reports. */
@@ -92,6 +113,13 @@ const BODIES = {
   update: bodyOf(rules.UpdateUserRequest),
 };
 
+/** The rule and message of each way a value sent unchecked would not reach FullStory as it is. */
+const HAZARDS: Record<SendHazard["kind"], readonly [FullStoryRule, string]> = {
+  to_json: [R.toJson, VALUE_TO_JSON_MESSAGE],
+  malformed_text: [R.malformedText, MALFORMED_TEXT_MESSAGE],
+  not_json: [R.fieldType, NOT_JSON_MESSAGE],
+};
+
 /** Which body the record is for: a batch item (may carry the FullStory `id`) or an updateUser body. */
 export type UserBodyKind = "batch" | "update";
 
@@ -120,14 +148,17 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
     return state.problems.list();
   }
   const record = user as Record<string, unknown>;
+  if (sendsOtherThanItself(record)) add(state, R.toJson, "record", RECORD_TO_JSON_MESSAGE);
   for (const key in record) {
     if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
     const value = record[key];
     if (value === undefined) continue; // JSON drops it
     switch (key) {
       case "id":
-        if (!BODIES[kind].fields.has(key)) otherField(state, key, kind);
+        if (!BODIES[kind].fields.has(key)) otherField(state, key, kind, value);
         else if (typeof value !== "string") add(state, R.fieldType, "id", "must be a string");
+        else if (!isWellFormedText(value))
+          add(state, R.malformedText, "id", MALFORMED_TEXT_MESSAGE);
         break;
       case "uid":
       case "display_name":
@@ -137,6 +168,8 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
       case "properties":
         if (!isPlainObject(value)) {
           add(state, R.fieldType, "properties", "must be an object of custom properties");
+        } else if (sendsOtherThanItself(value)) {
+          add(state, R.toJson, "properties", VALUE_TO_JSON_MESSAGE);
         } else {
           walk(state, value, "", 0, 1);
           if (state.leaves > FULLSTORY_LIMITS.propertyCount) {
@@ -153,7 +186,7 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
         checkSchema(state, value, kind);
         break;
       default:
-        otherField(state, key, kind);
+        otherField(state, key, kind, value);
     }
   }
   return state.problems.list();
@@ -168,13 +201,23 @@ function bodyOf(schema: object): { fields: ReadonlySet<string>; closed: boolean 
 }
 
 /** A key the body's schema does not define: refused when it could reach a prototype or the body is closed. */
-function otherField(state: State, key: string, kind: UserBodyKind): void {
+function otherField(state: State, key: string, kind: UserBodyKind, value: unknown): void {
   if (isForbiddenKey(key)) {
     add(state, R.forbiddenKey, key, FORBIDDEN_KEY_MESSAGE);
     return;
   }
   const body = BODIES[kind];
-  if (!body.closed) return;
+  if (!body.closed) {
+    // Sent as it is, unchecked otherwise: it must at least reach FullStory as given.
+    const hazard: SendHazard | undefined = isWellFormedText(key)
+      ? findSendHazard(value)
+      : { kind: "malformed_text", path: "" };
+    if (hazard !== undefined) {
+      const [rule, message] = HAZARDS[hazard.kind];
+      add(state, rule, label(`${wellFormed(key)}${hazard.path}`), message);
+    }
+    return;
+  }
   add(
     state,
     R.unknownField,
@@ -188,6 +231,10 @@ function otherField(state: State, key: string, kind: UserBodyKind): void {
 function checkText(state: State, field: string, value: unknown, max: number): void {
   if (typeof value !== "string") {
     add(state, R.fieldType, field, "must be a string");
+    return;
+  }
+  if (!isWellFormedText(value)) {
+    add(state, R.malformedText, field, MALFORMED_TEXT_MESSAGE);
     return;
   }
   if (value.length > max) {
@@ -245,7 +292,17 @@ function walk(
     }
     if (typeof value === "string") {
       state.leaves += 1;
-      checkSize(state, prefix, name, value.length * 3, value);
+      if (isWellFormedText(value)) checkSize(state, prefix, name, value.length * 3, value);
+      else
+        add(
+          state,
+          R.malformedText,
+          `properties.${label(join(prefix, name))}`,
+          MALFORMED_TEXT_MESSAGE,
+        );
+    } else if (value !== null && typeof value === "object" && sendsOtherThanItself(value)) {
+      state.leaves += 1;
+      add(state, R.toJson, `properties.${label(join(prefix, name))}`, VALUE_TO_JSON_MESSAGE);
     } else if (Array.isArray(value)) {
       state.leaves += 1;
       checkArray(state, prefix, name, value);
@@ -306,9 +363,19 @@ function tooBig(state: State, prefix: string, name: string, bytes: number): void
 function checkArray(state: State, prefix: string, name: string, array: readonly unknown[]): void {
   let bytes = 2 + Math.max(0, array.length - 1);
   let nested = false;
+  let malformed = false;
   for (let i = 0; i < array.length; i++) {
     const item = array[i];
     if (typeof item === "string") {
+      if (!malformed && !isWellFormedText(item)) {
+        malformed = true;
+        add(
+          state,
+          R.malformedText,
+          `properties.${label(join(prefix, name))}[${i}]`,
+          MALFORMED_TEXT_MESSAGE,
+        );
+      }
       bytes += 2 + (item.length > 64 ? Buffer.byteLength(item, "utf8") : utf8(item));
     } else if (typeof item === "number") {
       bytes += Number.isInteger(item) && Math.abs(item) < 1e15 ? digits(item) : 24;
@@ -316,7 +383,7 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
       bytes += item ? 4 : 5;
     } else if (item === null || item === undefined) {
       bytes += 4;
-    } else if (item instanceof Date) {
+    } else if (item instanceof Date && !sendsOtherThanItself(item)) {
       bytes += 26;
     } else {
       nested = true;
@@ -339,6 +406,10 @@ function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
     add(state, R.schemaType, "schema", 'must be an object { properties: { "<path>": "<type>" } }');
     return;
   }
+  if (sendsOtherThanItself(schema)) {
+    add(state, R.toJson, "schema", VALUE_TO_JSON_MESSAGE);
+    return;
+  }
   for (const key in schema) {
     if (!isForbiddenKey(key) || !Object.prototype.hasOwnProperty.call(schema, key)) continue;
     if (schema[key] !== undefined)
@@ -348,6 +419,10 @@ function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
   if (declared === undefined) return;
   if (!isPlainObject(declared)) {
     add(state, R.schemaType, "schema.properties", "must be an object of property path → type");
+    return;
+  }
+  if (sendsOtherThanItself(declared)) {
+    add(state, R.toJson, "schema.properties", VALUE_TO_JSON_MESSAGE);
     return;
   }
   for (const path in declared) {

@@ -70,6 +70,7 @@ export function createPropellerAdapter(
   return {
     vendor: "propeller",
     destination: client.destination,
+    scrub: (text) => client.scrub(text),
     replay: {
       by: "upsert",
       why: "Propeller matches users on source + sourceId (+ language) and updates the one it has, so a chunk sent again writes the same values; a user the lost request created answers `update`",

@@ -4,6 +4,14 @@ import type { Rejection } from "../core/engine/adapter.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 import { kindOf } from "../core/validate/describe.js";
 import { RuleProblems } from "../core/validate/rule-problems.js";
+import {
+  MALFORMED_TEXT_MESSAGE,
+  RECORD_TO_JSON_MESSAGE,
+  UNSAFE_INTEGER_MESSAGE,
+  VALUE_TO_JSON_MESSAGE,
+  isWellFormedText,
+  sendsOtherThanItself,
+} from "../core/validate/sent-as-validated.js";
 
 /** One user for `POST /v2/users/bulk/sourceId`, matched on `source` + `sourceId` (specs/propeller.yaml `BulkUser`). */
 export type PropellerUser = components["schemas"]["BulkUser"];
@@ -14,7 +22,13 @@ export const PROPELLER_RULES = {
   required: "propeller.required",
   /** The schema is closed: Propeller refuses keys it does not define (in the user, its addresses, attributes and parent). */
   unknownField: "propeller.unknown_field",
-  /** Each field has its documented JSON type (strings; `sourceId`/`debtorId` string or integer; arrays). */
+  /**
+   * Each field has its documented JSON type (strings; `sourceId`/`debtorId` string or integer; arrays). An
+   * integer id (`sourceId`, `debtorId`, `parent.id`, `parent.sourceId`) must be safe (at most 2^53 − 1 in
+   * size): a larger one is not exact, may already have been rounded when read, and would reach Propeller as
+   * another id. (A number in an attribute value is sent as JSON.stringify writes it: rounding there cannot be
+   * told from an exact value.)
+   */
   fieldType: "propeller.field_type",
   /** `gender` is one of the spec's values. */
   enum: "propeller.enum",
@@ -31,6 +45,13 @@ export const PROPELLER_RULES = {
    * bound here: the schema is closed and no field is walked deeper than its documented shape.
    */
   forbiddenKey: "propeller.forbidden_key",
+  /**
+   * The user, or an object or array in it, has a `toJSON` method (own or inherited): JSON.stringify would
+   * send what it returns instead of what was validated.
+   */
+  toJson: "propeller.to_json",
+  /** A string holds a lone UTF-16 surrogate: Propeller would store U+FFFD in its place, or refuse it. */
+  malformedText: "propeller.malformed_text",
 } as const;
 
 /** A rule id {@link validatePropellerUser} reports. */
@@ -70,6 +91,7 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
     );
     return p.list();
   }
+  if (sendsOtherThanItself(record)) p.add(R.toJson, "record", RECORD_TO_JSON_MESSAGE);
   let hasSource = false;
   let hasSourceId = false;
   for (const key in record) {
@@ -81,17 +103,16 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
         hasSource = true;
         if (typeof value !== "string") p.add(R.fieldType, key, "must be a string");
         else if (isBlank(value)) p.add(R.required, key, "required, must not be blank");
+        else if (!isWellFormedText(value)) p.add(R.malformedText, key, MALFORMED_TEXT_MESSAGE);
         break;
       case "sourceId":
         hasSourceId = true;
-        if (typeof value === "string") {
-          if (isBlank(value)) p.add(R.required, key, "required, must not be blank");
-        } else if (!Number.isInteger(value)) {
-          p.add(R.fieldType, key, "must be a string or an integer");
-        }
+        if (typeof value === "string" && isBlank(value))
+          p.add(R.required, key, "required, must not be blank");
+        else checkId(p, R.fieldType, key, value);
         break;
       case "debtorId":
-        if (!isStringOrInteger(value)) p.add(R.fieldType, key, "must be a string or an integer");
+        checkId(p, R.fieldType, key, value);
         break;
       case "firstName":
       case "middleName":
@@ -105,7 +126,7 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
       case "company":
       case "taxNumber":
       case "cocNumber":
-        if (typeof value !== "string") p.add(R.fieldType, key, "must be a string");
+        checkString(p, R.fieldType, key, value);
         break;
       case "gender":
         if (typeof value !== "string") p.add(R.fieldType, key, "must be a string");
@@ -125,10 +146,12 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
         break;
       case "attributes":
         if (!Array.isArray(value)) p.add(R.fieldType, key, "must be an array");
+        else if (sendsOtherThanItself(value)) p.add(R.toJson, key, VALUE_TO_JSON_MESSAGE);
         else for (let i = 0; i < value.length; i++) checkAttribute(p, value[i], i);
         break;
       case "addresses":
         if (!Array.isArray(value)) p.add(R.fieldType, key, "must be an array");
+        else if (sendsOtherThanItself(value)) p.add(R.toJson, key, VALUE_TO_JSON_MESSAGE);
         else for (let i = 0; i < value.length; i++) checkAddress(p, value[i], i);
         break;
       default:
@@ -145,6 +168,10 @@ function checkParent(p: Problems, value: unknown): void {
     p.add(R.parent, "parent", "must be an object, { id } or { source, sourceId }");
     return;
   }
+  if (sendsOtherThanItself(value)) {
+    p.add(R.toJson, "parent", VALUE_TO_JSON_MESSAGE);
+    return;
+  }
   let hasId = false;
   let hasSource = false;
   let hasSourceId = false;
@@ -156,15 +183,15 @@ function checkParent(p: Problems, value: unknown): void {
       case "id":
         hasId = true;
         if (!Number.isInteger(v)) p.add(R.parent, "parent.id", "must be an integer");
+        else if (!Number.isSafeInteger(v)) p.add(R.parent, "parent.id", UNSAFE_INTEGER_MESSAGE);
         break;
       case "source":
         hasSource = true;
-        if (typeof v !== "string") p.add(R.parent, "parent.source", "must be a string");
+        checkString(p, R.parent, "parent.source", v);
         break;
       case "sourceId":
         hasSourceId = true;
-        if (!isStringOrInteger(v))
-          p.add(R.parent, "parent.sourceId", "must be a string or an integer");
+        checkId(p, R.parent, "parent.sourceId", v);
         break;
       default:
         notInSchema(p, `parent.${key}`, key);
@@ -189,6 +216,10 @@ function checkAttribute(p: Problems, value: unknown, i: number): void {
     p.add(R.attribute, at, "must be an object { name, value, type?, class? }");
     return;
   }
+  if (sendsOtherThanItself(value)) {
+    p.add(R.toJson, at, VALUE_TO_JSON_MESSAGE);
+    return;
+  }
   let hasName = false;
   let hasValue = false;
   for (const key in value) {
@@ -203,10 +234,14 @@ function checkAttribute(p: Problems, value: unknown, i: number): void {
           p.add(R.attribute, `${at}.name`, "must not be empty");
         else if (ATTRIBUTE_NAME !== undefined && !ATTRIBUTE_NAME.test(v))
           p.add(R.attribute, `${at}.name`, `must match ${ATTRIBUTE_NAME.source}`);
+        else if (!isWellFormedText(v)) p.add(R.malformedText, `${at}.name`, MALFORMED_TEXT_MESSAGE);
         break;
       case "value":
         hasValue = true;
-        if (!isAttributeValue(v))
+        if (typeof v === "object" && v !== null && sendsOtherThanItself(v))
+          p.add(R.toJson, `${at}.value`, VALUE_TO_JSON_MESSAGE);
+        else if (hasMalformedText(v)) p.add(R.malformedText, `${at}.value`, MALFORMED_TEXT_MESSAGE);
+        else if (!isAttributeValue(v))
           p.add(
             R.attribute,
             `${at}.value`,
@@ -214,7 +249,7 @@ function checkAttribute(p: Problems, value: unknown, i: number): void {
           );
         break;
       case "type":
-        if (typeof v !== "string") p.add(R.attribute, `${at}.type`, "must be a string");
+        checkString(p, R.attribute, `${at}.type`, v);
         break;
       case "class":
         if (typeof v !== "string" || !CLASSES.includes(v))
@@ -232,6 +267,10 @@ function checkAddress(p: Problems, value: unknown, i: number): void {
   const at = `addresses[${i}]`;
   if (!isObject(value)) {
     p.add(R.address, at, "must be an object with type, street, city and country");
+    return;
+  }
+  if (sendsOtherThanItself(value)) {
+    p.add(R.toJson, at, VALUE_TO_JSON_MESSAGE);
     return;
   }
   let hasType = false;
@@ -268,7 +307,7 @@ function checkAddress(p: Problems, value: unknown, i: number): void {
       case "city":
         if (key === "street") hasStreet = true;
         else hasCity = true;
-        if (typeof v !== "string") p.add(R.address, `${at}.${key}`, "must be a string");
+        checkString(p, R.address, `${at}.${key}`, v);
         break;
       case "code":
       case "firstName":
@@ -285,7 +324,7 @@ function checkAddress(p: Problems, value: unknown, i: number): void {
       case "email":
       case "url":
       case "notes":
-        if (typeof v !== "string") p.add(R.address, `${at}.${key}`, "must be a string");
+        checkString(p, R.address, `${at}.${key}`, v);
         break;
       default:
         notInSchema(p, `${at}.${key}`, key);
@@ -312,8 +351,29 @@ function isObject(value: unknown): value is Obj {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function isStringOrInteger(value: unknown): boolean {
-  return typeof value === "string" || Number.isInteger(value);
+/** A string field: a string of well-formed text. */
+function checkString(p: Problems, rule: PropellerRule, field: string, value: unknown): void {
+  if (typeof value !== "string") p.add(rule, field, "must be a string");
+  else if (!isWellFormedText(value)) p.add(R.malformedText, field, MALFORMED_TEXT_MESSAGE);
+}
+
+/** An id that is a string or an integer: well-formed text, or an integer exact in JavaScript. */
+function checkId(p: Problems, rule: PropellerRule, field: string, value: unknown): void {
+  if (typeof value === "string") {
+    if (!isWellFormedText(value)) p.add(R.malformedText, field, MALFORMED_TEXT_MESSAGE);
+  } else if (!Number.isInteger(value)) {
+    p.add(rule, field, "must be a string or an integer");
+  } else if (!Number.isSafeInteger(value)) {
+    p.add(rule, field, UNSAFE_INTEGER_MESSAGE);
+  }
+}
+
+/** A string, or a string in an array, with a lone surrogate. */
+function hasMalformedText(value: unknown): boolean {
+  if (typeof value === "string") return !isWellFormedText(value);
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item === "string" && !isWellFormedText(item)) return true;
+  return false;
 }
 
 function isBlank(value: string): boolean {

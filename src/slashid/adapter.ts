@@ -64,12 +64,15 @@ const EXISTED_NOTE =
  * - Limits (UNCONFIRMED by SlashID): files of at most `maxRecords` rows (default 10,000), 1,000 by default,
  *   one upload at a time.
  * - Outcomes: rows listed in `failed_csv` fail with code `rejected_by_vendor` and SlashID's reason (any
- *   column not named `slashid:*`); they are matched to the chunk's persons by handle (a row goes to the
- *   first person not yet matched that shares an email, phone number or username with it; emails and
- *   usernames compared case-insensitively, phone numbers by their digits). The others are imported, unless
- *   that would report more persons imported than SlashID's `successful_imports`: then SlashID counted
- *   failures it did not list (or listed them unreadably), and every person not placed fails with code
- *   `import_unconfirmed`, as nobody can tell which of them were imported.
+ *   column not named `slashid:*`). A row goes to the first person not yet matched whose uploaded row it
+ *   echoes: equal in every `slashid:*` column both have (emails and usernames compared case-insensitively,
+ *   phone numbers by their digits, each list in any order; other cells trimmed). Rows that echo no one are
+ *   matched after those that do, each to the person not yet matched that shares the most emails, phone
+ *   numbers and usernames with it (ties: the first); a row sharing none with such a person places no one.
+ *   The others are imported, unless that would report more persons imported than SlashID's
+ *   `successful_imports`: then SlashID counted failures it did not list (or listed them unreadably), and
+ *   every person not placed fails with code `import_unconfirmed`, as nobody can tell which of them were
+ *   imported.
  * - 400 and 402 (pricing tier) fail the chunk with SlashID's messages; 401 / 403 stop the import.
  * - Replay (within the run after a lost answer, and on resume): the chunk is uploaded again. What SlashID does
  *   with a person that already exists is UNCONFIRMED, so both worlds are read: if it updates the person, the
@@ -86,6 +89,7 @@ export function createSlashIdAdapter(
   return {
     vendor: "slashid",
     destination: client.destination,
+    scrub: (text) => client.scrub(text),
     replay: {
       by: "resend",
       why: "a chunk is uploaded again; SlashID either updates a person it has or refuses the row as existing, and in a replayed upload such a row was written by the lost upload (or existed before), so it counts as imported with a warning",
@@ -99,13 +103,19 @@ export function createSlashIdAdapter(
 }
 
 /**
- * The person's first email, else first phone number, else first username, else `#<index>`. Any value is
- * accepted (a record read from a file may not be an object), as the engine and the CLI's dry run key records
- * before validating them.
+ * The person's first email (lower-cased: SlashID keeps one person for emails that differ only in case, so
+ * the engine's duplicate check must see them as one key), else first phone number, else first username,
+ * else `#<index>`. Any value is accepted (a record read from a file may not be an object), as the engine and
+ * the CLI's dry run key records before validating them.
  */
 export function slashIdKeyOf(person: SlashIdPerson, index: number): string {
   const p = person as Partial<SlashIdPerson> | null | undefined;
-  return firstOf(p?.emails) ?? firstOf(p?.phone_numbers) ?? firstOf(p?.usernames) ?? `#${index}`;
+  return (
+    firstOf(p?.emails)?.toLowerCase() ??
+    firstOf(p?.phone_numbers) ??
+    firstOf(p?.usernames) ??
+    `#${index}`
+  );
 }
 
 function firstOf(list: readonly string[] | undefined): string | undefined {
@@ -153,6 +163,12 @@ async function sendChunk(
 
 /** The chunk as CSV: a header line, then one row per person, every non-empty cell quoted. */
 function toCsv(items: readonly SlashIdCsvRow[]): string {
+  const columns = [...columnsOf(items)];
+  return stringify(items as SlashIdCsvRow[], { header: true, columns, quoted: true });
+}
+
+/** The columns of the chunk's file: the confirmed ones, and roles / password when some person has them. */
+function columnsOf(items: readonly SlashIdCsvRow[]): readonly SlashIdColumn[] {
   let roles = false;
   let password = false;
   for (const item of items) {
@@ -162,7 +178,7 @@ function toCsv(items: readonly SlashIdCsvRow[]): string {
   const columns: SlashIdColumn[] = [...SLASHID_CONFIRMED_COLUMNS];
   if (roles) columns.push("slashid:roles");
   if (password) columns.push("slashid:password");
-  return stringify(items as SlashIdCsvRow[], { header: true, columns, quoted: true });
+  return columns;
 }
 
 function messagesOf(errors: readonly { message?: string }[] | undefined): string {
@@ -182,7 +198,10 @@ interface ImportCounts {
 }
 
 interface FailedRow {
+  /** Its handles as compared (see handleKey). */
   readonly handles: readonly string[];
+  /** Its `slashid:*` cells by column name (lower-cased), as compared (see cellKey). */
+  readonly cells: ReadonlyMap<string, string>;
   readonly reason: string;
 }
 
@@ -197,9 +216,8 @@ function outcomesOf(
   let placed = 0;
   if (failed !== undefined && failed.length > 0) {
     const byHandle = indexByHandle(items);
-    for (const row of failed) {
-      const at = firstUnplaced(row.handles, byHandle, outcomes);
-      if (at === undefined) continue;
+    const sent = new Set<string>(columnsOf(items));
+    const place = (row: FailedRow, at: number) => {
       outcomes[at] =
         uploadedBefore && ALREADY_EXISTS.test(row.reason)
           ? { ok: true, note: EXISTED_NOTE }
@@ -209,6 +227,18 @@ function outcomesOf(
               reason: uploadedBefore ? `${row.reason}${RESUMED_NOTE}` : row.reason,
             };
       placed += 1;
+    };
+    // Echoed rows are placed first: a row matched only by shared handles must not take a person whose own
+    // row comes later in failed_csv.
+    const unechoed: FailedRow[] = [];
+    for (const row of failed) {
+      const at = echoedBy(row, items, sent, byHandle, outcomes);
+      if (at === undefined) unechoed.push(row);
+      else place(row, at);
+    }
+    for (const row of unechoed) {
+      const at = sharingMost(row.handles, byHandle, outcomes);
+      if (at !== undefined) place(row, at);
     }
   }
   // Never report more persons imported than SlashID counted: if the persons not placed outnumber
@@ -251,14 +281,15 @@ function failedRowsOf(text: string | undefined): FailedRow[] | undefined {
   }
   return rows.map((row) => {
     const handles: string[] = [];
+    const cells = new Map<string, string>();
     const reasons: [column: string, value: string][] = [];
-    for (const [column, value] of Object.entries(row)) {
-      if (value === undefined || value.trim() === "") continue;
+    for (const [column, value = ""] of Object.entries(row)) {
       const name = column.trim().toLowerCase();
-      if (name === "slashid:emails") addHandles(handles, "e", value);
-      else if (name === "slashid:phone_numbers") addHandles(handles, "p", value);
-      else if (name === "slashid:usernames") addHandles(handles, "u", value);
-      else if (!name.startsWith("slashid:")) reasons.push([column.trim(), value.trim()]);
+      if (name.startsWith("slashid:")) {
+        cells.set(name, cellKey(name, value));
+        const kind = HANDLE_COLUMNS.get(name);
+        if (kind !== undefined) addHandles(handles, kind, value);
+      } else if (value.trim() !== "") reasons.push([column.trim(), value.trim()]);
     }
     const [only] = reasons;
     const reason =
@@ -269,11 +300,38 @@ function failedRowsOf(text: string | undefined): FailedRow[] | undefined {
           : reasons
               .map(([column, value]) => (column === "" ? value : `${column}: ${value}`))
               .join("; ");
-    return { handles, reason };
+    return { handles, cells, reason };
   });
 }
 
 type HandleKind = "e" | "p" | "u";
+
+const HANDLE_COLUMNS: ReadonlyMap<string, HandleKind> = new Map<SlashIdColumn, HandleKind>([
+  ["slashid:emails", "e"],
+  ["slashid:phone_numbers", "p"],
+  ["slashid:usernames", "u"],
+]);
+/** Columns holding comma-separated lists that are not handles. */
+const LIST_COLUMNS: ReadonlySet<string> = new Set<SlashIdColumn>([
+  "slashid:groups",
+  "slashid:roles",
+]);
+
+/**
+ * A cell as compared with the row SlashID echoes in `failed_csv`: handles as handleKey compares them, in any
+ * order; the values of other lists and any other cell trimmed.
+ */
+function cellKey(column: string, cell: string): string {
+  const kind = HANDLE_COLUMNS.get(column);
+  if (kind !== undefined) {
+    const keys = cell.split(",").flatMap((value) => handleKey(kind, value) ?? []);
+    return JSON.stringify([...new Set(keys)].sort());
+  }
+  if (LIST_COLUMNS.has(column)) {
+    return JSON.stringify(cell.split(",").flatMap((value) => value.trim() || []));
+  }
+  return cell.trim();
+}
 
 function addHandles(into: string[], kind: HandleKind, cell: string): void {
   for (const value of cell.split(",")) {
@@ -314,20 +372,53 @@ function indexByHandle(items: readonly SlashIdCsvRow[]): Map<string, number[]> {
   return index;
 }
 
-/** The first item not yet given an outcome that shares a handle with the failed row. */
-function firstUnplaced(
+/**
+ * The earliest item not yet given an outcome whose row the failed row echoes: every `slashid:*` column both
+ * have holds the same cell (see cellKey). Such an item has all of the row's handles, so only the items with
+ * its rarest handle are compared.
+ */
+function echoedBy(
+  row: FailedRow,
+  items: readonly SlashIdCsvRow[],
+  sent: ReadonlySet<string>,
+  byHandle: ReadonlyMap<string, readonly number[]>,
+  outcomes: readonly (ItemOutcome | undefined)[],
+): number | undefined {
+  const compared = [...row.cells].filter(([column]) => sent.has(column));
+  let rarest: readonly number[] | undefined;
+  for (const handle of row.handles) {
+    const list = byHandle.get(handle) ?? [];
+    if (rarest === undefined || list.length < rarest.length) rarest = list;
+  }
+  for (const at of rarest ?? []) {
+    const item = items[at];
+    if (item === undefined || outcomes[at] !== undefined) continue;
+    const echoes = compared.every(
+      ([column, cell]) => cellKey(column, item[column as SlashIdColumn] ?? "") === cell,
+    );
+    if (echoes) return at;
+  }
+  return undefined;
+}
+
+/** The item not yet given an outcome that shares the most handles with the failed row (ties: the earliest). */
+function sharingMost(
   handles: readonly string[],
   byHandle: ReadonlyMap<string, readonly number[]>,
   outcomes: readonly (ItemOutcome | undefined)[],
 ): number | undefined {
-  let best: number | undefined;
-  for (const handle of handles) {
+  const shared = new Map<number, number>();
+  for (const handle of new Set(handles)) {
     for (const at of byHandle.get(handle) ?? []) {
-      if (best !== undefined && at >= best) break;
-      if (outcomes[at] === undefined) {
-        best = at;
-        break;
-      }
+      if (outcomes[at] === undefined) shared.set(at, (shared.get(at) ?? 0) + 1);
+    }
+  }
+  let best: number | undefined;
+  let most = 0;
+  for (const [at, count] of shared) {
+    if (count > most || (count === most && best !== undefined && at < best)) {
+      best = at;
+      most = count;
     }
   }
   return best;

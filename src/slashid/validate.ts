@@ -7,6 +7,13 @@ import {
 } from "../core/unsafe-input.js";
 import { kindOf } from "../core/validate/describe.js";
 import { RuleProblems } from "../core/validate/rule-problems.js";
+import {
+  MALFORMED_TEXT_MESSAGE,
+  VALUE_TO_JSON_MESSAGE,
+  findSendHazard,
+  isWellFormedText,
+  wellFormed,
+} from "../core/validate/sent-as-validated.js";
 import { rules } from "../../generated/slashid.rules.js";
 import {
   SLASHID_ATTRIBUTE_BUCKETS,
@@ -41,6 +48,8 @@ export const SLASHID_RULES = {
   fieldType: "slashid.field_type",
   forbiddenKey: "slashid.forbidden_key",
   nestingDepth: "slashid.nesting_depth",
+  malformedText: "slashid.malformed_text",
+  toJson: "slashid.to_json",
 } as const;
 
 /** A rule id {@link validateSlashIdPerson} reports. */
@@ -80,6 +89,12 @@ export type SlashIdCheck = Validation<SlashIdCsvRow>;
  *   (a field, a bucket, an attribute key, inside an attribute value): it could reach a prototype.
  * - `slashid.nesting_depth`: an attribute value nests objects and arrays at most 32 levels deep (our bound,
  *   not SlashID's: deeper values would overflow the stack when serialised).
+ * - `slashid.malformed_text`: no string (a handle, a group or role, the region, the password, a bucket name,
+ *   an attribute key, a string or key inside an attribute value) holds a lone UTF-16 surrogate: the file
+ *   is UTF-8, where it becomes U+FFFD, so two different values would reach SlashID as one.
+ * - `slashid.to_json`: no object inside an attribute value, other than a Date, has a `toJSON` method (own or
+ *   inherited): the cell would hold what it returns, not what was validated. The person itself may have
+ *   one: its cells are built field by field, never with JSON.stringify of the person.
  */
 export function validateSlashIdPerson(person: SlashIdPerson): readonly Rejection[] {
   const checked = checkSlashIdPerson(person);
@@ -127,6 +142,8 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
       "region",
       `must be a region name (a non-empty text without commas), got ${kindOf(region)}`,
     );
+  } else if (typeof region === "string" && !isWellFormedText(region)) {
+    state.problems.add(R.malformedText, "region", MALFORMED_TEXT_MESSAGE);
   } else if (typeof region === "string" && !KNOWN_REGIONS.has(region)) {
     (state.warnings ??= []).push(
       `region: not among the regions SlashID documents (${SLASHID_REGIONS.join(", ")}); sent as it is`,
@@ -141,6 +158,8 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
       state.problems.add(R.fieldType, "password", `must be a string, got ${kindOf(password)}`);
     } else if (password === "") {
       state.problems.add(R.emptyValue, "password", "must not be empty (leave it out instead)");
+    } else if (!isWellFormedText(password)) {
+      state.problems.add(R.malformedText, "password", MALFORMED_TEXT_MESSAGE);
     }
   }
   if (state.problems.count > 0) return { ok: false, problems: state.problems.list() };
@@ -182,7 +201,9 @@ function listCell(state: State, value: unknown, field: string, kind: ListKind): 
       continue;
     }
     if (kind !== "name") state.handles += 1;
-    if (item.includes(",")) {
+    if (!isWellFormedText(item)) {
+      state.problems.add(R.malformedText, at, MALFORMED_TEXT_MESSAGE);
+    } else if (item.includes(",")) {
       state.problems.add(
         R.listItemComma,
         at,
@@ -238,6 +259,14 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
       state.problems.add(R.attributeBucket, "attributes", "a bucket name must not be empty");
       continue;
     }
+    if (!isWellFormedText(bucket)) {
+      state.problems.add(
+        R.malformedText,
+        `attributes.${wellFormed(bucket)}`,
+        MALFORMED_TEXT_MESSAGE,
+      );
+      continue;
+    }
     if (!KNOWN_BUCKETS.has(bucket)) {
       (state.warnings ??= []).push(
         `attributes.${bucket}: not among the attribute buckets SlashID documents (${SLASHID_ATTRIBUTE_BUCKETS.join(", ")}); sent as it is`,
@@ -260,6 +289,14 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
         state.problems.add(R.forbiddenKey, field, FORBIDDEN_KEY_MESSAGE);
         continue;
       }
+      if (!isWellFormedText(key)) {
+        state.problems.add(
+          R.malformedText,
+          `attributes.${bucket}.${wellFormed(key)}`,
+          MALFORMED_TEXT_MESSAGE,
+        );
+        continue;
+      }
       const keyBytes = Buffer.byteLength(key, "utf8");
       if (keyBytes === 0 || keyBytes > SLASHID_MAX_ATTRIBUTE_KEY_BYTES) {
         state.problems.add(
@@ -277,6 +314,17 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
           forbidden ? R.forbiddenKey : R.nestingDepth,
           `${field}${clip(unsafe.path)}`,
           forbidden ? FORBIDDEN_KEY_MESSAGE : NESTING_DEPTH_MESSAGE,
+        );
+        continue;
+      }
+      const hazard = findSendHazard(value);
+      // A bigint is left to serialise below, which says the value is not JSON-serialisable.
+      if (hazard !== undefined && hazard.kind !== "not_json") {
+        const toJson = hazard.kind === "to_json";
+        state.problems.add(
+          toJson ? R.toJson : R.malformedText,
+          `${field}${clip(hazard.path)}`,
+          toJson ? VALUE_TO_JSON_MESSAGE : MALFORMED_TEXT_MESSAGE,
         );
         continue;
       }

@@ -116,6 +116,10 @@ type Result = ChunkResult<UserpilotFailureCode>;
  * `job_failed`, with what the job body says). Any other status, including ones Userpilot may add, means the
  * job is still running. A re-run with the same journal polls a checkpointed job instead of submitting again.
  *
+ * - A `202` naming a job that is not this request's (its `total_rows` differ from the users sent, or
+ *   another chunk of this import follows it), or no usable job id:
+ *   the answer counts as lost. Every user fails transient (`job_mismatch`, with both counts, or
+ *   `malformed`), and the replay looks for the request's own job in the job list before sending again.
  * - `409 Conflict` (another bulk job is running): waits and submits again, for up to `jobTimeoutMs`, then
  *   fails the chunk with `job_conflict`.
  * - `413` (body too large for the vendor): the chunk is split in half and each half submitted in turn, as its
@@ -127,8 +131,9 @@ type Result = ChunkResult<UserpilotFailureCode>;
  *   error's status.
  *
  * Limitation: Userpilot reports per job, not per user. A `completed` job counts every user as imported; when
- * its `completed_rows` is less than its `total_rows`, each of them carries a warning saying so, since
- * Userpilot does not say which rows it skipped.
+ * its `completed_rows` is less than the users sent, each of them carries a warning saying so, since
+ * Userpilot does not say which rows it skipped. A `202` without `total_rows` (one documented shape)
+ * cannot be checked: its job is followed, and only `completed_rows` guards it.
  */
 export function createUserpilotAdapter(
   client: UserpilotClient,
@@ -153,9 +158,10 @@ export function createUserpilotAdapter(
   return {
     vendor: "userpilot",
     destination: client.destination,
+    scrub: (text) => client.scrub(text),
     replay: {
       by: "reconcile",
-      why: "before a chunk is sent again, Userpilot's job list is searched for the job the lost request created (started after it was sent, with the chunk's row count, not one of this import's) and that job is followed; only when there is none is the chunk sent again, which upserts users on user_id",
+      why: "before a chunk is sent again, Userpilot's job list is searched for the job the lost request created (started after it was sent, with the chunk's row count and, where the list gives it, the body's size as its file_size, not one of this import's) and that job is followed; only when there is none is the chunk sent again, which upserts users on user_id",
     },
     limits: {
       maxRecords: USERPILOT_MAX_USERS,
@@ -261,6 +267,7 @@ class ChunkRun {
     const size = end - start;
     const fail = (code: UserpilotFailureCode, reason: string) =>
       ({ kind: "result", result: everyItem(size, failure(code, reason)) }) as const;
+    const body = this.bodyOf(start, end);
     const clock = this.clock();
     let wait = this.settings.conflictWaitMs;
     const maxWait = Math.max(this.settings.conflictWaitMs, this.settings.maxPollIntervalMs);
@@ -271,18 +278,21 @@ class ChunkRun {
       if (!lostBefore) this.context.checkpoint({ [`sent${range}`]: new Date().toISOString() });
       const answer = await this.client.bulkIdentifyUsers({
         body: { users: this.chunk.items.slice(start, end) },
-        ...joinedJsonBody(
-          "users",
-          this.chunk,
-          Array.from({ length: end - start }, (_, i) => start + i),
-        ),
+        serializedBody: body.text,
         signal: this.context.signal,
       });
+      // A 202 that does not name this request's job leaves the `sent` checkpoint in place: Userpilot may
+      // have made a job of these users all the same, and a replay looks for it in the job list.
       if (answer.ok) {
         const jobId: unknown = answer.data.job_id;
         if (typeof jobId !== "string" || jobId === "") {
-          return fail("malformed", "bulkIdentifyUsers answered 202 without a usable job_id");
+          return fail(
+            "malformed",
+            "bulkIdentifyUsers answered 202 without a usable job_id, so the job holding these users is unknown",
+          );
         }
+        const foreign = this.notThisRequests(jobId, answer.data, size);
+        if (foreign !== undefined) return fail("job_mismatch", foreign);
         this.context.checkpoint({ [`jobId${range}`]: jobId });
         return { kind: "accepted", jobId };
       }
@@ -338,10 +348,13 @@ class ChunkRun {
 
   /**
    * Looks for the job that a request for users `[start, end)` sent at `sent<range>` created: a job of this
-   * environment with that many rows, started no earlier than the send (less `clockSkewMs`), not ended
-   * before it, and not one this import knows as another chunk's. The earliest such job that started after
-   * the send (else the latest within the skew allowance) is checkpointed and followed. None (or no send on
-   * record): `jobId` undefined, and the users are sent again.
+   * environment with that many rows and, where the list gives its `file_size`, as many bytes as the
+   * request's body, started no earlier than the send (less `clockSkewMs`), not ended before it, and not one
+   * this import knows as another chunk's. The earliest such job that started after the send (else the latest
+   * within the skew allowance) is checkpointed and followed. None (or no send on record): `jobId`
+   * undefined, and the users are sent again. Where the list leaves `file_size` out, rows and start time
+   * alone tell the lost request's job from another process's, so a job another process started after the
+   * send with the same row count (two imports both sending full chunks) would be taken for it.
    */
   private async reconcile(
     start: number,
@@ -363,6 +376,7 @@ class ChunkRun {
     }
     // Jobs other chunks followed, in this run or in the journal of an earlier one, are never this one's.
     for (const id of this.context.savedByAnyChunk("jobId")) this.known.add(id);
+    const bytes = this.bodyOf(start, end).bytes;
     const earliest = sent - this.settings.clockSkewMs;
     // Userpilot runs one bulk job at a time, so the lost request's job is the first to start after the send.
     // A job that only the clock-skew allowance lets in started before the send on Userpilot's clock, and so
@@ -373,6 +387,8 @@ class ChunkRun {
     for (const job of answer.data as readonly JobStatus[]) {
       if (typeof job.job_id !== "string" || this.known.has(job.job_id)) continue;
       if (job.total_rows !== end - start) continue;
+      // Another process's job may hold as many rows (two imports sending full chunks); not as many bytes.
+      if (typeof job.file_size === "number" && job.file_size !== bytes) continue;
       const submitted: unknown = job["submitted_at"];
       const started = Date.parse(
         job.start_time ?? (typeof submitted === "string" ? submitted : ""),
@@ -392,6 +408,43 @@ class ChunkRun {
     this.context.checkpoint({ [`jobId${range}`]: best.id });
     this.context.count("reconciled_jobs");
     return { kind: "found", jobId: best.id };
+  }
+
+  /**
+   * The body of a request for users `[start, end)` as it goes over the wire, and its size in bytes: what a
+   * job's `file_size` is taken to be (the spec leaves its unit UNCONFIRMED, presumably bytes).
+   */
+  private bodyOf(start: number, end: number): { readonly text: string; readonly bytes: number } {
+    const positions = Array.from({ length: end - start }, (_, i) => start + i);
+    const text =
+      joinedJsonBody("users", this.chunk, positions)?.serializedBody ??
+      JSON.stringify({ users: this.chunk.items.slice(start, end) });
+    return { text, bytes: Buffer.byteLength(text) };
+  }
+
+  /**
+   * Why the job a `202` names cannot be the one this request of `rows` users made, if it cannot: another
+   * chunk of this import follows it, or it holds another number of rows. `total_rows` left out (one
+   * documented shape) rules nothing out. Its `file_size` is not compared: its unit is UNCONFIRMED, and a
+   * wrong guess here would turn away every job (reconcile may use it: a wrong guess there only sends the
+   * users again, which Userpilot upserts).
+   */
+  private notThisRequests(
+    jobId: string,
+    job: Record<string, unknown>,
+    rows: number,
+  ): string | undefined {
+    const unknownJob =
+      "so it is not this request's job, and whether Userpilot holds these users is unknown";
+    for (const id of this.context.savedByAnyChunk("jobId")) this.known.add(id);
+    if (this.known.has(jobId)) {
+      return `Userpilot answered 202 with job ${jobId}, which another chunk of this import follows, ${unknownJob}`;
+    }
+    const total = job["total_rows"];
+    if (typeof total === "number" && total !== rows) {
+      return `Userpilot answered 202 with job ${jobId} of ${total} rows for a request of ${rows} users, ${unknownJob}`;
+    }
+    return undefined;
   }
 
   /** When the earliest request for this range whose answer never came was sent (ISO), if one was. */
@@ -436,9 +489,19 @@ class ChunkRun {
           // Compared as a string: a status Userpilot adds later means the job is still running.
           status = job.status;
           if (status === "completed" || status === "failed") plan.ended(vendorDuration(job));
-          if (status === "completed") return { value: end(completedOutcome(jobId, job), true) };
+          if (status === "completed") {
+            return { value: end(completedOutcome(jobId, job, rows), true) };
+          }
           if (status === "failed") {
-            return { value: end(failure("job_failed", jobFailure(jobId, job)), true) };
+            return {
+              value: end(
+                failure(
+                  "job_failed",
+                  jobFailure(jobId, job, (text) => this.client.scrub(text)),
+                ),
+                true,
+              ),
+            };
           }
           const progress = progressOf(job);
           return progress === undefined ? {} : { progress };
@@ -487,16 +550,18 @@ class ChunkRun {
 }
 
 /**
- * A completed job's outcome for each of its users: imported, with a warning when the job says it completed
- * fewer rows than it took, because Userpilot does not say which rows those were.
+ * A completed job's outcome for each of the `sent` users it was sent: imported, with a warning when the job
+ * says it completed (or took) fewer rows than that, because Userpilot does not say which rows those were.
  */
-function completedOutcome(jobId: string, job: Record<string, unknown>): Outcome {
-  const progress = progressOf(job);
-  if (progress === undefined || progress.completed >= progress.total) return { ok: true };
+function completedOutcome(jobId: string, job: Record<string, unknown>, sent: number): Outcome {
+  const completed = job["completed_rows"];
+  const total = job["total_rows"];
+  const done = typeof completed === "number" ? completed : total;
+  if (typeof done !== "number" || done >= sent) return { ok: true };
   return {
     ok: true,
     note:
-      `Userpilot completed job ${jobId} after ${progress.completed} of ${progress.total} rows and does not ` +
+      `Userpilot completed job ${jobId} after ${done} of ${sent} rows and does not ` +
       "say which rows it skipped: this user may not have been updated",
   };
 }
@@ -521,20 +586,33 @@ function vendorDuration(job: Record<string, unknown>): number | undefined {
 
 function failure(code: UserpilotFailureCode, reason: string): Outcome {
   // A job that may still finish, or one another job still blocks, is resumed by a re-run with the journal.
-  return code === "job_timeout" || code === "job_conflict"
-    ? { ok: false, code, reason, transient: true, later: true }
-    : { ok: false, code, reason };
+  if (code === "job_timeout" || code === "job_conflict") {
+    return { ok: false, code, reason, transient: true, later: true };
+  }
+  // A 202 that does not name this request's job is as lost as a 502 after the send: a replay looks for the
+  // job in the list before sending the users again.
+  if (code === "job_mismatch" || code === "malformed") {
+    return { ok: false, code, reason, transient: true };
+  }
+  return { ok: false, code, reason };
 }
 
-/** Why a job failed, from what its body carries: its status, progress and any error fields. */
-function jobFailure(jobId: string, job: Record<string, unknown>): string {
+/**
+ * Why a job failed, from what its body carries: its status, progress and any error fields, each scrubbed of
+ * the client's secrets before it is cut short (a secret cut first could leave a piece too short to find).
+ */
+function jobFailure(
+  jobId: string,
+  job: Record<string, unknown>,
+  scrub: (text: string) => string,
+): string {
   const parts = [`job ${jobId} failed`];
   if (typeof job["completed_rows"] === "number" && typeof job["total_rows"] === "number") {
     parts.push(`after ${job["completed_rows"]} of ${job["total_rows"]} rows`);
   }
   const details = ["error", "errors", "message", "reason", "details", "error_code"]
     .filter((field) => job[field] !== undefined && job[field] !== null)
-    .map((field) => `${field}: ${text(job[field])}`);
+    .map((field) => `${field}: ${text(job[field], scrub)}`);
   return details.length === 0 ? parts.join(" ") : `${parts.join(" ")}: ${details.join("; ")}`;
 }
 
@@ -548,18 +626,16 @@ function errorText(body: unknown): string {
       const { message, details, error } = entry as Record<string, unknown>;
       return [message ?? error, details]
         .filter((part) => part !== undefined)
-        .map(text)
+        .map((part) => text(part))
         .join(": ");
     })
     .filter((message) => message !== "");
   return messages.length === 0 ? "" : `: ${messages.join("; ")}`;
 }
 
-function text(value: unknown): string {
-  return (typeof value === "string" ? value : (JSON.stringify(value) ?? String(value))).slice(
-    0,
-    500,
-  );
+function text(value: unknown, scrub = (whole: string) => whole): string {
+  const whole = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  return scrub(whole).slice(0, 500);
 }
 
 function duration(ms: number): string {

@@ -9,7 +9,11 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  * - `job_lost`: Userpilot does not know the job (404);
  * - `payload_too_large`: one user alone is larger than Userpilot accepts (413);
  * - `aborted`: the import was aborted while a job ran or a submission waited;
- * - `malformed`: Userpilot accepted the request but answered without a usable job id;
+ * - `job_mismatch`: Userpilot answered `202` with a job that is not this request's (another number of rows
+ *   or bytes than were sent, or a job another chunk of this import follows). Transient: a replay looks for
+ *   the request's own job in the job list, and sends the users again only when there is none;
+ * - `malformed`: Userpilot accepted the request but answered without a usable job id. Transient, like
+ *   `job_mismatch`;
  * - Userpilot's own `error_code` for a refused request, as it gives it, else `"400"`;
  * - another {@link RequestFailureCode}: a request failed (`"429"`, `"network"`, …).
  */
@@ -18,6 +22,7 @@ export type UserpilotFailureCode =
   | "job_timeout"
   | "job_conflict"
   | "job_lost"
+  | "job_mismatch"
   | "payload_too_large"
   | RequestFailureCode
   | VendorCode;

@@ -3,6 +3,14 @@ import type { Rejection } from "../core/engine/adapter.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 import { kindOf } from "../core/validate/describe.js";
 import { RuleProblems } from "../core/validate/rule-problems.js";
+import {
+  MALFORMED_TEXT_MESSAGE,
+  RECORD_TO_JSON_MESSAGE,
+  VALUE_TO_JSON_MESSAGE,
+  isWellFormedText,
+  sendsOtherThanItself,
+  wellFormed,
+} from "../core/validate/sent-as-validated.js";
 
 /** One user of a bulk identify request: `user_id`, and optionally `company_id` and `metadata`. */
 export type UserpilotUser = components["schemas"]["BulkIdentifyUser"];
@@ -24,6 +32,17 @@ export const USERPILOT_RULES = {
    * prototype). Nesting needs no bound: metadata values must be primitives, so nothing is walked deeper.
    */
   forbiddenKey: "userpilot.forbidden_key",
+  /**
+   * The user, or its `metadata`, has a `toJSON` method (own or inherited): JSON.stringify would send what it
+   * returns instead of what was validated.
+   */
+  toJson: "userpilot.to_json",
+  /**
+   * A string (`user_id`, `company_id`, a metadata key or value) holds a lone UTF-16 surrogate: Userpilot
+   * would store U+FFFD in its place, or refuse it. (A metadata number is sent as JSON.stringify writes it:
+   * an integer beyond 2^53 was rounded when read, and cannot be told from an exact one.)
+   */
+  malformedText: "userpilot.malformed_text",
 } as const;
 
 /** A rule id {@link validateUserpilotUser} reports. */
@@ -46,6 +65,7 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
     return problems.list();
   }
   const fields = record as Record<string, unknown>;
+  if (sendsOtherThanItself(fields)) problems.add(R.toJson, "record", RECORD_TO_JSON_MESSAGE);
 
   const userId = own(fields, "user_id");
   if (typeof userId !== "string" || userId.length === 0) {
@@ -56,6 +76,8 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
         ? "required (a non-empty string)"
         : `must be a non-empty string, got ${kindOf(userId)}`,
     );
+  } else if (!isWellFormedText(userId)) {
+    problems.add(R.malformedText, "user_id", MALFORMED_TEXT_MESSAGE);
   }
 
   const companyId = own(fields, "company_id");
@@ -65,6 +87,8 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
       "company_id",
       `must be a string when present, got ${kindOf(companyId)} (omit the field instead)`,
     );
+  } else if (companyId !== undefined && !isWellFormedText(companyId)) {
+    problems.add(R.malformedText, "company_id", MALFORMED_TEXT_MESSAGE);
   }
 
   const metadata = own(fields, "metadata");
@@ -75,6 +99,8 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
         "metadata",
         `must be an object of property values, got ${kindOf(metadata)}`,
       );
+    } else if (sendsOtherThanItself(metadata)) {
+      problems.add(R.toJson, "metadata", VALUE_TO_JSON_MESSAGE);
     } else {
       checkMetadata(problems, metadata);
     }
@@ -106,6 +132,10 @@ function checkMetadata(
     if (value === undefined) continue;
     if (isForbiddenKey(key)) {
       problems.add(R.forbiddenKey, `metadata.${key}`, FORBIDDEN_KEY_MESSAGE);
+      continue;
+    }
+    if (!isWellFormedText(key) || (typeof value === "string" && !isWellFormedText(value))) {
+      problems.add(R.malformedText, `metadata.${wellFormed(key)}`, MALFORMED_TEXT_MESSAGE);
       continue;
     }
     if (

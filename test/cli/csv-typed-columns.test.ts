@@ -54,6 +54,45 @@ describe("recordFromCsvRow with typed headers", () => {
     });
   }
 
+  for (const [cell, what] of [
+    ["9007199254740993", "integers beyond ±9007199254740991 change; use :string"],
+    ["-9007199254740993", "integers beyond ±9007199254740991 change; use :string"],
+    ["9007199254740992", "integers beyond ±9007199254740991 change; use :string"],
+    ["1e21", "integers beyond ±9007199254740991 change; use :string"],
+    ["1.00000000000000001", "it would become 1; use :string"],
+    ["1e-400", "it would become 0; use :string"],
+  ] as const) {
+    it(`seats:number ${JSON.stringify(cell)} would not keep its value: refused naming the column`, () => {
+      expect(() => recordFromCsvRow({ "seats:number": cell })).toThrow(
+        expect.objectContaining({
+          rule: "input.type",
+          message: `column seats:number: ${JSON.stringify(cell)} is not a number that keeps its value (${what})`,
+        }),
+      );
+    });
+  }
+
+  it("numbers that keep their value are read, up to the largest safe integer", () => {
+    const cells = {
+      "a:number": "9007199254740991",
+      "b:number": "-9007199254740991",
+      "c:number": "12.50",
+      "d:number": "1.5e3",
+      "e:number": "0.1",
+      "f:number": "007",
+      "g:number": "12345678901234.0",
+    };
+    expect(JSON.parse(JSON.stringify(recordFromCsvRow(cells)))).toEqual({
+      a: 9007199254740991,
+      b: -9007199254740991,
+      c: 12.5,
+      d: 1500,
+      e: 0.1,
+      f: 7,
+      g: 12345678901234,
+    });
+  });
+
   it("a type annotation does not get a forbidden key past the guard", () => {
     for (const header of ["__proto__:json", "properties.constructor:number", "prototype:string"])
       expect(() => recordFromCsvRow({ [header]: "1" })).toThrow(/input\.forbidden_key/);
@@ -94,6 +133,32 @@ describe("import of a CSV with typed columns", () => {
     expect(byUid.get(a)?.properties).toEqual({ seats: 5, trial: false, plan: "pro" });
     expect(byUid.get(c)?.properties).toEqual({ seats: 12, trial: true, plan: "5" });
     expect(byUid.has(b)).toBe(false);
+  });
+
+  it("an integer id too large for a number rejects its row naming line and column; the others import", async () => {
+    const sim = createFullStorySimulator();
+    const { url } = await serve(sim);
+    const [a, b] = [faker.string.uuid(), faker.string.uuid()];
+    const csv = ["uid,properties.account:number", `${a},42`, `${b},9007199254740993`].join("\n");
+
+    const result = await cli([
+      "import",
+      "fullstory",
+      file("big-id.csv", csv),
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+      "--poll-interval",
+      "1ms",
+    ]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^fullstory: 2 records: 1 imported, 0 failed, 1 rejected/);
+    expect(result.stdout).toContain(
+      `rejected [input.type] record 1 (#1): line 3: column properties.account:number: "9007199254740993" is not a number that keeps its value`,
+    );
+    expect(sim.users().map((u) => [u.uid, u.properties])).toEqual([[a, { account: 42 }]]);
   });
 
   it("a header naming a forbidden key behind a type is refused before anything is read (exit 2)", async () => {

@@ -144,6 +144,40 @@ describe(".json array", () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("not a JSON array of records");
   });
+
+  for (const [name, text] of [
+    ["empty.json", ""],
+    ["blank.json", " \n\t\r\n"],
+    ["bom-only.json", "\uFEFF\n"],
+  ] as const) {
+    it(`${name} holds no array: exit 2, as an object does; nothing is sent`, async () => {
+      const { sim, url } = await fullStory();
+      const input = file(name, text);
+
+      const dry = await cli(["import", "fullstory", input, "--dry-run"]);
+      const result = await cli(["import", "fullstory", input, "--base-url", url, ...FULLSTORY]);
+
+      for (const run of [dry, result]) {
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain(`${input}: not a JSON array of records (the file is empty)`);
+      }
+      expect(totalRequests(sim)).toBe(0);
+    });
+  }
+
+  it("an empty array is 0 records, exit 0", async () => {
+    const result = await cli(["import", "fullstory", file("none.json", " [ ]\n"), "--dry-run"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("dry run: 0 records, 0 valid, 0 rejected; nothing was sent\n");
+  });
+
+  for (const name of ["empty.ndjson", "empty.csv"]) {
+    it(`${name} is 0 records, exit 0 (a file of no lines, or no rows)`, async () => {
+      const result = await cli(["import", "fullstory", file(name, ""), "--dry-run"]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe("dry run: 0 records, 0 valid, 0 rejected; nothing was sent\n");
+    });
+  }
 });
 
 describe(".csv", () => {

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { HttpResponse, http } from "msw";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { isFatal } from "../../src/core/engine/chunk-outcomes.js";
 import { VERSION } from "../../src/core/version.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { createPropellerClient } from "../../src/propeller/client.js";
@@ -353,5 +354,21 @@ describe("Propeller token endpoint failures", () => {
       body: { users: [{ source: "crm", sourceId: "s-1" }] },
     });
     expect(!result.ok && result.error.status).toBe("network");
+  });
+
+  it("a token endpoint whose 200 is a portal's HTML page stops the import: no token will come", async () => {
+    server.use(
+      http.post(
+        `${HOSTS.propeller}/oauth2/token`,
+        () => new HttpResponse("<html>Sign in to the Wi-Fi</html>", { status: 200 }),
+      ),
+    );
+    const client = createPropellerClient({ clientId: "c", clientSecret: "secret-123456" });
+    const result = await client.bulkUsersBySourceId({
+      body: { users: [{ source: "crm", sourceId: "s-1" }] },
+    });
+    if (result.ok) throw new Error("expected an error");
+    expect(result.error.status).toBe("auth");
+    expect(isFatal(result.error)).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ const adapter: ImportAdapter<TestUser> = {
   replay: { by: "upsert", why: "the test vendor upserts" },
   limits: { maxRecords: 100 },
   defaults: { chunkRecords: 10, concurrency: 1 },
+  scrub: (text) => text,
   keyOf: (user) => user.id,
   validate: (user) =>
     user.region === undefined || user.region === "us"

@@ -20,7 +20,8 @@ type Schemas = components["schemas"];
 type Item = Schemas["BatchUserImportRequest"];
 type Script = NonNullable<FaultOptions["script"]>;
 
-export const API_KEY = "na1.simulated-test-key";
+// Random-looking, as a real key is: the engine scrubs any run of 6 of its characters from what it reports.
+export const API_KEY = "na1.Vq7Rk2Lw9Xc4Tz";
 
 /** A fresh simulator for FullStory's host in `server`; its jobs end at their first status poll unless told. */
 export function mountFullStory(
@@ -59,8 +60,11 @@ export interface Lies {
   ghosts?: { imports?: Schemas["ImportedUser"][]; errors?: Schemas["FailedUserImport"][] };
   /** The status says FAILED once the job ended, even when no user failed. */
   failed?: boolean;
-  /** The counts the status answers instead of the job's own, and its lists' `total_records`. */
-  counts?: { imports: number; errors?: number };
+  /**
+   * The counts the status answers instead of the job's own, and its lists' `total_records`: text too, as a
+   * FullStory that misreports might send it.
+   */
+  counts?: { imports: number | string; errors?: number | string };
   /** The `total_records` every list page answers. */
   totalRecords?: string;
   /** The last page carries `next_page_token: ""` instead of none. */
@@ -98,7 +102,8 @@ const rewrite = (edit: (body: Status | ListPage) => unknown): ScriptAction => ({
     answer.status === 200 ? json(edit((await answer.json()) as Status), 200) : answer,
 });
 
-function statusLie(body: Status | ListPage, lies: Lies): Status {
+/** The status FullStory answered, with the counts `lies` tells (which need not be numbers). */
+function statusLie(body: Status | ListPage, lies: Lies): object {
   const status = body as Status;
   const ended = status.job.status !== "PROCESSING";
   return {

@@ -43,7 +43,64 @@ interface Case {
   readonly schema: boolean;
 }
 
+/** A user built by a class whose toJSON sends another user: JSON.stringify calls it, inherited or not. */
+class SendsSomeoneElse {
+  readonly uid = "validated";
+  toJSON(): unknown {
+    return { uid: "someone-else" };
+  }
+}
+
 const broken: Case[] = [
+  {
+    name: "a record with its own toJSON",
+    user: { uid: "validated", toJSON: () => ({ uid: "someone-else" }) },
+    rule: "to_json",
+    names: "record: the record has a toJSON method",
+    schema: false,
+  },
+  {
+    name: "a record whose class has a toJSON",
+    user: new SendsSomeoneElse(),
+    rule: "to_json",
+    names: "record: the record has a toJSON method",
+    schema: false,
+  },
+  {
+    name: "a nested property object with a toJSON",
+    user: { uid: "u", properties: { plan: { tier: "gold", toJSON: () => "silver" } } },
+    rule: "to_json",
+    names: "properties.plan: an object with a toJSON method",
+    schema: false,
+  },
+  {
+    name: "a uid with a lone surrogate",
+    user: { uid: "ann\ud800" },
+    rule: "malformed_text",
+    names: "uid: not well-formed text",
+    schema: false,
+  },
+  {
+    name: "a property value with a lone surrogate",
+    user: { uid: "u", properties: { plan: { tier: "gold\udc00" } } },
+    rule: "malformed_text",
+    names: "properties.plan.tier: not well-formed text",
+    schema: false,
+  },
+  {
+    name: "an array item with a lone surrogate",
+    user: { uid: "u", properties: { tags: ["a", "b\ud800"] } },
+    rule: "malformed_text",
+    names: "properties.tags[1]: not well-formed text",
+    schema: false,
+  },
+  {
+    name: "a key the open batch body sends unchecked, holding a lone surrogate",
+    user: { uid: "u", nickname: { first: "\ud800" } },
+    rule: "malformed_text",
+    names: "nickname.first: not well-formed text",
+    schema: false,
+  },
   {
     name: "a property name starting with a digit",
     user: { uid: "u", properties: { "1bad": 1 } },
@@ -450,5 +507,25 @@ describe("validateFullStoryUser", () => {
       properties,
     });
     expect(validateFullStoryUser(user as FullStoryUser)).toEqual([]);
+  });
+});
+
+describe("validateFullStoryUser: what passes is what JSON.stringify sends", () => {
+  const faker = seededFaker("fullstory sent as validated");
+
+  it("accepts a Date property (its toJSON is the known ISO text) and text with paired surrogates", () => {
+    const user = {
+      uid: faker.string.uuid(),
+      display_name: `${faker.person.fullName()} 🎉`,
+      properties: { signedUp: faker.date.past(), tags: ["😀", faker.word.noun()] },
+    };
+    expect(validateFullStoryUser(user as FullStoryUser)).toEqual([]);
+  });
+
+  it("names a key with a lone surrogate with U+FFFD in its place, so the message is well-formed too", () => {
+    const problems = validateFullStoryUser({ uid: "u", ["nick\ud800"]: 1 } as FullStoryUser);
+    expect(problems).toEqual([
+      { rule: "fullstory.malformed_text", message: matching(/^nick\uFFFD: not well-formed/) },
+    ]);
   });
 });

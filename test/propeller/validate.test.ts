@@ -426,3 +426,100 @@ describe("hostile input", () => {
     ]);
   });
 });
+
+describe("what passes is what Propeller receives", () => {
+  const faker = seededFaker("propeller sent as validated");
+  const rulesOf = (record: unknown) => validatePropellerUser(record).map((p) => p.rule);
+  const beyond = [2 ** 53, 2 ** 53 + 2, 2 ** 60, 1e21, -(2 ** 53)];
+
+  it("refuses an integer id beyond 2^53 in every id field: it may already be another id", () => {
+    for (const id of beyond) {
+      const problems = validatePropellerUser({
+        source: "crm",
+        sourceId: id,
+        debtorId: id,
+        parent: { source: "crm", sourceId: id },
+      });
+      expect(
+        problems.map((p) => p.message.split(":")[0]),
+        String(id),
+      ).toEqual(["sourceId", "debtorId", "parent.sourceId"]);
+      expect(problems.map((p) => p.rule)).toEqual([
+        "propeller.field_type",
+        "propeller.field_type",
+        "propeller.parent",
+      ]);
+      for (const { message } of problems)
+        expect(message).toMatch(/beyond 2\^53.*change on the way/);
+      expect(rulesOf({ source: "crm", sourceId: "1", parent: { id } })).toEqual([
+        "propeller.parent",
+      ]);
+    }
+  });
+
+  it("the two ids JSON.parse makes one are not both imported under the second", () => {
+    const [carol, dave] = JSON.parse(
+      '[{"source":"crm","sourceId":9007199254740993},{"source":"crm","sourceId":9007199254740992}]',
+    ) as unknown[];
+    expect(rulesOf(carol)).toEqual(["propeller.field_type"]);
+    expect(rulesOf(dave)).toEqual(["propeller.field_type"]);
+  });
+
+  it("accepts the largest safe integer ids, and any id sent as a string", () => {
+    const id = Number.MAX_SAFE_INTEGER;
+    expect(rulesOf({ source: "crm", sourceId: id, debtorId: -id, parent: { id } })).toEqual([]);
+    expect(rulesOf({ source: "crm", sourceId: "9007199254740993" })).toEqual([]);
+  });
+
+  it("refuses text with a lone surrogate as propeller.malformed_text, naming the field", () => {
+    const problems = validatePropellerUser({
+      source: "crm",
+      sourceId: `${faker.string.numeric(5)}\ud800`,
+      firstName: `${faker.person.firstName()}\udc00`,
+      parent: { source: "crm", sourceId: "\ud800" },
+      attributes: [{ name: "tags", value: ["ok", "\udfff"] }],
+      addresses: [{ type: "invoice", street: "s\ud800", city: "c", country: "NL" }],
+    });
+    expect(problems.map((p) => [p.rule, p.message.split(":")[0]])).toEqual([
+      ["propeller.malformed_text", "sourceId"],
+      ["propeller.malformed_text", "firstName"],
+      ["propeller.malformed_text", "parent.sourceId"],
+      ["propeller.malformed_text", "attributes[0].value"],
+      ["propeller.malformed_text", "addresses[0].street"],
+    ]);
+    expect(rulesOf({ source: "crm", sourceId: "1", fullName: "Zoë 🎉" })).toEqual([]);
+  });
+
+  it("refuses a user, parent, address, attribute value or list with a toJSON method", () => {
+    class Row {
+      readonly source = "crm";
+      readonly sourceId = "1";
+      toJSON(): unknown {
+        return { source: "crm", sourceId: "2" };
+      }
+    }
+    const other = () => ({ source: "crm", sourceId: "2" });
+    expect(rulesOf(new Row())).toEqual(["propeller.to_json"]);
+    expect(
+      rulesOf(
+        Object.assign(Object.create({ toJSON: other }) as object, { source: "crm", sourceId: "1" }),
+      ),
+    ).toEqual(["propeller.to_json"]);
+    const parent = Object.assign(Object.create({ toJSON: other }) as object, { id: 1 });
+    const addresses = Object.assign([], { toJSON: () => [] });
+    const value = Object.assign(["a"], { toJSON: () => "b" });
+    expect(
+      validatePropellerUser({
+        source: "crm",
+        sourceId: "1",
+        parent,
+        addresses,
+        attributes: [{ name: "tags", value }],
+      }).map((p) => [p.rule, p.message.split(":")[0]]),
+    ).toEqual([
+      ["propeller.to_json", "parent"],
+      ["propeller.to_json", "addresses"],
+      ["propeller.to_json", "attributes[0].value"],
+    ]);
+  });
+});

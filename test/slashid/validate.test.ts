@@ -390,3 +390,51 @@ describe("hostile input", () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("what passes is what the CSV file carries", () => {
+  const faker = seededFaker("slashid sent as validated");
+  const fieldsOf = (person: unknown) =>
+    validateSlashIdPerson(person as SlashIdPerson).map((p) => [p.rule, p.message.split(":")[0]]);
+
+  it("refuses a lone surrogate anywhere as slashid.malformed_text: UTF-8 would make two usernames one", () => {
+    for (const username of ["ann\ud800", "ann\udc00"]) {
+      expect(fieldsOf({ usernames: [username] })).toEqual([
+        ["slashid.malformed_text", "usernames.0"],
+      ]);
+    }
+    const email = faker.internet.email();
+    expect(
+      fieldsOf({
+        emails: [email, `${email}\ud800`],
+        groups: ["\udbff"],
+        region: "us-iowa\ud800",
+        password: "x\udc00",
+        attributes: {
+          end_user_read_only: { ["k\ud800"]: 1, plan: { tier: ["gold", "\ud800"] } },
+        },
+      }),
+    ).toEqual([
+      ["slashid.malformed_text", "emails.1"],
+      ["slashid.malformed_text", "region"],
+      ["slashid.malformed_text", "groups.0"],
+      ["slashid.malformed_text", "attributes.end_user_read_only.k\uFFFD"],
+      ["slashid.malformed_text", "attributes.end_user_read_only.plan.tier[1]"],
+      ["slashid.malformed_text", "password"],
+    ]);
+  });
+
+  it("accepts text with paired surrogates, and a Date in an attribute value", () => {
+    const checked = checkSlashIdPerson({
+      usernames: [`${faker.internet.username()}😀`],
+      attributes: { end_user_read_only: { since: faker.date.past() } },
+    });
+    expect(checked.ok).toBe(true);
+  });
+
+  it("refuses an object with a toJSON method inside an attribute value as slashid.to_json", () => {
+    const plan = { tier: "gold", toJSON: () => ({ tier: "silver" }) };
+    expect(
+      fieldsOf({ emails: [faker.internet.email()], attributes: { end_user_read_only: { plan } } }),
+    ).toEqual([["slashid.to_json", "attributes.end_user_read_only.plan"]]);
+  });
+});

@@ -116,6 +116,17 @@ describe("another process's job is never taken for the lost request's", () => {
       up.sim.startForeignJob({ rows: 4, startedAt: Date.now() - 60_000 });
       up.script({ bulkIdentifyUsers: { 1: "drop" } });
     },
+    // Two imports both sending full chunks: only the job's file_size tells it from the lost request's.
+    "the same row count, started after the lost send": (up) => {
+      up.script({
+        bulkIdentifyUsers: {
+          1: () => {
+            up.sim.startForeignJob({ rows: 4 });
+            return "drop";
+          },
+        },
+      });
+    },
     "another row count, started after the lost send": (up) => {
       up.script({
         bulkIdentifyUsers: {

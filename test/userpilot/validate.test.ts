@@ -210,3 +210,42 @@ describe("hostile input", () => {
     expect(problem?.message).not.toContain("ada@example.com");
   });
 });
+
+describe("what passes is what Userpilot receives", () => {
+  const faker = seededFaker("userpilot sent as validated");
+  const fieldsOf = (user: unknown) =>
+    validateUserpilotUser(user).map((p) => [p.rule, p.message.split(":")[0]]);
+
+  it("refuses a lone surrogate in user_id, company_id, a metadata key or value", () => {
+    expect(
+      fieldsOf({
+        user_id: `${faker.string.uuid()}\ud800`,
+        company_id: "\udc00",
+        metadata: { plan: "gold\ud800", ["n\udc00"]: 1, ok: "😀" },
+      }),
+    ).toEqual([
+      ["userpilot.malformed_text", "user_id"],
+      ["userpilot.malformed_text", "company_id"],
+      ["userpilot.malformed_text", "metadata.plan"],
+      ["userpilot.malformed_text", "metadata.n\uFFFD"],
+    ]);
+  });
+
+  it("refuses a user or metadata with a toJSON method, own or inherited", () => {
+    class User {
+      readonly user_id = faker.string.uuid();
+      toJSON(): unknown {
+        return { user_id: "someone-else" };
+      }
+    }
+    expect(fieldsOf(new User())).toEqual([["userpilot.to_json", "record"]]);
+    const metadata = Object.assign(Object.create({ toJSON: () => ({}) }) as object, { plan: "x" });
+    // Not a plain object, so refused as metadata before its toJSON matters.
+    expect(fieldsOf({ user_id: "u", metadata })).toEqual([
+      ["userpilot.metadata_value", "metadata"],
+    ]);
+    expect(
+      fieldsOf({ user_id: "u", toJSON: () => ({ user_id: "someone-else" }) }).map(([r]) => r),
+    ).toContain("userpilot.to_json");
+  });
+});

@@ -1,6 +1,6 @@
 import { ApiError } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
-import { isTransient } from "../errors/transient.js";
+import { isTransient, isUnreadableSuccess } from "../errors/transient.js";
 import { TransportFailure } from "../http/failures.js";
 import type { Transport } from "../http/transport.js";
 
@@ -101,8 +101,9 @@ async function tokenOrFail(tokens: TokenCache): Promise<string> {
   } catch (error) {
     if (error instanceof TransportFailure && error.kind === "aborted") throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    // Only a refusal means the credentials are wrong; a token endpoint that is down is a passing failure.
-    if (error instanceof ApiError && isTransient(error)) {
+    // Only a refusal means the credentials are wrong; a token endpoint that is down is a passing failure. One
+    // whose 200 cannot be read (a captive portal's page) gave no token, and will give none to the next chunk.
+    if (error instanceof ApiError && isTransient(error) && !isUnreadableSuccess(error)) {
       throw new TransportFailure("network", `no access token: ${reason}`, false);
     }
     throw new TransportFailure("auth", reason, false);

@@ -94,6 +94,12 @@ export type ApiClient<
    * sent. Middleware added with `raw.use` runs on the operation methods' requests as well, after the client's.
    */
   readonly raw: Client<Paths>;
+  /**
+   * `text` without any secret this client holds (its credentials, and access tokens as they are issued),
+   * nor any run of 6 or more of a secret's characters, so a secret a vendor echoed and then cut short goes
+   * too. For text a vendor sent in a successful answer (a record's failure reason), which no error scrubs.
+   */
+  scrub(text: string): string;
 };
 
 export interface ApiClientConfig<Table extends OperationTable> {
@@ -149,7 +155,10 @@ export function createApiClient<
     const method = untyped[name]!;
     raw[name] = (...args: unknown[]) => scrubbedCall(() => method(...args), config.secrets);
   }
-  const methods: Record<string, unknown> = { raw };
+  const methods: Record<string, unknown> = {
+    raw,
+    scrub: (text: string) => config.secrets.scrubRuns(text),
+  };
   const operationRequest = untyped["request"]!;
   for (const [operationId, spec] of Object.entries(config.operations)) {
     methods[operationId] = (init?: RawInit) =>

@@ -4,7 +4,8 @@ import type { RetryEvent } from "../http/transport.js";
 /** Options every vendor client takes. */
 export interface CommonClientOptions {
   /**
-   * Replaces the vendor's host (a simulator, a proxy, an enterprise host).
+   * Replaces the vendor's host (a simulator, a proxy, an enterprise host). It must not hold a user name or
+   * password (`user:password@`): the client refuses such a URL when it is created, since it would print it.
    * @default the vendor's own host
    */
   baseUrl?: string;

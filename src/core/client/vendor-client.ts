@@ -1,6 +1,7 @@
 import type { Middleware } from "openapi-fetch";
 import type { SecretSet } from "../errors/secrets.js";
 import type { Transport } from "../http/transport.js";
+import { checkedBaseUrl } from "./base-url.js";
 import { createApiClient, type ApiClient } from "./create-api-client.js";
 import { destinationOf, type Destined } from "./destination.js";
 import type { OperationTable } from "./operation-table.js";
@@ -27,7 +28,10 @@ export interface VendorClientSetup<Table extends OperationTable> {
   middleware?: readonly Middleware[];
 }
 
-/** A vendor's typed client, with its `destination`: the shared part of every `createXClient`. */
+/**
+ * A vendor's typed client, with its `destination`: the shared part of every `createXClient`.
+ * @throws TypeError when the base URL holds a user name or password (see {@link checkedBaseUrl}).
+ */
 export function createVendorClient<
   Paths extends object,
   Table extends OperationTable,
@@ -36,7 +40,7 @@ export function createVendorClient<
   options: CommonClientOptions,
   setup: VendorClientSetup<Table>,
 ): ApiClient<Paths, Table, Filled> & Destined {
-  const baseUrl = options.baseUrl ?? setup.defaultBaseUrl;
+  const baseUrl = checkedBaseUrl(options.baseUrl ?? setup.defaultBaseUrl);
   const transport = transportFromOptions(options);
   const client = createApiClient<Paths, Table, Filled>({
     operations: setup.operations,

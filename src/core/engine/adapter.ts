@@ -175,4 +175,12 @@ export interface ImportAdapter<Input, Wire = Input> {
   serialize?(item: Wire): string;
   /** Sends one chunk and follows it through to an outcome per item. Never throws for vendor outcomes. */
   send(chunk: Chunk<Wire>, context: ChunkContext): Promise<ChunkResult>;
+  /**
+   * `text` without the client's secrets, nor any run of a secret's characters that a vendor's cut left
+   * (a vendor client's `scrub`). The engine passes every text of a chunk's outcomes through it (each failed
+   * record's `reason`, each imported record's `note`, a fatal error's message) before any of it reaches the
+   * report, the journal or `onOutcome`: a vendor may echo a credential in a successful answer too, which no
+   * error scrubbing sees. Outcomes without text cost nothing; a text shared by many records is scrubbed once.
+   */
+  scrub(text: string): string;
 }

@@ -1,4 +1,4 @@
-import type { ImportAdapter, Rejection } from "./adapter.js";
+import type { ImportAdapter, Rejection, Validation } from "./adapter.js";
 import { stopReason, type ChunkDispatcher } from "./chunk-dispatcher.js";
 import { KeyIndex } from "./key-index.js";
 import { emptyChunk } from "./pending-chunk.js";
@@ -66,7 +66,8 @@ export async function assembleChunks<Input, Wire>(
     }
     const recordIndex = index++;
     report.validated();
-    const key = safeKey(adapter, record, recordIndex);
+    const keyed = keyOf(adapter, record, recordIndex);
+    const key = keyed.key;
     if (dispatcher.fatal !== undefined) {
       // The vendor refuses everything now: read on, so every record is in the report, but send nothing.
       report.record({
@@ -78,11 +79,19 @@ export async function assembleChunks<Input, Wire>(
       });
       continue;
     }
-    const refused = precheck?.(record);
-    const checked =
-      refused === undefined
-        ? adapter.validate(record)
-        : { ok: false as const, problems: [refused] };
+    let checked =
+      keyed.error === undefined
+        ? validate(adapter, record, precheck)
+        : unreadable(adapter.vendor, keyed.error);
+    let text: string | undefined;
+    if (checked.ok) {
+      try {
+        text = adapter.serialize?.(checked.item);
+      } catch (error) {
+        // JSON.stringify throws on a value no validator looked at (a bigint in a field sent unchecked).
+        checked = unreadable(adapter.vendor, error);
+      }
+    }
     if (!checked.ok) {
       const [first] = checked.problems;
       report.record({
@@ -93,7 +102,6 @@ export async function assembleChunks<Input, Wire>(
         reason: `record ${recordIndex} (${key}): ${checked.problems.map((p) => p.message).join("; ")}`,
       });
     } else {
-      const text = adapter.serialize?.(checked.item);
       // Bytes are only counted when chunks are cut by them.
       const size = text === undefined || maxBytes === undefined ? 0 : Buffer.byteLength(text);
       if (maxBytes !== undefined && size > maxBytes) {
@@ -116,8 +124,9 @@ export async function assembleChunks<Input, Wire>(
           dispatcher.submit(pending);
           pending = emptyChunk();
         }
-        // Keys an adapter makes up for records without one (`#<index>`) never repeat.
-        const earlier = key.startsWith("#") ? undefined : seenKeys.seen(key, recordIndex);
+        // The key an adapter makes up for a record without one (`#<index>`) never repeats; a real key
+        // that merely starts with `#` is checked like any other.
+        const earlier = key === `#${recordIndex}` ? undefined : seenKeys.seen(key, recordIndex);
         if (earlier !== undefined) {
           report.count("duplicate_keys");
           (pending.duplicateOf ??= new Map()).set(pending.items.length, earlier);
@@ -155,16 +164,52 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function safeKey<Input>(
+/** The record's key, or `#<index>` and what was thrown when reading the record for its key threw. */
+function keyOf<Input>(
   adapter: ImportAdapter<Input, unknown>,
   record: Input,
   index: number,
-): string {
+): { readonly key: string; readonly error?: unknown } {
   try {
-    return adapter.keyOf(record, index);
-  } catch {
-    return `#${index}`;
+    return { key: adapter.keyOf(record, index) };
+  } catch (error) {
+    return { key: `#${index}`, error };
   }
+}
+
+/**
+ * The adapter's verdict on the record; a record that throws when read (a getter, a proxy) is rejected, so
+ * it costs only its own outcome, never the report of the others.
+ */
+function validate<Input, Wire>(
+  adapter: ImportAdapter<Input, Wire>,
+  record: Input,
+  precheck: ((record: Input) => Rejection | undefined) | undefined,
+): Validation<Wire> {
+  try {
+    const refused = precheck?.(record);
+    return refused === undefined ? adapter.validate(record) : { ok: false, problems: [refused] };
+  } catch (error) {
+    return unreadable(adapter.vendor, error);
+  }
+}
+
+/** Most characters of a thrown message a rejection quotes. */
+const MAX_THROWN_MESSAGE = 200;
+
+function unreadable(vendor: string, error: unknown): Validation<never> {
+  let thrown: string;
+  try {
+    thrown = error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    thrown = "a value that cannot be printed";
+  }
+  const message =
+    thrown.length <= MAX_THROWN_MESSAGE ? thrown : `${thrown.slice(0, MAX_THROWN_MESSAGE - 1)}…`;
+  return {
+    ok: false,
+    problems: [{ rule: `${vendor}.unreadable_record`, message: `reading it threw: ${message}` }],
+  };
 }
 
 function iterate<T>(records: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {

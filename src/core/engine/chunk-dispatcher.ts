@@ -1,8 +1,9 @@
 import type { Chunk, ImportAdapter, ItemOutcome } from "./adapter.js";
 import { followChunk, type ReplayOptions } from "./follow-chunk.js";
-import { Journal } from "./journal.js";
+import { Journal, JournalError } from "./journal.js";
 import type { PendingChunk } from "./pending-chunk.js";
 import type { ReportBuilder } from "./report-builder.js";
+import { scrubOutcomes } from "./scrub-outcomes.js";
 import { settleChunk } from "./settle-chunk.js";
 
 /** What the dispatcher needs from the run. */
@@ -142,7 +143,7 @@ export class ChunkDispatcher<Input, Wire> {
     const known = journal?.lookup(chunkSeq);
     if (known !== undefined && known.fingerprint !== fingerprint) {
       // Stop reading and sending; the chunks in flight settle before the run rejects, so none is orphaned.
-      this.#mismatch ??= new Error(
+      this.#mismatch ??= new JournalError(
         `journal ${this.settings.journalPath}: chunk ${chunkSeq} holds different records than in the run that wrote it; ` +
           "resume with the same input, or start a new journal",
       );
@@ -152,7 +153,11 @@ export class ChunkDispatcher<Input, Wire> {
     }
     if (known?.outcomes !== undefined) {
       this.#resumedChunks += 1;
-      this.#settle(pending, known.outcomes);
+      // A journal written before its vendor texts were scrubbed must not bring a secret into this report.
+      this.#settle(
+        pending,
+        scrubOutcomes(known.outcomes, (text) => this.adapter.scrub(text)),
+      );
       return;
     }
     report.sent(pending.indexes.length);
@@ -176,16 +181,20 @@ export class ChunkDispatcher<Input, Wire> {
       },
     })
       .then((result) => {
+        // Every vendor text is scrubbed here, before the journal, the report or `onOutcome` sees it: a
+        // vendor may echo a credential in a successful answer, which the client's error scrubbing never sees.
         if (result.kind === "fatal") {
-          this.#fatal ??= result.error.message;
-          run.abort(new Error(result.error.message));
-          this.#failAll(pending, "fatal", result.error.message);
+          const message = this.adapter.scrub(result.error.message);
+          this.#fatal ??= message;
+          run.abort(new Error(message));
+          this.#failAll(pending, "fatal", message);
           return;
         }
+        const outcomes = scrubOutcomes(result.outcomes, (text) => this.adapter.scrub(text));
         // A chunk cut short (abort) or failed in a way that may pass stays unfinished in the journal, so a
         // re-run resumes it (with its saved idempotency key or job) instead of keeping the failure.
-        if (result.final) journal?.done(chunkSeq, fingerprint, result.outcomes);
-        this.#settle(pending, result.outcomes);
+        if (result.final) journal?.done(chunkSeq, fingerprint, outcomes);
+        this.#settle(pending, outcomes);
       })
       .finally(() => {
         this.#working.delete(slot);

@@ -31,7 +31,9 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
   signal?: AbortSignal;
   /**
    * A file to record progress in. After a crash or abort, a run with the same journal, input and settings
-   * reuses the outcomes of finished chunks and resumes the others (same idempotency keys, same jobs).
+   * reuses the outcomes of finished chunks and resumes the others (same idempotency keys, same jobs). A file
+   * that is not a journal, or one another vendor, other settings or other input wrote, makes the import
+   * reject with a `JournalError`, before anything is sent for the chunk it concerns.
    * @default none (nothing is recorded)
    */
   journal?: string;

@@ -9,6 +9,36 @@ const MIN_RUN = 6;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
+ * Where a short secret may start: at the start of the text, after a character that is no letter or digit, or
+ * after a percent-escape (`Token%20<key>`), whose hex digits would otherwise count as part of a word.
+ */
+const STANDS_ALONE_AFTER = "(?<=^|[^A-Za-z0-9]|%[0-9A-Fa-f]{2})";
+
+/**
+ * A secret as given and as it may come back, each form distinct and non-empty:
+ * - trimmed: fetch strips leading and trailing whitespace from a header value, so a key read with a stray CR,
+ *   LF, space or tab (a CRLF secrets file, a `.env` line) is sent, and echoed, without it;
+ * - percent-encoded (`encodeURIComponent`), as a URL quotes it (a redirect's `Location`);
+ * - `application/x-www-form-urlencoded` (space as `+`, `~!'()` escaped), as a token request's body carries it;
+ * - JSON-escaped (`"`, `\` and control characters escaped, and that with `/` as `\/` as PHP writes it), as
+ *   a JSON body quoting it reads in raw text.
+ */
+function echoedForms(value: string): Set<string> {
+  const forms = new Set<string>();
+  for (const base of [value, value.trim()]) {
+    if (base === "") continue;
+    const json = JSON.stringify(base).slice(1, -1);
+    forms
+      .add(base)
+      .add(encodeURIComponent(base))
+      .add(new URLSearchParams({ s: base }).toString().slice(2))
+      .add(json)
+      .add(json.replaceAll("/", "\\/"));
+  }
+  return forms;
+}
+
+/**
  * The secrets one client holds (API keys, client secrets, access tokens). Every error is scrubbed against
  * them before it is built, so a vendor or proxy that echoes a header back cannot leak it into logs.
  */
@@ -16,13 +46,11 @@ export class SecretSet {
   readonly #values = new Set<string>();
   #pattern: RegExp | undefined;
 
+  /** Holds each secret in every form it may come back in (see `echoedForms`); sends nothing. */
   add(...values: (string | undefined)[]): void {
     for (const value of values) {
-      if (value === undefined || value === "") continue;
-      this.#values.add(value);
-      // A key with reserved characters comes back percent-encoded when echoed in a URL (a redirect's Location).
-      const encoded = encodeURIComponent(value);
-      if (encoded !== value) this.#values.add(encoded);
+      if (value === undefined) continue;
+      for (const form of echoedForms(value)) this.#values.add(form);
     }
     this.#pattern = undefined;
   }
@@ -87,7 +115,7 @@ export class SecretSet {
         .sort((a, b) => b.length - a.length)
         .map((secret) =>
           secret.length < WHOLE_WORD_BELOW
-            ? `(?<![A-Za-z0-9])${escape(secret)}(?![A-Za-z0-9])`
+            ? `${STANDS_ALONE_AFTER}${escape(secret)}(?![A-Za-z0-9])`
             : escape(secret),
         )
         .join("|"),

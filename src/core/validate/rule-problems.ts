@@ -23,6 +23,10 @@ const NONE: readonly Rejection[] = Object.freeze([]);
  *    more there are.
  * 4. **One shape of rules.** Each vendor exports `<VENDOR>_RULES` (a camel-case name → the rule id
  *    `<vendor>.<rule>`) and its `<Vendor>Rule` union, and adds problems under those ids only.
+ * 5. **What passes is what is sent.** A value JSON.stringify or UTF-8 would change on the way is refused
+ *    (see `sent-as-validated.ts`): a `toJSON` method other than a Date's (`<vendor>.to_json`), text with a
+ *    lone surrogate (`<vendor>.malformed_text`), an integer id beyond 2^53. A record that throws when read
+ *    is rejected by the engine (`<vendor>.unreadable_record`), not by a validator.
  */
 export class RuleProblems<Rule extends string> {
   #listed: Rejection[] | undefined;

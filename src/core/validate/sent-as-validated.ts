@@ -1,0 +1,97 @@
+// Checks that what a validator passes reaches the vendor unchanged: JSON.stringify sends what a `toJSON`
+// method returns instead of the object, a lone UTF-16 surrogate arrives as U+FFFD (UTF-8 has no form for
+// it; a JSON `\ud800` escape is replaced or refused by most parsers), and an integer beyond 2^53 may already
+// be another integer (JSON.parse rounds it) and is not the same number to a vendor that reads 64-bit ints.
+// Every vendor's validator uses these, under a rule id of its own.
+
+import { MAX_NESTING_DEPTH } from "../unsafe-input.js";
+
+/** What a message says about a record with a `toJSON` method, after the path naming it. */
+export const RECORD_TO_JSON_MESSAGE =
+  "the record has a toJSON method: JSON.stringify would send what it returns, not the record that was validated";
+
+/** What a message says about a nested object with a `toJSON` method, after the path naming it. */
+export const VALUE_TO_JSON_MESSAGE =
+  "an object with a toJSON method (other than a Date): JSON.stringify would send what it returns, not the value that was validated";
+
+/** What a message says about a string with a lone surrogate, after the path naming it. */
+export const MALFORMED_TEXT_MESSAGE =
+  "not well-formed text (it holds a lone UTF-16 surrogate, which would reach the vendor as U+FFFD or be refused)";
+
+/** What a message says about a bigint, after the path naming it. */
+export const NOT_JSON_MESSAGE = "a bigint is not a JSON value (JSON.stringify throws on it)";
+
+/** What a message says about an integer that is not safe, after the path naming it. */
+export const UNSAFE_INTEGER_MESSAGE =
+  "an integer beyond 2^53 (Number.MAX_SAFE_INTEGER) is not exact in JavaScript and would change on the way (it may already have been rounded when read); send it as a string";
+
+// With the u flag a class of surrogates matches only those not paired: a lone surrogate.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const LONE_SURROGATES = /\p{Surrogate}/gu;
+
+// String.prototype.isWellFormed (Node 20), which ES2023's types lack; several times faster than the regex.
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean })
+  .isWellFormed;
+
+/** False when `text` holds a lone surrogate. */
+export function isWellFormedText(text: string): boolean {
+  return nativeIsWellFormed === undefined
+    ? !LONE_SURROGATE.test(text)
+    : nativeIsWellFormed.call(text);
+}
+
+/**
+ * True when JSON.stringify would send something other than `value` itself: it has a function-valued
+ * `toJSON`, own or inherited, other than a Date's own (whose result, the ISO text, is known).
+ */
+export function sendsOtherThanItself(value: object): boolean {
+  const toJSON: unknown = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON !== "function") return false;
+  return !(value instanceof Date && toJSON === Date.prototype.toJSON);
+}
+
+/** A value JSON.stringify would change on the way, and where (`.a.b`, `[3]`, "" for the value itself). */
+export interface SendHazard {
+  /** `not_json`: a bigint, on which JSON.stringify throws (for the whole body it is part of). */
+  readonly kind: "to_json" | "malformed_text" | "not_json";
+  readonly path: string;
+}
+
+/**
+ * The first object with a `toJSON` method (Dates aside), string or key with a lone surrogate, or bigint in a value
+ * that a validator sends without walking it itself (an attribute value, a field of an open schema).
+ * Own enumerable keys only, as JSON.stringify reads them; `depth` is how deep the value already is, and the
+ * walk stops at {@link MAX_NESTING_DEPTH} (the validators refuse deeper values on their own). It stops at the
+ * first hazard, so a cyclic value costs one descent.
+ */
+export function findSendHazard(value: unknown, depth = 1): SendHazard | undefined {
+  if (typeof value === "string")
+    return isWellFormedText(value) ? undefined : { kind: "malformed_text", path: "" };
+  if (typeof value === "bigint") return { kind: "not_json", path: "" };
+  if (value === null || typeof value !== "object" || depth > MAX_NESTING_DEPTH) return undefined;
+  if (sendsOtherThanItself(value)) return { kind: "to_json", path: "" };
+  if (value instanceof Date) return undefined;
+  if (Array.isArray(value)) {
+    const items: readonly unknown[] = value;
+    for (let i = 0; i < items.length; i++) {
+      const found = findSendHazard(items[i], depth + 1);
+      if (found !== undefined) return { kind: found.kind, path: `[${i}]${found.path}` };
+    }
+    return undefined;
+  }
+  const fields = value as Record<string, unknown>;
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue;
+    const item = fields[key];
+    if (item === undefined) continue;
+    if (!isWellFormedText(key)) return { kind: "malformed_text", path: `.${wellFormed(key)}` };
+    const found = findSendHazard(item, depth + 1);
+    if (found !== undefined) return { kind: found.kind, path: `.${key}${found.path}` };
+  }
+  return undefined;
+}
+
+/** `text` with each lone surrogate replaced by U+FFFD, so a path naming such a key is well-formed itself. */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATES, "\uFFFD");
+}

@@ -1,0 +1,84 @@
+// What a FullStory batch job's status counts confirm about the users its result lists do not name.
+
+/**
+ * A count a job's status answered: not given (absent or `null`), a number of the chunk's users, or given but
+ * no such number (`why` says what it was instead).
+ */
+export type JobCount =
+  | { readonly kind: "absent" }
+  | { readonly kind: "count"; readonly value: number }
+  | { readonly kind: "unusable"; readonly why: string };
+
+/** A count FullStory gave (a number, or a 64-bit integer as decimal text), if it is one. */
+export function count(value: unknown): number | undefined {
+  if (typeof value === "number")
+    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value === "string" && /^[0-9]+$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** Reads one count of a job's status, for a chunk of `size` users: no honest count exceeds it. */
+export function jobCount(value: unknown, size: number): JobCount {
+  if (value === undefined || value === null) return { kind: "absent" };
+  const n = count(value);
+  if (n === undefined) return { kind: "unusable", why: `${describe(value)}, not a count` };
+  if (n > size) return { kind: "unusable", why: `${n}, more than the chunk's ${size} users` };
+  return { kind: "count", value: n };
+}
+
+/** The count's number, when it gave a usable one. */
+export function countValue(counted: JobCount): number | undefined {
+  return counted.kind === "count" ? counted.value : undefined;
+}
+
+/** What a COMPLETED job's lists and counts came to for one chunk. */
+export interface Tally {
+  /** The job's `imports` and `errors` counts. */
+  readonly imports: JobCount;
+  readonly errors: JobCount;
+  /** Users in the chunk. */
+  readonly size: number;
+  /** Entries the imports list gave, matched to a record or not. */
+  readonly listedImports: number;
+  /** Records neither list named. */
+  readonly unlisted: number;
+}
+
+/**
+ * Why a COMPLETED job's counts do not confirm that the records neither list named were imported, or
+ * undefined when they do. The `imports` count confirms them when what it leaves after every entry of the
+ * imports list (each listed import, matched to a record or not, is one the count already holds) covers all
+ * of them. A count that is given but is no count of the chunk (negative, fractional, text that is not digits,
+ * more than the chunk's users), or an `errors` count that with `imports` exceeds the chunk, confirms nothing.
+ * A status without an `imports` count (the spec requires one) leaves only the job's COMPLETED state: the
+ * records are taken as imported, and no `errors` count alone changes that.
+ */
+export function unconfirmedImports(tally: Tally): string | undefined {
+  const { imports, errors, size, listedImports, unlisted } = tally;
+  if (unlisted === 0) return undefined;
+  const unknown = `FullStory did not say what happened to this user, whom neither of its lists names`;
+  for (const [name, counted] of [
+    ["imports", imports],
+    ["errors", errors],
+  ] as const) {
+    if (counted.kind === "unusable")
+      return `COMPLETED, but its status counted ${name} as ${counted.why}, which confirms nothing: ${unknown}`;
+  }
+  // Unusable counts returned above.
+  if (imports.kind !== "count") return undefined;
+  const failed = countValue(errors);
+  const failures = failed === undefined ? "no failures counted" : `${failed} counted failed`;
+  const counted = `COMPLETED with ${imports.value} of ${size} users counted imported (${failures})`;
+  if (failed !== undefined && imports.value + failed > size)
+    return `${counted}, more users than the chunk held, which confirms nothing: ${unknown}`;
+  const spare = Math.max(0, imports.value - listedImports);
+  if (spare >= unlisted) return undefined;
+  return `${counted}; its imports list gave ${listedImports}, which leaves ${spare} of that count for the ${unlisted} users neither list names: ${unknown}`;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "number") return Number.isInteger(value) ? `${value}` : "a fraction";
+  if (typeof value === "string") return "text";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}

@@ -1,0 +1,125 @@
+// The input, --report and --journal are three different files: a report opened on the input empties it before
+// a byte is read, and a report written over a journal leaves nothing to resume. The same file under another
+// name (a symbolic link, a hard link, a linked directory) is the same file.
+import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import path from "node:path";
+import { faker } from "@faker-js/faker";
+import { describe, expect, it } from "vitest";
+import { createFullStorySimulator } from "../../src/testing/index.js";
+import {
+  CREDS,
+  FAST_POLL,
+  cli,
+  fullStoryUsers,
+  ndjson,
+  totalRequests,
+  useServedSimulators,
+  useTempDir,
+} from "./helpers.js";
+
+const file = useTempDir("bui-files-apart-");
+const serve = useServedSimulators();
+
+async function fullStory() {
+  const sim = createFullStorySimulator({ processingPolls: 0 });
+  const { url } = await serve(sim);
+  return { sim, base: ["--base-url", url, "--api-key", CREDS.apiKey, ...FAST_POLL] };
+}
+
+const csvOf = (n: number) =>
+  "uid,email\n" +
+  Array.from({ length: n }, () => `${faker.string.uuid()},${faker.internet.email()}`).join("\n") +
+  "\n";
+
+describe("import: two of the input, --report and --journal naming the same file", () => {
+  for (const [name, text] of [
+    ["same.ndjson", ndjson(fullStoryUsers(3, "same"))],
+    ["same.csv", csvOf(3)],
+  ] as const) {
+    it(`--report equal to the input (${name}): refused (exit 2), the input kept, nothing sent`, async () => {
+      const { sim, base } = await fullStory();
+      const input = file(name, text);
+
+      const result = await cli(["import", "fullstory", input, ...base, "--report", input]);
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`the input ${input} and --report ${input} are the same file`);
+      expect(readFileSync(input, "utf8")).toBe(text);
+      expect(totalRequests(sim)).toBe(0);
+    });
+  }
+
+  it("--report through a symbolic link or a hard link to the input: refused, the input kept", async () => {
+    const { sim, base } = await fullStory();
+    const text = ndjson(fullStoryUsers(3, "link"));
+    const input = file("linked.ndjson", text);
+    const symlink = file("symlink.ndjson");
+    symlinkSync(input, symlink);
+    const hardLink = file("hardlink.ndjson");
+    linkSync(input, hardLink);
+
+    for (const report of [symlink, hardLink, `${path.dirname(input)}/./linked.ndjson`]) {
+      const result = await cli(["import", "fullstory", input, ...base, "--report", report]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--report ${report} are the same file`);
+    }
+    expect(readFileSync(input, "utf8")).toBe(text);
+    expect(totalRequests(sim)).toBe(0);
+  });
+
+  it("--journal equal to the input: refused before the file is read as a journal", async () => {
+    const { sim, base } = await fullStory();
+    const text = ndjson(fullStoryUsers(3, "ji"));
+    const input = file("journal-input.ndjson", text);
+
+    const result = await cli(["import", "fullstory", input, ...base, "--journal", input]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`the input ${input} and --journal ${input} are the same file`);
+    expect(readFileSync(input, "utf8")).toBe(text);
+    expect(totalRequests(sim)).toBe(0);
+  });
+
+  it("--report and --journal naming one file not yet there, once through a linked directory: refused, not created", async () => {
+    const { sim, base } = await fullStory();
+    const input = file("rj.ndjson", ndjson(fullStoryUsers(3, "rj")));
+    const dir = file("out");
+    mkdirSync(dir);
+    const linkedDir = file("out-link");
+    symlinkSync(dir, linkedDir);
+    const target = path.join(dir, "run.out");
+
+    for (const report of [target, path.join(linkedDir, "run.out")]) {
+      const result = await cli([
+        "import",
+        "fullstory",
+        input,
+        ...base,
+        "--journal",
+        target,
+        "--report",
+        report,
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `--report ${report} and --journal ${target} are the same file`,
+      );
+    }
+    expect(existsSync(target)).toBe(false);
+    expect(totalRequests(sim)).toBe(0);
+  });
+
+  it("three different files: the import runs, and a re-run resumes from the journal", async () => {
+    const { sim, base } = await fullStory();
+    const input = file("apart.ndjson", ndjson(fullStoryUsers(3, "apart")));
+    const argv = ["import", "fullstory", input, ...base, "--journal", file("apart.journal")];
+
+    const first = await cli([...argv, "--report", file("apart.report")]);
+    const again = await cli(argv);
+
+    expect(first.code).toBe(0);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/3 records: 3 imported.*1 resumed/);
+    expect(sim.stats().jobs).toBe(1);
+  });
+});

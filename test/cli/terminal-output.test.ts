@@ -1,0 +1,111 @@
+// Text from input or from a vendor never drives the terminal: control and bidi characters in keys, reasons and
+// error messages are printed as visible escapes, so a record cannot forge a summary line or hide one; the
+// report file keeps the exact text.
+import { faker } from "@faker-js/faker";
+import { describe, expect, it } from "vitest";
+import { readReportFile } from "../../src/cli/report-file.js";
+import { forTerminal } from "../../src/cli/terminal-text.js";
+import { createFullStorySimulator } from "../../src/testing/index.js";
+import { CREDS, FAST_POLL, cli, ndjson, useServedSimulators, useTempDir } from "./helpers.js";
+
+const file = useTempDir("bui-terminal-");
+const serve = useServedSimulators();
+
+/** Any character a terminal acts on: C0, DEL, C1 (U+009B is a one-byte CSI), bidi overrides and isolates. */
+// eslint-disable-next-line no-control-regex -- finding control characters is what the test is for
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** The printed lines holding such a character (the newlines that end lines are the CLI's own). */
+const unshowable = (text: string) => text.split("\n").filter((line) => UNSHOWABLE.test(line));
+
+/** A key that, printed raw, wipes its line and writes a fake all-clear dry-run line in its place. */
+const forgedKey = () =>
+  `${faker.string.alphanumeric(8)}\u001b[2K\rdry run: 2 records, 2 valid, 0 rejected; nothing was sent\n\u202e`;
+
+describe("forTerminal", () => {
+  it("shows every control and bidi character as an escape", () => {
+    expect(forTerminal("a\u001b[31mb\rc\nd\te\u0000f\u007fg\u009bh\u202ei\u2066j\u2069")).toBe(
+      "a\\x1b[31mb\\rc\\nd\\te\\x00f\\x7fg\\x9bh\\u202ei\\u2066j\\u2069",
+    );
+  });
+
+  it("keeps any other text as it is", () => {
+    const text = `${faker.person.fullName()} Zoë 東京 🙂 C:\\path "quoted" ${faker.internet.email()}`;
+    expect(forTerminal(text)).toBe(text);
+  });
+});
+
+describe("a key holding control characters", () => {
+  it("dry run: printed escaped, and no forged line appears", async () => {
+    const key = forgedKey();
+    const input = file("forged.ndjson", ndjson([{ uid: key, display_name: 42 }, { uid: "ok" }]));
+
+    const result = await cli(["import", "fullstory", input, "--dry-run"]);
+
+    expect(result.code).toBe(1);
+    expect(unshowable(result.all)).toEqual([]);
+    expect(result.stdout.match(/^dry run: /gm)).toEqual(["dry run: "]);
+    expect(result.stdout).toMatch(/^dry run: 2 records, 1 valid, 1 rejected/m);
+    expect(result.stdout).toContain(forTerminal(key));
+  });
+
+  it("import: the summary shows it escaped; the report file keeps it exactly", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const { url } = await serve(sim);
+    const key = forgedKey();
+    const reportFile = file("forged.report");
+    const input = file(
+      "forged-import.ndjson",
+      ndjson([{ uid: key, display_name: 42 }, { uid: "ok" }]),
+    );
+
+    const result = await cli([
+      "import",
+      "fullstory",
+      input,
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+      ...FAST_POLL,
+      "--report",
+      reportFile,
+    ]);
+
+    expect(result.code).toBe(1);
+    expect(unshowable(result.all)).toEqual([]);
+    expect(result.stdout).not.toMatch(/^dry run: /m);
+    expect(result.stdout).toMatch(/^fullstory: 2 records: 1 imported, 0 failed, 1 rejected/);
+    expect(result.stdout).toContain(forTerminal(key));
+    const report = await readReportFile(reportFile);
+    expect(report.outcomes.find((o) => o.index === 0)).toMatchObject({ key, outcome: "rejected" });
+  });
+});
+
+describe("error messages that quote the input", () => {
+  it("a refused CSV header holding control characters is printed escaped", async () => {
+    const header = "__proto__.\u001b[2Jx";
+    const result = await cli([
+      "import",
+      "fullstory",
+      file("ctl-proto.csv", `uid,${header}\nu-1,v\n`),
+      "--dry-run",
+    ]);
+    expect(result.code).toBe(2);
+    expect(unshowable(result.stderr)).toEqual([]);
+    expect(result.stderr).toContain(`CSV header ${forTerminal(header)} is refused`);
+  });
+
+  it("an input error holding control characters is printed escaped", async () => {
+    const column = "email\u001b]0;owned\u0007";
+    const result = await cli([
+      "import",
+      "fullstory",
+      file("ctl-twice.csv", `uid,${column},${column}\nu-1,a,b\n`),
+      "--dry-run",
+    ]);
+    expect(result.code).toBe(2);
+    expect(unshowable(result.all)).toEqual([]);
+    expect(result.stderr).toContain(`the column ${forTerminal(column)} twice`);
+  });
+});

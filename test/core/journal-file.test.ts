@@ -1,0 +1,141 @@
+// Reading a journal file: a file that is not a journal of bulk-user-import is refused naming the file and the
+// line, and is left exactly as it was (a torn last line is cut off only in a real journal); a journal of
+// another run is refused with the same error type, so a caller can tell it from a vendor's failure.
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { faker } from "@faker-js/faker";
+import { describe, expect, it } from "vitest";
+import { Journal, JournalError, type JournalHeader } from "../../src/core/engine/journal.js";
+import { journalFile } from "../support/journal-file.js";
+
+const HEADER: JournalHeader = { vendor: "fullstory", chunkRecords: 10, maxBytes: null };
+const headerLine = JSON.stringify({ kind: "header", ...HEADER });
+
+/** Writes `text` to a fresh journal path, opens it, and returns what Journal.open threw. */
+function refusal(text: string): { error: unknown; file: string } {
+  const file = journalFile("journal-file");
+  writeFileSync(file, text);
+  try {
+    Journal.open(file, HEADER);
+  } catch (error) {
+    expect(readFileSync(file, "utf8")).toBe(text);
+    return { error, file };
+  }
+  throw new Error("Journal.open accepted the file");
+}
+
+function expectRefused(text: string, line: number, problem: RegExp): void {
+  const { error, file } = refusal(text);
+  expect(error).toBeInstanceOf(JournalError);
+  const message = (error as Error).message;
+  expect(message).toContain(`journal ${file}: not a journal of bulk-user-import: line ${line}: `);
+  expect(message).toMatch(problem);
+}
+
+const users = () =>
+  Array.from({ length: 3 }, () =>
+    JSON.stringify({ uid: faker.string.uuid(), email: faker.internet.email() }),
+  )
+    .join("\n")
+    .concat("\n");
+
+describe("Journal.open on a file that is not a journal", () => {
+  it("an NDJSON file of users: line 1 has no kind", () => {
+    expectRefused(users(), 1, /kind is missing, not header, state or done/);
+  });
+
+  it("a CSV file: line 1 is not JSON", () => {
+    expectRefused(`uid,email\n${faker.string.uuid()},${faker.internet.email()}\n`, 1, /not JSON/);
+  });
+
+  it("a one-line file without a final newline is not taken for a torn line and emptied", () => {
+    expectRefused(JSON.stringify([{ uid: faker.string.uuid() }]), 1, /not a journal line/);
+  });
+
+  it("a line of another kind than header, state or done is refused, not read as a finished chunk", () => {
+    const outcome = JSON.stringify({ kind: "outcome", index: 0, key: "a", outcome: "imported" });
+    expectRefused(`${headerLine}\n${outcome}\n`, 2, /kind is "outcome"/);
+  });
+
+  it("a line of a known kind with the wrong shape names its line", () => {
+    const state = JSON.stringify({ kind: "state", seq: 0, fingerprint: "f", state: {} });
+    const done = (outcomes: unknown) =>
+      JSON.stringify({ kind: "done", seq: 0, fingerprint: "f", outcomes });
+    expectRefused(`${headerLine}\n${state}\n${done(undefined)}\n`, 3, /outcomes are not a list/);
+    expectRefused(`${headerLine}\n${done([[1], [0, "code"]])}\n`, 2, /outcomes are not a list/);
+    expectRefused(`${headerLine}\n{"kind":"state","seq":-1}\n`, 2, /without a chunk number/);
+    expectRefused(
+      `${headerLine}\n{"kind":"state","seq":0,"fingerprint":"f","state":{"k":1}}\n`,
+      2,
+      /state is not an object of strings/,
+    );
+    expectRefused(`{"kind":"header","vendor":"fullstory"}\n`, 1, /without chunkRecords/);
+    expectRefused(`${headerLine}\n[1,2]\n`, 2, /not a JSON object/);
+  });
+
+  it("state lines without a header first are refused", () => {
+    expectRefused(
+      `${JSON.stringify({ kind: "state", seq: 0, fingerprint: "f", state: {} })}\n`,
+      1,
+      /state line before the header/,
+    );
+  });
+});
+
+describe("Journal.open on a journal", () => {
+  it("reads every kind of line and outcome it writes", () => {
+    const file = journalFile("journal-file");
+    const journal = Journal.open(file, HEADER);
+    journal.checkpoint(0, "f0", { job: "j-1" });
+    journal.done(0, "f0", [
+      { ok: true },
+      { ok: true, id: "u-1" },
+      { ok: true, note: "already there" },
+      { ok: false, code: "invalid", reason: "bad email" },
+    ]);
+
+    const again = Journal.open(file, HEADER);
+
+    expect(again.lookup(0)).toEqual({
+      fingerprint: "f0",
+      state: { job: "j-1" },
+      outcomes: [
+        { ok: true },
+        { ok: true, id: "u-1" },
+        { ok: true, note: "already there" },
+        { ok: false, code: "invalid", reason: "bad email" },
+      ],
+    });
+  });
+
+  it("a journal whose only line was torn by a crash is started again", () => {
+    const file = journalFile("journal-file");
+    writeFileSync(file, headerLine.slice(0, 12));
+
+    Journal.open(file, HEADER);
+
+    expect(readFileSync(file, "utf8")).toBe(`${headerLine}\n`);
+  });
+
+  it("a torn last line after complete ones is cut off", () => {
+    const file = journalFile("journal-file");
+    Journal.open(file, HEADER).checkpoint(0, "f0", { job: "j-1" });
+    const whole = readFileSync(file, "utf8");
+    appendFileSync(file, '{"kind":"done","seq":0,"finge');
+
+    Journal.open(file, HEADER).checkpoint(1, "f1", {});
+
+    expect(readFileSync(file, "utf8")).toBe(
+      `${whole}${JSON.stringify({ kind: "state", seq: 1, fingerprint: "f1", state: {} })}\n`,
+    );
+  });
+
+  it("a journal of other settings is a JournalError naming both runs", () => {
+    const file = journalFile("journal-file");
+    Journal.open(file, HEADER);
+
+    expect(() => Journal.open(file, { ...HEADER, chunkRecords: 5 })).toThrow(JournalError);
+    expect(() => Journal.open(file, { ...HEADER, vendor: "userpilot" })).toThrow(
+      /written by a fullstory import in chunks of 10; this run is userpilot/,
+    );
+  });
+});
