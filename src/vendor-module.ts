@@ -132,10 +132,38 @@ export function lazySimulator<Options extends { faults?: FaultOptions }, Simulat
   credentials: (settings: Settings) => NoInfer<Options>,
 ): () => Promise<(setup: SimulatorSetup<Options>) => Simulator> {
   return async () => {
-    const create = await load();
+    const create = await withOptionalPeers(load, "the simulators check requests with ajv", [
+      "ajv",
+      "ajv-formats",
+    ]);
     return ({ settings, faults, options }) =>
       create({ ...options, ...credentials(settings), faults });
   };
+}
+
+/**
+ * What `load` gives; when it fails because one of `peers` (optional peers of the package) is not installed, a
+ * {@link ConfigError} (the CLI's exit 2) that says `what` needs it and how to install them.
+ */
+export async function withOptionalPeers<T>(
+  load: () => Promise<T>,
+  what: string,
+  peers: readonly string[],
+): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+    // Node: "Cannot find package 'ajv' imported from …"; the quotes keep `ajv` from matching `ajv-formats`.
+    const missing =
+      code === "ERR_MODULE_NOT_FOUND"
+        ? peers.find((peer) => String(message).includes(`'${peer}'`))
+        : undefined;
+    if (missing === undefined) throw error;
+    throw new ConfigError(
+      `${what}, and ${missing} is not installed (an optional peer): npm install -D ${peers.join(" ")}`,
+    );
+  }
 }
 
 /** A faker seeded for reproducible samples. */
@@ -150,10 +178,11 @@ export function lazySamples<Fixtures, Input>(
   make: (fixtures: Fixtures, faker: SampleFaker) => SampleRecords<Input>,
 ): (seed: number) => Promise<SampleRecords<Input>> {
   return async (seed) => {
-    const [{ seededFaker }, fixtures] = await Promise.all([
-      import("./testing/fixtures/faker.js"),
-      load(),
-    ]);
+    const [{ seededFaker }, fixtures] = await withOptionalPeers(
+      () => Promise.all([import("./testing/fixtures/faker.js"), load()]),
+      "the sample users are made with @faker-js/faker",
+      ["@faker-js/faker"],
+    );
     return make(fixtures, seededFaker(seed));
   };
 }

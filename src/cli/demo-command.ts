@@ -3,6 +3,7 @@ import { runImport } from "../core/engine/engine.js";
 import type { ImportReport } from "../core/engine/report.js";
 import {
   simulatorSettings,
+  withOptionalPeers,
   type JobTuning,
   type SampleRecords,
   type VendorModule,
@@ -12,7 +13,7 @@ import { serveSimulator } from "../testing/serve.js";
 import { createProgressDisplay } from "./progress.js";
 import { createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
-import { ConfigError, VENDORS } from "./vendors.js";
+import { VENDORS } from "./vendors.js";
 
 /** The requests that write users, of any vendor. */
 const WRITES = new Set(VENDORS.flatMap((vendor) => vendor.writes));
@@ -47,7 +48,9 @@ export async function demoCommand(
   reportFile?: string,
   load: () => Promise<DemoFixtures> = loadDemoFixtures,
 ): Promise<number> {
-  const fixtures = await fixturesOrAdvice(load);
+  const fixtures = await withOptionalPeers(load, "demo makes its users with @faker-js/faker", [
+    "@faker-js/faker",
+  ]);
   const reports: ImportReport[] = [];
   let honest = true;
   const run = async (vendor: VendorModule, samples: SampleRecords<unknown>) => {
@@ -126,20 +129,6 @@ export type DemoFixtures = ReadonlyMap<string, SampleRecords<unknown>>;
 export async function loadDemoFixtures(): Promise<DemoFixtures> {
   const samples = VENDORS.map(async (vendor) => [vendor.name, await vendor.samples(2026)] as const);
   return new Map(await Promise.all(samples));
-}
-
-async function fixturesOrAdvice(load: () => Promise<DemoFixtures>): Promise<DemoFixtures> {
-  try {
-    return await load();
-  } catch (error) {
-    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-    if (code === "ERR_MODULE_NOT_FOUND" && String(message).includes("@faker-js/faker")) {
-      throw new ConfigError(
-        "demo makes its users with @faker-js/faker, which is not installed: npm install -D @faker-js/faker",
-      );
-    }
-    throw error;
-  }
 }
 
 /** A quarter of the users per chunk (so each vendor gets several), within the vendor's limit. */

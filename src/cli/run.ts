@@ -155,7 +155,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
   } catch (error) {
     if (error instanceof ConfigError || isParseArgsError(error)) {
-      io.stderr.write(`bulk-user-import: ${forTerminal(error.message)}\n\n${USAGE}`);
+      // The message's own line breaks (parseArgs writes several lines) stay; only what it quotes is escaped.
+      const lines = error.message.split("\n").map(forTerminal).join("\n");
+      io.stderr.write(`bulk-user-import: ${lines}\n\n${USAGE}`);
       return EXIT.usage;
     }
     // A journal the run cannot use is the command line's to fix (another --journal, the run's settings).

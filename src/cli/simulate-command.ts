@@ -3,6 +3,7 @@ import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import type { VendorSimulator } from "../testing/simulator.js";
 import { ConfigError, VENDOR_NAMES, vendorNamed } from "./vendors.js";
+import { wholeFlag } from "./flag-values.js";
 
 /** Credentials every simulator accepts, so `import --base-url` works against it out of the box. */
 export const SIMULATOR_CREDENTIALS = SIMULATOR_SECRETS;
@@ -31,8 +32,8 @@ export function faultsFrom(flags: Record<string, string | boolean | undefined>):
     rateDrop: rate("fault-drop"),
     rateSlow: rate("fault-slow"),
     rejectRate: rate("reject"),
-    ...(flags["slow-ms"] !== undefined && { slowMs: Number(flags["slow-ms"]) }),
-    ...(flags["retry-after"] !== undefined && { retryAfterSeconds: Number(flags["retry-after"]) }),
+    slowMs: wholeFlag(flags, "slow-ms", 0),
+    retryAfterSeconds: wholeFlag(flags, "retry-after", 0),
   };
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }

@@ -1,10 +1,11 @@
 /**
  * Characters a terminal acts on instead of showing: C0 controls (ESC starts an escape sequence, CR and LF
  * move the cursor, so a record's key could rewrite or forge a line), DEL, C1 controls (U+009B is a one-byte
- * CSI) and the bidi embeddings, overrides and isolates that reorder what follows them.
+ * CSI), and the bidi marks, embeddings, overrides and isolates that reorder what follows them. A backslash
+ * is kept (paths on Windows), so a key holding the text `\x1b` looks like an escaped ESC: harmless.
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 

@@ -16,7 +16,7 @@ import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
 import { planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
-import type { ApiError } from "../core/errors/api-error.js";
+import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import type { FullStoryClient } from "./client.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
@@ -341,8 +341,7 @@ export function createFullStoryAdapter(
 
 /** A 404, FullStory's documented one or a page in its place (a gateway's, unreadable as FullStory's body). */
 function notFound(error: ApiError): boolean {
-  const httpStatus: unknown = "httpStatus" in error ? error.httpStatus : undefined;
-  return error.status === 404 || httpStatus === 404;
+  return httpStatusOf(error) === 404;
 }
 
 /** How long a job ran by FullStory's clock (`finished` − `created`), when its status says. */

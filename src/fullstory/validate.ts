@@ -10,6 +10,7 @@ import {
   FORBIDDEN_KEY_MESSAGE,
   MAX_NESTING_DEPTH,
   NESTING_DEPTH_MESSAGE,
+  findUnsafeShape,
   isForbiddenKey,
 } from "../core/unsafe-input.js";
 import { kindOf } from "../core/validate/describe.js";
@@ -126,6 +127,8 @@ export type UserBodyKind = "batch" | "update";
 interface State {
   readonly problems: RuleProblems<FullStoryRule>;
   leaves: number;
+  /** The walk of `properties` stopped once past the count, so `leaves` is a lower bound. */
+  countCut: boolean;
 }
 
 /**
@@ -142,7 +145,7 @@ export function validateFullStoryUser(user: FullStoryUser): readonly Rejection[]
 
 /** {@link validateFullStoryUser} for an `updateUser` body (`kind: "update"`: no `id`, `schema` not null). */
 export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly Rejection[] {
-  const state: State = { problems: new RuleProblems(), leaves: 0 };
+  const state: State = { problems: new RuleProblems(), leaves: 0, countCut: false };
   if (user === null || typeof user !== "object" || Array.isArray(user)) {
     add(state, R.fieldType, "record", "must be an object");
     return state.problems.list();
@@ -177,7 +180,7 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
               state,
               R.propertyCount,
               "properties",
-              `${state.leaves} properties (counting each nested leaf path), more than ${FULLSTORY_LIMITS.propertyCount}`,
+              `${state.leaves}${state.countCut ? " or more" : ""} properties (counting each nested leaf path), more than ${FULLSTORY_LIMITS.propertyCount}`,
             );
           }
         }
@@ -208,7 +211,19 @@ function otherField(state: State, key: string, kind: UserBodyKind, value: unknow
   }
   const body = BODIES[kind];
   if (!body.closed) {
-    // Sent as it is, unchecked otherwise: it must at least reach FullStory as given.
+    // Sent as it is, unchecked otherwise: it must at least reach FullStory as given, with no key that could
+    // reach a prototype and no nesting (or cycle) deeper than any record may hold.
+    const unsafe = findUnsafeShape(value);
+    if (unsafe !== undefined) {
+      const forbidden = unsafe.kind === "forbidden_key";
+      add(
+        state,
+        forbidden ? R.forbiddenKey : R.nestingDepth,
+        label(`${wellFormed(key)}${unsafe.path}`),
+        forbidden ? FORBIDDEN_KEY_MESSAGE : NESTING_DEPTH_MESSAGE,
+      );
+      return;
+    }
     const hazard: SendHazard | undefined = isWellFormedText(key)
       ? findSendHazard(value)
       : { kind: "malformed_text", path: "" };
@@ -257,6 +272,12 @@ function walk(
   depth: number,
 ): void {
   for (const name in object) {
+    // Past the count the record is refused anyway; walking on would only cost (a shared or cyclic object
+    // multiplies its paths).
+    if (state.leaves > FULLSTORY_LIMITS.propertyCount) {
+      state.countCut = true;
+      return;
+    }
     if (!Object.prototype.hasOwnProperty.call(object, name)) continue;
     const value = object[name];
     if (value === undefined) continue;

@@ -116,7 +116,7 @@ type Result = ChunkResult<UserpilotFailureCode>;
  * `job_failed`, with what the job body says). Any other status, including ones Userpilot may add, means the
  * job is still running. A re-run with the same journal polls a checkpointed job instead of submitting again.
  *
- * - A `202` naming a job that is not this request's (its `total_rows` differ from the users sent, or
+ * - A `202` naming a job that is not this request's (its `total_rows` above the users sent, or
  *   another chunk of this import follows it), or no usable job id:
  *   the answer counts as lost. Every user fails transient (`job_mismatch`, with both counts, or
  *   `malformed`), and the replay looks for the request's own job in the job list before sending again.
@@ -354,7 +354,10 @@ class ChunkRun {
    * within the skew allowance) is checkpointed and followed. None (or no send on record): `jobId`
    * undefined, and the users are sent again. Where the list leaves `file_size` out, rows and start time
    * alone tell the lost request's job from another process's, so a job another process started after the
-   * send with the same row count (two imports both sending full chunks) would be taken for it.
+   * send with the same row count (two imports both sending full chunks) would be taken for it. Both checks
+   * err towards sending again, which Userpilot upserts: should its `file_size` not be the body's bytes
+   * (UNCONFIRMED) or its rows count a repeated user_id once, a lost answer is never matched, and the users
+   * go in one more job; nothing is reported that Userpilot did not say.
    */
   private async reconcile(
     start: number,
@@ -424,7 +427,9 @@ class ChunkRun {
 
   /**
    * Why the job a `202` names cannot be the one this request of `rows` users made, if it cannot: another
-   * chunk of this import follows it, or it holds another number of rows. `total_rows` left out (one
+   * chunk of this import follows it, or it holds more rows than were sent. Fewer is followed: Userpilot may
+   * count a user_id sent twice once (UNCONFIRMED), and `completed_rows` below the users sent then warns on
+   * each. `total_rows` left out (one
    * documented shape) rules nothing out. Its `file_size` is not compared: its unit is UNCONFIRMED, and a
    * wrong guess here would turn away every job (reconcile may use it: a wrong guess there only sends the
    * users again, which Userpilot upserts).
@@ -441,7 +446,7 @@ class ChunkRun {
       return `Userpilot answered 202 with job ${jobId}, which another chunk of this import follows, ${unknownJob}`;
     }
     const total = job["total_rows"];
-    if (typeof total === "number" && total !== rows) {
+    if (typeof total === "number" && total > rows) {
       return `Userpilot answered 202 with job ${jobId} of ${total} rows for a request of ${rows} users, ${unknownJob}`;
     }
     return undefined;

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { run } from "../../src/cli/run.js";
+import { ConfigError, withOptionalPeers } from "../../src/vendor-module.js";
 import {
   cli,
   fakeIo,
@@ -176,5 +177,54 @@ describe("demo without @faker-js/faker", () => {
     expect(code).toBe(3);
     expect(fake.stderr.text).toContain("disk on fire");
     expect(fake.stderr.text).not.toContain("npm install");
+  });
+});
+
+describe("simulate's own flags", () => {
+  it.each([
+    ["--retry-after", "abc"],
+    ["--retry-after", "-5"],
+    ["--slow-ms", "abc"],
+    ["--slow-ms", "1.5"],
+  ])("%s %s is a usage error, not a simulator that answers it", async (flag, value) => {
+    const result = await cli(["simulate", "fullstory", "--fault-429", "1", `${flag}=${value}`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${flag} takes a whole number ≥ 0, not ${value}`);
+  });
+});
+
+describe("simulators without their optional peers", () => {
+  it("says which to install, as a configuration error", async () => {
+    const missing = Object.assign(
+      new Error(
+        "Cannot find package 'ajv' imported from /app/dist/src/testing/request-validator.js",
+      ),
+      { code: "ERR_MODULE_NOT_FOUND" },
+    );
+    const load = withOptionalPeers(
+      () => Promise.reject(missing),
+      "the simulators check requests with ajv",
+      ["ajv", "ajv-formats"],
+    );
+    await expect(load).rejects.toBeInstanceOf(ConfigError);
+    await expect(load).rejects.toThrow(
+      "the simulators check requests with ajv, and ajv is not installed (an optional peer): npm install -D ajv ajv-formats",
+    );
+  });
+
+  it("passes any other failure on as it is", async () => {
+    const other = Object.assign(new Error("Cannot find package 'left-pad'"), {
+      code: "ERR_MODULE_NOT_FOUND",
+    });
+    await expect(withOptionalPeers(() => Promise.reject(other), "x", ["ajv"])).rejects.toBe(other);
+  });
+});
+
+describe("a usage error of several lines", () => {
+  it("keeps its line breaks", async () => {
+    const result = await cli(["import", "fullstory", "users.ndjson", "--api-key", "-abc"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toContain("\\n");
+    expect(result.stderr.split("\n").length).toBeGreaterThan(3);
   });
 });

@@ -13,7 +13,7 @@ const serve = useServedSimulators();
 
 /** Any character a terminal acts on: C0, DEL, C1 (U+009B is a one-byte CSI), bidi overrides and isolates. */
 // eslint-disable-next-line no-control-regex -- finding control characters is what the test is for
-const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** The printed lines holding such a character (the newlines that end lines are the CLI's own). */
 const unshowable = (text: string) => text.split("\n").filter((line) => UNSHOWABLE.test(line));
@@ -27,6 +27,8 @@ describe("forTerminal", () => {
     expect(forTerminal("a\u001b[31mb\rc\nd\te\u0000f\u007fg\u009bh\u202ei\u2066j\u2069")).toBe(
       "a\\x1b[31mb\\rc\\nd\\te\\x00f\\x7fg\\x9bh\\u202ei\\u2066j\\u2069",
     );
+    // The marks that reorder text without embedding it: left-to-right, right-to-left, Arabic letter mark.
+    expect(forTerminal("a\u200eb\u200fc\u061cd")).toBe("a\\u200eb\\u200fc\\u061cd");
   });
 
   it("keeps any other text as it is", () => {

@@ -51,6 +51,9 @@ const echoedOutcomes = (): ChunkResult => ({
     { ok: false, code: "job_failed", reason: `invalid credentials: Token ${SECRET.slice(0, 9)}` },
     { ok: true, id: "v-3", note: `maybe existed before (key ${SECRET})` },
     { ok: true, id: "v-4" },
+    // A vendor's own code and id fields are its text too.
+    { ok: false, code: `Basic ${SECRET}`, reason: "refused" },
+    { ok: true, id: SECRET },
   ],
 });
 
@@ -59,12 +62,12 @@ describe("outcome text from a successful answer", () => {
     const { adapter } = echoing(echoedOutcomes);
     const journal = journalFile("scrub");
     const seen: RecordOutcome[] = [];
-    const report = await runImport(adapter, users(4), {
+    const report = await runImport(adapter, users(6), {
       journal,
       onOutcome: (outcome) => seen.push(outcome),
     });
-    expect(report.failed).toBe(2);
-    expect(report.imported).toBe(2);
+    expect(report.failed).toBe(3);
+    expect(report.imported).toBe(3);
     expectNoSecret(JSON.stringify(report), [SECRET]);
     expectNoSecret(readFileSync(journal, "utf8"), [SECRET]);
     expectNoSecret(JSON.stringify(seen), [SECRET]);
@@ -108,7 +111,7 @@ describe("the cost of scrubbing", () => {
   it("is nothing for outcomes without text", async () => {
     const { adapter, scrubs } = echoing((size) => ({
       kind: "done",
-      outcomes: Array.from({ length: size }, (_, i) => ({ ok: true, id: `v${i}` })),
+      outcomes: Array.from({ length: size }, () => ({ ok: true })),
     }));
     const report = await runImport(adapter, users(3000));
     expect(report.imported).toBe(3000);
@@ -125,7 +128,37 @@ describe("the cost of scrubbing", () => {
     }));
     const report = await runImport(adapter, users(3000));
     expect(report.failed).toBe(3000);
-    // Three chunks of 1000, two texts each.
-    expect(scrubs()).toBe(6);
+    // Three chunks of 1000, two codes and two reasons each.
+    expect(scrubs()).toBe(12);
+  });
+});
+
+describe("a chunk whose outcomes cannot be recorded", () => {
+  it("stops the run with every record accounted for, instead of leaving it waiting forever", async () => {
+    const { adapter } = echoing(() => ({
+      kind: "done",
+      outcomes: [{ ok: false, code: "refused", reason: "boom" }, { ok: true }],
+    }));
+    const broken: ImportAdapter<TestUser> = {
+      ...adapter,
+      defaults: { chunkRecords: 2, concurrency: 2 },
+      scrub: (text) => {
+        if (text === "boom") throw new Error("scrubbing failed");
+        return text;
+      },
+    };
+    const report = await runImport(broken, users(6));
+    expect(report.fatal).toMatch(/^the import stopped: scrubbing failed/);
+    expect(report.outcomes).toHaveLength(6);
+    expect(new Set(report.outcomes.map((o) => o.index)).size).toBe(6);
+  });
+
+  it("refuses an adapter without scrub before reading anything", async () => {
+    const { adapter } = echoing(() => ({ kind: "done", outcomes: [] }));
+    const withoutScrub: Partial<ImportAdapter<TestUser>> = { ...adapter };
+    delete withoutScrub.scrub;
+    await expect(runImport(withoutScrub as ImportAdapter<TestUser>, users(1))).rejects.toThrow(
+      /test adapter has no scrub\(text\) method/,
+    );
   });
 });

@@ -466,6 +466,32 @@ describe("validateFullStoryUser", () => {
     expect(problems.map((p) => p.rule)).toContain("fullstory.nesting_depth");
   });
 
+  // Objects that point back to themselves from several keys (an ORM's back-references): each extra key
+  // multiplies the paths through them, so a walk that visits every path never ends.
+  const branching = (fanOut: number) => {
+    const node: Record<string, unknown> = {};
+    for (let i = 0; i < fanOut; i++) node[`k${i}`] = node;
+    return node;
+  };
+
+  it("ends at once on a properties object that branches back to itself", () => {
+    // Walking every path (3^32 of them) would never end; the walk stops past the property count.
+    const problems = validateFullStoryUser({ uid: "u", properties: branching(3) });
+    expect(new Set(problems.map((p) => p.rule))).toEqual(new Set(["fullstory.nesting_depth"]));
+  });
+
+  it("refuses an unknown top-level key holding a self-referencing object, a forbidden key or deep nesting", () => {
+    const cases: [unknown, string][] = [
+      [{ n: { n: branching(2) } }, "fullstory.nesting_depth"],
+      [JSON.parse('{"a":{"__proto__":{"polluted":true}}}'), "fullstory.forbidden_key"],
+      [nestedObject(40), "fullstory.nesting_depth"],
+    ];
+    for (const [extra, rule] of cases) {
+      const user = { uid: "u", extra } as unknown as FullStoryUser;
+      expect(validateFullStoryUser(user).map((p) => p.rule)).toEqual([rule]);
+    }
+  });
+
   it("ignores fields whose value is undefined, as JSON does", () => {
     expect(
       validateFullStoryUser({

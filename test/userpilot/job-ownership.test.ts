@@ -1,5 +1,5 @@
 // Userpilot reports per job, so the report vouches for a user only through a job that holds this request's
-// rows: a 202 naming another job (another row count or body size, or the job another chunk follows) is an
+// rows: a 202 naming another job (more rows than were sent, or the job another chunk follows) is an
 // answer as lost as a 502's, and a completed job that did fewer rows than were sent warns on every user.
 import { describe, expect, it } from "vitest";
 import { json, type ScriptAction } from "../../src/testing/faults.js";
@@ -43,6 +43,18 @@ describe("a completed job that did fewer rows than the users sent", () => {
     for (const outcome of outcomesWith(report, "imported")) {
       expect(outcome.warning).toMatch(/after 3 of 5 rows and does not say which rows it skipped/);
     }
+  });
+
+  it("follows a 202 that counts fewer rows than were sent: Userpilot may count a user_id sent twice once", async () => {
+    const up = vendor();
+    up.script({
+      bulkIdentifyUsers: { 1: () => rewritten202((job) => ({ ...job, total_rows: 3 })) },
+    });
+    const report = await run(users(5));
+
+    expect(report).toMatchObject({ imported: 5, failed: 0 });
+    expect(up.writesAndLists()).toEqual(["POST 202"]);
+    expectTruthfulReport(report, up.sim);
   });
 });
 

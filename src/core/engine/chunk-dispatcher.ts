@@ -164,7 +164,7 @@ export class ChunkDispatcher<Input, Wire> {
     this.settings.emit();
     const slot = {};
     this.#working.add(slot);
-    const task = followChunk(this.adapter, chunk, {
+    const followed = followChunk(this.adapter, chunk, {
       signal: run.signal,
       resumed: known?.state,
       replay,
@@ -179,7 +179,13 @@ export class ChunkDispatcher<Input, Wire> {
       releaseItems: () => {
         pending.items = [];
       },
-    })
+    });
+    let settled = false;
+    const settle = (outcomes: readonly ItemOutcome[]) => {
+      settled = true;
+      this.#settle(pending, outcomes);
+    };
+    const task = followed
       .then((result) => {
         // Every vendor text is scrubbed here, before the journal, the report or `onOutcome` sees it: a
         // vendor may echo a credential in a successful answer, which the client's error scrubbing never sees.
@@ -187,14 +193,27 @@ export class ChunkDispatcher<Input, Wire> {
           const message = this.adapter.scrub(result.error.message);
           this.#fatal ??= message;
           run.abort(new Error(message));
+          settled = true;
           this.#failAll(pending, "fatal", message);
           return;
         }
         const outcomes = scrubOutcomes(result.outcomes, (text) => this.adapter.scrub(text));
-        // A chunk cut short (abort) or failed in a way that may pass stays unfinished in the journal, so a
-        // re-run resumes it (with its saved idempotency key or job) instead of keeping the failure.
-        if (result.final) journal?.done(chunkSeq, fingerprint, outcomes);
-        this.#settle(pending, outcomes);
+        try {
+          // A chunk cut short (abort) or failed in a way that may pass stays unfinished in the journal, so a
+          // re-run resumes it (with its saved idempotency key or job) instead of keeping the failure.
+          if (result.final) journal?.done(chunkSeq, fingerprint, outcomes);
+        } finally {
+          // What the vendor said stands even when the journal could not record it.
+          settle(outcomes);
+        }
+      })
+      .catch((error: unknown) => {
+        // The journal could not be written (a full disk), or settling threw: the run stops rather than go on
+        // without its record of progress, and every record of this chunk still gets an outcome.
+        const message = `the import stopped: ${error instanceof Error ? error.message : String(error)}`;
+        this.#fatal ??= message;
+        run.abort(new Error(message));
+        if (!settled) this.#failAll(pending, "fatal", message);
       })
       .finally(() => {
         this.#working.delete(slot);

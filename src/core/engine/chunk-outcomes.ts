@@ -1,4 +1,4 @@
-import type { ApiError } from "../errors/api-error.js";
+import { httpStatusOf, type ApiError } from "../errors/api-error.js";
 import { isTransient } from "../errors/transient.js";
 import type { ChunkResult, ItemOutcome } from "./adapter.js";
 import { requestFailureCode, type RequestFailureCode } from "./failure-codes.js";
@@ -12,7 +12,7 @@ import { everyItem } from "./outcomes.js";
 export function isFatal(error: ApiError): boolean {
   if (error.status === 401 || error.status === 403 || error.status === "auth") return true;
   if (error.status === "redirect") return true;
-  const httpStatus: unknown = "httpStatus" in error ? error.httpStatus : undefined;
+  const httpStatus = httpStatusOf(error);
   return httpStatus === 401 || httpStatus === 403;
 }
 

@@ -74,6 +74,12 @@ export async function runImport<Input, Wire>(
   records: Iterable<Input> | AsyncIterable<Input>,
   options: ImportOptions<Input> = {},
 ): Promise<ImportReport> {
+  // An adapter written before `scrub` was required (or in JavaScript) would otherwise fail at its first outcome.
+  if (typeof (adapter as Partial<typeof adapter>).scrub !== "function") {
+    throw new TypeError(
+      `${adapter.vendor} adapter has no scrub(text) method: give it the client's (client.scrub)`,
+    );
+  }
   const chunkRecords = withinLimit(
     "chunkRecords",
     options.chunkRecords ?? adapter.defaults.chunkRecords,

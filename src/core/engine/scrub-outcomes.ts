@@ -1,7 +1,8 @@
 import type { ItemOutcome } from "./adapter.js";
 
 /**
- * The outcomes with every text they carry (a failure's `reason`, an import's `note`) passed through `scrub`;
+ * The outcomes with every text they carry (a failure's `code` and `reason`, an import's `id` and `note`)
+ * passed through `scrub`;
  * the same array when nothing changed. Runs once per record of the import, so an outcome without text costs a
  * property read, a text repeated across the chunk is scrubbed once, and a run of one shared outcome object (a
  * chunk failed whole) stays one object.
@@ -37,12 +38,17 @@ export function scrubOutcomes(
   return out ?? outcomes;
 }
 
+/** The outcome with its vendor-given texts scrubbed: a failure's code and reason, an import's id and note. */
 function scrubOne(outcome: ItemOutcome, clean: (text: string) => string): ItemOutcome {
   if (!outcome.ok) {
+    const code = clean(outcome.code);
     const reason = clean(outcome.reason);
-    return reason === outcome.reason ? outcome : { ...outcome, reason };
+    return code === outcome.code && reason === outcome.reason
+      ? outcome
+      : { ...outcome, code, reason };
   }
-  if (outcome.note === undefined) return outcome;
-  const note = clean(outcome.note);
-  return note === outcome.note ? outcome : { ...outcome, note };
+  const id = outcome.id === undefined ? undefined : clean(outcome.id);
+  const note = outcome.note === undefined ? undefined : clean(outcome.note);
+  if (id === outcome.id && note === outcome.note) return outcome;
+  return { ...outcome, ...(id !== undefined && { id }), ...(note !== undefined && { note }) };
 }

@@ -118,6 +118,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The HTTP status the answer really had: the documented status, or the one a transport variant carries
+ * (`malformed`, `undocumented`, `redirect`, `too_large`); undefined when no answer came.
+ */
+export function httpStatusOf(error: ApiError): number | undefined {
+  if (typeof error.status === "number") return error.status;
+  const httpStatus: unknown = "httpStatus" in error ? error.httpStatus : undefined;
+  return typeof httpStatus === "number" ? httpStatus : undefined;
+}
+
 function describe(
   variant: Fields,
   target: RequestTarget,

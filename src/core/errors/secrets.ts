@@ -44,6 +44,7 @@ function echoedForms(value: string): Set<string> {
  */
 export class SecretSet {
   readonly #values = new Set<string>();
+  #runs: Set<string> | undefined;
   #pattern: RegExp | undefined;
 
   /** Holds each secret in every form it may come back in (see `echoedForms`); sends nothing. */
@@ -53,6 +54,7 @@ export class SecretSet {
       for (const form of echoedForms(value)) this.#values.add(form);
     }
     this.#pattern = undefined;
+    this.#runs = undefined;
   }
 
   scrub(text: string): string {
@@ -76,21 +78,31 @@ export class SecretSet {
    */
   scrubRuns(text: string): string {
     const scrubbed = this.scrub(text);
-    const hidden = new Array<boolean>(scrubbed.length).fill(false);
-    for (const secret of this.#values) {
-      for (let start = 0; start + MIN_RUN <= secret.length; start++) {
-        const run = secret.slice(start, start + MIN_RUN);
-        for (let at = scrubbed.indexOf(run); at !== -1; at = scrubbed.indexOf(run, at + 1)) {
-          hidden.fill(true, at, at + MIN_RUN);
-        }
-      }
+    const runs = this.#runSet();
+    let hidden: boolean[] | undefined;
+    // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
+    for (let at = 0; at + MIN_RUN <= scrubbed.length; at++) {
+      if (!runs.has(scrubbed.slice(at, at + MIN_RUN))) continue;
+      hidden ??= new Array<boolean>(scrubbed.length).fill(false);
+      hidden.fill(true, at, at + MIN_RUN);
     }
+    if (hidden === undefined) return scrubbed;
     let out = "";
     for (let i = 0; i < scrubbed.length; i++) {
       if (!hidden[i]) out += scrubbed[i];
       else if (i === 0 || !hidden[i - 1]) out += REDACTED;
     }
     return out;
+  }
+
+  /** Every run of {@link MIN_RUN} characters of every secret, made once per set of secrets. */
+  #runSet(): ReadonlySet<string> {
+    if (this.#runs !== undefined) return this.#runs;
+    const runs = new Set<string>();
+    for (const secret of this.#values)
+      for (let start = 0; start + MIN_RUN <= secret.length; start++)
+        runs.add(secret.slice(start, start + MIN_RUN));
+    return (this.#runs = runs);
   }
 
   scrubDeep<T>(value: T): T {

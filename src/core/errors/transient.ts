@@ -1,4 +1,4 @@
-import type { ApiError } from "./api-error.js";
+import { httpStatusOf, type ApiError } from "./api-error.js";
 
 /**
  * Failures a later attempt may not meet: no answer, a rate limit, a server error, or a 2xx that cannot be
@@ -8,7 +8,7 @@ export function isTransient(error: ApiError): boolean {
   const status = error.status;
   if (typeof status === "number") return status === 408 || status === 429 || status >= 500;
   if (status === "undocumented" || status === "malformed") {
-    const http = (error as ApiError & { httpStatus: number }).httpStatus;
+    const http = httpStatusOf(error) ?? 0;
     return isUnreadableSuccess(error) || http === 408 || http === 429 || http >= 500;
   }
   return status === "network" || status === "timeout" || status === "aborted";
@@ -22,6 +22,6 @@ export function isTransient(error: ApiError): boolean {
  */
 export function isUnreadableSuccess(error: ApiError): boolean {
   if (error.status !== "undocumented" && error.status !== "malformed") return false;
-  const http = (error as ApiError & { httpStatus: number }).httpStatus;
+  const http = httpStatusOf(error) ?? 0;
   return http >= 200 && http < 300;
 }

@@ -61,20 +61,26 @@ export interface SendHazard {
  * The first object with a `toJSON` method (Dates aside), string or key with a lone surrogate, or bigint in a value
  * that a validator sends without walking it itself (an attribute value, a field of an open schema).
  * Own enumerable keys only, as JSON.stringify reads them; `depth` is how deep the value already is, and the
- * walk stops at {@link MAX_NESTING_DEPTH} (the validators refuse deeper values on their own). It stops at the
- * first hazard, so a cyclic value costs one descent.
+ * walk stops at {@link MAX_NESTING_DEPTH}: callers check depth and cycles with `findUnsafeShape` first. Each
+ * object is walked once, so a value that shares or cycles back to its parts costs one visit of each.
  */
-export function findSendHazard(value: unknown, depth = 1): SendHazard | undefined {
+export function findSendHazard(
+  value: unknown,
+  depth = 1,
+  walked = new Set<object>(),
+): SendHazard | undefined {
   if (typeof value === "string")
     return isWellFormedText(value) ? undefined : { kind: "malformed_text", path: "" };
   if (typeof value === "bigint") return { kind: "not_json", path: "" };
   if (value === null || typeof value !== "object" || depth > MAX_NESTING_DEPTH) return undefined;
+  if (walked.has(value)) return undefined;
+  walked.add(value);
   if (sendsOtherThanItself(value)) return { kind: "to_json", path: "" };
   if (value instanceof Date) return undefined;
   if (Array.isArray(value)) {
     const items: readonly unknown[] = value;
     for (let i = 0; i < items.length; i++) {
-      const found = findSendHazard(items[i], depth + 1);
+      const found = findSendHazard(items[i], depth + 1, walked);
       if (found !== undefined) return { kind: found.kind, path: `[${i}]${found.path}` };
     }
     return undefined;
@@ -85,7 +91,7 @@ export function findSendHazard(value: unknown, depth = 1): SendHazard | undefine
     const item = fields[key];
     if (item === undefined) continue;
     if (!isWellFormedText(key)) return { kind: "malformed_text", path: `.${wellFormed(key)}` };
-    const found = findSendHazard(item, depth + 1);
+    const found = findSendHazard(item, depth + 1, walked);
     if (found !== undefined) return { kind: found.kind, path: `.${key}${found.path}` };
   }
   return undefined;
