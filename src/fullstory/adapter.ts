@@ -231,7 +231,10 @@ export function createFullStoryAdapter(
     if (polled.timedOut) return timedOut();
     if ("error" in polled.value) {
       const { error } = polled.value;
-      return notFound(error) ? everyItem(size, lost("the status")) : chunkFailed(error, size);
+      if (notFound(error)) return everyItem(size, lost("the status"));
+      // FullStory holds the job: a fatal answer now leaves its users' fate unknown, not failed.
+      const failed = chunkFailed(error, size);
+      return failed.kind === "fatal" ? { ...failed, written: true } : failed;
     }
     const ended = polled.value;
     // FullStory is done with the job (if the pace did not already hand its slot over): the next batch can be
@@ -274,10 +277,6 @@ export function createFullStoryAdapter(
         bounds(countValue(ended.errors)),
       ),
     ]);
-    const broken: ApiError[] = [];
-    for (const read of [imports, errors]) if (read.kind === "failed") broken.push(read.error);
-    const fatal = broken.find(isFatal);
-    if (fatal !== undefined) return { kind: "fatal", error: fatal };
     // Every entry read is FullStory's word on a user, even from a list a request then cut short.
     for (const failure of failures) {
       matcher.assign(failure.user, {
@@ -287,6 +286,10 @@ export function createFullStoryAdapter(
       });
     }
     if (matcher.unmatched > 0) context.count("unmatched_entries", matcher.unmatched);
+    const broken: ApiError[] = [];
+    for (const read of [imports, errors]) if (read.kind === "failed") broken.push(read.error);
+    const fatal = broken.find(isFatal);
+    if (fatal !== undefined) return { kind: "fatal", error: fatal, known: outcomes, written: true };
 
     // 3. Records neither list named.
     const done: Outcome[] = new Array<Outcome>(size);

@@ -33,9 +33,15 @@ export async function serveSimulator(
         throw error;
       });
       if (response === undefined) return void req.socket.destroy();
-      res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-      res.end(Buffer.from(await response.arrayBuffer()));
+      const head = Object.fromEntries(response.headers.entries());
+      const bytes = await response.arrayBuffer().catch(() => undefined);
+      res.writeHead(response.status, head);
+      if (bytes !== undefined) return void res.end(Buffer.from(bytes));
+      // A body that breaks off (`cutAnswer`) reaches the client so: its head, then the connection ends.
+      res.flushHeaders();
+      res.socket?.end();
     })().catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
       res.writeHead(500, { "Content-Type": "text/plain" });
       res.end(error instanceof Error ? error.message : "simulator error");
     });

@@ -126,7 +126,8 @@ type Result = ChunkResult<UserpilotFailureCode>;
  *   own job (recursively; the halves are checkpointed, so a re-run skips finished halves). A single user
  *   that is too large fails with `payload_too_large`.
  * - `400`: every user failed with the vendor's `error_code` (or `400`) and its messages.
- * - `404` for the job: every user failed with `job_lost`.
+ * - `404` for the job: every user fails `job_lost`, unknown rather than failed for good (left to a re-run,
+ *   which polls the same job).
  * - `401`: fatal, the import stops. Other failures that outlast the client's retries fail the chunk with the
  *   error's status.
  *
@@ -185,7 +186,7 @@ type JobEnd =
       /** True when a re-run may reuse the outcome; false when the job may yet finish (timeout, abort, …). */
       readonly final: boolean;
     }
-  | { readonly kind: "fatal"; readonly error: ApiError };
+  | { readonly kind: "fatal"; readonly error: ApiError; readonly written?: true };
 
 /** Follows one chunk (or, after a `413`, its halves) through to an outcome per user. */
 class ChunkRun {
@@ -231,7 +232,8 @@ class ChunkRun {
     }
     this.known.add(jobId);
     const ended = await this.poll(jobId, size, fresh);
-    if (ended.kind === "fatal") return ended;
+    // Userpilot holds the job: a fatal answer while it is followed leaves its users' fate unknown.
+    if (ended.kind === "fatal") return { ...ended, written: true };
     // Only a half needs this: the engine journals the whole chunk's outcomes itself.
     if (!whole && ended.final) {
       this.context.checkpoint({ [`done${range}`]: JSON.stringify(ended.outcome) });
@@ -251,7 +253,11 @@ class ChunkRun {
     const first = await this.follow(start, middle);
     if (first.kind === "fatal") return first;
     const second = await this.follow(middle, end);
-    if (second.kind === "fatal") return second;
+    if (second.kind === "fatal") {
+      // The first half's job ended: what Userpilot said of its users stands.
+      const known = [...first.outcomes, ...(second.known ?? new Array<undefined>(end - middle))];
+      return { ...second, known };
+    }
     return { kind: "done", outcomes: [...first.outcomes, ...second.outcomes] };
   }
 
@@ -483,9 +489,8 @@ class ChunkRun {
           if (!answer.ok) {
             const error = answer.error;
             if (error.status === 404) {
-              return {
-                value: end(failure("job_lost", `Userpilot does not know job ${jobId} (404)`), true),
-              };
+              const reason = `Userpilot no longer knows job ${jobId} (404), which it accepted for these users: whether they were imported is unknown; a re-run with the same journal polls the job again`;
+              return { value: end(failure("job_lost", reason), false) };
             }
             if (isFatal(error)) return { value: { kind: "fatal", error } };
             return { value: end(failedBy(error), false) };
@@ -591,7 +596,8 @@ function vendorDuration(job: Record<string, unknown>): number | undefined {
 
 function failure(code: UserpilotFailureCode, reason: string): Outcome {
   // A job that may still finish, or one another job still blocks, is resumed by a re-run with the journal.
-  if (code === "job_timeout" || code === "job_conflict") {
+  // So is a job Userpilot accepted and then no longer knows (404): it may have imported the users.
+  if (code === "job_timeout" || code === "job_conflict" || code === "job_lost") {
     return { ok: false, code, reason, transient: true, later: true };
   }
   // A 202 that does not name this request's job is as lost as a 502 after the send: a replay looks for the

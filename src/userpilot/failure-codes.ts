@@ -6,11 +6,12 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  * - `job_failed`: the job ended `failed`;
  * - `job_timeout`: the job was still running after `jobTimeoutMs` (a re-run with the journal resumes it);
  * - `job_conflict`: another bulk job kept running for `jobTimeoutMs` (a re-run tries again);
- * - `job_lost`: Userpilot does not know the job (404);
+ * - `job_lost`: Userpilot no longer knows the job it accepted (404): whether the users were imported is
+ *   unknown (a re-run with the journal polls the job again);
  * - `payload_too_large`: one user alone is larger than Userpilot accepts (413);
  * - `aborted`: the import was aborted while a job ran or a submission waited;
- * - `job_mismatch`: Userpilot answered `202` with a job that is not this request's (another number of rows
- *   or bytes than were sent, or a job another chunk of this import follows). Transient: a replay looks for
+ * - `job_mismatch`: Userpilot answered `202` with a job that is not this request's (more rows than were
+ *   sent, or a job another chunk of this import follows). Transient: a replay looks for
  *   the request's own job in the job list, and sends the users again only when there is none;
  * - `malformed`: Userpilot accepted the request but answered without a usable job id. Transient, like
  *   `job_mismatch`;

@@ -6,6 +6,7 @@ import type { FaultCall, FaultKind } from "../../src/testing/faults.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import { createPropellerSimulator } from "../../src/testing/propeller.js";
+import { cutAnswer } from "../../src/testing/kit/answers.js";
 import { serveSimulator } from "../../src/testing/serve.js";
 import { DropConnection } from "../../src/testing/simulator.js";
 import { createSlashIdSimulator } from "../../src/testing/slashid.js";
@@ -148,5 +149,33 @@ describe("lost answers", () => {
     const listed = await userpilotGet(sim, "/v1/background_jobs");
     expect(listed.status).toBe(200);
     expect(sim.stats()).toMatchObject({ jobs: 1, faults: { lost_answer: 1 } });
+  });
+});
+
+describe("served over HTTP", () => {
+  it("a cut answer reaches the client as a 200 whose body breaks off, after the vendor acted", async () => {
+    const sim = createUserpilotSimulator({
+      apiKey: "k",
+      faults: { script: () => ({ after: () => cutAnswer() }) },
+    });
+    const running = await serveSimulator(sim);
+    try {
+      const response = await fetch(`${running.url}/v1/users/bulk_identify`, {
+        method: "POST",
+        headers: { Authorization: "Token k", "Content-Type": "application/json" },
+        body: JSON.stringify({ users: [{ user_id: "u-1" }] }),
+        // Only a server that never ends the response would run into this.
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBe(200);
+      const read = await response.text().then(
+        () => "read",
+        (error: unknown) => (error instanceof Error ? error.name : String(error)),
+      );
+      expect(read).toBe("TypeError");
+      expect(sim.jobs()).toHaveLength(1);
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -253,7 +253,7 @@ describe("importUsers", () => {
     expect(report.outcomes[2]).toMatchObject({ code: "job_conflict" });
   });
 
-  it("fails every user of a job Userpilot no longer knows (404) with job_lost", async () => {
+  it("fails every user of a job Userpilot no longer knows (404) with job_lost, saying they may be imported", async () => {
     const up = vendor();
     up.scriptPollsOf("u-0", (jobId) => ({
       answer: userpilotError(404, "job_not_found", `No background job with id ${jobId}`),
@@ -265,6 +265,9 @@ describe("importUsers", () => {
       "job_lost",
       "job_lost",
     ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: matching(/whether they were imported is unknown/),
+    });
     expect(report.imported).toBe(3);
   });
 

@@ -10,7 +10,7 @@ import { scrubThrown } from "../errors/scrub-thrown.js";
 import type { SecretSet } from "../errors/secrets.js";
 import { callSignal } from "../http/call-signal.js";
 import { TransportFailure } from "../http/failures.js";
-import type { Transport } from "../http/transport.js";
+import { answersAfterArrivedTry, type Transport } from "../http/transport.js";
 import { interpretResponse } from "./interpret-response.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
 import { serializeBody } from "./serialize-body.js";
@@ -235,7 +235,8 @@ async function invoke<Table extends OperationTable>(
     method: spec.method,
     path: concretePath(spec.path, init.params?.path),
   };
-  let captured: { status: number; headers: Headers; text: string } | undefined;
+  let captured:
+    { status: number; headers: Headers; text: string; afterArrivedTry: boolean } | undefined;
   const { serializedBody, signal, ...rest } = init;
   const serialized = serializeBody(spec, init.body, serializedBody);
   const call = callSignal(signal);
@@ -258,7 +259,8 @@ async function invoke<Table extends OperationTable>(
         // teeing a body of many megabytes.
         const bytes = await response.arrayBuffer();
         const { status, statusText, headers } = response;
-        captured = { status, headers, text: utf8.decode(bytes) };
+        const afterArrivedTry = answersAfterArrivedTry(response);
+        captured = { status, headers, text: utf8.decode(bytes), afterArrivedTry };
         return new Response(bytes.byteLength === 0 ? null : bytes, { status, statusText, headers });
       },
     });
@@ -280,7 +282,7 @@ async function invoke<Table extends OperationTable>(
     config.secrets,
   );
   if (outcome.ok) return outcome;
-  return { ok: false, error: ApiError.of(outcome.variant, target, config.secrets) } as {
-    ok: false;
-  };
+  const error = ApiError.of(outcome.variant, target, config.secrets);
+  if (captured.afterArrivedTry) Object.assign(error, { afterArrivedTry: true });
+  return { ok: false, error } as { ok: false };
 }

@@ -123,11 +123,19 @@ export interface ChunkContext {
 /**
  * The outcome of a chunk: one outcome per item, in order; or, when the vendor refused the whole chunk in a
  * way that will refuse every other chunk too (bad credentials, no permission), a fatal error that stops the
- * import.
+ * import. A fatal answer may come after the vendor took the chunk (a job's results read with a key revoked
+ * meanwhile): `known` holds what the vendor said of each item before it (an item it names keeps that
+ * outcome), and `written` says the vendor accepted the chunk's write, so an item it named not may be held by
+ * it. The engine adds that (and any earlier send of the chunk) to the reason of every such item.
  */
 export type ChunkResult<Code extends string = string> =
   | { readonly kind: "done"; readonly outcomes: readonly ItemOutcome<Code>[] }
-  | { readonly kind: "fatal"; readonly error: ApiError };
+  | {
+      readonly kind: "fatal";
+      readonly error: ApiError;
+      readonly known?: readonly (ItemOutcome<Code> | undefined)[];
+      readonly written?: boolean;
+    };
 
 /**
  * What the vendor does with a chunk sent again after its answer was lost, and so how the adapter makes a

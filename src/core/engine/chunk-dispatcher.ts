@@ -1,5 +1,5 @@
 import type { Chunk, ImportAdapter, ItemOutcome } from "./adapter.js";
-import { followChunk, type ReplayOptions } from "./follow-chunk.js";
+import { followChunk, type Followed, type ReplayOptions } from "./follow-chunk.js";
 import { Journal, JournalError } from "./journal.js";
 import type { PendingChunk } from "./pending-chunk.js";
 import type { ReportBuilder } from "./report-builder.js";
@@ -193,8 +193,12 @@ export class ChunkDispatcher<Input, Wire> {
           const message = this.adapter.scrub(result.error.message);
           this.#fatal ??= message;
           run.abort(new Error(message));
-          settled = true;
-          this.#failAll(pending, "fatal", message);
+          settle(
+            scrubOutcomes(
+              fatalOutcomes(pending.indexes.length, message, this.adapter.vendor, result),
+              (text) => this.adapter.scrub(text),
+            ),
+          );
           return;
         }
         const outcomes = scrubOutcomes(result.outcomes, (text) => this.adapter.scrub(text));
@@ -221,6 +225,26 @@ export class ChunkDispatcher<Input, Wire> {
       });
     this.#inFlight.add(task);
   }
+}
+
+/**
+ * A chunk's outcomes when a fatal answer ended it: what the vendor said of an item stands (imported, or its
+ * own refusal); every other item fails `fatal`, saying the vendor may hold it when the chunk was written.
+ */
+function fatalOutcomes(
+  size: number,
+  message: string,
+  vendor: string,
+  result: Extract<Followed, { kind: "fatal" }>,
+): ItemOutcome[] {
+  const reason = result.written
+    ? `${message}; ${vendor} may hold this record: the chunk was sent before the import stopped, and no answer said what became of it`
+    : message;
+  const failed: ItemOutcome = { ok: false, code: "fatal", reason };
+  return Array.from({ length: size }, (_, i) => {
+    const known = result.known?.[i];
+    return known !== undefined && (known.ok || known.transient !== true) ? known : failed;
+  });
 }
 
 /** Why a record read after the run stopped was not sent. */

@@ -93,7 +93,19 @@ export async function followChunk<Input, Wire>(
       const failed: ItemOutcome = { ok: false, code, reason, transient: true, later: true };
       result = { kind: "done", outcomes: chunk.keys.map(() => failed) };
     }
-    if (result.kind === "fatal") return result;
+    if (result.kind === "fatal") {
+      // What earlier attempts learned stands: a user the vendor confirmed stays imported. An earlier send
+      // whose answer was lost may have written the chunk.
+      const known = outcomes === undefined ? result.known : best(outcomes, result.known ?? []);
+      const written =
+        result.written === true || attempts > 1 || result.error.afterArrivedTry === true;
+      return {
+        kind: "fatal",
+        error: result.error,
+        ...(known !== undefined && { known }),
+        ...(written && { written }),
+      };
+    }
     outcomes = outcomes === undefined ? [...result.outcomes] : best(outcomes, result.outcomes);
     const replayable = outcomes.some((o) => !o.ok && o.transient === true && o.later !== true);
     if (!replayable || following.signal.aborted || attempts >= replays) break;
@@ -114,15 +126,21 @@ export async function followChunk<Input, Wire>(
       ? `not sent again in this run (${adapter.replay.why})`
       : `sent ${attempts} ${attempts === 1 ? "time" : "times"} in this run (replayed by ${adapter.replay.by})`;
   const note = `; ${tried}: a re-run with the same journal tries again`;
-  outcomes = outcomes.map((o) =>
-    !o.ok && o.transient === true && o.later !== true && !following.signal.aborted
-      ? { ...o, reason: o.reason + note }
-      : o,
-  );
+  // Stopped while the chunk was out (an abort, or another chunk's fatal answer): its request may have
+  // reached the vendor, whatever the record's own failure says.
+  const stopped = `; the import stopped while this chunk was sent: ${adapter.vendor} may hold this record, and a re-run with the same journal settles it`;
+  outcomes = outcomes.map((o) => {
+    if (o.ok || o.transient !== true) return o;
+    if (following.signal.aborted) return { ...o, reason: o.reason + stopped };
+    return o.later === true ? o : { ...o, reason: o.reason + note };
+  });
   return { kind: "done", outcomes, final };
 }
 
-function best(earlier: readonly ItemOutcome[], later: readonly ItemOutcome[]): ItemOutcome[] {
+function best(
+  earlier: readonly ItemOutcome[],
+  later: readonly (ItemOutcome | undefined)[],
+): ItemOutcome[] {
   const length = Math.max(earlier.length, later.length);
   const merged = new Array<ItemOutcome>(length);
   for (let i = 0; i < length; i++) merged[i] = better(earlier[i], later[i])!;

@@ -88,6 +88,11 @@ export class ApiError extends Error {
   readonly operation: string;
   readonly method: string;
   readonly path: string;
+  /**
+   * Set when an earlier try of this call may have reached the vendor and its answer was lost (a timeout, a
+   * connection lost after sending, a 500, 502 or 504): the vendor may have acted, whatever this answer says.
+   */
+  declare readonly afterArrivedTry?: true;
 
   constructor(message: string, target: RequestTarget, options?: { cause?: unknown }) {
     super(message, options);

@@ -123,6 +123,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       });
       clock = Math.max(clock, until);
     };
+    let earlierMayHaveArrived = false;
     for (let attempt = 0; ; attempt++) {
       if (callerSignal?.aborted) throw aborted();
       const turn = limiter?.reserve(clock);
@@ -149,8 +150,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
           if (decision === undefined) outcome.withheld = true;
           throw outcome;
         }
+        if (earlierMayHaveArrived) AFTER_ARRIVED_TRY.add(outcome);
         return outcome;
       }
+      earlierMayHaveArrived ||= mayHaveBeenProcessed(outcome);
       const delayMs = decision.retryAfterMs ?? backoffDelay(attempt, retry);
       options.onRetry?.({
         attempt: attempt + 1,
@@ -162,6 +165,25 @@ export function createTransport(options: TransportOptions = {}): Transport {
       await pause(delayMs);
     }
   }
+}
+
+/** Answers to a call an earlier try of which may have reached the vendor (its own answer was lost). */
+const AFTER_ARRIVED_TRY = new WeakSet<Response>();
+
+/**
+ * Whether the vendor may have acted on an earlier try of the call `response` answers: that try timed out or
+ * lost its connection after the request went out, or met a 500, 502 or 504. A refusal now (a 401) then does
+ * not say that nothing was written.
+ */
+export function answersAfterArrivedTry(response: Response): boolean {
+  return AFTER_ARRIVED_TRY.has(response);
+}
+
+/** Whether a retried try may have been processed: sent and unanswered, or a 5xx other than 503. */
+function mayHaveBeenProcessed(outcome: Response | TransportFailure): boolean {
+  if (outcome instanceof TransportFailure)
+    return outcome.kind !== "aborted" && outcome.mayHaveArrived;
+  return outcome.status >= 500 && outcome.status !== 503;
 }
 
 /**

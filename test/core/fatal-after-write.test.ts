@@ -1,0 +1,155 @@
+// A fatal answer (credentials revoked, permission taken away) can come after the vendor took a chunk: while
+// its job's results are read, or on a replay after a lost answer. What the vendor said of a user before it
+// stands, and a user it said nothing of is reported as possibly held by it, never as simply failed.
+import { describe, expect, it } from "vitest";
+import type { ChunkResult, ImportAdapter } from "../../src/core/engine/adapter.js";
+import { runImport } from "../../src/core/engine/engine.js";
+import { ApiError } from "../../src/core/errors/api-error.js";
+import { vendorError } from "../fullstory/harness.js";
+import { mountFullStory } from "../fullstory/harness.js";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { importUsers } from "../../src/fullstory/import.js";
+import { API_KEY } from "../fullstory/harness.js";
+import { useMswServer } from "../support/msw.js";
+
+const revoked = () =>
+  Object.assign(
+    new ApiError("getJob (GET /jobs/1): HTTP 401", {
+      operation: "getJob",
+      method: "GET",
+      path: "/",
+    }),
+    { status: 401, body: {} },
+  );
+
+/** An adapter whose n-th send of the chunk answers `answers[n]`. */
+function scripted(answers: readonly ChunkResult[]): ImportAdapter<{ id: string }> {
+  let sends = 0;
+  return {
+    vendor: "test",
+    replay: { by: "upsert", why: "the test vendor upserts" },
+    limits: { maxRecords: 10 },
+    defaults: { chunkRecords: 10, concurrency: 1 },
+    keyOf: (user) => user.id,
+    validate: (user) => ({ ok: true, item: user }),
+    scrub: (text) => text,
+    send: () => Promise.resolve(answers[Math.min(sends++, answers.length - 1)]!),
+  };
+}
+
+const users = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `u${i}` }));
+const options = { replayDelayMs: 0 };
+
+describe("a fatal answer after the vendor took the chunk", () => {
+  it("keeps what an earlier send confirmed, and says the vendor may hold the rest", async () => {
+    const lost = { ok: false, code: "network", reason: "answer lost", transient: true } as const;
+    const report = await runImport(
+      scripted([
+        { kind: "done", outcomes: [{ ok: true }, lost, lost] },
+        { kind: "fatal", error: revoked() },
+      ]),
+      users(3),
+      options,
+    );
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "failed", "failed"]);
+    expect(report.outcomes[1]).toMatchObject({
+      code: "fatal",
+      reason: expect.stringMatching(
+        /test may hold this record: the chunk was sent before/,
+      ) as unknown,
+    });
+    expect(report.fatal).toMatch(/HTTP 401/);
+  });
+
+  it("keeps what the vendor said in the same send before the fatal answer", async () => {
+    const report = await runImport(
+      scripted([
+        {
+          kind: "fatal",
+          error: revoked(),
+          known: [
+            { ok: true, id: "v1" },
+            { ok: false, code: "refused", reason: "bad email" },
+            undefined,
+          ],
+          written: true,
+        },
+      ]),
+      users(3),
+      options,
+    );
+    expect(report.outcomes.map((o) => (o.outcome === "failed" ? o.code : o.outcome))).toEqual([
+      "imported",
+      "refused",
+      "fatal",
+    ]);
+    expect(report.outcomes[2]).toMatchObject({
+      reason: expect.stringMatching(/may hold this record/) as unknown,
+    });
+  });
+
+  it("says nothing of the sort when the vendor refused the first send itself", async () => {
+    const report = await runImport(
+      scripted([{ kind: "fatal", error: revoked() }]),
+      users(2),
+      options,
+    );
+    expect(report.outcomes.map((o) => o.outcome === "failed" && o.code)).toEqual([
+      "fatal",
+      "fatal",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: expect.not.stringMatching(/may hold/) as unknown,
+    });
+  });
+});
+
+describe("FullStory: the key is revoked while a COMPLETED job's results are read", () => {
+  const server = useMswServer();
+
+  it("users the imports list named stay imported; the others may be held by FullStory", async () => {
+    const sim = mountFullStory(server, {
+      pageSize: 1,
+      faults: {
+        script: ({ operation }) =>
+          operation === "getBatchImportErrors" ? vendorError(401, "unauthorized") : undefined,
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const report = await importUsers(client, [{ uid: "a" }, { uid: "b" }], {
+      pollIntervalMs: 1,
+      replayDelayMs: 0,
+      sleep: async () => {},
+    });
+    expect(sim.users().map((u) => u.uid)).toEqual(["a", "b"]);
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported"]);
+    expect(report.fatal).toMatch(/401/);
+  });
+
+  it("a 401 to the client's retry of a create whose answer was lost: the users may be held, and say so", async () => {
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation !== "createBatchImport"
+            ? undefined
+            : attempt === 1
+              ? "lost_answer"
+              : vendorError(401, "unauthorized"),
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, sleep: async () => {} });
+    const report = await importUsers(client, [{ uid: "a" }, { uid: "b" }], {
+      pollIntervalMs: 1,
+      replayDelayMs: 0,
+      sleep: async () => {},
+    });
+    expect(sim.users().map((u) => u.uid)).toEqual(["a", "b"]);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "fatal",
+        reason: expect.stringMatching(/fullstory may hold this record/) as unknown,
+      });
+    }
+  });
+});
