@@ -5,26 +5,20 @@ import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync } from "node
 import path from "node:path";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
-import { createFullStorySimulator } from "../../src/testing/index.js";
 import {
-  CREDS,
-  FAST_POLL,
   cli,
   fullStoryUsers,
   ndjson,
   totalRequests,
   useServedSimulators,
+  servedFullStory,
   useTempDir,
 } from "./helpers.js";
 
 const file = useTempDir("bui-files-apart-");
 const serve = useServedSimulators();
 
-async function fullStory() {
-  const sim = createFullStorySimulator({ processingPolls: 0 });
-  const { url } = await serve(sim);
-  return { sim, base: ["--base-url", url, "--api-key", CREDS.apiKey, ...FAST_POLL] };
-}
+const fullStory = () => servedFullStory(serve);
 
 const csvOf = (n: number) =>
   "uid,email\n" +

@@ -8,6 +8,7 @@ import { afterAll, afterEach } from "vitest";
 import { run, type Io } from "../../src/cli/run.js";
 import { SIMULATOR_CREDENTIALS } from "../../src/cli/simulate-command.js";
 import type { ImportReport } from "../../src/core/engine/report.js";
+import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
 
@@ -87,6 +88,18 @@ export function useServedSimulators(): (sim: VendorSimulator) => Promise<Running
     running.push(served);
     return served;
   };
+}
+
+/**
+ * A FullStory simulator whose jobs end at their first poll, served for the current test, and the flags that
+ * import into it.
+ */
+export async function servedFullStory(
+  serve: (sim: VendorSimulator) => Promise<RunningSimulator>,
+): Promise<{ sim: ReturnType<typeof createFullStorySimulator>; base: string[] }> {
+  const sim = createFullStorySimulator({ processingPolls: 0 });
+  const { url } = await serve(sim);
+  return { sim, base: ["--base-url", url, "--api-key", CREDS.apiKey, ...FAST_POLL] };
 }
 
 export const ndjson = (records: readonly unknown[]) =>

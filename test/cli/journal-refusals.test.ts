@@ -4,26 +4,20 @@
 import { readFileSync } from "node:fs";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
-import { createFullStorySimulator } from "../../src/testing/index.js";
 import {
-  CREDS,
-  FAST_POLL,
   cli,
   fullStoryUsers,
   ndjson,
   totalRequests,
   useServedSimulators,
+  servedFullStory,
   useTempDir,
 } from "./helpers.js";
 
 const file = useTempDir("bui-journal-refusals-");
 const serve = useServedSimulators();
 
-async function fullStory() {
-  const sim = createFullStorySimulator({ processingPolls: 0 });
-  const { url } = await serve(sim);
-  return { sim, base: ["--base-url", url, "--api-key", CREDS.apiKey, ...FAST_POLL] };
-}
+const fullStory = () => servedFullStory(serve);
 
 describe("import --journal with a file that is not a journal", () => {
   for (const [name, text] of [
