@@ -7,7 +7,7 @@ import type {
 } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
 import { chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
-import { vendorCode } from "../core/engine/failure-codes.js";
+import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import type { components } from "../../generated/userpilot.js";
 import { rules } from "../../generated/userpilot.rules.js";
@@ -116,8 +116,8 @@ type Result = ChunkResult<UserpilotFailureCode>;
  * `job_failed`, with what the job body says). Any other status, including ones Userpilot may add, means the
  * job is still running. A re-run with the same journal polls a checkpointed job instead of submitting again.
  *
- * - A `202` naming a job that is not this request's (its `total_rows` above the users sent, or
- *   another chunk of this import follows it), or no usable job id:
+ * - A `202` naming a job that is not this request's (its `total_rows` above the users sent or below their
+ *   distinct user_ids, or another chunk of this import follows it), or no usable job id:
  *   the answer counts as lost. Every user fails transient (`job_mismatch`, with both counts, or
  *   `malformed`), and the replay looks for the request's own job in the job list before sending again.
  * - `409 Conflict` (another bulk job is running): waits and submits again, for up to `jobTimeoutMs`, then
@@ -251,7 +251,18 @@ class ChunkRun {
     if (!resumed) this.context.checkpoint({ [`split${range}`]: "1" });
     const middle = start + Math.ceil((end - start) / 2);
     const first = await this.follow(start, middle);
-    if (first.kind === "fatal") return first;
+    if (first.kind === "fatal") {
+      // Only the first half went out: Userpilot may hold its users, never the second half's.
+      if (first.written !== true) return first;
+      const held: Outcome = {
+        ok: false,
+        code: requestFailureCode(first.error),
+        reason: `${first.error.message}; Userpilot may hold this user: its job was accepted before the import stopped`,
+      };
+      const sent = first.known ?? new Array<undefined>(middle - start).fill(undefined);
+      const known = sent.map((outcome) => outcome ?? held);
+      return { kind: "fatal", error: first.error, known };
+    }
     const second = await this.follow(middle, end);
     if (second.kind === "fatal") {
       // The first half's job ended: what Userpilot said of its users stands.
@@ -297,7 +308,9 @@ class ChunkRun {
             "bulkIdentifyUsers answered 202 without a usable job_id, so the job holding these users is unknown",
           );
         }
-        const foreign = this.notThisRequests(jobId, answer.data, size);
+        const distinct = new Set(this.chunk.items.slice(start, end).map((user) => user.user_id))
+          .size;
+        const foreign = this.notThisRequests(jobId, answer.data, size, distinct);
         if (foreign !== undefined) return fail("job_mismatch", foreign);
         this.context.checkpoint({ [`jobId${range}`]: jobId });
         return { kind: "accepted", jobId };
@@ -433,9 +446,9 @@ class ChunkRun {
 
   /**
    * Why the job a `202` names cannot be the one this request of `rows` users made, if it cannot: another
-   * chunk of this import follows it, or it holds more rows than were sent. Fewer is followed: Userpilot may
-   * count a user_id sent twice once (UNCONFIRMED), and `completed_rows` below the users sent then warns on
-   * each. `total_rows` left out (one
+   * chunk of this import follows it, or it holds more rows than were sent, or fewer than the distinct
+   * user_ids sent. Fewer rows than users is followed only down to that: Userpilot may count a user_id sent
+   * twice once (UNCONFIRMED), and `completed_rows` below the users sent then warns on each. `total_rows` left out (one
    * documented shape) rules nothing out. Its `file_size` is not compared: its unit is UNCONFIRMED, and a
    * wrong guess here would turn away every job (reconcile may use it: a wrong guess there only sends the
    * users again, which Userpilot upserts).
@@ -444,6 +457,7 @@ class ChunkRun {
     jobId: string,
     job: Record<string, unknown>,
     rows: number,
+    distinct: number,
   ): string | undefined {
     const unknownJob =
       "so it is not this request's job, and whether Userpilot holds these users is unknown";
@@ -452,7 +466,7 @@ class ChunkRun {
       return `Userpilot answered 202 with job ${jobId}, which another chunk of this import follows, ${unknownJob}`;
     }
     const total = job["total_rows"];
-    if (typeof total === "number" && total > rows) {
+    if (typeof total === "number" && (total > rows || total < distinct)) {
       return `Userpilot answered 202 with job ${jobId} of ${total} rows for a request of ${rows} users, ${unknownJob}`;
     }
     return undefined;

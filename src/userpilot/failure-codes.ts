@@ -11,7 +11,7 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  * - `payload_too_large`: one user alone is larger than Userpilot accepts (413);
  * - `aborted`: the import was aborted while a job ran or a submission waited;
  * - `job_mismatch`: Userpilot answered `202` with a job that is not this request's (more rows than were
- *   sent, or a job another chunk of this import follows). Transient: a replay looks for
+ *   sent or fewer than their distinct user_ids, or a job another chunk of this import follows). Transient: a replay looks for
  *   the request's own job in the job list, and sends the users again only when there is none;
  * - `malformed`: Userpilot accepted the request but answered without a usable job id. Transient, like
  *   `job_mismatch`;

@@ -10,6 +10,7 @@ import { mountFullStory } from "../fullstory/harness.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers } from "../../src/fullstory/import.js";
 import { API_KEY } from "../fullstory/harness.js";
+import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
 
 const revoked = () =>
@@ -88,6 +89,25 @@ describe("a fatal answer after the vendor took the chunk", () => {
     });
   });
 
+  it("says nothing of the sort after an earlier send the vendor turned away (429, 503)", async () => {
+    const busy = { ok: false, code: "429", reason: "rate limited", transient: true } as const;
+    const report = await runImport(
+      scripted([
+        { kind: "done", outcomes: [busy, busy] },
+        { kind: "fatal", error: revoked() },
+      ]),
+      users(2),
+      options,
+    );
+    expect(report.outcomes.map((o) => o.outcome === "failed" && o.code)).toEqual([
+      "fatal",
+      "fatal",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: expect.not.stringMatching(/may hold/) as unknown,
+    });
+  });
+
   it("says nothing of the sort when the vendor refused the first send itself", async () => {
     const report = await runImport(
       scripted([{ kind: "fatal", error: revoked() }]),
@@ -106,6 +126,35 @@ describe("a fatal answer after the vendor took the chunk", () => {
 
 describe("FullStory: the key is revoked while a COMPLETED job's results are read", () => {
   const server = useMswServer();
+
+  it("a re-run refused after an earlier run's create lost its answer: the users may be held", async () => {
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation !== "createBatchImport"
+            ? undefined
+            : attempt === 1
+              ? "lost_answer"
+              : vendorError(401, "unauthorized"),
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const journal = journalFile("fatal-after-resume");
+    const run = () =>
+      importUsers(client, [{ uid: "a" }], {
+        journal,
+        chunkAttempts: 1,
+        pollIntervalMs: 1,
+        sleep: async () => {},
+      });
+    expect((await run()).failed).toBe(1);
+    const report = await run();
+    expect(sim.users().map((u) => u.uid)).toEqual(["a"]);
+    expect(report.outcomes[0]).toMatchObject({
+      code: "fatal",
+      reason: expect.stringMatching(/fullstory may hold this record/) as unknown,
+    });
+  });
 
   it("users the imports list named stay imported; the others may be held by FullStory", async () => {
     const sim = mountFullStory(server, {

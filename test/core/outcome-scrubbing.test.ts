@@ -162,3 +162,24 @@ describe("a chunk whose outcomes cannot be recorded", () => {
     );
   });
 });
+
+describe("an onOutcome that throws", () => {
+  it("stops the run and rejects with its error, without leaving the chunk half recorded", async () => {
+    const { adapter } = echoing((size) => ({
+      kind: "done",
+      outcomes: Array.from({ length: size }, () => ({ ok: true })),
+    }));
+    const seen: number[] = [];
+    const failing = new Error("the caller's sink is full");
+    await expect(
+      runImport({ ...adapter, defaults: { chunkRecords: 4, concurrency: 1 } }, users(12), {
+        onOutcome: (outcome) => {
+          seen.push(outcome.index);
+          if (outcome.index === 1) throw failing;
+        },
+      }),
+    ).rejects.toBe(failing);
+    // Called until it threw, never after.
+    expect(seen).toEqual([0, 1]);
+  });
+});

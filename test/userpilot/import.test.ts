@@ -299,6 +299,25 @@ describe("importUsers", () => {
     expectTruthfulReport(report, up.sim);
   });
 
+  it("a key revoked while the first half of a split chunk runs: only that half may be held", async () => {
+    const records = users(4);
+    const up = vendor({ maxBytes: bodyBytes(records.slice(0, 2)) });
+    up.scriptPollsOf(records[0]?.user_id ?? "", () => unauthorized());
+    const report = await run(records, { chunkRecords: 4 });
+
+    expect(up.ofKind("POST").map((s) => [s.userIds.length, s.status])).toEqual([
+      [4, 413],
+      [2, 202],
+    ]);
+    const reasons = report.outcomes.map((o) => (o.outcome === "failed" ? o.reason : o.outcome));
+    expect(reasons.map((reason) => /Userpilot may hold this user/.test(reason))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
   it("fails a single user refused with 413 as payload_too_large", async () => {
     vendor({ maxBytes: 10 });
     const report = await run(users(2), { chunkRecords: 2 });

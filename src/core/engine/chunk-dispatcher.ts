@@ -54,7 +54,19 @@ export class ChunkDispatcher<Input, Wire> {
     return this.#fatal;
   }
 
-  /** A journal that does not fit this input: the run stops, and rejects once what is in flight settled. */
+  /**
+   * Stops the run with `error` (a caller's callback threw): nothing more is read or sent, and the run rejects
+   * with it once what is in flight settled.
+   */
+  stop(error: Error): void {
+    this.#mismatch ??= error;
+    this.#run.abort(error);
+  }
+
+  /**
+   * A journal that does not fit this input, or the error a run was stopped with: the run rejects with it once
+   * what is in flight settled.
+   */
   get mismatch(): Error | undefined {
     return this.#mismatch;
   }
@@ -182,8 +194,8 @@ export class ChunkDispatcher<Input, Wire> {
     });
     let settled = false;
     const settle = (outcomes: readonly ItemOutcome[]) => {
-      settled = true;
       this.#settle(pending, outcomes);
+      settled = true;
     };
     const task = followed
       .then((result) => {
@@ -214,7 +226,13 @@ export class ChunkDispatcher<Input, Wire> {
       .catch((error: unknown) => {
         // The journal could not be written (a full disk), or settling threw: the run stops rather than go on
         // without its record of progress, and every record of this chunk still gets an outcome.
-        const message = `the import stopped: ${error instanceof Error ? error.message : String(error)}`;
+        const thrown = error instanceof Error ? error.message : String(error);
+        let message = `the import stopped: ${thrown}`;
+        try {
+          message = this.adapter.scrub(message);
+        } catch {
+          message = "the import stopped: recording a chunk's outcomes failed";
+        }
         this.#fatal ??= message;
         run.abort(new Error(message));
         if (!settled) this.#failAll(pending, "fatal", message);

@@ -39,7 +39,11 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
   journal?: string;
   /** Called as counts change (at most every `progressEvery` records, and at every chunk). */
   onProgress?: (progress: ImportProgress) => void;
-  /** Called with each record's outcome as it is known, in completion order. */
+  /**
+   * Called with each record's outcome as it is known, in completion order. If it throws, it is not called
+   * again, nothing more is read or sent, and the import rejects with that error once the chunks in flight
+   * settled.
+   */
   onOutcome?: (outcome: RecordOutcome) => void;
   /**
    * Which per-record outcomes the report keeps: `all`, `problems` (failed and rejected), `none`.
@@ -93,7 +97,27 @@ export async function runImport<Input, Wire>(
     `${adapter.vendor}'s limit of requests in flight`,
   );
   const maxBytes = adapter.serialize === undefined ? undefined : adapter.limits.maxBytes;
-  const report = new ReportBuilder(options.keepOutcomes ?? "all", options.onOutcome);
+  const { onOutcome } = options;
+  // A callback that throws stops the run (the caller's own error, once the chunks in flight settled), but
+  // never cuts a chunk's recording short: every record still gets its outcome.
+  let callbackFailed = false;
+  const report = new ReportBuilder(
+    options.keepOutcomes ?? "all",
+    onOutcome === undefined
+      ? undefined
+      : (outcome) => {
+          if (callbackFailed) return;
+          try {
+            onOutcome(outcome);
+          } catch (error) {
+            callbackFailed = true;
+            // Outcomes come only from chunks the dispatcher below settles, so it exists by then.
+            dispatcher.stop(
+              error instanceof Error ? error : new Error(`onOutcome threw ${String(error)}`),
+            );
+          }
+        },
+  );
   const emit = () => options.onProgress?.(report.progress());
   const journal =
     options.journal === undefined

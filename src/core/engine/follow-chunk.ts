@@ -98,7 +98,10 @@ export async function followChunk<Input, Wire>(
       // whose answer was lost may have written the chunk.
       const known = outcomes === undefined ? result.known : best(outcomes, result.known ?? []);
       const written =
-        result.written === true || attempts > 1 || result.error.afterArrivedTry === true;
+        result.written === true ||
+        result.error.afterArrivedTry === true ||
+        (outcomes?.some(mayHaveWritten) ?? false) ||
+        Object.keys(following.resumed ?? {}).length > 0;
       return {
         kind: "fatal",
         error: result.error,
@@ -128,13 +131,24 @@ export async function followChunk<Input, Wire>(
   const note = `; ${tried}: a re-run with the same journal tries again`;
   // Stopped while the chunk was out (an abort, or another chunk's fatal answer): its request may have
   // reached the vendor, whatever the record's own failure says.
-  const stopped = `; the import stopped while this chunk was sent: ${adapter.vendor} may hold this record, and a re-run with the same journal settles it`;
+  const stopped = `; the import stopped while this chunk was out: if its request reached ${adapter.vendor}, ${adapter.vendor} may hold this record, and a re-run with the same journal settles it`;
   outcomes = outcomes.map((o) => {
     if (o.ok || o.transient !== true) return o;
-    if (following.signal.aborted) return { ...o, reason: o.reason + stopped };
+    if (following.signal.aborted)
+      return mayHaveWritten(o) ? { ...o, reason: o.reason + stopped } : o;
     return o.later === true ? o : { ...o, reason: o.reason + note };
   });
   return { kind: "done", outcomes, final };
+}
+
+/**
+ * Whether the failure leaves the record possibly written: one that may pass, except a 429 or 503, with which
+ * the vendor says it did not process the request.
+ */
+function mayHaveWritten(outcome: ItemOutcome): boolean {
+  return (
+    !outcome.ok && outcome.transient === true && outcome.code !== "429" && outcome.code !== "503"
+  );
 }
 
 function best(
