@@ -284,7 +284,7 @@ class ChunkRun {
     const size = end - start;
     const fail = (code: UserpilotFailureCode, reason: string) =>
       ({ kind: "result", result: everyItem(size, failure(code, reason)) }) as const;
-    const body = this.bodyOf(start, end);
+    const body = this.bodyText(start, end);
     const clock = this.clock();
     let wait = this.settings.conflictWaitMs;
     const maxWait = Math.max(this.settings.conflictWaitMs, this.settings.maxPollIntervalMs);
@@ -295,7 +295,7 @@ class ChunkRun {
       if (!lostBefore) this.context.checkpoint({ [`sent${range}`]: new Date().toISOString() });
       const answer = await this.client.bulkIdentifyUsers({
         body: { users: this.chunk.items.slice(start, end) },
-        serializedBody: body.text,
+        serializedBody: body,
         signal: this.context.signal,
       });
       // A 202 that does not name this request's job leaves the `sent` checkpoint in place: Userpilot may
@@ -396,9 +396,9 @@ class ChunkRun {
       // one, so the users fail for now (a replay or a re-run looks again).
       return { kind: "unknown", error: answer.error };
     }
-    // Jobs other chunks followed, in this run or in the journal of an earlier one, are never this one's.
-    for (const id of this.context.savedByAnyChunk("jobId")) this.known.add(id);
-    const bytes = this.bodyOf(start, end).bytes;
+    const others = this.othersJobs();
+    // Counted here only: a lost request is rare, and the bytes of a 50 MB body are not free.
+    const bytes = Buffer.byteLength(this.bodyText(start, end));
     const earliest = sent - this.settings.clockSkewMs;
     // Userpilot runs one bulk job at a time, so the lost request's job is the first to start after the send.
     // A job that only the clock-skew allowance lets in started before the send on Userpilot's clock, and so
@@ -407,7 +407,7 @@ class ChunkRun {
     let onTime: { id: string; at: number } | undefined;
     let skewed: { id: string; at: number } | undefined;
     for (const job of answer.data as readonly JobStatus[]) {
-      if (typeof job.job_id !== "string" || this.known.has(job.job_id)) continue;
+      if (typeof job.job_id !== "string" || others.has(job.job_id)) continue;
       if (job.total_rows !== end - start) continue;
       // Another process's job may hold as many rows (two imports sending full chunks); not as many bytes.
       if (typeof job.file_size === "number" && job.file_size !== bytes) continue;
@@ -433,23 +433,29 @@ class ChunkRun {
   }
 
   /**
-   * The body of a request for users `[start, end)` as it goes over the wire, and its size in bytes: what a
+   * The body of a request for users `[start, end)` as it goes over the wire; its size in bytes is what a
    * job's `file_size` is taken to be (the spec leaves its unit UNCONFIRMED, presumably bytes).
    */
-  private bodyOf(start: number, end: number): { readonly text: string; readonly bytes: number } {
+  private bodyText(start: number, end: number): string {
     const positions = Array.from({ length: end - start }, (_, i) => start + i);
-    const text =
+    return (
       joinedJsonBody("users", this.chunk, positions)?.serializedBody ??
-      JSON.stringify({ users: this.chunk.items.slice(start, end) });
-    return { text, bytes: Buffer.byteLength(text) };
+      JSON.stringify({ users: this.chunk.items.slice(start, end) })
+    );
+  }
+
+  /** Job ids other chunks follow, in this run or in the journal of an earlier one: never this request's. */
+  private othersJobs(): ReadonlySet<string> {
+    for (const id of this.context.savedByAnyChunk("jobId")) this.known.add(id);
+    return this.known;
   }
 
   /**
    * Why the job a `202` names cannot be the one this request of `rows` users made, if it cannot: another
    * chunk of this import follows it, or it holds more rows than were sent, or fewer than the distinct
    * user_ids sent. Fewer rows than users is followed only down to that: Userpilot may count a user_id sent
-   * twice once (UNCONFIRMED), and `completed_rows` below the users sent then warns on each. `total_rows` left out (one
-   * documented shape) rules nothing out. Its `file_size` is not compared: its unit is UNCONFIRMED, and a
+   * twice once (UNCONFIRMED), and `completed_rows` below the users sent then warns on each. `total_rows`
+   * left out (one documented shape) rules nothing out. Its `file_size` is not compared: its unit is UNCONFIRMED, and a
    * wrong guess here would turn away every job (reconcile may use it: a wrong guess there only sends the
    * users again, which Userpilot upserts).
    */
@@ -461,8 +467,7 @@ class ChunkRun {
   ): string | undefined {
     const unknownJob =
       "so it is not this request's job, and whether Userpilot holds these users is unknown";
-    for (const id of this.context.savedByAnyChunk("jobId")) this.known.add(id);
-    if (this.known.has(jobId)) {
+    if (this.othersJobs().has(jobId)) {
       return `Userpilot answered 202 with job ${jobId}, which another chunk of this import follows, ${unknownJob}`;
     }
     const total = job["total_rows"];

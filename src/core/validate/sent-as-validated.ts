@@ -25,19 +25,12 @@ export const NOT_JSON_MESSAGE = "a bigint is not a JSON value (JSON.stringify th
 export const UNSAFE_INTEGER_MESSAGE =
   "an integer beyond 2^53 (Number.MAX_SAFE_INTEGER) is not exact in JavaScript and would change on the way (it may already have been rounded when read); send it as a string";
 
-// With the u flag a class of surrogates matches only those not paired: a lone surrogate.
-const LONE_SURROGATE = /\p{Surrogate}/u;
-const LONE_SURROGATES = /\p{Surrogate}/gu;
-
-// String.prototype.isWellFormed (Node 20), which ES2023's types lack; several times faster than the regex.
-const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean })
-  .isWellFormed;
+/** String methods of ES2024, in every Node this package runs on (20.3 and later), which ES2023's types lack. */
+type WellFormedText = string & { isWellFormed(): boolean; toWellFormed(): string };
 
 /** False when `text` holds a lone surrogate. */
 export function isWellFormedText(text: string): boolean {
-  return nativeIsWellFormed === undefined
-    ? !LONE_SURROGATE.test(text)
-    : nativeIsWellFormed.call(text);
+  return (text as WellFormedText).isWellFormed();
 }
 
 /**
@@ -99,5 +92,5 @@ export function findSendHazard(
 
 /** `text` with each lone surrogate replaced by U+FFFD, so a path naming such a key is well-formed itself. */
 export function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATES, "\uFFFD");
+  return (text as WellFormedText).toWellFormed();
 }
