@@ -30,6 +30,8 @@ export interface VendorSetting {
   readonly secret?: boolean;
   /** The value a served simulator accepts; absent for a setting the simulator needs no value for. */
   readonly simulator?: string;
+  /** The only values the setting takes (an environment's names); absent when any value goes. */
+  readonly values?: readonly string[];
 }
 
 /** The values of a vendor's settings, by flag name, however they were given. */
@@ -107,7 +109,16 @@ export function settingsOf(
     if (setting === undefined) throw new Error(`${vendor.name} has no setting --${flag}`);
     return setting;
   };
-  const get = (flag: string) => valueOf(declared(flag));
+  const get = (flag: string) => {
+    const setting = declared(flag);
+    const value = valueOf(setting);
+    // A near miss (`sandbx`, `Sandbox`) must not fall back to the default host, where the key would go.
+    if (value !== undefined && setting.values !== undefined && !setting.values.includes(value))
+      throw new ConfigError(
+        `--${flag} must be ${setting.values.join(" or ")}, not ${value} (pass --${flag} or set ${setting.env})`,
+      );
+    return value;
+  };
   return {
     get,
     require: (flag) => {

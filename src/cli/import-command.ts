@@ -2,7 +2,9 @@ import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { hasUserinfo } from "../core/client/base-url.js";
 import type { CommonClientOptions } from "../core/client/options.js";
-import { runImport } from "../core/engine/engine.js";
+import type { ImportAdapter } from "../core/engine/adapter.js";
+import { runImport, type ImportOptions } from "../core/engine/engine.js";
+import { JournalError } from "../core/engine/journal.js";
 import type { ImportReport } from "../core/engine/report.js";
 import { durationFlag, wholeFlag, type Flags } from "./flag-values.js";
 import { ProblemSample } from "./problem-sample.js";
@@ -27,6 +29,7 @@ import {
   ConfigError,
   VENDOR_NAMES,
   VENDORS,
+  refuseOtherVendorsFlags,
   settingsFromFlags,
   vendorNamed,
   type JobTuning,
@@ -70,29 +73,19 @@ export async function importCommand(args: ImportFlags): Promise<number> {
     format === "csv" ? (vendor.fromCsvRow ?? recordFromCsvRow) : undefined,
   );
 
-  if (args.flags["dry-run"] === true) return dryRun(vendor, records, args);
+  const dry = args.flags["dry-run"] === true;
+  const { adapter, options } = configure(vendor, args, dry);
+  if (dry) {
+    // A dry run sends nothing, so it has no outcomes to report: an empty or partial report file would pass
+    // for an import's.
+    if (args.flags["report"] !== undefined)
+      throw new ConfigError(
+        "--report writes an import's outcomes, and a dry run has none; drop --report, or --dry-run",
+      );
+    return dryRun(vendor, records, args);
+  }
 
   const { flags } = args;
-  const chunkRecords = wholeFlag(flags, "chunk-size");
-  const concurrency = wholeFlag(flags, "concurrency");
-  const chunkAttempts = wholeFlag(flags, "chunk-attempts");
-  const adapter = vendor.createAdapter(
-    vendor.createClient(
-      settingsFromFlags(vendor, flags, args.env),
-      clientOptions(flags, args.signal),
-    ),
-    jobTuning(vendor, flags),
-  );
-  const { maxRecords, maxConcurrency } = adapter.limits;
-  if (chunkRecords !== undefined && chunkRecords > maxRecords)
-    throw new ConfigError(
-      `--chunk-size ${chunkRecords} is above ${vendor.name}'s limit of ${maxRecords} records per request`,
-    );
-  if (concurrency !== undefined && maxConcurrency !== undefined && concurrency > maxConcurrency)
-    throw new ConfigError(
-      `--concurrency ${concurrency} is above ${vendor.name}'s limit of ${maxConcurrency} requests in flight`,
-    );
-
   const reportFile = typeof flags["report"] === "string" ? flags["report"] : undefined;
   let writer: ReportWriter | undefined;
   if (reportFile !== undefined) {
@@ -130,13 +123,12 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       },
       precheck: (record: unknown) =>
         record instanceof UnreadableRecord ? unreadable(record) : undefined,
-      ...(chunkRecords !== undefined && { chunkRecords }),
-      ...(concurrency !== undefined && { concurrency }),
-      ...(chunkAttempts !== undefined && { chunkAttempts }),
-      ...(typeof flags["journal"] === "string" && { journal: flags["journal"] }),
+      ...options,
     });
   } catch (error) {
-    writer?.abandon();
+    // Refused before it began (a journal of another run): the earlier report stays as it was.
+    if (error instanceof JournalError) writer?.withdraw();
+    else writer?.abandon();
     throw error;
   }
   progress.done();
@@ -155,6 +147,49 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   }
   const code = exitCodeOf(report, sample);
   return reportError !== undefined && code === EXIT.ok ? EXIT.partial : code;
+}
+
+/**
+ * The adapter and the import's options from the command line, checked as a real run checks them, so a dry
+ * run refuses the same command lines (exit 2). A dry run needs no credentials: a missing one stands in as a
+ * placeholder, as its client never sends.
+ */
+function configure(
+  vendor: VendorModule,
+  args: ImportFlags,
+  dry: boolean,
+): { adapter: ImportAdapter<unknown, unknown>; options: ImportOptions<unknown> } {
+  const { flags } = args;
+  refuseOtherVendorsFlags(vendor, flags);
+  const chunkRecords = wholeFlag(flags, "chunk-size");
+  const concurrency = wholeFlag(flags, "concurrency");
+  const chunkAttempts = wholeFlag(flags, "chunk-attempts");
+  const settings = settingsFromFlags(vendor, flags, args.env);
+  const adapter = vendor.createAdapter(
+    vendor.createClient(
+      dry ? { ...settings, require: (flag) => settings.get(flag) ?? "dry-run" } : settings,
+      clientOptions(flags, args.signal),
+    ),
+    jobTuning(vendor, flags),
+  );
+  const { maxRecords, maxConcurrency } = adapter.limits;
+  if (chunkRecords !== undefined && chunkRecords > maxRecords)
+    throw new ConfigError(
+      `--chunk-size ${chunkRecords} is above ${vendor.name}'s limit of ${maxRecords} records per request`,
+    );
+  if (concurrency !== undefined && maxConcurrency !== undefined && concurrency > maxConcurrency)
+    throw new ConfigError(
+      `--concurrency ${concurrency} is above ${vendor.name}'s limit of ${maxConcurrency} requests in flight`,
+    );
+  return {
+    adapter,
+    options: {
+      ...(chunkRecords !== undefined && { chunkRecords }),
+      ...(concurrency !== undefined && { concurrency }),
+      ...(chunkAttempts !== undefined && { chunkAttempts }),
+      ...(typeof flags["journal"] === "string" && { journal: flags["journal"] }),
+    },
+  };
 }
 
 /** Writes the report's summary line and closes it; the error when the file failed, at any time in the run. */
@@ -206,6 +241,8 @@ async function* paced<T>(
   onReportFailed: () => void,
 ): AsyncGenerator<T> {
   for await (const record of records) {
+    // runImport reads its first record only once its journal accepted the run.
+    writer.start();
     try {
       await writer.ready();
     } catch {

@@ -3,8 +3,9 @@ import { createReadStream } from "node:fs";
 import { extname } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { JSONParser } from "@streamparser/json";
-import { parse as parseCsv, type InfoRecord } from "csv-parse";
+import { CsvError, parse as parseCsv, type InfoRecord } from "csv-parse";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
+import { LineBreaks } from "./line-breaks.js";
 import { Utf8Check, invalidOffsets } from "./utf8-check.js";
 
 /**
@@ -355,15 +356,18 @@ async function* readCsv(
   const utf8 = new Utf8Check();
   /** Offsets of bytes that are not UTF-8, ascending; found before the parser sees those bytes. */
   const invalid: number[] = [];
+  const lines = new LineBreaks();
   const scan = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
       read.bytes += chunk.length;
       for (const offset of utf8.check(chunk)) invalid.push(offset);
+      lines.add(chunk);
       done(null, chunk);
     },
     flush(done: TransformCallback) {
       const cut = utf8.end();
       if (cut !== undefined) invalid.push(cut);
+      lines.end();
       done();
     },
   });
@@ -372,6 +376,8 @@ async function* readCsv(
   const parser = parseCsv({
     bom: true,
     skip_empty_lines: true,
+    // A row of empty cells (`,,`) is how a spreadsheet saves a blank row: skipped as an empty line is.
+    skip_records_with_empty_values: true,
     info: true,
     relax_column_count: true,
     columns: (header: string[]) => {
@@ -396,7 +402,9 @@ async function* readCsv(
       const { record, info } = entry as { record: Record<string, string>; info: InfoRecord };
       let encoded = true;
       for (; next < invalid.length && invalid[next]! < info.bytes; next++) encoded = false;
-      const where = `line ${info.lines}`;
+      // info.bytes ends after the row's own line end, which is on the row's last line.
+      const line = lines.lineAt(info.bytes - 1);
+      const where = `line ${line}`;
       if (!encoded) {
         yield new UnreadableRecord(
           where,
@@ -404,14 +412,18 @@ async function* readCsv(
           "input.encoding",
         );
       } else if (info.error !== undefined) {
-        yield new UnreadableRecord(where, info.error.message);
+        yield new UnreadableRecord(where, withLine(info.error.message, info.lines, line));
       } else {
-        yield new CsvRow(info.lines, record);
+        yield new CsvRow(line, record);
       }
     }
   } catch (error) {
     // The break is reported as the input's error: it names the file, as the other readers' errors do.
-    const message = error instanceof Error ? error.message : String(error);
+    const text = error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof CsvError
+        ? withLine(text, parser.info.lines, lines.lineAt(parser.info.bytes))
+        : text;
     throw new Error(message.startsWith(`${file}: `) ? message : `${file}: ${message}`, {
       cause: error,
     });
@@ -419,6 +431,11 @@ async function* readCsv(
     source.destroy();
     parser.destroy();
   }
+}
+
+/** csv-parse's message with the line it names by its own count, `counted`, replaced by `line`. */
+function withLine(message: string, counted: number, line: number): string {
+  return message.replace(new RegExp(`\\b(at|on) line ${counted}\\b`), `$1 line ${line}`);
 }
 
 /**

@@ -1,6 +1,5 @@
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, rmSync, type WriteStream } from "node:fs";
 import { open, readFile } from "node:fs/promises";
-import { once } from "node:events";
 import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
 import { VERSION } from "../core/version.js";
 
@@ -32,22 +31,24 @@ const BATCH_CHARS = 64 * 1024;
  * Writes a report as NDJSON while the import runs: the header, one line per outcome as it is known, then the
  * summary. Memory holds at most one batch of lines plus the stream's buffer: call {@link ready} between
  * records so reading the input waits while the disk catches up.
+ *
+ * The file is only replaced once the run has begun ({@link start}, or the first outcome, or the end): a run
+ * refused before it began ({@link withdraw}) leaves an earlier report as it was.
  */
 export class ReportWriter {
   #pending = "";
   #failure: Error | undefined;
+  #stream: WriteStream | undefined;
 
   private constructor(
-    private readonly stream: WriteStream,
     readonly file: string,
-  ) {
-    stream.on("error", (error) => {
-      this.#failure ??= error;
-    });
-  }
+    /** Whether {@link open} made the file, so that {@link withdraw} removes it again. */
+    private readonly created: boolean,
+  ) {}
 
   /**
-   * Opens (truncating) `file` and writes the header.
+   * Checks that `file` can be written (creating it when it does not exist, leaving it as it is otherwise)
+   * and prepares the header; the file is truncated when the run begins.
    *
    * @throws Error naming the file when it cannot be opened for writing.
    */
@@ -55,13 +56,21 @@ export class ReportWriter {
     file: string,
     header: Omit<ReportHeader, "kind" | "format" | "version" | "tool">,
   ): Promise<ReportWriter> {
-    const stream = createWriteStream(file);
+    let created = true;
     try {
-      await once(stream, "open");
+      await (await open(file, "wx")).close();
     } catch (error) {
-      throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+      if ((error as { code?: unknown }).code !== "EEXIST")
+        throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+      created = false;
+      try {
+        // Append mode: the earlier report is kept until the run begins.
+        await (await open(file, "a")).close();
+      } catch (error) {
+        throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+      }
     }
-    const writer = new ReportWriter(stream, file);
+    const writer = new ReportWriter(file, created);
     const line: ReportHeader = {
       kind: "header",
       format: REPORT_FORMAT,
@@ -73,14 +82,35 @@ export class ReportWriter {
     return writer;
   }
 
+  /** The run has begun: the file is truncated, and lines reach it from now on. Later calls do nothing. */
+  start(): void {
+    if (this.#stream !== undefined || this.#failure !== undefined) return;
+    const stream = createWriteStream(this.file);
+    stream.on("error", (error) => {
+      this.#failure ??= error;
+    });
+    this.#stream = stream;
+  }
+
+  /** The run was refused before it began: a file {@link open} made is removed, an earlier one left as it was. */
+  withdraw(): void {
+    if (this.#stream !== undefined) {
+      this.abandon();
+      return;
+    }
+    this.#failure ??= new Error("the run was refused before it began");
+    if (this.created) rmSync(this.file, { force: true });
+  }
+
   outcome(outcome: RecordOutcome): void {
+    this.start();
     this.#line({ kind: "outcome", ...outcome });
   }
 
   /** Resolves once the file has room for more (at once when it has); rejects after a write error. */
   async ready(): Promise<void> {
     this.#throwIfFailed();
-    if (!this.stream.writableNeedDrain) return;
+    if (this.#stream?.writableNeedDrain !== true) return;
     await this.#either("drain");
     this.#throwIfFailed();
   }
@@ -88,30 +118,33 @@ export class ReportWriter {
   /** Writes the summary line and closes the file. */
   async finish(report: ImportReport): Promise<void> {
     const { outcomes: _outcomes, ...summary } = report;
+    this.start();
     this.#line({ kind: "summary", ...summary });
     this.#flush();
-    this.stream.end();
+    this.#stream?.end();
     await this.#either("finish");
     this.#throwIfFailed();
   }
 
   /** Closes the file without a summary line (the import threw): readers see a report that did not end. */
   abandon(): void {
+    this.start();
     this.#flush();
-    this.stream.end();
+    this.#stream?.end();
   }
 
   /** Resolves on `event` or an error, whichever comes first, leaving no listener behind. */
   #either(event: "drain" | "finish"): Promise<void> {
-    if (this.#failure !== undefined) return Promise.resolve();
+    const stream = this.#stream;
+    if (this.#failure !== undefined || stream === undefined) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
-        this.stream.off(event, done);
-        this.stream.off("error", done);
+        stream.off(event, done);
+        stream.off("error", done);
         resolve();
       };
-      this.stream.on(event, done);
-      this.stream.on("error", done);
+      stream.on(event, done);
+      stream.on("error", done);
     });
   }
 
@@ -123,8 +156,9 @@ export class ReportWriter {
   }
 
   #flush(): void {
-    if (this.#pending === "" || this.#failure !== undefined) return;
-    this.stream.write(this.#pending);
+    // Before the run began, lines wait here: the header, and nothing else.
+    if (this.#pending === "" || this.#failure !== undefined || this.#stream === undefined) return;
+    this.#stream.write(this.#pending);
     this.#pending = "";
   }
 

@@ -1,16 +1,48 @@
-import { settingsOf, type Settings, type VendorModule } from "../vendor-module.js";
+import { ConfigError, settingsOf, type Settings, type VendorModule } from "../vendor-module.js";
+import { VENDORS } from "../vendors.js";
 
 export { ConfigError, type JobTuning } from "../vendor-module.js";
 export { VENDOR_NAMES, VENDORS, vendorNamed, type VendorName } from "../vendors.js";
 
-/** A vendor's settings from its flags, each falling back to its environment variable. */
+/**
+ * A vendor's settings from its flags, each falling back to its environment variable. Surrounding whitespace
+ * is dropped (a CR left by a Windows `.env` file), and a value of only whitespace counts as missing, so the
+ * error names the flag and the variable instead of the vendor refusing a blank key.
+ */
 export function settingsFromFlags(
   vendor: Pick<VendorModule, "name" | "settings">,
   flags: Readonly<Record<string, string | boolean | undefined>>,
   env: NodeJS.ProcessEnv,
 ): Settings {
-  return settingsOf(vendor, ({ flag, env: name }) => {
-    const value = flags[flag];
-    return typeof value === "string" && value !== "" ? value : env[name] || undefined;
-  });
+  return settingsOf(vendor, ({ flag, env: name }) => given(flags[flag]) ?? given(env[name]));
+}
+
+function given(value: string | boolean | undefined): string | undefined {
+  const trimmed = typeof value === "string" ? value.trim() : "";
+  return trimmed === "" ? undefined : trimmed;
+}
+
+/**
+ * Refuses a setting flag `vendor` does not declare (`--environment` for FullStory): ignored, it would leave
+ * the operator believing it took effect.
+ */
+export function refuseOtherVendorsFlags(
+  vendor: Pick<VendorModule, "name" | "settings">,
+  flags: Readonly<Record<string, string | boolean | undefined>>,
+): void {
+  const own = new Set(vendor.settings.map((setting) => setting.flag));
+  for (const flag of new Set(VENDORS.flatMap((v) => v.settings.map((setting) => setting.flag)))) {
+    if (own.has(flag) || flags[flag] === undefined) continue;
+    const takers = VENDORS.filter((v) => v.settings.some((setting) => setting.flag === flag)).map(
+      (v) => v.name,
+    );
+    throw new ConfigError(
+      `--${flag} applies to ${listed(takers)}; ${vendor.name} takes no --${flag}`,
+    );
+  }
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }

@@ -357,11 +357,23 @@ function jobDuration(job: {
   return Number.isNaN(ms) || ms < 0 ? undefined : ms;
 }
 
-/** A record's key for reports: its uid, else its FullStory id, else its email, else `#<index>`. */
+/** The starts of keys from another space (or of an already prefixed uid). */
+const PREFIXED = /^(?:#|uid:|id:|email:)/;
+
+/**
+ * A record's key for reports: its uid as it is, else `id:<FullStory id>`, else `email:<email>`, else
+ * `#<index>`. uid, id and email name users apart (a uid equal to someone's email is another user), so each
+ * keeps its own key space: a uid that starts like another space's key (`uid:`, `id:`, `email:`, `#`) is
+ * shown as `uid:<uid>`, and no two records get one key unless FullStory would take them for one user.
+ */
 export function fullStoryKeyOf(record: FullStoryUser, index: number): string {
   const fields = record as Matchable | null | undefined;
-  const key = text(fields?.uid) ?? text(fields?.id) ?? text(fields?.email);
-  return key ?? `#${index}`;
+  const uid = text(fields?.uid);
+  if (uid !== undefined) return PREFIXED.test(uid) ? `uid:${uid}` : uid;
+  const id = text(fields?.id);
+  if (id !== undefined) return `id:${id}`;
+  const email = text(fields?.email);
+  return email === undefined ? `#${index}` : `email:${email}`;
 }
 
 /**

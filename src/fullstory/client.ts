@@ -15,7 +15,7 @@ export const FULLSTORY_HOSTS: Readonly<Record<FullStoryRegion, string>> = {
 };
 
 export interface FullStoryClientOptions extends CommonClientOptions {
-  /** A FullStory server API key, sent as `Authorization: Basic <key>` (the raw key, not base64). */
+  /** A FullStory server API key, sent as `Authorization: Basic <key>` (the raw key, not base64, trimmed). */
   apiKey: string;
   /**
    * Data centre. Ignored when `baseUrl` is set.
@@ -26,9 +26,12 @@ export interface FullStoryClientOptions extends CommonClientOptions {
 
 export type FullStoryClient = ApiClient<paths, typeof operations> & Destined;
 
-/** The host for a key: an explicit region wins, then the key's `eu1.` prefix, then the US host. */
+/**
+ * The host for a key: an explicit region wins, then the key's `eu1.` prefix (past any leading whitespace),
+ * then the US host.
+ */
 export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): string {
-  return FULLSTORY_HOSTS[region ?? (apiKey.startsWith("eu1.") ? "eu1" : "na1")];
+  return FULLSTORY_HOSTS[region ?? (apiKey.trimStart().startsWith("eu1.") ? "eu1" : "na1")];
 }
 
 /**
@@ -37,14 +40,16 @@ export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): stri
  * retried call cannot import twice.
  */
 export function createFullStoryClient(options: FullStoryClientOptions): FullStoryClient {
+  // A key read with a stray space or CR is the same key: its `eu1.` prefix picks the host.
+  const apiKey = options.apiKey.trim();
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
   return createVendorClient<paths, typeof operations>(options, {
     operations,
-    defaultBaseUrl: fullStoryBaseUrl(options.apiKey, options.region),
-    headers: { Authorization: `Basic ${options.apiKey}` },
+    defaultBaseUrl: fullStoryBaseUrl(apiKey, options.region),
+    headers: { Authorization: `Basic ${apiKey}` },
     secrets,
-    account: keyFingerprint(options.apiKey),
+    account: keyFingerprint(apiKey),
     middleware: [idempotencyKey([operations.createBatchImport, operations.createUser])],
   });
 }

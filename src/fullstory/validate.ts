@@ -20,6 +20,7 @@ import {
   VALUE_TO_JSON_MESSAGE,
   findSendHazard,
   NOT_JSON_MESSAGE,
+  NOT_FINITE_MESSAGE,
   isWellFormedText,
   sendsOtherThanItself,
   wellFormed,
@@ -119,6 +120,7 @@ const HAZARDS: Record<SendHazard["kind"], readonly [FullStoryRule, string]> = {
   to_json: [R.toJson, VALUE_TO_JSON_MESSAGE],
   malformed_text: [R.malformedText, MALFORMED_TEXT_MESSAGE],
   not_json: [R.fieldType, NOT_JSON_MESSAGE],
+  not_finite: [R.fieldType, NOT_FINITE_MESSAGE],
 };
 
 /** Which body the record is for: a batch item (may carry the FullStory `id`) or an updateUser body. */
@@ -329,6 +331,8 @@ function walk(
       checkArray(state, prefix, name, value);
     } else if (value instanceof Date) {
       state.leaves += 1; // sent as its ISO-8601 text, far below the size limit
+      if (Number.isNaN(value.getTime()))
+        add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_FINITE_MESSAGE);
     } else if (
       value !== null &&
       typeof value === "object" &&
@@ -355,6 +359,8 @@ function walk(
       );
     } else {
       state.leaves += 1; // number, boolean, null: a few bytes
+      if (typeof value === "number" && !Number.isFinite(value))
+        add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_FINITE_MESSAGE);
     }
   }
 }
@@ -371,25 +377,36 @@ function checkSize(
   if (bytes > FULLSTORY_LIMITS.propertyValueBytes) tooBig(state, prefix, name, bytes);
 }
 
-function tooBig(state: State, prefix: string, name: string, bytes: number): void {
+function tooBig(
+  state: State,
+  prefix: string,
+  name: string,
+  bytes: number,
+  measured = "UTF-8",
+): void {
   add(
     state,
     R.propertyValueSize,
     `properties.${label(join(prefix, name))}`,
-    `value of ${bytes} bytes (UTF-8), more than ${FULLSTORY_LIMITS.propertyValueBytes}`,
+    `value of ${bytes} bytes (${measured}), more than ${FULLSTORY_LIMITS.propertyValueBytes}`,
   );
 }
 
-/** An array must hold scalars only; its size is that of its JSON text. */
+/**
+ * An array must hold scalars only; its size is the UTF-8 bytes of its JSON text, as sent. One pass sums a
+ * bound that is exact for the usual items (short strings, integers, booleans, null); only when that bound
+ * passes the limit is the array serialised and measured, so no array is refused over a bound.
+ */
 function checkArray(state: State, prefix: string, name: string, array: readonly unknown[]): void {
-  let bytes = 2 + Math.max(0, array.length - 1);
+  let bound = 2 + Math.max(0, array.length - 1);
   let nested = false;
-  let malformed = false;
+  // The first item that would reach FullStory as something else is named; one is enough.
+  let altered = false;
   for (let i = 0; i < array.length; i++) {
     const item = array[i];
     if (typeof item === "string") {
-      if (!malformed && !isWellFormedText(item)) {
-        malformed = true;
+      if (!altered && !isWellFormedText(item)) {
+        altered = true;
         add(
           state,
           R.malformedText,
@@ -397,15 +414,33 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
           MALFORMED_TEXT_MESSAGE,
         );
       }
-      bytes += 2 + (item.length > 64 ? Buffer.byteLength(item, "utf8") : utf8(item));
+      bound += item.length > 64 ? 2 + 6 * item.length : jsonStringBytes(item);
     } else if (typeof item === "number") {
-      bytes += Number.isInteger(item) && Math.abs(item) < 1e15 ? digits(item) : 24;
+      if (!altered && !Number.isFinite(item)) {
+        altered = true;
+        add(
+          state,
+          R.fieldType,
+          `properties.${label(join(prefix, name))}[${i}]`,
+          NOT_FINITE_MESSAGE,
+        );
+      }
+      bound += numberBound(item);
     } else if (typeof item === "boolean") {
-      bytes += item ? 4 : 5;
+      bound += item ? 4 : 5;
     } else if (item === null || item === undefined) {
-      bytes += 4;
+      bound += 4;
     } else if (item instanceof Date && !sendsOtherThanItself(item)) {
-      bytes += 26;
+      if (!altered && Number.isNaN(item.getTime())) {
+        altered = true;
+        add(
+          state,
+          R.fieldType,
+          `properties.${label(join(prefix, name))}[${i}]`,
+          NOT_FINITE_MESSAGE,
+        );
+      }
+      bound += DATE_BOUND;
     } else {
       nested = true;
     }
@@ -417,8 +452,54 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
       `properties.${label(join(prefix, name))}`,
       "arrays may hold only strings, numbers and booleans, not objects or arrays",
     );
+    // Refused for its shape anyway, and JSON.stringify of what it holds could throw (a cycle, a bigint).
+    return;
   }
-  if (bytes > FULLSTORY_LIMITS.propertyValueBytes) tooBig(state, prefix, name, bytes);
+  if (bound <= FULLSTORY_LIMITS.propertyValueBytes) return;
+  const bytes = Buffer.byteLength(JSON.stringify(array), "utf8");
+  if (bytes > FULLSTORY_LIMITS.propertyValueBytes)
+    tooBig(state, prefix, name, bytes, "UTF-8 of its JSON text");
+}
+
+/**
+ * The most bytes a Date takes as JSON: its quoted ISO text, with a six-digit signed year at the ends of the
+ * Date range (`"+275760-09-13T00:00:00.000Z"`); an invalid Date is `null`.
+ */
+const DATE_BOUND = 29;
+
+/**
+ * UTF-8 bytes of a string as JSON.stringify writes it, quotes included: a quote, a backslash and the
+ * controls with a short escape (`\n`) take 2 bytes, other controls and a lone surrogate 6 (`\u0001`).
+ */
+function jsonStringBytes(text: string): number {
+  let bytes = 2;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20)
+      bytes += c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d ? 2 : 6;
+    else if (c === 0x22 || c === 0x5c) bytes += 2;
+    else if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i += 1;
+    } else if (c >= 0xd800 && c <= 0xdfff) bytes += 6;
+    else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * A number's bytes as JSON: exact for an integer below 1e21 (written in full, no exponent; `-0` as `0`);
+ * otherwise the longest a double can be written, `-0.00000` and 17 digits (25), or `null` when not finite.
+ */
+function numberBound(n: number): number {
+  if (!Number.isFinite(n)) return 4;
+  if (!Number.isInteger(n) || Math.abs(n) >= 1e21) return 25;
+  let count = n < 0 ? 2 : 1;
+  // Every power of ten up to 1e21 is an exact double; dividing by ten instead can round a 21-digit value up.
+  for (let p = 10, v = Math.abs(n); v >= p; p *= 10) count += 1;
+  return count;
 }
 
 function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
@@ -510,27 +591,6 @@ function characters(text: string): number {
   return count;
 }
 
-/** UTF-8 bytes of a short string, without a Buffer. */
-function utf8(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
-      bytes += 4;
-      i += 1;
-    } else bytes += 3; // the rest of the BMP, and a lone surrogate (sent as U+FFFD)
-  }
-  return bytes;
-}
-
 function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
-}
-
-function digits(n: number): number {
-  let count = n < 0 ? 2 : 1;
-  for (let v = Math.abs(n); v >= 10; v = Math.floor(v / 10)) count += 1;
-  return count;
 }

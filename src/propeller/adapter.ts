@@ -276,12 +276,38 @@ function outcomeOf(result: BulkUserResult): Outcome {
   return { ok: false, code: "rejected_by_vendor", reason };
 }
 
-/** A record's key for reports: `<source>:<sourceId>`, else `#<index>`. */
+/**
+ * A record's key for reports, the parts Propeller matches a user on: `<source>:<sourceId>`, then
+ * `:<PRIMARYLANGUAGE>` when `primaryLanguage` is given, then `:<LANGUAGE>` when `language` is given (after an
+ * empty primary-language part if there is no `primaryLanguage`), e.g. `CRM:1`, `CRM:1:NL`, `CRM:1::NL`.
+ * Which field carries the matched language is UNCONFIRMED, so records that differ in either never share a
+ * key, and a shared key is what lets the report say Propeller keeps one user for both. Languages are
+ * upper-cased and a numeric sourceId is its decimal text, as Propeller matches them (so `1` and `"1"`, `nl`
+ * and `NL` share a key); an empty language is no language. `%` and `:` inside a part are written `%25` and
+ * `%3A`, so no two records with different parts share a key. A record whose source or sourceId (or a given
+ * language) is not a scalar names no user yet: `#<index>`.
+ */
 export function propellerKeyOf(record: PropellerUser, index: number): string {
-  const fields = record as { source?: unknown; sourceId?: unknown } | null | undefined;
+  const fields = record as
+    | { source?: unknown; sourceId?: unknown; primaryLanguage?: unknown; language?: unknown }
+    | null
+    | undefined;
   const source = keyPart(fields?.source);
   const sourceId = keyPart(fields?.sourceId);
-  return source === undefined || sourceId === undefined ? `#${index}` : `${source}:${sourceId}`;
+  const primaryLanguage = languagePart(fields?.primaryLanguage);
+  const language = languagePart(fields?.language);
+  if (
+    source === undefined ||
+    sourceId === undefined ||
+    primaryLanguage === undefined ||
+    language === undefined
+  ) {
+    return `#${index}`;
+  }
+  const parts = [source, sourceId];
+  if (primaryLanguage !== "" || language !== "") parts.push(primaryLanguage);
+  if (language !== "") parts.push(language);
+  return parts.map(escapeKeyPart).join(":");
 }
 
 /** A scalar as text; anything else (the record is not valid yet) names no key. */
@@ -289,4 +315,14 @@ function keyPart(value: unknown): string | undefined {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
     ? String(value)
     : undefined;
+}
+
+/** A language as Propeller matches it (case-insensitively), `""` when there is none. */
+function languagePart(value: unknown): string | undefined {
+  return value === undefined ? "" : keyPart(value)?.toUpperCase();
+}
+
+/** `%` and `:` escaped, so the `:` between parts is never one inside a part. */
+function escapeKeyPart(part: string): string {
+  return part.replaceAll("%", "%25").replaceAll(":", "%3A");
 }

@@ -7,6 +7,7 @@ import type { CommonClientOptions } from "../core/client/options.js";
 import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
+import { durationOption } from "../core/options.js";
 import { TransportFailure } from "../core/http/failures.js";
 
 export const PROPELLER_HOST = "https://api.helice.cloud";
@@ -17,7 +18,8 @@ export interface PropellerClientOptions extends CommonClientOptions {
   /** OAuth2 client secret; sent only to the token endpoint. */
   clientSecret: string;
   /**
-   * Renew the access token this many ms before it expires (at most half its lifetime).
+   * Renew the access token this many ms before it expires (at most half its lifetime); 0 renews at expiry.
+   * A value that is not a duration in ms from 0 is refused with a RangeError naming this option.
    * @default 60000
    */
   tokenRefreshBeforeMs?: number;
@@ -28,9 +30,17 @@ export type PropellerClient = ApiClient<paths, typeof operations> & Destined;
 /**
  * A typed Propeller client. Calls carry `Authorization: Bearer <token>` from the client-credentials flow:
  * the token is fetched on first use, shared by concurrent calls, renewed before expiry and once after a 401.
- * A refused token request gives the operation's `auth` error variant.
+ * A refused token request gives the operation's `auth` error variant. A call aborted while it waits for a
+ * token fails `aborted` at once; the token request is aborted too unless another call still waits for it.
+ * @throws RangeError when `tokenRefreshBeforeMs` is out of range.
  */
 export function createPropellerClient(options: PropellerClientOptions): PropellerClient {
+  const refreshBeforeMs = durationOption(
+    "tokenRefreshBeforeMs",
+    options.tokenRefreshBeforeMs,
+    undefined,
+    { min: 0 },
+  );
   const secrets = new SecretSet();
   secrets.add(options.clientSecret);
   const baseUrl = options.baseUrl ?? PROPELLER_HOST;
@@ -43,13 +53,14 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
     secrets,
   });
   const tokens = new TokenCache(
-    async () => {
+    async (signal) => {
       const result = await tokenClient.getAccessToken({
         body: {
           grant_type: "client_credentials",
           client_id: options.clientId,
           client_secret: options.clientSecret,
         },
+        signal,
       });
       if (!result.ok) {
         // An abort stays an abort; every other failure to get a token is the call's `auth` variant.
@@ -60,9 +71,7 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
       return { accessToken: result.data.access_token, expiresInSec: result.data.expires_in };
     },
     secrets,
-    options.tokenRefreshBeforeMs === undefined
-      ? {}
-      : { refreshBeforeMs: options.tokenRefreshBeforeMs },
+    refreshBeforeMs === undefined ? {} : { refreshBeforeMs },
   );
   return createVendorClient<paths, typeof operations>(options, {
     operations,

@@ -28,16 +28,18 @@ export const slashIdModule: VendorModule<
   settings: [
     { flag: "api-key", env: "SLASHID_API_KEY", secret: true, simulator: SIMULATOR_SECRETS.apiKey },
     { flag: "org-id", env: "SLASHID_ORG_ID", simulator: SIMULATOR_SECRETS.orgId },
-    { flag: "environment", env: "SLASHID_ENVIRONMENT" },
+    { flag: "environment", env: "SLASHID_ENVIRONMENT", values: ["production", "sandbox"] },
   ],
   polls: false,
   writes: ["bulkImportPersons"],
-  createClient: (settings, common) =>
-    createSlashIdClient({
+  createClient: (settings, common) => {
+    const environment = settings.get("environment");
+    return createSlashIdClient({
       ...common,
       ...credentials(settings),
-      ...(settings.get("environment") === "sandbox" && { environment: "sandbox" as const }),
-    }),
+      ...((environment === "production" || environment === "sandbox") && { environment }),
+    });
+  },
   // SlashID answers each upload at once: there is no job to tune.
   createAdapter: (client) => createSlashIdAdapter(client),
   validate: validateSlashIdPerson,

@@ -24,7 +24,8 @@ export type AttributeBucket = (typeof SLASHID_ATTRIBUTE_BUCKETS)[number] | (stri
 
 /**
  * One person to import into SlashID. It becomes one row of the uploaded CSV; every list becomes one
- * comma-separated cell, so no value in a list may contain a comma.
+ * comma-separated cell, so no value in a list may contain a comma. A person with another field is rejected
+ * (`slashid.unknown_field`): SlashID would never see it.
  */
 export interface SlashIdPerson {
   /** Email addresses (`slashid:emails`). A person needs at least one email, phone number or username. */
@@ -70,13 +71,34 @@ export const SLASHID_UNCONFIRMED_COLUMNS: readonly SlashIdColumn[] = COLUMNS.fil
   isUnconfirmed(c),
 ).map(([name]) => name);
 
+const PREFIX = "slashid:";
+
+type FieldOf<Column> = Column extends `${typeof PREFIX}${infer Field}` ? Field : never;
+
+/** The field of a {@link SlashIdPerson} a column fills: its name without `slashid:`. */
+export type SlashIdPersonField = FieldOf<SlashIdColumn>;
+
+/**
+ * The fields a {@link SlashIdPerson} has, one per column of the spec's `PersonCsvRow`, in its order (typed
+ * so that a column added to the spec without its field in `SlashIdPerson` does not compile).
+ */
+export const SLASHID_PERSON_FIELDS: readonly (SlashIdPersonField & keyof SlashIdPerson)[] =
+  COLUMNS.map(([name]) => name.slice(PREFIX.length) as SlashIdPersonField);
+
+const KNOWN_COLUMNS: ReadonlySet<string> = new Set<string>(COLUMNS.map(([name]) => name));
+const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(SLASHID_PERSON_FIELDS);
+
 /**
  * Reads one row of a CSV file in SlashID's own layout (`slashid:*` columns, e.g. parsed with csv-parse's
  * `columns: true`) as a person: list cells are split on commas and each value trimmed (an empty value is
- * kept, so validation reports it), `slashid:attributes` is parsed as JSON, empty cells and other columns
- * are ignored. Nothing else is checked here: validate the result (the import does).
+ * kept, so validation reports it), `slashid:attributes` is parsed as JSON, empty cells are left out. A
+ * column SlashID does not have (a typo such as `slashid:phone_number`) whose cell holds more than blanks
+ * becomes a field of its own name, so validation rejects the person as `slashid.unknown_field` naming the
+ * column instead of its data being dropped. Nothing else is checked here: validate the result (the import
+ * does).
  *
- * @throws SyntaxError when the `slashid:attributes` cell is not JSON.
+ * @throws SyntaxError when the `slashid:attributes` cell is not JSON, or a filled column is named like a
+ *   person's field (`emails`), which the person cannot carry as a column of its own.
  */
 export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashIdPerson {
   const person: SlashIdPerson = {};
@@ -107,6 +129,22 @@ export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashId
   }
   const password = cell(row, "slashid:password");
   if (password !== undefined && password !== "") person.password = password;
+  for (const column of Object.keys(row)) {
+    const text = row[column];
+    if (KNOWN_COLUMNS.has(column) || text === undefined || text.trim() === "") continue;
+    if (KNOWN_FIELDS.has(column)) {
+      throw new SyntaxError(
+        `${column}: not a SlashID column; its columns are named ${PREFIX}<field> (${PREFIX}${column}?)`,
+      );
+    }
+    // Defined, not assigned: a column named `__proto__` stays a field, which validation refuses by name.
+    Object.defineProperty(person, column, {
+      value: text,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return person;
 }
 

@@ -9,14 +9,17 @@ import { kindOf } from "../core/validate/describe.js";
 import { RuleProblems } from "../core/validate/rule-problems.js";
 import {
   MALFORMED_TEXT_MESSAGE,
+  NOT_FINITE_MESSAGE,
   VALUE_TO_JSON_MESSAGE,
   findSendHazard,
   isWellFormedText,
   wellFormed,
+  type SendHazard,
 } from "../core/validate/sent-as-validated.js";
 import { rules } from "../../generated/slashid.rules.js";
 import {
   SLASHID_ATTRIBUTE_BUCKETS,
+  SLASHID_PERSON_FIELDS,
   SLASHID_REGIONS,
   type SlashIdCsvRow,
   type SlashIdPerson,
@@ -50,6 +53,8 @@ export const SLASHID_RULES = {
   nestingDepth: "slashid.nesting_depth",
   malformedText: "slashid.malformed_text",
   toJson: "slashid.to_json",
+  notFinite: "slashid.not_finite",
+  unknownField: "slashid.unknown_field",
 } as const;
 
 /** A rule id {@link validateSlashIdPerson} reports. */
@@ -59,6 +64,15 @@ const R = SLASHID_RULES;
 
 const KNOWN_REGIONS: ReadonlySet<string> = new Set(SLASHID_REGIONS);
 const KNOWN_BUCKETS: ReadonlySet<string> = new Set(SLASHID_ATTRIBUTE_BUCKETS);
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(SLASHID_PERSON_FIELDS);
+const UNKNOWN_FIELD_MESSAGE = `unknown field; a person has only ${SLASHID_PERSON_FIELDS.join(", ")} (in a CSV file, the columns slashid:<field>)`;
+
+/** The rule and message of each way an attribute value would not reach SlashID as it is (a bigint aside). */
+const HAZARDS: Record<Exclude<SendHazard["kind"], "not_json">, readonly [SlashIdRule, string]> = {
+  to_json: [R.toJson, VALUE_TO_JSON_MESSAGE],
+  malformed_text: [R.malformedText, MALFORMED_TEXT_MESSAGE],
+  not_finite: [R.notFinite, NOT_FINITE_MESSAGE],
+};
 
 /**
  * A person as the row to upload (with warnings about values outside the lists SlashID's documentation
@@ -93,8 +107,14 @@ export type SlashIdCheck = Validation<SlashIdCsvRow>;
  *   an attribute key, a string or key inside an attribute value) holds a lone UTF-16 surrogate: the file
  *   is UTF-8, where it becomes U+FFFD, so two different values would reach SlashID as one.
  * - `slashid.to_json`: no object inside an attribute value, other than a Date, has a `toJSON` method (own or
- *   inherited): the cell would hold what it returns, not what was validated. The person itself may have
- *   one: its cells are built field by field, never with JSON.stringify of the person.
+ *   inherited): the cell would hold what it returns, not what was validated. The person itself may inherit
+ *   one (an own one is an unknown field): its cells are built field by field, never with JSON.stringify of
+ *   the person.
+ * - `slashid.not_finite`: no number inside an attribute value is NaN or ±Infinity (`1e400` in a JSON file
+ *   reads as Infinity): JSON.stringify writes `null` for it, which SlashID would store over the value it holds.
+ * - `slashid.unknown_field`: the person has only the fields of {@link SlashIdPerson} (one per column of
+ *   specs/slashid.yaml `PersonCsvRow`); SlashID would never see another, so its data would be lost unsaid.
+ *   `personFromCsvRow` carries a filled cell of an unknown column as a field of that name.
  */
 export function validateSlashIdPerson(person: SlashIdPerson): readonly Rejection[] {
   const checked = checkSlashIdPerson(person);
@@ -122,8 +142,10 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
   }
   const fields = person as Readonly<Record<string, unknown>>;
   for (const key in fields) {
-    if (!isForbiddenKey(key) || !Object.prototype.hasOwnProperty.call(fields, key)) continue;
-    if (fields[key] !== undefined) state.problems.add(R.forbiddenKey, key, FORBIDDEN_KEY_MESSAGE);
+    if (KNOWN_FIELDS.has(key) || !Object.prototype.hasOwnProperty.call(fields, key)) continue;
+    if (fields[key] === undefined) continue;
+    if (isForbiddenKey(key)) state.problems.add(R.forbiddenKey, key, FORBIDDEN_KEY_MESSAGE);
+    else state.problems.add(R.unknownField, clip(fieldName(key)), UNKNOWN_FIELD_MESSAGE);
   }
   const emails = listCell(state, person.emails, "emails", "email");
   const phones = listCell(state, person.phone_numbers, "phone_numbers", "phone");
@@ -320,12 +342,8 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
       const hazard = findSendHazard(value);
       // A bigint is left to serialise below, which says the value is not JSON-serialisable.
       if (hazard !== undefined && hazard.kind !== "not_json") {
-        const toJson = hazard.kind === "to_json";
-        state.problems.add(
-          toJson ? R.toJson : R.malformedText,
-          `${field}${clip(hazard.path)}`,
-          toJson ? VALUE_TO_JSON_MESSAGE : MALFORMED_TEXT_MESSAGE,
-        );
+        const [rule, message] = HAZARDS[hazard.kind];
+        state.problems.add(rule, `${field}${clip(hazard.path)}`, message);
         continue;
       }
       const text = serialise(value);
@@ -369,6 +387,11 @@ function serialise(value: unknown): string | undefined {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A field's name for a message: well-formed, and visible when empty (a CSV column without a header). */
+function fieldName(key: string): string {
+  return key === "" ? '""' : wellFormed(key);
 }
 
 /** A path inside a value for a message: at most 80 characters. */

@@ -26,10 +26,8 @@ export const USERPILOT_MAX_USERS = rules.BulkIdentifyUsersRequest.properties.use
 /** Most bytes in one bulk identify request body (50 MB). */
 export const USERPILOT_MAX_BODY_BYTES = rules.BulkIdentifyUsersRequest["x-max-body-bytes"];
 
-/** `{"users":[` and `]}` around the users' JSON. */
-const ENVELOPE_BYTES = '{"users":[]}'.length;
-/** The shortest user JSON there is, `{"user_id":"x"}`. */
-const MIN_USER_BYTES = '{"user_id":"x"}'.length;
+/** `{"users":[` and `]}` around the users' JSON, a comma between two users. */
+const FRAMING = { envelope: '{"users":[]}'.length, separator: ",".length };
 
 const HOUR = 3_600_000;
 
@@ -83,19 +81,6 @@ export interface UserpilotAdapterOptions {
    * @default 10000
    */
   clockSkewMs?: number;
-}
-
-/**
- * The budget for the users' own JSON (what the engine sums per chunk) such that the body, with its
- * envelope and the commas between users, never exceeds `bodyBytes`: either bound below is enough, so the
- * larger one is used. Bound 1 counts the most commas a chunk can have; bound 2 counts one comma per
- * user, which a user's JSON (at least `MIN_USER_BYTES` bytes) pays for itself.
- */
-export function userpilotItemBytes(bodyBytes: number): number {
-  const room = bodyBytes - ENVELOPE_BYTES;
-  const byCommaCount = room - (USERPILOT_MAX_USERS - 1);
-  const byCommaShare = Math.floor((room * MIN_USER_BYTES) / (MIN_USER_BYTES + 1));
-  return Math.max(byCommaCount, byCommaShare);
 }
 
 interface Settings extends PollSettings {
@@ -166,7 +151,8 @@ export function createUserpilotAdapter(
     },
     limits: {
       maxRecords: USERPILOT_MAX_USERS,
-      maxBytes: userpilotItemBytes(bodyBytes),
+      maxBytes: bodyBytes,
+      framing: FRAMING,
       maxConcurrency: 1,
     },
     defaults: { chunkRecords: USERPILOT_MAX_USERS, concurrency: 1 },

@@ -13,7 +13,6 @@ export {
   USERPILOT_MAX_BODY_BYTES,
   USERPILOT_MAX_USERS,
   createUserpilotAdapter,
-  userpilotItemBytes,
   type UserpilotAdapterOptions,
   userpilotKeyOf,
 } from "./adapter.js";

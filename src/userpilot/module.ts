@@ -29,7 +29,7 @@ export const userpilotModule: VendorModule<
       secret: true,
       simulator: SIMULATOR_SECRETS.apiKey,
     },
-    { flag: "environment", env: "USERPILOT_ENVIRONMENT" },
+    { flag: "environment", env: "USERPILOT_ENVIRONMENT", values: ["analytex", "analytex-eu"] },
   ],
   polls: true,
   writes: ["bulkIdentifyUsers"],

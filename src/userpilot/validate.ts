@@ -17,7 +17,7 @@ export type UserpilotUser = components["schemas"]["BulkIdentifyUser"];
 /** A user's properties: primitive values only (string, number, boolean, null; dates as ISO-8601 strings). */
 export type UserpilotMetadata = components["schemas"]["Metadata"];
 
-/** The rule ids {@link validateUserpilotUser} reports, each prefixed `userpilot.`. */
+/** The rule ids a Userpilot import rejects a user by, each prefixed `userpilot.`. */
 export const USERPILOT_RULES = {
   /** `user_id` is required: a non-empty string. */
   userId: "userpilot.user_id",
@@ -43,6 +43,11 @@ export const USERPILOT_RULES = {
    * an integer beyond 2^53 was rounded when read, and cannot be told from an exact one.)
    */
   malformedText: "userpilot.malformed_text",
+  /**
+   * The request body with this user alone would exceed the adapter's `maxBodyBytes` (Userpilot's 50 MB by
+   * default). Checked by the import engine on the user's JSON, not by {@link validateUserpilotUser}.
+   */
+  payloadSize: "userpilot.payload_size",
 } as const;
 
 /** A rule id {@link validateUserpilotUser} reports. */

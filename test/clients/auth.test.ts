@@ -48,6 +48,15 @@ describe("FullStory", () => {
     expect(seen).toHaveLength(1);
   });
 
+  it("picks the EU host from an eu1. key read with surrounding whitespace (fetch trims it from the header)", async () => {
+    const seen = record("post", "https://api.eu1.fullstory.com/v2/users/batch", () =>
+      HttpResponse.json({ job }),
+    );
+    await createFullStoryClient({ apiKey: " \teu1.abcdef123456\r\n" }).createBatchImport(batch);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.headers.get("authorization")).toBe("Basic eu1.abcdef123456");
+  });
+
   it("picks the EU host from the region option, whatever the key", async () => {
     const seen = record("post", "https://api.eu1.fullstory.com/v2/users/batch", () =>
       HttpResponse.json({ job }),

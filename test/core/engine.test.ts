@@ -133,6 +133,28 @@ describe("chunking", () => {
     });
     expectEveryRecordOnce(report, 8);
   });
+
+  it("counts a body's framing: the envelope once, a separator between two items", async () => {
+    // Items of 20 bytes; a body of n items is 10 + 20n + 2(n - 1) bytes: 3 items take 74, 4 take 96.
+    const item = (id: string) => ({
+      id,
+      name: "x".repeat(20 - JSON.stringify({ id, name: "" }).length),
+    });
+    const input = ["a", "b", "c", "d", "e", "f", "g"].map(item);
+    expect(input.every((user) => JSON.stringify(user).length === 20)).toBe(true);
+    const framing = { envelope: 10, separator: 2 };
+    const fourFit = scripted(undefined, { maxRecords: 100, maxBytes: 96, framing });
+    await runImport(fourFit.adapter, input, { chunkRecords: 100 });
+    expect(fourFit.sent.map((c) => c.items.length)).toEqual([4, 3]);
+    const threeFit = scripted(undefined, { maxRecords: 100, maxBytes: 95, framing });
+    await runImport(threeFit.adapter, input, { chunkRecords: 100 });
+    expect(threeFit.sent.map((c) => c.items.length)).toEqual([3, 3, 1]);
+    // One item alone: a body of 30 bytes.
+    const alone = scripted(undefined, { maxRecords: 100, maxBytes: 29, framing });
+    const report = await runImport(alone.adapter, input.slice(0, 1));
+    expect(report.outcomes[0]).toMatchObject({ outcome: "rejected", rule: "test.payload_size" });
+    expect(alone.sent).toEqual([]);
+  });
 });
 
 describe("reading and sending", () => {

@@ -15,7 +15,7 @@ function refusal(text: string): { error: unknown; file: string } {
   const file = journalFile("journal-file");
   writeFileSync(file, text);
   try {
-    Journal.open(file, HEADER);
+    Journal.open(file, HEADER).close();
   } catch (error) {
     expect(readFileSync(file, "utf8")).toBe(text);
     return { error, file };
@@ -92,6 +92,7 @@ describe("Journal.open on a journal", () => {
       { ok: true, note: "already there" },
       { ok: false, code: "invalid", reason: "bad email" },
     ]);
+    journal.close();
 
     const again = Journal.open(file, HEADER);
 
@@ -111,14 +112,16 @@ describe("Journal.open on a journal", () => {
     const file = journalFile("journal-file");
     writeFileSync(file, headerLine.slice(0, 12));
 
-    Journal.open(file, HEADER);
+    Journal.open(file, HEADER).close();
 
     expect(readFileSync(file, "utf8")).toBe(`${headerLine}\n`);
   });
 
   it("a torn last line after complete ones is cut off", () => {
     const file = journalFile("journal-file");
-    Journal.open(file, HEADER).checkpoint(0, "f0", { job: "j-1" });
+    const first = Journal.open(file, HEADER);
+    first.checkpoint(0, "f0", { job: "j-1" });
+    first.close();
     const whole = readFileSync(file, "utf8");
     appendFileSync(file, '{"kind":"done","seq":0,"finge');
 
@@ -131,11 +134,74 @@ describe("Journal.open on a journal", () => {
 
   it("a journal of other settings is a JournalError naming both runs", () => {
     const file = journalFile("journal-file");
-    Journal.open(file, HEADER);
+    Journal.open(file, HEADER).close();
 
     expect(() => Journal.open(file, { ...HEADER, chunkRecords: 5 })).toThrow(JournalError);
     expect(() => Journal.open(file, { ...HEADER, vendor: "userpilot" })).toThrow(
       /written by a fullstory import in chunks of 10; this run is userpilot/,
     );
+  });
+});
+
+describe("a journal's memory does not grow with the input", () => {
+  const outcomes = () => [
+    { ok: true as const, id: faker.string.uuid() },
+    { ok: false as const, code: "invalid", reason: faker.lorem.sentence() },
+  ];
+
+  it("outcomes recorded in this run are written, not kept: nothing looks this run's chunks up again", () => {
+    const file = journalFile("journal-file");
+    const journal = Journal.open(file, HEADER);
+    journal.checkpoint(0, "f0", { job: "j-0" });
+    journal.done(0, "f0", outcomes());
+    journal.done(1, "f1", outcomes());
+
+    expect(journal.lookup(0)).toEqual({ fingerprint: "f0", state: { job: "j-0" } });
+    expect(journal.lookup(1)).toBeUndefined();
+    expect(readFileSync(file, "utf8").match(/"kind":"done"/g)).toHaveLength(2);
+  });
+
+  it("outcomes read for a resume are handed out once; the chunk's state stays for other chunks", () => {
+    const file = journalFile("journal-file");
+    const first = Journal.open(file, HEADER);
+    const recorded = outcomes();
+    first.checkpoint(0, "f0", { job: "j-0" });
+    first.done(0, "f0", recorded);
+    first.close();
+
+    const resumed = Journal.open(file, HEADER);
+
+    expect(resumed.lookup(0)).toEqual({
+      fingerprint: "f0",
+      state: { job: "j-0" },
+      outcomes: recorded,
+    });
+    expect(resumed.lookup(0)).toEqual({ fingerprint: "f0", state: { job: "j-0" } });
+    expect(resumed.values("job")).toEqual(["j-0"]);
+  });
+});
+
+describe("a journal holds only scrubbed text", () => {
+  const secret = faker.string.alphanumeric({ length: 32 });
+  const scrub = (text: string) => text.replaceAll(secret, "[REDACTED]");
+
+  it("a checkpointed job id echoing a secret is scrubbed on disk, kept as it is for this run", () => {
+    const file = journalFile("journal-file");
+    const journal = Journal.open(file, HEADER, { scrub });
+    const jobId = `job-Bearer-${secret}`;
+
+    journal.checkpoint(0, "f0", { jobId });
+    journal.done(0, "f0", [{ ok: false, code: "failed", reason: `job ${jobId} failed` }]);
+    journal.close();
+
+    expect(readFileSync(file, "utf8")).not.toContain(secret);
+    // Other chunks of this run compare job ids against the one the vendor gave.
+    expect(journal.values("jobId")).toEqual([jobId]);
+    // On a resume the scrubbed id is not the job's: the vendor answers 404 for it, a lost job.
+    expect(Journal.open(file, HEADER, { scrub }).lookup(0)).toEqual({
+      fingerprint: "f0",
+      state: { jobId: "job-Bearer-[REDACTED]" },
+      outcomes: [{ ok: false, code: "failed", reason: "job job-Bearer-[REDACTED] failed" }],
+    });
   });
 });

@@ -8,6 +8,7 @@ import { importUsers as importPropeller } from "../../src/propeller/import.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
 import { importUsers as importSlashId } from "../../src/slashid/import.js";
 import type { SlashIdPerson } from "../../src/slashid/records.js";
+import { findSendHazard } from "../../src/core/validate/sent-as-validated.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { API_KEY, mountFullStory } from "../fullstory/harness.js";
 import { mountPropeller, propellerClient } from "../propeller/harness.js";
@@ -106,9 +107,71 @@ describe("fullstory: what is validated is what is sent", () => {
     expect(report.events["duplicate_keys"]).toBe(1);
     expect(report.outcomes[2]).toMatchObject({
       outcome: "imported",
-      warning: containing("record 0 of the input has the same key (#1)"),
+      warning: containing("record 0 of the input has the same key (uid:#1)"),
     });
     expect(report.outcomes[0]).not.toHaveProperty("warning");
+  });
+});
+
+describe("numbers that are not finite, which JSON.stringify sends as null", () => {
+  it("findSendHazard finds NaN, ±Infinity and invalid Dates, and where, and lets the rest through", () => {
+    expect(findSendHazard(Number.NaN)).toEqual({ kind: "not_finite", path: "" });
+    expect(findSendHazard({ a: [1, { b: -Infinity }] })).toEqual({
+      kind: "not_finite",
+      path: ".a[1].b",
+    });
+    const finite = [Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, -0, faker.number.float()];
+    expect(findSendHazard({ finite, nested: { n: faker.number.int() } })).toBeUndefined();
+    // An invalid Date's toJSON gives null too.
+    expect(findSendHazard({ at: [new Date(Number.NaN)] })).toEqual({
+      kind: "not_finite",
+      path: ".at[0]",
+    });
+    expect(findSendHazard({ at: faker.date.past() })).toBeUndefined();
+  });
+
+  it("fullstory: a batch field sent unchecked holding Infinity is rejected, not stored as null", async () => {
+    const sim = mountFullStory(server);
+    const kept = uid();
+    const records = JSON.parse(
+      `[{"uid":"${uid()}","score":1e400},{"uid":"${uid()}","tiers":[1,-1e400]},{"uid":"${kept}"}]`,
+    ) as FullStoryUser[];
+
+    const report = await importFullStory(fullStory(), records, FAST);
+
+    expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+      "fullstory.field_type",
+      "fullstory.field_type",
+      "imported",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: containing("score: a number that is not finite"),
+    });
+    expect(report.outcomes[1]).toMatchObject({
+      reason: containing("tiers[1]: a number that is not finite"),
+    });
+    expect(sim.users().map((u) => u.uid)).toEqual([kept]);
+  });
+
+  it("slashid: an attribute value of 1e400 is rejected naming its path; SlashID keeps what it holds", async () => {
+    const { sim } = slashIdWorld(server);
+    const email = faker.internet.email().toLowerCase();
+    const other = faker.internet.email().toLowerCase();
+    const records = JSON.parse(
+      `[{"emails":["${email}"],"attributes":{"end_user_read_write":{"credits":1e400}}},` +
+        `{"emails":["${other}"],"attributes":{"end_user_read_write":{"credits":3}}}]`,
+    ) as SlashIdPerson[];
+
+    const report = await importSlashId(slashIdClient(), records, { sleep: async () => {} });
+
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["rejected", "imported"]);
+    expect(report.outcomes[0]).toMatchObject({
+      rule: "slashid.not_finite",
+      reason: containing("attributes.end_user_read_write.credits: a number that is not finite"),
+    });
+    expect(sim.persons().map((p) => [p.emails, p.attributes])).toEqual([
+      [[other], { end_user_read_write: { credits: 3 } }],
+    ]);
   });
 });
 

@@ -271,13 +271,13 @@ describe("importUsers (FullStory)", () => {
     const dup = idOf(sim, input[0]!);
     expect(summary).toEqual([
       ["dup", dup],
-      [id, id],
-      ["only@example.com", idOf(sim, input[2]!)],
+      [`id:${id}`, id],
+      ["email:only@example.com", idOf(sim, input[2]!)],
       // FullStory lists "dup" twice: the second entry goes to the second record.
       ["dup", dup],
       // Nothing identifies it in FullStory's lists, and the job FAILED.
       ["#4", "no_outcome"],
-      ["999", "user_not_found"],
+      ["id:999", "user_not_found"],
     ]);
   });
 

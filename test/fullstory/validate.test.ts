@@ -548,6 +548,41 @@ describe("validateFullStoryUser: what passes is what JSON.stringify sends", () =
     expect(validateFullStoryUser(user as FullStoryUser)).toEqual([]);
   });
 
+  it("refuses a property that is not a finite number or a valid Date, alone or in an array, which would arrive as null", () => {
+    // How a JSON file's 1e400 reads: as Infinity, which JSON.stringify writes as null.
+    const user = JSON.parse(
+      '{"uid":"u","properties":{"seats":1e400,"plan":{"mrr":-1e999},"scores":[2,1e400,3e999],"ok":[1.5e308]}}',
+    ) as FullStoryUser;
+    expect(validateFullStoryUser(user)).toEqual([
+      {
+        rule: "fullstory.field_type",
+        message: matching(/^properties\.seats: a number that is not finite/),
+      },
+      {
+        rule: "fullstory.field_type",
+        message: matching(/^properties\.plan\.mrr: a number that is not finite/),
+      },
+      {
+        rule: "fullstory.field_type",
+        message: matching(/^properties\.scores\[1\]: a number that is not finite/),
+      },
+    ]);
+    expect(validateFullStoryUser({ uid: "u", properties: { n: Number.NaN } })).toHaveLength(1);
+    const invalid = new Date(Number.NaN);
+    expect(
+      validateFullStoryUser({ uid: "u", properties: { at: invalid, ats: [invalid] } }),
+    ).toEqual([
+      { rule: "fullstory.field_type", message: matching(/^properties\.at: .* an invalid Date/) },
+      {
+        rule: "fullstory.field_type",
+        message: matching(/^properties\.ats\[0\]: .* an invalid Date/),
+      },
+    ]);
+    expect(validateFullStoryUser({ uid: "u", properties: { n: Number.MAX_VALUE, m: -0 } })).toEqual(
+      [],
+    );
+  });
+
   it("names a key with a lone surrogate with U+FFFD in its place, so the message is well-formed too", () => {
     const problems = validateFullStoryUser({ uid: "u", ["nick\ud800"]: 1 } as FullStoryUser);
     expect(problems).toEqual([

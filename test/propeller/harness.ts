@@ -56,7 +56,7 @@ export function mountPropeller(
     sent,
     /** New faults and bulk script from now on; `sent` goes on recording. */
     setFaults: (faults: FaultOptions, next?: BulkScript) => sim.setFaults(faultsWith(next, faults)),
-    /** Propeller's id of each stored user, by the adapter's key `source:sourceId`. */
+    /** Propeller's id of each stored user, by its report key (`userKey`). */
     ids: () => new Map(sim.users().map((u) => [userKey(u), u.id])),
     /** The numbers of the bulk requests that wrote each stored user (the first created it), by key. */
     writes: () => new Map(sim.users().map((u) => [userKey(u), u.requests])),
@@ -87,9 +87,18 @@ export function users(n: number, seed = "propeller import"): PropellerUser[] {
   });
 }
 
-/** The adapter's key of a user: `source:sourceId`. */
-export const userKey = (user: { source: string; sourceId: string | number }) =>
-  `${user.source}:${String(user.sourceId)}`;
+/**
+ * The report's key of a test user, whose parts hold no `:` or `%` and who has no `language`:
+ * `source:sourceId`, then `:<PRIMARYLANGUAGE>` when it has one.
+ */
+export const userKey = (user: {
+  source: string;
+  sourceId: string | number;
+  primaryLanguage?: string | undefined;
+}) =>
+  user.primaryLanguage === undefined
+    ? `${user.source}:${String(user.sourceId)}`
+    : `${user.source}:${String(user.sourceId)}:${user.primaryLanguage.toUpperCase()}`;
 
 /** Propeller's error envelope as a scripted answer in place of the vendor's. */
 export const errorAnswer = (status: number, code: number, type: string, messages: string[]) => ({

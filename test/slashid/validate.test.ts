@@ -197,6 +197,18 @@ describe("each broken rule is rejected, naming the rule and the field", () => {
       { usernames: ["u"], attributes: { end_user_read_only: "x" } as never },
     ],
     ["field_type", "password", { usernames: ["u"], password: 1 as never }],
+    ["unknown_field", "phone_number", { emails: ["a@b.c"], phone_number: "+1 555 0100" } as never],
+    ["unknown_field", "slashid:emails", { usernames: ["u"], "slashid:emails": "a@b.c" } as never],
+    [
+      "not_finite",
+      "attributes.end_user_read_write.credits",
+      { usernames: ["u"], attributes: { end_user_read_write: { credits: Infinity } } },
+    ],
+    [
+      "not_finite",
+      "attributes.end_user_read_only.plan.scores[1]",
+      { usernames: ["u"], attributes: { end_user_read_only: { plan: { scores: [1, NaN] } } } },
+    ],
   ];
 
   it.each(cases)("slashid.%s (%s)", (rule, field, person) => {
@@ -229,6 +241,12 @@ describe("each broken rule is rejected, naming the rule and the field", () => {
     expect(rulesOf({ usernames: ["u"], attributes: { end_user_read_only: { cycle } } })).toEqual([
       "slashid.nesting_depth",
     ]);
+  });
+
+  it("counts a field set to undefined as absent, known or not", () => {
+    expect(
+      rulesOf({ emails: ["a@b.c"], region: undefined, phone_number: undefined } as never),
+    ).toEqual([]);
   });
 
   it("rejects a record that is not an object instead of throwing", () => {
@@ -300,7 +318,9 @@ describe("agreement with the spec", () => {
 });
 
 describe("personFromCsvRow", () => {
-  it("splits list cells on commas and trims, parses attributes, ignores empty cells and other columns", () => {
+  const faker = seededFaker("slashid csv rows");
+
+  it("splits list cells on commas and trims, parses attributes, leaves empty cells out", () => {
     expect(
       personFromCsvRow({
         "slashid:emails": "a@example.com, b@example.com",
@@ -311,7 +331,7 @@ describe("personFromCsvRow", () => {
         "slashid:roles": "r",
         "slashid:attributes": '{"end_user_read_only":{"k":[1,"two"]}}',
         "slashid:password": " hash ",
-        reason: "ignored",
+        "slashid:phone_numbers_old": " ",
       }),
     ).toEqual({
       emails: ["a@example.com", "b@example.com"],
@@ -328,6 +348,36 @@ describe("personFromCsvRow", () => {
     const person = personFromCsvRow({ "slashid:emails": "a@example.com,,b@example.com" });
     expect(person.emails).toEqual(["a@example.com", "", "b@example.com"]);
     expect(rulesOf(person)).toEqual(["slashid.empty_value"]);
+  });
+
+  it("carries a filled cell of a column SlashID does not have, so the person is rejected naming the column", () => {
+    const phone = faker.phone.number();
+    const row = {
+      "slashid:emails": faker.internet.email(),
+      "slashid:phone_number": phone,
+      notes: "",
+    };
+
+    const person = personFromCsvRow(row);
+
+    expect(person).toMatchObject({ "slashid:phone_number": phone });
+    expect(person).not.toHaveProperty("notes");
+    expect(validateSlashIdPerson(person)).toEqual([
+      {
+        rule: "slashid.unknown_field",
+        message: matching(
+          /^slashid:phone_number: unknown field; .* phone_numbers, .*slashid:<field>/,
+        ),
+      },
+    ]);
+    // The spec's row is closed too: SlashID does not take the column into consideration.
+    expect(spec.problems(ROW, row)).not.toEqual([]);
+  });
+
+  it("throws a SyntaxError naming a filled column named like a field, which is not a SlashID column", () => {
+    expect(() => personFromCsvRow({ emails: faker.internet.email() })).toThrow(
+      /^emails: not a SlashID column; .*\(slashid:emails\?\)$/,
+    );
   });
 
   it("throws a SyntaxError naming the column when the attributes cell is not JSON", () => {
@@ -380,6 +430,16 @@ describe("hostile input", () => {
     expect(validateSlashIdPerson(person)).toEqual([]);
   });
 
+  it("personFromCsvRow keeps a filled __proto__ column as a field, which is refused by name", () => {
+    const row = parsed('{"slashid:emails":"a@example.com","__proto__":"x"}') as Record<
+      string,
+      string
+    >;
+    const person = personFromCsvRow(row);
+    expect(Object.getPrototypeOf(person)).toBe(Object.prototype);
+    expect(rulesOf(person)).toEqual([matching(/^slashid\.forbidden_key __proto__: /)]);
+  });
+
   it("personFromCsvRow reads only the row's own columns", () => {
     const row = Object.create({ "slashid:usernames": "inherited" }) as Record<string, string>;
     row["slashid:emails"] = "a@example.com";
@@ -429,6 +489,31 @@ describe("what passes is what the CSV file carries", () => {
       attributes: { end_user_read_only: { since: faker.date.past() } },
     });
     expect(checked.ok).toBe(true);
+  });
+
+  it("refuses NaN and ±Infinity in an attribute value as slashid.not_finite: the cell would hold null", () => {
+    const person = parsed(
+      `{"emails":["${faker.internet.email()}"],"attributes":{"end_user_read_write":` +
+        `{"credits":1e400,"plan":{"scores":[1,-1e400]},"ratio":${faker.number.float()}}}}`,
+    );
+    expect(fieldsOf(person)).toEqual([
+      ["slashid.not_finite", "attributes.end_user_read_write.credits"],
+      ["slashid.not_finite", "attributes.end_user_read_write.plan.scores[1]"],
+    ]);
+    expect(
+      fieldsOf({ usernames: ["u"], attributes: { end_user_read_only: { n: Number.NaN } } }),
+    ).toEqual([["slashid.not_finite", "attributes.end_user_read_only.n"]]);
+  });
+
+  it("accepts the finite extremes, which JSON writes as they are", () => {
+    const values = { max: Number.MAX_VALUE, min: -Number.MAX_VALUE, tiny: 5e-324, zero: -0 };
+    const checked = checkSlashIdPerson({
+      usernames: [faker.internet.username()],
+      attributes: { end_user_read_only: values },
+    });
+    expect(checked.ok && checked.item["slashid:attributes"]).toBe(
+      JSON.stringify({ end_user_read_only: values }),
+    );
   });
 
   it("refuses an object with a toJSON method inside an attribute value as slashid.to_json", () => {

@@ -6,7 +6,7 @@ import { json } from "../../src/testing/faults.js";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
 import { userpilotError } from "../../src/testing/userpilot/errors.js";
 import { USERPILOT_MAX_BODY_BYTES, createUserpilotAdapter } from "../../src/userpilot/adapter.js";
-import type { UserpilotUser } from "../../src/userpilot/validate.js";
+import { USERPILOT_RULES, type UserpilotUser } from "../../src/userpilot/validate.js";
 import { journalFile } from "../support/journal-file.js";
 import { containing, matching } from "../support/matchers.js";
 import { essence, expectEveryRecordOnce, outcomesWith } from "../support/report.js";
@@ -36,18 +36,40 @@ describe("limits", () => {
     expect(adapter.limits.maxRecords).toBe(10_000);
     expect(adapter.limits.maxConcurrency).toBe(1);
     expect(adapter.defaults).toEqual({ chunkRecords: 10_000, concurrency: 1 });
-    // 10,000 users whose JSON sums to maxBytes, wrapped in {"users":[…]} with 9,999 commas.
-    const maxBytes = adapter.limits.maxBytes ?? Number.POSITIVE_INFINITY;
-    expect(maxBytes + '{"users":[]}'.length + 9_999).toBeLessThanOrEqual(USERPILOT_MAX_BODY_BYTES);
-    expect(maxBytes).toBeGreaterThan(USERPILOT_MAX_BODY_BYTES - 20_000);
+    expect(adapter.limits.maxBytes).toBe(USERPILOT_MAX_BODY_BYTES);
+    // A body is {"users":[…]} around the users' JSON, with a comma between two users.
+    expect(adapter.limits.framing).toEqual({ envelope: '{"users":[]}'.length, separator: 1 });
   });
 
   it("maxBodyBytes can only lower the vendor's limit", () => {
     const lowered = createUserpilotAdapter(client(), { maxBodyBytes: 1_000 }).limits.maxBytes;
     const raised = createUserpilotAdapter(client(), { maxBodyBytes: 10 * USERPILOT_MAX_BODY_BYTES })
       .limits.maxBytes;
-    expect(lowered).toBeLessThan(1_000);
-    expect(raised).toBe(createUserpilotAdapter(client()).limits.maxBytes);
+    expect(lowered).toBe(1_000);
+    expect(raised).toBe(USERPILOT_MAX_BODY_BYTES);
+  });
+
+  it("sends a user whose body alone fits maxBodyBytes to the byte, and rejects one a byte over", async () => {
+    const up = vendor({ maxBytes: 1_000 });
+    /** A user whose request body alone, {"users":[<user>]}, is `bytes` long. */
+    const user = (id: string, bytes: number): UserpilotUser => {
+      const bare = bodyBytes([{ user_id: id, metadata: { bio: "" } }]);
+      return { user_id: id, metadata: { bio: "x".repeat(bytes - bare) } };
+    };
+    const fits = user("fits", 1_000);
+    const over = user("over", 1_001);
+    expect([bodyBytes([fits]), bodyBytes([over])]).toEqual([1_000, 1_001]);
+
+    const report = await run([fits, over], { maxBodyBytes: 1_000 });
+
+    expect(report.outcomes[0]).toMatchObject({ outcome: "imported", key: "fits" });
+    expect(report.outcomes[1]).toMatchObject({
+      outcome: "rejected",
+      rule: USERPILOT_RULES.payloadSize,
+      reason:
+        "record 1 (over): request body: 1001 bytes with this record alone, more than the 1000 a request may hold",
+    });
+    expect(up.ofKind("POST").map((p) => [p.status, p.bytes])).toEqual([[202, 1_000]]);
   });
 });
 
@@ -198,11 +220,11 @@ describe("importUsers", () => {
     expect(posts.length).toBeGreaterThan(1);
     expect(posts.map((s) => s.userIds.length).reduce((a, b) => a + b, 0)).toBe(20);
     for (const post of posts) expect([post.status, post.bytes <= 1_000]).toEqual([202, true]);
-    // Each chunk was full by bytes: one more user would not have fit the adapter's budget.
-    const budget = createUserpilotAdapter(client(), { maxBodyBytes: 1_000 }).limits.maxBytes ?? 0;
-    const userBytes = JSON.stringify(records[0]).length;
+    // Each chunk was full by bytes: its body with the next user would not have fit.
+    let sent = 0;
     for (const { userIds } of posts.slice(0, -1)) {
-      expect((userIds.length + 1) * userBytes).toBeGreaterThan(budget);
+      sent += userIds.length;
+      expect(bodyBytes(records.slice(sent - userIds.length, sent + 1))).toBeGreaterThan(1_000);
     }
   });
 

@@ -3,6 +3,7 @@ import type { SecretSet } from "../errors/secrets.js";
 import { isTransient, isUnreadableSuccess } from "../errors/transient.js";
 import { TransportFailure } from "../http/failures.js";
 import type { Transport } from "../http/transport.js";
+import { durationOption } from "../options.js";
 
 /** A freshly issued access token and how many seconds it lives. */
 export interface IssuedToken {
@@ -20,51 +21,102 @@ export interface TokenCacheOptions {
   now?: () => number;
 }
 
+/** One token request in flight, and how many calls wait for it. */
+interface SharedRequest {
+  readonly token: Promise<string>;
+  readonly controller: AbortController;
+  waiting: number;
+}
+
 /**
  * An OAuth2 token held for reuse: fetched on first use, renewed before it expires, dropped when a request
- * with it is refused. Concurrent callers share one token request.
+ * with it is refused. Concurrent callers share one token request; a caller whose signal aborts stops waiting
+ * for it at once, and the request itself is aborted once no caller waits for it.
  */
 export class TokenCache {
   #current: { token: string; renewAt: number } | undefined;
-  #pending: Promise<string> | undefined;
+  #pending: SharedRequest | undefined;
   readonly #now: () => number;
   readonly #refreshBeforeMs: number;
 
+  /**
+   * @param issue asks for a new token; it must stop (and send nothing more) when its signal aborts.
+   * @throws RangeError when `refreshBeforeMs` is not a duration in ms from 0.
+   */
   constructor(
-    private readonly issue: () => Promise<IssuedToken>,
+    private readonly issue: (signal: AbortSignal) => Promise<IssuedToken>,
     private readonly secrets: SecretSet,
     options: TokenCacheOptions = {},
   ) {
     this.#now = options.now ?? Date.now;
-    this.#refreshBeforeMs = options.refreshBeforeMs ?? 60_000;
+    this.#refreshBeforeMs = durationOption("refreshBeforeMs", options.refreshBeforeMs, 60_000, {
+      min: 0,
+    });
   }
 
-  get(): Promise<string> {
-    if (this.#current && this.#now() < this.#current.renewAt)
-      return Promise.resolve(this.#current.token);
-    this.#pending ??= this.issue()
-      .then(({ accessToken, expiresInSec }) => {
-        this.secrets.add(accessToken);
-        const lifetimeMs = expiresInSec * 1000;
-        const early = Math.min(this.#refreshBeforeMs, lifetimeMs / 2);
-        this.#current = { token: accessToken, renewAt: this.#now() + lifetimeMs - early };
-        return accessToken;
-      })
-      .finally(() => {
-        this.#pending = undefined;
-      });
-    return this.#pending;
+  /**
+   * The current token, or a new one. Rejects with a `TransportFailure` of kind `aborted` as soon as `signal`
+   * aborts, whether or not other callers go on waiting for the same token request.
+   */
+  async get(signal?: AbortSignal): Promise<string> {
+    if (signal?.aborted) throw abortedByCaller();
+    if (this.#current && this.#now() < this.#current.renewAt) return this.#current.token;
+    const shared = (this.#pending ??= this.#request());
+    shared.waiting += 1;
+    try {
+      return await untilAborted(shared.token, signal);
+    } finally {
+      shared.waiting -= 1;
+      // Nobody left to use the token: no more requests carrying the client secret go out for it.
+      if (shared.waiting === 0 && signal?.aborted) this.#abandon(shared);
+    }
   }
 
   /** Forgets `token` if it is still the current one, so the next `get` fetches a new token. */
   invalidate(token: string): void {
     if (this.#current?.token === token) this.#current = undefined;
   }
+
+  #request(): SharedRequest {
+    const controller = new AbortController();
+    const token = this.issue(controller.signal).then(({ accessToken, expiresInSec }) => {
+      this.secrets.add(accessToken);
+      const lifetimeMs = expiresInSec * 1000;
+      const early = Math.min(this.#refreshBeforeMs, lifetimeMs / 2);
+      this.#current = { token: accessToken, renewAt: this.#now() + lifetimeMs - early };
+      return accessToken;
+    });
+    const shared: SharedRequest = { token, controller, waiting: 0 };
+    // Also handles the rejection of a request every caller has given up on.
+    const settled = () => {
+      if (this.#pending === shared) this.#pending = undefined;
+    };
+    token.then(settled, settled);
+    return shared;
+  }
+
+  #abandon(shared: SharedRequest): void {
+    if (this.#pending === shared) this.#pending = undefined;
+    shared.controller.abort();
+  }
+}
+
+const abortedByCaller = () => new TransportFailure("aborted", "aborted by the caller", false);
+
+/** `promise`, or a rejection with an `aborted` failure as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedByCaller());
+    signal.addEventListener("abort", onAbort, { once: true });
+    void promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /**
  * Sends each request with `Authorization: Bearer <token>`; on a 401, renews the token once and resends.
- * A token that cannot be had becomes a `TransportFailure` of kind `auth` (the operation's `auth` variant).
+ * A token that cannot be had becomes a `TransportFailure` of kind `auth` (the operation's `auth` variant); a
+ * request whose signal aborts while it waits for a token fails `aborted` at once.
  * Requests to `tokenUrl` itself go out as they are: the token endpoint takes client credentials, not a token.
  */
 export function withBearerAuth(
@@ -87,19 +139,30 @@ export function withBearerAuth(
         }),
       );
     };
-    const first = await tokenOrFail(tokens);
+    const first = await tokenOrFail(tokens, request.signal, NOT_SENT);
     const response = await send(first);
     if (response.status !== 401) return response;
     tokens.invalidate(first);
-    return send(await tokenOrFail(tokens));
+    return send(await tokenOrFail(tokens, request.signal, NOT_RESENT));
   };
 }
 
-async function tokenOrFail(tokens: TokenCache): Promise<string> {
+/** What an abort while waiting for a token tells a report: whether the vendor can hold anything of the call. */
+const NOT_SENT =
+  "aborted by the caller while waiting for an access token: the request was not sent";
+const NOT_RESENT =
+  "aborted by the caller while waiting for a renewed access token: the request was sent once and refused with 401, and not sent again";
+
+async function tokenOrFail(
+  tokens: TokenCache,
+  signal: AbortSignal,
+  abortedSaying: string,
+): Promise<string> {
   try {
-    return await tokens.get();
+    return await tokens.get(signal);
   } catch (error) {
-    if (error instanceof TransportFailure && error.kind === "aborted") throw error;
+    if (error instanceof TransportFailure && error.kind === "aborted")
+      throw new TransportFailure("aborted", abortedSaying, false);
     const reason = error instanceof Error ? error.message : String(error);
     // Only a refusal means the credentials are wrong; a token endpoint that is down is a passing failure. One
     // whose 200 cannot be read (a captive portal's page) gave no token, and will give none to the next chunk.

@@ -168,8 +168,13 @@ export interface ImportAdapter<Input, Wire = Input> {
   readonly limits: {
     /** Most records in one chunk the vendor accepts. */
     readonly maxRecords: number;
-    /** Most serialised bytes in one chunk (the sum of the items' JSON), if the vendor caps payloads. */
+    /** Most bytes of one request's body, if the vendor caps it: its items' texts (`serialize`) and framing. */
     readonly maxBytes?: number;
+    /**
+     * What a body adds to its items' texts: `envelope` bytes around them (`{"users":[]}`: 12) and
+     * `separator` bytes between two of them (`,`: 1). @default { envelope: 0, separator: 0 }
+     */
+    readonly framing?: { readonly envelope: number; readonly separator: number };
     /** Most chunks in flight at once (1 for vendors that run one job at a time). */
     readonly maxConcurrency?: number;
   };

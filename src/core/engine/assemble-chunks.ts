@@ -10,12 +10,12 @@ export interface AssembleSettings<Input> {
   /** Emits a progress event. */
   readonly emit: () => void;
   readonly chunkRecords: number;
-  /** Chunks are also cut by serialised bytes when set. */
+  /** Chunks are also cut by the bytes of their body when set. */
   readonly maxBytes: number | undefined;
+  /** What a body adds to its items' texts (see `ImportAdapter.limits.framing`). */
+  readonly framing: { readonly envelope: number; readonly separator: number };
   readonly progressEvery: number;
   readonly precheck: ((record: Input) => Rejection | undefined) | undefined;
-  /** The caller's signal: reading stops when it aborts. */
-  readonly signal: AbortSignal | undefined;
 }
 
 /** How the reading ended, besides reaching the end of the input. */
@@ -29,7 +29,8 @@ export interface Assembled {
 /**
  * Reads the records lazily, validates each, reports the rejected ones and assembles the rest into chunks
  * within the record and byte limits, handing each full chunk to `dispatcher` as soon as it has a free slot.
- * Memory holds the chunks in flight and the one filling.
+ * Memory holds the chunks in flight and the one filling. Reading stops when `dispatcher.halted` aborts, even
+ * while an async input waits for its next record; every record taken from the input gets an outcome.
  */
 export async function assembleChunks<Input, Wire>(
   adapter: ImportAdapter<Input, Wire>,
@@ -37,20 +38,40 @@ export async function assembleChunks<Input, Wire>(
   settings: AssembleSettings<Input>,
   dispatcher: ChunkDispatcher<Input, Wire>,
 ): Promise<Assembled> {
-  const { report, emit, chunkRecords, maxBytes, progressEvery, precheck, signal } = settings;
+  const { report, emit, chunkRecords, maxBytes, progressEvery, precheck } = settings;
+  const { envelope, separator } = settings.framing;
   const seenKeys = new KeyIndex();
   let pending = emptyChunk<Wire>();
   let index = 0;
   let stoppedEarly = false;
   let inputError: string | undefined;
   const iterator = iterate(records);
+  const { halted } = dispatcher;
+  const nextOrHalt = haltable(halted);
   for (;;) {
+    // Checked before taking a record, never after: a record taken is reported, whatever happens next.
+    if (halted.aborted) {
+      stoppedEarly = true;
+      try {
+        await iterator.return?.();
+      } catch (error) {
+        inputError = error instanceof Error ? error.message : String(error);
+      }
+      break;
+    }
     let step: IteratorResult<Input>;
     try {
       // An array or generator answers at once: awaiting its result would cost a turn of the microtask
       // queue per record (the pipeline benchmark measures it), so only promises are awaited.
       const next = iterator.next();
-      step = isThenable(next) ? await next : next;
+      const answer = isThenable(next) ? await nextOrHalt(next) : next;
+      if (answer === HALTED) {
+        stoppedEarly = true;
+        // Its pending `next()` may never settle, nor may this then: asked to close, not waited for.
+        closeUnawaited(iterator);
+        break;
+      }
+      step = answer;
     } catch (error) {
       // Broken input (a file cut short, a malformed row) ends the reading, not the import: what was read
       // is still sent and reported, and the report says where the input broke.
@@ -59,11 +80,6 @@ export async function assembleChunks<Input, Wire>(
     }
     if (step.done === true) break;
     const record = step.value;
-    if (signal?.aborted || dispatcher.mismatch !== undefined) {
-      stoppedEarly = true;
-      await iterator.return?.();
-      break;
-    }
     const recordIndex = index++;
     report.validated();
     const keyed = keyOf(adapter, record, recordIndex);
@@ -104,18 +120,21 @@ export async function assembleChunks<Input, Wire>(
     } else {
       // Bytes are only counted when chunks are cut by them.
       const size = text === undefined || maxBytes === undefined ? 0 : Buffer.byteLength(text);
-      if (maxBytes !== undefined && size > maxBytes) {
+      if (maxBytes !== undefined && envelope + size > maxBytes) {
         report.record({
           index: recordIndex,
           key,
           outcome: "rejected",
           rule: `${adapter.vendor}.payload_size`,
-          reason: `record ${recordIndex} (${key}): ${size} bytes is more than a whole request may hold (${maxBytes})`,
+          reason: `record ${recordIndex} (${key}): request body: ${envelope + size} bytes with this record alone, more than the ${maxBytes} a request may hold`,
         });
       } else {
+        // `pending.bytes` is the body so far: the envelope, the items and the separators between them.
         const full =
           pending.items.length >= chunkRecords ||
-          (maxBytes !== undefined && pending.bytes + size > maxBytes);
+          (maxBytes !== undefined &&
+            pending.items.length > 0 &&
+            pending.bytes + separator + size > maxBytes);
         if (full) {
           // The full chunk waits, ready, for a free slot and goes the moment one frees: a vendor that runs
           // one job at a time gets the next job as soon as the current one ends, not after a chunk's worth
@@ -138,7 +157,7 @@ export async function assembleChunks<Input, Wire>(
         if (text !== undefined) pending.serialized.push(text);
         pending.keys.push(key);
         pending.indexes.push(recordIndex);
-        pending.bytes += size;
+        pending.bytes += (pending.items.length === 1 ? envelope : separator) + size;
       }
     }
     if (recordIndex % progressEvery === 0) emit();
@@ -155,6 +174,36 @@ export async function assembleChunks<Input, Wire>(
 
 /** Records read between two turns of the event loop while chunks are in flight. */
 const YIELD_EVERY = 1000;
+
+/** What {@link haltable}'s wait gives when reading halted before the input answered. */
+const HALTED = Symbol("halted");
+
+/**
+ * Waits for an async input's answer, or for `halted`: an input may wait for its next record forever (a cursor
+ * or a stream that stalls). An answer that comes by the next turn of the event loop still wins: the input
+ * may have taken the record from its source already (a queue, a stream not replayed), and it is reported.
+ */
+function haltable(halted: AbortSignal): <T>(next: PromiseLike<T>) => Promise<T | typeof HALTED> {
+  // One listener for the run, waking whichever wait is current: none is added per record.
+  let giveUp: (() => void) | undefined;
+  halted.addEventListener("abort", () => giveUp?.(), { once: true });
+  return <T>(next: PromiseLike<T>) =>
+    new Promise<T | typeof HALTED>((resolve, reject) => {
+      giveUp = () => setImmediate(resolve, HALTED);
+      if (halted.aborted) giveUp();
+      // Handled even when it settles after the wait gave up, so a late rejection is not unhandled.
+      next.then(resolve, reject);
+    });
+}
+
+function closeUnawaited(iterator: Iterator<unknown> | AsyncIterator<unknown>): void {
+  try {
+    const closed = iterator.return?.();
+    if (closed !== undefined && isThenable(closed)) closed.then(undefined, () => undefined);
+  } catch {
+    // The import stops either way; an input that cannot be closed has nothing more to give it.
+  }
+}
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown }).then === "function";

@@ -31,7 +31,9 @@ export class ChunkDispatcher<Input, Wire> {
   #mismatch: Error | undefined;
   // One controller for the run: the caller's signal and a fatal vendor answer both stop it.
   readonly #run = new AbortController();
-  readonly #onCallerAbort = () => this.#run.abort(this.settings.signal?.reason);
+  // Stops the reading too; a fatal answer does not (the input is read to its end, each record failed).
+  readonly #halt = new AbortController();
+  readonly #onCallerAbort = () => this.#abort(this.settings.signal?.reason);
   #seq = 0;
   #resumedChunks = 0;
   #replayedChunks = 0;
@@ -46,7 +48,15 @@ export class ChunkDispatcher<Input, Wire> {
     private readonly settings: DispatchSettings,
   ) {
     settings.signal?.addEventListener("abort", this.#onCallerAbort, { once: true });
-    if (settings.signal?.aborted) this.#run.abort(settings.signal.reason);
+    if (settings.signal?.aborted) this.#abort(settings.signal.reason);
+  }
+
+  /**
+   * Aborts when reading should stop: the caller's abort, a callback that threw, a journal that does not fit
+   * the input. Records read until then still get their outcome (failed `aborted`) through {@link submit}.
+   */
+  get halted(): AbortSignal {
+    return this.#halt.signal;
   }
 
   /** The vendor's refusal of everything (bad credentials, no permission): nothing more is sent. */
@@ -60,7 +70,7 @@ export class ChunkDispatcher<Input, Wire> {
    */
   stop(error: Error): void {
     this.#mismatch ??= error;
-    this.#run.abort(error);
+    this.#abort(error);
   }
 
   /**
@@ -91,7 +101,9 @@ export class ChunkDispatcher<Input, Wire> {
     while (this.#working.size >= concurrency || this.#inFlight.size >= 2 * concurrency) {
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
-        void Promise.race(this.#inFlight).then(resolve);
+        // A chunk's task records its failures rather than reject; were one to reject anyway, the reader
+        // wakes, and no rejection goes unhandled.
+        void Promise.race(this.#inFlight).then(resolve, resolve);
       });
     }
   }
@@ -117,6 +129,11 @@ export class ChunkDispatcher<Input, Wire> {
   /** Stops listening to the caller's signal. */
   release(): void {
     this.settings.signal?.removeEventListener("abort", this.#onCallerAbort);
+  }
+
+  #abort(reason: unknown): void {
+    this.#run.abort(reason);
+    this.#halt.abort(reason);
   }
 
   #settle(chunk: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]): void {
@@ -159,7 +176,7 @@ export class ChunkDispatcher<Input, Wire> {
         `journal ${this.settings.journalPath}: chunk ${chunkSeq} holds different records than in the run that wrote it; ` +
           "resume with the same input, or start a new journal",
       );
-      run.abort(this.#mismatch);
+      this.#abort(this.#mismatch);
       this.#failAll(pending, "aborted", this.#mismatch.message);
       return;
     }
@@ -194,8 +211,10 @@ export class ChunkDispatcher<Input, Wire> {
     });
     let settled = false;
     const settle = (outcomes: readonly ItemOutcome[]) => {
-      this.#settle(pending, outcomes);
+      settleChunk(report, this.adapter.vendor, pending, outcomes);
+      // Recorded: whatever the progress event below does, the records must not be recorded again.
       settled = true;
+      this.settings.emit();
     };
     const task = followed
       .then((result) => {

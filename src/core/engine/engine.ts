@@ -4,7 +4,7 @@ import { ChunkDispatcher } from "./chunk-dispatcher.js";
 import { DEFAULT_REPLAY, type ReplayOptions } from "./follow-chunk.js";
 import { Journal } from "./journal.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
-import { ReportBuilder, type KeepOutcomes } from "./report-builder.js";
+import { keepOutcomesOption, ReportBuilder, type KeepOutcomes } from "./report-builder.js";
 import { abortableSleep } from "../time.js";
 import { durationOption, wholeNumberOption } from "../options.js";
 
@@ -24,7 +24,8 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    */
   concurrency?: number;
   /**
-   * Stops reading the input and sending; records already read end as failed (`aborted`), never lost. (A
+   * Stops reading the input (even one waiting for its next record) and sending; records already read end as
+   * failed (`aborted`), never lost. (A
    * fatal vendor answer, by contrast, reads the input to its end and fails every record not yet sent.)
    * @default none
    */
@@ -33,11 +34,16 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * A file to record progress in. After a crash or abort, a run with the same journal, input and settings
    * reuses the outcomes of finished chunks and resumes the others (same idempotency keys, same jobs). A file
    * that is not a journal, or one another vendor, other settings or other input wrote, makes the import
-   * reject with a `JournalError`, before anything is sent for the chunk it concerns.
+   * reject with a `JournalError`, before anything is sent for the chunk it concerns; so does a journal
+   * another run is using (a run holds `<journal>.lock` until it ends) or one that cannot be opened.
    * @default none (nothing is recorded)
    */
   journal?: string;
-  /** Called as counts change (at most every `progressEvery` records, and at every chunk). */
+  /**
+   * Called as counts change (at most every `progressEvery` records, and at every chunk). If it throws, it is
+   * not called again, nothing more is read or sent, and the import rejects with that error once the chunks in
+   * flight settled.
+   */
   onProgress?: (progress: ImportProgress) => void;
   /**
    * Called with each record's outcome as it is known, in completion order. If it throws, it is not called
@@ -46,12 +52,13 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    */
   onOutcome?: (outcome: RecordOutcome) => void;
   /**
-   * Which per-record outcomes the report keeps: `all`, `problems` (failed and rejected), `none`.
+   * Which per-record outcomes the report keeps: `all`, `problems` (failed and rejected), `none`; another value
+   * throws a RangeError.
    * @default "all"
    */
   keepOutcomes?: KeepOutcomes;
   /**
-   * Records between progress events while validating.
+   * Records between progress events while validating: a whole number ≥ 1 (another value throws a RangeError).
    * @default 1000
    */
   progressEvery?: number;
@@ -97,41 +104,33 @@ export async function runImport<Input, Wire>(
     `${adapter.vendor}'s limit of requests in flight`,
   );
   const maxBytes = adapter.serialize === undefined ? undefined : adapter.limits.maxBytes;
-  const { onOutcome } = options;
-  // A callback that throws stops the run (the caller's own error, once the chunks in flight settled), but
-  // never cuts a chunk's recording short: every record still gets its outcome.
-  let callbackFailed = false;
+  const progressEvery = wholeNumberOption("progressEvery", options.progressEvery, 1000);
+  // Callbacks are only called once reading began, so the dispatcher below exists by then.
+  const stop = (error: Error) => dispatcher.stop(error);
   const report = new ReportBuilder(
-    options.keepOutcomes ?? "all",
-    onOutcome === undefined
-      ? undefined
-      : (outcome) => {
-          if (callbackFailed) return;
-          try {
-            onOutcome(outcome);
-          } catch (error) {
-            callbackFailed = true;
-            // Outcomes come only from chunks the dispatcher below settles, so it exists by then.
-            dispatcher.stop(
-              error instanceof Error ? error : new Error(`onOutcome threw ${String(error)}`),
-            );
-          }
-        },
+    keepOutcomesOption(options.keepOutcomes),
+    stopsOnThrow("onOutcome", options.onOutcome, stop),
   );
-  const emit = () => options.onProgress?.(report.progress());
-  const journal =
-    options.journal === undefined
-      ? undefined
-      : Journal.open(options.journal, {
-          vendor: adapter.vendor,
-          chunkRecords,
-          maxBytes: maxBytes ?? null,
-          ...(adapter.destination === undefined ? {} : { destination: adapter.destination }),
-        });
+  const onProgress = stopsOnThrow("onProgress", options.onProgress, stop);
+  const emit = () => onProgress?.(report.progress());
   const replay = { ...DEFAULT_REPLAY, ...definedOnly(options) };
   wholeNumberOption("chunkAttempts", replay.chunkAttempts, undefined);
   durationOption("replayDelayMs", replay.replayDelayMs, undefined, { min: 0 });
   durationOption("maxReplayDelayMs", replay.maxReplayDelayMs, undefined, { min: 0 });
+  // Opened last: from here the journal's lock is held, and the `finally` below gives it up.
+  const journal =
+    options.journal === undefined
+      ? undefined
+      : Journal.open(
+          options.journal,
+          {
+            vendor: adapter.vendor,
+            chunkRecords,
+            maxBytes: maxBytes ?? null,
+            ...(adapter.destination === undefined ? {} : { destination: adapter.destination }),
+          },
+          { scrub: (text) => adapter.scrub(text) },
+        );
 
   const dispatcher = new ChunkDispatcher(adapter, {
     report,
@@ -143,7 +142,7 @@ export async function runImport<Input, Wire>(
     sleep: options.sleep ?? abortableSleep,
     signal: options.signal,
   });
-  let read: Assembled;
+  let read: Assembled = { stoppedEarly: true, inputError: undefined };
   try {
     read = await assembleChunks(
       adapter,
@@ -153,19 +152,25 @@ export async function runImport<Input, Wire>(
         emit,
         chunkRecords,
         maxBytes,
-        progressEvery: options.progressEvery ?? 1000,
+        framing: adapter.limits.framing ?? { envelope: 0, separator: 0 },
+        progressEvery,
         precheck: options.precheck,
-        signal: options.signal,
       },
       dispatcher,
     );
-    await dispatcher.drain();
+  } catch (error) {
+    // Whatever broke the reading, the import settles only once the chunks it sent settled: nothing of this
+    // run may happen after its promise settled.
+    stop(thrownError("reading the input", error));
   } finally {
+    await dispatcher.drain();
     dispatcher.release();
+    journal?.close();
   }
+  if (dispatcher.mismatch === undefined) emit();
+  // Read after the last progress event, which may have thrown.
   const { fatal, mismatch } = dispatcher;
   if (mismatch !== undefined) throw mismatch;
-  emit();
   return report.build(adapter.vendor, {
     aborted: fatal === undefined && (read.stoppedEarly || options.signal?.aborted === true),
     ...(fatal === undefined ? {} : { fatal }),
@@ -179,6 +184,32 @@ function withinLimit(name: string, value: number, max: number, limit: string): n
   wholeNumberOption(name, value, undefined);
   if (value > max) throw new RangeError(`${name}: ${value} is above ${limit}, ${max}`);
   return value;
+}
+
+/**
+ * `callback`, made to stop the run when it throws (with the caller's own error, once the chunks in flight
+ * settled) and never to be called again; a throw never cuts a chunk's recording short.
+ */
+function stopsOnThrow<T>(
+  name: string,
+  callback: ((value: T) => void) | undefined,
+  stop: (error: Error) => void,
+): ((value: T) => void) | undefined {
+  if (callback === undefined) return undefined;
+  let failed = false;
+  return (value) => {
+    if (failed) return;
+    try {
+      callback(value);
+    } catch (error) {
+      failed = true;
+      stop(thrownError(name, error));
+    }
+  };
+}
+
+function thrownError(what: string, thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(`${what} threw ${String(thrown)}`);
 }
 
 function definedOnly(options: ReplayOptions): ReplayOptions {

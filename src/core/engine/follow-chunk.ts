@@ -110,7 +110,7 @@ export async function followChunk<Input, Wire>(
       };
     }
     outcomes = outcomes === undefined ? [...result.outcomes] : best(outcomes, result.outcomes);
-    const replayable = outcomes.some((o) => !o.ok && o.transient === true && o.later !== true);
+    const replayable = outcomes.some((o) => !o.ok && o.transient === true && !leftToReRun(o));
     if (!replayable || following.signal.aborted || attempts >= replays) break;
     following.replayed();
     const ceiling = Math.min(
@@ -132,13 +132,25 @@ export async function followChunk<Input, Wire>(
   // Stopped while the chunk was out (an abort, or another chunk's fatal answer): its request may have
   // reached the vendor, whatever the record's own failure says.
   const stopped = `; the import stopped while this chunk was out: if its request reached ${adapter.vendor}, ${adapter.vendor} may hold this record, and a re-run with the same journal settles it`;
+  // The caller aborted the client's own calls, not the import: every later call of that client fails so,
+  // whether or not its request went out.
+  const callerAborted = `; the caller aborted the client's calls: if this chunk's request was already out, ${adapter.vendor} may hold this record, and a re-run with the same journal settles it`;
   outcomes = outcomes.map((o) => {
     if (o.ok || o.transient !== true) return o;
     if (following.signal.aborted)
       return mayHaveWritten(o) ? { ...o, reason: o.reason + stopped } : o;
+    if (o.code === "aborted") return { ...o, reason: o.reason + callerAborted };
     return o.later === true ? o : { ...o, reason: o.reason + note };
   });
   return { kind: "done", outcomes, final };
+}
+
+/**
+ * A failure that may pass, but not by sending again in this run: one the adapter leaves to a re-run, or the
+ * caller's abort (a replay through the same aborted client would fail so again, without a request).
+ */
+function leftToReRun(outcome: ItemOutcome): boolean {
+  return !outcome.ok && (outcome.later === true || outcome.code === "aborted");
 }
 
 /**

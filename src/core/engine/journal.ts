@@ -1,6 +1,11 @@
 import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, truncateSync } from "node:fs";
 import type { ItemOutcome } from "./adapter.js";
+import { JournalError } from "./journal-error.js";
+import { JournalLock } from "./journal-lock.js";
+import { scrubOutcomes } from "./scrub-outcomes.js";
+
+export { JournalError } from "./journal-error.js";
 
 /** What the journal knows of one chunk from earlier runs. */
 export interface JournaledChunk {
@@ -21,13 +26,15 @@ export interface JournalHeader {
   readonly destination?: string;
 }
 
-/**
- * A journal this run cannot use: a file that is not a journal of bulk-user-import, or one written by a run
- * with another vendor, other settings, another destination or other input. Nothing was sent because of it;
- * the caller fixes the command line (another journal file, or the run's own settings).
- */
-export class JournalError extends Error {
-  override readonly name = "JournalError";
+/** How a run uses its journal. */
+export interface JournalOptions {
+  /**
+   * Passes every text of a state or an outcome before it is written (the adapter's `scrub`): a vendor may
+   * echo a credential in a job id it answers, which the journal would otherwise keep on disk. The header is
+   * written as it is: its destination never holds a secret (see `ImportAdapter.destination`).
+   * @default none (texts are written as they are)
+   */
+  readonly scrub?: (text: string) => string;
 }
 
 type Line =
@@ -41,23 +48,54 @@ type CompactOutcome = [1] | [1, string | null] | [1, string | null, string] | [0
  * (idempotency key, job id) and, once known, its outcomes. Lines are appended synchronously, so a process
  * killed at any moment leaves every earlier line on disk; a torn last line (the write a crash cut short) is
  * cut off before anything is appended, so the next line starts on a line of its own.
+ *
+ * One run at a time: an open journal holds its lock (see {@link JournalLock}) until {@link Journal.close}.
+ * Memory does not grow with the input: a chunk's outcomes are only ever looked up once, when the run reaches
+ * that chunk, so outcomes written in this run are not kept, and those read for a resume go once looked up.
  */
 export class Journal {
   readonly #chunks = new Map<number, JournaledChunk>();
+  #closed = false;
 
-  private constructor(private readonly file: string) {}
+  private constructor(
+    private readonly file: string,
+    private readonly lock: JournalLock,
+    private readonly scrub: (text: string) => string,
+  ) {}
 
   /**
-   * Opens `file`, reading what earlier runs recorded, or creates it. A file that is not a journal is left
-   * as it is: nothing is cut off or appended before every line was read as a journal's.
+   * Takes the journal's lock, then opens `file`, reading what earlier runs recorded, or creates it. A file
+   * that is not a journal is left as it is: nothing is cut off or appended before every line was read as a
+   * journal's. The lock is held until {@link close}: call it once the run ended, however it ended.
    *
-   * @throws JournalError naming the file (and the line) when it is not a journal, or not one of this run.
+   * @throws JournalError naming the file (and the line) when it is not a journal, or not one of this run;
+   *   when another run is using it; or when it cannot be read or created (a directory, a missing folder).
    */
-  static open(file: string, header: JournalHeader): Journal {
-    const journal = new Journal(file);
+  static open(file: string, header: JournalHeader, options: JournalOptions = {}): Journal {
+    const journal = new Journal(file, JournalLock.acquire(file), options.scrub ?? ((text) => text));
+    try {
+      journal.#load(header);
+    } catch (error) {
+      journal.close();
+      if (error instanceof JournalError) throw error;
+      throw new JournalError(
+        `journal ${file} cannot be used: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return journal;
+  }
+
+  /** Gives up the journal's lock; nothing more can be written. Safe to call more than once. */
+  close(): void {
+    this.#closed = true;
+    this.lock.release();
+  }
+
+  #load(header: JournalHeader): void {
+    const file = this.file;
     if (!existsSync(file)) {
-      journal.#append({ kind: "header", ...header });
-      return journal;
+      this.#append({ kind: "header", ...header });
+      return;
     }
     const content = readFileSync(file);
     // Everything after the last newline is a write a crash cut short: a complete line always ends in one.
@@ -70,15 +108,14 @@ export class Journal {
       if (!sawHeader && line.kind !== "header")
         throw notAJournal(file, n + 1, `a ${line.kind} line before the header line`);
       sawHeader = true;
-      journal.#read(line, header);
+      this.#read(line, header);
     }
     if (whole < content.length) {
       const torn = content.subarray(whole).toString("utf8");
       if (!isStartOfLine(torn)) throw notAJournal(file, lines.length, "it is not a journal line");
       truncateSync(file, whole);
     }
-    if (!sawHeader) journal.#append({ kind: "header", ...header });
-    return journal;
+    if (!sawHeader) this.#append({ kind: "header", ...header });
   }
 
   static fingerprint(parts: readonly string[]): string {
@@ -87,8 +124,13 @@ export class Journal {
     return hash.digest("hex").slice(0, 32);
   }
 
+  /** What earlier runs recorded of chunk `seq`. Its outcomes are handed out once: a run reaches a chunk once. */
   lookup(seq: number): JournaledChunk | undefined {
-    return this.#chunks.get(seq);
+    const chunk = this.#chunks.get(seq);
+    if (chunk?.outcomes !== undefined) {
+      this.#chunks.set(seq, { fingerprint: chunk.fingerprint, state: chunk.state });
+    }
+    return chunk;
   }
 
   /** The values saved under keys starting with `prefix`, by every chunk. */
@@ -101,16 +143,31 @@ export class Journal {
     return values;
   }
 
+  /**
+   * Saves adapter state for chunk `seq`. This run keeps it as given (other chunks of the run compare job ids
+   * against it); the file gets it scrubbed. A job id scrubbing changed is then not found on a resume: the
+   * vendor answers 404 for it, which the adapters take for a lost job (`job_lost`), never a wrong one.
+   */
   checkpoint(seq: number, fingerprint: string, state: Record<string, string>): void {
     const merged = { ...this.#chunks.get(seq)?.state, ...state };
     this.#chunks.set(seq, { fingerprint, state: merged });
-    this.#append({ kind: "state", seq, fingerprint, state: merged });
+    this.#append({ kind: "state", seq, fingerprint, state: this.#scrubState(merged) });
   }
 
+  /** Records chunk `seq`'s outcomes, on disk only: nothing looks a chunk of this run up again. */
   done(seq: number, fingerprint: string, outcomes: readonly ItemOutcome[]): void {
-    const previous = this.#chunks.get(seq);
-    this.#chunks.set(seq, { fingerprint, state: previous?.state ?? {}, outcomes });
-    this.#append({ kind: "done", seq, fingerprint, outcomes: outcomes.map(compact) });
+    this.#append({
+      kind: "done",
+      seq,
+      fingerprint,
+      outcomes: scrubOutcomes(outcomes, this.scrub).map(compact),
+    });
+  }
+
+  #scrubState(state: Readonly<Record<string, string>>): Record<string, string> {
+    const scrubbed: Record<string, string> = {};
+    for (const [key, value] of Object.entries(state)) scrubbed[this.scrub(key)] = this.scrub(value);
+    return scrubbed;
   }
 
   #read(line: Line, expected: JournalHeader): void {
@@ -145,6 +202,8 @@ export class Journal {
   }
 
   #append(line: Line): void {
+    if (this.#closed)
+      throw new Error(`journal ${this.file} was closed: the run that opened it ended`);
     appendFileSync(this.file, `${JSON.stringify(line)}\n`);
   }
 }

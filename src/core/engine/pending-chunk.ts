@@ -5,6 +5,7 @@ export interface PendingChunk<Wire> {
   keys: string[];
   /** Each item's index in the input. */
   indexes: number[];
+  /** The body's bytes so far, framing included (0 while empty); counted only when chunks are cut by bytes. */
   bytes: number;
   /** Position in the chunk → index of an earlier record of the input with the same key. */
   duplicateOf?: Map<number, number>;

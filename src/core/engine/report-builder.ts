@@ -1,6 +1,23 @@
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 
-export type KeepOutcomes = "all" | "problems" | "none";
+const KEEP_OUTCOMES = ["all", "problems", "none"] as const;
+
+export type KeepOutcomes = (typeof KEEP_OUTCOMES)[number];
+
+/**
+ * `value` when it is one of {@link KeepOutcomes}, `"all"` when it is undefined. Another value (a typo, a
+ * JavaScript caller's guess) would keep no outcome at all, failures included, so it is refused.
+ * @throws RangeError `keepOutcomes: expected one of "all", "problems", "none", got <value>`.
+ */
+export function keepOutcomesOption(value: KeepOutcomes | undefined): KeepOutcomes {
+  if (value === undefined) return "all";
+  if ((KEEP_OUTCOMES as readonly unknown[]).includes(value)) return value;
+  const given: unknown = value;
+  const shown = typeof given === "string" ? JSON.stringify(given.slice(0, 40)) : String(given);
+  throw new RangeError(
+    `keepOutcomes: expected one of ${KEEP_OUTCOMES.map((k) => `"${k}"`).join(", ")}, got ${shown}`,
+  );
+}
 
 /** Collects outcomes and counts; every record read is counted exactly once, whatever became of it. */
 export class ReportBuilder {

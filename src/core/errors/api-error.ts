@@ -1,5 +1,9 @@
 import { TransportFailure } from "../http/failures.js";
 import type { SecretSet } from "./secrets.js";
+import { vendorMessage } from "./vendor-message.js";
+
+/** The most characters of a vendor's own words a message quotes. */
+const VENDOR_WORDS = 300;
 
 /** Where a failed call was going: never its headers or body, which may hold credentials. */
 export interface RequestTarget {
@@ -13,7 +17,11 @@ export interface RequestTarget {
 /** The variants every operation shares besides its documented statuses. */
 export type TransportVariant =
   | {
-      /** The vendor answered with a status its documentation does not list for this operation. */
+      /**
+       * The vendor answered with a status its documentation does not list for this operation. The error's
+       * message quotes what the body says in words (its `message`, `error`, `detail`, `title`, or a list of
+       * `messages` or `errors`; at most 300 characters), when it says something.
+       */
       readonly status: "undocumented";
       readonly httpStatus: number;
       readonly body: unknown;
@@ -142,8 +150,12 @@ function describe(
   const where = `${target.operation} (${target.method} ${target.path})`;
   const note = cause instanceof TransportFailure ? cause.withheldNote() : "";
   switch (variant.status) {
-    case "undocumented":
-      return `${where}: undocumented HTTP status ${String(variant["httpStatus"])}`;
+    case "undocumented": {
+      // No spec says what this status means, so the vendor's own words are all the reader gets.
+      const words = vendorMessage(variant["body"], VENDOR_WORDS);
+      const said = words === undefined ? "" : `: ${secrets.clip(words, VENDOR_WORDS)}`;
+      return `${where}: undocumented HTTP status ${String(variant["httpStatus"])}${said}`;
+    }
     case "malformed":
       return `${where}: HTTP ${String(variant["httpStatus"])} with a malformed body: ${String(variant["reason"])}`;
     case "network":
@@ -151,7 +163,8 @@ function describe(
     case "timeout":
       return `${where}: no response within ${String(variant["timeoutMs"])} ms${note}`;
     case "aborted":
-      return `${where}: aborted by the caller`;
+      // Where the call was when it stopped (e.g. before its request went out), when the failure says.
+      return `${where}: ${cause instanceof TransportFailure && cause.kind === "aborted" ? cause.message : "aborted by the caller"}`;
     case "auth":
       return `${where}: could not obtain credentials: ${String(variant["reason"])}`;
     case "redirect": {

@@ -105,12 +105,24 @@ export class SecretSet {
     return (this.#runs = runs);
   }
 
+  /**
+   * A copy of `value` with every string, and every key, scrubbed. Objects come back as plain objects whose
+   * keys are all own data properties: a vendor's `"__proto__"` key stays a key, never the copy's prototype.
+   */
   scrubDeep<T>(value: T): T {
     if (typeof value === "string") return this.scrub(value) as T;
     if (Array.isArray(value)) return value.map((item: unknown) => this.scrubDeep(item)) as T;
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[this.scrub(key)] = this.scrubDeep(item);
+      for (const [key, item] of Object.entries(value)) {
+        // Assignment would run the `__proto__` setter inherited from Object.prototype.
+        Object.defineProperty(out, this.scrub(key), {
+          value: this.scrubDeep(item),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
       return out as T;
     }
     return value;

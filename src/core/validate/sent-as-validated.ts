@@ -1,7 +1,8 @@
 // Checks that what a validator passes reaches the vendor unchanged: JSON.stringify sends what a `toJSON`
 // method returns instead of the object, a lone UTF-16 surrogate arrives as U+FFFD (UTF-8 has no form for
-// it; a JSON `\ud800` escape is replaced or refused by most parsers), and an integer beyond 2^53 may already
-// be another integer (JSON.parse rounds it) and is not the same number to a vendor that reads 64-bit ints.
+// it; a JSON `\ud800` escape is replaced or refused by most parsers), a number that is not finite arrives as
+// `null` (which an upsert stores over the value held), and an integer beyond 2^53 may already be another
+// integer (JSON.parse rounds it) and is not the same number to a vendor that reads 64-bit ints.
 // Every vendor's validator uses these, under a rule id of its own.
 
 import { MAX_NESTING_DEPTH } from "../unsafe-input.js";
@@ -20,6 +21,13 @@ export const MALFORMED_TEXT_MESSAGE =
 
 /** What a message says about a bigint, after the path naming it. */
 export const NOT_JSON_MESSAGE = "a bigint is not a JSON value (JSON.stringify throws on it)";
+
+/**
+ * What a message says about NaN or ±Infinity (`1e400` in a JSON file reads as Infinity), or an invalid Date,
+ * after the path.
+ */
+export const NOT_FINITE_MESSAGE =
+  "a number that is not finite (NaN or ±Infinity; 1e400 in a file reads as Infinity) or an invalid Date has no JSON form: JSON.stringify would send null in its place";
 
 /** What a message says about an integer that is not safe, after the path naming it. */
 export const UNSAFE_INTEGER_MESSAGE =
@@ -45,14 +53,18 @@ export function sendsOtherThanItself(value: object): boolean {
 
 /** A value JSON.stringify would change on the way, and where (`.a.b`, `[3]`, "" for the value itself). */
 export interface SendHazard {
-  /** `not_json`: a bigint, on which JSON.stringify throws (for the whole body it is part of). */
-  readonly kind: "to_json" | "malformed_text" | "not_json";
+  /**
+   * `not_json`: a bigint, on which JSON.stringify throws (for the whole body it is part of); `not_finite`:
+   * NaN, ±Infinity or an invalid Date, which JSON.stringify writes as `null`.
+   */
+  readonly kind: "to_json" | "malformed_text" | "not_json" | "not_finite";
   readonly path: string;
 }
 
 /**
- * The first object with a `toJSON` method (Dates aside), string or key with a lone surrogate, or bigint in a value
- * that a validator sends without walking it itself (an attribute value, a field of an open schema).
+ * The first object with a `toJSON` method (Dates aside), string or key with a lone surrogate, bigint, or number
+ * that is not finite in a value that a validator sends without walking it itself (an attribute value, a field
+ * of an open schema).
  * Own enumerable keys only, as JSON.stringify reads them; `depth` is how deep the value already is, and the
  * walk stops at {@link MAX_NESTING_DEPTH}: callers check depth and cycles with `findUnsafeShape` first. Each
  * object is walked once, so a value that shares or cycles back to its parts costs one visit of each.
@@ -65,11 +77,14 @@ export function findSendHazard(
   if (typeof value === "string")
     return isWellFormedText(value) ? undefined : { kind: "malformed_text", path: "" };
   if (typeof value === "bigint") return { kind: "not_json", path: "" };
+  if (typeof value === "number")
+    return Number.isFinite(value) ? undefined : { kind: "not_finite", path: "" };
   if (value === null || typeof value !== "object" || depth > MAX_NESTING_DEPTH) return undefined;
   if (walked.has(value)) return undefined;
   walked.add(value);
   if (sendsOtherThanItself(value)) return { kind: "to_json", path: "" };
-  if (value instanceof Date) return undefined;
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? { kind: "not_finite", path: "" } : undefined;
   if (Array.isArray(value)) {
     const items: readonly unknown[] = value;
     for (let i = 0; i < items.length; i++) {

@@ -1,0 +1,155 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
+import path from "node:path";
+import { JournalError } from "./journal-error.js";
+
+/** The locks this process holds, by absolute path: a lock naming this pid is only ours if it is in here. */
+const held = new Set<string>();
+
+interface Owner {
+  readonly pid: number;
+  readonly host: string;
+}
+
+/**
+ * The exclusive right of one run to a journal: a sibling file `<journal>.lock`, created with O_EXCL, holding
+ * the pid and host of the run. Two runs on one journal would both send every chunk and each record the
+ * other's duplicates as the last word on it, so a second run is refused while the first holds the lock.
+ */
+export class JournalLock {
+  #released = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly key: string,
+    private readonly content: string,
+  ) {}
+
+  /**
+   * Takes the lock of `journal`. A lock left by a process of this host that is gone (killed, crashed) is
+   * taken over; any other lock is refused.
+   *
+   * @throws JournalError naming the journal when another run holds it, or the lock file cannot be created.
+   */
+  static acquire(journal: string): JournalLock {
+    try {
+      return JournalLock.#take(journal);
+    } catch (error) {
+      if (error instanceof JournalError) throw error;
+      throw new JournalError(`journal ${journal}: cannot read its lock file: ${messageOf(error)}`);
+    }
+  }
+
+  /** Gives the lock up (once; later calls do nothing), leaving a lock another run took over in place. */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    held.delete(this.key);
+    try {
+      if (readIfThere(this.file) === this.content) removeIfThere(this.file);
+    } catch {
+      // A lock that cannot be removed names this pid, no longer holding it: the next run takes it over.
+    }
+  }
+
+  static #take(journal: string): JournalLock {
+    const file = `${journal}.lock`;
+    const key = path.resolve(file);
+    const content = `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`;
+    // Twice at most: once, and once more after taking over a dead run's lock.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (create(journal, file, content)) {
+        held.add(key);
+        return new JournalLock(file, key, content);
+      }
+      const found = readIfThere(file);
+      if (found === undefined) continue;
+      const owner = parseOwner(found);
+      if (owner === undefined || !isGone(owner, key)) throw inUse(journal, file, owner);
+      // Removed only if it still is the dead run's: another run taking it over at this moment may have
+      // replaced it. (Two runs taking over in the same instant can still both pass; that is the whole window.)
+      if (readIfThere(file) === found) removeIfThere(file);
+    }
+    throw inUse(journal, file, parseOwner(readIfThere(file) ?? ""));
+  }
+}
+
+/** Creates the lock file with `content`; false when one exists. */
+function create(journal: string, file: string, content: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, "wx");
+  } catch (error) {
+    if (codeOf(error) === "EEXIST") return false;
+    throw new JournalError(`journal ${journal}: cannot create its lock file: ${messageOf(error)}`);
+  }
+  try {
+    writeSync(fd, content);
+  } catch (error) {
+    closeSync(fd);
+    removeIfThere(file);
+    throw new JournalError(`journal ${journal}: cannot write its lock file: ${messageOf(error)}`);
+  }
+  closeSync(fd);
+  return true;
+}
+
+/** Whether the run that wrote the lock is gone: same host, and its pid not alive (or ours, not held by us). */
+function isGone(owner: Owner, key: string): boolean {
+  if (owner.host !== hostname()) return false;
+  // Our own pid on a lock we do not hold: an earlier process that had this pid (a container's pid 1) died.
+  if (owner.pid === process.pid) return !held.has(key);
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: the process lives, under another user.
+    return codeOf(error) === "ESRCH";
+  }
+}
+
+function inUse(journal: string, file: string, owner: Owner | undefined): JournalError {
+  const by = owner === undefined ? "another run" : `pid ${owner.pid} on ${owner.host}`;
+  return new JournalError(
+    `journal ${journal} is in use by ${by} (its lock file ${file}): wait for that run to end or use ` +
+      "another journal; if no run uses it, delete the lock file",
+  );
+}
+
+function parseOwner(text: string): Owner | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== "object" || value === null) return undefined;
+    const { pid, host } = value as Record<string, unknown>;
+    return Number.isSafeInteger(pid) && (pid as number) > 0 && typeof host === "string"
+      ? { pid: pid as number, host }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readIfThere(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    if (codeOf(error) === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+function removeIfThere(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if (codeOf(error) !== "ENOENT") throw error;
+  }
+}
+
+function codeOf(error: unknown): unknown {
+  return typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,105 @@
+// A dry run rehearses the whole command line, not only the records: a command line an import refuses (exit
+// 2) is refused by its dry run with the same message, before any record is read. It needs no credentials,
+// and it refuses --report: it has no outcomes to write, and an empty report would pass for an import's.
+import { existsSync, readFileSync } from "node:fs";
+import { faker } from "@faker-js/faker";
+import { describe, expect, it } from "vitest";
+import {
+  CREDS,
+  cli,
+  fullStoryUsers,
+  ndjson,
+  propellerUsers,
+  slashIdPersons,
+  useTempDir,
+  userpilotUsers,
+} from "./helpers.js";
+
+const file = useTempDir();
+
+// Credentials for the real run; the port is one nothing listens on, and every refusal comes before a send.
+const CREDENTIALS = {
+  fullstory: ["--api-key", CREDS.apiKey],
+  slashid: ["--api-key", CREDS.apiKey, "--org-id", CREDS.orgId],
+  propeller: ["--client-id", CREDS.clientId, "--client-secret", CREDS.clientSecret],
+  userpilot: ["--api-key", CREDS.apiKey],
+} as const;
+
+describe("--dry-run refuses what an import refuses", () => {
+  const inputs = {
+    fullstory: file("users.ndjson", ndjson(fullStoryUsers(3))),
+    slashid: file("persons.ndjson", ndjson(slashIdPersons(3))),
+    propeller: file("propeller.ndjson", ndjson(propellerUsers(3))),
+    userpilot: file("userpilot.ndjson", ndjson(userpilotUsers(3))),
+  };
+  for (const [vendor, flags, message] of [
+    ["fullstory", ["--chunk-size", "999999"], "--chunk-size 999999 is above fullstory's limit"],
+    ["userpilot", ["--concurrency", "2"], "--concurrency 2 is above userpilot's limit"],
+    ["fullstory", ["--poll-interval", "2"], "--poll-interval takes a duration with a unit"],
+    ["propeller", ["--job-timeout", "1h"], "--job-timeout applies to fullstory and userpilot"],
+    ["fullstory", ["--retries", "many"], "--retries takes a whole number ≥ 0, not many"],
+    ["fullstory", ["--chunk-attempts", "0"], "--chunk-attempts takes a whole number ≥ 1, not 0"],
+    ["fullstory", ["--request-timeout", "0ms"], "--request-timeout takes a duration"],
+    ["fullstory", ["--base-url", "http://user:pw@127.0.0.1:9"], "--base-url must not contain"],
+    ["fullstory", ["--environment", "eu1"], "fullstory takes no --environment"],
+    ["slashid", ["--environment", "sandbx"], "--environment must be production or sandbox"],
+  ] as const) {
+    it(`${vendor} ${flags.join(" ")}: exit 2 with the import's message`, async () => {
+      const input = inputs[vendor];
+      const real = await cli([
+        "import",
+        vendor,
+        input,
+        ...CREDENTIALS[vendor],
+        "--base-url",
+        "http://127.0.0.1:9",
+        ...flags,
+      ]);
+      const dry = await cli(["import", vendor, input, "--dry-run", ...flags]);
+
+      expect(real.code).toBe(2);
+      expect(real.stderr).toContain(message);
+      expect(dry.code).toBe(2);
+      expect(dry.stderr).toContain(message);
+      expect(dry.stdout).not.toContain("dry run:");
+    });
+  }
+
+  it("needs no credentials, and takes flags an import takes", async () => {
+    const result = await cli([
+      "import",
+      "fullstory",
+      inputs.fullstory,
+      "--dry-run",
+      "--chunk-size",
+      "2",
+      "--poll-interval",
+      "2s",
+      "--retries",
+      "0",
+    ]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("dry run: 3 records, 3 valid, 0 rejected; nothing was sent");
+  });
+});
+
+describe("--dry-run with --report", () => {
+  it("is a usage error (exit 2) that says why; the file is neither made nor touched", async () => {
+    const input = file("some-bad.ndjson", ndjson([...fullStoryUsers(2), { uid: 42 }]));
+    const fresh = file(`${faker.string.uuid()}.ndjson`);
+    const earlier = file("earlier-report.ndjson", `${JSON.stringify({ kind: "header" })}\n`);
+
+    for (const report of [fresh, earlier]) {
+      const result = await cli(["import", "fullstory", input, "--dry-run", "--report", report]);
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        "--report writes an import's outcomes, and a dry run has none; drop --report, or --dry-run",
+      );
+      expect(result.stdout).not.toContain("dry run:");
+    }
+    expect(existsSync(fresh)).toBe(false);
+    expect(readFileSync(earlier, "utf8")).toBe(`${JSON.stringify({ kind: "header" })}\n`);
+  });
+});

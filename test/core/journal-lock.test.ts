@@ -1,0 +1,164 @@
+// One run at a time on a journal: two runs on one journal would both send every chunk, and each would record
+// the other's duplicates ("already exists") as the last word on its chunks. A journal is locked by a sibling
+// `<journal>.lock` (pid and host) while a run uses it; a lock a dead run of this host left is taken over.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import path from "node:path";
+import { faker } from "@faker-js/faker";
+import { describe, expect, it } from "vitest";
+import type { ImportAdapter } from "../../src/core/engine/adapter.js";
+import { runImport } from "../../src/core/engine/engine.js";
+import { Journal, JournalError, type JournalHeader } from "../../src/core/engine/journal.js";
+import { journalFile } from "../support/journal-file.js";
+
+const HEADER: JournalHeader = { vendor: "test", chunkRecords: 2, maxBytes: null };
+
+function refusal(open: () => unknown): JournalError {
+  try {
+    open();
+  } catch (error) {
+    expect(error).toBeInstanceOf(JournalError);
+    return error as JournalError;
+  }
+  throw new Error("Journal.open accepted the journal");
+}
+
+/** The pid of a process that has ended. */
+function deadPid(): number {
+  const { pid } = spawnSync(process.execPath, ["-e", ""]);
+  if (pid === undefined) throw new Error("no child process");
+  return pid;
+}
+
+const lockOf = (pid: number, host: string) => `${JSON.stringify({ pid, host })}\n`;
+
+describe("Journal.open while another run holds the journal", () => {
+  it("is refused naming the journal; once the first run closed it, it opens", () => {
+    const file = journalFile("journal-lock");
+    const first = Journal.open(file, HEADER);
+
+    const error = refusal(() => Journal.open(file, HEADER));
+
+    expect(error.message).toContain(
+      `journal ${file} is in use by pid ${process.pid} on ${hostname()}`,
+    );
+    first.close();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    Journal.open(file, HEADER).close();
+  });
+
+  it("a lock of a live process, or of another host, is refused and left in place", () => {
+    const file = journalFile("journal-lock");
+    for (const lock of [
+      lockOf(process.ppid, hostname()),
+      lockOf(deadPid(), faker.internet.domainName()),
+    ]) {
+      writeFileSync(`${file}.lock`, lock);
+
+      refusal(() => Journal.open(file, HEADER));
+
+      expect(readFileSync(`${file}.lock`, "utf8")).toBe(lock);
+      expect(existsSync(file)).toBe(false);
+    }
+  });
+
+  it("a lock a dead process of this host left (killed mid-run) is taken over", () => {
+    const file = journalFile("journal-lock");
+    for (const pid of [deadPid(), process.pid]) {
+      // Our own pid on a lock this process does not hold: a process that had this pid before (pid 1 of a
+      // restarted container).
+      writeFileSync(`${file}.lock`, lockOf(pid, hostname()));
+
+      const journal = Journal.open(file, HEADER);
+
+      expect(readFileSync(`${file}.lock`, "utf8")).toBe(lockOf(process.pid, hostname()));
+      journal.close();
+    }
+  });
+});
+
+describe("Journal.open on a path that cannot be a journal", () => {
+  it("a directory, or a file in a folder that does not exist: a JournalError naming it, no lock left", () => {
+    const dir = path.join(path.dirname(journalFile("journal-lock")), "a-directory");
+    mkdirSync(dir);
+    const missing = path.join(dir, "no-such-folder", "import.journal");
+
+    expect(refusal(() => Journal.open(dir, HEADER)).message).toContain(`journal ${dir}`);
+    expect(existsSync(`${dir}.lock`)).toBe(false);
+    expect(refusal(() => Journal.open(missing, HEADER)).message).toContain(`journal ${missing}`);
+  });
+});
+
+describe("runImport gives the journal up however the run ends", () => {
+  function adapter(send: ImportAdapter<{ id: string }>["send"]): ImportAdapter<{ id: string }> {
+    return {
+      vendor: "test",
+      replay: { by: "none", why: "test" },
+      limits: { maxRecords: 10 },
+      defaults: { chunkRecords: 2, concurrency: 1 },
+      keyOf: (u) => u.id,
+      validate: (u) => ({ ok: true, item: u }),
+      scrub: (t) => t,
+      send,
+    };
+  }
+  const users = () => Array.from({ length: 4 }, () => ({ id: faker.string.uuid() }));
+  const imported = adapter((chunk) =>
+    Promise.resolve({ kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) }),
+  );
+
+  it("a run refuses the journal another run is using, and sends nothing", async () => {
+    const journal = journalFile("journal-lock");
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered = () => {};
+    const sending = new Promise<void>((resolve) => (entered = resolve));
+    const slow = adapter(async (chunk) => {
+      entered();
+      await gate;
+      return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) };
+    });
+    let sent = 0;
+    const counting = adapter((chunk, context) => {
+      sent += 1;
+      return imported.send(chunk, context);
+    });
+
+    const first = runImport(slow, users(), { journal });
+    await sending;
+    await expect(runImport(counting, users(), { journal })).rejects.toThrow(
+      `journal ${journal} is in use`,
+    );
+    release();
+
+    expect((await first).imported).toBe(4);
+    expect(sent).toBe(0);
+    expect(existsSync(`${journal}.lock`)).toBe(false);
+  });
+
+  it("after a run that rejected (a callback threw), the next run opens the journal", async () => {
+    const journal = journalFile("journal-lock");
+    const input = users();
+    const failing = runImport(imported, input, {
+      journal,
+      onOutcome: () => {
+        throw new Error(faker.lorem.words());
+      },
+    });
+    await expect(failing).rejects.toThrow();
+
+    expect((await runImport(imported, input, { journal })).imported).toBe(4);
+  });
+
+  it("after an aborted run, the next run opens the journal", async () => {
+    const journal = journalFile("journal-lock");
+    const controller = new AbortController();
+    controller.abort();
+    const input = users();
+
+    await runImport(imported, input, { journal, signal: controller.signal });
+
+    expect((await runImport(imported, input, { journal })).imported).toBe(4);
+  });
+});
