@@ -376,8 +376,8 @@ async function* readCsv(
   const parser = parseCsv({
     bom: true,
     skip_empty_lines: true,
-    // A row of empty cells (`,,`) is how a spreadsheet saves a blank row: skipped as an empty line is.
-    skip_records_with_empty_values: true,
+    // Not csv-parse's skip_records_with_empty_values: it trims, so a row of spaces or `" "` would vanish.
+    raw: true,
     info: true,
     relax_column_count: true,
     columns: (header: string[]) => {
@@ -399,9 +399,14 @@ async function* readCsv(
   let next = 0;
   try {
     for await (const entry of parser) {
-      const { record, info } = entry as { record: Record<string, string>; info: InfoRecord };
+      const { record, info, raw } = entry as {
+        record: Record<string, string>;
+        info: InfoRecord;
+        raw: string;
+      };
       let encoded = true;
       for (; next < invalid.length && invalid[next]! < info.bytes; next++) encoded = false;
+      if (encoded && isBlankRow(raw)) continue;
       // info.bytes ends after the row's own line end, which is on the row's last line.
       const line = lines.lineAt(info.bytes - 1);
       const where = `line ${line}`;
@@ -431,6 +436,14 @@ async function* readCsv(
     source.destroy();
     parser.destroy();
   }
+}
+
+/**
+ * Whether a row's text is only commas (`,,`): how a spreadsheet saves a blank row, skipped as an empty line
+ * is. A cell of spaces or quotes (`" "`, `""`) makes the row a record.
+ */
+function isBlankRow(raw: string): boolean {
+  return /^[,\r\n]*$/.test(raw);
 }
 
 /** csv-parse's message with the line it names by its own count, `counted`, replaced by `line`. */

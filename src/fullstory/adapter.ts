@@ -165,7 +165,7 @@ export function createFullStoryAdapter(
         params: { header: { "Idempotency-Key": idempotencyKey } },
         signal,
       });
-      if (!created.ok) return chunkFailed(created.error, size);
+      if (!created.ok) return chunkFailed(created.error, size, "write");
       settings.pace.uploaded(size, Date.now() - uploadStarted);
       jobId = created.data.job.id;
       context.checkpoint({ jobId });

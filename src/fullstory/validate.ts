@@ -402,44 +402,25 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
   let nested = false;
   // The first item that would reach FullStory as something else is named; one is enough.
   let altered = false;
+  const alter = (i: number, rule: FullStoryRule, message: string) => {
+    if (altered) return;
+    altered = true;
+    add(state, rule, `properties.${label(join(prefix, name))}[${i}]`, message);
+  };
   for (let i = 0; i < array.length; i++) {
     const item = array[i];
     if (typeof item === "string") {
-      if (!altered && !isWellFormedText(item)) {
-        altered = true;
-        add(
-          state,
-          R.malformedText,
-          `properties.${label(join(prefix, name))}[${i}]`,
-          MALFORMED_TEXT_MESSAGE,
-        );
-      }
+      if (!isWellFormedText(item)) alter(i, R.malformedText, MALFORMED_TEXT_MESSAGE);
       bound += item.length > 64 ? 2 + 6 * item.length : jsonStringBytes(item);
     } else if (typeof item === "number") {
-      if (!altered && !Number.isFinite(item)) {
-        altered = true;
-        add(
-          state,
-          R.fieldType,
-          `properties.${label(join(prefix, name))}[${i}]`,
-          NOT_FINITE_MESSAGE,
-        );
-      }
+      if (!Number.isFinite(item)) alter(i, R.fieldType, NOT_FINITE_MESSAGE);
       bound += numberBound(item);
     } else if (typeof item === "boolean") {
       bound += item ? 4 : 5;
     } else if (item === null || item === undefined) {
       bound += 4;
     } else if (item instanceof Date && !sendsOtherThanItself(item)) {
-      if (!altered && Number.isNaN(item.getTime())) {
-        altered = true;
-        add(
-          state,
-          R.fieldType,
-          `properties.${label(join(prefix, name))}[${i}]`,
-          NOT_FINITE_MESSAGE,
-        );
-      }
+      if (Number.isNaN(item.getTime())) alter(i, R.fieldType, NOT_FINITE_MESSAGE);
       bound += DATE_BOUND;
     } else {
       nested = true;

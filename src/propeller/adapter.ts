@@ -197,7 +197,7 @@ async function sendChunk(
       fail(positions, { ok: false, code: codeOf(body, 404), reason: vendorText(body, 404) });
       break;
     }
-    fail(positions, failedBy(error));
+    fail(positions, failedBy(error, "write"));
     break;
   }
   return { kind: "done", outcomes };

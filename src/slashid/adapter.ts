@@ -9,6 +9,7 @@ import type {
 } from "../core/engine/adapter.js";
 import { chunkFailed, isFatal } from "../core/engine/chunk-outcomes.js";
 import { everyItem } from "../core/engine/outcomes.js";
+import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { wholeNumberOption } from "../core/options.js";
 import type { SlashIdClient } from "./client.js";
 import type { SlashIdFailureCode } from "./failure-codes.js";
@@ -136,8 +137,11 @@ async function sendChunk(
   const result = await client.bulkImportPersons({ body: { persons }, signal: context.signal });
   if (!result.ok) {
     const error = result.error;
-    // Refused outright (bad credentials): this upload imported nobody, so a re-run need not warn.
-    if (isFatal(error) && !uploadedBefore) context.checkpoint({ uploaded: "0" });
+    // Refused outright (bad credentials), turned away (429, 503) or never sent: this upload imported nobody,
+    // so neither a replay nor a re-run need warn, unless a try of it whose answer was lost came first.
+    const importedNobody =
+      error.afterArrivedTry !== true && (isFatal(error) || unprocessedBy(error) !== undefined);
+    if (importedNobody && !uploadedBefore) context.checkpoint({ uploaded: "" });
     switch (error.status) {
       case 400:
         return everyItem<SlashIdFailureCode>(size, {
@@ -152,7 +156,7 @@ async function sendChunk(
           reason: `SlashID refused the import: pricing tier violation (402): ${messagesOf(error.body.errors)}`,
         });
       default:
-        return chunkFailed(error, size);
+        return chunkFailed(error, size, "write");
     }
   }
   return {

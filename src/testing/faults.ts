@@ -28,7 +28,7 @@ export type ScriptAction =
   | { readonly answer: Response | (() => Response | Promise<Response>) }
   | { readonly after: (answer: Response) => Response | Promise<Response> };
 
-/** Faults a simulator injects; each `rate…` is a share of requests (0 to 1), default 0. */
+/** Faults a simulator injects; each `rate…` is a share of requests (0 to 1, else a RangeError), default 0. */
 export interface FaultOptions {
   /** Answered 429 with `Retry-After: retryAfterSeconds` (default 1). */
   rate429?: number;
@@ -97,13 +97,13 @@ export class FaultInjector {
   readonly #verdicts = new Map<string, boolean>();
 
   constructor(options: FaultOptions) {
-    this.#options = options;
+    this.#options = checkedRates(options);
     this.#random = seededRandom(options.seed ?? 1);
   }
 
   /** New options from now on, the sequence restarted from their seed; counts and verdicts are kept. */
   setOptions(options: FaultOptions): void {
-    this.#options = options;
+    this.#options = checkedRates(options);
     this.#random = seededRandom(options.seed ?? 1);
   }
 
@@ -180,8 +180,12 @@ export class FaultInjector {
     return { refused, again: false };
   }
 
-  /** Forgets the verdict on `key`: the next record under it is judged anew (a simulator's bounded memory). */
-  forgetVerdict(key: string): void {
+  /**
+   * Forgets the verdict on `key`: the next record under it is judged anew (a simulator's bounded memory).
+   * `unsaid`: the refusal never reached the client (its request was undone), so it is not counted either.
+   */
+  forgetVerdict(key: string, unsaid = false): void {
+    if (unsaid && this.#verdicts.get(key) === true) this.#rejected -= 1;
     this.#verdicts.delete(key);
   }
 
@@ -206,6 +210,25 @@ export class FaultInjector {
   #count(kind: FaultKind | "scripted"): void {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
   }
+}
+
+const RATES = [
+  "rate429",
+  "rate5xx",
+  "rateDrop",
+  "rateSlow",
+  "rateLostAnswer",
+  "rejectRate",
+] as const;
+
+/** The options, once every rate is a share from 0 to 1: NaN (an unset variable) would silence the bands after it. */
+function checkedRates(options: FaultOptions): FaultOptions {
+  for (const name of RATES) {
+    const rate = options[name];
+    if (rate !== undefined && !(rate >= 0 && rate <= 1))
+      throw new RangeError(`faults.${name}: expected a share from 0 to 1, got ${String(rate)}`);
+  }
+  return options;
 }
 
 function injected(body: unknown, status: number, headers: Record<string, string> = {}): Response {

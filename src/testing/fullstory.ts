@@ -78,6 +78,9 @@ interface Answer {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_BYTES = rules.UserProperties["x-max-value-bytes"];
+const MAX_PATH = rules.UserProperties["x-max-path-length"];
+/** Nested names follow the top-level names' rule, which the request schema checks. */
+const NAME = new RegExp(rules.UserProperties.propertyNames.pattern);
 const SCALARS: Record<string, SchemaType> = { string: "str", number: "real", boolean: "bool" };
 
 const fail = (status: number, code: string, message: string): Answer => ({
@@ -411,6 +414,10 @@ const isObject = (value: unknown): value is Properties =>
 function refusalOf(properties: Properties | undefined, prefix = ""): Answer | undefined {
   for (const [name, value] of Object.entries(properties ?? {})) {
     const path = prefix === "" ? name : `${prefix}.${name}`;
+    if (prefix !== "" && (!NAME.test(name) || path.length > MAX_PATH))
+      return invalid(
+        `property ${path}: a nested name must match ${NAME.source}, within a path of ${MAX_PATH}`,
+      );
     if (isObject(value)) {
       const inner = refusalOf(value, path);
       if (inner !== undefined) return inner;
@@ -446,7 +453,7 @@ function typesOf(properties: Properties, declared: Record<string, SchemaType>, p
     const path = prefix === "" ? name : `${prefix}.${name}`;
     if (isObject(value)) Object.assign(out, typesOf(value, declared, path));
     else {
-      const type = declared[path] ?? inferType(value);
+      const type = (Object.hasOwn(declared, path) ? declared[path] : undefined) ?? inferType(value);
       if (type !== undefined) out[path] = type;
     }
   }

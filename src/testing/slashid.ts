@@ -133,12 +133,15 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
     const index = uploads.length + 1;
     const limit = options.pricingTierLimit ?? Infinity;
     const before = limit === Infinity ? undefined : structuredClone({ persons, handles });
+    /** Keys first judged by this upload: a 402 undoes their verdicts, as it undoes the persons. */
+    const judged: string[] = [];
     const failures = rows.flatMap((row) => {
-      const reason = importRow(row, index);
+      const reason = importRow(row, index, judged);
       return reason === undefined ? [] : [{ ...row, reason }];
     });
     if (before !== undefined && persons.size > limit) {
       ({ persons, handles } = before);
+      for (const key of judged) kit.faults.forgetVerdict(key, true);
       uploads.push({ index, status: 402, columns, rows });
       return documented("bulkImportPersons", 402);
     }
@@ -154,15 +157,16 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
   }
 
   /** Stores one row of upload `index`, or says why it fails. */
-  function importRow(row: Cells, index: number): string | undefined {
+  function importRow(row: Cells, index: number, judged: string[]): string | undefined {
     const data = checkRow(row, (pointer, value) => kit.validate(pointer, value));
     if (typeof data === "string") return data;
     const keys = handleKeys(data);
     const owners = new Set(keys.flatMap((k) => handles.get(k) ?? []));
     if (refuseExisting && [...owners].some((id) => persons.get(id)!.uploads[0] !== index))
       return SLASHID_ALREADY_EXISTS;
-    if (kit.faults.verdict(keys[0]!).refused)
-      return "the person could not be imported (simulated rejection)";
+    const verdict = kit.faults.verdict(keys[0]!);
+    if (!verdict.again) judged.push(keys[0]!);
+    if (verdict.refused) return "the person could not be imported (simulated rejection)";
     if (owners.size > 1) return "the row's handles belong to more than one person";
     const [id = persons.size + 1] = owners;
     const key = data.emails[0] ?? data.phone_numbers[0] ?? data.usernames[0]!;
@@ -215,7 +219,7 @@ function readCsv(text: string): { columns: string[]; rows: Cells[] } | string {
   if (columns.length === 0) return "empty CSV: no header line";
   const duplicated = columns.filter((c, i) => columns.indexOf(c) !== i);
   if (duplicated.length > 0) return `duplicate CSV column(s): ${duplicated.join(", ")}`;
-  const unknown = columns.filter((c) => !(c in COLUMNS)); // PersonCsvRow is closed
+  const unknown = columns.filter((c) => !Object.hasOwn(COLUMNS, c)); // PersonCsvRow is closed
   if (unknown.length > 0) return `unknown CSV column(s): ${unknown.join(", ")}`;
   return { columns, rows };
 }

@@ -13,6 +13,7 @@ import type { components } from "../../generated/userpilot.js";
 import { rules } from "../../generated/userpilot.rules.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
+import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { pollJob, type JobProgress } from "../core/engine/poll.js";
 import { planJobPolls, pollSettings, type PollSettings } from "../core/engine/poll-settings.js";
 import { durationOption, wholeNumberOption } from "../core/options.js";
@@ -302,9 +303,12 @@ class ChunkRun {
         return { kind: "accepted", jobId };
       }
       const error = answer.error;
-      // A vendor's refusal (409, 413, 400, …) says this request made no job: only a lost answer leaves one
-      // to look for.
-      if (!lostBefore && typeof error.status === "number" && !isTransient(error)) {
+      // A vendor's refusal (409, 413, 400, …), a 429 or 503, or a request that never went out made no job:
+      // only a lost answer leaves one to look for.
+      const refused = typeof error.status === "number" && !isTransient(error);
+      const madeNoJob =
+        error.afterArrivedTry !== true && (refused || unprocessedBy(error) !== undefined);
+      if (!lostBefore && madeNoJob) {
         this.context.checkpoint({ [`sent${range}`]: "" });
       }
       switch (error.status) {
@@ -346,7 +350,7 @@ class ChunkRun {
           );
         }
         default:
-          return { kind: "result", result: chunkFailed(error, size) };
+          return { kind: "result", result: chunkFailed(error, size, "write") };
       }
     }
   }

@@ -1,6 +1,7 @@
 // Which CSV rows become records, and the line each is named by: the line an editor shows, whatever the
 // line ends (LF, CRLF as Excel on Windows saves, or CR) and however many of them a quoted cell holds; and a
-// row of empty cells (a spreadsheet's blank row) is skipped as an empty line is, not imported as `{}`.
+// row of empty cells (a spreadsheet's blank row) is skipped as an empty line is, not imported as `{}`, while
+// a row whose cells hold spaces or quotes is a record like any other.
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import { LineBreaks } from "../../src/cli/line-breaks.js";
@@ -57,6 +58,19 @@ describe.each([
 
     expect(result.stdout).toContain("dry run: 2 records, 1 valid, 1 rejected");
     expect(result.stdout).toMatch(/^record 1 \(#1\): \[input\.type\] line 6: /m);
+  });
+
+  it("rows of spaces or of quoted cells are records, counted, and the rows after them keep their lines", async () => {
+    const csv = [HEADER, row("u1"), "  ,  ,  ,  ", '" ","","",""', ",,,", row("u2", "many"), ""];
+    const result = await cli([
+      "import",
+      "fullstory",
+      file(`spaces-${_name}.csv`, csv.join(eol)),
+      "--dry-run",
+    ]);
+
+    expect(result.stdout).toContain("dry run: 4 records");
+    expect(result.stdout).toMatch(/^record 3 \(#3\): \[input\.type\] line 6: /m);
   });
 });
 

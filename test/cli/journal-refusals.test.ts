@@ -65,9 +65,9 @@ describe("import --journal with a journal of another run", () => {
 
     expect(smaller.code).toBe(2);
     expect(smaller.stderr).toContain(`journal ${journal} was written by a fullstory import`);
-    expect(smaller.stderr).toContain("use the same settings or a new journal");
+    expect(smaller.stderr).toContain("use the same settings (and version) or a new journal");
     expect(userpilot.code).toBe(2);
-    expect(userpilot.stderr).toContain("this run is userpilot");
+    expect(userpilot.stderr).toContain("this run is a userpilot import");
     expect(totalRequests(sim)).toBe(sent);
   });
 });

@@ -90,7 +90,13 @@ describe("a fatal answer after the vendor took the chunk", () => {
   });
 
   it("says nothing of the sort after an earlier send the vendor turned away (429, 503)", async () => {
-    const busy = { ok: false, code: "429", reason: "rate limited", transient: true } as const;
+    const busy = {
+      ok: false,
+      code: "429",
+      reason: "rate limited",
+      transient: true,
+      unprocessed: "turned_away",
+    } as const;
     const report = await runImport(
       scripted([
         { kind: "done", outcomes: [busy, busy] },
@@ -105,6 +111,23 @@ describe("a fatal answer after the vendor took the chunk", () => {
     ]);
     expect(report.outcomes[0]).toMatchObject({
       reason: expect.not.stringMatching(/may hold/) as unknown,
+    });
+  });
+
+  it("takes a failure that may pass for possibly written unless the adapter says its request wrote nothing", async () => {
+    // An adapter's own outcome with code "429" but no `unprocessed`: the code alone proves nothing.
+    const busy = { ok: false, code: "429", reason: "rate limited", transient: true } as const;
+    const report = await runImport(
+      scripted([
+        { kind: "done", outcomes: [busy] },
+        { kind: "fatal", error: revoked() },
+      ]),
+      users(1),
+      options,
+    );
+    expect(report.outcomes[0]).toMatchObject({
+      code: "fatal",
+      reason: expect.stringMatching(/test may hold this record/) as unknown,
     });
   });
 

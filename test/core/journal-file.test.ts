@@ -138,7 +138,16 @@ describe("Journal.open on a journal", () => {
 
     expect(() => Journal.open(file, { ...HEADER, chunkRecords: 5 })).toThrow(JournalError);
     expect(() => Journal.open(file, { ...HEADER, vendor: "userpilot" })).toThrow(
-      /written by a fullstory import in chunks of 10; this run is userpilot/,
+      /written by a fullstory import in chunks of 10; this run is a userpilot import/,
+    );
+  });
+
+  it("a journal whose chunks were cut by another byte limit says so", () => {
+    const file = journalFile("journal-file");
+    Journal.open(file, { ...HEADER, maxBytes: 52_418_789 }).close();
+
+    expect(() => Journal.open(file, { ...HEADER, maxBytes: 52_428_800 })).toThrow(
+      "in chunks of 10 and bodies of at most 52418789 bytes; this run is a fullstory import in chunks of 10 and bodies of at most 52428800 bytes",
     );
   });
 });

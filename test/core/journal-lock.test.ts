@@ -2,7 +2,7 @@
 // the other's duplicates ("already exists") as the last word on its chunks. A journal is locked by a sibling
 // `<journal>.lock` (pid and host) while a run uses it; a lock a dead run of this host left is taken over.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { faker } from "@faker-js/faker";
@@ -72,9 +72,28 @@ describe("Journal.open while another run holds the journal", () => {
 
       const journal = Journal.open(file, HEADER);
 
-      expect(readFileSync(`${file}.lock`, "utf8")).toBe(lockOf(process.pid, hostname()));
+      expect(JSON.parse(readFileSync(`${file}.lock`, "utf8"))).toMatchObject({
+        pid: process.pid,
+        host: hostname(),
+      });
       journal.close();
     }
+  });
+
+  it("is refused when the same journal is named through a linked folder, and the lock stays the first run's", () => {
+    const dir = path.dirname(journalFile("journal-lock"));
+    const real = path.join(dir, "real");
+    const link = path.join(dir, "link");
+    mkdirSync(real);
+    symlinkSync(real, link);
+    const first = Journal.open(path.join(real, "import.journal"), HEADER);
+    const lock = readFileSync(path.join(real, "import.journal.lock"), "utf8");
+
+    refusal(() => Journal.open(path.join(link, "import.journal"), HEADER));
+
+    expect(readFileSync(path.join(real, "import.journal.lock"), "utf8")).toBe(lock);
+    first.close();
+    expect(existsSync(path.join(real, "import.journal.lock"))).toBe(false);
   });
 });
 
@@ -147,6 +166,16 @@ describe("runImport gives the journal up however the run ends", () => {
       },
     });
     await expect(failing).rejects.toThrow();
+
+    expect((await runImport(imported, input, { journal })).imported).toBe(4);
+  });
+
+  it("after a run refused for a `signal` that is no AbortSignal (a JavaScript caller), the next run opens it", async () => {
+    const journal = journalFile("journal-lock");
+    const input = users();
+    const signal = { aborted: false } as unknown as AbortSignal;
+
+    await expect(runImport(imported, input, { journal, signal })).rejects.toThrow(TypeError);
 
     expect((await runImport(imported, input, { journal })).imported).toBe(4);
   });

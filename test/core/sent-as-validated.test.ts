@@ -128,6 +128,10 @@ describe("numbers that are not finite, which JSON.stringify sends as null", () =
       path: ".at[0]",
     });
     expect(findSendHazard({ at: faker.date.past() })).toBeUndefined();
+    expect(findSendHazard({ boxed: Object(Number.NaN) as unknown })).toEqual({
+      kind: "not_finite",
+      path: ".boxed",
+    });
   });
 
   it("fullstory: a batch field sent unchecked holding Infinity is rejected, not stored as null", async () => {

@@ -2,7 +2,7 @@ import { ApiError } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
 import { isTransient, isUnreadableSuccess } from "../errors/transient.js";
 import { TransportFailure } from "../http/failures.js";
-import type { Transport } from "../http/transport.js";
+import { answersAfterArrivedTry, markAfterArrivedTry, type Transport } from "../http/transport.js";
 import { durationOption } from "../options.js";
 
 /** A freshly issued access token and how many seconds it lives. */
@@ -139,11 +139,20 @@ export function withBearerAuth(
         }),
       );
     };
-    const first = await tokenOrFail(tokens, request.signal, NOT_SENT);
+    const first = await tokenOrFail(tokens, request.signal, NOT_SENT, false);
     const response = await send(first);
     if (response.status !== 401) return response;
     tokens.invalidate(first);
-    return send(await tokenOrFail(tokens, request.signal, NOT_RESENT));
+    // The 401 says the vendor acted on nothing, but a try before it whose answer was lost may have been
+    // acted on: what the resend meets must not hide that.
+    const arrived = answersAfterArrivedTry(response);
+    try {
+      const resent = await send(await tokenOrFail(tokens, request.signal, NOT_RESENT, arrived));
+      if (arrived) markAfterArrivedTry(resent);
+      return resent;
+    } catch (error) {
+      throw arrived && error instanceof TransportFailure ? error.afterArrivedTry() : error;
+    }
   };
 }
 
@@ -153,22 +162,24 @@ const NOT_SENT =
 const NOT_RESENT =
   "aborted by the caller while waiting for a renewed access token: the request was sent once and refused with 401, and not sent again";
 
+/** A token, or the failure of a call that goes no further; `sent` when a try of the call may have arrived. */
 async function tokenOrFail(
   tokens: TokenCache,
   signal: AbortSignal,
   abortedSaying: string,
+  sent: boolean,
 ): Promise<string> {
   try {
     return await tokens.get(signal);
   } catch (error) {
     if (error instanceof TransportFailure && error.kind === "aborted")
-      throw new TransportFailure("aborted", abortedSaying, false);
+      throw new TransportFailure("aborted", abortedSaying, sent);
     const reason = error instanceof Error ? error.message : String(error);
     // Only a refusal means the credentials are wrong; a token endpoint that is down is a passing failure. One
     // whose 200 cannot be read (a captive portal's page) gave no token, and will give none to the next chunk.
     if (error instanceof ApiError && isTransient(error) && !isUnreadableSuccess(error)) {
-      throw new TransportFailure("network", `no access token: ${reason}`, false);
+      throw new TransportFailure("network", `no access token: ${reason}`, sent);
     }
-    throw new TransportFailure("auth", reason, false);
+    throw new TransportFailure("auth", reason, sent);
   }
 }

@@ -1,4 +1,5 @@
 import type { ApiError } from "../errors/api-error.js";
+import type { Unprocessed } from "../errors/unprocessed.js";
 
 /**
  * Why a record was refused before anything was sent: the rule it breaks, in words that name the field and
@@ -55,6 +56,14 @@ export type ItemOutcome<Code extends string = string> =
        * job blocking): the engine does not send the chunk again within this run.
        */
       readonly later?: true;
+      /**
+       * With `transient`: the request the failure is about wrote nothing of the record, for certain: it never
+       * reached the vendor (`not_sent`), or the vendor turned it away with 429 or 503 (`turned_away`), and
+       * no earlier try of it may have arrived. Only then does the engine leave out that the vendor may hold
+       * the record when a fatal answer or an abort follows; absent, a transient failure counts as possibly
+       * written. `failedBy(error, "write")` sets it (see `unprocessedBy`).
+       */
+      readonly unprocessed?: Unprocessed;
     };
 
 /** A chunk the engine hands to an adapter: validated records, in input order, with their wire form. */
@@ -82,7 +91,9 @@ export interface ChunkContext {
   readonly resumed: Readonly<Record<string, string>> | undefined;
   /**
    * Saves state to the resume journal before the adapter acts on it (e.g. the idempotency key before the
-   * request goes out, the job id once it exists), so a re-run can pick the chunk up where it was.
+   * request goes out, the job id once it exists), so a re-run can pick the chunk up where it was. A resumed
+   * state with a value other than `""` counts as an earlier run's send on record (the vendor may hold the
+   * chunk); set a key to `""` once its request is known to have written nothing.
    */
   checkpoint(state: Record<string, string>): void;
   /**

@@ -1,5 +1,6 @@
 import { httpStatusOf, type ApiError } from "../errors/api-error.js";
 import { isTransient } from "../errors/transient.js";
+import { unprocessedBy } from "../errors/unprocessed.js";
 import type { ChunkResult, ItemOutcome } from "./adapter.js";
 import { requestFailureCode, type RequestFailureCode } from "./failure-codes.js";
 import { everyItem } from "./outcomes.js";
@@ -16,16 +17,35 @@ export function isFatal(error: ApiError): boolean {
   return httpStatus === 401 || httpStatus === 403;
 }
 
-/** The outcome of a record whose request failed: the error's status as code, its message as reason. */
-export function failedBy(error: ApiError): ItemOutcome<RequestFailureCode> {
+/**
+ * Which request of a chunk failed: the one that carries its records to the vendor (`write`), or one that
+ * follows up on what the vendor holds (`follow`: a job's status, its result lists, a search for a job).
+ * Only a write that the vendor certainly did not act on says the vendor holds nothing of the records.
+ */
+export type FailedRequest = "write" | "follow";
+
+/**
+ * The outcome of a record whose request failed: the error's status as code, its message as reason; a
+ * failed `write` the vendor cannot have acted on is marked `unprocessed`.
+ */
+export function failedBy(
+  error: ApiError,
+  request: FailedRequest = "follow",
+): ItemOutcome<RequestFailureCode> {
   const code = requestFailureCode(error);
-  return isTransient(error)
+  if (!isTransient(error)) return { ok: false, code, reason: error.message };
+  const unprocessed = request === "write" ? unprocessedBy(error) : undefined;
+  return unprocessed === undefined
     ? { ok: false, code, reason: error.message, transient: true }
-    : { ok: false, code, reason: error.message };
+    : { ok: false, code, reason: error.message, transient: true, unprocessed };
 }
 
 /** A chunk whose request failed for good: fatal for bad credentials, otherwise every record failed. */
-export function chunkFailed(error: ApiError, size: number): ChunkResult<RequestFailureCode> {
+export function chunkFailed(
+  error: ApiError,
+  size: number,
+  request: FailedRequest = "follow",
+): ChunkResult<RequestFailureCode> {
   if (isFatal(error)) return { kind: "fatal", error };
-  return everyItem(size, failedBy(error));
+  return everyItem(size, failedBy(error, request));
 }

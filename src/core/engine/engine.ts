@@ -132,16 +132,20 @@ export async function runImport<Input, Wire>(
           { scrub: (text) => adapter.scrub(text) },
         );
 
-  const dispatcher = new ChunkDispatcher(adapter, {
-    report,
-    emit,
+  const dispatcher = withJournalClosedOnThrow(
     journal,
-    journalPath: options.journal,
-    replay,
-    concurrency,
-    sleep: options.sleep ?? abortableSleep,
-    signal: options.signal,
-  });
+    () =>
+      new ChunkDispatcher(adapter, {
+        report,
+        emit,
+        journal,
+        journalPath: options.journal,
+        replay,
+        concurrency,
+        sleep: options.sleep ?? abortableSleep,
+        signal: options.signal,
+      }),
+  );
   let read: Assembled = { stoppedEarly: true, inputError: undefined };
   try {
     read = await assembleChunks(
@@ -218,4 +222,14 @@ function definedOnly(options: ReplayOptions): ReplayOptions {
   if (options.replayDelayMs !== undefined) out.replayDelayMs = options.replayDelayMs;
   if (options.maxReplayDelayMs !== undefined) out.maxReplayDelayMs = options.maxReplayDelayMs;
   return out;
+}
+
+/** What `make` returns; when it throws (a caller's `signal` that is no AbortSignal), the journal's lock goes. */
+function withJournalClosedOnThrow<T>(journal: Journal | undefined, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    journal?.close();
+    throw error;
+  }
 }

@@ -62,6 +62,8 @@ export async function followChunk<Input, Wire>(
   let state = following.resumed === undefined ? undefined : { ...following.resumed };
   let outcomes: ItemOutcome[] | undefined;
   let attempts = 0;
+  // Attempts whose request may have reached the vendor (not those that certainly never went out).
+  let sends = 0;
   const replays = adapter.replay.by === "none" ? 1 : following.replay.chunkAttempts;
   for (;;) {
     const context: ChunkContext = {
@@ -95,13 +97,13 @@ export async function followChunk<Input, Wire>(
     }
     if (result.kind === "fatal") {
       // What earlier attempts learned stands: a user the vendor confirmed stays imported. An earlier send
-      // whose answer was lost may have written the chunk.
+      // whose answer was lost may have written the chunk (the merged outcomes keep that: see `better`).
       const known = outcomes === undefined ? result.known : best(outcomes, result.known ?? []);
       const written =
         result.written === true ||
         result.error.afterArrivedTry === true ||
         (outcomes?.some(mayHaveWritten) ?? false) ||
-        Object.keys(following.resumed ?? {}).length > 0;
+        sentInEarlierRun(following.resumed);
       return {
         kind: "fatal",
         error: result.error,
@@ -109,6 +111,7 @@ export async function followChunk<Input, Wire>(
         ...(written && { written }),
       };
     }
+    if (!neverSent(result.outcomes)) sends += 1;
     outcomes = outcomes === undefined ? [...result.outcomes] : best(outcomes, result.outcomes);
     const replayable = outcomes.some((o) => !o.ok && o.transient === true && !leftToReRun(o));
     if (!replayable || following.signal.aborted || attempts >= replays) break;
@@ -127,7 +130,11 @@ export async function followChunk<Input, Wire>(
   const tried =
     adapter.replay.by === "none"
       ? `not sent again in this run (${adapter.replay.why})`
-      : `sent ${attempts} ${attempts === 1 ? "time" : "times"} in this run (replayed by ${adapter.replay.by})`;
+      : sends === attempts
+        ? `sent ${times(attempts)} in this run (replayed by ${adapter.replay.by})`
+        : sends === 0
+          ? `tried ${times(attempts)} in this run, and no request reached ${adapter.vendor}`
+          : `tried ${times(attempts)} in this run, ${sends} of them sent (replayed by ${adapter.replay.by})`;
   const note = `; ${tried}: a re-run with the same journal tries again`;
   // Stopped while the chunk was out (an abort, or another chunk's fatal answer): its request may have
   // reached the vendor, whatever the record's own failure says.
@@ -135,11 +142,13 @@ export async function followChunk<Input, Wire>(
   // The caller aborted the client's own calls, not the import: every later call of that client fails so,
   // whether or not its request went out.
   const callerAborted = `; the caller aborted the client's calls: if this chunk's request was already out, ${adapter.vendor} may hold this record, and a re-run with the same journal settles it`;
+  const callerAbortedBefore = `; the caller aborted the client's calls before this chunk's request went out: a re-run with the same journal sends it`;
   outcomes = outcomes.map((o) => {
     if (o.ok || o.transient !== true) return o;
     if (following.signal.aborted)
       return mayHaveWritten(o) ? { ...o, reason: o.reason + stopped } : o;
-    if (o.code === "aborted") return { ...o, reason: o.reason + callerAborted };
+    if (o.code === "aborted")
+      return { ...o, reason: o.reason + (mayHaveWritten(o) ? callerAborted : callerAbortedBefore) };
     return o.later === true ? o : { ...o, reason: o.reason + note };
   });
   return { kind: "done", outcomes, final };
@@ -154,13 +163,25 @@ function leftToReRun(outcome: ItemOutcome): boolean {
 }
 
 /**
- * Whether the failure leaves the record possibly written: one that may pass, except a 429 or 503, with which
- * the vendor says it did not process the request.
+ * Whether the failure leaves the record possibly written: one that may pass, unless its request certainly
+ * wrote nothing (`unprocessed`: never sent, or turned away with 429 or 503 on its only try that arrived).
  */
 function mayHaveWritten(outcome: ItemOutcome): boolean {
-  return (
-    !outcome.ok && outcome.transient === true && outcome.code !== "429" && outcome.code !== "503"
-  );
+  return !outcome.ok && outcome.transient === true && outcome.unprocessed === undefined;
+}
+
+/** Whether every record of an attempt failed without its request reaching the vendor. */
+function neverSent(outcomes: readonly ItemOutcome[]): boolean {
+  return outcomes.length > 0 && outcomes.every((o) => !o.ok && o.unprocessed === "not_sent");
+}
+
+/** Whether an earlier run saved state for the chunk that says a request went out (`""` says nothing). */
+function sentInEarlierRun(resumed: Readonly<Record<string, string>> | undefined): boolean {
+  return Object.values(resumed ?? {}).some((value) => value !== "");
+}
+
+function times(n: number): string {
+  return `${n} ${n === 1 ? "time" : "times"}`;
 }
 
 function best(
@@ -173,13 +194,20 @@ function best(
   return merged;
 }
 
-/** Imported beats failed; a later answer beats an earlier one, unless that was a refusal and this may pass. */
+/**
+ * Imported beats failed; a later answer beats an earlier one, unless that was a refusal and this may pass.
+ * A later failure that wrote nothing does not say the record is unwritten when an earlier send may have
+ * written it: it keeps its words, without `unprocessed`.
+ */
 function better(
   before: ItemOutcome | undefined,
   now: ItemOutcome | undefined,
 ): ItemOutcome | undefined {
   if (before === undefined || now === undefined) return before ?? now;
   if (before.ok) return before;
-  if (now.ok || before.transient === true) return now;
-  return before;
+  if (now.ok) return now;
+  if (before.transient !== true) return before;
+  if (now.unprocessed === undefined || !mayHaveWritten(before)) return now;
+  const { unprocessed: _unprocessed, ...written } = now;
+  return written;
 }

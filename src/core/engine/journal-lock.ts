@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
-import path from "node:path";
 import { JournalError } from "./journal-error.js";
 
-/** The locks this process holds, by absolute path: a lock naming this pid is only ours if it is in here. */
+/**
+ * The contents of the locks this process holds, each with a nonce of its own: a lock naming this pid is only
+ * ours if its content is in here, however its journal was named (a link, another relative path).
+ */
 const held = new Set<string>();
 
 interface Owner {
@@ -21,7 +24,6 @@ export class JournalLock {
 
   private constructor(
     private readonly file: string,
-    private readonly key: string,
     private readonly content: string,
   ) {}
 
@@ -44,7 +46,7 @@ export class JournalLock {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    held.delete(this.key);
+    held.delete(this.content);
     try {
       if (readIfThere(this.file) === this.content) removeIfThere(this.file);
     } catch {
@@ -54,18 +56,18 @@ export class JournalLock {
 
   static #take(journal: string): JournalLock {
     const file = `${journal}.lock`;
-    const key = path.resolve(file);
-    const content = `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`;
+    const nonce = randomUUID();
+    const content = `${JSON.stringify({ pid: process.pid, host: hostname(), nonce })}\n`;
     // Twice at most: once, and once more after taking over a dead run's lock.
     for (let attempt = 0; attempt < 2; attempt++) {
       if (create(journal, file, content)) {
-        held.add(key);
-        return new JournalLock(file, key, content);
+        held.add(content);
+        return new JournalLock(file, content);
       }
       const found = readIfThere(file);
       if (found === undefined) continue;
       const owner = parseOwner(found);
-      if (owner === undefined || !isGone(owner, key)) throw inUse(journal, file, owner);
+      if (owner === undefined || !isGone(owner, found)) throw inUse(journal, file, owner);
       // Removed only if it still is the dead run's: another run taking it over at this moment may have
       // replaced it. (Two runs taking over in the same instant can still both pass; that is the whole window.)
       if (readIfThere(file) === found) removeIfThere(file);
@@ -95,10 +97,10 @@ function create(journal: string, file: string, content: string): boolean {
 }
 
 /** Whether the run that wrote the lock is gone: same host, and its pid not alive (or ours, not held by us). */
-function isGone(owner: Owner, key: string): boolean {
+function isGone(owner: Owner, content: string): boolean {
   if (owner.host !== hostname()) return false;
   // Our own pid on a lock we do not hold: an earlier process that had this pid (a container's pid 1) died.
-  if (owner.pid === process.pid) return !held.has(key);
+  if (owner.pid === process.pid) return !held.has(content);
   try {
     process.kill(owner.pid, 0);
     return false;

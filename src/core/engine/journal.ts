@@ -50,8 +50,9 @@ type CompactOutcome = [1] | [1, string | null] | [1, string | null, string] | [0
  * cut off before anything is appended, so the next line starts on a line of its own.
  *
  * One run at a time: an open journal holds its lock (see {@link JournalLock}) until {@link Journal.close}.
- * Memory does not grow with the input: a chunk's outcomes are only ever looked up once, when the run reaches
- * that chunk, so outcomes written in this run are not kept, and those read for a resume go once looked up.
+ * A chunk's outcomes are only ever looked up once, when the run reaches that chunk, so outcomes written in
+ * this run are not kept, and those read for a resume go once looked up: what stays is each chunk's few
+ * checkpoint strings (other chunks compare job ids against them), growing with chunks, not records.
  */
 export class Journal {
   readonly #chunks = new Map<number, JournaledChunk>();
@@ -145,8 +146,9 @@ export class Journal {
 
   /**
    * Saves adapter state for chunk `seq`. This run keeps it as given (other chunks of the run compare job ids
-   * against it); the file gets it scrubbed. A job id scrubbing changed is then not found on a resume: the
-   * vendor answers 404 for it, which the adapters take for a lost job (`job_lost`), never a wrong one.
+   * against it); the file gets it scrubbed. A job id scrubbing changed (a vendor that echoes a credential in
+   * it) is then not found on a resume: the vendor answers 404 for it, which the adapters take for a lost job
+   * (`job_lost`); nor can a resumed run tell that job from another chunk's by its id.
    */
   checkpoint(seq: number, fingerprint: string, state: Record<string, string>): void {
     const merged = { ...this.#chunks.get(seq)?.state, ...state };
@@ -177,9 +179,10 @@ export class Journal {
         line.chunkRecords === expected.chunkRecords &&
         line.maxBytes === expected.maxBytes;
       if (!same) {
+        // A byte limit that differs alone comes from a version of this package that cut chunks otherwise.
         throw new JournalError(
-          `journal ${this.file} was written by a ${line.vendor} import in chunks of ${line.chunkRecords}; ` +
-            `this run is ${expected.vendor} in chunks of ${expected.chunkRecords}: use the same settings or a new journal`,
+          `journal ${this.file} was written by a ${settings(line)}; this run is a ${settings(expected)}: ` +
+            "its chunks would not be the same, so use the same settings (and version) or a new journal",
         );
       }
       if (line.destination !== expected.destination) {
@@ -316,4 +319,10 @@ function isCount(value: unknown): boolean {
 function shown(value: unknown): string {
   const text = JSON.stringify(value) ?? "missing";
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** A header's settings in words: the vendor, the chunk size and the body limit chunks were cut by. */
+function settings(header: JournalHeader): string {
+  const bytes = header.maxBytes === null ? "" : ` and bodies of at most ${header.maxBytes} bytes`;
+  return `${header.vendor} import in chunks of ${header.chunkRecords}${bytes}`;
 }

@@ -101,6 +101,11 @@ export class ApiError extends Error {
    * connection lost after sending, a 500, 502 or 504): the vendor may have acted, whatever this answer says.
    */
   declare readonly afterArrivedTry?: true;
+  /**
+   * Set when no try of this call can have reached the vendor: no connection was made, no credentials could
+   * be had to send it with, or the caller stopped it before it went out (see `TransportFailure.mayHaveArrived`).
+   */
+  declare readonly cannotHaveArrived?: true;
 
   constructor(message: string, target: RequestTarget, options?: { cause?: unknown }) {
     super(message, options);
@@ -121,7 +126,10 @@ export class ApiError extends Error {
     // Described from the scrubbed variant: a body cut short must not cut a secret into an unmatched fragment.
     const message = secrets.scrub(describe(safeVariant, safeTarget, cause, secrets));
     const error = new ApiError(message, safeTarget, cause === undefined ? undefined : { cause });
-    return Object.assign(error, safeVariant);
+    Object.assign(error, safeVariant);
+    if (cause instanceof TransportFailure && !cause.mayHaveArrived)
+      Object.assign(error, { cannotHaveArrived: true });
+    return error as ApiError & V;
   }
 
   /** Plain data for logs and reports: name, message, target and the variant's fields; never a cause. */

@@ -18,9 +18,10 @@ export class TransportFailure extends Error {
     readonly kind: "network" | "timeout" | "aborted" | "auth" | "redirect" | "too_large",
     message: string,
     /**
-     * False only when the request cannot have reached the vendor (the connection was refused, the host not
-     * found, no credentials to send it with); true when it was sent, or may have been, so a request without
-     * an idempotency guarantee may have been processed.
+     * False only when no try of the call can have reached the vendor (the connection was refused, the host
+     * not found, no credentials to send it with, the caller stopped it before it went out); true when it was
+     * sent, or may have been (this try or an earlier one), so a request without an idempotency guarantee may
+     * have been processed.
      */
     readonly mayHaveArrived: boolean,
     readonly timeoutMs?: number,
@@ -32,6 +33,20 @@ export class TransportFailure extends Error {
 
   /** Set when the failure was not retried only because the request may have reached the vendor. */
   withheld = false;
+
+  /** This failure, saying the request may have arrived: an earlier try of the same call may have. */
+  afterArrivedTry(): TransportFailure {
+    if (this.mayHaveArrived) return this;
+    const failure = new TransportFailure(
+      this.kind,
+      this.message,
+      true,
+      this.timeoutMs,
+      this.response,
+    );
+    failure.withheld = this.withheld;
+    return failure;
+  }
 
   /** Whether another attempt would meet the same answer (so it is never retried). */
   get repeats(): boolean {

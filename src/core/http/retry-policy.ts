@@ -48,12 +48,31 @@ export function isRetryableStatus(status: number, replaySafe: boolean): boolean 
   return replaySafe && (status === 408 || status >= 500);
 }
 
-/** Seconds (`120`) or an HTTP date, as milliseconds from `now`; undefined when absent or unreadable. */
+const SECONDS = /^\d+(\.\d+)?$/;
+const DAY = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+const MONTH = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+const TIME = "\\d{2}:\\d{2}:\\d{2}";
+/** The three forms of an HTTP-date (RFC 9110 §5.6.7): IMF-fixdate, RFC 850, and asctime (which is GMT). */
+const HTTP_DATES: readonly [RegExp, (text: string) => string][] = [
+  [new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`), (text) => text],
+  [new RegExp(`^${DAY}[a-z]*, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`), (text) => text],
+  [new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`), (text) => `${text} GMT`],
+];
+
+/**
+ * Seconds (`120`) or an HTTP-date, as milliseconds from `now`; undefined when absent or unreadable (the
+ * caller then backs off). A header the vendor or a proxy sent twice arrives joined (`7, 7`): the longest of
+ * its delays is kept. Only the HTTP-date forms are read as dates: `Date.parse` takes almost any text for one
+ * (`-5`, `1.`), which would make every retry go at once.
+ */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
+  const trimmed = value?.trim() ?? "";
+  if (trimmed === "") return undefined;
+  const parts = trimmed.split(/\s*,\s*/);
+  if (parts.every((part) => SECONDS.test(part)))
+    return Math.round(Math.max(...parts.map(Number)) * 1000);
+  const form = HTTP_DATES.find(([pattern]) => pattern.test(trimmed));
+  const date = form === undefined ? Number.NaN : Date.parse(form[1](trimmed));
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

@@ -116,16 +116,20 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
     /** The time this call knows it is at least: the end of its last wait (a test's sleep returns at once). */
     let clock = 0;
+    let earlierMayHaveArrived = false;
+    // Stopped between tries: only an earlier try can have reached the vendor.
     const pause = async (ms: number) => {
       const until = Date.now() + ms;
       await sleep(ms, callerSignal).catch(() => {
-        throw aborted();
+        throw aborted(earlierMayHaveArrived);
       });
       clock = Math.max(clock, until);
     };
-    let earlierMayHaveArrived = false;
+    // What the caller learns of the whole call, not of the last try alone.
+    const ofTheCall = (failure: TransportFailure) =>
+      earlierMayHaveArrived ? failure.afterArrivedTry() : failure;
     for (let attempt = 0; ; attempt++) {
-      if (callerSignal?.aborted) throw aborted();
+      if (callerSignal?.aborted) throw aborted(earlierMayHaveArrived);
       const turn = limiter?.reserve(clock);
       let outcome: Response | TransportFailure | undefined;
       try {
@@ -142,13 +146,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
           tellLimiter(limiter, turn.slot, outcome, retry.maxRetryAfterMs);
       }
       if (outcome instanceof TransportFailure && (outcome.kind === "aborted" || outcome.repeats))
-        throw outcome;
+        throw ofTheCall(outcome);
 
       const decision = nextStep(outcome, replaySafe, retry);
       if (decision === undefined || attempt >= retry.maxRetries) {
         if (outcome instanceof TransportFailure) {
           if (decision === undefined) outcome.withheld = true;
-          throw outcome;
+          throw ofTheCall(outcome);
         }
         if (earlierMayHaveArrived) AFTER_ARRIVED_TRY.add(outcome);
         return outcome;
@@ -169,6 +173,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
 /** Answers to a call an earlier try of which may have reached the vendor (its own answer was lost). */
 const AFTER_ARRIVED_TRY = new WeakSet<Response>();
+
+/**
+ * Marks `response` as answering a call an earlier try of which may have reached the vendor: for a layer that
+ * sends a call again itself (a bearer token renewed after a 401) and knows its first send's history.
+ */
+export function markAfterArrivedTry(response: Response): void {
+  AFTER_ARRIVED_TRY.add(response);
+}
 
 /**
  * Whether the vendor may have acted on an earlier try of the call `response` answers: that try timed out or
@@ -328,7 +340,7 @@ function classify(
   timeoutMs: number,
   mayHaveArrived: boolean,
 ): TransportFailure {
-  if (callerSignal?.aborted) return aborted();
+  if (callerSignal?.aborted) return aborted(mayHaveArrived);
   if (timeout.aborted) {
     return new TransportFailure(
       "timeout",
@@ -399,7 +411,8 @@ function neverConnected(error: unknown, depth = 0): boolean {
   return neverConnected((error as { cause?: unknown }).cause, depth + 1);
 }
 
-const aborted = () => new TransportFailure("aborted", "aborted by the caller", false);
+/** The caller's abort; `sent` when a try of the call may have gone out before it. */
+const aborted = (sent: boolean) => new TransportFailure("aborted", "aborted by the caller", sent);
 
 function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
   const present = signals.filter((s): s is AbortSignal => s !== undefined);

@@ -85,6 +85,9 @@ export function findSendHazard(
   if (sendsOtherThanItself(value)) return { kind: "to_json", path: "" };
   if (value instanceof Date)
     return Number.isNaN(value.getTime()) ? { kind: "not_finite", path: "" } : undefined;
+  // A boxed number is sent as its value: `Object(NaN)` as null too.
+  if (value instanceof Number)
+    return Number.isFinite(value.valueOf()) ? undefined : { kind: "not_finite", path: "" };
   if (Array.isArray(value)) {
     const items: readonly unknown[] = value;
     for (let i = 0; i < items.length; i++) {

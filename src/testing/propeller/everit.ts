@@ -64,7 +64,7 @@ export function everitProblems(
   }
   users.forEach((user, n) => {
     for (const field of requiredFields)
-      if (isObject(user) && !(field in user))
+      if (isObject(user) && !Object.hasOwn(user, field))
         problems.add(`#/users/${n}: required key [${field}] not found`);
   });
   return [...problems];
@@ -83,7 +83,7 @@ function everit(path: string, message: string, body: unknown): string[] {
   const closed = CLOSED[path.replace(/\/\d+/g, "/#")];
   if (message === "must NOT have additional properties" && closed && isObject(value)) {
     const allowed: object = rules[closed].properties;
-    const extra = Object.keys(value).filter((key) => !(key in allowed));
+    const extra = Object.keys(value).filter((key) => !Object.hasOwn(allowed, key));
     return extra.map((key) => `#${path}: extraneous key [${key}] is not permitted`);
   }
   for (const [pattern, word] of EVERIT) {

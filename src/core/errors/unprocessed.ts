@@ -1,0 +1,19 @@
+import { httpStatusOf, type ApiError } from "./api-error.js";
+
+/**
+ * Why a failed request certainly made the vendor act on nothing:
+ * - `not_sent`: it never reached the vendor (no connection was made, no credentials to send it with, or the
+ *   caller stopped it before it went out);
+ * - `turned_away`: the vendor answered 429 or 503 (whatever the body, documented or not), which say the
+ *   request was not processed.
+ * Either holds only when no earlier try of the same call may have reached the vendor.
+ */
+export type Unprocessed = "not_sent" | "turned_away";
+
+/** Whether the vendor can have acted on the call that failed with `error`; undefined when it may have. */
+export function unprocessedBy(error: ApiError): Unprocessed | undefined {
+  if (error.afterArrivedTry === true) return undefined;
+  if (error.cannotHaveArrived === true) return "not_sent";
+  const httpStatus = httpStatusOf(error);
+  return httpStatus === 429 || httpStatus === 503 ? "turned_away" : undefined;
+}
