@@ -126,10 +126,9 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       ...options,
     });
   } catch (error) {
-    // A journal that does not fit this run refuses it, even once the first chunk showed other input:
-    // the earlier report stays as it was.
-    if (error instanceof JournalError) await writer?.discard();
-    else await writer?.abandon();
+    // Refused before it began (a journal of another run): the earlier report stays as it was.
+    if (error instanceof JournalError) writer?.withdraw();
+    else writer?.abandon();
     throw error;
   }
   progress.done();
@@ -242,6 +241,8 @@ async function* paced<T>(
   onReportFailed: () => void,
 ): AsyncGenerator<T> {
   for await (const record of records) {
+    // runImport reads its first record only once its journal accepted the run.
+    writer.start();
     try {
       await writer.ready();
     } catch {

@@ -1,16 +1,5 @@
-import { constants, type Stats, type WriteStream } from "node:fs";
-import {
-  access,
-  lstat,
-  open,
-  readFile,
-  readlink,
-  realpath,
-  rename,
-  rm,
-  stat,
-} from "node:fs/promises";
-import path from "node:path";
+import { createWriteStream, rmSync, type WriteStream } from "node:fs";
+import { open, readFile } from "node:fs/promises";
 import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
 import { VERSION } from "../core/version.js";
 
@@ -43,60 +32,45 @@ const BATCH_CHARS = 64 * 1024;
  * summary. Memory holds at most one batch of lines plus the stream's buffer: call {@link ready} between
  * records so reading the input waits while the disk catches up.
  *
- * The lines go to a temporary file beside the report ({@link partial}, `.<name>.<pid>.partial`), which
- * replaces the report when the run ends ({@link finish}, {@link abandon}); a run refused ({@link discard})
- * leaves an earlier report as it was. A report that is not a regular file (a device, a pipe) is written
- * directly, as it cannot be replaced.
+ * The file is only replaced once the run has begun ({@link start}, or the first outcome, or the end): a run
+ * refused before it began ({@link withdraw}) leaves an earlier report as it was.
  */
 export class ReportWriter {
   #pending = "";
   #failure: Error | undefined;
-  #outcomes = false;
-  #ended = false;
-  readonly #closed: Promise<void>;
+  #stream: WriteStream | undefined;
 
   private constructor(
     readonly file: string,
-    /** The temporary file the lines go to, or undefined when they go to {@link file} itself. */
-    readonly partial: string | undefined,
-    /** The regular file {@link partial} replaces: {@link file} with its symbolic links followed. */
-    private readonly target: string,
-    private readonly stream: WriteStream,
-  ) {
-    stream.on("error", (error) => {
-      this.#failure ??= error;
-    });
-    this.#closed = new Promise((resolve) => stream.once("close", resolve));
-  }
+    /** Whether {@link open} made the file, so that {@link withdraw} removes it again. */
+    private readonly created: boolean,
+  ) {}
 
   /**
-   * Creates the temporary file beside `file` (or opens `file` when it is not a regular file) and writes the
-   * header; an existing report is left as it is until the run ends.
+   * Checks that `file` can be written (creating it when it does not exist, leaving it as it is otherwise)
+   * and prepares the header; the file is truncated when the run begins.
    *
-   * @throws Error naming the file when it cannot be written: its folder is missing or read-only, it is
-   *   read-only or a directory.
+   * @throws Error naming the file when it cannot be opened for writing.
    */
   static async open(
     file: string,
     header: Omit<ReportHeader, "kind" | "format" | "version" | "tool">,
   ): Promise<ReportWriter> {
-    let writer: ReportWriter;
+    let created = true;
     try {
-      const { target, stats } = await destination(file);
-      if (stats?.isDirectory() === true)
-        throw Object.assign(new Error("a directory"), { code: "EISDIR" });
-      if (stats !== undefined && !stats.isFile()) {
-        const handle = await open(file, "w");
-        writer = new ReportWriter(file, undefined, file, handle.createWriteStream());
-      } else {
-        // Replacing a read-only report would bypass what its mode asks.
-        if (stats !== undefined) await access(target, constants.W_OK);
-        const { partial, handle } = await createPartial(target);
-        writer = new ReportWriter(file, partial, target, handle.createWriteStream());
-      }
+      await (await open(file, "wx")).close();
     } catch (error) {
-      throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+      if ((error as { code?: unknown }).code !== "EEXIST")
+        throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+      created = false;
+      try {
+        // Append mode: the earlier report is kept until the run begins.
+        await (await open(file, "a")).close();
+      } catch (error) {
+        throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+      }
     }
+    const writer = new ReportWriter(file, created);
     const line: ReportHeader = {
       kind: "header",
       format: REPORT_FORMAT,
@@ -108,70 +82,61 @@ export class ReportWriter {
     return writer;
   }
 
+  /** The run has begun: the file is truncated, and lines reach it from now on. Later calls do nothing. */
+  start(): void {
+    if (this.#stream !== undefined || this.#failure !== undefined) return;
+    const stream = createWriteStream(this.file);
+    stream.on("error", (error) => {
+      this.#failure ??= error;
+    });
+    this.#stream = stream;
+  }
+
+  /** The run was refused before it began: a file {@link open} made is removed, an earlier one left as it was. */
+  withdraw(): void {
+    if (this.#stream !== undefined) {
+      this.abandon();
+      return;
+    }
+    this.#failure ??= new Error("the run was refused before it began");
+    if (this.created) rmSync(this.file, { force: true });
+  }
+
   outcome(outcome: RecordOutcome): void {
-    this.#outcomes = true;
+    this.start();
     this.#line({ kind: "outcome", ...outcome });
   }
 
   /** Resolves once the file has room for more (at once when it has); rejects after a write error. */
   async ready(): Promise<void> {
     this.#throwIfFailed();
-    if (!this.stream.writableNeedDrain) return;
+    if (this.#stream?.writableNeedDrain !== true) return;
     await this.#either("drain");
     this.#throwIfFailed();
   }
 
-  /**
-   * Writes the summary line, closes the file and puts it in the report's place. After a write error the
-   * file still replaces the report, as what this run sent is in it, and this rejects.
-   */
+  /** Writes the summary line and closes the file. */
   async finish(report: ImportReport): Promise<void> {
     const { outcomes: _outcomes, ...summary } = report;
+    this.start();
     this.#line({ kind: "summary", ...summary });
-    await this.#close(true);
-    await this.#replace();
+    this.#flush();
+    this.#stream?.end();
+    await this.#either("finish");
     this.#throwIfFailed();
   }
 
-  /**
-   * Closes the file without a summary line (the import threw): once any record's outcome is in it, it
-   * replaces the report, and readers see a report that did not end; before that, as {@link discard}.
-   */
-  async abandon(): Promise<void> {
-    if (!this.#outcomes) return this.discard();
-    await this.#close(true);
-    await this.#replace();
-  }
-
-  /** The run was refused: the temporary file is removed, and an earlier report is left as it was. */
-  async discard(): Promise<void> {
-    this.#pending = "";
-    await this.#close(false);
-    // A temporary file that cannot be removed is only clutter: the refusal is what the caller must hear of.
-    if (this.partial !== undefined) await rm(this.partial, { force: true }).catch(() => undefined);
-  }
-
-  async #close(flush: boolean): Promise<void> {
-    if (this.#ended) return;
-    this.#ended = true;
-    if (flush) this.#flush();
-    this.stream.end();
-    await this.#closed;
-  }
-
-  async #replace(): Promise<void> {
-    if (this.partial === undefined) return;
-    try {
-      await rename(this.partial, this.target);
-    } catch (error) {
-      this.#failure ??= new Error(`${codeOf(error)}; this run's report is ${this.partial}`);
-    }
+  /** Closes the file without a summary line (the import threw): readers see a report that did not end. */
+  abandon(): void {
+    this.start();
+    this.#flush();
+    this.#stream?.end();
   }
 
   /** Resolves on `event` or an error, whichever comes first, leaving no listener behind. */
-  #either(event: "drain"): Promise<void> {
-    const stream = this.stream;
-    if (this.#failure !== undefined) return Promise.resolve();
+  #either(event: "drain" | "finish"): Promise<void> {
+    const stream = this.#stream;
+    if (this.#failure !== undefined || stream === undefined) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         stream.off(event, done);
@@ -185,59 +150,21 @@ export class ReportWriter {
 
   #line(value: object): void {
     // After a write error nothing reaches the file: lines kept for it would only pile up in memory.
-    if (this.#failure !== undefined || this.#ended) return;
+    if (this.#failure !== undefined) return;
     this.#pending += `${JSON.stringify(value)}\n`;
     if (this.#pending.length >= BATCH_CHARS) this.#flush();
   }
 
   #flush(): void {
-    if (this.#pending === "" || this.#failure !== undefined) return;
-    this.stream.write(this.#pending);
+    // Before the run began, lines wait here: the header, and nothing else.
+    if (this.#pending === "" || this.#failure !== undefined || this.#stream === undefined) return;
+    this.#stream.write(this.#pending);
     this.#pending = "";
   }
 
   #throwIfFailed(): void {
     if (this.#failure !== undefined)
       throw new Error(`cannot write the report ${this.file}: ${codeOf(this.#failure)}`);
-  }
-}
-
-/** Symbolic links followed at most this many times for a report that does not exist yet (as the OS's ELOOP). */
-const MAX_LINKS = 40;
-
-/**
- * Where the report is: the regular file a link names, so that replacing it keeps the link; the file's
- * stats when it exists.
- */
-async function destination(file: string, links = 0): Promise<{ target: string; stats?: Stats }> {
-  const stats = await stat(file).catch((error: unknown) => {
-    if ((error as { code?: unknown }).code === "ENOENT") return undefined;
-    throw error;
-  });
-  if (stats !== undefined) return { target: stats.isFile() ? await realpath(file) : file, stats };
-  // Not there yet: a dangling link is where the file will be created, so follow it.
-  const link = await lstat(file).catch(() => undefined);
-  if (link?.isSymbolicLink() === true && links < MAX_LINKS)
-    return destination(path.resolve(path.dirname(file), await readlink(file)), links + 1);
-  return { target: file };
-}
-
-/** Attempts at a free temporary name: another file by the same name is never overwritten. */
-const PARTIAL_ATTEMPTS = 100;
-
-/** A new file beside `target`, created exclusively: `.<name>.<pid>.partial`, or `.<name>.<pid>-<n>.partial`. */
-async function createPartial(target: string) {
-  const directory = path.dirname(target);
-  const name = path.basename(target);
-  for (let attempt = 0; ; attempt++) {
-    const suffix = attempt === 0 ? `${process.pid}` : `${process.pid}-${attempt}`;
-    const partial = path.join(directory, `.${name}.${suffix}.partial`);
-    try {
-      return { partial, handle: await open(partial, "wx") };
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== "EEXIST" || attempt + 1 >= PARTIAL_ATTEMPTS)
-        throw error;
-    }
   }
 }
 

@@ -38,8 +38,7 @@ Import options:
 
 Reports (--report): NDJSON, written as the import runs: a {"kind":"header"} line, one {"kind":"outcome"}
   line per record as its outcome is known, and a {"kind":"summary"} line last (the counts; absent if the
-  run did not end). It is written to .<name>.<pid>.partial beside the file and replaces the file at the
-  end; a run refused for its journal leaves an earlier report as it was.
+  run did not end).
 
 CSV: headers are field names (dotted for nested fields); a cell is a string unless its header names a type:
   properties.seats:number, active:boolean, tags:json (or :string). SlashID reads its slashid:* columns.

@@ -143,8 +143,11 @@ export async function followChunk<Input, Wire>(
   // whether or not its request went out.
   const callerAborted = `; the caller aborted the client's calls: if this chunk's request was already out, ${adapter.vendor} may hold this record, and a re-run with the same journal settles it`;
   const callerAbortedBefore = `; the caller aborted the client's calls before this chunk's request went out: a re-run with the same journal sends it`;
-  outcomes = outcomes.map((o) => {
-    if (o.ok || o.transient !== true) return o;
+  // An earlier run's send on record may have written the chunk, whatever this run's tries met.
+  const earlier = sentInEarlierRun(following.resumed);
+  outcomes = outcomes.map((failure) => {
+    if (failure.ok || failure.transient !== true) return failure;
+    const o = earlier ? withoutUnprocessed(failure) : failure;
     if (following.signal.aborted)
       return mayHaveWritten(o) ? { ...o, reason: o.reason + stopped } : o;
     if (o.code === "aborted")
@@ -180,6 +183,8 @@ function sentInEarlierRun(resumed: Readonly<Record<string, string>> | undefined)
   return Object.values(resumed ?? {}).some((value) => value !== "");
 }
 
+type Failed = Extract<ItemOutcome, { ok: false }>;
+
 function times(n: number): string {
   return `${n} ${n === 1 ? "time" : "times"}`;
 }
@@ -207,7 +212,12 @@ function better(
   if (before.ok) return before;
   if (now.ok) return now;
   if (before.transient !== true) return before;
-  if (now.unprocessed === undefined || !mayHaveWritten(before)) return now;
-  const { unprocessed: _unprocessed, ...written } = now;
+  return mayHaveWritten(before) ? withoutUnprocessed(now) : now;
+}
+
+/** The failure without its `unprocessed` mark: a write before it may have taken the record. */
+function withoutUnprocessed(outcome: Failed): Failed {
+  if (outcome.unprocessed === undefined) return outcome;
+  const { unprocessed: _unprocessed, ...written } = outcome;
   return written;
 }
