@@ -25,8 +25,8 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
   concurrency?: number;
   /**
    * Stops reading the input (even one waiting for its next record) and sending; records already read end as
-   * failed (`aborted`), never lost. (A
-   * fatal vendor answer, by contrast, reads the input to its end and fails every record not yet sent.)
+   * failed (`aborted`), never lost. (A fatal vendor answer, by contrast, reads the input to its end and fails
+   * every record not yet sent.)
    * @default none
    */
   signal?: AbortSignal;
