@@ -12,6 +12,7 @@ import { failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { sameOutcomes } from "../core/engine/outcomes.js";
 import type { ApiError } from "../core/errors/api-error.js";
+import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { wholeNumberOption } from "../core/options.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import type { PropellerClient } from "./client.js";
@@ -54,9 +55,10 @@ export interface PropellerAdapterOptions {
  * and re-sends the rest of the chunk once. A 404 fails the chunk with the vendor's text; 401/403 stop the
  * import.
  *
- * No checkpoint is saved: the upsert is idempotent, so a chunk whose answer was lost (a timeout, a connection
- * lost after sending, a 5xx or a gateway's HTML page) is simply sent again, within the run by the engine and
- * by a resumed run (users already written are updated to the same values and answer `update`).
+ * The upsert is idempotent, so a chunk whose answer was lost (a timeout, a connection lost after sending, a 5xx
+ * or a gateway's HTML page) is simply sent again, within the run by the engine and by a resumed run (users
+ * already written are updated to the same values and answer `update`). Its one checkpoint, `sent`, is for the
+ * report: a re-run that is refused (a revoked key) says Propeller may hold what an earlier run sent.
  */
 export function createPropellerAdapter(
   client: PropellerClient,
@@ -146,6 +148,8 @@ async function sendChunk(
   // Chunk positions of the users in the request being sent.
   let positions: number[] = Array.from({ length: size }, (_, i) => i);
   let users: PropellerUser[] = chunk.items.slice();
+  const sentBefore = context.resumed?.["sent"] === "1";
+  if (!sentBefore) context.checkpoint({ sent: "1" });
 
   for (let resent = false; ; resent = true) {
     const result = await client.bulkUsersBySourceId({
@@ -158,6 +162,12 @@ async function sendChunk(
       break;
     }
     const error: ApiError = result.error;
+    // The first request wrote nothing (refused, turned away, never sent): a re-run need not say otherwise.
+    const wroteNothing =
+      !resent &&
+      error.afterArrivedTry !== true &&
+      (isFatal(error) || unprocessedBy(error) !== undefined);
+    if (wroteNothing && !sentBefore) context.checkpoint({ sent: "" });
     if (isFatal(error)) return { kind: "fatal", error };
     if (result.error.status === 400) {
       const body = result.error.body.error as ErrorBody | undefined;

@@ -134,6 +134,41 @@ describe("Propeller: a chunk whose answer was lost is replayed within the run", 
     expect(secondChunkWrites(vendor, input)).toEqual(Array(5).fill([2, before + 1]));
   });
 
+  it("after a crash once Propeller wrote a chunk, a re-run refused before it sends says Propeller may hold it", async () => {
+    const journal = journalFile("propeller");
+    const controller = new AbortController();
+    const vendor = mountPropeller(server, {
+      bulk: (_call, sent) =>
+        secondChunk(sent)
+          ? {
+              after: (answer) => {
+                controller.abort();
+                return answer;
+              },
+            }
+          : undefined,
+    });
+    const input = users(15, "crash then revoked");
+    await run(input, { journal, signal: controller.signal });
+    expect(secondChunkWrites(vendor, input)).toEqual(Array(5).fill([2]));
+
+    // The key is revoked before the re-run: its first token request is refused.
+    vendor.setFaults({
+      script: ({ operation }) =>
+        operation === "getAccessToken"
+          ? { answer: Response.json({ error: "invalid_client" }, { status: 401 }) }
+          : undefined,
+    });
+    const second = await run(input, { journal });
+
+    expect(second.fatal).toBeDefined();
+    for (const outcome of second.outcomes.slice(5, 10))
+      expect(outcome.outcome === "failed" && outcome.reason).toContain("propeller may hold");
+    // The third chunk never went out in either run: nothing says Propeller holds it.
+    for (const outcome of second.outcomes.slice(10))
+      expect(outcome.outcome === "failed" && outcome.reason).not.toContain("may hold");
+  });
+
   it("when every answer is lost: the records fail naming the attempts, and a re-run sends the chunk again", async () => {
     const journal = journalFile("propeller");
     const vendor = mountPropeller(server, {
