@@ -8,11 +8,10 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
-import { failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import { failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { sameOutcomes } from "../core/engine/outcomes.js";
 import type { ApiError } from "../core/errors/api-error.js";
-import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { wholeNumberOption } from "../core/options.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import type { PropellerClient } from "./client.js";
@@ -163,11 +162,7 @@ async function sendChunk(
     }
     const error: ApiError = result.error;
     // The first request wrote nothing (refused, turned away, never sent): a re-run need not say otherwise.
-    const wroteNothing =
-      !resent &&
-      error.afterArrivedTry !== true &&
-      (isFatal(error) || unprocessedBy(error) !== undefined);
-    if (wroteNothing && !sentBefore) context.checkpoint({ sent: "" });
+    if (!resent && !sentBefore && wroteNothing(error)) context.checkpoint({ sent: "" });
     if (isFatal(error)) return { kind: "fatal", error };
     if (result.error.status === 400) {
       const body = result.error.body.error as ErrorBody | undefined;

@@ -8,7 +8,7 @@ import { transportFromOptions, userAgent } from "../core/client/transport-from-o
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 import { durationOption } from "../core/options.js";
-import { TransportFailure } from "../core/http/failures.js";
+import { abortedByCaller } from "../core/http/failures.js";
 
 export const PROPELLER_HOST = "https://api.helice.cloud";
 
@@ -64,8 +64,7 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
       });
       if (!result.ok) {
         // An abort stays an abort; every other failure to get a token is the call's `auth` variant.
-        if (result.error.status === "aborted")
-          throw new TransportFailure("aborted", "aborted by the caller", false);
+        if (result.error.status === "aborted") throw abortedByCaller();
         throw result.error;
       }
       return { accessToken: result.data.access_token, expiresInSec: result.data.expires_in };

@@ -7,9 +7,8 @@ import type {
   ImportAdapter,
   ItemOutcome,
 } from "../core/engine/adapter.js";
-import { chunkFailed, isFatal } from "../core/engine/chunk-outcomes.js";
+import { chunkFailed, wroteNothing } from "../core/engine/chunk-outcomes.js";
 import { everyItem } from "../core/engine/outcomes.js";
-import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { wholeNumberOption } from "../core/options.js";
 import type { SlashIdClient } from "./client.js";
 import type { SlashIdFailureCode } from "./failure-codes.js";
@@ -137,11 +136,8 @@ async function sendChunk(
   const result = await client.bulkImportPersons({ body: { persons }, signal: context.signal });
   if (!result.ok) {
     const error = result.error;
-    // Refused outright (bad credentials), turned away (429, 503) or never sent: this upload imported nobody,
-    // so neither a replay nor a re-run need warn, unless a try of it whose answer was lost came first.
-    const importedNobody =
-      error.afterArrivedTry !== true && (isFatal(error) || unprocessedBy(error) !== undefined);
-    if (importedNobody && !uploadedBefore) context.checkpoint({ uploaded: "" });
+    // This upload imported nobody: neither a replay nor a re-run need warn.
+    if (!uploadedBefore && wroteNothing(error)) context.checkpoint({ uploaded: "" });
     switch (error.status) {
       case 400:
         return everyItem<SlashIdFailureCode>(size, {

@@ -6,7 +6,9 @@ import type { CommonClientOptions } from "../core/client/options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 
-export type SlashIdEnvironment = "production" | "sandbox";
+/** SlashID's environments, each a host of its own. */
+export const SLASHID_ENVIRONMENTS = ["production", "sandbox"] as const;
+export type SlashIdEnvironment = (typeof SLASHID_ENVIRONMENTS)[number];
 
 export const SLASHID_HOSTS: Readonly<Record<SlashIdEnvironment, string>> = {
   production: "https://api.slashid.com",

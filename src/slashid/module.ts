@@ -7,7 +7,12 @@ import {
 } from "../vendor-module.js";
 import type { SlashIdSimulator, SlashIdSimulatorOptions } from "../testing/slashid.js";
 import { createSlashIdAdapter, slashIdKeyOf } from "./adapter.js";
-import { createSlashIdClient, type SlashIdClient } from "./client.js";
+import {
+  createSlashIdClient,
+  SLASHID_ENVIRONMENTS,
+  type SlashIdClient,
+  type SlashIdEnvironment,
+} from "./client.js";
 import { personFromCsvRow, type SlashIdPerson } from "./records.js";
 import { validateSlashIdPerson } from "./validate.js";
 
@@ -28,16 +33,17 @@ export const slashIdModule: VendorModule<
   settings: [
     { flag: "api-key", env: "SLASHID_API_KEY", secret: true, simulator: SIMULATOR_SECRETS.apiKey },
     { flag: "org-id", env: "SLASHID_ORG_ID", simulator: SIMULATOR_SECRETS.orgId },
-    { flag: "environment", env: "SLASHID_ENVIRONMENT", values: ["production", "sandbox"] },
+    { flag: "environment", env: "SLASHID_ENVIRONMENT", values: SLASHID_ENVIRONMENTS },
   ],
   polls: false,
   writes: ["bulkImportPersons"],
   createClient: (settings, common) => {
-    const environment = settings.get("environment");
+    // `get` refuses a value the setting does not list.
+    const environment = settings.get("environment") as SlashIdEnvironment | undefined;
     return createSlashIdClient({
       ...common,
       ...credentials(settings),
-      ...((environment === "production" || environment === "sandbox") && { environment }),
+      ...(environment !== undefined && { environment }),
     });
   },
   // SlashID answers each upload at once: there is no job to tune.

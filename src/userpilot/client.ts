@@ -6,7 +6,9 @@ import type { CommonClientOptions } from "../core/client/options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 
-export type UserpilotEnvironment = "analytex" | "analytex-eu";
+/** Userpilot's environments, each a host of its own. */
+export const USERPILOT_ENVIRONMENTS = ["analytex", "analytex-eu"] as const;
+export type UserpilotEnvironment = (typeof USERPILOT_ENVIRONMENTS)[number];
 
 export interface UserpilotClientOptions extends CommonClientOptions {
   /** The environment's API key (not the app token), sent as `Authorization: Token <key>`. */

@@ -1,5 +1,4 @@
 import {
-  ConfigError,
   SIMULATOR_SECRETS,
   lazySamples,
   lazySimulator,
@@ -8,7 +7,12 @@ import {
 } from "../vendor-module.js";
 import type { UserpilotSimulator, UserpilotSimulatorOptions } from "../testing/userpilot.js";
 import { createUserpilotAdapter, userpilotKeyOf } from "./adapter.js";
-import { createUserpilotClient, type UserpilotClient } from "./client.js";
+import {
+  createUserpilotClient,
+  USERPILOT_ENVIRONMENTS,
+  type UserpilotClient,
+  type UserpilotEnvironment,
+} from "./client.js";
 import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
 
 const credentials = (settings: Settings) => ({ apiKey: settings.require("api-key") });
@@ -29,14 +33,13 @@ export const userpilotModule: VendorModule<
       secret: true,
       simulator: SIMULATOR_SECRETS.apiKey,
     },
-    { flag: "environment", env: "USERPILOT_ENVIRONMENT", values: ["analytex", "analytex-eu"] },
+    { flag: "environment", env: "USERPILOT_ENVIRONMENT", values: USERPILOT_ENVIRONMENTS },
   ],
   polls: true,
   writes: ["bulkIdentifyUsers"],
   createClient: (settings, common) => {
-    const environment = settings.get("environment");
-    if (environment !== undefined && environment !== "analytex" && environment !== "analytex-eu")
-      throw new ConfigError(`--environment must be analytex or analytex-eu, not ${environment}`);
+    // `get` refuses a value the setting does not list.
+    const environment = settings.get("environment") as UserpilotEnvironment | undefined;
     return createUserpilotClient({
       ...common,
       ...credentials(settings),

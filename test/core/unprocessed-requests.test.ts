@@ -38,13 +38,6 @@ function fullStoryUsers(n: number) {
   return Array.from({ length: n }, (_, i) => ({ uid: `${f.string.alphanumeric(8)}-${i}` }));
 }
 
-/** A 503 page from a gateway in front of the vendor: HTML where the spec says JSON. */
-const gateway503 = () =>
-  new Response("<html><body><h1>503 Service Unavailable</h1></body></html>", {
-    status: 503,
-    headers: { "Content-Type": "text/html" },
-  });
-
 describe("a fatal answer after the vendor turned the chunk away", () => {
   it("SlashID (no 429 in its spec, so `undocumented`): the report does not say SlashID may hold the persons", async () => {
     const world = slashIdWorld(server, {
@@ -68,7 +61,7 @@ describe("a fatal answer after the vendor turned the chunk away", () => {
           operation !== "createBatchImport"
             ? undefined
             : attempt === 1
-              ? { answer: gateway503 }
+              ? { answer: () => gatewayPage(503) }
               : vendorError(401, "unauthorized"),
       },
     });

@@ -64,6 +64,29 @@ const secondChunkWrites = (vendor: MountedPropeller, input: PropellerUser[]) => 
   return input.slice(5, 10).map((user) => writes.get(userKey(user)));
 };
 
+/**
+ * A first run with a journal over 15 users `seed` makes, which "dies" once Propeller wrote the second chunk,
+ * before its answer is journaled.
+ */
+async function crashAfterSecondChunk(seed: string) {
+  const journal = journalFile("propeller");
+  const controller = new AbortController();
+  const vendor = mountPropeller(server, {
+    bulk: (_call, sent) =>
+      secondChunk(sent)
+        ? {
+            after: (answer) => {
+              controller.abort();
+              return answer;
+            },
+          }
+        : undefined,
+  });
+  const input = users(15, seed);
+  const first = await run(input, { journal, signal: controller.signal });
+  return { journal, vendor, input, first };
+}
+
 describe("Propeller: a chunk whose answer was lost is replayed within the run", () => {
   it.each(Object.entries(LOSSES))(
     "on the first attempt (%s): every user imported once, the replay answered `update`",
@@ -99,22 +122,7 @@ describe("Propeller: a chunk whose answer was lost is replayed within the run", 
   });
 
   it("after a crash between the send and the checkpoint: a re-run with the journal converges", async () => {
-    const journal = journalFile("propeller");
-    const controller = new AbortController();
-    const vendor = mountPropeller(server, {
-      // Propeller wrote the second chunk; the process "dies" before its answer is journaled.
-      bulk: (_call, sent) =>
-        secondChunk(sent)
-          ? {
-              after: (answer) => {
-                controller.abort();
-                return answer;
-              },
-            }
-          : undefined,
-    });
-    const input = users(15, "crash");
-    const first = await run(input, { journal, signal: controller.signal });
+    const { journal, vendor, input, first } = await crashAfterSecondChunk("crash");
     expect(first.aborted).toBe(true);
     expect(secondChunkWrites(vendor, input)).toEqual(Array(5).fill([2]));
     // The interrupted run cannot know what Propeller did: it says aborted, not refused.
@@ -135,21 +143,7 @@ describe("Propeller: a chunk whose answer was lost is replayed within the run", 
   });
 
   it("after a crash once Propeller wrote a chunk, a re-run refused before it sends says Propeller may hold it", async () => {
-    const journal = journalFile("propeller");
-    const controller = new AbortController();
-    const vendor = mountPropeller(server, {
-      bulk: (_call, sent) =>
-        secondChunk(sent)
-          ? {
-              after: (answer) => {
-                controller.abort();
-                return answer;
-              },
-            }
-          : undefined,
-    });
-    const input = users(15, "crash then revoked");
-    await run(input, { journal, signal: controller.signal });
+    const { journal, vendor, input } = await crashAfterSecondChunk("crash then revoked");
     expect(secondChunkWrites(vendor, input)).toEqual(Array(5).fill([2]));
 
     // The key is revoked before the re-run: its first token request is refused.

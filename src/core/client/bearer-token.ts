@@ -1,7 +1,7 @@
 import { ApiError } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
 import { isTransient, isUnreadableSuccess } from "../errors/transient.js";
-import { TransportFailure } from "../http/failures.js";
+import { abortedByCaller, TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, markAfterArrivedTry, type Transport } from "../http/transport.js";
 import { durationOption } from "../options.js";
 
@@ -100,8 +100,6 @@ export class TokenCache {
     shared.controller.abort();
   }
 }
-
-const abortedByCaller = () => new TransportFailure("aborted", "aborted by the caller", false);
 
 /** `promise`, or a rejection with an `aborted` failure as soon as `signal` aborts. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

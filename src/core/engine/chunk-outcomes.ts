@@ -18,6 +18,15 @@ export function isFatal(error: ApiError): boolean {
 }
 
 /**
+ * Whether the vendor certainly acted on nothing of the write that failed with `error`: it refused the
+ * credentials, turned the request away or never got it, and no earlier try of the call may have arrived. An
+ * adapter then clears what it journaled before sending, so a re-run does not say the vendor may hold it.
+ */
+export function wroteNothing(error: ApiError): boolean {
+  return unprocessedBy(error) !== undefined || (isFatal(error) && error.afterArrivedTry !== true);
+}
+
+/**
  * Which request of a chunk failed: the one that carries its records to the vendor (`write`), or one that
  * follows up on what the vendor holds (`follow`: a job's status, its result lists, a search for a job).
  * Only a write that the vendor certainly did not act on says the vendor holds nothing of the records.

@@ -60,3 +60,8 @@ export class TransportFailure extends Error {
       : "";
   }
 }
+
+/** The caller's abort of a call; `mayHaveArrived` when a try of the call may have gone out before it. */
+export function abortedByCaller(mayHaveArrived = false): TransportFailure {
+  return new TransportFailure("aborted", "aborted by the caller", mayHaveArrived);
+}

@@ -1,5 +1,5 @@
 import { callSignal } from "./call-signal.js";
-import { TransportFailure } from "./failures.js";
+import { abortedByCaller, TransportFailure } from "./failures.js";
 import {
   DEFAULT_RETRY,
   backoffDelay,
@@ -121,7 +121,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const pause = async (ms: number) => {
       const until = Date.now() + ms;
       await sleep(ms, callerSignal).catch(() => {
-        throw aborted(earlierMayHaveArrived);
+        throw abortedByCaller(earlierMayHaveArrived);
       });
       clock = Math.max(clock, until);
     };
@@ -129,7 +129,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const ofTheCall = (failure: TransportFailure) =>
       earlierMayHaveArrived ? failure.afterArrivedTry() : failure;
     for (let attempt = 0; ; attempt++) {
-      if (callerSignal?.aborted) throw aborted(earlierMayHaveArrived);
+      if (callerSignal?.aborted) throw abortedByCaller(earlierMayHaveArrived);
       const turn = limiter?.reserve(clock);
       let outcome: Response | TransportFailure | undefined;
       try {
@@ -340,7 +340,7 @@ function classify(
   timeoutMs: number,
   mayHaveArrived: boolean,
 ): TransportFailure {
-  if (callerSignal?.aborted) return aborted(mayHaveArrived);
+  if (callerSignal?.aborted) return abortedByCaller(mayHaveArrived);
   if (timeout.aborted) {
     return new TransportFailure(
       "timeout",
@@ -410,9 +410,6 @@ function neverConnected(error: unknown, depth = 0): boolean {
   }
   return neverConnected((error as { cause?: unknown }).cause, depth + 1);
 }
-
-/** The caller's abort; `sent` when a try of the call may have gone out before it. */
-const aborted = (sent: boolean) => new TransportFailure("aborted", "aborted by the caller", sent);
 
 function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
