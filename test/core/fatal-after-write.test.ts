@@ -147,6 +147,57 @@ describe("a fatal answer after the vendor took the chunk", () => {
   });
 });
 
+describe("a re-run stopped by a fatal answer before it reaches a chunk of the journal", () => {
+  const lost = { ok: false, code: "network", reason: "answer lost", transient: true } as const;
+  /** Chunks of two; `answer(seq)` settles each (after saving that its request went out). */
+  const adapter = (answer: (seq: number) => ChunkResult): ImportAdapter<{ id: string }> => ({
+    ...scripted([]),
+    limits: { maxRecords: 2 },
+    defaults: { chunkRecords: 2, concurrency: 1 },
+    send: (chunk, context) => {
+      context.checkpoint({ sent: "1" });
+      return Promise.resolve(answer(chunk.seq));
+    },
+  });
+
+  it("keeps what the earlier run settled, and says the vendor may hold what it sent", async () => {
+    const journal = journalFile("fatal-before-chunk");
+    // The first run: chunk 1 imported; chunks 0 and 2 sent, their answers lost.
+    const first = await runImport(
+      adapter((seq) =>
+        seq === 1
+          ? { kind: "done", outcomes: [{ ok: true }, { ok: true }] }
+          : { kind: "done", outcomes: [lost, lost] },
+      ),
+      users(6),
+      { ...options, journal, chunkAttempts: 1 },
+    );
+    expect(first.imported).toBe(2);
+    // The re-run: the key was revoked, so chunk 0 is refused, and chunks 1 and 2 are not sent.
+    const report = await runImport(
+      adapter(() => ({ kind: "fatal", error: revoked() })),
+      users(6),
+      { ...options, journal },
+    );
+    expect(report.outcomes.map((o) => (o.outcome === "failed" ? o.code : o.outcome))).toEqual([
+      "fatal",
+      "fatal",
+      "imported",
+      "imported",
+      "fatal",
+      "fatal",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: expect.stringMatching(/test may hold this record/) as unknown,
+    });
+    expect(report.outcomes[4]).toMatchObject({
+      reason: expect.stringMatching(
+        /^not sent: .*test may hold this record: an earlier run/,
+      ) as unknown,
+    });
+  });
+});
+
 describe("FullStory: the key is revoked while a COMPLETED job's results are read", () => {
   const server = useMswServer();
 

@@ -12,7 +12,7 @@
 // (no 401s), TRUTH_LOOPBACK=1 (serveSimulator on 127.0.0.1 instead of msw), TRUTH_ABORT=1 (a first run with a
 // journal aborted at a random call, then a re-run with the same journal; =2 keeps the faults in the re-run),
 // TRUTH_ATTEMPTS=1 (chunkAttempts 1–3), TRUTH_HARD=1 (vendor limits: FullStory maxInProgressJobs, SlashID
-// pricing tier, Propeller maxUsers, Userpilot maxBytes → 413 splits), TRUTH_CONVERGE=1 (no failure but vendor
+// pricing tier, Propeller maxUsers, Userpilot maxBytes → 413 splits), TRUTH_CONVERGE=1 (no 401s, and no failure but vendor
 // refusals: holds while faults per operation stay below chunkAttempts), TRUTH_LOG=<file> (each
 // failed-but-stored outcome), TRUTH_TRACE / TRUTH_UNHANDLED (debugging).
 import fc from "fast-check";
@@ -534,7 +534,10 @@ export const scenarioOf = (vendor: VendorName, maxFaults: number) =>
                     arbitrary: fc.constantFrom(
                       ...ACTIONS.slice(1).filter(
                         (a) =>
-                          (a !== "auth401" || process.env.TRUTH_AUTH !== "0") &&
+                          // A 401 stops the import: no run converges through it.
+                          (a !== "auth401" ||
+                            (process.env.TRUTH_AUTH !== "0" &&
+                              process.env.TRUTH_CONVERGE === undefined)) &&
                           (a !== "late" || LATE),
                       ),
                     ),

@@ -84,7 +84,7 @@ export async function assembleChunks<Input, Wire>(
     report.validated();
     const keyed = keyOf(adapter, record, recordIndex);
     const key = keyed.key;
-    if (dispatcher.fatal !== undefined) {
+    if (dispatcher.fatal !== undefined && !dispatcher.journalAhead) {
       // The vendor refuses everything now: read on, so every record is in the report, but send nothing.
       report.record({
         index: recordIndex,

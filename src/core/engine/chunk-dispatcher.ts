@@ -1,5 +1,10 @@
 import type { Chunk, ImportAdapter, ItemOutcome } from "./adapter.js";
-import { followChunk, type Followed, type ReplayOptions } from "./follow-chunk.js";
+import {
+  followChunk,
+  sentInEarlierRun,
+  type Followed,
+  type ReplayOptions,
+} from "./follow-chunk.js";
 import { Journal, JournalError } from "./journal.js";
 import type { PendingChunk } from "./pending-chunk.js";
 import type { ReportBuilder } from "./report-builder.js";
@@ -35,6 +40,7 @@ export class ChunkDispatcher<Input, Wire> {
   readonly #halt = new AbortController();
   readonly #onCallerAbort = () => this.#abort(this.settings.signal?.reason);
   #seq = 0;
+  #sentChunks = 0;
   #resumedChunks = 0;
   #replayedChunks = 0;
   readonly #inFlight = new Set<Promise<void>>();
@@ -81,6 +87,14 @@ export class ChunkDispatcher<Input, Wire> {
     return this.#mismatch;
   }
 
+  /**
+   * Whether the journal holds what an earlier run did with the chunk being filled, or a later one: after a
+   * fatal answer, those chunks are still assembled, so that what that run settled or sent is reported.
+   */
+  get journalAhead(): boolean {
+    return this.#mismatch === undefined && (this.settings.journal?.lastSeq ?? -1) >= this.#seq;
+  }
+
   /** Whether chunks are in flight, whose answers the event loop should get to. */
   get busy(): boolean {
     return this.#inFlight.size > 0;
@@ -89,7 +103,7 @@ export class ChunkDispatcher<Input, Wire> {
   /** Chunks sent in this run, taken from the journal, and sent again after a transient failure. */
   get chunks(): { sent: number; resumed: number; replayed: number } {
     return {
-      sent: this.#seq - this.#resumedChunks,
+      sent: this.#sentChunks,
       resumed: this.#resumedChunks,
       replayed: this.#replayedChunks,
     };
@@ -110,15 +124,26 @@ export class ChunkDispatcher<Input, Wire> {
 
   /** Sends a full chunk (call once {@link slotFree} resolved); once the run stopped, fails its records. */
   submit(pending: PendingChunk<Wire>): void {
-    if (this.#run.signal.aborted) {
-      this.#failAll(
-        pending,
-        this.fatal === undefined ? "aborted" : "fatal",
-        stopReason(this.fatal),
-      );
-    } else {
-      this.#dispatch(pending);
+    const seq = this.#seq++;
+    if (!this.#run.signal.aborted) {
+      this.#dispatch(pending, seq);
+      return;
     }
+    // Not sent in this run; an earlier run with the journal may have settled the chunk, or sent it.
+    const known = this.#mismatch === undefined ? this.#journaled(pending, seq) : undefined;
+    if (known?.outcomes !== undefined) {
+      this.#resume(pending, known.outcomes);
+      return;
+    }
+    const reason = stopReason(this.fatal);
+    const earlier = known !== undefined && sentInEarlierRun(known.state);
+    this.#failAll(
+      pending,
+      this.fatal === undefined ? "aborted" : "fatal",
+      earlier
+        ? `${reason}; ${this.adapter.vendor} may hold this record: an earlier run with this journal sent its chunk, and no answer said what became of it`
+        : reason,
+    );
   }
 
   /** Waits for every chunk in flight to settle. */
@@ -148,10 +173,24 @@ export class ChunkDispatcher<Input, Wire> {
     );
   }
 
-  #dispatch(pending: PendingChunk<Wire>): void {
+  /** What the journal holds for the chunk `seq`, if it was written for the same records. */
+  #journaled(pending: PendingChunk<Wire>, seq: number) {
+    const known = this.settings.journal?.lookup(seq);
+    return known !== undefined && known.fingerprint === fingerprintOf(pending) ? known : undefined;
+  }
+
+  #resume(pending: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]): void {
+    this.#resumedChunks += 1;
+    // A journal written before its vendor texts were scrubbed must not bring a secret into this report.
+    this.#settle(
+      pending,
+      scrubOutcomes(outcomes, (text) => this.adapter.scrub(text)),
+    );
+  }
+
+  #dispatch(pending: PendingChunk<Wire>, chunkSeq: number): void {
     const { journal, report, replay, sleep } = this.settings;
     const run = this.#run;
-    const chunkSeq = this.#seq++;
     const chunk: Chunk<Wire> = {
       seq: chunkSeq,
       // Read through `pending`, so releasing its items releases the chunk's.
@@ -161,14 +200,7 @@ export class ChunkDispatcher<Input, Wire> {
       serialized: pending.serialized,
       keys: pending.keys,
     };
-    const fingerprint =
-      journal === undefined
-        ? ""
-        : Journal.fingerprint(
-            pending.serialized.length > 0
-              ? pending.serialized
-              : pending.items.map((i) => JSON.stringify(i)),
-          );
+    const fingerprint = journal === undefined ? "" : fingerprintOf(pending);
     const known = journal?.lookup(chunkSeq);
     if (known !== undefined && known.fingerprint !== fingerprint) {
       // Stop reading and sending; the chunks in flight settle before the run rejects, so none is orphaned.
@@ -181,14 +213,10 @@ export class ChunkDispatcher<Input, Wire> {
       return;
     }
     if (known?.outcomes !== undefined) {
-      this.#resumedChunks += 1;
-      // A journal written before its vendor texts were scrubbed must not bring a secret into this report.
-      this.#settle(
-        pending,
-        scrubOutcomes(known.outcomes, (text) => this.adapter.scrub(text)),
-      );
+      this.#resume(pending, known.outcomes);
       return;
     }
+    this.#sentChunks += 1;
     report.sent(pending.indexes.length);
     this.settings.emit();
     const slot = {};
@@ -282,6 +310,15 @@ function fatalOutcomes(
     const known = result.known?.[i];
     return known !== undefined && (known.ok || known.transient !== true) ? known : failed;
   });
+}
+
+/** The chunk's records as the journal fingerprints them. */
+function fingerprintOf(pending: PendingChunk<unknown>): string {
+  return Journal.fingerprint(
+    pending.serialized.length > 0
+      ? pending.serialized
+      : pending.items.map((i) => JSON.stringify(i)),
+  );
 }
 
 /** Why a record read after the run stopped was not sent. */

@@ -179,7 +179,7 @@ function neverSent(outcomes: readonly ItemOutcome[]): boolean {
 }
 
 /** Whether an earlier run saved state for the chunk that says a request went out (`""` says nothing). */
-function sentInEarlierRun(resumed: Readonly<Record<string, string>> | undefined): boolean {
+export function sentInEarlierRun(resumed: Readonly<Record<string, string>> | undefined): boolean {
   return Object.values(resumed ?? {}).some((value) => value !== "");
 }
 

@@ -56,6 +56,7 @@ type CompactOutcome = [1] | [1, string | null] | [1, string | null, string] | [0
  */
 export class Journal {
   readonly #chunks = new Map<number, JournaledChunk>();
+  #lastSeq = -1;
   #closed = false;
 
   private constructor(
@@ -134,6 +135,11 @@ export class Journal {
     return chunk;
   }
 
+  /** The highest chunk number recorded (by earlier runs or this one), -1 for none. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
   /** The values saved under keys starting with `prefix`, by every chunk. */
   values(prefix: string): string[] {
     const values: string[] = [];
@@ -153,6 +159,7 @@ export class Journal {
   checkpoint(seq: number, fingerprint: string, state: Record<string, string>): void {
     const merged = { ...this.#chunks.get(seq)?.state, ...state };
     this.#chunks.set(seq, { fingerprint, state: merged });
+    this.#lastSeq = Math.max(this.#lastSeq, seq);
     this.#append({ kind: "state", seq, fingerprint, state: this.#scrubState(merged) });
   }
 
@@ -202,6 +209,7 @@ export class Journal {
         outcomes: line.outcomes.map(expand),
       });
     }
+    if (line.kind !== "header") this.#lastSeq = Math.max(this.#lastSeq, line.seq);
   }
 
   #append(line: Line): void {
