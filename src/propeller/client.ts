@@ -49,7 +49,7 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
     operations,
     baseUrl,
     headers: { "User-Agent": userAgent(options.userAgent) },
-    transport: transportFromOptions({ ...options, replaySafe: () => true }),
+    transport: transportFromOptions({ ...options, replaySafe: () => true }, secrets),
     secrets,
   });
   const tokens = new TokenCache(

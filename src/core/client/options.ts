@@ -50,7 +50,7 @@ export interface CommonClientOptions {
    */
   userAgent?: string;
   /**
-   * Called before each retry, e.g. to log rate limiting.
+   * Called before each retry, e.g. to log rate limiting. The event is scrubbed of the client's secrets.
    * @default none
    */
   onRetry?: (event: RetryEvent) => void;

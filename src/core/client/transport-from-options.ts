@@ -1,13 +1,27 @@
 import { durationOption, wholeNumberOption } from "../options.js";
 import { createTransport, type Transport, type TransportOptions } from "../http/transport.js";
 import { VERSION } from "../version.js";
+import type { SecretSet } from "../errors/secrets.js";
 import type { CommonClientOptions } from "./options.js";
 
-/** The transport a client's common options describe. */
+/**
+ * The transport a client's common options describe. With `secrets`, every `onRetry` event is scrubbed of them
+ * before the caller sees it: its path may hold a vendor's id that echoes a credential (a job id polled).
+ */
 export function transportFromOptions(
   given: CommonClientOptions & Pick<TransportOptions, "replaySafe">,
+  secrets?: SecretSet,
 ): Transport {
   const options = { ...given, ...checkedNumbers(given) };
+  const onRetry = options.onRetry;
+  if (onRetry !== undefined && secrets !== undefined) {
+    options.onRetry = (event) =>
+      onRetry({
+        ...event,
+        path: secrets.scrubRuns(event.path),
+        reason: secrets.scrubRuns(event.reason),
+      });
+  }
   return createTransport({
     ...(options.replaySafe && { replaySafe: options.replaySafe }),
     ...(options.fetch && { fetch: options.fetch }),

@@ -41,7 +41,7 @@ export function createVendorClient<
   setup: VendorClientSetup<Table>,
 ): ApiClient<Paths, Table, Filled> & Destined {
   const baseUrl = checkedBaseUrl(options.baseUrl ?? setup.defaultBaseUrl);
-  const transport = transportFromOptions(options);
+  const transport = transportFromOptions(options, setup.secrets);
   const client = createApiClient<Paths, Table, Filled>({
     operations: setup.operations,
     baseUrl,
