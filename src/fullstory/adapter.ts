@@ -88,11 +88,13 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * than twice `concurrency`); then both `getBatchImports` and `getBatchImportErrors` are paged
  * through (a `FAILED` job may have imported some users), each within the job's time and a page budget its
  * counts give (a list that pages on past it leaves its records `results_incomplete`). Imported users and
- * failures are matched to the chunk's records: an entry with a uid only to a record with that uid; one
- * without, among the records without a uid, by id, else by email. Entries matching no record are ignored
- * and counted (`unmatched_entries`). Records neither list names are imported (without an id) only when the job
- * `COMPLETED` and its `imports` count confirms them: what the count leaves after every entry of the imports
- * list (matched or not) covers them all. The `errors` count confirms no import. A count given but unusable
+ * failures are matched to the chunk's records: an entry with a uid to a record with that uid (an imported
+ * user no such record is free for, to a record without a uid that named it by its FullStory id, else, after
+ * every other entry, by its email); one without, among the records without a uid, by id, else by email.
+ * Entries matching no record are ignored and counted (`unmatched_entries`). Records neither list names are
+ * imported (without an id) only when the job `COMPLETED` and its `imports` count confirms them: what the
+ * count leaves after every entry of the imports list (matched or not) covers them all. The `errors` count
+ * confirms no import. A count given but unusable
  * (negative, fractional, text that is not digits, more than the chunk), or `imports` + `errors` above the
  * chunk, confirms nothing. Otherwise they fail `no_outcome`, with the counts in the reason. Only a status
  * without an `imports` count (the spec requires it, so the client refuses one as a lost answer) leaves the
@@ -267,7 +269,11 @@ export function createFullStoryAdapter(
         (token) => client.getBatchImports(page(token)),
         (user) => {
           listedImports += 1;
-          matcher.assign(user, user.id === undefined ? { ok: true } : { ok: true, id: user.id });
+          matcher.assign(
+            user,
+            user.id === undefined ? { ok: true } : { ok: true, id: user.id },
+            true,
+          );
         },
         bounds(countValue(ended.imports)),
       ),
@@ -285,6 +291,7 @@ export function createFullStoryAdapter(
         reason: failure.message,
       });
     }
+    matcher.matchLeftovers();
     if (matcher.unmatched > 0) context.count("unmatched_entries", matcher.unmatched);
     const broken: ApiError[] = [];
     for (const read of [imports, errors]) if (read.kind === "failed") broken.push(read.error);
@@ -498,9 +505,11 @@ async function readPages<T>(
 }
 
 /**
- * Matches the users FullStory lists back to positions of the chunk. An entry with a uid matches only a record
- * with that uid; an entry without one matches, among the records without a uid, one with its id, else one
- * with its email (a record with an id only when the entry has none: two different ids are two users). Among
+ * Matches the users FullStory lists back to positions of the chunk. An entry with a uid matches a record
+ * with that uid (an imported user whose uid no such record is free for: a record without a uid that names
+ * its FullStory id, else, once every other entry is matched, one with neither uid nor id that has its
+ * email); an entry without one matches, among the records without a uid, one with its id, else one with
+ * its email (a record with an id only when the entry has none: two different ids are two users). Among
  * records sharing a key, the first one not matched yet takes it. Entries that match nothing are ignored and
  * counted in `unmatched`. The indexes are built when first needed: a chunk of users with uids is indexed
  * once, by one map.
@@ -508,6 +517,8 @@ async function readPages<T>(
 class Matcher {
   /** Entries that matched no record still free. */
   unmatched = 0;
+  /** Imported users with a uid no record has, left for {@link matchLeftovers}. */
+  readonly #leftovers: { readonly email: string | undefined; readonly outcome: Outcome }[] = [];
   readonly #indexes = new Map<IndexName, Map<string, Positions>>();
   readonly #cursor = new Map<number[], number>();
 
@@ -516,13 +527,28 @@ class Matcher {
     private readonly outcomes: (Outcome | undefined)[],
   ) {}
 
-  assign(entry: Matchable | null | undefined, outcome: Outcome): void {
+  /**
+   * `stored`: the entry is a user as FullStory stores it (an `/imports` entry), not the request's item (an
+   * `/errors` entry's `user`). A stored user carries the uid it has, which a record that named it by its
+   * FullStory id or email (a user identified earlier) does not: with no record of that uid free, it goes to a
+   * record without a uid that has its id (an id names one user, whatever its uid), else it waits for
+   * {@link matchLeftovers}.
+   */
+  assign(entry: Matchable | null | undefined, outcome: Outcome, stored = false): void {
     const uid = text(entry?.uid);
+    const id = text(entry?.id);
+    const email = text(entry?.email);
     let position: number | undefined;
-    if (uid !== undefined) position = this.#free("uid", uid);
-    else {
-      const id = text(entry?.id);
-      const email = text(entry?.email);
+    if (uid !== undefined) {
+      position = this.#free("uid", uid);
+      if (position === undefined && stored) {
+        position = this.#free("id", id);
+        if (position === undefined) {
+          this.#leftovers.push({ email, outcome });
+          return;
+        }
+      }
+    } else {
       position =
         this.#free("id", id) ??
         this.#free("email", email) ??
@@ -530,6 +556,19 @@ class Matcher {
     }
     if (position === undefined) this.unmatched += 1;
     else this.outcomes[position] = outcome;
+  }
+
+  /**
+   * Once every entry of both lists was matched: each imported user with a uid that no record named goes to a
+   * record with neither uid nor id that is still free and has its email (FullStory upserted that record onto
+   * the user who has its email); after every other entry, so none takes a record whose own entry is listed.
+   */
+  matchLeftovers(): void {
+    for (const { email, outcome } of this.#leftovers.splice(0)) {
+      const position = this.#free("email", email);
+      if (position === undefined) this.unmatched += 1;
+      else this.outcomes[position] = outcome;
+    }
   }
 
   #free(name: IndexName, key: string | undefined): number | undefined {

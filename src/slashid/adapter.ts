@@ -104,9 +104,10 @@ export function createSlashIdAdapter(
 
 /**
  * The person's first email (lower-cased: SlashID keeps one person for emails that differ only in case, so
- * the engine's duplicate check must see them as one key), else first phone number, else first username,
- * else `#<index>`. Any value is accepted (a record read from a file may not be an object), as the engine and
- * the CLI's dry run key records before validating them.
+ * the engine's duplicate check must see them as one key), else first phone number, else first username
+ * (each without the blanks around it, which SlashID does not keep either), else `#<index>`. Any value is
+ * accepted (a record read from a file may not be an object), as the engine and the CLI's dry run key records
+ * before validating them.
  */
 export function slashIdKeyOf(person: SlashIdPerson, index: number): string {
   const p = person as Partial<SlashIdPerson> | null | undefined;
@@ -118,9 +119,11 @@ export function slashIdKeyOf(person: SlashIdPerson, index: number): string {
   );
 }
 
+/** The first value of a list, without the blanks around it (SlashID's cells are read trimmed). */
 function firstOf(list: readonly string[] | undefined): string | undefined {
   const first: unknown = Array.isArray(list) ? list[0] : undefined;
-  return typeof first === "string" && first !== "" ? first : undefined;
+  const value = typeof first === "string" ? first.trim() : "";
+  return value !== "" ? value : undefined;
 }
 
 async function sendChunk(
@@ -157,7 +160,7 @@ async function sendChunk(
   }
   return {
     kind: "done",
-    outcomes: outcomesOf(chunk.items, result.data.result, uploadedBefore),
+    outcomes: outcomesOf(chunk.items, result.data.result, uploadedBefore, chunk.repeated),
   };
 }
 
@@ -210,6 +213,7 @@ function outcomesOf(
   items: readonly SlashIdCsvRow[],
   counts: ImportCounts,
   uploadedBefore: boolean,
+  repeated: ReadonlyMap<number, number> | undefined,
 ): Outcome[] {
   const outcomes = new Array<Outcome | undefined>(items.length);
   const failed = failedRowsOf(counts.failed_csv);
@@ -218,14 +222,24 @@ function outcomesOf(
     const byHandle = indexByHandle(items);
     const sent = new Set<string>(columnsOf(items));
     const place = (row: FailedRow, at: number) => {
+      const existed = uploadedBefore && ALREADY_EXISTS.test(row.reason);
+      const earlier = existed ? repeated?.get(at) : undefined;
       outcomes[at] =
-        uploadedBefore && ALREADY_EXISTS.test(row.reason)
-          ? { ok: true, note: EXISTED_NOTE }
-          : {
+        earlier !== undefined
+          ? {
+              // The person exists through an earlier file's record with its key: a SlashID that refuses an
+              // existing person refused this row in the lost upload too.
               ok: false,
-              code: SLASHID_REJECTED,
-              reason: uploadedBefore ? `${row.reason}${RESUMED_NOTE}` : row.reason,
-            };
+              code: SLASHID_UNCONFIRMED,
+              reason: `${row.reason}: record ${earlier} of the input, in an earlier file of this import, has the same key, so SlashID may hold that record's person without this record's values`,
+            }
+          : existed
+            ? { ok: true, note: EXISTED_NOTE }
+            : {
+                ok: false,
+                code: SLASHID_REJECTED,
+                reason: uploadedBefore ? `${row.reason}${RESUMED_NOTE}` : row.reason,
+              };
       placed += 1;
     };
     // Echoed rows are placed first: a row matched only by shared handles must not take a person whose own

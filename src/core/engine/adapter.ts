@@ -79,6 +79,12 @@ export interface Chunk<Wire> {
   readonly serialized: readonly string[];
   /** The input keys of the items, one per item, for messages and mapping. */
   readonly keys: readonly string[];
+  /**
+   * The items whose key a record of an earlier chunk had (the vendor keeps one user for both), by position,
+   * with that record's index in the input; absent when there are none. A vendor's answer that the user
+   * already exists may be about that record's user, not a sign that an earlier send of this chunk arrived.
+   */
+  readonly repeated?: ReadonlyMap<number, number>;
 }
 
 /** What an adapter may do while it follows a chunk through. */

@@ -191,6 +191,7 @@ export class ChunkDispatcher<Input, Wire> {
   #dispatch(pending: PendingChunk<Wire>, chunkSeq: number): void {
     const { journal, report, replay, sleep } = this.settings;
     const run = this.#run;
+    const repeated = repeatedFromEarlierChunks(pending);
     const chunk: Chunk<Wire> = {
       seq: chunkSeq,
       // Read through `pending`, so releasing its items releases the chunk's.
@@ -199,6 +200,7 @@ export class ChunkDispatcher<Input, Wire> {
       },
       serialized: pending.serialized,
       keys: pending.keys,
+      ...(repeated !== undefined && { repeated }),
     };
     const fingerprint = journal === undefined ? "" : fingerprintOf(pending);
     const known = journal?.lookup(chunkSeq);
@@ -326,4 +328,17 @@ export function stopReason(fatal: string | undefined): string {
   return fatal === undefined
     ? "the import was aborted before this chunk was sent"
     : `not sent: ${fatal}`;
+}
+
+/** The chunk's items whose key a record of an earlier chunk had, by position, with that record's index. */
+function repeatedFromEarlierChunks(
+  pending: PendingChunk<unknown>,
+): Map<number, number> | undefined {
+  const first = pending.indexes[0];
+  if (pending.duplicateOf === undefined || first === undefined) return undefined;
+  let repeated: Map<number, number> | undefined;
+  for (const [position, earlier] of pending.duplicateOf) {
+    if (earlier < first) (repeated ??= new Map()).set(position, earlier);
+  }
+  return repeated;
 }

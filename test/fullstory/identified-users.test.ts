@@ -1,0 +1,72 @@
+// A FullStory record that names an identified user (one with a uid) by its FullStory id is upserted onto that
+// user, and FullStory's /imports list shows the user as stored, uid included. The report must say the record
+// was imported, as the vendor holds it, not "no_outcome".
+import { describe, expect, it } from "vitest";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { importUsers } from "../../src/fullstory/index.js";
+import { useMswServer } from "../support/msw.js";
+import { API_KEY, mountFullStory } from "../fullstory/harness.js";
+
+const server = useMswServer();
+const options = { pollIntervalMs: 10, maxPollIntervalMs: 20, sleep: async () => {} };
+const client = () => createFullStoryClient({ apiKey: API_KEY, retryBaseDelayMs: 1 });
+
+describe("FullStory records naming an identified user by its id", () => {
+  it("reports an update by FullStory id of a user with a uid as imported", async () => {
+    const sim = mountFullStory(server);
+    await importUsers(client(), [{ uid: "u-1", email: "ann@example.com" }], options);
+    const id = sim.users()[0]!.id;
+
+    const report = await importUsers(client(), [{ id, display_name: "Ann B." }], options);
+
+    // FullStory wrote it: one user, renamed by this job.
+    expect(sim.users()).toHaveLength(1);
+    expect(sim.users()[0]).toMatchObject({ id, uid: "u-1", display_name: "Ann B." });
+    expect(sim.users()[0]!.writers).toHaveLength(2);
+    expect(report.outcomes).toEqual([{ index: 0, key: `id:${id}`, outcome: "imported", id }]);
+    expect(report.events.unmatched_entries ?? 0).toBe(0);
+  });
+});
+
+it("reports each of two id records naming one identified user, in one chunk, as imported", async () => {
+  const sim = mountFullStory(server);
+  await importUsers(client(), [{ uid: "u-2" }], options);
+  const id = sim.users()[0]!.id;
+
+  const report = await importUsers(
+    client(),
+    [{ id, display_name: "first" }, { uid: "u-3" }, { id, display_name: "second" }],
+    options,
+  );
+
+  expect(sim.users().find((u) => u.id === id)).toMatchObject({
+    uid: "u-2",
+    display_name: "second",
+  });
+  expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported", "imported"]);
+  expect(report.outcomes[2]).toHaveProperty("warning");
+});
+
+it("reports an email-only record that FullStory wrote onto a user identified by an earlier chunk as imported", async () => {
+  const sim = mountFullStory(server);
+
+  const report = await importUsers(
+    client(),
+    [
+      { uid: "u-4", email: "cy@example.com" },
+      { email: "cy@example.com", display_name: "Cy" },
+    ],
+    { ...options, chunkRecords: 1 },
+  );
+
+  // FullStory upserted the second record onto the user who has its email.
+  expect(sim.users()).toHaveLength(1);
+  expect(sim.users()[0]).toMatchObject({ uid: "u-4", display_name: "Cy" });
+  expect(sim.users()[0]!.writers).toHaveLength(2);
+  const id = sim.users()[0]!.id;
+  expect(report.outcomes.map((o) => [o.key, o.outcome, "id" in o ? o.id : undefined])).toEqual([
+    ["u-4", "imported", id],
+    ["email:cy@example.com", "imported", id],
+  ]);
+  expect(report.events.unmatched_entries ?? 0).toBe(0);
+});
