@@ -409,7 +409,8 @@ function unlistedOutcome(
     return {
       ok: false,
       code: "no_outcome",
-      reason: `FullStory batch import job ${job} ended FAILED without listing this user among its imports or errors`,
+      // FAILED includes a partial failure: FullStory may have imported users its lists do not name.
+      reason: `FullStory batch import job ${job} ended FAILED without listing this user among its imports or errors: FullStory may hold this user, as a FAILED job may have imported some of its users`,
     };
   }
   const unconfirmed = unconfirmedImports(tally);

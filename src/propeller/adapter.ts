@@ -110,11 +110,18 @@ function codeOf(error: ErrorBody | undefined, status: number): PropellerFailureC
     : `${status}`;
 }
 
-const NO_OUTCOME: Outcome = {
+/**
+ * A user Propeller's 200 gives no result for. Propeller took the request, so it may hold the user: the
+ * failure may pass, and a replay (an upsert, so safe) asks again.
+ */
+const MAY_HOLD = "Propeller may hold this user, as it took the request";
+const noOutcome = (whose: string): Outcome => ({
   ok: false,
   code: "no_outcome",
-  reason: "Propeller's answer holds no result for this user",
-};
+  reason: `Propeller's answer holds no result for ${whose}: ${MAY_HOLD}`,
+  transient: true,
+});
+const NO_OUTCOME: Outcome = noOutcome("this user");
 
 /** `#/users/<n>` at the start of a message: the n-th user of the request. */
 const ITEM_POINTER = /^\s*#\/users\/(\d+)(?!\d)/;
@@ -246,13 +253,7 @@ function mapResults(
     const key = String(items[position]?.sourceId);
     const n = byKey.get(key)?.shift();
     const result = n === undefined ? undefined : results[n];
-    outcomes[position] = isResult(result)
-      ? outcomeOf(result)
-      : {
-          ok: false,
-          code: "no_outcome",
-          reason: `Propeller's answer holds no result for sourceId ${key}`,
-        };
+    outcomes[position] = isResult(result) ? outcomeOf(result) : noOutcome(`sourceId ${key}`);
   }
 }
 

@@ -70,8 +70,9 @@ const EXISTED_NOTE =
  *   matched after those that do, each to the person not yet matched that shares the most emails, phone
  *   numbers and usernames with it (ties: the first); a row sharing none with such a person places no one.
  *   The others are imported, unless that would report more persons imported than SlashID's
- *   `successful_imports`: then SlashID counted failures it did not list (or listed them unreadably), and
- *   every person not placed fails with code `import_unconfirmed`, as nobody can tell which of them were
+ *   `successful_imports`, or when its counts add up to more persons than the file held: then SlashID
+ *   counted failures it did not list (or listed them unreadably, or counted nonsense), and every person not
+ *   placed fails with code `import_unconfirmed`, as nobody can tell which of them were
  *   imported.
  * - 400 and 402 (pricing tier) fail the chunk with SlashID's messages; 401 / 403 stop the import.
  * - Replay (within the run after a lost answer, and on resume): the chunk is uploaded again. What SlashID does
@@ -256,8 +257,12 @@ function outcomesOf(
     }
   }
   // Never report more persons imported than SlashID counted: if the persons not placed outnumber
-  // `successful_imports`, some of them failed unlisted, and none of them can be called imported.
-  const confirmed = items.length - placed <= counts.successful_imports;
+  // `successful_imports`, some of them failed unlisted, and none of them can be called imported. Counts that
+  // add up to more persons than the file held confirm nothing (as FullStory's do): SlashID said that more
+  // failed than its failed_csv placed, or counted imports of persons it was never sent.
+  const confirmed =
+    counts.successful_imports + counts.failed_imports <= items.length &&
+    items.length - placed <= counts.successful_imports;
   const unconfirmed: Outcome = {
     ok: false,
     code: SLASHID_UNCONFIRMED,

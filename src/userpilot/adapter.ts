@@ -99,7 +99,8 @@ type Result = ChunkResult<UserpilotFailureCode>;
  *
  * Follow-through of a chunk: submit `{ users }`; on `202`, checkpoint the job id, then poll the job with a
  * growing interval until it is `completed` (every user imported) or `failed` (every user failed,
- * `job_failed`, with what the job body says). Any other status, including ones Userpilot may add, means the
+ * `job_failed`, with what the job body says; when it counts rows done before it failed, each reason says
+ * Userpilot may hold the user). Any other status, including ones Userpilot may add, means the
  * job is still running. A re-run with the same journal polls a checkpointed job instead of submitting again.
  *
  * - A `202` naming a job that is not this request's (its `total_rows` above the users sent or below their
@@ -112,6 +113,8 @@ type Result = ChunkResult<UserpilotFailureCode>;
  *   own job (recursively; the halves are checkpointed, so a re-run skips finished halves). A single user
  *   that is too large fails with `payload_too_large`.
  * - `400`: every user failed with the vendor's `error_code` (or `400`) and its messages.
+ * - A status answer naming another job (its `job_id`): every user fails transient (`job_mismatch`), and the
+ *   replay polls the job again.
  * - `404` for the job: every user fails `job_lost`, unknown rather than failed for good (left to a re-run,
  *   which polls the same job).
  * - `401`: fatal, the import stops. Other failures that outlast the client's retries fail the chunk with the
@@ -505,6 +508,11 @@ class ChunkRun {
             return { value: end(failedBy(error), false) };
           }
           const job = answer.data;
+          // A status naming another job says nothing of this one's users: as lost as a 502's answer.
+          if (job.job_id !== jobId) {
+            const reason = `Userpilot answered the status of job ${jobId} with the status of job ${text(job.job_id)}, so whether these users were imported is unknown`;
+            return { value: end(failure("job_mismatch", reason), false) };
+          }
           // Compared as a string: a status Userpilot adds later means the job is still running.
           status = job.status;
           if (status === "completed" || status === "failed") plan.ended(vendorDuration(job));
@@ -633,7 +641,13 @@ function jobFailure(
   const details = ["error", "errors", "message", "reason", "details", "error_code"]
     .filter((field) => job[field] !== undefined && job[field] !== null)
     .map((field) => `${field}: ${text(job[field], scrub)}`);
-  return details.length === 0 ? parts.join(" ") : `${parts.join(" ")}: ${details.join("; ")}`;
+  const failed =
+    details.length === 0 ? parts.join(" ") : `${parts.join(" ")}: ${details.join("; ")}`;
+  // Rows the job did before it failed may hold this user: Userpilot does not say which rows they were.
+  const done = job["completed_rows"];
+  return typeof done === "number" && done > 0
+    ? `${failed}; Userpilot may hold this user: the job did ${done} row(s) before it failed and does not say which`
+    : failed;
 }
 
 /** `: ` and the messages of an error body (`errors[].message` or `error`, and `details`), or nothing. */

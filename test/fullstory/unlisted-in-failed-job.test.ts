@@ -1,0 +1,40 @@
+// FullStory's lists leave out a user it imported. Whatever the job's end state, nothing FullStory said rules
+// out that it holds the user: the report must not call it failed for sure (README: "where the vendor cannot
+// tell, the outcome says so ('may hold')").
+import { describe, expect, it } from "vitest";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { importUsers } from "../../src/fullstory/import.js";
+import type { FullStoryUser } from "../../src/fullstory/validate.js";
+import { useMswServer } from "../support/msw.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import { API_KEY, idOf, lying, mountFullStory } from "../fullstory/harness.js";
+
+const server = useMswServer();
+
+const users: FullStoryUser[] = [
+  { uid: "u-a", email: "a@example.com" },
+  { uid: "u-b", email: "b@example.com" },
+  { uid: "u-c", email: "c@example.com" },
+];
+
+async function run(lies: Parameters<typeof lying>[0]) {
+  const sim = mountFullStory(server, { faults: { script: lying(lies) } });
+  const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+  const report = await importUsers(client, users, {
+    pollIntervalMs: 1,
+    sleep: async () => {},
+    replayDelayMs: 0,
+  });
+  expectEveryRecordOnce(report, 3);
+  return { sim, report };
+}
+
+describe("a user FullStory imported but its lists leave out", () => {
+  it("of a job that ended FAILED: the reason says FullStory may hold the user", async () => {
+    const { sim, report } = await run({ failed: true, omit: (uid) => uid === "u-c" });
+    expect(idOf(sim, users[2]!)).toBeDefined();
+    const o = report.outcomes[2]!;
+    expect(o).toMatchObject({ outcome: "failed", code: "no_outcome" });
+    expect(o.outcome === "failed" && o.reason).toMatch(/may hold/);
+  });
+});

@@ -1,0 +1,51 @@
+// A Userpilot job that ends `failed` after its status counted rows done: Userpilot may hold those users, and
+// does not say which. The report must not call them failed for sure (README: where the vendor cannot tell,
+// the outcome says so, "may hold").
+import { describe, expect, it } from "vitest";
+import { json, type ScriptAction } from "../../src/testing/faults.js";
+import { expectEveryRecordOnce, outcomesWith } from "../support/report.js";
+import { run, useUserpilot, users } from "../userpilot/harness.js";
+
+const vendor = useUserpilot();
+
+/** The vendor processes the call; its status answer goes out with `change` applied. */
+const rewrittenStatus = (change: (job: Record<string, unknown>) => object): ScriptAction => ({
+  after: async (answer) => json(change((await answer.json()) as Record<string, unknown>)),
+});
+
+describe("a job that failed after doing rows", () => {
+  it("says Userpilot may hold each user when the failed job counted 4 of 4 rows done", async () => {
+    const up = vendor();
+    up.sim.setFaults({
+      script: ({ operation }) =>
+        operation === "getBackgroundJob"
+          ? rewrittenStatus((job) =>
+              job["status"] === "completed"
+                ? { ...job, status: "failed", error: "refresh failed", completed_rows: 4 }
+                : job,
+            )
+          : undefined,
+    });
+    const report = await run(users(4));
+    expectEveryRecordOnce(report, 4);
+    // Userpilot processed (and holds) every user; its status says the job failed after doing all 4 rows.
+    expect(up.sim.users()).toHaveLength(4);
+    const failed = outcomesWith(report, "failed");
+    expect(failed).toHaveLength(4);
+    for (const o of failed) {
+      expect(o.code).toBe("job_failed");
+      expect(o.reason).toMatch(/after 4 of 4 rows/);
+      expect(o.reason).toMatch(/may hold this user/);
+    }
+  });
+
+  it("a failed job that did no row still fails its users plainly", async () => {
+    const up = vendor({ failJobs: () => true });
+    const report = await run(users(3));
+    for (const o of outcomesWith(report, "failed")) {
+      expect(o.reason).toMatch(/after 0 of 3 rows/);
+      expect(o.reason).not.toMatch(/may hold/);
+    }
+    expect(up.sim.users()).toHaveLength(0);
+  });
+});
