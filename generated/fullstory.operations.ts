@@ -291,11 +291,6 @@ export const operations = {
               type: "array",
               items: {
                 type: "object",
-                required: {
-                  id: {
-                    type: "string",
-                  },
-                },
               },
             },
             total_records: {

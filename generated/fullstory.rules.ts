@@ -153,7 +153,6 @@ export const rules = {
   },
   ImportedUser: {
     type: "object",
-    required: ["id"],
     properties: {
       id: {
         type: "string",

@@ -314,11 +314,13 @@ export interface components {
     /**
      * @description A user imported successfully by a batch job. `schema` and `type_conflicts` are `null` in every
      *     published example although the reference schema types them as objects: both forms are accepted, as
-     *     the examples show.
+     *     the examples show. `id` is UNCONFIRMED as always present: the reference schema requires it, while
+     *     FullStory's own example of this list gives users without one, so it is optional (a user listed
+     *     without it is imported, without its FullStory id).
      */
     ImportedUser: {
-      /** @description The FullStory-assigned user ID. */
-      id: string;
+      /** @description The FullStory-assigned user ID (absent from FullStory's published example of this list). */
+      id?: string;
       /** @description The application-specific ID you've given to the user. */
       uid?: string;
       /** @description The display name of the user. */

@@ -35,8 +35,10 @@ type Properties = Record<string, unknown>;
 /** A user, with its declared property types by dotted path and the imports that wrote it, in order. */
 export interface FullStoryUser extends Pick<
   Schemas["ImportedUser"],
-  "id" | "uid" | "display_name" | "email"
+  "uid" | "display_name" | "email"
 > {
+  /** The FullStory-assigned id; the simulator lists it with every imported user. */
+  id: string;
   properties: Properties;
   declaredTypes: Record<string, SchemaType>;
   /** Batch job ids and `createUser#<n>`. */
@@ -61,7 +63,7 @@ type List = "imports" | "errors";
 /** What a job's `/imports` and `/errors` page through. */
 interface Results {
   /** Each with its user's types at the time of the write, for `include_schema=true`. */
-  readonly imports: Schemas["ImportedUser"][];
+  readonly imports: (Schemas["ImportedUser"] & { id: string })[];
   readonly errors: Schemas["FailedUserImport"][];
   /** The lists served up to their last page. */
   readonly read: Set<List>;
