@@ -198,6 +198,52 @@ describe("a re-run stopped by a fatal answer before it reaches a chunk of the jo
   });
 });
 
+describe("a refusal after a send whose answer was lost", () => {
+  const server = useMswServer();
+
+  it("in a replay: the refusal speaks for its own send, so the vendor may hold the record", async () => {
+    const lost = { ok: false, code: "network", reason: "answer lost", transient: true } as const;
+    const refused = { ok: false, code: "409", reason: "HTTP 409: request in progress" } as const;
+    const report = await runImport(
+      scripted([
+        { kind: "done", outcomes: [lost] },
+        { kind: "done", outcomes: [refused] },
+      ]),
+      users(1),
+      options,
+    );
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "409",
+      reason: expect.stringMatching(/HTTP 409: .*may hold this record/) as unknown,
+    });
+  });
+
+  it("in the client's retry of a FullStory create: the users may be held, and say so", async () => {
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation !== "createBatchImport"
+            ? undefined
+            : attempt === 1
+              ? "lost_answer"
+              : vendorError(409, "conflict"),
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, sleep: async () => {} });
+    const report = await importUsers(client, [{ uid: "a" }], {
+      chunkAttempts: 1,
+      pollIntervalMs: 1,
+      sleep: async () => {},
+    });
+    expect(sim.users().map((u) => u.uid)).toEqual(["a"]);
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      reason: expect.stringMatching(/409.*may hold this record/) as unknown,
+    });
+  });
+});
+
 describe("FullStory: the key is revoked while a COMPLETED job's results are read", () => {
   const server = useMswServer();
 

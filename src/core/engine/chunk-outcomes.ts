@@ -33,6 +33,10 @@ export function wroteNothing(error: ApiError): boolean {
  */
 export type FailedRequest = "write" | "follow";
 
+/** Added to a refusal that came after a try whose answer was lost: the refusal speaks only for its own try. */
+export const EARLIER_TRY_NOTE =
+  "; an earlier try got no answer and may have reached the vendor, which may hold this record";
+
 /**
  * The outcome of a record whose request failed: the error's status as code, its message as reason; a
  * failed `write` the vendor cannot have acted on is marked `unprocessed`.
@@ -42,7 +46,14 @@ export function failedBy(
   request: FailedRequest = "follow",
 ): ItemOutcome<RequestFailureCode> {
   const code = requestFailureCode(error);
-  if (!isTransient(error)) return { ok: false, code, reason: error.message };
+  if (!isTransient(error)) {
+    // The refusal answered the client's retry: the try before it got no answer and may have written.
+    const reason =
+      request === "write" && error.afterArrivedTry === true
+        ? `${error.message}${EARLIER_TRY_NOTE}`
+        : error.message;
+    return { ok: false, code, reason };
+  }
   const unprocessed = request === "write" ? unprocessedBy(error) : undefined;
   return unprocessed === undefined
     ? { ok: false, code, reason: error.message, transient: true }

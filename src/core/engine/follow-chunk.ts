@@ -1,4 +1,5 @@
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
+import { EARLIER_TRY_NOTE } from "./chunk-outcomes.js";
 
 /** How often, and how patiently, a chunk is sent again within a run after a transient failure. */
 export interface ReplayOptions {
@@ -201,8 +202,9 @@ function best(
 
 /**
  * Imported beats failed; a later answer beats an earlier one, unless that was a refusal and this may pass.
- * A later failure that wrote nothing does not say the record is unwritten when an earlier send may have
- * written it: it keeps its words, without `unprocessed`.
+ * A later failure does not say the record is unwritten when an earlier send may have written it: one that
+ * wrote nothing keeps its words, without `unprocessed`; a refusal (which speaks for its own send only) says
+ * the vendor may hold the record.
  */
 function better(
   before: ItemOutcome | undefined,
@@ -212,7 +214,11 @@ function better(
   if (before.ok) return before;
   if (now.ok) return now;
   if (before.transient !== true) return before;
-  return mayHaveWritten(before) ? withoutUnprocessed(now) : now;
+  if (!mayHaveWritten(before)) return now;
+  if (now.transient === true) return withoutUnprocessed(now);
+  return now.reason.endsWith(EARLIER_TRY_NOTE)
+    ? now
+    : { ...now, reason: `${now.reason}${EARLIER_TRY_NOTE}` };
 }
 
 /** The failure without its `unprocessed` mark: a write before it may have taken the record. */
