@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
-import { hasUserinfo } from "../core/client/base-url.js";
+import { hasUserinfo, isHttpUrl } from "../core/client/base-url.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import type { ImportAdapter } from "../core/engine/adapter.js";
 import { runImport, type ImportOptions } from "../core/engine/engine.js";
@@ -262,6 +262,11 @@ export function clientOptions(flags: Flags, signal: AbortSignal): CommonClientOp
   if (typeof baseUrl === "string" && hasUserinfo(baseUrl)) {
     throw new ConfigError(
       "--base-url must not contain a user name or password (user:password@); give the vendor's credentials with their own flags",
+    );
+  }
+  if (typeof baseUrl === "string" && !isHttpUrl(baseUrl)) {
+    throw new ConfigError(
+      "--base-url takes an absolute http or https URL, such as http://127.0.0.1:4010",
     );
   }
   return {

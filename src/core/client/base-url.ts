@@ -1,27 +1,44 @@
 /**
  * Whether a URL names a user or password (`http://user:password@host`). fetch refuses such a URL with an
  * error that quotes it whole, and a base URL is printed as a client's destination, so the password would
- * reach every error, report and journal. A URL that does not parse is judged by its text, since the error
- * that refuses it quotes it too: any `@` in it counts, as a password holding `/`, `?`, `#` or `\` (which
- * end the authority, so `http://user:pa/ss@host` does not parse) is still a password.
+ * reach every error, report and journal. A URL that does not parse as http(s) is judged by its text, since
+ * the error that refuses it quotes it too, and a journal names it: any `@` in it counts. A password holding
+ * `/`, `?`, `#` or `\` ends the authority, so `http://user:pa/ss@host` does not parse; `user:password@host`,
+ * without a scheme, parses as a URL of scheme `user:`.
  */
 export function hasUserinfo(url: string): boolean {
+  const parsed = httpUrl(url);
+  if (parsed !== undefined) return parsed.username !== "" || parsed.password !== "";
+  return url.includes("@");
+}
+
+/** Whether `url` is an absolute http or https URL: the only kind a client can send to. */
+export function isHttpUrl(url: string): boolean {
+  return httpUrl(url) !== undefined;
+}
+
+function httpUrl(url: string): URL | undefined {
   try {
     const parsed = new URL(url);
-    return parsed.username !== "" || parsed.password !== "";
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed : undefined;
   } catch {
-    return url.includes("@");
+    return undefined;
   }
 }
 
 /**
- * `baseUrl` as it is, when it carries no user name or password.
+ * `baseUrl` as it is, when it is an absolute http(s) URL that carries no user name or password.
  * @throws TypeError naming the option, never quoting the URL.
  */
 export function checkedBaseUrl(baseUrl: string): string {
   if (hasUserinfo(baseUrl)) {
     throw new TypeError(
       "baseUrl must not contain a user name or password (user:password@); give credentials through the client's options",
+    );
+  }
+  if (!isHttpUrl(baseUrl)) {
+    throw new TypeError(
+      "baseUrl must be an absolute http or https URL, such as https://api.example.com",
     );
   }
   return baseUrl;

@@ -265,7 +265,7 @@ async function attemptOnce(
   }
   // A browser's fetch hides a manual redirect behind an opaque status-0 response.
   if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
-    await response.body?.cancel().catch(() => undefined);
+    discard(response.body);
     throw redirected(response);
   }
   try {
@@ -279,6 +279,15 @@ async function attemptOnce(
     if (error instanceof TransportFailure) throw error;
     throw classify(error, timeout, callerSignal, timeoutMs, true);
   }
+}
+
+/**
+ * Cancels a body the client will not read, without waiting for the cancel to settle: a body that is one
+ * branch of a tee (msw tees every response; so does a fetch that answers with `response.clone()`) settles its
+ * cancel only once the other branch is cancelled too, which may be never.
+ */
+function discard(body: { cancel(): Promise<void> } | null): void {
+  void body?.cancel().catch(() => undefined);
 }
 
 function redirected(response: Response): TransportFailure {
@@ -308,7 +317,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (response.body === null) return new Uint8Array(0);
   if (declared > maxBytes) {
-    await response.body.cancel().catch(() => undefined);
+    discard(response.body);
     throw tooLarge();
   }
   const reader = response.body.getReader();
@@ -319,7 +328,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      discard(reader);
       throw tooLarge();
     }
     chunks.push(value);
