@@ -10,7 +10,7 @@ import { durationFlag, wholeFlag, type Flags } from "./flag-values.js";
 import { ProblemSample } from "./problem-sample.js";
 import { createProgressDisplay } from "./progress.js";
 import {
-  CellTypeError,
+  CellError,
   CsvRow,
   UnreadableRecord,
   forbiddenHeader,
@@ -363,7 +363,7 @@ function recordOfRow(row: CsvRow, fromCsvRow: (row: Record<string, string>) => u
     return new UnreadableRecord(
       `line ${row.line}`,
       error instanceof Error ? error.message : String(error),
-      error instanceof CellTypeError ? error.rule : "input.parse",
+      error instanceof CellError ? error.rule : "input.parse",
     );
   }
 }

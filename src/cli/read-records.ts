@@ -16,13 +16,22 @@ export class UnreadableRecord {
   constructor(
     readonly where: string,
     readonly problem: string,
-    readonly rule: "input.parse" | "input.encoding" | "input.type" = "input.parse",
+    readonly rule:
+      "input.parse" | "input.encoding" | "input.type" | "input.unnamed_column" = "input.parse",
   ) {}
 }
 
-/** A CSV cell that does not parse as the type its header names (`properties.seats:number`). */
-export class CellTypeError extends Error {
-  readonly rule = "input.type";
+/**
+ * A CSV cell that cannot become a field: it does not parse as the type its header names
+ * (`properties.seats:number`, `input.type`), or its column has no name (`input.unnamed_column`).
+ */
+export class CellError extends Error {
+  constructor(
+    message: string,
+    readonly rule: "input.type" | "input.unnamed_column" = "input.type",
+  ) {
+    super(message);
+  }
 }
 
 /** How far a file has been read, in bytes; a reader adds to it as chunks come in. */
@@ -269,10 +278,10 @@ function headerOf(header: string): CsvHeader {
 
 const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-/** A cell as the type its header names. @throws CellTypeError naming the column when it does not parse. */
+/** A cell as the type its header names. @throws CellError naming the column when it does not parse. */
 function cellValue(header: string, type: CsvCellType, cell: string): unknown {
   const refuse = (what: string) =>
-    new CellTypeError(`column ${header}: ${quoteCell(cell)} is not ${what}`);
+    new CellError(`column ${header}: ${quoteCell(cell)} is not ${what}`);
   switch (type) {
     case "string":
       return cell;
@@ -458,14 +467,20 @@ function withLine(message: string, counted: number, line: number): string {
  * are made without a prototype, so a header cannot write through one; a header naming `__proto__`,
  * `constructor` or `prototype` is refused.
  *
- * @throws Error naming the header when one of its segments is forbidden; {@link CellTypeError} naming the
- *   column when a cell does not parse as its type.
+ * @throws Error naming the header when one of its segments is forbidden; {@link CellError} naming the
+ *   column when a cell does not parse as its type, or saying its column has no name.
  */
 export function recordFromCsvRow(row: Readonly<Record<string, string>>): Record<string, unknown> {
   const record = Object.create(null) as Record<string, unknown>;
   for (const header of Object.keys(row)) {
     const cell = row[header];
     if (cell === undefined || cell === "") continue;
+    // A spreadsheet's empty columns after the last are harmless; a filled cell under one has no field.
+    if (header === "")
+      throw new CellError(
+        "a cell under a column without a name in the CSV header: name the column, or leave its cells empty",
+        "input.unnamed_column",
+      );
     const { path, type } = headerOf(header);
     if (path.some(isForbiddenKey))
       throw new Error(`header ${header} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`);

@@ -1,5 +1,6 @@
 // CSV cells are strings unless the header names a type: `properties.seats:number`, `:boolean`, `:json`,
-// `:string`. A cell that does not parse as its type is rejected (input.type) naming its line and column.
+// `:string`. A cell that does not parse as its type is rejected (input.type) naming its line and column; so
+// is a filled cell under a column without a name (input.unnamed_column).
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import { recordFromCsvRow } from "../../src/cli/read-records.js";
@@ -170,5 +171,34 @@ describe("import of a CSV with typed columns", () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("__proto__:json is refused [input.forbidden_key]");
+  });
+});
+
+describe("a CSV column without a name", () => {
+  it("is left out while its cells are empty; a filled cell rejects its row (input.unnamed_column)", async () => {
+    expect(JSON.parse(JSON.stringify(recordFromCsvRow({ uid: "u-1", "": "" })))).toEqual({
+      uid: "u-1",
+    });
+    const sim = createFullStorySimulator();
+    const { url } = await serve(sim);
+    const [a, b] = [faker.string.uuid(), faker.string.uuid()];
+    const csv = ["uid,,email", `${a},,a@example.com`, `${b},stray,b@example.com`].join("\n");
+
+    const result = await cli([
+      "import",
+      "fullstory",
+      file("unnamed.csv", csv),
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+      "--poll-interval",
+      "1ms",
+    ]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^fullstory: 2 records: 1 imported, 0 failed, 1 rejected/);
+    expect(result.stdout).toMatch(/rejected \[input\.unnamed_column\] record 1 \(#1\): line 3: /);
+    expect(sim.users().map((u) => u.uid)).toEqual([a]);
   });
 });
