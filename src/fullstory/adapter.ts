@@ -89,8 +89,8 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * through (a `FAILED` job may have imported some users), each within the job's time and a page budget its
  * counts give (a list that pages on past it leaves its records `results_incomplete`). Imported users and
  * failures are matched to the chunk's records: an entry with a uid to a record with that uid (an imported
- * user no such record is free for, to a record without a uid that named it by its FullStory id, else, after
- * every other entry, by its email); one without, among the records without a uid, by id, else by email.
+ * user no such record is free for, after every other entry, to a record without a uid that named it by its
+ * FullStory id, else by its email); one without, among the records without a uid, by id, else by email.
  * Entries matching no record are ignored and counted (`unmatched_entries`). Records neither list names are
  * imported (without an id) only when the job `COMPLETED` and its `imports` count confirms them: what the
  * count leaves after every entry of the imports list (matched or not) covers them all. The `errors` count
@@ -507,8 +507,8 @@ async function readPages<T>(
 
 /**
  * Matches the users FullStory lists back to positions of the chunk. An entry with a uid matches a record
- * with that uid (an imported user whose uid no such record is free for: a record without a uid that names
- * its FullStory id, else, once every other entry is matched, one with neither uid nor id that has its
+ * with that uid (an imported user whose uid no such record is free for: once every other entry is matched,
+ * a record without a uid that names its FullStory id, else one with neither uid nor id that has its
  * email); an entry without one matches, among the records without a uid, one with its id, else one with
  * its email (a record with an id only when the entry has none: two different ids are two users). Among
  * records sharing a key, the first one not matched yet takes it. Entries that match nothing are ignored and
@@ -519,7 +519,11 @@ class Matcher {
   /** Entries that matched no record still free. */
   unmatched = 0;
   /** Imported users with a uid no record has, left for {@link matchLeftovers}. */
-  readonly #leftovers: { readonly email: string | undefined; readonly outcome: Outcome }[] = [];
+  readonly #leftovers: {
+    readonly id: string | undefined;
+    readonly email: string | undefined;
+    readonly outcome: Outcome;
+  }[] = [];
   readonly #indexes = new Map<IndexName, Map<string, Positions>>();
   readonly #cursor = new Map<number[], number>();
 
@@ -531,9 +535,8 @@ class Matcher {
   /**
    * `stored`: the entry is a user as FullStory stores it (an `/imports` entry), not the request's item (an
    * `/errors` entry's `user`). A stored user carries the uid it has, which a record that named it by its
-   * FullStory id or email (a user identified earlier) does not: with no record of that uid free, it goes to a
-   * record without a uid that has its id (an id names one user, whatever its uid), else it waits for
-   * {@link matchLeftovers}.
+   * FullStory id or email (a user identified earlier) does not: with no record of that uid free, it waits for
+   * {@link matchLeftovers}, so a record whose own entry is listed is matched to that entry first.
    */
   assign(entry: Matchable | null | undefined, outcome: Outcome, stored = false): void {
     const uid = text(entry?.uid);
@@ -543,11 +546,10 @@ class Matcher {
     if (uid !== undefined) {
       position = this.#free("uid", uid);
       if (position === undefined && stored) {
-        position = this.#free("id", id);
-        if (position === undefined) {
-          this.#leftovers.push({ email, outcome });
-          return;
-        }
+        // Left for after every other entry: a record naming this user by id or email may have its own
+        // entry (an /errors one), which must take it first.
+        this.#leftovers.push({ id, email, outcome });
+        return;
       }
     } else {
       position =
@@ -561,12 +563,13 @@ class Matcher {
 
   /**
    * Once every entry of both lists was matched: each imported user with a uid that no record named goes to a
-   * record with neither uid nor id that is still free and has its email (FullStory upserted that record onto
-   * the user who has its email); after every other entry, so none takes a record whose own entry is listed.
+   * record without a uid that is still free and has its id (an id names one user, whatever its uid), else to
+   * one with neither uid nor id that has its email (FullStory upserted that record onto the user who has its
+   * email); after every other entry, so none takes a record whose own entry is listed.
    */
   matchLeftovers(): void {
-    for (const { email, outcome } of this.#leftovers.splice(0)) {
-      const position = this.#free("email", email);
+    for (const { id, email, outcome } of this.#leftovers.splice(0)) {
+      const position = this.#free("id", id) ?? this.#free("email", email);
       if (position === undefined) this.unmatched += 1;
       else this.outcomes[position] = outcome;
     }

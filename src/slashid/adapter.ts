@@ -79,7 +79,8 @@ const EXISTED_NOTE =
  *   with a person that already exists is UNCONFIRMED, so both worlds are read: if it updates the person, the
  *   replay imports it; if it refuses the row as existing (a `failed_csv` reason matching /already exist|
  *   duplicate|conflict/i), the lost upload wrote it (or it existed before): imported, with a warning that says
- *   SlashID cannot tell which. Other failures of a replayed upload carry a note that the lost upload may
+ *   SlashID cannot tell which; unless a record of an earlier file has its key, whose person explains the
+ *   refusal: `import_unconfirmed`. Other failures of a replayed upload carry a note that the lost upload may
  *   have imported the person.
  */
 export function createSlashIdAdapter(
@@ -260,18 +261,19 @@ function outcomesOf(
   // `successful_imports`, some of them failed unlisted, and none of them can be called imported. Counts that
   // add up to more persons than the file held confirm nothing (as FullStory's do): SlashID said that more
   // failed than its failed_csv placed, or counted imports of persons it was never sent.
-  const confirmed =
-    counts.successful_imports + counts.failed_imports <= items.length &&
-    items.length - placed <= counts.successful_imports;
+  const overcounted = counts.successful_imports + counts.failed_imports > items.length;
+  const confirmed = !overcounted && items.length - placed <= counts.successful_imports;
   const unconfirmed: Outcome = {
     ok: false,
     code: SLASHID_UNCONFIRMED,
     reason:
       `SlashID imported ${counts.successful_imports} and failed ${counts.failed_imports} of ${items.length} ` +
       `persons in this file, but ${
-        failed === undefined
-          ? "its failed_csv could not be read"
-          : `its failed_csv placed only ${placed} failure(s)`
+        overcounted
+          ? "that is more persons than the file held, so its counts confirm no import"
+          : failed === undefined
+            ? "its failed_csv could not be read"
+            : `its failed_csv placed only ${placed} failure(s)`
       }, so whether this person was imported is unknown`,
   };
   const imported: Outcome = { ok: true };

@@ -3,8 +3,10 @@ import type { RequestFailureCode } from "../core/engine/failure-codes.js";
 /**
  * The `code` of a person the SlashID adapter failed:
  * - `rejected_by_vendor`: SlashID listed the person's row in `failed_csv` (the reason is SlashID's);
- * - `import_unconfirmed`: SlashID counted failures its `failed_csv` does not place, so whether this person
- *   was imported is unknown;
+ * - `import_unconfirmed`: SlashID counted failures its `failed_csv` does not place, or counted more persons
+ *   than the file held, so whether this person was imported is unknown; or, on a replayed upload, SlashID
+ *   refused the row as existing while a record of an earlier file has its key (SlashID may hold that
+ *   record's person without this record's values);
  * - `"400"` / `"402"`: SlashID refused the whole file (bad request, pricing tier);
  * - another {@link RequestFailureCode}: the upload failed (`"429"`, `"network"`, …).
  */

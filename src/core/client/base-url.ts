@@ -8,7 +8,8 @@
  */
 export function hasUserinfo(url: string): boolean {
   const parsed = httpUrl(url);
-  if (parsed !== undefined) return parsed.username !== "" || parsed.password !== "";
+  if (parsed !== undefined)
+    return parsed.username !== "" || parsed.password !== "" || hostAfterLastAt(url);
   return url.includes("@");
 }
 
@@ -24,6 +25,19 @@ function httpUrl(url: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the text after the URL's last `@` starts with a host name (a dot in it, `localhost` or an IPv6
+ * literal), as in `http://user:2024/ss@proxy.example`: a password whose `/`, `?` or `#` follows digits (or the
+ * colon) parses, as host `user`, port `2024` and path `/ss@proxy.example`, so the parser names no password.
+ */
+function hostAfterLastAt(url: string): boolean {
+  const at = url.lastIndexOf("@");
+  if (at === -1) return false;
+  const authority = /^[^/?#\\]*/.exec(url.slice(at + 1))?.[0] ?? "";
+  const host = authority.startsWith("[") ? authority : authority.replace(/:\d*$/, "");
+  return host.startsWith("[") || host.includes(".") || host.toLowerCase() === "localhost";
 }
 
 /**

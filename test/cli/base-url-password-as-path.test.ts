@@ -1,0 +1,38 @@
+// A password whose `/`, `?` or `#` comes after digits (or right after the colon) leaves a base URL that
+// parses: `user:2024` becomes host and port, the rest of the password and the proxy host a path, query or
+// fragment. No user name or password is parsed, yet the URL holds one: it must be refused, not printed as
+// the client's destination (report header, journal, errors).
+import { describe, expect, it } from "vitest";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { createUserpilotClient } from "../../src/userpilot/client.js";
+
+const urls = [
+  "https://proxyuser:2024/ss7Word9xyz@proxy.example",
+  "https://proxyuser:8080#x7Word9xyz@proxy.example",
+  "https://proxyuser:443?pw7Word9xyz@proxy.example",
+  "https://proxyuser:/Pass7Word9xyz@proxy.example",
+];
+
+describe("a base URL whose password holds a delimiter yet parses", () => {
+  for (const baseUrl of urls) {
+    it(baseUrl, () => {
+      let destination: string | undefined;
+      let thrown: unknown;
+      try {
+        destination = createFullStoryClient({ apiKey: "na1.abcdefghijkl", baseUrl }).destination;
+      } catch (error) {
+        thrown = error;
+      }
+      expect(destination).toBeUndefined();
+      expect(String(thrown)).toMatch(/must not contain a user name or password/);
+    });
+  }
+
+  it("a base URL with an @ only in its path or query is still kept", () => {
+    const client = createUserpilotClient({
+      apiKey: "abcdefghijklmnopqrst",
+      baseUrl: "http://127.0.0.1:9/tenant@example?owner=a@b",
+    });
+    expect(client.destination).toMatch(/^http:\/\/127\.0\.0\.1:9\/tenant@example\?owner=a@b /);
+  });
+});
