@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { runImport } from "../core/engine/engine.js";
 import type { ImportReport } from "../core/engine/report.js";
 import {
@@ -11,6 +11,7 @@ import {
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import { createProgressDisplay } from "./progress.js";
+import { codeOf } from "./report-file.js";
 import { createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
 import { VENDORS } from "./vendors.js";
@@ -51,6 +52,15 @@ export async function demoCommand(
   const fixtures = await withOptionalPeers(load, "demo makes its users with @faker-js/faker", [
     "@faker-js/faker",
   ]);
+  // Opened before the imports, so that a report that cannot be written stops the demo before it runs.
+  const out =
+    reportFile === undefined
+      ? undefined
+      : await open(reportFile, "w").catch((error: unknown) => {
+          throw new Error(`cannot write the report ${reportFile}: ${codeOf(error)}`, {
+            cause: error,
+          });
+        });
   const reports: ImportReport[] = [];
   let honest = true;
   const run = async (vendor: VendorModule, samples: SampleRecords<unknown>) => {
@@ -101,20 +111,22 @@ export async function demoCommand(
     }
   };
 
-  for (const vendor of VENDORS) {
-    const samples = fixtures.get(vendor.name);
-    if (samples === undefined) throw new Error(`no demo fixtures for ${vendor.name}`);
-    await run(vendor, samples);
+  try {
+    for (const vendor of VENDORS) {
+      const samples = fixtures.get(vendor.name);
+      if (samples === undefined) throw new Error(`no demo fixtures for ${vendor.name}`);
+      await run(vendor, samples);
+    }
+    await out?.writeFile(`${JSON.stringify(reports, null, 2)}\n`);
+  } finally {
+    await out?.close();
   }
   const total = (key: "total" | "imported" | "failed" | "rejected") =>
     reports.reduce((n, r) => n + r[key], 0);
   stdout.write(
     `\nall vendors: ${total("total")} records, ${total("imported")} imported, ${total("failed")} failed${honest ? " (each one refused by the vendor)" : ""}, ${total("rejected")} rejected\n`,
   );
-  if (reportFile !== undefined) {
-    await writeFile(reportFile, `${JSON.stringify(reports, null, 2)}\n`);
-    stdout.write(`the four reports are in ${reportFile}\n`);
-  }
+  if (out !== undefined) stdout.write(`the four reports are in ${reportFile}\n`);
   if (!honest) stdout.write("the report and what the vendors hold disagree: that is a bug\n");
   return honest &&
     reports.every((r) => r.fatal === undefined && r.total === r.imported + r.failed + r.rejected)

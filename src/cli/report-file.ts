@@ -168,7 +168,8 @@ export class ReportWriter {
   }
 }
 
-function codeOf(error: unknown): string {
+/** A file error's code (`EACCES`), else its message. */
+export function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
 }

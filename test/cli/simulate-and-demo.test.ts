@@ -149,6 +149,17 @@ describe("demo --users 40", () => {
   });
 });
 
+describe("demo --report in a folder that does not exist", () => {
+  it("stops before it imports anything (exit 3), naming the report", async () => {
+    const reportFile = file("no-such-folder/demo-report.json");
+    const result = await cli(["demo", "--users", "5", "--report", reportFile]);
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`cannot write the report ${reportFile}: ENOENT`);
+    expect(result.stdout).not.toMatch(/^== /m);
+  });
+});
+
 describe("demo without @faker-js/faker", () => {
   it("says how to install it: exit 2, nothing imported", async () => {
     const fake = fakeIo();
