@@ -46,6 +46,15 @@ export function durationOption<Fallback extends number | undefined>(
   );
 }
 
+/**
+ * Checks that a callback option, when given, is a function.
+ * @throws TypeError `<name>: expected a function, got <value>`.
+ */
+export function functionOption(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "function")
+    throw new TypeError(`${name}: expected a function, got ${show(value)}`);
+}
+
 function checked<Fallback extends number | undefined>(
   name: string,
   value: number | undefined,

@@ -205,8 +205,13 @@ function closeUnawaited(iterator: Iterator<unknown> | AsyncIterator<unknown>): v
   }
 }
 
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown }).then === "function";
+/** Whether `value` is a promise (or any thenable), whatever else it may be. */
+export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 function nextTurn(): Promise<void> {

@@ -1,12 +1,12 @@
 import type { ImportAdapter, Rejection } from "./adapter.js";
-import { assembleChunks, type Assembled } from "./assemble-chunks.js";
+import { assembleChunks, isThenable, type Assembled } from "./assemble-chunks.js";
 import { ChunkDispatcher } from "./chunk-dispatcher.js";
 import { DEFAULT_REPLAY, type ReplayOptions } from "./follow-chunk.js";
 import { Journal } from "./journal.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 import { keepOutcomesOption, ReportBuilder, type KeepOutcomes } from "./report-builder.js";
 import { abortableSleep } from "../time.js";
-import { durationOption, wholeNumberOption } from "../options.js";
+import { durationOption, functionOption, wholeNumberOption } from "../options.js";
 
 export interface ImportOptions<Input = unknown> extends ReplayOptions {
   /**
@@ -40,15 +40,16 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    */
   journal?: string;
   /**
-   * Called as counts change (at most every `progressEvery` records, and at every chunk). If it throws, it is
-   * not called again, nothing more is read or sent, and the import rejects with that error once the chunks in
-   * flight settled.
+   * Called as counts change (at most every `progressEvery` records, and at every chunk). If it throws (or,
+   * being async, rejects), it is not called again, nothing more is read or sent, and the import rejects with
+   * that error once the chunks in flight settled. The import settles only once the promises it returned
+   * settled.
    */
   onProgress?: (progress: ImportProgress) => void;
   /**
-   * Called with each record's outcome as it is known, in completion order. If it throws, it is not called
-   * again, nothing more is read or sent, and the import rejects with that error once the chunks in flight
-   * settled.
+   * Called with each record's outcome as it is known, in completion order. If it throws (or, being async,
+   * rejects), it is not called again, nothing more is read or sent, and the import rejects with that error
+   * once the chunks in flight settled. The import settles only once the promises it returned settled.
    */
   onOutcome?: (outcome: RecordOutcome) => void;
   /**
@@ -105,13 +106,17 @@ export async function runImport<Input, Wire>(
   );
   const maxBytes = adapter.serialize === undefined ? undefined : adapter.limits.maxBytes;
   const progressEvery = wholeNumberOption("progressEvery", options.progressEvery, 1000);
+  for (const name of ["onOutcome", "onProgress", "precheck", "sleep"] as const)
+    functionOption(name, options[name]);
   // Callbacks are only called once reading began, so the dispatcher below exists by then.
   const stop = (error: Error) => dispatcher.stop(error);
+  // What async callbacks returned and is not settled yet: the run settles only after them.
+  const callbacksPending = new Set<Promise<void>>();
   const report = new ReportBuilder(
     keepOutcomesOption(options.keepOutcomes),
-    stopsOnThrow("onOutcome", options.onOutcome, stop),
+    stopsOnThrow("onOutcome", options.onOutcome, stop, callbacksPending),
   );
-  const onProgress = stopsOnThrow("onProgress", options.onProgress, stop);
+  const onProgress = stopsOnThrow("onProgress", options.onProgress, stop, callbacksPending);
   const emit = () => onProgress?.(report.progress());
   const replay = { ...DEFAULT_REPLAY, ...definedOnly(options) };
   wholeNumberOption("chunkAttempts", replay.chunkAttempts, undefined);
@@ -172,6 +177,8 @@ export async function runImport<Input, Wire>(
     journal?.close();
   }
   if (dispatcher.mismatch === undefined) emit();
+  // An async callback's rejection stops the run as a throw does: none is left unhandled, or after the run.
+  while (callbacksPending.size > 0) await Promise.all(callbacksPending);
   // Read after the last progress event, which may have thrown.
   const { fatal, mismatch } = dispatcher;
   if (mismatch !== undefined) throw mismatch;
@@ -198,16 +205,27 @@ function stopsOnThrow<T>(
   name: string,
   callback: ((value: T) => void) | undefined,
   stop: (error: Error) => void,
+  pending: Set<Promise<void>>,
 ): ((value: T) => void) | undefined {
   if (callback === undefined) return undefined;
   let failed = false;
+  const fail = (error: unknown) => {
+    if (failed) return;
+    failed = true;
+    stop(thrownError(name, error));
+  };
   return (value) => {
     if (failed) return;
     try {
-      callback(value);
+      // Typed as returning nothing, but an async function is one too: its rejection is a throw.
+      const returned: unknown = callback(value);
+      if (isThenable(returned)) {
+        const settled = Promise.resolve(returned).then(() => undefined, fail);
+        pending.add(settled);
+        void settled.then(() => pending.delete(settled));
+      }
     } catch (error) {
-      failed = true;
-      stop(thrownError(name, error));
+      fail(error);
     }
   };
 }

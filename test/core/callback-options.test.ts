@@ -1,0 +1,142 @@
+// What a caller's callbacks and callback options do to an import, for every vendor.
+// - An async `onOutcome`/`onProgress` (a natural `async (o) => db.insert(o)`) that rejects is a throw: the
+//   import stops and rejects with it. It was left unhandled (which ends a Node process by default), one per
+//   call, and the import resolved as if nothing went wrong.
+// - A callback option that is not a function is refused by name before anything is read or sent. A
+//   non-function `onOutcome` let the import send every chunk, then reject with "callback is not a function"
+//   and no report; a non-function `precheck` rejected every record as `<vendor>.unreadable_record`.
+import { afterEach, describe, expect, it } from "vitest";
+import type { ImportReport } from "../../src/core/engine/report.js";
+import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
+import type { VendorSimulator } from "../../src/testing/simulator.js";
+import { simulatorSettings, type VendorModule } from "../../src/vendor-module.js";
+import { vendorNamed, type VendorName } from "../../src/vendors.js";
+import { importUsers as importFullStory } from "../../src/fullstory/import.js";
+import { importUsers as importPropeller } from "../../src/propeller/import.js";
+import { importUsers as importSlashId } from "../../src/slashid/import.js";
+import { importUsers as importUserpilot } from "../../src/userpilot/import.js";
+
+type Rec = Record<string, unknown>;
+const IMPORTERS = {
+  fullstory: importFullStory,
+  slashid: importSlashId,
+  propeller: importPropeller,
+  userpilot: importUserpilot,
+} as unknown as Record<VendorName, (c: unknown, r: Rec[], o: object) => Promise<ImportReport>>;
+const VENDORS = ["fullstory", "slashid", "propeller", "userpilot"] as const;
+
+let served: RunningSimulator | undefined;
+afterEach(async () => {
+  await served?.close();
+  served = undefined;
+});
+
+/** A vendor's importUsers on its simulator served on loopback, with 3 valid records. */
+async function setup(name: VendorName) {
+  const vendor = vendorNamed(name) as unknown as VendorModule<
+    VendorName,
+    unknown,
+    Rec,
+    VendorSimulator,
+    object
+  >;
+  const samples = await vendor.samples(7);
+  const records = ["k0", "k1", "k2"].map((k) => samples.record(k));
+  const create = await vendor.simulator();
+  const sim = create({
+    settings: simulatorSettings(vendor),
+    faults: {},
+    options:
+      name === "userpilot" ? { stepMs: 0 } : name === "fullstory" ? { processingPolls: 0 } : {},
+  }) as VendorSimulator & { users?: () => unknown[]; persons?: () => unknown[] };
+  served = await serveSimulator(sim);
+  const client = vendor.createClient(simulatorSettings(vendor), {
+    baseUrl: served.url,
+    maxRetries: 0,
+  });
+  const stored = () => (sim.users ?? sim.persons)!.call(sim).length;
+  const run = (options: object): Promise<ImportReport> =>
+    IMPORTERS[name](client, records, { pollIntervalMs: 1, maxPollIntervalMs: 1, ...options });
+  return { run, stored };
+}
+
+/** The unhandled rejections while `body` runs, and a little after. */
+async function unhandledDuring(
+  body: () => Promise<unknown>,
+): Promise<{ settled: string; unhandled: string[] }> {
+  const unhandled: string[] = [];
+  const on = (reason: unknown) => unhandled.push(String(reason));
+  process.on("unhandledRejection", on);
+  let settled: string;
+  try {
+    await body();
+    settled = "resolved";
+  } catch (error) {
+    settled = `rejected: ${String(error)}`;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  process.off("unhandledRejection", on);
+  return { settled, unhandled };
+}
+
+describe("an async callback that rejects stops the import, as a throw does", () => {
+  for (const vendor of VENDORS) {
+    it(`${vendor}: onOutcome`, async () => {
+      const { run } = await setup(vendor);
+      const result = await unhandledDuring(() =>
+        run({
+          onOutcome: async () => {
+            await Promise.resolve();
+            throw new Error("outcome store down");
+          },
+        }),
+      );
+      expect(result).toEqual({ settled: "rejected: Error: outcome store down", unhandled: [] });
+    });
+
+    it(`${vendor}: onProgress`, async () => {
+      const { run } = await setup(vendor);
+      const result = await unhandledDuring(() =>
+        run({
+          onProgress: async () => {
+            await Promise.resolve();
+            throw new Error("progress sink down");
+          },
+        }),
+      );
+      expect(result).toEqual({ settled: "rejected: Error: progress sink down", unhandled: [] });
+    });
+  }
+
+  it("an async onOutcome that resolves is waited for: none is still running when the import settles", async () => {
+    const { run } = await setup("propeller");
+    let running = 0;
+    await run({
+      onOutcome: async () => {
+        running += 1;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running -= 1;
+      },
+    });
+    expect(running).toBe(0);
+  });
+});
+
+describe("a callback option that is not a function is refused by name, before anything is sent", () => {
+  for (const vendor of VENDORS) {
+    it.each([
+      ["onOutcome", "log"],
+      ["onProgress", 5],
+      ["precheck", true],
+      ["sleep", "x"],
+    ])(`${vendor}: %s`, async (option, value) => {
+      const { run, stored } = await setup(vendor);
+      await expect(run({ [option]: value })).rejects.toThrow(
+        new TypeError(
+          `${option}: expected a function, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
+        ),
+      );
+      expect(stored()).toBe(0);
+    });
+  }
+});
