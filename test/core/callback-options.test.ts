@@ -11,18 +11,9 @@ import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.j
 import type { VendorSimulator } from "../../src/testing/simulator.js";
 import { simulatorSettings, type VendorModule } from "../../src/vendor-module.js";
 import { vendorNamed, type VendorName } from "../../src/vendors.js";
-import { importUsers as importFullStory } from "../../src/fullstory/import.js";
-import { importUsers as importPropeller } from "../../src/propeller/import.js";
-import { importUsers as importSlashId } from "../../src/slashid/import.js";
-import { importUsers as importUserpilot } from "../../src/userpilot/import.js";
+import { IMPORTERS } from "../support/importers.js";
 
 type Rec = Record<string, unknown>;
-const IMPORTERS = {
-  fullstory: importFullStory,
-  slashid: importSlashId,
-  propeller: importPropeller,
-  userpilot: importUserpilot,
-} as unknown as Record<VendorName, (c: unknown, r: Rec[], o: object) => Promise<ImportReport>>;
 const VENDORS = ["fullstory", "slashid", "propeller", "userpilot"] as const;
 
 let served: RunningSimulator | undefined;

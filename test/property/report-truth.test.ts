@@ -21,18 +21,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ImportReport, RecordOutcome } from "../../src/core/engine/report.js";
-import { importUsers as importFullStory } from "../../src/fullstory/import.js";
-import { importUsers as importPropeller } from "../../src/propeller/import.js";
-import { importUsers as importSlashId } from "../../src/slashid/import.js";
 import type { FaultCall, ScriptAction } from "../../src/testing/faults.js";
 import { cutAnswer, gatewayPage } from "../../src/testing/kit/answers.js";
 import { simulatorHandlers } from "../../src/testing/msw.js";
 import { serveSimulator } from "../../src/testing/serve.js";
 import { propellerRecordKey } from "../../src/testing/propeller.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
-import { importUsers as importUserpilot } from "../../src/userpilot/import.js";
 import { simulatorSettings, type VendorModule } from "../../src/vendor-module.js";
 import { vendorNamed, type VendorName } from "../../src/vendors.js";
+import { IMPORTERS } from "../support/importers.js";
 import { HOSTS, useMswServer } from "../support/msw.js";
 
 export const server = useMswServer();
@@ -202,13 +199,6 @@ function storedAt(vendor: VendorName, sim: VendorSimulator): Stored {
       };
   }
 }
-
-const IMPORTERS = {
-  fullstory: importFullStory,
-  slashid: importSlashId,
-  propeller: importPropeller,
-  userpilot: importUserpilot,
-} as unknown as Record<VendorName, (c: unknown, r: unknown[], o: object) => Promise<ImportReport>>;
 
 export interface Scenario {
   readonly seed: number;

@@ -1,0 +1,14 @@
+// Each vendor's `importUsers`, by vendor name, for tests that run the same scenario on all four.
+import type { ImportReport } from "../../src/core/engine/report.js";
+import { importUsers as importFullStory } from "../../src/fullstory/import.js";
+import { importUsers as importPropeller } from "../../src/propeller/import.js";
+import { importUsers as importSlashId } from "../../src/slashid/import.js";
+import { importUsers as importUserpilot } from "../../src/userpilot/import.js";
+import type { VendorName } from "../../src/vendors.js";
+
+export const IMPORTERS = {
+  fullstory: importFullStory,
+  slashid: importSlashId,
+  propeller: importPropeller,
+  userpilot: importUserpilot,
+} as unknown as Record<VendorName, (c: unknown, r: unknown[], o: object) => Promise<ImportReport>>;
