@@ -67,7 +67,13 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
         if (result.error.status === "aborted") throw abortedByCaller();
         throw result.error;
       }
-      return { accessToken: result.data.access_token, expiresInSec: result.data.expires_in };
+      const { access_token: accessToken, expires_in: expiresInSec, token_type } = result.data;
+      const unusable = unusableToken(accessToken, token_type);
+      // No request could carry it: the `auth` variant, as for a refused token; the message names neither
+      // the token nor the secret.
+      if (unusable !== undefined)
+        throw new Error(`getAccessToken (POST ${operations.getAccessToken.path}): ${unusable}`);
+      return { accessToken, expiresInSec };
     },
     secrets,
     refreshBeforeMs === undefined ? {} : { refreshBeforeMs },
@@ -85,4 +91,21 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
         `${baseUrl.replace(/\/$/, "")}${operations.getAccessToken.path}`,
       ),
   });
+}
+
+/**
+ * Why an issued token cannot be sent as `Authorization: Bearer <token>`, or undefined when it can: its type
+ * is not Bearer (compared case-insensitively, as the spec says), or it is empty or holds a character outside
+ * visible ASCII, which a header cannot carry as it is (fetch throws on a line break or a character beyond
+ * Latin-1, and strips spaces at its ends).
+ */
+function unusableToken(token: string, type: string): string | undefined {
+  if (type.trim().toLowerCase() !== "bearer") {
+    const shown = JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}…` : type);
+    return `the token endpoint issued a token of type ${shown}, not Bearer`;
+  }
+  if (token === "") return "the token endpoint issued an empty access token";
+  if (!/^[\x21-\x7e]+$/.test(token))
+    return "the token endpoint issued an access token that is not a valid header value (a character outside visible ASCII)";
+  return undefined;
 }

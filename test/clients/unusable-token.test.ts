@@ -1,0 +1,98 @@
+// Propeller's client-credentials flow when the token endpoint issues a token the client cannot send as a Bearer
+// token: one that is no valid header value (a character outside visible ASCII, a line break), an empty one, or
+// one whose token_type is not Bearer (the spec: "Token type, `Bearer` (compare case-insensitively)").
+// The operation methods "return a result and never throw for an HTTP or network outcome"; no token comes that
+// a request could carry, so each is the `auth` variant, nothing reaches the bulk endpoint, and an import stops
+// saying why instead of failing every chunk with a runtime's TypeError.
+import { HttpResponse, http } from "msw";
+import { describe, expect, it } from "vitest";
+import { createPropellerClient } from "../../src/propeller/client.js";
+import { importUsers } from "../../src/propeller/import.js";
+import { HOSTS, useMswServer } from "../support/msw.js";
+
+const server = useMswServer();
+const secret = "audit-client-secret-7f3Kq9";
+const tokenUrl = `${HOSTS.propeller}/oauth2/token`;
+const bulkUrl = `${HOSTS.propeller}/v2/users/bulk/sourceId`;
+const input = Array.from({ length: 6 }, (_, i) => ({ source: "CRM", sourceId: `s-${i}` }));
+
+/** A token endpoint issuing `token` of `tokenType`; the bulk endpoint records what reaches it. */
+function endpoints(token: string, tokenType = "Bearer") {
+  const seen = { tokenRequests: 0, bulk: [] as string[] };
+  server.use(
+    http.post(tokenUrl, () => {
+      seen.tokenRequests += 1;
+      return HttpResponse.json({ access_token: token, expires_in: 1800, token_type: tokenType });
+    }),
+    http.post(bulkUrl, async ({ request }) => {
+      seen.bulk.push(request.headers.get("authorization") ?? "");
+      const body = (await request.json()) as { users: { sourceId: string }[] };
+      return HttpResponse.json({
+        data: body.users.map((u) => ({
+          action: "create",
+          key: u.sourceId,
+          lookupKey: "sourceId",
+          success: true,
+        })),
+        messages: [],
+        total: body.users.length,
+      });
+    }),
+  );
+  return seen;
+}
+
+const client = () =>
+  createPropellerClient({ clientId: "c-1", clientSecret: secret, sleep: async () => {} });
+const bulk = (c: ReturnType<typeof client>) =>
+  c.bulkUsersBySourceId({ body: { users: [{ source: "CRM", sourceId: "s-1" }] } });
+
+const UNSENDABLE: Record<string, string> = {
+  "a character beyond Latin-1": "eyJhbGciOi€JSUzI1NiJ9.payload.sig",
+  "a line break": "eyJhbGciOiJSUzI1NiJ9.pay\nload.sig",
+  "nothing at all": "",
+};
+
+describe("a token the client cannot send as a Bearer token", () => {
+  for (const [what, token] of Object.entries(UNSENDABLE)) {
+    it(`an access token holding ${what} is the auth variant, not a thrown TypeError`, async () => {
+      const seen = endpoints(token);
+      const result = await bulk(client()).catch((thrown: unknown) => ({ thrown }));
+      expect(result).not.toHaveProperty("thrown");
+      if (!("ok" in result) || result.ok) throw new Error("expected an error result");
+      expect(result.error.status).toBe("auth");
+      expect(seen.bulk).toEqual([]);
+      if (token !== "") expect(JSON.stringify(result.error)).not.toContain(token);
+    });
+  }
+
+  it("an import stops at once with a fatal that says so, sending no chunk", async () => {
+    const seen = endpoints(UNSENDABLE["a character beyond Latin-1"]!);
+    const report = await importUsers(client(), input, {
+      chunkRecords: 2,
+      concurrency: 1,
+      replayDelayMs: 0,
+    });
+    expect(report.fatal).toMatch(/access token/);
+    expect(report.outcomes.map((o) => (o.outcome === "failed" ? o.code : o.outcome))).toEqual(
+      input.map(() => "fatal"),
+    );
+    expect(seen.bulk).toEqual([]);
+    expect(seen.tokenRequests).toBe(1);
+    expect(JSON.stringify(report)).not.toContain(secret);
+  });
+
+  it("a token_type other than Bearer is the auth variant, and the token is not sent as a Bearer token", async () => {
+    const seen = endpoints("mac-token-abcdef123456", "mac");
+    const result = await bulk(client());
+    expect(result.ok ? "ok" : result.error.status).toBe("auth");
+    expect(seen.bulk).toEqual([]);
+  });
+
+  it("token_type is compared case-insensitively: `bearer` is Bearer", async () => {
+    const seen = endpoints("lower-token-abcdef123456", "bearer");
+    const result = await bulk(client());
+    expect(result.ok).toBe(true);
+    expect(seen.bulk).toEqual(["Bearer lower-token-abcdef123456"]);
+  });
+});
