@@ -48,9 +48,8 @@ export function createProgressDisplay(
         const total = totalOf(progress)?.n ?? 0;
         const filled =
           total === 0 ? 0 : Math.min(width, Math.round((progress.confirmed / total) * width));
-        stream.write(
-          `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${line(progress)}\u001b[K`,
-        );
+        const drawn = `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${line(progress)}`;
+        stream.write(`\r${withinRow(drawn, stream.columns)}\u001b[K`);
       } else if (now - last >= intervalMs) {
         last = now;
         stream.write(`${line(progress)}\n`);
@@ -61,6 +60,16 @@ export function createProgressDisplay(
         stream.write(stream.isTTY ? `\r${line(latest)}\u001b[K\n` : `${line(latest)}\n`);
     },
   };
+}
+
+/**
+ * A line redrawn in place, cut to the terminal's width: `\r` returns to the start of the last row only, so a
+ * line that wraps would leave a row behind at every redraw. An unknown width (0, undefined) leaves it whole.
+ */
+function withinRow(text: string, columns: number | undefined): string {
+  return columns !== undefined && columns > 1 && text.length >= columns
+    ? text.slice(0, columns - 1)
+    : text;
 }
 
 function formatSeconds(seconds: number): string {

@@ -98,6 +98,8 @@ const OPTIONS = {
 
 /** Runs the CLI and returns its exit code; never exits the process itself (so it can be tested). */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  ignoreWriteErrors(io.stdout);
+  ignoreWriteErrors(io.stderr);
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -170,6 +172,20 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     );
     return EXIT.couldNotRun;
   }
+}
+
+const ignoring = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * A reader of stdout or stderr that went away (`| head -1`, a pager quit early: EPIPE) must not end the
+ * import: the users are sent whether or not anyone reads the progress or the summary, and the report file,
+ * the journal and the exit code still say what became of them. Without a listener the stream's error would
+ * be thrown from the event loop, killing the run mid-import with its report cut short.
+ */
+function ignoreWriteErrors(stream: NodeJS.WriteStream): void {
+  if (ignoring.has(stream)) return;
+  ignoring.add(stream);
+  stream.on("error", () => {});
 }
 
 function isParseArgsError(error: unknown): error is Error {

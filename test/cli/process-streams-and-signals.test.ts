@@ -1,0 +1,227 @@
+// The CLI as a process an operator runs: its stdout or stderr read by a pipe that goes away (`| head`, a pager
+// quit early), a second Ctrl-C while the first one's run cannot end (its input is a FIFO whose writer stalls),
+// and its progress bar on a terminal narrower than the bar's line.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../src/cli/run.js";
+import { createFullStorySimulator } from "../../src/testing/index.js";
+import type { VendorSimulator } from "../../src/testing/simulator.js";
+import {
+  CREDS,
+  CollectingStream,
+  FAST_POLL,
+  fakeIo,
+  fullStoryUsers,
+  ndjson,
+  useServedSimulators,
+  useTempDir,
+} from "../cli/helpers.js";
+
+const file = useTempDir("bui-process-");
+const serve = useServedSimulators();
+
+/** src/cli/main.ts bundled to JavaScript, so the CLI runs as its own process, as an operator runs it. */
+let main = "";
+const bundleDir = mkdtempSync(path.join(tmpdir(), "bui-bundle-"));
+beforeAll(async () => {
+  const { build } = await import("rolldown");
+  await build({
+    input: "src/cli/main.ts",
+    platform: "node",
+    logLevel: "silent",
+    external: [/^node:/, "@faker-js/faker", "ajv", "ajv-formats", "msw"],
+    output: { dir: bundleDir, format: "esm" },
+  });
+  main = path.join(bundleDir, "main.js");
+}, 60_000);
+afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+
+interface Ended {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+const ended = (child: ChildProcess) =>
+  new Promise<Ended>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+const within = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), ms))]);
+
+/** `sim`, answering each request `ms` later, so an import takes a few seconds. */
+function slowed(sim: VendorSimulator, ms: number): VendorSimulator {
+  return {
+    vendor: sim.vendor,
+    stats: () => sim.stats(),
+    setFaults: (faults) => sim.setFaults(faults),
+    handle: async (request) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return sim.handle(request);
+    },
+  };
+}
+
+const lines = (report: string) => readFileSync(report, "utf8").trimEnd().split("\n");
+
+describe("the CLI's output read by a pipe that goes away", () => {
+  it("stderr closed by its reader after the first progress line (`2>&1 | head -1`): the import runs to its end, report and journal complete, exit 0", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const { url } = await serve(slowed(sim, 25));
+    const input = file("stderr-closed.ndjson", ndjson(fullStoryUsers(600, "se")));
+    const report = file("stderr-closed.report");
+    const journal = file("stderr-closed.journal");
+    const child = spawn(
+      process.execPath,
+      [
+        main,
+        ...["import", "fullstory", input, "--base-url", url, "--api-key", CREDS.apiKey],
+        ...FAST_POLL,
+        ...["--chunk-size", "10", "--concurrency", "1", "--report", report, "--journal", journal],
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += String(d)));
+    // The reader of stderr reads the first progress line, then goes away (as `head -1` does).
+    child.stderr.once("data", () => child.stderr.destroy());
+
+    const end = await ended(child);
+
+    // Every user is at the vendor; the run must say so, as it would have with stderr open.
+    expect(sim.users()).toHaveLength(600);
+    expect(stdout).toMatch(/^fullstory: 600 records: 600 imported, 0 failed, 0 rejected/);
+    const last = JSON.parse(lines(report).at(-1)!) as { kind: string; imported: number };
+    expect(last).toMatchObject({ kind: "summary", imported: 600 });
+    expect(existsSync(`${journal}.lock`)).toBe(false);
+    expect(end).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it("stdout closed before the summary (`| true`): exit with the import's code, not a crash", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const { url } = await serve(sim);
+    const input = file("stdout-closed.ndjson", ndjson(fullStoryUsers(20, "so")));
+    const report = file("stdout-closed.report");
+    const child = spawn(
+      process.execPath,
+      [
+        main,
+        ...["import", "fullstory", input, "--base-url", url, "--api-key", CREDS.apiKey],
+        ...FAST_POLL,
+        ...["--report", report],
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+
+    const end = await ended(child);
+
+    expect(sim.users()).toHaveLength(20);
+    expect(stderr).not.toContain("EPIPE");
+    expect(JSON.parse(lines(report).at(-1)!)).toMatchObject({ kind: "summary", imported: 20 });
+    expect(end).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it("in process: a stderr that fails with EPIPE does not end run() or change its exit code", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const { url } = await serve(sim);
+    const input = file("epipe-in-process.ndjson", ndjson(fullStoryUsers(5, "ip")));
+    const fake = fakeIo();
+    const broken = new (class extends CollectingStream {
+      override _write(_chunk: unknown, _encoding: BufferEncoding, callback: (e?: Error) => void) {
+        callback(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
+      }
+    })(false);
+    const unhandled: unknown[] = [];
+    const onUncaught = (error: unknown) => unhandled.push(error);
+    process.prependListener("uncaughtException", onUncaught);
+    try {
+      const code = await run(
+        ["import", "fullstory", input, "--base-url", url, "--api-key", CREDS.apiKey, ...FAST_POLL],
+        { ...fake.io, stderr: broken as unknown as NodeJS.WriteStream },
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      expect(code).toBe(0);
+    } finally {
+      process.off("uncaughtException", onUncaught);
+    }
+    expect(unhandled).toEqual([]);
+    expect(fake.stdout.text).toMatch(/^fullstory: 5 records: 5 imported/);
+  });
+});
+
+describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("Ctrl-C twice", () => {
+  it("input from a FIFO whose writer stalls: the first Ctrl-C ends the import, the second ends the process", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const { url } = await serve(sim);
+    const fifo = file("stalled.ndjson");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const journal = file("stalled.journal");
+    const child = spawn(
+      process.execPath,
+      [
+        main,
+        ...["import", "fullstory", fifo, "--base-url", url, "--api-key", CREDS.apiKey],
+        ...FAST_POLL,
+        ...["--chunk-size", "2", "--journal", journal],
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const exit = ended(child);
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += String(d)));
+    let writer: FileHandle | undefined;
+    try {
+      writer = await open(fifo, "w");
+      await writer.write(ndjson(fullStoryUsers(5, "ff")));
+      // The writer stalls: two chunks are imported (journaled done), the fifth record waits for its chunk.
+      const done = () =>
+        existsSync(journal) ? readFileSync(journal, "utf8").split('"kind":"done"').length - 1 : 0;
+      for (let i = 0; i < 200 && done() < 2; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(done()).toBe(2);
+
+      child.kill("SIGINT");
+      for (let i = 0; i < 200 && !stdout.includes("aborted"); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(stdout).toMatch(/^fullstory: 5 records: 4 imported, 1 failed/);
+      // The import ended; its process may still wait on the FIFO. A second Ctrl-C must end it at once.
+      child.kill("SIGINT");
+      const end = await within(exit, 3000);
+
+      expect(end).not.toBe("timeout");
+      if (end !== "timeout") expect(end.code === 130 || end.signal === "SIGINT").toBe(true);
+    } finally {
+      await writer?.close();
+      child.kill("SIGKILL");
+    }
+  }, 30_000);
+});
+
+describe("the progress bar on a terminal", () => {
+  it("every line redrawn in place fits in the terminal's width (else each redraw leaves a wrapped row behind)", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const { url } = await serve(slowed(sim, 5));
+    const input = file("narrow.ndjson", ndjson(fullStoryUsers(200, "nw")));
+    const fake = fakeIo();
+    const stderr = new CollectingStream(true);
+    Object.assign(stderr, { columns: 80 });
+
+    const code = await run(
+      [
+        ...["import", "fullstory", input, "--base-url", url, "--api-key", CREDS.apiKey],
+        ...FAST_POLL,
+        ...["--chunk-size", "10", "--concurrency", "1"],
+      ],
+      { ...fake.io, stderr: stderr as unknown as NodeJS.WriteStream },
+    );
+
+    expect(code).toBe(0);
+    const drawn = stderr.text.split("\r");
+    // Every piece but the last is overwritten by the next `\r`: it must have stayed on one row.
+    const overwritten = drawn.slice(0, -1).map((piece) => piece.replaceAll("\u001b[K", ""));
+    expect(overwritten.length).toBeGreaterThan(1);
+    for (const piece of overwritten) expect(piece.length).toBeLessThan(80);
+  });
+});
