@@ -1,7 +1,8 @@
 // `npm run soak`: the fault soak. Not part of `npm test`.
 //
 //   node dist/scripts/soak/main.js [--records 50000] [--kill-records 6000]
-//       [--only <vendor>,…,kill]   (the vendors of src/vendors.ts; default all, and the kill test)
+//       [--only <vendor>,…,kill,journal]   (the vendors of src/vendors.ts; default all, the kill test and
+//       the journal check)
 //
 // 1. Each vendor (SlashID twice: a person that already exists refused, or upserted): --records records into
 //    its simulator (served on 127.0.0.1 in this process) with 20% of the requests faulted (429 with
@@ -12,6 +13,7 @@
 //    missing; no duplicate at the vendor; every vendor refusal reported; no secret in any output.
 // 2. For every vendor (SlashID in both worlds), the CLI killed with SIGKILL mid-import (twice) and re-run
 //    with the same journal: users, jobs and per-record outcomes must equal an uninterrupted run's.
+// 3. A journal past 512 MiB (a resume of 5,000,000 refusals) opens and hands each chunk its outcomes once.
 // Exits 1 when a check fails.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +22,7 @@ import type { CommonClientOptions } from "../../src/core/client/options.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 import { arg } from "../bench/child.js";
 import { VENDORS } from "../../src/vendors.js";
+import { journalCapacity, type JournalCapacityResult } from "./journal-capacity.js";
 import { killTest, type KillResult } from "./kill.js";
 import { SOAK_PROFILES } from "./profiles.js";
 import { soakVendor, type SoakTarget, type VendorResult } from "./vendors.js";
@@ -105,6 +108,17 @@ if (wanted("kill")) {
   }
 }
 
+let capacity: JournalCapacityResult | undefined;
+if (wanted("journal")) {
+  log("journal: a journal past 512 MiB (5,000,000 refusals) opened for a resume…");
+  capacity = journalCapacity(dir);
+  log(
+    capacity.problems.length === 0
+      ? "  all checks hold"
+      : `  FAILED: ${capacity.problems.join("; ")}`,
+  );
+}
+
 const lines: string[] = [];
 const pct = (n: number) => `${(100 * n).toFixed(1)}%`;
 for (const r of results) {
@@ -129,12 +143,18 @@ for (const kill of kills) {
     ...Object.entries(kill.checks).map(([check, ok]) => `  [${ok ? "ok" : "FAIL"}] ${check}`),
   );
 }
+if (capacity !== undefined)
+  lines.push(
+    `journal: ${(capacity.bytes / 2 ** 20).toFixed(0)} MiB opened in ${(capacity.openMs / 1000).toFixed(1)} s`,
+    `  [${capacity.problems.length === 0 ? "ok" : "FAIL"}] opens past 512 MiB and hands each chunk its outcomes once`,
+  );
 const summary = lines.join("\n");
 // The summary is output too: scan it with the rest.
 const secretsInSummary = /soak-[a-z]+-secret-|sim-token-/.test(summary);
 const failed =
   results.some((r) => r.problems.length > 0) ||
   kills.some((k) => k.problems.length > 0) ||
+  (capacity?.problems.length ?? 0) > 0 ||
   secretsInSummary;
 process.stdout.write(
   `\n${summary}\n\n${failed ? "SOAK FAILED" : "soak passed"} in ${((performance.now() - began) / 1000).toFixed(0)} s\n`,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type {
@@ -223,6 +224,8 @@ function outcomesOf(
   if (failed !== undefined && failed.length > 0) {
     const byHandle = indexByHandle(items);
     const sent = new Set<string>(columnsOf(items));
+    const free = new FreePositions(outcomes);
+    const echoes = new EchoIndex(items);
     const place = (row: FailedRow, at: number) => {
       const existed = uploadedBefore && ALREADY_EXISTS.test(row.reason);
       const earlier = existed ? repeated?.get(at) : undefined;
@@ -248,12 +251,12 @@ function outcomesOf(
     // row comes later in failed_csv.
     const unechoed: FailedRow[] = [];
     for (const row of failed) {
-      const at = echoedBy(row, items, sent, byHandle, outcomes);
+      const at = echoedBy(row, sent, echoes, free);
       if (at === undefined) unechoed.push(row);
       else place(row, at);
     }
     for (const row of unechoed) {
-      const at = sharingMost(row.handles, byHandle, outcomes);
+      const at = sharingMost(row.handles, byHandle, free);
       if (at !== undefined) place(row, at);
     }
   }
@@ -394,53 +397,141 @@ function indexByHandle(items: readonly SlashIdCsvRow[]): Map<string, number[]> {
 }
 
 /**
+ * The positions of a list (ascending) not yet given an outcome, from the first on: positions only ever go from
+ * free to taken, so a cursor per list skips the taken ones for good (a handle many persons share is not
+ * walked again for every row of `failed_csv`).
+ */
+class FreePositions {
+  readonly #cursors = new Map<readonly number[], number>();
+
+  constructor(private readonly outcomes: readonly (ItemOutcome | undefined)[]) {}
+
+  isFree(at: number): boolean {
+    return this.outcomes[at] === undefined;
+  }
+
+  /** The first free position of `list`. */
+  first(list: readonly number[]): number | undefined {
+    let at = this.#cursors.get(list) ?? 0;
+    while (at < list.length && !this.isFree(list[at]!)) at += 1;
+    this.#cursors.set(list, at);
+    return list[at];
+  }
+}
+
+/**
+ * The items grouped by their cells in a set of columns, as {@link cellKey} compares them: the items whose row a
+ * failed row echoes are the group of the failed row's own cells. One grouping per set of columns compared
+ * (one for a `failed_csv` whose rows all have its header's columns).
+ */
+class EchoIndex {
+  readonly #groups = new Map<string, Map<string, number[]>>();
+
+  constructor(private readonly items: readonly SlashIdCsvRow[]) {}
+
+  /** The positions (ascending) of the items whose cells in `columns` are `cells`. */
+  positions(columns: readonly string[], cells: readonly string[]): readonly number[] {
+    const columnsKey = JSON.stringify(columns);
+    let groups = this.#groups.get(columnsKey);
+    if (groups === undefined) {
+      groups = new Map();
+      this.items.forEach((item, at) => {
+        const key = digest(
+          columns.map((column) => cellKey(column, item[column as SlashIdColumn] ?? "")),
+        );
+        const group = groups!.get(key);
+        if (group === undefined) groups!.set(key, [at]);
+        else group.push(at);
+      });
+      this.#groups.set(columnsKey, groups);
+    }
+    return groups.get(digest(cells)) ?? [];
+  }
+}
+
+/** A digest of a list of cells: the groups are keyed by it, not by a copy of every row's text. */
+function digest(cells: readonly string[]): string {
+  return createHash("sha256").update(JSON.stringify(cells)).digest("base64");
+}
+
+/**
  * The earliest item not yet given an outcome whose row the failed row echoes: every `slashid:*` column both
- * have holds the same cell (see cellKey). Such an item has all of the row's handles, so only the items with
- * its rarest handle are compared.
+ * have holds the same cell (see cellKey). A row without handles echoes no one.
  */
 function echoedBy(
   row: FailedRow,
-  items: readonly SlashIdCsvRow[],
   sent: ReadonlySet<string>,
-  byHandle: ReadonlyMap<string, readonly number[]>,
-  outcomes: readonly (ItemOutcome | undefined)[],
+  echoes: EchoIndex,
+  free: FreePositions,
 ): number | undefined {
+  if (row.handles.length === 0) return undefined;
   const compared = [...row.cells].filter(([column]) => sent.has(column));
-  let rarest: readonly number[] | undefined;
-  for (const handle of row.handles) {
-    const list = byHandle.get(handle) ?? [];
-    if (rarest === undefined || list.length < rarest.length) rarest = list;
-  }
-  for (const at of rarest ?? []) {
-    const item = items[at];
-    if (item === undefined || outcomes[at] !== undefined) continue;
-    const echoes = compared.every(
-      ([column, cell]) => cellKey(column, item[column as SlashIdColumn] ?? "") === cell,
-    );
-    if (echoes) return at;
-  }
-  return undefined;
+  const positions = echoes.positions(
+    compared.map(([column]) => column),
+    compared.map(([, cell]) => cell),
+  );
+  return free.first(positions);
 }
 
-/** The item not yet given an outcome that shares the most handles with the failed row (ties: the earliest). */
+/**
+ * The item not yet given an outcome that shares the most handles with the failed row (ties: the earliest).
+ * The handles' lists are walked shortest first, and only while an item not met yet could still share as
+ * many handles as the best so far; the longest is never walked: an item only it holds shares one handle,
+ * and of those only the earliest free one can win.
+ */
 function sharingMost(
   handles: readonly string[],
   byHandle: ReadonlyMap<string, readonly number[]>,
-  outcomes: readonly (ItemOutcome | undefined)[],
+  free: FreePositions,
 ): number | undefined {
-  const shared = new Map<number, number>();
+  const lists: (readonly number[])[] = [];
   for (const handle of new Set(handles)) {
-    for (const at of byHandle.get(handle) ?? []) {
-      if (outcomes[at] === undefined) shared.set(at, (shared.get(at) ?? 0) + 1);
-    }
+    const list = byHandle.get(handle);
+    if (list !== undefined && list.length > 0) lists.push(list);
   }
+  lists.sort((a, b) => a.length - b.length);
+  const met = new Set<number>();
   let best: number | undefined;
   let most = 0;
-  for (const [at, count] of shared) {
+  const consider = (at: number, count: number) => {
     if (count > most || (count === most && best !== undefined && at < best)) {
       best = at;
       most = count;
     }
+  };
+  for (let j = 0; j < lists.length; j++) {
+    // An item in none of the lists walked so far shares at most the handles of the lists left.
+    const left = lists.length - j;
+    if (most > left) break;
+    const list = lists[j]!;
+    if (left === 1) {
+      // Its free items met in no other list share this one handle: the earliest of them is the only candidate,
+      // and it was not met (one met here would share two handles, more than `most`).
+      const first = free.first(list);
+      if (first !== undefined) consider(first, 1);
+      break;
+    }
+    for (const at of list) {
+      if (!free.isFree(at) || met.has(at)) continue;
+      met.add(at);
+      let count = 1;
+      for (let k = j + 1; k < lists.length; k++) if (holds(lists[k]!, at)) count += 1;
+      consider(at, count);
+    }
   }
   return best;
+}
+
+/** Whether the ascending `list` holds `at`. */
+function holds(list: readonly number[], at: number): boolean {
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const value = list[middle]!;
+    if (value === at) return true;
+    if (value < at) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, readFileSync, truncateSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readSync, truncateSync } from "node:fs";
 import type { ItemOutcome } from "./adapter.js";
 import { JournalError } from "./journal-error.js";
 import { JournalLock } from "./journal-lock.js";
@@ -44,6 +44,19 @@ type Line =
 type CompactOutcome = [1] | [1, string | null] | [1, string | null, string] | [0, string, string];
 
 /**
+ * What the journal keeps of a chunk an earlier run recorded: its outcomes stay on disk, where `done` says
+ * (the byte offset and length of its done line), until the run reaches the chunk.
+ */
+interface KnownChunk {
+  readonly fingerprint: string;
+  readonly state: Readonly<Record<string, string>>;
+  readonly done?: { readonly offset: number; readonly length: number; readonly line: number };
+}
+
+/** Bytes of the file read at a time when it is opened. */
+const READ_BLOCK = 1 << 20;
+
+/**
  * An append-only NDJSON file recording each chunk's progress: its fingerprint, the adapter's checkpoints
  * (idempotency key, job id) and, once known, its outcomes. Lines are appended synchronously, so a process
  * killed at any moment leaves every earlier line on disk; a torn last line (the write a crash cut short) is
@@ -51,11 +64,12 @@ type CompactOutcome = [1] | [1, string | null] | [1, string | null, string] | [0
  *
  * One run at a time: an open journal holds its lock (see {@link JournalLock}) until {@link Journal.close}.
  * A chunk's outcomes are only ever looked up once, when the run reaches that chunk, so outcomes written in
- * this run are not kept, and those read for a resume go once looked up: what stays is each chunk's few
- * checkpoint strings (other chunks compare job ids against them), growing with chunks, not records.
+ * this run are not kept, and those an earlier run recorded stay on disk until then (the file is read a block
+ * at a time, and a done line is read again when its chunk is looked up): what stays in memory is each chunk's
+ * few checkpoint strings (other chunks compare job ids against them), growing with chunks, not records.
  */
 export class Journal {
-  readonly #chunks = new Map<number, JournaledChunk>();
+  readonly #chunks = new Map<number, KnownChunk>();
   #lastSeq = -1;
   #closed = false;
 
@@ -99,22 +113,56 @@ export class Journal {
       this.#append({ kind: "header", ...header });
       return;
     }
-    const content = readFileSync(file);
-    // Everything after the last newline is a write a crash cut short: a complete line always ends in one.
-    const whole = content.lastIndexOf(0x0a) + 1;
-    const lines = content.subarray(0, whole).toString("utf8").split("\n");
+    // Read a block at a time, line by line: a journal of millions of outcomes may pass what one string (512 MiB)
+    // or one read (2 GiB) can hold, and only each chunk's checkpoints are kept, not its outcomes.
+    const fd = openSync(file, "r");
     let sawHeader = false;
-    for (const [n, text] of lines.entries()) {
-      if (text.trim() === "") continue;
-      const line = parseLine(file, n + 1, text);
-      if (!sawHeader && line.kind !== "header")
-        throw notAJournal(file, n + 1, `a ${line.kind} line before the header line`);
-      sawHeader = true;
-      this.#read(line, header);
+    let n = 0;
+    /** Offset of the first byte after the last newline: everything after it is a write a crash cut short. */
+    let whole = 0;
+    let torn: Buffer[] = [];
+    let tornBytes = 0;
+    try {
+      const block = Buffer.alloc(READ_BLOCK);
+      for (let position = 0; ;) {
+        const read = readSync(fd, block, 0, READ_BLOCK, position);
+        if (read === 0) break;
+        const bytes = block.subarray(0, read);
+        let from = 0;
+        for (
+          let newline = bytes.indexOf(0x0a);
+          newline !== -1;
+          newline = bytes.indexOf(0x0a, from)
+        ) {
+          const piece = bytes.subarray(from, newline);
+          const line = torn.length === 0 ? piece : Buffer.concat([...torn, piece]);
+          const offset = whole;
+          whole = position + newline + 1;
+          torn = [];
+          tornBytes = 0;
+          from = newline + 1;
+          n += 1;
+          const text = line.toString("utf8");
+          if (text.trim() === "") continue;
+          const parsed = parseLine(file, n, text);
+          if (!sawHeader && parsed.kind !== "header")
+            throw notAJournal(file, n, `a ${parsed.kind} line before the header line`);
+          sawHeader = true;
+          this.#read(parsed, header, { offset, length: line.length, line: n });
+        }
+        if (from < read) {
+          // Copied: the block is read into again.
+          torn.push(Buffer.from(bytes.subarray(from)));
+          tornBytes += read - from;
+        }
+        position += read;
+      }
+    } finally {
+      closeSync(fd);
     }
-    if (whole < content.length) {
-      const torn = content.subarray(whole).toString("utf8");
-      if (!isStartOfLine(torn)) throw notAJournal(file, lines.length, "it is not a journal line");
+    if (tornBytes > 0) {
+      const text = Buffer.concat(torn).toString("utf8");
+      if (!isStartOfLine(text)) throw notAJournal(file, n + 1, "it is not a journal line");
       truncateSync(file, whole);
     }
     if (!sawHeader) this.#append({ kind: "header", ...header });
@@ -129,10 +177,30 @@ export class Journal {
   /** What earlier runs recorded of chunk `seq`. Its outcomes are handed out once: a run reaches a chunk once. */
   lookup(seq: number): JournaledChunk | undefined {
     const chunk = this.#chunks.get(seq);
-    if (chunk?.outcomes !== undefined) {
-      this.#chunks.set(seq, { fingerprint: chunk.fingerprint, state: chunk.state });
+    if (chunk?.done === undefined) return chunk;
+    const { fingerprint, state } = chunk;
+    this.#chunks.set(seq, { fingerprint, state });
+    return { fingerprint, state, outcomes: this.#outcomesAt(seq, chunk.done) };
+  }
+
+  /** The outcomes of the done line of chunk `seq` where {@link #load} found it, read again from the file. */
+  #outcomesAt(seq: number, at: NonNullable<KnownChunk["done"]>): ItemOutcome[] {
+    const bytes = Buffer.alloc(at.length);
+    const fd = openSync(this.file, "r");
+    try {
+      let got = 0;
+      while (got < at.length) {
+        const read = readSync(fd, bytes, got, at.length - got, at.offset + got);
+        if (read === 0) break;
+        got += read;
+      }
+    } finally {
+      closeSync(fd);
     }
-    return chunk;
+    const line = parseLine(this.file, at.line, bytes.toString("utf8"));
+    if (line.kind !== "done" || line.seq !== seq)
+      throw notAJournal(this.file, at.line, "it changed while this run was using the journal");
+    return line.outcomes.map(expand);
   }
 
   /** The highest chunk number recorded (by earlier runs or this one), -1 for none. */
@@ -179,7 +247,7 @@ export class Journal {
     return scrubbed;
   }
 
-  #read(line: Line, expected: JournalHeader): void {
+  #read(line: Line, expected: JournalHeader, where: KnownChunk["done"]): void {
     if (line.kind === "header") {
       const same =
         line.vendor === expected.vendor &&
@@ -203,10 +271,12 @@ export class Journal {
       this.#chunks.set(line.seq, { fingerprint: line.fingerprint, state: line.state });
     } else {
       const state = this.#chunks.get(line.seq)?.state ?? {};
+      // The outcomes stay on disk until the run reaches the chunk: kept here, a resume would hold every
+      // outcome an earlier run recorded at once.
       this.#chunks.set(line.seq, {
         fingerprint: line.fingerprint,
         state,
-        outcomes: line.outcomes.map(expand),
+        ...(where !== undefined && { done: where }),
       });
     }
     if (line.kind !== "header") this.#lastSeq = Math.max(this.#lastSeq, line.seq);
