@@ -1,6 +1,6 @@
-import { ApiError } from "../errors/api-error.js";
+import { ApiError, httpStatusOf } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
-import { isTransient, isUnreadableSuccess } from "../errors/transient.js";
+import { isTooLargeLostAnswer, isTransient, isUnreadableSuccess } from "../errors/transient.js";
 import { abortedByCaller, TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, markAfterArrivedTry, type Transport } from "../http/transport.js";
 import { durationOption } from "../options.js";
@@ -175,7 +175,12 @@ async function tokenOrFail(
     const reason = error instanceof Error ? error.message : String(error);
     // Only a refusal means the credentials are wrong; a token endpoint that is down is a passing failure. One
     // whose 200 cannot be read (a captive portal's page) gave no token, and will give none to the next chunk.
-    if (error instanceof ApiError && isTransient(error) && !isUnreadableSuccess(error)) {
+    // So is a 5xx too large to read (a gateway's huge error page); a 200 too large to read gave no token.
+    const passing =
+      error instanceof ApiError &&
+      ((isTransient(error) && !isUnreadableSuccess(error)) ||
+        (isTooLargeLostAnswer(error) && (httpStatusOf(error) ?? 0) >= 300));
+    if (passing) {
       throw new TransportFailure("network", `no access token: ${reason}`, sent);
     }
     throw new TransportFailure("auth", reason, sent);

@@ -1,5 +1,5 @@
 import { httpStatusOf, type ApiError } from "../errors/api-error.js";
-import { isTransient } from "../errors/transient.js";
+import { isTooLargeLostAnswer, isTransient } from "../errors/transient.js";
 import { unprocessedBy } from "../errors/unprocessed.js";
 import type { ChunkResult, ItemOutcome } from "./adapter.js";
 import { requestFailureCode, type RequestFailureCode } from "./failure-codes.js";
@@ -46,7 +46,7 @@ export function failedBy(
   request: FailedRequest = "follow",
 ): ItemOutcome<RequestFailureCode> {
   const code = requestFailureCode(error);
-  if (!isTransient(error)) {
+  if (!isTransient(error) && !isTooLargeLostAnswer(error)) {
     // The refusal answered the client's retry: the try before it got no answer and may have written.
     const reason =
       request === "write" && error.afterArrivedTry === true

@@ -25,3 +25,14 @@ export function isUnreadableSuccess(error: ApiError): boolean {
   const http = httpStatusOf(error) ?? 0;
   return http >= 200 && http < 300;
 }
+
+/**
+ * A body over `maxResponseBytes` that came with a 2xx, 408, 429 or 5xx: the client never retries it (the same
+ * call would meet the same body), but it is no refusal. The vendor may have acted on the request (a 2xx, a
+ * gateway's huge 502 page), so its answer is as lost as an unreadable one, and a caller's replay settles it.
+ */
+export function isTooLargeLostAnswer(error: ApiError): boolean {
+  if (error.status !== "too_large") return false;
+  const http = httpStatusOf(error) ?? 0;
+  return (http >= 200 && http < 300) || http === 408 || http === 429 || http >= 500;
+}

@@ -61,18 +61,38 @@ const HTTP_DATES: readonly [RegExp, (text: string) => string][] = [
 
 /**
  * Seconds (`120`) or an HTTP-date, as milliseconds from `now`; undefined when absent or unreadable (the
- * caller then backs off). A header the vendor or a proxy sent twice arrives joined (`7, 7`): the longest of
- * its delays is kept. Only the HTTP-date forms are read as dates: `Date.parse` takes almost any text for one
- * (`-5`, `1.`), which would make every retry go at once.
+ * caller then backs off). A header the vendor or a proxy sent twice arrives joined (`7, 7`, or two dates whose
+ * own commas fetch's join cannot be told from by splitting alone): the longest of its delays is kept. Only the
+ * HTTP-date forms are read as dates: `Date.parse` takes almost any text for one (`-5`, `1.`), which would make
+ * every retry go at once.
  */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   const trimmed = value?.trim() ?? "";
   if (trimmed === "") return undefined;
   const parts = trimmed.split(/\s*,\s*/);
-  if (parts.every((part) => SECONDS.test(part)))
-    return Math.round(Math.max(...parts.map(Number)) * 1000);
-  const form = HTTP_DATES.find(([pattern]) => pattern.test(trimmed));
-  const date = form === undefined ? Number.NaN : Date.parse(form[1](trimmed));
+  const delays: number[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (SECONDS.test(part)) {
+      delays.push(Number(part) * 1000);
+      continue;
+    }
+    // An asctime date holds no comma; the other two forms hold one, after the day's name.
+    let date = dateOf(part, now);
+    if (date === undefined && i + 1 < parts.length) {
+      date = dateOf(`${part}, ${parts[i + 1]!}`, now);
+      if (date !== undefined) i += 1;
+    }
+    if (date === undefined) return undefined;
+    delays.push(date);
+  }
+  return Math.round(Math.max(...delays));
+}
+
+/** An HTTP-date in one of its three forms, as milliseconds from `now` (none before now). */
+function dateOf(text: string, now: number): number | undefined {
+  const form = HTTP_DATES.find(([pattern]) => pattern.test(text));
+  const date = form === undefined ? Number.NaN : Date.parse(form[1](text));
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

@@ -119,7 +119,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
     let earlierMayHaveArrived = false;
     // Stopped between tries: only an earlier try can have reached the vendor.
     const pause = async (ms: number) => {
-      const until = Date.now() + ms;
+      // Waited from a time at least `clock`: a sleep that returns at once must still move the clock on, or a
+      // call whose clock is ahead of real time would be told to wait the same rest of a pause for ever.
+      const until = Math.max(clock, Date.now()) + ms;
       await sleep(ms, callerSignal).catch(() => {
         throw abortedByCaller(earlierMayHaveArrived);
       });
