@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { open, rm } from "node:fs/promises";
 import { runImport } from "../core/engine/engine.js";
 import type { ImportReport } from "../core/engine/report.js";
 import {
@@ -52,11 +52,23 @@ export async function demoCommand(
   const fixtures = await withOptionalPeers(load, "demo makes its users with @faker-js/faker", [
     "@faker-js/faker",
   ]);
-  // Opened before the imports, so that a report that cannot be written stops the demo before it runs.
+  // Opened before the imports, so that a report that cannot be written stops the demo before it runs, and
+  // without emptying it: a demo that ends early leaves an earlier report as it was, and removes one it made.
+  let created = false;
+  const openReport = async (file: string) => {
+    try {
+      const handle = await open(file, "wx");
+      created = true;
+      return handle;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "EEXIST") return open(file, "a");
+      throw error;
+    }
+  };
   const out =
     reportFile === undefined
       ? undefined
-      : await open(reportFile, "w").catch((error: unknown) => {
+      : await openReport(reportFile).catch((error: unknown) => {
           throw new Error(`cannot write the report ${reportFile}: ${codeOf(error)}`, {
             cause: error,
           });
@@ -117,10 +129,14 @@ export async function demoCommand(
       if (samples === undefined) throw new Error(`no demo fixtures for ${vendor.name}`);
       await run(vendor, samples);
     }
+    await out?.truncate(0);
     await out?.writeFile(`${JSON.stringify(reports, null, 2)}\n`);
-  } finally {
+  } catch (error) {
     await out?.close();
+    if (created && reportFile !== undefined) await rm(reportFile, { force: true });
+    throw error;
   }
+  await out?.close();
   const total = (key: "total" | "imported" | "failed" | "rejected") =>
     reports.reduce((n, r) => n + r[key], 0);
   stdout.write(

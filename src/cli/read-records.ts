@@ -389,6 +389,9 @@ async function* readCsv(
     raw: true,
     info: true,
     relax_column_count: true,
+    // Columns without a name (the only name clashingHeader lets repeat) keep every cell, not the last one's:
+    // a filled cell under the first of them must still reject its row (see unnamedCell).
+    group_columns_by_name: true,
     columns: (header: string[]) => {
       if ((invalid[0] ?? Infinity) < parser.info.bytes)
         throw new Error(`${file}: the CSV header is not valid UTF-8 [input.encoding]`);
@@ -409,7 +412,7 @@ async function* readCsv(
   try {
     for await (const entry of parser) {
       const { record, info, raw } = entry as {
-        record: Record<string, string>;
+        record: Record<string, string | string[]>;
         info: InfoRecord;
         raw: string;
       };
@@ -428,7 +431,7 @@ async function* readCsv(
       } else if (info.error !== undefined) {
         yield new UnreadableRecord(where, withLine(info.error.message, info.lines, line));
       } else {
-        yield new CsvRow(line, record);
+        yield new CsvRow(line, unnamedCell(record));
       }
     }
   } catch (error) {
@@ -445,6 +448,13 @@ async function* readCsv(
     source.destroy();
     parser.destroy();
   }
+}
+
+/** The row with the cells of its unnamed columns (grouped by csv-parse) as one: the first filled one, else "". */
+function unnamedCell(record: Record<string, string | string[]>): Record<string, string> {
+  const cells = record[""];
+  if (Array.isArray(cells)) record[""] = cells.find((cell) => cell !== "") ?? "";
+  return record as Record<string, string>;
 }
 
 /**

@@ -251,7 +251,7 @@ function outcomesOf(
     // row comes later in failed_csv.
     const unechoed: FailedRow[] = [];
     for (const row of failed) {
-      const at = echoedBy(row, sent, echoes, free);
+      const at = echoedBy(row, sent, echoes, free, byHandle);
       if (at === undefined) unechoed.push(row);
       else place(row, at);
     }
@@ -463,6 +463,7 @@ function echoedBy(
   sent: ReadonlySet<string>,
   echoes: EchoIndex,
   free: FreePositions,
+  byHandle: ReadonlyMap<string, readonly number[]>,
 ): number | undefined {
   if (row.handles.length === 0) return undefined;
   const compared = [...row.cells].filter(([column]) => sent.has(column));
@@ -470,7 +471,17 @@ function echoedBy(
     compared.map(([column]) => column),
     compared.map(([, cell]) => cell),
   );
-  return free.first(positions);
+  // The echoing item must hold the row's rarest handle. An item equal in every compared cell holds all the
+  // row's handles, unless failed_csv names a handle column twice (in another case, with other blanks): the
+  // row's handles then come from both, its cells from the last one.
+  let rarest: readonly number[] | undefined;
+  for (const handle of row.handles) {
+    const list = byHandle.get(handle) ?? [];
+    if (rarest === undefined || list.length < rarest.length) rarest = list;
+  }
+  const first = free.first(positions);
+  if (first === undefined || holds(rarest ?? [], first)) return first;
+  return positions.find((at) => free.isFree(at) && holds(rarest ?? [], at));
 }
 
 /**
