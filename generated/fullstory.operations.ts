@@ -920,3 +920,16 @@ export const operations = {
 } as const;
 
 export type OperationId = keyof typeof operations;
+
+/** The spec's servers: each base URL, with its variables' values and default. */
+export const servers = [
+  {
+    url: "https://{host}",
+    variables: {
+      host: {
+        enum: ["api.fullstory.com", "api.eu1.fullstory.com"],
+        default: "api.fullstory.com",
+      },
+    },
+  },
+] as const;

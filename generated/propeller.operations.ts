@@ -216,3 +216,10 @@ export const operations = {
 } as const;
 
 export type OperationId = keyof typeof operations;
+
+/** The spec's servers: each base URL, with its variables' values and default. */
+export const servers = [
+  {
+    url: "https://api.helice.cloud",
+  },
+] as const;

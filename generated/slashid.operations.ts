@@ -98,3 +98,13 @@ export const operations = {
 } as const;
 
 export type OperationId = keyof typeof operations;
+
+/** The spec's servers: each base URL, with its variables' values and default. */
+export const servers = [
+  {
+    url: "https://api.slashid.com",
+  },
+  {
+    url: "https://api.sandbox.slashid.com",
+  },
+] as const;

@@ -260,3 +260,16 @@ export const operations = {
 } as const;
 
 export type OperationId = keyof typeof operations;
+
+/** The spec's servers: each base URL, with its variables' values and default. */
+export const servers = [
+  {
+    url: "https://{environment}.userpilot.io",
+    variables: {
+      environment: {
+        enum: ["analytex", "analytex-eu"],
+        default: "analytex",
+      },
+    },
+  },
+] as const;

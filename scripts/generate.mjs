@@ -170,10 +170,24 @@ for (const spec of specs) {
 
   const table = operationTable(parse(text));
   const tableFile = path.join(outDir, `${vendor}.operations.ts`);
+  // The hosts (and their variables: a vendor's environments) the clients build base URLs from.
+  const servers = (parse(text).servers ?? []).map(({ url, variables }) => ({
+    url,
+    ...(variables && {
+      variables: Object.fromEntries(
+        Object.entries(variables).map(([name, v]) => [
+          name,
+          { ...(v.enum && { enum: v.enum }), default: v.default },
+        ]),
+      ),
+    }),
+  }));
   const tableSource =
     banner.replace("%s", spec) +
     `export const operations = ${JSON.stringify(table, null, 2)} as const;\n\n` +
-    `export type OperationId = keyof typeof operations;\n`;
+    `export type OperationId = keyof typeof operations;\n\n` +
+    `/** The spec's servers: each base URL, with its variables' values and default. */\n` +
+    `export const servers = ${JSON.stringify(servers, null, 2)} as const;\n`;
   outputs.push([tableFile, await format(tableSource, tableFile)]);
 
   // Validators, chunk limits, simulators and fixtures read limits and lists from here, never restate them.

@@ -109,6 +109,19 @@ const NAME = new RegExp(NAME_PATTERN);
 const PATH = new RegExp(rules.UserSchema.properties.properties.propertyNames.pattern);
 const SCHEMA_TYPE_LIST: readonly FullStorySchemaType[] = rules.SchemaType.enum;
 const SCHEMA_TYPES: ReadonlySet<string> = new Set<string>(SCHEMA_TYPE_LIST);
+/** The text limits of each body, as its own schema in the spec states them. */
+const UPDATE = rules.UpdateUserRequest.properties;
+const TEXT_LIMITS: Record<
+  UserBodyKind,
+  Readonly<Record<"uid" | "display_name" | "email", number>>
+> = {
+  batch: FULLSTORY_LIMITS,
+  update: {
+    uid: UPDATE.uid.maxLength,
+    display_name: UPDATE.display_name.maxLength,
+    email: UPDATE.email.maxLength,
+  },
+};
 /** The fields of each body, and whether its schema refuses other keys. */
 const BODIES = {
   batch: bodyOf(rules.BatchUserImportRequest),
@@ -168,7 +181,7 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
       case "uid":
       case "display_name":
       case "email":
-        checkText(state, key, value, FULLSTORY_LIMITS[key]);
+        checkText(state, key, value, TEXT_LIMITS[kind][key]);
         break;
       case "properties":
         if (!isPlainObject(value)) {

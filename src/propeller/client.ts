@@ -1,5 +1,5 @@
 import type { paths } from "../../generated/propeller.js";
-import { operations } from "../../generated/propeller.operations.js";
+import { operations, servers } from "../../generated/propeller.operations.js";
 import { TokenCache, withBearerAuth } from "../core/client/bearer-token.js";
 import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
 import type { Destined } from "../core/client/destination.js";
@@ -10,7 +10,8 @@ import { SecretSet } from "../core/errors/secrets.js";
 import { durationOption } from "../core/options.js";
 import { abortedByCaller } from "../core/http/failures.js";
 
-export const PROPELLER_HOST = "https://api.helice.cloud";
+/** Propeller's API host (specs/propeller.yaml `servers`). */
+export const PROPELLER_HOST: string = servers[0].url;
 
 export interface PropellerClientOptions extends CommonClientOptions {
   /** OAuth2 client id. */

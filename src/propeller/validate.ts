@@ -71,6 +71,10 @@ const MATCH_LANGUAGE = patternOf(USER.language);
 const COUNTRY = patternOf(ADDRESS.country);
 const ATTRIBUTE_NAME = patternOf(ATTRIBUTE.name);
 const ATTRIBUTE_NAME_MIN = "minLength" in ATTRIBUTE.name ? ATTRIBUTE.name.minLength : 0;
+/** The required keys of each object, as the spec lists them. */
+const USER_REQUIRED: readonly string[] = rules.BulkUser.required;
+const ADDRESS_REQUIRED: readonly string[] = rules.Address.required;
+const ATTRIBUTE_REQUIRED: readonly string[] = rules.UserAttributeValue.required;
 
 type Problems = RuleProblems<PropellerRule>;
 type Obj = Record<string, unknown>;
@@ -92,41 +96,27 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
     return p.list();
   }
   if (sendsOtherThanItself(record)) p.add(R.toJson, "record", RECORD_TO_JSON_MESSAGE);
-  let hasSource = false;
-  let hasSourceId = false;
   for (const key in record) {
     if (!Object.hasOwn(record, key)) continue;
     const value = record[key];
     if (value === undefined) continue;
+    if (!Object.hasOwn(USER, key)) {
+      notInSchema(p, key);
+      continue;
+    }
     switch (key) {
       case "source":
-        hasSource = true;
         if (typeof value !== "string") p.add(R.fieldType, key, "must be a string");
         else if (isBlank(value)) p.add(R.required, key, "required, must not be blank");
         else if (!isWellFormedText(value)) p.add(R.malformedText, key, MALFORMED_TEXT_MESSAGE);
         break;
       case "sourceId":
-        hasSourceId = true;
         if (typeof value === "string" && isBlank(value))
           p.add(R.required, key, "required, must not be blank");
         else checkId(p, R.fieldType, key, value);
         break;
       case "debtorId":
         checkId(p, R.fieldType, key, value);
-        break;
-      case "firstName":
-      case "middleName":
-      case "lastName":
-      case "fullName":
-      case "title":
-      case "dateOfBirth":
-      case "login":
-      case "phone":
-      case "email":
-      case "company":
-      case "taxNumber":
-      case "cocNumber":
-        checkString(p, R.fieldType, key, value);
         break;
       case "gender":
         if (typeof value !== "string") p.add(R.fieldType, key, "must be a string");
@@ -155,11 +145,14 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
         else for (let i = 0; i < value.length; i++) checkAddress(p, value[i], i);
         break;
       default:
-        notInSchema(p, key);
+        // Every other field of the spec's BulkUser: checked by the constraints the spec states on it.
+        checkScalar(p, R.fieldType, key, value, USER[key as keyof typeof USER]);
     }
   }
-  if (!hasSource) p.add(R.required, "source", "required");
-  if (!hasSourceId) p.add(R.required, "sourceId", "required");
+  for (const name of USER_REQUIRED) {
+    if (!Object.hasOwn(record, name) || record[name] === undefined)
+      p.add(R.required, name, "required");
+  }
   return p.list();
 }
 
@@ -220,15 +213,16 @@ function checkAttribute(p: Problems, value: unknown, i: number): void {
     p.add(R.toJson, at, VALUE_TO_JSON_MESSAGE);
     return;
   }
-  let hasName = false;
-  let hasValue = false;
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
     const v = value[key];
     if (v === undefined) continue;
+    if (!Object.hasOwn(ATTRIBUTE, key)) {
+      notInSchema(p, `${at}.${key}`, key);
+      continue;
+    }
     switch (key) {
       case "name":
-        hasName = true;
         if (typeof v !== "string") p.add(R.attribute, `${at}.name`, "must be a string");
         else if (v.length < ATTRIBUTE_NAME_MIN)
           p.add(R.attribute, `${at}.name`, "must not be empty");
@@ -237,7 +231,6 @@ function checkAttribute(p: Problems, value: unknown, i: number): void {
         else if (!isWellFormedText(v)) p.add(R.malformedText, `${at}.name`, MALFORMED_TEXT_MESSAGE);
         break;
       case "value":
-        hasValue = true;
         if (typeof v === "object" && v !== null && sendsOtherThanItself(v))
           p.add(R.toJson, `${at}.value`, VALUE_TO_JSON_MESSAGE);
         else if (hasMalformedText(v)) p.add(R.malformedText, `${at}.value`, MALFORMED_TEXT_MESSAGE);
@@ -248,19 +241,18 @@ function checkAttribute(p: Problems, value: unknown, i: number): void {
             `must be a string, a number, a boolean or an array of strings and numbers, got ${kindOf(v)}`,
           );
         break;
-      case "type":
-        checkString(p, R.attribute, `${at}.type`, v);
-        break;
       case "class":
         if (typeof v !== "string" || !CLASSES.includes(v))
           p.add(R.attribute, `${at}.class`, `must be one of ${CLASSES.join(", ")}`);
         break;
       default:
-        notInSchema(p, `${at}.${key}`, key);
+        checkScalar(p, R.attribute, `${at}.${key}`, v, ATTRIBUTE[key as keyof typeof ATTRIBUTE]);
     }
   }
-  if (!hasName) p.add(R.attribute, `${at}.name`, "required");
-  if (!hasValue) p.add(R.attribute, `${at}.value`, "required");
+  for (const name of ATTRIBUTE_REQUIRED) {
+    if (!Object.hasOwn(value, name) || value[name] === undefined)
+      p.add(R.attribute, `${at}.${name}`, "required");
+  }
 }
 
 function checkAddress(p: Problems, value: unknown, i: number): void {
@@ -273,22 +265,20 @@ function checkAddress(p: Problems, value: unknown, i: number): void {
     p.add(R.toJson, at, VALUE_TO_JSON_MESSAGE);
     return;
   }
-  let hasType = false;
-  let hasStreet = false;
-  let hasCity = false;
-  let hasCountry = false;
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
     const v = value[key];
     if (v === undefined) continue;
+    if (!Object.hasOwn(ADDRESS, key)) {
+      notInSchema(p, `${at}.${key}`, key);
+      continue;
+    }
     switch (key) {
       case "type":
-        hasType = true;
         if (typeof v !== "string" || !ADDRESS_TYPES.includes(v))
           p.add(R.address, `${at}.type`, `must be one of ${ADDRESS_TYPES.join(", ")}`);
         break;
       case "country":
-        hasCountry = true;
         if (typeof v !== "string" || (COUNTRY !== undefined && !COUNTRY.test(v)))
           p.add(
             R.address,
@@ -303,37 +293,14 @@ function checkAddress(p: Problems, value: unknown, i: number): void {
           p.add(R.address, `${at}.${key}`, `must be one of ${values.join(", ")}`);
         break;
       }
-      case "street":
-      case "city":
-        if (key === "street") hasStreet = true;
-        else hasCity = true;
-        checkString(p, R.address, `${at}.${key}`, v);
-        break;
-      case "code":
-      case "firstName":
-      case "middleName":
-      case "lastName":
-      case "gender":
-      case "company":
-      case "number":
-      case "numberExtension":
-      case "postalCode":
-      case "region":
-      case "phone":
-      case "mobile":
-      case "email":
-      case "url":
-      case "notes":
-        checkString(p, R.address, `${at}.${key}`, v);
-        break;
       default:
-        notInSchema(p, `${at}.${key}`, key);
+        checkScalar(p, R.address, `${at}.${key}`, v, ADDRESS[key as keyof typeof ADDRESS]);
     }
   }
-  if (!hasType) p.add(R.address, `${at}.type`, "required");
-  if (!hasStreet) p.add(R.address, `${at}.street`, "required");
-  if (!hasCity) p.add(R.address, `${at}.city`, "required");
-  if (!hasCountry) p.add(R.address, `${at}.country`, "required");
+  for (const name of ADDRESS_REQUIRED) {
+    if (!Object.hasOwn(value, name) || value[name] === undefined)
+      p.add(R.address, `${at}.${name}`, "required");
+  }
 }
 
 /** A key the schema does not define: unknown, or forbidden when it could reach a prototype. */
@@ -355,6 +322,102 @@ function isObject(value: unknown): value is Obj {
 function checkString(p: Problems, rule: PropellerRule, field: string, value: unknown): void {
   if (typeof value !== "string") p.add(rule, field, "must be a string");
   else if (!isWellFormedText(value)) p.add(R.malformedText, field, MALFORMED_TEXT_MESSAGE);
+}
+
+/** A field's constraints as the spec states them, read once per field. */
+interface ScalarRule {
+  /** Its JSON types, or undefined when it is not a plain scalar (an object, an array). */
+  readonly types: readonly string[] | undefined;
+  readonly values: readonly unknown[] | undefined;
+  readonly pattern: RegExp | undefined;
+  readonly minLength: number | undefined;
+  readonly maxLength: number | undefined;
+}
+
+const SCALAR_TYPES: ReadonlySet<string> = new Set(["string", "integer", "number", "boolean"]);
+const SCALAR_RULES = new WeakMap<object, ScalarRule>();
+
+function scalarRule(schema: object): ScalarRule {
+  let compiled = SCALAR_RULES.get(schema);
+  if (compiled !== undefined) return compiled;
+  const at = (key: string): unknown =>
+    key in schema ? (schema as Record<string, unknown>)[key] : undefined;
+  const type = at("type");
+  const types = (Array.isArray(type) ? type : [type]).filter(
+    (t): t is string => typeof t === "string",
+  );
+  const values = at("enum");
+  const pattern = at("pattern");
+  const min = at("minLength");
+  const max = at("maxLength");
+  compiled = {
+    types: types.length > 0 && types.every((t) => SCALAR_TYPES.has(t)) ? types : undefined,
+    values: Array.isArray(values) ? values : undefined,
+    pattern: typeof pattern === "string" ? new RegExp(pattern, "u") : undefined,
+    minLength: typeof min === "number" ? min : undefined,
+    maxLength: typeof max === "number" ? max : undefined,
+  };
+  SCALAR_RULES.set(schema, compiled);
+  return compiled;
+}
+
+/**
+ * A field the spec defines with a plain JSON type (a string, a number, …): its type, and the `enum`,
+ * `pattern`, `minLength` and `maxLength` the spec states on it. A field of another shape (an object or an
+ * array this version does not know) is refused rather than sent unchecked.
+ */
+function checkScalar(
+  p: Problems,
+  rule: PropellerRule,
+  field: string,
+  value: unknown,
+  schema: object,
+): void {
+  const { types, values, pattern, minLength, maxLength } = scalarRule(schema);
+  if (types === undefined) {
+    p.add(rule, field, "a field of a shape this version cannot check (update bulk-user-import)");
+    return;
+  }
+  if (!types.some((t) => isOfType(value, t))) {
+    p.add(
+      rule,
+      field,
+      `must be ${types.map((t) => (t === "integer" ? "an integer" : `a ${t}`)).join(" or ")}`,
+    );
+    return;
+  }
+  if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    p.add(rule, field, UNSAFE_INTEGER_MESSAGE);
+    return;
+  }
+  if (typeof value !== "string") return;
+  if (!isWellFormedText(value)) {
+    p.add(R.malformedText, field, MALFORMED_TEXT_MESSAGE);
+  } else if (values !== undefined && !values.includes(value)) {
+    p.add(rule === R.fieldType ? R.enum : rule, field, `must be one of ${values.join(", ")}`);
+  } else if (pattern !== undefined && !pattern.test(value)) {
+    p.add(rule, field, `must match ${pattern.source}`);
+  } else if (minLength !== undefined || maxLength !== undefined) {
+    // Characters (code points), as JSON Schema counts them.
+    const length = [...value].length;
+    if (minLength !== undefined && length < minLength)
+      p.add(rule, field, `must be at least ${minLength} characters`);
+    else if (maxLength !== undefined && length > maxLength)
+      p.add(rule, field, `must be at most ${maxLength} characters`);
+  }
+}
+
+function isOfType(value: unknown, type: string): boolean {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    default:
+      return typeof value === "boolean";
+  }
 }
 
 /** An id that is a string or an integer: well-formed text, or an integer exact in JavaScript. */

@@ -15,6 +15,7 @@ import type { SlashIdClient } from "./client.js";
 import type { SlashIdFailureCode } from "./failure-codes.js";
 import {
   SLASHID_CONFIRMED_COLUMNS,
+  SLASHID_UNCONFIRMED_COLUMNS,
   type SlashIdColumn,
   type SlashIdCsvRow,
   type SlashIdPerson,
@@ -173,17 +174,15 @@ function toCsv(items: readonly SlashIdCsvRow[]): string {
   return stringify(items as SlashIdCsvRow[], { header: true, columns, quoted: true });
 }
 
-/** The columns of the chunk's file: the confirmed ones, and roles / password when some person has them. */
+/**
+ * The columns of the chunk's file: the confirmed ones, and each UNCONFIRMED one (specs/slashid.yaml
+ * `x-unconfirmed`: roles, password) when some person has it.
+ */
 function columnsOf(items: readonly SlashIdCsvRow[]): readonly SlashIdColumn[] {
-  let roles = false;
-  let password = false;
-  for (const item of items) {
-    if (item["slashid:roles"] !== undefined) roles = true;
-    if (item["slashid:password"] !== undefined) password = true;
-  }
   const columns: SlashIdColumn[] = [...SLASHID_CONFIRMED_COLUMNS];
-  if (roles) columns.push("slashid:roles");
-  if (password) columns.push("slashid:password");
+  for (const column of SLASHID_UNCONFIRMED_COLUMNS) {
+    if (items.some((item) => item[column] !== undefined)) columns.push(column);
+  }
   return columns;
 }
 

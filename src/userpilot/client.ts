@@ -1,13 +1,16 @@
 import type { paths } from "../../generated/userpilot.js";
-import { operations } from "../../generated/userpilot.operations.js";
+import { operations, servers } from "../../generated/userpilot.operations.js";
 import type { ApiClient } from "../core/client/create-api-client.js";
 import { keyFingerprint, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 
-/** Userpilot's environments, each a host of its own. */
-export const USERPILOT_ENVIRONMENTS = ["analytex", "analytex-eu"] as const;
+const [SERVER] = servers;
+const ENVIRONMENT = SERVER.variables.environment;
+
+/** Userpilot's environments, each a host of its own (specs/userpilot.yaml `servers`). */
+export const USERPILOT_ENVIRONMENTS = ENVIRONMENT.enum;
 export type UserpilotEnvironment = (typeof USERPILOT_ENVIRONMENTS)[number];
 
 export interface UserpilotClientOptions extends CommonClientOptions {
@@ -22,8 +25,8 @@ export interface UserpilotClientOptions extends CommonClientOptions {
 
 export type UserpilotClient = ApiClient<paths, typeof operations> & Destined;
 
-export function userpilotBaseUrl(environment: UserpilotEnvironment = "analytex"): string {
-  return `https://${environment}.userpilot.io`;
+export function userpilotBaseUrl(environment: UserpilotEnvironment = ENVIRONMENT.default): string {
+  return SERVER.url.replace("{environment}", environment);
 }
 
 /** A typed Userpilot client for bulk identify and its background jobs. */

@@ -1,4 +1,5 @@
 import type { components } from "../../generated/userpilot.js";
+import { rules } from "../../generated/userpilot.rules.js";
 import type { Rejection } from "../core/engine/adapter.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 import { kindOf } from "../core/validate/describe.js";
@@ -55,13 +56,50 @@ export type UserpilotRule = (typeof USERPILOT_RULES)[keyof typeof USERPILOT_RULE
 
 const R = USERPILOT_RULES;
 
+/** A string field's constraints, as specs/userpilot.yaml states them (absent where it states none). */
+interface TextRule {
+  readonly minLength: number;
+  readonly maxLength: number | undefined;
+  readonly pattern: RegExp | undefined;
+}
+
+function textRule(schema: object): TextRule {
+  const at = (key: string): unknown =>
+    key in schema ? (schema as Record<string, unknown>)[key] : undefined;
+  const min = at("minLength");
+  const max = at("maxLength");
+  const pattern = at("pattern");
+  return {
+    minLength: typeof min === "number" ? min : 0,
+    maxLength: typeof max === "number" ? max : undefined,
+    pattern: typeof pattern === "string" ? new RegExp(pattern, "u") : undefined,
+  };
+}
+
+const USER = rules.BulkIdentifyUser;
+const USER_ID = textRule(USER.properties.user_id);
+const COMPANY_ID = textRule(USER.properties.company_id);
+/** The fields a user may have (the request schema is closed). */
+const FIELDS: readonly string[] = Object.keys(USER.properties);
+const FIELD_LIST = `${FIELDS.slice(0, -1).join(", ")} and ${FIELDS.at(-1) ?? ""}`;
+/** The JSON types a metadata value may have. */
+const METADATA_TYPES: ReadonlySet<string> = new Set<string>(
+  [rules.Metadata.additionalProperties.type].flat(),
+);
+/** The metadata value types in words: "a string, finite number, boolean or null". */
+const METADATA_TYPE_LIST = ((words: string[]) =>
+  `a ${words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`}`)(
+  [...METADATA_TYPES].map((type) => (type === "number" ? "finite number" : type)),
+);
+
 /**
  * Every documented rule a user record breaks, or an empty array when Userpilot will accept it, under the
- * validation policy of `RuleProblems` (core/validate). Checks `user_id` (required, non-empty string),
- * `company_id` (a string if present), `metadata` (a plain object of string, finite number, boolean or null
- * values; a `Date` is refused with a hint to send an ISO-8601 string) and that no other top-level field is
- * present. Takes `unknown`, so data read from files or other systems is checked as it is, without trusting
- * its type.
+ * validation policy of `RuleProblems` (core/validate). Checks `user_id` (required, a string within the
+ * spec's length and pattern), `company_id` (a string within the spec's limits, if present), `metadata` (a
+ * plain object of the value types the spec allows: string, finite number, boolean or null; a `Date` is refused
+ * with a hint to send an ISO-8601 string) and that no other top-level field is present. Every limit and list
+ * comes from specs/userpilot.yaml through generated/userpilot.rules.ts. Takes `unknown`, so data read from
+ * files or other systems is checked as it is, without trusting its type.
  */
 export function validateUserpilotUser(record: unknown): readonly Rejection[] {
   const problems = new RuleProblems<UserpilotRule>();
@@ -73,28 +111,15 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
   if (sendsOtherThanItself(fields)) problems.add(R.toJson, "record", RECORD_TO_JSON_MESSAGE);
 
   const userId = own(fields, "user_id");
-  if (typeof userId !== "string" || userId.length === 0) {
-    problems.add(
-      R.userId,
-      "user_id",
-      userId === undefined
-        ? "required (a non-empty string)"
-        : `must be a non-empty string, got ${kindOf(userId)}`,
-    );
-  } else if (!isWellFormedText(userId)) {
-    problems.add(R.malformedText, "user_id", MALFORMED_TEXT_MESSAGE);
+  if (userId === undefined) {
+    problems.add(R.userId, "user_id", `required (${describeText(USER_ID)})`);
+  } else {
+    checkText(problems, R.userId, "user_id", userId, USER_ID);
   }
 
   const companyId = own(fields, "company_id");
-  if (companyId !== undefined && typeof companyId !== "string") {
-    problems.add(
-      R.companyId,
-      "company_id",
-      `must be a string when present, got ${kindOf(companyId)} (omit the field instead)`,
-    );
-  } else if (companyId !== undefined && !isWellFormedText(companyId)) {
-    problems.add(R.malformedText, "company_id", MALFORMED_TEXT_MESSAGE);
-  }
+  if (companyId !== undefined)
+    checkText(problems, R.companyId, "company_id", companyId, COMPANY_ID);
 
   const metadata = own(fields, "metadata");
   if (metadata !== undefined) {
@@ -121,11 +146,57 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
     problems.add(
       R.unknownField,
       key,
-      "unknown field; a user has only user_id, company_id and metadata (put properties in metadata)",
+      `unknown field; a user has only ${FIELD_LIST} (put properties in metadata)`,
     );
   }
 
   return problems.list();
+}
+
+/** What a text field asks, in words: "a non-empty string of at most 64 characters". */
+function describeText(rule: TextRule): string {
+  const base = rule.minLength > 0 ? "a non-empty string" : "a string";
+  const limits = [
+    rule.minLength > 1 ? `at least ${rule.minLength}` : undefined,
+    rule.maxLength === undefined ? undefined : `at most ${rule.maxLength}`,
+  ].filter((part) => part !== undefined);
+  const length = limits.length === 0 ? "" : ` of ${limits.join(" and ")} characters`;
+  return `${base}${length}${rule.pattern === undefined ? "" : ` matching ${rule.pattern.source}`}`;
+}
+
+function checkText(
+  problems: RuleProblems<UserpilotRule>,
+  rule: UserpilotRule,
+  field: string,
+  value: unknown,
+  text: TextRule,
+): void {
+  if (typeof value !== "string") {
+    const required = field === "user_id";
+    problems.add(
+      rule,
+      field,
+      `must be ${describeText(text)}${required ? "" : " when present"}, got ${kindOf(value)}${required ? "" : " (omit the field instead)"}`,
+    );
+    return;
+  }
+  if (!isWellFormedText(value)) {
+    problems.add(R.malformedText, field, MALFORMED_TEXT_MESSAGE);
+    return;
+  }
+  // Characters (code points), as JSON Schema's minLength and maxLength count them.
+  const length = value.length === 0 ? 0 : [...value].length;
+  if (
+    length < text.minLength ||
+    (text.maxLength !== undefined && length > text.maxLength) ||
+    (text.pattern !== undefined && !text.pattern.test(value))
+  ) {
+    problems.add(
+      rule,
+      field,
+      `must be ${describeText(text)}, got ${length === 0 ? "an empty string" : `${length} characters`}`,
+    );
+  }
 }
 
 function checkMetadata(
@@ -143,21 +214,33 @@ function checkMetadata(
       problems.add(R.malformedText, `metadata.${wellFormed(key)}`, MALFORMED_TEXT_MESSAGE);
       continue;
     }
-    if (
-      value === null ||
-      typeof value === "string" ||
-      typeof value === "boolean" ||
-      (typeof value === "number" && Number.isFinite(value))
-    ) {
-      continue;
-    }
+    if (METADATA_TYPES.has(jsonType(value))) continue;
     problems.add(
       R.metadataValue,
       `metadata.${key}`,
       value instanceof Date
         ? "values must be primitives, got a Date; send dates as ISO-8601 strings (date.toISOString())"
-        : `values must be a string, finite number, boolean or null, got ${kindOf(value)}`,
+        : `values must be ${METADATA_TYPE_LIST}, got ${kindOf(value)}`,
     );
+  }
+}
+
+/**
+ * The JSON Schema type of a value as JSON.stringify would send it ("integer" counts as "number" below), or
+ * "" for one that is not a JSON value as it is (a non-finite number is sent as null).
+ */
+function jsonType(value: unknown): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return "string";
+    case "boolean":
+      return "boolean";
+    case "number":
+      if (!Number.isFinite(value)) return "";
+      return Number.isInteger(value) && !METADATA_TYPES.has("number") ? "integer" : "number";
+    default:
+      return Array.isArray(value) ? "array" : typeof value === "object" ? "object" : "";
   }
 }
 

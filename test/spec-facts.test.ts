@@ -1,0 +1,211 @@
+// The specs are the single source of truth (README "Layout", "After a spec change"): a vendor fact changed in
+// a copy of specs/*.yaml and regenerated must change what the library does, with no other edit. Each case
+// below changes one fact the code used to state by hand, and checks the product follows the spec.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { parseDocument } from "yaml";
+import { HOSTS, useMswServer } from "./support/msw.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dir = mkdtempSync(path.join(tmpdir(), "spec-facts-"));
+const specs = path.join(dir, "specs");
+const generated = path.join(dir, "generated");
+const server = useMswServer();
+
+type Edit = [at: (string | number)[], value: unknown] | [at: (string | number)[], "delete"];
+
+/** Edits one spec copy in place (setting, adding or deleting a key), keeping the rest of the YAML. */
+function mutate(vendor: string, edits: Edit[]): void {
+  const file = path.join(specs, `${vendor}.yaml`);
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  for (const [at, value] of edits) {
+    if (value === "delete") {
+      expect(doc.hasIn(at), `${vendor}: ${at.join("/")} exists`).toBe(true);
+      doc.deleteIn(at);
+    } else doc.setIn(at, value);
+  }
+  writeFileSync(file, doc.toString());
+}
+
+const schemas = ["components", "schemas"];
+const VENDORS = ["fullstory", "propeller", "slashid", "userpilot"];
+const MODULES = ["rules", "operations", "document"];
+
+beforeAll(() => {
+  cpSync(path.join(root, "specs"), specs, { recursive: true });
+  // SlashID confirms `slashid:roles`, and `slashid:groups` becomes UNCONFIRMED (x-unconfirmed).
+  mutate("slashid", [
+    [[...schemas, "PersonCsvRow", "properties", "slashid:roles", "x-unconfirmed"], "delete"],
+    [[...schemas, "PersonCsvRow", "properties", "slashid:groups", "x-unconfirmed"], true],
+  ]);
+  // Userpilot documents a limit on user_id and refuses an empty company_id.
+  mutate("userpilot", [
+    [[...schemas, "BulkIdentifyUser", "properties", "user_id", "maxLength"], 64],
+    [[...schemas, "BulkIdentifyUser", "properties", "company_id", "minLength"], 1],
+    // A new region.
+    [
+      ["servers", 0, "variables", "environment", "enum"],
+      ["analytex", "analytex-eu", "analytex-au"],
+    ],
+  ]);
+  // Propeller documents one more user field and one more address field.
+  mutate("propeller", [
+    [[...schemas, "BulkUser", "properties", "mobile"], { type: "string" }],
+    [[...schemas, "Address", "properties", "province"], { type: "string" }],
+    // Propeller moves its API host.
+    [["servers", 0, "url"], "https://api.propeller.example"],
+  ]);
+  // FullStory's Update User body gets a shorter email limit than a batch item's.
+  mutate("fullstory", [
+    [[...schemas, "UpdateUserRequest", "properties", "email", "maxLength"], 64],
+  ]);
+  execFileSync(
+    process.execPath,
+    [path.join(root, "scripts/generate.mjs"), "--specs", specs, "--out", generated],
+    { stdio: "pipe" },
+  );
+  for (const vendor of VENDORS) {
+    for (const kind of MODULES) {
+      vi.doMock(
+        `../generated/${vendor}.${kind}.js`,
+        () => import(path.join(generated, `${vendor}.${kind}.ts`)),
+      );
+    }
+  }
+  vi.resetModules();
+}, 60_000);
+
+afterAll(() => {
+  for (const vendor of VENDORS)
+    for (const kind of MODULES) vi.doUnmock(`../generated/${vendor}.${kind}.js`);
+  vi.resetModules();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("a regenerated spec changes the library with no other edit", () => {
+  it("SlashID slashid:groups marked x-unconfirmed: a person's groups are still uploaded, not silently dropped", async () => {
+    const { createSlashIdClient } = await import("../src/slashid/client.js");
+    const { importUsers } = await import("../src/slashid/import.js");
+    const { createSlashIdSimulator } = await import("../src/testing/slashid.js");
+    const { simulatorHandlers } = await import("../src/testing/msw.js");
+    const sim = createSlashIdSimulator({ apiKey: "k-7Hq2xZ", orgId: "org-1" });
+    server.use(...simulatorHandlers(sim, HOSTS.slashid));
+    const client = createSlashIdClient({ apiKey: "k-7Hq2xZ", orgId: "org-1", maxRetries: 0 });
+    const report = await importUsers(client, [{ emails: ["ada@example.com"], groups: ["admins"] }]);
+    expect(report.imported).toBe(1);
+    expect(sim.uploads()[0]?.columns).toContain("slashid:groups");
+    expect(sim.persons().map((p) => p.groups)).toEqual([["admins"]]);
+  });
+
+  it("SlashID slashid:roles confirmed: a person with roles is uploaded in a file with one roles column", async () => {
+    const { createSlashIdClient } = await import("../src/slashid/client.js");
+    const { importUsers } = await import("../src/slashid/import.js");
+    const { createSlashIdSimulator } = await import("../src/testing/slashid.js");
+    const { simulatorHandlers } = await import("../src/testing/msw.js");
+    const sim = createSlashIdSimulator({ apiKey: "k-7Hq2xZ", orgId: "org-1" });
+    server.use(...simulatorHandlers(sim, HOSTS.slashid));
+    const client = createSlashIdClient({ apiKey: "k-7Hq2xZ", orgId: "org-1", maxRetries: 0 });
+    const report = await importUsers(client, [{ emails: ["bob@example.com"], roles: ["editor"] }]);
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported"]);
+    expect(sim.persons().map((p) => p.roles)).toEqual([["editor"]]);
+  });
+
+  it("Userpilot user_id maxLength 64, company_id minLength 1: the breaking users are rejected, the rest imported", async () => {
+    const { validateUserpilotUser } = await import("../src/userpilot/validate.js");
+    expect(validateUserpilotUser({ user_id: "u".repeat(65) }).map((p) => p.rule)).toEqual([
+      "userpilot.user_id",
+    ]);
+    expect(validateUserpilotUser({ user_id: "u", company_id: "" }).map((p) => p.rule)).toEqual([
+      "userpilot.company_id",
+    ]);
+    expect(validateUserpilotUser({ user_id: "u".repeat(64), company_id: "c" })).toEqual([]);
+
+    const { createUserpilotClient } = await import("../src/userpilot/client.js");
+    const { importUsers } = await import("../src/userpilot/import.js");
+    const { createUserpilotSimulator } = await import("../src/testing/userpilot.js");
+    const { simulatorHandlers } = await import("../src/testing/msw.js");
+    const sim = createUserpilotSimulator({ apiKey: "k-7Hq2xZ", pollsPerStep: 1 });
+    server.use(...simulatorHandlers(sim, HOSTS.userpilot));
+    const client = createUserpilotClient({ apiKey: "k-7Hq2xZ", maxRetries: 0 });
+    const report = await importUsers(
+      client,
+      [{ user_id: "ok-1" }, { user_id: "x".repeat(65) }, { user_id: "ok-2", company_id: "" }],
+      { pollIntervalMs: 1, maxPollIntervalMs: 1, sleep: async () => {} },
+    );
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "rejected", "rejected"]);
+    expect(sim.users().map((u) => u.user_id)).toEqual(["ok-1"]);
+  });
+
+  it("Userpilot servers gain the analytex-au environment: the CLI setting and the client take it", async () => {
+    const { userpilotModule } = await import("../src/userpilot/module.js");
+    const { settingsFromFlags } = await import("../src/cli/vendors.js");
+    const settings = settingsFromFlags(
+      userpilotModule,
+      { environment: "analytex-au", "api-key": "k-7Hq2xZ" },
+      {},
+    );
+    const client = userpilotModule.createClient(settings, {});
+    expect(client.destination).toMatch(/^https:\/\/analytex-au\.userpilot\.io /);
+  });
+
+  it("Propeller BulkUser.mobile and Address.province added to the closed schema: they are sent, not refused", async () => {
+    const { validatePropellerUser } = await import("../src/propeller/validate.js");
+    const address = { type: "delivery", street: "Main", city: "Delft", country: "NL" };
+    expect(
+      validatePropellerUser({
+        source: "CRM",
+        sourceId: 1,
+        mobile: "+31 6 1234 5678",
+        addresses: [{ ...address, province: "Zuid-Holland" }],
+      }),
+    ).toEqual([]);
+    // Still typed as the spec says.
+    expect(
+      validatePropellerUser({ source: "CRM", sourceId: 1, mobile: 612345678 }).map((p) => p.rule),
+    ).toEqual(["propeller.field_type"]);
+  });
+
+  it("Propeller servers name another host: the client sends there, and asks its token there", async () => {
+    const { createPropellerClient } = await import("../src/propeller/client.js");
+    const hosts: string[] = [];
+    const client = createPropellerClient({
+      clientId: "client-1",
+      clientSecret: "s3cret-Qz8w",
+      maxRetries: 0,
+      fetch: (input: Request | URL | string) => {
+        const url = new URL(input instanceof Request ? input.url : input);
+        hosts.push(url.host);
+        return Promise.resolve(
+          url.pathname === "/oauth2/token"
+            ? Response.json({ access_token: "tok-1", expires_in: 1800, token_type: "Bearer" })
+            : Response.json({ data: [], messages: [], total: 0 }),
+        );
+      },
+    });
+    expect(client.destination).toMatch(/^https:\/\/api\.propeller\.example /);
+    await client.bulkUsersBySourceId({ body: { users: [{ source: "CRM", sourceId: 1 }] } });
+    expect(hosts).toEqual(["api.propeller.example", "api.propeller.example"]);
+  });
+
+  it("FullStory UpdateUserRequest email maxLength 64: updateUser refuses a 100-character email before sending", async () => {
+    const { createFullStoryClient } = await import("../src/fullstory/client.js");
+    const { updateUser } = await import("../src/fullstory/update-user.js");
+    let sent = 0;
+    const client = createFullStoryClient({
+      apiKey: "k-7Hq2xZ",
+      maxRetries: 0,
+      fetch: () => {
+        sent += 1;
+        return Promise.resolve(Response.json({ id: "1" }));
+      },
+    });
+    const email = `${"a".repeat(88)}@example.com`;
+    const result = await updateUser(client, "1", { email });
+    expect(result.ok ? "ok" : result.error.status).toBe("invalid");
+    expect(sent).toBe(0);
+  });
+});
