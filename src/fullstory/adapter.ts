@@ -72,6 +72,12 @@ type Terminal = "COMPLETED" | "FAILED";
 type Ended = { status: Terminal; imports: JobCount; errors: JobCount };
 type FailedUserImport = components["schemas"]["FailedUserImport"];
 type Matchable = { readonly uid?: unknown; readonly id?: unknown; readonly email?: unknown };
+/** A user's uid, id and email, each a non-empty string or undefined. */
+type Keys = {
+  readonly uid: string | undefined;
+  readonly id: string | undefined;
+  readonly email: string | undefined;
+};
 type Outcome = ItemOutcome<FullStoryFailureCode>;
 type Result = ChunkResult<FullStoryFailureCode>;
 
@@ -88,7 +94,8 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * than twice `concurrency`); then both `getBatchImports` and `getBatchImportErrors` are paged
  * through (a `FAILED` job may have imported some users), each within the job's time and a page budget its
  * counts give (a list that pages on past it leaves its records `results_incomplete`). Imported users and
- * failures are matched to the chunk's records: an entry with a uid to a record with that uid (an imported
+ * failures are matched to the chunk's records: a failure whose user (the request item) has the uid, id and
+ * email of one record only goes to it first; then an entry with a uid to a record with that uid (an imported
  * user no such record is free for, after every other entry, to a record without a uid that named it by its
  * FullStory id, else by its email); one without, among the records without a uid, by id, else by email.
  * Entries matching no record are ignored and counted (`unmatched_entries`). Records neither list names are
@@ -105,7 +112,9 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * following the same job. After a second 404 it is left to a re-run (`later`), which polls the same job
  * again. No replay or re-run creates a second job. A re-run with the journal reuses the saved key (FullStory
  * replays the job it made for it, for 24 hours) or, once saved, polls the saved job instead of creating
- * another.
+ * another. A key first sent more than a day ago (less an hour) without a job id saved is not sent again:
+ * FullStory may have forgotten it and would make a second job, so the chunk's users fail `key_expired`
+ * (FullStory may hold them).
  */
 export function createFullStoryAdapter(
   client: FullStoryClient,
@@ -158,7 +167,11 @@ export function createFullStoryAdapter(
       let idempotencyKey = context.resumed?.["idempotencyKey"];
       if (idempotencyKey === undefined) {
         idempotencyKey = randomUUID();
-        context.checkpoint({ idempotencyKey });
+        // When the key was first used: FullStory answers it with the job it made for 24 hours from then.
+        context.checkpoint({ idempotencyKey, keySavedAt: new Date().toISOString() });
+      } else {
+        const expired = keyExpired(idempotencyKey, context.resumed?.["keySavedAt"]);
+        if (expired !== undefined) return everyItem(size, expired);
       }
       const uploadStarted = Date.now();
       const created = await client.createBatchImport({
@@ -245,8 +258,8 @@ export function createFullStoryAdapter(
 
     // 2. Read both result lists at once (each list's pages are sequential, but the two are independent, and
     // a request less in a row is a wait less behind the vendor's queue), matching each entry to a record of
-    // the chunk. Failures are matched after every import, as if the lists were read one after the other, so
-    // records sharing a key get the same outcomes whichever list answers first.
+    // the chunk. Both lists are matched once read, in one order whichever answers first: a failure naming one
+    // record exactly (its uid, id and email), then every import, then the other failures.
     const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(size);
     const matcher = new Matcher(records, outcomes);
     const failures: FailedUserImport[] = [];
@@ -263,18 +276,12 @@ export function createFullStoryAdapter(
       size,
       wait: (next) => waitFor(next, deadline, context),
     });
-    let listedImports = 0;
+    // Only what matches an imported user to a record is kept of it, until the failures are matched first.
+    const listed: Keys[] = [];
     const [imports, errors] = await Promise.all([
       readPages(
         (token) => client.getBatchImports(page(token)),
-        (user) => {
-          listedImports += 1;
-          matcher.assign(
-            user,
-            user.id === undefined ? { ok: true } : { ok: true, id: user.id },
-            true,
-          );
-        },
+        (user) => listed.push(matchable(user)),
         bounds(countValue(ended.imports)),
       ),
       readPages(
@@ -283,14 +290,22 @@ export function createFullStoryAdapter(
         bounds(countValue(ended.errors)),
       ),
     ]);
-    // Every entry read is FullStory's word on a user, even from a list a request then cut short.
-    for (const failure of failures) {
-      matcher.assign(failure.user, {
-        ok: false,
-        code: vendorCode(failure.code),
-        reason: failure.message,
-      });
-    }
+    // Every entry read is FullStory's word on a user, even from a list a request then cut short. A failure's
+    // `user` is the request item itself: one whose uid, id and email are those of a single record of the chunk
+    // names that record, so it takes it before any imported user (listed as FullStory stores it, a uid it may
+    // have from another record's write included) can.
+    const listedImports = listed.length;
+    const failed = (failure: FailedUserImport): Outcome => ({
+      ok: false,
+      code: vendorCode(failure.code),
+      reason: failure.message,
+    });
+    const unplaced = failures.filter(
+      (failure) => !matcher.assignExact(failure.user, failed(failure)),
+    );
+    for (const user of listed)
+      matcher.assign(user, user.id === undefined ? { ok: true } : { ok: true, id: user.id }, true);
+    for (const failure of unplaced) matcher.assign(failure.user, failed(failure));
     matcher.matchLeftovers();
     if (matcher.unmatched > 0) context.count("unmatched_entries", matcher.unmatched);
     const broken: ApiError[] = [];
@@ -346,6 +361,27 @@ export function createFullStoryAdapter(
     // user's JSON, and one JSON.stringify of the whole batch (by the client) is faster than stringifying the
     // users one by one and joining the texts (measured by scripts/bench: the pipeline benchmark).
     send,
+  };
+}
+
+/** How long FullStory answers an `Idempotency-Key` with the result of its first request. */
+const KEY_KEPT_MS = 24 * 60 * 60 * 1000;
+/** Time kept in hand for a send under a saved key (its retries included) to reach FullStory. */
+const KEY_MARGIN_MS = 60 * 60 * 1000;
+
+/**
+ * The outcome of a chunk whose saved key FullStory may have forgotten: sent under it more than a day ago
+ * (less a margin), with no job id saved. Sending it again would make a second job (a user without a uid, a
+ * second user), so it is not sent; FullStory may hold its users. Undefined when the key is still kept, or
+ * when its age is unknown (a journal written before keys were timed).
+ */
+function keyExpired(key: string, savedAt: string | undefined): Outcome | undefined {
+  const at = Date.parse(savedAt ?? "");
+  if (Number.isNaN(at) || Date.now() - at < KEY_KEPT_MS - KEY_MARGIN_MS) return undefined;
+  return {
+    ok: false,
+    code: "key_expired",
+    reason: `FullStory may hold this user: its batch was first sent at ${new Date(at).toISOString()} under Idempotency-Key ${key}, no job id came back, and FullStory answers a key with the job it made for 24 hours only, so it was not sent again (a second job could import a user twice); check the user in FullStory`,
   };
 }
 
@@ -562,6 +598,17 @@ class Matcher {
   }
 
   /**
+   * Matches an entry to the one record whose uid, id and email are all the entry's, if that record is free;
+   * says whether it did. Records sharing all three are left to {@link assign}, as nothing tells them apart.
+   */
+  assignExact(entry: Matchable | null | undefined, outcome: Outcome): boolean {
+    const positions = this.#index("exact").get(exactKey(entry ?? {}));
+    if (typeof positions !== "number" || this.outcomes[positions] !== undefined) return false;
+    this.outcomes[positions] = outcome;
+    return true;
+  }
+
+  /**
    * Once every entry of both lists was matched: each imported user with a uid that no record named goes to a
    * record without a uid that is still free and has its id (an id names one user, whatever its uid), else to
    * one with neither uid nor id that has its email (FullStory upserted that record onto the user who has its
@@ -606,7 +653,7 @@ class Matcher {
   }
 }
 
-type IndexName = "uid" | "id" | "email" | "emailOfId";
+type IndexName = "uid" | "id" | "email" | "emailOfId" | "exact";
 
 /** Each index's key of a record, undefined for records the index leaves out. */
 const INDEX_KEYS: Readonly<Record<IndexName, (record: Matchable) => string | undefined>> = {
@@ -620,13 +667,23 @@ const INDEX_KEYS: Readonly<Record<IndexName, (record: Matchable) => string | und
     text(record.uid) === undefined && text(record.id) !== undefined
       ? text(record.email)
       : undefined,
+  exact: (record) => exactKey(record),
 };
+
+/** A record's uid, id and email together, as one key. */
+function exactKey(record: Matchable): string {
+  return JSON.stringify([
+    text(record.uid) ?? null,
+    text(record.id) ?? null,
+    text(record.email) ?? null,
+  ]);
+}
 
 /** The chunk positions holding one key: a number for the usual single record, a list for duplicates. */
 type Positions = number | number[];
 
 /** The fields of a record the result lists are matched on, and nothing else of it. */
-function matchable(record: FullStoryUser): Matchable {
+function matchable(record: Matchable): Keys {
   const fields = record as Matchable | null | undefined;
   return { uid: text(fields?.uid), id: text(fields?.id), email: text(fields?.email) };
 }

@@ -11,6 +11,9 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  * - `job_lost`: FullStory answered 404 for the job it created (its status or a result list): whether the user
  *   was imported is unknown. Transient: replayed once within the run (the same job, never a new one), then
  *   left to a re-run with the journal;
+ * - `key_expired`: a re-run found the chunk sent under its saved `Idempotency-Key` more than a day ago (less an
+ *   hour) with no job id saved: FullStory may hold the user, and no longer answers the key with its job, so the
+ *   chunk is not sent again (a second job could import a user twice);
  * - a {@link RequestFailureCode}: a request of the chunk failed (`"429"`, `"network"`, …).
  */
 export type FullStoryFailureCode =
@@ -18,5 +21,6 @@ export type FullStoryFailureCode =
   | "results_incomplete"
   | "no_outcome"
   | "job_lost"
+  | "key_expired"
   | RequestFailureCode
   | VendorCode;

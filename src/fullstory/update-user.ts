@@ -2,7 +2,7 @@
 // typed error.
 import type { Rejection } from "../core/engine/adapter.js";
 import type { FullStoryClient } from "./client.js";
-import { checkFullStoryUser, type FullStoryUserUpdate } from "./validate.js";
+import { FULLSTORY_RULES, checkFullStoryUser, type FullStoryUserUpdate } from "./validate.js";
 
 type ClientResult = Awaited<ReturnType<FullStoryClient["updateUser"]>>;
 type ClientError = Extract<ClientResult, { ok: false }>["error"];
@@ -61,7 +61,18 @@ export async function updateUser(
   user: FullStoryUserUpdate,
   options: UpdateUserOptions = {},
 ): Promise<UpdateUserResult> {
-  const problems = checkFullStoryUser(user, "update");
+  // An empty id or a dot segment is not a user's: the URL would resolve to another endpoint (`/v2/users/` is
+  // Create User, which would make a user and answer its id as if this one were updated).
+  const problems: readonly Rejection[] =
+    id === "" || id === "." || id === ".."
+      ? [
+          {
+            rule: FULLSTORY_RULES.fieldType,
+            message:
+              "id: not a FullStory user id (empty, . or .. would send the update to another endpoint)",
+          },
+        ]
+      : checkFullStoryUser(user, "update");
   if (problems.length > 0) {
     return {
       ok: false,
