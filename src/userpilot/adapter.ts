@@ -6,7 +6,7 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
-import { chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import { chunkFailed, isFatal } from "../core/engine/chunk-outcomes.js";
 import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import type { components } from "../../generated/userpilot.js";
@@ -163,8 +163,13 @@ export function createUserpilotAdapter(
     keyOf: userpilotKeyOf,
     validate: validatedBy<UserpilotUser>(validateUserpilotUser),
     serialize: (item) => JSON.stringify(item),
-    send: (chunk, context) =>
-      new ChunkRun(client, settings, known, chunk, context).follow(0, chunk.items.length),
+    send: async (chunk, context) => {
+      const run = new ChunkRun(client, settings, known, chunk, context);
+      const result = await run.follow(0, chunk.items.length);
+      // A replay that polled the job or searched the list for it sent no user: not counted as a send.
+      if (!run.posted) context.followedUpOnly?.();
+      return result;
+    },
   };
 }
 
@@ -180,6 +185,9 @@ type JobEnd =
 
 /** Follows one chunk (or, after a `413`, its halves) through to an outcome per user. */
 class ChunkRun {
+  /** Whether a bulk identify request for users of the chunk went out in this attempt. */
+  posted = false;
+
   constructor(
     private readonly client: UserpilotClient,
     private readonly settings: Settings,
@@ -211,7 +219,7 @@ class ChunkRun {
     if (jobId === undefined && this.lostSince(range) !== undefined) {
       const found = await this.reconcile(start, end, range);
       if (found.kind === "fatal") return found;
-      if (found.kind === "unknown") return chunkFailed(found.error, size);
+      if (found.kind === "unknown") return everyItem(size, unreadableList(found.error));
       jobId = found.jobId;
     }
     if (jobId === undefined) {
@@ -283,6 +291,7 @@ class ChunkRun {
       // answer never came: the job such a request created started after it, so a replay knows where to look.
       const lostBefore = this.lostSince(range) !== undefined;
       if (!lostBefore) this.context.checkpoint({ [`sent${range}`]: new Date().toISOString() });
+      this.posted = true;
       const answer = await this.client.bulkIdentifyUsers({
         body: { users: this.chunk.items.slice(start, end) },
         serializedBody: body,
@@ -505,7 +514,19 @@ class ChunkRun {
               return { value: end(failure("job_lost", reason), false) };
             }
             if (isFatal(error)) return { value: { kind: "fatal", error } };
-            return { value: end(failedBy(error), false) };
+            // Userpilot accepted the job: a status it answers oddly refuses no user. The users stay unsettled
+            // (a replay or a re-run polls the job again), and may be held.
+            return {
+              value: end(
+                {
+                  ok: false,
+                  code: requestFailureCode(error),
+                  reason: `${error.message}; Userpilot accepted job ${jobId} for these users and may hold this user: whether it was imported is unknown`,
+                  transient: true,
+                },
+                false,
+              ),
+            };
           }
           const job = answer.data;
           // A status naming another job says nothing of this one's users: as lost as a 502's answer.
@@ -574,6 +595,20 @@ class ChunkRun {
       },
     };
   }
+}
+
+/**
+ * The outcome of users whose earlier request got no answer when the job list, which would show the job that
+ * request made, cannot be read: whatever the list's answer (a 5xx, a 404 from a gateway, an HTML page), it
+ * refuses no user, so the users stay unsettled for a replay or a re-run, and may be held.
+ */
+function unreadableList(error: ApiError): Outcome {
+  return {
+    ok: false,
+    code: requestFailureCode(error),
+    reason: `${error.message}; an earlier request for these users got no answer and Userpilot's job list could not be read to find the job it may have made, so Userpilot may hold this user`,
+    transient: true,
+  };
 }
 
 /**

@@ -135,6 +135,11 @@ export interface ChunkContext {
    * results to records) before calling.
    */
   releaseItems(): void;
+  /**
+   * Says this attempt sent none of the chunk's records: it only followed up on an earlier send (polled the
+   * job it made, searched the vendor for it). The report then does not count the attempt as a send.
+   */
+  followedUpOnly?(): void;
 }
 
 /**

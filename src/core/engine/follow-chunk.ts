@@ -65,8 +65,11 @@ export async function followChunk<Input, Wire>(
   let attempts = 0;
   // Attempts whose request may have reached the vendor (not those that certainly never went out).
   let sends = 0;
+  // Attempts that sent nothing and only followed up on an earlier send (a job polled, the vendor searched).
+  let followUps = 0;
   const replays = adapter.replay.by === "none" ? 1 : following.replay.chunkAttempts;
   for (;;) {
+    let followedUpOnly = false;
     const context: ChunkContext = {
       signal: following.signal,
       attempt: attempts,
@@ -83,6 +86,9 @@ export async function followChunk<Input, Wire>(
       savedByAnyChunk: (prefix) => following.savedByAnyChunk(prefix),
       vendorDone: () => following.vendorDone(),
       releaseItems: () => following.releaseItems(),
+      followedUpOnly: () => {
+        followedUpOnly = true;
+      },
     };
     attempts += 1;
     let result: ChunkResult;
@@ -112,7 +118,8 @@ export async function followChunk<Input, Wire>(
         ...(written && { written }),
       };
     }
-    if (!neverSent(result.outcomes)) sends += 1;
+    if (followedUpOnly) followUps += 1;
+    else if (!neverSent(result.outcomes)) sends += 1;
     outcomes = outcomes === undefined ? [...result.outcomes] : best(outcomes, result.outcomes);
     const replayable = outcomes.some((o) => !o.ok && o.transient === true && !leftToReRun(o));
     if (!replayable || following.signal.aborted || attempts >= replays) break;
@@ -133,9 +140,11 @@ export async function followChunk<Input, Wire>(
       ? `not sent again in this run (${adapter.replay.why})`
       : sends === attempts
         ? `sent ${times(attempts)} in this run (replayed by ${adapter.replay.by})`
-        : sends === 0
-          ? `tried ${times(attempts)} in this run, and no request reached ${adapter.vendor}`
-          : `tried ${times(attempts)} in this run, ${sends} of them sent (replayed by ${adapter.replay.by})`;
+        : sends === 0 && followUps > 0
+          ? `tried ${times(attempts)} in this run, following up on an earlier send (replayed by ${adapter.replay.by})`
+          : sends === 0
+            ? `tried ${times(attempts)} in this run, and no request reached ${adapter.vendor}`
+            : `tried ${times(attempts)} in this run, ${sends} of them sent (replayed by ${adapter.replay.by})`;
   const note = `; ${tried}: a re-run with the same journal tries again`;
   // Stopped while the chunk was out (an abort, or another chunk's fatal answer): its request may have
   // reached the vendor, whatever the record's own failure says.
