@@ -17,6 +17,7 @@ import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
 import { planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
+import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import type { FullStoryClient } from "./client.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
@@ -165,12 +166,18 @@ export function createFullStoryAdapter(
     const fresh = jobId === undefined;
     if (jobId === undefined) {
       let idempotencyKey = context.resumed?.["idempotencyKey"];
+      const savedAt = context.resumed?.["keySavedAt"];
+      // Whether no request under the key can have reached FullStory yet (`keySavedAt` "" says so).
+      const keyUnsent = idempotencyKey === undefined || savedAt === "";
       if (idempotencyKey === undefined) {
         idempotencyKey = randomUUID();
         // When the key was first used: FullStory answers it with the job it made for 24 hours from then.
         context.checkpoint({ idempotencyKey, keySavedAt: new Date().toISOString() });
+      } else if (savedAt === "") {
+        // Every earlier try under the key failed before reaching FullStory: its 24 hours start with this one.
+        context.checkpoint({ keySavedAt: new Date().toISOString() });
       } else {
-        const expired = keyExpired(idempotencyKey, context.resumed?.["keySavedAt"]);
+        const expired = keyExpired(idempotencyKey, savedAt);
         if (expired !== undefined) return everyItem(size, expired);
       }
       const uploadStarted = Date.now();
@@ -180,7 +187,13 @@ export function createFullStoryAdapter(
         params: { header: { "Idempotency-Key": idempotencyKey } },
         signal,
       });
-      if (!created.ok) return chunkFailed(created.error, size, "write");
+      if (!created.ok) {
+        // No try reached FullStory, nor did any earlier one: FullStory does not know the key, whose age then
+        // says nothing (a chunk never sent must not fail key_expired on a later re-run).
+        if (keyUnsent && unprocessedBy(created.error) === "not_sent")
+          context.checkpoint({ keySavedAt: "" });
+        return chunkFailed(created.error, size, "write");
+      }
       settings.pace.uploaded(size, Date.now() - uploadStarted);
       jobId = created.data.job.id;
       context.checkpoint({ jobId });
