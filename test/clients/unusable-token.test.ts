@@ -11,7 +11,7 @@ import { importUsers } from "../../src/propeller/import.js";
 import { HOSTS, useMswServer } from "../support/msw.js";
 
 const server = useMswServer();
-const secret = "audit-client-secret-7f3Kq9";
+const secret = "test-client-secret-7f3Kq9";
 const tokenUrl = `${HOSTS.propeller}/oauth2/token`;
 const bulkUrl = `${HOSTS.propeller}/v2/users/bulk/sourceId`;
 const input = Array.from({ length: 6 }, (_, i) => ({ source: "CRM", sourceId: `s-${i}` }));

@@ -21,7 +21,7 @@ describe("Userpilot: an undocumented answer to a status poll of an accepted job"
     up.scriptPollsOf("u-0", () =>
       odd-- > 0 ? { answer: () => userpilotError(410, "gone") } : afterwards(() => {}),
     );
-    const journal = journalFile("userpilot-audit-poll");
+    const journal = journalFile("userpilot-follow-up-poll");
     const report = await run(users(6), { ...options, journal });
 
     expectEveryRecordOnce(report, 6);
@@ -33,7 +33,7 @@ describe("Userpilot: an undocumented answer to a status poll of an accepted job"
   it("a status that keeps failing says Userpilot accepted the job and may hold the users, and a re-run polls it again", async () => {
     const up = vendor({ stepMs: 0 });
     up.scriptPollsOf("u-0", () => ({ answer: () => userpilotError(410, "gone") }));
-    const journal = journalFile("userpilot-audit-poll-2");
+    const journal = journalFile("userpilot-follow-up-poll-2");
     const first = await run(users(3), { ...options, journal });
 
     expectEveryRecordOnce(first, 3);
@@ -67,7 +67,7 @@ describe("Userpilot: an undocumented answer to the job list after a lost send", 
   });
 
   it("on a re-run after a crash between send and checkpoint: a 404 from the list leaves the chunk for the next run, saying Userpilot may hold it", async () => {
-    const journal = journalFile("userpilot-audit-list");
+    const journal = journalFile("userpilot-follow-up-list");
     const controller = new AbortController();
     const up = vendor(
       { stepMs: 0 },
