@@ -170,7 +170,9 @@ async function sendChunk(
     const error: ApiError = result.error;
     // The first request wrote nothing (refused, turned away, never sent): a re-run need not say otherwise.
     if (!resent && !sentBefore && wroteNothing(error)) context.checkpoint({ sent: "" });
-    if (isFatal(error)) return { kind: "fatal", error };
+    // The users an earlier 400 of this chunk named keep Propeller's refusal (the rest were never written).
+    if (isFatal(error))
+      return resent ? { kind: "fatal", error, known: outcomes } : { kind: "fatal", error };
     if (result.error.status === 400) {
       const body = result.error.body.error as ErrorBody | undefined;
       const code = codeOf(body, 400);
@@ -217,7 +219,10 @@ async function sendChunk(
 
 /**
  * Maps a 200's `data[]` to the users sent: by position when the result's `key` echoes the user's sourceId,
- * else by `key` among the results no position claimed; a user with no result fails `no_outcome`.
+ * else by `key` among the results no position claimed; a user with no result fails `no_outcome`. Users that
+ * share a sourceId but are different Propeller users (another source or language) fail `no_outcome` unless
+ * the answer holds as many results for that sourceId as there are such users: a result names a user by its
+ * sourceId only.
  */
 function mapResults(
   response: BulkUsersResponse,
@@ -254,6 +259,28 @@ function mapResults(
     const n = byKey.get(key)?.shift();
     const result = n === undefined ? undefined : results[n];
     outcomes[position] = isResult(result) ? outcomeOf(result) : noOutcome(`sourceId ${key}`);
+  }
+  // A result names a user by its sourceId alone. Users of the request that share a sourceId but are different
+  // users at Propeller (another source or language) cannot be told apart once the results and the users no
+  // longer line up: unless each of them has a result, none of them is known.
+  const sent = new Map<string, number[]>();
+  for (const position of positions) {
+    const key = String(items[position]?.sourceId);
+    const list = sent.get(key);
+    if (list === undefined) sent.set(key, [position]);
+    else list.push(position);
+  }
+  const answered = new Map<string, number>();
+  for (const result of results) {
+    if (!isResult(result)) continue;
+    const key = String(result.key);
+    answered.set(key, (answered.get(key) ?? 0) + 1);
+  }
+  for (const [key, shared] of sent) {
+    if (shared.length < 2 || answered.get(key) === shared.length) continue;
+    const users = new Set(shared.map((p) => propellerKeyOf(items[p] as PropellerUser, p)));
+    if (users.size < 2) continue;
+    for (const position of shared) outcomes[position] = noOutcome(`sourceId ${key}`);
   }
 }
 
