@@ -1,4 +1,4 @@
-import { open, rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { runImport } from "../core/engine/engine.js";
 import type { ImportReport } from "../core/engine/report.js";
 import {
@@ -11,7 +11,7 @@ import {
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import { createProgressDisplay } from "./progress.js";
-import { codeOf } from "./report-file.js";
+import { checkWritable } from "./report-file.js";
 import { createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
 import { VENDORS } from "./vendors.js";
@@ -52,27 +52,9 @@ export async function demoCommand(
   const fixtures = await withOptionalPeers(load, "demo makes its users with @faker-js/faker", [
     "@faker-js/faker",
   ]);
-  // Opened before the imports, so that a report that cannot be written stops the demo before it runs, and
-  // without emptying it: a demo that ends early leaves an earlier report as it was, and removes one it made.
-  let created = false;
-  const openReport = async (file: string) => {
-    try {
-      const handle = await open(file, "wx");
-      created = true;
-      return handle;
-    } catch (error) {
-      if ((error as { code?: unknown }).code === "EEXIST") return open(file, "a");
-      throw error;
-    }
-  };
-  const out =
-    reportFile === undefined
-      ? undefined
-      : await openReport(reportFile).catch((error: unknown) => {
-          throw new Error(`cannot write the report ${reportFile}: ${codeOf(error)}`, {
-            cause: error,
-          });
-        });
+  // Checked before the imports, so that a report that cannot be written stops the demo before it runs, and
+  // left as it is until the end: a demo that ends early keeps an earlier report, and removes one it made.
+  const created = reportFile === undefined ? false : await checkWritable(reportFile);
   const reports: ImportReport[] = [];
   let honest = true;
   const run = async (vendor: VendorModule, samples: SampleRecords<unknown>) => {
@@ -129,20 +111,18 @@ export async function demoCommand(
       if (samples === undefined) throw new Error(`no demo fixtures for ${vendor.name}`);
       await run(vendor, samples);
     }
-    await out?.truncate(0);
-    await out?.writeFile(`${JSON.stringify(reports, null, 2)}\n`);
   } catch (error) {
-    await out?.close();
     if (created && reportFile !== undefined) await rm(reportFile, { force: true });
     throw error;
   }
-  await out?.close();
+  if (reportFile !== undefined)
+    await writeFile(reportFile, `${JSON.stringify(reports, null, 2)}\n`);
   const total = (key: "total" | "imported" | "failed" | "rejected") =>
     reports.reduce((n, r) => n + r[key], 0);
   stdout.write(
     `\nall vendors: ${total("total")} records, ${total("imported")} imported, ${total("failed")} failed${honest ? " (each one refused by the vendor)" : ""}, ${total("rejected")} rejected\n`,
   );
-  if (out !== undefined) stdout.write(`the four reports are in ${reportFile}\n`);
+  if (reportFile !== undefined) stdout.write(`the four reports are in ${reportFile}\n`);
   if (!honest) stdout.write("the report and what the vendors hold disagree: that is a bug\n");
   return honest &&
     reports.every((r) => r.fatal === undefined && r.total === r.imported + r.failed + r.rejected)

@@ -56,21 +56,7 @@ export class ReportWriter {
     file: string,
     header: Omit<ReportHeader, "kind" | "format" | "version" | "tool">,
   ): Promise<ReportWriter> {
-    let created = true;
-    try {
-      await (await open(file, "wx")).close();
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== "EEXIST")
-        throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
-      created = false;
-      try {
-        // Append mode: the earlier report is kept until the run begins.
-        await (await open(file, "a")).close();
-      } catch (error) {
-        throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
-      }
-    }
-    const writer = new ReportWriter(file, created);
+    const writer = new ReportWriter(file, await checkWritable(file));
     const line: ReportHeader = {
       kind: "header",
       format: REPORT_FORMAT,
@@ -168,8 +154,29 @@ export class ReportWriter {
   }
 }
 
+/**
+ * Checks that a report `file` can be written, creating it when it does not exist and leaving an earlier one
+ * as it is (opened to append); says whether it created it.
+ * @throws Error naming the file when it cannot be opened for writing.
+ */
+export async function checkWritable(file: string): Promise<boolean> {
+  try {
+    await (await open(file, "wx")).close();
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "EEXIST")
+      throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+  }
+  try {
+    await (await open(file, "a")).close();
+    return false;
+  } catch (error) {
+    throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+  }
+}
+
 /** A file error's code (`EACCES`), else its message. */
-export function codeOf(error: unknown): string {
+function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
 }

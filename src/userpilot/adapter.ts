@@ -219,7 +219,14 @@ class ChunkRun {
     if (jobId === undefined && this.lostSince(range) !== undefined) {
       const found = await this.reconcile(start, end, range);
       if (found.kind === "fatal") return found;
-      if (found.kind === "unknown") return everyItem(size, unreadableList(found.error));
+      if (found.kind === "unknown")
+        return everyItem(
+          size,
+          unsettled(
+            found.error,
+            "an earlier request for these users got no answer and Userpilot's job list could not be read to find the job it may have made, so Userpilot may hold this user",
+          ),
+        );
       jobId = found.jobId;
     }
     if (jobId === undefined) {
@@ -516,17 +523,8 @@ class ChunkRun {
             if (isFatal(error)) return { value: { kind: "fatal", error } };
             // Userpilot accepted the job: a status it answers oddly refuses no user. The users stay unsettled
             // (a replay or a re-run polls the job again), and may be held.
-            return {
-              value: end(
-                {
-                  ok: false,
-                  code: requestFailureCode(error),
-                  reason: `${error.message}; Userpilot accepted job ${jobId} for these users and may hold this user: whether it was imported is unknown`,
-                  transient: true,
-                },
-                false,
-              ),
-            };
+            const held = `Userpilot accepted job ${jobId} for these users and may hold this user: whether it was imported is unknown`;
+            return { value: end(unsettled(error, held), false) };
           }
           const job = answer.data;
           // A status naming another job says nothing of this one's users: as lost as a 502's answer.
@@ -598,15 +596,16 @@ class ChunkRun {
 }
 
 /**
- * The outcome of users whose earlier request got no answer when the job list, which would show the job that
- * request made, cannot be read: whatever the list's answer (a 5xx, a 404 from a gateway, an HTML page), it
- * refuses no user, so the users stay unsettled for a replay or a re-run, and may be held.
+ * The outcome of users when a request that only follows up on what Userpilot holds (a job's status, the job
+ * list searched after a lost send) fails: whatever its answer (a 5xx, a gateway's 404, an HTML page), it
+ * refuses no user, so the users stay unsettled for a replay or a re-run; `held` says why Userpilot may hold
+ * them.
  */
-function unreadableList(error: ApiError): Outcome {
+function unsettled(error: ApiError, held: string): Outcome {
   return {
     ok: false,
     code: requestFailureCode(error),
-    reason: `${error.message}; an earlier request for these users got no answer and Userpilot's job list could not be read to find the job it may have made, so Userpilot may hold this user`,
+    reason: `${error.message}; ${held}`,
     transient: true,
   };
 }
