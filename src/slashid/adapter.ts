@@ -68,22 +68,23 @@ const EXISTED_NOTE =
  * - Outcomes: rows listed in `failed_csv` fail with code `rejected_by_vendor` and SlashID's reason (any
  *   column not named `slashid:*`). A row goes to the first person not yet matched whose uploaded row it
  *   echoes: equal in every `slashid:*` column both have (emails and usernames compared case-insensitively,
- *   phone numbers by their digits, each list in any order; other cells trimmed). Rows that echo no one are
- *   matched after those that do, each to the person not yet matched that shares the most emails, phone
- *   numbers and usernames with it (ties: the first); a row sharing none with such a person places no one.
- *   The others are imported, unless that would report more persons imported than SlashID's
- *   `successful_imports`, or when its counts add up to more persons than the file held: then SlashID
- *   counted failures it did not list (or listed them unreadably, or counted nonsense), and every person not
- *   placed fails with code `import_unconfirmed`, as nobody can tell which of them were
- *   imported.
+ *   phone numbers by their digits, each list in any order; other cells trimmed), one whose row it repeats as
+ *   written first; a row echoing only persons already matched repeats one of them and places no one. Rows
+ *   that echo no one are matched after those that do, each to the person not yet matched that shares the
+ *   most emails, phone numbers and usernames with it (ties: the first); a row sharing none with such a
+ *   person places no one. The others are imported, unless that would report more persons imported than
+ *   SlashID's `successful_imports`, or when its counts add up to more persons than the file held: then
+ *   SlashID counted failures it did not list (or listed them unreadably, or counted nonsense), and every
+ *   person not placed fails with code `import_unconfirmed`, as nobody can tell which of them were imported.
  * - 400 and 402 (pricing tier) fail the chunk with SlashID's messages; 401 / 403 stop the import.
  * - Replay (within the run after a lost answer, and on resume): the chunk is uploaded again. What SlashID does
  *   with a person that already exists is UNCONFIRMED, so both worlds are read: if it updates the person, the
  *   replay imports it; if it refuses the row as existing (a `failed_csv` reason matching /already exist|
  *   duplicate|conflict/i), the lost upload wrote it (or it existed before): imported, with a warning that says
  *   SlashID cannot tell which; unless a record of an earlier file has its key, whose person explains the
- *   refusal: `import_unconfirmed`. Other failures of a replayed upload carry a note that the lost upload may
- *   have imported the person.
+ *   refusal: `import_unconfirmed`, as is a person sharing a handle with another person of the file (the
+ *   lost upload may have written that one and refused this one). Other failures of a replayed upload carry a
+ *   note that the lost upload may have imported the person.
  */
 export function createSlashIdAdapter(
   client: SlashIdClient,
@@ -207,6 +208,8 @@ interface FailedRow {
   readonly handles: readonly string[];
   /** Its `slashid:*` cells by column name (lower-cased), as compared (see cellKey). */
   readonly cells: ReadonlyMap<string, string>;
+  /** Its `slashid:*` cells by column name (lower-cased), as written (see exactKey). */
+  readonly exact: ReadonlyMap<string, string>;
   readonly reason: string;
 }
 
@@ -224,33 +227,48 @@ function outcomesOf(
     const byHandle = indexByHandle(items);
     const sent = new Set<string>(columnsOf(items));
     const free = new FreePositions(outcomes);
-    const echoes = new EchoIndex(items);
+    const echoes = new EchoIndex(items, cellKey);
+    const exactEchoes = new EchoIndex(items, exactKey);
     const place = (row: FailedRow, at: number) => {
       const existed = uploadedBefore && ALREADY_EXISTS.test(row.reason);
       const earlier = existed ? repeated?.get(at) : undefined;
+      // Another person of this file holds one of its handles: SlashID may say this row exists because the lost
+      // upload wrote that one, having refused (or merged) this one.
+      const sharing =
+        existed && earlier === undefined ? sharedWith(items, at, byHandle) : undefined;
       outcomes[at] =
-        earlier !== undefined
+        sharing !== undefined
           ? {
-              // The person exists through an earlier file's record with its key: a SlashID that refuses an
-              // existing person refused this row in the lost upload too.
               ok: false,
               code: SLASHID_UNCONFIRMED,
-              reason: `${row.reason}: record ${earlier} of the input, in an earlier file of this import, has the same key, so SlashID may hold that record's person without this record's values`,
+              reason: `${row.reason}: this person shares its ${sharing} with another person of this file, whom the earlier upload of this chunk, whose answer was lost, may have imported in its place, so whether SlashID holds this person's values is unknown`,
             }
-          : existed
-            ? { ok: true, note: EXISTED_NOTE }
-            : {
+          : earlier !== undefined
+            ? {
+                // The person exists through an earlier file's record with its key: a SlashID that refuses an
+                // existing person refused this row in the lost upload too.
                 ok: false,
-                code: SLASHID_REJECTED,
-                reason: uploadedBefore ? `${row.reason}${RESUMED_NOTE}` : row.reason,
-              };
+                code: SLASHID_UNCONFIRMED,
+                reason: `${row.reason}: record ${earlier} of the input, in an earlier file of this import, has the same key, so SlashID may hold that record's person without this record's values`,
+              }
+            : existed
+              ? { ok: true, note: EXISTED_NOTE }
+              : {
+                  ok: false,
+                  code: SLASHID_REJECTED,
+                  reason: uploadedBefore ? `${row.reason}${RESUMED_NOTE}` : row.reason,
+                };
       placed += 1;
     };
     // Echoed rows are placed first: a row matched only by shared handles must not take a person whose own
     // row comes later in failed_csv.
     const unechoed: FailedRow[] = [];
     for (const row of failed) {
-      const at = echoedBy(row, sent, echoes, free, byHandle);
+      // A row repeating as written only persons earlier rows took is one of them again, not a case variant's.
+      const at =
+        echoedBy(row, row.exact, sent, exactEchoes, free, byHandle) ??
+        echoedBy(row, row.cells, sent, echoes, free, byHandle);
+      if (at === TAKEN) continue;
       if (at === undefined) unechoed.push(row);
       else place(row, at);
     }
@@ -305,11 +323,13 @@ function failedRowsOf(text: string | undefined): FailedRow[] | undefined {
   return rows.map((row) => {
     const handles: string[] = [];
     const cells = new Map<string, string>();
+    const exact = new Map<string, string>();
     const reasons: [column: string, value: string][] = [];
     for (const [column, value = ""] of Object.entries(row)) {
       const name = column.trim().toLowerCase();
       if (name.startsWith("slashid:")) {
         cells.set(name, cellKey(name, value));
+        exact.set(name, exactKey(name, value));
         const kind = HANDLE_COLUMNS.get(name);
         if (kind !== undefined) addHandles(handles, kind, value);
       } else if (value.trim() !== "") reasons.push([column.trim(), value.trim()]);
@@ -323,7 +343,7 @@ function failedRowsOf(text: string | undefined): FailedRow[] | undefined {
           : reasons
               .map(([column, value]) => (column === "" ? value : `${column}: ${value}`))
               .join("; ");
-    return { handles, cells, reason };
+    return { handles, cells, exact, reason };
   });
 }
 
@@ -356,6 +376,17 @@ function cellKey(column: string, cell: string): string {
   return cell.trim();
 }
 
+/**
+ * A cell as written: handles trimmed and in any order, but neither lower-cased nor reduced to digits. Persons
+ * whose handles differ only so ("Bob" and "bob", "+13475043201" and "+1 347 504 3201") have distinct keys and
+ * may be distinct persons at SlashID: an echo equal to one of them as written is that one's row.
+ */
+function exactKey(column: string, cell: string): string {
+  if (!HANDLE_COLUMNS.has(column)) return cellKey(column, cell);
+  const values = cell.split(",").flatMap((value) => value.trim() || []);
+  return JSON.stringify([...new Set(values)].sort());
+}
+
 function addHandles(into: string[], kind: HandleKind, cell: string): void {
   for (const value of cell.split(",")) {
     const key = handleKey(kind, value);
@@ -373,6 +404,31 @@ function handleKey(kind: HandleKind, value: string): string | undefined {
   }
   return `${kind}:${trimmed.toLowerCase()}`;
 }
+
+/**
+ * Which handle of the item at `at` another item of the file has too ("email", "phone number", "username"),
+ * named by kind so that the reason carries no one's data; undefined when none.
+ */
+function sharedWith(
+  items: readonly SlashIdCsvRow[],
+  at: number,
+  byHandle: ReadonlyMap<string, readonly number[]>,
+): string | undefined {
+  const item = items[at]!;
+  for (const [column, kind] of HANDLE_COLUMNS) {
+    for (const value of (item[column as SlashIdColumn] ?? "").split(",")) {
+      const key = handleKey(kind, value);
+      if (key !== undefined && (byHandle.get(key)?.length ?? 0) > 1) return HANDLE_NAMES[kind];
+    }
+  }
+  return undefined;
+}
+
+const HANDLE_NAMES: Readonly<Record<HandleKind, string>> = {
+  e: "email",
+  p: "phone number",
+  u: "username",
+};
 
 /** Handle → positions of the items that have it, ascending. */
 function indexByHandle(items: readonly SlashIdCsvRow[]): Map<string, number[]> {
@@ -419,14 +475,17 @@ class FreePositions {
 }
 
 /**
- * The items grouped by their cells in a set of columns, as {@link cellKey} compares them: the items whose row a
- * failed row echoes are the group of the failed row's own cells. One grouping per set of columns compared
+ * The items grouped by their cells in a set of columns, as `keyOf` compares them (cellKey, or exactKey for
+ * the cells as written): the items whose row a failed row echoes are the group of the failed row's own cells. One grouping per set of columns compared
  * (one for a `failed_csv` whose rows all have its header's columns).
  */
 class EchoIndex {
   readonly #groups = new Map<string, Map<string, number[]>>();
 
-  constructor(private readonly items: readonly SlashIdCsvRow[]) {}
+  constructor(
+    private readonly items: readonly SlashIdCsvRow[],
+    private readonly keyOf: (column: string, cell: string) => string,
+  ) {}
 
   /** The positions (ascending) of the items whose cells in `columns` are `cells`. */
   positions(columns: readonly string[], cells: readonly string[]): readonly number[] {
@@ -436,7 +495,7 @@ class EchoIndex {
       groups = new Map();
       this.items.forEach((item, at) => {
         const key = digest(
-          columns.map((column) => cellKey(column, item[column as SlashIdColumn] ?? "")),
+          columns.map((column) => this.keyOf(column, item[column as SlashIdColumn] ?? "")),
         );
         const group = groups!.get(key);
         if (group === undefined) groups!.set(key, [at]);
@@ -455,17 +514,19 @@ function digest(cells: readonly string[]): string {
 
 /**
  * The earliest item not yet given an outcome whose row the failed row echoes: every `slashid:*` column both
- * have holds the same cell (see cellKey). A row without handles echoes no one.
+ * have holds the same cell (`cells`: the row's cells as cellKey compares them, or as written, see exactKey).
+ * A row without handles echoes no one; {@link TAKEN} when every person the row echoes has its outcome already.
  */
 function echoedBy(
   row: FailedRow,
+  cells: ReadonlyMap<string, string>,
   sent: ReadonlySet<string>,
   echoes: EchoIndex,
   free: FreePositions,
   byHandle: ReadonlyMap<string, readonly number[]>,
-): number | undefined {
+): number | typeof TAKEN | undefined {
   if (row.handles.length === 0) return undefined;
-  const compared = [...row.cells].filter(([column]) => sent.has(column));
+  const compared = [...cells].filter(([column]) => sent.has(column));
   const positions = echoes.positions(
     compared.map(([column]) => column),
     compared.map(([, cell]) => cell),
@@ -479,9 +540,13 @@ function echoedBy(
     if (rarest === undefined || list.length < rarest.length) rarest = list;
   }
   const first = free.first(positions);
-  if (first === undefined || holds(rarest ?? [], first)) return first;
+  if (first === undefined) return positions.length > 0 ? TAKEN : undefined;
+  if (holds(rarest ?? [], first)) return first;
   return positions.find((at) => free.isFree(at) && holds(rarest ?? [], at));
 }
+
+/** What {@link echoedBy} answers for a row that echoes persons, all of them placed already. */
+const TAKEN = "taken";
 
 /**
  * The item not yet given an outcome that shares the most handles with the failed row (ties: the earliest).
