@@ -132,7 +132,11 @@ export async function importCommand(args: ImportFlags): Promise<number> {
     throw error;
   }
   progress.done();
-  if (reportStoppedReading) report = { ...report, aborted: true };
+  if (reportStoppedReading) {
+    // Not an input that broke off: the report's error says why the reading stopped.
+    const { inputError: _, ...rest } = report;
+    report = { ...rest, aborted: true };
+  }
   const reportError = await finishReport(writer, report);
   // The users are at the vendor whatever became of the report file: the summary says what happened to them.
   args.stdout.write(
@@ -234,6 +238,8 @@ function filesNamed({ file, flags }: ImportFlags): NamedFile[] {
 /**
  * The records, read only while the report file keeps up, so its lines never pile up in memory. A file that
  * fails (a full disk) ends the reading, not the import: what was read is still sent, and the summary says so.
+ * It ends it as a broken input does, not as the input's end, so that with a journal a chunk it cut short
+ * waits for the re-run rather than be sent unlike the whole input's.
  */
 async function* paced<T>(
   records: AsyncIterable<T>,
@@ -245,9 +251,12 @@ async function* paced<T>(
     writer.start();
     try {
       await writer.ready();
-    } catch {
+    } catch (error) {
       onReportFailed();
-      return;
+      throw new Error(
+        `the report file failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     yield record;
   }

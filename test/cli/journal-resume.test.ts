@@ -281,3 +281,40 @@ describe("import --journal: resume an interrupted import", () => {
     expect(sim.users().map((u) => u.sourceId)).toEqual(["ma-0", "ma-1", "ma-2"]);
   });
 });
+
+describe("--journal with an input file that breaks off", () => {
+  it("the chunk the break cut short waits (exit 2), and a run with the repaired file resumes with every user once", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const { url } = await serve(sim);
+    const users = fullStoryUsers(25, "cut");
+    const whole = JSON.stringify(users);
+    // Cut inside the 16th user: the array breaks off there.
+    const input = file("cut.json", whole.slice(0, whole.indexOf(users[15]!.uid) + 3));
+    const journal = file("cut.journal");
+    const args = (from: string) => [
+      "import",
+      "fullstory",
+      from,
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+      ...FAST_POLL,
+      "--chunk-size",
+      "10",
+      "--journal",
+      journal,
+    ];
+
+    const cut = await cli(args(input));
+    expect(cut.code).toBe(2);
+    expect(sim.users()).toHaveLength(10);
+
+    const resumed = await cli(args(file("whole.json", whole)));
+    expect(resumed.stderr).not.toContain("bulk-user-import:");
+    expect(resumed.code).toBe(0);
+    expect(resumedOf(resumed.stdout)).toBe(1);
+    expect(sim.users()).toHaveLength(25);
+    expect(requestsTo(sim, "POST /v2/users/batch")).toBe(3);
+  });
+});

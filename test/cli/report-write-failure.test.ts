@@ -75,4 +75,39 @@ describe.skipIf(!existsSync(FULL_DISK))("--report on a full disk", () => {
     expect(result.stdout).not.toContain("input broken off");
     expect(result.code).toBe(1);
   });
+
+  it("failing part-way with --journal: a re-run with the journal and a writable report resumes", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const { url } = await serve(sim);
+    const input = file("full-journal.ndjson", ndjson(fullStoryUsers(3000, "journal")));
+    const journal = file("full.journal");
+    const run = (report: string) =>
+      cli([
+        "import",
+        "fullstory",
+        input,
+        "--base-url",
+        url,
+        "--api-key",
+        CREDS.apiKey,
+        ...FAST_POLL,
+        "--chunk-size",
+        "100",
+        "--concurrency",
+        "1",
+        "--journal",
+        journal,
+        "--report",
+        report,
+      ]);
+
+    const cut = await run(FULL_DISK);
+    expect(cut.code).toBe(1);
+    const resumed = await run(file("resumed.ndjson"));
+
+    expect(resumed.stderr).not.toContain("bulk-user-import:");
+    expect(resumed.stdout).toMatch(/^fullstory: 3000 records: 3000 imported, 0 failed, 0 rejected/);
+    expect(resumed.code).toBe(0);
+    expect(sim.users()).toHaveLength(3000);
+  });
 });

@@ -296,6 +296,81 @@ describe("faults", () => {
     expect(report.imported).toBe(15);
   });
 
+  it("input that breaks part-way with a journal: the unfinished chunk waits, and a re-run with the repaired input resumes", async () => {
+    function* broken() {
+      yield* users(15);
+      throw new Error("line 16: unexpected end of file");
+    }
+    const journal = journalFile("engine");
+    const first = scripted();
+    const cut = await runImport(first.adapter, asAsync(broken()), { journal });
+    expect(cut.inputError).toBe("line 16: unexpected end of file");
+    // A chunk the break cut short is not the chunk the whole input makes: sent, it would block the resume.
+    expect(first.sent.flatMap((c) => c.keys)).toEqual(users(10).map((u) => u.id));
+    expectEveryRecordOnce(cut, 15);
+    expect(cut.imported).toBe(10);
+    expect(cut.outcomes[10]).toMatchObject({
+      outcome: "failed",
+      code: "aborted",
+      reason: /not sent: reading the input stopped .*line 16: unexpected end of file/,
+    });
+
+    const second = scripted();
+    const resumed = await runImport(second.adapter, users(20), { journal });
+    expect(second.sent.flatMap((c) => c.keys)).toEqual(
+      users(20)
+        .slice(10)
+        .map((u) => u.id),
+    );
+    expectEveryRecordOnce(resumed, 20);
+    expect(resumed.imported).toBe(20);
+  });
+
+  it("input that breaks part-way inside a chunk an earlier run sent without an answer: its records may be held", async () => {
+    const journal = journalFile("engine");
+    const controller = new AbortController();
+    const crashed = scripted((chunk, context) => {
+      if (chunk.seq === 1) {
+        context.checkpoint({ jobId: "job-1" });
+        controller.abort();
+      }
+      return {
+        kind: "done",
+        outcomes: chunk.items.map(() =>
+          chunk.seq === 1 ? { ok: false, code: "aborted", reason: "aborted" } : { ok: true },
+        ),
+      };
+    });
+    await runImport(crashed.adapter, users(20), {
+      journal,
+      signal: controller.signal,
+      concurrency: 1,
+    });
+    function* broken() {
+      yield* users(15);
+      throw new Error("line 16: unexpected end of file");
+    }
+    const { adapter, sent } = scripted();
+    const report = await runImport(adapter, asAsync(broken()), { journal });
+    expect(sent).toEqual([]);
+    expect(report.outcomes[14]).toMatchObject({
+      outcome: "failed",
+      code: "aborted",
+      reason: /not sent: reading the input stopped .*may hold this record: an earlier run/,
+    });
+  });
+
+  it("input that breaks right after a full chunk with a journal: that chunk is sent", async () => {
+    function* broken() {
+      yield* users(10);
+      throw new Error("line 11: unexpected end of file");
+    }
+    const { adapter, sent } = scripted();
+    const report = await runImport(adapter, asAsync(broken()), { journal: journalFile("engine") });
+    expect(sent.flatMap((c) => c.keys)).toEqual(users(10).map((u) => u.id));
+    expect(report.imported).toBe(10);
+  });
+
   it("rejects what the precheck refuses, before the vendor's rules", async () => {
     const { adapter } = scripted();
     const input: TestUser[] = [...users(2), { id: "broken", name: "x" }];

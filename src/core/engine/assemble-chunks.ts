@@ -167,7 +167,9 @@ export async function assembleChunks<Input, Wire>(
   }
   if (pending.items.length > 0) {
     await dispatcher.slotFree();
-    dispatcher.submit(pending);
+    if (inputError === undefined || pending.items.length >= chunkRecords)
+      dispatcher.submit(pending);
+    else dispatcher.submitCutShort(pending, inputError);
   }
   return { stoppedEarly, inputError };
 }

@@ -146,6 +146,29 @@ export class ChunkDispatcher<Input, Wire> {
     );
   }
 
+  /**
+   * The last chunk of an input that broke off (`inputError`) before the chunk was full. With a journal it is
+   * not sent: the whole input makes a larger chunk in its place, which a re-run could not match with this one,
+   * so the records wait for that re-run.
+   */
+  submitCutShort(pending: PendingChunk<Wire>, inputError: string): void {
+    const { journal } = this.settings;
+    const seq = this.#seq;
+    if (journal === undefined || this.#run.signal.aborted || this.#journaled(pending, seq)) {
+      this.submit(pending);
+      return;
+    }
+    const known = journal.lookup(seq);
+    this.#failAll(
+      pending,
+      "aborted",
+      `not sent: reading the input stopped (${inputError}) before this record's chunk was full; a re-run with this journal and the whole input sends it` +
+        (known !== undefined && sentInEarlierRun(known.state)
+          ? `; ${this.adapter.vendor} may hold this record: an earlier run with this journal sent a chunk in its place, and no answer said what became of it`
+          : ""),
+    );
+  }
+
   /** Waits for every chunk in flight to settle. */
   async drain(): Promise<void> {
     await Promise.all(this.#inFlight);

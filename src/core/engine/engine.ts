@@ -35,7 +35,9 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * reuses the outcomes of finished chunks and resumes the others (same idempotency keys, same jobs). A file
    * that is not a journal, or one another vendor, other settings or other input wrote, makes the import
    * reject with a `JournalError`, before anything is sent for the chunk it concerns; so does a journal
-   * another run is using (a run holds `<journal>.lock` until it ends) or one that cannot be opened.
+   * another run is using (a run holds `<journal>.lock` until it ends) or one that cannot be opened. When the
+   * input breaks off, the records of its last chunk, if not full, are not sent (`aborted`): a re-run with the
+   * journal and the repaired input sends them in the chunk the whole input makes.
    * @default none (nothing is recorded)
    */
   journal?: string;
