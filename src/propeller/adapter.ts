@@ -8,7 +8,7 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
-import { failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
+import { afterLostSend, failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { sameOutcomes } from "../core/engine/outcomes.js";
 import type { ApiError } from "../core/errors/api-error.js";
@@ -57,7 +57,8 @@ export interface PropellerAdapterOptions {
  * The upsert is idempotent, so a chunk whose answer was lost (a timeout, a connection lost after sending, a 5xx
  * or a gateway's HTML page) is simply sent again, within the run by the engine and by a resumed run (users
  * already written are updated to the same values and answer `update`). Its one checkpoint, `sent`, is for the
- * report: a re-run that is refused (a revoked key) says Propeller may hold what an earlier run sent.
+ * report: a re-run that is refused (a revoked key, or users refused) says Propeller may hold what an earlier
+ * run sent.
  */
 export function createPropellerAdapter(
   client: PropellerClient,
@@ -214,7 +215,8 @@ async function sendChunk(
     fail(positions, failedBy(error, "write"));
     break;
   }
-  return { kind: "done", outcomes };
+  // A refusal speaks for its own request only: the earlier send on record may have written the user.
+  return { kind: "done", outcomes: sentBefore ? outcomes.map(afterLostSend) : outcomes };
 }
 
 /**

@@ -8,7 +8,7 @@ import type {
   ImportAdapter,
   ItemOutcome,
 } from "../core/engine/adapter.js";
-import { chunkFailed, wroteNothing } from "../core/engine/chunk-outcomes.js";
+import { afterLostSend, failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { wholeNumberOption } from "../core/options.js";
 import type { SlashIdClient } from "./client.js";
@@ -41,9 +41,6 @@ export const SLASHID_REJECTED = "rejected_by_vendor" satisfies SlashIdFailureCod
  * place, so this person may or may not have been imported.
  */
 export const SLASHID_UNCONFIRMED = "import_unconfirmed" satisfies SlashIdFailureCode;
-
-const RESUMED_NOTE =
-  "; note: an earlier upload of this chunk, whose answer was lost, may have imported this person";
 
 /**
  * How a row refused because its person exists reads (UNCONFIRMED: SlashID documents neither whether it
@@ -146,21 +143,25 @@ async function sendChunk(
     const error = result.error;
     // This upload imported nobody: neither a replay nor a re-run need warn.
     if (!uploadedBefore && wroteNothing(error)) context.checkpoint({ uploaded: "" });
+    if (isFatal(error)) return { kind: "fatal", error };
+    // A refusal speaks for its own upload only: the lost upload before it may have imported the persons.
+    const failed = (outcome: Outcome) =>
+      everyItem(size, uploadedBefore ? afterLostSend(outcome) : outcome);
     switch (error.status) {
       case 400:
-        return everyItem<SlashIdFailureCode>(size, {
+        return failed({
           ok: false,
           code: "400",
           reason: `SlashID refused the file (400 Bad Request): ${messagesOf(error.body.errors)}`,
         });
       case 402:
-        return everyItem<SlashIdFailureCode>(size, {
+        return failed({
           ok: false,
           code: "402",
           reason: `SlashID refused the import: pricing tier violation (402): ${messagesOf(error.body.errors)}`,
         });
       default:
-        return chunkFailed(error, size, "write");
+        return failed(failedBy(error, "write"));
     }
   }
   return {
@@ -253,11 +254,9 @@ function outcomesOf(
               }
             : existed
               ? { ok: true, note: EXISTED_NOTE }
-              : {
-                  ok: false,
-                  code: SLASHID_REJECTED,
-                  reason: uploadedBefore ? `${row.reason}${RESUMED_NOTE}` : row.reason,
-                };
+              : uploadedBefore
+                ? afterLostSend({ ok: false, code: SLASHID_REJECTED, reason: row.reason })
+                : { ok: false, code: SLASHID_REJECTED, reason: row.reason };
       placed += 1;
     };
     // Echoed rows are placed first: a row matched only by shared handles must not take a person whose own

@@ -6,7 +6,7 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
-import { chunkFailed, isFatal } from "../core/engine/chunk-outcomes.js";
+import { afterLostSend, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
 import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import type { components } from "../../generated/userpilot.js";
@@ -287,8 +287,6 @@ class ChunkRun {
     | { readonly kind: "result"; readonly result: Result }
   > {
     const size = end - start;
-    const fail = (code: UserpilotFailureCode, reason: string) =>
-      ({ kind: "result", result: everyItem(size, failure(code, reason)) }) as const;
     const body = this.bodyText(start, end);
     const clock = this.clock();
     let wait = this.settings.conflictWaitMs;
@@ -298,6 +296,13 @@ class ChunkRun {
       // answer never came: the job such a request created started after it, so a replay knows where to look.
       const lostBefore = this.lostSince(range) !== undefined;
       if (!lostBefore) this.context.checkpoint({ [`sent${range}`]: new Date().toISOString() });
+      // A refusal speaks for its own request only: the lost send before it may have made a job of the users.
+      const failWith = (outcome: Outcome) =>
+        ({
+          kind: "result",
+          result: everyItem(size, lostBefore ? afterLostSend(outcome) : outcome),
+        }) as const;
+      const fail = (code: UserpilotFailureCode, reason: string) => failWith(failure(code, reason));
       this.posted = true;
       const answer = await this.client.bulkIdentifyUsers({
         body: { users: this.chunk.items.slice(start, end) },
@@ -369,7 +374,9 @@ class ChunkRun {
           );
         }
         default:
-          return { kind: "result", result: chunkFailed(error, size, "write") };
+          return isFatal(error)
+            ? { kind: "result", result: { kind: "fatal", error } }
+            : failWith(failedBy(error, "write"));
       }
     }
   }

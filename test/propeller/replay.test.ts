@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { importUsers, type PropellerImportOptions } from "../../src/propeller/import.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
+import { json } from "../../src/testing/faults.js";
 import { cutAnswer, gatewayPage } from "../../src/testing/kit/answers.js";
 import { DropConnection } from "../../src/testing/simulator.js";
 import { journalFile } from "../support/journal-file.js";
@@ -159,6 +160,34 @@ describe("Propeller: a chunk whose answer was lost is replayed within the run", 
     for (const outcome of second.outcomes.slice(5, 10))
       expect(outcome.outcome === "failed" && outcome.reason).toContain("propeller may hold");
     // The third chunk never went out in either run: nothing says Propeller holds it.
+    for (const outcome of second.outcomes.slice(10))
+      expect(outcome.outcome === "failed" && outcome.reason).not.toContain("may hold");
+  });
+
+  it("after a crash once Propeller wrote a chunk, a refusal of the re-run's send says Propeller may hold the users", async () => {
+    const { journal, vendor, input } = await crashAfterSecondChunk("crash then refused");
+    expect(secondChunkWrites(vendor, input)).toEqual(Array(5).fill([2]));
+
+    // Propeller refuses the re-run's requests (a payload rule of its own), the chunk it wrote in the lost send too.
+    const refusal = {
+      code: 10017,
+      status: 400,
+      type: "PayloadValidationError",
+      messages: ["payload rejected"],
+    };
+    vendor.setFaults({
+      script: ({ operation }) =>
+        operation === "bulkUsersBySourceId" ? { answer: json({ error: refusal }, 400) } : undefined,
+    });
+    const second = await run(input, { journal });
+
+    for (const outcome of second.outcomes.slice(5, 10)) {
+      expect(outcome).toMatchObject({ outcome: "failed", code: "10017" });
+      expect(outcome.outcome === "failed" && outcome.reason).toMatch(
+        /may have reached the vendor, which may hold this record$/,
+      );
+    }
+    // The third chunk was never sent before: its refusal is Propeller's last word.
     for (const outcome of second.outcomes.slice(10))
       expect(outcome.outcome === "failed" && outcome.reason).not.toContain("may hold");
   });

@@ -73,4 +73,17 @@ describe("slashid: a re-run of a chunk an earlier run uploaded", () => {
 
     for (const reason of reasons(second.outcomes)) expect(reason).toContain("slashid may hold");
   });
+
+  it("says slashid may hold it when SlashID refuses this run's upload of the file (400)", async () => {
+    const { world, input, journal } = await uploadedThenLost("resumed hedge, file refused");
+    world.script = () => ({
+      answer: json({ errors: [{ httpcode: 400, message: "bad file" }] }, 400),
+    });
+
+    const second = await importUsers(slashIdClient(), input, { journal, sleep: noWait });
+
+    expect(world.sim.uploads()).toHaveLength(1);
+    for (const reason of reasons(second.outcomes))
+      expect(reason).toMatch(/^SlashID refused the file .*may hold this record$/);
+  });
 });

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { json, type ScriptAction } from "../../src/testing/faults.js";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
+import { userpilotError } from "../../src/testing/userpilot/errors.js";
 import type { UserpilotSimulatorOptions } from "../../src/testing/userpilot.js";
 import { journalFile } from "../support/journal-file.js";
 import { matching } from "../support/matchers.js";
@@ -240,6 +241,33 @@ describe("a crash between send and checkpoint", () => {
     expect(second.events["reconciled_jobs"]).toBe(1);
     expect(up.sim.jobs()).toHaveLength(2);
     expectTruthfulReport(second, up.sim);
+  });
+});
+
+describe("a refusal after a lost send", () => {
+  it("of a re-run's send: the refusal says Userpilot may hold the users the lost send carried", async () => {
+    const journal = journalFile("userpilot");
+    const records = users(4);
+    // The first run's request is lost without a word (no job in the list), and the run gives up on it.
+    const up = vendor({}, { bulkIdentifyUsers: { 1: "drop" } });
+    const first = await run(records, { ...options, journal, chunkAttempts: 1 });
+    expect(first.failed).toBe(4);
+
+    up.script({
+      bulkIdentifyUsers: {
+        2: { answer: () => userpilotError(400, "invalid_input", "users are not allowed") },
+      },
+    });
+    const second = await run(records, { ...options, journal });
+
+    expectEveryRecordOnce(second, 4);
+    for (const outcome of second.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "invalid_input",
+        reason: matching(/may have reached the vendor, which may hold this record$/),
+      });
+    }
   });
 });
 

@@ -38,6 +38,16 @@ export const EARLIER_TRY_NOTE =
   "; an earlier try got no answer and may have reached the vendor, which may hold this record";
 
 /**
+ * `outcome` as the answer to a send after one whose answer was lost (in this run or, on the journal's word,
+ * an earlier one): a refusal says the vendor may hold the record; any other outcome is left as it is.
+ */
+export function afterLostSend<Code extends string>(outcome: ItemOutcome<Code>): ItemOutcome<Code> {
+  if (outcome.ok || outcome.transient === true || outcome.reason.endsWith(EARLIER_TRY_NOTE))
+    return outcome;
+  return { ...outcome, reason: `${outcome.reason}${EARLIER_TRY_NOTE}` };
+}
+
+/**
  * The outcome of a record whose request failed: the error's status as code, its message as reason; a
  * failed `write` the vendor cannot have acted on is marked `unprocessed`.
  */

@@ -1,5 +1,5 @@
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
-import { EARLIER_TRY_NOTE } from "./chunk-outcomes.js";
+import { afterLostSend } from "./chunk-outcomes.js";
 
 /** How often, and how patiently, a chunk is sent again within a run after a transient failure. */
 export interface ReplayOptions {
@@ -224,10 +224,7 @@ function better(
   if (now.ok) return now;
   if (before.transient !== true) return before;
   if (!mayHaveWritten(before)) return now;
-  if (now.transient === true) return withoutUnprocessed(now);
-  return now.reason.endsWith(EARLIER_TRY_NOTE)
-    ? now
-    : { ...now, reason: `${now.reason}${EARLIER_TRY_NOTE}` };
+  return now.transient === true ? withoutUnprocessed(now) : afterLostSend(now);
 }
 
 /** The failure without its `unprocessed` mark: a write before it may have taken the record. */
