@@ -68,12 +68,46 @@ export class JournalLock {
       if (found === undefined) continue;
       const owner = parseOwner(found);
       if (owner === undefined || !isGone(owner, found)) throw inUse(journal, file, owner);
-      // Removed only if it still is the dead run's: another run taking it over at this moment may have
-      // replaced it. (Two runs taking over in the same instant can still both pass; that is the whole window.)
-      if (readIfThere(file) === found) removeIfThere(file);
+      // Another run is taking the dead run's lock over at this moment: it, not the dead run, holds the journal.
+      const blocked = removeDead(journal, file, found, nonce);
+      if (blocked !== undefined) throw inUse(journal, blocked, undefined);
     }
     throw inUse(journal, file, parseOwner(readIfThere(file) ?? ""));
   }
+}
+
+/**
+ * Removes the dead run's lock (`found`) unless another run replaced it meanwhile. The check and the removal
+ * are made under `<lock>.takeover`, created exclusively: a run taking over at the same moment could otherwise
+ * remove the lock the other had just created in the dead one's place, and both would hold the journal. The
+ * guard's path when another run holds it, else undefined. A guard left by a run killed inside it is removed
+ * as a dead lock is (only that double mishap leaves a window).
+ */
+function removeDead(
+  journal: string,
+  file: string,
+  found: string,
+  nonce: string,
+): string | undefined {
+  const guard = `${file}.takeover`;
+  const content = `${JSON.stringify({ pid: process.pid, host: hostname(), nonce: `${nonce}:takeover` })}\n`;
+  if (!create(journal, guard, content)) {
+    const other = readIfThere(guard);
+    if (other !== undefined) {
+      const owner = parseOwner(other);
+      if (owner === undefined || !isGone(owner, other)) return guard;
+      if (readIfThere(guard) === other) removeIfThere(guard);
+    }
+    if (!create(journal, guard, content)) return guard;
+  }
+  held.add(content);
+  try {
+    if (readIfThere(file) === found) removeIfThere(file);
+  } finally {
+    held.delete(content);
+    removeIfThere(guard);
+  }
+  return undefined;
 }
 
 /** Creates the lock file with `content`; false when one exists. */
