@@ -1,8 +1,8 @@
 // `npm run bench`: runs the benchmarks, each side by side with its baseline in one run, writes
 // bench-results.json at the repository root and prints the results as a table. Not part of `npm test`.
 //
-//   node dist/scripts/bench/main.js [--only pipeline,memory,cli-memory,e2e,csv] [--records N] [--e2e-records N]
-//     [--results FILE]
+//   node dist/scripts/bench/main.js [--only pipeline,memory,cli-memory,e2e,csv,slashid-placement] [--records N]
+//     [--e2e-records N] [--results FILE]
 //   node dist/scripts/bench/main.js --only cli-10m [--records N]   (opt-in: 1M vs 10M users by default, ~10 min)
 //
 // Every benchmark runs in child processes of its own (a fresh heap each); the end-to-end ones import into a
@@ -303,6 +303,13 @@ if (wanted("csv")) {
     await runChild<BenchEntry>(script("csv"), ["--file", file, "--records", String(RECORDS)], {
       nodeFlags: ["--expose-gc", ...BIG_HEAP],
     }),
+  );
+}
+
+if (wanted("slashid-placement")) {
+  log("slashid-placement: a failed_csv refusing a file of persons sharing one phone number…");
+  entries.push(
+    await runChild<BenchEntry>(script("slashid-placement"), [], { nodeFlags: ["--expose-gc"] }),
   );
 }
 
