@@ -99,6 +99,7 @@ export function createSlashIdAdapter(
     limits: { maxRecords },
     defaults: { chunkRecords: Math.min(1000, maxRecords), concurrency: 1 },
     keyOf: slashIdKeyOf,
+    identitiesOf: slashIdIdentitiesOf,
     validate: checkSlashIdPerson,
     send: (chunk, context) => sendChunk(client, chunk, context),
   };
@@ -119,6 +120,20 @@ export function slashIdKeyOf(person: SlashIdPerson, index: number): string {
     firstOf(p?.usernames) ??
     `#${index}`
   );
+}
+
+/**
+ * Every handle of a person's row, compared as its key compares its first one (emails in lower case, the
+ * others as written, trimmed): SlashID holds one person for all of them, so a record sharing any of them with
+ * an earlier one is that record's person.
+ */
+export function* slashIdIdentitiesOf(row: SlashIdCsvRow): Iterable<string> {
+  for (const [column, kind] of HANDLE_COLUMNS) {
+    for (const value of (row[column as SlashIdColumn] ?? "").split(",")) {
+      const handle = value.trim();
+      if (handle !== "") yield `${kind}:${kind === "e" ? handle.toLowerCase() : handle}`;
+    }
+  }
 }
 
 /** The first value of a list, without the blanks around it (SlashID's cells are read trimmed). */
@@ -250,7 +265,7 @@ function outcomesOf(
                 // existing person refused this row in the lost upload too.
                 ok: false,
                 code: SLASHID_UNCONFIRMED,
-                reason: `${row.reason}: record ${earlier} of the input, in an earlier file of this import, has the same key, so SlashID may hold that record's person without this record's values`,
+                reason: `${row.reason}: record ${earlier} of the input, in an earlier file of this import, has the same key or another of its handles, so SlashID may hold that record's person without this record's values`,
               }
             : existed
               ? { ok: true, note: EXISTED_NOTE }

@@ -85,3 +85,36 @@ describe("SlashID: a record refused because an earlier file's record made its pe
     expect(second.outcomes[2]).toMatchObject({ outcome: "imported" });
   });
 });
+
+describe("SlashID: a record sharing another handle than its first with an earlier file's record", () => {
+  // The second record's first handle is its own email; its phone number is Ann's, so SlashID refuses it.
+  const SHARED_PHONE: SlashIdPerson[] = [
+    { emails: ["ann@example.com"], phone_numbers: ["+13475043201"], groups: ["first"] },
+    { emails: ["ann.work@example.com"], phone_numbers: ["+13475043201"], groups: ["second"] },
+    { emails: ["bob@example.com"] },
+  ];
+
+  it("is warned of as the earlier record's person", async () => {
+    slashIdWorld(server);
+    const report = await importUsers(slashIdClient(), SHARED_PHONE, options);
+
+    expect(report.events["duplicate_keys"]).toBe(1);
+    expect(report.outcomes[1]).toMatchObject({ outcome: "failed" });
+  });
+
+  it("stays not imported when its file's answer was lost and the file was replayed in the run", async () => {
+    const world = slashIdWorld(server, {
+      script: (call) => (call.attempt === 2 ? { after: () => gatewayPage(502) } : undefined),
+    });
+    const report = await importUsers(slashIdClient(), SHARED_PHONE, options);
+
+    expectEveryRecordOnce(report, 3);
+    expect(report.chunks.replayed).toBe(1);
+    // SlashID holds Ann only, with the first record's values: nothing of the second record was written.
+    expect(world.sim.persons().map((p) => [p.emails, p.groups])).toEqual([
+      [["ann@example.com"], ["first"]],
+      [["bob@example.com"], []],
+    ]);
+    expect(claimedImported(report, 1)).toBe(false);
+  });
+});

@@ -80,7 +80,8 @@ export interface Chunk<Wire> {
   /** The input keys of the items, one per item, for messages and mapping. */
   readonly keys: readonly string[];
   /**
-   * The items whose key a record of an earlier chunk had (the vendor keeps one user for both), by position,
+   * The items whose key (or an identity, see `identitiesOf`) a record of an earlier chunk had (the vendor
+   * keeps one user for both), by position,
    * with that record's index in the input; absent when there are none. A vendor's answer that the user
    * already exists may be about that record's user, not a sign that an earlier send of this chunk arrived.
    */
@@ -204,6 +205,12 @@ export interface ImportAdapter<Input, Wire = Input> {
   readonly defaults: { readonly chunkRecords: number; readonly concurrency: number };
   /** A short, human key for messages and reports (uid, email, …); never a secret. */
   keyOf(record: Input, index: number): string;
+  /**
+   * Where the vendor knows a user by more than its key (SlashID: every email, phone number and username), a
+   * valid item's other identities, each as the vendor compares it: a record sharing one with an earlier record
+   * is that record's user at the vendor, warned of and replayed as a record with the same key is.
+   */
+  identitiesOf?(item: Wire): Iterable<string>;
   /** The record in wire form, or every rule it breaks. */
   validate(record: Input): Validation<Wire>;
   /** The item's wire text (e.g. its JSON); when given, chunks are also cut by `limits.maxBytes`. */

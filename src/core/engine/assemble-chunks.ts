@@ -145,10 +145,18 @@ export async function assembleChunks<Input, Wire>(
         }
         // The key an adapter makes up for a record without one (`#<index>`) never repeats; a real key
         // that merely starts with `#` is checked like any other.
-        const earlier = key === `#${recordIndex}` ? undefined : seenKeys.seen(key, recordIndex);
+        const sameKey = key === `#${recordIndex}` ? undefined : seenKeys.seen(key, recordIndex);
+        let earlier = sameKey;
+        // Every identity is remembered, even once one matched: a later record may share any of them.
+        for (const identity of adapter.identitiesOf?.(checked.item) ?? []) {
+          const first = seenKeys.seen(`${IDENTITY}${identity}`, recordIndex);
+          if (first !== undefined && first !== recordIndex) earlier ??= first;
+        }
         if (earlier !== undefined) {
           report.count("duplicate_keys");
           (pending.duplicateOf ??= new Map()).set(pending.items.length, earlier);
+          if (sameKey === undefined)
+            (pending.sharesIdentity ??= new Set()).add(pending.items.length);
         }
         if (checked.warnings !== undefined && checked.warnings.length > 0) {
           (pending.warnings ??= new Map()).set(pending.items.length, checked.warnings.join("; "));
@@ -173,6 +181,9 @@ export async function assembleChunks<Input, Wire>(
   }
   return { stoppedEarly, inputError };
 }
+
+/** Puts identities apart from keys in the key index: a key is not the identity of the same text. */
+const IDENTITY = "\u0000";
 
 /** Records read between two turns of the event loop while chunks are in flight. */
 const YIELD_EVERY = 1000;

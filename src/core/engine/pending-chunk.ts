@@ -7,8 +7,10 @@ export interface PendingChunk<Wire> {
   indexes: number[];
   /** The body's bytes so far, framing included (0 while empty); counted only when chunks are cut by bytes. */
   bytes: number;
-  /** Position in the chunk → index of an earlier record of the input with the same key. */
+  /** Position in the chunk → index of an earlier record of the input with the same key or identity. */
   duplicateOf?: Map<number, number>;
+  /** The positions of `duplicateOf` whose key is their own: the earlier record shares an identity only. */
+  sharesIdentity?: Set<number>;
   /** Position in the chunk → what validation warned about the record (sent anyway). */
   warnings?: Map<number, string>;
 }

@@ -19,7 +19,7 @@ export function settleChunk(
   outcomes: readonly ItemOutcome[],
 ): void {
   // A plain loop that builds each outcome in one literal: this runs once per record of the import.
-  const { indexes, keys, duplicateOf, warnings } = chunk;
+  const { indexes, keys, duplicateOf, sharesIdentity, warnings } = chunk;
   for (let i = 0; i < indexes.length; i++) {
     const index = indexes[i]!;
     const key = keys[i] ?? "";
@@ -42,7 +42,7 @@ export function settleChunk(
         : [
             earlier === undefined
               ? undefined
-              : `record ${earlier} of the input has the same key (${key}): where both are written, ${vendor} keeps one user, with the values written last`,
+              : `record ${earlier} of the input ${sharesIdentity?.has(i) === true ? `is the same user at ${vendor} (they share an identity)` : `has the same key (${key})`}: where both are written, ${vendor} keeps one user, with the values written last`,
             warned,
             outcome.note,
           ]
