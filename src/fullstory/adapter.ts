@@ -165,7 +165,8 @@ export function createFullStoryAdapter(
     // Only a job created here has a known age, which the pace of earlier jobs can time.
     const fresh = jobId === undefined;
     if (jobId === undefined) {
-      let idempotencyKey = context.resumed?.["idempotencyKey"];
+      // "" says an earlier run's key made no job (FullStory refused its only send): a new key is drawn.
+      let idempotencyKey = context.resumed?.["idempotencyKey"] || undefined;
       const savedAt = context.resumed?.["keySavedAt"];
       // Whether no request under the key can have reached FullStory yet (`keySavedAt` "" says so).
       const keyUnsent = idempotencyKey === undefined || savedAt === "";
@@ -192,6 +193,11 @@ export function createFullStoryAdapter(
         // says nothing (a chunk never sent must not fail key_expired on a later re-run).
         if (keyUnsent && unprocessedBy(created.error) === "not_sent")
           context.checkpoint({ keySavedAt: "" });
+        // Refused outright (401, 403) on the key's only send that can have arrived: FullStory made no job
+        // under it, and may keep the refusal for the key for a day. A re-run (the permission granted) sends
+        // under a new key, and says nothing of a job that cannot exist (not `key_expired` a day later).
+        else if (keyUnsent && isFatal(created.error) && created.error.afterArrivedTry !== true)
+          context.checkpoint({ idempotencyKey: "", keySavedAt: "" });
         return chunkFailed(created.error, size, "write");
       }
       settings.pace.uploaded(size, Date.now() - uploadStarted);

@@ -184,6 +184,23 @@ export class ChunkDispatcher<Input, Wire> {
     this.#halt.abort(reason);
   }
 
+  /**
+   * Stops the run (nothing more is sent) because recording a chunk failed: the journal could not be written,
+   * or settling threw. Returns the scrubbed message, which `report.fatal` then holds.
+   */
+  #stopRun(error: unknown): string {
+    const thrown = error instanceof Error ? error.message : String(error);
+    let message = `the import stopped: ${thrown}`;
+    try {
+      message = this.adapter.scrub(message);
+    } catch {
+      message = "the import stopped: recording a chunk's outcomes failed";
+    }
+    this.#fatal ??= message;
+    this.#run.abort(new Error(message));
+    return message;
+  }
+
   #settle(chunk: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]): void {
     settleChunk(this.settings.report, this.adapter.vendor, chunk, outcomes);
     this.settings.emit();
@@ -250,7 +267,17 @@ export class ChunkDispatcher<Input, Wire> {
       signal: run.signal,
       resumed: known?.state,
       replay,
-      checkpoint: (state) => journal?.checkpoint(chunkSeq, fingerprint, state),
+      checkpoint: (state) => {
+        try {
+          journal?.checkpoint(chunkSeq, fingerprint, state);
+        } catch (error) {
+          // The journal cannot record this chunk's progress (a full disk): the run stops before another
+          // request goes out unrecorded, and, the signal aborted, this chunk's records say that the vendor may
+          // hold them when the failed write followed a send (a job id the vendor answered).
+          this.#stopRun(error);
+          throw error;
+        }
+      },
       sleep: (ms) => sleep(ms, run.signal),
       count: (event, n) => report.count(event, n),
       savedByAnyChunk: (prefix) => journal?.values(prefix) ?? [],
@@ -298,15 +325,7 @@ export class ChunkDispatcher<Input, Wire> {
       .catch((error: unknown) => {
         // The journal could not be written (a full disk), or settling threw: the run stops rather than go on
         // without its record of progress, and every record of this chunk still gets an outcome.
-        const thrown = error instanceof Error ? error.message : String(error);
-        let message = `the import stopped: ${thrown}`;
-        try {
-          message = this.adapter.scrub(message);
-        } catch {
-          message = "the import stopped: recording a chunk's outcomes failed";
-        }
-        this.#fatal ??= message;
-        run.abort(new Error(message));
+        const message = this.#stopRun(error);
         if (!settled) this.#failAll(pending, "fatal", message);
       })
       .finally(() => {

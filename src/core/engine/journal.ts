@@ -72,6 +72,10 @@ export class Journal {
   readonly #chunks = new Map<number, KnownChunk>();
   #lastSeq = -1;
   #closed = false;
+  /** The file's length: where the next line starts. */
+  #size = 0;
+  /** Why no more can be written: a write failed part-way, and its part could not be cut off. */
+  #broken: string | undefined;
 
   private constructor(
     private readonly file: string,
@@ -160,10 +164,12 @@ export class Journal {
     } finally {
       closeSync(fd);
     }
+    this.#size = whole + tornBytes;
     if (tornBytes > 0) {
       const text = Buffer.concat(torn).toString("utf8");
       if (!isStartOfLine(text)) throw notAJournal(file, n + 1, "it is not a journal line");
       truncateSync(file, whole);
+      this.#size = whole;
     }
     if (!sawHeader) this.#append({ kind: "header", ...header });
   }
@@ -285,7 +291,22 @@ export class Journal {
   #append(line: Line): void {
     if (this.#closed)
       throw new Error(`journal ${this.file} was closed: the run that opened it ended`);
-    appendFileSync(this.file, `${JSON.stringify(line)}\n`);
+    if (this.#broken !== undefined)
+      throw new Error(`journal ${this.file} cannot be written: ${this.#broken}`);
+    const text = `${JSON.stringify(line)}\n`;
+    try {
+      appendFileSync(this.file, text);
+    } catch (error) {
+      // A write a full disk cut short leaves the start of the line: cut off at once, or the next line that
+      // gets written (room freed meanwhile) would follow it on the same line, and the file be no journal.
+      try {
+        truncateSync(this.file, this.#size);
+      } catch {
+        this.#broken = `a write failed part-way (${error instanceof Error ? error.message : String(error)}), and its part could not be cut off`;
+      }
+      throw error;
+    }
+    this.#size += Buffer.byteLength(text);
   }
 }
 
