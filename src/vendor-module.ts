@@ -1,5 +1,5 @@
 import type { CommonClientOptions } from "./core/client/options.js";
-import type { ImportAdapter, Rejection } from "./core/engine/adapter.js";
+import type { ImportAdapter } from "./core/engine/adapter.js";
 import type { FaultOptions } from "./testing/faults.js";
 import type { seededFaker } from "./testing/fixtures/faker.js";
 import type { VendorSimulator } from "./testing/simulator.js";
@@ -69,8 +69,8 @@ export interface SampleRecords<Input> {
 
 /**
  * Everything the CLI, the demo, `simulate` and the soak know of one vendor; each vendor's folder has one
- * (`module.ts`), and `src/vendors.ts` lists them. Records read from files reach `validate` and `keyOf`
- * before anything relies on their type: both accept any value.
+ * (`module.ts`), and `src/vendors.ts` lists them. Records read from files reach the adapter's `validate`
+ * and `keyOf` before anything relies on their type: both accept any value.
  */
 export interface VendorModule<
   Name extends string = string,
@@ -89,10 +89,14 @@ export interface VendorModule<
   createClient(settings: Settings, common: CommonClientOptions): Client;
   /** The import adapter; its `limits` bound the chunk size and concurrency. */
   createAdapter(client: Client, tuning: JobTuning): ImportAdapter<Input, unknown>;
-  validate(record: Input): readonly Rejection[];
-  keyOf(record: Input, index: number): string;
   /** A CSV row as a record; absent, the CLI reads typed cells into nested fields. */
   readonly fromCsvRow?: (row: Readonly<Record<string, string>>) => Input;
+  /**
+   * For a vendor whose validation lets other top-level keys through (FullStory's open batch item): the only
+   * fields a CSV column may fill. A filled cell under another column (`Email`, ` email`) rejects its row
+   * (`input.unknown_column`) rather than reach the vendor as a key it ignores.
+   */
+  readonly csvFields?: readonly string[];
   /** Loaded on demand: the simulators need ajv, which the library does not. */
   simulator(): Promise<(setup: SimulatorSetup<SimulatorOptions>) => Simulator>;
   /** Loaded on demand: the samples need @faker-js/faker, an optional peer. */

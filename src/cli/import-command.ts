@@ -1,8 +1,8 @@
-import { constants } from "node:fs";
+import { constants, type Stats } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { hasUserinfo, isHttpUrl } from "../core/client/base-url.js";
 import type { CommonClientOptions } from "../core/client/options.js";
-import type { ImportAdapter } from "../core/engine/adapter.js";
+import type { ImportAdapter, Rejection } from "../core/engine/adapter.js";
 import { runImport, type ImportOptions } from "../core/engine/engine.js";
 import { JournalError } from "../core/engine/journal.js";
 import type { ImportReport } from "../core/engine/report.js";
@@ -58,19 +58,25 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   const format = formatOf(args.file);
   if (format === undefined)
     throw new ConfigError(`${args.file}: use a .ndjson, .jsonl, .json or .csv file`);
-  let size: number;
+  let stats: Stats;
   try {
     await access(args.file, constants.R_OK);
-    size = (await stat(args.file)).size;
+    stats = await stat(args.file);
   } catch {
     throw new ConfigError(`cannot read ${args.file}`);
   }
+  // A directory passes access(): reading it would fail with an EISDIR that names no file (a crash, for a CSV).
+  if (stats.isDirectory()) throw new ConfigError(`cannot read ${args.file}: it is a directory`);
+  const { size } = stats;
+  const regular = stats.isFile();
   await refuseSameFiles(filesNamed(args));
-  if (format === "csv") await refuseForbiddenHeader(args.file);
+  // Only a regular file can be read twice: a look at a named pipe's header would take rows the reading after
+  // it never sees. The reader refuses such a header as well, before any row (exit 2, nothing sent).
+  if (format === "csv" && regular) await refuseForbiddenHeader(args.file);
   const read: ReadCounter = { bytes: 0 };
   const records = asRecords(
     readRecords(args.file, format, read),
-    format === "csv" ? (vendor.fromCsvRow ?? recordFromCsvRow) : undefined,
+    format === "csv" ? (vendor.fromCsvRow ?? csvRecordsOf(vendor.csvFields)) : undefined,
   );
 
   const dry = args.flags["dry-run"] === true;
@@ -82,7 +88,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       throw new ConfigError(
         "--report writes an import's outcomes, and a dry run has none; drop --report, or --dry-run",
       );
-    return dryRun(vendor, records, args);
+    return dryRun(adapter, records, args);
   }
 
   const { flags } = args;
@@ -312,7 +318,7 @@ export function jobTuning(vendor: VendorModule, flags: Flags): JobTuning {
 }
 
 async function dryRun(
-  vendor: VendorModule,
+  adapter: ImportAdapter<unknown, unknown>,
   records: AsyncIterable<unknown>,
   args: ImportFlags,
 ): Promise<number> {
@@ -323,10 +329,10 @@ async function dryRun(
     for await (const record of records) {
       const index = total++;
       const problems =
-        record instanceof UnreadableRecord ? [unreadable(record)] : vendor.validate(record);
+        record instanceof UnreadableRecord ? [unreadable(record)] : asImported(adapter, record);
       if (problems.length === 0) continue;
       rejected += 1;
-      const key = vendor.keyOf(record, index);
+      const key = adapter.keyOf(record, index);
       for (const p of problems)
         args.stdout.write(forTerminal(`record ${index} (${key}): [${p.rule}] ${p.message}`) + "\n");
     }
@@ -340,6 +346,28 @@ async function dryRun(
   if (broken !== undefined) args.stderr.write(`bulk-user-import: ${forTerminal(broken)}\n`);
   if (broken !== undefined) return EXIT.usage;
   return rejected === 0 ? EXIT.ok : EXIT.partial;
+}
+
+/**
+ * What an import rejects a record for, as the engine checks it: the adapter's rules, then the one request
+ * limit a record can break alone, its body's bytes (Userpilot's 50 MiB), which the vendor's rules do not see.
+ */
+function asImported(
+  adapter: ImportAdapter<unknown, unknown>,
+  record: unknown,
+): readonly Rejection[] {
+  const checked = adapter.validate(record);
+  if (!checked.ok) return checked.problems;
+  const { maxBytes, framing } = adapter.limits;
+  if (maxBytes === undefined || adapter.serialize === undefined) return [];
+  const bytes = (framing?.envelope ?? 0) + Buffer.byteLength(adapter.serialize(checked.item));
+  if (bytes <= maxBytes) return [];
+  return [
+    {
+      rule: `${adapter.vendor}.payload_size`,
+      message: `request body: ${bytes} bytes with this record alone, more than the ${maxBytes} a request may hold`,
+    },
+  ];
 }
 
 /**
@@ -363,6 +391,14 @@ async function* asRecords(
   for await (const raw of source) {
     yield fromCsvRow !== undefined && raw instanceof CsvRow ? recordOfRow(raw, fromCsvRow) : raw;
   }
+}
+
+function csvRecordsOf(
+  fields: readonly string[] | undefined,
+): (row: Record<string, string>) => Record<string, unknown> {
+  if (fields === undefined) return (row) => recordFromCsvRow(row);
+  const known = new Set(fields);
+  return (row) => recordFromCsvRow(row, known);
 }
 
 function recordOfRow(row: CsvRow, fromCsvRow: (row: Record<string, string>) => unknown): unknown {

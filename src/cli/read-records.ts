@@ -17,7 +17,11 @@ export class UnreadableRecord {
     readonly where: string,
     readonly problem: string,
     readonly rule:
-      "input.parse" | "input.encoding" | "input.type" | "input.unnamed_column" = "input.parse",
+      | "input.parse"
+      | "input.encoding"
+      | "input.type"
+      | "input.unnamed_column"
+      | "input.unknown_column" = "input.parse",
   ) {}
 }
 
@@ -28,7 +32,7 @@ export class UnreadableRecord {
 export class CellError extends Error {
   constructor(
     message: string,
-    readonly rule: "input.type" | "input.unnamed_column" = "input.type",
+    readonly rule: "input.type" | "input.unnamed_column" | "input.unknown_column" = "input.type",
   ) {
     super(message);
   }
@@ -301,13 +305,35 @@ function cellValue(header: string, type: CsvCellType, cell: string): unknown {
       if (word !== "true" && word !== "false") throw refuse("a boolean (true or false)");
       return word === "true";
     }
-    case "json":
+    case "json": {
+      let value: unknown;
       try {
-        return JSON.parse(cell) as unknown;
+        value = JSON.parse(cell) as unknown;
       } catch {
         throw refuse("JSON");
       }
+      // As a :number cell: an integer that JSON.parse rounds (an id beyond 2^53) must not change unseen.
+      const changed = changedInteger(cell);
+      if (changed !== undefined)
+        throw refuse(
+          `JSON whose numbers keep their value (${quoteCell(changed)} would change; write it as a string)`,
+        );
+      return value;
+    }
   }
+}
+
+/** A JSON string or number token; the text is valid JSON, so strings are whole. */
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
+
+/** The first number of valid JSON text that reads as an integer other than the one written, if any. */
+function changedInteger(json: string): string | undefined {
+  for (const [token] of json.matchAll(JSON_TOKEN)) {
+    if (token.startsWith('"')) continue;
+    const n = Number(token);
+    if (Number.isInteger(n) && !(Number.isSafeInteger(n) && denotes(token, n))) return token;
+  }
+  return undefined;
 }
 
 /**
@@ -340,6 +366,8 @@ function quoteCell(cell: string): string {
 export async function readCsvHeader(file: string): Promise<string[] | undefined> {
   const source = createReadStream(file);
   const rows = source.pipe(parseCsv({ bom: true, skip_empty_lines: true, to_line: 1 }));
+  // pipe() does not pass a read error on: without this the rows would wait forever, the error uncaught.
+  source.on("error", (error) => rows.destroy(error));
   try {
     for await (const row of rows) return row as string[];
     return undefined;
@@ -477,10 +505,16 @@ function withLine(message: string, counted: number, line: number): string {
  * are made without a prototype, so a header cannot write through one; a header naming `__proto__`,
  * `constructor` or `prototype` is refused.
  *
+ * `fields`, when given, are the only top-level fields a filled cell may fill (a vendor whose records take
+ * other keys, which it ignores: `Email` for `email`, ` email` after a comma).
+ *
  * @throws Error naming the header when one of its segments is forbidden; {@link CellError} naming the
- *   column when a cell does not parse as its type, or saying its column has no name.
+ *   column when a cell does not parse as its type, saying its column has no name, or that it names no field.
  */
-export function recordFromCsvRow(row: Readonly<Record<string, string>>): Record<string, unknown> {
+export function recordFromCsvRow(
+  row: Readonly<Record<string, string>>,
+  fields?: ReadonlySet<string>,
+): Record<string, unknown> {
   const record = Object.create(null) as Record<string, unknown>;
   for (const header of Object.keys(row)) {
     const cell = row[header];
@@ -494,6 +528,11 @@ export function recordFromCsvRow(row: Readonly<Record<string, string>>): Record<
     const { path, type } = headerOf(header);
     if (path.some(isForbiddenKey))
       throw new Error(`header ${header} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`);
+    if (fields !== undefined && !fields.has(path[0]!))
+      throw new CellError(
+        `column ${JSON.stringify(header)} names no field of a record (${[...fields].join(", ")}), so its cells would reach no field at the vendor; name it as the field (its case and blanks count), or leave its cells empty`,
+        "input.unknown_column",
+      );
     let target = record;
     for (let i = 0; i < path.length - 1; i++) {
       const segment = path[i]!;

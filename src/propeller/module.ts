@@ -6,9 +6,9 @@ import {
   type VendorModule,
 } from "../vendor-module.js";
 import type { PropellerSimulator, PropellerSimulatorOptions } from "../testing/propeller.js";
-import { createPropellerAdapter, propellerKeyOf } from "./adapter.js";
+import { createPropellerAdapter } from "./adapter.js";
 import { createPropellerClient, type PropellerClient } from "./client.js";
-import { validatePropellerUser, type PropellerUser } from "./validate.js";
+import type { PropellerUser } from "./validate.js";
 
 const credentials = (settings: Settings) => ({
   clientId: settings.require("client-id"),
@@ -39,8 +39,6 @@ export const propellerModule: VendorModule<
     createPropellerClient({ ...common, ...credentials(settings) }),
   // Propeller answers each request at once: there is no job to tune.
   createAdapter: (client) => createPropellerAdapter(client),
-  validate: validatePropellerUser,
-  keyOf: propellerKeyOf,
   simulator: lazySimulator(
     () => import("../testing/propeller.js").then((m) => m.createPropellerSimulator),
     credentials,

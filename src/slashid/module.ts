@@ -6,7 +6,7 @@ import {
   type VendorModule,
 } from "../vendor-module.js";
 import type { SlashIdSimulator, SlashIdSimulatorOptions } from "../testing/slashid.js";
-import { createSlashIdAdapter, slashIdKeyOf } from "./adapter.js";
+import { createSlashIdAdapter } from "./adapter.js";
 import {
   createSlashIdClient,
   SLASHID_ENVIRONMENTS,
@@ -14,7 +14,6 @@ import {
   type SlashIdEnvironment,
 } from "./client.js";
 import { personFromCsvRow, type SlashIdPerson } from "./records.js";
-import { validateSlashIdPerson } from "./validate.js";
 
 const credentials = (settings: Settings) => ({
   apiKey: settings.require("api-key"),
@@ -48,8 +47,6 @@ export const slashIdModule: VendorModule<
   },
   // SlashID answers each upload at once: there is no job to tune.
   createAdapter: (client) => createSlashIdAdapter(client),
-  validate: validateSlashIdPerson,
-  keyOf: slashIdKeyOf,
   fromCsvRow: personFromCsvRow,
   simulator: lazySimulator(
     () => import("../testing/slashid.js").then((m) => m.createSlashIdSimulator),

@@ -6,14 +6,14 @@ import {
   type VendorModule,
 } from "../vendor-module.js";
 import type { UserpilotSimulator, UserpilotSimulatorOptions } from "../testing/userpilot.js";
-import { createUserpilotAdapter, userpilotKeyOf } from "./adapter.js";
+import { createUserpilotAdapter } from "./adapter.js";
 import {
   createUserpilotClient,
   USERPILOT_ENVIRONMENTS,
   type UserpilotClient,
   type UserpilotEnvironment,
 } from "./client.js";
-import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
+import type { UserpilotUser } from "./validate.js";
 
 const credentials = (settings: Settings) => ({ apiKey: settings.require("api-key") });
 
@@ -47,8 +47,6 @@ export const userpilotModule: VendorModule<
     });
   },
   createAdapter: createUserpilotAdapter,
-  validate: validateUserpilotUser,
-  keyOf: userpilotKeyOf,
   simulator: lazySimulator(
     () => import("../testing/userpilot.js").then((m) => m.createUserpilotSimulator),
     credentials,
