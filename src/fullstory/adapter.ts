@@ -111,7 +111,10 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * A 404 for the job (its status or a result list) says FullStory lost the job it made, not that its users
  * failed: the records no list placed fail `job_lost`, transient. The chunk is replayed once in the run,
  * following the same job. After a second 404 it is left to a re-run (`later`), which polls the same job
- * again. No replay or re-run creates a second job. A re-run with the journal reuses the saved key (FullStory
+ * again. No replay or re-run creates a second job. Any other failed request for the job (a 5xx after the
+ * client's retries, a 400 or an undocumented status for its status or a page) refuses no user either: the
+ * records not placed stay unsettled (transient, FullStory may hold them), and when the errors list failed so,
+ * no imported user is placed (an unread failure may claim its record first; the replay reads both lists). A re-run with the journal reuses the saved key (FullStory
  * replays the job it made for it, for 24 hours) or, once saved, polls the saved job instead of creating
  * another. A key first sent more than a day ago (less an hour) without a job id saved is not sent again:
  * FullStory may have forgotten it and would make a second job, so the chunk's users fail `key_expired`
@@ -267,8 +270,8 @@ export function createFullStoryAdapter(
       const { error } = polled.value;
       if (notFound(error)) return everyItem(size, lost("the status"));
       // FullStory holds the job: a fatal answer now leaves its users' fate unknown, not failed.
-      const failed = chunkFailed(error, size);
-      return failed.kind === "fatal" ? { ...failed, written: true } : failed;
+      if (isFatal(error)) return { kind: "fatal", error, written: true };
+      return everyItem(size, unsettled(error, job));
     }
     const ended = polled.value;
     // FullStory is done with the job (if the pace did not already hand its slot over): the next batch can be
@@ -322,10 +325,26 @@ export function createFullStoryAdapter(
     const unplaced = failures.filter(
       (failure) => !matcher.assignExact(failure.user, failed(failure)),
     );
-    for (const user of listed)
-      matcher.assign(user, user.id === undefined ? { ok: true } : { ok: true, id: user.id }, true);
-    for (const failure of unplaced) matcher.assign(failure.user, failed(failure));
-    matcher.matchLeftovers();
+    // An imported user names no record exactly: it goes to a record only once every failure that may claim
+    // that record first was read. When a request of the errors list failed in a way a replay may pass, the
+    // failures it did not read are unknown, so no imported user is placed (nor a failure that names no record
+    // exactly): the records stay unsettled, and the replay reads both lists again. (Placed now, an imported
+    // user could take a record whose failure the replay then reads, and imported beats failed when the
+    // attempts are merged.) A fatal answer ends the import: what was read is all there will be.
+    if (errors.kind !== "failed" || isFatal(errors.error)) {
+      for (const user of listed)
+        matcher.assign(
+          user,
+          user.id === undefined ? { ok: true } : { ok: true, id: user.id },
+          true,
+        );
+      for (const failure of unplaced) matcher.assign(failure.user, failed(failure));
+      // A record with neither uid, id nor email is placed only by elimination: no failure may be its own.
+      const keylessFailure = failures.some(
+        (failure) => INDEX_KEYS.keyless(matchable(failure.user)) !== undefined,
+      );
+      matcher.matchLeftovers(ended.status === "COMPLETED" && !keylessFailure);
+    }
     if (matcher.unmatched > 0) context.count("unmatched_entries", matcher.unmatched);
     const broken: ApiError[] = [];
     for (const read of [imports, errors]) if (read.kind === "failed") broken.push(read.error);
@@ -335,7 +354,11 @@ export function createFullStoryAdapter(
     // 3. Records neither list named.
     const done: Outcome[] = new Array<Outcome>(size);
     let unlistedCount = 0;
-    for (const outcome of outcomes) if (outcome === undefined) unlistedCount += 1;
+    let refusedCount = 0;
+    for (const outcome of outcomes) {
+      if (outcome === undefined) unlistedCount += 1;
+      else if (!outcome.ok) refusedCount += 1;
+    }
     const failedList = broken[0];
     const unlisted =
       failedList === undefined
@@ -348,6 +371,7 @@ export function createFullStoryAdapter(
               size,
               listedImports,
               unlisted: unlistedCount,
+              listedFailures: refusedCount,
             },
             [
               ["imports", imports],
@@ -356,7 +380,7 @@ export function createFullStoryAdapter(
           )
         : notFound(failedList)
           ? lost("a result list")
-          : failedBy(failedList);
+          : unsettled(failedList, job);
     for (let i = 0; i < size; i++) done[i] = outcomes[i] ?? unlisted;
     return { kind: "done", outcomes: done };
   }
@@ -401,6 +425,23 @@ function keyExpired(key: string, savedAt: string | undefined): Outcome | undefin
     ok: false,
     code: "key_expired",
     reason: `FullStory may hold this user: its batch was first sent at ${new Date(at).toISOString()} under Idempotency-Key ${key}, no job id came back, and FullStory answers a key with the job it made for 24 hours only, so it was not sent again (a second job could import a user twice); check the user in FullStory`,
+  };
+}
+
+/**
+ * The outcome of a user when a request that only follows up on the job FullStory accepted for it (the job's
+ * status, a page of its result lists) failed: whatever its answer (a 5xx, a 400 for a page token, an
+ * undocumented 4xx), it refuses no user. The user stays unsettled (a replay or a re-run follows the same job
+ * again), and FullStory may hold it.
+ */
+function unsettled(error: ApiError, job: string): Outcome {
+  const failed = failedBy(error);
+  if (failed.ok) return failed;
+  return {
+    ok: false,
+    code: failed.code,
+    reason: `${failed.reason}; FullStory accepted batch import job ${job} for this user and may hold it: whether it was imported is unknown`,
+    transient: true,
   };
 }
 
@@ -579,6 +620,8 @@ class Matcher {
     readonly email: string | undefined;
     readonly outcome: Outcome;
   }[] = [];
+  /** Imported users with neither uid nor email that no record named by id, left for {@link matchLeftovers}. */
+  readonly #keyless: Outcome[] = [];
   readonly #indexes = new Map<IndexName, Map<string, Positions>>();
   readonly #cursor = new Map<number[], number>();
 
@@ -611,6 +654,11 @@ class Matcher {
         this.#free("id", id) ??
         this.#free("email", email) ??
         (id === undefined ? this.#free("emailOfId", email) : undefined);
+      if (position === undefined && stored && email === undefined) {
+        // A user FullStory made for a record with neither uid, id nor email: nothing names it but its new id.
+        this.#keyless.push(outcome);
+        return;
+      }
     }
     if (position === undefined) this.unmatched += 1;
     else this.outcomes[position] = outcome;
@@ -631,13 +679,23 @@ class Matcher {
    * Once every entry of both lists was matched: each imported user with a uid that no record named goes to a
    * record without a uid that is still free and has its id (an id names one user, whatever its uid), else to
    * one with neither uid nor id that has its email (FullStory upserted that record onto the user who has its
-   * email); after every other entry, so none takes a record whose own entry is listed.
+   * email); after every other entry, so none takes a record whose own entry is listed. With `keyless` (a
+   * COMPLETED job that refused no user without uid, id and email), each imported user with neither uid nor email that no record named
+   * goes to a free record with neither uid, id nor email: FullStory made it for such a record (its id is given
+   * only when the chunk has one such record).
    */
-  matchLeftovers(): void {
+  matchLeftovers(keyless = false): void {
     for (const { id, email, outcome } of this.#leftovers.splice(0)) {
       const position = this.#free("id", id) ?? this.#free("email", email);
       if (position === undefined) this.unmatched += 1;
       else this.outcomes[position] = outcome;
+    }
+    // Nothing tells such records apart: with more than one, which new id is whose is unknown, and none is said.
+    const several = typeof this.#index("keyless").get("") === "object";
+    for (const outcome of this.#keyless.splice(0)) {
+      const position = keyless ? this.#free("keyless", "") : undefined;
+      if (position === undefined) this.unmatched += 1;
+      else this.outcomes[position] = several && outcome.ok ? { ok: true } : outcome;
     }
   }
 
@@ -672,7 +730,7 @@ class Matcher {
   }
 }
 
-type IndexName = "uid" | "id" | "email" | "emailOfId" | "exact";
+type IndexName = "uid" | "id" | "email" | "emailOfId" | "keyless" | "exact";
 
 /** Each index's key of a record, undefined for records the index leaves out. */
 const INDEX_KEYS: Readonly<Record<IndexName, (record: Matchable) => string | undefined>> = {
@@ -685,6 +743,12 @@ const INDEX_KEYS: Readonly<Record<IndexName, (record: Matchable) => string | und
   emailOfId: (record) =>
     text(record.uid) === undefined && text(record.id) !== undefined
       ? text(record.email)
+      : undefined,
+  keyless: (record) =>
+    text(record.uid) === undefined &&
+    text(record.id) === undefined &&
+    text(record.email) === undefined
+      ? ""
       : undefined,
   exact: (record) => exactKey(record),
 };

@@ -42,6 +42,8 @@ export interface Tally {
   readonly listedImports: number;
   /** Records neither list named. */
   readonly unlisted: number;
+  /** Records the errors list refused (each one the `imports` count cannot hold). */
+  readonly listedFailures?: number;
 }
 
 /**
@@ -49,12 +51,13 @@ export interface Tally {
  * undefined when they do. The `imports` count confirms them when what it leaves after every entry of the
  * imports list (each listed import, matched to a record or not, is one the count already holds) covers all
  * of them. A count that is given but is no count of the chunk (negative, fractional, text that is not digits,
- * more than the chunk's users), or an `errors` count that with `imports` exceeds the chunk, confirms nothing.
+ * more than the chunk's users), or an `errors` count (or the records the errors list refused) that with
+ * `imports` exceeds the chunk, confirms nothing.
  * A status without an `imports` count (the spec requires one) leaves only the job's COMPLETED state: the
  * records are taken as imported, and no `errors` count alone changes that.
  */
 export function unconfirmedImports(tally: Tally): string | undefined {
-  const { imports, errors, size, listedImports, unlisted } = tally;
+  const { imports, errors, size, listedImports, unlisted, listedFailures = 0 } = tally;
   if (unlisted === 0) return undefined;
   const unknown = `FullStory did not say what happened to this user, whom neither of its lists names`;
   for (const [name, counted] of [
@@ -71,6 +74,9 @@ export function unconfirmedImports(tally: Tally): string | undefined {
   const counted = `COMPLETED with ${imports.value} of ${size} users counted imported (${failures})`;
   if (failed !== undefined && imports.value + failed > size)
     return `${counted}, more users than the chunk held, which confirms nothing: ${unknown}`;
+  // A count that also holds users its errors list refused is wrong by at least as many.
+  if (imports.value + listedFailures > size)
+    return `${counted}, while its errors list refused ${listedFailures}: more users than the chunk held, which confirms nothing: ${unknown}`;
   const spare = Math.max(0, imports.value - listedImports);
   if (spare >= unlisted) return undefined;
   return `${counted}; its imports list gave ${listedImports}, which leaves ${spare} of that count for the ${unlisted} users neither list names: ${unknown}`;

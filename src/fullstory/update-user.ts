@@ -1,6 +1,7 @@
 // Update User (POST /v2/users/{id}) with FullStory's rules checked first and the uid-immutability rule as a
 // typed error.
 import type { Rejection } from "../core/engine/adapter.js";
+import { MALFORMED_TEXT_MESSAGE, isWellFormedText } from "../core/validate/sent-as-validated.js";
 import type { FullStoryClient } from "./client.js";
 import { FULLSTORY_RULES, checkFullStoryUser, type FullStoryUserUpdate } from "./validate.js";
 
@@ -72,7 +73,10 @@ export async function updateUser(
               "id: not a FullStory user id (empty, . or .. would send the update to another endpoint)",
           },
         ]
-      : checkFullStoryUser(user, "update");
+      : !isWellFormedText(id)
+        ? // encodeURIComponent throws on a lone surrogate: the call would throw instead of answering.
+          [{ rule: FULLSTORY_RULES.malformedText, message: `id: ${MALFORMED_TEXT_MESSAGE}` }]
+        : checkFullStoryUser(user, "update");
   if (problems.length > 0) {
     return {
       ok: false,

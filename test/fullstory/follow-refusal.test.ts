@@ -1,0 +1,87 @@
+// A request that only follows up on a FullStory job (its status, a page of its result lists) answered with a
+// 4xx other than 401/403/404: it refuses no user. FullStory accepted the job; its users must not be reported
+// failed for good (no "may hold", never retried), as if FullStory had refused them.
+import { describe, expect, it } from "vitest";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { importUsers, type FullStoryImportOptions } from "../../src/fullstory/import.js";
+import type { FullStoryUser } from "../../src/fullstory/validate.js";
+import { useMswServer } from "../support/msw.js";
+import { API_KEY, idOf, mountFullStory, vendorError } from "./harness.js";
+
+const server = useMswServer();
+const options: FullStoryImportOptions = {
+  pollIntervalMs: 1,
+  replayDelayMs: 0,
+  sleep: async () => {},
+};
+const run = (input: FullStoryUser[]) =>
+  importUsers(createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }), input, options);
+const input: FullStoryUser[] = [
+  { uid: "u-1", email: "a@example.com" },
+  { uid: "u-2", email: "b@example.com" },
+  { uid: "u-3", email: "c@example.com" },
+];
+
+describe("a follow-up request of an accepted FullStory job answered 400", () => {
+  it("on the status poll: the users FullStory imported are not reported failed", async () => {
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation === "getBatchImportStatus" && attempt === 1
+            ? vendorError(400, "invalid_argument")
+            : undefined,
+      },
+    });
+    const report = await run(input);
+
+    expect(sim.jobs()).toHaveLength(1);
+    expect(sim.users()).toHaveLength(3);
+    // Every user is imported: the 400 said nothing about them, and polling the same job again settles it.
+    expect(report.outcomes).toEqual(
+      input.map((user, index) => ({
+        index,
+        key: user.uid,
+        outcome: "imported",
+        id: idOf(sim, user),
+      })),
+    );
+  });
+
+  it("on the second page of the imports list: the users on later pages are not reported failed", async () => {
+    const sim = mountFullStory(server, {
+      pageSize: 1,
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation === "getBatchImports" && attempt === 2
+            ? vendorError(400, "invalid_argument")
+            : undefined,
+      },
+    });
+    const report = await run(input);
+
+    expect(sim.jobs()).toHaveLength(1);
+    expect(sim.users()).toHaveLength(3);
+    expect(report.outcomes).toEqual(
+      input.map((user, index) => ({
+        index,
+        key: user.uid,
+        outcome: "imported",
+        id: idOf(sim, user),
+      })),
+    );
+  });
+
+  it("every time: no user is reported failed without saying FullStory may hold it", async () => {
+    mountFullStory(server, {
+      faults: {
+        script: ({ operation }) =>
+          operation === "getBatchImportStatus" ? vendorError(409, "conflict") : undefined,
+      },
+    });
+    const report = await run(input);
+    for (const outcome of report.outcomes) {
+      expect(outcome.outcome).toBe("failed");
+      if (outcome.outcome === "failed") expect(outcome.reason).toMatch(/may hold/);
+    }
+  });
+});

@@ -1,0 +1,74 @@
+// A record with neither uid, id nor email (a user FullStory creates, named by nothing but the id it gives it)
+// in a job that COMPLETED with every user counted imported and listed: FullStory did say what happened to it.
+import { describe, expect, it } from "vitest";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { importUsers } from "../../src/fullstory/import.js";
+import type { FullStoryUser } from "../../src/fullstory/validate.js";
+import { useMswServer } from "../support/msw.js";
+import { API_KEY, mountFullStory } from "./harness.js";
+
+const server = useMswServer();
+
+describe("a record FullStory can name only by the id it gives it, in a COMPLETED job", () => {
+  it("is imported, with that id, when the job lists and counts every user", async () => {
+    const sim = mountFullStory(server);
+    const input: FullStoryUser[] = [{ uid: "u-1" }, { display_name: "Anonymous" }];
+    const report = await importUsers(
+      createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }),
+      input,
+      { pollIntervalMs: 1, sleep: async () => {} },
+    );
+
+    expect(sim.jobs()).toMatchObject([{ status: "COMPLETED", imports: 2, errors: 0 }]);
+    const anonymous = sim.users().find((user) => user.uid === undefined)!;
+    expect(report.outcomes[1]).toEqual({
+      index: 1,
+      key: "#1",
+      outcome: "imported",
+      id: anonymous.id,
+    });
+    expect(report.imported).toBe(2);
+  });
+
+  it("is imported without an id when the chunk holds several such records: nothing tells whose id is whose", async () => {
+    const sim = mountFullStory(server);
+    const input: FullStoryUser[] = [{ display_name: "Anonymous" }, { display_name: "Guest" }];
+    const report = await importUsers(
+      createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }),
+      input,
+      { pollIntervalMs: 1, sleep: async () => {} },
+    );
+
+    expect(sim.users()).toHaveLength(2);
+    expect(report.outcomes).toEqual([
+      { index: 0, key: "#0", outcome: "imported" },
+      { index: 1, key: "#1", outcome: "imported" },
+    ]);
+  });
+
+  it("is not placed by elimination when a job said COMPLETED yet refused a user with no uid, id or email", async () => {
+    // FullStory refuses the Guest and says COMPLETED all the same (its documented COMPLETED has no errors).
+    mountFullStory(server, {
+      faults: {
+        reject: (key) => key === `item:${JSON.stringify({ display_name: "Guest" })}`,
+        script: ({ operation }) =>
+          operation === "getBatchImportStatus"
+            ? {
+                after: async (answer) => {
+                  const body = (await answer.json()) as { job: { status: string } };
+                  return Response.json({ ...body, job: { ...body.job, status: "COMPLETED" } });
+                },
+              }
+            : undefined,
+      },
+    });
+    const input: FullStoryUser[] = [{ display_name: "Guest" }, { display_name: "Anonymous" }];
+    const report = await importUsers(
+      createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }),
+      input,
+      { pollIntervalMs: 1, sleep: async () => {} },
+    );
+    // The Guest, whom FullStory refused, must not take the Anonymous user's import.
+    expect(report.outcomes.map((o) => o.outcome)).not.toContain("imported");
+  });
+});
