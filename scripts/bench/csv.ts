@@ -3,7 +3,6 @@
 // as figures: the same from persons (each checked and turned into its row by the adapter's validate first),
 // and through the import engine.
 import { stringify } from "csv-stringify/sync";
-import type { ChunkContext } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { createSlashIdAdapter } from "../../src/slashid/adapter.js";
 import type { SlashIdClient } from "../../src/slashid/client.js";
@@ -12,6 +11,7 @@ import {
   type SlashIdCsvRow,
   type SlashIdPerson,
 } from "../../src/slashid/records.js";
+import { idleContext } from "./chunk-context.js";
 import { arg, collectGarbage, report, requiredArg } from "./child.js";
 import { readNdjson } from "./data.js";
 import { entry, median, round } from "./results.js";
@@ -39,17 +39,6 @@ const upload = ((init: Parameters<Upload>[0]) => {
   });
 }) as unknown as Upload;
 const adapter = createSlashIdAdapter({ bulkImportPersons: upload } as unknown as SlashIdClient);
-const context: ChunkContext = {
-  signal: new AbortController().signal,
-  resumed: undefined,
-  attempt: 0,
-  checkpoint: () => {},
-  sleep: () => Promise.resolve(),
-  count: () => {},
-  savedByAnyChunk: () => [],
-  vendorDone: () => {},
-  releaseItems: () => {},
-};
 
 /** Files of `rowsPerFile` rows, as the adapter sends them (keys are only for messages). */
 function files(items: readonly SlashIdCsvRow[]): { items: SlashIdCsvRow[]; keys: string[] }[] {
@@ -63,7 +52,7 @@ function files(items: readonly SlashIdCsvRow[]): { items: SlashIdCsvRow[]; keys:
 
 async function send(seq: number, items: SlashIdCsvRow[], keys: string[]): Promise<void> {
   rowsInFile = items.length;
-  const result = await adapter.send({ seq, items, serialized: [], keys }, context);
+  const result = await adapter.send({ seq, items, serialized: [], keys }, idleContext);
   if (result.kind !== "done" || result.outcomes.some((o) => !o.ok)) throw new Error("not imported");
 }
 

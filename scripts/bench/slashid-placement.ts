@@ -5,10 +5,10 @@
 // every person holding the shared number: 10,000 such rows took ~40 s.
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
-import type { ChunkContext } from "../../src/core/engine/adapter.js";
 import { createSlashIdAdapter } from "../../src/slashid/adapter.js";
 import type { SlashIdClient } from "../../src/slashid/client.js";
 import type { SlashIdCsvRow } from "../../src/slashid/records.js";
+import { idleContext } from "./chunk-context.js";
 import { arg, collectGarbage, report } from "./child.js";
 import { entry, median, round } from "./results.js";
 
@@ -45,23 +45,11 @@ function adapterAnswering(failed_csv: string) {
   return createSlashIdAdapter({ bulkImportPersons: upload } as unknown as SlashIdClient);
 }
 
-const context: ChunkContext = {
-  signal: new AbortController().signal,
-  resumed: undefined,
-  attempt: 0,
-  checkpoint: () => {},
-  sleep: () => Promise.resolve(),
-  count: () => {},
-  savedByAnyChunk: () => [],
-  vendorDone: () => {},
-  releaseItems: () => {},
-};
-
 /** Ours: the adapter's send, which writes the file and places every row SlashID listed. */
 async function ours(echoed: boolean): Promise<number> {
   const adapter = adapterAnswering(texts[echoed ? "echoed" : "changed"]);
   const started = performance.now();
-  const result = await adapter.send({ seq: 0, items, serialized: [], keys }, context);
+  const result = await adapter.send({ seq: 0, items, serialized: [], keys }, idleContext);
   const ms = performance.now() - started;
   // Every person refused, each by the row SlashID listed for it: a placement that is fast but wrong fails.
   if (

@@ -19,24 +19,29 @@ const serve = useServedSimulators();
 
 const FULL_DISK = "/dev/full";
 
+/** `import fullstory <input>` into the simulator at `url`, with `flags` after the common ones. */
+const importInto = (url: string, input: string, ...flags: string[]) =>
+  cli([
+    "import",
+    "fullstory",
+    input,
+    "--base-url",
+    url,
+    "--api-key",
+    CREDS.apiKey,
+    ...FAST_POLL,
+    ...flags,
+  ]);
+/** Small chunks, one at a time: the run writes many report lines while chunks are still to go. */
+const SMALL_CHUNKS = ["--chunk-size", "100", "--concurrency", "1"];
+
 describe.skipIf(!existsSync(FULL_DISK))("--report on a full disk", () => {
   it("failing at the end: every user imported, the summary printed, then the report's error; exit 1", async () => {
     const sim = createFullStorySimulator({ processingPolls: 0 });
     const { url } = await serve(sim);
     const input = file("full.ndjson", ndjson(fullStoryUsers(3, "full")));
 
-    const result = await cli([
-      "import",
-      "fullstory",
-      input,
-      "--base-url",
-      url,
-      "--api-key",
-      CREDS.apiKey,
-      ...FAST_POLL,
-      "--report",
-      FULL_DISK,
-    ]);
+    const result = await importInto(url, input, "--report", FULL_DISK);
 
     expect(sim.users()).toHaveLength(3);
     expect(result.stdout).toMatch(/^fullstory: 3 records: 3 imported, 0 failed, 0 rejected/);
@@ -50,22 +55,7 @@ describe.skipIf(!existsSync(FULL_DISK))("--report on a full disk", () => {
     const { url } = await serve(sim);
     const input = file("full-many.ndjson", ndjson(fullStoryUsers(3000, "many")));
 
-    const result = await cli([
-      "import",
-      "fullstory",
-      input,
-      "--base-url",
-      url,
-      "--api-key",
-      CREDS.apiKey,
-      ...FAST_POLL,
-      "--chunk-size",
-      "100",
-      "--concurrency",
-      "1",
-      "--report",
-      FULL_DISK,
-    ]);
+    const result = await importInto(url, input, ...SMALL_CHUNKS, "--report", FULL_DISK);
 
     const imported = Number(/^fullstory: \d+ records: (\d+) imported/.exec(result.stdout)?.[1]);
     expect(imported).toBe(sim.users().length);
@@ -82,24 +72,7 @@ describe.skipIf(!existsSync(FULL_DISK))("--report on a full disk", () => {
     const input = file("full-journal.ndjson", ndjson(fullStoryUsers(3000, "journal")));
     const journal = file("full.journal");
     const run = (report: string) =>
-      cli([
-        "import",
-        "fullstory",
-        input,
-        "--base-url",
-        url,
-        "--api-key",
-        CREDS.apiKey,
-        ...FAST_POLL,
-        "--chunk-size",
-        "100",
-        "--concurrency",
-        "1",
-        "--journal",
-        journal,
-        "--report",
-        report,
-      ]);
+      importInto(url, input, ...SMALL_CHUNKS, "--journal", journal, "--report", report);
 
     const cut = await run(FULL_DISK);
     expect(cut.code).toBe(1);

@@ -22,53 +22,38 @@ const input: FullStoryUser[] = [
   { uid: "u-3", email: "c@example.com" },
 ];
 
+/** A script that answers `operation`'s `attempt`-th call with a 400. */
+const refusing =
+  (operation: string, attempt: number) => (call: { operation: string; attempt: number }) =>
+    call.operation === operation && call.attempt === attempt
+      ? vendorError(400, "invalid_argument")
+      : undefined;
+
+/** Every user of the input imported, with the id FullStory holds for it. */
+const everyoneImported = (sim: ReturnType<typeof mountFullStory>) =>
+  input.map((user, index) => ({ index, key: user.uid, outcome: "imported", id: idOf(sim, user) }));
+
 describe("a follow-up request of an accepted FullStory job answered 400", () => {
   it("on the status poll: the users FullStory imported are not reported failed", async () => {
-    const sim = mountFullStory(server, {
-      faults: {
-        script: ({ operation, attempt }) =>
-          operation === "getBatchImportStatus" && attempt === 1
-            ? vendorError(400, "invalid_argument")
-            : undefined,
-      },
-    });
+    const sim = mountFullStory(server, { faults: { script: refusing("getBatchImportStatus", 1) } });
     const report = await run(input);
 
     expect(sim.jobs()).toHaveLength(1);
     expect(sim.users()).toHaveLength(3);
     // Every user is imported: the 400 said nothing about them, and polling the same job again settles it.
-    expect(report.outcomes).toEqual(
-      input.map((user, index) => ({
-        index,
-        key: user.uid,
-        outcome: "imported",
-        id: idOf(sim, user),
-      })),
-    );
+    expect(report.outcomes).toEqual(everyoneImported(sim));
   });
 
   it("on the second page of the imports list: the users on later pages are not reported failed", async () => {
     const sim = mountFullStory(server, {
       pageSize: 1,
-      faults: {
-        script: ({ operation, attempt }) =>
-          operation === "getBatchImports" && attempt === 2
-            ? vendorError(400, "invalid_argument")
-            : undefined,
-      },
+      faults: { script: refusing("getBatchImports", 2) },
     });
     const report = await run(input);
 
     expect(sim.jobs()).toHaveLength(1);
     expect(sim.users()).toHaveLength(3);
-    expect(report.outcomes).toEqual(
-      input.map((user, index) => ({
-        index,
-        key: user.uid,
-        outcome: "imported",
-        id: idOf(sim, user),
-      })),
-    );
+    expect(report.outcomes).toEqual(everyoneImported(sim));
   });
 
   it("every time: no user is reported failed without saying FullStory may hold it", async () => {
