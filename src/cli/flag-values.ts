@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from "../core/options.js";
 import { ConfigError } from "./vendors.js";
 
 export type Flags = Readonly<Record<string, string | boolean | undefined>>;
@@ -17,6 +18,11 @@ export function durationFlag(flags: Flags, flag: string): number | undefined {
     throw new ConfigError(
       `--${flag} takes a duration with a unit, e.g. 500ms, 2s, 10m or 1h, not ${String(value)}`,
     );
+  // Past what a timer holds, the library refuses the option: a usage error here (exit 2), not a run that failed.
+  if (ms > MAX_TIMER_MS)
+    throw new ConfigError(
+      `--${flag} takes a duration of at most ${MAX_TIMER_MS}ms (about 24.8 days), not ${String(value)}`,
+    );
   return ms;
 }
 
@@ -27,5 +33,10 @@ export function wholeFlag(flags: Flags, flag: string, min = 1): number | undefin
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < min)
     throw new ConfigError(`--${flag} takes a whole number ≥ ${min}, not ${String(value)}`);
+  // The library refuses an integer past 2^53 (it is not exact): a usage error here (exit 2), not a failed run.
+  if (!Number.isSafeInteger(n))
+    throw new ConfigError(
+      `--${flag} takes a whole number up to ${Number.MAX_SAFE_INTEGER}, not ${String(value)}`,
+    );
   return n;
 }

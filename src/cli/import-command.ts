@@ -12,6 +12,7 @@ import { createProgressDisplay } from "./progress.js";
 import {
   CellError,
   CsvRow,
+  UNNAMED_COLUMN,
   UnreadableRecord,
   forbiddenHeader,
   formatOf,
@@ -402,6 +403,11 @@ function csvRecordsOf(
 }
 
 function recordOfRow(row: CsvRow, fromCsvRow: (row: Record<string, string>) => unknown): unknown {
+  // Whatever a vendor makes of a row (SlashID reads its own columns), a filled cell under a column without a
+  // name has no field: the row is rejected as the file's mistake, as recordFromCsvRow rejects it.
+  const unnamed = row.cells[""];
+  if (unnamed !== undefined && unnamed !== "")
+    return new UnreadableRecord(`line ${row.line}`, UNNAMED_COLUMN, "input.unnamed_column");
   try {
     return fromCsvRow(row.cells);
   } catch (error) {

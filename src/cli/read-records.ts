@@ -38,6 +38,10 @@ export class CellError extends Error {
   }
 }
 
+/** Why a row with a filled cell under a column without a name is rejected (`input.unnamed_column`). */
+export const UNNAMED_COLUMN =
+  "a cell under a column without a name in the CSV header: name the column, or leave its cells empty";
+
 /** How far a file has been read, in bytes; a reader adds to it as chunks come in. */
 export interface ReadCounter {
   bytes: number;
@@ -520,11 +524,7 @@ export function recordFromCsvRow(
     const cell = row[header];
     if (cell === undefined || cell === "") continue;
     // A spreadsheet's empty columns after the last are harmless; a filled cell under one has no field.
-    if (header === "")
-      throw new CellError(
-        "a cell under a column without a name in the CSV header: name the column, or leave its cells empty",
-        "input.unnamed_column",
-      );
+    if (header === "") throw new CellError(UNNAMED_COLUMN, "input.unnamed_column");
     const { path, type } = headerOf(header);
     if (path.some(isForbiddenKey))
       throw new Error(`header ${header} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`);

@@ -6,9 +6,13 @@ import { importUsers as importSlashId } from "../../src/slashid/import.js";
 import { importUsers as importUserpilot } from "../../src/userpilot/import.js";
 import type { VendorName } from "../../src/vendors.js";
 
+// `satisfies` first: a vendor missing here is a type error, not an undefined importer at run time.
 export const IMPORTERS = {
   fullstory: importFullStory,
   slashid: importSlashId,
   propeller: importPropeller,
   userpilot: importUserpilot,
-} as unknown as Record<VendorName, (c: unknown, r: unknown[], o: object) => Promise<ImportReport>>;
+} satisfies Record<VendorName, unknown> as unknown as Record<
+  VendorName,
+  (c: unknown, r: unknown[], o: object) => Promise<ImportReport>
+>;

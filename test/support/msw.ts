@@ -1,6 +1,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { observeSimulatorAnswers } from "../../src/testing/kit/simulator-kit.js";
+import type { VendorName } from "../../src/vendors.js";
 import { reportAnswerProblems } from "./response-check.js";
 
 /**
@@ -36,4 +37,4 @@ export const HOSTS = {
   slashid: "https://api.slashid.com",
   propeller: "https://api.helice.cloud",
   userpilot: "https://analytex.userpilot.io",
-} as const;
+} as const satisfies Record<VendorName, string>;

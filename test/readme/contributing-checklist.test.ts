@@ -1,0 +1,36 @@
+// CONTRIBUTING.md, "Adding a vendor", step 6: "What the compiler then asks for. Each of these is keyed by the
+// vendor's name, so a missing entry is a type error", followed by the list. A contributor follows that list:
+// every table keyed by vendor name outside the vendor's own folder (a record of `VendorName` keys) must be on it,
+// or the new vendor's first `tsc` (or test run) fails in a file the guide never named.
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const contributing = readFileSync(path.join(root, "CONTRIBUTING.md"), "utf8");
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(path.join(root, dir)).flatMap((name) => {
+    const file = path.join(dir, name);
+    return statSync(path.join(root, file)).isDirectory() ? filesUnder(file) : [file];
+  });
+}
+
+/** A table every vendor must have an entry in: typed by, or checked against, a record of vendor names. */
+const KEYED_BY_VENDOR = /Record<\s*(?:VendorName|Vendor)\s*,/;
+
+describe("CONTRIBUTING.md's checklist for adding a vendor", () => {
+  const keyed = ["test", "scripts"]
+    .flatMap(filesUnder)
+    .filter((file) => /\.(ts|mjs)$/.test(file))
+    .filter((file) => KEYED_BY_VENDOR.test(readFileSync(path.join(root, file), "utf8")));
+
+  it("finds the tables keyed by vendor name", () => {
+    expect(keyed.length).toBeGreaterThan(0);
+  });
+
+  it.each(keyed)("names %s, which holds a table keyed by vendor name", (file) => {
+    expect(contributing).toContain(`\`${file.split(path.sep).join("/")}\``);
+  });
+});
