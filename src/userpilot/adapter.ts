@@ -123,7 +123,8 @@ type Result = ChunkResult<UserpilotFailureCode>;
  * Limitation: Userpilot reports per job, not per user. A `completed` job counts every user as imported; when
  * its `completed_rows` is less than the users sent, each of them carries a warning saying so, since
  * Userpilot does not say which rows it skipped. A `202` without `total_rows` (one documented shape)
- * cannot be checked: its job is followed, and only `completed_rows` guards it.
+ * cannot be checked at once: its job is followed, and a status of it with more rows than were sent counts
+ * the answer as lost (`job_mismatch`, the replay looks in the job list); `completed_rows` guards the rest.
  */
 export function createUserpilotAdapter(
   client: UserpilotClient,
@@ -211,7 +212,9 @@ class ChunkRun {
     if (finished !== undefined) return everyItem(size, JSON.parse(finished) as Outcome);
     if (resumed?.[`split${range}`] !== undefined) return this.halves(start, end, range, true);
 
-    let jobId = resumed?.[`jobId${range}`];
+    // `""`: a job the request was once taken to have made, which turned out to be another's.
+    let jobId: string | undefined = resumed?.[`jobId${range}`];
+    if (jobId === "") jobId = undefined;
     // Only a job submitted here has a known age, which the pace of earlier jobs can time.
     let fresh = false;
     // A request for these users went out and its answer never came (in this run, or one a crash ended): the
@@ -236,7 +239,7 @@ class ChunkRun {
       fresh = true;
     }
     this.known.add(jobId);
-    const ended = await this.poll(jobId, size, fresh);
+    const ended = await this.poll(jobId, size, fresh, range);
     // Userpilot holds the job: a fatal answer while it is followed leaves its users' fate unknown.
     if (ended.kind === "fatal") return { ...ended, written: true };
     // Only a half needs this: the engine journals the whole chunk's outcomes itself.
@@ -253,28 +256,43 @@ class ChunkRun {
     range: string,
     resumed = false,
   ): Promise<Result> {
+    // A send of the whole range whose answer was lost (before the 413 that split it) may have made a job of
+    // its users: a refusal of a half speaks only for the half's own request.
+    const lostWhole = this.lostSince(range) !== undefined;
+    const speaking = (outcome: Outcome): Outcome => (lostWhole ? afterLostSend(outcome) : outcome);
     if (!resumed) this.context.checkpoint({ [`split${range}`]: "1" });
     const middle = start + Math.ceil((end - start) / 2);
     const first = await this.follow(start, middle);
     if (first.kind === "fatal") {
       // Only the first half went out: Userpilot may hold its users, never the second half's.
-      if (first.written !== true) return first;
       const held: Outcome = {
         ok: false,
         code: requestFailureCode(first.error),
         reason: `${first.error.message}; Userpilot may hold this user: its job was accepted before the import stopped`,
       };
       const sent = first.known ?? new Array<undefined>(middle - start).fill(undefined);
-      const known = sent.map((outcome) => outcome ?? held);
-      return { kind: "fatal", error: first.error, known };
+      const known = sent.map((outcome) =>
+        outcome === undefined
+          ? first.written === true
+            ? held
+            : undefined
+          : speaking(stopped(outcome, first.error)),
+      );
+      return { kind: "fatal", error: first.error, known, ...(lostWhole && { written: true }) };
     }
     const second = await this.follow(middle, end);
     if (second.kind === "fatal") {
-      // The first half's job ended: what Userpilot said of its users stands.
-      const known = [...first.outcomes, ...(second.known ?? new Array<undefined>(end - middle))];
-      return { ...second, known };
+      // The first half's job ended: what Userpilot said of its users stands. A half whose answer was lost
+      // is unsettled, and the import stops before a replay could look for its job.
+      const known = [
+        ...first.outcomes.map((outcome) => speaking(stopped(outcome, second.error))),
+        ...(second.known ?? new Array<undefined>(end - middle)).map((outcome) =>
+          outcome === undefined ? undefined : speaking(outcome),
+        ),
+      ];
+      return { ...second, known, ...(lostWhole && { written: true }) };
     }
-    return { kind: "done", outcomes: [...first.outcomes, ...second.outcomes] };
+    return { kind: "done", outcomes: [...first.outcomes, ...second.outcomes].map(speaking) };
   }
 
   /** Submits users `[start, end)`, waiting out other running jobs (`409`); checkpoints the job id on `202`. */
@@ -500,7 +518,7 @@ class ChunkRun {
   }
 
   /** Polls a job (timed as `JobPoll` says) until it is `completed` or `failed`. */
-  private async poll(jobId: string, rows: number, fresh: boolean): Promise<JobEnd> {
+  private async poll(jobId: string, rows: number, fresh: boolean, range: string): Promise<JobEnd> {
     const end = (outcome: Outcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
     const aborted = () =>
       end(
@@ -537,6 +555,14 @@ class ChunkRun {
           // A status naming another job says nothing of this one's users: as lost as a 502's answer.
           if (job.job_id !== jobId) {
             const reason = `Userpilot answered the status of job ${jobId} with the status of job ${text(job.job_id)}, so whether these users were imported is unknown`;
+            return { value: end(failure("job_mismatch", reason), false) };
+          }
+          // A job of more rows than were sent is not this request's (a 202 without `total_rows` named it):
+          // the request's answer counts as lost, and a replay looks for its job in the list instead.
+          const total: unknown = job.total_rows;
+          if (typeof total === "number" && total > rows) {
+            this.context.checkpoint({ [`jobId${range}`]: "" });
+            const reason = `Userpilot's job ${jobId}, which the answer to this request named, holds ${total} rows for a request of ${rows} users, so it is not this request's job, and whether Userpilot holds these users is unknown`;
             return { value: end(failure("job_mismatch", reason), false) };
           }
           // Compared as a string: a status Userpilot adds later means the job is still running.
@@ -614,6 +640,20 @@ function unsettled(error: ApiError, held: string): Outcome {
     code: requestFailureCode(error),
     reason: `${error.message}; ${held}`,
     transient: true,
+  };
+}
+
+/**
+ * The outcome of a user whose request may have reached Userpilot without an answer (a lost answer, a job
+ * still unsettled), once `error` stopped the import before a replay could settle it: a failure that says
+ * Userpilot may hold the user. Any other outcome stands.
+ */
+function stopped(outcome: Outcome, error: ApiError): Outcome {
+  if (outcome.ok || outcome.transient !== true || outcome.unprocessed !== undefined) return outcome;
+  return {
+    ok: false,
+    code: outcome.code,
+    reason: `${outcome.reason}; ${error.message}; Userpilot may hold this user: its request went out before the import stopped, and no answer said what became of it`,
   };
 }
 

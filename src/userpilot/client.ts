@@ -25,7 +25,17 @@ export interface UserpilotClientOptions extends CommonClientOptions {
 
 export type UserpilotClient = ApiClient<paths, typeof operations> & Destined;
 
+/**
+ * The host of a Userpilot environment.
+ * @throws TypeError for a value that is not one of {@link USERPILOT_ENVIRONMENTS}: it becomes part of the host
+ *   name, so any other text could send the API key to another host.
+ */
 export function userpilotBaseUrl(environment: UserpilotEnvironment = ENVIRONMENT.default): string {
+  if (!(USERPILOT_ENVIRONMENTS as readonly unknown[]).includes(environment)) {
+    throw new TypeError(
+      `environment must be one of ${USERPILOT_ENVIRONMENTS.join(", ")}; use baseUrl for another host`,
+    );
+  }
   return SERVER.url.replace("{environment}", environment);
 }
 
@@ -35,7 +45,8 @@ export function createUserpilotClient(options: UserpilotClientOptions): Userpilo
   secrets.add(options.apiKey);
   return createVendorClient<paths, typeof operations>(options, {
     operations,
-    defaultBaseUrl: userpilotBaseUrl(options.environment),
+    // `environment` is ignored where `baseUrl` is set (an enterprise host).
+    defaultBaseUrl: options.baseUrl ?? userpilotBaseUrl(options.environment),
     headers: { Authorization: `Token ${options.apiKey}` },
     secrets,
     account: keyFingerprint(options.apiKey),
