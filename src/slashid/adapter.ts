@@ -65,9 +65,11 @@ const EXISTED_NOTE =
  * - Outcomes: rows listed in `failed_csv` fail with code `rejected_by_vendor` and SlashID's reason (any
  *   column not named `slashid:*`). A row goes to the first person not yet matched whose uploaded row it
  *   echoes: equal in every `slashid:*` column both have (emails and usernames compared case-insensitively,
- *   phone numbers by their digits, each list in any order; other cells trimmed), one whose row it repeats as
- *   written first; a row echoing only persons already matched repeats one of them and places no one. Rows
- *   that echo no one are matched after those that do, each to the person not yet matched that shares the
+ *   phone numbers by their digits, each list in any order; other cells trimmed; the password, which SlashID
+ *   may blank or mask, not compared), one whose row it repeats as written first; a row echoing only persons
+ *   already matched repeats one of them and places no one. Rows that echo no one are matched after those
+ *   that do: to a person whose handle cells they repeat (as written first), of those the one equal in the
+ *   most other cells (SlashID may re-encode attributes); else to the person not yet matched that shares the
  *   most emails, phone numbers and usernames with it (ties: the first); a row sharing none with such a
  *   person places no one. The others are imported, unless that would report more persons imported than
  *   SlashID's `successful_imports`, or when its counts add up to more persons than the file held: then
@@ -242,6 +244,9 @@ function outcomesOf(
   if (failed !== undefined && failed.length > 0) {
     const byHandle = indexByHandle(items);
     const sent = new Set<string>(columnsOf(items));
+    // A password hash is not compared: SlashID may blank or mask the secret it echoes, and it tells no person
+    // from another (the handles do).
+    sent.delete("slashid:password");
     const free = new FreePositions(outcomes);
     const echoes = new EchoIndex(items, cellKey);
     const exactEchoes = new EchoIndex(items, exactKey);
@@ -286,7 +291,19 @@ function outcomesOf(
       if (at === undefined) unechoed.push(row);
       else place(row, at);
     }
+    // A row whose other cells SlashID did not echo (a masked password, re-serialised attributes) is placed on
+    // a person with the same handles before any other sharing some of them; one repeating only persons
+    // already placed places no one.
+    const loose: FailedRow[] = [];
     for (const row of unechoed) {
+      const at =
+        echoedByHandles(row, row.exact, sent, exactEchoes, free, items, byHandle) ??
+        echoedByHandles(row, row.cells, sent, echoes, free, items, byHandle);
+      if (at === TAKEN) continue;
+      if (at === undefined) loose.push(row);
+      else place(row, at);
+    }
+    for (const row of loose) {
       const at = sharingMost(row.handles, byHandle, free);
       if (at !== undefined) place(row, at);
     }
@@ -486,6 +503,14 @@ class FreePositions {
     this.#cursors.set(list, at);
     return list[at];
   }
+
+  /** The free positions of `list`, in order, from the first. */
+  *all(list: readonly number[]): Generator<number> {
+    if (this.first(list) === undefined) return;
+    for (let at = this.#cursors.get(list)!; at < list.length; at++) {
+      if (this.isFree(list[at]!)) yield list[at]!;
+    }
+  }
 }
 
 /**
@@ -548,16 +573,75 @@ function echoedBy(
   // The echoing item must hold the row's rarest handle. An item equal in every compared cell holds all the
   // row's handles, unless failed_csv names a handle column twice (in another case, with other blanks): the
   // row's handles then come from both, its cells from the last one.
+  const rarest = rarestOf(row.handles, byHandle);
+  const first = free.first(positions);
+  if (first === undefined) return positions.length > 0 ? TAKEN : undefined;
+  if (holds(rarest, first)) return first;
+  return positions.find((at) => free.isFree(at) && holds(rarest, at));
+}
+
+/** The positions holding the handle of `handles` the fewest items hold. */
+function rarestOf(
+  handles: readonly string[],
+  byHandle: ReadonlyMap<string, readonly number[]>,
+): readonly number[] {
   let rarest: readonly number[] | undefined;
-  for (const handle of row.handles) {
+  for (const handle of handles) {
     const list = byHandle.get(handle) ?? [];
     if (rarest === undefined || list.length < rarest.length) rarest = list;
   }
-  const first = free.first(positions);
-  if (first === undefined) return positions.length > 0 ? TAKEN : undefined;
-  if (holds(rarest ?? [], first)) return first;
-  return positions.find((at) => free.isFree(at) && holds(rarest ?? [], at));
+  return rarest ?? [];
 }
+
+/**
+ * For a row that echoes no one: the person not yet given an outcome whose handle cells it repeats (`cells`: as
+ * cellKey compares them, or as written), of those the one equal to it in the most other cells (ties: the
+ * earliest); {@link TAKEN} when every such person has its outcome already, undefined when there is none.
+ */
+function echoedByHandles(
+  row: FailedRow,
+  cells: ReadonlyMap<string, string>,
+  sent: ReadonlySet<string>,
+  echoes: EchoIndex,
+  free: FreePositions,
+  items: readonly SlashIdCsvRow[],
+  byHandle: ReadonlyMap<string, readonly number[]>,
+): number | typeof TAKEN | undefined {
+  if (row.handles.length === 0) return undefined;
+  const compared = [...cells].filter(([column]) => sent.has(column) && HANDLE_COLUMNS.has(column));
+  const positions = echoes.positions(
+    compared.map(([column]) => column),
+    compared.map(([, cell]) => cell),
+  );
+  if (positions.length === 0) return undefined;
+  if (free.first(positions) === undefined) return TAKEN;
+  // As in echoedBy: the person must hold the row's rarest handle (a handle column named twice).
+  const rarest = rarestOf(row.handles, byHandle);
+  const others = [...row.cells].filter(
+    ([column]) => sent.has(column) && !HANDLE_COLUMNS.has(column),
+  );
+  let best: number | undefined;
+  let most = -1;
+  let weighed = 0;
+  for (const at of free.all(positions)) {
+    if (!holds(rarest, at)) continue;
+    const item = items[at]!;
+    let equal = 0;
+    for (const [column, cell] of others)
+      if (cellKey(column, item[column as SlashIdColumn] ?? "") === cell) equal += 1;
+    if (equal > most) {
+      best = at;
+      most = equal;
+    }
+    // Persons with the same handles are the same person written more than once: the first few weighed
+    // tell them apart as well as all would, and a file of thousands of them is not walked per row.
+    if (equal === others.length || ++weighed === MAX_WEIGHED) break;
+  }
+  return best;
+}
+
+/** How many persons with a row's handles {@link echoedByHandles} compares it with, at most. */
+const MAX_WEIGHED = 64;
 
 /** What {@link echoedBy} answers for a row that echoes persons, all of them placed already. */
 const TAKEN = "taken";

@@ -207,8 +207,10 @@ export interface ImportAdapter<Input, Wire = Input> {
   keyOf(record: Input, index: number): string;
   /**
    * Where the vendor knows a user by more than its key (SlashID: every email, phone number and username), a
-   * valid item's other identities, each as the vendor compares it: a record sharing one with an earlier record
-   * is that record's user at the vendor, warned of and replayed as a record with the same key is.
+   * valid item's identities, the key's own among them, each as the vendor compares it: a record sharing one
+   * with an earlier record is that record's user at the vendor, warned of and replayed as a record with the
+   * same key is. Given, identities alone decide it: a key equal to another record's is no duplicate unless an
+   * identity is shared too (a key is text for people; two kinds of identity may read alike).
    */
   identitiesOf?(item: Wire): Iterable<string>;
   /** The record in wire form, or every rule it breaks. */

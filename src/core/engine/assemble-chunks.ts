@@ -146,17 +146,19 @@ export async function assembleChunks<Input, Wire>(
         // The key an adapter makes up for a record without one (`#<index>`) never repeats; a real key
         // that merely starts with `#` is checked like any other.
         const sameKey = key === `#${recordIndex}` ? undefined : seenKeys.seen(key, recordIndex);
-        let earlier = sameKey;
+        let sameIdentity: number | undefined;
         // Every identity is remembered, even once one matched: a later record may share any of them.
         for (const identity of adapter.identitiesOf?.(checked.item) ?? []) {
           const first = seenKeys.seen(`${IDENTITY}${identity}`, recordIndex);
-          if (first !== undefined && first !== recordIndex) earlier ??= first;
+          if (first !== undefined && first !== recordIndex) sameIdentity ??= first;
         }
+        // Where the vendor knows a user by its identities, they alone say who is the same user: a key is text
+        // for people, which two different identities may share (SlashID: a username equal to an email).
+        const earlier = adapter.identitiesOf === undefined ? sameKey : sameIdentity;
         if (earlier !== undefined) {
           report.count("duplicate_keys");
           (pending.duplicateOf ??= new Map()).set(pending.items.length, earlier);
-          if (sameKey === undefined)
-            (pending.sharesIdentity ??= new Set()).add(pending.items.length);
+          if (sameKey !== earlier) (pending.sharesIdentity ??= new Set()).add(pending.items.length);
         }
         if (checked.warnings !== undefined && checked.warnings.length > 0) {
           (pending.warnings ??= new Map()).set(pending.items.length, checked.warnings.join("; "));

@@ -1,0 +1,51 @@
+// A SlashID person's key is its first email, else phone number, else username, written without its kind. A
+// username that reads like another person's email ("ann@example.com" as a login name) is a different handle
+// at SlashID: the two records are two persons. The report must not warn that SlashID keeps one person for
+// both, nor, after a lost answer, fail the second as possibly merged into the first when SlashID stored it.
+import { expect, it } from "vitest";
+import { importUsers } from "../../src/slashid/import.js";
+import type { SlashIdPerson } from "../../src/slashid/records.js";
+import { gatewayPage } from "../../src/testing/index.js";
+import { useMswServer } from "../support/msw.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import { slashIdClient, slashIdWorld } from "./harness.js";
+
+const server = useMswServer();
+
+const INPUT: SlashIdPerson[] = [
+  { usernames: ["ann@example.com"], groups: ["login"] },
+  { emails: ["ann@example.com"], groups: ["mail"] },
+];
+const options = { sleep: async () => {}, chunkRecords: 1, replayDelayMs: 0 };
+
+it("does not warn that an email and an equal username are one person", async () => {
+  const world = slashIdWorld(server, { existingPersons: "upsert" });
+  const report = await importUsers(slashIdClient(), INPUT, options);
+
+  // SlashID holds two persons, each with its own values.
+  expect(world.sim.persons().map((p) => [p.usernames, p.emails, p.groups])).toEqual([
+    [["ann@example.com"], [], ["login"]],
+    [[], ["ann@example.com"], ["mail"]],
+  ]);
+  expectEveryRecordOnce(report, 2);
+  expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported"]);
+  expect(report.events["duplicate_keys"] ?? 0).toBe(0);
+  expect(report.outcomes[1]).not.toHaveProperty("warning");
+});
+
+it("reports imported, after a lost answer, the email person SlashID stored beside an equal username", async () => {
+  const world = slashIdWorld(server, {
+    existingPersons: "refuse",
+    // The second file is processed, then its answer is lost.
+    script: (call) => (call.attempt === 2 ? { after: () => gatewayPage(502) } : undefined),
+  });
+  const report = await importUsers(slashIdClient(), INPUT, options);
+
+  expect(report.chunks.replayed).toBe(1);
+  expect(world.sim.persons().map((p) => [p.usernames, p.emails, p.groups])).toEqual([
+    [["ann@example.com"], [], ["login"]],
+    [[], ["ann@example.com"], ["mail"]],
+  ]);
+  expectEveryRecordOnce(report, 2);
+  expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
+});
