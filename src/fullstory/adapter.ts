@@ -113,12 +113,13 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * following the same job. After a second 404 it is left to a re-run (`later`), which polls the same job
  * again. No replay or re-run creates a second job. Any other failed request for the job (a 5xx after the
  * client's retries, a 400 or an undocumented status for its status or a page) refuses no user either: the
- * records not placed stay unsettled (transient, FullStory may hold them), and when the errors list failed so,
- * no imported user is placed (an unread failure may claim its record first; the replay reads both lists). A re-run with the journal reuses the saved key (FullStory
- * replays the job it made for it, for 24 hours) or, once saved, polls the saved job instead of creating
- * another. A key first sent more than a day ago (less an hour) without a job id saved is not sent again:
- * FullStory may have forgotten it and would make a second job, so the chunk's users fail `key_expired`
- * (FullStory may hold them).
+ * records not placed stay unsettled (transient, FullStory may hold them), and when the errors list failed
+ * so, no imported user is placed (an unread failure may claim its record first; the replay reads both
+ * lists). A re-run with the journal reuses the saved key (FullStory replays the job it made for it, for 24
+ * hours) or, once saved, polls the saved job instead of creating another. A key first sent more than a day
+ * ago (less an hour) without a job id saved is not sent again: FullStory may have forgotten it and would make
+ * a second job, so the chunk's users fail `key_expired` (FullStory may hold them). A key whose only send
+ * FullStory refused with 401 or 403 is dropped: it made no job, and a re-run sends under a new one.
  */
 export function createFullStoryAdapter(
   client: FullStoryClient,
@@ -680,9 +681,9 @@ class Matcher {
    * record without a uid that is still free and has its id (an id names one user, whatever its uid), else to
    * one with neither uid nor id that has its email (FullStory upserted that record onto the user who has its
    * email); after every other entry, so none takes a record whose own entry is listed. With `keyless` (a
-   * COMPLETED job that refused no user without uid, id and email), each imported user with neither uid nor email that no record named
-   * goes to a free record with neither uid, id nor email: FullStory made it for such a record (its id is given
-   * only when the chunk has one such record).
+   * COMPLETED job that refused no user without uid, id and email), each imported user with neither uid nor
+   * email that no record named goes to a free record with neither uid, id nor email: FullStory made it for
+   * such a record (its id is given only when the chunk has one such record).
    */
   matchLeftovers(keyless = false): void {
     for (const { id, email, outcome } of this.#leftovers.splice(0)) {

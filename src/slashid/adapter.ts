@@ -80,8 +80,8 @@ const EXISTED_NOTE =
  *   with a person that already exists is UNCONFIRMED, so both worlds are read: if it updates the person, the
  *   replay imports it; if it refuses the row as existing (a `failed_csv` reason matching /already exist|
  *   duplicate|conflict/i), the lost upload wrote it (or it existed before): imported, with a warning that says
- *   SlashID cannot tell which; unless a record of an earlier file has its key, whose person explains the
- *   refusal: `import_unconfirmed`, as is a person sharing a handle with another person of the file (the
+ *   SlashID cannot tell which; unless a record of an earlier file has one of its handles, whose person
+ *   explains the refusal: `import_unconfirmed`, as is a person sharing a handle with another person of the file (the
  *   lost upload may have written that one and refused this one). Other failures of a replayed upload carry a
  *   note that the lost upload may have imported the person.
  */

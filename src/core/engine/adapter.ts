@@ -81,9 +81,9 @@ export interface Chunk<Wire> {
   readonly keys: readonly string[];
   /**
    * The items whose key (or an identity, see `identitiesOf`) a record of an earlier chunk had (the vendor
-   * keeps one user for both), by position,
-   * with that record's index in the input; absent when there are none. A vendor's answer that the user
-   * already exists may be about that record's user, not a sign that an earlier send of this chunk arrived.
+   * keeps one user for both), by position, with that record's index in the input; absent when there are
+   * none. A vendor's answer that the user already exists may be about that record's user, not a sign that an
+   * earlier send of this chunk arrived.
    */
   readonly repeated?: ReadonlyMap<number, number>;
 }

@@ -9,7 +9,7 @@ export interface PendingChunk<Wire> {
   bytes: number;
   /** Position in the chunk → index of an earlier record of the input with the same key or identity. */
   duplicateOf?: Map<number, number>;
-  /** The positions of `duplicateOf` whose key is their own: the earlier record shares an identity only. */
+  /** The positions of `duplicateOf` whose earlier record was found by a shared identity, not by the key. */
   sharesIdentity?: Set<number>;
   /** Position in the chunk → what validation warned about the record (sent anyway). */
   warnings?: Map<number, string>;
