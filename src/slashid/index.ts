@@ -3,13 +3,8 @@ export type {
   components as SlashIdComponents,
   paths as SlashIdPaths,
 } from "../../generated/slashid.js";
-export {
-  createSlashIdAdapter,
-  slashIdKeyOf,
-  SLASHID_REJECTED,
-  SLASHID_UNCONFIRMED,
-  type SlashIdAdapterOptions,
-} from "./adapter.js";
+export { createSlashIdAdapter, slashIdKeyOf, type SlashIdAdapterOptions } from "./adapter.js";
+export { SLASHID_REJECTED, SLASHID_UNCONFIRMED } from "./failed-csv.js";
 export { importUsers, type SlashIdImportOptions } from "./import.js";
 export {
   personFromCsvRow,

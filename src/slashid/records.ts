@@ -157,3 +157,15 @@ function listOf(text: string | undefined): string[] | undefined {
   if (text === undefined || text.trim() === "") return undefined;
   return text.split(",").map((value) => value.trim());
 }
+
+/**
+ * The columns of the chunk's file: the confirmed ones, and each UNCONFIRMED one (specs/slashid.yaml
+ * `x-unconfirmed`: roles, password) when some person has it.
+ */
+export function columnsOf(items: readonly SlashIdCsvRow[]): readonly SlashIdColumn[] {
+  const columns: SlashIdColumn[] = [...SLASHID_CONFIRMED_COLUMNS];
+  for (const column of SLASHID_UNCONFIRMED_COLUMNS) {
+    if (items.some((item) => item[column] !== undefined)) columns.push(column);
+  }
+  return columns;
+}

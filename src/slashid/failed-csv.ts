@@ -1,0 +1,523 @@
+// Which person each part of SlashID's answer to an upload speaks of: its counts and `failed_csv` (the rows it
+// refused, echoed back in a layout SlashID leaves UNCONFIRMED) made into one outcome per person of the file.
+import { createHash } from "node:crypto";
+import { parse } from "csv-parse/sync";
+import type { ItemOutcome } from "../core/engine/adapter.js";
+import { afterLostSend } from "../core/engine/chunk-outcomes.js";
+import type { SlashIdFailureCode } from "./failure-codes.js";
+import { columnsOf, type SlashIdColumn, type SlashIdCsvRow } from "./records.js";
+
+type Outcome = ItemOutcome<SlashIdFailureCode>;
+
+/** The code of a person SlashID listed in `failed_csv`. */
+export const SLASHID_REJECTED = "rejected_by_vendor" satisfies SlashIdFailureCode;
+/**
+ * The code of a person SlashID's answer leaves in doubt: it counted failures its `failed_csv` does not
+ * place, so this person may or may not have been imported.
+ */
+export const SLASHID_UNCONFIRMED = "import_unconfirmed" satisfies SlashIdFailureCode;
+
+/**
+ * How a row refused because its person exists reads (UNCONFIRMED: SlashID documents neither whether it
+ * refuses an existing person nor the wording of `failed_csv` reasons).
+ */
+const ALREADY_EXISTS = /already exist|duplicate|conflict/i;
+
+/** What a replayed upload's "already exists" means: the lost upload wrote the person, or it was there before. */
+const EXISTED_NOTE =
+  "SlashID answered that this person already exists: the earlier upload of this chunk, whose answer was lost, " +
+  "imported them, or they existed before this import; SlashID's answer cannot tell which";
+
+interface ImportCounts {
+  successful_imports: number;
+  failed_imports: number;
+  failed_csv?: string;
+}
+
+interface FailedRow {
+  /** Its handles as compared (see handleKey). */
+  readonly handles: readonly string[];
+  /** Its `slashid:*` cells by column name (lower-cased), as compared (see cellKey). */
+  readonly cells: ReadonlyMap<string, string>;
+  /** Its `slashid:*` cells by column name (lower-cased), as written (see exactKey). */
+  readonly exact: ReadonlyMap<string, string>;
+  readonly reason: string;
+}
+
+/** One outcome per item, in order, from SlashID's counts and `failed_csv` (see createSlashIdAdapter). */
+export function outcomesOf(
+  items: readonly SlashIdCsvRow[],
+  counts: ImportCounts,
+  uploadedBefore: boolean,
+  repeated: ReadonlyMap<number, number> | undefined,
+): Outcome[] {
+  const outcomes = new Array<Outcome | undefined>(items.length);
+  const failed = failedRowsOf(counts.failed_csv);
+  let placed = 0;
+  if (failed !== undefined && failed.length > 0) {
+    const byHandle = indexByHandle(items);
+    const sent = new Set<string>(columnsOf(items));
+    // A password hash is not compared: SlashID may blank or mask the secret it echoes, and it tells no person
+    // from another (the handles do).
+    sent.delete("slashid:password");
+    const free = new FreePositions(outcomes);
+    const echoes = new EchoIndex(items, cellKey);
+    const exactEchoes = new EchoIndex(items, exactKey);
+    const place = (row: FailedRow, at: number) => {
+      const existed = uploadedBefore && ALREADY_EXISTS.test(row.reason);
+      const earlier = existed ? repeated?.get(at) : undefined;
+      // Another person of this file holds one of its handles: SlashID may say this row exists because the lost
+      // upload wrote that one, having refused (or merged) this one.
+      const sharing =
+        existed && earlier === undefined ? sharedWith(items, at, byHandle) : undefined;
+      outcomes[at] =
+        sharing !== undefined
+          ? {
+              ok: false,
+              code: SLASHID_UNCONFIRMED,
+              reason: `${row.reason}: this person shares its ${sharing} with another person of this file, whom the earlier upload of this chunk, whose answer was lost, may have imported in its place, so whether SlashID holds this person's values is unknown`,
+            }
+          : earlier !== undefined
+            ? {
+                // The person exists through an earlier file's record with its key: a SlashID that refuses an
+                // existing person refused this row in the lost upload too.
+                ok: false,
+                code: SLASHID_UNCONFIRMED,
+                reason: `${row.reason}: record ${earlier} of the input, in an earlier file of this import, has the same key or another of its handles, so SlashID may hold that record's person without this record's values`,
+              }
+            : existed
+              ? { ok: true, note: EXISTED_NOTE }
+              : uploadedBefore
+                ? afterLostSend({ ok: false, code: SLASHID_REJECTED, reason: row.reason })
+                : { ok: false, code: SLASHID_REJECTED, reason: row.reason };
+      placed += 1;
+    };
+    // Echoed rows are placed first: a row matched only by shared handles must not take a person whose own
+    // row comes later in failed_csv.
+    const unechoed: FailedRow[] = [];
+    for (const row of failed) {
+      // A row repeating as written only persons earlier rows took is one of them again, not a case variant's.
+      const at =
+        echoedBy(row, row.exact, sent, exactEchoes, free, byHandle) ??
+        echoedBy(row, row.cells, sent, echoes, free, byHandle);
+      if (at === TAKEN) continue;
+      if (at === undefined) unechoed.push(row);
+      else place(row, at);
+    }
+    // A row whose other cells SlashID did not echo (a masked password, re-serialised attributes) is placed on
+    // a person with the same handles before any other sharing some of them; one repeating only persons
+    // already placed places no one.
+    const loose: FailedRow[] = [];
+    for (const row of unechoed) {
+      const at =
+        echoedByHandles(row, row.exact, sent, exactEchoes, free, items, byHandle) ??
+        echoedByHandles(row, row.cells, sent, echoes, free, items, byHandle);
+      if (at === TAKEN) continue;
+      if (at === undefined) loose.push(row);
+      else place(row, at);
+    }
+    for (const row of loose) {
+      const at = sharingMost(row.handles, byHandle, free);
+      if (at !== undefined) place(row, at);
+    }
+  }
+  // Never report more persons imported than SlashID counted: if the persons not placed outnumber
+  // `successful_imports`, some of them failed unlisted, and none of them can be called imported. Counts that
+  // add up to more persons than the file held confirm nothing (as FullStory's do): SlashID said that more
+  // failed than its failed_csv placed, or counted imports of persons it was never sent.
+  const overcounted = counts.successful_imports + counts.failed_imports > items.length;
+  const confirmed = !overcounted && items.length - placed <= counts.successful_imports;
+  const unconfirmed: Outcome = {
+    ok: false,
+    code: SLASHID_UNCONFIRMED,
+    reason:
+      `SlashID imported ${counts.successful_imports} and failed ${counts.failed_imports} of ${items.length} ` +
+      `persons in this file, but ${
+        overcounted
+          ? "that is more persons than the file held, so its counts confirm no import"
+          : failed === undefined
+            ? "its failed_csv could not be read"
+            : `its failed_csv placed only ${placed} failure(s)`
+      }, so whether this person was imported is unknown`,
+  };
+  const imported: Outcome = { ok: true };
+  for (let i = 0; i < outcomes.length; i++) {
+    outcomes[i] ??= confirmed ? imported : unconfirmed;
+  }
+  return outcomes as Outcome[];
+}
+
+/**
+ * The rows of `failed_csv` with their handles and reason; [] when absent or empty, undefined when it does
+ * not parse. Read by header: `slashid:*` columns are the row, any other non-empty column is the reason.
+ */
+function failedRowsOf(text: string | undefined): FailedRow[] | undefined {
+  if (text === undefined || text.trim() === "") return [];
+  let rows: Record<string, string | undefined>[];
+  try {
+    rows = parse<Record<string, string | undefined>>(text, {
+      columns: true,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+    });
+  } catch {
+    return undefined;
+  }
+  return rows.map((row) => {
+    const handles: string[] = [];
+    const cells = new Map<string, string>();
+    const exact = new Map<string, string>();
+    const reasons: [column: string, value: string][] = [];
+    for (const [column, value = ""] of Object.entries(row)) {
+      const name = column.trim().toLowerCase();
+      if (name.startsWith("slashid:")) {
+        cells.set(name, cellKey(name, value));
+        exact.set(name, exactKey(name, value));
+        const kind = HANDLE_COLUMNS.get(name);
+        if (kind !== undefined) addHandles(handles, kind, value);
+      } else if (value.trim() !== "") reasons.push([column.trim(), value.trim()]);
+    }
+    const [only] = reasons;
+    const reason =
+      only === undefined
+        ? "SlashID did not import this person and gave no reason"
+        : reasons.length === 1
+          ? only[1]
+          : reasons
+              .map(([column, value]) => (column === "" ? value : `${column}: ${value}`))
+              .join("; ");
+    return { handles, cells, exact, reason };
+  });
+}
+
+export type HandleKind = "e" | "p" | "u";
+
+export const HANDLE_COLUMNS: ReadonlyMap<string, HandleKind> = new Map<SlashIdColumn, HandleKind>([
+  ["slashid:emails", "e"],
+  ["slashid:phone_numbers", "p"],
+  ["slashid:usernames", "u"],
+]);
+/** Columns holding comma-separated lists that are not handles. */
+const LIST_COLUMNS: ReadonlySet<string> = new Set<SlashIdColumn>([
+  "slashid:groups",
+  "slashid:roles",
+]);
+
+/**
+ * A cell as compared with the row SlashID echoes in `failed_csv`: handles as handleKey compares them, in any
+ * order; the values of other lists and any other cell trimmed.
+ */
+function cellKey(column: string, cell: string): string {
+  const kind = HANDLE_COLUMNS.get(column);
+  if (kind !== undefined) {
+    const keys = cell.split(",").flatMap((value) => handleKey(kind, value) ?? []);
+    return JSON.stringify([...new Set(keys)].sort());
+  }
+  if (LIST_COLUMNS.has(column)) {
+    return JSON.stringify(cell.split(",").flatMap((value) => value.trim() || []));
+  }
+  return cell.trim();
+}
+
+/**
+ * A cell as written: handles trimmed and in any order, but neither lower-cased nor reduced to digits. Persons
+ * whose handles differ only so ("Bob" and "bob", "+13475043201" and "+1 347 504 3201") have distinct keys and
+ * may be distinct persons at SlashID: an echo equal to one of them as written is that one's row.
+ */
+function exactKey(column: string, cell: string): string {
+  if (!HANDLE_COLUMNS.has(column)) return cellKey(column, cell);
+  const values = cell.split(",").flatMap((value) => value.trim() || []);
+  return JSON.stringify([...new Set(values)].sort());
+}
+
+function addHandles(into: string[], kind: HandleKind, cell: string): void {
+  for (const value of cell.split(",")) {
+    const key = handleKey(kind, value);
+    if (key !== undefined) into.push(key);
+  }
+}
+
+/** A handle as compared: emails and usernames trimmed and lower-cased, phone numbers by their digits. */
+function handleKey(kind: HandleKind, value: string): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === "") return undefined;
+  if (kind === "p") {
+    const digits = trimmed.replace(/\D/g, "");
+    return `p:${digits === "" ? trimmed : digits}`;
+  }
+  return `${kind}:${trimmed.toLowerCase()}`;
+}
+
+/**
+ * Which handle of the item at `at` another item of the file has too ("email", "phone number", "username"),
+ * named by kind so that the reason carries no one's data; undefined when none.
+ */
+function sharedWith(
+  items: readonly SlashIdCsvRow[],
+  at: number,
+  byHandle: ReadonlyMap<string, readonly number[]>,
+): string | undefined {
+  const item = items[at]!;
+  for (const [column, kind] of HANDLE_COLUMNS) {
+    for (const value of (item[column as SlashIdColumn] ?? "").split(",")) {
+      const key = handleKey(kind, value);
+      if (key !== undefined && (byHandle.get(key)?.length ?? 0) > 1) return HANDLE_NAMES[kind];
+    }
+  }
+  return undefined;
+}
+
+const HANDLE_NAMES: Readonly<Record<HandleKind, string>> = {
+  e: "email",
+  p: "phone number",
+  u: "username",
+};
+
+/** Handle → positions of the items that have it, ascending. */
+function indexByHandle(items: readonly SlashIdCsvRow[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  const add = (kind: HandleKind, cell: string | undefined, at: number) => {
+    if (cell === undefined) return;
+    for (const value of cell.split(",")) {
+      const key = handleKey(kind, value);
+      if (key === undefined) continue;
+      const list = index.get(key);
+      if (list === undefined) index.set(key, [at]);
+      else if (list[list.length - 1] !== at) list.push(at);
+    }
+  };
+  items.forEach((item, at) => {
+    add("e", item["slashid:emails"], at);
+    add("p", item["slashid:phone_numbers"], at);
+    add("u", item["slashid:usernames"], at);
+  });
+  return index;
+}
+
+/**
+ * The positions of a list (ascending) not yet given an outcome, from the first on: positions only ever go from
+ * free to taken, so a cursor per list skips the taken ones for good (a handle many persons share is not
+ * walked again for every row of `failed_csv`).
+ */
+class FreePositions {
+  readonly #cursors = new Map<readonly number[], number>();
+
+  constructor(private readonly outcomes: readonly (ItemOutcome | undefined)[]) {}
+
+  isFree(at: number): boolean {
+    return this.outcomes[at] === undefined;
+  }
+
+  /** The first free position of `list`. */
+  first(list: readonly number[]): number | undefined {
+    let at = this.#cursors.get(list) ?? 0;
+    while (at < list.length && !this.isFree(list[at]!)) at += 1;
+    this.#cursors.set(list, at);
+    return list[at];
+  }
+
+  /** The free positions of `list`, in order, from the first. */
+  *all(list: readonly number[]): Generator<number> {
+    if (this.first(list) === undefined) return;
+    for (let at = this.#cursors.get(list)!; at < list.length; at++) {
+      if (this.isFree(list[at]!)) yield list[at]!;
+    }
+  }
+}
+
+/**
+ * The items grouped by their cells in a set of columns, as `keyOf` compares them (cellKey, or exactKey for
+ * the cells as written): the items whose row a failed row echoes are the group of the failed row's own cells. One grouping per set of columns compared
+ * (one for a `failed_csv` whose rows all have its header's columns).
+ */
+class EchoIndex {
+  readonly #groups = new Map<string, Map<string, number[]>>();
+
+  constructor(
+    private readonly items: readonly SlashIdCsvRow[],
+    private readonly keyOf: (column: string, cell: string) => string,
+  ) {}
+
+  /** The positions (ascending) of the items whose cells in `columns` are `cells`. */
+  positions(columns: readonly string[], cells: readonly string[]): readonly number[] {
+    const columnsKey = JSON.stringify(columns);
+    let groups = this.#groups.get(columnsKey);
+    if (groups === undefined) {
+      groups = new Map();
+      this.items.forEach((item, at) => {
+        const key = digest(
+          columns.map((column) => this.keyOf(column, item[column as SlashIdColumn] ?? "")),
+        );
+        const group = groups!.get(key);
+        if (group === undefined) groups!.set(key, [at]);
+        else group.push(at);
+      });
+      this.#groups.set(columnsKey, groups);
+    }
+    return groups.get(digest(cells)) ?? [];
+  }
+}
+
+/** A digest of a list of cells: the groups are keyed by it, not by a copy of every row's text. */
+function digest(cells: readonly string[]): string {
+  return createHash("sha256").update(JSON.stringify(cells)).digest("base64");
+}
+
+/**
+ * The earliest item not yet given an outcome whose row the failed row echoes: every `slashid:*` column both
+ * have holds the same cell (`cells`: the row's cells as cellKey compares them, or as written, see exactKey).
+ * A row without handles echoes no one; {@link TAKEN} when every person the row echoes has its outcome already.
+ */
+function echoedBy(
+  row: FailedRow,
+  cells: ReadonlyMap<string, string>,
+  sent: ReadonlySet<string>,
+  echoes: EchoIndex,
+  free: FreePositions,
+  byHandle: ReadonlyMap<string, readonly number[]>,
+): number | typeof TAKEN | undefined {
+  if (row.handles.length === 0) return undefined;
+  const compared = [...cells].filter(([column]) => sent.has(column));
+  const positions = echoes.positions(
+    compared.map(([column]) => column),
+    compared.map(([, cell]) => cell),
+  );
+  // The echoing item must hold the row's rarest handle. An item equal in every compared cell holds all the
+  // row's handles, unless failed_csv names a handle column twice (in another case, with other blanks): the
+  // row's handles then come from both, its cells from the last one.
+  const rarest = rarestOf(row.handles, byHandle);
+  const first = free.first(positions);
+  if (first === undefined) return positions.length > 0 ? TAKEN : undefined;
+  if (holds(rarest, first)) return first;
+  return positions.find((at) => free.isFree(at) && holds(rarest, at));
+}
+
+/** The positions holding the handle of `handles` the fewest items hold. */
+function rarestOf(
+  handles: readonly string[],
+  byHandle: ReadonlyMap<string, readonly number[]>,
+): readonly number[] {
+  let rarest: readonly number[] | undefined;
+  for (const handle of handles) {
+    const list = byHandle.get(handle) ?? [];
+    if (rarest === undefined || list.length < rarest.length) rarest = list;
+  }
+  return rarest ?? [];
+}
+
+/**
+ * For a row that echoes no one: the person not yet given an outcome whose handle cells it repeats (`cells`: as
+ * cellKey compares them, or as written), of those the one equal to it in the most other cells (ties: the
+ * earliest); {@link TAKEN} when every such person has its outcome already, undefined when there is none.
+ */
+function echoedByHandles(
+  row: FailedRow,
+  cells: ReadonlyMap<string, string>,
+  sent: ReadonlySet<string>,
+  echoes: EchoIndex,
+  free: FreePositions,
+  items: readonly SlashIdCsvRow[],
+  byHandle: ReadonlyMap<string, readonly number[]>,
+): number | typeof TAKEN | undefined {
+  if (row.handles.length === 0) return undefined;
+  const compared = [...cells].filter(([column]) => sent.has(column) && HANDLE_COLUMNS.has(column));
+  const positions = echoes.positions(
+    compared.map(([column]) => column),
+    compared.map(([, cell]) => cell),
+  );
+  if (positions.length === 0) return undefined;
+  if (free.first(positions) === undefined) return TAKEN;
+  // As in echoedBy: the person must hold the row's rarest handle (a handle column named twice).
+  const rarest = rarestOf(row.handles, byHandle);
+  const others = [...row.cells].filter(
+    ([column]) => sent.has(column) && !HANDLE_COLUMNS.has(column),
+  );
+  let best: number | undefined;
+  let most = -1;
+  let weighed = 0;
+  for (const at of free.all(positions)) {
+    if (!holds(rarest, at)) continue;
+    const item = items[at]!;
+    let equal = 0;
+    for (const [column, cell] of others)
+      if (cellKey(column, item[column as SlashIdColumn] ?? "") === cell) equal += 1;
+    if (equal > most) {
+      best = at;
+      most = equal;
+    }
+    // Persons with the same handles are the same person written more than once: the first few weighed
+    // tell them apart as well as all would, and a file of thousands of them is not walked per row.
+    if (equal === others.length || ++weighed === MAX_WEIGHED) break;
+  }
+  return best;
+}
+
+/** How many persons with a row's handles {@link echoedByHandles} compares it with, at most. */
+const MAX_WEIGHED = 64;
+
+/** What {@link echoedBy} answers for a row that echoes persons, all of them placed already. */
+const TAKEN = "taken";
+
+/**
+ * The item not yet given an outcome that shares the most handles with the failed row (ties: the earliest).
+ * The handles' lists are walked shortest first, and only while an item not met yet could still share as
+ * many handles as the best so far; the longest is never walked: an item only it holds shares one handle,
+ * and of those only the earliest free one can win.
+ */
+function sharingMost(
+  handles: readonly string[],
+  byHandle: ReadonlyMap<string, readonly number[]>,
+  free: FreePositions,
+): number | undefined {
+  const lists: (readonly number[])[] = [];
+  for (const handle of new Set(handles)) {
+    const list = byHandle.get(handle);
+    if (list !== undefined && list.length > 0) lists.push(list);
+  }
+  lists.sort((a, b) => a.length - b.length);
+  const met = new Set<number>();
+  let best: number | undefined;
+  let most = 0;
+  const consider = (at: number, count: number) => {
+    if (count > most || (count === most && best !== undefined && at < best)) {
+      best = at;
+      most = count;
+    }
+  };
+  for (let j = 0; j < lists.length; j++) {
+    // An item in none of the lists walked so far shares at most the handles of the lists left.
+    const left = lists.length - j;
+    if (most > left) break;
+    const list = lists[j]!;
+    if (left === 1) {
+      // Its free items met in no other list share this one handle: the earliest of them is the only candidate,
+      // and it was not met (one met here would share two handles, more than `most`).
+      const first = free.first(list);
+      if (first !== undefined) consider(first, 1);
+      break;
+    }
+    for (const at of list) {
+      if (!free.isFree(at) || met.has(at)) continue;
+      met.add(at);
+      let count = 1;
+      for (let k = j + 1; k < lists.length; k++) if (holds(lists[k]!, at)) count += 1;
+      consider(at, count);
+    }
+  }
+  return best;
+}
+
+/** Whether the ascending `list` holds `at`. */
+function holds(list: readonly number[], at: number): boolean {
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const value = list[middle]!;
+    if (value === at) return true;
+    if (value < at) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
+}
