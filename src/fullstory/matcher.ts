@@ -1,0 +1,192 @@
+// Which record of a chunk each user FullStory lists (in a job's imports or errors) is: by uid, id or email, as
+// FullStory matches a batch item to a user.
+import type { ItemOutcome } from "../core/engine/adapter.js";
+import type { FullStoryFailureCode } from "./failure-codes.js";
+
+export type Matchable = { readonly uid?: unknown; readonly id?: unknown; readonly email?: unknown };
+/** A user's uid, id and email, each a non-empty string or undefined. */
+export type Keys = {
+  readonly uid: string | undefined;
+  readonly id: string | undefined;
+  readonly email: string | undefined;
+};
+type Outcome = ItemOutcome<FullStoryFailureCode>;
+
+/**
+ * Matches the users FullStory lists back to positions of the chunk. An entry with a uid matches a record
+ * with that uid (an imported user whose uid no such record is free for: once every other entry is matched,
+ * a record without a uid that names its FullStory id, else one with neither uid nor id that has its
+ * email); an entry without one matches, among the records without a uid, one with its id, else one with
+ * its email (a record with an id only when the entry has none: two different ids are two users). Among
+ * records sharing a key, the first one not matched yet takes it. Entries that match nothing are ignored and
+ * counted in `unmatched`. The indexes are built when first needed: a chunk of users with uids is indexed
+ * once, by one map.
+ */
+export class Matcher {
+  /** Entries that matched no record still free. */
+  unmatched = 0;
+  /** Imported users with a uid no record has, left for {@link matchLeftovers}. */
+  readonly #leftovers: {
+    readonly id: string | undefined;
+    readonly email: string | undefined;
+    readonly outcome: Outcome;
+  }[] = [];
+  /** Imported users with neither uid nor email that no record named by id, left for {@link matchLeftovers}. */
+  readonly #keyless: Outcome[] = [];
+  readonly #indexes = new Map<IndexName, Map<string, Positions>>();
+  readonly #cursor = new Map<number[], number>();
+
+  constructor(
+    private readonly items: readonly Matchable[],
+    private readonly outcomes: (Outcome | undefined)[],
+  ) {}
+
+  /**
+   * `stored`: the entry is a user as FullStory stores it (an `/imports` entry), not the request's item (an
+   * `/errors` entry's `user`). A stored user carries the uid it has, which a record that named it by its
+   * FullStory id or email (a user identified earlier) does not: with no record of that uid free, it waits for
+   * {@link matchLeftovers}, so a record whose own entry is listed is matched to that entry first.
+   */
+  assign(entry: Matchable | null | undefined, outcome: Outcome, stored = false): void {
+    const uid = text(entry?.uid);
+    const id = text(entry?.id);
+    const email = text(entry?.email);
+    let position: number | undefined;
+    if (uid !== undefined) {
+      position = this.#free("uid", uid);
+      if (position === undefined && stored) {
+        // Left for after every other entry: a record naming this user by id or email may have its own
+        // entry (an /errors one), which must take it first.
+        this.#leftovers.push({ id, email, outcome });
+        return;
+      }
+    } else {
+      position =
+        this.#free("id", id) ??
+        this.#free("email", email) ??
+        (id === undefined ? this.#free("emailOfId", email) : undefined);
+      if (position === undefined && stored && email === undefined) {
+        // A user FullStory made for a record with neither uid, id nor email: nothing names it but its new id.
+        this.#keyless.push(outcome);
+        return;
+      }
+    }
+    if (position === undefined) this.unmatched += 1;
+    else this.outcomes[position] = outcome;
+  }
+
+  /**
+   * Matches an entry to the one record whose uid, id and email are all the entry's, if that record is free;
+   * says whether it did. Records sharing all three are left to {@link assign}, as nothing tells them apart.
+   */
+  assignExact(entry: Matchable | null | undefined, outcome: Outcome): boolean {
+    const positions = this.#index("exact").get(exactKey(entry ?? {}));
+    if (typeof positions !== "number" || this.outcomes[positions] !== undefined) return false;
+    this.outcomes[positions] = outcome;
+    return true;
+  }
+
+  /**
+   * Once every entry of both lists was matched: each imported user with a uid that no record named goes to a
+   * record without a uid that is still free and has its id (an id names one user, whatever its uid), else to
+   * one with neither uid nor id that has its email (FullStory upserted that record onto the user who has its
+   * email); after every other entry, so none takes a record whose own entry is listed. With `keyless` (a
+   * COMPLETED job that refused no user without uid, id and email), each imported user with neither uid nor
+   * email that no record named goes to a free record with neither uid, id nor email: FullStory made it for
+   * such a record (its id is given only when the chunk has one such record).
+   */
+  matchLeftovers(keyless = false): void {
+    for (const { id, email, outcome } of this.#leftovers.splice(0)) {
+      const position = this.#free("id", id) ?? this.#free("email", email);
+      if (position === undefined) this.unmatched += 1;
+      else this.outcomes[position] = outcome;
+    }
+    // Nothing tells such records apart: with more than one, which new id is whose is unknown, and none is said.
+    const several = typeof this.#index("keyless").get("") === "object";
+    for (const outcome of this.#keyless.splice(0)) {
+      const position = keyless ? this.#free("keyless", "") : undefined;
+      if (position === undefined) this.unmatched += 1;
+      else this.outcomes[position] = several && outcome.ok ? { ok: true } : outcome;
+    }
+  }
+
+  #free(name: IndexName, key: string | undefined): number | undefined {
+    if (key === undefined) return undefined;
+    const positions = this.#index(name).get(key);
+    if (positions === undefined) return undefined;
+    if (typeof positions === "number")
+      return this.outcomes[positions] === undefined ? positions : undefined;
+    // Positions only ever go from free to taken, so a cursor per list skips the taken ones for good.
+    let at = this.#cursor.get(positions) ?? 0;
+    while (at < positions.length && this.outcomes[positions[at]!] !== undefined) at += 1;
+    this.#cursor.set(positions, at);
+    return positions[at];
+  }
+
+  #index(name: IndexName): Map<string, Positions> {
+    let index = this.#indexes.get(name);
+    if (index === undefined) {
+      index = new Map();
+      for (let position = 0; position < this.items.length; position++) {
+        const key = INDEX_KEYS[name](this.items[position]!);
+        if (key === undefined) continue;
+        const positions = index.get(key);
+        if (positions === undefined) index.set(key, position);
+        else if (typeof positions === "number") index.set(key, [positions, position]);
+        else positions.push(position);
+      }
+      this.#indexes.set(name, index);
+    }
+    return index;
+  }
+}
+
+type IndexName = "uid" | "id" | "email" | "emailOfId" | "keyless" | "exact";
+
+/** Each index's key of a record, undefined for records the index leaves out. */
+const INDEX_KEYS: Readonly<Record<IndexName, (record: Matchable) => string | undefined>> = {
+  uid: (record) => text(record.uid),
+  id: (record) => (text(record.uid) === undefined ? text(record.id) : undefined),
+  email: (record) =>
+    text(record.uid) === undefined && text(record.id) === undefined
+      ? text(record.email)
+      : undefined,
+  emailOfId: (record) =>
+    text(record.uid) === undefined && text(record.id) !== undefined
+      ? text(record.email)
+      : undefined,
+  keyless: (record) =>
+    text(record.uid) === undefined &&
+    text(record.id) === undefined &&
+    text(record.email) === undefined
+      ? ""
+      : undefined,
+  exact: (record) => exactKey(record),
+};
+
+/** A record's uid, id and email together, as one key. */
+function exactKey(record: Matchable): string {
+  return JSON.stringify([
+    text(record.uid) ?? null,
+    text(record.id) ?? null,
+    text(record.email) ?? null,
+  ]);
+}
+
+/** The chunk positions holding one key: a number for the usual single record, a list for duplicates. */
+type Positions = number | number[];
+
+/** The fields of a record the result lists are matched on, and nothing else of it. */
+export function matchable(record: Matchable): Keys {
+  const fields = record as Matchable | null | undefined;
+  return { uid: text(fields?.uid), id: text(fields?.id), email: text(fields?.email) };
+}
+
+export function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** Whether a record has neither uid, id nor email: FullStory names the user it makes of it by its new id only. */
+export function isKeyless(record: Matchable | null | undefined): boolean {
+  return INDEX_KEYS.keyless(matchable(record ?? {})) !== undefined;
+}
