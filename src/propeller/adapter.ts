@@ -171,9 +171,13 @@ async function sendChunk(
     const error: ApiError = result.error;
     // The first request wrote nothing (refused, turned away, never sent): a re-run need not say otherwise.
     if (!resent && !sentBefore && wroteNothing(error)) context.checkpoint({ sent: "" });
-    // The users an earlier 400 of this chunk named keep Propeller's refusal (the rest were never written).
+    // The users an earlier 400 of this chunk named keep Propeller's refusal (the rest were never written); a
+    // refusal speaks for its own request only, so after an earlier send on record it says Propeller may hold
+    // the user, as the chunk's other outcomes do.
     if (isFatal(error))
-      return resent ? { kind: "fatal", error, known: outcomes } : { kind: "fatal", error };
+      return resent
+        ? { kind: "fatal", error, known: sentBefore ? outcomes.map(afterLostSend) : outcomes }
+        : { kind: "fatal", error };
     if (result.error.status === 400) {
       const body = result.error.body.error as ErrorBody | undefined;
       const code = codeOf(body, 400);
@@ -223,8 +227,8 @@ async function sendChunk(
  * Maps a 200's `data[]` to the users sent: by position when the result's `key` echoes the user's sourceId,
  * else by `key` among the results no position claimed; a user with no result fails `no_outcome`. Users that
  * share a sourceId but are different Propeller users (another source or language) fail `no_outcome` unless
- * the answer holds as many results for that sourceId as there are such users: a result names a user by its
- * sourceId only.
+ * the results line up with the users up to the last of them: a result names a user by its sourceId only, so
+ * which of them a result is for cannot be told otherwise (a replay asks again).
  */
 function mapResults(
   response: BulkUsersResponse,
@@ -264,25 +268,27 @@ function mapResults(
   }
   // A result names a user by its sourceId alone. Users of the request that share a sourceId but are different
   // users at Propeller (another source or language) cannot be told apart once the results and the users no
-  // longer line up: unless each of them has a result, none of them is known.
+  // longer line up before the last of them: a result left out ahead of them shifts the next user's result onto
+  // them, and results out of order may swap theirs, however many results their sourceId has. Only results
+  // that line up with every user up to the last of them say which is whose.
+  const lined = positions.indexOf(unmatched[0] as number); // the first user whose result is not in its place
   const sent = new Map<string, number[]>();
-  for (const position of positions) {
+  positions.forEach((position, n) => {
     const key = String(items[position]?.sourceId);
     const list = sent.get(key);
-    if (list === undefined) sent.set(key, [position]);
-    else list.push(position);
-  }
-  const answered = new Map<string, number>();
-  for (const result of results) {
-    if (!isResult(result)) continue;
-    const key = String(result.key);
-    answered.set(key, (answered.get(key) ?? 0) + 1);
-  }
+    if (list === undefined) sent.set(key, [n]);
+    else list.push(n);
+  });
   for (const [key, shared] of sent) {
-    if (shared.length < 2 || answered.get(key) === shared.length) continue;
-    const users = new Set(shared.map((p) => propellerKeyOf(items[p] as PropellerUser, p)));
+    if (shared.length < 2 || (shared.at(-1) as number) < lined) continue;
+    const users = new Set(
+      shared.map((n) => {
+        const position = positions[n] as number;
+        return propellerKeyOf(items[position] as PropellerUser, position);
+      }),
+    );
     if (users.size < 2) continue;
-    for (const position of shared) outcomes[position] = noOutcome(`sourceId ${key}`);
+    for (const n of shared) outcomes[positions[n] as number] = noOutcome(`sourceId ${key}`);
   }
 }
 

@@ -69,6 +69,9 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
         throw result.error;
       }
       const { access_token: accessToken, expires_in: expiresInSec, token_type } = result.data;
+      // An issued token is a secret whether or not it can be sent: the error below may show its type, which a
+      // broken endpoint may fill with the token itself.
+      secrets.add(accessToken);
       const unusable = unusableToken(accessToken, token_type);
       // No request could carry it: the `auth` variant, as for a refused token; the message names neither
       // the token nor the secret.

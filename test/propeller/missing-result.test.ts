@@ -6,7 +6,7 @@ import { importUsers } from "../../src/propeller/import.js";
 import { json } from "../../src/testing/faults.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { mountPropeller, propellerClient, userKey, users } from "../propeller/harness.js";
+import { mountPropeller, propellerClient, userKey, users } from "./harness.js";
 
 const server = useMswServer();
 type Body = components["schemas"]["BulkUsersResponse"];

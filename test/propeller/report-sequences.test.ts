@@ -13,7 +13,7 @@ type Schemas = components["schemas"];
 const server = useMswServer();
 const OPTIONS = { sleep: async () => {}, replayDelayMs: 0, chunkRecords: 5, concurrency: 1 };
 
-describe("Propeller audit", () => {
+describe("Propeller: sequences where the report could name the wrong user", () => {
   it("a user Propeller refused is never reported imported with another user's id when a result is left out", async () => {
     // One sourceId in two primary languages: two users at Propeller (the README's own example), plus a third.
     const input: PropellerUser[] = [

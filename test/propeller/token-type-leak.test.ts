@@ -1,0 +1,31 @@
+// A token endpoint that answers with a token_type other than Bearer (here one that carries the access token,
+// as a broken gateway may answer `token_type: "<token>"`): the import stops, and the access token it issued
+// appears nowhere in the report.
+import { describe, expect, it } from "vitest";
+import { http, HttpResponse } from "msw";
+import { importUsers } from "../../src/propeller/import.js";
+import { HOSTS, useMswServer } from "../support/msw.js";
+import { mountPropeller, propellerClient, users } from "./harness.js";
+
+const server = useMswServer();
+const TOKEN = "eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LWFjY2Vzcy10b2tlbg.c2ln";
+
+describe("Propeller token endpoint: an unusable token's value never reaches the report", () => {
+  it.each([
+    ["the token itself", TOKEN],
+    ["the token after a scheme", `JWT ${TOKEN}`],
+  ])("token_type holding %s", async (_, tokenType) => {
+    const vendor = mountPropeller(server);
+    server.use(
+      http.post(`${HOSTS.propeller}/oauth2/token`, () =>
+        HttpResponse.json({ access_token: TOKEN, token_type: tokenType, expires_in: 1800 }),
+      ),
+    );
+    const report = await importUsers(propellerClient().client, users(3), { sleep: async () => {} });
+    expect(report.fatal).toMatch(/not Bearer/);
+    expect(vendor.sent).toEqual([]);
+    const text = JSON.stringify(report);
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(TOKEN.slice(0, 30));
+  });
+});
