@@ -8,6 +8,18 @@ import type { VendorSimulator } from "./testing/simulator.js";
 export class ConfigError extends Error {}
 
 /**
+ * A flag's value as a usage error quotes it: as given when it is one word, else not at all. A value holding
+ * spaces or `=` is several flags run together into one argument (a quoted "$OPTS", one string of a CI job's
+ * argument list), and the rest of that line may hold `--api-key` and its key: stderr lands in logs.
+ */
+export function quotedFlagValue(value: unknown): string {
+  const text = String(value);
+  return /[\s=]/.test(text)
+    ? "a value of several words (flags run together in one argument? pass each flag as an argument of its own; the value is not repeated here, as it may hold a credential)"
+    : text;
+}
+
+/**
  * What every served simulator accepts, so a client pointed at one (`simulate`, `demo`, tests) works as it
  * is. None of these is a real secret.
  */
@@ -119,7 +131,7 @@ export function settingsOf(
     // A near miss (`sandbx`, `Sandbox`) must not fall back to the default host, where the key would go.
     if (value !== undefined && setting.values !== undefined && !setting.values.includes(value))
       throw new ConfigError(
-        `--${flag} must be ${setting.values.join(" or ")}, not ${value} (pass --${flag} or set ${setting.env})`,
+        `--${flag} must be ${setting.values.join(" or ")}, not ${quotedFlagValue(value)} (pass --${flag} or set ${setting.env})`,
       );
     return value;
   };

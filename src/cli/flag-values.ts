@@ -1,4 +1,5 @@
 import { MAX_TIMER_MS } from "../core/options.js";
+import { quotedFlagValue } from "../vendor-module.js";
 import { ConfigError } from "./vendors.js";
 
 export type Flags = Readonly<Record<string, string | boolean | undefined>>;
@@ -16,12 +17,12 @@ export function durationFlag(flags: Flags, flag: string): number | undefined {
   const ms = match === null ? Number.NaN : Math.round(Number(match[1]) * UNIT_MS[match[2]!]!);
   if (!(ms >= 1))
     throw new ConfigError(
-      `--${flag} takes a duration with a unit, e.g. 500ms, 2s, 10m or 1h, not ${String(value)}`,
+      `--${flag} takes a duration with a unit, e.g. 500ms, 2s, 10m or 1h, not ${quotedFlagValue(value)}`,
     );
   // Past what a timer holds, the library refuses the option: a usage error here (exit 2), not a run that failed.
   if (ms > MAX_TIMER_MS)
     throw new ConfigError(
-      `--${flag} takes a duration of at most ${MAX_TIMER_MS}ms (about 24.8 days), not ${String(value)}`,
+      `--${flag} takes a duration of at most ${MAX_TIMER_MS}ms (about 24.8 days), not ${quotedFlagValue(value)}`,
     );
   return ms;
 }
@@ -32,11 +33,11 @@ export function wholeFlag(flags: Flags, flag: string, min = 1): number | undefin
   if (value === undefined) return undefined;
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < min)
-    throw new ConfigError(`--${flag} takes a whole number ≥ ${min}, not ${String(value)}`);
+    throw new ConfigError(`--${flag} takes a whole number ≥ ${min}, not ${quotedFlagValue(value)}`);
   // The library refuses an integer past 2^53 (it is not exact): a usage error here (exit 2), not a failed run.
   if (!Number.isSafeInteger(n))
     throw new ConfigError(
-      `--${flag} takes a whole number up to ${Number.MAX_SAFE_INTEGER}, not ${String(value)}`,
+      `--${flag} takes a whole number up to ${Number.MAX_SAFE_INTEGER}, not ${quotedFlagValue(value)}`,
     );
   return n;
 }

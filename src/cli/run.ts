@@ -158,7 +158,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError || isParseArgsError(error)) {
       // The message's own line breaks (parseArgs writes several lines) stay; only what it quotes is escaped.
-      const lines = error.message.split("\n").map(forTerminal).join("\n");
+      const lines = withoutRunTogetherFlags(error, argv).split("\n").map(forTerminal).join("\n");
       io.stderr.write(`bulk-user-import: ${lines}\n\n${USAGE}`);
       return EXIT.usage;
     }
@@ -186,6 +186,24 @@ function ignoreWriteErrors(stream: NodeJS.WriteStream): void {
   if (ignoring.has(stream)) return;
   ignoring.add(stream);
   stream.on("error", () => {});
+}
+
+/**
+ * parseArgs quotes an unknown option whole: an argument holding several flags run together (a quoted "$OPTS",
+ * one string of a CI job's argument list) would print the rest of its line, `--api-key` and its key too, to
+ * stderr and the logs that keep it. Such an option is named by its first word only.
+ */
+function withoutRunTogetherFlags(error: Error, argv: readonly string[]): string {
+  if (!("code" in error) || error.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return error.message;
+  const arg = argv.find(
+    (a) =>
+      a.startsWith("-") && /\s/.test(a.split("=")[0]!) && error.message.includes(a.split("=")[0]!),
+  );
+  if (arg === undefined) return error.message;
+  return (
+    `unknown option ${arg.split(/[\s=]/)[0]!} followed by more words in the same argument (flags run ` +
+    "together in one argument? pass each flag as an argument of its own; the rest is not repeated here, as it may hold a credential)"
+  );
 }
 
 function isParseArgsError(error: unknown): error is Error {

@@ -55,7 +55,7 @@ export async function assembleChunks<Input, Wire>(
       try {
         await iterator.return?.();
       } catch (error) {
-        inputError = error instanceof Error ? error.message : String(error);
+        inputError = inputErrorOf(adapter, error);
       }
       break;
     }
@@ -75,7 +75,7 @@ export async function assembleChunks<Input, Wire>(
     } catch (error) {
       // Broken input (a file cut short, a malformed row) ends the reading, not the import: what was read
       // is still sent and reported, and the report says where the input broke.
-      inputError = error instanceof Error ? error.message : String(error);
+      inputError = inputErrorOf(adapter, error);
       break;
     }
     if (step.done === true) break;
@@ -182,6 +182,15 @@ export async function assembleChunks<Input, Wire>(
     else dispatcher.submitCutShort(pending, inputError);
   }
   return { stoppedEarly, inputError };
+}
+
+/**
+ * The message of the error an input broke off with, scrubbed as every text of a report is: it becomes the
+ * report's `inputError` and the reason of each record its last chunk withheld, and an input may quote the
+ * credential it shares with the import (one read from the same vendor, a URL with the key in its query).
+ */
+function inputErrorOf(adapter: { scrub(text: string): string }, error: unknown): string {
+  return adapter.scrub(error instanceof Error ? error.message : String(error));
 }
 
 /** Puts identities apart from keys in the key index: a key is not the identity of the same text. */

@@ -1,0 +1,33 @@
+// Several flags given as ONE argument (a quoted "$OPTS" in a shell script, one string in a container's or a CI
+// job's argument list): the value of a tuning flag then holds the rest of the line, --api-key and its key
+// included. The usage error must say which flag is wrong without printing the key to stderr (CI logs).
+import { describe, expect, it } from "vitest";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { cli, ndjson, useTempDir } from "./helpers.js";
+
+const faker = seededFaker("secrets3 flags run together");
+const file = useTempDir("bui-secrets3-");
+
+describe("flags run together into one argument", () => {
+  const key = `na1.${faker.string.alphanumeric({ length: 32 })}`;
+  const users = () => file("users.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
+  const cases: [string, string, string[]][] = [
+    ["a whole-number flag", "fullstory", [`--concurrency=4 --api-key=${key}`]],
+    ["a whole-number flag (space before the key)", "fullstory", [`--retries=2 --api-key ${key}`]],
+    ["a duration flag", "fullstory", [`--request-timeout=30s --api-key=${key}`]],
+    ["an environment", "userpilot", [`--environment=analytex --api-key=${key}`]],
+    ["an unknown option", "fullstory", [`--chunk-size 100 --api-key ${key}`]],
+  ];
+  for (const [what, vendor, flags] of cases) {
+    it(`${what}: a usage error naming the flag, without the key`, async () => {
+      const result = await cli(["import", vendor, users(), ...flags], {
+        env: { FULLSTORY_API_KEY: "other", USERPILOT_API_KEY: "other" },
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /--(concurrency|retries|request-timeout|environment|chunk-size)/,
+      );
+      expect(result.all).not.toContain(key.slice(4, 14));
+    });
+  }
+});
