@@ -15,6 +15,20 @@ export const SLASHID_HOSTS: Readonly<Record<SlashIdEnvironment, string>> = {
   sandbox: "https://api.sandbox.slashid.com",
 };
 
+/**
+ * The host of a SlashID environment.
+ * @throws TypeError for a value that is not one of {@link SLASHID_ENVIRONMENTS}: the host its credentials go
+ *   to would be none of SlashID's.
+ */
+export function slashIdBaseUrl(environment: SlashIdEnvironment = "production"): string {
+  if (!Object.hasOwn(SLASHID_HOSTS, environment)) {
+    throw new TypeError(
+      `environment must be one of ${SLASHID_ENVIRONMENTS.join(", ")}; use baseUrl for another host`,
+    );
+  }
+  return SLASHID_HOSTS[environment];
+}
+
 export interface SlashIdClientOptions extends CommonClientOptions {
   /** An admin API key (bulk import needs one), sent as `SlashID-API-Key`. */
   apiKey: string;
@@ -39,7 +53,7 @@ export function createSlashIdClient(options: SlashIdClientOptions): SlashIdClien
   secrets.add(options.apiKey);
   return createVendorClient<paths, typeof operations, "SlashID-OrgID">(options, {
     operations,
-    defaultBaseUrl: SLASHID_HOSTS[options.environment ?? "production"],
+    defaultBaseUrl: options.baseUrl ?? slashIdBaseUrl(options.environment),
     headers: { "SlashID-API-Key": options.apiKey, "SlashID-OrgID": options.orgId },
     secrets,
     account: `org:${options.orgId}`,
