@@ -330,11 +330,15 @@ function cellValue(header: string, type: CsvCellType, cell: string): unknown {
 /** A JSON string or number token; the text is valid JSON, so strings are whole. */
 const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
 
-/** The first number of valid JSON text that reads as an integer other than the one written, if any. */
+/**
+ * The first number of valid JSON text that reads as an integer other than the one written, or past what a
+ * number holds (JSON.parse makes 1e999 Infinity, which a request body carries as null), if any.
+ */
 function changedInteger(json: string): string | undefined {
   for (const [token] of json.matchAll(JSON_TOKEN)) {
     if (token.startsWith('"')) continue;
     const n = Number(token);
+    if (!Number.isFinite(n)) return token;
     if (Number.isInteger(n) && !(Number.isSafeInteger(n) && denotes(token, n))) return token;
   }
   return undefined;
