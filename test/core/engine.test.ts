@@ -277,7 +277,7 @@ describe("faults", () => {
     expect(report.outcomes[99]).toMatchObject({
       outcome: "failed",
       code: "fatal",
-      reason: /not sent: .*401/,
+      reason: matching(/not sent: .*401/),
     });
     expectEveryRecordOnce(report, 100);
     expect(report.aborted).toBe(false);
@@ -312,7 +312,7 @@ describe("faults", () => {
     expect(cut.outcomes[10]).toMatchObject({
       outcome: "failed",
       code: "aborted",
-      reason: /not sent: reading the input stopped .*line 16: unexpected end of file/,
+      reason: matching(/not sent: reading the input stopped .*line 16: unexpected end of file/),
     });
 
     const second = scripted();
@@ -356,7 +356,9 @@ describe("faults", () => {
     expect(report.outcomes[14]).toMatchObject({
       outcome: "failed",
       code: "aborted",
-      reason: /not sent: reading the input stopped .*may hold this record: an earlier run/,
+      reason: matching(
+        /not sent: reading the input stopped .*may hold this record: an earlier run/,
+      ),
     });
   });
 
@@ -381,7 +383,7 @@ describe("faults", () => {
     expect(report.outcomes[2]).toMatchObject({
       outcome: "rejected",
       rule: "input.parse",
-      reason: /line 3: not JSON/,
+      reason: matching(/line 3: not JSON/),
     });
     expect(report.imported).toBe(2);
   });
@@ -588,7 +590,11 @@ describe("converging within the run", () => {
     expect(report.imported).toBe(10);
     // A fatal answer after the release fails each of the chunk's records with it, not as unanswered.
     expect(report.outcomes[10]).toMatchObject({ outcome: "failed", code: "fatal", key: "u10" });
-    expect(report.outcomes[19]).toMatchObject({ outcome: "failed", code: "fatal", reason: /401/ });
+    expect(report.outcomes[19]).toMatchObject({
+      outcome: "failed",
+      code: "fatal",
+      reason: matching(/401/),
+    });
     expectEveryRecordOnce(report, 30);
   });
 

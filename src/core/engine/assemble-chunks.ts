@@ -143,9 +143,10 @@ export async function assembleChunks<Input, Wire>(
           dispatcher.submit(pending);
           pending = emptyChunk();
         }
-        // The key an adapter makes up for a record without one (`#<index>`) never repeats; a real key
-        // that merely starts with `#` is checked like any other.
-        const sameKey = key === `#${recordIndex}` ? undefined : seenKeys.seen(key, recordIndex);
+        // Every key is remembered, the one an adapter makes up for a record without one (`#<index>`) too:
+        // made-up keys never repeat among themselves, and a real key may read alike (a Userpilot user_id
+        // "#5" of record 5), whose later repeat is a duplicate like any other.
+        const sameKey = seenKeys.seen(key, recordIndex);
         let sameIdentity: number | undefined;
         // Every identity is remembered, even once one matched: a later record may share any of them.
         for (const identity of adapter.identitiesOf?.(checked.item) ?? []) {

@@ -5,7 +5,7 @@ import {
   type Followed,
   type ReplayOptions,
 } from "./follow-chunk.js";
-import { Journal, JournalError } from "./journal.js";
+import { Journal, JournalError, type JournaledChunk } from "./journal.js";
 import type { PendingChunk } from "./pending-chunk.js";
 import type { ReportBuilder } from "./report-builder.js";
 import { scrubOutcomes } from "./scrub-outcomes.js";
@@ -124,13 +124,22 @@ export class ChunkDispatcher<Input, Wire> {
 
   /** Sends a full chunk (call once {@link slotFree} resolved); once the run stopped, fails its records. */
   submit(pending: PendingChunk<Wire>): void {
+    this.#submit(pending, undefined);
+  }
+
+  /**
+   * {@link submit}, given what the journal holds for the chunk when it was looked up already (a lookup hands a
+   * chunk's outcomes out once: looked up again, a settled chunk would be sent again).
+   */
+  #submit(pending: PendingChunk<Wire>, lookedUp: JournaledChunk | undefined): void {
     const seq = this.#seq++;
     if (!this.#run.signal.aborted) {
-      this.#dispatch(pending, seq);
+      this.#dispatch(pending, seq, lookedUp);
       return;
     }
     // Not sent in this run; an earlier run with the journal may have settled the chunk, or sent it.
-    const known = this.#mismatch === undefined ? this.#journaled(pending, seq) : undefined;
+    const known =
+      this.#mismatch === undefined ? this.#journaled(pending, seq, lookedUp) : undefined;
     if (known?.outcomes !== undefined) {
       this.#resume(pending, known.outcomes);
       return;
@@ -153,19 +162,34 @@ export class ChunkDispatcher<Input, Wire> {
    */
   submitCutShort(pending: PendingChunk<Wire>, inputError: string): void {
     const { journal } = this.settings;
-    const seq = this.#seq;
-    if (journal === undefined || this.#run.signal.aborted || this.#journaled(pending, seq)) {
+    if (journal === undefined || this.#mismatch !== undefined) {
       this.submit(pending);
       return;
     }
-    const known = journal.lookup(seq);
+    // Looked up once: the lookup hands a settled chunk's outcomes out once, and `#submit` uses them.
+    const known = journal.lookup(this.#seq);
+    if (known !== undefined && known.fingerprint === fingerprintOf(pending)) {
+      this.#submit(pending, known);
+      return;
+    }
+    const inPlace =
+      known !== undefined && sentInEarlierRun(known.state)
+        ? `; ${this.adapter.vendor} may hold this record: an earlier run with this journal sent a chunk in its place, and no answer said what became of it`
+        : "";
+    if (this.#run.signal.aborted) {
+      this.#seq += 1;
+      this.#failAll(
+        pending,
+        this.fatal === undefined ? "aborted" : "fatal",
+        stopReason(this.fatal) + inPlace,
+      );
+      return;
+    }
     this.#failAll(
       pending,
       "aborted",
       `not sent: reading the input stopped (${inputError}) before this record's chunk was full; a re-run with this journal and the whole input sends it` +
-        (known !== undefined && sentInEarlierRun(known.state)
-          ? `; ${this.adapter.vendor} may hold this record: an earlier run with this journal sent a chunk in its place, and no answer said what became of it`
-          : ""),
+        inPlace,
     );
   }
 
@@ -214,8 +238,8 @@ export class ChunkDispatcher<Input, Wire> {
   }
 
   /** What the journal holds for the chunk `seq`, if it was written for the same records. */
-  #journaled(pending: PendingChunk<Wire>, seq: number) {
-    const known = this.settings.journal?.lookup(seq);
+  #journaled(pending: PendingChunk<Wire>, seq: number, lookedUp?: JournaledChunk) {
+    const known = lookedUp ?? this.settings.journal?.lookup(seq);
     return known !== undefined && known.fingerprint === fingerprintOf(pending) ? known : undefined;
   }
 
@@ -228,7 +252,11 @@ export class ChunkDispatcher<Input, Wire> {
     );
   }
 
-  #dispatch(pending: PendingChunk<Wire>, chunkSeq: number): void {
+  #dispatch(
+    pending: PendingChunk<Wire>,
+    chunkSeq: number,
+    lookedUp: JournaledChunk | undefined,
+  ): void {
     const { journal, report, replay, sleep } = this.settings;
     const run = this.#run;
     const repeated = repeatedFromEarlierChunks(pending);
@@ -243,7 +271,7 @@ export class ChunkDispatcher<Input, Wire> {
       ...(repeated !== undefined && { repeated }),
     };
     const fingerprint = journal === undefined ? "" : fingerprintOf(pending);
-    const known = journal?.lookup(chunkSeq);
+    const known = lookedUp ?? journal?.lookup(chunkSeq);
     if (known !== undefined && known.fingerprint !== fingerprint) {
       // Stop reading and sending; the chunks in flight settle before the run rejects, so none is orphaned.
       this.#mismatch ??= new JournalError(
