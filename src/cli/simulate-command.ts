@@ -1,4 +1,9 @@
-import { SIMULATOR_SECRETS, simulatorSettings, type VendorModule } from "../vendor-module.js";
+import {
+  quotedFlagValue,
+  SIMULATOR_SECRETS,
+  simulatorSettings,
+  type VendorModule,
+} from "../vendor-module.js";
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import type { VendorSimulator } from "../testing/simulator.js";
@@ -23,7 +28,7 @@ export function faultsFrom(flags: Record<string, string | boolean | undefined>):
     if (value === undefined) return undefined;
     const n = Number(value);
     if (!(n >= 0 && n <= 1))
-      throw new ConfigError(`--${name} takes a share from 0 to 1, not ${String(value)}`);
+      throw new ConfigError(`--${name} takes a share from 0 to 1, not ${quotedFlagValue(value)}`);
     return n;
   };
   const entries = {

@@ -191,7 +191,14 @@ export async function assembleChunks<Input, Wire>(
  * credential it shares with the import (one read from the same vendor, a URL with the key in its query).
  */
 function inputErrorOf(adapter: { scrub(text: string): string }, error: unknown): string {
-  return adapter.scrub(error instanceof Error ? error.message : String(error));
+  // Whatever was thrown (an Error whose `message` is not a string, an object without a prototype), the
+  // reading ends with a text: a throw here would reject the run, and the records read would get no outcome.
+  try {
+    const message: unknown = error instanceof Error ? error.message : error;
+    return adapter.scrub(typeof message === "string" ? message : String(message));
+  } catch {
+    return "the input broke off with an error that cannot be shown";
+  }
 }
 
 /** Puts identities apart from keys in the key index: a key is not the identity of the same text. */
