@@ -736,3 +736,87 @@ describe("the journal under crashes and other destinations", () => {
     expect(completed).toBe(1);
   });
 });
+
+/** `n` records from `from` on, then the input breaks off, as a file cut short does. */
+function* brokenAfter(n: number, from = 0) {
+  yield* users(n, from);
+  throw new Error(`line ${n + 1}: unexpected end of file`);
+}
+
+describe("an input cut short with a journal", () => {
+  it("a last chunk the journal holds as done (same records) is taken from the journal, not sent again", async () => {
+    const journal = journalFile("engine");
+    // First run: the whole input, 15 records; its last chunk (5 records) is imported and recorded as done.
+    const first = scripted();
+    const whole = await runImport(first.adapter, users(15), { journal });
+    expect(whole.imported).toBe(15);
+    // Re-run with the same records, but the input now breaks right after them (a torn trailing line).
+    const second = scripted();
+    const report = await runImport(second.adapter, brokenAfter(15), { journal });
+    expectEveryRecordOnce(report, 15);
+    // Nothing is sent twice: the journal holds every chunk's outcomes.
+    expect(second.sent.flatMap((c) => c.keys)).toEqual([]);
+    expect(report.imported).toBe(15);
+    expect(report.chunks.resumed).toBe(2);
+  });
+
+  it("aborted at the moment the input broke, inside a chunk an earlier run sent without an answer: its records may be held", async () => {
+    const journal = journalFile("engine");
+    const controller = new AbortController();
+    // First run: chunk 1 (records 10..19) is sent, saves a job id, and the run is aborted before its answer.
+    const crashed = scripted((chunk, context) => {
+      if (chunk.seq === 1) {
+        context.checkpoint({ jobId: "job-1" });
+        controller.abort();
+      }
+      return {
+        kind: "done",
+        outcomes: chunk.items.map(() =>
+          chunk.seq === 1 ? { ok: false, code: "aborted", reason: "aborted" } : { ok: true },
+        ),
+      };
+    });
+    await runImport(crashed.adapter, users(20), {
+      journal,
+      signal: controller.signal,
+      concurrency: 1,
+    });
+    // Re-run: the input breaks after 15 records, and the caller aborts at the same moment.
+    const again = new AbortController();
+    function* broken() {
+      yield* users(15);
+      again.abort();
+      throw new Error("line 16: unexpected end of file");
+    }
+    const { adapter, sent } = scripted();
+    const report = await runImport(adapter, broken(), { journal, signal: again.signal });
+    expectEveryRecordOnce(report, 15);
+    expect(sent).toEqual([]);
+    // Records 10..14 were in the chunk the earlier run sent: the vendor may hold them.
+    for (const index of [10, 14]) {
+      expect(report.outcomes[index]).toMatchObject({
+        outcome: "failed",
+        reason: matching(/may hold this record/),
+      });
+    }
+  });
+});
+
+describe("keys that look like made-up ones", () => {
+  it("a real key equal to `#<its index>` is still checked for duplicates", async () => {
+    const { adapter } = scripted();
+    const input: TestUser[] = [
+      ...users(5),
+      { id: "#5", name: "first" },
+      ...users(3, 6),
+      { id: "#5", name: "second" },
+    ];
+    const report = await runImport(adapter, input);
+    expectEveryRecordOnce(report, 10);
+    expect(report.events["duplicate_keys"]).toBe(1);
+    expect(report.outcomes[9]).toMatchObject({
+      outcome: "imported",
+      warning: matching(/record 5 of the input has the same key \(#5\)/),
+    });
+  });
+});

@@ -12,6 +12,7 @@ import { DropConnection } from "../../src/testing/simulator.js";
 import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
 import {
+  errorAnswer,
   mountPropeller,
   propellerClient,
   userKey,
@@ -217,5 +218,34 @@ describe("Propeller: a chunk whose answer was lost is replayed within the run", 
     expectConverged(second, input, vendor);
     expect(second.chunks).toEqual({ sent: 1, resumed: 2, replayed: 0 });
     expect(vendor.sent.slice(before).map((r) => r[0]?.sourceId)).toEqual(["C-5"]);
+  });
+});
+
+// The re-run's send of the chunk the lost send wrote is refused naming one user, and the re-send of the rest
+// meets a 403 that stops the import: the named user's refusal still says Propeller may hold it.
+describe("Propeller re-run: a named refusal before a fatal re-send", () => {
+  it("says Propeller may hold the named user, which the earlier run's send wrote", async () => {
+    const { journal, vendor, input } = await crashAfterSecondChunk("rerun fatal resend");
+    const named = input[5]!;
+    // Propeller holds the named user: the earlier run's lost send wrote it.
+    expect(vendor.ids().has(userKey(named))).toBe(true);
+
+    let sends = 0;
+    vendor.setFaults({}, (_call, sent) => {
+      if (!secondChunk(sent) && sent[0]?.sourceId !== "C-6") return undefined;
+      sends += 1;
+      return sends === 1
+        ? errorAnswer(400, 10007, "SchemaValidationException", [
+            "#/users/0: required key [email] not found",
+          ])
+        : errorAnswer(403, 403, "Forbidden", ["Forbidden"]);
+    });
+    const second = await run(input, { journal });
+
+    expect(second.fatal).toBeDefined();
+    expect(sends).toBe(2);
+    const outcome = second.outcomes[5]!;
+    expect(outcome).toMatchObject({ outcome: "failed", code: "10007" });
+    expect(outcome.outcome === "failed" && outcome.reason).toMatch(/may hold this record/);
   });
 });
