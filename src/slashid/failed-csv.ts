@@ -339,8 +339,10 @@ class EchoIndex {
     private readonly keyOf: (column: string, cell: string) => string,
   ) {}
 
-  /** The positions (ascending) of the items whose cells in `columns` are `cells`. */
-  positions(columns: readonly string[], cells: readonly string[]): readonly number[] {
+  /** The positions (ascending) of the items whose cells are `compared` (column → cell, as `keyOf` makes it). */
+  positions(compared: readonly (readonly [column: string, cell: string])[]): readonly number[] {
+    const columns = compared.map(([column]) => column);
+    const cells = compared.map(([, cell]) => cell);
     const columnsKey = JSON.stringify(columns);
     let groups = this.#groups.get(columnsKey);
     if (groups === undefined) {
@@ -379,10 +381,7 @@ function echoedBy(
 ): number | typeof TAKEN | undefined {
   if (row.handles.length === 0) return undefined;
   const compared = [...cells].filter(([column]) => sent.has(column));
-  const positions = echoes.positions(
-    compared.map(([column]) => column),
-    compared.map(([, cell]) => cell),
-  );
+  const positions = echoes.positions(compared);
   // The echoing item must hold the row's rarest handle. An item equal in every compared cell holds all the
   // row's handles, unless failed_csv names a handle column twice (in another case, with other blanks): the
   // row's handles then come from both, its cells from the last one.
@@ -422,10 +421,7 @@ function echoedByHandles(
 ): number | typeof TAKEN | undefined {
   if (row.handles.length === 0) return undefined;
   const compared = [...cells].filter(([column]) => sent.has(column) && HANDLE_COLUMNS.has(column));
-  const positions = echoes.positions(
-    compared.map(([column]) => column),
-    compared.map(([, cell]) => cell),
-  );
+  const positions = echoes.positions(compared);
   if (positions.length === 0) return undefined;
   if (free.first(positions) === undefined) return TAKEN;
   // As in echoedBy: the person must hold the row's rarest handle (a handle column named twice).

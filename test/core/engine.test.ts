@@ -327,31 +327,9 @@ describe("faults", () => {
   });
 
   it("input that breaks part-way inside a chunk an earlier run sent without an answer: its records may be held", async () => {
-    const journal = journalFile("engine");
-    const controller = new AbortController();
-    const crashed = scripted((chunk, context) => {
-      if (chunk.seq === 1) {
-        context.checkpoint({ jobId: "job-1" });
-        controller.abort();
-      }
-      return {
-        kind: "done",
-        outcomes: chunk.items.map(() =>
-          chunk.seq === 1 ? { ok: false, code: "aborted", reason: "aborted" } : { ok: true },
-        ),
-      };
-    });
-    await runImport(crashed.adapter, users(20), {
-      journal,
-      signal: controller.signal,
-      concurrency: 1,
-    });
-    function* broken() {
-      yield* users(15);
-      throw new Error("line 16: unexpected end of file");
-    }
+    const journal = await sentWithoutAnswer();
     const { adapter, sent } = scripted();
-    const report = await runImport(adapter, asAsync(broken()), { journal });
+    const report = await runImport(adapter, asAsync(brokenAfter(15)), { journal });
     expect(sent).toEqual([]);
     expect(report.outcomes[14]).toMatchObject({
       outcome: "failed",
@@ -761,26 +739,7 @@ describe("an input cut short with a journal", () => {
   });
 
   it("aborted at the moment the input broke, inside a chunk an earlier run sent without an answer: its records may be held", async () => {
-    const journal = journalFile("engine");
-    const controller = new AbortController();
-    // First run: chunk 1 (records 10..19) is sent, saves a job id, and the run is aborted before its answer.
-    const crashed = scripted((chunk, context) => {
-      if (chunk.seq === 1) {
-        context.checkpoint({ jobId: "job-1" });
-        controller.abort();
-      }
-      return {
-        kind: "done",
-        outcomes: chunk.items.map(() =>
-          chunk.seq === 1 ? { ok: false, code: "aborted", reason: "aborted" } : { ok: true },
-        ),
-      };
-    });
-    await runImport(crashed.adapter, users(20), {
-      journal,
-      signal: controller.signal,
-      concurrency: 1,
-    });
+    const journal = await sentWithoutAnswer();
     // Re-run: the input breaks after 15 records, and the caller aborts at the same moment.
     const again = new AbortController();
     function* broken() {
@@ -820,3 +779,30 @@ describe("keys that look like made-up ones", () => {
     });
   });
 });
+
+/**
+ * A journal of a run over 20 records in chunks of 10 whose chunk 1 (records 10..19) was sent and saved a job
+ * id, and which was aborted before its answer.
+ */
+async function sentWithoutAnswer(): Promise<string> {
+  const journal = journalFile("engine");
+  const controller = new AbortController();
+  const crashed = scripted((chunk, context) => {
+    if (chunk.seq === 1) {
+      context.checkpoint({ jobId: "job-1" });
+      controller.abort();
+    }
+    return {
+      kind: "done",
+      outcomes: chunk.items.map(() =>
+        chunk.seq === 1 ? { ok: false, code: "aborted", reason: "aborted" } : { ok: true },
+      ),
+    };
+  });
+  await runImport(crashed.adapter, users(20), {
+    journal,
+    signal: controller.signal,
+    concurrency: 1,
+  });
+  return journal;
+}

@@ -7,19 +7,13 @@ import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers, type FullStoryUser } from "../../src/fullstory/index.js";
 import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, mountFullStory } from "./harness.js";
+import { API_KEY, fullStoryError, mountFullStory } from "./harness.js";
 
 const server = useMswServer();
 const options = { pollIntervalMs: 10, maxPollIntervalMs: 20, sleep: async () => {} };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const forbidden = (): Promise<Response> =>
-  Promise.resolve(
-    new Response(JSON.stringify({ code: "forbidden", message: "the key may not import users" }), {
-      status: 403,
-      headers: { "content-type": "application/json" },
-    }),
-  );
+const forbidden = (): Promise<Response> => Promise.resolve(fullStoryError(403, "forbidden"));
 
 describe("a re-run with the journal of a run FullStory refused (403)", () => {
   it("sends the refused chunk a day later instead of failing it key_expired", async () => {

@@ -22,6 +22,18 @@ const sortedJson = (cell: string): string =>
           : value,
       );
 
+/** SlashID's answer with the attributes of its failed_csv rows re-encoded with sorted keys. */
+const attributesReencoded = () =>
+  rewriteFailedCsv((rows, header) =>
+    failedCsv(
+      header,
+      rows.map((row) => ({
+        ...row,
+        "slashid:attributes": sortedJson(row["slashid:attributes"] ?? ""),
+      })),
+    ),
+  );
+
 it("fails the refused phone-only person, not a stored person sharing its phone number", async () => {
   const world = slashIdWorld(server, {
     // Ann's and Cy's rows are refused; Bob is stored.
@@ -80,16 +92,7 @@ it("keeps imported a stored person sharing a phone number with a refused row lis
 
 it("fails the refused record of a person, not an earlier stored record with the same handles", async () => {
   const world = slashIdWorld(server, {
-    script: () =>
-      rewriteFailedCsv((rows, header) =>
-        failedCsv(
-          header,
-          rows.map((row) => ({
-            ...row,
-            "slashid:attributes": sortedJson(row["slashid:attributes"] ?? ""),
-          })),
-        ),
-      ),
+    script: attributesReencoded,
   });
   const report = await importUsers(
     slashIdClient(),
@@ -143,16 +146,7 @@ it("fails the refused phone-only person when SlashID re-encodes the attributes i
   const attributes = { end_user_read_write: { plan: "pro", age: 3 } };
   const world = slashIdWorld(server, {
     reject: (key) => key === "email:ann@example.com" || key === `phone:${PHONE}`,
-    script: () =>
-      rewriteFailedCsv((rows, header) =>
-        failedCsv(
-          header,
-          rows.map((row) => ({
-            ...row,
-            "slashid:attributes": sortedJson(row["slashid:attributes"] ?? ""),
-          })),
-        ),
-      ),
+    script: attributesReencoded,
   });
   const report = await importUsers(
     slashIdClient(),

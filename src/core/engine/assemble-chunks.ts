@@ -147,15 +147,12 @@ export async function assembleChunks<Input, Wire>(
         // made-up keys never repeat among themselves, and a real key may read alike (a Userpilot user_id
         // "#5" of record 5), whose later repeat is a duplicate like any other.
         const sameKey = seenKeys.seen(key, recordIndex);
-        let sameIdentity: number | undefined;
-        // Every identity is remembered, even once one matched: a later record may share any of them.
-        for (const identity of adapter.identitiesOf?.(checked.item) ?? []) {
-          const first = seenKeys.seen(`${IDENTITY}${identity}`, recordIndex);
-          if (first !== undefined && first !== recordIndex) sameIdentity ??= first;
-        }
         // Where the vendor knows a user by its identities, they alone say who is the same user: a key is text
         // for people, which two different identities may share (SlashID: a username equal to an email).
-        const earlier = adapter.identitiesOf === undefined ? sameKey : sameIdentity;
+        const earlier =
+          adapter.identitiesOf === undefined
+            ? sameKey
+            : sharedIdentity(seenKeys, adapter.identitiesOf(checked.item), recordIndex);
         if (earlier !== undefined) {
           report.count("duplicate_keys");
           (pending.duplicateOf ??= new Map()).set(pending.items.length, earlier);
@@ -199,6 +196,23 @@ function inputErrorOf(adapter: { scrub(text: string): string }, error: unknown):
   } catch {
     return "the input broke off with an error that cannot be shown";
   }
+}
+
+/**
+ * The first earlier record that has one of `identities`. Every identity is remembered, even once one matched:
+ * a later record may share any of them.
+ */
+function sharedIdentity(
+  seenKeys: KeyIndex,
+  identities: Iterable<string>,
+  recordIndex: number,
+): number | undefined {
+  let shared: number | undefined;
+  for (const identity of identities) {
+    const first = seenKeys.seen(`${IDENTITY}${identity}`, recordIndex);
+    if (first !== undefined && first !== recordIndex) shared ??= first;
+  }
+  return shared;
 }
 
 /** Puts identities apart from keys in the key index: a key is not the identity of the same text. */

@@ -144,15 +144,7 @@ export class ChunkDispatcher<Input, Wire> {
       this.#resume(pending, known.outcomes);
       return;
     }
-    const reason = stopReason(this.fatal);
-    const earlier = known !== undefined && sentInEarlierRun(known.state);
-    this.#failAll(
-      pending,
-      this.fatal === undefined ? "aborted" : "fatal",
-      earlier
-        ? `${reason}; ${this.adapter.vendor} may hold this record: an earlier run with this journal sent its chunk, and no answer said what became of it`
-        : reason,
-    );
+    this.#failUnsent(pending, this.#stopCode(), stopReason(this.fatal), known, "its chunk");
   }
 
   /**
@@ -172,24 +164,44 @@ export class ChunkDispatcher<Input, Wire> {
       this.#submit(pending, known);
       return;
     }
-    const inPlace =
-      known !== undefined && sentInEarlierRun(known.state)
-        ? `; ${this.adapter.vendor} may hold this record: an earlier run with this journal sent a chunk in its place, and no answer said what became of it`
-        : "";
+    const inPlace = "a chunk in its place";
     if (this.#run.signal.aborted) {
       this.#seq += 1;
-      this.#failAll(
-        pending,
-        this.fatal === undefined ? "aborted" : "fatal",
-        stopReason(this.fatal) + inPlace,
-      );
+      this.#failUnsent(pending, this.#stopCode(), stopReason(this.fatal), known, inPlace);
       return;
     }
-    this.#failAll(
+    this.#failUnsent(
       pending,
       "aborted",
-      `not sent: reading the input stopped (${inputError}) before this record's chunk was full; a re-run with this journal and the whole input sends it` +
-        inPlace,
+      `not sent: reading the input stopped (${inputError}) before this record's chunk was full; a re-run with this journal and the whole input sends it`,
+      known,
+      inPlace,
+    );
+  }
+
+  /** The code of a record the run stopped before sending: `fatal` after a fatal answer, else `aborted`. */
+  #stopCode(): string {
+    return this.fatal === undefined ? "aborted" : "fatal";
+  }
+
+  /**
+   * Fails a chunk this run does not send; where the journal says an earlier run sent `what` (the chunk, or
+   * one in its place) without an answer, the reason says the vendor may hold the records.
+   */
+  #failUnsent(
+    pending: PendingChunk<Wire>,
+    code: string,
+    reason: string,
+    known: JournaledChunk | undefined,
+    what: string,
+  ): void {
+    const earlier = known !== undefined && sentInEarlierRun(known.state);
+    this.#failAll(
+      pending,
+      code,
+      earlier
+        ? `${reason}; ${this.adapter.vendor} may hold this record: an earlier run with this journal sent ${what}, and no answer said what became of it`
+        : reason,
     );
   }
 
