@@ -1,0 +1,462 @@
+// One Userpilot chunk followed through: submitted (or its lost request's job found), its job polled to its
+// end, and after a `413` its halves, each as its own job.
+import type { Chunk, ChunkContext, ChunkResult } from "../core/engine/adapter.js";
+import { joinedJsonBody } from "../core/engine/chunk-body.js";
+import { afterLostSend, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
+import { everyItem } from "../core/engine/outcomes.js";
+import { pollJob } from "../core/engine/poll.js";
+import { planJobPolls, type PollSettings } from "../core/engine/poll-settings.js";
+import type { ApiError } from "../core/errors/api-error.js";
+import { isTransient } from "../core/errors/transient.js";
+import { unprocessedBy } from "../core/errors/unprocessed.js";
+import type { UserpilotClient } from "./client.js";
+import type { UserpilotFailureCode } from "./failure-codes.js";
+import {
+  completedOutcome,
+  duration,
+  errorText,
+  failure,
+  jobFailure,
+  progressOf,
+  stopped,
+  text,
+  unsettled,
+  vendorDuration,
+  type Outcome,
+} from "./job-outcomes.js";
+import { lostRequestsJob } from "./lost-job.js";
+import type { UserpilotUser } from "./validate.js";
+
+/** The adapter's options, checked. */
+export interface Settings extends PollSettings {
+  readonly conflictWaitMs: number;
+  readonly clockSkewMs: number;
+}
+
+type Result = ChunkResult<UserpilotFailureCode>;
+
+/** How a job (or a request for one) ended: one outcome for all its users, since Userpilot reports per job. */
+type JobEnd =
+  | {
+      readonly kind: "end";
+      readonly outcome: Outcome;
+      /** True when a re-run may reuse the outcome; false when the job may yet finish (timeout, abort, …). */
+      readonly final: boolean;
+    }
+  | { readonly kind: "fatal"; readonly error: ApiError; readonly written?: true };
+
+/** Follows one chunk (or, after a `413`, its halves) through to an outcome per user. */
+export class ChunkRun {
+  /** Whether a bulk identify request for users of the chunk went out in this attempt. */
+  posted = false;
+
+  constructor(
+    private readonly client: UserpilotClient,
+    private readonly settings: Settings,
+    private readonly known: Set<string>,
+    private readonly chunk: Chunk<UserpilotUser>,
+    private readonly context: ChunkContext,
+  ) {}
+
+  /**
+   * Users `[start, end)` of the chunk. Checkpoint keys: the whole chunk's job is `jobId`; a half's is
+   * `jobId:<start>-<end>`, with `split:<range>` once a range was split and `done:<range>` once a half
+   * ended for good (the JSON of its outcome).
+   */
+  async follow(start: number, end: number): Promise<Result> {
+    const size = end - start;
+    const whole = start === 0 && end === this.chunk.items.length;
+    const range = whole ? "" : `:${start}-${end}`;
+    const resumed = this.context.resumed;
+
+    const finished = resumed?.[`done${range}`];
+    if (finished !== undefined) return everyItem(size, JSON.parse(finished) as Outcome);
+    if (resumed?.[`split${range}`] !== undefined) return this.halves(start, end, range, true);
+
+    // `""`: a job the request was once taken to have made, which turned out to be another's.
+    let jobId: string | undefined = resumed?.[`jobId${range}`];
+    if (jobId === "") jobId = undefined;
+    // Only a job submitted here has a known age, which the pace of earlier jobs can time.
+    let fresh = false;
+    // A request for these users went out and its answer never came (in this run, or one a crash ended): the
+    // job it may have created is looked for before anything is sent again.
+    if (jobId === undefined && this.lostSince(range) !== undefined) {
+      const found = await this.reconcile(start, end, range);
+      if (found.kind === "fatal") return found;
+      if (found.kind === "unknown")
+        return everyItem(
+          size,
+          unsettled(
+            found.error,
+            "an earlier request for these users got no answer and Userpilot's job list could not be read to find the job it may have made, so Userpilot may hold this user",
+          ),
+        );
+      jobId = found.jobId;
+    }
+    if (jobId === undefined) {
+      const submitted = await this.submit(start, end, range);
+      if (submitted.kind === "result") return submitted.result;
+      jobId = submitted.jobId;
+      fresh = true;
+    }
+    this.known.add(jobId);
+    const ended = await this.poll(jobId, size, fresh, range);
+    // Userpilot holds the job: a fatal answer while it is followed leaves its users' fate unknown.
+    if (ended.kind === "fatal") return { ...ended, written: true };
+    // Only a half needs this: the engine journals the whole chunk's outcomes itself.
+    if (!whole && ended.final) {
+      this.context.checkpoint({ [`done${range}`]: JSON.stringify(ended.outcome) });
+    }
+    return everyItem(size, ended.outcome);
+  }
+
+  /** Splits users `[start, end)` in two and follows each half as its own job, one after the other. */
+  private async halves(
+    start: number,
+    end: number,
+    range: string,
+    resumed = false,
+  ): Promise<Result> {
+    // A send of the whole range whose answer was lost (before the 413 that split it) may have made a job of
+    // its users: a refusal of a half speaks only for the half's own request.
+    const lostWhole = this.lostSince(range) !== undefined;
+    const speaking = (outcome: Outcome): Outcome => (lostWhole ? afterLostSend(outcome) : outcome);
+    if (!resumed) this.context.checkpoint({ [`split${range}`]: "1" });
+    const middle = start + Math.ceil((end - start) / 2);
+    const first = await this.follow(start, middle);
+    if (first.kind === "fatal") {
+      // Only the first half went out: Userpilot may hold its users, never the second half's.
+      const held: Outcome = {
+        ok: false,
+        code: requestFailureCode(first.error),
+        reason: `${first.error.message}; Userpilot may hold this user: its job was accepted before the import stopped`,
+      };
+      const sent = first.known ?? new Array<undefined>(middle - start).fill(undefined);
+      const known = sent.map((outcome) =>
+        outcome === undefined
+          ? first.written === true
+            ? held
+            : undefined
+          : speaking(stopped(outcome, first.error)),
+      );
+      return { kind: "fatal", error: first.error, known, ...(lostWhole && { written: true }) };
+    }
+    const second = await this.follow(middle, end);
+    if (second.kind === "fatal") {
+      // The first half's job ended: what Userpilot said of its users stands. A half whose answer was lost
+      // is unsettled, and the import stops before a replay could look for its job.
+      const known = [
+        ...first.outcomes.map((outcome) => speaking(stopped(outcome, second.error))),
+        ...(second.known ?? new Array<undefined>(end - middle)).map((outcome) =>
+          outcome === undefined ? undefined : speaking(outcome),
+        ),
+      ];
+      return { ...second, known, ...(lostWhole && { written: true }) };
+    }
+    return { kind: "done", outcomes: [...first.outcomes, ...second.outcomes].map(speaking) };
+  }
+
+  /** Submits users `[start, end)`, waiting out other running jobs (`409`); checkpoints the job id on `202`. */
+  private async submit(
+    start: number,
+    end: number,
+    range: string,
+  ): Promise<
+    | { readonly kind: "accepted"; readonly jobId: string }
+    | { readonly kind: "result"; readonly result: Result }
+  > {
+    const size = end - start;
+    const body = this.bodyText(start, end);
+    const clock = this.clock();
+    let wait = this.settings.conflictWaitMs;
+    const maxWait = Math.max(this.settings.conflictWaitMs, this.settings.maxPollIntervalMs);
+    for (;;) {
+      // Saved before the request goes out (a crash may follow at once), and kept from the earliest send whose
+      // answer never came: the job such a request created started after it, so a replay knows where to look.
+      const lostBefore = this.lostSince(range) !== undefined;
+      if (!lostBefore) this.context.checkpoint({ [`sent${range}`]: new Date().toISOString() });
+      // A refusal speaks for its own request only: the lost send before it may have made a job of the users.
+      const failWith = (outcome: Outcome) =>
+        ({
+          kind: "result",
+          result: everyItem(size, lostBefore ? afterLostSend(outcome) : outcome),
+        }) as const;
+      const fail = (code: UserpilotFailureCode, reason: string) => failWith(failure(code, reason));
+      this.posted = true;
+      const answer = await this.client.bulkIdentifyUsers({
+        body: { users: this.chunk.items.slice(start, end) },
+        serializedBody: body,
+        signal: this.context.signal,
+      });
+      // A 202 that does not name this request's job leaves the `sent` checkpoint in place: Userpilot may
+      // have made a job of these users all the same, and a replay looks for it in the job list.
+      if (answer.ok) {
+        const jobId: unknown = answer.data.job_id;
+        if (typeof jobId !== "string" || jobId === "") {
+          return fail(
+            "malformed",
+            "bulkIdentifyUsers answered 202 without a usable job_id, so the job holding these users is unknown",
+          );
+        }
+        const distinct = new Set(this.chunk.items.slice(start, end).map((user) => user.user_id))
+          .size;
+        const foreign = this.notThisRequests(jobId, answer.data, size, distinct);
+        if (foreign !== undefined) return fail("job_mismatch", foreign);
+        this.context.checkpoint({ [`jobId${range}`]: jobId });
+        return { kind: "accepted", jobId };
+      }
+      const error = answer.error;
+      // A vendor's refusal (409, 413, 400, …), a 429 or 503, or a request that never went out made no job:
+      // only a lost answer leaves one to look for.
+      const refused = typeof error.status === "number" && !isTransient(error);
+      const madeNoJob =
+        error.afterArrivedTry !== true && (refused || unprocessedBy(error) !== undefined);
+      if (!lostBefore && madeNoJob) {
+        this.context.checkpoint({ [`sent${range}`]: "" });
+      }
+      switch (error.status) {
+        case 409: {
+          // The running job may be the one an earlier, lost request of these users created: follow it
+          // rather than wait for it blind and then send the users once more.
+          const found = lostBefore ? await this.reconcile(start, end, range) : undefined;
+          if (found?.kind === "fatal") return { kind: "result", result: found };
+          if (found?.kind === "found" && found.jobId !== undefined) {
+            return { kind: "accepted", jobId: found.jobId };
+          }
+          if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
+            return fail(
+              "job_conflict",
+              `another bulk job was still running after ${duration(clock.elapsed())}${errorText(error.body)}`,
+            );
+          }
+          if (!(await clock.sleep(wait))) {
+            return fail(
+              "aborted",
+              "the import was aborted while waiting for another bulk job to finish",
+            );
+          }
+          wait = Math.min(maxWait, wait * 1.5);
+          continue;
+        }
+        case 413:
+          if (size > 1) return { kind: "result", result: await this.halves(start, end, range) };
+          return fail(
+            "payload_too_large",
+            `Userpilot refused this user as too large (413)${errorText(error.body)}`,
+          );
+        case 400: {
+          const [first] = Array.isArray(error.body.errors) ? error.body.errors : [];
+          const code: unknown = first?.error_code;
+          return fail(
+            typeof code === "string" && code !== "" ? vendorCode(code) : "400",
+            `Userpilot refused the request (400)${errorText(error.body)}`,
+          );
+        }
+        default:
+          return isFatal(error)
+            ? { kind: "result", result: { kind: "fatal", error } }
+            : failWith(failedBy(error, "write"));
+      }
+    }
+  }
+
+  /**
+   * Looks for the job that a request for users `[start, end)` sent at `sent<range>` created (see
+   * {@link lostRequestsJob}), and checkpoints it to be followed. None, or no send on record: `jobId`
+   * undefined, and the users are sent again.
+   */
+  private async reconcile(
+    start: number,
+    end: number,
+    range: string,
+  ): Promise<
+    | { readonly kind: "found"; readonly jobId: string | undefined }
+    | { readonly kind: "unknown"; readonly error: ApiError }
+    | { readonly kind: "fatal"; readonly error: ApiError }
+  > {
+    const sentMs = Date.parse(this.lostSince(range) ?? "");
+    if (Number.isNaN(sentMs)) return { kind: "found", jobId: undefined };
+    const answer = await this.client.listBackgroundJobs({ signal: this.context.signal });
+    if (!answer.ok) {
+      if (isFatal(answer.error)) return { kind: "fatal", error: answer.error };
+      // Without the list nothing shows the lost request created no job: sending again could make a second
+      // one, so the users fail for now (a replay or a re-run looks again).
+      return { kind: "unknown", error: answer.error };
+    }
+    const jobId = lostRequestsJob(answer.data, {
+      rows: end - start,
+      // Counted here only: a lost request is rare, and the bytes of a 50 MB body are not free.
+      bytes: Buffer.byteLength(this.bodyText(start, end)),
+      sentMs,
+      clockSkewMs: this.settings.clockSkewMs,
+      others: this.othersJobs(),
+    });
+    if (jobId === undefined) return { kind: "found", jobId: undefined };
+    this.known.add(jobId);
+    this.context.checkpoint({ [`jobId${range}`]: jobId });
+    this.context.count("reconciled_jobs");
+    return { kind: "found", jobId };
+  }
+
+  /**
+   * The body of a request for users `[start, end)` as it goes over the wire; its size in bytes is what a
+   * job's `file_size` is taken to be (the spec leaves its unit UNCONFIRMED, presumably bytes).
+   */
+  private bodyText(start: number, end: number): string {
+    const positions = Array.from({ length: end - start }, (_, i) => start + i);
+    return (
+      joinedJsonBody("users", this.chunk, positions)?.serializedBody ??
+      JSON.stringify({ users: this.chunk.items.slice(start, end) })
+    );
+  }
+
+  /** Job ids other chunks follow, in this run or in the journal of an earlier one: never this request's. */
+  private othersJobs(): ReadonlySet<string> {
+    for (const id of this.context.savedByAnyChunk("jobId")) this.known.add(id);
+    return this.known;
+  }
+
+  /**
+   * Why the job a `202` names cannot be the one this request of `rows` users made, if it cannot: another
+   * chunk of this import follows it, or it holds more rows than were sent, or fewer than the distinct
+   * user_ids sent. Fewer rows than users is followed only down to that: Userpilot may count a user_id sent
+   * twice once (UNCONFIRMED), and `completed_rows` below the users sent then warns on each. `total_rows`
+   * left out (one documented shape) rules nothing out. Its `file_size` is not compared: its unit is UNCONFIRMED, and a
+   * wrong guess here would turn away every job (reconcile may use it: a wrong guess there only sends the
+   * users again, which Userpilot upserts).
+   */
+  private notThisRequests(
+    jobId: string,
+    job: Record<string, unknown>,
+    rows: number,
+    distinct: number,
+  ): string | undefined {
+    const unknownJob =
+      "so it is not this request's job, and whether Userpilot holds these users is unknown";
+    if (this.othersJobs().has(jobId)) {
+      return `Userpilot answered 202 with job ${jobId}, which another chunk of this import follows, ${unknownJob}`;
+    }
+    const total = job["total_rows"];
+    if (typeof total === "number" && (total > rows || total < distinct)) {
+      return `Userpilot answered 202 with job ${jobId} of ${total} rows for a request of ${rows} users, ${unknownJob}`;
+    }
+    return undefined;
+  }
+
+  /** When the earliest request for this range whose answer never came was sent (ISO), if one was. */
+  private lostSince(range: string): string | undefined {
+    const sent = this.context.resumed?.[`sent${range}`];
+    return sent === undefined || sent === "" ? undefined : sent;
+  }
+
+  /** Polls a job (timed as `JobPoll` says) until it is `completed` or `failed`. */
+  private async poll(jobId: string, rows: number, fresh: boolean, range: string): Promise<JobEnd> {
+    const end = (outcome: Outcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
+    const aborted = () =>
+      end(
+        failure(
+          "aborted",
+          `the import was aborted while job ${jobId} was running; run again with the same journal to pick it up`,
+        ),
+        false,
+      );
+    const plan = planJobPolls(this.settings, rows, fresh);
+    let status = "unknown";
+    let polled: Awaited<ReturnType<typeof pollJob<JobEnd>>>;
+    try {
+      polled = await pollJob<JobEnd>(
+        async () => {
+          if (this.context.signal.aborted) return { value: aborted() };
+          const answer = await this.client.getBackgroundJob({
+            params: { path: { job_id: jobId } },
+            signal: this.context.signal,
+          });
+          if (!answer.ok) {
+            const error = answer.error;
+            if (error.status === 404) {
+              const reason = `Userpilot no longer knows job ${jobId} (404), which it accepted for these users: whether they were imported is unknown; a re-run with the same journal polls the job again`;
+              return { value: end(failure("job_lost", reason), false) };
+            }
+            if (isFatal(error)) return { value: { kind: "fatal", error } };
+            // Userpilot accepted the job: a status it answers oddly refuses no user. The users stay unsettled
+            // (a replay or a re-run polls the job again), and may be held.
+            const held = `Userpilot accepted job ${jobId} for these users and may hold this user: whether it was imported is unknown`;
+            return { value: end(unsettled(error, held), false) };
+          }
+          const job = answer.data;
+          // A status naming another job says nothing of this one's users: as lost as a 502's answer.
+          if (job.job_id !== jobId) {
+            const reason = `Userpilot answered the status of job ${jobId} with the status of job ${text(job.job_id)}, so whether these users were imported is unknown`;
+            return { value: end(failure("job_mismatch", reason), false) };
+          }
+          // A job of more rows than were sent is not this request's (a 202 without `total_rows` named it):
+          // the request's answer counts as lost, and a replay looks for its job in the list instead.
+          const total: unknown = job.total_rows;
+          if (typeof total === "number" && total > rows) {
+            this.context.checkpoint({ [`jobId${range}`]: "" });
+            const reason = `Userpilot's job ${jobId}, which the answer to this request named, holds ${total} rows for a request of ${rows} users, so it is not this request's job, and whether Userpilot holds these users is unknown`;
+            return { value: end(failure("job_mismatch", reason), false) };
+          }
+          // Compared as a string: a status Userpilot adds later means the job is still running.
+          status = job.status;
+          if (status === "completed" || status === "failed") plan.ended(vendorDuration(job));
+          if (status === "completed") {
+            return { value: end(completedOutcome(jobId, job, rows), true) };
+          }
+          if (status === "failed") {
+            return {
+              value: end(
+                failure(
+                  "job_failed",
+                  jobFailure(jobId, job, (text) => this.client.scrub(text)),
+                ),
+                true,
+              ),
+            };
+          }
+          const progress = progressOf(job);
+          return progress === undefined ? {} : { progress };
+        },
+        plan,
+        (ms) => this.context.sleep(ms),
+        this.settings.jobTimeoutMs,
+      );
+    } catch {
+      // The engine's sleep rejects when the import is aborted.
+      return aborted();
+    }
+    if (!polled.timedOut) return polled.value;
+    return end(
+      failure(
+        "job_timeout",
+        `job ${jobId} was still ${status} after ${duration(plan.elapsed())}; ` +
+          "it may yet finish: run again with the same journal to pick it up",
+      ),
+      false,
+    );
+  }
+
+  /**
+   * Time spent waiting: the wall clock, or the sum of the waits asked for when that is more (a replaced
+   * `sleep` returns at once, and the time limits must still apply).
+   */
+  private clock() {
+    const started = Date.now();
+    let slept = 0;
+    const context = this.context;
+    return {
+      elapsed: () => Math.max(Date.now() - started, slept),
+      /** Waits `ms`; false when the import was aborted. */
+      async sleep(ms: number): Promise<boolean> {
+        try {
+          await context.sleep(ms);
+        } catch {
+          return false;
+        }
+        slept += ms;
+        return !context.signal.aborted;
+      },
+    };
+  }
+}

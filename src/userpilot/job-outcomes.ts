@@ -1,0 +1,142 @@
+// What a Userpilot job, or a request about one, means for the users it holds: one outcome for all of them,
+// since Userpilot reports per job, and the texts its reasons are made of.
+import type { ItemOutcome } from "../core/engine/adapter.js";
+import { requestFailureCode } from "../core/engine/failure-codes.js";
+import type { JobProgress } from "../core/engine/poll.js";
+import type { ApiError } from "../core/errors/api-error.js";
+import type { UserpilotFailureCode } from "./failure-codes.js";
+
+export type Outcome = ItemOutcome<UserpilotFailureCode>;
+
+/**
+ * The outcome of users when a request that only follows up on what Userpilot holds (a job's status, the job
+ * list searched after a lost send) fails: whatever its answer (a 5xx, a gateway's 404, an HTML page), it
+ * refuses no user, so the users stay unsettled for a replay or a re-run; `held` says why Userpilot may hold
+ * them.
+ */
+export function unsettled(error: ApiError, held: string): Outcome {
+  return {
+    ok: false,
+    code: requestFailureCode(error),
+    reason: `${error.message}; ${held}`,
+    transient: true,
+  };
+}
+
+/**
+ * The outcome of a user whose request may have reached Userpilot without an answer (a lost answer, a job
+ * still unsettled), once `error` stopped the import before a replay could settle it: a failure that says
+ * Userpilot may hold the user. Any other outcome stands.
+ */
+export function stopped(outcome: Outcome, error: ApiError): Outcome {
+  if (outcome.ok || outcome.transient !== true || outcome.unprocessed !== undefined) return outcome;
+  return {
+    ok: false,
+    code: outcome.code,
+    reason: `${outcome.reason}; ${error.message}; Userpilot may hold this user: its request went out before the import stopped, and no answer said what became of it`,
+  };
+}
+
+/**
+ * A completed job's outcome for each of the `sent` users it was sent: imported, with a warning when the job
+ * says it completed (or took) fewer rows than that, because Userpilot does not say which rows those were.
+ */
+export function completedOutcome(
+  jobId: string,
+  job: Record<string, unknown>,
+  sent: number,
+): Outcome {
+  const completed = job["completed_rows"];
+  const total = job["total_rows"];
+  const done = typeof completed === "number" ? completed : total;
+  if (typeof done !== "number" || done >= sent) return { ok: true };
+  return {
+    ok: true,
+    note:
+      `Userpilot completed job ${jobId} after ${done} of ${sent} rows and does not ` +
+      "say which rows it skipped: this user may not have been updated",
+  };
+}
+
+/** Rows done of rows in all, when the job's status says both. */
+export function progressOf(job: Record<string, unknown>): JobProgress | undefined {
+  const completed = job["completed_rows"];
+  const total = job["total_rows"];
+  return typeof completed === "number" && typeof total === "number"
+    ? { completed, total }
+    : undefined;
+}
+
+/** How long the job ran by Userpilot's clock (`end_time` − `start_time`), when it says. */
+export function vendorDuration(job: Record<string, unknown>): number | undefined {
+  const start = job["start_time"];
+  const stop = job["end_time"];
+  if (typeof start !== "string" || typeof stop !== "string") return undefined;
+  const ms = Date.parse(stop) - Date.parse(start);
+  return Number.isNaN(ms) || ms < 0 ? undefined : ms;
+}
+
+export function failure(code: UserpilotFailureCode, reason: string): Outcome {
+  // A job that may still finish, or one another job still blocks, is resumed by a re-run with the journal.
+  // So is a job Userpilot accepted and then no longer knows (404): it may have imported the users.
+  if (code === "job_timeout" || code === "job_conflict" || code === "job_lost") {
+    return { ok: false, code, reason, transient: true, later: true };
+  }
+  // A 202 that does not name this request's job is as lost as a 502 after the send: a replay looks for the
+  // job in the list before sending the users again.
+  if (code === "job_mismatch" || code === "malformed") {
+    return { ok: false, code, reason, transient: true };
+  }
+  return { ok: false, code, reason };
+}
+
+/**
+ * Why a job failed, from what its body carries: its status, progress and any error fields, each scrubbed of
+ * the client's secrets before it is cut short (a secret cut first could leave a piece too short to find).
+ */
+export function jobFailure(
+  jobId: string,
+  job: Record<string, unknown>,
+  scrub: (text: string) => string,
+): string {
+  const parts = [`job ${jobId} failed`];
+  if (typeof job["completed_rows"] === "number" && typeof job["total_rows"] === "number") {
+    parts.push(`after ${job["completed_rows"]} of ${job["total_rows"]} rows`);
+  }
+  const details = ["error", "errors", "message", "reason", "details", "error_code"]
+    .filter((field) => job[field] !== undefined && job[field] !== null)
+    .map((field) => `${field}: ${text(job[field], scrub)}`);
+  const failed =
+    details.length === 0 ? parts.join(" ") : `${parts.join(" ")}: ${details.join("; ")}`;
+  // Rows the job did before it failed may hold this user: Userpilot does not say which rows they were.
+  const done = job["completed_rows"];
+  return typeof done === "number" && done > 0
+    ? `${failed}; Userpilot may hold this user: the job did ${done} row(s) before it failed and does not say which`
+    : failed;
+}
+
+/** `: ` and the messages of an error body (`errors[].message` or `error`, and `details`), or nothing. */
+export function errorText(body: unknown): string {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors)) return "";
+  const messages = errors
+    .map((entry: unknown) => {
+      if (entry === null || typeof entry !== "object") return text(entry);
+      const { message, details, error } = entry as Record<string, unknown>;
+      return [message ?? error, details]
+        .filter((part) => part !== undefined)
+        .map((part) => text(part))
+        .join(": ");
+    })
+    .filter((message) => message !== "");
+  return messages.length === 0 ? "" : `: ${messages.join("; ")}`;
+}
+
+export function text(value: unknown, scrub = (whole: string) => whole): string {
+  const whole = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  return scrub(whole).slice(0, 500);
+}
+
+export function duration(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}
