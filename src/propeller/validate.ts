@@ -73,8 +73,6 @@ const ATTRIBUTE_NAME = patternOf(ATTRIBUTE.name);
 const ATTRIBUTE_NAME_MIN = "minLength" in ATTRIBUTE.name ? ATTRIBUTE.name.minLength : 0;
 /** The required keys of each object, as the spec lists them. */
 const USER_REQUIRED: readonly string[] = rules.BulkUser.required;
-const ADDRESS_REQUIRED: readonly string[] = rules.Address.required;
-const ATTRIBUTE_REQUIRED: readonly string[] = rules.UserAttributeValue.required;
 
 type Problems = RuleProblems<PropellerRule>;
 type Obj = Record<string, unknown>;
@@ -135,15 +133,13 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
         checkParent(p, value);
         break;
       case "attributes":
+      case "addresses": {
+        const checkItem = key === "attributes" ? checkAttribute : checkAddress;
         if (!Array.isArray(value)) p.add(R.fieldType, key, "must be an array");
         else if (sendsOtherThanItself(value)) p.add(R.toJson, key, VALUE_TO_JSON_MESSAGE);
-        else for (let i = 0; i < value.length; i++) checkAttribute(p, value[i], i);
+        else for (let i = 0; i < value.length; i++) checkItem(p, value[i], i);
         break;
-      case "addresses":
-        if (!Array.isArray(value)) p.add(R.fieldType, key, "must be an array");
-        else if (sendsOtherThanItself(value)) p.add(R.toJson, key, VALUE_TO_JSON_MESSAGE);
-        else for (let i = 0; i < value.length; i++) checkAddress(p, value[i], i);
-        break;
+      }
       default:
         // Every other field of the spec's BulkUser: checked by the constraints the spec states on it.
         checkScalar(p, R.fieldType, key, value, USER[key as keyof typeof USER]);
@@ -205,22 +201,8 @@ function checkParent(p: Problems, value: unknown): void {
 
 function checkAttribute(p: Problems, value: unknown, i: number): void {
   const at = `attributes[${i}]`;
-  if (!isObject(value)) {
-    p.add(R.attribute, at, "must be an object { name, value, type?, class? }");
-    return;
-  }
-  if (sendsOtherThanItself(value)) {
-    p.add(R.toJson, at, VALUE_TO_JSON_MESSAGE);
-    return;
-  }
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    const v = value[key];
-    if (v === undefined) continue;
-    if (!Object.hasOwn(ATTRIBUTE, key)) {
-      notInSchema(p, `${at}.${key}`, key);
-      continue;
-    }
+  const shape = "an object { name, value, type?, class? }";
+  checkClosed(p, R.attribute, at, value, shape, rules.UserAttributeValue, (key, v) => {
     switch (key) {
       case "name":
         if (typeof v !== "string") p.add(R.attribute, `${at}.name`, "must be a string");
@@ -248,31 +230,13 @@ function checkAttribute(p: Problems, value: unknown, i: number): void {
       default:
         checkScalar(p, R.attribute, `${at}.${key}`, v, ATTRIBUTE[key as keyof typeof ATTRIBUTE]);
     }
-  }
-  for (const name of ATTRIBUTE_REQUIRED) {
-    if (!Object.hasOwn(value, name) || value[name] === undefined)
-      p.add(R.attribute, `${at}.${name}`, "required");
-  }
+  });
 }
 
 function checkAddress(p: Problems, value: unknown, i: number): void {
   const at = `addresses[${i}]`;
-  if (!isObject(value)) {
-    p.add(R.address, at, "must be an object with type, street, city and country");
-    return;
-  }
-  if (sendsOtherThanItself(value)) {
-    p.add(R.toJson, at, VALUE_TO_JSON_MESSAGE);
-    return;
-  }
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    const v = value[key];
-    if (v === undefined) continue;
-    if (!Object.hasOwn(ADDRESS, key)) {
-      notInSchema(p, `${at}.${key}`, key);
-      continue;
-    }
+  const shape = "an object with type, street, city and country";
+  checkClosed(p, R.address, at, value, shape, rules.Address, (key, v) => {
     switch (key) {
       case "type":
         if (typeof v !== "string" || !ADDRESS_TYPES.includes(v))
@@ -296,10 +260,38 @@ function checkAddress(p: Problems, value: unknown, i: number): void {
       default:
         checkScalar(p, R.address, `${at}.${key}`, v, ADDRESS[key as keyof typeof ADDRESS]);
     }
+  });
+}
+
+/**
+ * An item of a closed object schema of the spec at `at`: each key it defines (and the item sets) goes to
+ * `checkKey`, any other key is not in the schema, and the keys it requires must be set.
+ */
+function checkClosed(
+  p: Problems,
+  rule: PropellerRule,
+  at: string,
+  value: unknown,
+  shape: string,
+  schema: { readonly properties: object; readonly required: readonly string[] },
+  checkKey: (key: string, value: unknown) => void,
+): void {
+  if (!isObject(value)) {
+    p.add(rule, at, `must be ${shape}`);
+    return;
   }
-  for (const name of ADDRESS_REQUIRED) {
+  if (sendsOtherThanItself(value)) {
+    p.add(R.toJson, at, VALUE_TO_JSON_MESSAGE);
+    return;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || value[key] === undefined) continue;
+    if (Object.hasOwn(schema.properties, key)) checkKey(key, value[key]);
+    else notInSchema(p, `${at}.${key}`, key);
+  }
+  for (const name of schema.required) {
     if (!Object.hasOwn(value, name) || value[name] === undefined)
-      p.add(R.address, `${at}.${name}`, "required");
+      p.add(rule, `${at}.${name}`, "required");
   }
 }
 
