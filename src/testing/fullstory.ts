@@ -14,10 +14,10 @@
 import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";
-import { rules } from "../../generated/fullstory.rules.js";
 import { json } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import type { FullStorySimulatorOptions } from "./fullstory/options.js";
+import { mergeProperties, propertyProblem, typesOf } from "./fullstory/properties.js";
 import {
   createSimulatorKit,
   listProblems,
@@ -79,17 +79,17 @@ interface Answer {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const MAX_BYTES = rules.UserProperties["x-max-value-bytes"];
-const MAX_PATH = rules.UserProperties["x-max-path-length"];
-/** Nested names follow the top-level names' rule, which the request schema checks. */
-const NAME = new RegExp(rules.UserProperties.propertyNames.pattern);
-const SCALARS: Record<string, SchemaType> = { string: "str", number: "real", boolean: "bool" };
 
 const fail = (status: number, code: string, message: string): Answer => ({
   status,
   body: { message, code },
 });
 const invalid = (message: string) => fail(400, "invalid_argument", message);
+/** FullStory's 400 for properties it does not store. */
+const refusalOf = (properties: Properties | undefined): Answer | undefined => {
+  const problem = propertyProblem(properties);
+  return problem === undefined ? undefined : invalid(problem);
+};
 /** The answer the spec shows for `status` of `operation` (its example `name`, else its first). */
 const documented = (operation: string, status: number, name?: string): Answer => ({
   status,
@@ -298,7 +298,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     if (uid !== undefined) byUid.set((user.uid = uid), user);
     if (display_name !== undefined) user.display_name = display_name;
     if (email !== undefined) user.email = email;
-    if (properties !== undefined) user.properties = merge(user.properties, properties);
+    if (properties !== undefined) user.properties = mergeProperties(user.properties, properties);
     if (schema?.properties) user.declaredTypes = { ...user.declaredTypes, ...schema.properties };
     if (writer !== undefined && user.writers.at(-1) !== writer)
       user.writers = [...user.writers, writer];
@@ -407,63 +407,4 @@ function recordKey(item: BatchItem): string {
   if (item.uid !== undefined) return `uid:${item.uid}`;
   if (item.id !== undefined) return `id:${item.id}`;
   return item.email !== undefined ? `email:${item.email}` : `item:${JSON.stringify(item)}`;
-}
-
-const isObject = (value: unknown): value is Properties =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
-
-/** FullStory's 400 for properties it does not store (names and counts are the spec's schema's). */
-function refusalOf(properties: Properties | undefined, prefix = ""): Answer | undefined {
-  for (const [name, value] of Object.entries(properties ?? {})) {
-    const path = prefix === "" ? name : `${prefix}.${name}`;
-    if (prefix !== "" && (!NAME.test(name) || path.length > MAX_PATH))
-      return invalid(
-        `property ${path}: a nested name must match ${NAME.source}, within a path of ${MAX_PATH}`,
-      );
-    if (isObject(value)) {
-      const inner = refusalOf(value, path);
-      if (inner !== undefined) return inner;
-    } else if (Array.isArray(value) && value.some((v) => v !== null && typeof v === "object")) {
-      return invalid(`property ${path}: arrays of objects are not supported`);
-    } else {
-      const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "");
-      const bytes = Buffer.byteLength(text);
-      if (bytes > MAX_BYTES)
-        return invalid(
-          `property ${path}: value is ${bytes} bytes, more than the ${MAX_BYTES} allowed`,
-        );
-    }
-  }
-  return undefined;
-}
-
-/** Merges properties like FullStory: nested objects merge by path, anything else replaces. */
-function merge(base: Readonly<Properties>, update: Properties): Properties {
-  const out: Properties = { ...base };
-  for (const [name, value] of Object.entries(update)) {
-    const current = out[name];
-    // No copy of `value`: it comes from a request body parsed for this write alone.
-    out[name] = isObject(current) && isObject(value) ? merge(current, value) : value;
-  }
-  return out;
-}
-
-/** The declared or inferred type of every leaf property, by dotted path (numbers are `real`). */
-function typesOf(properties: Properties, declared: Record<string, SchemaType>, prefix = "") {
-  const out: Record<string, SchemaType> = {};
-  for (const [name, value] of Object.entries(properties)) {
-    const path = prefix === "" ? name : `${prefix}.${name}`;
-    if (isObject(value)) Object.assign(out, typesOf(value, declared, path));
-    else {
-      const type = (Object.hasOwn(declared, path) ? declared[path] : undefined) ?? inferType(value);
-      if (type !== undefined) out[path] = type;
-    }
-  }
-  return out;
-}
-
-function inferType(value: unknown): SchemaType | undefined {
-  if (!Array.isArray(value)) return SCALARS[typeof value];
-  const first: unknown = value.find((v) => v !== null);
-  return typeof first === "number" ? "reals" : typeof first === "boolean" ? "bools" : "strs";
 }
