@@ -100,7 +100,10 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * (negative, fractional, text that is not digits, more than the chunk), or `imports` + `errors` above the
  * chunk, confirms nothing. Otherwise they fail `no_outcome`, with the counts in the reason. Only a status
  * without an `imports` count (the spec requires it, so the client refuses one as a lost answer) leaves the
- * job's `COMPLETED` to confirm them.
+ * job's `COMPLETED` to confirm them. A create answered with a job that another chunk of the import follows
+ * (in this run, or in the journal of an earlier one; a proxy caching POST answers) is not this batch's job,
+ * whose counts would confirm that chunk's users twice: the records fail `job_mismatch`, transient, and the
+ * replay sends the same key again.
  *
  * A 404 for the job (its status or a result list) says FullStory lost the job it made, not that its users
  * failed: the records no list placed fail `job_lost`, transient. The chunk is replayed once in the run,
@@ -155,6 +158,10 @@ export function createFullStoryAdapter(
   // Chunks whose job FullStory answered 404 for in this run: one replay may meet a passing glitch, a second
   // 404 says FullStory forgot the job, which no replay in this run brings back.
   const lostJobs = new WeakSet<Chunk<FullStoryUser>>();
+  // The jobs creates of this run were answered with, and the Idempotency-Key each was sent under.
+  const followedJobs = new Map<string, string>();
+  // The jobs chunks of earlier runs followed, read from the journal once, at this run's first create.
+  let journalJobs: ReadonlySet<string> | undefined;
 
   async function send(chunk: Chunk<FullStoryUser>, context: ChunkContext): Promise<Result> {
     const size = chunk.keys.length;
@@ -200,6 +207,18 @@ export function createFullStoryAdapter(
       }
       settings.pace.uploaded(size, Date.now() - uploadStarted);
       jobId = created.data.job.id;
+      // A job another chunk follows (a proxy that caches POST answers) is not this batch's: its counts would
+      // confirm that chunk's users twice. The answer is as lost as a 502's; a replay sends the same key again.
+      journalJobs ??= new Set(context.savedByAnyChunk("jobId"));
+      const owner = followedJobs.get(jobId);
+      if (owner === undefined ? journalJobs.has(jobId) : owner !== idempotencyKey)
+        return everyItem(size, {
+          ok: false,
+          code: "job_mismatch",
+          reason: `FullStory answered this batch's create with batch import job ${jobId}, which another chunk of this import follows, so it is not this batch's job; the request may have reached FullStory, which may hold this user`,
+          transient: true,
+        });
+      followedJobs.set(jobId, idempotencyKey);
       context.checkpoint({ jobId });
     }
     const job = jobId;

@@ -14,6 +14,9 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  * - `key_expired`: a re-run found the chunk sent under its saved `Idempotency-Key` more than a day ago (less an
  *   hour) with no job id saved: FullStory may hold the user, and no longer answers the key with its job, so the
  *   chunk is not sent again (a second job could import a user twice);
+ * - `job_mismatch`: FullStory's answer to the batch's create named a job another chunk of the import follows
+ *   (a proxy that caches POST answers): not this batch's job, so its counts confirm none of its users.
+ *   Transient: replayed under the same key, and FullStory may hold the user;
  * - a {@link RequestFailureCode}: a request of the chunk failed (`"429"`, `"network"`, …).
  */
 export type FullStoryFailureCode =
@@ -22,5 +25,6 @@ export type FullStoryFailureCode =
   | "no_outcome"
   | "job_lost"
   | "key_expired"
+  | "job_mismatch"
   | RequestFailureCode
   | VendorCode;
