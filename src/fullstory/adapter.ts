@@ -103,7 +103,8 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * job's `COMPLETED` to confirm them. A create answered with a job that another chunk of the import follows
  * (in this run, or in the journal of an earlier one; a proxy caching POST answers) is not this batch's job,
  * whose counts would confirm that chunk's users twice: the records fail `job_mismatch`, transient, and the
- * replay sends the same key again.
+ * replay sends the same key again. So do they when a status of the job names another job, and the replay
+ * polls the job again.
  *
  * A 404 for the job (its status or a result list) says FullStory lost the job it made, not that its users
  * failed: the records no list placed fail `job_lost`, transient. The chunk is replayed once in the run,
@@ -252,13 +253,16 @@ export function createFullStoryAdapter(
 
     // 1. Poll the job until it ends.
     const plan = planJobPolls(settings, size, fresh);
-    const polled = await pollJob<Ended | { error: ApiError }>(
-      async (): Promise<{ value: Ended | { error: ApiError } } | { progress?: never }> => {
+    type Polled = Ended | { error: ApiError } | { otherJob: unknown };
+    const polled = await pollJob<Polled>(
+      async (): Promise<{ value: Polled } | { progress?: never }> => {
         const result = await client.getBatchImportStatus({
           params: { path: { job_id: job } },
           signal,
         });
         if (!result.ok) return { value: { error: result.error } };
+        // The status of another job (a proxy caching GET answers) says nothing of this one's users.
+        if (result.data.job.id !== job) return { value: { otherJob: result.data.job.id } };
         const status = result.data.job.status;
         // Anything but an end state (PROCESSING, or a state the spec does not name) is polled again.
         if (status !== "COMPLETED" && status !== "FAILED") return {};
@@ -280,6 +284,15 @@ export function createFullStoryAdapter(
       () => context.vendorDone(),
     );
     if (polled.timedOut) return timedOut();
+    if ("otherJob" in polled.value) {
+      const named = JSON.stringify(polled.value.otherJob) ?? "nothing";
+      return everyItem(size, {
+        ok: false,
+        code: "job_mismatch",
+        reason: `FullStory answered the status of batch import job ${job} with the status of job ${named.slice(0, 200)}, so whether this user was imported is unknown`,
+        transient: true,
+      });
+    }
     if ("error" in polled.value) {
       const { error } = polled.value;
       if (notFound(error)) return everyItem(size, lost("the status"));

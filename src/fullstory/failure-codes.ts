@@ -15,8 +15,9 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  *   hour) with no job id saved: FullStory may hold the user, and no longer answers the key with its job, so the
  *   chunk is not sent again (a second job could import a user twice);
  * - `job_mismatch`: FullStory's answer to the batch's create named a job another chunk of the import follows
- *   (a proxy that caches POST answers): not this batch's job, so its counts confirm none of its users.
- *   Transient: replayed under the same key, and FullStory may hold the user;
+ *   (a proxy that caches POST answers), or a status of the batch's job named another job: not this batch's
+ *   job, so its counts confirm none of its users. Transient: replayed (under the same key, or polling the
+ *   same job), and FullStory may hold the user;
  * - a {@link RequestFailureCode}: a request of the chunk failed (`"429"`, `"network"`, …).
  */
 export type FullStoryFailureCode =

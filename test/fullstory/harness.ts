@@ -60,6 +60,8 @@ export interface Lies {
   ghosts?: { imports?: Schemas["ImportedUser"][]; errors?: Schemas["FailedUserImport"][] };
   /** The status says FAILED once the job ended, even when no user failed. */
   failed?: boolean;
+  /** The status names this job instead of the one polled. */
+  jobId?: string;
   /**
    * The counts the status answers instead of the job's own, and its lists' `total_records`: text too, as a
    * FullStory that misreports might send it.
@@ -109,7 +111,11 @@ function statusLie(body: Status | ListPage, lies: Lies): object {
   return {
     ...status,
     ...lies.counts,
-    job: { ...status.job, ...(ended && lies.failed === true && { status: "FAILED" }) },
+    job: {
+      ...status.job,
+      ...(ended && lies.failed === true && { status: "FAILED" }),
+      ...(lies.jobId !== undefined && { id: lies.jobId }),
+    },
   };
 }
 
