@@ -8,7 +8,7 @@ export const document: Record<string, unknown> = {
     summary:
       "Create, read and update FullStory users, and bulk-upsert users through asynchronous batch import jobs.",
     description:
-      'Hand-written OpenAPI 3.1 description of the part of FullStory\'s server API v2 that\n`bulk-user-import` uses: the single-user endpoints (`/v2/users`, `/v2/users/{id}`) and the\nasynchronous batch user import workflow (`/v2/users/batch...`). Facts come from FullStory\'s\ndeveloper documentation and the Swagger 2.0 document FullStory publishes with its Node SDK; this\nfile is not a conversion of that document.\n\n## Hosts\nAccounts live in one data centre. North-American (default) accounts use `https://api.fullstory.com`;\nEU accounts use `https://api.eu1.fullstory.com`. API keys carry the data-centre prefix in their first\ncharacters (`na1.` or `eu1.`); older keys may have no prefix. Choose `api.eu1.fullstory.com` when the\nkey starts with `eu1.` (or when the caller explicitly asks for the EU), otherwise `api.fullstory.com`.\n\n## Authentication\nEvery request sends `Authorization: Basic <API key>` — the raw API key after the word `Basic `,\n**not** a base64-encoded `user:password` pair as in HTTP Basic authentication. Keys are created in the\nFullStory app; requests that read data need an Admin or Architect key.\n\n## Batch import workflow\n1. `POST /v2/users/batch` with up to 50,000 users → a job in `PROCESSING`.\n2. Poll `GET /v2/users/batch/{job_id}` until `job.status` is `COMPLETED` or `FAILED`.\n3. Page through `GET /v2/users/batch/{job_id}/imports` (successes, with the FullStory ids) and, when the\n   status is `FAILED`, also `GET /v2/users/batch/{job_id}/errors`. `FAILED` includes **partial**\n   failure: some users may still have been imported, so read both lists. While the job is still\n   processing both list endpoints answer `202` with no body.\n4. Paging: pass the previous page\'s `next_page_token` as `page_token`; stop when the token is absent,\n   empty, or equal to the previous one.\n\n## Limits\n- At most 50,000 users per batch request.\n- 100 in-progress batch jobs per organisation (more are queued); at 200 in-progress jobs or 500,000\n  operations in flight the batch endpoint answers `429` until some finish.\n- Users: `uid` ≤ 256 characters, `display_name` ≤ 256, `email` ≤ 128; ≤ 500 unique custom properties;\n  property names `[A-Za-z][A-Za-z0-9_]*` ≤ 512 characters (dotted full path for nested objects);\n  each property value ≤ 8192 bytes; no arrays of objects.\n- Rate limiting: `429` with a `Retry-After` header giving the number of **seconds** to wait.\n\n## Idempotency\n`POST /v2/users` and `POST /v2/users/batch` accept an optional `Idempotency-Key` header (a V4 UUID is the\ndocumented choice). FullStory stores the status and body of the first request made with a key for 24 hours\nand replays them for later requests with the same key; the retry must send the same body (a different body\nunder a used key is an error). Nothing is stored when the request never reached an endpoint or collided with\na concurrent request using the same key.\n\n## Errors\nEvery error body is `{ "message": string, "code": string }`. Documented codes per status: 400\n`required_field`, 401 `unauthorized`, 403 `forbidden`, 404 `resource_not_found`, 429 `too_many_requests`,\n500 `server_error`. Other codes exist (for example `user_not_found`), so `code` is an open string.\n\n## Extensions\nLimits the vendor states in prose that JSON Schema cannot express are carried as `x-` keywords on the\nschema they apply to; `npm run generate` copies them into `generated/fullstory.rules.ts`, where the\nclient\'s validation and chunking read them.\n- `x-max-value-bytes` (`UserProperties`): most UTF-8 bytes of one property value (a string, or an array of\n  scalars as JSON text), at any nesting level.\n- `x-max-path-length` (`UserProperties`): most characters of a nested property\'s dotted full path\n  (`parent.child.leaf`); `propertyNames.maxLength` bounds each name.\n- `x-max-leaf-properties` (`UserProperties`): most unique properties, counting each nested leaf path\n  (`maxProperties` bounds the top level only).\n- `x-max-in-progress-jobs` (`CreateBatchImportRequest`): batch jobs an organisation can have in progress\n  before more are queued.\n\n## UNCONFIRMED (modelled leniently)\n- Changing the `uid` of an already identified user (Update User) is documented as "an error"; the HTTP status\n  and `code` are not documented (most likely `400`).\n- Which idempotent results are replayed: the production docs say every result is stored, including `500`;\n  newer docs say `429` and `5xx` results are not stored and can be retried. The status and `code` returned\n  for a different body under a used key, or for a concurrent request with the same key, are not documented.\n- The format and maximum length of `Idempotency-Key` are not documented (any string is accepted here).\n- `BatchImportStatusResponse.errors`: the reference schema marks it required but describes it as "only\n  included for failed imports"; it is optional here.\n- `BatchImportErrorsResponse.results` is not marked required by the reference schema; optional here.\n- The shape of the values inside `TypeConflict.properties` is not documented (free-form here).\n- Per-endpoint rate-limit numbers and the maximum request body size are not documented.\n- Error `code` values beyond the documented ones are not enumerated.\n- `503`: no source lists it; it is declared (with the common error body) because gateways send it and\n  clients must treat it as a retryable server error.\n- `GetUserResponse.is_being_deleted`: the reference schema lists it, but FullStory\'s own example omits\n  it, so it is optional here.\n- `ImportedUser.id`: the reference schema requires it, but FullStory\'s own example of the imports list\n  omits it, so it is optional here.\n- `schema` / `type_conflicts` in user results: the reference schema gives them object types, while every\n  example FullStory publishes shows `null`; the examples are kept (object or `null`).\n- Unknown top-level keys in a batch item: no source says FullStory refuses them, so the batch item is\n  open and they are sent (FullStory ignores or refuses them).\n',
+      'Hand-written OpenAPI 3.1 description of the part of FullStory\'s server API v2 that\n`bulk-user-import` uses: the single-user endpoints (`/v2/users`, `/v2/users/{id}`) and the\nasynchronous batch user import workflow (`/v2/users/batch...`). Facts come from FullStory\'s\ndeveloper documentation and the Swagger 2.0 document FullStory publishes with its Node SDK; this\nfile is not a conversion of that document.\n\n## Hosts\nAccounts live in one data centre. North-American (default) accounts use `https://api.fullstory.com`;\nEU accounts use `https://api.eu1.fullstory.com`. API keys carry the data-centre prefix in their first\ncharacters (`na1.` or `eu1.`); older keys may have no prefix. Choose `api.eu1.fullstory.com` when the\nkey starts with `eu1.` (or when the caller explicitly asks for the EU), otherwise `api.fullstory.com`.\n\n## Authentication\nEvery request sends `Authorization: Basic <API key>` — the raw API key after the word `Basic `,\n**not** a base64-encoded `user:password` pair as in HTTP Basic authentication. Keys are created in the\nFullStory app; requests that read data need an Admin or Architect key.\n\n## Batch import workflow\n1. `POST /v2/users/batch` with up to 50,000 users → a job in `PROCESSING`.\n2. Poll `GET /v2/users/batch/{job_id}` until `job.status` is `COMPLETED` or `FAILED`.\n3. Page through `GET /v2/users/batch/{job_id}/imports` (successes, with the FullStory ids) and, when the\n   status is `FAILED`, also `GET /v2/users/batch/{job_id}/errors`. `FAILED` includes **partial**\n   failure: some users may still have been imported, so read both lists. While the job is still\n   processing both list endpoints answer `202` with no body.\n4. Paging: pass the previous page\'s `next_page_token` as `page_token`; stop when the token is absent,\n   empty, or equal to the previous one.\n\n## Limits\n- At most 50,000 users per batch request.\n- 100 in-progress batch jobs per organisation (more are queued); at 200 in-progress jobs or 500,000\n  operations in flight the batch endpoint answers `429` until some finish.\n- Users: `uid` ≤ 256 characters, `display_name` ≤ 256, `email` ≤ 128; ≤ 500 unique custom properties;\n  property names `[A-Za-z][A-Za-z0-9_]*` ≤ 512 characters (dotted full path for nested objects);\n  each property value ≤ 8192 bytes; no arrays of objects.\n- Rate limiting: `429` with a `Retry-After` header giving the number of **seconds** to wait.\n\n## Idempotency\n`POST /v2/users` and `POST /v2/users/batch` accept an optional `Idempotency-Key` header (a V4 UUID is the\ndocumented choice). FullStory stores the status and body of the first request made with a key for 24 hours\nand replays them for later requests with the same key; the retry must send the same body (a different body\nunder a used key is an error). Nothing is stored when the request never reached an endpoint or collided with\na concurrent request using the same key.\n\n## Errors\nEvery error body is `{ "message": string, "code": string }`. Documented codes per status: 400\n`required_field`, 401 `unauthorized`, 403 `forbidden`, 404 `resource_not_found`, 429 `too_many_requests`,\n500 `server_error`. Other codes exist (for example `user_not_found`), so `code` is an open string.\n\n## Extensions\nLimits the vendor states in prose that JSON Schema cannot express are carried as `x-` keywords on the\nschema they apply to; `npm run generate` copies them into `generated/fullstory.rules.ts`, where the\nclient\'s validation and chunking read them.\n- `x-max-value-bytes` (`UserProperties`): most UTF-8 bytes of one property value (a string, or an array of\n  scalars as JSON text), at any nesting level.\n- `x-max-path-length` (`UserProperties`): most characters of a nested property\'s dotted full path\n  (`parent.child.leaf`); `propertyNames.maxLength` bounds each name.\n- `x-max-leaf-properties` (`UserProperties`): most unique properties, counting each nested leaf path\n  (`maxProperties` bounds the top level only).\n- `x-max-in-progress-jobs` (`CreateBatchImportRequest`): batch jobs an organisation can have in progress\n  before more are queued.\n\n## UNCONFIRMED (modelled leniently)\n- Changing the `uid` of an already identified user (Update User) is documented as "an error"; the HTTP status\n  and `code` are not documented (most likely `400`).\n- Which idempotent results are replayed: the production docs say every result is stored, including `500`;\n  newer docs say `429` and `5xx` results are not stored and can be retried. The status and `code` returned\n  for a different body under a used key, or for a concurrent request with the same key, are not documented.\n- The format and maximum length of `Idempotency-Key` are not documented (any string is accepted here).\n- `BatchImportStatusResponse.errors`: the reference schema marks it required but describes it as "only\n  included for failed imports"; it is optional here.\n- `BatchImportErrorsResponse.results` is not marked required by the reference schema; optional here.\n- The shape of the values inside `TypeConflict.properties` is not documented (free-form here).\n- Per-endpoint rate-limit numbers and the maximum request body size are not documented.\n- Error `code` values beyond the documented ones are not enumerated.\n- `503`: no source lists it; it is declared (with the common error body) because gateways send it and\n  clients must treat it as a retryable server error.\n- `GetUserResponse.is_being_deleted`: the reference schema lists it, but FullStory\'s own example omits\n  it, so it is optional here.\n- `ImportedUser.id`: the reference schema requires it, but FullStory\'s own example of the imports list\n  omits it, so it is optional here.\n- `schema` / `type_conflicts` in user results: the reference schema gives them object types, while every\n  example FullStory publishes shows `null`; the examples are kept (object or `null`).\n- Unknown top-level keys in a batch item: no source says FullStory refuses them, so the batch item is\n  open and they are sent (FullStory ignores or refuses them).\n- Bounds of our own, stated by no source: `requests` holds at least one item (`minItems: 1`: an empty\n  batch is never sent), and the `createUser` / `updateUser` bodies are closed (`additionalProperties:\n  false`) so that a misspelt field is refused before sending rather than dropped; whether FullStory\n  itself refuses an empty batch or an unknown key in those bodies is not documented.\n- Whether `include_schema` defaults to `false` (FullStory\'s examples without it show `schema: null`),\n  and the format of `app_url` (documented only as a string).\n- Update User semantics beyond "updates a user with the specified details": whether fields left out\n  are kept and whether `properties` are merged; Create User without a `uid`.\n',
     license: {
       name: "Proprietary vendor API (FullStory terms of service)",
       url: "https://developer.fullstory.com/server/getting-started/",
@@ -59,7 +59,7 @@ export const document: Record<string, unknown> = {
         operationId: "createBatchImport",
         summary: "Create Batch Import",
         description:
-          "Creates an asynchronous batch user import job for the given users. Each item is upserted: created if\nno user with that `uid` (or FullStory `id`) exists, updated otherwise. The response only confirms that\nthe job was accepted (`status: PROCESSING`); poll `getBatchImportStatus` for the outcome.\n\nLimits: `requests` holds 1 to 50,000 items. An organisation can have 100 batch jobs in progress (more\nare queued); at 200 in-progress jobs or 500,000 operations in flight this endpoint answers `429` until\nsome finish — honour `Retry-After`.\n\nThe request can be made idempotent with the `Idempotency-Key` header (see the parameter).\n",
+          "Creates an asynchronous batch user import job for the given users. Each item is upserted: created if\nno user with that `uid` (or FullStory `id`) exists, updated otherwise. The response only confirms that\nthe job was accepted (`status: PROCESSING`); poll `getBatchImportStatus` for the outcome.\n\nLimits: `requests` holds at most 50,000 items (at least 1 is our bound, UNCONFIRMED). An organisation\ncan have 100 batch jobs in progress (more are queued); at 200 in-progress jobs or 500,000 operations in\nflight this endpoint answers `429` until some finish — honour `Retry-After`.\n\nThe request can be made idempotent with the `Idempotency-Key` header (see the parameter).\n",
         tags: ["Batch Import"],
         parameters: [
           {
@@ -283,7 +283,7 @@ export const document: Record<string, unknown> = {
             in: "query",
             required: false,
             description:
-              "When `true`, each result carries the `schema` (declared or inferred type of every property). Defaults to `false`.",
+              "When `true`, each result carries the `schema` (declared or inferred type of every property). Defaults to `false` (UNCONFIRMED, FullStory states no default).",
             schema: {
               type: "boolean",
               default: false,
@@ -301,11 +301,11 @@ export const document: Record<string, unknown> = {
                 },
                 examples: {
                   firstPage: {
-                    summary: "First page, more pages follow",
+                    summary:
+                      "First page, more pages follow (FullStory's example, whose users carry no `id`)",
                     value: {
                       results: [
                         {
-                          id: "987654321",
                           uid: "xyz123",
                           display_name: "Daniel Falko",
                           email: "daniel.falko@example.com",
@@ -318,7 +318,6 @@ export const document: Record<string, unknown> = {
                           type_conflicts: null,
                         },
                         {
-                          id: "987654322",
                           uid: "xyz124",
                           display_name: "Steve Falko",
                           email: "steve.falko@example.com",
@@ -419,7 +418,8 @@ export const document: Record<string, unknown> = {
                 },
                 examples: {
                   failures: {
-                    summary: "Two failures, more pages follow",
+                    summary:
+                      "Two failures, more pages follow (FullStory's example; each echoed user carries `schema` and `type_conflicts`, both `null`)",
                     value: {
                       results: [
                         {
@@ -434,6 +434,8 @@ export const document: Record<string, unknown> = {
                               popup_help: true,
                               total_spent: 14.55,
                             },
+                            schema: null,
+                            type_conflicts: null,
                           },
                         },
                         {
@@ -447,6 +449,8 @@ export const document: Record<string, unknown> = {
                               popup_help: true,
                               total_spent: 0,
                             },
+                            schema: null,
+                            type_conflicts: null,
                           },
                         },
                       ],
@@ -491,7 +495,7 @@ export const document: Record<string, unknown> = {
         operationId: "createUser",
         summary: "Create User",
         description:
-          "Creates or updates (upserts) one user. If `uid` is already associated with an identified user, that\nuser is updated; otherwise a new user is created, so there is no need to check for existence first.\nThe response carries the FullStory-assigned `id`; `getUser` with that id returns the user and an\n`app_url`. A new user only appears in FullStory search and analytics once it has activity (sessions\nor events).\n\nLimits as for batch items: `uid` ≤ 256, `display_name` ≤ 256, `email` ≤ 128 characters, ≤ 500 custom\nproperties, values ≤ 8192 bytes. The request can be made idempotent with the `Idempotency-Key` header.\n",
+          "Creates or updates (upserts) one user. If `uid` is already associated with an identified user, that\nuser is updated; otherwise a new user is created, so there is no need to check for existence first.\nThe response carries the FullStory-assigned `id`; `getUser` with that id returns the user and an\n`app_url`. A new user only appears in FullStory search and analytics once it has activity (sessions\nor events; UNCONFIRMED by the sources this spec is checked against).\n\nLimits as for batch items: `uid` ≤ 256, `display_name` ≤ 256, `email` ≤ 128 characters, ≤ 500 custom\nproperties, values ≤ 8192 bytes. The request can be made idempotent with the `Idempotency-Key` header.\n",
         tags: ["Users"],
         parameters: [
           {
@@ -585,7 +589,7 @@ export const document: Record<string, unknown> = {
             in: "query",
             required: false,
             description:
-              "When `true`, the response carries the `schema` (declared or inferred type of every property). Defaults to `false`.",
+              "When `true`, the response carries the `schema` (declared or inferred type of every property). Defaults to `false` (UNCONFIRMED, FullStory states no default).",
             schema: {
               type: "boolean",
               default: false,
@@ -652,7 +656,7 @@ export const document: Record<string, unknown> = {
         operationId: "updateUser",
         summary: "Update User",
         description:
-          "Updates the user with the given FullStory-assigned id. Only the fields sent are changed; custom\nproperties are merged into the user's existing properties.\n\n`uid` immutability: once a server-API `uid` has been set for a user (the user is identified), it can\nno longer be changed — sending a different `uid` is an error. UNCONFIRMED: the HTTP status and `code`\nof that error are not documented (most likely `400`).\n\nLimits: `uid` ≤ 256, `display_name` ≤ 256, `email` ≤ 128 characters, ≤ 500 custom properties,\nvalues ≤ 8192 bytes.\n",
+          "Updates the user with the given FullStory-assigned id with the details sent. UNCONFIRMED (not in\nFullStory's docs): that fields left out are kept and custom properties merged into the existing ones.\n\n`uid` immutability: once a server-API `uid` has been set for a user (the user is identified), it can\nno longer be changed — sending a different `uid` is an error. UNCONFIRMED: the HTTP status and `code`\nof that error are not documented (most likely `400`).\n\nLimits: `uid` ≤ 256, `display_name` ≤ 256, `email` ≤ 128 characters, ≤ 500 custom properties,\nvalues ≤ 8192 bytes.\n",
         tags: ["Users"],
         requestBody: {
           required: true,
@@ -1017,7 +1021,7 @@ export const document: Record<string, unknown> = {
       SchemaType: {
         type: "string",
         description:
-          "Type of a custom property, used to override FullStory's type inference. The plural forms are arrays of\nthe singular type; `date`/`dates` are ISO-8601 strings. Source of the list: FullStory's server API v2\ndocumentation of custom properties (\"Property rules\" in the project's vendor facts), which names\nexactly these ten types; a declaration with another type is refused by FullStory.\n",
+          "Type of a custom property, used to override FullStory's type inference. The plural forms are arrays of\nthe singular type; `date`/`dates` are ISO-8601 strings. Source of the list: FullStory's server API v2\ndocumentation of custom properties (\"Property rules\" in the project's vendor facts), which names\nexactly these ten types. UNCONFIRMED what FullStory does with another type; the client refuses it\nbefore sending.\n",
         enum: ["str", "strs", "int", "ints", "real", "reals", "bool", "bools", "date", "dates"],
       },
       UserSchema: {
@@ -1096,14 +1100,16 @@ export const document: Record<string, unknown> = {
       },
       CreateBatchImportRequest: {
         type: "object",
-        description: "Body of `createBatchImport`.",
+        description:
+          "Body of `createBatchImport`. `minItems: 1` and the closed body are our bounds (UNCONFIRMED: no source says FullStory refuses an empty list or another top-level key).",
         additionalProperties: false,
         "x-max-in-progress-jobs": 100,
         required: ["requests"],
         properties: {
           requests: {
             type: "array",
-            description: "The users to import in this batch (1 to 50,000).",
+            description:
+              "The users to import in this batch (at most 50,000; at least 1 is our bound, UNCONFIRMED).",
             minItems: 1,
             maxItems: 50000,
             items: {
@@ -1237,7 +1243,30 @@ export const document: Record<string, unknown> = {
             description: "Error code (open set; not enumerated by FullStory).",
           },
           user: {
-            $ref: "#/components/schemas/BatchUserImportRequest",
+            description:
+              "The request item that failed, as FullStory echoes it: the batch item's fields plus\n`type_conflicts` (FullStory's example of this list shows `schema: null` and\n`type_conflicts: null` in every echoed user).\n",
+            allOf: [
+              {
+                $ref: "#/components/schemas/BatchUserImportRequest",
+              },
+              {
+                type: "object",
+                properties: {
+                  type_conflicts: {
+                    description:
+                      "Properties associated with multiple types; `null` when there are none.",
+                    anyOf: [
+                      {
+                        $ref: "#/components/schemas/TypeConflict",
+                      },
+                      {
+                        type: "null",
+                      },
+                    ],
+                  },
+                },
+              },
+            ],
           },
         },
       },
@@ -1269,7 +1298,7 @@ export const document: Record<string, unknown> = {
       CreateUserRequest: {
         type: "object",
         description:
-          "Body of `createUser`. The user is upserted by `uid`; omitting `uid` creates an anonymous user.",
+          "Body of `createUser`. The user is upserted by `uid`; omitting `uid` creates an anonymous user (UNCONFIRMED). Closed (`additionalProperties: false`) by our choice, so a misspelt field is refused before sending: no source says FullStory refuses unknown keys (UNCONFIRMED).",
         additionalProperties: false,
         properties: {
           uid: {
@@ -1367,15 +1396,15 @@ export const document: Record<string, unknown> = {
           },
           app_url: {
             type: "string",
-            format: "uri",
-            description: "Deep link to the user's profile in the FullStory app.",
+            description:
+              "Deep link to the user's profile in the FullStory app (a string; no format is documented).",
           },
         },
       },
       UpdateUserRequest: {
         type: "object",
         description:
-          "Body of `updateUser`. Only the fields sent are changed. Once a user has a `uid` it is immutable:\nsending a different `uid` is an error (status/code UNCONFIRMED, most likely `400`).\n",
+          "Body of `updateUser`. Only the fields sent are changed (UNCONFIRMED: the docs say only that the user is\nupdated with the specified details). Once a user has a `uid` it is immutable: sending a different `uid`\nis an error (status/code UNCONFIRMED, most likely `400`). Closed (`additionalProperties: false`) by our\nchoice, so a misspelt field is refused before sending: no source says FullStory refuses unknown keys\n(UNCONFIRMED).\n",
         additionalProperties: false,
         properties: {
           uid: {

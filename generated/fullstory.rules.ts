@@ -225,7 +225,26 @@ export const rules = {
         type: "string",
       },
       user: {
-        $ref: "BatchUserImportRequest",
+        allOf: [
+          {
+            $ref: "BatchUserImportRequest",
+          },
+          {
+            type: "object",
+            properties: {
+              type_conflicts: {
+                anyOf: [
+                  {
+                    $ref: "TypeConflict",
+                  },
+                  {
+                    type: "null",
+                  },
+                ],
+              },
+            },
+          },
+        ],
       },
     },
   },

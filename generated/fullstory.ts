@@ -16,9 +16,9 @@ export interface paths {
      *     no user with that `uid` (or FullStory `id`) exists, updated otherwise. The response only confirms that
      *     the job was accepted (`status: PROCESSING`); poll `getBatchImportStatus` for the outcome.
      *
-     *     Limits: `requests` holds 1 to 50,000 items. An organisation can have 100 batch jobs in progress (more
-     *     are queued); at 200 in-progress jobs or 500,000 operations in flight this endpoint answers `429` until
-     *     some finish — honour `Retry-After`.
+     *     Limits: `requests` holds at most 50,000 items (at least 1 is our bound, UNCONFIRMED). An organisation
+     *     can have 100 batch jobs in progress (more are queued); at 200 in-progress jobs or 500,000 operations in
+     *     flight this endpoint answers `429` until some finish — honour `Retry-After`.
      *
      *     The request can be made idempotent with the `Idempotency-Key` header (see the parameter).
      */
@@ -137,7 +137,7 @@ export interface paths {
      *     user is updated; otherwise a new user is created, so there is no need to check for existence first.
      *     The response carries the FullStory-assigned `id`; `getUser` with that id returns the user and an
      *     `app_url`. A new user only appears in FullStory search and analytics once it has activity (sessions
-     *     or events).
+     *     or events; UNCONFIRMED by the sources this spec is checked against).
      *
      *     Limits as for batch items: `uid` ≤ 256, `display_name` ≤ 256, `email` ≤ 128 characters, ≤ 500 custom
      *     properties, values ≤ 8192 bytes. The request can be made idempotent with the `Idempotency-Key` header.
@@ -172,8 +172,8 @@ export interface paths {
     put?: never;
     /**
      * Update User
-     * @description Updates the user with the given FullStory-assigned id. Only the fields sent are changed; custom
-     *     properties are merged into the user's existing properties.
+     * @description Updates the user with the given FullStory-assigned id with the details sent. UNCONFIRMED (not in
+     *     FullStory's docs): that fields left out are kept and custom properties merged into the existing ones.
      *
      *     `uid` immutability: once a server-API `uid` has been set for a user (the user is identified), it can
      *     no longer be changed — sending a different `uid` is an error. UNCONFIRMED: the HTTP status and `code`
@@ -247,7 +247,8 @@ export interface components {
      * @description Type of a custom property, used to override FullStory's type inference. The plural forms are arrays of
      *     the singular type; `date`/`dates` are ISO-8601 strings. Source of the list: FullStory's server API v2
      *     documentation of custom properties ("Property rules" in the project's vendor facts), which names
-     *     exactly these ten types; a declaration with another type is refused by FullStory.
+     *     exactly these ten types. UNCONFIRMED what FullStory does with another type; the client refuses it
+     *     before sending.
      * @enum {string}
      */
     SchemaType:
@@ -288,9 +289,9 @@ export interface components {
       /** @description Optional type declarations overriding FullStory's default type inference. `null` (as echoed in error results) means none. */
       schema?: components["schemas"]["UserSchema"] | null;
     };
-    /** @description Body of `createBatchImport`. */
+    /** @description Body of `createBatchImport`. `minItems: 1` and the closed body are our bounds (UNCONFIRMED: no source says FullStory refuses an empty list or another top-level key). */
     CreateBatchImportRequest: {
-      /** @description The users to import in this batch (1 to 50,000). */
+      /** @description The users to import in this batch (at most 50,000; at least 1 is our bound, UNCONFIRMED). */
       requests: components["schemas"]["BatchUserImportRequest"][];
     };
     /** @description Body of a successful `createBatchImport`. */
@@ -348,7 +349,15 @@ export interface components {
       message: string;
       /** @description Error code (open set; not enumerated by FullStory). */
       code: string;
-      user: components["schemas"]["BatchUserImportRequest"];
+      /**
+       * @description The request item that failed, as FullStory echoes it: the batch item's fields plus
+       *     `type_conflicts` (FullStory's example of this list shows `schema: null` and
+       *     `type_conflicts: null` in every echoed user).
+       */
+      user: components["schemas"]["BatchUserImportRequest"] & {
+        /** @description Properties associated with multiple types; `null` when there are none. */
+        type_conflicts?: components["schemas"]["TypeConflict"] | null;
+      };
     };
     /** @description One page of users a batch job failed to import. */
     BatchImportErrorsResponse: {
@@ -359,7 +368,7 @@ export interface components {
       /** @description Token for the next page; absent or empty on the last page. */
       next_page_token?: string;
     };
-    /** @description Body of `createUser`. The user is upserted by `uid`; omitting `uid` creates an anonymous user. */
+    /** @description Body of `createUser`. The user is upserted by `uid`; omitting `uid` creates an anonymous user (UNCONFIRMED). Closed (`additionalProperties: false`) by our choice, so a misspelt field is refused before sending: no source says FullStory refuses unknown keys (UNCONFIRMED). */
     CreateUserRequest: {
       /** @description The application-specific ID you've given to the user; an existing identified user with this `uid` is updated. */
       uid?: string;
@@ -397,15 +406,15 @@ export interface components {
       schema?: components["schemas"]["UserSchema"] | null;
       /** @description Properties associated with multiple types; `null` when there are none. */
       type_conflicts?: components["schemas"]["TypeConflict"] | null;
-      /**
-       * Format: uri
-       * @description Deep link to the user's profile in the FullStory app.
-       */
+      /** @description Deep link to the user's profile in the FullStory app (a string; no format is documented). */
       app_url?: string;
     };
     /**
-     * @description Body of `updateUser`. Only the fields sent are changed. Once a user has a `uid` it is immutable:
-     *     sending a different `uid` is an error (status/code UNCONFIRMED, most likely `400`).
+     * @description Body of `updateUser`. Only the fields sent are changed (UNCONFIRMED: the docs say only that the user is
+     *     updated with the specified details). Once a user has a `uid` it is immutable: sending a different `uid`
+     *     is an error (status/code UNCONFIRMED, most likely `400`). Closed (`additionalProperties: false`) by our
+     *     choice, so a misspelt field is refused before sending: no source says FullStory refuses unknown keys
+     *     (UNCONFIRMED).
      */
     UpdateUserRequest: {
       /** @description The application-specific ID you've given to the user. Can only be set once; changing an existing value is an error. */
@@ -625,7 +634,7 @@ export interface operations {
          */
         page_token?: components["parameters"]["PageToken"];
         /**
-         * @description When `true`, each result carries the `schema` (declared or inferred type of every property). Defaults to `false`.
+         * @description When `true`, each result carries the `schema` (declared or inferred type of every property). Defaults to `false` (UNCONFIRMED, FullStory states no default).
          * @example true
          */
         include_schema?: boolean;
@@ -764,7 +773,7 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, the response carries the `schema` (declared or inferred type of every property). Defaults to `false`.
+         * @description When `true`, the response carries the `schema` (declared or inferred type of every property). Defaults to `false` (UNCONFIRMED, FullStory states no default).
          * @example true
          */
         include_schema?: boolean;

@@ -7,7 +7,7 @@ export const document: Record<string, unknown> = {
     version: "2.0.0",
     summary: "Create or update Propeller users in bulk, matched on source + sourceId.",
     description:
-      'Hand-written description of the part of the Propeller commerce platform REST API (v2, host\n`api.helice.cloud`) that a bulk user importer needs. Propeller publishes no machine-readable\nspec; this document is written from the vendor\'s documentation pages.\n\n**What it does.** `POST /v2/users/bulk/sourceId` takes `{ "users": [...] }` and upserts every\nuser: users are identified by `source` + `sourceId` (+ language). A user that does not exist\nis created, an existing one is updated. The answer is a 200 with one result per input item, in\nrequest order; individual items can fail (`success: false` plus an `error` text) while the\nrest of the batch succeeds, so a 200 does not mean that every user was written.\n\n**Authentication.** OAuth 2.0 client credentials. `POST /oauth2/token` with a form-encoded\n`grant_type=client_credentials&client_id=…&client_secret=…` returns an `access_token` that\nlives `expires_in` = 1800 seconds (30 minutes). Send it as `Authorization: Bearer <token>` on\nevery other call. There are no refresh tokens: request a new token with the same credentials\nbefore the current one expires (the vendor suggests a buffer of about 5 minutes), and on a\n401 request a new token once and retry the call once.\n\n**Limits.** At least one user per request. The per-request maximum for this endpoint is not\ndocumented; a sibling bulk endpoint allows 2,000 items, so importers should send chunks of at\nmost 2,000 users by default (and keep the chunk size configurable). Rate limits are not\ndocumented.\n\n**Closed payloads.** The server validates the body against a JSON schema and rejects unknown\nkeys (`extraneous key [x] is not permitted`, error 10007), so every request object here has\n`additionalProperties: false`.\n\n**UNCONFIRMED** (no primary source states these; modelled leniently):\n- The maximum number of users per request (2,000 on a sibling bulk endpoint; no `maxItems`\n  is set here).\n- Rate limiting: whether 429 is returned, and any `Retry-After`; no 429 response is declared.\n- The format of `dateOfBirth` (the documented example is `28/08/1993`); a plain string here.\n- The JSON types of `sourceId` and `debtorId` (documented examples show both numbers and\n  strings); both are accepted here.\n- The values of an address\'s `gender`, the attribute `type` values and the shape of an\n  attribute `value`.\n- Which field carries the "language" that is part of the match (presumably `primaryLanguage`).\n- The bodies of 401 and 403 responses (assumed to use the same error envelope as 400/404) and\n  the codes and texts they carry.\n- Whether a business error (70004 UserExists, 70005 UserMultipleFound, 70006 UserNotFound,\n  70007 ParentUserNotFound) fails the whole request or only that item (`error` text in a 200).\n- The body of token endpoint errors (modelled as the OAuth 2.0 `{ error, error_description }`\n  shape, every field but `error` optional).\n- Every string length limit: none is documented, so no `maxLength` is set.\n- The case of `gender` (`M`/`F`/`U` here, lower case on the users page) and of an address\n  `country`; the formats of `primaryLanguage`, `language` and attribute names (none enforced).\n\n**Extensions.** `x-default-max-items` (on `users`): the chunk size a client uses by default\nwhen the vendor documents no maximum (2,000, the sibling endpoint\'s limit). `npm run generate`\ncopies it into `generated/propeller.rules.ts`, where chunking reads it.\n',
+      'Hand-written description of the part of the Propeller commerce platform REST API (v2, host\n`api.helice.cloud`) that a bulk user importer needs. Propeller publishes no machine-readable\nspec; this document is written from the vendor\'s documentation pages.\n\n**What it does.** `POST /v2/users/bulk/sourceId` takes `{ "users": [...] }` and upserts every\nuser: users are identified by `source` + `sourceId` (+ language). A user that does not exist\nis created, an existing one is updated. The answer is a 200 with one result per input item, in\nrequest order; individual items can fail (`success: false` plus an `error` text) while the\nrest of the batch succeeds, so a 200 does not mean that every user was written.\n\n**Authentication.** OAuth 2.0 client credentials. `POST /oauth2/token` with a form-encoded\n`grant_type=client_credentials&client_id=…&client_secret=…` returns an `access_token` that\nlives `expires_in` = 1800 seconds (30 minutes). Send it as `Authorization: Bearer <token>` on\nevery other call. There are no refresh tokens: request a new token with the same credentials\nbefore the current one expires (the vendor suggests a buffer of about 5 minutes), and on a\n401 request a new token once and retry the call once.\n\n**Limits.** At least one user per request (our bound: no source states it, UNCONFIRMED; an empty\nrequest is never sent). The per-request maximum for this endpoint is not\ndocumented; a sibling bulk endpoint allows 2,000 items, so importers should send chunks of at\nmost 2,000 users by default (and keep the chunk size configurable). Rate limits are not\ndocumented.\n\n**Closed payloads.** The server validates the body against a JSON schema and rejects unknown\nkeys (`extraneous key [x] is not permitted`, error 10007), so every request object here has\n`additionalProperties: false`.\n\n**UNCONFIRMED** (no primary source states these; modelled leniently):\n- Token details that only the authentication page linked from `getAccessToken` gives and the\n  bulk page does not: the 5-minute renewal buffer, the `refresh_expires_in` and\n  `not-before-policy` fields, and the `profile` scope (all optional here).\n- The maximum number of users per request (2,000 on a sibling bulk endpoint; no `maxItems`\n  is set here).\n- Rate limiting: whether 429 is returned, and any `Retry-After`; no 429 response is declared.\n- The format of `dateOfBirth` (the documented example is `28/08/1993`); a plain string here.\n- The JSON types of `sourceId` and `debtorId` (documented examples show both numbers and\n  strings); both are accepted here.\n- The values of an address\'s `gender`, the attribute `type` values and the shape of an\n  attribute `value`.\n- Which field carries the "language" that is part of the match (presumably `primaryLanguage`).\n- The bodies of 401 and 403 responses (assumed to use the same error envelope as 400/404) and\n  the codes and texts they carry.\n- Whether a business error (70004 UserExists, 70005 UserMultipleFound, 70006 UserNotFound,\n  70007 ParentUserNotFound) fails the whole request or only that item (`error` text in a 200).\n- The body of token endpoint errors (modelled as the OAuth 2.0 `{ error, error_description }`\n  shape, every field but `error` optional).\n- Every string length limit: none is documented, so no `maxLength` is set.\n- The case of `gender` (`M`/`F`/`U` here, lower case on the users page) and of an address\n  `country`; the formats of `primaryLanguage`, `language` and attribute names (none enforced).\n\n**Extensions.** `x-default-max-items` (on `users`): the chunk size a client uses by default\nwhen the vendor documents no maximum (2,000, the sibling endpoint\'s limit). `npm run generate`\ncopies it into `generated/propeller.rules.ts`, where chunking reads it.\n',
     contact: {
       name: "Propeller",
       url: "https://www.propel.us",
@@ -49,7 +49,7 @@ export const document: Record<string, unknown> = {
         operationId: "bulkUsersBySourceId",
         summary: "Create or update users in bulk, matched on source and sourceId",
         description:
-          "Creates or updates every user in `users`. Each user is looked up by `source` + `sourceId`\n(+ language): if no user matches it is created (`action: create`), otherwise the match is\nupdated (`action: update`). The same call also sets user attribute values (the attribute\nmust already be defined with class `user`) and the user's addresses.\n\n**Limits.** `users` must hold at least one item. The per-request maximum is UNCONFIRMED:\nthe sibling endpoint `POST /v2/users/bulk/id` allows 2,000 items, so send at most 2,000\nusers per call by default. Unknown keys anywhere in the body are rejected with a 400\n(10007 SchemaValidationException, `extraneous key [x] is not permitted`).\n\n**Results.** A 200 carries one `data` item per input user, in request order: map them to\nthe inputs by position and check that `key` echoes the input's `sourceId`. An item with\n`success: false` was not written; its `error` says why. Other items in the same request\nare unaffected, so retry only the failed ones after fixing them.\n\n**Errors.** Whole-request problems (malformed JSON, schema violations) return 400 with the\nerror envelope; a missing or expired token returns 401 (get a new token once and retry);\n403 means the client is not allowed to write users.\n",
+          "Creates or updates every user in `users`. Each user is looked up by `source` + `sourceId`\n(+ language): if no user matches it is created (`action: create`), otherwise the match is\nupdated (`action: update`). The same call also sets user attribute values (the attribute\nmust already be defined with class `user`) and the user's addresses.\n\n**Limits.** `users` holds at least one item (our bound, UNCONFIRMED). The per-request\nmaximum is UNCONFIRMED: the sibling endpoint `POST /v2/users/bulk/id` allows 2,000 items,\nso send at most 2,000 users per call by default. Unknown keys anywhere in the body are rejected with a 400\n(10007 SchemaValidationException, `extraneous key [x] is not permitted`).\n\n**Results.** A 200 carries one `data` item per input user, in request order: map them to\nthe inputs by position and check that `key` echoes the input's `sourceId`. An item with\n`success: false` was not written; its `error` says why. Other items in the same request\nare unaffected, so retry only the failed ones after fixing them.\n\n**Errors.** Whole-request problems (malformed JSON, schema violations) return 400 with the\nerror envelope; a missing or expired token returns 401 (get a new token once and retry);\n403 means the client is not allowed to write users.\n",
         tags: ["Users"],
         externalDocs: {
           description: "Bulk Users by source id",
@@ -163,6 +163,9 @@ export const document: Record<string, unknown> = {
             headers: {
               "X-Request-Id": {
                 $ref: "#/components/headers/RequestId",
+              },
+              "return-format": {
+                $ref: "#/components/headers/ReturnFormat",
               },
             },
             content: {
@@ -325,20 +328,31 @@ export const document: Record<string, unknown> = {
     headers: {
       RequestId: {
         description:
-          "Request identifier set by Propeller's gateway; quote it when contacting Propeller support.\nIts format is UNCONFIRMED (documented only as a string).\n",
+          "Request identifier set by Propeller's gateway; quote it when contacting Propeller support.\nIts format is UNCONFIRMED (documented only as a string). The bulk page lists it, with\n`return-format` and the plain HTTP headers `Alt-Svc`, `Via`, `Content-Length`, `Date` and\n`Server`, on both the 200 and the 400 answer.\n",
         schema: {
           type: "string",
         },
         example: "5c7e1f0a-3b9d-4e62-8f21-0d4a6b8c9e17",
       },
+      ReturnFormat: {
+        description:
+          "Listed by the bulk page on the 200 and 400 answers, documented only as a string: its meaning\nand values are UNCONFIRMED (the example value is illustrative). Clients need not read it.\n",
+        schema: {
+          type: "string",
+        },
+        example: "json",
+      },
     },
     responses: {
       BadRequest: {
         description:
-          "The request as a whole was rejected; nothing was written. `error.code` values documented\nby Propeller for this status:\n- 10005 InvalidJSONPayload: the body is not valid JSON.\n- 10006 InvalidLookupKey: the lookup key is not supported by this API.\n- 10007 SchemaValidationException: the body breaks the JSON schema (missing required key,\n  wrong type, `extraneous key [x] is not permitted`); `messages` point at the item, e.g.\n  `#/users/0: …`.\n- 10016 LookupKeyNotFound: a bulk item lacks the lookup key (`source`/`sourceId`).\n- 10017 PayloadValidationError: server-side validation of the payload failed.\n- 70004 UserExists, 70005 UserMultipleFound: user-specific conflicts (UNCONFIRMED whether\n  these fail the whole bulk request or are reported per item in a 200).\n",
+          "The request as a whole was rejected; nothing was written. `error.code` values documented\nby Propeller for this status:\n- 10005 InvalidJSONPayload: the body is not valid JSON.\n- 10006 InvalidLookupKey: the lookup key is not supported by this API.\n- 10007 SchemaValidationException: the body breaks the JSON schema (missing required key,\n  wrong type, `extraneous key [x] is not permitted`); `messages` point at the item, e.g.\n  `#/users/0: …`.\n- 10016 LookupKeyNotFound: a bulk item lacks the lookup key (`source`/`sourceId`); UNCONFIRMED,\n  not among the codes the bulk page and the project's vendor facts list.\n- 10017 PayloadValidationError: server-side validation of the payload failed.\n- 70004 UserExists, 70005 UserMultipleFound: user-specific conflicts (UNCONFIRMED whether\n  these fail the whole bulk request or are reported per item in a 200).\n",
         headers: {
           "X-Request-Id": {
             $ref: "#/components/headers/RequestId",
+          },
+          "return-format": {
+            $ref: "#/components/headers/ReturnFormat",
           },
         },
         content: {
@@ -525,7 +539,7 @@ export const document: Record<string, unknown> = {
           users: {
             type: "array",
             description:
-              "The users to create or update, at least one. Per-request maximum UNCONFIRMED: a\nsibling bulk endpoint allows 2,000 items, use that as the default chunk size.\n",
+              "The users to create or update, at least one (our bound, UNCONFIRMED). Per-request\nmaximum UNCONFIRMED: a sibling bulk endpoint allows 2,000 items, use that as the\ndefault chunk size.\n",
             minItems: 1,
             "x-default-max-items": 2000,
             items: {
@@ -897,7 +911,7 @@ export const document: Record<string, unknown> = {
               code: {
                 type: "integer",
                 description:
-                  "Propeller error code. Documented values: 10005 InvalidJSONPayload, 10006\nInvalidLookupKey, 10007 SchemaValidationException, 10008 NotFound (404), 10016\nLookupKeyNotFound, 10017 PayloadValidationError, 70004 UserExists, 70005\nUserMultipleFound, 70006 UserNotFound (404), 70007 ParentUserNotFound (404).\nTreat unknown codes as generic errors. (The vendor's error table calls the field\na string; every example shows an integer.)\n",
+                  "Propeller error code. Documented values: 10005 InvalidJSONPayload, 10006\nInvalidLookupKey, 10007 SchemaValidationException, 10008 NotFound (404), 10016\nLookupKeyNotFound (UNCONFIRMED), 10017 PayloadValidationError, 70004 UserExists, 70005\nUserMultipleFound, 70006 UserNotFound (404), 70007 ParentUserNotFound (404).\nTreat unknown codes as generic errors. (The vendor's error table calls the field\na string; every example shows an integer.)\n",
                 examples: [10007],
               },
               messages: {

@@ -43,7 +43,7 @@ export const operations = {
             },
           },
         },
-        headers: ["X-Request-Id"],
+        headers: ["X-Request-Id", "return-format"],
       },
       "400": {
         mediaType: "application/json",
@@ -72,7 +72,7 @@ export const operations = {
             },
           },
         },
-        headers: ["X-Request-Id"],
+        headers: ["X-Request-Id", "return-format"],
       },
       "401": {
         mediaType: "application/json",

@@ -17,9 +17,9 @@ export interface paths {
      *     updated (`action: update`). The same call also sets user attribute values (the attribute
      *     must already be defined with class `user`) and the user's addresses.
      *
-     *     **Limits.** `users` must hold at least one item. The per-request maximum is UNCONFIRMED:
-     *     the sibling endpoint `POST /v2/users/bulk/id` allows 2,000 items, so send at most 2,000
-     *     users per call by default. Unknown keys anywhere in the body are rejected with a 400
+     *     **Limits.** `users` holds at least one item (our bound, UNCONFIRMED). The per-request
+     *     maximum is UNCONFIRMED: the sibling endpoint `POST /v2/users/bulk/id` allows 2,000 items,
+     *     so send at most 2,000 users per call by default. Unknown keys anywhere in the body are rejected with a 400
      *     (10007 SchemaValidationException, `extraneous key [x] is not permitted`).
      *
      *     **Results.** A 200 carries one `data` item per input user, in request order: map them to
@@ -72,8 +72,9 @@ export interface components {
     /** @description Body of a bulk create-or-update request. */
     BulkUsersBySourceIdRequest: {
       /**
-       * @description The users to create or update, at least one. Per-request maximum UNCONFIRMED: a
-       *     sibling bulk endpoint allows 2,000 items, use that as the default chunk size.
+       * @description The users to create or update, at least one (our bound, UNCONFIRMED). Per-request
+       *     maximum UNCONFIRMED: a sibling bulk endpoint allows 2,000 items, use that as the
+       *     default chunk size.
        */
       users: components["schemas"]["BulkUser"][];
     };
@@ -316,7 +317,7 @@ export interface components {
         /**
          * @description Propeller error code. Documented values: 10005 InvalidJSONPayload, 10006
          *     InvalidLookupKey, 10007 SchemaValidationException, 10008 NotFound (404), 10016
-         *     LookupKeyNotFound, 10017 PayloadValidationError, 70004 UserExists, 70005
+         *     LookupKeyNotFound (UNCONFIRMED), 10017 PayloadValidationError, 70004 UserExists, 70005
          *     UserMultipleFound, 70006 UserNotFound (404), 70007 ParentUserNotFound (404).
          *     Treat unknown codes as generic errors. (The vendor's error table calls the field
          *     a string; every example shows an integer.)
@@ -398,7 +399,8 @@ export interface components {
      *     - 10007 SchemaValidationException: the body breaks the JSON schema (missing required key,
      *       wrong type, `extraneous key [x] is not permitted`); `messages` point at the item, e.g.
      *       `#/users/0: …`.
-     *     - 10016 LookupKeyNotFound: a bulk item lacks the lookup key (`source`/`sourceId`).
+     *     - 10016 LookupKeyNotFound: a bulk item lacks the lookup key (`source`/`sourceId`); UNCONFIRMED,
+     *       not among the codes the bulk page and the project's vendor facts list.
      *     - 10017 PayloadValidationError: server-side validation of the payload failed.
      *     - 70004 UserExists, 70005 UserMultipleFound: user-specific conflicts (UNCONFIRMED whether
      *       these fail the whole bulk request or are reported per item in a 200).
@@ -406,6 +408,7 @@ export interface components {
     BadRequest: {
       headers: {
         "X-Request-Id": components["headers"]["RequestId"];
+        "return-format": components["headers"]["ReturnFormat"];
         [name: string]: unknown;
       };
       content: {
@@ -485,10 +488,18 @@ export interface components {
   headers: {
     /**
      * @description Request identifier set by Propeller's gateway; quote it when contacting Propeller support.
-     *     Its format is UNCONFIRMED (documented only as a string).
+     *     Its format is UNCONFIRMED (documented only as a string). The bulk page lists it, with
+     *     `return-format` and the plain HTTP headers `Alt-Svc`, `Via`, `Content-Length`, `Date` and
+     *     `Server`, on both the 200 and the 400 answer.
      * @example 5c7e1f0a-3b9d-4e62-8f21-0d4a6b8c9e17
      */
     RequestId: string;
+    /**
+     * @description Listed by the bulk page on the 200 and 400 answers, documented only as a string: its meaning
+     *     and values are UNCONFIRMED (the example value is illustrative). Clients need not read it.
+     * @example json
+     */
+    ReturnFormat: string;
   };
   pathItems: never;
 }
@@ -516,6 +527,7 @@ export interface operations {
       200: {
         headers: {
           "X-Request-Id": components["headers"]["RequestId"];
+          "return-format": components["headers"]["ReturnFormat"];
           [name: string]: unknown;
         };
         content: {

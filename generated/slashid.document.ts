@@ -109,6 +109,30 @@ export const document: Record<string, unknown> = {
                       },
                     },
                   },
+                  fromSchema: {
+                    summary:
+                      "SlashID's own example (generated from its schema; placeholder values)",
+                    value: {
+                      meta: {
+                        pagination: {
+                          limit: 0,
+                          offset: 0,
+                          total_count: 0,
+                        },
+                      },
+                      errors: [
+                        {
+                          httpcode: 0,
+                          message: "string",
+                        },
+                      ],
+                      result: {
+                        successful_imports: 0,
+                        failed_imports: 0,
+                        failed_csv: "string",
+                      },
+                    },
+                  },
                 },
               },
             },
@@ -255,7 +279,7 @@ export const document: Record<string, unknown> = {
       },
       PaymentRequired: {
         description:
-          "Pricing Tier Violation: the import would exceed the limits of the organization's pricing\ntier (e.g. number of persons). Tier limits are not documented per endpoint.\n",
+          "Pricing Tier Violation: the operation violated the limits of the organization's pricing\ntier. Which limits (e.g. number of persons) and their values are not documented (UNCONFIRMED).\n",
         content: {
           "application/json": {
             schema: {
@@ -465,7 +489,8 @@ export const document: Record<string, unknown> = {
           },
           errors: {
             type: "array",
-            description: "Non-fatal errors, if any (normally absent on a 200).",
+            description:
+              "Errors SlashID lists beside the result. SlashID's own example of a 200 shows the list; what an entry means on a 200 (a warning, a failed row also counted in `failed_imports`) is UNCONFIRMED.",
             items: {
               $ref: "#/components/schemas/ApiResponseError",
             },
@@ -500,10 +525,14 @@ export const document: Record<string, unknown> = {
       },
       ApiMeta: {
         type: "object",
-        description: "Response metadata (pagination is not used by the bulk import endpoints).",
+        description:
+          "Response metadata. SlashID's schema lists offset and cursor pagination; what either means for the bulk import endpoints is not documented (UNCONFIRMED).",
         properties: {
           pagination: {
             $ref: "#/components/schemas/ApiPagination",
+          },
+          cursor_pagination: {
+            $ref: "#/components/schemas/ApiCursorPagination",
           },
         },
       },
@@ -521,6 +550,28 @@ export const document: Record<string, unknown> = {
             type: "integer",
             minimum: 0,
             description: "Offset of the first item.",
+          },
+          total_count: {
+            type: "integer",
+            format: "int64",
+            minimum: 0,
+            description: "Total number of items.",
+          },
+        },
+      },
+      ApiCursorPagination: {
+        type: "object",
+        description: "Cursor pagination metadata (listed by SlashID's published schema).",
+        required: ["limit", "cursor", "total_count"],
+        properties: {
+          limit: {
+            type: "integer",
+            minimum: 0,
+            description: "Page size.",
+          },
+          cursor: {
+            type: "string",
+            description: "Cursor of the next page.",
           },
           total_count: {
             type: "integer",

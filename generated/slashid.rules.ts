@@ -140,6 +140,9 @@ export const rules = {
       pagination: {
         $ref: "ApiPagination",
       },
+      cursor_pagination: {
+        $ref: "ApiCursorPagination",
+      },
     },
   },
   ApiPagination: {
@@ -153,6 +156,23 @@ export const rules = {
       offset: {
         type: "integer",
         minimum: 0,
+      },
+      total_count: {
+        type: "integer",
+        minimum: 0,
+      },
+    },
+  },
+  ApiCursorPagination: {
+    type: "object",
+    required: ["limit", "cursor", "total_count"],
+    properties: {
+      limit: {
+        type: "integer",
+        minimum: 0,
+      },
+      cursor: {
+        type: "string",
       },
       total_count: {
         type: "integer",

@@ -153,7 +153,7 @@ export interface components {
     /** @description Envelope of a successful bulk import. */
     PersonsBulkImportResponse: {
       meta?: components["schemas"]["ApiMeta"];
-      /** @description Non-fatal errors, if any (normally absent on a 200). */
+      /** @description Errors SlashID lists beside the result. SlashID's own example of a 200 shows the list; what an entry means on a 200 (a warning, a failed row also counted in `failed_imports`) is UNCONFIRMED. */
       errors?: components["schemas"]["ApiResponseError"][];
       result: components["schemas"]["PersonsBulkImportResult"];
     };
@@ -170,9 +170,10 @@ export interface components {
        */
       failed_csv?: string;
     };
-    /** @description Response metadata (pagination is not used by the bulk import endpoints). */
+    /** @description Response metadata. SlashID's schema lists offset and cursor pagination; what either means for the bulk import endpoints is not documented (UNCONFIRMED). */
     ApiMeta: {
       pagination?: components["schemas"]["ApiPagination"];
+      cursor_pagination?: components["schemas"]["ApiCursorPagination"];
     };
     /** @description Offset pagination metadata. */
     ApiPagination: {
@@ -180,6 +181,18 @@ export interface components {
       limit: number;
       /** @description Offset of the first item. */
       offset: number;
+      /**
+       * Format: int64
+       * @description Total number of items.
+       */
+      total_count: number;
+    };
+    /** @description Cursor pagination metadata (listed by SlashID's published schema). */
+    ApiCursorPagination: {
+      /** @description Page size. */
+      limit: number;
+      /** @description Cursor of the next page. */
+      cursor: string;
       /**
        * Format: int64
        * @description Total number of items.
@@ -227,8 +240,8 @@ export interface components {
       };
     };
     /**
-     * @description Pricing Tier Violation: the import would exceed the limits of the organization's pricing
-     *     tier (e.g. number of persons). Tier limits are not documented per endpoint.
+     * @description Pricing Tier Violation: the operation violated the limits of the organization's pricing
+     *     tier. Which limits (e.g. number of persons) and their values are not documented (UNCONFIRMED).
      */
     PaymentRequired: {
       headers: {

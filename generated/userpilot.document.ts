@@ -8,7 +8,7 @@ export const document: Record<string, unknown> = {
     summary:
       "Bulk identify users and companies in Userpilot and poll the resulting background jobs.",
     description:
-      "Subset of Userpilot's HTTP API for bulk-importing user and company properties. A bulk identify\nrequest is **asynchronous**: it is accepted with `202 Accepted` and a background job, which is then\npolled via `GET /v1/background_jobs/{job_id}` until it reaches a terminal status (`completed` or\n`failed`).\n\n**Hosts.** `https://analytex.userpilot.io` (US, default) or `https://analytex-eu.userpilot.io`\n(EU data residency). Enterprise accounts may have their own dedicated host; the exact base URL is\nshown in Userpilot's Environment Settings, so clients should accept any base URL.\n\n**Authentication.** Every request carries `Authorization: Token <API key>`. This is the API key\nfrom Environment Settings, **not** the app token used by the JavaScript SDK. A missing or invalid\nkey yields `401`.\n\n**Limits and behaviour.**\n- At most **10,000** records per bulk request (users or companies) and a request payload of at most\n  **50 MB** (larger payloads are rejected with `413`).\n- **One bulk job at a time** per environment: starting another bulk job while one is still running\n  yields `409 Conflict`.\n- Processing runs at roughly **1,200 rows per minute**, so a 10,000-row job takes several minutes and\n  1M users take many hours. An importer must send chunks sequentially, wait for each job to reach a\n  terminal status, and be able to resume from the last completed chunk.\n- The real-time API is rate limited to **600 requests per minute**; exceeding it yields `429`.\n- Metadata values are primitives only (string, number, boolean, null); send dates as ISO-8601 strings.\n- Job ids may contain `:` (e.g. `bulk:jobs:NX-ac54070e:...`) and must be URL-encoded when used in a\n  path.\n\n**UNCONFIRMED facts (modelled leniently).**\n- Whether `429` responses carry a `Retry-After` header (declared, but may be absent).\n- Which sub-fields of an error entry (`details`, `error`, `error_code`, `message`) are always present\n  (all optional), and the set of `error_code` values (open string; the examples are illustrative).\n- `404` for an unknown job id (reasonable, not documented).\n- The exact shape of the `202` job body: documented loosely as `job_id`, `status`, `total_rows`,\n  `file_size`, `filename`, `start_time`, `end_time`, `links`, `type`; one docs page shows\n  `{job_id, status, submitted_at}` instead. Only `job_id` and `status` are required.\n- Timestamp formats (`start_time`, `end_time`, `submitted_at`), units of `elapsed_time` and\n  `file_size`, and the type of `links` (a string in the reference).\n- The shape of the job list (a bare array in the published reference; no pagination documented).\n- Whether the 10,000-record limit also applies to companies (assumed to be shared with users), and\n  which status an over-limit record count returns (`400` or `413`).\n- `500` and `503`: no source lists them; declared (with the common error envelope) because servers and\n  gateways send them and clients must treat them as retryable server errors.\n- Whether an error body always carries `errors`: no source requires it, so it is optional (a body\n  without it still reports its status).\n- `end_time`: the published reference types it as a string, while its examples show `null` for an\n  unfinished job; the examples are kept (string or `null`).\n\n**Extensions.** Limits stated in prose that JSON Schema cannot express are carried as `x-` keywords;\n`npm run generate` copies them into `generated/userpilot.rules.ts`, where chunking reads them.\n- `x-max-body-bytes` (`BulkIdentifyUsersRequest`, `BulkIdentifyCompaniesRequest`): most bytes of a\n  whole request body.\n",
+      "Subset of Userpilot's HTTP API for bulk-importing user and company properties. A bulk identify\nrequest is **asynchronous**: it is accepted with `202 Accepted` and a background job, which is then\npolled via `GET /v1/background_jobs/{job_id}` until it reaches a terminal status (`completed` or\n`failed`).\n\n**Hosts.** `https://analytex.userpilot.io` (US, default) or `https://analytex-eu.userpilot.io`\n(EU data residency). Enterprise accounts may have their own dedicated host; the exact base URL is\nshown in Userpilot's Environment Settings, so clients should accept any base URL.\n\n**Authentication.** Every request carries `Authorization: Token <API key>`. This is the API key\nfrom Environment Settings, **not** the app token used by the JavaScript SDK. A missing or invalid\nkey yields `401`.\n\n**Limits and behaviour.**\n- At most **10,000** records per bulk request (users or companies) and a request payload of at most\n  **50 MB** (larger payloads are rejected with `413`).\n- **One bulk job at a time** per environment: starting another bulk job while one is still running\n  yields `409 Conflict`.\n- Processing runs at roughly **1,200 rows per minute**, so a 10,000-row job takes several minutes and\n  1M users take many hours. An importer must send chunks sequentially, wait for each job to reach a\n  terminal status, and be able to resume from the last completed chunk.\n- The real-time API is rate limited to **600 requests per minute**; exceeding it yields `429`.\n- Metadata values are primitives only (string, number, boolean, null); send dates as ISO-8601 strings.\n- Job ids may contain `:` (e.g. `bulk:jobs:NX-ac54070e:...`) and must be URL-encoded when used in a\n  path.\n\n**UNCONFIRMED facts (modelled leniently).**\n- Whether `429` responses carry a `Retry-After` header (declared, but may be absent).\n- Which sub-fields of an error entry (`details`, `error`, `error_code`, `message`) are always present\n  (all optional), and the set of `error_code` values (open string; the examples are illustrative).\n- `404` for an unknown job id (reasonable, not documented).\n- The exact shape of the `202` job body: documented loosely as `job_id`, `status`, `total_rows`,\n  `file_size`, `filename`, `start_time`, `end_time`, `links`, `type`; one docs page shows\n  `{job_id, status, submitted_at}` instead. Only `job_id` and `status` are required.\n- Timestamp formats (`start_time`, `end_time`, `submitted_at`), units of `elapsed_time` and\n  `file_size`, and the type of `links` (a string in the reference).\n- The shape of the job list (a bare array in the published reference; no pagination documented).\n- Whether the 10,000-record limit also applies to companies (assumed to be shared with users), and\n  which status an over-limit record count returns (`400` or `413`).\n- `400` on the bulk identify endpoints: no source lists it for them (Userpilot's reference gives it\n  for the single-company identify only); declared because a malformed body must get some refusal.\n- Bounds of our own, stated by no source: at least one record per request (`minItems: 1`), a non-empty\n  `user_id` / `company_id` (`minLength: 1`), and closed records (`additionalProperties: false`, so a\n  misspelt key is refused before sending instead of dropped). Whether Userpilot refuses an empty list,\n  an empty id or an unknown key is not documented.\n- Metadata value types: the project's vendor facts and every example allow strings, numbers, booleans\n  and `null`, while Userpilot's reference notes \"Only string values are supported\" for user metadata;\n  all four primitives are accepted here.\n- \"50 MB\": whether 50 × 2^20 bytes (used here) or 50,000,000; a body between the two may get `413`,\n  which a client handles by splitting.\n- `500` and `503`: no source lists them; declared (with the common error envelope) because servers and\n  gateways send them and clients must treat them as retryable server errors.\n- Whether an error body always carries `errors`: no source requires it, so it is optional (a body\n  without it still reports its status).\n- `end_time`: the published reference types it as a string, while its examples show `null` for an\n  unfinished job; the examples are kept (string or `null`).\n\n**Extensions.** Limits stated in prose that JSON Schema cannot express are carried as `x-` keywords;\n`npm run generate` copies them into `generated/userpilot.rules.ts`, where chunking reads them.\n- `x-max-body-bytes` (`BulkIdentifyUsersRequest`, `BulkIdentifyCompaniesRequest`): most bytes of a\n  whole request body.\n",
     termsOfService: "https://userpilot.io/terms-of-service/",
     contact: {
       name: "Userpilot support",
@@ -238,6 +238,11 @@ export const document: Record<string, unknown> = {
         responses: {
           "200": {
             description: "The background jobs of the environment.",
+            headers: {
+              "X-Request-Id": {
+                $ref: "#/components/headers/RequestId",
+              },
+            },
             content: {
               "application/json": {
                 schema: {
@@ -314,6 +319,11 @@ export const document: Record<string, unknown> = {
         responses: {
           "200": {
             description: "Current status and progress of the job.",
+            headers: {
+              "X-Request-Id": {
+                $ref: "#/components/headers/RequestId",
+              },
+            },
             content: {
               "application/json": {
                 schema: {
@@ -379,6 +389,14 @@ export const document: Record<string, unknown> = {
       },
     },
     headers: {
+      RequestId: {
+        description:
+          "Request identifier, listed by Userpilot's reference on its `202` and `200` answers (with the plain HTTP headers `Date`, `Content-Type`, `Content-Length`, `Connection`, `cache-control` and `server`); documented only as a string. Quote it when contacting Userpilot support.",
+        schema: {
+          type: "string",
+        },
+        example: "GEDdGIKmRewi6ZIAEYcB",
+      },
       RetryAfter: {
         description:
           "Seconds to wait before retrying. UNCONFIRMED: Userpilot does not document this header on `429`; it may be absent, in which case back off (e.g. exponentially) yourself.",
@@ -393,7 +411,7 @@ export const document: Record<string, unknown> = {
       Metadata: {
         type: "object",
         description:
-          "Custom properties to set, keyed by property name. Values must be primitives: string, number, boolean or null (nested objects and arrays are not supported). Send dates as ISO-8601 strings (e.g. `2024-01-15T08:00:00Z`).",
+          'Custom properties to set, keyed by property name. Values must be primitives: string, number, boolean or null (nested objects and arrays are not supported). Send dates as ISO-8601 strings (e.g. `2024-01-15T08:00:00Z`). UNCONFIRMED: Userpilot\'s reference notes "Only string values are supported" for user metadata, while its own examples send numbers; every primitive is accepted here.',
         additionalProperties: {
           type: ["string", "number", "boolean", "null"],
           description: "A property value (primitive only).",
@@ -401,7 +419,8 @@ export const document: Record<string, unknown> = {
       },
       BulkIdentifyUser: {
         type: "object",
-        description: "One user to create or update.",
+        description:
+          "One user to create or update. A non-empty `user_id` and the closed record (no other keys) are our bounds (UNCONFIRMED: no source says Userpilot refuses an empty id or an unknown key).",
         required: ["user_id"],
         properties: {
           user_id: {
@@ -429,7 +448,8 @@ export const document: Record<string, unknown> = {
         properties: {
           users: {
             type: "array",
-            description: "The users to create or update (1 to 10,000).",
+            description:
+              "The users to create or update (at most 10,000; at least 1 is our bound, UNCONFIRMED).",
             minItems: 1,
             maxItems: 10000,
             items: {
@@ -441,7 +461,8 @@ export const document: Record<string, unknown> = {
       },
       BulkIdentifyCompany: {
         type: "object",
-        description: "One company to create or update.",
+        description:
+          "One company to create or update. A non-empty `company_id` and the closed record (no other keys) are our bounds (UNCONFIRMED: no source says Userpilot refuses an empty id or an unknown key).",
         required: ["company_id"],
         properties: {
           company_id: {
@@ -697,6 +718,11 @@ export const document: Record<string, unknown> = {
       BulkJobAccepted: {
         description:
           "Accepted: the records were queued as a background job. Poll `GET /v1/background_jobs/{job_id}` until `status` is `completed` or `failed` (about 1,200 rows per minute).",
+        headers: {
+          "X-Request-Id": {
+            $ref: "#/components/headers/RequestId",
+          },
+        },
         content: {
           "application/json": {
             schema: {
@@ -704,7 +730,7 @@ export const document: Record<string, unknown> = {
             },
             examples: {
               job: {
-                summary: "Job body as shown in the API reference",
+                summary: "Job body with the fields the API reference lists (values illustrative)",
                 value: {
                   job_id: "bulk:jobs:NX-ac54070e:c6f91301-54c1-4df7-a077-b34715c38875",
                   status: "queued",
@@ -728,7 +754,7 @@ export const document: Record<string, unknown> = {
       },
       BadRequest: {
         description:
-          "Bad request: the body is malformed or invalid (e.g. missing `users`/`companies`, a record without its id, non-primitive metadata values). Whether more than 10,000 records yields `400` or `413` is UNCONFIRMED.",
+          "Bad request: the body is malformed or invalid (e.g. missing `users`/`companies`, a record without its id, non-primitive metadata values). UNCONFIRMED: no Userpilot source lists `400` for the bulk identify endpoints, and whether more than 10,000 records yields `400` or `413`.",
         content: {
           "application/json": {
             schema: {

@@ -20,7 +20,7 @@ export const operations = {
             },
           },
         },
-        headers: [],
+        headers: ["X-Request-Id"],
       },
       "400": {
         mediaType: "application/json",
@@ -92,7 +92,7 @@ export const operations = {
             },
           },
         },
-        headers: [],
+        headers: ["X-Request-Id"],
       },
       "400": {
         mediaType: "application/json",
@@ -167,7 +167,7 @@ export const operations = {
             },
           },
         },
-        headers: [],
+        headers: ["X-Request-Id"],
       },
       "401": {
         mediaType: "application/json",
@@ -218,7 +218,7 @@ export const operations = {
             },
           },
         },
-        headers: [],
+        headers: ["X-Request-Id"],
       },
       "401": {
         mediaType: "application/json",

@@ -117,11 +117,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    /** @description Custom properties to set, keyed by property name. Values must be primitives: string, number, boolean or null (nested objects and arrays are not supported). Send dates as ISO-8601 strings (e.g. `2024-01-15T08:00:00Z`). */
+    /** @description Custom properties to set, keyed by property name. Values must be primitives: string, number, boolean or null (nested objects and arrays are not supported). Send dates as ISO-8601 strings (e.g. `2024-01-15T08:00:00Z`). UNCONFIRMED: Userpilot's reference notes "Only string values are supported" for user metadata, while its own examples send numbers; every primitive is accepted here. */
     Metadata: {
       [key: string]: string | number | boolean | null;
     };
-    /** @description One user to create or update. */
+    /** @description One user to create or update. A non-empty `user_id` and the closed record (no other keys) are our bounds (UNCONFIRMED: no source says Userpilot refuses an empty id or an unknown key). */
     BulkIdentifyUser: {
       /** @description Your unique identifier of the user (the id Userpilot identifies the user by). */
       user_id: string;
@@ -131,10 +131,10 @@ export interface components {
     };
     /** @description Bulk identify request for users: 1 to 10,000 users, and the whole payload at most 50 MB (larger payloads are rejected with `413`). */
     BulkIdentifyUsersRequest: {
-      /** @description The users to create or update (1 to 10,000). */
+      /** @description The users to create or update (at most 10,000; at least 1 is our bound, UNCONFIRMED). */
       users: components["schemas"]["BulkIdentifyUser"][];
     };
-    /** @description One company to create or update. */
+    /** @description One company to create or update. A non-empty `company_id` and the closed record (no other keys) are our bounds (UNCONFIRMED: no source says Userpilot refuses an empty id or an unknown key). */
     BulkIdentifyCompany: {
       /** @description Your unique identifier of the company. */
       company_id: string;
@@ -249,13 +249,14 @@ export interface components {
     /** @description Accepted: the records were queued as a background job. Poll `GET /v1/background_jobs/{job_id}` until `status` is `completed` or `failed` (about 1,200 rows per minute). */
     BulkJobAccepted: {
       headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
         [name: string]: unknown;
       };
       content: {
         "application/json": components["schemas"]["BackgroundJob"];
       };
     };
-    /** @description Bad request: the body is malformed or invalid (e.g. missing `users`/`companies`, a record without its id, non-primitive metadata values). Whether more than 10,000 records yields `400` or `413` is UNCONFIRMED. */
+    /** @description Bad request: the body is malformed or invalid (e.g. missing `users`/`companies`, a record without its id, non-primitive metadata values). UNCONFIRMED: no Userpilot source lists `400` for the bulk identify endpoints, and whether more than 10,000 records yields `400` or `413`. */
     BadRequest: {
       headers: {
         [name: string]: unknown;
@@ -314,6 +315,11 @@ export interface components {
   parameters: never;
   requestBodies: never;
   headers: {
+    /**
+     * @description Request identifier, listed by Userpilot's reference on its `202` and `200` answers (with the plain HTTP headers `Date`, `Content-Type`, `Content-Length`, `Connection`, `cache-control` and `server`); documented only as a string. Quote it when contacting Userpilot support.
+     * @example GEDdGIKmRewi6ZIAEYcB
+     */
+    RequestId: string;
     /**
      * @description Seconds to wait before retrying. UNCONFIRMED: Userpilot does not document this header on `429`; it may be absent, in which case back off (e.g. exponentially) yourself.
      * @example 60
@@ -384,6 +390,7 @@ export interface operations {
       /** @description The background jobs of the environment. */
       200: {
         headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
           [name: string]: unknown;
         };
         content: {
@@ -414,6 +421,7 @@ export interface operations {
       /** @description Current status and progress of the job. */
       200: {
         headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
           [name: string]: unknown;
         };
         content: {

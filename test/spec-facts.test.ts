@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseDocument } from "yaml";
 import { HOSTS, useMswServer } from "./support/msw.js";
+import { loadSpec, type Vendor } from "./support/specs.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dir = mkdtempSync(path.join(tmpdir(), "spec-facts-"));
@@ -207,5 +208,119 @@ describe("a regenerated spec changes the library with no other edit", () => {
     const result = await updateUser(client, "1", { email });
     expect(result.ok ? "ok" : result.error.status).toBe("invalid");
     expect(sent).toBe(0);
+  });
+});
+
+// Facts the vendors' own pages and published specs state (shared/seeds, shared/reference), pinned against
+// the specs as written: each failed on the spec before an audit of their faithfulness.
+describe("the specs hold what the vendors' pages state, and mark what no page states", () => {
+  const at = (vendor: Vendor, pointer: string) => loadSpec(vendor).at(pointer);
+  const fs = "#/components/schemas";
+  const operation = (vendor: Vendor, id: string) =>
+    loadSpec(vendor)
+      .operations()
+      .find((op) => op.operationId === id)!;
+  const response = (vendor: Vendor, id: string, status: string) =>
+    operation(vendor, id).responses.find((r) => r.status === status)!;
+  const text = (value: unknown) => String(value);
+
+  it("FullStory: the errors list echoes each user with schema and type_conflicts null, and that validates", () => {
+    const spec = loadSpec("fullstory");
+    const ok = response("fullstory", "getBatchImportErrors", "200");
+    const users = ok.examples.flatMap(
+      (ex) => (ex.value as { results: { user: Record<string, unknown> }[] }).results,
+    );
+    expect(users.length).toBeGreaterThan(0);
+    for (const { user } of users) {
+      expect(user).toMatchObject({ schema: null, type_conflicts: null });
+    }
+    for (const ex of ok.examples) expect(spec.problems(ok.schema!.pointer, ex.value)).toEqual([]);
+    // Declared, not merely let through: the echoed user's schema names type_conflicts.
+    expect(JSON.stringify(at("fullstory", `${fs}/FailedUserImport/properties/user`))).toContain(
+      '"type_conflicts"',
+    );
+  });
+
+  it("FullStory: the imports list keeps FullStory's example, whose users carry no id", () => {
+    const examples = response("fullstory", "getBatchImports", "200").examples;
+    const withoutIds = examples.filter((ex) =>
+      (ex.value as { results: object[] }).results.every((user) => !("id" in user)),
+    );
+    expect(withoutIds.length).toBeGreaterThan(0);
+  });
+
+  it("FullStory: app_url is a plain string (no format is documented)", () => {
+    expect(at("fullstory", `${fs}/GetUserResponse/properties/app_url`)).toMatchObject({
+      type: "string",
+    });
+    expect(at("fullstory", `${fs}/GetUserResponse/properties/app_url/format`)).toBeUndefined();
+  });
+
+  it("SlashID: a 200 may carry meta and errors beside the result (SlashID's example); meta lists cursor pagination", () => {
+    const examples = response("slashid", "bulkImportPersons", "200").examples.map(
+      (ex) => ex.value as Record<string, unknown>,
+    );
+    expect(examples.some((body) => "meta" in body && Array.isArray(body["errors"]))).toBe(true);
+    expect(at("slashid", `${fs}/ApiMeta/properties/cursor_pagination`)).toBeDefined();
+    expect(
+      text(at("slashid", `${fs}/PersonsBulkImportResponse/properties/errors/description`)),
+    ).not.toMatch(/normally absent/);
+  });
+
+  it("Propeller: the 200 and 400 declare the bulk page's X-Request-Id and return-format headers", () => {
+    for (const status of ["200", "400"]) {
+      const names = response("propeller", "bulkUsersBySourceId", status).headers.map((h) =>
+        h.name.toLowerCase(),
+      );
+      expect(names, status).toEqual(expect.arrayContaining(["x-request-id", "return-format"]));
+    }
+  });
+
+  it("Userpilot: the 202 and both job answers declare the reference's x-request-id header", () => {
+    for (const [id, status] of [
+      ["bulkIdentifyUsers", "202"],
+      ["bulkIdentifyCompanies", "202"],
+      ["getBackgroundJob", "200"],
+      ["listBackgroundJobs", "200"],
+    ] as const) {
+      const names = response("userpilot", id, status).headers.map((h) => h.name.toLowerCase());
+      expect(names, `${id} ${status}`).toContain("x-request-id");
+    }
+  });
+
+  it("Userpilot: a 400 on bulk identify and the reference's string-only metadata note are marked UNCONFIRMED", () => {
+    expect(text(at("userpilot", "#/components/responses/BadRequest/description"))).toMatch(
+      /UNCONFIRMED[^.]*`400`/,
+    );
+    expect(text(at("userpilot", `${fs}/Metadata/description`))).toMatch(
+      /UNCONFIRMED[^.]*Only string values/,
+    );
+  });
+
+  it("bounds no source states (an empty list, an empty id, a closed record) are marked UNCONFIRMED", () => {
+    const minOne: [Vendor, string][] = [
+      ["fullstory", `${fs}/CreateBatchImportRequest/properties/requests`],
+      ["propeller", `${fs}/BulkUsersBySourceIdRequest/properties/users`],
+      ["userpilot", `${fs}/BulkIdentifyUsersRequest/properties/users`],
+    ];
+    for (const [vendor, pointer] of minOne) {
+      expect(at(vendor, `${pointer}/minItems`), pointer).toBe(1);
+      expect(text(at(vendor, `${pointer}/description`)), pointer).toMatch(
+        /at least (one|1)[^.]*UNCONFIRMED/,
+      );
+    }
+    const closed: [Vendor, string][] = [
+      ["fullstory", "CreateBatchImportRequest"],
+      ["fullstory", "CreateUserRequest"],
+      ["fullstory", "UpdateUserRequest"],
+      ["userpilot", "BulkIdentifyUser"],
+      ["userpilot", "BulkIdentifyCompany"],
+    ];
+    for (const [vendor, name] of closed) {
+      expect(at(vendor, `${fs}/${name}/additionalProperties`), name).toBe(false);
+      expect(text(at(vendor, `${fs}/${name}/description`)), name).toMatch(
+        /UNCONFIRMED[^.]*(unknown|another top-level) key|(unknown|another top-level) key[^.]*UNCONFIRMED/,
+      );
+    }
   });
 });

@@ -149,10 +149,10 @@ interface State {
 /**
  * Every documented FullStory rule `user` breaks, as `fullstory.<rule>` rejections naming the field; empty
  * when FullStory should accept it, under the validation policy of `RuleProblems` (core/validate).
- * Decision on unknown top-level keys: they are rejected (`unknown_field`) even though
- * `BatchUserImportRequest` is open in the spec: it is open only because FullStory echoes it back with extra
- * keys in `getBatchImportErrors`; the bodies callers send (`CreateUserRequest`, `UpdateUserRequest`) are
- * closed, and a misspelt key (`displayName`) would otherwise be dropped silently.
+ * Unknown top-level keys follow the body's schema: a batch item (`BatchUserImportRequest`, open in the spec,
+ * since no source says FullStory refuses them) sends them once they are safe to send; an `updateUser` body
+ * (`UpdateUserRequest`, closed by the spec's own choice, UNCONFIRMED for FullStory) rejects them
+ * (`unknown_field`), so a misspelt key (`displayName`) is not dropped silently.
  */
 export function validateFullStoryUser(user: FullStoryUser): readonly Rejection[] {
   return checkFullStoryUser(user, "batch");

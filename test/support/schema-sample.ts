@@ -19,6 +19,11 @@ export function sampleOf(spec: Spec, schema: unknown, f: Faker, depth = 0): unkn
   if (node === false) throw new Error("schema-sample: a `false` schema has no value");
   if ("const" in node) return node["const"];
   if (Array.isArray(node["enum"])) return f.helpers.arrayElement(node["enum"] as unknown[]);
+  const parts = node["allOf"] as unknown[] | undefined;
+  if (parts !== undefined) {
+    // Every part describes the same object: a value of each, merged (their properties do not clash).
+    return Object.assign({}, ...(parts.map((part) => sampleOf(spec, part, f, depth)) as object[]));
+  }
   const alternatives = (node["oneOf"] ?? node["anyOf"]) as unknown[] | undefined;
   if (alternatives !== undefined)
     return sampleOf(spec, f.helpers.arrayElement(alternatives), f, depth);
