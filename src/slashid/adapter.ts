@@ -54,6 +54,8 @@ type Outcome = ItemOutcome<SlashIdFailureCode>;
  *   SlashID's `successful_imports`, or when its counts add up to more persons than the file held: then
  *   SlashID counted failures it did not list (or listed them unreadably, or counted nonsense), and every
  *   person not placed fails with code `import_unconfirmed`, as nobody can tell which of them were imported.
+ *   Errors a 200 lists beside its counts (their meaning there is UNCONFIRMED) are a warning on every person
+ *   imported.
  * - 400 and 402 (pricing tier) fail the chunk with SlashID's messages; 401 / 403 stop the import.
  * - Replay (within the run after a lost answer, and on resume): the chunk is uploaded again. What SlashID does
  *   with a person that already exists is UNCONFIRMED, so both worlds are read: if it updates the person, the
@@ -160,9 +162,20 @@ async function sendChunk(
         return failed(failedBy(error, "write"));
     }
   }
+  const outcomes = outcomesOf(chunk.items, result.data.result, uploadedBefore, chunk.repeated);
+  const listed: unknown = result.data.errors;
+  if (!Array.isArray(listed) || listed.length === 0) return { kind: "done", outcomes };
+  // What an error listed beside a 200's counts means is UNCONFIRMED: each person the counts call imported
+  // carries it, rather than the report saying nothing of it.
+  const messages = messagesOf(listed);
+  const note = `SlashID listed errors beside its counts (${messages.length > 500 ? `${messages.slice(0, 500)}…` : messages}), and does not say whom they concern: this person may not have been imported as sent`;
   return {
     kind: "done",
-    outcomes: outcomesOf(chunk.items, result.data.result, uploadedBefore, chunk.repeated),
+    outcomes: outcomes.map((outcome) =>
+      outcome.ok
+        ? { ...outcome, note: outcome.note === undefined ? note : `${outcome.note}; ${note}` }
+        : outcome,
+    ),
   };
 }
 
@@ -172,7 +185,7 @@ function toCsv(items: readonly SlashIdCsvRow[]): string {
   return stringify(items as SlashIdCsvRow[], { header: true, columns, quoted: true });
 }
 
-function messagesOf(errors: readonly { message?: string }[] | undefined): string {
+function messagesOf(errors: readonly unknown[] | undefined): string {
   // The envelope's fields are UNCONFIRMED (optional in the spec): a body without them has no message.
   const list: readonly unknown[] = Array.isArray(errors) ? errors : [];
   const text = list

@@ -1,0 +1,40 @@
+// SlashID's own example of a 200 lists `errors` beside `result`; what such an entry means (a warning, a row it
+// also counted as failed) is UNCONFIRMED. The persons the counts call imported stay imported, and each
+// carries the listed messages as a warning, rather than the report dropping them.
+import { expect, it } from "vitest";
+import { importUsers } from "../../src/slashid/import.js";
+import { json } from "../../src/testing/faults.js";
+import { matching } from "../support/matchers.js";
+import { useMswServer } from "../support/msw.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import { slashIdClient, slashIdWorld } from "./harness.js";
+
+const server = useMswServer();
+
+const input = [{ emails: ["ann@example.com"] }, { emails: ["bob@example.com"] }];
+const withErrors = (errors: unknown[]) => ({
+  after: async (answer: Response) =>
+    answer.status === 200 ? json({ ...((await answer.json()) as object), errors }) : answer,
+});
+
+it("warns each imported person of the errors a 200 lists beside its counts", async () => {
+  slashIdWorld(server, {
+    script: () => withErrors([{ httpcode: 409, message: "region could not be set" }]),
+  });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+  expectEveryRecordOnce(report, 2);
+  for (const outcome of report.outcomes)
+    expect(outcome).toMatchObject({
+      outcome: "imported",
+      warning: matching(/region could not be set.*may not have been imported as sent/),
+    });
+});
+
+it("warns of nothing when the list is empty", async () => {
+  slashIdWorld(server, { script: () => withErrors([]) });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+  expect(report.outcomes.map((o) => o.outcome === "imported" && o.warning)).toEqual([
+    undefined,
+    undefined,
+  ]);
+});
