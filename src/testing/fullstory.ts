@@ -132,10 +132,16 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   /** Whether the job has ended, ending it if its time has come. */
   function ended(job: Job): boolean {
     const { rowsPerMinute: rate = 0, processingMs: ms } = options;
-    // At a rate, the job ended when its last user was done, not when someone looked.
-    const end = rate > 0 ? job.createdMs + Math.ceil((job.records * 60_000) / rate) : undefined;
-    const due = ms !== undefined ? now() - job.createdMs >= ms : job.polls > processingPolls;
-    if (end !== undefined ? now() >= end : due) job.finishedMs ??= end ?? now();
+    // A job ends when its time is up, not when someone looks: a client that learns its pace from
+    // `finished` must not learn how late it polled. A job that ends by polls takes no time on the clock.
+    const end =
+      rate > 0
+        ? job.createdMs + Math.ceil((job.records * 60_000) / rate)
+        : ms !== undefined
+          ? job.createdMs + ms
+          : undefined;
+    if (end !== undefined ? now() >= end : job.polls > processingPolls)
+      job.finishedMs ??= end ?? job.createdMs;
     return job.finishedMs !== undefined;
   }
 

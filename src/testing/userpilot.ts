@@ -97,10 +97,15 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   /** Ends the job if it has taken all its steps: writes its records, or counts them rejected. */
   function settle(job: Job): Job {
     if (job.endMs !== undefined || stepOf(job) < STEPS.length) return job;
-    // With a processing model the job ended when its last row was done, not when someone looked.
-    const done =
-      rate === undefined ? Infinity : job.createdMs + Math.ceil((job.rows * 60_000) / rate);
-    job.endMs = Math.min(now(), done);
+    // A job ends when its last row or step is done, not when someone looks: a client that learns its pace
+    // from `end_time` must not learn how late it polled. Steps taken by ticks take no time on the clock.
+    const byClock =
+      rate !== undefined
+        ? job.createdMs + Math.ceil((job.rows * 60_000) / rate)
+        : options.stepMs !== undefined
+          ? job.createdMs + Math.max(0, options.stepMs) * STEPS.length
+          : job.createdMs;
+    job.endMs = Math.min(now(), byClock);
     if (job.foreign) return job;
     if (job.failure !== undefined) {
       if (!failedContents.has(job.content)) rejected += job.rows;

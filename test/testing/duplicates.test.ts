@@ -166,7 +166,8 @@ describe("Userpilot: the background job list", () => {
         total_rows: 3,
         completed_rows: 3,
         start_time: "2026-03-01T10:00:00.000Z",
-        end_time: "2026-03-01T10:00:05.000Z",
+        // Ended by ticks, which take no time on the simulator's clock.
+        end_time: "2026-03-01T10:00:00.000Z",
       }),
       expect.objectContaining({
         status: "queued",

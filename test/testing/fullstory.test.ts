@@ -124,6 +124,22 @@ describe("FullStory simulator: batch import", () => {
     expect(stats.requests["GET /v2/users/batch/{job_id}/imports"]).toBe(4);
   });
 
+  it("ends a job when its time is up, not when it is polled: `finished` says nothing of the polls", async () => {
+    // A client learns its jobs' pace from `finished`: a job polled late must not teach it a slow one.
+    let now = Date.parse("2026-01-01T00:00:00Z");
+    const byPolls = setup({ now: () => now });
+    const polled = await createJob(byPolls.fs, users(2));
+    now += 60_000;
+    const late = await finish(byPolls.fs, polled.id);
+    expect(late.job.finished).toBe(polled.created);
+
+    const byTime = setup({ now: () => now, processingMs: 1_000 });
+    const timed = await createJob(byTime.fs, users(2, "t"));
+    now += 60_000;
+    const done = await finish(byTime.fs, timed.id);
+    expect(Date.parse(done.job.finished ?? "") - Date.parse(timed.created)).toBe(1_000);
+  });
+
   it("returns the schema with include_schema=true, declared types over inferred ones", async () => {
     const { fs } = setup({ processingPolls: 0 });
     const job = await createJob(fs, [

@@ -111,6 +111,20 @@ describe("Userpilot simulator: bulk identify and background jobs", () => {
     ]);
   });
 
+  it("ends a job by ticks at its start on the clock, however late they came", async () => {
+    // A client learns its jobs' pace from end_time − start_time: late polls must not teach it a slow one.
+    let now = Date.parse("2026-01-01T00:00:00Z");
+    const { up } = setup({ now: () => now });
+    const job = await submit(up, users(1));
+    now += 60_000;
+    for (let i = 0; i < 2; i++) await poll(up, job.job_id);
+    expect(await poll(up, job.job_id)).toMatchObject({
+      status: "completed",
+      elapsed_time: 0,
+      end_time: "2026-01-01T00:00:00.000Z",
+    });
+  });
+
   it("moves by the clock with stepMs", async () => {
     let now = Date.parse("2026-01-01T00:00:00Z");
     const { up } = setup({ stepMs: 1000, pollsPerStep: 100, now: () => now });

@@ -11,9 +11,13 @@ export interface FullStorySimulatorOptions {
    * `uid:<uid>`, else `id:<id>`, else `email:<email>`.
    */
   faults?: FaultOptions;
-  /** Status polls a batch job answers `PROCESSING` before it ends. @default 2 */
+  /**
+   * Status polls a batch job answers `PROCESSING` before it ends. Such a job takes no time on the simulator's
+   * clock: its `finished` is its `created`, however late the polls came.
+   * @default 2
+   */
   processingPolls?: number;
-  /** A job ends this many ms of `now()` after its creation; overrides `processingPolls`. */
+  /** A job ends (and is `finished`) this many ms of `now()` after its creation; overrides `processingPolls`. */
   processingMs?: number;
   /**
    * A job processes this many users a minute of `now()` from its creation (each on its own: FullStory

@@ -18,7 +18,12 @@ export interface UserpilotSimulatorOptions {
   basePath?: string;
   /** `rejectRate` is the chance that a job fails as a whole (rolled once per set of ids). */
   faults?: FaultOptions;
-  /** Ticks (status polls of the job, or bulk requests it turned away with 409) per status step. @default 1 */
+  /**
+   * Ticks (status polls of the job, or bulk requests it turned away with 409) per status step. Steps taken by
+   * ticks take no time on the simulator's clock: a job they end has the `end_time` of its `start_time`
+   * (plus `stepMs` × 3 at the most, when set), however late the ticks came.
+   * @default 1
+   */
   pollsPerStep?: number;
   /**
    * A job also moves one step per `stepMs` of `now()` since its submission; 0 ends a job the first time it
