@@ -1,11 +1,21 @@
 // `npm run check:package`: builds, packs the tarball npm would publish into a temp dir and checks it as a
 // consumer would get it: every source map's sources are in the tarball, the types resolve for ESM
-// consumers (@arethetypeswrong/cli, esm-only profile) and package.json agrees with the files (publint).
+// consumers (@arethetypeswrong/cli, esm-only profile) and package.json agrees with the files (publint); it
+// holds no test file and no path of this machine; every entry point imports (the library's and the CLI's
+// import without the optional peers) while require() fails; README.md's ts blocks compile against it.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
@@ -57,14 +67,80 @@ try {
   ]);
   run(bin("publint"), ["run", "--strict", tarball]);
 
+  // What an integrator installs: no tests, and no path of the machine that packed it (a source map's
+  // absolute `sources`, a build's `__dirname` baked in).
+  const stray = [...files].filter(
+    (file) => /^test\//.test(file) || /\.(test|spec)\.[cm]?[jt]s(\.map)?$/.test(file),
+  );
+  const machinePaths = [...files].filter((file) =>
+    readFileSync(path.join(unpacked, file), "utf8").includes(root),
+  );
+  if (stray.length > 0 || machinePaths.length > 0) {
+    for (const file of stray) console.error(`a test file is packed: ${file}`);
+    for (const file of machinePaths) console.error(`${file} names this machine's path ${root}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`contents: no test files, and none of ${files.size} files names ${root}`);
+  }
+
   // A consumer's view: the tarball under node_modules, its dependencies taken from this repo's.
   const consumer = path.join(temp, "consumer");
   mkdirSync(path.join(consumer, "node_modules"), { recursive: true });
   symlinkSync(path.join(root, "node_modules"), path.join(unpacked, "node_modules"), "dir");
   symlinkSync(unpacked, path.join(consumer, "node_modules", "bulk-user-import"), "dir");
-  const entries = ["", "/fullstory", "/slashid", "/propeller", "/userpilot", "/testing"];
-  const imports = entries.map((entry) => `await import("bulk-user-import${entry}");`).join("");
-  run("node", ["--input-type=module", "--eval", imports], { cwd: consumer });
+  const library = ["", "/fullstory", "/slashid", "/propeller", "/userpilot"];
+  const entries = [...library, "/testing", "/testing/msw", ...fixtures.map((f) => f.slice(1))];
+  const importsOf = (list) =>
+    list.map((entry) => `await import("bulk-user-import${entry}");`).join("");
+  run("node", ["--input-type=module", "--eval", importsOf(entries)], { cwd: consumer });
+
+  // The optional peers (ajv, ajv-formats, @faker-js/faker, msw) are for the simulators and fixtures only: the
+  // library's entry points and the CLI's import must work without them, as the README says. A resolve hook
+  // makes each of them missing, as in a project that did not install it.
+  const hooks = path.join(temp, "without-peers-hooks.mjs");
+  writeFileSync(
+    hooks,
+    `export async function resolve(specifier, context, next) {
+      if (/^(ajv|ajv-formats|@faker-js\\/faker|msw)(\\/|$)/.test(specifier)) {
+        const error = new Error("optional peer loaded: " + specifier);
+        throw Object.assign(error, { code: "ERR_MODULE_NOT_FOUND" });
+      }
+      return next(specifier, context);
+    }\n`,
+  );
+  const register = path.join(temp, "without-peers.mjs");
+  writeFileSync(
+    register,
+    `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
+  const withoutPeers = ["--import", pathToFileURL(register).href];
+  const { bin: bins } = JSON.parse(readFileSync(path.join(unpacked, "package.json"), "utf8"));
+  const cli = path.join(unpacked, bins["bulk-user-import"]);
+  const input = path.join(consumer, "users.ndjson");
+  writeFileSync(input, '{"uid":"u-1","email":"a@example.com"}\n');
+  const peerless = [
+    ["--input-type=module", "--eval", importsOf(library)],
+    [cli, "--version"],
+    [cli, "import", "fullstory", input, "--dry-run"],
+  ].map((args) =>
+    spawnSync("node", [...withoutPeers, ...args], { cwd: consumer, encoding: "utf8" }),
+  );
+  const failed = peerless.filter((result) => result.status !== 0);
+  const hookWorks = spawnSync(
+    "node",
+    [...withoutPeers, "--input-type=module", "--eval", importsOf(["/testing"])],
+    { cwd: consumer, encoding: "utf8" },
+  );
+  if (failed.length > 0 || hookWorks.status === 0) {
+    for (const result of failed) console.error(`without the optional peers:\n${result.stderr}`);
+    if (hookWorks.status === 0)
+      console.error("the peer-hiding hook did not hide ajv from /testing");
+    process.exitCode = 1;
+  } else {
+    console.log(
+      "without the optional peers: the library's entry points import and the CLI imports",
+    );
+  }
   const required = spawnSync("node", ["--eval", 'require("bulk-user-import/fullstory")'], {
     cwd: consumer,
     encoding: "utf8",
@@ -75,6 +151,73 @@ try {
   } else {
     console.log(
       "ESM only: every entry point imports; require() fails with ERR_PACKAGE_PATH_NOT_EXPORTED",
+    );
+  }
+
+  // README.md's TypeScript blocks against the packed types (test/readme compiles them against src/), in a
+  // strict consumer project under both module resolutions an ESM consumer uses.
+  const blocks = [];
+  let open;
+  readFileSync(path.join(root, "README.md"), "utf8")
+    .split("\n")
+    .forEach((line, index) => {
+      if (open === undefined) {
+        const fence = /^\s*(`{3,})(\w*)/.exec(line);
+        if (fence) open = { fence: fence[1], lang: fence[2], line: index + 2, code: [] };
+      } else if (line.trim() === open.fence) {
+        if (open.lang === "ts") blocks.push(open);
+        open = undefined;
+      } else open.code.push(line);
+    });
+  const readme = path.join(consumer, "readme");
+  mkdirSync(readme);
+  for (const block of blocks) {
+    writeFileSync(path.join(readme, `README-line-${block.line}.ts`), `${block.code.join("\n")}\n`);
+  }
+  // What the blocks import besides this package (msw) and @types/node, as the consumer installed them.
+  for (const dependency of ["msw", "@types"]) {
+    symlinkSync(
+      path.join(root, "node_modules", dependency),
+      path.join(consumer, "node_modules", dependency),
+      "dir",
+    );
+  }
+  writeFileSync(path.join(consumer, "package.json"), '{ "type": "module" }\n');
+  const broken = [];
+  for (const [module, moduleResolution] of [
+    ["node16", "node16"],
+    ["esnext", "bundler"],
+  ]) {
+    const config = path.join(consumer, `tsconfig.${moduleResolution}.json`);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: true,
+          target: "es2022",
+          module,
+          moduleResolution,
+          moduleDetection: "force",
+          lib: ["es2023"],
+          types: ["node"],
+          // msw's own declarations need the DOM lib; this checks ours.
+          skipLibCheck: true,
+          noEmit: true,
+        },
+        include: ["readme"],
+      }),
+    );
+    const compiled = spawnSync(bin("tsc"), ["-p", config], { cwd: consumer, encoding: "utf8" });
+    if (compiled.status !== 0) broken.push(`${moduleResolution}:\n${compiled.stdout}`);
+  }
+  if (blocks.length === 0 || broken.length > 0) {
+    console.error(`README.md's ts blocks against the packed types:\n${broken.join("\n")}`);
+    process.exitCode = 1;
+  } else {
+    console.log(
+      `README.md: its ${blocks.length} ts blocks compile against the packed types (node16, bundler)`,
     );
   }
 } finally {

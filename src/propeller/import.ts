@@ -31,7 +31,7 @@ export type PropellerImportOptions = ImportOptions & PropellerAdapterOptions;
  *
  * @example
  * const client = createPropellerClient({ clientId, clientSecret });
- * const report = await importUsers(client, users, { journal: "propeller-import.ndjson" });
+ * const report = await importUsers(client, users, { journal: "propeller-import.journal" });
  * console.log(`${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected`);
  *
  * @function

@@ -24,6 +24,11 @@ export type UserpilotImportOptions = ImportOptions & UserpilotAdapterOptions;
  * @param options engine options (`chunkRecords`, `journal`, `signal`, `onProgress`, …) and adapter options
  *   (`pollIntervalMs`, `maxPollIntervalMs`, `jobTimeoutMs`, `conflictWaitMs`, `maxBodyBytes`).
  *
+ * @example
+ * const client = createUserpilotClient({ apiKey: process.env.USERPILOT_API_KEY! });
+ * const report = await importUsers(client, users, { journal: "userpilot-import.journal" });
+ * console.log(`${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected`);
+ *
  * @function
  */
 export const importUsers: Importer<UserpilotClient, UserpilotUser, UserpilotImportOptions> =
