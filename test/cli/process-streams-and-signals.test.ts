@@ -225,3 +225,25 @@ describe("the progress bar on a terminal", () => {
     for (const piece of overwritten) expect(piece.length).toBeLessThan(80);
   });
 });
+
+describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)(
+  "a journal path that is a pipe",
+  () => {
+    // Opened as a journal, a pipe without a writer blocks the run before it starts (and a device such as
+    // /dev/zero, not run here, would be read without end).
+    it("is refused at once: exit 2, naming the file, no lock left", () => {
+      const journal = file("journal.fifo");
+      expect(spawnSync("mkfifo", [journal]).status).toBe(0);
+      const input = file("journal-fifo.ndjson", ndjson(fullStoryUsers(2, "jf")));
+      const child = spawnSync(
+        process.execPath,
+        [main, "import", "fullstory", input, "--api-key", CREDS.apiKey, "--journal", journal],
+        // SIGKILL: a CLI blocked in a read never runs its SIGTERM handler.
+        { encoding: "utf8", timeout: 20_000, killSignal: "SIGKILL" },
+      );
+      expect(child.status).toBe(2);
+      expect(child.stderr).toContain(`journal ${journal} cannot be used: it is not a regular file`);
+      expect(existsSync(`${journal}.lock`)).toBe(false);
+    }, 30_000);
+  },
+);

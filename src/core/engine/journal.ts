@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, closeSync, existsSync, openSync, readSync, truncateSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readSync,
+  statSync,
+  truncateSync,
+} from "node:fs";
 import type { ItemOutcome } from "./adapter.js";
 import { JournalError } from "./journal-error.js";
 import { JournalLock } from "./journal-lock.js";
@@ -92,6 +100,12 @@ export class Journal {
    *   when another run is using it; or when it cannot be read or created (a directory, a missing folder).
    */
   static open(file: string, header: JournalHeader, options: JournalOptions = {}): Journal {
+    // A device or a pipe would be read without end (/dev/zero) or block the run until a writer comes.
+    const kind = statSync(file, { throwIfNoEntry: false });
+    if (kind !== undefined && !kind.isFile())
+      throw new JournalError(
+        `journal ${file} cannot be used: it is not a regular file (a directory, a device or a pipe)`,
+      );
     const journal = new Journal(file, JournalLock.acquire(file), options.scrub ?? ((text) => text));
     try {
       journal.#load(header);
@@ -155,6 +169,11 @@ export class Journal {
           this.#read(parsed, header, { offset, length: line.length, line: n });
         }
         if (from < read) {
+          // A line's first bytes tell a journal's from anything else: a large file without newlines is not
+          // read whole before it is refused.
+          const start = bytes.subarray(from, from + LINE_START.length).toString("latin1");
+          if (torn.length === 0 && !isStartOfLine(start))
+            throw notAJournal(file, n + 1, "it is not a journal line");
           // Copied: the block is read into again.
           torn.push(Buffer.from(bytes.subarray(from)));
           tornBytes += read - from;
