@@ -285,7 +285,7 @@ export function createFullStoryAdapter(
     );
     if (polled.timedOut) return timedOut();
     if ("otherJob" in polled.value) {
-      const named = JSON.stringify(polled.value.otherJob) ?? "nothing";
+      const named = client.scrub(JSON.stringify(polled.value.otherJob) ?? "nothing");
       return everyItem(size, {
         ok: false,
         code: "job_mismatch",

@@ -167,7 +167,8 @@ async function sendChunk(
   if (!Array.isArray(listed) || listed.length === 0) return { kind: "done", outcomes };
   // What an error listed beside a 200's counts means is UNCONFIRMED: each person the counts call imported
   // carries it, rather than the report saying nothing of it.
-  const messages = messagesOf(listed);
+  // Scrubbed before the cut: a secret cut short is too short to be recognised afterwards.
+  const messages = client.scrub(messagesOf(listed));
   const note = `SlashID listed errors beside its counts (${messages.length > 500 ? `${messages.slice(0, 500)}…` : messages}), and does not say whom they concern: this person may not have been imported as sent`;
   return {
     kind: "done",

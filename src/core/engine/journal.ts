@@ -7,6 +7,7 @@ import {
   readSync,
   statSync,
   truncateSync,
+  type Stats,
 } from "node:fs";
 import type { ItemOutcome } from "./adapter.js";
 import { JournalError } from "./journal-error.js";
@@ -101,7 +102,15 @@ export class Journal {
    */
   static open(file: string, header: JournalHeader, options: JournalOptions = {}): Journal {
     // A device or a pipe would be read without end (/dev/zero) or block the run until a writer comes.
-    const kind = statSync(file, { throwIfNoEntry: false });
+    let kind: Stats | undefined;
+    try {
+      kind = statSync(file, { throwIfNoEntry: false });
+    } catch (error) {
+      // A path no file can be at (a folder of it is a file, a name too long, a loop of links): the caller's
+      // to fix, as a lock file that cannot be created is.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new JournalError(`journal ${file} cannot be used: ${reason}`);
+    }
     if (kind !== undefined && !kind.isFile())
       throw new JournalError(
         `journal ${file} cannot be used: it is not a regular file (a directory, a device or a pipe)`,
@@ -170,8 +179,11 @@ export class Journal {
         }
         if (from < read) {
           // A line's first bytes tell a journal's from anything else: a large file without newlines is not
-          // read whole before it is refused.
-          const start = bytes.subarray(from, from + LINE_START.length).toString("latin1");
+          // read whole before it is refused. Blanks before them (a blank line, skipped below) prove nothing yet.
+          const start = bytes
+            .subarray(from, from + LINE_START.length)
+            .toString("latin1")
+            .trimStart();
           if (torn.length === 0 && !isStartOfLine(start))
             throw notAJournal(file, n + 1, "it is not a journal line");
           // Copied: the block is read into again.
