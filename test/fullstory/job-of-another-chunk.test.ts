@@ -3,7 +3,7 @@
 // lists do not name them (lists lag behind the counts, which is why the counts confirm unlisted users at
 // all), every chunk that follows it would count the same imports as its own, and the report would claim more
 // imports than FullStory confirmed.
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { importUsers } from "../../src/fullstory/import.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
@@ -11,13 +11,16 @@ import { journalFile } from "../support/journal-file.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { json, serveHostile, type Hostile, type Seen } from "../hostile/proxy-server.js";
+import {
+  json,
+  serveHostile,
+  useHostileServers,
+  type Hostile,
+  type Seen,
+} from "../hostile/proxy-server.js";
 
 useMswServer();
-const running: Hostile[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+const running = useHostileServers();
 
 const API_KEY = "na1.Qx7vR2mZ9pLk4TfW8sYd";
 const isCreate = (r: Seen) => r.method === "POST" && r.url === "/v2/users/batch";

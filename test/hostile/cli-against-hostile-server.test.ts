@@ -3,27 +3,26 @@
 // the report file holds every record once, and no credential reaches stdout, stderr, the report, the journal
 // or the other origin.
 import { existsSync, readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readReportFile } from "../../src/cli/report-file.js";
 import { cli, ndjson, useTempDir } from "../cli/helpers.js";
 import { expectNoSecret } from "./leaks.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { redirect, serveElsewhere, serveHostile, type Hostile } from "./proxy-server.js";
-import { proxiedVendors, expectNoCredentialIn } from "./vendors-behind-proxy.js";
+import {
+  redirect,
+  serveElsewhere,
+  serveHostile,
+  useHostileServers,
+  type Hostile,
+} from "./proxy-server.js";
+import { proxiedOperations, expectNoCredentialIn } from "./vendors-behind-proxy.js";
 
 useMswServer();
 const file = useTempDir("bui-hostile-cli-");
-const running: Hostile[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+const running = useHostileServers();
 
-const cases = proxiedVendors().flatMap((vendor) =>
-  Object.keys(vendor.operations)
-    .filter((operation) => operation !== "listBackgroundJobs")
-    .map((operation) => ({ vendor, operation })),
-);
+const cases = proxiedOperations();
 
 async function importThrough(
   vendor: (typeof cases)[number]["vendor"],

@@ -6,6 +6,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buffer } from "node:stream/consumers";
+import { afterEach } from "vitest";
 import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
 
@@ -171,3 +172,12 @@ export const json = (status: number, body: unknown): Action => ({
   headers: { "Content-Type": "application/json" },
   body: typeof body === "string" ? body : JSON.stringify(body),
 });
+
+/** The servers a test file's tests start (push them), each closed after its test. */
+export function useHostileServers(): Hostile[] {
+  const running: Hostile[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((server) => server.close()));
+  });
+  return running;
+}

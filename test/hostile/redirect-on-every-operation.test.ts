@@ -3,27 +3,24 @@
 // the Location points (another port of 127.0.0.1, which is another origin, or the same origin), nothing is
 // sent there, the import stops with no record imported that the vendor did not confirm, and no credential
 // appears anywhere.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { useMswServer } from "../support/msw.js";
 import {
   redirect,
   serveElsewhere,
   serveHostile,
   type Action,
-  type Hostile,
+  useHostileServers,
 } from "./proxy-server.js";
 import {
-  proxiedVendors,
+  proxiedOperations,
   expectNoCredentialIn,
   expectSound,
   importInto,
 } from "./vendors-behind-proxy.js";
 
 useMswServer();
-const running: Hostile[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+const running = useHostileServers();
 
 const lostAnswer: Action = {
   kind: "rewrite",
@@ -34,9 +31,7 @@ const lostAnswer: Action = {
   }),
 };
 
-const cases = proxiedVendors().flatMap((vendor) =>
-  Object.keys(vendor.operations).map((operation) => ({ vendor, operation })),
-);
+const cases = proxiedOperations(true);
 
 describe.each(cases)("$vendor.name $operation", ({ vendor, operation }) => {
   describe.each([301, 302, 303, 307, 308])("HTTP %i", (status) => {

@@ -4,22 +4,15 @@
 // finished answer) given after the vendor acted. Once or on every call, the
 // run must end within its timeouts, with every record once, none imported that the vendor does not hold,
 // nothing written twice, and no credential in the report.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { useMswServer } from "../support/msw.js";
-import { serveHostile, type Action, type Hostile } from "./proxy-server.js";
-import { proxiedVendors, expectSound, importInto } from "./vendors-behind-proxy.js";
+import { serveHostile, useHostileServers, type Action } from "./proxy-server.js";
+import { proxiedOperations, expectSound, importInto } from "./vendors-behind-proxy.js";
 
 useMswServer();
-const running: Hostile[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+const running = useHostileServers();
 
-const cases = proxiedVendors().flatMap((vendor) =>
-  Object.keys(vendor.operations)
-    .filter((operation) => operation !== "listBackgroundJobs")
-    .map((operation) => ({ vendor, operation })),
-);
+const cases = proxiedOperations();
 
 const stalls: readonly [string, Action][] = [
   ["no answer", { kind: "hang" }],

@@ -148,6 +148,17 @@ export const proxiedVendors = (): readonly ProxiedVendor[] => [
   userpilot(),
 ];
 
+/**
+ * Each vendor with each operation an import makes; without `listBackgroundJobs`, which only a lost answer
+ * leads to, unless `all`.
+ */
+export const proxiedOperations = (all = false) =>
+  proxiedVendors().flatMap((vendor) =>
+    Object.keys(vendor.operations)
+      .filter((operation) => all || operation !== "listBackgroundJobs")
+      .map((operation) => ({ vendor, operation })),
+  );
+
 /** Runs the vendor's `importUsers` against `baseUrl`. */
 export function importInto(
   vendor: ProxiedVendor,

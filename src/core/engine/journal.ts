@@ -179,7 +179,7 @@ export class Journal {
         }
         if (from < read) {
           // A line's first bytes tell a journal's from anything else: a large file without newlines is not
-          // read whole before it is refused. Blanks before them (a blank line, skipped below) prove nothing yet.
+          // read whole before it is refused. Blanks before them (a blank line, skipped below) tell nothing.
           const start = bytes
             .subarray(from, from + LINE_START.length)
             .toString("latin1")
