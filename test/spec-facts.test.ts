@@ -212,7 +212,7 @@ describe("a regenerated spec changes the library with no other edit", () => {
 });
 
 // Facts the vendors' own pages and published specs state (shared/seeds, shared/reference), pinned against
-// the specs as written: each failed on the spec before an audit of their faithfulness.
+// the specs as written: each failed on the spec before the specs were checked fact by fact against them.
 describe("the specs hold what the vendors' pages state, and mark what no page states", () => {
   const at = (vendor: Vendor, pointer: string) => loadSpec(vendor).at(pointer);
   const fs = "#/components/schemas";
