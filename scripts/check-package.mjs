@@ -16,6 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { codeBlocks } from "./code-blocks.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
@@ -156,23 +157,11 @@ try {
 
   // README.md's TypeScript blocks against the packed types (test/readme compiles them against src/), in a
   // strict consumer project under both module resolutions an ESM consumer uses.
-  const blocks = [];
-  let open;
-  readFileSync(path.join(root, "README.md"), "utf8")
-    .split("\n")
-    .forEach((line, index) => {
-      if (open === undefined) {
-        const fence = /^\s*(`{3,})(\w*)/.exec(line);
-        if (fence) open = { fence: fence[1], lang: fence[2], line: index + 2, code: [] };
-      } else if (line.trim() === open.fence) {
-        if (open.lang === "ts") blocks.push(open);
-        open = undefined;
-      } else open.code.push(line);
-    });
+  const blocks = codeBlocks(readFileSync(path.join(root, "README.md"), "utf8"), "ts");
   const readme = path.join(consumer, "readme");
   mkdirSync(readme);
   for (const block of blocks) {
-    writeFileSync(path.join(readme, `README-line-${block.line}.ts`), `${block.code.join("\n")}\n`);
+    writeFileSync(path.join(readme, `README-line-${block.line}.ts`), block.code);
   }
   // What the blocks import besides this package (msw) and @types/node, as the consumer installed them.
   for (const dependency of ["msw", "@types"]) {

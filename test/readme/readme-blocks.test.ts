@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { codeBlocks } from "./code-blocks.js";
+import { codeBlocks } from "../../scripts/code-blocks.mjs";
 import { sourcePathsFromExports } from "./package-paths.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

@@ -1,17 +1,16 @@
 // The fenced code blocks of a Markdown file, with the line each one's code starts on, so a failure can
-// point at README.md:<line>.
-export interface CodeBlock {
-  lang: string;
-  code: string;
-  /** 1-based line of the block's first code line in the Markdown file. */
-  line: number;
-}
+// point at README.md:<line>. Used by the README tests and by `npm run check:package`.
 
-export function codeBlocks(markdown: string, lang: string): CodeBlock[] {
-  const blocks: CodeBlock[] = [];
-  const lines = markdown.split("\n");
-  let open: { lang: string; fence: string; start: number; body: string[] } | undefined;
-  lines.forEach((text, index) => {
+/**
+ * @param {string} markdown
+ * @param {string} lang
+ * @returns {{ lang: string; code: string; line: number }[]}
+ */
+export function codeBlocks(markdown, lang) {
+  const blocks = [];
+  /** @type {{ lang: string; fence: string; start: number; body: string[] } | undefined} */
+  let open;
+  markdown.split("\n").forEach((text, index) => {
     if (open) {
       if (text.trim() === open.fence) {
         if (open.lang === lang) {
