@@ -13,10 +13,17 @@ const state = (seq: number, pad: number) =>
 
 /** A journal whose lines fill the first block but for `left` bytes, then `line`, then one more state line. */
 function journalWith(line: string, left: number): string {
-  let text = `${JSON.stringify({ kind: "header", ...HEADER })}\n`;
+  // All ASCII, so a length in characters is one in bytes; the lines are joined once, not appended to.
+  const lines = [`${JSON.stringify({ kind: "header", ...HEADER })}\n`];
+  let length = lines[0]!.length;
   let seq = 0;
-  while (Buffer.byteLength(text) < BLOCK - 2000) text += state(seq++, 500);
-  text += state(seq, BLOCK - left - Buffer.byteLength(text) - state(seq, 0).length);
+  while (length < BLOCK - 2000) {
+    const line = state(seq++, 500);
+    lines.push(line);
+    length += line.length;
+  }
+  lines.push(state(seq, BLOCK - left - length - state(seq, 0).length));
+  const text = lines.join("");
   seq += 1;
   expect(Buffer.byteLength(text)).toBe(BLOCK - left);
   return `${text}${line}\n${state(seq, 1)}`;
