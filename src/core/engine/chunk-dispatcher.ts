@@ -144,7 +144,7 @@ export class ChunkDispatcher<Input, Wire> {
       this.#resume(pending, known.outcomes);
       return;
     }
-    this.#failUnsent(pending, this.#stopCode(), stopReason(this.fatal), known, "its chunk");
+    this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, "its chunk");
   }
 
   /**
@@ -167,7 +167,7 @@ export class ChunkDispatcher<Input, Wire> {
     const inPlace = "a chunk in its place";
     if (this.#run.signal.aborted) {
       this.#seq += 1;
-      this.#failUnsent(pending, this.#stopCode(), stopReason(this.fatal), known, inPlace);
+      this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, inPlace);
       return;
     }
     this.#failUnsent(
@@ -177,6 +177,16 @@ export class ChunkDispatcher<Input, Wire> {
       known,
       inPlace,
     );
+  }
+
+  /**
+   * Why a record read after the run stopped was not sent: a journal that does not fit the input stops it as
+   * surely as a fatal answer does, and the record says so rather than that the import was aborted.
+   */
+  #stopReason(): string {
+    return this.#mismatch instanceof JournalError
+      ? `not sent: ${this.#mismatch.message}`
+      : stopReason(this.fatal);
   }
 
   /** The code of a record the run stopped before sending: `fatal` after a fatal answer, else `aborted`. */

@@ -1,6 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { hostname } from "node:os";
+import path from "node:path";
 import { JournalError } from "./journal-error.js";
 
 /**
@@ -15,9 +25,10 @@ interface Owner {
 }
 
 /**
- * The exclusive right of one run to a journal: a sibling file `<journal>.lock`, created with O_EXCL, holding
- * the pid and host of the run. Two runs on one journal would both send every chunk and each record the
- * other's duplicates as the last word on it, so a second run is refused while the first holds the lock.
+ * The exclusive right of one run to a journal: a sibling file `<journal>.lock` (beside the file its symbolic
+ * links name), created with O_EXCL, holding the pid and host of the run. Two runs on one journal would both
+ * send every chunk and each record the other's duplicates as the last word on it, so a second run is refused
+ * while the first holds the lock. A hard link is not told apart: it names the file under another name.
  */
 export class JournalLock {
   #released = false;
@@ -34,8 +45,23 @@ export class JournalLock {
    * @throws JournalError naming the journal when another run holds it, or the lock file cannot be created.
    */
   static acquire(journal: string): JournalLock {
+    // Beside the file the path names, not the path: a run given a symbolic link to another run's journal
+    // would otherwise take a lock of its own beside the link, and both runs would send every chunk.
+    const named = lockedPath(journal);
     try {
-      return JournalLock.#take(journal);
+      try {
+        return JournalLock.#take(journal, named);
+      } catch (error) {
+        // The file a link names may sit in a folder this run cannot write to (the journal file itself
+        // writable): its lock then goes beside the link, as it did before links were followed.
+        if (
+          named === journal ||
+          !(error instanceof JournalError) ||
+          !UNWRITABLE.has(codeOf(error.cause))
+        )
+          throw error;
+        return JournalLock.#take(journal, journal);
+      }
     } catch (error) {
       if (error instanceof JournalError) throw error;
       throw new JournalError(`journal ${journal}: cannot read its lock file: ${messageOf(error)}`);
@@ -54,8 +80,8 @@ export class JournalLock {
     }
   }
 
-  static #take(journal: string): JournalLock {
-    const file = `${journal}.lock`;
+  static #take(journal: string, beside: string): JournalLock {
+    const file = `${beside}.lock`;
     const nonce = randomUUID();
     const content = `${JSON.stringify({ pid: process.pid, host: hostname(), nonce })}\n`;
     // Twice at most: once, and once more after taking over a dead run's lock.
@@ -67,7 +93,8 @@ export class JournalLock {
       const found = readIfThere(file);
       if (found === undefined) continue;
       const owner = parseOwner(found);
-      if (owner === undefined || !isGone(owner, found)) throw inUse(journal, file, owner);
+      const gone = owner === undefined ? leftEmpty(file, found) : isGone(owner, found);
+      if (!gone) throw inUse(journal, file, owner);
       // Another run is taking the dead run's lock over at this moment: it, not the dead run, holds the journal.
       const blocked = removeDead(journal, file, found, nonce);
       if (blocked !== undefined) throw inUse(journal, blocked, undefined);
@@ -95,7 +122,8 @@ function removeDead(
     const other = readIfThere(guard);
     if (other !== undefined) {
       const owner = parseOwner(other);
-      if (owner === undefined || !isGone(owner, other)) return guard;
+      const gone = owner === undefined ? leftEmpty(guard, other) : isGone(owner, other);
+      if (!gone) return guard;
       if (readIfThere(guard) === other) removeIfThere(guard);
     }
     if (!create(journal, guard, content)) return guard;
@@ -110,6 +138,39 @@ function removeDead(
   return undefined;
 }
 
+/**
+ * The path of the file `journal` names, its symbolic links followed, also when that file does not exist yet (a
+ * link a run is about to create its journal through); the path as given when it cannot be resolved (a missing
+ * folder), whose lock file then fails to be created with the usual error.
+ */
+function lockedPath(journal: string): string {
+  let current = journal;
+  // As many links as the system itself follows before it gives up (ELOOP).
+  for (let links = 0; links < 40; links++) {
+    try {
+      return realpathSync(current);
+    } catch (error) {
+      if (codeOf(error) !== "ENOENT") return journal;
+    }
+    let target: string;
+    try {
+      target = readlinkSync(current);
+    } catch {
+      // Not a link: a journal not created yet, in a folder whose own links are resolved.
+      try {
+        return path.join(realpathSync(path.dirname(current)), path.basename(current));
+      } catch {
+        return journal;
+      }
+    }
+    current = path.resolve(path.dirname(current), target);
+  }
+  return journal;
+}
+
+/** Why a lock file cannot be created in a folder that exists: the folder is not this run's to write to. */
+const UNWRITABLE = new Set<unknown>(["EACCES", "EPERM", "EROFS"]);
+
 /** Creates the lock file with `content`; false when one exists. */
 function create(journal: string, file: string, content: string): boolean {
   let fd: number;
@@ -117,7 +178,9 @@ function create(journal: string, file: string, content: string): boolean {
     fd = openSync(file, "wx");
   } catch (error) {
     if (codeOf(error) === "EEXIST") return false;
-    throw new JournalError(`journal ${journal}: cannot create its lock file: ${messageOf(error)}`);
+    throw new JournalError(`journal ${journal}: cannot create its lock file: ${messageOf(error)}`, {
+      cause: error,
+    });
   }
   try {
     writeSync(fd, content);
@@ -128,6 +191,24 @@ function create(journal: string, file: string, content: string): boolean {
   }
   closeSync(fd);
   return true;
+}
+
+/** How long a lock file may stay empty while the run that created it writes its pid and host into it. */
+const EMPTY_LOCK_GRACE_MS = 10_000;
+
+/**
+ * Whether `file` is a lock that stayed empty: its run was killed between creating it and writing its pid (or
+ * the host lost power, which can keep a file's creation and lose its contents). A run writes its lock at once
+ * after creating it, so an empty one older than a few seconds names no live run; a younger one may be a run
+ * about to write it, and is left to it.
+ */
+function leftEmpty(file: string, found: string): boolean {
+  if (found !== "") return false;
+  try {
+    return Date.now() - statSync(file).mtimeMs > EMPTY_LOCK_GRACE_MS;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the run that wrote the lock is gone: same host, and its pid not alive (or ours, not held by us). */

@@ -1,0 +1,53 @@
+// A journal of other input stops the run at the first chunk that differs. The records read after it (the
+// next chunk's first, read to find that chunk full) were not sent because the journal refused the input,
+// not because anyone aborted the import, and their reason must say so, as the differing chunk's records do.
+import { faker } from "@faker-js/faker";
+import { expect, it } from "vitest";
+import type { ImportAdapter } from "../../src/core/engine/adapter.js";
+import { runImport } from "../../src/core/engine/engine.js";
+import { JournalError } from "../../src/core/engine/journal.js";
+import type { RecordOutcome } from "../../src/core/engine/report.js";
+import { matching } from "../support/matchers.js";
+import { journalFile } from "../support/journal-file.js";
+
+interface User {
+  id: string;
+  name: string;
+}
+
+const adapter: ImportAdapter<User> = {
+  vendor: "test",
+  replay: { by: "none", why: "test" },
+  limits: { maxRecords: 10 },
+  defaults: { chunkRecords: 2, concurrency: 1 },
+  keyOf: (u) => u.id,
+  validate: (u) => ({ ok: true, item: u }),
+  scrub: (t) => t,
+  send: (chunk) =>
+    Promise.resolve({ kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) }),
+};
+
+it("the records read after the chunk that differs name the journal's refusal, not an abort", async () => {
+  const journal = journalFile("other-input");
+  const users: User[] = Array.from({ length: 6 }, () => ({
+    id: faker.string.uuid(),
+    name: faker.person.fullName(),
+  }));
+  expect((await runImport(adapter, users, { journal })).imported).toBe(6);
+
+  const edited = users.map((u, i) => (i === 2 ? { ...u, name: `${u.name} (edited)` } : u));
+  const outcomes: RecordOutcome[] = [];
+  await expect(
+    runImport(adapter, edited, { journal, onOutcome: (o) => outcomes.push(o) }),
+  ).rejects.toThrow(JournalError);
+
+  const notSent = outcomes.filter((o) => o.index >= 2);
+  expect(notSent.length).toBeGreaterThan(2);
+  for (const outcome of notSent) {
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      reason: matching(/chunk 1 holds different records/),
+    });
+    expect(outcome).not.toMatchObject({ reason: matching(/the import was aborted/) });
+  }
+});
