@@ -2,7 +2,6 @@ import type { paths } from "../../generated/fullstory.js";
 import { operations } from "../../generated/fullstory.operations.js";
 import type { ApiClient } from "../core/client/create-api-client.js";
 import { keyFingerprint, type Destined } from "../core/client/destination.js";
-import { idempotencyKey } from "../core/client/idempotency-key.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
@@ -50,6 +49,7 @@ export function createFullStoryClient(options: FullStoryClientOptions): FullStor
     headers: { Authorization: `Basic ${apiKey}` },
     secrets,
     account: keyFingerprint(apiKey),
-    middleware: [idempotencyKey([operations.createBatchImport, operations.createUser])],
+    // The writes FullStory makes idempotent: updateUser takes no key.
+    keyed: [operations.createBatchImport, operations.createUser],
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Middleware } from "openapi-fetch";
+import { hasIdempotentMethod } from "../http/retry-policy.js";
 import type { OperationSpec } from "./operation-table.js";
 
 /**
@@ -21,4 +22,38 @@ export function idempotencyKey(keyed: readonly OperationSpec[]): Middleware {
       return undefined;
     },
   };
+}
+
+/**
+ * Which requests of a client under `baseUrl` may be replayed after an ambiguous failure: an idempotent method,
+ * or a POST to one of the `keyed` operations (the ones the vendor makes idempotent) that carries its key. A
+ * key on any other request (a caller's header on SlashID's, Propeller's or Userpilot's writes, or FullStory's
+ * updateUser) guarantees nothing: the vendor does not honour it, and a replay may be acted on twice.
+ */
+export function replaySafeUnder(
+  baseUrl: string,
+  keyed: readonly OperationSpec[],
+): (request: Request) => boolean {
+  const base = new URL(baseUrl).pathname.replace(/\/$/, "");
+  const routes = keyed.map((spec) => ({
+    method: spec.method.toUpperCase(),
+    path: pathPattern(`${base}${spec.path}`),
+  }));
+  return (request) => {
+    if (hasIdempotentMethod(request)) return true;
+    if (!request.headers.has("idempotency-key")) return false;
+    const path = new URL(request.url).pathname;
+    return routes.some((route) => route.method === request.method && route.path.test(path));
+  };
+}
+
+/** A path template (`/v2/users/{id}`) as a pattern of the concrete paths it names, one segment a parameter. */
+function pathPattern(template: string): RegExp {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(
+    `^${template
+      .split(/\{[^}]+\}/)
+      .map(literal)
+      .join("[^/]+")}$`,
+  );
 }

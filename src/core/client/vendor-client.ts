@@ -4,7 +4,8 @@ import type { Transport } from "../http/transport.js";
 import { checkedBaseUrl } from "./base-url.js";
 import { createApiClient, type ApiClient } from "./create-api-client.js";
 import { destinationOf, type Destined } from "./destination.js";
-import type { OperationTable } from "./operation-table.js";
+import { idempotencyKey, replaySafeUnder } from "./idempotency-key.js";
+import type { OperationSpec, OperationTable } from "./operation-table.js";
 import type { CommonClientOptions } from "./options.js";
 import { transportFromOptions, userAgent } from "./transport-from-options.js";
 
@@ -24,6 +25,12 @@ export interface VendorClientSetup<Table extends OperationTable> {
    * @default the transport as it is
    */
   transport?: (transport: Transport) => Transport;
+  /**
+   * The operations the vendor makes idempotent with an `Idempotency-Key`: each of their requests gets one
+   * (a UUID v4 unless the caller set one), and only they count as safe to replay for carrying one.
+   * @default [] (no POST is replayed after an ambiguous failure, whatever headers it carries)
+   */
+  keyed?: readonly OperationSpec[];
   /** @default [] */
   middleware?: readonly Middleware[];
 }
@@ -41,14 +48,18 @@ export function createVendorClient<
   setup: VendorClientSetup<Table>,
 ): ApiClient<Paths, Table, Filled> & Destined {
   const baseUrl = checkedBaseUrl(options.baseUrl ?? setup.defaultBaseUrl);
-  const transport = transportFromOptions(options, setup.secrets);
+  const keyed = setup.keyed ?? [];
+  const transport = transportFromOptions(
+    { ...options, replaySafe: replaySafeUnder(baseUrl, keyed) },
+    setup.secrets,
+  );
   const client = createApiClient<Paths, Table, Filled>({
     operations: setup.operations,
     baseUrl,
     headers: { ...setup.headers, "User-Agent": userAgent(options.userAgent) },
     transport: setup.transport?.(transport) ?? transport,
     secrets: setup.secrets,
-    ...(setup.middleware !== undefined && { middleware: setup.middleware }),
+    middleware: [...(keyed.length > 0 ? [idempotencyKey(keyed)] : []), ...(setup.middleware ?? [])],
   });
   return Object.assign(client, { destination: destinationOf(baseUrl, setup.account) });
 }

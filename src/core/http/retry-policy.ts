@@ -31,12 +31,18 @@ export const DEFAULT_RETRY: Required<RetryOptions> = {
 
 const REPLAY_SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
+/** Whether the request's method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE). */
+export function hasIdempotentMethod(request: Request): boolean {
+  return REPLAY_SAFE_METHODS.has(request.method);
+}
+
 /**
  * A request may be replayed after an ambiguous failure when its method is idempotent or it carries an
- * `Idempotency-Key` (the vendor then answers a replay with the stored first result).
+ * `Idempotency-Key` (the vendor then answers a replay with the stored first result). For a transport that
+ * talks to an endpoint known to honour the key; a vendor client narrows it to its keyed operations.
  */
 export function isReplaySafe(request: Request): boolean {
-  return REPLAY_SAFE_METHODS.has(request.method) || request.headers.has("idempotency-key");
+  return hasIdempotentMethod(request) || request.headers.has("idempotency-key");
 }
 
 /**

@@ -259,28 +259,58 @@ async function attemptOnce(
     // undici then hands back the 3xx itself, with nothing sent to the origin it names.
     redirect: "manual",
   });
-  let response: Response;
+  // The attempt ends when its signal aborts, whether or not the fetch honours it: a caller's `fetch` may not
+  // pass the signal on, and msw's never errors a body that stalls, which would hold the call past its
+  // timeout and the caller's abort for ever.
+  const stop = whenAborted(signal);
   try {
-    response = await send(request);
-  } catch (error) {
-    throw classify(error, timeout, callerSignal, timeoutMs, !neverConnected(error));
+    let response: Response;
+    const sent = send(request);
+    try {
+      response = await Promise.race([sent, stop.aborted]);
+    } catch (error) {
+      // An answer that still comes is not read.
+      void sent.then(
+        (late) => discard(late.body),
+        () => undefined,
+      );
+      throw classify(error, timeout, callerSignal, timeoutMs, !neverConnected(error));
+    }
+    // A browser's fetch hides a manual redirect behind an opaque status-0 response.
+    if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+      discard(response.body);
+      throw redirected(response);
+    }
+    try {
+      const body = await readCapped(response, maxBytes, stop.aborted);
+      return new Response(body.byteLength === 0 ? null : body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    } catch (error) {
+      if (error instanceof TransportFailure) throw error;
+      throw classify(error, timeout, callerSignal, timeoutMs, true);
+    }
+  } finally {
+    stop.release();
   }
-  // A browser's fetch hides a manual redirect behind an opaque status-0 response.
-  if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
-    discard(response.body);
-    throw redirected(response);
-  }
-  try {
-    const body = await readCapped(response, maxBytes);
-    return new Response(body.byteLength === 0 ? null : body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-  } catch (error) {
-    if (error instanceof TransportFailure) throw error;
-    throw classify(error, timeout, callerSignal, timeoutMs, true);
-  }
+}
+
+/** A promise that rejects once `signal` aborts (never before), and how to stop listening to the signal. */
+function whenAborted(signal: AbortSignal): {
+  readonly aborted: Promise<never>;
+  readonly release: () => void;
+} {
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(new Error("the attempt's signal aborted", { cause: signal.reason }));
+  });
+  // Raced only while the attempt waits: an abort after that rejects it unheard.
+  aborted.catch(() => undefined);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  return { aborted, release: () => signal.removeEventListener("abort", onAbort) };
 }
 
 /**
@@ -305,9 +335,14 @@ function redirected(response: Response): TransportFailure {
 
 /**
  * The body's bytes, read chunk by chunk so no more than `maxBytes` (plus one chunk) is ever held; a declared
- * or streamed length over the cap cancels the body and fails with kind `too_large`.
+ * or streamed length over the cap cancels the body and fails with kind `too_large`. Rejects as soon as
+ * `aborted` does, the body cancelled.
  */
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  aborted: Promise<never>,
+): Promise<Uint8Array<ArrayBuffer>> {
   const tooLarge = () =>
     new TransportFailure(
       "too_large",
@@ -326,7 +361,14 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let read: ReadableStreamReadResult<Uint8Array>;
+    try {
+      read = await Promise.race([reader.read(), aborted]);
+    } catch (error) {
+      discard(reader);
+      throw error;
+    }
+    const { done, value } = read;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
