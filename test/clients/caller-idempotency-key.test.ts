@@ -74,4 +74,23 @@ describe("a caller's Idempotency-Key on a POST the vendor does not make idempote
     expect(result.ok).toBe(true);
     expect(seen.map((r) => r.headers.get("idempotency-key"))).toEqual([key, key]);
   });
+
+  it("FullStory createUser with an empty key (an unset variable) is sent under a key of its own", async () => {
+    const seen = answering(`${HOSTS.fullstory}/v2/users`, [
+      () => HttpResponse.json({ code: "server_error", message: "oops" }, { status: 500 }),
+      () => HttpResponse.json({ id: "1234" }),
+    ]);
+    const client = createFullStoryClient({ apiKey: "na1.caller-key-test", ...noWait });
+    const result = await client.createUser({
+      body: { uid: "u-1" },
+      headers: { "Idempotency-Key": "" },
+    });
+    expect(result.ok).toBe(true);
+    const keys = seen.map((r) => r.headers.get("idempotency-key"));
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(keys[1]).toBe(keys[0]);
+  });
 });

@@ -5,7 +5,7 @@ import type { OperationSpec } from "./operation-table.js";
 
 /**
  * Client-level middleware that gives every request of `keyed` operations an `Idempotency-Key` (a UUID v4)
- * when the caller set none, so operation methods and `raw` calls alike are safe to retry. A caller's own key
+ * when the caller set none (or an empty one), so operation methods and `raw` calls alike are safe to retry. A caller's own key
  * (a resumed import's saved key) is left as it is.
  */
 export function idempotencyKey(keyed: readonly OperationSpec[]): Middleware {
@@ -15,8 +15,9 @@ export function idempotencyKey(keyed: readonly OperationSpec[]): Middleware {
       const applies = keyed.some(
         (spec) => spec.path === schemaPath && spec.method.toUpperCase() === method,
       );
-      // Set in place: a new Request would have to take over the body stream to carry one more header.
-      if (applies && !request.headers.has("Idempotency-Key")) {
+      // Set in place: a new Request would have to take over the body stream to carry one more header. An
+      // empty key (an unset variable) is none: the vendor could not tell two requests under it apart.
+      if (applies && (request.headers.get("Idempotency-Key") ?? "") === "") {
         request.headers.set("Idempotency-Key", randomUUID());
       }
       return undefined;
@@ -41,7 +42,7 @@ export function replaySafeUnder(
   }));
   return (request) => {
     if (hasIdempotentMethod(request)) return true;
-    if (!request.headers.has("idempotency-key")) return false;
+    if ((request.headers.get("idempotency-key") ?? "") === "") return false;
     const path = new URL(request.url).pathname;
     return routes.some((route) => route.method === request.method && route.path.test(path));
   };
