@@ -30,7 +30,15 @@ import {
   type Tally,
 } from "./job-counts.js";
 import { validateFullStoryUser, type FullStoryUser } from "./validate.js";
-import { Matcher, isKeyless, matchable, text, type Keys, type Matchable } from "./matcher.js";
+import {
+  Matcher,
+  isKeyless,
+  matchable,
+  matchKeysOfItems,
+  text,
+  type Keys,
+  type Matchable,
+} from "./matcher.js";
 
 /** Most users FullStory accepts in one batch request. */
 export const FULLSTORY_MAX_BATCH = rules.CreateBatchImportRequest.properties.requests.maxItems;
@@ -90,7 +98,8 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * through (a `FAILED` job may have imported some users), each within the job's time and a page budget its
  * counts give (a list that pages on past it leaves its records `results_incomplete`). Imported users and
  * failures are matched to the chunk's records: a failure whose user (the request item) has the uid, id and
- * email of one record only goes to it first; then an entry with a uid to a record with that uid (an imported
+ * email of one record only goes to it first (of records sharing all three, to the one whose whole item it
+ * echoes); then an entry with a uid to a record with that uid (an imported
  * user no such record is free for, after every other entry, to a record without a uid that named it by its
  * FullStory id, else by its email); one without, among the records without a uid, by id, else by email.
  * Entries matching no record are ignored and counted (`unmatched_entries`). Records neither list names are
@@ -153,7 +162,7 @@ export function createFullStoryAdapter(
   const matchKeys = new WeakMap<Chunk<FullStoryUser>, readonly Matchable[]>();
   const matchKeysOf = (chunk: Chunk<FullStoryUser>): readonly Matchable[] => {
     let keys = matchKeys.get(chunk);
-    if (keys === undefined) matchKeys.set(chunk, (keys = chunk.items.map(matchable)));
+    if (keys === undefined) matchKeys.set(chunk, (keys = matchKeysOfItems(chunk.items)));
     return keys;
   };
   // Chunks whose job FullStory answered 404 for in this run: one replay may meet a passing glitch, a second

@@ -1,5 +1,6 @@
 // Which record of a chunk each user FullStory lists (in a job's imports or errors) is: by uid, id or email, as
 // FullStory matches a batch item to a user.
+import { createHash } from "node:crypto";
 import type { ItemOutcome } from "../core/engine/adapter.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
 
@@ -9,6 +10,11 @@ export type Keys = {
   readonly uid: string | undefined;
   readonly id: string | undefined;
   readonly email: string | undefined;
+  /**
+   * A digest of the whole request item, kept only for a record whose uid, id and email another record of the
+   * chunk shares: an errors entry echoes the request item, which then tells the two apart.
+   */
+  readonly item?: string;
 };
 type Outcome = ItemOutcome<FullStoryFailureCode>;
 
@@ -37,7 +43,7 @@ export class Matcher {
   readonly #cursor = new Map<number[], number>();
 
   constructor(
-    private readonly items: readonly Matchable[],
+    private readonly items: readonly (Matchable & { readonly item?: string })[],
     private readonly outcomes: (Outcome | undefined)[],
   ) {}
 
@@ -81,7 +87,19 @@ export class Matcher {
    */
   assignExact(entry: Matchable | null | undefined, outcome: Outcome): boolean {
     const positions = this.#index("exact").get(exactKey(entry ?? {}));
-    if (typeof positions !== "number" || this.outcomes[positions] !== undefined) return false;
+    if (positions === undefined) return false;
+    if (typeof positions !== "number") {
+      // Records sharing all three: the one whose whole item the entry echoes (an errors entry's `user` is the
+      // request item), so a refusal of one of them does not land on the other.
+      const digest = itemDigest(entry);
+      const position = positions.find(
+        (at) => this.outcomes[at] === undefined && this.items[at]?.item === digest,
+      );
+      if (position === undefined) return false;
+      this.outcomes[position] = outcome;
+      return true;
+    }
+    if (this.outcomes[positions] !== undefined) return false;
     this.outcomes[positions] = outcome;
     return true;
   }
@@ -175,6 +193,47 @@ function exactKey(record: Matchable): string {
 
 /** The chunk positions holding one key: a number for the usual single record, a list for duplicates. */
 type Positions = number | number[];
+
+/**
+ * What the result lists of a chunk's job are matched on, for each of its records: {@link matchable}'s fields,
+ * and the digest of the whole item for records whose uid, id and email another record of the chunk shares.
+ */
+export function matchKeysOfItems(items: readonly Matchable[]): readonly Keys[] {
+  const keys = items.map(matchable);
+  const seen = new Map<string, number>();
+  for (const key of keys) {
+    const exact = exactKey(key);
+    seen.set(exact, (seen.get(exact) ?? 0) + 1);
+  }
+  if (seen.size === keys.length) return keys;
+  return keys.map((key, at) => {
+    const item = seen.get(exactKey(key))! > 1 ? itemDigest(items[at]) : undefined;
+    return item === undefined ? key : { ...key, item };
+  });
+}
+
+/** A digest of an item as JSON carries it, its keys in order (an echo of it may order them otherwise). */
+function itemDigest(item: unknown): string | undefined {
+  try {
+    const text = JSON.stringify(item ?? null);
+    return createHash("sha1")
+      .update(JSON.stringify(sorted(JSON.parse(text) as unknown)))
+      .digest("base64");
+  } catch {
+    // An echo that nests past the stack names no record by its item.
+    return undefined;
+  }
+}
+
+/** A JSON value with every object's keys sorted. */
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const name of Object.keys(value).sort())
+    out[name] = sorted((value as Record<string, unknown>)[name]);
+  return out;
+}
 
 /** The fields of a record the result lists are matched on, and nothing else of it. */
 export function matchable(record: Matchable): Keys {

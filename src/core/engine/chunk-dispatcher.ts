@@ -47,6 +47,8 @@ export class ChunkDispatcher<Input, Wire> {
   // The chunks in flight the vendor still works on, or will beyond the next chunk's upload; the others only
   // read their results (see vendorDone).
   readonly #working = new Set<object>();
+  // Each chunk in flight, with what a later chunk repeating one of its users looks it up by.
+  readonly #out = new Map<Promise<void>, OutChunk>();
   #wake: (() => void) | undefined;
 
   constructor(
@@ -279,7 +281,7 @@ export class ChunkDispatcher<Input, Wire> {
     chunkSeq: number,
     lookedUp: JournaledChunk | undefined,
   ): void {
-    const { journal, report, replay, sleep } = this.settings;
+    const { journal } = this.settings;
     const run = this.#run;
     const repeated = repeatedFromEarlierChunks(pending);
     const chunk: Chunk<Wire> = {
@@ -308,6 +310,78 @@ export class ChunkDispatcher<Input, Wire> {
       this.#resume(pending, known.outcomes);
       return;
     }
+    // A record repeating the key of a record whose chunk is still out (sent at once, or being replayed after a
+    // lost answer) waits for that chunk to settle: sent now, its values could reach the vendor before the
+    // earlier record's (a replay, a retry, two requests racing), and the vendor would keep the earlier
+    // record's values where the input's later record is its last word on the user.
+    const earlierOut = this.#holdingAny(pending, repeated);
+    if (earlierOut.length > 0) {
+      const slot = {};
+      this.#working.add(slot);
+      const waiting = Promise.all(earlierOut).then(() => {
+        this.#working.delete(slot);
+        // Settles once the chunk does, so that `drain` and a later repeat wait for it.
+        if (!run.signal.aborted) return this.#send(pending, chunk, chunkSeq, fingerprint, known);
+        this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, "its chunk");
+        return undefined;
+      });
+      this.#track(pending, waiting, slot);
+      return;
+    }
+    void this.#send(pending, chunk, chunkSeq, fingerprint, known);
+  }
+
+  /**
+   * The chunks in flight holding an earlier record of one of `pending`'s repeated users: the one `repeated`
+   * names (the first record with that key or identity), or any with the same key (a later repeat of it may be
+   * out too, and the vendor must get the repeats in input order).
+   */
+  #holdingAny(
+    pending: PendingChunk<Wire>,
+    repeated: ReadonlyMap<number, number> | undefined,
+  ): Promise<void>[] {
+    if (repeated === undefined) return [];
+    const holding = new Set<Promise<void>>();
+    for (const [task, out] of this.#out) {
+      for (const [position, earlier] of repeated) {
+        const key = pending.keys[position];
+        if (
+          (earlier >= out.first && earlier <= out.last) ||
+          (key !== undefined && out.keys().has(key))
+        ) {
+          holding.add(task);
+          break;
+        }
+      }
+    }
+    return [...holding];
+  }
+
+  /** Counts `task` in flight, holding the chunk's records (by their input indexes) until it settles. */
+  #track(pending: PendingChunk<Wire>, task: Promise<void>, slot: object): void {
+    const tracked = task
+      // Failing its records threw (an `onOutcome` that threw is caught before): the run stops, as a chunk's
+      // own task does when recording fails.
+      .catch((error: unknown) => void this.#stopRun(error))
+      .finally(() => {
+        this.#working.delete(slot);
+        this.#inFlight.delete(tracked);
+        this.#out.delete(tracked);
+      });
+    this.#inFlight.add(tracked);
+    this.#out.set(tracked, outOf(pending));
+  }
+
+  /** Sends the chunk and follows it through; the promise settles once its records are in the report. */
+  #send(
+    pending: PendingChunk<Wire>,
+    chunk: Chunk<Wire>,
+    chunkSeq: number,
+    fingerprint: string,
+    known: JournaledChunk | undefined,
+  ): Promise<void> {
+    const { journal, report, replay, sleep } = this.settings;
+    const run = this.#run;
     this.#sentChunks += 1;
     report.sent(pending.indexes.length);
     this.settings.emit();
@@ -381,8 +455,11 @@ export class ChunkDispatcher<Input, Wire> {
       .finally(() => {
         this.#working.delete(slot);
         this.#inFlight.delete(task);
+        this.#out.delete(task);
       });
     this.#inFlight.add(task);
+    this.#out.set(task, outOf(pending));
+    return task;
   }
 }
 
@@ -404,6 +481,24 @@ function fatalOutcomes(
     const known = result.known?.[i];
     return known !== undefined && (known.ok || known.transient !== true) ? known : failed;
   });
+}
+
+/** A chunk in flight: the input indexes of its first and last record (they ascend), and its keys. */
+interface OutChunk {
+  readonly first: number;
+  readonly last: number;
+  /** Its records' keys, as a set built when first asked for (only a chunk repeating a key asks). */
+  readonly keys: () => ReadonlySet<string>;
+}
+
+function outOf(pending: PendingChunk<unknown>): OutChunk {
+  let keys: Set<string> | undefined;
+  return {
+    first: pending.indexes[0] ?? 0,
+    last: pending.indexes.at(-1) ?? 0,
+    // `keys` stays whole when the chunk's items are released.
+    keys: () => (keys ??= new Set(pending.keys)),
+  };
 }
 
 /** The chunk's records as the journal fingerprints them. */

@@ -1,0 +1,67 @@
+// One uid twice in one FullStory batch, with other values: FullStory refuses one item and imports the other.
+// Its errors list echoes the refused request item whole (VENDORS.md: "`user` is the original request item"),
+// so the report must fail the record whose item FullStory echoed, not the first record with that uid.
+import { describe, expect, it } from "vitest";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { importUsers, type FullStoryUser } from "../../src/fullstory/index.js";
+import { json } from "../../src/testing/faults.js";
+import { useMswServer } from "../support/msw.js";
+import { API_KEY, mountFullStory } from "./harness.js";
+
+const server = useMswServer();
+
+const REFUSED: FullStoryUser = { uid: "u-1", display_name: "First", properties: { plan: "gold" } };
+const KEPT: FullStoryUser = { uid: "u-1", display_name: "Second", properties: { plan: "pro" } };
+
+describe("FullStory refuses one of two items with the same uid in one batch", () => {
+  it("fails the record whose item the errors list echoes, and imports the other", async () => {
+    mountFullStory(server, {
+      faults: {
+        // FullStory's answers for a batch in which it refused the first item (a rule of its own) and imported
+        // the second: the job FAILED (partial failure) with 1 import and 1 error.
+        script: ({ operation }) => {
+          const rewrite = (edit: (body: Record<string, unknown>) => object) => ({
+            after: async (answer: Response) =>
+              answer.status === 200
+                ? json(edit((await answer.json()) as Record<string, unknown>))
+                : answer,
+          });
+          switch (operation) {
+            case "getBatchImportStatus":
+              return rewrite((body) => ({
+                ...body,
+                imports: 1,
+                errors: 1,
+                job: { ...(body["job"] as object), status: "FAILED" },
+              }));
+            case "getBatchImports":
+              return rewrite((body) => ({
+                ...body,
+                results: (body["results"] as object[]).slice(1),
+                total_records: "1",
+              }));
+            case "getBatchImportErrors":
+              return rewrite(() => ({
+                results: [
+                  { message: "plan: value not allowed", code: "invalid_argument", user: REFUSED },
+                ],
+                total_records: "1",
+              }));
+            default:
+              return undefined;
+          }
+        },
+      },
+    });
+    const report = await importUsers(createFullStoryClient({ apiKey: API_KEY }), [REFUSED, KEPT], {
+      pollIntervalMs: 10,
+      maxPollIntervalMs: 20,
+    });
+    expect(report.total).toBe(2);
+    expect(report.outcomes.find((o) => o.index === 0)).toMatchObject({
+      outcome: "failed",
+      code: "invalid_argument",
+    });
+    expect(report.outcomes.find((o) => o.index === 1)).toMatchObject({ outcome: "imported" });
+  });
+});
