@@ -129,13 +129,27 @@ const plain = (value: unknown): unknown =>
 interface Stored {
   /** The stored values for a record, or undefined when the vendor does not hold it. */
   find(record: Rec): Rec | undefined;
-  /** What of `record` the vendor holds differently, as messages. */
-  differences(record: Rec, stored: Rec): string[];
+  /**
+   * What of `record` the vendor holds differently, as messages; `over` an earlier record with its key, whose
+   * values the vendor merged with it (objects key by key, SlashID's handles and groups as sets).
+   */
+  differences(record: Rec, stored: Rec, over?: boolean): string[];
 }
 
-function diff(pairs: [string, unknown, unknown][]): string[] {
+const same = (a: unknown, b: unknown) => JSON.stringify(plain(a)) === JSON.stringify(plain(b));
+
+/** Whether `got` holds `want` written over an earlier value: objects merged, `set` united, the rest replaced. */
+function holds(want: unknown, got: unknown, set: boolean): boolean {
+  if (set && Array.isArray(want))
+    return Array.isArray(got) && want.every((v) => got.some((g) => same(g, v)));
+  if (want === null || typeof want !== "object" || Array.isArray(want)) return same(want, got);
+  const held = got as Rec | null | undefined;
+  return Object.entries(want).every(([k, v]) => holds(v, held?.[k], false));
+}
+
+function diff(pairs: [string, unknown, unknown][], over = false, sets: string[] = []): string[] {
   return pairs.flatMap(([name, want, got]) =>
-    want === undefined || JSON.stringify(plain(want)) === JSON.stringify(plain(got))
+    want === undefined || (over ? holds(want, got, sets.includes(name)) : same(want, got))
       ? []
       : [`${name}: sent ${JSON.stringify(want)}, stored ${JSON.stringify(got)}`],
   );
@@ -150,12 +164,15 @@ function storedAt(vendor: VendorName, sim: VendorSimulator): Stored {
     case "fullstory":
       return {
         find: (r) => s.users!().find((u) => u.uid === r.uid),
-        differences: (r, u) =>
-          diff([
-            ["email", r.email, u.email],
-            ["display_name", r.display_name, u.display_name],
-            ["properties", r.properties, u.properties],
-          ]),
+        differences: (r, u, over) =>
+          diff(
+            [
+              ["email", r.email, u.email],
+              ["display_name", r.display_name, u.display_name],
+              ["properties", r.properties, u.properties],
+            ],
+            over,
+          ),
       };
     case "slashid":
       return {
@@ -165,37 +182,45 @@ function storedAt(vendor: VendorName, sim: VendorSimulator): Stored {
             (p.emails as string[]).some((e) => e.toLowerCase() === email),
           );
         },
-        differences: (r, p) =>
-          diff([
-            ["emails", r.emails, p.emails],
-            ["region", r.region, p.region],
+        differences: (r, p, over) =>
+          diff(
             [
-              "groups",
-              (r.groups as unknown[] | undefined)?.length ? r.groups : undefined,
-              p.groups,
+              ["emails", r.emails, p.emails],
+              ["region", r.region, p.region],
+              [
+                "groups",
+                (r.groups as unknown[] | undefined)?.length ? r.groups : undefined,
+                p.groups,
+              ],
+              ["attributes", r.attributes, p.attributes],
             ],
-            ["attributes", r.attributes, p.attributes],
-          ]),
+            over,
+            ["emails", "groups"],
+          ),
       };
     case "propeller":
       return {
         find: (r) =>
           s.users!().find((u) => propellerRecordKey(u as never) === propellerRecordKey(r as never)),
-        differences: (r, u) =>
+        differences: (r, u, over) =>
           diff(
             Object.keys(r).map(
               (k) => [k, r[k], (u.fields as Rec)[k]] as [string, unknown, unknown],
             ),
+            over,
           ),
       };
     case "userpilot":
       return {
         find: (r) => s.users!().find((u) => u.user_id === r.user_id),
-        differences: (r, u) =>
-          diff([
-            ["metadata", r.metadata, u.metadata],
-            ["company_id", r.company_id, u.company_id],
-          ]),
+        differences: (r, u, over) =>
+          diff(
+            [
+              ["metadata", r.metadata, u.metadata],
+              ["company_id", r.company_id, u.company_id],
+            ],
+            over,
+          ),
       };
   }
 }
@@ -412,6 +437,15 @@ export async function runScenario(vendorName: VendorName, scenario: Scenario): P
     const fatalInstead = o.outcome === "failed" && o.code === "fatal" && report.fatal !== undefined;
     if (o.outcome !== "rejected" && !fatalInstead && scenario.broken.includes(o.index))
       problems.push(`#${o.index} ${o.key} broken but ${o.outcome}`);
+  }
+  // A repeated key: the vendor gets the repeats in input order (README), so when the last record with the key
+  // was imported, the vendor holds its values.
+  for (const key of new Set(keys.filter((_, i) => sharesKey(i)))) {
+    const last = keys.lastIndexOf(key);
+    if (byIndex.get(last)?.[0]?.outcome !== "imported") continue;
+    const held = stored.find(records[last]!);
+    for (const d of held === undefined ? [] : stored.differences(records[last]!, held, true))
+      problems.push(`#${last} ${key}, the last record with its key, imported but not last: ${d}`);
   }
   if (process.env.TRUTH_CONVERGE !== undefined)
     for (const o of outcomes)
