@@ -20,6 +20,7 @@ export interface PropellerClientOptions extends CommonClientOptions {
   clientSecret: string;
   /**
    * Renew the access token this many ms before it expires (at most half its lifetime); 0 renews at expiry.
+   * Should that renewal fail, calls go on with the current token until it expires.
    * A value that is not a duration in ms from 0 is refused with a RangeError naming this option.
    * @default 60000
    */
@@ -72,7 +73,7 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
       // An issued token is a secret whether or not it can be sent: the error below may show its type, which a
       // broken endpoint may fill with the token itself.
       secrets.add(accessToken);
-      const unusable = unusableToken(accessToken, token_type);
+      const unusable = unusableToken(accessToken, token_type, options.clientSecret);
       // No request could carry it: the `auth` variant, as for a refused token; the message names neither
       // the token nor the secret.
       if (unusable !== undefined)
@@ -98,12 +99,19 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
 }
 
 /**
+ * A client secret this long is not part of a token by chance (an 8-character random secret turns up in a
+ * 16,000-character token about once in 10^10), so a token holding it echoes it.
+ */
+const ECHO_CHECKED_SECRET_CHARS = 8;
+
+/**
  * Why an issued token cannot be sent as `Authorization: Bearer <token>`, or undefined when it can: its type
  * is not Bearer (compared case-insensitively, as the spec says), or it is empty or holds a character outside
  * visible ASCII, which a header cannot carry as it is (fetch throws on a line break or a character beyond
- * Latin-1, and strips spaces at its ends).
+ * Latin-1, and strips spaces at its ends), or it holds the client secret (an endpoint echoing the form it
+ * was sent), which would then travel on every API request, into the API's and every proxy's logs.
  */
-function unusableToken(token: string, type: string): string | undefined {
+function unusableToken(token: string, type: string, clientSecret: string): string | undefined {
   if (type.trim().toLowerCase() !== "bearer") {
     const shown = JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}…` : type);
     return `the token endpoint issued a token of type ${shown}, not Bearer`;
@@ -111,5 +119,8 @@ function unusableToken(token: string, type: string): string | undefined {
   if (token === "") return "the token endpoint issued an empty access token";
   if (!/^[\x21-\x7e]+$/.test(token))
     return "the token endpoint issued an access token that is not a valid header value (a character outside visible ASCII)";
+  const secret = clientSecret.trim();
+  if (secret.length >= ECHO_CHECKED_SECRET_CHARS && token.includes(secret))
+    return "the token endpoint issued an access token that holds the client secret (it echoes its request?): it is not sent";
   return undefined;
 }

@@ -1,5 +1,6 @@
 // What the scrubber guarantees on its own: every secret, however short, is redacted; a secret that contains
 // another leaves nothing behind; text cut short keeps no piece of a secret at either edge.
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { SecretSet } from "../../src/core/errors/secrets.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
@@ -79,5 +80,18 @@ describe("SecretSet.scrubRuns", () => {
     expect(secrets.scrubRuns(v8)).toBe(
       `Unexpected token '${key[0]}', "[REDACTED]"... is not valid JSON`,
     );
+  });
+});
+
+describe("a secret far longer than any key (a broken token endpoint's token)", () => {
+  // V8 refuses a pattern with a literal of some 32,000 characters, and its error quotes every secret.
+  const huge = randomBytes(48_000).toString("base64");
+  const key = secretOf(32);
+
+  it("is redacted with the others, in each form it comes back in, and scrubbing never throws", () => {
+    const secrets = new SecretSet();
+    secrets.add(key, huge);
+    const text = `a ${huge} b ${encodeURIComponent(huge)} c ${key} d`;
+    expect(secrets.scrub(text)).toBe("a [REDACTED] b [REDACTED] c [REDACTED] d");
   });
 });

@@ -29,12 +29,12 @@ interface SharedRequest {
 }
 
 /**
- * An OAuth2 token held for reuse: fetched on first use, renewed before it expires, dropped when a request
- * with it is refused. Concurrent callers share one token request; a caller whose signal aborts stops waiting
+ * An OAuth2 token held for reuse: fetched on first use, renewed before it expires (and still used until then
+ * should the renewal fail), dropped when a request with it is refused. Concurrent callers share one token request; a caller whose signal aborts stops waiting
  * for it at once, and the request itself is aborted once no caller waits for it.
  */
 export class TokenCache {
-  #current: { token: string; renewAt: number } | undefined;
+  #current: { token: string; renewAt: number; expiresAt: number } | undefined;
   #pending: SharedRequest | undefined;
   readonly #now: () => number;
   readonly #refreshBeforeMs: number;
@@ -65,6 +65,14 @@ export class TokenCache {
     shared.waiting += 1;
     try {
       return await untilAborted(shared.token, signal);
+    } catch (error) {
+      // A renewal ahead of expiry that failed (the token endpoint down for a moment) leaves the token in hand,
+      // still good until it expires: failing the call instead would fail whole chunks Propeller would take. A
+      // token a 401 refused was forgotten (`invalidate`), so it is never sent again this way.
+      const held = this.#current;
+      const aborted = error instanceof TransportFailure && error.kind === "aborted";
+      if (!aborted && held !== undefined && this.#now() < held.expiresAt) return held.token;
+      throw error;
     } finally {
       shared.waiting -= 1;
       // Nobody left to use the token: no more requests carrying the client secret go out for it.
@@ -83,7 +91,12 @@ export class TokenCache {
       this.secrets.add(accessToken);
       const lifetimeMs = expiresInSec * 1000;
       const early = Math.min(this.#refreshBeforeMs, lifetimeMs / 2);
-      this.#current = { token: accessToken, renewAt: this.#now() + lifetimeMs - early };
+      const issuedAt = this.#now();
+      this.#current = {
+        token: accessToken,
+        renewAt: issuedAt + lifetimeMs - early,
+        expiresAt: issuedAt + lifetimeMs,
+      };
       return accessToken;
     });
     const shared: SharedRequest = { token, controller, waiting: 0 };

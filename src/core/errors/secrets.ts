@@ -9,6 +9,13 @@ const MIN_RUN = 6;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
+ * Secrets at least this long are searched for as plain text, outside the pattern: V8 refuses a pattern holding
+ * a literal of some 32,000 characters (a broken token endpoint's token), and its SyntaxError quotes the whole
+ * pattern, every secret in it.
+ */
+const PLAIN_FROM = 8192;
+
+/**
  * Where a short secret may start: at the start of the text, after a character that is no letter or digit, or
  * after a percent-escape (`Token%20<key>`), whose hex digits would otherwise count as part of a word.
  */
@@ -46,6 +53,7 @@ export class SecretSet {
   readonly #values = new Set<string>();
   #runs: Set<string> | undefined;
   #pattern: RegExp | undefined;
+  #byLength: string[] | undefined;
 
   /** Holds each secret in every form it may come back in (see `echoedForms`); sends nothing. */
   add(...values: (string | undefined)[]): void {
@@ -55,11 +63,17 @@ export class SecretSet {
     }
     this.#pattern = undefined;
     this.#runs = undefined;
+    this.#byLength = undefined;
   }
 
   scrub(text: string): string {
+    let out = text;
+    // Longest first, as in the pattern; a long secret is no part of a short one.
+    for (const secret of this.#sorted())
+      if (secret.length >= PLAIN_FROM && out.includes(secret))
+        out = out.replaceAll(secret, REDACTED);
     const pattern = this.#compiled();
-    return pattern === undefined ? text : text.replace(pattern, REDACTED);
+    return pattern === undefined ? out : out.replace(pattern, REDACTED);
   }
 
   /**
@@ -133,10 +147,11 @@ export class SecretSet {
    * the longer one behind, and the marker itself is never rescanned.
    */
   #compiled(): RegExp | undefined {
-    if (this.#values.size === 0) return undefined;
-    this.#pattern ??= new RegExp(
-      [...this.#values]
-        .sort((a, b) => b.length - a.length)
+    if (this.#pattern !== undefined) return this.#pattern;
+    const short = this.#sorted().filter((secret) => secret.length < PLAIN_FROM);
+    if (short.length === 0) return undefined;
+    this.#pattern = new RegExp(
+      short
         .map((secret) =>
           secret.length < WHOLE_WORD_BELOW
             ? `${STANDS_ALONE_AFTER}${escape(secret)}(?![A-Za-z0-9])`
@@ -146,6 +161,11 @@ export class SecretSet {
       "g",
     );
     return this.#pattern;
+  }
+
+  /** The secrets' forms, longest first. */
+  #sorted(): readonly string[] {
+    return (this.#byLength ??= [...this.#values].sort((a, b) => b.length - a.length));
   }
 
   #redactEdges(text: string): string {
