@@ -8,6 +8,8 @@ import type {
 } from "../core/engine/adapter.js";
 import { afterLostSend, failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
 import { everyItem } from "../core/engine/outcomes.js";
+import { scrubOutcomes } from "../core/engine/scrub-outcomes.js";
+import { SecretSet } from "../core/errors/secrets.js";
 import { wholeNumberOption } from "../core/options.js";
 import type { SlashIdClient } from "./client.js";
 import type { SlashIdFailureCode } from "./failure-codes.js";
@@ -54,6 +56,9 @@ type Outcome = ItemOutcome<SlashIdFailureCode>;
  *   SlashID's `successful_imports`, or when its counts add up to more persons than the file held: then
  *   SlashID counted failures it did not list (or listed them unreadably, or counted nonsense), and every
  *   person not placed fails with code `import_unconfirmed`, as nobody can tell which of them were imported.
+ *   When SlashID counts more persons imported than it left unlisted (or gives a count below zero), the persons
+ *   it listed fail `import_unconfirmed` too: it counted some of them imported, and does not say which.
+ *   Every text of the answer is scrubbed of the file's passwords, which `failed_csv` echoes.
  *   Errors a 200 lists beside its counts (their meaning there is UNCONFIRMED) are a warning on every person
  *   imported.
  * - 400 and 402 (pricing tier) fail the chunk with SlashID's messages; 401 / 403 stop the import.
@@ -84,7 +89,14 @@ export function createSlashIdAdapter(
     keyOf: slashIdKeyOf,
     identitiesOf: slashIdIdentitiesOf,
     validate: checkSlashIdPerson,
-    send: (chunk, context) => sendChunk(client, chunk, context),
+    send: async (chunk, context) => {
+      const passwords = passwordsOf(chunk.items);
+      const result = await sendChunk(client, chunk, context, passwords);
+      // SlashID echoes each failed row, password included, beside a reason of its own wording: a person's
+      // password hash is as secret as the API key, which the engine scrubs afterwards (it knows no password).
+      if (passwords === undefined || result.kind !== "done") return result;
+      return { kind: "done", outcomes: scrubOutcomes(result.outcomes, (t) => passwords.scrub(t)) };
+    },
   };
 }
 
@@ -126,10 +138,21 @@ function firstOf(list: readonly string[] | undefined): string | undefined {
   return value !== "" ? value : undefined;
 }
 
+/** The passwords of the chunk's persons as secrets to scrub; undefined when none has one. */
+function passwordsOf(items: readonly SlashIdCsvRow[]): SecretSet | undefined {
+  let passwords: SecretSet | undefined;
+  for (const item of items) {
+    const password = item["slashid:password"];
+    if (password !== undefined) (passwords ??= new SecretSet()).add(password);
+  }
+  return passwords;
+}
+
 async function sendChunk(
   client: SlashIdClient,
   chunk: Chunk<SlashIdCsvRow>,
   context: ChunkContext,
+  passwords: SecretSet | undefined,
 ): Promise<ChunkResult<SlashIdFailureCode>> {
   const size = chunk.items.length;
   const persons = toCsv(chunk.items);
@@ -168,8 +191,13 @@ async function sendChunk(
   // What an error listed beside a 200's counts means is UNCONFIRMED: each person the counts call imported
   // carries it, rather than the report saying nothing of it.
   // Scrubbed before the cut: a secret cut short is too short to be recognised afterwards.
+  // The persons' passwords too, and a piece of one left at the cut (see SecretSet.clip).
   const messages = client.scrub(messagesOf(listed));
-  const note = `SlashID listed errors beside its counts (${messages.length > 500 ? `${messages.slice(0, 500)}…` : messages}), and does not say whom they concern: this person may not have been imported as sent`;
+  const shown =
+    messages.length <= 500
+      ? messages
+      : `${passwords === undefined ? messages.slice(0, 500) : passwords.clip(messages, 500)}…`;
+  const note = `SlashID listed errors beside its counts (${shown}), and does not say whom they concern: this person may not have been imported as sent`;
   return {
     kind: "done",
     outcomes: outcomes.map((outcome) =>

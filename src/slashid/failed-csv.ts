@@ -125,19 +125,39 @@ export function outcomesOf(
   // `successful_imports`, some of them failed unlisted, and none of them can be called imported. Counts that
   // add up to more persons than the file held confirm nothing (as FullStory's do): SlashID said that more
   // failed than its failed_csv placed, or counted imports of persons it was never sent.
-  const overcounted = counts.successful_imports + counts.failed_imports > items.length;
+  // A count below zero (the spec's `minimum: 0`, which the client's answer check leaves alone) is no count: it
+  // would let `successful_imports` pass the file's size while the sum still fits.
+  const negative = counts.successful_imports < 0 || counts.failed_imports < 0;
+  const overcounted = negative || counts.successful_imports + counts.failed_imports > items.length;
   const confirmed = !overcounted && items.length - placed <= counts.successful_imports;
+  // SlashID counted more persons imported than it left unlisted: some it listed as failed it also counted
+  // imported, and nobody can tell which, so none of them is reported refused.
+  const contradicted = negative || counts.successful_imports > items.length - placed;
+  if (contradicted) {
+    const counted = `, yet SlashID counted ${counts.successful_imports} of the ${items.length} persons in this file imported, more than the ${items.length - placed} it did not list, so whether this person was imported is unknown`;
+    for (let i = 0; i < outcomes.length; i++) {
+      const outcome = outcomes[i];
+      if (outcome?.ok === false && outcome.code === SLASHID_REJECTED)
+        outcomes[i] = {
+          ...outcome,
+          code: SLASHID_UNCONFIRMED,
+          reason: `${outcome.reason}${counted}`,
+        };
+    }
+  }
   const unconfirmed: Outcome = {
     ok: false,
     code: SLASHID_UNCONFIRMED,
     reason:
       `SlashID imported ${counts.successful_imports} and failed ${counts.failed_imports} of ${items.length} ` +
       `persons in this file, but ${
-        overcounted
-          ? "that is more persons than the file held, so its counts confirm no import"
-          : failed === undefined
-            ? "its failed_csv could not be read"
-            : `its failed_csv placed only ${placed} failure(s)`
+        negative
+          ? "a count below zero is no count, so its counts confirm no import"
+          : overcounted
+            ? "that is more persons than the file held, so its counts confirm no import"
+            : failed === undefined
+              ? "its failed_csv could not be read"
+              : `its failed_csv placed only ${placed} failure(s)`
       }, so whether this person was imported is unknown`,
   };
   const imported: Outcome = { ok: true };

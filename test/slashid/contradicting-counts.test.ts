@@ -1,0 +1,48 @@
+// SlashID's counts and `failed_csv` must agree before the report trusts them. Two answers that do not:
+// - a negative `failed_imports` (the spec's `minimum: 0`, which the answer check does not enforce) lets
+//   `successful_imports` exceed the file's size while the two add up to it: SlashID counted imports of persons
+//   it was never sent, which confirms no one;
+// - a person listed in `failed_csv` whom the counts call imported (more imports counted than persons left
+//   unlisted): SlashID said both, so the report may not say it refused the person.
+import { expect, it } from "vitest";
+import { importUsers } from "../../src/slashid/import.js";
+import { json } from "../../src/testing/faults.js";
+import { matching } from "../support/matchers.js";
+import { useMswServer } from "../support/msw.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import { emailKey, slashIdClient, slashIdWorld } from "../slashid/harness.js";
+
+const server = useMswServer();
+const input = [{ emails: ["ann@example.com"] }, { emails: ["bob@example.com"] }];
+
+/** SlashID's answer, its failed_csv kept, with the counts replaced. */
+const counts = (successful: number, failed: number) => ({
+  after: async (answer: Response) => {
+    const { result } = (await answer.json()) as { result: object };
+    return json({ result: { ...result, successful_imports: successful, failed_imports: failed } });
+  },
+});
+
+it("a file of 2 answered 3 imported and -1 failed confirms no one", async () => {
+  slashIdWorld(server, { script: () => counts(3, -1) });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+  expectEveryRecordOnce(report, 2);
+  expect(report.imported).toBe(0);
+  for (const o of report.outcomes)
+    expect(o).toMatchObject({ outcome: "failed", code: "import_unconfirmed" });
+});
+
+it("a person listed in failed_csv but counted imported (2 imported, 0 failed of 2) is unconfirmed, not refused", async () => {
+  slashIdWorld(server, {
+    reject: (key) => key === emailKey("ann@example.com"),
+    script: () => counts(2, 0),
+  });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+  expectEveryRecordOnce(report, 2);
+  expect(report.outcomes[0]).toMatchObject({
+    outcome: "failed",
+    code: "import_unconfirmed",
+    reason: matching(/simulated rejection/),
+  });
+  expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
+});
