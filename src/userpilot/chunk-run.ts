@@ -17,6 +17,7 @@ import {
   duration,
   errorText,
   failure,
+  guessed,
   jobFailure,
   progressOf,
   stopped,
@@ -77,8 +78,14 @@ export class ChunkRun {
     // `""`: a job the request was once taken to have made, which turned out to be another's.
     let jobId: string | undefined = resumed?.[`jobId${range}`];
     if (jobId === "") jobId = undefined;
+    // Why the job followed may not be this request's, when it was found in the job list by a guess.
+    // `""`: the job was not a guess.
+    const savedGuess = resumed?.[`guess${range}`];
+    let guess = savedGuess === "" ? undefined : savedGuess;
     // Only a job submitted here has a known age, which the pace of earlier jobs can time.
     let fresh = false;
+    // The fewest rows a job of these users can hold, when no answer has checked the job's rows yet.
+    let unchecked: number | undefined;
     // A request for these users went out and its answer never came (in this run, or one a crash ended): the
     // job it may have created is looked for before anything is sent again.
     if (jobId === undefined && this.lostSince(range) !== undefined) {
@@ -93,15 +100,20 @@ export class ChunkRun {
           ),
         );
       jobId = found.jobId;
+      guess = found.guess;
     }
     if (jobId === undefined) {
       const submitted = await this.submit(start, end, range);
       if (submitted.kind === "result") return submitted.result;
-      jobId = submitted.jobId;
+      ({ jobId, guess, unchecked } = submitted);
       fresh = true;
     }
     this.known.add(jobId);
-    const ended = await this.poll(jobId, size, fresh, range);
+    const polled = await this.poll(jobId, size, fresh, range, unchecked);
+    const ended: JobEnd =
+      polled.kind === "end" && guess !== undefined
+        ? { ...polled, outcome: guessed(polled.outcome, guess) }
+        : polled;
     // Userpilot holds the job: a fatal answer while it is followed leaves its users' fate unknown.
     if (ended.kind === "fatal") return { ...ended, written: true };
     // Only a half needs this: the engine journals the whole chunk's outcomes itself.
@@ -163,7 +175,13 @@ export class ChunkRun {
     end: number,
     range: string,
   ): Promise<
-    | { readonly kind: "accepted"; readonly jobId: string }
+    | {
+        readonly kind: "accepted";
+        readonly jobId: string;
+        readonly guess?: string;
+        /** The distinct user_ids sent, when the 202 did not say how many rows its job holds. */
+        readonly unchecked?: number;
+      }
     | { readonly kind: "result"; readonly result: Result }
   > {
     const size = end - start;
@@ -175,7 +193,11 @@ export class ChunkRun {
       // Saved before the request goes out (a crash may follow at once), and kept from the earliest send whose
       // answer never came: the job such a request created started after it, so a replay knows where to look.
       const lostBefore = this.lostSince(range) !== undefined;
-      if (!lostBefore) this.context.checkpoint({ [`sent${range}`]: new Date().toISOString() });
+      // After a lost send, this one's time too: a job that starts after another chunk's later send is not
+      // this range's unless this range sent again since.
+      this.context.checkpoint({
+        [lostBefore ? `resent${range}` : `sent${range}`]: new Date().toISOString(),
+      });
       // A refusal speaks for its own request only: the lost send before it may have made a job of the users.
       const failWith = (outcome: Outcome) =>
         ({
@@ -203,8 +225,11 @@ export class ChunkRun {
           .size;
         const foreign = this.notThisRequests(jobId, answer.data, size, distinct);
         if (foreign !== undefined) return fail("job_mismatch", foreign);
-        this.context.checkpoint({ [`jobId${range}`]: jobId });
-        return { kind: "accepted", jobId };
+        this.context.checkpoint({ [`jobId${range}`]: jobId, [`guess${range}`]: "" });
+        // A 202 without `total_rows` (one documented shape) has not shown that its job holds these rows:
+        // the job's status must.
+        const checked = typeof answer.data.total_rows === "number";
+        return { kind: "accepted", jobId, ...(!checked && { unchecked: distinct }) };
       }
       const error = answer.error;
       // A vendor's refusal (409, 413, 400, …), a 429 or 503, or a request that never went out made no job:
@@ -222,7 +247,11 @@ export class ChunkRun {
           const found = lostBefore ? await this.reconcile(start, end, range) : undefined;
           if (found?.kind === "fatal") return { kind: "result", result: found };
           if (found?.kind === "found" && found.jobId !== undefined) {
-            return { kind: "accepted", jobId: found.jobId };
+            return {
+              kind: "accepted",
+              jobId: found.jobId,
+              ...(found.guess !== undefined && { guess: found.guess }),
+            };
           }
           if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
             return fail(
@@ -271,7 +300,7 @@ export class ChunkRun {
     end: number,
     range: string,
   ): Promise<
-    | { readonly kind: "found"; readonly jobId: string | undefined }
+    | { readonly kind: "found"; readonly jobId: string | undefined; readonly guess?: string }
     | { readonly kind: "unknown"; readonly error: ApiError }
     | { readonly kind: "fatal"; readonly error: ApiError }
   > {
@@ -284,19 +313,26 @@ export class ChunkRun {
       // one, so the users fail for now (a replay or a re-run looks again).
       return { kind: "unknown", error: answer.error };
     }
-    const jobId = lostRequestsJob(answer.data, {
+    const resent = Date.parse(this.context.resumed?.[`resent${range}`] ?? "");
+    const found = lostRequestsJob(answer.data, {
       rows: end - start,
       // Counted here only: a lost request is rare, and the bytes of a 50 MB body are not free.
       bytes: Buffer.byteLength(this.bodyText(start, end)),
       sentMs,
+      ...(!Number.isNaN(resent) && { lastSentMs: resent }),
+      otherSends: this.context
+        .savedByAnyChunk("sent")
+        .map((sent) => Date.parse(sent))
+        .filter((ms) => !Number.isNaN(ms)),
       clockSkewMs: this.settings.clockSkewMs,
       others: this.othersJobs(),
     });
-    if (jobId === undefined) return { kind: "found", jobId: undefined };
+    if (found === undefined) return { kind: "found", jobId: undefined };
+    const { id: jobId, guess } = found;
     this.known.add(jobId);
-    this.context.checkpoint({ [`jobId${range}`]: jobId });
+    this.context.checkpoint({ [`jobId${range}`]: jobId, [`guess${range}`]: guess ?? "" });
     this.context.count("reconciled_jobs");
-    return { kind: "found", jobId };
+    return { kind: "found", jobId, ...(guess !== undefined && { guess }) };
   }
 
   /**
@@ -351,7 +387,13 @@ export class ChunkRun {
   }
 
   /** Polls a job (timed as `JobPoll` says) until it is `completed` or `failed`. */
-  private async poll(jobId: string, rows: number, fresh: boolean, range: string): Promise<JobEnd> {
+  private async poll(
+    jobId: string,
+    rows: number,
+    fresh: boolean,
+    range: string,
+    unchecked: number | undefined,
+  ): Promise<JobEnd> {
     const end = (outcome: Outcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
     const aborted = () =>
       end(
@@ -392,8 +434,12 @@ export class ChunkRun {
           }
           // A job of more rows than were sent is not this request's (a 202 without `total_rows` named it):
           // the request's answer counts as lost, and a replay looks for its job in the list instead.
+          // So is one that ended with fewer rows than the distinct user_ids sent, when no answer showed its
+          // rows before (a running job may not have counted its rows yet).
           const total: unknown = job.total_rows;
-          if (typeof total === "number" && total > rows) {
+          const ended = job.status === "completed" || job.status === "failed";
+          const fewer = ended && typeof total === "number" && total < (unchecked ?? 0);
+          if (typeof total === "number" && (total > rows || fewer)) {
             this.context.checkpoint({ [`jobId${range}`]: "" });
             const reason = `Userpilot's job ${jobId}, which the answer to this request named, holds ${total} rows for a request of ${rows} users, so it is not this request's job, and whether Userpilot holds these users is unknown`;
             return { value: end(failure("job_mismatch", reason), false) };

@@ -58,6 +58,18 @@ export function completedOutcome(
   };
 }
 
+/**
+ * The outcome of a user whose request's job was found in the job list by a guess (`guess` says why): an
+ * import warns that the user may not have been imported, a failure says the job may not be the request's.
+ */
+export function guessed(outcome: Outcome, guess: string): Outcome {
+  if (outcome.ok) {
+    const note = `${guess}, and this user may not have been imported`;
+    return { ...outcome, note: outcome.note === undefined ? note : `${outcome.note}; ${note}` };
+  }
+  return { ...outcome, reason: `${outcome.reason}; ${guess}` };
+}
+
 /** Rows done of rows in all, when the job's status says both. */
 export function progressOf(job: Record<string, unknown>): JobProgress | undefined {
   const completed = job["completed_rows"];

@@ -12,6 +12,21 @@ export interface LostRequest {
   readonly clockSkewMs: number;
   /** Jobs other chunks of the import follow: never this request's. */
   readonly others: ReadonlySet<string>;
+  /** When this range's latest request went out, if it was sent again after `sentMs` (ms, our clock). */
+  readonly lastSentMs?: number;
+  /**
+   * When other chunks of the import sent requests (ms, our clock), from the journal. A later one's job may
+   * look just like this request's (as many rows and bytes), and this range's request before it had ended
+   * by then: one chunk goes at a time.
+   */
+  readonly otherSends?: readonly number[];
+}
+
+/** The job taken for the lost request's, and why it may not be that request's, when it may not. */
+export interface LostRequestsJob {
+  readonly id: string;
+  /** Set when the match is a guess: what the list could not tell apart (said on each user's outcome). */
+  readonly guess?: string;
 }
 
 /**
@@ -20,25 +35,40 @@ export interface LostRequest {
  * it, and not one of `others`. The earliest such job that started after the send, else the latest within
  * the skew allowance; undefined when there is none.
  *
- * Where the list leaves `file_size` out, rows and start time alone tell the lost request's job from another
- * process's, so a job another process started after the send with the same row count (two imports both
- * sending full chunks) would be taken for it. Both checks err towards sending again, which Userpilot
- * upserts: should its `file_size` not be the body's bytes (UNCONFIRMED) or its rows count a repeated
- * user_id once, a lost answer is never matched, and the users go in one more job; nothing is reported that
- * Userpilot did not say.
+ * A job that started after another chunk of this import sent a request, with no send of this range between
+ * the two, is not taken: this range's request had ended before that one went out (one chunk at a time), and
+ * the job may be that chunk's, whose answer was lost too (same rows, and same bytes for same-shaped users).
+ *
+ * Where the list leaves `file_size` out (the published reference's list does), rows and start time alone
+ * tell the lost request's job from another process's, so a job another process started after the send
+ * with the same row count (two imports both sending full chunks) would be taken for it: the match is then
+ * a guess, and `guess` says so, for the report to warn on each user. So is a job that started within
+ * `clockSkewMs` before another chunk's later send (Userpilot's clock may be behind ours). The other checks
+ * err towards sending again, which Userpilot upserts: should its `file_size` not be the body's bytes
+ * (UNCONFIRMED) or its rows count a repeated user_id once, a lost answer is never matched, and the users go
+ * in one more job.
  */
 export function lostRequestsJob(
   jobs: readonly JobStatus[],
   request: LostRequest,
-): string | undefined {
+): LostRequestsJob | undefined {
   const { rows, bytes, sentMs, others } = request;
   const earliest = sentMs - request.clockSkewMs;
+  const ownSends = [sentMs, ...(request.lastSentMs === undefined ? [] : [request.lastSentMs])];
+  const laterOthers = (request.otherSends ?? []).filter((ms) => ms > sentMs);
+  /** Another chunk's request went out after this range's last send before `at`, and before `at`. */
+  const othersSince = (at: number) =>
+    laterOthers.some(
+      (other) =>
+        other <= at && !ownSends.some((own) => own > other && own <= at + request.clockSkewMs),
+    );
   // Userpilot runs one bulk job at a time, so the lost request's job is the first to start after the send.
   // A job that only the clock-skew allowance lets in started before the send on Userpilot's clock, and so
   // may have ended before it too (the previous chunk's job, which a re-run resumed from the journal does
   // not know): of those, the last to start is the likeliest one.
-  let onTime: { id: string; at: number } | undefined;
-  let skewed: { id: string; at: number } | undefined;
+  type Candidate = { id: string; at: number; sized: boolean; near: boolean };
+  let onTime: Candidate | undefined;
+  let skewed: Candidate | undefined;
   for (const job of jobs) {
     if (typeof job.job_id !== "string" || others.has(job.job_id)) continue;
     if (job.total_rows !== rows) continue;
@@ -49,11 +79,36 @@ export function lostRequestsJob(
     const ended = typeof job.end_time === "string" ? Date.parse(job.end_time) : Number.NaN;
     if (Number.isNaN(started) || started < earliest) continue;
     if (!Number.isNaN(ended) && ended < earliest) continue;
+    if (othersSince(started)) continue;
+    // Started before that on Userpilot's clock, but within the skew allowance of it: it may be either's.
+    const sized = typeof job.file_size === "number";
+    const candidate = {
+      id: job.job_id,
+      at: started,
+      sized,
+      near: othersSince(started + request.clockSkewMs),
+    };
     if (started >= sentMs) {
-      if (onTime === undefined || started < onTime.at) onTime = { id: job.job_id, at: started };
+      if (onTime === undefined || started < onTime.at) onTime = candidate;
     } else if (skewed === undefined || started > skewed.at) {
-      skewed = { id: job.job_id, at: started };
+      skewed = candidate;
     }
   }
-  return (onTime ?? skewed)?.id;
+  const found = onTime ?? skewed;
+  if (found === undefined) return undefined;
+  const guesses = [
+    ...(found.sized
+      ? []
+      : [
+          "by its row count and start time only (Userpilot's job list gives no file_size): it may be another process's job",
+        ]),
+    ...(found.near
+      ? [
+          "though it started within the clock-skew allowance of a later request of this import: it may be that request's job",
+        ]
+      : []),
+  ];
+  if (guesses.length === 0) return { id: found.id };
+  const taken = `job ${found.id} was taken for this user's request, whose answer was lost,`;
+  return { id: found.id, guess: `${taken} ${guesses.join("; ")}` };
 }
