@@ -410,7 +410,7 @@ describe("Propeller simulator: faults", () => {
 
   it("answers slowly: past the client's timeout the call times out and nothing is written", async () => {
     const sim = createPropellerSimulator({
-      faults: { rateSlow: 1, slowMs: 2_000 },
+      faults: { rateSlow: 1, slowMs: 10_000 },
       tokenFaults: false,
     });
     const running = await serve(sim);
@@ -420,7 +420,8 @@ describe("Propeller simulator: faults", () => {
         clientSecret: "sim-secret",
         baseUrl: running.url,
         maxRetries: 0,
-        timeoutMs: 50,
+        // The token request has the same timeout, and must not miss it on a busy machine.
+        timeoutMs: 1_000,
         sleep: async () => {},
       });
       const result = await client.bulkUsersBySourceId(body);
