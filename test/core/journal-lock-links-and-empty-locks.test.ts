@@ -6,10 +6,10 @@ import { existsSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
-import type { ImportAdapter } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { Journal, JournalError, type JournalHeader } from "../../src/core/engine/journal.js";
 import { journalFile } from "../support/journal-file.js";
+import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 const HEADER: JournalHeader = { vendor: "test", chunkRecords: 2, maxBytes: null };
 
@@ -67,22 +67,14 @@ describe("a journal named through a symbolic link to its file", () => {
     let entered = () => {};
     const sending = new Promise<void>((resolve) => (entered = resolve));
     let sent = 0;
-    const adapter = (slow: boolean): ImportAdapter<{ id: string }> => ({
-      vendor: "test",
-      replay: { by: "none", why: "test" },
-      limits: { maxRecords: 10 },
-      defaults: { chunkRecords: 2, concurrency: 1 },
-      keyOf: (u) => u.id,
-      validate: (u) => ({ ok: true, item: u }),
-      scrub: (t) => t,
-      send: async (chunk) => {
+    const adapter = (slow: boolean) =>
+      testAdapter<{ id: string }>(async (chunk) => {
         if (slow) {
           entered();
           await gate;
         } else sent += 1;
-        return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) };
-      },
-    });
+        return importEvery(chunk);
+      });
     const users = Array.from({ length: 4 }, () => ({ id: faker.string.uuid() }));
 
     const first = runImport(adapter(true), users, { journal });

@@ -11,6 +11,7 @@ import type { ImportAdapter } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { Journal, JournalError, type JournalHeader } from "../../src/core/engine/journal.js";
 import { journalFile } from "../support/journal-file.js";
+import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 const HEADER: JournalHeader = { vendor: "test", chunkRecords: 2, maxBytes: null };
 
@@ -110,22 +111,9 @@ describe("Journal.open on a path that cannot be a journal", () => {
 });
 
 describe("runImport gives the journal up however the run ends", () => {
-  function adapter(send: ImportAdapter<{ id: string }>["send"]): ImportAdapter<{ id: string }> {
-    return {
-      vendor: "test",
-      replay: { by: "none", why: "test" },
-      limits: { maxRecords: 10 },
-      defaults: { chunkRecords: 2, concurrency: 1 },
-      keyOf: (u) => u.id,
-      validate: (u) => ({ ok: true, item: u }),
-      scrub: (t) => t,
-      send,
-    };
-  }
+  const adapter = (send: ImportAdapter<{ id: string }>["send"]) => testAdapter(send);
   const users = () => Array.from({ length: 4 }, () => ({ id: faker.string.uuid() }));
-  const imported = adapter((chunk) =>
-    Promise.resolve({ kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) }),
-  );
+  const imported = adapter(importEvery);
 
   it("a run refuses the journal another run is using, and sends nothing", async () => {
     const journal = journalFile("journal-lock");

@@ -3,29 +3,19 @@
 // not because anyone aborted the import, and their reason must say so, as the differing chunk's records do.
 import { faker } from "@faker-js/faker";
 import { expect, it } from "vitest";
-import type { ImportAdapter } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { JournalError } from "../../src/core/engine/journal.js";
 import type { RecordOutcome } from "../../src/core/engine/report.js";
 import { matching } from "../support/matchers.js";
 import { journalFile } from "../support/journal-file.js";
+import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 interface User {
   id: string;
   name: string;
 }
 
-const adapter: ImportAdapter<User> = {
-  vendor: "test",
-  replay: { by: "none", why: "test" },
-  limits: { maxRecords: 10 },
-  defaults: { chunkRecords: 2, concurrency: 1 },
-  keyOf: (u) => u.id,
-  validate: (u) => ({ ok: true, item: u }),
-  scrub: (t) => t,
-  send: (chunk) =>
-    Promise.resolve({ kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) }),
-};
+const adapter = testAdapter<User>(importEvery);
 
 it("the records read after the chunk that differs name the journal's refusal, not an abort", async () => {
   const journal = journalFile("other-input");

@@ -325,7 +325,7 @@ export class ChunkDispatcher<Input, Wire> {
         this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, "its chunk");
         return undefined;
       });
-      this.#track(pending, waiting, slot);
+      void this.#track(pending, waiting, slot);
       return;
     }
     void this.#send(pending, chunk, chunkSeq, fingerprint, known);
@@ -357,11 +357,14 @@ export class ChunkDispatcher<Input, Wire> {
     return [...holding];
   }
 
-  /** Counts `task` in flight, holding the chunk's records (by their input indexes) until it settles. */
-  #track(pending: PendingChunk<Wire>, task: Promise<void>, slot: object): void {
+  /**
+   * Counts `task` in flight, and its chunk's records (by their input indexes and keys) as out, until it
+   * settles; the promise settles then.
+   */
+  #track(pending: PendingChunk<Wire>, task: Promise<void>, slot: object): Promise<void> {
     const tracked = task
-      // Failing its records threw (an `onOutcome` that threw is caught before): the run stops, as a chunk's
-      // own task does when recording fails.
+      // A task that threw (a waiting chunk failing its records after the run stopped): the run stops, as a
+      // sent chunk's task does when recording fails.
       .catch((error: unknown) => void this.#stopRun(error))
       .finally(() => {
         this.#working.delete(slot);
@@ -370,6 +373,7 @@ export class ChunkDispatcher<Input, Wire> {
       });
     this.#inFlight.add(tracked);
     this.#out.set(tracked, outOf(pending));
+    return tracked;
   }
 
   /** Sends the chunk and follows it through; the promise settles once its records are in the report. */
@@ -451,15 +455,8 @@ export class ChunkDispatcher<Input, Wire> {
         // without its record of progress, and every record of this chunk still gets an outcome.
         const message = this.#stopRun(error);
         if (!settled) this.#failAll(pending, "fatal", message);
-      })
-      .finally(() => {
-        this.#working.delete(slot);
-        this.#inFlight.delete(task);
-        this.#out.delete(task);
       });
-    this.#inFlight.add(task);
-    this.#out.set(task, outOf(pending));
-    return task;
+    return this.#track(pending, task, slot);
   }
 }
 
