@@ -8,6 +8,7 @@ import { userpilotError } from "../../src/testing/userpilot/errors.js";
 import { createUserpilotClient, type UserpilotEnvironment } from "../../src/userpilot/client.js";
 import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
+import { expectEveryRecordOnce } from "../support/report.js";
 import { bodyBytes, dropAfter, run, userpilot, users, type ScriptPlan } from "./harness.js";
 
 const msw = useMswServer();
@@ -75,11 +76,14 @@ describe("a 413 split after a lost send of the whole chunk (re-run with the jour
 });
 
 describe("a 202 without total_rows naming a job that is not the request's", () => {
-  it("is not taken for the request's job once its status shows more rows than were sent", async () => {
+  it.each([
+    ["more rows than were sent", 10],
+    ["fewer rows than the users' distinct user_ids, once the job ended", 2],
+  ])("is not taken for the request's job when its status shows %s", async (_, rows) => {
     const up = vendor({ stepMs: 0 });
-    // Another process's job of 10 rows; the answer to the request names it (a 202 in the documented
+    // Another process's job; the answer to the request names it (a 202 in the documented
     // `{ job_id, status, submitted_at }` shape, as an API that answers with the running job might).
-    const foreign = up.sim.startForeignJob({ rows: 10 });
+    const foreign = up.sim.startForeignJob({ rows });
     up.script({
       bulkIdentifyUsers: {
         1: {
@@ -93,6 +97,7 @@ describe("a 202 without total_rows naming a job that is not the request's", () =
     });
     const report = await run(users(4), options);
 
+    expectEveryRecordOnce(report, 4);
     const held = new Set(up.sim.users().map((user) => user.user_id));
     const unheldImported = report.outcomes.filter(
       (o) => o.outcome === "imported" && !held.has(o.key),

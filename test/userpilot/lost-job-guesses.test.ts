@@ -116,28 +116,3 @@ describe("two of this import's chunks of the same size whose answers are both lo
     expect(unheldImportedWithoutWarning(up, second)).toEqual([]);
   });
 });
-
-describe("a 202 without total_rows naming a job whose status counts fewer rows than the users' distinct ids", () => {
-  it("is not taken for the request's job (README: fewer than their distinct user_ids, in the job's status)", async () => {
-    const up = vendor({ stepMs: 0 });
-    const foreign = up.sim.startForeignJob({ rows: 2 });
-    up.script({
-      bulkIdentifyUsers: {
-        1: {
-          answer: () =>
-            json(
-              { job_id: foreign, status: "queued", submitted_at: new Date().toISOString() },
-              202,
-            ),
-        },
-      },
-    });
-    const report = await run(users(4), options);
-
-    expectEveryRecordOnce(report, 4);
-    const held = new Set(up.sim.users().map((user) => user.user_id));
-    expect(
-      report.outcomes.filter((o) => o.outcome === "imported" && !held.has(o.key)).map((o) => o.key),
-    ).toEqual([]);
-  });
-});
