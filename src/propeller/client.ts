@@ -120,7 +120,14 @@ function unusableToken(token: string, type: string, clientSecret: string): strin
   if (!/^[\x21-\x7e]+$/.test(token))
     return "the token endpoint issued an access token that is not a valid header value (a character outside visible ASCII)";
   const secret = clientSecret.trim();
-  if (secret.length >= ECHO_CHECKED_SECRET_CHARS && token.includes(secret))
+  // As the form carried it too: the token request is form-encoded, so an echo holds a secret's `+`, `/` or
+  // `=` (a base64 secret) percent-encoded.
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+  ];
+  if (secret.length >= ECHO_CHECKED_SECRET_CHARS && forms.some((form) => token.includes(form)))
     return "the token endpoint issued an access token that holds the client secret (it echoes its request?): it is not sent";
   return undefined;
 }

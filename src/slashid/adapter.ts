@@ -9,6 +9,7 @@ import type {
 import { afterLostSend, failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { scrubOutcomes } from "../core/engine/scrub-outcomes.js";
+import { ApiError } from "../core/errors/api-error.js";
 import { SecretSet } from "../core/errors/secrets.js";
 import { wholeNumberOption } from "../core/options.js";
 import type { SlashIdClient } from "./client.js";
@@ -94,7 +95,10 @@ export function createSlashIdAdapter(
       const result = await sendChunk(client, chunk, context, passwords);
       // SlashID echoes each failed row, password included, beside a reason of its own wording: a person's
       // password hash is as secret as the API key, which the engine scrubs afterwards (it knows no password).
-      if (passwords === undefined || result.kind !== "done") return result;
+      if (passwords === undefined) return result;
+      // A refusal that stops the import (a gateway's 403 quoting the upload) is an answer too.
+      if (result.kind === "fatal")
+        return { ...result, error: scrubbedError(result.error, passwords) };
       return { kind: "done", outcomes: scrubOutcomes(result.outcomes, (t) => passwords.scrub(t)) };
     },
   };
@@ -136,6 +140,20 @@ function firstOf(list: readonly string[] | undefined): string | undefined {
   const first: unknown = Array.isArray(list) ? list[0] : undefined;
   const value = typeof first === "string" ? first.trim() : "";
   return value !== "" ? value : undefined;
+}
+
+/**
+ * `error` with its message and every text it carries scrubbed of `passwords`. The message is scrubbed of runs
+ * of a password's characters too: it quotes the body cut short, which may leave a password cut in two.
+ */
+function scrubbedError(error: ApiError, passwords: SecretSet): ApiError {
+  const copy = new ApiError(
+    passwords.scrubRuns(error.message),
+    error,
+    error.cause === undefined ? undefined : { cause: error.cause },
+  );
+  // Its variant's fields (status, body, the flags the engine reads), as they were but for the passwords.
+  return Object.assign(copy, passwords.scrubDeep({ ...error }));
 }
 
 /** The passwords of the chunk's persons as secrets to scrub; undefined when none has one. */

@@ -56,11 +56,13 @@ export function lostRequestsJob(
   const earliest = sentMs - request.clockSkewMs;
   const ownSends = [sentMs, ...(request.lastSentMs === undefined ? [] : [request.lastSentMs])];
   const laterOthers = (request.otherSends ?? []).filter((ms) => ms > sentMs);
-  /** Another chunk's request went out after this range's last send before `at`, and before `at`. */
-  const othersSince = (at: number) =>
+  /**
+   * Another chunk's request went out before `at`, and this range sent none between the two: none before
+   * `at + allowance` (a job that starts a little before a send on Userpilot's clock may be that send's).
+   */
+  const othersSince = (at: number, allowance = request.clockSkewMs) =>
     laterOthers.some(
-      (other) =>
-        other <= at && !ownSends.some((own) => own > other && own <= at + request.clockSkewMs),
+      (other) => other <= at && !ownSends.some((own) => own > other && own <= at + allowance),
     );
   // Userpilot runs one bulk job at a time, so the lost request's job is the first to start after the send.
   // A job that only the clock-skew allowance lets in started before the send on Userpilot's clock, and so
@@ -86,7 +88,8 @@ export function lostRequestsJob(
       id: job.job_id,
       at: started,
       sized,
-      near: othersSince(started + request.clockSkewMs),
+      // Or taken only thanks to the allowance: on our clock it started before this range sent again.
+      near: othersSince(started + request.clockSkewMs) || othersSince(started, 0),
     };
     if (started >= sentMs) {
       if (onTime === undefined || started < onTime.at) onTime = candidate;

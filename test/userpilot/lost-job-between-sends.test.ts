@@ -1,0 +1,30 @@
+// lostRequestsJob: "a job that started after another chunk of the import sent a request (with no send of this
+// chunk since) is not taken". Chunk A's first send (t0) made no job; chunk B sent at t1 and its job started
+// at once (B's answer lost, B's job id never saved: the run was killed); a re-run resent A at t2, 5 s after
+// t1, and lost that answer too. B's job started before A's resend on our clock; only the clock-skew allowance
+// lets A's resend count as "since". Taking B's job for A's without a word reports A's users imported on the
+// strength of B's job; A's own resend made a job after t2, which is unambiguous.
+import { expect, it } from "vitest";
+import { lostRequestsJob } from "../../src/userpilot/lost-job.js";
+
+const t0 = Date.parse("2026-01-01T00:00:00Z");
+const t1 = t0 + 60_000;
+const t2 = t1 + 5_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+it("a job that started between another chunk's send and this chunk's resend is not silently taken", () => {
+  const jobs = [
+    { job_id: "job-B", status: "completed" as const, total_rows: 4, start_time: iso(t1 + 500) },
+    { job_id: "job-A2", status: "completed" as const, total_rows: 4, start_time: iso(t2 + 500) },
+  ].map((job) => ({ ...job, file_size: 100 }));
+  const found = lostRequestsJob(jobs, {
+    rows: 4,
+    bytes: 100,
+    sentMs: t0,
+    lastSentMs: t2,
+    otherSends: [t1],
+    clockSkewMs: 10_000,
+    others: new Set(),
+  });
+  expect(found?.id === "job-A2" || found?.guess !== undefined).toBe(true);
+});
