@@ -207,7 +207,7 @@ export function matchKeysOfItems(items: readonly Matchable[]): readonly Keys[] {
   }
   if (seen.size === keys.length) return keys;
   return keys.map((key, at) => {
-    const item = seen.get(exactKey(key))! > 1 ? itemDigest(items[at]) : undefined;
+    const item = (seen.get(exactKey(key)) ?? 0) > 1 ? itemDigest(items[at]) : undefined;
     return item === undefined ? key : { ...key, item };
   });
 }

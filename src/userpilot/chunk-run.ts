@@ -434,11 +434,12 @@ export class ChunkRun {
           }
           // A job of more rows than were sent is not this request's (a 202 without `total_rows` named it):
           // the request's answer counts as lost, and a replay looks for its job in the list instead.
-          // So is one that ended with fewer rows than the distinct user_ids sent, when no answer showed its
-          // rows before (a running job may not have counted its rows yet).
+          // So is one that completed with fewer rows than the distinct user_ids sent, when no answer showed its
+          // rows before (a running job may not have counted its rows yet; a failed one may count none, for a
+          // body it refused, and its users fail anyway).
           const total: unknown = job.total_rows;
-          const ended = job.status === "completed" || job.status === "failed";
-          const fewer = ended && typeof total === "number" && total < (unchecked ?? 0);
+          const fewer =
+            job.status === "completed" && typeof total === "number" && total < (unchecked ?? 0);
           if (typeof total === "number" && (total > rows || fewer)) {
             this.context.checkpoint({ [`jobId${range}`]: "" });
             const reason = `Userpilot's job ${jobId}, which the answer to this request named, holds ${total} rows for a request of ${rows} users, so it is not this request's job, and whether Userpilot holds these users is unknown`;

@@ -82,13 +82,13 @@ export function lostRequestsJob(
     if (Number.isNaN(started) || started < earliest) continue;
     if (!Number.isNaN(ended) && ended < earliest) continue;
     if (othersSince(started)) continue;
-    // Started before that on Userpilot's clock, but within the skew allowance of it: it may be either's.
     const sized = typeof job.file_size === "number";
     const candidate = {
       id: job.job_id,
       at: started,
       sized,
-      // Or taken only thanks to the allowance: on our clock it started before this range sent again.
+      // It may be another chunk's: it started within the skew allowance before that chunk's later send (on
+      // Userpilot's clock, which may be behind ours), or, on ours, before this range sent again.
       near: othersSince(started + request.clockSkewMs) || othersSince(started, 0),
     };
     if (started >= sentMs) {

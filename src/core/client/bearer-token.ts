@@ -30,8 +30,9 @@ interface SharedRequest {
 
 /**
  * An OAuth2 token held for reuse: fetched on first use, renewed before it expires (and still used until then
- * should the renewal fail), dropped when a request with it is refused. Concurrent callers share one token request; a caller whose signal aborts stops waiting
- * for it at once, and the request itself is aborted once no caller waits for it.
+ * should the renewal fail), dropped when a request with it is refused. Concurrent callers share one token
+ * request; a caller whose signal aborts stops waiting for it at once, and the request itself is aborted once
+ * no caller waits for it.
  */
 export class TokenCache {
   #current: { token: string; renewAt: number; expiresAt: number } | undefined;
@@ -67,7 +68,7 @@ export class TokenCache {
       return await untilAborted(shared.token, signal);
     } catch (error) {
       // A renewal ahead of expiry that failed (the token endpoint down for a moment) leaves the token in hand,
-      // still good until it expires: failing the call instead would fail whole chunks Propeller would take. A
+      // still good until it expires: failing the call instead would fail whole chunks the vendor would take. A
       // token a 401 refused was forgotten (`invalidate`), so it is never sent again this way.
       const held = this.#current;
       const aborted = error instanceof TransportFailure && error.kind === "aborted";

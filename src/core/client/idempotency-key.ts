@@ -5,8 +5,8 @@ import type { OperationSpec } from "./operation-table.js";
 
 /**
  * Client-level middleware that gives every request of `keyed` operations an `Idempotency-Key` (a UUID v4)
- * when the caller set none (or an empty one), so operation methods and `raw` calls alike are safe to retry. A caller's own key
- * (a resumed import's saved key) is left as it is.
+ * when the caller set none (or an empty one), so operation methods and `raw` calls alike are safe to retry.
+ * A caller's own key (a resumed import's saved key) is left as it is.
  */
 export function idempotencyKey(keyed: readonly OperationSpec[]): Middleware {
   return {
@@ -28,8 +28,8 @@ export function idempotencyKey(keyed: readonly OperationSpec[]): Middleware {
 /**
  * Which requests of a client under `baseUrl` may be replayed after an ambiguous failure: an idempotent method,
  * or a POST to one of the `keyed` operations (the ones the vendor makes idempotent) that carries its key. A
- * key on any other request (a caller's header on SlashID's, Propeller's or Userpilot's writes, or FullStory's
- * updateUser) guarantees nothing: the vendor does not honour it, and a replay may be acted on twice.
+ * key on any other request (a caller's header on a write the vendor does not key) guarantees nothing: the
+ * vendor does not honour it, and a replay may be acted on twice.
  */
 export function replaySafeUnder(
   baseUrl: string,

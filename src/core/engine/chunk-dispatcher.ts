@@ -44,8 +44,9 @@ export class ChunkDispatcher<Input, Wire> {
   #resumedChunks = 0;
   #replayedChunks = 0;
   readonly #inFlight = new Set<Promise<void>>();
-  // The chunks in flight the vendor still works on, or will beyond the next chunk's upload; the others only
-  // read their results (see vendorDone).
+  // The chunks in flight the vendor still works on, or will beyond the next chunk's upload, and the chunks
+  // waiting for an earlier chunk holding one of their users; the others only read their results (see
+  // vendorDone).
   readonly #working = new Set<object>();
   // Each chunk in flight, with what a later chunk repeating one of its users looks it up by.
   readonly #out = new Map<Promise<void>, OutChunk>();

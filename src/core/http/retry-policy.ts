@@ -31,7 +31,7 @@ export const DEFAULT_RETRY: Required<RetryOptions> = {
 
 const REPLAY_SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
-/** Whether the request's method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE). */
+/** Whether the request's method is idempotent, so that a replay cannot act twice. */
 export function hasIdempotentMethod(request: Request): boolean {
   return REPLAY_SAFE_METHODS.has(request.method);
 }
