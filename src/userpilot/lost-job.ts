@@ -60,9 +60,10 @@ export function lostRequestsJob(
    * Another chunk's request went out before `at`, and this range sent none between the two: none before
    * `at + allowance` (a job that starts a little before a send on Userpilot's clock may be that send's).
    */
+  // Strictly after: a job that started in the millisecond of another chunk's send may be either's.
   const othersSince = (at: number, allowance = request.clockSkewMs) =>
     laterOthers.some(
-      (other) => other <= at && !ownSends.some((own) => own > other && own <= at + allowance),
+      (other) => other < at && !ownSends.some((own) => own > other && own <= at + allowance),
     );
   // Userpilot runs one bulk job at a time, so the lost request's job is the first to start after the send.
   // A job that only the clock-skew allowance lets in started before the send on Userpilot's clock, and so

@@ -28,3 +28,23 @@ it("a job that started between another chunk's send and this chunk's resend is n
   });
   expect(found?.id === "job-A2" || found?.guess !== undefined).toBe(true);
 });
+
+it("a job that started in the millisecond of another chunk's later send is still taken, as a guess", () => {
+  // This range's answer was lost after Userpilot made the job; the next chunk went out in the same
+  // millisecond, so the job may be either's: left out, this range would be sent again, a second job.
+  const jobs = [
+    { job_id: "job-A", status: "completed" as const, total_rows: 4, start_time: iso(t1) },
+  ];
+  const found = lostRequestsJob(
+    jobs.map((job) => ({ ...job, file_size: 100 })),
+    {
+      rows: 4,
+      bytes: 100,
+      sentMs: t1 - 2,
+      otherSends: [t1],
+      clockSkewMs: 10_000,
+      others: new Set(),
+    },
+  );
+  expect(found).toMatchObject({ id: "job-A", guess: expect.any(String) as unknown });
+});

@@ -50,6 +50,8 @@ export class ChunkDispatcher<Input, Wire> {
   readonly #working = new Set<object>();
   // Each chunk in flight, with what a later chunk repeating one of its users looks it up by.
   readonly #out = new Map<Promise<void>, OutChunk>();
+  // The first and last input index of each chunk sent in this run, in input order.
+  readonly #sentRanges: (readonly [number, number])[] = [];
   #wake: (() => void) | undefined;
 
   constructor(
@@ -308,14 +310,14 @@ export class ChunkDispatcher<Input, Wire> {
       return;
     }
     if (known?.outcomes !== undefined) {
-      this.#resume(pending, known.outcomes);
+      this.#resume(pending, this.#overtaken(pending, repeated, known.outcomes));
       return;
     }
     // A record repeating the key of a record whose chunk is still out (sent at once, or being replayed after a
     // lost answer) waits for that chunk to settle: sent now, its values could reach the vendor before the
     // earlier record's (a replay, a retry, two requests racing), and the vendor would keep the earlier
     // record's values where the input's later record is its last word on the user.
-    const earlierOut = this.#holdingAny(pending, repeated);
+    const earlierOut = this.#holdingAny(pending, repeated).tasks;
     if (earlierOut.length > 0) {
       const slot = {};
       this.#working.add(slot);
@@ -326,43 +328,80 @@ export class ChunkDispatcher<Input, Wire> {
         this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, "its chunk");
         return undefined;
       });
-      void this.#track(pending, waiting, slot);
+      void this.#track(waiting, slot, this.#outOf(pending));
       return;
     }
     void this.#send(pending, chunk, chunkSeq, fingerprint, known);
   }
 
   /**
-   * The chunks in flight holding an earlier record of one of `pending`'s repeated users: the one `repeated`
-   * names (the first record with that key or identity), or any with the same key (a later repeat of it may be
-   * out too, and the vendor must get the repeats in input order).
+   * The chunks in flight holding an earlier record of one of `pending`'s repeated users (the one `repeated`
+   * names, the first record with that key or identity; or any with the same key or, where identities say who
+   * is the same user, any shared identity: a later repeat may be out too, and the vendor must get the repeats
+   * in input order), and the positions in `pending` of those users.
    */
   #holdingAny(
     pending: PendingChunk<Wire>,
     repeated: ReadonlyMap<number, number> | undefined,
-  ): Promise<void>[] {
-    if (repeated === undefined) return [];
-    const holding = new Set<Promise<void>>();
+  ): { readonly tasks: Promise<void>[]; readonly positions: ReadonlySet<number> } {
+    const tasks = new Set<Promise<void>>();
+    const positions = new Set<number>();
+    if (repeated === undefined) return { tasks: [], positions };
+    const identities = new Map<number, readonly string[]>();
+    const { adapter } = this;
+    if (adapter.identitiesOf !== undefined)
+      for (const position of repeated.keys()) {
+        const item = pending.items[position];
+        if (item !== undefined) identities.set(position, [...adapter.identitiesOf(item)]);
+      }
     for (const [task, out] of this.#out) {
       for (const [position, earlier] of repeated) {
         const key = pending.keys[position];
         if (
           (earlier >= out.first && earlier <= out.last) ||
-          (key !== undefined && out.keys().has(key))
+          (key !== undefined && out.keys().has(key)) ||
+          identities.get(position)?.some((identity) => out.identities.has(identity)) === true
         ) {
-          holding.add(task);
-          break;
+          tasks.add(task);
+          positions.add(position);
         }
       }
     }
-    return [...holding];
+    return { tasks: [...tasks], positions };
+  }
+
+  /**
+   * A resumed chunk's outcomes, where an earlier chunk sent in this run (an earlier run left it unfinished)
+   * holds one of its users: that chunk went again after this one's record reached the vendor, so the vendor
+   * may keep the earlier record's values, and an imported record says so. Sending this chunk again too would not set it
+   * right at every vendor (a refusal as already existing, a second job for the same users).
+   */
+  #overtaken(
+    pending: PendingChunk<Wire>,
+    repeated: ReadonlyMap<number, number> | undefined,
+    outcomes: readonly ItemOutcome[],
+  ): readonly ItemOutcome[] {
+    if (repeated === undefined) return outcomes;
+    const positions = new Set(this.#holdingAny(pending, repeated).positions);
+    // Or sent earlier in this run, and settled since (one chunk at a time).
+    for (const [position, earlier] of repeated)
+      if (this.#sentRanges.some(([first, last]) => earlier >= first && earlier <= last))
+        positions.add(position);
+    if (positions.size === 0) return outcomes;
+    const note =
+      "an earlier record of this user was sent again in this run, after this one reached the vendor in an earlier run: the vendor may hold that record's values";
+    return outcomes.map((outcome, position) =>
+      outcome.ok && positions.has(position)
+        ? { ...outcome, note: outcome.note === undefined ? note : `${outcome.note}; ${note}` }
+        : outcome,
+    );
   }
 
   /**
    * Counts `task` in flight, and its chunk's records (by their input indexes and keys) as out, until it
    * settles; the promise settles then.
    */
-  #track(pending: PendingChunk<Wire>, task: Promise<void>, slot: object): Promise<void> {
+  #track(task: Promise<void>, slot: object, out: OutChunk): Promise<void> {
     const tracked = task
       // A task that threw (a waiting chunk failing its records after the run stopped): the run stops, as a
       // sent chunk's task does when recording fails.
@@ -373,8 +412,18 @@ export class ChunkDispatcher<Input, Wire> {
         this.#out.delete(tracked);
       });
     this.#inFlight.add(tracked);
-    this.#out.set(tracked, outOf(pending));
+    this.#out.set(tracked, out);
     return tracked;
+  }
+
+  /** What a later chunk repeating one of `pending`'s users looks it up by (read before its items go). */
+  #outOf(pending: PendingChunk<Wire>): OutChunk {
+    const identities = new Set<string>();
+    const { adapter } = this;
+    if (adapter.identitiesOf !== undefined)
+      for (const item of pending.items)
+        for (const identity of adapter.identitiesOf(item)) identities.add(identity);
+    return { ...outOf(pending), identities };
   }
 
   /** Sends the chunk and follows it through; the promise settles once its records are in the report. */
@@ -387,6 +436,9 @@ export class ChunkDispatcher<Input, Wire> {
   ): Promise<void> {
     const { journal, report, replay, sleep } = this.settings;
     const run = this.#run;
+    // Taken before the follow-through may release the chunk's items.
+    const out = this.#outOf(pending);
+    this.#sentRanges.push([out.first, out.last]);
     this.#sentChunks += 1;
     report.sent(pending.indexes.length);
     this.settings.emit();
@@ -457,7 +509,7 @@ export class ChunkDispatcher<Input, Wire> {
         const message = this.#stopRun(error);
         if (!settled) this.#failAll(pending, "fatal", message);
       });
-    return this.#track(pending, task, slot);
+    return this.#track(task, slot, out);
   }
 }
 
@@ -487,9 +539,14 @@ interface OutChunk {
   readonly last: number;
   /** Its records' keys, as a set built when first asked for (only a chunk repeating a key asks). */
   readonly keys: () => ReadonlySet<string>;
+  /**
+   * Its records' identities, where they say who is the same user (`identitiesOf`), taken when it goes out:
+   * the items are released once sent.
+   */
+  readonly identities: ReadonlySet<string>;
 }
 
-function outOf(pending: PendingChunk<unknown>): OutChunk {
+function outOf(pending: PendingChunk<unknown>): Omit<OutChunk, "identities"> {
   let keys: Set<string> | undefined;
   return {
     first: pending.indexes[0] ?? 0,
