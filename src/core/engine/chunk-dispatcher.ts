@@ -7,6 +7,7 @@ import {
 } from "./follow-chunk.js";
 import { Journal, JournalError, type JournaledChunk } from "./journal.js";
 import type { PendingChunk } from "./pending-chunk.js";
+import { RepeatOrder, type OutChunk } from "./repeat-order.js";
 import type { ReportBuilder } from "./report-builder.js";
 import { scrubOutcomes } from "./scrub-outcomes.js";
 import { settleChunk } from "./settle-chunk.js";
@@ -48,16 +49,14 @@ export class ChunkDispatcher<Input, Wire> {
   // waiting for an earlier chunk holding one of their users; the others only read their results (see
   // vendorDone).
   readonly #working = new Set<object>();
-  // Each chunk in flight, with what a later chunk repeating one of its users looks it up by.
-  readonly #out = new Map<Promise<void>, OutChunk>();
-  // The first and last input index of each chunk sent in this run, in input order.
-  readonly #sentRanges: (readonly [number, number])[] = [];
+  readonly #order: RepeatOrder<Wire>;
   #wake: (() => void) | undefined;
 
   constructor(
     private readonly adapter: ImportAdapter<Input, Wire>,
     private readonly settings: DispatchSettings,
   ) {
+    this.#order = new RepeatOrder(adapter.identitiesOf?.bind(adapter));
     settings.signal?.addEventListener("abort", this.#onCallerAbort, { once: true });
     if (settings.signal?.aborted) this.#abort(settings.signal.reason);
   }
@@ -310,14 +309,14 @@ export class ChunkDispatcher<Input, Wire> {
       return;
     }
     if (known?.outcomes !== undefined) {
-      this.#resume(pending, this.#overtaken(pending, repeated, known.outcomes));
+      this.#resume(pending, this.#order.overtaken(pending, repeated, known.outcomes));
       return;
     }
     // A record repeating the key of a record whose chunk is still out (sent at once, or being replayed after a
     // lost answer) waits for that chunk to settle: sent now, its values could reach the vendor before the
     // earlier record's (a replay, a retry, two requests racing), and the vendor would keep the earlier
     // record's values where the input's later record is its last word on the user.
-    const earlierOut = this.#holdingAny(pending, repeated).tasks;
+    const earlierOut = this.#order.holding(pending, repeated).tasks;
     if (earlierOut.length > 0) {
       const slot = {};
       this.#working.add(slot);
@@ -328,77 +327,14 @@ export class ChunkDispatcher<Input, Wire> {
         this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, "its chunk");
         return undefined;
       });
-      void this.#track(waiting, slot, this.#outOf(pending));
+      void this.#track(waiting, slot, this.#order.outOf(pending));
       return;
     }
     void this.#send(pending, chunk, chunkSeq, fingerprint, known);
   }
 
   /**
-   * The chunks in flight holding an earlier record of one of `pending`'s repeated users (the one `repeated`
-   * names, the first record with that key or identity; or any with the same key or, where identities say who
-   * is the same user, any shared identity: a later repeat may be out too, and the vendor must get the repeats
-   * in input order), and the positions in `pending` of those users.
-   */
-  #holdingAny(
-    pending: PendingChunk<Wire>,
-    repeated: ReadonlyMap<number, number> | undefined,
-  ): { readonly tasks: Promise<void>[]; readonly positions: ReadonlySet<number> } {
-    const tasks = new Set<Promise<void>>();
-    const positions = new Set<number>();
-    if (repeated === undefined) return { tasks: [], positions };
-    const identities = new Map<number, readonly string[]>();
-    const { adapter } = this;
-    if (adapter.identitiesOf !== undefined)
-      for (const position of repeated.keys()) {
-        const item = pending.items[position];
-        if (item !== undefined) identities.set(position, [...adapter.identitiesOf(item)]);
-      }
-    for (const [task, out] of this.#out) {
-      for (const [position, earlier] of repeated) {
-        const key = pending.keys[position];
-        if (
-          (earlier >= out.first && earlier <= out.last) ||
-          (key !== undefined && out.keys().has(key)) ||
-          identities.get(position)?.some((identity) => out.identities.has(identity)) === true
-        ) {
-          tasks.add(task);
-          positions.add(position);
-        }
-      }
-    }
-    return { tasks: [...tasks], positions };
-  }
-
-  /**
-   * A resumed chunk's outcomes, where an earlier chunk sent in this run (an earlier run left it unfinished)
-   * holds one of its users: that chunk went again after this one's record reached the vendor, so the vendor
-   * may keep the earlier record's values, and an imported record says so. Sending this chunk again too would not set it
-   * right at every vendor (a refusal as already existing, a second job for the same users).
-   */
-  #overtaken(
-    pending: PendingChunk<Wire>,
-    repeated: ReadonlyMap<number, number> | undefined,
-    outcomes: readonly ItemOutcome[],
-  ): readonly ItemOutcome[] {
-    if (repeated === undefined) return outcomes;
-    const positions = new Set(this.#holdingAny(pending, repeated).positions);
-    // Or sent earlier in this run, and settled since (one chunk at a time).
-    for (const [position, earlier] of repeated)
-      if (this.#sentRanges.some(([first, last]) => earlier >= first && earlier <= last))
-        positions.add(position);
-    if (positions.size === 0) return outcomes;
-    const note =
-      "an earlier record of this user was sent again in this run, after this one reached the vendor in an earlier run: the vendor may hold that record's values";
-    return outcomes.map((outcome, position) =>
-      outcome.ok && positions.has(position)
-        ? { ...outcome, note: outcome.note === undefined ? note : `${outcome.note}; ${note}` }
-        : outcome,
-    );
-  }
-
-  /**
-   * Counts `task` in flight, and its chunk's records (by their input indexes and keys) as out, until it
+   * Counts `task` in flight, and its chunk as out (`out`: what a later repeat looks it up by), until it
    * settles; the promise settles then.
    */
   #track(task: Promise<void>, slot: object, out: OutChunk): Promise<void> {
@@ -409,21 +345,11 @@ export class ChunkDispatcher<Input, Wire> {
       .finally(() => {
         this.#working.delete(slot);
         this.#inFlight.delete(tracked);
-        this.#out.delete(tracked);
+        this.#order.release(tracked);
       });
     this.#inFlight.add(tracked);
-    this.#out.set(tracked, out);
+    this.#order.hold(tracked, out);
     return tracked;
-  }
-
-  /** What a later chunk repeating one of `pending`'s users looks it up by (read before its items go). */
-  #outOf(pending: PendingChunk<Wire>): OutChunk {
-    const identities = new Set<string>();
-    const { adapter } = this;
-    if (adapter.identitiesOf !== undefined)
-      for (const item of pending.items)
-        for (const identity of adapter.identitiesOf(item)) identities.add(identity);
-    return { ...outOf(pending), identities };
   }
 
   /** Sends the chunk and follows it through; the promise settles once its records are in the report. */
@@ -437,8 +363,8 @@ export class ChunkDispatcher<Input, Wire> {
     const { journal, report, replay, sleep } = this.settings;
     const run = this.#run;
     // Taken before the follow-through may release the chunk's items.
-    const out = this.#outOf(pending);
-    this.#sentRanges.push([out.first, out.last]);
+    const out = this.#order.outOf(pending);
+    this.#order.sent(out);
     this.#sentChunks += 1;
     report.sent(pending.indexes.length);
     this.settings.emit();
@@ -531,29 +457,6 @@ function fatalOutcomes(
     const known = result.known?.[i];
     return known !== undefined && (known.ok || known.transient !== true) ? known : failed;
   });
-}
-
-/** A chunk in flight: the input indexes of its first and last record (they ascend), and its keys. */
-interface OutChunk {
-  readonly first: number;
-  readonly last: number;
-  /** Its records' keys, as a set built when first asked for (only a chunk repeating a key asks). */
-  readonly keys: () => ReadonlySet<string>;
-  /**
-   * Its records' identities, where they say who is the same user (`identitiesOf`), taken when it goes out:
-   * the items are released once sent.
-   */
-  readonly identities: ReadonlySet<string>;
-}
-
-function outOf(pending: PendingChunk<unknown>): Omit<OutChunk, "identities"> {
-  let keys: Set<string> | undefined;
-  return {
-    first: pending.indexes[0] ?? 0,
-    last: pending.indexes.at(-1) ?? 0,
-    // `keys` stays whole when the chunk's items are released.
-    keys: () => (keys ??= new Set(pending.keys)),
-  };
 }
 
 /** The chunk's records as the journal fingerprints them. */
