@@ -6,7 +6,7 @@ import type { Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
-import { SecretSet } from "../core/errors/secrets.js";
+import { SecretSet, echoedForms } from "../core/errors/secrets.js";
 import { durationOption } from "../core/options.js";
 import { abortedByCaller } from "../core/http/failures.js";
 
@@ -120,14 +120,12 @@ function unusableToken(token: string, type: string, clientSecret: string): strin
   if (!/^[\x21-\x7e]+$/.test(token))
     return "the token endpoint issued an access token that is not a valid header value (a character outside visible ASCII)";
   const secret = clientSecret.trim();
-  // As the form carried it too: the token request is form-encoded, so an echo holds a secret's `+`, `/` or
-  // `=` (a base64 secret) percent-encoded.
-  const forms = [
-    secret,
-    encodeURIComponent(secret),
-    new URLSearchParams({ s: secret }).toString().slice(2),
-  ];
-  if (secret.length >= ECHO_CHECKED_SECRET_CHARS && forms.some((form) => token.includes(form)))
+  // In every form an echo may carry it: the token request is form-encoded, so an echo holds a secret's `+`,
+  // `/` or `=` (a base64 secret) percent-encoded.
+  if (
+    secret.length >= ECHO_CHECKED_SECRET_CHARS &&
+    [...echoedForms(secret)].some((form) => token.includes(form))
+  )
     return "the token endpoint issued an access token that holds the client secret (it echoes its request?): it is not sent";
   return undefined;
 }

@@ -38,23 +38,18 @@ export function replaySafeUnder(
   const base = new URL(baseUrl).pathname.replace(/\/$/, "");
   const routes = keyed.map((spec) => ({
     method: spec.method.toUpperCase(),
-    path: pathPattern(`${base}${spec.path}`),
+    segments: `${base}${spec.path}`.split("/"),
   }));
   return (request) => {
     if (hasIdempotentMethod(request)) return true;
     if ((request.headers.get("idempotency-key") ?? "") === "") return false;
-    const path = new URL(request.url).pathname;
-    return routes.some((route) => route.method === request.method && route.path.test(path));
+    const path = new URL(request.url).pathname.split("/");
+    return routes.some(
+      ({ method, segments }) =>
+        method === request.method &&
+        segments.length === path.length &&
+        // A parameter (`{id}`) stands for one segment, not empty.
+        segments.every((part, i) => (/^\{[^}]+\}$/.test(part) ? path[i] !== "" : part === path[i])),
+    );
   };
-}
-
-/** A path template (`/v2/users/{id}`) as a pattern of the concrete paths it names, one segment a parameter. */
-function pathPattern(template: string): RegExp {
-  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(
-    `^${template
-      .split(/\{[^}]+\}/)
-      .map(literal)
-      .join("[^/]+")}$`,
-  );
 }

@@ -320,14 +320,16 @@ export class ChunkDispatcher<Input, Wire> {
     if (earlierOut.length > 0) {
       const slot = {};
       this.#working.add(slot);
+      const out = this.#order.outOf(pending);
       const waiting = Promise.all(earlierOut).then(() => {
         this.#working.delete(slot);
         // Settles once the chunk does, so that `drain` and a later repeat wait for it.
-        if (!run.signal.aborted) return this.#send(pending, chunk, chunkSeq, fingerprint, known);
+        if (!run.signal.aborted)
+          return this.#send(pending, chunk, chunkSeq, fingerprint, known, out);
         this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, "its chunk");
         return undefined;
       });
-      void this.#track(waiting, slot, this.#order.outOf(pending));
+      void this.#track(waiting, slot, out);
       return;
     }
     void this.#send(pending, chunk, chunkSeq, fingerprint, known);
@@ -359,11 +361,11 @@ export class ChunkDispatcher<Input, Wire> {
     chunkSeq: number,
     fingerprint: string,
     known: JournaledChunk | undefined,
+    // Taken before the follow-through may release the chunk's items.
+    out: OutChunk = this.#order.outOf(pending),
   ): Promise<void> {
     const { journal, report, replay, sleep } = this.settings;
     const run = this.#run;
-    // Taken before the follow-through may release the chunk's items.
-    const out = this.#order.outOf(pending);
     this.#order.sent(out);
     this.#sentChunks += 1;
     report.sent(pending.indexes.length);

@@ -30,7 +30,7 @@ const STANDS_ALONE_AFTER = "(?<=^|[^A-Za-z0-9]|%[0-9A-Fa-f]{2})";
  * - JSON-escaped (`"`, `\` and control characters escaped, and that with `/` as `\/` as PHP writes it), as
  *   a JSON body quoting it reads in raw text.
  */
-function echoedForms(value: string): Set<string> {
+export function echoedForms(value: string): Set<string> {
   const forms = new Set<string>();
   for (const base of [value, value.trim()]) {
     if (base === "") continue;
