@@ -79,8 +79,10 @@ export interface components {
       users: components["schemas"]["BulkUser"][];
     };
     /**
-     * @description One user to create or update, matched on `source` + `sourceId` (+ language). Fields left
-     *     out are not changed on update. Unknown keys are rejected by the server.
+     * @description One user to create or update, matched on `source` + `sourceId` (+ language). Unknown keys
+     *     are rejected by the server. UNCONFIRMED (the bulk page says only that a found user "will be
+     *     updated"): that fields left out are kept on update, and whether `attributes` and `addresses`
+     *     are merged with the user's existing ones or replace them.
      */
     BulkUser: {
       /**
@@ -182,7 +184,8 @@ export interface components {
         };
     /**
      * @description A value for a user attribute. The attribute definition (class `user`) must exist before
-     *     its value can be set; an unknown attribute fails the item.
+     *     its value can be set. UNCONFIRMED: whether an undefined attribute fails only that user's
+     *     item (`success: false`) or the whole request.
      */
     UserAttributeValue: {
       /**

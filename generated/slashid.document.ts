@@ -249,6 +249,24 @@ export const document: Record<string, unknown> = {
                   ],
                 },
               },
+              fromSchema: {
+                summary: "SlashID's own example (generated from its schema; placeholder values)",
+                value: {
+                  meta: {
+                    pagination: {
+                      limit: 0,
+                      offset: 0,
+                      total_count: 0,
+                    },
+                  },
+                  errors: [
+                    {
+                      httpcode: 0,
+                      message: "string",
+                    },
+                  ],
+                },
+              },
             },
           },
         },
@@ -293,6 +311,24 @@ export const document: Record<string, unknown> = {
                     {
                       httpcode: 402,
                       message: "operation violated the limits specified in its pricing tier",
+                    },
+                  ],
+                },
+              },
+              fromSchema: {
+                summary: "SlashID's own example (generated from its schema; placeholder values)",
+                value: {
+                  meta: {
+                    pagination: {
+                      limit: 0,
+                      offset: 0,
+                      total_count: 0,
+                    },
+                  },
+                  errors: [
+                    {
+                      httpcode: 0,
+                      message: "string",
                     },
                   ],
                 },

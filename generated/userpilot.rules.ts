@@ -103,9 +103,7 @@ export const rules = {
       start_time: {
         type: "string",
       },
-      end_time: {
-        type: ["string", "null"],
-      },
+      end_time: {},
       links: {},
       type: {
         type: "string",

@@ -173,8 +173,8 @@ export interface components {
       filename?: string;
       /** @description When processing started. Format UNCONFIRMED (ISO-8601 expected). */
       start_time?: string;
-      /** @description When processing ended; `null` while the job is not finished. Format UNCONFIRMED. The published reference types it as a string only, but its examples show `null`: the examples are kept. */
-      end_time?: string | null;
+      /** @description When processing ended; `null` while the job is not finished. UNCONFIRMED type and format: the bulk identify page documents this field of the `202` as `<any>` and the published reference gives it no type (only `nullable`), so any JSON value is accepted here (a string or `null` expected). */
+      end_time?: unknown;
       /** @description Related links of the job. UNCONFIRMED type (a string in the published reference). */
       links?: unknown;
       /** @description Kind of background job (open string; values UNCONFIRMED). */

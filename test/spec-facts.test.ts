@@ -267,6 +267,29 @@ describe("the specs hold what the vendors' pages state, and mark what no page st
     ).not.toMatch(/normally absent/);
   });
 
+  it("SlashID: the 400 and the 402 keep SlashID's own example (meta beside the errors), and it validates", () => {
+    const spec = loadSpec("slashid");
+    for (const status of ["400", "402"]) {
+      const answer = response("slashid", "bulkImportPersons", status);
+      const bodies = answer.examples.map((ex) => ex.value);
+      expect(bodies, status).toContainEqual({
+        meta: { pagination: { limit: 0, offset: 0, total_count: 0 } },
+        errors: [{ httpcode: 0, message: "string" }],
+      });
+      for (const body of bodies) expect(spec.problems(answer.schema!.pointer, body)).toEqual([]);
+    }
+  });
+
+  it("Propeller: update semantics the bulk page does not state are marked UNCONFIRMED", () => {
+    expect(text(at("propeller", `${fs}/BulkUser/description`))).toMatch(
+      /UNCONFIRMED[^]*fields left out are kept[^]*merged/,
+    );
+    expect(text(at("propeller", `${fs}/UserAttributeValue/description`))).toMatch(
+      /UNCONFIRMED[^.]*whole request/,
+    );
+    expect(text(at("propeller", "#/info/description"))).toMatch(/fields left out are kept/);
+  });
+
   it("Propeller: the 200 and 400 declare the bulk page's X-Request-Id and return-format headers", () => {
     for (const status of ["200", "400"]) {
       const names = response("propeller", "bulkUsersBySourceId", status).headers.map((h) =>
@@ -286,6 +309,20 @@ describe("the specs hold what the vendors' pages state, and mark what no page st
       const names = response("userpilot", id, status).headers.map((h) => h.name.toLowerCase());
       expect(names, `${id} ${status}`).toContain("x-request-id");
     }
+  });
+
+  it("Userpilot: the 202 example carries all nine fields of the bulk page's example; end_time is <any> there", () => {
+    const spec = loadSpec("userpilot");
+    const accepted = response("userpilot", "bulkIdentifyUsers", "202");
+    const documented = [
+      ...["end_time", "file_size", "filename", "job_id", "links", "start_time", "status"],
+      ...["total_rows", "type"],
+    ];
+    const keys = accepted.examples.map((ex) => Object.keys(ex.value as object).sort());
+    expect(keys).toContainEqual(documented.sort());
+    // `<any>` on the page, untyped (nullable) in the reference: a number there is no broken 202.
+    const job = { job_id: "bulk:jobs:1", status: "queued", end_time: 1747639752 };
+    expect(spec.problems(accepted.schema!.pointer, job)).toEqual([]);
   });
 
   it("Userpilot: a 400 on bulk identify and the reference's string-only metadata note are marked UNCONFIRMED", () => {
