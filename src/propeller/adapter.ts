@@ -54,11 +54,12 @@ export interface PropellerAdapterOptions {
  * and re-sends the rest of the chunk once. A 404 fails the chunk with the vendor's text; 401/403 stop the
  * import.
  *
- * The upsert is idempotent, so a chunk whose answer was lost (a timeout, a connection lost after sending, a 5xx
- * or a gateway's HTML page) is simply sent again, within the run by the engine and by a resumed run (users
- * already written are updated to the same values and answer `update`). Its one checkpoint, `sent`, is for the
- * report: a re-run that is refused (a revoked key, or users refused) says Propeller may hold what an earlier
- * run sent.
+ * The upsert is idempotent for a user's fields, so a chunk whose answer was lost (a timeout, a connection lost
+ * after sending, a 5xx or a gateway's HTML page) is simply sent again, within the run by the engine and by a
+ * resumed run (users already written are updated to the same values and answer `update`; one with addresses or
+ * attributes says Propeller may hold those twice, as whether it replaces them is not documented). Its one
+ * checkpoint, `sent`, is for the report: a re-run that is refused (a revoked key, or users refused) says
+ * Propeller may hold what an earlier run sent.
  */
 export function createPropellerAdapter(
   client: PropellerClient,
@@ -220,7 +221,27 @@ async function sendChunk(
     break;
   }
   // A refusal speaks for its own request only: the earlier send on record may have written the user.
-  return { kind: "done", outcomes: sentBefore ? outcomes.map(afterLostSend) : outcomes };
+  if (!sentBefore) return { kind: "done", outcomes };
+  return {
+    kind: "done",
+    outcomes: outcomes.map((outcome, position) =>
+      outcome.ok ? withListsNote(outcome, chunk.items[position]) : afterLostSend(outcome),
+    ),
+  };
+}
+
+/**
+ * An imported user with addresses or attributes, sent again after an earlier send on record: whether Propeller
+ * replaces a user's lists or adds to them is UNCONFIRMED (see the spec's BulkUser), so it may hold them twice.
+ */
+function withListsNote(outcome: Outcome & { ok: true }, user: PropellerUser | undefined): Outcome {
+  const lists = (["addresses", "attributes"] as const).filter(
+    (name) => (user?.[name]?.length ?? 0) > 0,
+  );
+  if (lists.length === 0) return outcome;
+  const named = lists.join(" and ");
+  const note = `sent again after an earlier send's answer was lost: whether Propeller replaces a user's ${named} or adds to them is not documented; if it adds, it may hold this user's ${named} twice`;
+  return { ...outcome, note: outcome.note === undefined ? note : `${outcome.note}; ${note}` };
 }
 
 /**

@@ -88,6 +88,17 @@ export function users(n: number, seed = "propeller import"): PropellerUser[] {
 }
 
 /**
+ * The note of an imported user with addresses or attributes whose chunk went again after an earlier send on
+ * record: whether Propeller replaces a user's lists or adds to them is not documented.
+ */
+export const LISTS_NOTE =
+  /^sent again after an earlier send's answer was lost: whether Propeller replaces a user's (addresses|attributes|addresses and attributes) or adds to them is not documented; if it adds, it may hold this user's \1 twice$/;
+
+/** Whether a user has addresses or attributes, which a chunk sent again may leave twice at Propeller. */
+export const hasLists = (user: PropellerUser): boolean =>
+  (user.addresses?.length ?? 0) + (user.attributes?.length ?? 0) > 0;
+
+/**
  * The report's key of a test user, whose parts hold no `:` or `%` and who has no `language`:
  * `source:sourceId`, then `:<PRIMARYLANGUAGE>` when it has one.
  */

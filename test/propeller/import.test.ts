@@ -10,7 +10,15 @@ import { chunkContext } from "../support/chunk-context.js";
 import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
 import { essence, expectEveryRecordOnce } from "../support/report.js";
-import { errorAnswer, mountPropeller, propellerClient, userKey, users } from "./harness.js";
+import {
+  errorAnswer,
+  hasLists,
+  LISTS_NOTE,
+  mountPropeller,
+  propellerClient,
+  userKey,
+  users,
+} from "./harness.js";
 
 type Schemas = components["schemas"];
 
@@ -422,7 +430,16 @@ describe("importUsers (Propeller)", () => {
     const writes = vendor.writes();
     expect([...writes.values()].every((requests) => requests.length === 1)).toBe(true);
     expect(writes.size).toBe(48);
-    expect(essence(second)).toEqual(essence(uninterrupted));
+    // The third chunk was on record as sent: its users with addresses or attributes say Propeller may hold
+    // those twice; the rest of the report is the uninterrupted run's.
+    const noted = (index: number) => index >= 20 && index < 30 && hasLists(input[index]!);
+    expect(input.filter((_, index) => noted(index)).length).toBeGreaterThan(0);
+    expect(essence(second)).toEqual({
+      ...essence(uninterrupted),
+      outcomes: uninterrupted.outcomes.map((o) =>
+        noted(o.index) ? { ...o, warning: expect.stringMatching(LISTS_NOTE) } : o,
+      ),
+    });
     expectEveryRecordOnce(second, 50);
   });
 });
