@@ -594,6 +594,9 @@ export const scenarioOf = (vendor: VendorName, maxFaults: number) =>
       abortAt: process.env.TRUTH_ABORT
         ? fc.integer({ min: 1, max: 25 })
         : fc.constant<number | undefined>(undefined),
+      waitMs: process.env.TRUTH_WAIT
+        ? fc.integer({ min: 0, max: 15 })
+        : fc.constant<number | undefined>(undefined),
     })
     .map((s) => ({
       ...s,
