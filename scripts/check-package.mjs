@@ -1,8 +1,10 @@
 // `npm run check:package`: builds, packs the tarball npm would publish into a temp dir and checks it as a
 // consumer would get it: every source map's sources are in the tarball, the types resolve for ESM
 // consumers (@arethetypeswrong/cli, esm-only profile) and package.json agrees with the files (publint); it
-// holds no test file and no path of this machine; every entry point imports (the library's and the CLI's
-// import without the optional peers) while require() fails; README.md's ts blocks compile against it.
+// holds no test file and no path of this machine; npm publish would upload its package.json unchanged;
+// it imports no package outside its dependencies and peers; every entry point imports (the library's and
+// the CLI's import without the optional peers) while require() fails; README.md's ts blocks compile
+// against it, and its declarations type-check without skipLibCheck.
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -16,7 +18,9 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { isDeepStrictEqual } from "node:util";
 import { codeBlocks } from "./code-blocks.mjs";
+import { undeclaredImports } from "./package-imports.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
@@ -84,6 +88,51 @@ try {
     console.log(`contents: no test files, and none of ${files.size} files names ${root}`);
   }
 
+  // npm publish silently rewrites, in the manifest it uploads, what `npm pkg fix` would (a bin path
+  // written "./dist/…"), so the published package.json would not be this one.
+  const manifest = path.join(unpacked, "package.json");
+  const packedManifest = readFileSync(manifest, "utf8");
+  run("npm", ["pkg", "fix"], { cwd: unpacked });
+  const fixedManifest = JSON.parse(readFileSync(manifest, "utf8"));
+  writeFileSync(manifest, packedManifest);
+  const pkg = JSON.parse(packedManifest);
+  const rewritten = Object.keys({ ...pkg, ...fixedManifest }).filter(
+    (key) => !isDeepStrictEqual(pkg[key], fixedManifest[key]),
+  );
+  if (rewritten.length > 0) {
+    console.error(
+      `npm publish would rewrite package.json's ${rewritten.join(", ")}: run npm pkg fix`,
+    );
+    process.exitCode = 1;
+  } else {
+    console.log("package.json: npm publish uploads it as it is (npm pkg fix changes nothing)");
+  }
+
+  // The checks below run with this repo's node_modules, which would hide a devDependency that a built
+  // file or a declaration imports: a consumer's install has only the dependencies and the peers.
+  const declared = new Set([
+    pkg.name,
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.peerDependencies ?? {}),
+  ]);
+  const undeclared = [...files]
+    .filter((file) => /\.(js|d\.ts)$/.test(file))
+    .flatMap((file) =>
+      undeclaredImports(readFileSync(path.join(unpacked, file), "utf8"), declared).map(
+        (name) => `${file} imports ${name}`,
+      ),
+    );
+  if (undeclared.length > 0) {
+    console.error(
+      `packages imported but not in dependencies or peers:\n  ${undeclared.join("\n  ")}`,
+    );
+    process.exitCode = 1;
+  } else {
+    console.log(
+      "imports: every package a built file or declaration names is a dependency or a peer",
+    );
+  }
+
   // A consumer's view: the tarball under node_modules, its dependencies taken from this repo's.
   const consumer = path.join(temp, "consumer");
   mkdirSync(path.join(consumer, "node_modules"), { recursive: true });
@@ -115,8 +164,7 @@ try {
     `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
   );
   const withoutPeers = ["--import", pathToFileURL(register).href];
-  const { bin: bins } = JSON.parse(readFileSync(path.join(unpacked, "package.json"), "utf8"));
-  const cli = path.join(unpacked, bins["bulk-user-import"]);
+  const cli = path.join(unpacked, pkg.bin["bulk-user-import"]);
   const input = path.join(consumer, "users.ndjson");
   writeFileSync(input, '{"uid":"u-1","email":"a@example.com"}\n');
   const peerless = [
@@ -172,41 +220,61 @@ try {
     );
   }
   writeFileSync(path.join(consumer, "package.json"), '{ "type": "module" }\n');
+  // skipLibCheck, which msw's declarations need (they want the DOM lib), would skip ours too, where an
+  // error (a type that does not resolve) reaches the consumer as `any`: every entry point but msw's is
+  // checked again with it off, and the library's also with the DOM lib in place of @types/node, the
+  // other way README.md gives to have the fetch types (this repo builds with both).
+  const exporting = (list) =>
+    list.map((entry, i) => `export * as entry${i} from "bulk-user-import${entry}";\n`).join("");
+  for (const [folder, list] of [
+    ["declarations", entries.filter((entry) => entry !== "/testing/msw")],
+    ["dom", library],
+  ]) {
+    mkdirSync(path.join(consumer, folder));
+    writeFileSync(path.join(consumer, folder, "entries.ts"), exporting(list));
+  }
+  const passes = [
+    { include: "readme", skipLibCheck: true, lib: ["es2023"], types: ["node"] },
+    { include: "declarations", skipLibCheck: false, lib: ["es2023"], types: ["node"] },
+    { include: "dom", skipLibCheck: false, lib: ["es2023", "dom"], types: [] },
+  ];
   const broken = [];
   for (const [module, moduleResolution] of [
     ["node16", "node16"],
     ["esnext", "bundler"],
   ]) {
-    const config = path.join(consumer, `tsconfig.${moduleResolution}.json`);
-    writeFileSync(
-      config,
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noUncheckedIndexedAccess: true,
-          exactOptionalPropertyTypes: true,
-          target: "es2022",
-          module,
-          moduleResolution,
-          moduleDetection: "force",
-          lib: ["es2023"],
-          types: ["node"],
-          // msw's own declarations need the DOM lib; this checks ours.
-          skipLibCheck: true,
-          noEmit: true,
-        },
-        include: ["readme"],
-      }),
-    );
-    const compiled = spawnSync(bin("tsc"), ["-p", config], { cwd: consumer, encoding: "utf8" });
-    if (compiled.status !== 0) broken.push(`${moduleResolution}:\n${compiled.stdout}`);
+    for (const { include, ...options } of passes) {
+      const config = path.join(consumer, `tsconfig.${moduleResolution}.${include}.json`);
+      writeFileSync(
+        config,
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            noUncheckedIndexedAccess: true,
+            exactOptionalPropertyTypes: true,
+            target: "es2022",
+            module,
+            moduleResolution,
+            moduleDetection: "force",
+            noEmit: true,
+            ...options,
+          },
+          include: [include],
+        }),
+      );
+      const compiled = spawnSync(bin("tsc"), ["-p", config], { cwd: consumer, encoding: "utf8" });
+      if (compiled.status !== 0)
+        broken.push(`${moduleResolution}, ${include}:\n${compiled.stdout}`);
+    }
   }
   if (blocks.length === 0 || broken.length > 0) {
-    console.error(`README.md's ts blocks against the packed types:\n${broken.join("\n")}`);
+    console.error(
+      `README.md's ts blocks or the declarations, in a consumer:\n${broken.join("\n")}`,
+    );
     process.exitCode = 1;
   } else {
     console.log(
-      `README.md: its ${blocks.length} ts blocks compile against the packed types (node16, bundler)`,
+      `README.md: its ${blocks.length} ts blocks compile against the packed types (node16, bundler); the declarations check without skipLibCheck (with @types/node, and the library's with the DOM lib alone)`,
     );
   }
 } finally {
