@@ -395,8 +395,9 @@ export interface components {
   };
   responses: {
     /**
-     * @description The request as a whole was rejected; nothing was written. `error.code` values documented
-     *     by Propeller for this status:
+     * @description The request as a whole was rejected; nothing was written (UNCONFIRMED: no source says so,
+     *     though the validation codes below come before any write). `error.code` values documented by
+     *     Propeller for this status:
      *     - 10005 InvalidJSONPayload: the body is not valid JSON.
      *     - 10006 InvalidLookupKey: the lookup key is not supported by this API.
      *     - 10007 SchemaValidationException: the body breaks the JSON schema (missing required key,
