@@ -48,6 +48,7 @@ export async function demoCommand(
   stderr: NodeJS.WriteStream,
   reportFile?: string,
   load: () => Promise<DemoFixtures> = loadDemoFixtures,
+  signal?: AbortSignal,
 ): Promise<number> {
   const fixtures = await withOptionalPeers(load, "demo makes its users with @faker-js/faker", [
     "@faker-js/faker",
@@ -65,6 +66,7 @@ export async function demoCommand(
     let retries = 0;
     const client = vendor.createClient(simulatorSettings(vendor), {
       baseUrl: running.url,
+      ...(signal !== undefined && { signal }),
       userAgent: "bulk-user-import-demo",
       retryBaseDelayMs: 10,
       onRetry: () => (retries += 1),
@@ -77,8 +79,11 @@ export async function demoCommand(
         ...ENGINE,
         chunkRecords: quarter(users, adapter.limits.maxRecords),
         onProgress: progress.update,
+        ...(signal !== undefined && { signal }),
       });
       progress.done();
+      // Interrupted (Ctrl-C), the vendor may hold users the report could not confirm: no claim is made.
+      if (signal?.aborted === true) return;
       reports.push(report);
       stdout.write(formatSummary(report, 5));
       const stats = simulator.stats();
@@ -110,10 +115,13 @@ export async function demoCommand(
       const samples = fixtures.get(vendor.name);
       if (samples === undefined) throw new Error(`no demo fixtures for ${vendor.name}`);
       await run(vendor, samples);
+      if (signal?.aborted === true) throw new DemoInterrupted();
     }
   } catch (error) {
     if (created && reportFile !== undefined) await rm(reportFile, { force: true });
-    throw error;
+    if (!(error instanceof DemoInterrupted)) throw error;
+    stderr.write("bulk-user-import: the demo was interrupted; nothing was checked\n");
+    return 1;
   }
   if (reportFile !== undefined)
     await writeFile(reportFile, `${JSON.stringify(reports, null, 2)}\n`);
@@ -129,6 +137,8 @@ export async function demoCommand(
     ? 0
     : 1;
 }
+
+class DemoInterrupted extends Error {}
 
 /** Each vendor's sample records, by its name: the users the demo imports. */
 export type DemoFixtures = ReadonlyMap<string, SampleRecords<unknown>>;

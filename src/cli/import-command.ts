@@ -1,6 +1,6 @@
 import { constants, type Stats } from "node:fs";
 import { access, stat } from "node:fs/promises";
-import { hasUserinfo, isHttpUrl } from "../core/client/base-url.js";
+import { hasQueryOrFragment, hasUserinfo, isHttpUrl } from "../core/client/base-url.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import type { ImportAdapter, Rejection } from "../core/engine/adapter.js";
 import { runImport, type ImportOptions } from "../core/engine/engine.js";
@@ -283,6 +283,11 @@ export function clientOptions(flags: Flags, signal: AbortSignal): CommonClientOp
   if (typeof baseUrl === "string" && !isHttpUrl(baseUrl)) {
     throw new ConfigError(
       "--base-url takes an absolute http or https URL, such as http://127.0.0.1:4010",
+    );
+  }
+  if (typeof baseUrl === "string" && hasQueryOrFragment(baseUrl)) {
+    throw new ConfigError(
+      "--base-url must not contain a query or fragment (? or #): each request's path is appended to it",
     );
   }
   return {

@@ -82,13 +82,22 @@ export function readRecords(
 const NEWLINE = 0x0a;
 
 /**
+ * The most bytes one record's text may take (an .ndjson line, a CSV row): above the largest request body a
+ * vendor documents (Userpilot's 50 MB), below the longest string V8 makes (about 512 MiB). Past that, an
+ * .ndjson line ended the reading with an error naming neither the file nor the line, the records after it
+ * unreported, and a CSV row (a stray quote that runs to the end of a large file) crashed the process.
+ */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+/**
  * Lines are split on the raw bytes, so each line's encoding is judged on its own: a line that is not UTF-8 is
  * rejected (`input.encoding`) instead of being imported with U+FFFD in place of its broken bytes. The fast
- * path checks and decodes a whole block of lines at once.
+ * path checks and decodes a whole block of lines at once. A line over {@link MAX_RECORD_BYTES} is rejected
+ * without being held: its bytes are dropped as they come, and reading goes on after it.
  */
 async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unknown> {
   let line = 0;
-  let partial: Buffer[] = [];
+  const partial = new PartialLine();
   let first = true;
   for await (const data of createReadStream(file)) {
     let chunk = data as Buffer;
@@ -99,25 +108,87 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
     }
     const last = chunk.lastIndexOf(NEWLINE);
     if (last === -1) {
-      partial.push(chunk);
+      partial.add(chunk);
       continue;
     }
-    const head = chunk.subarray(0, last);
-    const block = partial.length === 0 ? head : Buffer.concat([...partial, head]);
-    partial = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
+    let head = chunk.subarray(0, last);
+    const end = chunk.indexOf(NEWLINE);
+    if (partial.wouldOverflow(end)) {
+      // The line the earlier chunks began ends in this one: it is rejected, and the block starts after it.
+      line += 1;
+      yield tooLong(line);
+      partial.clear();
+      if (end === last) {
+        partial.add(chunk.subarray(last + 1));
+        continue;
+      }
+      head = chunk.subarray(end + 1, last);
+    }
+    const block = partial.take(head);
+    partial.add(chunk.subarray(last + 1));
     for (const text of linesOf(block)) {
       line += 1;
       const record = recordOfLine(text, line);
       if (record !== BLANK) yield record;
     }
   }
-  if (partial.length > 0) {
-    for (const text of linesOf(Buffer.concat(partial))) {
+  if (partial.overflowed) {
+    yield tooLong(line + 1);
+  } else if (!partial.empty) {
+    for (const text of linesOf(partial.take(Buffer.alloc(0)))) {
       line += 1;
       const record = recordOfLine(text, line);
       if (record !== BLANK) yield record;
     }
   }
+}
+
+/** The start of a line not yet ended, kept until it is {@link MAX_RECORD_BYTES} long, then only counted. */
+class PartialLine {
+  private parts: Buffer[] = [];
+  private bytes = 0;
+  overflowed = false;
+
+  get empty(): boolean {
+    return this.bytes === 0;
+  }
+
+  add(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.bytes += bytes.length;
+    if (this.overflowed) return;
+    if (this.bytes > MAX_RECORD_BYTES) {
+      this.overflowed = true;
+      this.parts = [];
+    } else {
+      this.parts.push(bytes);
+    }
+  }
+
+  /** Whether the line is too long once `more` bytes end it. */
+  wouldOverflow(more: number): boolean {
+    return this.overflowed || this.bytes + more > MAX_RECORD_BYTES;
+  }
+
+  /** The kept bytes followed by `rest`; the line starts afresh. */
+  take(rest: Buffer): Buffer {
+    const all = this.parts.length === 0 ? rest : Buffer.concat([...this.parts, rest]);
+    this.clear();
+    return all;
+  }
+
+  clear(): void {
+    this.parts = [];
+    this.bytes = 0;
+    this.overflowed = false;
+  }
+}
+
+function tooLong(line: number): UnreadableRecord {
+  return new UnreadableRecord(
+    `line ${line}`,
+    `longer than ${MAX_RECORD_BYTES} bytes, more than a record may hold; it was not read`,
+  );
 }
 
 const BLANK = Symbol("blank line");
@@ -373,7 +444,9 @@ function quoteCell(cell: string): string {
 /** The header row of a CSV file, or undefined when it cannot be read (the reader then says why). */
 export async function readCsvHeader(file: string): Promise<string[] | undefined> {
   const source = createReadStream(file);
-  const rows = source.pipe(parseCsv({ bom: true, skip_empty_lines: true, to_line: 1 }));
+  const rows = source.pipe(
+    parseCsv({ bom: true, skip_empty_lines: true, to_line: 1, max_record_size: MAX_RECORD_BYTES }),
+  );
   // pipe() does not pass a read error on: without this the rows would wait forever, the error uncaught.
   source.on("error", (error) => rows.destroy(error));
   try {
@@ -421,6 +494,9 @@ async function* readCsv(
   const parser = parseCsv({
     bom: true,
     skip_empty_lines: true,
+    // Past it, csv-parse's error ends the reading naming the line, where a string too long for V8 would be
+    // thrown from inside the stream, uncaught.
+    max_record_size: MAX_RECORD_BYTES,
     // Not csv-parse's skip_records_with_empty_values: it trims, so a row of spaces or `" "` would vanish.
     raw: true,
     info: true,

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { JournalError } from "../core/engine/journal.js";
 import { VERSION } from "../core/version.js";
 import { demoCommand, type DemoFixtures } from "./demo-command.js";
+import { wholeFlag } from "./flag-values.js";
 import { EXIT, importCommand } from "./import-command.js";
 import { simulateCommand } from "./simulate-command.js";
 import { forTerminal } from "./terminal-text.js";
@@ -96,6 +97,42 @@ const OPTIONS = {
   version: { type: "boolean" },
 } as const;
 
+type Flag = keyof typeof OPTIONS;
+
+const SIMULATOR_FLAGS: readonly Flag[] = [
+  "port",
+  "fault-429",
+  "fault-5xx",
+  "fault-drop",
+  "fault-slow",
+  "slow-ms",
+  "retry-after",
+  "reject",
+];
+
+/**
+ * The flags each command reads. Another command's flag would be ignored without a word (`demo --journal`,
+ * `import --port`, `simulate --api-key`), leaving the operator believing it took effect.
+ */
+const COMMAND_FLAGS: Readonly<Record<string, ReadonlySet<string>>> = {
+  import: new Set(
+    Object.keys(OPTIONS).filter(
+      (flag) => !SIMULATOR_FLAGS.includes(flag as Flag) && flag !== "users",
+    ),
+  ),
+  simulate: new Set(SIMULATOR_FLAGS),
+  demo: new Set<Flag>(["users", "report"]),
+};
+
+function refuseOtherCommandsFlags(command: string, values: Record<string, unknown>): void {
+  const own = COMMAND_FLAGS[command];
+  if (own === undefined) return;
+  const other = Object.keys(values).find((flag) => values[flag] !== undefined && !own.has(flag));
+  if (other === undefined) return;
+  const takers = Object.keys(COMMAND_FLAGS).filter((name) => COMMAND_FLAGS[name]!.has(other));
+  throw new ConfigError(`--${other} is an option of ${takers.join(" and ")}, not of ${command}`);
+}
+
 /** Runs the CLI and returns its exit code; never exits the process itself (so it can be tested). */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   ignoreWriteErrors(io.stdout);
@@ -116,6 +153,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(USAGE);
       return command === undefined && values.help !== true ? EXIT.usage : EXIT.ok;
     }
+    refuseOtherCommandsFlags(command, values);
     switch (command) {
       case "import": {
         const [vendor, file, ...extra] = rest;
@@ -135,21 +173,24 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         });
       }
       case "simulate": {
-        const [vendor] = rest;
-        if (vendor === undefined)
+        const [vendor, ...extra] = rest;
+        if (vendor === undefined || extra.length > 0)
           throw new ConfigError("simulate takes a vendor: bulk-user-import simulate <vendor>");
         return await simulateCommand(vendor, values, io.stdout, io.signal);
       }
       case "demo": {
-        const users = values.users === undefined ? 2000 : Number(values.users);
-        if (!Number.isInteger(users) || users < 1)
-          throw new ConfigError("--users takes a whole number ≥ 1");
+        // `demo 5000` would otherwise run the default 2000 users. The word is not repeated: it may be the rest
+        // of a line run together into one argument, a credential with it.
+        if (rest.length > 0)
+          throw new ConfigError("demo takes no arguments: give the number of users as --users N");
+        const users = wholeFlag(values, "users") ?? 2000;
         return await demoCommand(
           users,
           io.stdout,
           io.stderr,
           typeof values.report === "string" ? values.report : undefined,
           io.loadDemoFixtures,
+          io.signal,
         );
       }
       default:

@@ -4,7 +4,16 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/index.js";
 import { createSlashIdClient } from "../../src/slashid/index.js";
-import { CREDS, cli, fullStoryUsers, ndjson, useTempDir } from "./helpers.js";
+import { createFullStorySimulator } from "../../src/testing/index.js";
+import {
+  CREDS,
+  cli,
+  fullStoryUsers,
+  ndjson,
+  totalRequests,
+  useServedSimulators,
+  useTempDir,
+} from "./helpers.js";
 
 describe("a base URL that is not an http(s) URL", () => {
   const file = useTempDir("bui-base-url-scheme-");
@@ -56,5 +65,48 @@ describe("a base URL that is not an http(s) URL", () => {
       expect(result.all).not.toContain(password);
       expect(existsSync(journal)).toBe(false);
     }
+  });
+});
+
+describe("a base URL with a query or a fragment", () => {
+  const file = useTempDir("bui-base-url-query-");
+  const signature = "Sig7SecretQueryToken";
+  const serve = useServedSimulators();
+
+  // Each request's path was appended after the query (`/?sig=…/v2/users/batch`): every request missed its
+  // operation (a 404 per record), and the query, a signature, was journaled and printed as the destination.
+  it.each([`?sig=${signature}`, `#${signature}`, "?"])(
+    "%s is refused when the client is created, unquoted",
+    (suffix) => {
+      expect(() =>
+        createFullStoryClient({
+          apiKey: "test-key-123456",
+          baseUrl: `https://proxy.example/fullstory${suffix}`,
+        }),
+      ).toThrow(/must not contain a query or fragment/);
+    },
+  );
+
+  it("is a usage error of the CLI (exit 2): nothing sent, no journal, the query not printed", async () => {
+    const sim = createFullStorySimulator();
+    const { url } = await serve(sim);
+    const journal = file("query-base.journal");
+    const input = file("users.ndjson", ndjson(fullStoryUsers(2)));
+    const result = await cli([
+      "import",
+      "fullstory",
+      input,
+      "--base-url",
+      `${url}/?sig=${signature}`,
+      "--api-key",
+      CREDS.apiKey,
+      "--journal",
+      journal,
+    ]);
+    expect(result.code, result.all).toBe(2);
+    expect(result.stderr).toContain("--base-url must not contain a query or fragment");
+    expect(result.all).not.toContain(signature);
+    expect(totalRequests(sim)).toBe(0);
+    expect(existsSync(journal)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 // `simulate <vendor> --port 0` (served in the background until the signal aborts) and `demo --users N`.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { run } from "../../src/cli/run.js";
@@ -147,6 +147,28 @@ describe("demo --users 40", () => {
     }
     expect(reports.reduce((n, r) => n + r.chunks.replayed, 0)).toBeGreaterThan(0);
   });
+});
+
+describe("demo interrupted (Ctrl-C)", () => {
+  // The CLI turns the first Ctrl-C into its signal and takes the signal's default action away, so a demo that
+  // ignored the signal went on through all four vendors: only a second Ctrl-C ended it, killing the process.
+  it("stops at once: exit 1, no later vendor, no claim about what the vendors hold, its report not left", async () => {
+    const fake = fakeIo();
+    const reportFile = file("interrupted-demo.json");
+    const demo = run(["demo", "--users", "20000", "--report", reportFile], fake.io);
+    await until(() => fake.stdout.text.includes("== fullstory"), "the demo's first vendor");
+    fake.controller.abort();
+    const code = await Promise.race([
+      demo,
+      new Promise<"ran on">((resolve) => setTimeout(() => resolve("ran on"), 10_000).unref()),
+    ]);
+
+    expect(code).toBe(1);
+    expect(fake.stderr.text).toContain("the demo was interrupted");
+    expect(fake.stdout.text).not.toContain("== slashid");
+    expect(fake.stdout.text).not.toMatch(/disagree|all vendors/);
+    expect(existsSync(reportFile)).toBe(false);
+  }, 30_000);
 });
 
 describe("demo --report in a folder that does not exist", () => {

@@ -13,6 +13,16 @@ export function hasUserinfo(url: string): boolean {
   return url.includes("@");
 }
 
+/**
+ * Whether `url` has a query or a fragment (`?sig=…`, `#…`, even an empty one). Each request's path is
+ * appended to the base URL, so it would land inside them (`/?sig=…/v2/users/batch`): every request misses
+ * its operation, and the query, often a signature, would be printed and journaled as the destination. Past
+ * a refused user name or password, `?` and `#` cannot be in an http(s) URL's authority or path unencoded.
+ */
+export function hasQueryOrFragment(url: string): boolean {
+  return /[?#]/.test(url);
+}
+
 /** Whether `url` is an absolute http or https URL: the only kind a client can send to. */
 export function isHttpUrl(url: string): boolean {
   return httpUrl(url) !== undefined;
@@ -41,7 +51,8 @@ function hostAfterLastAt(url: string): boolean {
 }
 
 /**
- * `baseUrl` as it is, when it is an absolute http(s) URL that carries no user name or password.
+ * `baseUrl` as it is, when it is an absolute http(s) URL that carries no user name or password, query or
+ * fragment.
  * @throws TypeError naming the option, never quoting the URL.
  */
 export function checkedBaseUrl(baseUrl: string): string {
@@ -53,6 +64,11 @@ export function checkedBaseUrl(baseUrl: string): string {
   if (!isHttpUrl(baseUrl)) {
     throw new TypeError(
       "baseUrl must be an absolute http or https URL, such as https://api.example.com",
+    );
+  }
+  if (hasQueryOrFragment(baseUrl)) {
+    throw new TypeError(
+      "baseUrl must not contain a query or fragment (? or #): each request's path is appended to it",
     );
   }
   return baseUrl;
