@@ -28,7 +28,8 @@ interface Owner {
  * The exclusive right of one run to a journal: a sibling file `<journal>.lock` (beside the file its symbolic
  * links name), created with O_EXCL, holding the pid and host of the run. Two runs on one journal would both
  * send every chunk and each record the other's duplicates as the last word on it, so a second run is refused
- * while the first holds the lock. A hard link is not told apart: it names the file under another name.
+ * while the first holds the lock. A hard link names the file under another name, which this lock cannot
+ * see: the journal refuses a file with more than one name.
  */
 export class JournalLock {
   #released = false;

@@ -117,6 +117,7 @@ export class Journal {
       );
     const journal = new Journal(file, JournalLock.acquire(file), options.scrub ?? ((text) => text));
     try {
+      journal.#refuseOtherNames();
       journal.#load(header);
     } catch (error) {
       journal.close();
@@ -126,6 +127,19 @@ export class Journal {
       );
     }
     return journal;
+  }
+
+  /**
+   * A journal with more than one name (a hard link) is refused, as the lock is taken by name: a run through
+   * another name would take a lock of its own, and both runs would send every chunk. Read once the lock is
+   * held, so that a link made meanwhile is seen by the later run, not missed by both.
+   */
+  #refuseOtherNames(): void {
+    const links = statSync(this.file, { throwIfNoEntry: false })?.nlink ?? 1;
+    if (links > 1)
+      throw new JournalError(
+        `journal ${this.file} cannot be used: it has ${links} names (hard links), and a run through another of them would not see this run's lock; keep one name (remove the others, or copy the file)`,
+      );
   }
 
   /** Gives up the journal's lock; nothing more can be written. Safe to call more than once. */
