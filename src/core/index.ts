@@ -1,13 +1,35 @@
-export { ApiError, type RequestTarget, type TransportVariant } from "./errors/api-error.js";
+export {
+  ApiError,
+  type ApiErrorVariant,
+  type RequestTarget,
+  type StatusVariantFields,
+  type TransportVariant,
+} from "./errors/api-error.js";
 export type {
   ApiErrorOf,
   ApiResult,
   ApiSuccessOf,
   ErrorStatusOf,
+  ResponseBody,
+  ResponsesOf,
+  StatusVariant,
+  SuccessStatus,
   SuccessStatusOf,
 } from "./errors/result.js";
+// Type only: `ApiError.of` names it; the class itself stays internal.
+export type { SecretSet } from "./errors/secrets.js";
+export type { Unprocessed } from "./errors/unprocessed.js";
 export type { CommonClientOptions } from "./client/options.js";
-export type { ApiClient, OperationInit } from "./client/create-api-client.js";
+export type {
+  ApiClient,
+  OperationArgs,
+  OperationInit,
+  OperationMethods,
+  OperationOf,
+  WithFilledHeaders,
+} from "./client/create-api-client.js";
+export type { Destined } from "./client/destination.js";
+export type { OperationSpec, OperationTable, ResponseShape } from "./client/operation-table.js";
 export type { RetryEvent } from "./http/transport.js";
 export { VERSION } from "./version.js";
 export { runImport, type ImportOptions } from "./engine/engine.js";
@@ -20,6 +42,7 @@ export type {
   ImportAdapter,
   ItemOutcome,
   Rejection,
+  Validation,
 } from "./engine/adapter.js";
 export type { RateLimiterOptions } from "./http/rate-limiter.js";
 export type { ReplayOptions } from "./engine/follow-chunk.js";

@@ -23,7 +23,10 @@ export interface FullStoryClientOptions extends CommonClientOptions {
   region?: FullStoryRegion;
 }
 
-export type FullStoryClient = ApiClient<paths, typeof operations> & Destined;
+/** The operations FullStoryClient has a method for: the table generated from specs/fullstory.yaml. */
+export type FullStoryOperationTable = typeof operations;
+
+export type FullStoryClient = ApiClient<paths, FullStoryOperationTable> & Destined;
 
 /**
  * The host for a key: an explicit region wins, then the key's `eu1.` prefix (past any leading whitespace),

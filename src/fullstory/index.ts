@@ -12,8 +12,11 @@ export {
 export { importUsers, type FullStoryImportOptions } from "./import.js";
 export {
   updateUser,
+  type FullStoryErrorBody,
   type FullStoryUidImmutableError,
   type FullStoryInvalidUserError,
+  type UpdateUserClientError,
+  type UpdateUserClientResult,
   type UpdateUserOptions,
   type UpdateUserResult,
 } from "./update-user.js";

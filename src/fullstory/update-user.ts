@@ -5,9 +5,12 @@ import { MALFORMED_TEXT_MESSAGE, isWellFormedText } from "../core/validate/sent-
 import type { FullStoryClient } from "./client.js";
 import { FULLSTORY_RULES, checkFullStoryUser, type FullStoryUserUpdate } from "./validate.js";
 
-type ClientResult = Awaited<ReturnType<FullStoryClient["updateUser"]>>;
-type ClientError = Extract<ClientResult, { ok: false }>["error"];
-type ErrorBody = { readonly message: string; readonly code: string };
+/** What the client's own `updateUser` returns. */
+export type UpdateUserClientResult = Awaited<ReturnType<FullStoryClient["updateUser"]>>;
+/** The client's error union for `updateUser`. */
+export type UpdateUserClientError = Extract<UpdateUserClientResult, { ok: false }>["error"];
+/** FullStory's error body: what went wrong, and its code (e.g. `uid_immutable`). */
+export type FullStoryErrorBody = { readonly message: string; readonly code: string };
 
 /**
  * The update tried to change the uid of a user that already has one: FullStory's uids are immutable.
@@ -17,7 +20,7 @@ type ErrorBody = { readonly message: string; readonly code: string };
 export interface FullStoryUidImmutableError {
   readonly status: "uid_immutable";
   readonly message: string;
-  readonly body?: ErrorBody;
+  readonly body?: FullStoryErrorBody;
 }
 
 /** The user breaks FullStory's documented rules; nothing was sent. */
@@ -29,10 +32,11 @@ export interface FullStoryInvalidUserError {
 
 /** The client's result for `updateUser`, its error union widened by `uid_immutable` and `invalid`. */
 export type UpdateUserResult =
-  | Extract<ClientResult, { ok: true }>
+  | Extract<UpdateUserClientResult, { ok: true }>
   | {
       readonly ok: false;
-      readonly error: ClientError | FullStoryUidImmutableError | FullStoryInvalidUserError;
+      readonly error:
+        UpdateUserClientError | FullStoryUidImmutableError | FullStoryInvalidUserError;
     };
 
 export interface UpdateUserOptions {
@@ -115,7 +119,7 @@ export async function updateUser(
 }
 
 /** The vendor's error body when it says the uid cannot change (status and code are UNCONFIRMED). */
-function uidImmutableBody(error: ClientError): ErrorBody | undefined {
+function uidImmutableBody(error: UpdateUserClientError): FullStoryErrorBody | undefined {
   let body: unknown;
   if (error.status === 400) body = error.body;
   else if (error.status === "undocumented" && error.httpStatus >= 400 && error.httpStatus < 500)

@@ -28,14 +28,12 @@ import {
 } from "../core/validate/sent-as-validated.js";
 import { RuleProblems } from "../core/validate/rule-problems.js";
 
-type Schemas = components["schemas"];
-
 /** One user of a batch import (`createBatchImport`'s `requests` item): the input record of `importUsers`. */
-export type FullStoryUser = Schemas["BatchUserImportRequest"];
+export type FullStoryUser = components["schemas"]["BatchUserImportRequest"];
 /** The body of `updateUser`. */
-export type FullStoryUserUpdate = Schemas["UpdateUserRequest"];
+export type FullStoryUserUpdate = components["schemas"]["UpdateUserRequest"];
 /** A type FullStory accepts in `schema.properties`. */
-export type FullStorySchemaType = Schemas["SchemaType"];
+export type FullStorySchemaType = components["schemas"]["SchemaType"];
 
 /**
  * The rule ids this module reports, each `fullstory.<rule>` (listed by rule; the limits are

@@ -27,7 +27,10 @@ export interface PropellerClientOptions extends CommonClientOptions {
   tokenRefreshBeforeMs?: number;
 }
 
-export type PropellerClient = ApiClient<paths, typeof operations> & Destined;
+/** The operations PropellerClient has a method for: the table generated from specs/propeller.yaml. */
+export type PropellerOperationTable = typeof operations;
+
+export type PropellerClient = ApiClient<paths, PropellerOperationTable> & Destined;
 
 /**
  * A typed Propeller client. Calls carry `Authorization: Bearer <token>` from the client-credentials flow:

@@ -41,8 +41,11 @@ export interface SlashIdClientOptions extends CommonClientOptions {
   environment?: SlashIdEnvironment;
 }
 
+/** The operations SlashIdClient has a method for: the table generated from specs/slashid.yaml. */
+export type SlashIdOperationTable = typeof operations;
+
 /** The client fills `SlashID-OrgID` itself, so callers need not pass it. */
-export type SlashIdClient = ApiClient<paths, typeof operations, "SlashID-OrgID"> & Destined;
+export type SlashIdClient = ApiClient<paths, SlashIdOperationTable, "SlashID-OrgID"> & Destined;
 
 /**
  * A typed SlashID client. `bulkImportPersons` takes the CSV as a string (or Blob) in `body.persons` and

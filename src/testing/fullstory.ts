@@ -14,6 +14,7 @@
 import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";
+import type { FullStorySchemaType } from "../fullstory/validate.js";
 import { json } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import type { FullStorySimulatorOptions } from "./fullstory/options.js";
@@ -29,7 +30,6 @@ export type FullStorySimulator = ReturnType<typeof createFullStorySimulator>;
 
 type Schemas = components["schemas"];
 type BatchItem = Schemas["BatchUserImportRequest"];
-type SchemaType = Schemas["SchemaType"];
 type Properties = Record<string, unknown>;
 
 /** A user, with its declared property types by dotted path and the imports that wrote it, in order. */
@@ -39,8 +39,8 @@ export interface FullStoryUser extends Pick<
 > {
   /** The FullStory-assigned id; the simulator lists it with every imported user. */
   id: string;
-  properties: Properties;
-  declaredTypes: Record<string, SchemaType>;
+  properties: Record<string, unknown>;
+  declaredTypes: Record<string, FullStorySchemaType>;
   /** Batch job ids and `createUser#<n>`. */
   writers: string[];
 }
@@ -404,7 +404,7 @@ const DECLARED = Symbol("declared types");
 
 /** A listed user with the declared or inferred type of each of its properties (`include_schema=true`). */
 function withSchema<T extends { properties?: Properties | null }>(listed: T) {
-  const declared = (listed as { [DECLARED]?: Record<string, SchemaType> })[DECLARED] ?? {};
+  const declared = (listed as { [DECLARED]?: Record<string, FullStorySchemaType> })[DECLARED] ?? {};
   return { ...listed, schema: { properties: typesOf(listed.properties ?? {}, declared) } };
 }
 

@@ -13,13 +13,13 @@
 import { STATUS_CODES } from "node:http";
 import type { components } from "../../generated/propeller.js";
 import { document } from "../../generated/propeller.document.js";
+import type { PropellerUser } from "../propeller/validate.js";
 import { json, type FaultOptions } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import { createSimulatorKit } from "./kit/simulator-kit.js";
 import { everitProblems } from "./propeller/everit.js";
 
 type Schemas = components["schemas"];
-type BulkUser = Schemas["BulkUser"];
 
 export interface PropellerSimulatorOptions {
   /** @default "sim-client" */
@@ -46,9 +46,12 @@ export interface PropellerSimulatorOptions {
 }
 
 /** A stored user: `id` from 1000 on, every field written so far, the bulk requests (1, 2, …) that wrote it. */
-export type SimulatedPropellerUser = Pick<BulkUser, "source" | "sourceId" | "primaryLanguage"> & {
+export type SimulatedPropellerUser = Pick<
+  PropellerUser,
+  "source" | "sourceId" | "primaryLanguage"
+> & {
   id: number;
-  fields: BulkUser;
+  fields: PropellerUser;
   requests: number[];
 };
 
@@ -71,14 +74,14 @@ export function propellerError(
 
 /** The key `faults.reject` decides a user by: `source:sourceId`, then `:LANGUAGE` if any. */
 export function propellerRecordKey(
-  user: Pick<BulkUser, "source" | "sourceId" | "primaryLanguage">,
+  user: Pick<PropellerUser, "source" | "sourceId" | "primaryLanguage">,
 ) {
   const language =
     user.primaryLanguage === undefined ? "" : `:${user.primaryLanguage.toUpperCase()}`;
   return `${user.source}:${String(user.sourceId)}${language}`;
 }
 
-const matchKey = (user: BulkUser) =>
+const matchKey = (user: PropellerUser) =>
   JSON.stringify([user.source, String(user.sourceId), user.primaryLanguage?.toUpperCase() ?? ""]);
 const sourceKey = (source = "", sourceId: string | number) =>
   JSON.stringify([source, String(sourceId)]);
@@ -175,7 +178,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     return answer({ data, messages: ["Completed"], total: data.length });
   }
 
-  function create(user: BulkUser, request: number): SimulatedPropellerUser {
+  function create(user: PropellerUser, request: number): SimulatedPropellerUser {
     const { source, sourceId, primaryLanguage } = user;
     const id = 1000 + users.size;
     const stored: SimulatedPropellerUser = {
@@ -191,7 +194,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     return stored;
   }
 
-  function itemProblem(user: BulkUser, isNew: boolean): string | undefined {
+  function itemProblem(user: PropellerUser, isNew: boolean): string | undefined {
     const { parent } = user;
     if (parent !== undefined && "id" in parent) {
       // Ids are given from 1000 on, one per stored user, and never taken back.

@@ -57,16 +57,22 @@ export interface SlashIdSimulatorStats extends SimulatorStats {
 }
 
 const LISTS = ["emails", "phone_numbers", "usernames", "groups", "roles"] as const;
-type Lists = Record<(typeof LISTS)[number], string[]>;
 /** What rows say of a person: each list the union of its rows' cells, the last region and password. */
-type PersonData = Lists & {
+export interface SimulatedPersonData {
+  emails: string[];
+  phone_numbers: string[];
+  usernames: string[];
+  groups: string[];
+  roles: string[];
   region?: string;
   password?: string;
   attributes: Record<string, Record<string, unknown>>;
-};
+}
+type PersonData = SimulatedPersonData;
+type Lists = Pick<PersonData, (typeof LISTS)[number]>;
 
 /** A stored person: `id` 1, 2, … by creation, `key` its first handle, `uploads` that wrote it. */
-export type SimulatedPerson = PersonData & { id: number; key: string; uploads: number[] };
+export type SimulatedPerson = SimulatedPersonData & { id: number; key: string; uploads: number[] };
 
 /** An upload whose CSV was read (index from 1, status 200 or 402), with its cells as parsed. */
 export interface SimulatedUpload {

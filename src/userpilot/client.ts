@@ -23,7 +23,10 @@ export interface UserpilotClientOptions extends CommonClientOptions {
   environment?: UserpilotEnvironment;
 }
 
-export type UserpilotClient = ApiClient<paths, typeof operations> & Destined;
+/** The operations UserpilotClient has a method for: the table generated from specs/userpilot.yaml. */
+export type UserpilotOperationTable = typeof operations;
+
+export type UserpilotClient = ApiClient<paths, UserpilotOperationTable> & Destined;
 
 /**
  * The host of a Userpilot environment.

@@ -16,7 +16,8 @@ import type { OperationSpec, OperationTable } from "./operation-table.js";
 import { serializeBody } from "./serialize-body.js";
 import { concretePath, failureError, targetOf } from "./transport-variant.js";
 
-type OperationOf<Paths, Spec> = Spec extends {
+/** The openapi-typescript operation (`paths[P][M]`) an operation table entry names by its path and method. */
+export type OperationOf<Paths, Spec> = Spec extends {
   readonly path: infer P;
   readonly method: infer M extends string;
 }
@@ -28,7 +29,7 @@ type OperationOf<Paths, Spec> = Spec extends {
   : never;
 
 /** Makes the header parameters a client fills itself (auth, org ids) optional for callers. */
-type WithFilledHeaders<Op, Filled extends string> = [Filled] extends [never]
+export type WithFilledHeaders<Op, Filled extends string> = [Filled] extends [never]
   ? Op
   : Op extends { parameters: infer Params }
     ? Params extends { header: infer H }
@@ -55,7 +56,7 @@ export type OperationInit<Op> = ParamsOption<Op> &
   };
 
 /** `init` may be left out when none of its fields is required. */
-type OperationArgs<Op> =
+export type OperationArgs<Op> =
   Partial<OperationInit<Op>> extends OperationInit<Op>
     ? [init?: OperationInit<Op>]
     : [init: OperationInit<Op>];

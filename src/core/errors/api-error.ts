@@ -82,7 +82,8 @@ export interface StatusVariantFields<S extends number, B> {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-type Fields = { readonly status: number | string } & Record<string, unknown>;
+/** What {@link ApiError.of} takes for a variant: its `status` and the fields it carries. */
+export type ApiErrorVariant = { readonly status: number | string } & Record<string, unknown>;
 
 /**
  * The error side of every operation's result. Narrow it with `switch (error.status)`: a documented status
@@ -115,7 +116,7 @@ export class ApiError extends Error {
   }
 
   /** Builds the error for one variant, scrubbing every string it carries against the client's secrets. */
-  static of<V extends Fields>(
+  static of<V extends ApiErrorVariant>(
     variant: V,
     target: RequestTarget,
     secrets: SecretSet,
@@ -150,7 +151,7 @@ export function httpStatusOf(error: ApiError): number | undefined {
 }
 
 function describe(
-  variant: Fields,
+  variant: ApiErrorVariant,
   target: RequestTarget,
   cause: unknown,
   secrets: SecretSet,

@@ -3,8 +3,10 @@ import type { ApiError, StatusVariantFields, TransportVariant } from "./api-erro
 // Type-level derivation of every operation's outcome from an openapi-typescript operation object
 // (`paths[P][M]`): its `responses` map, keyed by status, gives the variants; nothing is written per operation.
 
-type Responses<Op> = Op extends { responses: infer R } ? R : never;
-type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 206 | 207;
+/** An operation's `responses` map, keyed by status. */
+export type ResponsesOf<Op> = Op extends { responses: infer R } ? R : never;
+/** The 2xx statuses a spec can document as a success. */
+export type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 206 | 207;
 
 /** The body type of one response object: its first media type's schema, `undefined` when it has none. */
 export type ResponseBody<R> = R extends { content: infer C }
@@ -16,11 +18,12 @@ export type ResponseBody<R> = R extends { content: infer C }
   : undefined;
 
 /** The documented non-2xx statuses of an operation, as numbers. */
-export type ErrorStatusOf<Op> = Exclude<Extract<keyof Responses<Op>, number>, SuccessStatus>;
+export type ErrorStatusOf<Op> = Exclude<Extract<keyof ResponsesOf<Op>, number>, SuccessStatus>;
 /** The documented 2xx statuses of an operation. */
-export type SuccessStatusOf<Op> = Extract<keyof Responses<Op>, SuccessStatus>;
+export type SuccessStatusOf<Op> = Extract<keyof ResponsesOf<Op>, SuccessStatus>;
 
-type StatusVariant<S extends number, R> = StatusVariantFields<S, ResponseBody<R>> &
+/** The error variant of documented status `S` whose response object is `R`. */
+export type StatusVariant<S extends number, R> = StatusVariantFields<S, ResponseBody<R>> &
   (S extends 429
     ? {
         /** Seconds to wait, from `Retry-After`, when the vendor sent one. */ readonly retryAfter:
@@ -31,7 +34,7 @@ type StatusVariant<S extends number, R> = StatusVariantFields<S, ResponseBody<R>
 /** The discriminated union of everything that can go wrong in one operation. */
 export type ApiErrorOf<Op> = ApiError &
   (
-    | { [S in ErrorStatusOf<Op>]: StatusVariant<S, Responses<Op>[S]> }[ErrorStatusOf<Op>]
+    | { [S in ErrorStatusOf<Op>]: StatusVariant<S, ResponsesOf<Op>[S]> }[ErrorStatusOf<Op>]
     | TransportVariant
   );
 
@@ -40,7 +43,7 @@ export type ApiSuccessOf<Op> = {
   [S in SuccessStatusOf<Op>]: {
     readonly ok: true;
     readonly status: S;
-    readonly data: ResponseBody<Responses<Op>[S]>;
+    readonly data: ResponseBody<ResponsesOf<Op>[S]>;
     readonly headers: Readonly<Record<string, string>>;
   };
 }[SuccessStatusOf<Op>];

@@ -48,6 +48,7 @@ export function echoedForms(value: string): Set<string> {
 /**
  * The secrets one client holds (API keys, client secrets, access tokens). Every error is scrubbed against
  * them before it is built, so a vendor or proxy that echoes a header back cannot leak it into logs.
+ * The package exports it as a type only, for the signature of `ApiError.of`: the class stays internal.
  */
 export class SecretSet {
   readonly #values = new Set<string>();
