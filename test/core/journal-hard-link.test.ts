@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
 import { Journal, JournalError, type JournalHeader } from "../../src/core/engine/journal.js";
 import { journalFile } from "../support/journal-file.js";
-import { importEvery, testAdapter } from "../support/test-adapter.js";
+import { whileARunSends } from "../support/test-adapter.js";
 
 const HEADER: JournalHeader = { vendor: "test", chunkRecords: 2, maxBytes: null };
 
@@ -18,37 +18,19 @@ describe("a journal with a hard link", () => {
     const other = path.join(path.dirname(journal), "elsewhere");
     mkdirSync(other);
     const link = path.join(other, "link.journal");
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let entered = () => {};
-    const sending = new Promise<void>((resolve) => (entered = resolve));
-    let sent = 0;
-    const adapter = (slow: boolean) =>
-      testAdapter<{ id: string }>(async (chunk) => {
-        if (slow) {
-          entered();
-          await gate;
-        } else sent += 1;
-        return importEvery(chunk);
-      });
     const users = Array.from({ length: 4 }, () => ({ id: faker.string.uuid() }));
 
-    const first = runImport(adapter(true), users, { journal });
-    await sending;
-    linkSync(journal, link);
-    const second = await runImport(adapter(false), users, { journal: link }).then(
-      () => "ran",
-      (error: unknown) => error,
-    );
-    release();
-    const report = await first;
+    const { second, sent, first } = await whileARunSends(journal, users, (adapter) => {
+      linkSync(journal, link);
+      return runImport(adapter, users, { journal: link });
+    });
 
     expect(second).toBeInstanceOf(JournalError);
     expect((second as JournalError).message).toBe(
       `journal ${link} cannot be used: it has 2 names (hard links), and a run through another of them would not see this run's lock; keep one name (remove the others, or copy the file)`,
     );
     expect(sent).toBe(0);
-    expect(report.imported).toBe(4);
+    expect(first.imported).toBe(4);
     expect(existsSync(`${link}.lock`)).toBe(false);
   });
 

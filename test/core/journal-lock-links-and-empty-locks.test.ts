@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
 import { Journal, JournalError, type JournalHeader } from "../../src/core/engine/journal.js";
 import { journalFile } from "../support/journal-file.js";
-import { importEvery, testAdapter } from "../support/test-adapter.js";
+import { whileARunSends } from "../support/test-adapter.js";
 
 const HEADER: JournalHeader = { vendor: "test", chunkRecords: 2, maxBytes: null };
 
@@ -62,32 +62,13 @@ describe("a journal named through a symbolic link to its file", () => {
     const journal = journalFile("lock-link");
     const link = path.join(path.dirname(journal), "link.journal");
     symlinkSync(journal, link);
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let entered = () => {};
-    const sending = new Promise<void>((resolve) => (entered = resolve));
-    let sent = 0;
-    const adapter = (slow: boolean) =>
-      testAdapter<{ id: string }>(async (chunk) => {
-        if (slow) {
-          entered();
-          await gate;
-        } else sent += 1;
-        return importEvery(chunk);
-      });
     const users = Array.from({ length: 4 }, () => ({ id: faker.string.uuid() }));
 
-    const first = runImport(adapter(true), users, { journal });
-    await sending;
-    const second = runImport(adapter(false), users, { journal: link }).then(
-      () => "ran",
-      (error: unknown) => error,
+    const { second, sent } = await whileARunSends(journal, users, (adapter) =>
+      runImport(adapter, users, { journal: link }),
     );
-    const outcome = await second;
-    release();
-    await first;
 
-    expect(outcome).toBeInstanceOf(JournalError);
+    expect(second).toBeInstanceOf(JournalError);
     expect(sent).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
 // An import adapter for engine tests: records known by their `id`, every one valid, each chunk sent by `send`.
 import type { ChunkResult, ImportAdapter } from "../../src/core/engine/adapter.js";
+import { runImport } from "../../src/core/engine/engine.js";
+import type { ImportReport } from "../../src/core/engine/report.js";
 
 export function testAdapter<T extends { id: string }>(
   send: ImportAdapter<T>["send"],
@@ -24,3 +26,41 @@ export const importEvery = (chunk: { readonly items: readonly unknown[] }) =>
     kind: "done",
     outcomes: chunk.items.map(() => ({ ok: true })),
   });
+
+/**
+ * A run of `records` on `journal` held at its first send while `second` runs (given an adapter that counts the
+ * chunks it sends): two runs on one journal at once. The second run's result (or its error), the chunks it
+ * sent, and the first run's report once it is let go.
+ */
+export async function whileARunSends<T extends { id: string }>(
+  journal: string,
+  records: readonly T[],
+  second: (adapter: ImportAdapter<T>) => Promise<unknown>,
+): Promise<{ second: unknown; sent: number; first: ImportReport }> {
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let entered = () => {};
+  const sending = new Promise<void>((resolve) => (entered = resolve));
+  let sent = 0;
+  const first = runImport(
+    testAdapter<T>(async (chunk) => {
+      entered();
+      await gate;
+      return importEvery(chunk);
+    }),
+    records,
+    { journal },
+  );
+  await sending;
+  const outcome = await second(
+    testAdapter<T>((chunk) => {
+      sent += 1;
+      return importEvery(chunk);
+    }),
+  ).then(
+    (value) => value,
+    (error: unknown) => error,
+  );
+  release();
+  return { second: outcome, sent, first: await first };
+}
