@@ -12,6 +12,12 @@ interface Bounds {
   readonly max?: number;
 }
 
+/** {@link Bounds} of a count that may also be `Infinity` (a simulated job that never ends). */
+interface CountBounds extends Bounds {
+  /** @default false */
+  readonly orInfinity?: boolean;
+}
+
 /**
  * `value` when it is a whole number within the bounds, `fallback` when it is undefined.
  * @throws RangeError `<name>: expected a whole number ≥ <min> (or from <min> to <max>), got <value>`.
@@ -20,9 +26,11 @@ export function wholeNumberOption<Fallback extends number | undefined>(
   name: string,
   value: number | undefined,
   fallback: Fallback,
-  bounds: Bounds = {},
+  bounds: CountBounds = {},
 ): number | Fallback {
-  return checked(name, value, fallback, bounds, "a whole number", Number.isSafeInteger);
+  if (bounds.orInfinity === true && value === Number.POSITIVE_INFINITY) return value;
+  const what = bounds.orInfinity === true ? "a whole number (or Infinity)" : "a whole number";
+  return checked(name, value, fallback, bounds, what, Number.isSafeInteger);
 }
 
 /**
@@ -55,6 +63,39 @@ export function functionOption(name: string, value: unknown): void {
     throw new TypeError(`${name}: expected a function, got ${show(value)}`);
 }
 
+/**
+ * `value` when it is a share from 0 to 1, `fallback` when it is undefined.
+ * @throws RangeError `<name>: expected a share from 0 to 1, got <value>`.
+ */
+export function shareOption(name: string, value: number | undefined, fallback: number): number {
+  return checked(name, value, fallback, { min: 0, max: 1 }, "a share", Number.isFinite);
+}
+
+/**
+ * Checks that a signal option, when given, is an AbortSignal (by its shape: one from another realm is one too).
+ * @throws TypeError `<name>: expected an AbortSignal, got <value>`.
+ */
+export function signalOption(name: string, value: unknown): void {
+  const signal = value as Partial<AbortSignal> | null | undefined;
+  if (
+    value !== undefined &&
+    (typeof signal?.addEventListener !== "function" || typeof signal.aborted !== "boolean")
+  )
+    throw new TypeError(`${name}: expected an AbortSignal, got ${show(value)}`);
+}
+
+/**
+ * Checks that a credential option is a string with more than whitespace in it. The message says only what
+ * was given instead, never the value: it may be a secret all the same.
+ * @throws TypeError `<name>: expected a non-empty string, got <what>`.
+ */
+export function credentialOption(name: string, value: unknown): void {
+  if (typeof value === "string" && value.trim() !== "") return;
+  const kind = value === null ? "null" : typeof value;
+  const given = value === "" ? "an empty string" : kind === "string" ? "only whitespace" : kind;
+  throw new TypeError(`${name}: expected a non-empty string, got ${given}`);
+}
+
 function checked<Fallback extends number | undefined>(
   name: string,
   value: number | undefined,
@@ -79,6 +120,6 @@ function checked<Fallback extends number | undefined>(
 }
 
 /** The value as a message shows it: options come from code or flags, so a string is quoted. */
-function show(value: unknown): string {
+export function show(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : String(value);
 }

@@ -5,6 +5,7 @@ import { keyFingerprint, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
+import { credentialOption } from "../core/options.js";
 
 export type FullStoryRegion = "na1" | "eu1";
 
@@ -17,7 +18,7 @@ export interface FullStoryClientOptions extends CommonClientOptions {
   /** A FullStory server API key, sent as `Authorization: Basic <key>` (the raw key, not base64, trimmed). */
   apiKey: string;
   /**
-   * Data centre. Ignored when `baseUrl` is set.
+   * Data centre. Ignored when `baseUrl` is set; another value throws a TypeError.
    * @default "eu1" when the key starts with `eu1.`, else "na1"
    */
   region?: FullStoryRegion;
@@ -31,8 +32,14 @@ export type FullStoryClient = ApiClient<paths, FullStoryOperationTable> & Destin
 /**
  * The host for a key: an explicit region wins, then the key's `eu1.` prefix (past any leading whitespace),
  * then the US host.
+ * @throws TypeError for a region that is not one of {@link FULLSTORY_HOSTS}' keys.
  */
 export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): string {
+  if (region !== undefined && !Object.hasOwn(FULLSTORY_HOSTS, region)) {
+    throw new TypeError(
+      `region must be one of ${Object.keys(FULLSTORY_HOSTS).join(", ")}; use baseUrl for another host`,
+    );
+  }
   return FULLSTORY_HOSTS[region ?? (apiKey.trimStart().startsWith("eu1.") ? "eu1" : "na1")];
 }
 
@@ -42,13 +49,15 @@ export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): stri
  * retried call cannot import twice.
  */
 export function createFullStoryClient(options: FullStoryClientOptions): FullStoryClient {
+  credentialOption("apiKey", options.apiKey);
   // A key read with a stray space or CR is the same key: its `eu1.` prefix picks the host.
   const apiKey = options.apiKey.trim();
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
   return createVendorClient<paths, typeof operations>(options, {
     operations,
-    defaultBaseUrl: fullStoryBaseUrl(apiKey, options.region),
+    // `region` is ignored where `baseUrl` is set, as the other vendors' host settings are.
+    defaultBaseUrl: options.baseUrl ?? fullStoryBaseUrl(apiKey, options.region),
     headers: { Authorization: `Basic ${apiKey}` },
     secrets,
     account: keyFingerprint(apiKey),

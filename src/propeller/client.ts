@@ -2,12 +2,13 @@ import type { paths } from "../../generated/propeller.js";
 import { operations, servers } from "../../generated/propeller.operations.js";
 import { TokenCache, withBearerAuth } from "../core/client/bearer-token.js";
 import { createApiClient, type ApiClient } from "../core/client/create-api-client.js";
+import { checkedBaseUrl } from "../core/client/base-url.js";
 import type { Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet, echoedForms } from "../core/errors/secrets.js";
-import { durationOption } from "../core/options.js";
+import { credentialOption, durationOption } from "../core/options.js";
 import { abortedByCaller } from "../core/http/failures.js";
 
 /** Propeller's API host (specs/propeller.yaml `servers`). */
@@ -40,6 +41,8 @@ export type PropellerClient = ApiClient<paths, PropellerOperationTable> & Destin
  * @throws RangeError when `tokenRefreshBeforeMs` is out of range.
  */
 export function createPropellerClient(options: PropellerClientOptions): PropellerClient {
+  credentialOption("clientId", options.clientId);
+  credentialOption("clientSecret", options.clientSecret);
   const refreshBeforeMs = durationOption(
     "tokenRefreshBeforeMs",
     options.tokenRefreshBeforeMs,
@@ -48,7 +51,8 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
   );
   const secrets = new SecretSet();
   secrets.add(options.clientSecret);
-  const baseUrl = options.baseUrl ?? PROPELLER_HOST;
+  // Checked before the token client is made on it, as createVendorClient checks it for the API's.
+  const baseUrl = checkedBaseUrl(options.baseUrl ?? PROPELLER_HOST);
   // Asking for a token again has no effect beyond a new token, so token requests retry like GETs do.
   const tokenClient = createApiClient<paths, typeof operations>({
     operations,

@@ -2,6 +2,7 @@
 // on the seed and the order of requests (soak runs and benchmarks repeat runs by it): every request and
 // every new record verdict draws exactly one number, whatever a script decides.
 import { setTimeout as sleep } from "node:timers/promises";
+import { durationOption, wholeNumberOption } from "../core/options.js";
 import { gatewayPage } from "./kit/answers.js";
 import { DropConnection } from "./simulator.js";
 
@@ -228,6 +229,8 @@ function checkedRates(options: FaultOptions): FaultOptions {
     if (rate !== undefined && !(rate >= 0 && rate <= 1))
       throw new RangeError(`faults.${name}: expected a share from 0 to 1, got ${String(rate)}`);
   }
+  wholeNumberOption("faults.retryAfterSeconds", options.retryAfterSeconds, undefined, { min: 0 });
+  durationOption("faults.slowMs", options.slowMs, undefined, { min: 0 });
   return options;
 }
 

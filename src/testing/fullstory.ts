@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";
 import type { FullStorySchemaType } from "../fullstory/validate.js";
+import { durationOption, show, wholeNumberOption as whole } from "../core/options.js";
 import { json } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import type { FullStorySimulatorOptions } from "./fullstory/options.js";
@@ -101,10 +102,17 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const digest = (text: string) => createHash("sha256").update(text).digest("base64");
 
 export function createFullStorySimulator(options: FullStorySimulatorOptions = {}) {
-  const { apiKey = "sim-key", now = Date.now, processingPolls = 2 } = options;
-  const recent = options.retention === "recent";
-  const recentJobs = Math.max(0, options.recentJobs ?? 8);
-  const pageSize = Math.max(1, options.pageSize ?? 1000);
+  const { apiKey = "sim-key", now = Date.now } = options;
+  // Refused by name at once, as the library's own options are: NaN polls would never end a job.
+  const processingPolls = whole("processingPolls", options.processingPolls, 2, {
+    min: 0,
+    orInfinity: true,
+  });
+  durationOption("processingMs", options.processingMs, undefined, { min: 0 });
+  const recent = retentionOption(options.retention) === "recent";
+  const recentJobs = whole("recentJobs", options.recentJobs, 8, { min: 0 });
+  const pageSize = whole("pageSize", options.pageSize, 1000);
+  const maxInProgressJobs = whole("maxInProgressJobs", options.maxInProgressJobs, 200);
   const kit = createSimulatorKit({
     vendor: "fullstory",
     document,
@@ -194,7 +202,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
 
   function createBatchImport(value: unknown, key: string): Answer {
     const inProgress = [...jobs.values()].filter((job) => !ended(job)).length;
-    if (inProgress >= (options.maxInProgressJobs ?? 200)) {
+    if (inProgress >= maxInProgressJobs) {
       const message = `${inProgress} batch import jobs are in progress; wait for some to finish`;
       const headers = { "Retry-After": String(kit.faults.retryAfterSeconds) };
       return { ...fail(429, "too_many_requests", message), headers };
@@ -413,4 +421,9 @@ function recordKey(item: BatchItem): string {
   if (item.uid !== undefined) return `uid:${item.uid}`;
   if (item.id !== undefined) return `id:${item.id}`;
   return item.email !== undefined ? `email:${item.email}` : `item:${JSON.stringify(item)}`;
+}
+
+function retentionOption(value: unknown): "all" | "recent" {
+  if (value === undefined || value === "all" || value === "recent") return value ?? "all";
+  throw new RangeError(`retention: expected "all" or "recent", got ${show(value)}`);
 }

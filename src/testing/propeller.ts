@@ -14,6 +14,7 @@ import { STATUS_CODES } from "node:http";
 import type { components } from "../../generated/propeller.js";
 import { document } from "../../generated/propeller.document.js";
 import type { PropellerUser } from "../propeller/validate.js";
+import { wholeNumberOption } from "../core/options.js";
 import { json, type FaultOptions } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import { createSimulatorKit } from "./kit/simulator-kit.js";
@@ -91,7 +92,9 @@ const documented = (status: number, name: string) =>
 const OAUTH_FAULTS: Record<number, string> = { 429: "slow_down", 503: "temporarily_unavailable" };
 
 export function createPropellerSimulator(options: PropellerSimulatorOptions = {}) {
-  const { clientId = "sim-client", clientSecret = "sim-secret", expiresIn = 1800 } = options;
+  const { clientId = "sim-client", clientSecret = "sim-secret" } = options;
+  const expiresIn = wholeNumberOption("expiresIn", options.expiresIn, 1800);
+  wholeNumberOption("maxUsers", options.maxUsers, undefined);
   const now = options.now ?? Date.now;
   const defined = options.definedAttributes && new Set(options.definedAttributes);
   const parents = options.existingParents ?? [];

@@ -23,6 +23,7 @@ import {
   SLASHID_CONFIRMED_COLUMNS,
   SLASHID_REGIONS,
 } from "../slashid/records.js";
+import { wholeNumberOption } from "../core/options.js";
 import { json, type FaultOptions } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import { createSimulatorKit, type OperationCall } from "./kit/simulator-kit.js";
@@ -100,6 +101,11 @@ const documented = (operation: string, status: number) =>
 export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
   const apiKey = options.apiKey ?? "sim-key";
   const refuseExisting = (options.existingPersons ?? "refuse") === "refuse";
+  if (!refuseExisting && options.existingPersons !== "upsert")
+    throw new RangeError(
+      `existingPersons: expected "refuse" or "upsert", got ${options.existingPersons}`,
+    );
+  wholeNumberOption("pricingTierLimit", options.pricingTierLimit, undefined, { min: 0 });
   const kit = createSimulatorKit({
     vendor: "slashid",
     document,

@@ -16,6 +16,7 @@
 import type { components } from "../../generated/userpilot.js";
 import { document } from "../../generated/userpilot.document.js";
 import { rules } from "../../generated/userpilot.rules.js";
+import { durationOption, wholeNumberOption } from "../core/options.js";
 import { json, seededRandom } from "./faults.js";
 import { createSimulatorKit, listProblems } from "./kit/simulator-kit.js";
 import { userpilotError as error } from "./userpilot/errors.js";
@@ -52,7 +53,13 @@ interface Job {
 type Stored = { company_id?: string; metadata: Schemas["Metadata"]; readonly writers: string[] };
 
 export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = {}) {
-  const { apiKey = "sim-key", now = Date.now, maxBytes = MAX_BODY_BYTES } = options;
+  const { apiKey = "sim-key", now = Date.now } = options;
+  // Refused by name at once, as the library's own options are: a NaN `stepMs` left every job queued.
+  const maxBytes = wholeNumberOption("maxBytes", options.maxBytes, MAX_BODY_BYTES);
+  const pollsPerStep = wholeNumberOption("pollsPerStep", options.pollsPerStep, 1, {
+    orInfinity: true,
+  });
+  durationOption("stepMs", options.stepMs, undefined, { min: 0 });
   const rate = (options.rowsPerMinute ?? 0) > 0 ? options.rowsPerMinute : undefined;
   const kit = createSimulatorKit({
     vendor: "userpilot",
@@ -153,7 +160,9 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
     const job: Job = {
       ...{ id, kind, records, ids, rows, content, bytes, ticks: 0, foreign: foreign !== undefined },
       createdMs: foreign?.startedAt ?? now(),
-      ticksPerStep: Math.max(1, foreign?.pollsPerStep ?? options.pollsPerStep ?? 1),
+      ticksPerStep: wholeNumberOption("pollsPerStep", foreign?.pollsPerStep, pollsPerStep, {
+        orInfinity: true,
+      }),
       failure: foreign ? undefined : failureOf(content, { id, kind, index, rows }),
     };
     jobs.set(id, job);

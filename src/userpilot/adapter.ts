@@ -56,8 +56,8 @@ export interface UserpilotAdapterOptions {
   conflictWaitMs?: number;
   /**
    * Most bytes of one request body, for a proxy or gateway with a smaller limit than Userpilot's. It can
-   * only lower the vendor's 50 MB.
-   * @default {@link USERPILOT_MAX_BODY_BYTES} (50 MB)
+   * only lower the vendor's 50 MB (a larger value counts as that limit).
+   * @default {@link USERPILOT_MAX_BODY_BYTES} (52428800 bytes: Userpilot's 50 MB read as 50 MiB)
    */
   maxBodyBytes?: number;
   /**

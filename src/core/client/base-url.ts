@@ -56,6 +56,10 @@ function hostAfterLastAt(url: string): boolean {
  * @throws TypeError naming the option, never quoting the URL.
  */
 export function checkedBaseUrl(baseUrl: string): string {
+  // From JavaScript any value may come: only a string can be a URL, and it is not quoted either.
+  if (typeof (baseUrl as unknown) !== "string") {
+    throw new TypeError(`baseUrl must be a string, got ${typeof baseUrl}`);
+  }
   if (hasUserinfo(baseUrl)) {
     throw new TypeError(
       "baseUrl must not contain a user name or password (user:password@); give credentials through the client's options",

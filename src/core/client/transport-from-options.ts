@@ -1,4 +1,10 @@
-import { durationOption, wholeNumberOption } from "../options.js";
+import {
+  durationOption,
+  functionOption,
+  show,
+  signalOption,
+  wholeNumberOption,
+} from "../options.js";
 import { createTransport, type Transport, type TransportOptions } from "../http/transport.js";
 import { VERSION } from "../version.js";
 import type { SecretSet } from "../errors/secrets.js";
@@ -12,6 +18,7 @@ export function transportFromOptions(
   given: CommonClientOptions & Pick<TransportOptions, "replaySafe">,
   secrets?: SecretSet,
 ): Transport {
+  checkShapes(given);
   const options = { ...given, ...checkedNumbers(given) };
   const onRetry = options.onRetry;
   if (onRetry !== undefined && secrets !== undefined) {
@@ -43,6 +50,31 @@ export function transportFromOptions(
 /** `bulk-user-import/<version>`, followed by the caller's integration tag when given. */
 export function userAgent(tag: string | undefined): string {
   return tag === undefined ? `bulk-user-import/${VERSION}` : `bulk-user-import/${VERSION} ${tag}`;
+}
+
+/**
+ * Refuses, by name, the options a call would only trip over later (each call failing, or the first retry):
+ * a callback that is not a function, a signal that is not an AbortSignal, a `rateLimit` that is neither
+ * `false` nor settings, a `userAgent` no header can carry.
+ */
+function checkShapes(options: CommonClientOptions): void {
+  for (const name of ["fetch", "onRetry", "sleep"] as const) functionOption(name, options[name]);
+  signalOption("signal", options.signal);
+  const rateLimit: unknown = options.rateLimit;
+  if (
+    rateLimit !== undefined &&
+    rateLimit !== false &&
+    (typeof rateLimit !== "object" || rateLimit === null)
+  )
+    throw new TypeError(
+      `rateLimit: expected false or an object of settings, got ${show(rateLimit)}`,
+    );
+  const tag: unknown = options.userAgent;
+  // A header value holds no line break or NUL, and no character beyond Latin-1 (fetch throws at each call).
+  if (tag !== undefined && (typeof tag !== "string" || !/^[^\0\r\n\u0100-\uffff]*$/.test(tag)))
+    throw new TypeError(
+      "userAgent: expected text a header can carry (no line break, NUL or character beyond Latin-1)",
+    );
 }
 
 /** The numeric options, each refused with a RangeError when out of range (undefined keeps the default). */

@@ -6,7 +6,7 @@ import { Journal } from "./journal.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 import { keepOutcomesOption, ReportBuilder, type KeepOutcomes } from "./report-builder.js";
 import { abortableSleep } from "../time.js";
-import { durationOption, functionOption, wholeNumberOption } from "../options.js";
+import { durationOption, functionOption, signalOption, wholeNumberOption } from "../options.js";
 
 export interface ImportOptions<Input = unknown> extends ReplayOptions {
   /**
@@ -110,6 +110,7 @@ export async function runImport<Input, Wire>(
   const progressEvery = wholeNumberOption("progressEvery", options.progressEvery, 1000);
   for (const name of ["onOutcome", "onProgress", "precheck", "sleep"] as const)
     functionOption(name, options[name]);
+  signalOption("signal", options.signal);
   // Callbacks are only called once reading began, so the dispatcher below exists by then.
   const stop = (error: Error) => dispatcher.stop(error);
   // What async callbacks returned and is not settled yet: the run settles only after them.
@@ -244,7 +245,7 @@ function definedOnly(options: ReplayOptions): ReplayOptions {
   return out;
 }
 
-/** What `make` returns; when it throws (a caller's `signal` that is no AbortSignal), the journal's lock goes. */
+/** What `make` returns; when it throws, the journal's lock goes with it: nothing of the run is left held. */
 function withJournalClosedOnThrow<T>(journal: Journal | undefined, make: () => T): T {
   try {
     return make();

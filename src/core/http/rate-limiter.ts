@@ -1,4 +1,9 @@
-/** How a client's shared rate limiter reacts to the vendor's rate limit (429). */
+import { functionOption, shareOption } from "../options.js";
+
+/**
+ * How a client's shared rate limiter reacts to the vendor's rate limit (429). Each share is a number from 0
+ * to 1 (another value throws a RangeError naming it, such as `rateLimit.backoff`).
+ */
 export interface RateLimiterOptions {
   /**
    * After a 429, the request rate is set to this share of the pace the vendor took requests at just
@@ -77,9 +82,12 @@ export class RateLimiter {
   private lastEventAt = 0;
 
   constructor(options: RateLimiterOptions = {}) {
-    this.backoff = options.backoff ?? 0.95;
-    this.recovery = options.recovery ?? 0.05;
-    this.probe = options.probe ?? 0.003;
+    // Unchecked, NaN would turn the limiter off unnoticed, above 1 a 429 would raise the rate, and a
+    // negative recovery would lower it while answers are good.
+    this.backoff = shareOption("rateLimit.backoff", options.backoff, 0.95);
+    this.recovery = shareOption("rateLimit.recovery", options.recovery, 0.05);
+    this.probe = shareOption("rateLimit.probe", options.probe, 0.003);
+    functionOption("rateLimit.now", options.now);
     this.now = options.now ?? Date.now;
   }
 

@@ -122,7 +122,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
       // Waited from a time at least `clock`: a sleep that returns at once must still move the clock on, or a
       // call whose clock is ahead of real time would be told to wait the same rest of a pause for ever.
       const until = Math.max(clock, Date.now()) + ms;
-      await sleep(ms, callerSignal).catch(() => {
+      await sleep(ms, callerSignal).catch((error: unknown) => {
+        // A sleep rejects when the caller aborts; a caller's sleep that failed otherwise is no abort, and
+        // fails the call with its own error, as one that throws at once does.
+        if (callerSignal?.aborted !== true) throw error;
         throw abortedByCaller(earlierMayHaveArrived);
       });
       clock = Math.max(clock, until);

@@ -1,0 +1,193 @@
+// README "Client options": every option is checked when the client is made, one error naming the option
+// and its rule. Before, a JavaScript caller's junk was taken and failed later, deep in a run: a `fetch`,
+// `onRetry` or `sleep` that is not a function failed every call or the first retry; a `userAgent` with a
+// line break failed every call; a rate limiter share of NaN turned the limiter off unnoticed (above 1, a 429
+// raised the rate); a FullStory `region` it does not have, a missing key or a `baseUrl` that is no string
+// failed with "Cannot read properties of undefined"; a missing SlashID or Propeller credential was sent as
+// the text "undefined". A caller's `sleep` that rejected made the call "aborted by the caller".
+import { describe, expect, it } from "vitest";
+import type { ImportAdapter } from "../../src/core/engine/adapter.js";
+import { runImport } from "../../src/core/engine/engine.js";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { createPropellerClient } from "../../src/propeller/client.js";
+import { createSlashIdClient } from "../../src/slashid/client.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { createUserpilotClient } from "../../src/userpilot/client.js";
+import { matching } from "../support/matchers.js";
+
+const faker = seededFaker("client option shapes");
+const baseUrl = "http://127.0.0.1:9";
+const key = faker.string.alphanumeric(32);
+/** Options as a JavaScript caller may pass them, whatever the types say. */
+const untyped = <T>(options: object) => options as T;
+
+type Factory = (extra: object) => unknown;
+const FACTORIES: Record<string, Factory> = {
+  fullstory: (extra) => createFullStoryClient(untyped({ apiKey: key, baseUrl, ...extra })),
+  slashid: (extra) =>
+    createSlashIdClient(untyped({ apiKey: key, orgId: "org", baseUrl, ...extra })),
+  propeller: (extra) =>
+    createPropellerClient(untyped({ clientId: "id", clientSecret: key, baseUrl, ...extra })),
+  userpilot: (extra) => createUserpilotClient(untyped({ apiKey: key, baseUrl, ...extra })),
+};
+
+/** What making the client threw, as `{ type, message }`, or "made" when it did not throw. */
+function refusal(make: () => unknown): { type: string; message: string } | "made" {
+  try {
+    make();
+  } catch (error) {
+    return { type: (error as Error).constructor.name, message: (error as Error).message };
+  }
+  return "made";
+}
+
+describe.each(Object.entries(FACTORIES))("%s client", (_vendor, make) => {
+  it.each([
+    ["fetch", "globalThis.fetch", 'fetch: expected a function, got "globalThis.fetch"'],
+    ["onRetry", 5, "onRetry: expected a function, got 5"],
+    ["sleep", true, "sleep: expected a function, got true"],
+    ["signal", "abort", 'signal: expected an AbortSignal, got "abort"'],
+    ["signal", {}, "signal: expected an AbortSignal, got [object Object]"],
+  ])("refuses %s = %j by name", (name, value, message) => {
+    expect(refusal(() => make({ [name]: value }))).toEqual({ type: "TypeError", message });
+  });
+
+  it.each([
+    [{ backoff: Number.NaN }, "rateLimit.backoff: expected a share from 0 to 1, got NaN"],
+    [{ backoff: 2 }, "rateLimit.backoff: expected a share from 0 to 1, got 2"],
+    [{ recovery: -0.5 }, "rateLimit.recovery: expected a share from 0 to 1, got -0.5"],
+    [
+      { probe: Number.POSITIVE_INFINITY },
+      "rateLimit.probe: expected a share from 0 to 1, got Infinity",
+    ],
+    [{ probe: "0.01" }, 'rateLimit.probe: expected a share from 0 to 1, got "0.01"'],
+  ])("refuses rateLimit %j by the setting's name", (rateLimit, message) => {
+    expect(refusal(() => make({ rateLimit }))).toEqual({ type: "RangeError", message });
+  });
+
+  it("refuses a rateLimit that is neither false nor settings, and a clock that is no function", () => {
+    expect(refusal(() => make({ rateLimit: true }))).toEqual({
+      type: "TypeError",
+      message: "rateLimit: expected false or an object of settings, got true",
+    });
+    expect(refusal(() => make({ rateLimit: { now: 5 } }))).toEqual({
+      type: "TypeError",
+      message: "rateLimit.now: expected a function, got 5",
+    });
+  });
+
+  it.each(["my-app\r\nX-Injected: 1", "app\u0000", "app ✓", 42])(
+    "refuses a userAgent no header can carry: %j",
+    (userAgent) => {
+      expect(refusal(() => make({ userAgent }))).toEqual({
+        type: "TypeError",
+        message: matching(/^userAgent: expected text a header can carry/),
+      });
+    },
+  );
+
+  it("refuses a baseUrl that is not a string, naming it", () => {
+    expect(refusal(() => make({ baseUrl: new URL(baseUrl) }))).toEqual({
+      type: "TypeError",
+      message: "baseUrl must be a string, got object",
+    });
+  });
+
+  it("takes every option in range, and false for rateLimit", () => {
+    const options = {
+      fetch: (request: Request) => fetch(request),
+      onRetry: () => {},
+      sleep: () => Promise.resolve(),
+      signal: new AbortController().signal,
+      rateLimit: { backoff: 1, recovery: 0, probe: 0.5, now: Date.now },
+      userAgent: "crm-sync/2.1 (ops@example.com)",
+    };
+    expect(refusal(() => make(options))).toBe("made");
+    expect(refusal(() => make({ rateLimit: false }))).toBe("made");
+  });
+});
+
+describe("credentials and host settings", () => {
+  it.each([
+    ["fullstory", "apiKey", () => createFullStoryClient(untyped({}))],
+    ["userpilot", "apiKey", () => createUserpilotClient(untyped({ apiKey: 42 }))],
+    ["slashid", "apiKey", () => createSlashIdClient(untyped({ orgId: "org" }))],
+    ["slashid", "orgId", () => createSlashIdClient(untyped({ apiKey: key, orgId: null }))],
+    ["propeller", "clientId", () => createPropellerClient(untyped({ clientSecret: key }))],
+    ["propeller", "clientSecret", () => createPropellerClient(untyped({ clientId: "id" }))],
+  ])("%s refuses a missing %s by name", (_vendor, name, make) => {
+    expect(refusal(make)).toEqual({
+      type: "TypeError",
+      message: matching(
+        new RegExp(`^${name}: expected a non-empty string, got (undefined|number|null)$`),
+      ),
+    });
+  });
+
+  it("an empty or blank key is refused, and the message never holds what was given", () => {
+    expect(refusal(() => createFullStoryClient({ apiKey: "" }))).toEqual({
+      type: "TypeError",
+      message: "apiKey: expected a non-empty string, got an empty string",
+    });
+    expect(refusal(() => createUserpilotClient({ apiKey: " \r\n" }))).toEqual({
+      type: "TypeError",
+      message: "apiKey: expected a non-empty string, got only whitespace",
+    });
+  });
+
+  it("fullstory refuses a region it does not have, as the other vendors refuse an environment", () => {
+    for (const region of ["us", "toString", "EU1"]) {
+      expect(refusal(() => createFullStoryClient(untyped({ apiKey: key, region })))).toEqual({
+        type: "TypeError",
+        message: "region must be one of na1, eu1; use baseUrl for another host",
+      });
+    }
+    expect(createFullStoryClient({ apiKey: key, region: "eu1" }).destination).toMatch(
+      /^https:\/\/api\.eu1\.fullstory\.com /,
+    );
+  });
+});
+
+describe("a caller's sleep that rejects", () => {
+  it("fails the call with its own error, not as an abort the caller never made", async () => {
+    let calls = 0;
+    const client = createUserpilotClient({
+      apiKey: key,
+      baseUrl,
+      fetch: () => {
+        calls += 1;
+        return Promise.resolve(new Response(null, { status: 503 }));
+      },
+      sleep: () => Promise.reject(new Error("timer service down")),
+    });
+    await expect(client.getBackgroundJob({ params: { path: { job_id: "j1" } } })).rejects.toThrow(
+      "timer service down",
+    );
+    expect(calls).toBe(1);
+  });
+});
+
+describe("the engine's signal", () => {
+  it("a signal that is not an AbortSignal is refused by name before anything is read", async () => {
+    let read = 0;
+    const adapter: ImportAdapter<{ id: string }> = {
+      vendor: "test",
+      replay: { by: "none", why: "the test vendor could import twice" },
+      limits: { maxRecords: 10 },
+      defaults: { chunkRecords: 10, concurrency: 1 },
+      keyOf: (user) => user.id,
+      validate: (user) => ({ ok: true, item: user }),
+      scrub: (text) => text,
+      send: (chunk) =>
+        Promise.resolve({ kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) }),
+    };
+    function* users() {
+      read += 1;
+      yield { id: "u1" };
+    }
+    await expect(runImport(adapter, users(), untyped({ signal: "stop" }))).rejects.toThrow(
+      new TypeError('signal: expected an AbortSignal, got "stop"'),
+    );
+    expect(read).toBe(0);
+  });
+});

@@ -1,0 +1,75 @@
+// The simulators' options are refused by name when the simulator is made, as the library's own are. Before,
+// they were taken as given or clamped without a word: a NaN `stepMs` left every Userpilot job queued for
+// ever, a NaN `pageSize` served FullStory result pages of nothing, a `retention` or `existingPersons`
+// misspelt ran the other world, a NaN `expiresIn` issued tokens that had always expired.
+import { describe, expect, it } from "vitest";
+import { createFullStorySimulator } from "../../src/testing/fullstory.js";
+import { createPropellerSimulator } from "../../src/testing/propeller.js";
+import { createSlashIdSimulator } from "../../src/testing/slashid.js";
+import { createUserpilotSimulator } from "../../src/testing/userpilot.js";
+
+/** Options as a JavaScript caller (or a test reading an unset variable) may pass them. */
+const untyped = <T>(options: object) => options as T;
+
+describe("simulator options", () => {
+  it.each([
+    ["pageSize", 0, "pageSize: expected a whole number ≥ 1, got 0"],
+    ["pageSize", Number.NaN, "pageSize: expected a whole number ≥ 1, got NaN"],
+    ["recentJobs", -1, "recentJobs: expected a whole number ≥ 0, got -1"],
+    ["maxInProgressJobs", 0, "maxInProgressJobs: expected a whole number ≥ 1, got 0"],
+    [
+      "processingPolls",
+      Number.NaN,
+      "processingPolls: expected a whole number (or Infinity) ≥ 0, got NaN",
+    ],
+    [
+      "processingMs",
+      Number.NaN,
+      "processingMs: expected a duration in ms from 0 to 2147483647, got NaN",
+    ],
+    ["retention", "newest", 'retention: expected "all" or "recent", got "newest"'],
+  ])("fullstory refuses %s = %s", (name, value, message) => {
+    expect(() => createFullStorySimulator(untyped({ [name]: value }))).toThrow(message);
+  });
+
+  it.each([
+    ["stepMs", Number.NaN, "stepMs: expected a duration in ms from 0 to 2147483647, got NaN"],
+    ["pollsPerStep", 0, "pollsPerStep: expected a whole number (or Infinity) ≥ 1, got 0"],
+    ["maxBytes", 1.5, "maxBytes: expected a whole number ≥ 1, got 1.5"],
+  ])("userpilot refuses %s = %s", (name, value, message) => {
+    expect(() => createUserpilotSimulator(untyped({ [name]: value }))).toThrow(message);
+  });
+
+  it("propeller and slashid refuse theirs, and every simulator its faults' timings", () => {
+    expect(() => createPropellerSimulator({ expiresIn: Number.NaN })).toThrow(
+      "expiresIn: expected a whole number ≥ 1, got NaN",
+    );
+    expect(() => createPropellerSimulator({ maxUsers: 0 })).toThrow(
+      "maxUsers: expected a whole number ≥ 1, got 0",
+    );
+    expect(() => createSlashIdSimulator({ pricingTierLimit: -1 })).toThrow(
+      "pricingTierLimit: expected a whole number ≥ 0, got -1",
+    );
+    expect(() => createSlashIdSimulator(untyped({ existingPersons: "update" }))).toThrow(
+      'existingPersons: expected "refuse" or "upsert", got update',
+    );
+    expect(() => createSlashIdSimulator({ faults: { slowMs: -1 } })).toThrow(
+      "faults.slowMs: expected a duration in ms from 0 to 2147483647, got -1",
+    );
+    expect(() => createFullStorySimulator({ faults: { retryAfterSeconds: Number.NaN } })).toThrow(
+      "faults.retryAfterSeconds: expected a whole number ≥ 0, got NaN",
+    );
+  });
+
+  it("takes a job that never ends, and the documented values", () => {
+    expect(() =>
+      createFullStorySimulator({ processingPolls: Number.POSITIVE_INFINITY, recentJobs: 0 }),
+    ).not.toThrow();
+    expect(() =>
+      createUserpilotSimulator({ pollsPerStep: Number.POSITIVE_INFINITY, stepMs: 0 }),
+    ).not.toThrow();
+    expect(() =>
+      createSlashIdSimulator({ existingPersons: "upsert", pricingTierLimit: 0 }),
+    ).not.toThrow();
+  });
+});
