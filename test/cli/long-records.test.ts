@@ -50,6 +50,19 @@ describe("an .ndjson line over 64 MiB", () => {
     expect(dry.code).toBe(1);
   }, 60_000);
 
+  it("its line end the last of its chunk, a last line without one after it: that line read, numbered on", async () => {
+    const input = file(
+      "long-then-last.ndjson",
+      ndjson([{ uid: "a" }]) + longLine + "\n" + JSON.stringify({ uid: "after" }),
+    );
+
+    const dry = await cli(["import", "fullstory", input, "--dry-run"]);
+
+    expect(dry.stdout).toContain("dry run: 3 records, 2 valid, 1 rejected");
+    expect(dry.stdout).toMatch(/record 1 .*\[input\.parse\] line 2: longer than 67108864 bytes/);
+    expect(dry.code).toBe(1);
+  }, 60_000);
+
   it("a line of exactly 64 MiB is still read as a record", async () => {
     const body = JSON.stringify({ uid: "edge", display_name: "" });
     const exact = body.replace('""', JSON.stringify("y".repeat(LIMIT - body.length)));

@@ -5,6 +5,8 @@
 // raised the rate); a FullStory `region` it does not have, a missing key or a `baseUrl` that is no string
 // failed with "Cannot read properties of undefined"; a missing SlashID or Propeller credential was sent as
 // the text "undefined". A caller's `sleep` that rejected made the call "aborted by the caller".
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { ImportAdapter } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
@@ -76,7 +78,8 @@ describe.each(Object.entries(FACTORIES))("%s client", (_vendor, make) => {
     });
   });
 
-  it.each(["my-app\r\nX-Injected: 1", "app\u0000", "app ✓", 42])(
+  // Node's fetch refuses, at each call, every control character but tab (ESC, DEL too), and one past Latin-1.
+  it.each(["my-app\r\nX-Injected: 1", "app\u0000", "app\u001b[31m", "app\u007f", "app ✓", 42])(
     "refuses a userAgent no header can carry: %j",
     (userAgent) => {
       expect(refusal(() => make({ userAgent }))).toEqual({
@@ -189,5 +192,29 @@ describe("the engine's signal", () => {
       new TypeError('signal: expected an AbortSignal, got "stop"'),
     );
     expect(read).toBe(0);
+  });
+});
+
+describe("a userAgent a header can carry", () => {
+  it("with a tab or a Latin-1 letter: the client is made, and its calls carry it", async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers["user-agent"]);
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = createUserpilotClient({
+        apiKey: key,
+        baseUrl: `http://127.0.0.1:${port}`,
+        userAgent: "crm\tsync café",
+        maxRetries: 0,
+      });
+      await client.getBackgroundJob({ params: { path: { job_id: "j1" } } });
+      expect(seen).toEqual([matching(/ crm\tsync café$/)]);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -241,10 +241,22 @@ describe("each @default is what an import does without the option", () => {
   });
 
   it("keepOutcomes", async () => {
-    const kept = (await failingImport({ chunkAttempts: 1 })).report.outcomes;
+    // One record imported and one refused, so that each setting keeps its own set of outcomes.
+    const send = (chunk: { readonly items: readonly { id: string }[] }) =>
+      Promise.resolve<ChunkResult>({
+        kind: "done",
+        outcomes: chunk.items.map(({ id }) =>
+          id === "u1" ? { ok: true } : { ok: false, code: "refused", reason: "refused" },
+        ),
+      });
+    const kept = async (options: object) =>
+      (await runImport(testAdapter(send), [{ id: "u1" }, { id: "u2" }], options)).outcomes;
     const keepOutcomes = documentedDefault("src/core/engine/engine.ts", "keepOutcomes");
-    expect(kept).toEqual((await failingImport({ chunkAttempts: 1, keepOutcomes })).report.outcomes);
-    expect(kept).toHaveLength(1);
+    const settings = await Promise.all(
+      ["all", "problems", "none"].map((setting) => kept({ keepOutcomes: setting })),
+    );
+    expect(new Set(settings.map((outcomes) => outcomes.length)).size).toBe(3);
+    expect(await kept({})).toEqual(await kept({ keepOutcomes }));
   });
 });
 

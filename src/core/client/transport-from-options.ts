@@ -70,10 +70,11 @@ function checkShapes(options: CommonClientOptions): void {
       `rateLimit: expected false or an object of settings, got ${show(rateLimit)}`,
     );
   const tag: unknown = options.userAgent;
-  // A header value holds no line break or NUL, and no character beyond Latin-1 (fetch throws at each call).
-  if (tag !== undefined && (typeof tag !== "string" || !/^[^\0\r\n\u0100-\uffff]*$/.test(tag)))
+  // What Node's fetch sends in a header, tab and Latin-1 text: it throws at each call on any other control
+  // character (a line break, NUL, ESC, DEL) or one beyond Latin-1.
+  if (tag !== undefined && (typeof tag !== "string" || !/^[\t\x20-\x7e\x80-\xff]*$/.test(tag)))
     throw new TypeError(
-      "userAgent: expected text a header can carry (no line break, NUL or character beyond Latin-1)",
+      "userAgent: expected text a header can carry (no control character but tab, none beyond Latin-1)",
     );
 }
 
