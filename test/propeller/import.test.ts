@@ -8,6 +8,7 @@ import type { PropellerUser } from "../../src/propeller/validate.js";
 import { json, type FaultKind } from "../../src/testing/faults.js";
 import { chunkContext } from "../support/chunk-context.js";
 import { journalFile } from "../support/journal-file.js";
+import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { essence, expectEveryRecordOnce } from "../support/report.js";
 import {
@@ -437,7 +438,7 @@ describe("importUsers (Propeller)", () => {
     expect(essence(second)).toEqual({
       ...essence(uninterrupted),
       outcomes: uninterrupted.outcomes.map((o) =>
-        noted(o.index) ? { ...o, warning: expect.stringMatching(LISTS_NOTE) } : o,
+        noted(o.index) ? { ...o, warning: matching(LISTS_NOTE) } : o,
       ),
     });
     expectEveryRecordOnce(second, 50);

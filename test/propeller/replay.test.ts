@@ -10,6 +10,7 @@ import { json } from "../../src/testing/faults.js";
 import { cutAnswer, gatewayPage } from "../../src/testing/kit/answers.js";
 import { DropConnection } from "../../src/testing/simulator.js";
 import { journalFile } from "../support/journal-file.js";
+import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import {
   errorAnswer,
@@ -58,9 +59,7 @@ function expectConverged(report: ImportReport, input: PropellerUser[], vendor: M
       key: userKey(user),
       outcome: "imported",
       id: String(ids.get(userKey(user))),
-      ...(index >= 5 &&
-        index < 10 &&
-        hasLists(user) && { warning: expect.stringMatching(LISTS_NOTE) }),
+      ...(index >= 5 && index < 10 && hasLists(user) && { warning: matching(LISTS_NOTE) }),
     })),
   );
   expect(ids.size).toBe(15);
