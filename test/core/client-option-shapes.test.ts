@@ -8,7 +8,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import type { ImportAdapter } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { createPropellerClient } from "../../src/propeller/client.js";
@@ -16,6 +15,7 @@ import { createSlashIdClient } from "../../src/slashid/client.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { createUserpilotClient } from "../../src/userpilot/client.js";
 import { matching } from "../support/matchers.js";
+import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 const faker = seededFaker("client option shapes");
 const baseUrl = "http://127.0.0.1:9";
@@ -173,17 +173,7 @@ describe("a caller's sleep that rejects", () => {
 describe("the engine's signal", () => {
   it("a signal that is not an AbortSignal is refused by name before anything is read", async () => {
     let read = 0;
-    const adapter: ImportAdapter<{ id: string }> = {
-      vendor: "test",
-      replay: { by: "none", why: "the test vendor could import twice" },
-      limits: { maxRecords: 10 },
-      defaults: { chunkRecords: 10, concurrency: 1 },
-      keyOf: (user) => user.id,
-      validate: (user) => ({ ok: true, item: user }),
-      scrub: (text) => text,
-      send: (chunk) =>
-        Promise.resolve({ kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) }),
-    };
+    const adapter = testAdapter<{ id: string }>(importEvery);
     function* users() {
       read += 1;
       yield { id: "u1" };
