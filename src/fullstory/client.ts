@@ -1,5 +1,6 @@
 import type { paths } from "../../generated/fullstory.js";
 import { operations } from "../../generated/fullstory.operations.js";
+import { checkHostChoice } from "../core/client/base-url.js";
 import type { ApiClient } from "../core/client/create-api-client.js";
 import { keyFingerprint, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
@@ -35,11 +36,7 @@ export type FullStoryClient = ApiClient<paths, FullStoryOperationTable> & Destin
  * @throws TypeError for a region that is not one of {@link FULLSTORY_HOSTS}' keys.
  */
 export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): string {
-  if (region !== undefined && !Object.hasOwn(FULLSTORY_HOSTS, region)) {
-    throw new TypeError(
-      `region must be one of ${Object.keys(FULLSTORY_HOSTS).join(", ")}; use baseUrl for another host`,
-    );
-  }
+  if (region !== undefined) checkHostChoice("region", region, Object.keys(FULLSTORY_HOSTS));
   return FULLSTORY_HOSTS[region ?? (apiKey.trimStart().startsWith("eu1.") ? "eu1" : "na1")];
 }
 

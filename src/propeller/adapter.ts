@@ -8,7 +8,13 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
-import { afterLostSend, failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
+import {
+  afterLostSend,
+  failedBy,
+  isFatal,
+  withNote,
+  wroteNothing,
+} from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { sameOutcomes } from "../core/engine/outcomes.js";
 import type { ApiError } from "../core/errors/api-error.js";
@@ -241,7 +247,7 @@ function withListsNote(outcome: Outcome & { ok: true }, user: PropellerUser | un
   if (lists.length === 0) return outcome;
   const named = lists.join(" and ");
   const note = `sent again after an earlier send's answer was lost: whether Propeller replaces a user's ${named} or adds to them is not documented; if it adds, it may hold this user's ${named} twice`;
-  return { ...outcome, note: outcome.note === undefined ? note : `${outcome.note}; ${note}` };
+  return withNote(outcome, note);
 }
 
 /**

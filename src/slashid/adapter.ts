@@ -6,7 +6,13 @@ import type {
   ImportAdapter,
   ItemOutcome,
 } from "../core/engine/adapter.js";
-import { afterLostSend, failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
+import {
+  afterLostSend,
+  failedBy,
+  isFatal,
+  withNote,
+  wroteNothing,
+} from "../core/engine/chunk-outcomes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { scrubOutcomes } from "../core/engine/scrub-outcomes.js";
 import { ApiError } from "../core/errors/api-error.js";
@@ -218,11 +224,7 @@ async function sendChunk(
   const note = `SlashID listed errors beside its counts (${shown}), and does not say whom they concern: this person may not have been imported as sent`;
   return {
     kind: "done",
-    outcomes: outcomes.map((outcome) =>
-      outcome.ok
-        ? { ...outcome, note: outcome.note === undefined ? note : `${outcome.note}; ${note}` }
-        : outcome,
-    ),
+    outcomes: outcomes.map((outcome) => (outcome.ok ? withNote(outcome, note) : outcome)),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { paths } from "../../generated/slashid.js";
 import { operations } from "../../generated/slashid.operations.js";
+import { checkHostChoice } from "../core/client/base-url.js";
 import type { ApiClient } from "../core/client/create-api-client.js";
 import type { Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
@@ -22,11 +23,7 @@ export const SLASHID_HOSTS: Readonly<Record<SlashIdEnvironment, string>> = {
  *   to would be none of SlashID's.
  */
 export function slashIdBaseUrl(environment: SlashIdEnvironment = "production"): string {
-  if (!Object.hasOwn(SLASHID_HOSTS, environment)) {
-    throw new TypeError(
-      `environment must be one of ${SLASHID_ENVIRONMENTS.join(", ")}; use baseUrl for another host`,
-    );
-  }
+  checkHostChoice("environment", environment, SLASHID_ENVIRONMENTS);
   return SLASHID_HOSTS[environment];
 }
 

@@ -1,5 +1,6 @@
 import type { paths } from "../../generated/userpilot.js";
 import { operations, servers } from "../../generated/userpilot.operations.js";
+import { checkHostChoice } from "../core/client/base-url.js";
 import type { ApiClient } from "../core/client/create-api-client.js";
 import { keyFingerprint, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
@@ -35,11 +36,7 @@ export type UserpilotClient = ApiClient<paths, UserpilotOperationTable> & Destin
  *   name, so any other text could send the API key to another host.
  */
 export function userpilotBaseUrl(environment: UserpilotEnvironment = ENVIRONMENT.default): string {
-  if (!(USERPILOT_ENVIRONMENTS as readonly unknown[]).includes(environment)) {
-    throw new TypeError(
-      `environment must be one of ${USERPILOT_ENVIRONMENTS.join(", ")}; use baseUrl for another host`,
-    );
-  }
+  checkHostChoice("environment", environment, USERPILOT_ENVIRONMENTS);
   return SERVER.url.replace("{environment}", environment);
 }
 

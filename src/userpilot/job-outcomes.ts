@@ -1,6 +1,7 @@
 // What a Userpilot job, or a request about one, means for the users it holds: one outcome for all of them,
 // since Userpilot reports per job, and the texts its reasons are made of.
 import type { ItemOutcome } from "../core/engine/adapter.js";
+import { withNote } from "../core/engine/chunk-outcomes.js";
 import { requestFailureCode } from "../core/engine/failure-codes.js";
 import type { JobProgress } from "../core/engine/poll.js";
 import type { ApiError } from "../core/errors/api-error.js";
@@ -65,7 +66,7 @@ export function completedOutcome(
 export function guessed(outcome: Outcome, guess: string): Outcome {
   if (outcome.ok) {
     const note = `${guess}, and this user may not have been imported`;
-    return { ...outcome, note: outcome.note === undefined ? note : `${outcome.note}; ${note}` };
+    return withNote(outcome, note);
   }
   return { ...outcome, reason: `${outcome.reason}; ${guess}` };
 }

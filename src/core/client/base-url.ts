@@ -23,6 +23,18 @@ export function hasQueryOrFragment(url: string): boolean {
   return /[?#]/.test(url);
 }
 
+/**
+ * Checks that a vendor's host setting (a region, an environment) names one of its hosts: other text would
+ * pick a host that is none of the vendor's, and its credentials would go there.
+ * @throws TypeError `<name> must be one of <choices>; use baseUrl for another host`.
+ */
+export function checkHostChoice(name: string, value: unknown, choices: readonly string[]): void {
+  if (!choices.includes(value as string))
+    throw new TypeError(
+      `${name} must be one of ${choices.join(", ")}; use baseUrl for another host`,
+    );
+}
+
 /** Whether `url` is an absolute http or https URL: the only kind a client can send to. */
 export function isHttpUrl(url: string): boolean {
   return httpUrl(url) !== undefined;

@@ -38,6 +38,17 @@ export const EARLIER_TRY_NOTE =
   "; an earlier try got no answer and may have reached the vendor, which may hold this record";
 
 /**
+ * An imported record's outcome with `note` added to any it carries: each says something else the vendor
+ * could not tell.
+ */
+export function withNote<O extends { readonly ok: true; readonly note?: string }>(
+  outcome: O,
+  note: string,
+): O {
+  return { ...outcome, note: outcome.note === undefined ? note : `${outcome.note}; ${note}` };
+}
+
+/**
  * `outcome` as the answer to a send after one whose answer was lost (in this run or, on the journal's word,
  * an earlier one): a refusal says the vendor may hold the record; any other outcome is left as it is.
  */

@@ -2,6 +2,7 @@
 // order and keeps the input's last one: a repeat sent while an earlier record's chunk is out could reach the
 // vendor first (a replay, a retry, two requests racing).
 import type { ItemOutcome } from "./adapter.js";
+import { withNote } from "./chunk-outcomes.js";
 import type { PendingChunk } from "./pending-chunk.js";
 
 /** A chunk out: the input indexes of its first and last record (they ascend), its keys and identities. */
@@ -112,12 +113,7 @@ export class RepeatOrder<Wire> {
         positions.add(position);
     if (positions.size === 0) return outcomes;
     return outcomes.map((outcome, position) =>
-      outcome.ok && positions.has(position)
-        ? {
-            ...outcome,
-            note: outcome.note === undefined ? OVERTAKEN : `${outcome.note}; ${OVERTAKEN}`,
-          }
-        : outcome,
+      outcome.ok && positions.has(position) ? withNote(outcome, OVERTAKEN) : outcome,
     );
   }
 }
