@@ -5,6 +5,7 @@ import type { CommonClientOptions } from "../core/client/options.js";
 import type { ImportAdapter, Rejection } from "../core/engine/adapter.js";
 import { runImport, type ImportOptions } from "../core/engine/engine.js";
 import { JournalError } from "../core/engine/journal.js";
+import { JournalLock } from "../core/engine/journal-lock.js";
 import type { ImportReport } from "../core/engine/report.js";
 import { durationFlag, wholeFlag, type Flags } from "./flag-values.js";
 import { ProblemSample } from "./problem-sample.js";
@@ -238,6 +239,13 @@ function filesNamed({ file, flags }: ImportFlags): NamedFile[] {
   for (const flag of ["report", "journal"] as const) {
     const value = flags[flag];
     if (typeof value === "string") files.push({ name: `--${flag}`, file: value });
+  }
+  // The run takes the journal's lock file too: a report written over it would be refused as "in use", and
+  // that message tells the user to delete the file.
+  const journal = flags["journal"];
+  if (typeof journal === "string") {
+    const file = JournalLock.fileOf(journal);
+    files.push({ name: "the lock file of --journal", file, changedBy: "--journal" });
   }
   return files;
 }

@@ -6,6 +6,8 @@ import { ConfigError } from "./vendors.js";
 export interface NamedFile {
   readonly name: string;
   readonly file: string;
+  /** The flag to change when this file clashes, if not the one `name` says (a file named after another). */
+  readonly changedBy?: string;
 }
 
 interface Identity {
@@ -32,7 +34,7 @@ export async function refuseSameFiles(files: readonly NamedFile[]): Promise<void
       if (!same(a.identity, b.identity)) continue;
       throw new ConfigError(
         `${a.name} ${a.file} and ${b.name} ${b.file} are the same file, which the import would ` +
-          `overwrite before it is read; give ${b.name} a file of its own`,
+          `overwrite before it is read; give ${b.changedBy ?? b.name} a file of its own`,
       );
     }
   }

@@ -1,6 +1,6 @@
 // The input, --report and --journal are three different files: a report opened on the input empties it before
 // a byte is read, and a report written over a journal leaves nothing to resume. The same file under another
-// name (a symbolic link, a hard link, a linked directory) is the same file.
+// name (a symbolic link, a hard link, a linked directory) is the same file. The journal's lock file is a fourth.
 import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { faker } from "@faker-js/faker";
@@ -100,6 +100,47 @@ describe("import: two of the input, --report and --journal naming the same file"
       );
     }
     expect(existsSync(target)).toBe(false);
+    expect(totalRequests(sim)).toBe(0);
+  });
+
+  it("--report on the journal's lock file, or an input linked to it: refused, the files kept, nothing sent", async () => {
+    const { sim, base } = await fullStory();
+    const input = file("lock-input.ndjson", ndjson(fullStoryUsers(3, "lk")));
+    const journal = file("lk.journal");
+    const lock = `${journal}.lock`;
+
+    const report = await cli([
+      "import",
+      "fullstory",
+      input,
+      ...base,
+      "--journal",
+      journal,
+      "--report",
+      lock,
+    ]);
+    expect(report.code).toBe(2);
+    expect(report.stderr).toContain(
+      `--report ${lock} and the lock file of --journal ${lock} are the same file`,
+    );
+    expect(existsSync(lock)).toBe(false);
+
+    const text = ndjson(fullStoryUsers(3, "lk-in"));
+    const linked = file("linked-lock.ndjson");
+    symlinkSync(file("lk2.journal.lock", text), linked);
+    const linkedInput = await cli([
+      "import",
+      "fullstory",
+      linked,
+      ...base,
+      "--journal",
+      file("lk2.journal"),
+    ]);
+    expect(linkedInput.code).toBe(2);
+    expect(linkedInput.stderr).toMatch(
+      /the input .* and the lock file of --journal .* are the same file.*give --journal a file of its own/,
+    );
+    expect(readFileSync(linked, "utf8")).toBe(text);
     expect(totalRequests(sim)).toBe(0);
   });
 

@@ -81,6 +81,11 @@ export class JournalLock {
     }
   }
 
+  /** The lock file a run on `journal` takes, unless its folder cannot be written (see {@link acquire}). */
+  static fileOf(journal: string): string {
+    return `${lockedPath(journal)}.lock`;
+  }
+
   static #take(journal: string, beside: string): JournalLock {
     const file = `${beside}.lock`;
     const nonce = randomUUID();
