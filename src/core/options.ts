@@ -96,6 +96,28 @@ export function credentialOption(name: string, value: unknown): void {
   throw new TypeError(`${name}: expected a non-empty string, got ${given}`);
 }
 
+/**
+ * Whether Node's fetch can send `text` in a header: tab and Latin-1 text. It throws at each call on any other
+ * control character (a line break, NUL, ESC, DEL) or one beyond Latin-1.
+ */
+export function isHeaderText(text: string): boolean {
+  return /^[\t\x20-\x7e\x80-\xff]*$/.test(text);
+}
+
+/**
+ * A {@link credentialOption} sent in a header, checked as fetch sends it (without the leading and trailing
+ * whitespace it strips), so a key that no header can carry (two lines of a secrets file) is refused here
+ * rather than failing every call with a TypeError. The message never quotes the value.
+ * @throws TypeError `<name>: expected …`.
+ */
+export function headerCredentialOption(name: string, value: unknown): void {
+  credentialOption(name, value);
+  if (!isHeaderText(String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "")))
+    throw new TypeError(
+      `${name}: expected text a header can carry (no control character but tab, none beyond Latin-1)`,
+    );
+}
+
 function checked<Fallback extends number | undefined>(
   name: string,
   value: number | undefined,

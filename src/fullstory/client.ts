@@ -6,7 +6,7 @@ import { keyFingerprint, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
-import { credentialOption } from "../core/options.js";
+import { headerCredentialOption } from "../core/options.js";
 
 export type FullStoryRegion = "na1" | "eu1";
 
@@ -46,7 +46,7 @@ export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): stri
  * retried call cannot import twice.
  */
 export function createFullStoryClient(options: FullStoryClientOptions): FullStoryClient {
-  credentialOption("apiKey", options.apiKey);
+  headerCredentialOption("apiKey", options.apiKey);
   // A key read with a stray space or CR is the same key: its `eu1.` prefix picks the host.
   const apiKey = options.apiKey.trim();
   const secrets = new SecretSet();

@@ -6,7 +6,7 @@ import type { Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
-import { credentialOption } from "../core/options.js";
+import { headerCredentialOption } from "../core/options.js";
 
 /** SlashID's environments, each a host of its own. */
 export const SLASHID_ENVIRONMENTS = ["production", "sandbox"] as const;
@@ -50,8 +50,8 @@ export type SlashIdClient = ApiClient<paths, SlashIdOperationTable, "SlashID-Org
  * sends it as a `persons.csv` file part of a multipart/form-data body.
  */
 export function createSlashIdClient(options: SlashIdClientOptions): SlashIdClient {
-  credentialOption("apiKey", options.apiKey);
-  credentialOption("orgId", options.orgId);
+  headerCredentialOption("apiKey", options.apiKey);
+  headerCredentialOption("orgId", options.orgId);
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
   return createVendorClient<paths, typeof operations, "SlashID-OrgID">(options, {

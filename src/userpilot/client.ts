@@ -6,7 +6,7 @@ import { keyFingerprint, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
-import { credentialOption } from "../core/options.js";
+import { headerCredentialOption } from "../core/options.js";
 
 const [SERVER] = servers;
 const ENVIRONMENT = SERVER.variables.environment;
@@ -42,7 +42,7 @@ export function userpilotBaseUrl(environment: UserpilotEnvironment = ENVIRONMENT
 
 /** A typed Userpilot client for bulk identify and its background jobs. */
 export function createUserpilotClient(options: UserpilotClientOptions): UserpilotClient {
-  credentialOption("apiKey", options.apiKey);
+  headerCredentialOption("apiKey", options.apiKey);
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
   return createVendorClient<paths, typeof operations>(options, {

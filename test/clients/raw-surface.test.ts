@@ -76,6 +76,15 @@ describe("FullStory writes through raw", () => {
     expect(seenByCallerMiddleware).toEqual(keys);
   });
 
+  it("a path spelled another way to the same write (a query, a `.` segment) carries a key too", async () => {
+    const { job, batch, client } = setup("other spelling");
+    const keys = keysSentTo(`${HOSTS.fullstory}/v2/users/batch`, () => HttpResponse.json({ job }));
+    // Paths the spec's types do not list, as plain JavaScript (or a cast) may send them.
+    for (const path of ["/v2/users/batch?source=crm", "/v2/./users/batch"])
+      await client.raw.POST(path as "/v2/users/batch", { body: batch });
+    expect(keys).toEqual([expect.stringMatching(UUID_V4), expect.stringMatching(UUID_V4)]);
+  });
+
   it("raw.POST /v2/users (Create User) carries a key too; a vendor without keys gets none", async () => {
     const { f, apiKey, client } = setup("create user");
     const created = keysSentTo(`${HOSTS.fullstory}/v2/users`, () =>

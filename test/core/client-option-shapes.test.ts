@@ -138,6 +138,37 @@ describe("credentials and host settings", () => {
     });
   });
 
+  it.each([
+    [
+      "fullstory",
+      "apiKey",
+      "a line break",
+      () => createFullStoryClient({ apiKey: `${key}\n${key}` }),
+    ],
+    ["userpilot", "apiKey", "a NUL", () => createUserpilotClient({ apiKey: `${key}\0` })],
+    [
+      "slashid",
+      "apiKey",
+      "a character beyond Latin-1",
+      () => createSlashIdClient({ apiKey: `${key}€`, orgId: "org" }),
+    ],
+    ["slashid", "orgId", "a CR", () => createSlashIdClient({ apiKey: key, orgId: "org\rx" })],
+  ])(
+    "%s refuses an %s holding %s, which no header can carry, without quoting it",
+    (_v, name, _what, make) => {
+      // Before, the client was made and every call threw fetch's TypeError instead of returning a result.
+      expect(refusal(make)).toEqual({
+        type: "TypeError",
+        message: `${name}: expected text a header can carry (no control character but tab, none beyond Latin-1)`,
+      });
+    },
+  );
+
+  it("a key read with a trailing CRLF is still taken (fetch strips it from the header)", () => {
+    expect(refusal(() => createUserpilotClient({ apiKey: `${key}\r\n`, baseUrl }))).toBe("made");
+    expect(refusal(() => createFullStoryClient({ apiKey: ` ${key}\t`, baseUrl }))).toBe("made");
+  });
+
   it("fullstory refuses a region it does not have, as the other vendors refuse an environment", () => {
     for (const region of ["us", "toString", "EU1"]) {
       expect(refusal(() => createFullStoryClient(untyped({ apiKey: key, region })))).toEqual({

@@ -6,18 +6,16 @@ import type { OperationSpec } from "./operation-table.js";
 /**
  * Client-level middleware that gives every request of `keyed` operations an `Idempotency-Key` (a UUID v4)
  * when the caller set none (or an empty one), so operation methods and `raw` calls alike are safe to retry.
- * A caller's own key (a resumed import's saved key) is left as it is.
+ * A caller's own key (a resumed import's saved key) is left as it is. A request is matched by the path it is
+ * sent to, not by the template it was called with: `raw.POST("/v2/users/batch?…")` reaches the same write.
  */
-export function idempotencyKey(keyed: readonly OperationSpec[]): Middleware {
+export function idempotencyKey(baseUrl: string, keyed: readonly OperationSpec[]): Middleware {
+  const isKeyed = keyedRoute(baseUrl, keyed);
   return {
-    onRequest({ request, schemaPath }) {
-      const method = request.method.toUpperCase();
-      const applies = keyed.some(
-        (spec) => spec.path === schemaPath && spec.method.toUpperCase() === method,
-      );
+    onRequest({ request }) {
       // Set in place: a new Request would have to take over the body stream to carry one more header. An
       // empty key (an unset variable) is none: the vendor could not tell two requests under it apart.
-      if (applies && (request.headers.get("Idempotency-Key") ?? "") === "") {
+      if (isKeyed(request) && (request.headers.get("Idempotency-Key") ?? "") === "") {
         request.headers.set("Idempotency-Key", randomUUID());
       }
       return undefined;
@@ -35,21 +33,35 @@ export function replaySafeUnder(
   baseUrl: string,
   keyed: readonly OperationSpec[],
 ): (request: Request) => boolean {
+  const isKeyed = keyedRoute(baseUrl, keyed);
+  return (request) => {
+    if (hasIdempotentMethod(request)) return true;
+    if ((request.headers.get("idempotency-key") ?? "") === "") return false;
+    return isKeyed(request);
+  };
+}
+
+/** Whether a request goes to one of the `keyed` operations under `baseUrl`, by its method and URL path. */
+function keyedRoute(
+  baseUrl: string,
+  keyed: readonly OperationSpec[],
+): (request: Request) => boolean {
   const base = new URL(baseUrl).pathname.replace(/\/$/, "");
   const routes = keyed.map((spec) => ({
     method: spec.method.toUpperCase(),
     segments: `${base}${spec.path}`.split("/"),
   }));
   return (request) => {
-    if (hasIdempotentMethod(request)) return true;
-    if ((request.headers.get("idempotency-key") ?? "") === "") return false;
     const path = new URL(request.url).pathname.split("/");
+    const method = request.method.toUpperCase();
     return routes.some(
-      ({ method, segments }) =>
-        method === request.method &&
-        segments.length === path.length &&
+      (route) =>
+        route.method === method &&
+        route.segments.length === path.length &&
         // A parameter (`{id}`) stands for one segment, not empty.
-        segments.every((part, i) => (/^\{[^}]+\}$/.test(part) ? path[i] !== "" : part === path[i])),
+        route.segments.every((part, i) =>
+          /^\{[^}]+\}$/.test(part) ? path[i] !== "" : part === path[i],
+        ),
     );
   };
 }

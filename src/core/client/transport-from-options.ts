@@ -1,6 +1,7 @@
 import {
   durationOption,
   functionOption,
+  isHeaderText,
   show,
   signalOption,
   wholeNumberOption,
@@ -70,9 +71,7 @@ function checkShapes(options: CommonClientOptions): void {
       `rateLimit: expected false or an object of settings, got ${show(rateLimit)}`,
     );
   const tag: unknown = options.userAgent;
-  // What Node's fetch sends in a header, tab and Latin-1 text: it throws at each call on any other control
-  // character (a line break, NUL, ESC, DEL) or one beyond Latin-1.
-  if (tag !== undefined && (typeof tag !== "string" || !/^[\t\x20-\x7e\x80-\xff]*$/.test(tag)))
+  if (tag !== undefined && (typeof tag !== "string" || !isHeaderText(tag)))
     throw new TypeError(
       "userAgent: expected text a header can carry (no control character but tab, none beyond Latin-1)",
     );

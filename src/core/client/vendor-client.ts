@@ -59,7 +59,10 @@ export function createVendorClient<
     headers: { ...setup.headers, "User-Agent": userAgent(options.userAgent) },
     transport: setup.transport?.(transport) ?? transport,
     secrets: setup.secrets,
-    middleware: [...(keyed.length > 0 ? [idempotencyKey(keyed)] : []), ...(setup.middleware ?? [])],
+    middleware: [
+      ...(keyed.length > 0 ? [idempotencyKey(baseUrl, keyed)] : []),
+      ...(setup.middleware ?? []),
+    ],
   });
   return Object.assign(client, { destination: destinationOf(baseUrl, setup.account) });
 }

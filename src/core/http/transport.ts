@@ -268,17 +268,22 @@ async function attemptOnce(
   const stop = whenAborted(signal);
   try {
     let response: Response;
-    const sent = send(request);
+    // A caller's fetch that throws instead of rejecting fails the call as one that rejects does, not the caller.
+    const sent = new Promise<Response>((resolve) => resolve(send(request)));
     try {
       response = await Promise.race([sent, stop.aborted]);
     } catch (error) {
       // An answer that still comes is not read.
       void sent.then(
-        (late) => discard(late.body),
+        (late: Response | undefined) => discard(late?.body ?? null),
         () => undefined,
       );
       throw classify(error, timeout, callerSignal, timeoutMs, !neverConnected(error));
     }
+    // A caller's fetch typed loosely (plain JavaScript) may resolve to nothing, whose status cannot be read.
+    const answer: unknown = response;
+    if (answer === null || typeof answer !== "object")
+      throw new TransportFailure("network", "fetch resolved without a response", true);
     // A browser's fetch hides a manual redirect behind an opaque status-0 response.
     if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
       discard(response.body);
