@@ -119,18 +119,21 @@ export class ReportWriter {
     this.#stream?.end();
   }
 
-  /** Resolves on `event` or an error, whichever comes first, leaving no listener behind. */
+  /**
+   * Resolves on `event`, an error, or the file's end, whichever comes first, leaving no listener behind. A
+   * stream that was ended emits no more `drain`: a reader waiting for room when the run ended the report
+   * (an abort) would otherwise wait for ever, and never close its input.
+   */
   #either(event: "drain" | "finish"): Promise<void> {
     const stream = this.#stream;
     if (this.#failure !== undefined || stream === undefined) return Promise.resolve();
+    const events = [event, "finish", "close", "error"] as const;
     return new Promise((resolve) => {
       const done = () => {
-        stream.off(event, done);
-        stream.off("error", done);
+        for (const name of events) stream.off(name, done);
         resolve();
       };
-      stream.on(event, done);
-      stream.on("error", done);
+      for (const name of events) stream.on(name, done);
     });
   }
 

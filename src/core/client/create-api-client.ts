@@ -154,7 +154,7 @@ export function createApiClient<
   };
   for (const name of REQUEST_METHODS) {
     const method = untyped[name]!;
-    raw[name] = (...args: unknown[]) => scrubbedCall(() => method(...args), config.secrets);
+    raw[name] = (...args: unknown[]) => rawCall(method, args, config.secrets);
   }
   const methods: Record<string, unknown> = {
     raw,
@@ -208,6 +208,31 @@ async function scrubbedCall(call: () => Promise<unknown>, secrets: SecretSet): P
     return { ...result, error: secrets.scrubDeep(result.error) };
   }
   return result;
+}
+
+/**
+ * A raw call, given a call signal in place of the caller's (see callSignal): openapi-fetch hands the caller's
+ * signal to a Request, which hangs a listener on it that only garbage collection takes off, so a loop of raw
+ * calls under one long-lived signal would pile up a listener per call.
+ */
+async function rawCall(
+  method: (...args: unknown[]) => Promise<unknown>,
+  args: unknown[],
+  secrets: SecretSet,
+): Promise<unknown> {
+  const last = args.at(-1);
+  const init = last !== null && typeof last === "object" ? (last as RawInit) : undefined;
+  const signal = init?.signal;
+  if (!(signal instanceof AbortSignal)) return scrubbedCall(() => method(...args), secrets);
+  const call = callSignal(signal);
+  try {
+    return await scrubbedCall(
+      () => method(...args.slice(0, -1), { ...init, signal: call.signal }),
+      secrets,
+    );
+  } finally {
+    call.release();
+  }
 }
 
 const utf8 = new TextDecoder();
