@@ -3,10 +3,15 @@
 // outcome, and the import settles only after what it sent settled: nothing of the run happens after.
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
-import type { ChunkContext, ImportAdapter } from "../../src/core/engine/adapter.js";
+import type { ChunkContext, ChunkResult, ImportAdapter } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
+import { ApiError } from "../../src/core/errors/api-error.js";
+import { SecretSet } from "../../src/core/errors/secrets.js";
 import type { RecordOutcome } from "../../src/core/engine/report.js";
+import { journalFile } from "../support/journal-file.js";
+import { matching } from "../support/matchers.js";
 import { expectEveryRecordOnce, outcomesWith } from "../support/report.js";
+import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 interface User {
   id: string;
@@ -63,6 +68,34 @@ function outcomeLog() {
 async function afterSomeTurns(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
 }
+
+describe("the caller's signal after a fatal answer", () => {
+  it("stops the reading the fatal answer left going on: the report says the input was not read to its end", async () => {
+    const controller = new AbortController();
+    const unauthorized = ApiError.of(
+      { status: 401, body: { message: "no" }, headers: {} },
+      { operation: "op", method: "POST", path: "/x" },
+      new SecretSet(),
+    );
+    const adapter = testAdapter<User>(() =>
+      Promise.resolve<ChunkResult>({ kind: "fatal", error: unauthorized }),
+    );
+    // A long input, read on after the fatal answer to fail each record, until the caller has seen enough.
+    async function* input() {
+      for (const user of users(500)) yield await Promise.resolve(user);
+    }
+    const report = await runImport(adapter, input(), {
+      signal: controller.signal,
+      onOutcome: (outcome) => {
+        if (outcome.index === 20) controller.abort();
+      },
+    });
+    expect(report.fatal).toMatch(/HTTP 401/);
+    expect(report.total).toBeLessThan(500);
+    expectEveryRecordOnce(report);
+    expect(report.aborted).toBe(true);
+  });
+});
 
 describe("an onProgress that throws", () => {
   it("while a chunk settles: stops the run, rejects with its error, and records no record twice", async () => {
@@ -200,5 +233,117 @@ describe("the caller's signal", () => {
     expect(report.outcomes.map((o) => o.key)).toEqual(taken);
     expect(report.outcomes[7]).toMatchObject({ outcome: "failed", code: "aborted" });
     expect(outcomesWith(report, "imported").map((o) => o.index)).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe("a callback that throws a value that cannot be printed (an object without a prototype)", () => {
+  it("onOutcome: the run stops and rejects, and no record is recorded twice", async () => {
+    const { adapter, state } = vendor();
+    const log = outcomeLog();
+    const unprintable = Object.create(null) as object;
+    const outcome = await runImport(adapter, users(30), {
+      onOutcome: (o) => {
+        log.onOutcome(o);
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- a caller's code may throw anything
+        if (o.index === 3) throw unprintable;
+      },
+    }).then(
+      () => "resolved",
+      (error: unknown) => error,
+    );
+    expect(outcome).toMatchObject({ message: "onOutcome threw a value that cannot be printed" });
+    expect(log.seen.map((o) => o.index)).toEqual([0, 1, 2, 3]);
+    expect(state.sends).toBe(1);
+  });
+
+  it("an async onOutcome that rejects so: the run stops, and no rejection is left unhandled", async () => {
+    const { adapter, state } = vendor();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      // An async callback, as a caller may give where the type says it returns nothing.
+      const options = {
+        onOutcome: async () => {
+          await Promise.resolve();
+          throw Object.create(null);
+        },
+      };
+      const outcome = await runImport(adapter, users(50), options).then(
+        () => "resolved",
+        (error: unknown) => error,
+      );
+      await afterSomeTurns();
+      expect(outcome).toMatchObject({ message: "onOutcome threw a value that cannot be printed" });
+      expect(state.sends).toBeLessThan(5);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});
+
+describe("a callback that throws in a run resumed from a journal", () => {
+  // The same records in both runs: a journal is bound to its input.
+  const input = users(4);
+
+  /** A journal whose chunk 0 (u0, u1) is left to a re-run, and whose chunk 1 (u2, u3) came to `second`. */
+  async function journalWith(second: "imported" | "sent without an answer"): Promise<string> {
+    const journal = journalFile("caller-stops");
+    const later: ChunkResult = {
+      kind: "done",
+      outcomes: [0, 1].map(() => ({
+        ok: false,
+        code: "timeout",
+        reason: "no answer",
+        transient: true,
+        later: true,
+      })),
+    };
+    const adapter = testAdapter<User>(async (chunk, context) => {
+      if (chunk.seq === 0) return later;
+      if (second === "imported") return importEvery(chunk);
+      context.checkpoint({ job: "job-1" });
+      return later;
+    });
+    await runImport(adapter, input, { journal });
+    return journal;
+  }
+
+  // Chunk 0 is sent again; chunk 1 waits for its slot, and the callback throws as chunk 0 settles.
+  const stoppedAtFirstImport = (journal: string) => {
+    const log = outcomeLog();
+    const run = runImport(testAdapter<User>(importEvery), input, {
+      journal,
+      onOutcome: log.onOutcome,
+      onProgress: (progress) => {
+        if (progress.imported > 0) throw new Error("the progress sink is closed");
+      },
+    });
+    return { run, log };
+  };
+
+  it("a chunk the journal holds as done keeps its outcomes, as when the caller's signal stops the run", async () => {
+    const { run, log } = stoppedAtFirstImport(await journalWith("imported"));
+    await expect(run).rejects.toThrow("the progress sink is closed");
+    expect(log.seen.map((o) => [o.key, o.outcome])).toEqual([
+      ["u0", "imported"],
+      ["u1", "imported"],
+      ["u2", "imported"],
+      ["u3", "imported"],
+    ]);
+  });
+
+  it("a chunk an earlier run sent without an answer: its records say the vendor may hold them", async () => {
+    const { run, log } = stoppedAtFirstImport(await journalWith("sent without an answer"));
+    await expect(run).rejects.toThrow("the progress sink is closed");
+    const unsent = log.seen.filter((o) => o.index >= 2);
+    expect(unsent).toHaveLength(2);
+    for (const outcome of unsent)
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "aborted",
+        reason: matching(/may hold this record: an earlier run with this journal sent its chunk/),
+      });
   });
 });

@@ -283,6 +283,18 @@ describe("faults", () => {
     expect(report.aborted).toBe(false);
   });
 
+  it("after a fatal answer, progress goes on while the rest of the input is read and failed", async () => {
+    const { adapter } = scripted(() => ({ kind: "fatal", error: apiError(401) }));
+    const validated: number[] = [];
+    await runImport(adapter, asAsync(users(100)), {
+      concurrency: 1,
+      progressEvery: 10,
+      onProgress: (progress) => validated.push(progress.validated),
+    });
+    // An event every `progressEvery` records read, failed `fatal` unsent or not.
+    for (const read of [31, 51, 71, 91]) expect(validated).toContain(read);
+  });
+
   it("input that breaks part-way: what was read is still sent and reported, and the break is named", async () => {
     function* broken() {
       yield* users(15);

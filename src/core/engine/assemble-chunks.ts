@@ -59,7 +59,7 @@ export async function assembleChunks<Input, Wire>(
       }
       break;
     }
-    let step: IteratorResult<Input>;
+    let record: Input;
     try {
       // An array or generator answers at once: awaiting its result would cost a turn of the microtask
       // queue per record (the pipeline benchmark measures it), so only promises are awaited.
@@ -71,15 +71,20 @@ export async function assembleChunks<Input, Wire>(
         closeUnawaited(iterator);
         break;
       }
-      step = answer;
+      // As `for…of` reads a result: a truthy `done` ends the input, and a result that is not an object
+      // breaks it (a hand-written `next` that fell off its end), like any other broken input.
+      if (typeof answer !== "object" || answer === null)
+        throw new TypeError(
+          `the input's iterator gave what is not an iterator result: ${String(answer)}`,
+        );
+      if (answer.done) break;
+      record = answer.value;
     } catch (error) {
       // Broken input (a file cut short, a malformed row) ends the reading, not the import: what was read
       // is still sent and reported, and the report says where the input broke.
       inputError = inputErrorOf(adapter, error);
       break;
     }
-    if (step.done === true) break;
-    const record = step.value;
     const recordIndex = index++;
     report.validated();
     const keyed = keyOf(adapter, record, recordIndex);
@@ -93,6 +98,8 @@ export async function assembleChunks<Input, Wire>(
         code: "fatal",
         reason: stopReason(dispatcher.fatal),
       });
+      // Reading on may take long (a large file): progress goes on meanwhile.
+      if (recordIndex % progressEvery === 0) emit();
       continue;
     }
     let checked =

@@ -35,6 +35,9 @@ export interface DispatchSettings {
 export class ChunkDispatcher<Input, Wire> {
   #fatal: string | undefined;
   #mismatch: Error | undefined;
+  // The journal does not fit the input: unlike a callback's throw (which stops the run too), what the journal
+  // holds is then trusted no more.
+  #unfit: JournalError | undefined;
   // One controller for the run: the caller's signal and a fatal vendor answer both stop it.
   readonly #run = new AbortController();
   // Stops the reading too; a fatal answer does not (the input is read to its end, each record failed).
@@ -96,7 +99,7 @@ export class ChunkDispatcher<Input, Wire> {
    * fatal answer, those chunks are still assembled, so that what that run settled or sent is reported.
    */
   get journalAhead(): boolean {
-    return this.#mismatch === undefined && (this.settings.journal?.lastSeq ?? -1) >= this.#seq;
+    return this.#unfit === undefined && (this.settings.journal?.lastSeq ?? -1) >= this.#seq;
   }
 
   /** Whether chunks are in flight, whose answers the event loop should get to. */
@@ -142,8 +145,7 @@ export class ChunkDispatcher<Input, Wire> {
       return;
     }
     // Not sent in this run; an earlier run with the journal may have settled the chunk, or sent it.
-    const known =
-      this.#mismatch === undefined ? this.#journaled(pending, seq, lookedUp) : undefined;
+    const known = this.#unfit === undefined ? this.#journaled(pending, seq, lookedUp) : undefined;
     if (known?.outcomes !== undefined) {
       this.#resume(pending, known.outcomes);
       return;
@@ -158,7 +160,7 @@ export class ChunkDispatcher<Input, Wire> {
    */
   submitCutShort(pending: PendingChunk<Wire>, inputError: string): void {
     const { journal } = this.settings;
-    if (journal === undefined || this.#mismatch !== undefined) {
+    if (journal === undefined || this.#unfit !== undefined) {
       this.submit(pending);
       return;
     }
@@ -188,9 +190,7 @@ export class ChunkDispatcher<Input, Wire> {
    * surely as a fatal answer does, and the record says so rather than that the import was aborted.
    */
   #stopReason(): string {
-    return this.#mismatch instanceof JournalError
-      ? `not sent: ${this.#mismatch.message}`
-      : stopReason(this.fatal);
+    return this.#unfit !== undefined ? `not sent: ${this.#unfit.message}` : stopReason(this.fatal);
   }
 
   /** The code of a record the run stopped before sending: `fatal` after a fatal answer, else `aborted`. */
@@ -300,12 +300,13 @@ export class ChunkDispatcher<Input, Wire> {
     const known = lookedUp ?? journal?.lookup(chunkSeq);
     if (known !== undefined && known.fingerprint !== fingerprint) {
       // Stop reading and sending; the chunks in flight settle before the run rejects, so none is orphaned.
-      this.#mismatch ??= new JournalError(
+      this.#unfit ??= new JournalError(
         `journal ${this.settings.journalPath}: chunk ${chunkSeq} holds different records than in the run that wrote it; ` +
           "resume with the same input, or start a new journal",
       );
+      this.#mismatch ??= this.#unfit;
       this.#abort(this.#mismatch);
-      this.#failAll(pending, "aborted", this.#mismatch.message);
+      this.#failAll(pending, "aborted", this.#unfit.message);
       return;
     }
     if (known?.outcomes !== undefined) {

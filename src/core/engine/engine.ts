@@ -186,7 +186,9 @@ export async function runImport<Input, Wire>(
   const { fatal, mismatch } = dispatcher;
   if (mismatch !== undefined) throw mismatch;
   return report.build(adapter.vendor, {
-    aborted: fatal === undefined && (read.stoppedEarly || options.signal?.aborted === true),
+    // A fatal answer reads the input on to fail each record; the caller's signal may still stop that reading,
+    // and then `total` is not the input's size.
+    aborted: read.stoppedEarly || options.signal?.aborted === true,
     ...(fatal === undefined ? {} : { fatal }),
     ...(read.inputError === undefined ? {} : { inputError: read.inputError }),
     chunks: dispatcher.chunks,
@@ -234,7 +236,14 @@ function stopsOnThrow<T>(
 }
 
 function thrownError(what: string, thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(`${what} threw ${String(thrown)}`);
+  // Never throws itself: a throw here, mid-way through a chunk's settling, recorded its records twice, and
+  // an async callback's rejection went unhandled while the run went on.
+  try {
+    return thrown instanceof Error ? thrown : new Error(`${what} threw ${String(thrown)}`);
+  } catch {
+    // An object without a prototype, or whose conversion to text throws.
+    return new Error(`${what} threw a value that cannot be printed`);
+  }
 }
 
 function definedOnly(options: ReplayOptions): ReplayOptions {
