@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseDocument } from "yaml";
+import { matching } from "./support/matchers.js";
 import { HOSTS, useMswServer } from "./support/msw.js";
 import { loadSpec, type Vendor } from "./support/specs.js";
 
@@ -47,6 +48,8 @@ beforeAll(() => {
   mutate("userpilot", [
     [[...schemas, "BulkIdentifyUser", "properties", "user_id", "maxLength"], 64],
     [[...schemas, "BulkIdentifyUser", "properties", "company_id", "minLength"], 1],
+    // Userpilot documents one more field of a user.
+    [[...schemas, "BulkIdentifyUser", "properties", "locale"], { type: "string", maxLength: 10 }],
     // A new region.
     [
       ["servers", 0, "variables", "environment", "enum"],
@@ -59,10 +62,18 @@ beforeAll(() => {
     [[...schemas, "Address", "properties", "province"], { type: "string" }],
     // Propeller moves its API host.
     [["servers", 0, "url"], "https://api.propeller.example"],
+    // Propeller documents a per-request maximum, below the default chunk of 2,000.
+    [[...schemas, "BulkUsersBySourceIdRequest", "properties", "users", "maxItems"], 500],
   ]);
   // FullStory's Update User body gets a shorter email limit than a batch item's.
   mutate("fullstory", [
     [[...schemas, "UpdateUserRequest", "properties", "email", "maxLength"], 64],
+    // FullStory documents a phone number on a batch item and on an update.
+    [
+      [...schemas, "BatchUserImportRequest", "properties", "phone"],
+      { type: "string", maxLength: 32 },
+    ],
+    [[...schemas, "UpdateUserRequest", "properties", "phone"], { type: "string", maxLength: 32 }],
   ]);
   execFileSync(
     process.execPath,
@@ -141,6 +152,19 @@ describe("a regenerated spec changes the library with no other edit", () => {
     expect(sim.users().map((u) => u.user_id)).toEqual(["ok-1"]);
   });
 
+  it("Userpilot BulkIdentifyUser.locale added to the closed schema: it is sent, and held to the spec's type and length", async () => {
+    const { validateUserpilotUser } = await import("../src/userpilot/validate.js");
+    expect(validateUserpilotUser({ user_id: "u", locale: "nl-NL" })).toEqual([]);
+    for (const locale of ["x".repeat(11), 5]) {
+      expect(validateUserpilotUser({ user_id: "u", locale })).toMatchObject([
+        {
+          rule: "userpilot.field_type",
+          message: matching(/^locale: must be a string of at most 10/),
+        },
+      ]);
+    }
+  });
+
   it("Userpilot servers gain the analytex-au environment: the CLI setting and the client take it", async () => {
     const { userpilotModule } = await import("../src/userpilot/module.js");
     const { settingsFromFlags } = await import("../src/cli/vendors.js");
@@ -190,6 +214,41 @@ describe("a regenerated spec changes the library with no other edit", () => {
     expect(client.destination).toMatch(/^https:\/\/api\.propeller\.example /);
     await client.bulkUsersBySourceId({ body: { users: [{ source: "CRM", sourceId: 1 }] } });
     expect(hosts).toEqual(["api.propeller.example", "api.propeller.example"]);
+  });
+
+  it("Propeller documents maxItems 500 on a request's users: 1,200 users go in three requests of at most 500, all imported", async () => {
+    const { createPropellerClient } = await import("../src/propeller/client.js");
+    const { importUsers } = await import("../src/propeller/import.js");
+    const { createPropellerSimulator } = await import("../src/testing/propeller.js");
+    const { simulatorHandlers } = await import("../src/testing/msw.js");
+    const sim = createPropellerSimulator({ clientId: "client-1", clientSecret: "s3cret-Qz8w" });
+    server.use(...simulatorHandlers(sim, "https://api.propeller.example"));
+    const client = createPropellerClient({
+      clientId: "client-1",
+      clientSecret: "s3cret-Qz8w",
+      maxRetries: 0,
+    });
+    const users = Array.from({ length: 1_200 }, (_, i) => ({ source: "CRM", sourceId: i + 1 }));
+    const report = await importUsers(client, users, { sleep: async () => {} });
+    expect(report.imported).toBe(1_200);
+    expect(sim.stats().requests["POST /v2/users/bulk/sourceId"]).toBe(3);
+    // A larger chunk is refused before anything is sent, naming the documented limit.
+    await expect(importUsers(client, users, { chunkRecords: 501 })).rejects.toThrow(
+      /limit of records per request, 500/,
+    );
+  });
+
+  it("FullStory documents phone (at most 32 characters) on both bodies: it is sent, and held to the spec's type and length", async () => {
+    const { checkFullStoryUser } = await import("../src/fullstory/validate.js");
+    for (const kind of ["batch", "update"] as const) {
+      const rules = (phone: unknown) =>
+        checkFullStoryUser({ uid: "u", phone }, kind).map((p) => `${p.rule} ${p.message}`);
+      expect(rules("+31 6 1234 5678"), kind).toEqual([]);
+      expect(rules("1".repeat(33)), kind).toEqual([
+        "fullstory.field_length phone: 33 characters, more than 32",
+      ]);
+      expect(rules(31612345678), kind).toEqual(["fullstory.field_type phone: must be a string"]);
+    }
   });
 
   it("FullStory UpdateUserRequest email maxLength 64: updateUser refuses a 100-character email before sending", async () => {

@@ -1,6 +1,6 @@
-// The specs are the single source of truth: a copy of them with changed limits, an enum value and an `x-`
-// limit is regenerated into a temporary folder, the library is loaded against that generated output, and its
-// validation and chunking follow the changed spec with no other edit.
+// The specs are the single source of truth: a copy of them with changed limits, an enum value, an `x-`
+// limit and required fields is regenerated into a temporary folder, the library is loaded against that
+// generated output, and its validation and chunking follow the changed spec with no other edit.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseDocument } from "yaml";
 import { seededFaker } from "../src/testing/fixtures/faker.js";
+import { matching } from "./support/matchers.js";
 import { HOSTS, useMswServer } from "./support/msw.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -17,12 +18,12 @@ const specs = path.join(dir, "specs");
 const generated = path.join(dir, "generated");
 const server = useMswServer();
 
-/** Edits one spec copy in place, keeping the rest of the YAML as it is. */
+/** Edits one spec copy in place, keeping the rest of the YAML as it is; a key is added to an existing object. */
 function mutate(vendor: string, edits: [path: (string | number)[], value: unknown][]): void {
   const file = path.join(specs, `${vendor}.yaml`);
   const doc = parseDocument(readFileSync(file, "utf8"));
   for (const [at, value] of edits) {
-    expect(doc.hasIn(at), `${vendor}: ${at.join("/")} exists`).toBe(true);
+    expect(doc.hasIn(at.slice(0, -1)), `${vendor}: ${at.slice(0, -1).join("/")} exists`).toBe(true);
     doc.setIn(at, value);
   }
   writeFileSync(file, doc.toString());
@@ -36,6 +37,13 @@ beforeAll(() => {
     [[...schemas, "BatchUserImportRequest", "properties", "email", "maxLength"], 64],
     [[...schemas, "CreateBatchImportRequest", "properties", "requests", "maxItems"], 100],
     [[...schemas, "UserProperties", "x-max-value-bytes"], 100],
+    [[...schemas, "BatchUserImportRequest", "required"], ["uid"]],
+  ]);
+  mutate("userpilot", [
+    [
+      [...schemas, "BulkIdentifyUser", "required"],
+      ["user_id", "company_id"],
+    ],
   ]);
   mutate("propeller", [
     [
@@ -52,7 +60,7 @@ beforeAll(() => {
     { stdio: "pipe" },
   );
   // From here on, every module that imports generated rules gets the mutated ones.
-  for (const vendor of ["fullstory", "propeller", "slashid"]) {
+  for (const vendor of ["fullstory", "propeller", "slashid", "userpilot"]) {
     vi.doMock(
       `../generated/${vendor}.rules.js`,
       () => import(path.join(generated, `${vendor}.rules.ts`)),
@@ -65,6 +73,7 @@ afterAll(() => {
   vi.doUnmock("../generated/fullstory.rules.js");
   vi.doUnmock("../generated/propeller.rules.js");
   vi.doUnmock("../generated/slashid.rules.js");
+  vi.doUnmock("../generated/userpilot.rules.js");
   vi.resetModules();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -144,5 +153,21 @@ describe("a regenerated spec changes the library with no other edit", () => {
       "slashid.attribute_key_length",
     ]);
     expect(validateSlashIdPerson(person("k".repeat(10)))).toEqual([]);
+  });
+
+  it("FullStory batch item requires uid: a user without one is rejected before sending, not left to refuse its batch", async () => {
+    const { validateFullStoryUser } = await import("../src/fullstory/validate.js");
+    expect(validateFullStoryUser({ email: "a@example.com" })).toMatchObject([
+      { rule: "fullstory.field_type", message: matching(/^uid: required/) },
+    ]);
+    expect(validateFullStoryUser({ uid: "u", email: "a@example.com" })).toEqual([]);
+  });
+
+  it("Userpilot requires company_id: a user without one is rejected before sending, not left to refuse its chunk", async () => {
+    const { validateUserpilotUser } = await import("../src/userpilot/validate.js");
+    expect(validateUserpilotUser({ user_id: "u" })).toMatchObject([
+      { rule: "userpilot.company_id", message: matching(/^company_id: required/) },
+    ]);
+    expect(validateUserpilotUser({ user_id: "u", company_id: "c" })).toEqual([]);
   });
 });

@@ -42,8 +42,9 @@ export type FullStorySchemaType = components["schemas"]["SchemaType"];
  *   (`updateUser`'s body; a batch item is open in the spec, so its unknown keys are sent).
  * - `field_type`: id, uid, display_name or email not a string; properties not an object; a property value
  *   that is not JSON (bigint, function, symbol); a bigint anywhere in a key a batch item sends unchecked;
- *   the record itself not an object.
- * - `field_length`: uid, display_name or email longer than the spec's `maxLength`.
+ *   the record itself not an object; a field the spec requires missing (none is, today).
+ * - `field_length`: uid, display_name or email longer than the spec's `maxLength` (so is a string field a
+ *   spec change adds to a body, and `field_type` refuses it when it is not a string).
  * - `property_name`: a property name (at any nesting level) not matching the spec's name pattern.
  * - `property_path_length`: a property name, or its dotted full path (`a.b.c`), too long.
  * - `property_count`: too many unique properties, counting each dotted leaf path.
@@ -202,18 +203,53 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
         checkSchema(state, value, kind);
         break;
       default:
-        otherField(state, key, kind, value);
+        if (BODIES[kind].fields.has(key)) documentedField(state, key, kind, value);
+        else otherField(state, key, kind, value);
     }
+  }
+  for (const name of BODIES[kind].required) {
+    if (!Object.prototype.hasOwnProperty.call(record, name) || record[name] === undefined)
+      add(state, R.fieldType, name, "required");
   }
   return state.problems.list();
 }
 
-function bodyOf(schema: object): { fields: ReadonlySet<string>; closed: boolean } {
-  const properties = "properties" in schema ? (schema.properties as object) : {};
+function bodyOf(schema: object): {
+  fields: ReadonlySet<string>;
+  closed: boolean;
+  schemas: Readonly<Record<string, object>>;
+  required: readonly string[];
+} {
+  const properties = "properties" in schema ? (schema.properties as Record<string, object>) : {};
   return {
     fields: new Set(Object.keys(properties)),
     closed: "additionalProperties" in schema && schema.additionalProperties === false,
+    schemas: properties,
+    // None today: a field the spec comes to require would otherwise have FullStory refuse the whole batch.
+    required: "required" in schema && Array.isArray(schema.required) ? schema.required : [],
   };
+}
+
+/**
+ * A field the body's schema defines that has no check of its own here (one a spec change added): a string
+ * held to the spec's `maxLength`. Another shape is refused from a closed body rather than sent unchecked,
+ * and sent from an open one as a key the schema does not define is.
+ */
+function documentedField(state: State, key: string, kind: UserBodyKind, value: unknown): void {
+  const body = BODIES[kind];
+  const schema = body.schemas[key];
+  if (schema !== undefined && "type" in schema && schema.type === "string") {
+    const max =
+      "maxLength" in schema && typeof schema.maxLength === "number" ? schema.maxLength : Infinity;
+    checkText(state, key, value, max);
+  } else if (body.closed) {
+    add(
+      state,
+      R.fieldType,
+      key,
+      "a field of a shape this version cannot check (update bulk-user-import)",
+    );
+  } else otherField(state, key, kind, value);
 }
 
 /** A key the body's schema does not define: refused when it could reach a prototype or the body is closed. */

@@ -29,26 +29,33 @@ type BulkUsersResponse = components["schemas"]["BulkUsersResponse"];
 type ErrorBody = components["schemas"]["ErrorResponse"]["error"];
 type Outcome = ItemOutcome<PropellerFailureCode>;
 
-/**
- * Users per request by default. Propeller does not document this endpoint's maximum (UNCONFIRMED); its
- * sibling `POST /v2/users/bulk/id` allows 2,000, so that is the default chunk size.
- */
-export const PROPELLER_DEFAULT_CHUNK_RECORDS =
-  rules.BulkUsersBySourceIdRequest.properties.users["x-default-max-items"];
+// `maxItems` is optional here: the spec states none today, and one Propeller documents must bound the chunks.
+const USERS: { readonly maxItems?: number; readonly "x-default-max-items": number } =
+  rules.BulkUsersBySourceIdRequest.properties.users;
 
 /**
- * The largest `chunkRecords` accepted by default. This is OUR guard against accidental huge requests, not a
- * documented Propeller limit (there is none): raise `chunkRecords` above 2,000 only once you know your
- * Propeller tenant accepts it.
+ * The largest `chunkRecords` accepted by default: Propeller's per-request maximum once specs/propeller.yaml
+ * states one (`maxItems`). Until then (none is documented) it is OUR guard against accidental huge requests,
+ * 10,000: raise `chunkRecords` above 2,000 only once you know your Propeller tenant accepts it.
  */
-export const PROPELLER_MAX_CHUNK_RECORDS = 10_000;
+export const PROPELLER_MAX_CHUNK_RECORDS = USERS.maxItems ?? 10_000;
+
+/**
+ * Users per request by default. Propeller does not document this endpoint's maximum (UNCONFIRMED); its
+ * sibling `POST /v2/users/bulk/id` allows 2,000, so that is the default chunk size (or the documented
+ * maximum, when that is lower).
+ */
+export const PROPELLER_DEFAULT_CHUNK_RECORDS = Math.min(
+  USERS["x-default-max-items"],
+  PROPELLER_MAX_CHUNK_RECORDS,
+);
 
 export interface PropellerAdapterOptions {
   /**
    * Our guard on `chunkRecords` (a larger `chunkRecords` is refused with a RangeError). Propeller's own
-   * per-request maximum is undocumented; the default chunk size (the adapter's `defaults`) stays the same
-   * whatever this is.
-   * @default 10000 ({@link PROPELLER_MAX_CHUNK_RECORDS})
+   * per-request maximum is undocumented (the default follows the spec's `maxItems` once it states one); the
+   * default chunk size (the adapter's `defaults`) stays the same whatever this is, unless this is lower.
+   * @default {@link PROPELLER_MAX_CHUNK_RECORDS} (10000 while the spec states no maximum)
    */
   maxRecords?: number;
 }

@@ -22,12 +22,18 @@ export type UserpilotMetadata = components["schemas"]["Metadata"];
 export const USERPILOT_RULES = {
   /** `user_id` is required: a non-empty string. */
   userId: "userpilot.user_id",
-  /** `company_id`, when present, is a string. */
+  /** `company_id`, when present, is a string (and present, should the spec come to require it). */
   companyId: "userpilot.company_id",
   /** `metadata` is a plain object whose values are strings, finite numbers, booleans or null. */
   metadataValue: "userpilot.metadata_value",
   /** A user has only `user_id`, `company_id` and `metadata` (the request schema is closed). */
   unknownField: "userpilot.unknown_field",
+  /**
+   * A field the spec documents beyond `user_id`, `company_id` and `metadata` breaks the type or length the
+   * spec states on it, has a shape this version cannot check, or is missing where the spec requires it:
+   * none does today; one the spec adds is sent, not refused as unknown.
+   */
+  fieldType: "userpilot.field_type",
   /**
    * No key named `__proto__`, `constructor` or `prototype`, as a field or in `metadata` (it could reach a
    * prototype). Nesting needs no bound: metadata values must be primitives, so nothing is walked deeper.
@@ -81,6 +87,10 @@ const USER_ID = textRule(USER.properties.user_id);
 const COMPANY_ID = textRule(USER.properties.company_id);
 /** The fields a user may have (the request schema is closed). */
 const FIELDS: readonly string[] = Object.keys(USER.properties);
+/** The fields the spec requires: a user without one would have Userpilot refuse its whole request. */
+const REQUIRED: readonly string[] = USER.required;
+/** Each field's schema, for a field the spec adds that this validator has no check of its own for. */
+const FIELD_SCHEMAS: Readonly<Record<string, object>> = USER.properties;
 const FIELD_LIST = `${FIELDS.slice(0, -1).join(", ")} and ${FIELDS.at(-1) ?? ""}`;
 /** The JSON types a metadata value may have. */
 const METADATA_TYPES: ReadonlySet<string> = new Set<string>(
@@ -138,9 +148,15 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
 
   for (const key in fields) {
     if (key === "user_id" || key === "company_id" || key === "metadata") continue;
-    if (own(fields, key) === undefined) continue;
+    const value = own(fields, key);
+    if (value === undefined) continue;
     if (isForbiddenKey(key)) {
       problems.add(R.forbiddenKey, key, FORBIDDEN_KEY_MESSAGE);
+      continue;
+    }
+    const schema = Object.hasOwn(FIELD_SCHEMAS, key) ? FIELD_SCHEMAS[key] : undefined;
+    if (schema !== undefined) {
+      documentedField(problems, key, value, schema);
       continue;
     }
     problems.add(
@@ -149,8 +165,36 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
       `unknown field; a user has only ${FIELD_LIST} (put properties in metadata)`,
     );
   }
+  // user_id's own check above says when it is missing.
+  for (const name of REQUIRED) {
+    if (name === "user_id" || own(fields, name) !== undefined) continue;
+    if (name === "company_id")
+      problems.add(R.companyId, name, `required (${describeText(COMPANY_ID)})`);
+    else problems.add(R.fieldType, name, "required");
+  }
 
   return problems.list();
+}
+
+/**
+ * A field the spec documents that has no check of its own here: a string held to the spec's length and
+ * pattern; a field of another shape is refused rather than sent unchecked.
+ */
+function documentedField(
+  problems: RuleProblems<UserpilotRule>,
+  field: string,
+  value: unknown,
+  schema: object,
+): void {
+  if ("type" in schema && schema.type === "string") {
+    checkText(problems, R.fieldType, field, value, textRule(schema));
+    return;
+  }
+  problems.add(
+    R.fieldType,
+    field,
+    "a field of a shape this version cannot check (update bulk-user-import)",
+  );
 }
 
 /** What a text field asks, in words: "a non-empty string of at most 64 characters". */
