@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface HugeServer {
@@ -12,6 +12,12 @@ export interface HugeServer {
 }
 
 const CHUNK = Buffer.alloc(64 * 1024, " ");
+
+/** A token endpoint's answer, for clients that fetch one first. */
+function answerToken(res: ServerResponse): void {
+  res.writeHead(200, { "Content-Type": "application/json" });
+  res.end(JSON.stringify({ access_token: "t".repeat(24), expires_in: 1800, token_type: "Bearer" }));
+}
 
 /**
  * A loopback server whose every answer is a body of `totalBytes` spaces, written chunk by chunk with
@@ -29,13 +35,7 @@ export async function serveHugeBody(options: {
   const server = createServer((req, res) => {
     void (async () => {
       for await (const _chunk of req);
-      if (req.url?.endsWith("/oauth2/token")) {
-        res.writeHead(200, { "Content-Type": "application/json" });
-        res.end(
-          JSON.stringify({ access_token: "t".repeat(24), expires_in: 1800, token_type: "Bearer" }),
-        );
-        return;
-      }
+      if (req.url?.endsWith("/oauth2/token")) return answerToken(res);
       res.writeHead(options.status, {
         "Content-Type": "application/json",
         ...(options.contentLength !== undefined && {
@@ -65,6 +65,53 @@ export async function serveHugeBody(options: {
     url: `http://127.0.0.1:${port}`,
     written: () => written,
     settled: () => settled,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Bytes to write as an answer, as they go on the wire (status line, headers and body). */
+export type Frame = Iterable<string | Uint8Array>;
+
+/**
+ * A loopback server that answers `/oauth2/token` with a token and every other request by writing the parts of
+ * `frame()` to the socket as they are, `intervalMs` apart, then closing it: framing and encodings node:http
+ * would not produce. It stops writing once the client hangs up, so an endless frame ends with the call.
+ */
+export async function serveFrames(
+  frame: () => Frame,
+  intervalMs = 0,
+): Promise<{ readonly url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      for await (const _chunk of req);
+      if (req.url?.endsWith("/oauth2/token")) return answerToken(res);
+      const socket = res.socket;
+      if (socket === null) return;
+      for (const part of frame()) {
+        if (socket.destroyed) return;
+        if (!socket.write(part)) {
+          const waits = new AbortController();
+          const { signal } = waits;
+          await Promise.race([
+            once(socket, "drain", { signal }),
+            once(socket, "close", { signal }),
+          ]);
+          waits.abort();
+        }
+        if (intervalMs > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
+      socket.end();
+    })().catch(() => res.destroy());
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -38,6 +38,14 @@ export type Action =
         headers?: Record<string, string>;
       };
     }
+  /**
+   * Lets the vendor process the request, then writes `frame(answer)` to the socket as is (a status line,
+   * headers and a body of any framing or encoding, which node:http would not send) and closes the connection.
+   */
+  | {
+      readonly kind: "frame";
+      readonly frame: (answer: { status: number; body: string }) => readonly (string | Buffer)[];
+    }
   /** Reads the request and never answers. */
   | { readonly kind: "hang" }
   /** Sends a status line and headers, then never sends the body nor ends. */
@@ -135,6 +143,12 @@ export async function serveHostile(simulator: VendorSimulator, decide: Decide): 
           const { "content-length": _length, ...headers } = answer.headers;
           res.writeHead(rewritten.status, { ...headers, ...rewritten.headers });
           return void res.end(rewritten.body);
+        }
+        case "frame": {
+          const answer = await forward(request);
+          hanging.add(res);
+          for (const part of action.frame(answer)) res.socket?.write(part);
+          return void res.socket?.end();
         }
         case "pass": {
           const answer = await forward(request);

@@ -57,7 +57,8 @@ export interface CommonClientOptions {
   /**
    * The largest response body the client reads, in bytes. A larger one is cancelled as soon as its
    * `Content-Length` or the bytes streamed in pass the cap, and the call fails with the `too_large` variant
-   * (never retried).
+   * (never retried). Bytes are counted as fetch inflates a compressed body, so a decompression bomb stops
+   * at the cap too.
    * @default 16777216 (16 MiB)
    */
   maxResponseBytes?: number;
