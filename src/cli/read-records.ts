@@ -4,6 +4,7 @@ import { extname } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { JSONParser } from "@streamparser/json";
 import { CsvError, parse as parseCsv, type InfoRecord } from "csv-parse";
+import { changedInteger, denotes } from "../core/json-integers.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 import { LineBreaks } from "./line-breaks.js";
 import { Utf8Check, invalidOffsets } from "./utf8-check.js";
@@ -328,6 +329,27 @@ export function clashingHeader(headers: readonly string[]): string | undefined {
 export const CSV_CELL_TYPES = ["string", "number", "boolean", "json"] as const;
 export type CsvCellType = (typeof CSV_CELL_TYPES)[number];
 
+/**
+ * Why a CSV header names a type it does not give, or undefined: a type after the last colon in another case
+ * or with blanks (`seats:Number`, `seats:number ` before a comma, `seats: number`) is no annotation, so the
+ * column would be a field named `seats:Number` holding text, which a vendor with open fields (Userpilot's
+ * metadata) takes as it is.
+ */
+export function misspeltType(headers: readonly string[]): string | undefined {
+  for (const header of headers) {
+    const colon = header.lastIndexOf(":");
+    if (colon === -1) continue;
+    const suffix = header.slice(colon + 1);
+    const type = suffix.trim().toLowerCase();
+    if (suffix !== type && isCellType(type))
+      return `the CSV column ${JSON.stringify(header)} ends in a type written otherwise than :${type}; write :${type}, or add :string after it to keep the name as it is`;
+  }
+  return undefined;
+}
+
+const isCellType = (text: string): text is CsvCellType =>
+  (CSV_CELL_TYPES as readonly string[]).includes(text);
+
 interface CsvHeader {
   readonly path: readonly string[];
   readonly type: CsvCellType;
@@ -344,10 +366,10 @@ function headerOf(header: string): CsvHeader {
   if (parsed === undefined) {
     const colon = header.lastIndexOf(":");
     const type = header.slice(colon + 1);
-    const typed = colon !== -1 && (CSV_CELL_TYPES as readonly string[]).includes(type);
+    const typed = colon !== -1 && isCellType(type);
     parsed = {
       path: (typed ? header.slice(0, colon) : header).split("."),
-      type: typed ? (type as CsvCellType) : "string",
+      type: typed ? type : "string",
     };
     // Headers come from the files read, a few per file: the cache stays small unless headers are hostile.
     if (headers.size < 10_000) headers.set(header, parsed);
@@ -396,45 +418,6 @@ function cellValue(header: string, type: CsvCellType, cell: string): unknown {
       return value;
     }
   }
-}
-
-/** A JSON string or number token; the text is valid JSON, so strings are whole. */
-const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
-
-/**
- * The first number of valid JSON text that reads as an integer other than the one written, or past what a
- * number holds (JSON.parse makes 1e999 Infinity, which a request body carries as null), if any.
- */
-function changedInteger(json: string): string | undefined {
-  for (const [token] of json.matchAll(JSON_TOKEN)) {
-    if (token.startsWith('"')) continue;
-    const n = Number(token);
-    if (!Number.isFinite(n)) return token;
-    if (Number.isInteger(n) && !(Number.isSafeInteger(n) && denotes(token, n))) return token;
-  }
-  return undefined;
-}
-
-/**
- * Whether decimal text (as {@link DECIMAL} accepts) is exactly the safe integer `n`: `1.00000000000000001`
- * and `1e-400` read as numbers that are integers, but not as the value written.
- */
-function denotes(text: string, n: number): boolean {
-  const [, sign = "", whole = "", fraction = "", exponent = "0"] =
-    /^([-+]?)(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?$/.exec(text) ?? [];
-  const all = whole + fraction;
-  let first = 0;
-  while (all[first] === "0") first += 1;
-  // A loop, not /0+$/: that regex is quadratic on a long run of zeros followed by another digit.
-  let end = all.length;
-  while (end > first && all[end - 1] === "0") end -= 1;
-  const digits = all.slice(first, end);
-  // The value is digits × 10^power; a safe integer has at most 16 digits, so a larger power cannot be it.
-  const power = Number(exponent) - fraction.length + (all.length - end);
-  if (digits === "") return n === 0;
-  if (power < 0 || digits.length + power > 16) return false;
-  const value = BigInt(digits + "0".repeat(power));
-  return (sign === "-" ? -value : value) === BigInt(n);
 }
 
 function quoteCell(cell: string): string {
@@ -512,7 +495,7 @@ async function* readCsv(
         throw new Error(
           `${file}: CSV header ${bad} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`,
         );
-      const clash = clashingHeader(header);
+      const clash = clashingHeader(header) ?? misspeltType(header);
       if (clash !== undefined) throw new Error(`${file}: ${clash}`);
       return header;
     },

@@ -1,5 +1,6 @@
 import type { components } from "../../generated/slashid.js";
 import { rules } from "../../generated/slashid.rules.js";
+import { changedInteger } from "../core/json-integers.js";
 
 const ROW = rules.PersonCsvRow.properties;
 
@@ -97,8 +98,9 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(SLASHID_PERSON_FIELDS)
  * column instead of its data being dropped. Nothing else is checked here: validate the result (the import
  * does).
  *
- * @throws SyntaxError when the `slashid:attributes` cell is not JSON, or a filled column is named like a
- *   person's field (`emails`), which the person cannot carry as a column of its own.
+ * @throws SyntaxError when the `slashid:attributes` cell is not JSON or holds a number JSON.parse would change
+ *   (an integer beyond 2^53, `1e-400`), or a filled column is named like a person's field (`emails`), which
+ *   the person cannot carry as a column of its own.
  */
 export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashIdPerson {
   const person: SlashIdPerson = {};
@@ -126,6 +128,12 @@ export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashId
         { cause: error },
       );
     }
+    // Once parsed, an id beyond 2^53 is already another number, which would be uploaded as if written so.
+    const changed = changedInteger(attributes);
+    if (changed !== undefined)
+      throw new SyntaxError(
+        `slashid:attributes: ${JSON.stringify(changed.length > 40 ? `${changed.slice(0, 40)}…` : changed)} would not keep its value as a number; write it as a string`,
+      );
   }
   const password = cell(row, "slashid:password");
   if (password !== undefined && password !== "") person.password = password;

@@ -1,0 +1,42 @@
+// JSON text and decimal text read as numbers: whether an integer read is the one written. A CSV cell's text
+// is at hand when it is read, so a rounded id can be refused there, where a record's number cannot be told
+// from the one rounded.
+
+/** A JSON string or number token; the text is valid JSON, so strings are whole. */
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
+
+/**
+ * The first number of valid JSON text that reads as an integer other than the one written, or past what a
+ * number holds (JSON.parse makes 1e999 Infinity, which a request body carries as null), if any.
+ */
+export function changedInteger(json: string): string | undefined {
+  for (const [token] of json.matchAll(JSON_TOKEN)) {
+    if (token.startsWith('"')) continue;
+    const n = Number(token);
+    if (!Number.isFinite(n)) return token;
+    if (Number.isInteger(n) && !(Number.isSafeInteger(n) && denotes(token, n))) return token;
+  }
+  return undefined;
+}
+
+/**
+ * Whether decimal text (a sign, digits with a point, an exponent) is exactly the safe integer `n`: `1.00000000000000001`
+ * and `1e-400` read as numbers that are integers, but not as the value written.
+ */
+export function denotes(text: string, n: number): boolean {
+  const [, sign = "", whole = "", fraction = "", exponent = "0"] =
+    /^([-+]?)(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?$/.exec(text) ?? [];
+  const all = whole + fraction;
+  let first = 0;
+  while (all[first] === "0") first += 1;
+  // A loop, not /0+$/: that regex is quadratic on a long run of zeros followed by another digit.
+  let end = all.length;
+  while (end > first && all[end - 1] === "0") end -= 1;
+  const digits = all.slice(first, end);
+  // The value is digits × 10^power; a safe integer has at most 16 digits, so a larger power cannot be it.
+  const power = Number(exponent) - fraction.length + (all.length - end);
+  if (digits === "") return n === 0;
+  if (power < 0 || digits.length + power > 16) return false;
+  const value = BigInt(digits + "0".repeat(power));
+  return (sign === "-" ? -value : value) === BigInt(n);
+}
