@@ -76,9 +76,13 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   // it never sees. The reader refuses such a header as well, before any row (exit 2, nothing sent).
   if (format === "csv" && regular) await refuseForbiddenHeader(args.file);
   const read: ReadCounter = { bytes: 0 };
+  let readToEnd = false;
   const records = asRecords(
     readRecords(args.file, format, read),
     format === "csv" ? (vendor.fromCsvRow ?? csvRecordsOf(vendor.csvFields)) : undefined,
+    () => {
+      readToEnd = true;
+    },
   );
 
   const dry = args.flags["dry-run"] === true;
@@ -109,7 +113,9 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   }
   const sample = new ProblemSample();
   const progress = createProgressDisplay(args.stderr, `${vendor.name} import`, 5000, {
-    readFraction: () => (size === 0 ? 1 : Math.min(1, read.bytes / size)),
+    // A pipe's size says nothing of what is still to come: its records read are all that is known.
+    readFraction: () =>
+      !regular ? (readToEnd ? 1 : undefined) : size === 0 ? 1 : Math.min(1, read.bytes / size),
   });
   let report: ImportReport;
   let reportStoppedReading = false;
@@ -401,10 +407,12 @@ async function refuseForbiddenHeader(file: string): Promise<void> {
 async function* asRecords(
   source: AsyncIterable<unknown>,
   fromCsvRow: ((row: Record<string, string>) => unknown) | undefined,
+  onEnd: () => void,
 ): AsyncGenerator<unknown> {
   for await (const raw of source) {
     yield fromCsvRow !== undefined && raw instanceof CsvRow ? recordOfRow(raw, fromCsvRow) : raw;
   }
+  onEnd();
 }
 
 function csvRecordsOf(

@@ -1,8 +1,11 @@
 import type { ImportProgress } from "../core/engine/report.js";
 
-/** How much of the input has been read, 0 to 1: the bytes of a file read so far over its size. */
+/**
+ * How much of the input has been read, 0 to 1: the bytes of a file read so far over its size; undefined while
+ * an input of unknown size (a pipe) is still being read.
+ */
 export interface InputShare {
-  readFraction(): number;
+  readFraction(): number | undefined;
 }
 
 /**
@@ -20,21 +23,27 @@ export function createProgressDisplay(
   const started = Date.now();
   let last = 0;
   let latest: ImportProgress | undefined;
-  /** The total to show, and whether it is an estimate; undefined while nothing tells it yet. */
-  const totalOf = (p: ImportProgress): { n: number; estimated: boolean } | undefined => {
-    if (typeof of === "number") return { n: of, estimated: false };
-    const read = of?.readFraction() ?? 1;
-    if (read >= 1) return { n: p.validated, estimated: false };
+  /**
+   * The total to show, and whether it is an estimate (`~N`) or a lower bound (`N+`, an input of unknown size
+   * still being read); undefined while nothing tells it yet.
+   */
+  const totalOf = (p: ImportProgress): { n: number; shown: string } | undefined => {
+    if (typeof of === "number") return { n: of, shown: String(of) };
+    const read = of === undefined ? 1 : of.readFraction();
+    if (read === undefined) return { n: p.validated, shown: `${p.validated}+` };
+    if (read >= 1) return { n: p.validated, shown: String(p.validated) };
     if (read <= 0 || p.validated === 0) return undefined;
-    return { n: Math.max(p.validated, Math.round(p.validated / read)), estimated: true };
+    const n = Math.max(p.validated, Math.round(p.validated / read));
+    return { n, shown: `~${n}` };
   };
   const line = (p: ImportProgress) => {
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? p.confirmed / seconds : 0;
     const total = totalOf(p);
-    const remaining = total === undefined ? 0 : total.n - p.confirmed;
+    // A lower bound gives no time left worth showing.
+    const remaining = total === undefined || total.shown.endsWith("+") ? 0 : total.n - p.confirmed;
     const eta = rate > 0 && remaining > 0 ? `, ETA ${formatSeconds(remaining / rate)}` : "";
-    const shown = total === undefined ? "?" : `${total.estimated ? "~" : ""}${total.n}`;
+    const shown = total?.shown ?? "?";
     return `${label}: ${p.confirmed}/${shown} confirmed (${p.imported} imported, ${p.failed} failed, ${p.rejected} rejected), ${Math.round(rate)}/s${eta}`;
   };
   return {

@@ -1,4 +1,5 @@
-// The progress line's total: known, estimated from the share of the input file read, or records read so far.
+// The progress line's total: known, estimated from the share of the input file read, or records read so far
+// (a lower bound while an input of unknown size is read).
 import { describe, expect, it } from "vitest";
 import { createProgressDisplay } from "../../src/cli/progress.js";
 import type { ImportProgress } from "../../src/core/engine/report.js";
@@ -31,6 +32,16 @@ describe("createProgressDisplay", () => {
     read = 1;
     progress.update(at(9_990, 9_000));
     expect(last()).toMatch(/^x: 9000\/9990 confirmed/);
+  });
+
+  it("an input of unknown size (a pipe) shows the records read as a lower bound, without an ETA, until its end", () => {
+    let ended = false;
+    const { progress, last } = display({ readFraction: () => (ended ? 1 : undefined) });
+    progress.update(at(1_000, 500));
+    expect(last()).toMatch(/^x: 500\/1000\+ confirmed \(.*\), \d+\/s$/);
+    ended = true;
+    progress.update(at(2_000, 1_500));
+    expect(last()).toMatch(/^x: 1500\/2000 confirmed/);
   });
 
   it("shows ? until the first record is read", () => {
