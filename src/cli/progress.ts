@@ -1,4 +1,5 @@
 import type { ImportProgress } from "../core/engine/report.js";
+import { monotonicNow } from "../core/time.js";
 
 /**
  * How much of the input has been read, 0 to 1: the bytes of a file read so far over its size; undefined while
@@ -20,8 +21,10 @@ export function createProgressDisplay(
   intervalMs = 5000,
   of?: number | InputShare,
 ) {
-  const started = Date.now();
-  let last = 0;
+  // Not the wall clock: set back an hour, it would stop the display for the hour and zero the rate.
+  const started = monotonicNow();
+  // The first update is shown at once, however early in the process (the monotonic clock starts near 0).
+  let last = Number.NEGATIVE_INFINITY;
   let latest: ImportProgress | undefined;
   /**
    * The total to show, and whether it is an estimate (`~N`) or a lower bound (`N+`, an input of unknown size
@@ -37,7 +40,7 @@ export function createProgressDisplay(
     return { n, shown: `~${n}` };
   };
   const line = (p: ImportProgress) => {
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = (monotonicNow() - started) / 1000;
     const rate = seconds > 0 ? p.confirmed / seconds : 0;
     const total = totalOf(p);
     // A lower bound gives no time left worth showing.
@@ -49,7 +52,7 @@ export function createProgressDisplay(
   return {
     update: (progress: ImportProgress) => {
       latest = progress;
-      const now = Date.now();
+      const now = monotonicNow();
       if (stream.isTTY) {
         if (now - last < 100) return;
         last = now;

@@ -15,3 +15,11 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/**
+ * Ms on a clock that only moves forward, whatever is done to the wall clock (NTP stepping it, an operator
+ * setting it back, a VM restored): what durations, timeouts and pauses are measured on. Never a date.
+ */
+export function monotonicNow(): number {
+  return performance.now();
+}

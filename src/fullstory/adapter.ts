@@ -18,6 +18,7 @@ import { pollJob, pollUntil } from "../core/engine/poll.js";
 import { planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
 import { unprocessedBy } from "../core/errors/unprocessed.js";
+import { monotonicNow } from "../core/time.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import type { FullStoryClient } from "./client.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
@@ -152,7 +153,7 @@ export function createFullStoryAdapter(
       {
         initialMs: pollIntervalMs,
         maxMs: maxPollIntervalMs,
-        timeoutMs: Math.max(0, deadline - Date.now()),
+        timeoutMs: Math.max(0, deadline - monotonicNow()),
       },
       (ms) => context.sleep(ms),
     );
@@ -172,6 +173,10 @@ export function createFullStoryAdapter(
   const followedJobs = new Map<string, string>();
   // The jobs chunks of earlier runs followed, read from the journal once, at this run's first create.
   let journalJobs: ReadonlySet<string> | undefined;
+  // When each key was first sent, on the monotonic clock: a wall clock moved forward mid-run must not expire
+  // a key sent seconds ago (a replay under it is what keeps FullStory from making a second job). An earlier
+  // run's key is timed by the wall clock once, at its first check in this run.
+  const keysSentHere = new Map<string, number>();
 
   async function send(chunk: Chunk<FullStoryUser>, context: ChunkContext): Promise<Result> {
     const size = chunk.keys.length;
@@ -189,14 +194,18 @@ export function createFullStoryAdapter(
         idempotencyKey = randomUUID();
         // When the key was first used: FullStory answers it with the job it made for 24 hours from then.
         context.checkpoint({ idempotencyKey, keySavedAt: new Date().toISOString() });
+        keysSentHere.set(idempotencyKey, monotonicNow());
       } else if (savedAt === "") {
         // Every earlier try under the key failed before reaching FullStory: its 24 hours start with this one.
         context.checkpoint({ keySavedAt: new Date().toISOString() });
+        keysSentHere.set(idempotencyKey, monotonicNow());
       } else {
-        const expired = keyExpired(idempotencyKey, savedAt);
+        const sentAt = keysSentHere.get(idempotencyKey) ?? sentBefore(savedAt);
+        if (sentAt !== undefined) keysSentHere.set(idempotencyKey, sentAt);
+        const expired = keyExpired(idempotencyKey, savedAt, sentAt);
         if (expired !== undefined) return everyItem(size, expired);
       }
-      const uploadStarted = Date.now();
+      const uploadStarted = monotonicNow();
       const created = await client.createBatchImport({
         // The chunk is read-only; the client only serialises it, once, in one JSON.stringify of the batch.
         body: { requests: chunk.items as FullStoryUser[] },
@@ -215,7 +224,7 @@ export function createFullStoryAdapter(
           context.checkpoint({ idempotencyKey: "", keySavedAt: "" });
         return chunkFailed(created.error, size, "write");
       }
-      settings.pace.uploaded(size, Date.now() - uploadStarted);
+      settings.pace.uploaded(size, monotonicNow() - uploadStarted);
       jobId = created.data.job.id;
       // A job another chunk follows (a proxy that caches POST answers) is not this batch's: its counts would
       // confirm that chunk's users twice. The answer is as lost as a 502's; a replay sends the same key again.
@@ -235,7 +244,8 @@ export function createFullStoryAdapter(
     // FullStory holds the records: while its job runs, only what matches its results to them is kept.
     const records = matchKeysOf(chunk);
     context.releaseItems();
-    const deadline = Date.now() + jobTimeoutMs;
+    // On a clock the wall clock's jumps do not move: a clock set forward must not spend the job's time.
+    const deadline = monotonicNow() + jobTimeoutMs;
     const timedOut = (): Result =>
       everyItem<FullStoryFailureCode>(size, {
         ok: false,
@@ -447,18 +457,33 @@ const KEY_KEPT_MS = 24 * 60 * 60 * 1000;
 const KEY_MARGIN_MS = 60 * 60 * 1000;
 
 /**
+ * When a key saved by an earlier run (`keySavedAt`) was first sent, on the {@link monotonicNow} clock: only the
+ * wall clock tells it across runs. Undefined when unknown (a journal written before keys were timed).
+ */
+function sentBefore(savedAt: string | undefined): number | undefined {
+  const at = Date.parse(savedAt ?? "");
+  return Number.isNaN(at) ? undefined : monotonicNow() - (Date.now() - at);
+}
+
+/**
  * The outcome of a chunk whose saved key FullStory may have forgotten: sent under it more than a day ago
  * (less a margin), with no job id saved. Sending it again would make a second job (a user without a uid, a
  * second user), so it is not sent; FullStory may hold its users. Undefined when the key is still kept, or
- * when its age is unknown (a journal written before keys were timed).
+ * when its age is unknown (a journal written before keys were timed). `sentAt` is on the monotonic clock.
  */
-function keyExpired(key: string, savedAt: string | undefined): Outcome | undefined {
+function keyExpired(
+  key: string,
+  savedAt: string | undefined,
+  sentAt: number | undefined,
+): Outcome | undefined {
+  if (sentAt === undefined || monotonicNow() - sentAt < KEY_KEPT_MS - KEY_MARGIN_MS)
+    return undefined;
   const at = Date.parse(savedAt ?? "");
-  if (Number.isNaN(at) || Date.now() - at < KEY_KEPT_MS - KEY_MARGIN_MS) return undefined;
+  const when = Number.isNaN(at) ? "" : ` at ${new Date(at).toISOString()}`;
   return {
     ok: false,
     code: "key_expired",
-    reason: `FullStory may hold this user: its batch was first sent at ${new Date(at).toISOString()} under Idempotency-Key ${key}, no job id came back, and FullStory answers a key with the job it made for 24 hours only, so it was not sent again (a second job could import a user twice); check the user in FullStory`,
+    reason: `FullStory may hold this user: its batch was first sent${when} under Idempotency-Key ${key}, no job id came back, and FullStory answers a key with the job it made for 24 hours only, so it was not sent again (a second job could import a user twice); check the user in FullStory`,
   };
 }
 
@@ -573,7 +598,7 @@ type ListRead =
 
 /** What bounds the reading of one result list. */
 interface PageBounds {
-  /** When the job's time runs out (epoch ms). */
+  /** When the job's time runs out ({@link monotonicNow} ms). */
   readonly deadline: number;
   /** The list's length as the job's status counted it, if it did. */
   readonly reported: number | undefined;
@@ -609,7 +634,7 @@ async function readPages<T>(
   let token: string | undefined;
   for (let pages = 0; ;) {
     const pageToken = token;
-    if (pageToken !== undefined && Date.now() >= bounds.deadline)
+    if (pageToken !== undefined && monotonicNow() >= bounds.deadline)
       return { kind: "incomplete", why: "the job's time ran out" };
     const answer = await bounds.wait(async () => {
       const page = await fetchPage(pageToken);

@@ -10,6 +10,7 @@ import { planJobPolls, type PollSettings } from "../core/engine/poll-settings.js
 import type { ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
 import { unprocessedBy } from "../core/errors/unprocessed.js";
+import { monotonicNow } from "../core/time.js";
 import type { UserpilotClient } from "./client.js";
 import type { UserpilotFailureCode } from "./failure-codes.js";
 import {
@@ -485,15 +486,15 @@ export class ChunkRun {
   }
 
   /**
-   * Time spent waiting: the wall clock, or the sum of the waits asked for when that is more (a replaced
+   * Time spent waiting: a monotonic clock (a wall clock set forward must not spend the time), or the sum of the waits asked for when that is more (a replaced
    * `sleep` returns at once, and the time limits must still apply).
    */
   private clock() {
-    const started = Date.now();
+    const started = monotonicNow();
     let slept = 0;
     const context = this.context;
     return {
-      elapsed: () => Math.max(Date.now() - started, slept),
+      elapsed: () => Math.max(monotonicNow() - started, slept),
       /** Waits `ms`; false when the import was aborted. */
       async sleep(ms: number): Promise<boolean> {
         try {

@@ -87,4 +87,14 @@ describe("a lock file left empty (a run killed between creating it and writing i
     (journal as Journal).close();
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
+
+  it("is taken over when it was left in what is now the future (the wall clock set back an hour since)", () => {
+    const file = journalFile("lock-empty-future");
+    writeFileSync(`${file}.lock`, "");
+    const ahead = new Date(Date.now() + 3_600_000);
+    utimesSync(`${file}.lock`, ahead, ahead);
+    const journal = opened(file);
+    expect(journal).toBeInstanceOf(Journal);
+    (journal as Journal).close();
+  });
 });

@@ -20,8 +20,9 @@ afterEach(() => {
 /** Imports `jobs` chunks into a simulator whose batch uploads take `uploadMs(n)` (the n-th upload). */
 async function vendorBound(jobs: number, uploadMs: (n: number) => number) {
   const time = new VirtualTime();
-  // The adapter times uploads on our clock: here, the virtual one.
+  // The adapter times uploads and jobs on our clocks (the monotonic one for durations): here, the virtual one.
   vi.spyOn(Date, "now").mockImplementation(() => time.now);
+  vi.spyOn(performance, "now").mockImplementation(() => time.now);
   const sim = createFullStorySimulator({ rowsPerMinute: 6_000, now: time.clock });
   /** When each batch upload began, on the virtual clock. */
   const uploadsBegan: number[] = [];

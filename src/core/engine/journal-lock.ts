@@ -206,12 +206,13 @@ const EMPTY_LOCK_GRACE_MS = 10_000;
  * Whether `file` is a lock that stayed empty: its run was killed between creating it and writing its pid (or
  * the host lost power, which can keep a file's creation and lose its contents). A run writes its lock at once
  * after creating it, so an empty one older than a few seconds names no live run; a younger one may be a run
- * about to write it, and is left to it.
+ * about to write it, and is left to it. Its age is by the wall clock (a file's time), so a jump of it is
+ * bounded: a time more than a few seconds ahead is not a run about to write the lock either.
  */
 function leftEmpty(file: string, found: string): boolean {
   if (found !== "") return false;
   try {
-    return Date.now() - statSync(file).mtimeMs > EMPTY_LOCK_GRACE_MS;
+    return Math.abs(Date.now() - statSync(file).mtimeMs) > EMPTY_LOCK_GRACE_MS;
   } catch {
     return false;
   }

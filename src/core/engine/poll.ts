@@ -1,3 +1,5 @@
+import { monotonicNow } from "../time.js";
+
 /** How often to ask whether a vendor's job is done. */
 export interface PollOptions {
   /** First wait in ms. */
@@ -25,14 +27,14 @@ export async function pollUntil<T>(
   options: PollOptions,
   sleep: (ms: number) => Promise<void>,
 ): Promise<{ timedOut: false; value: T } | { timedOut: true }> {
-  const started = Date.now();
+  const started = monotonicNow();
   let waited = 0;
   let wait = options.initialMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return { timedOut: false, value };
     // Count the time waited too: a replaced `sleep` that returns at once must still reach the timeout.
-    const elapsed = Math.max(Date.now() - started, waited);
+    const elapsed = Math.max(monotonicNow() - started, waited);
     if (options.timeoutMs !== undefined && elapsed + wait > options.timeoutMs)
       return { timedOut: true };
     await sleep(wait);
@@ -141,7 +143,7 @@ export interface JobPollOptions {
    * @default true
    */
   fresh?: boolean;
-  /** Our clock, in ms. @default Date.now */
+  /** Our clock, in ms. @default a monotonic clock (performance.now) */
   now?: () => number;
 }
 
@@ -159,7 +161,7 @@ export interface JobPollOptions {
  *    seconds is seen ended at most about a third of its duration late (less the longer it runs), a long one
  *    at most `initialMs` late. (Progress read that early would be too coarse to time the end by.)
  * A poll aimed at a predicted end comes shortly after it; when the job still runs then, the waits start
- * small and grow. Time is the wall clock, or the sum of the waits handed out when more (a test's `sleep`
+ * small and grow. Time is a monotonic clock, or the sum of the waits handed out when more (a test's `sleep`
  * returns at once). Not a timer: the caller sleeps the waits it is given.
  */
 export class JobPoll {
@@ -183,7 +185,7 @@ export class JobPoll {
   constructor(private readonly options: JobPollOptions) {
     this.factor = options.factor ?? 1.5;
     this.maxPolls = options.maxPolls ?? 20;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? monotonicNow;
     this.started = this.now();
     this.backoff = options.initialMs;
     this.expected =

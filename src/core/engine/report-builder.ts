@@ -1,3 +1,4 @@
+import { monotonicNow } from "../time.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 
 const KEEP_OUTCOMES = ["all", "problems", "none"] as const;
@@ -23,6 +24,8 @@ export function keepOutcomesOption(value: KeepOutcomes | undefined): KeepOutcome
 export class ReportBuilder {
   readonly #kept: RecordOutcome[] = [];
   readonly #startedAt = new Date();
+  // The run's duration is not the wall clock's difference, which a clock set back mid-run makes negative.
+  readonly #startedMs = monotonicNow();
   #validated = 0;
   #sent = 0;
   #imported = 0;
@@ -97,7 +100,7 @@ export class ReportBuilder {
       ...(extra.fatal === undefined ? {} : { fatal: extra.fatal }),
       ...(extra.inputError === undefined ? {} : { inputError: extra.inputError }),
       startedAt: this.#startedAt.toISOString(),
-      durationMs: Date.now() - this.#startedAt.getTime(),
+      durationMs: Math.round(monotonicNow() - this.#startedMs),
     };
   }
 }

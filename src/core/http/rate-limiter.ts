@@ -1,4 +1,5 @@
 import { functionOption, shareOption } from "../options.js";
+import { monotonicNow } from "../time.js";
 
 /**
  * How a client's shared rate limiter reacts to the vendor's rate limit (429). Each share is a number from 0
@@ -23,7 +24,11 @@ export interface RateLimiterOptions {
    * @default 0.003
    */
   probe?: number;
-  /** Our clock, in ms. @default Date.now */
+  /**
+   * Our clock, in ms; the transport measures its waits on it too. One that jumps (the wall clock set back)
+   * would stretch a pause by the jump.
+   * @default a monotonic clock (performance.now)
+   */
   now?: () => number;
 }
 
@@ -88,7 +93,7 @@ export class RateLimiter {
     this.recovery = shareOption("rateLimit.recovery", options.recovery, 0.05);
     this.probe = shareOption("rateLimit.probe", options.probe, 0.003);
     functionOption("rateLimit.now", options.now);
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? monotonicNow;
   }
 
   /** Requests a second it lets through now (Infinity when it does not limit). */

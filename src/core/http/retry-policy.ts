@@ -95,6 +95,16 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Math.round(Math.max(...delays));
 }
 
+/**
+ * An answer's `Retry-After` in ms, a date in it counted from the answer's own `Date` where that is an
+ * HTTP-date: both are the vendor's clock, so ours being set back or ahead neither stretches the wait to the
+ * ceiling nor cuts it to nothing. Without a `Date`, from our clock.
+ */
+export function retryAfterOf(headers: Headers): number | undefined {
+  const sent = dateOf(headers.get("date")?.trim() ?? "", 0);
+  return parseRetryAfter(headers.get("retry-after"), sent ?? Date.now());
+}
+
 /** An HTTP-date in one of its three forms, as milliseconds from `now` (none before now). */
 function dateOf(text: string, now: number): number | undefined {
   const form = HTTP_DATES.find(([pattern]) => pattern.test(text));

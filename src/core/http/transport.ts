@@ -5,10 +5,10 @@ import {
   backoffDelay,
   isReplaySafe,
   isRetryableStatus,
-  parseRetryAfter,
+  retryAfterOf,
   type RetryOptions,
 } from "./retry-policy.js";
-import { abortableSleep } from "../time.js";
+import { abortableSleep, monotonicNow } from "../time.js";
 import { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 
 /** Why an attempt is being retried, for logs and progress displays. */
@@ -90,6 +90,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const sleep = options.sleep ?? abortableSleep;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit);
+  // The limiter's clock: the end of a wait is handed to it.
+  const now = (options.rateLimit === false ? undefined : options.rateLimit?.now) ?? monotonicNow;
 
   return async (request) => {
     const bytes = request.body === null ? null : await request.arrayBuffer();
@@ -121,7 +123,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const pause = async (ms: number) => {
       // Waited from a time at least `clock`: a sleep that returns at once must still move the clock on, or a
       // call whose clock is ahead of real time would be told to wait the same rest of a pause for ever.
-      const until = Math.max(clock, Date.now()) + ms;
+      const until = Math.max(clock, now()) + ms;
       await sleep(ms, callerSignal).catch((error: unknown) => {
         // A sleep rejects when the caller aborts; a caller's sleep that failed otherwise is no abort, and
         // fails the call with its own error, as one that throws at once does.
@@ -219,8 +221,7 @@ function tellLimiter(
     else limiter.release();
     return;
   }
-  const retryAfter =
-    outcome.status === 429 ? parseRetryAfter(outcome.headers.get("retry-after")) : undefined;
+  const retryAfter = outcome.status === 429 ? retryAfterOf(outcome.headers) : undefined;
   const capped = retryAfter === undefined ? undefined : Math.min(retryAfter, maxRetryAfterMs);
   limiter.answered(slot, outcome.status, capped);
 }
@@ -237,7 +238,7 @@ function nextStep(
     return { reason: outcome.kind };
   }
   if (!isRetryableStatus(outcome.status, replaySafe)) return undefined;
-  const retryAfter = parseRetryAfter(outcome.headers.get("retry-after"));
+  const retryAfter = retryAfterOf(outcome.headers);
   const reason = `HTTP ${outcome.status}`;
   return retryAfter === undefined
     ? { reason }
