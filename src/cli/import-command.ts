@@ -251,7 +251,7 @@ function filesNamed({ file, flags }: ImportFlags): NamedFile[] {
   const journal = flags["journal"];
   if (typeof journal === "string") {
     const file = JournalLock.fileOf(journal);
-    files.push({ name: "the lock file of --journal", file, changedBy: "--journal" });
+    files.push({ name: "--journal's lock file", file, changedBy: "--journal" });
   }
   return files;
 }

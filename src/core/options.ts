@@ -104,18 +104,25 @@ export function isHeaderText(text: string): boolean {
   return /^[\t\x20-\x7e\x80-\xff]*$/.test(text);
 }
 
+/** What a setting refused by {@link isHeaderText} is expected to be, in one wording for every such option. */
+export const HEADER_TEXT =
+  "text a header can carry (no control character but tab, none beyond Latin-1)";
+
 /**
- * A {@link credentialOption} sent in a header, checked as fetch sends it (without the leading and trailing
- * whitespace it strips), so a key that no header can carry (two lines of a secrets file) is refused here
- * rather than failing every call with a TypeError. The message never quotes the value.
+ * A {@link credentialOption} sent in a header, checked as fetch sends it: `sentAs` gives the header's value
+ * (`Token <key>`), of which fetch strips only the blanks at its edges, so a key that no header can carry (two
+ * lines of a secrets file) is refused here rather than failing every call with a TypeError. The message never
+ * quotes the value.
  * @throws TypeError `<name>: expected …`.
  */
-export function headerCredentialOption(name: string, value: unknown): void {
+export function headerCredentialOption(
+  name: string,
+  value: unknown,
+  sentAs: (credential: string) => string = (credential) => credential,
+): void {
   credentialOption(name, value);
-  if (!isHeaderText(String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "")))
-    throw new TypeError(
-      `${name}: expected text a header can carry (no control character but tab, none beyond Latin-1)`,
-    );
+  if (!isHeaderText(sentAs(String(value)).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "")))
+    throw new TypeError(`${name}: expected ${HEADER_TEXT}`);
 }
 
 function checked<Fallback extends number | undefined>(

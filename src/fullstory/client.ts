@@ -46,8 +46,8 @@ export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): stri
  * retried call cannot import twice.
  */
 export function createFullStoryClient(options: FullStoryClientOptions): FullStoryClient {
-  headerCredentialOption("apiKey", options.apiKey);
-  // A key read with a stray space or CR is the same key: its `eu1.` prefix picks the host.
+  // A key read with a stray space, CR or byte order mark is the same key: its `eu1.` prefix picks the host.
+  headerCredentialOption("apiKey", options.apiKey, (key) => key.trim());
   const apiKey = options.apiKey.trim();
   const secrets = new SecretSet();
   secrets.add(options.apiKey);

@@ -226,8 +226,13 @@ function bodyOf(schema: object): {
     closed: "additionalProperties" in schema && schema.additionalProperties === false,
     schemas: properties,
     // None today: a field the spec comes to require would otherwise have FullStory refuse the whole batch.
-    required: "required" in schema && Array.isArray(schema.required) ? schema.required : [],
+    required: "required" in schema && Array.isArray(schema.required) ? names(schema.required) : [],
   };
+}
+
+/** The strings of a schema's `required`, typed: `Array.isArray` makes its items `any`. */
+function names(list: readonly unknown[]): string[] {
+  return list.filter((name): name is string => typeof name === "string");
 }
 
 /**

@@ -40,16 +40,18 @@ export function userpilotBaseUrl(environment: UserpilotEnvironment = ENVIRONMENT
   return SERVER.url.replace("{environment}", environment);
 }
 
+const authorization = (apiKey: string) => `Token ${apiKey}`;
+
 /** A typed Userpilot client for bulk identify and its background jobs. */
 export function createUserpilotClient(options: UserpilotClientOptions): UserpilotClient {
-  headerCredentialOption("apiKey", options.apiKey);
+  headerCredentialOption("apiKey", options.apiKey, authorization);
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
   return createVendorClient<paths, typeof operations>(options, {
     operations,
     // `environment` is ignored where `baseUrl` is set (an enterprise host).
     defaultBaseUrl: options.baseUrl ?? userpilotBaseUrl(options.environment),
-    headers: { Authorization: `Token ${options.apiKey}` },
+    headers: { Authorization: authorization(options.apiKey) },
     secrets,
     account: keyFingerprint(options.apiKey),
   });

@@ -121,7 +121,7 @@ describe("import: two of the input, --report and --journal naming the same file"
     ]);
     expect(report.code).toBe(2);
     expect(report.stderr).toContain(
-      `--report ${lock} and the lock file of --journal ${lock} are the same file`,
+      `--report ${lock} and --journal's lock file ${lock} are the same file`,
     );
     expect(existsSync(lock)).toBe(false);
 
@@ -138,7 +138,7 @@ describe("import: two of the input, --report and --journal naming the same file"
     ]);
     expect(linkedInput.code).toBe(2);
     expect(linkedInput.stderr).toMatch(
-      /the input .* and the lock file of --journal .* are the same file.*give --journal a file of its own/,
+      /the input .* and --journal's lock file .* are the same file.*give --journal a file of its own/,
     );
     expect(readFileSync(linked, "utf8")).toBe(text);
     expect(totalRequests(sim)).toBe(0);

@@ -169,6 +169,32 @@ describe("credentials and host settings", () => {
     expect(refusal(() => createFullStoryClient({ apiKey: ` ${key}\t`, baseUrl }))).toBe("made");
   });
 
+  it("userpilot refuses a key with a line break before it: its header puts the break inside, not at the edge", () => {
+    // `Token \n<key>`: fetch strips blanks only at a header's edges, so every call would throw.
+    expect(refusal(() => createUserpilotClient({ apiKey: `\n${key}`, baseUrl }))).toEqual({
+      type: "TypeError",
+      message: matching(/^apiKey: expected text a header can carry/),
+    });
+  });
+
+  it("fullstory takes a key read with a byte order mark, and sends the key without it", async () => {
+    const sent: (string | null)[] = [];
+    const job = { id: "job-1", status: "PROCESSING", created: "2026-01-01T00:00:00.000Z" };
+    const client = createFullStoryClient({
+      apiKey: `\uFEFF${key}\n`,
+      maxRetries: 0,
+      fetch: (request) => {
+        sent.push(request.headers.get("authorization"));
+        return Promise.resolve(Response.json({ imports: 0, job }));
+      },
+    });
+    const { data } = await client.raw.GET("/v2/users/batch/{job_id}", {
+      params: { path: { job_id: job.id } },
+    });
+    expect(data?.job.id).toBe(job.id);
+    expect(sent).toEqual([`Basic ${key}`]);
+  });
+
   it("fullstory refuses a region it does not have, as the other vendors refuse an environment", () => {
     for (const region of ["us", "toString", "EU1"]) {
       expect(refusal(() => createFullStoryClient(untyped({ apiKey: key, region })))).toEqual({

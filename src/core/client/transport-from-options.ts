@@ -1,6 +1,7 @@
 import {
   durationOption,
   functionOption,
+  HEADER_TEXT,
   isHeaderText,
   show,
   signalOption,
@@ -72,9 +73,7 @@ function checkShapes(options: CommonClientOptions): void {
     );
   const tag: unknown = options.userAgent;
   if (tag !== undefined && (typeof tag !== "string" || !isHeaderText(tag)))
-    throw new TypeError(
-      "userAgent: expected text a header can carry (no control character but tab, none beyond Latin-1)",
-    );
+    throw new TypeError(`userAgent: expected ${HEADER_TEXT}`);
 }
 
 /** The numeric options, each refused with a RangeError when out of range (undefined keeps the default). */
