@@ -236,6 +236,11 @@ describe("a regenerated spec changes the library with no other edit", () => {
     await expect(importUsers(client, users, { chunkRecords: 501 })).rejects.toThrow(
       /limit of records per request, 500/,
     );
+    // Our guard cannot be raised past it either.
+    const { createPropellerAdapter } = await import("../src/propeller/adapter.js");
+    expect(() => createPropellerAdapter(client, { maxRecords: 501 })).toThrow(
+      /^maxRecords: expected a whole number from 1 to 500, got 501$/,
+    );
   });
 
   it("FullStory documents phone (at most 32 characters) on both bodies: it is sent, and held to the spec's type and length", async () => {

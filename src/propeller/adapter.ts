@@ -53,8 +53,9 @@ export const PROPELLER_DEFAULT_CHUNK_RECORDS = Math.min(
 export interface PropellerAdapterOptions {
   /**
    * Our guard on `chunkRecords` (a larger `chunkRecords` is refused with a RangeError). Propeller's own
-   * per-request maximum is undocumented (the default follows the spec's `maxItems` once it states one); the
-   * default chunk size (the adapter's `defaults`) stays the same whatever this is, unless this is lower.
+   * per-request maximum is undocumented (the default follows the spec's `maxItems` once it states one, and
+   * this may not pass it then); the default chunk size (the adapter's `defaults`) stays the same whatever
+   * this is, unless this is lower.
    * @default {@link PROPELLER_MAX_CHUNK_RECORDS} (10000 while the spec states no maximum)
    */
   maxRecords?: number;
@@ -78,10 +79,12 @@ export function createPropellerAdapter(
   client: PropellerClient,
   options: PropellerAdapterOptions = {},
 ): ImportAdapter<PropellerUser, PropellerUser> {
+  // Our guard may be raised past our own default, never past a maximum Propeller documents.
   const maxRecords = wholeNumberOption(
     "maxRecords",
     options.maxRecords,
     PROPELLER_MAX_CHUNK_RECORDS,
+    USERS.maxItems === undefined ? {} : { max: USERS.maxItems },
   );
   return {
     vendor: "propeller",
