@@ -4,7 +4,7 @@ import { extname } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { JSONParser } from "@streamparser/json";
 import { CsvError, parse as parseCsv, type InfoRecord } from "csv-parse";
-import { changedInteger, denotes } from "../core/json-integers.js";
+import { changedInteger, denotes, jsonSyntaxProblem } from "../core/json-text.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 import { LineBreaks } from "./line-breaks.js";
 import { Utf8Check, invalidOffsets } from "./utf8-check.js";
@@ -209,10 +209,7 @@ function recordOfLine(text: Line, line: number): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    return new UnreadableRecord(
-      `line ${line}`,
-      error instanceof Error ? error.message : "not JSON",
-    );
+    return new UnreadableRecord(`line ${line}`, jsonSyntaxProblem(error));
   }
 }
 
@@ -381,8 +378,8 @@ const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /** A cell as the type its header names. @throws CellError naming the column when it does not parse. */
 function cellValue(header: string, type: CsvCellType, cell: string): unknown {
-  const refuse = (what: string) =>
-    new CellError(`column ${header}: ${quoteCell(cell)} is not ${what}`);
+  // The cell is not quoted: a report keeps this message, and the cell may be personal data.
+  const refuse = (what: string) => new CellError(`column ${header}: not ${what}`);
   switch (type) {
     case "string":
       return cell;
@@ -394,7 +391,9 @@ function cellValue(header: string, type: CsvCellType, cell: string): unknown {
           `a number that keeps its value (integers beyond ±${Number.MAX_SAFE_INTEGER} change; use :string)`,
         );
       if (Number.isInteger(n) && !denotes(cell.trim(), n))
-        throw refuse(`a number that keeps its value (it would become ${n}; use :string)`);
+        throw refuse(
+          "a number that keeps its value (it would be read as another number; use :string)",
+        );
       return n;
     }
     case "boolean": {
@@ -410,18 +409,13 @@ function cellValue(header: string, type: CsvCellType, cell: string): unknown {
         throw refuse("JSON");
       }
       // As a :number cell: an integer that JSON.parse rounds (an id beyond 2^53) must not change unseen.
-      const changed = changedInteger(cell);
-      if (changed !== undefined)
+      if (changedInteger(cell) !== undefined)
         throw refuse(
-          `JSON whose numbers keep their value (${quoteCell(changed)} would change; write it as a string)`,
+          "JSON whose numbers keep their value (a number in it would change; write it as a string)",
         );
       return value;
     }
   }
-}
-
-function quoteCell(cell: string): string {
-  return JSON.stringify(cell.length > 40 ? `${cell.slice(0, 40)}…` : cell);
 }
 
 /** The header row of a CSV file, or undefined when it cannot be read (the reader then says why). */
@@ -536,8 +530,9 @@ async function* readCsv(
       error instanceof CsvError
         ? withLine(text, parser.info.lines, lines.lineAt(parser.info.bytes))
         : text;
+    // Not csv-parse's error as a cause: it holds the row's cells.
     throw new Error(message.startsWith(`${file}: `) ? message : `${file}: ${message}`, {
-      cause: error,
+      ...(!(error instanceof CsvError) && { cause: error }),
     });
   } finally {
     source.destroy();
@@ -560,10 +555,17 @@ function isBlankRow(raw: string): boolean {
   return /^[,\r\n]*$/.test(raw);
 }
 
-/** csv-parse's message with the line it names by its own count, `counted`, replaced by `line`. */
+/**
+ * csv-parse's message with the line it names by its own count, `counted`, replaced by `line`, and without the
+ * cell it quotes at the end of some messages (an opening quote's): a report keeps the message, never values.
+ */
 function withLine(message: string, counted: number, line: number): string {
-  return message.replace(new RegExp(`\\b(at|on) line ${counted}\\b`), `$1 line ${line}`);
+  return message
+    .replace(new RegExp(`\\b(at|on) line ${counted}\\b`), `$1 line ${line}`)
+    .replace(CSV_VALUE, "");
 }
+
+const CSV_VALUE = /, value is ".*"$/s;
 
 /**
  * A CSV row with field names as headers, as a record: dotted headers (`properties.plan`) build nested

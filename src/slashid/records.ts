@@ -1,6 +1,6 @@
 import type { components } from "../../generated/slashid.js";
 import { rules } from "../../generated/slashid.rules.js";
-import { changedInteger } from "../core/json-integers.js";
+import { changedInteger, jsonSyntaxProblem } from "../core/json-text.js";
 
 const ROW = rules.PersonCsvRow.properties;
 
@@ -123,16 +123,14 @@ export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashId
       // Validation checks the decoded value's shape (buckets, keys, value sizes).
       person.attributes = JSON.parse(attributes) as NonNullable<SlashIdPerson["attributes"]>;
     } catch (error) {
-      throw new SyntaxError(
-        `slashid:attributes: not JSON (${error instanceof Error ? error.message : String(error)})`,
-        { cause: error },
-      );
+      // Not the parser's own error as a cause: it quotes the cell, and attributes may be personal data.
+      // eslint-disable-next-line preserve-caught-error -- its message is kept, without the excerpt
+      throw new SyntaxError(`slashid:attributes: not JSON (${jsonSyntaxProblem(error)})`);
     }
     // Once parsed, an id beyond 2^53 is already another number, which would be uploaded as if written so.
-    const changed = changedInteger(attributes);
-    if (changed !== undefined)
+    if (changedInteger(attributes) !== undefined)
       throw new SyntaxError(
-        `slashid:attributes: ${JSON.stringify(changed.length > 40 ? `${changed.slice(0, 40)}…` : changed)} would not keep its value as a number; write it as a string`,
+        "slashid:attributes: a number in it would not keep its value; write it as a string",
       );
   }
   const password = cell(row, "slashid:password");

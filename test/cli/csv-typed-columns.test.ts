@@ -49,7 +49,7 @@ describe("recordFromCsvRow with typed headers", () => {
       expect(() => recordFromCsvRow({ [header]: cell })).toThrow(
         expect.objectContaining({
           rule: "input.type",
-          message: `column ${header}: ${JSON.stringify(cell)} is not ${what}`,
+          message: `column ${header}: not ${what}`,
         }),
       );
     });
@@ -60,14 +60,14 @@ describe("recordFromCsvRow with typed headers", () => {
     ["-9007199254740993", "integers beyond ±9007199254740991 change; use :string"],
     ["9007199254740992", "integers beyond ±9007199254740991 change; use :string"],
     ["1e21", "integers beyond ±9007199254740991 change; use :string"],
-    ["1.00000000000000001", "it would become 1; use :string"],
-    ["1e-400", "it would become 0; use :string"],
+    ["1.00000000000000001", "it would be read as another number; use :string"],
+    ["1e-400", "it would be read as another number; use :string"],
   ] as const) {
     it(`seats:number ${JSON.stringify(cell)} would not keep its value: refused naming the column`, () => {
       expect(() => recordFromCsvRow({ "seats:number": cell })).toThrow(
         expect.objectContaining({
           rule: "input.type",
-          message: `column seats:number: ${JSON.stringify(cell)} is not a number that keeps its value (${what})`,
+          message: `column seats:number: not a number that keeps its value (${what})`,
         }),
       );
     });
@@ -128,7 +128,7 @@ describe("import of a CSV with typed columns", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^fullstory: 3 records: 2 imported, 0 failed, 1 rejected/);
     expect(result.stdout).toContain(
-      `rejected [input.type] record 1 (#1): line 3: column properties.seats:number: "many" is not a number`,
+      `rejected [input.type] record 1 (#1): line 3: column properties.seats:number: not a number`,
     );
     const byUid = new Map(sim.users().map((u) => [u.uid, u]));
     expect(byUid.get(a)?.properties).toEqual({ seats: 5, trial: false, plan: "pro" });
@@ -157,7 +157,7 @@ describe("import of a CSV with typed columns", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^fullstory: 2 records: 1 imported, 0 failed, 1 rejected/);
     expect(result.stdout).toContain(
-      `rejected [input.type] record 1 (#1): line 3: column properties.account:number: "9007199254740993" is not a number that keeps its value`,
+      `rejected [input.type] record 1 (#1): line 3: column properties.account:number: not a number that keeps its value`,
     );
     expect(sim.users().map((u) => [u.uid, u.properties])).toEqual([[a, { account: 42 }]]);
   });

@@ -168,7 +168,7 @@ describe("a :json CSV cell with an integer JSON.parse would round", () => {
     );
     // Sent, it would reach FullStory as 12345678901234567000: another account.
     expect(result.stdout).toMatch(
-      /record 1 \(#1\): \[input\.type\] line 3: column properties\.accounts:json: .*12345678901234567890/,
+      /record 1 \(#1\): \[input\.type\] line 3: column properties\.accounts:json: not JSON whose numbers keep their value/,
     );
     expect(result.stdout).toContain("dry run: 3 records, 1 valid, 2 rejected");
   });

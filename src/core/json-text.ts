@@ -1,6 +1,18 @@
-// JSON text and decimal text read as numbers: whether an integer read is the one written. A CSV cell's text
+// JSON text and decimal text read from an input: whether an integer read is the one written (a CSV cell's text
 // is at hand when it is read, so a rounded id can be refused there, where a record's number cannot be told
-// from the one rounded.
+// from the one rounded), and what a syntax error may say of the text (none of it: it may be personal data).
+
+/**
+ * What a JSON.parse error says, without the excerpt of the text V8 quotes in some of its messages
+ * (`Unexpected token 'a', ..."mail": alice@exa"... is not valid JSON`): a message a report keeps must not
+ * repeat the input's values. Messages that quote nothing (`Unexpected end of JSON input`) are kept.
+ */
+export function jsonSyntaxProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : "";
+  if (message !== "" && !message.includes('"')) return message;
+  const token = /^Unexpected token '[^']{1,2}'/.exec(message)?.[0];
+  return token === undefined ? "not valid JSON" : `${token}: not valid JSON`;
+}
 
 /** A JSON string or number token; the text is valid JSON, so strings are whole. */
 const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
