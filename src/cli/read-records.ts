@@ -234,7 +234,8 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   };
   let failure: Error | undefined;
   parser.onError = (error) => {
-    failure = error;
+    // The first error is where the array breaks: the parser goes on to fail at every later token.
+    failure ??= error;
   };
   let checkedRoot = false;
   const utf8 = new Utf8Check();
@@ -276,7 +277,18 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   yield* ready.splice(0);
   // A broken file stops reading where it breaks: what came before is imported, the rest is named in the error.
   if (failure !== undefined)
-    throw new Error(`${file}: not a JSON array of records: ${failure.message}`);
+    throw new Error(`${file}: not a JSON array of records: ${streamSyntaxProblem(failure)}`);
+}
+
+/**
+ * The streaming parser's message without the value of the token it did not expect (`Unexpected STRING
+ * ("alice@example.com") in state COLON`): a report keeps the message, and the value may be personal data.
+ */
+function streamSyntaxProblem(error: Error): string {
+  return error.message.replace(
+    /^(Unexpected (?:partial )?[A-Z_]+) \(.*\)( in state \w+)$/s,
+    "$1$2",
+  );
 }
 
 function notUtf8(file: string, offset: number): Error {

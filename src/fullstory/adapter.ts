@@ -173,9 +173,11 @@ export function createFullStoryAdapter(
   const followedJobs = new Map<string, string>();
   // The jobs chunks of earlier runs followed, read from the journal once, at this run's first create.
   let journalJobs: ReadonlySet<string> | undefined;
-  // When each key was first sent, on the monotonic clock: a wall clock moved forward mid-run must not expire
-  // a key sent seconds ago (a replay under it is what keeps FullStory from making a second job). An earlier
-  // run's key is timed by the wall clock once, at its first check in this run.
+  // When each key was first sent, on the monotonic clock, beside its wall-clock `keySavedAt`: the older of the
+  // two ages counts. A wall clock set back must not make a day-old key look fresh; a machine suspended for a
+  // day, which the monotonic clock does not see (and which looks like a wall clock moved forward), must not
+  // replay a key FullStory has forgotten: a second job could import a user twice, where `key_expired` only
+  // says FullStory may hold it. An earlier run's key is timed by the wall clock once, at its first check.
   const keysSentHere = new Map<string, number>();
 
   async function send(chunk: Chunk<FullStoryUser>, context: ChunkContext): Promise<Result> {
@@ -469,16 +471,20 @@ function sentBefore(savedAt: string | undefined): number | undefined {
  * The outcome of a chunk whose saved key FullStory may have forgotten: sent under it more than a day ago
  * (less a margin), with no job id saved. Sending it again would make a second job (a user without a uid, a
  * second user), so it is not sent; FullStory may hold its users. Undefined when the key is still kept, or
- * when its age is unknown (a journal written before keys were timed). `sentAt` is on the monotonic clock.
+ * when its age is unknown (a journal written before keys were timed). `sentAt` is on the monotonic clock; the
+ * older of its age and `savedAt`'s counts.
  */
 function keyExpired(
   key: string,
   savedAt: string | undefined,
   sentAt: number | undefined,
 ): Outcome | undefined {
-  if (sentAt === undefined || monotonicNow() - sentAt < KEY_KEPT_MS - KEY_MARGIN_MS)
-    return undefined;
   const at = Date.parse(savedAt ?? "");
+  const ages = [
+    ...(Number.isNaN(at) ? [] : [Date.now() - at]),
+    ...(sentAt === undefined ? [] : [monotonicNow() - sentAt]),
+  ];
+  if (ages.length === 0 || Math.max(...ages) < KEY_KEPT_MS - KEY_MARGIN_MS) return undefined;
   const when = Number.isNaN(at) ? "" : ` at ${new Date(at).toISOString()}`;
   return {
     ok: false,

@@ -1,9 +1,11 @@
 // A wall clock moved forward mid-run (NTP stepping it, a VM restored) does not eat the job's time: a job read
-// within its time is read to its end, not cut off as if its hour were spent.
+// within its time is read to its end, not cut off as if its hour were spent. A key's age is another matter:
+// FullStory forgets a key a day after it, so the older of the two clocks' ages counts.
 import { describe, expect, it, vi } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers, type FullStoryUser } from "../../src/fullstory/index.js";
 import { DropConnection } from "../../src/testing/simulator.js";
+import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { API_KEY, mountFullStory } from "./harness.js";
 
@@ -41,41 +43,69 @@ describe("FullStory with the wall clock moved two hours forward while a job runs
   });
 });
 
-describe("FullStory with the wall clock moved a day forward between a lost answer and its replay", () => {
-  it("replays the batch under its Idempotency-Key, sent seconds ago, instead of failing key_expired", async () => {
-    const start = Date.parse("2026-03-29T00:30:00Z");
-    // FullStory's own clock does not jump: it still knows the key it was sent seconds ago.
-    const sim = mountFullStory(server, {
-      now: () => start,
-      faults: {
-        script: ({ operation, attempt }) =>
-          operation === "createBatchImport" && attempt === 1
-            ? {
-                after: () => {
-                  vi.setSystemTime(Date.now() + 25 * HOUR_MS);
-                  throw new DropConnection();
-                },
-              }
-            : undefined,
-      },
+/**
+ * A batch whose create answer is lost, then replayed after `move` changed the clocks: the wall clock by
+ * `wallMs`, the monotonic one by `monotonicMs`. FullStory's own clock is left where it was.
+ */
+async function replayAfter(wallMs: number, monotonicMs: number) {
+  const start = Date.parse("2026-03-29T00:30:00Z");
+  let monotonic = 1_000;
+  const sim = mountFullStory(server, {
+    now: () => start,
+    faults: {
+      script: ({ operation, attempt }) =>
+        operation === "createBatchImport" && attempt === 1
+          ? {
+              after: () => {
+                vi.setSystemTime(Date.now() + wallMs);
+                monotonic += monotonicMs;
+                throw new DropConnection();
+              },
+            }
+          : undefined,
+    },
+  });
+  const input: FullStoryUser[] = [{ uid: "u-1" }, { display_name: "Anonymous" }];
+  vi.useFakeTimers({ toFake: ["Date"], now: start });
+  vi.spyOn(performance, "now").mockImplementation(() => monotonic);
+  try {
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const report = await importUsers(client, input, {
+      pollIntervalMs: 10,
+      maxPollIntervalMs: 20,
+      sleep: () => Promise.resolve(),
     });
-    const input: FullStoryUser[] = [{ uid: "u-1" }, { display_name: "Anonymous" }];
-    vi.useFakeTimers({ toFake: ["Date"], now: start });
-    try {
-      const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
-      const report = await importUsers(client, input, {
-        pollIntervalMs: 10,
-        maxPollIntervalMs: 20,
-        sleep: () => Promise.resolve(),
-      });
-      expect(report.chunks.replayed).toBe(1);
-      expect(report.outcomes.map((o) => (o.outcome === "failed" ? o.code : o.outcome))).toEqual([
-        "imported",
-        "imported",
-      ]);
-      expect(sim.stats()).toMatchObject({ jobs: 1, duplicates: 0 });
-    } finally {
-      vi.useRealTimers();
-    }
+    return {
+      report,
+      sim,
+      codes: report.outcomes.map((o) => (o.outcome === "failed" ? o.code : o.outcome)),
+    };
+  } finally {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  }
+}
+
+describe("FullStory's Idempotency-Key between a lost answer and its replay: the older of the two clocks' ages counts", () => {
+  it("the wall clock a day ahead, the monotonic one not (a machine suspended a day): key_expired, never a second job", async () => {
+    const { report, sim, codes } = await replayAfter(25 * HOUR_MS, 0);
+    // FullStory may have forgotten the key: a replay could make a second job, so the users are said to be
+    // possibly held, not imported twice.
+    expect(codes).toEqual(["key_expired", "key_expired"]);
+    expect(report.outcomes[0]).toMatchObject({ reason: matching(/FullStory may hold this user/) });
+    expect(sim.stats()).toMatchObject({ jobs: 1, duplicates: 0 });
+  });
+
+  it("the wall clock set back, the monotonic one a day on: key_expired too", async () => {
+    const { codes, sim } = await replayAfter(-2 * HOUR_MS, 25 * HOUR_MS);
+    expect(codes).toEqual(["key_expired", "key_expired"]);
+    expect(sim.stats()).toMatchObject({ jobs: 1 });
+  });
+
+  it("both clocks seconds on: the batch is replayed under its key and imported once", async () => {
+    const { report, sim, codes } = await replayAfter(5_000, 5_000);
+    expect(report.chunks.replayed).toBe(1);
+    expect(codes).toEqual(["imported", "imported"]);
+    expect(sim.stats()).toMatchObject({ jobs: 1, duplicates: 0 });
   });
 });
