@@ -30,10 +30,12 @@ export function createProgressDisplay(
    * The total to show, and whether it is an estimate (`~N`) or a lower bound (`N+`, an input of unknown size
    * still being read); undefined while nothing tells it yet.
    */
-  const totalOf = (p: ImportProgress): { n: number; shown: string } | undefined => {
+  const totalOf = (
+    p: ImportProgress,
+  ): { n: number; shown: string; lowerBound?: true } | undefined => {
     if (typeof of === "number") return { n: of, shown: String(of) };
     const read = of === undefined ? 1 : of.readFraction();
-    if (read === undefined) return { n: p.validated, shown: `${p.validated}+` };
+    if (read === undefined) return { n: p.validated, shown: `${p.validated}+`, lowerBound: true };
     if (read >= 1) return { n: p.validated, shown: String(p.validated) };
     if (read <= 0 || p.validated === 0) return undefined;
     const n = Math.max(p.validated, Math.round(p.validated / read));
@@ -44,7 +46,7 @@ export function createProgressDisplay(
     const rate = seconds > 0 ? p.confirmed / seconds : 0;
     const total = totalOf(p);
     // A lower bound gives no time left worth showing.
-    const remaining = total === undefined || total.shown.endsWith("+") ? 0 : total.n - p.confirmed;
+    const remaining = total === undefined || total.lowerBound ? 0 : total.n - p.confirmed;
     const eta = rate > 0 && remaining > 0 ? `, ETA ${formatSeconds(remaining / rate)}` : "";
     const shown = total?.shown ?? "?";
     return `${label}: ${p.confirmed}/${shown} confirmed (${p.imported} imported, ${p.failed} failed, ${p.rejected} rejected), ${Math.round(rate)}/s${eta}`;
