@@ -57,3 +57,31 @@ it("a 429's retryAfter reads an HTTP-date Retry-After sent twice", async () => {
   expect(result.error.retryAfter).toBeGreaterThanOrEqual(29);
   expect(result.error.retryAfter).toBeLessThanOrEqual(30);
 });
+
+it("a 429's retryAfter counts an HTTP-date Retry-After from the answer's own Date, as the waits do", async () => {
+  // Our clock an hour behind the vendor's: from our clock the date would be an hour and 5 s away.
+  const vendorNow = Date.now() + 3_600_000;
+  const date = new Date(vendorNow).toUTCString();
+  const at = new Date(vendorNow + 5_000).toUTCString();
+  server.use(
+    http.get(`${FS}/v2/users/batch/job-1`, () =>
+      HttpResponse.json(
+        { message: "slow down", code: "too_many_requests" },
+        { status: 429, headers: { "Retry-After": at, Date: date } },
+      ),
+    ),
+  );
+  const client = createFullStoryClient({ apiKey: "na1.retry-after-twice", maxRetries: 0 });
+  const result = await client.getBatchImportStatus({ params: { path: { job_id: "job-1" } } });
+  if (result.ok || result.error.status !== 429) throw new Error("expected the 429 variant");
+  expect(result.error.retryAfter).toBe(5);
+});
+
+it("a 429's retryAfter too large to be a number of seconds is unreadable (undefined), not Infinity", async () => {
+  answer429Then200(["9".repeat(400)]);
+  const client = createFullStoryClient({ apiKey: "na1.retry-after-twice", maxRetries: 0 });
+  const result = await client.getBatchImportStatus({ params: { path: { job_id: "job-1" } } });
+  if (result.ok || result.error.status !== 429) throw new Error("expected the 429 variant");
+  // setTimeout(Infinity) fires at once: a caller waiting "retryAfter" seconds would hammer the vendor.
+  expect(result.error.retryAfter).toBeUndefined();
+});

@@ -4,6 +4,7 @@ import { isTooLargeLostAnswer, isTransient, isUnreadableSuccess } from "../error
 import { abortedByCaller, TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, markAfterArrivedTry, type Transport } from "../http/transport.js";
 import { durationOption } from "../options.js";
+import { monotonicNow } from "../time.js";
 
 /** A freshly issued access token and how many seconds it lives. */
 export interface IssuedToken {
@@ -17,8 +18,22 @@ export interface TokenCacheOptions {
    * @default 60000
    */
   refreshBeforeMs?: number;
-  /** Our clock, in ms. @default Date.now */
+  /**
+   * Our wall clock, in ms. A token's age is the older of its age on this clock and on a monotonic one: a
+   * clock set back, or a machine suspended (which a monotonic clock does not see), never makes a lapsed token
+   * look fresh. @default Date.now
+   */
   now?: () => number;
+}
+
+/** The token in hand: when it was issued, on our wall clock and on a monotonic one, and how long it lives. */
+interface HeldToken {
+  readonly token: string;
+  readonly issuedAt: number;
+  readonly issuedAtMonotonic: number;
+  readonly lifetimeMs: number;
+  /** How long before expiry it is renewed. */
+  readonly earlyMs: number;
 }
 
 /** One token request in flight, and how many calls wait for it. */
@@ -35,7 +50,7 @@ interface SharedRequest {
  * no caller waits for it.
  */
 export class TokenCache {
-  #current: { token: string; renewAt: number; expiresAt: number } | undefined;
+  #current: HeldToken | undefined;
   #pending: SharedRequest | undefined;
   readonly #now: () => number;
   readonly #refreshBeforeMs: number;
@@ -61,7 +76,8 @@ export class TokenCache {
    */
   async get(signal?: AbortSignal): Promise<string> {
     if (signal?.aborted) throw abortedByCaller();
-    if (this.#current && this.#now() < this.#current.renewAt) return this.#current.token;
+    const current = this.#current;
+    if (current && this.#age(current) < current.lifetimeMs - current.earlyMs) return current.token;
     const shared = (this.#pending ??= this.#request());
     shared.waiting += 1;
     try {
@@ -72,7 +88,7 @@ export class TokenCache {
       // token a 401 refused was forgotten (`invalidate`), so it is never sent again this way.
       const held = this.#current;
       const aborted = error instanceof TransportFailure && error.kind === "aborted";
-      if (!aborted && held !== undefined && this.#now() < held.expiresAt) return held.token;
+      if (!aborted && held !== undefined && this.#age(held) < held.lifetimeMs) return held.token;
       throw error;
     } finally {
       shared.waiting -= 1;
@@ -91,12 +107,12 @@ export class TokenCache {
     const token = this.issue(controller.signal).then(({ accessToken, expiresInSec }) => {
       this.secrets.add(accessToken);
       const lifetimeMs = expiresInSec * 1000;
-      const early = Math.min(this.#refreshBeforeMs, lifetimeMs / 2);
-      const issuedAt = this.#now();
       this.#current = {
         token: accessToken,
-        renewAt: issuedAt + lifetimeMs - early,
-        expiresAt: issuedAt + lifetimeMs,
+        issuedAt: this.#now(),
+        issuedAtMonotonic: monotonicNow(),
+        lifetimeMs,
+        earlyMs: Math.min(this.#refreshBeforeMs, lifetimeMs / 2),
       };
       return accessToken;
     });
@@ -107,6 +123,10 @@ export class TokenCache {
     };
     token.then(settled, settled);
     return shared;
+  }
+
+  #age(held: HeldToken): number {
+    return Math.max(this.#now() - held.issuedAt, monotonicNow() - held.issuedAtMonotonic);
   }
 
   #abandon(shared: SharedRequest): void {

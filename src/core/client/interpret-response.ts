@@ -1,6 +1,6 @@
 import type { TransportVariant } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
-import { parseRetryAfter } from "../http/retry-policy.js";
+import { retryAfterOf } from "../http/retry-policy.js";
 import { shapeProblems } from "./check-shape.js";
 import type { OperationSpec } from "./operation-table.js";
 
@@ -81,17 +81,15 @@ export function interpretResponse(
   }
 
   if (status >= 200 && status < 300) return { ok: true, status, data: body, headers: headerMap };
-  const retryAfterMs = status === 429 ? parseRetryAfter(headers.get("retry-after")) : undefined;
+  // As the transport's waits read it (a date from the answer's own `Date`); one past any number, unreadable.
+  const retryAfterMs = status === 429 ? retryAfterOf(headers) : undefined;
+  const retryAfter =
+    retryAfterMs === undefined || !Number.isFinite(retryAfterMs)
+      ? undefined
+      : Math.ceil(retryAfterMs / 1000);
   return {
     ok: false,
-    variant: {
-      status,
-      body,
-      headers: headerMap,
-      ...(status === 429
-        ? { retryAfter: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000) }
-        : {}),
-    },
+    variant: { status, body, headers: headerMap, ...(status === 429 ? { retryAfter } : {}) },
   };
 }
 

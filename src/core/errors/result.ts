@@ -26,7 +26,7 @@ export type SuccessStatusOf<Op> = Extract<keyof ResponsesOf<Op>, SuccessStatus>;
 export type StatusVariant<S extends number, R> = StatusVariantFields<S, ResponseBody<R>> &
   (S extends 429
     ? {
-        /** Seconds to wait, from `Retry-After`, when the vendor sent one. */ readonly retryAfter:
+        /** Seconds to wait, from `Retry-After`, when the vendor sent a readable one. */ readonly retryAfter:
           number | undefined;
       }
     : unknown);
