@@ -13,6 +13,7 @@ export const USAGE = `Usage:
   bulk-user-import simulate <vendor> [--port N]        serve a vendor simulator on 127.0.0.1
   bulk-user-import demo [--users N] [--report FILE]     import faker users into all four simulators
   bulk-user-import --version                           print the version
+  bulk-user-import --help                              print this help (also -h)
 
 Vendors: ${VENDOR_NAMES.join(", ")}
 
@@ -69,7 +70,7 @@ const SETTING_FLAGS = Object.fromEntries(
   ]),
 );
 
-const OPTIONS = {
+export const OPTIONS = {
   ...SETTING_FLAGS,
   "base-url": { type: "string" },
   "dry-run": { type: "boolean" },
