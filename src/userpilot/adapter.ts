@@ -63,7 +63,8 @@ export interface UserpilotAdapterOptions {
   /**
    * How far Userpilot's clock may be behind ours, in ms, when looking for the job a request whose answer was
    * lost created: a job counts as that request's only if it started at most this long before the request
-   * was sent.
+   * was sent, and one that started before it at all only with a warning on each user (it may be a job that
+   * was running then, when Userpilot turns a request away).
    * @default 10000
    */
   clockSkewMs?: number;
@@ -80,9 +81,10 @@ export interface UserpilotAdapterOptions {
  * job is still running. A re-run with the same journal polls a checkpointed job instead of submitting again.
  *
  * - A `202` naming a job that is not this request's (its `total_rows` above the users sent or below their
- *   distinct user_ids, or another chunk of this import follows it), or no usable job id:
- *   the answer counts as lost. Every user fails transient (`job_mismatch`, with both counts, or
- *   `malformed`), and the replay looks for the request's own job in the job list before sending again.
+ *   distinct user_ids, or another chunk of this import, or another import through the same client, follows
+ *   it), or no usable job id: the answer counts as lost. Every user fails transient (`job_mismatch`, with
+ *   both counts, or `malformed`), and the replay looks for the request's own job in the job list before
+ *   sending again.
  * - `409 Conflict` (another bulk job is running): waits and submits again, for up to `jobTimeoutMs`, then
  *   fails the chunk with `job_conflict`.
  * - `413` (body too large for the vendor): the chunk is split in half and each half submitted in turn, as its
@@ -116,8 +118,7 @@ export function createUserpilotAdapter(
     conflictWaitMs: durationOption("conflictWaitMs", options.conflictWaitMs, 30_000),
     clockSkewMs: durationOption("clockSkewMs", options.clockSkewMs, 10_000),
   };
-  // Jobs this import submitted or followed: never taken for the job of another chunk's lost request.
-  const known = new Set<string>();
+  const known = jobsFollowedWith(client);
   const bodyBytes = Math.min(
     wholeNumberOption("maxBodyBytes", options.maxBodyBytes, USERPILOT_MAX_BODY_BYTES),
     USERPILOT_MAX_BODY_BYTES,
@@ -128,7 +129,7 @@ export function createUserpilotAdapter(
     scrub: (text) => client.scrub(text),
     replay: {
       by: "reconcile",
-      why: "before a chunk is sent again, Userpilot's job list is searched for the job the lost request created (started after it was sent, with the chunk's row count and, where the list gives it, the body's size as its file_size, not one of this import's) and that job is followed; only when there is none is the chunk sent again, which upserts users on user_id",
+      why: "before a chunk is sent again, Userpilot's job list is searched for the job the lost request created (started after it was sent, with the chunk's row count and, where the list gives it, the body's size as its file_size, not one of this import's nor of another import through the same client) and that job is followed; only when there is none is the chunk sent again, which upserts users on user_id",
     },
     limits: {
       maxRecords: USERPILOT_MAX_USERS,
@@ -149,6 +150,21 @@ export function createUserpilotAdapter(
     },
   };
 }
+
+/**
+ * Jobs that imports through `client` submitted or followed: never taken for the job of another chunk's lost
+ * request. Kept per client, not per import: two imports sharing a client share one account, whose job list
+ * holds both imports' jobs, and a job another import's request made (as many rows and bytes, for users alike)
+ * would otherwise be taken for this one's, its users reported imported. Excluding one errs towards sending
+ * again, which Userpilot upserts.
+ */
+function jobsFollowedWith(client: UserpilotClient): Set<string> {
+  let jobs = FOLLOWED.get(client);
+  if (jobs === undefined) FOLLOWED.set(client, (jobs = new Set()));
+  return jobs;
+}
+
+const FOLLOWED = new WeakMap<UserpilotClient, Set<string>>();
 
 /** A record's key for reports: its user_id, else `#<index>`. */
 export function userpilotKeyOf(record: UserpilotUser, index: number): string {

@@ -348,7 +348,10 @@ export class ChunkRun {
     );
   }
 
-  /** Job ids other chunks follow, in this run or in the journal of an earlier one: never this request's. */
+  /**
+   * Job ids other chunks follow, in this run, in the journal of an earlier one or in another import through
+   * this client: never this request's.
+   */
   private othersJobs(): ReadonlySet<string> {
     for (const id of this.context.savedByAnyChunk("jobId")) this.known.add(id);
     return this.known;
@@ -372,7 +375,7 @@ export class ChunkRun {
     const unknownJob =
       "so it is not this request's job, and whether Userpilot holds these users is unknown";
     if (this.othersJobs().has(jobId)) {
-      return `Userpilot answered 202 with job ${jobId}, which another chunk of this import follows, ${unknownJob}`;
+      return `Userpilot answered 202 with job ${jobId}, which another chunk of this import (or another import through this client) follows, ${unknownJob}`;
     }
     const total = job["total_rows"];
     if (typeof total === "number" && (total > rows || total < distinct)) {

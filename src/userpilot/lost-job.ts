@@ -10,7 +10,7 @@ export interface LostRequest {
   readonly sentMs: number;
   /** How far Userpilot's clock may be behind ours. */
   readonly clockSkewMs: number;
-  /** Jobs other chunks of the import follow: never this request's. */
+  /** Jobs other chunks of the import, or other imports through the same client, follow: never this one's. */
   readonly others: ReadonlySet<string>;
   /** When this range's latest request went out, if it was sent again after `sentMs` (ms, our clock). */
   readonly lastSentMs?: number;
@@ -43,7 +43,9 @@ export interface LostRequestsJob {
  * tell the lost request's job from another process's, so a job another process started after the send
  * with the same row count (two imports both sending full chunks) would be taken for it: the match is then
  * a guess, and `guess` says so, for the report to warn on each user. So is a job that started within
- * `clockSkewMs` before another chunk's later send (Userpilot's clock may be behind ours). The other checks
+ * `clockSkewMs` before another chunk's later send (Userpilot's clock may be behind ours), and one that
+ * started before this request's send: it may be a job that was running then (another process's, or another
+ * client's), which made Userpilot turn the request away, as much as the request's own. The other checks
  * err towards sending again, which Userpilot upserts: should its `file_size` not be the body's bytes
  * (UNCONFIRMED) or its rows count a repeated user_id once, a lost answer is never matched, and the users go
  * in one more job.
@@ -78,7 +80,8 @@ export function lostRequestsJob(
     // Another process's job may hold as many rows (two imports sending full chunks); not as many bytes.
     if (typeof job.file_size === "number" && job.file_size !== bytes) continue;
     const submitted: unknown = job["submitted_at"];
-    const started = Date.parse(job.start_time ?? (typeof submitted === "string" ? submitted : ""));
+    const startText = job.start_time ?? (typeof submitted === "string" ? submitted : "");
+    const started = Date.parse(startText);
     const ended = typeof job.end_time === "string" ? Date.parse(job.end_time) : Number.NaN;
     if (Number.isNaN(started) || started < earliest) continue;
     if (!Number.isNaN(ended) && ended < earliest) continue;
@@ -92,7 +95,7 @@ export function lostRequestsJob(
       // Userpilot's clock, which may be behind ours), or, on ours, before this range sent again.
       near: othersSince(started + request.clockSkewMs) || othersSince(started, 0),
     };
-    if (started >= sentMs) {
+    if (started >= sentAt(sentMs, startText)) {
       if (onTime === undefined || started < onTime.at) onTime = candidate;
     } else if (skewed === undefined || started > skewed.at) {
       skewed = candidate;
@@ -101,6 +104,11 @@ export function lostRequestsJob(
   const found = onTime ?? skewed;
   if (found === undefined) return undefined;
   const guesses = [
+    ...(found === skewed
+      ? [
+          "though it started before that request was sent, by our clock: it may be a job that was running then, when Userpilot turns a request away (one bulk job at a time), unless Userpilot's clock is behind ours",
+        ]
+      : []),
     ...(found.sized
       ? []
       : [
@@ -115,4 +123,12 @@ export function lostRequestsJob(
   if (guesses.length === 0) return { id: found.id };
   const taken = `job ${found.id} was taken for this user's request, whose answer was lost,`;
   return { id: found.id, guess: `${taken} ${guesses.join("; ")}` };
+}
+
+/**
+ * The send's time as a start time written like `startText` gives it: a start time in whole seconds (as the
+ * published reference's examples are) is the send's second for a job created at once.
+ */
+function sentAt(sentMs: number, startText: string): number {
+  return /:\d{2}\.\d/.test(startText) ? sentMs : Math.floor(sentMs / 1000) * 1000;
 }

@@ -4,8 +4,9 @@
 // t1, and lost that answer too. B's job started before A's resend on our clock; only the clock-skew allowance
 // lets A's resend count as "since". Taking B's job for A's without a word reports A's users imported on the
 // strength of B's job; A's own resend made a job after t2, which is unambiguous.
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { lostRequestsJob } from "../../src/userpilot/lost-job.js";
+import { matching } from "../support/matchers.js";
 
 const t0 = Date.parse("2026-01-01T00:00:00Z");
 const t1 = t0 + 60_000;
@@ -47,4 +48,29 @@ it("a job that started in the millisecond of another chunk's later send is still
     },
   );
   expect(found).toMatchObject({ id: "job-A", guess: expect.any(String) as unknown });
+});
+
+describe("a job that started before the lost send, by our clock", () => {
+  const request = { rows: 4, bytes: 100, clockSkewMs: 10_000, others: new Set<string>() };
+  const job = (start: string) => ({
+    job_id: "job-1",
+    status: "completed" as const,
+    total_rows: 4,
+    file_size: 100,
+    start_time: start,
+  });
+
+  it("is taken as a guess: it may have been running then, when Userpilot turns a request away", () => {
+    const found = lostRequestsJob([job(iso(t1 - 3_000))], { ...request, sentMs: t1 });
+    expect(found).toMatchObject({
+      id: "job-1",
+      guess: matching(/started before that request was sent, by our clock/),
+    });
+  });
+
+  it("is the request's own, without a word, when its start time in whole seconds is the send's second", () => {
+    // Userpilot's reference writes times to the second: a job made at once starts "before" a send at .700.
+    const found = lostRequestsJob([job("2026-01-01T00:01:00Z")], { ...request, sentMs: t1 + 700 });
+    expect(found).toEqual({ id: "job-1" });
+  });
 });
