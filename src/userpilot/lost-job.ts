@@ -45,7 +45,9 @@ export interface LostRequestsJob {
  * a guess, and `guess` says so, for the report to warn on each user. So is a job that started within
  * `clockSkewMs` before another chunk's later send (Userpilot's clock may be behind ours), and one that
  * started before this request's send: it may be a job that was running then (another process's, or another
- * client's), which made Userpilot turn the request away, as much as the request's own. The other checks
+ * client's), which made Userpilot turn the request away, as much as the request's own. So, too, is a job
+ * that started after the send while another job, not this import's, ran across the send: Userpilot may have
+ * turned the request away, and the later job may be another process's. The other checks
  * err towards sending again, which Userpilot upserts: should its `file_size` not be the body's bytes
  * (UNCONFIRMED) or its rows count a repeated user_id once, a lost answer is never matched, and the users go
  * in one more job.
@@ -103,7 +105,13 @@ export function lostRequestsJob(
   }
   const found = onTime ?? skewed;
   if (found === undefined) return undefined;
+  const busy = found === onTime ? runningAt(jobs, sentMs, found.id, others) : undefined;
   const guesses = [
+    ...(busy !== undefined
+      ? [
+          `though job ${busy}, not this import's, was running when that request was sent, by our clock: Userpilot may have turned the request away (one bulk job at a time), and this job may be another process's`,
+        ]
+      : []),
     ...(found === skewed
       ? [
           "though it started before that request was sent, by our clock: it may be a job that was running then, when Userpilot turns a request away (one bulk job at a time), unless Userpilot's clock is behind ours",
@@ -131,4 +139,25 @@ export function lostRequestsJob(
  */
 function sentAt(sentMs: number, startText: string): number {
   return /:\d{2}\.\d/.test(startText) ? sentMs : Math.floor(sentMs / 1000) * 1000;
+}
+
+/**
+ * A job, other than `taken` and not one of `others`, that started before `sentMs` and had not ended by it
+ * (our clock), if any: Userpilot runs one bulk job at a time, so while it ran a request was turned away.
+ */
+function runningAt(
+  jobs: readonly JobStatus[],
+  sentMs: number,
+  taken: string,
+  others: ReadonlySet<string>,
+): string | undefined {
+  for (const job of jobs) {
+    if (typeof job.job_id !== "string" || job.job_id === taken || others.has(job.job_id)) continue;
+    const startText = job.start_time ?? "";
+    if (!(Date.parse(startText) < sentAt(sentMs, startText))) continue;
+    const ended = typeof job.end_time === "string" ? Date.parse(job.end_time) : Number.NaN;
+    const terminal = job.status === "completed" || job.status === "failed";
+    if (Number.isNaN(ended) ? !terminal : ended > sentMs) return job.job_id;
+  }
+  return undefined;
 }

@@ -74,3 +74,32 @@ describe("a job that started before the lost send, by our clock", () => {
     expect(found).toEqual({ id: "job-1" });
   });
 });
+
+describe("a job of as many rows and bytes, started after the lost send, while another job ran across the send", () => {
+  const request = { rows: 4, bytes: 100, sentMs: t1, clockSkewMs: 10_000 };
+  // Z ran from a minute before the send to half a minute after it: Userpilot turned the request away, and
+  // the job that started after Z, as large as the request's body, may be another process's.
+  const z = { job_id: "job-Z", total_rows: 7, file_size: 300, start_time: iso(t1 - 60_000) };
+  const y = {
+    ...{ job_id: "job-Y", status: "completed" as const, total_rows: 4, file_size: 100 },
+    start_time: iso(t1 + 31_000),
+  };
+
+  it("is taken as a guess, naming the job that was running", () => {
+    const running = { ...z, status: "completed" as const, end_time: iso(t1 + 30_000) };
+    const found = lostRequestsJob([running, y], { ...request, others: new Set() });
+    expect(found).toMatchObject({
+      id: "job-Y",
+      guess: matching(/job job-Z, not this import's, was running when that request was sent/),
+    });
+  });
+
+  it("is the request's own when the job that ran is this import's, or had ended before the send", () => {
+    const running = { ...z, status: "processing" as const, end_time: null };
+    expect(lostRequestsJob([running, y], { ...request, others: new Set(["job-Z"]) })).toEqual({
+      id: "job-Y",
+    });
+    const ended = { ...z, status: "completed" as const, end_time: iso(t1 - 1_000) };
+    expect(lostRequestsJob([ended, y], { ...request, others: new Set() })).toEqual({ id: "job-Y" });
+  });
+});
