@@ -24,17 +24,15 @@ export const document: Record<string, unknown> = {
   },
   servers: [
     {
-      url: "https://{host}",
+      url: "https://api.fullstory.com",
+      "x-name": "na1",
       description:
-        "FullStory server API. `api.fullstory.com` (default, North America / `na1.` keys) or `api.eu1.fullstory.com` (EU accounts, `eu1.` keys).",
-      variables: {
-        host: {
-          description:
-            "Data-centre host. Use `api.eu1.fullstory.com` when the API key starts with `eu1.`, otherwise `api.fullstory.com`.",
-          enum: ["api.fullstory.com", "api.eu1.fullstory.com"],
-          default: "api.fullstory.com",
-        },
-      },
+        "FullStory server API, North America (default; `na1.` keys and keys without a prefix).",
+    },
+    {
+      url: "https://api.eu1.fullstory.com",
+      "x-name": "eu1",
+      description: "FullStory server API, EU accounts (`eu1.` keys).",
     },
   ],
   security: [

@@ -921,15 +921,14 @@ export const operations = {
 
 export type OperationId = keyof typeof operations;
 
-/** The spec's servers: each base URL, with its variables' values and default. */
+/** The spec's servers: each base URL, with its name (`x-name`) or its variables' values and default. */
 export const servers = [
   {
-    url: "https://{host}",
-    variables: {
-      host: {
-        enum: ["api.fullstory.com", "api.eu1.fullstory.com"],
-        default: "api.fullstory.com",
-      },
-    },
+    url: "https://api.fullstory.com",
+    name: "na1",
+  },
+  {
+    url: "https://api.eu1.fullstory.com",
+    name: "eu1",
   },
 ] as const;

@@ -22,10 +22,12 @@ export const document: Record<string, unknown> = {
   servers: [
     {
       url: "https://api.slashid.com",
+      "x-name": "production",
       description: "Production",
     },
     {
       url: "https://api.sandbox.slashid.com",
+      "x-name": "sandbox",
       description: "Sandbox (separate organizations and API keys from production)",
     },
   ],

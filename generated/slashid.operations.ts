@@ -99,12 +99,14 @@ export const operations = {
 
 export type OperationId = keyof typeof operations;
 
-/** The spec's servers: each base URL, with its variables' values and default. */
+/** The spec's servers: each base URL, with its name (`x-name`) or its variables' values and default. */
 export const servers = [
   {
     url: "https://api.slashid.com",
+    name: "production",
   },
   {
     url: "https://api.sandbox.slashid.com",
+    name: "sandbox",
   },
 ] as const;

@@ -261,7 +261,7 @@ export const operations = {
 
 export type OperationId = keyof typeof operations;
 
-/** The spec's servers: each base URL, with its variables' values and default. */
+/** The spec's servers: each base URL, with its name (`x-name`) or its variables' values and default. */
 export const servers = [
   {
     url: "https://{environment}.userpilot.io",

@@ -170,9 +170,10 @@ for (const spec of specs) {
 
   const table = operationTable(parse(text));
   const tableFile = path.join(outDir, `${vendor}.operations.ts`);
-  // The hosts (and their variables: a vendor's environments) the clients build base URLs from.
-  const servers = (parse(text).servers ?? []).map(({ url, variables }) => ({
+  // The hosts (and their variables, or names: a vendor's environments) the clients build base URLs from.
+  const servers = (parse(text).servers ?? []).map(({ url, variables, "x-name": name }) => ({
     url,
+    ...(name !== undefined && { name }),
     ...(variables && {
       variables: Object.fromEntries(
         Object.entries(variables).map(([name, v]) => [
@@ -186,7 +187,7 @@ for (const spec of specs) {
     banner.replace("%s", spec) +
     `export const operations = ${JSON.stringify(table, null, 2)} as const;\n\n` +
     `export type OperationId = keyof typeof operations;\n\n` +
-    `/** The spec's servers: each base URL, with its variables' values and default. */\n` +
+    `/** The spec's servers: each base URL, with its name (\`x-name\`) or its variables' values and default. */\n` +
     `export const servers = ${JSON.stringify(servers, null, 2)} as const;\n`;
   outputs.push([tableFile, await format(tableSource, tableFile)]);
 

@@ -74,6 +74,12 @@ beforeAll(() => {
       { type: "string", maxLength: 32 },
     ],
     [[...schemas, "UpdateUserRequest", "properties", "phone"], { type: "string", maxLength: 32 }],
+    // A new data centre, whose keys carry its name as their prefix.
+    [["servers", 2], { url: "https://api.au1.fullstory.com", "x-name": "au1" }],
+  ]);
+  // SlashID opens a staging environment.
+  mutate("slashid", [
+    [["servers", 2], { url: "https://api.staging.slashid.com", "x-name": "staging" }],
   ]);
   execFileSync(
     process.execPath,
@@ -175,6 +181,31 @@ describe("a regenerated spec changes the library with no other edit", () => {
     );
     const client = userpilotModule.createClient(settings, {});
     expect(client.destination).toMatch(/^https:\/\/analytex-au\.userpilot\.io /);
+  });
+
+  it("FullStory servers gain the au1 data centre: an au1. key goes there, and the region option takes it", async () => {
+    const { createFullStoryClient } = await import("../src/fullstory/client.js");
+    expect(createFullStoryClient({ apiKey: "au1.k-7Hq2xZ" }).destination).toMatch(
+      /^https:\/\/api\.au1\.fullstory\.com /,
+    );
+    const chosen = createFullStoryClient({ apiKey: "k-7Hq2xZ", region: "au1" as "na1" });
+    expect(chosen.destination).toMatch(/^https:\/\/api\.au1\.fullstory\.com /);
+    // A key without a prefix still goes to the first host.
+    expect(createFullStoryClient({ apiKey: "k-7Hq2xZ" }).destination).toMatch(
+      /^https:\/\/api\.fullstory\.com /,
+    );
+  });
+
+  it("SlashID servers gain a staging environment: the CLI setting and the client take it", async () => {
+    const { slashIdModule } = await import("../src/slashid/module.js");
+    const { settingsFromFlags } = await import("../src/cli/vendors.js");
+    const settings = settingsFromFlags(
+      slashIdModule,
+      { environment: "staging", "api-key": "k-7Hq2xZ", "org-id": "org-1" },
+      {},
+    );
+    const client = slashIdModule.createClient(settings, {});
+    expect(client.destination).toMatch(/^https:\/\/api\.staging\.slashid\.com /);
   });
 
   it("Propeller BulkUser.mobile and Address.province added to the closed schema: they are sent, not refused", async () => {

@@ -1,5 +1,5 @@
 import type { paths } from "../../generated/fullstory.js";
-import { operations } from "../../generated/fullstory.operations.js";
+import { operations, servers } from "../../generated/fullstory.operations.js";
 import { checkHostChoice } from "../core/client/base-url.js";
 import type { ApiClient } from "../core/client/create-api-client.js";
 import { keyFingerprint, type Destined } from "../core/client/destination.js";
@@ -8,12 +8,14 @@ import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 import { headerCredentialOption } from "../core/options.js";
 
-export type FullStoryRegion = "na1" | "eu1";
+/** FullStory's data centres, each a host of its own (specs/fullstory.yaml `servers`); the first is the default. */
+export type FullStoryRegion = (typeof servers)[number]["name"];
 
-export const FULLSTORY_HOSTS: Readonly<Record<FullStoryRegion, string>> = {
-  na1: "https://api.fullstory.com",
-  eu1: "https://api.eu1.fullstory.com",
-};
+export const FULLSTORY_HOSTS = Object.fromEntries(
+  servers.map((server) => [server.name, server.url]),
+) as Readonly<Record<FullStoryRegion, string>>;
+
+const REGIONS = servers.map((server) => server.name);
 
 export interface FullStoryClientOptions extends CommonClientOptions {
   /** A FullStory server API key, sent as `Authorization: Basic <key>` (the raw key, not base64, trimmed). */
@@ -31,13 +33,15 @@ export type FullStoryOperationTable = typeof operations;
 export type FullStoryClient = ApiClient<paths, FullStoryOperationTable> & Destined;
 
 /**
- * The host for a key: an explicit region wins, then the key's `eu1.` prefix (past any leading whitespace),
- * then the US host.
+ * The host for a key: an explicit region wins, then the region the key's prefix names (`eu1.`, past any
+ * leading whitespace), then the default host (a key of an older kind has no prefix).
  * @throws TypeError for a region that is not one of {@link FULLSTORY_HOSTS}' keys.
  */
 export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): string {
-  if (region !== undefined) checkHostChoice("region", region, Object.keys(FULLSTORY_HOSTS));
-  return FULLSTORY_HOSTS[region ?? (apiKey.trimStart().startsWith("eu1.") ? "eu1" : "na1")];
+  if (region !== undefined) checkHostChoice("region", region, REGIONS);
+  const key = apiKey.trimStart();
+  const named = REGIONS.find((name) => key.startsWith(`${name}.`));
+  return FULLSTORY_HOSTS[region ?? named ?? servers[0].name];
 }
 
 /**

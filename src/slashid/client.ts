@@ -1,5 +1,5 @@
 import type { paths } from "../../generated/slashid.js";
-import { operations } from "../../generated/slashid.operations.js";
+import { operations, servers } from "../../generated/slashid.operations.js";
 import { checkHostChoice } from "../core/client/base-url.js";
 import type { ApiClient } from "../core/client/create-api-client.js";
 import type { Destined } from "../core/client/destination.js";
@@ -8,21 +8,22 @@ import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 import { headerCredentialOption } from "../core/options.js";
 
-/** SlashID's environments, each a host of its own. */
-export const SLASHID_ENVIRONMENTS = ["production", "sandbox"] as const;
-export type SlashIdEnvironment = (typeof SLASHID_ENVIRONMENTS)[number];
+/** SlashID's environments, each a host of its own (specs/slashid.yaml `servers`); the first is the default. */
+export const SLASHID_ENVIRONMENTS: readonly SlashIdEnvironment[] = servers.map(
+  (server) => server.name,
+);
+export type SlashIdEnvironment = (typeof servers)[number]["name"];
 
-export const SLASHID_HOSTS: Readonly<Record<SlashIdEnvironment, string>> = {
-  production: "https://api.slashid.com",
-  sandbox: "https://api.sandbox.slashid.com",
-};
+export const SLASHID_HOSTS = Object.fromEntries(
+  servers.map((server) => [server.name, server.url]),
+) as Readonly<Record<SlashIdEnvironment, string>>;
 
 /**
  * The host of a SlashID environment.
  * @throws TypeError for a value that is not one of {@link SLASHID_ENVIRONMENTS}: the host its credentials go
  *   to would be none of SlashID's.
  */
-export function slashIdBaseUrl(environment: SlashIdEnvironment = "production"): string {
+export function slashIdBaseUrl(environment: SlashIdEnvironment = servers[0].name): string {
   checkHostChoice("environment", environment, SLASHID_ENVIRONMENTS);
   return SLASHID_HOSTS[environment];
 }
