@@ -64,8 +64,8 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   try {
     await access(args.file, constants.R_OK);
     stats = await stat(args.file);
-  } catch {
-    throw new ConfigError(`cannot read ${args.file}`);
+  } catch (error) {
+    throw new ConfigError(`cannot read ${args.file}: ${whyUnreadable(error)}`);
   }
   // A directory passes access(): reading it would fail with an EISDIR that names no file (a crash, for a CSV).
   if (stats.isDirectory()) throw new ConfigError(`cannot read ${args.file}: it is a directory`);
@@ -156,6 +156,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   args.stdout.write(
     formatSummary({ ...report, outcomes: sample.outcomes() }, 10, sample.warnedTotal),
   );
+  if (report.aborted && report.failed > 0) args.stdout.write(resumeHint(flags["journal"]));
   if (report.inputError !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(report.inputError)}\n`);
   if (reportError !== undefined) {
@@ -165,6 +166,22 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   }
   const code = exitCodeOf(report, sample);
   return reportError !== undefined && code === EXIT.ok ? EXIT.partial : code;
+}
+
+/** Why an input cannot be read, in words for the common causes: a bare "cannot read" leaves a person guessing. */
+function whyUnreadable(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENOTDIR") return "a folder on its path is a file";
+  return typeof code === "string" ? code : "unreadable";
+}
+
+/** What an interrupted run leaves to do: the journal resumes it; without one, nothing does. */
+function resumeHint(journal: string | boolean | undefined): string {
+  return typeof journal === "string"
+    ? `  to resume, run the same command again: --journal ${forTerminal(journal)} keeps what was settled\n`
+    : "  no --journal: a re-run sends every record again; pass --journal to make a run resumable\n";
 }
 
 /**

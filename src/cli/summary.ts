@@ -20,7 +20,11 @@ export function formatSummary(
   if (events.length > 0)
     lines.push(`  along the way: ${events.map(([name, n]) => `${name} ${n}`).join(", ")}`);
   if (report.fatal !== undefined) lines.push(`  stopped: ${report.fatal}`);
-  if (report.aborted) lines.push("  aborted before the input was read to its end");
+  // Set by the signal at any point, also after the whole input was read: the line claims no more than that.
+  if (report.aborted)
+    lines.push(
+      "  aborted: the run stopped before its end; records it had not settled failed [aborted]",
+    );
   if (report.inputError !== undefined) lines.push(`  input broken off: ${report.inputError}`);
   const problems = report.outcomes.filter((o) => o.outcome !== "imported");
   for (const o of problems.slice(0, maxProblems)) {

@@ -64,6 +64,7 @@ const R = SLASHID_RULES;
 
 const KNOWN_REGIONS: ReadonlySet<string> = new Set(SLASHID_REGIONS);
 const KNOWN_BUCKETS: ReadonlySet<string> = new Set(SLASHID_ATTRIBUTE_BUCKETS);
+const BUCKET_HINT = `; attributes map a bucket (such as end_user_read_write) to an object of key → value`;
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(SLASHID_PERSON_FIELDS);
 const UNKNOWN_FIELD_MESSAGE = `unknown field; a person has only ${SLASHID_PERSON_FIELDS.join(", ")} (in a CSV file, the columns slashid:<field>)`;
 
@@ -298,7 +299,9 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
       state.problems.add(
         R.fieldType,
         `attributes.${bucket}`,
-        `must be an object of key → value, got ${kindOf(values)}`,
+        `must be an object of key → value, got ${kindOf(values)}` +
+          // A value under a name no bucket has is most likely a key given without its bucket.
+          (KNOWN_BUCKETS.has(bucket) ? "" : BUCKET_HINT),
       );
       continue;
     }

@@ -94,7 +94,7 @@ describe("import --journal: resume an interrupted import", () => {
     const firstCode = await run(argv, first.io);
 
     expect(firstCode).toBe(1);
-    expect(first.stdout.text).toContain("aborted before the input was read to its end");
+    expect(first.stdout.text).toContain("aborted: the run stopped before its end");
     expect(first.stdout.text).toMatch(/\[aborted\]/);
     expect(existsSync(journal)).toBe(true);
     const before = sim.users().length;

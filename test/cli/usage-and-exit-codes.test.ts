@@ -243,10 +243,10 @@ describe("exit 3: the import could not run", () => {
     });
   }
 
-  it("an input file that does not exist: exit 2 naming the file", async () => {
+  it("an input file that does not exist: exit 2 naming the file and saying it does not exist", async () => {
     const missing = file("no-such-file.ndjson");
     const result = await cli(["import", "fullstory", missing, "--api-key", CREDS.apiKey]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`cannot read ${missing}`);
+    expect(result.stderr).toContain(`cannot read ${missing}: no such file`);
   });
 });

@@ -523,3 +523,25 @@ describe("what passes is what the CSV file carries", () => {
     ).toEqual([["slashid.to_json", "attributes.end_user_read_only.plan"]]);
   });
 });
+
+describe("attributes given without their bucket", () => {
+  it("names the bucket level the value is missing, as a newcomer writes {plan: 'pro'}", () => {
+    // As a file gives it: the type would not let the bucket level be left out.
+    const person = JSON.parse(
+      '{"emails":["a@example.com"],"attributes":{"plan":"zq-pro"}}',
+    ) as SlashIdPerson;
+    const checked = checkSlashIdPerson(person);
+
+    expect(checked.ok).toBe(false);
+    if (checked.ok) return;
+    expect(checked.problems).toMatchObject([
+      {
+        rule: "slashid.field_type",
+        message: matching(
+          /^attributes\.plan: .*attributes map a bucket \(such as end_user_read_write\)/,
+        ),
+      },
+    ]);
+    expect(JSON.stringify(checked.problems)).not.toContain("zq-pro");
+  });
+});

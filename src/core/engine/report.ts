@@ -67,7 +67,10 @@ export interface ImportReport {
    * matched no record), `duplicate_keys` (records whose key an earlier record of the input had).
    */
   readonly events: Readonly<Record<string, number>>;
-  /** True when the caller's signal stopped the import before the input was read to its end. */
+  /**
+   * True when the caller's signal stopped the import, whether or not the input had been read to its end: the
+   * records not yet settled failed `aborted`.
+   */
   readonly aborted: boolean;
   /** Set when a vendor answer stopped the import (bad credentials, no permission): the cause, scrubbed. */
   readonly fatal?: string;
