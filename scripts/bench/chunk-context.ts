@@ -8,6 +8,7 @@ export const idleContext: ChunkContext = {
   checkpoint: () => {},
   sleep: () => Promise.resolve(),
   count: () => {},
+  journaled: false,
   savedByAnyChunk: () => [],
   vendorDone: () => {},
   releaseItems: () => {},

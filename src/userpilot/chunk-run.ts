@@ -399,12 +399,13 @@ export class ChunkRun {
     unchecked: number | undefined,
   ): Promise<JobEnd> {
     const end = (outcome: Outcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
+    // Only a journal keeps the job id: a re-run without one sends the users in a new job.
+    const pickUp = this.context.journaled
+      ? "run again with the same journal to pick it up"
+      : "this run keeps no journal, so a re-run sends these users again";
     const aborted = () =>
       end(
-        failure(
-          "aborted",
-          `the import was aborted while job ${jobId} was running; run again with the same journal to pick it up`,
-        ),
+        failure("aborted", `the import was aborted while job ${jobId} was running; ${pickUp}`),
         false,
       );
     const plan = planJobPolls(this.settings, rows, fresh);
@@ -421,7 +422,7 @@ export class ChunkRun {
           if (!answer.ok) {
             const error = answer.error;
             if (error.status === 404) {
-              const reason = `Userpilot no longer knows job ${jobId} (404), which it accepted for these users: whether they were imported is unknown; a re-run with the same journal polls the job again`;
+              const reason = `Userpilot no longer knows job ${jobId} (404), which it accepted for these users: whether they were imported is unknown; ${this.context.journaled ? "a re-run with the same journal polls the job again" : "this run keeps no journal, so a re-run sends these users again"}`;
               return { value: end(failure("job_lost", reason), false) };
             }
             if (isFatal(error)) return { value: { kind: "fatal", error } };
@@ -482,7 +483,7 @@ export class ChunkRun {
       failure(
         "job_timeout",
         `job ${jobId} was still ${status} after ${duration(plan.elapsed())}; ` +
-          "it may yet finish: run again with the same journal to pick it up",
+          `it may yet finish: ${pickUp}`,
       ),
       false,
     );

@@ -14,6 +14,7 @@ export function chunkContext(overrides: Partial<ChunkContext> = {}): {
     resumed: undefined,
     attempt: 0,
     checkpoint: () => {},
+    journaled: false,
     savedByAnyChunk: () => [],
     sleep: async () => {},
     count: (event, n = 1) => {

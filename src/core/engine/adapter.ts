@@ -116,6 +116,11 @@ export interface ChunkContext {
    */
   count(event: string, n?: number): void;
   /**
+   * Whether this run keeps a journal: only then does a re-run pick up what `checkpoint` saved (a job to
+   * poll, a key to replay); a re-run without one starts over. Failure reasons say which.
+   */
+  readonly journaled: boolean;
+  /**
    * Every value any chunk of this import saved under a key starting with `prefix`, in the journal (earlier
    * runs and this one), e.g. the job ids other chunks followed; empty without a journal.
    */

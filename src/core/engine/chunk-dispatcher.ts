@@ -390,6 +390,7 @@ export class ChunkDispatcher<Input, Wire> {
       },
       sleep: (ms) => sleep(ms, run.signal),
       count: (event, n) => report.count(event, n),
+      journaled: journal !== undefined,
       savedByAnyChunk: (prefix) => journal?.values(prefix) ?? [],
       vendorDone: () => {
         if (this.#working.delete(slot)) this.#wake?.();

@@ -36,6 +36,8 @@ export interface Following {
   checkpoint(state: Record<string, string>): void;
   sleep(ms: number): Promise<void>;
   count(event: string, n?: number): void;
+  /** Whether the run keeps a journal a re-run resumes from. */
+  readonly journaled: boolean;
   savedByAnyChunk(prefix: string): readonly string[];
   vendorDone(): void;
   releaseItems(): void;
@@ -83,6 +85,7 @@ export async function followChunk<Input, Wire>(
       },
       sleep: (ms) => following.sleep(ms),
       count: (event, n) => following.count(event, n),
+      journaled: following.journaled,
       savedByAnyChunk: (prefix) => following.savedByAnyChunk(prefix),
       vendorDone: () => following.vendorDone(),
       releaseItems: () => following.releaseItems(),
@@ -145,14 +148,19 @@ export async function followChunk<Input, Wire>(
           : sends === 0
             ? `tried ${times(attempts)} in this run, and no request reached ${adapter.vendor}`
             : `tried ${times(attempts)} in this run, ${sends} of them sent (replayed by ${adapter.replay.by})`;
-  const note = `; ${tried}: a re-run with the same journal tries again`;
+  // Without a journal a re-run knows nothing of this run's sends: it sends the chunk anew.
+  const reRun = following.journaled ? "a re-run with the same journal" : "a re-run";
+  const settles = following.journaled
+    ? "a re-run with the same journal settles it"
+    : "a re-run (this run keeps no journal) sends it again";
+  const note = `; ${tried}: ${reRun} tries again`;
   // Stopped while the chunk was out (an abort, or another chunk's fatal answer): its request may have
   // reached the vendor, whatever the record's own failure says.
-  const stopped = `; the import stopped while this chunk was out: if its request reached ${adapter.vendor}, ${adapter.vendor} may hold this record, and a re-run with the same journal settles it`;
+  const stopped = `; the import stopped while this chunk was out: if its request reached ${adapter.vendor}, ${adapter.vendor} may hold this record, and ${settles}`;
   // The caller aborted the client's own calls, not the import: every later call of that client fails so,
   // whether or not its request went out.
-  const callerAborted = `; the caller aborted the client's calls: if this chunk's request was already out, ${adapter.vendor} may hold this record, and a re-run with the same journal settles it`;
-  const callerAbortedBefore = `; the caller aborted the client's calls before this chunk's request went out: a re-run with the same journal sends it`;
+  const callerAborted = `; the caller aborted the client's calls: if this chunk's request was already out, ${adapter.vendor} may hold this record, and ${settles}`;
+  const callerAbortedBefore = `; the caller aborted the client's calls before this chunk's request went out: ${reRun} sends it`;
   // An earlier run's send on record may have written the chunk, whatever this run's tries met.
   const earlier = sentInEarlierRun(following.resumed);
   outcomes = outcomes.map((failure) => {
