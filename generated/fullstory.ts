@@ -155,7 +155,7 @@ export interface paths {
       header?: never;
       path: {
         /**
-         * @description The FullStory-assigned user ID (returned by `createUser`, `updateUser` and `getBatchImports`), not your application's `uid`.
+         * @description The FullStory-assigned user ID (returned by `createUser`, `updateUser` and `getBatchImports`), not your application's `uid`. Neither the Update User page nor the reference states a limit for this path parameter; at most 256 characters is the limit both give the id FullStory returns (Update User's response, the imported users), so an id FullStory issued always fits (UNCONFIRMED as a limit of the path).
          * @example 987654321
          */
         id: components["parameters"]["UserId"];
@@ -381,7 +381,7 @@ export interface components {
     };
     /** @description Body of a successful `createUser` (the FullStory id only; call `getUser` for the full user). */
     CreateUserResponse: {
-      /** @description The FullStory-assigned user ID. */
+      /** @description The FullStory-assigned user ID. At most 256 characters as Update User's response and the imported users state for the same id; the reference gives this response's `id` no limit (UNCONFIRMED here). */
       id: string;
     };
     /**
@@ -391,7 +391,7 @@ export interface components {
      *     objects: both forms are accepted.
      */
     GetUserResponse: {
-      /** @description The FullStory-assigned user ID. */
+      /** @description The FullStory-assigned user ID. At most 256 characters as Update User's response and the imported users state for the same id; the reference gives this response's `id` no limit (UNCONFIRMED here). */
       id: string;
       /** @description The application-specific ID you've given to the user. */
       uid?: string;
@@ -505,7 +505,8 @@ export interface components {
   parameters: {
     /**
      * @description Optional key that makes the request idempotent. A V4 UUID (or another random string with enough
-     *     entropy) is recommended; any string is accepted. FullStory stores the status code and body of the
+     *     entropy) is recommended; any non-empty string is accepted here (FullStory documents the header only as
+     *     an optional string: refusing an empty key is our bound, UNCONFIRMED). FullStory stores the status code and body of the
      *     first request made with a key for 24 hours and returns them for later requests with the same key; the
      *     key can be reused after 24 hours. A retry must send the same body under the same key — a different
      *     body under a used key is an error. Nothing is stored when the request never reached an endpoint or
@@ -523,7 +524,7 @@ export interface components {
      */
     JobId: string;
     /**
-     * @description The FullStory-assigned user ID (returned by `createUser`, `updateUser` and `getBatchImports`), not your application's `uid`.
+     * @description The FullStory-assigned user ID (returned by `createUser`, `updateUser` and `getBatchImports`), not your application's `uid`. Neither the Update User page nor the reference states a limit for this path parameter; at most 256 characters is the limit both give the id FullStory returns (Update User's response, the imported users), so an id FullStory issued always fits (UNCONFIRMED as a limit of the path).
      * @example 987654321
      */
     UserId: string;
@@ -551,7 +552,8 @@ export interface operations {
       header?: {
         /**
          * @description Optional key that makes the request idempotent. A V4 UUID (or another random string with enough
-         *     entropy) is recommended; any string is accepted. FullStory stores the status code and body of the
+         *     entropy) is recommended; any non-empty string is accepted here (FullStory documents the header only as
+         *     an optional string: refusing an empty key is our bound, UNCONFIRMED). FullStory stores the status code and body of the
          *     first request made with a key for 24 hours and returns them for later requests with the same key; the
          *     key can be reused after 24 hours. A retry must send the same body under the same key — a different
          *     body under a used key is an error. Nothing is stored when the request never reached an endpoint or
@@ -728,7 +730,8 @@ export interface operations {
       header?: {
         /**
          * @description Optional key that makes the request idempotent. A V4 UUID (or another random string with enough
-         *     entropy) is recommended; any string is accepted. FullStory stores the status code and body of the
+         *     entropy) is recommended; any non-empty string is accepted here (FullStory documents the header only as
+         *     an optional string: refusing an empty key is our bound, UNCONFIRMED). FullStory stores the status code and body of the
          *     first request made with a key for 24 hours and returns them for later requests with the same key; the
          *     key can be reused after 24 hours. A retry must send the same body under the same key — a different
          *     body under a used key is an error. Nothing is stored when the request never reached an endpoint or
@@ -781,7 +784,7 @@ export interface operations {
       header?: never;
       path: {
         /**
-         * @description The FullStory-assigned user ID (returned by `createUser`, `updateUser` and `getBatchImports`), not your application's `uid`.
+         * @description The FullStory-assigned user ID (returned by `createUser`, `updateUser` and `getBatchImports`), not your application's `uid`. Neither the Update User page nor the reference states a limit for this path parameter; at most 256 characters is the limit both give the id FullStory returns (Update User's response, the imported users), so an id FullStory issued always fits (UNCONFIRMED as a limit of the path).
          * @example 987654321
          */
         id: components["parameters"]["UserId"];
@@ -814,7 +817,7 @@ export interface operations {
       header?: never;
       path: {
         /**
-         * @description The FullStory-assigned user ID (returned by `createUser`, `updateUser` and `getBatchImports`), not your application's `uid`.
+         * @description The FullStory-assigned user ID (returned by `createUser`, `updateUser` and `getBatchImports`), not your application's `uid`. Neither the Update User page nor the reference states a limit for this path parameter; at most 256 characters is the limit both give the id FullStory returns (Update User's response, the imported users), so an id FullStory issued always fits (UNCONFIRMED as a limit of the path).
          * @example 987654321
          */
         id: components["parameters"]["UserId"];

@@ -190,7 +190,9 @@ export interface components {
     UserAttributeValue: {
       /**
        * @description Attribute name, as defined in Propeller (the examples use upper-case letters, digits and
-       *     `_`; no source says other names are refused, so no pattern is enforced).
+       *     `_`; no source says other names are refused, so no pattern is enforced). Non-empty is our
+       *     bound (UNCONFIRMED: no source states it; an attribute must be defined before it is set,
+       *     and an empty name is refused before sending).
        * @example LOYALTY_TIER
        */
       name: string;
@@ -331,7 +333,7 @@ export interface components {
         messages: string[];
         /**
          * Format: uri
-         * @description Link to the documentation of this error code.
+         * @description Link to the documentation of this error code. The bulk page's 400 example carries it, but no source says every error does (UNCONFIRMED, the 401/403 bodies are not published), so it is optional: a body without it still reports its error.
          */
         moreInfo?: string;
         /**
@@ -346,7 +348,7 @@ export interface components {
         type: string;
       };
     };
-    /** @description Form fields of a client-credentials token request. */
+    /** @description Form fields of a client-credentials token request. Closed (`additionalProperties: false`) by our choice: no source says the token endpoint refuses an unknown key (UNCONFIRMED), and a client sends none. */
     TokenRequest: {
       /**
        * @description Always `client_credentials`.

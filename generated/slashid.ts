@@ -51,7 +51,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    /** @description Multipart form body of the bulk import. */
+    /** @description Multipart form body of the bulk import. Closed (`additionalProperties: false`) by our choice: SlashID documents the one part `persons`; whether it refuses an unknown key (another part) is UNCONFIRMED. */
     PersonsBulkImportRequest: {
       /**
        * @description The CSV file (send with a file name, e.g. `persons.csv`, and content type
@@ -134,7 +134,8 @@ export interface components {
      *     The bucket names SlashID's documentation gives are listed in `x-known-values`; neither the
      *     bulk import page nor SlashID's published spec states the list is closed (UNCONFIRMED), so a
      *     bucket outside it is sent and SlashID judges it. `x-max-key-bytes` and `x-max-value-bytes`
-     *     carry the documented byte limits JSON Schema cannot express.
+     *     carry the documented byte limits JSON Schema cannot express. Non-empty bucket names and
+     *     attribute keys (`minLength: 1`) are our bounds (UNCONFIRMED: no source states a minimum).
      * @example {
      *       "end_user_read_write": {
      *         "plan": "pro",
@@ -267,7 +268,7 @@ export interface components {
   };
   parameters: {
     /**
-     * @description ID of the organization the persons belong to (the API key must belong to it).
+     * @description ID of the organization the persons belong to (the API key must belong to it). Non-empty is our bound (UNCONFIRMED: SlashID documents the header only as a required string).
      * @example af5fbd30-7ce7-4548-8b30-4cd59cb2aba1
      */
     OrgIdHeader: string;
@@ -283,7 +284,7 @@ export interface operations {
       query?: never;
       header: {
         /**
-         * @description ID of the organization the persons belong to (the API key must belong to it).
+         * @description ID of the organization the persons belong to (the API key must belong to it). Non-empty is our bound (UNCONFIRMED: SlashID documents the header only as a required string).
          * @example af5fbd30-7ce7-4548-8b30-4cd59cb2aba1
          */
         "SlashID-OrgID": components["parameters"]["OrgIdHeader"];
@@ -317,7 +318,7 @@ export interface operations {
       query?: never;
       header: {
         /**
-         * @description ID of the organization the persons belong to (the API key must belong to it).
+         * @description ID of the organization the persons belong to (the API key must belong to it). Non-empty is our bound (UNCONFIRMED: SlashID documents the header only as a required string).
          * @example af5fbd30-7ce7-4548-8b30-4cd59cb2aba1
          */
         "SlashID-OrgID": components["parameters"]["OrgIdHeader"];

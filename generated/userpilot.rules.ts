@@ -104,7 +104,9 @@ export const rules = {
         type: "string",
       },
       end_time: {},
-      links: {},
+      links: {
+        type: "string",
+      },
       type: {
         type: "string",
       },
@@ -147,7 +149,9 @@ export const rules = {
       filename: {
         type: "string",
       },
-      links: {},
+      links: {
+        type: "string",
+      },
       type: {
         type: "string",
       },

@@ -175,8 +175,8 @@ export interface components {
       start_time?: string;
       /** @description When processing ended; `null` while the job is not finished. UNCONFIRMED type and format: the bulk identify page documents this field of the `202` as `<any>` and the published reference gives it no type (only `nullable`), so any JSON value is accepted here (a string or `null` expected). */
       end_time?: unknown;
-      /** @description Related links of the job. UNCONFIRMED type (a string in the published reference). */
-      links?: unknown;
+      /** @description Related links of the job. A string, as the bulk identify page's example (`"links": "<string>"`) and the published reference both give it; its content is not documented (UNCONFIRMED). */
+      links?: string;
       /** @description Kind of background job (open string; values UNCONFIRMED). */
       type?: string;
     } & {
@@ -201,8 +201,8 @@ export interface components {
       file_size?: number;
       /** @description Name of the file the payload was stored as (internal; UNCONFIRMED meaning). */
       filename?: string;
-      /** @description Related links of the job. UNCONFIRMED type (a string in the published reference). */
-      links?: unknown;
+      /** @description Related links of the job. A string, as the published reference gives it here (and the bulk identify page's example for the job of a `202`); its content is not documented (UNCONFIRMED). */
+      links?: string;
       /** @description Kind of background job (open string; values UNCONFIRMED). */
       type?: string;
     } & {

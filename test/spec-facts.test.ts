@@ -447,12 +447,108 @@ describe("the specs hold what the vendors' pages state, and mark what no page st
       ["fullstory", "UpdateUserRequest"],
       ["userpilot", "BulkIdentifyUser"],
       ["userpilot", "BulkIdentifyCompany"],
+      ["slashid", "PersonsBulkImportRequest"],
+      ["propeller", "TokenRequest"],
     ];
     for (const [vendor, name] of closed) {
       expect(at(vendor, `${fs}/${name}/additionalProperties`), name).toBe(false);
       expect(text(at(vendor, `${fs}/${name}/description`)), name).toMatch(
         /UNCONFIRMED[^.]*(unknown|another top-level) key|(unknown|another top-level) key[^.]*UNCONFIRMED/,
       );
+    }
+  });
+
+  it("non-empty bounds no source states (a header, a key, a name) are marked UNCONFIRMED", () => {
+    const nonEmpty: [Vendor, string, string][] = [
+      [
+        "fullstory",
+        "#/components/parameters/IdempotencyKey/schema",
+        "#/components/parameters/IdempotencyKey",
+      ],
+      [
+        "slashid",
+        "#/components/parameters/OrgIdHeader/schema",
+        "#/components/parameters/OrgIdHeader",
+      ],
+      ["slashid", `${fs}/AttributeBuckets/propertyNames`, `${fs}/AttributeBuckets`],
+      [
+        "slashid",
+        `${fs}/AttributeBuckets/additionalProperties/propertyNames`,
+        `${fs}/AttributeBuckets`,
+      ],
+      [
+        "propeller",
+        `${fs}/UserAttributeValue/properties/name`,
+        `${fs}/UserAttributeValue/properties/name`,
+      ],
+    ];
+    for (const [vendor, schema, described] of nonEmpty) {
+      expect(at(vendor, `${schema}/minLength`), schema).toBe(1);
+      expect(text(at(vendor, `${described}/description`)), schema).toMatch(
+        /[Nn]on-empty[^]*our\s+bound[^]*UNCONFIRMED/,
+      );
+    }
+    // FullStory's key is refused when empty, so the spec no longer says that any string is accepted.
+    expect(text(at("fullstory", "#/info/description"))).not.toMatch(/any string is accepted/);
+  });
+
+  it("Userpilot: a job's links is a string, as the bulk identify page's 202 example and the reference give it", () => {
+    const spec = loadSpec("userpilot");
+    for (const name of ["BackgroundJob", "BackgroundJobStatus"]) {
+      expect(at("userpilot", `${fs}/${name}/properties/links/type`), name).toBe("string");
+      const job = { job_id: "bulk:jobs:1", status: "queued" };
+      expect(spec.problems(`${fs}/${name}`, { ...job, links: "<string>" }), name).toEqual([]);
+      expect(spec.problems(`${fs}/${name}`, { ...job, links: { self: "/x" } }), name).not.toEqual(
+        [],
+      );
+    }
+  });
+
+  it("FullStory: a user id's 256-character bound, which the reference gives only some ids, is explained where it is ours", () => {
+    for (const pointer of [
+      "#/components/parameters/UserId",
+      `${fs}/CreateUserResponse/properties/id`,
+      `${fs}/GetUserResponse/properties/id`,
+    ]) {
+      expect(
+        at(
+          "fullstory",
+          pointer.endsWith("UserId") ? `${pointer}/schema/maxLength` : `${pointer}/maxLength`,
+        ),
+      ).toBe(256);
+      expect(text(at("fullstory", `${pointer}/description`)), pointer).toMatch(
+        /256[^]*UNCONFIRMED|UNCONFIRMED[^]*256/,
+      );
+    }
+  });
+
+  it("Propeller: moreInfo, shown in the 400 example, is optional and the spec says why", () => {
+    const error = `${fs}/ErrorResponse/properties/error`;
+    expect(at("propeller", `${error}/required`)).not.toContain("moreInfo");
+    expect(text(at("propeller", `${error}/properties/moreInfo/description`))).toMatch(
+      /400 example[^]*UNCONFIRMED/,
+    );
+  });
+
+  it("numbers in answers declared non-negative, which no source states, are named as our bounds", () => {
+    for (const vendor of ["fullstory", "propeller", "slashid", "userpilot"] as const) {
+      const named: string[] = [];
+      const walk = (node: unknown, name: string): void => {
+        if (node === null || typeof node !== "object") return;
+        const record = node as Record<string, unknown>;
+        if (record["minimum"] === 0) named.push(name);
+        const properties = (record["properties"] ?? {}) as Record<string, unknown>;
+        for (const [key, value] of Object.entries(properties)) walk(value, key);
+        for (const [key, value] of Object.entries(record))
+          if (key !== "properties") walk(value, name);
+      };
+      walk(at(vendor, fs), "");
+      expect(named.length, vendor).toBeGreaterThan(0);
+      const info = text(at(vendor, "#/info/description"));
+      const bullet = info.split(/\n\s*- /).find((line) => line.includes("`minimum: 0`"));
+      expect(bullet, vendor).toBeDefined();
+      for (const name of new Set(named))
+        expect(bullet, `${vendor} ${name}`).toContain(`\`${name}\``);
     }
   });
 });

@@ -51,6 +51,25 @@ describe.each(VENDORS)("%s spec", (vendor) => {
     }
   });
 
+  it("holds every schema's own `examples` valid against that schema", () => {
+    // Media and parameter examples are maps (checked above); a schema's `examples` is an array.
+    const escape = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+    const walk = (node: unknown, pointer: string): void => {
+      if (node === null || typeof node !== "object") return;
+      const record = node as Record<string, unknown>;
+      const examples = record["examples"];
+      if (Array.isArray(examples)) {
+        for (const [i, example] of examples.entries()) {
+          expect(spec.problems(pointer, example), `${pointer} example ${i}`).toEqual([]);
+        }
+      }
+      for (const [key, value] of Object.entries(record)) {
+        if (key !== "examples" && key !== "example") walk(value, `${pointer}/${escape(key)}`);
+      }
+    };
+    walk(spec.at("#/components/schemas"), "#/components/schemas");
+  });
+
   it("gives every parameter and response header a schema and a valid example", () => {
     for (const op of operations) {
       for (const param of op.parameters) {
