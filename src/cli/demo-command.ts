@@ -85,7 +85,8 @@ export async function demoCommand(
       // Interrupted (Ctrl-C), the vendor may hold users the report could not confirm: no claim is made.
       if (signal?.aborted === true) return;
       reports.push(report);
-      stdout.write(formatSummary(report, 5));
+      // The demo's report file holds all four imports, written once they are done.
+      stdout.write(formatSummary(report, 5, undefined, reportFile));
       const stats = simulator.stats();
       const injected = Object.entries(stats.faults)
         .map(([kind, n]) => `${n} ${FAULT_NAMES[kind] ?? kind}`)

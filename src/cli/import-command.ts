@@ -154,7 +154,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   const reportError = await finishReport(writer, report);
   // The users are at the vendor whatever became of the report file: the summary says what happened to them.
   args.stdout.write(
-    formatSummary({ ...report, outcomes: sample.outcomes() }, 10, sample.warnedTotal),
+    formatSummary({ ...report, outcomes: sample.outcomes() }, 10, sample.warnedTotal, reportFile),
   );
   if (report.aborted && report.failed > 0) args.stdout.write(resumeHint(flags["journal"]));
   if (report.inputError !== undefined)

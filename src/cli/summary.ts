@@ -11,7 +11,10 @@ export function formatSummary(
   report: ImportReport,
   maxProblems = 10,
   warnedTotal?: number,
+  reportFile?: string,
 ): string {
+  // Where the outcomes left out are: a report file, if the run writes one.
+  const rest = reportFile === undefined ? "--report FILE keeps every outcome" : `see ${reportFile}`;
   const lines = [
     `${report.vendor}: ${report.total} records: ${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected` +
       ` (${report.chunks.sent} chunks sent, ${report.chunks.replayed} replayed, ${report.chunks.resumed} resumed, ${(report.durationMs / 1000).toFixed(1)} s)`,
@@ -35,13 +38,13 @@ export function formatSummary(
   }
   const problemTotal = report.failed + report.rejected;
   if (problemTotal > maxProblems)
-    lines.push(`  … and ${problemTotal - maxProblems} more (see --report)`);
+    lines.push(`  … and ${problemTotal - maxProblems} more (${rest})`);
   const warned = report.outcomes.filter((o) => o.outcome === "imported" && o.warning !== undefined);
   for (const o of warned.slice(0, maxProblems)) {
     if (o.outcome === "imported") lines.push(`  warning  #${o.index} ${o.key}: ${o.warning}`);
   }
   const warnings = warnedTotal ?? warned.length;
   if (warnings > maxProblems)
-    lines.push(`  … and ${warnings - maxProblems} more imported with a warning (see --report)`);
+    lines.push(`  … and ${warnings - maxProblems} more imported with a warning (${rest})`);
   return `${lines.map(forTerminal).join("\n")}\n`;
 }

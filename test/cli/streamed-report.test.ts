@@ -84,6 +84,7 @@ describe("--report: NDJSON streamed as the import runs", () => {
     const sim = createFullStorySimulator();
     const { url } = await serve(sim);
     const text = Array.from({ length: 3000 }, (_, i) => `{not json ${i}\n`).join("");
+    const reportFile = file("all-bad-report.ndjson");
     const result = await cli([
       "import",
       "fullstory",
@@ -93,14 +94,26 @@ describe("--report: NDJSON streamed as the import runs", () => {
       "--api-key",
       CREDS.apiKey,
       "--report",
-      file("all-bad-report.ndjson"),
+      reportFile,
     ]);
     expect(result.code).toBe(1);
     const listed = [...result.stdout.matchAll(/rejected \[[\w.]+\] record (\d+) /g)].map((m) =>
       Number(m[1]),
     );
     expect(listed).toEqual(Array.from({ length: 10 }, (_, i) => i));
-    expect(result.stdout).toContain("… and 2990 more (see --report)");
+    expect(result.stdout).toContain(`… and 2990 more (see ${reportFile})`);
+
+    // Without a report file there is nothing to see: the summary says how to keep every outcome.
+    const unreported = await cli([
+      "import",
+      "fullstory",
+      file("all-bad.ndjson", text),
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+    ]);
+    expect(unreported.stdout).toContain("… and 2990 more (--report FILE keeps every outcome)");
   });
 
   it("a report that cannot be written is a usage error, before anything is sent", async () => {
