@@ -8,6 +8,9 @@ import { simulateCommand } from "./simulate-command.js";
 import { forTerminal } from "./terminal-text.js";
 import { ConfigError, VENDOR_NAMES, VENDORS } from "./vendors.js";
 
+/** What follows a usage error's message. */
+export const USAGE_HINT = "(bulk-user-import --help lists every command and option)\n";
+
 export const USAGE = `Usage:
   bulk-user-import import <vendor> <file> [options]   import users from .ndjson/.jsonl, .json or .csv
   bulk-user-import simulate <vendor> [--port N]        serve a vendor simulator on 127.0.0.1
@@ -201,7 +204,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (error instanceof ConfigError || isParseArgsError(error)) {
       // The message's own line breaks (parseArgs writes several lines) stay; only what it quotes is escaped.
       const lines = withoutRunTogetherFlags(error, argv).split("\n").map(forTerminal).join("\n");
-      io.stderr.write(`bulk-user-import: ${lines}\n\n${USAGE}`);
+      // The message alone, with where the usage is: forty lines of it after one would bury the one.
+      io.stderr.write(`bulk-user-import: ${lines}\n${USAGE_HINT}`);
       return EXIT.usage;
     }
     // A journal the run cannot use is the command line's to fix (another --journal, the run's settings).

@@ -57,7 +57,13 @@ export async function simulateCommand(
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`--port takes 0 to 65535`);
   const simulator = await createSimulator(module, faultsFrom(flags));
-  const running = await serveSimulator(simulator, port);
+  const running = await serveSimulator(simulator, port).catch((error: unknown) => {
+    // A port taken (another simulator still running) is the command line's to change: say how.
+    if ((error as { code?: unknown } | null)?.code !== "EADDRINUSE") throw error;
+    throw new ConfigError(
+      `--port ${port} is in use on 127.0.0.1: leave --port out for a free port`,
+    );
+  });
   stdout.write(
     `${vendor} simulator listening on ${running.url}\n` +
       `  import into it: bulk-user-import import ${vendor} <file> --base-url ${running.url} ${credentialFlags(module)}\n`,

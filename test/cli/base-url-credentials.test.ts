@@ -3,7 +3,7 @@
 // every record's reason, the report file and the journal (whose destination names the base URL).
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { USAGE } from "../../src/cli/run.js";
+import { USAGE_HINT } from "../../src/cli/run.js";
 import { createSimulator } from "../../src/cli/simulate-command.js";
 import { vendorNamed } from "../../src/cli/vendors.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
@@ -61,7 +61,7 @@ describe("--base-url with userinfo: exit 2, the password nowhere, nothing sent o
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
         "bulk-user-import: --base-url must not contain a user name or password (user:password@); " +
-          `give the vendor's credentials with their own flags\n\n${USAGE}`,
+          `give the vendor's credentials with their own flags\n${USAGE_HINT}`,
       );
       expect(result.all).not.toContain(password);
       expect(totalRequests(sim)).toBe(0);

@@ -2,7 +2,7 @@
 // or `import --port` changed nothing, `simulate --api-key` was dropped; so were words after `demo` or after
 // `simulate <vendor>` (`demo 5000` ran 2000 users). Each is a usage error, before anything runs.
 import { describe, expect, it } from "vitest";
-import { USAGE } from "../../src/cli/run.js";
+import { USAGE_HINT } from "../../src/cli/run.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import { CREDS, cli, ndjson, totalRequests, useServedSimulators, useTempDir } from "./helpers.js";
 
@@ -55,7 +55,7 @@ describe("a flag of another command", () => {
       if (result === "ran") return;
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(message);
-      expect(result.stderr.endsWith(USAGE)).toBe(true);
+      expect(result.stderr.endsWith(USAGE_HINT)).toBe(true);
       expect(result.stdout).toBe("");
       expect(result.all).not.toContain(CREDS.apiKey);
     });

@@ -2,7 +2,7 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { USAGE } from "../../src/cli/run.js";
+import { USAGE, USAGE_HINT } from "../../src/cli/run.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import {
   CREDS,
@@ -62,7 +62,7 @@ describe("help", () => {
   });
 });
 
-describe("exit 2: usage and configuration errors, with the message and the usage on stderr", () => {
+describe("exit 2: usage and configuration errors, with the message and where the usage is on stderr", () => {
   const cases: { name: string; argv: string[]; env?: NodeJS.ProcessEnv; message: string }[] = [
     { name: "unknown command", argv: ["frobnicate"], message: "unknown command frobnicate" },
     {
@@ -182,10 +182,27 @@ describe("exit 2: usage and configuration errors, with the message and the usage
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^bulk-user-import: /);
       expect(result.stderr).toContain(c.message);
-      expect(result.stderr.endsWith(USAGE)).toBe(true);
+      // The message, then a pointer to --help: not the whole usage, which would bury the message.
+      expect(result.stderr.endsWith(USAGE_HINT)).toBe(true);
+      expect(result.stderr).not.toContain(USAGE);
       expect(result.stdout).toBe("");
     });
   }
+
+  it("simulate on a port in use: exit 2, saying to leave --port out", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const result = await cli(["simulate", "fullstory", "--port", String(port)]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `--port ${port} is in use on 127.0.0.1: leave --port out for a free port`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
 
   it("a configuration error sends nothing to the vendor", async () => {
     const sim = createFullStorySimulator();
