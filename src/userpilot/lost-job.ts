@@ -25,7 +25,7 @@ export interface LostRequest {
 /** The job taken for the lost request's, and why it may not be that request's, when it may not. */
 export interface LostRequestsJob {
   readonly id: string;
-  /** Set when the match is a guess: what the list could not tell apart (said on each user's outcome). */
+  /** Why the job may not be the lost request's: what the list could not tell apart (said on each user's outcome). */
   readonly guess?: string;
 }
 
@@ -39,12 +39,13 @@ export interface LostRequestsJob {
  * the two, is not taken: this range's request had ended before that one went out (one chunk at a time), and
  * the job may be that chunk's, whose answer was lost too (same rows, and same bytes for same-shaped users).
  *
- * Where the list leaves `file_size` out (the published reference's list does), rows and start time alone
- * tell the lost request's job from another process's, so a job another process started after the send
- * with the same row count (two imports both sending full chunks) would be taken for it: the match is then
- * a guess, and `guess` says so, for the report to warn on each user. So is a job that started within
- * `clockSkewMs` before another chunk's later send (Userpilot's clock may be behind ours), and one that
- * started before this request's send: it may be a job that was running then (another process's, or another
+ * Nothing in the list says whose request made a job, so a job another process started after the send
+ * with the same row count (two imports both sending full chunks) and, where the list gives `file_size` (the
+ * published reference's list leaves it out), as many bytes (users of the same shape, such as one file's
+ * users with other values of the same lengths) would be taken for it: a match is always a guess, and
+ * `guess` says so, for the report to warn on each user. It says more when there is more to doubt: a job
+ * that started within `clockSkewMs` before another chunk's later send (Userpilot's clock may be behind
+ * ours), and one that started before this request's send: it may be a job that was running then (another process's, or another
  * client's), which made Userpilot turn the request away, as much as the request's own. So, too, is a job
  * that started after the send while another job, not this import's, ran across the send: Userpilot may have
  * turned the request away, and the later job may be another process's. The other checks
@@ -79,7 +80,8 @@ export function lostRequestsJob(
   for (const job of jobs) {
     if (typeof job.job_id !== "string" || others.has(job.job_id)) continue;
     if (job.total_rows !== rows) continue;
-    // Another process's job may hold as many rows (two imports sending full chunks); not as many bytes.
+    // Another process's job may hold as many rows (two imports sending full chunks), and as many bytes
+    // (users of the same shape): a match is a guess either way, but a different size rules a job out.
     if (typeof job.file_size === "number" && job.file_size !== bytes) continue;
     const submitted: unknown = job["submitted_at"];
     const startText = job.start_time ?? (typeof submitted === "string" ? submitted : "");
@@ -117,18 +119,15 @@ export function lostRequestsJob(
           "though it started before that request was sent, by our clock: it may be a job that was running then, when Userpilot turns a request away (one bulk job at a time), unless Userpilot's clock is behind ours",
         ]
       : []),
-    ...(found.sized
-      ? []
-      : [
-          "by its row count and start time only (Userpilot's job list gives no file_size): it may be another process's job",
-        ]),
+    found.sized
+      ? "by its row count, file_size and start time only (nothing in Userpilot's job list says whose request made a job): it may be another process's job, of as many users in as many bytes"
+      : "by its row count and start time only (Userpilot's job list gives no file_size): it may be another process's job",
     ...(found.near
       ? [
           "though it started within the clock-skew allowance of a later request of this import: it may be that request's job",
         ]
       : []),
   ];
-  if (guesses.length === 0) return { id: found.id };
   const taken = `job ${found.id} was taken for this user's request, whose answer was lost,`;
   return { id: found.id, guess: `${taken} ${guesses.join("; ")}` };
 }

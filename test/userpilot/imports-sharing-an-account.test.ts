@@ -1,0 +1,50 @@
+// Two imports at once into one Userpilot account through two clients (two CI jobs, or a run started by hand
+// while another runs): nothing in the job list says whose request made a job, so a lost request's search
+// can take the other import's job of as many users and bytes for its own.
+import { expect, it } from "vitest";
+import type { ImportReport } from "../../src/core/engine/report.js";
+import { importUsers } from "../../src/userpilot/import.js";
+import type { UserpilotUser } from "../../src/userpilot/validate.js";
+import { matching } from "../support/matchers.js";
+import { client, expectTruthfulReport, useUserpilot } from "./harness.js";
+
+const vendor = useUserpilot();
+
+/** Users of one shape: ids of one width and a plan of three letters, so every body has the same bytes. */
+const alike = (prefix: string, plan: string): UserpilotUser[] =>
+  Array.from({ length: 5 }, (_, i) => ({ user_id: `${prefix}-${i}`, metadata: { plan } }));
+
+const options = {
+  chunkRecords: 5,
+  pollIntervalMs: 1,
+  maxPollIntervalMs: 1,
+  conflictWaitMs: 1,
+  replayDelayMs: 0,
+  sleep: () => new Promise<void>((resolve) => setImmediate(resolve)),
+};
+
+it("a request that never arrived does not silently take the other import's job of as many bytes", async () => {
+  const up = vendor({ pollsPerStep: 1 });
+  let other: Promise<ImportReport> | undefined;
+  let posts = 0;
+  // The first import's request is lost on the way; the other import runs to its end meanwhile.
+  up.sim.setFaults({
+    script: async ({ operation }) => {
+      if (operation !== "bulkIdentifyUsers" || ++posts !== 1) return undefined;
+      other = importUsers(client(), alike("b", "pre"), options);
+      await other;
+      return "drop";
+    },
+  });
+
+  const report = await importUsers(client(), alike("a", "pro"), options);
+  if (other === undefined) throw new Error("the other import never started");
+  expectTruthfulReport(await other, up.sim);
+
+  const held = new Set(up.sim.users().map((user) => user.user_id));
+  const silent = report.outcomes.filter(
+    (o) => o.outcome === "imported" && !held.has(o.key) && o.warning === undefined,
+  );
+  expect(silent, "users reported imported that Userpilot does not hold").toEqual([]);
+  expect(report.outcomes[0]).toMatchObject({ warning: matching(/another process's job/) });
+});
