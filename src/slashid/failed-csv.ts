@@ -23,10 +23,14 @@ export const SLASHID_UNCONFIRMED = "import_unconfirmed" satisfies SlashIdFailure
  */
 const ALREADY_EXISTS = /already exist|duplicate|conflict/i;
 
-/** What a replayed upload's "already exists" means: the lost upload wrote the person, or it was there before. */
+/**
+ * What a replayed upload's "already exists" means: the lost upload wrote the person, or someone else did (before
+ * this import, or another import meanwhile), whose values SlashID then holds rather than this record's.
+ */
 const EXISTED_NOTE =
   "SlashID answered that this person already exists: the earlier upload of this chunk, whose answer was lost, " +
-  "imported them, or they existed before this import; SlashID's answer cannot tell which";
+  "imported them, or they existed before (or another import created them meanwhile), and then SlashID holds " +
+  "that person with its own values, not necessarily this record's; SlashID's answer cannot tell which";
 
 interface ImportCounts {
   successful_imports: number;
