@@ -43,7 +43,11 @@ export class CellError extends Error {
 export const UNNAMED_COLUMN =
   "a cell under a column without a name in the CSV header: name the column, or leave its cells empty";
 
-/** How far a file has been read, in bytes; a reader adds to it as chunks come in. */
+/**
+ * How far a file has been read, in bytes: those of the records handed out so far, or of whole blocks once
+ * their records are. Not the bytes read from disk, which run ahead of the records (a parser's buffers): an
+ * estimate of the records in all from them starts far too low.
+ */
 export interface ReadCounter {
   bytes: number;
 }
@@ -100,9 +104,12 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
   let line = 0;
   const partial = new PartialLine();
   let first = true;
+  // The bytes of the chunk whose lines are being handed out, counted once they all are.
+  let handing = 0;
   for await (const data of createReadStream(file)) {
     let chunk = data as Buffer;
-    read.bytes += chunk.length;
+    read.bytes += handing;
+    handing = chunk.length;
     if (first) {
       first = false;
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
@@ -133,6 +140,7 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
       if (record !== BLANK) yield record;
     }
   }
+  read.bytes += handing;
   if (partial.overflowed) {
     yield tooLong(line + 1);
   } else if (!partial.empty) {
@@ -245,7 +253,6 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
     const badByte = utf8.check(chunk)[0];
     const start = read;
     read += chunk.length;
-    counter.bytes = read;
     if (!checkedRoot) {
       // `$.*` would also stream an object's members: only an array of records is accepted.
       const first = chunk
@@ -266,6 +273,7 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
     }
     if (failure === undefined) parser.write(chunk);
     yield* ready.splice(0);
+    counter.bytes = read;
     if (failure !== undefined) break;
   }
   const cut = utf8.end();
@@ -460,13 +468,15 @@ async function* readCsv(
   read: ReadCounter,
 ): AsyncGenerator<CsvRow | UnreadableRecord> {
   const source = createReadStream(file);
+  // Bytes read from disk; `read` counts those of the rows handed out (csv-parse's `info.bytes`).
+  let scanned = 0;
   const utf8 = new Utf8Check();
   /** Offsets of bytes that are not UTF-8, ascending; found before the parser sees those bytes. */
   const invalid: number[] = [];
   const lines = new LineBreaks();
   const scan = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      read.bytes += chunk.length;
+      scanned += chunk.length;
       for (const offset of utf8.check(chunk)) invalid.push(offset);
       lines.add(chunk);
       done(null, chunk);
@@ -517,6 +527,7 @@ async function* readCsv(
         info: InfoRecord;
         raw: string;
       };
+      read.bytes = info.bytes;
       let encoded = true;
       for (; next < invalid.length && invalid[next]! < info.bytes; next++) encoded = false;
       if (encoded && isBlankRow(raw)) continue;
@@ -535,6 +546,8 @@ async function* readCsv(
         yield new CsvRow(line, unnamedCell(record));
       }
     }
+    // Blank lines after the last row are read too.
+    read.bytes = scanned;
   } catch (error) {
     // The break is reported as the input's error: it names the file, as the other readers' errors do.
     const text = error instanceof Error ? error.message : String(error);

@@ -9,13 +9,12 @@ import { SecretSet } from "../core/errors/secrets.js";
 import { headerCredentialOption } from "../core/options.js";
 
 /** FullStory's data centres, each a host of its own (specs/fullstory.yaml `servers`); the first is the default. */
-export type FullStoryRegion = (typeof servers)[number]["name"];
+export const FULLSTORY_REGIONS = Object.freeze(servers.map((server) => server.name));
+export type FullStoryRegion = (typeof FULLSTORY_REGIONS)[number];
 
 export const FULLSTORY_HOSTS = Object.fromEntries(
   servers.map((server) => [server.name, server.url]),
 ) as Readonly<Record<FullStoryRegion, string>>;
-
-const REGIONS = servers.map((server) => server.name);
 
 export interface FullStoryClientOptions extends CommonClientOptions {
   /** A FullStory server API key, sent as `Authorization: Basic <key>` (the raw key, not base64, trimmed). */
@@ -38,9 +37,9 @@ export type FullStoryClient = ApiClient<paths, FullStoryOperationTable> & Destin
  * @throws TypeError for a region that is not one of {@link FULLSTORY_HOSTS}' keys.
  */
 export function fullStoryBaseUrl(apiKey: string, region?: FullStoryRegion): string {
-  if (region !== undefined) checkHostChoice("region", region, REGIONS);
+  if (region !== undefined) checkHostChoice("region", region, FULLSTORY_REGIONS);
   const key = apiKey.trimStart();
-  const named = REGIONS.find((name) => key.startsWith(`${name}.`));
+  const named = FULLSTORY_REGIONS.find((name) => key.startsWith(`${name}.`));
   return FULLSTORY_HOSTS[region ?? named ?? servers[0].name];
 }
 

@@ -9,10 +9,8 @@ import { SecretSet } from "../core/errors/secrets.js";
 import { headerCredentialOption } from "../core/options.js";
 
 /** SlashID's environments, each a host of its own (specs/slashid.yaml `servers`); the first is the default. */
-export const SLASHID_ENVIRONMENTS: readonly SlashIdEnvironment[] = servers.map(
-  (server) => server.name,
-);
-export type SlashIdEnvironment = (typeof servers)[number]["name"];
+export const SLASHID_ENVIRONMENTS = Object.freeze(servers.map((server) => server.name));
+export type SlashIdEnvironment = (typeof SLASHID_ENVIRONMENTS)[number];
 
 export const SLASHID_HOSTS = Object.fromEntries(
   servers.map((server) => [server.name, server.url]),
