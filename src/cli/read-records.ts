@@ -104,12 +104,13 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
   let line = 0;
   const partial = new PartialLine();
   let first = true;
-  // The bytes of the chunk whose lines are being handed out, counted once they all are.
-  let handing = 0;
+  // Bytes of the chunks before this one: a chunk's bytes are counted out over its lines as they are handed out.
+  let before = 0;
   for await (const data of createReadStream(file)) {
     let chunk = data as Buffer;
-    read.bytes += handing;
-    handing = chunk.length;
+    const size = chunk.length;
+    read.bytes = before;
+    before += size;
     if (first) {
       first = false;
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
@@ -134,13 +135,15 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
     }
     const block = partial.take(head);
     partial.add(chunk.subarray(last + 1));
-    for (const text of linesOf(block)) {
+    const texts = linesOf(block);
+    for (let i = 0; i < texts.length; i++) {
       line += 1;
-      const record = recordOfLine(text, line);
+      read.bytes = before - size + Math.round((size * (i + 1)) / texts.length);
+      const record = recordOfLine(texts[i]!, line);
       if (record !== BLANK) yield record;
     }
   }
-  read.bytes += handing;
+  read.bytes = before;
   if (partial.overflowed) {
     yield tooLong(line + 1);
   } else if (!partial.empty) {
