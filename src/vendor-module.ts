@@ -60,6 +60,8 @@ export interface JobTuning {
   jobTimeoutMs?: number;
   /** First wait after the vendor refused a job because another one runs (Userpilot's 409). */
   conflictWaitMs?: number;
+  /** No other process writes to the account meanwhile: a lost request's job found in a list is its own. */
+  soleImporter?: boolean;
 }
 
 /** What a vendor's simulator is made with. */
@@ -96,6 +98,11 @@ export interface VendorModule<
   readonly settings: readonly VendorSetting[];
   /** Whether imports run as jobs the adapter polls, so that {@link JobTuning} applies. */
   readonly polls: boolean;
+  /**
+   * Whether the job a lost request made is found by matching the vendor's job list (which says nothing of
+   * whose request made a job), so that {@link JobTuning.soleImporter} applies.
+   */
+  readonly matchesLostJobs?: true;
   /** The operations that write users (`createBatchImport`, …), as the simulators' fault scripts name them. */
   readonly writes: readonly string[];
   createClient(settings: Settings, common: CommonClientOptions): Client;

@@ -57,7 +57,13 @@ export interface VendorResult {
 const CHUNK = 500;
 
 /** Jobs end at once in the simulators: polls and waits for a running job are short. */
-const TUNING: JobTuning = { pollIntervalMs: 10, maxPollIntervalMs: 50, conflictWaitMs: 20 };
+// Each simulator is the soak's own: its truth checks then hold the jobs taken for lost requests unwarned.
+const TUNING: JobTuning = {
+  pollIntervalMs: 10,
+  maxPollIntervalMs: 50,
+  conflictWaitMs: 20,
+  soleImporter: true,
+};
 
 const SECRET = (name: string) => `soak-${name}-secret-${Math.random().toString(36).slice(2, 14)}`;
 

@@ -35,7 +35,13 @@ const DEMO_FAULTS: FaultOptions = {
     WRITES.has(operation) && (attempt === 2 || attempt === 3) ? "lost_answer" : undefined,
 };
 // The demo waits little: simulated jobs finish after a few polls, and replays follow at once.
-const FAST: JobTuning = { pollIntervalMs: 20, maxPollIntervalMs: 100, conflictWaitMs: 20 };
+// Each simulator is the demo's own: nothing else imports into it.
+const FAST: JobTuning = {
+  pollIntervalMs: 20,
+  maxPollIntervalMs: 100,
+  conflictWaitMs: 20,
+  soleImporter: true,
+};
 const ENGINE = { replayDelayMs: 10 };
 
 /**

@@ -333,7 +333,10 @@ export function clientOptions(flags: Flags, signal: AbortSignal): CommonClientOp
 
 const JOB_FLAGS = ["poll-interval", "max-poll-interval", "job-timeout"] as const;
 
-/** How jobs are polled, from `--poll-interval`, `--max-poll-interval`, `--job-timeout`; refused for vendors without jobs. */
+/**
+ * How jobs are polled, from `--poll-interval`, `--max-poll-interval`, `--job-timeout` (refused for vendors
+ * without jobs), and `--sole-importer` (refused for vendors that never match a job list).
+ */
 export function jobTuning(vendor: VendorModule, flags: Flags): JobTuning {
   const given = JOB_FLAGS.filter((flag) => flags[flag] !== undefined);
   if (given.length > 0 && !vendor.polls) {
@@ -344,6 +347,14 @@ export function jobTuning(vendor: VendorModule, flags: Flags): JobTuning {
       `--${given[0]} applies to ${polling}, whose imports run as jobs; ${vendor.name} answers each request at once`,
     );
   }
+  if (flags["sole-importer"] !== undefined && vendor.matchesLostJobs !== true) {
+    const matching = VENDORS.filter((v) => v.matchesLostJobs === true)
+      .map((v) => v.name)
+      .join(" and ");
+    throw new ConfigError(
+      `--sole-importer applies to ${matching}, whose lost requests' jobs are found in its job list; ${vendor.name} needs no such guess`,
+    );
+  }
   const pollIntervalMs = durationFlag(flags, "poll-interval");
   const maxPollIntervalMs = durationFlag(flags, "max-poll-interval");
   const jobTimeoutMs = durationFlag(flags, "job-timeout");
@@ -351,6 +362,7 @@ export function jobTuning(vendor: VendorModule, flags: Flags): JobTuning {
     ...(pollIntervalMs !== undefined && { pollIntervalMs }),
     ...(maxPollIntervalMs !== undefined && { maxPollIntervalMs }),
     ...(jobTimeoutMs !== undefined && { jobTimeoutMs }),
+    ...(flags["sole-importer"] === true && { soleImporter: true }),
   };
 }
 

@@ -39,6 +39,8 @@ Import options:
   --poll-interval <d>      FullStory, Userpilot: first wait between job status polls (default 2s, 5s)
   --max-poll-interval <d>  FullStory, Userpilot: longest wait between polls (default 15s, 1m)
   --job-timeout <d>        FullStory, Userpilot: how long one job may run (default 1h, 6h)
+  --sole-importer          Userpilot: no other process imports into the account meanwhile, so the job
+                           found for a lost request is this run's (its users are not warned)
   Durations <d> take a unit: ms, s, m or h (500ms, 2s, 10m, 1h).
 
 Reports (--report): NDJSON, written as the import runs: a {"kind":"header"} line, one {"kind":"outcome"}
@@ -88,6 +90,7 @@ export const OPTIONS = {
   "poll-interval": { type: "string" },
   "max-poll-interval": { type: "string" },
   "job-timeout": { type: "string" },
+  "sole-importer": { type: "boolean" },
   port: { type: "string" },
   users: { type: "string" },
   "fault-429": { type: "string" },

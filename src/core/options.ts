@@ -55,6 +55,18 @@ export function durationOption<Fallback extends number | undefined>(
 }
 
 /**
+ * `value` when it is a boolean, `fallback` when it is undefined: a string `"false"` from a config file would
+ * otherwise count as true.
+ * @throws TypeError `<name>: expected true or false, got <value>`.
+ */
+export function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean")
+    throw new TypeError(`${name}: expected true or false, got ${show(value)}`);
+  return value;
+}
+
+/**
  * Checks that a callback option, when given, is a function.
  * @throws TypeError `<name>: expected a function, got <value>`.
  */

@@ -1,6 +1,6 @@
 import type { ImportAdapter } from "../core/engine/adapter.js";
 import { pollSettings } from "../core/engine/poll-settings.js";
-import { durationOption, wholeNumberOption } from "../core/options.js";
+import { booleanOption, durationOption, wholeNumberOption } from "../core/options.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import { rules } from "../../generated/userpilot.rules.js";
 import { ChunkRun, type Settings } from "./chunk-run.js";
@@ -68,6 +68,15 @@ export interface UserpilotAdapterOptions {
    * @default 10000
    */
   clockSkewMs?: number;
+  /**
+   * Whether this import is the only writer to the Userpilot account while it runs (no other process, client or
+   * person imports meanwhile). Nothing in Userpilot's job list says whose request made a job, so the job found
+   * for a lost request is otherwise a guess, and each of its users is imported with a warning that the job may
+   * be another process's; said true, it is taken as the request's own. Doubts of this import's own (a job that
+   * started before the send, or near another chunk's send) are still said.
+   * @default false
+   */
+  soleImporter?: boolean;
 }
 
 /**
@@ -117,6 +126,7 @@ export function createUserpilotAdapter(
     }),
     conflictWaitMs: durationOption("conflictWaitMs", options.conflictWaitMs, 30_000),
     clockSkewMs: durationOption("clockSkewMs", options.clockSkewMs, 10_000),
+    soleImporter: booleanOption("soleImporter", options.soleImporter, false),
   };
   const known = jobsFollowedWith(client);
   const bodyBytes = Math.min(

@@ -34,6 +34,7 @@ import type { UserpilotUser } from "./validate.js";
 export interface Settings extends PollSettings {
   readonly conflictWaitMs: number;
   readonly clockSkewMs: number;
+  readonly soleImporter: boolean;
 }
 
 type Result = ChunkResult<UserpilotFailureCode>;
@@ -326,6 +327,7 @@ export class ChunkRun {
         .map((sent) => Date.parse(sent))
         .filter((ms) => !Number.isNaN(ms)),
       clockSkewMs: this.settings.clockSkewMs,
+      soleImporter: this.settings.soleImporter,
       others: this.othersJobs(),
     });
     if (found === undefined) return { kind: "found", jobId: undefined };

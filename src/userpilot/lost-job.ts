@@ -12,6 +12,8 @@ export interface LostRequest {
   readonly clockSkewMs: number;
   /** Jobs other chunks of the import, or other imports through the same client, follow: never this one's. */
   readonly others: ReadonlySet<string>;
+  /** No other process writes to the account: a job of the request's rows and size is not another's. */
+  readonly soleImporter?: boolean;
   /** When this range's latest request went out, if it was sent again after `sentMs` (ms, our clock). */
   readonly lastSentMs?: number;
   /**
@@ -119,15 +121,20 @@ export function lostRequestsJob(
           "though it started before that request was sent, by our clock: it may be a job that was running then, when Userpilot turns a request away (one bulk job at a time), unless Userpilot's clock is behind ours",
         ]
       : []),
-    found.sized
-      ? "by its row count, file_size and start time only (nothing in Userpilot's job list says whose request made a job): it may be another process's job, of as many users in as many bytes"
-      : "by its row count and start time only (Userpilot's job list gives no file_size): it may be another process's job",
+    ...(request.soleImporter === true
+      ? []
+      : [
+          found.sized
+            ? "by its row count, file_size and start time only (nothing in Userpilot's job list says whose request made a job): it may be another process's job, of as many users in as many bytes"
+            : "by its row count and start time only (Userpilot's job list gives no file_size): it may be another process's job",
+        ]),
     ...(found.near
       ? [
           "though it started within the clock-skew allowance of a later request of this import: it may be that request's job",
         ]
       : []),
   ];
+  if (guesses.length === 0) return { id: found.id };
   const taken = `job ${found.id} was taken for this user's request, whose answer was lost,`;
   return { id: found.id, guess: `${taken} ${guesses.join("; ")}` };
 }

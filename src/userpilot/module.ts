@@ -36,6 +36,7 @@ export const userpilotModule: VendorModule<
     { flag: "environment", env: "USERPILOT_ENVIRONMENT", values: USERPILOT_ENVIRONMENTS },
   ],
   polls: true,
+  matchesLostJobs: true,
   writes: ["bulkIdentifyUsers"],
   createClient: (settings, common) => {
     // `get` refuses a value the setting does not list.

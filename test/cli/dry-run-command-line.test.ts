@@ -37,6 +37,7 @@ describe("--dry-run refuses what an import refuses", () => {
     ["userpilot", ["--concurrency", "2"], "--concurrency 2 is above userpilot's limit"],
     ["fullstory", ["--poll-interval", "2"], "--poll-interval takes a duration with a unit"],
     ["propeller", ["--job-timeout", "1h"], "--job-timeout applies to fullstory and userpilot"],
+    ["fullstory", ["--sole-importer"], "--sole-importer applies to userpilot"],
     ["fullstory", ["--retries", "many"], "--retries takes a whole number ≥ 0, not many"],
     ["fullstory", ["--chunk-attempts", "0"], "--chunk-attempts takes a whole number ≥ 1, not 0"],
     ["fullstory", ["--request-timeout", "0ms"], "--request-timeout takes a duration"],

@@ -131,3 +131,12 @@ describe("client and engine options", () => {
     expect(() => createFullStoryClient({ apiKey: key, baseUrl, maxRetries: 0 })).not.toThrow();
   });
 });
+
+describe("a flag option", () => {
+  it('Userpilot\'s soleImporter takes true or false only: the text "false" from a config file is refused', () => {
+    expect(() =>
+      createUserpilotAdapter(userpilot, { soleImporter: "false" as unknown as boolean }),
+    ).toThrow(new TypeError('soleImporter: expected true or false, got "false"'));
+    expect(() => createUserpilotAdapter(userpilot, { soleImporter: false })).not.toThrow();
+  });
+});

@@ -93,6 +93,7 @@ const VENDOR_OPTIONS: Record<VendorName, { title: string; client: object; adapte
       conflictWaitMs: true,
       maxBodyBytes: true,
       clockSkewMs: true,
+      soleImporter: true,
     } satisfies Keys<UserpilotAdapterOptions>,
   },
 };

@@ -6,7 +6,7 @@ import type { ImportReport } from "../../src/core/engine/report.js";
 import { importUsers } from "../../src/userpilot/import.js";
 import type { UserpilotUser } from "../../src/userpilot/validate.js";
 import { matching } from "../support/matchers.js";
-import { client, expectTruthfulReport, useUserpilot } from "./harness.js";
+import { client, dropAfter, expectTruthfulReport, useUserpilot } from "./harness.js";
 
 const vendor = useUserpilot();
 
@@ -47,4 +47,14 @@ it("a request that never arrived does not silently take the other import's job o
   );
   expect(silent, "users reported imported that Userpilot does not hold").toEqual([]);
   expect(report.outcomes[0]).toMatchObject({ warning: matching(/another process's job/) });
+});
+
+it("an import that is the account's sole importer (soleImporter) takes its lost request's job without a warning", async () => {
+  const up = vendor({ pollsPerStep: 1 }, { bulkIdentifyUsers: { 1: dropAfter } });
+  const report = await importUsers(client(), alike("a", "pro"), { ...options, soleImporter: true });
+  expect(report.events["reconciled_jobs"]).toBe(1);
+  expect(
+    report.outcomes.filter((o) => o.outcome !== "imported" || o.warning !== undefined),
+  ).toEqual([]);
+  expectTruthfulReport(report, up.sim);
 });

@@ -107,3 +107,30 @@ describe("a job of as many rows and bytes, started after the lost send, while an
     }
   });
 });
+
+describe("an import that says it is the account's sole importer (soleImporter)", () => {
+  const request = { rows: 4, bytes: 100, clockSkewMs: 10_000, others: new Set<string>() };
+  const job = (start: number) => ({
+    ...{ job_id: "job-1", status: "completed" as const, total_rows: 4, file_size: 100 },
+    start_time: iso(start),
+  });
+
+  it("takes the job of as many rows and bytes that started after the send as the request's own", () => {
+    expect(lostRequestsJob([job(t1 + 500)], { ...request, sentMs: t1 })).toMatchObject({
+      guess: matching(/may be another process's job/),
+    });
+    expect(
+      lostRequestsJob([job(t1 + 500)], { ...request, sentMs: t1, soleImporter: true }),
+    ).toEqual({ id: "job-1" });
+  });
+
+  it("still says a job that started before the send may not be the request's", () => {
+    const found = lostRequestsJob([job(t1 - 3_000)], {
+      ...request,
+      sentMs: t1,
+      soleImporter: true,
+    });
+    expect(found?.guess).toMatch(/started before that request was sent/);
+    expect(found?.guess).not.toMatch(/another process's job/);
+  });
+});
