@@ -156,7 +156,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   args.stdout.write(
     formatSummary({ ...report, outcomes: sample.outcomes() }, 10, sample.warnedTotal, reportFile),
   );
-  if (report.aborted && report.failed > 0) args.stdout.write(resumeHint(flags["journal"]));
+  if (report.aborted) args.stdout.write(resumeHint(flags["journal"]));
   if (report.inputError !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(report.inputError)}\n`);
   if (reportError !== undefined) {

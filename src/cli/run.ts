@@ -40,7 +40,7 @@ Import options:
   --max-poll-interval <d>  FullStory, Userpilot: longest wait between polls (default 15s, 1m)
   --job-timeout <d>        FullStory, Userpilot: how long one job may run (default 1h, 6h)
   --sole-importer          Userpilot: no other process imports into the account meanwhile, so the job
-                           found for a lost request is this run's (its users are not warned)
+                           found for a lost request is this run's, not warned as maybe another's
   Durations <d> take a unit: ms, s, m or h (500ms, 2s, 10m, 1h).
 
 Reports (--report): NDJSON, written as the import runs: a {"kind":"header"} line, one {"kind":"outcome"}

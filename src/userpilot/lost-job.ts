@@ -27,7 +27,7 @@ export interface LostRequest {
 /** The job taken for the lost request's, and why it may not be that request's, when it may not. */
 export interface LostRequestsJob {
   readonly id: string;
-  /** Why the job may not be the lost request's: what the list could not tell apart (said on each user's outcome). */
+  /** Why the job may not be the lost request's: what the list cannot tell (said on each user's outcome). */
   readonly guess?: string;
 }
 
@@ -41,17 +41,15 @@ export interface LostRequestsJob {
  * the two, is not taken: this range's request had ended before that one went out (one chunk at a time), and
  * the job may be that chunk's, whose answer was lost too (same rows, and same bytes for same-shaped users).
  *
- * Nothing in the list says whose request made a job, so a job another process started after the send
- * with the same row count (two imports both sending full chunks) and, where the list gives `file_size` (the
- * published reference's list leaves it out), as many bytes (users of the same shape, such as one file's
- * users with other values of the same lengths) would be taken for it: a match is always a guess, and
- * `guess` says so, for the report to warn on each user. It says more when there is more to doubt: a job
- * that started within `clockSkewMs` before another chunk's later send (Userpilot's clock may be behind
- * ours), and one that started before this request's send: it may be a job that was running then (another process's, or another
- * client's), which made Userpilot turn the request away, as much as the request's own. So, too, is a job
- * that started after the send while another job, not this import's, ran across the send: Userpilot may have
- * turned the request away, and the later job may be another process's. The other checks
- * err towards sending again, which Userpilot upserts: should its `file_size` not be the body's bytes
+ * Nothing in the list says whose request made a job: another process's job that started after the send, of
+ * as many rows (two imports both sending full chunks) and, where the list gives `file_size` (the published
+ * reference's list leaves it out), as many bytes (users of one shape), would be taken for it. So a match is
+ * a guess, and `guess` says so for the report to warn on each user, unless the import is the account's
+ * sole importer. It says more when there is more to doubt: a job that started within `clockSkewMs` before
+ * another chunk's later send (Userpilot's clock may be behind ours); one that started before this request's
+ * send, which may be a job that was running then (another process's or another client's) and made Userpilot
+ * turn the request away; and one found while another job, not this import's, ran across the send. The other
+ * checks err towards sending again, which Userpilot upserts: should its `file_size` not be the body's bytes
  * (UNCONFIRMED) or its rows count a repeated user_id once, a lost answer is never matched, and the users go
  * in one more job.
  */
@@ -85,8 +83,7 @@ export function lostRequestsJob(
     // Another process's job may hold as many rows (two imports sending full chunks), and as many bytes
     // (users of the same shape): a match is a guess either way, but a different size rules a job out.
     if (typeof job.file_size === "number" && job.file_size !== bytes) continue;
-    const submitted: unknown = job["submitted_at"];
-    const startText = job.start_time ?? (typeof submitted === "string" ? submitted : "");
+    const startText = startOf(job);
     const started = Date.parse(startText);
     const ended = typeof job.end_time === "string" ? Date.parse(job.end_time) : Number.NaN;
     if (Number.isNaN(started) || started < earliest) continue;
@@ -144,7 +141,16 @@ export function lostRequestsJob(
  * published reference's examples are) is the send's second for a job created at once.
  */
 function sentAt(sentMs: number, startText: string): number {
-  return /:\d{2}\.\d/.test(startText) ? sentMs : Math.floor(sentMs / 1000) * 1000;
+  return wholeSeconds(startText) ? Math.floor(sentMs / 1000) * 1000 : sentMs;
+}
+
+/** Whether a time is written to the second only (no fraction of a second). */
+const wholeSeconds = (text: string) => !/:\d{2}\.\d/.test(text);
+
+/** When a job started, as the list writes it: `start_time`, or `submitted_at` (one docs page's shape). */
+function startOf(job: JobStatus): string {
+  const submitted: unknown = job["submitted_at"];
+  return job.start_time ?? (typeof submitted === "string" ? submitted : "");
 }
 
 /**
@@ -159,9 +165,11 @@ function runningAt(
 ): string | undefined {
   for (const job of jobs) {
     if (typeof job.job_id !== "string" || job.job_id === taken || others.has(job.job_id)) continue;
-    const startText = job.start_time ?? "";
+    const startText = startOf(job);
     if (!(Date.parse(startText) < sentAt(sentMs, startText))) continue;
-    const ended = typeof job.end_time === "string" ? Date.parse(job.end_time) : Number.NaN;
+    const endText = typeof job.end_time === "string" ? job.end_time : "";
+    // An end in whole seconds may have come up to a second after the time it shows.
+    const ended = Date.parse(endText) + (wholeSeconds(endText) ? 999 : 0);
     const terminal = job.status === "completed" || job.status === "failed";
     if (Number.isNaN(ended) ? !terminal : ended > sentMs) return job.job_id;
   }
