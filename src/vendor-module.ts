@@ -60,7 +60,10 @@ export interface JobTuning {
   jobTimeoutMs?: number;
   /** First wait after the vendor refused a job because another one runs (Userpilot's 409). */
   conflictWaitMs?: number;
-  /** No other process writes to the account meanwhile: a lost request's job found in a list is its own. */
+  /**
+   * No other process writes to the account meanwhile: a lost request's job found in a list is not warned as
+   * maybe another process's (doubts the list itself raises, such as a job that ran across the send, still are).
+   */
   soleImporter?: boolean;
 }
 

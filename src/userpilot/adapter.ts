@@ -72,8 +72,9 @@ export interface UserpilotAdapterOptions {
    * Whether this import is the only writer to the Userpilot account while it runs (no other process, client or
    * person imports meanwhile). Nothing in Userpilot's job list says whose request made a job, so the job found
    * for a lost request is otherwise a guess, and each of its users is imported with a warning that the job may
-   * be another process's; said true, it is taken as the request's own. Doubts of this import's own (a job that
-   * started before the send, or near another chunk's send) are still said.
+   * be another process's; said true, it is taken as the request's own. Doubts the list's times raise (a job
+   * that started before the send or near another chunk's send, or another job that ran across the send) are
+   * still said.
    * @default false
    */
   soleImporter?: boolean;

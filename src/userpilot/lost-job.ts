@@ -1,5 +1,6 @@
 // Which job of Userpilot's job list a bulk identify request whose answer was lost created, if any.
 import type { components } from "../../generated/userpilot.js";
+import { jobTime, type JobTime } from "./job-time.js";
 
 type JobStatus = components["schemas"]["BackgroundJobStatus"];
 
@@ -74,23 +75,25 @@ export function lostRequestsJob(
   // A job that only the clock-skew allowance lets in started before the send on Userpilot's clock, and so
   // may have ended before it too (the previous chunk's job, which a re-run resumed from the journal does
   // not know): of those, the last to start is the likeliest one.
-  type Candidate = { id: string; at: number; sized: boolean; near: boolean };
+  type Candidate = { job: JobStatus; id: string; at: number; sized: boolean; near: boolean };
   let onTime: Candidate | undefined;
   let skewed: Candidate | undefined;
   for (const job of jobs) {
-    if (typeof job.job_id !== "string" || others.has(job.job_id)) continue;
+    // An empty id names no job: its status would be asked at the list's own path.
+    if (typeof job.job_id !== "string" || job.job_id === "" || others.has(job.job_id)) continue;
     if (job.total_rows !== rows) continue;
     // Another process's job may hold as many rows (two imports sending full chunks), and as many bytes
     // (users of the same shape): a match is a guess either way, but a different size rules a job out.
     if (typeof job.file_size === "number" && job.file_size !== bytes) continue;
-    const startText = startOf(job);
-    const started = Date.parse(startText);
-    const ended = typeof job.end_time === "string" ? Date.parse(job.end_time) : Number.NaN;
-    if (Number.isNaN(started) || started < earliest) continue;
-    if (!Number.isNaN(ended) && ended < earliest) continue;
+    const start = startOf(job);
+    const ended = jobTime(job.end_time);
+    if (start === undefined || start.ms < earliest) continue;
+    if (ended !== undefined && ended.ms < earliest) continue;
+    const started = start.ms;
     if (othersSince(started)) continue;
     const sized = typeof job.file_size === "number";
     const candidate = {
+      job,
       id: job.job_id,
       at: started,
       sized,
@@ -98,7 +101,7 @@ export function lostRequestsJob(
       // Userpilot's clock, which may be behind ours), or, on ours, before this range sent again.
       near: othersSince(started + request.clockSkewMs) || othersSince(started, 0),
     };
-    if (started >= sentAt(sentMs, startText)) {
+    if (started >= sentAt(sentMs, start)) {
       if (onTime === undefined || started < onTime.at) onTime = candidate;
     } else if (skewed === undefined || started > skewed.at) {
       skewed = candidate;
@@ -106,7 +109,7 @@ export function lostRequestsJob(
   }
   const found = onTime ?? skewed;
   if (found === undefined) return undefined;
-  const busy = found === onTime ? runningAt(jobs, sentMs, found.id, others) : undefined;
+  const busy = found === onTime ? runningAt(jobs, sentMs, found.job, others) : undefined;
   const guesses = [
     ...(busy !== undefined
       ? [
@@ -137,41 +140,38 @@ export function lostRequestsJob(
 }
 
 /**
- * The send's time as a start time written like `startText` gives it: a start time in whole seconds (as the
+ * The send's time as a start time written like `start` would give it: a start time in whole seconds (as the
  * published reference's examples are) is the send's second for a job created at once.
  */
-function sentAt(sentMs: number, startText: string): number {
-  return wholeSeconds(startText) ? Math.floor(sentMs / 1000) * 1000 : sentMs;
+function sentAt(sentMs: number, start: JobTime): number {
+  return Math.floor(sentMs / start.precisionMs) * start.precisionMs;
 }
 
-/** Whether a time is written to the second only (no fraction of a second). */
-const wholeSeconds = (text: string) => !/:\d{2}\.\d/.test(text);
-
 /** When a job started, as the list writes it: `start_time`, or `submitted_at` (one docs page's shape). */
-function startOf(job: JobStatus): string {
-  const submitted: unknown = job["submitted_at"];
-  return job.start_time ?? (typeof submitted === "string" ? submitted : "");
+function startOf(job: JobStatus): JobTime | undefined {
+  return jobTime(job.start_time) ?? jobTime(job["submitted_at"]);
 }
 
 /**
- * A job, other than `taken` and not one of `others`, that started before `sentMs` and had not ended by it
- * (our clock), if any: Userpilot runs one bulk job at a time, so while it ran a request was turned away.
+ * A job, other than the list's entry `taken` and not one of `others`, that started before `sentMs` and had
+ * not ended by it (our clock), if any: Userpilot runs one bulk job at a time, so while it ran a request was
+ * turned away.
  */
 function runningAt(
   jobs: readonly JobStatus[],
   sentMs: number,
-  taken: string,
+  taken: JobStatus,
   others: ReadonlySet<string>,
 ): string | undefined {
   for (const job of jobs) {
-    if (typeof job.job_id !== "string" || job.job_id === taken || others.has(job.job_id)) continue;
-    const startText = startOf(job);
-    if (!(Date.parse(startText) < sentAt(sentMs, startText))) continue;
-    const endText = typeof job.end_time === "string" ? job.end_time : "";
-    // An end in whole seconds may have come up to a second after the time it shows.
-    const ended = Date.parse(endText) + (wholeSeconds(endText) ? 999 : 0);
+    // Another entry of the taken job's id counts: which of the list's two accounts of it is true is unknown.
+    if (job === taken || typeof job.job_id !== "string" || others.has(job.job_id)) continue;
+    const start = startOf(job);
+    if (start === undefined || !(start.ms < sentAt(sentMs, start))) continue;
+    // An end written to the second (or the minute) may have come up to that much after the time it shows.
+    const end = jobTime(job.end_time);
     const terminal = job.status === "completed" || job.status === "failed";
-    if (Number.isNaN(ended) ? !terminal : ended > sentMs) return job.job_id;
+    if (end === undefined ? !terminal : end.ms + end.precisionMs - 1 > sentMs) return job.job_id;
   }
   return undefined;
 }

@@ -188,8 +188,9 @@ function usersIn(text: string): string[] {
 
 async function jobStatusOf(response: Response): Promise<{ jobStatus?: string }> {
   if (response.status !== 200 && response.status !== 202) return {};
-  const body = (await response.clone().json()) as { status?: unknown };
-  return typeof body.status === "string" ? { jobStatus: body.status } : {};
+  // A test's hostile answer may be any JSON (`null`, a bare string).
+  const body = (await response.clone().json()) as { status?: unknown } | null;
+  return typeof body?.status === "string" ? { jobStatus: body.status } : {};
 }
 
 export const client = (apiKey = API_KEY) =>
