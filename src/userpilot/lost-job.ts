@@ -126,7 +126,7 @@ export function lostRequestsJob(
       : [
           found.sized
             ? "by its row count, file_size and start time only (nothing in Userpilot's job list says whose request made a job): it may be another process's job, of as many users in as many bytes"
-            : "by its row count and start time only (Userpilot's job list gives no file_size): it may be another process's job",
+            : "by its row count and start time only (Userpilot's job list gives no file_size as a number): it may be another process's job",
         ]),
     ...(found.near
       ? [
