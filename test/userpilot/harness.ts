@@ -227,3 +227,17 @@ export function expectTruthfulReport(report: ImportReport, sim: UserpilotSimulat
   expect(lies, "outcomes that contradict what Userpilot holds").toEqual([]);
   expect(sim.stats()).toMatchObject({ duplicates: 0, rewrites: 0 });
 }
+
+/** `n` users whose bodies all have the same bytes, as ids of one width and a plan of one length give. */
+export const alike = (prefix: string, n = 5, plan = "pro"): UserpilotUser[] =>
+  Array.from({ length: n }, (_, i) => ({ user_id: `${prefix}-${i}`, metadata: { plan } }));
+
+/** Options under which two imports at once take turns: their waits yield to the event loop. */
+export const turnTaking = {
+  chunkRecords: 5,
+  pollIntervalMs: 1,
+  maxPollIntervalMs: 1,
+  conflictWaitMs: 1,
+  replayDelayMs: 0,
+  sleep: () => new Promise<void>((resolve) => setImmediate(resolve)),
+} satisfies UserpilotImportOptions;

@@ -4,24 +4,19 @@
 import { expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { importUsers } from "../../src/userpilot/import.js";
-import type { UserpilotUser } from "../../src/userpilot/validate.js";
 import { matching } from "../support/matchers.js";
-import { client, dropAfter, expectTruthfulReport, useUserpilot } from "./harness.js";
+import {
+  client,
+  dropAfter,
+  expectTruthfulReport,
+  useUserpilot,
+  alike,
+  turnTaking,
+} from "./harness.js";
 
 const vendor = useUserpilot();
 
-/** Users of one shape: ids of one width and a plan of three letters, so every body has the same bytes. */
-const alike = (prefix: string, plan: string): UserpilotUser[] =>
-  Array.from({ length: 5 }, (_, i) => ({ user_id: `${prefix}-${i}`, metadata: { plan } }));
-
-const options = {
-  chunkRecords: 5,
-  pollIntervalMs: 1,
-  maxPollIntervalMs: 1,
-  conflictWaitMs: 1,
-  replayDelayMs: 0,
-  sleep: () => new Promise<void>((resolve) => setImmediate(resolve)),
-};
+const options = turnTaking;
 
 it("a request that never arrived does not silently take the other import's job of as many bytes", async () => {
   const up = vendor({ pollsPerStep: 1 });
@@ -31,13 +26,13 @@ it("a request that never arrived does not silently take the other import's job o
   up.sim.setFaults({
     script: async ({ operation }) => {
       if (operation !== "bulkIdentifyUsers" || ++posts !== 1) return undefined;
-      other = importUsers(client(), alike("b", "pre"), options);
+      other = importUsers(client(), alike("b", 5, "pre"), options);
       await other;
       return "drop";
     },
   });
 
-  const report = await importUsers(client(), alike("a", "pro"), options);
+  const report = await importUsers(client(), alike("a"), options);
   if (other === undefined) throw new Error("the other import never started");
   expectTruthfulReport(await other, up.sim);
 
@@ -51,7 +46,7 @@ it("a request that never arrived does not silently take the other import's job o
 
 it("an import that is the account's sole importer (soleImporter) takes its lost request's job without a warning", async () => {
   const up = vendor({ pollsPerStep: 1 }, { bulkIdentifyUsers: { 1: dropAfter } });
-  const report = await importUsers(client(), alike("a", "pro"), { ...options, soleImporter: true });
+  const report = await importUsers(client(), alike("a"), { ...options, soleImporter: true });
   expect(report.events["reconciled_jobs"]).toBe(1);
   expect(
     report.outcomes.filter((o) => o.outcome !== "imported" || o.warning !== undefined),
