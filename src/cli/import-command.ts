@@ -7,6 +7,7 @@ import { runImport, type ImportOptions } from "../core/engine/engine.js";
 import { JournalError } from "../core/engine/journal.js";
 import { JournalLock } from "../core/engine/journal-lock.js";
 import type { ImportReport } from "../core/engine/report.js";
+import { errorCode } from "../core/errors/error-code.js";
 import { durationFlag, wholeFlag, type Flags } from "./flag-values.js";
 import { ProblemSample } from "./problem-sample.js";
 import { createProgressDisplay } from "./progress.js";
@@ -170,11 +171,11 @@ export async function importCommand(args: ImportFlags): Promise<number> {
 
 /** Why an input cannot be read, in words for the common causes: a bare "cannot read" leaves a person guessing. */
 function whyUnreadable(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   if (code === "ENOENT") return "no such file";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "ENOTDIR") return "a folder on its path is a file";
-  return typeof code === "string" ? code : "unreadable";
+  return code ?? "unreadable";
 }
 
 /** What an interrupted run leaves to do: the journal resumes it; without one, nothing does. */

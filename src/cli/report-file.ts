@@ -1,5 +1,6 @@
 import { createWriteStream, rmSync, type WriteStream } from "node:fs";
 import { open, readFile } from "node:fs/promises";
+import { errorCode } from "../core/errors/error-code.js";
 import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
 import { VERSION } from "../core/version.js";
 
@@ -167,7 +168,7 @@ export async function checkWritable(file: string): Promise<boolean> {
     await (await open(file, "wx")).close();
     return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code !== "EEXIST")
+    if (errorCode(error) !== "EEXIST")
       throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
   }
   try {
@@ -180,8 +181,7 @@ export async function checkWritable(file: string): Promise<boolean> {
 
 /** A file error's code (`EACCES`), else its message. */
 function codeOf(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
+  return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** How far from the end {@link readReportSummary} looks for the summary line at first (it looks further if need be). */

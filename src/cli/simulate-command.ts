@@ -4,6 +4,7 @@ import {
   simulatorSettings,
   type VendorModule,
 } from "../vendor-module.js";
+import { errorCode } from "../core/errors/error-code.js";
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import type { VendorSimulator } from "../testing/simulator.js";
@@ -59,7 +60,7 @@ export async function simulateCommand(
   const simulator = await createSimulator(module, faultsFrom(flags));
   const running = await serveSimulator(simulator, port).catch((error: unknown) => {
     // A port taken (another simulator still running) is the command line's to change: say how.
-    if ((error as { code?: unknown } | null)?.code !== "EADDRINUSE") throw error;
+    if (errorCode(error) !== "EADDRINUSE") throw error;
     throw new ConfigError(
       `--port ${port} is in use on 127.0.0.1: leave --port out for a free port`,
     );

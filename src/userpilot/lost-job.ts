@@ -75,7 +75,7 @@ export function lostRequestsJob(
   // A job that only the clock-skew allowance lets in started before the send on Userpilot's clock, and so
   // may have ended before it too (the previous chunk's job, which a re-run resumed from the journal does
   // not know): of those, the last to start is the likeliest one.
-  type Candidate = { job: JobStatus; id: string; at: number; sized: boolean; near: boolean };
+  type Candidate = { job: JobStatus; at: number; near: boolean };
   let onTime: Candidate | undefined;
   let skewed: Candidate | undefined;
   for (const job of jobs) {
@@ -91,12 +91,9 @@ export function lostRequestsJob(
     if (ended !== undefined && ended.ms < earliest) continue;
     const started = start.ms;
     if (othersSince(started)) continue;
-    const sized = typeof job.file_size === "number";
     const candidate = {
       job,
-      id: job.job_id,
       at: started,
-      sized,
       // It may be another chunk's: it started within the skew allowance before that chunk's later send (on
       // Userpilot's clock, which may be behind ours), or, on ours, before this range sent again.
       near: othersSince(started + request.clockSkewMs) || othersSince(started, 0),
@@ -109,6 +106,7 @@ export function lostRequestsJob(
   }
   const found = onTime ?? skewed;
   if (found === undefined) return undefined;
+  const id = found.job.job_id;
   const busy = found === onTime ? runningAt(jobs, sentMs, found.job, others) : undefined;
   const guesses = [
     ...(busy !== undefined
@@ -124,7 +122,7 @@ export function lostRequestsJob(
     ...(request.soleImporter === true
       ? []
       : [
-          found.sized
+          typeof found.job.file_size === "number"
             ? "by its row count, file_size and start time only (nothing in Userpilot's job list says whose request made a job): it may be another process's job, of as many users in as many bytes"
             : "by its row count and start time only (Userpilot's job list gives no file_size as a number): it may be another process's job",
         ]),
@@ -134,9 +132,9 @@ export function lostRequestsJob(
         ]
       : []),
   ];
-  if (guesses.length === 0) return { id: found.id };
-  const taken = `job ${found.id} was taken for this user's request, whose answer was lost,`;
-  return { id: found.id, guess: `${taken} ${guesses.join("; ")}` };
+  if (guesses.length === 0) return { id };
+  const taken = `job ${id} was taken for this user's request, whose answer was lost,`;
+  return { id, guess: `${taken} ${guesses.join("; ")}` };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
+import { errorCode } from "../errors/error-code.js";
 import { JournalError } from "./journal-error.js";
 
 /**
@@ -58,7 +59,7 @@ export class JournalLock {
         if (
           named === journal ||
           !(error instanceof JournalError) ||
-          !UNWRITABLE.has(codeOf(error.cause))
+          !UNWRITABLE.has(errorCode(error.cause))
         )
           throw error;
         return JournalLock.#take(journal, journal);
@@ -156,7 +157,7 @@ function lockedPath(journal: string): string {
     try {
       return realpathSync(current);
     } catch (error) {
-      if (codeOf(error) !== "ENOENT") return journal;
+      if (errorCode(error) !== "ENOENT") return journal;
     }
     let target: string;
     try {
@@ -183,7 +184,7 @@ function create(journal: string, file: string, content: string): boolean {
   try {
     fd = openSync(file, "wx");
   } catch (error) {
-    if (codeOf(error) === "EEXIST") return false;
+    if (errorCode(error) === "EEXIST") return false;
     throw new JournalError(`journal ${journal}: cannot create its lock file: ${messageOf(error)}`, {
       cause: error,
     });
@@ -228,7 +229,7 @@ function isGone(owner: Owner, content: string): boolean {
     return false;
   } catch (error) {
     // EPERM: the process lives, under another user.
-    return codeOf(error) === "ESRCH";
+    return errorCode(error) === "ESRCH";
   }
 }
 
@@ -257,7 +258,7 @@ function readIfThere(file: string): string | undefined {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
-    if (codeOf(error) === "ENOENT") return undefined;
+    if (errorCode(error) === "ENOENT") return undefined;
     throw error;
   }
 }
@@ -266,12 +267,8 @@ function removeIfThere(file: string): void {
   try {
     unlinkSync(file);
   } catch (error) {
-    if (codeOf(error) !== "ENOENT") throw error;
+    if (errorCode(error) !== "ENOENT") throw error;
   }
-}
-
-function codeOf(error: unknown): unknown {
-  return typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
 }
 
 function messageOf(error: unknown): string {
