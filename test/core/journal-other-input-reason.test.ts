@@ -41,3 +41,31 @@ it("the records read after the chunk that differs name the journal's refusal, no
     expect(outcome).not.toMatchObject({ reason: matching(/the import was aborted/) });
   }
 });
+
+it("records at the place of a chunk an earlier run imported say the vendor may hold them", async () => {
+  // An operator fixes one user's name and re-runs with the journal of the finished import: the run is
+  // refused, but the edited chunk's users (and the next one's, read before the refusal) are at the vendor.
+  const journal = journalFile("other-input-held");
+  const users: User[] = Array.from({ length: 6 }, () => ({
+    id: faker.string.uuid(),
+    name: faker.person.fullName(),
+  }));
+  expect((await runImport(adapter, users, { journal })).imported).toBe(6);
+
+  const edited = users.map((u, i) => (i === 3 ? { ...u, name: `${u.name} (edited)` } : u));
+  const outcomes: RecordOutcome[] = [];
+  await expect(
+    runImport(adapter, edited, { journal, onOutcome: (o) => outcomes.push(o) }),
+  ).rejects.toThrow(JournalError);
+
+  const notSent = outcomes.filter((o) => o.index >= 2);
+  expect(notSent.map((o) => o.index)).toEqual(expect.arrayContaining([2, 3, 4]));
+  for (const outcome of notSent) {
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      reason: matching(
+        /chunk 1 holds different records.*test may hold this record: an earlier run with this journal sent a chunk in its place$/,
+      ),
+    });
+  }
+});

@@ -2,7 +2,10 @@ import { createHash } from "node:crypto";
 
 /** A client that can say where it sends: its base URL and the account, without any secret. */
 export interface Destined {
-  /** `<base URL> <account>`: the account is an org or client id, or a fingerprint of the key. */
+  /**
+   * `<base URL> <account>`: the account is an org or client id, or a fingerprint of the key; a credential in
+   * the base URL is redacted.
+   */
   readonly destination: string;
 }
 

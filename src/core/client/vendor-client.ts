@@ -64,5 +64,7 @@ export function createVendorClient<
       ...(setup.middleware ?? []),
     ],
   });
-  return Object.assign(client, { destination: destinationOf(baseUrl, setup.account) });
+  // A gateway may take the key in the base URL's path; the destination is written to journals and errors.
+  const destination = setup.secrets.scrub(destinationOf(baseUrl, setup.account));
+  return Object.assign(client, { destination });
 }

@@ -144,13 +144,17 @@ export class ChunkDispatcher<Input, Wire> {
       this.#dispatch(pending, seq, lookedUp);
       return;
     }
-    // Not sent in this run; an earlier run with the journal may have settled the chunk, or sent it.
-    const known = this.#unfit === undefined ? this.#journaled(pending, seq, lookedUp) : undefined;
+    // Not sent in this run; an earlier run with the journal may have settled the chunk, or sent it, or (past
+    // a chunk that differs from the journal's) sent one in its place, which may have held these records.
+    const entry = lookedUp ?? this.settings.journal?.lookup(seq);
+    const known =
+      entry !== undefined && entry.fingerprint === fingerprintOf(pending) ? entry : undefined;
     if (known?.outcomes !== undefined) {
       this.#resume(pending, known.outcomes);
       return;
     }
-    this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, "its chunk");
+    const what = known === undefined ? "a chunk in its place" : "its chunk";
+    this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), entry, what);
   }
 
   /**
@@ -209,12 +213,16 @@ export class ChunkDispatcher<Input, Wire> {
     known: JournaledChunk | undefined,
     what: string,
   ): void {
-    const earlier = known !== undefined && sentInEarlierRun(known.state);
+    // A chunk in its place that an earlier run settled held other records, some of which may be these.
+    const settled = known?.outcomes?.some((outcome) => outcome.ok) === true;
+    const earlier = known !== undefined && (settled || sentInEarlierRun(known.state));
+    const unanswered =
+      known?.outcomes === undefined ? ", and no answer said what became of it" : "";
     this.#failAll(
       pending,
       code,
       earlier
-        ? `${reason}; ${this.adapter.vendor} may hold this record: an earlier run with this journal sent ${what}, and no answer said what became of it`
+        ? `${reason}; ${this.adapter.vendor} may hold this record: an earlier run with this journal sent ${what}${unanswered}`
         : reason,
     );
   }
@@ -263,12 +271,6 @@ export class ChunkDispatcher<Input, Wire> {
     );
   }
 
-  /** What the journal holds for the chunk `seq`, if it was written for the same records. */
-  #journaled(pending: PendingChunk<Wire>, seq: number, lookedUp?: JournaledChunk) {
-    const known = lookedUp ?? this.settings.journal?.lookup(seq);
-    return known !== undefined && known.fingerprint === fingerprintOf(pending) ? known : undefined;
-  }
-
   #resume(pending: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]): void {
     this.#resumedChunks += 1;
     // A journal written before its vendor texts were scrubbed must not bring a secret into this report.
@@ -306,7 +308,7 @@ export class ChunkDispatcher<Input, Wire> {
       );
       this.#mismatch ??= this.#unfit;
       this.#abort(this.#mismatch);
-      this.#failAll(pending, "aborted", this.#unfit.message);
+      this.#failUnsent(pending, "aborted", this.#unfit.message, known, "a chunk in its place");
       return;
     }
     if (known?.outcomes !== undefined) {

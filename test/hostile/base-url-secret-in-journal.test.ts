@@ -1,0 +1,52 @@
+// A base URL may hold a credential in its path (a gateway that routes by key: `https://gw.example/<key>/`).
+// The journal names its destination by base URL, and a journal of another destination is refused naming
+// both: neither the file nor that error may hold the key.
+import { readFileSync } from "node:fs";
+import { expect, it } from "vitest";
+import { JournalError } from "../../src/core/engine/journal.js";
+import * as fullstory from "../../src/fullstory/index.js";
+import * as propeller from "../../src/propeller/index.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { journalFile } from "../support/journal-file.js";
+import { expectNoSecret } from "./leaks.js";
+
+const faker = seededFaker("base url secret in journal");
+
+// No record is sent: the journal's header is written when the run opens it.
+const none: never[] = [];
+
+it("FullStory: a key in the base URL's path is in neither the journal nor its refusal", async () => {
+  const apiKey = `na1.${faker.string.alphanumeric({ length: 40 })}`;
+  const client = (host: string) =>
+    fullstory.createFullStoryClient({ apiKey, baseUrl: `http://${host}/gw/${apiKey}` });
+  const journal = journalFile("fullstory-base-url");
+
+  await fullstory.importUsers(client("127.0.0.1:9"), none, { journal });
+  expectNoSecret(readFileSync(journal, "utf8"), [apiKey]);
+  // The same destination is still recognised as the same on a resume.
+  await expect(fullstory.importUsers(client("127.0.0.1:9"), none, { journal })).resolves.toEqual(
+    expect.objectContaining({ total: 0 }),
+  );
+
+  const refused = await fullstory
+    .importUsers(client("127.0.0.2:9"), none, { journal })
+    .catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(JournalError);
+  expect(String(refused)).toMatch(/127\.0\.0\.1:9\/gw\/.*127\.0\.0\.2:9\/gw\//);
+  expectNoSecret(refused, [apiKey]);
+});
+
+it("Propeller: a client secret in the base URL's path is not in the journal", async () => {
+  const clientSecret = faker.string.alphanumeric({ length: 32 });
+  const client = propeller.createPropellerClient({
+    clientId: "crm-importer",
+    clientSecret,
+    baseUrl: `http://127.0.0.1:9/${clientSecret}`,
+  });
+  const journal = journalFile("propeller-base-url");
+
+  await propeller.importUsers(client, none, { journal });
+  const text = readFileSync(journal, "utf8");
+  expectNoSecret(text, [clientSecret]);
+  expect(text).toContain("client:crm-importer");
+});
