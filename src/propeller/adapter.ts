@@ -297,11 +297,19 @@ function mapResults(
     if (list === undefined) byKey.set(key, [n]);
     else list.push(n);
   });
+  // A key past 2^53 was read as another number: the user it names cannot be told.
+  const inexact = results.some(
+    (result) => typeof (result as { key?: unknown } | null)?.key === "number" && !isResult(result),
+  )
+    ? " (a result's key is a number beyond 2^53, which cannot be read exactly)"
+    : "";
   for (const position of unmatched) {
     const key = String(items[position]?.sourceId);
     const n = byKey.get(key)?.shift();
     const result = n === undefined ? undefined : results[n];
-    outcomes[position] = isResult(result) ? outcomeOf(result) : noOutcome(`sourceId ${key}`);
+    outcomes[position] = isResult(result)
+      ? outcomeOf(result)
+      : noOutcome(`sourceId ${key}${inexact}`);
   }
   // A result names a user by its sourceId alone. Users of the request that share a sourceId but are different
   // users at Propeller (another source or language) cannot be told apart once the results and the users no
@@ -329,18 +337,27 @@ function mapResults(
   }
 }
 
+/**
+ * A result with a key that can name a user: a string, or an integer JSON.parse read exactly. A key beyond 2^53
+ * was read as a nearby integer, which may be another user's sourceId (a sent one is never beyond it).
+ */
 function isResult(value: unknown): value is BulkUserResult {
   return (
     typeof value === "object" &&
     value !== null &&
     "key" in value &&
-    (typeof value.key === "string" || typeof value.key === "number")
+    (typeof value.key === "string" || Number.isSafeInteger(value.key))
   );
 }
+
+const INEXACT_ID =
+  "Propeller answered with an id for this user that cannot be read exactly (a number that is not an integer up to 2^53 − 1), so it is left out: the id as read may be another user's";
 
 function outcomeOf(result: BulkUserResult): Outcome {
   if (result.success === true) {
     const id: unknown = result.id;
+    // JSON.parse reads an integer beyond 2^53 as a nearby one, which may be another user's id.
+    if (typeof id === "number" && !Number.isSafeInteger(id)) return { ok: true, note: INEXACT_ID };
     return typeof id === "number" || (typeof id === "string" && id !== "")
       ? { ok: true, id: String(id) }
       : { ok: true };

@@ -177,10 +177,12 @@ export function outcomesOf(
  */
 function failedRowsOf(text: string | undefined): FailedRow[] | undefined {
   if (text === undefined || text.trim() === "") return [];
-  let rows: Record<string, string | undefined>[];
+  let rows: Record<string, string | string[] | undefined>[];
   try {
-    rows = parse<Record<string, string | undefined>>(text, {
+    rows = parse<Record<string, string | string[] | undefined>>(text, {
       columns: true,
+      // A column named twice keeps both cells (in order), as one named twice in another case does.
+      group_columns_by_name: true,
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
@@ -193,7 +195,10 @@ function failedRowsOf(text: string | undefined): FailedRow[] | undefined {
     const cells = new Map<string, string>();
     const exact = new Map<string, string>();
     const reasons: [column: string, value: string][] = [];
-    for (const [column, value = ""] of Object.entries(row)) {
+    const columns = Object.entries(row).flatMap(([column, value = ""]) =>
+      (Array.isArray(value) ? value : [value]).map((cell) => [column, cell] as const),
+    );
+    for (const [column, value] of columns) {
       const name = column.trim().toLowerCase();
       if (name.startsWith("slashid:")) {
         cells.set(name, cellKey(name, value));

@@ -1,6 +1,6 @@
-// A failed_csv that names a handle column twice (in another case): the row's handles come from both columns,
-// its cells from the last. The row goes to a person it echoes only if that person holds all its handles;
-// here neither does, so it goes to the person sharing most handles with it (ties: the earliest).
+// A failed_csv that names a handle column twice (under the same name, or in another case): the row's handles
+// come from both columns, its cells from the last. The row goes to a person it echoes only if that person holds
+// all its handles; here neither does, so it goes to the person sharing most handles with it (ties: the earliest).
 import { expect, it } from "vitest";
 import { importUsers } from "../../src/slashid/import.js";
 import { json } from "../../src/testing/faults.js";
@@ -10,27 +10,33 @@ import { slashIdClient, slashIdWorld } from "./harness.js";
 
 const server = useMswServer();
 
-it("a row naming slashid:emails twice goes to the person sharing most handles, not to the last column's", async () => {
-  const phone = "+15550100";
-  const input = [
-    { emails: ["ann@example.com"], phone_numbers: [phone] },
-    { emails: ["bob@example.com"], phone_numbers: [phone] },
-  ];
-  const failedCsv = [
-    "slashid:emails,slashid:phone_numbers,SlashID:Emails,reason",
-    `ann@example.com,${phone},bob@example.com,refused`,
-  ].join("\n");
-  slashIdWorld(server, {
-    script: () => ({
-      after: (answer: Response) =>
-        answer.status === 200
-          ? json({
-              result: { successful_imports: 1, failed_imports: 1, failed_csv: failedCsv },
-            })
-          : answer,
-    }),
-  });
-  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
-  expectEveryRecordOnce(report, 2);
-  expect(report.outcomes.map((o) => o.outcome)).toEqual(["failed", "imported"]);
-});
+it.each([
+  ["in another case", "SlashID:Emails"],
+  ["under the same name", "slashid:emails"],
+])(
+  "a row naming slashid:emails twice (%s) goes to the person sharing most handles, not to the last column's",
+  async (_, again) => {
+    const phone = "+15550100";
+    const input = [
+      { emails: ["ann@example.com"], phone_numbers: [phone] },
+      { emails: ["bob@example.com"], phone_numbers: [phone] },
+    ];
+    const failedCsv = [
+      `slashid:emails,slashid:phone_numbers,${again},reason`,
+      `ann@example.com,${phone},bob@example.com,refused`,
+    ].join("\n");
+    slashIdWorld(server, {
+      script: () => ({
+        after: (answer: Response) =>
+          answer.status === 200
+            ? json({
+                result: { successful_imports: 1, failed_imports: 1, failed_csv: failedCsv },
+              })
+            : answer,
+      }),
+    });
+    const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+    expectEveryRecordOnce(report, 2);
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["failed", "imported"]);
+  },
+);
