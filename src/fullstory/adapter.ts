@@ -248,11 +248,14 @@ export function createFullStoryAdapter(
     context.releaseItems();
     // On a clock the wall clock's jumps do not move: a clock set forward must not spend the job's time.
     const deadline = monotonicNow() + jobTimeoutMs;
+    // A status the spec does not name (a CANCELLED FullStory adds) is polled on as running: the reason says
+    // which one the job was left in, as nothing here can tell whether it still runs.
+    let undocumented: string | undefined;
     const timedOut = (): Result =>
       everyItem<FullStoryFailureCode>(size, {
         ok: false,
         code: "job_timeout",
-        reason: `FullStory batch import job ${job} did not finish within ${jobTimeoutMs} ms (FullStory may still finish it)`,
+        reason: `FullStory batch import job ${job} did not finish within ${jobTimeoutMs} ms (FullStory may still finish it)${undocumented === undefined ? "" : `; its last status was ${undocumented}, which FullStory does not document, so whether the job still runs is unknown`}`,
         // The job's whole time was spent: only a later run, polling the same job, can settle it.
         transient: true,
         later: true,
@@ -286,7 +289,10 @@ export function createFullStoryAdapter(
         if (result.data.job.id !== job) return { value: { otherJob: result.data.job.id } };
         const status = result.data.job.status;
         // Anything but an end state (PROCESSING, or a state the spec does not name) is polled again.
-        if (status !== "COMPLETED" && status !== "FAILED") return {};
+        if (status !== "COMPLETED" && status !== "FAILED") {
+          undocumented = status === "PROCESSING" ? undefined : JSON.stringify(status).slice(0, 100);
+          return {};
+        }
         plan.ended(jobDuration(result.data.job));
         return {
           value: {
@@ -358,6 +364,7 @@ export function createFullStoryAdapter(
         (token) => client.getBatchImportErrors(page(token)),
         (failure) => failures.push(failure),
         bounds(countValue(ended.errors)),
+        failureProblem,
       ),
     ]);
     // Every entry read is FullStory's word on a user, even from a list a request then cut short. A failure's
@@ -616,6 +623,25 @@ interface PageBounds {
   ): Promise<{ timedOut: false; value: PageAnswer<T> } | { timedOut: true }>;
 }
 
+/** What keeps an entry of the errors list from reading as a failure of the user it echoes, if anything. */
+function failureProblem(entry: unknown): string | undefined {
+  if (entry === null || typeof entry !== "object" || Array.isArray(entry))
+    return "a failure that is not an object";
+  const { code, message, user } = entry as Record<string, unknown>;
+  if (typeof code !== "string") return `a failure whose code is ${kindOf(code)}`;
+  if (typeof message !== "string") return `a failure whose message is ${kindOf(message)}`;
+  if (user === null || typeof user !== "object" || Array.isArray(user))
+    return `a failure whose user is ${kindOf(user)}`;
+  return undefined;
+}
+
+function kindOf(value: unknown): string {
+  if (value === undefined) return "missing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
 /**
  * Pages beyond a list's expected length a list may take: one for a last page that holds nothing after a full
  * one, one for a count that lags by a record.
@@ -634,6 +660,7 @@ async function readPages<T>(
   fetchPage: (token: string | undefined) => Promise<PageAnswer<T>>,
   visit: (item: T) => void,
   bounds: PageBounds,
+  problemOf: (item: unknown) => string | undefined = () => undefined,
 ): Promise<ListRead> {
   const used = new Set<string>();
   let counted = bounds.reported;
@@ -651,7 +678,15 @@ async function readPages<T>(
     if (!page.ok) return { kind: "failed", error: page.error };
     if (page.status !== 200) continue; // not reached: 202 is waited out above
     pages += 1;
-    for (const item of page.data.results ?? []) visit(item);
+    // The client checks only what the spec requires: a page whose entries do not read as documented is
+    // not read at all, so no user is placed on an entry whose meaning changed.
+    const results: unknown = page.data.results ?? [];
+    const problem = Array.isArray(results)
+      ? results.map(problemOf).find((found) => found !== undefined)
+      : "results that are not a list";
+    if (problem !== undefined)
+      return { kind: "incomplete", why: `a page held ${problem}, not as FullStory documents it` };
+    for (const item of results as readonly T[]) visit(item);
     const total = count(page.data.total_records);
     if (total !== undefined) counted = Math.max(counted ?? 0, total);
     const next = page.data.next_page_token;

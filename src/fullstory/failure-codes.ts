@@ -5,7 +5,8 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  * - FullStory's own code for a user its job refused (from `getBatchImportErrors`), as it gives it;
  * - `job_timeout`: the job did not finish within `jobTimeoutMs` (FullStory may still finish it; a re-run
  *   with the journal polls the same job);
- * - `results_incomplete`: the result lists were not read to their end before the job's time ran out;
+ * - `results_incomplete`: the result lists were not read to their end: the job's time ran out, they paged on
+ *   past their counts, or a page held entries that are not as FullStory documents them;
  * - `no_outcome`: the job ended without listing the user, and its `imports` count does not confirm it (see
  *   `createFullStoryAdapter`);
  * - `job_lost`: FullStory answered 404 for the job it created (its status or a result list): whether the user

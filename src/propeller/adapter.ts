@@ -357,10 +357,20 @@ function outcomeOf(result: BulkUserResult): Outcome {
   if (result.success === true) {
     const id: unknown = result.id;
     // JSON.parse reads an integer beyond 2^53 as a nearby one, which may be another user's id.
-    if (typeof id === "number" && !Number.isSafeInteger(id)) return { ok: true, note: INEXACT_ID };
-    return typeof id === "number" || (typeof id === "string" && id !== "")
-      ? { ok: true, id: String(id) }
-      : { ok: true };
+    const exact = typeof id !== "number" || Number.isSafeInteger(id);
+    const imported: Outcome & { ok: true } = !exact
+      ? { ok: true, note: INEXACT_ID }
+      : typeof id === "number" || (typeof id === "string" && id !== "")
+        ? { ok: true, id: String(id) }
+        : { ok: true };
+    // An action the spec does not name (a kind Propeller adds later) may not mean the user was written as sent.
+    const action: unknown = result.action;
+    return action === "create" || action === "update"
+      ? imported
+      : withNote(
+          imported,
+          `Propeller answered success with action ${JSON.stringify(action)?.slice(0, 100) ?? "undefined"}, which its documentation does not name (create or update): whether it wrote this user as sent is unknown`,
+        );
   }
   const reason =
     typeof result.error === "string" && result.error !== ""

@@ -35,7 +35,8 @@ const EXISTED_NOTE =
 interface ImportCounts {
   successful_imports: number;
   failed_imports: number;
-  failed_csv?: string;
+  /** Text per the spec, read as unknown: a value of another type (`null`, a list) is an unreadable one. */
+  failed_csv?: unknown;
 }
 
 interface FailedRow {
@@ -172,11 +173,14 @@ export function outcomesOf(
 }
 
 /**
- * The rows of `failed_csv` with their handles and reason; [] when absent or empty, undefined when it does
- * not parse. Read by header: `slashid:*` columns are the row, any other non-empty column is the reason.
+ * The rows of `failed_csv` with their handles and reason; [] when absent or empty, undefined when it is not
+ * text or does not parse. Read by header: `slashid:*` columns are the row, any other non-empty column is the
+ * reason.
  */
-function failedRowsOf(text: string | undefined): FailedRow[] | undefined {
-  if (text === undefined || text.trim() === "") return [];
+function failedRowsOf(text: unknown): FailedRow[] | undefined {
+  if (text === undefined) return [];
+  if (typeof text !== "string") return undefined;
+  if (text.trim() === "") return [];
   let rows: Record<string, string | string[] | undefined>[];
   try {
     rows = parse<Record<string, string | string[] | undefined>>(text, {

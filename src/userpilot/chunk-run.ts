@@ -456,7 +456,12 @@ export class ChunkRun {
           status = job.status;
           if (status === "completed" || status === "failed") plan.ended(vendorDuration(job));
           if (status === "completed") {
-            return { value: end(completedOutcome(jobId, job, rows), true) };
+            return {
+              value: end(
+                completedOutcome(jobId, job, rows, (text) => this.client.scrub(text)),
+                true,
+              ),
+            };
           }
           if (status === "failed") {
             return {

@@ -46,11 +46,22 @@ export function completedOutcome(
   jobId: string,
   job: Record<string, unknown>,
   sent: number,
+  scrub: (text: string) => string,
 ): Outcome {
   const completed = job["completed_rows"];
   const total = job["total_rows"];
-  const done = typeof completed === "number" ? completed : total;
-  if (typeof done !== "number" || done >= sent) return { ok: true };
+  const [field, done] =
+    completed === undefined || completed === null
+      ? ["total_rows", total]
+      : ["completed_rows", completed];
+  if (done === undefined || done === null) return { ok: true };
+  // A count Userpilot gives in another form than the spec's integer (text "2") may say it skipped rows.
+  if (typeof done !== "number")
+    return {
+      ok: true,
+      note: `Userpilot completed job ${jobId} with ${field} ${shown(done, scrub)}, not a number as documented, so whether it skipped rows is unknown: this user may not have been updated`,
+    };
+  if (done >= sent) return { ok: true };
   return {
     ok: true,
     note:
@@ -123,9 +134,14 @@ export function jobFailure(
     details.length === 0 ? parts.join(" ") : `${parts.join(" ")}: ${details.join("; ")}`;
   // Rows the job did before it failed may hold this user: Userpilot does not say which rows they were.
   const done = job["completed_rows"];
-  return typeof done === "number" && done > 0
-    ? `${failed}; Userpilot may hold this user: the job did ${done} row(s) before it failed and does not say which`
-    : failed;
+  if (typeof done === "number")
+    return done > 0
+      ? `${failed}; Userpilot may hold this user: the job did ${done} row(s) before it failed and does not say which`
+      : failed;
+  // A count in another form than the spec's integer (text "2") may say the job did rows before it failed.
+  return done === undefined || done === null
+    ? failed
+    : `${failed}; Userpilot may hold this user: the job gave completed_rows as ${shown(done, scrub)}, not a number as documented, so whether it did rows before it failed is unknown`;
 }
 
 /** `: ` and the messages of an error body (`errors[].message` or `error`, and `details`), or nothing. */
@@ -143,6 +159,11 @@ export function errorText(body: unknown): string {
     })
     .filter((message) => message !== "");
   return messages.length === 0 ? "" : `: ${messages.join("; ")}`;
+}
+
+/** A value the spec gives another type, as the answer wrote it (text in quotes), cut short. */
+function shown(value: unknown, scrub: (text: string) => string): string {
+  return text(typeof value === "string" ? JSON.stringify(value) : value, scrub).slice(0, 100);
 }
 
 export function text(value: unknown, scrub = (whole: string) => whole): string {

@@ -1,0 +1,51 @@
+// A Userpilot job status whose row counts arrive in another form than the spec's integer (text "1"): the
+// client's answer check leaves optional fields alone, so the adapter reads them. A count it cannot read may
+// say the job skipped rows (a completed job) or did some (a failed one): the report must say so, not take the
+// job at its status alone.
+import { describe, expect, it } from "vitest";
+import { json } from "../../src/testing/faults.js";
+import { matching } from "../support/matchers.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import { run, useUserpilot, users } from "./harness.js";
+
+const vendor = useUserpilot();
+
+/** Every status of a job answered with `fields` over Userpilot's own. */
+function statusWith(fields: object) {
+  const up = vendor({ stepMs: 0 });
+  up.sim.setFaults({
+    script: ({ operation }) =>
+      operation === "getBackgroundJob"
+        ? { after: async (answer) => json({ ...((await answer.json()) as object), ...fields }) }
+        : undefined,
+  });
+}
+
+describe("Userpilot row counts that are not numbers", () => {
+  it("a completed job's completed_rows as text: imported, with a warning that names it", async () => {
+    statusWith({ completed_rows: "1", total_rows: 3 });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "imported",
+        warning: matching(/completed_rows "1", not a number as documented/),
+      });
+    }
+  });
+
+  it("a failed job's completed_rows as text: the reason says Userpilot may hold the user", async () => {
+    statusWith({ status: "failed", completed_rows: "2", total_rows: 3 });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "job_failed",
+        reason: matching(/may hold this user: the job gave completed_rows as "2"/),
+      });
+    }
+  });
+});
