@@ -108,6 +108,20 @@ describe("Journal.open on a journal", () => {
     });
   });
 
+  it("a chunk's state saved in steps is resumed whole: the job id does not drop the idempotency key", () => {
+    const file = journalFile("journal-file");
+    const journal = Journal.open(file, HEADER);
+    journal.checkpoint(0, "f0", { idempotencyKey: "k-1", keySavedAt: "2026-01-01T00:00:00Z" });
+    journal.checkpoint(0, "f0", { jobId: "j-1" });
+    journal.checkpoint(0, "f0", { keySavedAt: "" });
+    journal.close();
+
+    expect(Journal.open(file, HEADER).lookup(0)).toEqual({
+      fingerprint: "f0",
+      state: { idempotencyKey: "k-1", keySavedAt: "", jobId: "j-1" },
+    });
+  });
+
   it("a journal whose only line was torn by a crash is started again", () => {
     const file = journalFile("journal-file");
     writeFileSync(file, headerLine.slice(0, 12));

@@ -42,6 +42,15 @@ describe("SecretSet: the forms a secret comes back in", () => {
     );
   });
 
+  it("a secret percent-encoded as a URL quotes it (space as %20, ~!'() kept) is redacted", () => {
+    const secret = `${secretOf(6)} ${secretOf(6)}~!'()/${secretOf(6)}`;
+    const secrets = new SecretSet();
+    secrets.add(secret);
+    expect(secrets.scrub(`redirect to /auth?key=${encodeURIComponent(secret)}&x=1`)).toBe(
+      "redirect to /auth?key=[REDACTED]&x=1",
+    );
+  });
+
   it('a secret JSON-escaped (`\\/`, `\\"`, `\\\\`) is redacted', () => {
     const secret = `${secretOf(8)}/"\\${secretOf(8)}`;
     const secrets = new SecretSet();

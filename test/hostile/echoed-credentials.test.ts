@@ -70,6 +70,17 @@ describe.each(hostileVendors(seededFaker("hostile echoes")))("$name", (vendor) =
     expectNoSecret(result.error, vendor.secrets);
   });
 
+  it("a documented error naming the credential as a key of its body", async () => {
+    const { status, body } = vendor.documentedError;
+    echoing(vendor, (credential) =>
+      HttpResponse.json({ ...body("no"), [credential]: "echoed" }, { status }),
+    );
+    const result = await client().operation();
+    if (result.ok) throw new Error("expected an error");
+    expect(result.error.status).toBe(status);
+    expectNoSecret(result.error, vendor.secrets);
+  });
+
   it("the raw POST returns the echoed error body scrubbed", async () => {
     const { status, body } = vendor.documentedError;
     echoing(vendor, (credential) => HttpResponse.json(body(credential), { status }));

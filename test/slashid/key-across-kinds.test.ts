@@ -7,6 +7,7 @@ import { importUsers } from "../../src/slashid/import.js";
 import type { SlashIdPerson } from "../../src/slashid/records.js";
 import { gatewayPage } from "../../src/testing/index.js";
 import { useMswServer } from "../support/msw.js";
+import { matching } from "../support/matchers.js";
 import { expectEveryRecordOnce } from "../support/report.js";
 import { slashIdClient, slashIdWorld } from "./harness.js";
 
@@ -48,4 +49,26 @@ it("reports imported, after a lost answer, the email person SlashID stored besid
   ]);
   expectEveryRecordOnce(report, 2);
   expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
+});
+
+it("warns that two records sharing a phone number under different keys are one person at SlashID", async () => {
+  slashIdWorld(server, { existingPersons: "upsert" });
+  const input: SlashIdPerson[] = [
+    { emails: ["bo@example.com"], phone_numbers: ["+14155550123"] },
+    { emails: ["bo.work@example.com"], phone_numbers: ["+14155550123"] },
+    { emails: ["bo.work@example.com"] },
+  ];
+  const report = await importUsers(slashIdClient(), input, options);
+
+  expectEveryRecordOnce(report, 3);
+  expect(report.outcomes[1]).toMatchObject({
+    outcome: "imported",
+    warning: matching(
+      /^record 0 of the input is the same user at slashid \(they share an identity\)/,
+    ),
+  });
+  expect(report.outcomes[2]).toMatchObject({
+    outcome: "imported",
+    warning: matching(/^record 1 of the input has the same key \(bo\.work@example\.com\)/),
+  });
 });
