@@ -345,6 +345,31 @@ export function clashingHeader(headers: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** Separators other tools save in place of commas, as the operator would name them. */
+const OTHER_SEPARATORS = [
+  [";", '";"'],
+  ["\t", "tabs"],
+  ["|", '"|"'],
+] as const;
+
+/**
+ * Why a CSV header looks like a file that is not comma-separated UTF-8, or undefined: a header of one column
+ * holding `;` (Excel where a comma is the decimal mark), a tab (a TSV) or `|` (a database tool's export), or
+ * one holding NUL (UTF-16 without its byte order mark). Read with commas, each row would be one cell under a
+ * column that names no field, every row rejected for a field it lacks, the separator never named.
+ */
+export function otherSeparator(headers: readonly string[]): string | undefined {
+  if (headers.some((header) => header.includes("\0"))) return UTF16;
+  const [only, ...more] = headers;
+  if (only === undefined || more.length > 0) return undefined;
+  const found = OTHER_SEPARATORS.find(([separator]) => only.includes(separator));
+  if (found === undefined) return undefined;
+  return `the CSV header is one column holding ${found[1]}: the file looks separated by ${found[1]}, and CSV cells are read separated by commas; save it as CSV UTF-8 (comma-separated)`;
+}
+
+const UTF16 =
+  "the file looks like UTF-16 (what Excel saves as Unicode Text); save it as CSV UTF-8 (comma-separated)";
+
 /** The types a CSV header may give its column, after a colon: `properties.seats:number`. */
 export const CSV_CELL_TYPES = ["string", "number", "boolean", "json"] as const;
 export type CsvCellType = (typeof CSV_CELL_TYPES)[number];
@@ -477,8 +502,12 @@ async function* readCsv(
   /** Offsets of bytes that are not UTF-8, ascending; found before the parser sees those bytes. */
   const invalid: number[] = [];
   const lines = new LineBreaks();
+  // A UTF-16 byte order mark, to name what a header that is not UTF-8 is.
+  let utf16: boolean | undefined;
   const scan = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      utf16 ??=
+        (chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff);
       scanned += chunk.length;
       for (const offset of utf8.check(chunk)) invalid.push(offset);
       lines.add(chunk);
@@ -508,13 +537,15 @@ async function* readCsv(
     group_columns_by_name: true,
     columns: (header: string[]) => {
       if ((invalid[0] ?? Infinity) < parser.info.bytes)
-        throw new Error(`${file}: the CSV header is not valid UTF-8 [input.encoding]`);
+        throw new Error(
+          `${file}: the CSV header is not valid UTF-8 [input.encoding]; ${utf16 === true ? UTF16 : "save the file as UTF-8"}`,
+        );
       const bad = forbiddenHeader(header);
       if (bad !== undefined)
         throw new Error(
           `${file}: CSV header ${bad} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`,
         );
-      const clash = clashingHeader(header) ?? misspeltType(header);
+      const clash = otherSeparator(header) ?? clashingHeader(header) ?? misspeltType(header);
       if (clash !== undefined) throw new Error(`${file}: ${clash}`);
       return header;
     },
