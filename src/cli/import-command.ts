@@ -21,6 +21,7 @@ import {
   readCsvHeader,
   readRecords,
   recordFromCsvRow,
+  spreadsheetValue,
   type ReadCounter,
 } from "./read-records.js";
 import { ReportWriter } from "./report-file.js";
@@ -459,6 +460,11 @@ function recordOfRow(row: CsvRow, fromCsvRow: (row: Record<string, string>) => u
   const unnamed = row.cells[""];
   if (unnamed !== undefined && unnamed !== "")
     return new UnreadableRecord(`line ${row.line}`, UNNAMED_COLUMN, "input.unnamed_column");
+  for (const [header, cell] of Object.entries(row.cells)) {
+    const mangled = spreadsheetValue(header, cell);
+    if (mangled !== undefined)
+      return new UnreadableRecord(`line ${row.line}`, mangled, "input.spreadsheet_value");
+  }
   try {
     return fromCsvRow(row.cells);
   } catch (error) {

@@ -22,7 +22,8 @@ export class UnreadableRecord {
       | "input.encoding"
       | "input.type"
       | "input.unnamed_column"
-      | "input.unknown_column" = "input.parse",
+      | "input.unknown_column"
+      | "input.spreadsheet_value" = "input.parse",
   ) {}
 }
 
@@ -37,6 +38,26 @@ export class CellError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A formula's failure as spreadsheets save it: Excel's, Google Sheets' and LibreOffice's error values. */
+const SPREADSHEET_ERROR =
+  /^(?:#(?:NULL!|DIV\/0!|VALUE!|REF!|NAME\?|NUM!|N\/A|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|GETTING_DATA|ERROR!)|Err:\d{3})$/;
+/** A number as a spreadsheet shows it when it has too many digits for its column (`1.23457E+15`). */
+const ROUNDED_DISPLAY = /^-?\d(?:\.\d{1,5})?E[+-]\d{2,3}$/;
+
+/**
+ * Why a CSV cell holds what a spreadsheet wrote in place of the value (`input.spreadsheet_value`), or
+ * undefined. A long id or phone number saved as Excel shows it has lost its last digits: imported, it would
+ * be another user's id, and two such ids one user. The cell is not quoted: it may be personal data.
+ */
+export function spreadsheetValue(header: string, cell: string): string | undefined {
+  const value = cell.trim();
+  if (SPREADSHEET_ERROR.test(value))
+    return `column ${header}: a spreadsheet's error value (a formula that failed), not data; fix the formula or empty the cell`;
+  if (ROUNDED_DISPLAY.test(value))
+    return `column ${header}: a number as a spreadsheet shows it rounded (d.dddddE+nn), its other digits lost; format the column as Text in the spreadsheet and save the file again`;
+  return undefined;
 }
 
 /** Why a row with a filled cell under a column without a name is rejected (`input.unnamed_column`). */

@@ -96,3 +96,61 @@ describe("a CSV saved as UTF-16 (Excel's Unicode Text)", () => {
     });
   }
 });
+
+describe("cells a spreadsheet wrote in place of the value", () => {
+  // A long id Excel showed rounded is saved so: imported, it is another user's id, and two such ids one user.
+  const CSV: Record<string, (cell: string) => string> = {
+    userpilot: (cell) => `user_id,metadata.name\nu-1,Ann\n${cell},Bob\n`,
+    fullstory: (cell) => `uid,display_name\nu-1,Ann\n${cell},Bob\n`,
+    propeller: (cell) =>
+      `source,sourceId,email\nCRM,1,ann@example.com\nCRM,${cell},bob@example.com\n`,
+    slashid: (cell) =>
+      `slashid:emails,slashid:phone_numbers\nann@example.com,\nbob@example.com,${cell}\n`,
+  };
+
+  for (const [vendor, csv] of Object.entries(CSV)) {
+    it.each(["1.23457E+15", "4.15555E+10", "1E+15", "#N/A", " #VALUE! ", "Err:502"])(
+      `${vendor} %j: the row is rejected naming its line and column, the others read`,
+      async (cell) => {
+        const result = await cli(["import", vendor, file(`${vendor}.csv`, csv(cell)), "--dry-run"]);
+        expect(result.stdout).toContain("dry run: 2 records, 1 valid, 1 rejected");
+        expect(result.stdout).toMatch(/\[input\.spreadsheet_value\] .*line 3: column \S+: a /);
+        expect(result.stdout).not.toContain(cell.trim());
+      },
+    );
+  }
+
+  it.each(["1.5e+15", "1.234567E+15", "12E+15", "N/A", "#hashtag"])(
+    "%j is data: read as written",
+    async (cell) => {
+      const result = await cli([
+        "import",
+        "userpilot",
+        file("data.csv", CSV.userpilot!(cell)),
+        "--dry-run",
+      ]);
+      expect(result.stdout).toContain("dry run: 2 records, 2 valid, 0 rejected");
+    },
+  );
+
+  it("an import sends the other rows, and the rejected one is in the report", async () => {
+    const sim = createUserpilotSimulator(steppingClock());
+    const { url } = await serve(sim);
+    const report = file("report.ndjson");
+    const result = await cli(
+      [
+        "import",
+        "userpilot",
+        file("mangled.csv", CSV.userpilot!("1.23457E+15")),
+        "--base-url",
+        url,
+        "--report",
+        report,
+        ...FAST_POLL,
+      ],
+      { env: { USERPILOT_API_KEY: CREDS.apiKey } },
+    );
+    expect(result.code).toBe(1);
+    expect(sim.users().map((u) => u.user_id)).toEqual(["u-1"]);
+  });
+});
