@@ -372,12 +372,14 @@ function outcomeOf(result: BulkUserResult): Outcome {
           `Propeller answered success with action ${JSON.stringify(action)?.slice(0, 100) ?? "undefined"}, which its documentation does not name (create or update): whether it wrote this user as sent is unknown`,
         );
   }
+  const said = [result.error, result.message].find((text) => text !== undefined && text !== "");
+  // An error Propeller gives in another form than the documented text (an object) is still its reason.
   const reason =
-    typeof result.error === "string" && result.error !== ""
-      ? result.error
-      : typeof result.message === "string" && result.message !== ""
-        ? result.message
-        : "Propeller did not write the user (success: false) and gave no reason";
+    typeof said === "string"
+      ? said
+      : said === undefined || said === null
+        ? "Propeller did not write the user (success: false) and gave no reason"
+        : `Propeller did not write the user (success: false): ${JSON.stringify(said).slice(0, 300)}`;
   return { ok: false, code: "rejected_by_vendor", reason };
 }
 

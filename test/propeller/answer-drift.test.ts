@@ -37,3 +37,34 @@ describe("a Propeller result whose action the spec does not name", () => {
     }
   });
 });
+
+describe("a Propeller refusal whose error is not text", () => {
+  it("keeps Propeller's words as its reason", async () => {
+    mountPropeller(server, {
+      bulk: () => ({
+        after: async (answer: Response) => {
+          const body = (await answer.json()) as Body;
+          return json({
+            ...body,
+            data: body.data.map((r) => ({
+              ...r,
+              success: false,
+              error: { code: "E_EMAIL", detail: "email is already taken" },
+            })),
+          });
+        },
+      }),
+    });
+    const report = await importUsers(propellerClient().client, users(1), {
+      sleep: async () => {},
+      replayDelayMs: 0,
+    });
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "rejected_by_vendor",
+      reason: matching(
+        /^Propeller did not write the user \(success: false\): .*email is already taken/,
+      ),
+    });
+  });
+});
