@@ -416,8 +416,8 @@ function echoedBy(
   const compared = [...cells].filter(([column]) => sent.has(column));
   const positions = echoes.positions(compared);
   // The echoing item must hold the row's rarest handle. An item equal in every compared cell holds all the
-  // row's handles, unless failed_csv names a handle column twice (in another case, with other blanks): the
-  // row's handles then come from both, its cells from the last one.
+  // row's handles, unless failed_csv names a handle column twice (under the same name, in another case, or
+  // with other blanks): the row's handles then come from both, its cells from the last one.
   const rarest = rarestOf(row.handles, byHandle);
   const first = free.first(positions);
   if (first === undefined) return positions.length > 0 ? TAKEN : undefined;

@@ -3,6 +3,7 @@
 // not because anyone aborted the import, and their reason must say so, as the differing chunk's records do.
 import { faker } from "@faker-js/faker";
 import { expect, it } from "vitest";
+import type { ChunkResult } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { JournalError } from "../../src/core/engine/journal.js";
 import type { RecordOutcome } from "../../src/core/engine/report.js";
@@ -67,5 +68,39 @@ it("records at the place of a chunk an earlier run imported say the vendor may h
         /chunk 1 holds different records.*test may hold this record: an earlier run with this journal sent a chunk in its place$/,
       ),
     });
+  }
+});
+
+it("records at the place of a chunk the vendor refused whole are not said to be held by it", async () => {
+  // The earlier run's chunk was sent (its job saved) and every user of it refused: the vendor holds none of
+  // them, so nothing says these records may be at the vendor.
+  const refusing = testAdapter<User>((chunk, context) => {
+    context.checkpoint({ jobId: `job-${chunk.seq}` });
+    return Promise.resolve<ChunkResult<string>>({
+      kind: "done",
+      outcomes: chunk.items.map(() => ({ ok: false, code: "invalid", reason: "refused" })),
+    });
+  });
+  const journal = journalFile("other-input-refused");
+  const users: User[] = Array.from({ length: 6 }, () => ({
+    id: faker.string.uuid(),
+    name: faker.person.fullName(),
+  }));
+  expect((await runImport(refusing, users, { journal })).failed).toBe(6);
+
+  const edited = users.map((u, i) => (i === 3 ? { ...u, name: `${u.name} (edited)` } : u));
+  const outcomes: RecordOutcome[] = [];
+  await expect(
+    runImport(refusing, edited, { journal, onOutcome: (o) => outcomes.push(o) }),
+  ).rejects.toThrow(JournalError);
+
+  const notSent = outcomes.filter((o) => o.index >= 2);
+  expect(notSent.map((o) => o.index)).toEqual(expect.arrayContaining([2, 3, 4]));
+  for (const outcome of notSent) {
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      reason: matching(/chunk 1 holds different records/),
+    });
+    expect(outcome).not.toMatchObject({ reason: matching(/may hold/) });
   }
 });

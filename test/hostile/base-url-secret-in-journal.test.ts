@@ -1,7 +1,7 @@
 // A base URL may hold a credential in its path (a gateway that routes by key: `https://gw.example/<key>/`).
 // The journal names its destination by base URL, and a journal of another destination is refused naming
 // both: neither the file nor that error may hold the key.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { JournalError } from "../../src/core/engine/journal.js";
 import * as fullstory from "../../src/fullstory/index.js";
@@ -33,6 +33,25 @@ it("FullStory: a key in the base URL's path is in neither the journal nor its re
     .catch((error: unknown) => error);
   expect(refused).toBeInstanceOf(JournalError);
   expect(String(refused)).toMatch(/127\.0\.0\.1:9\/gw\/.*127\.0\.0\.2:9\/gw\//);
+  expectNoSecret(refused, [apiKey]);
+});
+
+it("FullStory: a journal an earlier version wrote with the key in its destination is resumed, and no refusal shows the key", async () => {
+  const apiKey = `na1.${faker.string.alphanumeric({ length: 40 })}`;
+  const client = (host: string) =>
+    fullstory.createFullStoryClient({ apiKey, baseUrl: `http://${host}/gw/${apiKey}` });
+  const journal = journalFile("fullstory-base-url-earlier");
+  await fullstory.importUsers(client("127.0.0.1:9"), none, { journal });
+  // Before the destination was redacted, the journal's header held the key as the base URL did.
+  writeFileSync(journal, readFileSync(journal, "utf8").replace("[REDACTED]", apiKey));
+
+  await expect(fullstory.importUsers(client("127.0.0.1:9"), none, { journal })).resolves.toEqual(
+    expect.objectContaining({ total: 0 }),
+  );
+  const refused = await fullstory
+    .importUsers(client("127.0.0.2:9"), none, { journal })
+    .catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(JournalError);
   expectNoSecret(refused, [apiKey]);
 });
 

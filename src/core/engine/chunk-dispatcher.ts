@@ -35,8 +35,8 @@ export interface DispatchSettings {
 export class ChunkDispatcher<Input, Wire> {
   #fatal: string | undefined;
   #mismatch: Error | undefined;
-  // The journal does not fit the input: unlike a callback's throw (which stops the run too), what the journal
-  // holds is then trusted no more.
+  // The journal does not fit the input: unlike a callback's throw (which stops the run too), nothing more is
+  // sent, and what the journal holds is trusted only for a chunk of the very same records.
   #unfit: JournalError | undefined;
   // One controller for the run: the caller's signal and a fatal vendor answer both stop it.
   readonly #run = new AbortController();
@@ -213,11 +213,15 @@ export class ChunkDispatcher<Input, Wire> {
     known: JournaledChunk | undefined,
     what: string,
   ): void {
-    // A chunk in its place that an earlier run settled held other records, some of which may be these.
-    const settled = known?.outcomes?.some((outcome) => outcome.ok) === true;
-    const earlier = known !== undefined && (settled || sentInEarlierRun(known.state));
-    const unanswered =
-      known?.outcomes === undefined ? ", and no answer said what became of it" : "";
+    // A chunk in its place that an earlier run settled held other records, some of which may be these: the
+    // vendor may hold them if it imported one of that chunk's, not if it refused them all (though sent).
+    const settled = known?.outcomes;
+    const earlier =
+      known !== undefined &&
+      (settled === undefined
+        ? sentInEarlierRun(known.state)
+        : settled.some((outcome) => outcome.ok));
+    const unanswered = settled === undefined ? ", and no answer said what became of it" : "";
     this.#failAll(
       pending,
       code,

@@ -40,7 +40,8 @@ export interface JournalOptions {
   /**
    * Passes every text of a state or an outcome before it is written (the adapter's `scrub`): a vendor may
    * echo a credential in a job id it answers, which the journal would otherwise keep on disk. The header is
-   * written as it is: its destination never holds a secret (see `ImportAdapter.destination`).
+   * written as it is: its destination never holds a secret (see `ImportAdapter.destination`); the one a
+   * journal holds is scrubbed before it is compared or shown, as an earlier version wrote it unscrubbed.
    * @default none (texts are written as they are)
    */
   readonly scrub?: (text: string) => string;
@@ -311,9 +312,12 @@ export class Journal {
             "its chunks would not be the same, so use the same settings (and version) or a new journal",
         );
       }
-      if (line.destination !== expected.destination) {
+      // An earlier version wrote a credential of the base URL's path as it was: scrubbed, the destination is
+      // this one's again, and the refusal does not print the credential.
+      const destination = line.destination === undefined ? undefined : this.scrub(line.destination);
+      if (destination !== expected.destination) {
         throw new JournalError(
-          `journal ${this.file} was written by an import to ${line.destination ?? "an unrecorded destination"}; ` +
+          `journal ${this.file} was written by an import to ${destination ?? "an unrecorded destination"}; ` +
             `this run sends to ${expected.destination ?? "an unrecorded destination"}: ` +
             "its outcomes say nothing about this destination, so start a new journal",
         );
