@@ -52,11 +52,13 @@ const ROUNDED_DISPLAY = /^-?\d(?:\.\d{1,5})?E[+-]\d{2,3}$/;
  * be another user's id, and two such ids one user. The cell is not quoted: it may be personal data.
  */
 export function spreadsheetValue(header: string, cell: string): string | undefined {
+  // A column typed `:string` is taken as written: the operator says its text is meant (a product code `1E+05`).
+  if (header.endsWith(":string")) return undefined;
   const value = cell.trim();
   if (SPREADSHEET_ERROR.test(value))
     return `column ${header}: a spreadsheet's error value (a formula that failed), not data; fix the formula or empty the cell`;
   if (ROUNDED_DISPLAY.test(value))
-    return `column ${header}: a number as a spreadsheet shows it rounded (d.dddddE+nn), its other digits lost; format the column as Text in the spreadsheet and save the file again`;
+    return `column ${header}: a number as a spreadsheet shows it rounded (d.dddddE+nn), its other digits lost; format the column as Text in the spreadsheet and save the file again (or, if the text is meant, type the column :string)`;
   return undefined;
 }
 

@@ -133,6 +133,12 @@ describe("cells a spreadsheet wrote in place of the value", () => {
     },
   );
 
+  it("a column typed :string is taken as written", async () => {
+    const csv = "user_id,metadata.code:string\nu-1,1E+05\nu-2,#N/A\n";
+    const result = await cli(["import", "userpilot", file("typed.csv", csv), "--dry-run"]);
+    expect(result.stdout).toContain("dry run: 2 records, 2 valid, 0 rejected");
+  });
+
   it("an import sends the other rows, and the rejected one is in the report", async () => {
     const sim = createUserpilotSimulator(steppingClock());
     const { url } = await serve(sim);
