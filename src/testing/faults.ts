@@ -2,11 +2,12 @@
 // on the seed and the order of requests (soak runs and benchmarks repeat runs by it): every request and
 // every new record verdict draws exactly one number, whatever a script decides.
 import { setTimeout as sleep } from "node:timers/promises";
-import { durationOption, wholeNumberOption } from "../core/options.js";
+import { durationOption, show, wholeNumberOption } from "../core/options.js";
 import { gatewayPage } from "./kit/answers.js";
 import { DropConnection } from "./simulator.js";
 
 export type FaultKind = "429" | "5xx" | "drop" | "slow" | "lost_answer";
+const KINDS: readonly FaultKind[] = ["429", "5xx", "drop", "slow", "lost_answer"];
 
 /** One call of a simulator operation, as a script sees it. */
 export interface FaultCall {
@@ -139,9 +140,12 @@ export class FaultInjector {
           : typeof kind.answer === "function"
             ? await kind.answer()
             : kind.answer;
+      if (!(answer instanceof Response)) throw scriptError("a Response from the action", answer);
       SCRIPTED.add(answer);
       return answer;
     }
+    // An unknown kind would answer nothing: msw would send the request on to the real vendor.
+    if (kind !== undefined && !KINDS.includes(kind)) throw scriptError(KIND_OR_ACTION, kind);
     if (kind !== undefined && kind !== "lost_answer") this.#count(kind);
     switch (kind) {
       case "429":
@@ -233,6 +237,10 @@ function checkedRates(options: FaultOptions): FaultOptions {
   durationOption("faults.slowMs", options.slowMs, undefined, { min: 0 });
   return options;
 }
+
+const KIND_OR_ACTION = `a fault kind (${KINDS.join(", ")}) or an action ({ answer } or { after })`;
+const scriptError = (expected: string, got: unknown) =>
+  new TypeError(`faults.script: expected ${expected}, got ${show(got)}`);
 
 function injected(body: unknown, status: number, headers: Record<string, string> = {}): Response {
   const response = json(body, status, headers);

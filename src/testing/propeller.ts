@@ -62,7 +62,7 @@ export type SimulatedToken = Record<"issuedAt" | "expiresAt", number> & {
 };
 export type PropellerSimulator = ReturnType<typeof createPropellerSimulator>;
 
-/** Propeller's error envelope, e.g. for a test's scripted answer: `json(propellerError(…), status)`. */
+/** Propeller's error envelope, e.g. for a scripted answer: `Response.json(propellerError(…), { status })`. */
 export function propellerError(
   status: number,
   code: number,

@@ -1,6 +1,6 @@
 // The fault script: a test forces a fault on a given call of a given operation, whatever the random roll.
 import { describe, expect, it } from "vitest";
-import type { FaultCall } from "../../src/testing/faults.js";
+import type { FaultCall, ScriptAction } from "../../src/testing/faults.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import { createPropellerSimulator } from "../../src/testing/propeller.js";
@@ -61,6 +61,31 @@ describe("fault script", () => {
     await expect(fullStoryPost(sim, fullStoryBatch(f, 1))).rejects.toBeInstanceOf(DropConnection);
     expect((await fullStoryPost(sim, fullStoryBatch(f, 1))).status).toBe(500);
     expect(sim.stats()).toMatchObject({ jobs: 0, faults: { drop: 1, "5xx": 1 } });
+  });
+
+  // A script from JavaScript (or cast) that names no fault answered nothing: msw then sent the request on to
+  // the real vendor with the test's credentials, and a served simulator dropped it as if faulted.
+  it.each([
+    [
+      "a misspelt kind",
+      "lost-answer",
+      'expected a fault kind (429, 5xx, drop, slow, lost_answer) or an action ({ answer } or { after }), got "lost-answer"',
+    ],
+    ["an action of neither kind", {}, "expected a Response from the action, got undefined"],
+    [
+      "an after that gives nothing",
+      { after: () => undefined },
+      "expected a Response from the action, got undefined",
+    ],
+  ])("refuses %s by name, and counts no fault", async (_, action, message) => {
+    const f = seededFaker("script typo");
+    const sim = createFullStorySimulator({
+      faults: { script: () => action as unknown as ScriptAction },
+    });
+    await expect(fullStoryPost(sim, fullStoryBatch(f, 1))).rejects.toThrow(
+      `faults.script: ${message}`,
+    );
+    expect(sim.stats().faults).not.toHaveProperty("lost-answer");
   });
 
   it("setFaults on SlashID and Propeller: attempts keep counting across it", async () => {

@@ -61,6 +61,20 @@ describe("simulator options", () => {
     );
   });
 
+  // A prefix without its leading slash (or a whole URL) matched no request: every call answered 404.
+  it.each([
+    ["fullstory", createFullStorySimulator],
+    ["slashid", createSlashIdSimulator],
+    ["propeller", createPropellerSimulator],
+    ["userpilot", createUserpilotSimulator],
+  ])("%s refuses a basePath that is no path", (_, create) => {
+    expect(() => create({ basePath: "fs" })).toThrow(
+      'basePath: expected a path that starts with "/", got "fs"',
+    );
+    expect(() => create({ basePath: "https://proxy.test/fs" })).toThrow(/^basePath: /);
+    expect(create({ basePath: "/fs/" }).basePath).toBe("/fs");
+  });
+
   it("takes a job that never ends, and the documented values", () => {
     expect(() =>
       createFullStorySimulator({ processingPolls: Number.POSITIVE_INFINITY, recentJobs: 0 }),

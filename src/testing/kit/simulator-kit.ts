@@ -1,6 +1,7 @@
 // What every vendor simulator does alike: routing under a base path by the spec's own operations, the
 // credential check, request counting, faults and scripts, request-body validation, the common stats, and
 // every answer shown to an observer (the test suite checks each against the spec).
+import { show } from "../../core/options.js";
 import { FaultInjector, type FaultOptions } from "../faults.js";
 import { createRequestValidator } from "../request-validator.js";
 import type { SimulatorStats } from "../simulator.js";
@@ -76,6 +77,8 @@ const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export function createSimulatorKit<Vendor extends string>(config: SimulatorKitConfig<Vendor>) {
   const basePath = (config.basePath ?? "").replace(/\/+$/, "");
+  if (!/^(\/.*)?$/.test(basePath))
+    throw new RangeError(`basePath: expected a path that starts with "/", got ${show(basePath)}`);
   const faults = new FaultInjector(config.faults ?? {});
   const requests: Record<string, number> = {};
   const table = routesOf(config.document);
