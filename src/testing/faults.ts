@@ -2,7 +2,7 @@
 // on the seed and the order of requests (soak runs and benchmarks repeat runs by it): every request and
 // every new record verdict draws exactly one number, whatever a script decides.
 import { setTimeout as sleep } from "node:timers/promises";
-import { durationOption, show, wholeNumberOption } from "../core/options.js";
+import { durationOption, functionOption, show, wholeNumberOption } from "../core/options.js";
 import { gatewayPage } from "./kit/answers.js";
 import { DropConnection } from "./simulator.js";
 
@@ -235,6 +235,7 @@ function checkedRates(options: FaultOptions): FaultOptions {
   }
   wholeNumberOption("faults.retryAfterSeconds", options.retryAfterSeconds, undefined, { min: 0 });
   durationOption("faults.slowMs", options.slowMs, undefined, { min: 0 });
+  for (const name of ["script", "reject"] as const) functionOption(`faults.${name}`, options[name]);
   return options;
 }
 

@@ -59,6 +59,13 @@ describe("simulator options", () => {
     expect(() => createFullStorySimulator({ faults: { retryAfterSeconds: Number.NaN } })).toThrow(
       "faults.retryAfterSeconds: expected a whole number ≥ 0, got NaN",
     );
+    // Caught only when it ran, as "… is not a function", on the first request or record.
+    expect(() => createUserpilotSimulator(untyped({ faults: { script: "429" } }))).toThrow(
+      'faults.script: expected a function, got "429"',
+    );
+    expect(() => createPropellerSimulator(untyped({ faults: { reject: ["CRM:1"] } }))).toThrow(
+      /^faults\.reject: expected a function, got /,
+    );
   });
 
   // A prefix without its leading slash (or a whole URL) matched no request: every call answered 404.
