@@ -64,10 +64,12 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
   const tokens = new TokenCache(
     async (signal) => {
       const result = await tokenClient.getAccessToken({
+        // Trimmed as the other vendors' keys are (fetch strips a header's edges; a form keeps them): a
+        // secret read from a file with its line end would be sent as `…%0A` and refused as invalid_client.
         body: {
           grant_type: "client_credentials",
-          client_id: options.clientId,
-          client_secret: options.clientSecret,
+          client_id: options.clientId.trim(),
+          client_secret: options.clientSecret.trim(),
         },
         signal,
       });
@@ -95,7 +97,8 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
     defaultBaseUrl: PROPELLER_HOST,
     headers: {},
     secrets,
-    account: `client:${options.clientId}`,
+    // The id as sent: one read with its line end is the same client (before, it was never given a token).
+    account: `client:${options.clientId.trim()}`,
     transport: (transport) =>
       withBearerAuth(
         transport,

@@ -44,14 +44,17 @@ const authorization = (apiKey: string) => `Token ${apiKey}`;
 
 /** A typed Userpilot client for bulk identify and its background jobs. */
 export function createUserpilotClient(options: UserpilotClientOptions): UserpilotClient {
-  headerCredentialOption("apiKey", options.apiKey, authorization);
+  // A key read with a stray space, CR or byte order mark is the same key: left in, a leading blank would
+  // reach Userpilot as `Token  <key>` (fetch strips only the header's edges), which it refuses.
+  headerCredentialOption("apiKey", options.apiKey, (key) => authorization(key.trim()));
+  const apiKey = options.apiKey.trim();
   const secrets = new SecretSet();
   secrets.add(options.apiKey);
   return createVendorClient<paths, typeof operations>(options, {
     operations,
     // `environment` is ignored where `baseUrl` is set (an enterprise host).
     defaultBaseUrl: options.baseUrl ?? userpilotBaseUrl(options.environment),
-    headers: { Authorization: authorization(options.apiKey) },
+    headers: { Authorization: authorization(apiKey) },
     secrets,
     account: keyFingerprint(options.apiKey),
   });

@@ -146,6 +146,16 @@ describe("Userpilot", () => {
     expect(seen[0]?.headers.get("authorization")).toBe("Token up-key-123456");
   });
 
+  it("sends a key read with surrounding whitespace as Token <key>, with one space", async () => {
+    const seen = record("post", `${HOSTS.userpilot}/v1/users/bulk_identify`, () =>
+      HttpResponse.json({ job_id: "j:1", status: "queued" }, { status: 202 }),
+    );
+    await createUserpilotClient({ apiKey: " \tup-key-123456\r\n" }).bulkIdentifyUsers({
+      body: { users: [{ user_id: "u-1" }] },
+    });
+    expect(seen[0]?.headers.get("authorization")).toBe("Token up-key-123456");
+  });
+
   it("URL-encodes job ids that contain a colon", async () => {
     const seen = record("get", `${HOSTS.userpilot}/v1/background_jobs/:id`, () =>
       HttpResponse.json({ job_id: "users:job:1", status: "completed" }),
@@ -207,6 +217,22 @@ describe("Propeller OAuth2 client credentials", () => {
       client_secret: secret,
     });
     expect(calls[0]?.headers.get("authorization")).toBe("Bearer token-1");
+  });
+
+  it("sends the form's exact bytes: odd characters percent-encoded, a credential read with a line end without it (and names the client so)", async () => {
+    const tokens = tokenEndpoint();
+    record("post", `${HOSTS.propeller}/v2/users/bulk/sourceId`, okBulk);
+    const oddSecret = "s+&=% ü/x";
+    const client = createPropellerClient({
+      ...options,
+      clientId: " client-1\r\n",
+      clientSecret: `${oddSecret}\n`,
+    });
+    await bulk(client);
+    expect(client.destination).toBe(`${HOSTS.propeller} client:client-1`);
+    expect(await tokens[0]!.text()).toBe(
+      "grant_type=client_credentials&client_id=client-1&client_secret=s%2B%26%3D%25+%C3%BC%2Fx",
+    );
   });
 
   it("caches the token across calls, and concurrent first callers share one token request", async () => {
