@@ -71,6 +71,33 @@ describe("limits", () => {
     });
     expect(up.ofKind("POST").map((p) => [p.status, p.bytes])).toEqual([[202, 1_000]]);
   });
+
+  it("counts a body's bytes as sent, after JSON escaping: two users filling it to the byte go in one request", async () => {
+    // Quotes, backslashes and control characters grow when escaped; é and 😀 are 2 and 4 bytes of UTF-8.
+    const first: UserpilotUser = { user_id: "a", metadata: { bio: 'é"\\\n\u0001😀' } };
+    const second = (bytes: number): UserpilotUser => {
+      const bare = bodyBytes([first, { user_id: "b", metadata: { bio: "" } }]);
+      const escaped = Math.floor((bytes - bare) / 2);
+      return {
+        user_id: "b",
+        metadata: { bio: `${'"'.repeat(escaped)}${"x".repeat(bytes - bare - 2 * escaped)}` },
+      };
+    };
+    const sent = async (bytes: number) => {
+      const up = vendor({ maxBytes: 300 });
+      const records = [first, second(bytes)];
+      expect(bodyBytes(records)).toBe(bytes);
+      const report = await run(records, { maxBodyBytes: 300 });
+      expect(report.imported).toBe(2);
+      return up.ofKind("POST").map((p) => [p.status, p.userIds.length]);
+    };
+
+    expect(await sent(300)).toEqual([[202, 2]]);
+    expect(await sent(301)).toEqual([
+      [202, 1],
+      [202, 1],
+    ]);
+  });
 });
 
 describe("importUsers", () => {
