@@ -263,6 +263,19 @@ describe("faults", () => {
     expectEveryRecordOnce(report, 20);
   });
 
+  it("says what to do about a chunk whose body is longer than one string can hold", async () => {
+    // Node's own error for a string past its limit (~512 MiB): building the body of 1,100 users of 520 KB.
+    const { adapter } = scripted(() => {
+      throw new RangeError("Invalid string length");
+    });
+    const report = await runImport(adapter, users(3));
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "chunk_failed",
+      reason: matching(/^Invalid string length \(.*smaller chunk size, under a new journal/),
+    });
+  });
+
   it("stops at a fatal answer: every later record is read and failed, none is sent", async () => {
     const { adapter, sent } = scripted((chunk) =>
       chunk.seq === 0

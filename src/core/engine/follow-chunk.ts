@@ -100,7 +100,7 @@ export async function followChunk<Input, Wire>(
     } catch (error) {
       // An adapter that throws is cut short (an abort) or broken: nothing tells what the vendor did, so the
       // chunk stays unfinished for a re-run, and is not sent again blindly now.
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = `${error instanceof Error ? error.message : String(error)}${tooLongHint(error)}`;
       const code = following.signal.aborted ? "aborted" : "chunk_failed";
       const failed: ItemOutcome = { ok: false, code, reason, transient: true, later: true };
       result = { kind: "done", outcomes: chunk.keys.map(() => failed) };
@@ -240,4 +240,14 @@ function withoutUnprocessed(outcome: Failed): Failed {
   if (outcome.unprocessed === undefined) return outcome;
   const { unprocessed: _unprocessed, ...written } = outcome;
   return written;
+}
+
+/**
+ * What to do about a chunk whose body is longer than one string can hold (about 512 MiB in Node): nothing
+ * else says, and the same chunk fails so on every re-run with its journal.
+ */
+function tooLongHint(error: unknown): string {
+  return error instanceof RangeError && error.message === "Invalid string length"
+    ? " (the chunk's body is longer than one string can hold: import with a smaller chunk size, under a new journal, as a journal keeps its chunk size)"
+    : "";
 }
