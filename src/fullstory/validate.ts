@@ -18,7 +18,10 @@ import {
   MALFORMED_TEXT_MESSAGE,
   RECORD_TO_JSON_MESSAGE,
   VALUE_TO_JSON_MESSAGE,
+  DROPPED_MESSAGE,
+  dropsContent,
   findSendHazard,
+  NOT_PLAIN_MESSAGE,
   NOT_JSON_MESSAGE,
   NOT_FINITE_MESSAGE,
   isWellFormedText,
@@ -133,6 +136,8 @@ const HAZARDS: Record<SendHazard["kind"], readonly [FullStoryRule, string]> = {
   malformed_text: [R.malformedText, MALFORMED_TEXT_MESSAGE],
   not_json: [R.fieldType, NOT_JSON_MESSAGE],
   not_finite: [R.fieldType, NOT_FINITE_MESSAGE],
+  not_plain: [R.fieldType, NOT_PLAIN_MESSAGE],
+  dropped: [R.fieldType, DROPPED_MESSAGE],
 };
 
 /** Which body the record is for: a batch item (may carry the FullStory `id`) or an updateUser body. */
@@ -160,11 +165,12 @@ export function validateFullStoryUser(user: FullStoryUser): readonly Rejection[]
 /** {@link validateFullStoryUser} for an `updateUser` body (`kind: "update"`: no `id`, `schema` not null). */
 export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly Rejection[] {
   const state: State = { problems: new RuleProblems(), leaves: 0, countCut: false };
-  if (user === null || typeof user !== "object" || Array.isArray(user)) {
-    add(state, R.fieldType, "record", "must be an object");
+  // A Date or a boxed string is sent as a bare value, which makes FullStory refuse the whole batch.
+  if (!isPlainObject(user)) {
+    add(state, R.fieldType, "record", `must be an object of fields, got ${kindOf(user)}`);
     return state.problems.list();
   }
-  const record = user as Record<string, unknown>;
+  const record = user;
   if (sendsOtherThanItself(record)) add(state, R.toJson, "record", RECORD_TO_JSON_MESSAGE);
   for (const key in record) {
     if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
@@ -381,6 +387,9 @@ function walk(
     } else if (Array.isArray(value)) {
       state.leaves += 1;
       checkArray(state, prefix, name, value);
+    } else if (value !== null && typeof value === "object" && dropsContent(value)) {
+      state.leaves += 1;
+      add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_PLAIN_MESSAGE);
     } else if (value instanceof Date) {
       state.leaves += 1; // sent as its ISO-8601 text, far below the size limit
       if (Number.isNaN(value.getTime()))
@@ -596,9 +605,14 @@ function add(state: State, rule: FullStoryRule, field: string, requirement: stri
   state.problems.add(rule, field, requirement);
 }
 
+/** An object of keys: a Map, a Date or the like is written as `{}` or a bare value, its content lost. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return (
-    value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date)
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    !dropsContent(value)
   );
 }
 

@@ -11,7 +11,10 @@ import {
   MALFORMED_TEXT_MESSAGE,
   NOT_FINITE_MESSAGE,
   VALUE_TO_JSON_MESSAGE,
+  DROPPED_MESSAGE,
+  dropsContent,
   findSendHazard,
+  NOT_PLAIN_MESSAGE,
   isWellFormedText,
   wellFormed,
   type SendHazard,
@@ -73,6 +76,8 @@ const HAZARDS: Record<Exclude<SendHazard["kind"], "not_json">, readonly [SlashId
   to_json: [R.toJson, VALUE_TO_JSON_MESSAGE],
   malformed_text: [R.malformedText, MALFORMED_TEXT_MESSAGE],
   not_finite: [R.notFinite, NOT_FINITE_MESSAGE],
+  not_plain: [R.fieldType, NOT_PLAIN_MESSAGE],
+  dropped: [R.fieldType, DROPPED_MESSAGE],
 };
 
 /**
@@ -343,8 +348,11 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
         continue;
       }
       const hazard = findSendHazard(value);
-      // A bigint is left to serialise below, which says the value is not JSON-serialisable.
-      if (hazard !== undefined && hazard.kind !== "not_json") {
+      // A bigint, or a function as the value itself, is left to serialise below, which says the value is
+      // not JSON-serialisable.
+      const unserialisable =
+        hazard?.kind === "not_json" || (hazard?.kind === "dropped" && hazard.path === "");
+      if (hazard !== undefined && !unserialisable) {
         const [rule, message] = HAZARDS[hazard.kind];
         state.problems.add(rule, `${field}${clip(hazard.path)}`, message);
         continue;
@@ -388,8 +396,15 @@ function serialise(value: unknown): string | undefined {
   }
 }
 
+/** An object of keys: a Map, a Date or the like would be written as `{}` or a bare value, its content lost. */
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    !dropsContent(value)
+  );
 }
 
 /** A field's name for a message: well-formed, and visible when empty (a CSV column without a header). */

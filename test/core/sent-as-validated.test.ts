@@ -260,3 +260,172 @@ describe("slashid: what the CSV file carries", () => {
     });
   });
 });
+
+/** An input that hands over one object for every record, refilled in between (a reused row buffer). */
+function* refilled<T extends object>(records: readonly T[]): Generator<T> {
+  const row: Record<string, unknown> = {};
+  for (const record of records) {
+    for (const key of Object.keys(row)) delete row[key];
+    Object.assign(row, record);
+    yield row as T;
+  }
+}
+
+describe("a record the caller changes after handing it over", () => {
+  it("fullstory: each user is sent as it was when read, and reported under its own outcome", async () => {
+    const sim = mountFullStory(server);
+    const users = [uid(), uid(), uid()].map((u) => ({ uid: u, email: faker.internet.email() }));
+
+    const report = await importFullStory(fullStory(), refilled<FullStoryUser>(users), FAST);
+
+    expect(sim.users().map((u) => [u.uid, u.email])).toEqual(users.map((u) => [u.uid, u.email]));
+    expect(report.outcomes.map((o) => [o.key, o.outcome])).toEqual(
+      users.map((u) => [u.uid, "imported"]),
+    );
+    expect(new Set(report.outcomes.map((o) => "id" in o && o.id)).size).toBe(3);
+  });
+
+  it("propeller: Propeller's results are matched to the users as they were sent", async () => {
+    const { sim } = mountPropeller(server);
+    const users = ["1", "2", "3"].map((sourceId) => ({ source: "crm", sourceId }));
+
+    const report = await importPropeller(propellerClient().client, refilled<PropellerUser>(users), {
+      sleep: async () => {},
+    });
+
+    expect(sim.users().map((u) => u.sourceId)).toEqual(["1", "2", "3"]);
+    expect(report.outcomes.map((o) => [o.key, o.outcome])).toEqual([
+      ["crm:1", "imported"],
+      ["crm:2", "imported"],
+      ["crm:3", "imported"],
+    ]);
+  });
+});
+
+describe("objects whose content JSON.stringify does not write", () => {
+  it("fullstory: a Date or boxed string as the record is rejected, not sent bare to fail the whole batch", async () => {
+    const sim = mountFullStory(server);
+    const kept = uid();
+    const records: unknown[] = [
+      new Date(0),
+      Object("someone"),
+      new Map([["uid", uid()]]),
+      { uid: kept },
+    ];
+
+    const report = await importFullStory(fullStory(), records as FullStoryUser[], FAST);
+
+    expectEveryRecordOnce(report, 4);
+    expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+      "fullstory.field_type",
+      "fullstory.field_type",
+      "fullstory.field_type",
+      "imported",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: matching(/record: must be an object of fields, got a Date$/),
+    });
+    expect(sim.users().map((u) => u.uid)).toEqual([kept]);
+  });
+
+  it("fullstory: a Map, Set, RegExp or Error as properties or a value is rejected, not sent as {}", async () => {
+    const sim = mountFullStory(server);
+    const kept = uid();
+    const records = [
+      { uid: uid(), properties: new Map([["plan", "pro"]]) },
+      { uid: uid(), properties: { tags: new Set(["a"]) } },
+      { uid: uid(), nickname: /ann/ },
+      { uid: uid(), extra: { error: new Error("lost") } },
+      { uid: kept, properties: { plan: "pro" } },
+    ];
+
+    const report = await importFullStory(fullStory(), records as FullStoryUser[], FAST);
+
+    expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+      "fullstory.field_type",
+      "fullstory.field_type",
+      "fullstory.field_type",
+      "fullstory.field_type",
+      "imported",
+    ]);
+    expect(report.outcomes[1]).toMatchObject({
+      reason: containing("properties.tags: a Map, Set, RegExp, Error"),
+    });
+    expect(report.outcomes[3]).toMatchObject({ reason: containing("extra.error: a Map, Set") });
+    expect(sim.users().map((u) => u.uid)).toEqual([kept]);
+  });
+
+  it("slashid: attributes given as a Map, or holding a Set, are rejected, not imported without them", async () => {
+    const { sim } = slashIdWorld(server);
+    const [a, b, c] = [0, 1, 2].map(() => faker.internet.email().toLowerCase());
+    const records = [
+      { emails: [a], attributes: new Map([["end_user_read_write", { plan: "pro" }]]) },
+      { emails: [b], attributes: { end_user_read_write: { tags: new Set(["x"]) } } },
+      { emails: [c], attributes: { end_user_read_write: { plan: "pro" } } },
+    ];
+
+    const report = await importSlashId(slashIdClient(), records as SlashIdPerson[], {
+      sleep: async () => {},
+    });
+
+    expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+      "slashid.field_type",
+      "slashid.field_type",
+      "imported",
+    ]);
+    expect(report.outcomes[1]).toMatchObject({
+      reason: containing("attributes.end_user_read_write.tags: a Map, Set"),
+    });
+    expect(sim.persons().map((p) => p.emails)).toEqual([[c]]);
+  });
+});
+
+describe("functions and symbols inside a value sent unchecked", () => {
+  it("fullstory: rejected naming the path, not sent as null in an array or left out of an object", async () => {
+    const sim = mountFullStory(server);
+    const kept = uid();
+    const records = [
+      { uid: uid(), extra: [1, () => 1] },
+      { uid: uid(), extra: { tag: Symbol("t") } },
+      { uid: kept, extra: [1, 2] },
+    ];
+
+    const report = await importFullStory(fullStory(), records as FullStoryUser[], FAST);
+
+    expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+      "fullstory.field_type",
+      "fullstory.field_type",
+      "imported",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: containing("extra[1]: a function or symbol is not a JSON value"),
+    });
+    expect(report.outcomes[1]).toMatchObject({ reason: containing("extra.tag: a function") });
+    expect(sim.users().map((u) => u.uid)).toEqual([kept]);
+  });
+
+  it("slashid: a function inside an attribute value is rejected, not imported without it", async () => {
+    const { sim } = slashIdWorld(server);
+    const [a, b] = [0, 1].map(() => faker.internet.email().toLowerCase());
+    const records = [
+      {
+        emails: [a],
+        attributes: { end_user_read_write: { prefs: { theme: "dark", f: () => 1 } } },
+      },
+      { emails: [b], attributes: { end_user_read_write: { prefs: { theme: "dark" } } } },
+    ];
+
+    const report = await importSlashId(slashIdClient(), records as SlashIdPerson[], {
+      sleep: async () => {},
+    });
+
+    expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+      "slashid.field_type",
+      "imported",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: containing("attributes.end_user_read_write.prefs.f: a function or symbol"),
+    });
+    expect(sim.persons().map((p) => p.emails)).toEqual([[b]]);
+  });
+});

@@ -5,6 +5,7 @@
 // integer (JSON.parse rounds it) and is not the same number to a vendor that reads 64-bit ints.
 // Every vendor's validator uses these, under a rule id of its own.
 
+import { types } from "node:util";
 import { MAX_NESTING_DEPTH } from "../unsafe-input.js";
 
 /** What a message says about a record with a `toJSON` method, after the path naming it. */
@@ -33,6 +34,32 @@ export const NOT_FINITE_MESSAGE =
 export const UNSAFE_INTEGER_MESSAGE =
   "an integer beyond 2^53 (Number.MAX_SAFE_INTEGER) is not exact in JavaScript and would change on the way (it may already have been rounded when read); send it as a string";
 
+/** What a message says about a function or a symbol, after the path naming it. */
+export const DROPPED_MESSAGE =
+  "a function or symbol is not a JSON value (JSON.stringify leaves it out of an object, or writes null for it in an array)";
+
+/** What a message says about a Map, Set, RegExp, Error or boxed value, after the path naming it. */
+export const NOT_PLAIN_MESSAGE =
+  "a Map, Set, RegExp, Error, boxed string or boolean, or promise holds what JSON.stringify does not write (it would send {} or a bare value in its place); give a plain object";
+
+/**
+ * True for an object whose content JSON.stringify does not write as its own fields: a Map or Set (sent as
+ * `{}`), a RegExp, an Error (its message is not enumerable), a promise, a boxed string or boolean (sent bare,
+ * though a walk of its fields sees none or its characters). A boxed number is sent as its number.
+ */
+export function dropsContent(value: object): boolean {
+  return (
+    types.isMap(value) ||
+    types.isSet(value) ||
+    types.isWeakMap(value) ||
+    types.isWeakSet(value) ||
+    types.isRegExp(value) ||
+    types.isNativeError(value) ||
+    types.isPromise(value) ||
+    (types.isBoxedPrimitive(value) && !types.isNumberObject(value))
+  );
+}
+
 /** String methods of ES2024, in every Node this package runs on (20.3 and later), which ES2023's types lack. */
 type WellFormedText = string & { isWellFormed(): boolean; toWellFormed(): string };
 
@@ -55,9 +82,10 @@ export function sendsOtherThanItself(value: object): boolean {
 export interface SendHazard {
   /**
    * `not_json`: a bigint, on which JSON.stringify throws (for the whole body it is part of); `not_finite`:
-   * NaN, ±Infinity or an invalid Date, which JSON.stringify writes as `null`.
+   * NaN, ±Infinity or an invalid Date, which JSON.stringify writes as `null`; `not_plain`: see
+   * {@link dropsContent}; `dropped`: a function or symbol.
    */
-  readonly kind: "to_json" | "malformed_text" | "not_json" | "not_finite";
+  readonly kind: "to_json" | "malformed_text" | "not_json" | "not_finite" | "not_plain" | "dropped";
   readonly path: string;
 }
 
@@ -77,6 +105,8 @@ export function findSendHazard(
   if (typeof value === "string")
     return isWellFormedText(value) ? undefined : { kind: "malformed_text", path: "" };
   if (typeof value === "bigint") return { kind: "not_json", path: "" };
+  if (typeof value === "function" || typeof value === "symbol")
+    return { kind: "dropped", path: "" };
   if (typeof value === "number")
     return Number.isFinite(value) ? undefined : { kind: "not_finite", path: "" };
   if (value === null || typeof value !== "object" || depth > MAX_NESTING_DEPTH) return undefined;
@@ -88,6 +118,7 @@ export function findSendHazard(
   // A boxed number is sent as its value: `Object(NaN)` as null too.
   if (value instanceof Number)
     return Number.isFinite(value.valueOf()) ? undefined : { kind: "not_finite", path: "" };
+  if (dropsContent(value)) return { kind: "not_plain", path: "" };
   if (Array.isArray(value)) {
     const items: readonly unknown[] = value;
     for (let i = 0; i < items.length; i++) {
