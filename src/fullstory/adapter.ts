@@ -19,6 +19,7 @@ import { planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
 import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { monotonicNow } from "../core/time.js";
+import { kindOf } from "../core/validate/describe.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import type { FullStoryClient } from "./client.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
@@ -630,16 +631,10 @@ function failureProblem(entry: unknown): string | undefined {
   const { code, message, user } = entry as Record<string, unknown>;
   if (typeof code !== "string") return `a failure whose code is ${kindOf(code)}`;
   if (typeof message !== "string") return `a failure whose message is ${kindOf(message)}`;
+  if (user === undefined) return "a failure without its user";
   if (user === null || typeof user !== "object" || Array.isArray(user))
     return `a failure whose user is ${kindOf(user)}`;
   return undefined;
-}
-
-function kindOf(value: unknown): string {
-  if (value === undefined) return "missing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /**

@@ -101,7 +101,7 @@ describe("a FullStory errors list whose entries are not failures as documented",
     for (const outcome of report.outcomes.slice(1)) {
       expect(outcome).toMatchObject({
         code: "results_incomplete",
-        reason: matching(/a failure whose user is missing/),
+        reason: matching(/a failure without its user/),
       });
     }
   });
