@@ -624,6 +624,19 @@ interface PageBounds {
   ): Promise<{ timedOut: false; value: PageAnswer<T> } | { timedOut: true }>;
 }
 
+/** The first entry's problem, without looking at the entries after it (or at any, with no check). */
+function firstProblem(
+  entries: readonly unknown[],
+  problemOf: ((item: unknown) => string | undefined) | undefined,
+): string | undefined {
+  if (problemOf === undefined) return undefined;
+  for (const entry of entries) {
+    const problem = problemOf(entry);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
 /** What keeps an entry of the errors list from reading as a failure of the user it echoes, if anything. */
 function failureProblem(entry: unknown): string | undefined {
   if (entry === null || typeof entry !== "object" || Array.isArray(entry))
@@ -655,7 +668,7 @@ async function readPages<T>(
   fetchPage: (token: string | undefined) => Promise<PageAnswer<T>>,
   visit: (item: T) => void,
   bounds: PageBounds,
-  problemOf: (item: unknown) => string | undefined = () => undefined,
+  problemOf?: (item: unknown) => string | undefined,
 ): Promise<ListRead> {
   const used = new Set<string>();
   let counted = bounds.reported;
@@ -677,7 +690,7 @@ async function readPages<T>(
     // not read at all, so no user is placed on an entry whose meaning changed.
     const results: unknown = page.data.results ?? [];
     const problem = Array.isArray(results)
-      ? results.map(problemOf).find((found) => found !== undefined)
+      ? firstProblem(results, problemOf)
       : "results that are not a list";
     if (problem !== undefined)
       return { kind: "incomplete", why: `a page held ${problem}, not as FullStory documents it` };

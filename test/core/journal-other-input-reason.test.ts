@@ -18,21 +18,31 @@ interface User {
 
 const adapter = testAdapter<User>(importEvery);
 
-it("the records read after the chunk that differs name the journal's refusal, not an abort", async () => {
-  const journal = journalFile("other-input");
+/**
+ * Imports six users with `journal`, then the same users with the one at `index` renamed: that run is refused
+ * at the chunk that differs. The second run's outcomes from record 2 on (chunk 1, of two records, and after).
+ */
+async function rerunEdited(
+  via: typeof adapter,
+  journal: string,
+  index: number,
+): Promise<{ first: Awaited<ReturnType<typeof runImport>>; notSent: RecordOutcome[] }> {
   const users: User[] = Array.from({ length: 6 }, () => ({
     id: faker.string.uuid(),
     name: faker.person.fullName(),
   }));
-  expect((await runImport(adapter, users, { journal })).imported).toBe(6);
-
-  const edited = users.map((u, i) => (i === 2 ? { ...u, name: `${u.name} (edited)` } : u));
+  const first = await runImport(via, users, { journal });
+  const edited = users.map((u, i) => (i === index ? { ...u, name: `${u.name} (edited)` } : u));
   const outcomes: RecordOutcome[] = [];
   await expect(
-    runImport(adapter, edited, { journal, onOutcome: (o) => outcomes.push(o) }),
+    runImport(via, edited, { journal, onOutcome: (o) => outcomes.push(o) }),
   ).rejects.toThrow(JournalError);
+  return { first, notSent: outcomes.filter((o) => o.index >= 2) };
+}
 
-  const notSent = outcomes.filter((o) => o.index >= 2);
+it("the records read after the chunk that differs name the journal's refusal, not an abort", async () => {
+  const { first, notSent } = await rerunEdited(adapter, journalFile("other-input"), 2);
+  expect(first.imported).toBe(6);
   expect(notSent.length).toBeGreaterThan(2);
   for (const outcome of notSent) {
     expect(outcome).toMatchObject({
@@ -46,20 +56,8 @@ it("the records read after the chunk that differs name the journal's refusal, no
 it("records at the place of a chunk an earlier run imported say the vendor may hold them", async () => {
   // An operator fixes one user's name and re-runs with the journal of the finished import: the run is
   // refused, but the edited chunk's users (and the next one's, read before the refusal) are at the vendor.
-  const journal = journalFile("other-input-held");
-  const users: User[] = Array.from({ length: 6 }, () => ({
-    id: faker.string.uuid(),
-    name: faker.person.fullName(),
-  }));
-  expect((await runImport(adapter, users, { journal })).imported).toBe(6);
-
-  const edited = users.map((u, i) => (i === 3 ? { ...u, name: `${u.name} (edited)` } : u));
-  const outcomes: RecordOutcome[] = [];
-  await expect(
-    runImport(adapter, edited, { journal, onOutcome: (o) => outcomes.push(o) }),
-  ).rejects.toThrow(JournalError);
-
-  const notSent = outcomes.filter((o) => o.index >= 2);
+  const { first, notSent } = await rerunEdited(adapter, journalFile("other-input-held"), 3);
+  expect(first.imported).toBe(6);
   expect(notSent.map((o) => o.index)).toEqual(expect.arrayContaining([2, 3, 4]));
   for (const outcome of notSent) {
     expect(outcome).toMatchObject({
@@ -81,20 +79,8 @@ it("records at the place of a chunk the vendor refused whole are not said to be 
       outcomes: chunk.items.map(() => ({ ok: false, code: "invalid", reason: "refused" })),
     });
   });
-  const journal = journalFile("other-input-refused");
-  const users: User[] = Array.from({ length: 6 }, () => ({
-    id: faker.string.uuid(),
-    name: faker.person.fullName(),
-  }));
-  expect((await runImport(refusing, users, { journal })).failed).toBe(6);
-
-  const edited = users.map((u, i) => (i === 3 ? { ...u, name: `${u.name} (edited)` } : u));
-  const outcomes: RecordOutcome[] = [];
-  await expect(
-    runImport(refusing, edited, { journal, onOutcome: (o) => outcomes.push(o) }),
-  ).rejects.toThrow(JournalError);
-
-  const notSent = outcomes.filter((o) => o.index >= 2);
+  const { first, notSent } = await rerunEdited(refusing, journalFile("other-input-refused"), 3);
+  expect(first.failed).toBe(6);
   expect(notSent.map((o) => o.index)).toEqual(expect.arrayContaining([2, 3, 4]));
   for (const outcome of notSent) {
     expect(outcome).toMatchObject({

@@ -15,44 +15,49 @@ const faker = seededFaker("base url secret in journal");
 // No record is sent: the journal's header is written when the run opens it.
 const none: never[] = [];
 
-it("FullStory: a key in the base URL's path is in neither the journal nor its refusal", async () => {
+/** A FullStory key, and a client for `host` behind a gateway that takes that key in its path. */
+function keyInPath() {
   const apiKey = `na1.${faker.string.alphanumeric({ length: 40 })}`;
   const client = (host: string) =>
     fullstory.createFullStoryClient({ apiKey, baseUrl: `http://${host}/gw/${apiKey}` });
-  const journal = journalFile("fullstory-base-url");
+  return { apiKey, client };
+}
 
-  await fullstory.importUsers(client("127.0.0.1:9"), none, { journal });
-  expectNoSecret(readFileSync(journal, "utf8"), [apiKey]);
-  // The same destination is still recognised as the same on a resume.
+/** A resume of `journal` by `client`, and the refusal of another destination's import with it. */
+async function resumedAndRefused(
+  client: ReturnType<typeof keyInPath>["client"],
+  journal: string,
+): Promise<unknown> {
   await expect(fullstory.importUsers(client("127.0.0.1:9"), none, { journal })).resolves.toEqual(
     expect.objectContaining({ total: 0 }),
   );
-
   const refused = await fullstory
     .importUsers(client("127.0.0.2:9"), none, { journal })
     .catch((error: unknown) => error);
   expect(refused).toBeInstanceOf(JournalError);
+  return refused;
+}
+
+it("FullStory: a key in the base URL's path is in neither the journal nor its refusal", async () => {
+  const { apiKey, client } = keyInPath();
+  const journal = journalFile("fullstory-base-url");
+
+  await fullstory.importUsers(client("127.0.0.1:9"), none, { journal });
+  expectNoSecret(readFileSync(journal, "utf8"), [apiKey]);
+  // The same destination is still recognised as the same on a resume; another is refused.
+  const refused = await resumedAndRefused(client, journal);
   expect(String(refused)).toMatch(/127\.0\.0\.1:9\/gw\/.*127\.0\.0\.2:9\/gw\//);
   expectNoSecret(refused, [apiKey]);
 });
 
 it("FullStory: a journal an earlier version wrote with the key in its destination is resumed, and no refusal shows the key", async () => {
-  const apiKey = `na1.${faker.string.alphanumeric({ length: 40 })}`;
-  const client = (host: string) =>
-    fullstory.createFullStoryClient({ apiKey, baseUrl: `http://${host}/gw/${apiKey}` });
+  const { apiKey, client } = keyInPath();
   const journal = journalFile("fullstory-base-url-earlier");
   await fullstory.importUsers(client("127.0.0.1:9"), none, { journal });
   // Before the destination was redacted, the journal's header held the key as the base URL did.
   writeFileSync(journal, readFileSync(journal, "utf8").replace("[REDACTED]", apiKey));
 
-  await expect(fullstory.importUsers(client("127.0.0.1:9"), none, { journal })).resolves.toEqual(
-    expect.objectContaining({ total: 0 }),
-  );
-  const refused = await fullstory
-    .importUsers(client("127.0.0.2:9"), none, { journal })
-    .catch((error: unknown) => error);
-  expect(refused).toBeInstanceOf(JournalError);
-  expectNoSecret(refused, [apiKey]);
+  expectNoSecret(await resumedAndRefused(client, journal), [apiKey]);
 });
 
 it("Propeller: a client secret in the base URL's path is not in the journal", async () => {

@@ -107,7 +107,7 @@ export async function assembleChunks<Input, Wire>(
         ? validate(adapter, record, precheck)
         : unreadable(adapter.vendor, keyed.error);
     let text: string | undefined;
-    let sent: { readonly item: Wire } | undefined;
+    let copy: Wire | undefined;
     if (checked.ok) {
       try {
         text = adapter.serialize?.(checked.item);
@@ -118,7 +118,7 @@ export async function assembleChunks<Input, Wire>(
         // record must stay as they are until its chunk is settled, as README says. A spread, as an own
         // `__proto__` key would set the prototype of a copy made by Object.assign.
         if (Object.is(checked.item, record) && typeof record === "object" && record !== null)
-          sent = { item: { ...checked.item } };
+          copy = { ...checked.item };
       } catch (error) {
         // JSON.stringify throws on a value no validator looked at (a bigint in a field sent unchecked).
         checked = unreadable(adapter.vendor, error);
@@ -159,7 +159,7 @@ export async function assembleChunks<Input, Wire>(
           dispatcher.submit(pending);
           pending = emptyChunk();
         }
-        const item = sent === undefined ? checked.item : sent.item;
+        const item = copy ?? checked.item;
         // Every key is remembered, the one an adapter makes up for a record without one (`#<index>`) too:
         // made-up keys never repeat among themselves, and a real key may read alike (a Userpilot user_id
         // "#5" of record 5), whose later repeat is a duplicate like any other.
