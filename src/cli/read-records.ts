@@ -4,8 +4,15 @@ import { extname } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { JSONParser } from "@streamparser/json";
 import { CsvError, parse as parseCsv, type InfoRecord } from "csv-parse";
-import { changedInteger, denotes, jsonSyntaxProblem } from "../core/json-text.js";
+import {
+  changedInteger,
+  denotes,
+  duplicateKey,
+  duplicateKeyProblem,
+  jsonSyntaxProblem,
+} from "../core/json-text.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
+import { RepeatedKeys } from "./json-array-keys.js";
 import { LineBreaks } from "./line-breaks.js";
 import { Utf8Check, invalidOffsets } from "./utf8-check.js";
 
@@ -23,7 +30,8 @@ export class UnreadableRecord {
       | "input.type"
       | "input.unnamed_column"
       | "input.unknown_column"
-      | "input.spreadsheet_value" = "input.parse",
+      | "input.spreadsheet_value"
+      | "input.duplicate_key" = "input.parse",
   ) {}
 }
 
@@ -34,7 +42,11 @@ export class UnreadableRecord {
 export class CellError extends Error {
   constructor(
     message: string,
-    readonly rule: "input.type" | "input.unnamed_column" | "input.unknown_column" = "input.type",
+    readonly rule:
+      | "input.type"
+      | "input.unnamed_column"
+      | "input.unknown_column"
+      | "input.duplicate_key" = "input.type",
   ) {
     super(message);
   }
@@ -240,11 +252,15 @@ function recordOfLine(text: Line, line: number): unknown {
     );
   }
   if (text.trim() === "") return BLANK;
+  let record: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    record = JSON.parse(text) as unknown;
   } catch (error) {
     return new UnreadableRecord(`line ${line}`, jsonSyntaxProblem(error));
   }
+  const twice = duplicateKey(text, record);
+  if (twice === undefined) return record;
+  return new UnreadableRecord(`line ${line}`, duplicateKeyProblem(twice), "input.duplicate_key");
 }
 
 /** The lines of a block of whole lines (without its last newline). */
@@ -263,8 +279,19 @@ function linesOf(block: Buffer): Line[] {
 async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerator<unknown> {
   const parser = new JSONParser({ paths: ["$.*"], keepStack: false });
   const ready: unknown[] = [];
+  const keys = new RepeatedKeys();
+  parser.onToken = (token) => keys.see(token);
+  let elements = 0;
   parser.onValue = ({ value }) => {
-    ready.push(value);
+    elements += 1;
+    const twice = keys.repeated;
+    keys.repeated = undefined;
+    const problem = twice === undefined ? undefined : duplicateKeyProblem(twice);
+    ready.push(
+      problem === undefined
+        ? value
+        : new UnreadableRecord(`element ${elements}`, problem, "input.duplicate_key"),
+    );
   };
   let failure: Error | undefined;
   parser.onError = (error) => {
@@ -483,6 +510,12 @@ function cellValue(header: string, type: CsvCellType, cell: string): unknown {
       if (changedInteger(cell) !== undefined)
         throw refuse(
           "JSON whose numbers keep their value (a number in it would change; write it as a string)",
+        );
+      const twice = duplicateKey(cell, value);
+      if (twice !== undefined)
+        throw new CellError(
+          `column ${header}: ${duplicateKeyProblem(twice)}`,
+          "input.duplicate_key",
         );
       return value;
     }

@@ -52,3 +52,65 @@ export function denotes(text: string, n: number): boolean {
   const value = BigInt(digits + "0".repeat(power));
   return (sign === "-" ? -value : value) === BigInt(n);
 }
+
+/**
+ * A key that an object in valid JSON text `json` holds twice, if any; `value` is what JSON.parse made of
+ * the text. JSON.parse keeps the last silently: `{"uid":"ann","email":"ann@example.com","uid":"bob"}`
+ * would import bob with ann's email.
+ */
+export function duplicateKey(json: string, value: unknown): string | undefined {
+  // Every key written is followed by a colon, and every other colon of the text is inside a string, so the
+  // keys kept account for them all unless one was dropped. A colon escaped (`\u003a`) is found the slow way.
+  let unseen = colons(json);
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === "string") unseen -= colons(next);
+    if (typeof next !== "object" || next === null) continue;
+    if (Array.isArray(next)) {
+      for (const item of next as unknown[]) pending.push(item);
+      continue;
+    }
+    for (const name of Object.keys(next)) {
+      unseen -= 1 + colons(name);
+      pending.push((next as Record<string, unknown>)[name]);
+    }
+  }
+  if (unseen === 0 && !(json.includes("\\u003") && /\\u003a/i.test(json))) return undefined;
+  return firstKeyTwice(json);
+}
+
+/** The first key of valid JSON text that its object holds twice, by a walk of the text's tokens. */
+function firstKeyTwice(json: string): string | undefined {
+  const open: (Set<string> | undefined)[] = [];
+  for (let at = 0; at < json.length; at++) {
+    const c = json[at];
+    if (c === "{") open.push(new Set());
+    else if (c === "[") open.push(undefined);
+    else if (c === "}" || c === "]") open.pop();
+    else if (c === '"') {
+      const start = at;
+      for (at += 1; at < json.length && json[at] !== '"'; at++) if (json[at] === "\\") at += 1;
+      let next = at + 1;
+      while (/\s/.test(json[next] ?? "")) next += 1;
+      const keys = open.at(-1);
+      if (json[next] !== ":" || keys === undefined) continue;
+      const name = JSON.parse(json.slice(start, at + 1)) as string;
+      if (keys.has(name)) return name;
+      keys.add(name);
+    }
+  }
+  return undefined;
+}
+
+function colons(text: string): number {
+  let times = 0;
+  for (let at = text.indexOf(":"); at !== -1; at = text.indexOf(":", at + 1)) times += 1;
+  return times;
+}
+
+/** Why text whose object holds `key` twice is refused (a key, not a value: no personal data is quoted). */
+export function duplicateKeyProblem(key: string): string {
+  const shown = key.length > 64 ? `${JSON.stringify(key.slice(0, 64))}…` : JSON.stringify(key);
+  return `the key ${shown} appears twice in one object: JSON keeps the last silently, so the record would not be the one written; write each key once`;
+}

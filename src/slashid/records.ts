@@ -1,6 +1,11 @@
 import type { components } from "../../generated/slashid.js";
 import { rules } from "../../generated/slashid.rules.js";
-import { changedInteger, jsonSyntaxProblem } from "../core/json-text.js";
+import {
+  changedInteger,
+  duplicateKey,
+  duplicateKeyProblem,
+  jsonSyntaxProblem,
+} from "../core/json-text.js";
 
 const ROW = rules.PersonCsvRow.properties;
 
@@ -98,8 +103,8 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(SLASHID_PERSON_FIELDS)
  * column instead of its data being dropped. Nothing else is checked here: validate the result (the import
  * does).
  *
- * @throws SyntaxError when the `slashid:attributes` cell is not JSON or holds a number JSON.parse would change
- *   (an integer beyond 2^53, `1e-400`), or a filled column is named like a person's field (`emails`), which
+ * @throws SyntaxError when the `slashid:attributes` cell is not JSON, holds a number JSON.parse would change
+ *   (an integer beyond 2^53, `1e-400`) or an object with a key twice, or a filled column is named like a person's field (`emails`), which
  *   the person cannot carry as a column of its own.
  */
 export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashIdPerson {
@@ -132,6 +137,9 @@ export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashId
       throw new SyntaxError(
         "slashid:attributes: a number in it would not keep its value; write it as a string",
       );
+    const twice = duplicateKey(attributes, person.attributes);
+    if (twice !== undefined)
+      throw new SyntaxError(`slashid:attributes: ${duplicateKeyProblem(twice)}`);
   }
   const password = cell(row, "slashid:password");
   if (password !== undefined && password !== "") person.password = password;

@@ -10,6 +10,7 @@ import { expectNoSecret } from "./leaks.js";
 import { hostileVendors, type HostileVendor } from "./vendors.js";
 
 const server = useMswServer();
+const JSON_TYPE = { "Content-Type": "application/json" };
 
 function answering(vendor: HostileVendor, respond: () => Response): void {
   server.use(...vendor.support, http.post(vendor.url, respond));
@@ -30,6 +31,15 @@ describe.each(hostileVendors(seededFaker("hostile shapes")))("$name", (vendor) =
     if (result.ok || result.error.status !== "malformed") throw new Error("expected malformed");
     expect(result.error["reason"]).toBe(`missing required field ${missing}`);
     expect(result.error["httpStatus"]).toBe(status);
+  });
+
+  it("a 2xx whose body holds a key twice in one object is malformed, naming the key", async () => {
+    const [key] = Object.keys(body);
+    const text = JSON.stringify(body).replace(/^\{/, `{${JSON.stringify(key)}:null,`);
+    answering(vendor, () => new HttpResponse(text, { status, headers: JSON_TYPE }));
+    const result = await vendor.client().operation();
+    if (result.ok || result.error.status !== "malformed") throw new Error("expected malformed");
+    expect(result.error["reason"]).toBe(`key ${JSON.stringify(key)} appears twice in one object`);
   });
 
   it("a gateway's HTML 401 is fatal to the import, and holds no secret", async () => {

@@ -1,6 +1,7 @@
 import type { TransportVariant } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
 import { retryAfterOf } from "../http/retry-policy.js";
+import { duplicateKey } from "../json-text.js";
 import { shapeProblems } from "./check-shape.js";
 import type { OperationSpec } from "./operation-table.js";
 
@@ -75,6 +76,10 @@ export function interpretResponse(
       }
       const problems = shapeProblems(body, documented.shape);
       if (problems.length > 0) return malformed(problems.join("; "));
+      // JSON.parse keeps a key's last value; a success whose entry says both is not one the vendor confirmed.
+      const twice = status < 300 ? duplicateKey(bodyText, body) : undefined;
+      if (twice !== undefined)
+        return malformed(`key ${JSON.stringify(twice)} appears twice in one object`);
     } else {
       body = bodyText;
     }

@@ -1,0 +1,55 @@
+// A key written twice in one object of JSON text is found, whatever the text's strings, escapes and spacing;
+// text whose keys are each written once in their object is never refused.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { duplicateKey } from "../../src/core/json-text.js";
+
+const found = (text: string) => duplicateKey(text, JSON.parse(text) as unknown);
+
+describe("duplicateKey", () => {
+  it.each([
+    ['{"uid":"ann","email":"ann@example.com","uid":"bob"}', "uid"],
+    ['{"uid":"ann","at":"10:00:00","u\\u0069d":"bob"}', "uid"],
+    ['{"properties":{"plan":"pro","plan":"free"}}', "plan"],
+    ['{ "a" : 1 ,\t"a" : 2 }', "a"],
+    ['{"__proto__":{},"__proto__":{"x":1}}', "__proto__"],
+    ['{"a\\u003a":1,"a:":2}', "a:"],
+    ['{"k:1":"v:2","k:1":3}', "k:1"],
+    ['[{"a":1},{"b":[{"c":1,"c":2}]}]', "c"],
+  ])("%s holds %s twice", (text, key) => {
+    expect(found(text)).toBe(key);
+  });
+
+  it.each([
+    '{"a":{"b":1},"b":2}',
+    '{"a":"x\\":y","c":"\\u003a","d":"http://e.example:80/"}',
+    '[{"a":1},{"a":2}]',
+    '"a:b"',
+    "{}",
+  ])("%s holds no key twice", (text) => {
+    expect(found(text)).toBeUndefined();
+  });
+
+  it("finds no key twice in any JSON value's text, compact or spaced", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), (value, spaced) => {
+        expect(found(JSON.stringify(value, null, spaced ? 1 : undefined))).toBeUndefined();
+      }),
+    );
+  });
+
+  it("finds a key written again at the end of any object, however deep", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1 }),
+        fc.nat(),
+        (object, pick) => {
+          const keys = Object.keys(object);
+          const key = keys[pick % keys.length] ?? "";
+          const twice = `${JSON.stringify(object).slice(0, -1)},${JSON.stringify(key)}:null}`;
+          expect(found(`{"record":[${twice}]}`)).toBe(key);
+        },
+      ),
+    );
+  });
+});
