@@ -104,7 +104,9 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * echoes); then an entry with a uid to a record with that uid (an imported
  * user no such record is free for, after every other entry, to a record without a uid that named it by its
  * FullStory id, else by its email); one without, among the records without a uid, by id, else by email.
- * Entries matching no record are ignored and counted (`unmatched_entries`). Records neither list names are
+ * Entries matching no record are ignored and counted (`unmatched_entries`), save that an imported user whose
+ * uid is a placed record's makes that record's refusal say FullStory may hold the user, and takes from an
+ * import an id it contradicts (with a warning). Records neither list names are
  * imported (without an id) only when the job `COMPLETED` and its `imports` count confirms them: what the
  * count leaves after every entry of the imports list (matched or not) covers them all. The `errors` count
  * confirms no import. A count given but unusable
@@ -398,6 +400,7 @@ export function createFullStoryAdapter(
       // A record with neither uid, id nor email is placed only by elimination: no failure may be its own.
       const keylessFailure = failures.some((failure) => isKeyless(failure.user));
       matcher.matchLeftovers(ended.status === "COMPLETED" && !keylessFailure);
+      matcher.flagStrays();
     }
     if (matcher.unmatched > 0) context.count("unmatched_entries", matcher.unmatched);
     const broken: ApiError[] = [];

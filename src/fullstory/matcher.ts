@@ -33,10 +33,13 @@ export class Matcher {
   unmatched = 0;
   /** Imported users with a uid no record has, left for {@link matchLeftovers}. */
   readonly #leftovers: {
+    readonly uid: string;
     readonly id: string | undefined;
     readonly email: string | undefined;
     readonly outcome: Outcome;
   }[] = [];
+  /** Imported users with a uid that matched no record, for {@link flagStrays}. */
+  readonly #strays: { readonly uid: string; readonly id: string | undefined }[] = [];
   /** Imported users with neither uid nor email that no record named by id, left for {@link matchLeftovers}. */
   readonly #keyless: Outcome[] = [];
   readonly #indexes = new Map<IndexName, Map<string, Positions>>();
@@ -63,7 +66,7 @@ export class Matcher {
       if (position === undefined && stored) {
         // Left for after every other entry: a record naming this user by id or email may have its own
         // entry (an /errors one), which must take it first.
-        this.#leftovers.push({ id, email, outcome });
+        this.#leftovers.push({ uid, id, email, outcome });
         return;
       }
     } else {
@@ -114,10 +117,12 @@ export class Matcher {
    * such a record (its id is given only when the chunk has one such record).
    */
   matchLeftovers(keyless = false): void {
-    for (const { id, email, outcome } of this.#leftovers.splice(0)) {
+    for (const { uid, id, email, outcome } of this.#leftovers.splice(0)) {
       const position = this.#free("id", id) ?? this.#free("email", email);
-      if (position === undefined) this.unmatched += 1;
-      else this.outcomes[position] = outcome;
+      if (position === undefined) {
+        this.unmatched += 1;
+        this.#strays.push({ uid, id });
+      } else this.outcomes[position] = outcome;
     }
     // Nothing tells such records apart: with more than one, which new id is whose is unknown, and none is said.
     const several = typeof this.#index("keyless").get("") === "object";
@@ -125,6 +130,36 @@ export class Matcher {
       const position = keyless ? this.#free("keyless", "") : undefined;
       if (position === undefined) this.unmatched += 1;
       else this.outcomes[position] = several && outcome.ok ? { ok: true } : outcome;
+    }
+  }
+
+  /**
+   * Once {@link matchLeftovers} ran: an imported user with a uid that no free record took, while records of
+   * that uid are placed, is FullStory saying more of them than they are: that it holds a user its errors list
+   * refused, or that one user has two ids. The report takes neither word alone: a refusal says FullStory may
+   * hold the user, and an import loses the id it cannot be sure of.
+   */
+  flagStrays(): void {
+    const flagged = new Set<number>();
+    for (const { uid, id } of this.#strays.splice(0)) {
+      const positions = this.#index("uid").get(uid);
+      for (const at of typeof positions === "number" ? [positions] : (positions ?? [])) {
+        const outcome = this.outcomes[at];
+        if (outcome === undefined || flagged.has(at)) continue;
+        if (!outcome.ok) {
+          flagged.add(at);
+          this.outcomes[at] = {
+            ...outcome,
+            reason: `${outcome.reason}; FullStory's imports list also names a user with this uid, so it may hold this user`,
+          };
+        } else if (outcome.id !== undefined && id !== undefined && outcome.id !== id) {
+          flagged.add(at);
+          this.outcomes[at] = {
+            ok: true,
+            note: `FullStory's imports list gives this uid more than one id (${outcome.id}, ${id}), so which is this user's is unknown`,
+          };
+        }
+      }
     }
   }
 

@@ -275,6 +275,55 @@ function mapResults(
 ): void {
   const data: unknown = response.data;
   const results: readonly unknown[] = Array.isArray(data) ? data : [];
+  placeResults(results, items, positions, outcomes);
+  unsettleContradicted(results, items, positions, outcomes);
+}
+
+/**
+ * Users whose sourceId has more results than users sent under it, some saying Propeller wrote it and some
+ * that it did not: Propeller said both of the same user, so the report may say neither (a replay asks again).
+ */
+function unsettleContradicted(
+  results: readonly unknown[],
+  items: readonly PropellerUser[],
+  positions: readonly number[],
+  outcomes: Outcome[],
+): void {
+  const said = new Map<string, { count: number; written: boolean; refused: boolean }>();
+  for (const result of results) {
+    if (!isResult(result)) continue;
+    const key = String(result.key);
+    const entry = said.get(key) ?? { count: 0, written: false, refused: false };
+    entry.count += 1;
+    if (result.success === true) entry.written = true;
+    else entry.refused = true;
+    said.set(key, entry);
+  }
+  const sent = new Map<string, number>();
+  for (const position of positions) {
+    const key = String(items[position]?.sourceId);
+    sent.set(key, (sent.get(key) ?? 0) + 1);
+  }
+  for (const position of positions) {
+    const key = String(items[position]?.sourceId);
+    const entry = said.get(key);
+    const users = sent.get(key) ?? 0;
+    if (entry === undefined || entry.count <= users || !entry.written || !entry.refused) continue;
+    outcomes[position] = {
+      ok: false,
+      code: "no_outcome",
+      reason: `Propeller's answer holds ${entry.count} results for sourceId ${key}, sent for ${users} user(s), some saying it wrote the user and some that it did not: ${MAY_HOLD}`,
+      transient: true,
+    };
+  }
+}
+
+function placeResults(
+  results: readonly unknown[],
+  items: readonly PropellerUser[],
+  positions: readonly number[],
+  outcomes: Outcome[],
+): void {
   const claimed = new Uint8Array(results.length);
   let unmatched: number[] | undefined;
   for (let n = 0; n < positions.length; n++) {

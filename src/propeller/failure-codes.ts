@@ -3,7 +3,8 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
 /**
  * The `code` of a user the Propeller adapter failed:
  * - `rejected_by_vendor`: Propeller's answer says it did not write the user (`success: false`);
- * - `no_outcome`: Propeller's answer holds no result for the user;
+ * - `no_outcome`: Propeller's answer holds no result for the user, or results for its sourceId beyond the
+ *   users sent under it that say both that it wrote the user and that it did not (Propeller may hold it);
  * - Propeller's own error code for a refused request (its body's `error.code`), as it gives it, else the
  *   HTTP status (`"400"`, `"404"`);
  * - another {@link RequestFailureCode}: the request failed (`"429"`, `"network"`, …).

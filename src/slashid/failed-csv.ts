@@ -59,6 +59,8 @@ export function outcomesOf(
   const outcomes = new Array<Outcome | undefined>(items.length);
   const failed = failedRowsOf(counts.failed_csv);
   let placed = 0;
+  // Failed rows that place no one: persons never sent, or persons of this file echoed past recognition.
+  let strays = 0;
   if (failed !== undefined && failed.length > 0) {
     const byHandle = indexByHandle(items);
     const sent = new Set<string>(columnsOf(items));
@@ -124,6 +126,7 @@ export function outcomesOf(
     for (const row of loose) {
       const at = sharingMost(row.handles, byHandle, free);
       if (at !== undefined) place(row, at);
+      else strays += 1;
     }
   }
   // Never report more persons imported than SlashID counted: if the persons not placed outnumber
@@ -165,7 +168,15 @@ export function outcomesOf(
               : `its failed_csv placed only ${placed} failure(s)`
       }, so whether this person was imported is unknown`,
   };
-  const imported: Outcome = { ok: true };
+  // The counts may confirm the persons not placed, yet SlashID listed a failure it did not count or could be
+  // one of them: the report says so rather than take either word alone.
+  const imported: Outcome =
+    strays === 0
+      ? { ok: true }
+      : {
+          ok: true,
+          note: `SlashID's failed_csv lists ${strays} failed row(s) that match no person of this file, so whether they echo this person, whom SlashID's counts call imported, is unknown: this person may not have been imported`,
+        };
   for (let i = 0; i < outcomes.length; i++) {
     outcomes[i] ??= confirmed ? imported : unconfirmed;
   }

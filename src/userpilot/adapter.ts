@@ -113,6 +113,8 @@ export interface UserpilotAdapterOptions {
  * Userpilot does not say which rows it skipped. A `202` without `total_rows` (one documented shape)
  * cannot be checked at once: its job is followed, and a status of it with more rows than were sent counts
  * the answer as lost (`job_mismatch`, the replay looks in the job list); `completed_rows` guards the rest.
+ * A status whose `completed_rows` is above the users sent (whatever its `total_rows`) counts as lost too;
+ * one below zero or not whole is no count, and warns as a count that is not a number does.
  */
 export function createUserpilotAdapter(
   client: UserpilotClient,

@@ -444,12 +444,21 @@ export class ChunkRun {
           // So is one that completed with fewer rows than the distinct user_ids sent, when no answer showed its
           // rows before (a running job may not have counted its rows yet; a failed one may count none, for a
           // body it refused, and its users fail anyway).
+          // A job that did more rows than were sent holds more than were sent, whatever its `total_rows`
+          // says: it is not this request's job, or its counts cannot be true; either way it confirms no user.
           const total: unknown = job.total_rows;
+          const done: unknown = job.completed_rows;
           const fewer =
             job.status === "completed" && typeof total === "number" && total < (unchecked ?? 0);
-          if (typeof total === "number" && (total > rows || fewer)) {
+          const held =
+            typeof total === "number" && (total > rows || fewer)
+              ? `holds ${total} rows`
+              : typeof done === "number" && done > rows
+                ? `did ${done} rows`
+                : undefined;
+          if (held !== undefined) {
             this.context.checkpoint({ [`jobId${range}`]: "" });
-            const reason = `Userpilot's job ${jobId}, which the answer to this request named, holds ${total} rows for a request of ${rows} users, so it is not this request's job, and whether Userpilot holds these users is unknown`;
+            const reason = `Userpilot's job ${jobId}, which the answer to this request named, ${held} for a request of ${rows} users, so it is not this request's job, and whether Userpilot holds these users is unknown`;
             return { value: end(failure("job_mismatch", reason), false) };
           }
           // Compared as a string: a status Userpilot adds later means the job is still running.

@@ -55,11 +55,12 @@ export function completedOutcome(
       ? ["total_rows", total]
       : ["completed_rows", completed];
   if (done === undefined || done === null) return { ok: true };
-  // A count Userpilot gives in another form than the spec's integer (text "2") may say it skipped rows.
-  if (typeof done !== "number")
+  // A count Userpilot gives in another form than the spec's whole number from 0 (text "2", -1, 2.5) may
+  // say it skipped rows.
+  if (!isRowCount(done))
     return {
       ok: true,
-      note: `Userpilot completed job ${jobId} with ${field} ${shown(done, scrub)}, not a number as documented, so whether it skipped rows is unknown: this user may not have been updated`,
+      note: `Userpilot completed job ${jobId} with ${field} ${shown(done, scrub)}, ${notACount(done)}, so whether it skipped rows is unknown: this user may not have been updated`,
     };
   if (done >= sent) return { ok: true };
   return {
@@ -134,14 +135,26 @@ export function jobFailure(
     details.length === 0 ? parts.join(" ") : `${parts.join(" ")}: ${details.join("; ")}`;
   // Rows the job did before it failed may hold this user: Userpilot does not say which rows they were.
   const done = job["completed_rows"];
-  if (typeof done === "number")
+  if (isRowCount(done))
     return done > 0
       ? `${failed}; Userpilot may hold this user: the job did ${done} row(s) before it failed and does not say which`
       : failed;
-  // A count in another form than the spec's integer (text "2") may say the job did rows before it failed.
+  // A count in another form than the spec's whole number from 0 (text "2", -1) may say the job did rows
+  // before it failed.
   return done === undefined || done === null
     ? failed
-    : `${failed}; Userpilot may hold this user: the job gave completed_rows as ${shown(done, scrub)}, not a number as documented, so whether it did rows before it failed is unknown`;
+    : `${failed}; Userpilot may hold this user: the job gave completed_rows as ${shown(done, scrub)}, ${notACount(done)}, so whether it did rows before it failed is unknown`;
+}
+
+function notACount(value: unknown): string {
+  return typeof value === "number"
+    ? "not a whole number of rows as documented"
+    : "not a number as documented";
+}
+
+/** A count of rows as the spec gives it: a whole number from 0 (the answer check leaves it unchecked). */
+function isRowCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 /** `: ` and the messages of an error body (`errors[].message` or `error`, and `details`), or nothing. */

@@ -1,0 +1,62 @@
+// A FullStory job whose result lists name one user more often than the chunk holds it: its imports list and its
+// errors list both name the one record of a uid, or its imports list gives that uid two ids. FullStory said
+// both, so the report takes neither word alone: a refused record says FullStory may hold the user, and an
+// imported one is given no id that may be another's.
+import { describe, expect, it } from "vitest";
+import { createFullStoryAdapter, fullStoryKeyOf } from "../../src/fullstory/adapter.js";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import type { FullStoryUser } from "../../src/fullstory/validate.js";
+import { chunkContext } from "../support/chunk-context.js";
+import { matching } from "../support/matchers.js";
+import { useMswServer } from "../support/msw.js";
+import { API_KEY, lying, mountFullStory, type Lies } from "./harness.js";
+
+const server = useMswServer();
+const input: FullStoryUser[] = [{ uid: "u-0" }, { uid: "u-1" }, { uid: "u-2" }];
+
+/** The chunk's outcomes from a FullStory that tells `lies` and refuses the user of uid `refused`. */
+async function outcomesOf(lies: Lies, refused?: string) {
+  mountFullStory(server, {
+    faults: {
+      ...(refused !== undefined && { reject: (key: string) => key === `uid:${refused}` }),
+      script: lying(lies),
+    },
+  });
+  const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+  const adapter = createFullStoryAdapter(client, { pollIntervalMs: 1 });
+  const result = await adapter.send(
+    { seq: 0, items: input, serialized: [], keys: input.map(fullStoryKeyOf) },
+    chunkContext().context,
+  );
+  if (result.kind !== "done") throw new Error(`chunk ended ${result.kind}`);
+  return result.outcomes;
+}
+
+const mayHold = matching(/imports list also names a user with this uid, so it may hold this user/);
+
+describe("one record that both result lists name", () => {
+  it("imported and listed as an error too: failed with FullStory's reason, and it may hold the user", async () => {
+    const outcomes = await outcomesOf({
+      ghosts: { errors: [{ user: { uid: "u-1" }, code: "bad_user", message: "bad user" }] },
+    });
+
+    expect(outcomes[1]).toMatchObject({ ok: false, code: "bad_user", reason: mayHold });
+    expect(outcomes[0]).toMatchObject({ ok: true });
+    expect(outcomes[2]).toMatchObject({ ok: true });
+  });
+
+  it("refused and listed as imported too: the refusal says FullStory may hold the user", async () => {
+    const outcomes = await outcomesOf({ ghosts: { imports: [{ uid: "u-2", id: "999" }] } }, "u-2");
+
+    expect(outcomes[2]).toMatchObject({ ok: false, reason: mayHold });
+  });
+
+  it("imported under two ids: imported without an id, with a warning naming both", async () => {
+    const outcomes = await outcomesOf({ ghosts: { imports: [{ uid: "u-0", id: "998" }] } });
+
+    expect(outcomes[0]).toEqual({
+      ok: true,
+      note: matching(/gives this uid more than one id \(998, \d+\)/),
+    });
+  });
+});

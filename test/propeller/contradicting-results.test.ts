@@ -1,0 +1,71 @@
+// Propeller answers 200 with two results for one user sent: one says it wrote the user, the other that it did
+// not. The report may say neither: not imported (Propeller also refused it), not failed for Propeller's
+// reason (Propeller also wrote it). Propeller upserts, so a replay asks again.
+import { describe, expect, it } from "vitest";
+import type { components } from "../../generated/propeller.js";
+import { importUsers } from "../../src/propeller/import.js";
+import { json } from "../../src/testing/faults.js";
+import { matching } from "../support/matchers.js";
+import { useMswServer } from "../support/msw.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import { mountPropeller, propellerClient, users } from "./harness.js";
+
+const server = useMswServer();
+type Body = components["schemas"]["BulkUsersResponse"];
+type Results = Body["data"];
+
+/** Propeller's answer with its results rewritten by `results`. */
+const answering = (results: (data: Results) => Results) => ({
+  after: async (answer: Response) => {
+    const body = (await answer.json()) as Body;
+    const data = results(body.data);
+    return json({ ...body, data, total: data.length });
+  },
+});
+const refusal = (result: Results[number]) => ({ ...result, success: false, error: "invalid" });
+/** The first user's result, then a refusal of it after every other result. */
+const refusedAfter = answering((data) => [...data, refusal(data[0]!)]);
+/** A refusal of the first user in its place, and its success after every other result. */
+const writtenAfter = answering((data) => [refusal(data[0]!), ...data.slice(1), data[0]!]);
+
+const importOf = (n: number) =>
+  importUsers(propellerClient().client, users(n), { sleep: async () => {}, replayDelayMs: 0 });
+
+describe("a 200 that says both that it wrote a user and that it did not", () => {
+  it.each([
+    ["wrote it, then refused it", refusedAfter],
+    ["refused it, then wrote it", writtenAfter],
+  ])("%s: the user is neither imported nor refused, and Propeller may hold it", async (_, lie) => {
+    mountPropeller(server, { bulk: () => lie });
+    const report = await importOf(3);
+
+    expectEveryRecordOnce(report, 3);
+    expect(report).toMatchObject({ imported: 2, failed: 1 });
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "no_outcome",
+      reason: matching(
+        /2 results for sourceId .*some saying it wrote the user.*may hold this user/,
+      ),
+    });
+  });
+
+  it("is settled by a replay that answers once for the user", async () => {
+    mountPropeller(server, { bulk: (call) => (call.attempt === 1 ? refusedAfter : undefined) });
+    const report = await importOf(3);
+
+    expectEveryRecordOnce(report, 3);
+    expect(report.imported).toBe(3);
+  });
+
+  it("a result for a sourceId never sent changes no user's outcome", async () => {
+    mountPropeller(server, {
+      bulk: () => answering((data) => [...data, { ...data[0]!, key: "never-sent", id: 999 }]),
+    });
+    const report = await importOf(3);
+
+    expectEveryRecordOnce(report, 3);
+    expect(report.imported).toBe(3);
+    expect(report.outcomes.map((o) => (o.outcome === "imported" ? o.id : o))).not.toContain("999");
+  });
+});

@@ -1,0 +1,81 @@
+// A Userpilot job status whose `completed_rows` cannot be true of the request: more rows than were sent, a
+// count below zero, a fraction. The client's answer check leaves optional fields alone, so the adapter reads
+// them. A job that did more rows than were sent confirms no user (it is not this request's job, or its counts
+// are wrong); a count that is no count leaves the report unable to say whether the job skipped rows.
+import { describe, expect, it } from "vitest";
+import { json } from "../../src/testing/faults.js";
+import { matching } from "../support/matchers.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import { run, useUserpilot, users } from "./harness.js";
+
+const vendor = useUserpilot();
+
+/** Every status of a job answered with `fields` over Userpilot's own. */
+function statusWith(fields: object) {
+  const up = vendor({ stepMs: 0 });
+  up.sim.setFaults({
+    script: ({ operation }) =>
+      operation === "getBackgroundJob"
+        ? { after: async (answer) => json({ ...((await answer.json()) as object), ...fields }) }
+        : undefined,
+  });
+}
+
+describe("Userpilot row counts that cannot be true", () => {
+  it("a completed job of 3 rows that did 5 imports no one: whether Userpilot holds them is unknown", async () => {
+    statusWith({ completed_rows: 5 });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    expect(report.imported).toBe(0);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "job_mismatch",
+        reason: matching(/did 5 rows for a request of 3 users.*whether Userpilot holds/),
+      });
+    }
+  });
+
+  it("a completed job without total_rows that did 5 rows for 3 sent imports no one", async () => {
+    statusWith({ completed_rows: 5, total_rows: undefined });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    expect(report.imported).toBe(0);
+  });
+
+  it.each([[-1], [2.5]])(
+    "a completed job's completed_rows of %s: imported, with a warning that quotes it",
+    async (count) => {
+      statusWith({ completed_rows: count });
+      const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+      expectEveryRecordOnce(report, 3);
+      for (const outcome of report.outcomes) {
+        expect(outcome).toMatchObject({
+          outcome: "imported",
+          warning: matching(
+            new RegExp(
+              `completed_rows ${count}, not a whole number of rows as documented.*may not`,
+            ),
+          ),
+        });
+      }
+    },
+  );
+
+  it("a failed job's completed_rows of -1: the reason says Userpilot may hold the user", async () => {
+    statusWith({ status: "failed", completed_rows: -1 });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "job_failed",
+        reason: matching(/may hold this user: the job gave completed_rows as -1/),
+      });
+    }
+  });
+});
