@@ -84,6 +84,21 @@ export function shareOption(name: string, value: number | undefined, fallback: n
 }
 
 /**
+ * `value` when it is a rate above 0 (fractions allowed), `fallback` when it is undefined: 0 would never end,
+ * and NaN or Infinity would be no rate at all.
+ * @throws RangeError `<name>: expected a rate above 0, got <value>`.
+ */
+export function rateOption<Fallback extends number | undefined>(
+  name: string,
+  value: number | undefined,
+  fallback: Fallback,
+): number | Fallback {
+  if (value === undefined) return fallback;
+  if (typeof value === "number" && Number.isFinite(value) && value > 0) return value;
+  throw new RangeError(`${name}: expected a rate above 0, got ${show(value)}`);
+}
+
+/**
  * Checks that a signal option, when given, is an AbortSignal (by its shape: one from another realm is one too).
  * @throws TypeError `<name>: expected an AbortSignal, got <value>`.
  */

@@ -11,6 +11,7 @@ import type {
   ImportAdapter,
   ItemOutcome,
 } from "../core/engine/adapter.js";
+import { isPathSegment } from "../core/client/path-segment.js";
 import { chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
@@ -231,6 +232,14 @@ export function createFullStoryAdapter(
       }
       settings.pace.uploaded(size, monotonicNow() - uploadStarted);
       jobId = created.data.job.id;
+      // An empty or dot id would poll another path (`..` is `/v2/users/`): the answer is as lost as a 502's.
+      if (!isPathSegment(jobId))
+        return everyItem(size, {
+          ok: false,
+          code: "malformed",
+          reason: `FullStory answered this batch's create with batch import job id ${JSON.stringify(jobId)}, which names no job's path; the request may have reached FullStory, which may hold this user`,
+          transient: true,
+        });
       // A job another chunk follows (a proxy that caches POST answers) is not this batch's: its counts would
       // confirm that chunk's users twice. The answer is as lost as a 502's; a replay sends the same key again.
       journalJobs ??= new Set(context.savedByAnyChunk("jobId"));

@@ -30,7 +30,10 @@ export type ScriptAction =
   | { readonly answer: Response | (() => Response | Promise<Response>) }
   | { readonly after: (answer: Response) => Response | Promise<Response> };
 
-/** Faults a simulator injects; each `rate…` is a share of requests (0 to 1, else a RangeError), default 0. */
+/**
+ * Faults a simulator injects; each `rate…` is a share of requests (0 to 1, all five adding up to at most 1,
+ * else a RangeError), default 0.
+ */
 export interface FaultOptions {
   /** Answered 429 with `Retry-After: retryAfterSeconds` (default 1). */
   rate429?: number;
@@ -217,22 +220,23 @@ export class FaultInjector {
   }
 }
 
-const RATES = [
-  "rate429",
-  "rate5xx",
-  "rateDrop",
-  "rateSlow",
-  "rateLostAnswer",
-  "rejectRate",
-] as const;
+/** Shares of the same requests, each taking the next band of one roll. */
+const REQUEST_RATES = ["rate429", "rate5xx", "rateDrop", "rateSlow", "rateLostAnswer"] as const;
+const RATES = [...REQUEST_RATES, "rejectRate"] as const;
 
 /** The options, once every rate is a share from 0 to 1: NaN (an unset variable) would silence the bands after it. */
 function checkedRates(options: FaultOptions): FaultOptions {
   for (const name of RATES) {
     const rate = options[name];
-    if (rate !== undefined && !(rate >= 0 && rate <= 1))
-      throw new RangeError(`faults.${name}: expected a share from 0 to 1, got ${String(rate)}`);
+    if (rate !== undefined && !(typeof rate === "number" && rate >= 0 && rate <= 1))
+      throw new RangeError(`faults.${name}: expected a share from 0 to 1, got ${show(rate)}`);
   }
+  // Past 1 in all, the later bands would get less than they say, or nothing; 0.33 + 0.56 + 0.11 is 1 too.
+  const sum = REQUEST_RATES.reduce((total, name) => total + (options[name] ?? 0), 0);
+  if (sum > 1 + 1e-9)
+    throw new RangeError(
+      `faults: ${REQUEST_RATES.join(" + ")}: expected a sum of at most 1 (shares of the same requests), got ${sum}`,
+    );
   wholeNumberOption("faults.retryAfterSeconds", options.retryAfterSeconds, undefined, { min: 0 });
   durationOption("faults.slowMs", options.slowMs, undefined, { min: 0 });
   for (const name of ["script", "reject"] as const) functionOption(`faults.${name}`, options[name]);

@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";
 import type { FullStorySchemaType } from "../fullstory/validate.js";
-import { durationOption, show, wholeNumberOption as whole } from "../core/options.js";
+import { durationOption, rateOption, show, wholeNumberOption as whole } from "../core/options.js";
 import { json } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import type { FullStorySimulatorOptions } from "./fullstory/options.js";
@@ -109,6 +109,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     orInfinity: true,
   });
   durationOption("processingMs", options.processingMs, undefined, { min: 0 });
+  const rate = rateOption("rowsPerMinute", options.rowsPerMinute, 0);
   const recent = retentionOption(options.retention) === "recent";
   const recentJobs = whole("recentJobs", options.recentJobs, 8, { min: 0 });
   const pageSize = whole("pageSize", options.pageSize, 1000);
@@ -139,7 +140,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
 
   /** Whether the job has ended, ending it if its time has come. */
   function ended(job: Job): boolean {
-    const { rowsPerMinute: rate = 0, processingMs: ms } = options;
+    const { processingMs: ms } = options;
     // A job ends when its time is up, not when someone looks: a client that learns its pace from
     // `finished` must not learn how late it polled. A job that ends by polls takes no time on the clock.
     const end =

@@ -16,7 +16,7 @@
 import type { components } from "../../generated/userpilot.js";
 import { document } from "../../generated/userpilot.document.js";
 import { rules } from "../../generated/userpilot.rules.js";
-import { durationOption, wholeNumberOption } from "../core/options.js";
+import { durationOption, rateOption, wholeNumberOption } from "../core/options.js";
 import { json, seededRandom } from "./faults.js";
 import { createSimulatorKit, listProblems } from "./kit/simulator-kit.js";
 import { userpilotError as error } from "./userpilot/errors.js";
@@ -60,7 +60,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
     orInfinity: true,
   });
   durationOption("stepMs", options.stepMs, undefined, { min: 0 });
-  const rate = (options.rowsPerMinute ?? 0) > 0 ? options.rowsPerMinute : undefined;
+  const rate = rateOption("rowsPerMinute", options.rowsPerMinute, undefined);
   const kit = createSimulatorKit({
     vendor: "userpilot",
     document,

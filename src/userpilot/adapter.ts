@@ -56,7 +56,7 @@ export interface UserpilotAdapterOptions {
   conflictWaitMs?: number;
   /**
    * Most bytes of one request body, for a proxy or gateway with a smaller limit than Userpilot's. It can
-   * only lower the vendor's 50 MB (a larger value counts as that limit).
+   * only lower the vendor's 50 MB: a larger value is a RangeError naming that limit.
    * @default {@link USERPILOT_MAX_BODY_BYTES} (52428800 bytes: Userpilot's 50 MB read as 50 MiB)
    */
   maxBodyBytes?: number;
@@ -132,10 +132,17 @@ export function createUserpilotAdapter(
     soleImporter: booleanOption("soleImporter", options.soleImporter, false),
   };
   const known = jobsFollowedWith(client);
-  const bodyBytes = Math.min(
-    wholeNumberOption("maxBodyBytes", options.maxBodyBytes, USERPILOT_MAX_BODY_BYTES),
+  const bodyBytes = wholeNumberOption(
+    "maxBodyBytes",
+    options.maxBodyBytes,
     USERPILOT_MAX_BODY_BYTES,
   );
+  // Refused, as a chunkRecords above the vendor's limit is: lowered in silence, the caller would not learn
+  // that bodies stay under the limit they meant to raise.
+  if (bodyBytes > USERPILOT_MAX_BODY_BYTES)
+    throw new RangeError(
+      `maxBodyBytes: ${bodyBytes} is above userpilot's limit of bytes per request, ${USERPILOT_MAX_BODY_BYTES}`,
+    );
   return {
     vendor: "userpilot",
     destination: client.destination,

@@ -1,5 +1,6 @@
 // One Userpilot chunk followed through: submitted (or its lost request's job found), its job polled to its
 // end, and after a `413` its halves, each as its own job.
+import { isPathSegment } from "../core/client/path-segment.js";
 import type { Chunk, ChunkContext, ChunkResult } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
 import { afterLostSend, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
@@ -217,7 +218,7 @@ export class ChunkRun {
       // have made a job of these users all the same, and a replay looks for it in the job list.
       if (answer.ok) {
         const jobId: unknown = answer.data.job_id;
-        if (typeof jobId !== "string" || jobId === "") {
+        if (typeof jobId !== "string" || !isPathSegment(jobId)) {
           return fail(
             "malformed",
             "bulkIdentifyUsers answered 202 without a usable job_id, so the job holding these users is unknown",

@@ -1,5 +1,6 @@
 // Which job of Userpilot's job list a bulk identify request whose answer was lost created, if any.
 import type { components } from "../../generated/userpilot.js";
+import { isPathSegment } from "../core/client/path-segment.js";
 import { jobTime, type JobTime } from "./job-time.js";
 
 type JobStatus = components["schemas"]["BackgroundJobStatus"];
@@ -79,8 +80,9 @@ export function lostRequestsJob(
   let onTime: Candidate | undefined;
   let skewed: Candidate | undefined;
   for (const job of jobs) {
-    // An empty id names no job: its status would be asked at the list's own path.
-    if (typeof job.job_id !== "string" || job.job_id === "" || others.has(job.job_id)) continue;
+    // An empty or dot id names no job: its status would be asked at the list's own path, or another.
+    if (typeof job.job_id !== "string" || !isPathSegment(job.job_id) || others.has(job.job_id))
+      continue;
     if (job.total_rows !== rows) continue;
     // Another process's job may hold as many rows (two imports sending full chunks), and as many bytes
     // (users of the same shape): a match is a guess either way, but a different size rules a job out.

@@ -224,6 +224,12 @@ describe("simulate's own flags", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${flag} takes a whole number ≥ 0, not ${value}`);
   });
+
+  it("fault shares adding up to more than 1 are a usage error", async () => {
+    const result = await cli(["simulate", "fullstory", "--fault-429", "0.8", "--fault-5xx", "0.8"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("they add up to at most 1");
+  });
 });
 
 describe("simulators without their optional peers", () => {

@@ -120,6 +120,22 @@ describe("fault rates", () => {
     const sim = createFullStorySimulator();
     expect(() => sim.setFaults({ rejectRate: rate })).toThrow(RangeError);
   });
+
+  // One roll picks a band: 0.8 and 0.8 would answer 80% 429 and 20% 5xx, not 80% each.
+  it("rates that add up to more than 1 are refused; up to 1, and rejectRate besides, are taken", () => {
+    expect(() => createFullStorySimulator({ faults: { rate429: 0.8, rate5xx: 0.8 } })).toThrow(
+      new RangeError(
+        "faults: rate429 + rate5xx + rateDrop + rateSlow + rateLostAnswer: expected a sum of at most 1 (shares of the same requests), got 1.6",
+      ),
+    );
+    const sim = createFullStorySimulator();
+    expect(() => sim.setFaults({ rateDrop: 0.5, rateSlow: 0.25, rateLostAnswer: 0.5 })).toThrow(
+      /^faults: .*, got 1\.25$/,
+    );
+    expect(() =>
+      sim.setFaults({ rate429: 0.33, rate5xx: 0.56, rateDrop: 0.11, rejectRate: 1 }),
+    ).not.toThrow();
+  });
 });
 
 describe("slashid: an upload answered 402 as a whole", () => {

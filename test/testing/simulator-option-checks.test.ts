@@ -28,6 +28,8 @@ describe("simulator options", () => {
       "processingMs: expected a duration in ms from 0 to 2147483647, got NaN",
     ],
     ["retention", "newest", 'retention: expected "all" or "recent", got "newest"'],
+    ["rowsPerMinute", Number.NaN, "rowsPerMinute: expected a rate above 0, got NaN"],
+    ["rowsPerMinute", -60, "rowsPerMinute: expected a rate above 0, got -60"],
   ])("fullstory refuses %s = %s", (name, value, message) => {
     expect(() => createFullStorySimulator(untyped({ [name]: value }))).toThrow(message);
   });
@@ -36,6 +38,10 @@ describe("simulator options", () => {
     ["stepMs", Number.NaN, "stepMs: expected a duration in ms from 0 to 2147483647, got NaN"],
     ["pollsPerStep", 0, "pollsPerStep: expected a whole number (or Infinity) ≥ 1, got 0"],
     ["maxBytes", 1.5, "maxBytes: expected a whole number ≥ 1, got 1.5"],
+    // Each was taken as "no rate": jobs ran by ticks instead, at no rate the test asked for.
+    ["rowsPerMinute", Number.NaN, "rowsPerMinute: expected a rate above 0, got NaN"],
+    ["rowsPerMinute", 0, "rowsPerMinute: expected a rate above 0, got 0"],
+    ["rowsPerMinute", Infinity, "rowsPerMinute: expected a rate above 0, got Infinity"],
   ])("userpilot refuses %s = %s", (name, value, message) => {
     expect(() => createUserpilotSimulator(untyped({ [name]: value }))).toThrow(message);
   });
@@ -89,6 +95,8 @@ describe("simulator options", () => {
     expect(() =>
       createUserpilotSimulator({ pollsPerStep: Number.POSITIVE_INFINITY, stepMs: 0 }),
     ).not.toThrow();
+    expect(() => createUserpilotSimulator({ rowsPerMinute: 0.5 })).not.toThrow();
+    expect(() => createFullStorySimulator({ rowsPerMinute: 1_200 })).not.toThrow();
     expect(() =>
       createSlashIdSimulator({ existingPersons: "upsert", pricingTierLimit: 0 }),
     ).not.toThrow();

@@ -41,12 +41,19 @@ describe("limits", () => {
     expect(adapter.limits.framing).toEqual({ envelope: '{"users":[]}'.length, separator: 1 });
   });
 
-  it("maxBodyBytes can only lower the vendor's limit", () => {
+  it("maxBodyBytes can only lower the vendor's limit: a larger value is refused, naming the limit", () => {
     const lowered = createUserpilotAdapter(client(), { maxBodyBytes: 1_000 }).limits.maxBytes;
-    const raised = createUserpilotAdapter(client(), { maxBodyBytes: 10 * USERPILOT_MAX_BODY_BYTES })
-      .limits.maxBytes;
+    const atLimit = createUserpilotAdapter(client(), { maxBodyBytes: USERPILOT_MAX_BODY_BYTES });
     expect(lowered).toBe(1_000);
-    expect(raised).toBe(USERPILOT_MAX_BODY_BYTES);
+    expect(atLimit.limits.maxBytes).toBe(USERPILOT_MAX_BODY_BYTES);
+    // Lowered to the limit in silence before: the caller never learnt the bodies stayed under it.
+    expect(() =>
+      createUserpilotAdapter(client(), { maxBodyBytes: USERPILOT_MAX_BODY_BYTES + 1 }),
+    ).toThrow(
+      new RangeError(
+        `maxBodyBytes: ${USERPILOT_MAX_BODY_BYTES + 1} is above userpilot's limit of bytes per request, ${USERPILOT_MAX_BODY_BYTES}`,
+      ),
+    );
   });
 
   it("sends a user whose body alone fits maxBodyBytes to the byte, and rejects one a byte over", async () => {

@@ -13,6 +13,7 @@ import { TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, type Transport } from "../http/transport.js";
 import { interpretResponse } from "./interpret-response.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
+import { pathSegmentGuard } from "./path-segment.js";
 import { serializeBody } from "./serialize-body.js";
 import { concretePath, failureError, targetOf } from "./transport-variant.js";
 
@@ -146,7 +147,11 @@ export function createApiClient<
     headers: config.headers,
     fetch: scrubbed.transport,
   });
-  client.use(...(config.middleware ?? []), typedFailures(config.operations, config.secrets));
+  client.use(
+    pathSegmentGuard(config.operations),
+    ...(config.middleware ?? []),
+    typedFailures(config.operations, config.secrets),
+  );
   const untyped = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const raw: Record<string, unknown> = {
     use: (...middleware: Middleware[]) => client.use(...middleware),

@@ -20,8 +20,8 @@ export interface FullStorySimulatorOptions {
   /** A job ends (and is `finished`) this many ms of `now()` after its creation; overrides `processingPolls`. */
   processingMs?: number;
   /**
-   * A job processes this many users a minute of `now()` from its creation (each on its own: FullStory
-   * runs up to 100 at once) and ends with its last user; overrides the two above.
+   * A job processes this many users (above 0) a minute of `now()` from its creation (each on its own:
+   * FullStory runs up to 100 at once) and ends with its last user; overrides the two above.
    */
   rowsPerMinute?: number;
   /** The simulator's clock, in ms since the epoch. @default Date.now */

@@ -33,8 +33,8 @@ export interface UserpilotSimulatorOptions {
   /** The simulator's clock, in ms since the epoch. @default Date.now */
   now?: () => number;
   /**
-   * A job processes this many rows a minute of `now()` from its submission (Userpilot: about 1,200), with
-   * `completed_rows` advancing, and ends with its last row; ticks and `stepMs` are then ignored.
+   * A job processes this many rows (above 0) a minute of `now()` from its submission (Userpilot: about
+   * 1,200), with `completed_rows` advancing, and ends with its last row; ticks and `stepMs` are ignored.
    */
   rowsPerMinute?: number;
   /** Largest request body in bytes; larger answers 413. @default 50 MiB (the spec's `x-max-body-bytes`) */

@@ -1,0 +1,39 @@
+import { defaultPathSerializer, type Middleware } from "openapi-fetch";
+import type { OperationTable } from "./operation-table.js";
+import { targetOf } from "./transport-variant.js";
+
+// What URL parsing resolves as `.` or `..` (WHATWG URL: `%2e` in any case counts as a dot).
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Whether `text`, put in a URL path as one segment, stays a segment of its own: not empty and not a dot
+ * segment, which URL parsing would resolve into another path (`/v2/users/{id}` with `..` is `/v2/`).
+ */
+export function isPathSegment(text: string): boolean {
+  return text !== "" && !DOT_SEGMENT.test(text);
+}
+
+/**
+ * Client-level middleware that refuses, before anything is sent, a request whose path parameter would make
+ * an empty or a dot segment: the URL would reach another path of the same host, another operation (an
+ * update of user `.` is `POST /v2/users/`, Create User; a job `.` polls the job named by the next segment).
+ * @throws TypeError naming the operation and the parameter.
+ */
+export function pathSegmentGuard(operations: OperationTable): Middleware {
+  return {
+    onRequest({ request, schemaPath, params }) {
+      const values = (params as { path?: Record<string, unknown> }).path ?? {};
+      for (const part of schemaPath.split("/")) {
+        if (!part.includes("{")) continue;
+        const segment = defaultPathSerializer(part, values);
+        // A parameter left out stays `{name}`: no segment to resolve.
+        if (segment.includes("{") || isPathSegment(segment)) continue;
+        const { operation } = targetOf(operations, request.method, schemaPath, undefined);
+        throw new TypeError(
+          `${operation}: path parameter ${part.replace(/[{}]/g, "")} is ${JSON.stringify(segment)}, which would send the request to another path (an empty or dot segment); nothing was sent`,
+        );
+      }
+      return undefined;
+    },
+  };
+}
