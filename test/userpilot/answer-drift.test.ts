@@ -1,7 +1,9 @@
-// A Userpilot job status whose row counts arrive in another form than the spec's integer (text "1"): the
-// client's answer check leaves optional fields alone, so the adapter reads them. A count it cannot read may
-// say the job skipped rows (a completed job) or did some (a failed one): the report must say so, not take the
-// job at its status alone.
+// A Userpilot job status whose row counts arrive in another form than the spec's integer (text "1"), or that
+// cannot be true of the request (more rows than were sent, below zero, a fraction): the client's answer check
+// leaves optional fields alone, so the adapter reads them. A count it cannot read may say the job skipped rows
+// (a completed job) or did some (a failed one): the report must say so, not take the job at its status alone.
+// A job that did more rows than were sent confirms no user (it is not this request's job, or its counts are
+// wrong).
 import { describe, expect, it } from "vitest";
 import { json } from "../../src/testing/faults.js";
 import { matching } from "../support/matchers.js";
@@ -45,6 +47,65 @@ describe("Userpilot row counts that are not numbers", () => {
         outcome: "failed",
         code: "job_failed",
         reason: matching(/may hold this user: the job gave completed_rows as "2"/),
+      });
+    }
+  });
+});
+
+describe("Userpilot row counts that cannot be true", () => {
+  it("a completed job of 3 rows that did 5 imports no one: whether Userpilot holds them is unknown", async () => {
+    statusWith({ completed_rows: 5 });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    expect(report.imported).toBe(0);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "job_mismatch",
+        reason: matching(/did 5 rows for a request of 3 users.*whether Userpilot holds/),
+      });
+    }
+  });
+
+  it("a completed job without total_rows that did 5 rows for 3 sent imports no one", async () => {
+    statusWith({ completed_rows: 5, total_rows: undefined });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    expect(report.imported).toBe(0);
+  });
+
+  it.each([[-1], [2.5]])(
+    "a completed job's completed_rows of %s: imported, with a warning that quotes it",
+    async (count) => {
+      statusWith({ completed_rows: count });
+      const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+      expectEveryRecordOnce(report, 3);
+      for (const outcome of report.outcomes) {
+        expect(outcome).toMatchObject({
+          outcome: "imported",
+          warning: matching(
+            new RegExp(
+              `completed_rows ${count}, not a whole number of rows as documented.*may not`,
+            ),
+          ),
+        });
+      }
+    },
+  );
+
+  it("a failed job's completed_rows of -1: the reason says Userpilot may hold the user", async () => {
+    statusWith({ status: "failed", completed_rows: -1 });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "job_failed",
+        reason: matching(/may hold this user: the job gave completed_rows as -1/),
       });
     }
   });
