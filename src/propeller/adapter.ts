@@ -282,6 +282,7 @@ function mapResults(
 /**
  * Users whose sourceId has more results than users sent under it, some saying Propeller wrote it and some
  * that it did not: Propeller said both of the same user, so the report may say neither (a replay asks again).
+ * When all say it wrote the user, under more than one id, the user is imported without an id.
  */
 function unsettleContradicted(
   results: readonly unknown[],
@@ -289,13 +290,13 @@ function unsettleContradicted(
   positions: readonly number[],
   outcomes: Outcome[],
 ): void {
-  const said = new Map<string, { count: number; written: boolean; refused: boolean }>();
+  const said = new Map<string, { count: number; ids: Set<string>; refused: boolean }>();
   for (const result of results) {
     if (!isResult(result)) continue;
     const key = String(result.key);
-    const entry = said.get(key) ?? { count: 0, written: false, refused: false };
+    const entry = said.get(key) ?? { count: 0, ids: new Set(), refused: false };
     entry.count += 1;
-    if (result.success === true) entry.written = true;
+    if (result.success === true) entry.ids.add(String(result.id));
     else entry.refused = true;
     said.set(key, entry);
   }
@@ -308,13 +309,24 @@ function unsettleContradicted(
     const key = String(items[position]?.sourceId);
     const entry = said.get(key);
     const users = sent.get(key) ?? 0;
-    if (entry === undefined || entry.count <= users || !entry.written || !entry.refused) continue;
-    outcomes[position] = {
-      ok: false,
-      code: "no_outcome",
-      reason: `Propeller's answer holds ${entry.count} results for sourceId ${key}, sent for ${users} user(s), some saying it wrote the user and some that it did not: ${MAY_HOLD}`,
-      transient: true,
-    };
+    if (entry === undefined || entry.count <= users || entry.ids.size === 0) continue;
+    const results = `Propeller's answer holds ${entry.count} results for sourceId ${key}, sent for ${users} user(s)`;
+    if (entry.refused)
+      outcomes[position] = {
+        ok: false,
+        code: "no_outcome",
+        reason: `${results}, some saying it wrote the user and some that it did not: ${MAY_HOLD}`,
+        transient: true,
+      };
+    else if (entry.ids.size > 1) {
+      const outcome = outcomes[position];
+      if (outcome?.ok !== true) continue;
+      const { id: _, ...withoutId } = outcome;
+      outcomes[position] = withNote(
+        withoutId,
+        `${results}, each saying it wrote the user, under ${entry.ids.size} ids: which is this user's is unknown, so none is given`,
+      );
+    }
   }
 }
 

@@ -58,6 +58,22 @@ describe("a 200 that says both that it wrote a user and that it did not", () => 
     expect(report.imported).toBe(3);
   });
 
+  it("two successes for one user under two ids: imported without an id, with a warning", async () => {
+    mountPropeller(server, {
+      bulk: () => answering((data) => [...data, { ...data[0]!, id: 999 }]),
+    });
+    const report = await importOf(3);
+
+    expectEveryRecordOnce(report, 3);
+    expect(report.imported).toBe(3);
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "imported",
+      warning: matching(/2 results for sourceId .*under 2 ids: which is this user's is unknown/),
+    });
+    expect(report.outcomes[0]).not.toHaveProperty("id");
+    expect(report.outcomes[1]).toHaveProperty("id");
+  });
+
   it("a result for a sourceId never sent changes no user's outcome", async () => {
     mountPropeller(server, {
       bulk: () => answering((data) => [...data, { ...data[0]!, key: "never-sent", id: 999 }]),
