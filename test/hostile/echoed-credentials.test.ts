@@ -81,6 +81,19 @@ describe.each(hostileVendors(seededFaker("hostile echoes")))("$name", (vendor) =
     expectNoSecret(result.error, vendor.secrets);
   });
 
+  it("a 2xx naming the credential as a key twice: malformed, the key not quoted", async () => {
+    const { status, body } = vendor.success;
+    echoing(vendor, (credential) => {
+      const key = JSON.stringify(credential);
+      const text = JSON.stringify(body).replace(/^\{/, `{${key}:1,${key}:2,`);
+      return new HttpResponse(text, { status, headers: { "Content-Type": "application/json" } });
+    });
+    const result = await client().operation();
+    if (result.ok || result.error.status !== "malformed") throw new Error("expected malformed");
+    expect(result.error["reason"]).toMatch(/appears twice/);
+    expectNoSecret(result.error, vendor.secrets);
+  });
+
   it("the raw POST returns the echoed error body scrubbed", async () => {
     const { status, body } = vendor.documentedError;
     echoing(vendor, (credential) => HttpResponse.json(body(credential), { status }));
