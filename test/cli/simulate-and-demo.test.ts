@@ -230,6 +230,29 @@ describe("simulate's own flags", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("they add up to at most 1");
   });
+
+  // README: `--retry-after` (the seconds a 429 asks for, default 1). A client's backoff is tried against it.
+  it.each([
+    [[], "1"],
+    [["--retry-after", "7"], "7"],
+  ])(
+    "--fault-429 1 %j: every request is answered 429 with Retry-After %s",
+    async (flags, seconds) => {
+      const sim = await simulate(["simulate", "fullstory", "--fault-429", "1", ...flags]);
+      try {
+        const answer = await fetch(`${sim.url}/v2/users/batch`, {
+          method: "POST",
+          headers: { authorization: "Basic sim-key", "content-type": "application/json" },
+          body: JSON.stringify({ requests: [{ uid: "u-1" }] }),
+        });
+        expect(answer.status).toBe(429);
+        expect(answer.headers.get("retry-after")).toBe(seconds);
+      } finally {
+        sim.fake.controller.abort();
+      }
+      expect(await sim.done).toBe(0);
+    },
+  );
 });
 
 describe("simulators without their optional peers", () => {

@@ -34,3 +34,28 @@ describe("CONTRIBUTING.md's checklist for adding a vendor", () => {
     expect(contributing).toContain(`\`${file.split(path.sep).join("/")}\``);
   });
 });
+
+// Steps 1 and 7 are edits by hand that no compiler asks for: a spec left out of `lint:specs` is never linted,
+// and an entry point left out of check-package's list is never checked to import without the optional peers.
+describe("CONTRIBUTING.md's steps that no compiler checks", () => {
+  const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+    exports: Record<string, unknown>;
+  };
+
+  it.each(readdirSync(path.join(root, "specs")).filter((name) => name.endsWith(".yaml")))(
+    "npm run lint:specs lints specs/%s",
+    (name) => {
+      expect(pkg.scripts["lint:specs"]?.split(" ")).toContain(`specs/${name}`);
+    },
+  );
+
+  const checkPackage = readFileSync(path.join(root, "scripts/check-package.mjs"), "utf8");
+  const entryPoints = Object.keys(pkg.exports)
+    .filter((key) => key !== "." && key !== "./package.json" && !key.includes("*"))
+    .map((key) => key.slice(1));
+
+  it.each(entryPoints)("scripts/check-package.mjs loads the entry point %s", (entry) => {
+    expect(checkPackage).toContain(`"${entry}"`);
+  });
+});
