@@ -54,7 +54,11 @@ async function reordered(answer: Response, drop: boolean): Promise<Response> {
 }
 
 describe("importUsers (Propeller)", () => {
-  it("sends chunks of 2,000 users by default and imports every one with its Propeller id", async () => {
+  it("sends chunks of 2,000 users, 4 in flight, by default and imports every one with its Propeller id", async () => {
+    expect(createPropellerAdapter(propellerClient().client).defaults).toEqual({
+      chunkRecords: 2_000,
+      concurrency: 4,
+    });
     const vendor = mountPropeller(server);
     const input = plainUsers(4_100);
     const report = await importUsers(propellerClient().client, input, { sleep: async () => {} });

@@ -3,6 +3,7 @@
 // interruptions never lose or double-count a record, and a journal resumes an interrupted import.
 import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
+import { createSlashIdAdapter } from "../../src/slashid/adapter.js";
 import { importUsers, type SlashIdImportOptions } from "../../src/slashid/import.js";
 import { personFromCsvRow, type SlashIdPerson } from "../../src/slashid/records.js";
 import { checkSlashIdPerson } from "../../src/slashid/validate.js";
@@ -70,7 +71,11 @@ describe("sending", () => {
     expectCreatedOnce(sim, 25);
   });
 
-  it("uploads 1,000 persons per file by default", async () => {
+  it("uploads 1,000 persons per file by default, one file at a time", async () => {
+    expect(createSlashIdAdapter(slashIdClient()).defaults).toEqual({
+      chunkRecords: 1_000,
+      concurrency: 1,
+    });
     const { fileSizes } = slashIdWorld(server);
     const report = await run(
       Array.from({ length: 1001 }, (_, i) => ({ usernames: [`user-${i}`] })),
