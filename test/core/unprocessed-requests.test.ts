@@ -157,6 +157,30 @@ describe("a chunk whose request never reached the vendor", () => {
     }
   });
 
+  it("a port fetch refuses to connect to (undici's `bad port`): no request reached the vendor", async () => {
+    const badPort = () =>
+      Object.assign(new TypeError("fetch failed"), { cause: new Error("bad port") });
+    const client = createSlashIdClient({
+      apiKey: SLASHID_KEY,
+      orgId: ORG_ID,
+      baseUrl: "http://127.0.0.1:1",
+      maxRetries: 0,
+      sleep: noWait,
+      fetch: () => Promise.reject(badPort()),
+    });
+    const report = await importSlashId(client, persons(2, 2), {
+      chunkAttempts: 2,
+      replayDelayMs: 0,
+      sleep: noWait,
+    });
+    for (const reason of reasons(report)) {
+      expect(reason).toMatch(
+        /\(bad port\)\); tried 2 times in this run, and no request reached slashid/,
+      );
+      expect(reason).not.toMatch(/may hold|sent \d+ times?/);
+    }
+  });
+
   it("is not said to be held by the vendor when a fatal answer follows", async () => {
     const { client } = unreachableSlashId(2, () => json({ errors: [{ message: "no" }] }, 401));
     const report = await importSlashId(client, persons(4, 2), { replayDelayMs: 0, sleep: noWait });

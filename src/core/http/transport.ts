@@ -458,14 +458,16 @@ const NOT_CONNECTED = new Set([
 ]);
 
 /**
- * Whether fetch failed before any connection was made: an error in its `cause` chain with one of those codes,
- * or raised by the `connect` or `getaddrinfo` call itself (a connect timeout of one of several addresses is
+ * Whether fetch failed before any connection was made: an error in its `cause` chain with one of those codes
+ * or undici's `bad port`, or raised by the `connect` or `getaddrinfo` call itself (a connect timeout of one of several addresses is
  * `ETIMEDOUT` from `connect`), or an AggregateError whose every attempt failed so.
  */
 function neverConnected(error: unknown, depth = 0): boolean {
   if (depth > 4 || error === null || typeof error !== "object") return false;
   const { code, syscall } = error as { code?: unknown; syscall?: unknown };
   if (typeof code === "string" && NOT_CONNECTED.has(code)) return true;
+  // Undici refuses a port the fetch standard blocks (1, 22, 25, …) before connecting, with no code.
+  if (error instanceof Error && code === undefined && error.message === "bad port") return true;
   if (syscall === "connect" || syscall === "getaddrinfo") return true;
   if (error instanceof AggregateError && error.errors.length > 0) {
     return error.errors.every((e) => neverConnected(e, depth + 1));
