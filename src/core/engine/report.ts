@@ -54,7 +54,10 @@ export interface ImportReport {
   /** Per-record outcomes in input order (only failures and rejections when `keepOutcomes` is `problems`). */
   readonly outcomes: readonly RecordOutcome[];
   readonly chunks: {
-    /** Chunks sent in this run. */
+    /**
+     * Chunks sent in this run, and chunks an earlier run left part-way that this one carried on from the
+     * journal (following the job that run's request created, without sending it again).
+     */
     readonly sent: number;
     /** Chunks whose outcomes came from the journal of an earlier run. */
     readonly resumed: number;
