@@ -13,6 +13,7 @@ import { TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, type Transport } from "../http/transport.js";
 import { interpretResponse } from "./interpret-response.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
+import { originGuard } from "./origin-guard.js";
 import { pathSegmentGuard } from "./path-segment.js";
 import { serializeBody } from "./serialize-body.js";
 import { concretePath, failureError, targetOf } from "./transport-variant.js";
@@ -92,6 +93,9 @@ export type ApiClient<
    *   `aborted`, `auth`, `redirect`, `too_large`), scrubbed, naming the operation (`raw` for a path the spec
    *   lacks). Anything else a call throws (a 2xx body that is not JSON: a `SyntaxError`) is scrubbed too.
    *
+   * A call whose own `baseUrl` names another origin than the client's is refused with a `TypeError`, before
+   * anything (a credential) is sent there.
+   *
    * Unlike the operation methods, `raw` does not check answers against the spec: `data` is what the vendor
    * sent. Middleware added with `raw.use` runs on the operation methods' requests as well, after the client's.
    */
@@ -148,6 +152,7 @@ export function createApiClient<
     fetch: scrubbed.transport,
   });
   client.use(
+    originGuard(config.baseUrl, config.operations),
     pathSegmentGuard(config.operations),
     ...(config.middleware ?? []),
     typedFailures(config.operations, config.secrets),

