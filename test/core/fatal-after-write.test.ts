@@ -322,3 +322,52 @@ describe("FullStory: the key is revoked while a COMPLETED job's results are read
     }
   });
 });
+
+describe("a chunk out when another chunk's answer is fatal", () => {
+  const server = useMswServer();
+
+  it("is not said to be aborted by the caller, and says FullStory may hold its records", async () => {
+    let creates = 0;
+    mountFullStory(server, {
+      faults: {
+        script: (call) => {
+          if (call.operation !== "createBatchImport") return undefined;
+          creates += 1;
+          if (creates > 1) return vendorError(401, "unauthorized");
+          // The first chunk's answer waits until the import, stopped by the second's 401, gives up on it.
+          return {
+            after: (answer) =>
+              new Promise<Response>((resolve) => {
+                const timer = setTimeout(() => resolve(answer), 2_000);
+                call.request.signal.addEventListener("abort", () => {
+                  clearTimeout(timer);
+                  resolve(answer);
+                });
+              }),
+          };
+        },
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const report = await importUsers(
+      client,
+      users(4).map(({ id }) => ({ uid: id })),
+      {
+        chunkRecords: 2,
+        concurrency: 2,
+        replayDelayMs: 0,
+      },
+    );
+
+    const out = report.outcomes.filter((o) => o.outcome === "failed" && o.code === "aborted");
+    expect(out).toHaveLength(2);
+    for (const outcome of out) {
+      expect(outcome).toMatchObject({
+        reason: expect.stringMatching(
+          /cut short when the import stopped at a vendor's fatal answer.*not by the caller; .*fullstory may hold this record/,
+        ) as unknown,
+      });
+      expect(outcome.outcome === "failed" && outcome.reason).not.toMatch(/aborted by the caller/);
+    }
+  });
+});

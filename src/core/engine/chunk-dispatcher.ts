@@ -402,6 +402,7 @@ export class ChunkDispatcher<Input, Wire> {
         if (this.#working.delete(slot)) this.#wake?.();
       },
       replayed: () => (this.#replayedChunks += 1),
+      stoppedBy: () => this.#fatal,
       releaseItems: () => {
         pending.items = [];
       },

@@ -26,6 +26,10 @@ export const DEFAULT_REPLAY: Required<ReplayOptions> = {
   maxReplayDelayMs: 30_000,
 };
 
+const BY_CALLER = "aborted by the caller";
+const STOPPED_BY_RUN =
+  "cut short when the import stopped at a vendor's fatal answer or a journal write that failed (the report's fatal says which), not by the caller";
+
 /** What following one chunk needs from the run. */
 export interface Following {
   readonly signal: AbortSignal;
@@ -43,6 +47,8 @@ export interface Following {
   releaseItems(): void;
   /** Counts one more send of a chunk within the run. */
   replayed(): void;
+  /** Why the run stopped when a vendor's fatal answer or a failed journal write stopped it, not the caller. */
+  stoppedBy(): string | undefined;
 }
 
 /** A chunk's outcomes, and whether they are final (a re-run may reuse them) or some may yet change. */
@@ -163,9 +169,13 @@ export async function followChunk<Input, Wire>(
   const callerAbortedBefore = `; the caller aborted the client's calls before this chunk's request went out: ${reRun} sends it`;
   // An earlier run's send on record may have written the chunk, whatever this run's tries met.
   const earlier = sentInEarlierRun(following.resumed);
+  // The client says "aborted by the caller" of any abort of its signal; the run's own stop is not the caller's.
+  const stoppedBy = following.signal.aborted ? following.stoppedBy() : undefined;
   outcomes = outcomes.map((failure) => {
     if (failure.ok || failure.transient !== true) return failure;
-    const o = earlier ? withoutUnprocessed(failure) : failure;
+    let o = earlier ? withoutUnprocessed(failure) : failure;
+    if (stoppedBy !== undefined && o.code === "aborted")
+      o = { ...o, reason: o.reason.replace(BY_CALLER, STOPPED_BY_RUN) };
     if (following.signal.aborted)
       return mayHaveWritten(o) ? { ...o, reason: o.reason + stopped } : o;
     if (o.code === "aborted")
