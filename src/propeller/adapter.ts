@@ -290,14 +290,21 @@ function unsettleContradicted(
   positions: readonly number[],
   outcomes: Outcome[],
 ): void {
-  const said = new Map<string, { count: number; ids: Set<string>; refused: boolean }>();
+  const said = new Map<
+    string,
+    { count: number; written: boolean; ids: Set<string>; refused: boolean }
+  >();
   for (const result of results) {
     if (!isResult(result)) continue;
     const key = String(result.key);
-    const entry = said.get(key) ?? { count: 0, ids: new Set(), refused: false };
+    const entry = said.get(key) ?? { count: 0, written: false, ids: new Set(), refused: false };
     entry.count += 1;
-    if (result.success === true) entry.ids.add(String(result.id));
-    else entry.refused = true;
+    if (result.success !== true) entry.refused = true;
+    else {
+      entry.written = true;
+      // A success without an id names none; it does not contradict one that does.
+      if (result.id !== undefined && result.id !== null) entry.ids.add(String(result.id));
+    }
     said.set(key, entry);
   }
   const sent = new Map<string, number>();
@@ -309,7 +316,7 @@ function unsettleContradicted(
     const key = String(items[position]?.sourceId);
     const entry = said.get(key);
     const users = sent.get(key) ?? 0;
-    if (entry === undefined || entry.count <= users || entry.ids.size === 0) continue;
+    if (entry === undefined || entry.count <= users || !entry.written) continue;
     const results = `Propeller's answer holds ${entry.count} results for sourceId ${key}, sent for ${users} user(s)`;
     if (entry.refused)
       outcomes[position] = {

@@ -42,6 +42,17 @@ describe.each(hostileVendors(seededFaker("hostile shapes")))("$name", (vendor) =
     expect(result.error["reason"]).toBe(`key ${JSON.stringify(key)} appears twice in one object`);
   });
 
+  // The reason goes into every record's outcome of the chunk: a key as long as the body would be copied into
+  // the report once per record.
+  it("a 2xx holding a long key twice names the key cut short, as much as an excerpt of a body", async () => {
+    const key = `k${"x".repeat(100_000)}`;
+    const text = JSON.stringify(body).replace(/^\{/, `{"${key}":1,"${key}":2,`);
+    answering(vendor, () => new HttpResponse(text, { status, headers: JSON_TYPE }));
+    const result = await vendor.client().operation();
+    if (result.ok || result.error.status !== "malformed") throw new Error("expected malformed");
+    expect(result.error["reason"]).toMatch(/^key "kx{63}"… appears twice in one object$/);
+  });
+
   it("a gateway's HTML 401 is fatal to the import, and holds no secret", async () => {
     let sent = 0;
     answering(vendor, () => {

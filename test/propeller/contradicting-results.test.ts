@@ -74,6 +74,17 @@ describe("a 200 that says both that it wrote a user and that it did not", () => 
     expect(report.outcomes[1]).toHaveProperty("id");
   });
 
+  it("a second success without an id contradicts nothing: imported with the id given", async () => {
+    mountPropeller(server, {
+      bulk: () => answering((data) => [...data, { ...data[0]!, id: undefined }]),
+    });
+    const report = await importOf(3);
+
+    expect(report.imported).toBe(3);
+    expect(report.outcomes[0]).toHaveProperty("id");
+    expect(report.outcomes[0]).not.toHaveProperty("warning");
+  });
+
   it("a result for a sourceId never sent changes no user's outcome", async () => {
     mountPropeller(server, {
       bulk: () => answering((data) => [...data, { ...data[0]!, key: "never-sent", id: 999 }]),

@@ -7,6 +7,8 @@ import type { OperationSpec } from "./operation-table.js";
 
 /** How much of an unusable body an error keeps, in characters. */
 const BODY_EXCERPT = 512;
+/** How much of a key written twice a reason names, in characters. */
+const KEY_EXCERPT = 64;
 
 /** What one HTTP response means for an operation, before it is typed. */
 export type Interpretation =
@@ -78,8 +80,12 @@ export function interpretResponse(
       if (problems.length > 0) return malformed(problems.join("; "));
       // JSON.parse keeps a key's last value; a success whose entry says both is not one the vendor confirmed.
       const twice = status < 300 ? duplicateKey(bodyText, body) : undefined;
-      if (twice !== undefined)
-        return malformed(`key ${JSON.stringify(twice)} appears twice in one object`);
+      // Cut short as an input's key is: each record of the chunk carries the reason into the report.
+      if (twice !== undefined) {
+        const shown = secrets.clip(twice, KEY_EXCERPT);
+        const cut = secrets.scrub(twice).length > KEY_EXCERPT ? "…" : "";
+        return malformed(`key ${JSON.stringify(shown)}${cut} appears twice in one object`);
+      }
     } else {
       body = bodyText;
     }
