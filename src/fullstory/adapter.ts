@@ -12,13 +12,12 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { isPathSegment } from "../core/client/path-segment.js";
-import { chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import { chunkFailed, failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
 import { planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
-import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { monotonicNow } from "../core/time.js";
 import { kindOf } from "../core/validate/describe.js";
 import { validatedBy } from "../core/validate/validated-by.js";
@@ -190,6 +189,8 @@ export function createFullStoryAdapter(
     let jobId = context.resumed?.["jobId"];
     // Only a job created here has a known age, which the pace of earlier jobs can time.
     const fresh = jobId === undefined;
+    // A job made by an earlier send is only polled and read: this attempt sends no user.
+    if (!fresh) context.followedUpOnly?.();
     if (jobId === undefined) {
       // "" says an earlier run's key made no job (FullStory refused its only send): a new key is drawn.
       let idempotencyKey = context.resumed?.["idempotencyKey"] || undefined;
@@ -219,14 +220,11 @@ export function createFullStoryAdapter(
         signal,
       });
       if (!created.ok) {
-        // No try reached FullStory, nor did any earlier one: FullStory does not know the key, whose age then
-        // says nothing (a chunk never sent must not fail key_expired on a later re-run).
-        if (keyUnsent && unprocessedBy(created.error) === "not_sent")
-          context.checkpoint({ keySavedAt: "" });
-        // Refused outright (401, 403) on the key's only send that can have arrived: FullStory made no job
-        // under it, and may keep the refusal for the key for a day. A re-run (the permission granted) sends
-        // under a new key, and says nothing of a job that cannot exist (not `key_expired` a day later).
-        else if (keyUnsent && isFatal(created.error) && created.error.afterArrivedTry !== true)
+        // No try under the key reached FullStory (nor was let through: refused outright, or turned away with
+        // 429 or 503), nor did any earlier one: FullStory made no job under it, and may keep a refusal for the
+        // key for a day. The key is dropped, so the journal says nothing went out (a re-run does not say
+        // FullStory may hold the users, nor fail them `key_expired` a day later), and a new one is drawn.
+        if (keyUnsent && wroteNothing(created.error))
           context.checkpoint({ idempotencyKey: "", keySavedAt: "" });
         return chunkFailed(created.error, size, "write");
       }

@@ -151,7 +151,7 @@ describe("a chunk whose request never reached the vendor", () => {
     expect(codes(report)).toEqual(["network", "network"]);
     for (const reason of reasons(report)) {
       expect(reason).toMatch(
-        /; tried 2 times in this run, and no request reached slashid: a re-run/,
+        /; tried 2 times in this run, and the chunk's request never reached slashid: a re-run/,
       );
       expect(reason).not.toMatch(/sent \d+ times?/);
     }
@@ -175,7 +175,7 @@ describe("a chunk whose request never reached the vendor", () => {
     });
     for (const reason of reasons(report)) {
       expect(reason).toMatch(
-        /\(bad port\)\); tried 2 times in this run, and no request reached slashid/,
+        /\(bad port\)\); tried 2 times in this run, and the chunk's request never reached slashid/,
       );
       expect(reason).not.toMatch(/may hold|sent \d+ times?/);
     }

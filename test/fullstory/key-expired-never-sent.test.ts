@@ -1,11 +1,12 @@
 // A chunk whose every try failed before any connection was made (its Idempotency-Key never reached FullStory)
-// must not be failed for good as `key_expired` by a re-run more than a day later: FullStory holds nothing.
+// must not be failed for good as `key_expired` by a re-run more than a day later, nor said by a re-run that
+// stops on a refusal to be one FullStory may hold: FullStory holds nothing.
 import { describe, expect, it, vi } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers, type FullStoryUser } from "../../src/fullstory/index.js";
 import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, mountFullStory } from "./harness.js";
+import { API_KEY, mountFullStory, vendorError } from "./harness.js";
 
 const server = useMswServer();
 const options = { pollIntervalMs: 10, maxPollIntervalMs: 20, sleep: async () => {} };
@@ -51,6 +52,30 @@ describe("FullStory key_expired for a chunk that was never sent", () => {
       expect(sim.users()).toHaveLength(2);
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it("a re-run refused with 401 does not say FullStory may hold the users, nor that a chunk was sent", async () => {
+    const input: FullStoryUser[] = [{ uid: "u-1" }, { uid: "u-2" }, { uid: "u-3" }, { uid: "u-4" }];
+    const journal = journalFile("fullstory");
+    const chunked = { ...options, journal, chunkRecords: 2, concurrency: 1 };
+    const offline = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0, fetch: refused });
+    await importUsers(offline, input, { ...chunked, chunkAttempts: 1 });
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation }) =>
+          operation === "createBatchImport" ? vendorError(401, "unauthorized") : undefined,
+      },
+    });
+    const online = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const second = await importUsers(online, input, chunked);
+    expect(sim.users()).toEqual([]);
+    expect(second.outcomes).toHaveLength(4);
+    for (const outcome of second.outcomes) {
+      expect(outcome).toMatchObject({ outcome: "failed", code: "fatal" });
+      expect(outcome.outcome === "failed" && outcome.reason).not.toMatch(
+        /may hold|was sent|sent its chunk/,
+      );
     }
   });
 });

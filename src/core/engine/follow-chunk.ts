@@ -152,7 +152,7 @@ export async function followChunk<Input, Wire>(
         : sends === 0 && followUps > 0
           ? `tried ${times(attempts)} in this run, following up on an earlier send (replayed by ${adapter.replay.by})`
           : sends === 0
-            ? `tried ${times(attempts)} in this run, and no request reached ${adapter.vendor}`
+            ? `tried ${times(attempts)} in this run, and the chunk's request never reached ${adapter.vendor}`
             : `tried ${times(attempts)} in this run, ${sends} of them sent (replayed by ${adapter.replay.by})`;
   // Without a journal a re-run knows nothing of this run's sends: it sends the chunk anew.
   const reRun = following.journaled ? "a re-run with the same journal" : "a re-run";
