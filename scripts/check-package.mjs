@@ -1,5 +1,6 @@
-// `npm run check:package`: builds, packs the tarball npm would publish into a temp dir and checks it as a
-// consumer would get it: every source map's sources are in the tarball, the types resolve for ESM
+// `npm run check:package`: packs the tarball npm would publish into a temp dir, from a tree without dist/
+// as a fresh clone has (its prepack builds), and checks it as a consumer would get it: it holds every
+// file package.json's exports and bin name, every source map's sources are in it, the types resolve for ESM
 // consumers (@arethetypeswrong/cli, esm-only profile) and package.json agrees with the files (publint); it
 // holds no test file and no path of this machine; npm publish would upload its package.json unchanged;
 // it imports no package outside its dependencies and peers; every entry point imports (the library's and
@@ -27,7 +28,9 @@ const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const run = (command, args, options = {}) =>
   execFileSync(command, args, { cwd: root, stdio: "inherit", ...options });
 
-run("npm", ["run", "--silent", "build"]);
+// No build beforehand: `npm pack` and `npm publish` must build dist/ themselves (prepack), or a fresh clone
+// publishes a package without it, or a stale dist/ of an older commit.
+rmSync(path.join(root, "dist"), { recursive: true, force: true });
 const temp = mkdtempSync(path.join(tmpdir(), "bulk-user-import-pack-"));
 try {
   const packed = JSON.parse(
@@ -41,6 +44,26 @@ try {
   const files = new Set(packed[0].files.map((file) => file.path));
   run("tar", ["-xzf", tarball, "-C", temp]);
   const unpacked = path.join(temp, "package");
+  const pkg = JSON.parse(readFileSync(path.join(unpacked, "package.json"), "utf8"));
+
+  // Every target of exports and bin, a wildcard's by its folder holding a file of that kind.
+  const targets = [
+    ...Object.values(pkg.exports).flatMap((target) =>
+      typeof target === "string" ? [target] : Object.values(target),
+    ),
+    ...Object.values(pkg.bin ?? {}),
+  ].map((target) => path.posix.normalize(target));
+  const unshipped = targets.filter((target) => {
+    const [before, after] = target.split("*");
+    if (after === undefined) return !files.has(target);
+    return ![...files].some((file) => file.startsWith(before) && file.endsWith(after));
+  });
+  if (unshipped.length > 0) {
+    console.error(`exports or bin name files the tarball lacks: ${unshipped.join(", ")}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`exports and bin: all ${targets.length} targets are packed`);
+  }
 
   const missing = [];
   for (const file of files) {
@@ -95,7 +118,6 @@ try {
   run("npm", ["pkg", "fix"], { cwd: unpacked });
   const fixedManifest = JSON.parse(readFileSync(manifest, "utf8"));
   writeFileSync(manifest, packedManifest);
-  const pkg = JSON.parse(packedManifest);
   const rewritten = Object.keys({ ...pkg, ...fixedManifest }).filter(
     (key) => !isDeepStrictEqual(pkg[key], fixedManifest[key]),
   );
