@@ -59,25 +59,35 @@ export function denotes(text: string, n: number): boolean {
  * would import bob with ann's email.
  */
 export function duplicateKey(json: string, value: unknown): string | undefined {
-  // Every key written is followed by a colon, and every other colon of the text is inside a string, so the
-  // keys kept account for them all unless one was dropped. A colon escaped (`\u003a`) is found the slow way.
-  let unseen = colons(json);
+  // Each key written ends with a quote and a colon; a string holds that pair only after an escaped quote
+  // (`"a\":b"`), which counts one too many and sends the text the slow way. Equal counts: no key was dropped.
+  let kept = 0;
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const next = pending.pop();
-    if (typeof next === "string") unseen -= colons(next);
     if (typeof next !== "object" || next === null) continue;
     if (Array.isArray(next)) {
       for (const item of next as unknown[]) pending.push(item);
       continue;
     }
     for (const name of Object.keys(next)) {
-      unseen -= 1 + colons(name);
+      kept += 1;
       pending.push((next as Record<string, unknown>)[name]);
     }
   }
-  if (unseen === 0 && !(json.includes("\\u003") && /\\u003a/i.test(json))) return undefined;
-  return firstKeyTwice(json);
+  return quotedColons(json) === kept ? undefined : firstKeyTwice(json);
+}
+
+/** How many colons of `json` follow a quote, JSON's blanks between them aside. */
+function quotedColons(json: string): number {
+  let times = 0;
+  for (let at = json.indexOf(":"); at !== -1; at = json.indexOf(":", at + 1)) {
+    let before = at - 1;
+    let c = json.charCodeAt(before);
+    while (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) c = json.charCodeAt(--before);
+    if (c === 0x22) times += 1;
+  }
+  return times;
 }
 
 /** The first key of valid JSON text that its object holds twice, by a walk of the text's tokens. */
@@ -101,12 +111,6 @@ function firstKeyTwice(json: string): string | undefined {
     }
   }
   return undefined;
-}
-
-function colons(text: string): number {
-  let times = 0;
-  for (let at = text.indexOf(":"); at !== -1; at = text.indexOf(":", at + 1)) times += 1;
-  return times;
 }
 
 /** Why text whose object holds `key` twice is refused (a key, not a value: no personal data is quoted). */
