@@ -5,7 +5,8 @@
 // holds no test file and no path of this machine; npm publish would upload its package.json unchanged;
 // it imports no package outside its dependencies and peers; every entry point imports (the library's and
 // the CLI's import without the optional peers) while require() fails; README.md's ts blocks compile
-// against it, and its declarations type-check without skipLibCheck.
+// against it, and its declarations type-check without skipLibCheck; a consumer that imports one vendor
+// entry only can emit declarations for what that entry hands out (each type is named by an export).
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -21,6 +22,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { codeBlocks } from "./code-blocks.mjs";
+import { declarationErrors, declarationProbe } from "./declaration-probes.mjs";
 import { undeclaredImports } from "./package-imports.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -297,6 +299,27 @@ try {
   } else {
     console.log(
       `README.md: its ${blocks.length} ts blocks compile against the packed types (node16, bundler); the declarations check without skipLibCheck (with @types/node, and the library's with the DOM lib alone)`,
+    );
+  }
+
+  // A consumer with `declaration` or `composite` that imports one vendor entry: tsc must name every type
+  // that entry's API hands out through a path the package exports, or it fails with TS2742.
+  const probes = [];
+  mkdirSync(path.join(consumer, "probes"));
+  for (const entry of library.filter(Boolean)) {
+    const vendor = entry.slice(1);
+    const probe = path.join(consumer, "probes", `${vendor}.ts`);
+    const built = path.join(unpacked, pkg.exports[`./${vendor}`].import);
+    writeFileSync(probe, await declarationProbe(vendor, built));
+    probes.push(probe);
+  }
+  const unnamed = declarationErrors(probes);
+  if (unnamed.length > 0) {
+    console.error(`declarations of a consumer of one vendor entry:\n${unnamed.join("\n")}`);
+    process.exitCode = 1;
+  } else {
+    console.log(
+      `declarations: a consumer of one vendor entry emits them (${probes.length} entries, node16, bundler)`,
     );
   }
 } finally {

@@ -33,6 +33,8 @@ export type { OperationSpec, OperationTable, ResponseShape } from "./client/oper
 export type { RetryEvent } from "./http/transport.js";
 export { VERSION } from "./version.js";
 export { runImport, type ImportOptions } from "./engine/engine.js";
+export type { KeepOutcomes } from "./engine/report-builder.js";
+export type { Importer } from "./importer.js";
 export { JournalError } from "./engine/journal.js";
 export type { ImportProgress, ImportReport, RecordOutcome } from "./engine/report.js";
 export type {

@@ -30,3 +30,4 @@ export {
   type FullStoryUserUpdate,
 } from "./validate.js";
 export type { FullStoryFailureCode } from "./failure-codes.js";
+export type * from "../core/entry-types.js";

@@ -14,3 +14,4 @@ export { importUsers, type PropellerImportOptions } from "./import.js";
 export { PROPELLER_RULES, validatePropellerUser, type PropellerUser } from "./validate.js";
 export type { PropellerRule } from "./validate.js";
 export type { PropellerFailureCode } from "./failure-codes.js";
+export type * from "../core/entry-types.js";

@@ -27,3 +27,4 @@ export {
 } from "./validate.js";
 export { SLASHID_RULES, type SlashIdRule } from "./validate.js";
 export type { SlashIdFailureCode } from "./failure-codes.js";
+export type * from "../core/entry-types.js";

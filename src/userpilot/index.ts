@@ -19,3 +19,4 @@ export {
 export { importUsers, type UserpilotImportOptions } from "./import.js";
 export type { UserpilotRule } from "./validate.js";
 export type { UserpilotFailureCode } from "./failure-codes.js";
+export type * from "../core/entry-types.js";

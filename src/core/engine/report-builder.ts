@@ -1,9 +1,11 @@
 import { monotonicNow } from "../time.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 
-const KEEP_OUTCOMES = ["all", "problems", "none"] as const;
+/** Which per-record outcomes the report keeps: `all`, `problems` (failed and rejected), `none`. */
+export type KeepOutcomes = "all" | "problems" | "none";
 
-export type KeepOutcomes = (typeof KEEP_OUTCOMES)[number];
+// A union of its own rather than `(typeof KEEP_OUTCOMES)[number]`: the type is public, the list is not.
+const KEEP_OUTCOMES = ["all", "problems", "none"] as const satisfies readonly KeepOutcomes[];
 
 /**
  * `value` when it is one of {@link KeepOutcomes}, `"all"` when it is undefined. Another value (a typo, a
