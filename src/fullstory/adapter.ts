@@ -12,12 +12,13 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { isPathSegment } from "../core/client/path-segment.js";
-import { chunkFailed, failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
+import { chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
 import { planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
+import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { monotonicNow } from "../core/time.js";
 import { kindOf } from "../core/validate/describe.js";
 import { validatedBy } from "../core/validate/validated-by.js";
@@ -220,11 +221,13 @@ export function createFullStoryAdapter(
         signal,
       });
       if (!created.ok) {
-        // No try under the key reached FullStory (nor was let through: refused outright, or turned away with
-        // 429 or 503), nor did any earlier one: FullStory made no job under it, and may keep a refusal for the
-        // key for a day. The key is dropped, so the journal says nothing went out (a re-run does not say
-        // FullStory may hold the users, nor fail them `key_expired` a day later), and a new one is drawn.
-        if (keyUnsent && wroteNothing(created.error))
+        // No try under the key reached FullStory, or one was refused outright (401, 403), and no earlier one
+        // can have arrived: FullStory made no job under it (and may keep a refusal for the key for a day). The
+        // key is dropped, so the journal says nothing went out (a re-run does not say FullStory may hold the
+        // users, nor fail them `key_expired` a day later), and a new one is drawn. A key turned away (429,
+        // 503) is kept: sent again under it, a request a gateway's 503 hid cannot make a second job.
+        const refused = isFatal(created.error) && created.error.afterArrivedTry !== true;
+        if (keyUnsent && (unprocessedBy(created.error) === "not_sent" || refused))
           context.checkpoint({ idempotencyKey: "", keySavedAt: "" });
         return chunkFailed(created.error, size, "write");
       }

@@ -137,8 +137,8 @@ export class ChunkRun {
     // its users: a refusal of a half speaks only for the half's own request.
     const lostWhole = this.lostSince(range) !== undefined;
     const speaking = (outcome: Outcome): Outcome => (lostWhole ? afterLostSend(outcome) : outcome);
-    // "" (read by its presence): a split says no request went out, so a re-run does not say Userpilot may hold
-    // the users for it.
+    // "" (read by its presence): the split's 413 says Userpilot wrote nothing, so a re-run does not say
+    // Userpilot may hold the users for it.
     if (!resumed) this.context.checkpoint({ [`split${range}`]: "" });
     const middle = start + Math.ceil((end - start) / 2);
     const first = await this.follow(start, middle);

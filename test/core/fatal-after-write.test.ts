@@ -364,7 +364,7 @@ describe("a chunk out when another chunk's answer is fatal", () => {
     for (const outcome of out) {
       expect(outcome).toMatchObject({
         reason: expect.stringMatching(
-          /cut short when the import stopped at a vendor's fatal answer.*not by the caller; .*fullstory may hold this record/,
+          /stopped by the import, not the caller \(at a vendor's fatal answer.*; .*fullstory may hold this record/,
         ) as unknown,
       });
       expect(outcome.outcome === "failed" && outcome.reason).not.toMatch(/aborted by the caller/);

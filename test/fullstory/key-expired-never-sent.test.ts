@@ -78,4 +78,30 @@ describe("FullStory key_expired for a chunk that was never sent", () => {
       );
     }
   });
+
+  it("a key turned away with 503 is kept: the re-run sends under it, so no second job is made", async () => {
+    const input: FullStoryUser[] = [{ uid: "u-1" }, { uid: "u-2" }];
+    const journal = journalFile("fullstory");
+    const keys: string[] = [];
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation, request }) => {
+          if (operation !== "createBatchImport") return undefined;
+          keys.push(request.headers.get("idempotency-key") ?? "");
+          // A gateway's 503 after FullStory made the job: sent again under another key, a second job.
+          return keys.length === 1
+            ? { after: () => new Response("unavailable", { status: 503 }) }
+            : undefined;
+        },
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    await importUsers(client, input, { ...options, journal, chunkAttempts: 1 });
+    const second = await importUsers(client, input, { ...options, journal });
+
+    expect(second.imported).toBe(2);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(sim.stats().duplicates).toBe(0);
+  });
 });

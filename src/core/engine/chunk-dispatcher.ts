@@ -402,7 +402,11 @@ export class ChunkDispatcher<Input, Wire> {
         if (this.#working.delete(slot)) this.#wake?.();
       },
       replayed: () => (this.#replayedChunks += 1),
-      stoppedBy: () => this.#fatal,
+      // The fatal that stopped the run first, not one recorded after the caller's abort had.
+      stoppedBy: () => {
+        const reason: unknown = run.signal.reason;
+        return reason instanceof Error && reason.message === this.#fatal ? this.#fatal : undefined;
+      },
       releaseItems: () => {
         pending.items = [];
       },

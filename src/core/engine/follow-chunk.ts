@@ -28,7 +28,7 @@ export const DEFAULT_REPLAY: Required<ReplayOptions> = {
 
 const BY_CALLER = "aborted by the caller";
 const STOPPED_BY_RUN =
-  "cut short when the import stopped at a vendor's fatal answer or a journal write that failed (the report's fatal says which), not by the caller";
+  "stopped by the import, not the caller (at a vendor's fatal answer or a journal write that failed: the report's fatal says which)";
 
 /** What following one chunk needs from the run. */
 export interface Following {
