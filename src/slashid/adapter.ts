@@ -59,8 +59,9 @@ type Outcome = ItemOutcome<SlashIdFailureCode>;
  *   that do: to a person whose handle cells they repeat (as written first), of those the one equal in the
  *   most other cells (SlashID may re-encode attributes); else to the person not yet matched that shares the
  *   most emails, phone numbers and usernames with it (ties: the first); a row sharing none with such a
- *   person places no one, and each person imported then warns that the row may echo it. The others are imported, unless that would report more persons imported than
- *   SlashID's `successful_imports`, or when its counts add up to more persons than the file held: then
+ *   person places no one, and each person imported then warns that the row may echo it. The others are
+ *   imported, unless that would report more persons imported than SlashID's `successful_imports`, or when
+ *   its counts add up to more persons than the file held: then
  *   SlashID counted failures it did not list (or listed them unreadably, or counted nonsense), and every
  *   person not placed fails with code `import_unconfirmed`, as nobody can tell which of them were imported.
  *   When SlashID counts more persons imported than it left unlisted (or gives a count below zero), the persons

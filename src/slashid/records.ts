@@ -104,8 +104,8 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(SLASHID_PERSON_FIELDS)
  * does).
  *
  * @throws SyntaxError when the `slashid:attributes` cell is not JSON, holds a number JSON.parse would change
- *   (an integer beyond 2^53, `1e-400`) or an object with a key twice, or a filled column is named like a person's field (`emails`), which
- *   the person cannot carry as a column of its own.
+ *   (an integer beyond 2^53, `1e-400`) or an object with a key twice, or a filled column is named like a
+ *   person's field (`emails`), which the person cannot carry as a column of its own.
  */
 export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashIdPerson {
   const person: SlashIdPerson = {};

@@ -459,8 +459,8 @@ const NOT_CONNECTED = new Set([
 
 /**
  * Whether fetch failed before any connection was made: an error in its `cause` chain with one of those codes
- * or undici's `bad port`, or raised by the `connect` or `getaddrinfo` call itself (a connect timeout of one of several addresses is
- * `ETIMEDOUT` from `connect`), or an AggregateError whose every attempt failed so.
+ * or undici's `bad port`, or raised by the `connect` or `getaddrinfo` call itself (a connect timeout of one
+ * of several addresses is `ETIMEDOUT` from `connect`), or an AggregateError whose every attempt failed so.
  */
 function neverConnected(error: unknown, depth = 0): boolean {
   if (depth > 4 || error === null || typeof error !== "object") return false;
