@@ -23,7 +23,7 @@ function statusWith(fields: object) {
   });
 }
 
-describe("Userpilot row counts that are not numbers", () => {
+describe("Userpilot row counts that are not counts (text, below 0)", () => {
   it("a completed job's completed_rows as text: imported, with a warning that names it", async () => {
     statusWith({ completed_rows: "1", total_rows: 3 });
     const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
@@ -37,19 +37,25 @@ describe("Userpilot row counts that are not numbers", () => {
     }
   });
 
-  it("a failed job's completed_rows as text: the reason says Userpilot may hold the user", async () => {
-    statusWith({ status: "failed", completed_rows: "2", total_rows: 3 });
-    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+  it.each([
+    ["as text", "2", /may hold this user: the job gave completed_rows as "2"/],
+    ["of -1", -1, /may hold this user: the job gave completed_rows as -1/],
+  ])(
+    "a failed job's completed_rows %s: the reason says Userpilot may hold the user",
+    async (_, count, says) => {
+      statusWith({ status: "failed", completed_rows: count, total_rows: 3 });
+      const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
 
-    expectEveryRecordOnce(report, 3);
-    for (const outcome of report.outcomes) {
-      expect(outcome).toMatchObject({
-        outcome: "failed",
-        code: "job_failed",
-        reason: matching(/may hold this user: the job gave completed_rows as "2"/),
-      });
-    }
-  });
+      expectEveryRecordOnce(report, 3);
+      for (const outcome of report.outcomes) {
+        expect(outcome).toMatchObject({
+          outcome: "failed",
+          code: "job_failed",
+          reason: matching(says),
+        });
+      }
+    },
+  );
 });
 
 describe("Userpilot row counts that cannot be true", () => {
@@ -95,18 +101,4 @@ describe("Userpilot row counts that cannot be true", () => {
       }
     },
   );
-
-  it("a failed job's completed_rows of -1: the reason says Userpilot may hold the user", async () => {
-    statusWith({ status: "failed", completed_rows: -1 });
-    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
-
-    expectEveryRecordOnce(report, 3);
-    for (const outcome of report.outcomes) {
-      expect(outcome).toMatchObject({
-        outcome: "failed",
-        code: "job_failed",
-        reason: matching(/may hold this user: the job gave completed_rows as -1/),
-      });
-    }
-  });
 });
