@@ -12,7 +12,7 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { isPathSegment } from "../core/client/path-segment.js";
-import { chunkFailed, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import { chunkFailed, failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
@@ -226,8 +226,8 @@ export function createFullStoryAdapter(
         // key is dropped, so the journal says nothing went out (a re-run does not say FullStory may hold the
         // users, nor fail them `key_expired` a day later), and a new one is drawn. A key turned away (429,
         // 503) is kept: sent again under it, a request a gateway's 503 hid cannot make a second job.
-        const refused = isFatal(created.error) && created.error.afterArrivedTry !== true;
-        if (keyUnsent && (unprocessedBy(created.error) === "not_sent" || refused))
+        const { error } = created;
+        if (keyUnsent && wroteNothing(error) && unprocessedBy(error) !== "turned_away")
           context.checkpoint({ idempotencyKey: "", keySavedAt: "" });
         return chunkFailed(created.error, size, "write");
       }

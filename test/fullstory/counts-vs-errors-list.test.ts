@@ -2,13 +2,10 @@
 // refuses one of them and its imports list leaves another out. The count then counts as imported a user the
 // report calls refused: it is wrong by at least one, so it cannot confirm the user no list names.
 import { describe, expect, it } from "vitest";
-import { createFullStoryAdapter, fullStoryKeyOf } from "../../src/fullstory/adapter.js";
-import { createFullStoryClient } from "../../src/fullstory/client.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import { json } from "../../src/testing/faults.js";
-import { chunkContext } from "../support/chunk-context.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, lying, mountFullStory } from "./harness.js";
+import { lying, mountFullStory, sendChunk } from "./harness.js";
 
 const server = useMswServer();
 
@@ -37,13 +34,7 @@ describe("a COMPLETED job counting every user imported while its errors list ref
         },
       },
     });
-    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
-    const adapter = createFullStoryAdapter(client, { pollIntervalMs: 1 });
-    const result = await adapter.send(
-      { seq: 0, items: input, serialized: [], keys: input.map(fullStoryKeyOf) },
-      chunkContext().context,
-    );
-    if (result.kind !== "done") throw new Error(`chunk ended ${result.kind}`);
+    const result = await sendChunk(input);
 
     expect(result.outcomes[0]).toMatchObject({ ok: true });
     expect(result.outcomes[2]).toMatchObject({ ok: false, code: "simulated_rejection" });

@@ -14,6 +14,15 @@ import {
   type FullStorySimulatorOptions,
 } from "../../src/testing/fullstory.js";
 import { simulatorHandlers } from "../../src/testing/msw.js";
+import type { ChunkContext } from "../../src/core/engine/adapter.js";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import {
+  createFullStoryAdapter,
+  fullStoryKeyOf,
+  type FullStoryAdapterOptions,
+} from "../../src/fullstory/adapter.js";
+import type { FullStoryUser } from "../../src/fullstory/validate.js";
+import { chunkContext } from "../support/chunk-context.js";
 import { HOSTS, type useMswServer } from "../support/msw.js";
 
 type Schemas = components["schemas"];
@@ -142,4 +151,24 @@ function listLie(page: ListPage, lies: Lies, call: FaultCall): ListPage {
       lies.totalRecords ?? (counted === undefined ? page.total_records : String(counted)),
     ...(next !== undefined && { next_page_token: next }),
   };
+}
+
+/**
+ * Sends one chunk through the adapter as a first attempt, on a client that does not retry; `events` holds what
+ * the adapter counted. `overrides` replace parts of the chunk's context (a `checkpoint` that keeps the state).
+ */
+export async function sendChunk(
+  items: FullStoryUser[],
+  options: FullStoryAdapterOptions = {},
+  overrides: Partial<ChunkContext> = {},
+) {
+  const { context, events } = chunkContext(overrides);
+  const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+  const adapter = createFullStoryAdapter(client, { pollIntervalMs: 1, ...options });
+  const result = await adapter.send(
+    { seq: 0, items, serialized: [], keys: items.map(fullStoryKeyOf) },
+    context,
+  );
+  if (result.kind !== "done") throw new Error(`chunk ended ${result.kind}`);
+  return { outcomes: result.outcomes, events };
 }

@@ -3,20 +3,14 @@
 // status and list answers. Each chunk is sent straight through the adapter with a context whose `count`
 // events the tests read.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ItemOutcome } from "../../src/core/engine/adapter.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
-import {
-  createFullStoryAdapter,
-  fullStoryKeyOf,
-  type FullStoryAdapterOptions,
-} from "../../src/fullstory/adapter.js";
+import type { ItemOutcome } from "../../src/core/engine/adapter.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import type { FullStorySimulator, FullStorySimulatorOptions } from "../../src/testing/fullstory.js";
-import { chunkContext } from "../support/chunk-context.js";
 import { containing, matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, idOf, lying, mountFullStory, type Lies } from "./harness.js";
+import { API_KEY, idOf, lying, mountFullStory, type Lies, sendChunk } from "./harness.js";
 
 const server = useMswServer();
 afterEach(() => vi.restoreAllMocks());
@@ -53,19 +47,6 @@ async function existing(n: number): Promise<string[]> {
   return ids;
 }
 
-/** Sends one chunk through the adapter; `events` holds what it counted. */
-async function send(items: FullStoryUser[], options: FullStoryAdapterOptions = {}) {
-  const { context, events } = chunkContext();
-  const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
-  const adapter = createFullStoryAdapter(client, { pollIntervalMs: 1, ...options });
-  const result = await adapter.send(
-    { seq: 0, items, serialized: [], keys: items.map(fullStoryKeyOf) },
-    context,
-  );
-  if (result.kind !== "done") throw new Error(`chunk ended ${result.kind}`);
-  return { outcomes: result.outcomes, events };
-}
-
 const importedBy =
   (sim: FullStorySimulator) =>
   (user: FullStoryUser): ItemOutcome => ({ ok: true, id: idOf(sim, user)! });
@@ -90,7 +71,7 @@ describe("matching list entries to records", () => {
       },
       { faults: { reject: (key) => key === `uid:${failing!.uid}` } },
     );
-    const { outcomes, events } = await send([failing!, unlisted!, plain!]);
+    const { outcomes, events } = await sendChunk([failing!, unlisted!, plain!]);
 
     expect(outcomes[0]).toEqual({
       ok: false,
@@ -121,7 +102,7 @@ describe("matching list entries to records", () => {
     sim.setFaults({
       script: lying({ omit: (uid) => uid === "d", failed: true, ghosts: { imports: ghosts } }),
     });
-    const { outcomes, events } = await send([emailOnly, withUid, idOnly, uidAndId]);
+    const { outcomes, events } = await sendChunk([emailOnly, withUid, idOnly, uidAndId]);
 
     expect(outcomes).toEqual([
       importedBy(sim)(emailOnly),
@@ -141,7 +122,7 @@ describe("matching list entries to records", () => {
       ghosts: { imports: [{ id: "222", email }] },
     });
     const [id] = await existing(1);
-    const { outcomes, events } = await send([{ id: id!, email }]);
+    const { outcomes, events } = await sendChunk([{ id: id!, email }]);
 
     expect(sim.users().find((user) => user.id === id)?.email).toBe(email); // FullStory did import it
     expect(outcomes[0]).toMatchObject({ ok: false, code: "no_outcome" });
@@ -151,7 +132,7 @@ describe("matching list entries to records", () => {
   it("counts nothing when every entry matches", async () => {
     const input = users(5);
     const sim = vendor({});
-    const { outcomes, events } = await send(input);
+    const { outcomes, events } = await sendChunk(input);
     expect(outcomes).toEqual(input.map(importedBy(sim)));
     expect(events).toEqual({});
   });
@@ -169,7 +150,7 @@ describe("paging bounds", () => {
       },
       { pageSize: 2 },
     );
-    const { outcomes } = await send(input);
+    const { outcomes } = await sendChunk(input);
 
     // Five imports counted → at most 5 + 2 pages; no errors → at most 2.
     expect(lists(sim)).toEqual({ imports: 7, errors: 2 });
@@ -194,7 +175,7 @@ describe("paging bounds", () => {
       },
       { pageSize: 1 },
     );
-    const { outcomes } = await send(input);
+    const { outcomes } = await sendChunk(input);
 
     expect(lists(sim)).toEqual({ imports: 6, errors: 6 });
     expect(outcomes.slice(0, 3)).toEqual(input.slice(0, 3).map(importedBy(sim)));
@@ -204,7 +185,7 @@ describe("paging bounds", () => {
   it("reads an honest list of one result per page to its end", async () => {
     const input = users(7);
     const sim = vendor({ emptyLastToken: true }, { pageSize: 1 });
-    const { outcomes } = await send(input);
+    const { outcomes } = await sendChunk(input);
 
     expect(lists(sim).imports).toBe(7);
     expect(outcomes).toEqual(input.map(importedBy(sim)));
@@ -233,7 +214,7 @@ describe("paging bounds", () => {
         },
       },
     );
-    const { outcomes } = await send(input, { jobTimeoutMs });
+    const { outcomes } = await sendChunk(input, { jobTimeoutMs });
 
     expect(lists(sim).imports).toBe(2);
     expect(outcomes.slice(0, 2)).toEqual(input.slice(0, 2).map(importedBy(sim)));
@@ -252,7 +233,7 @@ describe("records no list names", () => {
     const input = users(4);
     const missing = input[2]!;
     const sim = vendor({ omit: (uid) => uid === missing.uid, counts: { imports: 3, errors: 0 } });
-    const { outcomes } = await send(input);
+    const { outcomes } = await sendChunk(input);
 
     expect(outcomes[2]).toEqual({
       ok: false,
@@ -265,7 +246,7 @@ describe("records no list names", () => {
   it("are imported when the COMPLETED job's counts cover the chunk", async () => {
     const input = users(4);
     vendor({ omit: (uid) => uid === input[2]!.uid });
-    const { outcomes } = await send(input);
+    const { outcomes } = await sendChunk(input);
     expect(outcomes[2]).toEqual({ ok: true });
   });
 });

@@ -2,17 +2,15 @@
 // report calls such a user imported only when the job's `imports` count, less every import listed, covers it.
 // The simulator does the import; a script rewrites its counts and lists as a FullStory that misreports would.
 import { describe, expect, it } from "vitest";
-import type { ItemOutcome } from "../../src/core/engine/adapter.js";
-import { createFullStoryAdapter, fullStoryKeyOf } from "../../src/fullstory/adapter.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
+import type { ItemOutcome } from "../../src/core/engine/adapter.js";
 import { importUsers } from "../../src/fullstory/import.js";
 import { jobCount, unconfirmedImports } from "../../src/fullstory/job-counts.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
-import { chunkContext } from "../support/chunk-context.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, idOf, lying, mountFullStory, type Lies } from "./harness.js";
+import { API_KEY, idOf, lying, mountFullStory, type Lies, sendChunk } from "./harness.js";
 
 const server = useMswServer();
 
@@ -27,14 +25,8 @@ function users(n: number): FullStoryUser[] {
 /** One chunk of `items` straight through the adapter, against a FullStory telling `lies`. */
 async function send(items: FullStoryUser[], lies: Lies) {
   const sim = mountFullStory(server, { faults: { script: lying(lies) } });
-  const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
-  const adapter = createFullStoryAdapter(client, { pollIntervalMs: 1 });
-  const result = await adapter.send(
-    { seq: 0, items, serialized: [], keys: items.map(fullStoryKeyOf) },
-    chunkContext().context,
-  );
-  if (result.kind !== "done") throw new Error(`chunk ended ${result.kind}`);
-  return { sim, outcomes: result.outcomes, job: sim.jobs()[0]!.id };
+  const { outcomes } = await sendChunk(items);
+  return { sim, outcomes, job: sim.jobs()[0]!.id };
 }
 
 const unsaid = (job: string, says: string): ItemOutcome => ({

@@ -3,13 +3,10 @@
 // both, so the report takes neither word alone: a refused record says FullStory may hold the user, and an
 // imported one is given no id that may be another's.
 import { describe, expect, it } from "vitest";
-import { createFullStoryAdapter, fullStoryKeyOf } from "../../src/fullstory/adapter.js";
-import { createFullStoryClient } from "../../src/fullstory/client.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
-import { chunkContext } from "../support/chunk-context.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, lying, mountFullStory, type Lies } from "./harness.js";
+import { lying, mountFullStory, type Lies, sendChunk } from "./harness.js";
 
 const server = useMswServer();
 const input: FullStoryUser[] = [{ uid: "u-0" }, { uid: "u-1" }, { uid: "u-2" }];
@@ -22,13 +19,7 @@ async function outcomesOf(lies: Lies, refused?: string) {
       script: lying(lies),
     },
   });
-  const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
-  const adapter = createFullStoryAdapter(client, { pollIntervalMs: 1 });
-  const result = await adapter.send(
-    { seq: 0, items: input, serialized: [], keys: input.map(fullStoryKeyOf) },
-    chunkContext().context,
-  );
-  if (result.kind !== "done") throw new Error(`chunk ended ${result.kind}`);
+  const result = await sendChunk(input);
   return result.outcomes;
 }
 

@@ -2,13 +2,10 @@
 // bug). Its counts are that job's: when the lists of the polled job leave users out, those counts must not
 // confirm them. The answer is as lost as a 502's, and the replay polls the same job again.
 import { describe, expect, it } from "vitest";
-import { createFullStoryAdapter, fullStoryKeyOf } from "../../src/fullstory/adapter.js";
-import { createFullStoryClient } from "../../src/fullstory/client.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
-import { chunkContext } from "../support/chunk-context.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, lying, mountFullStory } from "./harness.js";
+import { lying, mountFullStory, sendChunk } from "./harness.js";
 
 const server = useMswServer();
 
@@ -18,15 +15,12 @@ describe("a status that names another job", () => {
     const sim = mountFullStory(server, {
       faults: { script: lying({ omit: () => true, jobId: "sim-batch-999999" }) },
     });
-    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
-    const adapter = createFullStoryAdapter(client, { pollIntervalMs: 1 });
     const saved: Record<string, string> = {};
-    const { context } = chunkContext({ checkpoint: (state) => Object.assign(saved, state) });
-    const result = await adapter.send(
-      { seq: 0, items: input, serialized: [], keys: input.map(fullStoryKeyOf) },
-      context,
+    const result = await sendChunk(
+      input,
+      {},
+      { checkpoint: (state) => Object.assign(saved, state) },
     );
-    if (result.kind !== "done") throw new Error(`chunk ended ${result.kind}`);
 
     for (const outcome of result.outcomes)
       expect(outcome).toMatchObject({

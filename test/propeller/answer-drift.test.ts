@@ -2,26 +2,18 @@
 // the client's answer check reads it only as text. A kind Propeller adds later (`skipped`, `unchanged`) may
 // not mean the user was written as sent: the report keeps Propeller's `success`, and says so.
 import { describe, expect, it } from "vitest";
-import type { components } from "../../generated/propeller.js";
 import { importUsers } from "../../src/propeller/import.js";
-import { json } from "../../src/testing/faults.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { mountPropeller, propellerClient, users } from "./harness.js";
+import { mountPropeller, propellerClient, rewritingResults, users } from "./harness.js";
 
 const server = useMswServer();
-type Body = components["schemas"]["BulkUsersResponse"];
 
 describe("a Propeller result whose action the spec does not name", () => {
   it("is imported on its success, with a warning that names the action", async () => {
     mountPropeller(server, {
-      bulk: () => ({
-        after: async (answer: Response) => {
-          const body = (await answer.json()) as Body;
-          return json({ ...body, data: body.data.map((r) => ({ ...r, action: "skipped" })) });
-        },
-      }),
+      bulk: () => rewritingResults((data) => data.map((r) => ({ ...r, action: "skipped" }))),
     });
     const report = await importUsers(propellerClient().client, users(2), {
       sleep: async () => {},
@@ -41,19 +33,14 @@ describe("a Propeller result whose action the spec does not name", () => {
 describe("a Propeller refusal whose error is not text", () => {
   it("keeps Propeller's words as its reason", async () => {
     mountPropeller(server, {
-      bulk: () => ({
-        after: async (answer: Response) => {
-          const body = (await answer.json()) as Body;
-          return json({
-            ...body,
-            data: body.data.map((r) => ({
-              ...r,
-              success: false,
-              error: { code: "E_EMAIL", detail: "email is already taken" },
-            })),
-          });
-        },
-      }),
+      bulk: () =>
+        rewritingResults((data) =>
+          data.map((r) => ({
+            ...r,
+            success: false,
+            error: { code: "E_EMAIL", detail: "email is already taken" },
+          })),
+        ),
     });
     const report = await importUsers(propellerClient().client, users(1), {
       sleep: async () => {},

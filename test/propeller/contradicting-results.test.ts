@@ -2,26 +2,19 @@
 // not. The report may say neither: not imported (Propeller also refused it), not failed for Propeller's
 // reason (Propeller also wrote it). Propeller upserts, so a replay asks again.
 import { describe, expect, it } from "vitest";
-import type { components } from "../../generated/propeller.js";
 import { importUsers } from "../../src/propeller/import.js";
-import { json } from "../../src/testing/faults.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { mountPropeller, propellerClient, users } from "./harness.js";
+import {
+  mountPropeller,
+  propellerClient,
+  rewritingResults as answering,
+  users,
+  type BulkResults as Results,
+} from "./harness.js";
 
 const server = useMswServer();
-type Body = components["schemas"]["BulkUsersResponse"];
-type Results = Body["data"];
-
-/** Propeller's answer with its results rewritten by `results`. */
-const answering = (results: (data: Results) => Results) => ({
-  after: async (answer: Response) => {
-    const body = (await answer.json()) as Body;
-    const data = results(body.data);
-    return json({ ...body, data, total: data.length });
-  },
-});
 const refusal = (result: Results[number]) => ({ ...result, success: false, error: "invalid" });
 /** The first user's result, then a refusal of it after every other result. */
 const refusedAfter = answering((data) => [...data, refusal(data[0]!)]);

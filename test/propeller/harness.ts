@@ -6,6 +6,7 @@ import {
   type FaultOptions,
   type ScriptAction,
 } from "../../src/testing/faults.js";
+import type { components } from "../../generated/propeller.js";
 import { createPropellerClient } from "../../src/propeller/client.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
@@ -114,4 +115,21 @@ export const userKey = (user: {
 /** Propeller's error envelope as a scripted answer in place of the vendor's. */
 export const errorAnswer = (status: number, code: number, type: string, messages: string[]) => ({
   answer: json(propellerError(status, code, type, messages), status),
+});
+
+type BulkAnswer = components["schemas"]["BulkUsersResponse"];
+export type BulkResults = BulkAnswer["data"];
+
+/**
+ * Propeller's own answer to a bulk request, its results rewritten by `results` (and `total` counting them);
+ * they may drift from the spec.
+ */
+export const rewritingResults = (
+  results: (data: BulkResults) => readonly object[],
+): ScriptAction => ({
+  after: async (answer: Response) => {
+    const body = (await answer.json()) as BulkAnswer;
+    const data = results(body.data);
+    return json({ ...body, data, total: data.length });
+  },
 });
