@@ -4,6 +4,7 @@ import {
   sentInEarlierRun,
   type Followed,
   type ReplayOptions,
+  type RunStop,
 } from "./follow-chunk.js";
 import { Journal, JournalError, type JournaledChunk } from "./journal.js";
 import type { PendingChunk } from "./pending-chunk.js";
@@ -194,7 +195,22 @@ export class ChunkDispatcher<Input, Wire> {
    * surely as a fatal answer does, and the record says so rather than that the import was aborted.
    */
   #stopReason(): string {
-    return this.#unfit !== undefined ? `not sent: ${this.#unfit.message}` : stopReason(this.fatal);
+    if (this.#unfit !== undefined) return `not sent: ${this.#unfit.message}`;
+    if (this.#stoppedBy() !== "error") return stopReason(this.fatal);
+    let message = "the error cannot be shown";
+    try {
+      message = this.adapter.scrub(this.#mismatch?.message ?? "");
+    } catch {
+      // The reason stands without the error's words.
+    }
+    return `not sent: the import stopped at the error it rejects with (${message})`;
+  }
+
+  /** What stopped the run first: a fatal recorded after the caller's abort, or an error after it, did not. */
+  #stoppedBy(): RunStop | undefined {
+    const reason: unknown = this.#run.signal.reason;
+    if (reason instanceof Error && reason.message === this.#fatal) return "fatal";
+    return reason !== undefined && reason === this.#mismatch ? "error" : undefined;
   }
 
   /** The code of a record the run stopped before sending: `fatal` after a fatal answer, else `aborted`. */
@@ -402,11 +418,7 @@ export class ChunkDispatcher<Input, Wire> {
         if (this.#working.delete(slot)) this.#wake?.();
       },
       replayed: () => (this.#replayedChunks += 1),
-      // The fatal that stopped the run first, not one recorded after the caller's abort had.
-      stoppedBy: () => {
-        const reason: unknown = run.signal.reason;
-        return reason instanceof Error && reason.message === this.#fatal ? this.#fatal : undefined;
-      },
+      stoppedBy: () => this.#stoppedBy(),
       releaseItems: () => {
         pending.items = [];
       },

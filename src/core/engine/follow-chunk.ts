@@ -27,8 +27,16 @@ export const DEFAULT_REPLAY: Required<ReplayOptions> = {
 };
 
 const BY_CALLER = "aborted by the caller";
-const STOPPED_BY_RUN =
-  "stopped by the import, not the caller (at a vendor's fatal answer or a journal write that failed: the report's fatal says which)";
+/** The words for the client's "aborted by the caller" when the run stopped itself, by why it stopped. */
+const STOPPED_BY_RUN = {
+  fatal:
+    "stopped by the import, not the caller (at a vendor's fatal answer or a journal write that failed: the report's fatal says which)",
+  error:
+    "stopped by the import, not the caller (at the error the import rejects with: a callback that threw, or a journal that does not fit the input)",
+} as const;
+
+/** Why the run stopped itself: a fatal answer or failed journal write, or an error the run rejects with. */
+export type RunStop = keyof typeof STOPPED_BY_RUN;
 
 /** What following one chunk needs from the run. */
 export interface Following {
@@ -47,8 +55,8 @@ export interface Following {
   releaseItems(): void;
   /** Counts one more send of a chunk within the run. */
   replayed(): void;
-  /** Why the run stopped when a vendor's fatal answer or a failed journal write stopped it, not the caller. */
-  stoppedBy(): string | undefined;
+  /** Why the run stopped when it stopped itself before the caller aborted it; undefined otherwise. */
+  stoppedBy(): RunStop | undefined;
 }
 
 /** A chunk's outcomes, and whether they are final (a re-run may reuse them) or some may yet change. */
@@ -175,7 +183,7 @@ export async function followChunk<Input, Wire>(
     if (failure.ok || failure.transient !== true) return failure;
     let o = earlier ? withoutUnprocessed(failure) : failure;
     if (stoppedBy !== undefined && o.code === "aborted")
-      o = { ...o, reason: o.reason.replace(BY_CALLER, STOPPED_BY_RUN) };
+      o = { ...o, reason: o.reason.replace(BY_CALLER, STOPPED_BY_RUN[stoppedBy]) };
     if (following.signal.aborted)
       return mayHaveWritten(o) ? { ...o, reason: o.reason + stopped } : o;
     if (o.code === "aborted")
