@@ -59,7 +59,7 @@ describe("an onProgress that throws while a chunk is out", () => {
       expect(outcome).toMatchObject({
         code: "aborted",
         reason: matching(
-          /stopped by the import, not the caller \(at the error the import rejects with: a callback that threw.*; .*fullstory may hold this record/,
+          /stopped by the import, not the caller \(at the error the import rejects with: a callback or the input that threw.*; .*fullstory may hold this record/,
         ),
       });
     for (const outcome of seen.filter((o) => o.index >= 2))

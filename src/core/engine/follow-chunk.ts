@@ -32,7 +32,7 @@ const STOPPED_BY_RUN = {
   fatal:
     "stopped by the import, not the caller (at a vendor's fatal answer or a journal write that failed: the report's fatal says which)",
   error:
-    "stopped by the import, not the caller (at the error the import rejects with: a callback that threw, or a journal that does not fit the input)",
+    "stopped by the import, not the caller (at the error the import rejects with: a callback or the input that threw, or a journal that does not fit the input)",
 } as const;
 
 /** Why the run stopped itself: a fatal answer or failed journal write, or an error the run rejects with. */
