@@ -262,6 +262,36 @@ describe("Propeller OAuth2 client credentials", () => {
     ]);
   });
 
+  it("in the renewal window, the call that asks waits for the new token; calls meanwhile go with the one in hand", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-01-01T00:00:00Z") });
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const tokens = record("post", `${HOSTS.propeller}/oauth2/token`, async () => {
+      if (tokens.length > 1) await slow;
+      return HttpResponse.json({
+        access_token: `token-${tokens.length}`,
+        expires_in: 1800,
+        token_type: "Bearer",
+      });
+    });
+    const calls = record("post", `${HOSTS.propeller}/v2/users/bulk/sourceId`, okBulk);
+    const client = createPropellerClient(options);
+    await bulk(client, "a");
+    vi.setSystemTime(new Date("2026-01-01T00:29:30Z")); // inside the 60 s renewal window
+    const asking = bulk(client, "b");
+    await vi.waitFor(() => expect(tokens).toHaveLength(2));
+    const meanwhile = await Promise.all([bulk(client, "c"), bulk(client, "d")]);
+    expect(meanwhile.map((result) => result.ok)).toEqual([true, true]);
+    release();
+    expect((await asking).ok).toBe(true);
+    expect(calls.map((r) => r.headers.get("authorization"))).toEqual([
+      "Bearer token-1",
+      "Bearer token-1",
+      "Bearer token-1",
+      "Bearer token-2",
+    ]);
+  });
+
   it("renews once on a 401 and resends the same request", async () => {
     const tokens = tokenEndpoint();
     const calls = record("post", `${HOSTS.propeller}/v2/users/bulk/sourceId`, (request) =>

@@ -33,6 +33,39 @@ describe("an early token renewal that fails while the current token is still goo
     expect(report.imported).toBe(4);
   });
 
+  it("is not asked again by every later call of the window: the calls go on with the token in hand", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-01-01T00:00:00Z") });
+    const vendor = mountPropeller(server, { expiresIn: 1800 });
+    const { client, delays } = propellerClient();
+    await importUsers(client, users(2, "before"), { chunkRecords: 2 });
+    vendor.setFaults({
+      script: (call) => (call.operation === "getAccessToken" ? "5xx" : undefined),
+    });
+    vi.setSystemTime(new Date("2026-01-01T00:29:30Z"));
+    const tokenRequests = () => vendor.sim.stats().requests["POST /oauth2/token"] ?? 0;
+    const before = tokenRequests();
+    const first = await importUsers(client, users(2, "first"), { chunkRecords: 2 });
+    const oneRenewal = tokenRequests() - before;
+    const waitsOfOneRenewal = delays.length;
+    expect(first.imported).toBe(2);
+    expect(oneRenewal).toBeGreaterThan(1); // the client retried the token endpoint's 5xx
+
+    const report = await importUsers(client, users(12, "after"), {
+      chunkRecords: 2,
+      concurrency: 1,
+    });
+    expect(report.imported).toBe(12);
+    expect(tokenRequests() - before).toBe(oneRenewal);
+    expect(delays).toHaveLength(waitsOfOneRenewal);
+
+    // A quarter of the 30 s the token had left later, it is renewed again: the endpoint is back.
+    vendor.setFaults({});
+    vi.setSystemTime(new Date("2026-01-01T00:29:38Z"));
+    const later = await importUsers(client, users(2, "later"), { chunkRecords: 2 });
+    expect(later.imported).toBe(2);
+    expect(tokenRequests() - before).toBe(oneRenewal + 1);
+  });
+
   it("once the token has expired, the failed renewal fails the call (nothing sent with a dead token)", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-01-01T00:00:00Z") });
     const vendor = mountPropeller(server, { expiresIn: 1800 });

@@ -34,6 +34,8 @@ interface HeldToken {
   readonly lifetimeMs: number;
   /** How long before expiry it is renewed. */
   readonly earlyMs: number;
+  /** Its age when an early renewal last failed: the next waits a while, the token being good meanwhile. */
+  renewalFailedAtAge?: number;
 }
 
 /** One token request in flight, and how many calls wait for it. */
@@ -77,7 +79,7 @@ export class TokenCache {
   async get(signal?: AbortSignal): Promise<string> {
     if (signal?.aborted) throw abortedByCaller();
     const current = this.#current;
-    if (current && this.#age(current) < current.lifetimeMs - current.earlyMs) return current.token;
+    if (current !== undefined && this.#usableWithoutRenewal(current)) return current.token;
     const shared = (this.#pending ??= this.#request());
     shared.waiting += 1;
     try {
@@ -88,8 +90,11 @@ export class TokenCache {
       // token a 401 refused was forgotten (`invalidate`), so it is never sent again this way.
       const held = this.#current;
       const aborted = error instanceof TransportFailure && error.kind === "aborted";
-      if (!aborted && held !== undefined && this.#age(held) < held.lifetimeMs) return held.token;
-      throw error;
+      if (aborted || held === undefined) throw error;
+      const age = this.#age(held);
+      if (age >= held.lifetimeMs) throw error;
+      held.renewalFailedAtAge = age;
+      return held.token;
     } finally {
       shared.waiting -= 1;
       // Nobody left to use the token: no more requests carrying the client secret go out for it.
@@ -123,6 +128,24 @@ export class TokenCache {
     };
     token.then(settled, settled);
     return shared;
+  }
+
+  /**
+   * Whether `held` serves a call as it is: before its renewal window; or in it, while a renewal is under way
+   * (one call waits for it, not every call), or soon after one failed. Every call of the window waited for a
+   * renewal of its own: with the token endpoint down, each paid that request's retries (20 token requests and
+   * 16 s of waits for 7 calls).
+   */
+  #usableWithoutRenewal(held: HeldToken): boolean {
+    const age = this.#age(held);
+    if (age < held.lifetimeMs - held.earlyMs) return true;
+    if (age >= held.lifetimeMs) return false;
+    if (this.#pending !== undefined) return true;
+    const failedAt = held.renewalFailedAtAge;
+    // Tried again after a quarter of the time the token had left, and at least a second later.
+    return (
+      failedAt !== undefined && age < failedAt + Math.max(1000, (held.lifetimeMs - failedAt) / 4)
+    );
   }
 
   #age(held: HeldToken): number {
