@@ -205,8 +205,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
   } catch (error) {
     if (error instanceof ConfigError || isParseArgsError(error)) {
-      // The message's own line breaks (parseArgs writes several lines) stay; only what it quotes is escaped.
-      const lines = withoutRunTogetherFlags(error, argv).split("\n").map(forTerminal).join("\n");
+      // parseArgs's own line breaks stay (it writes several lines; an argument it quotes holds none: see
+      // withoutRunTogetherFlags); ours are none, so a line break of an argument (a file name) cannot print a
+      // line of its own that reads as the tool's.
+      const message = withoutRunTogetherFlags(error, argv);
+      const lines =
+        error instanceof ConfigError
+          ? forTerminal(message)
+          : message.split("\n").map(forTerminal).join("\n");
       // The message alone, with where the usage is: forty lines of it after one would bury the one.
       io.stderr.write(`bulk-user-import: ${lines}\n${USAGE_HINT}`);
       return EXIT.usage;

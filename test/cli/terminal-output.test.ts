@@ -98,6 +98,24 @@ describe("error messages that quote the input", () => {
     expect(result.stderr).toContain(`CSV header ${forTerminal(header)} is refused`);
   });
 
+  it.each([
+    [
+      "a file name",
+      ["import", "fullstory", "a\nbulk-user-import: imported 5 of 5.csv", "--dry-run"],
+    ],
+    ["a vendor", ["import", "full\nbulk-user-import: imported 5 of 5", "x.csv"]],
+    ["a command", ["imp\nbulk-user-import: imported 5 of 5"]],
+  ])(
+    "a usage error quoting %s with a line break prints it escaped, not as a line of its own",
+    async (_, argv) => {
+      const result = await cli(argv);
+      expect(result.code).toBe(2);
+      const lines = result.stderr.split("\n");
+      expect(lines.filter((line) => line.startsWith("bulk-user-import: imported"))).toEqual([]);
+      expect(result.stderr).toContain("\\nbulk-user-import: imported 5 of 5");
+    },
+  );
+
   it("an input error holding control characters is printed escaped", async () => {
     const column = "email\u001b]0;owned\u0007";
     const result = await cli([
