@@ -8,6 +8,24 @@ import type { VendorSimulator } from "./testing/simulator.js";
 export class ConfigError extends Error {}
 
 /**
+ * A CSV cell that cannot become a field: it does not parse as the type its header names
+ * (`properties.seats:number`, `input.type`), or its column has no name (`input.unnamed_column`). A vendor's
+ * {@link VendorModule.fromCsvRow} throws it to name the rule its row breaks; any other error is `input.parse`.
+ */
+export class CellError extends Error {
+  constructor(
+    message: string,
+    readonly rule:
+      | "input.type"
+      | "input.unnamed_column"
+      | "input.unknown_column"
+      | "input.duplicate_key" = "input.type",
+  ) {
+    super(message);
+  }
+}
+
+/**
  * A flag's value as a usage error quotes it: as given when it is one word, else not at all. A value holding
  * spaces or `=` is several flags run together into one argument (a quoted "$OPTS", one string of a CI job's
  * argument list), and the rest of that line may hold `--api-key` and its key: stderr lands in logs.

@@ -12,7 +12,6 @@ import { durationFlag, wholeFlag, type Flags } from "./flag-values.js";
 import { ProblemSample } from "./problem-sample.js";
 import { createProgressDisplay } from "./progress.js";
 import {
-  CellError,
   CsvRow,
   UNNAMED_COLUMN,
   UnreadableRecord,
@@ -28,7 +27,7 @@ import { ReportWriter } from "./report-file.js";
 import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
-import type { VendorModule } from "../vendor-module.js";
+import { CellError, type VendorModule } from "../vendor-module.js";
 import {
   ConfigError,
   VENDOR_NAMES,

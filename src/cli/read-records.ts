@@ -15,6 +15,7 @@ import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 import { RepeatedKeys } from "./json-array-keys.js";
 import { LineBreaks } from "./line-breaks.js";
 import { Utf8Check, invalidOffsets } from "./utf8-check.js";
+import { CellError } from "../vendor-module.js";
 
 /**
  * An input record that could not be read; the import rejects it with `rule` (`input.parse` for text that is
@@ -33,23 +34,6 @@ export class UnreadableRecord {
       | "input.spreadsheet_value"
       | "input.duplicate_key" = "input.parse",
   ) {}
-}
-
-/**
- * A CSV cell that cannot become a field: it does not parse as the type its header names
- * (`properties.seats:number`, `input.type`), or its column has no name (`input.unnamed_column`).
- */
-export class CellError extends Error {
-  constructor(
-    message: string,
-    readonly rule:
-      | "input.type"
-      | "input.unnamed_column"
-      | "input.unknown_column"
-      | "input.duplicate_key" = "input.type",
-  ) {
-    super(message);
-  }
 }
 
 /** A formula's failure as spreadsheets save it: Excel's, Google Sheets' and LibreOffice's error values. */

@@ -6,6 +6,7 @@ import {
   duplicateKeyProblem,
   jsonSyntaxProblem,
 } from "../core/json-text.js";
+import { CellError } from "../vendor-module.js";
 
 const ROW = rules.PersonCsvRow.properties;
 
@@ -139,7 +140,10 @@ export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashId
       );
     const twice = duplicateKey(attributes, person.attributes);
     if (twice !== undefined)
-      throw new SyntaxError(`slashid:attributes: ${duplicateKeyProblem(twice)}`);
+      throw new CellError(
+        `slashid:attributes: ${duplicateKeyProblem(twice)}`,
+        "input.duplicate_key",
+      );
   }
   const password = cell(row, "slashid:password");
   if (password !== undefined && password !== "") person.password = password;

@@ -64,7 +64,7 @@ describe("a key written twice in one object of a JSON record", () => {
     expect(sim.users().map((u) => u.uid)).toEqual(["c-0"]);
   });
 
-  it("slashid: an attributes cell holding a key twice rejects its person", async () => {
+  it("slashid: an attributes cell holding a key twice rejects its person as input.duplicate_key", async () => {
     const sim = createSlashIdSimulator();
     const { url } = await serve(sim);
     const csv = [
@@ -79,7 +79,7 @@ describe("a key written twice in one object of a JSON record", () => {
 
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /rejected \[input\.parse\] record 1 \(#1\): line 3: slashid:attributes: the key "end_user_read_only" appears twice/,
+      /rejected \[input\.duplicate_key\] record 1 \(#1\): line 3: slashid:attributes: the key "end_user_read_only" appears twice/,
     );
     expect(sim.persons().map((p) => p.key)).toEqual(["ann@example.com"]);
   });
