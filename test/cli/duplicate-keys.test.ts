@@ -47,6 +47,22 @@ describe("a key written twice in one object of a JSON record", () => {
     expect(sim.users().map((u) => u.uid)).toEqual(["dj-0", "dj-2"]);
   });
 
+  // Only keys count: a value equal to a key or to another value, or a nested object's key written again in
+  // the object around it, is no key written twice.
+  it(".json: values that repeat keys or each other, and keys of nested objects, are imported", async () => {
+    const { sim, base } = await servedFullStory(serve);
+    const text = JSON.stringify([
+      { uid: "uid", display_name: "uid", email: "same@example.com" },
+      { properties: { email: "other@example.com" }, uid: "nk-1", email: "same@example.com" },
+      { properties: { tags: ["uid", "uid"] }, uid: "nk-2" },
+    ]);
+
+    const result = await cli(["import", "fullstory", file("values.json", text), ...base]);
+
+    expect(result.stdout).toMatch(/^fullstory: 3 records: 3 imported, 0 failed, 0 rejected/);
+    expect(sim.users().map((u) => u.uid)).toEqual(["uid", "nk-1", "nk-2"]);
+  });
+
   it(".csv: a :json cell holding a key twice rejects its row naming the column", async () => {
     const { sim, base } = await servedFullStory(serve);
     const csv = [

@@ -2,7 +2,7 @@
 // text whose keys are each written once in their object is never refused.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { duplicateKey } from "../../src/core/json-text.js";
+import { duplicateKey, duplicateKeyProblem } from "../../src/core/json-text.js";
 
 const found = (text: string) => duplicateKey(text, JSON.parse(text) as unknown);
 
@@ -16,6 +16,12 @@ describe("duplicateKey", () => {
     ['{"a\\u003a":1,"a:":2}', "a:"],
     ['{"k:1":"v:2","k:1":3}', "k:1"],
     ['[{"a":1},{"b":[{"c":1,"c":2}]}]', "c"],
+    // A blank between a key and its colon, on one key as many times as keys were dropped: the count of
+    // quoted colons must still see it, or it matches the keys JSON.parse kept.
+    ['{"a" :1,"a":2}', "a"],
+    ['{"a"\t:1,"a":2}', "a"],
+    ['{"a"\n:1,"a":2}', "a"],
+    ['{"a"\r\n:1,"a":2}', "a"],
   ])("%s holds %s twice", (text, key) => {
     expect(found(text)).toBe(key);
   });
@@ -50,6 +56,14 @@ describe("duplicateKey", () => {
           expect(found(`{"record":[${twice}]}`)).toBe(key);
         },
       ),
+    );
+  });
+
+  it("a reason names a key of 64 characters whole, and a longer one cut at 64", () => {
+    const whole = "k".repeat(64);
+    expect(duplicateKeyProblem(whole)).toMatch(new RegExp(`^the key "${whole}" appears twice`));
+    expect(duplicateKeyProblem(`${whole}x`)).toMatch(
+      new RegExp(`^the key "${whole}"… appears twice`),
     );
   });
 });

@@ -50,4 +50,35 @@ describe("one record that both result lists name", () => {
       note: matching(/gives this uid more than one id \(998, \d+\)/),
     });
   });
+
+  it("refused and listed as imported twice: the refusal says FullStory may hold the user once", async () => {
+    const twice = [
+      { uid: "u-2", id: "998" },
+      { uid: "u-2", id: "999" },
+    ];
+    const outcomes = await outcomesOf({ ghosts: { imports: twice } }, "u-2");
+
+    expect(outcomes[2]).toMatchObject({ ok: false, reason: mayHold });
+    expect(outcomes[2]).not.toMatchObject({ reason: matching(/may hold this user.*may hold/) });
+  });
+
+  // The same user under the same id twice says nothing new: its id is not in doubt.
+  it("imported and listed twice under the same id: imported with that id, no warning", async () => {
+    const same = { uid: "u-0", id: "998" };
+    const outcomes = await outcomesOf({
+      omit: (uid) => uid === "u-0",
+      ghosts: { imports: [same, same] },
+    });
+
+    expect(outcomes[0]).toEqual({ ok: true, id: "998" });
+  });
+
+  it("imported and listed again without an id: imported with its id, no warning", async () => {
+    const outcomes = await outcomesOf({
+      omit: (uid) => uid === "u-0",
+      ghosts: { imports: [{ uid: "u-0", id: "998" }, { uid: "u-0" }] },
+    });
+
+    expect(outcomes[0]).toEqual({ ok: true, id: "998" });
+  });
 });

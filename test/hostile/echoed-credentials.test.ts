@@ -11,6 +11,7 @@ import { hostileVendors, type HostileVendor } from "./vendors.js";
 const server = useMswServer();
 const BODY_EXCERPT = 512;
 const MESSAGE_EXCERPT = 300;
+const KEY_EXCERPT = 64;
 
 /** `value` placed so that the character at `cut` is in its middle, `before` characters counted in front. */
 function straddling(value: string, cut: number, before = 0): string {
@@ -85,6 +86,19 @@ describe.each(hostileVendors(seededFaker("hostile echoes")))("$name", (vendor) =
     const { status, body } = vendor.success;
     echoing(vendor, (credential) => {
       const key = JSON.stringify(credential);
+      const text = JSON.stringify(body).replace(/^\{/, `{${key}:1,${key}:2,`);
+      return new HttpResponse(text, { status, headers: { "Content-Type": "application/json" } });
+    });
+    const result = await client().operation();
+    if (result.ok || result.error.status !== "malformed") throw new Error("expected malformed");
+    expect(result.error["reason"]).toMatch(/appears twice/);
+    expectNoSecret(result.error, vendor.secrets);
+  });
+
+  it("a 2xx naming the credential twice in a key cut across it: no piece of it kept", async () => {
+    const { status, body } = vendor.success;
+    echoing(vendor, (credential) => {
+      const key = JSON.stringify(straddling(credential, KEY_EXCERPT));
       const text = JSON.stringify(body).replace(/^\{/, `{${key}:1,${key}:2,`);
       return new HttpResponse(text, { status, headers: { "Content-Type": "application/json" } });
     });

@@ -91,4 +91,25 @@ describe("a call whose own baseUrl names another origin", () => {
     expect(received[0]?.headers.get("authorization")).toMatch(/^Bearer /);
     expect(seen.tokenRequests).toHaveLength(1);
   });
+
+  // The same host is not the same origin: plain http would carry the key unencrypted, another port reaches
+  // another server, and a host the client's is only a prefix of is someone else's.
+  it.each([
+    "http://api.fullstory.com",
+    "https://api.fullstory.com:8443",
+    "https://api.fullstory.com.attacker.example",
+  ])("%s is another origin: refused, nothing sent", async (baseUrl) => {
+    const sent: string[] = [];
+    const fetch = (input: RequestInfo | URL) => {
+      sent.push(input instanceof Request ? input.url : String(input));
+      return Promise.resolve(Response.json({}, { status: 500 }));
+    };
+    const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}`, fetch });
+    const call = client.raw.POST("/v2/users/batch", {
+      baseUrl,
+      body: { requests: [{ uid: "u-1" }] },
+    });
+    await expect(call).rejects.toThrow(/another origin than the client's base URL/);
+    expect(sent).toEqual([]);
+  });
 });

@@ -53,6 +53,26 @@ describe.each(hostileVendors(seededFaker("hostile shapes")))("$name", (vendor) =
     expect(result.error["reason"]).toMatch(/^key "kx{63}"… appears twice in one object$/);
   });
 
+  it("a 2xx holding a key of 64 characters twice names the key whole", async () => {
+    const key = "k".repeat(64);
+    const text = JSON.stringify(body).replace(/^\{/, `{"${key}":1,"${key}":2,`);
+    answering(vendor, () => new HttpResponse(text, { status, headers: JSON_TYPE }));
+    const result = await vendor.client().operation();
+    if (result.ok || result.error.status !== "malformed") throw new Error("expected malformed");
+    expect(result.error["reason"]).toBe(`key "${key}" appears twice in one object`);
+  });
+
+  // Only a success is taken at its word: an error's status says what happened whatever its body repeats.
+  it("a documented error whose body holds a key twice keeps its status", async () => {
+    const error = vendor.documentedError;
+    const [key] = Object.keys(error.body("no"));
+    const text = JSON.stringify(error.body("no")).replace(/^\{/, `{${JSON.stringify(key)}:null,`);
+    answering(vendor, () => new HttpResponse(text, { status: error.status, headers: JSON_TYPE }));
+    const result = await vendor.client({ maxRetries: 0 }).operation();
+    if (result.ok) throw new Error("expected an error");
+    expect(result.error.status).toBe(error.status);
+  });
+
   it("a gateway's HTML 401 is fatal to the import, and holds no secret", async () => {
     let sent = 0;
     answering(vendor, () => {

@@ -54,4 +54,18 @@ describe("a Propeller refusal whose error is not text", () => {
       ),
     });
   });
+
+  it("an empty error gives way to the message", async () => {
+    mountPropeller(server, {
+      bulk: () =>
+        rewritingResults((data) =>
+          data.map((r) => ({ ...r, success: false, error: "", message: "email is invalid" })),
+        ),
+    });
+    const report = await importUsers(propellerClient().client, users(1), {
+      sleep: async () => {},
+      replayDelayMs: 0,
+    });
+    expect(report.outcomes[0]).toMatchObject({ outcome: "failed", reason: "email is invalid" });
+  });
 });

@@ -43,6 +43,22 @@ describe("a 200 that says both that it wrote a user and that it did not", () => 
     });
   });
 
+  // Two refusals say the same thing twice: nothing says Propeller wrote the user.
+  it("refused twice: failed with Propeller's reason, not said to be held", async () => {
+    mountPropeller(server, {
+      bulk: () => answering((data) => [refusal(data[0]!), ...data.slice(1), refusal(data[0]!)]),
+    });
+    const report = await importOf(3);
+
+    expectEveryRecordOnce(report, 3);
+    expect(report).toMatchObject({ imported: 2, failed: 1 });
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "rejected_by_vendor",
+      reason: "invalid",
+    });
+  });
+
   it("is settled by a replay that answers once for the user", async () => {
     mountPropeller(server, { bulk: (call) => (call.attempt === 1 ? refusedAfter : undefined) });
     const report = await importOf(3);
@@ -67,13 +83,12 @@ describe("a 200 that says both that it wrote a user and that it did not", () => 
     expect(report.outcomes[1]).toHaveProperty("id");
   });
 
-  it("a second success without an id contradicts nothing: imported with the id given", async () => {
+  it.each([
+    ["without an id", (result: Results[number]) => ({ ...result, id: undefined })],
+    ["with a null id", (result: Results[number]) => ({ ...result, id: null as unknown as number })],
+  ])("a second success %s contradicts nothing: imported with the id given", async (_, idless) => {
     mountPropeller(server, {
-      bulk: () =>
-        answering((data) => {
-          const { id: _, ...withoutId } = data[0]!;
-          return [...data, withoutId];
-        }),
+      bulk: () => answering((data) => [...data, idless(data[0]!)]),
     });
     const report = await importOf(3);
 

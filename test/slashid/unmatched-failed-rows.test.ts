@@ -54,3 +54,14 @@ it("failed rows that all match persons of the file add no warning", async () => 
   expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
   expect(report.outcomes[1]).not.toHaveProperty("warning");
 });
+
+it("a failed row that repeats a person listed before adds no warning", async () => {
+  slashIdWorld(server, {
+    script: () => answer(1, 1, ["ann@example.com", "ann@example.com"]),
+  });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+
+  expect(report.outcomes[0]).toMatchObject({ outcome: "failed", code: "rejected_by_vendor" });
+  expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
+  expect(report.outcomes[1]).not.toHaveProperty("warning");
+});

@@ -133,8 +133,16 @@ describe("fault rates", () => {
       /^faults: .*, got 1\.25$/,
     );
     expect(() =>
-      sim.setFaults({ rate429: 0.33, rate5xx: 0.56, rateDrop: 0.11, rejectRate: 1 }),
+      sim.setFaults({ rate429: 0.33, rate5xx: 0.56, rateDrop: 0.11, rateSlow: 0, rejectRate: 1 }),
     ).not.toThrow();
+  });
+
+  // A rate read from the environment as text would be added as text: "0.5" and "0.6" sum to "00.50.6".
+  it("a rate given as text is refused, quoting it", () => {
+    const faults = { rate429: "0.5" } as unknown as { rate429: number };
+    expect(() => createFullStorySimulator({ faults })).toThrow(
+      new RangeError('faults.rate429: expected a share from 0 to 1, got "0.5"'),
+    );
   });
 });
 
