@@ -137,7 +137,7 @@ export class Matcher {
    * Once {@link matchLeftovers} ran: an imported user with a uid that no free record took, while records of
    * that uid are placed, is FullStory saying more of them than they are: that it holds a user its errors list
    * refused, or that one user has two ids. The report takes neither word alone: a refusal says FullStory may
-   * hold the user, and an import loses the id it cannot be sure of.
+   * hold the user, and an import loses the id it cannot be sure of (and takes the one its own entry left out).
    */
   flagStrays(): void {
     const flagged = new Set<number>();
@@ -158,6 +158,9 @@ export class Matcher {
             ok: true,
             note: `FullStory's imports list gives this uid more than one id (${outcome.id}, ${id}), so which is this user's is unknown`,
           };
+        } else if (outcome.id === undefined && id !== undefined) {
+          // Its entry said no id, which contradicts none: the id listed again for its uid is this user's.
+          this.outcomes[at] = { ...outcome, id };
         }
       }
     }

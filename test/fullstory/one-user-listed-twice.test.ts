@@ -73,6 +73,27 @@ describe("one record that both result lists name", () => {
     expect(outcomes[0]).toEqual({ ok: true, id: "998" });
   });
 
+  it("imported and listed without an id, then again with one: imported with that id, no warning", async () => {
+    const outcomes = await outcomesOf({
+      omit: (uid) => uid === "u-0",
+      ghosts: { imports: [{ uid: "u-0" }, { uid: "u-0", id: "998" }] },
+    });
+
+    expect(outcomes[0]).toEqual({ ok: true, id: "998" });
+  });
+
+  it("listed without an id, then under two ids: imported without an id, with a warning", async () => {
+    const outcomes = await outcomesOf({
+      omit: (uid) => uid === "u-0",
+      ghosts: { imports: [{ uid: "u-0" }, { uid: "u-0", id: "998" }, { uid: "u-0", id: "999" }] },
+    });
+
+    expect(outcomes[0]).toEqual({
+      ok: true,
+      note: matching(/gives this uid more than one id \(998, 999\)/),
+    });
+  });
+
   it("imported and listed again without an id: imported with its id, no warning", async () => {
     const outcomes = await outcomesOf({
       omit: (uid) => uid === "u-0",
