@@ -11,7 +11,8 @@
 // TRUTH_VENDOR (one vendor only), TRUTH_FAULTS (most faulted calls per operation, default 3), TRUTH_AUTH=0
 // (no 401s), TRUTH_ABORT=1 (a first run with a journal aborted at a random call, then a re-run with the same
 // journal), TRUTH_ATTEMPTS=1 (chunkAttempts 1–3), TRUTH_WAIT=1 (real waits
-// of 0–15 ms: retried and replayed chunks go after later ones), and the runner's own (test/support/report-truth.ts).
+// of 0–15 ms: retried and replayed chunks go after later ones), TRUTH_RUN_TIMEOUT (ms one run may take before
+// it counts as hung), and the runner's own (test/support/report-truth.ts).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { scenarioOf, useScenarioRunner } from "../support/report-truth.js";
@@ -35,7 +36,16 @@ describe("the report is the truth under any bounded sequence of faults", () => {
               expect(problems).toEqual([]);
             },
           ),
-          { numRuns: RUNS, seed: SEED, endOnFailure: false, verbose: 1 },
+          {
+            numRuns: RUNS,
+            seed: SEED,
+            endOnFailure: false,
+            verbose: 1,
+            // A run that hangs fails instead of holding the test until its timeout.
+            ...(process.env.TRUTH_RUN_TIMEOUT !== undefined && {
+              timeout: Number(process.env.TRUTH_RUN_TIMEOUT),
+            }),
+          },
         );
       },
       600_000,

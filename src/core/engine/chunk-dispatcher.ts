@@ -446,7 +446,14 @@ export class ChunkDispatcher<Input, Wire> {
           );
           return;
         }
-        const outcomes = scrubOutcomes(result.outcomes, (text) => this.adapter.scrub(text));
+        const scrubbed = scrubOutcomes(result.outcomes, (text) => this.adapter.scrub(text));
+        // An earlier run's send of this chunk may be what answers it now (its job, under the saved key or
+        // found in the vendor's list), unwritten again: an earlier record of one of its users sent in this
+        // run then reached the vendor after it, which may keep that record's values.
+        const outcomes =
+          adoptsEarlierSend(this.adapter.replay.by) && sentInEarlierRun(known?.state)
+            ? this.#order.overtaken(pending, chunk.repeated, scrubbed)
+            : scrubbed;
         try {
           // A chunk cut short (abort) or failed in a way that may pass stays unfinished in the journal, so a
           // re-run resumes it (with its saved idempotency key or job) instead of keeping the failure.
@@ -484,6 +491,14 @@ function fatalOutcomes(
     const known = result.known?.[i];
     return known !== undefined && (known.ok || known.transient !== true) ? known : failed;
   });
+}
+
+/**
+ * Whether a replay may be answered with what an earlier send did instead of writing the chunk again: the
+ * job an idempotency key names, or the one a search of the vendor finds. An upsert or a resend writes anew.
+ */
+function adoptsEarlierSend(by: ImportAdapter<unknown>["replay"]["by"]): boolean {
+  return by === "idempotency-key" || by === "reconcile";
 }
 
 /** The chunk's records as the journal fingerprints them. */
