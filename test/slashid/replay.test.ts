@@ -178,7 +178,7 @@ describe.each(WORLDS)("SlashID (existing person: %s): a lost answer is replayed"
       const o = first.outcomes[index]!;
       expect(o.outcome).toBe("failed");
       expect(o.outcome === "failed" && o.reason).toMatch(
-        /sent 3 times in this run \(replayed by resend\): a re-run with the same journal tries again$/,
+        /: the vendor may hold this record; sent 3 times in this run \(replayed by resend\): a re-run with the same journal tries again$/,
       );
     }
 

@@ -76,10 +76,20 @@ export function failedBy(
     return { ok: false, code, reason };
   }
   const unprocessed = request === "write" ? unprocessedBy(error) : undefined;
-  return unprocessed === undefined
-    ? { ok: false, code, reason: error.message, transient: true }
-    : { ok: false, code, reason: error.message, transient: true, unprocessed };
+  if (unprocessed !== undefined)
+    return { ok: false, code, reason: error.message, transient: true, unprocessed };
+  // A write no answer settled (a timeout, a connection lost after it went out, a 5xx but 503, a gateway's page in
+  // place of a 2xx) may have been acted on; an abort's words are the engine's, who knows what stopped it.
+  const reason =
+    request === "write" && error.status !== "aborted"
+      ? `${error.message}${UNSETTLED_WRITE_NOTE}`
+      : error.message;
+  return { ok: false, code, reason, transient: true };
 }
+
+/** Added to a write that failed with no answer saying what became of it. */
+const UNSETTLED_WRITE_NOTE =
+  "; no answer said what became of the request: the vendor may hold this record";
 
 /** A chunk whose request failed for good: fatal for bad credentials, otherwise every record failed. */
 export function chunkFailed(
