@@ -11,8 +11,9 @@ export class ConfigError extends Error {}
  * A CSV cell that cannot become a field: it does not parse as the type its header names
  * (`properties.seats:number`, `input.type`), or its column has no name (`input.unnamed_column`). A vendor's
  * {@link VendorModule.fromCsvRow} throws it to name the rule its row breaks; any other error is `input.parse`.
+ * A SyntaxError: a mapping that is public API documents its throws so (SlashID's `personFromCsvRow`).
  */
-export class CellError extends Error {
+export class CellError extends SyntaxError {
   constructor(
     message: string,
     readonly rule:

@@ -205,9 +205,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
   } catch (error) {
     if (error instanceof ConfigError || isParseArgsError(error)) {
-      // parseArgs's own line breaks stay (it writes several lines; an argument it quotes holds none: see
-      // withoutRunTogetherFlags); ours are none, so a line break of an argument (a file name) cannot print a
-      // line of its own that reads as the tool's.
+      // parseArgs's own line breaks stay (it writes several lines; an argument it quotes holds none, see
+      // withoutRunTogetherFlags, but for a short option of one character, `-\n`, which leaves nothing of the
+      // argument to follow the break); ours are none, so a line break of an argument (a file name) cannot
+      // print a line of its own that reads as the tool's.
       const message = withoutRunTogetherFlags(error, argv);
       const lines =
         error instanceof ConfigError

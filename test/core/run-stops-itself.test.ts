@@ -74,3 +74,54 @@ describe("an onProgress that throws while a chunk is out", () => {
       );
   });
 });
+
+describe("a callback that throws the caller's own abort reason back", () => {
+  const server = useMswServer();
+
+  // The run rejects with that reason, as with any callback's throw; yet the caller stopped it, not the import.
+  it("leaves the records saying the caller aborted the import", async () => {
+    const caller = new AbortController();
+    const stop = new Error("stopped from the dashboard");
+    let creates = 0;
+    mountFullStory(server, {
+      faults: {
+        // Both chunks' answers wait until the caller aborts, once both are out.
+        script: (call) =>
+          call.operation === "createBatchImport"
+            ? {
+                answer: () =>
+                  new Promise<Response>((resolve) => {
+                    const done = () => resolve(new Response(null, { status: 504 }));
+                    call.request.signal.addEventListener("abort", done);
+                    if (++creates === 2) caller.abort(stop);
+                  }),
+              }
+            : undefined,
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const seen: RecordOutcome[] = [];
+    await expect(
+      importUsers(client, [{ uid: "a" }, { uid: "b" }, { uid: "c" }], {
+        chunkRecords: 1,
+        concurrency: 2,
+        replayDelayMs: 0,
+        signal: caller.signal,
+        onOutcome: (outcome) => seen.push(outcome),
+        // As a progress sink given the caller's signal does once it aborted.
+        onProgress: () => caller.signal.throwIfAborted(),
+      }),
+    ).rejects.toBe(stop);
+
+    expect(seen.map((o) => o.index).sort()).toEqual([0, 1, 2]);
+    for (const outcome of seen) {
+      expect(outcome).toMatchObject({ outcome: "failed", code: "aborted" });
+      expect(outcome).not.toMatchObject({
+        reason: matching(/not the caller|stopped at the error/),
+      });
+    }
+    expect(seen.find((o) => o.index === 2)).toMatchObject({
+      reason: "the import was aborted before this chunk was sent",
+    });
+  });
+});

@@ -62,3 +62,44 @@ describe("a repeat whose earlier run's job answers the re-run after the earlier 
     });
   });
 });
+
+describe("a re-run whose earlier run's job answers a repeat no chunk of this run overtook", () => {
+  // Old's chunk was settled by run 1 (resumed, not sent again) and New's was sent after it: FullStory holds
+  // New. Neither New's own chunk, out while its answer is read, nor a later chunk waiting for it holds an
+  // earlier record.
+  it.each([
+    ["no later record", 2],
+    ["a later record's chunk waiting for it", 3],
+  ])("says nothing of an earlier record sent again (%s)", async (_, records) => {
+    let creates = 0;
+    const sim = mountFullStory(server, {
+      faults: {
+        // Run 1: New's create is processed, and its answer is a proxy's HTML page.
+        script: ({ operation }) =>
+          operation === "createBatchImport" && ++creates === 2 ? { after: htmlOk } : undefined,
+      },
+    });
+    const input: FullStoryUser[] = [
+      { uid: "u-1", display_name: "Old" },
+      { uid: "u-1", display_name: "New" },
+      { uid: "u-1", display_name: "Newest" },
+    ];
+    const options = {
+      chunkRecords: 1,
+      chunkAttempts: 1,
+      pollIntervalMs: 1,
+      maxPollIntervalMs: 1,
+      sleep: async () => {},
+      journal: journalFile("fullstory"),
+    };
+    const client = () => createFullStoryClient({ apiKey: API_KEY, retryBaseDelayMs: 1 });
+    const first = await importUsers(client(), input.slice(0, 2), options);
+    expect(first).toMatchObject({ imported: 1, failed: 1 });
+
+    const second = await importUsers(client(), input.slice(0, records), options);
+    expect(second).toMatchObject({ imported: records, chunks: { resumed: 1 } });
+    expect(sim.users()[0]?.display_name).toBe(input[records - 1]?.display_name);
+    for (const outcome of second.outcomes)
+      expect(outcome).not.toMatchObject({ warning: matching(/sent again in this run/) });
+  });
+});

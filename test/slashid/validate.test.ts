@@ -385,6 +385,13 @@ describe("personFromCsvRow", () => {
       personFromCsvRow({ "slashid:usernames": "u", "slashid:attributes": "{nope" }),
     ).toThrow(/^slashid:attributes: not JSON/);
   });
+
+  // As documented: a caller of this export tells a cell it cannot read by SyntaxError, whatever the CLI's rule.
+  it("throws a SyntaxError naming the column when the attributes cell holds a key twice", () => {
+    const row = { "slashid:usernames": "u", "slashid:attributes": '{"a":{},"a":{}}' };
+    expect(() => personFromCsvRow(row)).toThrow(SyntaxError);
+    expect(() => personFromCsvRow(row)).toThrow(/^slashid:attributes: the key "a" appears twice/);
+  });
 });
 
 describe("hostile input", () => {

@@ -210,7 +210,12 @@ export class ChunkDispatcher<Input, Wire> {
   #stoppedBy(): RunStop | undefined {
     const reason: unknown = this.#run.signal.reason;
     if (reason instanceof Error && reason.message === this.#fatal) return "fatal";
-    return reason !== undefined && reason === this.#mismatch ? "error" : undefined;
+    // A callback may throw the caller's own reason back (`signal.throwIfAborted()`, a fetch given that
+    // signal): the run then rejects with it, but the caller stopped the run.
+    const callers: unknown = this.settings.signal?.reason;
+    return reason !== undefined && reason === this.#mismatch && reason !== callers
+      ? "error"
+      : undefined;
   }
 
   /** The code of a record the run stopped before sending: `fatal` after a fatal answer, else `aborted`. */
@@ -451,7 +456,8 @@ export class ChunkDispatcher<Input, Wire> {
         // found in the vendor's list), unwritten again: an earlier record of one of its users sent in this
         // run then reached the vendor after it, which may keep that record's values.
         const outcomes =
-          adoptsEarlierSend(this.adapter.replay.by) && sentInEarlierRun(known?.state)
+          mayAdoptEarlierSend(this.adapter.replay.by, result.sends) &&
+          sentInEarlierRun(known?.state)
             ? this.#order.overtaken(pending, chunk.repeated, scrubbed)
             : scrubbed;
         try {
@@ -494,11 +500,12 @@ function fatalOutcomes(
 }
 
 /**
- * Whether a replay may be answered with what an earlier send did instead of writing the chunk again: the
- * job an idempotency key names, or the one a search of the vendor finds. An upsert or a resend writes anew.
+ * Whether a replay may have been answered with what an earlier send did instead of writing the chunk again:
+ * the job an idempotency key names (a send under the key cannot tell), or the one a search of the vendor
+ * finds, unless this run sent the chunk after all (the search found none). An upsert or a resend writes anew.
  */
-function adoptsEarlierSend(by: ImportAdapter<unknown>["replay"]["by"]): boolean {
-  return by === "idempotency-key" || by === "reconcile";
+function mayAdoptEarlierSend(by: ImportAdapter<unknown>["replay"]["by"], sends: number): boolean {
+  return by === "idempotency-key" || (by === "reconcile" && sends === 0);
 }
 
 /** The chunk's records as the journal fingerprints them. */

@@ -61,7 +61,13 @@ export interface Following {
 
 /** A chunk's outcomes, and whether they are final (a re-run may reuse them) or some may yet change. */
 export type Followed =
-  | { readonly kind: "done"; readonly outcomes: readonly ItemOutcome[]; readonly final: boolean }
+  | {
+      readonly kind: "done";
+      readonly outcomes: readonly ItemOutcome[];
+      readonly final: boolean;
+      /** Attempts of this run whose request may have reached the vendor (not those that only followed up). */
+      readonly sends: number;
+    }
   | Extract<ChunkResult, { kind: "fatal" }>;
 
 /**
@@ -190,7 +196,7 @@ export async function followChunk<Input, Wire>(
       return { ...o, reason: o.reason + (mayHaveWritten(o) ? callerAborted : callerAbortedBefore) };
     return o.later === true ? o : { ...o, reason: o.reason + note };
   });
-  return { kind: "done", outcomes, final };
+  return { kind: "done", outcomes, final, sends };
 }
 
 /**

@@ -78,7 +78,11 @@ export class RepeatOrder<Wire> {
         const item = pending.items[position];
         if (item !== undefined) identities.set(position, [...this.identitiesOf(item)]);
       }
+    const first = pending.indexes[0] ?? 0;
     for (const [task, out] of this.#out) {
+      // Once `pending` is out itself (its outcomes looked over by `overtaken`), its own keys and those of a
+      // later chunk waiting for it match too, and neither holds an earlier record.
+      if (out.first >= first) continue;
       for (const [position, earlier] of repeated) {
         const key = pending.keys[position];
         if (
