@@ -323,6 +323,20 @@ describe("Propeller OAuth2 client credentials", () => {
     expect(calls).toHaveLength(2);
   });
 
+  it("a 403 is not sent again with a renewed token: the token was good, the permission is missing", async () => {
+    const tokens = tokenEndpoint();
+    const calls = record("post", `${HOSTS.propeller}/v2/users/bulk/sourceId`, () =>
+      HttpResponse.json(
+        { error: { code: 403, messages: ["forbidden"], status: 403, type: "Forbidden" } },
+        { status: 403 },
+      ),
+    );
+    const result = await bulk(createPropellerClient(options));
+    expect(!result.ok && result.error.status).toBe(403);
+    expect(tokens).toHaveLength(1);
+    expect(calls).toHaveLength(1);
+  });
+
   it("turns a refused token request into the auth variant, without the secret", async () => {
     record("post", `${HOSTS.propeller}/oauth2/token`, () =>
       HttpResponse.json(
@@ -419,6 +433,29 @@ describe("Propeller token endpoint failures", () => {
       body: { users: [{ source: "crm", sourceId: "s-1" }] },
     });
     expect(!result.ok && result.error.status).toBe("network");
+  });
+
+  it("a token endpoint whose 200 is too large to read stops the import too: no token will come", async () => {
+    server.use(
+      http.post(`${HOSTS.propeller}/oauth2/token`, () =>
+        HttpResponse.json({
+          access_token: "t".repeat(4096),
+          expires_in: 1800,
+          token_type: "Bearer",
+        }),
+      ),
+    );
+    const client = createPropellerClient({
+      clientId: "c",
+      clientSecret: "secret-123456",
+      maxResponseBytes: 1024,
+    });
+    const result = await client.bulkUsersBySourceId({
+      body: { users: [{ source: "crm", sourceId: "s-1" }] },
+    });
+    if (result.ok) throw new Error("expected an error");
+    expect(result.error.status).toBe("auth");
+    expect(isFatal(result.error)).toBe(true);
   });
 
   it("a token endpoint whose 200 is a portal's HTML page stops the import: no token will come", async () => {

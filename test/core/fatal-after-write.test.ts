@@ -323,6 +323,37 @@ describe("FullStory: the key is revoked while a COMPLETED job's results are read
   });
 });
 
+describe("FullStory: a 401 to the client's retry of a create whose answer was lost, with a journal", () => {
+  const server = useMswServer();
+
+  it("keeps the create's key on the journal: the re-run sends under it and makes no second job", async () => {
+    let refusing = true;
+    let creates = 0;
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation }) => {
+          if (operation !== "createBatchImport" || !refusing) return undefined;
+          creates += 1;
+          return creates === 1 ? "lost_answer" : vendorError(401, "unauthorized");
+        },
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, sleep: async () => {} });
+    const settings = {
+      journal: journalFile("fullstory"),
+      pollIntervalMs: 1,
+      replayDelayMs: 0,
+      sleep: async () => {},
+    };
+    const first = await importUsers(client, [{ uid: "a" }, { uid: "b" }], settings);
+    expect(first.fatal).toBeDefined();
+    refusing = false;
+    const again = await importUsers(client, [{ uid: "a" }, { uid: "b" }], settings);
+    expect(again.imported).toBe(2);
+    expect(sim.stats().jobs).toBe(1);
+  });
+});
+
 describe("a chunk out when another chunk's answer is fatal", () => {
   const server = useMswServer();
 

@@ -1,0 +1,214 @@
+// What the engine decides about a chunk after each send: whether it is sent again within the run, and what the
+// report says of its records (may the vendor hold them, did the request go out). Driven by a test adapter whose
+// sends fail as scripted.
+import { describe, expect, it } from "vitest";
+import type { ChunkResult, ItemOutcome } from "../../src/core/engine/adapter.js";
+import { EARLIER_TRY_NOTE } from "../../src/core/engine/chunk-outcomes.js";
+import { runImport } from "../../src/core/engine/engine.js";
+import { journalFile } from "../support/journal-file.js";
+import { matching } from "../support/matchers.js";
+import { testAdapter } from "../support/test-adapter.js";
+
+type User = { id: string };
+const users = (n: number): User[] => Array.from({ length: n }, (_, i) => ({ id: `u${i}` }));
+const upsert = { replay: { by: "upsert", why: "the test vendor updates what exists" } } as const;
+
+const timedOut: ItemOutcome = {
+  ok: false,
+  code: "timeout",
+  reason: "no response within 30000 ms",
+  transient: true,
+};
+const turnedAway: ItemOutcome = {
+  ok: false,
+  code: "rate_limited",
+  reason: "HTTP 429",
+  transient: true,
+  unprocessed: "turned_away",
+};
+const every = (chunk: { readonly keys: readonly string[] }, outcome: ItemOutcome): ChunkResult => ({
+  kind: "done",
+  outcomes: chunk.keys.map(() => outcome),
+});
+
+describe("a chunk whose send met the caller's abort", () => {
+  it("is not sent again, even through a `sleep` that ignores the signal, and may be held", async () => {
+    const controller = new AbortController();
+    let sends = 0;
+    const adapter = testAdapter<User>((chunk) => {
+      sends += 1;
+      controller.abort();
+      return Promise.resolve(every(chunk, timedOut));
+    }, upsert);
+    const report = await runImport(adapter, users(1), {
+      signal: controller.signal,
+      sleep: () => Promise.resolve(),
+      replayDelayMs: 0,
+    });
+    expect(sends).toBe(1);
+    expect(report.chunks.replayed).toBe(0);
+    // The whole input was read before the abort: the report still says the run was aborted.
+    expect(report.aborted).toBe(true);
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({
+        outcome: "failed",
+        reason: matching(
+          /no response within 30000 ms; the import stopped while this chunk was out: if its request reached test, test may hold this record, and a re-run \(this run keeps no journal\) sends it again$/,
+        ),
+      }),
+    ]);
+  });
+
+  it("is not sent again when the caller aborts during the wait before a replay", async () => {
+    const controller = new AbortController();
+    let sends = 0;
+    const adapter = testAdapter<User>((chunk) => {
+      sends += 1;
+      return Promise.resolve(every(chunk, timedOut));
+    }, upsert);
+    await runImport(adapter, users(1), {
+      signal: controller.signal,
+      sleep: () => {
+        controller.abort();
+        return Promise.reject(new Error("aborted while waiting"));
+      },
+    });
+    expect(sends).toBe(1);
+  });
+});
+
+describe("an adapter that throws", () => {
+  it("once the caller aborted, fails its records `aborted`, not `chunk_failed`", async () => {
+    const controller = new AbortController();
+    const adapter = testAdapter<User>(() => {
+      controller.abort();
+      return Promise.reject(new Error("This operation was aborted"));
+    }, upsert);
+    const report = await runImport(adapter, users(1), { signal: controller.signal });
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ outcome: "failed", code: "aborted" }),
+    ]);
+  });
+});
+
+describe("a chunk the run stopped while its request was out, whose own try wrote nothing", () => {
+  it("does not say the vendor may hold its records", async () => {
+    const controller = new AbortController();
+    const adapter = testAdapter<User>((chunk) => {
+      controller.abort();
+      return Promise.resolve(every(chunk, turnedAway));
+    }, upsert);
+    const report = await runImport(adapter, users(1), { signal: controller.signal });
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ outcome: "failed", reason: "HTTP 429" }),
+    ]);
+  });
+
+  it("says so when an earlier run's send of the chunk is on the journal", async () => {
+    const journal = journalFile("follow-chunk");
+    // The earlier run sent the chunk (its key is on the journal) and got no answer.
+    const first = testAdapter<User>((chunk, context) => {
+      context.checkpoint({ key: "key-of-the-first-send" });
+      return Promise.resolve(every(chunk, timedOut));
+    }, upsert);
+    const before = await runImport(first, users(1), { journal, chunkAttempts: 1 });
+    expect(before.failed).toBe(1);
+    const controller = new AbortController();
+    const second = testAdapter<User>((chunk) => {
+      controller.abort();
+      return Promise.resolve(every(chunk, turnedAway));
+    }, upsert);
+    const report = await runImport(second, users(1), { journal, signal: controller.signal });
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({
+        outcome: "failed",
+        reason: matching(
+          /^HTTP 429; the import stopped while this chunk was out: if its request reached test, test may hold this record, and a re-run with the same journal settles it$/,
+        ),
+      }),
+    ]);
+  });
+});
+
+describe("what a chunk's failures say of the vendor", () => {
+  it("an abort of the client's own calls (not the import) with the request out says the vendor may hold the record", async () => {
+    const aborted: ItemOutcome = {
+      ok: false,
+      code: "aborted",
+      reason: "aborted by the caller",
+      transient: true,
+    };
+    const adapter = testAdapter<User>((chunk) => Promise.resolve(every(chunk, aborted)), upsert);
+    const report = await runImport(adapter, users(1));
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({
+        reason:
+          "aborted by the caller; the caller aborted the client's calls: if this chunk's request was already out, test may hold this record, and a re-run (this run keeps no journal) sends it again",
+      }),
+    ]);
+  });
+
+  it("a chunk some of whose records' request went out counts as sent", async () => {
+    const notSent: ItemOutcome = { ...turnedAway, unprocessed: "not_sent" };
+    const adapter = testAdapter<User>(
+      () => Promise.resolve({ kind: "done", outcomes: [timedOut, notSent] }),
+      upsert,
+    );
+    const report = await runImport(adapter, users(2), { chunkAttempts: 1 });
+    expect(report.outcomes[0]).toMatchObject({
+      reason: matching(/; sent 1 time in this run \(replayed by upsert\): a re-run tries again$/),
+    });
+  });
+
+  it("a refusal after a try turned away (429) speaks for itself: no earlier try may have written", async () => {
+    const refused: ItemOutcome = { ok: false, code: "invalid", reason: "refused by the vendor" };
+    let sends = 0;
+    const adapter = testAdapter<User>((chunk) => {
+      sends += 1;
+      return Promise.resolve(every(chunk, sends === 1 ? turnedAway : refused));
+    }, upsert);
+    const report = await runImport(adapter, users(1), { replayDelayMs: 0 });
+    expect(sends).toBe(2);
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ outcome: "failed", reason: "refused by the vendor" }),
+    ]);
+  });
+
+  it("a replay's refusal that already says an earlier try may have written says it once", async () => {
+    const refused: ItemOutcome = {
+      ok: false,
+      code: "invalid",
+      reason: `refused by the vendor${EARLIER_TRY_NOTE}`,
+    };
+    let sends = 0;
+    const adapter = testAdapter<User>((chunk) => {
+      sends += 1;
+      return Promise.resolve(every(chunk, sends === 1 ? timedOut : refused));
+    }, upsert);
+    const report = await runImport(adapter, users(1), { replayDelayMs: 0 });
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({
+        outcome: "failed",
+        reason: `refused by the vendor${EARLIER_TRY_NOTE}`,
+      }),
+    ]);
+  });
+
+  it("an earlier run that cleared its key (its send wrote nothing) is no send on record", async () => {
+    const journal = journalFile("follow-chunk");
+    const first = testAdapter<User>((chunk, context) => {
+      context.checkpoint({ key: "" });
+      return Promise.resolve(every(chunk, turnedAway));
+    }, upsert);
+    await runImport(first, users(1), { journal, chunkAttempts: 1 });
+    const controller = new AbortController();
+    const second = testAdapter<User>((chunk) => {
+      controller.abort();
+      return Promise.resolve(every(chunk, turnedAway));
+    }, upsert);
+    const report = await runImport(second, users(1), { journal, signal: controller.signal });
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ outcome: "failed", reason: "HTTP 429" }),
+    ]);
+  });
+});
