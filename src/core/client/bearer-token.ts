@@ -132,9 +132,9 @@ export class TokenCache {
 
   /**
    * Whether `held` serves a call as it is: before its renewal window; or in it, while a renewal is under way
-   * (one call waits for it, not every call), or soon after one failed. Every call of the window waited for a
-   * renewal of its own: with the token endpoint down, each paid that request's retries (20 token requests and
-   * 16 s of waits for 7 calls).
+   * (one call waits for it, not every call), or soon after one failed. Were every call of the window to wait
+   * for a renewal of its own, with the token endpoint down each would pay that request's retries: 7 chunks
+   * made 35 token requests and waited 25 s.
    */
   #usableWithoutRenewal(held: HeldToken): boolean {
     const age = this.#age(held);

@@ -78,8 +78,9 @@ export function failedBy(
   const unprocessed = request === "write" ? unprocessedBy(error) : undefined;
   if (unprocessed !== undefined)
     return { ok: false, code, reason: error.message, transient: true, unprocessed };
-  // A write no answer settled (a timeout, a connection lost after it went out, a 5xx but 503, a gateway's page in
-  // place of a 2xx) may have been acted on; an abort's words are the engine's, who knows what stopped it.
+  // A write no answer settled (a timeout, a connection lost after it went out, a 5xx but 503, a gateway's
+  // page in place of a 2xx) may have been acted on; an abort's words are the engine's, who knows what stopped
+  // it.
   const reason =
     request === "write" && error.status !== "aborted"
       ? `${error.message}${UNSETTLED_WRITE_NOTE}`
