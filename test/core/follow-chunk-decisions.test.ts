@@ -31,6 +31,25 @@ const every = (chunk: { readonly keys: readonly string[] }, outcome: ItemOutcome
   outcomes: chunk.keys.map(() => outcome),
 });
 
+/** A run of one user whose send the caller aborts while it is out, and which the vendor turned away (429). */
+function turnedAwayAsTheCallerAborts(journal?: string) {
+  const controller = new AbortController();
+  const adapter = testAdapter<User>((chunk) => {
+    controller.abort();
+    return Promise.resolve(every(chunk, turnedAway));
+  }, upsert);
+  return runImport(adapter, users(1), { signal: controller.signal, ...(journal && { journal }) });
+}
+
+/** An earlier run with `journal`, of one attempt, whose send saved `state` and met `outcome`. */
+function earlierRun(journal: string, state: Record<string, string>, outcome: ItemOutcome) {
+  const adapter = testAdapter<User>((chunk, context) => {
+    context.checkpoint(state);
+    return Promise.resolve(every(chunk, outcome));
+  }, upsert);
+  return runImport(adapter, users(1), { journal, chunkAttempts: 1 });
+}
+
 describe("a chunk whose send met the caller's abort", () => {
   it("is not sent again, even through a `sleep` that ignores the signal, and may be held", async () => {
     const controller = new AbortController();
@@ -93,12 +112,7 @@ describe("an adapter that throws", () => {
 
 describe("a chunk the run stopped while its request was out, whose own try wrote nothing", () => {
   it("does not say the vendor may hold its records", async () => {
-    const controller = new AbortController();
-    const adapter = testAdapter<User>((chunk) => {
-      controller.abort();
-      return Promise.resolve(every(chunk, turnedAway));
-    }, upsert);
-    const report = await runImport(adapter, users(1), { signal: controller.signal });
+    const report = await turnedAwayAsTheCallerAborts();
     expect(report.outcomes).toEqual([
       expect.objectContaining({ outcome: "failed", reason: "HTTP 429" }),
     ]);
@@ -107,18 +121,9 @@ describe("a chunk the run stopped while its request was out, whose own try wrote
   it("says so when an earlier run's send of the chunk is on the journal", async () => {
     const journal = journalFile("follow-chunk");
     // The earlier run sent the chunk (its key is on the journal) and got no answer.
-    const first = testAdapter<User>((chunk, context) => {
-      context.checkpoint({ key: "key-of-the-first-send" });
-      return Promise.resolve(every(chunk, timedOut));
-    }, upsert);
-    const before = await runImport(first, users(1), { journal, chunkAttempts: 1 });
+    const before = await earlierRun(journal, { key: "key-of-the-first-send" }, timedOut);
     expect(before.failed).toBe(1);
-    const controller = new AbortController();
-    const second = testAdapter<User>((chunk) => {
-      controller.abort();
-      return Promise.resolve(every(chunk, turnedAway));
-    }, upsert);
-    const report = await runImport(second, users(1), { journal, signal: controller.signal });
+    const report = await turnedAwayAsTheCallerAborts(journal);
     expect(report.outcomes).toEqual([
       expect.objectContaining({
         outcome: "failed",
@@ -196,17 +201,8 @@ describe("what a chunk's failures say of the vendor", () => {
 
   it("an earlier run that cleared its key (its send wrote nothing) is no send on record", async () => {
     const journal = journalFile("follow-chunk");
-    const first = testAdapter<User>((chunk, context) => {
-      context.checkpoint({ key: "" });
-      return Promise.resolve(every(chunk, turnedAway));
-    }, upsert);
-    await runImport(first, users(1), { journal, chunkAttempts: 1 });
-    const controller = new AbortController();
-    const second = testAdapter<User>((chunk) => {
-      controller.abort();
-      return Promise.resolve(every(chunk, turnedAway));
-    }, upsert);
-    const report = await runImport(second, users(1), { journal, signal: controller.signal });
+    await earlierRun(journal, { key: "" }, turnedAway);
+    const report = await turnedAwayAsTheCallerAborts(journal);
     expect(report.outcomes).toEqual([
       expect.objectContaining({ outcome: "failed", reason: "HTTP 429" }),
     ]);

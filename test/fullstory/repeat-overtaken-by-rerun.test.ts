@@ -19,6 +19,17 @@ const htmlOk = () =>
     headers: { "Content-Type": "text/html" },
   });
 
+/** One chunk per record, one attempt each, no waits, and a journal the re-run takes up. */
+const rerunOptions = () => ({
+  chunkRecords: 1,
+  chunkAttempts: 1,
+  pollIntervalMs: 1,
+  maxPollIntervalMs: 1,
+  sleep: async () => {},
+  journal: journalFile("fullstory"),
+});
+const client = () => createFullStoryClient({ apiKey: API_KEY, retryBaseDelayMs: 1 });
+
 describe("a repeat whose earlier run's job answers the re-run after the earlier record was sent again", () => {
   it("says FullStory may hold the earlier record's values", async () => {
     const creates: string[] = [];
@@ -39,15 +50,7 @@ describe("a repeat whose earlier run's job answers the re-run after the earlier 
       { uid: "u-1", display_name: "Old" },
       { uid: "u-1", display_name: "New" },
     ];
-    const options = {
-      chunkRecords: 1,
-      chunkAttempts: 1,
-      pollIntervalMs: 1,
-      maxPollIntervalMs: 1,
-      sleep: async () => {},
-      journal: journalFile("fullstory"),
-    };
-    const client = () => createFullStoryClient({ apiKey: API_KEY, retryBaseDelayMs: 1 });
+    const options = rerunOptions();
     const first = await importUsers(client(), input, options);
     expect(first).toMatchObject({ imported: 0, failed: 2 });
 
@@ -84,15 +87,7 @@ describe("a re-run whose earlier run's job answers a repeat no chunk of this run
       { uid: "u-1", display_name: "New" },
       { uid: "u-1", display_name: "Newest" },
     ];
-    const options = {
-      chunkRecords: 1,
-      chunkAttempts: 1,
-      pollIntervalMs: 1,
-      maxPollIntervalMs: 1,
-      sleep: async () => {},
-      journal: journalFile("fullstory"),
-    };
-    const client = () => createFullStoryClient({ apiKey: API_KEY, retryBaseDelayMs: 1 });
+    const options = rerunOptions();
     const first = await importUsers(client(), input.slice(0, 2), options);
     expect(first).toMatchObject({ imported: 1, failed: 1 });
 

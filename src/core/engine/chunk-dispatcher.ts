@@ -197,12 +197,7 @@ export class ChunkDispatcher<Input, Wire> {
   #stopReason(): string {
     if (this.#unfit !== undefined) return `not sent: ${this.#unfit.message}`;
     if (this.#stoppedBy() !== "error") return stopReason(this.fatal);
-    let message = "the error cannot be shown";
-    try {
-      message = this.adapter.scrub(this.#mismatch?.message ?? "");
-    } catch {
-      // The reason stands without the error's words.
-    }
+    const message = this.#scrubbedOr(this.#mismatch?.message ?? "", "the error cannot be shown");
     return `not sent: the import stopped at the error it rejects with (${message})`;
   }
 
@@ -273,15 +268,22 @@ export class ChunkDispatcher<Input, Wire> {
    */
   #stopRun(error: unknown): string {
     const thrown = error instanceof Error ? error.message : String(error);
-    let message = `the import stopped: ${thrown}`;
-    try {
-      message = this.adapter.scrub(message);
-    } catch {
-      message = "the import stopped: recording a chunk's outcomes failed";
-    }
+    const message = this.#scrubbedOr(
+      `the import stopped: ${thrown}`,
+      "the import stopped: recording a chunk's outcomes failed",
+    );
     this.#fatal ??= message;
     this.#run.abort(new Error(message));
     return message;
+  }
+
+  /** `text` scrubbed of the adapter's secrets, or `fallback` should scrubbing throw: a stop must not. */
+  #scrubbedOr(text: string, fallback: string): string {
+    try {
+      return this.adapter.scrub(text);
+    } catch {
+      return fallback;
+    }
   }
 
   #settle(chunk: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]): void {
