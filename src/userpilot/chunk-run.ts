@@ -15,12 +15,14 @@ import { monotonicNow } from "../core/time.js";
 import type { UserpilotClient } from "./client.js";
 import type { UserpilotFailureCode } from "./failure-codes.js";
 import {
+  accepted,
   completedOutcome,
   duration,
   errorText,
   failure,
   guessed,
   jobFailure,
+  LIST_UNREAD,
   progressOf,
   stopped,
   text,
@@ -94,14 +96,7 @@ export class ChunkRun {
     if (jobId === undefined && this.lostSince(range) !== undefined) {
       const found = await this.reconcile(start, end, range);
       if (found.kind === "fatal") return found;
-      if (found.kind === "unknown")
-        return everyItem(
-          size,
-          unsettled(
-            found.error,
-            "an earlier request for these users got no answer and Userpilot's job list could not be read to find the job it may have made, so Userpilot may hold this user",
-          ),
-        );
+      if (found.kind === "unknown") return everyItem(size, unsettled(found.error, LIST_UNREAD));
       jobId = found.jobId;
       guess = found.guess;
     }
@@ -155,7 +150,7 @@ export class ChunkRun {
           ? first.written === true
             ? held
             : undefined
-          : speaking(stopped(outcome, first.error)),
+          : stopped(speaking(outcome), first.error),
       );
       return { kind: "fatal", error: first.error, known, ...(lostWhole && { written: true }) };
     }
@@ -164,7 +159,7 @@ export class ChunkRun {
       // The first half's job ended: what Userpilot said of its users stands. A half whose answer was lost
       // is unsettled, and the import stops before a replay could look for its job.
       const known = [
-        ...first.outcomes.map((outcome) => speaking(stopped(outcome, second.error))),
+        ...first.outcomes.map((outcome) => stopped(speaking(outcome), second.error)),
         ...(second.known ?? new Array<undefined>(end - middle)).map((outcome) =>
           outcome === undefined ? undefined : speaking(outcome),
         ),
@@ -433,8 +428,7 @@ export class ChunkRun {
             if (isFatal(error)) return { value: { kind: "fatal", error } };
             // Userpilot accepted the job: a status it answers oddly refuses no user. The users stay unsettled
             // (a replay or a re-run polls the job again), and may be held.
-            const held = `Userpilot accepted job ${jobId} for these users and may hold this user: whether it was imported is unknown`;
-            return { value: end(unsettled(error, held), false) };
+            return { value: end(unsettled(error, accepted(jobId)), false) };
           }
           const job = answer.data;
           // A status naming another job says nothing of this one's users: as lost as a 502's answer.

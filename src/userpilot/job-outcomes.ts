@@ -1,13 +1,24 @@
 // What a Userpilot job, or a request about one, means for the users it holds: one outcome for all of them,
 // since Userpilot reports per job, and the texts its reasons are made of.
 import type { ItemOutcome } from "../core/engine/adapter.js";
-import { withNote } from "../core/engine/chunk-outcomes.js";
+import { saysVendorMayHold, withNote } from "../core/engine/chunk-outcomes.js";
 import { requestFailureCode } from "../core/engine/failure-codes.js";
 import type { JobProgress } from "../core/engine/poll.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import type { UserpilotFailureCode } from "./failure-codes.js";
 
 export type Outcome = ItemOutcome<UserpilotFailureCode>;
+
+/** Why Userpilot may hold users whose job list could not be read after a lost send. */
+export const LIST_UNREAD =
+  "an earlier request for these users got no answer and Userpilot's job list could not be read to find the job it may have made, so Userpilot may hold this user";
+const ACCEPTED = " for these users and may hold this user: whether it was imported is unknown";
+/** Why Userpilot may hold users of a job it accepted whose status it answered oddly. */
+export const accepted = (jobId: string) => `Userpilot accepted job ${jobId}${ACCEPTED}`;
+
+/** Whether a reason ends saying Userpilot may hold the user (a vendor's words cannot come after ours). */
+const saysHeld = (reason: string) =>
+  saysVendorMayHold(reason) || reason.endsWith(LIST_UNREAD) || reason.endsWith(ACCEPTED);
 
 /**
  * The outcome of users when a request that only follows up on what Userpilot holds (a job's status, the job
@@ -31,11 +42,11 @@ export function unsettled(error: ApiError, held: string): Outcome {
  */
 export function stopped(outcome: Outcome, error: ApiError): Outcome {
   if (outcome.ok || outcome.transient !== true || outcome.unprocessed !== undefined) return outcome;
-  return {
-    ok: false,
-    code: outcome.code,
-    reason: `${outcome.reason}; ${error.message}; Userpilot may hold this user: its request went out before the import stopped, and no answer said what became of it`,
-  };
+  // Said once: the failure of a send no answer settled already says Userpilot may hold the user.
+  const reason = saysHeld(outcome.reason)
+    ? `${outcome.reason}; the import then stopped: ${error.message}`
+    : `${outcome.reason}; ${error.message}; Userpilot may hold this user: its request went out before the import stopped, and no answer said what became of it`;
+  return { ok: false, code: outcome.code, reason };
 }
 
 /**

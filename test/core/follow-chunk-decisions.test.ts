@@ -3,7 +3,7 @@
 // sends fail as scripted.
 import { describe, expect, it } from "vitest";
 import type { ChunkResult, ItemOutcome } from "../../src/core/engine/adapter.js";
-import { EARLIER_TRY_NOTE } from "../../src/core/engine/chunk-outcomes.js";
+import { EARLIER_TRY_NOTE, UNSETTLED_WRITE_NOTE } from "../../src/core/engine/chunk-outcomes.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { journalFile } from "../support/journal-file.js";
 import { matching } from "../support/matchers.js";
@@ -93,6 +93,28 @@ describe("a chunk whose send met the caller's abort", () => {
       },
     });
     expect(sends).toBe(1);
+  });
+});
+
+describe("a chunk whose unanswered send the run stopped before a replay", () => {
+  it("says once that the vendor may hold its records", async () => {
+    const controller = new AbortController();
+    const unanswered: ItemOutcome = { ...timedOut, reason: `HTTP 502${UNSETTLED_WRITE_NOTE}` };
+    const adapter = testAdapter<User>((chunk) => Promise.resolve(every(chunk, unanswered)), upsert);
+    const report = await runImport(adapter, users(1), {
+      signal: controller.signal,
+      sleep: () => {
+        controller.abort();
+        return Promise.reject(new Error("aborted while waiting"));
+      },
+    });
+    const [outcome] = report.outcomes;
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      reason: matching(
+        /^HTTP 502; no answer said what became of the request: the vendor may hold this record; the import stopped while this chunk was out: a re-run \(this run keeps no journal\) sends it again$/,
+      ),
+    });
   });
 });
 

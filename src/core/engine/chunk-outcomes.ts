@@ -89,8 +89,12 @@ export function failedBy(
 }
 
 /** Added to a write that failed with no answer saying what became of it. */
-const UNSETTLED_WRITE_NOTE =
+export const UNSETTLED_WRITE_NOTE =
   "; no answer said what became of the request: the vendor may hold this record";
+
+/** Whether a failure's reason already ends saying the vendor may hold the record. */
+export const saysVendorMayHold = (reason: string): boolean =>
+  reason.endsWith(UNSETTLED_WRITE_NOTE) || reason.endsWith(EARLIER_TRY_NOTE);
 
 /** A chunk whose request failed for good: fatal for bad credentials, otherwise every record failed. */
 export function chunkFailed(

@@ -1,5 +1,5 @@
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
-import { afterLostSend } from "./chunk-outcomes.js";
+import { afterLostSend, saysVendorMayHold } from "./chunk-outcomes.js";
 
 /** How often, and how patiently, a chunk is sent again within a run after a transient failure. */
 export interface ReplayOptions {
@@ -177,6 +177,8 @@ export async function followChunk<Input, Wire>(
   // Stopped while the chunk was out (an abort, or another chunk's fatal answer): its request may have
   // reached the vendor, whatever the record's own failure says.
   const stopped = `; the import stopped while this chunk was out: if its request reached ${adapter.vendor}, ${adapter.vendor} may hold this record, and ${settles}`;
+  // Said once: a reason that already says the vendor may hold the record needs only what settles it.
+  const stoppedAfterMayHold = `; the import stopped while this chunk was out: ${settles}`;
   // The caller aborted the client's own calls, not the import: every later call of that client fails so,
   // whether or not its request went out.
   const callerAborted = `; the caller aborted the client's calls: if this chunk's request was already out, ${adapter.vendor} may hold this record, and ${settles}`;
@@ -191,7 +193,9 @@ export async function followChunk<Input, Wire>(
     if (stoppedBy !== undefined && o.code === "aborted")
       o = { ...o, reason: o.reason.replace(BY_CALLER, STOPPED_BY_RUN[stoppedBy]) };
     if (following.signal.aborted)
-      return mayHaveWritten(o) ? { ...o, reason: o.reason + stopped } : o;
+      return mayHaveWritten(o)
+        ? { ...o, reason: o.reason + (saysVendorMayHold(o.reason) ? stoppedAfterMayHold : stopped) }
+        : o;
     if (o.code === "aborted")
       return { ...o, reason: o.reason + (mayHaveWritten(o) ? callerAborted : callerAbortedBefore) };
     return o.later === true ? o : { ...o, reason: o.reason + note };

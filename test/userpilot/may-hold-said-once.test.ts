@@ -1,0 +1,35 @@
+// A Userpilot chunk split by a 413 whose first half went out without a settling answer, then a fatal answer to
+// the second half: the first half's users say once that Userpilot may hold them, then why the import stopped.
+import { expect, it } from "vitest";
+import { userpilotError } from "../../src/testing/userpilot/errors.js";
+import { useMswServer } from "../support/msw.js";
+import { bodyBytes, dropAfter, run, userpilot, users, type ScriptPlan } from "./harness.js";
+
+const msw = useMswServer();
+const revoked = { answer: () => userpilotError(401, "invalid_api_key") };
+
+it.each<[string, ScriptPlan]>([
+  // The first half's answer is lost after Userpilot processed it.
+  ["its answer lost", { bulkIdentifyUsers: { 2: dropAfter, 3: revoked } }],
+  // The first half's job is accepted, and its status answered with an error that refuses no user.
+  [
+    "its job's status unreadable",
+    {
+      bulkIdentifyUsers: { 3: revoked },
+      getBackgroundJob: { 1: { answer: () => userpilotError(400, "invalid_input", "odd") } },
+    },
+  ],
+])("the first half's send, %s: 'may hold' said once", async (_, plan) => {
+  const records = users(4);
+  userpilot(msw, { maxBytes: bodyBytes(records.slice(0, 2)), stepMs: 0 }, plan);
+  const report = await run(records, { chunkRecords: 4, conflictWaitMs: 50, replayDelayMs: 0 });
+  expect(report.fatal).toBeDefined();
+  const [u0, u1] = report.outcomes;
+  for (const outcome of [u0, u1]) {
+    const reason = outcome?.outcome === "failed" ? outcome.reason : "";
+    expect(reason.match(/may hold/g)).toHaveLength(1);
+    expect(reason).toMatch(
+      /; the import then stopped: bulkIdentifyUsers \(POST [^)]*\): HTTP 401\b/,
+    );
+  }
+});
