@@ -1,7 +1,7 @@
 // What a Userpilot job, or a request about one, means for the users it holds: one outcome for all of them,
 // since Userpilot reports per job, and the texts its reasons are made of.
 import type { ItemOutcome } from "../core/engine/adapter.js";
-import { saysVendorMayHold, withNote } from "../core/engine/chunk-outcomes.js";
+import { EARLIER_TRY_NOTE, saysVendorMayHold, withNote } from "../core/engine/chunk-outcomes.js";
 import { requestFailureCode } from "../core/engine/failure-codes.js";
 import type { JobProgress } from "../core/engine/poll.js";
 import type { ApiError } from "../core/errors/api-error.js";
@@ -10,15 +10,13 @@ import type { UserpilotFailureCode } from "./failure-codes.js";
 export type Outcome = ItemOutcome<UserpilotFailureCode>;
 
 /** Why Userpilot may hold users whose job list could not be read after a lost send. */
-export const LIST_UNREAD =
-  "an earlier request for these users got no answer and Userpilot's job list could not be read to find the job it may have made, so Userpilot may hold this user";
+export const LIST_UNREAD = `Userpilot's job list could not be read to find the job an earlier request for these users may have made${EARLIER_TRY_NOTE}`;
 const ACCEPTED = " for these users and may hold this user: whether it was imported is unknown";
 /** Why Userpilot may hold users of a job it accepted whose status it answered oddly. */
 export const accepted = (jobId: string) => `Userpilot accepted job ${jobId}${ACCEPTED}`;
 
-/** Whether a reason ends saying Userpilot may hold the user (a vendor's words cannot come after ours). */
-const saysHeld = (reason: string) =>
-  saysVendorMayHold(reason) || reason.endsWith(LIST_UNREAD) || reason.endsWith(ACCEPTED);
+/** Whether a reason says Userpilot may hold the user, in our words (see saysVendorMayHold). */
+const saysHeld = (reason: string) => saysVendorMayHold(reason) || reason.includes(ACCEPTED);
 
 /**
  * The outcome of users when a request that only follows up on what Userpilot holds (a job's status, the job

@@ -1,6 +1,7 @@
 // A Userpilot chunk split by a 413 whose first half went out without a settling answer, then a fatal answer to
 // the second half: the first half's users say once that Userpilot may hold them, then why the import stopped.
 import { expect, it } from "vitest";
+import { json } from "../../src/testing/faults.js";
 import { userpilotError } from "../../src/testing/userpilot/errors.js";
 import { useMswServer } from "../support/msw.js";
 import { bodyBytes, dropAfter, run, userpilot, users, type ScriptPlan } from "./harness.js";
@@ -19,17 +20,41 @@ it.each<[string, ScriptPlan]>([
       getBackgroundJob: { 1: { answer: () => userpilotError(400, "invalid_input", "odd") } },
     },
   ],
-])("the first half's send, %s: 'may hold' said once", async (_, plan) => {
+  // Both halves' answers lost; on the replay, the job list answers the first half oddly, the second 401.
+  [
+    "its answer lost, then the job list unreadable",
+    {
+      bulkIdentifyUsers: { 2: dropAfter, 3: dropAfter },
+      listBackgroundJobs: {
+        1: { answer: () => userpilotError(400, "invalid_input", "odd") },
+        2: revoked,
+      },
+    },
+  ],
+  // A replay of a whole chunk whose answer was lost (its job not in the list) is refused as too large.
+  [
+    "after a lost send of the whole chunk",
+    {
+      bulkIdentifyUsers: {
+        1: dropAfter,
+        2: { answer: () => userpilotError(413, "payload_too_large") },
+        3: dropAfter,
+        4: revoked,
+      },
+      listBackgroundJobs: { 1: { answer: () => json([]) } },
+    },
+  ],
+])("the first half's send, %s: 'may hold' said once", async (name, plan) => {
   const records = users(4);
-  userpilot(msw, { maxBytes: bodyBytes(records.slice(0, 2)), stepMs: 0 }, plan);
+  const whole = name.startsWith("after");
+  const maxBytes = whole ? undefined : bodyBytes(records.slice(0, 2));
+  userpilot(msw, { ...(maxBytes !== undefined && { maxBytes }), stepMs: 0 }, plan);
   const report = await run(records, { chunkRecords: 4, conflictWaitMs: 50, replayDelayMs: 0 });
   expect(report.fatal).toBeDefined();
   const [u0, u1] = report.outcomes;
   for (const outcome of [u0, u1]) {
     const reason = outcome?.outcome === "failed" ? outcome.reason : "";
     expect(reason.match(/may hold/g)).toHaveLength(1);
-    expect(reason).toMatch(
-      /; the import then stopped: bulkIdentifyUsers \(POST [^)]*\): HTTP 401\b/,
-    );
+    expect(reason).toMatch(/; the import then stopped: \w+ \((GET|POST) [^)]*\): HTTP 401\b/);
   }
 });

@@ -53,8 +53,7 @@ export function withNote<O extends { readonly ok: true; readonly note?: string }
  * an earlier one): a refusal says the vendor may hold the record; any other outcome is left as it is.
  */
 export function afterLostSend<Code extends string>(outcome: ItemOutcome<Code>): ItemOutcome<Code> {
-  if (outcome.ok || outcome.transient === true || outcome.reason.endsWith(EARLIER_TRY_NOTE))
-    return outcome;
+  if (outcome.ok || outcome.transient === true || saysVendorMayHold(outcome.reason)) return outcome;
   return { ...outcome, reason: `${outcome.reason}${EARLIER_TRY_NOTE}` };
 }
 
@@ -92,9 +91,12 @@ export function failedBy(
 export const UNSETTLED_WRITE_NOTE =
   "; no answer said what became of the request: the vendor may hold this record";
 
-/** Whether a failure's reason already ends saying the vendor may hold the record. */
+/**
+ * Whether a failure's reason already says the vendor may hold the record, in our words: a vendor's message
+ * quoted in it would have to repeat one of these sentences to the letter.
+ */
 export const saysVendorMayHold = (reason: string): boolean =>
-  reason.endsWith(UNSETTLED_WRITE_NOTE) || reason.endsWith(EARLIER_TRY_NOTE);
+  reason.includes(UNSETTLED_WRITE_NOTE) || reason.includes(EARLIER_TRY_NOTE);
 
 /** A chunk whose request failed for good: fatal for bad credentials, otherwise every record failed. */
 export function chunkFailed(
