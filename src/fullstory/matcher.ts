@@ -86,7 +86,8 @@ export class Matcher {
 
   /**
    * Matches an entry to the one record whose uid, id and email are all the entry's, if that record is free;
-   * says whether it did. Records sharing all three are left to {@link assign}, as nothing tells them apart.
+   * says whether it did, or found the entry to echo the item of such a record already matched (counted as
+   * unmatched). Records sharing all three whose items the entry does not echo are left to {@link assign}.
    */
   assignExact(entry: Matchable | null | undefined, outcome: Outcome): boolean {
     const positions = this.#index("exact").get(exactKey(entry ?? {}));
@@ -95,10 +96,14 @@ export class Matcher {
       // Records sharing all three: the one whose whole item the entry echoes (an errors entry's `user` is the
       // request item), so a refusal of one of them does not land on the other.
       const digest = itemDigest(entry);
-      const position = positions.find(
-        (at) => this.outcomes[at] === undefined && this.items[at]?.item === digest,
-      );
-      if (position === undefined) return false;
+      const echoed = positions.filter((at) => this.items[at]?.item === digest);
+      const position = echoed.find((at) => this.outcomes[at] === undefined);
+      if (position === undefined) {
+        if (echoed.length === 0) return false;
+        // The item of a record already placed, listed again: that record's entry, never its twin's.
+        this.unmatched += 1;
+        return true;
+      }
       this.outcomes[position] = outcome;
       return true;
     }

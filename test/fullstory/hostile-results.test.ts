@@ -83,6 +83,23 @@ describe("matching list entries to records", () => {
     expect(events).toEqual({ unmatched_entries: 2 });
   });
 
+  it("an errors entry whose uid was never sent does not fail the record without a uid that has its email", async () => {
+    const [user] = users(1, "fullstory-errors-ghost");
+    const emailOnly: FullStoryUser = { email: user!.email! };
+    const sim = vendor({
+      omit: () => true,
+      ghosts: {
+        errors: [{ code: "boom", message: "ghost", user: { uid: "ghost", email: user!.email! } }],
+      },
+    });
+    const { outcomes, events } = await sendChunk([emailOnly]);
+
+    expect(sim.users()).toHaveLength(1); // FullStory did import it
+    // Its errors entry is not this record's: the job's imports count confirms it.
+    expect(outcomes[0]).toEqual({ ok: true });
+    expect(events).toMatchObject({ unmatched_entries: 1 });
+  });
+
   it("an entry with a uid matches only that uid; id and email match only records without a uid", async () => {
     const f = seededFaker("fullstory-match-rules");
     const shared = f.internet.email().toLowerCase();

@@ -37,6 +37,19 @@ describe("Userpilot row counts that are not counts (text, below 0)", () => {
     }
   });
 
+  it("a completed job's completed_rows null: the total_rows it gave instead warns of rows skipped", async () => {
+    statusWith({ completed_rows: null, total_rows: 2 });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "imported",
+        warning: matching(/after 2 of 3 rows .*may not have been updated/),
+      });
+    }
+  });
+
   it.each([
     ["as text", "2", /may hold this user: the job gave completed_rows as "2"/],
     ["of -1", -1, /may hold this user: the job gave completed_rows as -1/],

@@ -2,6 +2,7 @@
 // Userpilot's format is UNCONFIRMED (ISO-8601 expected), and a proxy or another API version may write
 // them otherwise. A job's place before or after the send decides whether the report doubts it.
 import { afterEach, describe, expect, it } from "vitest";
+import { jobTime } from "../../src/userpilot/job-time.js";
 import { lostRequestsJob } from "../../src/userpilot/lost-job.js";
 import { matching } from "../support/matchers.js";
 
@@ -104,3 +105,15 @@ it("a job listed twice, once as running across the send, is not taken without th
   );
   expect(found?.guess).toMatch(/job J, not this import's, was running/);
 });
+
+it.each([
+  ["2026-01-01T00:01:00.5Z", 500, 100],
+  ["2026-01-01T00:01:00.25Z", 250, 10],
+  ["2026-01-01T00:01:00,123456Z", 123, 1],
+  ["Thu, 01 Jan 2026 00:01:00 GMT", 0, 1000],
+])(
+  "a job time written %s is read as the time it names, and how much later it may be",
+  (text, ms, precisionMs) => {
+    expect(jobTime(text)).toEqual({ ms: Date.parse("2026-01-01T00:01:00Z") + ms, precisionMs });
+  },
+);

@@ -329,3 +329,33 @@ describe("when the job list cannot be read", () => {
     expectTruthfulReport(second, up.sim);
   });
 });
+
+describe("a job found in the list after a lost send, which then failed", () => {
+  it("fails its users job_failed, and the reason still says the job was taken by a guess", async () => {
+    const up = vendor({ stepMs: 0 });
+    up.sim.setFaults({
+      script: ({ operation, attempt }) =>
+        operation === "bulkIdentifyUsers" && attempt === 1
+          ? dropAfter
+          : operation === "getBackgroundJob"
+            ? {
+                after: async (answer: Response) => {
+                  const job = (await answer.json()) as Record<string, unknown>;
+                  return json(job["status"] === "completed" ? { ...job, status: "failed" } : job);
+                },
+              }
+            : undefined,
+    });
+    const report = await run(users(4), options);
+
+    expectEveryRecordOnce(report, 4);
+    expect(up.writesAndLists()).toEqual(["POST 0", "LIST 200"]);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "job_failed",
+        reason: matching(/was taken for this user's request, whose answer was lost/),
+      });
+    }
+  });
+});
