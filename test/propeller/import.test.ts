@@ -200,6 +200,21 @@ describe("importUsers (Propeller)", () => {
     expect(vendor.ids().has(userKey(input[8]!))).toBe(false);
   });
 
+  it("sends nothing more when a 400 names every user of the request", async () => {
+    const vendor = mountPropeller(server, { requiredFields: ["firstName"] });
+    const input = users(3).map(({ firstName: _, ...u }) => u);
+    const report = await importUsers(propellerClient().client, input, { chunkRecords: 3 });
+
+    expectEveryRecordOnce(report, 3);
+    expect(vendor.sent.map((r) => r.length)).toEqual([3]);
+    for (const [i, o] of report.outcomes.entries())
+      expect(o).toMatchObject({
+        outcome: "failed",
+        code: "10007",
+        reason: `#/users/${i}: required key [firstName] not found`,
+      });
+  });
+
   it("re-sends at most once: users a second 400 names fail, the rest fail with the vendor's text", async () => {
     const vendor = mountPropeller(server, {
       requiredFields: ["firstName"],

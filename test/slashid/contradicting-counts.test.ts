@@ -42,7 +42,24 @@ it("a person listed in failed_csv but counted imported (2 imported, 0 failed of 
   expect(report.outcomes[0]).toMatchObject({
     outcome: "failed",
     code: "import_unconfirmed",
-    reason: matching(/simulated rejection/),
+    reason: matching(
+      /simulated rejection.*yet SlashID counted 2 of the 2 persons in this file imported, more than the 1 it did not list, so whether this person was imported is unknown/,
+    ),
   });
   expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
+});
+
+it("a file of 2 answered -1 imported and 3 failed: no one refused or imported, as a count below zero is no count", async () => {
+  slashIdWorld(server, {
+    reject: (key) => key === emailKey("ann@example.com"),
+    script: () => counts(-1, 3),
+  });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+  expectEveryRecordOnce(report, 2);
+  expect(report.outcomes[0]).toMatchObject({ outcome: "failed", code: "import_unconfirmed" });
+  expect(report.outcomes[1]).toMatchObject({
+    outcome: "failed",
+    code: "import_unconfirmed",
+    reason: matching(/a count below zero is no count/),
+  });
 });

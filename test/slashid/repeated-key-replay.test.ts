@@ -9,6 +9,7 @@ import { importUsers } from "../../src/slashid/import.js";
 import type { SlashIdPerson } from "../../src/slashid/records.js";
 import { gatewayPage } from "../../src/testing/index.js";
 import { journalFile } from "../support/journal-file.js";
+import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
 import { abortingAfter, slashIdClient, slashIdWorld } from "../slashid/harness.js";
@@ -54,7 +55,12 @@ describe("SlashID: a record refused because an earlier file's record made its pe
     expect(world.sim.stats().duplicateWrites).toBe(0);
     // ... so the report must not say it imported them.
     expect(claimedImported(report, 1)).toBe(false);
-    expect(report.outcomes[1]).toMatchObject({ outcome: "failed" });
+    // Neither refused for sure nor imported: the reason names the earlier record that explains the refusal.
+    expect(report.outcomes[1]).toMatchObject({
+      outcome: "failed",
+      code: "import_unconfirmed",
+      reason: matching(/record 0 of the input, in an earlier file of this import/),
+    });
     expect(report.outcomes[2]).toMatchObject({ outcome: "imported" });
   });
 
