@@ -102,6 +102,13 @@ describe("FullStory's Idempotency-Key between a lost answer and its replay: the 
     expect(sim.stats()).toMatchObject({ jobs: 1 });
   });
 
+  it("both clocks 23½ hours on (within FullStory's day, but not an hour before its end): key_expired", async () => {
+    // The replay and its retries need time to reach FullStory before it forgets the key.
+    const { codes, sim } = await replayAfter(23.5 * HOUR_MS, 23.5 * HOUR_MS);
+    expect(codes).toEqual(["key_expired", "key_expired"]);
+    expect(sim.stats()).toMatchObject({ jobs: 1, duplicates: 0 });
+  });
+
   it("both clocks seconds on: the batch is replayed under its key and imported once", async () => {
     const { report, sim, codes } = await replayAfter(5_000, 5_000);
     expect(report.chunks.replayed).toBe(1);

@@ -1,6 +1,7 @@
 // A request that only follows up on a FullStory job (its status, a page of its result lists) answered with a
 // 4xx other than 401/403/404: it refuses no user. FullStory accepted the job; its users must not be reported
-// failed for good (no "may hold", never retried), as if FullStory had refused them.
+// failed for good (no "may hold", never retried), as if FullStory had refused them. A 401 stops the import,
+// and still reports what FullStory's lists said before it.
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers, type FullStoryImportOptions } from "../../src/fullstory/import.js";
@@ -68,5 +69,41 @@ describe("a follow-up request of an accepted FullStory job answered 400", () => 
       expect(outcome.outcome).toBe("failed");
       if (outcome.outcome === "failed") expect(outcome.reason).toMatch(/may hold/);
     }
+  });
+});
+
+describe("a follow-up request of an accepted FullStory job answered 401", () => {
+  it("on the status poll: the import stops, the job's users may be held, no later chunk is sent", async () => {
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation }) =>
+          operation === "getBatchImportStatus" ? vendorError(401, "unauthorized") : undefined,
+      },
+    });
+    const more = [...input, { uid: "u-4" }, { uid: "u-5" }, { uid: "u-6" }];
+    const report = await importUsers(
+      createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }),
+      more,
+      { ...options, chunkRecords: 3, concurrency: 1 },
+    );
+
+    expect(report.fatal).toBeDefined();
+    expect(sim.jobs()).toHaveLength(1);
+    for (const outcome of report.outcomes.slice(0, 3)) {
+      expect(outcome.outcome === "failed" && outcome.reason).toMatch(/may hold/);
+    }
+  });
+
+  it("on the errors list: the import stops, and the users its imports list names are imported", async () => {
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation }) =>
+          operation === "getBatchImportErrors" ? vendorError(401, "unauthorized") : undefined,
+      },
+    });
+    const report = await run(input);
+
+    expect(report.fatal).toBeDefined();
+    expect(report.outcomes).toEqual(everyoneImported(sim));
   });
 });

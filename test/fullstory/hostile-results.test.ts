@@ -199,6 +199,38 @@ describe("paging bounds", () => {
     expect(outcomes[3]).toMatchObject({ ok: false, code: "results_incomplete", transient: true });
   });
 
+  it("widens the page budget to a page's total_records above the status's count", async () => {
+    const input = users(5);
+    // The status counts one import (a count that lags); each page says five, one user a page.
+    const sim = vendor({ counts: { imports: 1, errors: 0 }, totalRecords: "5" }, { pageSize: 1 });
+    const { outcomes } = await sendChunk(input);
+
+    expect(lists(sim).imports).toBe(5);
+    expect(outcomes).toEqual(input.map(importedBy(sim)));
+  });
+
+  it("reads each list's first page even when the job ends as its time runs out", async () => {
+    const jobTimeoutMs = 60_000;
+    const now = performance.now();
+    let skew = 0;
+    vi.spyOn(performance, "now").mockImplementation(() => now + skew);
+    const input = users(3);
+    const sim = vendor(
+      {},
+      {
+        faults: {
+          script: ({ operation }) => {
+            if (operation === "getBatchImportStatus") skew = jobTimeoutMs;
+            return undefined;
+          },
+        },
+      },
+    );
+    const { outcomes } = await sendChunk(input, { jobTimeoutMs });
+
+    expect(outcomes).toEqual(input.map(importedBy(sim)));
+  });
+
   it("reads an honest list of one result per page to its end", async () => {
     const input = users(7);
     const sim = vendor({ emptyLastToken: true }, { pageSize: 1 });

@@ -423,6 +423,12 @@ describe("importUsers (FullStory)", () => {
       code: "job_timeout",
       reason: containing(sim.jobs()[0]!.id),
     });
+    expect(report.outcomes[0]).toHaveProperty(
+      "reason",
+      containing("FullStory may still finish it"),
+    );
+    // The job's whole time was spent: it is left to a re-run, not followed again in this run.
+    expect(report.chunks.replayed).toBe(0);
     expectEveryRecordOnce(report);
   });
 

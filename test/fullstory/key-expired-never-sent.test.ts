@@ -4,7 +4,11 @@
 import { describe, expect, it, vi } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers, type FullStoryUser } from "../../src/fullstory/index.js";
+import { createFullStoryAdapter, fullStoryKeyOf } from "../../src/fullstory/adapter.js";
+import { DropConnection } from "../../src/testing/simulator.js";
+import { chunkContext } from "../support/chunk-context.js";
 import { journalFile } from "../support/journal-file.js";
+import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { API_KEY, mountFullStory, vendorError } from "./harness.js";
 
@@ -103,5 +107,51 @@ describe("FullStory key_expired for a chunk that was never sent", () => {
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect(sim.stats().duplicates).toBe(0);
+  });
+});
+
+// An earlier version kept the key of a chunk no try of which reached FullStory, with `keySavedAt` "".
+describe("FullStory resuming a key journaled with keySavedAt empty (an earlier version's journal)", () => {
+  const KEY = "5b7e0c52-3f4a-4d8e-9a61-2c0f7b1d9e43";
+  const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/;
+  async function resend(action: "lost" | "forbidden") {
+    mountFullStory(server, {
+      faults: {
+        script: ({ operation }) =>
+          operation !== "createBatchImport"
+            ? undefined
+            : action === "forbidden"
+              ? vendorError(403, "forbidden")
+              : {
+                  after: () => {
+                    throw new DropConnection();
+                  },
+                },
+      },
+    });
+    const saved: Record<string, string>[] = [];
+    const { context } = chunkContext({
+      resumed: { idempotencyKey: KEY, keySavedAt: "" },
+      checkpoint: (state) => void saved.push({ ...state }),
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const items: FullStoryUser[] = [{ uid: "u-1" }];
+    await createFullStoryAdapter(client).send(
+      { seq: 0, items, serialized: [], keys: items.map(fullStoryKeyOf) },
+      context,
+    );
+    return saved;
+  }
+
+  it("times the key from this send, so a re-run a day later does not send it again", async () => {
+    const saved = await resend("lost");
+    expect(saved).toEqual([{ keySavedAt: matching(ISO_TIME) }]);
+  });
+
+  it("drops the key when this, its first send to reach FullStory, is refused with 403", async () => {
+    expect(await resend("forbidden")).toEqual([
+      { keySavedAt: matching(ISO_TIME) },
+      { idempotencyKey: "", keySavedAt: "" },
+    ]);
   });
 });

@@ -115,6 +115,12 @@ describe("a 404 for the job FullStory created", () => {
       lostJob(sim),
     ]);
     expect(requests(sim, IMPORTS)).toBe(2);
+    expect(report.outcomes[0]).toHaveProperty(
+      "reason",
+      containing(
+        `FullStory answered 404 for a result list of batch import job ${sim.jobs()[0]!.id}`,
+      ),
+    );
     expect(sim.jobs()).toHaveLength(1);
   });
 });

@@ -5,9 +5,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers, type FullStoryUser } from "../../src/fullstory/index.js";
+import { DropConnection } from "../../src/testing/simulator.js";
 import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, fullStoryError, mountFullStory } from "./harness.js";
+import { API_KEY, fullStoryError, mountFullStory, vendorError } from "./harness.js";
 
 const server = useMswServer();
 const options = { pollIntervalMs: 10, maxPollIntervalMs: 20, sleep: async () => {} };
@@ -43,5 +44,48 @@ describe("a re-run with the journal of a run FullStory refused (403)", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  // Run by run, FullStory: `lost` makes the job and its answer is lost; `refused` answers 403 (no job).
+  async function runs(...faults: ("lost" | "refused" | "ok")[]) {
+    const input: FullStoryUser[] = [{ uid: "u-1" }, { uid: "u-2" }];
+    const journal = journalFile("fullstory");
+    const keys: (string | null)[] = [];
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation, attempt, request }) => {
+          if (operation !== "createBatchImport") return undefined;
+          keys.push(request.headers.get("idempotency-key"));
+          const fault = faults[attempt - 1];
+          if (fault === "refused") return vendorError(403, "forbidden");
+          if (fault !== "lost") return undefined;
+          return {
+            after: () => {
+              throw new DropConnection();
+            },
+          };
+        },
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const reports = [];
+    for (const _ of faults)
+      reports.push(await importUsers(client, input, { ...options, journal, chunkAttempts: 1 }));
+    return { last: reports.at(-1), keys, sim };
+  }
+
+  it("keeps a key an earlier send may have delivered when a later send under it is refused", async () => {
+    const { last, keys, sim } = await runs("lost", "refused", "ok");
+    expect(last?.imported).toBe(2);
+    // Every send went under run 1's key, so FullStory answered run 3 with the job run 1 made.
+    expect(new Set(keys).size).toBe(1);
+    expect(sim.stats()).toMatchObject({ jobs: 1, duplicates: 0 });
+  });
+
+  it("keeps the new key drawn after a refused run, so a lost answer is replayed under it", async () => {
+    const { last, keys, sim } = await runs("refused", "lost", "ok");
+    expect(last?.imported).toBe(2);
+    expect(keys[2]).toBe(keys[1]);
+    expect(sim.stats()).toMatchObject({ jobs: 1, duplicates: 0 });
   });
 });

@@ -130,6 +130,31 @@ describe("updateUser", () => {
     );
     const broken = await updateUser(client(), "42", { uid: "other" });
     expect(broken.ok === false && broken.error.status).toBe(500);
+
+    // A gateway's 5xx is no word of FullStory's on the uid, whatever its body says.
+    vendor(() =>
+      HttpResponse.json({ code: "uid_immutable", message: "uid is immutable" }, { status: 502 }),
+    );
+    const gateway = await updateUser(client(), "42", { uid: "other" });
+    expect(gateway.ok === false && gateway.error.status).not.toBe("uid_immutable");
+
+    // Another field that cannot change is not the uid.
+    vendor(() =>
+      HttpResponse.json(
+        { code: "bad_request", message: "email cannot be changed" },
+        { status: 400 },
+      ),
+    );
+    const email = await updateUser(client(), "42", { uid: "other" });
+    expect(email.ok === false && email.error.status).toBe(400);
+
+    // Not FullStory's error body: a code that is no text, or no body at all.
+    vendor(() => HttpResponse.json({ code: 7, message: "uid is immutable" }, { status: 409 }));
+    const numbered = await updateUser(client(), "42", { uid: "other" });
+    expect(numbered.ok === false && numbered.error.status).toBe("undocumented");
+    vendor(() => new HttpResponse(null, { status: 409 }));
+    const empty = await updateUser(client(), "42", { uid: "other" });
+    expect(empty.ok === false && empty.error.status).toBe("undocumented");
   });
 
   it("passes the signal through", async () => {
