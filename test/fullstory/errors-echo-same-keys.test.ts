@@ -14,57 +14,67 @@ const REFUSED: FullStoryUser = { uid: "u-1", display_name: "First", properties: 
 const KEPT: FullStoryUser = { uid: "u-1", display_name: "Second", properties: { plan: "pro" } };
 /** The refused item as an echo may write it: the same item, its keys in another order. */
 const REORDERED = { properties: { plan: "gold" }, display_name: "First", uid: "u-1" };
+const refusalOf = (user: object) => ({
+  message: "plan: value not allowed",
+  code: "invalid_argument",
+  user,
+});
+
+/**
+ * FullStory's answers for a batch of `REFUSED` and `KEPT` in which it refused one item (a rule of its own) and
+ * imported the other: the job FAILED (partial failure) with 1 import and 1 error; its imports list keeps the
+ * entries `imported` lets through, its errors list is `errors`. Then the import of `records`.
+ */
+function importAnswered(
+  records: readonly FullStoryUser[],
+  imported: (at: number) => boolean,
+  errors: readonly object[],
+) {
+  mountFullStory(server, {
+    faults: {
+      script: ({ operation }) => {
+        const rewrite = (edit: (body: Record<string, unknown>) => object) => ({
+          after: async (answer: Response) =>
+            answer.status === 200
+              ? json(edit((await answer.json()) as Record<string, unknown>))
+              : answer,
+        });
+        switch (operation) {
+          case "getBatchImportStatus":
+            return rewrite((body) => ({
+              ...body,
+              ...{ imports: 1, errors: 1 },
+              job: { ...(body["job"] as object), status: "FAILED" },
+            }));
+          case "getBatchImports":
+            return rewrite((body) => {
+              const results = (body["results"] as object[]).filter((_, at) => imported(at));
+              return { results, total_records: String(results.length) };
+            });
+          case "getBatchImportErrors":
+            return rewrite(() => ({ results: errors, total_records: "1" }));
+          default:
+            return undefined;
+        }
+      },
+    },
+  });
+  return importUsers(createFullStoryClient({ apiKey: API_KEY }), [...records], {
+    pollIntervalMs: 10,
+    maxPollIntervalMs: 20,
+  });
+}
 
 describe("FullStory refuses one of two items with the same uid in one batch", () => {
   it.each([
     ["first, echoed as sent", [REFUSED, KEPT], REFUSED],
+    ["second, echoed as sent", [KEPT, REFUSED], REFUSED],
     ["first, echoed with its keys in another order", [REFUSED, KEPT], REORDERED],
   ] as const)(
     "fails the record whose item the errors list echoes (%s), and imports the other",
     async (_, records, echo) => {
       const refused = records.indexOf(REFUSED);
-      mountFullStory(server, {
-        faults: {
-          // FullStory's answers for a batch in which it refused the first item (a rule of its own) and imported
-          // the second: the job FAILED (partial failure) with 1 import and 1 error.
-          script: ({ operation }) => {
-            const rewrite = (edit: (body: Record<string, unknown>) => object) => ({
-              after: async (answer: Response) =>
-                answer.status === 200
-                  ? json(edit((await answer.json()) as Record<string, unknown>))
-                  : answer,
-            });
-            switch (operation) {
-              case "getBatchImportStatus":
-                return rewrite((body) => ({
-                  ...body,
-                  imports: 1,
-                  errors: 1,
-                  job: { ...(body["job"] as object), status: "FAILED" },
-                }));
-              case "getBatchImports":
-                return rewrite((body) => ({
-                  ...body,
-                  results: (body["results"] as object[]).filter((__, at) => at !== refused),
-                  total_records: "1",
-                }));
-              case "getBatchImportErrors":
-                return rewrite(() => ({
-                  results: [
-                    { message: "plan: value not allowed", code: "invalid_argument", user: echo },
-                  ],
-                  total_records: "1",
-                }));
-              default:
-                return undefined;
-            }
-          },
-        },
-      });
-      const report = await importUsers(createFullStoryClient({ apiKey: API_KEY }), [...records], {
-        pollIntervalMs: 10,
-        maxPollIntervalMs: 20,
-      });
+      const report = await importAnswered(records, (at) => at !== refused, [refusalOf(echo)]);
       expect(report.total).toBe(2);
       expect(report.outcomes.find((o) => o.index === refused)).toMatchObject({
         outcome: "failed",
@@ -79,42 +89,8 @@ describe("FullStory refuses one of two items with the same uid in one batch", ()
 
 describe("FullStory's errors list names the refused item twice, and its imports list leaves out the other", () => {
   it("fails only the record whose item it echoes: the repeat is that record's entry again, not its twin's", async () => {
-    mountFullStory(server, {
-      faults: {
-        script: ({ operation }) => {
-          const rewrite = (edit: (body: Record<string, unknown>) => object) => ({
-            after: async (answer: Response) =>
-              answer.status === 200
-                ? json(edit((await answer.json()) as Record<string, unknown>))
-                : answer,
-          });
-          const refusal = {
-            message: "plan: value not allowed",
-            code: "invalid_argument",
-            user: REFUSED,
-          };
-          switch (operation) {
-            case "getBatchImportStatus":
-              return rewrite((body) => ({
-                ...body,
-                imports: 1,
-                errors: 1,
-                job: { ...(body["job"] as object), status: "FAILED" },
-              }));
-            case "getBatchImports":
-              return rewrite(() => ({ results: [], total_records: "0" }));
-            case "getBatchImportErrors":
-              return rewrite(() => ({ results: [refusal, refusal], total_records: "1" }));
-            default:
-              return undefined;
-          }
-        },
-      },
-    });
-    const report = await importUsers(createFullStoryClient({ apiKey: API_KEY }), [REFUSED, KEPT], {
-      pollIntervalMs: 10,
-      maxPollIntervalMs: 20,
-    });
+    const refusal = refusalOf(REFUSED);
+    const report = await importAnswered([REFUSED, KEPT], () => false, [refusal, refusal]);
     expect(report.outcomes.find((o) => o.index === 0)).toMatchObject({
       outcome: "failed",
       code: "invalid_argument",
