@@ -12,7 +12,13 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import { isPathSegment } from "../core/client/path-segment.js";
-import { chunkFailed, failedBy, isFatal, wroteNothing } from "../core/engine/chunk-outcomes.js";
+import {
+  chunkFailed,
+  failedBy,
+  isFatal,
+  UNSETTLED_JOB_NOTE,
+  wroteNothing,
+} from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
@@ -526,7 +532,7 @@ function unsettled(error: ApiError, job: string): Outcome {
   return {
     ok: false,
     code: failed.code,
-    reason: `${failed.reason}; FullStory accepted batch import job ${job} for this user and may hold it: whether it was imported is unknown`,
+    reason: `${failed.reason}; FullStory accepted batch import job ${job} for this user${UNSETTLED_JOB_NOTE}`,
     transient: true,
   };
 }

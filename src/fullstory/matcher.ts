@@ -86,8 +86,9 @@ export class Matcher {
 
   /**
    * Matches an entry to the one record whose uid, id and email are all the entry's, if that record is free;
-   * says whether it did, or found the entry to echo the item of such a record already matched (counted as
-   * unmatched). Records sharing all three whose items the entry does not echo are left to {@link assign}.
+   * says whether it did, or found the entry to name such a record already matched (counted as unmatched: an
+   * errors entry is the request item, so a repeat is that record's, never one's sharing only some of its
+   * keys). Records sharing all three whose items the entry does not echo are left to {@link assign}.
    */
   assignExact(entry: Matchable | null | undefined, outcome: Outcome): boolean {
     const positions = this.#index("exact").get(exactKey(entry ?? {}));
@@ -107,8 +108,8 @@ export class Matcher {
       this.outcomes[position] = outcome;
       return true;
     }
-    if (this.outcomes[positions] !== undefined) return false;
-    this.outcomes[positions] = outcome;
+    if (this.outcomes[positions] !== undefined) this.unmatched += 1;
+    else this.outcomes[positions] = outcome;
     return true;
   }
 

@@ -1,7 +1,13 @@
 // What a Userpilot job, or a request about one, means for the users it holds: one outcome for all of them,
 // since Userpilot reports per job, and the texts its reasons are made of.
 import type { ItemOutcome } from "../core/engine/adapter.js";
-import { EARLIER_TRY_NOTE, saysVendorMayHold, withNote } from "../core/engine/chunk-outcomes.js";
+import {
+  EARLIER_TRY_NOTE,
+  saysVendorMayHold,
+  UNSETTLED_JOB_NOTE,
+  UNSETTLED_WRITE_NOTE,
+  withNote,
+} from "../core/engine/chunk-outcomes.js";
 import { requestFailureCode } from "../core/engine/failure-codes.js";
 import type { JobProgress } from "../core/engine/poll.js";
 import type { ApiError } from "../core/errors/api-error.js";
@@ -11,12 +17,12 @@ export type Outcome = ItemOutcome<UserpilotFailureCode>;
 
 /** Why Userpilot may hold users whose job list could not be read after a lost send. */
 export const LIST_UNREAD = `Userpilot's job list could not be read to find the job an earlier request for these users may have made${EARLIER_TRY_NOTE}`;
-const ACCEPTED = " for these users and may hold this user: whether it was imported is unknown";
-/** Why Userpilot may hold users of a job it accepted whose status it answered oddly. */
-export const accepted = (jobId: string) => `Userpilot accepted job ${jobId}${ACCEPTED}`;
-
-/** Whether a reason says Userpilot may hold the user, in our words (see saysVendorMayHold). */
-const saysHeld = (reason: string) => saysVendorMayHold(reason) || reason.includes(ACCEPTED);
+/**
+ * Why Userpilot may hold users of a job it accepted whose status it answered oddly: in the engine's words, so
+ * that neither a stop nor a merge with an earlier lost send says it again.
+ */
+export const accepted = (jobId: string) =>
+  `Userpilot accepted job ${jobId} for these users${UNSETTLED_JOB_NOTE}`;
 
 /**
  * The outcome of users when a request that only follows up on what Userpilot holds (a job's status, the job
@@ -40,11 +46,14 @@ export function unsettled(error: ApiError, held: string): Outcome {
  */
 export function stopped(outcome: Outcome, error: ApiError): Outcome {
   if (outcome.ok || outcome.transient !== true || outcome.unprocessed !== undefined) return outcome;
-  // Said once: the failure of a send no answer settled already says Userpilot may hold the user.
-  const reason = saysHeld(outcome.reason)
-    ? `${outcome.reason}; the import then stopped: ${error.message}`
-    : `${outcome.reason}; ${error.message}; Userpilot may hold this user: its request went out before the import stopped, and no answer said what became of it`;
-  return { ok: false, code: outcome.code, reason };
+  // Said once, and in the engine's words, which a merge with an earlier lost send does not repeat: the failure
+  // of a send no answer settled may already say Userpilot may hold the user.
+  const reason = `${outcome.reason}; the import then stopped: ${error.message}`;
+  return {
+    ok: false,
+    code: outcome.code,
+    reason: saysVendorMayHold(outcome.reason) ? reason : `${reason}${UNSETTLED_WRITE_NOTE}`,
+  };
 }
 
 /**

@@ -87,17 +87,27 @@ describe("FullStory refuses one of two items with the same uid in one batch", ()
   );
 });
 
+/** A record of the refused one's uid with an email: its uid, id and email are not the refused one's. */
+const SIBLING: FullStoryUser = { ...KEPT, email: "second@example.com" };
+
 describe("FullStory's errors list names the refused item twice, and its imports list leaves out the other", () => {
-  it("fails only the record whose item it echoes: the repeat is that record's entry again, not its twin's", async () => {
-    const refusal = refusalOf(REFUSED);
-    const report = await importAnswered([REFUSED, KEPT], () => false, [refusal, refusal]);
-    expect(report.outcomes.find((o) => o.index === 0)).toMatchObject({
-      outcome: "failed",
-      code: "invalid_argument",
-    });
-    expect(report.outcomes.find((o) => o.index === 1)).not.toMatchObject({
-      outcome: "failed",
-      reason: "plan: value not allowed",
-    });
-  });
+  it.each([
+    ["with the same uid, id and email", KEPT],
+    ["with the same uid and another email", SIBLING],
+  ] as const)(
+    "fails only the record whose item it echoes: the repeat is that record's entry again, not the other's (%s)",
+    async (_, other) => {
+      const refusal = refusalOf(REFUSED);
+      const report = await importAnswered([REFUSED, other], () => false, [refusal, refusal]);
+      expect(report.outcomes.find((o) => o.index === 0)).toMatchObject({
+        outcome: "failed",
+        code: "invalid_argument",
+      });
+      expect(report.outcomes.find((o) => o.index === 1)).not.toMatchObject({
+        outcome: "failed",
+        reason: "plan: value not allowed",
+      });
+      expect(report.events.unmatched_entries).toBe(1);
+    },
+  );
 });

@@ -72,6 +72,29 @@ describe("a follow-up request of an accepted FullStory job answered 400", () => 
   });
 });
 
+describe("a follow-up request of an accepted FullStory job answered 409 as the caller stops the import", () => {
+  it("says once that FullStory may hold each user", async () => {
+    const controller = new AbortController();
+    mountFullStory(server, {
+      faults: {
+        script: ({ operation }) => {
+          if (operation !== "getBatchImportStatus") return undefined;
+          controller.abort();
+          return vendorError(409, "conflict");
+        },
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const report = await importUsers(client, input, { ...options, signal: controller.signal });
+    expect(report.aborted).toBe(true);
+    for (const outcome of report.outcomes) {
+      const reason = outcome.outcome === "failed" ? outcome.reason : "";
+      expect(reason.match(/may hold/g)).toHaveLength(1);
+      expect(reason).toMatch(/; the import stopped while this chunk was out: a re-run/);
+    }
+  });
+});
+
 describe("a follow-up request of an accepted FullStory job answered 401", () => {
   it("on the status poll: the import stops, the job's users may be held, no later chunk is sent", async () => {
     const sim = mountFullStory(server, {

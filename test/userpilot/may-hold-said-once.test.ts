@@ -44,6 +44,19 @@ it.each<[string, ScriptPlan]>([
       listBackgroundJobs: { 1: { answer: () => json([]) } },
     },
   ],
+  // The same, the first half's job accepted and its status answered with an error that refuses no user.
+  [
+    "after a lost send of the whole chunk, its job's status unreadable",
+    {
+      bulkIdentifyUsers: {
+        1: dropAfter,
+        2: { answer: () => userpilotError(413, "payload_too_large") },
+        4: revoked,
+      },
+      listBackgroundJobs: { 1: { answer: () => json([]) } },
+      getBackgroundJob: { 1: { answer: () => userpilotError(400, "invalid_input", "odd") } },
+    },
+  ],
 ])("the first half's send, %s: 'may hold' said once", async (name, plan) => {
   const records = users(4);
   const whole = name.startsWith("after");
@@ -56,5 +69,24 @@ it.each<[string, ScriptPlan]>([
     const reason = outcome?.outcome === "failed" ? outcome.reason : "";
     expect(reason.match(/may hold/g)).toHaveLength(1);
     expect(reason).toMatch(/; the import then stopped: \w+ \((GET|POST) [^)]*\): HTTP 401\b/);
+  }
+});
+
+it("after a lost send of the whole chunk, the first half's job timed out: 'may hold' said once", async () => {
+  const records = users(4);
+  userpilot(
+    msw,
+    { maxBytes: bodyBytes(records.slice(0, 2)), pollsPerStep: Number.POSITIVE_INFINITY },
+    {
+      bulkIdentifyUsers: { 1: dropAfter, 4: revoked },
+      listBackgroundJobs: { 1: { answer: () => json([]) } },
+    },
+  );
+  const report = await run(records, { chunkRecords: 4, jobTimeoutMs: 200, replayDelayMs: 0 });
+  expect(report.fatal).toBeDefined();
+  for (const outcome of report.outcomes.slice(0, 2)) {
+    const reason = outcome.outcome === "failed" ? outcome.reason : "";
+    expect(reason).toMatch(/job \S+ was still \w+ after/);
+    expect(reason.match(/may hold/g)).toHaveLength(1);
   }
 });

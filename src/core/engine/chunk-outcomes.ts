@@ -92,11 +92,20 @@ export const UNSETTLED_WRITE_NOTE =
   "; no answer said what became of the request: the vendor may hold this record";
 
 /**
+ * Added to a failure of a request that only follows up on a job the vendor accepted for the record (its status,
+ * its result lists): the job may have imported it.
+ */
+export const UNSETTLED_JOB_NOTE =
+  "; whether it was imported is unknown: the vendor may hold this record";
+
+/**
  * Whether a failure's reason already says the vendor may hold the record, in our words: a vendor's message
  * quoted in it would have to repeat one of these sentences to the letter.
  */
 export const saysVendorMayHold = (reason: string): boolean =>
-  reason.includes(UNSETTLED_WRITE_NOTE) || reason.includes(EARLIER_TRY_NOTE);
+  [UNSETTLED_WRITE_NOTE, EARLIER_TRY_NOTE, UNSETTLED_JOB_NOTE].some((note) =>
+    reason.includes(note),
+  );
 
 /** A chunk whose request failed for good: fatal for bad credentials, otherwise every record failed. */
 export function chunkFailed(
