@@ -41,6 +41,12 @@ function turnedAwayAsTheCallerAborts(journal?: string) {
   return runImport(adapter, users(1), { signal: controller.signal, ...(journal && { journal }) });
 }
 
+/** A wait before a replay during which the caller aborts. */
+const abortingSleep = (controller: AbortController) => () => {
+  controller.abort();
+  return Promise.reject(new Error("aborted while waiting"));
+};
+
 /** An earlier run with `journal`, of one attempt, whose send saved `state` and met `outcome`. */
 function earlierRun(journal: string, state: Record<string, string>, outcome: ItemOutcome) {
   const adapter = testAdapter<User>((chunk, context) => {
@@ -87,10 +93,7 @@ describe("a chunk whose send met the caller's abort", () => {
     }, upsert);
     await runImport(adapter, users(1), {
       signal: controller.signal,
-      sleep: () => {
-        controller.abort();
-        return Promise.reject(new Error("aborted while waiting"));
-      },
+      sleep: abortingSleep(controller),
     });
     expect(sends).toBe(1);
   });
@@ -103,10 +106,7 @@ describe("a chunk whose unanswered send the run stopped before a replay", () => 
     const adapter = testAdapter<User>((chunk) => Promise.resolve(every(chunk, unanswered)), upsert);
     const report = await runImport(adapter, users(1), {
       signal: controller.signal,
-      sleep: () => {
-        controller.abort();
-        return Promise.reject(new Error("aborted while waiting"));
-      },
+      sleep: abortingSleep(controller),
     });
     const [outcome] = report.outcomes;
     expect(outcome).toMatchObject({

@@ -56,6 +56,16 @@ const lists = (sim: FullStorySimulator) => ({
 });
 const jobId = (sim: FullStorySimulator) => sim.jobs()[0]!.id;
 
+/** Fixes the monotonic clock the job's time is measured on (the wall clock may jump); moves it on when told. */
+function monotonicClock(): (ms: number) => void {
+  const now = performance.now();
+  let skew = 0;
+  vi.spyOn(performance, "now").mockImplementation(() => now + skew);
+  return (ms) => {
+    skew = ms;
+  };
+}
+
 describe("matching list entries to records", () => {
   it("an entry whose uid was never sent neither imports nor fails the sent user with its email", async () => {
     const [failing, unlisted, plain] = users(3);
@@ -211,16 +221,14 @@ describe("paging bounds", () => {
 
   it("reads each list's first page even when the job ends as its time runs out", async () => {
     const jobTimeoutMs = 60_000;
-    const now = performance.now();
-    let skew = 0;
-    vi.spyOn(performance, "now").mockImplementation(() => now + skew);
+    const jumpBy = monotonicClock();
     const input = users(3);
     const sim = vendor(
       {},
       {
         faults: {
           script: ({ operation }) => {
-            if (operation === "getBatchImportStatus") skew = jobTimeoutMs;
+            if (operation === "getBatchImportStatus") jumpBy(jobTimeoutMs);
             return undefined;
           },
         },
@@ -242,10 +250,7 @@ describe("paging bounds", () => {
 
   it("stops paging when the job's time runs out, even while every page answers at once", async () => {
     const jobTimeoutMs = 60_000;
-    // The job's time is measured on the monotonic clock (the wall clock may jump).
-    const now = performance.now();
-    let skew = 0;
-    vi.spyOn(performance, "now").mockImplementation(() => now + skew);
+    const jumpBy = monotonicClock();
     const input = users(3);
     const sim = vendor(
       {
@@ -257,7 +262,7 @@ describe("paging bounds", () => {
         pageSize: 1,
         faults: {
           script: ({ operation, attempt }) => {
-            if (operation === "getBatchImports" && attempt === 2) skew = jobTimeoutMs;
+            if (operation === "getBatchImports" && attempt === 2) jumpBy(jobTimeoutMs);
             return undefined;
           },
         },

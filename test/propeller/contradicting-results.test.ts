@@ -9,13 +9,13 @@ import { expectEveryRecordOnce } from "../support/report.js";
 import {
   mountPropeller,
   propellerClient,
+  refusal,
   rewritingResults as answering,
   users,
   type BulkResults as Results,
 } from "./harness.js";
 
 const server = useMswServer();
-const refusal = (result: Results[number]) => ({ ...result, success: false, error: "invalid" });
 /** The first user's result, then a refusal of it after every other result. */
 const refusedAfter = answering((data) => [...data, refusal(data[0]!)]);
 /** A refusal of the first user in its place, and its success after every other result. */

@@ -133,3 +133,10 @@ export const rewritingResults = (
     return json({ ...body, data, total: data.length });
   },
 });
+
+/** A result rewritten as Propeller's refusal of the same user. */
+export const refusal = (result: BulkResults[number]) => ({
+  ...result,
+  success: false,
+  error: "invalid",
+});

@@ -9,13 +9,12 @@ import { expectEveryRecordOnce } from "../support/report.js";
 import {
   mountPropeller,
   propellerClient,
+  refusal,
   rewritingResults as answering,
   users,
-  type BulkResults as Results,
 } from "./harness.js";
 
 const server = useMswServer();
-const refusal = (result: Results[number]) => ({ ...result, success: false, error: "invalid" });
 
 const run = async (input: PropellerUser[], lie: ReturnType<typeof answering>) => {
   mountPropeller(server, { bulk: () => lie });
