@@ -3,7 +3,12 @@
 import { isPathSegment } from "../core/client/path-segment.js";
 import type { Chunk, ChunkContext, ChunkResult } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
-import { afterLostSend, failedBy, isFatal } from "../core/engine/chunk-outcomes.js";
+import {
+  afterLostSend,
+  failedBy,
+  isFatal,
+  UNSETTLED_JOB_NOTE,
+} from "../core/engine/chunk-outcomes.js";
 import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob } from "../core/engine/poll.js";
@@ -142,7 +147,7 @@ export class ChunkRun {
       const held: Outcome = {
         ok: false,
         code: requestFailureCode(first.error),
-        reason: `${first.error.message}; Userpilot may hold this user: its job was accepted before the import stopped`,
+        reason: `${first.error.message}; its job was accepted before the import stopped${UNSETTLED_JOB_NOTE}`,
       };
       const sent = first.known ?? new Array<undefined>(middle - start).fill(undefined);
       const known = sent.map((outcome) =>

@@ -370,7 +370,7 @@ describe("importUsers", () => {
       [2, 202],
     ]);
     const reasons = report.outcomes.map((o) => (o.outcome === "failed" ? o.reason : o.outcome));
-    expect(reasons.map((reason) => /Userpilot may hold this user/.test(reason))).toEqual([
+    expect(reasons.map((reason) => /may hold this record/.test(reason))).toEqual([
       true,
       true,
       false,

@@ -90,3 +90,23 @@ it("after a lost send of the whole chunk, the first half's job timed out: 'may h
     expect(reason.match(/may hold/g)).toHaveLength(1);
   }
 });
+
+it("after a lost send of the whole chunk, the first half's job followed into a 401: 'may hold' said once", async () => {
+  const records = users(4);
+  userpilot(
+    msw,
+    { maxBytes: bodyBytes(records.slice(0, 2)), stepMs: 0 },
+    {
+      bulkIdentifyUsers: { 1: dropAfter },
+      listBackgroundJobs: { 1: { answer: () => json([]) } },
+      getBackgroundJob: { 1: revoked },
+    },
+  );
+  const report = await run(records, { chunkRecords: 4, replayDelayMs: 0 });
+  expect(report.fatal).toMatch(/HTTP 401/);
+  const reasons = report.outcomes.map((o) => (o.outcome === "failed" ? o.reason : o.outcome));
+  for (const reason of reasons.slice(0, 2)) {
+    expect(reason).toMatch(/HTTP 401.*its job was accepted before the import stopped/);
+    expect(reason.match(/may hold/g)).toHaveLength(1);
+  }
+});
