@@ -159,6 +159,21 @@ export class ChunkRun {
       );
       return { kind: "fatal", error: first.error, known, ...(lostWhole && { written: true }) };
     }
+    const waiting = this.waitsForFirstHalf(start, middle, end, first.outcomes);
+    if (waiting !== undefined) {
+      const held: Outcome = {
+        ok: false,
+        code: waiting.code,
+        reason: `not sent: it waits for the other half of its chunk, which holds an earlier record of one of these users and got no settling answer (Userpilot keeps the values written last): ${waiting.reason}`,
+        transient: true,
+        // Left to a re-run as the first half is (a job still running): this run does not send it again.
+        ...(waiting.later === true && { later: true as const }),
+        // A lost send of the whole range may have carried these users.
+        ...(!lostWhole && { unprocessed: "not_sent" as const }),
+      };
+      const outcomes = [...first.outcomes, ...new Array<Outcome>(end - middle).fill(held)];
+      return { kind: "done", outcomes: outcomes.map(speaking) };
+    }
     const second = await this.follow(middle, end);
     if (second.kind === "fatal") {
       // The first half's job ended: what Userpilot said of its users stands. A half whose answer was lost
@@ -172,6 +187,26 @@ export class ChunkRun {
       return { ...second, known, ...(lostWhole && { written: true }) };
     }
     return { kind: "done", outcomes: [...first.outcomes, ...second.outcomes].map(speaking) };
+  }
+
+  /**
+   * The unsettled failure of the first half `[start, middle)` when the second half `[middle, end)` repeats one
+   * of its users: Userpilot keeps the values written last, and a replay sends the first half again, so the
+   * second half waits for it (it goes in that replay, after the first half's job).
+   */
+  private waitsForFirstHalf(
+    start: number,
+    middle: number,
+    end: number,
+    outcomes: readonly Outcome[],
+  ): Extract<Outcome, { ok: false }> | undefined {
+    const unsettled = outcomes.find(
+      (o): o is Extract<Outcome, { ok: false }> => !o.ok && o.transient === true,
+    );
+    if (unsettled === undefined) return undefined;
+    const keys = this.chunk.keys;
+    const earlier = new Set(keys.slice(start, middle));
+    return keys.slice(middle, end).some((key) => earlier.has(key)) ? unsettled : undefined;
   }
 
   /** Submits users `[start, end)`, waiting out other running jobs (`409`); checkpoints the job id on `202`. */

@@ -36,3 +36,30 @@ describe("Userpilot, a first run whose first job's answer was lost (one attempt)
     30_000,
   );
 });
+
+describe("Userpilot, a user twice in a chunk a 413 splits, the first half's send dropped", () => {
+  // TRUTH_VENDOR=userpilot TRUTH_RUNS=2000 TRUTH_SEED=95885 TRUTH_HARD=1, shrunk: the second half went at once,
+  // and the first half's replay put the user's earlier record back over its last.
+  it("keeps the values of the user's last record", async () => {
+    process.env.TRUTH_HARD = "1";
+    try {
+      const { problems } = await runScenario("userpilot", {
+        seed: 303519,
+        size: 9,
+        broken: [],
+        refused: [],
+        chunkRecords: 9,
+        concurrency: 1,
+        plan: { bulkIdentifyUsers: ["none", "drop"], listBackgroundJobs: [], getBackgroundJob: [] },
+        repeats: [5],
+        variant: 3,
+        chunkAttempts: undefined,
+        abortAt: undefined,
+        waitMs: undefined,
+      });
+      expect(problems).toEqual([]);
+    } finally {
+      delete process.env.TRUTH_HARD;
+    }
+  });
+});
