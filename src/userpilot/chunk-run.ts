@@ -163,8 +163,10 @@ export class ChunkRun {
     if (waiting !== undefined) {
       const held: Outcome = {
         ok: false,
-        code: waiting.code,
-        reason: `not sent: it waits for the other half of its chunk, which holds an earlier record of one of these users and got no settling answer (Userpilot keeps the values written last): ${waiting.reason}`,
+        code: "held_back",
+        // Not the first half's reason: that may say Userpilot holds users this request never carried.
+        reason:
+          "not sent: it waits for the other half of its chunk, which holds an earlier record of one of these users and got no settling answer (Userpilot keeps the values written last)",
         transient: true,
         // Left to a re-run as the first half is (a job still running): this run does not send it again.
         ...(waiting.later === true && { later: true as const }),
@@ -191,8 +193,8 @@ export class ChunkRun {
 
   /**
    * The unsettled failure of the first half `[start, middle)` when the second half `[middle, end)` repeats one
-   * of its users: Userpilot keeps the values written last, and a replay sends the first half again, so the
-   * second half waits for it (it goes in that replay, after the first half's job).
+   * of its users: Userpilot keeps the values written last, and a replay sends the first half again (or follows
+   * its job), so the second half waits for it (it goes in that replay, after the first half's job).
    */
   private waitsForFirstHalf(
     start: number,

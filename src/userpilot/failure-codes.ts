@@ -9,6 +9,9 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  * - `job_lost`: Userpilot no longer knows the job it accepted (404): whether the users were imported is
  *   unknown (a re-run with the journal polls the job again);
  * - `payload_too_large`: one user alone is larger than Userpilot accepts (413);
+ * - `held_back`: not sent: after a 413 split the chunk, the half before this user's holds an earlier record of
+ *   a user of its half and got no settling answer, and Userpilot keeps the values written last (transient: it
+ *   goes once that half is settled, in a replay or, if that half is left to one, a re-run);
  * - `aborted`: the import was aborted while a job ran or a submission waited;
  * - `job_mismatch`: Userpilot answered `202` with a job that is not this request's (more rows than were
  *   sent or fewer than their distinct user_ids, or a job another chunk of this import follows). Transient: a replay looks for
@@ -25,5 +28,6 @@ export type UserpilotFailureCode =
   | "job_lost"
   | "job_mismatch"
   | "payload_too_large"
+  | "held_back"
   | RequestFailureCode
   | VendorCode;

@@ -13,7 +13,9 @@ import type { UserpilotFailureCode } from "../../src/userpilot/failure-codes.js"
 
 describe("failure codes", () => {
   it("each vendor's union takes its own codes and the request failures, and refuses a mistyped one", () => {
-    expectTypeOf<"job_timeout" | "job_failed" | "job_conflict">().toExtend<UserpilotFailureCode>();
+    expectTypeOf<
+      "job_timeout" | "job_failed" | "job_conflict" | "held_back"
+    >().toExtend<UserpilotFailureCode>();
     expectTypeOf<"job_timout">().not.toExtend<UserpilotFailureCode>();
     expectTypeOf<"results_incomplete" | "no_outcome">().toExtend<FullStoryFailureCode>();
     expectTypeOf<
