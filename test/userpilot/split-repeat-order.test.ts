@@ -8,10 +8,16 @@ import { alike, bodyBytes, run, userpilot } from "./harness.js";
 
 const msw = useMswServer();
 
-it("a user in both halves keeps its last record's values when the first half's send is dropped", async () => {
+/** Four users of equal size, the first and the last the same user with another plan. */
+function twiceInBothHalves() {
   const records = alike("u", 4, "one");
   records[0] = { user_id: "twice", metadata: { plan: "first" } };
   records[3] = { user_id: "twice", metadata: { plan: "later" } };
+  return records;
+}
+
+it("a user in both halves keeps its last record's values when the first half's send is dropped", async () => {
+  const records = twiceInBothHalves();
   const up = userpilot(
     msw,
     { maxBytes: bodyBytes(records.slice(0, 2)), stepMs: 0 },
@@ -33,9 +39,7 @@ it("a user in both halves keeps its last record's values when the first half's s
 });
 
 it("the second half is left to a re-run with the first, whose job was still running when its time ran out", async () => {
-  const records = alike("u", 4, "one");
-  records[0] = { user_id: "twice", metadata: { plan: "first" } };
-  records[3] = { user_id: "twice", metadata: { plan: "later" } };
+  const records = twiceInBothHalves();
   userpilot(msw, { maxBytes: bodyBytes(records.slice(0, 2)), pollsPerStep: Infinity });
   const report = await run(records, { chunkRecords: 4, jobTimeoutMs: 100, replayDelayMs: 0 });
 
