@@ -8,7 +8,7 @@ import { alike, bodyBytes, run, userpilot } from "./harness.js";
 
 const msw = useMswServer();
 
-/** Four users of equal size, the first and the last the same user with another plan. */
+/** Four users, the first and the last the same user with another plan; both halves have the same bytes. */
 function twiceInBothHalves() {
   const records = alike("u", 4, "one");
   records[0] = { user_id: "twice", metadata: { plan: "first" } };
