@@ -1,18 +1,21 @@
+import { whenAborted } from "./when-aborted.js";
+
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     // Thrown in the executor, the reason rejects the promise as is.
     signal?.throwIfAborted();
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      release?.();
       resolve();
     }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller aborted with, as fetch does
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const release =
+      signal &&
+      whenAborted(signal, () => {
+        clearTimeout(timer);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller aborted with, as fetch does
+        reject(signal.reason);
+      });
   });
 }
 

@@ -1,3 +1,5 @@
+import { whenAborted } from "../when-aborted.js";
+
 /** A signal for one call, following a longer-lived one, and how to let go of it when the call is over. */
 export interface CallSignal {
   readonly signal: AbortSignal | undefined;
@@ -12,7 +14,8 @@ const nothing: CallSignal = { signal: undefined, release: () => {} };
  * a signal hangs an abort listener on it that only garbage collection takes off again (undici), and
  * `AbortSignal.any` leaves an entry on each source until then (Node 20); an import's run signal, passed to
  * every request, would collect one per request (a MaxListenersExceededWarning past 1,500, and memory growing
- * with the number of requests). Given a call signal instead, the parent holds one listener per call in flight.
+ * with the number of requests). Given a call signal instead, the parent holds one listener, whatever the
+ * number of calls in flight (see whenAborted).
  */
 export function callSignal(parent: AbortSignal | undefined): CallSignal {
   if (parent === undefined) return nothing;
@@ -21,10 +24,6 @@ export function callSignal(parent: AbortSignal | undefined): CallSignal {
     controller.abort(parent.reason);
     return { signal: controller.signal, release: () => {} };
   }
-  const follow = () => controller.abort(parent.reason);
-  parent.addEventListener("abort", follow, { once: true });
-  return {
-    signal: controller.signal,
-    release: () => parent.removeEventListener("abort", follow),
-  };
+  const release = whenAborted(parent, () => controller.abort(parent.reason));
+  return { signal: controller.signal, release };
 }

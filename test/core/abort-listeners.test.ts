@@ -1,0 +1,105 @@
+// A signal many calls wait on at once keeps one abort listener: an import with many chunks in flight hangs
+// one on the caller's signal and one on the client's `signal` option, not one per call and pause, which
+// passed Node's limit of 10 and printed "MaxListenersExceededWarning: Possible EventTarget memory leak" on
+// the console of every CLI run at `--concurrency 6` or more.
+import { getEventListeners } from "node:events";
+import { afterEach, describe, expect, it } from "vitest";
+import { abortableSleep } from "../../src/core/time.js";
+import { whenAborted } from "../../src/core/when-aborted.js";
+import { serveSimulator, type RunningSimulator } from "../../src/testing/index.js";
+import { simulatorSettings } from "../../src/vendor-module.js";
+import { VENDORS } from "../../src/vendors.js";
+import { IMPORTERS } from "../support/importers.js";
+
+const listeners = (signal: AbortSignal) => getEventListeners(signal, "abort").length;
+
+describe("whenAborted", () => {
+  it("holds one listener for any number of followers, and none once all let go", () => {
+    const controller = new AbortController();
+    const releases = Array.from({ length: 50 }, () => whenAborted(controller.signal, () => {}));
+    expect(listeners(controller.signal)).toBe(1);
+    for (const release of releases) release();
+    expect(listeners(controller.signal)).toBe(0);
+  });
+
+  it("runs the followers still held, in order, once", () => {
+    const controller = new AbortController();
+    const ran: number[] = [];
+    const releases = [0, 1, 2, 3].map((i) => whenAborted(controller.signal, () => ran.push(i)));
+    releases[1]?.();
+    controller.abort();
+    controller.abort();
+    expect(ran).toEqual([0, 2, 3]);
+    expect(listeners(controller.signal)).toBe(0);
+  });
+
+  it("runs at once for a signal already aborted", () => {
+    let ran = 0;
+    whenAborted(AbortSignal.abort(), () => (ran += 1));
+    expect(ran).toBe(1);
+  });
+
+  it("twelve pauses on one signal: one listener, and each rejects with the signal's reason", async () => {
+    const controller = new AbortController();
+    const pauses = Array.from({ length: 12 }, () => abortableSleep(60_000, controller.signal));
+    expect(listeners(controller.signal)).toBe(1);
+    controller.abort(new Error("stop"));
+    const settled = await Promise.allSettled(pauses);
+    expect(settled.map((s) => s.status === "rejected" && (s.reason as Error).message)).toEqual(
+      Array(12).fill("stop"),
+    );
+  });
+});
+
+const running: RunningSimulator[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((r) => r.close()));
+});
+
+describe.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))("%s", (_name, vendor) => {
+  it("an import at its highest concurrency up to 16 hangs one listener on each signal, and warns of no leak", async () => {
+    const caller = new AbortController();
+    const clientSignal = new AbortController();
+    const most = { caller: 0, client: 0 };
+    const create = await vendor.simulator();
+    const sim = create({
+      settings: simulatorSettings(vendor),
+      faults: {
+        script: () => {
+          most.caller = Math.max(most.caller, listeners(caller.signal));
+          most.client = Math.max(most.client, listeners(clientSignal.signal));
+          return undefined;
+        },
+      },
+    });
+    const served = await serveSimulator(sim);
+    running.push(served);
+    const client = vendor.createClient(simulatorSettings(vendor), {
+      baseUrl: served.url,
+      signal: clientSignal.signal,
+    });
+    const concurrency = Math.min(16, vendor.createAdapter(client, {}).limits.maxConcurrency ?? 16);
+    const samples = await vendor.samples(11);
+    const records = Array.from({ length: 160 }, (_, i) => samples.record(`many-${i}`));
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const report = await IMPORTERS[vendor.name](client, records, {
+        signal: caller.signal,
+        chunkRecords: 5,
+        concurrency,
+        ...(vendor.polls && { pollIntervalMs: 1 }),
+      });
+      expect(report.imported).toBe(records.length);
+      // A warning is emitted on the next turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+    // The caller's: the import's own, and one for whatever the run is waiting on.
+    expect(most.caller).toBeLessThanOrEqual(2);
+    expect(most.client).toBeLessThanOrEqual(1);
+  });
+});
