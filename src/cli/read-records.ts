@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { extname } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { JSONParser } from "@streamparser/json";
-import { CsvError, parse as parseCsv, type InfoRecord } from "csv-parse";
+import { CsvError, parse as parseCsv, type CastingContext, type InfoRecord } from "csv-parse";
 import {
   changedInteger,
   denotes,
@@ -526,8 +526,9 @@ export async function readCsvHeader(file: string): Promise<string[] | undefined>
 }
 
 /**
- * CSV rows with their line numbers. A row with more or fewer cells than the header is yielded as an
- * UnreadableRecord and reading goes on; a row holding bytes that are not UTF-8 likewise (`input.encoding`).
+ * CSV rows with their line numbers. A row with more or fewer cells than the header, or with a line break in a
+ * cell outside quotes, is yielded as an UnreadableRecord and reading goes on; a row holding bytes that are not
+ * UTF-8 likewise (`input.encoding`).
  * Any other break (a stray quote) ends reading with an error naming its line, after every row before it:
  * past it, where records start is a guess.
  */
@@ -562,6 +563,8 @@ async function* readCsv(
   });
   // Kept after an error, so the rows parsed before a break are still read rather than dropped with the buffer.
   const keepRowsOnError = { autoDestroy: false };
+  /** Rows (csv-parse's record index) with a cell outside quotes that holds a line break; see UNQUOTED_BREAK. */
+  const unquotedBreaks = new Set<number>();
   const parser = parseCsv({
     bom: true,
     skip_empty_lines: true,
@@ -575,6 +578,11 @@ async function* readCsv(
     // Columns without a name (the only name clashingHeader lets repeat) keep every cell, not the last one's:
     // a filled cell under the first of them must still reject its row (see unnamedCell).
     group_columns_by_name: true,
+    cast: (value: string, context: CastingContext) => {
+      if (!context.header && !context.quoting && /[\r\n]/.test(value))
+        unquotedBreaks.add(context.records);
+      return value;
+    },
     columns: (header: string[]) => {
       if ((invalid[0] ?? Infinity) < parser.info.bytes)
         throw new Error(
@@ -614,6 +622,8 @@ async function* readCsv(
           "not valid UTF-8; save the file as UTF-8",
           "input.encoding",
         );
+      } else if (unquotedBreaks.delete(info.records - 1)) {
+        yield new UnreadableRecord(where, UNQUOTED_BREAK);
       } else if (info.error !== undefined) {
         yield new UnreadableRecord(where, withLine(info.error.message, info.lines, line));
       } else {
@@ -638,6 +648,15 @@ async function* readCsv(
     parser.destroy();
   }
 }
+
+/**
+ * Why a row with a cell outside quotes that holds a line break is rejected. csv-parse ends every row with the
+ * line end of the file's first line, so in a file that mixes them (rows from another tool appended) a CRLF
+ * row of an LF file kept the CR in its last cell (`u1\r`, another user at the vendor), and an LF line of a
+ * CRLF file became part of the row before it (two users read as one). Where such a row ends is a guess.
+ */
+const UNQUOTED_BREAK =
+  "a cell not in quotes holds a line break (a file that mixes CRLF and LF line ends, or a cell's line break left unquoted), so where the row ends is a guess; save the file with one kind of line end, and quote a cell that holds a line break";
 
 /** The row with the cells of its unnamed columns (grouped by csv-parse) as one: the first filled one, else "". */
 function unnamedCell(record: Record<string, string | string[]>): Record<string, string> {

@@ -1,7 +1,8 @@
 // A user's records, written as a CSV the way README tells (field names as headers, dotted for nesting, a type
 // after a colon where a cell is not text; for SlashID its slashid:* columns), imported through the CLI, are
 // what the vendor stores: no value changed, no field dropped, for realistic records and awkward text alike.
-// The file is written as a spreadsheet saves "CSV UTF-8": a BOM first, CRLF line ends.
+// The file is written as a spreadsheet saves "CSV UTF-8": a BOM first, CRLF line ends, a cell that holds a line
+// break in quotes (csv-stringify, left to itself, leaves an LF unquoted when rows end in CRLF).
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
 import type { components as FullStory } from "../../generated/fullstory.js";
@@ -29,6 +30,8 @@ import {
 
 const file = useTempDir("bui-csv-trip-");
 const serve = useServedSimulators();
+
+const AS_A_SPREADSHEET = { record_delimiter: "windows", quoted_match: /[\r\n]/ } as const;
 
 /** Text a CSV library, a spreadsheet or a guess at types could change. */
 const AWKWARD = [
@@ -107,9 +110,10 @@ function csvOf(records: readonly object[]): string {
           : leaf.text;
     return (
       "\uFEFF" +
-      stringify([paths.map(header), ...rows.map((row) => paths.map((p) => cell(row.get(p))))], {
-        record_delimiter: "windows",
-      })
+      stringify(
+        [paths.map(header), ...rows.map((row) => paths.map((p) => cell(row.get(p))))],
+        AS_A_SPREADSHEET,
+      )
     );
   }
 }
@@ -261,7 +265,7 @@ describe("a CSV of a user's records, imported, is what the vendor stores", () =>
       "\uFEFF" +
       stringify(
         [columns.map((c) => `slashid:${c}`), ...persons.map((p) => columns.map((c) => text(p, c)))],
-        { record_delimiter: "windows" },
+        AS_A_SPREADSHEET,
       );
     const sim = createSlashIdSimulator();
     const { url } = await serve(sim);
