@@ -2,7 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { extname } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
-import { JSONParser } from "@streamparser/json";
+import { TokenParser } from "@streamparser/json";
 import { CsvError, parse as parseCsv, type CastingContext, type InfoRecord } from "csv-parse";
 import {
   changedInteger,
@@ -13,6 +13,7 @@ import {
 } from "../core/json-text.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 import { RepeatedKeys } from "./json-array-keys.js";
+import { NumberCheckingTokenizer } from "./json-array-numbers.js";
 import { LineBreaks } from "./line-breaks.js";
 import { Utf8Check, invalidOffsets } from "./utf8-check.js";
 import { CellError } from "../vendor-module.js";
@@ -243,9 +244,16 @@ function recordOfLine(text: Line, line: number): unknown {
     return new UnreadableRecord(`line ${line}`, jsonSyntaxProblem(error));
   }
   const twice = duplicateKey(text, record);
-  if (twice === undefined) return record;
-  return new UnreadableRecord(`line ${line}`, duplicateKeyProblem(twice), "input.duplicate_key");
+  if (twice !== undefined)
+    return new UnreadableRecord(`line ${line}`, duplicateKeyProblem(twice), "input.duplicate_key");
+  if (changedInteger(text, { finite: true }) !== undefined)
+    return new UnreadableRecord(`line ${line}`, CHANGED_NUMBER, "input.type");
+  return record;
 }
+
+/** Why a record with a number JSON.parse reads as another integer is rejected, as a CSV cell's would be. */
+const CHANGED_NUMBER =
+  "a number in it would not keep its value (an integer beyond ±9007199254740991, or written with more digits than a number holds); write it as a string";
 
 /** The lines of a block of whole lines (without its last newline). */
 function linesOf(block: Buffer): Line[] {
@@ -261,20 +269,35 @@ function linesOf(block: Buffer): Line[] {
 }
 
 async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerator<unknown> {
-  const parser = new JSONParser({ paths: ["$.*"], keepStack: false });
+  // JSONParser's two halves, wired as it wires them, with a tokenizer that sees each number's text.
+  const parser = new NumberCheckingTokenizer();
+  const values = new TokenParser({ paths: ["$.*"], keepStack: false });
   const ready: unknown[] = [];
   const keys = new RepeatedKeys();
-  parser.onToken = (token) => keys.see(token);
+  parser.onToken = (token) => {
+    keys.see(token);
+    values.write(token);
+  };
+  values.onError = (error) => parser.error(error);
+  parser.onEnd = () => {
+    if (!values.isEnded) values.end();
+  };
+  values.onEnd = () => {
+    if (!parser.isEnded) parser.end();
+  };
   let elements = 0;
-  parser.onValue = ({ value }) => {
+  values.onValue = ({ value }) => {
     elements += 1;
     const twice = keys.repeated;
-    keys.repeated = undefined;
-    const problem = twice === undefined ? undefined : duplicateKeyProblem(twice);
+    const changed = parser.changed;
+    keys.repeated = parser.changed = undefined;
+    const where = `element ${elements}`;
     ready.push(
-      problem === undefined
-        ? value
-        : new UnreadableRecord(`element ${elements}`, problem, "input.duplicate_key"),
+      twice !== undefined
+        ? new UnreadableRecord(where, duplicateKeyProblem(twice), "input.duplicate_key")
+        : changed !== undefined
+          ? new UnreadableRecord(where, CHANGED_NUMBER, "input.type")
+          : value,
     );
   };
   let failure: Error | undefined;
@@ -318,7 +341,7 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   // An empty file holds no array, as much as one holding an object does; it is not an array of no records.
   if (!checkedRoot) throw new Error(`${file}: not a JSON array of records (the file is empty)`);
   // Without end(), a file cut off part-way reads as the records it had, silently.
-  if (failure === undefined && !parser.isEnded) parser.end();
+  if (failure === undefined && !(parser.isEnded && values.isEnded)) parser.end();
   yield* ready.splice(0);
   // A broken file stops reading where it breaks: what came before is imported, the rest is named in the error.
   if (failure !== undefined)

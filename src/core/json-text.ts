@@ -18,14 +18,25 @@ export function jsonSyntaxProblem(error: unknown): string {
 const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
 
 /**
- * The first number of valid JSON text that reads as an integer other than the one written, or past what a
- * number holds (JSON.parse makes 1e999 Infinity, which a request body carries as null), if any.
+ * Text that may hold a number {@link changedInteger} finds: one with an exponent, or 16 digits (a point among
+ * them). A number without either has at most 15 significant digits, which a double holds exactly, below 2^53.
  */
-export function changedInteger(json: string): string | undefined {
+const MAY_CHANGE = /[\d.]{16}|\d[eE][-+]?\d/;
+
+/**
+ * The first number of valid JSON text that reads as an integer other than the one written, or past what a
+ * number holds (JSON.parse makes 1e999 Infinity, which a request body carries as null), if any. With
+ * `finite`, the latter are not sought: a validator refuses the Infinity naming its field, which text cannot.
+ */
+export function changedInteger(json: string, { finite = false } = {}): string | undefined {
+  if (!MAY_CHANGE.test(json)) return undefined;
   for (const [token] of json.matchAll(JSON_TOKEN)) {
     if (token.startsWith('"')) continue;
     const n = Number(token);
-    if (!Number.isFinite(n)) return token;
+    if (!Number.isFinite(n)) {
+      if (finite) continue;
+      return token;
+    }
     if (Number.isInteger(n) && !(Number.isSafeInteger(n) && denotes(token, n))) return token;
   }
   return undefined;
