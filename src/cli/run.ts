@@ -51,7 +51,7 @@ CSV: headers are field names (dotted for nested fields); a cell is a string unle
   properties.seats:number, active:boolean, tags:json (or :string). SlashID reads its slashid:* columns.
 
 Simulator options: --port N, --fault-429 R, --fault-5xx R, --fault-drop R, --fault-slow R, --slow-ms MS,
-  --retry-after S, --reject R (R: a share of requests or records, 0 to 1)
+  --retry-after S, --reject R (R: a share of requests, or of records (Userpilot: jobs), 0 to 1)
 
 Exit codes: 0 all imported, 1 some records failed or were rejected or the report is incomplete, 2 usage
   or configuration error, or a broken input file (records before it are imported), 3 the import could not run
