@@ -11,9 +11,13 @@ import { CREDS, FAST_POLL, cli, ndjson, useServedSimulators, useTempDir } from "
 const file = useTempDir("bui-terminal-");
 const serve = useServedSimulators();
 
-/** Any character a terminal acts on: C0, DEL, C1 (U+009B is a one-byte CSI), bidi overrides and isolates. */
-// eslint-disable-next-line no-control-regex -- finding control characters is what the test is for
-const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/**
+ * Any character a terminal acts on: C0, DEL, C1 (U+009B is a one-byte CSI), bidi overrides and isolates; or
+ * that shows as nothing or as a line break.
+ */
+const UNSHOWABLE =
+  // eslint-disable-next-line no-control-regex -- finding control characters is what the test is for
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/;
 
 /** The printed lines holding such a character (the newlines that end lines are the CLI's own). */
 const unshowable = (text: string) => text.split("\n").filter((line) => UNSHOWABLE.test(line));
@@ -31,8 +35,15 @@ describe("forTerminal", () => {
     expect(forTerminal("a\u200eb\u200fc\u061cd")).toBe("a\\u200eb\\u200fc\\u061cd");
   });
 
+  it("shows the characters that show as nothing, or as a line break, as escapes", () => {
+    expect(forTerminal("\ufeffuid \u200bx\u2060y\u2028z\u2029")).toBe(
+      "\\ufeffuid \\u200bx\\u2060y\\u2028z\\u2029",
+    );
+  });
+
   it("keeps any other text as it is", () => {
-    const text = `${faker.person.fullName()} Zoë 東京 🙂 C:\\path "quoted" ${faker.internet.email()}`;
+    // The joiners of an emoji sequence and of a Persian word included.
+    const text = `${faker.person.fullName()} Zoë 東京 🙂 👩\u200d💻 می\u200cخواهم C:\\path "quoted" ${faker.internet.email()}`;
     expect(forTerminal(text)).toBe(text);
   });
 });
@@ -85,6 +96,17 @@ describe("a key holding control characters", () => {
 });
 
 describe("error messages that quote the input", () => {
+  it("a column named with a second byte order mark is shown with it, not as the field it looks like", async () => {
+    const result = await cli([
+      "import",
+      "fullstory",
+      file("two-boms.csv", "\ufeff\ufeffuid,email\nu-1,a@example.com\n"),
+      "--dry-run",
+    ]);
+    expect(unshowable(result.stdout)).toEqual([]);
+    expect(result.stdout).toContain('column "\\ufeffuid" names no field');
+  });
+
   it("a refused CSV header holding control characters is printed escaped", async () => {
     const header = "__proto__.\u001b[2Jx";
     const result = await cli([
