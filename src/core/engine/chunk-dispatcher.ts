@@ -453,6 +453,9 @@ export class ChunkDispatcher<Input, Wire> {
           );
           return;
         }
+        // Counted as it was handed to the adapter; one whose request never left (the caller aborted while it
+        // waited for a token or its turn, the connection was refused) was not sent, as its records say.
+        if (result.sends === 0 && result.followUps === 0) this.#sentChunks -= 1;
         const scrubbed = scrubOutcomes(result.outcomes, (text) => this.adapter.scrub(text));
         // An earlier run's send of this chunk may be what answers it now (its job, under the saved key or
         // found in the vendor's list), unwritten again: an earlier record of one of its users sent in this

@@ -67,6 +67,8 @@ export type Followed =
       readonly final: boolean;
       /** Attempts of this run whose request may have reached the vendor (not those that only followed up). */
       readonly sends: number;
+      /** Attempts that sent nothing and only followed up on an earlier send (a job polled, the vendor searched). */
+      readonly followUps: number;
     }
   | Extract<ChunkResult, { kind: "fatal" }>;
 
@@ -200,7 +202,7 @@ export async function followChunk<Input, Wire>(
       return { ...o, reason: o.reason + (mayHaveWritten(o) ? callerAborted : callerAbortedBefore) };
     return o.later === true ? o : { ...o, reason: o.reason + note };
   });
-  return { kind: "done", outcomes, final, sends };
+  return { kind: "done", outcomes, final, sends, followUps };
 }
 
 /**

@@ -56,7 +56,8 @@ export interface ImportReport {
   readonly chunks: {
     /**
      * Chunks sent in this run, and chunks an earlier run left part-way that this one carried on from the
-     * journal (following the job that run's request created, without sending it again).
+     * journal (following the job that run's request created, without sending it again). A chunk whose
+     * request never left (every connection refused, the caller's abort before it went out) is not counted.
      */
     readonly sent: number;
     /** Chunks whose outcomes came from the journal of an earlier run. */

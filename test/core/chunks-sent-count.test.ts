@@ -1,0 +1,77 @@
+// `report.chunks.sent` counts the chunks whose request may have reached the vendor, as the records' reasons
+// do: a chunk whose request never left (every connection refused, or the caller's abort while it waited for
+// Propeller's access token) was counted sent, while each of its records said it never reached the vendor.
+import { describe, expect, it } from "vitest";
+import { DropConnection, serveSimulator } from "../../src/testing/index.js";
+import { simulatorSettings } from "../../src/vendor-module.js";
+import { VENDORS } from "../../src/vendors.js";
+import { IMPORTERS } from "../support/importers.js";
+import { matching } from "../support/matchers.js";
+
+describe.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))("%s", (_name, vendor) => {
+  it("a chunk whose every connection was refused is not counted sent", async () => {
+    const create = await vendor.simulator();
+    const served = await serveSimulator(
+      create({ settings: simulatorSettings(vendor), faults: {} }),
+    );
+    await served.close();
+    const client = vendor.createClient(simulatorSettings(vendor), {
+      baseUrl: served.url,
+      retryBaseDelayMs: 1,
+    });
+    const samples = await vendor.samples(3);
+    const records = [samples.record("refused-1"), samples.record("refused-2")];
+
+    const report = await IMPORTERS[vendor.name](client, records, {
+      chunkAttempts: 2,
+      replayDelayMs: 1,
+    });
+
+    expect(report.failed).toBe(2);
+    expect(report.outcomes).toMatchObject(
+      records.map(() => ({
+        outcome: "failed",
+        reason: matching(/request never reached|was not sent/),
+      })),
+    );
+    expect(report.chunks.sent).toBe(0);
+  });
+});
+
+it("propeller: a chunk whose access token never came before the caller's abort is not counted sent", async () => {
+  const propeller = VENDORS.find((vendor) => vendor.name === "propeller")!;
+  const controller = new AbortController();
+  const create = await propeller.simulator();
+  const served = await serveSimulator(
+    create({
+      settings: simulatorSettings(propeller),
+      faults: {
+        script: (call) => {
+          if (call.operation !== "getAccessToken") return undefined;
+          setImmediate(() => controller.abort());
+          return {
+            answer: () =>
+              new Promise<Response>((_resolve, reject) =>
+                call.request.signal.addEventListener("abort", () => reject(new DropConnection())),
+              ),
+          };
+        },
+      },
+    }),
+  );
+  try {
+    const client = propeller.createClient(simulatorSettings(propeller), { baseUrl: served.url });
+    const samples = await propeller.samples(5);
+    const report = await IMPORTERS.propeller(client, [samples.record("waits-1")], {
+      signal: controller.signal,
+    });
+
+    expect(report.aborted).toBe(true);
+    expect(report.outcomes).toMatchObject([
+      { outcome: "failed", reason: matching(/the request was not sent/) },
+    ]);
+    expect(report.chunks.sent).toBe(0);
+  } finally {
+    await served.close();
+  }
+});
