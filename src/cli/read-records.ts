@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { extname } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { TokenParser } from "@streamparser/json";
-import { CsvError, parse as parseCsv, type CastingContext, type InfoRecord } from "csv-parse";
+import { CsvError, parse as parseCsv, type InfoRecord } from "csv-parse";
 import {
   changedInteger,
   denotes,
@@ -586,8 +586,6 @@ async function* readCsv(
   });
   // Kept after an error, so the rows parsed before a break are still read rather than dropped with the buffer.
   const keepRowsOnError = { autoDestroy: false };
-  /** Rows (csv-parse's record index) with a cell outside quotes that holds a line break; see UNQUOTED_BREAK. */
-  const unquotedBreaks = new Set<number>();
   const parser = parseCsv({
     bom: true,
     skip_empty_lines: true,
@@ -601,11 +599,6 @@ async function* readCsv(
     // Columns without a name (the only name clashingHeader lets repeat) keep every cell, not the last one's:
     // a filled cell under the first of them must still reject its row (see unnamedCell).
     group_columns_by_name: true,
-    cast: (value: string, context: CastingContext) => {
-      if (!context.header && !context.quoting && /[\r\n]/.test(value))
-        unquotedBreaks.add(context.records);
-      return value;
-    },
     columns: (header: string[]) => {
       if ((invalid[0] ?? Infinity) < parser.info.bytes)
         throw new Error(
@@ -645,7 +638,7 @@ async function* readCsv(
           "not valid UTF-8; save the file as UTF-8",
           "input.encoding",
         );
-      } else if (unquotedBreaks.delete(info.records - 1)) {
+      } else if (breaksOutsideQuotes(raw, parser.options.record_delimiter)) {
         yield new UnreadableRecord(where, UNQUOTED_BREAK);
       } else if (info.error !== undefined) {
         yield new UnreadableRecord(where, withLine(info.error.message, info.lines, line));
@@ -680,6 +673,27 @@ async function* readCsv(
  */
 const UNQUOTED_BREAK =
   "a cell not in quotes holds a line break (a file that mixes CRLF and LF line ends, or a cell's line break left unquoted), so where the row ends is a guess; save the file with one kind of line end, and quote a cell that holds a line break";
+
+/**
+ * Whether a row's raw text holds a CR or LF outside quotes, but for its line end. Read from the text, not from
+ * csv-parse's `cast`: given one, csv-parse leaves the cells past the header's count out of the row size that
+ * `max_record_size` bounds. csv-parse's raw text holds the first character of the line end that ended the
+ * row (not the LF of a CRLF), after that character of each empty line skipped before it. A row that parsed
+ * has its quotes paired, so each one toggles.
+ */
+function breaksOutsideQuotes(raw: string, ends: readonly (string | Buffer)[] | undefined): boolean {
+  const first = String(ends?.[0] ?? "").charAt(0);
+  let from = 0;
+  while (first !== "" && raw.startsWith(first, from)) from += first.length;
+  const text = raw.slice(from, first !== "" && raw.endsWith(first) ? -1 : undefined);
+  if (!/[\r\n]/.test(text)) return false;
+  let quoted = false;
+  for (const char of text) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === "\r" || char === "\n")) return true;
+  }
+  return false;
+}
 
 /** The row with the cells of its unnamed columns (grouped by csv-parse) as one: the first filled one, else "". */
 function unnamedCell(record: Record<string, string | string[]>): Record<string, string> {

@@ -57,6 +57,15 @@ describe("a CSV that mixes line ends", () => {
     ]);
   });
 
+  it("empty lines of the file's own line end, between rows or before the first, reject nothing", async () => {
+    for (const eol of ["\r\n", "\n"]) {
+      expect(await rows(["uid,name", "", "u1,a", "", "", 'u2,"b', 'c"', ""].join(eol))).toEqual([
+        { line: 3, uid: "u1", name: "a" },
+        { line: 7, uid: "u2", name: `b${eol}c` },
+      ]);
+    }
+  });
+
   it("a quoted cell may hold any line break, in a file of either line end", async () => {
     for (const eol of ["\r\n", "\n"]) {
       expect(await rows(["uid,name", 'u1,"a\r\nb"', 'u2,"c\nd"', "u3,e", ""].join(eol))).toEqual([

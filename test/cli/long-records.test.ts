@@ -92,4 +92,16 @@ describe("a CSV row over 64 MiB", () => {
     expect(run.code).toBe(2);
     expect(sim.stats().users).toBe(1);
   }, 60_000);
+
+  it("so does a row of cells past the header's columns (CR line ends after an LF header), held to the limit", async () => {
+    const input = file(
+      "wide.csv",
+      `uid,display_name\nbefore,a\nwide,b${`,${"x".repeat(63)}`.repeat(LIMIT / 63 + 1)}\rafter,c\r`,
+    );
+
+    const dry = await cli(["import", "fullstory", input, "--dry-run"]);
+
+    expect(dry.stderr).toMatch(/67108864 .*line 3/);
+    expect(dry.code).toBe(2);
+  }, 60_000);
 });
