@@ -1,9 +1,10 @@
 // `report.chunks.sent` counts the chunks whose request may have reached the vendor, as the records' reasons
-// do: a chunk whose request never left (every connection refused, or the caller's abort while it waited for
-// Propeller's access token) was counted sent, while each of its records said it never reached the vendor.
+// do, and `chunks.replayed` the sends again: a chunk whose request never left (every connection refused, the
+// caller's abort while it waited for Propeller's access token, a token Propeller refused) was counted sent, and
+// each attempt after the first a replay, while each of its records said it never reached the vendor.
 import { describe, expect, it } from "vitest";
 import { DropConnection, serveSimulator } from "../../src/testing/index.js";
-import { simulatorSettings } from "../../src/vendor-module.js";
+import { settingsOf, simulatorSettings } from "../../src/vendor-module.js";
 import { VENDORS } from "../../src/vendors.js";
 import { IMPORTERS } from "../support/importers.js";
 import { matching } from "../support/matchers.js";
@@ -23,7 +24,7 @@ describe.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))("%s", (_n
     const records = [samples.record("refused-1"), samples.record("refused-2")];
 
     const report = await IMPORTERS[vendor.name](client, records, {
-      chunkAttempts: 2,
+      chunkAttempts: 3,
       replayDelayMs: 1,
     });
 
@@ -34,7 +35,29 @@ describe.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))("%s", (_n
         reason: matching(/request never reached|was not sent/),
       })),
     );
-    expect(report.chunks.sent).toBe(0);
+    expect(report.chunks).toEqual({ sent: 0, resumed: 0, replayed: 0 });
+  });
+
+  it("a chunk refused for its credentials counts as sent only where its own request went out", async () => {
+    const create = await vendor.simulator();
+    const served = await serveSimulator(
+      create({ settings: simulatorSettings(vendor), faults: {} }),
+    );
+    try {
+      const wrong = settingsOf(vendor, (setting) =>
+        setting.secret === true ? "not-the-secret" : setting.simulator,
+      );
+      const client = vendor.createClient(wrong, { baseUrl: served.url });
+      const samples = await vendor.samples(4);
+
+      const report = await IMPORTERS[vendor.name](client, [samples.record("wrong-1")], {});
+
+      expect(report.fatal).toMatch(/401/);
+      // Propeller's token request was refused: the users' request never went out.
+      expect(report.chunks.sent).toBe(vendor.name === "propeller" ? 0 : 1);
+    } finally {
+      await served.close();
+    }
   });
 });
 

@@ -439,6 +439,10 @@ export class ChunkDispatcher<Input, Wire> {
     };
     const task = followed
       .then((result) => {
+        // Counted as it was handed to the adapter; one whose request never left (the caller aborted while it
+        // waited for a token or its turn, every connection refused, no token to send) was not sent, as its
+        // records say.
+        if (!result.reached) this.#sentChunks -= 1;
         // Every vendor text is scrubbed here, before the journal, the report or `onOutcome` sees it: a
         // vendor may echo a credential in a successful answer, which the client's error scrubbing never sees.
         if (result.kind === "fatal") {
@@ -453,9 +457,6 @@ export class ChunkDispatcher<Input, Wire> {
           );
           return;
         }
-        // Counted as it was handed to the adapter; one whose request never left (the caller aborted while it
-        // waited for a token or its turn, the connection was refused) was not sent, as its records say.
-        if (result.sends === 0 && result.followUps === 0) this.#sentChunks -= 1;
         const scrubbed = scrubOutcomes(result.outcomes, (text) => this.adapter.scrub(text));
         // An earlier run's send of this chunk may be what answers it now (its job, under the saved key or
         // found in the vendor's list), unwritten again: an earlier record of one of its users sent in this

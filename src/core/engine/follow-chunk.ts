@@ -1,5 +1,6 @@
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
 import { afterLostSend, saysVendorMayHold } from "./chunk-outcomes.js";
+import { unprocessedBy } from "../errors/unprocessed.js";
 
 /** How often, and how patiently, a chunk is sent again within a run after a transient failure. */
 export interface ReplayOptions {
@@ -67,10 +68,10 @@ export type Followed =
       readonly final: boolean;
       /** Attempts of this run whose request may have reached the vendor (not those that only followed up). */
       readonly sends: number;
-      /** Attempts that sent nothing and only followed up on an earlier send (a job polled, the vendor searched). */
-      readonly followUps: number;
+      /** Whether any attempt may have reached the vendor: sent, or followed up on an earlier send. */
+      readonly reached: boolean;
     }
-  | Extract<ChunkResult, { kind: "fatal" }>;
+  | (Extract<ChunkResult, { kind: "fatal" }> & { readonly reached: boolean });
 
 /**
  * Sends a chunk and, while some of its records failed in a way that may pass (a lost answer, a timeout, a 5xx),
@@ -136,19 +137,25 @@ export async function followChunk<Input, Wire>(
         result.error.afterArrivedTry === true ||
         (outcomes?.some(mayHaveWritten) ?? false) ||
         sentInEarlierRun(following.resumed);
+      // The fatal answer came to a request that went out, unless it says none did (no access token to send).
+      const fatalReached = written || unprocessedBy(result.error) !== "not_sent";
+      if (attempts > 1 && fatalReached) following.replayed();
       return {
         kind: "fatal",
         error: result.error,
         ...(known !== undefined && { known }),
         ...(written && { written }),
+        reached: fatalReached || sends + followUps > 0,
       };
     }
+    const sent = !followedUpOnly && !neverSent(result.outcomes);
     if (followedUpOnly) followUps += 1;
-    else if (!neverSent(result.outcomes)) sends += 1;
+    else if (sent) sends += 1;
+    // A replay is counted once it went out (or followed up): not one cut short before, or never let through.
+    if (attempts > 1 && (sent || followedUpOnly)) following.replayed();
     outcomes = outcomes === undefined ? [...result.outcomes] : best(outcomes, result.outcomes);
     const replayable = outcomes.some((o) => !o.ok && o.transient === true && !leftToReRun(o));
     if (!replayable || following.signal.aborted || attempts >= replays) break;
-    following.replayed();
     const ceiling = Math.min(
       following.replay.maxReplayDelayMs,
       following.replay.replayDelayMs * 2 ** (attempts - 1),
@@ -202,7 +209,7 @@ export async function followChunk<Input, Wire>(
       return { ...o, reason: o.reason + (mayHaveWritten(o) ? callerAborted : callerAbortedBefore) };
     return o.later === true ? o : { ...o, reason: o.reason + note };
   });
-  return { kind: "done", outcomes, final, sends, followUps };
+  return { kind: "done", outcomes, final, sends, reached: sends + followUps > 0 };
 }
 
 /**
