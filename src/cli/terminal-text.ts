@@ -1,15 +1,16 @@
 /**
  * Characters a terminal acts on instead of showing: C0 controls (ESC starts an escape sequence, CR and LF
  * move the cursor, so a record's key could rewrite or forge a line), DEL, C1 controls (U+009B is a one-byte
- * CSI), and the bidi marks, embeddings, overrides and isolates that reorder what follows them; and the
- * characters that show as nothing or as a line break (a zero-width space, a word joiner, a byte order mark, the
- * line and paragraph separators), so that `column "\ufeffuid" names no field` does not read as `"uid"`. The
- * joiners of emoji and scripts (U+200C, U+200D) are kept. A backslash is kept (paths on Windows), so a key
- * holding the text `\x1b` looks like an escaped ESC: harmless.
+ * CSI), and the line and paragraph separators; and those Unicode says to show as nothing (its
+ * Default_Ignorable_Code_Point): the bidi marks, embeddings, overrides and isolates that reorder what follows
+ * them, zero-width spaces, a soft hyphen, byte order marks, tag characters, so that `column "\ufeffuid" names
+ * no field` does not read as `"uid"`. Kept: the joiners and variation selectors that emoji and scripts are
+ * written with (U+200C, U+200D, U+FE00 to U+FE0F, U+E0100 to U+E01EF). A backslash is kept (paths on
+ * Windows), so a key holding the text `\x1b` looks like an escaped ESC: harmless.
  */
 const UNSHOWABLE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/g;
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|(?!\u200c|\u200d|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}])\p{Default_Ignorable_Code_Point}/gu;
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
@@ -20,11 +21,11 @@ const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t"
  * is kept as it is; the report file keeps the exact text, as it is JSON.
  */
 export function forTerminal(text: string): string {
-  return text.replace(UNSHOWABLE, (char) => NAMED[char] ?? escapeOf(char.charCodeAt(0)));
+  return text.replace(UNSHOWABLE, (char) => NAMED[char] ?? escapeOf(char.codePointAt(0) ?? 0));
 }
 
 function escapeOf(code: number): string {
-  return code <= 0xff
-    ? `\\x${code.toString(16).padStart(2, "0")}`
-    : `\\u${code.toString(16).padStart(4, "0")}`;
+  const hex = code.toString(16);
+  if (code <= 0xff) return `\\x${hex.padStart(2, "0")}`;
+  return code <= 0xffff ? `\\u${hex.padStart(4, "0")}` : `\\u{${hex}}`;
 }

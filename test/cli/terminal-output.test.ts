@@ -17,7 +17,7 @@ const serve = useServedSimulators();
  */
 const UNSHOWABLE =
   // eslint-disable-next-line no-control-regex -- finding control characters is what the test is for
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/;
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|(?!\u200c|\u200d|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}])\p{Default_Ignorable_Code_Point}/u;
 
 /** The printed lines holding such a character (the newlines that end lines are the CLI's own). */
 const unshowable = (text: string) => text.split("\n").filter((line) => UNSHOWABLE.test(line));
@@ -39,11 +39,15 @@ describe("forTerminal", () => {
     expect(forTerminal("\ufeffuid \u200bx\u2060y\u2028z\u2029")).toBe(
       "\\ufeffuid \\u200bx\\u2060y\\u2028z\\u2029",
     );
+    // A soft hyphen, a Hangul filler, a combining grapheme joiner, a Mongolian vowel separator, a tag letter.
+    expect(forTerminal("\u00adu\u3164i\u034fd\u180e\u{e0041}")).toBe(
+      "\\xadu\\u3164i\\u034fd\\u180e\\u{e0041}",
+    );
   });
 
   it("keeps any other text as it is", () => {
-    // The joiners of an emoji sequence and of a Persian word included.
-    const text = `${faker.person.fullName()} Zoë 東京 🙂 👩\u200d💻 می\u200cخواهم C:\\path "quoted" ${faker.internet.email()}`;
+    // The joiners of an emoji sequence and of a Persian word, and variation selectors, included.
+    const text = `${faker.person.fullName()} Zoë 東京 🙂 👩\u200d💻 ❤\ufe0f 葛\u{e0100} می\u200cخواهم C:\\path "quoted" ${faker.internet.email()}`;
     expect(forTerminal(text)).toBe(text);
   });
 });
