@@ -33,7 +33,16 @@ export interface SoakWorld {
   readonly label?: string;
   /** SlashID: what an upload does with a person that already exists. */
   readonly existingPersons?: "upsert" | "refuse";
+  /**
+   * Chunks in flight and records per chunk, where the world is many small chunks at once (the adapter's
+   * defaults otherwise, 500 records a chunk): the waits of repeated users and the shared rate limiter under
+   * load. The kill test leaves such a world out.
+   */
+  readonly wide?: { readonly concurrency: number; readonly chunkRecords: number };
 }
+
+/** A vendor's world of many small chunks in flight at once. */
+const WIDE: SoakWorld = { label: "32 in flight", wide: { concurrency: 32, chunkRecords: 100 } };
 
 function profile<N extends string, C, I, S extends VendorSimulator, O>(
   module: VendorModule<N, C, I, S, O>,
@@ -67,6 +76,7 @@ function profile<N extends string, C, I, S extends VendorSimulator, O>(
 
 export const SOAK_PROFILES: Readonly<Record<VendorName, SoakProfile>> = {
   fullstory: profile(fullStoryModule, "simulated_rejection", {
+    worlds: [{}, WIDE],
     stored: (sim) => sim.users().map((u) => u.uid),
   }),
   slashid: profile(slashIdModule, "rejected_by_vendor", {
@@ -78,6 +88,7 @@ export const SOAK_PROFILES: Readonly<Record<VendorName, SoakProfile>> = {
     stored: (sim) => sim.persons().map((p) => p.emails[0]?.split("@")[0]),
   }),
   propeller: profile(propellerModule, "rejected_by_vendor", {
+    worlds: [{}, WIDE],
     stored: (sim) => sim.users().map((u) => String(u.sourceId)),
     // The access tokens it issued are secrets too.
     secrets: (sim) => sim.tokensIssued().map((t) => t.token),

@@ -126,7 +126,8 @@ export async function soakVendor(
       module.createAdapter(client, TUNING),
       soakRecords(samples, settings.records),
       {
-        chunkRecords: CHUNK,
+        chunkRecords: target.wide?.chunkRecords ?? CHUNK,
+        ...(target.wide !== undefined && { concurrency: target.wide.concurrency }),
         journal,
         keepOutcomes: "all",
         onOutcome: (o: RecordOutcome) => {
