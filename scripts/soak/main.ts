@@ -11,7 +11,8 @@
 //    was dropped or replaced by a gateway page) and 1% of the records refused by the vendor. Checked, with
 //    no allowance for lost answers: every record ends in exactly one outcome; imported = total − rejected by
 //    the client − refused by the vendor; nothing stored is reported failed; nothing reported imported is
-//    missing; no duplicate at the vendor; every vendor refusal reported; no secret in any output.
+//    missing; no duplicate at the vendor; every vendor refusal reported; no secret in any output; no warning
+//    from Node (a MaxListenersExceededWarning, say).
 // 2. For every vendor (SlashID in both worlds, the others at their defaults), the CLI killed with SIGKILL mid-import (twice) and re-run
 //    with the same journal: users, jobs and per-record outcomes must equal an uninterrupted run's.
 // 3. A journal past 512 MiB (a resume of 5,000,000 refusals) opens and hands each chunk its outcomes once.

@@ -112,6 +112,10 @@ export async function soakVendor(
   const retries: Record<string, number> = {};
   const journal = join(settings.dir, `${target.label.replace(/\W+/g, "-")}.journal`);
   const started = performance.now();
+  // Node's own warnings, such as a MaxListenersExceededWarning: each one also goes to the integrator's console.
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on("warning", onWarning);
   let report: ImportReport;
   try {
     const client = module.createClient(soak.settings, {
@@ -139,6 +143,9 @@ export async function soakVendor(
     );
   } finally {
     await running.close();
+    // A warning is emitted on the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("warning", onWarning);
   }
   const durationMs = performance.now() - started;
   output.push(JSON.stringify(report));
@@ -202,12 +209,14 @@ export async function soakVendor(
     "every vendor refusal is reported, and only those fail":
       vendorRejectionsReported === stats.rejected && report.failed === stats.rejected,
     "no secret in any output": leaked.length === 0,
+    "no warning from Node (a listener leak, a deprecation)": warnings.length === 0,
     "the import ran to its end": report.fatal === undefined && !report.aborted,
   };
   const problems = Object.entries(checks)
     .filter(([, ok]) => !ok)
     .map(([check]) => check);
   if (leaked.length > 0) problems.push(`secrets found: ${leaked.length}`);
+  if (warnings.length > 0) problems.push(`warnings: ${[...new Set(warnings)].join(", ")}`);
   const { outcomes: _outcomes, ...summary } = report;
   return {
     vendor: name,
