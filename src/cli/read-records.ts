@@ -568,11 +568,14 @@ async function* readCsv(
   const lines = new LineBreaks();
   // A UTF-16 byte order mark, to name what a header that is not UTF-8 is.
   let utf16: boolean | undefined;
+  let lastByte = -1;
+  let emptyBefore = 0;
   const scan = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
       utf16 ??=
         (chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff);
       scanned += chunk.length;
+      if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!;
       for (const offset of utf8.check(chunk)) invalid.push(offset);
       lines.add(chunk);
       done(null, chunk);
@@ -604,6 +607,7 @@ async function* readCsv(
         throw new Error(
           `${file}: the CSV header is not valid UTF-8 [input.encoding]; ${utf16 === true ? UTF16 : "save the file as UTF-8"}`,
         );
+      emptyBefore = parser.info.empty_lines;
       const bad = forbiddenHeader(header);
       if (bad !== undefined)
         throw new Error(
@@ -626,6 +630,9 @@ async function* readCsv(
         raw: string;
       };
       read.bytes = info.bytes;
+      const skipped = info.empty_lines - emptyBefore;
+      emptyBefore = info.empty_lines;
+      const delimited = info.bytes < scanned || lastByte === 0x0a;
       let encoded = true;
       for (; next < invalid.length && invalid[next]! < info.bytes; next++) encoded = false;
       if (encoded && isBlankRow(raw)) continue;
@@ -638,7 +645,7 @@ async function* readCsv(
           "not valid UTF-8; save the file as UTF-8",
           "input.encoding",
         );
-      } else if (breaksOutsideQuotes(raw, parser.options.record_delimiter)) {
+      } else if (breaksOutsideQuotes(raw, parser.options.record_delimiter, skipped, delimited)) {
         yield new UnreadableRecord(where, UNQUOTED_BREAK);
       } else if (info.error !== undefined) {
         yield new UnreadableRecord(where, withLine(info.error.message, info.lines, line));
@@ -678,14 +685,24 @@ const UNQUOTED_BREAK =
  * Whether a row's raw text holds a CR or LF outside quotes, but for its line end. Read from the text, not from
  * csv-parse's `cast`: given one, csv-parse leaves the cells past the header's count out of the row size that
  * `max_record_size` bounds. csv-parse's raw text holds the first character of the line end that ended the
- * row (not the LF of a CRLF), after that character of each empty line skipped before it. A row that parsed
- * has its quotes paired, so each one toggles.
+ * row (not the LF of a CRLF), after that character of each of the `skipped` empty lines before it; a last row
+ * that ends in a lone CR (not `delimited`) keeps it as data. A row that parsed has its quotes paired, so each
+ * one toggles.
  */
-function breaksOutsideQuotes(raw: string, ends: readonly (string | Buffer)[] | undefined): boolean {
+function breaksOutsideQuotes(
+  raw: string,
+  ends: readonly (string | Buffer)[] | undefined,
+  skipped: number,
+  delimited: boolean,
+): boolean {
   const first = String(ends?.[0] ?? "").charAt(0);
-  let from = 0;
-  while (first !== "" && raw.startsWith(first, from)) from += first.length;
-  const text = raw.slice(from, first !== "" && raw.endsWith(first) ? -1 : undefined);
+  const from = first === "" ? 0 : skipped;
+  const text = raw.slice(
+    from,
+    first !== "" && (delimited || String(ends?.[0]).length === 1) && raw.endsWith(first)
+      ? -1
+      : undefined,
+  );
   if (!/[\r\n]/.test(text)) return false;
   let quoted = false;
   for (const char of text) {

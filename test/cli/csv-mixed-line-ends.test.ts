@@ -57,6 +57,17 @@ describe("a CSV that mixes line ends", () => {
     ]);
   });
 
+  it("a lone CR in a CRLF file, starting a row or ending the file, is rejected, not kept in a cell", async () => {
+    expect(await rows("uid,name\r\n\ru1,a\r\nu2,b\r\n")).toEqual([
+      rejected(3),
+      { line: 4, uid: "u2", name: "b" },
+    ]);
+    expect(await rows("uid,name\r\nu1,a\r\nu2,b\r")).toEqual([
+      { line: 2, uid: "u1", name: "a" },
+      rejected(3),
+    ]);
+  });
+
   it("empty lines of the file's own line end, between rows or before the first, reject nothing", async () => {
     for (const eol of ["\r\n", "\n"]) {
       expect(await rows(["uid,name", "", "u1,a", "", "", 'u2,"b', 'c"', ""].join(eol))).toEqual([
