@@ -3,6 +3,9 @@
 // caller's abort while it waited for Propeller's access token, a token Propeller refused) was counted sent, and
 // each attempt after the first a replay, while each of its records said it never reached the vendor.
 import { describe, expect, it } from "vitest";
+import type { ChunkResult, ImportAdapter } from "../../src/core/engine/adapter.js";
+import { runImport } from "../../src/core/engine/engine.js";
+import { ApiError } from "../../src/core/errors/api-error.js";
 import { DropConnection, serveSimulator } from "../../src/testing/index.js";
 import { settingsOf, simulatorSettings } from "../../src/vendor-module.js";
 import { VENDORS } from "../../src/vendors.js";
@@ -98,3 +101,49 @@ it("propeller: a chunk whose access token never came before the caller's abort i
     await served.close();
   }
 });
+
+describe("a fatal answer to a request that never went out", () => {
+  const tokenRefused = () =>
+    Object.assign(
+      new ApiError("getAccessToken (POST /token): HTTP 401", {
+        operation: "getAccessToken",
+        method: "POST",
+        path: "/token",
+      }),
+      { status: 401, body: {}, cannotHaveArrived: true },
+    );
+  const lost: ChunkResult = {
+    kind: "done",
+    outcomes: [{ ok: false, code: "timeout", reason: "no answer", transient: true }],
+  };
+
+  it("after a lost answer, is no replay: the chunk was sent once", async () => {
+    const report = await runImport(scripted([lost, { kind: "fatal", error: tokenRefused() }]), [
+      { id: "u0" },
+    ]);
+    expect(report.fatal).toMatch(/401/);
+    expect(report.chunks).toEqual({ sent: 1, resumed: 0, replayed: 0 });
+  });
+
+  it("on a chunk's only attempt, leaves it not sent", async () => {
+    const report = await runImport(scripted([{ kind: "fatal", error: tokenRefused() }]), [
+      { id: "u0" },
+    ]);
+    expect(report.chunks).toEqual({ sent: 0, resumed: 0, replayed: 0 });
+  });
+});
+
+/** An adapter whose n-th send of the chunk answers `answers[n]`. */
+function scripted(answers: readonly ChunkResult[]): ImportAdapter<{ id: string }> {
+  let sends = 0;
+  return {
+    vendor: "test",
+    replay: { by: "upsert", why: "the test vendor upserts" },
+    limits: { maxRecords: 10 },
+    defaults: { chunkRecords: 10, concurrency: 1 },
+    keyOf: (user) => user.id,
+    validate: (user) => ({ ok: true, item: user }),
+    scrub: (text) => text,
+    send: () => Promise.resolve(answers[Math.min(sends++, answers.length - 1)]!),
+  };
+}

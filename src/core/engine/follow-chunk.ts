@@ -137,15 +137,16 @@ export async function followChunk<Input, Wire>(
         result.error.afterArrivedTry === true ||
         (outcomes?.some(mayHaveWritten) ?? false) ||
         sentInEarlierRun(following.resumed);
-      // The fatal answer came to a request that went out, unless it says none did (no access token to send).
-      const fatalReached = written || unprocessedBy(result.error) !== "not_sent";
-      if (attempts > 1 && fatalReached) following.replayed();
+      // This attempt's request went out, unless the answer says none did (no access token to send it with);
+      // earlier attempts count by their own sends, an earlier run's not at all (as in the path below).
+      const thisReached = result.written === true || unprocessedBy(result.error) !== "not_sent";
+      if (attempts > 1 && thisReached) following.replayed();
       return {
         kind: "fatal",
         error: result.error,
         ...(known !== undefined && { known }),
         ...(written && { written }),
-        reached: fatalReached || sends + followUps > 0,
+        reached: thisReached || sends + followUps > 0,
       };
     }
     const sent = !followedUpOnly && !neverSent(result.outcomes);

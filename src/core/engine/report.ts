@@ -62,7 +62,10 @@ export interface ImportReport {
     readonly sent: number;
     /** Chunks whose outcomes came from the journal of an earlier run. */
     readonly resumed: number;
-    /** Sends of a chunk again within this run, after a transient failure or a lost answer. */
+    /**
+     * Sends of a chunk again within this run, after a transient failure or a lost answer, and follow-ups of an
+     * earlier send in its place (a job polled or searched for): attempts after the first that reached the vendor.
+     */
     readonly replayed: number;
   };
   /**
