@@ -5,12 +5,16 @@
  * Default_Ignorable_Code_Point): the bidi marks, embeddings, overrides and isolates that reorder what follows
  * them, zero-width spaces, a soft hyphen, byte order marks, tag characters, so that `column "\ufeffuid" names
  * no field` does not read as `"uid"`. Kept: the joiners and variation selectors that emoji and scripts are
- * written with (U+200C, U+200D, U+FE00 to U+FE0F, U+E0100 to U+E01EF). A backslash is kept (paths on
+ * written with (U+200C, U+200D, Mongolian's, U+FE00 to U+FE0F, U+E0100 to U+E01EF), and the tags of a
+ * subdivision flag (England's: a black flag, tag letters, a cancel tag; see FLAG). A backslash is kept (paths on
  * Windows), so a key holding the text `\x1b` looks like an escaped ESC: harmless.
  */
 const UNSHOWABLE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|(?!\u200c|\u200d|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}])\p{Default_Ignorable_Code_Point}/gu;
+  /\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}|[\u0000-\u001f\u007f-\u009f\u2028\u2029]|(?!\u200c|\u200d|[\u180b-\u180d\u180f]|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}])\p{Default_Ignorable_Code_Point}/gu;
+
+/** A subdivision flag's emoji sequence, whose tag characters are shown as the flag, not hidden text. */
+const FLAG = /^\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}$/u;
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
@@ -21,7 +25,9 @@ const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t"
  * is kept as it is; the report file keeps the exact text, as it is JSON.
  */
 export function forTerminal(text: string): string {
-  return text.replace(UNSHOWABLE, (char) => NAMED[char] ?? escapeOf(char.codePointAt(0) ?? 0));
+  return text.replace(UNSHOWABLE, (char) =>
+    FLAG.test(char) ? char : (NAMED[char] ?? escapeOf(char.codePointAt(0) ?? 0)),
+  );
 }
 
 function escapeOf(code: number): string {

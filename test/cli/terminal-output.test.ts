@@ -17,7 +17,7 @@ const serve = useServedSimulators();
  */
 const UNSHOWABLE =
   // eslint-disable-next-line no-control-regex -- finding control characters is what the test is for
-  /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|(?!\u200c|\u200d|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}])\p{Default_Ignorable_Code_Point}/u;
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|(?!\u200c|\u200d|[\u180b-\u180d\u180f]|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}])\p{Default_Ignorable_Code_Point}/u;
 
 /** The printed lines holding such a character (the newlines that end lines are the CLI's own). */
 const unshowable = (text: string) => text.split("\n").filter((line) => UNSHOWABLE.test(line));
@@ -43,11 +43,15 @@ describe("forTerminal", () => {
     expect(forTerminal("\u00adu\u3164i\u034fd\u180e\u{e0041}")).toBe(
       "\\xadu\\u3164i\\u034fd\\u180e\\u{e0041}",
     );
+    // Tags not in a flag's sequence hide text.
+    expect(forTerminal("\u{1f3f4}\u{e0041}x")).toBe("\u{1f3f4}\\u{e0041}x");
   });
 
   it("keeps any other text as it is", () => {
-    // The joiners of an emoji sequence and of a Persian word, and variation selectors, included.
-    const text = `${faker.person.fullName()} Zoë 東京 🙂 👩\u200d💻 ❤\ufe0f 葛\u{e0100} می\u200cخواهم C:\\path "quoted" ${faker.internet.email()}`;
+    // The joiners of an emoji sequence and of a Persian word, variation selectors (of emoji, of CJK, of
+    // Mongolian), and a subdivision flag's tags, included.
+    const england = "\u{1f3f4}\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f}";
+    const text = `${faker.person.fullName()} Zoë 東京 🙂 👩\u200d💻 ❤\ufe0f 葛\u{e0100} ᠠ\u180b ${england} می\u200cخواهم C:\\path "quoted" ${faker.internet.email()}`;
     expect(forTerminal(text)).toBe(text);
   });
 });
