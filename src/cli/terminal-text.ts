@@ -6,8 +6,8 @@
  * them, zero-width spaces, a soft hyphen, byte order marks, tag characters, so that `column "\ufeffuid" names
  * no field` does not read as `"uid"`. Kept: the joiners and variation selectors that emoji and scripts are
  * written with (U+200C, U+200D, Mongolian's, U+FE00 to U+FE0F, U+E0100 to U+E01EF), and the tags of a
- * subdivision flag (England's: a black flag, tag letters, a cancel tag; see FLAG). A backslash is kept (paths on
- * Windows), so a key holding the text `\x1b` looks like an escaped ESC: harmless.
+ * subdivision flag (England's: a black flag, tag letters, a cancel tag; see FLAG). A backslash is kept
+ * (paths on Windows), so a key holding the text `\x1b` looks like an escaped ESC: harmless.
  */
 const UNSHOWABLE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
