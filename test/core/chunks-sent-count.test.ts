@@ -3,7 +3,7 @@
 // caller's abort while it waited for Propeller's access token, a token Propeller refused) was counted sent, and
 // each attempt after the first a replay, while each of its records said it never reached the vendor.
 import { describe, expect, it } from "vitest";
-import type { ChunkResult, ImportAdapter } from "../../src/core/engine/adapter.js";
+import type { ChunkResult } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
 import { DropConnection, serveSimulator } from "../../src/testing/index.js";
@@ -11,6 +11,7 @@ import { settingsOf, simulatorSettings } from "../../src/vendor-module.js";
 import { VENDORS } from "../../src/vendors.js";
 import { IMPORTERS } from "../support/importers.js";
 import { matching } from "../support/matchers.js";
+import { testAdapter } from "../support/test-adapter.js";
 
 describe.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))("%s", (_name, vendor) => {
   it("a chunk whose every connection was refused is not counted sent", async () => {
@@ -134,16 +135,10 @@ describe("a fatal answer to a request that never went out", () => {
 });
 
 /** An adapter whose n-th send of the chunk answers `answers[n]`. */
-function scripted(answers: readonly ChunkResult[]): ImportAdapter<{ id: string }> {
+function scripted(answers: readonly ChunkResult[]) {
   let sends = 0;
-  return {
-    vendor: "test",
-    replay: { by: "upsert", why: "the test vendor upserts" },
-    limits: { maxRecords: 10 },
-    defaults: { chunkRecords: 10, concurrency: 1 },
-    keyOf: (user) => user.id,
-    validate: (user) => ({ ok: true, item: user }),
-    scrub: (text) => text,
-    send: () => Promise.resolve(answers[Math.min(sends++, answers.length - 1)]!),
-  };
+  return testAdapter<{ id: string }>(
+    () => Promise.resolve(answers[Math.min(sends++, answers.length - 1)]!),
+    { replay: { by: "upsert", why: "the test vendor upserts" } },
+  );
 }
