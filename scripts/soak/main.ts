@@ -13,8 +13,9 @@
 //    the client − refused by the vendor; nothing stored is reported failed; nothing reported imported is
 //    missing; no duplicate at the vendor; every vendor refusal reported; no secret in any output; no warning
 //    from Node (a MaxListenersExceededWarning, say).
-// 2. For every vendor (SlashID in both worlds, the others at their defaults), the CLI killed with SIGKILL mid-import (twice) and re-run
-//    with the same journal: users, jobs and per-record outcomes must equal an uninterrupted run's.
+// 2. For every vendor (SlashID in both worlds, the others at their defaults), the CLI killed with SIGKILL
+//    mid-import (twice) and re-run with the same journal: users, jobs and per-record outcomes must equal an
+//    uninterrupted run's.
 // 3. A journal past 512 MiB (a resume of 5,000,000 refusals) opens and hands each chunk its outcomes once.
 // Exits 1 when a check fails.
 import { mkdtempSync, rmSync } from "node:fs";

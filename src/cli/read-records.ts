@@ -695,14 +695,9 @@ function breaksOutsideQuotes(
   skipped: number,
   delimited: boolean,
 ): boolean {
-  const first = String(ends?.[0] ?? "").charAt(0);
-  const from = first === "" ? 0 : skipped;
-  const text = raw.slice(
-    from,
-    first !== "" && (delimited || String(ends?.[0]).length === 1) && raw.endsWith(first)
-      ? -1
-      : undefined,
-  );
+  const end = String(ends?.[0] ?? "");
+  const endKept = end !== "" && (delimited || end.length === 1) && raw.endsWith(end.charAt(0));
+  const text = raw.slice(end === "" ? 0 : skipped, endKept ? -1 : undefined);
   if (!/[\r\n]/.test(text)) return false;
   let quoted = false;
   for (const char of text) {

@@ -6,15 +6,12 @@
  * them, zero-width spaces, a soft hyphen, byte order marks, tag characters, so that `column "\ufeffuid" names
  * no field` does not read as `"uid"`. Kept: the joiners and variation selectors that emoji and scripts are
  * written with (U+200C, U+200D, Mongolian's, U+FE00 to U+FE0F, U+E0100 to U+E01EF), and the tags of a
- * subdivision flag (England's: a black flag, tag letters, a cancel tag; see FLAG). A backslash is kept
+ * subdivision flag (England's: a black flag, tag letters, a cancel tag). A backslash is kept
  * (paths on Windows), so a key holding the text `\x1b` looks like an escaped ESC: harmless.
  */
 const UNSHOWABLE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}|[\u0000-\u001f\u007f-\u009f\u2028\u2029]|(?!\u200c|\u200d|[\u180b-\u180d\u180f]|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}])\p{Default_Ignorable_Code_Point}/gu;
-
-/** A subdivision flag's emoji sequence, whose tag characters are shown as the flag, not hidden text. */
-const FLAG = /^\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}$/u;
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
@@ -26,7 +23,8 @@ const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t"
  */
 export function forTerminal(text: string): string {
   return text.replace(UNSHOWABLE, (char) =>
-    FLAG.test(char) ? char : (NAMED[char] ?? escapeOf(char.codePointAt(0) ?? 0)),
+    // A subdivision flag (UNSHOWABLE's first branch) is shown as the flag; any other match is one code point.
+    char.length > 2 ? char : (NAMED[char] ?? escapeOf(char.codePointAt(0) ?? 0)),
   );
 }
 
