@@ -51,7 +51,8 @@ export type FullStorySchemaType = components["schemas"]["SchemaType"];
  * - `property_name`: a property name (at any nesting level) not matching the spec's name pattern.
  * - `property_path_length`: a property name, or its dotted full path (`a.b.c`), too long.
  * - `property_count`: too many unique properties, counting each dotted leaf path.
- * - `property_value_size`: a leaf value (a string, or an array of scalars as JSON text) over the byte limit.
+ * - `property_value_size`: a value over the byte limit: a string, or an array of scalars or a top-level
+ *   object as JSON text (the spec's strict reading: a nested object is a property value too).
  * - `property_array_of_objects`: an array holding an object or an array.
  * - `schema_type`: `schema` not an object (or null), `schema.properties` not an object, a key of it not a
  *   valid dotted property path, or a type outside the spec's `SchemaType` list.
@@ -404,8 +405,13 @@ function walk(
       add(state, R.nestingDepth, `properties.${label(join(prefix, name))}`, NESTING_DEPTH_MESSAGE);
     } else if (value !== null && typeof value === "object") {
       const before = state.leaves;
+      const problems = state.problems.count;
       walk(state, value as Record<string, unknown>, join(prefix, name), pathLength, depth + 1);
       if (state.leaves === before) state.leaves += 1; // an empty object is still a property
+      // A nested object is a property value too (the spec's strict reading): measured whole at the top,
+      // whose JSON text holds every value below. Only a clean, fully walked object is serialised.
+      if (prefixLength === 0 && !state.countCut && state.problems.count === problems)
+        checkJsonSize(state, name, value);
     } else if (
       typeof value === "bigint" ||
       typeof value === "function" ||
@@ -451,6 +457,13 @@ function tooBig(
     `properties.${label(join(prefix, name))}`,
     `value of ${bytes} bytes (${measured}), more than ${FULLSTORY_LIMITS.propertyValueBytes}`,
   );
+}
+
+/** A top-level object value's size: the UTF-8 bytes of its JSON text, as sent. */
+function checkJsonSize(state: State, name: string, value: object): void {
+  const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
+  if (bytes > FULLSTORY_LIMITS.propertyValueBytes)
+    tooBig(state, "", name, bytes, "UTF-8 of its JSON text");
 }
 
 /**

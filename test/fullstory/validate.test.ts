@@ -179,6 +179,13 @@ const broken: Case[] = [
     schema: false,
   },
   {
+    name: "a nested object over 8192 bytes as JSON, each of its values under",
+    user: { uid: "u", properties: { a: { b: a(5000), c: a(5000) } } },
+    rule: "property_value_size",
+    names: "properties.a: value of 10015 bytes (UTF-8 of its JSON text)",
+    schema: false,
+  },
+  {
     name: "an array of strings over 8192 bytes as JSON",
     user: { uid: "u", properties: { tags: Array.from({ length: 5 }, () => a(1700)) } },
     rule: "property_value_size",
@@ -363,6 +370,10 @@ const valid: { name: string; user: FullStoryUser }[] = [
   { name: "500 top-level properties", user: { properties: flat(500) } },
   { name: "500 leaf paths in nested objects", user: { properties: nested(250, 2) } },
   { name: "a string value of exactly 8192 bytes", user: { properties: { note: a(4096, "é") } } },
+  {
+    name: "a nested object of exactly 8192 bytes as JSON",
+    user: { properties: { a: { b: a(8184) } } },
+  },
   {
     name: "arrays of scalars",
     user: { properties: { tags: ["a", "b"], scores: [1, 2.5], flags: [true, null], none: [] } },

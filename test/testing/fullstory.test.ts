@@ -222,6 +222,20 @@ describe("FullStory simulator: batch import", () => {
     expect(sim.users().some((u) => u.uid === "big")).toBe(false);
   });
 
+  it("measures a nested object whole against the 8192 bytes", async () => {
+    const { fs } = setup({ processingPolls: 0 });
+    const nested = {
+      uid: "nested",
+      properties: { a: { b: "x".repeat(5000), c: "y".repeat(5000) } },
+    };
+    const job = await createJob(fs, [nested]);
+    await finish(fs, job.id);
+    const errors = await fs.getBatchImportErrors({ params: { path: { job_id: job.id } } });
+    expect(errors.ok && errors.status === 200 && errors.data.results?.[0]?.message).toBe(
+      "property a: value is 10015 bytes, more than the 8192 allowed",
+    );
+  });
+
   it("fails a record whose id names no user with user_not_found", async () => {
     const { fs } = setup({ processingPolls: 0 });
     const job = await createJob(fs, [{ id: "999" }]);
