@@ -195,7 +195,7 @@ export interface components {
       elapsed_time?: number;
       /** @description When processing started. Format UNCONFIRMED (ISO-8601 expected). */
       start_time?: string;
-      /** @description When processing ended; `null` (or absent) while the job is not finished. Format UNCONFIRMED. The published reference types it as a string only, but its examples show `null`: the examples are kept. */
+      /** @description When processing ended; `null` (or absent) while the job is not finished. Format UNCONFIRMED. The published reference types it as a string only here, but marks it nullable in the bulk identify answer: `null` is kept. */
       end_time?: string | null;
       /** @description Size of the submitted payload (unit UNCONFIRMED, presumably bytes). */
       file_size?: number;
