@@ -491,7 +491,10 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
       bound += numberBound(item);
     } else if (typeof item === "boolean") {
       bound += item ? 4 : 5;
-    } else if (item === null || item === undefined) {
+    } else if (item === null) {
+      bound += 4;
+    } else if (item === undefined) {
+      alter(i, R.fieldType, DROPPED_MESSAGE); // sent as null, which was not validated
       bound += 4;
     } else if (item instanceof Date && !sendsOtherThanItself(item)) {
       if (Number.isNaN(item.getTime())) alter(i, R.fieldType, NOT_FINITE_MESSAGE);

@@ -529,9 +529,11 @@ export class ChunkRun {
         (ms) => this.context.sleep(ms),
         this.settings.jobTimeoutMs,
       );
-    } catch {
-      // The engine's sleep rejects when the import is aborted.
-      return aborted();
+    } catch (error) {
+      // The engine's sleep rejects when the import is aborted; anything else (a caller's callback that threw)
+      // is no abort, and the engine says what it leaves open.
+      if (this.context.signal.aborted) return aborted();
+      throw error;
     }
     if (!polled.timedOut) return polled.value;
     return end(

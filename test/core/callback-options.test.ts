@@ -7,11 +7,14 @@
 //   and no report; a non-function `precheck` rejected every record as `<vendor>.unreadable_record`.
 import { afterEach, describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
+import type { FaultOptions } from "../../src/testing/faults.js";
+import { gatewayPage } from "../../src/testing/kit/answers.js";
 import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
 import { simulatorSettings, type VendorModule } from "../../src/vendor-module.js";
 import { vendorNamed, type VendorName } from "../../src/vendors.js";
 import { IMPORTERS } from "../support/importers.js";
+import { matching } from "../support/matchers.js";
 
 type Rec = Record<string, unknown>;
 const VENDORS = ["fullstory", "slashid", "propeller", "userpilot"] as const;
@@ -23,7 +26,10 @@ afterEach(async () => {
 });
 
 /** A vendor's importUsers on its simulator served on loopback, with 3 valid records. */
-async function setup(name: VendorName) {
+async function setup(
+  name: VendorName,
+  world: { faults?: FaultOptions; client?: object; simulator?: object } = {},
+) {
   const vendor = vendorNamed(name) as unknown as VendorModule<
     VendorName,
     unknown,
@@ -36,14 +42,21 @@ async function setup(name: VendorName) {
   const create = await vendor.simulator();
   const sim = create({
     settings: simulatorSettings(vendor),
-    faults: {},
-    options:
-      name === "userpilot" ? { stepMs: 0 } : name === "fullstory" ? { processingPolls: 0 } : {},
+    faults: world.faults ?? {},
+    options: {
+      ...(name === "userpilot"
+        ? { stepMs: 0 }
+        : name === "fullstory"
+          ? { processingPolls: 0 }
+          : {}),
+      ...world.simulator,
+    },
   }) as VendorSimulator & { users?: () => unknown[]; persons?: () => unknown[] };
   served = await serveSimulator(sim);
   const client = vendor.createClient(simulatorSettings(vendor), {
     baseUrl: served.url,
     maxRetries: 0,
+    ...world.client,
   });
   const stored = () => (sim.users ?? sim.persons)!.call(sim).length;
   const run = (options: object): Promise<ImportReport> =>
@@ -130,4 +143,64 @@ describe("a callback option that is not a function is refused by name, before an
       expect(stored()).toBe(0);
     });
   }
+});
+
+describe("a callback that throws while a chunk is out leaves its records possibly held, not plainly failed", () => {
+  // The request that carries the records; Userpilot's job is followed by its status.
+  const WRITE = {
+    fullstory: "createBatchImport",
+    slashid: "bulkImportPersons",
+    propeller: "bulkUsersBySourceId",
+    userpilot: "getBackgroundJob",
+  } as const;
+  for (const vendor of VENDORS) {
+    it(`${vendor}: onRetry throws after the vendor acted`, async () => {
+      const { run, stored } = await setup(vendor, {
+        // The write's answer is lost after the vendor acted, then a 429 asks for a retry (Userpilot's job
+        // status is turned away once): the client's onRetry throws at the first retry either makes.
+        faults: {
+          script: ({ operation, attempt }) =>
+            operation !== WRITE[vendor]
+              ? undefined
+              : attempt === 1 && vendor !== "userpilot"
+                ? { after: () => gatewayPage(502) }
+                : attempt <= 2
+                  ? "429"
+                  : undefined,
+          retryAfterSeconds: 0,
+        },
+        client: {
+          maxRetries: 1,
+          onRetry: () => {
+            throw new Error("log sink down");
+          },
+        },
+      });
+      const report = await run({ chunkAttempts: 2, replayDelayMs: 0 });
+      expect(stored()).toBe(3);
+      expect(report.outcomes).toHaveLength(3);
+      for (const outcome of report.outcomes) {
+        expect(outcome).toMatchObject({
+          outcome: "failed",
+          reason: matching(/may hold this record/),
+        });
+        expect(outcome).not.toMatchObject({ code: "aborted" });
+      }
+    });
+  }
+
+  it("fullstory: the import's sleep throws while the job is polled", async () => {
+    const { run, stored } = await setup("fullstory", { simulator: { processingPolls: 2 } });
+    const report = await run({
+      sleep: () => Promise.reject(new Error("timer broke")),
+    });
+    expect(stored()).toBe(3);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "chunk_failed",
+        reason: matching(/^timer broke; .*may hold this record/),
+      });
+    }
+  });
 });

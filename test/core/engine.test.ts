@@ -257,7 +257,7 @@ describe("faults", () => {
     expect(report.outcomes[0]).toMatchObject({
       outcome: "failed",
       code: "chunk_failed",
-      reason: "adapter bug",
+      reason: matching(/^adapter bug; .*unknown: the vendor may hold this record$/),
     });
     expect(report.outcomes[19]).toMatchObject({ outcome: "failed", code: "no_outcome" });
     expectEveryRecordOnce(report, 20);
@@ -389,6 +389,54 @@ describe("faults", () => {
       reason: matching(/line 3: not JSON/),
     });
     expect(report.imported).toBe(2);
+  });
+
+  it("rejects a record whose precheck answers neither undefined nor a rejection, naming what it answered", async () => {
+    const { adapter, sent } = scripted();
+    const answers: unknown[] = [null, false, "bad", { rule: 5, message: "m" }, Promise.resolve()];
+    const input = users(answers.length + 1);
+    const report = await runImport(adapter, input, {
+      chunkRecords: 2,
+      precheck: (u) => answers[input.indexOf(u)] as undefined,
+    });
+    expect(report.outcomes.map((o) => o.outcome)).toEqual([
+      ...answers.map(() => "rejected"),
+      "imported",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      rule: `${adapter.vendor}.unreadable_record`,
+      reason: matching(
+        /the precheck answered null: it answers undefined to pass a record, or \{ rule, message \}/,
+      ),
+    });
+    expect(report.outcomes[4]).toMatchObject({ reason: matching(/answered a Promise/) });
+    expect(sent.flatMap((c) => c.keys)).toEqual([input.at(-1)!.id]);
+  });
+
+  it("refuses records that are not iterable, by kind, without quoting them", async () => {
+    const { adapter, sent } = scripted();
+    const secretish = "uid,email\nu1,someone@example.com";
+    for (const records of [null, { id: "u1" }, secretish, Promise.resolve(users(1))]) {
+      const run = runImport(adapter, records as unknown as TestUser[]);
+      await expect(run).rejects.toThrow(TypeError);
+      await expect(run).rejects.toThrow(
+        /^records: (null|an object|a string|a Promise) is not an iterable/,
+      );
+      await expect(run).rejects.not.toThrow(/someone/);
+    }
+    await expect(runImport(adapter, Promise.resolve([]) as unknown as TestUser[])).rejects.toThrow(
+      /\(await it first\)$/,
+    );
+    expect(sent).toEqual([]);
+  });
+
+  it("refuses null for concurrency and chunkRecords by name, as for the other numbers", async () => {
+    const { adapter } = scripted();
+    for (const name of ["concurrency", "chunkRecords"]) {
+      await expect(runImport(adapter, users(1), { [name]: null })).rejects.toThrow(
+        new RegExp(`^${name}`),
+      );
+    }
   });
 
   it("aborts: records read end as failed with `aborted`, and reading stops", async () => {

@@ -398,10 +398,60 @@ describe("functions and symbols inside a value sent unchecked", () => {
       "imported",
     ]);
     expect(report.outcomes[0]).toMatchObject({
-      reason: containing("extra[1]: a function or symbol is not a JSON value"),
+      reason: containing(
+        "extra[1]: a function, symbol or undefined (a hole in an array too) is not a JSON value",
+      ),
     });
     expect(report.outcomes[1]).toMatchObject({ reason: containing("extra.tag: a function") });
     expect(sim.users().map((u) => u.uid)).toEqual([kept]);
+  });
+
+  it("fullstory: undefined or a hole in an array is rejected, not sent as null", async () => {
+    const sim = mountFullStory(server);
+    const kept = uid();
+    const records = [
+      { uid: uid(), properties: { tags: ["x", undefined, "z"] } },
+      // eslint-disable-next-line no-sparse-arrays
+      { uid: uid(), properties: { tags: ["x", , "z"] } },
+      { uid: uid(), extra: [1, undefined] },
+      { uid: kept, properties: { tags: ["x", null, "z"] } },
+    ];
+
+    const report = await importFullStory(fullStory(), records as FullStoryUser[], FAST);
+
+    expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+      "fullstory.field_type",
+      "fullstory.field_type",
+      "fullstory.field_type",
+      "imported",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: containing("properties.tags[1]: a function, symbol or undefined"),
+    });
+    expect(report.outcomes[2]).toMatchObject({ reason: containing("extra[1]: a function") });
+    expect(sim.users().map((u) => u.uid)).toEqual([kept]);
+  });
+
+  it("slashid: undefined in an attribute's array is rejected, not sent as null", async () => {
+    const { sim } = slashIdWorld(server);
+    const [a, b] = [0, 1].map(() => faker.internet.email().toLowerCase());
+    const records = [
+      { emails: [a], attributes: { end_user_read_write: { tags: ["x", undefined] } } },
+      { emails: [b], attributes: { end_user_read_write: { tags: ["x", null] } } },
+    ];
+
+    const report = await importSlashId(slashIdClient(), records as SlashIdPerson[], {
+      sleep: async () => {},
+    });
+
+    expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+      "slashid.field_type",
+      "imported",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: containing("attributes.end_user_read_write.tags[1]: a function, symbol or undefined"),
+    });
+    expect(sim.persons().map((p) => p.emails)).toEqual([[b]]);
   });
 
   it("slashid: a function inside an attribute value is rejected, not imported without it", async () => {
@@ -424,7 +474,7 @@ describe("functions and symbols inside a value sent unchecked", () => {
       "imported",
     ]);
     expect(report.outcomes[0]).toMatchObject({
-      reason: containing("attributes.end_user_read_write.prefs.f: a function or symbol"),
+      reason: containing("attributes.end_user_read_write.prefs.f: a function, symbol or undefined"),
     });
     expect(sim.persons().map((p) => p.emails)).toEqual([[b]]);
   });

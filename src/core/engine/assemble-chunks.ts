@@ -3,6 +3,7 @@ import { stopReason, type ChunkDispatcher } from "./chunk-dispatcher.js";
 import { KeyIndex } from "./key-index.js";
 import { emptyChunk } from "./pending-chunk.js";
 import type { ReportBuilder } from "./report-builder.js";
+import { kindOf } from "../validate/describe.js";
 
 /** What the reader needs from the run. */
 export interface AssembleSettings<Input> {
@@ -304,8 +305,21 @@ function validate<Input, Wire>(
   precheck: ((record: Input) => Rejection | undefined) | undefined,
 ): Validation<Wire> {
   try {
-    const refused = precheck?.(record);
-    return refused === undefined ? adapter.validate(record) : { ok: false, problems: [refused] };
+    const refused: unknown = precheck?.(record);
+    if (refused === undefined) return adapter.validate(record);
+    // A JavaScript caller's precheck may answer anything: only a rejection rejects, with a copy of its words.
+    const { rule, message } = (refused ?? {}) as { rule?: unknown; message?: unknown };
+    if (typeof rule === "string" && typeof message === "string")
+      return { ok: false, problems: [{ rule, message }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          rule: `${adapter.vendor}.unreadable_record`,
+          message: `the precheck answered ${kindOf(refused)}: it answers undefined to pass a record, or { rule, message } (two strings) to reject it`,
+        },
+      ],
+    };
   } catch (error) {
     return unreadable(adapter.vendor, error);
   }

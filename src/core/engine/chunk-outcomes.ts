@@ -99,11 +99,18 @@ export const UNSETTLED_JOB_NOTE =
   "; whether it was imported is unknown: the vendor may hold this record";
 
 /**
+ * Added to the failure of a chunk whose adapter threw (a caller's callback that threw, a journal that could
+ * not be written, a defect): nothing says how far its requests got.
+ */
+export const UNFOLLOWED_NOTE =
+  "; following this chunk through stopped there, so what became of its request is unknown: the vendor may hold this record";
+
+/**
  * Whether a failure's reason already says the vendor may hold the record, in our words: a vendor's message
  * quoted in it would have to repeat one of these sentences to the letter.
  */
 export const saysVendorMayHold = (reason: string): boolean =>
-  [UNSETTLED_WRITE_NOTE, EARLIER_TRY_NOTE, UNSETTLED_JOB_NOTE].some((note) =>
+  [UNSETTLED_WRITE_NOTE, EARLIER_TRY_NOTE, UNSETTLED_JOB_NOTE, UNFOLLOWED_NOTE].some((note) =>
     reason.includes(note),
   );
 

@@ -7,6 +7,7 @@ import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 import { keepOutcomesOption, ReportBuilder, type KeepOutcomes } from "./report-builder.js";
 import { abortableSleep } from "../time.js";
 import { durationOption, functionOption, signalOption, wholeNumberOption } from "../options.js";
+import { kindOf } from "../validate/describe.js";
 
 export interface ImportOptions<Input = unknown> extends ReplayOptions {
   /**
@@ -67,7 +68,8 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
   progressEvery?: number;
   /**
    * Checked before the vendor's rules: a record it refuses is rejected with that rule (e.g. an input reader's
-   * `input.parse` for a line that was not JSON).
+   * `input.parse` for a line that was not JSON). It answers `undefined` to pass a record; any answer but a
+   * `Rejection` of two strings, or a throw, rejects the record as `<vendor>.unreadable_record`.
    * @default none
    */
   precheck?: (record: Input) => Rejection | undefined;
@@ -94,15 +96,17 @@ export async function runImport<Input, Wire>(
       `${adapter.vendor} adapter has no scrub(text) method: give it the client's (client.scrub)`,
     );
   }
+  recordsOption(records);
+  // `undefined` is the default, as in every option; null is refused by name, as for the other numbers.
   const chunkRecords = withinLimit(
     "chunkRecords",
-    options.chunkRecords ?? adapter.defaults.chunkRecords,
+    options.chunkRecords === undefined ? adapter.defaults.chunkRecords : options.chunkRecords,
     adapter.limits.maxRecords,
     `${adapter.vendor}'s limit of records per request`,
   );
   const concurrency = withinLimit(
     "concurrency",
-    options.concurrency ?? adapter.defaults.concurrency,
+    options.concurrency === undefined ? adapter.defaults.concurrency : options.concurrency,
     adapter.limits.maxConcurrency ?? Number.MAX_SAFE_INTEGER,
     `${adapter.vendor}'s limit of requests in flight`,
   );
@@ -196,6 +200,20 @@ export async function runImport<Input, Wire>(
 }
 
 /** A setting above the vendor's limit is refused rather than cut down, so a caller never gets less than asked. */
+/** Refuses what no reading can take records from, naming its kind (never its text: it may be a user's). */
+function recordsOption(records: unknown): void {
+  const iterable =
+    typeof records === "object" &&
+    records !== null &&
+    (Symbol.asyncIterator in records || Symbol.iterator in records);
+  if (!iterable) {
+    const promise = records instanceof Promise ? " (await it first)" : "";
+    throw new TypeError(
+      `records: ${kindOf(records)} is not an iterable or async iterable of records (an array, a generator, a stream)${promise}`,
+    );
+  }
+}
+
 function withinLimit(name: string, value: number, max: number, limit: string): number {
   wholeNumberOption(name, value, undefined);
   if (value > max) throw new RangeError(`${name}: ${value} is above ${limit}, ${max}`);

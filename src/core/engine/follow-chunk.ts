@@ -1,5 +1,5 @@
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
-import { afterLostSend, saysVendorMayHold } from "./chunk-outcomes.js";
+import { afterLostSend, saysVendorMayHold, UNFOLLOWED_NOTE } from "./chunk-outcomes.js";
 import { unprocessedBy } from "../errors/unprocessed.js";
 
 /** How often, and how patiently, a chunk is sent again within a run after a transient failure. */
@@ -123,7 +123,10 @@ export async function followChunk<Input, Wire>(
     } catch (error) {
       // An adapter that throws is cut short (an abort) or broken: nothing tells what the vendor did, so the
       // chunk stays unfinished for a re-run, and is not sent again blindly now.
-      const reason = `${error instanceof Error ? error.message : String(error)}${tooLongHint(error)}`;
+      // Unless the run was stopped (its own words follow below), the reason says what the throw leaves open.
+      const reason = `${error instanceof Error ? error.message : String(error)}${tooLongHint(error)}${
+        following.signal.aborted ? "" : UNFOLLOWED_NOTE
+      }`;
       const code = following.signal.aborted ? "aborted" : "chunk_failed";
       const failed: ItemOutcome = { ok: false, code, reason, transient: true, later: true };
       result = { kind: "done", outcomes: chunk.keys.map(() => failed) };

@@ -34,9 +34,9 @@ export const NOT_FINITE_MESSAGE =
 export const UNSAFE_INTEGER_MESSAGE =
   "an integer beyond 2^53 (Number.MAX_SAFE_INTEGER) is not exact in JavaScript and would change on the way (it may already have been rounded when read); send it as a string";
 
-/** What a message says about a function or a symbol, after the path naming it. */
+/** What a message says about a function or a symbol, or `undefined` in an array, after the path naming it. */
 export const DROPPED_MESSAGE =
-  "a function or symbol is not a JSON value (JSON.stringify leaves it out of an object, or writes null for it in an array)";
+  "a function, symbol or undefined (a hole in an array too) is not a JSON value (JSON.stringify leaves it out of an object, or writes null for it in an array)";
 
 /** What a message says about a Map, Set, RegExp, Error or boxed value, after the path naming it. */
 export const NOT_PLAIN_MESSAGE =
@@ -122,6 +122,8 @@ export function findSendHazard(
   if (Array.isArray(value)) {
     const items: readonly unknown[] = value;
     for (let i = 0; i < items.length; i++) {
+      // Absent in an object, but an array keeps its place: sent as null, which was not validated.
+      if (items[i] === undefined) return { kind: "dropped", path: `[${i}]` };
       const found = findSendHazard(items[i], depth + 1, walked);
       if (found !== undefined) return { kind: found.kind, path: `[${i}]${found.path}` };
     }
