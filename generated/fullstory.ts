@@ -235,8 +235,8 @@ export interface components {
      *     - Names are letters A–Z/a–z, digits and underscores, start with a letter, and are at most 512 characters.
      *     - Values are any JSON value and may be nested objects; every nested name must follow the same naming
      *       rule, and the dotted full path (`parent.child.leaf`) must also stay within 512 characters.
-     *     - Each value is at most 8192 bytes; a larger value is rejected. A nested object is a property value too,
-     *       so it counts whole, as JSON text (UNCONFIRMED: see the top of this document).
+     *     - Each value is at most 8192 bytes; a larger value is rejected. Whether a nested object counts whole
+     *       is UNCONFIRMED (see the top of this document).
      *     - Arrays of objects are not supported (arrays of scalars are).
      *     - Numbers are inferred as `real` unless `schema.properties` declares another type. v2 names carry no
      *       type suffixes (`_str`, `_int`, ...).

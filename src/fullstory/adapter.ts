@@ -27,7 +27,6 @@ import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
 import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { monotonicNow } from "../core/time.js";
 import { kindOf } from "../core/validate/describe.js";
-import { validatedBy } from "../core/validate/validated-by.js";
 import type { FullStoryClient } from "./client.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
 import {
@@ -38,7 +37,7 @@ import {
   type JobCount,
   type Tally,
 } from "./job-counts.js";
-import { validateFullStoryUser, type FullStoryUser } from "./validate.js";
+import { validateFullStoryRecord, type FullStoryUser } from "./validate.js";
 import {
   Matcher,
   isKeyless,
@@ -472,7 +471,7 @@ export function createFullStoryAdapter(
     },
     defaults: { chunkRecords: Math.min(10_000, FULLSTORY_MAX_BATCH), concurrency: 2 },
     keyOf: fullStoryKeyOf,
-    validate: validatedBy(validateFullStoryUser),
+    validate: validateFullStoryRecord,
     // No `serialize`: FullStory caps a batch by its number of users only, so the engine need not measure each
     // user's JSON, and one JSON.stringify of the whole batch (by the client) is faster than stringifying the
     // users one by one and joining the texts (measured by scripts/bench: the pipeline benchmark).

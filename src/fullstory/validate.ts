@@ -5,7 +5,7 @@
 // strings for messages are only built for records that break a rule.
 import type { components } from "../../generated/fullstory.js";
 import { rules } from "../../generated/fullstory.rules.js";
-import type { Rejection } from "../core/engine/adapter.js";
+import type { Rejection, Validation } from "../core/engine/adapter.js";
 import {
   FORBIDDEN_KEY_MESSAGE,
   MAX_NESTING_DEPTH,
@@ -51,8 +51,7 @@ export type FullStorySchemaType = components["schemas"]["SchemaType"];
  * - `property_name`: a property name (at any nesting level) not matching the spec's name pattern.
  * - `property_path_length`: a property name, or its dotted full path (`a.b.c`), too long.
  * - `property_count`: too many unique properties, counting each dotted leaf path.
- * - `property_value_size`: a value over the byte limit: a string, or an array of scalars or a top-level
- *   object as JSON text (the spec's strict reading: a nested object is a property value too).
+ * - `property_value_size`: a leaf value (a string, or an array of scalars as JSON text) over the byte limit.
  * - `property_array_of_objects`: an array holding an object or an array.
  * - `schema_type`: `schema` not an object (or null), `schema.properties` not an object, a key of it not a
  *   valid dotted property path, or a type outside the spec's `SchemaType` list.
@@ -149,6 +148,10 @@ interface State {
   leaves: number;
   /** The walk of `properties` stopped once past the count, so `leaves` is a lower bound. */
   countCut: boolean;
+  /** No fewer than the UTF-8 bytes of the JSON text of the property entries walked so far. */
+  bound: number;
+  /** What FullStory may do with a record it accepts (see {@link validateFullStoryRecord}). */
+  warnings: string[] | undefined;
 }
 
 /**
@@ -163,13 +166,37 @@ export function validateFullStoryUser(user: FullStoryUser): readonly Rejection[]
   return checkFullStoryUser(user, "batch");
 }
 
+/**
+ * {@link validateFullStoryUser} as the import adapter's check: a record that passes is sent as it is, with a
+ * warning for each top-level nested property whose JSON text is over the value limit while every value in
+ * it is within (FullStory may count a nested object whole: UNCONFIRMED, see `x-max-value-bytes`).
+ */
+export function validateFullStoryRecord(user: FullStoryUser): Validation<FullStoryUser> {
+  const state = inspect(user, "batch");
+  const problems = state.problems.list();
+  if (problems.length > 0) return { ok: false, problems };
+  return state.warnings === undefined
+    ? { ok: true, item: user }
+    : { ok: true, item: user, warnings: state.warnings };
+}
+
 /** {@link validateFullStoryUser} for an `updateUser` body (`kind: "update"`: no `id`, `schema` not null). */
 export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly Rejection[] {
-  const state: State = { problems: new RuleProblems(), leaves: 0, countCut: false };
+  return inspect(user, kind).problems.list();
+}
+
+function inspect(user: unknown, kind: UserBodyKind): State {
+  const state: State = {
+    problems: new RuleProblems(),
+    leaves: 0,
+    countCut: false,
+    bound: 0,
+    warnings: undefined,
+  };
   // A Date or a boxed string is sent as a bare value, which makes FullStory refuse the whole batch.
   if (!isPlainObject(user)) {
     add(state, R.fieldType, "record", `must be an object of fields, got ${kindOf(user)}`);
-    return state.problems.list();
+    return state;
   }
   const record = user;
   if (sendsOtherThanItself(record)) add(state, R.toJson, "record", RECORD_TO_JSON_MESSAGE);
@@ -218,7 +245,7 @@ export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly 
     if (!Object.prototype.hasOwnProperty.call(record, name) || record[name] === undefined)
       add(state, R.fieldType, name, "required");
   }
-  return state.problems.list();
+  return state;
 }
 
 function bodyOf(schema: object): {
@@ -349,6 +376,10 @@ function walk(
     }
     const pathLength = prefixLength === 0 ? name.length : prefixLength + 1 + name.length;
     const validName = NAME.test(name);
+    // Sizes count inside nested objects only (a top-level value is measured by its own rule): `"name":` and
+    // a comma; a valid name is ASCII, and a walk with problems measures nothing.
+    const inside = prefixLength > 0;
+    if (inside) state.bound += name.length + 4;
     if (!validName) {
       add(
         state,
@@ -374,6 +405,8 @@ function walk(
     }
     if (typeof value === "string") {
       state.leaves += 1;
+      // The most its JSON text can take (a control character escaped as \u0000): no pass over the text.
+      if (inside) state.bound += 2 + 6 * value.length;
       if (isWellFormedText(value)) checkSize(state, prefix, name, value.length * 3, value);
       else
         add(
@@ -387,12 +420,14 @@ function walk(
       add(state, R.toJson, `properties.${label(join(prefix, name))}`, VALUE_TO_JSON_MESSAGE);
     } else if (Array.isArray(value)) {
       state.leaves += 1;
-      checkArray(state, prefix, name, value);
+      const bound = checkArray(state, prefix, name, value);
+      if (inside) state.bound += bound;
     } else if (value !== null && typeof value === "object" && dropsContent(value)) {
       state.leaves += 1;
       add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_PLAIN_MESSAGE);
     } else if (value instanceof Date) {
       state.leaves += 1; // sent as its ISO-8601 text, far below the size limit
+      if (inside) state.bound += DATE_BOUND;
       if (Number.isNaN(value.getTime()))
         add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_FINITE_MESSAGE);
     } else if (
@@ -404,14 +439,19 @@ function walk(
       state.leaves += 1;
       add(state, R.nestingDepth, `properties.${label(join(prefix, name))}`, NESTING_DEPTH_MESSAGE);
     } else if (value !== null && typeof value === "object") {
-      const before = state.leaves;
-      const problems = state.problems.count;
+      const before = { leaves: state.leaves, problems: state.problems.count, bound: state.bound };
       walk(state, value as Record<string, unknown>, join(prefix, name), pathLength, depth + 1);
-      if (state.leaves === before) state.leaves += 1; // an empty object is still a property
-      // A nested object is a property value too (the spec's strict reading): measured whole at the top,
-      // whose JSON text holds every value below. Only a clean, fully walked object is serialised.
-      if (prefixLength === 0 && !state.countCut && state.problems.count === problems)
-        checkJsonSize(state, name, value);
+      if (state.leaves === before.leaves) state.leaves += 1; // an empty object is still a property
+      state.bound += 2;
+      const bound = state.bound - before.bound;
+      // Serialised only when its bound passes the limit and its walk found nothing that would not send.
+      if (
+        prefixLength === 0 &&
+        bound > FULLSTORY_LIMITS.propertyValueBytes &&
+        !state.countCut &&
+        state.problems.count === before.problems
+      )
+        warnIfWholeTooBig(state, name, value);
     } else if (
       typeof value === "bigint" ||
       typeof value === "function" ||
@@ -426,6 +466,7 @@ function walk(
       );
     } else {
       state.leaves += 1; // number, boolean, null: a few bytes
+      if (inside) state.bound += typeof value === "number" ? numberBound(value) : 5;
       if (typeof value === "number" && !Number.isFinite(value))
         add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_FINITE_MESSAGE);
     }
@@ -459,19 +500,26 @@ function tooBig(
   );
 }
 
-/** A top-level object value's size: the UTF-8 bytes of its JSON text, as sent. */
-function checkJsonSize(state: State, name: string, value: object): void {
+/**
+ * A top-level nested object within the limits at its leaves whose JSON text is over the value limit: sent,
+ * since the spec measures values at the leaves (FullStory's page is read leniently, as every unconfirmed
+ * fact is), with a warning, since FullStory may count the object whole and not store it.
+ */
+function warnIfWholeTooBig(state: State, name: string, value: object): void {
   const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
-  if (bytes > FULLSTORY_LIMITS.propertyValueBytes)
-    tooBig(state, "", name, bytes, "UTF-8 of its JSON text");
+  if (bytes <= FULLSTORY_LIMITS.propertyValueBytes) return;
+  (state.warnings ??= []).push(
+    `properties.${label(name)}: a nested object of ${bytes} bytes as JSON text; FullStory limits a property value to ${FULLSTORY_LIMITS.propertyValueBytes} bytes, and if it counts a nested object whole (unconfirmed), it did not store this property`,
+  );
 }
 
 /**
  * An array must hold scalars only; its size is the UTF-8 bytes of its JSON text, as sent. One pass sums a
  * bound that is exact for the usual items (short strings, integers, booleans, null); only when that bound
- * passes the limit is the array serialised and measured, so no array is refused over a bound.
+ * passes the limit is the array serialised and measured, so no array is refused over a bound. Returns the
+ * bound.
  */
-function checkArray(state: State, prefix: string, name: string, array: readonly unknown[]): void {
+function checkArray(state: State, prefix: string, name: string, array: readonly unknown[]): number {
   let bound = 2 + Math.max(0, array.length - 1);
   let nested = false;
   // The first item that would reach FullStory as something else is named; one is enough.
@@ -511,12 +559,13 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
       "arrays may hold only strings, numbers and booleans, not objects or arrays",
     );
     // Refused for its shape anyway, and JSON.stringify of what it holds could throw (a cycle, a bigint).
-    return;
+    return bound;
   }
-  if (bound <= FULLSTORY_LIMITS.propertyValueBytes) return;
+  if (bound <= FULLSTORY_LIMITS.propertyValueBytes) return bound;
   const bytes = Buffer.byteLength(JSON.stringify(array), "utf8");
   if (bytes > FULLSTORY_LIMITS.propertyValueBytes)
     tooBig(state, prefix, name, bytes, "UTF-8 of its JSON text");
+  return bytes;
 }
 
 /**

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { FULLSTORY_LIMITS, importUsers, validateFullStoryUser } from "../../src/fullstory/index.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { API_KEY, mountFullStory } from "./harness.js";
 
@@ -144,5 +145,33 @@ describe("FullStory array property values at the byte limit (JSON text)", () => 
     ]);
     expect(report.outcomes[0]).toHaveProperty("reason", expect.stringContaining("10004 bytes"));
     expect(sim.users().map((u) => [u.uid, u.properties])).toEqual([["scores", { scores }]]);
+  });
+});
+
+describe("a nested object over the limit as a whole, every value in it within", () => {
+  it("is sent and imported, and its user's outcome warns that FullStory may not have stored it", async () => {
+    const sim = mountFullStory(server);
+    const fullstory = createFullStoryClient({ apiKey: API_KEY, retryBaseDelayMs: 1 });
+    const address = { street: "s".repeat(5000), city: "c".repeat(5000) }; // 10,023 bytes as JSON
+    const report = await importUsers(
+      fullstory,
+      [
+        { uid: "big", properties: { address } },
+        { uid: "small", properties: { address: { city: "c" } } },
+      ],
+      { pollIntervalMs: 10, maxPollIntervalMs: 20, sleep: async () => {} },
+    );
+
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({
+        key: "big",
+        outcome: "imported",
+        warning: matching(
+          /^properties\.address: a nested object of 10023 bytes as JSON text; .*it did not store this property$/,
+        ),
+      }),
+      expect.not.objectContaining({ warning: expect.anything() as unknown }),
+    ]);
+    expect(sim.users().map((u) => u.uid)).toEqual(["big", "small"]);
   });
 });

@@ -222,18 +222,20 @@ describe("FullStory simulator: batch import", () => {
     expect(sim.users().some((u) => u.uid === "big")).toBe(false);
   });
 
-  it("measures a nested object whole against the 8192 bytes", async () => {
-    const { fs } = setup({ processingPolls: 0 });
+  it("measures the values of a nested object, not the object whole (the spec's lenient reading)", async () => {
+    const { fs, sim } = setup({ processingPolls: 0 });
     const nested = {
       uid: "nested",
       properties: { a: { b: "x".repeat(5000), c: "y".repeat(5000) } },
     };
-    const job = await createJob(fs, [nested]);
-    await finish(fs, job.id);
+    const over = { uid: "over", properties: { a: { b: "x".repeat(8193) } } };
+    const job = await createJob(fs, [nested, over]);
+    expect(await finish(fs, job.id)).toMatchObject({ imports: 1, errors: 1 });
     const errors = await fs.getBatchImportErrors({ params: { path: { job_id: job.id } } });
     expect(errors.ok && errors.status === 200 && errors.data.results?.[0]?.message).toBe(
-      "property a: value is 10015 bytes, more than the 8192 allowed",
+      "property a.b: value is 8193 bytes, more than the 8192 allowed",
     );
+    expect(sim.users().map((u) => u.uid)).toEqual(["nested"]);
   });
 
   it("fails a record whose id names no user with user_not_found", async () => {

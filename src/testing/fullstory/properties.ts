@@ -29,12 +29,12 @@ export function propertyProblem(
       if (inner !== undefined) return inner;
     } else if (Array.isArray(value) && value.some((v) => v !== null && typeof v === "object")) {
       return `property ${path}: arrays of objects are not supported`;
+    } else {
+      const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+      const bytes = Buffer.byteLength(text);
+      if (bytes > MAX_BYTES)
+        return `property ${path}: value is ${bytes} bytes, more than the ${MAX_BYTES} allowed`;
     }
-    // A nested object is a value too, measured whole (the spec's strict reading).
-    const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "");
-    const bytes = Buffer.byteLength(text);
-    if (bytes > MAX_BYTES)
-      return `property ${path}: value is ${bytes} bytes, more than the ${MAX_BYTES} allowed`;
   }
   return undefined;
 }
