@@ -556,12 +556,13 @@ export class ChunkRun {
     const context = this.context;
     return {
       elapsed: () => Math.max(monotonicNow() - started, slept),
-      /** Waits `ms`; false when the import was aborted. */
+      /** Waits `ms`; false when the import was aborted. A sleep that failed otherwise throws, as no abort. */
       async sleep(ms: number): Promise<boolean> {
         try {
           await context.sleep(ms);
-        } catch {
-          return false;
+        } catch (error) {
+          if (context.signal.aborted) return false;
+          throw error;
         }
         slept += ms;
         return !context.signal.aborted;

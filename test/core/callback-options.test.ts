@@ -203,4 +203,26 @@ describe("a callback that throws while a chunk is out leaves its records possibl
       });
     }
   });
+
+  it("userpilot: the import's sleep throws while another job turns the chunk away (409)", async () => {
+    const conflict = { error: "conflict", message: "A bulk job is already in progress" };
+    const { run, stored } = await setup("userpilot", {
+      faults: {
+        script: ({ operation }) =>
+          operation === "bulkIdentifyUsers"
+            ? { answer: () => Response.json({ errors: [conflict] }, { status: 409 }) }
+            : undefined,
+      },
+    });
+    const report = await run({ sleep: () => Promise.reject(new Error("timer broke")) });
+    expect(stored()).toBe(0);
+    for (const outcome of report.outcomes) {
+      // Not `aborted` (nothing aborted), which the journal kept as final: a re-run would never send them.
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "chunk_failed",
+        reason: matching(/^timer broke; /),
+      });
+    }
+  });
 });

@@ -99,8 +99,8 @@ export const UNSETTLED_JOB_NOTE =
   "; whether it was imported is unknown: the vendor may hold this record";
 
 /**
- * Added to the failure of a chunk whose adapter threw (a caller's callback that threw, a journal that could
- * not be written, a defect): nothing says how far its requests got.
+ * Added to the failure of a chunk whose adapter threw while the run went on (a caller's callback that threw,
+ * such as the client's `onRetry`; a defect): nothing says how far its requests got.
  */
 export const UNFOLLOWED_NOTE =
   "; following this chunk through stopped there, so what became of its request is unknown: the vendor may hold this record";

@@ -199,7 +199,6 @@ export async function runImport<Input, Wire>(
   });
 }
 
-/** A setting above the vendor's limit is refused rather than cut down, so a caller never gets less than asked. */
 /** Refuses what no reading can take records from, naming its kind (never its text: it may be a user's). */
 function recordsOption(records: unknown): void {
   const iterable =
@@ -214,6 +213,7 @@ function recordsOption(records: unknown): void {
   }
 }
 
+/** A setting above the vendor's limit is refused rather than cut down, so a caller never gets less than asked. */
 function withinLimit(name: string, value: number, max: number, limit: string): number {
   wholeNumberOption(name, value, undefined);
   if (value > max) throw new RangeError(`${name}: ${value} is above ${limit}, ${max}`);

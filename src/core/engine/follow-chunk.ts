@@ -123,12 +123,18 @@ export async function followChunk<Input, Wire>(
     } catch (error) {
       // An adapter that throws is cut short (an abort) or broken: nothing tells what the vendor did, so the
       // chunk stays unfinished for a re-run, and is not sent again blindly now.
-      // Unless the run was stopped (its own words follow below), the reason says what the throw leaves open.
-      const reason = `${error instanceof Error ? error.message : String(error)}${tooLongHint(error)}${
-        following.signal.aborted ? "" : UNFOLLOWED_NOTE
-      }`;
+      // Unless the run was stopped (its own words follow below), the reason says what the throw leaves open;
+      // a body too long to build was never sent, so only a send before it leaves the chunk possibly held.
+      const tooLong = tooLongHint(error);
+      const unsent =
+        tooLong !== "" && sends + followUps === 0 && !sentInEarlierRun(following.resumed);
+      const open = following.signal.aborted || unsent ? "" : UNFOLLOWED_NOTE;
+      const reason = `${error instanceof Error ? error.message : String(error)}${tooLong}${open}`;
       const code = following.signal.aborted ? "aborted" : "chunk_failed";
-      const failed: ItemOutcome = { ok: false, code, reason, transient: true, later: true };
+      const failed: ItemOutcome = {
+        ...{ ok: false, code, reason, transient: true, later: true },
+        ...(unsent && { unprocessed: "not_sent" }),
+      };
       result = { kind: "done", outcomes: chunk.keys.map(() => failed) };
     }
     if (result.kind === "fatal") {

@@ -83,7 +83,7 @@ export interface SendHazard {
   /**
    * `not_json`: a bigint, on which JSON.stringify throws (for the whole body it is part of); `not_finite`:
    * NaN, ±Infinity or an invalid Date, which JSON.stringify writes as `null`; `not_plain`: see
-   * {@link dropsContent}; `dropped`: a function or symbol.
+   * {@link dropsContent}; `dropped`: a function or symbol, or `undefined` (or a hole) in an array.
    */
   readonly kind: "to_json" | "malformed_text" | "not_json" | "not_finite" | "not_plain" | "dropped";
   readonly path: string;
