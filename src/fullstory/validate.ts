@@ -45,8 +45,8 @@ export type FullStorySchemaType = components["schemas"]["SchemaType"];
  *   (`updateUser`'s body; a batch item is open in the spec, so its unknown keys are sent).
  * - `field_type`: id, uid, display_name or email not a string; properties not an object; a property value
  *   that is not JSON (bigint, function, symbol, or `undefined` or a hole in an array: sent as null); a
- *   bigint anywhere in a key a batch item sends unchecked;
- *   the record itself not an object; a field the spec requires missing (none is, today).
+ *   bigint anywhere in a key a batch item sends unchecked; the record itself not an object; a field the spec
+ *   requires missing (none is, today).
  * - `field_length`: uid, display_name or email longer than the spec's `maxLength` (so is a string field a
  *   spec change adds to a body, and `field_type` refuses it when it is not a string).
  * - `property_name`: a property name (at any nesting level) not matching the spec's name pattern.
