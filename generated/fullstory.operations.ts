@@ -6,6 +6,7 @@ export const operations = {
     path: "/v2/users/batch",
     requestMediaType: "application/json",
     requestEncoding: {},
+    requestHeaders: ["Idempotency-Key"],
     responses: {
       "200": {
         mediaType: "application/json",
@@ -142,6 +143,7 @@ export const operations = {
     path: "/v2/users/batch/{job_id}",
     requestMediaType: null,
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "200": {
         mediaType: "application/json",
@@ -281,6 +283,7 @@ export const operations = {
     path: "/v2/users/batch/{job_id}/imports",
     requestMediaType: null,
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "200": {
         mediaType: "application/json",
@@ -417,6 +420,7 @@ export const operations = {
     path: "/v2/users/batch/{job_id}/errors",
     requestMediaType: null,
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "200": {
         mediaType: "application/json",
@@ -547,6 +551,7 @@ export const operations = {
     path: "/v2/users",
     requestMediaType: "application/json",
     requestEncoding: {},
+    requestHeaders: ["Idempotency-Key"],
     responses: {
       "200": {
         mediaType: "application/json",
@@ -672,6 +677,7 @@ export const operations = {
     path: "/v2/users/{id}",
     requestMediaType: null,
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "200": {
         mediaType: "application/json",
@@ -797,6 +803,7 @@ export const operations = {
     path: "/v2/users/{id}",
     requestMediaType: "application/json",
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "200": {
         mediaType: "application/json",

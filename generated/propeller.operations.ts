@@ -6,6 +6,7 @@ export const operations = {
     path: "/v2/users/bulk/sourceId",
     requestMediaType: "application/json",
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "200": {
         mediaType: "application/json",
@@ -168,6 +169,7 @@ export const operations = {
     path: "/oauth2/token",
     requestMediaType: "application/x-www-form-urlencoded",
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "200": {
         mediaType: "application/json",

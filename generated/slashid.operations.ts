@@ -6,6 +6,7 @@ export const operations = {
     path: "/persons/bulk-import",
     requestMediaType: null,
     requestEncoding: {},
+    requestHeaders: ["SlashID-OrgID"],
     responses: {
       "200": {
         mediaType: "text/csv",
@@ -44,6 +45,7 @@ export const operations = {
     requestEncoding: {
       persons: "text/csv",
     },
+    requestHeaders: ["SlashID-OrgID"],
     responses: {
       "200": {
         mediaType: "application/json",

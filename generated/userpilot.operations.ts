@@ -6,6 +6,7 @@ export const operations = {
     path: "/v1/users/bulk_identify",
     requestMediaType: "application/json",
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "202": {
         mediaType: "application/json",
@@ -78,6 +79,7 @@ export const operations = {
     path: "/v1/companies/bulk_identify",
     requestMediaType: "application/json",
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "202": {
         mediaType: "application/json",
@@ -150,6 +152,7 @@ export const operations = {
     path: "/v1/background_jobs",
     requestMediaType: null,
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "200": {
         mediaType: "application/json",
@@ -204,6 +207,7 @@ export const operations = {
     path: "/v1/background_jobs/{job_id}",
     requestMediaType: null,
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "200": {
         mediaType: "application/json",

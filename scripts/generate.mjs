@@ -141,11 +141,19 @@ const operationTable = (doc) => {
       const requestEncoding = Object.fromEntries(
         Object.entries(requestMedia?.encoding ?? {}).map(([part, e]) => [part, e.contentType]),
       );
+      // Path-level parameters apply to each operation under the path too.
+      const parameters = [...(op.parameters ?? []), ...(item.parameters ?? [])].map((p) =>
+        deref(doc, p),
+      );
+      const requestHeaders = [
+        ...new Set(parameters.filter((p) => p?.in === "header").map((p) => p.name)),
+      ];
       table[op.operationId] = {
         method: method.toUpperCase(),
         path: route,
         requestMediaType,
         requestEncoding,
+        requestHeaders,
         responses,
       };
     }

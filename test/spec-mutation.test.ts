@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { http, HttpResponse } from "msw";
 import { parseDocument } from "yaml";
 import { seededFaker } from "../src/testing/fixtures/faker.js";
 import { matching } from "./support/matchers.js";
@@ -38,6 +39,12 @@ beforeAll(() => {
     [[...schemas, "CreateBatchImportRequest", "properties", "requests", "maxItems"], 100],
     [[...schemas, "UserProperties", "x-max-value-bytes"], 100],
     [[...schemas, "BatchUserImportRequest", "required"], ["uid"]],
+    // FullStory stops keying Create User and keys Update User instead.
+    [["paths", "/v2/users", "post", "parameters"], []],
+    [
+      ["paths", "/v2/users/{id}", "post", "parameters"],
+      [{ $ref: "#/components/parameters/IdempotencyKey" }],
+    ],
   ]);
   mutate("userpilot", [
     [
@@ -66,6 +73,10 @@ beforeAll(() => {
       () => import(path.join(generated, `${vendor}.rules.ts`)),
     );
   }
+  vi.doMock(
+    "../generated/fullstory.operations.js",
+    () => import(path.join(generated, "fullstory.operations.ts")),
+  );
   vi.resetModules();
 }, 60_000);
 
@@ -74,6 +85,7 @@ afterAll(() => {
   vi.doUnmock("../generated/propeller.rules.js");
   vi.doUnmock("../generated/slashid.rules.js");
   vi.doUnmock("../generated/userpilot.rules.js");
+  vi.doUnmock("../generated/fullstory.operations.js");
   vi.resetModules();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -169,5 +181,24 @@ describe("a regenerated spec changes the library with no other edit", () => {
       { rule: "userpilot.company_id", message: matching(/^company_id: required/) },
     ]);
     expect(validateUserpilotUser({ user_id: "u", company_id: "c" })).toEqual([]);
+  });
+
+  it("FullStory's Idempotency-Key moved from Create User to Update User: the client keys the one the spec says", async () => {
+    const { createFullStoryClient } = await import("../src/fullstory/client.js");
+    const keys: Record<string, string | null> = {};
+    server.use(
+      http.post(`${HOSTS.fullstory}/v2/users`, ({ request }) => {
+        keys["createUser"] = request.headers.get("Idempotency-Key");
+        return HttpResponse.json({ id: "1" });
+      }),
+      http.post(`${HOSTS.fullstory}/v2/users/:id`, ({ request }) => {
+        keys["updateUser"] = request.headers.get("Idempotency-Key");
+        return HttpResponse.json({});
+      }),
+    );
+    const client = createFullStoryClient({ apiKey: "sim-key", maxRetries: 0 });
+    await client.createUser({ body: { uid: "u" } });
+    await client.updateUser({ params: { path: { id: "1" } }, body: { display_name: "U" } });
+    expect(keys).toEqual({ createUser: null, updateUser: matching(/^[0-9a-f-]{36}$/) });
   });
 });

@@ -61,7 +61,5 @@ export function createFullStoryClient(options: FullStoryClientOptions): FullStor
     headers: { Authorization: `Basic ${apiKey}` },
     secrets,
     account: keyFingerprint(apiKey),
-    // The writes FullStory makes idempotent: updateUser takes no key.
-    keyed: [operations.createBatchImport, operations.createUser],
   });
 }

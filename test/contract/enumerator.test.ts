@@ -76,6 +76,7 @@ const syntheticTable: OperationTable = {
     path: "/things",
     requestMediaType: null,
     requestEncoding: {},
+    requestHeaders: [],
     responses: { "200": json, "404": json, default: json },
   },
   createThing: {
@@ -83,6 +84,7 @@ const syntheticTable: OperationTable = {
     path: "/things",
     requestMediaType: null,
     requestEncoding: {},
+    requestHeaders: [],
     responses: {
       "201": json,
       "204": { mediaType: null, shape: {}, headers: [] },

@@ -83,8 +83,6 @@ export interface VendorHarness {
   readonly route: RouteFactory;
   /** Typed request builders by operationId. */
   readonly requests: Readonly<Record<string, ((f: Faker) => unknown) | undefined>>;
-  /** Operations the client always sends with an `Idempotency-Key` (so they are replay-safe). */
-  readonly alwaysIdempotent: readonly string[];
   /** Bearer auth from a token operation: a 401 elsewhere renews the token once and resends. */
   readonly bearer?: { readonly tokenOperationId: string };
   /** Sets the mock's credential checks and returns what one call needs. */
@@ -141,7 +139,6 @@ const fullstory: VendorHarness = {
   operations: fullStoryOperations,
   route: routesOf(createOpenApiHttp<FullStoryPaths>({ baseUrl: HOSTS.fullstory })),
   requests: fullStoryRequests,
-  alwaysIdempotent: ["createBatchImport", "createUser"],
   start(f, mock) {
     const apiKey = fullStoryApiKey(f);
     mock.credentials = {
@@ -172,7 +169,6 @@ const slashid: VendorHarness = {
   operations: slashIdOperations,
   route: routesOf(createOpenApiHttp<SlashIdPaths>({ baseUrl: HOSTS.slashid })),
   requests: slashIdRequests,
-  alwaysIdempotent: [],
   start(f, mock) {
     const { apiKey, orgId } = slashIdCredentials(f);
     mock.credentials = {
@@ -211,7 +207,6 @@ const propeller: VendorHarness = {
   operations: propellerOperations,
   route: routesOf(createOpenApiHttp<PropellerPaths>({ baseUrl: HOSTS.propeller })),
   requests: propellerRequests,
-  alwaysIdempotent: [],
   bearer: { tokenOperationId: "getAccessToken" },
   start(f, mock, underTest) {
     const { clientId, clientSecret } = propellerCredentials(f);
@@ -271,7 +266,6 @@ const userpilot: VendorHarness = {
   operations: userpilotOperations,
   route: routesOf(createOpenApiHttp<UserpilotPaths>({ baseUrl: HOSTS.userpilot })),
   requests: userpilotRequests,
-  alwaysIdempotent: [],
   start(f, mock) {
     const apiKey = userpilotApiKey(f);
     mock.credentials = {

@@ -7,6 +7,7 @@
 import { HttpResponse } from "msw";
 import { expect, it } from "vitest";
 import { ApiError } from "../../src/core/errors/api-error.js";
+import { idempotentOperations } from "../../src/core/client/vendor-client.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { enumerateContractCases, type ContractCase } from "../support/contract-cases.js";
 import { loggedSleep } from "../support/logged-sleep.js";
@@ -45,7 +46,10 @@ async function exercise(harness: VendorHarness, c: ContractCase): Promise<void> 
       `${c.name}: no request builder for ${c.operationId} in test/contract/harness.ts`,
     );
   }
-  const idempotent = harness.alwaysIdempotent.includes(c.operationId);
+  // Sent with an `Idempotency-Key` (so replay-safe): the operations whose spec documents one.
+  const operation = harness.operations[c.operationId];
+  const idempotent =
+    operation !== undefined && idempotentOperations(harness.operations).includes(operation);
   const replaySafe = REPLAY_SAFE_METHODS.has(c.method) || idempotent;
   const retryable = isRetryable(c.status, replaySafe);
   const tokenOperation = harness.bearer?.tokenOperationId;

@@ -15,6 +15,8 @@ export interface OperationSpec {
   readonly requestMediaType: string | null;
   /** Multipart parts that are files, with their media type (e.g. `persons` → `text/csv`). */
   readonly requestEncoding: Readonly<Record<string, string>>;
+  /** The header parameters the spec documents for the request (e.g. `Idempotency-Key`). */
+  readonly requestHeaders: readonly string[];
   readonly responses: Readonly<
     Record<
       string,

@@ -25,12 +25,6 @@ export interface VendorClientSetup<Table extends OperationTable> {
    * @default the transport as it is
    */
   transport?: (transport: Transport) => Transport;
-  /**
-   * The operations the vendor makes idempotent with an `Idempotency-Key`: each of their requests gets one
-   * (a UUID v4 unless the caller set one), and only they count as safe to replay for carrying one.
-   * @default [] (no POST is replayed after an ambiguous failure, whatever headers it carries)
-   */
-  keyed?: readonly OperationSpec[];
   /** @default [] */
   middleware?: readonly Middleware[];
 }
@@ -48,7 +42,7 @@ export function createVendorClient<
   setup: VendorClientSetup<Table>,
 ): ApiClient<Paths, Table, Filled> & Destined {
   const baseUrl = checkedBaseUrl(options.baseUrl ?? setup.defaultBaseUrl);
-  const keyed = setup.keyed ?? [];
+  const keyed = idempotentOperations(setup.operations);
   const transport = transportFromOptions(
     { ...options, replaySafe: replaySafeUnder(baseUrl, keyed) },
     setup.secrets,
@@ -67,4 +61,15 @@ export function createVendorClient<
   // A gateway may take the key in the base URL's path; the destination is written to journals and errors.
   const destination = setup.secrets.scrub(destinationOf(baseUrl, setup.account));
   return Object.assign(client, { destination });
+}
+
+/**
+ * The operations the vendor makes idempotent: those whose spec documents an `Idempotency-Key` header. Each
+ * of their requests gets one (a UUID v4 unless the caller set one), and only they count as safe to replay for
+ * carrying one; no other POST is replayed after an ambiguous failure, whatever headers it carries.
+ */
+export function idempotentOperations(operations: OperationTable): OperationSpec[] {
+  return Object.values(operations).filter((operation) =>
+    operation.requestHeaders.some((name) => name.toLowerCase() === "idempotency-key"),
+  );
 }
