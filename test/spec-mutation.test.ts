@@ -38,6 +38,7 @@ beforeAll(() => {
     [[...schemas, "BatchUserImportRequest", "properties", "email", "maxLength"], 64],
     [[...schemas, "CreateBatchImportRequest", "properties", "requests", "maxItems"], 100],
     [[...schemas, "UserProperties", "x-max-value-bytes"], 100],
+    [[...schemas, "UserProperties", "propertyNames", "maxLength"], 256],
     [[...schemas, "BatchUserImportRequest", "required"], ["uid"]],
     // FullStory stops keying Create User and keys Update User instead.
     [["paths", "/v2/users", "post", "parameters"], []],
@@ -109,6 +110,17 @@ describe("a regenerated spec changes the library with no other edit", () => {
       expect.objectContaining({ rule: "fullstory.property_value_size" }),
     ]);
     expect(validateFullStoryUser({ uid: "u", properties: { note: "x".repeat(100) } })).toEqual([]);
+  });
+
+  it("FullStory property names 512 → 256 characters: a longer name is rejected, nested too", async () => {
+    const { validateFullStoryUser } = await import("../src/fullstory/validate.js");
+    const rules = (properties: Record<string, unknown>) =>
+      validateFullStoryUser({ uid: "u", properties }).map((p) => p.message);
+    expect(rules({ ["a".repeat(256)]: 1, o: { ["b".repeat(256)]: 1 } })).toEqual([]);
+    expect(rules({ ["a".repeat(257)]: 1, o: { ["b".repeat(257)]: 1 } })).toEqual([
+      matching(/^properties\.a+…: property name of 257 characters, more than 256$/),
+      matching(/^properties\.o\.b+…: property name of 257 characters, more than 256$/),
+    ]);
   });
 
   it("FullStory batch maxItems 50,000 → 100: an import of 250 users is sent as batches of 100, 100, 50", async () => {

@@ -149,7 +149,10 @@ interface State {
   leaves: number;
   /** The walk of `properties` stopped once past the count, so `leaves` is a lower bound. */
   countCut: boolean;
-  /** No fewer than the UTF-8 bytes of the JSON text of the property entries walked so far. */
+  /**
+   * No fewer than the UTF-8 bytes of the JSON text of the nested property entries walked so far (top-level
+   * entries are measured by their own rules, not summed).
+   */
   bound: number;
   /** What FullStory may do with a record it accepts (see {@link validateFullStoryRecord}). */
   warnings: string[] | undefined;
@@ -404,6 +407,17 @@ function walk(
       state.leaves += 1;
       continue;
     }
+    // A nested name is a property name too, which a spec could bound below the path (equal today).
+    if (inside && name.length > FULLSTORY_LIMITS.propertyName) {
+      const length = validName ? name.length : characters(name);
+      if (length > FULLSTORY_LIMITS.propertyName)
+        add(
+          state,
+          R.propertyPathLength,
+          `properties.${label(join(prefix, name))}`,
+          `property name of ${length} characters, more than ${FULLSTORY_LIMITS.propertyName}`,
+        );
+    }
     if (typeof value === "string") {
       state.leaves += 1;
       // The most its JSON text can take (a control character escaped as \u0000): no pass over the text.
@@ -426,6 +440,13 @@ function walk(
     } else if (value !== null && typeof value === "object" && dropsContent(value)) {
       state.leaves += 1;
       add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_PLAIN_MESSAGE);
+    } else if (value instanceof Number) {
+      // A boxed number is sent as its number (JSON.stringify unboxes it), not walked as an empty object.
+      state.leaves += 1;
+      const number = value.valueOf();
+      if (inside) state.bound += numberBound(number);
+      if (!Number.isFinite(number))
+        add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_FINITE_MESSAGE);
     } else if (value instanceof Date) {
       state.leaves += 1; // sent as its ISO-8601 text, far below the size limit
       if (inside) state.bound += DATE_BOUND;
@@ -678,6 +699,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
     typeof value === "object" &&
     !Array.isArray(value) &&
     !(value instanceof Date) &&
+    !(value instanceof Number) &&
     !dropsContent(value)
   );
 }

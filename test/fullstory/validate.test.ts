@@ -648,3 +648,37 @@ describe("validateFullStoryRecord: a nested object over the value limit as a who
     });
   });
 });
+
+describe("validateFullStoryUser: boxed numbers and Dates are sent as what they hold", () => {
+  it("takes a boxed number as its number: sent when finite, refused when not, counted in a nested size", () => {
+    const boxed = (n: number) => Object(n) as number;
+    expect(validateFullStoryUser({ uid: "u", properties: { a: { b: boxed(5) } } })).toEqual([]);
+    expect(validateFullStoryUser({ uid: "u", properties: { a: { b: boxed(NaN) } } })).toEqual([
+      {
+        rule: "fullstory.field_type",
+        message: matching(/^properties\.a\.b: a number that is not finite/),
+      },
+    ]);
+    const decimals = Object.fromEntries(
+      Array.from({ length: 400 }, (_, i) => [`k${i}`, boxed(0.123456789012345)]),
+    );
+    expect(validateFullStoryRecord({ uid: "u", properties: { a: decimals } })).toMatchObject({
+      ok: true,
+      warnings: [matching(/^properties\.a: a nested object of \d+ bytes as JSON text/)],
+    });
+    expect(validateFullStoryUser({ uid: "u", properties: boxed(5) as never })).toEqual([
+      {
+        rule: "fullstory.field_type",
+        message: "properties: must be an object of custom properties",
+      },
+    ]);
+  });
+
+  it("refuses a Date whose toISOString is its own: JSON.stringify would send what it returns", () => {
+    const date = new Date(0);
+    Object.defineProperty(date, "toISOString", { value: () => "x".repeat(9000) });
+    expect(validateFullStoryUser({ uid: "u", properties: { at: date } })).toEqual([
+      { rule: "fullstory.to_json", message: matching(/^properties\.at: an object with a toJSON/) },
+    ]);
+  });
+});

@@ -70,12 +70,18 @@ export function isWellFormedText(text: string): boolean {
 
 /**
  * True when JSON.stringify would send something other than `value` itself: it has a function-valued
- * `toJSON`, own or inherited, other than a Date's own (whose result, the ISO text, is known).
+ * `toJSON`, own or inherited, other than a Date's own with its own `toISOString` (whose result, the ISO text,
+ * is known).
  */
 export function sendsOtherThanItself(value: object): boolean {
   const toJSON: unknown = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON !== "function") return false;
-  return !(value instanceof Date && toJSON === Date.prototype.toJSON);
+  // A Date's own toJSON sends what its toISOString returns, which may be replaced too.
+  return !(
+    value instanceof Date &&
+    toJSON === Date.prototype.toJSON &&
+    value.toISOString === Date.prototype.toISOString
+  );
 }
 
 /** A value JSON.stringify would change on the way, and where (`.a.b`, `[3]`, "" for the value itself). */
