@@ -7,8 +7,9 @@ import type { FullStoryUser } from "./validate.js";
 /**
  * Options of {@link importUsers}: the engine's {@link ImportOptions} (`chunkRecords` within FullStory's batch
  * limit, `concurrency` within its in-progress job limit, `chunkAttempts`, `replayDelayMs`, `signal`, `journal`,
- * `onProgress`, `onOutcome`, `keepOutcomes`, `progressEvery`, `sleep`) and the FullStory adapter's
- * {@link FullStoryAdapterOptions} (`pollIntervalMs`, `maxPollIntervalMs`, `jobTimeoutMs`, `maxPollsPerJob`).
+ * `onProgress`, `onOutcome`, `keepOutcomes`, `progressEvery`, `precheck`, `maxReplayDelayMs`, `sleep`) and the
+ * FullStory adapter's {@link FullStoryAdapterOptions} (`pollIntervalMs`, `maxPollIntervalMs`, `jobTimeoutMs`,
+ * `maxPollsPerJob`).
  * Each option states its default there; chunk size and concurrency default to {@link createFullStoryAdapter}'s.
  */
 export type FullStoryImportOptions = ImportOptions & FullStoryAdapterOptions;
@@ -25,12 +26,11 @@ export type FullStoryImportOptions = ImportOptions & FullStoryAdapterOptions;
  * chunks already finished and resumes the others under the same idempotency keys and jobs, so no user is sent
  * twice.
  *
+ * @function
  * @example
  * const client = createFullStoryClient({ apiKey: process.env.FULLSTORY_API_KEY! });
  * const report = await importUsers(client, users, { journal: "fullstory-import.journal" });
  * console.log(`${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected`);
- *
- * @function
  */
 export const importUsers: Importer<FullStoryClient, FullStoryUser, FullStoryImportOptions> =
   importerOf(createFullStoryAdapter);

@@ -63,7 +63,8 @@ export interface PropellerAdapterOptions {
 
 /**
  * The import adapter for Propeller's `POST /v2/users/bulk/sourceId` (create or update, matched on source +
- * sourceId). Each chunk is one request; the answer's `data[]` is mapped back to the chunk by position (and
+ * sourceId). Chunks default to 2,000 users (`maxRecords` caps `chunkRecords`) and 4 in flight. Each chunk is one
+ * request; the answer's `data[]` is mapped back to the chunk by position (and
  * by `key` when positions and keys disagree). A 400 that names items (`#/users/<n>: …`) fails those items
  * and re-sends the rest of the chunk once. A 404 fails the chunk with the vendor's text; 401/403 stop the
  * import.

@@ -29,12 +29,11 @@ export type PropellerImportOptions = ImportOptions & PropellerAdapterOptions;
  * With `journal`, a re-run after a crash or abort keeps the outcomes of finished chunks and sends the
  * unfinished ones again (harmless: the upsert is idempotent).
  *
+ * @function
  * @example
  * const client = createPropellerClient({ clientId, clientSecret });
  * const report = await importUsers(client, users, { journal: "propeller-import.journal" });
  * console.log(`${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected`);
- *
- * @function
  */
 export const importUsers: Importer<PropellerClient, PropellerUser, PropellerImportOptions> =
   importerOf(createPropellerAdapter);

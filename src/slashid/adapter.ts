@@ -48,8 +48,8 @@ type Outcome = ItemOutcome<SlashIdFailureCode>;
  * - Columns: always the six confirmed ones (`slashid:emails`, `slashid:phone_numbers`, `slashid:usernames`,
  *   `slashid:region`, `slashid:groups`, `slashid:attributes`); the UNCONFIRMED `slashid:roles` and
  *   `slashid:password` only in files where some person has roles / a password.
- * - Limits (UNCONFIRMED by SlashID): files of at most `maxRecords` rows (default 10,000), 1,000 by default,
- *   one upload at a time.
+ * - Limits (UNCONFIRMED by SlashID): files of at most `maxRecords` rows (default 10,000), 1,000 by default;
+ *   one upload at a time by default (`concurrency` may raise it: SlashID states no limit).
  * - Outcomes: rows listed in `failed_csv` fail with code `rejected_by_vendor` and SlashID's reason (any
  *   column not named `slashid:*`). A row goes to the first person not yet matched whose uploaded row it
  *   echoes: equal in every `slashid:*` column both have (emails and usernames compared case-insensitively,

@@ -9,17 +9,16 @@ export type SlashIdImportOptions = ImportOptions & SlashIdAdapterOptions;
 
 /**
  * Imports persons into the SlashID organization of `client`: validates each record (rejections name the
- * `slashid.*` rule), uploads them as CSV files of `chunkRecords` persons (one at a time) with
+ * `slashid.*` rule), uploads them as CSV files of `chunkRecords` persons (one at a time by default) with
  * `bulkImportPersons`, and reports one outcome per record in input order. Never throws for a vendor answer:
  * 400 / 402 fail that file's persons, 401 / 403 stop the import (the rest fail as `fatal`), and rows SlashID
  * lists in `failed_csv` fail with its reason. See {@link createSlashIdAdapter} for the details.
  *
+ * @function
  * @example
  * const report = await importUsers(createSlashIdClient({ apiKey, orgId }), persons, {
  *   journal: "slashid-import.journal",
  * });
- *
- * @function
  */
 export const importUsers: Importer<SlashIdClient, SlashIdPerson, SlashIdImportOptions> =
   importerOf(createSlashIdAdapter);

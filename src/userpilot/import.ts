@@ -22,14 +22,14 @@ export type UserpilotImportOptions = ImportOptions & UserpilotAdapterOptions;
  * @param client a client from `createUserpilotClient`.
  * @param records the users, in any (async) iterable; read lazily.
  * @param options engine options (`chunkRecords`, `journal`, `signal`, `onProgress`, …) and adapter options
- *   (`pollIntervalMs`, `maxPollIntervalMs`, `jobTimeoutMs`, `conflictWaitMs`, `maxBodyBytes`).
+ *   (`pollIntervalMs`, `maxPollIntervalMs`, `maxPollsPerJob`, `jobTimeoutMs`, `conflictWaitMs`, `maxBodyBytes`,
+ *   `clockSkewMs`, `soleImporter`).
  *
+ * @function
  * @example
  * const client = createUserpilotClient({ apiKey: process.env.USERPILOT_API_KEY! });
  * const report = await importUsers(client, users, { journal: "userpilot-import.journal" });
  * console.log(`${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected`);
- *
- * @function
  */
 export const importUsers: Importer<UserpilotClient, UserpilotUser, UserpilotImportOptions> =
   importerOf(createUserpilotAdapter);

@@ -57,7 +57,7 @@ export const USERPILOT_RULES = {
   payloadSize: "userpilot.payload_size",
 } as const;
 
-/** A rule id {@link validateUserpilotUser} reports. */
+/** A Userpilot rule id: those {@link validateUserpilotUser} reports, and the engine's `payload_size`. */
 export type UserpilotRule = (typeof USERPILOT_RULES)[keyof typeof USERPILOT_RULES];
 
 const R = USERPILOT_RULES;

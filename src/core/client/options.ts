@@ -66,7 +66,7 @@ export interface CommonClientOptions {
    * The client's rate limiter, shared by all its calls: after a vendor's 429 it lowers the request rate (and
    * every call waits out the `Retry-After`), then raises it slowly while answers are good; `false` turns it
    * off. It limits nothing until the first 429.
-   * @default {} (see {@link RateLimiterOptions} for each setting's default)
+   * @default on, as `{}`: each setting at its own default (see {@link RateLimiterOptions})
    */
   rateLimit?: RateLimiterOptions | false;
   /**

@@ -44,12 +44,20 @@ export interface ImportProgress {
   readonly failed: number;
 }
 
+/**
+ * What an import did with each record it read: its counts, one outcome per record, the chunks it sent, and
+ * why it stopped early if it did. It never claims more than the vendor confirmed.
+ */
 export interface ImportReport {
+  /** The adapter's vendor id (`fullstory`, `slashid`, `propeller`, `userpilot`, or a custom adapter's). */
   readonly vendor: string;
   /** Records read from the input. Always imported + failed + rejected. */
   readonly total: number;
+  /** Records the vendor confirmed it stored. */
   readonly imported: number;
+  /** Records sent (or due to be) that the vendor refused, or whose fate this run could not settle. */
   readonly failed: number;
+  /** Records refused before sending, by a vendor rule or the precheck. */
   readonly rejected: number;
   /** Per-record outcomes in input order (only failures and rejections when `keepOutcomes` is `problems`). */
   readonly outcomes: readonly RecordOutcome[];
@@ -83,6 +91,8 @@ export interface ImportReport {
   readonly fatal?: string;
   /** Set when reading the input failed part-way (a truncated file): the records before it are reported. */
   readonly inputError?: string;
+  /** When the import started, as ISO-8601 UTC text (`2026-12-02T10:43:20.000Z`). */
   readonly startedAt: string;
+  /** How long it ran, in whole milliseconds of a monotonic clock. */
   readonly durationMs: number;
 }
