@@ -374,24 +374,35 @@ async function dryRun(
 ): Promise<number> {
   let total = 0;
   let rejected = 0;
+  let warned = 0;
   let broken: string | undefined;
   try {
     for await (const record of records) {
       const index = total++;
-      const problems =
-        record instanceof UnreadableRecord ? [unreadable(record)] : asImported(adapter, record);
-      if (problems.length === 0) continue;
-      rejected += 1;
+      const { problems, warnings } =
+        record instanceof UnreadableRecord
+          ? { problems: [unreadable(record)], warnings: [] }
+          : asImported(adapter, record);
+      if (problems.length === 0 && warnings.length === 0) continue;
       const key = adapter.keyOf(record, index);
-      for (const p of problems)
-        args.stdout.write(forTerminal(`record ${index} (${key}): [${p.rule}] ${p.message}`) + "\n");
+      const say = (line: string) =>
+        args.stdout.write(forTerminal(`record ${index} (${key}): ${line}`) + "\n");
+      if (problems.length > 0) {
+        rejected += 1;
+        for (const p of problems) say(`[${p.rule}] ${p.message}`);
+      } else {
+        // What an import would send, its outcome warning of an unconfirmed rule it may break.
+        warned += 1;
+        for (const warning of warnings) say(`warning: ${warning}`);
+      }
     }
   } catch (error) {
     // As in an import: broken input ends the reading, and every record read before it is still reported.
     broken = error instanceof Error ? error.message : String(error);
   }
+  const withWarnings = warned === 0 ? "" : ` (${warned} with a warning)`;
   args.stdout.write(
-    `dry run: ${total} records, ${total - rejected} valid, ${rejected} rejected; nothing was sent\n`,
+    `dry run: ${total} records, ${total - rejected} valid${withWarnings}, ${rejected} rejected; nothing was sent\n`,
   );
   if (broken !== undefined) args.stderr.write(`bulk-user-import: ${forTerminal(broken)}\n`);
   if (broken !== undefined) return EXIT.usage;
@@ -405,19 +416,23 @@ async function dryRun(
 function asImported(
   adapter: ImportAdapter<unknown, unknown>,
   record: unknown,
-): readonly Rejection[] {
+): { problems: readonly Rejection[]; warnings: readonly string[] } {
   const checked = adapter.validate(record);
-  if (!checked.ok) return checked.problems;
+  if (!checked.ok) return { problems: checked.problems, warnings: [] };
+  const sent = { problems: [], warnings: checked.warnings ?? [] };
   const { maxBytes, framing } = adapter.limits;
-  if (maxBytes === undefined || adapter.serialize === undefined) return [];
+  if (maxBytes === undefined || adapter.serialize === undefined) return sent;
   const bytes = (framing?.envelope ?? 0) + Buffer.byteLength(adapter.serialize(checked.item));
-  if (bytes <= maxBytes) return [];
-  return [
-    {
-      rule: `${adapter.vendor}.payload_size`,
-      message: `request body: ${bytes} bytes with this record alone, more than the ${maxBytes} a request may hold`,
-    },
-  ];
+  if (bytes <= maxBytes) return sent;
+  return {
+    problems: [
+      {
+        rule: `${adapter.vendor}.payload_size`,
+        message: `request body: ${bytes} bytes with this record alone, more than the ${maxBytes} a request may hold`,
+      },
+    ],
+    warnings: [],
+  };
 }
 
 /**

@@ -104,3 +104,33 @@ describe("--dry-run with --report", () => {
     expect(readFileSync(earlier, "utf8")).toBe(`${JSON.stringify({ kind: "header" })}\n`);
   });
 });
+
+describe("--dry-run shows what an import would send with a warning", () => {
+  it("prints each warning under its record and counts the records, exit 0", async () => {
+    const [a, b] = slashIdPersons(2);
+    const persons = file("regions.ndjson", ndjson([a, { ...b, region: "mars-olympus" }]));
+    const users = file(
+      "nested.ndjson",
+      ndjson([
+        {
+          uid: "big",
+          properties: { address: { street: "s".repeat(4500), city: "c".repeat(4500) } },
+        },
+      ]),
+    );
+
+    const slashid = await cli(["import", "slashid", persons, "--dry-run"]);
+    const fullstory = await cli(["import", "fullstory", users, "--dry-run"]);
+
+    expect(slashid.code).toBe(0);
+    expect(slashid.stdout).toMatch(/^record 1 \(sid\.1@example\.com\): warning: .*region/m);
+    expect(slashid.stdout).not.toContain("mars-olympus");
+    expect(slashid.stdout).toContain(
+      "dry run: 2 records, 2 valid (1 with a warning), 0 rejected; nothing was sent",
+    );
+    expect(fullstory.code).toBe(0);
+    expect(fullstory.stdout).toMatch(
+      /^record 0 \(big\): warning: properties\.address: a nested object of 9023 bytes as JSON text/m,
+    );
+  });
+});
