@@ -24,7 +24,9 @@ import {
   NOT_PLAIN_MESSAGE,
   NOT_JSON_MESSAGE,
   NOT_FINITE_MESSAGE,
+  isBoxedNumber,
   isWellFormedText,
+  sentNumber,
   sendsOtherThanItself,
   wellFormed,
   type SendHazard,
@@ -440,10 +442,10 @@ function walk(
     } else if (value !== null && typeof value === "object" && dropsContent(value)) {
       state.leaves += 1;
       add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_PLAIN_MESSAGE);
-    } else if (value instanceof Number) {
+    } else if (value !== null && typeof value === "object" && isBoxedNumber(value)) {
       // A boxed number is sent as its number (JSON.stringify unboxes it), not walked as an empty object.
       state.leaves += 1;
-      const number = value.valueOf();
+      const number = sentNumber(value);
       if (inside) state.bound += numberBound(number);
       if (!Number.isFinite(number))
         add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_FINITE_MESSAGE);
@@ -556,9 +558,16 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
     if (typeof item === "string") {
       if (!isWellFormedText(item)) alter(i, R.malformedText, MALFORMED_TEXT_MESSAGE);
       bound += item.length > 64 ? 2 + 6 * item.length : jsonStringBytes(item);
-    } else if (typeof item === "number") {
-      if (!Number.isFinite(item)) alter(i, R.fieldType, NOT_FINITE_MESSAGE);
-      bound += numberBound(item);
+    } else if (
+      typeof item === "number" ||
+      (typeof item === "object" &&
+        item !== null &&
+        isBoxedNumber(item) &&
+        !sendsOtherThanItself(item))
+    ) {
+      const number = typeof item === "number" ? item : sentNumber(item);
+      if (!Number.isFinite(number)) alter(i, R.fieldType, NOT_FINITE_MESSAGE);
+      bound += numberBound(number);
     } else if (typeof item === "boolean") {
       bound += item ? 4 : 5;
     } else if (item === null) {
@@ -699,7 +708,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
     typeof value === "object" &&
     !Array.isArray(value) &&
     !(value instanceof Date) &&
-    !(value instanceof Number) &&
+    !isBoxedNumber(value) &&
     !dropsContent(value)
   );
 }

@@ -666,6 +666,17 @@ describe("validateFullStoryUser: boxed numbers and Dates are sent as what they h
       ok: true,
       warnings: [matching(/^properties\.a: a nested object of \d+ bytes as JSON text/)],
     });
+    // In an array too, as a number; an object that only inherits from Number.prototype is no number.
+    expect(validateFullStoryUser({ uid: "u", properties: { s: [boxed(1), boxed(2)] } })).toEqual(
+      [],
+    );
+    expect(
+      validateFullStoryUser({ uid: "u", properties: { s: [1, boxed(Infinity)] } }).map(
+        (p) => p.rule,
+      ),
+    ).toEqual(["fullstory.field_type"]);
+    const fake = Object.create(Number.prototype) as object;
+    expect(validateFullStoryUser({ uid: "u", properties: { a: { b: fake } } })).toEqual([]);
     expect(validateFullStoryUser({ uid: "u", properties: boxed(5) as never })).toEqual([
       {
         rule: "fullstory.field_type",

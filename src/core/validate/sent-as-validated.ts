@@ -60,6 +60,15 @@ export function dropsContent(value: object): boolean {
   );
 }
 
+/**
+ * A `Number` object (`Object(5)`), which JSON.stringify writes as its number; an object that only inherits
+ * from `Number.prototype` is none, and is written as an object.
+ */
+export const isBoxedNumber = (value: object): boolean => types.isNumberObject(value);
+
+/** The number JSON.stringify writes for a boxed number: ToNumber of it, as its own `valueOf` may answer. */
+export const sentNumber = (value: object): number => Number(value);
+
 /** String methods of ES2024, in every Node this package runs on (20.3 and later), which ES2023's types lack. */
 type WellFormedText = string & { isWellFormed(): boolean; toWellFormed(): string };
 
@@ -122,8 +131,8 @@ export function findSendHazard(
   if (value instanceof Date)
     return Number.isNaN(value.getTime()) ? { kind: "not_finite", path: "" } : undefined;
   // A boxed number is sent as its value: `Object(NaN)` as null too.
-  if (value instanceof Number)
-    return Number.isFinite(value.valueOf()) ? undefined : { kind: "not_finite", path: "" };
+  if (isBoxedNumber(value))
+    return Number.isFinite(sentNumber(value)) ? undefined : { kind: "not_finite", path: "" };
   if (dropsContent(value)) return { kind: "not_plain", path: "" };
   if (Array.isArray(value)) {
     const items: readonly unknown[] = value;
