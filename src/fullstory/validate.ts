@@ -62,8 +62,8 @@ export type FullStorySchemaType = components["schemas"]["SchemaType"];
  *   a property name at any level, a segment of a `schema.properties` path): it could reach a prototype.
  * - `nesting_depth`: properties nested more than 32 levels deep (our bound, not FullStory's: it keeps every
  *   walk of the record, and its JSON.stringify, from overflowing the stack).
- * - `to_json`: the record, or an object in it other than a Date, has a `toJSON` method (own or inherited):
- *   JSON.stringify would send what it returns instead of what was validated.
+ * - `to_json`: the record, or an object in it other than a Date left as built, has a `toJSON` method (own or
+ *   inherited): JSON.stringify would send what it returns instead of what was validated.
  * - `malformed_text`: a string (a field, a property value, a value of a key sent unchecked) or a key holding
  *   a lone UTF-16 surrogate: FullStory would store U+FFFD in its place, or refuse the batch.
  *

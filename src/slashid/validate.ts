@@ -15,6 +15,7 @@ import {
   dropsContent,
   findSendHazard,
   NOT_PLAIN_MESSAGE,
+  isBoxedNumber,
   isWellFormedText,
   wellFormed,
   type SendHazard,
@@ -403,6 +404,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
     value !== null &&
     !Array.isArray(value) &&
     !(value instanceof Date) &&
+    !isBoxedNumber(value) &&
     !dropsContent(value)
   );
 }

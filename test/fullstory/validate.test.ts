@@ -693,3 +693,16 @@ describe("validateFullStoryUser: boxed numbers and Dates are sent as what they h
     ]);
   });
 });
+
+describe("validateFullStoryUser: a Date is sent as built, or refused", () => {
+  it("refuses a Date whose time is read through a replaced valueOf, and a fake Date, without throwing", () => {
+    const nan = Object.assign(new Date(0), { valueOf: () => NaN });
+    const fake = Object.create(Date.prototype) as Date;
+    for (const at of [nan, fake]) {
+      expect(validateFullStoryUser({ uid: "u", properties: { at } }).map((p) => p.rule)).toEqual([
+        "fullstory.to_json",
+      ]);
+    }
+    expect(validateFullStoryUser({ uid: "u", properties: { at: new Date(0) } })).toEqual([]);
+  });
+});

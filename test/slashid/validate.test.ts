@@ -552,3 +552,12 @@ describe("attributes given without their bucket", () => {
     expect(JSON.stringify(checked.problems)).not.toContain("zq-pro");
   });
 });
+
+describe("a boxed number where an object of attributes belongs", () => {
+  it("is refused as the attributes, or as a bucket, not sent as nothing or {}", () => {
+    const boxed = Object(5) as never;
+    for (const attributes of [boxed, { end_user_read_write: boxed }]) {
+      expect(validateSlashIdPerson({ emails: ["a@example.com"], attributes })).not.toEqual([]);
+    }
+  });
+});

@@ -14,7 +14,7 @@ export const RECORD_TO_JSON_MESSAGE =
 
 /** What a message says about a nested object with a `toJSON` method, after the path naming it. */
 export const VALUE_TO_JSON_MESSAGE =
-  "an object with a toJSON method (other than a Date): JSON.stringify would send what it returns, not the value that was validated";
+  "an object with a toJSON method (other than a Date's own, with its built-in methods): JSON.stringify would send what it returns, not the value that was validated";
 
 /** What a message says about a string with a lone surrogate, after the path naming it. */
 export const MALFORMED_TEXT_MESSAGE =
@@ -66,8 +66,17 @@ export function dropsContent(value: object): boolean {
  */
 export const isBoxedNumber = (value: object): boolean => types.isNumberObject(value);
 
-/** The number JSON.stringify writes for a boxed number: ToNumber of it, as its own `valueOf` may answer. */
-export const sentNumber = (value: object): number => Number(value);
+/**
+ * The number JSON.stringify writes for a boxed number: ToNumber of it, as its own `valueOf` may answer. NaN
+ * (refused as not finite) when that throws, as JSON.stringify would.
+ */
+export function sentNumber(value: object): number {
+  try {
+    return Number(value);
+  } catch {
+    return NaN;
+  }
+}
 
 /** String methods of ES2024, in every Node this package runs on (20.3 and later), which ES2023's types lack. */
 type WellFormedText = string & { isWellFormed(): boolean; toWellFormed(): string };
@@ -79,17 +88,20 @@ export function isWellFormedText(text: string): boolean {
 
 /**
  * True when JSON.stringify would send something other than `value` itself: it has a function-valued
- * `toJSON`, own or inherited, other than a Date's own with its own `toISOString` (whose result, the ISO text,
- * is known).
+ * `toJSON`, own or inherited, other than a real Date's built-in one reading the built-in methods it calls
+ * (whose result, the ISO text or null for an invalid Date, is known).
  */
 export function sendsOtherThanItself(value: object): boolean {
   const toJSON: unknown = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON !== "function") return false;
-  // A Date's own toJSON sends what its toISOString returns, which may be replaced too.
-  return !(
-    value instanceof Date &&
-    toJSON === Date.prototype.toJSON &&
-    value.toISOString === Date.prototype.toISOString
+  // A Date's toJSON reads its time through ToPrimitive (valueOf) and sends what toISOString returns: either
+  // may be replaced. An object that only inherits from Date.prototype holds no time at all.
+  if (!types.isDate(value) || toJSON !== Date.prototype.toJSON) return true;
+  const date = value as Date & { [Symbol.toPrimitive]: unknown };
+  return (
+    date.toISOString !== Date.prototype.toISOString ||
+    date.valueOf !== Date.prototype.valueOf ||
+    date[Symbol.toPrimitive] !== Date.prototype[Symbol.toPrimitive]
   );
 }
 
