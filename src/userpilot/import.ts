@@ -22,8 +22,8 @@ export type UserpilotImportOptions = ImportOptions & UserpilotAdapterOptions;
  * @param client a client from `createUserpilotClient`.
  * @param records the users, in any (async) iterable; read lazily.
  * @param options engine options (`chunkRecords`, `journal`, `signal`, `onProgress`, …) and adapter options
- *   (`pollIntervalMs`, `maxPollIntervalMs`, `maxPollsPerJob`, `jobTimeoutMs`, `conflictWaitMs`, `maxBodyBytes`,
- *   `clockSkewMs`, `soleImporter`).
+ *   (`pollIntervalMs`, `maxPollIntervalMs`, `maxPollsPerJob`, `jobTimeoutMs`, `conflictWaitMs`,
+ *   `maxBodyBytes`, `clockSkewMs`, `soleImporter`).
  *
  * @function
  * @example

@@ -12,8 +12,8 @@ const NONE: readonly Rejection[] = Object.freeze([]);
  * 1. **`undefined` is absent.** A key whose value is `undefined` counts as a key that is not there, at every
  *    level (fields, nested properties, metadata, attributes, address fields) and for every rule (required
  *    fields, unknown and forbidden keys): JSON.stringify drops it, so the vendor never sees it. An
- *    `undefined` item of an array (or a hole) is not absent: JSON writes `null` in its place, so it is refused
- *    (rule 5).
+ *    `undefined` item of an array (or a hole) is not absent: JSON writes `null` in its place, so it is
+ *    refused (rule 5).
  * 2. **No personal data in messages.** A message is `<field path>: <what the rule asks>`: it names the field
  *    (paths are built from keys, which name fields) and the rule, and never repeats the value, not even in
  *    part. It may give the value's kind (`got a number`, see `kindOf`), its length, byte size or count, and
