@@ -29,6 +29,11 @@ export interface FullStoryClientOptions extends CommonClientOptions {
 /** The operations FullStoryClient has a method for: the table generated from specs/fullstory.yaml. */
 export type FullStoryOperationTable = typeof operations;
 
+/**
+ * A typed FullStory client: one method per operation of specs/fullstory.yaml, each resolving to
+ * `{ ok, status, data }` or `{ ok: false, error }` with an `ApiError` narrowable by `status` (it never throws
+ * for an answer); `raw`, the openapi-fetch client under the same guarantees; and its `destination`.
+ */
 export type FullStoryClient = ApiClient<paths, FullStoryOperationTable> & Destined;
 
 /**

@@ -31,6 +31,11 @@ export interface PropellerClientOptions extends CommonClientOptions {
 /** The operations PropellerClient has a method for: the table generated from specs/propeller.yaml. */
 export type PropellerOperationTable = typeof operations;
 
+/**
+ * A typed Propeller client: one method per operation of specs/propeller.yaml, each resolving to
+ * `{ ok, status, data }` or `{ ok: false, error }` with an `ApiError` narrowable by `status` (it never throws
+ * for an answer); `raw`, the openapi-fetch client under the same guarantees; and its `destination`.
+ */
 export type PropellerClient = ApiClient<paths, PropellerOperationTable> & Destined;
 
 /**

@@ -6,6 +6,7 @@ import { durationOption, functionOption, show, wholeNumberOption } from "../core
 import { gatewayPage } from "./kit/answers.js";
 import { DropConnection } from "./simulator.js";
 
+/** A fault a simulator injects in place of, or after, the vendor's answer (see {@link FaultOptions}). */
 export type FaultKind = "429" | "5xx" | "drop" | "slow" | "lost_answer";
 const KINDS: readonly FaultKind[] = ["429", "5xx", "drop", "slow", "lost_answer"];
 

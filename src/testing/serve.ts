@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { buffer } from "node:stream/consumers";
 import { DropConnection, type VendorSimulator } from "./simulator.js";
 
+/** A simulator served over HTTP on 127.0.0.1 by {@link serveSimulator}: its `url`, and `close()`. */
 export interface RunningSimulator {
   readonly url: string;
   readonly server: Server;

@@ -28,6 +28,11 @@ export interface UserpilotClientOptions extends CommonClientOptions {
 /** The operations UserpilotClient has a method for: the table generated from specs/userpilot.yaml. */
 export type UserpilotOperationTable = typeof operations;
 
+/**
+ * A typed Userpilot client: one method per operation of specs/userpilot.yaml, each resolving to
+ * `{ ok, status, data }` or `{ ok: false, error }` with an `ApiError` narrowable by `status` (it never throws
+ * for an answer); `raw`, the openapi-fetch client under the same guarantees; and its `destination`.
+ */
 export type UserpilotClient = ApiClient<paths, UserpilotOperationTable> & Destined;
 
 /**

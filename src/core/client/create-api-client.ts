@@ -83,7 +83,7 @@ export type ApiClient<
    * The openapi-fetch client (`GET`, `POST`, …, `request`, `use`, `eject`), typed by the spec. Its calls go
    * through the same transport (auth, retries, timeouts, rate limiter, refused redirects, `maxResponseBytes`)
    * and the same client middleware as the operation methods, so the same guarantees hold:
-   * - a write the vendor makes idempotent (FullStory's `POST /v2/users/batch` and `POST /v2/users`) carries an
+   * - a write whose spec documents an `Idempotency-Key` (FullStory's batch and Create User) carries an
    *   `Idempotency-Key`, a UUID v4 unless the call sets one, so its retries cannot import twice;
    * - a non-2xx answer resolves, as openapi-fetch's do, to `{ error, response }`, with `error` scrubbed of the
    *   client's secrets;
