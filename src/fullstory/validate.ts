@@ -24,10 +24,10 @@ import {
   NOT_PLAIN_MESSAGE,
   NOT_JSON_MESSAGE,
   NOT_FINITE_MESSAGE,
-  isBoxedNumber,
+  isObjectOfKeys,
   isWellFormedText,
-  sentNumber,
   sendsOtherThanItself,
+  unboxed,
   wellFormed,
   type SendHazard,
 } from "../core/validate/sent-as-validated.js";
@@ -200,7 +200,7 @@ function inspect(user: unknown, kind: UserBodyKind): State {
     warnings: undefined,
   };
   // A Date or a boxed string is sent as a bare value, which makes FullStory refuse the whole batch.
-  if (!isPlainObject(user)) {
+  if (!isObjectOfKeys(user)) {
     add(state, R.fieldType, "record", `must be an object of fields, got ${kindOf(user)}`);
     return state;
   }
@@ -223,7 +223,7 @@ function inspect(user: unknown, kind: UserBodyKind): State {
         checkText(state, key, value, TEXT_LIMITS[kind][key]);
         break;
       case "properties":
-        if (!isPlainObject(value)) {
+        if (!isObjectOfKeys(value)) {
           add(state, R.fieldType, "properties", "must be an object of custom properties");
         } else if (sendsOtherThanItself(value)) {
           add(state, R.toJson, "properties", VALUE_TO_JSON_MESSAGE);
@@ -373,7 +373,8 @@ function walk(
       return;
     }
     if (!Object.prototype.hasOwnProperty.call(object, name)) continue;
-    const value = object[name];
+    // A boxed number is sent as its number, and checked as one, not walked as an empty object.
+    const value = unboxed(object[name]);
     if (value === undefined) continue;
     if (isForbiddenKey(name)) {
       state.leaves += 1;
@@ -442,13 +443,6 @@ function walk(
     } else if (value !== null && typeof value === "object" && dropsContent(value)) {
       state.leaves += 1;
       add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_PLAIN_MESSAGE);
-    } else if (value !== null && typeof value === "object" && isBoxedNumber(value)) {
-      // A boxed number is sent as its number (JSON.stringify unboxes it), not walked as an empty object.
-      state.leaves += 1;
-      const number = sentNumber(value);
-      if (inside) state.bound += numberBound(number);
-      if (!Number.isFinite(number))
-        add(state, R.fieldType, `properties.${label(join(prefix, name))}`, NOT_FINITE_MESSAGE);
     } else if (value instanceof Date) {
       state.leaves += 1; // sent as its ISO-8601 text, far below the size limit
       if (inside) state.bound += DATE_BOUND;
@@ -554,20 +548,13 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
     add(state, rule, `properties.${label(join(prefix, name))}[${i}]`, message);
   };
   for (let i = 0; i < array.length; i++) {
-    const item = array[i];
+    const item = unboxed(array[i]);
     if (typeof item === "string") {
       if (!isWellFormedText(item)) alter(i, R.malformedText, MALFORMED_TEXT_MESSAGE);
       bound += item.length > 64 ? 2 + 6 * item.length : jsonStringBytes(item);
-    } else if (
-      typeof item === "number" ||
-      (typeof item === "object" &&
-        item !== null &&
-        isBoxedNumber(item) &&
-        !sendsOtherThanItself(item))
-    ) {
-      const number = typeof item === "number" ? item : sentNumber(item);
-      if (!Number.isFinite(number)) alter(i, R.fieldType, NOT_FINITE_MESSAGE);
-      bound += numberBound(number);
+    } else if (typeof item === "number") {
+      if (!Number.isFinite(item)) alter(i, R.fieldType, NOT_FINITE_MESSAGE);
+      bound += numberBound(item);
     } else if (typeof item === "boolean") {
       bound += item ? 4 : 5;
     } else if (item === null) {
@@ -642,7 +629,7 @@ function numberBound(n: number): number {
 
 function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
   if (schema === null && kind === "batch") return; // as FullStory echoes it: no declarations
-  if (!isPlainObject(schema)) {
+  if (!isObjectOfKeys(schema)) {
     add(state, R.schemaType, "schema", 'must be an object { properties: { "<path>": "<type>" } }');
     return;
   }
@@ -657,7 +644,7 @@ function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
   }
   const declared = schema["properties"];
   if (declared === undefined) return;
-  if (!isPlainObject(declared)) {
+  if (!isObjectOfKeys(declared)) {
     add(state, R.schemaType, "schema.properties", "must be an object of property path → type");
     return;
   }
@@ -699,18 +686,6 @@ function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
 
 function add(state: State, rule: FullStoryRule, field: string, requirement: string): void {
   state.problems.add(rule, field, requirement);
-}
-
-/** An object of keys: a Map, a Date or the like is written as `{}` or a bare value, its content lost. */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    !Array.isArray(value) &&
-    !(value instanceof Date) &&
-    !isBoxedNumber(value) &&
-    !dropsContent(value)
-  );
 }
 
 function join(prefix: string, name: string): string {

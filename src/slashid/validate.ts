@@ -12,10 +12,9 @@ import {
   NOT_FINITE_MESSAGE,
   VALUE_TO_JSON_MESSAGE,
   DROPPED_MESSAGE,
-  dropsContent,
   findSendHazard,
   NOT_PLAIN_MESSAGE,
-  isBoxedNumber,
+  isObjectOfKeys,
   isWellFormedText,
   wellFormed,
   type SendHazard,
@@ -267,7 +266,7 @@ function looksLikeEmail(value: string): boolean {
  */
 function attributesCell(state: State, attributes: unknown): string | undefined {
   if (attributes === undefined) return undefined;
-  if (!isObject(attributes)) {
+  if (!isObjectOfKeys(attributes)) {
     state.problems.add(
       R.fieldType,
       "attributes",
@@ -301,7 +300,7 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
         `attributes.${bucket}: not among the attribute buckets SlashID documents (${SLASHID_ATTRIBUTE_BUCKETS.join(", ")}); sent as it is`,
       );
     }
-    if (!isObject(values)) {
+    if (!isObjectOfKeys(values)) {
       state.problems.add(
         R.fieldType,
         `attributes.${bucket}`,
@@ -395,18 +394,6 @@ function serialise(value: unknown): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** An object of keys: a Map, a Date or the like would be written as `{}` or a bare value, its content lost. */
-function isObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Date) &&
-    !isBoxedNumber(value) &&
-    !dropsContent(value)
-  );
 }
 
 /** A field's name for a message: well-formed, and visible when empty (a CSV column without a header). */

@@ -64,18 +64,46 @@ export function dropsContent(value: object): boolean {
  * A `Number` object (`Object(5)`), which JSON.stringify writes as its number; an object that only inherits
  * from `Number.prototype` is none, and is written as an object.
  */
-export const isBoxedNumber = (value: object): boolean => types.isNumberObject(value);
+const isBoxedNumber = (value: object): boolean => types.isNumberObject(value);
 
 /**
  * The number JSON.stringify writes for a boxed number: ToNumber of it, as its own `valueOf` may answer. NaN
  * (refused as not finite) when that throws, as JSON.stringify would.
  */
-export function sentNumber(value: object): number {
+function sentNumber(value: object): number {
   try {
     return Number(value);
   } catch {
     return NaN;
   }
+}
+
+/**
+ * `value` as JSON.stringify writes it when it is a boxed number without a `toJSON` of its own: the number,
+ * checked and measured as one; any other value as it is.
+ */
+export function unboxed(value: unknown): unknown {
+  return typeof value === "object" &&
+    value !== null &&
+    isBoxedNumber(value) &&
+    !sendsOtherThanItself(value)
+    ? sentNumber(value)
+    : value;
+}
+
+/**
+ * An object of keys, which JSON.stringify writes as its own fields: not an array, a Date, a boxed number, or
+ * one whose content it would not write ({@link dropsContent}: a Map would be sent as `{}`).
+ */
+export function isObjectOfKeys(value: unknown): value is Record<string, unknown> {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    !isBoxedNumber(value) &&
+    !dropsContent(value)
+  );
 }
 
 /** String methods of ES2024, in every Node this package runs on (20.3 and later), which ES2023's types lack. */
