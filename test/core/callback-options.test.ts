@@ -5,6 +5,8 @@
 // - A callback option that is not a function is refused by name before anything is read or sent. A
 //   non-function `onOutcome` let the import send every chunk, then reject with "callback is not a function"
 //   and no report; a non-function `precheck` rejected every record as `<vendor>.unreadable_record`.
+// - The outcome `onOutcome` gets is the caller's own: a JavaScript callback that changed it changed the
+//   report.
 import { afterEach, describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
@@ -124,6 +126,26 @@ describe("an async callback that rejects stops the import, as a throw does", () 
     });
     expect(running).toBe(0);
   });
+});
+
+describe("the outcome onOutcome gets is the caller's own", () => {
+  for (const vendor of VENDORS) {
+    it(`${vendor}: changing it leaves the report as the vendor answered`, async () => {
+      const { run } = await setup(vendor);
+      const report = await run({
+        onOutcome: (outcome: Rec) => {
+          outcome.outcome = "rejected";
+          outcome.key = "changed";
+        },
+      });
+      // Each vendor's key holds the sample's `k<index>` (an email, a source id).
+      expect(report.outcomes.map((o) => [o.key.includes(`k${o.index}`), o.outcome])).toEqual([
+        [true, "imported"],
+        [true, "imported"],
+        [true, "imported"],
+      ]);
+    });
+  }
 });
 
 describe("a callback option that is not a function is refused by name, before anything is sent", () => {

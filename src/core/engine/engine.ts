@@ -50,9 +50,10 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    */
   onProgress?: (progress: ImportProgress) => void;
   /**
-   * Called with each record's outcome as it is known, in completion order. If it throws (or, being async,
-   * rejects), it is not called again, nothing more is read or sent, and the import rejects with that error
-   * once the chunks in flight settled. The import settles only once the promises it returned settled.
+   * Called with each record's outcome as it is known, in completion order: the caller's own copy, so changing
+   * it changes nothing in the report. If it throws (or, being async, rejects), it is not called again,
+   * nothing more is read or sent, and the import rejects with that error once the chunks in flight settled.
+   * The import settles only once the promises it returned settled.
    */
   onOutcome?: (outcome: RecordOutcome) => void;
   /**

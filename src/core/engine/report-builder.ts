@@ -56,8 +56,9 @@ export class ReportBuilder {
     else this.#rejected += 1;
     if (this.keep === "all" || (this.keep === "problems" && outcome.outcome !== "imported")) {
       this.#kept.push(outcome);
-    }
-    this.onOutcome?.(outcome);
+      // The caller's own copy: a JavaScript callback that changes it must not change the report.
+      this.onOutcome?.({ ...outcome });
+    } else this.onOutcome?.(outcome);
   }
 
   count(event: string, n = 1): void {
