@@ -3,7 +3,7 @@ import { pollSettings } from "../core/engine/poll-settings.js";
 import { booleanOption, durationOption, wholeNumberOption } from "../core/options.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import { rules } from "../../generated/userpilot.rules.js";
-import { ChunkRun, type Settings } from "./chunk-run.js";
+import { ChunkRun, type JobQueue, type Settings } from "./chunk-run.js";
 import type { UserpilotClient } from "./client.js";
 import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
 
@@ -43,8 +43,9 @@ export interface UserpilotAdapterOptions {
   maxPollsPerJob?: number;
   /**
    * How long one job may run before its records are failed (`job_timeout`), in ms; also how long a
-   * submission waits for another bulk job to finish (`job_conflict`). Userpilot processes about 1,200 rows a
-   * minute, so a full 10,000-user job takes some 9 minutes.
+   * submission waits for another bulk job to finish (`job_conflict`), once per import: after a job outlasted
+   * it, later chunks fail `job_conflict` at the first `409` until Userpilot accepts a job again. Userpilot
+   * processes about 1,200 rows a minute, so a full 10,000-user job takes some 9 minutes.
    * @default 21600000 (6 hours)
    */
   jobTimeoutMs?: number;
@@ -96,7 +97,9 @@ export interface UserpilotAdapterOptions {
  *   both counts, or `malformed`), and the replay looks for the request's own job in the job list before
  *   sending again.
  * - `409 Conflict` (another bulk job is running): waits and submits again, for up to `jobTimeoutMs`, then
- *   fails the chunk with `job_conflict`.
+ *   fails the chunk with `job_conflict`. Once a job outlasted `jobTimeoutMs` (this import's, failed
+ *   `job_timeout`, or the one a chunk waited on), a `409` fails the chunk at once, not sent, until Userpilot
+ *   accepts a job again: each later chunk would otherwise wait as long again for the same job.
  * - `413` (body too large for the vendor): the chunk is split in half and each half submitted in turn, as its
  *   own job (recursively; the halves are checkpointed, so a re-run skips finished halves). A single user
  *   that is too large fails with `payload_too_large`.
@@ -132,6 +135,7 @@ export function createUserpilotAdapter(
     soleImporter: booleanOption("soleImporter", options.soleImporter, false),
   };
   const known = jobsFollowedWith(client);
+  const queue: JobQueue = { stuck: undefined };
   const bodyBytes = wholeNumberOption(
     "maxBodyBytes",
     options.maxBodyBytes,
@@ -162,7 +166,7 @@ export function createUserpilotAdapter(
     validate: validatedBy<UserpilotUser>(validateUserpilotUser),
     serialize: (item) => JSON.stringify(item),
     send: async (chunk, context) => {
-      const run = new ChunkRun(client, settings, known, chunk, context);
+      const run = new ChunkRun(client, settings, known, queue, chunk, context);
       const result = await run.follow(0, chunk.items.length);
       // A replay that polled the job or searched the list for it sent no user: not counted as a send.
       if (!run.posted) context.followedUpOnly?.();

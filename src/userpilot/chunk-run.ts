@@ -47,6 +47,16 @@ export interface Settings extends PollSettings {
 
 type Result = ChunkResult<UserpilotFailureCode>;
 
+/**
+ * What the chunks of one import share about Userpilot's one job at a time: once a job outlasted
+ * `jobTimeoutMs` (this import's own, or another that a `409` waited on), why, until Userpilot accepts a job
+ * again. Meanwhile a `409` is not waited out: every later chunk would wait `jobTimeoutMs` more for the same
+ * job, hours each.
+ */
+export interface JobQueue {
+  stuck: string | undefined;
+}
+
 /** How a job (or a request for one) ended: one outcome for all its users, since Userpilot reports per job. */
 type JobEnd =
   | {
@@ -66,6 +76,7 @@ export class ChunkRun {
     private readonly client: UserpilotClient,
     private readonly settings: Settings,
     private readonly known: Set<string>,
+    private readonly queue: JobQueue,
     private readonly chunk: Chunk<UserpilotUser>,
     private readonly context: ChunkContext,
   ) {}
@@ -268,6 +279,7 @@ export class ChunkRun {
         const foreign = this.notThisRequests(jobId, answer.data, size, distinct);
         if (foreign !== undefined) return fail("job_mismatch", foreign);
         this.context.checkpoint({ [`jobId${range}`]: jobId, [`guess${range}`]: "" });
+        this.queue.stuck = undefined;
         // A 202 without `total_rows` (one documented shape) has not shown that its job holds these rows:
         // the job's status must.
         const checked = typeof answer.data.total_rows === "number";
@@ -295,11 +307,17 @@ export class ChunkRun {
               ...(found.guess !== undefined && { guess: found.guess }),
             };
           }
-          if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
+          const stuck = this.queue.stuck;
+          if (stuck !== undefined) {
             return fail(
               "job_conflict",
-              `another bulk job was still running after ${duration(clock.elapsed())}${errorText(error.body)}`,
+              `another bulk job was running${errorText(error.body)}; not sent, as ${stuck} and Userpilot has accepted no job since`,
             );
+          }
+          if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
+            const waited = `another bulk job was still running after ${duration(clock.elapsed())}`;
+            this.queue.stuck = waited;
+            return fail("job_conflict", `${waited}${errorText(error.body)}`);
           }
           if (!(await clock.sleep(wait))) {
             return fail(
@@ -536,6 +554,7 @@ export class ChunkRun {
       throw error;
     }
     if (!polled.timedOut) return polled.value;
+    this.queue.stuck = `job ${jobId} was still ${status} after ${duration(plan.elapsed())}`;
     return end(
       failure(
         "job_timeout",

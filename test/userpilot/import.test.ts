@@ -313,6 +313,55 @@ describe("importUsers", () => {
     expect(report.outcomes[2]).toMatchObject({ code: "job_conflict" });
   });
 
+  it("waits out a job that outlasts jobTimeoutMs once per import, not once per chunk", async () => {
+    const up = vendor({ pollsPerStep: Number.POSITIVE_INFINITY });
+    const pending = run(users(5), { chunkRecords: 1, jobTimeoutMs: 1_000, conflictWaitMs: 50 });
+    const report = await pending;
+
+    expectEveryRecordOnce(report, 5);
+    expect(report.outcomes.map((o) => o.outcome === "failed" && o.code)).toEqual([
+      "job_timeout",
+      ...Array<string>(4).fill("job_conflict"),
+    ]);
+    expect(report.outcomes[1]).toMatchObject({
+      reason: matching(
+        /not sent, as job \S+ was still \w+ after 1 s and Userpilot has accepted no job since/,
+      ),
+    });
+    expect(up.ofKind("POST").map((s) => s.status)).toEqual([202, 409, 409, 409, 409]);
+    // One job timeout's waiting in all: each chunk used to wait as long again for the same job.
+    const waited = pending.waits.reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThan(900);
+    expect(waited).toBeLessThan(1_100);
+  });
+
+  it("waits out a 409 again once Userpilot accepted a job after one that outlasted jobTimeoutMs", async () => {
+    const up = vendor();
+    let posts = 0;
+    up.sim.setFaults({
+      script: ({ operation, params: { job_id: id } }) => {
+        if (operation === "bulkIdentifyUsers") {
+          posts += 1;
+          return posts === 2 || posts === 4
+            ? { answer: userpilotError(409, "job_already_running") }
+            : undefined;
+        }
+        return operation === "getBackgroundJob" && id === up.jobWith("u-0")
+          ? reporting("processing")
+          : undefined;
+      },
+    });
+    const report = await run(users(4), { chunkRecords: 1, jobTimeoutMs: 1_000 });
+
+    expect(report.outcomes.map((o) => (o.outcome === "failed" ? o.code : o.outcome))).toEqual([
+      "job_timeout",
+      "job_conflict",
+      "imported",
+      "imported",
+    ]);
+    expect(up.ofKind("POST").map((s) => s.status)).toEqual([202, 409, 202, 409, 202]);
+  });
+
   it("fails every user of a job Userpilot no longer knows (404) with job_lost, saying they may be imported", async () => {
     const up = vendor();
     up.scriptPollsOf("u-0", (jobId) => ({
