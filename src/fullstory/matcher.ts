@@ -40,6 +40,13 @@ export class Matcher {
   }[] = [];
   /** Imported users with a uid that matched no record, for {@link flagStrays}. */
   readonly #strays: { readonly uid: string; readonly id: string | undefined }[] = [];
+  /** Errors entries that found no record free, for {@link flagStrays}: they contradict an import. */
+  readonly #refusals: {
+    readonly uid: string | undefined;
+    readonly id: string | undefined;
+    readonly email: string | undefined;
+    readonly outcome: Extract<Outcome, { ok: false }>;
+  }[] = [];
   /** Imported users with neither uid nor email that no record named by id, left for {@link matchLeftovers}. */
   readonly #keyless: Outcome[] = [];
   readonly #indexes = new Map<IndexName, Map<string, Positions>>();
@@ -80,8 +87,9 @@ export class Matcher {
         return;
       }
     }
-    if (position === undefined) this.unmatched += 1;
-    else this.outcomes[position] = outcome;
+    if (position !== undefined) this.outcomes[position] = outcome;
+    else if (!stored && !outcome.ok) this.#refusals.push({ uid, id, email, outcome });
+    else this.unmatched += 1;
   }
 
   /**
@@ -142,11 +150,33 @@ export class Matcher {
   /**
    * Once {@link matchLeftovers} ran: an imported user with a uid that no free record took, while records of
    * that uid are placed, is FullStory saying more of them than they are: that it holds a user its errors list
-   * refused, or that one user has two ids. The report takes neither word alone: a refusal says FullStory may
-   * hold the user, and an import loses the id it cannot be sure of (and takes the one its own entry left out).
+   * refused, or that one user has two ids. So is an errors entry that found no record free, while one it
+   * names (by uid, else as {@link assign} looks) was imported. The report takes neither word alone: a refusal
+   * says FullStory may hold the user, and an import loses the id it cannot be sure of (and takes the one its
+   * own entry left out).
    */
   flagStrays(): void {
     const flagged = new Set<number>();
+    for (const { uid, id, email, outcome } of this.#refusals.splice(0)) {
+      const [by, positions] =
+        uid !== undefined
+          ? (["uid", this.#index("uid").get(uid)] as const)
+          : id !== undefined && this.#index("id").has(id)
+            ? (["id", this.#index("id").get(id)] as const)
+            : (["email", this.#placedByEmail(email, id)] as const);
+      const imported = (typeof positions === "number" ? [positions] : (positions ?? [])).find(
+        (at) => this.outcomes[at]?.ok === true,
+      );
+      if (imported === undefined) {
+        this.unmatched += 1;
+        continue;
+      }
+      flagged.add(imported);
+      this.outcomes[imported] = {
+        ...outcome,
+        reason: `${outcome.reason}; FullStory's imports list also names a user with this ${by}, so it may hold this user`,
+      };
+    }
     for (const { uid, id } of this.#strays.splice(0)) {
       const positions = this.#index("uid").get(uid);
       for (const at of typeof positions === "number" ? [positions] : (positions ?? [])) {
@@ -170,6 +200,15 @@ export class Matcher {
         }
       }
     }
+  }
+
+  /** The records an entry without a uid names by `email`, as {@link assign} looks for them. */
+  #placedByEmail(email: string | undefined, id: string | undefined): Positions | undefined {
+    if (email === undefined) return undefined;
+    return (
+      this.#index("email").get(email) ??
+      (id === undefined ? this.#index("emailOfId").get(email) : undefined)
+    );
   }
 
   #free(name: IndexName, key: string | undefined): number | undefined {

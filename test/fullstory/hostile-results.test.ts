@@ -156,6 +156,51 @@ describe("matching list entries to records", () => {
     expect(events).toEqual({ unmatched_entries: 1 });
   });
 
+  // FullStory's errors entry echoes the request item; one that echoes part of it (a uid, not the email sent
+  // with it) still names the record, which its imports list named too. Before, the record was imported with
+  // nothing said, where an echo of the whole item made it failed, saying FullStory may hold the user.
+  describe("an errors entry that echoes part of an imported record", () => {
+    const refused = { code: "invalid_argument", message: "refused" };
+    const mayHold = (by: string) =>
+      matching(
+        new RegExp(
+          `^refused; FullStory's imports list also names a user with this ${by}, so it may hold this user$`,
+        ),
+      );
+
+    it("by uid: failed with FullStory's reason, and it may hold the user", async () => {
+      const [ann, bob] = users(2);
+      vendor({ ghosts: { errors: [{ user: { uid: ann!.uid! }, ...refused }] } });
+      const { outcomes, events } = await sendChunk([ann!, bob!]);
+
+      expect(outcomes[0]).toEqual({ ok: false, code: "invalid_argument", reason: mayHold("uid") });
+      expect(outcomes[1]).toMatchObject({ ok: true });
+      expect(events).toEqual({});
+    });
+
+    it("by id, for a record without a uid", async () => {
+      const ghost = { user: { id: "", email: "ann@example.com" }, ...refused };
+      vendor({ ghosts: { errors: [ghost] } });
+      const [id] = await existing(1);
+      ghost.user.id = id!;
+      const { outcomes } = await sendChunk([{ id: id! }]);
+
+      expect(outcomes[0]).toEqual({ ok: false, code: "invalid_argument", reason: mayHold("id") });
+    });
+
+    it("by email, for a record without a uid or id", async () => {
+      const email = "ann@example.com";
+      vendor({ ghosts: { errors: [{ user: { id: "555", email }, ...refused }] } });
+      const { outcomes } = await sendChunk([{ email, display_name: "Ann" }]);
+
+      expect(outcomes[0]).toEqual({
+        ok: false,
+        code: "invalid_argument",
+        reason: mayHold("email"),
+      });
+    });
+  });
+
   it("counts nothing when every entry matches", async () => {
     const input = users(5);
     const sim = vendor({});
