@@ -10,12 +10,15 @@ import { headerCredentialOption } from "../core/options.js";
 
 /** FullStory's data centres, each a host of its own (specs/fullstory.yaml `servers`); the first is the default. */
 export const FULLSTORY_REGIONS = Object.freeze(servers.map((server) => server.name));
+/** A FullStory data centre's name (`na1`, `eu1`): a client's `region`. */
 export type FullStoryRegion = (typeof FULLSTORY_REGIONS)[number];
 
+/** Each FullStory region's API base URL, by region name, from specs/fullstory.yaml `servers`. */
 export const FULLSTORY_HOSTS = Object.fromEntries(
   servers.map((server) => [server.name, server.url]),
 ) as Readonly<Record<FullStoryRegion, string>>;
 
+/** What {@link createFullStoryClient} takes: the API key, the region, and the options every client takes. */
 export interface FullStoryClientOptions extends CommonClientOptions {
   /** A FullStory server API key, sent as `Authorization: Basic <key>` (the raw key, not base64, trimmed). */
   apiKey: string;

@@ -8,9 +8,20 @@ import { FULLSTORY_RULES, checkFullStoryUser, type FullStoryUserUpdate } from ".
 /** What the client's own `updateUser` returns. */
 export type UpdateUserClientResult = Awaited<ReturnType<FullStoryClient["updateUser"]>>;
 /** The client's error union for `updateUser`. */
-export type UpdateUserClientError = Extract<UpdateUserClientResult, { ok: false }>["error"];
+export type UpdateUserClientError = Extract<
+  UpdateUserClientResult,
+  {
+    /** Picks the client's failed results. */
+    ok: false;
+  }
+>["error"];
 /** FullStory's error body: what went wrong, and its code (e.g. `uid_immutable`). */
-export type FullStoryErrorBody = { readonly message: string; readonly code: string };
+export type FullStoryErrorBody = {
+  /** FullStory's own words for what went wrong. */
+  readonly message: string;
+  /** FullStory's error code, e.g. `uid_immutable`. */
+  readonly code: string;
+};
 
 /**
  * The update tried to change the uid of a user that already has one: FullStory's uids are immutable.
@@ -18,27 +29,42 @@ export type FullStoryErrorBody = { readonly message: string; readonly code: stri
  * answer (its error `body`).
  */
 export interface FullStoryUidImmutableError {
+  /** Tells this error from the client's variants: the update would change the user's uid. */
   readonly status: "uid_immutable";
+  /** `user <id>: ` and FullStory's message; when caught before sending, the user's uid and the one sent. */
   readonly message: string;
+  /** FullStory's error body, when FullStory refused the update; absent when caught before sending. */
   readonly body?: FullStoryErrorBody;
 }
 
 /** The user breaks FullStory's documented rules; nothing was sent. */
 export interface FullStoryInvalidUserError {
+  /** Tells this error from the client's variants: the update broke a rule and was not sent. */
   readonly status: "invalid";
+  /** `user <id>: ` and the message of every rule broken, joined by `; `. */
   readonly message: string;
+  /** Every rule the update (or the id) breaks. */
   readonly problems: readonly Rejection[];
 }
 
 /** The client's result for `updateUser`, its error union widened by `uid_immutable` and `invalid`. */
 export type UpdateUserResult =
-  | Extract<UpdateUserClientResult, { ok: true }>
+  | Extract<
+      UpdateUserClientResult,
+      {
+        /** Picks the client's successful results. */
+        ok: true;
+      }
+    >
   | {
+      /** The update failed, was refused, or was not sent: `error.status` says which. */
       readonly ok: false;
+      /** The client's error, or `uid_immutable` or `invalid`. */
       readonly error:
         UpdateUserClientError | FullStoryUidImmutableError | FullStoryInvalidUserError;
     };
 
+/** How {@link updateUser} calls FullStory: what it knows of the user's uid, and a signal to abort it. */
 export interface UpdateUserOptions {
   /**
    * The uid the user has now, when the caller knows it. An update that sends a different `uid` then returns

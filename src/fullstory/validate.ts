@@ -71,18 +71,31 @@ export type FullStorySchemaType = components["schemas"]["SchemaType"];
  * JavaScript number (JSON.parse of a file does it), and nothing here can tell it from an exact one.
  */
 export const FULLSTORY_RULES = {
+  /** A top-level key a closed body schema does not define. */
   unknownField: "fullstory.unknown_field",
+  /** A field or property value of a type the spec (or JSON) does not allow, or a required field missing. */
   fieldType: "fullstory.field_type",
+  /** uid, display_name or email longer than the spec's `maxLength`. */
   fieldLength: "fullstory.field_length",
+  /** A property name, at any level, not matching the spec's name pattern. */
   propertyName: "fullstory.property_name",
+  /** A property name, or its dotted full path, too long. */
   propertyPathLength: "fullstory.property_path_length",
+  /** Too many unique properties, counting each dotted leaf path. */
   propertyCount: "fullstory.property_count",
+  /** A leaf value over the byte limit. */
   propertyValueSize: "fullstory.property_value_size",
+  /** A property array holding an object or an array. */
   propertyArrayOfObjects: "fullstory.property_array_of_objects",
+  /** A `schema` that is not an object of valid property paths and the spec's `SchemaType` values. */
   schemaType: "fullstory.schema_type",
+  /** A key named `__proto__`, `constructor` or `prototype` anywhere in the record. */
   forbiddenKey: "fullstory.forbidden_key",
+  /** Properties nested more than 32 levels deep (our bound, not FullStory's). */
   nestingDepth: "fullstory.nesting_depth",
+  /** A `toJSON` method that would make JSON.stringify send something other than what was validated. */
   toJson: "fullstory.to_json",
+  /** A string or key holding a lone UTF-16 surrogate. */
   malformedText: "fullstory.malformed_text",
 } as const;
 
@@ -96,14 +109,19 @@ const PROPERTIES = rules.UserProperties;
 
 /** FullStory's limits, as specs/fullstory.yaml states them. */
 export const FULLSTORY_LIMITS = {
+  /** Characters of a batch item's `uid`. */
   uid: USER.uid.maxLength,
+  /** Characters of a batch item's `display_name`. */
   display_name: USER.display_name.maxLength,
+  /** Characters of a batch item's `email`. */
   email: USER.email.maxLength,
   /** Characters of one property name. */
   propertyName: PROPERTIES.propertyNames.maxLength,
   /** Characters of a nested property's dotted full path. */
   propertyPath: PROPERTIES["x-max-path-length"],
+  /** Unique properties of one user, counting each dotted leaf path. */
   propertyCount: PROPERTIES["x-max-leaf-properties"],
+  /** UTF-8 bytes of one leaf value: a string, or an array of scalars as JSON text. */
   propertyValueBytes: PROPERTIES["x-max-value-bytes"],
   /** Levels of nested property objects (ours: see `nesting_depth`). */
   propertyDepth: MAX_NESTING_DEPTH,

@@ -50,6 +50,7 @@ export const PROPELLER_DEFAULT_CHUNK_RECORDS = Math.min(
   PROPELLER_MAX_CHUNK_RECORDS,
 );
 
+/** Options of the Propeller adapter: our guard on how many users one request may carry. */
 export interface PropellerAdapterOptions {
   /**
    * Our guard on `chunkRecords` (a larger `chunkRecords` is refused with a RangeError). Propeller's own

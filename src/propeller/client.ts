@@ -14,6 +14,10 @@ import { abortedByCaller } from "../core/http/failures.js";
 /** Propeller's API host (specs/propeller.yaml `servers`). */
 export const PROPELLER_HOST: string = servers[0].url;
 
+/**
+ * What {@link createPropellerClient} takes: the OAuth2 client credentials, when to renew the token, and the
+ * options every client takes.
+ */
 export interface PropellerClientOptions extends CommonClientOptions {
   /** OAuth2 client id. */
   clientId: string;

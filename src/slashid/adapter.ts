@@ -29,6 +29,7 @@ import {
 } from "./records.js";
 import { checkSlashIdPerson } from "./validate.js";
 
+/** Options of the SlashID adapter: a cautious ceiling on persons per uploaded CSV file. */
 export interface SlashIdAdapterOptions {
   /**
    * Most persons in one uploaded file. SlashID documents no row or file-size limit (UNCONFIRMED), so this

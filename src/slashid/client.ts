@@ -10,8 +10,10 @@ import { headerCredentialOption } from "../core/options.js";
 
 /** SlashID's environments, each a host of its own (specs/slashid.yaml `servers`); the first is the default. */
 export const SLASHID_ENVIRONMENTS = Object.freeze(servers.map((server) => server.name));
+/** A SlashID environment's name (`production`, `sandbox`): a client's `environment`. */
 export type SlashIdEnvironment = (typeof SLASHID_ENVIRONMENTS)[number];
 
+/** Each SlashID environment's API base URL, by environment name, from specs/slashid.yaml `servers`. */
 export const SLASHID_HOSTS = Object.fromEntries(
   servers.map((server) => [server.name, server.url]),
 ) as Readonly<Record<SlashIdEnvironment, string>>;
@@ -26,6 +28,10 @@ export function slashIdBaseUrl(environment: SlashIdEnvironment = servers[0].name
   return SLASHID_HOSTS[environment];
 }
 
+/**
+ * What {@link createSlashIdClient} takes: the API key, the organization, the environment, and the options
+ * every client takes.
+ */
 export interface SlashIdClientOptions extends CommonClientOptions {
   /** An admin API key (bulk import needs one), sent as `SlashID-API-Key`. */
   apiKey: string;

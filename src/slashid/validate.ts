@@ -42,21 +42,37 @@ const NO_PROBLEMS: readonly Rejection[] = Object.freeze([]);
 
 /** The rule ids {@link validateSlashIdPerson} reports (see there for what each one asks). */
 export const SLASHID_RULES = {
+  /** No email, phone number or username: SlashID needs at least one. */
   handleRequired: "slashid.handle_required",
+  /** A `region` that is not a string, is blank, or holds a comma. */
   region: "slashid.region",
+  /** An empty attribute bucket name. */
   attributeBucket: "slashid.attribute_bucket",
+  /** An attribute key empty or over its byte limit. */
   attributeKeyLength: "slashid.attribute_key_length",
+  /** An attribute value not JSON-serialisable, or over its byte limit serialised. */
   attributeValueSize: "slashid.attribute_value_size",
+  /** A list item with a comma, which SlashID would split in two. */
   listItemComma: "slashid.list_item_comma",
+  /** An email without exactly one `@` with text on both sides. */
   emailFormat: "slashid.email_format",
+  /** A phone number that is not 3 or more digits, spaces, `()` or `-`, after an optional `+`. */
   phoneFormat: "slashid.phone_format",
+  /** An empty or blank list item, or an empty `password`. */
   emptyValue: "slashid.empty_value",
+  /** A field not of its declared type. */
   fieldType: "slashid.field_type",
+  /** A key named `__proto__`, `constructor` or `prototype` anywhere in the person. */
   forbiddenKey: "slashid.forbidden_key",
+  /** An attribute value nested more than 32 levels deep (our bound, not SlashID's). */
   nestingDepth: "slashid.nesting_depth",
+  /** A string or key holding a lone UTF-16 surrogate. */
   malformedText: "slashid.malformed_text",
+  /** An object inside an attribute value whose `toJSON` would change what is sent. */
   toJson: "slashid.to_json",
+  /** A NaN or ±Infinity inside an attribute value, which would be sent as `null`. */
   notFinite: "slashid.not_finite",
+  /** A field that is not one of {@link SlashIdPerson}'s, whose data SlashID would never see. */
   unknownField: "slashid.unknown_field",
 } as const;
 

@@ -16,6 +16,7 @@ export interface FaultCall {
   readonly operation: string;
   /** 1 for the first call of this operation since the simulator was created, 2 for the next, … */
   readonly attempt: number;
+  /** The path parameters of the spec's path template, by name (e.g. `job_id`); empty for `unknown`. */
   readonly params: Readonly<Record<string, string>>;
   /** A copy of the request, whose body the script may read. */
   readonly request: Request;
@@ -28,8 +29,14 @@ export interface FaultCall {
  */
 export type ScriptAction =
   | FaultKind
-  | { readonly answer: Response | (() => Response | Promise<Response>) }
-  | { readonly after: (answer: Response) => Response | Promise<Response> };
+  | {
+      /** The answer to send, or a function making it, in place of the vendor's: nothing is processed. */
+      readonly answer: Response | (() => Response | Promise<Response>);
+    }
+  | {
+      /** Called with the vendor's answer once the request is processed; what it returns is sent instead. */
+      readonly after: (answer: Response) => Response | Promise<Response>;
+    };
 
 /**
  * Faults a simulator injects; each `rate…` is a share of requests (0 to 1, all five adding up to at most 1,
@@ -38,6 +45,10 @@ export type ScriptAction =
 export interface FaultOptions {
   /** Answered 429 with `Retry-After: retryAfterSeconds` (default 1). */
   rate429?: number;
+  /**
+   * The `Retry-After` an injected 429 carries, in whole seconds (0 or more).
+   * @default 1
+   */
   retryAfterSeconds?: number;
   /** Answered 500 or 503, alternately. */
   rate5xx?: number;
@@ -45,6 +56,10 @@ export interface FaultOptions {
   rateDrop?: number;
   /** Answered only after `slowMs` (default 5000); a caller that gives up meanwhile is never processed. */
   rateSlow?: number;
+  /**
+   * How long a `slow` fault holds the request before the vendor processes it, in ms.
+   * @default 5000
+   */
   slowMs?: number;
   /**
    * Writes processed in full, then the answer is lost: odd-numbered losses drop the connection, even ones

@@ -27,6 +27,7 @@ import {
 } from "./kit/simulator-kit.js";
 
 export type { FullStorySimulatorOptions };
+/** What {@link createFullStorySimulator} returns: a simulator with FullStory's own stats, users and jobs. */
 export type FullStorySimulator = ReturnType<typeof createFullStorySimulator>;
 
 type Schemas = components["schemas"];
@@ -40,7 +41,9 @@ export interface FullStoryUser extends Pick<
 > {
   /** The FullStory-assigned id; the simulator lists it with every imported user. */
   id: string;
+  /** Its properties, every write merged in as FullStory merges them: nested objects by path. */
   properties: Record<string, unknown>;
+  /** The property types writes declared in `schema.properties`, by dotted path. */
   declaredTypes: Record<string, FullStorySchemaType>;
   /** Batch job ids and `createUser#<n>`. */
   writers: string[];
@@ -101,6 +104,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Stands for a body or batch in the stores: equal texts, equal digests, a fixed size whatever the text. */
 const digest = (text: string) => createHash("sha256").update(text).digest("base64");
 
+/**
+ * A FullStory server API v2 simulator (users and batch user import) answering as specs/fullstory.yaml says:
+ * a batch job is processed when created and answers `PROCESSING` until it ends (see the options), and an
+ * `Idempotency-Key` sent again with the same body gets the first answer. `stats()` adds FullStory's own
+ * counts to the common ones; `users()` and `jobs()` return copies of what it holds, in creation order.
+ * @throws RangeError naming an option out of range; TypeError for a `faults.script` or `faults.reject`
+ *   that is not a function.
+ */
 export function createFullStorySimulator(options: FullStorySimulatorOptions = {}) {
   const { apiKey = "sim-key", now = Date.now } = options;
   // Refused by name at once, as the library's own options are: NaN polls would never end a job.
@@ -373,6 +384,10 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
         return reply(refusalOf(fields.properties) ?? apply(user, fields) ?? ok(user.id));
       },
     }),
+    /**
+     * The common counts, with `jobs` created, `replays` answered from the idempotency store, records
+     * `refused` by FullStory's own rules, and `forgottenJobs` and `forgottenUsers` (`retention: "recent"`).
+     */
     stats() {
       const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
       const rewrites = sum(

@@ -22,10 +22,20 @@ import { everitProblems } from "./propeller/everit.js";
 
 type Schemas = components["schemas"];
 
+/**
+ * How {@link createPropellerSimulator} behaves: the client credentials it accepts, token lifetime, faults,
+ * and the tenant's data (required fields, parents, attributes).
+ */
 export interface PropellerSimulatorOptions {
-  /** @default "sim-client" */
+  /**
+   * The OAuth2 client id the token endpoint accepts.
+   * @default "sim-client"
+   */
   clientId?: string;
-  /** @default "sim-secret" */
+  /**
+   * The OAuth2 client secret the token endpoint accepts.
+   * @default "sim-secret"
+   */
   clientSecret?: string;
   /** Lifetime of issued tokens in seconds. @default 1800 */
   expiresIn?: number;
@@ -33,6 +43,10 @@ export interface PropellerSimulatorOptions {
   now?: () => number;
   /** Path prefix the simulator serves under, e.g. `/propeller`. @default "" */
   basePath?: string;
+  /**
+   * Faults to inject. `rejectRate` and `reject` refuse a user not stored yet, decided once per
+   * {@link propellerRecordKey}; it fails alone in the bulk answer.
+   */
   faults?: FaultOptions;
   /** Whether `faults` also hit the token endpoint. @default true */
   tokenFaults?: boolean;
@@ -41,7 +55,14 @@ export interface PropellerSimulatorOptions {
   /** Fields the tenant requires of every user beyond `source` and `sourceId`. @default none */
   requiredFields?: readonly string[];
   /** Parents (user groups) that exist before any import. @default none */
-  existingParents?: readonly { id: number; source?: string; sourceId?: string | number }[];
+  existingParents?: readonly {
+    /** Its id, for a user's `parent: { id }`. */
+    id: number;
+    /** Its source, for a user's `parent: { source, sourceId }`. */
+    source?: string;
+    /** Its sourceId, for a user's `parent: { source, sourceId }`; without it, only `id` names it. */
+    sourceId?: string | number;
+  }[];
   /** The user attributes defined in Propeller. @default every attribute is defined */
   definedAttributes?: readonly string[];
 }
@@ -51,15 +72,22 @@ export type SimulatedPropellerUser = Pick<
   PropellerUser,
   "source" | "sourceId" | "primaryLanguage"
 > & {
+  /** 1000 for the first user created, 1001 for the next, … */
   id: number;
+  /** Every field written so far: each write replaces the fields it sends. */
   fields: PropellerUser;
+  /** The number of each bulk request that wrote it (1 for the first that passed the schema), in order. */
   requests: number[];
 };
 
+/** An access token the simulator issued; `issuedAt` and `expiresAt` are ms of the `now` clock. */
 export type SimulatedToken = Record<"issuedAt" | "expiresAt", number> & {
+  /** The token itself: `sim-token-1`, `sim-token-2`, … */
   token: string;
+  /** Set by `revokeToken`: a call with it gets a 401. */
   revoked: boolean;
 };
+/** What {@link createPropellerSimulator} returns: a simulator with its users, tokens and token controls. */
 export type PropellerSimulator = ReturnType<typeof createPropellerSimulator>;
 
 /** Propeller's error envelope, e.g. for a scripted answer: `Response.json(propellerError(…), { status })`. */
@@ -91,6 +119,14 @@ const documented = (status: number, name: string) =>
   documentedExample(document, "bulkUsersBySourceId", status, name);
 const OAUTH_FAULTS: Record<number, string> = { 429: "slow_down", 503: "temporarily_unavailable" };
 
+/**
+ * A Propeller simulator: the token endpoint (client credentials) and the bulk upsert by sourceId, answered
+ * as specs/propeller.yaml says. Users are matched on source, sourceId and primaryLanguage, and items fail one
+ * by one (an unknown parent or attribute, a refusal). `users()` and `tokensIssued()` return copies; with
+ * `revokeToken` and `expireAllTokens` a test makes the next calls answer 401.
+ * @throws RangeError naming an option out of range; TypeError for a `faults.script` or `faults.reject`
+ *   that is not a function.
+ */
 export function createPropellerSimulator(options: PropellerSimulatorOptions = {}) {
   const { clientId = "sim-client", clientSecret = "sim-secret" } = options;
   const expiresIn = wholeNumberOption("expiresIn", options.expiresIn, 1800);
@@ -222,9 +258,11 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
   return {
     ...kit.serve({ getAccessToken: issueToken, bulkUsersBySourceId: bulk }),
     // The store is keyed by the match key: two users for one key cannot happen, as at Propeller.
+    /** The common counts; `duplicates` is always 0. */
     stats: () => kit.stats({ users: users.size, duplicates: 0, rewrites }),
     /** The users stored, in order of creation. */
     users: () => structuredClone([...users.values()]),
+    /** Every token issued, in order, as copies. */
     tokensIssued: () => [...tokens.values()].map((t) => ({ ...t })),
     /** The next call with `token` gets a 401. */
     revokeToken(token: string) {

@@ -5,8 +5,11 @@ import { DropConnection, type VendorSimulator } from "./simulator.js";
 
 /** A simulator served over HTTP on 127.0.0.1 by {@link serveSimulator}: its `url`, and `close()`. */
 export interface RunningSimulator {
+  /** The server's origin, `http://127.0.0.1:<port>`: a client's `baseUrl`, followed by any `basePath`. */
   readonly url: string;
+  /** The Node HTTP server underneath. */
   readonly server: Server;
+  /** Drops every open connection and stops the server; resolves once it has closed. */
   close(): Promise<void>;
 }
 

@@ -2,15 +2,22 @@ import type { FaultOptions } from "./faults.js";
 
 /** A vendor simulator: a stateful Fetch-API handler that answers as the vendor's spec says. */
 export interface VendorSimulator {
+  /** The vendor's id: `fullstory`, `slashid`, `propeller` or `userpilot`. */
   readonly vendor: string;
   /** The path prefix the simulator serves its API under ("" or absent for the root). */
   readonly basePath?: string;
+  /**
+   * Answers one request as the vendor would, injecting any fault due; rejects with {@link DropConnection}
+   * where the connection should drop unanswered (`serveSimulator` and `simulatorHandlers` do so).
+   */
   handle(request: Request): Promise<Response>;
+  /** The counts so far: requests, faults, users held, and what would be duplicates at the vendor. */
   stats(): SimulatorStats;
   /** Replaces the fault options from now on (fault counts, attempt numbers and record verdicts are kept). */
   setFaults(faults: FaultOptions): void;
 }
 
+/** What a simulator has received and holds, for a test's assertions: every simulator counts these. */
 export interface SimulatorStats {
   /** Requests received (faulted ones included), by `METHOD /path-template` below the base path, or
    * `METHOD (unknown route)`. */
@@ -35,6 +42,7 @@ export interface SimulatorStats {
 
 /** Thrown by a handler to make the server drop the connection without answering. */
 export class DropConnection extends Error {
+  /** Always `DropConnection`: the name `String(error)` gives it. */
   override name = "DropConnection";
   constructor() {
     super("connection dropped by the simulator");

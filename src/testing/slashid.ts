@@ -36,15 +36,23 @@ type Validate = (pointer: string, value: unknown) => string[];
 /** The `reason` of a row refused because its person exists (a client may look for /already exists/i). */
 export const SLASHID_ALREADY_EXISTS = "person already exists";
 
+/** How {@link createSlashIdSimulator} behaves: the keys and organization it expects, faults, and limits. */
 export interface SlashIdSimulatorOptions {
   /** The admin key expected in `SlashID-API-Key`. @default "sim-key" */
   apiKey?: string;
   /** A member (non-admin) key. @default none */
   memberApiKey?: string;
-  /** @default "sim-org" */
+  /**
+   * The organization expected in `SlashID-OrgID`; another answers 403.
+   * @default "sim-org"
+   */
   orgId?: string;
   /** Path prefix the simulator serves under, e.g. `/slashid`. @default "" */
   basePath?: string;
+  /**
+   * Faults to inject. `rejectRate` and `reject` refuse persons, decided once per person by its row's first
+   * handle: `email:` and the address in lower case, else `phone:<number>`, else `username:<name>`.
+   */
   faults?: FaultOptions;
   /** Most persons the organization may hold; an upload that would exceed it is a 402. @default unlimited */
   pricingTierLimit?: number;
@@ -52,6 +60,7 @@ export interface SlashIdSimulatorOptions {
   existingPersons?: "upsert" | "refuse";
 }
 
+/** The SlashID simulator's stats: the common counts, and the rows refused because their person existed. */
 export interface SlashIdSimulatorStats extends SimulatorStats {
   /** Rows refused because their person existed (`existingPersons: "refuse"`); not in `rejected`. */
   readonly alreadyExisting: number;
@@ -60,30 +69,51 @@ export interface SlashIdSimulatorStats extends SimulatorStats {
 const LISTS = ["emails", "phone_numbers", "usernames", "groups", "roles"] as const;
 /** What rows say of a person: each list the union of its rows' cells, the last region and password. */
 export interface SimulatedPersonData {
+  /** Its email addresses, each once, in the order rows gave them. */
   emails: string[];
+  /** Its phone numbers, each once, in the order rows gave them. */
   phone_numbers: string[];
+  /** Its usernames, each once, in the order rows gave them. */
   usernames: string[];
+  /** Its groups, each once, in the order rows gave them. */
   groups: string[];
+  /** Its roles, each once, in the order rows gave them. */
   roles: string[];
+  /** The region of the last row that named one. */
   region?: string;
+  /** The password of the last row that gave one. */
   password?: string;
+  /** Its attributes by bucket; a row's keys are merged into each bucket, a later value winning. */
   attributes: Record<string, Record<string, unknown>>;
 }
 type PersonData = SimulatedPersonData;
 type Lists = Pick<PersonData, (typeof LISTS)[number]>;
 
 /** A stored person: `id` 1, 2, … by creation, `key` its first handle, `uploads` that wrote it. */
-export type SimulatedPerson = SimulatedPersonData & { id: number; key: string; uploads: number[] };
+export type SimulatedPerson = SimulatedPersonData & {
+  /** 1 for the first person created, 2 for the next, … */
+  id: number;
+  /** Its first handle when it was created: its first email, else phone number, else username. */
+  key: string;
+  /** The `index` of each upload that wrote it, in order. */
+  uploads: number[];
+};
 
 /** An upload whose CSV was read (index from 1, status 200 or 402), with its cells as parsed. */
 export interface SimulatedUpload {
+  /** 1 for the first upload whose CSV was read, 2 for the next, … */
   index: number;
+  /** 200; or 402 when it would pass `pricingTierLimit`, and nothing of it was kept. */
   status: number;
+  /** The CSV's header, as uploaded. */
   columns: string[];
+  /** Its rows, each cell by column name, as parsed (an empty cell as `""`). */
   rows: Cells[];
+  /** SlashID's answer: the counts, and `failed_csv` with each failed row's `reason`; absent for a 402. */
   result?: Result;
 }
 
+/** What {@link createSlashIdSimulator} returns: a simulator with SlashID's stats, its persons and uploads. */
 export type SlashIdSimulator = ReturnType<typeof createSlashIdSimulator>;
 
 const COLUMNS = rules.PersonCsvRow.properties;
@@ -98,6 +128,13 @@ const fail = (status: number, message: string) => json(errorBody(status, message
 const documented = (operation: string, status: number) =>
   json(documentedExample(document, operation, status), status);
 
+/**
+ * A SlashID simulator: `bulkImportPersons` reads the uploaded CSV and answers at once (rows it refuses come
+ * back in `failed_csv` with a `reason`), and `getPersonsBulkImportTemplate` gives the confirmed columns.
+ * `persons()` and `uploads()` return copies of what it holds.
+ * @throws RangeError naming an option out of range; TypeError for a `faults.script` or `faults.reject`
+ *   that is not a function.
+ */
 export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
   const apiKey = options.apiKey ?? "sim-key";
   const refuseExisting = (options.existingPersons ?? "refuse") === "refuse";
@@ -199,6 +236,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
     });
   return {
     ...kit.serve({ bulkImportPersons: bulkImport, getPersonsBulkImportTemplate: template }),
+    /** The common counts (`duplicates` always 0), with `alreadyExisting`. */
     stats: (): SlashIdSimulatorStats => {
       const stored = [...persons.values()];
       // Each upload after the one that created a person wrote it again.

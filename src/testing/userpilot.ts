@@ -23,6 +23,7 @@ import { userpilotError as error } from "./userpilot/errors.js";
 import type * as T from "./userpilot/options.js";
 
 export type * from "./userpilot/options.js";
+/** What {@link createUserpilotSimulator} returns: a simulator with its users, companies and jobs. */
 export type UserpilotSimulator = ReturnType<typeof createUserpilotSimulator>;
 
 type Schemas = components["schemas"];
@@ -52,6 +53,14 @@ interface Job {
 
 type Stored = { company_id?: string; metadata: Schemas["Metadata"]; readonly writers: string[] };
 
+/**
+ * A Userpilot bulk identify simulator (users, companies, background jobs): one job at a time (another bulk
+ * request answers 409), each moving queued → validating → processing → completed or failed by status polls
+ * or the clock (see the options); a completed job upserts its records by id, metadata merged. `users()`,
+ * `companies()` and `jobs()` show what it holds; `startForeignJob` starts a job that is not the client's.
+ * @throws RangeError naming an option out of range; TypeError for a `faults.script` or `faults.reject`
+ *   that is not a function.
+ */
 export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = {}) {
   const { apiKey = "sim-key", now = Date.now } = options;
   // Refused by name at once, as the library's own options are: a NaN `stepMs` left every job queued.
@@ -245,6 +254,10 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
         return json(jobBody(tick(job)));
       },
     }),
+    /**
+     * The common counts (`rejected`: the rows of failed jobs, a set of ids counted once), with `jobs`
+     * accepted (foreign ones too), `conflicts` (bulk requests turned away with 409) and `companies` stored.
+     */
     stats() {
       jobs.forEach(settle);
       const live = [...jobs.values()].filter((job) => !job.foreign && job.failure === undefined);
@@ -262,18 +275,30 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
         companies: stores.companies.size,
       };
     },
+    /** The users stored, in order of their first write, with copies of their metadata and writers. */
     users: () => stored("users").map(({ id, ...user }) => ({ user_id: id, ...user })),
+    /** The companies stored, in order of their first write, with copies of their metadata and writers. */
     companies: () =>
       stored("companies").map(({ id, ...company }) => ({ ...company, company_id: id })),
-    /** The jobs (reading them does not tick them); a foreign job has no `ids`. */
+    /**
+     * The jobs (reading them does not tick them); a foreign job has no `ids`. `failure`, present when a job
+     * fails, says why (`rejectRate` or `failJobs`); it is decided when the job is made.
+     */
     jobs: () =>
       [...jobs.values()].map((job) => ({
+        /** The job's id, as its answers give it. */
         job_id: job.id,
+        /** Whether it identifies users or companies. */
         kind: job.kind,
+        /** Its status now (a job whose time has come is ended first). */
         status: statusOf(settle(job)),
+        /** The rows it claims: its records, or a foreign job's `rows`. */
         total_rows: job.rows,
+        /** The ids of its records, in request order; empty for a foreign job. */
         ids: job.ids,
+        /** Started by `startForeignJob`, not by a bulk request. */
         foreign: job.foreign,
+        /** Its status polls and the bulk requests it turned away while it ran. */
         ticks: job.ticks,
         ...(job.failure !== undefined && { failure: job.failure }),
       })),

@@ -13,8 +13,10 @@ const ENVIRONMENT = SERVER.variables.environment;
 
 /** Userpilot's environments, each a host of its own (specs/userpilot.yaml `servers`). */
 export const USERPILOT_ENVIRONMENTS = ENVIRONMENT.enum;
+/** A Userpilot environment's name (`analytex`, `analytex-eu`): a client's `environment`, part of its host. */
 export type UserpilotEnvironment = (typeof USERPILOT_ENVIRONMENTS)[number];
 
+/** What {@link createUserpilotClient} takes: the API key, the environment, and every client's options. */
 export interface UserpilotClientOptions extends CommonClientOptions {
   /** The environment's API key (not the app token), sent as `Authorization: Token <key>`. */
   apiKey: string;

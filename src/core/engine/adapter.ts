@@ -15,7 +15,9 @@ export interface Rejection {
 /** A record checked against the vendor's rules: its wire form, or every rule it breaks. */
 export type Validation<Wire> =
   | {
+      /** The record passes every confirmed rule of the vendor. */
       readonly ok: true;
+      /** The record in the vendor's wire form, as it goes into a chunk. */
       readonly item: Wire;
       /**
        * What the record breaks of the vendor's UNCONFIRMED rules (e.g. a value outside a list not known
@@ -23,7 +25,14 @@ export type Validation<Wire> =
        */
       readonly warnings?: readonly string[];
     }
-  | { readonly ok: false; readonly problems: readonly Rejection[] };
+  | {
+      /** The record is rejected and never sent. */
+      readonly ok: false;
+      /**
+       * Every rule it breaks: the report's `rule` is the first one's, its `reason` joins all their messages.
+       */
+      readonly problems: readonly Rejection[];
+    };
 
 /**
  * What one record of a chunk came to at the vendor. `Code` is the adapter's union of failure codes (each
@@ -31,6 +40,7 @@ export type Validation<Wire> =
  */
 export type ItemOutcome<Code extends string = string> =
   | {
+      /** The vendor holds the record: the report counts it imported. */
       readonly ok: true;
       /** The vendor's id for the record, where it gives one. */
       readonly id?: string;
@@ -41,9 +51,11 @@ export type ItemOutcome<Code extends string = string> =
       readonly note?: string;
     }
   | {
+      /** The vendor refused the record, or what became of it is not known (see `transient`). */
       readonly ok: false;
       /** The vendor's error code, or ours (`chunk_failed`, …). */
       readonly code: Code;
+      /** Why, in words for the report; the engine scrubs it with the adapter's `scrub` first. */
       readonly reason: string;
       /**
        * The failure may pass (network, timeout, 5xx, a lost answer): the engine sends the chunk again within
@@ -90,6 +102,10 @@ export interface Chunk<Wire> {
 
 /** What an adapter may do while it follows a chunk through. */
 export interface ChunkContext {
+  /**
+   * Aborts when the run stops (the caller's `signal`, a fatal answer to any chunk, a callback that threw, a
+   * journal that cannot be written): pass it to every request and wait for the chunk.
+   */
   readonly signal: AbortSignal;
   /**
    * State the adapter saved for this chunk in an earlier, interrupted run or an earlier attempt of this run
@@ -157,11 +173,23 @@ export interface ChunkContext {
  * it. The engine adds that (and any earlier send of the chunk) to the reason of every such item.
  */
 export type ChunkResult<Code extends string = string> =
-  | { readonly kind: "done"; readonly outcomes: readonly ItemOutcome<Code>[] }
   | {
+      /** The chunk was followed through: each item has its outcome. */
+      readonly kind: "done";
+      /** One outcome per item of the chunk, in the chunk's order. */
+      readonly outcomes: readonly ItemOutcome<Code>[];
+    }
+  | {
+      /** The vendor refused in a way every chunk would meet: the import stops. */
       readonly kind: "fatal";
+      /** The vendor's answer; its message, scrubbed, becomes the report's `fatal`. */
       readonly error: ApiError;
+      /**
+       * What the vendor said of each item before the fatal answer, by position (undefined where it said
+       * nothing); an item imported or refused for good keeps that outcome, the others fail `fatal`.
+       */
       readonly known?: readonly (ItemOutcome<Code> | undefined)[];
+      /** The vendor accepted the chunk's write first: items without a `known` outcome may be held by it. */
       readonly written?: boolean;
     };
 
@@ -178,6 +206,7 @@ export type ChunkResult<Code extends string = string> =
  * - `none`: a replay could import twice; transient failures are left to a re-run.
  */
 export interface ReplaySemantics {
+  /** Which of the ways above makes a replay safe; `none` leaves transient failures to a re-run. */
   readonly by: "idempotency-key" | "upsert" | "reconcile" | "resend" | "none";
   /** Why a replay is safe for this vendor, in a sentence (shown in reports and docs). */
   readonly why: string;
@@ -185,12 +214,17 @@ export interface ReplaySemantics {
 
 /** How a vendor's records are validated, chunked and sent. The engine knows nothing else about a vendor. */
 export interface ImportAdapter<Input, Wire = Input> {
+  /**
+   * The vendor's id (`fullstory`, …): the report's `vendor`, the prefix of the engine's own rule ids
+   * (`<vendor>.payload_size`), and part of what binds a journal.
+   */
   readonly vendor: string;
   /**
    * Where the records go: the base URL and the account (an org or client id, or a fingerprint of the key;
    * never a secret). A journal is bound to it, so a journal is never trusted against another destination.
    */
   readonly destination?: string;
+  /** What a chunk sent again after a lost answer does at the vendor, and so whether the engine replays it. */
   readonly replay: ReplaySemantics;
   /** Hard limits of one request, from the vendor's documentation. */
   readonly limits: {
@@ -202,12 +236,22 @@ export interface ImportAdapter<Input, Wire = Input> {
      * What a body adds to its items' texts: `envelope` bytes around them (`{"users":[]}`: 12) and
      * `separator` bytes between two of them (`,`: 1). @default { envelope: 0, separator: 0 }
      */
-    readonly framing?: { readonly envelope: number; readonly separator: number };
+    readonly framing?: {
+      /** Bytes a body adds around its items, e.g. 12 for `{"users":[]}`. */
+      readonly envelope: number;
+      /** Bytes a body adds between two items, e.g. 1 for `,`. */
+      readonly separator: number;
+    };
     /** Most chunks in flight at once (1 for vendors that run one job at a time). */
     readonly maxConcurrency?: number;
   };
   /** Defaults the caller may override within the limits. */
-  readonly defaults: { readonly chunkRecords: number; readonly concurrency: number };
+  readonly defaults: {
+    /** Records per chunk when the caller sets no `chunkRecords`. */
+    readonly chunkRecords: number;
+    /** Chunks the vendor works on at once when the caller sets no `concurrency`. */
+    readonly concurrency: number;
+  };
   /** A short, human key for messages and reports (uid, email, …); never a secret. */
   keyOf(record: Input, index: number): string;
   /**

@@ -9,6 +9,10 @@ import { abortableSleep } from "../time.js";
 import { durationOption, functionOption, signalOption, wholeNumberOption } from "../options.js";
 import { kindOf } from "../validate/describe.js";
 
+/**
+ * How one import runs ({@link runImport}, and each vendor's `importUsers` with its own options added): chunk
+ * size and concurrency, the resume journal, callbacks, and how a chunk is replayed within the run.
+ */
 export interface ImportOptions<Input = unknown> extends ReplayOptions {
   /**
    * Records per chunk, at most the vendor's limit (more throws a RangeError).

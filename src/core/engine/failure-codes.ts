@@ -13,7 +13,10 @@ declare const vendorCodeBrand: unique symbol;
  * An error code the vendor itself gave for a record or a request, passed through as it is. Branded, so a
  * vendor's union of failure codes still refuses a mistyped literal: only {@link vendorCode} makes one.
  */
-export type VendorCode = string & { readonly [vendorCodeBrand]: true };
+export type VendorCode = string & {
+  /** A brand for the type checker only: no value holds it at run time. */
+  readonly [vendorCodeBrand]: true;
+};
 
 /** Marks a code read from the vendor's answer as the vendor's own. */
 export function vendorCode(code: string): VendorCode {

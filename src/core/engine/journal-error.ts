@@ -5,5 +5,6 @@
  * because of it; the caller fixes the command line (another journal file, or the run's own settings).
  */
 export class JournalError extends Error {
+  /** Always `JournalError`: the name `String(error)` gives it. */
   override readonly name = "JournalError";
 }

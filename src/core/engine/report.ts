@@ -1,8 +1,11 @@
 /** What became of one input record. */
 export type RecordOutcome =
   | {
+      /** The record's 0-based position in the input. */
       readonly index: number;
+      /** The adapter's key for the record (uid, email, …), or `#<index>` when reading it threw. */
       readonly key: string;
+      /** The vendor confirmed it holds the record. */
       readonly outcome: "imported";
       /** The vendor's id for the record, where the vendor reports one. */
       readonly id?: string;
@@ -13,8 +16,11 @@ export type RecordOutcome =
       readonly warning?: string;
     }
   | {
+      /** The record's 0-based position in the input. */
       readonly index: number;
+      /** The adapter's key for the record (uid, email, …), or `#<index>` when reading it threw. */
       readonly key: string;
+      /** Sent (or due to be) and refused by the vendor, or its fate was not settled in this run. */
       readonly outcome: "failed";
       /** The vendor's error code, or ours: `chunk_failed`, `aborted`, `fatal`, `no_outcome`. */
       readonly code: string;
@@ -22,11 +28,15 @@ export type RecordOutcome =
       readonly reason: string;
     }
   | {
+      /** The record's 0-based position in the input. */
       readonly index: number;
+      /** The adapter's key for the record (uid, email, …), or `#<index>` when reading it threw. */
       readonly key: string;
+      /** Refused before sending, by a vendor rule or the precheck: never sent. */
       readonly outcome: "rejected";
       /** The rule the record breaks, e.g. `fullstory.property_name`. */
       readonly rule: string;
+      /** `record <index> (<key>): ` and what each rule it breaks asks. */
       readonly reason: string;
     };
 
@@ -40,7 +50,9 @@ export interface ImportProgress {
   readonly sent: number;
   /** Records whose outcome is known: imported + failed (+ rejected). */
   readonly confirmed: number;
+  /** Records the vendor confirmed it stored. */
   readonly imported: number;
+  /** Records sent (or due to be) that the vendor refused, or whose fate this run could not settle. */
   readonly failed: number;
 }
 
@@ -61,6 +73,7 @@ export interface ImportReport {
   readonly rejected: number;
   /** Per-record outcomes in input order (only failures and rejections when `keepOutcomes` is `problems`). */
   readonly outcomes: readonly RecordOutcome[];
+  /** How many chunks this run sent, took from the journal, and sent again. */
   readonly chunks: {
     /**
      * Chunks sent in this run, and chunks an earlier run left part-way that this one carried on from the

@@ -9,6 +9,7 @@ const VENDOR_WORDS = 300;
 export interface RequestTarget {
   /** The spec's operationId, e.g. `createBatchImport`. */
   readonly operation: string;
+  /** The HTTP method, in upper case (`POST`). */
   readonly method: string;
   /** The URL's path, with its parameters filled in (never the host or query). */
   readonly path: string;
@@ -23,17 +24,26 @@ export type TransportVariant =
        * `messages` or `errors`; at most 300 characters), when it says something.
        */
       readonly status: "undocumented";
+      /** The status the vendor answered with. */
       readonly httpStatus: number;
+      /**
+       * The body parsed as JSON, or else its start as text (at most 512 characters); undefined when empty.
+       * Scrubbed of the client's secrets.
+       */
       readonly body: unknown;
+      /** The response's headers, names in lower case, scrubbed of the client's secrets. */
       readonly headers: Readonly<Record<string, string>>;
     }
   | {
       /** The vendor answered, but not with what the spec says: HTML, truncated JSON, wrong media type. */
       readonly status: "malformed";
+      /** The status of the unusable answer. */
       readonly httpStatus: number;
+      /** What is wrong with it, e.g. `body is not valid JSON` or `content type text/html, expected …`. */
       readonly reason: string;
       /** The start of the body (at most 512 characters), scrubbed of secrets before it was cut. */
       readonly bodyText: string;
+      /** The response's headers, names in lower case, scrubbed of the client's secrets. */
       readonly headers: Readonly<Record<string, string>>;
     }
   | {
@@ -43,6 +53,7 @@ export type TransportVariant =
   | {
       /** No response within `timeoutMs` on the last attempt. */
       readonly status: "timeout";
+      /** The time one attempt was allowed, in ms (the client's `timeoutMs`). */
       readonly timeoutMs: number;
     }
   | {
@@ -52,6 +63,7 @@ export type TransportVariant =
   | {
       /** No credentials to send: e.g. the OAuth2 token request was refused. `reason` says why. */
       readonly status: "auth";
+      /** Why no credentials could be had (e.g. the token endpoint's refusal), scrubbed of secrets. */
       readonly reason: string;
     }
   | {
@@ -60,6 +72,7 @@ export type TransportVariant =
        * credential reaches the origin it names; not retried, and not transient: it would only repeat.
        */
       readonly status: "redirect";
+      /** The 3xx status the answer had. */
       readonly httpStatus: number;
       /** The `Location` it named, scrubbed of secrets; null when it named none. */
       readonly location: string | null;
@@ -70,20 +83,27 @@ export type TransportVariant =
        * unread, as soon as its `Content-Length` or the bytes streamed in passed the cap. Not retried.
        */
       readonly status: "too_large";
+      /** The status of the answer whose body was too large. */
       readonly httpStatus: number;
+      /** The cap the body passed, in bytes: the client's `maxResponseBytes`. */
       readonly maxBytes: number;
     };
 
 /** The fields a documented error status carries. */
 export interface StatusVariantFields<S extends number, B> {
+  /** The documented HTTP status the vendor answered with. */
   readonly status: S;
   /** The parsed body, typed by the spec's schema for this status. */
   readonly body: B;
+  /** The response's headers, names in lower case, scrubbed of the client's secrets. */
   readonly headers: Readonly<Record<string, string>>;
 }
 
 /** What {@link ApiError.of} takes for a variant: its `status` and the fields it carries. */
-export type ApiErrorVariant = { readonly status: number | string } & Record<string, unknown>;
+export type ApiErrorVariant = {
+  /** A documented HTTP status, or a transport variant's name (`network`, `timeout`, …). */
+  readonly status: number | string;
+} & Record<string, unknown>;
 
 /**
  * The error side of every operation's result. Narrow it with `switch (error.status)`: a documented status
@@ -91,11 +111,15 @@ export type ApiErrorVariant = { readonly status: number | string } & Record<stri
  * `redirect` (a 3xx, never followed) or `too_large` (a body over `maxResponseBytes`).
  */
 export class ApiError extends Error {
+  /** Always `ApiError`: the name `toJSON` and `String(error)` give it. */
   override readonly name = "ApiError";
   /** The variant: a documented HTTP status, or `undocumented`, `malformed`, `network`, `redirect`, … */
   declare readonly status: number | TransportVariant["status"];
+  /** The spec's operationId of the failed call (`raw` for a `raw` call to a path the spec lacks). */
   readonly operation: string;
+  /** The HTTP method, in upper case (`POST`). */
   readonly method: string;
+  /** The URL's path with its parameters filled in (never the host or query); `of` scrubs it of secrets. */
   readonly path: string;
   /**
    * Set when an earlier try of this call may have reached the vendor and its answer was lost (a timeout, a

@@ -41,13 +41,26 @@ export type ApiErrorOf<Op> = ApiError &
 /** One documented success, narrowable by `status` where an operation has several (e.g. 200 and 202). */
 export type ApiSuccessOf<Op> = {
   [S in SuccessStatusOf<Op>]: {
+    /** The vendor answered with a documented 2xx status and the body its spec describes. */
     readonly ok: true;
+    /** The documented 2xx status of the answer. */
     readonly status: S;
+    /**
+     * The body: parsed JSON with the schema's required fields, of their types, at every depth; the text for a
+     * non-JSON media type; undefined when the spec documents no body.
+     */
     readonly data: ResponseBody<ResponsesOf<Op>[S]>;
+    /** The response's headers, names in lower case. */
     readonly headers: Readonly<Record<string, string>>;
   };
 }[SuccessStatusOf<Op>];
 
 /** What every operation method returns: never throws for an HTTP or network outcome. */
 export type ApiResult<Op> =
-  ApiSuccessOf<Op> | { readonly ok: false; readonly error: ApiErrorOf<Op> };
+  | ApiSuccessOf<Op>
+  | {
+      /** The call failed: the vendor refused it, or no answer the spec describes came back. */
+      readonly ok: false;
+      /** What went wrong; narrow it with `switch (error.status)`. */
+      readonly error: ApiErrorOf<Op>;
+    };

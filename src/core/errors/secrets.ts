@@ -67,6 +67,10 @@ export class SecretSet {
     this.#byLength = undefined;
   }
 
+  /**
+   * `text` with every secret held, in each form it may come back in, replaced by `[REDACTED]`; a secret of
+   * fewer than 6 characters only where it stands alone, so it does not eat ordinary words.
+   */
   scrub(text: string): string {
     let out = text;
     // Longest first, as in the pattern; a long secret is no part of a short one.

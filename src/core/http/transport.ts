@@ -13,10 +13,15 @@ import { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 
 /** Why an attempt is being retried, for logs and progress displays. */
 export interface RetryEvent {
+  /** Which retry this is: 1 for the first, after the call's first try failed. */
   readonly attempt: number;
+  /** How long the call waits before it, in ms: the vendor's `Retry-After` (capped), else the backoff. */
   readonly delayMs: number;
+  /** What failed: the failure's kind (`network`, `timeout`, …) or the status, as `HTTP 503`. */
   readonly reason: string;
+  /** The request's HTTP method (`POST`). */
   readonly method: string;
+  /** The URL's path (never the host or query). */
   readonly path: string;
 }
 

@@ -1,6 +1,10 @@
 // The FullStory simulator's options.
 import type { FaultOptions } from "../faults.js";
 
+/**
+ * How {@link createFullStorySimulator} behaves: the key it expects, how long a batch job runs, paging,
+ * faults, and how much it remembers.
+ */
 export interface FullStorySimulatorOptions {
   /** Expected as `Authorization: Basic <apiKey>`. @default "sim-key" */
   apiKey?: string;

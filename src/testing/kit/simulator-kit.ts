@@ -149,9 +149,16 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
     handle,
     /** What every simulator exposes alike, serving `handlers`. */
     serve: (handlers: OperationHandlers) => ({
+      /** The vendor's id: `fullstory`, `slashid`, `propeller` or `userpilot`. */
       vendor: config.vendor,
+      /** The path prefix the API is served under, without a trailing slash; "" for the root. */
       basePath,
+      /**
+       * Answers one request as the vendor would, injecting any fault due; rejects with `DropConnection` where
+       * the connection should drop unanswered.
+       */
       handle: (request: Request) => handle(request, handlers),
+      /** Replaces the fault options from now on (fault counts, attempt numbers and verdicts are kept). */
       setFaults: (options: FaultOptions) => faults.setOptions(options),
     }),
     /** The common stats, with the vendor's own counts. */

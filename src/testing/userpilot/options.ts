@@ -1,16 +1,25 @@
 // The Userpilot simulator's options.
 import type { FaultOptions } from "../faults.js";
 
+/** What a bulk job identifies, by the endpoint that made it: `users` or `companies`. */
 export type UserpilotJobKind = "users" | "companies";
 
 /** What `failJobs` decides on; `index` is the job's 1-based number on this simulator. */
 export interface UserpilotJobInfo {
+  /** The job's id, its `job_id` in the simulator's answers. */
   readonly id: string;
+  /** Whether it identifies users or companies. */
   readonly kind: UserpilotJobKind;
+  /** 1 for the simulator's first job, 2 for the next, … (foreign jobs count too). */
   readonly index: number;
+  /** The records its request held. */
   readonly rows: number;
 }
 
+/**
+ * How {@link createUserpilotSimulator} behaves: the key it expects, how fast a job moves to its end, the
+ * body limit, and which jobs fail.
+ */
 export interface UserpilotSimulatorOptions {
   /** Expected as `Authorization: Token <apiKey>`. @default "sim-key" */
   apiKey?: string;
@@ -43,6 +52,10 @@ export interface UserpilotSimulatorOptions {
   failJobs?: (job: UserpilotJobInfo) => boolean;
 }
 
+/**
+ * How `startForeignJob` makes a job that is not the client's (another process's, an interrupted run's): one
+ * that blocks bulk requests with 409 until it ends.
+ */
 export interface UserpilotForeignJobOptions {
   /** Ticks per step of this job (3 steps to the end). @default the simulator's `pollsPerStep` */
   pollsPerStep?: number;
