@@ -51,6 +51,23 @@ describe("Journal.open on a file that is not a journal", () => {
     expectRefused(JSON.stringify([{ uid: faker.string.uuid() }]), 1, /not a journal line/);
   });
 
+  // The last line, without its newline, used to be cut off as a torn write whenever it began `{"kind":"`.
+  it("a one-line JSON file of another kind, without a final newline, is refused and left as it is", () => {
+    const deployment = JSON.stringify({
+      kind: "Deployment",
+      metadata: { name: faker.word.noun() },
+    });
+    expectRefused(deployment, 1, /kind is "Deployment"/);
+  });
+
+  it("a journal whose last line, without its newline, is not a journal's is refused, left as it is", () => {
+    const state = JSON.stringify({ kind: "state", seq: 0, fingerprint: "f", state: {} });
+    const outcome = JSON.stringify({ kind: "outcome", index: 0, key: "a", outcome: "imported" });
+    expectRefused(`${headerLine}\n${state}\n${outcome}`, 3, /kind is "outcome"/);
+    expectRefused(`${headerLine}\n${state}\n{"kind":"outcome","ind`, 3, /not a journal line/);
+    expectRefused(`${headerLine}\n{"kind":"header","ven`, 2, /not a journal line/);
+  });
+
   it("a line of another kind than header, state or done is refused, not read as a finished chunk", () => {
     const outcome = JSON.stringify({ kind: "outcome", index: 0, key: "a", outcome: "imported" });
     expectRefused(`${headerLine}\n${outcome}\n`, 2, /kind is "outcome"/);
@@ -144,6 +161,29 @@ describe("Journal.open on a journal", () => {
     expect(readFileSync(file, "utf8")).toBe(
       `${whole}${JSON.stringify({ kind: "state", seq: 1, fingerprint: "f1", state: {} })}\n`,
     );
+  });
+
+  it("a last line whole but for its newline is read, and the next line starts on a line of its own", () => {
+    const file = journalFile("journal-file");
+    const first = Journal.open(file, HEADER);
+    first.checkpoint(0, "f0", { job: "j-1" });
+    first.done(0, "f0", [{ ok: true, id: "u-0" }]);
+    first.close();
+    const written = readFileSync(file, "utf8");
+    writeFileSync(file, written.slice(0, -1));
+
+    const again = Journal.open(file, HEADER);
+    again.checkpoint(1, "f1", {});
+    again.close();
+
+    const state = JSON.stringify({ kind: "state", seq: 1, fingerprint: "f1", state: {} });
+    expect(readFileSync(file, "utf8")).toBe(`${written}${state}\n`);
+    const third = Journal.open(file, HEADER);
+    try {
+      expect(third.lookup(0)).toMatchObject({ outcomes: [{ ok: true, id: "u-0" }] });
+    } finally {
+      third.close();
+    }
   });
 
   it("a journal of other settings is a JournalError naming both runs", () => {

@@ -70,7 +70,8 @@ const READ_BLOCK = 1 << 20;
  * An append-only NDJSON file recording each chunk's progress: its fingerprint, the adapter's checkpoints
  * (idempotency key, job id) and, once known, its outcomes. Lines are appended synchronously, so a process
  * killed at any moment leaves every earlier line on disk; a torn last line (the write a crash cut short) is
- * cut off before anything is appended, so the next line starts on a line of its own.
+ * cut off before anything is appended, or ended if it lacks only its newline, so the next line starts on a
+ * line of its own.
  *
  * One run at a time: an open journal holds its lock (see {@link JournalLock}) until {@link Journal.close}.
  * A chunk's outcomes are only ever looked up once, when the run reaches that chunk, so outcomes written in
@@ -212,10 +213,25 @@ export class Journal {
     }
     this.#size = whole + tornBytes;
     if (tornBytes > 0) {
-      const text = Buffer.concat(torn).toString("utf8");
-      if (!isStartOfLine(text)) throw notAJournal(file, n + 1, "it is not a journal line");
-      truncateSync(file, whole);
-      this.#size = whole;
+      const tail = Buffer.concat(torn);
+      const text = tail.toString("utf8");
+      if (isJson(text)) {
+        // A whole line but for its newline (the crash came between the two), or a line of something else:
+        // read as any line is, and ended, so that the next line starts on its own.
+        const parsed = parseLine(file, n + 1, text);
+        if (!sawHeader && parsed.kind !== "header")
+          throw notAJournal(file, n + 1, `a ${parsed.kind} line before the header line`);
+        sawHeader = true;
+        this.#read(parsed, header, { offset: whole, length: tail.length, line: n + 1 });
+        appendFileSync(file, "\n");
+        this.#size += 1;
+      } else {
+        // Cut off only as the start of the line a journal writes next: anything else is left as it is.
+        if (!isTornLine(text, sawHeader))
+          throw notAJournal(file, n + 1, "it is not a journal line");
+        truncateSync(file, whole);
+        this.#size = whole;
+      }
     }
     if (!sawHeader) this.#append({ kind: "header", ...header });
   }
@@ -386,6 +402,23 @@ const LINE_START = '{"kind":"';
 
 function isStartOfLine(text: string): boolean {
   return text.startsWith(LINE_START) || LINE_START.startsWith(text);
+}
+
+/** Whether `text` can be the start of a line a journal writes: a header first, a state or done line after. */
+function isTornLine(text: string, afterHeader: boolean): boolean {
+  return (afterHeader ? ["state", "done"] : ["header"]).some((kind) => {
+    const start = `${LINE_START}${kind}",`;
+    return text.startsWith(start) || start.startsWith(text);
+  });
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** One complete line, checked to have the shape of its kind: a journal is never trusted blindly. */
