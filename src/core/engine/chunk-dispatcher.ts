@@ -148,8 +148,7 @@ export class ChunkDispatcher<Input, Wire> {
     // Not sent in this run; an earlier run with the journal may have settled the chunk, or sent it, or (past
     // a chunk that differs from the journal's) sent one in its place, which may have held these records.
     const entry = lookedUp ?? this.settings.journal?.lookup(seq);
-    const known =
-      entry !== undefined && entry.fingerprint === fingerprintOf(pending) ? entry : undefined;
+    const known = entry !== undefined && fits(entry, pending) ? entry : undefined;
     if (known?.outcomes !== undefined) {
       this.#resume(pending, known.outcomes);
       return;
@@ -171,7 +170,7 @@ export class ChunkDispatcher<Input, Wire> {
     }
     // Looked up once: the lookup hands a settled chunk's outcomes out once, and `#submit` uses them.
     const known = journal.lookup(this.#seq);
-    if (known !== undefined && known.fingerprint === fingerprintOf(pending)) {
+    if (known !== undefined && fits(known, pending)) {
       this.#submit(pending, known);
       return;
     }
@@ -327,11 +326,14 @@ export class ChunkDispatcher<Input, Wire> {
     };
     const fingerprint = journal === undefined ? "" : fingerprintOf(pending);
     const known = lookedUp ?? journal?.lookup(chunkSeq);
-    if (known !== undefined && known.fingerprint !== fingerprint) {
+    if (known !== undefined && !fits(known, pending, fingerprint)) {
       // Stop reading and sending; the chunks in flight settle before the run rejects, so none is orphaned.
       this.#unfit ??= new JournalError(
-        `journal ${this.settings.journalPath}: chunk ${chunkSeq} holds different records than in the run that wrote it; ` +
-          "resume with the same input, or start a new journal",
+        known.fingerprint !== fingerprint
+          ? `journal ${this.settings.journalPath}: chunk ${chunkSeq} holds different records than in the run that wrote it; ` +
+              "resume with the same input, or start a new journal"
+          : `journal ${this.settings.journalPath}: chunk ${chunkSeq} has ${known.outcomes?.length} outcomes recorded for its ${pending.indexes.length} records: ` +
+              "the journal was changed since the run that wrote it, so restore it or start a new journal",
       );
       this.#mismatch ??= this.#unfit;
       this.#abort(this.#mismatch);
@@ -515,6 +517,21 @@ function mayAdoptEarlierSend(by: ImportAdapter<unknown>["replay"]["by"], sends: 
 }
 
 /** The chunk's records as the journal fingerprints them. */
+/**
+ * Whether what the journal holds for a chunk is of `pending`: the same records, and, once settled, one
+ * outcome for each (a done line changed by hand would otherwise fail the records it lost `no_outcome`).
+ */
+function fits(
+  known: JournaledChunk,
+  pending: PendingChunk<unknown>,
+  fingerprint = fingerprintOf(pending),
+): boolean {
+  return (
+    known.fingerprint === fingerprint &&
+    (known.outcomes === undefined || known.outcomes.length === pending.indexes.length)
+  );
+}
+
 function fingerprintOf(pending: PendingChunk<unknown>): string {
   return Journal.fingerprint(
     pending.serialized.length > 0

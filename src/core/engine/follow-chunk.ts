@@ -1,6 +1,7 @@
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
 import { afterLostSend, saysVendorMayHold, UNFOLLOWED_NOTE } from "./chunk-outcomes.js";
 import { unprocessedBy } from "../errors/unprocessed.js";
+import { oneEach } from "./outcomes.js";
 
 /** How often, and how patiently, a chunk is sent again within a run after a transient failure. */
 export interface ReplayOptions {
@@ -163,7 +164,8 @@ export async function followChunk<Input, Wire>(
     else if (sent) sends += 1;
     // A replay is counted once it went out (or followed up): not one cut short before, or never let through.
     if (attempts > 1 && (sent || followedUpOnly)) following.replayed();
-    outcomes = outcomes === undefined ? [...result.outcomes] : best(outcomes, result.outcomes);
+    const answered = oneEach(result.outcomes, chunk.keys.length);
+    outcomes = outcomes === undefined ? [...answered] : best(outcomes, answered);
     const replayable = outcomes.some((o) => !o.ok && o.transient === true && !leftToReRun(o));
     if (!replayable || following.signal.aborted || attempts >= replays) break;
     const ceiling = Math.min(

@@ -15,3 +15,20 @@ export function everyItem<Code extends string>(
 ): ChunkResult<Code> {
   return { kind: "done", outcomes: sameOutcomes(size, outcome) };
 }
+
+/** The outcome of an item the adapter gave none for. */
+export const NO_OUTCOME: ItemOutcome = {
+  ok: false,
+  code: "no_outcome",
+  reason: "the vendor reported no outcome",
+};
+
+/**
+ * One outcome for each of `size` items, as an adapter's answer should be: a missing one fails `no_outcome`,
+ * one past the end is dropped. So the journal records as many as the chunk has records, and a re-run can
+ * tell a done line changed by hand from one it wrote.
+ */
+export function oneEach(outcomes: readonly ItemOutcome[], size: number): readonly ItemOutcome[] {
+  if (outcomes.length === size) return outcomes;
+  return Array.from({ length: size }, (_, i) => outcomes[i] ?? NO_OUTCOME);
+}

@@ -1,12 +1,7 @@
 import type { ItemOutcome } from "./adapter.js";
+import { NO_OUTCOME } from "./outcomes.js";
 import type { PendingChunk } from "./pending-chunk.js";
 import type { ReportBuilder } from "./report-builder.js";
-
-const NO_OUTCOME: ItemOutcome = {
-  ok: false,
-  code: "no_outcome",
-  reason: "the vendor reported no outcome",
-};
 
 /**
  * Records each item's outcome in the report, with what the reader learnt about it (a duplicate key, a

@@ -1,0 +1,90 @@
+// A done line holds one outcome per record of its chunk. One changed by hand to hold fewer (or more) was
+// trusted: the records it lost failed `no_outcome`, "the vendor reported no outcome", on every re-run,
+// though the vendor held them. Such a journal is refused, as one of other input is; and the engine records
+// one outcome per record whatever its adapter answered, so a journal it wrote is never refused so.
+import { readFileSync, writeFileSync } from "node:fs";
+import { faker } from "@faker-js/faker";
+import { expect, it } from "vitest";
+import { runImport } from "../../src/core/engine/engine.js";
+import { JournalError } from "../../src/core/engine/journal.js";
+import type { RecordOutcome } from "../../src/core/engine/report.js";
+import { journalFile } from "../support/journal-file.js";
+import { matching } from "../support/matchers.js";
+import { importEvery, testAdapter } from "../support/test-adapter.js";
+
+interface User {
+  id: string;
+  name: string;
+}
+
+/** The journal's lines with chunk `seq`'s done line given `count` outcomes (its first, repeated). */
+function withOutcomes(text: string, seq: number, count: number): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      if (line === "") return line;
+      const parsed = JSON.parse(line) as { kind: string; seq?: number; outcomes?: unknown[] };
+      if (parsed.kind !== "done" || parsed.seq !== seq) return line;
+      return JSON.stringify({ ...parsed, outcomes: Array(count).fill(parsed.outcomes?.[0]) });
+    })
+    .join("\n");
+}
+
+it.each([1, 3])(
+  "a done line changed to hold %i outcomes for 2 records is refused",
+  async (count) => {
+    const users: User[] = Array.from({ length: 6 }, () => ({
+      id: faker.string.uuid(),
+      name: faker.person.fullName(),
+    }));
+    const journal = journalFile("done-line-edited");
+    let sent = 0;
+    const adapter = testAdapter<User>((chunk) => {
+      sent += 1;
+      return importEvery(chunk);
+    });
+    expect((await runImport(adapter, users, { journal })).imported).toBe(6);
+    writeFileSync(journal, withOutcomes(readFileSync(journal, "utf8"), 1, count));
+    sent = 0;
+
+    const outcomes: RecordOutcome[] = [];
+    await expect(
+      runImport(adapter, users, { journal, onOutcome: (o) => outcomes.push(o) }),
+    ).rejects.toThrow(
+      new JournalError(
+        `journal ${journal}: chunk 1 has ${count} outcomes recorded for its 2 records: the journal was changed since the run that wrote it, so restore it or start a new journal`,
+      ),
+    );
+    expect(sent).toBe(0);
+    const chunk1 = outcomes.filter((o) => o.index === 2 || o.index === 3);
+    expect(chunk1).toHaveLength(2);
+    for (const outcome of chunk1) {
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        reason: matching(/chunk 1 has \d outcomes recorded for its 2 records/),
+      });
+    }
+  },
+);
+
+it.each([1, 3])(
+  "an adapter that answers %i outcomes for 2 records leaves a journal a re-run resumes",
+  async (count) => {
+    const users: User[] = Array.from({ length: 2 }, () => ({
+      id: faker.string.uuid(),
+      name: faker.person.fullName(),
+    }));
+    const journal = journalFile("done-line-adapter-count");
+    const answering = testAdapter<User>(() =>
+      Promise.resolve({ kind: "done", outcomes: Array(count).fill({ ok: true }) }),
+    );
+    const first = await runImport(answering, users, { journal });
+    const again = await runImport(answering, users, { journal });
+
+    expect(again.chunks.resumed).toBe(1);
+    const expected = count === 1 ? ["imported", "failed"] : ["imported", "imported"];
+    for (const report of [first, again]) {
+      expect(report.outcomes.map((o) => o.outcome)).toEqual(expected);
+    }
+  },
+);
