@@ -29,6 +29,7 @@ import {
   jobFailure,
   LIST_UNREAD,
   progressOf,
+  savedOutcome,
   stopped,
   text,
   unsettled,
@@ -92,8 +93,10 @@ export class ChunkRun {
     const range = whole ? "" : `:${start}-${end}`;
     const resumed = this.context.resumed;
 
+    // A value changed by hand is passed over: the half's saved job is polled, or its users sent again.
     const finished = resumed?.[`done${range}`];
-    if (finished !== undefined) return everyItem(size, JSON.parse(finished) as Outcome);
+    const saved = finished === undefined ? undefined : savedOutcome(finished);
+    if (saved !== undefined) return everyItem(size, saved);
     if (resumed?.[`split${range}`] !== undefined) return this.halves(start, end, range, true);
 
     // `""`: a job the request was once taken to have made, which turned out to be another's.

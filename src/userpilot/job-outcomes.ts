@@ -119,6 +119,26 @@ export function vendorDuration(job: Record<string, unknown>): number | undefined
   return Number.isNaN(ms) || ms < 0 ? undefined : ms;
 }
 
+/**
+ * A half's final outcome as a `done:<range>` checkpoint holds it (imported, with any note, or `job_failed`),
+ * or undefined for any other text: a journal changed by hand, whose value is then not trusted.
+ */
+export function savedOutcome(text: string): Outcome | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const { ok, note, code, reason } = value as Record<string, unknown>;
+  if (ok === true && (note === undefined || typeof note === "string"))
+    return note === undefined ? { ok } : { ok, note };
+  if (ok === false && code === "job_failed" && typeof reason === "string")
+    return { ok, code, reason };
+  return undefined;
+}
+
 export function failure(code: UserpilotFailureCode, reason: string): Outcome {
   // A job that may still finish, or one another job still blocks, is resumed by a re-run with the journal.
   // So is a job Userpilot accepted and then no longer knows (404): it may have imported the users.

@@ -1,0 +1,40 @@
+// A split chunk's halves save their final outcome in the journal (`done:<start>-<end>`). A value changed by
+// hand was trusted as it parsed: `{}` stopped the whole import on a TypeError (every user `fatal`, though
+// Userpilot held them), `null` or text that is not JSON failed the chunk. It is now passed over: the half
+// is followed again (its users sent again, which Userpilot upserts).
+import { readFileSync, writeFileSync } from "node:fs";
+import { expect, it } from "vitest";
+import { journalFile } from "../support/journal-file.js";
+import { run, useUserpilot, users } from "./harness.js";
+
+const vendor = useUserpilot();
+
+it.each(["{}", "null", "not json", '{"ok":false,"code":"job_failed"}', '{"ok":true,"note":5}'])(
+  "a half's saved outcome %s is passed over, and the half followed again",
+  async (value) => {
+    const journal = journalFile("userpilot");
+    const input = users(4);
+    const up = vendor();
+    expect((await run(input, { journal })).imported).toBe(4);
+    const [header, ...rest] = readFileSync(journal, "utf8").split("\n");
+    const state = rest
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as { kind: string; fingerprint: string })
+      .find((line) => line.kind === "state");
+    const halves = { split: "", "done:0-2": value, "done:2-4": JSON.stringify({ ok: true }) };
+    const line = { kind: "state", seq: 0, fingerprint: state!.fingerprint, state: halves };
+    writeFileSync(journal, `${header}\n${JSON.stringify(line)}\n`);
+    const posted = up.ofKind("POST").length;
+
+    const again = await run(input, { journal });
+
+    expect(again.fatal).toBeUndefined();
+    expect(again.outcomes.map((o) => o.outcome)).toEqual(Array(4).fill("imported"));
+    expect(
+      up
+        .ofKind("POST")
+        .slice(posted)
+        .map((post) => post.userIds),
+    ).toEqual([["u-0", "u-1"]]);
+  },
+);
