@@ -54,15 +54,18 @@ export class JournalLock {
       try {
         return JournalLock.#take(journal, named);
       } catch (error) {
-        // The file a link names may sit in a folder this run cannot write to (the journal file itself
-        // writable): its lock then goes beside the link, as it did before links were followed.
+        // Not beside the link instead: a run through another link to the same file would take a lock of its
+        // own there, and both runs would send every chunk.
         if (
           named === journal ||
           !(error instanceof JournalError) ||
           !UNWRITABLE.has(errorCode(error.cause))
         )
           throw error;
-        return JournalLock.#take(journal, journal);
+        throw new JournalError(
+          `journal ${journal}: it links to ${named}, and no lock can be created beside that file (${messageOf(error.cause)}), where every run through a link to it looks: use a journal in a folder this run can write`,
+          { cause: error.cause },
+        );
       }
     } catch (error) {
       if (error instanceof JournalError) throw error;
@@ -82,7 +85,7 @@ export class JournalLock {
     }
   }
 
-  /** The lock file a run on `journal` takes, unless its folder cannot be written (see {@link acquire}). */
+  /** The lock file a run on `journal` takes: beside the file its symbolic links name. */
   static fileOf(journal: string): string {
     return `${lockedPath(journal)}.lock`;
   }
