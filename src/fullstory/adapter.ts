@@ -43,6 +43,8 @@ import {
   isKeyless,
   matchable,
   matchKeysOfItems,
+  mayName,
+  namesOf,
   text,
   type Keys,
   type Matchable,
@@ -169,8 +171,8 @@ export function createFullStoryAdapter(
 
   // What matches a job's result lists to a chunk's records, made before the records are released; a replay
   // gets the same chunk object, without its records.
-  const matchKeys = new WeakMap<Chunk<FullStoryUser>, readonly Matchable[]>();
-  const matchKeysOf = (chunk: Chunk<FullStoryUser>): readonly Matchable[] => {
+  const matchKeys = new WeakMap<Chunk<FullStoryUser>, readonly Keys[]>();
+  const matchKeysOf = (chunk: Chunk<FullStoryUser>): readonly Keys[] => {
     let keys = matchKeys.get(chunk);
     if (keys === undefined) matchKeys.set(chunk, (keys = matchKeysOfItems(chunk.items)));
     return keys;
@@ -370,17 +372,36 @@ export function createFullStoryAdapter(
       size,
       wait: (next) => waitFor(next, deadline, context),
     });
-    // Only what matches an imported user to a record is kept of it, until the failures are matched first.
+    // Only what matches an imported user to a record is kept of it, until the failures are matched first; an
+    // entry that can name no record of the chunk is only counted, so a list of users never sent, however
+    // long, holds no more than a page in memory; and a list that names the chunk's records more than twice
+    // over is not read on.
+    const names = namesOf(records);
+    const most = 2 * size + PAGE_SLACK;
     const listed: Keys[] = [];
+    let strayImports = 0;
+    let strayFailures = 0;
+    let keylessFailure = false;
     const [imports, errors] = await Promise.all([
       readPages(
         (token) => client.getBatchImports(page(token)),
-        (user) => listed.push(matchable(user)),
+        (user) => {
+          const keys = matchable(user);
+          if (mayName(names, keys)) listed.push(keys);
+          else strayImports += 1;
+          return listed.length <= most;
+        },
         bounds(countValue(ended.imports)),
       ),
       readPages(
         (token) => client.getBatchImportErrors(page(token)),
-        (failure) => failures.push(failure),
+        (failure) => {
+          // A record with neither uid, id nor email is placed only by elimination: no failure may be its own.
+          if (isKeyless(failure.user)) keylessFailure = true;
+          if (mayName(names, matchable(failure.user ?? {}))) failures.push(failure);
+          else strayFailures += 1;
+          return failures.length <= most;
+        },
         bounds(countValue(ended.errors)),
         failureProblem,
       ),
@@ -389,7 +410,7 @@ export function createFullStoryAdapter(
     // `user` is the request item itself: one whose uid, id and email are those of a single record of the chunk
     // names that record, so it takes it before any imported user (listed as FullStory stores it, a uid it may
     // have from another record's write included) can.
-    const listedImports = listed.length;
+    const listedImports = listed.length + strayImports;
     const failed = (failure: FailedUserImport): Outcome => ({
       ok: false,
       code: vendorCode(failure.code),
@@ -412,12 +433,11 @@ export function createFullStoryAdapter(
           true,
         );
       for (const failure of unplaced) matcher.assign(failure.user, failed(failure));
-      // A record with neither uid, id nor email is placed only by elimination: no failure may be its own.
-      const keylessFailure = failures.some((failure) => isKeyless(failure.user));
       matcher.matchLeftovers(ended.status === "COMPLETED" && !keylessFailure);
       matcher.flagStrays();
     }
-    if (matcher.unmatched > 0) context.count("unmatched_entries", matcher.unmatched);
+    const unmatched = matcher.unmatched + strayImports + strayFailures;
+    if (unmatched > 0) context.count("unmatched_entries", unmatched);
     const broken: ApiError[] = [];
     for (const read of [imports, errors]) if (read.kind === "failed") broken.push(read.error);
     const fatal = broken.find(isFatal);
@@ -680,11 +700,11 @@ const PAGE_SLACK = 2;
  * again after a wait. A server that keeps answering new tokens is cut off by the job's deadline and by a page
  * budget: every page but the last holds at least one result, so a list of n results takes at most n + 1 pages,
  * and n is at most the chunk's size and, where counted, the largest count the status or a page (`total_records`)
- * gave.
+ * gave. `visit` takes each entry, and answers false to stop reading (the list is then incomplete).
  */
 async function readPages<T>(
   fetchPage: (token: string | undefined) => Promise<PageAnswer<T>>,
-  visit: (item: T) => void,
+  visit: (item: T) => boolean,
   bounds: PageBounds,
   problemOf?: (item: unknown) => string | undefined,
 ): Promise<ListRead> {
@@ -712,7 +732,9 @@ async function readPages<T>(
       : "results that are not a list";
     if (problem !== undefined)
       return { kind: "incomplete", why: `a page held ${problem}, not as FullStory documents it` };
-    for (const item of results as readonly T[]) visit(item);
+    for (const item of results as readonly T[])
+      if (!visit(item))
+        return { kind: "incomplete", why: "it named the chunk's users more than twice over" };
     const total = count(page.data.total_records);
     if (total !== undefined) counted = Math.max(counted ?? 0, total);
     const next = page.data.next_page_token;

@@ -318,6 +318,35 @@ function sorted(value: unknown): unknown {
   return out;
 }
 
+/** Every uid, id and email the records of a chunk have, and whether one of them has none of the three. */
+export interface ChunkNames {
+  readonly keys: ReadonlySet<string>;
+  readonly keyless: boolean;
+}
+
+export function namesOf(records: readonly Keys[]): ChunkNames {
+  const keys = new Set<string>();
+  let keyless = false;
+  for (const { uid, id, email } of records) {
+    if (uid === undefined && id === undefined && email === undefined) keyless = true;
+    for (const key of [uid, id, email]) if (key !== undefined) keys.add(key);
+  }
+  return { keys, keyless };
+}
+
+/**
+ * Whether a listed entry can be matched to a record of the chunk, in any of the ways {@link Matcher} matches
+ * one: it has a uid, id or email one of them has, or neither uid nor email while a record has none of the
+ * three (FullStory names the user it makes of such a record by its new id only). No other entry is.
+ */
+export function mayName(names: ChunkNames, entry: Keys): boolean {
+  const { uid, id, email } = entry;
+  if (uid !== undefined && names.keys.has(uid)) return true;
+  if (id !== undefined && names.keys.has(id)) return true;
+  if (email !== undefined && names.keys.has(email)) return true;
+  return names.keyless && uid === undefined && email === undefined;
+}
+
 /** The fields of a record the result lists are matched on, and nothing else of it. */
 export function matchable(record: Matchable): Keys {
   const fields = record as Matchable | null | undefined;

@@ -236,6 +236,26 @@ describe("paging bounds", () => {
     });
   });
 
+  // Entries of users never sent are counted, not kept (a list of them, however long, holds a page in memory);
+  // entries that may name a record are kept, and an honest list names each record once at most.
+  it("stops a list that names the chunk's records more than twice over", async () => {
+    const input = users(3);
+    const repeated = Array.from({ length: 10 }, () => ({ uid: input[0]!.uid!, id: "998" }));
+    vendor({ ghosts: { imports: repeated } });
+    const { outcomes } = await sendChunk(input);
+
+    expect(outcomes[0]).toEqual({ ok: true, id: "998" });
+    for (const outcome of outcomes.slice(1)) {
+      expect(outcome).toMatchObject({
+        ok: false,
+        code: "results_incomplete",
+        reason: matching(
+          /stopped reading its imports list \(it named the chunk's users more than twice over\)/,
+        ),
+      });
+    }
+  });
+
   it("caps the page budget at the chunk's size when the counts claim more", async () => {
     const input = users(4);
     const sim = vendor(
