@@ -1,9 +1,10 @@
-// A journal that cannot be written part-way through a run (a full disk; here /dev/full, which answers every
-// write with ENOSPC). The write that fails may be the one recording a job the vendor just accepted: the
-// users of that job are at the vendor, so the report must not call them plainly failed, and the run must stop
-// (as it does when a chunk's outcomes cannot be recorded) rather than go on failing chunk after chunk.
-import { existsSync, renameSync, rmSync, symlinkSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+// A journal that cannot be written part-way through a run (a full disk: here a stand-in for the file system
+// that answers every append to the journal with ENOSPC; the journal stays the file the run opened). The
+// write that fails may be the one recording a job the vendor just accepted: the users of that job are at the
+// vendor, so the report must not call them plainly failed, and the run must stop (as it does when a chunk's
+// outcomes cannot be recorded) rather than go on failing chunk after chunk.
+import type * as fs from "node:fs";
+import { describe, expect, it, vi } from "vitest";
 import { readReportFile } from "../../src/cli/report-file.js";
 import { createUserpilotSimulator } from "../../src/testing/index.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
@@ -18,7 +19,27 @@ import {
   userpilotUsers,
 } from "./helpers.js";
 
-const FULL_DISK = "/dev/full";
+const disk = vi.hoisted(() => ({ full: "" }));
+
+vi.mock("node:fs", async (importOriginal) => {
+  const real = await importOriginal<typeof import("node:fs")>();
+  return {
+    ...real,
+    appendFileSync: (
+      file: fs.PathOrFileDescriptor,
+      data: string | Uint8Array,
+      options?: fs.WriteFileOptions,
+    ) => {
+      if (disk.full === "" || file !== disk.full) return real.appendFileSync(file, data, options);
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), {
+        code: "ENOSPC",
+        errno: -28,
+        syscall: "write",
+      });
+    },
+  };
+});
+
 const file = useTempDir();
 const serve = useServedSimulators();
 
@@ -41,7 +62,7 @@ function watch(
   };
 }
 
-describe.skipIf(!existsSync(FULL_DISK))("--journal on a disk that fills up mid-run", () => {
+describe("--journal on a disk that fills up mid-run", () => {
   it("userpilot: the users of the job accepted as the journal filled are not called plainly failed, and the run stops", async () => {
     const sim = createUserpilotSimulator();
     const users = userpilotUsers(50, "full");
@@ -50,9 +71,7 @@ describe.skipIf(!existsSync(FULL_DISK))("--journal on a disk that fills up mid-r
     // cannot record the job id.
     const { url } = await serve(
       watch(sim, "POST /v1/users/bulk_identify", (seen) => {
-        if (seen !== 2) return;
-        renameSync(journal, `${journal}.kept`);
-        symlinkSync(FULL_DISK, journal);
+        if (seen === 2) disk.full = journal;
       }),
     );
     const reportFile = file("full-report.ndjson");
@@ -72,8 +91,7 @@ describe.skipIf(!existsSync(FULL_DISK))("--journal on a disk that fills up mid-r
     ];
 
     const first = await cli([...argv, "--report", reportFile]);
-    rmSync(journal);
-    renameSync(`${journal}.kept`, journal);
+    disk.full = "";
 
     // Userpilot accepted the 2nd chunk's job: it holds (or will hold) those users.
     expect(sim.stats().jobs).toBe(2);

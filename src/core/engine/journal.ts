@@ -87,6 +87,8 @@ export class Journal {
   #size = 0;
   /** Why no more can be written: a write failed part-way, and its part could not be cut off. */
   #broken: string | undefined;
+  /** The file this run opened: a line appended to another at its path (or a new one) would be no journal. */
+  #opened: { readonly dev: number; readonly ino: number } | undefined;
 
   private constructor(
     private readonly file: string,
@@ -121,6 +123,8 @@ export class Journal {
     try {
       journal.#refuseOtherNames();
       journal.#load(header);
+      const { dev, ino } = statSync(file);
+      journal.#opened = { dev, ino };
     } catch (error) {
       journal.close();
       if (error instanceof JournalError) throw error;
@@ -358,6 +362,14 @@ export class Journal {
       throw new Error(`journal ${this.file} was closed: the run that opened it ended`);
     if (this.#broken !== undefined)
       throw new Error(`journal ${this.file} cannot be written: ${this.#broken}`);
+    if (this.#opened) {
+      // Its length as this run left it, too: a file put in its place may reuse its inode.
+      const now = statSync(this.file, { throwIfNoEntry: false });
+      if (now?.dev !== this.#opened.dev || now.ino !== this.#opened.ino || now.size !== this.#size)
+        throw new Error(
+          `journal ${this.file} cannot be written: it was ${now === undefined ? "removed" : "replaced, or written by another process,"} while this run used it`,
+        );
+    }
     const text = `${JSON.stringify(line)}\n`;
     try {
       appendFileSync(this.file, text);
