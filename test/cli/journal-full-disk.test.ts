@@ -3,7 +3,6 @@
 // write that fails may be the one recording a job the vendor just accepted: the users of that job are at the
 // vendor, so the report must not call them plainly failed, and the run must stop (as it does when a chunk's
 // outcomes cannot be recorded) rather than go on failing chunk after chunk.
-import type * as fs from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { readReportFile } from "../../src/cli/report-file.js";
 import { createUserpilotSimulator } from "../../src/testing/index.js";
@@ -22,22 +21,8 @@ import {
 const disk = vi.hoisted(() => ({ full: "" }));
 
 vi.mock("node:fs", async (importOriginal) => {
-  const real = await importOriginal<typeof import("node:fs")>();
-  return {
-    ...real,
-    appendFileSync: (
-      file: fs.PathOrFileDescriptor,
-      data: string | Uint8Array,
-      options?: fs.WriteFileOptions,
-    ) => {
-      if (disk.full === "" || file !== disk.full) return real.appendFileSync(file, data, options);
-      throw Object.assign(new Error("ENOSPC: no space left on device, write"), {
-        code: "ENOSPC",
-        errno: -28,
-        syscall: "write",
-      });
-    },
-  };
+  const { fullDisk } = await import("../support/full-disk.js");
+  return fullDisk(await importOriginal(), (file) => (file === disk.full ? 0 : undefined));
 });
 
 const file = useTempDir();

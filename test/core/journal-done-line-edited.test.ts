@@ -17,6 +17,9 @@ interface User {
   name: string;
 }
 
+const usersOf = (n: number): User[] =>
+  Array.from({ length: n }, () => ({ id: faker.string.uuid(), name: faker.person.fullName() }));
+
 /** The journal's lines with chunk `seq`'s done line given `count` outcomes (its first, repeated). */
 function withOutcomes(text: string, seq: number, count: number): string {
   return text
@@ -33,10 +36,7 @@ function withOutcomes(text: string, seq: number, count: number): string {
 it.each([1, 3])(
   "a done line changed to hold %i outcomes for 2 records is refused",
   async (count) => {
-    const users: User[] = Array.from({ length: 6 }, () => ({
-      id: faker.string.uuid(),
-      name: faker.person.fullName(),
-    }));
+    const users = usersOf(6);
     const journal = journalFile("done-line-edited");
     let sent = 0;
     const adapter = testAdapter<User>((chunk) => {
@@ -70,10 +70,7 @@ it.each([1, 3])(
 it.each([1, 3])(
   "an adapter that answers %i outcomes for 2 records leaves a journal a re-run resumes",
   async (count) => {
-    const users: User[] = Array.from({ length: 2 }, () => ({
-      id: faker.string.uuid(),
-      name: faker.person.fullName(),
-    }));
+    const users = usersOf(2);
     const journal = journalFile("done-line-adapter-count");
     const answering = testAdapter<User>(() =>
       Promise.resolve({ kind: "done", outcomes: Array(count).fill({ ok: true }) }),

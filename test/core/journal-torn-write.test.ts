@@ -2,7 +2,6 @@
 // the start of a line without its end. The run goes on writing what it can (the chunks still in flight save
 // their state as they stop, once the disk has room again): the journal must stay readable, so that the
 // re-run resumes instead of refusing the whole file as "not a journal".
-import * as fs from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { Journal, type JournalHeader } from "../../src/core/engine/journal.js";
 import { journalFile } from "../support/journal-file.js";
@@ -10,26 +9,13 @@ import { journalFile } from "../support/journal-file.js";
 const disk = vi.hoisted(() => ({ fillUpOnNextWrite: false }));
 
 vi.mock("node:fs", async (importOriginal) => {
-  const real = await importOriginal<typeof import("node:fs")>();
-  return {
-    ...real,
-    appendFileSync: (
-      file: fs.PathOrFileDescriptor,
-      data: string | Uint8Array,
-      options?: fs.WriteFileOptions,
-    ) => {
-      if (!disk.fillUpOnNextWrite) return real.appendFileSync(file, data, options);
-      disk.fillUpOnNextWrite = false;
-      // What room was left takes part of the line; the rest is refused.
-      const text = typeof data === "string" ? data : Buffer.from(data).toString("utf8");
-      real.appendFileSync(file, text.slice(0, Math.floor(text.length / 2)));
-      throw Object.assign(new Error("ENOSPC: no space left on device, write"), {
-        code: "ENOSPC",
-        errno: -28,
-        syscall: "write",
-      });
-    },
-  };
+  const { fullDisk } = await import("../support/full-disk.js");
+  // What room was left takes half of the line; the rest is refused.
+  return fullDisk(await importOriginal(), (_file, text) => {
+    if (!disk.fillUpOnNextWrite) return undefined;
+    disk.fillUpOnNextWrite = false;
+    return Math.floor(text.length / 2);
+  });
 });
 
 const HEADER: JournalHeader = { vendor: "fullstory", chunkRecords: 10, maxBytes: null };
