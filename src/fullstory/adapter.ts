@@ -114,7 +114,9 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * FullStory id, else by its email); one without, among the records without a uid, by id, else by email.
  * Entries matching no record are ignored and counted (`unmatched_entries`), save that an imported user whose
  * uid is a placed record's makes that record's refusal say FullStory may hold the user, and takes from an
- * import an id it contradicts (with a warning). Records neither list names are
+ * import an id it contradicts (with a warning); and a failure that echoes part of an imported record (its
+ * uid, id or email) fails it, saying FullStory may hold the user. A list that names the chunk's records more
+ * than twice over is not read on, and nothing is placed from it. Records neither list names are
  * imported (without an id) only when the job `COMPLETED` and its `imports` count confirms them: what the
  * count leaves after every entry of the imports list (matched or not) covers them all. The `errors` count
  * confirms no import. A count given but unusable
@@ -375,9 +377,14 @@ export function createFullStoryAdapter(
     // Only what matches an imported user to a record is kept of it, until the failures are matched first; an
     // entry that can name no record of the chunk is only counted, so a list of users never sent, however
     // long, holds no more than a page in memory; and a list that names the chunk's records more than twice
-    // over is not read on.
+    // over is not read on, nor is anything placed from it (the ids it gives may be any user's).
     const names = namesOf(records);
     const most = 2 * size + PAGE_SLACK;
+    const overfull = (kept: unknown[]): boolean => {
+      if (kept.length <= most) return false;
+      kept.length = 0;
+      return true;
+    };
     const listed: Keys[] = [];
     let strayImports = 0;
     let strayFailures = 0;
@@ -389,7 +396,7 @@ export function createFullStoryAdapter(
           const keys = matchable(user);
           if (mayName(names, keys)) listed.push(keys);
           else strayImports += 1;
-          return listed.length <= most;
+          return !overfull(listed);
         },
         bounds(countValue(ended.imports)),
       ),
@@ -400,7 +407,7 @@ export function createFullStoryAdapter(
           if (isKeyless(failure.user)) keylessFailure = true;
           if (mayName(names, matchable(failure.user ?? {}))) failures.push(failure);
           else strayFailures += 1;
-          return failures.length <= most;
+          return !overfull(failures);
         },
         bounds(countValue(ended.errors)),
         failureProblem,

@@ -2,6 +2,7 @@
 // FullStory matches a batch item to a user.
 import { createHash } from "node:crypto";
 import type { ItemOutcome } from "../core/engine/adapter.js";
+import { UNSETTLED_JOB_NOTE } from "../core/engine/chunk-outcomes.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
 
 export type Matchable = { readonly uid?: unknown; readonly id?: unknown; readonly email?: unknown };
@@ -174,7 +175,7 @@ export class Matcher {
       flagged.add(imported);
       this.outcomes[imported] = {
         ...outcome,
-        reason: `${outcome.reason}; FullStory's imports list also names a user with this ${by}, so it may hold this user`,
+        reason: `${outcome.reason}; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`,
       };
     }
     for (const { uid, id } of this.#strays.splice(0)) {
@@ -186,7 +187,7 @@ export class Matcher {
           flagged.add(at);
           this.outcomes[at] = {
             ...outcome,
-            reason: `${outcome.reason}; FullStory's imports list also names a user with this uid, so it may hold this user`,
+            reason: `${outcome.reason}; FullStory's imports list also names a user with this uid${UNSETTLED_JOB_NOTE}`,
           };
         } else if (outcome.id !== undefined && id !== undefined && outcome.id !== id) {
           flagged.add(at);

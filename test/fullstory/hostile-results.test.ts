@@ -10,7 +10,16 @@ import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import type { FullStorySimulator, FullStorySimulatorOptions } from "../../src/testing/fullstory.js";
 import { containing, matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, idOf, lying, mountFullStory, type Lies, sendChunk } from "./harness.js";
+import { importUsers } from "../../src/fullstory/import.js";
+import {
+  API_KEY,
+  fullStoryError,
+  idOf,
+  lying,
+  mountFullStory,
+  type Lies,
+  sendChunk,
+} from "./harness.js";
 
 const server = useMswServer();
 afterEach(() => vi.restoreAllMocks());
@@ -164,7 +173,7 @@ describe("matching list entries to records", () => {
     const mayHold = (by: string) =>
       matching(
         new RegExp(
-          `^refused; FullStory's imports list also names a user with this ${by}, so it may hold this user$`,
+          `^refused; FullStory's imports list also names a user with this ${by}; whether it was imported is unknown: the vendor may hold this record$`,
         ),
       );
 
@@ -176,6 +185,31 @@ describe("matching list entries to records", () => {
       expect(outcomes[0]).toEqual({ ok: false, code: "invalid_argument", reason: mayHold("uid") });
       expect(outcomes[1]).toMatchObject({ ok: true });
       expect(events).toEqual({});
+    });
+
+    // The first reading of its imports list failed, so the refusal was placed alone; the replay's reading
+    // found the import too, and the merge of the two kept the first.
+    it("by uid, after a replay: the refusal that says FullStory may hold the user stands", async () => {
+      const [ann, bob] = users(2);
+      const busy: Lies = { ghosts: { errors: [{ user: { uid: ann!.uid! }, ...refused }] } };
+      vendor(busy, {
+        faults: {
+          script: ({ operation, attempt }) =>
+            operation === "getBatchImports" && attempt === 1
+              ? { answer: () => fullStoryError(503, "unavailable") }
+              : undefined,
+        },
+      });
+      const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+      const report = await importUsers(client, [ann!, bob!], { pollIntervalMs: 1 });
+
+      expect(report.chunks.replayed).toBe(1);
+      expect(report.outcomes[0]).toMatchObject({
+        outcome: "failed",
+        code: "invalid_argument",
+        reason: mayHold("uid"),
+      });
+      expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
     });
 
     it("by id, for a record without a uid", async () => {
@@ -238,14 +272,14 @@ describe("paging bounds", () => {
 
   // Entries of users never sent are counted, not kept (a list of them, however long, holds a page in memory);
   // entries that may name a record are kept, and an honest list names each record once at most.
-  it("stops a list that names the chunk's records more than twice over", async () => {
+  it("stops a list that names the chunk's records more than twice over, and places nothing from it", async () => {
     const input = users(3);
     const repeated = Array.from({ length: 10 }, () => ({ uid: input[0]!.uid!, id: "998" }));
     vendor({ ghosts: { imports: repeated } });
     const { outcomes } = await sendChunk(input);
 
-    expect(outcomes[0]).toEqual({ ok: true, id: "998" });
-    for (const outcome of outcomes.slice(1)) {
+    // The first record too: the id the list gave it may be any user's.
+    for (const outcome of outcomes) {
       expect(outcome).toMatchObject({
         ok: false,
         code: "results_incomplete",

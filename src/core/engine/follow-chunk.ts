@@ -267,7 +267,8 @@ function best(
 }
 
 /**
- * Imported beats failed; a later answer beats an earlier one, unless that was a refusal and this may pass.
+ * Imported beats failed. A later answer beats an earlier one, but for an earlier refusal: that stands, unless
+ * the later answer is a refusal too that says the vendor may hold the record where the earlier did not.
  * A later failure does not say the record is unwritten when an earlier send may have written it: one that
  * wrote nothing keeps its words, without `unprocessed`; a refusal (which speaks for its own send only) says
  * the vendor may hold the record.
@@ -279,7 +280,14 @@ function better(
   if (before === undefined || now === undefined) return before ?? now;
   if (before.ok) return before;
   if (now.ok) return now;
-  if (before.transient !== true) return before;
+  // A later refusal that finds the vendor may hold the record after all (a list read whole this time) says
+  // more than an earlier one that did not.
+  if (before.transient !== true)
+    return now.transient !== true &&
+      saysVendorMayHold(now.reason) &&
+      !saysVendorMayHold(before.reason)
+      ? now
+      : before;
   if (!mayHaveWritten(before)) return now;
   return now.transient === true ? withoutUnprocessed(now) : afterLostSend(now);
 }
