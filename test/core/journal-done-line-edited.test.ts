@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { faker } from "@faker-js/faker";
 import { expect, it } from "vitest";
+import type { ItemOutcome } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { JournalError } from "../../src/core/engine/journal.js";
 import type { RecordOutcome } from "../../src/core/engine/report.js";
@@ -85,3 +86,19 @@ it.each([1, 3])(
     }
   },
 );
+
+it("an adapter that answers undefined for a record: that record fails no_outcome, the others stand", async () => {
+  const users = usersOf(2);
+  const holed = testAdapter<User>(() =>
+    Promise.resolve({
+      kind: "done",
+      outcomes: [{ ok: true }, undefined as unknown as ItemOutcome],
+    }),
+  );
+  const report = await runImport(holed, users, { journal: journalFile("done-line-hole") });
+
+  expect(report.outcomes.map((o) => (o.outcome === "failed" ? o.code : o.outcome))).toEqual([
+    "imported",
+    "no_outcome",
+  ]);
+});

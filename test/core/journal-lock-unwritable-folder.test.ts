@@ -58,4 +58,18 @@ describe("a symbolic link to a journal in a folder no lock can be created in", (
       readOnly.folder = "";
     }
   });
+
+  it("a journal that is no link, named by a relative path, is refused with its lock file's error", () => {
+    const file = journalFile("journal-lock-read-only");
+    fs.writeFileSync(file, "");
+    const relative = path.relative(process.cwd(), file);
+    readOnly.folder = fs.realpathSync(path.dirname(file));
+    try {
+      expect(() => Journal.open(relative, HEADER)).toThrow(
+        `journal ${relative}: cannot create its lock file: EACCES`,
+      );
+    } finally {
+      readOnly.folder = "";
+    }
+  });
 });

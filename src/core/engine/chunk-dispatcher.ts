@@ -516,7 +516,6 @@ function mayAdoptEarlierSend(by: ImportAdapter<unknown>["replay"]["by"], sends: 
   return by === "idempotency-key" || (by === "reconcile" && sends === 0);
 }
 
-/** The chunk's records as the journal fingerprints them. */
 /**
  * Whether what the journal holds for a chunk is of `pending`: the same records, and, once settled, one
  * outcome for each (a done line changed by hand would otherwise fail the records it lost `no_outcome`).
@@ -532,6 +531,7 @@ function fits(
   );
 }
 
+/** The chunk's records as the journal fingerprints them. */
 function fingerprintOf(pending: PendingChunk<unknown>): string {
   return Journal.fingerprint(
     pending.serialized.length > 0

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   closeSync,
+  lstatSync,
   openSync,
   readFileSync,
   readlinkSync,
@@ -57,7 +58,7 @@ export class JournalLock {
         // Not beside the link instead: a run through another link to the same file would take a lock of its
         // own there, and both runs would send every chunk.
         if (
-          named === journal ||
+          !isLink(journal) ||
           !(error instanceof JournalError) ||
           !UNWRITABLE.has(errorCode(error.cause))
         )
@@ -176,6 +177,10 @@ function lockedPath(journal: string): string {
     current = path.resolve(path.dirname(current), target);
   }
   return journal;
+}
+
+function isLink(file: string): boolean {
+  return lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() === true;
 }
 
 /** Why a lock file cannot be created in a folder that exists: the folder is not this run's to write to. */

@@ -24,11 +24,14 @@ export const NO_OUTCOME: ItemOutcome = {
 };
 
 /**
- * One outcome for each of `size` items, as an adapter's answer should be: a missing one fails `no_outcome`,
- * one past the end is dropped. So the journal records as many as the chunk has records, and a re-run can
- * tell a done line changed by hand from one it wrote.
+ * One outcome for each of `size` items, as an adapter's answer should be: a missing one (or a hole, or
+ * `undefined` from a JavaScript adapter) fails `no_outcome`, one past the end is dropped. So the journal
+ * records as many as the chunk has records, and a re-run can tell a done line changed by hand from one it
+ * wrote.
  */
-export function oneEach(outcomes: readonly ItemOutcome[], size: number): readonly ItemOutcome[] {
-  if (outcomes.length === size) return outcomes;
+export function oneEach(
+  outcomes: readonly (ItemOutcome | undefined)[],
+  size: number,
+): readonly ItemOutcome[] {
   return Array.from({ length: size }, (_, i) => outcomes[i] ?? NO_OUTCOME);
 }
