@@ -44,8 +44,8 @@ export interface UserpilotAdapterOptions {
   /**
    * How long one job may run before its records are failed (`job_timeout`), in ms; also how long a
    * submission waits for another bulk job to finish (`job_conflict`), once per import: after a job outlasted
-   * it, later chunks fail `job_conflict` at the first `409` until Userpilot accepts a job again. Userpilot
-   * processes about 1,200 rows a minute, so a full 10,000-user job takes some 9 minutes.
+   * it, a later chunk waits out a `409` for `conflictWaitMs` only, until Userpilot accepts a job again.
+   * Userpilot processes about 1,200 rows a minute, so a full 10,000-user job takes some 9 minutes.
    * @default 21600000 (6 hours)
    */
   jobTimeoutMs?: number;
@@ -98,8 +98,8 @@ export interface UserpilotAdapterOptions {
  *   sending again.
  * - `409 Conflict` (another bulk job is running): waits and submits again, for up to `jobTimeoutMs`, then
  *   fails the chunk with `job_conflict`. Once a job outlasted `jobTimeoutMs` (this import's, failed
- *   `job_timeout`, or the one a chunk waited on), a `409` fails the chunk at once, not sent, until Userpilot
- *   accepts a job again: each later chunk would otherwise wait as long again for the same job.
+ *   `job_timeout`, or the one a chunk waited on), a chunk waits out a `409` for `conflictWaitMs` only, until
+ *   Userpilot accepts a job again: each later chunk would otherwise wait as long again for the same job.
  * - `413` (body too large for the vendor): the chunk is split in half and each half submitted in turn, as its
  *   own job (recursively; the halves are checkpointed, so a re-run skips finished halves). A single user
  *   that is too large fails with `payload_too_large`.

@@ -51,8 +51,8 @@ type Result = ChunkResult<UserpilotFailureCode>;
 /**
  * What the chunks of one import share about Userpilot's one job at a time: once a job outlasted
  * `jobTimeoutMs` (this import's own, or another that a `409` waited on), why, until Userpilot accepts a job
- * again. Meanwhile a `409` is not waited out: every later chunk would wait `jobTimeoutMs` more for the same
- * job, hours each.
+ * again. Meanwhile a `409` is waited out for `conflictWaitMs` only: every later chunk would wait
+ * `jobTimeoutMs` more for the same job, hours each.
  */
 export interface JobQueue {
   stuck: string | undefined;
@@ -244,6 +244,7 @@ export class ChunkRun {
     const body = this.bodyText(start, end);
     const clock = this.clock();
     let wait = this.settings.conflictWaitMs;
+    let waitedStuck = false;
     const maxWait = Math.max(this.settings.conflictWaitMs, this.settings.maxPollIntervalMs);
     for (;;) {
       // Saved before the request goes out (a crash may follow at once), and kept from the earliest send whose
@@ -310,13 +311,15 @@ export class ChunkRun {
               ...(found.guess !== undefined && { guess: found.guess }),
             };
           }
+          // Once a job outlasted the limit, a chunk waits once, in case that job ended since, and no longer.
           const stuck = this.queue.stuck;
-          if (stuck !== undefined) {
+          if (stuck !== undefined && waitedStuck) {
             return fail(
               "job_conflict",
-              `another bulk job was running${errorText(error.body)}; not sent, as ${stuck} and Userpilot has accepted no job since`,
+              `another bulk job was still running after ${duration(clock.elapsed())}${errorText(error.body)}; left to a re-run, as ${stuck} and Userpilot has accepted no job since`,
             );
           }
+          waitedStuck = stuck !== undefined;
           if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
             const waited = `another bulk job was still running after ${duration(clock.elapsed())}`;
             this.queue.stuck = waited;
