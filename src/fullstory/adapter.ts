@@ -116,7 +116,7 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * uid is a placed record's makes that record's refusal say FullStory may hold the user, and takes from an
  * import an id it contradicts (with a warning); and a failure that echoes part of an imported record (its
  * uid, id or email) fails it, saying FullStory may hold the user. A list that names the chunk's records more
- * than twice over is not read on, and nothing is placed from it. Records neither list names are
+ * than twice over is not read on, and nothing is placed from either list. Records neither list names are
  * imported (without an id) only when the job `COMPLETED` and its `imports` count confirms them: what the
  * count leaves after every entry of the imports list (matched or not) covers them all. The `errors` count
  * confirms no import. A count given but unusable
@@ -377,12 +377,15 @@ export function createFullStoryAdapter(
     // Only what matches an imported user to a record is kept of it, until the failures are matched first; an
     // entry that can name no record of the chunk is only counted, so a list of users never sent, however
     // long, holds no more than a page in memory; and a list that names the chunk's records more than twice
-    // over is not read on, nor is anything placed from it (the ids it gives may be any user's).
+    // over is not read on, nor is anything placed from either list (the ids it gives may be any user's, and
+    // what it leaves unread may contradict what the other list says).
     const names = namesOf(records);
     const most = 2 * size + PAGE_SLACK;
+    let cut = false;
     const overfull = (kept: unknown[]): boolean => {
       if (kept.length <= most) return false;
       kept.length = 0;
+      cut = true;
       return true;
     };
     const listed: Keys[] = [];
@@ -423,16 +426,16 @@ export function createFullStoryAdapter(
       code: vendorCode(failure.code),
       reason: failure.message,
     });
-    const unplaced = failures.filter(
-      (failure) => !matcher.assignExact(failure.user, failed(failure)),
-    );
+    const unplaced = cut
+      ? []
+      : failures.filter((failure) => !matcher.assignExact(failure.user, failed(failure)));
     // An imported user names no record exactly: it goes to a record only once every failure that may claim
     // that record first was read. When a request of the errors list failed in a way a replay may pass, the
     // failures it did not read are unknown, so no imported user is placed (nor a failure that names no record
     // exactly): the records stay unsettled, and the replay reads both lists again. (Placed now, an imported
     // user could take a record whose failure the replay then reads, and imported beats failed when the
     // attempts are merged.) A fatal answer ends the import: what was read is all there will be.
-    if (errors.kind !== "failed" || isFatal(errors.error)) {
+    if (!cut && (errors.kind !== "failed" || isFatal(errors.error))) {
       for (const user of listed)
         matcher.assign(
           user,

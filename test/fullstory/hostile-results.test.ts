@@ -290,6 +290,16 @@ describe("paging bounds", () => {
     }
   });
 
+  // An errors list cut so placed the imports alone: the refused user was reported imported.
+  it("stops an errors list that names the chunk's records more than twice over: nothing is placed", async () => {
+    const input = users(3);
+    const refusal = { user: { uid: input[0]!.uid! }, code: "invalid_argument", message: "refused" };
+    vendor({ ghosts: { errors: Array.from({ length: 10 }, () => refusal) } });
+    const { outcomes } = await sendChunk(input);
+
+    expect(outcomes.map((o) => !o.ok && o.code)).toEqual(Array(3).fill("results_incomplete"));
+  });
+
   it("caps the page budget at the chunk's size when the counts claim more", async () => {
     const input = users(4);
     const sim = vendor(

@@ -1,5 +1,10 @@
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
-import { afterLostSend, saysVendorMayHold, UNFOLLOWED_NOTE } from "./chunk-outcomes.js";
+import {
+  afterLostSend,
+  saysVendorMayHold,
+  UNFOLLOWED_NOTE,
+  UNSETTLED_JOB_NOTE,
+} from "./chunk-outcomes.js";
 import { unprocessedBy } from "../errors/unprocessed.js";
 import { oneEach } from "./outcomes.js";
 
@@ -268,7 +273,8 @@ function best(
 
 /**
  * Imported beats failed. A later answer beats an earlier one, but for an earlier refusal: that stands, unless
- * the later answer is a refusal too that says the vendor may hold the record where the earlier did not.
+ * the later answer is a refusal too whose vendor answer shows the vendor may hold the record (a job accepted,
+ * a list naming it) where the earlier did not.
  * A later failure does not say the record is unwritten when an earlier send may have written it: one that
  * wrote nothing keeps its words, without `unprocessed`; a refusal (which speaks for its own send only) says
  * the vendor may hold the record.
@@ -280,11 +286,12 @@ function better(
   if (before === undefined || now === undefined) return before ?? now;
   if (before.ok) return before;
   if (now.ok) return now;
-  // A later refusal that finds the vendor may hold the record after all (a list read whole this time) says
-  // more than an earlier one that did not.
+  // A later refusal whose vendor answer shows it may hold the record after all (a list read whole this time)
+  // says more than an earlier one that did not. Not the note that an earlier try may have reached the vendor:
+  // the earlier refusal answered for that try.
   if (before.transient !== true)
     return now.transient !== true &&
-      saysVendorMayHold(now.reason) &&
+      now.reason.includes(UNSETTLED_JOB_NOTE) &&
       !saysVendorMayHold(before.reason)
       ? now
       : before;

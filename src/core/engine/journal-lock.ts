@@ -180,7 +180,12 @@ function lockedPath(journal: string): string {
 }
 
 function isLink(file: string): boolean {
-  return lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+  try {
+    return lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+  } catch {
+    // A path no file can be at (ENOTDIR): the lock file's own error says why.
+    return false;
+  }
 }
 
 /** Why a lock file cannot be created in a folder that exists: the folder is not this run's to write to. */
