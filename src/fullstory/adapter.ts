@@ -407,8 +407,9 @@ export function createFullStoryAdapter(
         (token) => client.getBatchImportErrors(page(token)),
         (failure) => {
           // A record with neither uid, id nor email is placed only by elimination: no failure may be its own.
-          if (isKeyless(failure.user)) keylessFailure = true;
-          if (mayName(names, matchable(failure.user ?? {}))) failures.push(failure);
+          const keys = matchable(failure.user ?? {});
+          if (isKeyless(keys)) keylessFailure = true;
+          if (mayName(names, keys)) failures.push(failure);
           else strayFailures += 1;
           return !overfull(failures);
         },

@@ -170,7 +170,7 @@ export async function followChunk<Input, Wire>(
     // A replay is counted once it went out (or followed up): not one cut short before, or never let through.
     if (attempts > 1 && (sent || followedUpOnly)) following.replayed();
     const answered = oneEach(result.outcomes, chunk.keys.length);
-    outcomes = outcomes === undefined ? [...answered] : best(outcomes, answered);
+    outcomes = outcomes === undefined ? answered : best(outcomes, answered);
     const replayable = outcomes.some((o) => !o.ok && o.transient === true && !leftToReRun(o));
     if (!replayable || following.signal.aborted || attempts >= replays) break;
     const ceiling = Math.min(

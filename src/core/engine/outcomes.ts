@@ -32,6 +32,6 @@ export const NO_OUTCOME: ItemOutcome = {
 export function oneEach(
   outcomes: readonly (ItemOutcome | undefined)[],
   size: number,
-): readonly ItemOutcome[] {
+): ItemOutcome[] {
   return Array.from({ length: size }, (_, i) => outcomes[i] ?? NO_OUTCOME);
 }
