@@ -7,14 +7,23 @@ export { VENDOR_NAMES, VENDORS, vendorNamed, type VendorName } from "../vendors.
 /**
  * A vendor's settings from its flags, each falling back to its environment variable. Surrounding whitespace
  * is dropped (a CR left by a Windows `.env` file), and a value of only whitespace counts as missing, so the
- * error names the flag and the variable instead of the vendor refusing a blank key.
+ * error names the flag and the variable instead of the vendor refusing a blank key. A flag given blank is
+ * refused rather than passed over: `--api-key "$STAGING_KEY"` with that variable unset would otherwise send
+ * the environment's key, which may be another account's.
  */
 export function settingsFromFlags(
   vendor: Pick<VendorModule, "name" | "settings">,
   flags: Readonly<Record<string, string | boolean | undefined>>,
   env: NodeJS.ProcessEnv,
 ): Settings {
-  return settingsOf(vendor, ({ flag, env: name }) => given(flags[flag]) ?? given(env[name]));
+  return settingsOf(vendor, ({ flag, env: name, secret }) => {
+    const value = flags[flag];
+    if (typeof value === "string" && given(value) === undefined)
+      throw new ConfigError(
+        `${secret === true ? "missing credential: " : ""}--${flag} was given blank, and a blank flag does not fall back to ${name}; pass a value or leave the flag out`,
+      );
+    return given(value) ?? given(env[name]);
+  });
 }
 
 function given(value: string | boolean | undefined): string | undefined {

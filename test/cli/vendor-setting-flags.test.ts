@@ -139,13 +139,24 @@ describe("a setting flag the vendor does not take", () => {
 });
 
 describe("a credential of only whitespace", () => {
-  for (const [how, argv, env] of [
-    ["--api-key ' '", ["--api-key", " "], {}],
-    ["FULLSTORY_API_KEY=CRLF", [], { FULLSTORY_API_KEY: "\r\n" }],
+  const blankFlag =
+    "missing credential: --api-key was given blank, and a blank flag does not fall back to FULLSTORY_API_KEY";
+  const missing = "missing credential: pass --api-key or set FULLSTORY_API_KEY";
+  for (const [how, argv, env, message] of [
+    ["--api-key ' '", ["--api-key", " "], {}, blankFlag],
+    ["FULLSTORY_API_KEY=CRLF", [], { FULLSTORY_API_KEY: "\r\n" }, missing],
     [
       "--api-key '\\t' over a blank FULLSTORY_API_KEY",
       ["--api-key", "\t"],
       { FULLSTORY_API_KEY: " " },
+      blankFlag,
+    ],
+    // `--api-key "$STAGING_KEY"` with the variable unset: the environment's key may be another account's.
+    [
+      "--api-key '' over a set FULLSTORY_API_KEY",
+      ["--api-key", ""],
+      { FULLSTORY_API_KEY: "k" },
+      blankFlag,
     ],
   ] as const) {
     it(`fullstory ${how}: exit 2, missing credential; nothing sent`, async () => {
@@ -160,9 +171,7 @@ describe("a credential of only whitespace", () => {
 
       expect(totalRequests(sim)).toBe(0);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(
-        "missing credential: pass --api-key or set FULLSTORY_API_KEY",
-      );
+      expect(result.stderr).toContain(message);
     });
   }
 
