@@ -169,7 +169,8 @@ function passwordsOf(items: readonly SlashIdCsvRow[]): SecretSet | undefined {
   let passwords: SecretSet | undefined;
   for (const item of items) {
     const password = item["slashid:password"];
-    if (password !== undefined) (passwords ??= new SecretSet()).add(password);
+    // Exact forms only: a run of 6 characters of a person's password may be an ordinary word of a message.
+    if (password !== undefined) (passwords ??= new SecretSet({ runs: false })).add(password);
   }
   return passwords;
 }

@@ -184,6 +184,43 @@ describe("a vendor echoing a secret in another form leaks no part of it", () => 
   });
 });
 
+describe("a key echoed in a form no exact match foresees leaks no run of 6 of its characters", () => {
+  const key = `na1.${secretOf(8)}/${secretOf(10)}+${secretOf(12)}=`;
+  const lowerHex = (text: string) =>
+    encodeURIComponent(text).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+  it.each<[string, (auth: string) => { type: string; body: string }]>([
+    ["cut short", (auth) => ({ type: "json", body: `unknown key ${auth.slice(0, 24)}...` })],
+    [
+      "with lower-case percent-escapes",
+      (auth) => ({ type: "json", body: `key=${lowerHex(auth)}` }),
+    ],
+    [
+      "percent-encoded with `/` kept (Python's quote)",
+      (auth) => ({ type: "json", body: `key=${encodeURIComponent(auth).replaceAll("%2F", "/")}` }),
+    ],
+    [
+      "line-wrapped in an HTML page",
+      (auth) => ({ type: "html", body: `<pre>${auth.slice(0, 20)}\n${auth.slice(20)}</pre>` }),
+    ],
+  ])("FullStory: %s, through the operation method and `raw`", async (_, echo) => {
+    server.use(
+      http.post(`${HOSTS.fullstory}/v2/users/batch`, ({ request }) => {
+        const { type, body } = echo(request.headers.get("authorization") ?? "");
+        return type === "json"
+          ? HttpResponse.json({ code: "invalid_argument", message: body }, { status: 400 })
+          : new HttpResponse(body, { status: 400, headers: { "Content-Type": "text/html" } });
+      }),
+    );
+    const client = createFullStoryClient({ apiKey: key, maxRetries: 0 });
+    const body = { requests: [{ uid: "u-1" }] };
+    const result = await client.createBatchImport({ body });
+    if (result.ok) throw new Error("expected an error");
+    expectNoSecret(result.error, [key]);
+    const raw = await client.raw.POST("/v2/users/batch", { body });
+    expectNoSecret(raw.error, [key]);
+  });
+});
+
 describe("a base URL with a user name or password is refused when the client is created", () => {
   const password = secretOf(16);
   const creators: [string, (options: CommonClientOptions) => unknown][] = [

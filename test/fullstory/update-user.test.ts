@@ -25,7 +25,7 @@ function vendor(answer: (body: unknown) => Response = () => HttpResponse.json({ 
 
 const client = () =>
   createFullStoryClient({
-    apiKey: "na1.update-user-key",
+    apiKey: "na1.Qx7vK2mW9pLr4TzB",
     maxRetries: 1,
     sleep: async () => {},
   });

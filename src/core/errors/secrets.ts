@@ -45,16 +45,33 @@ export function echoedForms(value: string): Set<string> {
   return forms;
 }
 
+/** How a {@link SecretSet} scrubs. */
+export interface SecretSetOptions {
+  /**
+   * Whether `scrub`, `clip` and `scrubDeep` also redact any run of 6 or more of a secret's characters, as
+   * `scrubRuns` does: a vendor may echo a credential cut short, line-wrapped or escaped in a way no exact
+   * form foresees (lower-case percent-escapes, `/` left as it is). Off for secrets that are user data (a person's
+   * password), where a run of 6 characters is an ordinary word.
+   * @default true
+   */
+  readonly runs?: boolean;
+}
+
 /**
  * The secrets one client holds (API keys, client secrets, access tokens). Every error is scrubbed against
  * them before it is built, so a vendor or proxy that echoes a header back cannot leak it into logs.
  * The package exports it as a type only, for the signature of `ApiError.of`: the class stays internal.
  */
 export class SecretSet {
+  readonly #runsToo: boolean;
   readonly #values = new Set<string>();
   #runs: Set<string> | undefined;
   #pattern: RegExp | undefined;
   #byLength: string[] | undefined;
+
+  constructor(options: SecretSetOptions = {}) {
+    this.#runsToo = options.runs ?? true;
+  }
 
   /** Holds each secret in every form it may come back in (see `echoedForms`); sends nothing. */
   add(...values: (string | undefined)[]): void {
@@ -69,9 +86,14 @@ export class SecretSet {
 
   /**
    * `text` with every secret held, in each form it may come back in, replaced by `[REDACTED]`; a secret of
-   * fewer than 6 characters only where it stands alone, so it does not eat ordinary words.
+   * fewer than 6 characters only where it stands alone, so it does not eat ordinary words. With `runs` (the
+   * default), any run of 6 or more of a secret's characters goes too.
    */
   scrub(text: string): string {
+    return this.#runsToo ? this.scrubRuns(text) : this.#scrubForms(text);
+  }
+
+  #scrubForms(text: string): string {
     let out = text;
     // Longest first, as in the pattern; a long secret is no part of a short one.
     for (const secret of this.#sorted())
@@ -96,7 +118,7 @@ export class SecretSet {
    * short (V8 quotes 10 characters of invalid JSON): every run of 6 or more of a secret's characters goes too.
    */
   scrubRuns(text: string): string {
-    const scrubbed = this.scrub(text);
+    const scrubbed = this.#scrubForms(text);
     const runs = this.#runSet();
     let hidden: boolean[] | undefined;
     // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
