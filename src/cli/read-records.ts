@@ -14,6 +14,7 @@ import {
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 import { RepeatedKeys } from "./json-array-keys.js";
 import { NumberCheckingTokenizer } from "./json-array-numbers.js";
+import { LOOKS_UTF16, LineEnds, jsonChunks, utf16Bom } from "./file-start.js";
 import { LineBreaks } from "./line-breaks.js";
 import { Utf8Check, invalidOffsets } from "./utf8-check.js";
 import { CellError } from "../vendor-module.js";
@@ -118,30 +119,26 @@ export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
  * Lines are split on the raw bytes, so each line's encoding is judged on its own: a line that is not UTF-8 is
  * rejected (`input.encoding`) instead of being imported with U+FFFD in place of its broken bytes. The fast
  * path checks and decodes a whole block of lines at once. A line over {@link MAX_RECORD_BYTES} is rejected
- * without being held: its bytes are dropped as they come, and reading goes on after it.
+ * without being held: its bytes are dropped as they come, and reading goes on after it. Lines end where the
+ * file's first line break says ({@link LineEnds}).
  */
 async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unknown> {
   let line = 0;
   const partial = new PartialLine();
+  const ends = new LineEnds();
   let first = true;
   // Bytes of the chunks before this one: a chunk's bytes are counted out over its lines as they are handed out.
   let before = 0;
-  for await (const data of createReadStream(file)) {
-    let chunk = data as Buffer;
-    const size = chunk.length;
-    read.bytes = before;
-    before += size;
-    if (first) {
-      first = false;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-    }
-    const last = chunk.lastIndexOf(NEWLINE);
-    if (last === -1) {
+  /** The records of the lines that end in `chunk` (`size` bytes read); the rest is kept for the next one. */
+  function* recordsIn(chunk: Buffer, size: number): Generator<unknown> {
+    const eol = ends.byte;
+    const last = eol === undefined ? -1 : chunk.lastIndexOf(eol);
+    if (eol === undefined || last === -1) {
       partial.add(chunk);
-      continue;
+      return;
     }
     let head = chunk.subarray(0, last);
-    const end = chunk.indexOf(NEWLINE);
+    const end = chunk.indexOf(eol);
     if (partial.wouldOverflow(end)) {
       // The line the earlier chunks began ends in this one: it is rejected, and the block starts after it.
       line += 1;
@@ -149,13 +146,13 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
       partial.clear();
       if (end === last) {
         partial.add(chunk.subarray(last + 1));
-        continue;
+        return;
       }
       head = chunk.subarray(end + 1, last);
     }
     const block = partial.take(head);
     partial.add(chunk.subarray(last + 1));
-    const texts = linesOf(block);
+    const texts = linesOf(block, eol);
     for (let i = 0; i < texts.length; i++) {
       line += 1;
       read.bytes = before - size + Math.round((size * (i + 1)) / texts.length);
@@ -163,11 +160,23 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
       if (record !== BLANK) yield record;
     }
   }
+  for await (const data of jsonChunks(file)) {
+    let chunk = data;
+    const size = chunk.length;
+    read.bytes = before;
+    before += size;
+    if (first) {
+      first = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    yield* recordsIn(ends.next(chunk), size);
+  }
+  yield* recordsIn(ends.end(), 0);
   read.bytes = before;
   if (partial.overflowed) {
     yield tooLong(line + 1);
   } else if (!partial.empty) {
-    for (const text of linesOf(partial.take(Buffer.alloc(0)))) {
+    for (const text of linesOf(partial.take(Buffer.alloc(0)), ends.byte ?? NEWLINE)) {
       line += 1;
       const record = recordOfLine(text, line);
       if (record !== BLANK) yield record;
@@ -255,12 +264,12 @@ function recordOfLine(text: Line, line: number): unknown {
 const CHANGED_NUMBER =
   "a number in it would not keep its value (an integer beyond ±9007199254740991, or written with more digits than a number holds); write it as a string";
 
-/** The lines of a block of whole lines (without its last newline). */
-function linesOf(block: Buffer): Line[] {
-  if (isUtf8(block)) return block.toString("utf8").split("\n");
+/** The lines of a block of whole lines ending in the byte `eol` (without its last one). */
+function linesOf(block: Buffer, eol: number): Line[] {
+  if (isUtf8(block)) return block.toString("utf8").split(String.fromCharCode(eol));
   const lines: Line[] = [];
   for (let from = 0; ;) {
-    const newline = block.indexOf(NEWLINE, from);
+    const newline = block.indexOf(eol, from);
     const bytes = block.subarray(from, newline === -1 ? block.length : newline);
     lines.push(isUtf8(bytes) ? bytes.toString("utf8") : { badByte: invalidOffsets(bytes)[0] ?? 0 });
     if (newline === -1) return lines;
@@ -308,8 +317,7 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   let checkedRoot = false;
   const utf8 = new Utf8Check();
   let read = 0;
-  for await (const data of createReadStream(file)) {
-    const chunk = data as Buffer;
+  for await (const chunk of jsonChunks(file)) {
     const badByte = utf8.check(chunk)[0];
     const start = read;
     read += chunk.length;
@@ -424,8 +432,7 @@ export function otherSeparator(headers: readonly string[]): string | undefined {
   return `the CSV header is one column holding ${found[1]}: the file looks separated by ${found[1]}, and CSV cells are read separated by commas; save it as CSV UTF-8 (comma-separated)`;
 }
 
-const UTF16 =
-  "the file looks like UTF-16 (what Excel saves as Unicode Text); save it as CSV UTF-8 (comma-separated)";
+const UTF16 = `${LOOKS_UTF16} (what Excel saves as Unicode Text); save it as CSV UTF-8 (comma-separated)`;
 
 /** The types a CSV header may give its column, after a colon: `properties.seats:number`. */
 export const CSV_CELL_TYPES = ["string", "number", "boolean", "json"] as const;
@@ -551,7 +558,7 @@ export async function readCsvHeader(file: string): Promise<string[] | undefined>
 /**
  * CSV rows with their line numbers. A row with more or fewer cells than the header, or with a line break in a
  * cell outside quotes, is yielded as an UnreadableRecord and reading goes on; a row holding bytes that are not
- * UTF-8 likewise (`input.encoding`).
+ * UTF-8, or starting with a byte order mark, likewise (`input.encoding`).
  * Any other break (a stray quote) ends reading with an error naming its line, after every row before it:
  * past it, where records start is a guess.
  */
@@ -572,8 +579,7 @@ async function* readCsv(
   let emptyBefore = 0;
   const scan = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      utf16 ??=
-        (chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff);
+      utf16 ??= utf16Bom(chunk);
       scanned += chunk.length;
       if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!;
       for (const offset of utf8.check(chunk)) invalid.push(offset);
@@ -645,6 +651,8 @@ async function* readCsv(
           "not valid UTF-8; save the file as UTF-8",
           "input.encoding",
         );
+      } else if (/^[\r\n]*\uFEFF/.test(raw)) {
+        yield new UnreadableRecord(where, SECOND_BOM, "input.encoding");
       } else if (breaksOutsideQuotes(raw, parser.options.record_delimiter, skipped, delimited)) {
         yield new UnreadableRecord(where, UNQUOTED_BREAK);
       } else if (info.error !== undefined) {
@@ -680,6 +688,14 @@ async function* readCsv(
  */
 const UNQUOTED_BREAK =
   "a cell not in quotes holds a line break (a file that mixes CRLF and LF line ends, or a cell's line break left unquoted), so where the row ends is a guess; save the file with one kind of line end, and quote a cell that holds a line break";
+
+/**
+ * Why a row that starts with a byte order mark (after the empty lines before it) is rejected. csv-parse drops
+ * only the file's first: a second is the start of another export appended (`cat a.csv b.csv`), and its first
+ * cell was read with U+FEFF in front (`\ufeffu1`, another user than `u1`) and its header row as a user.
+ */
+const SECOND_BOM =
+  "starts with a byte order mark, as a file does: the start of a second file (two files joined?); remove the mark, and the header row if it is repeated there";
 
 /**
  * Whether a row's raw text holds a CR or LF outside quotes, but for its line end. Read from the text, not from
