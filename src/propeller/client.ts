@@ -124,10 +124,17 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
 const ECHO_CHECKED_SECRET_CHARS = 8;
 
 /**
+ * The longest access token sent. Servers take far less in a header (Node's limit for all of a request's
+ * headers is 16 KiB, nginx's for one header line 8 KiB by default), so a longer token would only be refused
+ * on every request, each carrying megabytes; the generous cap keeps tokens some gateways do take.
+ */
+const MAX_TOKEN_CHARS = 65_536;
+
+/**
  * Why an issued token cannot be sent as `Authorization: Bearer <token>`, or undefined when it can: its type
- * is not Bearer (compared case-insensitively, as the spec says), or it is empty or holds a character outside
- * visible ASCII, which a header cannot carry as it is (fetch throws on a line break or a character beyond
- * Latin-1, and strips spaces at its ends), or it holds the client secret (an endpoint echoing the form it
+ * is not Bearer (compared case-insensitively, as the spec says), or it is empty, over
+ * {@link MAX_TOKEN_CHARS}, or holds a character outside visible ASCII, which a header cannot carry as it is
+ * (fetch throws on a line break or a character beyond Latin-1, and strips spaces at its ends), or it holds the client secret (an endpoint echoing the form it
  * was sent), which would then travel on every API request, into the API's and every proxy's logs.
  */
 function unusableToken(token: string, type: string, clientSecret: string): string | undefined {
@@ -136,6 +143,8 @@ function unusableToken(token: string, type: string, clientSecret: string): strin
     return `the token endpoint issued a token of type ${shown}, not Bearer`;
   }
   if (token === "") return "the token endpoint issued an empty access token";
+  if (token.length > MAX_TOKEN_CHARS)
+    return `the token endpoint issued an access token of ${token.length} characters, longer than a request header can carry (at most ${MAX_TOKEN_CHARS} are taken)`;
   if (!/^[\x21-\x7e]+$/.test(token))
     return "the token endpoint issued an access token that is not a valid header value (a character outside visible ASCII)";
   const secret = clientSecret.trim();

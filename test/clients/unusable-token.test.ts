@@ -4,6 +4,7 @@
 // The operation methods "return a result and never throw for an HTTP or network outcome"; no token comes that
 // a request could carry, so each is the `auth` variant, nothing reaches the bulk endpoint, and an import stops
 // saying why instead of failing every chunk with a runtime's TypeError.
+import { randomBytes } from "node:crypto";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { createPropellerClient } from "../../src/propeller/client.js";
@@ -87,6 +88,18 @@ describe("a token the client cannot send as a Bearer token", () => {
     const result = await bulk(client());
     expect(result.ok ? "ok" : result.error.status).toBe("auth");
     expect(seen.bulk).toEqual([]);
+  });
+
+  it("a token of megabytes is the auth variant, and no request carries it", async () => {
+    // 3 MiB of base64: no server takes such a header (431), and indexing it for scrubbing took seconds.
+    const huge = randomBytes(3 * 1024 * 1024).toString("base64");
+    const seen = endpoints(huge);
+    const report = await importUsers(client(), input, { chunkRecords: 2, replayDelayMs: 0 });
+    expect(report.fatal).toMatch(
+      /access token of \d+ characters, longer than a request header can carry/,
+    );
+    expect(seen.bulk).toEqual([]);
+    expect(JSON.stringify(report)).not.toContain(huge.slice(0, 40));
   });
 
   it("token_type is compared case-insensitively: `bearer` is Bearer", async () => {

@@ -5,6 +5,11 @@ const MIN_FRAGMENT = 4;
 const WHOLE_WORD_BELOW = 6;
 /** The shortest run of a secret's characters redacted anywhere in a text that someone else already cut. */
 const MIN_RUN = 6;
+/**
+ * Secrets longer than this are scrubbed whole, not by their runs: every run of a secret is held in a set, and
+ * a token endpoint issuing a token of megabytes would take seconds and hundreds of MiB to index.
+ */
+const RUNS_OF_SECRETS_UP_TO = 65_536;
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -141,8 +146,9 @@ export class SecretSet {
     if (this.#runs !== undefined) return this.#runs;
     const runs = new Set<string>();
     for (const secret of this.#values)
-      for (let start = 0; start + MIN_RUN <= secret.length; start++)
-        runs.add(secret.slice(start, start + MIN_RUN));
+      if (secret.length <= RUNS_OF_SECRETS_UP_TO)
+        for (let start = 0; start + MIN_RUN <= secret.length; start++)
+          runs.add(secret.slice(start, start + MIN_RUN));
     return (this.#runs = runs);
   }
 
