@@ -64,6 +64,7 @@ export function createSlashIdClient(options: SlashIdClientOptions): SlashIdClien
     defaultBaseUrl: options.baseUrl ?? slashIdBaseUrl(options.environment),
     headers: { "SlashID-API-Key": options.apiKey, "SlashID-OrgID": options.orgId },
     secrets,
-    account: `org:${options.orgId}`,
+    // The id as sent (fetch strips a header's edges): read with its line end, it is the same org.
+    account: `org:${options.orgId.trim()}`,
   });
 }

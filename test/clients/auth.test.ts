@@ -474,3 +474,19 @@ describe("Propeller token endpoint failures", () => {
     expect(isFatal(result.error)).toBe(true);
   });
 });
+
+describe("a credential read with its line end names the same destination", () => {
+  // A journal is tied to its destination: the same key, read once from a CRLF file and once from a flag,
+  // must resume the same journal (fetch sends both the same).
+  it.each<[string, (tail: string) => { destination: string }]>([
+    ["FullStory", (tail) => createFullStoryClient({ apiKey: `na1.Kq8vT3xW${tail}` })],
+    ["SlashID", (tail) => createSlashIdClient({ apiKey: "sid-key", orgId: `org-7${tail}` })],
+    ["Userpilot", (tail) => createUserpilotClient({ apiKey: `up-Kq8vT3xW${tail}` })],
+    [
+      "Propeller",
+      (tail) => createPropellerClient({ clientId: `client-1${tail}`, clientSecret: "s" }),
+    ],
+  ])("%s", (_, create) => {
+    expect(create("\r\n").destination).toBe(create("").destination);
+  });
+});

@@ -16,9 +16,12 @@ export function destinationOf(baseUrl: string, account: string): string {
 
 /**
  * A short, one-way fingerprint of an API key (`key:` and 12 hex digits of a SHA-256 under a fixed label), to
- * tell accounts apart in a journal without storing the key or anything it can be recovered from.
+ * tell accounts apart in a journal without storing the key or anything it can be recovered from. Of the key
+ * trimmed, as it is sent (fetch strips a header's edges): read with its line end, it is the same account.
  */
 export function keyFingerprint(apiKey: string): string {
-  const digest = createHash("sha256").update("bulk-user-import destination\0").update(apiKey);
+  const digest = createHash("sha256")
+    .update("bulk-user-import destination\0")
+    .update(apiKey.trim());
   return `key:${digest.digest("hex").slice(0, 12)}`;
 }
