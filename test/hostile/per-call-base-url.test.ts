@@ -5,6 +5,7 @@ import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { createPropellerClient } from "../../src/propeller/client.js";
+import { createSlashIdClient } from "../../src/slashid/client.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { HOSTS, useMswServer } from "../support/msw.js";
 
@@ -111,5 +112,35 @@ describe("a call whose own baseUrl names another origin", () => {
     });
     await expect(call).rejects.toThrow(/another origin than the client's base URL/);
     expect(sent).toEqual([]);
+  });
+});
+
+describe("a request that a caller's raw.use middleware points at another origin", () => {
+  const elsewhere = {
+    onRequest: ({ request }: { request: Request }) =>
+      new Request(`${ELSEWHERE}${new URL(request.url).pathname}`, request),
+  };
+
+  it("Propeller bulkUsersBySourceId: refused as it goes out, its access token not sent there", async () => {
+    const seen = watch();
+    const client = propeller();
+    client.raw.use(elsewhere);
+    await expect(client.bulkUsersBySourceId({ body: users })).rejects.toThrow(
+      /another origin than the client's base URL \(a middleware added with raw.use changed it\?\).*nothing was sent/,
+    );
+    expect(seen.elsewhere).toHaveLength(0);
+  });
+
+  it("SlashID raw.POST: its API key header, which fetch would carry anywhere, does not go there", async () => {
+    const seen = watch();
+    const client = createSlashIdClient({ apiKey: f.string.alphanumeric(32), orgId: "org-1" });
+    client.raw.use(elsewhere);
+    const call = client.raw.POST("/persons/bulk-import", {
+      params: { header: { "SlashID-OrgID": "org-1" } },
+      body: { persons: "" },
+      bodySerializer: () => "",
+    });
+    await expect(call).rejects.toBeInstanceOf(TypeError);
+    expect(seen.elsewhere).toHaveLength(0);
   });
 });

@@ -94,7 +94,7 @@ export type ApiClient<
    *   lacks). Anything else a call throws (a 2xx body that is not JSON: a `SyntaxError`) is scrubbed too.
    *
    * A call whose own `baseUrl` names another origin than the client's is refused with a `TypeError`, before
-   * anything (a credential) is sent there.
+   * anything (a credential) is sent there; so is a request a middleware added with `raw.use` points there.
    *
    * Unlike the operation methods, `raw` does not check answers against the spec: `data` is what the vendor
    * sent. Middleware added with `raw.use` runs on the operation methods' requests as well, after the client's.
@@ -145,7 +145,10 @@ export function createApiClient<
   Table extends OperationTable,
   Filled extends string = never,
 >(config: ApiClientConfig<Table>): ApiClient<Paths, Table, Filled> {
-  const scrubbed = { ...config, transport: scrubbing(config.transport, config.secrets) };
+  const scrubbed = {
+    ...config,
+    transport: scrubbing(sameOrigin(config.transport, config.baseUrl), config.secrets),
+  };
   const client = createClient<Paths>({
     baseUrl: config.baseUrl,
     headers: config.headers,
@@ -176,6 +179,22 @@ export function createApiClient<
       invoke(operationRequest, scrubbed, operationId, spec, init ?? {});
   }
   return methods as ApiClient<Paths, Table, Filled>;
+}
+
+/**
+ * The transport, refusing a request for another origin than the base URL's as it goes out: the origin guard
+ * runs before a caller's `raw.use` middleware, which may hand on a new Request for another URL, and the
+ * credentials (headers, or the access token the transport adds) would go with it.
+ */
+function sameOrigin(transport: Transport, baseUrl: string): Transport {
+  const origin = new URL(baseUrl).origin;
+  return async (request) => {
+    if (new URL(request.url).origin !== origin)
+      throw new TypeError(
+        `${request.method}: the request's URL names another origin than the client's base URL (a middleware added with raw.use changed it?), where its credentials do not go; nothing was sent`,
+      );
+    return transport(request);
+  };
 }
 
 /** The transport, with whatever it throws scrubbed before openapi-fetch or a middleware can see it. */
