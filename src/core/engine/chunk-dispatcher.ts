@@ -10,7 +10,7 @@ import { Journal, JournalError, type JournaledChunk } from "./journal.js";
 import type { PendingChunk } from "./pending-chunk.js";
 import { RepeatOrder, type OutChunk } from "./repeat-order.js";
 import type { ReportBuilder } from "./report-builder.js";
-import { scrubOutcomes } from "./scrub-outcomes.js";
+import { scrubOutcomes, withinTextLimit } from "./scrub-outcomes.js";
 import { settleChunk } from "./settle-chunk.js";
 
 /** What the dispatcher needs from the run. */
@@ -297,12 +297,17 @@ export class ChunkDispatcher<Input, Wire> {
     );
   }
 
+  /** A vendor text as the report, the journal and `onOutcome` get it: scrubbed, and cut if very long. */
+  #clean(text: string): string {
+    return withinTextLimit(this.adapter.scrub(text));
+  }
+
   #resume(pending: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]): void {
     this.#resumedChunks += 1;
     // A journal written before its vendor texts were scrubbed must not bring a secret into this report.
     this.#settle(
       pending,
-      scrubOutcomes(outcomes, (text) => this.adapter.scrub(text)),
+      scrubOutcomes(outcomes, (text) => this.#clean(text)),
     );
   }
 
@@ -448,18 +453,18 @@ export class ChunkDispatcher<Input, Wire> {
         // Every vendor text is scrubbed here, before the journal, the report or `onOutcome` sees it: a
         // vendor may echo a credential in a successful answer, which the client's error scrubbing never sees.
         if (result.kind === "fatal") {
-          const message = this.adapter.scrub(result.error.message);
+          const message = this.#clean(result.error.message);
           this.#fatal ??= message;
           run.abort(new Error(message));
           settle(
             scrubOutcomes(
               fatalOutcomes(pending.indexes.length, message, this.adapter.vendor, result),
-              (text) => this.adapter.scrub(text),
+              (text) => this.#clean(text),
             ),
           );
           return;
         }
-        const scrubbed = scrubOutcomes(result.outcomes, (text) => this.adapter.scrub(text));
+        const scrubbed = scrubOutcomes(result.outcomes, (text) => this.#clean(text));
         // An earlier run's send of this chunk may be what answers it now (its job, under the saved key or
         // found in the vendor's list), unwritten again: an earlier record of one of its users sent in this
         // run then reached the vendor after it, which may keep that record's values.

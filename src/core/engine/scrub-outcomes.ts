@@ -52,3 +52,19 @@ function scrubOne(outcome: ItemOutcome, clean: (text: string) => string): ItemOu
   if (id === outcome.id && note === outcome.note) return outcome;
   return { ...outcome, ...(id !== undefined && { id }), ...(note !== undefined && { note }) };
 }
+
+/** How much of one text of an outcome is kept: its start and its end (see {@link withinTextLimit}). */
+const KEPT_CHARS = 1_500;
+
+/**
+ * `text` with its middle cut out when it is longer than twice {@link KEPT_CHARS}: a vendor's message of a
+ * megabyte, repeated on each record of a chunk, made journal lines of a gigabyte (a RangeError that stopped
+ * the import) and report files as large. The end is kept as well as the start: the engine's notes (the vendor may
+ * hold this record, what a re-run does) come after the vendor's words. Cut after scrubbing, so no piece of a
+ * secret is left at the cut.
+ */
+export function withinTextLimit(text: string): string {
+  if (text.length <= 2 * KEPT_CHARS) return text;
+  const cut = text.length - 2 * KEPT_CHARS;
+  return `${text.slice(0, KEPT_CHARS)} […${cut} characters cut…] ${text.slice(-KEPT_CHARS)}`;
+}
