@@ -154,7 +154,7 @@ function firstOf(list: readonly string[] | undefined): string | undefined {
  * `error` with its message and every text it carries scrubbed of `passwords`. The message is scrubbed of runs
  * of a password's characters too: it quotes the body cut short, which may leave a password cut in two.
  */
-function scrubbedError(error: ApiError, passwords: SecretSet): ApiError {
+function scrubbedError<E extends ApiError>(error: E, passwords: SecretSet): E {
   const copy = new ApiError(
     passwords.scrubRuns(error.message),
     error,
@@ -188,7 +188,9 @@ async function sendChunk(
   if (!uploadedBefore) context.checkpoint({ uploaded: "1" });
   const result = await client.bulkImportPersons({ body: { persons }, signal: context.signal });
   if (!result.ok) {
-    const error = result.error;
+    // Its message quotes the body cut short, which may have cut a person's password in two: scrubbed here, as
+    // a fatal error is, before the failure's reason is made of it.
+    const error = passwords === undefined ? result.error : scrubbedError(result.error, passwords);
     // This upload imported nobody: neither a replay nor a re-run need warn.
     if (!uploadedBefore && wroteNothing(error)) context.checkpoint({ uploaded: "" });
     if (isFatal(error)) return { kind: "fatal", error };
@@ -214,12 +216,14 @@ async function sendChunk(
   }
   const outcomes = outcomesOf(chunk.items, result.data.result, uploadedBefore, chunk.repeated);
   const listed: unknown = result.data.errors;
-  if (!Array.isArray(listed) || listed.length === 0) return { kind: "done", outcomes };
+  if (!listsErrors(listed)) return { kind: "done", outcomes };
   // What an error listed beside a 200's counts means is UNCONFIRMED: each person the counts call imported
   // carries it, rather than the report saying nothing of it.
   // Scrubbed before the cut: a secret cut short is too short to be recognised afterwards.
   // The persons' passwords too, and a piece of one left at the cut (see SecretSet.clip).
-  const messages = client.scrub(messagesOf(listed));
+  const messages = client.scrub(
+    Array.isArray(listed) ? messagesOf(listed) : (JSON.stringify(listed) ?? String(listed)),
+  );
   const shown =
     messages.length <= 500
       ? messages
@@ -229,6 +233,16 @@ async function sendChunk(
     kind: "done",
     outcomes: outcomes.map((outcome) => (outcome.ok ? withNote(outcome, note) : outcome)),
   };
+}
+
+/**
+ * Whether a 200's `errors` says anything: a list of errors, or (not as the spec shows it) an object or text,
+ * which is no less an error beside the counts for not being listed.
+ */
+function listsErrors(errors: unknown): boolean {
+  if (errors === undefined || errors === null || errors === "") return false;
+  if (Array.isArray(errors)) return errors.length > 0;
+  return typeof errors !== "object" || Object.keys(errors).length > 0;
 }
 
 /** The chunk as CSV: a header line, then one row per person, every non-empty cell quoted. */

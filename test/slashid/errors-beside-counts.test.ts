@@ -12,7 +12,7 @@ import { slashIdClient, slashIdWorld } from "./harness.js";
 const server = useMswServer();
 
 const input = [{ emails: ["ann@example.com"] }, { emails: ["bob@example.com"] }];
-const withErrors = (errors: unknown[]) => ({
+const withErrors = (errors: unknown) => ({
   after: async (answer: Response) =>
     answer.status === 200 ? json({ ...((await answer.json()) as object), errors }) : answer,
 });
@@ -37,4 +37,17 @@ it("warns of nothing when the list is empty", async () => {
     undefined,
     undefined,
   ]);
+});
+
+it.each<[string, unknown]>([
+  ["an object", { message: "rows 1-2 failed" }],
+  ["a text", "rows 1-2 failed"],
+])("warns each imported person of errors a 200 gives as %s, not as a list", async (_, errors) => {
+  slashIdWorld(server, { script: () => withErrors(errors) });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+  for (const outcome of report.outcomes)
+    expect(outcome).toMatchObject({
+      outcome: "imported",
+      warning: matching(/rows 1-2 failed.*may not have been imported as sent/),
+    });
 });

@@ -5,6 +5,7 @@ import { expect, it } from "vitest";
 import { importUsers } from "../../src/slashid/import.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
+import { json } from "../../src/testing/faults.js";
 import { slashIdClient, slashIdWorld, vendorError } from "./harness.js";
 
 const server = useMswServer();
@@ -20,4 +21,18 @@ it("a 403 quoting a person's password hash does not reach the report", async () 
   expectEveryRecordOnce(report, 1);
   expect(report.fatal).toBeDefined();
   expect(JSON.stringify(report)).not.toContain(HASH);
+});
+
+it("an undocumented status whose message is cut through a password hash leaves no piece of it", async () => {
+  // The error's message quotes 300 characters of the body: the cut falls inside the hash.
+  slashIdWorld(server, {
+    script: () => ({ answer: json({ message: `${"x".repeat(280)} ${HASH}` }, 500) }),
+  });
+  const report = await importUsers(slashIdClient(), input, {
+    sleep: async () => {},
+    replayDelayMs: 0,
+  });
+  expectEveryRecordOnce(report, 1);
+  expect(report.failed).toBe(1);
+  expect(JSON.stringify(report)).not.toContain(HASH.slice(0, 12));
 });
