@@ -403,6 +403,8 @@ export class ChunkDispatcher<Input, Wire> {
   ): Promise<void> {
     const { journal, report, replay, sleep } = this.settings;
     const run = this.#run;
+    // Read before the follow-through may release the chunk's items.
+    const afterUnanswered = this.#order.afterUnanswered(pending, chunk.repeated);
     this.#order.sent(out);
     this.#sentChunks += 1;
     report.sent(pending.indexes.length);
@@ -468,11 +470,15 @@ export class ChunkDispatcher<Input, Wire> {
         // An earlier run's send of this chunk may be what answers it now (its job, under the saved key or
         // found in the vendor's list), unwritten again: an earlier record of one of its users sent in this
         // run then reached the vendor after it, which may keep that record's values.
-        const outcomes =
+        const outcomes = RepeatOrder.landsLate(
           mayAdoptEarlierSend(this.adapter.replay.by, result.sends) &&
-          sentInEarlierRun(known?.state)
+            sentInEarlierRun(known?.state)
             ? this.#order.overtaken(pending, chunk.repeated, scrubbed)
-            : scrubbed;
+            : scrubbed,
+          afterUnanswered,
+        );
+        // Before the chunk settles and a later repeat of its users, waiting for it, goes out.
+        if (result.mayLandLate) this.#order.mayLandLate(out);
         try {
           // A chunk cut short (abort) or failed in a way that may pass stays unfinished in the journal, so a
           // re-run resumes it (with its saved idempotency key or job) instead of keeping the failure.

@@ -76,6 +76,12 @@ export type Followed =
       readonly sends: number;
       /** Whether any attempt may have reached the vendor: sent, or followed up on an earlier send. */
       readonly reached: boolean;
+      /**
+       * Whether a request of this run that got no answer may still be acted on by the vendor after the chunk
+       * settled (a slow vendor finishing a request the client gave up on), writing its records' values then:
+       * one was sent, and no replay under its idempotency key settled it (the vendor acts on a key once).
+       */
+      readonly mayLandLate: boolean;
     }
   | (Extract<ChunkResult, { kind: "fatal" }> & { readonly reached: boolean });
 
@@ -98,6 +104,8 @@ export async function followChunk<Input, Wire>(
   let sends = 0;
   // Attempts that sent nothing and only followed up on an earlier send (a job polled, the vendor searched).
   let followUps = 0;
+  // Whether an attempt's write got no answer (see `mayLandLate`).
+  let lost = false;
   const replays = adapter.replay.by === "none" ? 1 : following.replay.chunkAttempts;
   for (;;) {
     let followedUpOnly = false;
@@ -170,6 +178,7 @@ export async function followChunk<Input, Wire>(
     // A replay is counted once it went out (or followed up): not one cut short before, or never let through.
     if (attempts > 1 && (sent || followedUpOnly)) following.replayed();
     const answered = oneEach(result.outcomes, chunk.keys.length);
+    if (sent && answered.some(mayHaveWritten)) lost = true;
     outcomes = outcomes === undefined ? answered : best(outcomes, answered);
     const replayable = outcomes.some((o) => !o.ok && o.transient === true && !leftToReRun(o));
     if (!replayable || following.signal.aborted || attempts >= replays) break;
@@ -226,7 +235,9 @@ export async function followChunk<Input, Wire>(
       return { ...o, reason: o.reason + (mayHaveWritten(o) ? callerAborted : callerAbortedBefore) };
     return o.later === true ? o : { ...o, reason: o.reason + note };
   });
-  return { kind: "done", outcomes, final, sends, reached: sends + followUps > 0 };
+  const mayLandLate =
+    lost && (adapter.replay.by !== "idempotency-key" || outcomes.some(mayHaveWritten));
+  return { kind: "done", outcomes, final, sends, reached: sends + followUps > 0, mayLandLate };
 }
 
 /**

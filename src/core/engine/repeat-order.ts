@@ -21,11 +21,16 @@ export interface OutChunk {
 const OVERTAKEN =
   "an earlier record of this user was sent again in this run, after this one reached the vendor in an earlier run: the vendor may hold that record's values";
 
+const LANDS_LATE =
+  "an earlier record of this user went in a request that got no answer, which the vendor may still act on after this one: the vendor may hold that record's values";
+
 export class RepeatOrder<Wire> {
   // Each chunk out (sent, or waiting to be), by the task that settles with it.
   readonly #out = new Map<Promise<void>, OutChunk>();
   // The first and last input index of each chunk sent in this run, in input order.
   readonly #sentRanges: (readonly [number, number])[] = [];
+  // The chunks settled in this run whose request got no answer, and may yet be acted on (see `mayLandLate`).
+  readonly #mayLandLate: OutChunk[] = [];
 
   constructor(private readonly identitiesOf: ((item: Wire) => Iterable<string>) | undefined) {}
 
@@ -72,6 +77,61 @@ export class RepeatOrder<Wire> {
     const tasks = new Set<Promise<void>>();
     const positions = new Set<number>();
     if (repeated === undefined) return { tasks: [], positions };
+    const holds = this.#holdsEarlier(pending, repeated);
+    for (const [task, out] of this.#out) {
+      for (const position of holds(out)) {
+        tasks.add(task);
+        positions.add(position);
+      }
+    }
+    return { tasks: [...tasks], positions };
+  }
+
+  /** The chunk `out` settled, but a request of it that got no answer may yet reach the vendor. */
+  mayLandLate(out: OutChunk): void {
+    this.#mayLandLate.push(out);
+  }
+
+  /**
+   * The positions in `pending` of repeated users an earlier record of whom went in a chunk that
+   * {@link mayLandLate}. Read before `pending` is sent (its items go then); a chunk holding such a record
+   * settled before, as `pending` waited for it.
+   */
+  afterUnanswered(
+    pending: PendingChunk<Wire>,
+    repeated: ReadonlyMap<number, number> | undefined,
+  ): ReadonlySet<number> {
+    const positions = new Set<number>();
+    if (repeated === undefined || this.#mayLandLate.length === 0) return positions;
+    const holds = this.#holdsEarlier(pending, repeated);
+    for (const out of this.#mayLandLate) for (const position of holds(out)) positions.add(position);
+    return positions;
+  }
+
+  /**
+   * The outcomes with the imported ones at `positions` (see {@link afterUnanswered}) saying that waiting for
+   * the earlier record's chunk did not keep the input's order: the vendor may act on its unanswered request
+   * after this one.
+   */
+  static landsLate(
+    outcomes: readonly ItemOutcome[],
+    positions: ReadonlySet<number>,
+  ): readonly ItemOutcome[] {
+    if (positions.size === 0) return outcomes;
+    return outcomes.map((outcome, position) =>
+      outcome.ok && positions.has(position) ? withNote(outcome, LANDS_LATE) : outcome,
+    );
+  }
+
+  /**
+   * For a chunk `out`, the positions in `pending` of repeated users of whom it holds an earlier record: the
+   * one `repeated` names, or any with the same key or, where identities say who is the same user, a shared
+   * identity (a later repeat may be out too).
+   */
+  #holdsEarlier(
+    pending: PendingChunk<Wire>,
+    repeated: ReadonlyMap<number, number>,
+  ): (out: OutChunk) => number[] {
     const identities = new Map<number, readonly string[]>();
     if (this.identitiesOf !== undefined)
       for (const position of repeated.keys()) {
@@ -79,23 +139,22 @@ export class RepeatOrder<Wire> {
         if (item !== undefined) identities.set(position, [...this.identitiesOf(item)]);
       }
     const first = pending.indexes[0] ?? 0;
-    for (const [task, out] of this.#out) {
+    return (out) => {
       // Once `pending` is out itself (its outcomes looked over by `overtaken`), its own keys and those of a
       // later chunk waiting for it match too, and neither holds an earlier record.
-      if (out.first >= first) continue;
+      if (out.first >= first) return [];
+      const positions: number[] = [];
       for (const [position, earlier] of repeated) {
         const key = pending.keys[position];
         if (
           (earlier >= out.first && earlier <= out.last) ||
           (key !== undefined && out.keys().has(key)) ||
           identities.get(position)?.some((identity) => out.identities.has(identity)) === true
-        ) {
-          tasks.add(task);
-          positions.add(position);
-        }
+        )
+          positions.push(position);
       }
-    }
-    return { tasks: [...tasks], positions };
+      return positions;
+    };
   }
 
   /**
