@@ -169,8 +169,7 @@ function passwordsOf(items: readonly SlashIdCsvRow[]): SecretSet | undefined {
   let passwords: SecretSet | undefined;
   for (const item of items) {
     const password = item["slashid:password"];
-    // Exact forms only: a run of 6 characters of a person's password may be an ordinary word of a message.
-    if (password !== undefined) (passwords ??= new SecretSet({ runs: false })).add(password);
+    if (password !== undefined) (passwords ??= new SecretSet()).add(password);
   }
   return passwords;
 }

@@ -490,3 +490,22 @@ describe("a credential read with its line end names the same destination", () =>
     expect(create("\r\n").destination).toBe(create("").destination);
   });
 });
+
+describe("two accounts whose ids overlap their secrets", () => {
+  // A destination is scrubbed of whole secrets only: scrubbed of their runs, both ids read
+  // `client:[REDACTED]`, and one account's journal was taken for the other's, its users reported imported.
+  it("name two destinations", () => {
+    const eu = createPropellerClient({
+      clientId: "acme-import-eu",
+      clientSecret: "acme-import-eu.Zk29xLq0Vv",
+    });
+    const us = createPropellerClient({
+      clientId: "acme-import-us",
+      clientSecret: "acme-import-us.P0qLm2Rt8s",
+    });
+    expect([eu.destination, us.destination]).toEqual([
+      `${HOSTS.propeller} client:acme-import-eu`,
+      `${HOSTS.propeller} client:acme-import-us`,
+    ]);
+  });
+});

@@ -25,6 +25,8 @@ function vendor(answer: (body: unknown) => Response = () => HttpResponse.json({ 
 
 const client = () =>
   createFullStoryClient({
+    // Random, as real keys are: an error is scrubbed of any run of 6 of the key's characters, so a key made
+    // of words (`na1.update-user-key`) would hide FullStory's "cannot be updated" from the check below.
     apiKey: "na1.Qx7vK2mW9pLr4TzB",
     maxRetries: 1,
     sleep: async () => {},

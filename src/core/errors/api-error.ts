@@ -149,7 +149,8 @@ export class ApiError extends Error {
     const safeTarget = { ...target, path: secrets.scrub(target.path) };
     const safeVariant = secrets.scrubDeep(variant);
     // Described from the scrubbed variant: a body cut short must not cut a secret into an unmatched fragment.
-    const message = secrets.scrub(describe(safeVariant, safeTarget, cause, secrets));
+    // Of runs of a secret too: a vendor's words or a runtime's message may quote one cut short.
+    const message = secrets.scrubRuns(describe(safeVariant, safeTarget, cause, secrets));
     const error = new ApiError(message, safeTarget, cause === undefined ? undefined : { cause });
     Object.assign(error, safeVariant);
     if (cause instanceof TransportFailure && !cause.mayHaveArrived)

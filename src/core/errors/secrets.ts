@@ -10,6 +10,8 @@ const MIN_RUN = 6;
  * a token endpoint issuing a token of megabytes would take seconds and hundreds of MiB to index.
  */
 const RUNS_OF_SECRETS_UP_TO = 65_536;
+/** How many characters of one value `scrubDeep` scrubs of secrets' runs: a vendor's messages, not documents. */
+const RUNS_PER_VALUE = 256 * 1024;
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -50,33 +52,16 @@ export function echoedForms(value: string): Set<string> {
   return forms;
 }
 
-/** How a {@link SecretSet} scrubs. */
-export interface SecretSetOptions {
-  /**
-   * Whether `scrub`, `clip` and `scrubDeep` also redact any run of 6 or more of a secret's characters, as
-   * `scrubRuns` does: a vendor may echo a credential cut short, line-wrapped or escaped in a way no exact
-   * form foresees (lower-case percent-escapes, `/` left as it is). Off for secrets that are user data (a person's
-   * password), where a run of 6 characters is an ordinary word.
-   * @default true
-   */
-  readonly runs?: boolean;
-}
-
 /**
  * The secrets one client holds (API keys, client secrets, access tokens). Every error is scrubbed against
  * them before it is built, so a vendor or proxy that echoes a header back cannot leak it into logs.
  * The package exports it as a type only, for the signature of `ApiError.of`: the class stays internal.
  */
 export class SecretSet {
-  readonly #runsToo: boolean;
   readonly #values = new Set<string>();
   #runs: Set<string> | undefined;
   #pattern: RegExp | undefined;
   #byLength: string[] | undefined;
-
-  constructor(options: SecretSetOptions = {}) {
-    this.#runsToo = options.runs ?? true;
-  }
 
   /** Holds each secret in every form it may come back in (see `echoedForms`); sends nothing. */
   add(...values: (string | undefined)[]): void {
@@ -91,14 +76,9 @@ export class SecretSet {
 
   /**
    * `text` with every secret held, in each form it may come back in, replaced by `[REDACTED]`; a secret of
-   * fewer than 6 characters only where it stands alone, so it does not eat ordinary words. With `runs` (the
-   * default), any run of 6 or more of a secret's characters goes too.
+   * fewer than 6 characters only where it stands alone, so it does not eat ordinary words.
    */
   scrub(text: string): string {
-    return this.#runsToo ? this.scrubRuns(text) : this.#scrubForms(text);
-  }
-
-  #scrubForms(text: string): string {
     let out = text;
     // Longest first, as in the pattern; a long secret is no part of a short one.
     for (const secret of this.#sorted())
@@ -110,12 +90,15 @@ export class SecretSet {
 
   /**
    * At most `max` characters of `text` (plus the redaction marker), scrubbed before the cut so a secret
-   * straddling it cannot survive as a fragment; a piece of a secret left at either edge is redacted too.
+   * straddling it cannot survive as a fragment; a piece of a secret left at either edge is redacted too, and
+   * so is any run of 6 or more of a secret's characters in what is kept (a secret the vendor echoed cut
+   * short, line-wrapped, or escaped in a way no form foresees), looked for in the kept text only, so a body
+   * of megabytes costs no more than its first `max` characters.
    */
   clip(text: string, max: number): string {
     const scrubbed = this.scrub(text);
-    if (scrubbed.length <= max) return this.#redactEdges(scrubbed);
-    return this.#redactEdges(scrubbed.slice(0, max));
+    const kept = scrubbed.length <= max ? scrubbed : scrubbed.slice(0, max);
+    return this.#redactEdges(this.#withoutRuns(kept));
   }
 
   /**
@@ -123,7 +106,10 @@ export class SecretSet {
    * short (V8 quotes 10 characters of invalid JSON): every run of 6 or more of a secret's characters goes too.
    */
   scrubRuns(text: string): string {
-    const scrubbed = this.#scrubForms(text);
+    return this.#withoutRuns(this.scrub(text));
+  }
+
+  #withoutRuns(scrubbed: string): string {
     const runs = this.#runSet();
     let hidden: boolean[] | undefined;
     // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
@@ -155,16 +141,29 @@ export class SecretSet {
   /**
    * A copy of `value` with every string, and every key, scrubbed. Objects come back as plain objects whose
    * keys are all own data properties: a vendor's `"__proto__"` key stays a key, never the copy's prototype.
+   * Strings are scrubbed of runs of 6 or more of a secret's characters too, as `scrubRuns` does, up to
+   * {@link RUNS_PER_VALUE} characters in all: past them, of whole secrets only (a body of megabytes took
+   * seconds of run scrubbing, while every chunk in flight waited).
    */
   scrubDeep<T>(value: T): T {
-    if (typeof value === "string") return this.scrub(value) as T;
-    if (Array.isArray(value)) return value.map((item: unknown) => this.scrubDeep(item)) as T;
+    return this.#scrubDeep(value, { left: RUNS_PER_VALUE });
+  }
+
+  #scrubDeep<T>(value: T, budget: { left: number }): T {
+    if (typeof value === "string") {
+      const scrubbed = this.scrub(value);
+      if (scrubbed.length > budget.left) return scrubbed as T;
+      budget.left -= scrubbed.length;
+      return this.#withoutRuns(scrubbed) as T;
+    }
+    if (Array.isArray(value))
+      return value.map((item: unknown) => this.#scrubDeep(item, budget)) as T;
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(value)) {
         // Assignment would run the `__proto__` setter inherited from Object.prototype.
         Object.defineProperty(out, this.scrub(key), {
-          value: this.scrubDeep(item),
+          value: this.#scrubDeep(item, budget),
           enumerable: true,
           writable: true,
           configurable: true,
