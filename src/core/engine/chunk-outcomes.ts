@@ -50,15 +50,11 @@ export function withNote<O extends { readonly ok: true; readonly note?: string }
 
 /**
  * `outcome` as the answer to a send after one whose answer was lost (in this run or, on the journal's word,
- * an earlier one): a failure speaks for its own send only (a refusal, a 429, a wait for another job), so it
- * says the vendor may hold the record, and is no longer marked `unprocessed`; an import is left as it is.
+ * an earlier one): a refusal says the vendor may hold the record; any other outcome is left as it is.
  */
 export function afterLostSend<Code extends string>(outcome: ItemOutcome<Code>): ItemOutcome<Code> {
-  if (outcome.ok) return outcome;
-  const { unprocessed: _unprocessed, ...written } = outcome;
-  return saysVendorMayHold(outcome.reason)
-    ? written
-    : { ...written, reason: `${outcome.reason}${EARLIER_TRY_NOTE}` };
+  if (outcome.ok || outcome.transient === true || saysVendorMayHold(outcome.reason)) return outcome;
+  return { ...outcome, reason: `${outcome.reason}${EARLIER_TRY_NOTE}` };
 }
 
 /**

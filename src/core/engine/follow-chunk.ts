@@ -286,8 +286,9 @@ function best(
  * Imported beats failed. A later answer beats an earlier one, but for an earlier refusal: that stands, unless
  * the later answer is a refusal too whose vendor answer shows the vendor may hold the record (a job accepted,
  * a list naming it) where the earlier did not.
- * A later failure does not say the record is unwritten when an earlier send may have written it: it speaks
- * for its own send only, so it says the vendor may hold the record, without `unprocessed`.
+ * A later failure does not say the record is unwritten when an earlier send may have written it: one that
+ * wrote nothing keeps its words, without `unprocessed`; a refusal (which speaks for its own send only) says
+ * the vendor may hold the record.
  */
 function better(
   before: ItemOutcome | undefined,
@@ -305,7 +306,8 @@ function better(
       !saysVendorMayHold(before.reason)
       ? now
       : before;
-  return mayHaveWritten(before) ? afterLostSend(now) : now;
+  if (!mayHaveWritten(before)) return now;
+  return now.transient === true ? withoutUnprocessed(now) : afterLostSend(now);
 }
 
 /** The failure without its `unprocessed` mark: a write before it may have taken the record. */
