@@ -3,25 +3,13 @@
 // vendor than `u1`), and an LF line of a CRLF file was read into the row before it (two users as one). A row
 // with a cell outside quotes that holds a line break is rejected naming its line; a quoted cell still may.
 import { describe, expect, it } from "vitest";
-import { CsvRow, UnreadableRecord, readRecords } from "../../src/cli/read-records.js";
 import { matching } from "../support/matchers.js";
-import { useTempDir } from "./helpers.js";
+import { readPlain, useTempDir } from "./helpers.js";
 
 const file = useTempDir();
 let files = 0;
 
-async function rows(text: string): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const record of readRecords(file(`mixed-${++files}.csv`, text), "csv"))
-    out.push(
-      record instanceof CsvRow
-        ? { line: record.line, ...record.cells }
-        : record instanceof UnreadableRecord
-          ? { where: record.where, rule: record.rule, problem: record.problem }
-          : record,
-    );
-  return out;
-}
+const rows = (text: string) => readPlain(file(`mixed-${++files}.csv`, text), "csv");
 
 const rejected = (line: number) => ({
   where: `line ${line}`,

@@ -11,6 +11,12 @@ import type { ImportReport } from "../../src/core/engine/report.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
+import {
+  CsvRow,
+  UnreadableRecord,
+  readRecords,
+  type InputFormat,
+} from "../../src/cli/read-records.js";
 
 export const CREDS = SIMULATOR_CREDENTIALS;
 
@@ -151,3 +157,17 @@ export const userpilotUsers = (n: number, prefix = "up") =>
     user_id: `${prefix}-${i}`,
     metadata: { plan: "pro", seats: i },
   }));
+
+/** What the reader yields for `path`, as plain objects: a row's line and cells, a rejection's fields. */
+export async function readPlain(path: string, format: InputFormat): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const record of readRecords(path, format))
+    out.push(
+      record instanceof CsvRow
+        ? { line: record.line, ...record.cells }
+        : record instanceof UnreadableRecord
+          ? { where: record.where, rule: record.rule, problem: record.problem }
+          : record,
+    );
+  return out;
+}

@@ -5,15 +5,9 @@
 // the second one's first user as `\ufeffu1`, another user than `u1`: csv-parse drops only the first BOM.
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  CsvRow,
-  MAX_RECORD_BYTES,
-  UnreadableRecord,
-  readRecords,
-  type InputFormat,
-} from "../../src/cli/read-records.js";
+import { MAX_RECORD_BYTES, readRecords, type InputFormat } from "../../src/cli/read-records.js";
 import { matching } from "../support/matchers.js";
-import { cli, useTempDir } from "./helpers.js";
+import { cli, readPlain, useTempDir } from "./helpers.js";
 
 const file = useTempDir("bui-line-ends-encodings-");
 let files = 0;
@@ -26,18 +20,8 @@ function inputFile(content: string | Buffer, format: InputFormat): string {
 }
 
 /** What the reader yields for a file, as plain objects. */
-async function read(content: string | Buffer, format: InputFormat): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const record of readRecords(inputFile(content, format), format))
-    out.push(
-      record instanceof CsvRow
-        ? { line: record.line, ...record.cells }
-        : record instanceof UnreadableRecord
-          ? { where: record.where, rule: record.rule, problem: record.problem }
-          : record,
-    );
-  return out;
-}
+const read = (content: string | Buffer, format: InputFormat) =>
+  readPlain(inputFile(content, format), format);
 
 /** The error that ends reading a file, and what was yielded before it. */
 async function failure(
