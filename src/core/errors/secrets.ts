@@ -142,7 +142,7 @@ export class SecretSet {
    * A copy of `value` with every string, and every key, scrubbed. Objects come back as plain objects whose
    * keys are all own data properties: a vendor's `"__proto__"` key stays a key, never the copy's prototype.
    * Strings are scrubbed of runs of 6 or more of a secret's characters too, as `scrubRuns` does, up to
-   * {@link RUNS_PER_VALUE} characters in all: past them, of whole secrets only (a body of megabytes took
+   * 256 KiB of characters in all: past them, of whole secrets only (a body of megabytes took
    * seconds of run scrubbing, while every chunk in flight waited).
    */
   scrubDeep<T>(value: T): T {
