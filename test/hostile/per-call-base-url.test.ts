@@ -144,3 +144,24 @@ describe("a request that a caller's raw.use middleware points at another origin"
     expect(seen.elsewhere).toHaveLength(0);
   });
 });
+
+describe("a raw call given its own fetch", () => {
+  it("is refused: that fetch would get the client's key with no origin check, retry or redirect refusal", async () => {
+    const handed: Request[] = [];
+    const ownFetch = (request: Request) => {
+      handed.push(request);
+      return Promise.resolve(Response.json({}, { status: 200 }));
+    };
+    const client = createSlashIdClient({ apiKey: f.string.alphanumeric(32), orgId: "org-1" });
+    const call = client.raw.POST("/persons/bulk-import", {
+      params: { header: { "SlashID-OrgID": "org-1" } },
+      body: { persons: "" },
+      bodySerializer: () => "",
+      fetch: ownFetch,
+    });
+    await expect(call).rejects.toThrow(
+      /own fetch would send past the client's transport.*nothing was sent/,
+    );
+    expect(handed).toEqual([]);
+  });
+});

@@ -94,7 +94,8 @@ export type ApiClient<
    *   lacks). Anything else a call throws (a 2xx body that is not JSON: a `SyntaxError`) is scrubbed too.
    *
    * A call whose own `baseUrl` names another origin than the client's is refused with a `TypeError`, before
-   * anything (a credential) is sent there; so is a request a middleware added with `raw.use` points there.
+   * anything (a credential) is sent there; so is a request a middleware added with `raw.use` points there,
+   * and a call that brings its own `fetch`, which would send past the transport.
    *
    * Unlike the operation methods, `raw` does not check answers against the spec: `data` is what the vendor
    * sent. Middleware added with `raw.use` runs on the operation methods' requests as well, after the client's.
@@ -251,6 +252,10 @@ async function rawCall(
 ): Promise<unknown> {
   const last = args.at(-1);
   const init = last !== null && typeof last === "object" ? (last as RawInit) : undefined;
+  if (init?.fetch !== undefined)
+    throw new TypeError(
+      "raw: a call's own fetch would send past the client's transport (its origin check, retries, timeouts and refused redirects) with the client's credentials; give the client a fetch when creating it instead; nothing was sent",
+    );
   const signal = init?.signal;
   if (!(signal instanceof AbortSignal)) return scrubbedCall(() => method(...args), secrets);
   const call = callSignal(signal);
@@ -276,6 +281,7 @@ interface RawInit {
   headers?: Record<string, string>;
   signal?: AbortSignal;
   serializedBody?: string;
+  fetch?: unknown;
 }
 
 async function invoke<Table extends OperationTable>(
