@@ -2,7 +2,7 @@ import type { paths } from "../../generated/slashid.js";
 import { operations, servers } from "../../generated/slashid.operations.js";
 import { checkHostChoice } from "../core/client/base-url.js";
 import type { ApiClient } from "../core/client/create-api-client.js";
-import type { Destined } from "../core/client/destination.js";
+import { asSentInHeader, type Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
@@ -64,7 +64,7 @@ export function createSlashIdClient(options: SlashIdClientOptions): SlashIdClien
     defaultBaseUrl: options.baseUrl ?? slashIdBaseUrl(options.environment),
     headers: { "SlashID-API-Key": options.apiKey, "SlashID-OrgID": options.orgId },
     secrets,
-    // The id as sent (fetch strips a header's edges): read with its line end, it is the same org.
-    account: `org:${options.orgId.trim()}`,
+    // The id as sent: read with its line end, it is the same org.
+    account: `org:${asSentInHeader(options.orgId)}`,
   });
 }

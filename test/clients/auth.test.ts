@@ -491,6 +491,18 @@ describe("a credential read with its line end names the same destination", () =>
   });
 });
 
+describe("a credential that ends in a no-break space, which fetch sends", () => {
+  // fetch strips only tab, LF, CR and space from a header's edges: a key or org id ending in U+00A0 is another
+  // credential, so another account, and must not resume the first one's journal. (FullStory trims its key
+  // itself before sending, byte order mark and all, so there it is the same account.)
+  it.each<[string, (tail: string) => { destination: string }]>([
+    ["SlashID", (tail) => createSlashIdClient({ apiKey: "sid-key", orgId: `org-7${tail}` })],
+    ["Userpilot", (tail) => createUserpilotClient({ apiKey: `up-Kq8vT3xW${tail}` })],
+  ])("%s names another destination", (_, create) => {
+    expect(create("\u00a0").destination).not.toBe(create("").destination);
+  });
+});
+
 describe("two accounts whose ids overlap their secrets", () => {
   // A destination is scrubbed of whole secrets only: scrubbed of their runs, both ids read
   // `client:[REDACTED]`, and one account's journal was taken for the other's, its users reported imported.

@@ -15,13 +15,22 @@ export function destinationOf(baseUrl: string, account: string): string {
 }
 
 /**
+ * A header value as fetch sends it: without the HTTP whitespace (tab, LF, CR, space) fetch strips from its
+ * edges, and nothing more. `String.prototype.trim` also strips a no-break space, which fetch sends, so two
+ * keys that differ by one would be taken for one account.
+ */
+export function asSentInHeader(value: string): string {
+  return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+}
+
+/**
  * A short, one-way fingerprint of an API key (`key:` and 12 hex digits of a SHA-256 under a fixed label), to
  * tell accounts apart in a journal without storing the key or anything it can be recovered from. Of the key
- * trimmed, as it is sent (fetch strips a header's edges): read with its line end, it is the same account.
+ * as it is sent ({@link asSentInHeader}): read with its line end, it is the same account.
  */
 export function keyFingerprint(apiKey: string): string {
   const digest = createHash("sha256")
     .update("bulk-user-import destination\0")
-    .update(apiKey.trim());
+    .update(asSentInHeader(apiKey));
   return `key:${digest.digest("hex").slice(0, 12)}`;
 }
