@@ -3,12 +3,7 @@
 import { isPathSegment } from "../core/client/path-segment.js";
 import type { Chunk, ChunkContext, ChunkResult } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
-import {
-  afterLostSend,
-  failedBy,
-  isFatal,
-  UNSETTLED_JOB_NOTE,
-} from "../core/engine/chunk-outcomes.js";
+import { failedBy, isFatal, UNSETTLED_JOB_NOTE } from "../core/engine/chunk-outcomes.js";
 import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob } from "../core/engine/poll.js";
@@ -21,6 +16,7 @@ import type { UserpilotClient } from "./client.js";
 import type { UserpilotFailureCode } from "./failure-codes.js";
 import {
   accepted,
+  afterLostRequest,
   completedOutcome,
   duration,
   errorText,
@@ -150,7 +146,8 @@ export class ChunkRun {
     // A send of the whole range whose answer was lost (before the 413 that split it) may have made a job of
     // its users: a refusal of a half speaks only for the half's own request.
     const lostWhole = this.lostSince(range) !== undefined;
-    const speaking = (outcome: Outcome): Outcome => (lostWhole ? afterLostSend(outcome) : outcome);
+    const speaking = (outcome: Outcome): Outcome =>
+      lostWhole ? afterLostRequest(outcome) : outcome;
     // "" (read by its presence): the split's 413 says Userpilot wrote nothing, so a re-run does not say
     // Userpilot may hold the users for it.
     if (!resumed) this.context.checkpoint({ [`split${range}`]: "" });
@@ -259,7 +256,7 @@ export class ChunkRun {
       const failWith = (outcome: Outcome) =>
         ({
           kind: "result",
-          result: everyItem(size, lostBefore ? afterLostSend(outcome) : outcome),
+          result: everyItem(size, lostBefore ? afterLostRequest(outcome) : outcome),
         }) as const;
       const fail = (code: UserpilotFailureCode, reason: string) => failWith(failure(code, reason));
       this.posted = true;

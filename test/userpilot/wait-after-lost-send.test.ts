@@ -1,0 +1,94 @@
+// A Userpilot chunk whose send got no answer, then met another job (409) it could not tell from its own lost
+// one, or had to wait for the other half of its chunk: the failure speaks for the later request only, and the
+// lost send may have made a job of the users, so each user's reason says Userpilot may hold it. An abort is
+// left to the engine's words; a reason that already says so is not extended.
+import { expect, it } from "vitest";
+import { json } from "../../src/testing/faults.js";
+import { userpilotError } from "../../src/testing/userpilot/errors.js";
+import { journalFile } from "../support/journal-file.js";
+import { matching } from "../support/matchers.js";
+import { bodyBytes, dropAfter, run, users, useUserpilot } from "./harness.js";
+
+const userpilot = useUserpilot();
+// The job list never shows the lost send's job, so nothing tells it from another process's.
+const hidden = { answer: () => json([]) };
+const listHidden = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [i + 1, hidden]));
+
+it("a 409 waited out to job_conflict after a lost send in the same run says Userpilot may hold the users", async () => {
+  const up = userpilot(
+    { pollsPerStep: Number.POSITIVE_INFINITY },
+    { bulkIdentifyUsers: { 1: dropAfter }, listBackgroundJobs: listHidden },
+  );
+  const report = await run(users(2), { jobTimeoutMs: 300, conflictWaitMs: 50, replayDelayMs: 0 });
+
+  expect(up.ofKind("POST").map((e) => e.status)).toContain(409);
+  for (const outcome of report.outcomes) {
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      code: "job_conflict",
+      reason: matching(/another bulk job was still running.*may hold this record/),
+    });
+  }
+});
+
+it("a 409 waited out to job_conflict on a re-run after a lost send says Userpilot may hold the users", async () => {
+  const journal = journalFile("userpilot-conflict-after-lost");
+  userpilot(
+    { pollsPerStep: Number.POSITIVE_INFINITY },
+    { bulkIdentifyUsers: { 1: dropAfter }, listBackgroundJobs: listHidden },
+  );
+  const first = await run(users(2), { chunkAttempts: 1, journal });
+  expect(first.outcomes[0]).toMatchObject({ outcome: "failed", reason: matching(/may hold/) });
+
+  const second = await run(users(2), { jobTimeoutMs: 300, conflictWaitMs: 50, journal });
+  for (const outcome of second.outcomes) {
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      code: "job_conflict",
+      reason: matching(/another bulk job was still running.*may hold this record/),
+    });
+  }
+});
+
+it("a half held back for its first half, after a lost send of the whole chunk, says Userpilot may hold it", async () => {
+  // u-1 twice: the second half repeats a user of the first, so it waits for the first half's job.
+  const records = users(4).map((user, i) => (i === 3 ? { ...user, user_id: "u-1" } : user));
+  userpilot(
+    { maxBytes: bodyBytes(records.slice(0, 2)), pollsPerStep: Number.POSITIVE_INFINITY },
+    {
+      bulkIdentifyUsers: {
+        1: dropAfter,
+        2: { answer: () => userpilotError(413, "payload_too_large") },
+      },
+      listBackgroundJobs: listHidden,
+    },
+  );
+  const report = await run(records, { chunkRecords: 4, chunkAttempts: 2, jobTimeoutMs: 300 });
+
+  expect(report.outcomes[2]).toMatchObject({
+    outcome: "failed",
+    code: "held_back",
+    reason: matching(/waits for the other half.*may hold this record/),
+  });
+});
+
+it("429s on every replay after a lost send say Userpilot may hold the user, once", async () => {
+  const slowDown = { answer: () => json({ message: "slow down" }, 429) };
+  userpilot(
+    {},
+    {
+      bulkIdentifyUsers: {
+        1: dropAfter,
+        ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [i + 2, slowDown])),
+      },
+      listBackgroundJobs: listHidden,
+    },
+  );
+  const report = await run(users(1), { chunkAttempts: 3, replayDelayMs: 0 });
+
+  const [outcome] = report.outcomes;
+  expect(outcome).toMatchObject({ outcome: "failed", code: "429" });
+  const reason = outcome?.outcome === "failed" ? outcome.reason : "";
+  expect(reason).toMatch(/HTTP 429.*may have reached the vendor, which may hold this record/);
+  expect(reason.match(/may hold/g)).toHaveLength(1);
+});
