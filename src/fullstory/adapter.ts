@@ -13,6 +13,7 @@ import type {
 } from "../core/engine/adapter.js";
 import { isPathSegment } from "../core/client/path-segment.js";
 import {
+  afterUnansweredSend,
   chunkFailed,
   failedBy,
   isFatal,
@@ -24,6 +25,7 @@ import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
 import { planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
+import { isTransient } from "../core/errors/transient.js";
 import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { monotonicNow } from "../core/time.js";
 import { kindOf } from "../core/validate/describe.js";
@@ -207,20 +209,25 @@ export function createFullStoryAdapter(
       const savedAt = context.resumed?.["keySavedAt"];
       // Whether no request under the key can have reached FullStory yet (`keySavedAt` "" says so).
       const keyUnsent = idempotencyKey === undefined || savedAt === "";
+      // Kept from the first try under the key whose answer never came (in this run or an earlier one): that
+      // try may have made FullStory's job, so a later try's failure speaks for that try only.
+      const lostBefore = context.resumed?.["unanswered"] === "1";
+      const sending = lostBefore ? {} : { unanswered: "1" };
       if (idempotencyKey === undefined) {
         idempotencyKey = randomUUID();
         // When the key was first used: FullStory answers it with the job it made for 24 hours from then.
-        context.checkpoint({ idempotencyKey, keySavedAt: new Date().toISOString() });
+        context.checkpoint({ idempotencyKey, keySavedAt: new Date().toISOString(), ...sending });
         keysSentHere.set(idempotencyKey, monotonicNow());
       } else if (savedAt === "") {
         // Every earlier try under the key failed before reaching FullStory: its 24 hours start with this one.
-        context.checkpoint({ keySavedAt: new Date().toISOString() });
+        context.checkpoint({ keySavedAt: new Date().toISOString(), ...sending });
         keysSentHere.set(idempotencyKey, monotonicNow());
       } else {
         const sentAt = keysSentHere.get(idempotencyKey) ?? sentBefore(savedAt);
         if (sentAt !== undefined) keysSentHere.set(idempotencyKey, sentAt);
         const expired = keyExpired(idempotencyKey, savedAt, sentAt);
         if (expired !== undefined) return everyItem(size, expired);
+        if (!lostBefore) context.checkpoint(sending);
       }
       const uploadStarted = monotonicNow();
       const created = await client.createBatchImport({
@@ -236,9 +243,21 @@ export function createFullStoryAdapter(
         // users, nor fail them `key_expired` a day later), and a new one is drawn. A key turned away (429,
         // 503) is kept: sent again under it, a request a gateway's 503 hid cannot make a second job.
         const { error } = created;
-        if (keyUnsent && wroteNothing(error) && unprocessedBy(error) !== "turned_away")
-          context.checkpoint({ idempotencyKey: "", keySavedAt: "" });
-        return chunkFailed(created.error, size, "write");
+        const dropKey = keyUnsent && wroteNothing(error) && unprocessedBy(error) !== "turned_away";
+        // A refusal, or a try turned away or never sent, made no job; a retry after a try that arrived
+        // unanswered may have.
+        const refused = typeof error.status === "number" && !isTransient(error);
+        const answered =
+          !lostBefore && error.afterArrivedTry !== true && (refused || wroteNothing(error));
+        if (answered || dropKey)
+          context.checkpoint({
+            ...(answered && { unanswered: "" }),
+            ...(dropKey && { idempotencyKey: "", keySavedAt: "" }),
+          });
+        const failed = chunkFailed(error, size, "write");
+        return lostBefore && failed.kind === "done"
+          ? { ...failed, outcomes: failed.outcomes.map(afterUnansweredSend) }
+          : failed;
       }
       settings.pace.uploaded(size, monotonicNow() - uploadStarted);
       jobId = created.data.job.id;

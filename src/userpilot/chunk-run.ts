@@ -3,7 +3,12 @@
 import { isPathSegment } from "../core/client/path-segment.js";
 import type { Chunk, ChunkContext, ChunkResult } from "../core/engine/adapter.js";
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
-import { failedBy, isFatal, UNSETTLED_JOB_NOTE } from "../core/engine/chunk-outcomes.js";
+import {
+  afterUnansweredSend,
+  failedBy,
+  isFatal,
+  UNSETTLED_JOB_NOTE,
+} from "../core/engine/chunk-outcomes.js";
 import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob } from "../core/engine/poll.js";
@@ -16,7 +21,6 @@ import type { UserpilotClient } from "./client.js";
 import type { UserpilotFailureCode } from "./failure-codes.js";
 import {
   accepted,
-  afterLostRequest,
   completedOutcome,
   duration,
   errorText,
@@ -147,7 +151,7 @@ export class ChunkRun {
     // its users: a refusal of a half speaks only for the half's own request.
     const lostWhole = this.lostSince(range) !== undefined;
     const speaking = (outcome: Outcome): Outcome =>
-      lostWhole ? afterLostRequest(outcome) : outcome;
+      lostWhole ? afterUnansweredSend(outcome) : outcome;
     // "" (read by its presence): the split's 413 says Userpilot wrote nothing, so a re-run does not say
     // Userpilot may hold the users for it.
     if (!resumed) this.context.checkpoint({ [`split${range}`]: "" });
@@ -256,7 +260,7 @@ export class ChunkRun {
       const failWith = (outcome: Outcome) =>
         ({
           kind: "result",
-          result: everyItem(size, lostBefore ? afterLostRequest(outcome) : outcome),
+          result: everyItem(size, lostBefore ? afterUnansweredSend(outcome) : outcome),
         }) as const;
       const fail = (code: UserpilotFailureCode, reason: string) => failWith(failure(code, reason));
       this.posted = true;

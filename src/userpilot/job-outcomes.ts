@@ -40,18 +40,6 @@ export function unsettled(error: ApiError, held: string): Outcome {
 }
 
 /**
- * `outcome` as the answer to a request for users after one whose answer never said whether Userpilot made a
- * job of them: any failure speaks for its own request only (a refusal, a 409 waited out, a half held back, a
- * 429), so it says Userpilot may hold the users. Unlike the engine's `afterLostSend`, which cannot tell a
- * lost answer from an answered try, this is said only where the adapter's `sent` checkpoint shows one. An
- * abort's words are the engine's, which say what the stop leaves open.
- */
-export function afterLostRequest(outcome: Outcome): Outcome {
-  if (outcome.ok || outcome.code === "aborted" || saysVendorMayHold(outcome.reason)) return outcome;
-  return { ...outcome, reason: `${outcome.reason}${EARLIER_TRY_NOTE}` };
-}
-
-/**
  * The outcome of a user whose request may have reached Userpilot without an answer (a lost answer, a job
  * still unsettled), once `error` stopped the import before a replay could settle it: a failure that says
  * Userpilot may hold the user. Any other outcome stands.

@@ -145,13 +145,13 @@ describe("FullStory resuming a key journaled with keySavedAt empty (an earlier v
 
   it("times the key from this send, so a re-run a day later does not send it again", async () => {
     const saved = await resend("lost");
-    expect(saved).toEqual([{ keySavedAt: matching(ISO_TIME) }]);
+    expect(saved).toEqual([{ keySavedAt: matching(ISO_TIME), unanswered: "1" }]);
   });
 
   it("drops the key when this, its first send to reach FullStory, is refused with 403", async () => {
     expect(await resend("forbidden")).toEqual([
-      { keySavedAt: matching(ISO_TIME) },
-      { idempotencyKey: "", keySavedAt: "" },
+      { keySavedAt: matching(ISO_TIME), unanswered: "1" },
+      { unanswered: "", idempotencyKey: "", keySavedAt: "" },
     ]);
   });
 });

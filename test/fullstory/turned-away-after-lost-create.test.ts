@@ -1,0 +1,74 @@
+// A create whose answer was lost may have made FullStory's job. A later try under the same key that FullStory
+// turns away (429) speaks for itself only: each user's reason must say FullStory may hold the user, in the
+// same run or in a re-run with the journal. Where every earlier try was answered, it must not.
+import { describe, expect, it } from "vitest";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { importUsers, type FullStoryUser } from "../../src/fullstory/index.js";
+import { DropConnection } from "../../src/testing/simulator.js";
+import { journalFile } from "../support/journal-file.js";
+import { useMswServer } from "../support/msw.js";
+import { API_KEY, mountFullStory, vendorError } from "./harness.js";
+
+const server = useMswServer();
+const options = {
+  pollIntervalMs: 10,
+  maxPollIntervalMs: 20,
+  replayDelayMs: 0,
+  sleep: async () => {},
+};
+const input: FullStoryUser[] = [{ uid: "u-1" }, { uid: "u-2" }];
+
+/** FullStory's creates, try by try: `lost` makes the job and loses its answer, `429` turns the try away. */
+function creates(...faults: ("lost" | "429")[]) {
+  return mountFullStory(server, {
+    faults: {
+      script: ({ operation, attempt }) => {
+        if (operation !== "createBatchImport") return undefined;
+        const fault = faults[attempt - 1] ?? "429";
+        if (fault === "429") return vendorError(429, "rate limited");
+        return {
+          after: () => {
+            throw new DropConnection();
+          },
+        };
+      },
+    },
+  });
+}
+
+const client = () => createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+const reasons = (report: Awaited<ReturnType<typeof importUsers>>) =>
+  report.outcomes.map((o) => (o.outcome === "failed" ? `${o.code}: ${o.reason}` : o.outcome));
+
+describe("FullStory turning a create away after one whose answer was lost", () => {
+  it("on a re-run with the journal: each user's 429 says FullStory may hold the user, once", async () => {
+    creates("lost", "429");
+    const journal = journalFile("fullstory");
+    await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    const rerun = await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    for (const reason of reasons(rerun)) {
+      expect(reason).toMatch(/^429: .*may have reached the vendor, which may hold this record/);
+      expect(reason.match(/may hold/g)).toHaveLength(1);
+    }
+  });
+
+  it("in the same run, on the chunk's later attempts: says so too", async () => {
+    creates("lost", "429", "429");
+    const report = await importUsers(client(), input, { ...options, chunkAttempts: 3 });
+    for (const reason of reasons(report)) {
+      expect(reason).toMatch(/^429: .*may have reached the vendor, which may hold this record/);
+      expect(reason.match(/may hold/g)).toHaveLength(1);
+    }
+  });
+
+  it("after a run whose every try was turned away: does not say FullStory may hold the user", async () => {
+    creates("429", "429");
+    const journal = journalFile("fullstory");
+    await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    const rerun = await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    for (const reason of reasons(rerun)) {
+      expect(reason).toMatch(/^429: /);
+      expect(reason).not.toMatch(/may hold/);
+    }
+  });
+});
