@@ -67,6 +67,9 @@ type Outcome = ItemOutcome<SlashIdFailureCode>;
  *   person not placed fails with code `import_unconfirmed`, as nobody can tell which of them were imported.
  *   When SlashID counts more persons imported than it left unlisted (or gives a count below zero), the persons
  *   it listed fail `import_unconfirmed` too: it counted some of them imported, and does not say which.
+ *   A `failed_csv` that cannot be read (not text, not CSV, or a first line naming no `slashid:*` column)
+ *   beside counts calling every person imported: each is imported with a warning that it may be listed there.
+ *   One absent, empty, `null` or a header alone lists no one.
  *   Every text of the answer is scrubbed of the file's passwords, which `failed_csv` echoes.
  *   Errors a 200 lists beside its counts (their meaning there is UNCONFIRMED) are a warning on every person
  *   imported.

@@ -169,23 +169,42 @@ export function outcomesOf(
       }, so whether this person was imported is unknown`,
   };
   // The counts may confirm the persons not placed, yet SlashID listed a failure it did not count or could be
-  // one of them: the report says so rather than take either word alone.
-  const imported: Outcome =
-    strays === 0
-      ? { ok: true }
-      : {
-          ok: true,
-          note: `SlashID's failed_csv lists ${strays} failed row(s) that match no person of this file, so whether they echo this person, whom SlashID's counts call imported, is unknown: this person may not have been imported`,
-        };
+  // one of them, or sent a failed_csv that cannot be read (why send one if nothing failed?): the report says
+  // so rather than take either word alone.
+  const doubt =
+    failed === undefined
+      ? listsNothing(counts.failed_csv)
+        ? undefined
+        : UNREAD_NOTE
+      : strays > 0
+        ? `SlashID's failed_csv lists ${strays} failed row(s) that match no person of this file, so ` +
+          "whether they echo this person, whom SlashID's counts call imported, is unknown: this person " +
+          "may not have been imported"
+        : undefined;
+  const imported: Outcome = doubt === undefined ? { ok: true } : { ok: true, note: doubt };
   for (let i = 0; i < outcomes.length; i++) {
     outcomes[i] ??= confirmed ? imported : unconfirmed;
   }
   return outcomes as Outcome[];
 }
 
+/** The warning on a person counted imported beside a failed_csv that lists someone unreadably. */
+const UNREAD_NOTE =
+  "SlashID sent a failed_csv that could not be read, so whether it lists this person, whom SlashID's " +
+  "counts call imported, is unknown: this person may not have been imported";
+
 /**
- * The rows of `failed_csv` with their handles and reason; [] when absent or empty, undefined when it is not
- * text or does not parse. Read by header: `slashid:*` columns are the row, any other non-empty column is the
+ * Whether an unreadable `failed_csv` (see failedRowsOf) lists no one: `null` (how a serializer may write the
+ * field's absence) or an empty list or object. Anything else is a list SlashID sent that could not be read.
+ */
+function listsNothing(value: unknown): boolean {
+  return value === null || (typeof value === "object" && Object.keys(value).length === 0);
+}
+
+/**
+ * The rows of `failed_csv` with their handles and reason; [] when absent, empty or a header alone (how a CSV
+ * of no failed rows may come), undefined when it is not text, does not parse, or its first line names no
+ * `slashid:*` column. Read by header: `slashid:*` columns are the row, any other non-empty column is the
  * reason.
  */
 function failedRowsOf(text: unknown): FailedRow[] | undefined {
@@ -193,9 +212,10 @@ function failedRowsOf(text: unknown): FailedRow[] | undefined {
   if (typeof text !== "string") return undefined;
   if (text.trim() === "") return [];
   let rows: Record<string, string | string[] | undefined>[];
+  let header: readonly string[] = [];
   try {
     rows = parse<Record<string, string | string[] | undefined>>(text, {
-      columns: true,
+      columns: (names: string[]) => (header = names),
       // A column named twice keeps both cells (in order), as one named twice in another case does.
       group_columns_by_name: true,
       bom: true,
@@ -205,6 +225,10 @@ function failedRowsOf(text: unknown): FailedRow[] | undefined {
   } catch {
     return undefined;
   }
+  // Every row SlashID refuses has a handle, so the CSV it echoes them in names a `slashid:*` column. A first
+  // line naming none is no header of it: a failed row sent without one (the only row, if no other follows),
+  // or a message, so what it lists is unknown.
+  if (!header.some((name) => name.trim().toLowerCase().startsWith("slashid:"))) return undefined;
   return rows.map((row) => {
     const handles: string[] = [];
     const cells = new Map<string, string>();
