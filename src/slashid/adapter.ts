@@ -7,7 +7,7 @@ import type {
   ItemOutcome,
 } from "../core/engine/adapter.js";
 import {
-  afterLostSend,
+  afterUnansweredSend,
   failedBy,
   isFatal,
   withNote,
@@ -196,9 +196,9 @@ async function sendChunk(
     // This upload imported nobody: neither a replay nor a re-run need warn.
     if (!uploadedBefore && wroteNothing(error)) context.checkpoint({ uploaded: "" });
     if (isFatal(error)) return { kind: "fatal", error };
-    // A refusal speaks for its own upload only: the lost upload before it may have imported the persons.
+    // A failure speaks for its own upload only: the lost upload before it may have imported the persons.
     const failed = (outcome: Outcome) =>
-      everyItem(size, uploadedBefore ? afterLostSend(outcome) : outcome);
+      everyItem(size, uploadedBefore ? afterUnansweredSend(outcome) : outcome);
     switch (error.status) {
       case 400:
         return failed({

@@ -74,6 +74,25 @@ describe("slashid: a re-run of a chunk an earlier run uploaded", () => {
     for (const reason of reasons(second.outcomes)) expect(reason).toContain("slashid may hold");
   });
 
+  it("says slashid may hold it, once, when SlashID turns away this run's every try (429)", async () => {
+    const { world, input, journal } = await uploadedThenLost("resumed hedge, turned away");
+    world.script = () => ({
+      answer: json({ errors: [{ httpcode: 429, message: "slow down" }] }, 429),
+    });
+
+    const second = await importUsers(slashIdClient({ maxRetries: 0 }), input, {
+      journal,
+      chunkAttempts: 2,
+      sleep: noWait,
+    });
+
+    expect(world.sim.uploads()).toHaveLength(1);
+    for (const reason of reasons(second.outcomes)) {
+      expect(reason).toMatch(/status 429.*may have reached the vendor, which may hold this record/);
+      expect(reason.match(/may hold/g)).toHaveLength(1);
+    }
+  });
+
   it("says slashid may hold it when SlashID refuses this run's upload of the file (400)", async () => {
     const { world, input, journal } = await uploadedThenLost("resumed hedge, file refused");
     world.script = () => ({
