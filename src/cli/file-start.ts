@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 
 const LF = 0x0a;
 const CR = 0x0d;
-const LONE_CR = Buffer.from([CR]);
+const NOTHING: Buffer = Buffer.alloc(0);
 
 /** What a reader says of a file whose start shows UTF-16, whichever its format. */
 export const LOOKS_UTF16 = "the file looks like UTF-16";
@@ -13,18 +13,29 @@ export function utf16Bom(bytes: Uint8Array): boolean {
 }
 
 /**
- * The first chunk handed out holds at least this many bytes unless the file is shorter (a pipe may give
- * fewer): enough for a byte order mark, and for the NUL that UTF-16 gives one of a JSON text's first two
- * characters, which are ASCII (a blank, `{`, `[`) in any JSON text.
+ * The bytes {@link looksUtf16} judges a file's start by, which the first chunk handed out holds unless the
+ * file is shorter (a pipe may give fewer): a byte order mark, or the first two characters of a text.
  */
-const START = 4;
+export const UTF16_START = 4;
+
+/**
+ * Whether `bytes`, a file's first {@link UTF16_START}, start as UTF-16 text does: with its byte order mark,
+ * or with two characters below U+0100 each written as its byte and a NUL (after it little-endian, before it
+ * big-endian), as a JSON text's first two (a blank, `{`, `[`) and a CSV header's are. Not a NUL on its own:
+ * that is a byte of a UTF-8 file, whose record or cell the usual rules judge.
+ */
+export function looksUtf16(bytes: Uint8Array): boolean {
+  if (utf16Bom(bytes)) return true;
+  if (bytes.length < UTF16_START) return false;
+  const [a, b, c, d] = bytes;
+  return (b === 0 && d === 0 && a !== 0 && c !== 0) || (a === 0 && c === 0 && b !== 0 && d !== 0);
+}
 
 /**
  * A JSON or NDJSON file's bytes, chunk by chunk. Read as UTF-8, a UTF-16 file was a rejected record per line
  * (and a phantom one from its last NUL), or an array "starting with �", its encoding never named.
  *
- * @throws Error naming the file, before any chunk, when its start is a UTF-16 byte order mark or holds NUL,
- *   which no JSON text does.
+ * @throws Error naming the file, before any chunk, when its start {@link looksUtf16}.
  */
 export async function* jsonChunks(file: string): AsyncGenerator<Buffer> {
   let start: Buffer[] | undefined = [];
@@ -37,7 +48,7 @@ export async function* jsonChunks(file: string): AsyncGenerator<Buffer> {
     }
     start.push(chunk);
     held += chunk.length;
-    if (held < START) continue;
+    if (held < UTF16_START) continue;
     const first = Buffer.concat(start);
     start = undefined;
     refuseUtf16(file, first);
@@ -51,52 +62,81 @@ export async function* jsonChunks(file: string): AsyncGenerator<Buffer> {
 }
 
 function refuseUtf16(file: string, first: Buffer): void {
-  if (utf16Bom(first) || first.subarray(0, START).includes(0))
+  if (looksUtf16(first.subarray(0, UTF16_START)))
     throw new Error(
-      `${file}: ${LOOKS_UTF16} (it starts with a UTF-16 byte order mark or a NUL byte) [input.encoding]; save it as UTF-8`,
+      `${file}: ${LOOKS_UTF16} (it starts with a UTF-16 byte order mark, or with characters each a byte ` +
+        "and a NUL) [input.encoding]; save it as UTF-8",
     );
 }
 
 /**
- * The byte an NDJSON file's lines end in, as its first line break shows: LF for LF and CRLF files (a CRLF
- * line's CR is a blank to JSON), CR for a file from classic Mac OS, whose lines have no LF to split on (its
- * records were one line, rejected as one). A CR in such a file is never lost data: in a JSON string it would
- * be invalid. Other files are split as before, a lone CR in them left in its line.
+ * How many bytes after a file's first CR an LF is looked for, before its lines are taken to end in lone CRs.
+ * A CR is a blank to JSON too (`{"id":1,\r"email":…}`): in an LF file the line holding it ends within this,
+ * unless that record is longer, and a CRLF file's first CR has its LF next.
+ */
+export const CR_WINDOW = 1024 * 1024;
+
+/**
+ * The byte an NDJSON file's lines end in: LF for LF and CRLF files (a CRLF line's CR is a blank to JSON), CR
+ * for a file from classic Mac OS, whose lines have no LF to split on (its records were one line, rejected as
+ * one). It is CR only when no LF comes in the {@link CR_WINDOW} bytes after the file's first CR, or before
+ * the file's end: judged by its first line break alone, an LF file whose first line held a CR between two
+ * tokens was split at its CRs, its records rejected in pieces. A CR in a CR file is never lost data: in a
+ * JSON string it would be invalid. Other files are split as before, a lone CR in them left in its line.
  *
- * Feed the chunks in order through {@link next}; {@link byte} is undefined until the first line break.
+ * Feed the chunks in order through {@link next}, then call {@link end}; {@link byte} is undefined until
+ * known. The bytes from the first CR on are held back until then, so that none is split before it is.
  */
 export class LineEnds {
   byte: number | undefined;
-  /** A first line break that was a CR ending its chunk: it is a CRLF's if the next chunk starts with LF. */
-  #heldCr = false;
+  #held: Buffer[] = [];
+  #heldBytes = 0;
 
-  /** The chunk to split: a CR held back from the chunk before is put in front, a CR held now left out. */
-  next(data: Buffer): Buffer {
-    let chunk = data;
-    if (this.#heldCr) {
-      this.#heldCr = false;
-      chunk = Buffer.concat([LONE_CR, chunk]);
-    }
-    if (this.byte !== undefined) return chunk;
-    const lf = chunk.indexOf(LF);
-    const cr = chunk.subarray(0, lf === -1 ? chunk.length : lf).indexOf(CR);
-    if (cr === -1) {
-      if (lf !== -1) this.byte = LF;
-      return chunk;
-    }
-    if (cr + 1 < chunk.length) {
-      this.byte = chunk[cr + 1] === LF ? LF : CR;
-      return chunk;
-    }
-    this.#heldCr = true;
-    return chunk.subarray(0, cr);
+  /** How many bytes are held back. */
+  get held(): number {
+    return this.#heldBytes;
   }
 
-  /** The input ended: a CR held back, its last byte, ended the file's last line (what is left to split). */
-  end(): Buffer {
-    if (!this.#heldCr) return Buffer.alloc(0);
-    this.#heldCr = false;
+  /** The bytes to split now: those held back before this chunk, and this chunk's but those held back now. */
+  next(data: Buffer): Buffer {
+    if (this.byte !== undefined) return data;
+    if (data.includes(LF)) {
+      this.byte = LF;
+      return this.#release(data);
+    }
+    let before = NOTHING;
+    if (this.held === 0) {
+      const cr = data.indexOf(CR);
+      if (cr === -1) return data;
+      before = data.subarray(0, cr);
+      this.#hold(data.subarray(cr));
+    } else {
+      this.#hold(data);
+    }
+    // The first CR is held too: past the window, the bytes after it had no LF.
+    if (this.held <= CR_WINDOW) return before;
     this.byte = CR;
-    return LONE_CR;
+    return Buffer.concat([before, this.#release(NOTHING)]);
+  }
+
+  /** The input ended: the bytes held back, if any, a file whose CRs had no LF after them (CR lines). */
+  end(): Buffer {
+    if (this.byte !== undefined || this.held === 0) return NOTHING;
+    this.byte = CR;
+    return this.#release(NOTHING);
+  }
+
+  #hold(bytes: Buffer): void {
+    this.#held.push(bytes);
+    this.#heldBytes += bytes.length;
+  }
+
+  /** The bytes held back, followed by `rest`; none is held after. */
+  #release(rest: Buffer): Buffer {
+    if (this.#heldBytes === 0) return rest;
+    const all = Buffer.concat([...this.#held, rest]);
+    this.#held = [];
+    this.#heldBytes = 0;
+    return all;
   }
 }

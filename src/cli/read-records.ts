@@ -14,7 +14,7 @@ import {
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 import { RepeatedKeys } from "./json-array-keys.js";
 import { NumberCheckingTokenizer } from "./json-array-numbers.js";
-import { LOOKS_UTF16, LineEnds, jsonChunks, utf16Bom } from "./file-start.js";
+import { LOOKS_UTF16, LineEnds, UTF16_START, jsonChunks, looksUtf16 } from "./file-start.js";
 import { LineBreaks } from "./line-breaks.js";
 import { Utf8Check, invalidOffsets } from "./utf8-check.js";
 import { CellError } from "../vendor-module.js";
@@ -162,16 +162,19 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
   }
   for await (const data of jsonChunks(file)) {
     let chunk = data;
-    const size = chunk.length;
     read.bytes = before;
-    before += size;
+    before += data.length;
     if (first) {
       first = false;
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
     }
-    yield* recordsIn(ends.next(chunk), size);
+    // The bytes split stand for this chunk's and those held back before it, less those held back now.
+    const held = ends.held;
+    const split = ends.next(chunk);
+    yield* recordsIn(split, data.length + held - ends.held);
   }
-  yield* recordsIn(ends.end(), 0);
+  const held = ends.held;
+  yield* recordsIn(ends.end(), held);
   read.bytes = before;
   if (partial.overflowed) {
     yield tooLong(line + 1);
@@ -418,13 +421,12 @@ const OTHER_SEPARATORS = [
 ] as const;
 
 /**
- * Why a CSV header looks like a file that is not comma-separated UTF-8, or undefined: a header of one column
- * holding `;` (Excel where a comma is the decimal mark), a tab (a TSV) or `|` (a database tool's export), or
- * one holding NUL (UTF-16 without its byte order mark). Read with commas, each row would be one cell under a
- * column that names no field, every row rejected for a field it lacks, the separator never named.
+ * Why a CSV header looks like a file that is not comma-separated, or undefined: a header of one column
+ * holding `;` (Excel where a comma is the decimal mark), a tab (a TSV) or `|` (a database tool's export).
+ * Read with commas, each row would be one cell under a column that names no field, every row rejected for a
+ * field it lacks, the separator never named.
  */
 export function otherSeparator(headers: readonly string[]): string | undefined {
-  if (headers.some((header) => header.includes("\0"))) return UTF16;
   const [only, ...more] = headers;
   if (only === undefined || more.length > 0) return undefined;
   const found = OTHER_SEPARATORS.find(([separator]) => only.includes(separator));
@@ -573,13 +575,17 @@ async function* readCsv(
   /** Offsets of bytes that are not UTF-8, ascending; found before the parser sees those bytes. */
   const invalid: number[] = [];
   const lines = new LineBreaks();
-  // A UTF-16 byte order mark, to name what a header that is not UTF-8 is.
-  let utf16: boolean | undefined;
+  // The file's first bytes, until they tell UTF-16 (its byte order mark, or ASCII text with NULs between).
+  let start: Buffer = Buffer.alloc(0);
+  let utf16 = false;
   let lastByte = -1;
   let emptyBefore = 0;
   const scan = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      utf16 ??= utf16Bom(chunk);
+      if (start.length < UTF16_START) {
+        start = Buffer.concat([start, chunk.subarray(0, UTF16_START)]);
+        utf16 = looksUtf16(start);
+      }
       scanned += chunk.length;
       if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!;
       for (const offset of utf8.check(chunk)) invalid.push(offset);
@@ -611,8 +617,13 @@ async function* readCsv(
     columns: (header: string[]) => {
       if ((invalid[0] ?? Infinity) < parser.info.bytes)
         throw new Error(
-          `${file}: the CSV header is not valid UTF-8 [input.encoding]; ${utf16 === true ? UTF16 : "save the file as UTF-8"}`,
+          `${file}: the CSV header is not valid UTF-8 [input.encoding]; ` +
+            (utf16 ? UTF16 : "save the file as UTF-8"),
         );
+      // UTF-16 of ASCII text is UTF-8 too, with NULs: its header read so is cells of text and NULs. Judged
+      // by the file's start, not by a NUL in the header, which a UTF-8 file may hold (its column then names
+      // no field, or one the usual rules judge).
+      if (utf16) throw new Error(`${file}: ${UTF16}`);
       emptyBefore = parser.info.empty_lines;
       const bad = forbiddenHeader(header);
       if (bad !== undefined)

@@ -3,8 +3,11 @@
 // read as UTF-8: a rejected record per line (and a phantom one from its last NUL) speaking of '\x00', or
 // an array "starting with �", its encoding never named. Two CSV exports joined (`cat a.csv b.csv`) imported
 // the second one's first user as `\ufeffu1`, another user than `u1`: csv-parse drops only the first BOM.
-import { writeFileSync } from "node:fs";
+// Told apart from those, an LF file whose first line held a CR between tokens (a blank to JSON) was split at
+// its CRs, and a UTF-8 file with a NUL in its first bytes (or a CSV header holding one) refused as UTF-16.
+import { statSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { CR_WINDOW } from "../../src/cli/file-start.js";
 import { MAX_RECORD_BYTES, readRecords, type InputFormat } from "../../src/cli/read-records.js";
 import { matching } from "../support/matchers.js";
 import { cli, readPlain, useTempDir } from "./helpers.js";
@@ -103,6 +106,18 @@ describe("an .ndjson file whose lines end in a lone CR (classic Mac OS)", () => 
     expect(records.map((r) => r.uid)).toEqual(["a", "b", "c"]);
   });
 
+  it("longer than the bytes an LF is looked for in after the first CR: a record per line", async () => {
+    const uids = Array.from({ length: Math.ceil((2 * CR_WINDOW) / 15) }, (_, i) => `c${i}`);
+    const input = inputFile(lines(uids, "\r"), "ndjson");
+    expect(statSync(input).size).toBeGreaterThan(2 * CR_WINDOW);
+    const counter = { bytes: 0 };
+    const found: string[] = [];
+    for await (const record of readRecords(input, "ndjson", counter))
+      found.push((record as { uid: string }).uid);
+    expect(found).toEqual(uids);
+    expect(counter.bytes).toBe(statSync(input).size);
+  });
+
   it("a file of one line whose CR is its last byte", async () => {
     expect(await read('{"uid":"only"}\r', "ndjson")).toEqual(users("only"));
     expect(await read('{"uid":\r', "ndjson")).toEqual([
@@ -145,6 +160,26 @@ describe("an .ndjson file whose lines end in LF or CRLF reads as before", () => 
       ]);
   });
 
+  it("a CR between tokens of the first line is a blank there too, not the file's line end", async () => {
+    for (const eol of ["\n", "\r\n"])
+      expect(
+        await read(
+          `{"id":1,\r"email":"a@b.c"}${eol}{"id":2}${eol}{"id":3,\r"n":4}${eol}`,
+          "ndjson",
+        ),
+      ).toEqual([{ id: 1, email: "a@b.c" }, { id: 2 }, { id: 3, n: 4 }]);
+    expect(await read('\r{"id":1}\n\r{"id":2}\r\n', "ndjson")).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
+  it("so is one whose line's LF comes in a later read chunk", async () => {
+    const first = lineOf("a", 2 * CHUNK).replace('"display_name"', '\r"display_name"');
+    expect(first.indexOf("\r")).toBeLessThan(CHUNK);
+    const records = (await read(`${first}\n${lines(["b", "c"], "\n")}`, "ndjson")) as {
+      uid: string;
+    }[];
+    expect(records.map((r) => r.uid)).toEqual(["a", "b", "c"]);
+  });
+
   it("an LF line in a CRLF file is a line of its own", async () => {
     expect(await read('{"uid":"a"}\r\n{"uid":"b"}\n{"uid":"c"}\r\n', "ndjson")).toEqual(
       users("a", "b", "c"),
@@ -182,9 +217,38 @@ describe("a UTF-16 .ndjson or .json file", () => {
     });
   }
 
+  it("a UTF-8 .ndjson file with a NUL in its first bytes is read, that record rejected as JSON", async () => {
+    const broken = { where: "line 1", rule: "input.parse", problem: matching(/JSON/) };
+    for (const first of ['{"\0":1}', '{\0"uid":"a"}', '\0{"uid":"a"}', '"\0"', '{"uid":"\0"}'])
+      expect(await read(`${first}\n${lines(["b"], "\n")}`, "ndjson")).toEqual([
+        broken,
+        { uid: "b" },
+      ]);
+  });
+
+  it("a UTF-8 .json file with a NUL in its first bytes is read up to it, as any broken array", async () => {
+    for (const text of [
+      '[{"\0":1},{"uid":"b"}]',
+      '[\0{"uid":"b"}]',
+      '[{"uid":"a"},{"uid":"\0"}]',
+    ]) {
+      const { message } = await failure(text, "json");
+      expect(message).not.toMatch(/UTF-16/);
+      expect(message).toMatch(/: not a JSON array of records: Unexpected/);
+    }
+  });
+
   it("a UTF-8 file starting with its byte order mark is read", async () => {
     expect(await read(`\uFEFF${lines(["u1"], "\n")}`, "ndjson")).toEqual(users("u1"));
     expect(await read('\uFEFF[{"uid":"u1"}]', "json")).toEqual(users("u1"));
+  });
+
+  it("a dry run counts a record holding a NUL as rejected ([input.parse]), the others as valid", async () => {
+    const input = inputFile(`{\0"uid":"a"}\n${lines(["b"], "\n")}`, "ndjson");
+    const result = await cli(["import", "fullstory", input, "--dry-run"]);
+    expect(result.stdout).toContain("dry run: 2 records, 1 valid, 1 rejected");
+    expect(result.stdout).toMatch(/\[input\.parse\] line 1: /);
+    expect(result.code).toBe(1);
   });
 
   for (const format of ["ndjson", "json"] as const) {
@@ -198,6 +262,26 @@ describe("a UTF-16 .ndjson or .json file", () => {
       expect(result.stdout).not.toMatch(/record \d/);
     });
   }
+});
+
+describe("a CSV file's start", () => {
+  it("a NUL in its header, the file not UTF-16, is a column's name: read by the usual rules", async () => {
+    expect(await read("user_id,pl\0an\nu1,pro\n", "csv")).toEqual([
+      { line: 2, user_id: "u1", "pl\0an": "pro" },
+    ]);
+    expect(await read("u\0,plan\nu1,pro\n", "csv")).toEqual([
+      { line: 2, "u\0": "u1", plan: "pro" },
+    ]);
+  });
+
+  for (const { name, ...encoding } of UTF16_FILES.filter(({ bom }) => !bom))
+    it(`UTF-16 ${name} is refused as UTF-16, before any row`, async () => {
+      const text = "user_id,plan\r\nu1,pro\r\n";
+      const { input, yielded, message } = await failure(utf16(text, encoding), "csv");
+      expect(message).toMatch(/: the file looks like UTF-16 .*save it as CSV UTF-8/);
+      expect(message.startsWith(`${input}: `)).toBe(true);
+      expect(yielded).toBe(0);
+    });
 });
 
 const secondBom = (line: number) => ({
