@@ -8,6 +8,7 @@ import type {
   ChunkResult,
   ImportAdapter,
 } from "../../src/core/engine/adapter.js";
+import { RESENT_NOTE } from "../../src/core/engine/chunk-outcomes.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
 import { SecretSet } from "../../src/core/errors/secrets.js";
@@ -664,9 +665,31 @@ describe("converging within the run", () => {
     );
     const report = await runImport(adapter, users(3), { ...noWait, chunkAttempts: 3 });
     expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "failed", "failed"]);
-    expect(report.outcomes[1]).toMatchObject({ code: "invalid", reason: "the vendor refused it" });
+    // The refusal stands, and says that the later sends of the record, which got no answer, may have written it.
+    expect(report.outcomes[1]).toMatchObject({
+      code: "invalid",
+      reason: `the vendor refused it${RESENT_NOTE}`,
+    });
     expect(report.outcomes[2]).toMatchObject({ code: "network" });
     expect(report.chunks.replayed).toBe(2);
+  });
+
+  it("keeps a refusal's words when the later attempts only followed up on the request that refused it", async () => {
+    const refused = { ok: false, code: "invalid", reason: "the vendor refused it" } as const;
+    const { adapter } = scripted(
+      (chunk, context) => {
+        // A replay that reads the same job's results again sends nothing.
+        if (context.attempt > 0) context.followedUpOnly?.();
+        return {
+          kind: "done",
+          outcomes: chunk.items.map((_, i) => (context.attempt === 0 && i === 0 ? refused : lost)),
+        };
+      },
+      undefined,
+      upsert,
+    );
+    const report = await runImport(adapter, users(2), { ...noWait, chunkAttempts: 3 });
+    expect(report.outcomes[0]).toMatchObject({ code: "invalid", reason: "the vendor refused it" });
   });
 
   it("ends records failed when the attempts run out, saying what was tried, and leaves the chunk to a re-run", async () => {

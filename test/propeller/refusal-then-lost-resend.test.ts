@@ -37,3 +37,33 @@ it("a user refused by name in both tries keeps Propeller's refusal, and the rest
   expect(report.outcomes.slice(1).map((o) => o.outcome)).toEqual(["imported", "imported"]);
   expect(vendor.ids().has(userKey(input[0]!))).toBe(false);
 });
+
+it("a user refused by name, then sent again in a replay that got no answer, may be held by Propeller", async () => {
+  // The replay sends the whole chunk again, the refused user with it, and its answer is lost: Propeller may
+  // have written the user that time, so its earlier refusal no longer tells the whole story.
+  const input = users(3);
+  let wholeSends = 0;
+  mountPropeller(server, {
+    bulk: (_call, sent) => {
+      if (sent[0]?.sourceId === "C-0") wholeSends += 1;
+      if (sent[0]?.sourceId === "C-0" && wholeSends === 1)
+        return errorAnswer(400, 10007, "SchemaValidationException", [
+          "#/users/0: required key [email] not found",
+        ]);
+      return { answer: () => gatewayPage(502) };
+    },
+  });
+
+  const report = await importUsers(propellerClient().client, input, {
+    chunkRecords: 3,
+    chunkAttempts: 2,
+    replayDelayMs: 0,
+  });
+
+  expect(wholeSends).toBe(2);
+  const [refused] = report.outcomes;
+  expect(refused).toMatchObject({ outcome: "failed", code: "10007" });
+  const reason = refused?.outcome === "failed" ? refused.reason : "";
+  expect(reason).toMatch(/required key \[email\] not found.*may hold this record/);
+  expect(reason.match(/may hold/g)).toHaveLength(1);
+});

@@ -120,12 +120,19 @@ export const UNFOLLOWED_NOTE =
   "; following this chunk through stopped there, so what became of its request is unknown: the vendor may hold this record";
 
 /**
+ * Added to a refusal of a record that a later try of its chunk sent again, with no answer that settled it: the
+ * vendor may have written the record that time.
+ */
+export const RESENT_NOTE =
+  "; a later try of its chunk sent it again, and what became of that send is unknown: the vendor may hold this record";
+
+/**
  * Whether a failure's reason already says the vendor may hold the record, in our words: a vendor's message
  * quoted in it would have to repeat one of these sentences to the letter.
  */
 export const saysVendorMayHold = (reason: string): boolean =>
-  [UNSETTLED_WRITE_NOTE, EARLIER_TRY_NOTE, UNSETTLED_JOB_NOTE, UNFOLLOWED_NOTE].some((note) =>
-    reason.includes(note),
+  [UNSETTLED_WRITE_NOTE, EARLIER_TRY_NOTE, UNSETTLED_JOB_NOTE, UNFOLLOWED_NOTE, RESENT_NOTE].some(
+    (note) => reason.includes(note),
   );
 
 /** A chunk whose request failed for good: fatal for bad credentials, otherwise every record failed. */

@@ -1,6 +1,7 @@
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
 import {
   afterLostSend,
+  RESENT_NOTE,
   saysVendorMayHold,
   UNFOLLOWED_NOTE,
   UNSETTLED_JOB_NOTE,
@@ -179,7 +180,7 @@ export async function followChunk<Input, Wire>(
     if (attempts > 1 && (sent || followedUpOnly)) following.replayed();
     const answered = oneEach(result.outcomes, chunk.keys.length);
     if (sent && answered.some(mayHaveWritten)) lost = true;
-    outcomes = outcomes === undefined ? answered : best(outcomes, answered);
+    outcomes = outcomes === undefined ? answered : best(outcomes, answered, sent);
     const replayable = outcomes.some((o) => !o.ok && o.transient === true && !leftToReRun(o));
     if (!replayable || following.signal.aborted || attempts >= replays) break;
     const ceiling = Math.min(
@@ -272,20 +273,23 @@ function times(n: number): string {
   return `${n} ${n === 1 ? "time" : "times"}`;
 }
 
+/** `later`, an attempt's outcomes, merged into `earlier`; `resent` when that attempt sent the records. */
 function best(
   earlier: readonly ItemOutcome[],
   later: readonly (ItemOutcome | undefined)[],
+  resent = false,
 ): ItemOutcome[] {
   const length = Math.max(earlier.length, later.length);
   const merged = new Array<ItemOutcome>(length);
-  for (let i = 0; i < length; i++) merged[i] = better(earlier[i], later[i])!;
+  for (let i = 0; i < length; i++) merged[i] = better(earlier[i], later[i], resent)!;
   return merged;
 }
 
 /**
  * Imported beats failed. A later answer beats an earlier one, but for an earlier refusal: that stands, unless
  * the later answer is a refusal too whose vendor answer shows the vendor may hold the record (a job accepted,
- * a list naming it) where the earlier did not.
+ * a list naming it) where the earlier did not, or a later send of the record went unsettled (`resent`), which
+ * the refusal then says.
  * A later failure does not say the record is unwritten when an earlier send may have written it: one that
  * wrote nothing keeps its words, without `unprocessed`; a refusal (which speaks for its own send only) says
  * the vendor may hold the record.
@@ -293,10 +297,21 @@ function best(
 function better(
   before: ItemOutcome | undefined,
   now: ItemOutcome | undefined,
+  resent: boolean,
 ): ItemOutcome | undefined {
   if (before === undefined || now === undefined) return before ?? now;
   if (before.ok) return before;
   if (now.ok) return now;
+  // The refusal spoke for the try that carried the record then; a later send of it that nothing settled (an
+  // adapter that sends refused records again with the rest) may have written it. Not a follow-up on the same
+  // request (a job's results read again), which wrote nothing more.
+  if (
+    before.transient !== true &&
+    resent &&
+    mayHaveWritten(now) &&
+    !saysVendorMayHold(before.reason)
+  )
+    return { ...before, reason: `${before.reason}${RESENT_NOTE}` };
   // A later refusal whose vendor answer shows it may hold the record after all (a list read whole this time)
   // says more than an earlier one that did not. Not the note that an earlier try may have reached the vendor:
   // the earlier refusal answered for that try.
