@@ -16,11 +16,13 @@ export function settingsFromFlags(
   flags: Readonly<Record<string, string | boolean | undefined>>,
   env: NodeJS.ProcessEnv,
 ): Settings {
-  return settingsOf(vendor, ({ flag, env: name, secret }) => {
+  return settingsOf(vendor, ({ flag, env: name, values }) => {
     const value = flags[flag];
+    // A setting that is not a choice of named values (an environment) is a credential: an org or client id
+    // as much as a key.
     if (typeof value === "string" && given(value) === undefined)
       throw new ConfigError(
-        `${secret === true ? "missing credential: " : ""}--${flag} was given blank, and a blank flag does not fall back to ${name}; pass a value or leave the flag out`,
+        `${values === undefined ? "missing credential: " : ""}--${flag} was given blank, and a blank flag does not fall back to ${name}; pass a value or leave the flag out`,
       );
     return given(value) ?? given(env[name]);
   });

@@ -138,6 +138,36 @@ describe("a setting flag the vendor does not take", () => {
   }
 });
 
+describe("an id flag or an environment flag given blank", () => {
+  for (const [vendor, argv, message] of [
+    [
+      "slashid",
+      ["--api-key", "k", "--org-id", " "],
+      "missing credential: --org-id was given blank, and a blank flag does not fall back to SLASHID_ORG_ID",
+    ],
+    [
+      "propeller",
+      ["--client-id", "", "--client-secret", "s"],
+      "missing credential: --client-id was given blank, and a blank flag does not fall back to PROPELLER_CLIENT_ID",
+    ],
+    [
+      "userpilot",
+      ["--api-key", "k", "--environment", ""],
+      "--environment was given blank, and a blank flag does not fall back to USERPILOT_ENVIRONMENT",
+    ],
+  ] as const) {
+    it(`${vendor} ${argv.join(" ")}: exit 2 naming the flag; nothing sent`, async () => {
+      const hosts = recordHosts();
+      const result = await cli(["import", vendor, file(`${vendor}-blank.ndjson`, "{}\n"), ...argv]);
+
+      expect(hosts).toEqual([]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+      if (vendor === "userpilot") expect(result.stderr).not.toContain("missing credential");
+    });
+  }
+});
+
 describe("a credential of only whitespace", () => {
   const blankFlag =
     "missing credential: --api-key was given blank, and a blank flag does not fall back to FULLSTORY_API_KEY";
