@@ -119,6 +119,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       !regular ? (readToEnd ? 1 : undefined) : size === 0 ? 1 : Math.min(1, read.bytes / size),
   });
   let report: ImportReport;
+  let journalStop: JournalError | undefined;
   let reportStoppedReading = false;
   const source =
     writer === undefined
@@ -141,10 +142,17 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       ...options,
     });
   } catch (error) {
-    // Refused before it began (a journal of another run): the earlier report stays as it was.
-    if (error instanceof JournalError) writer?.withdraw();
-    else writer?.abandon();
-    throw error;
+    // A journal that stopped the run after it sent chunks: their users are at the vendor, so the report file
+    // and the summary say what became of them, and the error follows.
+    if (error instanceof JournalError && error.report !== undefined) {
+      report = error.report;
+      journalStop = error;
+    } else {
+      // Refused before it sent anything (a journal of another run): the earlier report stays as it was.
+      if (error instanceof JournalError) writer?.withdraw();
+      else writer?.abandon();
+      throw error;
+    }
   }
   progress.done();
   if (reportStoppedReading) {
@@ -157,7 +165,10 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   args.stdout.write(
     formatSummary({ ...report, outcomes: sample.outcomes() }, 10, sample.warnedTotal, reportFile),
   );
-  if (report.aborted) args.stdout.write(resumeHint(flags["journal"]));
+  // The same journal would stop a re-run alike: the error says what to do instead.
+  if (report.aborted && journalStop === undefined) args.stdout.write(resumeHint(flags["journal"]));
+  if (journalStop !== undefined)
+    args.stderr.write(`bulk-user-import: ${forTerminal(journalStop.message)}\n`);
   if (report.inputError !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(report.inputError)}\n`);
   if (reportError !== undefined) {
@@ -165,6 +176,8 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       `bulk-user-import: ${forTerminal(reportError)}; the report file is incomplete; the summary above says what was imported\n`,
     );
   }
+  // A journal the run cannot use is the command line's to fix, whatever the run sent before it.
+  if (journalStop !== undefined) return EXIT.usage;
   const code = exitCodeOf(report, sample);
   return reportError !== undefined && code === EXIT.ok ? EXIT.partial : code;
 }

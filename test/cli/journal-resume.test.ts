@@ -1,7 +1,7 @@
 // --journal: an import that was interrupted (the signal aborted part-way, or a chunk that failed) resumes
 // when run again with the same journal: finished chunks are not sent again, the vendor ends with every user,
 // and no user is imported twice.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
 import {
@@ -279,6 +279,58 @@ describe("import --journal: resume an interrupted import", () => {
     expect(other.code).toBe(2);
     expect(other.stderr).toContain(`journal ${journal}: chunk 0 holds different records`);
     expect(sim.users().map((u) => u.sourceId)).toEqual(["ma-0", "ma-1", "ma-2"]);
+  });
+
+  it("a journal that stops the run after it sent a chunk: exit 2, with the summary and report of that chunk", async () => {
+    const sim = createPropellerSimulator();
+    const { url } = await serve(sim);
+    const journal = file("stopped-after-send.journal");
+    const reportFile = file("stopped-after-send.report.json");
+    const base = [
+      "--base-url",
+      url,
+      "--client-id",
+      CREDS.clientId,
+      "--client-secret",
+      CREDS.clientSecret,
+      "--chunk-size",
+      "2",
+      // One chunk at a time: chunk 0 has settled when chunk 1 is found not to fit.
+      "--concurrency",
+      "1",
+      "--journal",
+      journal,
+    ];
+    const users = propellerUsers(4, "sa");
+    expect(
+      (await cli(["import", "propeller", file("sa.ndjson", ndjson(users)), ...base])).code,
+    ).toBe(0);
+    // Chunk 0's lines gone (as if the run had stopped with it in flight), and chunk 1's second user edited.
+    const lines = readFileSync(journal, "utf8").split("\n");
+    writeFileSync(journal, lines.filter((line) => !line.includes('"seq":0,')).join("\n"));
+    const edited = users.map((u, i) => (i === 3 ? { ...u, sourceId: "sa-edited" } : u));
+
+    const second = await cli([
+      "import",
+      "propeller",
+      file("sa-edited.ndjson", ndjson(edited)),
+      ...base,
+      "--report",
+      reportFile,
+    ]);
+
+    expect(second.code).toBe(2);
+    expect(second.stdout).toMatch(/^propeller: 4 records: 2 imported, 2 failed, 0 rejected/);
+    expect(second.stdout).not.toContain("to resume");
+    expect(second.stderr).toContain(`journal ${journal}: chunk 1 holds different records`);
+    const report = await readReportFile(reportFile);
+    expect(report.outcomes.map((o) => o.outcome)).toEqual([
+      "imported",
+      "imported",
+      "failed",
+      "failed",
+    ]);
+    expect(sim.users().map((u) => u.sourceId)).not.toContain("sa-edited");
   });
 });
 

@@ -2,7 +2,8 @@
 // next chunk's first, read to find that chunk full) were not sent because the journal refused the input,
 // not because anyone aborted the import, and their reason must say so, as the differing chunk's records do.
 import { faker } from "@faker-js/faker";
-import { expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import type { ChunkResult } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { JournalError } from "../../src/core/engine/journal.js";
@@ -89,4 +90,44 @@ it("records at the place of a chunk the vendor refused whole are not said to be 
     });
     expect(outcome).not.toMatchObject({ reason: matching(/may hold/) });
   }
+});
+
+describe("a journal that stops a run after the run sent chunks", () => {
+  // Chunk 0's line is gone from the journal (an earlier run stopped with it in flight): this run sends it,
+  // then meets chunk 1, which differs. Chunk 0's users are at the vendor, so the error carries the report.
+  it("rejects with the report of what the run did: the sent chunk imported, the rest not sent", async () => {
+    const users: User[] = Array.from({ length: 6 }, () => ({
+      id: faker.string.uuid(),
+      name: faker.person.fullName(),
+    }));
+    const journal = journalFile("other-input-after-send");
+    await runImport(adapter, users, { journal, chunkRecords: 2 });
+    const lines = readFileSync(journal, "utf8").split("\n");
+    writeFileSync(journal, lines.filter((line) => !line.includes('"seq":0,')).join("\n"));
+    const edited = users.map((u, i) => (i === 3 ? { ...u, name: `${u.name} (edited)` } : u));
+
+    const error: unknown = await runImport(adapter, edited, { journal, chunkRecords: 2 }).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toBeInstanceOf(JournalError);
+    const report = (error as JournalError).report;
+    expect(report).toMatchObject({ aborted: true, imported: 2, chunks: { sent: 1 } });
+    expect(report?.outcomes.slice(0, 2).map((o) => o.outcome)).toEqual(["imported", "imported"]);
+    expect(report?.outcomes[2]).toMatchObject({
+      outcome: "failed",
+      reason: matching(/chunk 1 holds different records/),
+    });
+  });
+
+  it("carries no report when the run sent nothing", async () => {
+    const journal = journalFile("other-input-nothing-sent");
+    const users: User[] = [{ id: "a", name: "Ann" }];
+    await runImport(adapter, users, { journal });
+    const error: unknown = await runImport(adapter, [{ id: "a", name: "Bob" }], { journal }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(JournalError);
+    expect((error as JournalError).report).toBeUndefined();
+  });
 });

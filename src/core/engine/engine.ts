@@ -3,6 +3,7 @@ import { assembleChunks, isThenable, type Assembled } from "./assemble-chunks.js
 import { ChunkDispatcher } from "./chunk-dispatcher.js";
 import { DEFAULT_REPLAY, type ReplayOptions } from "./follow-chunk.js";
 import { Journal } from "./journal.js";
+import { JournalError } from "./journal-error.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 import { keepOutcomesOption, ReportBuilder, type KeepOutcomes } from "./report-builder.js";
 import { abortableSleep } from "../time.js";
@@ -39,10 +40,11 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * A file to record progress in. After a crash or abort, a run with the same journal, input and settings
    * reuses the outcomes of finished chunks and resumes the others (same idempotency keys, same jobs). A file
    * that is not a journal, or one another vendor, other settings or other input wrote, makes the import
-   * reject with a `JournalError`, before anything is sent for the chunk it concerns; so does a journal
-   * another run is using (a run holds `<journal>.lock` until it ends) or one that cannot be opened. When the
-   * input breaks off, the records of its last chunk, if not full, are not sent (`aborted`): a re-run with the
-   * journal and the repaired input sends them in the chunk the whole input makes.
+   * reject with a `JournalError`, before anything is sent for the chunk it concerns (when chunks before it
+   * were sent, its `report` says what became of every record read); so does a journal another run is using
+   * (a run holds `<journal>.lock` until it ends) or one that cannot be opened. When the input breaks off,
+   * the records of its last chunk, if not full, are not sent (`aborted`): a re-run with the journal and the
+   * repaired input sends them in the chunk the whole input makes.
    * @default none (nothing is recorded)
    */
   journal?: string;
@@ -193,6 +195,8 @@ export async function runImport<Input, Wire>(
   while (callbacksPending.size > 0) await Promise.all(callbacksPending);
   // Read after the last progress event, which may have thrown.
   const { fatal, mismatch } = dispatcher;
+  if (mismatch instanceof JournalError && dispatcher.chunks.sent > 0)
+    mismatch.report = report.build(adapter.vendor, { aborted: true, chunks: dispatcher.chunks });
   if (mismatch !== undefined) throw mismatch;
   return report.build(adapter.vendor, {
     // A fatal answer reads the input on to fail each record; the caller's signal may still stop that reading,
