@@ -20,6 +20,7 @@ import {
   UNSETTLED_JOB_NOTE,
   wroteNothing,
 } from "../core/engine/chunk-outcomes.js";
+import { tooLongToBuild } from "../core/engine/chunk-body.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
@@ -230,12 +231,21 @@ export function createFullStoryAdapter(
         if (!lostBefore) context.checkpoint(sending);
       }
       const uploadStarted = monotonicNow();
-      const created = await client.createBatchImport({
-        // The chunk is read-only; the client only serialises it, once, in one JSON.stringify of the batch.
-        body: { requests: chunk.items as FullStoryUser[] },
-        params: { header: { "Idempotency-Key": idempotencyKey } },
-        signal,
-      });
+      const created = await client
+        .createBatchImport({
+          // The chunk is read-only; the client only serialises it, once, in one JSON.stringify of the batch.
+          body: { requests: chunk.items as FullStoryUser[] },
+          params: { header: { "Idempotency-Key": idempotencyKey } },
+          signal,
+        })
+        .catch((error: unknown) => {
+          // A body longer than one string can hold is never sent: the key is dropped as after a refusal, so
+          // a re-run (with a smaller chunk size, under a new journal, as the engine's reason says) does not
+          // say FullStory may hold these users.
+          if (keyUnsent && !lostBefore && tooLongToBuild(error))
+            context.checkpoint({ unanswered: "", idempotencyKey: "", keySavedAt: "" });
+          throw error;
+        });
       if (!created.ok) {
         // No try under the key reached FullStory, or one was refused outright (401, 403), and no earlier one
         // can have arrived: FullStory made no job under it (and may keep a refusal for the key for a day). The

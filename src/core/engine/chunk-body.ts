@@ -14,3 +14,11 @@ export function joinedJsonBody(
   const texts = positions.map((p) => chunk.serialized[p]);
   return { serializedBody: `{${JSON.stringify(field)}:[${texts.join(",")}]}` };
 }
+
+/**
+ * Whether `error` is what building a body longer than one string can hold (about 512 MiB in Node) throws: such
+ * a body never went out.
+ */
+export function tooLongToBuild(error: unknown): boolean {
+  return error instanceof RangeError && error.message === "Invalid string length";
+}

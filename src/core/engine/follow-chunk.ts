@@ -7,6 +7,7 @@ import {
   UNSETTLED_JOB_NOTE,
 } from "./chunk-outcomes.js";
 import { unprocessedBy } from "../errors/unprocessed.js";
+import { tooLongToBuild } from "./chunk-body.js";
 import { oneEach } from "./outcomes.js";
 
 /** How often, and how patiently, a chunk is sent again within a run after a transient failure. */
@@ -337,7 +338,7 @@ function withoutUnprocessed(outcome: Failed): Failed {
  * else says, and the same chunk fails so on every re-run with its journal.
  */
 function tooLongHint(error: unknown): string {
-  return error instanceof RangeError && error.message === "Invalid string length"
+  return tooLongToBuild(error)
     ? " (the chunk's body is longer than one string can hold: import with a smaller chunk size, under a new journal, as a journal keeps its chunk size)"
     : "";
 }
