@@ -63,6 +63,7 @@ export function createUserpilotClient(options: UserpilotClientOptions): Userpilo
     defaultBaseUrl: options.baseUrl ?? userpilotBaseUrl(options.environment),
     headers: { Authorization: authorization(apiKey) },
     secrets,
-    account: keyFingerprint(options.apiKey),
+    // Of the key as sent: trimmed, a byte order mark or a no-break space at its edge is the same account.
+    account: keyFingerprint(apiKey),
   });
 }

@@ -493,14 +493,25 @@ describe("a credential read with its line end names the same destination", () =>
 
 describe("a credential that ends in a no-break space, which fetch sends", () => {
   // fetch strips only tab, LF, CR and space from a header's edges: a key or org id ending in U+00A0 is another
-  // credential, so another account, and must not resume the first one's journal. (FullStory trims its key
-  // itself before sending, byte order mark and all, so there it is the same account.)
-  it.each<[string, (tail: string) => { destination: string }]>([
-    ["SlashID", (tail) => createSlashIdClient({ apiKey: "sid-key", orgId: `org-7${tail}` })],
-    ["Userpilot", (tail) => createUserpilotClient({ apiKey: `up-Kq8vT3xW${tail}` })],
-  ])("%s names another destination", (_, create) => {
+  // credential, so another account, and must not resume the first one's journal.
+  it("SlashID's org id names another destination", () => {
+    const create = (tail: string) =>
+      createSlashIdClient({ apiKey: "sid-key", orgId: `org-7${tail}` });
     expect(create("\u00a0").destination).not.toBe(create("").destination);
   });
+
+  // FullStory and Userpilot trim their key themselves before sending it, byte order mark and all: the key
+  // sent is the same, so is the account, and a journal of one resumes with the other.
+  it.each<[string, (tail: string) => { destination: string }]>([
+    ["FullStory", (tail) => createFullStoryClient({ apiKey: `na1.Kq8vT3xW${tail}` })],
+    ["Userpilot", (tail) => createUserpilotClient({ apiKey: `up-Kq8vT3xW${tail}` })],
+  ])(
+    "%s's key with a no-break space or byte order mark at its edge names the same one",
+    (_, create) => {
+      expect(create("\u00a0").destination).toBe(create("").destination);
+      expect(create("\ufeff").destination).toBe(create("").destination);
+    },
+  );
 });
 
 describe("two accounts whose ids overlap their secrets", () => {

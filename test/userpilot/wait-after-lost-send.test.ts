@@ -92,3 +92,31 @@ it("429s on every replay after a lost send say Userpilot may hold the user, once
   expect(reason).toMatch(/HTTP 429.*may have reached the vendor, which may hold this record/);
   expect(reason.match(/may hold/g)).toHaveLength(1);
 });
+
+it("a re-run after a lost send, aborted while it waits out a 409, says Userpilot may hold the users", async () => {
+  const journal = journalFile("userpilot-abort-in-conflict-wait");
+  userpilot(
+    { pollsPerStep: Number.POSITIVE_INFINITY },
+    { bulkIdentifyUsers: { 1: dropAfter }, listBackgroundJobs: listHidden },
+  );
+  await run(users(2), { chunkAttempts: 1, journal });
+  const controller = new AbortController();
+  const conflictWaitMs = 77;
+  const second = await run(users(2), {
+    journal,
+    conflictWaitMs,
+    jobTimeoutMs: 100_000,
+    signal: controller.signal,
+    sleep: (ms) => {
+      if (ms !== conflictWaitMs) return Promise.resolve();
+      controller.abort();
+      return Promise.reject(new Error("aborted"));
+    },
+  });
+  for (const outcome of second.outcomes) {
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      reason: matching(/waiting for another bulk job.*may hold this record/),
+    });
+  }
+});

@@ -61,13 +61,14 @@ export function afterLostSend<Code extends string>(outcome: ItemOutcome<Code>): 
  * `outcome` as the answer to a send after one that the adapter knows got no settling answer (a checkpoint it
  * kept from before that send): any failure but an abort speaks for its own send only (a refusal, a 429, a
  * wait for another job), so it says the vendor may hold the record. {@link afterLostSend}, which the engine
- * uses where it cannot tell a lost answer from an answered try, says so of refusals only. An abort's words
- * are the engine's, which say what the stop leaves open.
+ * uses where it cannot tell a lost answer from an answered try, says so of refusals only. A transient abort's
+ * words are the engine's, which say what the stop leaves open (it adds none to one that is not).
  */
 export function afterUnansweredSend<Code extends string>(
   outcome: ItemOutcome<Code>,
 ): ItemOutcome<Code> {
-  if (outcome.ok || outcome.code === "aborted" || saysVendorMayHold(outcome.reason)) return outcome;
+  if (outcome.ok || saysVendorMayHold(outcome.reason)) return outcome;
+  if (outcome.code === "aborted" && outcome.transient === true) return outcome;
   return { ...outcome, reason: `${outcome.reason}${EARLIER_TRY_NOTE}` };
 }
 
