@@ -164,4 +164,19 @@ describe("a raw call given its own fetch", () => {
     );
     expect(handed).toEqual([]);
   });
+
+  it("is refused when more arguments follow the init, and in raw.request", async () => {
+    const handed: Request[] = [];
+    const ownFetch = (request: Request) => {
+      handed.push(request);
+      return Promise.resolve(Response.json({}, { status: 200 }));
+    };
+    const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}` });
+    const init = { params: { path: { id: "x" } }, fetch: ownFetch };
+    const get = client.raw.GET as (...args: unknown[]) => Promise<unknown>;
+    const request = client.raw.request as (...args: unknown[]) => Promise<unknown>;
+    await expect(get("/v2/users/{id}", init, undefined)).rejects.toBeInstanceOf(TypeError);
+    await expect(request("get", "/v2/users/{id}", init)).rejects.toBeInstanceOf(TypeError);
+    expect(handed).toEqual([]);
+  });
 });

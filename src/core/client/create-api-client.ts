@@ -168,7 +168,10 @@ export function createApiClient<
   };
   for (const name of REQUEST_METHODS) {
     const method = untyped[name]!;
-    raw[name] = (...args: unknown[]) => rawCall(method, args, config.secrets);
+    // openapi-fetch reads a call's init at its place (after the path, or the method and path of `request`),
+    // whatever follows it.
+    const initAt = name === "request" ? 2 : 1;
+    raw[name] = (...args: unknown[]) => rawCall(method, args, initAt, config.secrets);
   }
   const methods: Record<string, unknown> = {
     raw,
@@ -248,10 +251,11 @@ async function scrubbedCall(call: () => Promise<unknown>, secrets: SecretSet): P
 async function rawCall(
   method: (...args: unknown[]) => Promise<unknown>,
   args: unknown[],
+  initAt: number,
   secrets: SecretSet,
 ): Promise<unknown> {
-  const last = args.at(-1);
-  const init = last !== null && typeof last === "object" ? (last as RawInit) : undefined;
+  const given = args[initAt];
+  const init = given !== null && typeof given === "object" ? (given as RawInit) : undefined;
   if (init?.fetch !== undefined)
     throw new TypeError(
       "raw: a call's own fetch would send past the client's transport (its origin check, retries, timeouts and refused redirects) with the client's credentials; give the client a fetch when creating it instead; nothing was sent",
@@ -261,7 +265,12 @@ async function rawCall(
   const call = callSignal(signal);
   try {
     return await scrubbedCall(
-      () => method(...args.slice(0, -1), { ...init, signal: call.signal }),
+      () =>
+        method(
+          ...args.slice(0, initAt),
+          { ...init, signal: call.signal },
+          ...args.slice(initAt + 1),
+        ),
       secrets,
     );
   } finally {
