@@ -213,7 +213,10 @@ export function createFullStoryAdapter(
       // Kept from the first try under the key whose answer never came (in this run or an earlier one): that
       // try may have made FullStory's job, so a later try's failure speaks for that try only.
       const lostBefore = context.resumed?.["unanswered"] === "1";
-      const sending = lostBefore ? {} : { unanswered: "1" };
+      // A journal of an earlier version, which kept no `unanswered`, does not say whether its sends under the
+      // key were answered: nothing is said or recorded of them, as that version did not.
+      const unrecorded = !keyUnsent && context.resumed?.["unanswered"] === undefined;
+      const sending = lostBefore || unrecorded ? {} : { unanswered: "1" };
       if (idempotencyKey === undefined) {
         idempotencyKey = randomUUID();
         // When the key was first used: FullStory answers it with the job it made for 24 hours from then.
@@ -228,7 +231,7 @@ export function createFullStoryAdapter(
         if (sentAt !== undefined) keysSentHere.set(idempotencyKey, sentAt);
         const expired = keyExpired(idempotencyKey, savedAt, sentAt);
         if (expired !== undefined) return everyItem(size, expired);
-        if (!lostBefore) context.checkpoint(sending);
+        if (!lostBefore && !unrecorded) context.checkpoint(sending);
       }
       const uploadStarted = monotonicNow();
       const created = await client
@@ -258,7 +261,10 @@ export function createFullStoryAdapter(
         // unanswered may have.
         const refused = typeof error.status === "number" && !isTransient(error);
         const answered =
-          !lostBefore && error.afterArrivedTry !== true && (refused || wroteNothing(error));
+          !lostBefore &&
+          !unrecorded &&
+          error.afterArrivedTry !== true &&
+          (refused || wroteNothing(error));
         if (answered || dropKey)
           context.checkpoint({
             ...(answered && { unanswered: "" }),

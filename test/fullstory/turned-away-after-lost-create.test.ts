@@ -1,6 +1,7 @@
 // A create whose answer was lost may have made FullStory's job. A later try under the same key that FullStory
 // turns away (429) speaks for itself only: each user's reason must say FullStory may hold the user, in the
 // same run or in a re-run with the journal. Where every earlier try was answered, it must not.
+import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers, type FullStoryUser } from "../../src/fullstory/index.js";
@@ -70,5 +71,19 @@ describe("FullStory turning a create away after one whose answer was lost", () =
       expect(reason).toMatch(/^429: /);
       expect(reason).not.toMatch(/may hold/);
     }
+  });
+});
+
+describe("a journal of an earlier version, which keeps no record of unanswered tries", () => {
+  it("is not taken to say its send was answered: nothing records that, nor claims otherwise", async () => {
+    creates("lost", "429");
+    const journal = journalFile("fullstory");
+    await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    writeFileSync(journal, readFileSync(journal, "utf8").replaceAll(',"unanswered":"1"', ""));
+
+    const rerun = await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+
+    for (const reason of reasons(rerun)) expect(reason).not.toMatch(/earlier try got no answer/);
+    expect(readFileSync(journal, "utf8")).not.toContain('"unanswered"');
   });
 });
