@@ -434,6 +434,20 @@ export function otherSeparator(headers: readonly string[]): string | undefined {
   return `the CSV header is one column holding ${found[1]}: the file looks separated by ${found[1]}, and CSV cells are read separated by commas; save it as CSV UTF-8 (comma-separated)`;
 }
 
+/**
+ * Whether a header's cells are split at the commas of UTF-16 text: each comma's other byte, a NUL, starts
+ * every cell after the first (little-endian) or ends every cell before the last (big-endian). It tells a
+ * UTF-16 file without its byte order mark whose first characters are not Latin (`имя,uid`), which its
+ * start does not.
+ */
+function commasOfUtf16(header: readonly string[]): boolean {
+  if (header.length < 2) return false;
+  return (
+    header.slice(1).every((cell) => cell.startsWith("\0")) ||
+    header.slice(0, -1).every((cell) => cell.endsWith("\0"))
+  );
+}
+
 const UTF16 = `${LOOKS_UTF16} (what Excel saves as Unicode Text); save it as CSV UTF-8 (comma-separated)`;
 
 /** The types a CSV header may give its column, after a colon: `properties.seats:number`. */
@@ -621,9 +635,10 @@ async function* readCsv(
             (utf16 ? UTF16 : "save the file as UTF-8"),
         );
       // UTF-16 of ASCII text is UTF-8 too, with NULs: its header read so is cells of text and NULs. Judged
-      // by the file's start, not by a NUL in the header, which a UTF-8 file may hold (its column then names
-      // no field, or one the usual rules judge).
-      if (utf16) throw new Error(`${file}: ${UTF16}`);
+      // by the file's start, or by the NUL each comma's other byte leaves at a cell's edge, not by any NUL
+      // in the header, which a UTF-8 file may hold (its column then names no field, or one the usual rules
+      // judge).
+      if (utf16 || commasOfUtf16(header)) throw new Error(`${file}: ${UTF16}`);
       emptyBefore = parser.info.empty_lines;
       const bad = forbiddenHeader(header);
       if (bad !== undefined)

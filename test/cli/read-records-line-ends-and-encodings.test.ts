@@ -269,10 +269,20 @@ describe("a CSV file's start", () => {
     expect(await read("user_id,pl\0an\nu1,pro\n", "csv")).toEqual([
       { line: 2, user_id: "u1", "pl\0an": "pro" },
     ]);
-    expect(await read("u\0,plan\nu1,pro\n", "csv")).toEqual([
-      { line: 2, "u\0": "u1", plan: "pro" },
+    expect(await read("u\0x,plan\nu1,pro\n", "csv")).toEqual([
+      { line: 2, "u\0x": "u1", plan: "pro" },
     ]);
   });
+
+  // Without its byte order mark, and starting with characters that are not Latin, its start shows nothing
+  // of UTF-16: the NULs that each comma leaves at a cell's edge do.
+  for (const { name, ...encoding } of UTF16_FILES.filter(({ bom }) => !bom))
+    it(`UTF-16 ${name} whose header starts in Cyrillic is refused as UTF-16, before any row`, async () => {
+      const text = "имя,user_id,email\r\nИван,u1,a@b.c\r\n";
+      const { message, yielded } = await failure(utf16(text, encoding), "csv");
+      expect(message).toMatch(/: the file looks like UTF-16 .*save it as CSV UTF-8/);
+      expect(yielded).toBe(0);
+    });
 
   for (const { name, ...encoding } of UTF16_FILES.filter(({ bom }) => !bom))
     it(`UTF-16 ${name} is refused as UTF-16, before any row`, async () => {
