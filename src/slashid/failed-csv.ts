@@ -13,7 +13,8 @@ type Outcome = ItemOutcome<SlashIdFailureCode>;
 export const SLASHID_REJECTED = "rejected_by_vendor" satisfies SlashIdFailureCode;
 /**
  * The code of a person SlashID's answer leaves in doubt: it counted failures its `failed_csv` does not
- * place, so this person may or may not have been imported.
+ * place, or listed a failed row that this person and others match equally without saying which of them it
+ * refused, so this person may or may not have been imported.
  */
 export const SLASHID_UNCONFIRMED = "import_unconfirmed" satisfies SlashIdFailureCode;
 
@@ -67,7 +68,7 @@ export function outcomesOf(
     // A password hash is not compared: SlashID may blank or mask the secret it echoes, and it tells no person
     // from another (the handles do).
     sent.delete("slashid:password");
-    const free = new FreePositions(outcomes);
+    const free = new FreePositions(outcomes, byHandle.values());
     const echoes = new EchoIndex(items, cellKey);
     const exactEchoes = new EchoIndex(items, exactKey);
     const place = (row: FailedRow, at: number) => {
@@ -77,7 +78,8 @@ export function outcomesOf(
       // upload wrote that one, having refused (or merged) this one.
       const sharing =
         existed && earlier === undefined ? sharedWith(items, at, byHandle) : undefined;
-      outcomes[at] =
+      free.settle(
+        at,
         sharing !== undefined
           ? {
               ok: false,
@@ -96,7 +98,8 @@ export function outcomesOf(
               ? { ok: true, note: EXISTED_NOTE }
               : uploadedBefore
                 ? afterLostSend({ ok: false, code: SLASHID_REJECTED, reason: row.reason })
-                : { ok: false, code: SLASHID_REJECTED, reason: row.reason };
+                : { ok: false, code: SLASHID_REJECTED, reason: row.reason },
+      );
       placed += 1;
     };
     // Echoed rows are placed first: a row matched only by shared handles must not take a person whose own
@@ -113,7 +116,8 @@ export function outcomesOf(
     }
     // A row whose other cells SlashID did not echo (a masked password, re-serialised attributes) is placed on
     // a person with the same handles before any other sharing some of them; one repeating only persons
-    // already placed places no one.
+    // already placed places no one. The rest go to the person sharing the most handles with them, and those
+    // several persons share as many with are placed on no one (see weighLoose).
     const loose: FailedRow[] = [];
     for (const row of unechoed) {
       const at =
@@ -123,11 +127,9 @@ export function outcomesOf(
       if (at === undefined) loose.push(row);
       else place(row, at);
     }
-    for (const row of loose) {
-      const at = sharingMost(row.handles, byHandle, free);
-      if (at !== undefined) place(row, at);
-      else strays += 1;
-    }
+    const weighed = weighLoose(loose, byHandle, free, place);
+    strays += weighed.strays;
+    placed += settleTies(weighed.ties, free);
   }
   // Never report more persons imported than SlashID counted: if the persons not placed outnumber
   // `successful_imports`, some of them failed unlisted, and none of them can be called imported. Counts that
@@ -366,15 +368,47 @@ function indexByHandle(items: readonly SlashIdCsvRow[]): Map<string, number[]> {
 /**
  * The positions of a list (ascending) not yet given an outcome, from the first on: positions only ever go from
  * free to taken, so a cursor per list skips the taken ones for good (a handle many persons share is not
- * walked again for every row of `failed_csv`).
+ * walked again for every row of `failed_csv`). Outcomes are given through it, so that it keeps count of the
+ * free positions of each handle's list: a row many persons share a handle with is weighed without walking
+ * them.
  */
 class FreePositions {
   readonly #cursors = new Map<readonly number[], number>();
+  readonly #counts = new Map<readonly number[], number>();
+  /** The counted lists holding each position. */
+  readonly #listsOf: (readonly number[])[][];
 
-  constructor(private readonly outcomes: readonly (ItemOutcome | undefined)[]) {}
+  /** `counted`: the lists whose free positions {@link freeIn} counts; no position has an outcome yet. */
+  constructor(
+    private readonly outcomes: (Outcome | undefined)[],
+    counted: Iterable<readonly number[]>,
+  ) {
+    this.#listsOf = Array.from({ length: outcomes.length }, () => []);
+    for (const list of counted) {
+      this.#counts.set(list, list.length);
+      for (const at of list) this.#listsOf[at]!.push(list);
+    }
+  }
 
   isFree(at: number): boolean {
     return this.outcomes[at] === undefined;
+  }
+
+  /** Gives the position its outcome. */
+  settle(at: number, outcome: Outcome): void {
+    if (this.isFree(at))
+      for (const list of this.#listsOf[at]!) this.#counts.set(list, this.#counts.get(list)! - 1);
+    this.outcomes[at] = outcome;
+  }
+
+  /** The counted lists holding the position. */
+  listsHolding(at: number): readonly (readonly number[])[] {
+    return this.#listsOf[at]!;
+  }
+
+  /** How many positions of a counted list are free. */
+  freeIn(list: readonly number[]): number {
+    return this.#counts.get(list) ?? 0;
   }
 
   /** The first free position of `list`. */
@@ -524,52 +558,204 @@ const MAX_WEIGHED = 64;
 const TAKEN = "taken";
 
 /**
- * The item not yet given an outcome that shares the most handles with the failed row (ties: the earliest).
- * The handles' lists are walked shortest first, and only while an item not met yet could still share as
- * many handles as the best so far; the longest is never walked: an item only it holds shares one handle,
- * and of those only the earliest free one can win.
+ * The persons a failed row shares its most handles with, equally: the free positions of `lists`, `count` of
+ * them. Rows with the same `key` (the same handles held by free persons) are tied over the same persons.
+ */
+interface Tie {
+  readonly lists: readonly (readonly number[])[];
+  readonly count: number;
+  readonly key: string;
+}
+
+/**
+ * What {@link sharingMost} answered for each set of handles held by free persons, while no position has been
+ * given an outcome since: rows repeating a handle many persons share are not weighed again one by one.
+ */
+type Weighed = Map<string, number | Tie | undefined>;
+
+/**
+ * The item not yet given an outcome that shares the most handles with the failed row; a {@link Tie} when
+ * several share as many; undefined when none shares any. The handles' lists are walked shortest first, and
+ * only while an item not met yet could still share as many handles as the best so far; the longest is never
+ * walked: an item only it holds shares one handle, and the items that share one are counted, not walked.
  */
 function sharingMost(
   handles: readonly string[],
   byHandle: ReadonlyMap<string, readonly number[]>,
   free: FreePositions,
-): number | undefined {
+  weighed: Weighed,
+): number | Tie | undefined {
   const lists: (readonly number[])[] = [];
+  const keys: string[] = [];
   for (const handle of new Set(handles)) {
     const list = byHandle.get(handle);
-    if (list !== undefined && list.length > 0) lists.push(list);
+    if (list === undefined || free.freeIn(list) === 0) continue;
+    lists.push(list);
+    keys.push(handle);
   }
+  const key = JSON.stringify(keys.sort());
+  if (weighed.has(key)) return weighed.get(key);
+  const most = weigh(lists, key, free);
+  weighed.set(key, most);
+  return most;
+}
+
+/** {@link sharingMost} of the lists of a row's handles that hold free positions (`key`: their handles). */
+function weigh(
+  lists: (readonly number[])[],
+  key: string,
+  free: FreePositions,
+): number | Tie | undefined {
   lists.sort((a, b) => a.length - b.length);
   const met = new Set<number>();
-  let best: number | undefined;
+  // The items met that share `most` handles.
+  let best: number[] = [];
   let most = 0;
-  const consider = (at: number, count: number) => {
-    if (count > most || (count === most && best !== undefined && at < best)) {
-      best = at;
-      most = count;
-    }
-  };
-  for (let j = 0; j < lists.length; j++) {
-    // An item in none of the lists walked so far shares at most the handles of the lists left.
-    const left = lists.length - j;
-    if (most > left) break;
+  // An item in none of the lists walked so far shares at most the handles of the lists left; one in the last
+  // list alone shares one handle, which the items met already match.
+  for (let j = 0; j < lists.length - 1 && most <= lists.length - j; j++) {
     const list = lists[j]!;
-    if (left === 1) {
-      // Its free items met in no other list share this one handle: the earliest of them is the only candidate,
-      // and it was not met (one met here would share two handles, more than `most`).
-      const first = free.first(list);
-      if (first !== undefined) consider(first, 1);
-      break;
-    }
-    for (const at of list) {
-      if (!free.isFree(at) || met.has(at)) continue;
+    for (const at of free.all(list)) {
+      if (met.has(at)) continue;
       met.add(at);
       let count = 1;
       for (let k = j + 1; k < lists.length; k++) if (holds(lists[k]!, at)) count += 1;
-      consider(at, count);
+      if (count > most) {
+        best = [at];
+        most = count;
+      } else if (count === most) best.push(at);
     }
   }
-  return best;
+  if (most > 1) return best.length === 1 ? best[0] : { lists: [best], count: best.length, key };
+  // No free item holds two of the row's handles: every free item of its lists shares one, each in one list.
+  let count = 0;
+  for (const list of lists) count += free.freeIn(list);
+  if (count === 0) return undefined;
+  if (count === 1) return lists.map((list) => free.first(list)).find((at) => at !== undefined);
+  return { lists, count, key };
+}
+
+/**
+ * Places the rows that echo no one (see outcomesOf) on the persons sharing the most handles with them: a row
+ * that shares them with one person is that person's; one that shares them with several equally is a
+ * {@link Tie} and places none of them (see settleTies); one that shares none with a person left is a stray.
+ * A person a row takes may have been another row's rival, so a tied row is weighed again, in the next
+ * round, when a person holding one of its handles has been placed: the ties left are weighed on the persons
+ * every row leaves. Only those rows are weighed again (in failed_csv order), not all of them per round: a
+ * chain of ties that each resolves the next costs a round per link, not a walk of every row.
+ */
+function weighLoose(
+  loose: readonly FailedRow[],
+  byHandle: ReadonlyMap<string, readonly number[]>,
+  free: FreePositions,
+  place: (row: FailedRow, at: number) => void,
+): { strays: number; ties: (readonly [FailedRow, Tie])[] } {
+  const tieOf = new Map<FailedRow, Tie>();
+  // The tied rows by the lists of their handles.
+  const tiedOn = new Map<readonly number[], Set<FailedRow>>();
+  const listsOf = (row: FailedRow) =>
+    row.handles.flatMap((handle) => {
+      const list = byHandle.get(handle);
+      return list === undefined ? [] : [list];
+    });
+  const order = new Map(loose.map((row, i) => [row, i]));
+  const weighed: Weighed = new Map();
+  let strays = 0;
+  let round: readonly FailedRow[] = loose;
+  while (round.length > 0) {
+    const again = new Set<FailedRow>();
+    for (const row of round) {
+      const most = sharingMost(row.handles, byHandle, free, weighed);
+      if (typeof most === "object") {
+        if (!tieOf.has(row))
+          for (const list of listsOf(row)) {
+            const rows = tiedOn.get(list);
+            if (rows === undefined) tiedOn.set(list, new Set([row]));
+            else rows.add(row);
+          }
+        tieOf.set(row, most);
+        continue;
+      }
+      if (tieOf.delete(row)) for (const list of listsOf(row)) tiedOn.get(list)?.delete(row);
+      if (most === undefined) {
+        strays += 1;
+        continue;
+      }
+      place(row, most);
+      weighed.clear();
+      for (const list of free.listsHolding(most))
+        for (const tied of tiedOn.get(list) ?? []) again.add(tied);
+    }
+    round = [...again].sort((a, b) => order.get(a)! - order.get(b)!);
+  }
+  return {
+    strays,
+    ties: loose.flatMap((row) => (tieOf.has(row) ? [[row, tieOf.get(row)!] as const] : [])),
+  };
+}
+
+/**
+ * Settles the persons of rows each tied over several persons (see outcomesOf): none of them is placed on a
+ * row's word, as SlashID did not say which one it refused, so each fails {@link SLASHID_UNCONFIRMED}. The
+ * answer is how many failures the rows stand for, as each is one SlashID counted: one per row while the
+ * persons it is tied over outnumber the rows before it tied over them; a row beyond that lists one of them
+ * again.
+ */
+function settleTies(ties: readonly (readonly [FailedRow, Tie])[], free: FreePositions): number {
+  // One person of its tie is set aside for each row that counts (a cursor per list: set aside and settled
+  // positions stay so).
+  const aside = new Set<number>();
+  const cursors = new Map<readonly number[], number>();
+  const setAside = (tie: Tie): boolean => {
+    for (const list of tie.lists) {
+      let at = cursors.get(list) ?? 0;
+      while (at < list.length && (!free.isFree(list[at]!) || aside.has(list[at]!))) at += 1;
+      cursors.set(list, at);
+      if (at < list.length) {
+        aside.add(list[at]!);
+        return true;
+      }
+    }
+    return false;
+  };
+  let failures = 0;
+  const byPersons = new Map<string, { rows: FailedRow[]; tie: Tie }>();
+  for (const [row, tie] of ties) {
+    if (setAside(tie)) failures += 1;
+    const group = byPersons.get(tie.key);
+    if (group === undefined) byPersons.set(tie.key, { rows: [row], tie });
+    else group.rows.push(row);
+  }
+  // A person also in the tie of rows over other persons is settled by the first rows only (their reasons).
+  for (const { rows, tie } of byPersons.values()) {
+    const outcome: Outcome = {
+      ok: false,
+      code: SLASHID_UNCONFIRMED,
+      reason: tiedReason(rows, tie.count),
+    };
+    for (const list of tie.lists) for (const at of free.all(list)) free.settle(at, outcome);
+  }
+  return failures;
+}
+
+/** How many of the reasons of rows tied over the same persons a tied person's reason quotes, at most. */
+const QUOTED_REASONS = 3;
+
+/** The reason of a person that `rows`, each tied over the same `persons` persons, name. */
+function tiedReason(rows: readonly FailedRow[], persons: number): string {
+  const reasons = [...new Set(rows.map((row) => row.reason))];
+  const quoted = reasons.slice(0, QUOTED_REASONS);
+  if (reasons.length > quoted.length)
+    quoted.push(`${reasons.length - quoted.length} other reason(s)`);
+  const these = reasons.length === 1 ? "this reason" : "these reasons";
+  const rowsSay =
+    rows.length === 1
+      ? "the failed row SlashID lists with this reason matches"
+      : `the ${rows.length} failed rows SlashID lists with ${these} each match the same`;
+  return (
+    `${quoted.join("; ")}: ${rowsSay} ${persons} persons of this file equally, this person among them, ` +
+    "so which of them it refused, and whether this person was imported, is unknown"
+  );
 }
 
 /** Whether the ascending `list` holds `at`. */

@@ -1,7 +1,8 @@
 // SlashID's failed_csv placed on a file of many persons sharing handles (one phone number, one switchboard):
-// every row goes to the person it echoes, else to the one sharing most handles with it, each person once. The
-// placement indexes rows by their cells and walks each handle's persons once (see the closing note of the
-// session that made it for its cost against the file's size; timing belongs to benchmarks, not tests).
+// every row goes to the person it echoes, else to the one sharing most handles with it, each person once, and
+// a row that persons match equally to none of them. The placement indexes rows by their cells, walks each
+// handle's persons once and counts those a row matches equally rather than walk them (see the closing note of
+// the session that made it for its cost against the file's size; timing belongs to benchmarks, not tests).
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { http, HttpResponse } from "msw";
@@ -84,5 +85,32 @@ describe("SlashID failed_csv of a 2,000-person file", () => {
       sleep: async () => {},
     });
     expectEachRefusedAsItself(report, FILE, (i) => `person.${i}@example.com`);
+  });
+
+  it("places no one on rows holding the shared number alone, which all persons match equally", async () => {
+    const input: SlashIdPerson[] = Array.from({ length: FILE }, (_, i) => ({
+      emails: [`person.${i}@example.com`],
+      phone_numbers: ["+13475043201"],
+    }));
+    // SlashID leaves out the emails it echoes: each row could be anyone's, and no one is called refused.
+    refuseEveryRow(
+      (row) => ({ ...row, "slashid:emails": "" }),
+      (row) => row["slashid:emails"] ?? "",
+    );
+    const report = await importUsers(slashIdClient(), input, {
+      chunkRecords: FILE,
+      sleep: async () => {},
+    });
+    expect(report.failed).toBe(FILE);
+    for (const o of report.outcomes) {
+      expect(o).toMatchObject({ outcome: "failed", code: "import_unconfirmed" });
+      expect(o.outcome === "failed" ? o.reason : "").toBe(
+        "refused person.1999@example.com; refused person.1998@example.com; " +
+          "refused person.1997@example.com; 1997 other reason(s): " +
+          `the ${FILE} failed rows SlashID lists with these reasons each match the same ${FILE} persons of ` +
+          "this file equally, this person among them, so which of them it refused, and whether this person " +
+          "was imported, is unknown",
+      );
+    }
   });
 });

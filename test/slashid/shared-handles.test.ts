@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { importUsers } from "../../src/slashid/import.js";
 import type { SlashIdPerson } from "../../src/slashid/records.js";
+import { json } from "../../src/testing/faults.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
@@ -123,6 +124,140 @@ describe("failed_csv rows of persons that share a handle", () => {
     expect(results(report)).toEqual([
       [ada, "imported"],
       [bob, "failed", expect.stringContaining("unknown region [mars-north]")],
+    ]);
+  });
+});
+
+describe("a failed row that persons of the file match equally", () => {
+  const PHONE = "+13475043201";
+  const HEADER = ["slashid:emails", "slashid:phone_numbers", "reason"];
+  const ann = { emails: ["ann@example.com"], phone_numbers: [PHONE] };
+  const bob = { emails: ["bob@example.com"], phone_numbers: [PHONE] };
+  const cy = { emails: ["cy@example.com"], phone_numbers: [PHONE] };
+  const dan = { emails: ["dan@example.com"] };
+  const eve = { emails: ["eve@example.com"] };
+
+  /** A failed row holding the shared phone number alone, which ann, bob and cy hold alike. */
+  const phoneOnly = (reason: string): Row => ({
+    "slashid:emails": "",
+    "slashid:phone_numbers": PHONE,
+    reason,
+  });
+  /** A failed row echoing `person` as uploaded. */
+  const echo = (person: SlashIdPerson, reason: string): Row => ({
+    "slashid:emails": person.emails?.join(",") ?? "",
+    "slashid:phone_numbers": person.phone_numbers?.join(",") ?? "",
+    reason,
+  });
+  /** What the report says of each record: its status, or its failure code and reason. */
+  const said = (report: ImportReport) =>
+    report.outcomes.map((o) =>
+      o.outcome === "failed"
+        ? [o.key, o.code, o.reason]
+        : o.outcome === "imported" && o.warning !== undefined
+          ? [o.key, o.outcome, o.warning]
+          : [o.key, o.outcome],
+    );
+  /** SlashID's answer to `input`: `successful` and `failed` counted, `rows` listed in failed_csv. */
+  const answered = async (
+    input: SlashIdPerson[],
+    successful: number,
+    failed: number,
+    rows: readonly Row[],
+  ) => {
+    slashIdWorld(server, {
+      script: () => ({
+        after: () =>
+          json({
+            result: {
+              successful_imports: successful,
+              failed_imports: failed,
+              failed_csv: failedCsv(HEADER, rows),
+            },
+          }),
+      }),
+    });
+    const report = await run(input);
+    expectEveryRecordOnce(report, input.length);
+    return said(report);
+  };
+  /** The reason of a person that `rows` failed rows match as they match `persons` persons in all. */
+  const tied = (reasons: string, persons: number, rows = 1) =>
+    `${reasons}: ${
+      rows === 1
+        ? "the failed row SlashID lists with this reason matches"
+        : `the ${rows} failed rows SlashID lists with these reasons each match the same`
+    } ${persons} persons of this file equally, this person among them, so which of them it refused, ` +
+    "and whether this person was imported, is unknown";
+
+  it("places neither of two persons sharing the phone number a failed row holds alone", async () => {
+    expect(await answered([ann, bob], 1, 1, [phoneOnly("invalid phone number")])).toEqual([
+      ["ann@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+      ["bob@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+    ]);
+  });
+
+  it("counts a tied row as one failure: the others stay imported or refused, with no warning", async () => {
+    expect(
+      await answered([ann, bob, dan, eve], 2, 2, [
+        phoneOnly("invalid phone number"),
+        echo(eve, "email refused"),
+      ]),
+    ).toEqual([
+      ["ann@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+      ["bob@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+      ["dan@example.com", "imported"],
+      ["eve@example.com", "rejected_by_vendor", "email refused"],
+    ]);
+  });
+
+  it("a tied row stands for one failure only: one more counted leaves the unlisted in doubt", async () => {
+    const outcomes = await answered([ann, bob, dan], 1, 2, [phoneOnly("invalid phone number")]);
+    expect(outcomes.slice(0, 2)).toEqual([
+      ["ann@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+      ["bob@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+    ]);
+    expect(outcomes[2]).toEqual([
+      "dan@example.com",
+      "import_unconfirmed",
+      expect.stringContaining("its failed_csv placed only 1 failure(s)"),
+    ]);
+  });
+
+  it("a person its own row echoes is refused by it; a tied row is weighed on the persons left", async () => {
+    expect(
+      await answered([ann, bob, cy], 1, 2, [
+        phoneOnly("invalid phone number"),
+        echo(ann, "email refused"),
+      ]),
+    ).toEqual([
+      ["ann@example.com", "rejected_by_vendor", "email refused"],
+      ["bob@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+      ["cy@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+    ]);
+  });
+
+  it("a tied row whose rivals other rows took is the person left's, as each row is a failure", async () => {
+    // Bob's row, altered past echoing (his email with another phone number), shares most with him alone.
+    const bobs = { ...echo(bob, "email refused"), "slashid:phone_numbers": "+15550100" };
+    expect(await answered([ann, bob], 0, 2, [phoneOnly("invalid phone number"), bobs])).toEqual([
+      ["ann@example.com", "rejected_by_vendor", "invalid phone number"],
+      ["bob@example.com", "rejected_by_vendor", "email refused"],
+    ]);
+  });
+
+  it("rows tied over the same persons place none of them; one beyond their number is no stray", async () => {
+    // Three rows for two persons: the third lists one of them again, so dan stays imported without a warning.
+    const rows = [
+      phoneOnly("invalid phone number"),
+      phoneOnly("phone number taken"),
+      phoneOnly("invalid phone number"),
+    ];
+    const reason = tied("invalid phone number; phone number taken", 2, 3);
+    expect(await answered([ann, bob, dan], 1, 2, rows)).toEqual([
+      ["ann@example.com", "import_unconfirmed", reason],
+      ["bob@example.com", "import_unconfirmed", reason],
+      ["dan@example.com", "imported"],
     ]);
   });
 });
