@@ -57,6 +57,17 @@ function intercept(
   };
 }
 
+/** A Propeller import's flags for the simulator at `url`, and `more`. */
+const propellerFlags = (url: string, ...more: string[]) => [
+  "--base-url",
+  url,
+  "--client-id",
+  CREDS.clientId,
+  "--client-secret",
+  CREDS.clientSecret,
+  ...more,
+];
+
 const resumedOf = (summary: string) => Number(/, (\d+) resumed, /.exec(summary)?.[1]);
 const sentOf = (summary: string) => Number(/\((\d+) chunks sent, /.exec(summary)?.[1]);
 
@@ -251,16 +262,7 @@ describe("import --journal: resume an interrupted import", () => {
     const sim = createPropellerSimulator();
     const { url } = await serve(sim);
     const journal = file("mixed.journal");
-    const base = [
-      "--base-url",
-      url,
-      "--client-id",
-      CREDS.clientId,
-      "--client-secret",
-      CREDS.clientSecret,
-      "--journal",
-      journal,
-    ];
+    const base = propellerFlags(url, "--journal", journal);
     const firstRun = await cli([
       "import",
       "propeller",
@@ -286,21 +288,16 @@ describe("import --journal: resume an interrupted import", () => {
     const { url } = await serve(sim);
     const journal = file("stopped-after-send.journal");
     const reportFile = file("stopped-after-send.report.json");
-    const base = [
-      "--base-url",
+    // One chunk at a time: chunk 0 has settled when chunk 1 is found not to fit.
+    const base = propellerFlags(
       url,
-      "--client-id",
-      CREDS.clientId,
-      "--client-secret",
-      CREDS.clientSecret,
       "--chunk-size",
       "2",
-      // One chunk at a time: chunk 0 has settled when chunk 1 is found not to fit.
       "--concurrency",
       "1",
       "--journal",
       journal,
-    ];
+    );
     const users = propellerUsers(4, "sa");
     expect(
       (await cli(["import", "propeller", file("sa.ndjson", ndjson(users)), ...base])).code,

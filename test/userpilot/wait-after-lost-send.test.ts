@@ -14,6 +14,17 @@ const userpilot = useUserpilot();
 const hidden = { answer: () => json([]) };
 const listHidden = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [i + 1, hidden]));
 
+/** Every user failed `job_conflict`, its reason saying Userpilot may hold it. */
+function expectConflictMayHold(report: { outcomes: readonly unknown[] }) {
+  for (const outcome of report.outcomes) {
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      code: "job_conflict",
+      reason: matching(/another bulk job was still running.*may hold this record/),
+    });
+  }
+}
+
 it("a 409 waited out to job_conflict after a lost send in the same run says Userpilot may hold the users", async () => {
   const up = userpilot(
     { pollsPerStep: Number.POSITIVE_INFINITY },
@@ -22,13 +33,7 @@ it("a 409 waited out to job_conflict after a lost send in the same run says User
   const report = await run(users(2), { jobTimeoutMs: 300, conflictWaitMs: 50, replayDelayMs: 0 });
 
   expect(up.ofKind("POST").map((e) => e.status)).toContain(409);
-  for (const outcome of report.outcomes) {
-    expect(outcome).toMatchObject({
-      outcome: "failed",
-      code: "job_conflict",
-      reason: matching(/another bulk job was still running.*may hold this record/),
-    });
-  }
+  expectConflictMayHold(report);
 });
 
 it("a 409 waited out to job_conflict on a re-run after a lost send says Userpilot may hold the users", async () => {
@@ -41,13 +46,7 @@ it("a 409 waited out to job_conflict on a re-run after a lost send says Userpilo
   expect(first.outcomes[0]).toMatchObject({ outcome: "failed", reason: matching(/may hold/) });
 
   const second = await run(users(2), { jobTimeoutMs: 300, conflictWaitMs: 50, journal });
-  for (const outcome of second.outcomes) {
-    expect(outcome).toMatchObject({
-      outcome: "failed",
-      code: "job_conflict",
-      reason: matching(/another bulk job was still running.*may hold this record/),
-    });
-  }
+  expectConflictMayHold(second);
 });
 
 it("a half held back for its first half, after a lost send of the whole chunk, says Userpilot may hold it", async () => {
