@@ -69,8 +69,18 @@ export function outcomesOf(
     // from another (the handles do).
     sent.delete("slashid:password");
     const free = new FreePositions(outcomes, byHandle.values());
+    const alike = new Alike(items, free);
     const echoes = new EchoIndex(items, cellKey);
     const exactEchoes = new EchoIndex(items, exactKey);
+    const echoed = (row: FailedRow) =>
+      echoedBy(row, row.exact, sent, exactEchoes, free, byHandle, alike) ??
+      echoedBy(row, row.cells, sent, echoes, free, byHandle, alike);
+    const echoedOnHandles = (row: FailedRow) =>
+      echoedByHandles(row, row.exact, sent, exactEchoes, free, items, byHandle, alike) ??
+      echoedByHandles(row, row.cells, sent, echoes, free, items, byHandle, alike);
+    // The rows echoing persons that they cannot tell apart, each weighed again as its pass weighs it (see
+    // weighLoose).
+    const tied = new Map<FailedRow, () => Weight>();
     const place = (row: FailedRow, at: number) => {
       const existed = uploadedBefore && ALREADY_EXISTS.test(row.reason);
       const earlier = existed ? repeated?.get(at) : undefined;
@@ -107,12 +117,11 @@ export function outcomesOf(
     const unechoed: FailedRow[] = [];
     for (const row of failed) {
       // A row repeating as written only persons earlier rows took is one of them again, not a case variant's.
-      const at =
-        echoedBy(row, row.exact, sent, exactEchoes, free, byHandle) ??
-        echoedBy(row, row.cells, sent, echoes, free, byHandle);
+      const at = echoed(row);
       if (at === TAKEN) continue;
       if (at === undefined) unechoed.push(row);
-      else place(row, at);
+      else if (typeof at === "number") place(row, at);
+      else tied.set(row, () => echoed(row) ?? echoedOnHandles(row));
     }
     // A row whose other cells SlashID did not echo (a masked password, re-serialised attributes) is placed on
     // a person with the same handles before any other sharing some of them; one repeating only persons
@@ -120,14 +129,15 @@ export function outcomesOf(
     // several persons share as many with are placed on no one (see weighLoose).
     const loose: FailedRow[] = [];
     for (const row of unechoed) {
-      const at =
-        echoedByHandles(row, row.exact, sent, exactEchoes, free, items, byHandle) ??
-        echoedByHandles(row, row.cells, sent, echoes, free, items, byHandle);
+      const at = echoedOnHandles(row);
       if (at === TAKEN) continue;
       if (at === undefined) loose.push(row);
-      else place(row, at);
+      else if (typeof at === "number") place(row, at);
+      else tied.set(row, () => echoedOnHandles(row));
     }
-    const weighed = weighLoose(loose, byHandle, free, place);
+    // Rows tied over the persons they echo are weighed before the others: once other rows take all of them
+    // but one, that one is theirs.
+    const weighed = weighLoose([...tied.keys(), ...loose], tied, byHandle, free, place);
     strays += weighed.strays;
     placed += settleTies(weighed.ties, free);
   }
@@ -401,6 +411,17 @@ class FreePositions {
     this.outcomes[at] = outcome;
   }
 
+  /** Counts the free positions of `list` from now on, as of the lists counted from the start. */
+  count(list: readonly number[]): void {
+    if (this.#counts.has(list)) return;
+    let count = 0;
+    for (const at of list) {
+      this.#listsOf[at]!.push(list);
+      if (this.isFree(at)) count += 1;
+    }
+    this.#counts.set(list, count);
+  }
+
   /** The counted lists holding the position. */
   listsHolding(at: number): readonly (readonly number[])[] {
     return this.#listsOf[at]!;
@@ -471,7 +492,8 @@ function digest(cells: readonly string[]): string {
 /**
  * The earliest item not yet given an outcome whose row the failed row echoes: every `slashid:*` column both
  * have holds the same cell (`cells`: the row's cells as cellKey compares them, or as written, see exactKey).
- * A row without handles echoes no one; {@link TAKEN} when every person the row echoes has its outcome already.
+ * A row without handles echoes no one; {@link TAKEN} when every person the row echoes has its outcome
+ * already; a {@link Tie} over the persons it echoes when their handles differ (see {@link Alike}).
  */
 function echoedBy(
   row: FailedRow,
@@ -480,7 +502,8 @@ function echoedBy(
   echoes: EchoIndex,
   free: FreePositions,
   byHandle: ReadonlyMap<string, readonly number[]>,
-): number | typeof TAKEN | undefined {
+  alike: Alike,
+): Weight {
   if (row.handles.length === 0) return undefined;
   const compared = [...cells].filter(([column]) => sent.has(column));
   const positions = echoes.positions(compared);
@@ -490,6 +513,7 @@ function echoedBy(
   const rarest = rarestOf(row.handles, byHandle);
   const first = free.first(positions);
   if (first === undefined) return positions.length > 0 ? TAKEN : undefined;
+  if (!alike.all(positions)) return alike.among(positions, rarest);
   if (holds(rarest, first)) return first;
   return positions.find((at) => free.isFree(at) && holds(rarest, at));
 }
@@ -510,7 +534,8 @@ function rarestOf(
 /**
  * For a row that echoes no one: the person not yet given an outcome whose handle cells it repeats (`cells`: as
  * cellKey compares them, or as written), of those the one equal to it in the most other cells (ties: the
- * earliest); {@link TAKEN} when every such person has its outcome already, undefined when there is none.
+ * earliest, or a {@link Tie} over them when their handles differ, see {@link Alike}); {@link TAKEN} when
+ * every such person has its outcome already, undefined when there is none.
  */
 function echoedByHandles(
   row: FailedRow,
@@ -520,7 +545,8 @@ function echoedByHandles(
   free: FreePositions,
   items: readonly SlashIdCsvRow[],
   byHandle: ReadonlyMap<string, readonly number[]>,
-): number | typeof TAKEN | undefined {
+  alike: Alike,
+): Weight {
   if (row.handles.length === 0) return undefined;
   const compared = [...cells].filter(([column]) => sent.has(column) && HANDLE_COLUMNS.has(column));
   const positions = echoes.positions(compared);
@@ -531,6 +557,26 @@ function echoedByHandles(
   const others = [...row.cells].filter(
     ([column]) => sent.has(column) && !HANDLE_COLUMNS.has(column),
   );
+  if (!alike.all(positions))
+    return alike.weighed(positions, rarest, JSON.stringify(others), () => {
+      // Persons whose handles differ are tied when equal in as many other cells, so all of them are weighed:
+      // by the persons equal to the row in each cell, which its cells find (not by walking every one of them
+      // per row). A cell all of them hold alike tells no one apart, and is not walked.
+      const equal = new Map<number, number>();
+      for (const other of others) {
+        const holding = echoes.positions([...compared, other]);
+        if (holding.length === 0) continue;
+        free.count(holding);
+        if (free.freeIn(holding) === free.freeIn(positions)) continue;
+        for (const at of free.all(holding))
+          if (holds(rarest, at)) equal.set(at, (equal.get(at) ?? 0) + 1);
+      }
+      let most = 0;
+      for (const count of equal.values()) most = Math.max(most, count);
+      if (most === 0) return alike.among(positions, rarest);
+      const best = [...equal].flatMap(([at, count]) => (count === most ? [at] : []));
+      return alike.one(best.sort((a, b) => a - b));
+    });
   let best: number | undefined;
   let most = -1;
   let weighed = 0;
@@ -556,6 +602,97 @@ const MAX_WEIGHED = 64;
 
 /** What {@link echoedBy} answers for a row that echoes persons, all of them placed already. */
 const TAKEN = "taken";
+
+/** Who a failed row is weighed to be: a person, a {@link Tie}, {@link TAKEN}, or no one (undefined). */
+type Weight = number | Tie | typeof TAKEN | undefined;
+
+/**
+ * Tells apart persons a failed row echoes alike (on the columns SlashID echoed, or compared as cellKey does):
+ * by their handles as written (see exactKey) in every handle column. Those with the same handles are one
+ * person at SlashID written more than once, and the row is placed on the first, as rows of the same handles
+ * are. Those whose handles differ (in a handle column SlashID left out, or as written) may be distinct
+ * persons at SlashID, which did not say which of them it refused: the row is a {@link Tie} over them.
+ */
+class Alike {
+  /** Each item's handles as written, once asked for. */
+  readonly #handles: (string | undefined)[];
+  readonly #all = new Map<readonly number[], boolean>();
+  /** The answers of {@link weighed} for a list by the row's other cells, while its free positions stay. */
+  readonly #answers = new Map<
+    readonly number[],
+    { free: number; rarest: readonly number[]; by: Map<string, number | Tie | undefined> }
+  >();
+
+  constructor(
+    private readonly items: readonly SlashIdCsvRow[],
+    private readonly free: FreePositions,
+  ) {
+    this.#handles = new Array<string | undefined>(items.length);
+  }
+
+  #handlesOf(at: number): string {
+    return (this.#handles[at] ??= JSON.stringify(
+      [...HANDLE_COLUMNS.keys()].map((column) =>
+        exactKey(column, this.items[at]![column as SlashIdColumn] ?? ""),
+      ),
+    ));
+  }
+
+  /** Whether all the items of `list` have the same handles (free or not: then the free ones have too). */
+  all(list: readonly number[]): boolean {
+    if (list.length === 1) return true;
+    let all = this.#all.get(list);
+    if (all === undefined) {
+      const first = this.#handlesOf(list[0]!);
+      all = list.every((at) => this.#handlesOf(at) === first);
+      this.#all.set(list, all);
+    }
+    return all;
+  }
+
+  /** The first of `persons` (ascending) when all have the same handles, else a tie over them (none: none). */
+  one(persons: readonly number[]): number | Tie | undefined {
+    const [first] = persons;
+    if (first === undefined) return undefined;
+    const handles = this.#handlesOf(first);
+    if (persons.every((at) => this.#handlesOf(at) === handles)) return first;
+    return { lists: [persons], count: persons.length, key: `echo:${digest(persons.map(String))}` };
+  }
+
+  /** {@link one} of the free items of `list` that hold a handle of the list `rarest`. */
+  among(list: readonly number[], rarest: readonly number[]): number | Tie | undefined {
+    return this.weighed(list, rarest, "", () =>
+      this.one([...this.free.all(list)].filter((at) => holds(rarest, at))),
+    );
+  }
+
+  /**
+   * `weigh()`, which weighs the free items of `list` for a row by the list of its rarest handle, `rarest`,
+   * and its other cells, `others`; answered again to such rows while no item of `list` has been placed
+   * since: rows that many persons echo alike, all tied, do not walk them one by one.
+   */
+  weighed(
+    list: readonly number[],
+    rarest: readonly number[],
+    others: string,
+    weigh: () => number | Tie | undefined,
+  ): number | Tie | undefined {
+    this.free.count(list);
+    let answers = this.#answers.get(list);
+    if (
+      answers === undefined ||
+      answers.free !== this.free.freeIn(list) ||
+      answers.rarest !== rarest
+    ) {
+      answers = { free: this.free.freeIn(list), rarest, by: new Map() };
+      this.#answers.set(list, answers);
+    }
+    if (answers.by.has(others)) return answers.by.get(others);
+    const answer = weigh();
+    answers.by.set(others, answer);
+    return answer;
+  }
+}
 
 /**
  * The persons a failed row shares its most handles with, equally: the free positions of `lists`, `count` of
@@ -639,13 +776,17 @@ function weigh(
  * Places the rows that echo no one (see outcomesOf) on the persons sharing the most handles with them: a row
  * that shares them with one person is that person's; one that shares them with several equally is a
  * {@link Tie} and places none of them (see settleTies); one that shares none with a person left is a stray.
- * A person a row takes may have been another row's rival, so a tied row is weighed again, in the next
- * round, when a person holding one of its handles has been placed: the ties left are weighed on the persons
- * every row leaves. Only those rows are weighed again (in failed_csv order), not all of them per round: a
- * chain of ties that each resolves the next costs a round per link, not a walk of every row.
+ * The rows `echoed` holds, tied over persons they echo alike, are weighed by it instead (then by the handles
+ * they share, once they echo no one left), and one that only persons placed echo is dropped, as a row echoing
+ * taken persons is. A person a row takes may have been another row's rival, so a tied row is weighed again,
+ * in the next round, when a person holding one of its handles has been placed (a person a row is tied over
+ * holds its rarest handle): the ties left are weighed on the persons every row leaves. Only those rows are
+ * weighed again (in the order of `loose`), not all of them per round: a chain of ties that each resolves the
+ * next costs a round per link, not a walk of every row.
  */
 function weighLoose(
   loose: readonly FailedRow[],
+  echoed: ReadonlyMap<FailedRow, () => Weight>,
   byHandle: ReadonlyMap<string, readonly number[]>,
   free: FreePositions,
   place: (row: FailedRow, at: number) => void,
@@ -665,7 +806,7 @@ function weighLoose(
   while (round.length > 0) {
     const again = new Set<FailedRow>();
     for (const row of round) {
-      const most = sharingMost(row.handles, byHandle, free, weighed);
+      const most = echoed.get(row)?.() ?? sharingMost(row.handles, byHandle, free, weighed);
       if (typeof most === "object") {
         if (!tieOf.has(row))
           for (const list of listsOf(row)) {
@@ -677,6 +818,7 @@ function weighLoose(
         continue;
       }
       if (tieOf.delete(row)) for (const list of listsOf(row)) tiedOn.get(list)?.delete(row);
+      if (most === TAKEN) continue;
       if (most === undefined) {
         strays += 1;
         continue;

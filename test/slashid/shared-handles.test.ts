@@ -164,6 +164,7 @@ describe("a failed row that persons of the file match equally", () => {
     successful: number,
     failed: number,
     rows: readonly Row[],
+    header: readonly string[] = HEADER,
   ) => {
     slashIdWorld(server, {
       script: () => ({
@@ -172,7 +173,7 @@ describe("a failed row that persons of the file match equally", () => {
             result: {
               successful_imports: successful,
               failed_imports: failed,
-              failed_csv: failedCsv(HEADER, rows),
+              failed_csv: failedCsv(header, rows),
             },
           }),
       }),
@@ -259,5 +260,89 @@ describe("a failed row that persons of the file match equally", () => {
       ["bob@example.com", "import_unconfirmed", reason],
       ["dan@example.com", "imported"],
     ]);
+  });
+
+  describe("when failed_csv leaves out a column that tells them apart", () => {
+    const PHONE_ONLY = ["slashid:phone_numbers", "reason"];
+
+    it("places neither of two persons a row without the email column echoes alike", async () => {
+      // Ann and bob differ only in their emails, which SlashID did not echo: the row is either's.
+      const row = { "slashid:phone_numbers": PHONE, reason: "invalid phone number" };
+      expect(await answered([ann, bob], 1, 1, [row], PHONE_ONLY)).toEqual([
+        ["ann@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+        ["bob@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+      ]);
+    });
+
+    it("places neither when the row repeats their handles alike but no other cell of theirs", async () => {
+      const inIowa = (person: SlashIdPerson) => ({ ...person, region: "us-iowa" });
+      const row = {
+        "slashid:phone_numbers": PHONE,
+        "slashid:region": "US-IOWA",
+        reason: "invalid phone number",
+      };
+      const header = ["slashid:phone_numbers", "slashid:region", "reason"];
+      expect(await answered([inIowa(ann), inIowa(bob), dan], 2, 1, [row], header)).toEqual([
+        ["ann@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+        ["bob@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+        ["dan@example.com", "imported"],
+      ]);
+    });
+
+    it("a row tied so is the person left's once another row takes the other", async () => {
+      // The first row's number, written as neither wrote it, is both's; the second is ann's as written.
+      const spaced = { emails: ["bob@example.com"], phone_numbers: ["+1 347 504 3201"] };
+      const rows = [
+        { "slashid:phone_numbers": "+1 (347) 504-3201", reason: "phone number taken" },
+        { "slashid:phone_numbers": PHONE, reason: "invalid phone number" },
+      ];
+      expect(await answered([ann, spaced], 0, 2, rows, PHONE_ONLY)).toEqual([
+        ["ann@example.com", "rejected_by_vendor", "invalid phone number"],
+        ["bob@example.com", "rejected_by_vendor", "phone number taken"],
+      ]);
+    });
+
+    it("fails the one of them the row's other cells tell apart, equal to it in the most", async () => {
+      // The groups SlashID echoes are its own form (no one's), the region bob's alone.
+      const team = (person: SlashIdPerson, region: string) => ({
+        ...person,
+        region,
+        groups: ["ops"],
+      });
+      const row = {
+        "slashid:phone_numbers": PHONE,
+        "slashid:region": "europe-belgium",
+        "slashid:groups": "OPS",
+        reason: "invalid phone number",
+      };
+      const header = ["slashid:phone_numbers", "slashid:region", "slashid:groups", "reason"];
+      const input = [team(ann, "us-iowa"), team(bob, "europe-belgium")];
+      expect(await answered(input, 1, 1, [row], header)).toEqual([
+        ["ann@example.com", "imported"],
+        ["bob@example.com", "rejected_by_vendor", "invalid phone number"],
+      ]);
+    });
+
+    it("places neither of two usernames a row matches only compared regardless of case", async () => {
+      const row = { "slashid:usernames": "BOB", reason: "username taken" };
+      const header = ["slashid:usernames", "reason"];
+      expect(
+        await answered([{ usernames: ["bob"] }, { usernames: ["Bob"] }], 1, 1, [row], header),
+      ).toEqual([
+        ["bob", "import_unconfirmed", tied("username taken", 2)],
+        ["Bob", "import_unconfirmed", tied("username taken", 2)],
+      ]);
+    });
+
+    it("fails the first of persons with the very same handles, one person at SlashID", async () => {
+      // Their groups, which SlashID did not echo, differ; their handles do not, so SlashID holds one person
+      // under them either way, and the row is placed as a row of same handles and other cells tied is.
+      const first = { ...ann, groups: ["first"] };
+      const second = { ...ann, groups: ["second"] };
+      expect(await answered([first, second], 1, 1, [echo(ann, "email refused")], HEADER)).toEqual([
+        ["ann@example.com", "rejected_by_vendor", "email refused"],
+        ["ann@example.com", "imported", expect.stringContaining("has the same key")],
+      ]);
+    });
   });
 });
