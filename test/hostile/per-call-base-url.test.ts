@@ -179,4 +179,32 @@ describe("a raw call given its own fetch", () => {
     await expect(request("get", "/v2/users/{id}", init)).rejects.toBeInstanceOf(TypeError);
     expect(handed).toEqual([]);
   });
+
+  it("is refused when the init's fetch is a getter that first reads undefined", async () => {
+    const handed: Request[] = [];
+    const ownFetch = (request: Request) => {
+      handed.push(request);
+      return Promise.resolve(Response.json({}, { status: 200 }));
+    };
+    let reads = 0;
+    const init = {
+      params: { path: { id: "x" } },
+      get fetch() {
+        reads += 1;
+        return reads === 1 ? undefined : ownFetch;
+      },
+    };
+    let served = 0;
+    server.use(
+      http.get(`${HOSTS.fullstory}/v2/users/:id`, () => {
+        served += 1;
+        return HttpResponse.json({ id: "x" });
+      }),
+    );
+    const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}` });
+    const get = client.raw.GET as (...args: unknown[]) => Promise<unknown>;
+    await get("/v2/users/{id}", init);
+    expect(handed).toEqual([]);
+    expect(served).toBe(1);
+  });
 });

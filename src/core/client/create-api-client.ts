@@ -255,24 +255,21 @@ async function rawCall(
   secrets: SecretSet,
 ): Promise<unknown> {
   const given = args[initAt];
-  const init = given !== null && typeof given === "object" ? (given as RawInit) : undefined;
+  // A copy, read once: an init whose getters answer differently per read must not pass the check and then
+  // hand openapi-fetch another value.
+  const init = given !== null && typeof given === "object" ? { ...(given as RawInit) } : undefined;
   if (init?.fetch !== undefined)
     throw new TypeError(
       "raw: a call's own fetch would send past the client's transport (its origin check, retries, timeouts and refused redirects) with the client's credentials; give the client a fetch when creating it instead; nothing was sent",
     );
   const signal = init?.signal;
-  if (!(signal instanceof AbortSignal)) return scrubbedCall(() => method(...args), secrets);
+  const withInit = (sent: unknown) =>
+    init === undefined ? args : [...args.slice(0, initAt), sent, ...args.slice(initAt + 1)];
+  if (!(signal instanceof AbortSignal))
+    return scrubbedCall(() => method(...withInit(init)), secrets);
   const call = callSignal(signal);
   try {
-    return await scrubbedCall(
-      () =>
-        method(
-          ...args.slice(0, initAt),
-          { ...init, signal: call.signal },
-          ...args.slice(initAt + 1),
-        ),
-      secrets,
-    );
+    return await scrubbedCall(() => method(...withInit({ ...init, signal: call.signal })), secrets);
   } finally {
     call.release();
   }
