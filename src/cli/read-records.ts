@@ -632,7 +632,7 @@ async function* readCsv(
       if ((invalid[0] ?? Infinity) < parser.info.bytes)
         throw new Error(
           `${file}: the CSV header is not valid UTF-8 [input.encoding]; ` +
-            (utf16 ? UTF16 : "save the file as UTF-8"),
+            (utf16 || commasOfUtf16(header) ? UTF16 : "save the file as UTF-8"),
         );
       // UTF-16 of ASCII text is UTF-8 too, with NULs: its header read so is cells of text and NULs. Judged
       // by the file's start, or by the NUL each comma's other byte leaves at a cell's edge, not by any NUL

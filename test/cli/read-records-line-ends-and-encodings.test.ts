@@ -284,6 +284,17 @@ describe("a CSV file's start", () => {
       expect(yielded).toBe(0);
     });
 
+  // Its first character's bytes are not UTF-8, so the header is refused as not UTF-8: saying UTF-16 still.
+  for (const { name, ...encoding } of UTF16_FILES.filter(({ bom }) => !bom))
+    it(`UTF-16 ${name} whose header starts with a character not UTF-8 is refused as UTF-16`, async () => {
+      const text = "Ωνομα,user_id,email\r\nΙωάννης,u1,a@b.c\r\n";
+      const { message, yielded } = await failure(utf16(text, encoding), "csv");
+      expect(message).toMatch(
+        /not valid UTF-8 \[input\.encoding\]; the file looks like UTF-16 .*save it as CSV/,
+      );
+      expect(yielded).toBe(0);
+    });
+
   for (const { name, ...encoding } of UTF16_FILES.filter(({ bom }) => !bom))
     it(`UTF-16 ${name} is refused as UTF-16, before any row`, async () => {
       const text = "user_id,plan\r\nu1,pro\r\n";
