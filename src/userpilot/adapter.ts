@@ -135,7 +135,9 @@ export function createUserpilotAdapter(
     soleImporter: booleanOption("soleImporter", options.soleImporter, false),
   };
   const known = jobsFollowedWith(client);
-  const queue: JobQueue = { stuck: undefined };
+  // Per import (each run has its own signal): an adapter given to runImport again starts a new import, which
+  // waits out a running job in full again.
+  const queues = new WeakMap<AbortSignal, JobQueue>();
   const bodyBytes = wholeNumberOption(
     "maxBodyBytes",
     options.maxBodyBytes,
@@ -166,6 +168,8 @@ export function createUserpilotAdapter(
     validate: validatedBy<UserpilotUser>(validateUserpilotUser),
     serialize: (item) => JSON.stringify(item),
     send: async (chunk, context) => {
+      let queue = queues.get(context.signal);
+      if (queue === undefined) queues.set(context.signal, (queue = { stuck: undefined }));
       const run = new ChunkRun(client, settings, known, queue, chunk, context);
       const result = await run.follow(0, chunk.items.length);
       // A replay that polled the job or searched the list for it sent no user: not counted as a send.
