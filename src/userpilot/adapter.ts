@@ -100,9 +100,11 @@ export interface UserpilotAdapterOptions {
  *   fails the chunk with `job_conflict`. Once a job outlasted `jobTimeoutMs` (this import's, failed
  *   `job_timeout`, or the one a chunk waited on), a chunk waits out a `409` for `conflictWaitMs` only, until
  *   Userpilot accepts a job again: each later chunk would otherwise wait as long again for the same job.
- * - `413` (body too large for the vendor): the chunk is split in half and each half submitted in turn, as its
- *   own job (recursively; the halves are checkpointed, so a re-run skips finished halves). A single user
- *   that is too large fails with `payload_too_large`.
+ *   After a lost send, the job list is searched for that send's job at each `409`; a list that cannot be
+ *   read then leaves the users unsettled (the replay searches again), never waited out blind.
+ * - `413` (body too large for the vendor, or a proxy's page in its place): the chunk is split in half and
+ *   each half submitted in turn, as its own job (recursively; the halves are checkpointed, so a re-run skips
+ *   finished halves). A single user that is too large fails with `payload_too_large`.
  * - `400`: every user failed with the vendor's `error_code` (or `400`) and its messages.
  * - A status answer naming another job (its `job_id`): every user fails transient (`job_mismatch`), and the
  *   replay polls the job again.

@@ -13,7 +13,7 @@ import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js"
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob } from "../core/engine/poll.js";
 import { planJobPolls, type PollSettings } from "../core/engine/poll-settings.js";
-import type { ApiError } from "../core/errors/api-error.js";
+import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
 import { unprocessedBy } from "../core/errors/unprocessed.js";
 import { monotonicNow } from "../core/time.js";
@@ -108,8 +108,10 @@ export class ChunkRun {
     let guess = savedGuess === "" ? undefined : savedGuess;
     // Only a job submitted here has a known age, which the pace of earlier jobs can time.
     let fresh = false;
-    // The fewest rows a job of these users can hold, when no answer has checked the job's rows yet.
-    let unchecked: number | undefined;
+    // The fewest rows a job of these users can hold, when no answer has checked the job's rows yet. Kept in
+    // the journal: a replay or a re-run that polls the job must check it as this attempt would have.
+    const savedUnchecked = resumed?.[`unchecked${range}`] ?? "";
+    let unchecked = /^[1-9]\d{0,8}$/.test(savedUnchecked) ? Number(savedUnchecked) : undefined;
     // A request for these users went out and its answer never came (in this run, or one a crash ended): the
     // job it may have created is looked for before anything is sent again.
     if (jobId === undefined && this.lostSince(range) !== undefined) {
@@ -118,6 +120,8 @@ export class ChunkRun {
       if (found.kind === "unknown") return everyItem(size, unsettled(found.error, LIST_UNREAD));
       jobId = found.jobId;
       guess = found.guess;
+      // A job found in the list holds as many rows as were sent: nothing is left to check.
+      if (jobId !== undefined) unchecked = undefined;
     }
     if (jobId === undefined) {
       const submitted = await this.submit(start, end, range);
@@ -283,21 +287,38 @@ export class ChunkRun {
           .size;
         const foreign = this.notThisRequests(jobId, answer.data, size, distinct);
         if (foreign !== undefined) return fail("job_mismatch", foreign);
-        this.context.checkpoint({ [`jobId${range}`]: jobId, [`guess${range}`]: "" });
-        this.queue.stuck = undefined;
         // A 202 without `total_rows` (one documented shape) has not shown that its job holds these rows:
         // the job's status must.
         const checked = typeof answer.data.total_rows === "number";
+        this.context.checkpoint({
+          [`jobId${range}`]: jobId,
+          [`guess${range}`]: "",
+          [`unchecked${range}`]: checked ? "" : String(distinct),
+        });
+        this.queue.stuck = undefined;
         return { kind: "accepted", jobId, ...(!checked && { unchecked: distinct }) };
       }
       const error = answer.error;
       // A vendor's refusal (409, 413, 400, …), a 429 or 503, or a request that never went out made no job:
       // only a lost answer leaves one to look for.
-      const refused = typeof error.status === "number" && !isTransient(error);
+      // A proxy or gateway in front of Userpilot refuses a body too large for it with a page of its own
+      // (HTML, not Userpilot's JSON): its 413 refuses the body all the same, and Userpilot never saw it.
+      const tooLarge = httpStatusOf(error) === 413;
+      const refused = (typeof error.status === "number" || tooLarge) && !isTransient(error);
       const madeNoJob =
         error.afterArrivedTry !== true && (refused || unprocessedBy(error) !== undefined);
       if (!lostBefore && madeNoJob) {
         this.context.checkpoint({ [`sent${range}`]: "" });
+      }
+      if (tooLarge) {
+        if (size > 1) return { kind: "result", result: await this.halves(start, end, range) };
+        const by =
+          typeof error.status === "number" ? "Userpilot" : "Userpilot (or a gateway before it)";
+        const body = "body" in error ? error.body : undefined;
+        return fail(
+          "payload_too_large",
+          `${by} refused this user as too large (413)${errorText(body)}`,
+        );
       }
       switch (error.status) {
         case 409: {
@@ -305,6 +326,11 @@ export class ChunkRun {
           // rather than wait for it blind and then send the users once more.
           const found = lostBefore ? await this.reconcile(start, end, range) : undefined;
           if (found?.kind === "fatal") return { kind: "result", result: found };
+          // Unread, the list cannot show that the running job is not the lost request's: waited out blind,
+          // that job may end and the next send make a second job of the same users.
+          if (found?.kind === "unknown") {
+            return { kind: "result", result: everyItem(size, unsettled(found.error, LIST_UNREAD)) };
+          }
           if (found?.kind === "found" && found.jobId !== undefined) {
             return {
               kind: "accepted",
@@ -335,12 +361,6 @@ export class ChunkRun {
           wait = Math.min(maxWait, wait * 1.5);
           continue;
         }
-        case 413:
-          if (size > 1) return { kind: "result", result: await this.halves(start, end, range) };
-          return fail(
-            "payload_too_large",
-            `Userpilot refused this user as too large (413)${errorText(error.body)}`,
-          );
         case 400: {
           const [first] = Array.isArray(error.body.errors) ? error.body.errors : [];
           const code: unknown = first?.error_code;
@@ -398,7 +418,11 @@ export class ChunkRun {
     if (found === undefined) return { kind: "found", jobId: undefined };
     const { id: jobId, guess } = found;
     this.known.add(jobId);
-    this.context.checkpoint({ [`jobId${range}`]: jobId, [`guess${range}`]: guess ?? "" });
+    this.context.checkpoint({
+      [`jobId${range}`]: jobId,
+      [`guess${range}`]: guess ?? "",
+      [`unchecked${range}`]: "",
+    });
     this.context.count("reconciled_jobs");
     return { kind: "found", jobId, ...(guess !== undefined && { guess }) };
   }

@@ -1,0 +1,73 @@
+// A 202 without `total_rows` (one documented shape) names a job whose rows no answer has checked yet; the run
+// stops before its first status poll. A re-run polls the journaled job, and must check it as the first run
+// would have: a job of fewer rows than the users sent is not this request's.
+import { expect, it } from "vitest";
+import { gatewayPage } from "../../src/testing/kit/answers.js";
+import { json } from "../../src/testing/faults.js";
+import { journalFile } from "../support/journal-file.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import { run, users, useUserpilot } from "./harness.js";
+
+const userpilot = useUserpilot();
+
+it("a re-run polling a job named by a 202 without total_rows takes no job of fewer rows", async () => {
+  const up = userpilot({ stepMs: 0 });
+  // Another process's job of 2 rows; the answer to a request of 4 users names it.
+  const foreign = up.sim.startForeignJob({ rows: 2 });
+  const journal = journalFile("userpilot-resumed-unchecked");
+  const controller = new AbortController();
+  up.script({
+    bulkIdentifyUsers: {
+      1: {
+        answer: () =>
+          json({ job_id: foreign, status: "queued", submitted_at: new Date().toISOString() }, 202),
+      },
+    },
+    // The run stops at its first look at the job: only the journal knows it.
+    getBackgroundJob: {
+      1: {
+        answer: () => {
+          controller.abort(new Error("interrupted"));
+          return gatewayPage(502);
+        },
+      },
+    },
+  });
+  const first = await run(users(4), { chunkRecords: 4, journal, signal: controller.signal });
+  expect(first.aborted).toBe(true);
+
+  up.script();
+  const second = await run(users(4), { chunkRecords: 4, journal, replayDelayMs: 0 });
+
+  expectEveryRecordOnce(second, 4);
+  const held = new Set(up.sim.users().map((user) => user.user_id));
+  const unheldImported = second.outcomes.filter(
+    (o) => o.outcome === "imported" && !held.has(o.key),
+  );
+  expect(unheldImported.map((o) => o.key)).toEqual([]);
+});
+
+it("a replay after the first status poll failed checks the job's rows as that poll would have", async () => {
+  const up = userpilot({ stepMs: 0 });
+  const foreign = up.sim.startForeignJob({ rows: 2 });
+  const unreadable = { answer: () => gatewayPage(502) };
+  up.script({
+    bulkIdentifyUsers: {
+      1: {
+        answer: () =>
+          json({ job_id: foreign, status: "queued", submitted_at: new Date().toISOString() }, 202),
+      },
+    },
+    // Every try of the client's first status request: the chunk is replayed, and polls the job again.
+    getBackgroundJob: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [i + 1, unreadable])),
+  });
+  const report = await run(users(4), { chunkRecords: 4, replayDelayMs: 0 });
+
+  expectEveryRecordOnce(report, 4);
+  const held = new Set(up.sim.users().map((user) => user.user_id));
+  const unheldImported = report.outcomes.filter(
+    (o) => o.outcome === "imported" && !held.has(o.key),
+  );
+  expect(unheldImported.map((o) => o.key)).toEqual([]);
+  expect(report).toMatchObject({ imported: 4 });
+});
