@@ -129,3 +129,30 @@ export function duplicateKeyProblem(key: string): string {
   const shown = key.length > 64 ? `${JSON.stringify(key.slice(0, 64))}…` : JSON.stringify(key);
   return `the key ${shown} appears twice in one object: JSON keeps the last silently, so the record would not be the one written; write each key once`;
 }
+
+/**
+ * Whether valid JSON text nests arrays and objects more than `limit` levels deep, told from its brackets
+ * outside strings, without walking the value: JSON.parse reads nesting far deeper than the stack lets any
+ * recursive walk (JSON.stringify, structuredClone, a scrub of secrets) go.
+ */
+export function nestsDeeperThan(json: string, limit: number): boolean {
+  if (json.length <= limit) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i += 1;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) depth -= 1;
+  }
+  return false;
+}
+
+const [QUOTE, BACKSLASH, OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [...'"\\[]{}'].map(
+  (c) => c.charCodeAt(0),
+);

@@ -441,12 +441,15 @@ function outcomeOf(result: BulkUserResult): Outcome {
           `Propeller answered success with action ${JSON.stringify(action)?.slice(0, 100) ?? "undefined"}, which its documentation does not name (create or update): whether it wrote this user as sent is unknown`,
         );
   }
-  const said = [result.error, result.message].find((text) => text !== undefined && text !== "");
+  // A null says no more than a field left out: a message beside it is still Propeller's reason.
+  const said = [result.error, result.message].find(
+    (text) => text !== undefined && text !== null && text !== "",
+  );
   // An error Propeller gives in another form than the documented text (an object) is still its reason.
   const reason =
     typeof said === "string"
       ? said
-      : said === undefined || said === null
+      : said === undefined
         ? "Propeller did not write the user (success: false) and gave no reason"
         : `Propeller did not write the user (success: false): ${JSON.stringify(said).slice(0, 300)}`;
   return { ok: false, code: "rejected_by_vendor", reason };

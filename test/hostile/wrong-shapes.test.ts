@@ -73,6 +73,28 @@ describe.each(hostileVendors(seededFaker("hostile shapes")))("$name", (vendor) =
     expect(result.error.status).toBe(error.status);
   });
 
+  // JSON.parse reads nesting far deeper than the stack lets a recursive walk go: the client's scrub of an error
+  // body threw, so a call rejected where it answers `{ ok: false }`, and a 403 so nested stopped nothing.
+  const DEEP = `{"deep":${"[".repeat(200_000)}${"]".repeat(200_000)}}`;
+  it("a 2xx nested deeper than any answer is malformed, saying so", async () => {
+    answering(vendor, () => new HttpResponse(DEEP, { status, headers: JSON_TYPE }));
+    const result = await vendor.client().operation();
+    if (result.ok || result.error.status !== "malformed") throw new Error("expected malformed");
+    expect(result.error["reason"]).toMatch(
+      /^body nests arrays and objects more than 256 levels deep$/,
+    );
+  });
+
+  it("a 403 and a documented error nested that deep are answered, and the 403 stops the import", async () => {
+    for (const code of [403, vendor.documentedError.status]) {
+      answering(vendor, () => new HttpResponse(DEEP, { status: code, headers: JSON_TYPE }));
+      const result = await vendor.client({ maxRetries: 0 }).operation();
+      if (result.ok) throw new Error("expected an error");
+      expect(result.error["httpStatus"] ?? result.error.status).toBe(code);
+      expect(isFatal(result.error)).toBe(code === 403);
+    }
+  });
+
   it("a gateway's HTML 401 is fatal to the import, and holds no secret", async () => {
     let sent = 0;
     answering(vendor, () => {

@@ -68,4 +68,19 @@ describe("a Propeller refusal whose error is not text", () => {
     });
     expect(report.outcomes[0]).toMatchObject({ outcome: "failed", reason: "email is invalid" });
   });
+
+  // A null error says nothing: "gave no reason" was untrue of a refusal whose message gives one.
+  it("a null error gives way to the message", async () => {
+    mountPropeller(server, {
+      bulk: () =>
+        rewritingResults((data) =>
+          data.map((r) => ({ ...r, success: false, error: null, message: "email is invalid" })),
+        ),
+    });
+    const report = await importUsers(propellerClient().client, users(1), {
+      sleep: async () => {},
+      replayDelayMs: 0,
+    });
+    expect(report.outcomes[0]).toMatchObject({ outcome: "failed", reason: "email is invalid" });
+  });
 });

@@ -1,7 +1,7 @@
 import type { TransportVariant } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
 import { retryAfterOf } from "../http/retry-policy.js";
-import { duplicateKey } from "../json-text.js";
+import { duplicateKey, nestsDeeperThan } from "../json-text.js";
 import { shapeProblems } from "./check-shape.js";
 import type { OperationSpec } from "./operation-table.js";
 
@@ -9,6 +9,12 @@ import type { OperationSpec } from "./operation-table.js";
 const BODY_EXCERPT = 512;
 /** How much of a key written twice a reason names, in characters. */
 const KEY_EXCERPT = 64;
+/**
+ * The deepest nesting of arrays and objects a vendor's answer may have: far more than any documented answer
+ * (or a record echoed in one) holds, and far less than a recursive walk of it may go before the stack runs out.
+ */
+const MAX_ANSWER_DEPTH = 256;
+const TOO_DEEP = `body nests arrays and objects more than ${MAX_ANSWER_DEPTH} levels deep`;
 
 /** What one HTTP response means for an operation, before it is typed. */
 export type Interpretation =
@@ -76,6 +82,7 @@ export function interpretResponse(
       } catch {
         return malformed("body is not valid JSON");
       }
+      if (nestsDeeperThan(bodyText, MAX_ANSWER_DEPTH)) return malformed(TOO_DEEP);
       const problems = shapeProblems(body, documented.shape);
       if (problems.length > 0) return malformed(problems.join("; "));
       // JSON.parse keeps a key's last value; a success whose entry says both is not one the vendor confirmed.
@@ -114,8 +121,10 @@ function sameMediaFamily(received: string, expected: string): boolean {
 function parseLoosely(text: string, secrets: SecretSet): unknown {
   if (text === "") return undefined;
   try {
-    return JSON.parse(text);
+    const body: unknown = JSON.parse(text);
+    if (!nestsDeeperThan(text, MAX_ANSWER_DEPTH)) return body;
   } catch {
-    return secrets.clip(text, BODY_EXCERPT);
+    // Kept as text, as a body nested too deep is.
   }
+  return secrets.clip(text, BODY_EXCERPT);
 }
