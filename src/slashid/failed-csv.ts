@@ -9,12 +9,16 @@ import { columnsOf, type SlashIdColumn, type SlashIdCsvRow } from "./records.js"
 
 type Outcome = ItemOutcome<SlashIdFailureCode>;
 
-/** The code of a person SlashID listed in `failed_csv`. */
+/**
+ * The code of a person SlashID listed in `failed_csv`, or that its rows matching persons equally, or its
+ * counts, settle it refused (see settleTies).
+ */
 export const SLASHID_REJECTED = "rejected_by_vendor" satisfies SlashIdFailureCode;
 /**
  * The code of a person SlashID's answer leaves in doubt: it counted failures its `failed_csv` does not
  * place, or listed a failed row that this person and others match equally without saying which of them it
- * refused, so this person may or may not have been imported.
+ * refused (and neither its other rows nor its counts settle that it refused them all), so this person may or
+ * may not have been imported.
  */
 export const SLASHID_UNCONFIRMED = "import_unconfirmed" satisfies SlashIdFailureCode;
 
@@ -139,7 +143,9 @@ export function outcomesOf(
     // but one, that one is theirs.
     const weighed = weighLoose([...tied.keys(), ...loose], tied, byHandle, free, place);
     strays += weighed.strays;
-    placed += settleTies(weighed.ties, free);
+    // Counts calling every person of the file failed settle that the persons of a tie failed too.
+    const allFailed = counts.successful_imports === 0 && counts.failed_imports === items.length;
+    placed += settleTies(weighed.ties, free, allFailed, uploadedBefore);
   }
   // Never report more persons imported than SlashID counted: if the persons not placed outnumber
   // `successful_imports`, some of them failed unlisted, and none of them can be called imported. Counts that
@@ -705,10 +711,54 @@ interface Tie {
 }
 
 /**
- * What {@link sharingMost} answered for each set of handles held by free persons, while no position has been
- * given an outcome since: rows repeating a handle many persons share are not weighed again one by one.
+ * What {@link sharingMost} answered for each set of handles held by free persons, kept until a person the
+ * answer stands on is placed: rows repeating a handle many persons share are not weighed again one by one. A
+ * placement changes only the answers over its person (another person's leaves who shares the most with a
+ * row, and how many of them there are, as it was), so it does not drop the answers of every other set.
  */
-type Weighed = Map<string, number | Tie | undefined>;
+class Weighed {
+  readonly #answers = new Map<string, number | Tie | undefined>();
+  /** The keys of the answers naming each person: one answered, or one of a tie over those sharing most. */
+  readonly #byPerson = new Map<number, Set<string>>();
+  /** The keys of the answers that count the free persons of each list (a tie over persons sharing one). */
+  readonly #byList = new Map<readonly number[], Set<string>>();
+
+  has(key: string): boolean {
+    return this.#answers.has(key);
+  }
+
+  get(key: string): number | Tie | undefined {
+    return this.#answers.get(key);
+  }
+
+  /** Keeps the answer of `key`, which stands on the persons of `on` (see {@link weigh}). */
+  set(key: string, answer: number | Tie | undefined, on: Standing): void {
+    this.#answers.set(key, answer);
+    const add = <K>(index: Map<K, Set<string>>, at: K) => {
+      const keys = index.get(at);
+      if (keys === undefined) index.set(at, new Set([key]));
+      else keys.add(key);
+    };
+    for (const at of on.persons ?? []) add(this.#byPerson, at);
+    for (const list of on.lists ?? []) add(this.#byList, list);
+  }
+
+  /** Drops the answers that the placement of the person at `at` changes. */
+  forget(at: number, free: FreePositions): void {
+    const drop = <K>(index: Map<K, Set<string>>, on: K) => {
+      for (const key of index.get(on) ?? []) this.#answers.delete(key);
+      index.delete(on);
+    };
+    drop(this.#byPerson, at);
+    for (const list of free.listsHolding(at)) drop(this.#byList, list);
+  }
+}
+
+/** What an answer of {@link weigh} stands on: the persons it names, or lists whose free persons it counts. */
+interface Standing {
+  readonly persons?: readonly number[];
+  readonly lists?: readonly (readonly number[])[];
+}
 
 /**
  * The item not yet given an outcome that shares the most handles with the failed row; a {@link Tie} when
@@ -732,17 +782,21 @@ function sharingMost(
   }
   const key = JSON.stringify(keys.sort());
   if (weighed.has(key)) return weighed.get(key);
-  const most = weigh(lists, key, free);
-  weighed.set(key, most);
+  const [most, on] = weigh(lists, key, free);
+  weighed.set(key, most, on);
   return most;
 }
 
-/** {@link sharingMost} of the lists of a row's handles that hold free positions (`key`: their handles). */
+/**
+ * {@link sharingMost} of the lists of a row's handles that hold free positions (`key`: their handles), and
+ * what the answer stands on: the persons sharing the most (whom the others' placements leave the most), or,
+ * when each shares one handle, the lists whose free persons it counts.
+ */
 function weigh(
   lists: (readonly number[])[],
   key: string,
   free: FreePositions,
-): number | Tie | undefined {
+): [answer: number | Tie | undefined, on: Standing] {
   lists.sort((a, b) => a.length - b.length);
   const met = new Set<number>();
   // The items met that share `most` handles.
@@ -763,13 +817,18 @@ function weigh(
       } else if (count === most) best.push(at);
     }
   }
-  if (most > 1) return best.length === 1 ? best[0] : { lists: [best], count: best.length, key };
+  if (most > 1)
+    return [
+      best.length === 1 ? best[0] : { lists: [best], count: best.length, key },
+      { persons: best },
+    ];
   // No free item holds two of the row's handles: every free item of its lists shares one, each in one list.
   let count = 0;
   for (const list of lists) count += free.freeIn(list);
-  if (count === 0) return undefined;
-  if (count === 1) return lists.map((list) => free.first(list)).find((at) => at !== undefined);
-  return { lists, count, key };
+  if (count === 0) return [undefined, {}];
+  if (count === 1)
+    return [lists.map((list) => free.first(list)).find((at) => at !== undefined), { lists }];
+  return [{ lists, count, key }, { lists }];
 }
 
 /**
@@ -800,7 +859,7 @@ function weighLoose(
       return list === undefined ? [] : [list];
     });
   const order = new Map(loose.map((row, i) => [row, i]));
-  const weighed: Weighed = new Map();
+  const weighed = new Weighed();
   let strays = 0;
   let round: readonly FailedRow[] = loose;
   while (round.length > 0) {
@@ -824,11 +883,16 @@ function weighLoose(
         continue;
       }
       place(row, most);
-      weighed.clear();
+      weighed.forget(most, free);
       for (const list of free.listsHolding(most))
         for (const tied of tiedOn.get(list) ?? []) again.add(tied);
     }
-    round = [...again].sort((a, b) => order.get(a)! - order.get(b)!);
+    // A row a placement sent to be weighed again, then settled later in the round (placed, a stray, or one
+    // only placed persons echo), has left the ties: weighed again, it would place a second person, or count
+    // as a stray too.
+    round = [...again]
+      .filter((row) => tieOf.has(row))
+      .sort((a, b) => order.get(a)! - order.get(b)!);
   }
   return {
     strays,
@@ -837,67 +901,215 @@ function weighLoose(
 }
 
 /**
- * Settles the persons of rows each tied over several persons (see outcomesOf): none of them is placed on a
- * row's word, as SlashID did not say which one it refused, so each fails {@link SLASHID_UNCONFIRMED}. The
- * answer is how many failures the rows stand for, as each is one SlashID counted: one per row while the
- * persons it is tied over outnumber the rows before it tied over them; a row beyond that lists one of them
- * again.
+ * Settles the persons of rows each tied over several persons (see outcomesOf): no row is placed on one of
+ * them, as SlashID did not say which one it refused. The answer is how many failures the rows stand for, as
+ * each is one SlashID counted: as many as the rows can be given persons of their own, each one it is tied
+ * over (a row beyond that lists one of them again). A person that every such giving gives a row (so does
+ * it each of persons no more in number than the rows tied over just them), or any when `allFailed` (SlashID
+ * counted every person of the file failed), is refused, quoting the reasons of the rows tied over it, of
+ * which SlashID did not say which is its own. Any other fails {@link SLASHID_UNCONFIRMED}. On an upload
+ * sent before, a row saying its person exists leaves the persons it is tied over unconfirmed: the lost
+ * upload may have imported the one it speaks of (see outcomesOf).
  */
-function settleTies(ties: readonly (readonly [FailedRow, Tie])[], free: FreePositions): number {
-  // One person of its tie is set aside for each row that counts (a cursor per list: set aside and settled
-  // positions stay so).
-  const aside = new Set<number>();
-  const cursors = new Map<readonly number[], number>();
-  const setAside = (tie: Tie): boolean => {
-    for (const list of tie.lists) {
-      let at = cursors.get(list) ?? 0;
-      while (at < list.length && (!free.isFree(list[at]!) || aside.has(list[at]!))) at += 1;
-      cursors.set(list, at);
-      if (at < list.length) {
-        aside.add(list[at]!);
-        return true;
-      }
-    }
-    return false;
-  };
-  let failures = 0;
-  const byPersons = new Map<string, { rows: FailedRow[]; tie: Tie }>();
+function settleTies(
+  ties: readonly (readonly [FailedRow, Tie])[],
+  free: FreePositions,
+  allFailed: boolean,
+  uploadedBefore: boolean,
+): number {
+  // Rows over the same persons (of one key) are given persons together: their persons are walked once.
+  const byKey = new Map<string, TieGroup>();
   for (const [row, tie] of ties) {
-    if (setAside(tie)) failures += 1;
-    const group = byPersons.get(tie.key);
-    if (group === undefined) byPersons.set(tie.key, { rows: [row], tie });
+    const group = byKey.get(tie.key);
+    if (group === undefined) byKey.set(tie.key, { rows: [row], tie, persons: [] });
     else group.rows.push(row);
   }
+  const groups = [...byKey.values()];
+  // The groups whose rows each person is tied over.
+  const groupsOf = new Map<number, number[]>();
+  groups.forEach((group, g) => {
+    const seen = new Set<number>();
+    for (const list of group.tie.lists)
+      for (const at of free.all(list)) {
+        if (seen.has(at)) continue;
+        seen.add(at);
+        group.persons.push(at);
+        const of = groupsOf.get(at);
+        if (of === undefined) groupsOf.set(at, [g]);
+        else of.push(g);
+      }
+  });
+  const takenBy = matchRows(groups);
+  const refused = refusedByRows(groups, groupsOf, takenBy);
+  // The refusal of the persons refused, by the groups tied over them and how it is told (by rows or counts):
+  // one outcome for those alike; undefined: they stay unconfirmed.
+  const refusals = new Map<string, Outcome | undefined>();
+  const refusalOf = (at: number): Outcome | undefined => {
+    const byRows = refused.has(at);
+    if (!byRows && !allFailed) return undefined;
+    const over = groupsOf.get(at)!;
+    const key = `${byRows}:${over.join(",")}`;
+    if (refusals.has(key)) return refusals.get(key);
+    const rows = over.flatMap((g) => groups[g]!.rows);
+    let outcome: Outcome | undefined;
+    if (!uploadedBefore) {
+      outcome = { ok: false, code: SLASHID_REJECTED, reason: refusedReason(rows, byRows) };
+    } else if (!rows.some((row) => ALREADY_EXISTS.test(row.reason))) {
+      outcome = afterLostSend({
+        ok: false,
+        code: SLASHID_REJECTED,
+        reason: refusedReason(rows, byRows),
+      });
+    }
+    refusals.set(key, outcome);
+    return outcome;
+  };
   // A person also in the tie of rows over other persons is settled by the first rows only (their reasons).
-  for (const { rows, tie } of byPersons.values()) {
-    const outcome: Outcome = {
+  for (const { rows, tie, persons } of groups) {
+    const unconfirmed: Outcome = {
       ok: false,
       code: SLASHID_UNCONFIRMED,
       reason: tiedReason(rows, tie.count),
     };
-    for (const list of tie.lists) for (const at of free.all(list)) free.settle(at, outcome);
+    for (const at of persons) if (free.isFree(at)) free.settle(at, refusalOf(at) ?? unconfirmed);
   }
-  return failures;
+  return takenBy.size;
+}
+
+/** The rows tied over the same persons (see {@link settleTies}), and those persons, free when settled. */
+interface TieGroup {
+  readonly rows: FailedRow[];
+  readonly tie: Tie;
+  readonly persons: number[];
+}
+
+/**
+ * As many rows of `groups` as can be given persons of their own, each one of the persons its group is tied
+ * over (a maximum matching, made by augmenting paths): which group's row takes each person so given. The
+ * rows of a group are alike, so a group is walked once per path however many of its rows it holds, and one
+ * that finds no path is not walked again (a row that finds no path finds none later either).
+ */
+function matchRows(groups: readonly TieGroup[]): Map<number, number> {
+  const takenBy = new Map<number, number>();
+  const taken = groups.map(() => 0);
+  // First each person to the first row free to take it: most ties take no path longer than that.
+  groups.forEach((group, g) => {
+    for (const at of group.persons) {
+      if (taken[g] === group.rows.length) break;
+      if (takenBy.has(at)) continue;
+      takenBy.set(at, g);
+      taken[g]! += 1;
+    }
+  });
+  // A row of `root` takes a person free of rows, through persons passed from row to row (a path walked
+  // depth first, kept on a stack, not in calls, which a long path would run out of).
+  const augment = (root: number): boolean => {
+    const seenGroups = new Set([root]);
+    const seen = new Set<number>();
+    // Each group on the path, how far its persons are walked, and the person it was reached through.
+    const path: { group: number; next: number; through: number | undefined }[] = [
+      { group: root, next: 0, through: undefined },
+    ];
+    while (path.length > 0) {
+      const step = path[path.length - 1]!;
+      const persons = groups[step.group]!.persons;
+      if (step.next === persons.length) {
+        path.pop();
+        continue;
+      }
+      const at = persons[step.next++]!;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      const holder = takenBy.get(at);
+      if (holder === undefined) {
+        // Each group on the path takes the person that reached the next one; the last, this free one.
+        let person: number | undefined = at;
+        for (let k = path.length - 1; k >= 0 && person !== undefined; k--) {
+          takenBy.set(person, path[k]!.group);
+          person = path[k]!.through;
+        }
+        return true;
+      }
+      if (seenGroups.has(holder)) continue;
+      seenGroups.add(holder);
+      path.push({ group: holder, next: 0, through: at });
+    }
+    return false;
+  };
+  groups.forEach((group, g) => {
+    while (taken[g]! < group.rows.length && augment(g)) taken[g]! += 1;
+  });
+  return takenBy;
+}
+
+/**
+ * The persons of `groups` that every maximum matching of their rows (`takenBy` is one) gives a row: those it
+ * gives one that no path alternating between rows and persons reaches from a person it leaves free (along
+ * such a path, each row could take the person before it instead, and free the one it holds).
+ */
+function refusedByRows(
+  groups: readonly TieGroup[],
+  groupsOf: ReadonlyMap<number, readonly number[]>,
+  takenBy: ReadonlyMap<number, number>,
+): Set<number> {
+  const heldBy = groups.map((): number[] => []);
+  for (const [at, g] of takenBy) heldBy[g]!.push(at);
+  const freed = new Set<number>();
+  for (const at of groupsOf.keys()) if (!takenBy.has(at)) freed.add(at);
+  const reached = new Set<number>();
+  for (const at of freed)
+    for (const g of groupsOf.get(at)!) {
+      if (reached.has(g)) continue;
+      reached.add(g);
+      // A row of this group could take `at`, freeing whom it holds (iterating a set visits what is added).
+      for (const held of heldBy[g]!) freed.add(held);
+    }
+  return new Set([...takenBy.keys()].filter((at) => !freed.has(at)));
 }
 
 /** How many of the reasons of rows tied over the same persons a tied person's reason quotes, at most. */
 const QUOTED_REASONS = 3;
 
-/** The reason of a person that `rows`, each tied over the same `persons` persons, name. */
-function tiedReason(rows: readonly FailedRow[], persons: number): string {
+/** The reasons of `rows` quoted, and how the rows are spoken of: `rowsSay` and a verb that agrees. */
+function quoted(rows: readonly FailedRow[]): { reasons: string; rowsSay: string } {
   const reasons = [...new Set(rows.map((row) => row.reason))];
   const quoted = reasons.slice(0, QUOTED_REASONS);
   if (reasons.length > quoted.length)
     quoted.push(`${reasons.length - quoted.length} other reason(s)`);
   const these = reasons.length === 1 ? "this reason" : "these reasons";
-  const rowsSay =
-    rows.length === 1
-      ? "the failed row SlashID lists with this reason matches"
-      : `the ${rows.length} failed rows SlashID lists with ${these} each match the same`;
+  return {
+    reasons: quoted.join("; "),
+    rowsSay:
+      rows.length === 1
+        ? "the failed row SlashID lists with this reason matches"
+        : `the ${rows.length} failed rows SlashID lists with ${these} each match`,
+  };
+}
+
+/** The reason of a person that `rows`, each tied over the same `persons` persons, name. */
+function tiedReason(rows: readonly FailedRow[], persons: number): string {
+  const { reasons, rowsSay } = quoted(rows);
+  const same = rows.length === 1 ? "" : " the same";
   return (
-    `${quoted.join("; ")}: ${rowsSay} ${persons} persons of this file equally, this person among them, ` +
+    `${reasons}: ${rowsSay}${same} ${persons} persons of this file equally, this person among them, ` +
     "so which of them it refused, and whether this person was imported, is unknown"
   );
+}
+
+/**
+ * The reason of a refused person that `rows` are tied over (with others), whom the rows refuse (`byRows`),
+ * or SlashID's counts, which call every person failed.
+ */
+function refusedReason(rows: readonly FailedRow[], byRows: boolean): string {
+  const { reasons, rowsSay } = quoted(rows);
+  return byRows
+    ? `${reasons}: ${rowsSay} this person and other persons of this file equally, and as each failed row ` +
+        "is a person SlashID refused, the failed rows that match persons equally, given one person each as " +
+        "far as they go, cannot leave this person out: SlashID refused this person, but did not say with " +
+        "which row"
+    : `${reasons}: ${rowsSay} this person and other persons of this file equally, and SlashID counted ` +
+        "every person of this file failed, none imported: SlashID refused this person, but did not say " +
+        "whether with one of these rows, or with which";
 }
 
 /** Whether the ascending `list` holds `at`. */

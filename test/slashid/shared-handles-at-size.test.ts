@@ -1,6 +1,7 @@
 // SlashID's failed_csv placed on a file of many persons sharing handles (one phone number, one switchboard):
 // every row goes to the person it echoes, else to the one sharing most handles with it, each person once, and
-// a row that persons match equally (or echo alike, on the columns SlashID left them) to none of them. The
+// a row that persons match equally (or echo alike, on the columns SlashID left them) to none of them: those
+// persons are refused when the rows are as many as they are, else unconfirmed. The
 // placement indexes rows by their cells, walks each handle's persons once and counts those a row matches
 // equally rather than walk them, and weighs the persons a row echoes alike once for the rows that do (see the
 // closing notes of the sessions that made it for its cost against the file's size; timing belongs to
@@ -20,13 +21,15 @@ const server = useMswServer();
 type Row = Record<string, string>;
 
 /**
- * SlashID refusing every row of each upload, listing them in `failed_csv` in reverse order, each as
- * `alter` rewrites it, with the reason `refused <reasonOf(row)>`, in the upload's columns but `leftOut`.
+ * SlashID refusing every row of each upload but the first `imported`, listing them in `failed_csv` in reverse
+ * order, each as `alter` rewrites it, with the reason `refused <reasonOf(row)>`, in the upload's columns but
+ * `leftOut`.
  */
 function refuseEveryRow(
   alter: (row: Row) => Row,
   reasonOf: (row: Row) => string,
   leftOut: readonly string[] = [],
+  imported = 0,
 ): void {
   server.use(
     http.post(`${HOSTS.slashid}/persons/bulk-import`, async ({ request }) => {
@@ -34,12 +37,13 @@ function refuseEveryRow(
       let header: string[] = [];
       const rows = parse<Row>(await file.text(), { columns: (h: string[]) => (header = h) });
       const failed = rows
+        .slice(imported)
         .reverse()
         .map((row) => ({ ...alter(row), reason: `refused ${reasonOf(row)}` }));
       return HttpResponse.json({
         result: {
-          successful_imports: 0,
-          failed_imports: rows.length,
+          successful_imports: imported,
+          failed_imports: rows.length - imported,
           failed_csv: stringify(failed, {
             header: true,
             columns: [...header.filter((column) => !leftOut.includes(column)), "reason"],
@@ -96,12 +100,12 @@ describe("SlashID failed_csv of a 2,000-person file", () => {
     expectEachRefusedAsItself(report, FILE, (i) => `person.${i}@example.com`);
   });
 
-  it("places no one on rows holding the shared number alone, which all persons match equally", async () => {
+  it("refuses every person on as many rows holding the shared number alone, not saying whose", async () => {
     const input: SlashIdPerson[] = Array.from({ length: FILE }, (_, i) => ({
       emails: [`person.${i}@example.com`],
       phone_numbers: ["+13475043201"],
     }));
-    // SlashID leaves out the emails it echoes: each row could be anyone's, and no one is called refused.
+    // SlashID leaves out the emails it echoes: each row could be anyone's, but there is one for each of them.
     refuseEveryRow(
       (row) => ({ ...row, "slashid:emails": "" }),
       (row) => row["slashid:emails"] ?? "",
@@ -110,7 +114,7 @@ describe("SlashID failed_csv of a 2,000-person file", () => {
       chunkRecords: FILE,
       sleep: async () => {},
     });
-    expectEachTied(report);
+    expectEachTied(report, FILE, "rejected_by_vendor");
   });
 
   it("places no one on rows that leave out the email column, which all persons echo alike", async () => {
@@ -118,31 +122,42 @@ describe("SlashID failed_csv of a 2,000-person file", () => {
       emails: [`person.${i}@example.com`],
       phone_numbers: ["+13475043201"],
     }));
-    // Without the emails, every row repeats every person's cells: no row tells which of them it is.
+    // Without the emails, every row repeats every person's cells: no row tells which of them it is, and one
+    // person of them was imported.
     refuseEveryRow(
       (row) => row,
       (row) => row["slashid:emails"] ?? "",
       ["slashid:emails"],
+      1,
     );
     const report = await importUsers(slashIdClient(), input, {
       chunkRecords: FILE,
       sleep: async () => {},
     });
-    expectEachTied(report);
+    expectEachTied(report, FILE - 1, "import_unconfirmed");
   });
 });
 
-/** Every person failed import_unconfirmed, tied over all by the rows refusing each by its email. */
-function expectEachTied(report: ImportReport) {
+/**
+ * Every person failed `code`, tied over all by the `rows` rows refusing each by its email (the last first):
+ * refused when there is a row for each person, else unconfirmed.
+ */
+function expectEachTied(report: ImportReport, rows: number, code: string) {
   expect(report.failed).toBe(FILE);
+  const reasons =
+    "refused person.1999@example.com; refused person.1998@example.com; " +
+    `refused person.1997@example.com; ${rows - 3} other reason(s): the ${rows} failed rows SlashID lists ` +
+    "with these reasons each match";
   for (const o of report.outcomes) {
-    expect(o).toMatchObject({ outcome: "failed", code: "import_unconfirmed" });
+    expect(o).toMatchObject({ outcome: "failed", code });
     expect(o.outcome === "failed" ? o.reason : "").toBe(
-      "refused person.1999@example.com; refused person.1998@example.com; " +
-        "refused person.1997@example.com; 1997 other reason(s): " +
-        `the ${FILE} failed rows SlashID lists with these reasons each match the same ${FILE} persons of ` +
-        "this file equally, this person among them, so which of them it refused, and whether this person " +
-        "was imported, is unknown",
+      code === "rejected_by_vendor"
+        ? `${reasons} this person and other persons of this file equally, and as each failed row is a ` +
+            "person SlashID refused, the failed rows that match persons equally, given one person each as " +
+            "far as they go, cannot leave this person out: SlashID refused this person, but did not say " +
+            "with which row"
+        : `${reasons} the same ${FILE} persons of this file equally, this person among them, so which of ` +
+            "them it refused, and whether this person was imported, is unknown",
     );
   }
 }

@@ -6,6 +6,7 @@ import type { ImportReport } from "../../src/core/engine/report.js";
 import { importUsers } from "../../src/slashid/import.js";
 import type { SlashIdPerson } from "../../src/slashid/records.js";
 import { json } from "../../src/testing/faults.js";
+import { gatewayPage } from "../../src/testing/index.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
@@ -190,6 +191,23 @@ describe("a failed row that persons of the file match equally", () => {
         : `the ${rows} failed rows SlashID lists with these reasons each match the same`
     } ${persons} persons of this file equally, this person among them, so which of them it refused, ` +
     "and whether this person was imported, is unknown";
+  const these = (reasons: string) => (reasons.includes("; ") ? "these reasons" : "this reason");
+  /** How rows quoting `reasons`, `rows` of them, are spoken of in a refused person's reason. */
+  const rowsSay = (reasons: string, rows: number) =>
+    `${reasons}: ${
+      rows === 1
+        ? "the failed row SlashID lists with this reason matches"
+        : `the ${rows} failed rows SlashID lists with ${these(reasons)} each match`
+    } this person and other persons of this file equally, and `;
+  /** The reason of a person `rows` rows tied over it and others refuse, as they are no fewer than them. */
+  const refused = (reasons: string, rows = 1) =>
+    `${rowsSay(reasons, rows)}as each failed row is a person SlashID refused, the failed rows that match ` +
+    "persons equally, given one person each as far as they go, cannot leave this person out: SlashID " +
+    "refused this person, but did not say with which row";
+  /** The reason of a person `rows` rows are tied over, whom SlashID's counts call failed with every other. */
+  const refusedByCounts = (reasons: string, rows = 1) =>
+    `${rowsSay(reasons, rows)}SlashID counted every person of this file failed, none imported: SlashID ` +
+    "refused this person, but did not say whether with one of these rows, or with which";
 
   it("places neither of two persons sharing the phone number a failed row holds alone", async () => {
     expect(await answered([ann, bob], 1, 1, [phoneOnly("invalid phone number")])).toEqual([
@@ -247,19 +265,148 @@ describe("a failed row that persons of the file match equally", () => {
     ]);
   });
 
-  it("rows tied over the same persons place none of them; one beyond their number is no stray", async () => {
-    // Three rows for two persons: the third lists one of them again, so dan stays imported without a warning.
+  it("rows tied over persons no more than they are refuse each, not saying whose is which", async () => {
+    // Three rows for two persons: each row is a person refused, so both were; the third lists one of them
+    // again, so dan stays imported without a warning.
     const rows = [
       phoneOnly("invalid phone number"),
       phoneOnly("phone number taken"),
       phoneOnly("invalid phone number"),
     ];
-    const reason = tied("invalid phone number; phone number taken", 2, 3);
+    const reason = refused("invalid phone number; phone number taken", 3);
     expect(await answered([ann, bob, dan], 1, 2, rows)).toEqual([
-      ["ann@example.com", "import_unconfirmed", reason],
-      ["bob@example.com", "import_unconfirmed", reason],
+      ["ann@example.com", "rejected_by_vendor", reason],
+      ["bob@example.com", "rejected_by_vendor", reason],
       ["dan@example.com", "imported"],
     ]);
+  });
+
+  it("a row tied over persons SlashID counted all failed refuses each, not saying whose it is", async () => {
+    const reason = refusedByCounts("invalid phone number");
+    expect(await answered([ann, bob], 0, 2, [phoneOnly("invalid phone number")])).toEqual([
+      ["ann@example.com", "rejected_by_vendor", reason],
+      ["bob@example.com", "rejected_by_vendor", reason],
+    ]);
+  });
+
+  describe("rows tied over pairs of persons that overlap", () => {
+    // One username each pair shares, which the rows hold alone: [a] is p0's and p1's, [b] is p1's and p2's.
+    const USERNAMES = ["slashid:usernames", "reason"];
+    const input = [
+      { emails: ["p0@example.com"], usernames: ["a", "z0"] },
+      { emails: ["p1@example.com"], usernames: ["a", "b"] },
+      { emails: ["p2@example.com"], usernames: ["b", "z2"] },
+      dan,
+    ];
+    const row = (username: string, reason: string) => ({ "slashid:usernames": username, reason });
+
+    it.each([
+      ["a, b, a", [row("a", "a first"), row("b", "b"), row("a", "a again")], "a first; a again; b"],
+      ["b, a, a", [row("b", "b"), row("a", "a first"), row("a", "a again")], "b; a first; a again"],
+    ])(
+      "gives each row a person of its own (%s): three rows refuse three persons, so dan is imported",
+      async (_, rows, p1) => {
+        // The rows over [a] are p0's and p1's, so the row over [b] is p2's: which row is p1's is unknown.
+        expect(await answered(input, 1, 3, rows, USERNAMES)).toEqual([
+          ["p0@example.com", "rejected_by_vendor", refused("a first; a again", 2)],
+          ["p1@example.com", "rejected_by_vendor", refused(p1, 3)],
+          ["p2@example.com", "rejected_by_vendor", refused("b")],
+          ["dan@example.com", "imported"],
+        ]);
+      },
+    );
+  });
+
+  describe("rows tied until other rows take their rivals", () => {
+    // Persons told apart by their emails, which the rows leave out: each row holds usernames alone.
+    const USERNAMES = ["slashid:usernames", "reason"];
+    const holding = (email: string, ...usernames: string[]) => ({ emails: [email], usernames });
+    const row = (usernames: string, reason: string) => ({ "slashid:usernames": usernames, reason });
+
+    it("places each row once, though a placement sent it to be weighed again first", async () => {
+      // A [h] ties x1 and x2; R [h,m,n] ties x1 and y (two handles each); P [h,k] is x2's. Then A is x1's,
+      // and R, weighed again for both placements, is y's: w, whom R shares a handle with too, stays imported.
+      const input = [
+        holding("x1@example.com", "h", "m"),
+        holding("x2@example.com", "h", "k", "q"),
+        holding("y@example.com", "m", "n"),
+        holding("w@example.com", "n"),
+        dan,
+      ];
+      const rows = [row("h", "A"), row("h,m,n", "R"), row("h,k", "P")];
+      expect(await answered(input, 2, 3, rows, USERNAMES)).toEqual([
+        ["x1@example.com", "rejected_by_vendor", "A"],
+        ["x2@example.com", "rejected_by_vendor", "P"],
+        ["y@example.com", "rejected_by_vendor", "R"],
+        // The engine's own word on a username held by another record, not SlashID's answer.
+        ["w@example.com", "imported", expect.stringContaining("they share an identity")],
+        ["dan@example.com", "imported"],
+      ]);
+    });
+
+    it("counts no row placed as a stray, though a placement sent it to be weighed again", async () => {
+      // R [h,m] shares one handle each with x1, x2 and y; once A and P take x1 and x2, y is R's, and dan,
+      // whom SlashID counts imported, is so without a warning of a failed row matching no one.
+      const input = [
+        holding("x1@example.com", "h", "z"),
+        holding("x2@example.com", "h", "k", "q"),
+        holding("y@example.com", "m", "z2"),
+        dan,
+      ];
+      const rows = [row("h", "A"), row("h,m", "R"), row("h,k", "P")];
+      expect(await answered(input, 1, 3, rows, USERNAMES)).toEqual([
+        ["x1@example.com", "rejected_by_vendor", "A"],
+        ["x2@example.com", "rejected_by_vendor", "P"],
+        ["y@example.com", "rejected_by_vendor", "R"],
+        ["dan@example.com", "imported"],
+      ]);
+    });
+  });
+
+  describe("in the answer to a replayed upload, whose first answer was lost", () => {
+    const LOST_NOTE =
+      "; an earlier try got no answer and may have reached the vendor, which may hold this record";
+    const replayed = async (rows: readonly Row[]) => {
+      slashIdWorld(server, {
+        script: (call) =>
+          call.attempt === 1
+            ? { after: () => gatewayPage(502) }
+            : {
+                after: () =>
+                  json({
+                    result: {
+                      successful_imports: 0,
+                      failed_imports: 2,
+                      failed_csv: failedCsv(HEADER, rows),
+                    },
+                  }),
+              },
+      });
+      const report = await importUsers(slashIdClient(), [ann, bob], {
+        sleep: async () => {},
+        replayDelayMs: 0,
+      });
+      expectEveryRecordOnce(report, 2);
+      return said(report);
+    };
+
+    it("rows tied over persons no more than they are refuse each, and SlashID may hold them", async () => {
+      const rows = [phoneOnly("invalid phone number"), phoneOnly("invalid phone number")];
+      const reason = `${refused("invalid phone number", 2)}${LOST_NOTE}`;
+      expect(await replayed(rows)).toEqual([
+        ["ann@example.com", "rejected_by_vendor", reason],
+        ["bob@example.com", "rejected_by_vendor", reason],
+      ]);
+    });
+
+    it("a tied 'already exists' leaves them unconfirmed: the lost upload may have imported one", async () => {
+      const rows = [phoneOnly("person already exists"), phoneOnly("invalid phone number")];
+      const reason = `${tied("person already exists; invalid phone number", 2, 2)}${LOST_NOTE}`;
+      expect(await replayed(rows)).toEqual([
+        ["ann@example.com", "import_unconfirmed", reason],
+        ["bob@example.com", "import_unconfirmed", reason],
+      ]);
+    });
   });
 
   describe("when failed_csv leaves out a column that tells them apart", () => {
