@@ -17,6 +17,7 @@ import {
   chunkFailed,
   failedBy,
   isFatal,
+  saysVendorMayHold,
   UNSETTLED_JOB_NOTE,
   wroteNothing,
 } from "../core/engine/chunk-outcomes.js";
@@ -118,11 +119,16 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * Entries matching no record are ignored and counted (`unmatched_entries`), save that an imported user whose
  * uid is a placed record's makes that record's refusal say FullStory may hold the user, and takes from an
  * import an id it contradicts (with a warning); and a failure that echoes part of an imported record (its
- * uid, id or email) fails it, saying FullStory may hold the user. A list that names the chunk's records more
+ * uid, id or email) fails it, saying FullStory may hold the user. A failure that names several records by
+ * the key it is matched on and none of them exactly fails each of them not refused exactly, saying which one
+ * it refused is unknown and that FullStory may hold the user. A refusal the job's status contradicts (the job
+ * `COMPLETED`, which says every user was imported, or its `imports` count leaves fewer users than were
+ * refused) says FullStory may hold the user. A list that names the chunk's records more
  * than twice over is not read on, and nothing is placed from either list. Records neither list names are
  * imported (without an id) only when the job `COMPLETED` and its `imports` count confirms them: what the
  * count leaves after every entry of the imports list (matched or not) covers them all. The `errors` count
- * confirms no import. A count given but unusable
+ * confirms no import. Each list's `total_records` (FullStory's count of it) counts as well: the fewest
+ * imports and the most failures any count gives are what confirm. A count given but unusable
  * (negative, fractional, text that is not digits, more than the chunk), or `imports` + `errors` above the
  * chunk, confirms nothing. Otherwise they fail `no_outcome`, with the counts in the reason. Only a status
  * without an `imports` count (the spec requires it, so the client refuses one as a lost answer) leaves the
@@ -482,6 +488,7 @@ export function createFullStoryAdapter(
       matcher.matchLeftovers(ended.status === "COMPLETED" && !keylessFailure);
       matcher.flagStrays();
     }
+    doubtRefusals(outcomes, job, ended, size);
     const unmatched = matcher.unmatched + strayImports + strayFailures;
     if (unmatched > 0) context.count("unmatched_entries", unmatched);
     const broken: ApiError[] = [];
@@ -510,6 +517,8 @@ export function createFullStoryAdapter(
               listedImports,
               unlisted: unlistedCount,
               listedFailures: refusedCount,
+              ...(imports.kind === "complete" && { importsTotals: imports.totals }),
+              ...(errors.kind === "complete" && { errorsTotals: errors.totals }),
             },
             [
               ["imports", imports],
@@ -602,6 +611,35 @@ function unsettled(error: ApiError, job: string): Outcome {
   };
 }
 
+/**
+ * Adds to each refusal the errors list gave that FullStory may hold the user, when the job's status says
+ * otherwise: it ended COMPLETED (every user imported, as the spec defines it), or its `imports` count leaves
+ * fewer users than the lists refused (it counts one of them imported, and nothing says which). FullStory said
+ * both, so the report takes neither word alone, as it does for a user both lists name.
+ */
+function doubtRefusals(
+  outcomes: (Outcome | undefined)[],
+  job: string,
+  ended: Ended,
+  size: number,
+): void {
+  const refused = outcomes.filter((outcome) => outcome?.ok === false).length;
+  if (refused === 0) return;
+  const imports = countValue(ended.imports);
+  const why =
+    ended.status === "COMPLETED"
+      ? `FullStory's status says batch import job ${job} ended COMPLETED, which says every user was imported`
+      : imports !== undefined && imports + refused > size
+        ? `FullStory's status counts ${imports} of the chunk's ${size} users of batch import job ${job} imported, while its errors list refused ${refused}`
+        : undefined;
+  if (why === undefined) return;
+  for (let i = 0; i < outcomes.length; i++) {
+    const outcome = outcomes[i];
+    if (outcome === undefined || outcome.ok || saysVendorMayHold(outcome.reason)) continue;
+    outcomes[i] = { ...outcome, reason: `${outcome.reason}; ${why}${UNSETTLED_JOB_NOTE}` };
+  }
+}
+
 /** A 404, FullStory's documented one or a page in its place (a gateway's, unreadable as FullStory's body). */
 function notFound(error: ApiError): boolean {
   return httpStatusOf(error) === 404;
@@ -690,7 +728,11 @@ type PageAnswer<T> =
 
 /** How one result list ended: read to its end, cut short (and why), or failed by a request. */
 type ListRead =
-  | { readonly kind: "complete" }
+  | {
+      readonly kind: "complete";
+      /** The least and the most `total_records` its pages gave as counts, if any did. */
+      readonly totals?: { readonly least: number; readonly most: number };
+    }
   | { readonly kind: "incomplete"; readonly why: string }
   | { readonly kind: "failed"; readonly error: ApiError };
 
@@ -756,6 +798,7 @@ async function readPages<T>(
 ): Promise<ListRead> {
   const used = new Set<string>();
   let counted = bounds.reported;
+  let totals: { least: number; most: number } | undefined;
   let token: string | undefined;
   for (let pages = 0; ;) {
     const pageToken = token;
@@ -782,9 +825,16 @@ async function readPages<T>(
       if (!visit(item))
         return { kind: "incomplete", why: "it named the chunk's users more than twice over" };
     const total = count(page.data.total_records);
-    if (total !== undefined) counted = Math.max(counted ?? 0, total);
+    if (total !== undefined) {
+      counted = Math.max(counted ?? 0, total);
+      totals = {
+        least: Math.min(totals?.least ?? total, total),
+        most: Math.max(totals?.most ?? total, total),
+      };
+    }
     const next = page.data.next_page_token;
-    if (next === undefined || next === "" || used.has(next)) return { kind: "complete" };
+    if (next === undefined || next === "" || used.has(next))
+      return { kind: "complete", ...(totals !== undefined && { totals }) };
     const budget = Math.min(bounds.size, counted ?? bounds.size) + PAGE_SLACK;
     if (pages >= budget) {
       return { kind: "incomplete", why: `it still had more pages after ${pages}` };

@@ -44,6 +44,15 @@ export interface Tally {
   readonly unlisted: number;
   /** Records the errors list refused (each one the `imports` count cannot hold). */
   readonly listedFailures?: number;
+  /** The least and most `total_records` each list's pages gave, where the list was read to its end. */
+  readonly importsTotals?: ListTotals | undefined;
+  readonly errorsTotals?: ListTotals | undefined;
+}
+
+/** The least and the most `total_records` the pages of one result list gave. */
+export interface ListTotals {
+  readonly least: number;
+  readonly most: number;
 }
 
 /**
@@ -52,12 +61,14 @@ export interface Tally {
  * imports list (each listed import, matched to a record or not, is one the count already holds) covers all
  * of them. A count that is given but is no count of the chunk (negative, fractional, text that is not digits,
  * more than the chunk's users), or an `errors` count (or the records the errors list refused) that with
- * `imports` exceeds the chunk, confirms nothing.
+ * `imports` exceeds the chunk, confirms nothing. Each list's `total_records` (FullStory's count of its entries)
+ * counts too: the fewest imports and the most failures any count gives are what confirm.
  * A status without an `imports` count (the spec requires one) leaves only the job's COMPLETED state: the
  * records are taken as imported, and no `errors` count alone changes that.
  */
 export function unconfirmedImports(tally: Tally): string | undefined {
   const { imports, errors, size, listedImports, unlisted, listedFailures = 0 } = tally;
+  const { importsTotals, errorsTotals } = tally;
   if (unlisted === 0) return undefined;
   const unknown = `FullStory did not say what happened to this user, whom neither of its lists names`;
   for (const [name, counted] of [
@@ -69,17 +80,43 @@ export function unconfirmedImports(tally: Tally): string | undefined {
   }
   // Unusable counts returned above.
   if (imports.kind !== "count") return undefined;
-  const failed = countValue(errors);
-  const failures = failed === undefined ? "no failures counted" : `${failed} counted failed`;
-  const counted = `COMPLETED with ${imports.value} of ${size} users counted imported (${failures})`;
+  const failedCount = countValue(errors);
+  const failures =
+    failedCount === undefined ? "no failures counted" : `${failedCount} counted failed`;
+  // Each list's `total_records` is, as FullStory documents it, the job's count too: a user is confirmed
+  // only when every count leaves room for it (the fewest imports, the most failures any of them gives).
+  const said = [
+    totalsSaid("imports", importsTotals, imports.value),
+    totalsSaid("errors", errorsTotals, failedCount ?? 0),
+  ].filter((words) => words !== undefined);
+  const counted = `COMPLETED with ${imports.value} of ${size} users counted imported (${failures})${
+    said.length === 0 ? "" : `, while ${said.join(" and ")}`
+  }`;
+  if ((importsTotals?.most ?? 0) > size)
+    return `${counted}, more users than the chunk held, which confirms nothing: ${unknown}`;
+  const failed =
+    errorsTotals === undefined ? failedCount : Math.max(failedCount ?? 0, errorsTotals.most);
   if (failed !== undefined && imports.value + failed > size)
     return `${counted}, more users than the chunk held, which confirms nothing: ${unknown}`;
   // A count that also holds users its errors list refused is wrong by at least as many.
   if (imports.value + listedFailures > size)
     return `${counted}, while its errors list refused ${listedFailures}: more users than the chunk held, which confirms nothing: ${unknown}`;
-  const spare = Math.max(0, imports.value - listedImports);
+  const confirming = Math.min(imports.value, importsTotals?.least ?? imports.value);
+  const spare = Math.max(0, confirming - listedImports);
   if (spare >= unlisted) return undefined;
   return `${counted}; its imports list gave ${listedImports}, which leaves ${spare} of that count for the ${unlisted} users neither list names: ${unknown}`;
+}
+
+/** What a list's `total_records` said, when it is not `counted` (the status's count) on every page. */
+function totalsSaid(
+  list: string,
+  totals: ListTotals | undefined,
+  counted: number,
+): string | undefined {
+  if (totals === undefined || (totals.least === counted && totals.most === counted))
+    return undefined;
+  const { least, most } = totals;
+  return `its ${list} list's total_records says ${least === most ? least : `${least} to ${most}`}`;
 }
 
 function describe(value: unknown): string {

@@ -25,7 +25,9 @@ type Outcome = ItemOutcome<FullStoryFailureCode>;
  * a record without a uid that names its FullStory id, else one with neither uid nor id that has its
  * email); an entry without one matches, among the records without a uid, one with its id, else one with
  * its email (a record with an id only when the entry has none: two different ids are two users). Among
- * records sharing a key, the first one not matched yet takes it. Entries that match nothing are ignored and
+ * records sharing a key, the first one not matched yet takes it, save an errors entry (the request item):
+ * one that names several records by its key and none exactly is left to {@link flagStrays}, which fails each
+ * of them, as which one it is is unknown. Entries that match nothing are ignored and
  * counted in `unmatched`. The indexes are built when first needed: a chunk of users with uids is indexed
  * once, by one map.
  */
@@ -48,6 +50,17 @@ export class Matcher {
     readonly email: string | undefined;
     readonly outcome: Extract<Outcome, { ok: false }>;
   }[] = [];
+  /**
+   * Errors entries that name several records by the one key they were matched on, none of them exactly (its
+   * echo is not as any of them was sent), for {@link flagStrays}: which of them FullStory refused is unknown.
+   */
+  readonly #ambiguous: {
+    readonly by: string;
+    readonly positions: readonly number[];
+    readonly outcome: Extract<Outcome, { ok: false }>;
+  }[] = [];
+  /** Positions an errors entry named exactly (by {@link assignExact}): FullStory's word on that record. */
+  readonly #exact = new Set<number>();
   /** Imported users with neither uid nor email that no record named by id, left for {@link matchLeftovers}. */
   readonly #keyless: Outcome[] = [];
   readonly #indexes = new Map<IndexName, Map<string, Positions>>();
@@ -68,6 +81,21 @@ export class Matcher {
     const uid = text(entry?.uid);
     const id = text(entry?.id);
     const email = text(entry?.email);
+    if (!stored && !outcome.ok) {
+      // An errors entry that names several records by one key and none of them exactly (assignExact came
+      // first) may be any of theirs: first come would refuse one record FullStory imported and import the one
+      // it refused.
+      const [by, positions] =
+        uid !== undefined
+          ? (["uid", this.#index("uid").get(uid)] as const)
+          : id !== undefined && this.#index("id").has(id)
+            ? (["id", this.#index("id").get(id)] as const)
+            : (["email", this.#placedByEmail(email, id)] as const);
+      if (typeof positions === "object") {
+        this.#ambiguous.push({ by, positions, outcome });
+        return;
+      }
+    }
     let position: number | undefined;
     if (uid !== undefined) {
       position = this.#free("uid", uid);
@@ -115,10 +143,14 @@ export class Matcher {
         return true;
       }
       this.outcomes[position] = outcome;
+      this.#exact.add(position);
       return true;
     }
     if (this.outcomes[positions] !== undefined) this.unmatched += 1;
-    else this.outcomes[positions] = outcome;
+    else {
+      this.outcomes[positions] = outcome;
+      this.#exact.add(positions);
+    }
     return true;
   }
 
@@ -154,10 +186,22 @@ export class Matcher {
    * refused, or that one user has two ids. So is an errors entry that found no record free, while one it
    * names (by uid, else as {@link assign} looks) was imported. The report takes neither word alone: a refusal
    * says FullStory may hold the user, and an import loses the id it cannot be sure of (and takes the one its
-   * own entry left out).
+   * own entry left out). First, an errors entry that named several records by one key, none of them exactly:
+   * each of them that no entry of its own refused fails with its refusal (or this one), saying which record
+   * FullStory refused is unknown and that it may hold the user.
    */
   flagStrays(): void {
     const flagged = new Set<number>();
+    for (const { by, positions, outcome } of this.#ambiguous.splice(0)) {
+      const note = `; FullStory's errors list refused an item with this ${by}, as none of the ${positions.length} records with it was sent, so which of them it refused is unknown${UNSETTLED_JOB_NOTE}`;
+      for (const at of positions) {
+        const placed = this.outcomes[at];
+        if (this.#exact.has(at) || flagged.has(at)) continue;
+        flagged.add(at);
+        const refusal = placed === undefined || placed.ok ? outcome : placed;
+        this.outcomes[at] = { ...refusal, reason: `${refusal.reason}${note}` };
+      }
+    }
     for (const { uid, id, email, outcome } of this.#refusals.splice(0)) {
       const [by, positions] =
         uid !== undefined

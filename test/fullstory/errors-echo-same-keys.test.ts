@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers, type FullStoryUser } from "../../src/fullstory/index.js";
 import { json } from "../../src/testing/faults.js";
+import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { API_KEY, mountFullStory } from "./harness.js";
 
@@ -110,4 +111,21 @@ describe("FullStory's errors list names the refused item twice, and its imports 
       expect(report.events.unmatched_entries).toBe(1);
     },
   );
+});
+
+describe("FullStory's errors list echoes an item of a repeated uid as none of the records sent it", () => {
+  it("reports neither record imported or refused on FullStory's word alone: which one it refused is unknown", async () => {
+    // FullStory refused REFUSED and imported KEPT; its echo of REFUSED lost the properties.
+    const echo = { uid: "u-1", display_name: "First" };
+    const report = await importAnswered([REFUSED, KEPT], (at) => at !== 0, [refusalOf(echo)]);
+
+    expect(report.total).toBe(2);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "invalid_argument",
+        reason: matching(/which of them it refused is unknown.*the vendor may hold this record/),
+      });
+    }
+  });
 });

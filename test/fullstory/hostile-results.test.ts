@@ -191,7 +191,13 @@ describe("matching list entries to records", () => {
     // found the import too, and the merge of the two kept the first.
     it("by uid, after a replay: the refusal that says FullStory may hold the user stands", async () => {
       const [ann, bob] = users(2);
-      const busy: Lies = { ghosts: { errors: [{ user: { uid: ann!.uid! }, ...refused }] } };
+      // FAILED, counting one import and one error: nothing in the status contradicts the refusal, so only
+      // the imports list says FullStory may hold the user.
+      const busy: Lies = {
+        ghosts: { errors: [{ user: { uid: ann!.uid! }, ...refused }] },
+        failed: true,
+        counts: { imports: 1, errors: 1 },
+      };
       vendor(busy, {
         faults: {
           script: ({ operation, attempt }) =>
