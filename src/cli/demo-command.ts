@@ -14,6 +14,7 @@ import { createProgressDisplay } from "./progress.js";
 import { checkWritable } from "./report-file.js";
 import { createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
+import { forTerminal } from "./terminal-text.js";
 import { VENDORS } from "./vendors.js";
 
 /** The requests that write users, of any vendor. */
@@ -137,7 +138,9 @@ export async function demoCommand(
   stdout.write(
     `\nall vendors: ${total("total")} records, ${total("imported")} imported, ${total("failed")} failed${honest ? " (each one refused by the vendor)" : ""}, ${total("rejected")} rejected\n`,
   );
-  if (reportFile !== undefined) stdout.write(`the four reports are in ${reportFile}\n`);
+  // The name is the command line's, shown as an import shows it: an escape in it must not drive the terminal.
+  if (reportFile !== undefined)
+    stdout.write(`the four reports are in ${forTerminal(reportFile)}\n`);
   if (!honest) stdout.write("the report and what the vendors hold disagree: that is a bug\n");
   return honest &&
     reports.every((r) => r.fatal === undefined && r.total === r.imported + r.failed + r.rejected)

@@ -24,6 +24,7 @@ import {
   type ReadCounter,
 } from "./read-records.js";
 import { ReportWriter } from "./report-file.js";
+import { quotedName } from "./run-together.js";
 import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
@@ -57,7 +58,9 @@ export const EXIT = { ok: 0, partial: 1, usage: 2, couldNotRun: 3 } as const;
 export async function importCommand(args: ImportFlags): Promise<number> {
   const vendor = vendorNamed(args.vendor);
   if (vendor === undefined)
-    throw new ConfigError(`unknown vendor ${args.vendor}: use one of ${VENDOR_NAMES.join(", ")}`);
+    throw new ConfigError(
+      `unknown vendor ${quotedName(args.vendor)}: use one of ${VENDOR_NAMES.join(", ")}`,
+    );
   const format = formatOf(args.file);
   if (format === undefined)
     throw new ConfigError(`${args.file}: use a .ndjson, .jsonl, .json or .csv file`);

@@ -5,6 +5,7 @@ import { demoCommand, type DemoFixtures } from "./demo-command.js";
 import { wholeFlag } from "./flag-values.js";
 import { EXIT, importCommand } from "./import-command.js";
 import { simulateCommand } from "./simulate-command.js";
+import { flagRunTogether, quotedName } from "./run-together.js";
 import { forTerminal } from "./terminal-text.js";
 import { ConfigError, VENDOR_NAMES, VENDORS } from "./vendors.js";
 
@@ -140,6 +141,29 @@ function refuseOtherCommandsFlags(command: string, values: Record<string, unknow
   throw new ConfigError(`--${other} is an option of ${takers.join(" and ")}, not of ${command}`);
 }
 
+const NOT_REPEATED =
+  "flags run together in one argument? pass each flag as an argument of its own; the argument is not " +
+  "repeated here, as it may hold a credential";
+
+/**
+ * Refuses an argument that holds another flag after a blank. Taken as it is, the rest of the line, a
+ * credential with it, became a flag's value (sent as the path of --base-url, written to the journal as the
+ * destination, made the name of the report file) while the run went on with the environment's key, or was
+ * quoted whole by the error that refuses a vendor, a command or a file name.
+ */
+function refuseRunTogether(values: Record<string, unknown>, positionals: readonly string[]): void {
+  for (const [flag, value] of Object.entries(values)) {
+    const other = typeof value === "string" ? flagRunTogether(value) : undefined;
+    if (other !== undefined)
+      throw new ConfigError(`--${flag}'s value holds ${other} after a blank (${NOT_REPEATED})`);
+  }
+  for (const [i, word] of positionals.entries()) {
+    const other = flagRunTogether(word);
+    if (other !== undefined)
+      throw new ConfigError(`argument ${i + 1} holds ${other} after a blank (${NOT_REPEATED})`);
+  }
+}
+
 /** Runs the CLI and returns its exit code; never exits the process itself (so it can be tested). */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   ignoreWriteErrors(io.stdout);
@@ -160,6 +184,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(USAGE);
       return command === undefined && values.help !== true ? EXIT.usage : EXIT.ok;
     }
+    refuseRunTogether(values, positionals);
     refuseOtherCommandsFlags(command, values);
     switch (command) {
       case "import": {
@@ -201,7 +226,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         );
       }
       default:
-        throw new ConfigError(`unknown command ${command}`);
+        throw new ConfigError(`unknown command ${quotedName(command)}`);
     }
   } catch (error) {
     if (error instanceof ConfigError || isParseArgsError(error)) {

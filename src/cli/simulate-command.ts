@@ -8,6 +8,7 @@ import { errorCode } from "../core/errors/error-code.js";
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import type { VendorSimulator } from "../testing/simulator.js";
+import { quotedName } from "./run-together.js";
 import { ConfigError, VENDOR_NAMES, vendorNamed } from "./vendors.js";
 import { wholeFlag } from "./flag-values.js";
 
@@ -59,7 +60,9 @@ export async function simulateCommand(
 ): Promise<number> {
   const module = vendorNamed(vendor);
   if (module === undefined)
-    throw new ConfigError(`unknown vendor ${vendor}: use one of ${VENDOR_NAMES.join(", ")}`);
+    throw new ConfigError(
+      `unknown vendor ${quotedName(vendor)}: use one of ${VENDOR_NAMES.join(", ")}`,
+    );
   const port = flags["port"] === undefined ? 0 : Number(flags["port"]);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`--port takes 0 to 65535`);

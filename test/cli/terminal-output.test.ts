@@ -128,21 +128,32 @@ describe("error messages that quote the input", () => {
     expect(result.stderr).toContain(`CSV header ${forTerminal(header)} is refused`);
   });
 
+  // A vendor's or a command's argument is named by its first word: what follows a blank in it is not
+  // repeated (arguments-run-together.test.ts), so the forged line is not printed, even escaped.
   it.each([
     [
       "a file name",
       ["import", "fullstory", "a\nbulk-user-import: imported 5 of 5.csv", "--dry-run"],
+      "\\nbulk-user-import: imported 5 of 5",
     ],
-    ["a vendor", ["import", "full\nbulk-user-import: imported 5 of 5", "x.csv"]],
-    ["a command", ["imp\nbulk-user-import: imported 5 of 5"]],
+    [
+      "a vendor",
+      ["import", "full\nbulk-user-import: imported 5 of 5", "x.csv"],
+      "unknown vendor full (followed by more words",
+    ],
+    [
+      "a command",
+      ["imp\nbulk-user-import: imported 5 of 5"],
+      "unknown command imp (followed by more words",
+    ],
   ])(
     "a usage error quoting %s with a line break prints it escaped, not as a line of its own",
-    async (_, argv) => {
+    async (_, argv, shown) => {
       const result = await cli(argv);
       expect(result.code).toBe(2);
       const lines = result.stderr.split("\n");
       expect(lines.filter((line) => line.startsWith("bulk-user-import: imported"))).toEqual([]);
-      expect(result.stderr).toContain("\\nbulk-user-import: imported 5 of 5");
+      expect(result.stderr).toContain(shown);
     },
   );
 

@@ -1,0 +1,21 @@
+/**
+ * A flag after a blank inside one argument (`users.csv --api-key …`): several flags passed as one argument
+ * (a quoted "$OPTS", one string of a CI job's argument list), so that the rest of the line, a credential
+ * with it, is taken as this argument's text. No vendor, command, URL or file name a person means holds one.
+ */
+const FLAG_AFTER_BLANK = /\s(--[A-Za-z][\w-]*|-[A-Za-z](?=[\s=]|$))/;
+
+/** The first flag run together into `text` after a blank, or undefined. */
+export function flagRunTogether(text: string): string | undefined {
+  return FLAG_AFTER_BLANK.exec(text)?.[1];
+}
+
+/**
+ * A name that never holds a blank (a vendor's, a command's) as an error may quote it: its first word. The
+ * words after it are one argument with it, the rest of a line run together, which may hold a credential.
+ */
+export function quotedName(text: string): string {
+  const first = text.trim().split(/\s/, 1)[0] ?? "";
+  if (first === text) return text;
+  return `${first} (followed by more words in the same argument, not repeated: they may hold a credential)`;
+}

@@ -1,0 +1,87 @@
+// flags-run-together.test.ts covers a tuning flag whose value holds the rest of a quoted "$OPTS". The same
+// line run into a vendor, a command or the input file was quoted whole by the error that refuses it, and run
+// into a flag that takes any text (--base-url, --report, --journal) it was taken as that value: the run went
+// on with the environment's key while the run-together key was sent in the URL's path, written to the
+// journal as the destination, or made the name of the report file.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { createFullStorySimulator } from "../../src/testing/fullstory.js";
+import {
+  CREDS,
+  FAST_POLL,
+  cli,
+  ndjson,
+  totalRequests,
+  useServedSimulators,
+  useTempDir,
+} from "./helpers.js";
+
+const faker = seededFaker("arguments run together");
+const file = useTempDir("bui-run-together-");
+const serve = useServedSimulators();
+const key = `na1.${faker.string.alphanumeric({ length: 32 })}`;
+const env = { FULLSTORY_API_KEY: CREDS.apiKey };
+const users = () => file("users.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
+
+describe("a vendor, command or input file run together with --api-key", () => {
+  const cases: [string, () => string[]][] = [
+    ["the vendor", () => ["import", `fullstory --api-key ${key}`, users()]],
+    ["the input file", () => ["import", "fullstory", `${users()} --api-key ${key}`]],
+    [
+      "an input file whose run-together line ends in .ndjson",
+      () => ["import", "fullstory", `${users()} --api-key=${key} --report out.ndjson`],
+    ],
+    ["the command", () => [`import fullstory ${users()} --api-key ${key}`]],
+    ["the simulator's vendor", () => ["simulate", `fullstory --api-key ${key}`]],
+    ["a vendor with a key after it but no flag", () => ["import", `fullstory ${key}`, users()]],
+    ["a command with a key after it but no flag", () => [`import ${key}`]],
+  ];
+  for (const [what, argv] of cases) {
+    it(`${what}: a usage error without the key`, async () => {
+      const result = await cli(argv(), { env });
+      expect(result.code).toBe(2);
+      expect(result.all).not.toContain(key.slice(4, 14));
+    });
+  }
+
+  it("an input file whose name has blanks is still named", async () => {
+    const result = await cli([
+      "import",
+      "fullstory",
+      path.join(path.dirname(users()), "my users.csv"),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("my users.csv: no such file");
+  });
+});
+
+describe("a flag that takes any text, run together with --api-key", () => {
+  for (const flag of ["base-url", "report", "journal"]) {
+    it(`--${flag}: refused before anything is sent or made, without the key`, async () => {
+      const sim = createFullStorySimulator({ processingPolls: 0 });
+      const { url } = await serve(sim);
+      const dir = path.dirname(users());
+      const given: Record<string, string> = {
+        "base-url": `${url}/`,
+        report: path.join(dir, `report-${flag}.ndjson`),
+        journal: path.join(dir, `journal-${flag}.journal`),
+      };
+      const before = readdirSync(dir);
+      const flags = Object.entries(given).map(([name, value]) =>
+        name === flag ? `--${name}=${value} --api-key=${key}` : `--${name}=${value}`,
+      );
+      const result = await cli(["import", "fullstory", users(), ...flags, ...FAST_POLL], { env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--${flag}`);
+      expect(result.all).not.toContain(key.slice(4, 14));
+      expect(totalRequests(sim)).toBe(0);
+      expect(readdirSync(dir)).toEqual(before);
+      for (const made of readdirSync(dir)) {
+        const at = path.join(dir, made);
+        if (existsSync(at)) expect(readFileSync(at, "utf8")).not.toContain(key.slice(4, 14));
+      }
+    });
+  }
+});
