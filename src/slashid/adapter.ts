@@ -59,12 +59,15 @@ type Outcome = ItemOutcome<SlashIdFailureCode>;
  *   already matched repeats one of them and places no one. Rows that echo no one are matched after those
  *   that do: to a person whose handle cells they repeat (as written first), of those the one equal in the
  *   most other cells (SlashID may re-encode attributes); else to the person not yet matched that shares the
- *   most emails, phone numbers and usernames with it (ties: the first); a row sharing none with such a
+ *   most emails, phone numbers and usernames with it; a row that several persons match equally places none
+ *   of them (each fails `import_unconfirmed`, or `rejected_by_vendor` where the other rows or the counts
+ *   settle that SlashID refused it); a row sharing none with such a
  *   person places no one, and each person imported then warns that the row may echo it. The others are
  *   imported, unless that would report more persons imported than SlashID's `successful_imports`, or when
  *   its counts add up to more persons than the file held: then
  *   SlashID counted failures it did not list (or listed them unreadably, or counted nonsense), and every
- *   person not placed fails with code `import_unconfirmed`, as nobody can tell which of them were imported.
+ *   person not placed fails with code `import_unconfirmed`, as nobody can tell which of them were imported
+ *   (`rejected_by_vendor` when SlashID counted every person of the file failed, none imported).
  *   When SlashID counts more persons imported than it left unlisted (or gives a count below zero), the persons
  *   it listed fail `import_unconfirmed` too: it counted some of them imported, and does not say which.
  *   A `failed_csv` that cannot be read (not text, not CSV, or a first line naming no `slashid:*` column)

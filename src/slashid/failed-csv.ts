@@ -63,6 +63,8 @@ export function outcomesOf(
 ): Outcome[] {
   const outcomes = new Array<Outcome | undefined>(items.length);
   const failed = failedRowsOf(counts.failed_csv);
+  // Counts calling every person of the file failed settle that a person no row places failed too.
+  const allFailed = counts.successful_imports === 0 && counts.failed_imports === items.length;
   let placed = 0;
   // Failed rows that place no one: persons never sent, or persons of this file echoed past recognition.
   let strays = 0;
@@ -143,8 +145,6 @@ export function outcomesOf(
     // but one, that one is theirs.
     const weighed = weighLoose([...tied.keys(), ...loose], tied, byHandle, free, place);
     strays += weighed.strays;
-    // Counts calling every person of the file failed settle that the persons of a tie failed too.
-    const allFailed = counts.successful_imports === 0 && counts.failed_imports === items.length;
     placed += settleTies(weighed.ties, free, allFailed, uploadedBefore);
   }
   // Never report more persons imported than SlashID counted: if the persons not placed outnumber
@@ -200,8 +200,20 @@ export function outcomesOf(
           "may not have been imported"
         : undefined;
   const imported: Outcome = doubt === undefined ? { ok: true } : { ok: true, note: doubt };
+  const refused: Outcome = {
+    ok: false,
+    code: SLASHID_REJECTED,
+    reason:
+      `SlashID counted all ${items.length} persons in this file failed, none imported, but ${
+        failed === undefined
+          ? "its failed_csv could not be read"
+          : "its failed_csv does not list this person's row"
+      }, so its reason is unknown`,
+  };
+  // An upload sent before may have imported the person that this one's count calls failed (it exists now).
+  const unlisted = allFailed ? (uploadedBefore ? afterLostSend(refused) : refused) : unconfirmed;
   for (let i = 0; i < outcomes.length; i++) {
-    outcomes[i] ??= confirmed ? imported : unconfirmed;
+    outcomes[i] ??= confirmed ? imported : unlisted;
   }
   return outcomes as Outcome[];
 }

@@ -2,9 +2,12 @@ import type { RequestFailureCode } from "../core/engine/failure-codes.js";
 
 /**
  * The `code` of a person the SlashID adapter failed:
- * - `rejected_by_vendor`: SlashID listed the person's row in `failed_csv` (the reason is SlashID's);
+ * - `rejected_by_vendor`: SlashID listed the person's row in `failed_csv` (the reason is SlashID's), or its
+ *   rows that match several persons equally, or its counts calling every person failed, settle that it
+ *   refused this person;
  * - `import_unconfirmed`: SlashID counted failures its `failed_csv` does not place, or counted more persons
- *   than the file held, so whether this person was imported is unknown; or, on a replayed upload, SlashID
+ *   than the file held, or listed a row that this person and others match equally without saying which of
+ *   them it refused, so whether this person was imported is unknown; or, on a replayed upload, SlashID
  *   refused the row as existing while a record of an earlier file has its key (SlashID may hold that
  *   record's person without this record's values);
  * - `"400"` / `"402"`: SlashID refused the whole file (bad request, pricing tier);
