@@ -706,10 +706,11 @@ function unlistedOutcome(
   }
   const unconfirmed = unconfirmedImports(tally);
   if (unconfirmed === undefined) return { ok: true };
+  // The job COMPLETED, which says every user was imported; only its counts leave this one unconfirmed.
   return {
     ok: false,
     code: "no_outcome",
-    reason: `FullStory batch import job ${job} ${unconfirmed}`,
+    reason: `FullStory batch import job ${job} ${unconfirmed}${UNSETTLED_JOB_NOTE}`,
   };
 }
 
