@@ -909,9 +909,9 @@ export const document: Record<string, unknown> = {
             required: ["code", "messages", "status", "type"],
             properties: {
               code: {
-                type: "integer",
+                type: ["integer", "string"],
                 description:
-                  "Propeller error code. Documented values: 10005 InvalidJSONPayload, 10006\nInvalidLookupKey, 10007 SchemaValidationException, 10008 NotFound (404), 10016\nLookupKeyNotFound (UNCONFIRMED), 10017 PayloadValidationError, 70004 UserExists, 70005\nUserMultipleFound, 70006 UserNotFound (404), 70007 ParentUserNotFound (404).\nTreat unknown codes as generic errors. (The vendor's error table calls the field\na string; every example shows an integer.)\n",
+                  "Propeller error code. Documented values: 10005 InvalidJSONPayload, 10006\nInvalidLookupKey, 10007 SchemaValidationException, 10008 NotFound (404), 10016\nLookupKeyNotFound (UNCONFIRMED), 10017 PayloadValidationError, 70004 UserExists, 70005\nUserMultipleFound, 70006 UserNotFound (404), 70007 ParentUserNotFound (404).\nTreat unknown codes as generic errors. (The vendor's error table calls the field\na string; every example shows an integer: either is taken.)\n",
                 examples: [10007],
               },
               messages: {

@@ -55,7 +55,7 @@ export const operations = {
               type: "object",
               required: {
                 code: {
-                  type: "integer",
+                  type: ["integer", "string"],
                 },
                 messages: {
                   type: "array",
@@ -84,7 +84,7 @@ export const operations = {
               type: "object",
               required: {
                 code: {
-                  type: "integer",
+                  type: ["integer", "string"],
                 },
                 messages: {
                   type: "array",
@@ -113,7 +113,7 @@ export const operations = {
               type: "object",
               required: {
                 code: {
-                  type: "integer",
+                  type: ["integer", "string"],
                 },
                 messages: {
                   type: "array",
@@ -142,7 +142,7 @@ export const operations = {
               type: "object",
               required: {
                 code: {
-                  type: "integer",
+                  type: ["integer", "string"],
                 },
                 messages: {
                   type: "array",

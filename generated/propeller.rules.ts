@@ -278,7 +278,7 @@ export const rules = {
         required: ["code", "messages", "status", "type"],
         properties: {
           code: {
-            type: "integer",
+            type: ["integer", "string"],
           },
           messages: {
             type: "array",

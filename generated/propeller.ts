@@ -325,10 +325,10 @@ export interface components {
          *     LookupKeyNotFound (UNCONFIRMED), 10017 PayloadValidationError, 70004 UserExists, 70005
          *     UserMultipleFound, 70006 UserNotFound (404), 70007 ParentUserNotFound (404).
          *     Treat unknown codes as generic errors. (The vendor's error table calls the field
-         *     a string; every example shows an integer.)
+         *     a string; every example shows an integer: either is taken.)
          * @example 10007
          */
-        code: number;
+        code: number | string;
         /** @description Human-readable details, e.g. JSON-pointer-prefixed schema violations. */
         messages: string[];
         /**

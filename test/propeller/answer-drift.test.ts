@@ -3,6 +3,7 @@
 // not mean the user was written as sent: the report keeps Propeller's `success`, and says so.
 import { describe, expect, it } from "vitest";
 import { importUsers } from "../../src/propeller/import.js";
+import { json } from "../../src/testing/faults.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
@@ -82,5 +83,42 @@ describe("a Propeller refusal whose error is not text", () => {
       replayDelayMs: 0,
     });
     expect(report.outcomes[0]).toMatchObject({ outcome: "failed", reason: "email is invalid" });
+  });
+});
+
+describe("a Propeller 400 whose error code is text", () => {
+  // Propeller's error table calls `code` a string, where its examples show a number: either is its answer.
+  it("fails the users it names with that code, and sends the rest again", async () => {
+    let requests = 0;
+    const vendor = mountPropeller(server, {
+      bulk: () =>
+        requests++ === 0
+          ? {
+              answer: json(
+                {
+                  error: {
+                    code: "10007",
+                    messages: ["#/users/1: required key [firstName] not found"],
+                    status: 400,
+                    type: "SchemaValidationException",
+                  },
+                },
+                400,
+              ),
+            }
+          : undefined,
+    });
+    const report = await importUsers(propellerClient().client, users(3), {
+      sleep: async () => {},
+      replayDelayMs: 0,
+    });
+
+    expectEveryRecordOnce(report, 3);
+    expect(vendor.sent.map((request) => request.length)).toEqual([3, 2]);
+    expect(report.outcomes.map((o) => (o.outcome === "failed" ? o.code : o.outcome))).toEqual([
+      "imported",
+      "10007",
+      "imported",
+    ]);
   });
 });
