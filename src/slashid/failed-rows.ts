@@ -1,0 +1,134 @@
+import { parse } from "csv-parse/sync";
+import type { SlashIdColumn } from "./records.js";
+
+/**
+ * How a row refused because its person exists reads (UNCONFIRMED: SlashID documents neither whether it
+ * refuses an existing person nor the wording of `failed_csv` reasons).
+ */
+export const ALREADY_EXISTS = /already exist|duplicate|conflict/i;
+
+export interface FailedRow {
+  /** Its handles as compared (see handleKey). */
+  readonly handles: readonly string[];
+  /** Its `slashid:*` cells by column name (lower-cased), as compared (see cellKey). */
+  readonly cells: ReadonlyMap<string, string>;
+  /** Its `slashid:*` cells by column name (lower-cased), as written (see exactKey). */
+  readonly exact: ReadonlyMap<string, string>;
+  readonly reason: string;
+}
+
+/**
+ * The rows of `failed_csv` with their handles and reason; [] when absent, empty or a header alone (how a CSV
+ * of no failed rows may come), undefined when it is not text, does not parse, or its first line names no
+ * `slashid:*` column. Read by header: `slashid:*` columns are the row, any other non-empty column is the
+ * reason.
+ */
+export function failedRowsOf(text: unknown): FailedRow[] | undefined {
+  if (text === undefined) return [];
+  if (typeof text !== "string") return undefined;
+  if (text.trim() === "") return [];
+  let rows: Record<string, string | string[] | undefined>[];
+  let header: readonly string[] = [];
+  try {
+    rows = parse<Record<string, string | string[] | undefined>>(text, {
+      columns: (names: string[]) => (header = names),
+      // A column named twice keeps both cells (in order), as one named twice in another case does.
+      group_columns_by_name: true,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+    });
+  } catch {
+    return undefined;
+  }
+  // Every row SlashID refuses has a handle, so the CSV it echoes them in names a `slashid:*` column. A first
+  // line naming none is no header of it: a failed row sent without one (the only row, if no other follows),
+  // or a message, so what it lists is unknown.
+  if (!header.some((name) => name.trim().toLowerCase().startsWith("slashid:"))) return undefined;
+  return rows.map((row) => {
+    const handles: string[] = [];
+    const cells = new Map<string, string>();
+    const exact = new Map<string, string>();
+    const reasons: [column: string, value: string][] = [];
+    const columns = Object.entries(row).flatMap(([column, value = ""]) =>
+      (Array.isArray(value) ? value : [value]).map((cell) => [column, cell] as const),
+    );
+    for (const [column, value] of columns) {
+      const name = column.trim().toLowerCase();
+      if (name.startsWith("slashid:")) {
+        cells.set(name, cellKey(name, value));
+        exact.set(name, exactKey(name, value));
+        const kind = HANDLE_COLUMNS.get(name);
+        if (kind !== undefined) addHandles(handles, kind, value);
+      } else if (value.trim() !== "") reasons.push([column.trim(), value.trim()]);
+    }
+    const [only] = reasons;
+    const reason =
+      only === undefined
+        ? "SlashID did not import this person and gave no reason"
+        : reasons.length === 1
+          ? only[1]
+          : reasons
+              .map(([column, value]) => (column === "" ? value : `${column}: ${value}`))
+              .join("; ");
+    return { handles, cells, exact, reason };
+  });
+}
+
+export type HandleKind = "e" | "p" | "u";
+
+export const HANDLE_COLUMNS: ReadonlyMap<string, HandleKind> = new Map<SlashIdColumn, HandleKind>([
+  ["slashid:emails", "e"],
+  ["slashid:phone_numbers", "p"],
+  ["slashid:usernames", "u"],
+]);
+/** Columns holding comma-separated lists that are not handles. */
+const LIST_COLUMNS: ReadonlySet<string> = new Set<SlashIdColumn>([
+  "slashid:groups",
+  "slashid:roles",
+]);
+
+/**
+ * A cell as compared with the row SlashID echoes in `failed_csv`: handles as handleKey compares them, in any
+ * order; the values of other lists and any other cell trimmed.
+ */
+export function cellKey(column: string, cell: string): string {
+  const kind = HANDLE_COLUMNS.get(column);
+  if (kind !== undefined) {
+    const keys = cell.split(",").flatMap((value) => handleKey(kind, value) ?? []);
+    return JSON.stringify([...new Set(keys)].sort());
+  }
+  if (LIST_COLUMNS.has(column)) {
+    return JSON.stringify(cell.split(",").flatMap((value) => value.trim() || []));
+  }
+  return cell.trim();
+}
+
+/**
+ * A cell as written: handles trimmed and in any order, but neither lower-cased nor reduced to digits. Persons
+ * whose handles differ only so ("Bob" and "bob", "+13475043201" and "+1 347 504 3201") have distinct keys and
+ * may be distinct persons at SlashID: an echo equal to one of them as written is that one's row.
+ */
+export function exactKey(column: string, cell: string): string {
+  if (!HANDLE_COLUMNS.has(column)) return cellKey(column, cell);
+  const values = cell.split(",").flatMap((value) => value.trim() || []);
+  return JSON.stringify([...new Set(values)].sort());
+}
+
+function addHandles(into: string[], kind: HandleKind, cell: string): void {
+  for (const value of cell.split(",")) {
+    const key = handleKey(kind, value);
+    if (key !== undefined) into.push(key);
+  }
+}
+
+/** A handle as compared: emails and usernames trimmed and lower-cased, phone numbers by their digits. */
+export function handleKey(kind: HandleKind, value: string): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === "") return undefined;
+  if (kind === "p") {
+    const digits = trimmed.replace(/\D/g, "");
+    return `p:${digits === "" ? trimmed : digits}`;
+  }
+  return `${kind}:${trimmed.toLowerCase()}`;
+}
