@@ -33,9 +33,14 @@ export function wroteNothing(error: ApiError): boolean {
  */
 export type FailedRequest = "write" | "follow";
 
-/** Added to a refusal that came after a try whose answer was lost: the refusal speaks only for its own try. */
+/**
+ * Added to a refusal that came after a try whose answer was lost, or unusable (a job id that was not the
+ * request's): the refusal speaks only for its own try.
+ */
 export const EARLIER_TRY_NOTE =
-  "; an earlier try got no answer and may have reached the vendor, which may hold this record";
+  "; an earlier try got no answer that said what became of it and may have reached the vendor, which may hold this record";
+/** The part of {@link EARLIER_TRY_NOTE} its earlier wording (in journals of earlier versions) has too. */
+const EARLIER_TRY_TAIL = "may have reached the vendor, which may hold this record";
 
 /**
  * An imported record's outcome with `note` added to any it carries: each says something else the vendor
@@ -132,7 +137,7 @@ export const RESENT_NOTE =
  * quoted in it would have to repeat one of these sentences to the letter.
  */
 export const saysVendorMayHold = (reason: string): boolean =>
-  [UNSETTLED_WRITE_NOTE, EARLIER_TRY_NOTE, UNSETTLED_JOB_NOTE, UNFOLLOWED_NOTE, RESENT_NOTE].some(
+  [UNSETTLED_WRITE_NOTE, EARLIER_TRY_TAIL, UNSETTLED_JOB_NOTE, UNFOLLOWED_NOTE, RESENT_NOTE].some(
     (note) => reason.includes(note),
   );
 

@@ -1,0 +1,19 @@
+// The note that an earlier try may have reached the vendor is said once, also of a reason written by an
+// earlier version (a Userpilot job's outcome kept in a journal), whose words were shorter.
+import { describe, expect, it } from "vitest";
+import { afterUnansweredSend, EARLIER_TRY_NOTE } from "../../src/core/engine/chunk-outcomes.js";
+
+const EARLIER_WORDING =
+  "; an earlier try got no answer and may have reached the vendor, which may hold this record";
+
+describe("the note that an earlier try may have reached the vendor", () => {
+  it("is added to a refusal after a send that got no settling answer", () => {
+    const outcome = afterUnansweredSend({ ok: false, code: "400", reason: "refused" });
+    expect(outcome).toMatchObject({ reason: `refused${EARLIER_TRY_NOTE}` });
+  });
+
+  it("is not added again to a reason that says it in the earlier version's words", () => {
+    const reason = `refused${EARLIER_WORDING}`;
+    expect(afterUnansweredSend({ ok: false, code: "400", reason })).toMatchObject({ reason });
+  });
+});
