@@ -488,7 +488,7 @@ export function createFullStoryAdapter(
       matcher.matchLeftovers(ended.status === "COMPLETED" && !keylessFailure);
       matcher.flagStrays();
     }
-    doubtRefusals(outcomes, job, ended, size);
+    doubtRefusals(outcomes, job, ended, size, matcher.refusalsOvercounted);
     const unmatched = matcher.unmatched + strayImports + strayFailures;
     if (unmatched > 0) context.count("unmatched_entries", unmatched);
     const broken: ApiError[] = [];
@@ -499,7 +499,7 @@ export function createFullStoryAdapter(
     // 3. Records neither list named.
     const done: Outcome[] = new Array<Outcome>(size);
     let unlistedCount = 0;
-    let refusedCount = 0;
+    let refusedCount = -matcher.refusalsOvercounted;
     for (const outcome of outcomes) {
       if (outcome === undefined) unlistedCount += 1;
       else if (!outcome.ok) refusedCount += 1;
@@ -615,15 +615,18 @@ function unsettled(error: ApiError, job: string): Outcome {
  * Adds to each refusal the errors list gave that FullStory may hold the user, when the job's status says
  * otherwise: it ended COMPLETED (every user imported, as the spec defines it), or its `imports` count leaves
  * fewer users than the lists refused (it counts one of them imported, and nothing says which). FullStory said
- * both, so the report takes neither word alone, as it does for a user both lists name.
+ * both, so the report takes neither word alone, as it does for a user both lists name. The refusals are
+ * counted by errors entry: `overcounted` failed outcomes stand for no entry of their own (one entry failed
+ * several records it named).
  */
 function doubtRefusals(
   outcomes: (Outcome | undefined)[],
   job: string,
   ended: Ended,
   size: number,
+  overcounted: number,
 ): void {
-  const refused = outcomes.filter((outcome) => outcome?.ok === false).length;
+  const refused = outcomes.filter((outcome) => outcome?.ok === false).length - overcounted;
   if (refused === 0) return;
   const imports = countValue(ended.imports);
   const why =

@@ -34,6 +34,11 @@ type Outcome = ItemOutcome<FullStoryFailureCode>;
 export class Matcher {
   /** Entries that matched no record still free. */
   unmatched = 0;
+  /**
+   * How many more failed outcomes than errors entries {@link flagStrays} made: an entry that names several
+   * records fails each, and is still one refusal in FullStory's counts (negative when it failed none anew).
+   */
+  refusalsOvercounted = 0;
   /** Imported users with a uid no record has, left for {@link matchLeftovers}. */
   readonly #leftovers: {
     readonly uid: string;
@@ -194,11 +199,14 @@ export class Matcher {
     const flagged = new Set<number>();
     for (const { by, positions, outcome } of this.#ambiguous.splice(0)) {
       const note = `; FullStory's errors list refused an item with this ${by}, as none of the ${positions.length} records with it was sent, so which of them it refused is unknown${UNSETTLED_JOB_NOTE}`;
+      this.refusalsOvercounted -= 1;
       for (const at of positions) {
         const placed = this.outcomes[at];
         if (this.#exact.has(at) || flagged.has(at)) continue;
         flagged.add(at);
-        const refusal = placed === undefined || placed.ok ? outcome : placed;
+        const anew = placed === undefined || placed.ok;
+        if (anew) this.refusalsOvercounted += 1;
+        const refusal = anew ? outcome : placed;
         this.outcomes[at] = { ...refusal, reason: `${refusal.reason}${note}` };
       }
     }

@@ -30,6 +30,7 @@ function importAnswered(
   records: readonly FullStoryUser[],
   imported: (at: number) => boolean,
   errors: readonly object[],
+  counts = { imports: 1, errors: 1 },
 ) {
   mountFullStory(server, {
     faults: {
@@ -44,7 +45,7 @@ function importAnswered(
           case "getBatchImportStatus":
             return rewrite((body) => ({
               ...body,
-              ...{ imports: 1, errors: 1 },
+              ...counts,
               job: { ...(body["job"] as object), status: "FAILED" },
             }));
           case "getBatchImports":
@@ -53,7 +54,7 @@ function importAnswered(
               return { results, total_records: String(results.length) };
             });
           case "getBatchImportErrors":
-            return rewrite(() => ({ results: errors, total_records: "1" }));
+            return rewrite(() => ({ results: errors, total_records: String(counts.errors) }));
           default:
             return undefined;
         }
@@ -127,5 +128,26 @@ describe("FullStory's errors list echoes an item of a repeated uid as none of th
         reason: matching(/which of them it refused is unknown.*the vendor may hold this record/),
       });
     }
+  });
+});
+
+describe("one errors entry that names two records of a uid, beside a refusal of another record", () => {
+  it("counts as one refusal: the other refusal, which the counts settle, does not say FullStory may hold it", async () => {
+    const other: FullStoryUser = { uid: "u-2", display_name: "Other" };
+    const last: FullStoryUser = { uid: "u-3", display_name: "Last" };
+    const echo = { uid: "u-1", display_name: "First" };
+    const report = await importAnswered(
+      [REFUSED, KEPT, other, last],
+      (at) => at === 1 || at === 3,
+      [refusalOf(echo), refusalOf(other)],
+      { imports: 2, errors: 2 },
+    );
+
+    expect(report.total).toBe(4);
+    expect(report.outcomes[2]).toMatchObject({ outcome: "failed", code: "invalid_argument" });
+    expect(report.outcomes[2]?.outcome === "failed" && report.outcomes[2].reason).not.toMatch(
+      /may hold/,
+    );
+    expect(report.outcomes[3]).toMatchObject({ outcome: "imported" });
   });
 });
