@@ -10,6 +10,9 @@ const MIN_RUN = 6;
  * a token endpoint issuing a token of megabytes would take seconds and hundreds of MiB to index.
  */
 const RUNS_OF_SECRETS_UP_TO = 65_536;
+/** How deep `scrubDeep` copies arrays and objects; deeper ones become {@link TOO_DEEP}. */
+const SCRUB_DEPTH = 256;
+const TOO_DEEP = "[nested too deep to keep]";
 /** How many characters of one value `scrubDeep` scrubs of secrets' runs: a vendor's messages, not documents. */
 const RUNS_PER_VALUE = 256 * 1024;
 
@@ -146,10 +149,13 @@ export class SecretSet {
    * seconds of run scrubbing, while every chunk in flight waited).
    */
   scrubDeep<T>(value: T): T {
-    return this.#scrubDeep(value, { left: RUNS_PER_VALUE });
+    return this.#scrubDeep(value, { left: RUNS_PER_VALUE }, 0);
   }
 
-  #scrubDeep<T>(value: T, budget: { left: number }): T {
+  #scrubDeep<T>(value: T, budget: { left: number }, depth: number): T {
+    // JSON.parse reads nesting far deeper than the stack lets this walk go (a raw call's error body is not
+    // checked for it): what lies deeper than any vendor's answer is left out, not walked.
+    if (depth > SCRUB_DEPTH && value !== null && typeof value === "object") return TOO_DEEP as T;
     if (typeof value === "string") {
       const scrubbed = this.scrub(value);
       if (scrubbed.length > budget.left) return scrubbed as T;
@@ -157,13 +163,13 @@ export class SecretSet {
       return this.#withoutRuns(scrubbed) as T;
     }
     if (Array.isArray(value))
-      return value.map((item: unknown) => this.#scrubDeep(item, budget)) as T;
+      return value.map((item: unknown) => this.#scrubDeep(item, budget, depth + 1)) as T;
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(value)) {
         // Assignment would run the `__proto__` setter inherited from Object.prototype.
         Object.defineProperty(out, this.scrub(key), {
-          value: this.#scrubDeep(item, budget),
+          value: this.#scrubDeep(item, budget, depth + 1),
           enumerable: true,
           writable: true,
           configurable: true,
