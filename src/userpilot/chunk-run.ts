@@ -110,8 +110,15 @@ export class ChunkRun {
     let fresh = false;
     // The fewest rows a job of these users can hold, when no answer has checked the job's rows yet. Kept in
     // the journal: a replay or a re-run that polls the job must check it as this attempt would have.
-    const savedUnchecked = resumed?.[`unchecked${range}`] ?? "";
-    let unchecked = /^[1-9]\d{0,8}$/.test(savedUnchecked) ? Number(savedUnchecked) : undefined;
+    const savedUnchecked = resumed?.[`unchecked${range}`];
+    let unchecked =
+      savedUnchecked !== undefined && /^[1-9]\d{0,8}$/.test(savedUnchecked)
+        ? Number(savedUnchecked)
+        : undefined;
+    // A job journaled by an earlier version, which kept no row count beside it, is checked as a 202's job
+    // without `total_rows` is: one that holds the rows sent (found in the list, or counted) passes anyway.
+    if (jobId !== undefined && savedUnchecked === undefined && this.chunk.items.length >= end)
+      unchecked = new Set(this.chunk.items.slice(start, end).map((user) => user.user_id)).size;
     // A request for these users went out and its answer never came (in this run, or one a crash ended): the
     // job it may have created is looked for before anything is sent again.
     if (jobId === undefined && this.lostSince(range) !== undefined) {

@@ -1,6 +1,7 @@
 // A 202 without `total_rows` (one documented shape) names a job whose rows no answer has checked yet; the run
 // stops before its first status poll. A re-run polls the journaled job, and must check it as the first run
 // would have: a job of fewer rows than the users sent is not this request's.
+import { readFileSync, writeFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
 import { json } from "../../src/testing/faults.js";
@@ -10,42 +11,55 @@ import { run, users, useUserpilot } from "./harness.js";
 
 const userpilot = useUserpilot();
 
-it("a re-run polling a job named by a 202 without total_rows takes no job of fewer rows", async () => {
-  const up = userpilot({ stepMs: 0 });
-  // Another process's job of 2 rows; the answer to a request of 4 users names it.
-  const foreign = up.sim.startForeignJob({ rows: 2 });
-  const journal = journalFile("userpilot-resumed-unchecked");
-  const controller = new AbortController();
-  up.script({
-    bulkIdentifyUsers: {
-      1: {
-        answer: () =>
-          json({ job_id: foreign, status: "queued", submitted_at: new Date().toISOString() }, 202),
-      },
-    },
-    // The run stops at its first look at the job: only the journal knows it.
-    getBackgroundJob: {
-      1: {
-        answer: () => {
-          controller.abort(new Error("interrupted"));
-          return gatewayPage(502);
+it.each([
+  ["this version's journal", false],
+  ["an earlier version's journal, which kept no row count beside the job", true],
+])(
+  "a re-run of %s, polling a job named by a 202 without total_rows, takes no job of fewer rows",
+  async (_, earlier) => {
+    const up = userpilot({ stepMs: 0 });
+    // Another process's job of 2 rows; the answer to a request of 4 users names it.
+    const foreign = up.sim.startForeignJob({ rows: 2 });
+    const journal = journalFile("userpilot-resumed-unchecked");
+    const controller = new AbortController();
+    up.script({
+      bulkIdentifyUsers: {
+        1: {
+          answer: () =>
+            json(
+              { job_id: foreign, status: "queued", submitted_at: new Date().toISOString() },
+              202,
+            ),
         },
       },
-    },
-  });
-  const first = await run(users(4), { chunkRecords: 4, journal, signal: controller.signal });
-  expect(first.aborted).toBe(true);
+      // The run stops at its first look at the job: only the journal knows it.
+      getBackgroundJob: {
+        1: {
+          answer: () => {
+            controller.abort(new Error("interrupted"));
+            return gatewayPage(502);
+          },
+        },
+      },
+    });
+    const first = await run(users(4), { chunkRecords: 4, journal, signal: controller.signal });
+    expect(first.aborted).toBe(true);
+    if (earlier) {
+      const text = readFileSync(journal, "utf8");
+      writeFileSync(journal, text.replaceAll(/,"unchecked":"\d+"/g, ""));
+    }
 
-  up.script();
-  const second = await run(users(4), { chunkRecords: 4, journal, replayDelayMs: 0 });
+    up.script();
+    const second = await run(users(4), { chunkRecords: 4, journal, replayDelayMs: 0 });
 
-  expectEveryRecordOnce(second, 4);
-  const held = new Set(up.sim.users().map((user) => user.user_id));
-  const unheldImported = second.outcomes.filter(
-    (o) => o.outcome === "imported" && !held.has(o.key),
-  );
-  expect(unheldImported.map((o) => o.key)).toEqual([]);
-});
+    expectEveryRecordOnce(second, 4);
+    const held = new Set(up.sim.users().map((user) => user.user_id));
+    const unheldImported = second.outcomes.filter(
+      (o) => o.outcome === "imported" && !held.has(o.key),
+    );
+    expect(unheldImported.map((o) => o.key)).toEqual([]);
+  },
+);
 
 it("a replay after the first status poll failed checks the job's rows as that poll would have", async () => {
   const up = userpilot({ stepMs: 0 });
