@@ -208,3 +208,28 @@ describe("a raw call given its own fetch", () => {
     expect(served).toBe(1);
   });
 });
+
+describe("a raw call's init made by a class", () => {
+  it("keeps the signal and params its getters give: an aborted signal sends nothing", async () => {
+    let served = 0;
+    server.use(
+      http.get(`${HOSTS.fullstory}/v2/users/:id`, () => {
+        served += 1;
+        return HttpResponse.json({ id: "x" });
+      }),
+    );
+    class Init {
+      readonly #signal = AbortSignal.abort(new Error("stopped by the caller"));
+      get signal() {
+        return this.#signal;
+      }
+      get params() {
+        return { path: { id: "u-1" } };
+      }
+    }
+    const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}` });
+    const get = client.raw.GET as (...args: unknown[]) => Promise<unknown>;
+    await expect(get("/v2/users/{id}", new Init())).rejects.toThrow();
+    expect(served).toBe(0);
+  });
+});

@@ -255,9 +255,7 @@ async function rawCall(
   secrets: SecretSet,
 ): Promise<unknown> {
   const given = args[initAt];
-  // A copy, read once: an init whose getters answer differently per read must not pass the check and then
-  // hand openapi-fetch another value.
-  const init = given !== null && typeof given === "object" ? { ...(given as RawInit) } : undefined;
+  const init = given !== null && typeof given === "object" ? plainInit(given) : undefined;
   if (init?.fetch !== undefined)
     throw new TypeError(
       "raw: a call's own fetch would send past the client's transport (its origin check, retries, timeouts and refused redirects) with the client's credentials; give the client a fetch when creating it instead; nothing was sent",
@@ -274,6 +272,26 @@ async function rawCall(
     call.release();
   }
 }
+
+/**
+ * A call's init as a plain object, each field read once: an init whose getters answer differently per read
+ * must not pass the check of its `fetch` and then hand openapi-fetch another value. Its own fields, and the
+ * fields openapi-fetch and fetch read that it inherits (a class's getters), which a spread leaves out.
+ */
+function plainInit(given: object): RawInit {
+  const init: Record<string, unknown> = { ...given };
+  for (const key of INIT_FIELDS)
+    if (!Object.hasOwn(init, key) && key in given)
+      init[key] = (given as Record<string, unknown>)[key];
+  return init;
+}
+
+const INIT_FIELDS = [
+  ...["baseUrl", "fetch", "Request", "headers", "params", "parseAs", "querySerializer"],
+  ...["bodySerializer", "body", "middleware", "signal", "cache", "credentials", "integrity"],
+  ...["keepalive", "method", "mode", "priority", "redirect", "referrer", "referrerPolicy"],
+  ...["window", "duplex", "dispatcher"],
+];
 
 const utf8 = new TextDecoder();
 
