@@ -1,13 +1,15 @@
 /**
  * A flag after a blank inside one argument (`users.csv --api-key …`): several flags passed as one argument
  * (a quoted "$OPTS", one string of a CI job's argument list), so that the rest of the line, a credential
- * with it, is taken as this argument's text. No vendor, command, URL or file name a person means holds one.
+ * with it, is taken as this argument's text. Only the CLI's own flags count: a file name may hold a word
+ * that starts with a dash (`Q3 users --final.csv`, `Plan -A users.csv`).
  */
-const FLAG_AFTER_BLANK = /\s(--[A-Za-z][\w-]*|-[A-Za-z](?=[\s=]|$))/;
+const FLAG_AFTER_BLANK = /\s(--[A-Za-z][\w-]*|-[A-Za-z])(?=[\s=]|$)/g;
 
-/** The first flag run together into `text` after a blank, or undefined. */
-export function flagRunTogether(text: string): string | undefined {
-  return FLAG_AFTER_BLANK.exec(text)?.[1];
+/** The first of the CLI's flags (`--name` or `-x`, in `known`) run together into `text` after a blank. */
+export function flagRunTogether(text: string, known: ReadonlySet<string>): string | undefined {
+  for (const [, flag] of text.matchAll(FLAG_AFTER_BLANK)) if (known.has(flag!)) return flag;
+  return undefined;
 }
 
 /**

@@ -107,6 +107,14 @@ export const OPTIONS = {
 
 type Flag = keyof typeof OPTIONS;
 
+/** The CLI's flags as written on a command line: `--name`, and `-x` for those with a short form. */
+const FLAG_WORDS: ReadonlySet<string> = new Set(
+  Object.entries(OPTIONS).flatMap(([name, option]) => [
+    `--${name}`,
+    ...("short" in option ? [`-${option.short}`] : []),
+  ]),
+);
+
 const SIMULATOR_FLAGS: readonly Flag[] = [
   "port",
   "fault-429",
@@ -153,12 +161,12 @@ const NOT_REPEATED =
  */
 function refuseRunTogether(values: Record<string, unknown>, positionals: readonly string[]): void {
   for (const [flag, value] of Object.entries(values)) {
-    const other = typeof value === "string" ? flagRunTogether(value) : undefined;
+    const other = typeof value === "string" ? flagRunTogether(value, FLAG_WORDS) : undefined;
     if (other !== undefined)
       throw new ConfigError(`--${flag}'s value holds ${other} after a blank (${NOT_REPEATED})`);
   }
   for (const [i, word] of positionals.entries()) {
-    const other = flagRunTogether(word);
+    const other = flagRunTogether(word, FLAG_WORDS);
     if (other !== undefined)
       throw new ConfigError(`argument ${i + 1} holds ${other} after a blank (${NOT_REPEATED})`);
   }

@@ -46,15 +46,14 @@ describe("a vendor, command or input file run together with --api-key", () => {
     });
   }
 
-  it("an input file whose name has blanks is still named", async () => {
-    const result = await cli([
-      "import",
-      "fullstory",
-      path.join(path.dirname(users()), "my users.csv"),
-    ]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("my users.csv: no such file");
-  });
+  it.each(["my users.csv", "Q3 users --final.csv", "Plan -A users.csv"])(
+    "an input file whose name has blanks (%s), or words that start with a dash, is still named",
+    async (name) => {
+      const result = await cli(["import", "fullstory", path.join(path.dirname(users()), name)]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${name}: no such file`);
+    },
+  );
 });
 
 describe("a flag that takes any text, run together with --api-key", () => {
