@@ -121,7 +121,8 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * import an id it contradicts (with a warning); and a failure that echoes part of an imported record (its
  * uid, id or email) fails it, saying FullStory may hold the user. A failure that names several records by
  * the key it is matched on and none of them exactly fails each of them not refused exactly, saying which one
- * it refused is unknown and that FullStory may hold the user. A refusal the job's status contradicts (the job
+ * it refused is unknown and that FullStory may hold the user (all but one of them may be among the imports
+ * counted, and confirm no record neither list names). A refusal the job's status contradicts (the job
  * `COMPLETED`, which says every user was imported, or its `imports` count leaves fewer users than were
  * refused) says FullStory may hold the user. A list that names the chunk's records more
  * than twice over is not read on, and nothing is placed from either list. Records neither list names are
@@ -517,6 +518,7 @@ export function createFullStoryAdapter(
               listedImports,
               unlisted: unlistedCount,
               listedFailures: refusedCount,
+              mayBeImported: matcher.mayBeImported,
               ...(imports.kind === "complete" && { importsTotals: imports.totals }),
               ...(errors.kind === "complete" && { errorsTotals: errors.totals }),
             },

@@ -44,6 +44,11 @@ export interface Tally {
   readonly unlisted: number;
   /** Records the errors list refused (each one the `imports` count cannot hold). */
   readonly listedFailures?: number;
+  /**
+   * Records failed on an errors entry that names them with others, beyond the one it refused: FullStory may
+   * have imported them, so the `imports` count may hold them.
+   */
+  readonly mayBeImported?: number;
   /** The least and most `total_records` each list's pages gave, where the list was read to its end. */
   readonly importsTotals?: ListTotals | undefined;
   readonly errorsTotals?: ListTotals | undefined;
@@ -68,7 +73,7 @@ export interface ListTotals {
  */
 export function unconfirmedImports(tally: Tally): string | undefined {
   const { imports, errors, size, listedImports, unlisted, listedFailures = 0 } = tally;
-  const { importsTotals, errorsTotals } = tally;
+  const { importsTotals, errorsTotals, mayBeImported = 0 } = tally;
   if (unlisted === 0) return undefined;
   const unknown = `FullStory did not say what happened to this user, whom neither of its lists names`;
   for (const [name, counted] of [
@@ -102,9 +107,13 @@ export function unconfirmedImports(tally: Tally): string | undefined {
   if (imports.value + listedFailures > size)
     return `${counted}, while its errors list refused ${listedFailures}: more users than the chunk held, which confirms nothing: ${unknown}`;
   const confirming = Math.min(imports.value, importsTotals?.least ?? imports.value);
-  const spare = Math.max(0, confirming - listedImports);
+  const spare = Math.max(0, confirming - listedImports - mayBeImported);
   if (spare >= unlisted) return undefined;
-  return `${counted}; its imports list gave ${listedImports}, which leaves ${spare} of that count for the ${unlisted} users neither list names: ${unknown}`;
+  const twins =
+    mayBeImported === 0
+      ? ""
+      : ` and ${mayBeImported} failed on an errors entry that names them with another record may be imported`;
+  return `${counted}; its imports list gave ${listedImports}${twins}, which leaves ${spare} of that count for the ${unlisted} users neither list names: ${unknown}`;
 }
 
 /** What a list's `total_records` said, when it is not `counted` (the status's count) on every page. */

@@ -39,6 +39,8 @@ export class Matcher {
    * records fails each, and is still one refusal in FullStory's counts (negative when it failed none anew).
    */
   refusalsOvercounted = 0;
+  /** Of those, the records an entry failed beyond the one it refused: FullStory may have imported them. */
+  mayBeImported = 0;
   /** Imported users with a uid no record has, left for {@link matchLeftovers}. */
   readonly #leftovers: {
     readonly uid: string;
@@ -199,16 +201,18 @@ export class Matcher {
     const flagged = new Set<number>();
     for (const { by, positions, outcome } of this.#ambiguous.splice(0)) {
       const note = `; FullStory's errors list refused an item with this ${by}, as none of the ${positions.length} records with it was sent, so which of them it refused is unknown${UNSETTLED_JOB_NOTE}`;
-      this.refusalsOvercounted -= 1;
+      let failedAnew = 0;
       for (const at of positions) {
         const placed = this.outcomes[at];
         if (this.#exact.has(at) || flagged.has(at)) continue;
         flagged.add(at);
         const anew = placed === undefined || placed.ok;
-        if (anew) this.refusalsOvercounted += 1;
+        if (anew) failedAnew += 1;
         const refusal = anew ? outcome : placed;
         this.outcomes[at] = { ...refusal, reason: `${refusal.reason}${note}` };
       }
+      this.refusalsOvercounted += failedAnew - 1;
+      this.mayBeImported += Math.max(0, failedAnew - 1);
     }
     for (const { uid, id, email, outcome } of this.#refusals.splice(0)) {
       const [by, positions] =

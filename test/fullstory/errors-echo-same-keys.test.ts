@@ -30,7 +30,10 @@ function importAnswered(
   records: readonly FullStoryUser[],
   imported: (at: number) => boolean,
   errors: readonly object[],
-  counts = { imports: 1, errors: 1 },
+  counts: { imports: number; errors: number; status?: string; importsTotal?: number } = {
+    imports: 1,
+    errors: 1,
+  },
 ) {
   mountFullStory(server, {
     faults: {
@@ -45,13 +48,13 @@ function importAnswered(
           case "getBatchImportStatus":
             return rewrite((body) => ({
               ...body,
-              ...counts,
-              job: { ...(body["job"] as object), status: "FAILED" },
+              ...{ imports: counts.imports, errors: counts.errors },
+              job: { ...(body["job"] as object), status: counts.status ?? "FAILED" },
             }));
           case "getBatchImports":
             return rewrite((body) => {
               const results = (body["results"] as object[]).filter((_, at) => imported(at));
-              return { results, total_records: String(results.length) };
+              return { results, total_records: String(counts.importsTotal ?? results.length) };
             });
           case "getBatchImportErrors":
             return rewrite(() => ({ results: errors, total_records: String(counts.errors) }));
@@ -149,5 +152,25 @@ describe("one errors entry that names two records of a uid, beside a refusal of 
       /may hold/,
     );
     expect(report.outcomes[3]).toMatchObject({ outcome: "imported" });
+  });
+});
+
+describe("an errors entry that fails three records of a uid, none named exactly, in a COMPLETED job", () => {
+  it("leaves the two it did not refuse to the imports count: a record no list names is not confirmed", async () => {
+    const third: FullStoryUser = { uid: "u-1", display_name: "Third" };
+    const other: FullStoryUser = { uid: "u-2", display_name: "Other" };
+    const report = await importAnswered(
+      [REFUSED, KEPT, third, other],
+      () => false,
+      [refusalOf({ uid: "u-1", display_name: "First" })],
+      { imports: 2, errors: 1, status: "COMPLETED", importsTotal: 2 },
+    );
+
+    expect(report.total).toBe(4);
+    expect(report.outcomes[3]).toMatchObject({
+      outcome: "failed",
+      code: "no_outcome",
+      reason: matching(/2 failed on an errors entry that names them with another record/),
+    });
   });
 });
