@@ -210,16 +210,21 @@ describe("a raw call given its own fetch", () => {
 });
 
 describe("a raw call's init made by a class", () => {
-  it("keeps the signal and params its getters give: an aborted signal sends nothing", async () => {
-    let served = 0;
+  it.each([
+    ["aborted", true],
+    ["live", false],
+  ])("keeps the signal (%s) and params its getters give", async (_, aborted) => {
+    const served: string[] = [];
     server.use(
-      http.get(`${HOSTS.fullstory}/v2/users/:id`, () => {
-        served += 1;
+      http.get(`${HOSTS.fullstory}/v2/users/:id`, ({ params }) => {
+        served.push(String(params["id"]));
         return HttpResponse.json({ id: "x" });
       }),
     );
     class Init {
-      readonly #signal = AbortSignal.abort(new Error("stopped by the caller"));
+      readonly #signal = aborted
+        ? AbortSignal.abort(new Error("stopped by the caller"))
+        : new AbortController().signal;
       get signal() {
         return this.#signal;
       }
@@ -229,7 +234,22 @@ describe("a raw call's init made by a class", () => {
     }
     const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}` });
     const get = client.raw.GET as (...args: unknown[]) => Promise<unknown>;
-    await expect(get("/v2/users/{id}", new Init())).rejects.toThrow();
-    expect(served).toBe(0);
+    const call = get("/v2/users/{id}", new Init());
+    if (aborted) await expect(call).rejects.toThrow();
+    else await call;
+    expect(served).toEqual(aborted ? [] : ["u-1"]);
+  });
+
+  it("a function given as the init is checked as one: its own fetch is refused", async () => {
+    const handed: Request[] = [];
+    const ownFetch = (request: Request) => {
+      handed.push(request);
+      return Promise.resolve(Response.json({ id: "x" }, { status: 200 }));
+    };
+    const init = Object.assign(() => undefined, { params: { path: { id: "x" } }, fetch: ownFetch });
+    const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}` });
+    const get = client.raw.GET as (...args: unknown[]) => Promise<unknown>;
+    await expect(get("/v2/users/{id}", init)).rejects.toBeInstanceOf(TypeError);
+    expect(handed).toEqual([]);
   });
 });

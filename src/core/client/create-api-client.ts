@@ -255,7 +255,11 @@ async function rawCall(
   secrets: SecretSet,
 ): Promise<unknown> {
   const given = args[initAt];
-  const init = given !== null && typeof given === "object" ? plainInit(given) : undefined;
+  // A function is read as an init too: openapi-fetch reads a callable's fields as an object's.
+  const init =
+    (given !== null && typeof given === "object") || typeof given === "function"
+      ? plainInit(given)
+      : undefined;
   if (init?.fetch !== undefined)
     throw new TypeError(
       "raw: a call's own fetch would send past the client's transport (its origin check, retries, timeouts and refused redirects) with the client's credentials; give the client a fetch when creating it instead; nothing was sent",
@@ -288,7 +292,8 @@ function plainInit(given: object): RawInit {
 
 const INIT_FIELDS = [
   ...["baseUrl", "fetch", "Request", "headers", "params", "parseAs", "querySerializer"],
-  ...["bodySerializer", "body", "middleware", "signal", "cache", "credentials", "integrity"],
+  ...["bodySerializer", "pathSerializer", "body", "middleware", "signal", "cache", "credentials"],
+  "integrity",
   ...["keepalive", "method", "mode", "priority", "redirect", "referrer", "referrerPolicy"],
   ...["window", "duplex", "dispatcher"],
 ];
