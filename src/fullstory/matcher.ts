@@ -92,12 +92,7 @@ export class Matcher {
       // An errors entry that names several records by one key and none of them exactly (assignExact came
       // first) may be any of theirs: first come would refuse one record FullStory imported and import the one
       // it refused.
-      const [by, positions] =
-        uid !== undefined
-          ? (["uid", this.#index("uid").get(uid)] as const)
-          : id !== undefined && this.#index("id").has(id)
-            ? (["id", this.#index("id").get(id)] as const)
-            : (["email", this.#placedByEmail(email, id)] as const);
+      const [by, positions] = this.#named(uid, id, email);
       if (typeof positions === "object") {
         this.#ambiguous.push({ by, positions, outcome });
         return;
@@ -215,12 +210,7 @@ export class Matcher {
       this.mayBeImported += Math.max(0, failedAnew - 1);
     }
     for (const { uid, id, email, outcome } of this.#refusals.splice(0)) {
-      const [by, positions] =
-        uid !== undefined
-          ? (["uid", this.#index("uid").get(uid)] as const)
-          : id !== undefined && this.#index("id").has(id)
-            ? (["id", this.#index("id").get(id)] as const)
-            : (["email", this.#placedByEmail(email, id)] as const);
+      const [by, positions] = this.#named(uid, id, email);
       const imported = (typeof positions === "number" ? [positions] : (positions ?? [])).find(
         (at) => this.outcomes[at]?.ok === true,
       );
@@ -257,6 +247,17 @@ export class Matcher {
         }
       }
     }
+  }
+
+  /** The key an entry names records by (uid, else an id a record has, else email), and the records. */
+  #named(
+    uid: string | undefined,
+    id: string | undefined,
+    email: string | undefined,
+  ): readonly [string, Positions | undefined] {
+    if (uid !== undefined) return ["uid", this.#index("uid").get(uid)];
+    if (id !== undefined && this.#index("id").has(id)) return ["id", this.#index("id").get(id)];
+    return ["email", this.#placedByEmail(email, id)];
   }
 
   /** The records an entry without a uid names by `email`, as {@link assign} looks for them. */
