@@ -131,6 +131,12 @@ export function duplicateKeyProblem(key: string): string {
 }
 
 /**
+ * The deepest nesting of arrays and objects a vendor's answer may have: far more than any documented answer
+ * (or a record echoed in one) holds, and far less than a recursive walk of it may go before the stack runs out.
+ */
+export const MAX_ANSWER_DEPTH = 256;
+
+/**
  * Whether valid JSON text nests arrays and objects more than `limit` levels deep, told from its brackets
  * outside strings, without walking the value: JSON.parse reads nesting far deeper than the stack lets any
  * recursive walk (JSON.stringify, structuredClone, a scrub of secrets) go.

@@ -1,11 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import type {
-  Chunk,
-  ChunkContext,
-  ChunkResult,
-  ImportAdapter,
-  ItemOutcome,
-} from "../core/engine/adapter.js";
+import type { Chunk, ChunkContext, ChunkResult, ImportAdapter } from "../core/engine/adapter.js";
 import {
   afterUnansweredSend,
   failedBy,
@@ -19,8 +13,9 @@ import { ApiError } from "../core/errors/api-error.js";
 import { SecretSet } from "../core/errors/secrets.js";
 import { wholeNumberOption } from "../core/options.js";
 import type { SlashIdClient } from "./client.js";
-import type { SlashIdFailureCode } from "./failure-codes.js";
-import { HANDLE_COLUMNS, outcomesOf } from "./failed-csv.js";
+import type { Outcome, SlashIdFailureCode } from "./failure-codes.js";
+import { outcomesOf } from "./failed-csv.js";
+import { HANDLE_COLUMNS } from "./failed-rows.js";
 import {
   columnsOf,
   type SlashIdColumn,
@@ -39,8 +34,6 @@ export interface SlashIdAdapterOptions {
    */
   maxRecords?: number;
 }
-
-type Outcome = ItemOutcome<SlashIdFailureCode>;
 
 /**
  * The SlashID adapter for `runImport`: each chunk becomes one CSV file (header line, one row per person)

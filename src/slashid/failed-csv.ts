@@ -14,11 +14,9 @@ import {
 } from "./failed-rows.js";
 import { FreePositions } from "./free-positions.js";
 import { weighLoose } from "./loose-rows.js";
-import { SLASHID_REJECTED, SLASHID_UNCONFIRMED, type Outcome } from "./outcome-codes.js";
+import { SLASHID_REJECTED, SLASHID_UNCONFIRMED, type Outcome } from "./failure-codes.js";
 import { columnsOf, type SlashIdColumn, type SlashIdCsvRow } from "./records.js";
 import { settleTies } from "./tied-rows.js";
-
-export { HANDLE_COLUMNS, SLASHID_REJECTED, SLASHID_UNCONFIRMED, type HandleKind };
 
 /**
  * What a replayed upload's "already exists" means: the lost upload wrote the person, or someone else did (before

@@ -1,3 +1,4 @@
+import type { ItemOutcome } from "../core/engine/adapter.js";
 import type { RequestFailureCode } from "../core/engine/failure-codes.js";
 
 /**
@@ -14,3 +15,10 @@ import type { RequestFailureCode } from "../core/engine/failure-codes.js";
  * - another {@link RequestFailureCode}: the upload failed (`"429"`, `"network"`, …).
  */
 export type SlashIdFailureCode = "rejected_by_vendor" | "import_unconfirmed" | RequestFailureCode;
+
+export type Outcome = ItemOutcome<SlashIdFailureCode>;
+
+/** The code of a person SlashID refused (see {@link SlashIdFailureCode}). */
+export const SLASHID_REJECTED = "rejected_by_vendor" satisfies SlashIdFailureCode;
+/** The code of a person SlashID's answer leaves in doubt (see {@link SlashIdFailureCode}). */
+export const SLASHID_UNCONFIRMED = "import_unconfirmed" satisfies SlashIdFailureCode;

@@ -1,4 +1,4 @@
-import type { Outcome } from "./outcome-codes.js";
+import type { Outcome } from "./failure-codes.js";
 
 /**
  * The positions of a list (ascending) not yet given an outcome, from the first on: positions only ever go from

@@ -4,7 +4,7 @@ export type {
   paths as SlashIdPaths,
 } from "../../generated/slashid.js";
 export { createSlashIdAdapter, slashIdKeyOf, type SlashIdAdapterOptions } from "./adapter.js";
-export { SLASHID_REJECTED, SLASHID_UNCONFIRMED } from "./failed-csv.js";
+export { SLASHID_REJECTED, SLASHID_UNCONFIRMED } from "./failure-codes.js";
 export { importUsers, type SlashIdImportOptions } from "./import.js";
 export {
   personFromCsvRow,

@@ -1,7 +1,7 @@
 import { afterLostSend } from "../core/engine/chunk-outcomes.js";
 import { ALREADY_EXISTS, type FailedRow } from "./failed-rows.js";
 import type { FreePositions } from "./free-positions.js";
-import { SLASHID_REJECTED, SLASHID_UNCONFIRMED, type Outcome } from "./outcome-codes.js";
+import { SLASHID_REJECTED, SLASHID_UNCONFIRMED, type Outcome } from "./failure-codes.js";
 
 /**
  * The persons a failed row shares its most handles with, equally: the free positions of `lists`, `count` of

@@ -118,7 +118,7 @@ export class ChunkRun {
     // A job journaled by an earlier version, which kept no row count beside it, is checked as a 202's job
     // without `total_rows` is: one that holds the rows sent (found in the list, or counted) passes anyway.
     if (jobId !== undefined && savedUnchecked === undefined && this.chunk.items.length >= end)
-      unchecked = new Set(this.chunk.items.slice(start, end).map((user) => user.user_id)).size;
+      unchecked = this.distinctUsers(start, end);
     // A request for these users went out and its answer never came (in this run, or one a crash ended): the
     // job it may have created is looked for before anything is sent again.
     if (jobId === undefined && this.lostSince(range) !== undefined) {
@@ -290,8 +290,7 @@ export class ChunkRun {
             "bulkIdentifyUsers answered 202 without a usable job_id, so the job holding these users is unknown",
           );
         }
-        const distinct = new Set(this.chunk.items.slice(start, end).map((user) => user.user_id))
-          .size;
+        const distinct = this.distinctUsers(start, end);
         const foreign = this.notThisRequests(jobId, answer.data, size, distinct);
         if (foreign !== undefined) return fail("job_mismatch", foreign);
         // A 202 without `total_rows` (one documented shape) has not shown that its job holds these rows:
@@ -438,6 +437,11 @@ export class ChunkRun {
    * The body of a request for users `[start, end)` as it goes over the wire; its size in bytes is what a
    * job's `file_size` is taken to be (the spec leaves its unit UNCONFIRMED, presumably bytes).
    */
+  /** How many users the items from `start` to `end` are: a job of them holds no fewer rows. */
+  private distinctUsers(start: number, end: number): number {
+    return new Set(this.chunk.items.slice(start, end).map((user) => user.user_id)).size;
+  }
+
   private bodyText(start: number, end: number): string {
     const positions = Array.from({ length: end - start }, (_, i) => start + i);
     return (

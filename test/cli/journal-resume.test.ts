@@ -226,18 +226,8 @@ describe("import --journal: resume an interrupted import", () => {
       "import",
       "propeller",
       file("journal-pp.ndjson", ndjson(users)),
-      "--base-url",
-      url,
-      "--client-id",
-      CREDS.clientId,
-      "--client-secret",
-      CREDS.clientSecret,
-      "--journal",
-      file("pp.journal"),
-      "--chunk-size",
-      "10",
-      "--concurrency",
-      "1",
+      ...propellerFlags(url, "--journal", file("pp.journal"), "--chunk-size", "10"),
+      ...["--concurrency", "1"],
     ];
 
     // One send per chunk: the 500 is left to the re-run (within a run, it would be replayed).

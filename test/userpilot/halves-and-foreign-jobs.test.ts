@@ -9,7 +9,15 @@ import { createUserpilotClient, type UserpilotEnvironment } from "../../src/user
 import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { bodyBytes, dropAfter, run, userpilot, users, type ScriptPlan } from "./harness.js";
+import {
+  acceptedAs,
+  bodyBytes,
+  dropAfter,
+  run,
+  userpilot,
+  users,
+  type ScriptPlan,
+} from "./harness.js";
 
 const msw = useMswServer();
 const vendor = (options?: UserpilotSimulatorOptions, plan?: ScriptPlan) =>
@@ -81,18 +89,11 @@ describe("a 202 without total_rows naming a job that is not the request's", () =
     ["fewer rows than the users' distinct user_ids, once the job ended", 2],
   ])("is not taken for the request's job when its status shows %s", async (_, rows) => {
     const up = vendor({ stepMs: 0 });
-    // Another process's job; the answer to the request names it (a 202 in the documented
-    // `{ job_id, status, submitted_at }` shape, as an API that answers with the running job might).
+    // Another process's job; the answer to the request names it.
     const foreign = up.sim.startForeignJob({ rows });
     up.script({
       bulkIdentifyUsers: {
-        1: {
-          answer: () =>
-            json(
-              { job_id: foreign, status: "queued", submitted_at: new Date().toISOString() },
-              202,
-            ),
-        },
+        1: acceptedAs(foreign),
       },
     });
     const report = await run(users(4), options);

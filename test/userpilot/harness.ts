@@ -4,7 +4,7 @@
 import type { SetupServer } from "msw/node";
 import { expect } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
-import type { FaultOptions, ScriptAction } from "../../src/testing/faults.js";
+import { json, type FaultOptions, type ScriptAction } from "../../src/testing/faults.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { userpilotUser } from "../../src/testing/fixtures/userpilot.js";
 import { simulatorHandlers } from "../../src/testing/msw.js";
@@ -88,6 +88,15 @@ export const afterwards = (effect: () => void): ScriptAction => ({
     effect();
     return answer;
   },
+});
+
+/**
+ * In the vendor's place, a 202 in the documented `{ job_id, status, submitted_at }` shape that names `jobId`
+ * (another process's job, as an API that answers with the running job might).
+ */
+export const acceptedAs = (jobId: string): ScriptAction => ({
+  answer: () =>
+    json({ job_id: jobId, status: "queued", submitted_at: new Date().toISOString() }, 202),
 });
 
 /** The vendor processes the call and the connection drops before its answer goes out. */

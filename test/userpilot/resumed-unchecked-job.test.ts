@@ -4,10 +4,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
-import { json } from "../../src/testing/faults.js";
 import { journalFile } from "../support/journal-file.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { run, users, useUserpilot } from "./harness.js";
+import { acceptedAs, run, users, useUserpilot } from "./harness.js";
 
 const userpilot = useUserpilot();
 
@@ -24,13 +23,7 @@ it.each([
     const controller = new AbortController();
     up.script({
       bulkIdentifyUsers: {
-        1: {
-          answer: () =>
-            json(
-              { job_id: foreign, status: "queued", submitted_at: new Date().toISOString() },
-              202,
-            ),
-        },
+        1: acceptedAs(foreign),
       },
       // The run stops at its first look at the job: only the journal knows it.
       getBackgroundJob: {
@@ -69,10 +62,7 @@ it("a replay after the first status poll failed checks the job's rows as that po
   const unreadable = { answer: () => gatewayPage(502) };
   up.script({
     bulkIdentifyUsers: {
-      1: {
-        answer: () =>
-          json({ job_id: foreign, status: "queued", submitted_at: new Date().toISOString() }, 202),
-      },
+      1: acceptedAs(foreign),
     },
     // Every try of the client's first status request: the chunk is replayed, and polls the job again.
     getBackgroundJob: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [i + 1, unreadable])),

@@ -1,7 +1,7 @@
 import type { TransportVariant } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
 import { retryAfterOf } from "../http/retry-policy.js";
-import { duplicateKey, nestsDeeperThan } from "../json-text.js";
+import { duplicateKey, MAX_ANSWER_DEPTH, nestsDeeperThan } from "../json-text.js";
 import { shapeProblems } from "./check-shape.js";
 import type { OperationSpec } from "./operation-table.js";
 
@@ -9,11 +9,6 @@ import type { OperationSpec } from "./operation-table.js";
 const BODY_EXCERPT = 512;
 /** How much of a key written twice a reason names, in characters. */
 const KEY_EXCERPT = 64;
-/**
- * The deepest nesting of arrays and objects a vendor's answer may have: far more than any documented answer
- * (or a record echoed in one) holds, and far less than a recursive walk of it may go before the stack runs out.
- */
-const MAX_ANSWER_DEPTH = 256;
 const TOO_DEEP = `body nests arrays and objects more than ${MAX_ANSWER_DEPTH} levels deep`;
 
 /** What one HTTP response means for an operation, before it is typed. */

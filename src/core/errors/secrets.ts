@@ -1,3 +1,5 @@
+import { MAX_ANSWER_DEPTH } from "../json-text.js";
+
 const REDACTED = "[REDACTED]";
 /** The shortest piece of a secret that is redacted where a text was cut through it. */
 const MIN_FRAGMENT = 4;
@@ -10,8 +12,7 @@ const MIN_RUN = 6;
  * a token endpoint issuing a token of megabytes would take seconds and hundreds of MiB to index.
  */
 const RUNS_OF_SECRETS_UP_TO = 65_536;
-/** How deep `scrubDeep` copies arrays and objects; deeper ones become {@link TOO_DEEP}. */
-const SCRUB_DEPTH = 256;
+/** What `scrubDeep` keeps of an array or object nested deeper than any vendor's answer. */
 const TOO_DEEP = "[nested too deep to keep]";
 /** How many characters of one value `scrubDeep` scrubs of secrets' runs: a vendor's messages, not documents. */
 const RUNS_PER_VALUE = 256 * 1024;
@@ -155,7 +156,8 @@ export class SecretSet {
   #scrubDeep<T>(value: T, budget: { left: number }, depth: number): T {
     // JSON.parse reads nesting far deeper than the stack lets this walk go (a raw call's error body is not
     // checked for it): what lies deeper than any vendor's answer is left out, not walked.
-    if (depth > SCRUB_DEPTH && value !== null && typeof value === "object") return TOO_DEEP as T;
+    if (depth > MAX_ANSWER_DEPTH && value !== null && typeof value === "object")
+      return TOO_DEEP as T;
     if (typeof value === "string") {
       const scrubbed = this.scrub(value);
       if (scrubbed.length > budget.left) return scrubbed as T;
