@@ -96,10 +96,11 @@ export interface UserpilotAdapterOptions {
  *   it), or no usable job id: the answer counts as lost. Every user fails transient (`job_mismatch`, with
  *   both counts, or `malformed`), and the replay looks for the request's own job in the job list before
  *   sending again.
- * - `409 Conflict` (another bulk job is running): waits and submits again, for up to `jobTimeoutMs`, then
- *   fails the chunk with `job_conflict`. Once a job outlasted `jobTimeoutMs` (this import's, failed
- *   `job_timeout`, or the one a chunk waited on), a chunk waits out a `409` for `conflictWaitMs` only, until
- *   Userpilot accepts a job again: each later chunk would otherwise wait as long again for the same job.
+ * - `409 Conflict` (another bulk job is running; a body that cannot be read, as a proxy's page, says so too):
+ *   waits and submits again, for up to `jobTimeoutMs`, then fails the chunk with `job_conflict`. Once a job
+ *   outlasted `jobTimeoutMs` (this import's, failed `job_timeout`, or the one a chunk waited on), a chunk
+ *   waits out a `409` for `conflictWaitMs` only, until Userpilot accepts a job again: each later chunk would
+ *   otherwise wait as long again for the same job.
  *   After a lost send, the job list is searched for that send's job at each `409`; a list that cannot be
  *   read then leaves the users unsettled (the replay searches again), never waited out blind.
  * - `413` (body too large for the vendor, or a proxy's page in its place): the chunk is split in half and

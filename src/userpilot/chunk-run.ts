@@ -22,6 +22,7 @@ import type { UserpilotFailureCode } from "./failure-codes.js";
 import {
   accepted,
   completedOutcome,
+  conflictText,
   duration,
   errorText,
   failure,
@@ -310,7 +311,11 @@ export class ChunkRun {
       // A proxy or gateway in front of Userpilot refuses a body too large for it with a page of its own
       // (HTML, not Userpilot's JSON): its 413 refuses the body all the same, and Userpilot never saw it.
       const tooLarge = httpStatusOf(error) === 413;
-      const refused = (typeof error.status === "number" || tooLarge) && !isTransient(error);
+      // Only a running job makes Userpilot answer 409: one whose body cannot be read (a proxy's page in its
+      // place) says so all the same, and is waited out (or its lost send's job looked for) as any 409 is.
+      const conflict = httpStatusOf(error) === 409;
+      const refused =
+        (typeof error.status === "number" || tooLarge || conflict) && !isTransient(error);
       const madeNoJob =
         error.afterArrivedTry !== true && (refused || unprocessedBy(error) !== undefined);
       if (!lostBefore && madeNoJob) {
@@ -326,47 +331,47 @@ export class ChunkRun {
           `${by} refused this user as too large (413)${errorText(body)}`,
         );
       }
-      switch (error.status) {
-        case 409: {
-          // The running job may be the one an earlier, lost request of these users created: follow it
-          // rather than wait for it blind and then send the users once more.
-          const found = lostBefore ? await this.reconcile(start, end, range) : undefined;
-          if (found?.kind === "fatal") return { kind: "result", result: found };
-          // Unread, the list cannot show that the running job is not the lost request's: waited out blind,
-          // that job may end and the next send make a second job of the same users.
-          if (found?.kind === "unknown") {
-            return { kind: "result", result: everyItem(size, unsettled(found.error, LIST_UNREAD)) };
-          }
-          if (found?.kind === "found" && found.jobId !== undefined) {
-            return {
-              kind: "accepted",
-              jobId: found.jobId,
-              ...(found.guess !== undefined && { guess: found.guess }),
-            };
-          }
-          // Once a job outlasted the limit, a chunk waits once, in case that job ended since, and no longer.
-          const stuck = this.queue.stuck;
-          if (stuck !== undefined && waitedStuck) {
-            return fail(
-              "job_conflict",
-              `another bulk job was still running after ${duration(clock.elapsed())}${errorText(error.body)}; left to a re-run, as ${stuck} and Userpilot has accepted no job since`,
-            );
-          }
-          waitedStuck = stuck !== undefined;
-          if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
-            const waited = `another bulk job was still running after ${duration(clock.elapsed())}`;
-            this.queue.stuck = waited;
-            return fail("job_conflict", `${waited}${errorText(error.body)}`);
-          }
-          if (!(await clock.sleep(wait))) {
-            return fail(
-              "aborted",
-              "the import was aborted while waiting for another bulk job to finish",
-            );
-          }
-          wait = Math.min(maxWait, wait * 1.5);
-          continue;
+      if (conflict) {
+        // The running job may be the one an earlier, lost request of these users created: follow it
+        // rather than wait for it blind and then send the users once more.
+        const found = lostBefore ? await this.reconcile(start, end, range) : undefined;
+        if (found?.kind === "fatal") return { kind: "result", result: found };
+        // Unread, the list cannot show that the running job is not the lost request's: waited out blind,
+        // that job may end and the next send make a second job of the same users.
+        if (found?.kind === "unknown") {
+          return { kind: "result", result: everyItem(size, unsettled(found.error, LIST_UNREAD)) };
         }
+        if (found?.kind === "found" && found.jobId !== undefined) {
+          return {
+            kind: "accepted",
+            jobId: found.jobId,
+            ...(found.guess !== undefined && { guess: found.guess }),
+          };
+        }
+        // Once a job outlasted the limit, a chunk waits once, in case that job ended since, and no longer.
+        const stuck = this.queue.stuck;
+        if (stuck !== undefined && waitedStuck) {
+          return fail(
+            "job_conflict",
+            `another bulk job was still running after ${duration(clock.elapsed())}${conflictText(error)}; left to a re-run, as ${stuck} and Userpilot has accepted no job since`,
+          );
+        }
+        waitedStuck = stuck !== undefined;
+        if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
+          const waited = `another bulk job was still running after ${duration(clock.elapsed())}`;
+          this.queue.stuck = waited;
+          return fail("job_conflict", `${waited}${conflictText(error)}`);
+        }
+        if (!(await clock.sleep(wait))) {
+          return fail(
+            "aborted",
+            "the import was aborted while waiting for another bulk job to finish",
+          );
+        }
+        wait = Math.min(maxWait, wait * 1.5);
+        continue;
+      }
+      switch (error.status) {
         case 400: {
           const [first] = Array.isArray(error.body.errors) ? error.body.errors : [];
           const code: unknown = first?.error_code;

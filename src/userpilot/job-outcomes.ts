@@ -212,6 +212,16 @@ export function errorText(body: unknown): string {
   return messages.length === 0 ? "" : `: ${messages.join("; ")}`;
 }
 
+/**
+ * `: ` and what a `409` says beyond its status: Userpilot's messages, or why its body could not be read (a
+ * proxy's page in its place), which leaves the running job the status alone says.
+ */
+export function conflictText(error: ApiError): string {
+  if (typeof error.status === "number") return "body" in error ? errorText(error.body) : "";
+  const why = "reason" in error && typeof error.reason === "string" ? error.reason : error.message;
+  return ` (as its 409 said, whose body could not be read: ${why})`;
+}
+
 /** A value the spec gives another type, as the answer wrote it (text in quotes), cut short. */
 function shown(value: unknown, scrub: (text: string) => string): string {
   return text(typeof value === "string" ? JSON.stringify(value) : value, scrub).slice(0, 100);
