@@ -1,6 +1,8 @@
 // Update User (POST /v2/users/{id}) with FullStory's rules checked first and the uid-immutability rule as a
 // typed error.
 import type { Rejection } from "../core/engine/adapter.js";
+import { ApiError } from "../core/errors/api-error.js";
+import { SecretSet } from "../core/errors/secrets.js";
 import { MALFORMED_TEXT_MESSAGE, isWellFormedText } from "../core/validate/sent-as-validated.js";
 import type { FullStoryClient } from "./client.js";
 import { FULLSTORY_RULES, checkFullStoryUser, type FullStoryUserUpdate } from "./validate.js";
@@ -84,7 +86,8 @@ const CANNOT_CHANGE = /immutable|cannot be (?:changed|updated)|already set/i;
  * FullStory's rules, and `uid_immutable` when the update would change an existing uid: before sending, when
  * `options.currentUid` is given and differs from `user.uid`; after, when FullStory answers 400 (or, since the
  * status is undocumented, another 4xx) with code `uid_immutable` or a message about the uid that says it
- * cannot change. Every other outcome is the client's.
+ * cannot change. A 200 that names another user than `id` confirms no update of this one: it is `malformed`,
+ * as an unreadable 200 is (FullStory may hold the update). Every other outcome is the client's.
  */
 export async function updateUser(
   client: FullStoryClient,
@@ -135,7 +138,8 @@ export async function updateUser(
     body: user,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  if (result.ok) return result;
+  if (result.ok)
+    return result.data.id === id ? result : { ok: false, error: otherUser(client, id, result) };
   const body = uidImmutableBody(result.error);
   if (body === undefined) return result;
   return {
@@ -156,4 +160,40 @@ function uidImmutableBody(error: UpdateUserClientError): FullStoryErrorBody | un
   if (typeof message !== "string" || typeof code !== "string") return undefined;
   const says = code === "uid_immutable" || (UID.test(message) && CANNOT_CHANGE.test(message));
   return says ? { message, code } : undefined;
+}
+
+type UpdateUserSuccess = Extract<UpdateUserClientResult, { ok: true }>;
+
+/**
+ * A 200 whose `id` is another user's, as the client's `malformed` error: it says FullStory wrote someone,
+ * not that it wrote `id` (a proxy's cached answer, an id FullStory resolved elsewhere), so it confirms no
+ * update of `id`, while the request may have reached FullStory and changed this user all the same.
+ */
+function otherUser(
+  client: FullStoryClient,
+  id: string,
+  answer: UpdateUserSuccess,
+): Extract<UpdateUserClientError, { status: "malformed" }> {
+  const named = JSON.stringify(answer.data.id).slice(0, 300);
+  const headers = Object.fromEntries(
+    Object.entries(answer.headers).map(([name, value]) => [name, client.scrub(value)]),
+  );
+  // Scrubbed by the client's own secrets here: the error is built outside the client, which holds them.
+  return ApiError.of(
+    {
+      status: "malformed" as const,
+      httpStatus: answer.status,
+      reason: client.scrub(
+        `the answer names user ${named}, not user ${JSON.stringify(id)} whose update was sent, so it confirms no update of this user: FullStory may hold this update`,
+      ),
+      bodyText: client.scrub(JSON.stringify(answer.data)).slice(0, 512),
+      headers,
+    },
+    {
+      operation: "updateUser",
+      method: "POST",
+      path: client.scrub(`/v2/users/${encodeURIComponent(id)}`),
+    },
+    new SecretSet(),
+  );
 }

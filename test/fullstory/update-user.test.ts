@@ -44,6 +44,23 @@ describe("updateUser", () => {
     expect(seen).toEqual([{ id, body: JSON.parse(JSON.stringify(user)) as unknown }]);
   });
 
+  it("takes a 200 naming another user as malformed, saying FullStory may hold the update", async () => {
+    const seen = vendor(() => HttpResponse.json({ id: "43" }));
+    const result = await updateUser(client(), "42", { display_name: "Ada" });
+
+    expect(seen).toHaveLength(1);
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        status: "malformed",
+        httpStatus: 200,
+        operation: "updateUser",
+        reason: containing('"43"'),
+      },
+    });
+    expect(!result.ok && result.error.message).toContain("FullStory may hold this update");
+  });
+
   it("returns every broken rule as `invalid` without sending", async () => {
     const seen = vendor();
     const result = await updateUser(client(), "42", {
