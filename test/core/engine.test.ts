@@ -8,7 +8,7 @@ import type {
   ChunkResult,
   ImportAdapter,
 } from "../../src/core/engine/adapter.js";
-import { RESENT_NOTE } from "../../src/core/engine/chunk-outcomes.js";
+import { RESENT_NOTE, UNSETTLED_JOB_NOTE } from "../../src/core/engine/chunk-outcomes.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
 import { SecretSet } from "../../src/core/errors/secrets.js";
@@ -690,6 +690,41 @@ describe("converging within the run", () => {
     );
     const report = await runImport(adapter, users(2), { ...noWait, chunkAttempts: 3 });
     expect(report.outcomes[0]).toMatchObject({ code: "invalid", reason: "the vendor refused it" });
+  });
+
+  it("keeps a refusal's code and words when a later follow-up no longer names the record, adding its doubt", async () => {
+    const refused = { ok: false, code: "invalid", reason: "the vendor refused it" } as const;
+    const unknown = {
+      ok: false,
+      code: "no_outcome",
+      reason: `the job's lists name it nowhere now${UNSETTLED_JOB_NOTE}`,
+    } as const;
+    const { adapter } = scripted(
+      (chunk, context) => {
+        if (context.attempt > 0) context.followedUpOnly?.();
+        return {
+          kind: "done",
+          outcomes: chunk.items.map((_, i) =>
+            i === 0
+              ? context.attempt === 0
+                ? refused
+                : unknown
+              : context.attempt === 0
+                ? lost
+                : { ok: true },
+          ),
+        };
+      },
+      undefined,
+      upsert,
+    );
+    const report = await runImport(adapter, users(2), { ...noWait, chunkAttempts: 3 });
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "invalid",
+      reason: `the vendor refused it; on a later try: ${unknown.reason}`,
+    });
+    expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
   });
 
   it("ends records failed when the attempts run out, saying what was tried, and leaves the chunk to a re-run", async () => {

@@ -288,9 +288,10 @@ function best(
 
 /**
  * Imported beats failed. A later answer beats an earlier one, but for an earlier refusal: that stands, unless
- * the later answer is a refusal too whose vendor answer shows the vendor may hold the record (a job accepted,
- * a list naming it) where the earlier did not, or a later send of the record went unsettled (`resent`), which
- * the refusal then says.
+ * the later answer is a failure that may not pass whose vendor answer shows the vendor may hold the record (a
+ * job accepted, a list naming it, or no longer naming it) where the earlier did not, which the refusal then
+ * says with the vendor's code and words kept; or a later send of the record went unsettled (`resent`), which
+ * the refusal then says too.
  * A later failure does not say the record is unwritten when an earlier send may have written it: one that
  * wrote nothing keeps its words, without `unprocessed`; a refusal (which speaks for its own send only) says
  * the vendor may hold the record.
@@ -313,15 +314,22 @@ function better(
     !saysVendorMayHold(before.reason)
   )
     return { ...before, reason: `${before.reason}${RESENT_NOTE}` };
-  // A later refusal whose vendor answer shows it may hold the record after all (a list read whole this time)
-  // says more than an earlier one that did not. Not the note that an earlier try may have reached the vendor:
+  // A later answer that shows the vendor may hold the record after all (a list read whole this time) says
+  // more than an earlier refusal that did not. Not the note that an earlier try may have reached the vendor:
   // the earlier refusal answered for that try.
-  if (before.transient !== true)
-    return now.transient !== true &&
-      now.reason.includes(UNSETTLED_JOB_NOTE) &&
-      !saysVendorMayHold(before.reason)
+  if (before.transient !== true) {
+    if (
+      now.transient === true ||
+      !now.reason.includes(UNSETTLED_JOB_NOTE) ||
+      saysVendorMayHold(before.reason)
+    )
+      return before;
+    // A refusal repeated with the doubt added; else (the record no longer listed) the vendor's own code and
+    // words still stand, and the later answer only adds that it may hold the record.
+    return now.reason.startsWith(before.reason)
       ? now
-      : before;
+      : { ...before, reason: `${before.reason}; on a later try: ${now.reason}` };
+  }
   if (!mayHaveWritten(before)) return now;
   return now.transient === true ? withoutUnprocessed(now) : afterLostSend(now);
 }
