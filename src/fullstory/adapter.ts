@@ -146,11 +146,13 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * client's retries, a 400 or an undocumented status for its status or a page) refuses no user either: the
  * records not placed stay unsettled (transient, FullStory may hold them), and when the errors list failed
  * so, no imported user is placed (an unread failure may claim its record first; the replay reads both
- * lists). A re-run with the journal reuses the saved key (FullStory replays the job it made for it, for 24
- * hours) or, once saved, polls the saved job instead of creating another. A key first sent more than a day
- * ago (less an hour) without a job id saved is not sent again: FullStory may have forgotten it and would make
- * a second job, so the chunk's users fail `key_expired` (FullStory may hold them). A key whose only send
- * FullStory refused with 401 or 403 is dropped: it made no job, and a re-run sends under a new one.
+ * lists). So is it when the import stops while a list's 202 is waited out: what the lists read settled
+ * stands, and only the records they left unsettled fail `aborted`. A re-run with the journal reuses the
+ * saved key (FullStory replays the job it made for it, for 24 hours) or, once saved, polls the saved job
+ * instead of creating another. A key first sent more than a day ago (less an hour) without a job id saved
+ * is not sent again: FullStory may have forgotten it and would make a second job, so the chunk's users fail
+ * `key_expired` (FullStory may hold them). A key whose only send FullStory refused with 401 or 403 is
+ * dropped: it made no job, and a re-run sends under a new one.
  */
 export function createFullStoryAdapter(
   client: FullStoryClient,
@@ -414,6 +416,7 @@ export function createFullStoryAdapter(
       deadline,
       reported,
       size,
+      signal,
       wait: (next) => waitFor(next, deadline, context),
     });
     // Only what matches an imported user to a record is kept of it, until the failures are matched first; an
@@ -477,8 +480,11 @@ export function createFullStoryAdapter(
     // failures it did not read are unknown, so no imported user is placed (nor a failure that names no record
     // exactly): the records stay unsettled, and the replay reads both lists again. (Placed now, an imported
     // user could take a record whose failure the replay then reads, and imported beats failed when the
-    // attempts are merged.) A fatal answer ends the import: what was read is all there will be.
-    if (!cut && (errors.kind !== "failed" || isFatal(errors.error))) {
+    // attempts are merged.) So too when the import stopped before the list was read whole. A fatal answer
+    // ends the import: what was read is all there will be.
+    const errorsUnread =
+      errors.kind === "failed" ? !isFatal(errors.error) : errors.kind === "stopped";
+    if (!cut && !errorsUnread) {
       for (const user of listed)
         matcher.assign(
           user,
@@ -506,30 +512,40 @@ export function createFullStoryAdapter(
       else if (!outcome.ok) refusedCount += 1;
     }
     const failedList = broken[0];
-    const unlisted =
-      failedList === undefined
-        ? unlistedOutcome(
-            job,
-            ended.status,
-            {
-              imports: ended.imports,
-              errors: ended.errors,
-              size,
-              listedImports,
-              unlisted: unlistedCount,
-              listedFailures: refusedCount,
-              mayBeImported: matcher.mayBeImported,
-              ...(imports.kind === "complete" && { importsTotals: imports.totals }),
-              ...(errors.kind === "complete" && { errorsTotals: errors.totals }),
-            },
-            [
-              ["imports", imports],
-              ["errors", errors],
-            ],
-          )
-        : notFound(failedList)
-          ? lost("a result list")
-          : unsettled(failedList, job);
+    // The import stopped while a list was waited for: what the lists read said of a record stands, and only
+    // the records they left unsettled end as the stop leaves them.
+    const stopped = [imports, errors].find((read) => read.kind === "stopped");
+    const unlisted: Outcome =
+      stopped !== undefined
+        ? {
+            ok: false,
+            code: "aborted",
+            reason: `${stopped.why}; FullStory accepted batch import job ${job} for this user${UNSETTLED_JOB_NOTE}`,
+            transient: true,
+          }
+        : failedList === undefined
+          ? unlistedOutcome(
+              job,
+              ended.status,
+              {
+                imports: ended.imports,
+                errors: ended.errors,
+                size,
+                listedImports,
+                unlisted: unlistedCount,
+                listedFailures: refusedCount,
+                mayBeImported: matcher.mayBeImported,
+                ...(imports.kind === "complete" && { importsTotals: imports.totals }),
+                ...(errors.kind === "complete" && { errorsTotals: errors.totals }),
+              },
+              [
+                ["imports", imports],
+                ["errors", errors],
+              ],
+            )
+          : notFound(failedList)
+            ? lost("a result list")
+            : unsettled(failedList, job);
     for (let i = 0; i < size; i++) done[i] = outcomes[i] ?? unlisted;
     return { kind: "done", outcomes: done };
   }
@@ -740,7 +756,9 @@ type ListRead =
       readonly totals?: { readonly least: number; readonly most: number };
     }
   | { readonly kind: "incomplete"; readonly why: string }
-  | { readonly kind: "failed"; readonly error: ApiError };
+  | { readonly kind: "failed"; readonly error: ApiError }
+  /** The import stopped (its signal aborted) while a 202 was waited out; `why` is the stop's own words. */
+  | { readonly kind: "stopped"; readonly why: string };
 
 /** What bounds the reading of one result list. */
 interface PageBounds {
@@ -750,6 +768,8 @@ interface PageBounds {
   readonly reported: number | undefined;
   /** Records in the chunk: no honest list holds more. */
   readonly size: number;
+  /** The import's signal: a wait it cuts short ends the list's reading, not the chunk's. */
+  readonly signal: AbortSignal;
   /** Asks until the answer is not a 202, within the job's time. */
   wait<T>(
     check: () => Promise<PageAnswer<T> | undefined>,
@@ -810,10 +830,17 @@ async function readPages<T>(
     const pageToken = token;
     if (pageToken !== undefined && monotonicNow() >= bounds.deadline)
       return { kind: "incomplete", why: "the job's time ran out" };
-    const answer = await bounds.wait(async () => {
-      const page = await fetchPage(pageToken);
-      return page.ok && page.status === 202 ? undefined : page;
-    });
+    let answer: { timedOut: false; value: PageAnswer<T> } | { timedOut: true };
+    try {
+      answer = await bounds.wait(async () => {
+        const page = await fetchPage(pageToken);
+        return page.ok && page.status === 202 ? undefined : page;
+      });
+    } catch (error) {
+      // Thrown, a stop would take with it what the other list (or this one's pages) already settled.
+      if (!bounds.signal.aborted) throw error;
+      return { kind: "stopped", why: error instanceof Error ? error.message : String(error) };
+    }
     if (answer.timedOut) return { kind: "incomplete", why: "the job's time ran out" };
     const page = answer.value;
     if (!page.ok) return { kind: "failed", error: page.error };
