@@ -248,7 +248,10 @@ function recordOfLine(text: Line, line: number): unknown {
       "input.encoding",
     );
   }
-  if (text.trim() === "") return BLANK;
+  if (JSON_BLANK.test(text)) return BLANK;
+  // trim() would take these for blanks too, and skip the line unreported: to JSON they are no whitespace.
+  const other = /^\s+$/.test(text) ? /[^ \t\r\n]/.exec(text)?.[0] : undefined;
+  if (other !== undefined) return new UnreadableRecord(`line ${line}`, notJsonBlank(other));
   let record: unknown;
   try {
     record = JSON.parse(text) as unknown;
@@ -261,6 +264,17 @@ function recordOfLine(text: Line, line: number): unknown {
   if (changedInteger(text, { finite: true }) !== undefined)
     return new UnreadableRecord(`line ${line}`, CHANGED_NUMBER, "input.type");
   return record;
+}
+
+/** A line of only what JSON takes as whitespace (space, tab, CR, LF): none of it, or a line end's CR. */
+const JSON_BLANK = /^[ \t\r\n]*$/;
+
+/** Why a line that looks blank but holds a blank JSON does not take (a no-break space) is rejected. */
+function notJsonBlank(char: string): string {
+  return (
+    `looks blank, but holds ${shownChar(char)}, which JSON does not take as whitespace: not a record; ` +
+    "empty the line or remove it"
+  );
 }
 
 /** Why a record with a number JSON.parse reads as another integer is rejected, as a CSV cell's would be. */
@@ -326,13 +340,17 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
     read += chunk.length;
     if (!checkedRoot) {
       // `$.*` would also stream an object's members: only an array of records is accepted.
+      // Only JSON's own blanks: trimStart() passed a file of no-break spaces as empty, and a chunk of them
+      // before the array unread.
       const first = chunk
         .toString("utf8")
         .replace(/^\uFEFF/, "")
-        .trimStart()[0];
+        .replace(/^[ \t\r\n]+/, "")[0];
       if (first === undefined) continue;
       if (first !== "[")
-        throw new Error(`${file}: not a JSON array of records (it starts with ${first})`);
+        throw new Error(
+          `${file}: not a JSON array of records (it starts with ${shownChar(first)})`,
+        );
       checkedRoot = true;
     }
     if (badByte !== undefined) {
@@ -357,6 +375,12 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   // A broken file stops reading where it breaks: what came before is imported, the rest is named in the error.
   if (failure !== undefined)
     throw new Error(`${file}: not a JSON array of records: ${streamSyntaxProblem(failure)}`);
+}
+
+/** A character as an error names it: a blank by its code point, as it shows as nothing to tell it by. */
+function shownChar(char: string): string {
+  if (!/\s/.test(char)) return char;
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 /**
