@@ -156,8 +156,10 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       else writer?.abandon();
       throw error;
     }
+  } finally {
+    // However the run ends: a bar left mid-line on a terminal would have the error printed on its line.
+    progress.done();
   }
-  progress.done();
   if (reportStoppedReading) {
     // Not an input that broke off: the report's error says why the reading stopped.
     const { inputError: _, ...rest } = report;
