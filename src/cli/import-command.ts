@@ -47,6 +47,8 @@ export interface ImportFlags {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   signal: AbortSignal;
+  /** Takes the secrets the CLI was given out of a text it prints or writes to the report. */
+  scrub: (text: string) => string;
 }
 
 /**
@@ -108,7 +110,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
     try {
       writer = await ReportWriter.open(reportFile, {
         vendor: vendor.name,
-        input: args.file,
+        input: args.scrub(args.file),
         startedAt: new Date().toISOString(),
       });
     } catch (error) {
@@ -165,20 +167,25 @@ export async function importCommand(args: ImportFlags): Promise<number> {
     const { inputError: _, ...rest } = report;
     report = { ...rest, aborted: true };
   }
+  // The reading's error names the file, whose name may hold a secret given (a line run together).
+  if (report.inputError !== undefined)
+    report = { ...report, inputError: args.scrub(report.inputError) };
   const reportError = await finishReport(writer, report);
   // The users are at the vendor whatever became of the report file: the summary says what happened to them.
+  const shownReport = reportFile === undefined ? undefined : args.scrub(reportFile);
   args.stdout.write(
-    formatSummary({ ...report, outcomes: sample.outcomes() }, 10, sample.warnedTotal, reportFile),
+    formatSummary({ ...report, outcomes: sample.outcomes() }, 10, sample.warnedTotal, shownReport),
   );
   // The same journal would stop a re-run alike: the error says what to do instead.
-  if (report.aborted && journalStop === undefined) args.stdout.write(resumeHint(flags["journal"]));
+  if (report.aborted && journalStop === undefined)
+    args.stdout.write(args.scrub(resumeHint(flags["journal"])));
   if (journalStop !== undefined)
-    args.stderr.write(`bulk-user-import: ${forTerminal(journalStop.message)}\n`);
+    args.stderr.write(`bulk-user-import: ${forTerminal(args.scrub(journalStop.message))}\n`);
   if (report.inputError !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(report.inputError)}\n`);
   if (reportError !== undefined) {
     args.stderr.write(
-      `bulk-user-import: ${forTerminal(reportError)}; the report file is incomplete; the summary above says what was imported\n`,
+      `bulk-user-import: ${forTerminal(args.scrub(reportError))}; the report file is incomplete; the summary above says what was imported\n`,
     );
   }
   // A journal the run cannot use is the command line's to fix, whatever the run sent before it.
@@ -416,7 +423,7 @@ async function dryRun(
     }
   } catch (error) {
     // As in an import: broken input ends the reading, and every record read before it is still reported.
-    broken = error instanceof Error ? error.message : String(error);
+    broken = args.scrub(error instanceof Error ? error.message : String(error));
   }
   const withWarnings = warned === 0 ? "" : ` (${warned} with a warning)`;
   args.stdout.write(

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { JournalError } from "../core/engine/journal.js";
+import { SecretSet } from "../core/errors/secrets.js";
 import { VERSION } from "../core/version.js";
 import { demoCommand, type DemoFixtures } from "./demo-command.js";
 import { wholeFlag } from "./flag-values.js";
@@ -7,7 +8,7 @@ import { EXIT, importCommand } from "./import-command.js";
 import { simulateCommand } from "./simulate-command.js";
 import { flagRunTogether, quotedName } from "./run-together.js";
 import { forTerminal } from "./terminal-text.js";
-import { ConfigError, VENDOR_NAMES, VENDORS } from "./vendors.js";
+import { ConfigError, VENDOR_NAMES, VENDORS, givenSecrets } from "./vendors.js";
 
 /** What follows a usage error's message. */
 export const USAGE_HINT = "(bulk-user-import --help lists every command and option)\n";
@@ -176,6 +177,11 @@ function refuseRunTogether(values: Record<string, unknown>, positionals: readonl
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   ignoreWriteErrors(io.stdout);
   ignoreWriteErrors(io.stderr);
+  // What the CLI prints may quote an argument (a file name) that holds a secret it was given, the rest of a
+  // command line run together after a blank: scrubbed of those, as the clients scrub their errors.
+  const secrets = new SecretSet();
+  secrets.add(...givenSecrets({}, io.env));
+  const scrub = (text: string) => secrets.scrub(text);
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -183,6 +189,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       allowPositionals: true,
       strict: true,
     });
+    secrets.add(...givenSecrets(values, io.env));
     const [command, ...rest] = positionals;
     if (values.version === true) {
       io.stdout.write(`${VERSION}\n`);
@@ -210,6 +217,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           stdout: io.stdout,
           stderr: io.stderr,
           signal: io.signal,
+          scrub,
         });
       }
       case "simulate": {
@@ -242,7 +250,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       // withoutRunTogetherFlags, but for a short option of one character, `-\n`, which leaves nothing of the
       // argument to follow the break); ours are none, so a line break of an argument (a file name) cannot
       // print a line of its own that reads as the tool's.
-      const message = withoutRunTogetherFlags(error, argv);
+      const message = scrub(withoutRunTogetherFlags(error, argv));
       const lines =
         error instanceof ConfigError
           ? forTerminal(message)
@@ -253,11 +261,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     // A journal the run cannot use is the command line's to fix (another --journal, the run's settings).
     if (error instanceof JournalError) {
-      io.stderr.write(`bulk-user-import: ${forTerminal(error.message)}\n`);
+      io.stderr.write(`bulk-user-import: ${forTerminal(scrub(error.message))}\n`);
       return EXIT.usage;
     }
     io.stderr.write(
-      `bulk-user-import: ${forTerminal(error instanceof Error ? error.message : String(error))}\n`,
+      `bulk-user-import: ${forTerminal(scrub(error instanceof Error ? error.message : String(error)))}\n`,
     );
     return EXIT.couldNotRun;
   }

@@ -28,6 +28,21 @@ export function settingsFromFlags(
   });
 }
 
+/**
+ * The secrets given to the CLI (the values of every vendor's secret settings, by flag or environment
+ * variable), so that a message quoting another argument (a file name holding the rest of a command line run
+ * together, a key with it) can be scrubbed of them: no word of an argument can be told for a secret itself.
+ */
+export function givenSecrets(
+  flags: Readonly<Record<string, string | boolean | undefined>>,
+  env: NodeJS.ProcessEnv,
+): string[] {
+  return VENDORS.flatMap((vendor) => vendor.settings)
+    .filter((setting) => setting.secret === true)
+    .flatMap((setting) => [given(flags[setting.flag]), given(env[setting.env])])
+    .filter((value) => value !== undefined);
+}
+
 function given(value: string | boolean | undefined): string | undefined {
   const trimmed = typeof value === "string" ? value.trim() : "";
   return trimmed === "" ? undefined : trimmed;
