@@ -833,8 +833,9 @@ export const document: Record<string, unknown> = {
       },
       BulkUsersResponse: {
         type: "object",
-        description: "Outcome of a bulk request, one `data` item per input user.",
-        required: ["data", "messages", "total"],
+        description:
+          "Outcome of a bulk request, one `data` item per input user. The vendor's schema lists `data`\nalone; `messages` and `total` appear in its example only (UNCONFIRMED that every answer has them).\n",
+        required: ["data"],
         properties: {
           data: {
             type: "array",

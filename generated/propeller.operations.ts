@@ -33,15 +33,6 @@ export const operations = {
                 },
               },
             },
-            messages: {
-              type: "array",
-              items: {
-                type: "string",
-              },
-            },
-            total: {
-              type: "integer",
-            },
           },
         },
         headers: ["X-Request-Id", "return-format"],

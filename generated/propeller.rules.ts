@@ -221,7 +221,7 @@ export const rules = {
   },
   BulkUsersResponse: {
     type: "object",
-    required: ["data", "messages", "total"],
+    required: ["data"],
     properties: {
       data: {
         type: "array",

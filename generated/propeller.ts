@@ -274,7 +274,10 @@ export interface components {
       /** @description Free-text notes. */
       notes?: string;
     };
-    /** @description Outcome of a bulk request, one `data` item per input user. */
+    /**
+     * @description Outcome of a bulk request, one `data` item per input user. The vendor's schema lists `data`
+     *     alone; `messages` and `total` appear in its example only (UNCONFIRMED that every answer has them).
+     */
     BulkUsersResponse: {
       /**
        * @description One result per input user, in request order: map results to inputs by position and
@@ -282,9 +285,9 @@ export interface components {
        */
       data: components["schemas"]["BulkUserResult"][];
       /** @description Summary messages for the whole request (e.g. `Completed`). */
-      messages: string[];
+      messages?: string[];
       /** @description Number of items processed. */
-      total: number;
+      total?: number;
     };
     /** @description The outcome for one input user. */
     BulkUserResult: {

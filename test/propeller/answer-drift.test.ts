@@ -122,3 +122,26 @@ describe("a Propeller 400 whose error code is text", () => {
     ]);
   });
 });
+
+describe("a Propeller 200 with its results alone", () => {
+  // Propeller's schema lists `data` alone; `messages` and `total` are in its example only. An answer without
+  // them still says, user by user, what Propeller wrote: it was taken as unreadable and sent again, in vain.
+  it("imports its users from `data`, in one request", async () => {
+    const vendor = mountPropeller(server, {
+      bulk: () => ({
+        after: async (answer: Response) => {
+          const { data } = (await answer.json()) as { data: unknown };
+          return json({ data });
+        },
+      }),
+    });
+    const report = await importUsers(propellerClient().client, users(2), {
+      sleep: async () => {},
+      replayDelayMs: 0,
+    });
+
+    expectEveryRecordOnce(report, 2);
+    expect(vendor.sent).toHaveLength(1);
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported"]);
+  });
+});
