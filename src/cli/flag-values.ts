@@ -31,7 +31,8 @@ export function durationFlag(flags: Flags, flag: string): number | undefined {
 export function wholeFlag(flags: Flags, flag: string, min = 1): number | undefined {
   const value = flags[flag];
   if (value === undefined) return undefined;
-  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
+  // Decimal digits only: Number() also reads `0x10` as 16 and `1e3` as 1000, which no operator means by them.
+  const n = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < min)
     throw new ConfigError(`--${flag} takes a whole number ≥ ${min}, not ${quotedFlagValue(value)}`);
   // The library refuses an integer past 2^53 (it is not exact): a usage error here (exit 2), not a failed run.

@@ -80,7 +80,7 @@ describe("a flag of another command", () => {
   });
 
   it("demo --users past 2^53 is a usage error, not a demo of a rounded count", async () => {
-    const result = await refused(["demo", "--users", "1e20"]);
+    const result = await refused(["demo", "--users", "100000000000000000000"]);
     expect(result).not.toBe("ran");
     if (result === "ran") return;
     expect(result.code).toBe(2);

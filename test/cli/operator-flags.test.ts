@@ -77,6 +77,12 @@ describe("timing and retry flags", () => {
     { flag: "--job-timeout", value: "5x", message: "--job-timeout takes a duration with a unit" },
     { flag: "--request-timeout", value: "0ms", message: "--request-timeout takes a duration" },
     { flag: "--retries", value: "1.5", message: "--retries takes a whole number ≥ 0, not 1.5" },
+    { flag: "--retries", value: "0x10", message: "--retries takes a whole number ≥ 0, not 0x10" },
+    {
+      flag: "--chunk-size",
+      value: "1e3",
+      message: "--chunk-size takes a whole number ≥ 1, not 1e3",
+    },
   ];
   for (const c of refused) {
     it(`${c.flag} ${c.value}: exit 2, nothing sent`, async () => {
