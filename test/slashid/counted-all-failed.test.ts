@@ -3,10 +3,11 @@
 import { expect, it } from "vitest";
 import { importUsers } from "../../src/slashid/import.js";
 import { json } from "../../src/testing/faults.js";
+import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
 import { matching } from "../support/matchers.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { persons, slashIdClient, slashIdWorld } from "../slashid/harness.js";
+import { abortingAfter, persons, slashIdClient, slashIdWorld } from "../slashid/harness.js";
 
 const server = useMswServer();
 
@@ -36,3 +37,56 @@ it.each([
       });
   },
 );
+
+it("4 persons counted 5 failed, none imported: more than the file held settles no one refused", async () => {
+  const input = persons("counted-more-failed", 4);
+  slashIdWorld(server, {
+    script: () => ({
+      after: (answer: Response) =>
+        answer.status === 200
+          ? json({ result: { successful_imports: 0, failed_imports: 5, failed_csv: "" } })
+          : answer,
+    }),
+  });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+
+  expectEveryRecordOnce(report, 4);
+  for (const o of report.outcomes)
+    expect(o).toMatchObject({
+      outcome: "failed",
+      code: "import_unconfirmed",
+      reason: matching(/that is more persons than the file held, so its counts confirm no import/),
+    });
+});
+
+it("a re-run's upload counted all failed, after one whose answer was lost: each refused, and SlashID may hold it", async () => {
+  // The run dies once SlashID has processed the file; the re-run uploads it again, and its count calls every
+  // person failed: the lost upload may have imported any of them (they exist now).
+  const input = persons("counted-all-failed-rerun", 4);
+  const controller = new AbortController();
+  const world = slashIdWorld(server, {
+    script: (call) => (call.attempt === 1 ? { after: abortingAfter(controller) } : undefined),
+  });
+  const journal = journalFile("slashid");
+  const first = await importUsers(slashIdClient(), input, {
+    sleep: async () => {},
+    journal,
+    signal: controller.signal,
+  });
+  expect(first.aborted).toBe(true);
+  world.script = () => ({
+    after: () => json({ result: { successful_imports: 0, failed_imports: 4, failed_csv: "" } }),
+  });
+
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {}, journal });
+
+  expectEveryRecordOnce(report, 4);
+  for (const o of report.outcomes)
+    expect(o).toMatchObject({
+      outcome: "failed",
+      code: "rejected_by_vendor",
+      reason: matching(
+        /^SlashID counted all 4 persons in this file failed, .* may hold this record$/,
+      ),
+    });
+});

@@ -289,6 +289,65 @@ describe("a failed row that persons of the file match equally", () => {
     ]);
   });
 
+  it("two rows tied over the persons left after one's own row took another refuse both", async () => {
+    // Ann's own row takes her; the two rows holding the phone number alone are then bob's and cy's, one
+    // each, though the phone number's list still holds ann between them: dan, the one imported, stays so.
+    const rows = [
+      echo(ann, "email refused"),
+      phoneOnly("invalid phone number"),
+      phoneOnly("invalid phone number"),
+    ];
+    expect(await answered([bob, ann, cy, dan], 1, 3, rows)).toEqual([
+      ["bob@example.com", "rejected_by_vendor", refused("invalid phone number", 2)],
+      ["ann@example.com", "rejected_by_vendor", "email refused"],
+      ["cy@example.com", "rejected_by_vendor", refused("invalid phone number", 2)],
+      ["dan@example.com", "imported"],
+    ]);
+  });
+
+  it("a row sharing one handle each with persons of two lists is tied over all of them", async () => {
+    // The row holds username a, x's alone, and b, y's and z's: none holds two, so x, whose list is the
+    // shortest, is no likelier the row's than y or z.
+    const input = [
+      { emails: ["x@example.com"], usernames: ["a"] },
+      { emails: ["y@example.com"], usernames: ["b", "y"] },
+      { emails: ["z@example.com"], usernames: ["b", "z"] },
+      dan,
+    ];
+    const row = { "slashid:usernames": "a,b", reason: "usernames taken" };
+    const outcomes = await answered(input, 3, 1, [row], ["slashid:usernames", "reason"]);
+    expect(outcomes.slice(0, 3)).toEqual([
+      ["x@example.com", "import_unconfirmed", tied("usernames taken", 3)],
+      ["y@example.com", "import_unconfirmed", tied("usernames taken", 3)],
+      ["z@example.com", "import_unconfirmed", tied("usernames taken", 3)],
+    ]);
+    expect(outcomes[3]?.slice(0, 2)).toEqual(["dan@example.com", "imported"]);
+  });
+
+  it("rows tied over the same persons are spoken of together, though one holds a handle of a person placed", async () => {
+    // Cy's own row takes cy; the next row holds her second email and the phone number, the last the phone
+    // number alone: both are tied over ann, bob and eli alike, and each of them is told of both rows.
+    const eli = { emails: ["eli@example.com"], phone_numbers: [PHONE] };
+    const cyTwice = { emails: ["cy@example.com", "cy.two@example.com"], phone_numbers: [PHONE] };
+    const rows = [
+      echo(cyTwice, "email refused"),
+      {
+        "slashid:emails": "cy.two@example.com",
+        "slashid:phone_numbers": PHONE,
+        reason: "phone number taken",
+      },
+      phoneOnly("invalid phone number"),
+    ];
+    const reason = tied("phone number taken; invalid phone number", 3, 2);
+    expect(await answered([ann, bob, eli, cyTwice, dan], 2, 3, rows)).toEqual([
+      ["ann@example.com", "import_unconfirmed", reason],
+      ["bob@example.com", "import_unconfirmed", reason],
+      ["eli@example.com", "import_unconfirmed", reason],
+      ["cy@example.com", "rejected_by_vendor", "email refused"],
+      ["dan@example.com", "imported"],
+    ]);
+  });
+
   describe("rows tied over pairs of persons that overlap", () => {
     // One username each pair shares, which the rows hold alone: [a] is p0's and p1's, [b] is p1's and p2's.
     const USERNAMES = ["slashid:usernames", "reason"];
@@ -487,6 +546,64 @@ describe("a failed row that persons of the file match equally", () => {
       const first = { ...ann, groups: ["first"] };
       const second = { ...ann, groups: ["second"] };
       expect(await answered([first, second], 1, 1, [echo(ann, "email refused")], HEADER)).toEqual([
+        ["ann@example.com", "rejected_by_vendor", "email refused"],
+        ["ann@example.com", "imported", expect.stringContaining("has the same key")],
+      ]);
+    });
+
+    it("drops a tied row once the persons it echoes are both placed by rows of their own", async () => {
+      // The first row's number, written as neither wrote it, is both's; the rows after it are each one's
+      // as written. It lists one of them again: dan, whom SlashID counts imported, is so without a warning.
+      const spaced = { emails: ["bob@example.com"], phone_numbers: ["+1 347 504 3201"] };
+      const rows = [
+        { "slashid:phone_numbers": "+1 (347) 504-3201", reason: "phone number taken" },
+        { "slashid:phone_numbers": PHONE, reason: "invalid phone number" },
+        { "slashid:phone_numbers": "+1 347 504 3201", reason: "phone number taken" },
+      ];
+      expect(await answered([ann, spaced, dan], 1, 2, rows, PHONE_ONLY)).toEqual([
+        ["ann@example.com", "rejected_by_vendor", "invalid phone number"],
+        ["bob@example.com", "rejected_by_vendor", "phone number taken"],
+        ["dan@example.com", "imported"],
+      ]);
+    });
+
+    it("ties a row repeating two usernames alike over those two, not a third holding one more", async () => {
+      // Bob and Bob's case variant hold the row's username alone, as BoB does beside another: the row, whose
+      // region is no one's, echoes the first two, so BoB, whom SlashID counts imported, stays so.
+      const input = [
+        { emails: ["p1@example.com"], usernames: ["Bob"] },
+        { emails: ["p2@example.com"], usernames: ["bob"] },
+        { emails: ["p3@example.com"], usernames: ["BoB", "extra"] },
+        dan,
+      ];
+      const row = {
+        "slashid:usernames": "BOB",
+        "slashid:region": "mars-north",
+        reason: "username taken",
+      };
+      const header = ["slashid:usernames", "slashid:region", "reason"];
+      const outcomes = await answered(input, 3, 1, [row], header);
+      expect(outcomes.slice(0, 2)).toEqual([
+        ["p1@example.com", "import_unconfirmed", tied("username taken", 2)],
+        ["p2@example.com", "import_unconfirmed", tied("username taken", 2)],
+      ]);
+      expect(outcomes.slice(2).map(([key, status]) => [key, status])).toEqual([
+        ["p3@example.com", "imported"],
+        ["dan@example.com", "imported"],
+      ]);
+    });
+
+    it("fails the first of persons with the very same handles when the row's other cells match both alike", async () => {
+      // The row's region is both's, its groups neither's: weighed alike, the row is the first record's.
+      const first = { ...ann, region: "us-iowa", groups: ["first"] };
+      const second = { ...ann, region: "us-iowa", groups: ["second"] };
+      const row = {
+        ...echo(ann, "email refused"),
+        "slashid:region": "us-iowa",
+        "slashid:groups": "third",
+      };
+      const header = [...HEADER.slice(0, 2), "slashid:region", "slashid:groups", "reason"];
+      expect(await answered([first, second], 1, 1, [row], header)).toEqual([
         ["ann@example.com", "rejected_by_vendor", "email refused"],
         ["ann@example.com", "imported", expect.stringContaining("has the same key")],
       ]);
