@@ -174,3 +174,28 @@ describe("an errors entry that fails three records of a uid, none named exactly,
     });
   });
 });
+
+describe("an errors entry naming records of a uid none exactly, beside one that names a record of it exactly", () => {
+  it("leaves the refusal named exactly FullStory's word, and fails the others as unknown", async () => {
+    const third: FullStoryUser = { uid: "u-1", display_name: "Third" };
+    const report = await importAnswered(
+      [REFUSED, KEPT, third],
+      () => false,
+      [refusalOf(REFUSED), refusalOf({ uid: "u-1", display_name: "Nobody" })],
+      { imports: 1, errors: 2 },
+    );
+
+    expect(report.total).toBe(3);
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "invalid_argument",
+      reason: "plan: value not allowed",
+    });
+    for (const outcome of report.outcomes.slice(1))
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "invalid_argument",
+        reason: matching(/which of them it refused is unknown.*the vendor may hold this record/),
+      });
+  });
+});

@@ -15,10 +15,17 @@ const input: FullStoryUser[] = [{ uid: "u-0" }, { uid: "u-1" }, { uid: "u-2" }, 
 
 /**
  * The chunk's outcomes from a FullStory that imports every user, counts 4 imports and no errors in its status,
- * leaves u-3 out of its imports list and answers `totals` as each list's `total_records`.
+ * leaves u-3 out of its imports list and answers `totals` as each list's `total_records` (one per page, for a
+ * list of them), its lists cut in pages of `pageSize` users.
  */
-async function outcomesOf(totals: { imports?: string; errors?: string }) {
+async function outcomesOf(
+  totals: { imports?: string | readonly string[]; errors?: string },
+  pageSize?: number,
+) {
+  // The pages of each list answered so far: a list of totals gives each page its own.
+  const pages = { imports: 0, errors: 0 };
   mountFullStory(server, {
+    ...(pageSize !== undefined && { pageSize }),
     faults: {
       script: (call) => {
         const list =
@@ -34,7 +41,8 @@ async function outcomesOf(totals: { imports?: string; errors?: string }) {
             const page = (await answer.json()) as { results: { uid?: string }[] };
             const results =
               list === "imports" ? page.results.filter((user) => user.uid !== "u-3") : page.results;
-            const total = totals[list];
+            const given = totals[list];
+            const total = typeof given === "object" ? given[pages[list]++] : given;
             return json({ ...page, results, ...(total !== undefined && { total_records: total }) });
           },
         };
@@ -56,6 +64,16 @@ describe("a user neither list names, after a COMPLETED job that counts it import
       ok: false,
       code: "no_outcome",
       reason: matching(/its imports list's total_records says 3.*did not say what happened/),
+    });
+    expect(outcomes.slice(0, 3).every((o) => o.ok)).toBe(true);
+  });
+
+  it("fails no_outcome when one page of the imports list gives a total of fewer users than another", async () => {
+    const outcomes = await outcomesOf({ imports: ["3", "4"] }, 2);
+    expect(outcomes[3]).toEqual({
+      ok: false,
+      code: "no_outcome",
+      reason: matching(/its imports list's total_records says 3 to 4.*did not say what happened/),
     });
     expect(outcomes.slice(0, 3).every((o) => o.ok)).toBe(true);
   });
