@@ -124,3 +124,29 @@ describe("SlashID: a record sharing another handle than its first with an earlie
     expect(claimedImported(report, 1)).toBe(false);
   });
 });
+
+describe("SlashID: a repeated person whose file-mate shares its phone number, its file's answer lost", () => {
+  // Ann's second record comes in a file with cy, who holds her phone number too: the replay's "already
+  // exists" is explained by the earlier file's record of her key, which the reason names.
+  const WITH_MATE: SlashIdPerson[] = [
+    { emails: ["ann@example.com"], phone_numbers: ["+13475043201"], groups: ["first"] },
+    { emails: ["bob@example.com"] },
+    { emails: ["Ann@example.com"], phone_numbers: ["+13475043201"], groups: ["second"] },
+    { emails: ["cy@example.com"], phone_numbers: ["+13475043201"] },
+  ];
+
+  it("names the earlier record of its key, not the file-mate sharing its phone number", async () => {
+    slashIdWorld(server, {
+      script: (call) => (call.attempt === 2 ? { after: () => gatewayPage(502) } : undefined),
+    });
+    const report = await importUsers(slashIdClient(), WITH_MATE, { ...options, chunkRecords: 2 });
+
+    expectEveryRecordOnce(report, 4);
+    expect(report.chunks.replayed).toBe(1);
+    expect(report.outcomes[2]).toMatchObject({
+      outcome: "failed",
+      code: "import_unconfirmed",
+      reason: matching(/record 0 of the input, in an earlier file of this import/),
+    });
+  });
+});
