@@ -252,4 +252,23 @@ describe("a raw call's init made by a class", () => {
     await expect(get("/v2/users/{id}", init)).rejects.toBeInstanceOf(TypeError);
     expect(handed).toEqual([]);
   });
+
+  it("a fetch the class's getter gives is refused as an own one is", async () => {
+    const handed: Request[] = [];
+    class Init {
+      get params() {
+        return { path: { id: "x" } };
+      }
+      get fetch() {
+        return (request: Request) => {
+          handed.push(request);
+          return Promise.resolve(Response.json({ id: "x" }, { status: 200 }));
+        };
+      }
+    }
+    const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}` });
+    const get = client.raw.GET as (...args: unknown[]) => Promise<unknown>;
+    await expect(get("/v2/users/{id}", new Init())).rejects.toThrow(/a call's own fetch/);
+    expect(handed).toEqual([]);
+  });
 });

@@ -69,4 +69,54 @@ describe("a Propeller answer nested deeper than the stack", () => {
       reason: `Propeller did not write the user (success: false): ${JSON.stringify(error)}`,
     });
   });
+
+  it("a refusal's reason in text holding an escaped quote before many brackets is its reason", async () => {
+    // The brackets are text: only an escaped quote's backslash keeps them in the string.
+    const error = `rejected "${"[".repeat(300)}" as a name`;
+    mountPropeller(server, {
+      bulk: () => ({
+        after: async (answer: Response) => {
+          const body = (await answer.json()) as { data: BulkResults };
+          return Response.json({
+            ...body,
+            data: body.data.map((r) => ({ ...r, success: false, error })),
+          });
+        },
+      }),
+    });
+    const report = await importUsers(propellerClient().client, users(1), {
+      sleep: async () => {},
+      replayDelayMs: 0,
+    });
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "rejected_by_vendor",
+      reason: error,
+    });
+  });
+
+  it("an answer nested 256 levels deep, the most any answer may, is read", async () => {
+    // The body, its data list and a result are 3 levels: the refusal's reason adds the other 253.
+    const error = JSON.parse(`${"[".repeat(253)}"taken"${"]".repeat(253)}`) as unknown;
+    mountPropeller(server, {
+      bulk: () => ({
+        after: async (answer: Response) => {
+          const body = (await answer.json()) as { data: BulkResults };
+          return Response.json({
+            ...body,
+            data: body.data.map((r) => ({ ...r, success: false, error })),
+          });
+        },
+      }),
+    });
+    const report = await importUsers(propellerClient().client, users(1), {
+      sleep: async () => {},
+      replayDelayMs: 0,
+    });
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "rejected_by_vendor",
+      reason: matching(/^Propeller did not write the user \(success: false\): \[\[\[/),
+    });
+  });
 });
