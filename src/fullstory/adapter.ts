@@ -721,8 +721,9 @@ function unlistedOutcome(
     return {
       ok: false,
       code: "no_outcome",
-      // FAILED includes a partial failure: FullStory may have imported users its lists do not name.
-      reason: `FullStory batch import job ${job} ended FAILED without listing this user among its imports or errors: FullStory may hold this user, as a FAILED job may have imported some of its users`,
+      // FAILED includes a partial failure: FullStory may have imported users its lists do not name. In the
+      // engine's words, so that a refusal an earlier read of the job's lists gave keeps its code and says so.
+      reason: `FullStory batch import job ${job} ended FAILED without listing this user among its imports or errors, and a FAILED job may have imported some of its users${UNSETTLED_JOB_NOTE}`,
     };
   }
   const unconfirmed = unconfirmedImports(tally);
