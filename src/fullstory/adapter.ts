@@ -146,7 +146,8 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * client's retries, a 400 or an undocumented status for its status or a page) refuses no user either: the
  * records not placed stay unsettled (transient, FullStory may hold them), and when the errors list failed
  * so, no imported user is placed (an unread failure may claim its record first; the replay reads both
- * lists). So is it when the import stops while a list's 202 is waited out: what the lists read settled
+ * lists), but a refusal read whose user the imports list read names too says FullStory may hold the
+ * user. So is it when the import stops while a list's 202 is waited out: what the lists read settled
  * stands, and only the records they left unsettled fail `aborted`. A re-run with the journal reuses the
  * saved key (FullStory replays the job it made for it, for 24 hours) or, once saved, polls the saved job
  * instead of creating another. A key first sent more than a day ago (less an hour) without a job id saved
@@ -494,6 +495,10 @@ export function createFullStoryAdapter(
       for (const failure of unplaced) matcher.assign(failure.user, failed(failure));
       matcher.matchLeftovers(ended.status === "COMPLETED" && !keylessFailure);
       matcher.flagStrays();
+    } else if (!cut) {
+      // A refusal read stands (a stop leaves it as the replay would find it), but not alone where an import
+      // read names its user: FullStory said both.
+      matcher.doubtRefusalsImported(listed);
     }
     doubtRefusals(outcomes, job, ended, size, matcher.refusalsOvercounted);
     const unmatched = matcher.unmatched + strayImports + strayFailures;

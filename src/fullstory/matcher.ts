@@ -249,6 +249,35 @@ export class Matcher {
     }
   }
 
+  /**
+   * When the errors list was not read whole, so that no imported user is placed (an unread failure may claim
+   * its record first): each imported user that no record still unplaced may be, while a record it names holds
+   * a refusal, is FullStory saying it holds a user its errors list refused, as {@link flagStrays} says once
+   * both lists are read. The refusal then says FullStory may hold the user instead of standing alone.
+   */
+  doubtRefusalsImported(imported: readonly Keys[]): void {
+    // An imported user may be any unplaced record it names, one each; only past them does it meet a refusal.
+    const claimed = new Set<number>();
+    const flagged = new Set<number>();
+    for (const { uid, id, email } of imported) {
+      const [by, positions] = this.#named(uid, id, email);
+      const named = typeof positions === "number" ? [positions] : (positions ?? []);
+      const free = named.find((at) => this.outcomes[at] === undefined && !claimed.has(at));
+      if (free !== undefined) {
+        claimed.add(free);
+        continue;
+      }
+      const refused = named.find((at) => this.outcomes[at]?.ok === false && !flagged.has(at));
+      const outcome = refused === undefined ? undefined : this.outcomes[refused];
+      if (refused === undefined || outcome === undefined || outcome.ok) continue;
+      flagged.add(refused);
+      this.outcomes[refused] = {
+        ...outcome,
+        reason: `${outcome.reason}; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`,
+      };
+    }
+  }
+
   /** The key an entry names records by (uid, else an id a record has, else email), and the records. */
   #named(
     uid: string | undefined,
