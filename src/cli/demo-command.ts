@@ -56,6 +56,8 @@ export async function demoCommand(
   reportFile?: string,
   load: () => Promise<DemoFixtures> = loadDemoFixtures,
   signal?: AbortSignal,
+  /** Takes the secrets the CLI was given out of the report's name as it is shown (see `run`). */
+  scrub: (text: string) => string = (text) => text,
 ): Promise<number> {
   const fixtures = await withOptionalPeers(load, "demo makes its users with @faker-js/faker", [
     "@faker-js/faker",
@@ -63,6 +65,8 @@ export async function demoCommand(
   // Checked before the imports, so that a report that cannot be written stops the demo before it runs, and
   // left as it is until the end: a demo that ends early keeps an earlier report, and removes one it made.
   const created = reportFile === undefined ? false : await checkWritable(reportFile);
+  // The name as it is shown: it may hold a secret given to the CLI (the rest of a line run together).
+  const shownReport = reportFile === undefined ? undefined : scrub(reportFile);
   const reports: ImportReport[] = [];
   let honest = true;
   const run = async (vendor: VendorModule, samples: SampleRecords<unknown>) => {
@@ -93,7 +97,7 @@ export async function demoCommand(
       if (signal?.aborted === true) return;
       reports.push(report);
       // The demo's report file holds all four imports, written once they are done.
-      stdout.write(formatSummary(report, 5, undefined, reportFile));
+      stdout.write(formatSummary(report, 5, undefined, shownReport));
       const stats = simulator.stats();
       const injected = Object.entries(stats.faults)
         .map(([kind, n]) => `${n} ${FAULT_NAMES[kind] ?? kind}`)
@@ -139,8 +143,8 @@ export async function demoCommand(
     `\nall vendors: ${total("total")} records, ${total("imported")} imported, ${total("failed")} failed${honest ? " (each one refused by the vendor)" : ""}, ${total("rejected")} rejected\n`,
   );
   // The name is the command line's, shown as an import shows it: an escape in it must not drive the terminal.
-  if (reportFile !== undefined)
-    stdout.write(`the four reports are in ${forTerminal(reportFile)}\n`);
+  if (shownReport !== undefined)
+    stdout.write(`the four reports are in ${forTerminal(shownReport)}\n`);
   if (!honest) stdout.write("the report and what the vendors hold disagree: that is a bug\n");
   return honest &&
     reports.every((r) => r.fatal === undefined && r.total === r.imported + r.failed + r.rejected)

@@ -239,6 +239,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           typeof values.report === "string" ? values.report : undefined,
           io.loadDemoFixtures,
           io.signal,
+          scrub,
         );
       }
       default:
