@@ -7,7 +7,13 @@ import { importUsers } from "../../src/propeller/import.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { mountPropeller, propellerClient, users, type BulkResults } from "./harness.js";
+import {
+  mountPropeller,
+  propellerClient,
+  rewritingResults,
+  users,
+  type BulkResults,
+} from "./harness.js";
 
 const server = useMswServer();
 const DEPTH = 200_000;
@@ -52,13 +58,7 @@ describe("a Propeller answer nested deeper than the stack", () => {
   it("a refusal's reason that is an object is quoted as JSON text", async () => {
     const error = { code: "E_EMAIL", detail: ["taken", { by: 7, at: null }, [], {}], ok: false };
     mountPropeller(server, {
-      bulk: () => ({
-        after: async (answer: Response) => {
-          const body = (await answer.json()) as { data: BulkResults };
-          const data = body.data.map((r) => ({ ...r, success: false, error }));
-          return Response.json({ ...body, data });
-        },
-      }),
+      bulk: () => rewritingResults((data) => data.map((r) => ({ ...r, success: false, error }))),
     });
     const report = await importUsers(propellerClient().client, users(1), {
       sleep: async () => {},
@@ -74,15 +74,7 @@ describe("a Propeller answer nested deeper than the stack", () => {
     // The brackets are text: only an escaped quote's backslash keeps them in the string.
     const error = `rejected "${"[".repeat(300)}" as a name`;
     mountPropeller(server, {
-      bulk: () => ({
-        after: async (answer: Response) => {
-          const body = (await answer.json()) as { data: BulkResults };
-          return Response.json({
-            ...body,
-            data: body.data.map((r) => ({ ...r, success: false, error })),
-          });
-        },
-      }),
+      bulk: () => rewritingResults((data) => data.map((r) => ({ ...r, success: false, error }))),
     });
     const report = await importUsers(propellerClient().client, users(1), {
       sleep: async () => {},
@@ -99,15 +91,7 @@ describe("a Propeller answer nested deeper than the stack", () => {
     // The body, its data list and a result are 3 levels: the refusal's reason adds the other 253.
     const error = JSON.parse(`${"[".repeat(253)}"taken"${"]".repeat(253)}`) as unknown;
     mountPropeller(server, {
-      bulk: () => ({
-        after: async (answer: Response) => {
-          const body = (await answer.json()) as { data: BulkResults };
-          return Response.json({
-            ...body,
-            data: body.data.map((r) => ({ ...r, success: false, error })),
-          });
-        },
-      }),
+      bulk: () => rewritingResults((data) => data.map((r) => ({ ...r, success: false, error }))),
     });
     const report = await importUsers(propellerClient().client, users(1), {
       sleep: async () => {},
