@@ -11,6 +11,14 @@ import { abortingAfter, persons, slashIdClient, slashIdWorld } from "../slashid/
 
 const server = useMswServer();
 
+/** SlashID's 200 given these counts and failed_csv in place of its own; any other answer as it was. */
+const counted = (failed: number, csv: string) => ({
+  after: (answer: Response) =>
+    answer.status === 200
+      ? json({ result: { successful_imports: 0, failed_imports: failed, failed_csv: csv } })
+      : answer,
+});
+
 it.each([
   ["lists none of them", ""],
   ["cannot be read", "\u0000not csv\u0000"],
@@ -19,12 +27,7 @@ it.each([
   async (_, csv) => {
     const input = persons("counted-all-failed", 4);
     slashIdWorld(server, {
-      script: () => ({
-        after: (answer: Response) =>
-          answer.status === 200
-            ? json({ result: { successful_imports: 0, failed_imports: 4, failed_csv: csv } })
-            : answer,
-      }),
+      script: () => counted(4, csv),
     });
     const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
 
@@ -41,12 +44,7 @@ it.each([
 it("4 persons counted 5 failed, none imported: more than the file held settles no one refused", async () => {
   const input = persons("counted-more-failed", 4);
   slashIdWorld(server, {
-    script: () => ({
-      after: (answer: Response) =>
-        answer.status === 200
-          ? json({ result: { successful_imports: 0, failed_imports: 5, failed_csv: "" } })
-          : answer,
-    }),
+    script: () => counted(5, ""),
   });
   const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
 
@@ -74,9 +72,7 @@ it("a re-run's upload counted all failed, after one whose answer was lost: each 
     signal: controller.signal,
   });
   expect(first.aborted).toBe(true);
-  world.script = () => ({
-    after: () => json({ result: { successful_imports: 0, failed_imports: 4, failed_csv: "" } }),
-  });
+  world.script = () => counted(4, "");
 
   const report = await importUsers(slashIdClient(), input, { sleep: async () => {}, journal });
 
