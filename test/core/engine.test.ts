@@ -674,6 +674,25 @@ describe("converging within the run", () => {
     expect(report.chunks.replayed).toBe(2);
   });
 
+  it("says a refusal may be undone when the send that ended the import carried its record and may have written", async () => {
+    const refused = { ok: false, code: "invalid", reason: "the vendor refused it" } as const;
+    const { adapter } = scripted(
+      (chunk, context) =>
+        context.attempt === 0
+          ? { kind: "done", outcomes: chunk.items.map((_, i) => (i === 0 ? refused : lost)) }
+          : // The replay's first try got no answer, and its retry a 401: that try may have written the chunk.
+            { kind: "fatal", error: apiError(401), written: true },
+      undefined,
+      upsert,
+    );
+    const report = await runImport(adapter, users(2), { ...noWait, chunkAttempts: 3 });
+    expect(report.outcomes[0]).toMatchObject({
+      code: "invalid",
+      reason: `the vendor refused it${RESENT_NOTE}`,
+    });
+    expect(report.outcomes[1]).toMatchObject({ code: "fatal", reason: matching(/may hold/) });
+  });
+
   it("keeps a refusal's words when the later attempts only followed up on the request that refused it", async () => {
     const refused = { ok: false, code: "invalid", reason: "the vendor refused it" } as const;
     const { adapter } = scripted(

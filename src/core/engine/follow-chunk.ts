@@ -156,7 +156,16 @@ export async function followChunk<Input, Wire>(
     if (result.kind === "fatal") {
       // What earlier attempts learned stands: a user the vendor confirmed stays imported. An earlier send
       // whose answer was lost may have written the chunk (the merged outcomes keep that: see `better`).
-      const known = outcomes === undefined ? result.known : best(outcomes, result.known ?? []);
+      // A send the fatal answer ended whose try may have written (the retry of one that got no answer) carried
+      // the chunk again: an earlier refusal says so, as it does after such a send that ends in a failure.
+      const mayHaveResent =
+        !followedUpOnly && (result.written === true || result.error.afterArrivedTry === true);
+      const known =
+        outcomes === undefined
+          ? result.known
+          : mayHaveResent
+            ? best(outcomes, resentWithout(outcomes, result.known), true)
+            : best(outcomes, result.known ?? []);
       const written =
         result.written === true ||
         result.error.afterArrivedTry === true ||
@@ -332,6 +341,18 @@ function better(
   }
   if (!mayHaveWritten(before)) return now;
   return now.transient === true ? withoutUnprocessed(now) : afterLostSend(now);
+}
+
+/**
+ * The fatal attempt's own outcomes, and for each record it says nothing of, a failure that may have written,
+ * so that {@link better} marks an earlier refusal as resent; a record without a known outcome stays unknown.
+ */
+function resentWithout(
+  earlier: readonly ItemOutcome[],
+  known: readonly (ItemOutcome | undefined)[] | undefined,
+): (ItemOutcome | undefined)[] {
+  const mayHave: ItemOutcome = { ok: false, code: "fatal", reason: "", transient: true };
+  return earlier.map((before, i) => known?.[i] ?? (before.ok ? undefined : mayHave));
 }
 
 /** The failure without its `unprocessed` mark: a write before it may have taken the record. */
