@@ -256,26 +256,56 @@ export class Matcher {
    * both lists are read. The refusal then says FullStory may hold the user instead of standing alone.
    */
   doubtRefusalsImported(imported: readonly Keys[]): void {
-    // An imported user may be any unplaced record it names, one each; only past them does it meet a refusal.
+    // An imported user may be any unplaced record it names, one each, looked for as assign and then
+    // matchLeftovers look: only past them does it meet a refusal, so one another record explains (a record
+    // without a uid that has its id or email, which FullStory upserted onto the user of that uid) does not.
     const claimed = new Set<number>();
     const flagged = new Set<number>();
-    for (const { uid, id, email } of imported) {
-      const [by, positions] = this.#named(uid, id, email);
-      const named = typeof positions === "number" ? [positions] : (positions ?? []);
-      const free = named.find((at) => this.outcomes[at] === undefined && !claimed.has(at));
-      if (free !== undefined) {
-        claimed.add(free);
-        continue;
-      }
-      const refused = named.find((at) => this.outcomes[at]?.ok === false && !flagged.has(at));
-      const outcome = refused === undefined ? undefined : this.outcomes[refused];
-      if (refused === undefined || outcome === undefined || outcome.ok) continue;
-      flagged.add(refused);
-      this.outcomes[refused] = {
+    const free = (name: IndexName, key: string | undefined): number | undefined => {
+      const at = key === undefined ? undefined : this.#unclaimed(name, key, claimed);
+      if (at !== undefined) claimed.add(at);
+      return at;
+    };
+    const doubt = (at: number, by: string): void => {
+      const outcome = this.outcomes[at];
+      if (outcome === undefined || outcome.ok || flagged.has(at)) return;
+      flagged.add(at);
+      this.outcomes[at] = {
         ...outcome,
         reason: `${outcome.reason}; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`,
       };
+    };
+    const leftovers: (Keys & { readonly uid: string })[] = [];
+    for (const keys of imported) {
+      const { uid, id, email } = keys;
+      if (uid !== undefined) {
+        if (free("uid", uid) === undefined) leftovers.push({ ...keys, uid });
+        continue;
+      }
+      const at =
+        free("id", id) ??
+        free("email", email) ??
+        (id === undefined ? free("emailOfId", email) : undefined);
+      if (at !== undefined) continue;
+      // No record free that it may be: the one refused record it names by its id or email, FullStory refused.
+      const [by, positions] = this.#named(uid, id, email);
+      const refused = listOf(positions).find(
+        (p) => this.outcomes[p]?.ok === false && !flagged.has(p),
+      );
+      if (refused !== undefined) doubt(refused, by);
     }
+    for (const { uid, id, email } of leftovers) {
+      if ((free("id", id) ?? free("email", email)) !== undefined) continue;
+      // The records of one uid are one FullStory user: its import contradicts each refusal of it.
+      for (const at of listOf(this.#index("uid").get(uid))) doubt(at, "uid");
+    }
+  }
+
+  /** The first record of `key` in an index that is neither placed nor in `claimed`. */
+  #unclaimed(name: IndexName, key: string, claimed: ReadonlySet<number>): number | undefined {
+    return listOf(this.#index(name).get(key)).find(
+      (at) => this.outcomes[at] === undefined && !claimed.has(at),
+    );
   }
 
   /** The key an entry names records by (uid, else an id a record has, else email), and the records. */
@@ -363,6 +393,11 @@ function exactKey(record: Matchable): string {
 
 /** The chunk positions holding one key: a number for the usual single record, a list for duplicates. */
 type Positions = number | number[];
+
+/** The positions of a key, as a list. */
+function listOf(positions: Positions | undefined): readonly number[] {
+  return typeof positions === "number" ? [positions] : (positions ?? []);
+}
 
 /**
  * What the result lists of a chunk's job are matched on, for each of its records: {@link matchable}'s fields,

@@ -1,0 +1,78 @@
+// A refusal read while the errors list was not read whole is doubted where an import read names its user, as
+// both lists read whole doubt it (Matcher.flagStrays): no more, so a refusal whose import another record
+// explains stands alone, and no less, so every refused record of an imported uid says FullStory may hold it.
+import { describe, expect, it } from "vitest";
+import type { ItemOutcome } from "../../src/core/engine/adapter.js";
+import { vendorCode } from "../../src/core/engine/failure-codes.js";
+import type { FullStoryFailureCode } from "../../src/fullstory/failure-codes.js";
+import { type Keys, Matcher, matchable, matchKeysOfItems } from "../../src/fullstory/matcher.js";
+
+type Outcome = ItemOutcome<FullStoryFailureCode>;
+type Record = { uid?: string; id?: string; email?: string };
+
+const refusal = (): Outcome => ({ ok: false, code: vendorCode("bad_user"), reason: "bad user" });
+
+/** Outcomes of the records FullStory refused exactly, as the errors list read so far left them. */
+function refused(records: readonly Record[], refusedAt: readonly number[]) {
+  const outcomes = new Array<Outcome | undefined>(records.length);
+  const matcher = new Matcher(matchKeysOfItems(records), outcomes);
+  for (const at of refusedAt) expect(matcher.assignExact(records[at], refusal())).toBe(true);
+  return { matcher, outcomes };
+}
+
+/** Which records say FullStory may hold them: the errors list cut short, or read whole. */
+function doubted(records: readonly Record[], refusedAt: readonly number[], imports: Record[]) {
+  const listed: Keys[] = imports.map(matchable);
+  const partial = refused(records, refusedAt);
+  partial.matcher.doubtRefusalsImported(listed);
+  const whole = refused(records, refusedAt);
+  for (const user of listed) whole.matcher.assign(user, { ok: true }, true);
+  whole.matcher.matchLeftovers();
+  whole.matcher.flagStrays();
+  const mayHold = (outcomes: readonly (Outcome | undefined)[]) =>
+    refusedAt.filter((at) => {
+      const o = outcomes[at];
+      return o?.ok === false && o.reason.includes("may hold");
+    });
+  return { partial: mayHold(partial.outcomes), whole: mayHold(whole.outcomes) };
+}
+
+describe("a refusal an import read names, the errors list not read whole", () => {
+  it("stands alone when the import goes to a record without a uid that has its email", () => {
+    // FullStory upserted the second record onto the user with its email, who has the refused record's uid.
+    const result = doubted(
+      [{ uid: "u", email: "a@example.com" }, { email: "b@example.com" }],
+      [0],
+      [{ uid: "u", id: "fs-1", email: "b@example.com" }],
+    );
+    expect(result).toEqual({ partial: [], whole: [] });
+  });
+
+  it("stands alone when the import goes to a record without a uid that has its id", () => {
+    const result = doubted([{ uid: "u" }, { id: "fs-1" }], [0], [{ uid: "u", id: "fs-1" }]);
+    expect(result).toEqual({ partial: [], whole: [] });
+  });
+
+  it("is doubted on every refused record of the uid, as one user", () => {
+    const result = doubted(
+      [
+        { uid: "u", email: "a@example.com" },
+        { uid: "u", email: "b@example.com" },
+        { uid: "u", email: "c@example.com" },
+      ],
+      [0, 1],
+      [{ uid: "u" }, { uid: "u" }],
+    );
+    expect(result).toEqual({ partial: [0, 1], whole: [0, 1] });
+  });
+
+  it("is doubted once, however often the imports list names the uid", () => {
+    const outcomes = new Array<Outcome | undefined>(1);
+    const records = [{ uid: "u" }];
+    const matcher = new Matcher(matchKeysOfItems(records), outcomes);
+    matcher.assignExact(records[0], refusal());
+    matcher.doubtRefusalsImported([matchable({ uid: "u" }), matchable({ uid: "u" })]);
+    const o = outcomes[0];
+    expect(o?.ok === false && o.reason.split("may hold").length).toBe(2);
+  });
+});
