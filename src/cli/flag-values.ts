@@ -27,12 +27,19 @@ export function durationFlag(flags: Flags, flag: string): number | undefined {
   return ms;
 }
 
+/**
+ * A flag's value as a whole number written in decimal digits, else NaN. Digits only: Number() also reads
+ * `0x10` as 16, `1e3` as 1000 and an empty value as 0, which no operator means by them.
+ */
+export function decimalWhole(value: string | boolean): number {
+  return typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+}
+
 /** A whole-number flag of at least `min`. */
 export function wholeFlag(flags: Flags, flag: string, min = 1): number | undefined {
   const value = flags[flag];
   if (value === undefined) return undefined;
-  // Decimal digits only: Number() also reads `0x10` as 16 and `1e3` as 1000, which no operator means by them.
-  const n = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  const n = decimalWhole(value);
   if (!Number.isInteger(n) || n < min)
     throw new ConfigError(`--${flag} takes a whole number ≥ ${min}, not ${quotedFlagValue(value)}`);
   // The library refuses an integer past 2^53 (it is not exact): a usage error here (exit 2), not a failed run.

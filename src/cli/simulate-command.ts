@@ -10,7 +10,7 @@ import { serveSimulator } from "../testing/serve.js";
 import type { VendorSimulator } from "../testing/simulator.js";
 import { quotedName } from "./run-together.js";
 import { ConfigError, VENDOR_NAMES, vendorNamed } from "./vendors.js";
-import { wholeFlag } from "./flag-values.js";
+import { decimalWhole, wholeFlag } from "./flag-values.js";
 
 /** Credentials every simulator accepts, so `import --base-url` works against it out of the box. */
 export const SIMULATOR_CREDENTIALS = SIMULATOR_SECRETS;
@@ -63,7 +63,7 @@ export async function simulateCommand(
     throw new ConfigError(
       `unknown vendor ${quotedName(vendor)}: use one of ${VENDOR_NAMES.join(", ")}`,
     );
-  const port = flags["port"] === undefined ? 0 : Number(flags["port"]);
+  const port = flags["port"] === undefined ? 0 : decimalWhole(flags["port"]);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`--port takes 0 to 65535`);
   const simulator = await createSimulator(module, faultsFrom(flags));
