@@ -178,7 +178,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   );
   // The same journal would stop a re-run alike: the error says what to do instead.
   if (report.aborted && journalStop === undefined)
-    args.stdout.write(args.scrub(resumeHint(flags["journal"])));
+    args.stdout.write(resumeHint(flags["journal"], args.scrub));
   if (journalStop !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(args.scrub(journalStop.message))}\n`);
   if (report.inputError !== undefined)
@@ -204,9 +204,14 @@ function whyUnreadable(error: unknown): string {
 }
 
 /** What an interrupted run leaves to do: the journal resumes it; without one, nothing does. */
-function resumeHint(journal: string | boolean | undefined): string {
+function resumeHint(
+  journal: string | boolean | undefined,
+  scrub: (text: string) => string,
+): string {
+  // Scrubbed before it is made safe for a terminal: a break shown as `\n` would join a short secret after it
+  // to a word, where it no longer stands alone to be redacted.
   return typeof journal === "string"
-    ? `  to resume, run the same command again: --journal ${forTerminal(journal)} keeps what was settled\n`
+    ? `  to resume, run the same command again: --journal ${forTerminal(scrub(journal))} keeps what was settled\n`
     : "  no --journal: a re-run sends every record again; pass --journal to make a run resumable\n";
 }
 
