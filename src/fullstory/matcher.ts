@@ -50,6 +50,9 @@ export class Matcher {
   }[] = [];
   /** Imported users with a uid that matched no record, for {@link flagStrays}. */
   readonly #strays: { readonly uid: string; readonly id: string | undefined }[] = [];
+  /** Imported users without a uid that found no record free, for {@link flagStrays}. */
+  readonly #keyedStrays: { readonly id: string | undefined; readonly email: string | undefined }[] =
+    [];
   /** Errors entries that found no record free, for {@link flagStrays}: they contradict an import. */
   readonly #refusals: {
     readonly uid: string | undefined;
@@ -120,7 +123,10 @@ export class Matcher {
     }
     if (position !== undefined) this.outcomes[position] = outcome;
     else if (!stored && !outcome.ok) this.#refusals.push({ uid, id, email, outcome });
-    else this.unmatched += 1;
+    else {
+      this.unmatched += 1;
+      if (stored && outcome.ok && uid === undefined) this.#keyedStrays.push({ id, email });
+    }
   }
 
   /**
@@ -220,6 +226,21 @@ export class Matcher {
       }
       flagged.add(imported);
       this.outcomes[imported] = {
+        ...outcome,
+        reason: `${outcome.reason}; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`,
+      };
+    }
+    // An imported user without a uid that found no record free, while one it names by id or email was
+    // refused: FullStory said both of that record, as of a uid above.
+    for (const { id, email } of this.#keyedStrays.splice(0)) {
+      const [by, positions] = this.#named(undefined, id, email);
+      const refused = listOf(positions).find(
+        (at) => this.outcomes[at]?.ok === false && !flagged.has(at),
+      );
+      const outcome = refused === undefined ? undefined : this.outcomes[refused];
+      if (refused === undefined || outcome === undefined || outcome.ok) continue;
+      flagged.add(refused);
+      this.outcomes[refused] = {
         ...outcome,
         reason: `${outcome.reason}; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`,
       };

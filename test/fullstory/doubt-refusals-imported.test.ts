@@ -76,3 +76,14 @@ describe("a refusal an import read names, the errors list not read whole", () =>
     expect(o?.ok === false && o.reason.split("may hold").length).toBe(2);
   });
 });
+
+describe("a refusal an import without a uid names by its email", () => {
+  it("says FullStory may hold the user, the errors list read whole or not", () => {
+    const byEmail = doubted(
+      [{ email: "a@example.com" }, { uid: "u2" }],
+      [0],
+      [{ email: "a@example.com", id: "fs-9" }],
+    );
+    expect(byEmail).toEqual({ partial: [0], whole: [0] });
+  });
+});
