@@ -217,18 +217,13 @@ export class Matcher {
     }
     for (const { uid, id, email, outcome } of this.#refusals.splice(0)) {
       const [by, positions] = this.#named(uid, id, email);
-      const imported = (typeof positions === "number" ? [positions] : (positions ?? [])).find(
-        (at) => this.outcomes[at]?.ok === true,
-      );
+      const imported = listOf(positions).find((at) => this.outcomes[at]?.ok === true);
       if (imported === undefined) {
         this.unmatched += 1;
         continue;
       }
       flagged.add(imported);
-      this.outcomes[imported] = {
-        ...outcome,
-        reason: `${outcome.reason}; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`,
-      };
+      this.outcomes[imported] = { ...outcome, reason: alsoImported(outcome.reason, by) };
     }
     // An imported user without a uid that found no record free, while one it names by id or email was
     // refused: FullStory said both of that record, as of a uid above.
@@ -237,26 +232,15 @@ export class Matcher {
       const refused = listOf(positions).find(
         (at) => this.outcomes[at]?.ok === false && !flagged.has(at),
       );
-      const outcome = refused === undefined ? undefined : this.outcomes[refused];
-      if (refused === undefined || outcome === undefined || outcome.ok) continue;
-      flagged.add(refused);
-      this.outcomes[refused] = {
-        ...outcome,
-        reason: `${outcome.reason}; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`,
-      };
+      if (refused !== undefined) this.#doubt(refused, by, flagged);
     }
     for (const { uid, id } of this.#strays.splice(0)) {
       const positions = this.#index("uid").get(uid);
-      for (const at of typeof positions === "number" ? [positions] : (positions ?? [])) {
+      for (const at of listOf(positions)) {
         const outcome = this.outcomes[at];
         if (outcome === undefined || flagged.has(at)) continue;
-        if (!outcome.ok) {
-          flagged.add(at);
-          this.outcomes[at] = {
-            ...outcome,
-            reason: `${outcome.reason}; FullStory's imports list also names a user with this uid${UNSETTLED_JOB_NOTE}`,
-          };
-        } else if (outcome.id !== undefined && id !== undefined && outcome.id !== id) {
+        if (!outcome.ok) this.#doubt(at, "uid", flagged);
+        else if (outcome.id !== undefined && id !== undefined && outcome.id !== id) {
           flagged.add(at);
           this.outcomes[at] = {
             ok: true,
@@ -287,15 +271,7 @@ export class Matcher {
       if (at !== undefined) claimed.add(at);
       return at;
     };
-    const doubt = (at: number, by: string): void => {
-      const outcome = this.outcomes[at];
-      if (outcome === undefined || outcome.ok || flagged.has(at)) return;
-      flagged.add(at);
-      this.outcomes[at] = {
-        ...outcome,
-        reason: `${outcome.reason}; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`,
-      };
-    };
+    const doubt = (at: number, by: string) => this.#doubt(at, by, flagged);
     const leftovers: (Keys & { readonly uid: string })[] = [];
     for (const keys of imported) {
       const { uid, id, email } = keys;
@@ -320,6 +296,14 @@ export class Matcher {
       // The records of one uid are one FullStory user: its import contradicts each refusal of it.
       for (const at of listOf(this.#index("uid").get(uid))) doubt(at, "uid");
     }
+  }
+
+  /** Says of the refusal at `at`, once (`flagged`), that FullStory's imports list names its user too. */
+  #doubt(at: number, by: string, flagged: Set<number>): void {
+    const outcome = this.outcomes[at];
+    if (outcome === undefined || outcome.ok || flagged.has(at)) return;
+    flagged.add(at);
+    this.outcomes[at] = { ...outcome, reason: alsoImported(outcome.reason, by) };
   }
 
   /** The first record of `key` in an index that is neither placed nor in `claimed`. */
@@ -414,6 +398,10 @@ function exactKey(record: Matchable): string {
 
 /** The chunk positions holding one key: a number for the usual single record, a list for duplicates. */
 type Positions = number | number[];
+
+/** A refusal's reason once FullStory's imports list named its user too, by `by` (uid, id or email). */
+const alsoImported = (reason: string, by: string) =>
+  `${reason}; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`;
 
 /** The positions of a key, as a list. */
 function listOf(positions: Positions | undefined): readonly number[] {
