@@ -115,8 +115,10 @@ export class Matcher {
         this.#free("id", id) ??
         this.#free("email", email) ??
         (id === undefined ? this.#free("emailOfId", email) : undefined);
-      if (position === undefined && stored && email === undefined) {
-        // A user FullStory made for a record with neither uid, id nor email: nothing names it but its new id.
+      // A user FullStory made for a record with neither uid, id nor email: nothing names it but its new id.
+      // Not an id a record of the chunk has: that names the user the record named (taken, or refused).
+      const named = id !== undefined && this.#index("id").has(id);
+      if (position === undefined && stored && email === undefined && !named) {
         this.#keyless.push(outcome);
         return;
       }

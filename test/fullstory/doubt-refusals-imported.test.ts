@@ -87,3 +87,25 @@ describe("a refusal an import without a uid names by its email", () => {
     expect(byEmail).toEqual({ partial: [0], whole: [0] });
   });
 });
+
+describe("a refusal an import without a uid or email names by its id", () => {
+  it("says FullStory may hold the user, the errors list read whole or not", () => {
+    // FullStory's imports list gives the user the refused record named by id, with no uid or email.
+    const byId = doubted([{ id: "fs-1" }, { uid: "u2" }], [0], [{ id: "fs-1" }]);
+    expect(byId).toEqual({ partial: [0], whole: [0] });
+  });
+
+  it("is not taken for a record without a uid, id or email, whose user only its new id names", () => {
+    const records: Record[] = [{ id: "fs-1" }, {}];
+    const outcomes = new Array<Outcome | undefined>(records.length);
+    const matcher = new Matcher(matchKeysOfItems(records), outcomes);
+    matcher.assignExact(records[0], refusal());
+    matcher.assign(matchable({ id: "fs-1" }), { ok: true, id: "fs-1" }, true);
+    // A COMPLETED job that refused no record without a uid, id or email.
+    matcher.matchLeftovers(true);
+    matcher.flagStrays();
+    expect(outcomes[1]).toBeUndefined();
+    const o = outcomes[0];
+    expect(o?.ok === false && o.reason).toMatch(/may hold/);
+  });
+});
