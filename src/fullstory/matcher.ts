@@ -49,7 +49,11 @@ export class Matcher {
     readonly outcome: Outcome;
   }[] = [];
   /** Imported users with a uid that matched no record, for {@link flagStrays}. */
-  readonly #strays: { readonly uid: string; readonly id: string | undefined }[] = [];
+  readonly #strays: {
+    readonly uid: string;
+    readonly id: string | undefined;
+    readonly email: string | undefined;
+  }[] = [];
   /** Imported users without a uid that found no record free, for {@link flagStrays}. */
   readonly #keyedStrays: { readonly id: string | undefined; readonly email: string | undefined }[] =
     [];
@@ -178,7 +182,7 @@ export class Matcher {
       const position = this.#free("id", id) ?? this.#free("email", email);
       if (position === undefined) {
         this.unmatched += 1;
-        this.#strays.push({ uid, id });
+        this.#strays.push({ uid, id, email });
       } else this.outcomes[position] = outcome;
     }
     // Nothing tells such records apart: with more than one, which new id is whose is unknown, and none is said.
@@ -192,8 +196,9 @@ export class Matcher {
 
   /**
    * Once {@link matchLeftovers} ran: an imported user with a uid that no free record took, while records of
-   * that uid are placed, is FullStory saying more of them than they are: that it holds a user its errors list
-   * refused, or that one user has two ids. So is an errors entry that found no record free, while one it
+   * that uid are placed (or, its uid no record's, while the record it names by id or email was refused), is
+   * FullStory saying more of them than they are: that it holds a user its errors list refused, or that one
+   * user has two ids. So is an errors entry that found no record free, while one it
    * names (by uid, else as {@link assign} looks) was imported. The report takes neither word alone: a refusal
    * says FullStory may hold the user, and an import loses the id it cannot be sure of (and takes the one its
    * own entry left out). First, an errors entry that named several records by one key, none of them exactly:
@@ -236,8 +241,9 @@ export class Matcher {
       );
       if (refused !== undefined) this.#doubt(refused, by, flagged);
     }
-    for (const { uid, id } of this.#strays.splice(0)) {
+    for (const { uid, id, email } of this.#strays.splice(0)) {
       const positions = this.#index("uid").get(uid);
+      if (positions === undefined) this.#doubtUpserted(id, email, flagged);
       for (const at of listOf(positions)) {
         const outcome = this.outcomes[at];
         if (outcome === undefined || flagged.has(at)) continue;
@@ -296,7 +302,27 @@ export class Matcher {
     for (const { uid, id, email } of leftovers) {
       if ((free("id", id) ?? free("email", email)) !== undefined) continue;
       // The records of one uid are one FullStory user: its import contradicts each refusal of it.
-      for (const at of listOf(this.#index("uid").get(uid))) doubt(at, "uid");
+      const ofUid = this.#index("uid").get(uid);
+      if (ofUid === undefined) this.#doubtUpserted(id, email, flagged);
+      for (const at of listOf(ofUid)) doubt(at, "uid");
+    }
+  }
+
+  /**
+   * An imported user whose uid no record has, that no record was free for: only a record without a uid that
+   * has its id, else one with neither uid nor id that has its email (as {@link matchLeftovers} looks) named
+   * that user, FullStory upserting it onto them. A refusal of such a record says FullStory may hold it.
+   */
+  #doubtUpserted(id: string | undefined, email: string | undefined, flagged: Set<number>): void {
+    for (const [by, key] of [
+      ["id", id],
+      ["email", email],
+    ] as const) {
+      if (key === undefined) continue;
+      const at = listOf(this.#index(by).get(key)).find(
+        (p) => this.outcomes[p]?.ok === false && !flagged.has(p),
+      );
+      if (at !== undefined) return this.#doubt(at, by, flagged);
     }
   }
 

@@ -109,3 +109,21 @@ describe("a refusal an import without a uid or email names by its id", () => {
     expect(o?.ok === false && o.reason).toMatch(/may hold/);
   });
 });
+
+describe("a refusal an import with a uid no record has names by its id or email", () => {
+  // Only the refused record can have named that user: FullStory upserted it onto the user with its id or
+  // email.
+  it.each<[string, Record[], Record]>([
+    [
+      "email",
+      [{ email: "a@example.com" }, { uid: "u2" }],
+      { uid: "u9", id: "fs-9", email: "a@example.com" },
+    ],
+    ["id", [{ id: "fs-1" }, { uid: "u2" }], { uid: "u9", id: "fs-1" }],
+  ])(
+    "by %s says FullStory may hold the user, the errors list read whole or not",
+    (_, records, user) => {
+      expect(doubted(records, [0], [user])).toEqual({ partial: [0], whole: [0] });
+    },
+  );
+});
