@@ -144,6 +144,17 @@ export const slashIdPersons = (n: number, prefix = "sid") =>
     region: "europe-belgium",
   }));
 
+/** A Propeller import's flags for the simulator at `url`, and `more`. */
+export const propellerFlags = (url: string, ...more: string[]) => [
+  "--base-url",
+  url,
+  "--client-id",
+  CREDS.clientId,
+  "--client-secret",
+  CREDS.clientSecret,
+  ...more,
+];
+
 export const propellerUsers = (n: number, prefix = "pp") =>
   Array.from({ length: n }, (_, i) => ({
     source: "crm",

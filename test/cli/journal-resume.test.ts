@@ -17,6 +17,7 @@ import {
   fakeIo,
   fullStoryUsers,
   ndjson,
+  propellerFlags,
   propellerUsers,
   requestsTo,
   steppingClock,
@@ -56,17 +57,6 @@ function intercept(
     },
   };
 }
-
-/** A Propeller import's flags for the simulator at `url`, and `more`. */
-const propellerFlags = (url: string, ...more: string[]) => [
-  "--base-url",
-  url,
-  "--client-id",
-  CREDS.clientId,
-  "--client-secret",
-  CREDS.clientSecret,
-  ...more,
-];
 
 const resumedOf = (summary: string) => Number(/, (\d+) resumed, /.exec(summary)?.[1]);
 const sentOf = (summary: string) => Number(/\((\d+) chunks sent, /.exec(summary)?.[1]);

@@ -3,7 +3,14 @@
 // left it so, and the error was printed on the bar's line, after its last redraw.
 import { describe, expect, it } from "vitest";
 import { createPropellerSimulator } from "../../src/testing/index.js";
-import { CREDS, cli, ndjson, propellerUsers, useServedSimulators, useTempDir } from "./helpers.js";
+import {
+  cli,
+  ndjson,
+  propellerFlags,
+  propellerUsers,
+  useServedSimulators,
+  useTempDir,
+} from "./helpers.js";
 
 const file = useTempDir("bui-progress-throw-");
 const serve = useServedSimulators();
@@ -13,16 +20,7 @@ describe("an import that throws, on a terminal", () => {
     const sim = createPropellerSimulator();
     const { url } = await serve(sim);
     const journal = file("other-input.journal");
-    const flags = [
-      "--base-url",
-      url,
-      "--client-id",
-      CREDS.clientId,
-      "--client-secret",
-      CREDS.clientSecret,
-      "--journal",
-      journal,
-    ];
+    const flags = propellerFlags(url, "--journal", journal);
     const input = (name: string, prefix: string) => file(name, ndjson(propellerUsers(3, prefix)));
     expect((await cli(["import", "propeller", input("a.ndjson", "pa"), ...flags])).code).toBe(0);
 
