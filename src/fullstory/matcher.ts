@@ -234,13 +234,7 @@ export class Matcher {
     }
     // An imported user without a uid that found no record free, while one it names by id or email was
     // refused: FullStory said both of that record, as of a uid above.
-    for (const { id, email } of this.#keyedStrays.splice(0)) {
-      const [by, positions] = this.#named(undefined, id, email);
-      const refused = listOf(positions).find(
-        (at) => this.outcomes[at]?.ok === false && !flagged.has(at),
-      );
-      if (refused !== undefined) this.#doubt(refused, by, flagged);
-    }
+    for (const { id, email } of this.#keyedStrays.splice(0)) this.#doubtNamed(id, email, flagged);
     for (const { uid, id, email } of this.#strays.splice(0)) {
       const positions = this.#index("uid").get(uid);
       if (positions === undefined) this.#doubtUpserted(id, email, flagged);
@@ -293,11 +287,7 @@ export class Matcher {
         (id === undefined ? free("emailOfId", email) : undefined);
       if (at !== undefined) continue;
       // No record free that it may be: the one refused record it names by its id or email, FullStory refused.
-      const [by, positions] = this.#named(uid, id, email);
-      const refused = listOf(positions).find(
-        (p) => this.outcomes[p]?.ok === false && !flagged.has(p),
-      );
-      if (refused !== undefined) doubt(refused, by);
+      this.#doubtNamed(id, email, flagged);
     }
     for (const { uid, id, email } of leftovers) {
       if ((free("id", id) ?? free("email", email)) !== undefined) continue;
@@ -319,11 +309,24 @@ export class Matcher {
       ["email", email],
     ] as const) {
       if (key === undefined) continue;
-      const at = listOf(this.#index(by).get(key)).find(
-        (p) => this.outcomes[p]?.ok === false && !flagged.has(p),
-      );
+      const at = this.#firstRefused(this.#index(by).get(key), flagged);
       if (at !== undefined) return this.#doubt(at, by, flagged);
     }
+  }
+
+  /** Of an imported user without a uid, the refused record it names by id or email (as assign looks). */
+  #doubtNamed(id: string | undefined, email: string | undefined, flagged: Set<number>): void {
+    const [by, positions] = this.#named(undefined, id, email);
+    const refused = this.#firstRefused(positions, flagged);
+    if (refused !== undefined) this.#doubt(refused, by, flagged);
+  }
+
+  /** The first of `positions` that holds a refusal not yet doubted (`flagged`). */
+  #firstRefused(
+    positions: Positions | undefined,
+    flagged: ReadonlySet<number>,
+  ): number | undefined {
+    return listOf(positions).find((at) => this.outcomes[at]?.ok === false && !flagged.has(at));
   }
 
   /** Says of the refusal at `at`, once (`flagged`), that FullStory's imports list names its user too. */

@@ -174,7 +174,8 @@ function otherUser(
   id: string,
   answer: UpdateUserSuccess,
 ): Extract<UpdateUserClientError, { status: "malformed" }> {
-  const named = JSON.stringify(answer.data.id).slice(0, 300);
+  // Scrubbed before the cut, as a body excerpt is: a cut secret would leave a fragment no scrub finds.
+  const named = client.scrub(JSON.stringify(answer.data.id)).slice(0, 300);
   const headers = Object.fromEntries(
     Object.entries(answer.headers).map(([name, value]) => [name, client.scrub(value)]),
   );
