@@ -35,6 +35,13 @@ export function decimalWhole(value: string | boolean): number {
   return typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
 }
 
+/** A flag's value as a number written in decimal (`0.25`, `.5`, `1`), else NaN: no `0x1`, `1e-1` or "". */
+export function decimalShare(value: string | boolean): number {
+  return typeof value === "string" && /^\s*(?:\d+(?:\.\d*)?|\.\d+)\s*$/.test(value)
+    ? Number(value)
+    : Number.NaN;
+}
+
 /** A whole-number flag of at least `min`. */
 export function wholeFlag(flags: Flags, flag: string, min = 1): number | undefined {
   const value = flags[flag];

@@ -10,7 +10,7 @@ import { serveSimulator } from "../testing/serve.js";
 import type { VendorSimulator } from "../testing/simulator.js";
 import { quotedName } from "./run-together.js";
 import { ConfigError, VENDOR_NAMES, vendorNamed } from "./vendors.js";
-import { decimalWhole, wholeFlag } from "./flag-values.js";
+import { decimalShare, decimalWhole, wholeFlag } from "./flag-values.js";
 
 /** Credentials every simulator accepts, so `import --base-url` works against it out of the box. */
 export const SIMULATOR_CREDENTIALS = SIMULATOR_SECRETS;
@@ -28,7 +28,7 @@ export function faultsFrom(flags: Record<string, string | boolean | undefined>):
   const rate = (name: string) => {
     const value = flags[name];
     if (value === undefined) return undefined;
-    const n = Number(value);
+    const n = decimalShare(value);
     if (!(n >= 0 && n <= 1))
       throw new ConfigError(`--${name} takes a share from 0 to 1, not ${quotedFlagValue(value)}`);
     return n;
