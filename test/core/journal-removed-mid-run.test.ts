@@ -6,6 +6,7 @@ import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
 import { journalFile } from "../support/journal-file.js";
+import { containing } from "../support/matchers.js";
 import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 const users = () =>
@@ -39,5 +40,52 @@ describe("a journal that stops being the file the run opened", () => {
     // Removed: nothing at its path; replaced: the other file as it was put there.
     const left = existsSync(journal) ? readFileSync(journal, "utf8") : undefined;
     expect(left).toBe(what === "removed" ? undefined : "");
+  });
+});
+
+describe("a journal that stops being the file the run opened while a resume reads it", () => {
+  // A resume reads each settled chunk's outcomes from the file when it reaches the chunk. The file gone (or
+  // another in its place), that read threw out of the run: it rejected with the file system's error (or a
+  // JournalError), and the records of that chunk and after it got no outcome.
+  it.each([
+    ["removed", (journal: string) => rmSync(journal)],
+    [
+      "replaced, or written by another process,",
+      (journal: string) => {
+        rmSync(journal);
+        writeFileSync(journal, "");
+      },
+    ],
+  ])("%s: it stops, and every record still gets its outcome", async (what, change) => {
+    const journal = journalFile("journal-removed");
+    const records = users();
+    let sends = 0;
+    const adapter = testAdapter<{ id: string; name: string }>((chunk) => {
+      sends += 1;
+      return importEvery(chunk);
+    });
+    expect((await runImport(adapter, records, { journal })).imported).toBe(6);
+    sends = 0;
+
+    let seen = 0;
+    const report = await runImport(adapter, records, {
+      journal,
+      onOutcome: () => {
+        if (++seen === 2) change(journal);
+      },
+    });
+
+    const stopped = `journal ${journal} cannot be read: it was ${what} while this run used it`;
+    expect(report.fatal).toContain(stopped);
+    expect(sends).toBe(0);
+    expect(report.outcomes.map((o) => o.outcome)).toEqual([
+      ...["imported", "imported"],
+      ...Array<string>(4).fill("failed"),
+    ]);
+    for (const failed of report.outcomes.slice(2)) {
+      expect(failed).toMatchObject({ code: "fatal", reason: containing(stopped) });
+      // The earlier run settled those chunks: the vendor may hold the records.
+      expect(failed).toMatchObject({ reason: containing("test may hold this record") });
+    }
   });
 });

@@ -141,13 +141,14 @@ export class ChunkDispatcher<Input, Wire> {
    */
   #submit(pending: PendingChunk<Wire>, lookedUp: JournaledChunk | undefined): void {
     const seq = this.#seq++;
+    const entry = lookedUp ?? this.#lookup(seq, pending);
+    if (entry === UNREADABLE) return;
     if (!this.#run.signal.aborted) {
-      this.#dispatch(pending, seq, lookedUp);
+      this.#dispatch(pending, seq, entry);
       return;
     }
     // Not sent in this run; an earlier run with the journal may have settled the chunk, or sent it, or (past
     // a chunk that differs from the journal's) sent one in its place, which may have held these records.
-    const entry = lookedUp ?? this.settings.journal?.lookup(seq);
     const known = entry !== undefined && fits(entry, pending) ? entry : undefined;
     if (known?.outcomes !== undefined) {
       this.#resume(pending, known.outcomes);
@@ -169,7 +170,8 @@ export class ChunkDispatcher<Input, Wire> {
       return;
     }
     // Looked up once: the lookup hands a settled chunk's outcomes out once, and `#submit` uses them.
-    const known = journal.lookup(this.#seq);
+    const known = this.#lookup(this.#seq, pending);
+    if (known === UNREADABLE) return;
     if (known !== undefined && fits(known, pending)) {
       this.#submit(pending, known);
       return;
@@ -187,6 +189,28 @@ export class ChunkDispatcher<Input, Wire> {
       known,
       inPlace,
     );
+  }
+
+  /**
+   * What the journal holds of chunk `seq`. When what it recorded cannot be read (the file removed or replaced
+   * while the run used it), the run stops as at a journal write that failed, and the chunk's records fail
+   * saying the vendor may hold them: an earlier run recorded a chunk at their place.
+   */
+  #lookup(
+    seq: number,
+    pending: PendingChunk<Wire>,
+  ): JournaledChunk | undefined | typeof UNREADABLE {
+    try {
+      return this.settings.journal?.lookup(seq);
+    } catch (error) {
+      const message = this.#stopRun(error);
+      this.#failAll(
+        pending,
+        "fatal",
+        `${message}; ${this.adapter.vendor} may hold this record: an earlier run with this journal recorded its chunk (or one in its place), and what it recorded could not be read`,
+      );
+      return UNREADABLE;
+    }
   }
 
   /**
@@ -311,10 +335,11 @@ export class ChunkDispatcher<Input, Wire> {
     );
   }
 
+  /** Sends the chunk, or settles it from `known`, what the journal holds of it. */
   #dispatch(
     pending: PendingChunk<Wire>,
     chunkSeq: number,
-    lookedUp: JournaledChunk | undefined,
+    known: JournaledChunk | undefined,
   ): void {
     const { journal } = this.settings;
     const run = this.#run;
@@ -330,7 +355,6 @@ export class ChunkDispatcher<Input, Wire> {
       ...(repeated !== undefined && { repeated }),
     };
     const fingerprint = journal === undefined ? "" : fingerprintOf(pending);
-    const known = lookedUp ?? journal?.lookup(chunkSeq);
     if (known !== undefined && !fits(known, pending, fingerprint)) {
       // Stop reading and sending; the chunks in flight settle before the run rejects, so none is orphaned.
       this.#unfit ??= new JournalError(
@@ -497,6 +521,9 @@ export class ChunkDispatcher<Input, Wire> {
     return this.#track(task, slot, out);
   }
 }
+
+/** What the dispatcher's lookup gives when what the journal recorded of a chunk cannot be read. */
+const UNREADABLE = Symbol("unreadable");
 
 /**
  * A chunk's outcomes when a fatal answer ended it: what the vendor said of an item stands (imported, or its

@@ -246,7 +246,10 @@ export class Journal {
     return hash.digest("hex").slice(0, 32);
   }
 
-  /** What earlier runs recorded of chunk `seq`. Its outcomes are handed out once: a run reaches a chunk once. */
+  /**
+   * What earlier runs recorded of chunk `seq`. Its outcomes are handed out once: a run reaches a chunk once.
+   * @throws Error when its outcomes cannot be read: the file was removed or replaced, or its line changed.
+   */
   lookup(seq: number): JournaledChunk | undefined {
     const chunk = this.#chunks.get(seq);
     if (chunk?.done === undefined) return chunk;
@@ -257,6 +260,12 @@ export class Journal {
 
   /** The outcomes of the done line of chunk `seq` where {@link #load} found it, read again from the file. */
   #outcomesAt(seq: number, at: NonNullable<KnownChunk["done"]>): ItemOutcome[] {
+    // Another file at its path would be read at the done line's offset as if it were this journal.
+    const changed = this.#changed();
+    if (changed !== undefined)
+      throw new Error(
+        `journal ${this.file} cannot be read: it was ${changed} while this run used it`,
+      );
     const bytes = Buffer.alloc(at.length);
     const fd = openSync(this.file, "r");
     try {
@@ -357,19 +366,27 @@ export class Journal {
     if (line.kind !== "header") this.#lastSeq = Math.max(this.#lastSeq, line.seq);
   }
 
+  /** How the file at the journal's path is no longer the one this run opened, if it is not. */
+  #changed(): string | undefined {
+    if (this.#opened === undefined) return undefined;
+    // Its length as this run left it, too: a file put in its place may reuse its inode.
+    const now = statSync(this.file, { throwIfNoEntry: false });
+    if (now === undefined) return "removed";
+    return now.dev !== this.#opened.dev || now.ino !== this.#opened.ino || now.size !== this.#size
+      ? "replaced, or written by another process,"
+      : undefined;
+  }
+
   #append(line: Line): void {
     if (this.#closed)
       throw new Error(`journal ${this.file} was closed: the run that opened it ended`);
     if (this.#broken !== undefined)
       throw new Error(`journal ${this.file} cannot be written: ${this.#broken}`);
-    if (this.#opened) {
-      // Its length as this run left it, too: a file put in its place may reuse its inode.
-      const now = statSync(this.file, { throwIfNoEntry: false });
-      if (now?.dev !== this.#opened.dev || now.ino !== this.#opened.ino || now.size !== this.#size)
-        throw new Error(
-          `journal ${this.file} cannot be written: it was ${now === undefined ? "removed" : "replaced, or written by another process,"} while this run used it`,
-        );
-    }
+    const changed = this.#changed();
+    if (changed !== undefined)
+      throw new Error(
+        `journal ${this.file} cannot be written: it was ${changed} while this run used it`,
+      );
     const text = `${JSON.stringify(line)}\n`;
     try {
       appendFileSync(this.file, text);
