@@ -60,6 +60,23 @@ it("FullStory: a journal an earlier version wrote with the key in its destinatio
   expectNoSecret(await resumedAndRefused(client, journal), [apiKey]);
 });
 
+it("FullStory: such a journal of an earlier key is refused by a run with another, without showing that key", async () => {
+  const earlier = keyInPath();
+  const journal = journalFile("fullstory-base-url-rotated");
+  await fullstory.importUsers(earlier.client("127.0.0.1:9"), none, { journal });
+  writeFileSync(journal, readFileSync(journal, "utf8").replace("[REDACTED]", earlier.apiKey));
+  // The key was rotated: this run knows only the new one, so scrubbing cannot take the earlier one out.
+  const rotated = keyInPath();
+
+  const refused = await fullstory
+    .importUsers(rotated.client("127.0.0.1:9"), none, { journal })
+    .catch((error: unknown) => error);
+
+  expect(refused).toBeInstanceOf(JournalError);
+  expect(String(refused)).toContain("http://127.0.0.1:9");
+  expectNoSecret(refused, [earlier.apiKey, rotated.apiKey]);
+});
+
 it("Propeller: a client secret in the base URL's path is not in the journal", async () => {
   const clientSecret = faker.string.alphanumeric({ length: 32 });
   const client = propeller.createPropellerClient({

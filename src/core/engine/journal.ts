@@ -346,7 +346,7 @@ export class Journal {
       const destination = line.destination === undefined ? undefined : this.scrub(line.destination);
       if (destination !== expected.destination) {
         throw new JournalError(
-          `journal ${this.file} was written by an import to ${destination ?? "an unrecorded destination"}; ` +
+          `journal ${this.file} was written by an import to ${destination === undefined ? "an unrecorded destination" : shownDestination(destination, expected.destination)}; ` +
             `this run sends to ${expected.destination ?? "an unrecorded destination"}: ` +
             "its outcomes say nothing about this destination, so start a new journal",
         );
@@ -529,6 +529,19 @@ function isCount(value: unknown): boolean {
 function shown(value: unknown): string {
   const text = JSON.stringify(value) ?? "missing";
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * A destination a journal recorded, for a refusal: its base URL's path is shown only where it is this run's
+ * (then scrubbed as this run's is), else cut to `/…`. An earlier version wrote a credential of the path as it
+ * was, and one this run does not know (a key since rotated) would be printed whole.
+ */
+function shownDestination(recorded: string, current: string | undefined): string {
+  const [, origin, urlPath, rest] =
+    /^([a-z][a-z\d+.-]*:\/\/[^/\s]*)(\S*)(.*)$/is.exec(recorded) ?? [];
+  if (origin === undefined) return "another destination";
+  const currentPath = /^[a-z][a-z\d+.-]*:\/\/[^/\s]*(\S*)/is.exec(current ?? "")?.[1];
+  return urlPath === "" || urlPath === currentPath ? recorded : `${origin}/…${rest}`;
 }
 
 /** A header's settings in words: the vendor, the chunk size and the body limit chunks were cut by. */
