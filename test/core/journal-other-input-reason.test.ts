@@ -92,6 +92,47 @@ it("records at the place of a chunk the vendor refused whole are not said to be 
   }
 });
 
+it.each([
+  [
+    "in the engine's words",
+    "refused; an earlier try got no answer that said what became of it and may have reached the vendor, which may hold this record",
+  ],
+  [
+    "in an adapter's words",
+    "refused, yet the job's imports list names this user: the vendor may hold this user",
+  ],
+  [
+    "as unknown",
+    "refused by a failed row that matches two persons, so whether this person was imported is unknown",
+  ],
+])(
+  "records at the place of a chunk refused whole, a refusal doubted %s, say the vendor may hold them",
+  async (_, doubted) => {
+    // Refused, yet the earlier run could not tell whether the vendor holds one of them: neither can this run.
+    const refusing = testAdapter<User>((chunk, context) => {
+      context.checkpoint({ jobId: `job-${chunk.seq}` });
+      return Promise.resolve<ChunkResult<string>>({
+        kind: "done",
+        outcomes: chunk.items.map((_, i) => ({
+          ok: false,
+          code: "invalid",
+          reason: i === 1 ? doubted : "refused",
+        })),
+      });
+    });
+    const journal = journalFile("other-input-doubted");
+    const { first, notSent } = await rerunEdited(refusing, journal, 3);
+    expect(first.failed).toBe(6);
+    expect(notSent.map((o) => o.index)).toEqual(expect.arrayContaining([2, 3, 4]));
+    for (const outcome of notSent.filter((o) => o.index < 4))
+      expect(outcome).toMatchObject({
+        reason: matching(
+          /test may hold this record: an earlier run with this journal sent a chunk in its place$/,
+        ),
+      });
+  },
+);
+
 describe("a journal that stops a run after the run sent chunks", () => {
   // Chunk 0's line is gone from the journal (an earlier run stopped with it in flight): this run sends it,
   // then meets chunk 1, which differs. Chunk 0's users are at the vendor, so the error carries the report.

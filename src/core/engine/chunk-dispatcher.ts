@@ -253,13 +253,14 @@ export class ChunkDispatcher<Input, Wire> {
     what: string,
   ): void {
     // A chunk in its place that an earlier run settled held other records, some of which may be these: the
-    // vendor may hold them if it imported one of that chunk's, not if it refused them all (though sent).
+    // vendor may hold them if it imported one of that chunk's, or if the outcome of one left that open; not
+    // if it refused them all (though sent).
     const settled = known?.outcomes;
     const earlier =
       known !== undefined &&
       (settled === undefined
         ? sentInEarlierRun(known.state)
-        : settled.some((outcome) => outcome.ok));
+        : settled.some((outcome) => outcome.ok || leavesOpen(outcome.reason)));
     const unanswered = settled === undefined ? ", and no answer said what became of it" : "";
     this.#failAll(
       pending,
@@ -521,6 +522,13 @@ export class ChunkDispatcher<Input, Wire> {
     return this.#track(task, slot, out);
   }
 }
+
+/**
+ * Whether a failure's reason leaves open that the vendor holds the record, as the engine's notes and the
+ * adapters' words say it: the vendor "may hold" it, or whether it was imported "is unknown". A vendor's own
+ * message in those words too only adds a "may" to records not sent, never takes one away.
+ */
+const leavesOpen = (reason: string): boolean => /\bmay hold\b|\bis unknown\b/i.test(reason);
 
 /** What the dispatcher's lookup gives when what the journal recorded of a chunk cannot be read. */
 const UNREADABLE = Symbol("unreadable");
