@@ -510,9 +510,13 @@ export class ChunkRun {
     const pickUp = this.context.journaled
       ? "run again with the same journal to pick it up"
       : "this run keeps no journal, so a re-run sends these users again";
+    // The job runs on without the importer and may import the users after the stop.
     const aborted = () =>
       end(
-        failure("aborted", `the import was aborted while job ${jobId} was running; ${pickUp}`),
+        failure(
+          "aborted",
+          `the import was aborted while job ${jobId} was running${UNSETTLED_JOB_NOTE}; ${pickUp}`,
+        ),
         false,
       );
     const plan = planJobPolls(this.settings, rows, fresh);
