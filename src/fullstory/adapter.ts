@@ -716,7 +716,8 @@ function unlistedOutcome(
     return {
       ok: false,
       code: "results_incomplete",
-      reason: `FullStory batch import job ${job}: stopped reading its ${name} list (${read.why}) before this user was listed`,
+      // The job ended: the part of the lists left unread may hold this user among its imports.
+      reason: `FullStory batch import job ${job}: stopped reading its ${name} list (${read.why}) before this user was listed${UNSETTLED_JOB_NOTE}`,
       // Reading the lists again within the run would meet the same list: a re-run reads the job's again.
       transient: true,
       later: true,

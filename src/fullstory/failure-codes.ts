@@ -6,7 +6,8 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  * - `job_timeout`: the job did not finish within `jobTimeoutMs` (FullStory may still finish it; a re-run
  *   with the journal polls the same job);
  * - `results_incomplete`: the result lists were not read to their end: the job's time ran out, they paged on
- *   past their counts, or a page held entries that are not as FullStory documents them;
+ *   past their counts, or a page held entries that are not as FullStory documents them; FullStory may hold
+ *   the user;
  * - `no_outcome`: the job ended without listing the user, and its `imports` count does not confirm it (see
  *   `createFullStoryAdapter`);
  * - `job_lost`: FullStory answered 404 for the job it created (its status or a result list): whether the user

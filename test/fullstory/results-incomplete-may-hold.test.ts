@@ -1,0 +1,48 @@
+// A job's result list read only in part (it pages on past any honest length, or a page holds entries not as
+// FullStory documents them): the job ended, and FullStory may well hold the users the part read did not name,
+// so their failure must say so rather than read as a refusal.
+import { expect, it } from "vitest";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { importUsers } from "../../src/fullstory/import.js";
+import type { FullStoryUser } from "../../src/fullstory/validate.js";
+import { matching } from "../support/matchers.js";
+import { useMswServer } from "../support/msw.js";
+import { API_KEY, lying, mountFullStory, type Lies } from "./harness.js";
+
+const server = useMswServer();
+
+const users: FullStoryUser[] = Array.from({ length: 3 }, (_, i) => ({
+  uid: `u-${i}`,
+  email: `u-${i}@example.com`,
+}));
+
+async function importWith(lies: Lies) {
+  const sim = mountFullStory(server, { pageSize: 1, faults: { script: lying(lies) } });
+  const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+  const report = await importUsers(client, users, { pollIntervalMs: 1, sleep: async () => {} });
+  return { report, held: sim.users().map((user) => user.uid) };
+}
+
+it("an imports list that pages on past its length: a COMPLETED job's unlisted user fails saying FullStory may hold it", async () => {
+  const { report, held } = await importWith({ endlessPages: true, omit: (uid) => uid === "u-2" });
+
+  expect(held).toContain("u-2");
+  expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported", "failed"]);
+  expect(report.outcomes[2]).toMatchObject({
+    code: "results_incomplete",
+    reason: matching(/may hold/),
+  });
+});
+
+it("an imports list that names the chunk's users more than twice over: each user fails saying FullStory may hold it", async () => {
+  const ghosts = Array.from({ length: 10 }, () => ({ uid: "u-0", id: "998" }));
+  const { report, held } = await importWith({ ghosts: { imports: ghosts } });
+
+  expect(held).toEqual(["u-0", "u-1", "u-2"]);
+  for (const outcome of report.outcomes)
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      code: "results_incomplete",
+      reason: matching(/may hold/),
+    });
+});
