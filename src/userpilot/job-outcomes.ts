@@ -177,11 +177,13 @@ export function jobFailure(
     return done > 0
       ? `${failed}; Userpilot may hold this user: the job did ${done} row(s) before it failed and does not say which`
       : failed;
-  // A count in another form than the spec's whole number from 0 (text "2", -1) may say the job did rows
-  // before it failed.
-  return done === undefined || done === null
-    ? failed
-    : `${failed}; Userpilot may hold this user: the job gave completed_rows as ${shown(done, scrub)}, ${notACount(done)}, so whether it did rows before it failed is unknown`;
+  // No count (the spec makes it optional), or one in another form than the spec's whole number from 0
+  // (text "2", -1), leaves open that the job did rows before it failed.
+  const given =
+    done === undefined || done === null
+      ? "no completed_rows"
+      : `completed_rows as ${shown(done, scrub)}, ${notACount(done)}`;
+  return `${failed}; Userpilot may hold this user: the job gave ${given}, so whether it did rows before it failed is unknown`;
 }
 
 function notACount(value: unknown): string {

@@ -39,6 +39,33 @@ describe("a job that failed after doing rows", () => {
     }
   });
 
+  for (const count of ["left out", "null"] as const)
+    it(`says Userpilot may hold each user when the failed job's completed_rows is ${count}`, async () => {
+      // The spec makes completed_rows optional: a failed job that does not count its rows may have done some.
+      const up = vendor();
+      up.sim.setFaults({
+        script: ({ operation }) =>
+          operation === "getBackgroundJob"
+            ? rewrittenStatus(({ completed_rows: _, ...job }) =>
+                job["status"] === "completed"
+                  ? { ...job, status: "failed", ...(count === "null" && { completed_rows: null }) }
+                  : job,
+              )
+            : undefined,
+      });
+      const report = await run(users(3));
+      expectEveryRecordOnce(report, 3);
+      expect(up.sim.users()).toHaveLength(3);
+      const failed = outcomesWith(report, "failed");
+      expect(failed).toHaveLength(3);
+      for (const o of failed) {
+        expect(o.code).toBe("job_failed");
+        expect(o.reason).toMatch(
+          /Userpilot may hold this user: the job gave no completed_rows, so whether it did rows before it failed is unknown/,
+        );
+      }
+    });
+
   it("a failed job that did no row still fails its users plainly", async () => {
     const up = vendor({ failJobs: () => true });
     const report = await run(users(3));
