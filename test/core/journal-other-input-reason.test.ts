@@ -133,6 +133,32 @@ it.each([
   },
 );
 
+it.each([
+  [
+    "a refusal whose own reason is unknown",
+    "SlashID counted all 2 persons in this file failed, none imported, but its failed_csv could not be read, so its reason is unknown",
+  ],
+  ["a vendor's refusal in like words", "refused: attribute plan is unknown"],
+])(
+  "records at the place of a chunk refused whole, %s, are not said to be held by the vendor",
+  async (_, reason) => {
+    // "is unknown" of something else than whether the user was imported leaves no user at the vendor.
+    const refusing = testAdapter<User>((chunk, context) => {
+      context.checkpoint({ jobId: `job-${chunk.seq}` });
+      return Promise.resolve<ChunkResult<string>>({
+        kind: "done",
+        outcomes: chunk.items.map(() => ({ ok: false, code: "invalid", reason })),
+      });
+    });
+    const journal = journalFile("other-input-reason-unknown");
+    const { first, notSent } = await rerunEdited(refusing, journal, 3);
+    expect(first.failed).toBe(6);
+    expect(notSent.map((o) => o.index)).toEqual(expect.arrayContaining([2, 3, 4]));
+    for (const outcome of notSent)
+      expect(outcome).not.toMatchObject({ reason: matching(/may hold/) });
+  },
+);
+
 describe("a journal that stops a run after the run sent chunks", () => {
   // Chunk 0's line is gone from the journal (an earlier run stopped with it in flight): this run sends it,
   // then meets chunk 1, which differs. Chunk 0's users are at the vendor, so the error carries the report.
