@@ -77,6 +77,45 @@ it("FullStory: such a journal of an earlier key is refused by a run with another
   expectNoSecret(refused, [earlier.apiKey, rotated.apiKey]);
 });
 
+it.each([
+  ["a query, with no path", (old: string) => `http://127.0.0.1:9?key=${old}`],
+  ["a fragment, with no path", (old: string) => `http://127.0.0.1:9#${old}`],
+  [
+    "a password, with this run's path",
+    (old: string) => `http://gw:${old}@127.0.0.1:9/gw/[REDACTED]`,
+  ],
+  ["a password, with no path", (old: string) => `http://gw:${old}@127.0.0.1:9`],
+  // The slash ends the host early, where a port may stand: `gw:` and the password's digits up to it.
+  [
+    "a password holding a slash",
+    (old: string) => `http://gw:${old.length}2024/${old}@127.0.0.1:9/gw`,
+  ],
+])(
+  "FullStory: a journal an earlier version wrote with a credential in its base URL's %s is refused without it",
+  async (_, earlierUrl) => {
+    // Earlier versions let a base URL carry a query or fragment (before those were refused), or a user name
+    // and password: the credential there is none this run knows, so scrubbing cannot take it out.
+    const old = faker.string.alphanumeric({ length: 32 });
+    const { apiKey, client } = keyInPath();
+    const journal = journalFile("fullstory-base-url-authority");
+    await fullstory.importUsers(client("127.0.0.1:9"), none, { journal });
+    const header = readFileSync(journal, "utf8");
+    expect(header).toContain("http://127.0.0.1:9/gw/[REDACTED] ");
+    writeFileSync(
+      journal,
+      header.replace("http://127.0.0.1:9/gw/[REDACTED] ", `${earlierUrl(old)} `),
+    );
+
+    const refused = await fullstory
+      .importUsers(client("127.0.0.1:9"), none, { journal })
+      .catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(JournalError);
+    expect(String(refused)).toContain("was written by an import to ");
+    expectNoSecret(refused, [`${old.length}2024/${old}`, apiKey]);
+  },
+);
+
 it("Propeller: a client secret in the base URL's path is not in the journal", async () => {
   const clientSecret = faker.string.alphanumeric({ length: 32 });
   const client = propeller.createPropellerClient({

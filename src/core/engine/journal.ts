@@ -532,16 +532,21 @@ function shown(value: unknown): string {
 }
 
 /**
- * A destination a journal recorded, for a refusal: its base URL's path is shown only where it is this run's
- * (then scrubbed as this run's is), else cut to `/…`. An earlier version wrote a credential of the path as it
- * was, and one this run does not know (a key since rotated) would be printed whole.
+ * A destination a journal recorded, for a refusal: its base URL's path (with any query or fragment) is shown
+ * only where it is this run's (then scrubbed as this run's is), else cut to `/…`. An earlier version wrote a
+ * credential of the path as it was, and one this run does not know (a key since rotated) would be printed
+ * whole; so would one of a query or fragment, or a password (`user:password@host`), which earlier versions
+ * let a base URL carry: a URL with `@` before this run's own path shows nothing of itself, as a password
+ * holding `/` ends the host early (`http://user:12/ab@host`: host `user`, port `12`).
  */
 function shownDestination(recorded: string, current: string | undefined): string {
   const [, origin, urlPath, rest] =
-    /^([a-z][a-z\d+.-]*:\/\/[^/\s]*)(\S*)(.*)$/is.exec(recorded) ?? [];
-  if (origin === undefined) return "another destination";
-  const currentPath = /^[a-z][a-z\d+.-]*:\/\/[^/\s]*(\S*)/is.exec(current ?? "")?.[1];
-  return urlPath === "" || urlPath === currentPath ? recorded : `${origin}/…${rest}`;
+    /^([a-z][a-z\d+.-]*:\/\/[^/?#\s]*)(\S*)(.*)$/is.exec(recorded) ?? [];
+  if (origin === undefined || urlPath === undefined || origin.includes("@"))
+    return "another destination";
+  const currentPath = /^[a-z][a-z\d+.-]*:\/\/[^/?#\s]*(\S*)/is.exec(current ?? "")?.[1];
+  if (urlPath === "" || urlPath === currentPath) return recorded;
+  return urlPath.includes("@") ? "another destination" : `${origin}/…${rest}`;
 }
 
 /** A header's settings in words: the vendor, the chunk size and the body limit chunks were cut by. */
