@@ -88,8 +88,9 @@ export interface UserpilotAdapterOptions {
  * Follow-through of a chunk: submit `{ users }`; on `202`, checkpoint the job id, then poll the job with a
  * growing interval until it is `completed` (every user imported) or `failed` (every user failed,
  * `job_failed`, with what the job body says; when it counts rows done before it failed, or does not count
- * them, each reason says Userpilot may hold the user). Any other status, including ones Userpilot may add, means the
- * job is still running. A re-run with the same journal polls a checkpointed job instead of submitting again.
+ * them, each reason says Userpilot may hold the user). Any other status, including ones Userpilot may add,
+ * means the job is still running. A re-run with the same journal polls a checkpointed job instead of
+ * submitting again.
  *
  * - A `202` naming a job that is not this request's (its `total_rows` above the users sent or below their
  *   distinct user_ids, or another chunk of this import, or another import through the same client, follows
