@@ -106,7 +106,12 @@ export function createSlashIdAdapter(
       // A refusal that stops the import (a gateway's 403 quoting the upload) is an answer too.
       if (result.kind === "fatal")
         return { ...result, error: scrubbedError(result.error, passwords) };
-      return { kind: "done", outcomes: scrubOutcomes(result.outcomes, (t) => passwords.scrub(t)) };
+      // Of runs of a password's characters too: a reason may quote the hash cut short, masked in part or
+      // wrapped, which no whole form of it matches.
+      return {
+        kind: "done",
+        outcomes: scrubOutcomes(result.outcomes, (t) => passwords.scrubRuns(t)),
+      };
     },
   };
 }
