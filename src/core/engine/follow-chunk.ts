@@ -5,6 +5,7 @@ import {
   saysVendorMayHold,
   UNFOLLOWED_NOTE,
   UNSETTLED_JOB_NOTE,
+  withNote,
 } from "./chunk-outcomes.js";
 import { unprocessedBy } from "../errors/unprocessed.js";
 import { tooLongToBuild } from "./chunk-body.js";
@@ -296,11 +297,12 @@ function best(
 }
 
 /**
- * Imported beats failed. A later answer beats an earlier one, but for an earlier refusal: that stands, unless
- * the later answer is a failure that may not pass whose vendor answer shows the vendor may hold the record (a
- * job accepted, a list naming it, or no longer naming it) where the earlier did not, which the refusal then
- * says with the vendor's code and words kept; or a later send of the record went unsettled (`resent`), which
- * the refusal then says too.
+ * Imported beats failed; an import kept over a later one whose attempt sent the record again (`resent`) takes
+ * that answer's warning too, which speaks of the second write. A later answer beats an earlier one, but for an
+ * earlier refusal: that stands, unless the later answer is a failure that may not pass whose vendor answer
+ * shows the vendor may hold the record (a job accepted, a list naming it, or no longer naming it) where the
+ * earlier did not, which the refusal then says with the vendor's code and words kept; or a later send of the
+ * record went unsettled (`resent`), which the refusal then says too.
  * A later failure does not say the record is unwritten when an earlier send may have written it: one that
  * wrote nothing keeps its words, without `unprocessed`; a refusal (which speaks for its own send only) says
  * the vendor may hold the record.
@@ -311,7 +313,14 @@ function better(
   resent: boolean,
 ): ItemOutcome | undefined {
   if (before === undefined || now === undefined) return before ?? now;
-  if (before.ok) return before;
+  if (before.ok) {
+    // The record went out again with its chunk: what the vendor may hold from that write (a list written
+    // twice) holds whatever the earlier answer said.
+    const note = resent && now.ok ? now.note : undefined;
+    return note === undefined || (before.note ?? "").includes(note)
+      ? before
+      : withNote(before, note);
+  }
   if (now.ok) return now;
   // The refusal spoke for the try that carried the record then; a later send of it that nothing settled (an
   // adapter that sends refused records again with the rest) may have written it. Not a follow-up on the same

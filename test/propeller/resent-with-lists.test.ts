@@ -1,0 +1,58 @@
+// Propeller's answer to a chunk leaves a user out, so the chunk is sent again (an upsert, so safe). Every user
+// of the chunk goes out again, those the first answer confirmed too: whether Propeller replaces a user's
+// addresses and attributes or adds to them is not documented, so a confirmed user with either, now written a
+// second time, may hold them twice, and its report must say so, as it does for a user the second send settled.
+import { expect, it } from "vitest";
+import { importUsers } from "../../src/propeller/import.js";
+import type { PropellerUser } from "../../src/propeller/validate.js";
+import { matching } from "../support/matchers.js";
+import { useMswServer } from "../support/msw.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import {
+  LISTS_NOTE,
+  mountPropeller,
+  propellerClient,
+  rewritingResults,
+  userKey,
+} from "./harness.js";
+
+const server = useMswServer();
+
+const address = { type: "delivery", street: "Main St", city: "Utrecht", country: "NL" } as const;
+const input: PropellerUser[] = [
+  { source: "CRM", sourceId: "1", firstName: "Ann", addresses: [address] },
+  { source: "CRM", sourceId: "2", firstName: "Bob", attributes: [{ name: "tier", value: "gold" }] },
+  { source: "CRM", sourceId: "3", firstName: "Cid" },
+];
+
+it("a user the first answer confirmed, sent again with the chunk, warns that it may hold its lists twice", async () => {
+  const vendor = mountPropeller(server, {
+    // The first answer leaves out the last user's result; the second answers for all.
+    bulk: (call) =>
+      call.attempt === 1 ? rewritingResults((data) => data.slice(0, -1)) : undefined,
+  });
+  const report = await importUsers(propellerClient().client, input, {
+    sleep: async () => {},
+    replayDelayMs: 0,
+  });
+
+  expectEveryRecordOnce(report, 3);
+  // Every user was written by both sends.
+  expect(vendor.sent.map((users) => users.length)).toEqual([3, 3]);
+  const writes = vendor.writes();
+  for (const user of input) expect(writes.get(userKey(user))).toEqual([1, 2]);
+  const ids = vendor.ids();
+  for (const [i, lists] of [
+    [0, "addresses"],
+    [1, "attributes"],
+  ] as const) {
+    expect(report.outcomes[i]).toMatchObject({
+      outcome: "imported",
+      id: String(ids.get(userKey(input[i]!))),
+      warning: matching(LISTS_NOTE),
+    });
+    expect(report.outcomes[i]).toMatchObject({ warning: matching(`this user's ${lists} twice`) });
+  }
+  expect(report.outcomes[2]).toMatchObject({ outcome: "imported" });
+  expect(report.outcomes[2]).not.toHaveProperty("warning");
+});
