@@ -14,6 +14,7 @@ import {
   propellerClient,
   rewritingResults,
   userKey,
+  type BulkResults,
 } from "./harness.js";
 
 const server = useMswServer();
@@ -55,4 +56,22 @@ it("a user the first answer confirmed, sent again with the chunk, warns that it 
   }
   expect(report.outcomes[2]).toMatchObject({ outcome: "imported" });
   expect(report.outcomes[2]).not.toHaveProperty("warning");
+});
+
+it("a warning both answers give the confirmed user is said once, beside the lists warning", async () => {
+  const merged = (data: BulkResults) =>
+    data.map((r, i) => (i === 0 ? { ...r, action: "merge" } : r));
+  mountPropeller(server, {
+    bulk: (call) =>
+      rewritingResults((data) => (call.attempt === 1 ? merged(data).slice(0, -1) : merged(data))),
+  });
+  const report = await importUsers(propellerClient().client, input, {
+    sleep: async () => {},
+    replayDelayMs: 0,
+  });
+
+  expectEveryRecordOnce(report, 3);
+  const warning = report.outcomes[0]?.outcome === "imported" ? report.outcomes[0].warning : "";
+  expect(warning?.match(/action "merge"/g)).toHaveLength(1);
+  expect(warning).toContain("this user's addresses twice");
 });

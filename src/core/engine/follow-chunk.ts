@@ -317,8 +317,10 @@ function better(
     // The record went out again with its chunk: what the vendor may hold from that write (a list written
     // twice) holds whatever the earlier answer said.
     const note = resent && now.ok ? now.note : undefined;
-    return note === undefined || (before.note ?? "").includes(note)
-      ? before
+    if (note === undefined || (before.note ?? "").includes(note)) return before;
+    // A later warning that repeats the earlier one (the vendor said it of both writes) stands for both.
+    return before.note !== undefined && note.includes(before.note)
+      ? { ...before, note }
       : withNote(before, note);
   }
   if (now.ok) return now;
