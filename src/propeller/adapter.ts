@@ -266,7 +266,8 @@ function withListsNote(outcome: Outcome & { ok: true }, user: PropellerUser | un
  * else by `key` among the results no position claimed; a user with no result fails `no_outcome`. Users that
  * share a sourceId but are different Propeller users (another source or language) fail `no_outcome` unless
  * the results line up with the users up to the last of them: a result names a user by its sourceId only, so
- * which of them a result is for cannot be told otherwise (a replay asks again).
+ * which of them a result is for cannot be told otherwise (a replay asks again). Users imported under one id
+ * are warned that Propeller holds one user for them.
  */
 function mapResults(
   response: BulkUsersResponse,
@@ -278,6 +279,48 @@ function mapResults(
   const results: readonly unknown[] = Array.isArray(data) ? data : [];
   placeResults(results, items, positions, outcomes);
   unsettleContradicted(results, items, positions, outcomes);
+  noteSharedIds(items, positions, outcomes);
+}
+
+/** How many other records an imported user's warning names when Propeller gave their id to it too. */
+const SHARED_ID_NAMES = 3;
+
+/**
+ * Users of the request Propeller answered with the same id: whatever their keys say (which language field
+ * Propeller matches on is UNCONFIRMED), it holds one user for them, and each is warned of the others.
+ */
+function noteSharedIds(
+  items: readonly PropellerUser[],
+  positions: readonly number[],
+  outcomes: Outcome[],
+): void {
+  const byId = new Map<string, number[]>();
+  for (const position of positions) {
+    const outcome = outcomes[position];
+    if (outcome?.ok !== true || outcome.id === undefined) continue;
+    const shared = byId.get(outcome.id);
+    if (shared === undefined) byId.set(outcome.id, [position]);
+    else shared.push(position);
+  }
+  for (const [id, shared] of byId) {
+    if (shared.length < 2) continue;
+    for (const position of shared) {
+      const outcome = outcomes[position];
+      if (outcome?.ok !== true) continue;
+      // The first few others by name, the rest by count: an answer giving every user one id costs no more.
+      const others = shared
+        .slice(0, SHARED_ID_NAMES + 1)
+        .filter((other) => other !== position)
+        .slice(0, SHARED_ID_NAMES)
+        .map((other) => propellerKeyOf(items[other] as PropellerUser, other));
+      const more = shared.length - 1 - others.length;
+      const named = more === 0 ? others.join(", ") : `${others.join(", ")} and ${more} more`;
+      outcomes[position] = withNote(
+        outcome,
+        `Propeller gave the same id (${id}) to ${named} of this request too: it holds one user for them, with the values it wrote last`,
+      );
+    }
+  }
 }
 
 /**

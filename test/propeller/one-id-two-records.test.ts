@@ -1,0 +1,43 @@
+// Which of `primaryLanguage` and `language` Propeller matches a user on is unconfirmed, so records that differ
+// in either have different report keys. When Propeller's answer gives two records of one request the same id,
+// it says itself that it holds one user for both: the report must not present them as two users written as
+// sent, unsaid that the values written last replaced the others.
+import { expect, it } from "vitest";
+import { importUsers } from "../../src/propeller/import.js";
+import type { PropellerUser } from "../../src/propeller/validate.js";
+import { matching } from "../support/matchers.js";
+import { useMswServer } from "../support/msw.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import { mountPropeller, propellerClient } from "./harness.js";
+
+const server = useMswServer();
+
+it("two records of one request answered with the same id are warned that Propeller holds one user for both", async () => {
+  const vendor = mountPropeller(server);
+  const input: PropellerUser[] = [
+    { source: "CRM", sourceId: "1", firstName: "Old" },
+    { source: "CRM", sourceId: "2", firstName: "Bob" },
+    { source: "CRM", sourceId: "1", language: "NL", firstName: "New" },
+  ];
+  const report = await importUsers(propellerClient().client, input, { sleep: async () => {} });
+
+  expectEveryRecordOnce(report, 3);
+  // The simulator, like Propeller as far as documented, matches on primaryLanguage: one user, written last.
+  const stored = vendor.sim.users();
+  expect(stored.map((u) => u.fields.firstName)).toEqual(["New", "Bob"]);
+  const id = String(stored[0]!.id);
+  expect(report.outcomes[0]).toMatchObject({
+    outcome: "imported",
+    id,
+    warning: matching(
+      /same id \(\d+\) to CRM:1::NL of this request too: it holds one user for them/,
+    ),
+  });
+  expect(report.outcomes[2]).toMatchObject({
+    outcome: "imported",
+    id,
+    warning: matching(/same id \(\d+\) to CRM:1 of this request too: it holds one user for them/),
+  });
+  expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
+  expect(report.outcomes[1]).not.toHaveProperty("warning");
+});
