@@ -106,7 +106,7 @@ export async function assembleChunks<Input, Wire>(
     let checked =
       keyed.error === undefined
         ? validate(adapter, record, precheck)
-        : unreadable(adapter.vendor, keyed.error);
+        : unreadable(adapter, keyed.error);
     let text: string | undefined;
     let copy: Wire | undefined;
     if (checked.ok) {
@@ -122,7 +122,7 @@ export async function assembleChunks<Input, Wire>(
           copy = { ...checked.item };
       } catch (error) {
         // JSON.stringify throws on a value no validator looked at (a bigint in a field sent unchecked).
-        checked = unreadable(adapter.vendor, error);
+        checked = unreadable(adapter, error);
       }
     }
     if (!checked.ok) {
@@ -321,17 +321,26 @@ function validate<Input, Wire>(
       ],
     };
   } catch (error) {
-    return unreadable(adapter.vendor, error);
+    return unreadable(adapter, error);
   }
 }
 
 /** Most characters of a thrown message a rejection quotes. */
 const MAX_THROWN_MESSAGE = 200;
 
-function unreadable(vendor: string, error: unknown): Validation<never> {
+/**
+ * The rejection of a record that threw when read, quoting what it threw, scrubbed before it is cut (so no piece
+ * of a secret is left at the cut): a record read lazily (a getter, a proxy over another API) may throw with the
+ * credential it shares with the import in its message, as an input that breaks off may.
+ */
+function unreadable(
+  adapter: { readonly vendor: string; scrub(text: string): string },
+  error: unknown,
+): Validation<never> {
+  const vendor = adapter.vendor;
   let thrown: string;
   try {
-    thrown = error instanceof Error ? String(error.message) : String(error);
+    thrown = adapter.scrub(error instanceof Error ? String(error.message) : String(error));
   } catch {
     thrown = "a value that cannot be printed";
   }
