@@ -201,17 +201,28 @@ describe("propeller: integer ids beyond 2^53", () => {
   });
 });
 
-describe("propeller: a record that reads differently the second time", () => {
-  it("throwing only when serialised, it is rejected and the others are sent", async () => {
+/**
+ * A record whose `email` reads as a valid address the first time and as `later` after (a getter or a proxy of
+ * the caller's over a source that changes), counting its reads.
+ */
+function readsDifferently<T extends object>(record: T, later: () => unknown) {
+  const first = faker.internet.email();
+  let reads = 0;
+  const flaky = Object.defineProperty(record, "email", {
+    enumerable: true,
+    get() {
+      reads += 1;
+      return reads > 1 ? later() : first;
+    },
+  });
+  return { flaky, first };
+}
+
+describe("a record that reads differently the second time", () => {
+  it("propeller: it is read once, and Propeller holds the values that were validated", async () => {
     const { sim } = mountPropeller(server);
-    let reads = 0;
-    const flaky = Object.defineProperty({ source: "crm", sourceId: "2" }, "email", {
-      enumerable: true,
-      get() {
-        reads += 1;
-        if (reads > 1) throw new Error("gone on the second read");
-        return faker.internet.email();
-      },
+    const { flaky, first } = readsDifferently({ source: "crm", sourceId: "2" }, () => {
+      throw new Error("gone on the second read");
     });
     const records = [{ source: "crm", sourceId: "1" }, flaky, { source: "crm", sourceId: "3" }];
 
@@ -219,12 +230,34 @@ describe("propeller: a record that reads differently the second time", () => {
       sleep: async () => {},
     });
 
-    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "rejected", "imported"]);
-    expect(report.outcomes[1]).toMatchObject({
-      rule: "propeller.unreadable_record",
-      reason: containing("gone on the second read"),
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported", "imported"]);
+    expect(sim.users().map((u) => [u.sourceId, u.fields.email])).toEqual([
+      ["1", undefined],
+      ["2", first],
+      ["3", undefined],
+    ]);
+  });
+
+  it("propeller: a value the validation never saw is not sent", async () => {
+    const { sim } = mountPropeller(server);
+    const { flaky, first } = readsDifferently({ source: "crm", sourceId: "2" }, () => "no email");
+
+    const report = await importPropeller(propellerClient().client, [flaky] as PropellerUser[], {
+      sleep: async () => {},
     });
-    expect(sim.users().map((u) => u.sourceId)).toEqual(["1", "3"]);
+
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported"]);
+    expect(sim.users().map((u) => u.fields.email)).toEqual([first]);
+  });
+
+  it("fullstory: a value the validation never saw is not sent", async () => {
+    const sim = mountFullStory(server);
+    const { flaky, first } = readsDifferently({ uid: uid() }, () => "no email");
+
+    const report = await importFullStory(fullStory(), [flaky] as FullStoryUser[], FAST);
+
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported"]);
+    expect(sim.users().map((u) => u.email)).toEqual([first]);
   });
 });
 

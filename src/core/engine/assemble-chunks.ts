@@ -88,7 +88,8 @@ export async function assembleChunks<Input, Wire>(
     }
     const recordIndex = index++;
     report.validated();
-    const keyed = keyOf(adapter, record, recordIndex);
+    const read = readOnce(record);
+    const keyed = keyOf(adapter, read.record, recordIndex);
     const key = keyed.key;
     if (dispatcher.fatal !== undefined && !dispatcher.journalAhead) {
       // The vendor refuses everything now: read on, so every record is in the report, but send nothing.
@@ -104,9 +105,11 @@ export async function assembleChunks<Input, Wire>(
       continue;
     }
     let checked =
-      keyed.error === undefined
-        ? validate(adapter, record, precheck)
-        : unreadable(adapter, keyed.error);
+      read.error !== undefined
+        ? unreadable(adapter, read.error.thrown)
+        : keyed.error === undefined
+          ? validate(adapter, record, read.record, precheck)
+          : unreadable(adapter, keyed.error);
     let text: string | undefined;
     let copy: Wire | undefined;
     if (checked.ok) {
@@ -282,6 +285,23 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * A plain object's fields read once, into a copy that is then keyed, validated and sent: a getter or a proxy
+ * of the caller's read again for sending could answer what no validation saw (and the vendor hold a value the
+ * report calls valid). Another value (a class instance, whose inherited members the validation looks at) is
+ * itself; `error` holds what reading the fields threw.
+ */
+function readOnce<Input>(record: Input): { record: Input; error?: { thrown: unknown } } {
+  if (typeof record !== "object" || record === null) return { record };
+  try {
+    const proto: unknown = Object.getPrototypeOf(record);
+    // A spread, as an own `__proto__` key would set the prototype of a copy made by Object.assign.
+    return proto === Object.prototype || proto === null ? { record: { ...record } } : { record };
+  } catch (thrown) {
+    return { record, error: { thrown } };
+  }
+}
+
 /** The record's key, or `#<index>` and what was thrown when reading the record for its key threw. */
 function keyOf<Input>(
   adapter: ImportAdapter<Input, unknown>,
@@ -296,17 +316,20 @@ function keyOf<Input>(
 }
 
 /**
- * The adapter's verdict on the record; a record that throws when read (a getter, a proxy) is rejected, so
- * it costs only its own outcome, never the report of the others.
+ * The adapter's verdict on `read` (the record's fields as read once), after the precheck's on `record`; a
+ * record that throws when read (a getter, a proxy) is rejected, so it costs only its own outcome, never the
+ * report of the others.
  */
 function validate<Input, Wire>(
   adapter: ImportAdapter<Input, Wire>,
   record: Input,
+  read: Input,
   precheck: ((record: Input) => Rejection | undefined) | undefined,
 ): Validation<Wire> {
   try {
+    // The caller's precheck gets the caller's own record; the adapter, the fields as read once.
     const refused: unknown = precheck?.(record);
-    if (refused === undefined) return adapter.validate(record);
+    if (refused === undefined) return adapter.validate(read);
     // A JavaScript caller's precheck may answer anything: only a rejection rejects, with a copy of its words.
     const { rule, message } = (refused ?? {}) as { rule?: unknown; message?: unknown };
     if (typeof rule === "string" && typeof message === "string")
