@@ -258,7 +258,8 @@ async function attemptOnce(
   callerSignal: AbortSignal | undefined,
   maxBytes: number,
 ): Promise<Response> {
-  const timeout = AbortSignal.timeout(timeoutMs);
+  // Node's timer takes whole ms only (a fraction throws): rounded up, it never cuts an attempt short.
+  const timeout = AbortSignal.timeout(Math.ceil(timeoutMs));
   const signal = anySignal([callerSignal, timeout]) ?? timeout;
   const request = new Request(original.url, {
     method: original.method,
