@@ -230,3 +230,57 @@ describe("what a chunk's failures say of the vendor", () => {
     ]);
   });
 });
+
+describe("an import an earlier send's answer confirmed, kept over a replay that sent the record again", () => {
+  /** Two users: the first send confirms the first and leaves the second unsettled; each replay confirms both. */
+  const replayed = (again: ItemOutcome) =>
+    testAdapter<User>(
+      (_chunk, context) =>
+        Promise.resolve({
+          kind: "done",
+          outcomes:
+            context.attempt === 0 ? [{ ok: true, id: "1" }, timedOut] : [again, { ok: true }],
+        }),
+      upsert,
+    );
+
+  it("takes no warning the replay's answer gave of itself (an id it left out)", async () => {
+    const adapter = replayed({
+      ok: true,
+      note: "the answer's id cannot be read, so it is left out",
+    });
+    const report = await runImport(adapter, users(2), { sleep: async () => {} });
+
+    expect(report.outcomes[0]).toEqual({ index: 0, key: "u0", outcome: "imported", id: "1" });
+  });
+
+  it("takes what the replay's write may have left (`resentNote`) once, however many replays repeat it", async () => {
+    const twice = "the vendor may hold this user's lists twice";
+    let attempt = 0;
+    const adapter = testAdapter<User>((_chunk, context) => {
+      attempt = context.attempt;
+      const again: ItemOutcome = {
+        ok: true,
+        note: `an action not named; ${twice}`,
+        resentNote: twice,
+      };
+      return Promise.resolve({
+        kind: "done",
+        outcomes: [
+          context.attempt === 0 ? { ok: true, id: "1" } : again,
+          context.attempt < 3 ? timedOut : { ok: true },
+        ],
+      });
+    }, upsert);
+    const report = await runImport(adapter, users(2), { sleep: async () => {} });
+
+    expect(attempt).toBe(3);
+    expect(report.outcomes[0]).toEqual({
+      index: 0,
+      key: "u0",
+      outcome: "imported",
+      id: "1",
+      warning: twice,
+    });
+  });
+});

@@ -75,3 +75,25 @@ it("a warning both answers give the confirmed user is said once, beside the list
   expect(warning?.match(/action "merge"/g)).toHaveLength(1);
   expect(warning).toContain("this user's addresses twice");
 });
+
+it("a confirmed user keeps its id, and takes no warning the replay's answer gave of an id it left out", async () => {
+  // The replay's answer gives the first user an id JSON cannot carry exactly: of that answer, the user would be
+  // imported without an id. The first answer's id stands, so a warning that it was left out would be false.
+  const inexact = (data: BulkResults) =>
+    data.map((r, i) => (i === 0 ? { ...r, id: 2 ** 53 + 2 } : r));
+  const vendor = mountPropeller(server, {
+    bulk: (call) =>
+      rewritingResults((data) => (call.attempt === 1 ? data.slice(0, -1) : inexact(data))),
+  });
+  const report = await importUsers(propellerClient().client, input, {
+    sleep: async () => {},
+    replayDelayMs: 0,
+  });
+
+  expectEveryRecordOnce(report, 3);
+  expect(report.outcomes[0]).toMatchObject({
+    outcome: "imported",
+    id: String(vendor.ids().get(userKey(input[0]!))),
+    warning: matching(LISTS_NOTE),
+  });
+});

@@ -49,6 +49,13 @@ export type ItemOutcome<Code extends string = string> =
        * the report carries it as the record's `warning`.
        */
       readonly note?: string;
+      /**
+       * The part of `note` that speaks of what this send's write may have left at the vendor (a list written
+       * twice), and so holds however an earlier send's answer confirmed the record: where the engine keeps
+       * that earlier import, it adds this to its note. The rest of `note` speaks of this answer only (an id it
+       * left out, an action it named), which is not true of an import an earlier answer gave.
+       */
+      readonly resentNote?: string;
     }
   | {
       /** The vendor refused the record, or what became of it is not known (see `transient`). */

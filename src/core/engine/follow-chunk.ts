@@ -298,7 +298,8 @@ function best(
 
 /**
  * Imported beats failed; an import kept over a later one whose attempt sent the record again (`resent`) takes
- * that answer's warning too, which speaks of the second write. A later answer beats an earlier one, but for an
+ * that answer's `resentNote` (what the second write may have left), not the rest of its warning, which speaks
+ * of that answer only. A later answer beats an earlier one, but for an
  * earlier refusal: that stands, unless the later answer is a failure that may not pass whose vendor answer
  * shows the vendor may hold the record (a job accepted, a list naming it, or no longer naming it) where the
  * earlier did not, which the refusal then says with the vendor's code and words kept; or a later send of the
@@ -315,13 +316,10 @@ function better(
   if (before === undefined || now === undefined) return before ?? now;
   if (before.ok) {
     // The record went out again with its chunk: what the vendor may hold from that write (a list written
-    // twice) holds whatever the earlier answer said.
-    const note = resent && now.ok ? now.note : undefined;
+    // twice) holds whatever the earlier answer said. Said once, however many replays repeat it.
+    const note = resent && now.ok ? now.resentNote : undefined;
     if (note === undefined || (before.note ?? "").includes(note)) return before;
-    // A later warning that repeats the earlier one (the vendor said it of both writes) stands for both.
-    return before.note !== undefined && note.includes(before.note)
-      ? { ...before, note }
-      : withNote(before, note);
+    return withNote(before, note);
   }
   if (now.ok) return now;
   // The refusal spoke for the try that carried the record then; a later send of it that nothing settled (an

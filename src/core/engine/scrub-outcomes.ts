@@ -1,8 +1,8 @@
 import type { ItemOutcome } from "./adapter.js";
 
 /**
- * The outcomes with every text they carry (a failure's `code` and `reason`, an import's `id` and `note`)
- * passed through `scrub`;
+ * The outcomes with every text they carry (a failure's `code` and `reason`, an import's `id`, `note` and
+ * `resentNote`) passed through `scrub`;
  * the same array when nothing changed. Runs once per record of the import, so an outcome without text costs a
  * property read, a text repeated across the chunk is scrubbed once, and a run of one shared outcome object (a
  * chunk failed whole) stays one object.
@@ -38,7 +38,7 @@ export function scrubOutcomes(
   return out ?? outcomes;
 }
 
-/** The outcome with its vendor-given texts scrubbed: a failure's code and reason, an import's id and note. */
+/** The outcome with its vendor-given texts scrubbed: a failure's code and reason, an import's id and notes. */
 function scrubOne(outcome: ItemOutcome, clean: (text: string) => string): ItemOutcome {
   if (!outcome.ok) {
     const code = clean(outcome.code);
@@ -49,8 +49,16 @@ function scrubOne(outcome: ItemOutcome, clean: (text: string) => string): ItemOu
   }
   const id = outcome.id === undefined ? undefined : clean(outcome.id);
   const note = outcome.note === undefined ? undefined : clean(outcome.note);
-  if (id === outcome.id && note === outcome.note) return outcome;
-  return { ...outcome, ...(id !== undefined && { id }), ...(note !== undefined && { note }) };
+  // Scrubbed too: the engine adds it to an earlier import's note after an adapter's own scrub.
+  const resentNote = outcome.resentNote === undefined ? undefined : clean(outcome.resentNote);
+  if (id === outcome.id && note === outcome.note && resentNote === outcome.resentNote)
+    return outcome;
+  return {
+    ...outcome,
+    ...(id !== undefined && { id }),
+    ...(note !== undefined && { note }),
+    ...(resentNote !== undefined && { resentNote }),
+  };
 }
 
 /** How much of one text of an outcome is kept: its start and its end (see {@link withinTextLimit}). */
