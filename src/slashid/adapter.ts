@@ -107,10 +107,10 @@ export function createSlashIdAdapter(
       if (result.kind === "fatal")
         return { ...result, error: scrubbedError(result.error, passwords) };
       // Of runs of a password's characters too: a reason may quote the hash cut short, masked in part or
-      // wrapped, which no whole form of it matches.
+      // wrapped, which no whole form of it matches. Not of a word alone: a password may hold "password".
       return {
         kind: "done",
-        outcomes: scrubOutcomes(result.outcomes, (t) => passwords.scrubRuns(t)),
+        outcomes: scrubOutcomes(result.outcomes, (t) => passwords.scrubChosenRuns(t)),
       };
     },
   };

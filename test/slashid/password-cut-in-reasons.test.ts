@@ -45,3 +45,29 @@ it.each([
     expect(holdsPieceOf(readFileSync(journal, "utf8"))).toBe(false);
   },
 );
+
+it("a common password's words and digits stay in reasons, its own whole echo and a cut piece of it do not", async () => {
+  // Passwords are chosen by people: "password1" holds the word "password", "12345678" the digits of a phone
+  // number. Neither may be cut out of SlashID's reason or another person's handle it quotes.
+  const people = [
+    { emails: ["ann@example.com"], password: "password1" },
+    { emails: ["bob@example.com"], phone_numbers: ["+4912345678"], password: "12345678x" },
+    { emails: ["cid@example.com"], password: "Tr0ub4dor&3" },
+  ];
+  slashIdWorld(server, {
+    reject: () => true,
+    reasons: (row) =>
+      row["slashid:emails"] === "cid@example.com"
+        ? "invalid password hash [Tr0ub4…]"
+        : `invalid password hash format (${row["slashid:password"]}); +4912345678 taken`,
+  });
+  const report = await importUsers(slashIdClient(), people, { sleep: async () => {} });
+
+  expectEveryRecordOnce(report, 3);
+  for (const i of [0, 1])
+    expect(report.outcomes[i]).toMatchObject({
+      outcome: "failed",
+      reason: "invalid password hash format ([REDACTED]); +4912345678 taken",
+    });
+  expect(report.outcomes[2]).toMatchObject({ reason: "invalid password hash [[REDACTED]…]" });
+});

@@ -8,6 +8,12 @@ const WHOLE_WORD_BELOW = 6;
 /** The shortest run of a secret's characters redacted anywhere in a text that someone else already cut. */
 const MIN_RUN = 6;
 /**
+ * A stretch of a chosen secret's runs (a password) made of letters only, or digits only, and shorter than this
+ * is kept: it may be an ordinary word or number of the text, as such a secret often holds one.
+ */
+const WORD_BELOW = 16;
+const ONE_KIND = /^(?:\p{L}+|\p{Nd}+)$/u;
+/**
  * Secrets longer than this are scrubbed whole, not by their runs: every run of a secret is held in a set, and
  * a token endpoint issuing a token of megabytes would take seconds and hundreds of MiB to index.
  */
@@ -113,7 +119,16 @@ export class SecretSet {
     return this.#withoutRuns(this.scrub(text));
   }
 
-  #withoutRuns(scrubbed: string): string {
+  /**
+   * As {@link scrubRuns}, for secrets people choose (passwords), which hold ordinary words: a stretch of runs
+   * that is letters only or digits only, shorter than 16 characters, stays ("password" of "password1" in
+   * "invalid password", digits of another person's phone number). A piece of a hash mixes them.
+   */
+  scrubChosenRuns(text: string): string {
+    return this.#withoutRuns(this.scrub(text), true);
+  }
+
+  #withoutRuns(scrubbed: string, keepWords = false): string {
     const runs = this.#runSet();
     let hidden: boolean[] | undefined;
     // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
@@ -123,6 +138,19 @@ export class SecretSet {
       hidden.fill(true, at, at + MIN_RUN);
     }
     if (hidden === undefined) return scrubbed;
+    if (keepWords) {
+      for (let start = 0; start < scrubbed.length;) {
+        if (!hidden[start]) {
+          start++;
+          continue;
+        }
+        let end = start;
+        while (end < scrubbed.length && hidden[end]) end++;
+        if (end - start < WORD_BELOW && ONE_KIND.test(scrubbed.slice(start, end)))
+          hidden.fill(false, start, end);
+        start = end;
+      }
+    }
     let out = "";
     for (let i = 0; i < scrubbed.length; i++) {
       if (!hidden[i]) out += scrubbed[i];
