@@ -288,7 +288,8 @@ const SHARED_ID_NAMES = 3;
 
 /**
  * Users of the request Propeller answered with the same id: whatever their keys say (which language field
- * Propeller matches on is UNCONFIRMED), it holds one user for them, and each is warned of the others.
+ * Propeller matches on is UNCONFIRMED), it holds one user for them, and each is warned of the others whose
+ * key differs from its own. Records of one key are one user by the key, which the engine warns of already.
  */
 function noteSharedIds(
   items: readonly PropellerUser[],
@@ -305,16 +306,20 @@ function noteSharedIds(
   }
   for (const [id, shared] of byId) {
     if (shared.length < 2) continue;
+    const keyOf = (position: number) => propellerKeyOf(items[position] as PropellerUser, position);
+    // Each key once, in the order of its first record.
+    const keys = [...new Set(shared.map(keyOf))];
+    if (keys.length < 2) continue;
     for (const position of shared) {
       const outcome = outcomes[position];
       if (outcome?.ok !== true) continue;
+      const own = keyOf(position);
       // The first few others by name, the rest by count: an answer giving every user one id costs no more.
-      const others = shared
+      const others = keys
         .slice(0, SHARED_ID_NAMES + 1)
-        .filter((other) => other !== position)
-        .slice(0, SHARED_ID_NAMES)
-        .map((other) => propellerKeyOf(items[other] as PropellerUser, other));
-      const more = shared.length - 1 - others.length;
+        .filter((other) => other !== own)
+        .slice(0, SHARED_ID_NAMES);
+      const more = keys.length - 1 - others.length;
       const named = more === 0 ? others.join(", ") : `${others.join(", ")} and ${more} more`;
       outcomes[position] = withNote(
         outcome,

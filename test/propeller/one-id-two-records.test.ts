@@ -41,3 +41,22 @@ it("two records of one request answered with the same id are warned that Propell
   expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
   expect(report.outcomes[1]).not.toHaveProperty("warning");
 });
+
+it("two records of one key answered with one id carry only the input's duplicate warning, once", async () => {
+  mountPropeller(server);
+  const input: PropellerUser[] = [
+    { source: "CRM", sourceId: "1", firstName: "Old" },
+    { source: "CRM", sourceId: "1", firstName: "New" },
+  ];
+  const report = await importUsers(propellerClient().client, input, { sleep: async () => {} });
+
+  expectEveryRecordOnce(report, 2);
+  // The engine already says of the later record that Propeller keeps one user for both; the first is its own
+  // key, which no "same id … to CRM:1" names as another record.
+  expect(report.outcomes[0]).toMatchObject({ outcome: "imported" });
+  expect(report.outcomes[0]).not.toHaveProperty("warning");
+  expect(report.outcomes[1]).toMatchObject({
+    outcome: "imported",
+    warning: matching(/^record 0 of the input has the same key \(CRM:1\)[^;]*$/),
+  });
+});
