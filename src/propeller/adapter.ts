@@ -257,7 +257,7 @@ function withListsNote(outcome: Outcome & { ok: true }, user: PropellerUser | un
   );
   if (lists.length === 0) return outcome;
   const named = lists.join(" and ");
-  const note = `sent again after an earlier send's answer was lost: whether Propeller replaces a user's ${named} or adds to them is not documented; if it adds, it may hold this user's ${named} twice`;
+  const note = `sent again with its chunk after an earlier send of it: whether Propeller replaces a user's ${named} or adds to them is not documented; if it adds, it may hold this user's ${named} twice`;
   // True of the user however an earlier answer confirmed it, unlike the rest of this answer's warning.
   return { ...withNote(outcome, note), resentNote: note };
 }

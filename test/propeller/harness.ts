@@ -93,7 +93,7 @@ export function users(n: number, seed = "propeller import"): PropellerUser[] {
  * record: whether Propeller replaces a user's lists or adds to them is not documented.
  */
 export const LISTS_NOTE =
-  /^sent again after an earlier send's answer was lost: whether Propeller replaces a user's (addresses|attributes|addresses and attributes) or adds to them is not documented; if it adds, it may hold this user's \1 twice$/;
+  /^sent again with its chunk after an earlier send of it: whether Propeller replaces a user's (addresses|attributes|addresses and attributes) or adds to them is not documented; if it adds, it may hold this user's \1 twice$/;
 
 /** Whether a user has addresses or attributes, which a chunk sent again may leave twice at Propeller. */
 export const hasLists = (user: PropellerUser): boolean =>
