@@ -295,8 +295,11 @@ function readOnce<Input>(record: Input): { record: Input; error?: { thrown: unkn
   if (typeof record !== "object" || record === null) return { record };
   try {
     const proto: unknown = Object.getPrototypeOf(record);
-    // A spread, as an own `__proto__` key would set the prototype of a copy made by Object.assign.
-    return proto === Object.prototype || proto === null ? { record: { ...record } } : { record };
+    // Spreads, as an own `__proto__` key would set the prototype of a copy made by Object.assign. A record
+    // without a prototype (every CSV row the CLI reads) stays without one: a validator reading a field the
+    // record lacks must not find one that a polluted Object.prototype holds, and send it.
+    if (proto === null) return { record: { __proto__: null, ...record } };
+    return proto === Object.prototype ? { record: { ...record } } : { record };
   } catch (thrown) {
     return { record, error: { thrown } };
   }
