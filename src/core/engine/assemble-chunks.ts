@@ -299,10 +299,23 @@ function readOnce<Input>(record: Input): { record: Input; error?: { thrown: unkn
     // without a prototype (every CSV row the CLI reads) stays without one: a validator reading a field the
     // record lacks must not find one that a polluted Object.prototype holds, and send it.
     if (proto === null) return { record: { __proto__: null, ...record } };
-    return proto === Object.prototype ? { record: { ...record } } : { record };
+    return isObjectPrototype(proto) ? { record: { ...record } } : { record };
   } catch (thrown) {
     return { record, error: { thrown } };
   }
+}
+
+/**
+ * Whether `proto` is an Object.prototype: this realm's, or another's (a record made in a `vm` context or
+ * handed over by a test runner's), whose objects are as plain and read as lazily.
+ */
+function isObjectPrototype(proto: unknown): boolean {
+  if (proto === Object.prototype) return true;
+  if (typeof proto !== "object" || proto === null || Object.getPrototypeOf(proto) !== null)
+    return false;
+  // Its own descriptor, never a read: a getter named `constructor` would run the caller's code.
+  const made: unknown = Object.getOwnPropertyDescriptor(proto, "constructor")?.value;
+  return typeof made === "function" && made.name === "Object" && made.prototype === proto;
 }
 
 /** The record's key, or `#<index>` and what was thrown when reading the record for its key threw. */
