@@ -64,3 +64,21 @@ it("fullstory: a plain object of another realm is read once, and FullStory holds
   expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported"]);
   expect(sim.users().map((u) => u.email)).toEqual([first]);
 });
+
+it("slashid: a proxy that answers reads (a lazily loaded record) is imported with what it answers", async () => {
+  // A proxy with a `get` trap alone lists its target's keys, none: a copy of it would hold no field at all.
+  const world = slashIdWorld(server);
+  const email = faker.internet.email().toLowerCase();
+  const fields: Record<string, unknown> = { emails: [email] };
+  const person = new Proxy(
+    {},
+    { get: (_, name) => (typeof name === "string" ? fields[name] : undefined) },
+  );
+
+  const report = await importSlashId(slashIdClient(), [person] as SlashIdPerson[], {
+    sleep: async () => {},
+  });
+
+  expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported"]);
+  expect(world.sim.persons().map((p) => p.emails)).toEqual([[email]]);
+});

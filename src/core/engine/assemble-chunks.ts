@@ -1,3 +1,4 @@
+import { types } from "node:util";
 import type { ImportAdapter, Rejection, Validation } from "./adapter.js";
 import { stopReason, type ChunkDispatcher } from "./chunk-dispatcher.js";
 import { KeyIndex } from "./key-index.js";
@@ -286,13 +287,15 @@ function nextTurn(): Promise<void> {
 }
 
 /**
- * A plain object's fields read once, into a copy that is then keyed, validated and sent: a getter or a proxy
- * of the caller's read again for sending could answer what no validation saw (and the vendor hold a value the
- * report calls valid). Another value (a class instance, whose inherited members the validation looks at) is
- * itself; `error` holds what reading the fields threw.
+ * A plain object's fields read once, into a copy that is then keyed, validated and sent: a getter of the
+ * caller's read again for sending could answer what no validation saw (and the vendor hold a value the report
+ * calls valid). Another value (a class instance, whose inherited members the validation looks at, or a proxy)
+ * is itself; `error` holds what reading the fields threw.
  */
 function readOnce<Input>(record: Input): { record: Input; error?: { thrown: unknown } } {
-  if (typeof record !== "object" || record === null) return { record };
+  // A proxy answers reads its keys may not list (a `get` trap alone lists its target's): a copy could hold
+  // none of its fields, so it is read where it stands, as a class instance is.
+  if (typeof record !== "object" || record === null || types.isProxy(record)) return { record };
   try {
     const proto: unknown = Object.getPrototypeOf(record);
     // Spreads, as an own `__proto__` key would set the prototype of a copy made by Object.assign. A record
