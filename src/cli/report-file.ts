@@ -1,4 +1,11 @@
-import { createWriteStream, rmSync, type WriteStream } from "node:fs";
+import {
+  createWriteStream,
+  fstatSync,
+  rmSync,
+  statSync,
+  type Stats,
+  type WriteStream,
+} from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { errorCode } from "../core/errors/error-code.js";
 import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
@@ -40,6 +47,8 @@ export class ReportWriter {
   #pending = "";
   #failure: Error | undefined;
   #stream: WriteStream | undefined;
+  /** Device and inode of the file the stream opened, to tell at the end whether the name still leads to it. */
+  #opened: { readonly dev: number; readonly ino: number } | undefined;
 
   private constructor(
     readonly file: string,
@@ -76,6 +85,14 @@ export class ReportWriter {
     stream.on("error", (error) => {
       this.#failure ??= error;
     });
+    stream.once("open", (fd: number) => {
+      try {
+        const { dev, ino } = fstatSync(fd);
+        this.#opened = { dev, ino };
+      } catch {
+        // Not known, not checked: the file's own errors still say when it cannot be written.
+      }
+    });
     this.#stream = stream;
   }
 
@@ -111,6 +128,27 @@ export class ReportWriter {
     this.#stream?.end();
     await this.#either("finish");
     this.#throwIfFailed();
+    // Lines written after the file was removed (its folder deleted) or put aside go where no name leads: the
+    // report the summary points at is not there, or is another file, which is left as it is.
+    const changed = this.#changed();
+    if (changed !== undefined)
+      throw new Error(
+        `cannot write the report ${this.file}: it was ${changed} while the run wrote it`,
+      );
+  }
+
+  /** How the file at the report's path is no longer the one the run wrote, if it is not. */
+  #changed(): string | undefined {
+    if (this.#opened === undefined) return undefined;
+    let now: Stats | undefined;
+    try {
+      now = statSync(this.file, { throwIfNoEntry: false });
+    } catch {
+      // A folder on its path replaced by a file (ENOTDIR): no name leads to the report either.
+      return "removed";
+    }
+    if (now === undefined) return "removed";
+    return now.dev !== this.#opened.dev || now.ino !== this.#opened.ino ? "replaced" : undefined;
   }
 
   /** Closes the file without a summary line (the import threw): readers see a report that did not end. */

@@ -1,0 +1,88 @@
+// A report file removed while the run writes it (its folder deleted, the file moved away or replaced): the
+// lines the run writes go to a file no name leads to, so the report the summary points at is not there, or is
+// another file. The run says so, as for a report that could not be written to its end, and exits 1.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createFullStorySimulator } from "../../src/testing/index.js";
+import type { VendorSimulator } from "../../src/testing/simulator.js";
+import {
+  CREDS,
+  FAST_POLL,
+  cli,
+  fullStoryUsers,
+  ndjson,
+  useServedSimulators,
+  useTempDir,
+} from "./helpers.js";
+
+const file = useTempDir("bui-report-removed-");
+const serve = useServedSimulators();
+
+/** FullStory's simulator that calls `act` once, as the first request reaches it (the report is open by then). */
+function actingAtFirstRequest(act: () => void): VendorSimulator {
+  const sim = createFullStorySimulator({ processingPolls: 0 });
+  let acted = false;
+  return {
+    vendor: sim.vendor,
+    stats: () => sim.stats(),
+    setFaults: (faults) => sim.setFaults(faults),
+    handle: (request) => {
+      if (!acted) {
+        acted = true;
+        act();
+      }
+      return sim.handle(request);
+    },
+  };
+}
+
+const importInto = (url: string, input: string, report: string) =>
+  cli([
+    "import",
+    "fullstory",
+    input,
+    "--base-url",
+    url,
+    "--api-key",
+    CREDS.apiKey,
+    ...FAST_POLL,
+    "--report",
+    report,
+  ]);
+
+describe("--report removed while the run writes it", () => {
+  it("its folder deleted: every user imported, the summary printed, then that the report is gone; exit 1", async () => {
+    const folder = file("reports");
+    mkdirSync(folder);
+    const report = path.join(folder, "report.ndjson");
+    const input = file("users.ndjson", ndjson(fullStoryUsers(3, "gone")));
+    const { url } = await serve(actingAtFirstRequest(() => rmSync(folder, { recursive: true })));
+
+    const result = await importInto(url, input, report);
+
+    expect(existsSync(report)).toBe(false);
+    expect(result.stdout).toMatch(/^fullstory: 3 records: 3 imported, 0 failed, 0 rejected/);
+    expect(result.stderr).toContain(`cannot write the report ${report}: it was removed`);
+    expect(result.stderr).toContain("the report file is incomplete");
+    expect(result.code).toBe(1);
+  });
+
+  it("replaced by another file: the other file is left as it is, and the run says the report is not there; exit 1", async () => {
+    const report = file("replaced.ndjson");
+    const input = file("replaced-users.ndjson", ndjson(fullStoryUsers(3, "replaced")));
+    const { url } = await serve(
+      actingAtFirstRequest(() => {
+        renameSync(report, file("moved-away.ndjson"));
+        writeFileSync(report, "another file\n");
+      }),
+    );
+
+    const result = await importInto(url, input, report);
+
+    expect(result.stdout).toMatch(/^fullstory: 3 records: 3 imported/);
+    expect(readFileSync(report, "utf8")).toBe("another file\n");
+    expect(result.stderr).toContain(`cannot write the report ${report}: it was replaced`);
+    expect(result.code).toBe(1);
+  });
+});
