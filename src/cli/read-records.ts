@@ -365,7 +365,9 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
     counter.bytes = read;
     if (failure !== undefined) break;
   }
-  const cut = utf8.end();
+  // Only a file read to its end can end inside a character: one whose reading stopped at a break has the rest
+  // of the character it was cut in unread.
+  const cut = failure === undefined ? utf8.end() : undefined;
   if (cut !== undefined) throw notUtf8(file, cut);
   // An empty file holds no array, as much as one holding an object does; it is not an array of no records.
   if (!checkedRoot) throw new Error(`${file}: not a JSON array of records (the file is empty)`);
