@@ -360,7 +360,10 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
       yield* ready.splice(0);
       throw notUtf8(file, badByte);
     }
-    if (failure === undefined) parser.write(chunk);
+    if (failure === undefined) {
+      parser.write(chunk);
+      if (failure !== undefined) failure = withCharacterNamed(failure, chunk, start);
+    }
     yield* ready.splice(0);
     counter.bytes = read;
     if (failure !== undefined) break;
@@ -377,6 +380,34 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   // A broken file stops reading where it breaks: what came before is imported, the rest is named in the error.
   if (failure !== undefined)
     throw new Error(`${file}: not a JSON array of records: ${streamSyntaxProblem(failure)}`);
+}
+
+/** The tokenizer's complaint of a character it did not expect, which names the byte at the file's offset. */
+const UNEXPECTED_BYTE = /^Unexpected "." at chunk position "\d+" \(absolute position "(\d+)"\)/s;
+
+/**
+ * The parser's `error` with the character it broke at named as the file holds it, at its byte in the file.
+ * The tokenizer reads bytes, and names the first byte of a character outside ASCII as a character of its
+ * own (`"Â"` for a no-break space, `"ï"` for a byte order mark), which the file does not hold; `chunk` is
+ * the part of the file written to it, from byte `start`.
+ */
+function withCharacterNamed(error: Error, chunk: Buffer, start: number): Error {
+  const match = UNEXPECTED_BYTE.exec(error.message);
+  const offset = Number(match?.[1]);
+  const at = offset - start;
+  const lead = chunk[at];
+  if (match === null || lead === undefined) return error;
+  // The bytes of a UTF-8 character, as its first says (the file was checked to be UTF-8 up to here).
+  const size = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+  const char = chunk.subarray(at, at + size).toString("utf8");
+  // A character cut at the chunk's end is named by its first byte.
+  const shown =
+    at + size > chunk.length
+      ? `byte 0x${lead.toString(16).toUpperCase()}`
+      : /\s/.test(char)
+        ? shownChar(char)
+        : JSON.stringify(char);
+  return new Error(error.message.replace(UNEXPECTED_BYTE, `Unexpected ${shown} at byte ${offset}`));
 }
 
 /** A character as an error names it: a blank by its code point, as it shows as nothing to tell it by. */
