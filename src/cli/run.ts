@@ -173,6 +173,25 @@ function refuseRunTogether(values: Record<string, unknown>, positionals: readonl
   }
 }
 
+/**
+ * Refuses a vendor setting given twice (`--api-key A … --api-key B`): the last one would be used without a
+ * word, the other one a credential the operator may have meant, of another account. Neither is quoted.
+ */
+function refuseRepeatedSettings(tokens: readonly { kind: string; name?: string }[]): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (
+      token.kind !== "option" ||
+      token.name === undefined ||
+      !Object.hasOwn(SETTING_FLAGS, token.name)
+    )
+      continue;
+    if (seen.has(token.name))
+      throw new ConfigError(`--${token.name} is given more than once: give it once`);
+    seen.add(token.name);
+  }
+}
+
 /** Runs the CLI and returns its exit code; never exits the process itself (so it can be tested). */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   ignoreWriteErrors(io.stdout);
@@ -183,13 +202,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   secrets.add(...givenSecrets({}, io.env));
   const scrub = (text: string) => secrets.scrub(text);
   try {
-    const { values, positionals } = parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args: [...argv],
       options: OPTIONS,
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
     secrets.add(...givenSecrets(values, io.env));
+    refuseRepeatedSettings(tokens);
     const [command, ...rest] = positionals;
     if (values.version === true) {
       io.stdout.write(`${VERSION}\n`);
