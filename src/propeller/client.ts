@@ -7,7 +7,7 @@ import type { Destined } from "../core/client/destination.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import { transportFromOptions, userAgent } from "../core/client/transport-from-options.js";
 import { createVendorClient } from "../core/client/vendor-client.js";
-import { SecretSet, echoedForms } from "../core/errors/secrets.js";
+import { SecretSet, base64Forms, echoedForms } from "../core/errors/secrets.js";
 import { credentialOption, durationOption } from "../core/options.js";
 import { abortedByCaller } from "../core/http/failures.js";
 
@@ -134,8 +134,9 @@ const MAX_TOKEN_CHARS = 65_536;
  * Why an issued token cannot be sent as `Authorization: Bearer <token>`, or undefined when it can: its type
  * is not Bearer (compared case-insensitively, as the spec says), or it is empty, over
  * {@link MAX_TOKEN_CHARS}, or holds a character outside visible ASCII, which a header cannot carry as it is
- * (fetch throws on a line break or a character beyond Latin-1, and strips spaces at its ends), or it holds the client secret (an endpoint echoing the form it
- * was sent), which would then travel on every API request, into the API's and every proxy's logs.
+ * (fetch throws on a line break or a character beyond Latin-1, and strips spaces at its ends), or it holds
+ * the client secret, as text or base64-encoded (an endpoint echoing the form it was sent, or a JWT copying
+ * it), which would then travel on every API request, into the API's and every proxy's logs.
  */
 function unusableToken(token: string, type: string, clientSecret: string): string | undefined {
   if (type.trim().toLowerCase() !== "bearer") {
@@ -149,11 +150,10 @@ function unusableToken(token: string, type: string, clientSecret: string): strin
     return "the token endpoint issued an access token that is not a valid header value (a character outside visible ASCII)";
   const secret = clientSecret.trim();
   // In every form an echo may carry it: the token request is form-encoded, so an echo holds a secret's `+`,
-  // `/` or `=` (a base64 secret) percent-encoded.
-  if (
-    secret.length >= ECHO_CHECKED_SECRET_CHARS &&
-    [...echoedForms(secret)].some((form) => token.includes(form))
-  )
+  // `/` or `=` (a base64 secret) percent-encoded; and base64-encoded, as a JWT's claims copying the form,
+  // or a token made of `client_id:client_secret` as HTTP Basic carries them, hold it for whoever decodes it.
+  const forms = [...echoedForms(secret)].flatMap((form) => [form, ...base64Forms(form)]);
+  if (secret.length >= ECHO_CHECKED_SECRET_CHARS && forms.some((form) => token.includes(form)))
     return "the token endpoint issued an access token that holds the client secret (it echoes its request?): it is not sent";
   return undefined;
 }

@@ -63,6 +63,26 @@ export function echoedForms(value: string): Set<string> {
 }
 
 /**
+ * The base64 and base64url text that `value`'s UTF-8 bytes make inside any longer base64 text, one stretch per
+ * place it may start at (base64 writes 3 bytes as 4 characters, so what bytes before it leave over changes
+ * every character): the characters made of its bytes alone, without those shared with a neighbour's. A value
+ * of at least 8 characters leaves at least 8 at each place.
+ */
+export function base64Forms(value: string): Set<string> {
+  const forms = new Set<string>();
+  const bytes = Buffer.from(value, "utf8");
+  for (let before = 0; before < 3; before++) {
+    const padded = Buffer.concat([Buffer.alloc(before), bytes]);
+    const first = before === 0 ? 0 : 1;
+    const whole = Math.floor(padded.length / 3);
+    if (whole <= first) continue;
+    const own = padded.toString("base64").slice(first * 4, whole * 4);
+    forms.add(own).add(own.replaceAll("+", "-").replaceAll("/", "_"));
+  }
+  return forms;
+}
+
+/**
  * The secrets one client holds (API keys, client secrets, access tokens). Every error is scrubbed against
  * them before it is built, so a vendor or proxy that echoes a header back cannot leak it into logs.
  * The package exports it as a type only, for the signature of `ApiError.of`: the class stays internal.
