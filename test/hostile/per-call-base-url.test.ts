@@ -8,6 +8,7 @@ import { createPropellerClient } from "../../src/propeller/client.js";
 import { createSlashIdClient } from "../../src/slashid/client.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { HOSTS, useMswServer } from "../support/msw.js";
+import { expectNoSecret } from "./leaks.js";
 
 const server = useMswServer();
 const ELSEWHERE = "https://collector.attacker.example";
@@ -270,5 +271,41 @@ describe("a raw call's init made by a class", () => {
     const get = client.raw.GET as (...args: unknown[]) => Promise<unknown>;
     await expect(get("/v2/users/{id}", new Init())).rejects.toThrow(/a call's own fetch/);
     expect(handed).toEqual([]);
+  });
+});
+
+// fetch refuses a URL holding a user name or password with an error that quotes it whole, as the client's own
+// baseUrl would be (refused when the client is made): a call's own is the caller's credential just as much.
+describe("a call whose own baseUrl holds a user name or password", () => {
+  const password = "hunter2-Gx81qZ";
+  it.each([
+    `https://deploy:${password}@api.fullstory.com`,
+    `https://deploy:${password}@collector.attacker.example`,
+    // Not a URL fetch can parse (a `/` ends the authority), whose error quotes it all the same.
+    `https://deploy:${password}/x@api.fullstory.com`,
+  ])("%s: refused without quoting it, nothing sent", async (baseUrl) => {
+    const sent: string[] = [];
+    const fetch = (request: Request) => {
+      sent.push(request.url);
+      return Promise.resolve(Response.json({}, { status: 500 }));
+    };
+    const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}`, fetch });
+    const raw = client.raw.POST("/v2/users/batch", {
+      baseUrl,
+      body: { requests: [{ uid: "u-1" }] },
+    });
+    const method = (client.createBatchImport as (init: object) => Promise<unknown>)({
+      baseUrl,
+      body: { requests: [{ uid: "u-1" }] },
+    });
+    for (const call of [raw, method]) {
+      const error = await call.then(
+        () => expect.fail("the call went out"),
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expectNoSecret(error, [password]);
+    }
+    expect(sent).toEqual([]);
   });
 });

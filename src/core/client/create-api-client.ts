@@ -11,6 +11,7 @@ import type { SecretSet } from "../errors/secrets.js";
 import { callSignal } from "../http/call-signal.js";
 import { TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, type Transport } from "../http/transport.js";
+import { hasUserinfo } from "./base-url.js";
 import { interpretResponse } from "./interpret-response.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
 import { originGuard } from "./origin-guard.js";
@@ -260,6 +261,7 @@ async function rawCall(
     (given !== null && typeof given === "object") || typeof given === "function"
       ? plainInit(given)
       : undefined;
+  refuseCredentialsInBaseUrl("raw", init);
   if (init?.fetch !== undefined)
     throw new TypeError(
       "raw: a call's own fetch would send past the client's transport (its origin check, retries, timeouts and refused redirects) with the client's credentials; give the client a fetch when creating it instead; nothing was sent",
@@ -298,6 +300,19 @@ const INIT_FIELDS = [
   ...["window", "duplex", "dispatcher"],
 ];
 
+/**
+ * Refuses a call whose own `baseUrl` holds a user name or password, as the client's is refused (see
+ * `checkedBaseUrl`): fetch refuses such a URL, or one it cannot parse, with an error that quotes it whole.
+ * @throws TypeError naming `name`, never the URL.
+ */
+function refuseCredentialsInBaseUrl(name: string, init: RawInit | undefined): void {
+  const baseUrl = init?.baseUrl;
+  if (typeof baseUrl === "string" && hasUserinfo(baseUrl))
+    throw new TypeError(
+      `${name}: the call's baseUrl holds a user name or password (user:password@), which is not quoted here; give credentials through the client's options; nothing was sent`,
+    );
+}
+
 const utf8 = new TextDecoder();
 
 interface RawInit {
@@ -311,6 +326,7 @@ interface RawInit {
   signal?: AbortSignal;
   serializedBody?: string;
   fetch?: unknown;
+  baseUrl?: unknown;
 }
 
 async function invoke<Table extends OperationTable>(
@@ -320,6 +336,7 @@ async function invoke<Table extends OperationTable>(
   spec: OperationSpec,
   init: RawInit,
 ): Promise<{ ok: boolean }> {
+  refuseCredentialsInBaseUrl(operation, init);
   const target: RequestTarget = {
     operation,
     method: spec.method,
