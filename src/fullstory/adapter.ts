@@ -357,7 +357,11 @@ export function createFullStoryAdapter(
         const status = result.data.job.status;
         // Anything but an end state (PROCESSING, or a state the spec does not name) is polled again.
         if (status !== "COMPLETED" && status !== "FAILED") {
-          undocumented = status === "PROCESSING" ? undefined : JSON.stringify(status).slice(0, 100);
+          // Scrubbed before it is cut: a key echoed across the cut would leave a piece too short to know.
+          undocumented =
+            status === "PROCESSING"
+              ? undefined
+              : client.scrub(JSON.stringify(status)).slice(0, 100);
           return {};
         }
         plan.ended(jobDuration(result.data.job));

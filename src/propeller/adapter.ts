@@ -183,7 +183,7 @@ async function sendChunk(
       signal: context.signal,
     });
     if (result.ok) {
-      mapResults(result.data, chunk.items, positions, outcomes);
+      mapResults(result.data, chunk.items, positions, outcomes, (text) => client.scrub(text));
       break;
     }
     const error: ApiError = result.error;
@@ -275,10 +275,11 @@ function mapResults(
   items: readonly PropellerUser[],
   positions: readonly number[],
   outcomes: Outcome[],
+  scrub: (text: string) => string,
 ): void {
   const data: unknown = response.data;
   const results: readonly unknown[] = Array.isArray(data) ? data : [];
-  placeResults(results, items, positions, outcomes);
+  placeResults(results, items, positions, outcomes, scrub);
   unsettleContradicted(results, items, positions, outcomes);
   noteSharedIds(items, positions, outcomes);
 }
@@ -392,6 +393,7 @@ function placeResults(
   items: readonly PropellerUser[],
   positions: readonly number[],
   outcomes: Outcome[],
+  scrub: (text: string) => string,
 ): void {
   const claimed = new Uint8Array(results.length);
   let unmatched: number[] | undefined;
@@ -400,7 +402,7 @@ function placeResults(
     const result = results[n];
     if (isResult(result) && String(result.key) === String(items[position]?.sourceId)) {
       claimed[n] = 1;
-      outcomes[position] = outcomeOf(result);
+      outcomes[position] = outcomeOf(result, scrub);
     } else {
       (unmatched ??= []).push(position);
     }
@@ -426,7 +428,7 @@ function placeResults(
     const n = byKey.get(key)?.shift();
     const result = n === undefined ? undefined : results[n];
     outcomes[position] = isResult(result)
-      ? outcomeOf(result)
+      ? outcomeOf(result, scrub)
       : noOutcome(`sourceId ${key}${inexact}`);
   }
   // A result names a user by its sourceId alone. Users of the request that share a sourceId but are different
@@ -471,7 +473,11 @@ function isResult(value: unknown): value is BulkUserResult {
 const INEXACT_ID =
   "Propeller answered with an id for this user that cannot be read exactly (a number that is not an integer up to 2^53 − 1), so it is left out: the id as read may be another user's";
 
-function outcomeOf(result: BulkUserResult): Outcome {
+/**
+ * A result's outcome. A text of the answer cut short here is scrubbed (`scrub`) before it is cut: a secret it
+ * echoed across the cut would leave a piece too short for the engine's scrubbing to know.
+ */
+function outcomeOf(result: BulkUserResult, scrub: (text: string) => string): Outcome {
   if (result.success === true) {
     const id: unknown = result.id;
     // JSON.parse reads an integer beyond 2^53 as a nearby one, which may be another user's id.
@@ -487,7 +493,7 @@ function outcomeOf(result: BulkUserResult): Outcome {
       ? imported
       : withNote(
           imported,
-          `Propeller answered success with action ${JSON.stringify(action)?.slice(0, 100) ?? "undefined"}, which its documentation does not name (create or update): whether it wrote this user as sent is unknown`,
+          `Propeller answered success with action ${scrub(JSON.stringify(action) ?? "undefined").slice(0, 100)}, which its documentation does not name (create or update): whether it wrote this user as sent is unknown`,
         );
   }
   // A null says no more than a field left out: a message beside it is still Propeller's reason.
@@ -500,7 +506,7 @@ function outcomeOf(result: BulkUserResult): Outcome {
       ? said
       : said === undefined
         ? "Propeller did not write the user (success: false) and gave no reason"
-        : `Propeller did not write the user (success: false): ${JSON.stringify(said).slice(0, 300)}`;
+        : `Propeller did not write the user (success: false): ${scrub(JSON.stringify(said)).slice(0, 300)}`;
   return { ok: false, code: "rejected_by_vendor", reason };
 }
 
