@@ -91,7 +91,7 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
       // An issued token is a secret whether or not it can be sent: the error below may show its type, which a
       // broken endpoint may fill with the token itself.
       secrets.add(accessToken);
-      const unusable = unusableToken(accessToken, token_type, options.clientSecret);
+      const unusable = unusableToken(accessToken, token_type, options.clientSecret, secrets);
       // No request could carry it: the `auth` variant, as for a refused token; the message names neither
       // the token nor the secret.
       if (unusable !== undefined)
@@ -138,9 +138,19 @@ const MAX_TOKEN_CHARS = 65_536;
  * the client secret, as text or base64-encoded (an endpoint echoing the form it was sent, or a JWT copying
  * it), which would then travel on every API request, into the API's and every proxy's logs.
  */
-function unusableToken(token: string, type: string, clientSecret: string): string | undefined {
+function unusableToken(
+  token: string,
+  type: string,
+  clientSecret: string,
+  secrets: SecretSet,
+): string | undefined {
   if (type.trim().toLowerCase() !== "bearer") {
-    const shown = JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}…` : type);
+    // Scrubbed before it is cut: the secret or the token echoed across the cut would leave a piece too
+    // short for the scrubbing of the error it goes into.
+    const scrubbed = secrets.scrubRuns(type);
+    const shown = JSON.stringify(
+      scrubbed.length > 40 ? `${secrets.clip(scrubbed, 40)}…` : scrubbed,
+    );
     return `the token endpoint issued a token of type ${shown}, not Bearer`;
   }
   if (token === "") return "the token endpoint issued an empty access token";

@@ -3,6 +3,7 @@
 // appears nowhere in the report.
 import { describe, expect, it } from "vitest";
 import { http, HttpResponse } from "msw";
+import { createPropellerClient } from "../../src/propeller/client.js";
 import { importUsers } from "../../src/propeller/import.js";
 import { HOSTS, useMswServer } from "../support/msw.js";
 import { mountPropeller, propellerClient, users } from "./harness.js";
@@ -27,5 +28,25 @@ describe("Propeller token endpoint: an unusable token's value never reaches the 
     const text = JSON.stringify(report);
     expect(text).not.toContain(TOKEN);
     expect(text).not.toContain(TOKEN.slice(0, 30));
+  });
+});
+
+describe("a token_type shown cut to 40 characters", () => {
+  it("that echoes the client secret across the cut keeps none of it", async () => {
+    const clientSecret = "Hx7pQ2vL9mZk4Rt8";
+    const vendor = mountPropeller(server);
+    server.use(
+      http.post(`${HOSTS.propeller}/oauth2/token`, async ({ request }) => {
+        const form = new URLSearchParams(await request.text());
+        // The secret's first 5 characters fall before the cut: too few for run scrubbing once cut.
+        const tokenType = `${"x".repeat(35)}${form.get("client_secret") ?? ""}`;
+        return HttpResponse.json({ access_token: TOKEN, token_type: tokenType, expires_in: 1800 });
+      }),
+    );
+    const client = createPropellerClient({ clientId: "c-1", clientSecret, sleep: async () => {} });
+    const report = await importUsers(client, users(1), { sleep: async () => {} });
+    expect(report.fatal).toMatch(/not Bearer/);
+    expect(vendor.sent).toEqual([]);
+    expect(JSON.stringify(report)).not.toContain(clientSecret.slice(0, 5));
   });
 });
