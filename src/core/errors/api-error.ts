@@ -119,7 +119,10 @@ export class ApiError extends Error {
   readonly operation: string;
   /** The HTTP method, in upper case (`POST`). */
   readonly method: string;
-  /** The URL's path with its parameters filled in (never the host or query); `of` scrubs it of secrets. */
+  /**
+   * The URL's path with its parameters filled in (never the host or query); `of` scrubs it of secrets and of
+   * any run of 6 or more of a secret's characters.
+   */
   readonly path: string;
   /**
    * Set when an earlier try of this call may have reached the vendor and its answer was lost (a timeout, a
@@ -146,7 +149,8 @@ export class ApiError extends Error {
     secrets: SecretSet,
     cause?: unknown,
   ): ApiError & V {
-    const safeTarget = { ...target, path: secrets.scrub(target.path) };
+    // Of runs of a secret too, as the message naming it is: a vendor's id in it may echo one cut short.
+    const safeTarget = { ...target, path: secrets.scrubRuns(target.path) };
     const safeVariant = secrets.scrubDeep(variant);
     // Described from the scrubbed variant: a body cut short must not cut a secret into an unmatched fragment.
     // Of runs of a secret too: a vendor's words or a runtime's message may quote one cut short.
