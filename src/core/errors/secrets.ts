@@ -193,9 +193,9 @@ export class SecretSet {
   /**
    * A copy of `value` with every string, and every key, scrubbed. Objects come back as plain objects whose
    * keys are all own data properties: a vendor's `"__proto__"` key stays a key, never the copy's prototype.
-   * Strings are scrubbed of runs of 6 or more of a secret's characters too, as `scrubRuns` does, up to
-   * 256 KiB of characters in all: past them, of whole secrets only (a body of megabytes took
-   * seconds of run scrubbing, while every chunk in flight waited).
+   * Strings and keys are scrubbed of runs of 6 or more of a secret's characters too, as `scrubRuns` does,
+   * up to 256 KiB of characters in all: past them, of whole secrets only (a body of megabytes took seconds of
+   * run scrubbing, while every chunk in flight waited).
    */
   scrubDeep<T>(value: T): T {
     return this.#scrubDeep(value, { left: RUNS_PER_VALUE }, 0);
@@ -217,8 +217,9 @@ export class SecretSet {
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(value)) {
-        // Assignment would run the `__proto__` setter inherited from Object.prototype.
-        Object.defineProperty(out, this.scrub(key), {
+        // Assignment would run the `__proto__` setter inherited from Object.prototype. A key is scrubbed as a
+        // string value is, of runs too: a vendor may name a credential cut short as a key.
+        Object.defineProperty(out, this.#scrubDeep(key, budget, depth), {
           value: this.#scrubDeep(item, budget, depth + 1),
           enumerable: true,
           writable: true,
