@@ -12,6 +12,7 @@
 // - An unknown job id answers 404 `job_not_found`. `GET /v1/background_jobs` is a bare array of every job,
 //   oldest first, with `start_time` (its creation, on the simulator's clock) and `end_time`: a client whose
 //   answer was lost (after processing: the job exists) finds the job its request created there.
+// Every 200 and 202 carries an `X-Request-Id` (`sim-request-<n>`), as the reference lists it on them.
 // `duplicates` counts jobs (not failed) made again for the same ids; `rewrites`, ids written again.
 import type { components } from "../../generated/userpilot.js";
 import { document } from "../../generated/userpilot.document.js";
@@ -87,6 +88,10 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   const failedContents = new Set<string>();
   let rejected = 0;
   let conflicts = 0;
+  let answers = 0;
+  /** A 200 or 202: Userpilot's reference lists `x-request-id` on both (on no error answer). */
+  const answer = (body: unknown, status = 200) =>
+    json(body, status, { "X-Request-Id": `sim-request-${++answers}` });
   const iso = (ms: number) => new Date(ms).toISOString();
 
   /** Rows done by the processing model (`rowsPerMinute`), or undefined without one. */
@@ -215,7 +220,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
     }
     const job = addJob(kind, (body.value as Record<string, BulkRecord[]>)[kind] ?? [], bytes);
     const submitted = iso(job.createdMs);
-    return json(
+    return answer(
       {
         job_id: job.id,
         status: "queued",
@@ -246,12 +251,12 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
     ...kit.serve({
       bulkIdentifyUsers: ({ request }) => bulkIdentify(request, "users"),
       bulkIdentifyCompanies: ({ request }) => bulkIdentify(request, "companies"),
-      listBackgroundJobs: () => json([...jobs.values()].map((job) => jobBody(settle(job)))),
+      listBackgroundJobs: () => answer([...jobs.values()].map((job) => jobBody(settle(job)))),
       getBackgroundJob: ({ params: { job_id: id = "" } }) => {
         const job = jobs.get(id);
         if (job === undefined)
           return error(404, "job_not_found", `No background job with id ${id}`);
-        return json(jobBody(tick(job)));
+        return answer(jobBody(tick(job)));
       },
     }),
     /**

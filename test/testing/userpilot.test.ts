@@ -166,6 +166,33 @@ describe("Userpilot simulator: bulk identify and background jobs", () => {
     expect(listed.data).toMatchObject([{ job_id: job.job_id, status: "queued", total_rows: 2 }]);
   });
 
+  // Userpilot's reference lists `x-request-id` on the 202 of both bulk identify calls and the 200 of both
+  // job reads (specs/userpilot.yaml, components/headers/RequestId).
+  it("gives every 202 and 200 an X-Request-Id, a new one each time", async () => {
+    const sim = createUserpilotSimulator();
+    const send = (path: string, body?: unknown) =>
+      sim.handle(
+        new Request(`${HOSTS.userpilot}${path}`, {
+          method: body === undefined ? "GET" : "POST",
+          headers: { Authorization: "Token sim-key", "Content-Type": "application/json" },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+        }),
+      );
+    const accepted = await send("/v1/users/bulk_identify", { users: users(1) });
+    const { job_id } = (await accepted.json()) as { job_id: string };
+    const answers = [
+      accepted,
+      await send(`/v1/background_jobs/${encodeURIComponent(job_id)}`),
+      await send("/v1/background_jobs"),
+    ];
+    for (let i = 0; i < 3; i++) await send(`/v1/background_jobs/${encodeURIComponent(job_id)}`);
+    answers.push(await send("/v1/companies/bulk_identify", { companies: [{ company_id: "c" }] }));
+    expect(answers.map((a) => a.status)).toEqual([202, 200, 200, 202]);
+    const ids = answers.map((a) => a.headers.get("x-request-id"));
+    expect(ids.every((id) => typeof id === "string" && id !== "")).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it("answers 404 job_not_found for an unknown job", async () => {
     const { up } = setup();
     const result = await up.getBackgroundJob({ params: { path: { job_id: "users:9:nope" } } });
