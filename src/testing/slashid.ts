@@ -3,10 +3,11 @@
 // is UNCONFIRMED throughout).
 // - Auth: no `SlashID-OrgID` → 400; an unknown `SlashID-API-Key` → 401; another org's → 403; a member key
 //   may download the template, the import answers it 403.
-// - Import: the `persons` part of a multipart body, parsed by header; no such part, another media type, an
-//   unreadable or empty CSV, a duplicated or unknown column → 400. Each row (empty cells = absent) is checked
-//   against `PersonCsvRow` and `AttributeBuckets` (known buckets and regions only, key and value sizes, an
-//   `@` in each e-mail address); failed rows come back in `failed_csv` with a `reason`.
+// - Import: the `persons` part of a multipart body, parsed by header; a column the page does not list is
+//   left out ("will take the following CSV column headers into consideration"). No such part, another
+//   media type, an unreadable or empty CSV, a duplicated column → 400 (UNCONFIRMED). Each row (empty cells
+//   = absent) is checked against `PersonCsvRow` and `AttributeBuckets` (known buckets and regions only, key
+//   and value sizes, an `@` in each e-mail address); failed rows come back in `failed_csv` with a `reason`.
 // - A row whose handle belongs to a person of an earlier upload: UNCONFIRMED whether SlashID updates it
 //   (`existingPersons: "upsert"`: lists united, the rest replaced, attributes merged per bucket) or refuses
 //   it (`"refuse"`, counted in `alreadyExisting`). Rows of one upload sharing a handle make one person.
@@ -267,10 +268,11 @@ function readCsv(text: string): { columns: string[]; rows: Cells[] } | string {
     return `unreadable CSV: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (columns.length === 0) return "empty CSV: no header line";
-  const duplicated = columns.filter((c, i) => columns.indexOf(c) !== i);
+  // A column SlashID does not take into consideration is left out, duplicated or not.
+  const duplicated = columns.filter(
+    (c, i) => Object.hasOwn(COLUMNS, c) && columns.indexOf(c) !== i,
+  );
   if (duplicated.length > 0) return `duplicate CSV column(s): ${duplicated.join(", ")}`;
-  const unknown = columns.filter((c) => !Object.hasOwn(COLUMNS, c)); // PersonCsvRow is closed
-  if (unknown.length > 0) return `unknown CSV column(s): ${unknown.join(", ")}`;
   return { columns, rows };
 }
 
@@ -294,7 +296,9 @@ const readable = (where: string, problem: string) =>
 
 /** Why a row fails (a `reason` for `failed_csv`), or what it says of its person. */
 function checkRow(cells: Cells, validate: Validate): PersonData | string {
-  const row = Object.fromEntries(Object.entries(cells).filter(([, cell]) => cell !== ""));
+  const row = Object.fromEntries(
+    Object.entries(cells).filter(([column, cell]) => cell !== "" && Object.hasOwn(COLUMNS, column)),
+  );
   const listOf = (cell = "") => cell.split(",").flatMap((v) => v.trim() || []);
   const data: PersonData = { ...listsOf((name) => listOf(row[`slashid:${name}`])), attributes: {} };
   // The schema's `not` is the no-handle rule, checked on the cells' values instead.
