@@ -8,9 +8,9 @@
 // answers 400 `idempotency_key_reused`; results are kept 24 h of `now()`, never a 429 or 5xx. Changing an
 // identified user's `uid`, an array of objects or a value over the spec's byte limit answer 400
 // `invalid_argument`; in a batch such a record fails alone, as do an `id` naming no user (`user_not_found`) and
-// a record `rejectRate` or `reject` refuses (`simulated_rejection`). With `maxInProgressJobs` jobs in
-// progress, a batch create answers 429 `too_many_requests`. `retention: "recent"` forgets read jobs' results
-// and the users they wrote, for runs longer than memory (see the option).
+// a record `rejectRate` or `reject` refuses (`simulated_rejection`). With `maxInProgressJobs` jobs or
+// `maxOperationsInFlight` users in progress (FullStory's 200 and 500,000), a batch create answers 429.
+// `retention: "recent"` forgets read jobs' results and the users they wrote, for runs longer than memory.
 import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";
@@ -125,6 +125,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   const recentJobs = whole("recentJobs", options.recentJobs, 8, { min: 0 });
   const pageSize = whole("pageSize", options.pageSize, 1000);
   const maxInProgressJobs = whole("maxInProgressJobs", options.maxInProgressJobs, 200);
+  const maxOperations = whole("maxOperationsInFlight", options.maxOperationsInFlight, 500_000);
   const kit = createSimulatorKit({
     vendor: "fullstory",
     document,
@@ -213,9 +214,11 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   }
 
   function createBatchImport(value: unknown, key: string): Answer {
-    const inProgress = [...jobs.values()].filter((job) => !ended(job)).length;
-    if (inProgress >= maxInProgressJobs) {
-      const message = `${inProgress} batch import jobs are in progress; wait for some to finish`;
+    const inProgress = [...jobs.values()].filter((job) => !ended(job));
+    const operations = inProgress.reduce((n, job) => n + job.records, 0);
+    if (inProgress.length >= maxInProgressJobs || operations >= maxOperations) {
+      const what = `${inProgress.length} batch import jobs of ${operations} operations are in progress`;
+      const message = `${what}; wait for some to finish`;
       const headers = { "Retry-After": String(kit.faults.retryAfterSeconds) };
       return { ...fail(429, "too_many_requests", message), headers };
     }

@@ -101,6 +101,7 @@ describe("each @default is the fallback the code checks the option with", () => 
     ["the FullStory simulator", "src/testing/fullstory/options.ts", "processingPolls"],
     ["the FullStory simulator", "src/testing/fullstory/options.ts", "pageSize"],
     ["the FullStory simulator", "src/testing/fullstory/options.ts", "maxInProgressJobs"],
+    ["the FullStory simulator", "src/testing/fullstory/options.ts", "maxOperationsInFlight"],
     ["the FullStory simulator", "src/testing/fullstory/options.ts", "recentJobs"],
     ["the Userpilot simulator", "src/testing/userpilot/options.ts", "pollsPerStep"],
     ["the Propeller simulator", "src/testing/propeller.ts", "expiresIn"],

@@ -268,6 +268,21 @@ describe("FullStory simulator: batch import", () => {
     expect(second.error.body.code).toBe("too_many_requests");
     expect(second.error.retryAfter).toBe(1);
   });
+
+  // specs/fullstory.yaml (Limits): "at 200 in-progress jobs or 500,000 operations in flight the batch endpoint
+  // answers `429` until some finish".
+  it("answers 429 once maxOperationsInFlight users are in jobs in progress, until one ends", async () => {
+    const { fs } = setup({ maxOperationsInFlight: 3, processingPolls: 1 });
+    const first = await createJob(fs, users(2));
+    await createJob(fs, users(1, "v"));
+    const third = await fs.createBatchImport({ body: { requests: users(1, "w") } });
+    if (third.ok || third.error.status !== 429) throw new Error("expected 429");
+    expect(third.error.body.code).toBe("too_many_requests");
+    expect(third.error.retryAfter).toBe(1);
+    for (let i = 0; i < 2; i++)
+      await fs.getBatchImportStatus({ params: { path: { job_id: first.id } } });
+    await createJob(fs, users(1, "w"));
+  });
 });
 
 describe("FullStory simulator: idempotency", () => {

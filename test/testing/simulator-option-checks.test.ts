@@ -17,6 +17,7 @@ describe("simulator options", () => {
     ["pageSize", Number.NaN, "pageSize: expected a whole number ≥ 1, got NaN"],
     ["recentJobs", -1, "recentJobs: expected a whole number ≥ 0, got -1"],
     ["maxInProgressJobs", 0, "maxInProgressJobs: expected a whole number ≥ 1, got 0"],
+    ["maxOperationsInFlight", 0, "maxOperationsInFlight: expected a whole number ≥ 1, got 0"],
     [
       "processingPolls",
       Number.NaN,

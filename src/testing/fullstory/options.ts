@@ -34,6 +34,8 @@ export interface FullStorySimulatorOptions {
   pageSize?: number;
   /** Batch jobs in progress at which a batch create answers 429. @default 200 (FullStory's) */
   maxInProgressJobs?: number;
+  /** Users in jobs in progress at which a batch create answers 429. @default 500000 (FullStory's) */
+  maxOperationsInFlight?: number;
   /**
    * What the simulator remembers. `"all"` keeps every user and every job's results, as FullStory does (about
    * 2 GB a million users). `"recent"` keeps memory bounded for long runs: once a job has ended and each of
