@@ -1,8 +1,9 @@
-// Checks a simulator's answers against its vendor's spec (a status the operation documents, a JSON body its
-// schema accepts), so a simulator that drifts from its spec fails the test it answered.
+// Checks a simulator's answers against its vendor's spec (a status the operation documents, its documented
+// headers, the media type it documents or no body, a JSON body its schema accepts), so a simulator that
+// drifts from its spec fails the test it answered.
 import { isInjectedFault, isScriptedAnswer } from "../../src/testing/faults.js";
 import type { SimulatorAnswer } from "../../src/testing/kit/simulator-kit.js";
-import { loadSpec, VENDORS, type DocumentedResponse, type Vendor } from "./specs.js";
+import { loadSpec, VENDORS, type DocumentedResponse, type Spec, type Vendor } from "./specs.js";
 
 const isVendor = (name: string): name is Vendor => (VENDORS as readonly string[]).includes(name);
 
@@ -31,18 +32,52 @@ export async function answerProblems(answer: SimulatorAnswer): Promise<string[]>
     return isInjectedFault(response)
       ? []
       : [`status ${status} is not documented for ${operationId}`];
-  if (documented.schema === null || !/[/+]json$/i.test(documented.mediaType ?? "")) return [];
-  if (!/[/+]json\b/i.test(response.headers.get("content-type") ?? ""))
-    return [`${operationId} ${status} documents a JSON body, the answer is not JSON`];
+  const spec = loadSpec(vendor);
+  const problems = headerProblems(spec, response, documented).map(
+    (problem) => `${operationId} ${status} ${problem}`,
+  );
+  const type = response.headers.get("content-type") ?? "";
+  const { mediaType } = documented;
+  if (mediaType === null) {
+    if ((await response.clone().text()) !== "")
+      problems.push(`${operationId} ${status} documents no body, the answer has one`);
+    return problems;
+  }
+  if (!/[/+]json$/i.test(mediaType)) {
+    const essence = type.split(";")[0]?.trim().toLowerCase();
+    if (essence !== mediaType.toLowerCase())
+      problems.push(
+        `${operationId} ${status} documents a ${mediaType} body, the answer is ${type}`,
+      );
+    return problems;
+  }
+  if (documented.schema === null) return problems;
+  if (!/[/+]json\b/i.test(type))
+    return [...problems, `${operationId} ${status} documents a JSON body, the answer is not JSON`];
   let body: unknown;
   try {
     body = JSON.parse(await response.clone().text());
   } catch {
-    return [`${operationId} ${status}: the body is not JSON`];
+    return [...problems, `${operationId} ${status}: the body is not JSON`];
   }
-  return loadSpec(vendor)
-    .problems(documented.schema.pointer, body)
-    .map((problem) => `${operationId} ${status} body ${problem}`);
+  const bodyProblems = spec.problems(documented.schema.pointer, body);
+  return [
+    ...problems,
+    ...bodyProblems.map((problem) => `${operationId} ${status} body ${problem}`),
+  ];
+}
+
+/** A required header the answer lacks, or one it sends that the header's schema refuses. */
+function headerProblems(spec: Spec, response: Response, documented: DocumentedResponse): string[] {
+  return documented.headers.flatMap(({ name, required, schema }) => {
+    const value = response.headers.get(name);
+    if (value === null) return required ? [`lacks the required header ${name}`] : [];
+    if (schema === null) return [];
+    // A header is text: a number its schema asks for is read from it, as a client reads it.
+    const numeric = ["integer", "number"].includes(String(schema.value["type"]));
+    const read = numeric && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+    return spec.problems(schema.pointer, read).map((p) => `header ${name} ${p}`);
+  });
 }
 
 /** Passes each problem of each answer to `report`, prefixed with the vendor, the request and the status. */

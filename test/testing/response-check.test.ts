@@ -3,6 +3,7 @@
 // shows the check every answer to an operation of the spec, and only those.
 import { afterEach, describe, expect, it } from "vitest";
 import { document as fullstory } from "../../generated/fullstory.document.js";
+import { document as slashid } from "../../generated/slashid.document.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import {
   observeSimulatorAnswers,
@@ -65,6 +66,44 @@ describe("simulator answers are checked against the spec", () => {
   it("reports a status the operation does not document", async () => {
     expect(await problemsOf(json({ message: "teapot", code: "teapot" }, 418))).toEqual([
       "status 418 is not documented for createBatchImport",
+    ]);
+  });
+
+  // specs/fullstory.yaml: a 429 carries `Retry-After` (required), a whole number of seconds.
+  it("reports a required header that is missing, and a header its schema refuses", async () => {
+    const body = { message: "slow down", code: "too_many_requests" };
+    expect(await problemsOf(json(body, 429))).toEqual([
+      "createBatchImport 429 lacks the required header Retry-After",
+    ]);
+    const soon = Response.json(body, { status: 429, headers: { "Retry-After": "soon" } });
+    expect(await problemsOf(soon)).toEqual([
+      expect.stringMatching(/^createBatchImport 429 header Retry-After .*must be integer/),
+    ]);
+    const wait = Response.json(body, { status: 429, headers: { "Retry-After": "30" } });
+    expect(await problemsOf(wait)).toEqual([]);
+  });
+
+  it("reports a body where the spec documents none, and a media type it does not document", async () => {
+    const imports = routesOf(fullstory).find((r) => r.operationId === "getBatchImports")!;
+    const request = new Request("https://api.fullstory.com/v2/users/batch/j1/imports");
+    const answer = (response: Response) =>
+      answerProblems({ vendor: "fullstory", route: imports, request, response });
+    expect(await answer(new Response(null, { status: 202 }))).toEqual([]);
+    expect(await answer(json({ job: "j1" }, 202))).toEqual([
+      "getBatchImports 202 documents no body, the answer has one",
+    ]);
+    const template = routesOf(slashid).find(
+      (r) => r.operationId === "getPersonsBulkImportTemplate",
+    )!;
+    const csv = (type: string) =>
+      answerProblems({
+        ...{ vendor: "slashid", route: template },
+        request: new Request("https://api.slashid.com/persons/bulk-import"),
+        response: new Response('"slashid:emails"\n', { headers: { "Content-Type": type } }),
+      });
+    expect(await csv("text/csv; charset=utf-8")).toEqual([]);
+    expect(await csv("text/plain")).toEqual([
+      "getPersonsBulkImportTemplate 200 documents a text/csv body, the answer is text/plain",
     ]);
   });
 
