@@ -4,8 +4,9 @@
 // `rowsPerMinute` of `now()` — then COMPLETED, or FAILED on any error (partial failure). `duplicates`: jobs
 // created again for the same content (a chunk re-sent under a new key); `rewrites`: users written again by a
 // later import (job or `createUser`); idempotent replays write nothing.
-// UNCONFIRMED choices (see specs/fullstory.yaml): a used `Idempotency-Key` with another body or operation
-// answers 400 `idempotency_key_reused`; results are kept 24 h of `now()`, never a 429 or 5xx. Changing an
+// UNCONFIRMED choices (see specs/fullstory.yaml): the match by `email` (FullStory names `uid` and `id`); a
+// used `Idempotency-Key` with another body or operation answers 400 `idempotency_key_reused`; results are
+// kept 24 h of `now()`, never a 429 or 5xx. Changing an
 // identified user's `uid`, an array of objects or a value over the spec's byte limit answer 400
 // `invalid_argument`; in a batch such a record fails alone, as do an `id` naming no user (`user_not_found`) and
 // a record `rejectRate` or `reject` refuses (`simulated_rejection`). With `maxInProgressJobs` jobs or

@@ -4,11 +4,12 @@
 //   401 `invalid_client`); issues `sim-token-<n>` living `expiresIn` seconds on the `now` clock. The bulk
 //   endpoint answers 401 without a live Bearer token, 400 10005 to a body that is not JSON, and 400 10007 to
 //   one that breaks the schema, `maxUsers` or `requiredFields`, in everit's words (./propeller/everit.ts).
-// - Users are upserted in order, matched on source + sourceId (a number matches its decimal string) +
-//   primaryLanguage (case-insensitive); fields left out keep their value. Items fail one by one (as the spec's
-//   `partialFailure` example) for an unknown parent (UNCONFIRMED: Propeller may answer 404 70007 for the whole
-//   request instead), an attribute outside `definedAttributes`, or a refusal (`faults.rejectRate`/`reject`),
-//   decided once per `propellerRecordKey` and only for a user not stored yet.
+// - Users are upserted in order, matched on source + sourceId + primaryLanguage; fields left out keep their
+//   value, lists sent replace theirs. UNCONFIRMED (the docs say only "identified by sourceId, source and
+//   language"): a number matching its decimal string, the language's case ignored, the update. Items fail
+//   one by one (as the spec's `partialFailure` example) for an unknown parent (UNCONFIRMED: Propeller may
+//   answer 404 70007 for the whole request instead), an attribute outside `definedAttributes`, or a refusal
+//   (`faults.rejectRate`/`reject`), decided once per `propellerRecordKey` and only for a user not stored yet.
 // - Faults hit the token endpoint too unless `tokenFaults: false`; 429 and 5xx are not in the spec.
 import { STATUS_CODES } from "node:http";
 import type { components } from "../../generated/propeller.js";

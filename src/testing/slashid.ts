@@ -6,8 +6,9 @@
 // - Import: the `persons` part of a multipart body, parsed by header; a column the page does not list is
 //   left out ("will take the following CSV column headers into consideration"). No such part, another
 //   media type, an unreadable or empty CSV, a duplicated column → 400 (UNCONFIRMED). Each row (empty cells
-//   = absent) is checked against `PersonCsvRow` and `AttributeBuckets` (known buckets and regions only, key
-//   and value sizes, an `@` in each e-mail address); failed rows come back in `failed_csv` with a `reason`.
+//   = absent) is checked against `PersonCsvRow` and `AttributeBuckets` (key and value sizes; UNCONFIRMED, as
+//   no source says the lists are closed or what an address must hold: known buckets and regions only, an `@`
+//   in each e-mail address); failed rows come back in `failed_csv` with a `reason`.
 // - A row whose handle belongs to a person of an earlier upload: UNCONFIRMED whether SlashID updates it
 //   (`existingPersons: "upsert"`: lists united, the rest replaced, attributes merged per bucket) or refuses
 //   it (`"refuse"`, counted in `alreadyExisting`). Rows of one upload sharing a handle make one person.
