@@ -164,8 +164,11 @@ function scrubbedError<E extends ApiError>(error: E, passwords: SecretSet): E {
     error,
     error.cause === undefined ? undefined : { cause: error.cause },
   );
-  // Its variant's fields (status, body, the flags the engine reads), as they were but for the passwords.
-  return Object.assign(copy, passwords.scrubDeep({ ...error }));
+  // Its variant's fields (status, body, the flags the engine reads), as they were but for the passwords. A
+  // password is chosen by a person and may hold a word of the error's own ("mystatus9", "undocumented1"):
+  // keys keep words, as reasons do, and the status, the library's word, is kept as it is.
+  const fields = passwords.scrubDeep({ ...error }, { keepWordsInKeys: true });
+  return Object.assign(copy, fields, { status: error.status });
 }
 
 /** The passwords of the chunk's persons as secrets to scrub; undefined when none has one. */

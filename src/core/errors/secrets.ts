@@ -195,13 +195,20 @@ export class SecretSet {
    * keys are all own data properties: a vendor's `"__proto__"` key stays a key, never the copy's prototype.
    * Strings and keys are scrubbed of runs of 6 or more of a secret's characters too, as `scrubRuns` does,
    * up to 256 KiB of characters in all: past them, of whole secrets only (a body of megabytes took seconds of
-   * run scrubbing, while every chunk in flight waited).
+   * run scrubbing, while every chunk in flight waited). With `keepWordsInKeys`, for secrets people choose, a
+   * key keeps a word as {@link scrubChosenRuns} does: a password holding "status" or "errors" would otherwise
+   * take the name of a field the reader looks for (an error's `status`, a body's `errors`) out of the copy.
    */
-  scrubDeep<T>(value: T): T {
-    return this.#scrubDeep(value, { left: RUNS_PER_VALUE }, 0);
+  scrubDeep<T>(value: T, options: { readonly keepWordsInKeys?: boolean } = {}): T {
+    const walk = { left: RUNS_PER_VALUE, keepWordsInKeys: options.keepWordsInKeys === true };
+    return this.#scrubDeep(value, walk, 0);
   }
 
-  #scrubDeep<T>(value: T, budget: { left: number }, depth: number): T {
+  #scrubDeep<T>(
+    value: T,
+    budget: { left: number; readonly keepWordsInKeys: boolean },
+    depth: number,
+  ): T {
     // JSON.parse reads nesting far deeper than the stack lets this walk go (a raw call's error body is not
     // checked for it): what lies deeper than any vendor's answer is left out, not walked.
     if (depth > MAX_ANSWER_DEPTH && value !== null && typeof value === "object")
@@ -219,7 +226,7 @@ export class SecretSet {
       for (const [key, item] of Object.entries(value)) {
         // Assignment would run the `__proto__` setter inherited from Object.prototype. A key is scrubbed as a
         // string value is, of runs too: a vendor may name a credential cut short as a key.
-        Object.defineProperty(out, this.#scrubDeep(key, budget, depth), {
+        Object.defineProperty(out, this.#scrubKey(key, budget), {
           value: this.#scrubDeep(item, budget, depth + 1),
           enumerable: true,
           writable: true,
@@ -229,6 +236,13 @@ export class SecretSet {
       return out as T;
     }
     return value;
+  }
+
+  #scrubKey(key: string, budget: { left: number; readonly keepWordsInKeys: boolean }): string {
+    const scrubbed = this.scrub(key);
+    if (scrubbed.length > budget.left) return scrubbed;
+    budget.left -= scrubbed.length;
+    return this.#withoutRuns(scrubbed, budget.keepWordsInKeys);
   }
 
   /**
