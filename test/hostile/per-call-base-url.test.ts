@@ -309,3 +309,38 @@ describe("a call whose own baseUrl holds a user name or password", () => {
     expect(sent).toEqual([]);
   });
 });
+
+// fetch refuses a URL it cannot parse with an error quoting it whole, and a gateway's URL may hold a credential
+// in its path: a call's own baseUrl is refused without being quoted, as the client's is.
+describe("a call whose own baseUrl is no URL fetch can parse", () => {
+  const token = "gw-Tk7qLm92ZxP4";
+  it.each([
+    `https://api.fullstory.com:99999/${token}`,
+    `https://api.full story.com/${token}`,
+    `https://[api.fullstory.com/${token}`,
+  ])("%s: refused without quoting it, nothing sent", async (baseUrl) => {
+    const sent: string[] = [];
+    const fetch = (request: Request) => {
+      sent.push(request.url);
+      return Promise.resolve(Response.json({}, { status: 500 }));
+    };
+    const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}`, fetch });
+    const raw = client.raw.POST("/v2/users/batch", {
+      baseUrl,
+      body: { requests: [{ uid: "u-1" }] },
+    });
+    const method = (client.createBatchImport as (init: object) => Promise<unknown>)({
+      baseUrl,
+      body: { requests: [{ uid: "u-1" }] },
+    });
+    for (const call of [raw, method]) {
+      const error = await call.then(
+        () => expect.fail("the call went out"),
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expectNoSecret(error, [token]);
+    }
+    expect(sent).toEqual([]);
+  });
+});

@@ -11,7 +11,7 @@ import type { SecretSet } from "../errors/secrets.js";
 import { callSignal } from "../http/call-signal.js";
 import { TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, type Transport } from "../http/transport.js";
-import { hasUserinfo } from "./base-url.js";
+import { hasUserinfo, isHttpUrl } from "./base-url.js";
 import { interpretResponse } from "./interpret-response.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
 import { originGuard } from "./origin-guard.js";
@@ -301,15 +301,22 @@ const INIT_FIELDS = [
 ];
 
 /**
- * Refuses a call whose own `baseUrl` holds a user name or password, as the client's is refused (see
- * `checkedBaseUrl`): fetch refuses such a URL, or one it cannot parse, with an error that quotes it whole.
+ * Refuses a call whose own `baseUrl` holds a user name or password, or is no http(s) URL, as the client's is
+ * refused (see `checkedBaseUrl`): fetch refuses such a URL, or one it cannot parse, with an error that quotes
+ * it whole, and a gateway's URL may hold a credential in its path.
  * @throws TypeError naming `name`, never the URL.
  */
 function refuseCredentialsInBaseUrl(name: string, init: RawInit | undefined): void {
   const baseUrl = init?.baseUrl;
-  if (typeof baseUrl === "string" && hasUserinfo(baseUrl))
+  // An empty one is openapi-fetch's sign to use the client's.
+  if (typeof baseUrl !== "string" || baseUrl === "") return;
+  if (hasUserinfo(baseUrl))
     throw new TypeError(
       `${name}: the call's baseUrl holds a user name or password (user:password@), which is not quoted here; give credentials through the client's options; nothing was sent`,
+    );
+  if (!isHttpUrl(baseUrl))
+    throw new TypeError(
+      `${name}: the call's baseUrl is not an absolute http or https URL (it is not quoted here: it may hold a credential in its path); nothing was sent`,
     );
 }
 
