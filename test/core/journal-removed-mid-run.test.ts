@@ -12,80 +12,80 @@ import { importEvery, testAdapter } from "../support/test-adapter.js";
 const users = () =>
   Array.from({ length: 6 }, () => ({ id: faker.string.uuid(), name: faker.person.fullName() }));
 
+/** The ways the file at the journal's path stops being the one the run opened, as the run's error words them. */
+const CHANGES: [string, (journal: string) => void][] = [
+  ["removed", (journal) => rmSync(journal)],
+  [
+    "replaced, or written by another process,",
+    (journal) => {
+      rmSync(journal);
+      writeFileSync(journal, "");
+    },
+  ],
+];
+
 describe("a journal that stops being the file the run opened", () => {
-  it.each([
-    ["removed", (journal: string) => rmSync(journal)],
-    [
-      "replaced, or written by another process,",
-      (journal: string) => {
-        rmSync(journal);
-        writeFileSync(journal, "");
-      },
-    ],
-  ])("%s while the run sends: it stops, and writes no line at its path", async (what, change) => {
-    const journal = journalFile("journal-removed");
-    let sends = 0;
-    const adapter = testAdapter<{ id: string; name: string }>((chunk) => {
-      sends += 1;
-      if (sends === 2) change(journal);
-      return importEvery(chunk);
-    });
+  it.each(CHANGES)(
+    "%s while the run sends: it stops, and writes no line at its path",
+    async (what, change) => {
+      const journal = journalFile("journal-removed");
+      let sends = 0;
+      const adapter = testAdapter<{ id: string; name: string }>((chunk) => {
+        sends += 1;
+        if (sends === 2) change(journal);
+        return importEvery(chunk);
+      });
 
-    const report = await runImport(adapter, users(), { journal });
+      const report = await runImport(adapter, users(), { journal });
 
-    expect(report.fatal).toContain(
-      `journal ${journal} cannot be written: it was ${what} while this run used it`,
-    );
-    expect(sends).toBe(2);
-    // Removed: nothing at its path; replaced: the other file as it was put there.
-    const left = existsSync(journal) ? readFileSync(journal, "utf8") : undefined;
-    expect(left).toBe(what === "removed" ? undefined : "");
-  });
+      expect(report.fatal).toContain(
+        `journal ${journal} cannot be written: it was ${what} while this run used it`,
+      );
+      expect(sends).toBe(2);
+      // Removed: nothing at its path; replaced: the other file as it was put there.
+      const left = existsSync(journal) ? readFileSync(journal, "utf8") : undefined;
+      expect(left).toBe(what === "removed" ? undefined : "");
+    },
+  );
 });
 
 describe("a journal that stops being the file the run opened while a resume reads it", () => {
   // A resume reads each settled chunk's outcomes from the file when it reaches the chunk. The file gone (or
   // another in its place), that read threw out of the run: it rejected with the file system's error (or a
   // JournalError), and the records of that chunk and after it got no outcome.
-  it.each([
-    ["removed", (journal: string) => rmSync(journal)],
-    [
-      "replaced, or written by another process,",
-      (journal: string) => {
-        rmSync(journal);
-        writeFileSync(journal, "");
-      },
-    ],
-  ])("%s: it stops, and every record still gets its outcome", async (what, change) => {
-    const journal = journalFile("journal-removed");
-    const records = users();
-    let sends = 0;
-    const adapter = testAdapter<{ id: string; name: string }>((chunk) => {
-      sends += 1;
-      return importEvery(chunk);
-    });
-    expect((await runImport(adapter, records, { journal })).imported).toBe(6);
-    sends = 0;
+  it.each(CHANGES)(
+    "%s: it stops, and every record still gets its outcome",
+    async (what, change) => {
+      const journal = journalFile("journal-removed");
+      const records = users();
+      let sends = 0;
+      const adapter = testAdapter<{ id: string; name: string }>((chunk) => {
+        sends += 1;
+        return importEvery(chunk);
+      });
+      expect((await runImport(adapter, records, { journal })).imported).toBe(6);
+      sends = 0;
 
-    let seen = 0;
-    const report = await runImport(adapter, records, {
-      journal,
-      onOutcome: () => {
-        if (++seen === 2) change(journal);
-      },
-    });
+      let seen = 0;
+      const report = await runImport(adapter, records, {
+        journal,
+        onOutcome: () => {
+          if (++seen === 2) change(journal);
+        },
+      });
 
-    const stopped = `journal ${journal} cannot be read: it was ${what} while this run used it`;
-    expect(report.fatal).toContain(stopped);
-    expect(sends).toBe(0);
-    expect(report.outcomes.map((o) => o.outcome)).toEqual([
-      ...["imported", "imported"],
-      ...Array<string>(4).fill("failed"),
-    ]);
-    for (const failed of report.outcomes.slice(2)) {
-      expect(failed).toMatchObject({ code: "fatal", reason: containing(stopped) });
-      // The earlier run settled those chunks: the vendor may hold the records.
-      expect(failed).toMatchObject({ reason: containing("test may hold this record") });
-    }
-  });
+      const stopped = `journal ${journal} cannot be read: it was ${what} while this run used it`;
+      expect(report.fatal).toContain(stopped);
+      expect(sends).toBe(0);
+      expect(report.outcomes.map((o) => o.outcome)).toEqual([
+        ...["imported", "imported"],
+        ...Array<string>(4).fill("failed"),
+      ]);
+      for (const failed of report.outcomes.slice(2)) {
+        expect(failed).toMatchObject({ code: "fatal", reason: containing(stopped) });
+        // The earlier run settled those chunks: the vendor may hold the records.
+        expect(failed).toMatchObject({ reason: containing("test may hold this record") });
+      }
+    },
+  );
 });
