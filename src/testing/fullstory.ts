@@ -6,12 +6,12 @@
 // later import (job or `createUser`); idempotent replays write nothing.
 // UNCONFIRMED choices (see specs/fullstory.yaml): the match by `email` (FullStory names `uid` and `id`); a
 // used `Idempotency-Key` with another body or operation answers 400 `idempotency_key_reused`; results are
-// kept 24 h of `now()`, never a 429 or 5xx. Changing an
-// identified user's `uid`, an array of objects or a value over the spec's byte limit answer 400
-// `invalid_argument`; in a batch such a record fails alone, as do an `id` naming no user (`user_not_found`) and
-// a record `rejectRate` or `reject` refuses (`simulated_rejection`). With `maxInProgressJobs` jobs or
-// `maxOperationsInFlight` users in progress (FullStory's 200 and 500,000), a batch create answers 429.
-// `retention: "recent"` forgets read jobs' results and the users they wrote, for runs longer than memory.
+// kept 24 h of `now()`, never a 429 or 5xx. Changing an identified user's `uid`, an array of objects or a
+// value over the spec's byte limit answer 400 `invalid_argument`; in a batch such a record fails alone, as
+// do an `id` naming no user (`user_not_found`) and a record `rejectRate` or `reject` refuses
+// (`simulated_rejection`). With `maxInProgressJobs` jobs or `maxOperationsInFlight` users in progress
+// (FullStory's 200 and 500,000), a batch create answers 429. `retention: "recent"` forgets read jobs' results
+// and the users they wrote, for runs longer than memory.
 import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";

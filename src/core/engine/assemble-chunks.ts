@@ -371,9 +371,9 @@ function validate<Input, Wire>(
 const MAX_THROWN_MESSAGE = 200;
 
 /**
- * The rejection of a record that threw when read, quoting what it threw, scrubbed before it is cut (so no piece
- * of a secret is left at the cut): a record read lazily (a getter, a proxy over another API) may throw with the
- * credential it shares with the import in its message, as an input that breaks off may.
+ * The rejection of a record that threw when read, quoting what it threw, scrubbed before it is cut (so no
+ * piece of a secret is left at the cut): a record read lazily (a getter, a proxy over another API) may throw
+ * with the credential it shares with the import in its message, as an input that breaks off may.
  */
 function unreadable(
   adapter: { readonly vendor: string; scrub(text: string): string },
