@@ -145,6 +145,16 @@ export const slashIdPersons = (n: number, prefix = "sid") =>
   }));
 
 /** A Propeller import's flags for the simulator at `url`, and `more`. */
+/** FullStory's flags for the simulator at `url`, jobs polled at once, then `more`. */
+export const fullStoryFlags = (url: string, ...more: string[]) => [
+  "--base-url",
+  url,
+  "--api-key",
+  CREDS.apiKey,
+  ...FAST_POLL,
+  ...more,
+];
+
 export const propellerFlags = (url: string, ...more: string[]) => [
   "--base-url",
   url,

@@ -7,9 +7,8 @@ import { describe, expect, it } from "vitest";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
 import {
-  CREDS,
-  FAST_POLL,
   cli,
+  fullStoryFlags,
   fullStoryUsers,
   ndjson,
   useServedSimulators,
@@ -38,18 +37,7 @@ function actingAtFirstRequest(act: () => void): VendorSimulator {
 }
 
 const importInto = (url: string, input: string, report: string) =>
-  cli([
-    "import",
-    "fullstory",
-    input,
-    "--base-url",
-    url,
-    "--api-key",
-    CREDS.apiKey,
-    ...FAST_POLL,
-    "--report",
-    report,
-  ]);
+  cli(["import", "fullstory", input, ...fullStoryFlags(url, "--report", report)]);
 
 describe("--report removed while the run writes it", () => {
   it("its folder deleted: every user imported, the summary printed, then that the report is gone; exit 1", async () => {

@@ -5,9 +5,8 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import {
-  CREDS,
-  FAST_POLL,
   cli,
+  fullStoryFlags,
   fullStoryUsers,
   ndjson,
   useServedSimulators,
@@ -21,17 +20,7 @@ const FULL_DISK = "/dev/full";
 
 /** `import fullstory <input>` into the simulator at `url`, with `flags` after the common ones. */
 const importInto = (url: string, input: string, ...flags: string[]) =>
-  cli([
-    "import",
-    "fullstory",
-    input,
-    "--base-url",
-    url,
-    "--api-key",
-    CREDS.apiKey,
-    ...FAST_POLL,
-    ...flags,
-  ]);
+  cli(["import", "fullstory", input, ...fullStoryFlags(url, ...flags)]);
 /** Small chunks, one at a time: the run writes many report lines while chunks are still to go. */
 const SMALL_CHUNKS = ["--chunk-size", "100", "--concurrency", "1"];
 
