@@ -273,7 +273,6 @@ export class Matcher {
       if (at !== undefined) claimed.add(at);
       return at;
     };
-    const doubt = (at: number, by: string) => this.#doubt(at, by, flagged);
     const leftovers: (Keys & { readonly uid: string })[] = [];
     for (const keys of imported) {
       const { uid, id, email } = keys;
@@ -294,7 +293,7 @@ export class Matcher {
       // The records of one uid are one FullStory user: its import contradicts each refusal of it.
       const ofUid = this.#index("uid").get(uid);
       if (ofUid === undefined) this.#doubtUpserted(id, email, flagged);
-      for (const at of listOf(ofUid)) doubt(at, "uid");
+      for (const at of listOf(ofUid)) this.#doubt(at, "uid", flagged);
     }
   }
 

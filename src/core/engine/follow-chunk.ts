@@ -159,8 +159,8 @@ export async function followChunk<Input, Wire>(
       // whose answer was lost may have written the chunk (the merged outcomes keep that: see `better`).
       // A send the fatal answer ended whose try may have written (the retry of one that got no answer) carried
       // the chunk again: an earlier refusal says so, as it does after such a send that ends in a failure.
-      const mayHaveResent =
-        !followedUpOnly && (result.written === true || result.error.afterArrivedTry === true);
+      const thisMayHaveWritten = result.written === true || result.error.afterArrivedTry === true;
+      const mayHaveResent = !followedUpOnly && thisMayHaveWritten;
       const known =
         outcomes === undefined
           ? result.known
@@ -168,8 +168,7 @@ export async function followChunk<Input, Wire>(
             ? best(outcomes, resentWithout(outcomes, result.known), true)
             : best(outcomes, result.known ?? []);
       const written =
-        result.written === true ||
-        result.error.afterArrivedTry === true ||
+        thisMayHaveWritten ||
         (outcomes?.some(mayHaveWritten) ?? false) ||
         sentInEarlierRun(following.resumed);
       // This attempt's request went out, unless the answer says none did (no access token to send it with);
@@ -299,11 +298,11 @@ function best(
 /**
  * Imported beats failed; an import kept over a later one whose attempt sent the record again (`resent`) takes
  * that answer's `resentNote` (what the second write may have left), not the rest of its warning, which speaks
- * of that answer only. A later answer beats an earlier one, but for an
- * earlier refusal: that stands, unless the later answer is a failure that may not pass whose vendor answer
- * shows the vendor may hold the record (a job accepted, a list naming it, or no longer naming it) where the
- * earlier did not, which the refusal then says with the vendor's code and words kept; or a later send of the
- * record went unsettled (`resent`), which the refusal then says too.
+ * of that answer only. A later answer beats an earlier one, but for an earlier refusal: that stands, unless
+ * the later answer is a failure that may not pass whose vendor answer shows the vendor may hold the record (a
+ * job accepted, a list naming it, or no longer naming it) where the earlier did not, which the refusal then
+ * says with the vendor's code and words kept; or a later send of the record went unsettled (`resent`), which
+ * the refusal then says too.
  * A later failure does not say the record is unwritten when an earlier send may have written it: one that
  * wrote nothing keeps its words, without `unprocessed`; a refusal (which speaks for its own send only) says
  * the vendor may hold the record.
