@@ -1,4 +1,5 @@
 import type { Chunk, ImportAdapter, ItemOutcome } from "./adapter.js";
+import { leavesOpen } from "./chunk-outcomes.js";
 import {
   followChunk,
   sentInEarlierRun,
@@ -522,16 +523,6 @@ export class ChunkDispatcher<Input, Wire> {
     return this.#track(task, slot, out);
   }
 }
-
-/**
- * Whether a failure's reason leaves open that the vendor holds the record, as the engine's notes and the
- * adapters' words say it: the vendor "may hold" it, or "whether" it was imported (or holds it) "is unknown".
- * Not any "is unknown": a refusal whose own reason is unknown (a vendor that counted every user failed, not
- * saying why), or a vendor's "field is unknown", leaves no user at the vendor. A vendor's message in those
- * words only adds a "may" to records not sent, never takes one away.
- */
-const leavesOpen = (reason: string): boolean =>
-  /\bmay hold\b|\bwhether\b[^;]*\bis unknown\b/i.test(reason);
 
 /** What the dispatcher's lookup gives when what the journal recorded of a chunk cannot be read. */
 const UNREADABLE = Symbol("unreadable");

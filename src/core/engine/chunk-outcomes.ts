@@ -141,6 +141,16 @@ export const saysVendorMayHold = (reason: string): boolean =>
     (note) => reason.includes(note),
   );
 
+/**
+ * Whether a failure's reason leaves open that the vendor holds the record, as the engine's notes and the
+ * adapters' words say it: the vendor "may hold" it, or "whether" it was imported (or holds it) "is unknown".
+ * Not any "is unknown": a refusal whose own reason is unknown (a vendor that counted every user failed, not
+ * saying why), or a vendor's "field is unknown", leaves no user at the vendor. A vendor's message in those
+ * words only adds a "may" to records not sent, never takes one away.
+ */
+export const leavesOpen = (reason: string): boolean =>
+  /\bmay hold\b|\bwhether\b[^;]*\bis unknown\b/i.test(reason);
+
 /** A chunk whose request failed for good: fatal for bad credentials, otherwise every record failed. */
 export function chunkFailed(
   error: ApiError,
