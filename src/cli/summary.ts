@@ -15,8 +15,11 @@ export function formatSummary(
 ): string {
   // Where the outcomes left out are: a report file, if the run writes one.
   const rest = reportFile === undefined ? "--report FILE keeps every outcome" : `see ${reportFile}`;
+  // The failures to look up at the vendor before anyone counts them missing or sends them elsewhere.
+  const mayHold =
+    report.vendorMayHold > 0 ? ` (${report.vendorMayHold} of them ${report.vendor} may hold)` : "";
   const lines = [
-    `${report.vendor}: ${report.total} records: ${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected` +
+    `${report.vendor}: ${report.total} records: ${report.imported} imported, ${report.failed} failed${mayHold}, ${report.rejected} rejected` +
       ` (${report.chunks.sent} chunks sent, ${report.chunks.replayed} replayed, ${report.chunks.resumed} resumed, ${(report.durationMs / 1000).toFixed(1)} s)`,
   ];
   const events = Object.entries(report.events);

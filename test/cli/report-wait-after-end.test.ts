@@ -15,6 +15,7 @@ const report: ImportReport = {
   total: 0,
   imported: 0,
   failed: 0,
+  vendorMayHold: 0,
   rejected: 0,
   outcomes: [],
   chunks: { sent: 0, resumed: 0, replayed: 0 },

@@ -158,7 +158,14 @@ describe("ReportWriter", () => {
           waits += 1;
         }
       }
-      const summary = { vendor: "test", total: 100_000, imported: 0, failed: 100_000, rejected: 0 };
+      const summary = {
+        vendor: "test",
+        total: 100_000,
+        imported: 0,
+        failed: 100_000,
+        vendorMayHold: 0,
+        rejected: 0,
+      };
       await writer.finish({
         ...summary,
         outcomes: [],

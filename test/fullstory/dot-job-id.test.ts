@@ -49,6 +49,7 @@ it.each(["..", "."])("a create answered with job id %j polls no other path", asy
       outcome: "failed",
       code: "malformed",
       reason: matching(/job id "\.\.?", which names no job's path; .* may hold this user/),
+      vendorMayHold: true,
     },
   ]);
 });

@@ -83,6 +83,7 @@ it("a create answered with the job another chunk follows confirms none of its us
       outcome: "failed",
       code: "job_mismatch",
       reason: matching(/another chunk of this import/),
+      vendorMayHold: true,
     })),
   );
 });

@@ -1,7 +1,7 @@
 // Property: under any bounded sequence of faults a fault script can throw at a vendor simulator, the report of
 // `importUsers` is the truth: one outcome per input record (imported + failed + rejected = input); an
 // `imported` record is stored at the vendor with its values; a record the vendor refused for good is not stored,
-// and one reported failed for another reason is stored only if its reason says the vendor may hold it; no job is
+// and one reported failed for another reason is stored only if it is marked `vendorMayHold`; no job is
 // duplicated (`stats().duplicates === 0`); without any fault every valid, unrefused record is imported. The
 // faults: 429, 5xx, dropped connections, answers lost after the vendor acted (dropped, a gateway page, an HTML
 // 200, a body cut off, and with TRUTH_LATE=1 an answer after the client's timeout), a proxy answering in the

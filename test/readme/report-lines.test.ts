@@ -26,6 +26,7 @@ const summary: Required<ReportSummary> = {
   total: 0,
   imported: 0,
   failed: 0,
+  vendorMayHold: 0,
   rejected: 0,
   chunks: { sent: 0, resumed: 0, replayed: 0 },
   events: {},

@@ -49,6 +49,10 @@ describe("SlashID counts that contradict themselves", () => {
     expect(world.sim.stats()).toMatchObject({ users: 3 });
     expect(report.outcomes[0]).toMatchObject({ outcome: "failed", code: "rejected_by_vendor" });
     expect(report.imported).toBe(0);
+    // The 3 persons SlashID holds are the ones to look up there; the refused one is not.
+    expect(report.outcomes[0]).not.toHaveProperty("vendorMayHold");
+    for (const o of report.outcomes.slice(1)) expect(o).toMatchObject({ vendorMayHold: true });
+    expect(report.vendorMayHold).toBe(3);
   });
 });
 

@@ -432,9 +432,9 @@ async function runScenario(
           process.env.TRUTH_LOG,
           `${JSON.stringify({ vendor: vendorName, code: o.code, reason: o.reason, scenario })}\n`,
         );
-      if (!new RegExp(process.env.TRUTH_MAY ?? "may|unknown|not known|whether", "i").test(o.reason))
+      if (o.vendorMayHold !== true)
         problems.push(
-          `#${o.index} ${o.key} reported failed [${o.code}] ${o.reason}, but the vendor stores it (and the reason does not say it may)`,
+          `#${o.index} ${o.key} reported failed [${o.code}] ${o.reason}, but the vendor stores it (and the outcome has no vendorMayHold)`,
         );
     } else if (o.outcome === "failed" && held !== undefined && certain(o.code)) {
       problems.push(

@@ -7,18 +7,24 @@ type Status = RecordOutcome["outcome"];
 
 /**
  * Every record read is in the report exactly once, in input order, and the counts add up: imported, failed
- * and rejected are the numbers of outcomes with that status, and `total` (the input's size, when given) is
- * their sum.
+ * and rejected are the numbers of outcomes with that status, `vendorMayHold` the number of failures marked
+ * so, and `total` (the input's size, when given) is the sum of the first three.
  */
 export function expectEveryRecordOnce(report: ImportReport, total = report.total): void {
   expect(report.total).toBe(total);
   expect(report.outcomes.map((o) => o.index)).toEqual(Array.from({ length: total }, (_, i) => i));
-  const counts: Record<Status, number> = { imported: 0, failed: 0, rejected: 0 };
-  for (const o of report.outcomes) counts[o.outcome] += 1;
+  const counts: Record<Status | "vendorMayHold", number> = {
+    ...{ imported: 0, failed: 0, rejected: 0, vendorMayHold: 0 },
+  };
+  for (const o of report.outcomes) {
+    counts[o.outcome] += 1;
+    if (o.outcome === "failed" && o.vendorMayHold === true) counts.vendorMayHold += 1;
+  }
   expect(counts).toEqual({
     imported: report.imported,
     failed: report.failed,
     rejected: report.rejected,
+    vendorMayHold: report.vendorMayHold,
   });
 }
 

@@ -1,4 +1,5 @@
 import { monotonicNow } from "../time.js";
+import { leavesOpen } from "./chunk-outcomes.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 
 /** Which per-record outcomes the report keeps: `all`, `problems` (failed and rejected), `none`. */
@@ -32,6 +33,7 @@ export class ReportBuilder {
   #sent = 0;
   #imported = 0;
   #failed = 0;
+  #mayHold = 0;
   #rejected = 0;
   #recorded = 0;
   readonly #events: Record<string, number> = {};
@@ -49,11 +51,19 @@ export class ReportBuilder {
     this.#sent += count;
   }
 
-  record(outcome: RecordOutcome): void {
+  record(given: RecordOutcome): void {
     this.#recorded += 1;
+    let outcome = given;
     if (outcome.outcome === "imported") this.#imported += 1;
-    else if (outcome.outcome === "failed") this.#failed += 1;
-    else this.#rejected += 1;
+    else if (outcome.outcome === "failed") {
+      this.#failed += 1;
+      // Read from the words, where every path that leaves it open (an adapter's, the engine's, a journal's of
+      // an earlier version) already says so: one place decides it for the report and for `onOutcome`.
+      if (leavesOpen(outcome.reason)) {
+        this.#mayHold += 1;
+        outcome = { ...outcome, vendorMayHold: true };
+      }
+    } else this.#rejected += 1;
     if (this.keep === "all" || (this.keep === "problems" && outcome.outcome !== "imported")) {
       this.#kept.push(outcome);
       // The caller's own copy: a JavaScript callback that changes it must not change the report.
@@ -95,6 +105,7 @@ export class ReportBuilder {
       total: this.#validated,
       imported: this.#imported,
       failed: this.#failed,
+      vendorMayHold: this.#mayHold,
       rejected: this.#rejected,
       outcomes: this.#kept.sort((a, b) => a.index - b.index),
       chunks: extra.chunks,

@@ -26,6 +26,12 @@ export type RecordOutcome =
       readonly code: string;
       /** The vendor's reason, or why the chunk could not be sent. */
       readonly reason: string;
+      /**
+       * Set when no answer settled the record and the vendor may hold it after all (its request may have
+       * arrived, a job it was in may have imported it): check the vendor before sending it elsewhere or
+       * counting it missing. The reason says why. Absent, the vendor holds nothing of this record's send.
+       */
+      readonly vendorMayHold?: true;
     }
   | {
       /** The record's 0-based position in the input. */
@@ -69,6 +75,8 @@ export interface ImportReport {
   readonly imported: number;
   /** Records sent (or due to be) that the vendor refused, or whose fate this run could not settle. */
   readonly failed: number;
+  /** Of the failed records, those the vendor may hold after all (their outcome's `vendorMayHold`). */
+  readonly vendorMayHold: number;
   /** Records refused before sending, by a vendor rule or the precheck. */
   readonly rejected: number;
   /** Per-record outcomes in input order (only failures and rejections when `keepOutcomes` is `problems`). */
