@@ -1,6 +1,7 @@
 // JSON text and decimal text read from an input: whether an integer read is the one written (a CSV cell's text
 // is at hand when it is read, so a rounded id can be refused there, where a record's number cannot be told
 // from the one rounded), and what a syntax error may say of the text (none of it: it may be personal data).
+import { textStart } from "./cut-text.js";
 
 /**
  * What a JSON.parse error says, without the excerpt of the text V8 quotes in some of its messages
@@ -126,7 +127,7 @@ function firstKeyTwice(json: string): string | undefined {
 
 /** Why text whose object holds `key` twice is refused (a key, not a value: no personal data is quoted). */
 export function duplicateKeyProblem(key: string): string {
-  const shown = key.length > 64 ? `${JSON.stringify(key.slice(0, 64))}…` : JSON.stringify(key);
+  const shown = key.length > 64 ? `${JSON.stringify(textStart(key, 64))}…` : JSON.stringify(key);
   return `the key ${shown} appears twice in one object: JSON keeps the last silently, so the record would not be the one written; write each key once`;
 }
 

@@ -1,6 +1,7 @@
 // Checks of numeric options, shared by every adapter and client so a bad value is refused the same way
 // everywhere: a RangeError that names the option, the range it must be in, and the value given (an option
 // value is configuration, never a secret).
+import { textStart } from "./cut-text.js";
 
 /** The longest wait a timer can take (2^31 − 1 ms, about 24.8 days); Node fires a longer one at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -177,5 +178,5 @@ function checked<Fallback extends number | undefined>(
 
 /** The value as a message shows it: options come from code or flags, so a string is quoted. */
 export function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : String(value);
+  return typeof value === "string" ? JSON.stringify(textStart(value, 40)) : String(value);
 }

@@ -1,6 +1,7 @@
 // FullStory's batch user import as an import-engine adapter: one chunk = one batch job.
 //   create the job (under an idempotency key saved first) → save the job id → poll its status with backoff
 //   → page through the imported users and the failures → one outcome per record, in order.
+import { textStart } from "../core/cut-text.js";
 import { randomUUID } from "node:crypto";
 import type { components } from "../../generated/fullstory.js";
 import { rules } from "../../generated/fullstory.rules.js";
@@ -361,7 +362,7 @@ export function createFullStoryAdapter(
           undocumented =
             status === "PROCESSING"
               ? undefined
-              : client.scrub(JSON.stringify(status)).slice(0, 100);
+              : textStart(client.scrub(JSON.stringify(status)), 100);
           return {};
         }
         plan.ended(jobDuration(result.data.job));
@@ -387,7 +388,7 @@ export function createFullStoryAdapter(
       return everyItem(size, {
         ok: false,
         code: "job_mismatch",
-        reason: `FullStory answered the status of batch import job ${job} with the status of job ${named.slice(0, 200)}, so whether this user was imported is unknown`,
+        reason: `FullStory answered the status of batch import job ${job} with the status of job ${textStart(named, 200)}, so whether this user was imported is unknown`,
         transient: true,
       });
     }

@@ -1,5 +1,6 @@
 // Update User (POST /v2/users/{id}) with FullStory's rules checked first and the uid-immutability rule as a
 // typed error.
+import { textStart } from "../core/cut-text.js";
 import type { Rejection } from "../core/engine/adapter.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { SecretSet } from "../core/errors/secrets.js";
@@ -175,7 +176,7 @@ function otherUser(
   answer: UpdateUserSuccess,
 ): Extract<UpdateUserClientError, { status: "malformed" }> {
   // Scrubbed before the cut, as a body excerpt is: a cut secret would leave a fragment no scrub finds.
-  const named = client.scrub(JSON.stringify(answer.data.id)).slice(0, 300);
+  const named = textStart(client.scrub(JSON.stringify(answer.data.id)), 300);
   const headers = Object.fromEntries(
     Object.entries(answer.headers).map(([name, value]) => [name, client.scrub(value)]),
   );
@@ -187,7 +188,7 @@ function otherUser(
       reason: client.scrub(
         `the answer names user ${named}, not user ${JSON.stringify(id)} whose update was sent, so it confirms no update of this user: FullStory may hold this update`,
       ),
-      bodyText: client.scrub(JSON.stringify(answer.data)).slice(0, 512),
+      bodyText: textStart(client.scrub(JSON.stringify(answer.data)), 512),
       headers,
     },
     {

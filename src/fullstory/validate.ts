@@ -3,6 +3,7 @@
 // specs/fullstory.yaml through generated/fullstory.rules.ts, so a spec edit changes what is checked.
 // Hand-written for the hot path of a large import: one pass over each record, no JSON Schema validator, and
 // strings for messages are only built for records that break a rule.
+import { textStart } from "../core/cut-text.js";
 import type { components } from "../../generated/fullstory.js";
 import { rules } from "../../generated/fullstory.rules.js";
 import type { Rejection, Validation } from "../core/engine/adapter.js";
@@ -712,7 +713,7 @@ function join(prefix: string, name: string): string {
 
 /** A field or path for a message: at most 80 characters. */
 function label(text: string): string {
-  return text.length <= 80 ? text : `${text.slice(0, 77)}…`;
+  return text.length <= 80 ? text : `${textStart(text, 77)}…`;
 }
 
 /** Unicode characters (code points), as JSON Schema's maxLength counts them. */

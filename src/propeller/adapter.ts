@@ -1,3 +1,4 @@
+import { textStart } from "../core/cut-text.js";
 import type { components } from "../../generated/propeller.js";
 import { rules } from "../../generated/propeller.rules.js";
 import type {
@@ -493,7 +494,7 @@ function outcomeOf(result: BulkUserResult, scrub: (text: string) => string): Out
       ? imported
       : withNote(
           imported,
-          `Propeller answered success with action ${scrub(JSON.stringify(action) ?? "undefined").slice(0, 100)}, which its documentation does not name (create or update): whether it wrote this user as sent is unknown`,
+          `Propeller answered success with action ${textStart(scrub(JSON.stringify(action) ?? "undefined"), 100)}, which its documentation does not name (create or update): whether it wrote this user as sent is unknown`,
         );
   }
   // A null says no more than a field left out: a message beside it is still Propeller's reason.
@@ -506,7 +507,7 @@ function outcomeOf(result: BulkUserResult, scrub: (text: string) => string): Out
       ? said
       : said === undefined
         ? "Propeller did not write the user (success: false) and gave no reason"
-        : `Propeller did not write the user (success: false): ${scrub(JSON.stringify(said)).slice(0, 300)}`;
+        : `Propeller did not write the user (success: false): ${textStart(scrub(JSON.stringify(said)), 300)}`;
   return { ok: false, code: "rejected_by_vendor", reason };
 }
 

@@ -1,3 +1,4 @@
+import { textStart } from "../core/cut-text.js";
 import { stringify } from "csv-stringify/sync";
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter } from "../core/engine/adapter.js";
 import {
@@ -233,7 +234,7 @@ async function sendChunk(
   const shown =
     messages.length <= 500
       ? messages
-      : `${passwords === undefined ? messages.slice(0, 500) : passwords.clip(messages, 500)}…`;
+      : `${passwords === undefined ? textStart(messages, 500) : passwords.clip(messages, 500)}…`;
   const note = `SlashID listed errors beside its counts (${shown}), and does not say whom they concern: this person may not have been imported as sent`;
   return {
     kind: "done",

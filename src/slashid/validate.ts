@@ -1,3 +1,4 @@
+import { textStart } from "../core/cut-text.js";
 import type { Rejection, Validation } from "../core/engine/adapter.js";
 import {
   FORBIDDEN_KEY_MESSAGE,
@@ -419,5 +420,5 @@ function fieldName(key: string): string {
 
 /** A path inside a value for a message: at most 80 characters. */
 function clip(path: string): string {
-  return path.length <= 80 ? path : `${path.slice(0, 77)}…`;
+  return path.length <= 80 ? path : `${textStart(path, 77)}…`;
 }

@@ -1,5 +1,6 @@
 // What a Userpilot job, or a request about one, means for the users it holds: one outcome for all of them,
 // since Userpilot reports per job, and the texts its reasons are made of.
+import { textStart } from "../core/cut-text.js";
 import type { ItemOutcome } from "../core/engine/adapter.js";
 import {
   EARLIER_TRY_NOTE,
@@ -226,12 +227,12 @@ export function conflictText(error: ApiError): string {
 
 /** A value the spec gives another type, as the answer wrote it (text in quotes), cut short. */
 function shown(value: unknown, scrub: (text: string) => string): string {
-  return text(typeof value === "string" ? JSON.stringify(value) : value, scrub).slice(0, 100);
+  return textStart(text(typeof value === "string" ? JSON.stringify(value) : value, scrub), 100);
 }
 
 export function text(value: unknown, scrub = (whole: string) => whole): string {
   const whole = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
-  return scrub(whole).slice(0, 500);
+  return textStart(scrub(whole), 500);
 }
 
 export function duration(ms: number): string {

@@ -4,6 +4,7 @@ import { stopReason, type ChunkDispatcher } from "./chunk-dispatcher.js";
 import { KeyIndex } from "./key-index.js";
 import { emptyChunk } from "./pending-chunk.js";
 import type { ReportBuilder } from "./report-builder.js";
+import { shortened } from "../cut-text.js";
 import { kindOf } from "../validate/describe.js";
 
 /** What the reader needs from the run. */
@@ -386,8 +387,7 @@ function unreadable(
   } catch {
     thrown = "a value that cannot be printed";
   }
-  const message =
-    thrown.length <= MAX_THROWN_MESSAGE ? thrown : `${thrown.slice(0, MAX_THROWN_MESSAGE - 1)}…`;
+  const message = shortened(thrown, MAX_THROWN_MESSAGE);
   return {
     ok: false,
     problems: [{ rule: `${vendor}.unreadable_record`, message: `reading it threw: ${message}` }],

@@ -1,3 +1,4 @@
+import { textStart } from "../cut-text.js";
 import { createHash } from "node:crypto";
 import {
   appendFileSync,
@@ -528,7 +529,7 @@ function isCount(value: unknown): boolean {
 /** A value of a foreign file, short and on one line, for a message. */
 function shown(value: unknown): string {
   const text = JSON.stringify(value) ?? "missing";
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return text.length > 40 ? `${textStart(text, 40)}…` : text;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { textStart } from "../cut-text.js";
 import { monotonicNow } from "../time.js";
 import { leavesOpen } from "./chunk-outcomes.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
@@ -17,7 +18,7 @@ export function keepOutcomesOption(value: KeepOutcomes | undefined): KeepOutcome
   if (value === undefined) return "all";
   if ((KEEP_OUTCOMES as readonly unknown[]).includes(value)) return value;
   const given: unknown = value;
-  const shown = typeof given === "string" ? JSON.stringify(given.slice(0, 40)) : String(given);
+  const shown = typeof given === "string" ? JSON.stringify(textStart(given, 40)) : String(given);
   throw new RangeError(
     `keepOutcomes: expected one of ${KEEP_OUTCOMES.map((k) => `"${k}"`).join(", ")}, got ${shown}`,
   );

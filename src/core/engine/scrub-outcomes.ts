@@ -1,4 +1,5 @@
 import type { ItemOutcome } from "./adapter.js";
+import { textEnd, textStart } from "../cut-text.js";
 
 /**
  * The outcomes with every text they carry (a failure's `code` and `reason`, an import's `id`, `note` and
@@ -73,6 +74,8 @@ const KEPT_CHARS = 1_500;
  */
 export function withinTextLimit(text: string): string {
   if (text.length <= 2 * KEPT_CHARS) return text;
-  const cut = text.length - 2 * KEPT_CHARS;
-  return `${text.slice(0, KEPT_CHARS)} […${cut} characters cut…] ${text.slice(-KEPT_CHARS)}`;
+  const start = textStart(text, KEPT_CHARS);
+  const end = textEnd(text, KEPT_CHARS);
+  const cut = text.length - start.length - end.length;
+  return `${start} […${cut} characters cut…] ${end}`;
 }

@@ -1,3 +1,4 @@
+import { textStart } from "../cut-text.js";
 import { MAX_ANSWER_DEPTH } from "../json-text.js";
 
 const REDACTED = "[REDACTED]";
@@ -127,7 +128,7 @@ export class SecretSet {
    */
   clip(text: string, max: number): string {
     const scrubbed = this.scrub(text);
-    const kept = scrubbed.length <= max ? scrubbed : scrubbed.slice(0, max);
+    const kept = scrubbed.length <= max ? scrubbed : textStart(scrubbed, max);
     return this.#redactEdges(this.#withoutRuns(kept));
   }
 

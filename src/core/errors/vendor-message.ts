@@ -1,3 +1,5 @@
+import { textStart } from "../cut-text.js";
+
 /** The fields an error body commonly states its reason in, in the order they are preferred. */
 const TEXT_FIELDS = ["message", "error", "detail", "title"] as const;
 /** The fields that commonly list several reasons, as strings or as objects with a text field. */
@@ -12,7 +14,7 @@ const LIST_FIELDS = ["messages", "errors"] as const;
  */
 export function vendorMessage(body: unknown, max: number): string | undefined {
   const found = wordsOf(body) ?? wordsOf(field(body, "error"));
-  return found === undefined ? undefined : found.slice(0, max);
+  return found === undefined ? undefined : textStart(found, max);
 }
 
 function wordsOf(body: unknown): string | undefined {
