@@ -234,6 +234,52 @@ describe("the caller's signal", () => {
     expect(report.outcomes[7]).toMatchObject({ outcome: "failed", code: "aborted" });
     expect(outcomesWith(report, "imported").map((o) => o.index)).toEqual([0, 1, 2, 3, 4]);
   });
+
+  it.each([
+    ["its default reason", undefined],
+    ["a reason of the caller's", new Error("the caller stopped the import")],
+  ])(
+    "aborted with %s, which the caller's own reader rejects with: an abort, not a broken input",
+    async (_name, reason) => {
+      const controller = new AbortController();
+      const input = users(3);
+      let waiting!: () => void;
+      const stalled = new Promise<void>((resolve) => (waiting = resolve));
+      // A reader that watches the same signal, as a stream or a fetch given it does.
+      const reader: AsyncIterable<User> = {
+        [Symbol.asyncIterator]: () => {
+          let i = 0;
+          return {
+            next: () => {
+              const user = input[i++];
+              if (user !== undefined) return Promise.resolve({ done: false, value: user });
+              waiting();
+              const { signal } = controller;
+              return new Promise<IteratorResult<User>>((_resolve, reject) =>
+                signal.addEventListener("abort", () => reject(signal.reason as Error), {
+                  once: true,
+                }),
+              );
+            },
+          };
+        },
+      };
+      const { adapter } = vendor();
+      const run = runImport(adapter, reader, { signal: controller.signal, chunkRecords: 2 });
+      await stalled;
+      controller.abort(reason);
+      const report = await run;
+
+      expect(report.aborted).toBe(true);
+      expect(report.inputError).toBeUndefined();
+      expectEveryRecordOnce(report, 3);
+      expect(report.outcomes[2]).toMatchObject({
+        outcome: "failed",
+        code: "aborted",
+        reason: "the import was aborted before this chunk was sent",
+      });
+    },
+  );
 });
 
 describe("a callback that throws a value that cannot be printed (an object without a prototype)", () => {

@@ -83,6 +83,13 @@ export async function assembleChunks<Input, Wire>(
       if (answer.done) break;
       record = answer.value;
     } catch (error) {
+      // A reader watching the caller's signal rejects with its reason as the caller aborts: that is the
+      // abort, not a broken input. So is whatever an input throws once the run halted, which stops the
+      // reading anyway (the run's own listener halts it within the abort, before any rejection is seen).
+      if (halted.aborted) {
+        stoppedEarly = true;
+        break;
+      }
       // Broken input (a file cut short, a malformed row) ends the reading, not the import: what was read
       // is still sent and reported, and the report says where the input broke.
       inputError = inputErrorOf(adapter, error);
