@@ -235,6 +235,38 @@ describe("the caller's signal", () => {
     expect(outcomesWith(report, "imported").map((o) => o.index)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it("aborted between two records of an input whose closing never finishes: still settles", async () => {
+    const controller = new AbortController();
+    const input = users(10);
+    let closeAsked = false;
+    // Hands each record over at once, and the caller aborts as the 3rd is taken.
+    const cursor: AsyncIterable<User> = {
+      [Symbol.asyncIterator]: () => {
+        let i = 0;
+        return {
+          next: () => {
+            const user = input[i++];
+            if (i === 3) controller.abort();
+            return Promise.resolve(
+              user === undefined ? { done: true, value: undefined } : { value: user },
+            );
+          },
+          return: () => {
+            closeAsked = true;
+            return new Promise<IteratorResult<User>>(() => {});
+          },
+        };
+      },
+    };
+    const { adapter } = vendor();
+    const run = runImport(adapter, cursor, { signal: controller.signal, chunkRecords: 2 });
+
+    const report = await Promise.race([run, afterSomeTurns().then(() => "still running")]);
+
+    expect(report).toMatchObject({ aborted: true, total: 3 });
+    expect(closeAsked).toBe(true);
+  });
+
   it.each([
     ["its default reason", undefined],
     ["a reason of the caller's", new Error("the caller stopped the import")],

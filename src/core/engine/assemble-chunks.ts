@@ -55,11 +55,13 @@ export async function assembleChunks<Input, Wire>(
     // Checked before taking a record, never after: a record taken is reported, whatever happens next.
     if (halted.aborted) {
       stoppedEarly = true;
-      try {
-        await iterator.return?.();
-      } catch (error) {
-        inputError = inputErrorOf(adapter, error);
-      }
+      // Asked to close, not waited for, as when it halted mid-wait below: an input's closing (a cursor's, a
+      // generator's `finally`) may never finish, and the run must still settle. Every record taken is
+      // reported by now, so its closing can change nothing in the report; a bound on the wait would only
+      // pick a time that delays every stop or cuts a slow close short anyway, and make the report (whether
+      // a failed close were named) depend on timing. A sync iterator, or an async generator not mid-step,
+      // still runs its closing code at once, up to its first await.
+      closeUnawaited(iterator);
       break;
     }
     let record: Input;
