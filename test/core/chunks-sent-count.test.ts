@@ -1,17 +1,19 @@
 // `report.chunks.sent` counts the chunks whose request may have reached the vendor, as the records' reasons
 // do, and `chunks.replayed` the sends again: a chunk whose request never left (every connection refused, the
 // caller's abort while it waited for Propeller's access token, a token Propeller refused) was counted sent, and
-// each attempt after the first a replay, while each of its records said it never reached the vendor.
+// each attempt after the first a replay, while each of its records said it never reached the vendor. Progress's
+// `sent` counts records as the report counts chunks.
 import { describe, expect, it } from "vitest";
-import type { ChunkResult } from "../../src/core/engine/adapter.js";
+import type { ChunkResult, ItemOutcome } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
+import type { ImportProgress } from "../../src/core/engine/report.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
 import { DropConnection, serveSimulator } from "../../src/testing/index.js";
 import { settingsOf, simulatorSettings } from "../../src/vendor-module.js";
 import { VENDORS } from "../../src/vendors.js";
 import { IMPORTERS } from "../support/importers.js";
 import { matching } from "../support/matchers.js";
-import { testAdapter } from "../support/test-adapter.js";
+import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 describe.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))("%s", (_name, vendor) => {
   it("a chunk whose every connection was refused is not counted sent", async () => {
@@ -104,15 +106,6 @@ it("propeller: a chunk whose access token never came before the caller's abort i
 });
 
 describe("a fatal answer to a request that never went out", () => {
-  const tokenRefused = () =>
-    Object.assign(
-      new ApiError("getAccessToken (POST /token): HTTP 401", {
-        operation: "getAccessToken",
-        method: "POST",
-        path: "/token",
-      }),
-      { status: 401, body: {}, cannotHaveArrived: true },
-    );
   const lost: ChunkResult = {
     kind: "done",
     outcomes: [{ ok: false, code: "timeout", reason: "no answer", transient: true }],
@@ -133,6 +126,58 @@ describe("a fatal answer to a request that never went out", () => {
     expect(report.chunks).toEqual({ sent: 0, resumed: 0, replayed: 0 });
   });
 });
+
+describe("progress's `sent`", () => {
+  const neverLeft: ItemOutcome = {
+    ok: false,
+    code: "connection_refused",
+    reason: "the request was not sent: connection refused",
+    transient: true,
+    unprocessed: "not_sent",
+  };
+
+  it("counts the records of the chunks the report counts sent, not those whose request never left", async () => {
+    const seen: ImportProgress[] = [];
+    // Chunks of 2: the first chunk's request never leaves, the second's is imported.
+    const adapter = testAdapter<{ id: string }>((chunk) =>
+      chunk.seq === 0
+        ? Promise.resolve({ kind: "done", outcomes: chunk.keys.map(() => neverLeft) })
+        : importEvery(chunk),
+    );
+
+    const report = await runImport(adapter, [{ id: "u0" }, { id: "u1" }, { id: "u2" }], {
+      onProgress: (progress) => seen.push(progress),
+    });
+
+    expect(report.chunks.sent).toBe(1);
+    expect(seen.at(-1)).toMatchObject({ sent: 1, imported: 1, failed: 2 });
+  });
+
+  it("counts none of a chunk whose only attempt was refused a token before it went out", async () => {
+    const seen: ImportProgress[] = [];
+    const report = await runImport(
+      scripted([{ kind: "fatal", error: tokenRefused() }]),
+      [{ id: "u0" }],
+      {
+        onProgress: (progress) => seen.push(progress),
+      },
+    );
+
+    expect(report.chunks.sent).toBe(0);
+    expect(seen.at(-1)).toMatchObject({ sent: 0, failed: 1 });
+  });
+});
+
+/** Propeller's token endpoint refusing the client: the users' request never goes out. */
+const tokenRefused = () =>
+  Object.assign(
+    new ApiError("getAccessToken (POST /token): HTTP 401", {
+      operation: "getAccessToken",
+      method: "POST",
+      path: "/token",
+    }),
+    { status: 401, body: {}, cannotHaveArrived: true },
+  );
 
 /** An adapter whose n-th send of the chunk answers `answers[n]`. */
 function scripted(answers: readonly ChunkResult[]) {

@@ -476,8 +476,11 @@ export class ChunkDispatcher<Input, Wire> {
       .then((result) => {
         // Counted as it was handed to the adapter; one whose request never left (the caller aborted while it
         // waited for a token or its turn, every connection refused, no token to send) was not sent, as its
-        // records say.
-        if (!result.reached) this.#sentChunks -= 1;
+        // records say. Progress's `sent` takes its records back with it, so that it counts as the report does.
+        if (!result.reached) {
+          this.#sentChunks -= 1;
+          report.unsent(pending.indexes.length);
+        }
         // Every vendor text is scrubbed here, before the journal, the report or `onOutcome` sees it: a
         // vendor may echo a credential in a successful answer, which the client's error scrubbing never sees.
         if (result.kind === "fatal") {

@@ -52,6 +52,11 @@ export class ReportBuilder {
     this.#sent += count;
   }
 
+  /** Records counted by {@link sent} whose chunk's request never left after all. */
+  unsent(count: number): void {
+    this.#sent -= count;
+  }
+
   record(given: RecordOutcome): void {
     this.#recorded += 1;
     let outcome = given;

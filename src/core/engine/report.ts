@@ -52,7 +52,11 @@ export interface ImportProgress {
   readonly validated: number;
   /** Records refused by validation. */
   readonly rejected: number;
-  /** Records in chunks handed to the vendor. */
+  /**
+   * Records in chunks sent to the vendor, counted as a chunk is handed to it; a chunk whose request never left
+   * (every connection refused, the caller's abort before it went out) is taken back out once that is known,
+   * as `report.chunks.sent` does not count it.
+   */
   readonly sent: number;
   /** Records whose outcome is known: imported + failed (+ rejected). */
   readonly confirmed: number;
