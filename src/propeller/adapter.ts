@@ -242,25 +242,29 @@ async function sendChunk(
   if (!sentBefore) return { kind: "done", outcomes };
   return {
     kind: "done",
-    outcomes: outcomes.map((outcome, position) =>
-      outcome.ok ? withListsNote(outcome, chunk.items[position]) : afterLostSend(outcome),
-    ),
+    outcomes: outcomes.map((outcome, position) => {
+      const note = listsNote(chunk.items[position]);
+      // True of the user however an earlier answer confirmed it, unlike the rest of this answer's words; on a
+      // failure, the engine adds it to such an import should this send have written the user.
+      if (outcome.ok)
+        return note === undefined ? outcome : { ...withNote(outcome, note), resentNote: note };
+      const failed = afterLostSend(outcome);
+      return note === undefined ? failed : { ...failed, resentNote: note };
+    }),
   };
 }
 
 /**
- * An imported user with addresses or attributes, sent again after an earlier send on record: whether Propeller
+ * For a user with addresses or attributes, sent again after an earlier send on record: whether Propeller
  * replaces a user's lists or adds to them is UNCONFIRMED (see the spec's BulkUser), so it may hold them twice.
  */
-function withListsNote(outcome: Outcome & { ok: true }, user: PropellerUser | undefined): Outcome {
+function listsNote(user: PropellerUser | undefined): string | undefined {
   const lists = (["addresses", "attributes"] as const).filter(
     (name) => (user?.[name]?.length ?? 0) > 0,
   );
-  if (lists.length === 0) return outcome;
+  if (lists.length === 0) return undefined;
   const named = lists.join(" and ");
-  const note = `sent again with its chunk after an earlier send of it: whether Propeller replaces a user's ${named} or adds to them is not documented; if it adds, it may hold this user's ${named} twice`;
-  // True of the user however an earlier answer confirmed it, unlike the rest of this answer's warning.
-  return { ...withNote(outcome, note), resentNote: note };
+  return `sent again with its chunk after an earlier send of it: whether Propeller replaces a user's ${named} or adds to them is not documented; if it adds, it may hold this user's ${named} twice`;
 }
 
 /**

@@ -97,3 +97,27 @@ it("a confirmed user keeps its id, and takes no warning the replay's answer gave
     warning: matching(LISTS_NOTE),
   });
 });
+
+it("a confirmed user whose replay's answer was lost, or left it out, still warns of its lists", async () => {
+  // The first answer leaves out the last user; the replay is processed (every user written again), but its
+  // answer is lost on the first pass, and leaves the first two users out on the second.
+  for (const replay of ["lost_answer" as const, rewritingResults((data) => data.slice(2))]) {
+    const vendor = mountPropeller(server, {
+      bulk: (call) => (call.attempt === 1 ? rewritingResults((data) => data.slice(0, -1)) : replay),
+    });
+    const report = await importUsers(propellerClient().client, input, {
+      sleep: async () => {},
+      replayDelayMs: 0,
+      chunkAttempts: 2,
+    });
+
+    expectEveryRecordOnce(report, 3);
+    for (const user of input.slice(0, 2))
+      expect(vendor.writes().get(userKey(user))).toHaveLength(2);
+    for (const i of [0, 1])
+      expect(report.outcomes[i]).toMatchObject({
+        outcome: "imported",
+        warning: matching(LISTS_NOTE),
+      });
+  }
+});

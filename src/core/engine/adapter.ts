@@ -83,6 +83,12 @@ export type ItemOutcome<Code extends string = string> =
        * written. `failedBy(error, "write")` sets it (see `unprocessedBy`).
        */
       readonly unprocessed?: Unprocessed;
+      /**
+       * What this send, should it have written the record (a failure that may have), may have left at the
+       * vendor beyond it (a list written twice): where an earlier send's answer imported the record, the
+       * engine adds this to that import's note, as it does an import's `resentNote`.
+       */
+      readonly resentNote?: string;
     };
 
 /** A chunk the engine hands to an adapter: validated records, in input order, with their wire form. */

@@ -296,9 +296,9 @@ function best(
 }
 
 /**
- * Imported beats failed; an import kept over a later one whose attempt sent the record again (`resent`) takes
- * that answer's `resentNote` (what the second write may have left), not the rest of its warning, which speaks
- * of that answer only. A later answer beats an earlier one, but for an earlier refusal: that stands, unless
+ * Imported beats failed; an import kept over a later outcome whose attempt sent the record again (`resent`),
+ * an import or a failure that may have written, takes its `resentNote` (what the second write may have left),
+ * not the rest of its words, which speak of that answer only. A later answer beats an earlier one, but for an earlier refusal: that stands, unless
  * the later answer is a failure that may not pass whose vendor answer shows the vendor may hold the record (a
  * job accepted, a list naming it, or no longer naming it) where the earlier did not, which the refusal then
  * says with the vendor's code and words kept; or a later send of the record went unsettled (`resent`), which
@@ -315,8 +315,9 @@ function better(
   if (before === undefined || now === undefined) return before ?? now;
   if (before.ok) {
     // The record went out again with its chunk: what the vendor may hold from that write (a list written
-    // twice) holds whatever the earlier answer said. Said once, however many replays repeat it.
-    const note = resent && now.ok ? now.resentNote : undefined;
+    // twice) holds whatever the earlier answer said, and whatever became of that write if it may have
+    // happened. Said once, however many replays repeat it.
+    const note = resent && (now.ok || mayHaveWritten(now)) ? now.resentNote : undefined;
     if (note === undefined || (before.note ?? "").includes(note)) return before;
     return withNote(before, note);
   }

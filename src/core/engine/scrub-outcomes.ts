@@ -2,8 +2,8 @@ import type { ItemOutcome } from "./adapter.js";
 import { textEnd, textStart } from "../cut-text.js";
 
 /**
- * The outcomes with every text they carry (a failure's `code` and `reason`, an import's `id`, `note` and
- * `resentNote`) passed through `scrub`;
+ * The outcomes with every text they carry (a failure's `code` and `reason`, an import's `id` and `note`,
+ * either's `resentNote`) passed through `scrub`;
  * the same array when nothing changed. Runs once per record of the import, so an outcome without text costs a
  * property read, a text repeated across the chunk is scrubbed once, and a run of one shared outcome object (a
  * chunk failed whole) stays one object.
@@ -41,17 +41,17 @@ export function scrubOutcomes(
 
 /** The outcome with its vendor-given texts scrubbed: a failure's code and reason, an import's id and notes. */
 function scrubOne(outcome: ItemOutcome, clean: (text: string) => string): ItemOutcome {
+  // Scrubbed too: the engine adds it to an earlier import's note after an adapter's own scrub.
+  const resentNote = outcome.resentNote === undefined ? undefined : clean(outcome.resentNote);
   if (!outcome.ok) {
     const code = clean(outcome.code);
     const reason = clean(outcome.reason);
-    return code === outcome.code && reason === outcome.reason
+    return code === outcome.code && reason === outcome.reason && resentNote === outcome.resentNote
       ? outcome
-      : { ...outcome, code, reason };
+      : { ...outcome, code, reason, ...(resentNote !== undefined && { resentNote }) };
   }
   const id = outcome.id === undefined ? undefined : clean(outcome.id);
   const note = outcome.note === undefined ? undefined : clean(outcome.note);
-  // Scrubbed too: the engine adds it to an earlier import's note after an adapter's own scrub.
-  const resentNote = outcome.resentNote === undefined ? undefined : clean(outcome.resentNote);
   if (id === outcome.id && note === outcome.note && resentNote === outcome.resentNote)
     return outcome;
   return {
