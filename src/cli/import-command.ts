@@ -28,6 +28,7 @@ import { quotedName } from "./run-together.js";
 import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
+import { untilAborted } from "./until-aborted.js";
 import { CellError, type VendorModule } from "../vendor-module.js";
 import {
   ConfigError,
@@ -406,8 +407,14 @@ async function dryRun(
   let rejected = 0;
   let warned = 0;
   let broken: string | undefined;
+  let stopped = false;
+  // Ctrl-C stops a dry run as it stops an import: the rest of a large file, or a pipe that stalls, is not
+  // waited for.
+  const read = untilAborted(records, args.signal, () => {
+    stopped = true;
+  });
   try {
-    for await (const record of records) {
+    for await (const record of read) {
       const index = total++;
       const { problems, warnings } =
         record instanceof UnreadableRecord
@@ -431,12 +438,16 @@ async function dryRun(
     broken = args.scrub(error instanceof Error ? error.message : String(error));
   }
   const withWarnings = warned === 0 ? "" : ` (${warned} with a warning)`;
+  const counts = `${total} records, ${total - rejected} valid${withWarnings}, ${rejected} rejected`;
   args.stdout.write(
-    `dry run: ${total} records, ${total - rejected} valid${withWarnings}, ${rejected} rejected; nothing was sent\n`,
+    stopped
+      ? `dry run stopped before the input's end: ${counts}; the rest was not checked; nothing was sent\n`
+      : `dry run: ${counts}; nothing was sent\n`,
   );
   if (broken !== undefined) args.stderr.write(`bulk-user-import: ${forTerminal(broken)}\n`);
   if (broken !== undefined) return EXIT.usage;
-  return rejected === 0 ? EXIT.ok : EXIT.partial;
+  // As a stopped import: the input was not checked to its end, so it is not vouched for.
+  return rejected === 0 && !stopped ? EXIT.ok : EXIT.partial;
 }
 
 /**
