@@ -7,6 +7,8 @@ import {
   type WriteStream,
 } from "node:fs";
 import { open, readFile } from "node:fs/promises";
+import { extname } from "node:path";
+import { stringify } from "csv-stringify/sync";
 import { errorCode } from "../core/errors/error-code.js";
 import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
 import { VERSION } from "../core/version.js";
@@ -35,16 +37,76 @@ export type ReportSummary = { readonly kind: "summary" } & Omit<ImportReport, "o
 /** Lines are gathered to about this size before they are handed to the file. */
 const BATCH_CHARS = 64 * 1024;
 
+/** Every field an outcome carries, whichever the outcome. */
+type OutcomeField = RecordOutcome extends infer O ? (O extends unknown ? keyof O : never) : never;
+
+/**
+ * A CSV report's columns, in order. Typed to hold every field of an outcome and no other: a field added to
+ * {@link RecordOutcome} must be given its column here, or CSV reports would leave it out without a word.
+ */
+const COLUMNS: { readonly [F in OutcomeField]: F } = {
+  index: "index",
+  key: "key",
+  outcome: "outcome",
+  id: "id",
+  code: "code",
+  rule: "rule",
+  reason: "reason",
+  warning: "warning",
+};
+
+/** The header row of a report written as CSV: `index,key,outcome,id,code,rule,reason,warning`. */
+const REPORT_CSV_COLUMNS: readonly OutcomeField[] = Object.values(COLUMNS);
+
+const CSV_OPTIONS = {
+  columns: [...REPORT_CSV_COLUMNS],
+  // A key is the input's and a reason the vendor's: a cell starting with =, +, - or @ (a tab, a CR, their
+  // full-width forms) would run as a formula in the spreadsheet that opens the file (OWASP's CSV injection).
+  // Such a cell starts with a single quote, which spreadsheets take as "text follows".
+  escape_formulas: true,
+};
+
+/** How a report's lines are written: NDJSON, or CSV rows of the outcomes for a file named `.csv`. */
+interface LineFormat {
+  header(header: ReportHeader): string;
+  outcome(outcome: RecordOutcome): string;
+  summary(summary: ReportSummary): string;
+}
+
+const NDJSON_LINES: LineFormat = {
+  header: (header) => `${JSON.stringify(header)}\n`,
+  outcome: (outcome) => `${JSON.stringify({ kind: "outcome", ...outcome })}\n`,
+  summary: (summary) => `${JSON.stringify(summary)}\n`,
+};
+
+/**
+ * A table of outcomes, one row each under a header row, as spreadsheets and CSV readers take it: the header
+ * and summary lines have other fields, and rows of their own would break the table. The summary printed at
+ * the end, and the exit code, say how the run ended.
+ */
+const CSV_LINES: LineFormat = {
+  header: () => stringify([], { ...CSV_OPTIONS, header: true }),
+  outcome: (outcome) => stringify([outcome], CSV_OPTIONS),
+  summary: () => "",
+};
+
+/** Whether a report named `file` is written as CSV (a `.csv` name, in any case) rather than NDJSON. */
+function reportIsCsv(file: string): boolean {
+  return extname(file).toLowerCase() === ".csv";
+}
+
 /**
  * Writes a report as NDJSON while the import runs: the header, one line per outcome as it is known, then the
- * summary. Memory holds at most one batch of lines plus the stream's buffer: call {@link ready} between
- * records so reading the input waits while the disk catches up.
+ * summary; or, to a file named `.csv`, a CSV header row and one row per outcome. Memory holds at most one
+ * batch of lines plus the stream's buffer: call {@link ready} between records so reading the input waits
+ * while the disk catches up.
  *
  * The file is only replaced once the run has begun ({@link start}, or the first outcome, or the end): a run
  * refused before it began ({@link withdraw}) leaves an earlier report as it was.
  */
 export class ReportWriter {
   #pending = "";
+  readonly #lines: LineFormat;
   #failure: Error | undefined;
   #stream: WriteStream | undefined;
   /** Device and inode of the file the stream opened, to tell at the end whether the name still leads to it. */
@@ -54,7 +116,9 @@ export class ReportWriter {
     readonly file: string,
     /** Whether {@link open} made the file, so that {@link withdraw} removes it again. */
     private readonly created: boolean,
-  ) {}
+  ) {
+    this.#lines = reportIsCsv(file) ? CSV_LINES : NDJSON_LINES;
+  }
 
   /**
    * Checks that `file` can be written (creating it when it does not exist, leaving it as it is otherwise)
@@ -74,7 +138,7 @@ export class ReportWriter {
       tool: `bulk-user-import ${VERSION}`,
       ...header,
     };
-    writer.#line(line);
+    writer.#add(writer.#lines.header(line));
     return writer;
   }
 
@@ -108,7 +172,7 @@ export class ReportWriter {
 
   outcome(outcome: RecordOutcome): void {
     this.start();
-    this.#line({ kind: "outcome", ...outcome });
+    this.#add(this.#lines.outcome(outcome));
   }
 
   /** Resolves once the file has room for more (at once when it has); rejects after a write error. */
@@ -123,7 +187,7 @@ export class ReportWriter {
   async finish(report: ImportReport): Promise<void> {
     const { outcomes: _outcomes, ...summary } = report;
     this.start();
-    this.#line({ kind: "summary", ...summary });
+    this.#add(this.#lines.summary({ kind: "summary", ...summary }));
     this.#flush();
     this.#stream?.end();
     await this.#either("finish");
@@ -176,10 +240,10 @@ export class ReportWriter {
     });
   }
 
-  #line(value: object): void {
+  #add(text: string): void {
     // After a write error nothing reaches the file: lines kept for it would only pile up in memory.
     if (this.#failure !== undefined) return;
-    this.#pending += `${JSON.stringify(value)}\n`;
+    this.#pending += text;
     if (this.#pending.length >= BATCH_CHARS) this.#flush();
   }
 

@@ -30,7 +30,7 @@ Import options:
   --client-secret <secret> Propeller (or PROPELLER_CLIENT_SECRET)
   --environment <name>     SlashID production|sandbox, Userpilot analytex|analytex-eu
   --dry-run                validate only; nothing is sent
-  --report <file>          write the import report as it runs (NDJSON; see Reports below)
+  --report <file>          write the import report as it runs (NDJSON, CSV for a .csv name; see Reports)
   --journal <file>         record progress; re-run with the same journal to resume
   --concurrency <n>        requests in flight; above the vendor's limit is an error
   --chunk-size <n>         records per request; above the vendor's limit is an error
@@ -47,7 +47,8 @@ Import options:
 
 Reports (--report): NDJSON, written as the import runs: a {"kind":"header"} line, one {"kind":"outcome"}
   line per record as its outcome is known, and a {"kind":"summary"} line last (the counts; absent if the
-  run did not end).
+  run did not end). A name ending in .csv gets CSV: a header row, index,key,outcome,id,code,rule,reason,
+  warning, then a row per record; a cell starting with =, +, - or @ starts with ' (no formula runs).
 
 CSV: headers are field names (dotted for nested fields); a cell is a string unless its header names a type:
   properties.seats:number, active:boolean, tags:json (or :string). SlashID reads its slashid:* columns.

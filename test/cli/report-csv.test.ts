@@ -1,0 +1,119 @@
+// `--report out.csv` writes CSV, one row per record under a header row, as an integrator opening it in a
+// spreadsheet or a CSV reader expects; before, the file held NDJSON whatever its name. A cell a spreadsheet
+// would run as a formula (a key from the input, a vendor's reason) starts with a single quote.
+import { readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import { ReportWriter } from "../../src/cli/report-file.js";
+import { createFullStorySimulator } from "../../src/testing/index.js";
+import { cli, fullStoryFlags, ndjson, useServedSimulators, useTempDir } from "./helpers.js";
+
+const file = useTempDir("bui-report-csv-");
+const serve = useServedSimulators();
+
+const HEADER = "index,key,outcome,id,code,rule,reason,warning";
+
+/** A CSV report's rows by its header, in input order. */
+function rowsOf(report: string): Record<string, string>[] {
+  const rows = parse<Record<string, string>>(readFileSync(report, "utf8"), { columns: true });
+  return rows.sort((a, b) => Number(a["index"]) - Number(b["index"]));
+}
+
+describe("--report with a .csv name", () => {
+  it("writes a header row and one row per record, with each outcome's fields in its columns", async () => {
+    const { url } = await serve(createFullStorySimulator({ processingPolls: 0 }));
+    const input = file(
+      "users.ndjson",
+      ndjson([
+        { uid: 'ann, "the first"', email: "ann@example.com" },
+        { uid: 7 },
+        { uid: "bob", email: "bob@example.com" },
+        { uid: "bob", email: "bob@example.org" },
+      ]),
+    );
+    const report = file("outcomes.csv");
+
+    const { code } = await cli([
+      "import",
+      "fullstory",
+      input,
+      "--report",
+      report,
+      ...fullStoryFlags(url),
+    ]);
+
+    expect(code).toBe(1);
+    expect(readFileSync(report, "utf8").split("\n")[0]).toBe(HEADER);
+    const rows = rowsOf(report);
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toMatchObject({ key: 'ann, "the first"', outcome: "imported", code: "" });
+    expect(rows[0]?.["id"]).not.toBe("");
+    expect(rows[1]).toMatchObject({
+      key: "#1",
+      outcome: "rejected",
+      rule: "fullstory.field_type",
+      reason: "record 1 (#1): uid: must be a string",
+    });
+    expect(rows[3]).toMatchObject({ key: "bob", outcome: "imported" });
+    expect(rows[3]?.["warning"]).toContain("same key");
+  });
+
+  it("puts a single quote before a key that a spreadsheet would run as a formula (=, +, -, @)", async () => {
+    const { url } = await serve(createFullStorySimulator({ processingPolls: 0 }));
+    const keys = ['=HYPERLINK("https://evil.example","open")', "+1+1", "-2+3", "@SUM(1)", "plain"];
+    const input = file("formulas.ndjson", ndjson(keys.map((uid) => ({ uid }))));
+    const report = file("formulas.csv");
+
+    const { code } = await cli([
+      "import",
+      "fullstory",
+      input,
+      "--report",
+      report,
+      ...fullStoryFlags(url),
+    ]);
+
+    expect(code).toBe(0);
+    expect(rowsOf(report).map((row) => row["key"])).toEqual([
+      `'${keys[0]}`,
+      "'+1+1",
+      "'-2+3",
+      "'@SUM(1)",
+      "plain",
+    ]);
+  });
+
+  it("quotes a vendor's reason, code, id and warning alike, and takes .CSV in capitals as CSV", async () => {
+    const report = file("vendor.CSV");
+    const writer = await ReportWriter.open(report, {
+      vendor: "fullstory",
+      input: "users.ndjson",
+      startedAt: new Date(0).toISOString(),
+    });
+    writer.outcome({
+      index: 0,
+      key: "a",
+      outcome: "failed",
+      code: "=1",
+      reason: "=cmd|'/C calc'!A0",
+    });
+    writer.outcome({ index: 1, key: "b", outcome: "imported", id: "-9", warning: "@x" });
+    await writer.finish({
+      vendor: "fullstory",
+      total: 2,
+      imported: 1,
+      failed: 1,
+      rejected: 0,
+      outcomes: [],
+      chunks: { sent: 1, resumed: 0, replayed: 0 },
+      events: {},
+      aborted: false,
+      startedAt: new Date(0).toISOString(),
+      durationMs: 1,
+    });
+
+    const [failed, imported] = rowsOf(report);
+    expect(failed).toMatchObject({ code: "'=1", reason: "'=cmd|'/C calc'!A0" });
+    expect(imported).toMatchObject({ id: "'-9", warning: "'@x" });
+  });
+});
