@@ -15,8 +15,9 @@ import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 import { RepeatedKeys } from "./json-array-keys.js";
 import { NumberCheckingTokenizer } from "./json-array-numbers.js";
 import { LOOKS_UTF16, LineEnds, UTF16_START, jsonChunks, looksUtf16 } from "./file-start.js";
+import { endsInsideValue } from "./cut-off-json.js";
 import { LineBreaks } from "./line-breaks.js";
-import { Utf8Check, invalidOffsets } from "./utf8-check.js";
+import { Utf8Check, incompleteTail, invalidOffsets } from "./utf8-check.js";
 import { CellError } from "../vendor-module.js";
 
 /**
@@ -179,12 +180,36 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
   if (partial.overflowed) {
     yield tooLong(line + 1);
   } else if (!partial.empty) {
-    for (const text of linesOf(partial.take(Buffer.alloc(0)), ends.byte ?? NEWLINE)) {
+    const rest = partial.take(Buffer.alloc(0));
+    const eol = ends.byte ?? NEWLINE;
+    const texts = linesOf(rest, eol);
+    for (const [i, text] of texts.entries()) {
       line += 1;
+      // Only the file's last line can have been cut: every other one has its line end.
+      if (i === texts.length - 1 && cutOff(rest.subarray(rest.lastIndexOf(eol) + 1)))
+        throw new Error(
+          `${file}: the file ends inside a record: line ${line} has no line end, and its JSON stops ` +
+            "part-way (was the file cut off as it was written or copied?); the records before it were read",
+        );
       const record = recordOfLine(text, line);
       if (record !== BLANK) yield record;
     }
   }
+}
+
+/**
+ * Whether a last line without a line end stops inside its JSON, as a file cut off part-way does: a broken
+ * input, as a cut-off `.json` array is, not a record to reject. A line ended, or one whose JSON breaks
+ * before its end, is a bad record like any other. The cut may split a character's bytes.
+ */
+function cutOff(bytes: Buffer): boolean {
+  const tail = incompleteTail(bytes);
+  const whole = bytes.subarray(0, bytes.length - tail);
+  if (!isUtf8(whole)) return false;
+  const text = whole.toString("utf8");
+  if (JSON_BLANK.test(text)) return false;
+  // A character cut part-way stood in a string, the one place JSON takes it: é stands in for it there.
+  return endsInsideValue(tail === 0 ? text : `${text}é`);
 }
 
 /** The start of a line not yet ended, kept until it is {@link MAX_RECORD_BYTES} long, then only counted. */

@@ -71,7 +71,7 @@ function sequenceLength(bytes: Uint8Array, i: number): number {
 }
 
 /** Bytes at the end that start a multi-byte character but do not finish it (0–3). */
-function incompleteTail(bytes: Uint8Array): number {
+export function incompleteTail(bytes: Uint8Array): number {
   for (let back = 1; back <= 3 && back <= bytes.length; back++) {
     const b = bytes[bytes.length - back]!;
     if (b < 0x80) return 0;
