@@ -52,10 +52,11 @@ const COLUMNS: { readonly [F in OutcomeField]: F } = {
   code: "code",
   rule: "rule",
   reason: "reason",
+  vendorMayHold: "vendorMayHold",
   warning: "warning",
 };
 
-/** The header row of a report written as CSV: `index,key,outcome,id,code,rule,reason,warning`. */
+/** The header row of a report written as CSV: `index,key,outcome,id,code,rule,reason,vendorMayHold,warning`. */
 const REPORT_CSV_COLUMNS: readonly OutcomeField[] = Object.values(COLUMNS);
 
 const CSV_OPTIONS = {
@@ -64,6 +65,8 @@ const CSV_OPTIONS = {
   // full-width forms) would run as a formula in the spreadsheet that opens the file (OWASP's CSV injection).
   // Such a cell starts with a single quote, which spreadsheets take as "text follows".
   escape_formulas: true,
+  // As the NDJSON report writes it, not csv-stringify's default "1".
+  cast: { boolean: (value: boolean) => String(value) },
 };
 
 /** How a report's lines are written: NDJSON, or CSV rows of the outcomes for a file named `.csv`. */

@@ -11,7 +11,7 @@ import { cli, fullStoryFlags, ndjson, useServedSimulators, useTempDir } from "./
 const file = useTempDir("bui-report-csv-");
 const serve = useServedSimulators();
 
-const HEADER = "index,key,outcome,id,code,rule,reason,warning";
+const HEADER = "index,key,outcome,id,code,rule,reason,vendorMayHold,warning";
 
 /** A CSV report's rows by its header, in input order. */
 function rowsOf(report: string): Record<string, string>[] {
@@ -96,6 +96,7 @@ describe("--report with a .csv name", () => {
       outcome: "failed",
       code: "=1",
       reason: "=cmd|'/C calc'!A0",
+      vendorMayHold: true,
     });
     writer.outcome({ index: 1, key: "b", outcome: "imported", id: "-9", warning: "@x" });
     await writer.finish({
@@ -103,6 +104,7 @@ describe("--report with a .csv name", () => {
       total: 2,
       imported: 1,
       failed: 1,
+      vendorMayHold: 1,
       rejected: 0,
       outcomes: [],
       chunks: { sent: 1, resumed: 0, replayed: 0 },
@@ -113,7 +115,11 @@ describe("--report with a .csv name", () => {
     });
 
     const [failed, imported] = rowsOf(report);
-    expect(failed).toMatchObject({ code: "'=1", reason: "'=cmd|'/C calc'!A0" });
-    expect(imported).toMatchObject({ id: "'-9", warning: "'@x" });
+    expect(failed).toMatchObject({
+      code: "'=1",
+      reason: "'=cmd|'/C calc'!A0",
+      vendorMayHold: "true",
+    });
+    expect(imported).toMatchObject({ id: "'-9", warning: "'@x", vendorMayHold: "" });
   });
 });
