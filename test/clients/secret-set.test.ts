@@ -46,6 +46,33 @@ describe("SecretSet.scrub", () => {
   });
 });
 
+describe("SecretSet: a secret echoed in another case", () => {
+  // The set's secrets are upper-case: a server lower-casing its whole message changes every letter.
+  const key = `${secretOf(16)}${faker.string.alphanumeric({ length: 16, casing: "lower" })}`;
+  const secrets = new SecretSet();
+  secrets.add(key);
+
+  it("is redacted upper-cased, lower-cased, or in mixed case", () => {
+    for (const echoed of [
+      key.toUpperCase(),
+      key.toLowerCase(),
+      `${key.slice(0, 8).toLowerCase()}${key.slice(8)}`,
+    ])
+      expect(secrets.scrub(`invalid token ${echoed}.`)).toBe("invalid token [REDACTED].");
+  });
+
+  it("is redacted when a run of it, or a piece at a cut, comes back in another case", () => {
+    expect(secrets.scrubRuns(`key ${key.slice(3, 15).toLowerCase()}...`)).toBe("key [REDACTED]...");
+    expect(secrets.clip(`key ${key.slice(0, 5).toLowerCase()}`, 100)).toBe("key [REDACTED]");
+  });
+
+  it("of a short secret, only as given: it would eat ordinary words in another case", () => {
+    const short = new SecretSet();
+    short.add("test");
+    expect(short.scrub("Test failed: test TEST")).toBe("Test failed: [REDACTED] TEST");
+  });
+});
+
 describe("SecretSet.clip", () => {
   const key = secretOf(32);
   const secrets = new SecretSet();
@@ -93,5 +120,13 @@ describe("a secret far longer than any key (a broken token endpoint's token)", (
     secrets.add(key, huge);
     const text = `a ${huge} b ${encodeURIComponent(huge)} c ${key} d`;
     expect(secrets.scrub(text)).toBe("a [REDACTED] b [REDACTED] c [REDACTED] d");
+  });
+
+  it("is redacted in another case too", () => {
+    const secrets = new SecretSet();
+    secrets.add(huge);
+    expect(secrets.scrub(`a ${huge.toLowerCase()} b ${huge.toUpperCase()}`)).toBe(
+      "a [REDACTED] b [REDACTED]",
+    );
   });
 });

@@ -27,6 +27,23 @@ const RUNS_PER_VALUE = 256 * 1024;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
+ * `text` lower-cased with every character left at its index, so what is found in the folded text is cut from
+ * the text itself: secrets of 6 or more characters are matched in any case, as a vendor or proxy may echo a
+ * header upper-cased, or lower-case a whole message. (A character whose lower case is longer, `İ`, stays.)
+ */
+function fold(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return lower;
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charAt(i);
+    const folded = unit.toLowerCase();
+    out += folded.length === 1 ? folded : unit;
+  }
+  return out;
+}
+
+/**
  * Secrets at least this long are searched for as plain text, outside the pattern: V8 refuses a pattern holding
  * a literal of some 32,000 characters (a broken token endpoint's token), and its SyntaxError quotes the whole
  * pattern, every secret in it.
@@ -91,8 +108,9 @@ export function base64Forms(value: string): Set<string> {
 export class SecretSet {
   readonly #values = new Set<string>();
   #runs: Set<string> | undefined;
-  #pattern: RegExp | undefined;
+  #pattern: { readonly anyCase?: RegExp; readonly exact?: RegExp } | undefined;
   #byLength: string[] | undefined;
+  #folded: string[] | undefined;
 
   /** Holds each secret in every form it may come back in (see `echoedForms`); sends nothing. */
   add(...values: (string | undefined)[]): void {
@@ -103,20 +121,27 @@ export class SecretSet {
     this.#pattern = undefined;
     this.#runs = undefined;
     this.#byLength = undefined;
+    this.#folded = undefined;
   }
 
   /**
-   * `text` with every secret held, in each form it may come back in, replaced by `[REDACTED]`; a secret of
-   * fewer than 6 characters only where it stands alone, so it does not eat ordinary words.
+   * `text` with every secret held, in each form it may come back in and in any case, replaced by
+   * `[REDACTED]`; a secret of fewer than 6 characters only as given and where it stands alone, so it does not
+   * eat ordinary words.
    */
   scrub(text: string): string {
     let out = text;
     // Longest first, as in the pattern; a long secret is no part of a short one.
-    for (const secret of this.#sorted())
-      if (secret.length >= PLAIN_FROM && out.includes(secret))
-        out = out.replaceAll(secret, REDACTED);
-    const pattern = this.#compiled();
-    return pattern === undefined ? out : out.replace(pattern, REDACTED);
+    for (const secret of this.#sorted()) {
+      if (secret.length < PLAIN_FROM) break;
+      const wanted = fold(secret);
+      if (fold(out).includes(wanted))
+        out = redactMatches(out, (folded) => indicesOf(folded, wanted));
+    }
+    const { anyCase, exact } = this.#compiled();
+    if (anyCase !== undefined) out = redactMatches(out, (folded) => folded.matchAll(anyCase));
+    // After the longer secrets, so a short one inside a longer one cannot leave the rest of it behind.
+    return exact === undefined ? out : out.replace(exact, REDACTED);
   }
 
   /**
@@ -151,10 +176,11 @@ export class SecretSet {
 
   #withoutRuns(scrubbed: string, keepWords = false): string {
     const runs = this.#runSet();
+    const folded = fold(scrubbed);
     let hidden: boolean[] | undefined;
     // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
     for (let at = 0; at + MIN_RUN <= scrubbed.length; at++) {
-      if (!runs.has(scrubbed.slice(at, at + MIN_RUN))) continue;
+      if (!runs.has(folded.slice(at, at + MIN_RUN))) continue;
       hidden ??= new Array<boolean>(scrubbed.length).fill(false);
       hidden.fill(true, at, at + MIN_RUN);
     }
@@ -180,14 +206,16 @@ export class SecretSet {
     return out;
   }
 
-  /** Every run of {@link MIN_RUN} characters of every secret, made once per set of secrets. */
+  /** Every run of {@link MIN_RUN} characters of every secret, folded, made once per set of secrets. */
   #runSet(): ReadonlySet<string> {
     if (this.#runs !== undefined) return this.#runs;
     const runs = new Set<string>();
-    for (const secret of this.#values)
-      if (secret.length <= RUNS_OF_SECRETS_UP_TO)
-        for (let start = 0; start + MIN_RUN <= secret.length; start++)
-          runs.add(secret.slice(start, start + MIN_RUN));
+    for (const secret of this.#values) {
+      if (secret.length > RUNS_OF_SECRETS_UP_TO) continue;
+      const folded = fold(secret);
+      for (let start = 0; start + MIN_RUN <= folded.length; start++)
+        runs.add(folded.slice(start, start + MIN_RUN));
+    }
     return (this.#runs = runs);
   }
 
@@ -247,24 +275,32 @@ export class SecretSet {
   }
 
   /**
-   * One pass over the text, longest secret first: a short secret inside a longer one cannot leave the rest of
-   * the longer one behind, and the marker itself is never rescanned.
+   * Two patterns, each one pass, longest secret first: the secrets of 6 or more characters, folded, for
+   * the folded text; then the shorter ones as given, each where it stands alone (one matched in any case
+   * would eat more words: `Admin`, `TEST`). The longer go first, so a short secret inside a longer one cannot
+   * leave the rest of it behind; no short one matches in a marker (only `REDACTED` stands alone there).
    */
-  #compiled(): RegExp | undefined {
+  #compiled(): { readonly anyCase?: RegExp; readonly exact?: RegExp } {
     if (this.#pattern !== undefined) return this.#pattern;
-    const short = this.#sorted().filter((secret) => secret.length < PLAIN_FROM);
-    if (short.length === 0) return undefined;
-    this.#pattern = new RegExp(
-      short
-        .map((secret) =>
-          secret.length < WHOLE_WORD_BELOW
-            ? `${STANDS_ALONE_AFTER}${escape(secret)}(?![A-Za-z0-9])`
-            : escape(secret),
-        )
-        .join("|"),
-      "g",
-    );
-    return this.#pattern;
+    const patterned = this.#sorted().filter((secret) => secret.length < PLAIN_FROM);
+    const long = [
+      ...new Set(
+        patterned
+          .filter((secret) => secret.length >= WHOLE_WORD_BELOW)
+          .map((secret) => fold(secret)),
+      ),
+    ];
+    const short = patterned.filter((secret) => secret.length < WHOLE_WORD_BELOW);
+    const alone = (secret: string) => `${STANDS_ALONE_AFTER}${escape(secret)}(?![A-Za-z0-9])`;
+    return (this.#pattern = {
+      ...(long.length > 0 && { anyCase: new RegExp(long.map(escape).join("|"), "g") }),
+      ...(short.length > 0 && { exact: new RegExp(short.map(alone).join("|"), "g") }),
+    });
+  }
+
+  /** The secrets' forms, folded (see {@link fold}). */
+  #foldedValues(): readonly string[] {
+    return (this.#folded ??= [...new Set([...this.#values].map((secret) => fold(secret)))]);
   }
 
   /** The secrets' forms, longest first. */
@@ -274,15 +310,16 @@ export class SecretSet {
 
   #redactEdges(text: string): string {
     let out = text;
-    for (const secret of this.#values) {
+    // In any case, as the secrets' runs are: a cut through an upper-cased echo leaves a piece of it.
+    for (const secret of this.#foldedValues()) {
       for (let n = Math.min(secret.length, out.length); n >= MIN_FRAGMENT; n--) {
-        if (out.endsWith(secret.slice(0, n))) {
+        if (fold(out.slice(out.length - n)) === secret.slice(0, n)) {
           out = out.slice(0, out.length - n) + REDACTED;
           break;
         }
       }
       for (let n = Math.min(secret.length, out.length); n >= MIN_FRAGMENT; n--) {
-        if (out.startsWith(secret.slice(secret.length - n))) {
+        if (fold(out.slice(0, n)) === secret.slice(secret.length - n)) {
           out = REDACTED + out.slice(n);
           break;
         }
@@ -290,4 +327,27 @@ export class SecretSet {
     }
     return out;
   }
+}
+
+/**
+ * `text` with every match that `find` makes in the folded text (see {@link fold}) replaced by the marker:
+ * the folded text keeps every character at its index, so each match is cut from `text` where it was found.
+ */
+function redactMatches(
+  text: string,
+  find: (folded: string) => Iterable<{ readonly index: number; readonly 0: string }>,
+): string {
+  let out = "";
+  let from = 0;
+  for (const match of find(fold(text))) {
+    out += text.slice(from, match.index) + REDACTED;
+    from = match.index + match[0].length;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** Each place `wanted` (not empty) stands in `text`, left to right, not overlapping, as `matchAll` gives. */
+function* indicesOf(text: string, wanted: string): Generator<{ index: number; 0: string }> {
+  for (let at = text.indexOf(wanted); at !== -1; at = text.indexOf(wanted, at + wanted.length))
+    yield { index: at, 0: wanted };
 }
