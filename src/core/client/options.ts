@@ -10,7 +10,11 @@ export interface CommonClientOptions {
    */
   baseUrl?: string;
   /**
-   * The fetch to send with.
+   * The fetch to send with. It must not follow redirects: it gets each request with `redirect: "manual"`,
+   * and should send it so (a 3xx is then the `redirect` variant, nothing sent where it points). One that
+   * follows a redirect itself sends the credentials on to the origin the `Location` names, which the client
+   * cannot stop; it notices the answer (`redirected`, or a `url` of another origin), fails the call with the
+   * `redirect` variant without reading it, and does not retry it.
    * @default `globalThis.fetch`, looked up on each call
    */
   fetch?: (request: Request) => Promise<Response>;

@@ -69,12 +69,16 @@ export type TransportVariant =
   | {
       /**
        * The vendor (or something in front of it) answered with a 3xx. Redirects are never followed, so no
-       * credential reaches the origin it names; not retried, and not transient: it would only repeat.
+       * credential reaches the origin it names; not retried, and not transient: it would only repeat. Also
+       * when a client's own `fetch` followed one itself (which it must not): its answer is not read.
        */
       readonly status: "redirect";
-      /** The 3xx status the answer had. */
+      /** The 3xx status the answer had; of a redirect the client's `fetch` followed, its last answer's. */
       readonly httpStatus: number;
-      /** The `Location` it named, scrubbed of secrets; null when it named none. */
+      /**
+       * The `Location` it named, scrubbed of secrets; null when it named none. Of a redirect the client's
+       * `fetch` followed, the URL it ended at, scrubbed (null when its answer has none).
+       */
       readonly location: string | null;
     }
   | {
@@ -208,6 +212,8 @@ function describe(
     case "redirect": {
       const location = variant["location"];
       const to = typeof location === "string" ? ` to ${secrets.clip(location, 300)}` : "";
+      if (cause instanceof TransportFailure && cause.response?.followed === true)
+        return `${where}: the client's fetch followed a redirect${to} (a fetch given to a client must not follow redirects): the request and its credentials may have gone there; its HTTP ${String(variant["httpStatus"])} answer is not read`;
       return `${where}: HTTP ${String(variant["httpStatus"])} redirect${to}, not followed`;
     }
     case "too_large":

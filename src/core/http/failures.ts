@@ -3,6 +3,11 @@ export interface FailureResponse {
   readonly httpStatus: number;
   /** The redirect's `Location` header as sent (null when it had none). */
   readonly location?: string | null;
+  /**
+   * Set when the caller's fetch followed the redirect itself: `httpStatus` is then its last answer's, and
+   * `location` the URL that answer came from.
+   */
+  readonly followed?: true;
   /** The body cap that was passed. */
   readonly maxBytes?: number;
 }

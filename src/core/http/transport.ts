@@ -27,7 +27,9 @@ export interface RetryEvent {
 
 export interface TransportOptions {
   /**
-   * The fetch to send with.
+   * The fetch to send with. It must not follow redirects (send each request as given, `redirect: "manual"`):
+   * an answer it followed a redirect to (`redirected`, or a `url` of another origin) fails with kind
+   * `redirect`, unread, though the request may have gone there.
    * @default `globalThis.fetch`, looked up at call time (so msw can intercept)
    */
   fetch?: (request: Request) => Promise<Response>;
@@ -296,6 +298,13 @@ async function attemptOnce(
       discard(response.body);
       throw redirected(response);
     }
+    // `redirect: "manual"` binds fetch alone: a caller's fetch may follow a redirect itself (or send with a
+    // library that does). What went there cannot be called back, but its answer is not the vendor's, and a
+    // retry would send the credentials there again.
+    if (followedRedirect(response, request.url)) {
+      discard(response.body);
+      throw followedElsewhere(response);
+    }
     try {
       const body = await readCapped(response, maxBytes, stop.aborted);
       return new Response(body.byteLength === 0 ? null : body, {
@@ -345,6 +354,31 @@ function redirected(response: Response): TransportFailure {
     true,
     undefined,
     { httpStatus: response.status, location },
+  );
+}
+
+/**
+ * Whether `response` is the end of a redirect its fetch followed: it says so, or it came from another
+ * origin than the request's. A Response a fetch built itself (`new Response(…)`, a test double) has no URL
+ * and says nothing of where it came from.
+ */
+function followedRedirect(response: Response, sentTo: string): boolean {
+  const { redirected, url } = response as { redirected?: unknown; url?: unknown };
+  if (redirected === true) return true;
+  return (
+    typeof url === "string" && URL.canParse(url) && new URL(url).origin !== new URL(sentTo).origin
+  );
+}
+
+function followedElsewhere(response: Response): TransportFailure {
+  const url: unknown = response.url;
+  const location = typeof url === "string" && url !== "" ? url : null;
+  return new TransportFailure(
+    "redirect",
+    `the client's fetch followed a redirect${location === null ? "" : ` to ${location}`} (a fetch given to a client must not follow redirects): the request and its credentials may have gone there; its HTTP ${response.status} answer is not read`,
+    true,
+    undefined,
+    { httpStatus: response.status, location, followed: true },
   );
 }
 
