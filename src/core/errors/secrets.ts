@@ -6,6 +6,8 @@ const REDACTED = "[REDACTED]";
 const MIN_FRAGMENT = 4;
 /** Secrets shorter than this are redacted only where they stand alone, so they do not eat ordinary words. */
 const WHOLE_WORD_BELOW = 6;
+/** The shortest base64 stretch of a secret's bytes that is redacted. */
+const MIN_ENCODED = 8;
 /** The shortest run of a secret's characters redacted anywhere in a text that someone else already cut. */
 const MIN_RUN = 6;
 /**
@@ -56,6 +58,9 @@ const PLAIN_FROM = 8192;
  */
 const STANDS_ALONE_AFTER = "(?<=^|[^A-Za-z0-9]|%[0-9A-Fa-f]{2})";
 
+/** `value` as an `application/x-www-form-urlencoded` body carries it (space as `+`, `~!'()` escaped). */
+const formEncoded = (value: string) => new URLSearchParams({ s: value }).toString().slice(2);
+
 /**
  * A secret as given and as it may come back, each form distinct and non-empty:
  * - trimmed: fetch strips leading and trailing whitespace from a header value, so a key read with a stray CR,
@@ -73,7 +78,7 @@ export function echoedForms(value: string): Set<string> {
     forms
       .add(base)
       .add(encodeURIComponent(base))
-      .add(new URLSearchParams({ s: base }).toString().slice(2))
+      .add(formEncoded(base))
       .add(json)
       .add(json.replaceAll("/", "\\/"));
   }
@@ -107,16 +112,34 @@ export function base64Forms(value: string): Set<string> {
  */
 export class SecretSet {
   readonly #values = new Set<string>();
+  /**
+   * The secrets' base64 and base64url stretches (see `base64Forms`), matched whole only: runs of 6 of so
+   * many random stretches would redact ordinary words.
+   */
+  readonly #encoded = new Set<string>();
   #runs: Set<string> | undefined;
   #pattern: { readonly anyCase?: RegExp; readonly exact?: RegExp } | undefined;
   #byLength: string[] | undefined;
   #folded: string[] | undefined;
 
-  /** Holds each secret in every form it may come back in (see `echoedForms`); sends nothing. */
+  /**
+   * Holds each secret in every form it may come back in (see `echoedForms`), and base64-encoded as sent
+   * (as given, trimmed, form-urlencoded), as a gateway quoting a Basic header or a JWT copying a token
+   * request's form carries it, anywhere in a longer base64 text (see `base64Forms`); sends nothing.
+   */
   add(...values: (string | undefined)[]): void {
     for (const value of values) {
       if (value === undefined) continue;
       for (const form of echoedForms(value)) this.#values.add(form);
+      // Not every escaped form too: each adds six stretches to the pattern, and a chunk's passwords are
+      // hundreds of secrets. A token of megabytes is scrubbed as given only.
+      for (const base of new Set([value, value.trim()])) {
+        if (base === "" || base.length >= PLAIN_FROM) continue;
+        for (const sent of new Set([base, formEncoded(base)]))
+          for (const encoded of base64Forms(sent))
+            // Shorter stretches (of a secret under 8 characters) could be any text's.
+            if (encoded.length >= MIN_ENCODED) this.#encoded.add(encoded);
+      }
     }
     this.#pattern = undefined;
     this.#runs = undefined;
@@ -132,11 +155,14 @@ export class SecretSet {
   scrub(text: string): string {
     let out = text;
     // Longest first, as in the pattern; a long secret is no part of a short one.
+    let folded: string | undefined;
     for (const secret of this.#sorted()) {
       if (secret.length < PLAIN_FROM) break;
       const wanted = fold(secret);
-      if (fold(out).includes(wanted))
-        out = redactMatches(out, (folded) => indicesOf(folded, wanted));
+      // Folded again only once something was cut: a body of megabytes is folded once, not once a form.
+      if (!(folded ??= fold(out)).includes(wanted)) continue;
+      out = redactMatches(out, (text) => indicesOf(text, wanted));
+      folded = undefined;
     }
     const { anyCase, exact } = this.#compiled();
     if (anyCase !== undefined) out = redactMatches(out, (folded) => folded.matchAll(anyCase));
@@ -303,9 +329,11 @@ export class SecretSet {
     return (this.#folded ??= [...new Set([...this.#values].map((secret) => fold(secret)))]);
   }
 
-  /** The secrets' forms, longest first. */
+  /** The secrets' forms, and their base64 stretches, longest first. */
   #sorted(): readonly string[] {
-    return (this.#byLength ??= [...this.#values].sort((a, b) => b.length - a.length));
+    return (this.#byLength ??= [...this.#values, ...this.#encoded].sort(
+      (a, b) => b.length - a.length,
+    ));
   }
 
   #redactEdges(text: string): string {
