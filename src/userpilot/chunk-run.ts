@@ -610,7 +610,7 @@ export class ChunkRun {
       failure(
         "job_timeout",
         `job ${jobId} was still ${status} after ${duration(plan.elapsed())}; ` +
-          `it may yet finish: ${pickUp}`,
+          `it may yet finish, so Userpilot may hold this user: ${pickUp}`,
       ),
       false,
     );
