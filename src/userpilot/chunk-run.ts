@@ -286,9 +286,10 @@ export class ChunkRun {
       if (answer.ok) {
         const jobId: unknown = answer.data.job_id;
         if (typeof jobId !== "string" || !isPathSegment(jobId)) {
+          // Accepted all the same: the job it made may import them, so the vendor may hold them.
           return fail(
             "malformed",
-            "bulkIdentifyUsers answered 202 without a usable job_id, so the job holding these users is unknown",
+            `bulkIdentifyUsers answered 202 without a usable job_id, so the job holding these users is unknown${UNSETTLED_JOB_NOTE}`,
           );
         }
         const distinct = this.distinctUsers(start, end);

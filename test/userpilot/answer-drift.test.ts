@@ -115,3 +115,35 @@ describe("Userpilot row counts that cannot be true", () => {
     },
   );
 });
+
+describe("a 202 whose job_id cannot name a job", () => {
+  it.each([[""], [".."]])(
+    "job_id %j, not sent again: the users fail saying Userpilot may hold them (vendorMayHold)",
+    async (jobId) => {
+      const up = vendor({ stepMs: 0 });
+      up.sim.setFaults({
+        script: ({ operation }) =>
+          operation === "bulkIdentifyUsers"
+            ? {
+                after: async (answer) =>
+                  json({ ...((await answer.json()) as object), job_id: jobId }, 202),
+              }
+            : undefined,
+      });
+      const report = await run(users(2), { chunkRecords: 2, chunkAttempts: 1 });
+
+      expectEveryRecordOnce(report, 2);
+      // Userpilot took the request and made a job of these users, which may import them.
+      expect(up.sim.jobs()).toHaveLength(1);
+      for (const outcome of report.outcomes) {
+        expect(outcome).toMatchObject({
+          outcome: "failed",
+          code: "malformed",
+          reason: matching(/without a usable job_id.*may hold this record/),
+          vendorMayHold: true,
+        });
+      }
+      expect(report.vendorMayHold).toBe(2);
+    },
+  );
+});
