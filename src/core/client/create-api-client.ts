@@ -99,7 +99,9 @@ export type ApiClient<
    * and a call that brings its own `fetch`, which would send past the transport.
    *
    * Unlike the operation methods, `raw` does not check answers against the spec: `data` is what the vendor
-   * sent. Middleware added with `raw.use` runs on the operation methods' requests as well, after the client's.
+   * sent. Middleware added with `raw.use` runs on the operation methods' requests as well, after the
+   * client's; an answer it gives (an `onRequest` or `onError` returning a Response, an `onResponse` replacing
+   * one) is the one they interpret, as `raw` returns it.
    */
   readonly raw: Client<Paths>;
   /**
@@ -336,6 +338,24 @@ interface RawInit {
   baseUrl?: unknown;
 }
 
+/** What openapi-fetch resolves a call to. */
+interface OpenApiFetchResult {
+  readonly data?: unknown;
+  readonly error?: unknown;
+  readonly response: Response;
+}
+
+/**
+ * The body text of an answer a caller's middleware gave in the transport's place. A 2xx one is unread
+ * (`parseAs: "stream"`); openapi-fetch read a non-2xx one itself, leaving its text, or what JSON.parse made
+ * of it, as `error`.
+ */
+async function middlewareAnswerText(result: OpenApiFetchResult): Promise<string> {
+  if (!result.response.bodyUsed) return result.response.text();
+  if (result.error === undefined) return "";
+  return typeof result.error === "string" ? result.error : JSON.stringify(result.error);
+}
+
 async function invoke<Table extends OperationTable>(
   send: (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>,
   config: ApiClientConfig<Table>,
@@ -354,8 +374,11 @@ async function invoke<Table extends OperationTable>(
   const { serializedBody, signal, ...rest } = init;
   const serialized = serializeBody(spec, init.body, serializedBody);
   const call = callSignal(signal);
+  // The response the transport's answer was handed to openapi-fetch as: a caller's middleware may answer in
+  // its place (an `onRequest` or `onError` returning a Response, an `onResponse` replacing it).
+  let handedOver: Response | undefined;
   try {
-    await send(spec.method.toLowerCase(), spec.path, {
+    const result = (await send(spec.method.toLowerCase(), spec.path, {
       ...rest,
       ...(call.signal === undefined ? {} : { signal: call.signal }),
       // openapi-fetch need not parse a successful body: it is interpreted below, from the captured text.
@@ -375,9 +398,21 @@ async function invoke<Table extends OperationTable>(
         const { status, statusText, headers } = response;
         const afterArrivedTry = answersAfterArrivedTry(response);
         captured = { status, headers, text: utf8.decode(bytes), afterArrivedTry };
-        return new Response(bytes.byteLength === 0 ? null : bytes, { status, statusText, headers });
+        handedOver = new Response(bytes.byteLength === 0 ? null : bytes, {
+          status,
+          statusText,
+          headers,
+        });
+        return handedOver;
       },
-    });
+    })) as OpenApiFetchResult;
+    // The answer `raw` would return is the one interpreted; the vendor's history (an earlier try that may
+    // have arrived) stays the transport's.
+    if (result.response !== handedOver) {
+      const { status, headers } = result.response;
+      const text = await middlewareAnswerText(result);
+      captured = { status, headers, text, afterArrivedTry: captured?.afterArrivedTry ?? false };
+    }
   } catch (error) {
     // The client's middleware made a transport failure the typed error; a caller's `onError` may still
     // have replaced it with a failure of its own.
