@@ -46,13 +46,13 @@ function keyedRoute(
   baseUrl: string,
   keyed: readonly OperationSpec[],
 ): (request: Request) => boolean {
-  const base = new URL(baseUrl).pathname.replace(/\/$/, "");
+  const base = unreservedDecoded(new URL(baseUrl).pathname).replace(/\/$/, "");
   const routes = keyed.map((spec) => ({
     method: spec.method.toUpperCase(),
     segments: `${base}${spec.path}`.split("/"),
   }));
   return (request) => {
-    const path = new URL(request.url).pathname.split("/");
+    const path = unreservedDecoded(new URL(request.url).pathname).split("/");
     const method = request.method.toUpperCase();
     return routes.some(
       (route) =>
@@ -64,4 +64,16 @@ function keyedRoute(
         ),
     );
   };
+}
+
+/**
+ * `path` with its percent-escapes of unreserved characters (letters, digits, `-._~`) decoded: RFC 3986
+ * (6.2.2.2) makes `/v2/users/%62atch` the same path as `/v2/users/batch`, and servers route it there. An
+ * escape of any other character (`%2F`) stays: decoded, it would be another path.
+ */
+function unreservedDecoded(path: string): string {
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(char) ? char : escape;
+  });
 }
