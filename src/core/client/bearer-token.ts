@@ -179,8 +179,12 @@ export function withBearerAuth(
   tokens: TokenCache,
   tokenUrl: string,
 ): Transport {
+  // Compared as URL parsing spells it (a host in lower case, no default port) and without a query: the
+  // text of a base URL such as `https://API.example:443` is never a request's URL, and the endpoint's own
+  // 401 must not be taken for a token's refusal.
+  const endpoint = withoutQuery(tokenUrl);
   return async (request) => {
-    if (request.url === tokenUrl) return transport(request);
+    if (withoutQuery(request.url) === endpoint) return transport(request);
     const bytes = request.body === null ? null : await request.arrayBuffer();
     const send = async (token: string) => {
       const headers = new Headers(request.headers);
@@ -209,6 +213,12 @@ export function withBearerAuth(
       throw arrived && error instanceof TransportFailure ? error.afterArrivedTry() : error;
     }
   };
+}
+
+/** A URL's origin and path, as URL parsing spells them. */
+function withoutQuery(url: string): string {
+  const { origin, pathname } = new URL(url);
+  return `${origin}${pathname}`;
 }
 
 /** What an abort while waiting for a token tells a report: whether the vendor can hold anything of the call. */
