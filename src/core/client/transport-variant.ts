@@ -19,9 +19,12 @@ export function failureError(
 export function targetOf(
   operations: OperationTable,
   method: string,
-  template: string,
+  called: string,
   pathParams: Record<string, unknown> | undefined,
 ): RequestTarget {
+  // A raw call's path may carry a query or a fragment, which a target never names (it may hold an address or
+  // a token the client does not know to scrub), and without which the path is an operation's.
+  const template = called.replace(/[?#].*$/s, "");
   const upper = method.toUpperCase();
   const operation =
     Object.entries(operations).find(
