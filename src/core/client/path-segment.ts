@@ -23,7 +23,8 @@ export function pathSegmentGuard(operations: OperationTable): Middleware {
   return {
     onRequest({ request, schemaPath, params }) {
       const values = (params as { path?: Record<string, unknown> }).path ?? {};
-      for (const part of schemaPath.split("/")) {
+      // Up to a raw call's query or fragment: the segment before it resolves as any other does.
+      for (const part of schemaPath.replace(/[?#].*$/s, "").split("/")) {
         if (!part.includes("{")) continue;
         const segment = defaultPathSerializer(part, values);
         // A parameter left out stays `{name}`: no segment to resolve.
