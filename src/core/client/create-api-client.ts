@@ -11,7 +11,7 @@ import type { SecretSet } from "../errors/secrets.js";
 import { callSignal } from "../http/call-signal.js";
 import { TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, type Transport } from "../http/transport.js";
-import { hasUserinfo, isHttpUrl } from "./base-url.js";
+import { hasQueryOrFragment, hasUserinfo, isHttpUrl } from "./base-url.js";
 import { interpretResponse } from "./interpret-response.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
 import { originGuard } from "./origin-guard.js";
@@ -303,9 +303,10 @@ const INIT_FIELDS = [
 ];
 
 /**
- * Refuses a call whose own `baseUrl` holds a user name or password, or is no http(s) URL, as the client's is
- * refused (see `checkedBaseUrl`): fetch refuses such a URL, or one it cannot parse, with an error that quotes
- * it whole, and a gateway's URL may hold a credential in its path.
+ * Refuses a call whose own `baseUrl` holds a user name or password, a query or a fragment, or is no http(s)
+ * URL, as the client's is refused (see `checkedBaseUrl`): fetch refuses such a URL, or one it cannot parse,
+ * with an error that quotes it whole, and a gateway's URL may hold a credential in its path; the request's
+ * path would be appended inside a query or fragment, reaching another path.
  * @throws TypeError naming `name`, never the URL.
  */
 function refuseCredentialsInBaseUrl(name: string, init: RawInit | undefined): void {
@@ -319,6 +320,10 @@ function refuseCredentialsInBaseUrl(name: string, init: RawInit | undefined): vo
   if (!isHttpUrl(baseUrl))
     throw new TypeError(
       `${name}: the call's baseUrl is not an absolute http or https URL (it is not quoted here: it may hold a credential in its path); nothing was sent`,
+    );
+  if (hasQueryOrFragment(baseUrl))
+    throw new TypeError(
+      `${name}: the call's baseUrl holds a query or fragment (? or #), which is not quoted here: the request's path would be appended to it, reaching another path; nothing was sent`,
     );
 }
 
