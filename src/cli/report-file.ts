@@ -65,8 +65,13 @@ const CSV_OPTIONS = {
   // full-width forms) would run as a formula in the spreadsheet that opens the file (OWASP's CSV injection).
   // Such a cell starts with a single quote, which spreadsheets take as "text follows".
   escape_formulas: true,
-  // As the NDJSON report writes it, not csv-stringify's default "1".
-  cast: { boolean: (value: boolean) => String(value) },
+  cast: {
+    // As the NDJSON report writes it, not csv-stringify's default "1".
+    boolean: (value: boolean) => String(value),
+    // A cell that starts with ' gets one more, so that a reader drops the first ' of any cell starting with
+    // one: a key `'=1` written as it was would read back as `=1`, the key whose formula quote it looks like.
+    string: (value: string) => (value.startsWith("'") ? `'${value}` : value),
+  },
 };
 
 /** How a report's lines are written: NDJSON, or CSV rows of the outcomes for a file named `.csv`. */

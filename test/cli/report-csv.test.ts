@@ -123,3 +123,33 @@ describe("--report with a .csv name", () => {
     expect(imported).toMatchObject({ id: "'-9", warning: "'@x", vendorMayHold: "" });
   });
 });
+
+it("a key that starts with ' reads back as it was: the reader's rule never takes a quote of its own", async () => {
+  // A reader undoes the formula quote by dropping the first ' of a cell that starts with one. A key `'=1` was
+  // written as it was, the very cell `=1` is written as: both read back as `=1`.
+  const keys = ["'=1", "=1", "'plain", "''", "'", "'-2"];
+  const report = file("apostrophes.csv");
+  const writer = await ReportWriter.open(report, {
+    vendor: "fullstory",
+    input: "users.ndjson",
+    startedAt: new Date(0).toISOString(),
+  });
+  keys.forEach((key, index) => writer.outcome({ index, key, outcome: "imported" }));
+  await writer.finish({
+    vendor: "fullstory",
+    total: keys.length,
+    imported: keys.length,
+    failed: 0,
+    vendorMayHold: 0,
+    rejected: 0,
+    outcomes: [],
+    chunks: { sent: 1, resumed: 0, replayed: 0 },
+    events: {},
+    aborted: false,
+    startedAt: new Date(0).toISOString(),
+    durationMs: 1,
+  });
+
+  const readBack = (cell: string | undefined) => cell?.replace(/^'/, "");
+  expect(rowsOf(report).map((row) => readBack(row["key"]))).toEqual(keys);
+});
