@@ -11,11 +11,11 @@ import {
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import { createProgressDisplay } from "./progress.js";
-import { checkWritable } from "./report-file.js";
+import { checkWritable, reportIsCsv } from "./report-file.js";
 import { createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
-import { VENDORS } from "./vendors.js";
+import { ConfigError, VENDORS } from "./vendors.js";
 
 /** The requests that write users, of any vendor. */
 const WRITES = new Set(VENDORS.flatMap((vendor) => vendor.writes));
@@ -59,6 +59,12 @@ export async function demoCommand(
   /** Takes the secrets the CLI was given out of the report's name as it is shown (see `run`). */
   scrub: (text: string) => string = (text) => text,
 ): Promise<number> {
+  // An import's report named .csv is CSV; the demo's is its four reports as one JSON document, which a .csv
+  // file would hold unreadable to the spreadsheet or CSV reader its name promises.
+  if (reportFile !== undefined && reportIsCsv(reportFile))
+    throw new ConfigError(
+      `--report ${reportFile}: the demo writes its report as JSON (its four imports' reports in one document), not CSV; give it a name that does not end in .csv (demo.json)`,
+    );
   const fixtures = await withOptionalPeers(load, "demo makes its users with @faker-js/faker", [
     "@faker-js/faker",
   ]);

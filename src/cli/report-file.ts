@@ -99,7 +99,7 @@ const CSV_LINES: LineFormat = {
 };
 
 /** Whether a report named `file` is written as CSV (a `.csv` name, in any case) rather than NDJSON. */
-function reportIsCsv(file: string): boolean {
+export function reportIsCsv(file: string): boolean {
   return extname(file).toLowerCase() === ".csv";
 }
 
