@@ -153,3 +153,32 @@ it("a key that starts with ' reads back as it was: the reader's rule never takes
   const readBack = (cell: string | undefined) => cell?.replace(/^'/, "");
   expect(rowsOf(report).map((row) => readBack(row["key"]))).toEqual(keys);
 });
+
+it("--help names the CSV report's columns as it writes them (vendorMayHold too)", async () => {
+  const report = file("columns.csv");
+  const writer = await ReportWriter.open(report, {
+    vendor: "fullstory",
+    input: "users.ndjson",
+    startedAt: new Date(0).toISOString(),
+  });
+  await writer.finish({
+    vendor: "fullstory",
+    total: 0,
+    imported: 0,
+    failed: 0,
+    vendorMayHold: 0,
+    rejected: 0,
+    outcomes: [],
+    chunks: { sent: 0, resumed: 0, replayed: 0 },
+    events: {},
+    aborted: false,
+    startedAt: new Date(0).toISOString(),
+    durationMs: 1,
+  });
+  const header = readFileSync(report, "utf8").split("\n")[0] ?? "";
+
+  const { stdout } = await cli(["--help"]);
+
+  // The help wraps its lines: a break after a comma is no part of the list.
+  expect(stdout.replace(/,\n\s+/g, ",")).toContain(` ${header}, then a row per record`);
+});
