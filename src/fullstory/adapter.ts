@@ -323,7 +323,7 @@ export function createFullStoryAdapter(
       everyItem<FullStoryFailureCode>(size, {
         ok: false,
         code: "job_timeout",
-        reason: `FullStory batch import job ${job} did not finish within ${jobTimeoutMs} ms (FullStory may still finish it, so FullStory may hold this user)${undocumented === undefined ? "" : `; its last status was ${undocumented}, which FullStory does not document, so whether the job still runs is unknown`}`,
+        reason: `FullStory batch import job ${job} did not finish within ${jobTimeoutMs} ms (FullStory may still finish it)${undocumented === undefined ? "" : `; its last status was ${undocumented}, which FullStory does not document, so whether the job still runs is unknown`}${UNSETTLED_JOB_NOTE}`,
         // The job's whole time was spent: only a later run, polling the same job, can settle it.
         transient: true,
         later: true,

@@ -611,7 +611,7 @@ export class ChunkRun {
       failure(
         "job_timeout",
         `job ${jobId} was still ${status} after ${duration(plan.elapsed())}; ` +
-          `it may yet finish, so Userpilot may hold this user: ${pickUp}`,
+          `it may yet finish${UNSETTLED_JOB_NOTE}; ${pickUp}`,
       ),
       false,
     );
