@@ -66,6 +66,32 @@ describe("SecretSet: a secret echoed in another case", () => {
     expect(secrets.clip(`key ${key.slice(0, 5).toLowerCase()}`, 100)).toBe("key [REDACTED]");
   });
 
+  it("is redacted where lower-casing alone folds its echo otherwise (a sigma, ß, İ)", () => {
+    // `ABCΣ1`.toLowerCase() is `abcς1`, `STRASSE` is no `straße`, and `İ` lower-cased is two units.
+    for (const secret of ["kωδικόσ-2024", "Straße-2024", "İzmir-2024x", "Σοφία-ΑΣ-9"]) {
+      const set = new SecretSet();
+      set.add(secret);
+      for (const echoed of [secret.toUpperCase(), secret.toLowerCase()]) {
+        expect(set.scrub(`invalid key ${echoed}.`)).toBe("invalid key [REDACTED].");
+        expect(set.scrubRuns(`key ${echoed.slice(1)}...`)).toBe("key [REDACTED]...");
+      }
+    }
+  });
+
+  it("cuts the very span it found after a character that folds longer (İ, ß) or a surrogate pair", () => {
+    const set = new SecretSet();
+    set.add(key, "𐐨𐐩kluczdostępu");
+    const before = "İSTANBUL ŞUBESİ, Straße 𝒳: ";
+    expect(set.scrub(`${before}${key.toLowerCase()} and ${"𐐨𐐩kluczdostępu".toUpperCase()}!`)).toBe(
+      `${before}[REDACTED] and [REDACTED]!`,
+    );
+    expect(set.scrubRuns(`${before}${key.slice(2, 14).toLowerCase()}!`)).toBe(
+      `${before}[REDACTED]!`,
+    );
+    expect(set.clip(`${before}${key.slice(0, 5).toLowerCase()}`, 100)).toBe(`${before}[REDACTED]`);
+    expect(set.clip(`${key.slice(-5).toLowerCase()} İSTANBUL`, 100)).toBe("[REDACTED] İSTANBUL");
+  });
+
   it("of a short secret, only as given: it would eat ordinary words in another case", () => {
     const short = new SecretSet();
     short.add("test");

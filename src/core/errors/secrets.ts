@@ -29,20 +29,66 @@ const RUNS_PER_VALUE = 256 * 1024;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
- * `text` lower-cased with every character left at its index, so what is found in the folded text is cut from
- * the text itself: secrets of 6 or more characters are matched in any case, as a vendor or proxy may echo a
- * header upper-cased, or lower-case a whole message. (A character whose lower case is longer, `İ`, stays.)
+ * `text` case-folded, so secrets of 6 or more characters are matched in any case, as a vendor or proxy may
+ * echo a header upper-cased, or lower-case a whole message. Lower-cased alone, an upper-cased echo would not
+ * fold as its secret: `ABCΣ1` is `abcς1` (a `Σ` is `ς` or `σ` by what stands next to it) where the secret
+ * `abcσ1` stays, and `STRASSE` is no `straße`. So lower-, upper- then lower-cased, every sigma `σ`: each code
+ * point then folds as its upper and its lower case do, and none folds shorter (`İ` and `ß` fold longer).
  */
 function fold(text: string): string {
-  const lower = text.toLowerCase();
-  if (lower.length === text.length) return lower;
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charAt(i);
-    const folded = unit.toLowerCase();
-    out += folded.length === 1 ? folded : unit;
+  // ASCII text, most of what is scrubbed, folds as it lower-cases: one pass over a body of megabytes.
+  if (!NOT_ASCII.test(text)) return text.toLowerCase();
+  return text.toLowerCase().toUpperCase().toLowerCase().replaceAll("ς", "σ");
+}
+
+const NOT_ASCII = /[^\0-\x7f]/;
+
+/**
+ * `text` folded (see {@link fold}), with where in `text` each unit of the folded text comes from: `İ`, `ß`
+ * fold to two units, `ΐ` to three, so a text holding one before a secret would have every index
+ * past it shifted, and the wrong span cut while the secret stays.
+ */
+class Folded {
+  readonly text: string;
+  /** Per folded unit, the start and the end in the original text of the character it comes from. */
+  readonly #starts: Uint32Array | undefined;
+  readonly #ends: Uint32Array | undefined;
+
+  constructor(original: string) {
+    const whole = fold(original);
+    // No code point folds shorter, so the same length means every character folded to its own length.
+    if (whole.length === original.length) {
+      this.text = whole;
+      return;
+    }
+    const starts = new Uint32Array(whole.length);
+    const ends = new Uint32Array(whole.length);
+    // The text folds as its code points do one by one (a sigma's context aside, and every sigma is `σ`):
+    // only a code point beyond ASCII may fold longer.
+    let unit = 0;
+    for (let at = 0; at < original.length;) {
+      const code = original.codePointAt(at) ?? 0;
+      const width = code > 0xffff ? 2 : 1;
+      const length = code < 0x80 ? 1 : fold(String.fromCodePoint(code)).length;
+      starts.fill(at, unit, unit + length);
+      ends.fill(at + width, unit, unit + length);
+      unit += length;
+      at += width;
+    }
+    this.text = whole;
+    this.#starts = starts;
+    this.#ends = ends;
   }
-  return out;
+
+  /** Where in the original text the character of folded unit `unit` starts. */
+  start(unit: number): number {
+    return this.#starts === undefined ? unit : (this.#starts[unit] ?? 0);
+  }
+
+  /** Where in the original text the character of folded unit `unit` ends. */
+  end(unit: number): number {
+    return this.#ends === undefined ? unit + 1 : (this.#ends[unit] ?? 0);
+  }
 }
 
 /**
@@ -202,13 +248,13 @@ export class SecretSet {
 
   #withoutRuns(scrubbed: string, keepWords = false): string {
     const runs = this.#runSet();
-    const folded = fold(scrubbed);
+    const folded = new Folded(scrubbed);
     let hidden: boolean[] | undefined;
     // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
-    for (let at = 0; at + MIN_RUN <= scrubbed.length; at++) {
-      if (!runs.has(folded.slice(at, at + MIN_RUN))) continue;
+    for (let at = 0; at + MIN_RUN <= folded.text.length; at++) {
+      if (!runs.has(folded.text.slice(at, at + MIN_RUN))) continue;
       hidden ??= new Array<boolean>(scrubbed.length).fill(false);
-      hidden.fill(true, at, at + MIN_RUN);
+      hidden.fill(true, folded.start(at), folded.end(at + MIN_RUN - 1));
     }
     if (hidden === undefined) return scrubbed;
     if (keepWords) {
@@ -338,17 +384,21 @@ export class SecretSet {
 
   #redactEdges(text: string): string {
     let out = text;
+    let folded = new Folded(out);
     // In any case, as the secrets' runs are: a cut through an upper-cased echo leaves a piece of it.
     for (const secret of this.#foldedValues()) {
-      for (let n = Math.min(secret.length, out.length); n >= MIN_FRAGMENT; n--) {
-        if (fold(out.slice(out.length - n)) === secret.slice(0, n)) {
-          out = out.slice(0, out.length - n) + REDACTED;
+      const length = folded.text.length;
+      for (let n = Math.min(secret.length, length); n >= MIN_FRAGMENT; n--) {
+        if (folded.text.endsWith(secret.slice(0, n))) {
+          out = out.slice(0, folded.start(length - n)) + REDACTED;
+          folded = new Folded(out);
           break;
         }
       }
-      for (let n = Math.min(secret.length, out.length); n >= MIN_FRAGMENT; n--) {
-        if (fold(out.slice(0, n)) === secret.slice(secret.length - n)) {
-          out = REDACTED + out.slice(n);
+      for (let n = Math.min(secret.length, folded.text.length); n >= MIN_FRAGMENT; n--) {
+        if (folded.text.startsWith(secret.slice(secret.length - n))) {
+          out = REDACTED + out.slice(folded.end(n - 1));
+          folded = new Folded(out);
           break;
         }
       }
@@ -358,20 +408,25 @@ export class SecretSet {
 }
 
 /**
- * `text` with every match that `find` makes in the folded text (see {@link fold}) replaced by the marker:
- * the folded text keeps every character at its index, so each match is cut from `text` where it was found.
+ * `text` with every match that `find` makes in the folded text (see {@link Folded}) replaced by the marker,
+ * cut from `text` where the characters it was folded from stand (the whole of one it starts or ends inside).
  */
 function redactMatches(
   text: string,
   find: (folded: string) => Iterable<{ readonly index: number; readonly 0: string }>,
 ): string {
+  const folded = new Folded(text);
   let out = "";
   let from = 0;
-  for (const match of find(fold(text))) {
-    out += text.slice(from, match.index) + REDACTED;
-    from = match.index + match[0].length;
+  let found = false;
+  for (const match of find(folded.text)) {
+    if (match[0] === "") continue;
+    found = true;
+    // A match starting inside the character the last one ended in has had that character cut already.
+    out += text.slice(from, Math.max(from, folded.start(match.index))) + REDACTED;
+    from = Math.max(from, folded.end(match.index + match[0].length - 1));
   }
-  return from === 0 ? text : out + text.slice(from);
+  return found ? out + text.slice(from) : text;
 }
 
 /** Each place `wanted` (not empty) stands in `text`, left to right, not overlapping, as `matchAll` gives. */
