@@ -156,3 +156,27 @@ describe("a secret far longer than any key (a broken token endpoint's token)", (
     );
   });
 });
+
+describe("SecretSet: secrets echoed base64-encoded", () => {
+  const base64 = (text: string) => Buffer.from(text).toString("base64");
+
+  it("redacts each of a chunk's thousand passwords, at any offset, and keeps the words around them", () => {
+    const passwords = Array.from({ length: 1000 }, () => faker.internet.password({ length: 12 }));
+    const secrets = new SecretSet();
+    for (const password of passwords) secrets.add(password);
+    for (const [at, password] of [passwords[0], passwords[499], passwords[999]].entries()) {
+      const echoed = base64(`${"h:".slice(0, at)}${password!}`);
+      const scrubbed = secrets.scrub(`row ${at}: password refused (debug ${echoed}) for id 42`);
+      expect(scrubbed).toMatch(/^row \d: password refused \(debug \S*\[REDACTED\]\S*\) for id 42$/);
+      expect(scrubbed).not.toContain(base64(password!).slice(4, 12));
+    }
+  });
+
+  it("redacts two secrets sharing bytes, echoed one after the other, whole", () => {
+    // Each secret's stretch overlaps the other's: the one found first must not leave the rest behind.
+    const secrets = new SecretSet();
+    secrets.add("alpha-bravo-charlie", "charlie-delta-echo");
+    const echoed = base64("x:alpha-bravo-charlie-delta-echo");
+    expect(secrets.scrub(`debug ${echoed} end`)).toBe("debug eDph[REDACTED]aG8= end");
+  });
+});

@@ -166,6 +166,7 @@ export class SecretSet {
   #runs: Set<string> | undefined;
   #pattern: { readonly anyCase?: RegExp; readonly exact?: RegExp } | undefined;
   #byLength: string[] | undefined;
+  #encodedIndex: EncodedIndex | undefined;
   #folded: string[] | undefined;
 
   /**
@@ -190,6 +191,7 @@ export class SecretSet {
     this.#pattern = undefined;
     this.#runs = undefined;
     this.#byLength = undefined;
+    this.#encodedIndex = undefined;
     this.#folded = undefined;
   }
 
@@ -211,7 +213,14 @@ export class SecretSet {
       folded = undefined;
     }
     const { anyCase, exact } = this.#compiled();
-    if (anyCase !== undefined) out = redactMatches(out, (folded) => folded.matchAll(anyCase));
+    const encoded = this.#encodedStretches();
+    // One pass for both, so a stretch and a secret that overlap are cut as one span, whichever is longer.
+    if (anyCase !== undefined || encoded.stretches.size > 0)
+      out = redactMatches(out, (folded) =>
+        [...(anyCase === undefined ? [] : folded.matchAll(anyCase)), ...encoded.find(folded)].sort(
+          (a, b) => a.index - b.index,
+        ),
+      );
     // After the longer secrets, so a short one inside a longer one cannot leave the rest of it behind.
     return exact === undefined ? out : out.replace(exact, REDACTED);
   }
@@ -375,11 +384,18 @@ export class SecretSet {
     return (this.#folded ??= [...new Set([...this.#values].map((secret) => fold(secret)))]);
   }
 
-  /** The secrets' forms, and their base64 stretches, longest first. */
+  /**
+   * The secrets' base64 stretches, folded, looked up in a set rather than put in the pattern: each secret
+   * has up to 12 of them, and a chunk's thousand passwords made a pattern of some 17,000 alternatives that
+   * took several times as long to build and to run over each text as the secrets themselves.
+   */
+  #encodedStretches(): EncodedIndex {
+    return (this.#encodedIndex ??= new EncodedIndex(this.#encoded));
+  }
+
+  /** The secrets' forms, longest first. */
   #sorted(): readonly string[] {
-    return (this.#byLength ??= [...this.#values, ...this.#encoded].sort(
-      (a, b) => b.length - a.length,
-    ));
+    return (this.#byLength ??= [...this.#values].sort((a, b) => b.length - a.length));
   }
 
   #redactEdges(text: string): string {
@@ -421,10 +437,17 @@ function redactMatches(
   let found = false;
   for (const match of find(folded.text)) {
     if (match[0] === "") continue;
+    const start = folded.start(match.index);
+    const end = folded.end(match.index + match[0].length - 1);
+    // A match overlapping the last one (a base64 stretch over a secret, or both inside the one character
+    // `İ` folds to) extends its marker: the text between is gone already.
+    if (found && start < from) {
+      from = Math.max(from, end);
+      continue;
+    }
     found = true;
-    // A match starting inside the character the last one ended in has had that character cut already.
-    out += text.slice(from, Math.max(from, folded.start(match.index))) + REDACTED;
-    from = Math.max(from, folded.end(match.index + match[0].length - 1));
+    out += text.slice(from, start) + REDACTED;
+    from = end;
   }
   return found ? out + text.slice(from) : text;
 }
@@ -433,4 +456,46 @@ function redactMatches(
 function* indicesOf(text: string, wanted: string): Generator<{ index: number; 0: string }> {
   for (let at = text.indexOf(wanted); at !== -1; at = text.indexOf(wanted, at + wanted.length))
     yield { index: at, 0: wanted };
+}
+
+/**
+ * The secrets' base64 stretches (see `base64Forms`), folded, and how to find them in a folded text: only
+ * inside a run of base64 characters, and there only where one of their first 8 characters stand, so a text
+ * costs a set lookup per base64 character however many secrets are held.
+ */
+class EncodedIndex {
+  readonly stretches = new Set<string>();
+  readonly #starts = new Set<string>();
+  /** Their lengths, longest first: where two start at one place, the longer is cut. */
+  readonly #lengths: readonly number[];
+
+  constructor(encoded: Iterable<string>) {
+    const lengths = new Set<number>();
+    for (const stretch of encoded) {
+      const folded = fold(stretch);
+      this.stretches.add(folded);
+      this.#starts.add(folded.slice(0, MIN_ENCODED));
+      lengths.add(folded.length);
+    }
+    this.#lengths = [...lengths].sort((a, b) => b - a);
+  }
+
+  /**
+   * Each stretch in `folded`, left to right, the longest at each place: overlapping ones too (secrets sharing
+   * bytes, one echoed after the other), so the one found first cannot leave the rest of the next behind.
+   */
+  *find(folded: string): Generator<{ index: number; 0: string }> {
+    if (this.stretches.size === 0) return;
+    // What a folded stretch is made of: lower-case letters, digits, base64's `+` `/`, base64url's `-` `_`.
+    for (const run of folded.matchAll(/[a-z0-9+/_-]{8,}/g)) {
+      const text = run[0];
+      for (let at = 0; at + MIN_ENCODED <= text.length; at++) {
+        if (!this.#starts.has(text.slice(at, at + MIN_ENCODED))) continue;
+        const length = this.#lengths.find(
+          (n) => at + n <= text.length && this.stretches.has(text.slice(at, at + n)),
+        );
+        if (length !== undefined) yield { index: run.index + at, 0: text.slice(at, at + length) };
+      }
+    }
+  }
 }
