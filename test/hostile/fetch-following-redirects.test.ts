@@ -65,6 +65,23 @@ describe.each(hostileVendors(seededFaker("fetch following redirects")))("$name",
     expectNoSecret(result.error, vendor.secrets);
   });
 
+  it("a fetch that follows one redirect by hand to an origin redirecting again: named as followed", async () => {
+    // The other origin's 3xx is no redirect of the vendor's that nothing went to: the credentials went there.
+    const received = redirectingTo(
+      vendor,
+      () =>
+        new HttpResponse(null, { status: 302, headers: { Location: "https://third.example/" } }),
+    );
+    const result = await vendor.client({ fetch: followingByHand, maxRetries: 3 }).operation();
+    if (result.ok || result.error.status !== "redirect")
+      throw new Error(`expected the redirect variant, got ${JSON.stringify(result)}`);
+    expect(result.error.message).toMatch(/the client's fetch followed a redirect/);
+    expect(result.error.message).not.toMatch(/not followed/);
+    expect(result.error.location).toMatch(new RegExp(`^${ELSEWHERE}/capture\\?echo=`));
+    expect(received).toHaveLength(1);
+    expectNoSecret(result.error, vendor.secrets);
+  });
+
   it("a fetch that follows redirects to a 503: not retried, so the credentials go there once", async () => {
     const received = redirectingTo(vendor, () => new HttpResponse(null, { status: 503 }));
     const result = await vendor.client({ fetch: following, maxRetries: 3 }).operation();

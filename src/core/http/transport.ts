@@ -293,17 +293,18 @@ async function attemptOnce(
     const answer: unknown = response;
     if (answer === null || typeof answer !== "object")
       throw new TransportFailure("network", "fetch resolved without a response", true);
+    // `redirect: "manual"` binds fetch alone: a caller's fetch may follow a redirect itself (or send with a
+    // library that does). What went there cannot be called back, but its answer is not the vendor's, and a
+    // retry would send the credentials there again. Checked before a 3xx is taken for the vendor's own:
+    // the origin it went to may answer with one too, and the call must not say nothing was followed.
+    if (followedRedirect(response, request.url)) {
+      discard(response.body);
+      throw followedElsewhere(response);
+    }
     // A browser's fetch hides a manual redirect behind an opaque status-0 response.
     if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
       discard(response.body);
       throw redirected(response);
-    }
-    // `redirect: "manual"` binds fetch alone: a caller's fetch may follow a redirect itself (or send with a
-    // library that does). What went there cannot be called back, but its answer is not the vendor's, and a
-    // retry would send the credentials there again.
-    if (followedRedirect(response, request.url)) {
-      discard(response.body);
-      throw followedElsewhere(response);
     }
     try {
       const body = await readCapped(response, maxBytes, stop.aborted);
