@@ -177,7 +177,7 @@ function passwordsOf(items: readonly SlashIdCsvRow[]): SecretSet | undefined {
   let passwords: SecretSet | undefined;
   for (const item of items) {
     const password = item["slashid:password"];
-    if (password !== undefined) (passwords ??= new SecretSet()).add(password);
+    if (password !== undefined) (passwords ??= new SecretSet({ chosen: true })).add(password);
   }
   return passwords;
 }

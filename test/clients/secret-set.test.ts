@@ -92,6 +92,22 @@ describe("SecretSet: a secret echoed in another case", () => {
     expect(set.clip(`${key.slice(-5).toLowerCase()} İSTANBUL`, 100)).toBe("[REDACTED] İSTANBUL");
   });
 
+  it("of a word a person chose (a password), only as given: a vendor's reasons keep their words", () => {
+    // "password", "welcome" are common passwords; a chunk holding one must not eat SlashID's "Password".
+    const passwords = new SecretSet({ chosen: true });
+    passwords.add("password", "Welcome", "Summer2024x");
+    expect(passwords.scrubChosenRuns("Password too short; welcome mail; SUMMER2024X")).toBe(
+      "Password too short; welcome mail; [REDACTED]",
+    );
+    // Where runs are scrubbed with no word kept (a message, a body), a run as given still goes.
+    const reason = "PASSWORD too short; WELCOME mail; summer2024x";
+    const kept = "PASSWORD too short; WELCOME mail; [REDACTED]";
+    expect(passwords.scrubRuns(reason)).toBe(kept);
+    expect(passwords.scrubDeep({ reason })).toEqual({ reason: kept });
+    expect(passwords.scrub("Welcome: password")).toBe("[REDACTED]: [REDACTED]");
+    expect(passwords.clip("rejected: Welco", 100)).toBe("rejected: [REDACTED]");
+  });
+
   it("of a short secret, only as given: it would eat ordinary words in another case", () => {
     const short = new SecretSet();
     short.add("test");

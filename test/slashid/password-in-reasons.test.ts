@@ -73,3 +73,20 @@ it("a 400 or a 200's listed errors quoting a password hash do not reach the repo
     expect(JSON.stringify(report)).not.toContain(OTHER);
   }
 });
+
+it("a common word as a person's password leaves SlashID's reason its words in another case", async () => {
+  // "welcome" is a common password: matched in any case it ate every "Welcome" of SlashID's reasons.
+  slashIdWorld(server, {
+    reject: refuseAnn,
+    reasons: () => "Welcome mail bounced: PASSWORD reset required",
+  });
+  const words = [
+    { emails: ["ann@example.com"], password: "welcome" },
+    { emails: ["bob@example.com"], password: "password" },
+  ];
+  const report = await importUsers(slashIdClient(), words, { sleep: async () => {} });
+  expect(report.outcomes[0]).toMatchObject({ outcome: "failed", code: "rejected_by_vendor" });
+  expect(JSON.stringify(report.outcomes[0])).toContain(
+    "Welcome mail bounced: PASSWORD reset required",
+  );
+});

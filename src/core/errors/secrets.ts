@@ -16,6 +16,7 @@ const MIN_RUN = 6;
  */
 const WORD_BELOW = 16;
 const ONE_KIND = /^(?:\p{L}+|\p{Nd}+)$/u;
+const LETTERS = /^\p{L}+$/u;
 /**
  * Secrets longer than this are scrubbed whole, not by their runs: every run of a secret is held in a set, and
  * a token endpoint issuing a token of megabytes would take seconds and hundreds of MiB to index.
@@ -158,16 +159,32 @@ export function base64Forms(value: string): Set<string> {
  */
 export class SecretSet {
   readonly #values = new Set<string>();
+  readonly #chosen: boolean;
   /**
    * The secrets' base64 and base64url stretches (see `base64Forms`), matched whole only: runs of 6 of so
    * many random stretches would redact ordinary words.
    */
   readonly #encoded = new Set<string>();
-  #runs: Set<string> | undefined;
+  #runs: { readonly anyCase: Set<string>; readonly exact: Set<string> } | undefined;
   #pattern: { readonly anyCase?: RegExp; readonly exact?: RegExp } | undefined;
   #byLength: string[] | undefined;
   #encodedIndex: EncodedIndex | undefined;
-  #folded: string[] | undefined;
+  #folded: { readonly text: string; readonly anyCase: boolean }[] | undefined;
+
+  /**
+   * With `chosen`, for secrets people choose (passwords): one that is a word (letters only, under 16) is
+   * matched, whole, as a run or as a piece at a cut, in the case given only. "password", "welcome" and
+   * "dragon" are common passwords: matched in any case, a chunk holding one had every "Password" and
+   * "Welcome" of SlashID's reasons redacted, and the report lost them.
+   */
+  constructor(options: { readonly chosen?: boolean } = {}) {
+    this.#chosen = options.chosen === true;
+  }
+
+  /** Whether `secret` is matched in any case (see the constructor's `chosen`). */
+  #anyCase(secret: string): boolean {
+    return !this.#chosen || secret.length >= WORD_BELOW || !LETTERS.test(secret);
+  }
 
   /**
    * Holds each secret in every form it may come back in (see `echoedForms`), and base64-encoded as sent
@@ -256,14 +273,19 @@ export class SecretSet {
   }
 
   #withoutRuns(scrubbed: string, keepWords = false): string {
-    const runs = this.#runSet();
+    const { anyCase, exact } = this.#runSet();
     const folded = new Folded(scrubbed);
     let hidden: boolean[] | undefined;
     // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
     for (let at = 0; at + MIN_RUN <= folded.text.length; at++) {
-      if (!runs.has(folded.text.slice(at, at + MIN_RUN))) continue;
+      if (!anyCase.has(folded.text.slice(at, at + MIN_RUN))) continue;
       hidden ??= new Array<boolean>(scrubbed.length).fill(false);
       hidden.fill(true, folded.start(at), folded.end(at + MIN_RUN - 1));
+    }
+    for (let at = 0; exact.size > 0 && at + MIN_RUN <= scrubbed.length; at++) {
+      if (!exact.has(scrubbed.slice(at, at + MIN_RUN))) continue;
+      hidden ??= new Array<boolean>(scrubbed.length).fill(false);
+      hidden.fill(true, at, at + MIN_RUN);
     }
     if (hidden === undefined) return scrubbed;
     if (keepWords) {
@@ -287,17 +309,21 @@ export class SecretSet {
     return out;
   }
 
-  /** Every run of {@link MIN_RUN} characters of every secret, folded, made once per set of secrets. */
-  #runSet(): ReadonlySet<string> {
+  /**
+   * Every run of {@link MIN_RUN} characters of every secret, folded, made once per set of secrets; of a word
+   * a person chose, as given (see the constructor).
+   */
+  #runSet(): { readonly anyCase: ReadonlySet<string>; readonly exact: ReadonlySet<string> } {
     if (this.#runs !== undefined) return this.#runs;
-    const runs = new Set<string>();
+    const anyCase = new Set<string>();
+    const exact = new Set<string>();
     for (const secret of this.#values) {
       if (secret.length > RUNS_OF_SECRETS_UP_TO) continue;
-      const folded = fold(secret);
-      for (let start = 0; start + MIN_RUN <= folded.length; start++)
-        runs.add(folded.slice(start, start + MIN_RUN));
+      const [runs, text] = this.#anyCase(secret) ? [anyCase, fold(secret)] : [exact, secret];
+      for (let start = 0; start + MIN_RUN <= text.length; start++)
+        runs.add(text.slice(start, start + MIN_RUN));
     }
-    return (this.#runs = runs);
+    return (this.#runs = { anyCase, exact });
   }
 
   /**
@@ -367,21 +393,30 @@ export class SecretSet {
     const long = [
       ...new Set(
         patterned
-          .filter((secret) => secret.length >= WHOLE_WORD_BELOW)
+          .filter((secret) => secret.length >= WHOLE_WORD_BELOW && this.#anyCase(secret))
           .map((secret) => fold(secret)),
       ),
     ];
+    // A word a person chose, as given but anywhere, as every secret of 6 or more characters once was.
+    const given = patterned.filter(
+      (secret) => secret.length >= WHOLE_WORD_BELOW && !this.#anyCase(secret),
+    );
     const short = patterned.filter((secret) => secret.length < WHOLE_WORD_BELOW);
     const alone = (secret: string) => `${STANDS_ALONE_AFTER}${escape(secret)}(?![A-Za-z0-9])`;
+    const exact = [...given.map(escape), ...short.map(alone)];
     return (this.#pattern = {
       ...(long.length > 0 && { anyCase: new RegExp(long.map(escape).join("|"), "g") }),
-      ...(short.length > 0 && { exact: new RegExp(short.map(alone).join("|"), "g") }),
+      ...(exact.length > 0 && { exact: new RegExp(exact.join("|"), "g") }),
     });
   }
 
-  /** The secrets' forms, folded (see {@link fold}). */
-  #foldedValues(): readonly string[] {
-    return (this.#folded ??= [...new Set([...this.#values].map((secret) => fold(secret)))]);
+  /** The secrets' forms, folded (see {@link fold}); a word a person chose as given (see the constructor). */
+  #foldedValues(): readonly { readonly text: string; readonly anyCase: boolean }[] {
+    return (this.#folded ??= [...this.#values].map((secret) =>
+      this.#anyCase(secret)
+        ? { text: fold(secret), anyCase: true }
+        : { text: secret, anyCase: false },
+    ));
   }
 
   /**
@@ -402,7 +437,12 @@ export class SecretSet {
     let out = text;
     let folded = new Folded(out);
     // In any case, as the secrets' runs are: a cut through an upper-cased echo leaves a piece of it.
-    for (const secret of this.#foldedValues()) {
+    for (const { text: secret, anyCase } of this.#foldedValues()) {
+      if (!anyCase) {
+        out = redactGivenEdges(out, secret);
+        folded = new Folded(out);
+        continue;
+      }
       const length = folded.text.length;
       for (let n = Math.min(secret.length, length); n >= MIN_FRAGMENT; n--) {
         if (folded.text.endsWith(secret.slice(0, n))) {
@@ -421,6 +461,24 @@ export class SecretSet {
     }
     return out;
   }
+}
+
+/** `text` with a piece of `secret`, as given, at either edge redacted. */
+function redactGivenEdges(text: string, secret: string): string {
+  let out = text;
+  for (let n = Math.min(secret.length, out.length); n >= MIN_FRAGMENT; n--) {
+    if (out.endsWith(secret.slice(0, n))) {
+      out = out.slice(0, out.length - n) + REDACTED;
+      break;
+    }
+  }
+  for (let n = Math.min(secret.length, out.length); n >= MIN_FRAGMENT; n--) {
+    if (out.startsWith(secret.slice(secret.length - n))) {
+      out = REDACTED + out.slice(n);
+      break;
+    }
+  }
+  return out;
 }
 
 /**
