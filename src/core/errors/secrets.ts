@@ -161,10 +161,12 @@ export class SecretSet {
   readonly #values = new Set<string>();
   readonly #chosen: boolean;
   /**
-   * The secrets' base64 and base64url stretches (see `base64Forms`), matched whole only: runs of 6 of so
-   * many random stretches would redact ordinary words.
+   * The secrets as given, whose base64 and base64url stretches (see `base64Forms`) are matched whole only:
+   * runs of 6 of so many random stretches would redact ordinary words. Encoded at the first scrub, not as
+   * they are added: a chunk's thousand passwords took four times as long to add, and most chunks are never
+   * scrubbed.
    */
-  readonly #encoded = new Set<string>();
+  readonly #given = new Set<string>();
   #runs: { readonly anyCase: Set<string>; readonly exact: Set<string> } | undefined;
   #pattern: { readonly anyCase?: RegExp; readonly exact?: RegExp } | undefined;
   #byLength: string[] | undefined;
@@ -195,15 +197,7 @@ export class SecretSet {
     for (const value of values) {
       if (value === undefined) continue;
       for (const form of echoedForms(value)) this.#values.add(form);
-      // Not every escaped form too: each adds six stretches to the pattern, and a chunk's passwords are
-      // hundreds of secrets. A token of megabytes is scrubbed as given only.
-      for (const base of new Set([value, value.trim()])) {
-        if (base === "" || base.length >= PLAIN_FROM) continue;
-        for (const sent of new Set([base, formEncoded(base)]))
-          for (const encoded of base64Forms(sent))
-            // Shorter stretches (of a secret under 8 characters) could be any text's.
-            if (encoded.length >= MIN_ENCODED) this.#encoded.add(encoded);
-      }
+      this.#given.add(value);
     }
     this.#pattern = undefined;
     this.#runs = undefined;
@@ -425,7 +419,19 @@ export class SecretSet {
    * took several times as long to build and to run over each text as the secrets themselves.
    */
   #encodedStretches(): EncodedIndex {
-    return (this.#encodedIndex ??= new EncodedIndex(this.#encoded));
+    if (this.#encodedIndex !== undefined) return this.#encodedIndex;
+    const encoded = new Set<string>();
+    for (const value of this.#given)
+      // Not every escaped form too: each adds six stretches, and a chunk's passwords are thousands of
+      // secrets. A token of megabytes is scrubbed as given only.
+      for (const base of new Set([value, value.trim()])) {
+        if (base === "" || base.length >= PLAIN_FROM) continue;
+        for (const sent of new Set([base, formEncoded(base)]))
+          for (const stretch of base64Forms(sent))
+            // Shorter stretches (of a secret under 8 characters) could be any text's.
+            if (stretch.length >= MIN_ENCODED) encoded.add(stretch);
+      }
+    return (this.#encodedIndex = new EncodedIndex(encoded));
   }
 
   /** The secrets' forms, longest first. */
