@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { ReportWriter } from "../../src/cli/report-file.js";
+import { reportOf } from "../support/report.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import { cli, fullStoryFlags, ndjson, useServedSimulators, useTempDir } from "./helpers.js";
 
@@ -99,20 +100,7 @@ describe("--report with a .csv name", () => {
       vendorMayHold: true,
     });
     writer.outcome({ index: 1, key: "b", outcome: "imported", id: "-9", warning: "@x" });
-    await writer.finish({
-      vendor: "fullstory",
-      total: 2,
-      imported: 1,
-      failed: 1,
-      vendorMayHold: 1,
-      rejected: 0,
-      outcomes: [],
-      chunks: { sent: 1, resumed: 0, replayed: 0 },
-      events: {},
-      aborted: false,
-      startedAt: new Date(0).toISOString(),
-      durationMs: 1,
-    });
+    await writer.finish(reportOf({ total: 2, imported: 1, failed: 1, vendorMayHold: 1 }));
 
     const [failed, imported] = rowsOf(report);
     expect(failed).toMatchObject({
@@ -135,20 +123,7 @@ it("a key that starts with ' reads back as it was: the reader's rule never takes
     startedAt: new Date(0).toISOString(),
   });
   keys.forEach((key, index) => writer.outcome({ index, key, outcome: "imported" }));
-  await writer.finish({
-    vendor: "fullstory",
-    total: keys.length,
-    imported: keys.length,
-    failed: 0,
-    vendorMayHold: 0,
-    rejected: 0,
-    outcomes: [],
-    chunks: { sent: 1, resumed: 0, replayed: 0 },
-    events: {},
-    aborted: false,
-    startedAt: new Date(0).toISOString(),
-    durationMs: 1,
-  });
+  await writer.finish(reportOf({ total: keys.length, imported: keys.length }));
 
   const readBack = (cell: string | undefined) => cell?.replace(/^'/, "");
   expect(rowsOf(report).map((row) => readBack(row["key"]))).toEqual(keys);
@@ -161,20 +136,7 @@ it("--help names the CSV report's columns as it writes them (vendorMayHold too)"
     input: "users.ndjson",
     startedAt: new Date(0).toISOString(),
   });
-  await writer.finish({
-    vendor: "fullstory",
-    total: 0,
-    imported: 0,
-    failed: 0,
-    vendorMayHold: 0,
-    rejected: 0,
-    outcomes: [],
-    chunks: { sent: 0, resumed: 0, replayed: 0 },
-    events: {},
-    aborted: false,
-    startedAt: new Date(0).toISOString(),
-    durationMs: 1,
-  });
+  await writer.finish(reportOf());
   const header = readFileSync(report, "utf8").split("\n")[0] ?? "";
 
   const { stdout } = await cli(["--help"]);

@@ -5,25 +5,12 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { expect, it } from "vitest";
 import { ReportWriter } from "../../src/cli/report-file.js";
-import type { ImportReport } from "../../src/core/engine/report.js";
+import { reportOf } from "../support/report.js";
 import { useTempDir } from "./helpers.js";
 
 const file = useTempDir();
 
-const report: ImportReport = {
-  vendor: "test",
-  total: 0,
-  imported: 0,
-  failed: 0,
-  vendorMayHold: 0,
-  rejected: 0,
-  outcomes: [],
-  chunks: { sent: 0, resumed: 0, replayed: 0 },
-  events: {},
-  aborted: true,
-  startedAt: new Date(0).toISOString(),
-  durationMs: 0,
-};
+const report = reportOf({ vendor: "test", aborted: true });
 
 /** A writer whose file is behind: more than a batch of lines handed to it, its `ready` waiting for the disk. */
 async function writerBehind(

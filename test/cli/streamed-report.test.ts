@@ -7,6 +7,7 @@ import { ProblemSample } from "../../src/cli/problem-sample.js";
 import { ReportWriter, readReportFile, readReportSummary } from "../../src/cli/report-file.js";
 import type { RecordOutcome } from "../../src/core/engine/report.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
+import { reportOf } from "../support/report.js";
 import {
   CREDS,
   FAST_POLL,
@@ -166,15 +167,7 @@ describe("ReportWriter", () => {
         vendorMayHold: 0,
         rejected: 0,
       };
-      await writer.finish({
-        ...summary,
-        outcomes: [],
-        chunks: { sent: 0, resumed: 0, replayed: 0 },
-        events: {},
-        aborted: false,
-        startedAt: new Date().toISOString(),
-        durationMs: 0,
-      });
+      await writer.finish(reportOf(summary));
       // Warnings are emitted on the next tick.
       await new Promise((resolve) => setImmediate(resolve));
       expect(waits).toBe(2000);

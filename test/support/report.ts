@@ -28,6 +28,14 @@ export function expectEveryRecordOnce(report: ImportReport, total = report.total
   });
 }
 
+/** A report of no records with `fields` over it: what a report writer is handed at the end, for its tests. */
+export const reportOf = (fields: Partial<ImportReport> = {}): ImportReport => ({
+  ...{ vendor: "fullstory", total: 0, imported: 0, failed: 0, vendorMayHold: 0, rejected: 0 },
+  ...{ outcomes: [], chunks: { sent: 0, resumed: 0, replayed: 0 }, events: {}, aborted: false },
+  ...{ startedAt: new Date(0).toISOString(), durationMs: 0 },
+  ...fields,
+});
+
 /**
  * What a user reads in a report, for comparing two runs of one input (say, an interrupted one resumed from
  * its journal and an uninterrupted one): all of it but the timing and the count of chunks sent, resumed
