@@ -150,6 +150,16 @@ describe("SecretSet.scrubRuns", () => {
       `Unexpected token '${key[0]}', "[REDACTED]"... is not valid JSON`,
     );
   });
+
+  it("matches whole characters beyond U+FFFF only: half of another emoji is no run of a secret", () => {
+    // `😀` is D83D DE00 and `💡` D83D DCA1: a run of five letters and the half they share is no run of six.
+    const passwords = new SecretSet({ chosen: true });
+    passwords.add("Xfghij😀Y123");
+    for (const text of ["note: fghij💡 ok", "note: 🈀Y123z ok"])
+      expect(passwords.scrubChosenRuns(text), text).toBe(text);
+    expect(passwords.scrubRuns("cut: ghij😀Y1")).toBe("cut: [REDACTED]");
+    expect(passwords.scrubRuns("cut: 😀Y123")).toBe("cut: [REDACTED]");
+  });
 });
 
 describe("a secret far longer than any key (a broken token endpoint's token)", () => {

@@ -272,14 +272,16 @@ export class SecretSet {
     let hidden: boolean[] | undefined;
     // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
     for (let at = 0; at + MIN_RUN <= folded.text.length; at++) {
-      if (!anyCase.has(folded.text.slice(at, at + MIN_RUN))) continue;
+      const [start, end] = runAt(folded.text, at);
+      if (!anyCase.has(folded.text.slice(start, end))) continue;
       hidden ??= new Array<boolean>(scrubbed.length).fill(false);
-      hidden.fill(true, folded.start(at), folded.end(at + MIN_RUN - 1));
+      hidden.fill(true, folded.start(start), folded.end(end - 1));
     }
     for (let at = 0; exact.size > 0 && at + MIN_RUN <= scrubbed.length; at++) {
-      if (!exact.has(scrubbed.slice(at, at + MIN_RUN))) continue;
+      const [start, end] = runAt(scrubbed, at);
+      if (!exact.has(scrubbed.slice(start, end))) continue;
       hidden ??= new Array<boolean>(scrubbed.length).fill(false);
-      hidden.fill(true, at, at + MIN_RUN);
+      hidden.fill(true, start, end);
     }
     if (hidden === undefined) return scrubbed;
     if (keepWords) {
@@ -304,8 +306,8 @@ export class SecretSet {
   }
 
   /**
-   * Every run of {@link MIN_RUN} characters of every secret, folded, made once per set of secrets; of a word
-   * a person chose, as given (see the constructor).
+   * Every run of {@link MIN_RUN} characters of every secret (see {@link runAt}), folded, made once per set of
+   * secrets; of a word a person chose, as given (see the constructor).
    */
   #runSet(): { readonly anyCase: ReadonlySet<string>; readonly exact: ReadonlySet<string> } {
     if (this.#runs !== undefined) return this.#runs;
@@ -314,8 +316,7 @@ export class SecretSet {
     for (const secret of this.#values) {
       if (secret.length > RUNS_OF_SECRETS_UP_TO) continue;
       const [runs, text] = this.#anyCase(secret) ? [anyCase, fold(secret)] : [exact, secret];
-      for (let start = 0; start + MIN_RUN <= text.length; start++)
-        runs.add(text.slice(start, start + MIN_RUN));
+      for (let at = 0; at + MIN_RUN <= text.length; at++) runs.add(text.slice(...runAt(text, at)));
     }
     return (this.#runs = { anyCase, exact });
   }
@@ -467,6 +468,26 @@ export class SecretSet {
     }
     return out;
   }
+}
+
+/**
+ * Where the run of {@link MIN_RUN} units at `at` starts and ends, widened to whole characters. A run cut
+ * through a character beyond U+FFFF matched half of another that shares the half (`a😀` of a secret, `a💡`
+ * of a text): it hid five characters of the secret and half of that one, leaving a lone surrogate.
+ */
+function runAt(text: string, at: number): [number, number] {
+  const end = at + MIN_RUN;
+  return [
+    at > 0 && isPair(text, at - 1) ? at - 1 : at,
+    end < text.length && isPair(text, end - 1) ? end + 1 : end,
+  ];
+}
+
+/** Whether the units at `at` and after it are the two halves of one character beyond U+FFFF. */
+function isPair(text: string, at: number): boolean {
+  const high = text.charCodeAt(at);
+  const low = text.charCodeAt(at + 1);
+  return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
 }
 
 /** `text` with a piece of `secret`, as given, at either edge redacted. */
