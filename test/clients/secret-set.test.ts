@@ -108,6 +108,15 @@ describe("SecretSet: a secret echoed in another case", () => {
     expect(passwords.clip("rejected: Welco", 100)).toBe("rejected: [REDACTED]");
   });
 
+  it("of a word a person chose with a blank around it, only as given too", () => {
+    // Sent as written, "welcome " is the word "welcome" still: SlashID's "Welcome to" must not go.
+    const passwords = new SecretSet({ chosen: true });
+    passwords.add("welcome ", "\tpassword");
+    const reason = "Welcome to SlashID. Password\ttoo short";
+    expect(passwords.scrubChosenRuns(reason)).toBe(reason);
+    expect(passwords.scrub("was: welcome |\tpassword")).toBe("was: [REDACTED]|[REDACTED]");
+  });
+
   it("of a short secret, only as given: it would eat ordinary words in another case", () => {
     const short = new SecretSet();
     short.add("test");

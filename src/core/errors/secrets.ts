@@ -183,9 +183,13 @@ export class SecretSet {
     this.#chosen = options.chosen === true;
   }
 
-  /** Whether `secret` is matched in any case (see the constructor's `chosen`). */
+  /**
+   * Whether `secret` is matched in any case (see the constructor's `chosen`). A word with a blank around it,
+   * as a cell may hold it ("welcome "), is that word still: matched in any case, it ate SlashID's "Welcome ".
+   */
   #anyCase(secret: string): boolean {
-    return !this.#chosen || secret.length >= WORD_BELOW || !LETTERS.test(secret);
+    const word = secret.trim();
+    return !this.#chosen || word.length >= WORD_BELOW || !LETTERS.test(word);
   }
 
   /**
@@ -292,8 +296,9 @@ export class SecretSet {
         }
         let end = start;
         while (end < scrubbed.length && hidden[end]) end++;
-        if (end - start < WORD_BELOW && ONE_KIND.test(scrubbed.slice(start, end)))
-          hidden.fill(false, start, end);
+        // A blank at its edge is no part of the word: runs of "welcome " take the blank after "Welcome".
+        const stretch = scrubbed.slice(start, end).trim();
+        if (stretch.length < WORD_BELOW && ONE_KIND.test(stretch)) hidden.fill(false, start, end);
         start = end;
       }
     }
