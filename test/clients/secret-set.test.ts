@@ -36,6 +36,15 @@ describe("SecretSet.scrub", () => {
     expect(secrets.scrub(`key=${long};`)).toBe("key=[REDACTED];");
   });
 
+  it("leaves no part of a secret that overlaps another one it follows in the text", () => {
+    // Two passwords of one chunk, the end of one the start of the other: the first match must not hide the
+    // rest of the second, whose own start it took.
+    const [a, b, c] = [secretOf(6), secretOf(6), secretOf(8)];
+    const secrets = new SecretSet();
+    secrets.add(`${a}${b}`, `${b}${c}`);
+    expect(secrets.scrub(`echo ${a}${b}${c} end`)).toBe("echo [REDACTED] end");
+  });
+
   it("redacts a secret echoed percent-encoded (e.g. in a redirect's Location)", () => {
     const key = `${secretOf(10)}/+=${secretOf(10)}`;
     const secrets = new SecretSet();

@@ -232,7 +232,7 @@ export class SecretSet {
     // One pass for both, so a stretch and a secret that overlap are cut as one span, whichever is longer.
     if (anyCase !== undefined || encoded.stretches.size > 0)
       out = redactMatches(out, (folded) =>
-        [...(anyCase === undefined ? [] : folded.matchAll(anyCase)), ...encoded.find(folded)].sort(
+        [...(anyCase === undefined ? [] : startsOf(folded, anyCase)), ...encoded.find(folded)].sort(
           (a, b) => a.index - b.index,
         ),
       );
@@ -405,7 +405,9 @@ export class SecretSet {
     const alone = (secret: string) => `${STANDS_ALONE_AFTER}${escape(secret)}(?![A-Za-z0-9])`;
     const exact = [...given.map(escape), ...short.map(alone)];
     return (this.#pattern = {
-      ...(long.length > 0 && { anyCase: new RegExp(long.map(escape).join("|"), "g") }),
+      // Found where each starts, not one after the end of the last: two secrets whose ends overlap in the text
+      // (one password's end another's start) are both cut, as one span (see `redactMatches`).
+      ...(long.length > 0 && { anyCase: new RegExp(`(?=(${long.map(escape).join("|")}))`, "g") }),
       ...(exact.length > 0 && { exact: new RegExp(exact.join("|"), "g") }),
     });
   }
@@ -540,6 +542,11 @@ function redactMatches(
     from = end;
   }
   return found ? out + text.slice(from) : text;
+}
+
+/** Each match of `pattern`, a lookahead that captures, as the text it found where it found it. */
+function* startsOf(text: string, pattern: RegExp): Generator<{ index: number; 0: string }> {
+  for (const match of text.matchAll(pattern)) yield { index: match.index, 0: match[1] ?? "" };
 }
 
 /** Each place `wanted` (not empty) stands in `text`, left to right, not overlapping, as `matchAll` gives. */
