@@ -361,6 +361,20 @@ async function middlewareAnswerText(result: OpenApiFetchResult): Promise<string>
   return typeof result.error === "string" ? result.error : JSON.stringify(result.error);
 }
 
+/**
+ * Whether a try of a call whose answer a caller's middleware replaced may have reached the vendor: the vendor
+ * answered it (anything but a 429 or 503, which say it was not processed) or an earlier one, or the transport
+ * failed after the request may have gone out. Nothing was sent when an `onRequest` answered.
+ */
+function mayHaveArrived(
+  vendor: { status: number; afterArrivedTry: boolean } | undefined,
+  failed: TransportFailure | undefined,
+): boolean {
+  if (vendor !== undefined)
+    return vendor.afterArrivedTry || (vendor.status !== 429 && vendor.status !== 503);
+  return failed?.mayHaveArrived ?? false;
+}
+
 async function invoke<Table extends OperationTable>(
   send: (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>,
   config: ApiClientConfig<Table>,
@@ -382,6 +396,8 @@ async function invoke<Table extends OperationTable>(
   // The response the transport's answer was handed to openapi-fetch as: a caller's middleware may answer in
   // its place (an `onRequest` or `onError` returning a Response, an `onResponse` replacing it).
   let handedOver: Response | undefined;
+  // What the transport failed with, when a caller's `onError` answers in its place.
+  let failed: TransportFailure | undefined;
   try {
     const result = (await send(spec.method.toLowerCase(), spec.path, {
       ...rest,
@@ -395,7 +411,10 @@ async function invoke<Table extends OperationTable>(
             headers: { ...serialized.headers, ...init.headers },
           }),
       fetch: async (request: Request) => {
-        const response = await config.transport(request);
+        const response = await config.transport(request).catch((error: unknown) => {
+          if (error instanceof TransportFailure) failed = error;
+          throw error;
+        });
         // The transport holds the whole body: decode it once for interpretation, and hand openapi-fetch (and
         // any middleware a caller added with `raw.use`) a fresh, unread response over the same bytes, instead of
         // teeing a body of many megabytes.
@@ -411,12 +430,13 @@ async function invoke<Table extends OperationTable>(
         return handedOver;
       },
     })) as OpenApiFetchResult;
-    // The answer `raw` would return is the one interpreted; the vendor's history (an earlier try that may
-    // have arrived) stays the transport's.
+    // The answer `raw` would return is the one interpreted; whether the vendor may have acted stays the
+    // transport's to say: a 503 a middleware made up must not say a write that went out was turned away.
     if (result.response !== handedOver) {
       const { status, headers } = result.response;
       const text = await middlewareAnswerText(result);
-      captured = { status, headers, text, afterArrivedTry: captured?.afterArrivedTry ?? false };
+      const arrived = mayHaveArrived(captured, failed);
+      captured = { status, headers, text, afterArrivedTry: arrived };
     }
   } catch (error) {
     // The client's middleware made a transport failure the typed error; a caller's `onError` may still
