@@ -5,6 +5,7 @@ import { abortedByCaller, TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, markAfterArrivedTry, type Transport } from "../http/transport.js";
 import { durationOption } from "../options.js";
 import { monotonicNow } from "../time.js";
+import { unreservedDecoded } from "./path-segment.js";
 
 /** A freshly issued access token and how many seconds it lives. */
 export interface IssuedToken {
@@ -179,9 +180,10 @@ export function withBearerAuth(
   tokens: TokenCache,
   tokenUrl: string,
 ): Transport {
-  // Compared as URL parsing spells it (a host in lower case, no default port) and without a query: the
-  // text of a base URL such as `https://API.example:443` is never a request's URL, and the endpoint's own
-  // 401 must not be taken for a token's refusal.
+  // Compared as URL parsing spells it (a host in lower case, no default port), with escapes of letters
+  // decoded (`/oauth2/%74oken`, which servers route to it) and without a query: the text of a base URL such
+  // as `https://API.example:443` is never a request's URL, and the endpoint's own 401 must not be taken for a
+  // token's refusal.
   const endpoint = withoutQuery(tokenUrl);
   return async (request) => {
     if (withoutQuery(request.url) === endpoint) return transport(request);
@@ -215,10 +217,10 @@ export function withBearerAuth(
   };
 }
 
-/** A URL's origin and path, as URL parsing spells them. */
+/** A URL's origin and path, as URL parsing spells them, escapes of unreserved characters decoded. */
 function withoutQuery(url: string): string {
   const { origin, pathname } = new URL(url);
-  return `${origin}${pathname}`;
+  return `${origin}${unreservedDecoded(pathname)}`;
 }
 
 /** What an abort while waiting for a token tells a report: whether the vendor can hold anything of the call. */

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Middleware } from "openapi-fetch";
 import { hasIdempotentMethod } from "../http/retry-policy.js";
 import type { OperationSpec } from "./operation-table.js";
+import { unreservedDecoded } from "./path-segment.js";
 
 /**
  * Client-level middleware that gives every request of `keyed` operations an `Idempotency-Key` (a UUID v4)
@@ -64,16 +65,4 @@ function keyedRoute(
         ),
     );
   };
-}
-
-/**
- * `path` with its percent-escapes of unreserved characters (letters, digits, `-._~`) decoded: RFC 3986
- * (6.2.2.2) makes `/v2/users/%62atch` the same path as `/v2/users/batch`, and servers route it there. An
- * escape of any other character (`%2F`) stays: decoded, it would be another path.
- */
-function unreservedDecoded(path: string): string {
-  return path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
-    const char = String.fromCharCode(parseInt(hex, 16));
-    return /[A-Za-z0-9\-._~]/.test(char) ? char : escape;
-  });
 }

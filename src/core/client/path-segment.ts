@@ -38,3 +38,15 @@ export function pathSegmentGuard(operations: OperationTable): Middleware {
     },
   };
 }
+
+/**
+ * `path` with its percent-escapes of unreserved characters (letters, digits, `-._~`) decoded: RFC 3986
+ * (6.2.2.2) makes `/v2/users/%62atch` the same path as `/v2/users/batch`, and servers route it there. An
+ * escape of any other character (`%2F`) stays: decoded, it would be another path.
+ */
+export function unreservedDecoded(path: string): string {
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(char) ? char : escape;
+  });
+}
