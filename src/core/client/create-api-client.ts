@@ -311,8 +311,13 @@ const INIT_FIELDS = [
  */
 function refuseCredentialsInBaseUrl(name: string, init: RawInit | undefined): void {
   const baseUrl = init?.baseUrl;
-  // An empty one is openapi-fetch's sign to use the client's.
-  if (typeof baseUrl !== "string" || baseUrl === "") return;
+  // An empty one (any falsy value) is openapi-fetch's sign to use the client's; it takes any other value's
+  // text (a String object's), which the checks below would not see.
+  if (!baseUrl) return;
+  if (typeof baseUrl !== "string")
+    throw new TypeError(
+      `${name}: the call's baseUrl must be a string, got ${typeof baseUrl}; nothing was sent`,
+    );
   if (hasUserinfo(baseUrl))
     throw new TypeError(
       `${name}: the call's baseUrl holds a user name or password (user:password@), which is not quoted here; give credentials through the client's options; nothing was sent`,
