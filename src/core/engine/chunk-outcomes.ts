@@ -3,7 +3,9 @@ import { isTooLargeLostAnswer, isTransient } from "../errors/transient.js";
 import { unprocessedBy } from "../errors/unprocessed.js";
 import type { ChunkResult, ItemOutcome } from "./adapter.js";
 import { requestFailureCode, type RequestFailureCode } from "./failure-codes.js";
-import { everyItem } from "./outcomes.js";
+import { everyItem, UNSETTLED_JOB_NOTE } from "./outcomes.js";
+
+export { UNSETTLED_JOB_NOTE };
 
 /**
  * Answers that will refuse every other chunk too: going on would only fail the rest slowly. A 401 or 403 is
@@ -110,13 +112,6 @@ export function failedBy(
 /** Added to a write that failed with no answer saying what became of it. */
 export const UNSETTLED_WRITE_NOTE =
   "; no answer said what became of the request: the vendor may hold this record";
-
-/**
- * Added to a failure of a request that only follows up on a job the vendor accepted for the record (its status,
- * its result lists): the job may have imported it.
- */
-export const UNSETTLED_JOB_NOTE =
-  "; whether it was imported is unknown: the vendor may hold this record";
 
 /**
  * Added to the failure of a chunk whose adapter threw while the run went on (a caller's callback that threw,

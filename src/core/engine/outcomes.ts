@@ -16,11 +16,21 @@ export function everyItem<Code extends string>(
   return { kind: "done", outcomes: sameOutcomes(size, outcome) };
 }
 
-/** The outcome of an item the adapter gave none for. */
+/**
+ * Added to a failure of a request that only follows up on a job the vendor accepted for the record (its status,
+ * its result lists): the job may have imported it.
+ */
+export const UNSETTLED_JOB_NOTE =
+  "; whether it was imported is unknown: the vendor may hold this record";
+
+/**
+ * The outcome of an item the adapter gave none for: its request may have gone out, and nothing said what
+ * became of the record there.
+ */
 export const NO_OUTCOME: ItemOutcome = {
   ok: false,
   code: "no_outcome",
-  reason: "the vendor reported no outcome",
+  reason: `the vendor reported no outcome${UNSETTLED_JOB_NOTE}`,
 };
 
 /**
