@@ -140,8 +140,8 @@ export const saysVendorMayHold = (reason: string): boolean =>
  * Whether a failure's reason leaves open that the vendor holds the record, as the engine's notes and the
  * adapters' words say it: the vendor "may hold" this record (user, person, update), or "whether" it was
  * imported (or the vendor holds it) "is unknown". Only those words: a reason quotes the vendor's own (a
- * refusal's "email may hold at most 254 characters", a fatal 403's message on every record never sent), and
- * a bare "may hold" or "whether … is unknown" there would tell the caller to look up a user the vendor lacks.
+ * refusal's "email may hold at most 254 characters", a fatal 403's message on every record never sent), and a
+ * bare "may hold" or "whether … is unknown" there would tell the caller to look up a user the vendor lacks.
  * Not any "is unknown" either: a refusal whose own reason is unknown (a vendor that counted every user
  * failed, not saying why), or a vendor's "field is unknown", leaves no user at the vendor.
  */

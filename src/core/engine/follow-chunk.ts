@@ -298,11 +298,11 @@ function best(
 /**
  * Imported beats failed; an import kept over a later outcome whose attempt sent the record again (`resent`),
  * an import or a failure that may have written, takes its `resentNote` (what the second write may have left),
- * not the rest of its words, which speak of that answer only. A later answer beats an earlier one, but for an earlier refusal: that stands, unless
- * the later answer is a failure that may not pass whose vendor answer shows the vendor may hold the record (a
- * job accepted, a list naming it, or no longer naming it) where the earlier did not, which the refusal then
- * says with the vendor's code and words kept; or a later send of the record went unsettled (`resent`), which
- * the refusal then says too.
+ * not the rest of its words, which speak of that answer only. A later answer beats an earlier one, but for an
+ * earlier refusal: that stands, unless the later answer is a failure that may not pass whose vendor answer
+ * shows the vendor may hold the record (a job accepted, a list naming it, or no longer naming it) where the
+ * earlier did not, which the refusal then says with the vendor's code and words kept; or a later send of the
+ * record went unsettled (`resent`), which the refusal then says too.
  * A later failure does not say the record is unwritten when an earlier send may have written it: one that
  * wrote nothing keeps its words, without `unprocessed`; a refusal (which speaks for its own send only) says
  * the vendor may hold the record.

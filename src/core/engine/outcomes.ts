@@ -17,8 +17,9 @@ export function everyItem<Code extends string>(
 }
 
 /**
- * Added to a failure of a request that only follows up on a job the vendor accepted for the record (its status,
- * its result lists): the job may have imported it.
+ * Added to a failure of a request that only follows up on a job the vendor accepted for the record (its
+ * status, its result lists): the job may have imported it. Said of a record an adapter gave no outcome for
+ * too.
  */
 export const UNSETTLED_JOB_NOTE =
   "; whether it was imported is unknown: the vendor may hold this record";

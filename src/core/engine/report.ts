@@ -53,9 +53,9 @@ export interface ImportProgress {
   /** Records refused by validation. */
   readonly rejected: number;
   /**
-   * Records in chunks sent to the vendor, counted as a chunk is handed to it; a chunk whose request never left
-   * (every connection refused, the caller's abort before it went out) is taken back out once that is known,
-   * as `report.chunks.sent` does not count it.
+   * Records in chunks sent to the vendor, counted as a chunk is handed to it; a chunk whose request never
+   * left (every connection refused, the caller's abort before it went out) is taken back out once that is
+   * known, as `report.chunks.sent` does not count it.
    */
   readonly sent: number;
   /** Records whose outcome is known: imported + failed (+ rejected). */

@@ -405,8 +405,8 @@ export class SecretSet {
     const alone = (secret: string) => `${STANDS_ALONE_AFTER}${escape(secret)}(?![A-Za-z0-9])`;
     const exact = [...given.map(escape), ...short.map(alone)];
     return (this.#pattern = {
-      // Found where each starts, not one after the end of the last: two secrets whose ends overlap in the text
-      // (one password's end another's start) are both cut, as one span (see `redactMatches`).
+      // Found where each starts, not one after the end of the last: two secrets whose ends overlap in the
+      // text (one password's end another's start) are both cut, as one span (see `redactMatches`).
       ...(long.length > 0 && { anyCase: new RegExp(`(?=(${long.map(escape).join("|")}))`, "g") }),
       ...(exact.length > 0 && { exact: new RegExp(exact.join("|"), "g") }),
     });
