@@ -453,8 +453,9 @@ export class SecretSet {
     // In any case, as the secrets' runs are: a cut through an upper-cased echo leaves a piece of it.
     for (const { text: secret, anyCase } of this.#foldedValues()) {
       if (!anyCase) {
-        out = redactGivenEdges(out, secret);
-        folded = new Folded(out);
+        // Folded again only when a piece was cut: a chunk's passwords are a thousand secrets.
+        const cut = redactGivenEdges(out, secret);
+        if (cut !== out) folded = new Folded((out = cut));
         continue;
       }
       const length = folded.text.length;
