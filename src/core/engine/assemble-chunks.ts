@@ -5,6 +5,7 @@ import { KeyIndex } from "./key-index.js";
 import { emptyChunk } from "./pending-chunk.js";
 import type { ReportBuilder } from "./report-builder.js";
 import { shortened } from "../cut-text.js";
+import { closeUnawaited, haltable, HALTED, isThenable } from "./halting-read.js";
 import { kindOf } from "../validate/describe.js";
 
 /** What the reader needs from the run. */
@@ -252,45 +253,6 @@ const IDENTITY = "\u0000";
 
 /** Records read between two turns of the event loop while chunks are in flight. */
 const YIELD_EVERY = 1000;
-
-/** What {@link haltable}'s wait gives when reading halted before the input answered. */
-const HALTED = Symbol("halted");
-
-/**
- * Waits for an async input's answer, or for `halted`: an input may wait for its next record forever (a cursor
- * or a stream that stalls). An answer that comes by the next turn of the event loop still wins: the input
- * may have taken the record from its source already (a queue, a stream not replayed), and it is reported.
- */
-function haltable(halted: AbortSignal): <T>(next: PromiseLike<T>) => Promise<T | typeof HALTED> {
-  // One listener for the run, waking whichever wait is current: none is added per record.
-  let giveUp: (() => void) | undefined;
-  halted.addEventListener("abort", () => giveUp?.(), { once: true });
-  return <T>(next: PromiseLike<T>) =>
-    new Promise<T | typeof HALTED>((resolve, reject) => {
-      giveUp = () => setImmediate(resolve, HALTED);
-      if (halted.aborted) giveUp();
-      // Handled even when it settles after the wait gave up, so a late rejection is not unhandled.
-      next.then(resolve, reject);
-    });
-}
-
-function closeUnawaited(iterator: Iterator<unknown> | AsyncIterator<unknown>): void {
-  try {
-    const closed = iterator.return?.();
-    if (closed !== undefined && isThenable(closed)) closed.then(undefined, () => undefined);
-  } catch {
-    // The import stops either way; an input that cannot be closed has nothing more to give it.
-  }
-}
-
-/** Whether `value` is a promise (or any thenable), whatever else it may be. */
-export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
-}
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

@@ -1,5 +1,6 @@
 import type { ImportAdapter, Rejection } from "./adapter.js";
-import { assembleChunks, isThenable, type Assembled } from "./assemble-chunks.js";
+import { assembleChunks, type Assembled } from "./assemble-chunks.js";
+import { isThenable } from "./halting-read.js";
 import { ChunkDispatcher } from "./chunk-dispatcher.js";
 import { DEFAULT_REPLAY, type ReplayOptions } from "./follow-chunk.js";
 import { Journal } from "./journal.js";
