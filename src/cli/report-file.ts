@@ -59,6 +59,13 @@ const COLUMNS: { readonly [F in OutcomeField]: F } = {
 /** The header row of a report written as CSV: `index,key,outcome,id,code,rule,reason,vendorMayHold,warning`. */
 const REPORT_CSV_COLUMNS: readonly OutcomeField[] = Object.values(COLUMNS);
 
+/**
+ * A cell csv-stringify's formula quoting lets through: blanks (a space, a tab, a line break, a no-break space)
+ * before =, +, - or @, which a spreadsheet that trims a cell as it imports it (LibreOffice's "trim spaces",
+ * an import that drops leading blanks) runs as a formula; or a NUL first, which OWASP's ASVS lists with them.
+ */
+const FORMULA_AFTER_BLANKS = /^(?:[\s\0]+[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|\0)/u;
+
 const CSV_OPTIONS = {
   columns: [...REPORT_CSV_COLUMNS],
   // A key is the input's and a reason the vendor's: a cell starting with =, +, - or @ (a tab, a CR, their
@@ -70,7 +77,8 @@ const CSV_OPTIONS = {
     boolean: (value: boolean) => String(value),
     // A cell that starts with ' gets one more, so that a reader drops the first ' of any cell starting with
     // one: a key `'=1` written as it was would read back as `=1`, the key whose formula quote it looks like.
-    string: (value: string) => (value.startsWith("'") ? `'${value}` : value),
+    string: (value: string) =>
+      value.startsWith("'") || FORMULA_AFTER_BLANKS.test(value) ? `'${value}` : value,
   },
 };
 

@@ -112,6 +112,35 @@ describe("--report with a .csv name", () => {
   });
 });
 
+it("quotes a formula behind leading blanks or a NUL, which a spreadsheet trimming cells would run", async () => {
+  // csv-stringify quotes a cell whose first character starts a formula (or is a tab or CR); a spreadsheet
+  // that trims blanks as it imports a file (LibreOffice's "trim spaces") still runs ` =1+1`.
+  const keys = [
+    " =1+1",
+    "  +HYPERLINK(0)",
+    "\t -2+3",
+    "\r\n@SUM(1)",
+    "\u00a0\uFF1D1",
+    "\0=1",
+    "\0x",
+  ];
+  const plain = [" plain", "\tplain", "a =1", " 'x"];
+  const report = file("blank-formulas.csv");
+  const writer = await ReportWriter.open(report, {
+    vendor: "fullstory",
+    input: "users.ndjson",
+    startedAt: new Date(0).toISOString(),
+  });
+  [...keys, ...plain].forEach((key, index) => writer.outcome({ index, key, outcome: "imported" }));
+  await writer.finish(reportOf({ total: keys.length + plain.length, imported: keys.length }));
+
+  const cells = rowsOf(report).map((row) => row["key"]);
+  expect(cells.slice(0, keys.length)).toEqual(keys.map((key) => `'${key}`));
+  // No other blank-led cell is touched, and a reader dropping the first ' still reads every key back.
+  expect(cells.slice(keys.length)).toEqual([" plain", "'\tplain", "a =1", " 'x"]);
+  expect(cells.map((cell) => cell?.replace(/^'/, ""))).toEqual([...keys, ...plain]);
+});
+
 it("a key that starts with ' reads back as it was: the reader's rule never takes a quote of its own", async () => {
   // A reader undoes the formula quote by dropping the first ' of a cell that starts with one. A key `'=1` was
   // written as it was, the very cell `=1` is written as: both read back as `=1`.
