@@ -186,7 +186,9 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
     for (const [i, text] of texts.entries()) {
       line += 1;
       // Only the file's last line can have been cut: every other one has its line end.
-      if (i === texts.length - 1 && cutOff(rest.subarray(rest.lastIndexOf(eol) + 1)))
+      const last = i === texts.length - 1 ? rest.subarray(rest.lastIndexOf(eol) + 1) : undefined;
+      if (last !== undefined && last.at(-1) === 0) throw endsInNuls(file, line);
+      if (last !== undefined && cutOff(last))
         throw new Error(
           `${file}: the file ends inside a record: line ${line} has no line end, and its JSON stops ` +
             "part-way (was the file cut off as it was written or copied?); the records before it were read",
@@ -210,6 +212,18 @@ function cutOff(bytes: Buffer): boolean {
   if (JSON_BLANK.test(text)) return false;
   // A character cut part-way stood in a string, the one place JSON takes it: é stands in for it there.
   return endsInsideValue(tail === 0 ? text : `${text}é`);
+}
+
+/**
+ * The error of a file whose last line, without its line end, ends in NUL bytes: a crash can leave a file's
+ * last blocks unwritten but its size grown, so its tail reads as NULs, in place of the end of a record or of
+ * the lines after it. A broken input, as a cut-off one is, not a record to read (NULs in its last cell).
+ */
+function endsInNuls(file: string, line: number): Error {
+  return new Error(
+    `${file}: the file ends in NUL bytes, on line ${line}, which has no line end (a file cut off by a ` +
+      "crash as it was written is padded so); the records before it were read",
+  );
 }
 
 /** The start of a line not yet ended, kept until it is {@link MAX_RECORD_BYTES} long, then only counted. */
@@ -752,6 +766,7 @@ async function* readCsv(
       if (encoded && isBlankRow(raw)) continue;
       // info.bytes ends after the row's own line end, which is on the row's last line.
       const line = lines.lineAt(info.bytes - 1);
+      if (!delimited && lastByte === 0) throw endsInNuls(file, line);
       const where = `line ${line}`;
       if (!encoded) {
         yield new UnreadableRecord(
