@@ -312,6 +312,55 @@ describe("the caller's signal", () => {
       });
     },
   );
+
+  /** An input of three users whose 4th read ends as `fail` says, given the caller's controller. */
+  function failingReader(fail: (controller: AbortController) => Promise<never>) {
+    const controller = new AbortController();
+    const input = users(3);
+    const reader: AsyncIterable<User> = {
+      [Symbol.asyncIterator]: () => {
+        let i = 0;
+        return {
+          next: () => {
+            const user = input[i++];
+            return user !== undefined
+              ? Promise.resolve({ done: false, value: user })
+              : fail(controller);
+          },
+        };
+      },
+    };
+    return { controller, reader };
+  }
+
+  it("an input that fails for its own reason as the caller aborts: the report keeps its inputError", async () => {
+    // The disk fails as the operator presses Ctrl-C: the failure is the input's, and a re-run meets it again.
+    const { controller, reader } = failingReader((controller) => {
+      controller.abort();
+      return Promise.reject(new Error("users.ndjson: EIO: i/o error, read"));
+    });
+    const { adapter } = vendor();
+
+    const report = await runImport(adapter, reader, { signal: controller.signal, chunkRecords: 2 });
+
+    expect(report.aborted).toBe(true);
+    expect(report.inputError).toBe("users.ndjson: EIO: i/o error, read");
+    expectEveryRecordOnce(report, 3);
+  });
+
+  it("a reader's own AbortError, caused by the caller's abort (a stream given the signal): the stop", async () => {
+    const { controller, reader } = failingReader((controller) => {
+      controller.abort();
+      const error = new Error("The operation was aborted", { cause: controller.signal.reason });
+      return Promise.reject(Object.assign(error, { name: "AbortError" }));
+    });
+    const { adapter } = vendor();
+
+    const report = await runImport(adapter, reader, { signal: controller.signal, chunkRecords: 2 });
+
+    expect(report.aborted).toBe(true);
+    expect(report.inputError).toBeUndefined();
+  });
 });
 
 describe("a callback that throws a value that cannot be printed (an object without a prototype)", () => {

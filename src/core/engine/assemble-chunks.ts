@@ -86,12 +86,13 @@ export async function assembleChunks<Input, Wire>(
       if (answer.done) break;
       record = answer.value;
     } catch (error) {
-      // A reader watching the caller's signal rejects with its reason as the caller aborts: that is the
-      // abort, not a broken input. So is whatever an input throws once the run halted, which stops the
-      // reading anyway (the run's own listener halts it within the abort, before any rejection is seen).
+      // A reader watching the caller's signal rejects with its reason as the caller aborts (or an AbortError
+      // of its own, as a stream given the signal does): that is the abort, not a broken input. Anything
+      // else it throws, even once the run halted, is the input's own failure, which a re-run meets again:
+      // the report says so rather than pass it for the stop.
       if (halted.aborted) {
         stoppedEarly = true;
-        break;
+        if (isTheStop(error, halted.reason)) break;
       }
       // Broken input (a file cut short, a malformed row) ends the reading, not the import: what was read
       // is still sent and reported, and the report says where the input broke.
@@ -213,6 +214,22 @@ export async function assembleChunks<Input, Wire>(
     else dispatcher.submitCutShort(pending, inputError);
   }
   return { stoppedEarly, inputError };
+}
+
+/**
+ * Whether what an input threw once the run halted is the halt itself: its reason, an error caused by it, or an
+ * AbortError (a stream or fetch given the caller's signal).
+ */
+function isTheStop(error: unknown, reason: unknown): boolean {
+  if (error === reason) return true;
+  try {
+    if (typeof error !== "object" || error === null) return false;
+    const { name, cause } = error as { name?: unknown; cause?: unknown };
+    return name === "AbortError" || (cause !== undefined && cause === reason);
+  } catch {
+    // A getter that throws: nothing tells it for the stop, and its message is read as safely as any.
+    return false;
+  }
 }
 
 /**

@@ -114,7 +114,11 @@ export interface ImportReport {
   readonly aborted: boolean;
   /** Set when a vendor answer stopped the import (bad credentials, no permission): the cause, scrubbed. */
   readonly fatal?: string;
-  /** Set when reading the input failed part-way (a truncated file): the records before it are reported. */
+  /**
+   * Set when reading the input failed part-way (a truncated file): the records before it are reported. Also
+   * beside `aborted`, when the input failed for its own reason as the caller aborted; not when it only threw
+   * the abort back (the signal's reason, an error it caused, or an `AbortError`).
+   */
   readonly inputError?: string;
   /** When the import started, as ISO-8601 UTC text (`2026-12-02T10:43:20.000Z`). */
   readonly startedAt: string;
