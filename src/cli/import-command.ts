@@ -29,12 +29,14 @@ import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
 import { untilAborted } from "./until-aborted.js";
+import { namedSecretsScrub, scrubbedOutcome } from "./named-secrets.js";
 import { CellError, type VendorModule } from "../vendor-module.js";
 import {
   ConfigError,
   VENDOR_NAMES,
   VENDORS,
   refuseOtherVendorsFlags,
+  givenSecrets,
   settingsFromFlags,
   vendorNamed,
   type JobTuning,
@@ -118,6 +120,11 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       throw new ConfigError(error instanceof Error ? error.message : String(error));
     }
   }
+  const ownSecrets = namedSecretsScrub(givenSecrets(flags, args.env), [
+    args.file,
+    reportFile,
+    typeof flags["journal"] === "string" ? flags["journal"] : undefined,
+  ]);
   const sample = new ProblemSample();
   const progress = createProgressDisplay(args.stderr, `${vendor.name} import`, 5000, {
     // A pipe's size says nothing of what is still to come: its records read are all that is known.
@@ -139,7 +146,8 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       onProgress: progress.update,
       // Outcomes go to the report file and the sample as they are known; none are kept for the end.
       keepOutcomes: "none",
-      onOutcome: (outcome) => {
+      onOutcome: (given) => {
+        const outcome = ownSecrets === undefined ? given : scrubbedOutcome(given, ownSecrets);
         sample.add(outcome);
         writer?.outcome(outcome);
       },
@@ -168,9 +176,10 @@ export async function importCommand(args: ImportFlags): Promise<number> {
     const { inputError: _, ...rest } = report;
     report = { ...rest, aborted: true };
   }
-  // The reading's error names the file, whose name may hold a secret given (a line run together).
-  if (report.inputError !== undefined)
-    report = { ...report, inputError: args.scrub(report.inputError) };
+  // The reading's error names the file, whose name may hold a secret given (a line run together): scrubbed of
+  // the secrets a name holds, as the outcomes are, not of every one given, whose words it would lose.
+  if (report.inputError !== undefined && ownSecrets !== undefined)
+    report = { ...report, inputError: ownSecrets(report.inputError) };
   const reportError = await finishReport(writer, report);
   // The users are at the vendor whatever became of the report file: the summary says what happened to them.
   const shownReport = reportFile === undefined ? undefined : args.scrub(reportFile);
@@ -435,7 +444,10 @@ async function dryRun(
     }
   } catch (error) {
     // As in an import: broken input ends the reading, and every record read before it is still reported.
-    broken = args.scrub(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    // Of the secrets its file's name holds, as an import's is: not of every one given, whose words it loses.
+    broken =
+      namedSecretsScrub(givenSecrets(args.flags, args.env), [args.file])?.(message) ?? message;
   }
   const withWarnings = warned === 0 ? "" : ` (${warned} with a warning)`;
   const counts = `${total} records, ${total - rejected} valid${withWarnings}, ${rejected} rejected`;
