@@ -5,7 +5,7 @@ import { abortedByCaller, TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, markAfterArrivedTry, type Transport } from "../http/transport.js";
 import { durationOption } from "../options.js";
 import { monotonicNow } from "../time.js";
-import { unreservedDecoded } from "./path-segment.js";
+import { routePath } from "./path-segment.js";
 
 /** A freshly issued access token and how many seconds it lives. */
 export interface IssuedToken {
@@ -180,8 +180,8 @@ export function withBearerAuth(
   tokens: TokenCache,
   tokenUrl: string,
 ): Transport {
-  // Compared as URL parsing spells it (a host in lower case, no default port), with escapes of letters
-  // decoded (`/oauth2/%74oken`, which servers route to it) and without a query: the text of a base URL such
+  // Compared as URL parsing spells it (a host in lower case, no default port), its path as servers route it
+  // (`/oauth2/%74oken`, `/oauth2/token/`: see routePath) and without a query: the text of a base URL such
   // as `https://API.example:443` is never a request's URL, and the endpoint's own 401 must not be taken for a
   // token's refusal.
   const endpoint = withoutQuery(tokenUrl);
@@ -217,10 +217,10 @@ export function withBearerAuth(
   };
 }
 
-/** A URL's origin and path, as URL parsing spells them, escapes of unreserved characters decoded. */
+/** A URL's origin and path, as URL parsing spells them, the path as a route is compared (see routePath). */
 function withoutQuery(url: string): string {
   const { origin, pathname } = new URL(url);
-  return `${origin}${unreservedDecoded(pathname)}`;
+  return `${origin}${routePath(pathname)}`;
 }
 
 /** What an abort while waiting for a token tells a report: whether the vendor can hold anything of the call. */

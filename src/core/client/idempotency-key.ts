@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Middleware } from "openapi-fetch";
 import { hasIdempotentMethod } from "../http/retry-policy.js";
 import type { OperationSpec } from "./operation-table.js";
-import { unreservedDecoded } from "./path-segment.js";
+import { routePath } from "./path-segment.js";
 
 /**
  * Client-level middleware that gives every request of `keyed` operations an `Idempotency-Key` (a UUID v4)
@@ -42,18 +42,22 @@ export function replaySafeUnder(
   };
 }
 
-/** Whether a request goes to one of the `keyed` operations under `baseUrl`, by its method and URL path. */
+/**
+ * Whether a request goes to one of the `keyed` operations under `baseUrl`, by its method and URL path,
+ * however spelled (see {@link routePath}): a key on a request the vendor routes elsewhere is ignored, while
+ * a write it routes here without one may be imported twice.
+ */
 function keyedRoute(
   baseUrl: string,
   keyed: readonly OperationSpec[],
 ): (request: Request) => boolean {
-  const base = unreservedDecoded(new URL(baseUrl).pathname).replace(/\/$/, "");
+  const base = new URL(baseUrl).pathname;
   const routes = keyed.map((spec) => ({
     method: spec.method.toUpperCase(),
-    segments: `${base}${spec.path}`.split("/"),
+    segments: routePath(`${base}${spec.path}`).split("/"),
   }));
   return (request) => {
-    const path = unreservedDecoded(new URL(request.url).pathname).split("/");
+    const path = routePath(new URL(request.url).pathname).split("/");
     const method = request.method.toUpperCase();
     return routes.some(
       (route) =>

@@ -50,3 +50,14 @@ export function unreservedDecoded(path: string): string {
     return /[A-Za-z0-9\-._~]/.test(char) ? char : escape;
   });
 }
+
+/**
+ * `path` as a route is compared: escapes of unreserved characters decoded (see {@link unreservedDecoded}), a
+ * slash written twice taken as one and a trailing slash dropped. The simulators route `/v2/users/batch/` as
+ * `/v2/users/batch`, and many servers do, as many merge `//` (nginx by default): a guarantee kept for a
+ * route (a write's Idempotency-Key, no token for the token endpoint) must hold however the caller spells it.
+ */
+export function routePath(path: string): string {
+  const merged = unreservedDecoded(path).replace(/\/{2,}/g, "/");
+  return merged.length > 1 ? merged.replace(/\/$/, "") : merged;
+}
