@@ -21,22 +21,42 @@ export function isPathSegment(text: string): boolean {
  */
 export function pathSegmentGuard(operations: OperationTable): Middleware {
   return {
-    onRequest({ request, schemaPath, params }) {
+    onRequest({ request, schemaPath, params, options }) {
       const values = (params as { path?: Record<string, unknown> }).path ?? {};
       // Up to a raw call's query or fragment: the segment before it resolves as any other does.
-      for (const part of schemaPath.replace(/[?#].*$/s, "").split("/")) {
+      const template = schemaPath.replace(/[?#].*$/s, "");
+      const operation = () => targetOf(operations, request.method, schemaPath, undefined).operation;
+      for (const part of template.split("/")) {
         if (!part.includes("{")) continue;
         const segment = defaultPathSerializer(part, values);
         // A parameter left out stays `{name}`: no segment to resolve.
         if (segment.includes("{") || isPathSegment(segment)) continue;
-        const { operation } = targetOf(operations, request.method, schemaPath, undefined);
         throw new TypeError(
-          `${operation}: path parameter ${part.replace(/[{}]/g, "")} is ${JSON.stringify(segment)}, which would send the request to another path (an empty or dot segment); nothing was sent`,
+          `${operation()}: path parameter ${part.replace(/[{}]/g, "")} is ${JSON.stringify(segment)}, which would send the request to another path (an empty or dot segment); nothing was sent`,
         );
       }
+      // The check above reads the values as openapi-fetch's own serializer puts them; a call's `pathSerializer`
+      // may put `/`, `\` or a dot segment in as it is. What is checked here is the URL to be sent.
+      const sentTo = new URL(request.url).pathname;
+      if (template.includes("{") && !templateShape(options.baseUrl, template).test(sentTo))
+        throw new TypeError(
+          `${operation()}: a path parameter, as the call's pathSerializer put it, is not one segment of its own (it holds a / or a dot segment), which would send the request to another path; nothing was sent`,
+        );
       return undefined;
     },
   };
+}
+
+/**
+ * What the path of a request for `template` under `baseUrl` (joined as openapi-fetch joins them) must be:
+ * the template's as URL parsing spells it, each parameter one segment, not empty.
+ */
+function templateShape(baseUrl: string, template: string): RegExp {
+  // A parameter's braces are percent-encoded by URL parsing; what is between them is its name.
+  const literals = new URL(`${baseUrl}${template}`).pathname.split(/%7B.*?%7D/i);
+  return new RegExp(
+    `^${literals.map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+")}$`,
+  );
 }
 
 /**
