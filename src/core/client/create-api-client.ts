@@ -16,6 +16,7 @@ import { interpretResponse } from "./interpret-response.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
 import { originGuard } from "./origin-guard.js";
 import { pathSegmentGuard } from "./path-segment.js";
+import { scrubbedResponse } from "./scrubbed-response.js";
 import { serializeBody } from "./serialize-body.js";
 import { concretePath, failureError, targetOf } from "./transport-variant.js";
 
@@ -86,8 +87,9 @@ export type ApiClient<
    * and the same client middleware as the operation methods, so the same guarantees hold:
    * - a write whose spec documents an `Idempotency-Key` (FullStory's batch and Create User) carries an
    *   `Idempotency-Key`, a UUID v4 unless the call sets one, so its retries cannot import twice;
-   * - a non-2xx answer resolves, as openapi-fetch's do, to `{ error, response }`, with `error` scrubbed of the
-   *   client's secrets;
+   * - a non-2xx answer resolves, as openapi-fetch's do, to `{ error, response }`, with `error`, and the
+   *   `response`'s headers and status text, scrubbed of the client's secrets (a 2xx answer's are not, as
+   *   `data` is not);
    * - when no usable answer came back (no connection, a timeout, an abort, no credentials, a redirect, a body
    *   over `maxResponseBytes`), the call REJECTS, as openapi-fetch's contract says, with an {@link ApiError}
    *   whose `status` is the variant an operation method would return in `result.error` (`network`, `timeout`,
@@ -232,7 +234,10 @@ function typedFailures(operations: OperationTable, secrets: SecretSet): Middlewa
   };
 }
 
-/** A raw call: a thrown error scrubbed, and the `error` body openapi-fetch returns for a non-2xx scrubbed. */
+/**
+ * A raw call: a thrown error scrubbed, and for a non-2xx, the `error` body openapi-fetch returns and the
+ * response's headers and status text scrubbed, as an operation method's error holds them.
+ */
 async function scrubbedCall(call: () => Promise<unknown>, secrets: SecretSet): Promise<unknown> {
   let result: unknown;
   try {
@@ -241,7 +246,14 @@ async function scrubbedCall(call: () => Promise<unknown>, secrets: SecretSet): P
     throw scrubThrown(error, secrets);
   }
   if (result !== null && typeof result === "object" && "error" in result) {
-    return { ...result, error: secrets.scrubDeep(result.error) };
+    const { response } = result as { response?: unknown };
+    return {
+      ...result,
+      error: secrets.scrubDeep(result.error),
+      ...(response instanceof Response
+        ? { response: await scrubbedResponse(response, secrets) }
+        : {}),
+    };
   }
   return result;
 }
