@@ -1,6 +1,7 @@
 // How a caller stops an import: its signal (even while the input waits for its next record) and its own
 // callbacks when they throw. Whatever stops the run, every record taken from the input gets exactly one
 // outcome, and the import settles only after what it sent settled: nothing of the run happens after.
+import { PassThrough } from "node:stream";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import type { ChunkContext, ChunkResult, ImportAdapter } from "../../src/core/engine/adapter.js";
@@ -360,6 +361,25 @@ describe("the caller's signal", () => {
 
     expect(report.aborted).toBe(true);
     expect(report.inputError).toBeUndefined();
+  });
+  it("a stream the caller destroys as it aborts (its reading rejects with a premature close): the stop", async () => {
+    const controller = new AbortController();
+    const stream = new PassThrough({ objectMode: true });
+    for (const user of users(3)) stream.write(user);
+    // The caller's own listener, added before the run's: the stream is gone before the run halts.
+    controller.signal.addEventListener("abort", () => stream.destroy());
+    const { adapter } = vendor();
+    const settled = runImport(adapter, stream as AsyncIterable<User>, {
+      signal: controller.signal,
+      chunkRecords: 2,
+    });
+    setTimeout(() => controller.abort(), 20);
+
+    const report = await settled;
+
+    expect(report.aborted).toBe(true);
+    expect(report.inputError).toBeUndefined();
+    expectEveryRecordOnce(report, 3);
   });
 });
 

@@ -217,14 +217,16 @@ export async function assembleChunks<Input, Wire>(
 }
 
 /**
- * Whether what an input threw once the run halted is the halt itself: its reason, an error caused by it, or an
- * AbortError (a stream or fetch given the caller's signal).
+ * Whether what an input threw once the run halted is the halt itself: its reason, an error caused by it, an
+ * AbortError (a stream or fetch given the caller's signal), or a stream's premature close (a stream the caller
+ * destroys as it aborts, which its reading rejects with, no cause or name telling the abort).
  */
 function isTheStop(error: unknown, reason: unknown): boolean {
   if (error === reason) return true;
   try {
     if (typeof error !== "object" || error === null) return false;
-    const { name, cause } = error as { name?: unknown; cause?: unknown };
+    const { name, cause, code } = error as { name?: unknown; cause?: unknown; code?: unknown };
+    if (code === "ABORT_ERR" || code === "ERR_STREAM_PREMATURE_CLOSE") return true;
     return name === "AbortError" || (cause !== undefined && cause === reason);
   } catch {
     // A getter that throws: nothing tells it for the stop, and its message is read as safely as any.

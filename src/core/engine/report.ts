@@ -117,7 +117,7 @@ export interface ImportReport {
   /**
    * Set when reading the input failed part-way (a truncated file): the records before it are reported. Also
    * beside `aborted`, when the input failed for its own reason as the caller aborted; not when it only threw
-   * the abort back (the signal's reason, an error it caused, or an `AbortError`).
+   * the abort back (the signal's reason, an error it caused, an `AbortError`, a stream's premature close).
    */
   readonly inputError?: string;
   /** When the import started, as ISO-8601 UTC text (`2026-12-02T10:43:20.000Z`). */
