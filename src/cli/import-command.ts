@@ -29,7 +29,7 @@ import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
 import { untilAborted } from "./until-aborted.js";
-import { namedSecretsScrub, scrubbedOutcome } from "./named-secrets.js";
+import { namedSecretsScrub, readingErrorScrub, scrubbedOutcome } from "./named-secrets.js";
 import { CellError, type VendorModule } from "../vendor-module.js";
 import {
   ConfigError,
@@ -120,11 +120,12 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       throw new ConfigError(error instanceof Error ? error.message : String(error));
     }
   }
-  const ownSecrets = namedSecretsScrub(givenSecrets(flags, args.env), [
+  const names = [
     args.file,
     reportFile,
     typeof flags["journal"] === "string" ? flags["journal"] : undefined,
-  ]);
+  ];
+  const ownSecrets = namedSecretsScrub(givenSecrets(flags, args.env), names);
   const sample = new ProblemSample();
   const progress = createProgressDisplay(args.stderr, `${vendor.name} import`, 5000, {
     // A pipe's size says nothing of what is still to come: its records read are all that is known.
@@ -176,10 +177,11 @@ export async function importCommand(args: ImportFlags): Promise<number> {
     const { inputError: _, ...rest } = report;
     report = { ...rest, aborted: true };
   }
-  // The reading's error names the file, whose name may hold a secret given (a line run together): scrubbed of
-  // the secrets a name holds, as the outcomes are, not of every one given, whose words it would lose.
-  if (report.inputError !== undefined && ownSecrets !== undefined)
-    report = { ...report, inputError: ownSecrets(report.inputError) };
+  // The reading's error names the file, whose name may hold a secret given (a line run together), and may
+  // quote the input (a CSV header): see readingErrorScrub.
+  const readingError = readingErrorScrub(givenSecrets(flags, args.env), names);
+  if (report.inputError !== undefined && readingError !== undefined)
+    report = { ...report, inputError: readingError(report.inputError) };
   const reportError = await finishReport(writer, report);
   // The users are at the vendor whatever became of the report file: the summary says what happened to them.
   const shownReport = reportFile === undefined ? undefined : args.scrub(reportFile);
@@ -445,9 +447,9 @@ async function dryRun(
   } catch (error) {
     // As in an import: broken input ends the reading, and every record read before it is still reported.
     const message = error instanceof Error ? error.message : String(error);
-    // Of the secrets its file's name holds, as an import's is: not of every one given, whose words it loses.
+    // As an import's is: no client scrubs it here, of the run's own key (a CSV header may quote it) either.
     broken =
-      namedSecretsScrub(givenSecrets(args.flags, args.env), [args.file])?.(message) ?? message;
+      readingErrorScrub(givenSecrets(args.flags, args.env), [args.file])?.(message) ?? message;
   }
   const withWarnings = warned === 0 ? "" : ` (${warned} with a warning)`;
   const counts = `${total} records, ${total - rejected} valid${withWarnings}, ${rejected} rejected`;

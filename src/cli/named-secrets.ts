@@ -13,14 +13,40 @@ export function namedSecretsScrub(
   secrets: readonly string[],
   names: readonly (string | undefined)[],
 ): ((text: string) => string) | undefined {
-  const named = secrets.filter((secret) => {
-    const one = new SecretSet();
-    one.add(secret);
-    return names.some((name) => name !== undefined && one.scrub(name) !== name);
-  });
-  if (named.length === 0) return undefined;
+  return scrubOf(secrets.filter((secret) => heldByName(secret, names)));
+}
+
+/**
+ * A scrub of the reading's error: of every secret given, but for one an ordinary word or number may be
+ * (letters only, or digits only, and short: a placeholder `record`), which it is scrubbed of only where a
+ * name holds it. The error quotes more than the file's name (a CSV header: "names the column … twice"), and
+ * in a dry run no client scrubs it of the run's own key; each is one text, scrubbed once.
+ */
+export function readingErrorScrub(
+  secrets: readonly string[],
+  names: readonly (string | undefined)[],
+): ((text: string) => string) | undefined {
+  return scrubOf(secrets.filter((secret) => !wordLike(secret) || heldByName(secret, names)));
+}
+
+/** Below this length a secret of letters only or digits only may be a word or number of a message. */
+const WORD_BELOW = 16;
+const ONE_KIND = /^(?:\p{L}+|\p{Nd}+)$/u;
+
+function wordLike(secret: string): boolean {
+  return secret.length < WORD_BELOW && ONE_KIND.test(secret);
+}
+
+function heldByName(secret: string, names: readonly (string | undefined)[]): boolean {
+  const one = new SecretSet();
+  one.add(secret);
+  return names.some((name) => name !== undefined && one.scrub(name) !== name);
+}
+
+function scrubOf(secrets: readonly string[]): ((text: string) => string) | undefined {
+  if (secrets.length === 0) return undefined;
   const set = new SecretSet();
-  set.add(...named);
+  set.add(...secrets);
   return (text) => set.scrub(text);
 }
 

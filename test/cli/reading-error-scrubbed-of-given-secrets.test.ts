@@ -1,0 +1,40 @@
+// The reading's error may quote the input, not only its file's name: a CSV header ("names the column X
+// twice"). Scrubbed of only the secrets a name holds, a header holding another vendor's variable reached the
+// summary, stderr and the report file, and in a dry run (no client scrubs it) the run's own --api-key too.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { createFullStorySimulator } from "../../src/testing/index.js";
+import { cli, fullStoryFlags, useServedSimulators, useTempDir } from "./helpers.js";
+
+const file = useTempDir("bui-reading-error-");
+const serve = useServedSimulators();
+const SECRET = "cs_9b8a7c6d5e4f";
+const HEADER_TWICE = `uid,email,${SECRET},${SECRET}\nu1,a@example.com,,\n`;
+
+describe("the reading's error quoting a CSV header that holds a secret given", () => {
+  it("keeps another vendor's variable out of the summary, stderr and the report", async () => {
+    const { url } = await serve(createFullStorySimulator({ processingPolls: 0 }));
+    const input = file("twice.csv", HEADER_TWICE);
+    const report = file("twice-report.ndjson");
+
+    const run = await cli(
+      ["import", "fullstory", input, "--report", report, ...fullStoryFlags(url)],
+      { env: { PROPELLER_CLIENT_SECRET: SECRET } },
+    );
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("names the column [REDACTED] twice");
+    expect(run.all).not.toContain(SECRET);
+    expect(readFileSync(report, "utf8")).not.toContain(SECRET);
+  });
+
+  it("keeps the run's own key out of a dry run's error", async () => {
+    const input = file("twice-dry.csv", HEADER_TWICE);
+
+    const run = await cli(["import", "fullstory", input, "--dry-run", "--api-key", SECRET]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("names the column [REDACTED] twice");
+    expect(run.all).not.toContain(SECRET);
+  });
+});
