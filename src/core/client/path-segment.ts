@@ -1,5 +1,6 @@
 import { defaultPathSerializer, type Middleware } from "openapi-fetch";
 import type { OperationTable } from "./operation-table.js";
+import { hasTemplateShape } from "./template-shape.js";
 import { targetOf } from "./transport-variant.js";
 
 // What URL parsing resolves as `.` or `..` (WHATWG URL: `%2e` in any case counts as a dot).
@@ -35,28 +36,17 @@ export function pathSegmentGuard(operations: OperationTable): Middleware {
           `${operation()}: path parameter ${part.replace(/[{}]/g, "")} is ${JSON.stringify(segment)}, which would send the request to another path (an empty or dot segment); nothing was sent`,
         );
       }
-      // The check above reads the values as openapi-fetch's own serializer puts them; a call's `pathSerializer`
-      // may put `/`, `\` or a dot segment in as it is. What is checked here is the URL to be sent.
+      // The check above reads the values as openapi-fetch's own serializer puts them; a call's
+      // `pathSerializer` may put `/`, `\` or a dot segment in as it is. What is checked here is the URL to be
+      // sent (see hasTemplateShape).
       const sentTo = new URL(request.url).pathname;
-      if (template.includes("{") && !templateShape(options.baseUrl, template).test(sentTo))
+      if (template.includes("{") && !hasTemplateShape(sentTo, options.baseUrl, template))
         throw new TypeError(
           `${operation()}: a path parameter, as the call's pathSerializer put it, is not one segment of its own (it holds a / or a dot segment), which would send the request to another path; nothing was sent`,
         );
       return undefined;
     },
   };
-}
-
-/**
- * What the path of a request for `template` under `baseUrl` (joined as openapi-fetch joins them) must be:
- * the template's as URL parsing spells it, each parameter one segment, not empty.
- */
-function templateShape(baseUrl: string, template: string): RegExp {
-  // A parameter's braces are percent-encoded by URL parsing; what is between them is its name.
-  const literals = new URL(`${baseUrl}${template}`).pathname.split(/%7B.*?%7D/i);
-  return new RegExp(
-    `^${literals.map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+")}$`,
-  );
 }
 
 /**
