@@ -18,7 +18,7 @@ import {
   chunkFailed,
   failedBy,
   isFatal,
-  saysVendorMayHold,
+  mayHoldOnce,
   UNSETTLED_JOB_NOTE,
   wroteNothing,
 } from "../core/engine/chunk-outcomes.js";
@@ -295,6 +295,7 @@ export function createFullStoryAdapter(
           code: "malformed",
           reason: `FullStory answered this batch's create with batch import job id ${JSON.stringify(jobId)}, which names no job's path; the request may have reached FullStory, which may hold this user`,
           transient: true,
+          vendorMayHold: true,
         });
       // A job another chunk follows (a proxy that caches POST answers) is not this batch's: its counts would
       // confirm that chunk's users twice. The answer is as lost as a 502's; a replay sends the same key again.
@@ -306,6 +307,7 @@ export function createFullStoryAdapter(
           code: "job_mismatch",
           reason: `FullStory answered this batch's create with batch import job ${jobId}, which another chunk of this import follows, so it is not this batch's job; the request may have reached FullStory, which may hold this user`,
           transient: true,
+          vendorMayHold: true,
         });
       followedJobs.set(jobId, idempotencyKey);
       context.checkpoint({ jobId });
@@ -327,6 +329,7 @@ export function createFullStoryAdapter(
         // The job's whole time was spent: only a later run, polling the same job, can settle it.
         transient: true,
         later: true,
+        vendorMayHold: true,
       });
     // The job's id came from FullStory (just now, or saved from its answer earlier): a 404 for it says FullStory
     // lost the job, not that the users failed. Replays follow the same job (the saved id, or the same
@@ -340,6 +343,7 @@ export function createFullStoryAdapter(
         reason: `FullStory answered 404 for ${where} of batch import job ${job}, which it created for this chunk: it no longer knows the job, and whether this user was imported is unknown${again ? " (it answered 404 again after a replay; check the user in FullStory)" : ""}`,
         transient: true,
         ...(again && { later: true as const }),
+        vendorMayHold: true,
       };
     };
 
@@ -390,6 +394,7 @@ export function createFullStoryAdapter(
         code: "job_mismatch",
         reason: `FullStory answered the status of batch import job ${job} with the status of job ${textStart(named, 200)}, so whether this user was imported is unknown`,
         transient: true,
+        vendorMayHold: true,
       });
     }
     if ("error" in polled.value) {
@@ -532,6 +537,7 @@ export function createFullStoryAdapter(
             code: "aborted",
             reason: `${stopped.why}; FullStory accepted batch import job ${job} for this user${UNSETTLED_JOB_NOTE}`,
             transient: true,
+            vendorMayHold: true,
           }
         : failedList === undefined
           ? unlistedOutcome(
@@ -619,6 +625,7 @@ function keyExpired(
     ok: false,
     code: "key_expired",
     reason: `FullStory may hold this user: its batch was first sent${when} under Idempotency-Key ${key}, no job id came back, and FullStory answers a key with the job it made for 24 hours only, so it was not sent again (a second job could import a user twice); check the user in FullStory`,
+    vendorMayHold: true,
   };
 }
 
@@ -636,6 +643,7 @@ function unsettled(error: ApiError, job: string): Outcome {
     code: failed.code,
     reason: `${failed.reason}; FullStory accepted batch import job ${job} for this user${UNSETTLED_JOB_NOTE}`,
     transient: true,
+    vendorMayHold: true,
   };
 }
 
@@ -666,8 +674,8 @@ function doubtRefusals(
   if (why === undefined) return;
   for (let i = 0; i < outcomes.length; i++) {
     const outcome = outcomes[i];
-    if (outcome === undefined || outcome.ok || saysVendorMayHold(outcome.reason)) continue;
-    outcomes[i] = { ...outcome, reason: `${outcome.reason}; ${why}${UNSETTLED_JOB_NOTE}` };
+    if (outcome === undefined || outcome.ok) continue;
+    outcomes[i] = mayHoldOnce(outcome, `; ${why}${UNSETTLED_JOB_NOTE}`);
   }
 }
 
@@ -726,6 +734,7 @@ function unlistedOutcome(
       // Reading the lists again within the run would meet the same list: a re-run reads the job's again.
       transient: true,
       later: true,
+      vendorMayHold: true,
     };
   }
   if (status === "FAILED") {
@@ -735,6 +744,7 @@ function unlistedOutcome(
       // FAILED includes a partial failure: FullStory may have imported users its lists do not name. In the
       // engine's words, so that a refusal an earlier read of the job's lists gave keeps its code and says so.
       reason: `FullStory batch import job ${job} ended FAILED without listing this user among its imports or errors, and a FAILED job may have imported some of its users${UNSETTLED_JOB_NOTE}`,
+      vendorMayHold: true,
     };
   }
   const unconfirmed = unconfirmedImports(tally);
@@ -744,6 +754,7 @@ function unlistedOutcome(
     ok: false,
     code: "no_outcome",
     reason: `FullStory batch import job ${job} ${unconfirmed}${UNSETTLED_JOB_NOTE}`,
+    vendorMayHold: true,
   };
 }
 

@@ -2,7 +2,7 @@
 // FullStory matches a batch item to a user.
 import { createHash } from "node:crypto";
 import type { ItemOutcome } from "../core/engine/adapter.js";
-import { UNSETTLED_JOB_NOTE } from "../core/engine/chunk-outcomes.js";
+import { mayHold, UNSETTLED_JOB_NOTE } from "../core/engine/chunk-outcomes.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
 
 export type Matchable = { readonly uid?: unknown; readonly id?: unknown; readonly email?: unknown };
@@ -217,7 +217,7 @@ export class Matcher {
         const anew = placed === undefined || placed.ok;
         if (anew) failedAnew += 1;
         const refusal = anew ? outcome : placed;
-        this.outcomes[at] = { ...refusal, reason: `${refusal.reason}${note}` };
+        this.outcomes[at] = mayHold(refusal, note);
       }
       this.refusalsOvercounted += failedAnew - 1;
       this.mayBeImported += Math.max(0, failedAnew - 1);
@@ -230,7 +230,7 @@ export class Matcher {
         continue;
       }
       flagged.add(imported);
-      this.outcomes[imported] = { ...outcome, reason: alsoImported(outcome.reason, by) };
+      this.outcomes[imported] = alsoImported(outcome, by);
     }
     // An imported user without a uid that found no record free, while one it names by id or email was
     // refused: FullStory said both of that record, as of a uid above.
@@ -333,7 +333,7 @@ export class Matcher {
     const outcome = this.outcomes[at];
     if (outcome === undefined || outcome.ok || flagged.has(at)) return;
     flagged.add(at);
-    this.outcomes[at] = { ...outcome, reason: alsoImported(outcome.reason, by) };
+    this.outcomes[at] = alsoImported(outcome, by);
   }
 
   /** The first record of `key` in an index that is neither placed nor in `claimed`. */
@@ -429,9 +429,12 @@ function exactKey(record: Matchable): string {
 /** The chunk positions holding one key: a number for the usual single record, a list for duplicates. */
 type Positions = number | number[];
 
-/** A refusal's reason once FullStory's imports list named its user too, by `by` (uid, id or email). */
-const alsoImported = (reason: string, by: string) =>
-  `${reason}; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`;
+/** A refusal once FullStory's imports list named its user too, by `by` (uid, id or email). */
+const alsoImported = (refusal: Extract<Outcome, { ok: false }>, by: string) =>
+  mayHold(
+    refusal,
+    `; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`,
+  );
 
 /** The positions of a key, as a list. */
 function listOf(positions: Positions | undefined): readonly number[] {

@@ -140,6 +140,7 @@ const noOutcome = (whose: string): Outcome => ({
   code: "no_outcome",
   reason: `Propeller's answer holds no result for ${whose}: ${MAY_HOLD}`,
   transient: true,
+  vendorMayHold: true,
 });
 const NO_OUTCOME: Outcome = noOutcome("this user");
 
@@ -380,6 +381,7 @@ function unsettleContradicted(
         code: "no_outcome",
         reason: `${results}, some saying it wrote the user and some that it did not: ${MAY_HOLD}`,
         transient: true,
+        vendorMayHold: true,
       };
     else if (entry.ids.size > 1) {
       const outcome = outcomes[position];

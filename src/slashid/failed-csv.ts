@@ -81,6 +81,7 @@ export function outcomesOf(
               ok: false,
               code: SLASHID_UNCONFIRMED,
               reason: `${row.reason}: this person shares its ${sharing} with another person of this file, whom the earlier upload of this chunk, whose answer was lost, may have imported in its place, so whether SlashID holds this person's values is unknown`,
+              vendorMayHold: true,
             }
           : earlier !== undefined
             ? {
@@ -89,6 +90,7 @@ export function outcomesOf(
                 ok: false,
                 code: SLASHID_UNCONFIRMED,
                 reason: `${row.reason}: record ${earlier} of the input, in an earlier file of this import, has the same key or another of its handles, so SlashID may hold that record's person without this record's values`,
+                vendorMayHold: true,
               }
             : existed
               ? { ok: true, note: EXISTED_NOTE }
@@ -148,6 +150,7 @@ export function outcomesOf(
           ...outcome,
           code: SLASHID_UNCONFIRMED,
           reason: `${outcome.reason}${counted}`,
+          vendorMayHold: true,
         };
     }
   }
@@ -165,6 +168,7 @@ export function outcomesOf(
               ? "its failed_csv could not be read"
               : `its failed_csv placed only ${placed} failure(s)`
       }, so whether this person was imported is unknown`,
+    vendorMayHold: true,
   };
   // The counts may confirm the persons not placed, yet SlashID listed a failure it did not count or could be
   // one of them, or sent a failed_csv that cannot be read (why send one if nothing failed?): the report says

@@ -83,6 +83,7 @@ export function settleTies(
       ok: false,
       code: SLASHID_UNCONFIRMED,
       reason: tiedReason(rows, tie.count),
+      vendorMayHold: true,
     };
     for (const at of persons) if (free.isFree(at)) free.settle(at, refusalOf(at) ?? unconfirmed);
   }

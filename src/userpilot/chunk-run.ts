@@ -175,6 +175,7 @@ export class ChunkRun {
         ok: false,
         code: requestFailureCode(first.error),
         reason: `${first.error.message}; its job was accepted before the import stopped${UNSETTLED_JOB_NOTE}`,
+        vendorMayHold: true,
       };
       const sent = first.known ?? new Array<undefined>(middle - start).fill(undefined);
       const known = sent.map((outcome) =>
@@ -274,7 +275,8 @@ export class ChunkRun {
           kind: "result",
           result: everyItem(size, lostBefore ? afterUnansweredSend(outcome) : outcome),
         }) as const;
-      const fail = (code: UserpilotFailureCode, reason: string) => failWith(failure(code, reason));
+      const fail = (code: UserpilotFailureCode, reason: string, mayHold: boolean) =>
+        failWith(failure(code, reason, mayHold));
       this.posted = true;
       const answer = await this.client.bulkIdentifyUsers({
         body: { users: this.chunk.items.slice(start, end) },
@@ -290,11 +292,12 @@ export class ChunkRun {
           return fail(
             "malformed",
             `bulkIdentifyUsers answered 202 without a usable job_id, so the job holding these users is unknown${UNSETTLED_JOB_NOTE}`,
+            true,
           );
         }
         const distinct = this.distinctUsers(start, end);
         const foreign = this.notThisRequests(jobId, answer.data, size, distinct);
-        if (foreign !== undefined) return fail("job_mismatch", foreign);
+        if (foreign !== undefined) return fail("job_mismatch", foreign, true);
         // A 202 without `total_rows` (one documented shape) has not shown that its job holds these rows:
         // the job's status must.
         const checked = typeof answer.data.total_rows === "number";
@@ -330,6 +333,7 @@ export class ChunkRun {
         return fail(
           "payload_too_large",
           `${by} refused this user as too large (413)${errorText(body)}`,
+          false,
         );
       }
       if (conflict) {
@@ -355,18 +359,20 @@ export class ChunkRun {
           return fail(
             "job_conflict",
             `another bulk job was still running after ${duration(clock.elapsed())}${conflictText(error)}; left to a re-run, as ${stuck} and Userpilot has accepted no job since`,
+            false,
           );
         }
         waitedStuck = stuck !== undefined;
         if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
           const waited = `another bulk job was still running after ${duration(clock.elapsed())}`;
           this.queue.stuck = waited;
-          return fail("job_conflict", `${waited}${conflictText(error)}`);
+          return fail("job_conflict", `${waited}${conflictText(error)}`, false);
         }
         if (!(await clock.sleep(wait))) {
           return fail(
             "aborted",
             "the import was aborted while waiting for another bulk job to finish",
+            false,
           );
         }
         wait = Math.min(maxWait, wait * 1.5);
@@ -379,6 +385,7 @@ export class ChunkRun {
           return fail(
             typeof code === "string" && code !== "" ? vendorCode(code) : "400",
             `Userpilot refused the request (400)${errorText(error.body)}`,
+            false,
           );
         }
         default:
@@ -517,6 +524,7 @@ export class ChunkRun {
         failure(
           "aborted",
           `the import was aborted while job ${jobId} was running${UNSETTLED_JOB_NOTE}; ${pickUp}`,
+          true,
         ),
         false,
       );
@@ -535,7 +543,7 @@ export class ChunkRun {
             const error = answer.error;
             if (error.status === 404) {
               const reason = `Userpilot no longer knows job ${jobId} (404), which it accepted for these users: whether they were imported is unknown; ${this.context.journaled ? "a re-run with the same journal polls the job again" : "this run keeps no journal, so a re-run sends these users again"}`;
-              return { value: end(failure("job_lost", reason), false) };
+              return { value: end(failure("job_lost", reason, true), false) };
             }
             if (isFatal(error)) return { value: { kind: "fatal", error } };
             // Userpilot accepted the job: a status it answers oddly refuses no user. The users stay unsettled
@@ -546,7 +554,7 @@ export class ChunkRun {
           // A status naming another job says nothing of this one's users: as lost as a 502's answer.
           if (job.job_id !== jobId) {
             const reason = `Userpilot answered the status of job ${jobId} with the status of job ${text(job.job_id)}, so whether these users were imported is unknown`;
-            return { value: end(failure("job_mismatch", reason), false) };
+            return { value: end(failure("job_mismatch", reason, true), false) };
           }
           // A job of more rows than were sent is not this request's (a 202 without `total_rows` named it):
           // the request's answer counts as lost, and a replay looks for its job in the list instead.
@@ -568,7 +576,7 @@ export class ChunkRun {
           if (held !== undefined) {
             this.context.checkpoint({ [`jobId${range}`]: "" });
             const reason = `Userpilot's job ${jobId}, which the answer to this request named, ${held} for a request of ${rows} users, so it is not this request's job, and whether Userpilot holds these users is unknown`;
-            return { value: end(failure("job_mismatch", reason), false) };
+            return { value: end(failure("job_mismatch", reason, true), false) };
           }
           // Compared as a string: a status Userpilot adds later means the job is still running.
           status = job.status;
@@ -584,10 +592,7 @@ export class ChunkRun {
           if (status === "failed") {
             return {
               value: end(
-                failure(
-                  "job_failed",
-                  jobFailure(jobId, job, (text) => this.client.scrub(text)),
-                ),
+                jobFailure(jobId, job, (text) => this.client.scrub(text)),
                 true,
               ),
             };
@@ -612,6 +617,7 @@ export class ChunkRun {
         "job_timeout",
         `job ${jobId} was still ${status} after ${duration(plan.elapsed())}; ` +
           `it may yet finish${UNSETTLED_JOB_NOTE}; ${pickUp}`,
+        true,
       ),
       false,
     );

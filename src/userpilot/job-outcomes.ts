@@ -4,9 +4,10 @@ import { textStart } from "../core/cut-text.js";
 import type { ItemOutcome } from "../core/engine/adapter.js";
 import {
   EARLIER_TRY_NOTE,
-  saysVendorMayHold,
   UNSETTLED_JOB_NOTE,
   UNSETTLED_WRITE_NOTE,
+  leavesOpen,
+  saysVendorMayHold,
   withNote,
 } from "../core/engine/chunk-outcomes.js";
 import { requestFailureCode } from "../core/engine/failure-codes.js";
@@ -37,6 +38,7 @@ export function unsettled(error: ApiError, held: string): Outcome {
     code: requestFailureCode(error),
     reason: `${error.message}; ${held}`,
     transient: true,
+    vendorMayHold: true,
   };
 }
 
@@ -54,6 +56,7 @@ export function stopped(outcome: Outcome, error: ApiError): Outcome {
     ok: false,
     code: outcome.code,
     reason: saysVendorMayHold(outcome.reason) ? reason : `${reason}${UNSETTLED_WRITE_NOTE}`,
+    vendorMayHold: true,
   };
 }
 
@@ -132,37 +135,52 @@ export function savedOutcome(text: string): Outcome | undefined {
     return undefined;
   }
   if (typeof value !== "object" || value === null) return undefined;
-  const { ok, note, code, reason } = value as Record<string, unknown>;
+  const { ok, note, code, reason, vendorMayHold } = value as Record<string, unknown>;
   if (ok === true && (note === undefined || typeof note === "string"))
     return note === undefined ? { ok } : { ok, note };
-  if (ok === false && code === "job_failed" && typeof reason === "string")
-    return { ok, code, reason };
-  return undefined;
+  if (ok !== false || code !== "job_failed" || typeof reason !== "string") return undefined;
+  // An earlier version saved no mark: its reason's words then say whether Userpilot may hold the users.
+  const held = vendorMayHold === undefined ? leavesOpen(reason) : vendorMayHold === true;
+  return failure(code, reason, held);
 }
 
-export function failure(code: UserpilotFailureCode, reason: string): Outcome {
+/**
+ * A failure of the users of a request or a job; `mayHold` where `reason` says Userpilot may hold them (asked
+ * of every caller, so that none forgets it).
+ */
+export function failure(code: UserpilotFailureCode, reason: string, mayHold: boolean): Outcome {
+  const held = mayHold && { vendorMayHold: true as const };
   // A job that may still finish, or one another job still blocks, is resumed by a re-run with the journal.
   // So is a job Userpilot accepted and then no longer knows (404): it may have imported the users.
   if (code === "job_timeout" || code === "job_conflict" || code === "job_lost") {
-    return { ok: false, code, reason, transient: true, later: true };
+    return { ok: false, code, reason, transient: true, later: true, ...held };
   }
   // A 202 that does not name this request's job is as lost as a 502 after the send: a replay looks for the
   // job in the list before sending the users again.
   if (code === "job_mismatch" || code === "malformed") {
-    return { ok: false, code, reason, transient: true };
+    return { ok: false, code, reason, transient: true, ...held };
   }
-  return { ok: false, code, reason };
+  return { ok: false, code, reason, ...held };
 }
 
 /**
- * Why a job failed, from what its body carries: its status, progress and any error fields, each scrubbed of
- * the client's secrets before it is cut short (a secret cut first could leave a piece too short to find).
+ * The outcome of the users of a job that failed: why, from what its body carries (its status, progress and
+ * any error fields, each scrubbed of the client's secrets before it is cut short: a secret cut first could
+ * leave a piece too short to find), and whether Userpilot may hold them (rows it did before it failed).
  */
 export function jobFailure(
   jobId: string,
   job: Record<string, unknown>,
   scrub: (text: string) => string,
-): string {
+): Outcome {
+  return failure("job_failed", ...jobFailureReason(jobId, job, scrub));
+}
+
+function jobFailureReason(
+  jobId: string,
+  job: Record<string, unknown>,
+  scrub: (text: string) => string,
+): [reason: string, mayHold: boolean] {
   const parts = [`job ${jobId} failed`];
   if (typeof job["completed_rows"] === "number" && typeof job["total_rows"] === "number") {
     parts.push(`after ${job["completed_rows"]} of ${job["total_rows"]} rows`);
@@ -176,15 +194,21 @@ export function jobFailure(
   const done = job["completed_rows"];
   if (isRowCount(done))
     return done > 0
-      ? `${failed}; Userpilot may hold this user: the job did ${done} row(s) before it failed and does not say which`
-      : failed;
+      ? [
+          `${failed}; Userpilot may hold this user: the job did ${done} row(s) before it failed and does not say which`,
+          true,
+        ]
+      : [failed, false];
   // No count (the spec makes it optional), or one in another form than the spec's whole number from 0
   // (text "2", -1), leaves open that the job did rows before it failed.
   const given =
     done === undefined || done === null
       ? "no completed_rows"
       : `completed_rows as ${shown(done, scrub)}, ${notACount(done)}`;
-  return `${failed}; Userpilot may hold this user: the job gave ${given}, so whether it did rows before it failed is unknown`;
+  return [
+    `${failed}; Userpilot may hold this user: the job gave ${given}, so whether it did rows before it failed is unknown`,
+    true,
+  ];
 }
 
 function notACount(value: unknown): string {

@@ -722,6 +722,7 @@ describe("converging within the run", () => {
       ok: false,
       code: "no_outcome",
       reason: `the job's lists name it nowhere now${UNSETTLED_JOB_NOTE}`,
+      vendorMayHold: true,
     } as const;
     const { adapter } = scripted(
       (chunk, context) => {
@@ -747,6 +748,7 @@ describe("converging within the run", () => {
       outcome: "failed",
       code: "invalid",
       reason: `the vendor refused it; on a later try: ${unknown.reason}`,
+      vendorMayHold: true,
     });
     expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
   });

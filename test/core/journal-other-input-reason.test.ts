@@ -117,6 +117,8 @@ it.each([
           ok: false,
           code: "invalid",
           reason: i === 1 ? doubted : "refused",
+          // The adapter's mark says it; the words say why.
+          ...(i === 1 && { vendorMayHold: true as const }),
         })),
       });
     });

@@ -1,11 +1,13 @@
-// report.vendorMayHold and an outcome's vendorMayHold are read from a failure's reason. Only the import's own
-// words may set them: a vendor's words quoted in the reason (its refusal of a record, the message of a fatal
-// 403) that happen to say "may hold" must not tell the caller to look up a user the vendor certainly lacks.
+// report.vendorMayHold and an outcome's vendorMayHold come from a failure's `vendorMayHold` mark, never from
+// its reason's words: a vendor's words quoted in the reason (its refusal of a record, the message of a fatal
+// 403) that happen to say "may hold", even in the import's own wording, must not tell the caller to look up a
+// user the vendor certainly lacks; and a reason reworded must not drop the mark.
 import { describe, expect, it } from "vitest";
 import type { ItemOutcome } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
 import { SecretSet } from "../../src/core/errors/secrets.js";
+import { journalFile } from "../support/journal-file.js";
 import { expectEveryRecordOnce } from "../support/report.js";
 import { testAdapter } from "../support/test-adapter.js";
 
@@ -16,6 +18,10 @@ describe("a vendor's own words that say 'may hold'", () => {
     ["a field's limit", "email may hold at most 254 characters"],
     ["a limit on users", "a plan may hold 10,000 users"],
     ["a doubt of its own", "whether this address exists is unknown"],
+    [
+      "the import's own wording",
+      "the vendor may hold this user; whether it was imported is unknown",
+    ],
   ])("in a refusal (%s): no vendorMayHold, none counted", async (_, words) => {
     const refused: ItemOutcome = { ok: false, code: "invalid", reason: words };
     const adapter = testAdapter<{ id: string }>((chunk) =>
@@ -48,26 +54,30 @@ describe("a vendor's own words that say 'may hold'", () => {
     expect(report.outcomes.filter((o) => o.outcome === "failed" && o.vendorMayHold)).toEqual([]);
   });
 
-  it("the import's own words still set it, after a vendor's words or alone", async () => {
+  it("the adapter's mark sets it, whatever the words say, and a journal keeps it", async () => {
+    const journal = journalFile("vendor-may-hold-mark");
     const adapter = testAdapter<{ id: string }>((chunk) =>
       Promise.resolve({
         kind: "done",
         outcomes: chunk.items.map((_, i): ItemOutcome => ({
           ok: false,
           code: "job_lost",
-          reason:
-            i === 0
-              ? "email may hold at most 254 characters; whether it was imported is unknown: the vendor may hold this record"
-              : "Userpilot no longer knows job j (404): whether they were imported is unknown",
+          reason: i === 0 ? "email may hold at most 254 characters" : "the job is gone",
+          vendorMayHold: true,
         })),
       }),
     );
-    const report = await runImport(adapter, users(2));
+    const first = await runImport(adapter, users(2), { journal });
+    // A re-run takes the chunk's outcomes from the journal, without sending it again.
+    const rerun = await runImport(adapter, users(2), { journal });
 
-    expect(report.vendorMayHold).toBe(2);
-    expect(report.outcomes.map((o) => o.outcome === "failed" && o.vendorMayHold)).toEqual([
-      true,
-      true,
-    ]);
+    for (const report of [first, rerun]) {
+      expect(report.vendorMayHold).toBe(2);
+      expect(report.outcomes.map((o) => o.outcome === "failed" && o.vendorMayHold)).toEqual([
+        true,
+        true,
+      ]);
+    }
+    expect(rerun.chunks.sent).toBe(0);
   });
 });

@@ -182,7 +182,12 @@ describe("matching list entries to records", () => {
       vendor({ ghosts: { errors: [{ user: { uid: ann!.uid! }, ...refused }] } });
       const { outcomes, events } = await sendChunk([ann!, bob!]);
 
-      expect(outcomes[0]).toEqual({ ok: false, code: "invalid_argument", reason: mayHold("uid") });
+      expect(outcomes[0]).toEqual({
+        ok: false,
+        code: "invalid_argument",
+        reason: mayHold("uid"),
+        vendorMayHold: true,
+      });
       expect(outcomes[1]).toMatchObject({ ok: true });
       expect(events).toEqual({});
     });
@@ -225,7 +230,12 @@ describe("matching list entries to records", () => {
       ghost.user.id = id!;
       const { outcomes } = await sendChunk([{ id: id! }]);
 
-      expect(outcomes[0]).toEqual({ ok: false, code: "invalid_argument", reason: mayHold("id") });
+      expect(outcomes[0]).toEqual({
+        ok: false,
+        code: "invalid_argument",
+        reason: mayHold("id"),
+        vendorMayHold: true,
+      });
     });
 
     it("by email, for a record without a uid or id", async () => {
@@ -237,6 +247,7 @@ describe("matching list entries to records", () => {
         ok: false,
         code: "invalid_argument",
         reason: mayHold("email"),
+        vendorMayHold: true,
       });
     });
   });
@@ -273,6 +284,7 @@ describe("paging bounds", () => {
       reason: containing(jobId(sim)),
       transient: true,
       later: true,
+      vendorMayHold: true,
     });
   });
 
@@ -393,6 +405,7 @@ describe("paging bounds", () => {
       reason: matching(new RegExp(`${jobId(sim)}.*time ran out`)),
       transient: true,
       later: true,
+      vendorMayHold: true,
     });
   });
 });
@@ -408,6 +421,7 @@ describe("records no list names", () => {
       ok: false,
       code: "no_outcome",
       reason: matching(new RegExp(`${jobId(sim)} COMPLETED with 3 of 4`)),
+      vendorMayHold: true,
     });
     expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
   });

@@ -38,6 +38,7 @@ const unsaid = (job: string, says: string): ItemOutcome => ({
       `^FullStory batch import job ${job} .*${says}.*did not say what happened.*the vendor may hold this record$`,
     ),
   ),
+  vendorMayHold: true,
 });
 const nobodyListed = () => true;
 

@@ -89,6 +89,14 @@ export type ItemOutcome<Code extends string = string> =
        * engine adds this to that import's note, as it does an import's `resentNote`.
        */
       readonly resentNote?: string;
+      /**
+       * The vendor may hold the record after all: the request that carried it may have written it (an
+       * answer lost, a job that ran on, a send again whose fate is unknown). This mark, not `reason`,
+       * decides the report's `vendorMayHold`: set it wherever `reason` says so, and only there (a vendor's
+       * words quoted in `reason` never do). The engine keeps it on an outcome it adds to, and sets it where
+       * its own notes say so (a send it replayed, a stop while the chunk was out).
+       */
+      readonly vendorMayHold?: true;
     };
 
 /** A chunk the engine hands to an adapter: validated records, in input order, with their wire form. */
@@ -279,7 +287,12 @@ export interface ImportAdapter<Input, Wire = Input> {
   validate(record: Input): Validation<Wire>;
   /** The item's wire text (e.g. its JSON); when given, chunks are also cut by `limits.maxBytes`. */
   serialize?(item: Wire): string;
-  /** Sends one chunk and follows it through to an outcome per item. Never throws for vendor outcomes. */
+  /**
+   * Sends one chunk and follows it through to an outcome per item. Never throws for vendor outcomes. A
+   * failure whose record the vendor may hold after all (its request may have arrived, its job may have run
+   * on) sets `vendorMayHold: true` on its outcome, and its reason says why: the report marks a record by
+   * that flag alone, never by the reason's words.
+   */
   send(chunk: Chunk<Wire>, context: ChunkContext): Promise<ChunkResult>;
   /**
    * `text` without the client's secrets, nor any run of a secret's characters that a vendor's cut left

@@ -1,5 +1,5 @@
 import type { Chunk, ImportAdapter, ItemOutcome } from "./adapter.js";
-import { leavesOpen } from "./chunk-outcomes.js";
+import { mayHold } from "./chunk-outcomes.js";
 import {
   followChunk,
   sentInEarlierRun,
@@ -209,6 +209,7 @@ export class ChunkDispatcher<Input, Wire> {
         pending,
         "fatal",
         `${message}; ${this.adapter.vendor} may hold this record: an earlier run with this journal recorded its chunk (or one in its place), and what it recorded could not be read`,
+        true,
       );
       return UNREADABLE;
     }
@@ -261,7 +262,7 @@ export class ChunkDispatcher<Input, Wire> {
       known !== undefined &&
       (settled === undefined
         ? sentInEarlierRun(known.state)
-        : settled.some((outcome) => outcome.ok || leavesOpen(outcome.reason)));
+        : settled.some((outcome) => outcome.ok || outcome.vendorMayHold === true));
     const unanswered = settled === undefined ? ", and no answer said what became of it" : "";
     this.#failAll(
       pending,
@@ -269,6 +270,7 @@ export class ChunkDispatcher<Input, Wire> {
       earlier
         ? `${reason}; ${this.adapter.vendor} may hold this record: an earlier run with this journal sent ${what}${unanswered}`
         : reason,
+      earlier,
     );
   }
 
@@ -316,10 +318,17 @@ export class ChunkDispatcher<Input, Wire> {
     this.settings.emit();
   }
 
-  #failAll(chunk: PendingChunk<Wire>, code: string, reason: string): void {
+  /** Fails every record of `chunk` alike; `vendorMayHold` where `reason` says the vendor may hold them. */
+  #failAll(chunk: PendingChunk<Wire>, code: string, reason: string, vendorMayHold = false): void {
+    const failed: ItemOutcome = {
+      ok: false,
+      code,
+      reason,
+      ...(vendorMayHold && { vendorMayHold }),
+    };
     this.#settle(
       chunk,
-      chunk.indexes.map(() => ({ ok: false, code, reason })),
+      chunk.indexes.map(() => failed),
     );
   }
 
@@ -540,10 +549,13 @@ function fatalOutcomes(
   vendor: string,
   result: Extract<Followed, { kind: "fatal" }>,
 ): ItemOutcome[] {
-  const reason = result.written
-    ? `${message}; ${vendor} may hold this record: the chunk was sent before the import stopped, and no answer said what became of it`
-    : message;
-  const failed: ItemOutcome = { ok: false, code: "fatal", reason };
+  const stopped: ItemOutcome = { ok: false, code: "fatal", reason: message };
+  const failed = result.written
+    ? mayHold(
+        stopped,
+        `; ${vendor} may hold this record: the chunk was sent before the import stopped, and no answer said what became of it`,
+      )
+    : stopped;
   return Array.from({ length: size }, (_, i) => {
     const known = result.known?.[i];
     return known !== undefined && (known.ok || known.transient !== true) ? known : failed;

@@ -45,6 +45,28 @@ export const EARLIER_TRY_NOTE =
 const EARLIER_TRY_TAIL = "may have reached the vendor, which may hold this record";
 
 /**
+ * `failure` with `note` (which says why) added to its reason, marked as a record the vendor may hold: the
+ * mark, not the words, decides the report's `vendorMayHold`, so every note that says so goes through here.
+ */
+export function mayHold<F extends { readonly ok: false; readonly reason: string }>(
+  failure: F,
+  note = "",
+): F {
+  return { ...failure, reason: `${failure.reason}${note}`, vendorMayHold: true };
+}
+
+/**
+ * {@link mayHold}, but `note` is left out where the reason already says so in one of the engine's notes
+ * (see {@link saysVendorMayHold}): said once is enough. The mark is set either way.
+ */
+export function mayHoldOnce<F extends { readonly ok: false; readonly reason: string }>(
+  failure: F,
+  note: string,
+): F {
+  return mayHold(failure, saysVendorMayHold(failure.reason) ? "" : note);
+}
+
+/**
  * An imported record's outcome with `note` added to any it carries: each says something else the vendor
  * could not tell.
  */
@@ -60,8 +82,8 @@ export function withNote<O extends { readonly ok: true; readonly note?: string }
  * an earlier one): a refusal says the vendor may hold the record; any other outcome is left as it is.
  */
 export function afterLostSend<Code extends string>(outcome: ItemOutcome<Code>): ItemOutcome<Code> {
-  if (outcome.ok || outcome.transient === true || saysVendorMayHold(outcome.reason)) return outcome;
-  return { ...outcome, reason: `${outcome.reason}${EARLIER_TRY_NOTE}` };
+  if (outcome.ok || outcome.transient === true) return outcome;
+  return mayHoldOnce(outcome, EARLIER_TRY_NOTE);
 }
 
 /**
@@ -74,9 +96,9 @@ export function afterLostSend<Code extends string>(outcome: ItemOutcome<Code>): 
 export function afterUnansweredSend<Code extends string>(
   outcome: ItemOutcome<Code>,
 ): ItemOutcome<Code> {
-  if (outcome.ok || saysVendorMayHold(outcome.reason)) return outcome;
+  if (outcome.ok) return outcome;
   if (outcome.code === "aborted" && outcome.transient === true) return outcome;
-  return { ...outcome, reason: `${outcome.reason}${EARLIER_TRY_NOTE}` };
+  return mayHoldOnce(outcome, EARLIER_TRY_NOTE);
 }
 
 /**
@@ -89,12 +111,11 @@ export function failedBy(
 ): ItemOutcome<RequestFailureCode> {
   const code = requestFailureCode(error);
   if (!isTransient(error) && !isTooLargeLostAnswer(error)) {
+    const refused: ItemOutcome<RequestFailureCode> = { ok: false, code, reason: error.message };
     // The refusal answered the client's retry: the try before it got no answer and may have written.
-    const reason =
-      request === "write" && error.afterArrivedTry === true
-        ? `${error.message}${EARLIER_TRY_NOTE}`
-        : error.message;
-    return { ok: false, code, reason };
+    return request === "write" && error.afterArrivedTry === true
+      ? mayHold(refused, EARLIER_TRY_NOTE)
+      : refused;
   }
   const unprocessed = request === "write" ? unprocessedBy(error) : undefined;
   if (unprocessed !== undefined)
@@ -102,11 +123,15 @@ export function failedBy(
   // A write no answer settled (a timeout, a connection lost after it went out, a 5xx but 503, a gateway's
   // page in place of a 2xx) may have been acted on; an abort's words are the engine's, who knows what stopped
   // it.
-  const reason =
-    request === "write" && error.status !== "aborted"
-      ? `${error.message}${UNSETTLED_WRITE_NOTE}`
-      : error.message;
-  return { ok: false, code, reason, transient: true };
+  const failed: ItemOutcome<RequestFailureCode> = {
+    ok: false,
+    code,
+    reason: error.message,
+    transient: true,
+  };
+  return request === "write" && error.status !== "aborted"
+    ? mayHold(failed, UNSETTLED_WRITE_NOTE)
+    : failed;
 }
 
 /** Added to a write that failed with no answer saying what became of it. */
@@ -128,8 +153,9 @@ export const RESENT_NOTE =
   "; a later try of its chunk sent it again, and what became of that send is unknown: the vendor may hold this record";
 
 /**
- * Whether a failure's reason already says the vendor may hold the record, in our words: a vendor's message
- * quoted in it would have to repeat one of these sentences to the letter.
+ * Whether a failure's reason already says the vendor may hold the record, in our words: it decides only
+ * whether such words are said again, never the `vendorMayHold` mark (a vendor's message quoted in the reason
+ * would have to repeat one of these sentences to the letter).
  */
 export const saysVendorMayHold = (reason: string): boolean =>
   [UNSETTLED_WRITE_NOTE, EARLIER_TRY_TAIL, UNSETTLED_JOB_NOTE, UNFOLLOWED_NOTE, RESENT_NOTE].some(
@@ -137,13 +163,14 @@ export const saysVendorMayHold = (reason: string): boolean =>
   );
 
 /**
- * Whether a failure's reason leaves open that the vendor holds the record, as the engine's notes and the
- * adapters' words say it: the vendor "may hold" this record (user, person, update), or "whether" it was
- * imported (or the vendor holds it) "is unknown". Only those words: a reason quotes the vendor's own (a
- * refusal's "email may hold at most 254 characters", a fatal 403's message on every record never sent), and a
- * bare "may hold" or "whether … is unknown" there would tell the caller to look up a user the vendor lacks.
- * Not any "is unknown" either: a refusal whose own reason is unknown (a vendor that counted every user
- * failed, not saying why), or a vendor's "field is unknown", leaves no user at the vendor.
+ * Only for a failure an earlier version of this package journaled (a done line, or an outcome an adapter
+ * saved in a checkpoint), which has no `vendorMayHold` mark: whether its reason leaves open that the vendor
+ * holds the record, in the words the engine's notes and the adapters used then. Every outcome this version
+ * makes carries the mark, which alone decides; a vendor's words quoted in a reason could read alike.
+ * The words: the vendor "may hold" this record (user, person, update), or "whether" it was imported (or the
+ * vendor holds it) "is unknown". Not a bare "may hold" (a refusal's "email may hold at most 254 characters")
+ * nor any "is unknown" (a refusal whose own reason is unknown, a vendor's "field is unknown"), which leave no
+ * user at the vendor.
  */
 export const leavesOpen = (reason: string): boolean =>
   OWN_MAY_HOLD.test(reason) || OWN_UNKNOWN.test(reason);

@@ -1,6 +1,8 @@
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
 import {
   afterLostSend,
+  mayHold,
+  mayHoldOnce,
   RESENT_NOTE,
   saysVendorMayHold,
   UNFOLLOWED_NOTE,
@@ -145,13 +147,14 @@ export async function followChunk<Input, Wire>(
       const tooLong = tooLongHint(error);
       const unsent =
         tooLong !== "" && sends + followUps === 0 && !sentInEarlierRun(following.resumed);
-      const open = following.signal.aborted || unsent ? "" : UNFOLLOWED_NOTE;
-      const reason = `${error instanceof Error ? error.message : String(error)}${tooLong}${open}`;
+      const open = !following.signal.aborted && !unsent;
+      const reason = `${error instanceof Error ? error.message : String(error)}${tooLong}`;
       const code = following.signal.aborted ? "aborted" : "chunk_failed";
-      const failed: ItemOutcome = {
+      const thrown: ItemOutcome = {
         ...{ ok: false, code, reason, transient: true, later: true },
         ...(unsent && { unprocessed: "not_sent" }),
       };
+      const failed = open ? mayHold(thrown, UNFOLLOWED_NOTE) : thrown;
       result = { kind: "done", outcomes: chunk.keys.map(() => failed) };
     }
     if (result.kind === "fatal") {
@@ -240,10 +243,12 @@ export async function followChunk<Input, Wire>(
       o = { ...o, reason: o.reason.replace(BY_CALLER, STOPPED_BY_RUN[stoppedBy]) };
     if (following.signal.aborted)
       return mayHaveWritten(o)
-        ? { ...o, reason: o.reason + (saysVendorMayHold(o.reason) ? stoppedAfterMayHold : stopped) }
+        ? mayHold(o, saysVendorMayHold(o.reason) ? stoppedAfterMayHold : stopped)
         : o;
     if (o.code === "aborted")
-      return { ...o, reason: o.reason + (mayHaveWritten(o) ? callerAborted : callerAbortedBefore) };
+      return mayHaveWritten(o)
+        ? mayHold(o, callerAborted)
+        : { ...o, reason: o.reason + callerAbortedBefore };
     return o.later === true ? o : { ...o, reason: o.reason + note };
   });
   const mayLandLate =
@@ -325,19 +330,16 @@ function better(
   // The refusal spoke for the try that carried the record then; a later send of it that nothing settled (an
   // adapter that sends refused records again with the rest) may have written it. Not a follow-up on the same
   // request (a job's results read again), which wrote nothing more.
-  if (
-    before.transient !== true &&
-    resent &&
-    mayHaveWritten(now) &&
-    !saysVendorMayHold(before.reason)
-  )
-    return { ...before, reason: `${before.reason}${RESENT_NOTE}` };
+  if (before.transient !== true && resent && mayHaveWritten(now))
+    return mayHoldOnce(before, RESENT_NOTE);
   // A later answer that shows the vendor may hold the record after all (a list read whole this time) says
   // more than an earlier refusal that did not. Not the note that an earlier try may have reached the vendor:
   // the earlier refusal answered for that try.
   if (before.transient !== true) {
+    // The job's doubt is told from the earlier-try note by its words; the mark alone says it leaves it open.
     if (
       now.transient === true ||
+      now.vendorMayHold !== true ||
       !now.reason.includes(UNSETTLED_JOB_NOTE) ||
       saysVendorMayHold(before.reason)
     )
@@ -346,7 +348,7 @@ function better(
     // words still stand, and the later answer only adds that it may hold the record.
     return now.reason.startsWith(before.reason)
       ? now
-      : { ...before, reason: `${before.reason}; on a later try: ${now.reason}` };
+      : mayHold(before, `; on a later try: ${now.reason}`);
   }
   if (!mayHaveWritten(before)) return now;
   return now.transient === true ? withoutUnprocessed(now) : afterLostSend(now);

@@ -11,6 +11,7 @@ import {
   type Stats,
 } from "node:fs";
 import type { ItemOutcome } from "./adapter.js";
+import { leavesOpen } from "./chunk-outcomes.js";
 import { JournalError } from "./journal-error.js";
 import { JournalLock } from "./journal-lock.js";
 import { scrubOutcomes } from "./scrub-outcomes.js";
@@ -52,7 +53,16 @@ type Line =
   | ({ kind: "header" } & JournalHeader)
   | { kind: "state"; seq: number; fingerprint: string; state: Record<string, string> }
   | { kind: "done"; seq: number; fingerprint: string; outcomes: CompactOutcome[] };
-type CompactOutcome = [1] | [1, string | null] | [1, string | null, string] | [0, string, string];
+/**
+ * A failure is `[0, code, reason, held]`, `held` 1 where the vendor may hold the record, else 0; a journal of
+ * an earlier version wrote it without `held`, whose reason's words then say (see `leavesOpen`).
+ */
+type CompactOutcome =
+  | [1]
+  | [1, string | null]
+  | [1, string | null, string]
+  | [0, string, string]
+  | [0, string, string, 0 | 1];
 
 /**
  * What the journal keeps of a chunk an earlier run recorded: its outcomes stay on disk, where `done` says
@@ -406,13 +416,18 @@ export class Journal {
 }
 
 function compact(outcome: ItemOutcome): CompactOutcome {
-  if (!outcome.ok) return [0, outcome.code, outcome.reason];
+  if (!outcome.ok) return [0, outcome.code, outcome.reason, outcome.vendorMayHold === true ? 1 : 0];
   if (outcome.note !== undefined) return [1, outcome.id ?? null, outcome.note];
   return outcome.id === undefined ? [1] : [1, outcome.id];
 }
 
 function expand(outcome: CompactOutcome): ItemOutcome {
-  if (outcome[0] === 0) return { ok: false, code: outcome[1], reason: outcome[2] };
+  if (outcome[0] === 0) {
+    const [, code, reason, held] = outcome;
+    return (held === undefined ? leavesOpen(reason) : held === 1)
+      ? { ok: false, code, reason, vendorMayHold: true }
+      : { ok: false, code, reason };
+  }
   const [, id, note] = outcome;
   return {
     ok: true,
@@ -506,7 +521,12 @@ function chunkProblem(value: Record<string, unknown>): string | undefined {
 function isCompactOutcome(value: unknown): boolean {
   if (!Array.isArray(value)) return false;
   const [ok, first, second] = value as unknown[];
-  if (ok === 0) return value.length === 3 && isString(first) && isString(second);
+  if (ok === 0)
+    return (
+      isString(first) &&
+      isString(second) &&
+      (value.length === 3 || (value.length === 4 && (value[3] === 0 || value[3] === 1)))
+    );
   if (ok !== 1 || value.length > 3) return false;
   return (
     (value.length < 2 || first === null || isString(first)) &&

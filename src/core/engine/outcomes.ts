@@ -32,6 +32,7 @@ export const NO_OUTCOME: ItemOutcome = {
   ok: false,
   code: "no_outcome",
   reason: `the vendor reported no outcome${UNSETTLED_JOB_NOTE}`,
+  vendorMayHold: true,
 };
 
 /**

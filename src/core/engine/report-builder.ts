@@ -1,6 +1,5 @@
 import { textStart } from "../cut-text.js";
 import { monotonicNow } from "../time.js";
-import { leavesOpen } from "./chunk-outcomes.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 
 /** Which per-record outcomes the report keeps: `all`, `problems` (failed and rejected), `none`. */
@@ -57,18 +56,13 @@ export class ReportBuilder {
     this.#sent -= count;
   }
 
-  record(given: RecordOutcome): void {
+  record(outcome: RecordOutcome): void {
     this.#recorded += 1;
-    let outcome = given;
     if (outcome.outcome === "imported") this.#imported += 1;
     else if (outcome.outcome === "failed") {
       this.#failed += 1;
-      // Read from the words, where every path that leaves it open (an adapter's, the engine's, a journal's of
-      // an earlier version) already says so: one place decides it for the report and for `onOutcome`.
-      if (leavesOpen(outcome.reason)) {
-        this.#mayHold += 1;
-        outcome = { ...outcome, vendorMayHold: true };
-      }
+      // The outcome's mark decides, never its reason's words (which may quote a vendor's).
+      if (outcome.vendorMayHold === true) this.#mayHold += 1;
     } else this.#rejected += 1;
     if (this.keep === "all" || (this.keep === "problems" && outcome.outcome !== "imported")) {
       this.#kept.push(outcome);

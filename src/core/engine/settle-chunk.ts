@@ -20,13 +20,18 @@ export function settleChunk(
     const key = keys[i] ?? "";
     const outcome = outcomes[i] ?? NO_OUTCOME;
     if (!outcome.ok) {
-      report.record({
-        index,
-        key,
-        outcome: "failed",
-        code: outcome.code,
-        reason: outcome.reason,
-      });
+      report.record(
+        outcome.vendorMayHold === true
+          ? {
+              index,
+              key,
+              outcome: "failed",
+              code: outcome.code,
+              reason: outcome.reason,
+              vendorMayHold: true,
+            }
+          : { index, key, outcome: "failed", code: outcome.code, reason: outcome.reason },
+      );
       continue;
     }
     const earlier = duplicateOf?.get(i);
