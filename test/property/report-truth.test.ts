@@ -10,9 +10,9 @@
 // Knobs (environment), for exploring beyond the seeded runs: TRUTH_RUNS (default 100), TRUTH_SEED,
 // TRUTH_VENDOR (one vendor only), TRUTH_FAULTS (most faulted calls per operation, default 3), TRUTH_AUTH=0
 // (no 401s), TRUTH_ABORT=1 (a first run with a journal aborted at a random call, then a re-run with the same
-// journal), TRUTH_ATTEMPTS=1 (chunkAttempts 1–3), TRUTH_WAIT=1 (real waits
-// of 0–15 ms: retried and replayed chunks go after later ones), TRUTH_RUN_TIMEOUT (ms one run may take before
-// it counts as hung), and the runner's own (test/support/report-truth.ts).
+// journal), TRUTH_ATTEMPTS=1 (chunkAttempts 1–3 in every run; 0: in none; unset: in a quarter),
+// TRUTH_WAIT=1 (real waits of 0–15 ms: retried and replayed chunks go after later ones), TRUTH_RUN_TIMEOUT
+// (ms one run may take before it counts as hung), and the runner's own (test/support/report-truth.ts).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { scenarioOf, useScenarioRunner } from "../support/report-truth.js";
