@@ -16,9 +16,10 @@ import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";
 import type { FullStorySchemaType } from "../fullstory/validate.js";
-import { durationOption, rateOption, show, wholeNumberOption as whole } from "../core/options.js";
+import { durationOption, show, wholeNumberOption as whole } from "../core/options.js";
 import { json } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
+import { jobClock } from "./kit/job-clock.js";
 import type { FullStorySimulatorOptions } from "./fullstory/options.js";
 import { mergeProperties, propertyProblem, typesOf } from "./fullstory/properties.js";
 import {
@@ -53,7 +54,7 @@ export interface FullStoryUser extends Pick<
 interface Job {
   readonly id: string;
   readonly createdMs: number;
-  readonly records: number;
+  readonly rows: number;
   readonly idempotencyKey?: string;
   finishedMs?: number;
   polls: number;
@@ -114,14 +115,15 @@ const digest = (text: string) => createHash("sha256").update(text).digest("base6
  *   that is not a function.
  */
 export function createFullStorySimulator(options: FullStorySimulatorOptions = {}) {
-  const { apiKey = "sim-key", now = Date.now } = options;
+  const { apiKey = "sim-key" } = options;
   // Refused by name at once, as the library's own options are: NaN polls would never end a job.
   const processingPolls = whole("processingPolls", options.processingPolls, 2, {
     min: 0,
     orInfinity: true,
   });
   durationOption("processingMs", options.processingMs, undefined, { min: 0 });
-  const rate = rateOption("rowsPerMinute", options.rowsPerMinute, 0);
+  const clock = jobClock(options);
+  const { now } = clock;
   const recent = retentionOption(options.retention) === "recent";
   const recentJobs = whole("recentJobs", options.recentJobs, 8, { min: 0 });
   const pageSize = whole("pageSize", options.pageSize, 1000);
@@ -153,15 +155,8 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
 
   /** Whether the job has ended, ending it if its time has come. */
   function ended(job: Job): boolean {
-    const { processingMs: ms } = options;
-    // A job ends when its time is up, not when someone looks: a client that learns its pace from
-    // `finished` must not learn how late it polled. A job that ends by polls takes no time on the clock.
-    const end =
-      rate > 0
-        ? job.createdMs + Math.ceil((job.records * 60_000) / rate)
-        : ms !== undefined
-          ? job.createdMs + ms
-          : undefined;
+    const end = clock.endMs(job, options.processingMs);
+    // A job that ends by polls takes no time on the clock.
     if (end !== undefined ? now() >= end : job.polls > processingPolls)
       job.finishedMs ??= end ?? job.createdMs;
     return job.finishedMs !== undefined;
@@ -216,7 +211,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
 
   function createBatchImport(value: unknown, key: string): Answer {
     const inProgress = [...jobs.values()].filter((job) => !ended(job));
-    const operations = inProgress.reduce((n, job) => n + job.records, 0);
+    const operations = inProgress.reduce((n, job) => n + job.rows, 0);
     if (inProgress.length >= maxInProgressJobs || operations >= maxOperations) {
       const what = `${inProgress.length} batch import jobs of ${operations} operations are in progress`;
       const message = `${what}; wait for some to finish`;
@@ -242,7 +237,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
       } else results.imports.push(asListed(result));
     }
     const job: Job = {
-      ...{ id, createdMs, records: requests.length, polls: 0, results },
+      ...{ id, createdMs, rows: requests.length, polls: 0, results },
       ...{ imported: results.imports.length, failed: results.errors.length },
       ...(key !== "" && { idempotencyKey: key }),
     };
@@ -411,7 +406,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     jobs: () =>
       [...jobs.values()].map((job) => ({
         ...metadata(job),
-        ...{ polls: job.polls, records: job.records },
+        ...{ polls: job.polls, records: job.rows },
         ...{ imports: job.imported, errors: job.failed, resultsKept: job.results !== undefined },
         ...(job.idempotencyKey !== undefined && { idempotencyKey: job.idempotencyKey }),
       })),

@@ -2,6 +2,7 @@
 export * from "./simulator.js";
 export type { FaultCall, FaultKind, FaultOptions, ScriptAction } from "./faults.js";
 export { cutAnswer, gatewayPage } from "./kit/answers.js";
+export type { JobClockOptions } from "./kit/job-clock.js";
 export { serveSimulator, type RunningSimulator } from "./serve.js";
 export * from "./fullstory.js";
 export * from "./slashid.js";

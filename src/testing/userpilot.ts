@@ -17,8 +17,9 @@
 import type { components } from "../../generated/userpilot.js";
 import { document } from "../../generated/userpilot.document.js";
 import { rules } from "../../generated/userpilot.rules.js";
-import { durationOption, rateOption, wholeNumberOption } from "../core/options.js";
+import { durationOption, wholeNumberOption } from "../core/options.js";
 import { json, seededRandom } from "./faults.js";
+import { jobClock } from "./kit/job-clock.js";
 import { createSimulatorKit, listProblems } from "./kit/simulator-kit.js";
 import { userpilotError as error } from "./userpilot/errors.js";
 import type * as T from "./userpilot/options.js";
@@ -63,14 +64,15 @@ type Stored = { company_id?: string; metadata: Schemas["Metadata"]; readonly wri
  *   that is not a function.
  */
 export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = {}) {
-  const { apiKey = "sim-key", now = Date.now } = options;
+  const { apiKey = "sim-key" } = options;
   // Refused by name at once, as the library's own options are: a NaN `stepMs` left every job queued.
   const maxBytes = wholeNumberOption("maxBytes", options.maxBytes, MAX_BODY_BYTES);
   const pollsPerStep = wholeNumberOption("pollsPerStep", options.pollsPerStep, 1, {
     orInfinity: true,
   });
   durationOption("stepMs", options.stepMs, undefined, { min: 0 });
-  const rate = rateOption("rowsPerMinute", options.rowsPerMinute, undefined);
+  const clock = jobClock(options);
+  const { now } = clock;
   const kit = createSimulatorKit({
     vendor: "userpilot",
     document,
@@ -94,15 +96,9 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
     json(body, status, { "X-Request-Id": `sim-request-${++answers}` });
   const iso = (ms: number) => new Date(ms).toISOString();
 
-  /** Rows done by the processing model (`rowsPerMinute`), or undefined without one. */
-  const processedRows = (job: Job) =>
-    rate === undefined
-      ? undefined
-      : Math.min(job.rows, Math.floor(((now() - job.createdMs) * rate) / 60_000));
-
   /** How many steps the job has taken: by ticks, or by the clock when `stepMs` is set (whichever is more). */
   function stepOf(job: Job): number {
-    const done = processedRows(job);
+    const done = clock.rowsDone(job);
     if (done !== undefined) return done >= job.rows ? STEPS.length : STEPS.length - 1;
     const { stepMs } = options;
     const byClock =
@@ -118,15 +114,13 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   /** Ends the job if it has taken all its steps: writes its records, or counts them rejected. */
   function settle(job: Job): Job {
     if (job.endMs !== undefined || stepOf(job) < STEPS.length) return job;
-    // A job ends when its last row or step is done, not when someone looks: a client that learns its pace
-    // from `end_time` must not learn how late it polled. Steps taken by ticks take no time on the clock.
-    const byClock =
-      rate !== undefined
-        ? job.createdMs + Math.ceil((job.rows * 60_000) / rate)
-        : options.stepMs !== undefined
-          ? job.createdMs + Math.max(0, options.stepMs) * STEPS.length
-          : job.createdMs;
-    job.endMs = Math.min(now(), byClock);
+    const { stepMs } = options;
+    // Steps taken by ticks take no time on the clock.
+    const byClock = clock.endMs(
+      job,
+      stepMs === undefined ? undefined : Math.max(0, stepMs) * STEPS.length,
+    );
+    job.endMs = Math.min(now(), byClock ?? job.createdMs);
     if (job.foreign) return job;
     if (job.failure !== undefined) {
       if (!failedContents.has(job.content)) rejected += job.rows;
@@ -186,7 +180,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   function jobBody(job: Job): Schemas["BackgroundJobStatus"] {
     const status = statusOf(job);
     const processing =
-      status === "processing" ? (processedRows(job) ?? Math.floor(job.rows / 2)) : 0;
+      status === "processing" ? (clock.rowsDone(job) ?? Math.floor(job.rows / 2)) : 0;
     return {
       job_id: job.id,
       status,

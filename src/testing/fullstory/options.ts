@@ -1,11 +1,12 @@
 // The FullStory simulator's options.
 import type { FaultOptions } from "../faults.js";
+import type { JobClockOptions } from "../kit/job-clock.js";
 
 /**
  * How {@link createFullStorySimulator} behaves: the key it expects, how long a batch job runs, paging,
  * faults, and how much it remembers.
  */
-export interface FullStorySimulatorOptions {
+export interface FullStorySimulatorOptions extends JobClockOptions {
   /** Expected as `Authorization: Basic <apiKey>`. @default "sim-key" */
   apiKey?: string;
   /** The path prefix the API is served under (e.g. `"/fs"`). @default "" */
@@ -21,15 +22,11 @@ export interface FullStorySimulatorOptions {
    * @default 2
    */
   processingPolls?: number;
-  /** A job ends (and is `finished`) this many ms of `now()` after its creation; overrides `processingPolls`. */
-  processingMs?: number;
   /**
-   * A job processes this many users (above 0) a minute of `now()` from its creation (each on its own:
-   * FullStory runs up to 100 at once) and ends with its last user; overrides the two above.
+   * A job ends (and is `finished`) this many ms of `now()` after its creation; overrides `processingPolls`.
+   * `rowsPerMinute` overrides both, counting each user on its own (FullStory runs up to 100 at once).
    */
-  rowsPerMinute?: number;
-  /** The simulator's clock, in ms since the epoch. @default Date.now */
-  now?: () => number;
+  processingMs?: number;
   /** Results per page of `/imports` and `/errors`. @default 1000 */
   pageSize?: number;
   /** Batch jobs in progress at which a batch create answers 429. @default 200 (FullStory's) */

@@ -1,5 +1,6 @@
 // The Userpilot simulator's options.
 import type { FaultOptions } from "../faults.js";
+import type { JobClockOptions } from "../kit/job-clock.js";
 
 /** What a bulk job identifies, by the endpoint that made it: `users` or `companies`. */
 export type UserpilotJobKind = "users" | "companies";
@@ -20,7 +21,7 @@ export interface UserpilotJobInfo {
  * How {@link createUserpilotSimulator} behaves: the key it expects, how fast a job moves to its end, the
  * body limit, and which jobs fail.
  */
-export interface UserpilotSimulatorOptions {
+export interface UserpilotSimulatorOptions extends JobClockOptions {
   /** Expected as `Authorization: Token <apiKey>`. @default "sim-key" */
   apiKey?: string;
   /** The path prefix the API is served under (e.g. `"/up"`). @default "" */
@@ -36,16 +37,10 @@ export interface UserpilotSimulatorOptions {
   pollsPerStep?: number;
   /**
    * A job also moves one step per `stepMs` of `now()` since its submission; 0 ends a job the first time it
-   * is looked at after its submission (a status poll, the job list, the next bulk request).
+   * is looked at after its submission (a status poll, the job list, the next bulk request). `rowsPerMinute`
+   * (Userpilot's pace is about 1,200) overrides ticks and `stepMs`, `completed_rows` advancing with it.
    */
   stepMs?: number;
-  /** The simulator's clock, in ms since the epoch. @default Date.now */
-  now?: () => number;
-  /**
-   * A job processes this many rows (above 0) a minute of `now()` from its submission (Userpilot: about
-   * 1,200), with `completed_rows` advancing, and ends with its last row; ticks and `stepMs` are ignored.
-   */
-  rowsPerMinute?: number;
   /** Largest request body in bytes; larger answers 413. @default 50 MiB (the spec's `x-max-body-bytes`) */
   maxBytes?: number;
   /** The jobs that fail, besides `rejectRate`'s. */
