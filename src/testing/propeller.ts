@@ -20,6 +20,7 @@ import { json, type FaultOptions } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import { createSimulatorKit } from "./kit/simulator-kit.js";
 import { everitProblems } from "./propeller/everit.js";
+import type { SimulatorOptions } from "./simulator.js";
 
 type Schemas = components["schemas"];
 
@@ -27,7 +28,7 @@ type Schemas = components["schemas"];
  * How {@link createPropellerSimulator} behaves: the client credentials it accepts, token lifetime, faults,
  * and the tenant's data (required fields, parents, attributes).
  */
-export interface PropellerSimulatorOptions {
+export interface PropellerSimulatorOptions extends SimulatorOptions {
   /**
    * The OAuth2 client id the token endpoint accepts.
    * @default "sim-client"
@@ -42,8 +43,6 @@ export interface PropellerSimulatorOptions {
   expiresIn?: number;
   /** The clock tokens expire by, in ms. @default Date.now */
   now?: () => number;
-  /** Path prefix the simulator serves under, e.g. `/propeller`. @default "" */
-  basePath?: string;
   /**
    * Faults to inject. `rejectRate` and `reject` refuse a user not stored yet, decided once per
    * {@link propellerRecordKey}; it fails alone in the bulk answer.

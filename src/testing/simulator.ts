@@ -1,9 +1,15 @@
 import type { FaultOptions } from "./faults.js";
 
+/** What every simulator's options hold. */
+export interface SimulatorOptions {
+  /** The path prefix the API is served under (e.g. `"/fs"`), trailing slashes dropped. @default "" */
+  basePath?: string;
+}
+
 /** A vendor simulator: a stateful Fetch-API handler that answers as the vendor's spec says. */
-export interface VendorSimulator {
+export interface VendorSimulator<Vendor extends string = string> {
   /** The vendor's id: `fullstory`, `slashid`, `propeller` or `userpilot`. */
-  readonly vendor: string;
+  readonly vendor: Vendor;
   /** The path prefix the simulator serves its API under ("" or absent for the root). */
   readonly basePath?: string;
   /**

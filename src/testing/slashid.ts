@@ -29,7 +29,7 @@ import { wholeNumberOption } from "../core/options.js";
 import { json, type FaultOptions } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import { createSimulatorKit, type OperationCall } from "./kit/simulator-kit.js";
-import type { SimulatorStats } from "./simulator.js";
+import type { SimulatorOptions, SimulatorStats } from "./simulator.js";
 
 type Result = components["schemas"]["PersonsBulkImportResult"];
 type Cells = Readonly<Record<string, string>>;
@@ -39,7 +39,7 @@ type Validate = (pointer: string, value: unknown) => string[];
 export const SLASHID_ALREADY_EXISTS = "person already exists";
 
 /** How {@link createSlashIdSimulator} behaves: the keys and organization it expects, faults, and limits. */
-export interface SlashIdSimulatorOptions {
+export interface SlashIdSimulatorOptions extends SimulatorOptions {
   /** The admin key expected in `SlashID-API-Key`. @default "sim-key" */
   apiKey?: string;
   /** A member (non-admin) key. @default none */
@@ -49,8 +49,6 @@ export interface SlashIdSimulatorOptions {
    * @default "sim-org"
    */
   orgId?: string;
-  /** Path prefix the simulator serves under, e.g. `/slashid`. @default "" */
-  basePath?: string;
   /**
    * Faults to inject. `rejectRate` and `reject` refuse persons, decided once per person by its row's first
    * handle: `email:` and the address in lower case, else `phone:<number>`, else `username:<name>`.

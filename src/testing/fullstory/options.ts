@@ -1,16 +1,15 @@
 // The FullStory simulator's options.
 import type { FaultOptions } from "../faults.js";
 import type { JobClockOptions } from "../kit/job-clock.js";
+import type { SimulatorOptions } from "../simulator.js";
 
 /**
  * How {@link createFullStorySimulator} behaves: the key it expects, how long a batch job runs, paging,
  * faults, and how much it remembers.
  */
-export interface FullStorySimulatorOptions extends JobClockOptions {
+export interface FullStorySimulatorOptions extends JobClockOptions, SimulatorOptions {
   /** Expected as `Authorization: Basic <apiKey>`. @default "sim-key" */
   apiKey?: string;
-  /** The path prefix the API is served under (e.g. `"/fs"`). @default "" */
-  basePath?: string;
   /**
    * `rejectRate` and `reject` fail batch records (`simulated_rejection`); `reject` is asked with
    * `uid:<uid>`, else `id:<id>`, else `email:<email>`.

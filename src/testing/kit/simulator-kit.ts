@@ -4,7 +4,7 @@
 import { show } from "../../core/options.js";
 import { FaultInjector, type FaultOptions } from "../faults.js";
 import { createRequestValidator } from "../request-validator.js";
-import type { SimulatorStats } from "../simulator.js";
+import type { SimulatorStats, VendorSimulator } from "../simulator.js";
 import { documentedExample } from "./examples.js";
 import { matchRoute, pathBelow, routesOf, type SpecRoute } from "./routes.js";
 
@@ -13,7 +13,7 @@ type Obj = Record<string, unknown>;
 export interface SimulatorKitConfig<Vendor extends string> {
   readonly vendor: Vendor;
   readonly document: Obj;
-  /** The path prefix the API is served under, e.g. `/fs`; trailing slashes are dropped. Default "". */
+  /** The simulator's own options of these names. */
   readonly basePath?: string | undefined;
   readonly faults?: FaultOptions | undefined;
   /**
@@ -148,17 +148,10 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
     readJson,
     handle,
     /** What every simulator exposes alike, serving `handlers`. */
-    serve: (handlers: OperationHandlers) => ({
-      /** The vendor's id: `fullstory`, `slashid`, `propeller` or `userpilot`. */
+    serve: (handlers: OperationHandlers): Required<Omit<VendorSimulator<Vendor>, "stats">> => ({
       vendor: config.vendor,
-      /** The path prefix the API is served under, without a trailing slash; "" for the root. */
       basePath,
-      /**
-       * Answers one request as the vendor would, injecting any fault due; rejects with `DropConnection` where
-       * the connection should drop unanswered.
-       */
       handle: (request: Request) => handle(request, handlers),
-      /** Replaces the fault options from now on (fault counts, attempt numbers and verdicts are kept). */
       setFaults: (options: FaultOptions) => faults.setOptions(options),
     }),
     /** The common stats, with the vendor's own counts. */

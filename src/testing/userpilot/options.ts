@@ -1,6 +1,7 @@
 // The Userpilot simulator's options.
 import type { FaultOptions } from "../faults.js";
 import type { JobClockOptions } from "../kit/job-clock.js";
+import type { SimulatorOptions } from "../simulator.js";
 
 /** What a bulk job identifies, by the endpoint that made it: `users` or `companies`. */
 export type UserpilotJobKind = "users" | "companies";
@@ -21,11 +22,9 @@ export interface UserpilotJobInfo {
  * How {@link createUserpilotSimulator} behaves: the key it expects, how fast a job moves to its end, the
  * body limit, and which jobs fail.
  */
-export interface UserpilotSimulatorOptions extends JobClockOptions {
+export interface UserpilotSimulatorOptions extends JobClockOptions, SimulatorOptions {
   /** Expected as `Authorization: Token <apiKey>`. @default "sim-key" */
   apiKey?: string;
-  /** The path prefix the API is served under (e.g. `"/up"`). @default "" */
-  basePath?: string;
   /** `rejectRate` is the chance that a job fails as a whole (rolled once per set of ids). */
   faults?: FaultOptions;
   /**
