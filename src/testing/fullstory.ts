@@ -23,8 +23,10 @@ import { jobClock } from "./kit/job-clock.js";
 import type { FullStorySimulatorOptions } from "./fullstory/options.js";
 import { mergeProperties, propertyProblem, typesOf } from "./fullstory/properties.js";
 import {
+  addWriter,
   createSimulatorKit,
   listProblems,
+  rewritesOf,
   type OperationCall as Call,
 } from "./kit/simulator-kit.js";
 
@@ -325,8 +327,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     if (email !== undefined) user.email = email;
     if (properties !== undefined) user.properties = mergeProperties(user.properties, properties);
     if (schema?.properties) user.declaredTypes = { ...user.declaredTypes, ...schema.properties };
-    if (writer !== undefined && user.writers.at(-1) !== writer)
-      user.writers = [...user.writers, writer];
+    if (writer !== undefined) addWriter(user.writers, writer);
     return undefined;
   }
 
@@ -388,12 +389,9 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
      * `refused` by FullStory's own rules, and `forgottenJobs` and `forgottenUsers` (`retention: "recent"`).
      */
     stats() {
-      const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-      const rewrites = sum(
-        [...users.values()].map((u) => Math.max(0, new Set(u.writers).size - 1)),
-      );
-      const duplicates = sum([...jobsByContent.values()].map((count) => count - 1));
-      const common = kit.stats({ users: users.size, duplicates, rewrites });
+      const duplicates = [...jobsByContent.values()].reduce((n, count) => n + count - 1, 0);
+      const writers = [...users.values()].map((user) => user.writers);
+      const common = kit.stats({ users: users.size, duplicates, rewrites: rewritesOf(writers) });
       // `jobs` created (replays create none), `replays` answered from the idempotency store, records
       // `refused` by FullStory's own rules (property limits, unknown `id`) rather than by faults; with
       // `retention: "recent"`, jobs whose results and users no longer kept (`users` counts those kept).

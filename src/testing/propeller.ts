@@ -18,7 +18,12 @@ import type { PropellerUser } from "../propeller/validate.js";
 import { wholeNumberOption } from "../core/options.js";
 import { json, type FaultOptions } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
-import { createSimulatorKit } from "./kit/simulator-kit.js";
+import {
+  addWriter,
+  createSimulatorKit,
+  rewritesOf,
+  requestIdAnswers,
+} from "./kit/simulator-kit.js";
 import { everitProblems } from "./propeller/everit.js";
 import type { SimulatorOptions } from "./simulator.js";
 
@@ -138,11 +143,8 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
   const users = new Map<string, SimulatedPropellerUser>();
   const sources = new Set<string>(); // source + sourceId of every stored user, for `parent`
   let bulkRequests = 0;
-  let answers = 0;
-  let rewrites = 0;
 
-  const answer = (body: unknown, status = 200) =>
-    json(body, status, { "X-Request-Id": `sim-request-${++answers}` });
+  const answer = requestIdAnswers();
   const badRequest = (code: number, type: string, messages: string[]) =>
     answer(propellerError(400, code, type, messages), 400);
   const refuse = (status: number, code: number, type: string, messages: string[]) =>
@@ -206,10 +208,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
         const error = itemProblem(user, existing === undefined);
         if (error !== undefined) return { ...base, success: false, error };
         const stored = existing ?? create(user, number);
-        if (!stored.requests.includes(number)) {
-          rewrites += 1;
-          stored.requests.push(number);
-        }
+        addWriter(stored.requests, number);
         stored.fields = { ...stored.fields, ...user };
         return { ...base, id: stored.id, success: true };
       },
@@ -259,7 +258,10 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     ...kit.serve({ getAccessToken: issueToken, bulkUsersBySourceId: bulk }),
     // The store is keyed by the match key: two users for one key cannot happen, as at Propeller.
     /** The common counts; `duplicates` is always 0. */
-    stats: () => kit.stats({ users: users.size, duplicates: 0, rewrites }),
+    stats: () => {
+      const writers = [...users.values()].map((user) => user.requests);
+      return kit.stats({ users: users.size, duplicates: 0, rewrites: rewritesOf(writers) });
+    },
     /** The users stored, in order of creation. */
     users: () => structuredClone([...users.values()]),
     /** Every token issued, in order, as copies. */

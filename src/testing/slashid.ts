@@ -28,7 +28,12 @@ import {
 import { wholeNumberOption } from "../core/options.js";
 import { json, type FaultOptions } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
-import { createSimulatorKit, type OperationCall } from "./kit/simulator-kit.js";
+import {
+  addWriter,
+  createSimulatorKit,
+  rewritesOf,
+  type OperationCall,
+} from "./kit/simulator-kit.js";
 import type { SimulatorOptions, SimulatorStats } from "./simulator.js";
 
 type Result = components["schemas"]["PersonsBulkImportResult"];
@@ -221,7 +226,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
     const key = data.emails[0] ?? data.phone_numbers[0] ?? data.usernames[0]!;
     const person = persons.get(id) ?? { ...emptyPerson(), id, key };
     persons.set(id, person);
-    if (!person.uploads.includes(index)) person.uploads.push(index);
+    addWriter(person.uploads, index);
     mergeRow(person, data);
     for (const k of keys) handles.set(k, id);
     return undefined;
@@ -238,11 +243,12 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
     ...kit.serve({ bulkImportPersons: bulkImport, getPersonsBulkImportTemplate: template }),
     /** The common counts (`duplicates` always 0), with `alreadyExisting`. */
     stats: (): SlashIdSimulatorStats => {
-      const stored = [...persons.values()];
-      // Each upload after the one that created a person wrote it again.
-      const rewrites = stored.reduce((n, person) => n + person.uploads.length - 1, 0);
+      const writers = [...persons.values()].map((person) => person.uploads);
       // A row whose handles belong to two persons fails: no handle is ever held by two persons.
-      return { ...kit.stats({ users: stored.length, duplicates: 0, rewrites }), alreadyExisting };
+      return {
+        ...kit.stats({ users: persons.size, duplicates: 0, rewrites: rewritesOf(writers) }),
+        alreadyExisting,
+      };
     },
     /** The persons stored, in order of creation. */
     persons: () => structuredClone([...persons.values()]),

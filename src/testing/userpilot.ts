@@ -18,9 +18,15 @@ import type { components } from "../../generated/userpilot.js";
 import { document } from "../../generated/userpilot.document.js";
 import { rules } from "../../generated/userpilot.rules.js";
 import { durationOption, wholeNumberOption } from "../core/options.js";
-import { json, seededRandom } from "./faults.js";
+import { seededRandom } from "./faults.js";
 import { jobClock } from "./kit/job-clock.js";
-import { createSimulatorKit, listProblems } from "./kit/simulator-kit.js";
+import {
+  addWriter,
+  createSimulatorKit,
+  listProblems,
+  rewritesOf,
+  requestIdAnswers,
+} from "./kit/simulator-kit.js";
 import { userpilotError as error } from "./userpilot/errors.js";
 import type * as T from "./userpilot/options.js";
 
@@ -90,10 +96,8 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   const failedContents = new Set<string>();
   let rejected = 0;
   let conflicts = 0;
-  let answers = 0;
   /** A 200 or 202: Userpilot's reference lists `x-request-id` on both (on no error answer). */
-  const answer = (body: unknown, status = 200) =>
-    json(body, status, { "X-Request-Id": `sim-request-${++answers}` });
+  const answer = requestIdAnswers();
   const iso = (ms: number) => new Date(ms).toISOString();
 
   /** How many steps the job has taken: by ticks, or by the clock when `stepMs` is set (whichever is more). */
@@ -135,7 +139,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
       if ("user_id" in record && record.company_id !== undefined)
         stored.company_id = record.company_id;
       stored.metadata = { ...stored.metadata, ...record.metadata };
-      if (stored.writers.at(-1) !== job.id) stored.writers.push(job.id);
+      addWriter(stored.writers, job.id);
     });
     return job;
   }
@@ -261,13 +265,10 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
       jobs.forEach(settle);
       const live = [...jobs.values()].filter((job) => !job.foreign && job.failure === undefined);
       const duplicates = live.length - new Set(live.map((job) => job.content)).size;
-      const rewrites = [...stores.users.values()].reduce(
-        (n, { writers }) => n + new Set(writers).size - 1,
-        0,
-      );
+      const writers = [...stores.users.values()].map((user) => user.writers);
       // `jobs` accepted (foreign ones too); `conflicts`: bulk requests turned away with 409.
       return {
-        ...kit.stats({ users: stores.users.size, duplicates, rewrites }),
+        ...kit.stats({ users: stores.users.size, duplicates, rewrites: rewritesOf(writers) }),
         rejected,
         jobs: jobs.size,
         conflicts,

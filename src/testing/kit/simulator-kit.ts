@@ -2,7 +2,7 @@
 // credential check, request counting, faults and scripts, request-body validation, the common stats, and
 // every answer shown to an observer (the test suite checks each against the spec).
 import { show } from "../../core/options.js";
-import { FaultInjector, type FaultOptions } from "../faults.js";
+import { FaultInjector, json, type FaultOptions } from "../faults.js";
 import { createRequestValidator } from "../request-validator.js";
 import type { SimulatorStats, VendorSimulator } from "../simulator.js";
 import { documentedExample } from "./examples.js";
@@ -70,6 +70,24 @@ export function observeSimulatorAnswers(next: AnswerObserver | undefined): void 
 export function listProblems(problems: readonly string[]): string {
   const more = problems.length > 20 ? `; and ${problems.length - 20} more` : "";
   return `${problems.slice(0, 20).join("; ")}${more}`;
+}
+
+/** JSON answers that each carry the next `X-Request-Id` of a simulator: `sim-request-1`, `-2`, … */
+export function requestIdAnswers(): (body: unknown, status?: number) => Response {
+  let answers = 0;
+  return (body, status = 200) => json(body, status, { "X-Request-Id": `sim-request-${++answers}` });
+}
+
+/** Adds `writer` (a job, an upload, a request) to what wrote a record, unless it is the last one already. */
+export function addWriter<Writer>(writers: Writer[], writer: Writer): void {
+  if (writers.at(-1) !== writer) writers.push(writer);
+}
+
+/** The `rewrites` stat: of what wrote each record held (see {@link addWriter}), all but the first. */
+export function rewritesOf(writers: Iterable<readonly unknown[]>): number {
+  let rewrites = 0;
+  for (const list of writers) rewrites += Math.max(0, new Set(list).size - 1);
+  return rewrites;
 }
 
 const validators = new WeakMap<Obj, (pointer: string, value: unknown) => string[]>();
