@@ -137,7 +137,7 @@ export class FaultInjector {
     return this.#rejected;
   }
 
-  /** Runs one request: a fault answers in place of `process`, or `process` runs and its answer may be lost. */
+  /** Runs one request: a fault answers instead of `process`, or `process` runs and its answer may be lost. */
   async run(
     target: { operation: string; params?: Readonly<Record<string, string>>; writes: boolean },
     errorBody: (status: number) => unknown,
@@ -240,7 +240,7 @@ export class FaultInjector {
 const REQUEST_RATES = ["rate429", "rate5xx", "rateDrop", "rateSlow", "rateLostAnswer"] as const;
 const RATES = [...REQUEST_RATES, "rejectRate"] as const;
 
-/** The options, once every rate is a share from 0 to 1: NaN (an unset variable) would silence the bands after it. */
+/** The options, once each rate is a share from 0 to 1: NaN (an unset variable) would silence later bands. */
 function checkedRates(options: FaultOptions): FaultOptions {
   for (const name of RATES) {
     const rate = options[name];

@@ -1,17 +1,11 @@
-// A FullStory server API v2 simulator (users and batch user import) on the simulator kit. A batch job is
-// processed when created: each user upserted by `uid`, else `id` (which must name a user), else `email`. It
-// answers PROCESSING (lists 202) until it ends — after `processingPolls` status polls, or `processingMs`, or at
-// `rowsPerMinute` of `now()` — then COMPLETED, or FAILED on any error (partial failure). `duplicates`: jobs
-// created again for the same content (a chunk re-sent under a new key); `rewrites`: users written again by a
-// later import (job or `createUser`); idempotent replays write nothing.
+// FullStory's users and batch import on the simulator kit. A batch user is upserted by `uid`, else `id`
+// (which must name a user), else `email`; a job with any failed user ends FAILED (a partial failure).
 // UNCONFIRMED choices (see specs/fullstory.yaml): the match by `email` (FullStory names `uid` and `id`); a
 // used `Idempotency-Key` with another body or operation answers 400 `idempotency_key_reused`; results are
 // kept 24 h of `now()`, never a 429 or 5xx. Changing an identified user's `uid`, an array of objects or a
 // value over the spec's byte limit answer 400 `invalid_argument`; in a batch such a record fails alone, as
 // do an `id` naming no user (`user_not_found`) and a record `rejectRate` or `reject` refuses
-// (`simulated_rejection`). With `maxInProgressJobs` jobs or `maxOperationsInFlight` users in progress
-// (FullStory's 200 and 500,000), a batch create answers 429. `retention: "recent"` forgets read jobs' results
-// and the users they wrote, for runs longer than memory.
+// (`simulated_rejection`).
 import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";
@@ -385,16 +379,15 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
       },
     }),
     /**
-     * The common counts, with `jobs` created, `replays` answered from the idempotency store, records
-     * `refused` by FullStory's own rules, and `forgottenJobs` and `forgottenUsers` (`retention: "recent"`).
+     * The common counts, with `jobs` created (replays create none), `replays` answered from the
+     * idempotency store, records `refused` by FullStory's own rules (property limits, unknown `id`) rather
+     * than by faults, and with `retention: "recent"`, `forgottenJobs` and `forgottenUsers` (`users` counts
+     * those kept).
      */
     stats() {
       const duplicates = [...jobsByContent.values()].reduce((n, count) => n + count - 1, 0);
       const writers = [...users.values()].map((user) => user.writers);
       const common = kit.stats({ users: users.size, duplicates, rewrites: rewritesOf(writers) });
-      // `jobs` created (replays create none), `replays` answered from the idempotency store, records
-      // `refused` by FullStory's own rules (property limits, unknown `id`) rather than by faults; with
-      // `retention: "recent"`, jobs whose results and users no longer kept (`users` counts those kept).
       const { replays, refused, forgottenJobs, forgottenUsers } = counts;
       return { ...common, jobs: jobs.size, replays, refused, forgottenJobs, forgottenUsers };
     },

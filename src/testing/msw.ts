@@ -12,9 +12,9 @@ export function simulatorHandlers(simulator: VendorSimulator, baseUrl: string): 
       simulator.handle(request).catch(async (error: unknown) => {
         if (!(error instanceof DropConnection)) throw error;
         // msw's fetch interceptor, given a network error for a request aborted while its answer was being
-        // made, leaves a rejection nobody handles ("Failed to fetch"), which fails the test run. A drop waits
-        // a turn of the event loop, so that such an abort is seen; the aborted request's answer is never read,
-        // so a plain one stands in for it.
+        // made, leaves a rejection nobody handles ("Failed to fetch"), which fails the test run. A drop
+        // waits a turn of the event loop, so that such an abort is seen; the aborted request's answer is
+        // never read, so a plain one stands in for it.
         await new Promise((resolve) => setImmediate(resolve));
         return request.signal.aborted
           ? new HttpResponse(null, { status: 599 })

@@ -1,16 +1,12 @@
-// A stateful Propeller on the simulator core: `POST /oauth2/token` (getAccessToken) and `POST
-// /v2/users/bulk/sourceId` (bulkUsersBySourceId), answered as specs/propeller.yaml says.
-// - Token: a form body checked against `TokenRequest` (400 `invalid_request`, 400 `unsupported_grant_type`,
-//   401 `invalid_client`); issues `sim-token-<n>` living `expiresIn` seconds on the `now` clock. The bulk
-//   endpoint answers 401 without a live Bearer token, 400 10005 to a body that is not JSON, and 400 10007 to
-//   one that breaks the schema, `maxUsers` or `requiredFields`, in everit's words (./propeller/everit.ts).
+// Propeller's token endpoint and bulk upsert by sourceId on the simulator kit, answered as
+// specs/propeller.yaml says; a bulk body that breaks the schema, `maxUsers` or `requiredFields` is refused
+// in everit's words (./propeller/everit.ts).
 // - Users are upserted in order, matched on source + sourceId + primaryLanguage; fields left out keep their
 //   value, lists sent replace theirs. UNCONFIRMED (the docs say only "identified by sourceId, source and
 //   language"): a number matching its decimal string, the language's case ignored, the update. Items fail
 //   one by one (as the spec's `partialFailure` example) for an unknown parent (UNCONFIRMED: Propeller may
 //   answer 404 70007 for the whole request instead), an attribute outside `definedAttributes`, or a refusal
-//   (`faults.rejectRate`/`reject`), decided once per `propellerRecordKey` and only for a user not stored yet.
-// - Faults hit the token endpoint too unless `tokenFaults: false`; 429 and 5xx are not in the spec.
+//   (`faults`).
 import { STATUS_CODES } from "node:http";
 import type { components } from "../../generated/propeller.js";
 import { document } from "../../generated/propeller.document.js";
@@ -72,7 +68,7 @@ export interface PropellerSimulatorOptions extends SimulatorOptions {
   definedAttributes?: readonly string[];
 }
 
-/** A stored user: `id` from 1000 on, every field written so far, the bulk requests (1, 2, …) that wrote it. */
+/** A stored user: `id` from 1000 on, every field written so far, the bulk requests (1, 2, …) writing it. */
 export type SimulatedPropellerUser = Pick<
   PropellerUser,
   "source" | "sourceId" | "primaryLanguage"
@@ -158,6 +154,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     document,
     basePath: options.basePath,
     faults: options.faults,
+    // The spec lists no 429 or 5xx: an injected one takes the OAuth or the bulk endpoint's error shape.
     faultBody(status, operation) {
       if (operation === "getAccessToken")
         return { error: OAUTH_FAULTS[status] ?? "server_error", error_description: "fault" };

@@ -1,4 +1,4 @@
-// A stateful SlashID on the simulator core: `bulkImportPersons`, answered at once, and
+// A stateful SlashID on the simulator kit: `bulkImportPersons`, answered at once, and
 // `getPersonsBulkImportTemplate`; errors as `{ errors: [{ httpcode, message }] }` (SlashID's exact wording
 // is UNCONFIRMED throughout).
 // - Auth: no `SlashID-OrgID` → 400; an unknown `SlashID-API-Key` → 401; another org's → 403; a member key
@@ -9,11 +9,8 @@
 //   = absent) is checked against `PersonCsvRow` and `AttributeBuckets` (key and value sizes; UNCONFIRMED, as
 //   no source says the lists are closed or what an address must hold: known buckets and regions only, an `@`
 //   in each e-mail address); failed rows come back in `failed_csv` with a `reason`.
-// - A row whose handle belongs to a person of an earlier upload: UNCONFIRMED whether SlashID updates it
-//   (`existingPersons: "upsert"`: lists united, the rest replaced, attributes merged per bucket) or refuses
-//   it (`"refuse"`, counted in `alreadyExisting`). Rows of one upload sharing a handle make one person.
-// - Refusals (`faults.rejectRate`, `reject`) are decided once per person, by its row's first handle:
-//   `email:` + the address in lower case, else `phone:…`, else `username:…`.
+// - A row whose handle belongs to a person of an earlier upload: UNCONFIRMED whether SlashID updates it or
+//   refuses it (`existingPersons`). Rows of one upload sharing a handle make one person.
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { STATUS_CODES } from "node:http";

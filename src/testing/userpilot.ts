@@ -1,19 +1,11 @@
-// A Userpilot bulk identify simulator (users, companies, background jobs) on the simulator kit; it keeps only
-// Userpilot's behaviour. Simulation choices where Userpilot documents nothing (UNCONFIRMED, see
-// specs/userpilot.yaml):
+// Userpilot's bulk identify on the simulator kit. Simulation choices where Userpilot documents nothing
+// (UNCONFIRMED, see specs/userpilot.yaml), besides the options' pace of a job:
 // - One bulk job at a time: a bulk request while a job runs answers 409 `job_already_running`.
-// - A job moves queued → validating → processing → completed/failed one step per `pollsPerStep` ticks (a
-//   status poll of it, or a bulk request it turned away: time passing while a client waits), per `stepMs`
-//   of the clock too if set; with `rowsPerMinute`, only by the clock, at that rate.
-// - A completed job upserts its records by `user_id` / `company_id`, metadata merged. A job refused by
-//   `rejectRate` (one roll per set of ids; `reject` is asked with `JSON.stringify([kind, sortedIds])`) or
-//   `failJobs` ends `failed`, adds an `error` field, writes nothing; its rows count as `rejected`, once.
+// - A job failed by `faults` or `failJobs` adds an `error` field and writes nothing.
 // - A body over `maxBytes` answers 413; one the spec refuses (over 10,000 records too) 400 `invalid_input`.
 // - An unknown job id answers 404 `job_not_found`. `GET /v1/background_jobs` is a bare array of every job,
 //   oldest first, with `start_time` (its creation, on the simulator's clock) and `end_time`: a client whose
 //   answer was lost (after processing: the job exists) finds the job its request created there.
-// Every 200 and 202 carries an `X-Request-Id` (`sim-request-<n>`), as the reference lists it on them.
-// `duplicates` counts jobs (not failed) made again for the same ids; `rewrites`, ids written again.
 import type { components } from "../../generated/userpilot.js";
 import { document } from "../../generated/userpilot.document.js";
 import { rules } from "../../generated/userpilot.rules.js";
@@ -144,12 +136,13 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
     return job;
   }
 
+  /** Time passing while a client waits: a status poll of the job, or a bulk request it turned away. */
   function tick(job: Job): Job {
     if (job.endMs === undefined) job.ticks += 1;
     return settle(job);
   }
 
-  /** Why a client's job fails. Its verdict is drawn first, so `failJobs` leaves the fault sequence as it was. */
+  /** Why a client's job fails. Its verdict is drawn first: `failJobs` leaves the fault sequence as it was. */
   function failureOf(content: string, job: T.UserpilotJobInfo) {
     if (kit.faults.verdict(content).refused) return "the simulator rejected this job (rejectRate)";
     if (options.failJobs?.(job) === true) return "the simulator failed this job (failJobs)";
@@ -266,7 +259,6 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
       const live = [...jobs.values()].filter((job) => !job.foreign && job.failure === undefined);
       const duplicates = live.length - new Set(live.map((job) => job.content)).size;
       const writers = [...stores.users.values()].map((user) => user.writers);
-      // `jobs` accepted (foreign ones too); `conflicts`: bulk requests turned away with 409.
       return {
         ...kit.stats({ users: stores.users.size, duplicates, rewrites: rewritesOf(writers) }),
         rejected,

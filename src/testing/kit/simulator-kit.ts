@@ -17,8 +17,8 @@ export interface SimulatorKitConfig<Vendor extends string> {
   readonly basePath?: string | undefined;
   readonly faults?: FaultOptions | undefined;
   /**
-   * The vendor's own body for an injected 429 or 5xx on `operation`. Default: the body the spec shows for that
-   * status of that operation, else of the first operation that shows one.
+   * The vendor's own body for an injected 429 or 5xx on `operation`. Default: the body the spec shows for
+   * that status of that operation, else of the first operation that shows one.
    */
   readonly faultBody?: (status: number, operation: string) => unknown;
   /** The vendor's answer to a request that matches no operation of the spec. */

@@ -1,6 +1,6 @@
-// Userpilot's error answers: `{ errors: [detail] }` for every error status, as the spec's examples show them
-// (which labels, codes and messages Userpilot really sends is UNCONFIRMED). Where the spec shows no example for
-// a code, the detail's `error` label and message are the HTTP status text.
+// Userpilot's error answers: `{ errors: [detail] }` for every error status, as the spec's examples show
+// them (which labels, codes and messages Userpilot really sends is UNCONFIRMED). Where the spec shows no
+// example for a code, the detail's `error` label and message are the HTTP status text.
 import { STATUS_CODES } from "node:http";
 import type { components } from "../../../generated/userpilot.js";
 import { document } from "../../../generated/userpilot.document.js";

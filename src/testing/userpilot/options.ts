@@ -25,7 +25,10 @@ export interface UserpilotJobInfo {
 export interface UserpilotSimulatorOptions extends JobClockOptions, SimulatorOptions {
   /** Expected as `Authorization: Token <apiKey>`. @default "sim-key" */
   apiKey?: string;
-  /** `rejectRate` is the chance that a job fails as a whole (rolled once per set of ids). */
+  /**
+   * `rejectRate` is the chance that a job fails as a whole, rolled once per set of ids, which `reject` is
+   * asked with as `JSON.stringify([kind, sortedIds])`; a failed job's rows count as `rejected` once.
+   */
   faults?: FaultOptions;
   /**
    * Ticks (status polls of the job, or bulk requests it turned away with 409) per status step. Steps taken by
