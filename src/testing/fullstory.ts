@@ -117,7 +117,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     min: 0,
     orInfinity: true,
   });
-  durationOption("processingMs", options.processingMs, undefined, { min: 0 });
+  const processingMs = durationOption("processingMs", options.processingMs, undefined, { min: 0 });
   const clock = jobClock(options);
   const { now } = clock;
   const recent = retentionOption(options.retention) === "recent";
@@ -151,7 +151,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
 
   /** Whether the job has ended, ending it if its time has come. */
   function ended(job: Job): boolean {
-    const end = clock.endMs(job, options.processingMs);
+    const end = clock.endMs(job, processingMs);
     // A job that ends by polls takes no time on the clock.
     if (end !== undefined ? now() >= end : job.polls > processingPolls)
       job.finishedMs ??= end ?? job.createdMs;
@@ -171,13 +171,10 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     const { problems } = body;
     if (problems === undefined)
       return { ...body, problem: invalid("request body is not valid JSON") };
-    if (problems.length === 0) return { ...body, problem: undefined };
     const missing = problems.every((p) => p.includes("must have required property"));
     const message = `invalid request body: ${listProblems(problems)}`;
-    return {
-      ...body,
-      problem: fail(400, missing ? "required_field" : "invalid_argument", message),
-    };
+    const code = missing ? "required_field" : "invalid_argument";
+    return { ...body, problem: problems.length === 0 ? undefined : fail(400, code, message) };
   }
 
   /** Runs an operation under its `Idempotency-Key`: the first stored result is replayed for the same body. */

@@ -141,13 +141,10 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
   let bulkRequests = 0;
 
   const answer = requestIdAnswers();
-  const badRequest = (code: number, type: string, messages: string[]) =>
-    answer(propellerError(400, code, type, messages), 400);
-  const refuse = (status: number, code: number, type: string, messages: string[]) =>
-    json(propellerError(status, code, type, messages), status);
   const oauthError = (status: number, error: string, error_description: string) =>
     json({ error, error_description } satisfies Schemas["OAuthError"], status);
-  const unauthorized = (why: string) => refuse(401, 401, "Unauthorized", [`Unauthorized: ${why}`]);
+  const unauthorized = (why: string) =>
+    json(propellerError(401, 401, "Unauthorized", [`Unauthorized: ${why}`]), 401);
 
   const kit = createSimulatorKit({
     vendor: "propeller",
@@ -195,7 +192,8 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     const { value: body, problems } = await kit.readJson(request, "BulkUsersBySourceIdRequest");
     if (problems === undefined) return answer(documented(400, "invalidJson"), 400);
     const refusals = everitProblems(body, problems, options);
-    if (refusals.length > 0) return badRequest(10007, "SchemaValidationException", refusals);
+    if (refusals.length > 0)
+      return answer(propellerError(400, 10007, "SchemaValidationException", refusals), 400);
     const number = ++bulkRequests;
     const data = (body as Schemas["BulkUsersBySourceIdRequest"]).users.map(
       (user): Schemas["BulkUserResult"] => {

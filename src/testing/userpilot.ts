@@ -68,7 +68,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   const pollsPerStep = wholeNumberOption("pollsPerStep", options.pollsPerStep, 1, {
     orInfinity: true,
   });
-  durationOption("stepMs", options.stepMs, undefined, { min: 0 });
+  const stepMs = durationOption("stepMs", options.stepMs, undefined, { min: 0 });
   const clock = jobClock(options);
   const { now } = clock;
   const kit = createSimulatorKit({
@@ -96,9 +96,8 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   function stepOf(job: Job): number {
     const done = clock.rowsDone(job);
     if (done !== undefined) return done >= job.rows ? STEPS.length : STEPS.length - 1;
-    const { stepMs } = options;
     const byClock =
-      stepMs === undefined ? 0 : stepMs <= 0 ? STEPS.length : (now() - job.createdMs) / stepMs;
+      stepMs === undefined ? 0 : stepMs === 0 ? STEPS.length : (now() - job.createdMs) / stepMs;
     return Math.floor(Math.max(job.ticks / job.ticksPerStep, byClock));
   }
 
@@ -110,12 +109,8 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   /** Ends the job if it has taken all its steps: writes its records, or counts them rejected. */
   function settle(job: Job): Job {
     if (job.endMs !== undefined || stepOf(job) < STEPS.length) return job;
-    const { stepMs } = options;
     // Steps taken by ticks take no time on the clock.
-    const byClock = clock.endMs(
-      job,
-      stepMs === undefined ? undefined : Math.max(0, stepMs) * STEPS.length,
-    );
+    const byClock = clock.endMs(job, stepMs === undefined ? undefined : stepMs * STEPS.length);
     job.endMs = Math.min(now(), byClock ?? job.createdMs);
     if (job.foreign) return job;
     if (job.failure !== undefined) {
