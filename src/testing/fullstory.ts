@@ -17,10 +17,8 @@ import { jobClock } from "./kit/job-clock.js";
 import type { FullStorySimulatorOptions } from "./fullstory/options.js";
 import { mergeProperties, propertyProblem, typesOf } from "./fullstory/properties.js";
 import {
-  addWriter,
   createSimulatorKit,
   listProblems,
-  rewritesOf,
   type OperationCall as Call,
 } from "./kit/simulator-kit.js";
 
@@ -318,7 +316,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     if (email !== undefined) user.email = email;
     if (properties !== undefined) user.properties = mergeProperties(user.properties, properties);
     if (schema?.properties) user.declaredTypes = { ...user.declaredTypes, ...schema.properties };
-    if (writer !== undefined) addWriter(user.writers, writer);
+    if (writer !== undefined) kit.addWriter(user.writers, writer);
     return undefined;
   }
 
@@ -383,8 +381,8 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
      */
     stats() {
       const duplicates = [...jobsByContent.values()].reduce((n, count) => n + count - 1, 0);
-      const writers = [...users.values()].map((user) => user.writers);
-      const common = kit.stats({ users: users.size, duplicates, rewrites: rewritesOf(writers) });
+      const rewrites = kit.rewritesOf([...users.values()].map((user) => user.writers));
+      const common = kit.stats({ users: users.size, duplicates, rewrites });
       const { replays, refused, forgottenJobs, forgottenUsers } = counts;
       return { ...common, jobs: jobs.size, replays, refused, forgottenJobs, forgottenUsers };
     },

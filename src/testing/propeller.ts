@@ -14,12 +14,7 @@ import type { PropellerUser } from "../propeller/validate.js";
 import { wholeNumberOption } from "../core/options.js";
 import { json, type FaultOptions } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
-import {
-  addWriter,
-  createSimulatorKit,
-  rewritesOf,
-  requestIdAnswers,
-} from "./kit/simulator-kit.js";
+import { createSimulatorKit } from "./kit/simulator-kit.js";
 import { everitProblems } from "./propeller/everit.js";
 import type { SimulatorOptions } from "./simulator.js";
 
@@ -139,8 +134,6 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
   const users = new Map<string, SimulatedPropellerUser>();
   const sources = new Set<string>(); // source + sourceId of every stored user, for `parent`
   let bulkRequests = 0;
-
-  const answer = requestIdAnswers();
   const oauthError = (status: number, error: string, error_description: string) =>
     json({ error, error_description } satisfies Schemas["OAuthError"], status);
   const unauthorized = (why: string) =>
@@ -170,6 +163,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     },
     spared: (operation) => operation === "getAccessToken" && options.tokenFaults === false,
   });
+  const answer = kit.answerWithId;
 
   async function issueToken({ request }: { request: Request }): Promise<Response> {
     if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers.get("content-type") ?? ""))
@@ -203,7 +197,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
         const error = itemProblem(user, existing === undefined);
         if (error !== undefined) return { ...base, success: false, error };
         const stored = existing ?? create(user, number);
-        addWriter(stored.requests, number);
+        kit.addWriter(stored.requests, number);
         stored.fields = { ...stored.fields, ...user };
         return { ...base, id: stored.id, success: true };
       },
@@ -254,8 +248,8 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     // The store is keyed by the match key: two users for one key cannot happen, as at Propeller.
     /** The common counts; `duplicates` is always 0. */
     stats: () => {
-      const writers = [...users.values()].map((user) => user.requests);
-      return kit.stats({ users: users.size, duplicates: 0, rewrites: rewritesOf(writers) });
+      const rewrites = kit.rewritesOf([...users.values()].map((user) => user.requests));
+      return kit.stats({ users: users.size, duplicates: 0, rewrites });
     },
     /** The users stored, in order of creation. */
     users: () => structuredClone([...users.values()]),

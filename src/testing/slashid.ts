@@ -25,12 +25,7 @@ import {
 import { wholeNumberOption } from "../core/options.js";
 import { json, type FaultOptions } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
-import {
-  addWriter,
-  createSimulatorKit,
-  rewritesOf,
-  type OperationCall,
-} from "./kit/simulator-kit.js";
+import { createSimulatorKit, type OperationCall } from "./kit/simulator-kit.js";
 import type { SimulatorOptions, SimulatorStats } from "./simulator.js";
 
 type Result = components["schemas"]["PersonsBulkImportResult"];
@@ -223,7 +218,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
     const key = data.emails[0] ?? data.phone_numbers[0] ?? data.usernames[0]!;
     const person = persons.get(id) ?? { ...emptyPerson(), id, key };
     persons.set(id, person);
-    addWriter(person.uploads, index);
+    kit.addWriter(person.uploads, index);
     mergeRow(person, data);
     for (const k of keys) handles.set(k, id);
     return undefined;
@@ -240,12 +235,9 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
     ...kit.serve({ bulkImportPersons: bulkImport, getPersonsBulkImportTemplate: template }),
     /** The common counts (`duplicates` always 0), with `alreadyExisting`. */
     stats: (): SlashIdSimulatorStats => {
-      const writers = [...persons.values()].map((person) => person.uploads);
+      const rewrites = kit.rewritesOf([...persons.values()].map((person) => person.uploads));
       // A row whose handles belong to two persons fails: no handle is ever held by two persons.
-      return {
-        ...kit.stats({ users: persons.size, duplicates: 0, rewrites: rewritesOf(writers) }),
-        alreadyExisting,
-      };
+      return { ...kit.stats({ users: persons.size, duplicates: 0, rewrites }), alreadyExisting };
     },
     /** The persons stored, in order of creation. */
     persons: () => structuredClone([...persons.values()]),

@@ -12,13 +12,7 @@ import { rules } from "../../generated/userpilot.rules.js";
 import { durationOption, wholeNumberOption } from "../core/options.js";
 import { seededRandom } from "./faults.js";
 import { jobClock } from "./kit/job-clock.js";
-import {
-  addWriter,
-  createSimulatorKit,
-  listProblems,
-  rewritesOf,
-  requestIdAnswers,
-} from "./kit/simulator-kit.js";
+import { createSimulatorKit, listProblems } from "./kit/simulator-kit.js";
 import { userpilotError as error } from "./userpilot/errors.js";
 import type * as T from "./userpilot/options.js";
 
@@ -89,7 +83,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   let rejected = 0;
   let conflicts = 0;
   /** A 200 or 202: Userpilot's reference lists `x-request-id` on both (on no error answer). */
-  const answer = requestIdAnswers();
+  const answer = kit.answerWithId;
   const iso = (ms: number) => new Date(ms).toISOString();
 
   /** How many steps the job has taken: by ticks, or by the clock when `stepMs` is set (whichever is more). */
@@ -126,7 +120,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
       if ("user_id" in record && record.company_id !== undefined)
         stored.company_id = record.company_id;
       stored.metadata = { ...stored.metadata, ...record.metadata };
-      addWriter(stored.writers, job.id);
+      kit.addWriter(stored.writers, job.id);
     });
     return job;
   }
@@ -253,9 +247,9 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
       jobs.forEach(settle);
       const live = [...jobs.values()].filter((job) => !job.foreign && job.failure === undefined);
       const duplicates = live.length - new Set(live.map((job) => job.content)).size;
-      const writers = [...stores.users.values()].map((user) => user.writers);
+      const rewrites = kit.rewritesOf([...stores.users.values()].map((user) => user.writers));
       return {
-        ...kit.stats({ users: stores.users.size, duplicates, rewrites: rewritesOf(writers) }),
+        ...kit.stats({ users: stores.users.size, duplicates, rewrites }),
         rejected,
         jobs: jobs.size,
         conflicts,

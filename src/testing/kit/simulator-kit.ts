@@ -72,24 +72,6 @@ export function listProblems(problems: readonly string[]): string {
   return `${problems.slice(0, 20).join("; ")}${more}`;
 }
 
-/** JSON answers that each carry the next `X-Request-Id` of a simulator: `sim-request-1`, `-2`, … */
-export function requestIdAnswers(): (body: unknown, status?: number) => Response {
-  let answers = 0;
-  return (body, status = 200) => json(body, status, { "X-Request-Id": `sim-request-${++answers}` });
-}
-
-/** Adds `writer` (a job, an upload, a request) to what wrote a record, unless it is the last one already. */
-export function addWriter<Writer>(writers: Writer[], writer: Writer): void {
-  if (writers.at(-1) !== writer) writers.push(writer);
-}
-
-/** The `rewrites` stat: of what wrote each record held (see {@link addWriter}), all but the first. */
-export function rewritesOf(writers: Iterable<readonly unknown[]>): number {
-  let rewrites = 0;
-  for (const list of writers) rewrites += Math.max(0, new Set(list).size - 1);
-  return rewrites;
-}
-
 const validators = new WeakMap<Obj, (pointer: string, value: unknown) => string[]>();
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -159,12 +141,26 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
     return { text, value, problems: validate(`#/components/schemas/${schema}`, value) };
   }
 
+  let answers = 0;
   return {
     basePath,
     faults,
     validate,
     readJson,
     handle,
+    /** A JSON answer carrying the simulator's next `X-Request-Id`: `sim-request-1`, `-2`, … */
+    answerWithId: (body: unknown, status = 200) =>
+      json(body, status, { "X-Request-Id": `sim-request-${++answers}` }),
+    /** Adds `writer` (a job, an upload, a request) to what wrote a record, unless it wrote it last. */
+    addWriter<Writer>(writers: Writer[], writer: Writer): void {
+      if (writers.at(-1) !== writer) writers.push(writer);
+    },
+    /** The `rewrites` stat: of what wrote each record held (see `addWriter`), all but the first. */
+    rewritesOf(writers: Iterable<readonly unknown[]>): number {
+      let rewrites = 0;
+      for (const list of writers) rewrites += Math.max(0, new Set(list).size - 1);
+      return rewrites;
+    },
     /** What every simulator exposes alike, serving `handlers`. */
     serve: (handlers: OperationHandlers): Required<Omit<VendorSimulator<Vendor>, "stats">> => ({
       vendor: config.vendor,
