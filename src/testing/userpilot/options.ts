@@ -27,7 +27,7 @@ export interface UserpilotSimulatorOptions extends JobClockOptions, SimulatorOpt
   apiKey?: string;
   /**
    * `rejectRate` is the chance that a job fails as a whole, rolled once per set of ids, which `reject` is
-   * asked with as `JSON.stringify([kind, sortedIds])`; a failed job's rows count as `rejected` once.
+   * asked with as `JSON.stringify([kind, sortedIds])`.
    */
   faults?: FaultOptions;
   /**
