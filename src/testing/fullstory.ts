@@ -145,6 +145,8 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   const counts = {
     ...{ createUsers: 0, refused: 0, replays: 0, usersCreated: 0 },
     ...{ forgottenJobs: 0, forgottenUsers: 0 },
+    /** The rewrites of the users forgotten: `rewrites` counts writes done, not only the users kept. */
+    forgottenRewrites: 0,
   };
 
   /** Whether the job has ended, ending it if its time has come. */
@@ -288,6 +290,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
       const user = users.get(listed.id);
       if (user === undefined || user.writers.at(-1) !== job.id) continue;
       users.delete(user.id);
+      counts.forgottenRewrites += kit.rewritesOf([user.writers]);
       if (user.uid !== undefined && byUid.get(user.uid) === user) byUid.delete(user.uid);
       counts.forgottenUsers += 1;
     }
@@ -381,7 +384,8 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
      */
     stats() {
       const duplicates = [...jobsByContent.values()].reduce((n, count) => n + count - 1, 0);
-      const rewrites = kit.rewritesOf([...users.values()].map((user) => user.writers));
+      const kept = kit.rewritesOf([...users.values()].map((user) => user.writers));
+      const rewrites = kept + counts.forgottenRewrites;
       const common = kit.stats({ users: users.size, duplicates, rewrites });
       const { replays, refused, forgottenJobs, forgottenUsers } = counts;
       return { ...common, jobs: jobs.size, replays, refused, forgottenJobs, forgottenUsers };

@@ -417,6 +417,18 @@ describe("FullStory simulator: retention recent", () => {
     expect(sim.stats().rewrites).toBe(1);
   });
 
+  it("still counts a rewrite once the user rewritten is forgotten", async () => {
+    const { sim, fs } = setup({ processingPolls: 0, retention: "recent", recentJobs: 0 });
+    // A chunk re-sent under a new key before the first job was read: its users are written twice.
+    const first = await createJob(fs, users(2, "a"), "key-1");
+    const second = await createJob(fs, users(2, "a"), "key-2");
+    await finish(fs, first.id);
+    await finish(fs, second.id);
+    expect(sim.stats()).toMatchObject({ rewrites: 2, duplicates: 1 });
+    for (const job of [first, second]) await readList(fs, job.id, "imports");
+    expect(sim.stats()).toMatchObject({ users: 0, forgottenUsers: 2, rewrites: 2, duplicates: 1 });
+  });
+
   it("keeps a job's lists until both were read to their last page", async () => {
     const { sim, fs } = setup({
       ...{ processingPolls: 0, retention: "recent", recentJobs: 0, pageSize: 2 },

@@ -155,7 +155,7 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
     addWriter<Writer>(writers: Writer[], writer: Writer): void {
       if (writers.at(-1) !== writer) writers.push(writer);
     },
-    /** The `rewrites` stat: of what wrote each record held (see `addWriter`), all but the first. */
+    /** The `rewrites` stat: of what wrote each record given (see `addWriter`), all but the first. */
     rewritesOf(writers: Iterable<readonly unknown[]>): number {
       let rewrites = 0;
       for (const list of writers) rewrites += Math.max(0, new Set(list).size - 1);
