@@ -53,7 +53,11 @@ export interface SlashIdSimulatorOptions extends SimulatorOptions {
   faults?: FaultOptions;
   /** Most persons the organization may hold; an upload that would exceed it is a 402. @default unlimited */
   pricingTierLimit?: number;
-  /** A row whose person exists: updates it or fails. @default "refuse" (the stricter world) */
+  /**
+   * A row whose person exists (from an earlier upload): `"upsert"` updates it (lists united, region and
+   * password replaced, attributes merged per bucket), `"refuse"` fails it.
+   * @default "refuse" (the stricter world)
+   */
   existingPersons?: "upsert" | "refuse";
 }
 

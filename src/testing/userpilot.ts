@@ -1,7 +1,9 @@
 // Userpilot's bulk identify on the simulator kit. Simulation choices where Userpilot documents nothing
 // (UNCONFIRMED, see specs/userpilot.yaml), besides the options' pace of a job:
 // - One bulk job at a time: a bulk request while a job runs answers 409 `job_already_running`.
-// - A job failed by `faults` or `failJobs` adds an `error` field and writes nothing.
+// - A job walks queued → validating → processing → completed/failed (never `pending_refresh`). A completed
+//   job upserts its records by `user_id` / `company_id`, metadata merged; one failed by `faults` or
+//   `failJobs` adds an `error` field and writes nothing.
 // - A body over `maxBytes` answers 413; one the spec refuses (over 10,000 records too) 400 `invalid_input`.
 // - An unknown job id answers 404 `job_not_found`. `GET /v1/background_jobs` is a bare array of every job,
 //   oldest first, with `start_time` (its creation, on the simulator's clock) and `end_time`: a client whose
