@@ -236,6 +236,14 @@ describe("Userpilot simulator: one bulk job at a time", () => {
     expect(sim.stats()).toMatchObject({ users: 0, rejected: 0, conflicts: 2 });
   });
 
+  it("a job its clock has not reached yet (started after now()) reports 0 rows done, never fewer", async () => {
+    const { sim, up } = setup({ rowsPerMinute: 60, now: () => 1_000_000 });
+    const foreign = sim.startForeignJob({ rows: 10, startedAt: 1_060_000 });
+    const job = await poll(up, foreign);
+    conforms("BackgroundJobStatus", job);
+    expect(job).toMatchObject({ status: "processing", completed_rows: 0, total_rows: 10 });
+  });
+
   it("a foreign job with pollsPerStep Infinity never ends", async () => {
     const { sim, up } = setup();
     sim.startForeignJob({ pollsPerStep: Number.POSITIVE_INFINITY });

@@ -26,11 +26,14 @@ export function jobClock(options: JobClockOptions) {
   const rate = rateOption("rowsPerMinute", options.rowsPerMinute, undefined);
   return {
     now,
-    /** Records done at `rowsPerMinute`; undefined without it. */
+    /**
+     * Records done at `rowsPerMinute`; undefined without it. None before the job's start, which a clock
+     * may not have reached (a job given a later start, a test's clock set back).
+     */
     rowsDone: (job: Timed): number | undefined =>
       rate === undefined
         ? undefined
-        : Math.min(job.rows, Math.floor(((now() - job.createdMs) * rate) / 60_000)),
+        : Math.max(0, Math.min(job.rows, Math.floor(((now() - job.createdMs) * rate) / 60_000))),
     /** When the job ends by the clock: at `rowsPerMinute`, else `ms` after its creation, else never. */
     endMs: (job: Timed, ms: number | undefined): number | undefined =>
       rate !== undefined
