@@ -49,10 +49,10 @@ try {
   const pkg = JSON.parse(readFileSync(path.join(unpacked, "package.json"), "utf8"));
 
   // Every target of exports and bin, a wildcard's by its folder holding a file of that kind.
+  const leaves = (target) =>
+    typeof target === "string" ? [target] : Object.values(target).flatMap(leaves);
   const targets = [
-    ...Object.values(pkg.exports).flatMap((target) =>
-      typeof target === "string" ? [target] : Object.values(target),
-    ),
+    ...Object.values(pkg.exports).flatMap(leaves),
     ...Object.values(pkg.bin ?? {}),
   ].map((target) => path.posix.normalize(target));
   const unshipped = targets.filter((target) => {
@@ -302,6 +302,54 @@ try {
     );
   }
 
+  // A CommonJS file's static import is a require(), which fails (no export has a CommonJS entry): tsc must
+  // say so, also under `nodenext`, which takes require() of ESM as fine and found types listed outside
+  // `import`; an `await import()` from CommonJS, as README.md offers, must compile.
+  const cjsConfig = (include) => {
+    const config = path.join(consumer, `tsconfig.${include}.json`);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        compilerOptions: { strict: true, module: "nodenext", noEmit: true, types: ["node"] },
+        include: [include],
+      }),
+    );
+    return config;
+  };
+  const cjsEntries = entries.filter((entry) => entry !== "/testing/msw");
+  for (const [folder, code] of [
+    ["commonjs", (entry, i) => `import * as entry${i} from "bulk-user-import${entry}";\n`],
+    [
+      "commonjs-import",
+      (entry, i) => `export const entry${i} = import("bulk-user-import${entry}");\n`,
+    ],
+  ]) {
+    mkdirSync(path.join(consumer, folder));
+    writeFileSync(path.join(consumer, folder, "entries.cts"), cjsEntries.map(code).join(""));
+  }
+  const staticImports = spawnSync(bin("tsc"), ["-p", cjsConfig("commonjs")], {
+    cwd: consumer,
+    encoding: "utf8",
+  });
+  const typedAnyway = cjsEntries.filter(
+    (entry, i) => !staticImports.stdout.includes(`entries.cts(${i + 1},`),
+  );
+  const dynamic = spawnSync(bin("tsc"), ["-p", cjsConfig("commonjs-import")], {
+    cwd: consumer,
+    encoding: "utf8",
+  });
+  if (typedAnyway.length > 0 || dynamic.status !== 0) {
+    for (const entry of typedAnyway) {
+      console.error(`a CommonJS file compiles require("bulk-user-import${entry}"), which fails`);
+    }
+    if (dynamic.status !== 0) console.error(`await import() from CommonJS:\n${dynamic.stdout}`);
+    process.exitCode = 1;
+  } else {
+    console.log(
+      `CommonJS (nodenext): tsc refuses a static import of each of ${cjsEntries.length} entries, and compiles await import()`,
+    );
+  }
+
   // A consumer with `declaration` or `composite` that imports one vendor entry: tsc must name every type
   // that entry's API hands out through a path the package exports, or it fails with TS2742.
   const probes = [];
@@ -309,7 +357,7 @@ try {
   for (const entry of library.filter(Boolean)) {
     const vendor = entry.slice(1);
     const probe = path.join(consumer, "probes", `${vendor}.ts`);
-    const built = path.join(unpacked, pkg.exports[`./${vendor}`].import);
+    const built = path.join(unpacked, pkg.exports[`./${vendor}`].import.default);
     writeFileSync(probe, await declarationProbe(vendor, built));
     probes.push(probe);
   }

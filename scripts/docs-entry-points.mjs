@@ -8,7 +8,8 @@ export function entryPoints(root) {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
   const entries = [];
   for (const [subpath, target] of Object.entries(pkg.exports)) {
-    const types = typeof target === "string" ? undefined : target.types;
+    // Types sit under `import`, as the package has no CommonJS entry (see check-package's CommonJS pass).
+    const types = typeof target === "string" ? undefined : target.import?.types;
     if (!types) continue;
     const source = types.replace(/^\.\/dist\//, "").replace(/\.d\.ts$/, ".ts");
     const importPath = subpath === "." ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;

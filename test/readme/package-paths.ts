@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-type ExportTarget = string | { types?: string; import?: string };
+type ExportTarget = string | { import?: { types?: string; default?: string } };
 
 export function sourcePathsFromExports(root: string): Record<string, string[]> {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
@@ -12,7 +12,7 @@ export function sourcePathsFromExports(root: string): Record<string, string[]> {
   };
   const paths: Record<string, string[]> = {};
   for (const [subpath, target] of Object.entries(pkg.exports)) {
-    const types = typeof target === "string" ? undefined : target.types;
+    const types = typeof target === "string" ? undefined : target.import?.types;
     if (!types) continue;
     const source = types.replace(/^\.\/dist\//, "").replace(/\.d\.ts$/, ".ts");
     const specifier = subpath === "." ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
