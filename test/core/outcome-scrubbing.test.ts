@@ -153,6 +153,59 @@ describe("a chunk whose outcomes cannot be recorded", () => {
     expect(new Set(report.outcomes.map((o) => o.index)).size).toBe(6);
   });
 
+  it("says the vendor may hold the records of a chunk that was sent, and not of one that never was", async () => {
+    // The vendor answered: it imported one record and refused the other; the refusal's text cannot be scrubbed.
+    const { adapter } = echoing(() => ({
+      kind: "done",
+      outcomes: [{ ok: false, code: "refused", reason: "boom" }, { ok: true }],
+    }));
+    const broken: ImportAdapter<TestUser> = {
+      ...adapter,
+      defaults: { chunkRecords: 2, concurrency: 1 },
+      scrub: (text) => {
+        if (text === "boom") throw new Error("scrubbing failed");
+        return text;
+      },
+    };
+    const report = await runImport(broken, users(4));
+    const [sent, unsent] = [report.outcomes.slice(0, 2), report.outcomes.slice(2)];
+    for (const outcome of sent)
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "fatal",
+        reason: expect.stringMatching(/; test may hold this record: its chunk was sent/) as unknown,
+        vendorMayHold: true,
+      });
+    // The run stopped before the second chunk went out.
+    for (const outcome of unsent) expect(outcome).not.toHaveProperty("vendorMayHold");
+    expect(report.vendorMayHold).toBe(2);
+  });
+
+  it("does not say the vendor may hold the records of a chunk whose request never left", async () => {
+    const { adapter } = echoing((size) => ({
+      kind: "done",
+      outcomes: Array.from({ length: size }, () => ({
+        ok: false,
+        code: "network",
+        reason: "boom",
+        transient: true,
+        unprocessed: "not_sent",
+      })),
+    }));
+    const broken: ImportAdapter<TestUser> = {
+      ...adapter,
+      scrub: (text) => {
+        if (text === "boom") throw new Error("scrubbing failed");
+        return text;
+      },
+    };
+    const report = await runImport(broken, users(2), { chunkAttempts: 1 });
+    expect(report.outcomes.map((o) => [o.outcome, "vendorMayHold" in o])).toEqual([
+      ["failed", false],
+      ["failed", false],
+    ]);
+  });
+
   it("refuses an adapter without scrub before reading anything", async () => {
     const { adapter } = echoing(() => ({ kind: "done", outcomes: [] }));
     const withoutScrub: Partial<ImportAdapter<TestUser>> = { ...adapter };

@@ -475,6 +475,9 @@ export class ChunkDispatcher<Input, Wire> {
       },
     });
     let settled = false;
+    // Whether the chunk's request may have reached the vendor, for a stop before its records were recorded:
+    // until the follow-through resolves, nothing says it did not.
+    let reached = true;
     const settle = (outcomes: readonly ItemOutcome[]) => {
       settleChunk(report, this.adapter.vendor, pending, outcomes);
       // Recorded: whatever the progress event below does, the records must not be recorded again.
@@ -483,6 +486,10 @@ export class ChunkDispatcher<Input, Wire> {
     };
     const task = followed
       .then((result) => {
+        reached =
+          result.reached ||
+          (result.kind === "fatal" && result.written === true) ||
+          sentInEarlierRun(known?.state);
         // Counted as it was handed to the adapter; one whose request never left (the caller aborted while it
         // waited for a token or its turn, every connection refused, no token to send) was not sent, as its
         // records say. Progress's `sent` takes its records back with it, so that it counts as the report does.
@@ -530,7 +537,16 @@ export class ChunkDispatcher<Input, Wire> {
         // The journal could not be written (a full disk), or settling threw: the run stops rather than go on
         // without its record of progress, and every record of this chunk still gets an outcome.
         const message = this.#stopRun(error);
-        if (!settled) this.#failAll(pending, "fatal", message);
+        if (settled) return;
+        // The vendor may have answered for these records already (imported them, even): none is recorded.
+        if (reached)
+          this.#failAll(
+            pending,
+            "fatal",
+            `${message}; ${this.adapter.vendor} may hold this record: its chunk was sent, and what became of it could not be recorded`,
+            true,
+          );
+        else this.#failAll(pending, "fatal", message);
       });
     return this.#track(task, slot, out);
   }
