@@ -10,6 +10,7 @@ import { matching } from "../support/matchers.js";
 import { testAdapter } from "../support/test-adapter.js";
 
 type User = { id: string };
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const users = (n: number): User[] => Array.from({ length: n }, (_, i) => ({ id: `u${i}` }));
 const upsert = { replay: { by: "upsert", why: "the test vendor updates what exists" } } as const;
 
@@ -152,6 +153,30 @@ describe("a chunk the run stopped while its request was out, whose own try wrote
         reason: matching(
           /^HTTP 429; the import stopped while this chunk was out: if its request reached test, test may hold this record, and a re-run with the same journal settles it$/,
         ),
+      }),
+    ]);
+  });
+});
+
+describe("a chunk turned away on a replay after a send whose answer was lost", () => {
+  it("says the vendor may hold its records: the 429 speaks for its own send only", async () => {
+    const lost: ItemOutcome = {
+      ...timedOut,
+      reason: `${timedOut.reason}${UNSETTLED_WRITE_NOTE}`,
+      vendorMayHold: true,
+    };
+    const adapter = testAdapter<User>(
+      (chunk, context) => Promise.resolve(every(chunk, context.attempt === 0 ? lost : turnedAway)),
+      upsert,
+    );
+    const report = await runImport(adapter, users(1), { chunkAttempts: 2, replayDelayMs: 0 });
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({
+        outcome: "failed",
+        reason: matching(
+          new RegExp(`^HTTP 429${escaped(EARLIER_TRY_NOTE)}; sent 2 times in this run`),
+        ),
+        vendorMayHold: true,
       }),
     ]);
   });

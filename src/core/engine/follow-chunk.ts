@@ -1,6 +1,7 @@
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
 import {
   afterLostSend,
+  EARLIER_TRY_NOTE,
   mayHold,
   mayHoldOnce,
   RESENT_NOTE,
@@ -351,7 +352,7 @@ function better(
       : mayHold(before, `; on a later try: ${now.reason}`);
   }
   if (!mayHaveWritten(before)) return now;
-  return now.transient === true ? withoutUnprocessed(now) : afterLostSend(now);
+  return now.transient === true ? afterEarlierSend(now) : afterLostSend(now);
 }
 
 /**
@@ -364,6 +365,17 @@ function resentWithout(
 ): (ItemOutcome | undefined)[] {
   const mayHave: ItemOutcome = { ok: false, code: "fatal", reason: "", transient: true };
   return earlier.map((before, i) => known?.[i] ?? (before.ok ? undefined : mayHave));
+}
+
+/**
+ * A failure that may pass, after an earlier send of this run that may have written the record: it speaks for
+ * its own send only (a 429 that turned it away wrote nothing), so it says the vendor may hold the record,
+ * unless it says so already. An abort's words are said where the run's stop is known.
+ */
+function afterEarlierSend(failure: Failed): Failed {
+  const written = withoutUnprocessed(failure);
+  if (written.vendorMayHold === true || written.code === "aborted") return written;
+  return mayHoldOnce(written, EARLIER_TRY_NOTE);
 }
 
 /** The failure without its `unprocessed` mark: a write before it may have taken the record. */
