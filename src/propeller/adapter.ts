@@ -11,6 +11,7 @@ import type {
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
 import {
   afterLostSend,
+  afterUnansweredSend,
   failedBy,
   isFatal,
   withNote,
@@ -239,7 +240,8 @@ async function sendChunk(
     fail(positions, failedBy(error, "write"));
     break;
   }
-  // A refusal speaks for its own request only: the earlier send on record may have written the user.
+  // A refusal speaks for its own request only, as does a 429 that turned it away: the earlier send on record
+  // may have written the user.
   if (!sentBefore) return { kind: "done", outcomes };
   return {
     kind: "done",
@@ -249,7 +251,7 @@ async function sendChunk(
       // failure, the engine adds it to such an import should this send have written the user.
       if (outcome.ok)
         return note === undefined ? outcome : { ...withNote(outcome, note), resentNote: note };
-      const failed = afterLostSend(outcome);
+      const failed = afterUnansweredSend(outcome);
       return note === undefined ? failed : { ...failed, resentNote: note };
     }),
   };
