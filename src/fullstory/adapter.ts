@@ -18,7 +18,8 @@ import {
   chunkFailed,
   failedBy,
   isFatal,
-  mayHoldOnce,
+  jobMayHold,
+  saidMayHold,
   UNSETTLED_JOB_NOTE,
   wroteNothing,
 } from "../core/engine/chunk-outcomes.js";
@@ -675,7 +676,7 @@ function doubtRefusals(
   for (let i = 0; i < outcomes.length; i++) {
     const outcome = outcomes[i];
     if (outcome === undefined || outcome.ok) continue;
-    outcomes[i] = mayHoldOnce(outcome, `; ${why}${UNSETTLED_JOB_NOTE}`);
+    outcomes[i] = saidMayHold(outcome) ? outcome : jobMayHold(outcome, `; ${why}`);
   }
 }
 
@@ -741,10 +742,12 @@ function unlistedOutcome(
     return {
       ok: false,
       code: "no_outcome",
-      // FAILED includes a partial failure: FullStory may have imported users its lists do not name. In the
-      // engine's words, so that a refusal an earlier read of the job's lists gave keeps its code and says so.
+      // FAILED includes a partial failure: FullStory may have imported users its lists do not name.
+      // Marked as the job's answer, so that a refusal an earlier read of the job's lists gave keeps its code
+      // and says so.
       reason: `FullStory batch import job ${job} ended FAILED without listing this user among its imports or errors, and a FAILED job may have imported some of its users${UNSETTLED_JOB_NOTE}`,
       vendorMayHold: true,
+      jobMayHold: true,
     };
   }
   const unconfirmed = unconfirmedImports(tally);
@@ -755,6 +758,7 @@ function unlistedOutcome(
     code: "no_outcome",
     reason: `FullStory batch import job ${job} ${unconfirmed}${UNSETTLED_JOB_NOTE}`,
     vendorMayHold: true,
+    jobMayHold: true,
   };
 }
 

@@ -2,7 +2,7 @@
 // FullStory matches a batch item to a user.
 import { createHash } from "node:crypto";
 import type { ItemOutcome } from "../core/engine/adapter.js";
-import { mayHold, UNSETTLED_JOB_NOTE } from "../core/engine/chunk-outcomes.js";
+import { jobMayHold } from "../core/engine/chunk-outcomes.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
 
 export type Matchable = { readonly uid?: unknown; readonly id?: unknown; readonly email?: unknown };
@@ -208,7 +208,7 @@ export class Matcher {
   flagStrays(): void {
     const flagged = new Set<number>();
     for (const { by, positions, outcome } of this.#ambiguous.splice(0)) {
-      const note = `; FullStory's errors list refused an item with this ${by}, as none of the ${positions.length} records with it was sent, so which of them it refused is unknown${UNSETTLED_JOB_NOTE}`;
+      const note = `; FullStory's errors list refused an item with this ${by}, as none of the ${positions.length} records with it was sent, so which of them it refused is unknown`;
       let failedAnew = 0;
       for (const at of positions) {
         const placed = this.outcomes[at];
@@ -217,7 +217,7 @@ export class Matcher {
         const anew = placed === undefined || placed.ok;
         if (anew) failedAnew += 1;
         const refusal = anew ? outcome : placed;
-        this.outcomes[at] = mayHold(refusal, note);
+        this.outcomes[at] = jobMayHold(refusal, note);
       }
       this.refusalsOvercounted += failedAnew - 1;
       this.mayBeImported += Math.max(0, failedAnew - 1);
@@ -431,10 +431,7 @@ type Positions = number | number[];
 
 /** A refusal once FullStory's imports list named its user too, by `by` (uid, id or email). */
 const alsoImported = (refusal: Extract<Outcome, { ok: false }>, by: string) =>
-  mayHold(
-    refusal,
-    `; FullStory's imports list also names a user with this ${by}${UNSETTLED_JOB_NOTE}`,
-  );
+  jobMayHold(refusal, `; FullStory's imports list also names a user with this ${by}`);
 
 /** The positions of a key, as a list. */
 function listOf(positions: Positions | undefined): readonly number[] {

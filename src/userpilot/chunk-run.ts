@@ -176,6 +176,7 @@ export class ChunkRun {
         code: requestFailureCode(first.error),
         reason: `${first.error.message}; its job was accepted before the import stopped${UNSETTLED_JOB_NOTE}`,
         vendorMayHold: true,
+        jobMayHold: true,
       };
       const sent = first.known ?? new Array<undefined>(middle - start).fill(undefined);
       const known = sent.map((outcome) =>

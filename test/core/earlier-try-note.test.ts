@@ -13,7 +13,18 @@ describe("the note that an earlier try may have reached the vendor", () => {
   });
 
   it("is not added again to a reason that says it in the earlier version's words", () => {
+    // Read from the journal, such an outcome is marked by its words (see leavesOpen); the mark as well as
+    // the words tells the note is said already.
     const reason = `refused${EARLIER_WORDING}`;
-    expect(afterUnansweredSend({ ok: false, code: "400", reason })).toMatchObject({ reason });
+    const read = { ok: false, code: "400", reason, vendorMayHold: true } as const;
+    expect(afterUnansweredSend(read)).toMatchObject({ reason, vendorMayHold: true });
+  });
+
+  it("is added to a refusal whose own words quote it, and marks it", () => {
+    const reason = `refused: value "x${EARLIER_TRY_NOTE}" is not valid`;
+    expect(afterUnansweredSend({ ok: false, code: "400", reason })).toMatchObject({
+      reason: `${reason}${EARLIER_TRY_NOTE}`,
+      vendorMayHold: true,
+    });
   });
 });

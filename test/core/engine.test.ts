@@ -723,6 +723,8 @@ describe("converging within the run", () => {
       code: "no_outcome",
       reason: `the job's lists name it nowhere now${UNSETTLED_JOB_NOTE}`,
       vendorMayHold: true,
+      // What the job's answer says, as jobMayHold marks it: not only that an earlier try may have written.
+      jobMayHold: true,
     } as const;
     const { adapter } = scripted(
       (chunk, context) => {

@@ -231,6 +231,8 @@ describe("what a chunk's failures say of the vendor", () => {
       ok: false,
       code: "invalid",
       reason: `refused by the vendor${EARLIER_TRY_NOTE}`,
+      // An adapter marks every failure whose reason says so (as afterLostSend does).
+      vendorMayHold: true,
     };
     let sends = 0;
     const adapter = testAdapter<User>((chunk) => {
@@ -242,6 +244,7 @@ describe("what a chunk's failures say of the vendor", () => {
       expect.objectContaining({
         outcome: "failed",
         reason: `refused by the vendor${EARLIER_TRY_NOTE}`,
+        vendorMayHold: true,
       }),
     ]);
   });

@@ -187,6 +187,7 @@ describe("matching list entries to records", () => {
         code: "invalid_argument",
         reason: mayHold("uid"),
         vendorMayHold: true,
+        jobMayHold: true,
       });
       expect(outcomes[1]).toMatchObject({ ok: true });
       expect(events).toEqual({});
@@ -235,6 +236,7 @@ describe("matching list entries to records", () => {
         code: "invalid_argument",
         reason: mayHold("id"),
         vendorMayHold: true,
+        jobMayHold: true,
       });
     });
 
@@ -248,6 +250,7 @@ describe("matching list entries to records", () => {
         code: "invalid_argument",
         reason: mayHold("email"),
         vendorMayHold: true,
+        jobMayHold: true,
       });
     });
   });
@@ -422,6 +425,7 @@ describe("records no list names", () => {
       code: "no_outcome",
       reason: matching(new RegExp(`${jobId(sim)} COMPLETED with 3 of 4`)),
       vendorMayHold: true,
+      jobMayHold: true,
     });
     expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
   });

@@ -39,6 +39,7 @@ const unsaid = (job: string, says: string): ItemOutcome => ({
     ),
   ),
   vendorMayHold: true,
+  jobMayHold: true,
 });
 const nobodyListed = () => true;
 

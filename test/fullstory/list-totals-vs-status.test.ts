@@ -65,6 +65,7 @@ describe("a user neither list names, after a COMPLETED job that counts it import
       code: "no_outcome",
       reason: matching(/its imports list's total_records says 3.*did not say what happened/),
       vendorMayHold: true,
+      jobMayHold: true,
     });
     expect(outcomes.slice(0, 3).every((o) => o.ok)).toBe(true);
   });
@@ -76,6 +77,7 @@ describe("a user neither list names, after a COMPLETED job that counts it import
       code: "no_outcome",
       reason: matching(/its imports list's total_records says 3 to 4.*did not say what happened/),
       vendorMayHold: true,
+      jobMayHold: true,
     });
     expect(outcomes.slice(0, 3).every((o) => o.ok)).toBe(true);
   });
@@ -87,6 +89,7 @@ describe("a user neither list names, after a COMPLETED job that counts it import
       code: "no_outcome",
       reason: matching(/its errors list's total_records says 1.*did not say what happened/),
       vendorMayHold: true,
+      jobMayHold: true,
     });
   });
 });

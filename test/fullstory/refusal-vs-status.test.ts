@@ -44,6 +44,7 @@ describe("a refusal the job's own status contradicts", () => {
       code: "simulated_rejection",
       reason: matching(/ended COMPLETED, which says every user was imported.*may hold this record/),
       vendorMayHold: true,
+      jobMayHold: true,
     });
     expect(outcomes.slice(0, 2).every((o) => o.ok)).toBe(true);
   });

@@ -97,6 +97,14 @@ export type ItemOutcome<Code extends string = string> =
        * its own notes say so (a send it replayed, a stop while the chunk was out).
        */
       readonly vendorMayHold?: true;
+      /**
+       * With `vendorMayHold`, on a failure that may not pass: the vendor's answer about the record's job or
+       * request (a job it accepted, a list that names the record or no longer does, no outcome given for it)
+       * is why, which says more than an earlier refusal of the record: the engine keeps this failure over
+       * that refusal, as it does not a refusal that an earlier try may have written (the refusal answered
+       * for that try). `jobMayHold` in chunk-outcomes sets it.
+       */
+      readonly jobMayHold?: true;
     };
 
 /** A chunk the engine hands to an adapter: validated records, in input order, with their wire form. */

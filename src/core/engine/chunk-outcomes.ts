@@ -56,14 +56,38 @@ export function mayHold<F extends { readonly ok: false; readonly reason: string 
 }
 
 /**
- * {@link mayHold}, but `note` is left out where the reason already says so in one of the engine's notes
- * (see {@link saysVendorMayHold}): said once is enough. The mark is set either way.
+ * {@link mayHold}, but `note` is left out where the failure already says so (see {@link saidMayHold}): said
+ * once is enough. The mark is set either way.
  */
-export function mayHoldOnce<F extends { readonly ok: false; readonly reason: string }>(
+export function mayHoldOnce<
+  F extends { readonly ok: false; readonly reason: string; readonly vendorMayHold?: true },
+>(failure: F, note: string): F {
+  return mayHold(failure, saidMayHold(failure) ? "" : note);
+}
+
+/**
+ * Whether a failure says already that the vendor may hold its record: marked, and in one of the engine's
+ * notes. Not by the words alone, which may quote a vendor's (a refusal echoing a value would go without the
+ * note that says why the vendor may hold its record); nor by the mark alone, set too by an adapter's own
+ * words ("whether this person was imported is unknown"), to which the note adds why (an earlier try).
+ */
+export function saidMayHold(failure: {
+  readonly reason: string;
+  readonly vendorMayHold?: true;
+}): boolean {
+  return failure.vendorMayHold === true && saysVendorMayHold(failure.reason);
+}
+
+/**
+ * {@link mayHold} for what the vendor answered about the record's job or request (`note`, then
+ * {@link UNSETTLED_JOB_NOTE}), with the `jobMayHold` mark that lets such a failure stand over an earlier
+ * refusal of the record (see `better` in follow-chunk).
+ */
+export function jobMayHold<F extends { readonly ok: false; readonly reason: string }>(
   failure: F,
-  note: string,
+  note = "",
 ): F {
-  return mayHold(failure, saysVendorMayHold(failure.reason) ? "" : note);
+  return { ...mayHold(failure, `${note}${UNSETTLED_JOB_NOTE}`), jobMayHold: true };
 }
 
 /**

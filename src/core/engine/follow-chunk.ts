@@ -7,7 +7,6 @@ import {
   RESENT_NOTE,
   saysVendorMayHold,
   UNFOLLOWED_NOTE,
-  UNSETTLED_JOB_NOTE,
   withNote,
 } from "./chunk-outcomes.js";
 import { unprocessedBy } from "../errors/unprocessed.js";
@@ -337,12 +336,13 @@ function better(
   // more than an earlier refusal that did not. Not the note that an earlier try may have reached the vendor:
   // the earlier refusal answered for that try.
   if (before.transient !== true) {
-    // The job's doubt is told from the earlier-try note by its words; the mark alone says it leaves it open.
+    // Told apart by its marks, never by words (a vendor's message may quote ours): the job's doubt, and a
+    // refusal that says nothing of it yet.
     if (
       now.transient === true ||
       now.vendorMayHold !== true ||
-      !now.reason.includes(UNSETTLED_JOB_NOTE) ||
-      saysVendorMayHold(before.reason)
+      now.jobMayHold !== true ||
+      before.vendorMayHold === true
     )
       return before;
     // A refusal repeated with the doubt added; else (the record no longer listed) the vendor's own code and

@@ -33,6 +33,7 @@ export const NO_OUTCOME: ItemOutcome = {
   code: "no_outcome",
   reason: `the vendor reported no outcome${UNSETTLED_JOB_NOTE}`,
   vendorMayHold: true,
+  jobMayHold: true,
 };
 
 /**
