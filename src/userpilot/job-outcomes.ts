@@ -7,6 +7,7 @@ import {
   UNSETTLED_JOB_NOTE,
   UNSETTLED_WRITE_NOTE,
   leavesOpen,
+  mayHoldOnce,
   saysVendorMayHold,
   withNote,
 } from "../core/engine/chunk-outcomes.js";
@@ -96,14 +97,21 @@ export function completedOutcome(
 /**
  * The outcome of a user whose request's job was found in the job list by a guess (`guess` says why): an
  * import warns that the user may not have been imported, a failure says the job may not be the request's.
+ * Only a request whose answer was lost is looked for so: if the job is not its own, that request may have
+ * made one that imported the user, whatever became of this one (failed after no rows), so a failure says
+ * Userpilot may hold the user.
  */
 export function guessed(outcome: Outcome, guess: string): Outcome {
   if (outcome.ok) {
     const note = `${guess}, and this user may not have been imported`;
     return withNote(outcome, note);
   }
-  return { ...outcome, reason: `${outcome.reason}; ${guess}` };
+  return mayHoldOnce({ ...outcome, reason: `${outcome.reason}; ${guess}` }, NOT_ITS_JOB);
 }
+
+/** Added to the failure of a job found by a guess, where nothing else says Userpilot may hold the user. */
+const NOT_ITS_JOB =
+  "; if it is not the lost request's, that request may have made a job of its own, and Userpilot may hold this user";
 
 /** Rows done of rows in all, when the job's status says both. */
 export function progressOf(job: Record<string, unknown>): JobProgress | undefined {
