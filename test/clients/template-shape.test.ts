@@ -1,7 +1,8 @@
 // The path-segment guard checks the URL about to be sent against its template's shape. That check must not
 // refuse a call it has no reason to (a base URL whose own path holds an escaped brace, `%7B`, was taken for
 // a parameter, so every call with one was refused), nor take time growing as a power of the path's length
-// (a regex of `[^/]+[^/]+…` for a segment of several parameters backtracked over every split of it).
+// (a regex of `[^/]+[^/]+…` for a segment of several parameters backtracked over every split of it: with
+// 300 characters, the run hung).
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { hasTemplateShape } from "../../src/core/client/template-shape.js";
@@ -32,18 +33,17 @@ describe("the template shape a request's path is checked against", () => {
     const names = ["a", "b", "c", "d", "e", "f"];
     const slashed = (url: string, params: Record<string, unknown>) =>
       url.replace(/\{(\w)\}/g, (_, name: string) => String(params[name])).replace("/y", "/z/y");
-    const started = performance.now();
     const call = fs.raw.GET(
       "/x/{a}{b}{c}{d}{e}{f}/y" as "/v2/users/{id}",
       {
         params: {
-          path: Object.fromEntries(names.map((n) => [n, n === "a" ? "A".repeat(100) : n])),
+          path: Object.fromEntries(names.map((n) => [n, n === "a" ? "A".repeat(300) : n])),
         },
         pathSerializer: slashed,
       } as never,
     );
+    // No time limit here: a check that backtracked over every split of 300 characters would not end at all.
     await expect(call).rejects.toThrow("is not one segment of its own");
-    expect(performance.now() - started).toBeLessThan(250);
     expect(urls).toEqual([]);
   });
 
