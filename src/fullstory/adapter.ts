@@ -256,8 +256,9 @@ export function createFullStoryAdapter(
         .catch((error: unknown) => {
           // A body longer than one string can hold is never sent: the key is dropped as after a refusal, so
           // a re-run (with a smaller chunk size, under a new journal, as the engine's reason says) does not
-          // say FullStory may hold these users.
-          if (keyUnsent && !lostBefore && tooLongToBuild(error))
+          // say FullStory may hold these users. So is a key an earlier try saved (a run that stopped before
+          // it could drop it): every try under the key carried this chunk's body, which none could build.
+          if (tooLongToBuild(error))
             context.checkpoint({ unanswered: "", idempotencyKey: "", keySavedAt: "" });
           throw error;
         });

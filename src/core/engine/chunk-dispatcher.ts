@@ -489,7 +489,7 @@ export class ChunkDispatcher<Input, Wire> {
         reached =
           result.reached ||
           (result.kind === "fatal" && result.written === true) ||
-          sentInEarlierRun(known?.state);
+          result.earlierSend;
         // Counted as it was handed to the adapter; one whose request never left (the caller aborted while it
         // waited for a token or its turn, every connection refused, no token to send) was not sent, as its
         // records say. Progress's `sent` takes its records back with it, so that it counts as the report does.
@@ -516,8 +516,7 @@ export class ChunkDispatcher<Input, Wire> {
         // found in the vendor's list), unwritten again: an earlier record of one of its users sent in this
         // run then reached the vendor after it, which may keep that record's values.
         const outcomes = RepeatOrder.landsLate(
-          mayAdoptEarlierSend(this.adapter.replay.by, result.sends) &&
-            sentInEarlierRun(known?.state)
+          mayAdoptEarlierSend(this.adapter.replay.by, result.sends) && result.earlierSend
             ? this.#order.overtaken(pending, chunk.repeated, scrubbed)
             : scrubbed,
           afterUnanswered,

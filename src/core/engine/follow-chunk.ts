@@ -87,8 +87,13 @@ export type Followed =
        * one was sent, and no replay under its idempotency key settled it (the vendor acts on a key once).
        */
       readonly mayLandLate: boolean;
+      /** Whether an earlier run's send of the chunk stays on record (see {@link sentInEarlierRun}). */
+      readonly earlierSend: boolean;
     }
-  | (Extract<ChunkResult, { kind: "fatal" }> & { readonly reached: boolean });
+  | (Extract<ChunkResult, { kind: "fatal" }> & {
+      readonly reached: boolean;
+      readonly earlierSend: boolean;
+    });
 
 /**
  * Sends a chunk and, while some of its records failed in a way that may pass (a lost answer, a timeout, a 5xx),
@@ -103,6 +108,8 @@ export async function followChunk<Input, Wire>(
   following: Following,
 ): Promise<Followed> {
   let state = following.resumed === undefined ? undefined : { ...following.resumed };
+  // An earlier run's send on record, unless an attempt has since found that it wrote nothing.
+  const earlierSend = () => sentInEarlierRun(following.resumed, state);
   let outcomes: ItemOutcome[] | undefined;
   let attempts = 0;
   // Attempts whose request may have reached the vendor (not those that certainly never went out).
@@ -145,8 +152,7 @@ export async function followChunk<Input, Wire>(
       // Unless the run was stopped (its own words follow below), the reason says what the throw leaves open;
       // a body too long to build was never sent, so only a send before it leaves the chunk possibly held.
       const tooLong = tooLongHint(error);
-      const unsent =
-        tooLong !== "" && sends + followUps === 0 && !sentInEarlierRun(following.resumed);
+      const unsent = tooLong !== "" && sends + followUps === 0 && !earlierSend();
       const open = !following.signal.aborted && !unsent;
       const reason = `${error instanceof Error ? error.message : String(error)}${tooLong}`;
       const code = following.signal.aborted ? "aborted" : "chunk_failed";
@@ -170,10 +176,8 @@ export async function followChunk<Input, Wire>(
           : mayHaveResent
             ? best(outcomes, resentWithout(outcomes, result.known), true)
             : best(outcomes, result.known ?? []);
-      const written =
-        thisMayHaveWritten ||
-        (outcomes?.some(mayHaveWritten) ?? false) ||
-        sentInEarlierRun(following.resumed);
+      const earlier = earlierSend();
+      const written = thisMayHaveWritten || (outcomes?.some(mayHaveWritten) ?? false) || earlier;
       // This attempt's request went out, unless the answer says none did (no access token to send it with);
       // earlier attempts count by their own sends, an earlier run's not at all (as in the path below).
       const thisReached = result.written === true || unprocessedBy(result.error) !== "not_sent";
@@ -184,6 +188,7 @@ export async function followChunk<Input, Wire>(
         ...(known !== undefined && { known }),
         ...(written && { written }),
         reached: thisReached || sends + followUps > 0,
+        earlierSend: earlier,
       };
     }
     const sent = !followedUpOnly && !neverSent(result.outcomes);
@@ -233,7 +238,7 @@ export async function followChunk<Input, Wire>(
   const callerAborted = `; the caller aborted the client's calls: if this chunk's request was already out, ${adapter.vendor} may hold this record, and ${settles}`;
   const callerAbortedBefore = `; the caller aborted the client's calls before this chunk's request went out: ${reRun} sends it`;
   // An earlier run's send on record may have written the chunk, whatever this run's tries met.
-  const earlier = sentInEarlierRun(following.resumed);
+  const earlier = earlierSend();
   // The client says "aborted by the caller" of any abort of its signal; the run's own stop is not the caller's.
   const stoppedBy = following.signal.aborted ? following.stoppedBy() : undefined;
   outcomes = outcomes.map((failure) => {
@@ -253,7 +258,15 @@ export async function followChunk<Input, Wire>(
   });
   const mayLandLate =
     lost && (adapter.replay.by !== "idempotency-key" || outcomes.some(mayHaveWritten));
-  return { kind: "done", outcomes, final, sends, reached: sends + followUps > 0, mayLandLate };
+  return {
+    kind: "done",
+    outcomes,
+    final,
+    sends,
+    reached: sends + followUps > 0,
+    mayLandLate,
+    earlierSend: earlier,
+  };
 }
 
 /**
@@ -277,9 +290,16 @@ function neverSent(outcomes: readonly ItemOutcome[]): boolean {
   return outcomes.length > 0 && outcomes.every((o) => !o.ok && o.unprocessed === "not_sent");
 }
 
-/** Whether an earlier run saved state for the chunk that says a request went out (`""` says nothing). */
-export function sentInEarlierRun(resumed: Readonly<Record<string, string>> | undefined): boolean {
-  return Object.values(resumed ?? {}).some((value) => value !== "");
+/**
+ * Whether an earlier run saved state for the chunk that says a request went out (`""` says nothing), and this
+ * run's attempts have not since set it to `""` (`now`, the state as they left it): a request known to have
+ * written nothing, as a body too long to build says of every send of the same chunk.
+ */
+export function sentInEarlierRun(
+  resumed: Readonly<Record<string, string>> | undefined,
+  now: Readonly<Record<string, string>> | undefined = resumed,
+): boolean {
+  return Object.entries(resumed ?? {}).some(([key, value]) => value !== "" && now?.[key] !== "");
 }
 
 type Failed = Extract<ItemOutcome, { ok: false }>;
