@@ -197,10 +197,18 @@ export function createFullStoryAdapter(
   // Chunks whose job FullStory answered 404 for in this run: one replay may meet a passing glitch, a second
   // 404 says FullStory forgot the job, which no replay in this run brings back.
   const lostJobs = new WeakSet<Chunk<FullStoryUser>>();
-  // The jobs creates of this run were answered with, and the Idempotency-Key each was sent under.
+  // The jobs creates were answered with, and the Idempotency-Key each was sent under: kept across the runs
+  // an adapter given to runImport again makes, as a job is only ever the answer to the key it was made for.
   const followedJobs = new Map<string, string>();
-  // The jobs chunks of earlier runs followed, read from the journal once, at this run's first create.
-  let journalJobs: ReadonlySet<string> | undefined;
+  // The jobs chunks of earlier runs followed, read from the journal once per run (each has its own signal),
+  // when first needed: an adapter given to runImport again may be given another journal, or none.
+  const journalJobs = new WeakMap<AbortSignal, ReadonlySet<string>>();
+  const journalJobsOf = (context: ChunkContext): ReadonlySet<string> => {
+    let jobs = journalJobs.get(context.signal);
+    if (jobs === undefined)
+      journalJobs.set(context.signal, (jobs = new Set(context.savedByAnyChunk("jobId"))));
+    return jobs;
+  };
   // When each key was first sent, on the monotonic clock, beside its wall-clock `keySavedAt`: the older of the
   // two ages counts. A wall clock set back must not make a day-old key look fresh; a machine suspended for a
   // day, which the monotonic clock does not see (and which looks like a wall clock moved forward), must not
@@ -301,9 +309,8 @@ export function createFullStoryAdapter(
         });
       // A job another chunk follows (a proxy that caches POST answers) is not this batch's: its counts would
       // confirm that chunk's users twice. The answer is as lost as a 502's; a replay sends the same key again.
-      journalJobs ??= new Set(context.savedByAnyChunk("jobId"));
       const owner = followedJobs.get(jobId);
-      if (owner === undefined ? journalJobs.has(jobId) : owner !== idempotencyKey)
+      if (owner === undefined ? journalJobsOf(context).has(jobId) : owner !== idempotencyKey)
         return everyItem(size, {
           ok: false,
           code: "job_mismatch",

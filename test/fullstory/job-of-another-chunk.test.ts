@@ -4,6 +4,8 @@
 // all), every chunk that follows it would count the same imports as its own, and the report would claim more
 // imports than FullStory confirmed.
 import { expect, it } from "vitest";
+import { runImport } from "../../src/core/engine/engine.js";
+import { createFullStoryAdapter } from "../../src/fullstory/adapter.js";
 import { importUsers } from "../../src/fullstory/import.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
@@ -25,15 +27,20 @@ const running = useHostileServers();
 const API_KEY = "na1.Qx7vR2mZ9pLk4TfW8sYd";
 const isCreate = (r: Seen) => r.method === "POST" && r.url === "/v2/users/batch";
 const isList = (r: Seen) => r.method === "GET" && /\/(imports|errors)(\?|$)/.test(r.url);
-const users = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ uid: `u-${i}`, email: `u.${i}@example.com` }));
+const users = (n: number, prefix = "u") =>
+  Array.from({ length: n }, (_, i) => ({
+    uid: `${prefix}-${i}`,
+    email: `${prefix}.${i}@example.com`,
+  }));
 
 /**
  * Every create after the first is answered, unprocessed, with the first create's answer (or, while `down`
- * says so, with a 503); result lists are empty, though their totals agree with the job's counts.
+ * says so, with a 503; while `through` says so, by FullStory itself); result lists are empty, though their
+ * totals agree with the job's counts.
  */
 async function cachingProxy(
   down: () => boolean = () => false,
+  through: () => boolean = () => false,
 ): Promise<{ hostile: Hostile; creates: () => number }> {
   const simulator = createFullStorySimulator({ apiKey: API_KEY, processingPolls: 0 });
   let first: string | undefined;
@@ -45,7 +52,7 @@ async function cachingProxy(
         results: [],
         total_records: request.url.includes("/imports") ? "3" : "0",
       });
-    if (!isCreate(request)) return undefined;
+    if (!isCreate(request) || through()) return undefined;
     creates += 1;
     if (first !== undefined) return down() ? json(503, { message: "down" }) : json(200, first);
     return {
@@ -110,6 +117,36 @@ it("a re-run: a create answered with the job an earlier run's chunk followed (in
 
   expectEveryRecordOnce(rerun, 6);
   expect(rerun.chunks.resumed).toBe(1);
+  expect(rerun.imported).toBe(3);
+  expect(rerun.outcomes.slice(3).map((o) => o.outcome === "failed" && o.code)).toEqual([
+    "job_mismatch",
+    "job_mismatch",
+    "job_mismatch",
+  ]);
+});
+
+it("an adapter reused for that re-run after an import without a journal still reads the journal's jobs", async () => {
+  let mode: "down" | "through" | "cache" = "down";
+  const { hostile } = await cachingProxy(
+    () => mode === "down",
+    () => mode === "through",
+  );
+  const client = createFullStoryClient({ apiKey: API_KEY, baseUrl: hostile.url, maxRetries: 0 });
+  const journal = journalFile("fullstory-job-of-another-chunk-reused");
+  const settings = { pollIntervalMs: 1, maxPollIntervalMs: 1 };
+  const options = { chunkRecords: 3, concurrency: 1, chunkAttempts: 1, sleep: async () => {} };
+  // An earlier process: its second chunk was turned away, and its first chunk's job is in the journal.
+  const first = await importUsers(client, users(6), { ...settings, ...options, journal });
+  expect(first.imported).toBe(3);
+
+  // This process makes one adapter for every import it runs: first one without a journal.
+  const adapter = createFullStoryAdapter(client, settings);
+  mode = "through";
+  expect((await runImport(adapter, users(3, "other"), options)).imported).toBe(3);
+  mode = "cache";
+  const rerun = await runImport(adapter, users(6), { ...options, journal });
+
+  expectEveryRecordOnce(rerun, 6);
   expect(rerun.imported).toBe(3);
   expect(rerun.outcomes.slice(3).map((o) => o.outcome === "failed" && o.code)).toEqual([
     "job_mismatch",
