@@ -32,10 +32,14 @@ const every = (chunk: { readonly keys: readonly string[] }, outcome: ItemOutcome
   outcomes: chunk.keys.map(() => outcome),
 });
 
-/** A run of one user whose send the caller aborts while it is out, and which the vendor turned away (429). */
-function turnedAwayAsTheCallerAborts(journal?: string) {
+/**
+ * A run of one user whose send the caller aborts while it is out, and which the vendor turned away (429);
+ * `cleared`, the state the adapter then sets to `""`, as its own try wrote nothing.
+ */
+function turnedAwayAsTheCallerAborts(journal?: string, cleared?: Record<string, string>) {
   const controller = new AbortController();
-  const adapter = testAdapter<User>((chunk) => {
+  const adapter = testAdapter<User>((chunk, context) => {
+    if (cleared !== undefined) context.checkpoint(cleared);
     controller.abort();
     return Promise.resolve(every(chunk, turnedAway));
   }, upsert);
@@ -141,12 +145,16 @@ describe("a chunk the run stopped while its request was out, whose own try wrote
     ]);
   });
 
-  it("says so when an earlier run's send of the chunk is on the journal", async () => {
+  it.each([
+    ["", undefined],
+    // The adapter speaks for its own try only: the earlier run's send may have written all the same.
+    [", though the adapter then clears the key for its own try", { key: "" }],
+  ])("says so when an earlier run's send of the chunk is on the journal%s", async (_, cleared) => {
     const journal = journalFile("follow-chunk");
     // The earlier run sent the chunk (its key is on the journal) and got no answer.
     const before = await earlierRun(journal, { key: "key-of-the-first-send" }, timedOut);
     expect(before.failed).toBe(1);
-    const report = await turnedAwayAsTheCallerAborts(journal);
+    const report = await turnedAwayAsTheCallerAborts(journal, cleared);
     expect(report.outcomes).toEqual([
       expect.objectContaining({
         outcome: "failed",

@@ -145,7 +145,10 @@ export interface ChunkContext {
    * Saves state to the resume journal before the adapter acts on it (e.g. the idempotency key before the
    * request goes out, the job id once it exists), so a re-run can pick the chunk up where it was. A resumed
    * state with a value other than `""` counts as an earlier run's send on record (the vendor may hold the
-   * chunk); set a key to `""` once its request is known to have written nothing.
+   * chunk); set a key to `""` once its request is known to have written nothing. A later run reads the `""`
+   * as every request under the key having written nothing, so keep a value an earlier run saved unless its
+   * send too wrote nothing. In the run that sets it, an earlier run's value set to `""` still counts, unless
+   * the attempt then threw that the chunk's body was too long to build (every send carried that body).
    */
   checkpoint(state: Record<string, string>): void;
   /**

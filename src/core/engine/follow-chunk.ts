@@ -108,8 +108,11 @@ export async function followChunk<Input, Wire>(
   following: Following,
 ): Promise<Followed> {
   let state = following.resumed === undefined ? undefined : { ...following.resumed };
-  // An earlier run's send on record, unless an attempt has since found that it wrote nothing.
-  const earlierSend = () => sentInEarlierRun(following.resumed, state);
+  // The state as an attempt that could not build the chunk's body left it: what it set to `""` of an earlier
+  // run's, that run's send wrote nothing either (every send of the chunk carried the same body). An adapter's
+  // `""` for any other reason speaks for its own try only: the earlier run's send stays on record.
+  let unbuilt: Readonly<Record<string, string>> | undefined;
+  const earlierSend = () => sentInEarlierRun(following.resumed, unbuilt);
   let outcomes: ItemOutcome[] | undefined;
   let attempts = 0;
   // Attempts whose request may have reached the vendor (not those that certainly never went out).
@@ -152,6 +155,7 @@ export async function followChunk<Input, Wire>(
       // Unless the run was stopped (its own words follow below), the reason says what the throw leaves open;
       // a body too long to build was never sent, so only a send before it leaves the chunk possibly held.
       const tooLong = tooLongHint(error);
+      if (tooLong !== "") unbuilt = state;
       const unsent = tooLong !== "" && sends + followUps === 0 && !earlierSend();
       const open = !following.signal.aborted && !unsent;
       const reason = `${error instanceof Error ? error.message : String(error)}${tooLong}`;
@@ -291,15 +295,17 @@ function neverSent(outcomes: readonly ItemOutcome[]): boolean {
 }
 
 /**
- * Whether an earlier run saved state for the chunk that says a request went out (`""` says nothing), and this
- * run's attempts have not since set it to `""` (`now`, the state as they left it): a request known to have
- * written nothing, as a body too long to build says of every send of the same chunk.
+ * Whether an earlier run saved state for the chunk that says a request went out (`""` says nothing), and
+ * `unbuilt` (the state as an attempt of this run whose body was too long to build left it, if one was) has
+ * not set it to `""`: the same body, which no run could build, went out under it in none.
  */
 export function sentInEarlierRun(
   resumed: Readonly<Record<string, string>> | undefined,
-  now: Readonly<Record<string, string>> | undefined = resumed,
+  unbuilt: Readonly<Record<string, string>> | undefined = resumed,
 ): boolean {
-  return Object.entries(resumed ?? {}).some(([key, value]) => value !== "" && now?.[key] !== "");
+  return Object.entries(resumed ?? {}).some(
+    ([key, value]) => value !== "" && unbuilt?.[key] !== "",
+  );
 }
 
 type Failed = Extract<ItemOutcome, { ok: false }>;
