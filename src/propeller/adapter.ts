@@ -24,6 +24,7 @@ import { wholeNumberOption } from "../core/options.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import type { PropellerClient } from "./client.js";
 import type { PropellerFailureCode } from "./failure-codes.js";
+import { IdsOfRun } from "./ids-of-run.js";
 import { validatePropellerUser, type PropellerUser } from "./validate.js";
 
 type BulkUserResult = components["schemas"]["BulkUserResult"];
@@ -89,6 +90,7 @@ export function createPropellerAdapter(
     PROPELLER_MAX_CHUNK_RECORDS,
     USERS.maxItems === undefined ? {} : { max: USERS.maxItems },
   );
+  const ids = new IdsOfRun();
   return {
     vendor: "propeller",
     destination: client.destination,
@@ -105,7 +107,7 @@ export function createPropellerAdapter(
     keyOf: propellerKeyOf,
     validate: validatedBy<PropellerUser>(validatePropellerUser),
     serialize: (item) => JSON.stringify(item),
-    send: (chunk, context) => sendChunk(client, chunk, context),
+    send: (chunk, context) => sendChunk(client, chunk, context, ids),
   };
 }
 
@@ -167,6 +169,7 @@ async function sendChunk(
   client: PropellerClient,
   chunk: Chunk<PropellerUser>,
   context: ChunkContext,
+  ids: IdsOfRun,
 ): Promise<ChunkResult<PropellerFailureCode>> {
   const size = chunk.items.length;
   const outcomes = sameOutcomes(size, NO_OUTCOME);
@@ -186,7 +189,7 @@ async function sendChunk(
       signal: context.signal,
     });
     if (result.ok) {
-      mapResults(result.data, chunk.items, positions, outcomes, (text) => client.scrub(text));
+      mapResults(result.data, chunk.items, positions, outcomes, ids, (text) => client.scrub(text));
       break;
     }
     const error: ApiError = result.error;
@@ -275,14 +278,15 @@ function listsNote(user: PropellerUser | undefined): string | undefined {
  * else by `key` among the results no position claimed; a user with no result fails `no_outcome`. Users that
  * share a sourceId but are different Propeller users (another source or language) fail `no_outcome` unless
  * the results line up with the users up to the last of them: a result names a user by its sourceId only, so
- * which of them a result is for cannot be told otherwise (a replay asks again). Users imported under one id
- * are warned that Propeller holds one user for them.
+ * which of them a result is for cannot be told otherwise (a replay asks again). Users imported under one id,
+ * in this request or (`ids`) another of the run, are warned that Propeller holds one user for them.
  */
 function mapResults(
   response: BulkUsersResponse,
   items: readonly PropellerUser[],
   positions: readonly number[],
   outcomes: Outcome[],
+  ids: IdsOfRun,
   scrub: (text: string) => string,
 ): void {
   const data: unknown = response.data;
@@ -290,6 +294,9 @@ function mapResults(
   placeResults(results, items, positions, outcomes, scrub);
   unsettleContradicted(results, items, positions, outcomes);
   noteSharedIds(items, positions, outcomes);
+  ids.note(positions, outcomes, (position) =>
+    propellerKeyOf(items[position] as PropellerUser, position),
+  );
 }
 
 /** How many other records an imported user's warning names when Propeller gave their id to it too. */

@@ -1,7 +1,7 @@
 // Which of `primaryLanguage` and `language` Propeller matches a user on is unconfirmed, so records that differ
 // in either have different report keys. When Propeller's answer gives two records of one request the same id,
 // it says itself that it holds one user for both: the report must not present them as two users written as
-// sent, unsaid that the values written last replaced the others.
+// sent, unsaid that the values written last replaced the others. Nor when the two records went in two requests.
 import { expect, it } from "vitest";
 import { importUsers } from "../../src/propeller/import.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
@@ -58,5 +58,40 @@ it("two records of one key answered with one id carry only the input's duplicate
   expect(report.outcomes[1]).toMatchObject({
     outcome: "imported",
     warning: matching(/^record 0 of the input has the same key \(CRM:1\)[^;]*$/),
+  });
+});
+
+it("a record answered with the id another request of the import gave a record of another key is warned too", async () => {
+  const vendor = mountPropeller(server);
+  const input: PropellerUser[] = [
+    { source: "CRM", sourceId: "1", firstName: "Old" },
+    { source: "CRM", sourceId: "2", firstName: "Bob" },
+    { source: "CRM", sourceId: "1", language: "NL", firstName: "New" },
+    // A chunk sent twice in a run gets the same id for the same key: no warning.
+    { source: "CRM", sourceId: "2", firstName: "Bob" },
+  ];
+  const report = await importUsers(propellerClient().client, input, {
+    chunkRecords: 1,
+    concurrency: 1,
+    sleep: async () => {},
+  });
+
+  expectEveryRecordOnce(report, 4);
+  expect(vendor.sent).toHaveLength(4);
+  const id = String(vendor.sim.users()[0]!.id);
+  expect(report.outcomes[0]).toMatchObject({ outcome: "imported", id });
+  expect(report.outcomes[0]).not.toHaveProperty("warning");
+  expect(report.outcomes[2]).toMatchObject({
+    outcome: "imported",
+    id,
+    warning: matching(
+      new RegExp(
+        `same id \\(${id}\\) to a record of another key in another request of this import`,
+      ),
+    ),
+  });
+  expect(report.outcomes[3]).toMatchObject({
+    outcome: "imported",
+    warning: matching(/^record 1 of the input has the same key \(CRM:2\)[^;]*$/),
   });
 });
