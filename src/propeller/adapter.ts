@@ -31,6 +31,10 @@ type BulkUserResult = components["schemas"]["BulkUserResult"];
 type BulkUsersResponse = components["schemas"]["BulkUsersResponse"];
 type ErrorBody = components["schemas"]["ErrorResponse"]["error"];
 type Outcome = ItemOutcome<PropellerFailureCode>;
+type BulkError = Extract<
+  Awaited<ReturnType<PropellerClient["bulkUsersBySourceId"]>>,
+  { ok: false }
+>["error"];
 
 // `maxItems` is optional here: the spec states none today, and one Propeller documents must bound the chunks.
 const USERS: { readonly maxItems?: number; readonly "x-default-max-items": number } =
@@ -69,8 +73,8 @@ export interface PropellerAdapterOptions {
  * The import adapter for Propeller's `POST /v2/users/bulk/sourceId` (create or update, matched on source +
  * sourceId). Chunks default to 2,000 users (`maxRecords` caps `chunkRecords`) and 4 in flight. Each chunk is
  * one request; the answer's `data[]` is mapped back to the chunk by position (and by `key` when positions and
- * keys disagree). A 400 that names items (`#/users/<n>: …`) fails those items and re-sends the rest of the
- * chunk once. A 404 fails the chunk with the vendor's text; 401/403 stop the import.
+ * keys disagree). A 400 (or an undocumented 422) that names items (`#/users/<n>: …`) fails those items and
+ * re-sends the rest of the chunk once. A 404 fails the chunk with the vendor's text; 401/403 stop the import.
  *
  * The upsert is idempotent for a user's fields, so a chunk whose answer was lost (a timeout, a connection lost
  * after sending, a 5xx or a gateway's HTML page) is simply sent again, within the run by the engine and by a
@@ -147,6 +151,30 @@ const noOutcome = (whose: string): Outcome => ({
 });
 const NO_OUTCOME: Outcome = noOutcome("this user");
 
+/**
+ * A 400, or a 422 that names users of the request, with its error envelope and the users it names. Propeller
+ * documents no 422 (UNCONFIRMED, see the spec): one that names users is read as its 400 is; one that names
+ * none is any undocumented status.
+ */
+function refusalOf(
+  error: BulkError,
+  size: number,
+): { status: number; body: ErrorBody | undefined; named: Map<number, string[]> } | undefined {
+  if (error.status === 400) {
+    const body = error.body.error as ErrorBody | undefined;
+    return { status: 400, body, named: namedItems(messagesOf(body), size) };
+  }
+  if (error.status !== "undocumented" || error.httpStatus !== 422) return undefined;
+  const answer: unknown = error.body;
+  const envelope: unknown =
+    typeof answer === "object" && answer !== null && "error" in answer ? answer.error : undefined;
+  // The body is not checked against a schema: only an object is read as the envelope, field by field.
+  const body =
+    typeof envelope === "object" && envelope !== null ? (envelope as ErrorBody) : undefined;
+  const named = namedItems(messagesOf(body), size);
+  return named.size === 0 ? undefined : { status: 422, body, named };
+}
+
 /** `#/users/<n>` at the start of a message: the n-th user of the request. */
 const ITEM_POINTER = /^\s*#\/users\/(\d+)(?!\d)/;
 
@@ -202,12 +230,12 @@ async function sendChunk(
       return resent
         ? { kind: "fatal", error, known: sentBefore ? outcomes.map(afterLostSend) : outcomes }
         : { kind: "fatal", error };
-    if (result.error.status === 400) {
-      const body = result.error.body.error as ErrorBody | undefined;
-      const code = codeOf(body, 400);
-      const named = namedItems(messagesOf(body), positions.length);
+    const refusal = refusalOf(result.error, positions.length);
+    if (refusal !== undefined) {
+      const { status, body, named } = refusal;
+      const code = codeOf(body, status);
       if (named.size === 0) {
-        fail(positions, { ok: false, code, reason: vendorText(body, 400) });
+        fail(positions, { ok: false, code, reason: vendorText(body, status) });
         break;
       }
       const rest: number[] = [];
@@ -227,7 +255,7 @@ async function sendChunk(
         fail(rest, {
           ok: false,
           code,
-          reason: `not written: Propeller refused the request again after the users it named were removed (${vendorText(body, 400)})`,
+          reason: `not written: Propeller refused the request again after the users it named were removed (${vendorText(body, status)})`,
         });
         break;
       }
