@@ -163,7 +163,9 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     },
     spared: (operation) => operation === "getAccessToken" && options.tokenFaults === false,
   });
-  const answer = kit.answerWithId;
+  // The bulk page lists `return-format` on the 200 and 400 with no value: the spec's example (UNCONFIRMED).
+  const answer = (body: unknown, status?: number) =>
+    kit.answerWithId(body, status, { "return-format": "json" });
 
   async function issueToken({ request }: { request: Request }): Promise<Response> {
     if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers.get("content-type") ?? ""))

@@ -79,6 +79,8 @@ describe("Propeller simulator: bulk users by source id", () => {
       total: 2,
     });
     expect(first.headers["x-request-id"]).toBeTruthy();
+    // The bulk page lists `return-format` on the 200 and the 400; the value is the spec's illustrative one.
+    expect(first.headers["return-format"]).toBe("json");
     expect(sim.stats()).toMatchObject({ users: 2, duplicateWrites: 0 });
 
     const second = await propeller.bulkUsersBySourceId({
@@ -213,6 +215,7 @@ describe("Propeller simulator: refusals", () => {
     ] as unknown as BulkUser[];
     const result = await propeller.bulkUsersBySourceId({ body: { users } });
     if (result.ok || result.error.status !== 400) throw new Error("expected a 400");
+    expect(result.error.headers["return-format"]).toBe("json");
     expect(result.error.body.error).toMatchObject({
       code: 10007,
       status: 400,
