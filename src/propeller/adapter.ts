@@ -94,7 +94,14 @@ export function createPropellerAdapter(
     PROPELLER_MAX_CHUNK_RECORDS,
     USERS.maxItems === undefined ? {} : { max: USERS.maxItems },
   );
-  const ids = new IdsOfRun();
+  // The ids of each import run the adapter serves, by the run's signal (one for all its chunks): a run, and
+  // its memory, ends with it, and two runs at once do not take each other's ids for their own.
+  const runs = new WeakMap<AbortSignal, IdsOfRun>();
+  const idsOf = (signal: AbortSignal): IdsOfRun => {
+    let ids = runs.get(signal);
+    if (ids === undefined) runs.set(signal, (ids = new IdsOfRun()));
+    return ids;
+  };
   return {
     vendor: "propeller",
     destination: client.destination,
@@ -111,7 +118,7 @@ export function createPropellerAdapter(
     keyOf: propellerKeyOf,
     validate: validatedBy<PropellerUser>(validatePropellerUser),
     serialize: (item) => JSON.stringify(item),
-    send: (chunk, context) => sendChunk(client, chunk, context, ids),
+    send: (chunk, context) => sendChunk(client, chunk, context, idsOf(context.signal)),
   };
 }
 

@@ -3,6 +3,8 @@
 // it says itself that it holds one user for both: the report must not present them as two users written as
 // sent, unsaid that the values written last replaced the others. Nor when the two records went in two requests.
 import { expect, it } from "vitest";
+import { runImport } from "../../src/core/engine/engine.js";
+import { createPropellerAdapter } from "../../src/propeller/adapter.js";
 import { importUsers } from "../../src/propeller/import.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
 import { matching } from "../support/matchers.js";
@@ -94,4 +96,35 @@ it("a record answered with the id another request of the import gave a record of
     outcome: "imported",
     warning: matching(/^record 1 of the input has the same key \(CRM:2\)[^;]*$/),
   });
+});
+
+it("an adapter used for two imports, one after the other or at once, warns of ids of the import's own requests only", async () => {
+  mountPropeller(server);
+  const adapter = createPropellerAdapter(propellerClient().client);
+  const options = { chunkRecords: 1, concurrency: 1, sleep: async () => {} };
+  const first = await runImport(
+    adapter,
+    [{ source: "CRM", sourceId: "1", firstName: "Old" }],
+    options,
+  );
+  // Propeller holds one user for both keys (the simulator matches on primaryLanguage), but no request of the
+  // second import gave its id to another key: the first import's request is not one of this import's.
+  const [second, third] = await Promise.all([
+    runImport(
+      adapter,
+      [{ source: "CRM", sourceId: "1", language: "NL", firstName: "New" }],
+      options,
+    ),
+    runImport(
+      adapter,
+      [{ source: "CRM", sourceId: "1", language: "FR", firstName: "Neu" }],
+      options,
+    ),
+  ]);
+
+  for (const report of [first, second, third]) {
+    expectEveryRecordOnce(report, 1);
+    expect(report.outcomes[0]).toMatchObject({ outcome: "imported" });
+    expect(report.outcomes[0]).not.toHaveProperty("warning");
+  }
 });

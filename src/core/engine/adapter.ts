@@ -133,7 +133,8 @@ export interface Chunk<Wire> {
 export interface ChunkContext {
   /**
    * Aborts when the run stops (the caller's `signal`, a fatal answer to any chunk, a callback that threw, a
-   * journal that cannot be written): pass it to every request and wait for the chunk.
+   * journal that cannot be written): pass it to every request and wait for the chunk. It is one object for
+   * every chunk of a run and another for each run, so an adapter may key what it keeps for a run on it.
    */
   readonly signal: AbortSignal;
   /**
