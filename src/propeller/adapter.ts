@@ -216,6 +216,10 @@ async function sendChunk(
   let users: PropellerUser[] = chunk.items.slice();
   const sentBefore = context.resumed?.["sent"] === "1";
   if (!sentBefore) context.checkpoint({ sent: "1" });
+  // Chunk positions a refused request carried after a try of it Propeller may have acted on (its answer
+  // lost, or replaced by a caller's middleware): the refusal speaks for its own try only.
+  const carriedByArrived = new Set<number>();
+  const mayHaveWritten = (position: number) => sentBefore || carriedByArrived.has(position);
 
   for (let resent = false; ; resent = true) {
     const result = await client.bulkUsersBySourceId({
@@ -228,6 +232,8 @@ async function sendChunk(
       break;
     }
     const error: ApiError = result.error;
+    if (error.afterArrivedTry === true)
+      for (const position of positions) carriedByArrived.add(position);
     // The first request wrote nothing (refused, turned away, never sent): a re-run need not say otherwise.
     if (!resent && !sentBefore && wroteNothing(error)) context.checkpoint({ sent: "" });
     // The users an earlier 400 of this chunk named keep Propeller's refusal (the rest were never written); a
@@ -235,7 +241,11 @@ async function sendChunk(
     // the user, as the chunk's other outcomes do.
     if (isFatal(error))
       return resent
-        ? { kind: "fatal", error, known: sentBefore ? outcomes.map(afterLostSend) : outcomes }
+        ? {
+            kind: "fatal",
+            error,
+            known: outcomes.map((o, position) => (mayHaveWritten(position) ? afterLostSend(o) : o)),
+          }
         : { kind: "fatal", error };
     const refusal = refusalOf(result.error, positions.length);
     if (refusal !== undefined) {
@@ -278,12 +288,13 @@ async function sendChunk(
     fail(positions, failedBy(error, "write"));
     break;
   }
-  // A refusal speaks for its own request only, as does a 429 that turned it away: the earlier send on record
-  // may have written the user.
-  if (!sentBefore) return { kind: "done", outcomes };
+  // A refusal speaks for its own request only, as does a 429 that turned it away: the earlier send on record,
+  // or the try before it, may have written the user.
+  if (!sentBefore && carriedByArrived.size === 0) return { kind: "done", outcomes };
   return {
     kind: "done",
     outcomes: outcomes.map((outcome, position) => {
+      if (!mayHaveWritten(position)) return outcome;
       const note = listsNote(chunk.items[position]);
       // True of the user however an earlier answer confirmed it, unlike the rest of this answer's words; on a
       // failure, the engine adds it to such an import should this send have written the user.

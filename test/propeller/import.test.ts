@@ -6,6 +6,7 @@ import { createPropellerAdapter } from "../../src/propeller/adapter.js";
 import { importUsers } from "../../src/propeller/import.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
 import { json, type FaultKind } from "../../src/testing/faults.js";
+import { propellerError } from "../../src/testing/propeller.js";
 import { chunkContext } from "../support/chunk-context.js";
 import { journalFile } from "../support/journal-file.js";
 import { matching } from "../support/matchers.js";
@@ -211,6 +212,38 @@ describe("importUsers (Propeller)", () => {
       expect(vendor.sent.map((r) => r.length)).toEqual([5, 5, 4]);
       expect(vendor.sent[2]!.map(userKey)).toEqual([5, 6, 7, 9].map((i) => userKey(input[i]!)));
       expect(vendor.ids().has(userKey(input[8]!))).toBe(false);
+    },
+  );
+
+  // A refusal that answered after a try the vendor acted on (a caller's middleware answered in place of
+  // Propeller's 200) speaks for its own try only: the users it names may be held by Propeller.
+  it.each([400, 422])(
+    "a %i naming a user after a try Propeller acted on fails it saying Propeller may hold it",
+    async (status) => {
+      const vendor = mountPropeller(server);
+      const { client } = propellerClient();
+      let replaced = false;
+      client.raw.use({
+        onResponse: ({ request }) => {
+          if (replaced || !request.url.endsWith("/v2/users/bulk/sourceId")) return undefined;
+          replaced = true;
+          const messages = ["#/users/1: required key [firstName] not found"];
+          return json(propellerError(status, 10007, "SchemaValidationException", messages), status);
+        },
+      });
+      const input = users(3);
+      const report = await importUsers(client, input, { chunkRecords: 3 });
+
+      expectEveryRecordOnce(report, 3);
+      expect(vendor.sent.map((r) => r.length)).toEqual([3, 2]);
+      expect(vendor.ids().has(userKey(input[1]!))).toBe(true);
+      expect(report.outcomes[1]).toMatchObject({
+        outcome: "failed",
+        code: "10007",
+        reason: matching(/^#\/users\/1: required key \[firstName\] not found; .*may hold/),
+        vendorMayHold: true,
+      });
+      expect(report.outcomes.filter((o) => o.outcome === "imported")).toHaveLength(2);
     },
   );
 
