@@ -314,3 +314,69 @@ describe("a call whose own baseUrl holds a user name or password, or is no URL f
     expect(sent).toEqual([]);
   });
 });
+
+// openapi-fetch builds a call's request with the call's own `Request` class, and a caller's raw.use
+// middleware may hand on a Request of its own. The checks (origin, path) and the send each read `url`: a
+// class whose `url` answers the client's URL to the first reads and another origin's after would pass every
+// check and then be sent there, with the client's credentials. One read decides both what is checked and
+// where the request goes.
+describe("a Request whose url answers the client's URL to its first reads, another origin's after", () => {
+  /** A Request class whose `url` is the one it was made for up to read `honest`, then ELSEWHERE's. */
+  function turning(honest: number) {
+    return class Turning extends Request {
+      #reads = 0;
+      override get url(): string {
+        this.#reads += 1;
+        const url = super.url;
+        return this.#reads <= honest ? url : `${ELSEWHERE}${new URL(url).pathname}`;
+      }
+    };
+  }
+  const served = () => {
+    const paths: string[] = [];
+    server.use(
+      http.get(`${HOSTS.fullstory}/v2/users/:id`, ({ request }) => {
+        paths.push(new URL(request.url).pathname);
+        return HttpResponse.json({ id: "u1" });
+      }),
+      http.post(`${HOSTS.propeller}/v2/users/bulk/sourceId`, ({ request }) => {
+        paths.push(new URL(request.url).pathname);
+        return HttpResponse.json({ data: [], messages: [], total: 0 });
+      }),
+    );
+    return paths;
+  };
+
+  it.each([1, 2, 3, 4, 5, 6, 8])(
+    "FullStory, a call's Request class honest for %i reads: sent to the client's origin only",
+    async (honest) => {
+      const seen = watch();
+      const paths = served();
+      const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}` });
+      const init = { params: { path: { id: "u1" } }, Request: turning(honest) };
+      const get = client.raw.GET as (...args: unknown[]) => Promise<{ response: Response }>;
+      const { response } = await get("/v2/users/{id}", init);
+      expect(response.status).toBe(200);
+      // An operation method given one from JavaScript.
+      const getUser = client.getUser as (init: object) => Promise<{ ok: boolean }>;
+      expect((await getUser(init)).ok).toBe(true);
+      expect(seen.elsewhere).toHaveLength(0);
+      expect(paths).toEqual(["/v2/users/u1", "/v2/users/u1"]);
+    },
+  );
+
+  it.each([1, 2, 3, 4, 5, 6, 8])(
+    "Propeller, a raw.use middleware's Request honest for %i reads: its access token goes to its origin only",
+    async (honest) => {
+      const seen = watch();
+      const paths = served();
+      const client = propeller();
+      const Turning = turning(honest);
+      client.raw.use({ onRequest: ({ request }) => new Turning(request.url, request) });
+      const result = await client.bulkUsersBySourceId({ body: users });
+      expect(seen.elsewhere).toHaveLength(0);
+      expect(result.ok).toBe(true);
+      expect(paths).toEqual(["/v2/users/bulk/sourceId"]);
+    },
+  );
+});

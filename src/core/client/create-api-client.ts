@@ -14,6 +14,7 @@ import { answersAfterArrivedTry, type Transport } from "../http/transport.js";
 import { hasQueryOrFragment, hasUserinfo, isHttpUrl } from "./base-url.js";
 import { interpretResponse } from "./interpret-response.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
+import { readingOnce, readOnce } from "./one-url-read.js";
 import { originGuard } from "./origin-guard.js";
 import { pathSegmentGuard } from "./path-segment.js";
 import { scrubbedResponse } from "./scrubbed-response.js";
@@ -197,7 +198,9 @@ export function createApiClient<
  */
 function sameOrigin(transport: Transport, baseUrl: string): Transport {
   const origin = new URL(baseUrl).origin;
-  return async (request) => {
+  return async (given) => {
+    // A Request a caller's middleware handed on may answer each read of its URL differently (see readOnce).
+    const request = readOnce(given);
     if (new URL(request.url).origin !== origin)
       throw new TypeError(
         `${request.method}: the request's URL names another origin than the client's base URL (a middleware added with raw.use changed it?), where its credentials do not go; nothing was sent`,
@@ -296,13 +299,15 @@ async function rawCall(
 /**
  * A call's init as a plain object, each field read once: an init whose getters answer differently per read
  * must not pass the check of its `fetch` and then hand openapi-fetch another value. Its own fields, and the
- * fields openapi-fetch and fetch read that it inherits (a class's getters), which a spread leaves out.
+ * fields openapi-fetch and fetch read that it inherits (a class's getters), which a spread leaves out. Its
+ * `Request` class is made to build Requests whose URL is read once (see readingOnce).
  */
 function plainInit(given: object): RawInit {
   const init: Record<string, unknown> = { ...given };
   for (const key of INIT_FIELDS)
     if (!Object.hasOwn(init, key) && key in given)
       init[key] = (given as Record<string, unknown>)[key];
+  if (init["Request"] !== undefined) init["Request"] = readingOnce(init["Request"]);
   return init;
 }
 
@@ -358,6 +363,7 @@ interface RawInit {
   serializedBody?: string;
   fetch?: unknown;
   baseUrl?: unknown;
+  Request?: unknown;
 }
 
 /** What openapi-fetch resolves a call to. */
@@ -407,7 +413,10 @@ async function invoke<Table extends OperationTable>(
   };
   let captured:
     { status: number; headers: Headers; text: string; afterArrivedTry: boolean } | undefined;
-  const { serializedBody, signal, ...rest } = init;
+  const { serializedBody, signal, ...given } = init;
+  // A Request class given from JavaScript, as a raw call's is (see plainInit).
+  const rest =
+    given.Request === undefined ? given : { ...given, Request: readingOnce(given.Request) };
   const serialized = serializeBody(spec, init.body, serializedBody);
   const call = callSignal(signal);
   // The response the transport's answer was handed to openapi-fetch as: a caller's middleware may answer in

@@ -1,0 +1,25 @@
+/**
+ * `request` as the runtime's own Request, made from one read of its `url` and the rest of it. A caller's
+ * `Request` class (a call's own, or one a `raw.use` middleware hands on) may answer each read of `url`
+ * differently: checked on one read and sent on another, the request would go where no check looked, with the
+ * client's credentials. What is checked of the one this returns is what is sent.
+ */
+export function readOnce(request: Request): Request {
+  return new Request(request.url, request);
+}
+
+/**
+ * A call's own `Request` class (openapi-fetch's `Request` option), made to give what it builds as
+ * {@link readOnce} makes it, so the client's checks and the send read one URL. Its instances are the
+ * runtime's Requests, as openapi-fetch asks a middleware's to be (`instanceof` the call's class). What is no
+ * function is given back as it is, for openapi-fetch to refuse.
+ */
+export function readingOnce(given: unknown): unknown {
+  if (typeof given !== "function") return given;
+  const Given = given as typeof Request;
+  function OneRead(input: RequestInfo | URL, init?: RequestInit): Request {
+    return readOnce(new Given(input, init));
+  }
+  OneRead.prototype = Request.prototype;
+  return OneRead;
+}
