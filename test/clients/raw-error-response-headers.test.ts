@@ -4,6 +4,7 @@
 // the response's headers and status text are scrubbed, as an operation method's error headers are, and
 // everything else of the answer stays as the vendor sent it.
 import { HttpResponse, http } from "msw";
+import type { Middleware } from "openapi-fetch";
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
@@ -69,4 +70,87 @@ describe("a raw call's non-2xx response", () => {
     expectNoSecret(result, [apiKey]);
     expect(result.response.status).toBe(403);
   });
+});
+
+// A caller's middleware may take a reader on a non-2xx answer's body (a stream logger) or read it (to log its
+// text), leaving the body no one can read again. The call still resolves, its headers scrubbed, and says
+// the body was not kept; an operation method, which holds the vendor's own answer, still interprets that.
+describe("a non-2xx answer whose body a raw.use middleware locked or read", () => {
+  const lockedCopy = (response: Response) => {
+    const copy = new Response("refused", response);
+    void copy.body?.getReader();
+    return copy;
+  };
+  // A made-up refusal quoting the request's credential, as a mock or a debug proxy may.
+  const refusal = (request: Request) =>
+    lockedCopy(
+      new Response("", {
+        status: 401,
+        headers: { "X-Echo": request.headers.get("authorization") ?? "" },
+      }),
+    );
+  it.each<[string, "GET" | "HEAD", Middleware, boolean]>([
+    [
+      "onResponse handing on a locked copy",
+      "GET",
+      { onResponse: ({ response }) => lockedCopy(response) },
+      false,
+    ],
+    [
+      "onResponse locking the answer",
+      "GET",
+      { onResponse: ({ response }) => void response.body?.getReader() },
+      true,
+    ],
+    [
+      "onResponse reading the answer",
+      "GET",
+      { onResponse: async ({ response }) => void (await response.text()) },
+      true,
+    ],
+    [
+      "onResponse locking a HEAD's answer",
+      "HEAD",
+      { onResponse: ({ response }) => lockedCopy(response) },
+      false,
+    ],
+    [
+      "onRequest answering with a locked one",
+      "GET",
+      { onRequest: ({ request }) => refusal(request) },
+      false,
+    ],
+    [
+      "onError answering with a locked one",
+      "GET",
+      { onError: ({ request }) => refusal(request) },
+      false,
+    ],
+  ])(
+    "%s (%s): resolves, scrubbed, saying the body was not kept",
+    async (label, method, middleware, vendors) => {
+      const f = seededFaker(`raw error locked body ${label}`);
+      const apiKey = fullStoryApiKey(f);
+      echoingServer(apiKey, 401);
+      if (label.startsWith("onError"))
+        server.use(http.all(`${HOSTS.fullstory}/*`, () => HttpResponse.error()));
+      const client = createFullStoryClient({ apiKey, maxRetries: 0 });
+      client.raw.use(middleware);
+      const send = client.raw[method] as (...args: unknown[]) => Promise<unknown>;
+      const call = send("/v2/users/{id}", { params: { path: { id: "u1" } } });
+      const result = (await call) as { error?: unknown; response: Response };
+      expectNoSecret(result, [apiKey]);
+      expect(result.response.status).toBe(401);
+      if (method === "GET") expect(result.error).toMatch(/body not kept/);
+      const getUser = await client.getUser({ params: { path: { id: "u1" } } });
+      expectNoSecret(getUser, [apiKey]);
+      expect(getUser.ok).toBe(false);
+      // The vendor's own answer, which the middleware only read, is the one interpreted.
+      if (vendors)
+        expect(!getUser.ok && getUser.error).toMatchObject({
+          status: 401,
+          body: { code: "unauthenticated" },
+        });
+    },
+  );
 });

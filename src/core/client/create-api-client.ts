@@ -13,6 +13,7 @@ import { TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, type Transport } from "../http/transport.js";
 import { hasQueryOrFragment, hasUserinfo, isHttpUrl } from "./base-url.js";
 import { interpretResponse } from "./interpret-response.js";
+import { answerBehind, keepingAnswers } from "./kept-answers.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
 import { readingOnce, readOnce } from "./one-url-read.js";
 import { originGuard } from "./origin-guard.js";
@@ -90,7 +91,8 @@ export type ApiClient<
    *   `Idempotency-Key`, a UUID v4 unless the call sets one, so its retries cannot import twice;
    * - a non-2xx answer resolves, as openapi-fetch's do, to `{ error, response }`, with `error`, and the
    *   `response`'s headers and status text, scrubbed of the client's secrets (a 2xx answer's are not, as
-   *   `data` is not);
+   *   `data` is not); where a `raw.use` middleware read or locked that body first, `error` says it was not
+   *   kept;
    * - when no usable answer came back (no connection, a timeout, an abort, no credentials, a redirect, a body
    *   over `maxResponseBytes`), the call REJECTS, as openapi-fetch's contract says, with an {@link ApiError}
    *   whose `status` is the variant an operation method would return in `result.error` (`network`, `timeout`,
@@ -169,8 +171,8 @@ export function createApiClient<
   );
   const untyped = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const raw: Record<string, unknown> = {
-    use: (...middleware: Middleware[]) => client.use(...middleware),
-    eject: (...middleware: Middleware[]) => client.eject(...middleware),
+    use: (...middleware: Middleware[]) => client.use(...middleware.map(keepingAnswers)),
+    eject: (...middleware: Middleware[]) => client.eject(...middleware.map(keepingAnswers)),
   };
   for (const name of REQUEST_METHODS) {
     const method = untyped[name]!;
@@ -458,7 +460,8 @@ async function invoke<Table extends OperationTable>(
     })) as OpenApiFetchResult;
     // The answer `raw` would return is the one interpreted; whether the vendor may have acted stays the
     // transport's to say: a 503 a middleware made up must not say a write that went out was turned away.
-    if (result.response !== handedOver) {
+    // The vendor's own answer, whose body a caller's middleware only read or locked, is still the vendor's.
+    if (answerBehind(result.response) !== handedOver) {
       const { status, headers } = result.response;
       const text = await middlewareAnswerText(result);
       const arrived = mayHaveArrived(captured, failed);

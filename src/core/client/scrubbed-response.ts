@@ -1,4 +1,5 @@
 import type { SecretSet } from "../errors/secrets.js";
+import { bodyUnreadable } from "./kept-answers.js";
 
 /** A null-body status: a Response of one cannot be made with a body, even an empty one. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -24,8 +25,9 @@ export async function scrubbedResponse(response: Response, secrets: SecretSet): 
   }
   if (!changed) return response;
   const init = { status: response.status, statusText, headers };
-  if (!response.bodyUsed) return new Response(response.body, init);
-  // openapi-fetch read the body (into `error`): the new one is read too, so it answers as the original would.
+  if (!bodyUnreadable(response)) return new Response(response.body, init);
+  // openapi-fetch read the body (into `error`), or what took a reader on it holds it: the new one is read, so
+  // it answers as the original would, and no body that cannot be taken over is handed to a Response.
   const read = new Response(NULL_BODY.has(response.status) ? null : "", init);
   await read.arrayBuffer();
   return read;
