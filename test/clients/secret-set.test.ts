@@ -87,6 +87,18 @@ describe("SecretSet: a secret echoed in another case", () => {
     }
   });
 
+  it("is redacted upper-cased in a Turkish locale, where i is İ (and lower-cased, where I is ı)", () => {
+    for (const secret of ["mini-wiki-iris-2024", `${key}i`, "Kiwi7iGi9ix4"]) {
+      const set = new SecretSet();
+      set.add(secret);
+      for (const echoed of [secret.toLocaleUpperCase("tr"), secret.toLocaleLowerCase("tr")]) {
+        expect(set.scrub(`invalid key ${echoed}.`)).toBe("invalid key [REDACTED].");
+        expect(set.scrubRuns(`key ${echoed.slice(1)}...`)).toBe("key [REDACTED]...");
+        expect(set.clip(`key ${echoed.slice(0, 5)}`, 100)).toBe("key [REDACTED]");
+      }
+    }
+  });
+
   it("cuts the very span it found after a character that folds longer (İ, ß) or a surrogate pair", () => {
     const set = new SecretSet();
     set.add(key, "𐐨𐐩kluczdostępu");

@@ -34,19 +34,21 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  * echo a header upper-cased, or lower-case a whole message. Lower-cased alone, an upper-cased echo would not
  * fold as its secret: `ABCΣ1` is `abcς1` (a `Σ` is `ς` or `σ` by what stands next to it) where the secret
  * `abcσ1` stays, and `STRASSE` is no `straße`. So lower-, upper- then lower-cased, every sigma `σ`: each code
- * point then folds as its upper and its lower case do, and none folds shorter (`İ` and `ß` fold longer).
+ * point then folds as its upper and its lower case do, and none folds shorter (`ß` folds longer). A Turkish
+ * locale upper-cases `i` as `İ` (and lower-cases `I` as `ı`, which the round trip folds as `i`): every `İ` is
+ * `i` first, which lower-cased it is not (`i` and a dot above, U+0307: see {@link echoedForms}).
  */
 function fold(text: string): string {
   // ASCII text, most of what is scrubbed, folds as it lower-cases: one pass over a body of megabytes.
   if (!NOT_ASCII.test(text)) return text.toLowerCase();
-  return text.toLowerCase().toUpperCase().toLowerCase().replaceAll("ς", "σ");
+  return text.replaceAll("İ", "i").toLowerCase().toUpperCase().toLowerCase().replaceAll("ς", "σ");
 }
 
 const NOT_ASCII = /[^\0-\x7f]/;
 
 /**
- * `text` folded (see {@link fold}), with where in `text` each unit of the folded text comes from: `İ`, `ß`
- * fold to two units, `ΐ` to three, so a text holding one before a secret would have every index
+ * `text` folded (see {@link fold}), with where in `text` each unit of the folded text comes from: `ß` folds
+ * to two units, `ΐ` to three, so a text holding one before a secret would have every index
  * past it shifted, and the wrong span cut while the secret stays.
  */
 class Folded {
@@ -115,11 +117,15 @@ const formEncoded = (value: string) => new URLSearchParams({ s: value }).toStrin
  * - percent-encoded (`encodeURIComponent`), as a URL quotes it (a redirect's `Location`);
  * - `application/x-www-form-urlencoded` (space as `+`, `~!'()` escaped), as a token request's body carries it;
  * - JSON-escaped (`"`, `\` and control characters escaped, and that with `/` as `\/` as PHP writes it), as
- *   a JSON body quoting it reads in raw text.
+ *   a JSON body quoting it reads in raw text;
+ * - of a secret holding `İ`, each of these with it lower-cased (`i` and a dot above), which does not fold as
+ *   `İ` does (see `fold`).
  */
 export function echoedForms(value: string): Set<string> {
   const forms = new Set<string>();
-  for (const base of [value, value.trim()]) {
+  const bases = [value, value.trim()];
+  if (value.includes("İ")) bases.push(...bases.map((base) => base.replaceAll("İ", "i\u0307")));
+  for (const base of bases) {
     if (base === "") continue;
     const json = JSON.stringify(base).slice(1, -1);
     forms
