@@ -228,6 +228,29 @@ describe("SecretSet: secrets echoed base64-encoded", () => {
     }
   });
 
+  it("redacts a secret whose base64 a MIME or PEM text wrapped, raw or JSON-escaped", () => {
+    const secrets = new SecretSet();
+    const key = `na1.${secretOf(40)}`;
+    secrets.add(key);
+    const debug = base64(`x-request-id: 777777;authorization: Basic ${key}`);
+    for (const width of [76, 64]) {
+      const wrapped = (lineBreak: string) =>
+        secrets.scrub(
+          `debug ${debug.replace(new RegExp(`.{${width}}(?=.)`, "g"), `$&${lineBreak}`)} end`,
+        );
+      const scrubbed = wrapped("\n");
+      expect(scrubbed).toMatch(/^debug \S*\[REDACTED\]\S* end$/);
+      const joined = scrubbed.replaceAll("\n", "");
+      for (const at of [0, 1, 2, 3])
+        expect(Buffer.from(joined.slice(6 + at), "base64").toString("latin1")).not.toContain(
+          key.slice(10, 16),
+        );
+      // The same span is cut however the lines break: the `n` of an escaped `\n` is no base64 of the key.
+      for (const lineBreak of ["\r\n", "\\n", "\\r\\n"])
+        expect(wrapped(lineBreak)).toBe(scrubbed.replaceAll("\n", lineBreak));
+    }
+  });
+
   it("redacts two secrets sharing bytes, echoed one after the other, whole", () => {
     // Each secret's stretch overlaps the other's: the one found first must not leave the rest behind.
     const secrets = new SecretSet();

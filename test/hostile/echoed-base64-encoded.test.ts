@@ -12,10 +12,13 @@ import { hostileVendors } from "./vendors.js";
 const server = useMswServer();
 const vendors = hostileVendors(seededFaker("echoes base64-encoded"));
 
-/** Fails when any base64 or base64url text in a rendering of `error` decodes to a piece of a secret. */
+/**
+ * Fails when any base64 or base64url text in a rendering of `error` decodes to a piece of a secret, its
+ * lines joined (MIME wraps base64 at 76 columns; a JSON rendering escapes the line breaks).
+ */
 function expectNoSecretDecoded(error: unknown, secrets: readonly string[]): void {
   for (const text of renderings(error))
-    for (const [encoded] of text.matchAll(/[A-Za-z0-9+/_-]{8,}/g))
+    for (const [encoded] of text.replace(/\r?\n|\\r\\n|\\n/g, "").matchAll(/[A-Za-z0-9+/_-]{8,}/g))
       for (const offset of [0, 1, 2, 3]) {
         const part = encoded.slice(offset);
         expectNoSecret(Buffer.from(part, "base64").toString("latin1"), secrets);
@@ -39,6 +42,27 @@ describe.each(vendors)("$name", (vendor) => {
     if (result.ok) throw new Error("expected an error");
     expect(result.error.status).toBe(status);
     expect(JSON.stringify(result.error)).toContain("[REDACTED]");
+    expectNoSecretDecoded(result.error, vendor.secrets);
+  });
+
+  it("a documented error quoting the credential base64-encoded, wrapped at 76 columns", async () => {
+    const { status, body } = vendor.documentedError;
+    server.use(
+      ...vendor.support,
+      http.post(vendor.url, ({ request }) => {
+        const credential = request.headers.get(vendor.credentialHeader)!;
+        // Padded so the credential starts at byte 42, at column 56 of the base64: its text crosses a break.
+        const header = `;${vendor.credentialHeader}: `;
+        const headers = `${"x-request-id: ".padEnd(42 - header.length, "7")}${header}${credential}`;
+        const debug = Buffer.from(headers)
+          .toString("base64")
+          .replace(/.{76}(?=.)/g, "$&\r\n");
+        return HttpResponse.json(body(`rejected (debug ${debug})`), { status });
+      }),
+    );
+    const result = await vendor.client({ maxRetries: 0 }).operation();
+    if (result.ok) throw new Error("expected an error");
+    expect(result.error.status).toBe(status);
     expectNoSecretDecoded(result.error, vendor.secrets);
   });
 });

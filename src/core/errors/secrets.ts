@@ -563,9 +563,52 @@ function* indicesOf(text: string, wanted: string): Generator<{ index: number; 0:
 }
 
 /**
+ * A run of what a folded base64 stretch is made of (lower-case letters, digits, base64's `+` `/`, base64url's
+ * `-` `_`), at least 8 long, with the lines that follow it where it is wrapped: MIME wraps base64 at 76
+ * columns, PEM at 64, and a JSON text quoting it escapes the line breaks (`\n`, `\r\n`).
+ */
+const ENCODED_RUN = /[a-z0-9+/_-]{8,}(?:(?:\r?\n|\\r\\n|\\n)[a-z0-9+/_-]+)*/g;
+const LINE_BREAKS = /\r?\n|\\r\\n|\\n/g;
+
+/**
+ * `lines` (an {@link ENCODED_RUN}) without its line breaks, and where in `lines` each of its characters
+ * stands. Split at the breaks, not at what is no base64: the `n` of an escaped `\n` is a base64 character.
+ * Kept per break, not per character (a wrapped body of megabytes has one every 76), and looked up per stretch
+ * found, which is rare.
+ */
+function unwrapped(lines: string): { readonly text: string; at(index: number): number } {
+  /** Per break, where in the text without breaks it stood, and how many characters it and those before took. */
+  const before: number[] = [];
+  const taken: number[] = [];
+  const parts: string[] = [];
+  let start = 0;
+  for (const lineBreak of lines.matchAll(LINE_BREAKS)) {
+    parts.push(lines.slice(start, lineBreak.index));
+    before.push(lineBreak.index - (taken.at(-1) ?? 0));
+    taken.push((taken.at(-1) ?? 0) + lineBreak[0].length);
+    start = lineBreak.index + lineBreak[0].length;
+  }
+  parts.push(lines.slice(start));
+  return {
+    text: parts.join(""),
+    at(index) {
+      // The last break that stood at or before `index`.
+      let low = 0;
+      let high = before.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if ((before[middle] ?? 0) <= index) low = middle + 1;
+        else high = middle;
+      }
+      return index + (low === 0 ? 0 : (taken[low - 1] ?? 0));
+    },
+  };
+}
+
+/**
  * The secrets' base64 stretches (see `base64Forms`), folded, and how to find them in a folded text: only
- * inside a run of base64 characters, and there only where one of their first 8 characters stand, so a text
- * costs a set lookup per base64 character however many secrets are held.
+ * inside a run of base64 characters (its lines joined), and there only where one of their first 8 characters
+ * stand, so a text costs a set lookup per base64 character however many secrets are held.
  */
 class EncodedIndex {
   readonly stretches = new Set<string>();
@@ -590,15 +633,22 @@ class EncodedIndex {
    */
   *find(folded: string): Generator<{ index: number; 0: string }> {
     if (this.stretches.size === 0) return;
-    // What a folded stretch is made of: lower-case letters, digits, base64's `+` `/`, base64url's `-` `_`.
-    for (const run of folded.matchAll(/[a-z0-9+/_-]{8,}/g)) {
-      const text = run[0];
-      for (let at = 0; at + MIN_ENCODED <= text.length; at++) {
-        if (!this.#starts.has(text.slice(at, at + MIN_ENCODED))) continue;
+    for (const run of folded.matchAll(ENCODED_RUN)) {
+      const lines = run[0];
+      // Only a line break holds a `\n` or (escaped) a `\`: most runs have none, and are taken as they are.
+      const joined =
+        lines.includes("\n") || lines.includes("\\")
+          ? unwrapped(lines)
+          : { text: lines, at: (i: number) => i };
+      const { text } = joined;
+      const at = (i: number) => joined.at(i);
+      for (let i = 0; i + MIN_ENCODED <= text.length; i++) {
+        if (!this.#starts.has(text.slice(i, i + MIN_ENCODED))) continue;
         const length = this.#lengths.find(
-          (n) => at + n <= text.length && this.stretches.has(text.slice(at, at + n)),
+          (n) => i + n <= text.length && this.stretches.has(text.slice(i, i + n)),
         );
-        if (length !== undefined) yield { index: run.index + at, 0: text.slice(at, at + length) };
+        if (length !== undefined)
+          yield { index: run.index + at(i), 0: lines.slice(at(i), at(i + length - 1) + 1) };
       }
     }
   }
