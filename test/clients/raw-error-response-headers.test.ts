@@ -89,7 +89,10 @@ describe("a non-2xx answer whose body a raw.use middleware locked or read", () =
         headers: { "X-Echo": request.headers.get("authorization") ?? "" },
       }),
     );
-  it.each<[string, "GET" | "HEAD", Middleware, boolean]>([
+  const reading = (): Middleware => ({
+    onResponse: async ({ response }) => void (await response.text()),
+  });
+  it.each<[string, "GET" | "HEAD", Middleware | Middleware[], boolean]>([
     [
       "onResponse handing on a locked copy",
       "GET",
@@ -108,6 +111,7 @@ describe("a non-2xx answer whose body a raw.use middleware locked or read", () =
       { onResponse: async ({ response }) => void (await response.text()) },
       true,
     ],
+    ["two onResponse, each reading the answer it was handed", "GET", [reading(), reading()], true],
     [
       "onResponse locking a HEAD's answer",
       "HEAD",
@@ -135,7 +139,7 @@ describe("a non-2xx answer whose body a raw.use middleware locked or read", () =
       if (label.startsWith("onError"))
         server.use(http.all(`${HOSTS.fullstory}/*`, () => HttpResponse.error()));
       const client = createFullStoryClient({ apiKey, maxRetries: 0 });
-      client.raw.use(middleware);
+      client.raw.use(...[middleware].flat());
       const send = client.raw[method] as (...args: unknown[]) => Promise<unknown>;
       const call = send("/v2/users/{id}", { params: { path: { id: "u1" } } });
       const result = (await call) as { error?: unknown; response: Response };

@@ -27,7 +27,8 @@ function keptAnswer(response: Response): Response {
   headers.delete("content-length");
   const { status, statusText } = response;
   const standIn = new Response(BODY_NOT_KEPT, { status, statusText, headers });
-  standsFor.set(standIn, response);
+  // A later middleware may read a stand-in too: what it stands for is still the answer the first stood for.
+  standsFor.set(standIn, answerBehind(response));
   return standIn;
 }
 
