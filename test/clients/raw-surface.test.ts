@@ -101,6 +101,27 @@ describe("FullStory writes through raw", () => {
     });
     expect(userpilot).toEqual([null]);
   });
+
+  // fetch's `keepalive` forbids a body it cannot measure (a stream): the request the transport is handed,
+  // rebuilt from one read of its URL, must not turn a call's measured body into one.
+  it("a write with keepalive set (by the call, or a Request middleware hands on) is sent", async () => {
+    const { job, batch, client } = setup("keepalive");
+    const keys = keysSentTo(`${HOSTS.fullstory}/v2/users/batch`, () => HttpResponse.json({ job }));
+    const post = client.raw.POST as (...args: unknown[]) => Promise<{ data?: unknown }>;
+    const { data } = await post("/v2/users/batch", { body: batch, keepalive: true });
+    expect(data).toEqual({ job });
+    client.raw.use({
+      onRequest: async ({ request }) =>
+        new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: await request.text(),
+          keepalive: true,
+        }),
+    });
+    expect((await client.createBatchImport({ body: batch })).ok).toBe(true);
+    expect(keys).toEqual([expect.stringMatching(UUID_V4), expect.stringMatching(UUID_V4)]);
+  });
 });
 
 describe("errors of raw calls", () => {

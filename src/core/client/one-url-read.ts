@@ -1,11 +1,21 @@
 /**
- * `request` as the runtime's own Request, made from one read of its `url` and the rest of it. A caller's
- * `Request` class (a call's own, or one a `raw.use` middleware hands on) may answer each read of `url`
- * differently: checked on one read and sent on another, the request would go where no check looked, with the
- * client's credentials. What is checked of the one this returns is what is sent.
+ * `request` as the runtime's own Request, made from one read of its `url` and of what the transport sends of
+ * it (method, headers, body, signal). A caller's `Request` class (a call's own, or one a `raw.use` middleware
+ * hands on) may answer each read of `url` differently: checked on one read and sent on another, the request
+ * would go where no check looked, with the client's credentials. What is checked of the one this returns is
+ * what is sent.
  */
 export function readOnce(request: Request): Request {
-  return new Request(request.url, request);
+  // Not `request` itself as the init: its `keepalive` would refuse its body, a stream here (the transport
+  // sends each try without one, from the body's bytes).
+  const init: RequestInit & { duplex: "half" } = {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    signal: request.signal,
+    duplex: "half",
+  };
+  return new Request(request.url, init);
 }
 
 /**
