@@ -251,6 +251,30 @@ describe("SecretSet: secrets echoed base64-encoded", () => {
     }
   });
 
+  // A vendor's error body (up to 16 MiB) may be millions of short lines, or one line of millions of base64
+  // characters: finding its runs must not take the engine a step deeper per line or per character, or
+  // scrubbing it throws (a RangeError) out of the call it answers.
+  it("scrubs a text of millions of short lines, or of one long line, a secret's base64 in it", () => {
+    const secrets = new SecretSet();
+    const key = `na1.${secretOf(40)}`;
+    secrets.add(key);
+    // Unpadded, so what follows can go on its run.
+    const debug = base64(`authorization: Basic ${key}`)
+      .replace(/=+$/, "")
+      .replace(/.{76}(?=.)/g, "$&\n");
+    // Lines on the secret's run; one line of its own.
+    for (const [before, rest] of [
+      ["", "\na"],
+      ["", "\\na"],
+      [" ", "aaa"],
+    ] as const) {
+      const text = `debug ${debug}${before}${rest.repeat(4_000_000)} end`;
+      const scrubbed = secrets.scrub(text);
+      expect(scrubbed).toContain("[REDACTED]");
+      expect(scrubbed.slice(-20)).toBe(text.slice(-20));
+    }
+  });
+
   it("redacts two secrets sharing bytes, echoed one after the other, whole", () => {
     // Each secret's stretch overlaps the other's: the one found first must not leave the rest behind.
     const secrets = new SecretSet();

@@ -564,15 +564,39 @@ function* indicesOf(text: string, wanted: string): Generator<{ index: number; 0:
 
 /**
  * A run of what a folded base64 stretch is made of (lower-case letters, digits, base64's `+` `/`, base64url's
- * `-` `_`), at least 8 long, with the lines that follow it where it is wrapped: MIME wraps base64 at 76
- * columns, PEM at 64, and a JSON text quoting it escapes the line breaks (`\n`, `\r\n`).
+ * `-` `_`). One at least 8 long starts a run {@link encodedRuns} gives, with the lines that follow it where it
+ * is wrapped (each a {@link WRAPPED_LINE}): MIME wraps base64 at 76 columns, PEM at 64, and a JSON text
+ * quoting it escapes the line breaks (`\n`, `\r\n`).
  */
-const ENCODED_RUN = /[a-z0-9+/_-]{8,}(?:(?:\r?\n|\\r\\n|\\n)[a-z0-9+/_-]+)*/g;
+const ENCODED_RUN = /[a-z0-9+/_-]+/g;
+/**
+ * A line break and the line of base64 characters after it. Taken one line at a time, not repeated inside one
+ * pattern: the engine goes a step deeper per repetition, and a text of millions of short lines overflowed it.
+ */
+const WRAPPED_LINE = /(?:\r?\n|\\r\\n|\\n)[a-z0-9+/_-]+/y;
 const LINE_BREAKS = /\r?\n|\\r\\n|\\n/g;
 
+/** Each {@link ENCODED_RUN} in `folded` with its wrapped lines, and where it starts. */
+function* encodedRuns(folded: string): Generator<{ index: number; 0: string }> {
+  // Copies, each with its own lastIndex.
+  const first = new RegExp(ENCODED_RUN);
+  const line = new RegExp(WRAPPED_LINE);
+  for (let run = first.exec(folded); run !== null; run = first.exec(folded)) {
+    // Counted here, not by the pattern: V8 keeps a step per character of `{8,}`, which overflowed on a run
+    // of some 8 million characters, where `+` keeps none.
+    if (run[0].length < MIN_ENCODED) continue;
+    let end = run.index + run[0].length;
+    line.lastIndex = end;
+    while (line.test(folded)) end = line.lastIndex;
+    first.lastIndex = end;
+    yield { index: run.index, 0: folded.slice(run.index, end) };
+  }
+}
+
 /**
- * `lines` (an {@link ENCODED_RUN}) without its line breaks, and where in `lines` each of its characters
- * stands. Split at the breaks, not at what is no base64: the `n` of an escaped `\n` is a base64 character.
+ * `lines` (a run {@link encodedRuns} gives) without its line breaks, and where in `lines` each of its
+ * characters stands. Split at the breaks, not at what is no base64: the `n` of an escaped `\n` is a base64
+ * character.
  * Kept per break, not per character (a wrapped body of megabytes has one every 76), and looked up per stretch
  * found, which is rare.
  */
@@ -633,7 +657,7 @@ class EncodedIndex {
    */
   *find(folded: string): Generator<{ index: number; 0: string }> {
     if (this.stretches.size === 0) return;
-    for (const run of folded.matchAll(ENCODED_RUN)) {
+    for (const run of encodedRuns(folded)) {
       const lines = run[0];
       // Only a line break holds a `\n` or (escaped) a `\`: most runs have none, and are taken as they are.
       const joined =
