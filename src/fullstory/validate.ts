@@ -28,7 +28,7 @@ import {
   isObjectOfKeys,
   isWellFormedText,
   sendsOtherThanItself,
-  unboxed,
+  isBoxed,
   wellFormed,
   type SendHazard,
 } from "../core/validate/sent-as-validated.js";
@@ -392,8 +392,7 @@ function walk(
       return;
     }
     if (!Object.prototype.hasOwnProperty.call(object, name)) continue;
-    // A boxed number is sent as its number, and checked as one, not walked as an empty object.
-    const value = unboxed(object[name]);
+    const value = object[name];
     if (value === undefined) continue;
     if (isForbiddenKey(name)) {
       state.leaves += 1;
@@ -567,7 +566,7 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
     add(state, rule, `properties.${label(join(prefix, name))}[${i}]`, message);
   };
   for (let i = 0; i < array.length; i++) {
-    const item = unboxed(array[i]);
+    const item = array[i];
     if (typeof item === "string") {
       if (!isWellFormedText(item)) alter(i, R.malformedText, MALFORMED_TEXT_MESSAGE);
       bound += item.length > 64 ? 2 + 6 * item.length : jsonStringBytes(item);
@@ -581,6 +580,8 @@ function checkArray(state: State, prefix: string, name: string, array: readonly 
     } else if (item === undefined) {
       alter(i, R.fieldType, DROPPED_MESSAGE); // sent as null, which was not validated
       bound += 4;
+    } else if (isBoxed(item)) {
+      alter(i, R.fieldType, NOT_PLAIN_MESSAGE);
     } else if (item instanceof Date && !sendsOtherThanItself(item)) {
       if (Number.isNaN(item.getTime())) alter(i, R.fieldType, NOT_FINITE_MESSAGE);
       bound += DATE_BOUND;

@@ -171,7 +171,8 @@ function checkParent(p: Problems, value: unknown): void {
     switch (key) {
       case "id":
         hasId = true;
-        if (!Number.isInteger(v)) p.add(R.parent, "parent.id", "must be an integer");
+        if (!Number.isInteger(v))
+          p.add(R.parent, "parent.id", `must be an integer, got ${kindOf(v)}`);
         else if (!Number.isSafeInteger(v)) p.add(R.parent, "parent.id", UNSAFE_INTEGER_MESSAGE);
         break;
       case "source":
@@ -417,7 +418,7 @@ function checkId(p: Problems, rule: PropellerRule, field: string, value: unknown
   if (typeof value === "string") {
     if (!isWellFormedText(value)) p.add(R.malformedText, field, MALFORMED_TEXT_MESSAGE);
   } else if (!Number.isInteger(value)) {
-    p.add(rule, field, "must be a string or an integer");
+    p.add(rule, field, `must be a string or an integer, got ${kindOf(value)}`);
   } else if (!Number.isSafeInteger(value)) {
     p.add(rule, field, UNSAFE_INTEGER_MESSAGE);
   }

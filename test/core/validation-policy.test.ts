@@ -29,6 +29,8 @@ interface Vendor {
   readonly valid: () => Record<string, unknown>;
   /** A record breaking `n` rules, one per value. */
   readonly broken: (n: number) => unknown;
+  /** A record holding `value` where a number, string or boolean is sent, and the path a message names. */
+  readonly holding: { readonly record: (value: unknown) => unknown; readonly path: string };
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -42,12 +44,23 @@ const vendors: Record<string, Vendor> = {
       uid: "u",
       properties: Object.fromEntries(range(n).map((i) => [`${i}bad`, 1])),
     }),
+    holding: {
+      record: (value) => ({ uid: "u", properties: { plan: { seats: value } } }),
+      path: "properties.plan.seats",
+    },
   },
   slashid: {
     rules: SLASHID_RULES,
     validate: (record) => validateSlashIdPerson(record as SlashIdPerson),
     valid: () => ({ emails: [faker.internet.email()] }),
     broken: (n) => ({ emails: range(n).map(() => faker.person.firstName()) }),
+    holding: {
+      record: (value) => ({
+        emails: [faker.internet.email()],
+        attributes: { end_user_read_write: { seats: value } },
+      }),
+      path: "attributes.end_user_read_write.seats",
+    },
   },
   propeller: {
     rules: PROPELLER_RULES,
@@ -58,6 +71,10 @@ const vendors: Record<string, Vendor> = {
       sourceId: "1",
       attributes: range(n).map(() => ({ name: "a", value: 1, class: "other" })),
     }),
+    holding: {
+      record: (value) => ({ source: "crm", sourceId: "1", attributes: [{ name: "seats", value }] }),
+      path: "attributes[0].value",
+    },
   },
   userpilot: {
     rules: USERPILOT_RULES,
@@ -67,6 +84,10 @@ const vendors: Record<string, Vendor> = {
       user_id: "u",
       metadata: Object.fromEntries(range(n).map((i) => [`k${i}`, { nested: i }])),
     }),
+    holding: {
+      record: (value) => ({ user_id: "u", metadata: { seats: value } }),
+      path: "metadata.seats",
+    },
   },
 };
 
@@ -245,5 +266,32 @@ describe("policy 4: one shape of rule ids", () => {
       for (const rule of reported) expect(ids).toContain(rule);
       expect(vendor.validate(vendor.valid())).toEqual([]);
     });
+  }
+});
+
+describe("policy 5: a boxed value (new Number(5)) is refused by every vendor, naming its field", () => {
+  // JSON.stringify writes a boxed value as what its valueOf answers when the body is built, which no check
+  // saw: one that answered 5 when validated could be sent as null. The primitive itself is sent.
+  const changing = () => {
+    let reads = 0;
+    return Object.assign(Object(5) as object, { valueOf: () => (reads++ === 0 ? 5 : NaN) });
+  };
+  const values: [string, () => unknown, unknown][] = [
+    ["new Number(5)", () => Object(5) as unknown, 5],
+    ["a boxed number whose valueOf changes", changing, 5],
+    ['new String("pro")', () => Object("pro") as unknown, "pro"],
+    ["new Boolean(true)", () => Object(true) as unknown, true],
+  ];
+  for (const [name, vendor] of Object.entries(vendors)) {
+    for (const [what, boxed, primitive] of values) {
+      it(`${name}: ${what} is refused; the primitive itself passes`, () => {
+        expect(vendor.validate(vendor.holding.record(primitive))).toEqual([]);
+        const problems = vendor.validate(vendor.holding.record(boxed()));
+        expect(problems).toHaveLength(1);
+        expect(problems[0]?.rule).toMatch(new RegExp(`^${name}\\.`));
+        expect(problems[0]?.message.startsWith(`${vendor.holding.path}: `)).toBe(true);
+        expect(problems[0]?.message).toContain("boxed");
+      });
+    }
   }
 });

@@ -1,3 +1,5 @@
+import { types } from "node:util";
+
 /**
  * What kind of value a message may say it got: a type name, never the value itself (it may be personal
  * data). Strings are only told apart by being empty; numbers by being finite.
@@ -7,6 +9,8 @@ export function kindOf(value: unknown): string {
   if (value === undefined) return "undefined";
   if (Array.isArray(value)) return "an array";
   if (value instanceof Date) return "a Date";
+  if (typeof value === "object" && types.isBoxedPrimitive(value))
+    return `a boxed ${boxedKind(value)}`;
   switch (typeof value) {
     case "string":
       return value.length === 0 ? "an empty string" : "a string";
@@ -29,4 +33,12 @@ export function kindOf(value: unknown): string {
         : "an object";
     }
   }
+}
+
+/** The primitive type a boxed value holds, told without calling its (replaceable) `valueOf`. */
+function boxedKind(value: object): string {
+  if (types.isNumberObject(value)) return "number (new Number)";
+  if (types.isStringObject(value)) return "string (new String)";
+  if (types.isBooleanObject(value)) return "boolean (new Boolean)";
+  return types.isBigIntObject(value) ? "bigint" : "symbol";
 }

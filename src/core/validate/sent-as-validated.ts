@@ -38,14 +38,15 @@ export const UNSAFE_INTEGER_MESSAGE =
 export const DROPPED_MESSAGE =
   "a function, symbol or undefined (a hole in an array too) is not a JSON value (JSON.stringify leaves it out of an object, or writes null for it in an array)";
 
-/** What a message says about a Map, Set, RegExp, Error or boxed value, after the path naming it. */
+/** What a message says about a Map, Set, RegExp, Error, promise or boxed value, after the path naming it. */
 export const NOT_PLAIN_MESSAGE =
-  "a Map, Set, RegExp, Error, boxed string or boolean, or promise holds what JSON.stringify does not write (it would send {} or a bare value in its place); give a plain object";
+  "a Map, Set, RegExp, Error, promise or boxed value (new Number, new String, new Boolean) is not sent as the value checked (JSON.stringify writes {} for a Map, and for a boxed value whatever its valueOf answers as it is sent); give a plain object, or the primitive itself";
 
 /**
  * True for an object whose content JSON.stringify does not write as its own fields: a Map or Set (sent as
- * `{}`), a RegExp, an Error (its message is not enumerable), a promise, a boxed string or boolean (sent bare,
- * though a walk of its fields sees none or its characters). A boxed number is sent as its number.
+ * `{}`), a RegExp, an Error (its message is not enumerable), a promise, or a boxed value (`new Number(5)`,
+ * `Object("a")`), which it writes as what the value's `valueOf` answers at the time, unseen by any check:
+ * every vendor refuses one, so what is sent is what was validated.
  */
 export function dropsContent(value: object): boolean {
   return (
@@ -56,44 +57,18 @@ export function dropsContent(value: object): boolean {
     types.isRegExp(value) ||
     types.isNativeError(value) ||
     types.isPromise(value) ||
-    (types.isBoxedPrimitive(value) && !types.isNumberObject(value))
+    types.isBoxedPrimitive(value)
   );
 }
 
-/**
- * A `Number` object (`Object(5)`), which JSON.stringify writes as its number; an object that only inherits
- * from `Number.prototype` is none, and is written as an object.
- */
-const isBoxedNumber = (value: object): boolean => types.isNumberObject(value);
-
-/**
- * The number JSON.stringify writes for a boxed number: ToNumber of it, as its own `valueOf` may answer. NaN
- * (refused as not finite) when that throws, as JSON.stringify would.
- */
-function sentNumber(value: object): number {
-  try {
-    return Number(value);
-  } catch {
-    return NaN;
-  }
+/** A boxed value (`new Number(5)`, `Object("a")`), which every vendor refuses (see {@link dropsContent}). */
+export function isBoxed(value: unknown): boolean {
+  return typeof value === "object" && value !== null && types.isBoxedPrimitive(value);
 }
 
 /**
- * `value` as JSON.stringify writes it when it is a boxed number without a `toJSON` of its own: the number,
- * checked and measured as one; any other value as it is.
- */
-export function unboxed(value: unknown): unknown {
-  return typeof value === "object" &&
-    value !== null &&
-    isBoxedNumber(value) &&
-    !sendsOtherThanItself(value)
-    ? sentNumber(value)
-    : value;
-}
-
-/**
- * An object of keys, which JSON.stringify writes as its own fields: not an array, a Date, a boxed number, or
- * one whose content it would not write ({@link dropsContent}: a Map would be sent as `{}`).
+ * An object of keys, which JSON.stringify writes as its own fields: not an array, a Date, or one whose
+ * content it would not write ({@link dropsContent}: a Map would be sent as `{}`, a boxed number as a number).
  */
 export function isObjectOfKeys(value: unknown): value is Record<string, unknown> {
   return (
@@ -101,7 +76,6 @@ export function isObjectOfKeys(value: unknown): value is Record<string, unknown>
     typeof value === "object" &&
     !Array.isArray(value) &&
     !(value instanceof Date) &&
-    !isBoxedNumber(value) &&
     !dropsContent(value)
   );
 }
@@ -170,9 +144,6 @@ export function findSendHazard(
   if (sendsOtherThanItself(value)) return { kind: "to_json", path: "" };
   if (value instanceof Date)
     return Number.isNaN(value.getTime()) ? { kind: "not_finite", path: "" } : undefined;
-  // A boxed number is sent as its value: `Object(NaN)` as null too.
-  if (isBoxedNumber(value))
-    return Number.isFinite(sentNumber(value)) ? undefined : { kind: "not_finite", path: "" };
   if (dropsContent(value)) return { kind: "not_plain", path: "" };
   if (Array.isArray(value)) {
     const items: readonly unknown[] = value;
