@@ -1,4 +1,4 @@
-import type { ApiError, TransportVariant } from "../errors/api-error.js";
+import { httpStatusOf, type ApiError, type TransportVariant } from "../errors/api-error.js";
 
 /**
  * The code of a record whose request failed without a vendor verdict on the record: the HTTP status of a
@@ -23,8 +23,15 @@ export function vendorCode(code: string): VendorCode {
   return code as VendorCode;
 }
 
-/** The code of a failed request: its documented status as text, or its transport variant. */
+/**
+ * The code of a failed request: its documented status as text, or its transport variant; but `"429"` for
+ * any 429, as the rate limit it is whatever its body (empty, a proxy's page: `malformed`) or where the spec
+ * lists none (`undocumented`), so a caller counting rate-limited records finds them under one code.
+ */
 export function requestFailureCode(error: ApiError): RequestFailureCode {
   const status = error.status;
-  return typeof status === "number" ? `${status}` : status;
+  if (typeof status === "number") return `${status}`;
+  if ((status === "malformed" || status === "undocumented") && httpStatusOf(error) === 429)
+    return "429";
+  return status;
 }
