@@ -9,6 +9,7 @@ import {
   RECORD_TO_JSON_MESSAGE,
   UNSAFE_INTEGER_MESSAGE,
   VALUE_TO_JSON_MESSAGE,
+  isObjectOfKeys,
   isWellFormedText,
   sendsOtherThanItself,
 } from "../core/validate/sent-as-validated.js";
@@ -154,7 +155,11 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
 
 function checkParent(p: Problems, value: unknown): void {
   if (!isObject(value)) {
-    p.add(R.parent, "parent", "must be an object, { id } or { source, sourceId }");
+    p.add(
+      R.parent,
+      "parent",
+      `must be an object, { id } or { source, sourceId }, got ${kindOf(value)}`,
+    );
     return;
   }
   if (sendsOtherThanItself(value)) {
@@ -278,7 +283,7 @@ function checkClosed(
   checkKey: (key: string, value: unknown) => void,
 ): void {
   if (!isObject(value)) {
-    p.add(rule, at, `must be ${shape}`);
+    p.add(rule, at, `must be ${shape}, got ${kindOf(value)}`);
     return;
   }
   if (sendsOtherThanItself(value)) {
@@ -307,8 +312,12 @@ function notInSchema(p: Problems, path: string, key = path): void {
     );
 }
 
+/**
+ * An object JSON.stringify writes as its own fields: not an array, nor a Date (sent as its text) or a boxed
+ * value (sent bare: `5`), whose fields a check of its keys would pass unsent.
+ */
 function isObject(value: unknown): value is Obj {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return isObjectOfKeys(value);
 }
 
 /** A string field: a string of well-formed text. */

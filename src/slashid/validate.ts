@@ -155,7 +155,8 @@ interface State {
 /** Validates a person and, when it passes, builds its CSV row (cells computed once, here). */
 export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
   const state: State = { problems: new RuleProblems(), warnings: undefined, handles: 0 };
-  if (typeof person !== "object" || person === null || Array.isArray(person)) {
+  // A Date or a boxed value is no person, even with a person's fields (as JSON it is its text, or bare).
+  if (!isObjectOfKeys(person)) {
     state.problems.add(
       R.fieldType,
       "record",
@@ -213,7 +214,7 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
   if (emails !== undefined) row["slashid:emails"] = emails;
   if (phones !== undefined) row["slashid:phone_numbers"] = phones;
   if (usernames !== undefined) row["slashid:usernames"] = usernames;
-  if (person.region !== undefined) row["slashid:region"] = person.region;
+  if (typeof region === "string") row["slashid:region"] = region;
   if (groups !== undefined) row["slashid:groups"] = groups;
   if (roles !== undefined) row["slashid:roles"] = roles;
   if (attributes !== undefined) row["slashid:attributes"] = attributes;

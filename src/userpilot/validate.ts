@@ -8,6 +8,7 @@ import {
   MALFORMED_TEXT_MESSAGE,
   RECORD_TO_JSON_MESSAGE,
   VALUE_TO_JSON_MESSAGE,
+  isObjectOfKeys,
   isWellFormedText,
   sendsOtherThanItself,
   wellFormed,
@@ -113,11 +114,12 @@ const METADATA_TYPE_LIST = ((words: string[]) =>
  */
 export function validateUserpilotUser(record: unknown): readonly Rejection[] {
   const problems = new RuleProblems<UserpilotRule>();
-  if (record === null || typeof record !== "object" || Array.isArray(record)) {
+  // A Date or a boxed value holding a user_id would be sent as its text or bare, not as the fields checked.
+  if (!isObjectOfKeys(record)) {
     problems.add(R.userId, "record", `must be an object with user_id, got ${kindOf(record)}`);
     return problems.list();
   }
-  const fields = record as Record<string, unknown>;
+  const fields = record;
   if (sendsOtherThanItself(fields)) problems.add(R.toJson, "record", RECORD_TO_JSON_MESSAGE);
 
   const userId = own(fields, "user_id");

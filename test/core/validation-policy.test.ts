@@ -293,5 +293,20 @@ describe("policy 5: a boxed value (new Number(5)) is refused by every vendor, na
         expect(problems[0]?.message).toContain("boxed");
       });
     }
+    // JSON.stringify writes a record that is a boxed value bare (5), and a Date as its text: not the fields
+    // given it, which a check of its keys would pass.
+    const shells: [string, () => object, string][] = [
+      ["new Number(5)", () => Object(5) as object, "a boxed number (new Number)"],
+      ["a Date", () => new Date(0), "a Date"],
+    ];
+    for (const [what, shell, kind] of shells) {
+      it(`${name}: a record that is ${what} holding a valid record's fields is refused`, () => {
+        const problems = vendor.validate(Object.assign(shell(), vendor.valid()));
+        expect(problems).toHaveLength(1);
+        expect(problems[0]?.rule).toMatch(new RegExp(`^${name}\\.`));
+        expect(problems[0]?.message.startsWith("record: must be an object")).toBe(true);
+        expect(problems[0]?.message.endsWith(`, got ${kind}`)).toBe(true);
+      });
+    }
   }
 });

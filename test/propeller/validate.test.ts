@@ -165,6 +165,25 @@ const SCHEMA_CASES: Case[] = [
     "attributes[0].type",
   ],
   ["address not an object", (u) => (u["addresses"] = [null]), "propeller.address", "addresses[0]"],
+  // JSON.stringify sends a boxed value bare and a Date as its text, not the fields given them.
+  [
+    "address a Date holding an address's fields",
+    (u) => (u["addresses"] = [Object.assign(new Date(0), addr(u))]),
+    "propeller.address",
+    "addresses[0]",
+  ],
+  [
+    "attribute a boxed number holding an attribute's fields",
+    (u) => (u["attributes"] = [Object.assign(Object(1) as object, attr(u))]),
+    "propeller.attribute",
+    "attributes[0]",
+  ],
+  [
+    "parent a boxed number holding an id",
+    (u) => (u["parent"] = Object.assign(Object(119) as object, { id: 119 })),
+    "propeller.parent",
+    "parent",
+  ],
   [
     "address type home",
     (u) => (addr(u)["type"] = "home"),
