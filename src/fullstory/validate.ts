@@ -324,26 +324,7 @@ function otherField(state: State, key: string, kind: UserBodyKind, value: unknow
   }
   const body = BODIES[kind];
   if (!body.closed) {
-    // Sent as it is, unchecked otherwise: it must at least reach FullStory as given, with no key that could
-    // reach a prototype and no nesting (or cycle) deeper than any record may hold.
-    const unsafe = findUnsafeShape(value);
-    if (unsafe !== undefined) {
-      const forbidden = unsafe.kind === "forbidden_key";
-      add(
-        state,
-        forbidden ? R.forbiddenKey : R.nestingDepth,
-        label(`${wellFormed(key)}${unsafe.path}`),
-        forbidden ? FORBIDDEN_KEY_MESSAGE : NESTING_DEPTH_MESSAGE,
-      );
-      return;
-    }
-    const hazard: SendHazard | undefined = isWellFormedText(key)
-      ? findSendHazard(value)
-      : { kind: "malformed_text", path: "" };
-    if (hazard !== undefined) {
-      const [rule, message] = HAZARDS[hazard.kind];
-      add(state, rule, label(`${wellFormed(key)}${hazard.path}`), message);
-    }
+    uncheckedValue(state, "", key, value);
     return;
   }
   add(
@@ -354,6 +335,32 @@ function otherField(state: State, key: string, kind: UserBodyKind, value: unknow
       ...body.fields,
     ].join(", ")}`,
   );
+}
+
+/**
+ * A value sent as it is under `key` of the object at `prefix` ("" for the record, `schema.`), unchecked
+ * otherwise: it must at least reach FullStory as given, with no key that could reach a prototype and no
+ * nesting (or cycle) deeper than any record may hold.
+ */
+function uncheckedValue(state: State, prefix: string, key: string, value: unknown): void {
+  const unsafe = findUnsafeShape(value);
+  if (unsafe !== undefined) {
+    const forbidden = unsafe.kind === "forbidden_key";
+    add(
+      state,
+      forbidden ? R.forbiddenKey : R.nestingDepth,
+      label(`${prefix}${wellFormed(key)}${unsafe.path}`),
+      forbidden ? FORBIDDEN_KEY_MESSAGE : NESTING_DEPTH_MESSAGE,
+    );
+    return;
+  }
+  const hazard: SendHazard | undefined = isWellFormedText(key)
+    ? findSendHazard(value)
+    : { kind: "malformed_text", path: "" };
+  if (hazard !== undefined) {
+    const [rule, message] = HAZARDS[hazard.kind];
+    add(state, rule, label(`${prefix}${wellFormed(key)}${hazard.path}`), message);
+  }
 }
 
 function checkText(state: State, field: string, value: unknown, max: number): void {
@@ -658,9 +665,12 @@ function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
     return;
   }
   for (const key in schema) {
-    if (!isForbiddenKey(key) || !Object.prototype.hasOwnProperty.call(schema, key)) continue;
-    if (schema[key] !== undefined)
-      add(state, R.forbiddenKey, `schema.${key}`, FORBIDDEN_KEY_MESSAGE);
+    if (key === "properties" || !Object.prototype.hasOwnProperty.call(schema, key)) continue;
+    const value = schema[key];
+    if (value === undefined) continue;
+    if (isForbiddenKey(key)) add(state, R.forbiddenKey, `schema.${key}`, FORBIDDEN_KEY_MESSAGE);
+    // The schema is open: another field is sent as it is, so it must reach FullStory as validated.
+    else uncheckedValue(state, "schema.", key, value);
   }
   const declared = schema["properties"];
   if (declared === undefined) return;

@@ -311,6 +311,37 @@ const broken: Case[] = [
     names: "schema.properties: must be an object",
     schema: true,
   },
+  // A schema field other than `properties` is sent unchecked (the schema is open), so it must reach FullStory
+  // as validated: not a boxed value (sent as its valueOf answers then), a bigint (no JSON), a toJSON's
+  // result, nor a key that could reach a prototype.
+  {
+    name: "a boxed number in another schema field",
+    user: { uid: "u", schema: { properties: {}, version: Object(2) as unknown } },
+    rule: "field_type",
+    names: "schema.version: a Map, Set, RegExp, Error, promise or boxed value",
+    schema: false,
+  },
+  {
+    name: "a bigint in another schema field",
+    user: { uid: "u", schema: { properties: {}, version: 2n } },
+    rule: "field_type",
+    names: "schema.version: a bigint is not a JSON value",
+    schema: false,
+  },
+  {
+    name: "an object with a toJSON method in another schema field",
+    user: { uid: "u", schema: { notes: { a: [{ toJSON: () => "\ud800" }] } } },
+    rule: "to_json",
+    names: "schema.notes.a[0]: an object with a toJSON method",
+    schema: false,
+  },
+  {
+    name: "a nested own __proto__ key in another schema field",
+    user: parsed('{"uid":"u","schema":{"notes":{"__proto__":{"polluted":true}}}}'),
+    rule: "forbidden_key",
+    names: "schema.notes.__proto__",
+    schema: false,
+  },
   {
     name: "an own __proto__ field (as JSON.parse makes it)",
     user: parsed('{"uid":"u","__proto__":{"baseUrl":"http://evil.test"}}'),
