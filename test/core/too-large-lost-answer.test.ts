@@ -63,3 +63,17 @@ it("a token endpoint answering a 503 page over maxResponseBytes is a passing fai
   expect(report.fatal).toBeUndefined();
   expect(report).toMatchObject({ imported: 2, failed: 0 });
 });
+
+it("a 429 page over maxResponseBytes fails the record 429, the rate limit it is, and Propeller holds nothing of it", async () => {
+  const vendor = mountPropeller(server, {
+    faults: {
+      script: (call) =>
+        call.operation === "bulkUsersBySourceId" ? { answer: bigPage(429) } : undefined,
+    },
+  });
+  const report = await importUsers(client(), users(1), { chunkAttempts: 1 });
+  const [outcome] = report.outcomes;
+  expect(outcome).toMatchObject({ outcome: "failed", code: "429" });
+  expect(outcome?.outcome === "failed" && outcome.vendorMayHold).toBeFalsy();
+  expect(vendor.sim.stats()).toMatchObject({ users: 0 });
+});

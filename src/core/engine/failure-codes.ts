@@ -25,13 +25,19 @@ export function vendorCode(code: string): VendorCode {
 
 /**
  * The code of a failed request: its documented status as text, or its transport variant; but `"429"` for
- * any 429, as the rate limit it is whatever its body (empty, a proxy's page: `malformed`) or where the spec
- * lists none (`undocumented`), so a caller counting rate-limited records finds them under one code.
+ * any 429, as the rate limit it is whatever its body (empty, a proxy's page: `malformed`; one over
+ * `maxResponseBytes`: `too_large`) or where the spec lists none (`undocumented`), so a caller counting
+ * rate-limited records finds them under one code.
  */
 export function requestFailureCode(error: ApiError): RequestFailureCode {
   const status = error.status;
   if (typeof status === "number") return `${status}`;
-  if ((status === "malformed" || status === "undocumented") && httpStatusOf(error) === 429)
-    return "429";
-  return status;
+  return ANSWERED.has(status) && httpStatusOf(error) === 429 ? "429" : status;
 }
+
+/** The transport variants of an answer whose status was read, but not its body as documented. */
+const ANSWERED: ReadonlySet<TransportVariant["status"]> = new Set([
+  "malformed",
+  "undocumented",
+  "too_large",
+]);
