@@ -6,17 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { useMswServer } from "../support/msw.js";
 import { serveHostile, useHostileServers, type Action } from "./proxy-server.js";
-import { expectSound, importInto, proxiedOperations } from "./vendors-behind-proxy.js";
+import { expectSound, importInto, proxiedWrites } from "./vendors-behind-proxy.js";
 
 useMswServer();
 const running = useHostileServers();
-
-const WRITES = [
-  "createBatchImport",
-  "bulkImportPersons",
-  "bulkUsersBySourceId",
-  "bulkIdentifyUsers",
-];
 
 const head = (status: number, headers: readonly string[]) =>
   `HTTP/1.1 ${status} Answer\r\nContent-Type: application/json\r\n${headers.join("\r\n")}\r\n\r\n`;
@@ -63,9 +56,7 @@ const frames: readonly [string, Action][] = [
   ],
 ];
 
-const cases = proxiedOperations().filter(({ operation }) => WRITES.includes(operation));
-
-describe.each(cases)("$vendor.name $operation", ({ vendor, operation }) => {
+describe.each(proxiedWrites())("$vendor.name $operation", ({ vendor, operation }) => {
   it.each(frames)(
     "%s, every time: the run ends, every record once, none imported the vendor does not hold",
     async (_name, frame) => {

@@ -4,17 +4,10 @@
 import { describe, expect, it } from "vitest";
 import { useMswServer } from "../support/msw.js";
 import { serveHostile, useHostileServers, type Action } from "./proxy-server.js";
-import { expectSound, importInto, proxiedOperations } from "./vendors-behind-proxy.js";
+import { expectSound, importInto, proxiedWrites } from "./vendors-behind-proxy.js";
 
 useMswServer();
 const running = useHostileServers();
-
-const WRITES = [
-  "createBatchImport",
-  "bulkImportPersons",
-  "bulkUsersBySourceId",
-  "bulkIdentifyUsers",
-];
 
 const tooMany = (body: string, type?: string): Action => ({
   kind: "answer",
@@ -29,9 +22,7 @@ const bodies: readonly [string, Action][] = [
   ["JSON the spec does not describe", tooMany('{"detail":"slow down"}', "application/json")],
 ];
 
-const cases = proxiedOperations().filter(({ operation }) => WRITES.includes(operation));
-
-describe.each(cases)("$vendor.name $operation", ({ vendor, operation }) => {
+describe.each(proxiedWrites())("$vendor.name $operation", ({ vendor, operation }) => {
   it.each(bodies)("a 429 with %s, every time, fails each record 429", async (_name, answer) => {
     const hostile = await serveHostile(vendor.simulator(), (request) =>
       vendor.operations[operation]?.(request) ? answer : undefined,

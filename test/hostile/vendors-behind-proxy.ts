@@ -159,6 +159,18 @@ export const proxiedOperations = (all = false) =>
       .map((operation) => ({ vendor, operation })),
   );
 
+/** The operation of each vendor that carries the records to it. */
+const WRITES: readonly string[] = [
+  "createBatchImport",
+  "bulkImportPersons",
+  "bulkUsersBySourceId",
+  "bulkIdentifyUsers",
+];
+
+/** Each vendor with the operation that carries its records (see {@link proxiedOperations}). */
+export const proxiedWrites = () =>
+  proxiedOperations().filter(({ operation }) => WRITES.includes(operation));
+
 /** Runs the vendor's `importUsers` against `baseUrl`. */
 export function importInto(
   vendor: ProxiedVendor,
