@@ -262,10 +262,10 @@ describe("SecretSet: secrets echoed base64-encoded", () => {
     const debug = base64(`authorization: Basic ${key}`)
       .replace(/=+$/, "")
       .replace(/.{76}(?=.)/g, "$&\n");
-    // Lines on the secret's run; one line of its own.
+    // Lines on the secret's run (an escaped break is taken as a raw one is, so one kind is enough at this
+    // size); one line of its own.
     for (const [before, rest] of [
       ["", "\na"],
-      ["", "\\na"],
       [" ", "aaa"],
     ] as const) {
       const text = `debug ${debug}${before}${rest.repeat(4_000_000)} end`;
