@@ -32,12 +32,5 @@ export function vendorCode(code: string): VendorCode {
 export function requestFailureCode(error: ApiError): RequestFailureCode {
   const status = error.status;
   if (typeof status === "number") return `${status}`;
-  return ANSWERED.has(status) && httpStatusOf(error) === 429 ? "429" : status;
+  return httpStatusOf(error) === 429 ? "429" : status;
 }
-
-/** The transport variants of an answer whose status was read, but not its body as documented. */
-const ANSWERED: ReadonlySet<TransportVariant["status"]> = new Set([
-  "malformed",
-  "undocumented",
-  "too_large",
-]);
