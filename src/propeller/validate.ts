@@ -76,7 +76,6 @@ const ATTRIBUTE_NAME_MIN = "minLength" in ATTRIBUTE.name ? ATTRIBUTE.name.minLen
 const USER_REQUIRED: readonly string[] = rules.BulkUser.required;
 
 type Problems = RuleProblems<PropellerRule>;
-type Obj = Record<string, unknown>;
 
 /**
  * Every documented Propeller rule `record` breaks (empty when it may be sent), following specs/propeller.yaml
@@ -86,7 +85,7 @@ type Obj = Record<string, unknown>;
  */
 export function validatePropellerUser(record: unknown): readonly Rejection[] {
   const p: Problems = new RuleProblems();
-  if (!isObject(record)) {
+  if (!isObjectOfKeys(record)) {
     p.add(
       R.fieldType,
       "record",
@@ -154,7 +153,7 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
 }
 
 function checkParent(p: Problems, value: unknown): void {
-  if (!isObject(value)) {
+  if (!isObjectOfKeys(value)) {
     p.add(
       R.parent,
       "parent",
@@ -282,7 +281,7 @@ function checkClosed(
   schema: { readonly properties: object; readonly required: readonly string[] },
   checkKey: (key: string, value: unknown) => void,
 ): void {
-  if (!isObject(value)) {
+  if (!isObjectOfKeys(value)) {
     p.add(rule, at, `must be ${shape}, got ${kindOf(value)}`);
     return;
   }
@@ -310,14 +309,6 @@ function notInSchema(p: Problems, path: string, key = path): void {
       path,
       "unknown field (Propeller's schema is closed and refuses keys it does not define)",
     );
-}
-
-/**
- * An object JSON.stringify writes as its own fields: not an array, nor a Date (sent as its text) or a boxed
- * value (sent bare: `5`), whose fields a check of its keys would pass unsent.
- */
-function isObject(value: unknown): value is Obj {
-  return isObjectOfKeys(value);
 }
 
 /** A string field: a string of well-formed text. */
