@@ -218,7 +218,8 @@ function inspect(user: unknown, kind: UserBodyKind): State {
     bound: 0,
     warnings: undefined,
   };
-  // A Date or a boxed string is sent as a bare value, which makes FullStory refuse the whole batch.
+  // A Date or a boxed value is sent as a bare value (its text, what its valueOf answers), which makes FullStory
+  // refuse the whole batch.
   if (!isObjectOfKeys(user)) {
     add(state, R.fieldType, "record", `must be an object of fields, got ${kindOf(user)}`);
     return state;

@@ -1,7 +1,7 @@
-// Which of `primaryLanguage` and `language` Propeller matches a user on is unconfirmed, so records that differ
-// in either have different report keys. When Propeller's answer gives two records of one request the same id,
-// it says itself that it holds one user for both: the report must not present them as two users written as
-// sent, unsaid that the values written last replaced the others. Nor when the two records went in two requests.
+// Which of `primaryLanguage` and `language` Propeller matches a user on is unconfirmed, so records that
+// differ in either have different report keys. When Propeller's answer gives two records of one request, or
+// of two requests of one import, the same id, it says itself that it holds one user for both: the report must
+// not present them as two users written as sent, unsaid that the values written last replaced the others.
 import { expect, it } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
 import { createPropellerAdapter } from "../../src/propeller/adapter.js";

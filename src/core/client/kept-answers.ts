@@ -9,7 +9,7 @@ const standsFor = new WeakMap<Response, Response>();
 /** Each caller's middleware, and what {@link keepingAnswers} made of it: `eject` takes the same one off. */
 const kept = new WeakMap<object, Middleware>();
 
-/** Whether `response`'s body can no longer be read: read already (in part or whole), or locked by a reader. */
+/** Whether `response`'s body can no longer be read: read (in part or whole), or locked by a reader. */
 export function bodyUnreadable(response: Response): boolean {
   return response.bodyUsed || response.body?.locked === true;
 }
