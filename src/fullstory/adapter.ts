@@ -26,6 +26,7 @@ import {
 import { tooLongToBuild } from "../core/engine/chunk-body.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
+import { perRun } from "../core/engine/per-run.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
 import { planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
@@ -200,15 +201,11 @@ export function createFullStoryAdapter(
   // The jobs creates were answered with, and the Idempotency-Key each was sent under: kept across the runs
   // an adapter given to runImport again makes, as a job is only ever the answer to the key it was made for.
   const followedJobs = new Map<string, string>();
-  // The jobs chunks of earlier runs followed, read from the journal once per run (each has its own signal),
-  // when first needed: an adapter given to runImport again may be given another journal, or none.
-  const journalJobs = new WeakMap<AbortSignal, ReadonlySet<string>>();
-  const journalJobsOf = (context: ChunkContext): ReadonlySet<string> => {
-    let jobs = journalJobs.get(context.signal);
-    if (jobs === undefined)
-      journalJobs.set(context.signal, (jobs = new Set(context.savedByAnyChunk("jobId"))));
-    return jobs;
-  };
+  // The jobs chunks of earlier runs followed, read from the journal once per run, when first needed: an
+  // adapter given to runImport again may be given another journal, or none.
+  const journalJobsOf = perRun(
+    (context): ReadonlySet<string> => new Set(context.savedByAnyChunk("jobId")),
+  );
   // When each key was first sent, on the monotonic clock, beside its wall-clock `keySavedAt`: the older of the
   // two ages counts. A wall clock set back must not make a day-old key look fresh; a machine suspended for a
   // day, which the monotonic clock does not see (and which looks like a wall clock moved forward), must not

@@ -19,6 +19,7 @@ import {
 } from "../core/engine/chunk-outcomes.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { sameOutcomes } from "../core/engine/outcomes.js";
+import { perRun } from "../core/engine/per-run.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import { wholeNumberOption } from "../core/options.js";
 import { validatedBy } from "../core/validate/validated-by.js";
@@ -94,14 +95,8 @@ export function createPropellerAdapter(
     PROPELLER_MAX_CHUNK_RECORDS,
     USERS.maxItems === undefined ? {} : { max: USERS.maxItems },
   );
-  // The ids of each import run the adapter serves, by the run's signal (one for all its chunks): a run, and
-  // its memory, ends with it, and two runs at once do not take each other's ids for their own.
-  const runs = new WeakMap<AbortSignal, IdsOfRun>();
-  const idsOf = (signal: AbortSignal): IdsOfRun => {
-    let ids = runs.get(signal);
-    if (ids === undefined) runs.set(signal, (ids = new IdsOfRun()));
-    return ids;
-  };
+  // Two runs at once do not take each other's ids for their own.
+  const idsOf = perRun(() => new IdsOfRun());
   return {
     vendor: "propeller",
     destination: client.destination,
@@ -118,7 +113,7 @@ export function createPropellerAdapter(
     keyOf: propellerKeyOf,
     validate: validatedBy<PropellerUser>(validatePropellerUser),
     serialize: (item) => JSON.stringify(item),
-    send: (chunk, context) => sendChunk(client, chunk, context, idsOf(context.signal)),
+    send: (chunk, context) => sendChunk(client, chunk, context, idsOf(context)),
   };
 }
 

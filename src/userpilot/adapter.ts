@@ -1,4 +1,5 @@
 import type { ImportAdapter } from "../core/engine/adapter.js";
+import { perRun } from "../core/engine/per-run.js";
 import { pollSettings } from "../core/engine/poll-settings.js";
 import { booleanOption, durationOption, wholeNumberOption } from "../core/options.js";
 import { validatedBy } from "../core/validate/validated-by.js";
@@ -139,9 +140,9 @@ export function createUserpilotAdapter(
     soleImporter: booleanOption("soleImporter", options.soleImporter, false),
   };
   const known = jobsFollowedWith(client);
-  // Per import (each run has its own signal): an adapter given to runImport again starts a new import, which
-  // waits out a running job in full again.
-  const queues = new WeakMap<AbortSignal, JobQueue>();
+  // Per import: an adapter given to runImport again starts a new import, which waits out a running job in
+  // full again.
+  const queueOf = perRun((): JobQueue => ({ stuck: undefined }));
   const bodyBytes = wholeNumberOption(
     "maxBodyBytes",
     options.maxBodyBytes,
@@ -172,9 +173,7 @@ export function createUserpilotAdapter(
     validate: validatedBy<UserpilotUser>(validateUserpilotUser),
     serialize: (item) => JSON.stringify(item),
     send: async (chunk, context) => {
-      let queue = queues.get(context.signal);
-      if (queue === undefined) queues.set(context.signal, (queue = { stuck: undefined }));
-      const run = new ChunkRun(client, settings, known, queue, chunk, context);
+      const run = new ChunkRun(client, settings, known, queueOf(context), chunk, context);
       const result = await run.follow(0, chunk.items.length);
       // A replay that polled the job or searched the list for it sent no user: not counted as a send.
       if (!run.posted) context.followedUpOnly?.();
