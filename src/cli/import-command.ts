@@ -1,6 +1,11 @@
 import { constants, type Stats } from "node:fs";
 import { access, stat } from "node:fs/promises";
-import { hasQueryOrFragment, hasUserinfo, isHttpUrl } from "../core/client/base-url.js";
+import {
+  hasQueryOrFragment,
+  hasUserinfo,
+  isHttpUrl,
+  sendsInClearText,
+} from "../core/client/base-url.js";
 import type { CommonClientOptions } from "../core/client/options.js";
 import type { ImportAdapter, Rejection } from "../core/engine/adapter.js";
 import { runImport, type ImportOptions } from "../core/engine/engine.js";
@@ -96,6 +101,14 @@ export async function importCommand(args: ImportFlags): Promise<number> {
 
   const dry = args.flags["dry-run"] === true;
   const { adapter, options } = configure(vendor, args, dry);
+  const baseUrl = args.flags["base-url"];
+  // Not refused: a plain-http proxy on a trusted network is a real setup. A dry run says it as well, since it
+  // tells what the import would do.
+  if (typeof baseUrl === "string" && sendsInClearText(baseUrl))
+    args.stderr.write(
+      `bulk-user-import: warning: --base-url is plain http to ${forTerminal(args.scrub(new URL(baseUrl).host))}: ` +
+        `the vendor's credentials would cross the network unencrypted; use https unless the network is trusted\n`,
+    );
   if (dry) {
     // A dry run sends nothing, so it has no outcomes to report: an empty or partial report file would pass
     // for an import's.

@@ -110,3 +110,45 @@ describe("a base URL with a query or a fragment", () => {
     expect(existsSync(journal)).toBe(false);
   });
 });
+
+describe("a plain http base URL", () => {
+  const file = useTempDir("bui-base-url-clear-");
+  const serve = useServedSimulators();
+
+  // Credentials sent over plain http to another machine are readable on the way; nothing said so.
+  it("to another machine is warned of, in a dry run too", async () => {
+    const input = file("users.ndjson", ndjson(fullStoryUsers(2)));
+    for (const host of ["192.0.2.7:8080", "proxy.example"]) {
+      const result = await cli([
+        ...["import", "fullstory", input, "--dry-run", "--base-url", `http://${host}`],
+        ...["--api-key", CREDS.apiKey],
+      ]);
+      expect(result.code, result.all).toBe(0);
+      expect(result.stderr).toContain(`--base-url is plain http to ${host}`);
+    }
+  });
+
+  it("to this machine's loopback, or https anywhere, is not", async () => {
+    const input = file("users.ndjson", ndjson(fullStoryUsers(2)));
+    const { url } = await serve(createFullStorySimulator({ apiKey: CREDS.apiKey }));
+    const loopback = await cli([
+      "import",
+      "fullstory",
+      input,
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+    ]);
+    expect(loopback.code, loopback.all).toBe(0);
+    for (const baseUrl of ["http://localhost:9", "http://[::1]:9", "https://proxy.example"]) {
+      const result = await cli([
+        ...["import", "fullstory", input, "--dry-run", "--base-url", baseUrl],
+        ...["--api-key", CREDS.apiKey],
+      ]);
+      expect(result.code, result.all).toBe(0);
+      expect(result.all).not.toContain("plain http");
+    }
+    expect(loopback.all).not.toContain("plain http");
+  });
+});

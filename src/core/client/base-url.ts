@@ -40,6 +40,19 @@ export function isHttpUrl(url: string): boolean {
   return httpUrl(url) !== undefined;
 }
 
+/**
+ * Whether credentials sent to `url` would cross a network unencrypted: plain http to a host other than this
+ * machine's loopback (`localhost`, `127.x.x.x`, `[::1]`), where a simulator or a local proxy is expected.
+ */
+export function sendsInClearText(url: string): boolean {
+  const parsed = httpUrl(url);
+  if (parsed?.protocol !== "http:") return false;
+  const host = parsed.hostname.toLowerCase();
+  const loopback =
+    host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127\./.test(host);
+  return !loopback;
+}
+
 function httpUrl(url: string): URL | undefined {
   try {
     const parsed = new URL(url);
