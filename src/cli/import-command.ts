@@ -266,11 +266,11 @@ function configure(
   const { maxRecords, maxConcurrency } = adapter.limits;
   if (chunkRecords !== undefined && chunkRecords > maxRecords)
     throw new ConfigError(
-      `--chunk-size ${chunkRecords} is above ${vendor.name}'s limit of ${maxRecords} records per request`,
+      `--chunk-size ${chunkRecords} is above the ${vendor.name} adapter's limit of ${maxRecords} records per request`,
     );
   if (concurrency !== undefined && maxConcurrency !== undefined && concurrency > maxConcurrency)
     throw new ConfigError(
-      `--concurrency ${concurrency} is above ${vendor.name}'s limit of ${maxConcurrency} requests in flight`,
+      `--concurrency ${concurrency} is above the ${vendor.name} adapter's limit of ${maxConcurrency} requests in flight`,
     );
   return {
     adapter,

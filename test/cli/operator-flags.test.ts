@@ -171,32 +171,36 @@ describe("--chunk-size and --concurrency above the vendor's limit", () => {
     {
       vendor: "fullstory",
       flags: ["--chunk-size", "50001"],
-      message: "--chunk-size 50001 is above fullstory's limit of 50000 records per request",
+      message:
+        "--chunk-size 50001 is above the fullstory adapter's limit of 50000 records per request",
     },
     {
       vendor: "fullstory",
       flags: ["--concurrency", "101"],
-      message: "--concurrency 101 is above fullstory's limit of 100 requests in flight",
+      message: "--concurrency 101 is above the fullstory adapter's limit of 100 requests in flight",
     },
     {
       vendor: "userpilot",
       flags: ["--concurrency", "2"],
-      message: "--concurrency 2 is above userpilot's limit of 1 requests in flight",
+      message: "--concurrency 2 is above the userpilot adapter's limit of 1 requests in flight",
     },
     {
       vendor: "userpilot",
       flags: ["--chunk-size", "10001"],
-      message: "--chunk-size 10001 is above userpilot's limit of 10000 records per request",
+      message:
+        "--chunk-size 10001 is above the userpilot adapter's limit of 10000 records per request",
     },
     {
       vendor: "slashid",
       flags: ["--chunk-size", "10001"],
-      message: "--chunk-size 10001 is above slashid's limit of 10000 records per request",
+      message:
+        "--chunk-size 10001 is above the slashid adapter's limit of 10000 records per request",
     },
     {
       vendor: "propeller",
       flags: ["--chunk-size", "10001"],
-      message: "--chunk-size 10001 is above propeller's limit of 10000 records per request",
+      message:
+        "--chunk-size 10001 is above the propeller adapter's limit of 10000 records per request",
     },
   ];
   for (const c of cases) {

@@ -130,7 +130,7 @@ describe("importUsers", () => {
   it("never runs two jobs at once: more concurrency is refused, naming the limit", async () => {
     const up = vendor();
     await expect(run(users(12), { chunkRecords: 3, concurrency: 8 })).rejects.toThrow(
-      /concurrency: 8 is above userpilot's limit of requests in flight, 1/,
+      /concurrency: 8 is above the userpilot adapter's limit of requests in flight, 1/,
     );
     expect(up.log).toEqual([]);
     const report = await run(users(12), { chunkRecords: 3, concurrency: 1 });

@@ -110,13 +110,13 @@ export async function runImport<Input, Wire>(
     "chunkRecords",
     options.chunkRecords === undefined ? adapter.defaults.chunkRecords : options.chunkRecords,
     adapter.limits.maxRecords,
-    `${adapter.vendor}'s limit of records per request`,
+    `the ${adapter.vendor} adapter's limit of records per request`,
   );
   const concurrency = withinLimit(
     "concurrency",
     options.concurrency === undefined ? adapter.defaults.concurrency : options.concurrency,
     adapter.limits.maxConcurrency ?? Number.MAX_SAFE_INTEGER,
-    `${adapter.vendor}'s limit of requests in flight`,
+    `the ${adapter.vendor} adapter's limit of requests in flight`,
   );
   const maxBytes = adapter.serialize === undefined ? undefined : adapter.limits.maxBytes;
   const progressEvery = wholeNumberOption("progressEvery", options.progressEvery, 1000);
