@@ -68,6 +68,23 @@ export function booleanOption(name: string, value: unknown, fallback: boolean): 
 }
 
 /**
+ * `value` when it is one of `choices`, `fallback` when it is undefined: another text (a typo, a JavaScript
+ * caller's guess) would otherwise be taken for one of them.
+ * @throws RangeError `<name>: expected one of "<choice>", …, got <value>`.
+ */
+export function choiceOption<Choice extends string>(
+  name: string,
+  value: unknown,
+  choices: readonly Choice[],
+  fallback: Choice,
+): Choice {
+  if (value === undefined) return fallback;
+  if ((choices as readonly unknown[]).includes(value)) return value as Choice;
+  const expected = choices.map((choice) => `"${choice}"`).join(", ");
+  throw new RangeError(`${name}: expected one of ${expected}, got ${show(value)}`);
+}
+
+/**
  * Checks that a callback option, when given, is a function.
  * @throws TypeError `<name>: expected a function, got <value>`.
  */

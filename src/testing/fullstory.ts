@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";
 import type { FullStorySchemaType } from "../fullstory/validate.js";
-import { durationOption, show, wholeNumberOption as whole } from "../core/options.js";
+import { choiceOption, durationOption, wholeNumberOption as whole } from "../core/options.js";
 import { json } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import { jobClock } from "./kit/job-clock.js";
@@ -118,7 +118,8 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   const processingMs = durationOption("processingMs", options.processingMs, undefined, { min: 0 });
   const clock = jobClock(options);
   const { now } = clock;
-  const recent = retentionOption(options.retention) === "recent";
+  const recent =
+    choiceOption("retention", options.retention, ["all", "recent"], "all") === "recent";
   const recentJobs = whole("recentJobs", options.recentJobs, 8, { min: 0 });
   const pageSize = whole("pageSize", options.pageSize, 1000);
   const maxInProgressJobs = whole("maxInProgressJobs", options.maxInProgressJobs, 200);
@@ -426,9 +427,4 @@ function recordKey(item: BatchItem): string {
   if (item.uid !== undefined) return `uid:${item.uid}`;
   if (item.id !== undefined) return `id:${item.id}`;
   return item.email !== undefined ? `email:${item.email}` : `item:${JSON.stringify(item)}`;
-}
-
-function retentionOption(value: unknown): "all" | "recent" {
-  if (value === undefined || value === "all" || value === "recent") return value ?? "all";
-  throw new RangeError(`retention: expected "all" or "recent", got ${show(value)}`);
 }

@@ -22,7 +22,7 @@ import {
   SLASHID_CONFIRMED_COLUMNS,
   SLASHID_REGIONS,
 } from "../slashid/records.js";
-import { wholeNumberOption } from "../core/options.js";
+import { choiceOption, wholeNumberOption } from "../core/options.js";
 import { json, type FaultOptions } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import { createSimulatorKit, type OperationCall } from "./kit/simulator-kit.js";
@@ -138,11 +138,9 @@ const documented = (operation: string, status: number) =>
  */
 export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
   const apiKey = options.apiKey ?? "sim-key";
-  const refuseExisting = (options.existingPersons ?? "refuse") === "refuse";
-  if (!refuseExisting && options.existingPersons !== "upsert")
-    throw new RangeError(
-      `existingPersons: expected "refuse" or "upsert", got ${options.existingPersons}`,
-    );
+  const refuseExisting =
+    choiceOption("existingPersons", options.existingPersons, ["refuse", "upsert"], "refuse") ===
+    "refuse";
   wholeNumberOption("pricingTierLimit", options.pricingTierLimit, undefined, { min: 0 });
   const kit = createSimulatorKit({
     vendor: "slashid",

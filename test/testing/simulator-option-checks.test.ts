@@ -28,7 +28,7 @@ describe("simulator options", () => {
       Number.NaN,
       "processingMs: expected a duration in ms from 0 to 2147483647, got NaN",
     ],
-    ["retention", "newest", 'retention: expected "all" or "recent", got "newest"'],
+    ["retention", "newest", 'retention: expected one of "all", "recent", got "newest"'],
     ["rowsPerMinute", Number.NaN, "rowsPerMinute: expected a rate above 0, got NaN"],
     ["rowsPerMinute", -60, "rowsPerMinute: expected a rate above 0, got -60"],
   ])("fullstory refuses %s = %s", (name, value, message) => {
@@ -58,7 +58,7 @@ describe("simulator options", () => {
       "pricingTierLimit: expected a whole number ≥ 0, got -1",
     );
     expect(() => createSlashIdSimulator(untyped({ existingPersons: "update" }))).toThrow(
-      'existingPersons: expected "refuse" or "upsert", got update',
+      'existingPersons: expected one of "refuse", "upsert", got "update"',
     );
     expect(() => createSlashIdSimulator({ faults: { slowMs: -1 } })).toThrow(
       "faults.slowMs: expected a duration in ms from 0 to 2147483647, got -1",

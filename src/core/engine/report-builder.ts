@@ -1,4 +1,4 @@
-import { textStart } from "../cut-text.js";
+import { choiceOption } from "../options.js";
 import { monotonicNow } from "../time.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 
@@ -14,13 +14,7 @@ const KEEP_OUTCOMES = ["all", "problems", "none"] as const satisfies readonly Ke
  * @throws RangeError `keepOutcomes: expected one of "all", "problems", "none", got <value>`.
  */
 export function keepOutcomesOption(value: KeepOutcomes | undefined): KeepOutcomes {
-  if (value === undefined) return "all";
-  if ((KEEP_OUTCOMES as readonly unknown[]).includes(value)) return value;
-  const given: unknown = value;
-  const shown = typeof given === "string" ? JSON.stringify(textStart(given, 40)) : String(given);
-  throw new RangeError(
-    `keepOutcomes: expected one of ${KEEP_OUTCOMES.map((k) => `"${k}"`).join(", ")}, got ${shown}`,
-  );
+  return choiceOption("keepOutcomes", value, KEEP_OUTCOMES, "all");
 }
 
 /** Collects outcomes and counts; every record read is counted exactly once, whatever became of it. */
