@@ -118,7 +118,12 @@ describe("a plain http base URL", () => {
   // Credentials sent over plain http to another machine are readable on the way; nothing said so.
   it("to another machine is warned of, in a dry run too", async () => {
     const input = file("users.ndjson", ndjson(fullStoryUsers(2)));
-    for (const host of ["192.0.2.7:8080", "proxy.example"]) {
+    for (const host of [
+      "192.0.2.7:8080",
+      "proxy.example",
+      "127.0.0.1.nip.io",
+      "localhost.example",
+    ]) {
       const result = await cli([
         ...["import", "fullstory", input, "--dry-run", "--base-url", `http://${host}`],
         ...["--api-key", CREDS.apiKey],
@@ -141,7 +146,12 @@ describe("a plain http base URL", () => {
       CREDS.apiKey,
     ]);
     expect(loopback.code, loopback.all).toBe(0);
-    for (const baseUrl of ["http://localhost:9", "http://[::1]:9", "https://proxy.example"]) {
+    for (const baseUrl of [
+      "http://localhost:9",
+      "http://[::1]:9",
+      "http://127.1:9",
+      "https://proxy.example",
+    ]) {
       const result = await cli([
         ...["import", "fullstory", input, "--dry-run", "--base-url", baseUrl],
         ...["--api-key", CREDS.apiKey],

@@ -1,3 +1,4 @@
+import { isIPv4 } from "node:net";
 /**
  * Whether a URL names a user or password (`http://user:password@host`). fetch refuses such a URL with an
  * error that quotes it whole, and a base URL is printed as a client's destination, so the password would
@@ -47,9 +48,10 @@ export function isHttpUrl(url: string): boolean {
 export function sendsInClearText(url: string): boolean {
   const parsed = httpUrl(url);
   if (parsed?.protocol !== "http:") return false;
-  const host = parsed.hostname.toLowerCase();
+  const host = parsed.hostname;
+  // The URL parser writes every IPv4 form (`127.1`, `0x7f000001`) dotted; `127.evil.example` is a name.
   const loopback =
-    host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127\./.test(host);
+    host === "localhost" || host === "[::1]" || (isIPv4(host) && host.startsWith("127."));
   return !loopback;
 }
 
