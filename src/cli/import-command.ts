@@ -11,6 +11,8 @@ import type { ImportAdapter, Rejection } from "../core/engine/adapter.js";
 import { runImport, type ImportOptions } from "../core/engine/engine.js";
 import { JournalError } from "../core/engine/journal.js";
 import { JournalLock } from "../core/engine/journal-lock.js";
+import { KeyIndex } from "../core/engine/key-index.js";
+import { repeatOf, repeatWarning } from "../core/engine/repeated-records.js";
 import type { ImportReport } from "../core/engine/report.js";
 import { errorCode } from "../core/errors/error-code.js";
 import { durationFlag, wholeFlag, type Flags } from "./flag-values.js";
@@ -437,15 +439,26 @@ async function dryRun(
   const read = untilAborted(records, args.signal, () => {
     stopped = true;
   });
+  // As in an import: a record that repeats an earlier one's user is sent with a warning that says so.
+  const seenKeys = new KeyIndex();
   try {
     for await (const record of read) {
       const index = total++;
-      const { problems, warnings } =
+      const checked =
         record instanceof UnreadableRecord
           ? { problems: [unreadable(record)], warnings: [] }
           : asImported(adapter, record);
-      if (problems.length === 0 && warnings.length === 0) continue;
+      const { problems } = checked;
       const key = adapter.keyOf(record, index);
+      const repeat =
+        checked.item === undefined
+          ? undefined
+          : repeatOf(seenKeys, adapter, key, checked.item, index);
+      const warnings =
+        repeat === undefined
+          ? checked.warnings
+          : [repeatWarning(adapter.vendor, repeat, key), ...checked.warnings];
+      if (problems.length === 0 && warnings.length === 0) continue;
       const say = (line: string) =>
         args.stdout.write(forTerminal(`record ${index} (${key}): ${line}`) + "\n");
       if (problems.length > 0) {
@@ -484,10 +497,10 @@ async function dryRun(
 function asImported(
   adapter: ImportAdapter<unknown, unknown>,
   record: unknown,
-): { problems: readonly Rejection[]; warnings: readonly string[] } {
+): { problems: readonly Rejection[]; warnings: readonly string[]; item?: unknown } {
   const checked = adapter.validate(record);
   if (!checked.ok) return { problems: checked.problems, warnings: [] };
-  const sent = { problems: [], warnings: checked.warnings ?? [] };
+  const sent = { problems: [], warnings: checked.warnings ?? [], item: checked.item };
   const { maxBytes, framing } = adapter.limits;
   if (maxBytes === undefined || adapter.serialize === undefined) return sent;
   const bytes = (framing?.envelope ?? 0) + Buffer.byteLength(adapter.serialize(checked.item));

@@ -133,4 +133,32 @@ describe("--dry-run shows what an import would send with a warning", () => {
       /^record 0 \(big\): warning: properties\.address: a nested object of 9023 bytes as JSON text/m,
     );
   });
+
+  it("warns of a record that repeats an earlier one's user, as the import's outcome does", async () => {
+    const [a, b] = fullStoryUsers(2);
+    const [p, q] = slashIdPersons(2);
+    const users = file("repeats.ndjson", ndjson([a, b, { ...a, display_name: "Again" }]));
+    // Another key (its first email), but an email of the first person too: SlashID's same person.
+    const persons = file(
+      "repeats-persons.ndjson",
+      ndjson([p, q, { emails: ["other@example.com", ...(p?.emails ?? [])] }]),
+    );
+
+    const fullstory = await cli(["import", "fullstory", users, "--dry-run"]);
+    const slashid = await cli(["import", "slashid", persons, "--dry-run"]);
+
+    expect(fullstory.code).toBe(0);
+    expect(fullstory.stdout).toContain(
+      `record 2 (${a?.uid}): warning: record 0 of the input has the same key (${a?.uid}): ` +
+        "where both are written, fullstory keeps one user, with the values written last",
+    );
+    expect(fullstory.stdout).toContain(
+      "dry run: 3 records, 3 valid (1 with a warning), 0 rejected; nothing was sent",
+    );
+    expect(slashid.code).toBe(0);
+    expect(slashid.stdout).toContain(
+      "record 2 (other@example.com): warning: record 0 of the input is the same user at slashid " +
+        "(they share an identity)",
+    );
+  });
 });

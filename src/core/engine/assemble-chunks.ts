@@ -2,6 +2,7 @@ import { types } from "node:util";
 import type { ImportAdapter, Rejection, Validation } from "./adapter.js";
 import { stopReason, type ChunkDispatcher } from "./chunk-dispatcher.js";
 import { KeyIndex } from "./key-index.js";
+import { repeatOf } from "./repeated-records.js";
 import { emptyChunk } from "./pending-chunk.js";
 import type { ReportBuilder } from "./report-builder.js";
 import { shortened } from "../cut-text.js";
@@ -177,20 +178,12 @@ export async function assembleChunks<Input, Wire>(
           pending = emptyChunk();
         }
         const item = copy ?? checked.item;
-        // Every key is remembered, the one an adapter makes up for a record without one (`#<index>`) too:
-        // made-up keys never repeat among themselves, and a real key may read alike (a Userpilot user_id
-        // "#5" of record 5), whose later repeat is a duplicate like any other.
-        const sameKey = seenKeys.seen(key, recordIndex);
-        // Where the vendor knows a user by its identities, they alone say who is the same user: a key is text
-        // for people, which two different identities may share (SlashID: a username equal to an email).
-        const earlier =
-          adapter.identitiesOf === undefined
-            ? sameKey
-            : sharedIdentity(seenKeys, adapter.identitiesOf(item), recordIndex);
-        if (earlier !== undefined) {
+        const repeat = repeatOf(seenKeys, adapter, key, item, recordIndex);
+        if (repeat !== undefined) {
           report.count("duplicate_keys");
-          (pending.duplicateOf ??= new Map()).set(pending.items.length, earlier);
-          if (sameKey !== earlier) (pending.sharesIdentity ??= new Set()).add(pending.items.length);
+          (pending.duplicateOf ??= new Map()).set(pending.items.length, repeat.earlier);
+          if (repeat.sharesIdentity)
+            (pending.sharesIdentity ??= new Set()).add(pending.items.length);
         }
         if (checked.warnings !== undefined && checked.warnings.length > 0) {
           (pending.warnings ??= new Map()).set(pending.items.length, checked.warnings.join("; "));
@@ -249,26 +242,6 @@ function inputErrorOf(adapter: { scrub(text: string): string }, error: unknown):
     return "the input broke off with an error that cannot be shown";
   }
 }
-
-/**
- * The first earlier record that has one of `identities`. Every identity is remembered, even once one matched:
- * a later record may share any of them.
- */
-function sharedIdentity(
-  seenKeys: KeyIndex,
-  identities: Iterable<string>,
-  recordIndex: number,
-): number | undefined {
-  let shared: number | undefined;
-  for (const identity of identities) {
-    const first = seenKeys.seen(`${IDENTITY}${identity}`, recordIndex);
-    if (first !== undefined && first !== recordIndex) shared ??= first;
-  }
-  return shared;
-}
-
-/** Puts identities apart from keys in the key index: a key is not the identity of the same text. */
-const IDENTITY = "\u0000";
 
 /** Records read between two turns of the event loop while chunks are in flight. */
 const YIELD_EVERY = 1000;

@@ -2,6 +2,7 @@ import type { ItemOutcome } from "./adapter.js";
 import { NO_OUTCOME } from "./outcomes.js";
 import type { PendingChunk } from "./pending-chunk.js";
 import type { ReportBuilder } from "./report-builder.js";
+import { repeatWarning } from "./repeated-records.js";
 
 /**
  * Records each item's outcome in the report, with what the reader learnt about it (a duplicate key, a
@@ -42,7 +43,11 @@ export function settleChunk(
         : [
             earlier === undefined
               ? undefined
-              : `record ${earlier} of the input ${sharesIdentity?.has(i) === true ? `is the same user at ${vendor} (they share an identity)` : `has the same key (${key})`}: where both are written, ${vendor} keeps one user, with the values written last`,
+              : repeatWarning(
+                  vendor,
+                  { earlier, sharesIdentity: sharesIdentity?.has(i) === true },
+                  key,
+                ),
             warned,
             outcome.note,
           ]
