@@ -414,12 +414,24 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   // An empty file holds no array, as much as one holding an object does; it is not an array of no records.
   if (!checkedRoot) throw new Error(`${file}: not a JSON array of records (the file is empty)`);
   // Without end(), a file cut off part-way reads as the records it had, silently.
-  if (failure === undefined && !(parser.isEnded && values.isEnded)) parser.end();
+  let cutOff = false;
+  if (failure === undefined && !(parser.isEnded && values.isEnded)) {
+    parser.end();
+    // Only a file that stops before its array closes fails at its end: the parser's words for it ("Parser
+    // ended in mid-parsing (state: VALUE)") do not tell a person their file was cut off.
+    cutOff = failure !== undefined;
+  }
   yield* ready.splice(0);
   // A broken file stops reading where it breaks: what came before is imported, the rest is named in the error.
   if (failure !== undefined)
-    throw new Error(`${file}: not a JSON array of records: ${streamSyntaxProblem(failure)}`);
+    throw new Error(
+      `${file}: not a JSON array of records: ${cutOff ? CUT_OFF_ARRAY : streamSyntaxProblem(failure)}`,
+    );
 }
+
+const CUT_OFF_ARRAY =
+  "the file ends before its array does (was the file cut off as it was written or copied?); " +
+  "the records before the cut were read";
 
 /** The tokenizer's complaint of a character it did not expect, which names the byte at the file's offset. */
 const UNEXPECTED_BYTE = /^Unexpected "." at chunk position "\d+" \(absolute position "(\d+)"\)/s;

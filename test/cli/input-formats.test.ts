@@ -110,7 +110,10 @@ describe(".json array", () => {
     const result = await cli(["import", "fullstory", input, "--base-url", url, ...FULLSTORY]);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`bulk-user-import: ${input}: not a JSON array of records:`);
+    expect(result.stderr).toContain(
+      `bulk-user-import: ${input}: not a JSON array of records: the file ends before its array does ` +
+        "(was the file cut off as it was written or copied?)",
+    );
   });
 
   it("a truncated array: the records before the break are imported", async () => {
