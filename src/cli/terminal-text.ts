@@ -6,12 +6,13 @@
  * them, zero-width spaces, a soft hyphen, byte order marks, tag characters, so that `column "\ufeffuid" names
  * no field` does not read as `"uid"`. Kept: the joiners and variation selectors that emoji and scripts are
  * written with (U+200C, U+200D, Mongolian's, U+FE00 to U+FE0F, U+E0100 to U+E01EF), and the tags of a
- * subdivision flag (England's: a black flag, tag letters, a cancel tag). A backslash is kept
- * (paths on Windows), so a key holding the text `\x1b` looks like an escaped ESC: harmless.
+ * subdivision flag (England's: a black flag, tag letters, a cancel tag). A lone UTF-16 surrogate, which a
+ * terminal gets as U+FFFD, is shown as its escape too: keys that differ only there would print alike. A
+ * backslash is kept (paths on Windows), so a key holding the text `\x1b` looks like an escaped ESC: harmless.
  */
 const UNSHOWABLE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}|[\u0000-\u001f\u007f-\u009f\u2028\u2029]|(?!\u200c|\u200d|[\u180b-\u180d\u180f]|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}])\p{Default_Ignorable_Code_Point}/gu;
+  /\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}|[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]|(?!\u200c|\u200d|[\u180b-\u180d\u180f]|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}])\p{Default_Ignorable_Code_Point}/gu;
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 

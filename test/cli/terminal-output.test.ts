@@ -47,6 +47,13 @@ describe("forTerminal", () => {
     expect(forTerminal("\u{1f3f4}\u{e0041}x")).toBe("\u{1f3f4}\\u{e0041}x");
   });
 
+  it("shows a lone UTF-16 surrogate as an escape, which a terminal would show as U+FFFD", () => {
+    // Two keys that differ only there, and a key holding U+FFFD itself, would print alike.
+    expect(forTerminal("a\ud800b\udfffc\ufffd")).toBe("a\\ud800b\\udfffc\ufffd");
+    // A pair is one character, kept.
+    expect(forTerminal("\ud83d\ude42")).toBe("🙂");
+  });
+
   it("keeps any other text as it is", () => {
     // The joiners of an emoji sequence and of a Persian word, variation selectors (of emoji, of CJK, of
     // Mongolian), and a subdivision flag's tags, included.
