@@ -410,7 +410,14 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   // Only a file read to its end can end inside a character: one whose reading stopped at a break has the rest
   // of the character it was cut in unread.
   const cut = failure === undefined ? utf8.end() : undefined;
-  if (cut !== undefined) throw notUtf8(file, cut);
+  if (cut !== undefined) {
+    // A copy cut off part-way stops at any byte, which may be inside a character (a name's é): such a file is
+    // UTF-8, and "save the file as UTF-8" would hide that it was cut (an .ndjson file's error says so too).
+    // Past the array's end, the broken character is all there is to name.
+    if (checkedRoot && !parser.isEnded)
+      throw new Error(`${file}: not a JSON array of records: ${CUT_OFF_ARRAY}`);
+    throw notUtf8(file, cut);
+  }
   // An empty file holds no array, as much as one holding an object does; it is not an array of no records.
   if (!checkedRoot) throw new Error(`${file}: not a JSON array of records (the file is empty)`);
   // Without end(), a file cut off part-way reads as the records it had, silently.

@@ -1,4 +1,5 @@
 // The input formats the import command reads (.ndjson/.jsonl, a streamed .json array, .csv), and --dry-run.
+import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   createFullStorySimulator,
@@ -132,6 +133,22 @@ describe(".json array", () => {
       "cut2-3",
       "cut2-4",
     ]);
+  });
+
+  it("a truncated array cut inside a character: the error says it was cut, not that it is not UTF-8", async () => {
+    const text = Buffer.from(JSON.stringify([{ uid: "a" }, { uid: "b", display_name: "Zoë" }]));
+    // Up to the first of ë's two bytes: a copy cut off at any byte may stop inside a character.
+    const input = file("truncated-char.json");
+    writeFileSync(input, text.subarray(0, text.indexOf("ë") + 1));
+
+    const result = await cli(["import", "fullstory", input, "--dry-run"]);
+
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain("dry run: 1 records, 1 valid");
+    expect(result.stderr).toContain(
+      `bulk-user-import: ${input}: not a JSON array of records: the file ends before its array does ` +
+        "(was the file cut off as it was written or copied?)",
+    );
   });
 
   it("a .json object instead of an array is refused as not an array", async () => {
