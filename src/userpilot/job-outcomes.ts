@@ -71,27 +71,75 @@ export function completedOutcome(
   sent: number,
   scrub: (text: string) => string,
 ): Outcome {
+  const notes = [rowsNote(jobId, job, sent, scrub), errorsNote(jobId, job, scrub)].filter(
+    (note) => note !== undefined,
+  );
+  return notes.length === 0 ? { ok: true } : { ok: true, note: notes.join("; ") };
+}
+
+/** Why a completed job's row counts leave open that it skipped this user, if they do. */
+function rowsNote(
+  jobId: string,
+  job: Record<string, unknown>,
+  sent: number,
+  scrub: (text: string) => string,
+): string | undefined {
   const completed = job["completed_rows"];
   const total = job["total_rows"];
   const [field, done] =
     completed === undefined || completed === null
       ? ["total_rows", total]
       : ["completed_rows", completed];
-  if (done === undefined || done === null) return { ok: true };
+  if (done === undefined || done === null) return undefined;
   // A count Userpilot gives in another form than the spec's whole number from 0 (text "2", -1, 2.5) may
   // say it skipped rows.
   if (!isRowCount(done))
-    return {
-      ok: true,
-      note: `Userpilot completed job ${jobId} with ${field} ${shown(done, scrub)}, ${notACount(done)}, so whether it skipped rows is unknown: this user may not have been updated`,
-    };
-  if (done >= sent) return { ok: true };
-  return {
-    ok: true,
-    note:
-      `Userpilot completed job ${jobId} after ${done} of ${sent} rows and does not ` +
-      "say which rows it skipped: this user may not have been updated",
-  };
+    return `Userpilot completed job ${jobId} with ${field} ${shown(done, scrub)}, ${notACount(done)}, so whether it skipped rows is unknown: this user may not have been updated`;
+  if (done >= sent) return undefined;
+  return (
+    `Userpilot completed job ${jobId} after ${done} of ${sent} rows and does not ` +
+    "say which rows it skipped: this user may not have been updated"
+  );
+}
+
+/**
+ * Why a completed job's status leaves open that it skipped this user: a field the spec does not give a job,
+ * named for errors, failures or rows skipped, rejected or invalid (`errors`, `failed_rows`, …), says
+ * something, and Userpilot ties it to no user the report can name. A message or details beside a completed
+ * status may only say it succeeded: they do not warn.
+ */
+function errorsNote(
+  jobId: string,
+  job: Record<string, unknown>,
+  scrub: (text: string) => string,
+): string | undefined {
+  // The field's name is the vendor's text too (it may echo a secret): scrubbed and cut with its value.
+  const details = Object.keys(job)
+    .filter((field) => WENT_WRONG.test(field) && saysSomething(job[field]))
+    .map((field) => text(`${field}: ${whole(job[field])}`, scrub));
+  if (details.length === 0) return undefined;
+  return `Userpilot completed job ${jobId}, but its status also gives ${details.join("; ")}, and does not say which rows that concerns: this user may not have been updated`;
+}
+
+/** The name of a field that says what went wrong with some of a job's rows. */
+const WENT_WRONG = /error|fail|skip|reject|invalid/i;
+
+/** Whether a value says anything: not absent, `null`, `false`, 0, nor an empty text, list or object. */
+function saysSomething(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === "")
+    return false;
+  if (Array.isArray(value)) return value.length > 0;
+  return typeof value !== "object" || Object.keys(value).length > 0;
+}
+
+/** Fields of a job's status that say what went wrong, where Userpilot may put them. */
+const ERROR_FIELDS = ["error", "errors", "message", "reason", "details", "error_code"] as const;
+
+/** `field: value` for each error field a failed job's status gives something in, scrubbed and cut short. */
+function errorDetails(job: Record<string, unknown>, scrub: (text: string) => string): string[] {
+  return ERROR_FIELDS.filter((field) => saysSomething(job[field])).map(
+    (field) => `${field}: ${text(job[field], scrub)}`,
+  );
 }
 
 /**
@@ -193,9 +241,7 @@ function jobFailureReason(
   if (typeof job["completed_rows"] === "number" && typeof job["total_rows"] === "number") {
     parts.push(`after ${job["completed_rows"]} of ${job["total_rows"]} rows`);
   }
-  const details = ["error", "errors", "message", "reason", "details", "error_code"]
-    .filter((field) => job[field] !== undefined && job[field] !== null)
-    .map((field) => `${field}: ${text(job[field], scrub)}`);
+  const details = errorDetails(job, scrub);
   const failed =
     details.length === 0 ? parts.join(" ") : `${parts.join(" ")}: ${details.join("; ")}`;
   // Rows the job did before it failed may hold this user: Userpilot does not say which rows they were.
@@ -262,9 +308,13 @@ function shown(value: unknown, scrub: (text: string) => string): string {
   return textStart(text(typeof value === "string" ? JSON.stringify(value) : value, scrub), 100);
 }
 
-export function text(value: unknown, scrub = (whole: string) => whole): string {
-  const whole = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
-  return textStart(scrub(whole), 500);
+export function text(value: unknown, scrub = (all: string) => all): string {
+  return textStart(scrub(whole(value)), 500);
+}
+
+/** A value as text, whole: scrubbed before it is cut, a secret leaves no piece too short to find. */
+function whole(value: unknown): string {
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
 }
 
 export function duration(ms: number): string {

@@ -3,12 +3,14 @@
 // leaves optional fields alone, so the adapter reads them. A count it cannot read may say the job skipped rows
 // (a completed job) or did some (a failed one): the report must say so, not take the job at its status alone.
 // A job that did more rows than were sent confirms no user (it is not this request's job, or its counts are
-// wrong).
+// wrong). A completed job whose status also names errors or failed rows warns on each user, as a shortfall
+// does.
 import { describe, expect, it } from "vitest";
 import { json } from "../../src/testing/faults.js";
 import { matching } from "../support/matchers.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { run, useUserpilot, users } from "./harness.js";
+import { expectNoSecret } from "../hostile/leaks.js";
+import { API_KEY, run, useUserpilot, users } from "./harness.js";
 
 const vendor = useUserpilot();
 
@@ -114,6 +116,48 @@ describe("Userpilot row counts that cannot be true", () => {
       }
     },
   );
+});
+
+describe("a completed job whose status also carries error details", () => {
+  it.each([
+    [
+      "errors naming rows",
+      { errors: [{ row: 7, message: "invalid email" }] },
+      /errors: .*invalid email/,
+    ],
+    ["an error", { error: "refresh failed" }, /error: refresh failed/],
+    ["a count of failed rows", { failed_rows: 2 }, /failed_rows: 2/],
+  ])(
+    "%s: imported, with a warning that quotes them, as Userpilot does not say which rows they concern",
+    async (_, fields, quoted) => {
+      statusWith(fields);
+      const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+      expectEveryRecordOnce(report, 3);
+      for (const outcome of report.outcomes) {
+        expect(outcome).toMatchObject({ outcome: "imported", warning: matching(quoted) });
+        expect(outcome).toMatchObject({ warning: matching(/may not have been updated/) });
+      }
+    },
+  );
+
+  it("a field named for errors after the API key: the warning keeps no piece of the key", async () => {
+    statusWith({ [`error_${API_KEY}`]: `bad ${API_KEY}` });
+    const report = await run(users(2), { chunkRecords: 2, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 2);
+    for (const outcome of report.outcomes)
+      expect(outcome).toMatchObject({ outcome: "imported", warning: matching(/error_/) });
+    expectNoSecret(report.outcomes, [API_KEY]);
+  });
+
+  it("an empty errors list, a null error, no failed rows or a message say nothing: imported without a warning", async () => {
+    statusWith({ errors: [], error: null, failed_rows: 0, message: "Job completed" });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    for (const outcome of report.outcomes) expect(outcome).not.toHaveProperty("warning");
+  });
 });
 
 describe("a 202 whose job_id cannot name a job", () => {
