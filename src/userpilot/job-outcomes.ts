@@ -115,21 +115,34 @@ function errorsNote(
 ): string | undefined {
   // The field's name is the vendor's text too (it may echo a secret): scrubbed and cut with its value.
   const details = Object.keys(job)
-    .filter((field) => WENT_WRONG.test(field) && saysSomething(job[field]))
+    .filter((field) => namesWhatWentWrong(field) && saysSomething(job[field]))
     .map((field) => text(`${field}: ${whole(job[field])}`, scrub));
   if (details.length === 0) return undefined;
   return `Userpilot completed job ${jobId}, but its status also gives ${details.join("; ")}, and does not say which rows that concerns: this user may not have been updated`;
 }
 
-/** The name of a field that says what went wrong with some of a job's rows. */
-const WENT_WRONG = /error|fail|skip|reject|invalid/i;
+/**
+ * Whether a field's name says what went wrong with some of a job's rows: one of its words (split at what is
+ * not a letter and where lower case turns upper) names errors, failures or rows skipped, rejected or invalid.
+ * A word, not a piece of one (`failover`, `invalidate_cache`), nor a bare verb, as an option's name gives it
+ * (`skip_validation`, `fail_fast`).
+ */
+function namesWhatWentWrong(field: string): boolean {
+  return field.split(/[^A-Za-z]+|(?<=[a-z])(?=[A-Z])/).some((word) => WENT_WRONG.test(word));
+}
 
-/** Whether a value says anything: not absent, `null`, `false`, 0, nor an empty text, list or object. */
+const WENT_WRONG =
+  /^(?:errors?|failed|fails|failures?|skipped|skips|rejected|rejects|rejections?|invalid)$/i;
+
+/**
+ * Whether a value says anything: not absent, `null`, `false`, 0 (nor as text: a count Userpilot may give as
+ * text), nor an empty text, nor a list or object of nothing else (`[null]`, `{ "count": 0 }`).
+ */
 function saysSomething(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || value === "")
-    return false;
-  if (Array.isArray(value)) return value.length > 0;
-  return typeof value !== "object" || Object.keys(value).length > 0;
+  if (value === undefined || value === null || value === false || value === 0) return false;
+  if (typeof value === "string") return value.trim() !== "" && Number(value) !== 0;
+  if (typeof value !== "object") return true;
+  return Object.values(value).some(saysSomething);
 }
 
 /** Fields of a job's status that say what went wrong, where Userpilot may put them. */

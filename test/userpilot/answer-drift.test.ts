@@ -127,6 +127,8 @@ describe("a completed job whose status also carries error details", () => {
     ],
     ["an error", { error: "refresh failed" }, /error: refresh failed/],
     ["a count of failed rows", { failed_rows: 2 }, /failed_rows: 2/],
+    ["a count of rows skipped, named in camel case", { rowsSkipped: "2" }, /rowsSkipped: 2/],
+    ["errors nested in an object", { result: 1, errors: { count: 1 } }, /errors: \{"count":1\}/],
   ])(
     "%s: imported, with a warning that quotes them, as Userpilot does not say which rows they concern",
     async (_, fields, quoted) => {
@@ -151,8 +153,22 @@ describe("a completed job whose status also carries error details", () => {
     expectNoSecret(report.outcomes, [API_KEY]);
   });
 
-  it("an empty errors list, a null error, no failed rows or a message say nothing: imported without a warning", async () => {
-    statusWith({ errors: [], error: null, failed_rows: 0, message: "Job completed" });
+  it.each([
+    [
+      "an empty errors list, a null error, no failed rows or a message",
+      { errors: [], error: null, failed_rows: 0, message: "Job completed" },
+    ],
+    ["no failed rows as text", { failed_rows: "0", skipped_rows: " " }],
+    [
+      "lists and objects of nothing else",
+      { errors: [null], error: { code: null, message: "" }, failures: { count: 0, rows: [] } },
+    ],
+    [
+      "a field whose name holds such a word only as a piece of another, or names an option",
+      { failover: "eu", invalidate_cache: true, skip_validation: true, terrorCount: 2 },
+    ],
+  ])("%s say nothing: imported without a warning", async (_, fields) => {
+    statusWith(fields);
     const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
 
     expectEveryRecordOnce(report, 3);
