@@ -8,7 +8,15 @@ import { DropConnection } from "./simulator.js";
 
 /** A fault a simulator injects in place of, or after, the vendor's answer (see {@link FaultOptions}). */
 export type FaultKind = "429" | "5xx" | "drop" | "slow" | "lost_answer";
-const KINDS: readonly FaultKind[] = ["429", "5xx", "drop", "slow", "lost_answer"];
+/** Each kind with the option giving its share of requests; each takes the next band of one roll. */
+const BANDS = [
+  ["429", "rate429"],
+  ["5xx", "rate5xx"],
+  ["drop", "rateDrop"],
+  ["slow", "rateSlow"],
+  ["lost_answer", "rateLostAnswer"],
+] as const satisfies readonly (readonly [FaultKind, keyof FaultOptions])[];
+const KINDS: readonly FaultKind[] = BANDS.map(([kind]) => kind);
 
 /** One call of a simulator operation, as a script sees it. */
 export interface FaultCall {
@@ -139,12 +147,12 @@ export class FaultInjector {
 
   /** Runs one request: a fault answers instead of `process`, or `process` runs and its answer may be lost. */
   async run(
-    target: { operation: string; params?: Readonly<Record<string, string>>; writes: boolean },
+    target: { operation: string; params: Readonly<Record<string, string>>; writes: boolean },
     errorBody: (status: number) => unknown,
     request: Request,
     process: () => Promise<Response>,
   ): Promise<Response> {
-    const { operation, params = {}, writes } = target;
+    const { operation, params, writes } = target;
     const attempt = (this.#attempts.get(operation) ?? 0) + 1;
     this.#attempts.set(operation, attempt);
     const rolled = this.#roll(writes);
@@ -215,17 +223,9 @@ export class FaultInjector {
 
   #roll(writes: boolean): FaultKind | undefined {
     const roll = this.#random();
-    const o = this.#options;
-    const bands: [FaultKind, number | undefined][] = [
-      ["429", o.rate429],
-      ["5xx", o.rate5xx],
-      ["drop", o.rateDrop],
-      ["slow", o.rateSlow],
-      ["lost_answer", o.rateLostAnswer],
-    ];
     let bound = 0;
-    for (const [kind, rate] of bands) {
-      bound += rate ?? 0;
+    for (const [kind, rate] of BANDS) {
+      bound += this.#options[rate] ?? 0;
       if (roll < bound) return kind === "lost_answer" && !writes ? undefined : kind;
     }
     return undefined;
@@ -236,8 +236,7 @@ export class FaultInjector {
   }
 }
 
-/** Shares of the same requests, each taking the next band of one roll. */
-const REQUEST_RATES = ["rate429", "rate5xx", "rateDrop", "rateSlow", "rateLostAnswer"] as const;
+const REQUEST_RATES = BANDS.map(([, rate]) => rate);
 const RATES = [...REQUEST_RATES, "rejectRate"] as const;
 
 /** The options, once each rate is a share from 0 to 1: NaN (an unset variable) would silence later bands. */
