@@ -127,8 +127,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   const kit = createSimulatorKit({
     vendor: "fullstory",
     document,
-    basePath: options.basePath,
-    faults: options.faults,
+    options,
     notFound: () => reply(documented("getUser", 404, "resourceNotFound")),
     authenticate: (request, operation) =>
       request.headers.get("authorization") === `Basic ${apiKey}`

@@ -142,8 +142,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
   const kit = createSimulatorKit({
     vendor: "propeller",
     document,
-    basePath: options.basePath,
-    faults: options.faults,
+    options,
     // The spec lists no 429 or 5xx: an injected one takes the OAuth or the bulk endpoint's error shape.
     faultBody(status, operation) {
       if (operation === "getAccessToken")

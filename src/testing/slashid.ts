@@ -145,8 +145,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
   const kit = createSimulatorKit({
     vendor: "slashid",
     document,
-    basePath: options.basePath,
-    faults: options.faults,
+    options,
     faultBody: (status) => errorBody(status, (STATUS_CODES[status] ?? "error").toLowerCase()),
     notFound: () => fail(404, "not found"),
     authenticate: (request, operation) => {

@@ -70,8 +70,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   const kit = createSimulatorKit({
     vendor: "userpilot",
     document,
-    basePath: options.basePath,
-    faults: options.faults,
+    options,
     notFound: () => error(404, "not_found"),
     authenticate: (request) =>
       request.headers.get("authorization") === `Token ${apiKey}`

@@ -62,7 +62,7 @@ describe("documented examples", () => {
     const kit = createSimulatorKit({
       vendor: "test",
       document,
-      faults: { rate5xx: 1 },
+      options: { faults: { rate5xx: 1 } },
       notFound: () => json({ code: "no_route" }, 404),
     });
     const handlers = { createJob: () => json({}), getJob: () => json({}) };

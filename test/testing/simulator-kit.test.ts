@@ -32,8 +32,7 @@ function setup(faults: FaultOptions = {}) {
   const kit = createSimulatorKit({
     vendor: "test",
     document,
-    basePath: "/api/",
-    faults,
+    options: { basePath: "/api/", faults },
     faultBody: (status) => ({ code: `fault_${status}` }),
     notFound: () => json({ code: "not_found" }, 404),
     authenticate: (request) =>

@@ -4,7 +4,7 @@
 import { show } from "../../core/options.js";
 import { FaultInjector, json, type FaultOptions } from "../faults.js";
 import { createRequestValidator } from "../request-validator.js";
-import type { SimulatorStats, VendorSimulator } from "../simulator.js";
+import type { SimulatorOptions, SimulatorStats, VendorSimulator } from "../simulator.js";
 import { documentedExample } from "./examples.js";
 import { matchRoute, pathBelow, routesOf, type SpecRoute } from "./routes.js";
 
@@ -13,9 +13,8 @@ type Obj = Record<string, unknown>;
 export interface SimulatorKitConfig<Vendor extends string> {
   readonly vendor: Vendor;
   readonly document: Obj;
-  /** The simulator's own options of these names. */
-  readonly basePath?: string | undefined;
-  readonly faults?: FaultOptions | undefined;
+  /** The simulator's options, of which the kit reads `basePath` and `faults`. */
+  readonly options: SimulatorOptions & { readonly faults?: FaultOptions | undefined };
   /**
    * The vendor's own body for an injected 429 or 5xx on `operation`. Default: the body the spec shows for
    * that status of that operation, else of the first operation that shows one.
@@ -76,10 +75,10 @@ const validators = new WeakMap<Obj, (pointer: string, value: unknown) => string[
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export function createSimulatorKit<Vendor extends string>(config: SimulatorKitConfig<Vendor>) {
-  const basePath = (config.basePath ?? "").replace(/\/+$/, "");
+  const basePath = (config.options.basePath ?? "").replace(/\/+$/, "");
   if (!/^(\/.*)?$/.test(basePath))
     throw new RangeError(`basePath: expected a path that starts with "/", got ${show(basePath)}`);
-  const faults = new FaultInjector(config.faults ?? {});
+  const faults = new FaultInjector(config.options.faults ?? {});
   const requests: Record<string, number> = {};
   const table = routesOf(config.document);
   const example = (operation: string, status: number) =>
