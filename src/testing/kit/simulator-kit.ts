@@ -142,7 +142,6 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
 
   let answers = 0;
   return {
-    basePath,
     faults,
     validate,
     readJson,
