@@ -197,7 +197,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
         const base = { action, key: user.sourceId, lookupKey: "sourceId" } as const;
         const error = itemProblem(user, existing === undefined);
         if (error !== undefined) return { ...base, success: false, error };
-        const stored = existing ?? create(user, number);
+        const stored = existing ?? create(user);
         kit.addWriter(stored.requests, number);
         stored.fields = { ...stored.fields, ...user };
         return { ...base, id: stored.id, success: true };
@@ -206,16 +206,11 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     return answer({ data, messages: ["Completed"], total: data.length });
   }
 
-  function create(user: PropellerUser, request: number): SimulatedPropellerUser {
+  /** A new user for `user`'s key, whose fields and requests the write that made it then adds. */
+  function create(user: PropellerUser): SimulatedPropellerUser {
     const { source, sourceId, primaryLanguage } = user;
     const id = 1000 + users.size;
-    const stored: SimulatedPropellerUser = {
-      id,
-      source,
-      sourceId,
-      fields: { ...user },
-      requests: [request],
-    };
+    const stored: SimulatedPropellerUser = { id, source, sourceId, fields: user, requests: [] };
     if (primaryLanguage !== undefined) stored.primaryLanguage = primaryLanguage;
     users.set(matchKey(user), stored);
     sources.add(sourceKey(source, sourceId));
