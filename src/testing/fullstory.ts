@@ -1,11 +1,10 @@
-// FullStory's users and batch import on the simulator kit. A batch user is upserted by `uid`, else `id`
-// (which must name a user), else `email`; a job with any failed user ends FAILED (a partial failure).
-// UNCONFIRMED choices (see specs/fullstory.yaml): the match by `email` (FullStory names `uid` and `id`); a
-// used `Idempotency-Key` with another body or operation answers 400 `idempotency_key_reused`; results are
-// kept 24 h of `now()`, never a 429 or 5xx. Changing an identified user's `uid`, an array of objects or a
-// value over the spec's byte limit answer 400 `invalid_argument`; in a batch such a record fails alone, as
-// do an `id` naming no user (`user_not_found`) and a record `rejectRate` or `reject` refuses
-// (`simulated_rejection`).
+// FullStory's users and batch import on the simulator kit; a job with any failed user ends FAILED (a partial
+// failure). UNCONFIRMED choices (see specs/fullstory.yaml): the match by `email` (see `upsert`; FullStory
+// names `uid` and `id`); a used `Idempotency-Key` with another body or operation answers 400
+// `idempotency_key_reused`; results are kept 24 h of `now()`, never a 429 or 5xx. Changing an identified
+// user's `uid`, an array of objects or a value over the spec's byte limit answer 400 `invalid_argument`; in a
+// batch such a record fails alone, as do an `id` naming no user (`user_not_found`) and a record `rejectRate`
+// or `reject` refuses (`simulated_rejection`).
 import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
 import type { components } from "../../generated/fullstory.js";

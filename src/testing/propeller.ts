@@ -1,11 +1,10 @@
-// Propeller's token endpoint and bulk upsert by sourceId on the simulator kit, answered as
-// specs/propeller.yaml says; a bulk body that breaks the schema, `maxUsers` or `requiredFields` is refused
-// in everit's words (./propeller/everit.ts).
+// Propeller on the simulator kit (see createPropellerSimulator); a bulk body that breaks the schema,
+// `maxUsers` or `requiredFields` is refused in everit's words (./propeller/everit.ts).
 // - Users are upserted in order, matched on source + sourceId + primaryLanguage; fields left out keep their
 //   value, lists sent replace theirs. UNCONFIRMED (the docs say only "identified by sourceId, source and
-//   language"): a number matching its decimal string, the language's case ignored, the update. Items fail
-//   one by one (as the spec's `partialFailure` example) for an unknown parent (UNCONFIRMED: Propeller may
-//   answer 404 70007 for the whole request instead), an attribute outside `definedAttributes`, or a refusal
+//   language"): a number matching its decimal string, the language's case ignored, the update. Items fail one
+//   by one (as the spec's `partialFailure` example) for an unknown parent (UNCONFIRMED: Propeller may answer
+//   404 70007 for the whole request instead), an attribute outside `definedAttributes`, or a refusal
 //   (`faults`).
 import { STATUS_CODES } from "node:http";
 import type { components } from "../../generated/propeller.js";

@@ -1,14 +1,13 @@
-// A stateful SlashID on the simulator kit: `bulkImportPersons`, answered at once, and
-// `getPersonsBulkImportTemplate`; errors as `{ errors: [{ httpcode, message }] }` (SlashID's exact wording
-// is UNCONFIRMED throughout).
-// - Auth: no `SlashID-OrgID` → 400; an unknown `SlashID-API-Key` → 401; another org's → 403; a member key
-//   may download the template, the import answers it 403.
-// - Import: the `persons` part of a multipart body, parsed by header; a column the page does not list is
-//   left out ("will take the following CSV column headers into consideration"). No such part, another
-//   media type, an unreadable or empty CSV, a duplicated column → 400 (UNCONFIRMED). Each row (empty cells
-//   = absent) is checked against `PersonCsvRow` and `AttributeBuckets` (key and value sizes; UNCONFIRMED, as
-//   no source says the lists are closed or what an address must hold: known buckets and regions only, an `@`
-//   in each e-mail address); failed rows come back in `failed_csv` with a `reason`.
+// SlashID on the simulator kit (see createSlashIdSimulator); errors as `{ errors: [{ httpcode, message }] }`
+// (SlashID's exact wording is UNCONFIRMED throughout).
+// - Auth: no `SlashID-OrgID` → 400; an unknown `SlashID-API-Key` → 401; another org's → 403; a member key may
+//   download the template, the import answers it 403.
+// - Import: the `persons` part of a multipart body, parsed by header; a column the page does not list is left
+//   out ("will take the following CSV column headers into consideration"). No such part, another media type,
+//   an unreadable or empty CSV, a duplicated column → 400 (UNCONFIRMED). Each row (empty cells = absent) is
+//   checked against `PersonCsvRow` and `AttributeBuckets` (key and value sizes; UNCONFIRMED, as no source
+//   says the lists are closed or what an address must hold: known buckets and regions only, an `@` in each
+//   e-mail address).
 // - A row whose handle belongs to a person of an earlier upload: UNCONFIRMED whether SlashID updates it or
 //   refuses it (`existingPersons`). Rows of one upload sharing a handle make one person.
 import { parse } from "csv-parse/sync";

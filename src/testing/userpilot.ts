@@ -1,9 +1,8 @@
-// Userpilot's bulk identify on the simulator kit. Simulation choices where Userpilot documents nothing
-// (UNCONFIRMED, see specs/userpilot.yaml), besides the options' pace of a job:
-// - One bulk job at a time: a bulk request while a job runs answers 409 `job_already_running`.
-// - A job walks queued → validating → processing → completed/failed (never `pending_refresh`). A completed
-//   job upserts its records by `user_id` / `company_id`, metadata merged; one failed by `faults` or
-//   `failJobs` adds an `error` field and writes nothing.
+// Userpilot's bulk identify on the simulator kit. Where Userpilot documents nothing, the simulator chooses
+// (UNCONFIRMED, see specs/userpilot.yaml), besides the options' pace of a job: what
+// createUserpilotSimulator's TSDoc says of jobs, and:
+// - A job never shows `pending_refresh`; one failed by `faults` or `failJobs` adds an `error` field and
+//   writes nothing.
 // - A body over `maxBytes` answers 413; one the spec refuses (over 10,000 records too) 400 `invalid_input`.
 // - An unknown job id answers 404 `job_not_found`. `GET /v1/background_jobs` is a bare array of every job,
 //   oldest first, with `start_time` (its creation, on the simulator's clock) and `end_time`: a client whose
@@ -51,9 +50,10 @@ type Stored = { company_id?: string; metadata: Schemas["Metadata"]; readonly wri
 
 /**
  * A Userpilot bulk identify simulator (users, companies, background jobs): one job at a time (another bulk
- * request answers 409), each moving queued → validating → processing → completed or failed by status polls
- * or the clock (see the options); a completed job upserts its records by id, metadata merged. `users()`,
- * `companies()` and `jobs()` show what it holds; `startForeignJob` starts a job that is not the client's.
+ * request answers 409 `job_already_running`), each moving queued → validating → processing → completed or
+ * failed by status polls or the clock (see the options); a completed job upserts its records by `user_id` or
+ * `company_id`, metadata merged. `users()`, `companies()` and `jobs()` show what it holds; `startForeignJob`
+ * starts a job that is not the client's.
  * @throws RangeError naming an option out of range; TypeError for a `faults.script` or `faults.reject`
  *   that is not a function.
  */

@@ -146,7 +146,7 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
     validate,
     readJson,
     handle,
-    /** A JSON answer carrying the simulator's next `X-Request-Id` (`sim-request-1`, `-2`, …) and `headers`. */
+    /** A JSON answer with the simulator's next `X-Request-Id` (`sim-request-1`, `-2`, …) and `headers`. */
     answerWithId: (body: unknown, status = 200, headers: Record<string, string> = {}) =>
       json(body, status, { ...headers, "X-Request-Id": `sim-request-${++answers}` }),
     /** Adds `writer` (a job, an upload, a request) to what wrote a record, unless it wrote it last. */

@@ -1,4 +1,3 @@
-// The Userpilot simulator's options.
 import type { FaultOptions } from "../faults.js";
 import type { JobClockOptions } from "../kit/job-clock.js";
 import type { SimulatorOptions } from "../simulator.js";
