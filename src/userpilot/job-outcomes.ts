@@ -321,9 +321,16 @@ function shown(value: unknown, scrub: (text: string) => string): string {
   return textStart(text(typeof value === "string" ? JSON.stringify(value) : value, scrub), 100);
 }
 
+/**
+ * Userpilot's text as a reason or warning quotes it: scrubbed, then cut short. A link's query and fragment are
+ * left out: a link to a job's error file may be signed (`?X-Amz-Signature=…`), a key to users' data that the
+ * report would hand to whoever reads it.
+ */
 export function text(value: unknown, scrub = (all: string) => all): string {
-  return textStart(scrub(whole(value)), 500);
+  return textStart(scrub(whole(value)).replace(LINK_QUERY, "$1?…"), 500);
 }
+
+const LINK_QUERY = /\b(https?:\/\/[^\s"'<>?#]*)[?#][^\s"'<>]*/gi;
 
 /** A value as text, whole: scrubbed before it is cut, a secret leaves no piece too short to find. */
 function whole(value: unknown): string {

@@ -129,6 +129,11 @@ describe("a completed job whose status also carries error details", () => {
     ["a count of failed rows", { failed_rows: 2 }, /failed_rows: 2/],
     ["a count of rows skipped, named in camel case", { rowsSkipped: "2" }, /rowsSkipped: 2/],
     ["errors nested in an object", { result: 1, errors: { count: 1 } }, /errors: \{"count":1\}/],
+    [
+      "a link to an error file, quoted without its signature",
+      { errors_file: "https://files.example/job-7.csv?X-Amz-Signature=5ecret5ig" },
+      /errors_file: https:\/\/files\.example\/job-7\.csv\?…(?!.*5ecret5ig)/,
+    ],
   ])(
     "%s: imported, with a warning that quotes them, as Userpilot does not say which rows they concern",
     async (_, fields, quoted) => {
