@@ -5,7 +5,13 @@ export default {
   name: "bulk-user-import",
   // Paths here are relative to this file.
   tsconfig: "../tsconfig.build.json",
-  readme: "none",
+  // The API reference opens on README.md, as the package's page does.
+  readme: "../README.md",
+  // README links CONTRIBUTING.md: rendered as a page of its own rather than copied as a raw .md file.
+  projectDocuments: ["../CONTRIBUTING.md"],
+  // A module page lists each export with the first paragraph of its comment, so an integrator sees what
+  // each client, option type and failure code is for without opening every page.
+  useFirstParagraphOfCommentAsSummary: true,
   excludePrivate: true,
   // openapi-typescript writes the specs' descriptions and constants as these tags in generated/.
   blockTags: [...OptionDefaults.blockTags, "@description", "@constant"],

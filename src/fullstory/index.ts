@@ -1,3 +1,16 @@
+/**
+ * FullStory: a typed client for specs/fullstory.yaml, and the import that pushes users through its batch
+ * import jobs.
+ *
+ * - {@link createFullStoryClient}: one method per operation (options: {@link FullStoryClientOptions});
+ *   a failed call resolves to `{ ok: false, error }`, an {@link ApiError} narrowable by `status`.
+ * - {@link importUsers}: pushes any number of users and reports what became of each (options:
+ *   {@link FullStoryImportOptions}; a failed user's code: {@link FullStoryFailureCode}).
+ * - {@link updateUser}: updates one user's properties.
+ * - {@link validateFullStoryUser}: the rules a record is checked against before it is sent.
+ *
+ * @module
+ */
 export * from "./client.js";
 export type {
   components as FullStoryComponents,

@@ -47,7 +47,12 @@ export interface SlashIdClientOptions extends CommonClientOptions {
 /** The operations SlashIdClient has a method for: the table generated from specs/slashid.yaml. */
 export type SlashIdOperationTable = typeof operations;
 
-/** The client fills `SlashID-OrgID` itself, so callers need not pass it. */
+/**
+ * A typed SlashID client: one method per operation of specs/slashid.yaml, each resolving to
+ * `{ ok, status, data }` or `{ ok: false, error }` with an `ApiError` narrowable by `status` (it never throws
+ * for an answer); `raw`, the openapi-fetch client under the same guarantees; and its `destination`. It fills
+ * the `SlashID-OrgID` header itself, so callers need not pass it.
+ */
 export type SlashIdClient = ApiClient<paths, SlashIdOperationTable, "SlashID-OrgID"> & Destined;
 
 /**

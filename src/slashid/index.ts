@@ -1,3 +1,15 @@
+/**
+ * SlashID: a typed client for specs/slashid.yaml, and the import that uploads persons to its bulk import,
+ * one CSV file per chunk.
+ *
+ * - {@link createSlashIdClient}: one method per operation (options: {@link SlashIdClientOptions});
+ *   a failed call resolves to `{ ok: false, error }`, an {@link ApiError} narrowable by `status`.
+ * - {@link importUsers}: pushes any number of persons and reports what became of each (options:
+ *   {@link SlashIdImportOptions}; a failed person's code: {@link SlashIdFailureCode}).
+ * - {@link validateSlashIdPerson}: the rules a person is checked against before it is sent.
+ *
+ * @module
+ */
 export * from "./client.js";
 export type {
   components as SlashIdComponents,

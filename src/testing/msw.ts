@@ -1,3 +1,8 @@
+/**
+ * msw handlers that route a vendor's requests to a simulator ({@link simulatorHandlers}).
+ *
+ * @module
+ */
 import { HttpResponse, http, type HttpHandler } from "msw";
 import { DropConnection, type VendorSimulator } from "./simulator.js";
 

@@ -1,3 +1,15 @@
+/**
+ * Userpilot: a typed client for specs/userpilot.yaml, and the import that pushes users through its bulk
+ * identify background jobs.
+ *
+ * - {@link createUserpilotClient}: one method per operation (options: {@link UserpilotClientOptions});
+ *   a failed call resolves to `{ ok: false, error }`, an {@link ApiError} narrowable by `status`.
+ * - {@link importUsers}: pushes any number of users and reports what became of each (options:
+ *   {@link UserpilotImportOptions}; a failed user's code: {@link UserpilotFailureCode}).
+ * - {@link validateUserpilotUser}: the rules a record is checked against before it is sent.
+ *
+ * @module
+ */
 export * from "./client.js";
 export type {
   components as UserpilotComponents,
