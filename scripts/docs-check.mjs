@@ -1,12 +1,14 @@
-// `npm run docs:check`: builds docs/, opens every page from file:// in headless Chromium (Debian's
-// `chromium`, installed with apt-get when missing) and fails on any console error, uncaught exception,
-// failed or off-machine request, or a link that only works from a web server's root. Saves a screenshot
-// of the index, each vendor page and each API module page to docs-screenshots/.
+// `npm run docs:check`: builds docs/, checks its HTML (docs-html-check.mjs: links, #anchors, what pages
+// show), opens every page from file:// in headless Chromium (Debian's `chromium`, installed with apt-get
+// when missing) and fails on any console error, uncaught exception, failed or off-machine request, a link
+// that only works from a web server's root, or rendered text a reader must not see. Saves a screenshot of
+// the index, each vendor page and each API module page to docs-screenshots/.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import puppeteer from "puppeteer-core";
+import { checkDocsHtml, forbiddenText } from "./docs-html-check.mjs";
 
 /* global document, HTMLInputElement -- page.evaluate callbacks run in the browser page */
 
@@ -46,6 +48,8 @@ pages.sort();
 const screenshotted = (page) =>
   !page.startsWith("api/") || page === "api/index.html" || page.startsWith("api/modules/");
 const isRedoc = (page) => !page.startsWith("api/") && page !== "index.html";
+const html = checkDocsHtml(docs, isRedoc);
+console.log(`${html.links} links of the static pages checked`);
 
 rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
@@ -55,7 +59,7 @@ const browser = await puppeteer.launch({
   // Root in a container has no user namespace for Chromium's sandbox.
   args: ["--no-sandbox", "--disable-gpu", "--allow-file-access-from-files"],
 });
-const problems = [];
+const problems = [...html.problems];
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
@@ -96,6 +100,11 @@ try {
         const input = document.querySelector('input[placeholder="Search..."]');
         if (input instanceof HTMLInputElement) input.value = "";
       });
+    }
+    // Redoc renders its page from the spec: only the browser sees what it shows.
+    if (isRedoc(relative)) {
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const problem of forbiddenText(text)) report(problem);
     }
     const rootLinks = await page.$$eval("a[href]", (links) =>
       links.map((a) => a.getAttribute("href") ?? "").filter((href) => href.startsWith("/")),
