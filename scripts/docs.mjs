@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { checkDocsHtml } from "./docs-html-check.mjs";
 import { entryPoints } from "./docs-entry-points.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -91,3 +92,14 @@ one module per import path:</p>
 `,
 );
 console.log(`docs/: ${vendors.map((v) => `${v}.html`).join(", ")}, api/, index.html`);
+
+// Without a browser in seconds, so CI's build of the docs fails on a broken link or anchor (README's too).
+const { links, problems } = checkDocsHtml(
+  docs,
+  (page) => !page.startsWith("api/") && page !== "index.html",
+);
+console.log(`docs/: ${links} links checked`);
+if (problems.length > 0) {
+  console.error(problems.join("\n"));
+  process.exitCode = 1;
+}
