@@ -4,6 +4,8 @@
 import { faker } from "@faker-js/faker";
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { ApiError } from "../../src/core/errors/api-error.js";
+import { SecretSet } from "../../src/core/errors/secrets.js";
 import type { ChunkResult } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { JournalError } from "../../src/core/engine/journal.js";
@@ -198,5 +200,93 @@ describe("a journal that stops a run after the run sent chunks", () => {
     );
     expect(error).toBeInstanceOf(JournalError);
     expect((error as JournalError).report).toBeUndefined();
+  });
+});
+
+describe("records the input moved to another chunk than the earlier run sent them in", () => {
+  // The input was edited by adding or removing records, so from the chunk that differs on, a record may
+  // stand in another chunk than the one the earlier run sent it in: the chunk at its place says nothing
+  // of it, and any chunk of the earlier run from there on may have held it.
+  const users = (n: number): User[] =>
+    Array.from({ length: n }, (_, i) => ({ id: `u${i}`, name: faker.person.fullName() }));
+  const notSentOf = async (journal: string, via: typeof adapter, input: User[]) => {
+    const outcomes: RecordOutcome[] = [];
+    await expect(
+      runImport(via, input, { journal, onOutcome: (o) => outcomes.push(o) }),
+    ).rejects.toThrow(JournalError);
+    return outcomes.filter((o) => o.outcome !== "imported");
+  };
+
+  it("one pushed past the journal's last chunk by a record inserted before it", async () => {
+    const journal = journalFile("other-input-pushed-past");
+    const earlier = users(10);
+    expect((await runImport(adapter, earlier, { journal })).imported).toBe(10);
+    // One user added before the last: the last one (imported by the earlier run) now opens a chunk 5,
+    // which the journal has no line of.
+    const input = [...earlier.slice(0, 9), { id: "added", name: "Added" }, earlier[9]!];
+    const last = (await notSentOf(journal, adapter, input)).find((o) => o.key === "u9");
+    expect(last).toMatchObject({
+      outcome: "failed",
+      reason: matching(/test may hold this record: an earlier run with this journal sent/),
+      vendorMayHold: true,
+    });
+  });
+
+  it("one moved into the place of a chunk the vendor refused whole, from a chunk it imported", async () => {
+    const journal = journalFile("other-input-moved-into-refused");
+    // Chunk 1 (u2, u3) refused whole, chunk 2 (u4, u5) imported.
+    const refusingTwo = testAdapter<User>((chunk) =>
+      Promise.resolve<ChunkResult<string>>({
+        kind: "done",
+        outcomes: chunk.items.map((u) =>
+          u.id === "u2" || u.id === "u3"
+            ? { ok: false, code: "invalid", reason: "refused" }
+            : { ok: true },
+        ),
+      }),
+    );
+    const earlier = users(8);
+    expect((await runImport(refusingTwo, earlier, { journal })).imported).toBe(6);
+    // The refused users dropped from the file: u4 and u5 now make chunk 1.
+    const input = earlier.filter((u) => u.id !== "u2" && u.id !== "u3");
+    const moved = (await notSentOf(journal, refusingTwo, input)).filter((o) =>
+      ["u4", "u5"].includes(o.key),
+    );
+    expect(moved).toHaveLength(2);
+    for (const outcome of moved) expect(outcome).toMatchObject({ vendorMayHold: true });
+  });
+
+  it("one a fatal answer left past the journal's last chunk, read on to the input's end", async () => {
+    const journal = journalFile("other-input-fatal-past");
+    // The earlier run left chunk 0 unsettled (no answer) and imported chunks 1 and 2.
+    const earlierRun = testAdapter<User>((chunk, context) => {
+      context.checkpoint({ sent: "1" });
+      return Promise.resolve<ChunkResult<string>>({
+        kind: "done",
+        outcomes: chunk.items.map(() =>
+          chunk.seq === 0
+            ? { ok: false, code: "timeout", reason: "no answer", transient: true }
+            : { ok: true },
+        ),
+      });
+    });
+    const earlier = users(6);
+    expect((await runImport(earlierRun, earlier, { journal })).imported).toBe(4);
+    // This run's credentials are refused at chunk 0; the input, one user added, is read on to its end.
+    const refused = ApiError.of(
+      { status: 401, body: { message: "no" }, headers: {} },
+      { operation: "op", method: "POST", path: "/x" },
+      new SecretSet(),
+    );
+    const fatal = testAdapter<User>(() =>
+      Promise.resolve<ChunkResult<string>>({ kind: "fatal", error: refused }),
+    );
+    const input = [...earlier.slice(0, 2), { id: "added", name: "Added" }, ...earlier.slice(2)];
+    const report = await runImport(fatal, input, { journal });
+    expect(report.outcomes.find((o) => o.key === "u5")).toMatchObject({
+      outcome: "failed",
+      code: "fatal",
+      vendorMayHold: true,
+    });
   });
 });

@@ -14,6 +14,9 @@ import type { ReportBuilder } from "./report-builder.js";
 import { scrubOutcomes, withinTextLimit } from "./scrub-outcomes.js";
 import { settleChunk } from "./settle-chunk.js";
 
+/** How a record's reason names the chunk an earlier run sent at its place, of other records. */
+const IN_PLACE = "a chunk in its place";
+
 /** What the dispatcher needs from the run. */
 export interface DispatchSettings {
   readonly report: ReportBuilder;
@@ -40,6 +43,11 @@ export class ChunkDispatcher<Input, Wire> {
   // The journal does not fit the input: unlike a callback's throw (which stops the run too), nothing more is
   // sent, and what the journal holds is trusted only for a chunk of the very same records.
   #unfit: JournalError | undefined;
+  // The first chunk found to hold other records than the journal's: from there on, records the input added or
+  // removed may have moved the others into other chunks than an earlier run sent them in.
+  #differsFrom: number | undefined;
+  // Whether an earlier run sent a chunk from there on that the vendor may hold records of (read once).
+  #heldFromDiffering: boolean | undefined;
   // One controller for the run: the caller's signal and a fatal vendor answer both stop it.
   readonly #run = new AbortController();
   // Stops the reading too; a fatal answer does not (the input is read to its end, each record failed).
@@ -97,11 +105,15 @@ export class ChunkDispatcher<Input, Wire> {
   }
 
   /**
-   * Whether the journal holds what an earlier run did with the chunk being filled, or a later one: after a
-   * fatal answer, those chunks are still assembled, so that what that run settled or sent is reported.
+   * Whether the journal holds what an earlier run did with the chunk being filled, or a later one, or the
+   * input moved records an earlier run may have sent (see {@link #mayHoldMoved}): after a fatal answer, those
+   * chunks are still assembled, so that what that run settled or sent is reported.
    */
   get journalAhead(): boolean {
-    return this.#unfit === undefined && (this.settings.journal?.lastSeq ?? -1) >= this.#seq;
+    return (
+      this.#unfit === undefined &&
+      ((this.settings.journal?.lastSeq ?? -1) >= this.#seq || this.#mayHoldMoved())
+    );
   }
 
   /** Whether chunks are in flight, whose answers the event loop should get to. */
@@ -151,11 +163,12 @@ export class ChunkDispatcher<Input, Wire> {
     // Not sent in this run; an earlier run with the journal may have settled the chunk, or sent it, or (past
     // a chunk that differs from the journal's) sent one in its place, which may have held these records.
     const known = entry !== undefined && fits(entry, pending) ? entry : undefined;
+    if (entry !== undefined && known === undefined) this.#differsFrom ??= seq;
     if (known?.outcomes !== undefined) {
       this.#resume(pending, known.outcomes);
       return;
     }
-    const what = known === undefined ? "a chunk in its place" : "its chunk";
+    const what = known === undefined ? IN_PLACE : "its chunk";
     this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), entry, what);
   }
 
@@ -177,10 +190,9 @@ export class ChunkDispatcher<Input, Wire> {
       this.#submit(pending, known);
       return;
     }
-    const inPlace = "a chunk in its place";
     if (this.#run.signal.aborted) {
       this.#seq += 1;
-      this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, inPlace);
+      this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, IN_PLACE);
       return;
     }
     this.#failUnsent(
@@ -188,7 +200,7 @@ export class ChunkDispatcher<Input, Wire> {
       "aborted",
       `not sent: reading the input stopped (${inputError}) before this record's chunk was full; a re-run with this journal and the whole input sends it`,
       known,
-      inPlace,
+      IN_PLACE,
     );
   }
 
@@ -264,14 +276,33 @@ export class ChunkDispatcher<Input, Wire> {
         ? sentInEarlierRun(known.state)
         : settled.some((outcome) => outcome.ok || outcome.vendorMayHold === true));
     const unanswered = settled === undefined ? ", and no answer said what became of it" : "";
+    // Not of the chunk at their place: the input moved its records, and an earlier chunk may have held them.
+    const moved = !earlier && what === IN_PLACE && this.#mayHoldMoved();
+    const vendor = this.adapter.vendor;
     this.#failAll(
       pending,
       code,
       earlier
-        ? `${reason}; ${this.adapter.vendor} may hold this record: an earlier run with this journal sent ${what}${unanswered}`
-        : reason,
-      earlier,
+        ? `${reason}; ${vendor} may hold this record: an earlier run with this journal sent ${what}${unanswered}`
+        : moved
+          ? `${reason}; ${vendor} may hold this record: an earlier run with this journal sent chunks of other input from chunk ${this.#differsFrom} on, any of which may have held it`
+          : reason,
+      earlier || moved,
     );
+  }
+
+  /**
+   * Whether a record not in the chunk the journal holds at its place may be at the vendor all the same: the
+   * input differs from the journal's from some chunk on, and an earlier run sent a chunk from there on that
+   * the vendor may hold records of (records of the chunks before are where the earlier run sent them).
+   */
+  #mayHoldMoved(): boolean {
+    const { journal } = this.settings;
+    if (this.#differsFrom === undefined || journal === undefined) return false;
+    this.#heldFromDiffering ??= journal.mayHoldFrom(this.#differsFrom, (state) =>
+      sentInEarlierRun(state),
+    );
+    return this.#heldFromDiffering;
   }
 
   /** Waits for every chunk in flight to settle. */
@@ -376,8 +407,9 @@ export class ChunkDispatcher<Input, Wire> {
               "the journal was changed since the run that wrote it, so restore it or start a new journal",
       );
       this.#mismatch ??= this.#unfit;
+      this.#differsFrom ??= chunkSeq;
       this.#abort(this.#mismatch);
-      this.#failUnsent(pending, "aborted", this.#unfit.message, known, "a chunk in its place");
+      this.#failUnsent(pending, "aborted", this.#unfit.message, known, IN_PLACE);
       return;
     }
     if (known?.outcomes !== undefined) {

@@ -72,6 +72,8 @@ interface KnownChunk {
   readonly fingerprint: string;
   readonly state: Readonly<Record<string, string>>;
   readonly done?: { readonly offset: number; readonly length: number; readonly line: number };
+  /** Whether its done line says the vendor may hold a record of it (one imported, or one left open). */
+  readonly held?: boolean;
 }
 
 /** Bytes of the file read at a time when it is opened. */
@@ -263,9 +265,12 @@ export class Journal {
    */
   lookup(seq: number): JournaledChunk | undefined {
     const chunk = this.#chunks.get(seq);
-    if (chunk?.done === undefined) return chunk;
+    if (chunk === undefined) return undefined;
     const { fingerprint, state } = chunk;
-    this.#chunks.set(seq, { fingerprint, state });
+    if (chunk.done === undefined) return { fingerprint, state };
+    // Kept without its done line, but with whether it held records (see mayHoldFrom).
+    const { done: _, ...kept } = chunk;
+    this.#chunks.set(seq, kept);
     return { fingerprint, state, outcomes: this.#outcomesAt(seq, chunk.done) };
   }
 
@@ -298,6 +303,16 @@ export class Journal {
   /** The highest chunk number recorded (by earlier runs or this one), -1 for none. */
   get lastSeq(): number {
     return this.#lastSeq;
+  }
+
+  /**
+   * Whether earlier runs recorded a chunk numbered `seq` or later that the vendor may hold records of: one
+   * settled with a record imported or left open, or one not settled whose state `sent` says went out.
+   */
+  mayHoldFrom(seq: number, sent: (state: Readonly<Record<string, string>>) => boolean): boolean {
+    for (const [at, chunk] of this.#chunks)
+      if (at >= seq && (chunk.held ?? sent(chunk.state))) return true;
+    return false;
   }
 
   /** The values saved under keys starting with `prefix`, by every chunk. */
@@ -372,6 +387,10 @@ export class Journal {
         fingerprint: line.fingerprint,
         state,
         ...(where !== undefined && { done: where }),
+        held: line.outcomes.some((compacted) => {
+          const outcome = expand(compacted);
+          return outcome.ok || outcome.vendorMayHold === true;
+        }),
       });
     }
     if (line.kind !== "header") this.#lastSeq = Math.max(this.#lastSeq, line.seq);
