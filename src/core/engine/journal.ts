@@ -387,10 +387,7 @@ export class Journal {
         fingerprint: line.fingerprint,
         state,
         ...(where !== undefined && { done: where }),
-        held: line.outcomes.some((compacted) => {
-          const outcome = expand(compacted);
-          return outcome.ok || outcome.vendorMayHold === true;
-        }),
+        held: line.outcomes.some(mayBeHeld),
       });
     }
     if (line.kind !== "header") this.#lastSeq = Math.max(this.#lastSeq, line.seq);
@@ -440,10 +437,22 @@ function compact(outcome: ItemOutcome): CompactOutcome {
   return outcome.id === undefined ? [1] : [1, outcome.id];
 }
 
+/** Whether the vendor may hold the record of `outcome`: imported, or a failure that leaves it open. */
+function mayBeHeld(outcome: CompactOutcome): boolean {
+  return outcome[0] === 1 || failureLeavesOpen(outcome);
+}
+
+function failureLeavesOpen([, , reason, held]: Extract<
+  CompactOutcome,
+  [0, ...unknown[]]
+>): boolean {
+  return held === undefined ? leavesOpen(reason) : held === 1;
+}
+
 function expand(outcome: CompactOutcome): ItemOutcome {
   if (outcome[0] === 0) {
-    const [, code, reason, held] = outcome;
-    return (held === undefined ? leavesOpen(reason) : held === 1)
+    const [, code, reason] = outcome;
+    return failureLeavesOpen(outcome)
       ? { ok: false, code, reason, vendorMayHold: true }
       : { ok: false, code, reason };
   }
