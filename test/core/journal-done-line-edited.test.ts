@@ -5,7 +5,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { faker } from "@faker-js/faker";
 import { expect, it } from "vitest";
-import type { ItemOutcome } from "../../src/core/engine/adapter.js";
+import type { Chunk, ChunkResult, ItemOutcome } from "../../src/core/engine/adapter.js";
+import { ApiError } from "../../src/core/errors/api-error.js";
+import { SecretSet } from "../../src/core/errors/secrets.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { JournalError } from "../../src/core/engine/journal.js";
 import type { RecordOutcome } from "../../src/core/engine/report.js";
@@ -64,6 +66,55 @@ it.each([1, 3])(
         outcome: "failed",
         reason: matching(/chunk 1 has \d outcomes recorded for its 2 records/),
       });
+    }
+  },
+);
+
+const refused = ApiError.of(
+  { status: 401, body: { message: "no" }, headers: {} },
+  { operation: "op", method: "POST", path: "/x" },
+  new SecretSet(),
+);
+
+it.each([
+  ["the journal's refusal stops the run", importEvery, () => importEvery],
+  [
+    "a fatal answer stops the run, which reads on",
+    // Chunk 0 left unsettled, so that the re-run sends it, and is answered fatal before chunk 1.
+    (chunk: Chunk<User>) =>
+      chunk.seq === 0
+        ? Promise.resolve<ChunkResult<string>>({
+            kind: "done",
+            outcomes: chunk.items.map(() => ({
+              ok: false,
+              code: "timeout",
+              reason: "no answer",
+              transient: true,
+            })),
+          })
+        : importEvery(chunk),
+    () => () => Promise.resolve<ChunkResult<string>>({ kind: "fatal", error: refused }),
+  ],
+])(
+  "a done line changed by hand does not make the records after it held by the vendor: %s",
+  async (_, earlier, later) => {
+    // The same input, records appended after the earlier run's last (full) chunk: the changed line holds the
+    // very records that run sent, so none of them was moved into a chunk it never sent.
+    const users = usersOf(6);
+    const journal = journalFile("done-line-edited-after");
+    await runImport(testAdapter<User>(earlier), users.slice(0, 4), { journal });
+    writeFileSync(journal, withOutcomes(readFileSync(journal, "utf8"), 1, 1));
+
+    const outcomes: RecordOutcome[] = [];
+    await runImport(testAdapter<User>(later()), users, {
+      journal,
+      onOutcome: (o) => outcomes.push(o),
+    }).catch((error: unknown) => expect(error).toBeInstanceOf(JournalError));
+    const appended = outcomes.filter((o) => o.index >= 4);
+    expect(appended.length).toBeGreaterThan(0);
+    for (const outcome of appended) {
+      expect(outcome).toMatchObject({ outcome: "failed" });
+      expect(outcome).not.toHaveProperty("vendorMayHold");
     }
   },
 );

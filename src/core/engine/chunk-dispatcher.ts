@@ -162,8 +162,9 @@ export class ChunkDispatcher<Input, Wire> {
     }
     // Not sent in this run; an earlier run with the journal may have settled the chunk, or sent it, or (past
     // a chunk that differs from the journal's) sent one in its place, which may have held these records.
-    const known = entry !== undefined && fits(entry, pending) ? entry : undefined;
-    if (entry !== undefined && known === undefined) this.#differsFrom ??= seq;
+    const fingerprint = entry === undefined ? "" : fingerprintOf(pending);
+    const known = entry !== undefined && fits(entry, pending, fingerprint) ? entry : undefined;
+    if (entry !== undefined && entry.fingerprint !== fingerprint) this.#differsFrom ??= seq;
     if (known?.outcomes !== undefined) {
       this.#resume(pending, known.outcomes);
       return;
@@ -407,7 +408,8 @@ export class ChunkDispatcher<Input, Wire> {
               "the journal was changed since the run that wrote it, so restore it or start a new journal",
       );
       this.#mismatch ??= this.#unfit;
-      this.#differsFrom ??= chunkSeq;
+      // Only other records moved any: a done line changed by hand leaves the journal's very records here.
+      if (known.fingerprint !== fingerprint) this.#differsFrom ??= chunkSeq;
       this.#abort(this.#mismatch);
       this.#failUnsent(pending, "aborted", this.#unfit.message, known, IN_PLACE);
       return;
