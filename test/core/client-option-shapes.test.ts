@@ -249,6 +249,32 @@ describe("the engine's signal", () => {
   });
 });
 
+describe("a call's signal", () => {
+  // The AbortController passed in place of its signal failed with "signal.addEventListener is not a
+  // function", "Invalid value used as weak map key" or "Cannot read properties of null", naming nothing.
+  it.each([
+    [new AbortController(), "[object AbortController]"],
+    ["stop", '"stop"'],
+    [null, "null"],
+  ])("that is not an AbortSignal is refused by name, nothing sent: %s", async (signal, shown) => {
+    let sent = 0;
+    const client = createUserpilotClient({
+      apiKey: key,
+      baseUrl,
+      fetch: () => {
+        sent += 1;
+        return Promise.resolve(new Response(null, { status: 404 }));
+      },
+    });
+    await expect(
+      client.getBackgroundJob(untyped({ params: { path: { job_id: "j1" } }, signal })),
+    ).rejects.toThrow(
+      new TypeError(`getBackgroundJob: the call's signal: expected an AbortSignal, got ${shown}`),
+    );
+    expect(sent).toBe(0);
+  });
+});
+
 describe("a userAgent a header can carry", () => {
   it("with a tab or a Latin-1 letter: the client is made, and its calls carry it", async () => {
     const seen: (string | undefined)[] = [];

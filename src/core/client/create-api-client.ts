@@ -11,6 +11,7 @@ import type { SecretSet } from "../errors/secrets.js";
 import { callSignal } from "../http/call-signal.js";
 import { TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, type Transport } from "../http/transport.js";
+import { signalOption } from "../options.js";
 import { hasQueryOrFragment, hasUserinfo, isHttpUrl } from "./base-url.js";
 import { interpretResponse } from "./interpret-response.js";
 import { answerBehind, keepingAnswers } from "./kept-answers.js";
@@ -52,7 +53,10 @@ export type OperationInit<Op> = ParamsOption<Op> &
   RequestBodyOption<Op> & {
     /** Extra request headers for this call. */
     headers?: Record<string, string>;
-    /** Aborts this call (in addition to the client's `signal`). */
+    /**
+     * Aborts this call (in addition to the client's `signal`). Any other value (the AbortController itself)
+     * rejects the call with a TypeError naming it; nothing is sent.
+     */
     signal?: AbortSignal;
     /**
      * The JSON body already serialised (e.g. joined from per-record JSON): sent as is instead of serialising
@@ -67,7 +71,10 @@ export type OperationArgs<Op> =
     ? [init?: OperationInit<Op>]
     : [init: OperationInit<Op>];
 
-/** One method per operationId, each returning a typed {@link ApiResult} instead of throwing. */
+/**
+ * One method per operationId, each returning a typed {@link ApiResult} instead of throwing for an answer. A
+ * call's `baseUrl` or `signal` it refuses rejects the call with a TypeError instead, nothing sent.
+ */
 export type OperationMethods<Paths, Table extends OperationTable, Filled extends string = never> = {
   readonly [Id in keyof Table]: (
     ...args: OperationArgs<WithFilledHeaders<OperationOf<Paths, Table[Id]>, Filled>>
@@ -408,6 +415,8 @@ async function invoke<Table extends OperationTable>(
   init: RawInit,
 ): Promise<{ ok: boolean }> {
   refuseCredentialsInBaseUrl(operation, init);
+  // From JavaScript, the AbortController itself is an easy slip: refused by name, as the client's own is.
+  signalOption(`${operation}: the call's signal`, init.signal);
   const target: RequestTarget = {
     operation,
     method: spec.method,
