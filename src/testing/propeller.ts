@@ -10,7 +10,7 @@ import { STATUS_CODES } from "node:http";
 import type { components } from "../../generated/propeller.js";
 import { document } from "../../generated/propeller.document.js";
 import type { PropellerUser } from "../propeller/validate.js";
-import { wholeNumberOption } from "../core/options.js";
+import { booleanOption, wholeNumberOption } from "../core/options.js";
 import { json, type FaultOptions } from "./faults.js";
 import { documentedExample } from "./kit/examples.js";
 import { createSimulatorKit } from "./kit/simulator-kit.js";
@@ -120,12 +120,13 @@ const OAUTH_FAULTS: Record<number, string> = { 429: "slow_down", 503: "temporari
  * by one (an unknown parent or attribute, a refusal). `users()` and `tokensIssued()` return copies; with
  * `revokeToken` and `expireAllTokens` a test makes the next calls answer 401.
  * @throws RangeError naming an option out of range; TypeError for a `faults.script` or `faults.reject`
- *   that is not a function.
+ *   that is not a function, or a `tokenFaults` that is not a boolean.
  */
 export function createPropellerSimulator(options: PropellerSimulatorOptions = {}) {
   const { clientId = "sim-client", clientSecret = "sim-secret" } = options;
   const expiresIn = wholeNumberOption("expiresIn", options.expiresIn, 1800);
   wholeNumberOption("maxUsers", options.maxUsers, undefined);
+  const tokenFaults = booleanOption("tokenFaults", options.tokenFaults, true);
   const now = options.now ?? Date.now;
   const defined = options.definedAttributes && new Set(options.definedAttributes);
   const parents = options.existingParents ?? [];
@@ -159,7 +160,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
       if (token === undefined || token.revoked) return unauthorized("invalid token");
       return now() >= token.expiresAt ? unauthorized("token expired") : undefined;
     },
-    spared: (operation) => operation === "getAccessToken" && options.tokenFaults === false,
+    spared: (operation) => operation === "getAccessToken" && !tokenFaults,
   });
   // The bulk page lists `return-format` on the 200 and 400 with no value: the spec's example (UNCONFIRMED).
   const answer = (body: unknown, status?: number) =>

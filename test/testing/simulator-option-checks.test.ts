@@ -54,6 +54,10 @@ describe("simulator options", () => {
     expect(() => createPropellerSimulator({ maxUsers: 0 })).toThrow(
       "maxUsers: expected a whole number ≥ 1, got 0",
     );
+    // Taken as true (faults hit the token endpoint) for any value but false, a string "false" too.
+    expect(() => createPropellerSimulator(untyped({ tokenFaults: "false" }))).toThrow(
+      new TypeError('tokenFaults: expected true or false, got "false"'),
+    );
     expect(() => createSlashIdSimulator({ pricingTierLimit: -1 })).toThrow(
       "pricingTierLimit: expected a whole number ≥ 0, got -1",
     );
