@@ -222,3 +222,24 @@ describe("seeded fixtures", () => {
     expect(build(seededFaker("a test name"))).toEqual(build(seededFaker("a test name")));
   });
 });
+
+describe("body fixtures' item counts", () => {
+  // Taken as given before: 0 or NaN made a body of no items (which the spec refuses), 2.5 one of 2, and
+  // 50,001 one over the vendor's limit, each passed off as the documented body.
+  const bodies = {
+    fullStoryBatch: [fullStoryBatch, "from 1 to 50000"],
+    propellerBulk: [propellerBulk, "≥ 1"],
+    userpilotUsersBulk: [userpilotUsersBulk, "from 1 to 10000"],
+    userpilotCompaniesBulk: [userpilotCompaniesBulk, "from 1 to 10000"],
+  } as const;
+  it.each(Object.entries(bodies))("%s refuses a count outside its range", (_, [build, range]) => {
+    for (const n of [0, Number.NaN, 2.5, -1])
+      expect(() => build(seededFaker(1), n)).toThrow(
+        new RangeError(`n: expected a whole number ${range}, got ${n}`),
+      );
+  });
+  it("refuses a count above the vendor's maximum of items", () => {
+    expect(() => fullStoryBatch(seededFaker(1), 50_001)).toThrow(RangeError);
+    expect(() => userpilotUsersBulk(seededFaker(1), 10_001)).toThrow(RangeError);
+  });
+});
