@@ -75,7 +75,7 @@ export interface FullStoryAdapterOptions {
    */
   pollIntervalMs?: number;
   /**
-   * Ceiling of one wait between polls, in ms.
+   * Ceiling of one wait between polls, in ms; one below `pollIntervalMs` is raised to it.
    * @default 15000
    */
   maxPollIntervalMs?: number;

@@ -33,7 +33,7 @@ export interface UserpilotAdapterOptions {
    */
   pollIntervalMs?: number;
   /**
-   * Ceiling of the wait between two status requests, in ms.
+   * Ceiling of the wait between two status requests, in ms; one below `pollIntervalMs` caps that wait too.
    * @default 60000
    */
   maxPollIntervalMs?: number;
