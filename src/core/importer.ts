@@ -11,10 +11,12 @@ export type Importer<Client, Input, Options extends ImportOptions> = (
 
 /**
  * The `importUsers` of a vendor whose adapter `createAdapter` makes: the adapter takes its options from the
- * same object as the engine, each ignoring the other's.
+ * same object as the engine, each ignoring the other's. An option either refuses rejects the import: the
+ * adapter's are checked within the promise too, not thrown from the call.
  */
 export function importerOf<Client, Input, AdapterOptions>(
   createAdapter: (client: Client, options?: AdapterOptions) => ImportAdapter<Input, unknown>,
 ): Importer<Client, Input, ImportOptions & AdapterOptions> {
-  return (client, records, options) => runImport(createAdapter(client, options), records, options);
+  return async (client, records, options) =>
+    runImport(createAdapter(client, options), records, options);
 }

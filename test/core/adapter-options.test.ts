@@ -4,13 +4,17 @@ import { describe, expect, it } from "vitest";
 import { durationOption, MAX_TIMER_MS, wholeNumberOption } from "../../src/core/options.js";
 import { createFullStoryAdapter } from "../../src/fullstory/adapter.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { importUsers as importFullStory } from "../../src/fullstory/import.js";
 import { createPropellerAdapter } from "../../src/propeller/adapter.js";
 import { createPropellerClient } from "../../src/propeller/client.js";
+import { importUsers as importPropeller } from "../../src/propeller/import.js";
 import { createSlashIdAdapter } from "../../src/slashid/adapter.js";
 import { createSlashIdClient } from "../../src/slashid/client.js";
+import { importUsers as importSlashId } from "../../src/slashid/import.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { createUserpilotAdapter } from "../../src/userpilot/adapter.js";
 import { createUserpilotClient } from "../../src/userpilot/client.js";
+import { importUsers as importUserpilot } from "../../src/userpilot/import.js";
 
 const faker = seededFaker("adapter options");
 const baseUrl = "http://127.0.0.1:9";
@@ -139,4 +143,22 @@ describe("a flag option", () => {
     ).toThrow(new TypeError('soleImporter: expected true or false, got "false"'));
     expect(() => createUserpilotAdapter(userpilot, { soleImporter: false })).not.toThrow();
   });
+});
+
+describe("importUsers", () => {
+  // An adapter's option threw from the call itself, while an engine option's made the promise reject: a
+  // caller's `.catch`, or `Promise.allSettled` over several imports, missed the first kind.
+  it.each([
+    ["fullstory", () => importFullStory(fullstory, [], { pollIntervalMs: 0 }), "pollIntervalMs"],
+    ["slashid", () => importSlashId(slashid, [], { maxRecords: 0 }), "maxRecords"],
+    ["propeller", () => importPropeller(propeller, [], { maxRecords: 0 }), "maxRecords"],
+    ["userpilot", () => importUserpilot(userpilot, [], { clockSkewMs: 0 }), "clockSkewMs"],
+  ])(
+    "%s: a bad adapter option rejects the import, as a bad engine option does",
+    async (_, run, name) => {
+      let settled: Promise<unknown> | undefined;
+      expect(() => (settled = run())).not.toThrow();
+      await expect(settled).rejects.toThrow(new RegExp(`^${name}: expected `));
+    },
+  );
 });
