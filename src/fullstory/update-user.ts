@@ -4,6 +4,7 @@ import { textStart } from "../core/cut-text.js";
 import type { Rejection } from "../core/engine/adapter.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { SecretSet } from "../core/errors/secrets.js";
+import { kindOf } from "../core/validate/describe.js";
 import { MALFORMED_TEXT_MESSAGE, isWellFormedText } from "../core/validate/sent-as-validated.js";
 import type { FullStoryClient } from "./client.js";
 import { FULLSTORY_RULES, checkFullStoryUser, type FullStoryUserUpdate } from "./validate.js";
@@ -84,7 +85,7 @@ const CANNOT_CHANGE = /immutable|cannot be (?:changed|updated)|already set/i;
 /**
  * Updates the FullStory user with FullStory-assigned `id` (POST /v2/users/{id}): only the fields sent change;
  * properties are merged. Returns `invalid` (with every broken rule) without sending when `user` breaks
- * FullStory's rules, and `uid_immutable` when the update would change an existing uid: before sending, when
+ * FullStory's rules or `id` names no user (not a string, empty, `.` or `..`), and `uid_immutable` when the update would change an existing uid: before sending, when
  * `options.currentUid` is given and differs from `user.uid`; after, when FullStory answers 400 (or, since the
  * status is undocumented, another 4xx) with code `uid_immutable` or a message about the uid that says it
  * cannot change. A 200 that names another user than `id` confirms no update of this one: it is `malformed`,
@@ -99,18 +100,26 @@ export async function updateUser(
   // An empty id or a dot segment is not a user's: the URL would resolve to another endpoint (`/v2/users/` is
   // Create User, which would make a user and answer its id as if this one were updated).
   const problems: readonly Rejection[] =
-    id === "" || id === "." || id === ".."
+    // From JavaScript, a numeric id (FullStory's are digits) or none: refused as a rule, not thrown.
+    typeof (id as unknown) !== "string"
       ? [
           {
             rule: FULLSTORY_RULES.fieldType,
-            message:
-              "id: not a FullStory user id (empty, . or .. would send the update to another endpoint)",
+            message: `id: must be a string (a FullStory user id), got ${kindOf(id)}`,
           },
         ]
-      : !isWellFormedText(id)
-        ? // encodeURIComponent throws on a lone surrogate: the call would throw instead of answering.
-          [{ rule: FULLSTORY_RULES.malformedText, message: `id: ${MALFORMED_TEXT_MESSAGE}` }]
-        : checkFullStoryUser(user, "update");
+      : id === "" || id === "." || id === ".."
+        ? [
+            {
+              rule: FULLSTORY_RULES.fieldType,
+              message:
+                "id: not a FullStory user id (empty, . or .. would send the update to another endpoint)",
+            },
+          ]
+        : !isWellFormedText(id)
+          ? // encodeURIComponent throws on a lone surrogate: the call would throw instead of answering.
+            [{ rule: FULLSTORY_RULES.malformedText, message: `id: ${MALFORMED_TEXT_MESSAGE}` }]
+          : checkFullStoryUser(user, "update");
   if (problems.length > 0) {
     return {
       ok: false,

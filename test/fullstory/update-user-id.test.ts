@@ -23,3 +23,32 @@ describe("updateUser with an id holding a lone surrogate", () => {
     expect(Object.values(sim.stats().requests).reduce((a, b) => a + b, 0)).toBe(0);
   });
 });
+
+describe("updateUser with an id that is not a string", () => {
+  // A JavaScript caller's numeric id (FullStory's ids are digits) threw "text.isWellFormed is not a
+  // function" out of the call; null or undefined, "Cannot read properties of null".
+  it.each([
+    [42, "a number"],
+    [null, "null"],
+    [undefined, "undefined"],
+  ])("returns invalid (fullstory.field_type) for %s and sends nothing", async (id, kind) => {
+    const sim = mountFullStory(server);
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const result = await updateUser(client, id as unknown as string, { display_name: "D" });
+
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        status: "invalid",
+        message: `user ${String(id)}: id: must be a string (a FullStory user id), got ${kind}`,
+        problems: [
+          {
+            rule: "fullstory.field_type",
+            message: `id: must be a string (a FullStory user id), got ${kind}`,
+          },
+        ],
+      },
+    });
+    expect(Object.values(sim.stats().requests).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+});
