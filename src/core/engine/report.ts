@@ -83,7 +83,10 @@ export interface ImportReport {
   readonly vendorMayHold: number;
   /** Records refused before sending, by a vendor rule or the precheck. */
   readonly rejected: number;
-  /** Per-record outcomes in input order (only failures and rejections when `keepOutcomes` is `problems`). */
+  /**
+   * Per-record outcomes in input order: only failures and rejections when `keepOutcomes` is `problems`, none
+   * (an empty list) when it is `none`.
+   */
   readonly outcomes: readonly RecordOutcome[];
   /** How many chunks this run sent, took from the journal, and sent again. */
   readonly chunks: {
