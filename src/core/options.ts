@@ -2,6 +2,7 @@
 // everywhere: a RangeError that names the option, the range it must be in, and the value given (an option
 // value is configuration, never a secret).
 import { textStart } from "./cut-text.js";
+import { kindOf } from "./validate/describe.js";
 
 /** The longest wait a timer can take (2^31 − 1 ms, about 24.8 days); Node fires a longer one at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -118,7 +119,7 @@ export function rateOption<Fallback extends number | undefined>(
 
 /**
  * Checks that a signal option, when given, is an AbortSignal (by its shape: one from another realm is one too).
- * @throws TypeError `<name>: expected an AbortSignal, got <value>`.
+ * @throws TypeError `<name>: expected an AbortSignal, got <kind>` (`an AbortController`, `a string`).
  */
 export function signalOption(name: string, value: unknown): void {
   const signal = value as Partial<AbortSignal> | null | undefined;
@@ -126,7 +127,9 @@ export function signalOption(name: string, value: unknown): void {
     value !== undefined &&
     (typeof signal?.addEventListener !== "function" || typeof signal.aborted !== "boolean")
   )
-    throw new TypeError(`${name}: expected an AbortSignal, got ${show(value)}`);
+    // Its kind, not its text: a call's signal is no configuration (a string there may be a key, uncut and
+    // unscrubbed), and an object's text may be anything, or throw (one without a prototype).
+    throw new TypeError(`${name}: expected an AbortSignal, got ${kindOf(value)}`);
 }
 
 /**

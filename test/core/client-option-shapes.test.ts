@@ -48,8 +48,8 @@ describe.each(Object.entries(FACTORIES))("%s client", (_vendor, make) => {
     ["fetch", "globalThis.fetch", 'fetch: expected a function, got "globalThis.fetch"'],
     ["onRetry", 5, "onRetry: expected a function, got 5"],
     ["sleep", true, "sleep: expected a function, got true"],
-    ["signal", "abort", 'signal: expected an AbortSignal, got "abort"'],
-    ["signal", {}, "signal: expected an AbortSignal, got [object Object]"],
+    ["signal", "abort", "signal: expected an AbortSignal, got a string"],
+    ["signal", {}, "signal: expected an AbortSignal, got an object"],
   ])("refuses %s = %j by name", (name, value, message) => {
     expect(refusal(() => make({ [name]: value }))).toEqual({ type: "TypeError", message });
   });
@@ -243,7 +243,7 @@ describe("the engine's signal", () => {
       yield { id: "u1" };
     }
     await expect(runImport(adapter, users(), untyped({ signal: "stop" }))).rejects.toThrow(
-      new TypeError('signal: expected an AbortSignal, got "stop"'),
+      new TypeError("signal: expected an AbortSignal, got a string"),
     );
     expect(read).toBe(0);
   });
@@ -253,9 +253,12 @@ describe("a call's signal", () => {
   // The AbortController passed in place of its signal failed with "signal.addEventListener is not a
   // function", "Invalid value used as weak map key" or "Cannot read properties of null", naming nothing.
   it.each([
-    [new AbortController(), "[object AbortController]"],
-    ["stop", '"stop"'],
+    [new AbortController(), "an AbortController"],
+    // A string there may be the client's key, given in the wrong place: its kind is told, never its text.
+    ["sk_live_0123456789abcdef", "a string"],
     [null, "null"],
+    // Its text could not be made: the check threw "Cannot convert object to primitive value".
+    [Object.create(null) as unknown, "an object"],
   ])("that is not an AbortSignal is refused by name, nothing sent: %s", async (signal, shown) => {
     let sent = 0;
     const client = createUserpilotClient({

@@ -28,9 +28,8 @@ export function kindOf(value: unknown): string {
       // The prototype's constructor, never an own `constructor` key: that one comes from the input.
       const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
       const name = proto?.constructor?.name;
-      return typeof name === "string" && name !== "Object" && name !== ""
-        ? `a ${name}`
-        : "an object";
+      if (typeof name !== "string" || name === "Object" || name === "") return "an object";
+      return `${/^[AEIOU]/i.test(name) ? "an" : "a"} ${name}`;
     }
   }
 }
