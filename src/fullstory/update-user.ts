@@ -79,16 +79,24 @@ export interface UpdateUserOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The id as a message shows it; one that is neither a string nor a number, by its kind: a symbol's or a bare
+ * object's text cannot be made (it would throw out of the call the id check keeps from throwing).
+ */
+function idShown(id: unknown): string {
+  return typeof id === "string" || typeof id === "number" ? String(id) : kindOf(id);
+}
+
 const UID = /uid/i;
 const CANNOT_CHANGE = /immutable|cannot be (?:changed|updated)|already set/i;
 
 /**
  * Updates the FullStory user with FullStory-assigned `id` (POST /v2/users/{id}): only the fields sent change;
  * properties are merged. Returns `invalid` (with every broken rule) without sending when `user` breaks
- * FullStory's rules or `id` names no user (not a string, empty, `.` or `..`), and `uid_immutable` when the update would change an existing uid: before sending, when
- * `options.currentUid` is given and differs from `user.uid`; after, when FullStory answers 400 (or, since the
- * status is undocumented, another 4xx) with code `uid_immutable` or a message about the uid that says it
- * cannot change. A 200 that names another user than `id` confirms no update of this one: it is `malformed`,
+ * FullStory's rules or `id` names no user (not a string, empty, `.` or `..`), and `uid_immutable` when the
+ * update would change an existing uid: before sending, when `options.currentUid` is given and differs from
+ * `user.uid`; after, when FullStory answers 400 (or, since the status is undocumented, another 4xx) with code
+ * `uid_immutable` or a message about the uid that says it cannot change. A 200 that names another user than `id` confirms no update of this one: it is `malformed`,
  * as an unreadable 200 is (FullStory may hold the update). Every other outcome is the client's.
  */
 export async function updateUser(
@@ -125,7 +133,7 @@ export async function updateUser(
       ok: false,
       error: {
         status: "invalid",
-        message: `user ${id}: ${problems.map((p) => p.message).join("; ")}`,
+        message: `user ${idShown(id)}: ${problems.map((p) => p.message).join("; ")}`,
         problems,
       },
     };

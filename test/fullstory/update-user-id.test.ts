@@ -28,10 +28,14 @@ describe("updateUser with an id that is not a string", () => {
   // A JavaScript caller's numeric id (FullStory's ids are digits) threw "text.isWellFormed is not a
   // function" out of the call; null or undefined, "Cannot read properties of null".
   it.each([
-    [42, "a number"],
-    [null, "null"],
-    [undefined, "undefined"],
-  ])("returns invalid (fullstory.field_type) for %s and sends nothing", async (id, kind) => {
+    [42, "a number", "42"],
+    [null, "null", "null"],
+    [undefined, "undefined", "undefined"],
+    // Their text cannot be made: the message threw "Cannot convert a Symbol value to a string", "… object
+    // to primitive value" (a record without a prototype, as the CSV reader builds them, given as the id).
+    [Symbol("42"), "a symbol", "a symbol"],
+    [Object.create(null) as object, "an object", "an object"],
+  ])("returns invalid (fullstory.field_type) for %s and sends nothing", async (id, kind, shown) => {
     const sim = mountFullStory(server);
     const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
     const result = await updateUser(client, id as unknown as string, { display_name: "D" });
@@ -40,7 +44,7 @@ describe("updateUser with an id that is not a string", () => {
       ok: false,
       error: {
         status: "invalid",
-        message: `user ${String(id)}: id: must be a string (a FullStory user id), got ${kind}`,
+        message: `user ${shown}: id: must be a string (a FullStory user id), got ${kind}`,
         problems: [
           {
             rule: "fullstory.field_type",
