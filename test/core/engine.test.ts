@@ -110,7 +110,9 @@ describe("chunking", () => {
   it("never exceeds the adapter's limit: a larger chunkRecords is refused, naming the limit, before anything is sent", async () => {
     const { adapter, sent } = scripted(undefined, { maxRecords: 4 });
     await expect(runImport(adapter, users(9), { chunkRecords: 1000 })).rejects.toThrow(
-      new RangeError("chunkRecords: 1000 is above the test adapter's limit of records per request, 4"),
+      new RangeError(
+        "chunkRecords: 1000 is above the test adapter's limit of records per request, 4",
+      ),
     );
     expect(sent).toEqual([]);
     await runImport(adapter, users(9), { chunkRecords: 4 });

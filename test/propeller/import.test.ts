@@ -93,7 +93,9 @@ describe("importUsers (Propeller)", () => {
     vendor.sent.length = 0;
     await expect(
       importUsers(client, users(10), { chunkRecords: 10, maxRecords: 4 }),
-    ).rejects.toThrow(/chunkRecords: 10 is above the propeller adapter's limit of records per request, 4/);
+    ).rejects.toThrow(
+      /chunkRecords: 10 is above the propeller adapter's limit of records per request, 4/,
+    );
     expect(vendor.sent).toEqual([]);
     await importUsers(client, users(10), { chunkRecords: 4, maxRecords: 4 });
     expect(sizes(vendor.sent)).toEqual([2, 4, 4]);
