@@ -7,7 +7,7 @@
 // the text "undefined". A caller's `sleep` that rejected made the call "aborted by the caller".
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { createPropellerClient } from "../../src/propeller/client.js";
@@ -274,7 +274,53 @@ describe("a call's signal", () => {
     ).rejects.toThrow(
       new TypeError(`getBackgroundJob: the call's signal: expected an AbortSignal, got ${shown}`),
     );
+    // A raw call's too, where undici's refusal named no call (null is fetch's "no signal" there).
+    if (signal !== null)
+      await expect(
+        client.raw.GET("/v1/background_jobs/{job_id}", {
+          params: { path: { job_id: "j1" } },
+          signal: signal as AbortSignal,
+        }),
+      ).rejects.toThrow(
+        new TypeError(`raw: the call's signal: expected an AbortSignal, got ${shown}`),
+      );
     expect(sent).toBe(0);
+  });
+
+  it("of another realm, by its shape, is taken by a raw call, whose abort it carries", async () => {
+    let sent = 0;
+    const client = createUserpilotClient({
+      apiKey: key,
+      baseUrl,
+      maxRetries: 0,
+      fetch: (input) =>
+        new Promise<Response>((_, reject) => {
+          sent += 1;
+          const { signal } = input;
+          signal.addEventListener("abort", () => reject(new Error("aborted")));
+        }),
+    });
+    const controller = new AbortController();
+    const real = controller.signal;
+    const shaped = {
+      get aborted() {
+        return real.aborted;
+      },
+      get reason(): unknown {
+        return real.reason as unknown;
+      },
+      addEventListener: real.addEventListener.bind(real),
+      removeEventListener: real.removeEventListener.bind(real),
+      throwIfAborted: () => real.throwIfAborted(),
+    };
+    const call = client.raw.GET("/v1/background_jobs/{job_id}", {
+      params: { path: { job_id: "j1" } },
+      signal: shaped as unknown as AbortSignal,
+    });
+    await vi.waitFor(() => expect(sent).toBe(1));
+    controller.abort(new Error("stopped by the caller"));
+    await expect(call).rejects.toThrow();
+    expect(sent).toBe(1);
   });
 });
 

@@ -293,9 +293,13 @@ async function rawCall(
       "raw: a call's own fetch would send past the client's transport (its origin check, retries, timeouts and refused redirects) with the client's credentials; give the client a fetch when creating it instead; nothing was sent",
     );
   const signal = init?.signal;
+  // Refused by name, as an operation method's is: undici's own error would name no call. One of another realm
+  // (an AbortSignal by its shape) is taken, as there.
+  // fetch takes a null signal as none.
+  if (signal !== null) signalOption("raw: the call's signal", signal);
   const withInit = (sent: unknown) =>
     init === undefined ? args : [...args.slice(0, initAt), sent, ...args.slice(initAt + 1)];
-  if (!(signal instanceof AbortSignal))
+  if (signal === undefined || signal === null)
     return scrubbedCall(() => method(...withInit(init)), secrets);
   const call = callSignal(signal);
   try {
