@@ -33,8 +33,12 @@ describe("--dry-run refuses what an import refuses", () => {
     userpilot: file("userpilot.ndjson", ndjson(userpilotUsers(3))),
   };
   for (const [vendor, flags, message] of [
-    ["fullstory", ["--chunk-size", "999999"], "--chunk-size 999999 is above fullstory's limit"],
-    ["userpilot", ["--concurrency", "2"], "--concurrency 2 is above userpilot's limit"],
+    [
+      "fullstory",
+      ["--chunk-size", "999999"],
+      "--chunk-size 999999 is above the fullstory adapter's limit",
+    ],
+    ["userpilot", ["--concurrency", "2"], "--concurrency 2 is above the userpilot adapter's limit"],
     ["fullstory", ["--poll-interval", "2"], "--poll-interval takes a duration with a unit"],
     ["propeller", ["--job-timeout", "1h"], "--job-timeout applies to fullstory and userpilot"],
     ["fullstory", ["--sole-importer"], "--sole-importer applies to userpilot"],
