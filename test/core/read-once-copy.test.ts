@@ -2,6 +2,8 @@
 // `readOnce`). That copy must be the record as the caller made it: a record without a prototype (as the
 // CLI builds every CSV row) stays without one, so a field Object.prototype holds (polluted by another
 // library) is no field of the record; a plain object of another realm (a `vm` context's) is read once too.
+// A class instance, or an object made by Object.create, is read as JSON.stringify sends it: its own enumerable
+// fields, never one its prototype holds (a getter, a default) or a non-enumerable one.
 import vm from "node:vm";
 import { expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
@@ -12,6 +14,9 @@ import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { API_KEY, mountFullStory } from "../fullstory/harness.js";
 import { slashIdClient, slashIdWorld } from "../slashid/harness.js";
 import { useMswServer } from "../support/msw.js";
+import { client as userpilotClient, userpilot } from "../userpilot/harness.js";
+import type { UserpilotUser } from "../../src/userpilot/validate.js";
+import { importUsers as importUserpilot } from "../../src/userpilot/import.js";
 
 const server = useMswServer();
 const faker = seededFaker("read once copy");
@@ -81,4 +86,70 @@ it("slashid: a proxy that answers reads (a lazily loaded record) is imported wit
 
   expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported"]);
   expect(world.sim.persons().map((p) => p.emails)).toEqual([[email]]);
+});
+
+/** An object of class `Row` whose `field` is `value` where JSON.stringify does not see it. */
+function unsent(
+  field: string,
+  value: string,
+  how: "non-enumerable" | "getter" | "inherited",
+): object {
+  if (how === "inherited") return Object.create({ [field]: value }) as object;
+  class Row {}
+  if (how === "getter")
+    Object.defineProperty(Row.prototype, field, { get: () => value, enumerable: true });
+  const row = new Row();
+  if (how === "non-enumerable") Object.defineProperty(row, field, { value, enumerable: false });
+  return row;
+}
+
+it("userpilot: a user_id JSON.stringify would not send is missing: the user is rejected, the others imported", async () => {
+  const up = userpilot(server);
+  const kept = faker.string.uuid();
+  const records = [
+    unsent("user_id", faker.string.uuid(), "non-enumerable"),
+    unsent("user_id", faker.string.uuid(), "getter"),
+    unsent("user_id", faker.string.uuid(), "inherited"),
+    { user_id: kept },
+  ];
+
+  const report = await importUserpilot(userpilotClient(), records as UserpilotUser[], {
+    pollIntervalMs: 1,
+    maxPollIntervalMs: 1,
+    sleep: async () => {},
+  });
+
+  expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+    "userpilot.user_id",
+    "userpilot.user_id",
+    "userpilot.user_id",
+    "imported",
+  ]);
+  expect(report.outcomes[0]).toMatchObject({ key: "#0" });
+  expect(up.sim.users().map((u) => u.user_id)).toEqual([kept]);
+});
+
+it("fullstory: a uid JSON.stringify would not send names no user in the report: FullStory never got it", async () => {
+  const sim = mountFullStory(server);
+  const uids = [faker.string.uuid(), faker.string.uuid(), faker.string.uuid()];
+  const records = [
+    unsent("uid", uids[0] ?? "", "non-enumerable"),
+    unsent("uid", uids[1] ?? "", "getter"),
+    unsent("uid", uids[2] ?? "", "inherited"),
+  ];
+  const client = createFullStoryClient({ apiKey: API_KEY, retryBaseDelayMs: 1 });
+
+  const report = await importFullStory(client, records as FullStoryUser[], {
+    pollIntervalMs: 1,
+    maxPollIntervalMs: 1,
+    sleep: async () => {},
+  });
+
+  // FullStory holds three users without a uid (a record of no fields is a valid, empty user).
+  expect(sim.users().map((u) => u.uid)).toEqual([undefined, undefined, undefined]);
+  expect(report.outcomes.map((o) => [o.key, o.outcome])).toEqual([
+    ["#0", "imported"],
+    ["#1", "imported"],
+    ["#2", "imported"],
+  ]);
 });

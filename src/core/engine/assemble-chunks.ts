@@ -8,6 +8,7 @@ import type { ReportBuilder } from "./report-builder.js";
 import { shortened } from "../cut-text.js";
 import { closeUnawaited, haltable, HALTED, isThenable } from "./halting-read.js";
 import { kindOf } from "../validate/describe.js";
+import { isObjectOfKeys, sendsOtherThanItself } from "../validate/sent-as-validated.js";
 
 /** What the reader needs from the run. */
 export interface AssembleSettings<Input> {
@@ -258,7 +259,7 @@ function nextTurn(): Promise<void> {
  */
 function readOnce<Input>(record: Input): { record: Input; error?: { thrown: unknown } } {
   // A proxy answers reads its keys may not list (a `get` trap alone lists its target's): a copy could hold
-  // none of its fields, so it is read where it stands, as a class instance is.
+  // none of its fields, so it is read where it stands.
   if (typeof record !== "object" || record === null || types.isProxy(record)) return { record };
   try {
     const proto: unknown = Object.getPrototypeOf(record);
@@ -266,7 +267,14 @@ function readOnce<Input>(record: Input): { record: Input; error?: { thrown: unkn
     // without a prototype (every CSV row the CLI reads) stays without one: a validator reading a field the
     // record lacks must not find one that a polluted Object.prototype holds, and send it.
     if (proto === null) return { record: { __proto__: null, ...record } };
-    return isObjectPrototype(proto) ? { record: { ...record } } : { record };
+    if (isObjectPrototype(proto)) return { record: { ...record } };
+    // A class instance (or an object made by Object.create) is sent as JSON.stringify writes it: its own
+    // enumerable fields only. Read where it stands, a validator or keyOf reading `record.uid` would find one
+    // its prototype holds (a getter, a default) or a non-enumerable one, which the vendor never gets. What
+    // JSON.stringify writes otherwise (a toJSON's answer, a Date, an array, a Map) stays, to be refused.
+    return isObjectOfKeys(record) && !sendsOtherThanItself(record)
+      ? { record: { ...record } }
+      : { record };
   } catch (thrown) {
     return { record, error: { thrown } };
   }
