@@ -318,7 +318,7 @@ const broken: Case[] = [
     name: "a boxed number in another schema field",
     user: { uid: "u", schema: { properties: {}, version: Object(2) as unknown } },
     rule: "field_type",
-    names: "schema.version: a Map, Set, RegExp, Error, promise or boxed value",
+    names: "schema.version: a Map, Set, RegExp, Error, promise, binary data",
     schema: false,
   },
   {

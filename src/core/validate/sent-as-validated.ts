@@ -38,15 +38,19 @@ export const UNSAFE_INTEGER_MESSAGE =
 export const DROPPED_MESSAGE =
   "a function, symbol or undefined (a hole in an array too) is not a JSON value (JSON.stringify leaves it out of an object, or writes null for it in an array)";
 
-/** What a message says about a Map, Set, RegExp, Error, promise or boxed value, after the path naming it. */
+/**
+ * What a message says about a Map, Set, RegExp, Error, promise, binary data, WeakRef or boxed value, after the
+ * path naming it.
+ */
 export const NOT_PLAIN_MESSAGE =
-  "a Map, Set, RegExp, Error, promise or boxed value (new Number, new String, new Boolean) is not sent as the value checked (JSON.stringify writes {} for a Map, and for a boxed value whatever its valueOf answers as it is sent); give a plain object, or the primitive itself";
+  "a Map, Set, RegExp, Error, promise, binary data (ArrayBuffer, typed array, DataView), WeakRef or boxed value (new Number, new String, new Boolean) is not sent as the value checked (JSON.stringify writes {} for a Map or an ArrayBuffer, and for a boxed value whatever its valueOf answers as it is sent); give a plain object, or the primitive itself";
 
 /**
  * True for an object whose content JSON.stringify does not write as its own fields: a Map or Set (sent as
- * `{}`), a RegExp, an Error (its message is not enumerable), a promise, or a boxed value (`new Number(5)`,
- * `Object("a")`), which it writes as what the value's `valueOf` answers at the time, unseen by any check:
- * every vendor refuses one, so what is sent is what was validated.
+ * `{}`), a RegExp, an Error (its message is not enumerable), a promise, binary data (an ArrayBuffer or
+ * DataView is sent as `{}`, a typed array as an object of its indexes), a WeakRef, or a boxed value
+ * (`new Number(5)`, `Object("a")`), which it writes as what the value's `valueOf` answers at the time, unseen
+ * by any check: every vendor refuses one, so what is sent is what was validated.
  */
 export function dropsContent(value: object): boolean {
   return (
@@ -57,6 +61,9 @@ export function dropsContent(value: object): boolean {
     types.isRegExp(value) ||
     types.isNativeError(value) ||
     types.isPromise(value) ||
+    types.isAnyArrayBuffer(value) ||
+    ArrayBuffer.isView(value) ||
+    value instanceof WeakRef ||
     types.isBoxedPrimitive(value)
   );
 }
