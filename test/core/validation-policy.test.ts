@@ -230,6 +230,19 @@ describe("policy 2: a message names the field and the rule, never the value", ()
     );
   });
 
+  it("a value of a class is named by its class, with the article English gives it", () => {
+    class Account {}
+    const kinds = [new Error("x"), new Account(), new Uint8Array(1), new WeakRef({})].map(
+      (value) => validateUserpilotUser({ user_id: "u", metadata: { v: value } })[0]?.message,
+    );
+    expect(kinds.map((m) => m?.replace(/^.*, got /, ""))).toEqual([
+      "an Error",
+      "an Account",
+      "a Uint8Array",
+      "a WeakRef",
+    ]);
+  });
+
   it("userpilot: a user_id or company_id of the wrong type is named by its kind only", () => {
     const id = faker.number.int({ min: 100_000, max: 999_999 });
     const problems = validateUserpilotUser({ user_id: id, company_id: id });

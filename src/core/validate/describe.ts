@@ -29,7 +29,8 @@ export function kindOf(value: unknown): string {
       const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
       const name = proto?.constructor?.name;
       if (typeof name !== "string" || name === "Object" || name === "") return "an object";
-      return `${/^[AEIOU]/i.test(name) ? "an" : "a"} ${name}`;
+      // "an Error"; a U takes "a", as most class names starting with one sound so (Uint8Array, User).
+      return /^[AEIOaeio]/.test(name) ? `an ${name}` : `a ${name}`;
     }
   }
 }
