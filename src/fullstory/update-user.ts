@@ -96,8 +96,9 @@ const CANNOT_CHANGE = /immutable|cannot be (?:changed|updated)|already set/i;
  * FullStory's rules or `id` names no user (not a string, empty, `.` or `..`), and `uid_immutable` when the
  * update would change an existing uid: before sending, when `options.currentUid` is given and differs from
  * `user.uid`; after, when FullStory answers 400 (or, since the status is undocumented, another 4xx) with code
- * `uid_immutable` or a message about the uid that says it cannot change. A 200 that names another user than `id` confirms no update of this one: it is `malformed`,
- * as an unreadable 200 is (FullStory may hold the update). Every other outcome is the client's.
+ * `uid_immutable` or a message about the uid that says it cannot change. A 200 that names another user than
+ * `id` confirms no update of this one: it is `malformed`, as an unreadable 200 is (FullStory may hold the
+ * update). Every other outcome is the client's.
  */
 export async function updateUser(
   client: FullStoryClient,

@@ -322,9 +322,9 @@ function shown(value: unknown, scrub: (text: string) => string): string {
 }
 
 /**
- * Userpilot's text as a reason or warning quotes it: scrubbed, then cut short. A link's query and fragment are
- * left out: a link to a job's error file may be signed (`?X-Amz-Signature=…`), a key to users' data that the
- * report would hand to whoever reads it.
+ * Userpilot's text as a reason or warning quotes it: scrubbed, then cut short. A link's query and fragment
+ * are left out: a link to a job's error file may be signed (`?X-Amz-Signature=…`), a key to users' data that
+ * the report would hand to whoever reads it.
  */
 export function text(value: unknown, scrub = (all: string) => all): string {
   return textStart(scrub(whole(value)).replace(LINK_QUERY, "$1?…"), 500);

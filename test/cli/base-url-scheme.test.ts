@@ -137,13 +137,8 @@ describe("a plain http base URL", () => {
     const input = file("users.ndjson", ndjson(fullStoryUsers(2)));
     const { url } = await serve(createFullStorySimulator({ apiKey: CREDS.apiKey }));
     const loopback = await cli([
-      "import",
-      "fullstory",
-      input,
-      "--base-url",
-      url,
-      "--api-key",
-      CREDS.apiKey,
+      ...["import", "fullstory", input, "--base-url", url],
+      ...["--api-key", CREDS.apiKey],
     ]);
     expect(loopback.code, loopback.all).toBe(0);
     for (const baseUrl of [

@@ -2,8 +2,8 @@
 // `readOnce`). That copy must be the record as the caller made it: a record without a prototype (as the
 // CLI builds every CSV row) stays without one, so a field Object.prototype holds (polluted by another
 // library) is no field of the record; a plain object of another realm (a `vm` context's) is read once too.
-// A class instance, or an object made by Object.create, is read as JSON.stringify sends it: its own enumerable
-// fields, never one its prototype holds (a getter, a default) or a non-enumerable one.
+// A class instance, or an object made by Object.create, is read as JSON.stringify sends it: its own
+// enumerable fields, never one its prototype holds (a getter, a default) or a non-enumerable one.
 import vm from "node:vm";
 import { expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";

@@ -294,8 +294,7 @@ async function rawCall(
     );
   const signal = init?.signal;
   // Refused by name, as an operation method's is: undici's own error would name no call. One of another realm
-  // (an AbortSignal by its shape) is taken, as there.
-  // fetch takes a null signal as none.
+  // (an AbortSignal by its shape) is taken, as there; null is fetch's own "no signal", so it passes.
   if (signal !== null) signalOption("raw: the call's signal", signal);
   const withInit = (sent: unknown) =>
     init === undefined ? args : [...args.slice(0, initAt), sent, ...args.slice(initAt + 1)];

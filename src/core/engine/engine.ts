@@ -223,7 +223,10 @@ function recordsOption(records: unknown): void {
   }
 }
 
-/** A setting above the vendor's limit is refused rather than cut down, so a caller never gets less than asked. */
+/**
+ * A setting above the adapter's limit (the vendor's, or our guard where the vendor documents none) is refused
+ * rather than cut down, so a caller never gets less than asked.
+ */
 function withinLimit(name: string, value: number, max: number, limit: string): number {
   wholeNumberOption(name, value, undefined);
   if (value > max) throw new RangeError(`${name}: ${value} is above ${limit}, ${max}`);

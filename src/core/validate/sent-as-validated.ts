@@ -39,8 +39,8 @@ export const DROPPED_MESSAGE =
   "a function, symbol or undefined (a hole in an array too) is not a JSON value (JSON.stringify leaves it out of an object, or writes null for it in an array)";
 
 /**
- * What a message says about a Map, Set, RegExp, Error, promise, binary data, WeakRef or boxed value, after the
- * path naming it.
+ * What a message says about a Map, Set, RegExp, Error, promise, binary data, WeakRef or boxed value, after
+ * the path naming it.
  */
 export const NOT_PLAIN_MESSAGE =
   "a Map, Set, RegExp, Error, promise, binary data (ArrayBuffer, typed array, DataView), WeakRef or boxed value (new Number, new String, new Boolean) is not sent as the value checked (JSON.stringify writes {} for a Map or an ArrayBuffer, and for a boxed value whatever its valueOf answers as it is sent); give a plain object, or the primitive itself";
