@@ -1,14 +1,14 @@
-// `npm run docs:check`: builds docs/, checks its HTML (docs-html-check.mjs: links, #anchors, what pages
-// show), opens every page from file:// in headless Chromium (Debian's `chromium`, installed with apt-get
-// when missing) and fails on any console error, uncaught exception, failed or off-machine request, a link
-// that only works from a web server's root, or rendered text a reader must not see. Saves a screenshot of
-// the index, each vendor page and each API module page to docs-screenshots/.
+// `npm run docs:check`: builds docs/ (docs.mjs, which checks its HTML: links, #anchors, what pages show),
+// opens every page from file:// in headless Chromium (Debian's `chromium`, installed with apt-get when
+// missing) and fails on any console error, uncaught exception, failed or off-machine request, a link that
+// only works from a web server's root, or rendered text a reader must not see. Saves a screenshot of the
+// index, each vendor page and each API module page to docs-screenshots/.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import puppeteer from "puppeteer-core";
-import { checkDocsHtml, forbiddenText } from "./docs-html-check.mjs";
+import { forbiddenText, htmlPages, renderedByScript } from "./docs-html-check.mjs";
 
 /* global document, HTMLInputElement -- page.evaluate callbacks run in the browser page */
 
@@ -36,20 +36,9 @@ if (!chromium) {
 
 execFileSync("node", [path.join(root, "scripts", "docs.mjs")], { cwd: root, stdio: "inherit" });
 
-const pages = [];
-(function walk(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(full);
-    else if (entry.name.endsWith(".html")) pages.push(path.relative(docs, full));
-  }
-})(docs);
-pages.sort();
+const pages = htmlPages(docs);
 const screenshotted = (page) =>
   !page.startsWith("api/") || page === "api/index.html" || page.startsWith("api/modules/");
-const isRedoc = (page) => !page.startsWith("api/") && page !== "index.html";
-const html = checkDocsHtml(docs, isRedoc);
-console.log(`${html.links} links of the static pages checked`);
 
 rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
@@ -59,7 +48,7 @@ const browser = await puppeteer.launch({
   // Root in a container has no user namespace for Chromium's sandbox.
   args: ["--no-sandbox", "--disable-gpu", "--allow-file-access-from-files"],
 });
-const problems = [...html.problems];
+const problems = [];
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
@@ -82,7 +71,7 @@ try {
     current = relative;
     const url = pathToFileURL(path.join(docs, relative)).href;
     await page.goto(url, { waitUntil: "load" });
-    if (isRedoc(relative)) {
+    if (renderedByScript(relative)) {
       await page.waitForSelector(".api-content", { timeout: 30_000 });
       await page.type('input[placeholder="Search..."]', "user");
       const hits = await page
@@ -102,7 +91,7 @@ try {
       });
     }
     // Redoc renders its page from the spec: only the browser sees what it shows.
-    if (isRedoc(relative)) {
+    if (renderedByScript(relative)) {
       const text = await page.evaluate(() => document.body.innerText);
       for (const problem of forbiddenText(text)) report(problem);
     }

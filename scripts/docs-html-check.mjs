@@ -1,4 +1,4 @@
-// What docs/ must show a reader, checked from its HTML without a browser (docs-check.mjs runs it first;
+// What docs/ must show a reader, checked from its HTML without a browser (docs.mjs runs it after building;
 // `node scripts/docs-html-check.mjs` checks an existing docs/ in seconds): no page loads a resource from
 // off the machine, every link and #anchor of a static page resolves, no page shows a machine's path, an
 // unresolved TSDoc tag or "[object Object]", each module page says what each of its exports is, and no
@@ -42,12 +42,17 @@ const visibleText = (html) =>
   );
 
 /**
- * @param {string} docs the docs/ directory
- * @param {(page: string) => boolean} rendered whether a page (relative to docs) is rendered by its script,
- *   so its links and text exist only in a browser
- * @returns {{ pages: number, links: number, problems: string[] }}
+ * Whether a page (relative to docs/) is a vendor's Redoc page, rendered by its script: its links and text
+ * exist only in a browser.
+ * @param {string} page
  */
-export function checkDocsHtml(docs, rendered) {
+export const renderedByScript = (page) => !page.startsWith("api/") && page !== "index.html";
+
+/**
+ * @param {string} docs the docs/ directory
+ * @returns {string[]} every HTML page below it, relative to it, sorted
+ */
+export function htmlPages(docs) {
   const pages = [];
   (function walk(dir) {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -56,6 +61,15 @@ export function checkDocsHtml(docs, rendered) {
       else if (entry.name.endsWith(".html")) pages.push(path.relative(docs, full));
     }
   })(docs);
+  return pages.sort();
+}
+
+/**
+ * @param {string} docs the docs/ directory
+ * @returns {{ pages: number, links: number, problems: string[] }}
+ */
+export function checkDocsHtml(docs) {
+  const pages = htmlPages(docs);
   const html = new Map(pages.map((page) => [page, readFileSync(path.join(docs, page), "utf8")]));
   const ids = new Map();
   const idsOf = (page) => {
@@ -69,7 +83,7 @@ export function checkDocsHtml(docs, rendered) {
   };
   const problems = [];
   let links = 0;
-  for (const page of pages.sort()) {
+  for (const page of pages) {
     const source = html.get(page);
     const report = (what) => problems.push(`${page}: ${what}`);
     // Every page renders offline: no script, stylesheet, image or font is fetched from elsewhere.
@@ -78,7 +92,7 @@ export function checkDocsHtml(docs, rendered) {
     )) {
       report(`loads ${url}`);
     }
-    if (rendered(page)) continue;
+    if (renderedByScript(page)) continue;
     for (const problem of forbiddenText(visibleText(source))) report(problem);
     for (const [, raw] of source.matchAll(/<a\b[^>]*\shref="([^"]*)"/g)) {
       const href = decode(raw);
@@ -107,10 +121,7 @@ export function checkDocsHtml(docs, rendered) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const docs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "docs");
-  const { pages, links, problems } = checkDocsHtml(
-    docs,
-    (page) => !page.startsWith("api/") && page !== "index.html",
-  );
+  const { pages, links, problems } = checkDocsHtml(docs);
   console.log(`docs/: ${pages} pages, ${links} links checked`);
   if (problems.length > 0) {
     console.error(problems.join("\n"));
