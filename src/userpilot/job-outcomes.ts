@@ -322,15 +322,18 @@ function shown(value: unknown, scrub: (text: string) => string): string {
 }
 
 /**
- * Userpilot's text as a reason or warning quotes it: scrubbed, then cut short. A link's query and fragment
- * are left out: a link to a job's error file may be signed (`?X-Amz-Signature=…`), a key to users' data that
- * the report would hand to whoever reads it.
+ * Userpilot's text as a reason or warning quotes it: scrubbed, then cut short. A link keeps its host and path
+ * only: one to a job's error file may be signed (`?X-Amz-Signature=…`) or carry `user:password@`, a key to
+ * users' data that the report would hand to whoever reads it.
  */
 export function text(value: unknown, scrub = (all: string) => all): string {
-  return textStart(scrub(whole(value)).replace(LINK_QUERY, "$1?…"), 500);
+  return textStart(scrub(whole(value)).replace(LINK, shownLink), 500);
 }
 
-const LINK_QUERY = /\b(https?:\/\/[^\s"'<>?#]*)[?#][^\s"'<>]*/gi;
+/** A link: its scheme, user name and password, host and path, then its query or fragment. */
+const LINK = /\b(https?:\/\/)(?:[^\s"'<>/?#@]*@)?([^\s"'<>?#]*)([?#][^\s"'<>]*)?/gi;
+const shownLink = (_: string, scheme: string, hostAndPath: string, query: string | undefined) =>
+  `${scheme}${hostAndPath}${query === undefined ? "" : "?…"}`;
 
 /** A value as text, whole: scrubbed before it is cut, a secret leaves no piece too short to find. */
 function whole(value: unknown): string {

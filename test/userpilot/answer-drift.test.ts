@@ -134,6 +134,11 @@ describe("a completed job whose status also carries error details", () => {
       { errors_file: "https://files.example/job-7.csv?X-Amz-Signature=5ecret5ig" },
       /errors_file: https:\/\/files\.example\/job-7\.csv\?…(?!.*5ecret5ig)/,
     ],
+    [
+      "a link to an error file with a user name and password, quoted without them",
+      { error_report: "see https://reports:5ecretPw@files.example/job-7.csv" },
+      /error_report: see https:\/\/files\.example\/job-7\.csv(?!.*5ecretPw)/,
+    ],
   ])(
     "%s: imported, with a warning that quotes them, as Userpilot does not say which rows they concern",
     async (_, fields, quoted) => {
