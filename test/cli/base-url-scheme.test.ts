@@ -145,6 +145,8 @@ describe("a plain http base URL", () => {
       "http://localhost:9",
       "http://[::1]:9",
       "http://127.1:9",
+      "http://localhost.:9",
+      "http://[::ffff:127.0.0.1]:9",
       "https://proxy.example",
     ]) {
       const result = await cli([

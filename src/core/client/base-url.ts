@@ -49,9 +49,14 @@ export function sendsInClearText(url: string): boolean {
   const parsed = httpUrl(url);
   if (parsed?.protocol !== "http:") return false;
   const host = parsed.hostname;
-  // The URL parser writes every IPv4 form (`127.1`, `0x7f000001`) dotted; `127.evil.example` is a name.
+  // The URL parser writes every IPv4 form (`127.1`, `0x7f000001`) dotted, and an IPv4-mapped IPv6 one in hex
+  // (`[::ffff:7f00:1]`); `127.evil.example` is a name.
   const loopback =
-    host === "localhost" || host === "[::1]" || (isIPv4(host) && host.startsWith("127."));
+    host === "localhost" ||
+    host === "localhost." ||
+    host === "[::1]" ||
+    (isIPv4(host) && host.startsWith("127.")) ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host);
   return !loopback;
 }
 
