@@ -89,9 +89,7 @@ try {
         const input = document.querySelector('input[placeholder="Search..."]');
         if (input instanceof HTMLInputElement) input.value = "";
       });
-    }
-    // Redoc renders its page from the spec: only the browser sees what it shows.
-    if (renderedByScript(relative)) {
+      // Redoc renders its page from the spec: only the browser sees what it shows.
       const text = await page.evaluate(() => document.body.innerText);
       for (const problem of forbiddenText(text)) report(problem);
     }

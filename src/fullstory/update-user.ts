@@ -87,6 +87,28 @@ function idShown(id: unknown): string {
   return typeof id === "string" || typeof id === "number" ? String(id) : kindOf(id);
 }
 
+/** Why `id` names no user an update can be sent to, if it does not. */
+function idRefusal(id: unknown): Rejection | undefined {
+  // From JavaScript, a numeric id (FullStory's are digits) or none: refused as a rule, not thrown.
+  if (typeof id !== "string")
+    return {
+      rule: FULLSTORY_RULES.fieldType,
+      message: `id: must be a string (a FullStory user id), got ${kindOf(id)}`,
+    };
+  // An empty id or a dot segment is not a user's: the URL would resolve to another endpoint (`/v2/users/` is
+  // Create User, which would make a user and answer its id as if this one were updated).
+  if (id === "" || id === "." || id === "..")
+    return {
+      rule: FULLSTORY_RULES.fieldType,
+      message:
+        "id: not a FullStory user id (empty, . or .. would send the update to another endpoint)",
+    };
+  // encodeURIComponent throws on a lone surrogate: the call would throw instead of answering.
+  if (!isWellFormedText(id))
+    return { rule: FULLSTORY_RULES.malformedText, message: `id: ${MALFORMED_TEXT_MESSAGE}` };
+  return undefined;
+}
+
 const UID = /uid/i;
 const CANNOT_CHANGE = /immutable|cannot be (?:changed|updated)|already set/i;
 
@@ -106,29 +128,9 @@ export async function updateUser(
   user: FullStoryUserUpdate,
   options: UpdateUserOptions = {},
 ): Promise<UpdateUserResult> {
-  // An empty id or a dot segment is not a user's: the URL would resolve to another endpoint (`/v2/users/` is
-  // Create User, which would make a user and answer its id as if this one were updated).
+  const idProblem = idRefusal(id);
   const problems: readonly Rejection[] =
-    // From JavaScript, a numeric id (FullStory's are digits) or none: refused as a rule, not thrown.
-    typeof (id as unknown) !== "string"
-      ? [
-          {
-            rule: FULLSTORY_RULES.fieldType,
-            message: `id: must be a string (a FullStory user id), got ${kindOf(id)}`,
-          },
-        ]
-      : id === "" || id === "." || id === ".."
-        ? [
-            {
-              rule: FULLSTORY_RULES.fieldType,
-              message:
-                "id: not a FullStory user id (empty, . or .. would send the update to another endpoint)",
-            },
-          ]
-        : !isWellFormedText(id)
-          ? // encodeURIComponent throws on a lone surrogate: the call would throw instead of answering.
-            [{ rule: FULLSTORY_RULES.malformedText, message: `id: ${MALFORMED_TEXT_MESSAGE}` }]
-          : checkFullStoryUser(user, "update");
+    idProblem === undefined ? checkFullStoryUser(user, "update") : [idProblem];
   if (problems.length > 0) {
     return {
       ok: false,
