@@ -46,7 +46,7 @@ export interface SlashIdAdapterOptions {
  * - Limits (UNCONFIRMED by SlashID): files of at most `maxRecords` rows (default 10,000), 1,000 by default;
  *   one upload at a time by default (`concurrency` may raise it: SlashID states no limit).
  * - Outcomes: rows listed in `failed_csv` fail with code `rejected_by_vendor` and SlashID's reason (any
- *   column not named `slashid:*`). A row goes to the first person not yet matched whose uploaded row it
+ *   cell outside the person's own columns, one past the header's last column too). A row goes to the first person not yet matched whose uploaded row it
  *   echoes: equal in every `slashid:*` column both have (emails and usernames compared case-insensitively,
  *   phone numbers by their digits, each list in any order; other cells trimmed; the password, which SlashID
  *   may blank or mask, not compared), one whose row it repeats as written first; a row echoing only persons

@@ -1,5 +1,9 @@
 import { parse } from "csv-parse/sync";
-import type { SlashIdColumn } from "./records.js";
+import {
+  SLASHID_CONFIRMED_COLUMNS,
+  SLASHID_UNCONFIRMED_COLUMNS,
+  type SlashIdColumn,
+} from "./records.js";
 
 /**
  * How a row refused because its person exists reads (UNCONFIRMED: SlashID documents neither whether it
@@ -20,27 +24,23 @@ export interface FailedRow {
 /**
  * The rows of `failed_csv` with their handles and reason; [] when absent, empty or a header alone (how a CSV
  * of no failed rows may come), undefined when it is not text, does not parse, or its first line names no
- * `slashid:*` column. Read by header: `slashid:*` columns are the row, any other non-empty column is the
- * reason.
+ * `slashid:*` column. Read by header: the person columns SlashID documents (`slashid:emails`, …) are the row;
+ * any other non-empty cell is the reason, one under a `slashid:*` name of SlashID's own (`slashid:error`) or
+ * past the header's last column (a reason column left unnamed, or a reason holding an unquoted comma) too.
  */
 export function failedRowsOf(text: unknown): FailedRow[] | undefined {
   if (text === undefined) return [];
   if (typeof text !== "string") return undefined;
   if (text.trim() === "") return [];
-  let rows: Record<string, string | string[] | undefined>[];
-  let header: readonly string[] = [];
+  let records: string[][];
   try {
-    rows = parse<Record<string, string | string[] | undefined>>(text, {
-      columns: (names: string[]) => (header = names),
-      // A column named twice keeps both cells (in order), as one named twice in another case does.
-      group_columns_by_name: true,
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    });
+    // As lists of cells, not by column: a cell past the header's last column is kept (by column, the parser
+    // drops it), and a column named twice keeps both cells (in order).
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true });
   } catch {
     return undefined;
   }
+  const [header = [], ...rows] = records;
   // Every row SlashID refuses has a handle, so the CSV it echoes them in names a `slashid:*` column. A first
   // line naming none is no header of it: a failed row sent without one (the only row, if no other follows),
   // or a message, so what it lists is unknown.
@@ -50,18 +50,16 @@ export function failedRowsOf(text: unknown): FailedRow[] | undefined {
     const cells = new Map<string, string>();
     const exact = new Map<string, string>();
     const reasons: [column: string, value: string][] = [];
-    const columns = Object.entries(row).flatMap(([column, value = ""]) =>
-      (Array.isArray(value) ? value : [value]).map((cell) => [column, cell] as const),
-    );
-    for (const [column, value] of columns) {
+    row.forEach((value, i) => {
+      const column = header[i] ?? "";
       const name = column.trim().toLowerCase();
-      if (name.startsWith("slashid:")) {
+      if (PERSON_COLUMNS.has(name)) {
         cells.set(name, cellKey(name, value));
         exact.set(name, exactKey(name, value));
         const kind = HANDLE_COLUMNS.get(name);
         if (kind !== undefined) addHandles(handles, kind, value);
       } else if (value.trim() !== "") reasons.push([column.trim(), value.trim()]);
-    }
+    });
     const [only] = reasons;
     const reason =
       only === undefined
@@ -74,6 +72,12 @@ export function failedRowsOf(text: unknown): FailedRow[] | undefined {
     return { handles, cells, exact, reason };
   });
 }
+
+/** The columns of a person's row (specs/slashid.yaml `PersonCsvRow`): the cells a failed row echoes. */
+const PERSON_COLUMNS: ReadonlySet<string> = new Set<string>([
+  ...SLASHID_CONFIRMED_COLUMNS,
+  ...SLASHID_UNCONFIRMED_COLUMNS,
+]);
 
 export type HandleKind = "e" | "p" | "u";
 

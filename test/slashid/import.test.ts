@@ -268,6 +268,35 @@ describe("follow-through", () => {
     ]);
   });
 
+  // SlashID's reason is what a row holds beside the person's own columns, wherever it put it.
+  it.each([
+    [
+      "a slashid:* column of its own",
+      '"slashid:emails","slashid:error"\n"<e>","bad email"',
+      "bad email",
+    ],
+    ["a cell past the header's last column", '"slashid:emails"\n"<e>","bad email"', "bad email"],
+    [
+      "a reason with an unquoted comma",
+      '"slashid:emails","reason"\n"<e>",bad, email',
+      "reason: bad; email",
+    ],
+  ])("keeps SlashID's reason given in %s", async (_name, answered, reason) => {
+    const input = persons("reason-cells", 2);
+    const email = input[0]!.emails![0]!;
+    slashIdWorld(server, {
+      reject: (key) => key === emailKey(email),
+      script: () => rewriteFailedCsv(() => `${answered.replace("<e>", email)}\n`),
+    });
+    const report = await run(input);
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "rejected_by_vendor",
+      reason,
+    });
+    expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
+  });
+
   it.each([
     ["missing", null],
     ["not CSV", '"slashid:emails,reason\n"unterminated'],
