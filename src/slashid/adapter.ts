@@ -46,11 +46,12 @@ export interface SlashIdAdapterOptions {
  * - Limits (UNCONFIRMED by SlashID): files of at most `maxRecords` rows (default 10,000), 1,000 by default;
  *   one upload at a time by default (`concurrency` may raise it: SlashID states no limit).
  * - Outcomes: rows listed in `failed_csv` fail with code `rejected_by_vendor` and SlashID's reason (any
- *   cell outside the person's own columns, one past the header's last column too). A row goes to the first person not yet matched whose uploaded row it
- *   echoes: equal in every `slashid:*` column both have (emails and usernames compared case-insensitively,
- *   phone numbers by their digits, each list in any order; other cells trimmed; the password, which SlashID
- *   may blank or mask, not compared), one whose row it repeats as written first; a row echoing only persons
- *   already matched repeats one of them and places no one. Rows that echo no one are matched after those
+ *   cell outside the person's own columns, those past the header's last column too, joined as written). A
+ *   row goes to the first person not yet matched whose uploaded row it echoes: equal in every `slashid:*`
+ *   column both have (emails and usernames compared case-insensitively, phone numbers by their digits, each
+ *   list in any order; other cells trimmed; the password, which SlashID may blank or mask, not compared), one
+ *   whose row it repeats as written first; a row echoing only persons already matched repeats one of them
+ *   and places no one. Rows that echo no one are matched after those
  *   that do: to a person whose handle cells they repeat (as written first), of those the one equal in the
  *   most other cells (SlashID may re-encode attributes); else to the person not yet matched that shares the
  *   most emails, phone numbers and usernames with it; a row that several persons match equally places none

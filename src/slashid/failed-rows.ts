@@ -14,9 +14,9 @@ export const ALREADY_EXISTS = /already exist|duplicate|conflict/i;
 export interface FailedRow {
   /** Its handles as compared (see handleKey). */
   readonly handles: readonly string[];
-  /** Its `slashid:*` cells by column name (lower-cased), as compared (see cellKey). */
+  /** Its person cells (the spec's columns) by column name (lower-cased), as compared (see cellKey). */
   readonly cells: ReadonlyMap<string, string>;
-  /** Its `slashid:*` cells by column name (lower-cased), as written (see exactKey). */
+  /** Its person cells (the spec's columns) by column name (lower-cased), as written (see exactKey). */
   readonly exact: ReadonlyMap<string, string>;
   readonly reason: string;
 }
@@ -24,9 +24,9 @@ export interface FailedRow {
 /**
  * The rows of `failed_csv` with their handles and reason; [] when absent, empty or a header alone (how a CSV
  * of no failed rows may come), undefined when it is not text, does not parse, or its first line names no
- * `slashid:*` column. Read by header: the person columns SlashID documents (`slashid:emails`, …) are the row;
- * any other non-empty cell is the reason, one under a `slashid:*` name of SlashID's own (`slashid:error`) or
- * past the header's last column (a reason column left unnamed, or a reason holding an unquoted comma) too.
+ * `slashid:*` column. Read by header: the person columns of the spec (`slashid:emails`, …) are the row; any
+ * other non-empty cell is the reason, one under a `slashid:*` name of SlashID's own (`slashid:error`) or past
+ * the header's last column (a reason column left unnamed, or a reason holding an unquoted comma) too.
  */
 export function failedRowsOf(text: unknown): FailedRow[] | undefined {
   if (text === undefined) return [];
@@ -44,15 +44,19 @@ export function failedRowsOf(text: unknown): FailedRow[] | undefined {
   // Every row SlashID refuses has a handle, so the CSV it echoes them in names a `slashid:*` column. A first
   // line naming none is no header of it: a failed row sent without one (the only row, if no other follows),
   // or a message, so what it lists is unknown.
-  if (!header.some((name) => name.trim().toLowerCase().startsWith("slashid:"))) return undefined;
+  if (!header.some((name) => nameOf(name).startsWith("slashid:"))) return undefined;
+  // Cells past the header's last column end a reason in it holding an unquoted comma, or are a reason whose
+  // column SlashID left unnamed: either way one text, joined as SlashID wrote it, not split on its commas.
+  const last = header.length - 1;
+  const joinedFrom = PERSON_COLUMNS.has(nameOf(header[last])) ? last + 1 : last;
   return rows.map((row) => {
     const handles: string[] = [];
     const cells = new Map<string, string>();
     const exact = new Map<string, string>();
     const reasons: [column: string, value: string][] = [];
-    row.forEach((value, i) => {
+    row.slice(0, joinedFrom).forEach((value, i) => {
       const column = header[i] ?? "";
-      const name = column.trim().toLowerCase();
+      const name = nameOf(column);
       if (PERSON_COLUMNS.has(name)) {
         cells.set(name, cellKey(name, value));
         exact.set(name, exactKey(name, value));
@@ -60,6 +64,13 @@ export function failedRowsOf(text: unknown): FailedRow[] | undefined {
         if (kind !== undefined) addHandles(handles, kind, value);
       } else if (value.trim() !== "") reasons.push([column.trim(), value.trim()]);
     });
+    // Empty cells padding the row are no part of it.
+    const tail = row
+      .slice(joinedFrom)
+      .filter((cell) => cell.trim() !== "")
+      .join(",")
+      .trim();
+    if (tail !== "") reasons.push([(header[joinedFrom] ?? "").trim(), tail]);
     const [only] = reasons;
     const reason =
       only === undefined
@@ -71,6 +82,11 @@ export function failedRowsOf(text: unknown): FailedRow[] | undefined {
               .join("; ");
     return { handles, cells, exact, reason };
   });
+}
+
+/** A header's column name as compared: trimmed, in lower case. */
+function nameOf(column: string | undefined): string {
+  return (column ?? "").trim().toLowerCase();
 }
 
 /** The columns of a person's row (specs/slashid.yaml `PersonCsvRow`): the cells a failed row echoes. */

@@ -276,10 +276,16 @@ describe("follow-through", () => {
       "bad email",
     ],
     ["a cell past the header's last column", '"slashid:emails"\n"<e>","bad email"', "bad email"],
+    // Quoted as SlashID wrote it: not split on its commas, nor padded with the empty cells after it.
     [
       "a reason with an unquoted comma",
-      '"slashid:emails","reason"\n"<e>",bad, email',
-      "reason: bad; email",
+      '"slashid:emails","reason"\n"<e>",bad, email,,',
+      "bad, email",
+    ],
+    [
+      "an unnamed reason with an unquoted comma",
+      '"slashid:emails"\n"<e>",bad, email',
+      "bad, email",
     ],
   ])("keeps SlashID's reason given in %s", async (_name, answered, reason) => {
     const input = persons("reason-cells", 2);
