@@ -176,8 +176,16 @@ function refuseRunTogether(values: Record<string, unknown>, positionals: readonl
 }
 
 /**
+ * The flags that say where the run sends or writes: the host the credentials go to, the journal a re-run
+ * resumes from, the file a report replaces. Given twice (a script's default and one typed after it), the last
+ * one was used without a word: a resume that started over under another journal, a key sent to the other host.
+ */
+const PLACE_FLAGS: ReadonlySet<string> = new Set<Flag>(["base-url", "journal", "report"]);
+
+/**
  * Refuses a vendor setting given twice (`--api-key A … --api-key B`): the last one would be used without a
- * word, the other one a credential the operator may have meant, of another account. Neither is quoted.
+ * word, the other one a credential the operator may have meant, of another account; and so a flag of
+ * {@link PLACE_FLAGS}. Neither value is quoted.
  */
 function refuseRepeatedSettings(tokens: readonly { kind: string; name?: string }[]): void {
   const seen = new Set<string>();
@@ -185,7 +193,7 @@ function refuseRepeatedSettings(tokens: readonly { kind: string; name?: string }
     if (
       token.kind !== "option" ||
       token.name === undefined ||
-      !Object.hasOwn(SETTING_FLAGS, token.name)
+      !(Object.hasOwn(SETTING_FLAGS, token.name) || PLACE_FLAGS.has(token.name))
     )
       continue;
     if (seen.has(token.name))

@@ -1,12 +1,12 @@
 // A vendor setting given twice (`--api-key A … --api-key B`, a key in a script's defaults and another typed
 // after them) ran with the last one, without a word: the import went to whichever account that key is of.
-// It is a usage error now, naming the flag and neither value.
+// It is a usage error now, naming the flag and neither value; so is --base-url, --journal or --report twice.
 import { describe, expect, it } from "vitest";
 import { cli, useTempDir } from "./helpers.js";
 
 const file = useTempDir("bui-setting-twice-");
 
-describe("a vendor setting given more than once", () => {
+describe("a vendor setting, or a flag saying where the run sends or writes, given more than once", () => {
   it.each([
     [
       "--api-key",
@@ -19,6 +19,15 @@ describe("a vendor setting given more than once", () => {
       ["--org-id", "org", "--api-key=FIRSTkey0123456789", "--api-key", "SECONDkey98765"],
     ],
     ["--org-id", "slashid", ["--api-key", "SECONDkey98765", "--org-id", "a", "--org-id", "b"]],
+    // Where the run sends or writes: the key went to the last host, and a resume started over under the
+    // last journal, without a word.
+    [
+      "--base-url",
+      "fullstory",
+      ["--base-url", "http://127.0.0.1:9/FIRSTkey", "--base-url=http://127.0.0.1:9/SECONDkey"],
+    ],
+    ["--journal", "fullstory", ["--journal", "FIRSTkey.journal", "--journal", "SECONDkey.journal"]],
+    ["--report", "fullstory", ["--report", "FIRSTkey.ndjson", "--report", "SECONDkey.ndjson"]],
   ])("%s twice for %s: exit 2, naming the flag, quoting no value", async (flag, vendor, flags) => {
     const input = file(`${vendor}.ndjson`, '{"uid":"a"}\n');
     const result = await cli(["import", vendor, input, ...flags, "--dry-run"]);
