@@ -1,6 +1,9 @@
 import {
+  closeSync,
   createWriteStream,
   fstatSync,
+  openSync,
+  readSync,
   rmSync,
   statSync,
   type Stats,
@@ -36,6 +39,9 @@ export type ReportSummary = { readonly kind: "summary" } & Omit<ImportReport, "o
 
 /** Lines are gathered to about this size before they are handed to the file. */
 const BATCH_CHARS = 64 * 1024;
+
+/** How many of the first and of the last bytes written a report keeps, to find them in the file at its end. */
+const KEPT_BYTES = 64 * 1024;
 
 /** Every field an outcome carries, whichever the outcome. */
 type OutcomeField = RecordOutcome extends infer O ? (O extends unknown ? keyof O : never) : never;
@@ -126,7 +132,11 @@ export class ReportWriter {
   #failure: Error | undefined;
   #stream: WriteStream | undefined;
   /** Device and inode of the file the stream opened, to tell at the end whether the name still leads to it. */
-  #opened: { readonly dev: number; readonly ino: number } | undefined;
+  #opened: { readonly dev: number; readonly ino: number; readonly regular: boolean } | undefined;
+  /** The bytes handed to the file, and the first and last of them, to tell at the end whether it holds them. */
+  #written = 0;
+  #head = Buffer.alloc(0);
+  #tail = Buffer.alloc(0);
 
   private constructor(
     readonly file: string,
@@ -167,8 +177,8 @@ export class ReportWriter {
     });
     stream.once("open", (fd: number) => {
       try {
-        const { dev, ino } = fstatSync(fd);
-        this.#opened = { dev, ino };
+        const stats = fstatSync(fd);
+        this.#opened = { dev: stats.dev, ino: stats.ino, regular: stats.isFile() };
       } catch {
         // Not known, not checked: the file's own errors still say when it cannot be written.
       }
@@ -215,6 +225,37 @@ export class ReportWriter {
       throw new Error(
         `cannot write the report ${this.file}: it was ${changed} while the run wrote it`,
       );
+    // Another writer of the same file (a second run given the same --report truncates it in place and writes
+    // from its start, where this run's lines were, or appends) leaves the name leading to this file, but its
+    // lines are no longer all this run's: a header of one run above the outcomes and summary of the other.
+    // Only a regular file keeps what was written to it (not /dev/null, a pipe, a terminal).
+    if (this.#opened?.regular === true && !this.#holdsWhatWasWritten())
+      throw new Error(
+        `cannot write the report ${this.file}: another process wrote to it while the run wrote it ` +
+          "(two runs given the same --report?)",
+      );
+  }
+
+  /** Whether the file is as long as what this run wrote, and starts and ends with the bytes it wrote. */
+  #holdsWhatWasWritten(): boolean {
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.file, "r");
+      if (fstatSync(fd).size !== this.#written) return false;
+      const at = (length: number, position: number) => {
+        const buffer = Buffer.alloc(length);
+        return buffer.subarray(0, readSync(fd!, buffer, 0, length, position));
+      };
+      return (
+        at(this.#head.length, 0).equals(this.#head) &&
+        at(this.#tail.length, this.#written - this.#tail.length).equals(this.#tail)
+      );
+    } catch {
+      // Not readable now (its mode changed): not known, not claimed; its write errors were checked above.
+      return true;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
   }
 
   /** How the file at the report's path is no longer the one the run wrote, if it is not. */
@@ -266,8 +307,13 @@ export class ReportWriter {
   #flush(): void {
     // Before the run began, lines wait here: the header, and nothing else.
     if (this.#pending === "" || this.#failure !== undefined || this.#stream === undefined) return;
-    this.#stream.write(this.#pending);
+    const bytes = Buffer.from(this.#pending);
     this.#pending = "";
+    this.#written += bytes.length;
+    if (this.#head.length < KEPT_BYTES)
+      this.#head = Buffer.concat([this.#head, bytes.subarray(0, KEPT_BYTES - this.#head.length)]);
+    this.#tail = Buffer.concat([this.#tail, bytes]).subarray(-KEPT_BYTES);
+    this.#stream.write(bytes);
   }
 
   #throwIfFailed(): void {
