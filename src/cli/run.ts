@@ -202,6 +202,18 @@ function refuseRepeatedSettings(tokens: readonly { kind: string; name?: string }
   }
 }
 
+/**
+ * Refuses a file flag given blank (`--journal "$JOURNAL"` with `JOURNAL` unset): its error named no file
+ * (`cannot write the report : ENOENT`), and did not say which flag was empty.
+ */
+function refuseBlankFiles(values: Record<string, unknown>): void {
+  for (const flag of ["report", "journal"] as const) {
+    const value = values[flag];
+    if (typeof value === "string" && value.trim() === "")
+      throw new ConfigError(`--${flag} was given blank: pass a file name or leave the flag out`);
+  }
+}
+
 /** Runs the CLI and returns its exit code; never exits the process itself (so it can be tested). */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   ignoreWriteErrors(io.stdout);
@@ -232,6 +244,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     refuseRunTogether(values, positionals);
     refuseOtherCommandsFlags(command, values);
+    refuseBlankFiles(values);
     switch (command) {
       case "import": {
         const [vendor, file, ...extra] = rest;

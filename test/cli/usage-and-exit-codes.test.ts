@@ -95,6 +95,19 @@ describe("exit 2: usage and configuration errors, with the message and where the
       argv: ["import", "fullstory", users, "--report"],
       message: "--report",
     },
+    // `--report "$REPORT"` with REPORT unset: the error named no file and no flag.
+    ...(["report", "journal"] as const).flatMap((flag) =>
+      ["", " "].map((blank) => ({
+        name: `--${flag} given blank (${JSON.stringify(blank)})`,
+        argv: ["import", "fullstory", users, "--api-key", CREDS.apiKey, `--${flag}`, blank],
+        message: `--${flag} was given blank: pass a file name or leave the flag out`,
+      })),
+    ),
+    {
+      name: "demo's --report given blank",
+      argv: ["demo", "--users", "1", "--report", ""],
+      message: "--report was given blank: pass a file name or leave the flag out",
+    },
     {
       name: "fullstory without a key",
       argv: ["import", "fullstory", users],
