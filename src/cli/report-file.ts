@@ -40,7 +40,7 @@ export type ReportSummary = { readonly kind: "summary" } & Omit<ImportReport, "o
 /** Lines are gathered to about this size before they are handed to the file. */
 const BATCH_CHARS = 64 * 1024;
 
-/** How many of the first and of the last bytes written a report keeps, to find them in the file at its end. */
+/** How many of the first and last bytes written a report keeps, to find them in the file at the end. */
 const KEPT_BYTES = 64 * 1024;
 
 /** Every field an outcome carries, whichever the outcome. */
@@ -133,7 +133,7 @@ export class ReportWriter {
   #stream: WriteStream | undefined;
   /** Device and inode of the file the stream opened, to tell at the end whether the name still leads to it. */
   #opened: { readonly dev: number; readonly ino: number; readonly regular: boolean } | undefined;
-  /** The bytes handed to the file, and the first and last of them, to tell at the end whether it holds them. */
+  /** The bytes handed to the file, and the first and last of them, to tell at the end if it holds them. */
   #written = 0;
   #head = Buffer.alloc(0);
   #tail = Buffer.alloc(0);

@@ -178,7 +178,7 @@ function refuseRunTogether(values: Record<string, unknown>, positionals: readonl
 /**
  * The flags that say where the run sends or writes: the host the credentials go to, the journal a re-run
  * resumes from, the file a report replaces. Given twice (a script's default and one typed after it), the last
- * one was used without a word: a resume that started over under another journal, a key sent to the other host.
+ * one was used without a word: a resume started over under another journal, a key sent to the other host.
  */
 const PLACE_FLAGS: ReadonlySet<string> = new Set<Flag>(["base-url", "journal", "report"]);
 
