@@ -43,6 +43,9 @@ const BATCH_CHARS = 64 * 1024;
 /** How many of the first and last bytes written a report keeps, to find them in the file at the end. */
 const KEPT_BYTES = 64 * 1024;
 
+/** How many of the last bytes of each batch handed to the file a report keeps, to find them at the end. */
+const BATCH_END_BYTES = 16;
+
 /** Every field an outcome carries, whichever the outcome. */
 type OutcomeField = RecordOutcome extends infer O ? (O extends unknown ? keyof O : never) : never;
 
@@ -137,6 +140,12 @@ export class ReportWriter {
   #written = 0;
   #head = Buffer.alloc(0);
   #tail = Buffer.alloc(0);
+  /**
+   * Where each batch ended, and its last bytes. Another writer that stopped short of this run's offset leaves
+   * a hole of NULs up to this run's next lines, ending where one of this run's batches ended: a CSV report's
+   * first rows are every run's of the same input alike, so its first and last bytes alone would not show it.
+   */
+  #batchEnds: { readonly at: number; readonly bytes: Buffer }[] = [];
 
   private constructor(
     readonly file: string,
@@ -236,7 +245,10 @@ export class ReportWriter {
       );
   }
 
-  /** Whether the file is as long as what this run wrote, and starts and ends with the bytes it wrote. */
+  /**
+   * Whether the file is as long as what this run wrote, and starts and ends with the bytes it wrote, as each
+   * of its batches does.
+   */
   #holdsWhatWasWritten(): boolean {
     let fd: number | undefined;
     try {
@@ -248,7 +260,8 @@ export class ReportWriter {
       };
       return (
         at(this.#head.length, 0).equals(this.#head) &&
-        at(this.#tail.length, this.#written - this.#tail.length).equals(this.#tail)
+        at(this.#tail.length, this.#written - this.#tail.length).equals(this.#tail) &&
+        this.#batchEnds.every(({ at: end, bytes }) => at(bytes.length, end).equals(bytes))
       );
     } catch {
       // Not readable now (its mode changed): not known, not claimed; its write errors were checked above.
@@ -313,6 +326,9 @@ export class ReportWriter {
     if (this.#head.length < KEPT_BYTES)
       this.#head = Buffer.concat([this.#head, bytes.subarray(0, KEPT_BYTES - this.#head.length)]);
     this.#tail = Buffer.concat([this.#tail, bytes]).subarray(-KEPT_BYTES);
+    // A copy: a slice would keep the whole batch in memory.
+    const end = Buffer.from(bytes.subarray(-BATCH_END_BYTES));
+    this.#batchEnds.push({ at: this.#written - end.length, bytes: end });
     this.#stream.write(bytes);
   }
 

@@ -33,7 +33,7 @@ const serve = useServedSimulators();
  * FullStory's simulator that calls `act` once, as the `at`th batch import request reaches it (the first: the
  * report is open by then), after `until` holds.
  */
-function actingAtFirstRequest(
+function actingAtRequest(
   act: () => void,
   { at = 1, until = () => true }: { at?: number; until?: () => boolean } = {},
 ): VendorSimulator {
@@ -62,7 +62,7 @@ describe("--report removed while the run writes it", () => {
     mkdirSync(folder);
     const report = path.join(folder, "report.ndjson");
     const input = file("users.ndjson", ndjson(fullStoryUsers(3, "gone")));
-    const { url } = await serve(actingAtFirstRequest(() => rmSync(folder, { recursive: true })));
+    const { url } = await serve(actingAtRequest(() => rmSync(folder, { recursive: true })));
 
     const result = await importInto(url, input, report);
 
@@ -77,7 +77,7 @@ describe("--report removed while the run writes it", () => {
     const report = file("replaced.ndjson");
     const input = file("replaced-users.ndjson", ndjson(fullStoryUsers(3, "replaced")));
     const { url } = await serve(
-      actingAtFirstRequest(() => {
+      actingAtRequest(() => {
         renameSync(report, file("moved-away.ndjson"));
         writeFileSync(report, "another file\n");
       }),
@@ -97,7 +97,7 @@ describe("--report removed while the run writes it", () => {
     // Once this run's first lines are in the file: the other run truncates it in place, as it opens it, and
     // writes its own header where this run's was; this run's later lines go on at their own offsets.
     const { url } = await serve(
-      actingAtFirstRequest(() => writeFileSync(report, '{"kind":"header","input":"other"}\n'), {
+      actingAtRequest(() => writeFileSync(report, '{"kind":"header","input":"other"}\n'), {
         at: 3,
         until: () => statSync(report).size > 0,
       }),
@@ -118,6 +118,40 @@ describe("--report removed while the run writes it", () => {
       `cannot write the report ${report}: another process wrote to it while the run wrote it`,
     );
     expect(result.stderr).toContain("the report file is incomplete");
+    expect(result.code).toBe(1);
+  });
+
+  it("written over by another run of the same input to the same CSV --report, its first lines alike: exit 1", async () => {
+    const report = file("shared.csv");
+    const input = file("shared-csv-users.ndjson", ndjson(fullStoryUsers(6000, "shared")));
+    // A CSV report's header row is every run's, and another run of the same input writes the same first rows:
+    // what it wrote matches this run's first 64 KiB. Where it stopped, short of this run's offset, the file
+    // holds no line at all (a hole of NULs) up to this run's next lines.
+    const { url } = await serve(
+      actingAtRequest(
+        () => {
+          const lines = readFileSync(report);
+          writeFileSync(report, lines.subarray(0, lines.length - 100));
+        },
+        { at: 8, until: () => statSync(report).size > 2 * 64 * 1024 },
+      ),
+    );
+
+    const result = await importInto(
+      url,
+      input,
+      report,
+      "--chunk-size",
+      "500",
+      "--concurrency",
+      "1",
+    );
+
+    expect(result.stdout).toMatch(/^fullstory: 6000 records: 6000 imported, 0 failed, 0 rejected/);
+    expect(readFileSync(report)).toContain(0);
+    expect(result.stderr).toContain(
+      `cannot write the report ${report}: another process wrote to it while the run wrote it`,
+    );
     expect(result.code).toBe(1);
   });
 });
