@@ -98,6 +98,46 @@ describe("the caller's signal after a fatal answer", () => {
   });
 });
 
+describe("the caller's signal, given a sync input that sends nothing", () => {
+  // Read in one go, such an input never let the event loop run: an abort from a timer or an event could not
+  // stop it, and an endless one (a generator of ids) held the process for ever.
+  const unauthorized = ApiError.of(
+    { status: 401, body: { message: "no" }, headers: {} },
+    { operation: "op", method: "POST", path: "/x" },
+    new SecretSet(),
+  );
+  it.each([
+    [
+      "read on after a fatal answer",
+      testAdapter<User>(() => Promise.resolve<ChunkResult>({ kind: "fatal", error: unauthorized })),
+    ],
+    [
+      "whose every record is rejected",
+      testAdapter<User>(importEvery, {
+        validate: () => ({ ok: false, problems: [{ rule: "test.bad", message: "bad" }] }),
+      }),
+    ],
+  ])("%s: an abort from outside the run stops an endless input", async (_, adapter) => {
+    const controller = new AbortController();
+    const LIMIT = 200_000;
+    function* endless() {
+      for (let i = 0; i < LIMIT; i++) {
+        // Aborted once the event loop runs: by a timer, an event, a request of the caller's.
+        if (i === 20) setImmediate(() => controller.abort());
+        yield { id: `u${i}`, email: "" };
+      }
+      throw new Error("read on past the caller's abort");
+    }
+    const report = await runImport(adapter, endless(), {
+      signal: controller.signal,
+      keepOutcomes: "none",
+    });
+    expect(report).toMatchObject({ aborted: true });
+    expect(report.inputError).toBeUndefined();
+    expect(report.total).toBeLessThan(LIMIT);
+  });
+});
+
 describe("an onProgress that throws", () => {
   it("while a chunk settles: stops the run, rejects with its error, and records no record twice", async () => {
     const { adapter } = vendor();

@@ -55,6 +55,12 @@ export async function assembleChunks<Input, Wire>(
   const { halted } = dispatcher;
   const nextOrHalt = haltable(halted);
   for (;;) {
+    // Filling a chunk is synchronous work (reading, validating, serialising), and an input that answers at
+    // once (an array, a generator, even an async one) never lets the event loop run: every so often, let it
+    // handle the answers of the chunks in flight, and the caller's abort (a timer's, an event's). An input
+    // that sends nothing (every record rejected, or failed after a fatal answer) could not be stopped
+    // otherwise, and an endless one held the process for ever.
+    if (index > 0 && index % YIELD_EVERY === 0) await nextTurn();
     // Checked before taking a record, never after: a record taken is reported, whatever happens next.
     if (halted.aborted) {
       stoppedEarly = true;
@@ -197,9 +203,6 @@ export async function assembleChunks<Input, Wire>(
       }
     }
     if (recordIndex % progressEvery === 0) emit();
-    // Filling a chunk is synchronous work (reading, validating, serialising): every so often, let the event
-    // loop handle the answers of the chunks in flight, so their follow-through is not held up meanwhile.
-    if (recordIndex % YIELD_EVERY === YIELD_EVERY - 1 && dispatcher.busy) await nextTurn();
   }
   if (pending.items.length > 0) {
     await dispatcher.slotFree();

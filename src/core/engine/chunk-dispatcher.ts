@@ -116,11 +116,6 @@ export class ChunkDispatcher<Input, Wire> {
     );
   }
 
-  /** Whether chunks are in flight, whose answers the event loop should get to. */
-  get busy(): boolean {
-    return this.#inFlight.size > 0;
-  }
-
   /** Chunks sent in this run, taken from the journal, and sent again after a transient failure. */
   get chunks(): { sent: number; resumed: number; replayed: number } {
     return {
