@@ -422,6 +422,34 @@ describe("faults", () => {
     expect(sent.flatMap((c) => c.keys)).toEqual([input.at(-1)!.id]);
   });
 
+  it("rejects each record an async precheck answers for, and leaves no rejection of its unhandled", async () => {
+    const { adapter, sent } = scripted();
+    const unhandled: unknown[] = [];
+    const log = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", log);
+    try {
+      const report = await runImport(adapter, users(3), {
+        // An `async` precheck that throws: its promise rejects, which was left unhandled (ending a Node
+        // process by default), once per record.
+        precheck: (async () => {
+          await Promise.resolve();
+          throw new Error("the lookup table is gone");
+        }) as unknown as () => undefined,
+      });
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      for (const outcome of report.outcomes)
+        expect(outcome).toMatchObject({
+          outcome: "rejected",
+          reason: matching(/the precheck answered a Promise/),
+        });
+      expect(report.rejected).toBe(3);
+      expect(sent).toEqual([]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", log);
+    }
+  });
+
   it("refuses records that are not iterable, by kind, without quoting them", async () => {
     const { adapter, sent } = scripted();
     const secretish = "uid,email\nu1,someone@example.com";

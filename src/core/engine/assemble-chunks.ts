@@ -324,6 +324,9 @@ function validate<Input, Wire>(
     // The caller's precheck gets the caller's own record; the adapter, the fields as read once.
     const refused: unknown = precheck?.(record);
     if (refused === undefined) return adapter.validate(read);
+    // An async precheck answers a promise, which rejects the record below; its own rejection (the throw of
+    // an `async` function) is the record's, so it must not go unhandled too, which ends a Node process.
+    if (isThenable(refused)) Promise.resolve(refused).catch(() => undefined);
     // A JavaScript caller's precheck may answer anything: only a rejection rejects, with a copy of its words.
     const { rule, message } = (refused ?? {}) as { rule?: unknown; message?: unknown };
     if (typeof rule === "string" && typeof message === "string")
