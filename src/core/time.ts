@@ -20,6 +20,28 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 }
 
 /**
+ * A caller's `sleep` option, made to reject with the signal's reason as soon as it aborts, as the default
+ * does: one that ignores its signal (a test's fake timer, a wait of the caller's own) would otherwise hold an
+ * aborted import or call until it ends, and one that never ends, for ever.
+ */
+export function abortableBy<Signal extends AbortSignal | undefined>(
+  sleep: (ms: number, signal: Signal) => Promise<void>,
+): (ms: number, signal: Signal) => Promise<void> {
+  return (ms, signal) => {
+    if (signal === undefined) return sleep(ms, signal);
+    return new Promise((resolve, reject) => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- as abortableSleep's
+      const release = whenAborted(signal, () => reject(signal.reason));
+      if (signal.aborted) return;
+      // One that throws at once rejects as one that rejects does.
+      new Promise<void>((waited) => waited(sleep(ms, signal)))
+        .then(resolve, reject)
+        .finally(release);
+    });
+  };
+}
+
+/**
  * Ms on a clock that only moves forward, whatever is done to the wall clock (NTP stepping it, an operator
  * setting it back, a VM restored): what durations, timeouts and pauses are measured on. Never a date.
  */

@@ -167,14 +167,15 @@ describe("a callback option that is not a function is refused by name, before an
   }
 });
 
+// The request that carries the records; Userpilot's job is followed by its status.
+const WRITE = {
+  fullstory: "createBatchImport",
+  slashid: "bulkImportPersons",
+  propeller: "bulkUsersBySourceId",
+  userpilot: "getBackgroundJob",
+} as const;
+
 describe("a callback that throws while a chunk is out leaves its records possibly held, not plainly failed", () => {
-  // The request that carries the records; Userpilot's job is followed by its status.
-  const WRITE = {
-    fullstory: "createBatchImport",
-    slashid: "bulkImportPersons",
-    propeller: "bulkUsersBySourceId",
-    userpilot: "getBackgroundJob",
-  } as const;
   for (const vendor of VENDORS) {
     it(`${vendor}: onRetry throws after the vendor acted`, async () => {
       const { run, stored } = await setup(vendor, {
@@ -246,5 +247,44 @@ describe("a callback that throws while a chunk is out leaves its records possibl
         reason: matching(/^timer broke; /),
       });
     }
+  });
+});
+
+describe("a sleep of the caller's that ignores its signal: the caller's abort still ends the import", () => {
+  // A wait that never ends unless its signal is heeded: the aborted import waited for it, for ever.
+  const endless = (stop: AbortController) => () => {
+    setImmediate(() => stop.abort());
+    return new Promise<void>(() => {});
+  };
+  it.each([
+    ["fullstory", "the import's, polling the job"],
+    ["userpilot", "the import's, polling the job"],
+    ["slashid", "the client's, waiting out a 429"],
+    ["propeller", "the client's, waiting out a 429"],
+  ] as const)("%s: %s", async (vendor, which) => {
+    const stop = new AbortController();
+    const byClient = which.startsWith("the client's");
+    const { run } = await setup(vendor, {
+      // Jobs that are still running at their first poll.
+      simulator:
+        vendor === "fullstory"
+          ? { processingPolls: 2 }
+          : vendor === "userpilot"
+            ? { stepMs: 60_000 }
+            : {},
+      ...(byClient && {
+        faults: {
+          script: ({ operation, attempt }) =>
+            operation === WRITE[vendor] && attempt === 1 ? "429" : undefined,
+        },
+        client: { maxRetries: 1, sleep: endless(stop) },
+      }),
+    });
+    const report = await run({
+      signal: stop.signal,
+      ...(!byClient && { sleep: endless(stop) }),
+    });
+    expect(report.aborted).toBe(true);
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["failed", "failed", "failed"]);
   });
 });

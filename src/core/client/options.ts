@@ -81,7 +81,7 @@ export interface CommonClientOptions {
   rateLimit?: RateLimiterOptions | false;
   /**
    * Waits between attempts (and the rate limiter's waits); tests replace it to observe delays without
-   * waiting.
+   * waiting. An abort ends the wait even when this ignores its signal.
    * @default a timer
    */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -7,7 +7,7 @@ import { Journal } from "./journal.js";
 import { JournalError } from "./journal-error.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 import { keepOutcomesOption, ReportBuilder, type KeepOutcomes } from "./report-builder.js";
-import { abortableSleep } from "../time.js";
+import { abortableBy, abortableSleep } from "../time.js";
 import { durationOption, functionOption, signalOption, wholeNumberOption } from "../options.js";
 import { kindOf } from "../validate/describe.js";
 
@@ -82,7 +82,8 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    */
   precheck?: (record: Input) => Rejection | undefined;
   /**
-   * Waits (abortably) for adapters' polling; replaceable in tests.
+   * Waits (abortably) for adapters' polling; replaceable in tests. An abort ends the wait even when this
+   * ignores its signal.
    * @default a timer
    */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -162,7 +163,7 @@ export async function runImport<Input, Wire>(
         journalPath: options.journal,
         replay,
         concurrency,
-        sleep: options.sleep ?? abortableSleep,
+        sleep: options.sleep === undefined ? abortableSleep : abortableBy(options.sleep),
         signal: options.signal,
       }),
   );

@@ -8,7 +8,7 @@ import {
   retryAfterOf,
   type RetryOptions,
 } from "./retry-policy.js";
-import { abortableSleep, monotonicNow } from "../time.js";
+import { abortableBy, abortableSleep, monotonicNow } from "../time.js";
 import { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 
 /** Why an attempt is being retried, for logs and progress displays. */
@@ -94,7 +94,7 @@ export type Transport = (request: Request) => Promise<Response>;
 export function createTransport(options: TransportOptions = {}): Transport {
   const retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const sleep = options.sleep ?? abortableSleep;
+  const sleep = options.sleep === undefined ? abortableSleep : abortableBy(options.sleep);
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit);
   // The limiter's clock: the end of a wait is handed to it.
