@@ -247,7 +247,7 @@ function inputErrorOf(adapter: { scrub(text: string): string }, error: unknown):
   }
 }
 
-/** Records read between two turns of the event loop while chunks are in flight. */
+/** Records read between two turns of the event loop, whether or not chunks are in flight. */
 const YIELD_EVERY = 1000;
 
 function nextTurn(): Promise<void> {
