@@ -113,6 +113,8 @@ export const rules = {
     type: "object",
     additionalProperties: false,
     "x-max-in-progress-jobs": 100,
+    "x-429-at-in-progress-jobs": 200,
+    "x-429-at-operations-in-flight": 500000,
     required: ["requests"],
     properties: {
       requests: {

@@ -76,6 +76,9 @@ beforeAll(() => {
     [[...schemas, "UpdateUserRequest", "properties", "phone"], { type: "string", maxLength: 32 }],
     // A new data centre, whose keys carry its name as their prefix.
     [["servers", 2], { url: "https://api.au1.fullstory.com", "x-name": "au1" }],
+    // FullStory answers 429 at 2 batch jobs in progress, or at 3 users in flight.
+    [[...schemas, "CreateBatchImportRequest", "x-429-at-in-progress-jobs"], 2],
+    [[...schemas, "CreateBatchImportRequest", "x-429-at-operations-in-flight"], 3],
   ]);
   // SlashID opens a staging environment.
   mutate("slashid", [
@@ -285,6 +288,26 @@ describe("a regenerated spec changes the library with no other edit", () => {
       ]);
       expect(rules(31612345678), kind).toEqual(["fullstory.field_type phone: must be a string"]);
     }
+  });
+
+  it("FullStory answers 429 at 2 jobs in progress or 3 users in flight: the simulator's defaults follow", async () => {
+    const { createFullStoryClient } = await import("../src/fullstory/client.js");
+    const { createFullStorySimulator } = await import("../src/testing/fullstory.js");
+    const { simulatorHandlers } = await import("../src/testing/msw.js");
+    const statuses = async (batches: number[]) => {
+      const sim = createFullStorySimulator({ apiKey: "k-7Hq2xZ" });
+      server.use(...simulatorHandlers(sim, HOSTS.fullstory));
+      const client = createFullStoryClient({ apiKey: "k-7Hq2xZ", maxRetries: 0 });
+      const answers: (number | string)[] = [];
+      for (const [b, size] of batches.entries()) {
+        const requests = Array.from({ length: size }, (_, i) => ({ uid: `u-${b}-${i}` }));
+        const result = await client.createBatchImport({ body: { requests } });
+        answers.push(result.ok ? 200 : result.error.status);
+      }
+      return answers;
+    };
+    expect(await statuses([1, 1, 1])).toEqual([200, 200, 429]);
+    expect(await statuses([3, 1])).toEqual([200, 429]);
   });
 
   it("FullStory UpdateUserRequest email maxLength 64: updateUser refuses a 100-character email before sending", async () => {

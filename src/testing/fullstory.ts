@@ -7,6 +7,7 @@
 // or `reject` refuses (`simulated_rejection`).
 import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
+import { rules } from "../../generated/fullstory.rules.js";
 import type { components } from "../../generated/fullstory.js";
 import type { FullStorySchemaType } from "../fullstory/validate.js";
 import { choiceOption, durationOption, wholeNumberOption as whole } from "../core/options.js";
@@ -121,8 +122,17 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     choiceOption("retention", options.retention, ["all", "recent"], "all") === "recent";
   const recentJobs = whole("recentJobs", options.recentJobs, 8, { min: 0 });
   const pageSize = whole("pageSize", options.pageSize, 1000);
-  const maxInProgressJobs = whole("maxInProgressJobs", options.maxInProgressJobs, 200);
-  const maxOperations = whole("maxOperationsInFlight", options.maxOperationsInFlight, 500_000);
+  const batch = rules.CreateBatchImportRequest;
+  const maxInProgressJobs = whole(
+    "maxInProgressJobs",
+    options.maxInProgressJobs,
+    batch["x-429-at-in-progress-jobs"],
+  );
+  const maxOperations = whole(
+    "maxOperationsInFlight",
+    options.maxOperationsInFlight,
+    batch["x-429-at-operations-in-flight"],
+  );
   const kit = createSimulatorKit({
     vendor: "fullstory",
     document,

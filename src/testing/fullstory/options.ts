@@ -27,9 +27,15 @@ export interface FullStorySimulatorOptions extends JobClockOptions, SimulatorOpt
   processingMs?: number;
   /** Results per page of `/imports` and `/errors`. @default 1000 */
   pageSize?: number;
-  /** Batch jobs in progress at which a batch create answers 429. @default 200 (FullStory's) */
+  /**
+   * Batch jobs in progress at which a batch create answers 429.
+   * @default 200 (FullStory's: the spec's `x-429-at-in-progress-jobs`)
+   */
   maxInProgressJobs?: number;
-  /** Users in jobs in progress at which a batch create answers 429. @default 500000 (FullStory's) */
+  /**
+   * Users in jobs in progress at which a batch create answers 429.
+   * @default 500000 (FullStory's: the spec's `x-429-at-operations-in-flight`)
+   */
   maxOperationsInFlight?: number;
   /**
    * What the simulator remembers. `"all"` keeps every user and every job's results, as FullStory does (about
