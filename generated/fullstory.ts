@@ -505,13 +505,13 @@ export interface components {
   };
   parameters: {
     /**
-     * @description Optional key that makes the request idempotent. A V4 UUID (or another random string with enough
-     *     entropy) is recommended; any non-empty string is accepted here (FullStory documents the header only as
+     * @description Optional key that makes the request idempotent. A V4 UUID is the documented choice (UNCONFIRMED: that
+     *     another random string with enough entropy does as well); any non-empty string is accepted here (FullStory documents the header only as
      *     an optional string: refusing an empty key is our bound, UNCONFIRMED). FullStory stores the status code and body of the
      *     first request made with a key for 24 hours and returns them for later requests with the same key; the
      *     key can be reused after 24 hours. A retry must send the same body under the same key — a different
-     *     body under a used key is an error. Nothing is stored when the request never reached an endpoint or
-     *     collided with a concurrent request with the same key.
+     *     body under a used key is an error. Nothing is stored when the request never reached an endpoint (nor,
+     *     UNCONFIRMED, when it collided with a concurrent request with the same key).
      *
      *     UNCONFIRMED: the production docs say every result is replayed, including `500` errors; newer docs say
      *     `429` and `5xx` results are not stored and can be retried with the same key. The status and `code`
@@ -552,13 +552,13 @@ export interface operations {
       query?: never;
       header?: {
         /**
-         * @description Optional key that makes the request idempotent. A V4 UUID (or another random string with enough
-         *     entropy) is recommended; any non-empty string is accepted here (FullStory documents the header only as
+         * @description Optional key that makes the request idempotent. A V4 UUID is the documented choice (UNCONFIRMED: that
+         *     another random string with enough entropy does as well); any non-empty string is accepted here (FullStory documents the header only as
          *     an optional string: refusing an empty key is our bound, UNCONFIRMED). FullStory stores the status code and body of the
          *     first request made with a key for 24 hours and returns them for later requests with the same key; the
          *     key can be reused after 24 hours. A retry must send the same body under the same key — a different
-         *     body under a used key is an error. Nothing is stored when the request never reached an endpoint or
-         *     collided with a concurrent request with the same key.
+         *     body under a used key is an error. Nothing is stored when the request never reached an endpoint (nor,
+         *     UNCONFIRMED, when it collided with a concurrent request with the same key).
          *
          *     UNCONFIRMED: the production docs say every result is replayed, including `500` errors; newer docs say
          *     `429` and `5xx` results are not stored and can be retried with the same key. The status and `code`
@@ -730,13 +730,13 @@ export interface operations {
       query?: never;
       header?: {
         /**
-         * @description Optional key that makes the request idempotent. A V4 UUID (or another random string with enough
-         *     entropy) is recommended; any non-empty string is accepted here (FullStory documents the header only as
+         * @description Optional key that makes the request idempotent. A V4 UUID is the documented choice (UNCONFIRMED: that
+         *     another random string with enough entropy does as well); any non-empty string is accepted here (FullStory documents the header only as
          *     an optional string: refusing an empty key is our bound, UNCONFIRMED). FullStory stores the status code and body of the
          *     first request made with a key for 24 hours and returns them for later requests with the same key; the
          *     key can be reused after 24 hours. A retry must send the same body under the same key — a different
-         *     body under a used key is an error. Nothing is stored when the request never reached an endpoint or
-         *     collided with a concurrent request with the same key.
+         *     body under a used key is an error. Nothing is stored when the request never reached an endpoint (nor,
+         *     UNCONFIRMED, when it collided with a concurrent request with the same key).
          *
          *     UNCONFIRMED: the production docs say every result is replayed, including `500` errors; newer docs say
          *     `429` and `5xx` results are not stored and can be retried with the same key. The status and `code`

@@ -50,7 +50,7 @@ export interface paths {
     /**
      * Get an access token (OAuth 2.0 client credentials)
      * @description Exchanges the REST API client credentials (created in the Propeller Backoffice under
-     *     Admin > API Key Management) for a Bearer access token. The token lasts `expires_in`
+     *     Admin > API Key Management, UNCONFIRMED: the authentication page only) for a Bearer access token. The token lasts `expires_in`
      *     seconds (1800 = 30 minutes); there is no refresh token. Request a new token shortly
      *     before expiry (about 5 minutes early) and once after a 401 from any other call.
      *

@@ -545,6 +545,30 @@ describe("the specs hold what the vendors' pages state, and mark what no page st
     }
   });
 
+  it("claims only pages outside the sources make (idempotency, sandbox keys, the Backoffice) are marked UNCONFIRMED", () => {
+    const claims: [Vendor, string, RegExp][] = [
+      ["fullstory", "#/info/description", /UNCONFIRMED,\s+when it collided with a concurrent/],
+      [
+        "fullstory",
+        "#/components/parameters/IdempotencyKey/description",
+        /UNCONFIRMED: that\s+another random string[^]*UNCONFIRMED, when it collided with a concurrent/,
+      ],
+      ["slashid", "#/servers/1/description", /separate[^)]*UNCONFIRMED/],
+      ["slashid", "#/components/securitySchemes/ApiKeyAuth/description", /separate \(UNCONFIRMED/],
+      ["slashid", "#/info/description", /sandbox organizations and API keys are separate/],
+      ["propeller", "#/info/description", /UNCONFIRMED[^]*Admin > API Key Management/],
+      ["propeller", "#/paths/~1oauth2~1token/post/description", /API Key Management, UNCONFIRMED/],
+    ];
+    for (const [vendor, pointer, marked] of claims)
+      expect(text(at(vendor, pointer)), `${vendor} ${pointer}`).toMatch(marked);
+  });
+
+  it("SlashID: the bulk page's own words on roles are quoted beside the roles column being UNCONFIRMED", () => {
+    expect(text(at("slashid", "#/info/description"))).toMatch(
+      /`slashid:roles` column[^]*"you can specify a list of roles"[^]*no roles column/,
+    );
+  });
+
   it("Propeller: moreInfo, shown in the 400 example, is optional and the spec says why", () => {
     const error = `${fs}/ErrorResponse/properties/error`;
     expect(at("propeller", `${error}/required`)).not.toContain("moreInfo");
