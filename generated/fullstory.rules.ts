@@ -389,3 +389,10 @@ export const rules = {
     },
   },
 } as const;
+
+/** The `x-` keys (the vendor's prose facts) specs/fullstory.yaml states on its component parameters. */
+export const parameterRules = {
+  IdempotencyKey: {
+    "x-replay-window-hours": 24,
+  },
+} as const;

@@ -354,3 +354,6 @@ export const rules = {
     },
   },
 } as const;
+
+/** The `x-` keys (the vendor's prose facts) specs/propeller.yaml states on its component parameters. */
+export const parameterRules = {} as const;

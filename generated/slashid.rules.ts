@@ -206,3 +206,6 @@ export const rules = {
     },
   },
 } as const;
+
+/** The `x-` keys (the vendor's prose facts) specs/slashid.yaml states on its component parameters. */
+export const parameterRules = {} as const;

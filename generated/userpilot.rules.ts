@@ -193,3 +193,6 @@ export const rules = {
     },
   },
 } as const;
+
+/** The `x-` keys (the vendor's prose facts) specs/userpilot.yaml states on its component parameters. */
+export const parameterRules = {} as const;

@@ -1,10 +1,10 @@
 // specs/*.yaml → generated/<vendor>.ts (openapi-typescript types), generated/<vendor>.operations.ts
 // (a runtime table of each operation's documented responses, which the typed error unions need at run time
 // and type-level code cannot provide), generated/<vendor>.rules.ts (every constraint the spec states on
-// its schemas, with the vendor's prose limits carried as `x-` extensions, for validators, chunking,
-// simulators and fixtures) and generated/<vendor>.document.ts (the spec itself as an object, from which the
-// simulators route requests and validate bodies). `--check` fails when generated/ differs from what would
-// be written.
+// its schemas, with the vendor's prose limits carried as `x-` extensions, and the `x-` extensions of its
+// parameters, for validators, chunking, simulators and fixtures) and generated/<vendor>.document.ts (the
+// spec itself as an object, from which the simulators route requests and validate bodies). `--check` fails
+// when generated/ differs from what would be written.
 // `--specs <dir>` and `--out <dir>` read and write elsewhere (the spec-mutation test regenerates a copy).
 import { readFile, writeFile, readdir, mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -117,6 +117,20 @@ const rulesTable = (doc) =>
     Object.entries(doc.components?.schemas ?? {}).map(([name, schema]) => [name, rulesOf(schema)]),
   );
 
+/**
+ * The vendor's prose facts (`x-` keys) on the spec's component parameters, by parameter name: a fact about a
+ * header (how long a key is kept) belongs to the parameter, not to the string schema of its value.
+ */
+const parameterRulesTable = (doc) =>
+  Object.fromEntries(
+    Object.entries(doc.components?.parameters ?? {})
+      .map(([name, p]) => [
+        name,
+        Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith("x-"))),
+      ])
+      .filter(([, facts]) => Object.keys(facts).length > 0),
+  );
+
 /** The facts about each operation that code needs at run time, in a stable order. */
 const operationTable = (doc) => {
   const table = {};
@@ -204,7 +218,9 @@ for (const spec of specs) {
   const rulesSource =
     banner.replace("%s", spec) +
     `/** Every constraint specs/${spec} states on its component schemas (\`x-\` keys: the vendor's prose limits). */\n` +
-    `export const rules = ${JSON.stringify(rulesTable(parse(text)), null, 2)} as const;\n`;
+    `export const rules = ${JSON.stringify(rulesTable(parse(text)), null, 2)} as const;\n\n` +
+    `/** The \`x-\` keys (the vendor's prose facts) specs/${spec} states on its component parameters. */\n` +
+    `export const parameterRules = ${JSON.stringify(parameterRulesTable(parse(text)), null, 2)} as const;\n`;
   outputs.push([rulesFile, await format(rulesSource, rulesFile)]);
 
   // The whole spec as data, for the simulators' request validation (JSON Schema needs the real schemas).

@@ -79,6 +79,8 @@ beforeAll(() => {
     // FullStory answers 429 at 2 batch jobs in progress, or at 3 users in flight.
     [[...schemas, "CreateBatchImportRequest", "x-429-at-in-progress-jobs"], 2],
     [[...schemas, "CreateBatchImportRequest", "x-429-at-operations-in-flight"], 3],
+    // FullStory keeps the first answer to an Idempotency-Key for 2 hours, not 24.
+    [["components", "parameters", "IdempotencyKey", "x-replay-window-hours"], 2],
   ]);
   // SlashID opens a staging environment.
   mutate("slashid", [
@@ -308,6 +310,66 @@ describe("a regenerated spec changes the library with no other edit", () => {
     };
     expect(await statuses([1, 1, 1])).toEqual([200, 200, 429]);
     expect(await statuses([3, 1])).toEqual([200, 429]);
+  });
+
+  it("FullStory keeps an Idempotency-Key 2 hours: the simulator forgets it, and a resume does not resend it", async () => {
+    const { createFullStoryClient } = await import("../src/fullstory/client.js");
+    const { importUsers } = await import("../src/fullstory/index.js");
+    const { createFullStorySimulator } = await import("../src/testing/fullstory.js");
+    const { DropConnection } = await import("../src/testing/simulator.js");
+    const { simulatorHandlers } = await import("../src/testing/msw.js");
+    const HOUR_MS = 60 * 60 * 1000;
+    let clock = Date.now();
+    const aborter = new AbortController();
+    let dropped = false;
+    const sim = createFullStorySimulator({
+      apiKey: "k-7Hq2xZ",
+      now: () => clock,
+      processingMs: 0,
+      faults: {
+        // The first import's job is made, but its answer is lost as the import is killed.
+        script: ({ operation, request }) =>
+          operation === "createBatchImport" &&
+          request.headers.get("idempotency-key") !== "k-1" &&
+          !dropped
+            ? {
+                after: () => {
+                  dropped = true;
+                  aborter.abort();
+                  throw new DropConnection();
+                },
+              }
+            : undefined,
+      },
+    });
+    server.use(...simulatorHandlers(sim, HOSTS.fullstory));
+    const client = createFullStoryClient({ apiKey: "k-7Hq2xZ", maxRetries: 0 });
+    // The simulator: 3 hours on, another body under a used key is a new request, not a reuse (400).
+    const create = (uid: string) =>
+      client.createBatchImport({
+        body: { requests: [{ uid }] },
+        params: { header: { "Idempotency-Key": "k-1" } },
+      });
+    expect((await create("a")).ok).toBe(true);
+    clock += 3 * HOUR_MS;
+    expect((await create("b")).ok).toBe(true);
+
+    // The adapter: resumed 90 minutes on (past 2 hours less its hour of margin), the saved key is not resent.
+    const journal = path.join(dir, "journal.ndjson");
+    const options = { journal, pollIntervalMs: 10, sleep: async () => {} };
+    await importUsers(client, [{ uid: "u-1" }], { ...options, signal: aborter.signal });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 90 * 60 * 1000 });
+    try {
+      const resumed = await importUsers(client, [{ uid: "u-1" }], options);
+      expect(resumed.outcomes).toHaveLength(1);
+      expect(resumed.outcomes[0]).toMatchObject({
+        outcome: "failed",
+        code: "key_expired",
+        reason: matching(/for 2 hours only/),
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("FullStory UpdateUserRequest email maxLength 64: updateUser refuses a 100-character email before sending", async () => {

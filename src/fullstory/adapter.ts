@@ -4,7 +4,7 @@
 import { textStart } from "../core/cut-text.js";
 import { randomUUID } from "node:crypto";
 import type { components } from "../../generated/fullstory.js";
-import { rules } from "../../generated/fullstory.rules.js";
+import { parameterRules, rules } from "../../generated/fullstory.rules.js";
 import type {
   Chunk,
   ChunkContext,
@@ -594,8 +594,9 @@ export function createFullStoryAdapter(
   };
 }
 
-/** How long FullStory answers an `Idempotency-Key` with the result of its first request. */
-const KEY_KEPT_MS = 24 * 60 * 60 * 1000;
+/** How long FullStory answers an `Idempotency-Key` with the result of its first request (the spec's). */
+const KEY_KEPT_HOURS = parameterRules.IdempotencyKey["x-replay-window-hours"];
+const KEY_KEPT_MS = KEY_KEPT_HOURS * 60 * 60 * 1000;
 /** Time kept in hand for a send under a saved key (its retries included) to reach FullStory. */
 const KEY_MARGIN_MS = 60 * 60 * 1000;
 
@@ -630,7 +631,7 @@ function keyExpired(
   return {
     ok: false,
     code: "key_expired",
-    reason: `FullStory may hold this user: its batch was first sent${when} under Idempotency-Key ${key}, no job id came back, and FullStory answers a key with the job it made for 24 hours only, so it was not sent again (a second job could import a user twice); check the user in FullStory`,
+    reason: `FullStory may hold this user: its batch was first sent${when} under Idempotency-Key ${key}, no job id came back, and FullStory answers a key with the job it made for ${KEY_KEPT_HOURS} hours only, so it was not sent again (a second job could import a user twice); check the user in FullStory`,
     vendorMayHold: true,
   };
 }

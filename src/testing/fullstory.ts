@@ -7,7 +7,7 @@
 // or `reject` refuses (`simulated_rejection`).
 import { createHash } from "node:crypto";
 import { document } from "../../generated/fullstory.document.js";
-import { rules } from "../../generated/fullstory.rules.js";
+import { parameterRules, rules } from "../../generated/fullstory.rules.js";
 import type { components } from "../../generated/fullstory.js";
 import type { FullStorySchemaType } from "../fullstory/validate.js";
 import { choiceOption, durationOption, wholeNumberOption as whole } from "../core/options.js";
@@ -78,7 +78,7 @@ interface Answer {
   readonly headers?: Record<string, string>;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const KEY_KEPT_MS = parameterRules.IdempotencyKey["x-replay-window-hours"] * 60 * 60 * 1000;
 
 const fail = (status: number, code: string, message: string): Answer => ({
   status,
@@ -196,7 +196,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     const key = request.headers.get("idempotency-key") ?? "";
     const known = key === "" ? undefined : store.get(key);
     const bodyDigest = key === "" ? "" : digest(body.text);
-    if (known !== undefined && now() - known.atMs < DAY_MS) {
+    if (known !== undefined && now() - known.atMs < KEY_KEPT_MS) {
       if (known.op === op && known.bodyDigest === bodyDigest) {
         counts.replays += 1;
         return reply(known.answer);
