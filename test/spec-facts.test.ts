@@ -36,6 +36,7 @@ function mutate(vendor: string, edits: Edit[]): void {
 const schemas = ["components", "schemas"];
 const VENDORS = ["fullstory", "propeller", "slashid", "userpilot"];
 const MODULES = ["rules", "operations", "document"];
+const tokenAnswer = ["paths", "/oauth2/token", "post", "responses", "200", "content"];
 
 beforeAll(() => {
   cpSync(path.join(root, "specs"), specs, { recursive: true });
@@ -64,6 +65,8 @@ beforeAll(() => {
     [["servers", 0, "url"], "https://api.propeller.example"],
     // Propeller documents a per-request maximum, below the default chunk of 2,000.
     [[...schemas, "BulkUsersBySourceIdRequest", "properties", "users", "maxItems"], 500],
+    // Propeller's documented token answer lasts 600 seconds.
+    [[...tokenAnswer, "application/json", "examples", "token", "value", "expires_in"], 600],
   ]);
   // FullStory's Update User body gets a shorter email limit than a batch item's.
   mutate("fullstory", [
@@ -277,6 +280,21 @@ describe("a regenerated spec changes the library with no other edit", () => {
     expect(() => createPropellerAdapter(client, { maxRecords: 501 })).toThrow(
       /^maxRecords: expected a whole number from 1 to 500, got 501$/,
     );
+  });
+
+  it("Propeller's token example lasts 600 seconds: the simulator's tokens do too, and the client renews one after", async () => {
+    const { createPropellerClient } = await import("../src/propeller/client.js");
+    const { createPropellerSimulator } = await import("../src/testing/propeller.js");
+    const { simulatorHandlers } = await import("../src/testing/msw.js");
+    let clock = 1_000_000;
+    const sim = createPropellerSimulator({ now: () => clock });
+    server.use(...simulatorHandlers(sim, "https://api.propeller.example"));
+    const client = createPropellerClient({ clientId: "sim-client", clientSecret: "sim-secret" });
+    const users = [{ source: "CRM", sourceId: 1 }];
+    expect((await client.bulkUsersBySourceId({ body: { users } })).ok).toBe(true);
+    clock += 600_000;
+    expect((await client.bulkUsersBySourceId({ body: { users } })).ok).toBe(true);
+    expect(sim.tokensIssued().map((t) => t.expiresAt - t.issuedAt)).toEqual([600_000, 600_000]);
   });
 
   it("FullStory documents phone (at most 32 characters) on both bodies: it is sent, and held to the spec's type and length", async () => {

@@ -34,7 +34,7 @@ export interface PropellerSimulatorOptions extends SimulatorOptions {
    * @default "sim-secret"
    */
   clientSecret?: string;
-  /** Lifetime of issued tokens in seconds. @default 1800 */
+  /** Lifetime of issued tokens in seconds. @default 1800 (the spec's token example's `expires_in`) */
   expiresIn?: number;
   /** The clock tokens expire by, in ms. @default Date.now */
   now?: () => number;
@@ -113,6 +113,7 @@ const sourceKey = (source = "", sourceId: string | number) =>
 const documented = (status: number, name: string) =>
   documentedExample(document, "bulkUsersBySourceId", status, name);
 const OAUTH_FAULTS: Record<number, string> = { 429: "slow_down", 503: "temporarily_unavailable" };
+const TOKEN = documentedExample(document, "getAccessToken", 200) as Schemas["TokenResponse"];
 
 /**
  * A Propeller simulator: the token endpoint (client credentials) and the bulk upsert by sourceId, answered
@@ -124,7 +125,7 @@ const OAUTH_FAULTS: Record<number, string> = { 429: "slow_down", 503: "temporari
  */
 export function createPropellerSimulator(options: PropellerSimulatorOptions = {}) {
   const { clientId = "sim-client", clientSecret = "sim-secret" } = options;
-  const expiresIn = wholeNumberOption("expiresIn", options.expiresIn, 1800);
+  const expiresIn = wholeNumberOption("expiresIn", options.expiresIn, TOKEN.expires_in);
   wholeNumberOption("maxUsers", options.maxUsers, undefined);
   const tokenFaults = booleanOption("tokenFaults", options.tokenFaults, true);
   const now = options.now ?? Date.now;
@@ -179,8 +180,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     const token = `sim-token-${tokens.size + 1}`;
     const issuedAt = now();
     tokens.set(token, { token, issuedAt, expiresAt: issuedAt + expiresIn * 1000, revoked: false });
-    const scope = "profile";
-    return json({ access_token: token, expires_in: expiresIn, token_type: "Bearer", scope });
+    return json({ ...TOKEN, access_token: token, expires_in: expiresIn });
   }
 
   async function bulk({ request }: { request: Request }): Promise<Response> {
