@@ -28,7 +28,7 @@ import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { perRun } from "../core/engine/per-run.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
-import { planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
+import { JobTimes, planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
 import { unprocessedBy } from "../core/errors/unprocessed.js";
@@ -80,10 +80,11 @@ export interface FullStoryAdapterOptions {
    */
   maxPollIntervalMs?: number;
   /**
-   * How long one job may take, from the first status poll until its results are read, in ms. When it runs out
-   * while the job is still processing, the chunk's records fail with code `job_timeout` (the reason names the
-   * job, which FullStory may still finish); when it runs out while the result lists are read, the records not
-   * placed yet fail with `results_incomplete`.
+   * How long one job may take, from the first status poll until its results are read, in ms; a replay that
+   * follows the job again in the same run (after a status poll or a result page failed) gets what is left of
+   * it, not the whole time again. When it runs out while the job is still processing, the chunk's records
+   * fail with code `job_timeout` (the reason names the job, which FullStory may still finish); when it runs
+   * out while the result lists are read, the records not placed yet fail with `results_incomplete`.
    * @default 3600000 (one hour)
    */
   jobTimeoutMs?: number;
@@ -212,6 +213,8 @@ export function createFullStoryAdapter(
   // replay a key FullStory has forgotten: a second job could import a user twice, where `key_expired` only
   // says FullStory may hold it. An earlier run's key is timed by the wall clock once, at its first check.
   const keysSentHere = new Map<string, number>();
+  // How long each job was followed in the run: a replay that polls the same job again gets what is left.
+  const jobTimesOf = perRun((): JobTimes => new JobTimes());
 
   async function send(chunk: Chunk<FullStoryUser>, context: ChunkContext): Promise<Result> {
     const size = chunk.keys.length;
@@ -322,8 +325,11 @@ export function createFullStoryAdapter(
     // FullStory holds the records: while its job runs, only what matches its results to them is kept.
     const records = matchKeysOf(chunk);
     context.releaseItems();
+    // What is left of the job's time in this run: an earlier attempt that followed it spent the rest.
+    const times = jobTimesOf(context);
+    const left = times.left(job, jobTimeoutMs);
     // On a clock the wall clock's jumps do not move: a clock set forward must not spend the job's time.
-    const deadline = monotonicNow() + jobTimeoutMs;
+    const deadline = monotonicNow() + left;
     // A status the spec does not name (a CANCELLED FullStory adds) is polled on as running: the reason says
     // which one the job was left in, as nothing here can tell whether it still runs.
     let undocumented: string | undefined;
@@ -386,12 +392,12 @@ export function createFullStoryAdapter(
       },
       plan,
       (ms) => context.sleep(ms),
-      jobTimeoutMs,
+      left,
       // Once the pace says this job is about to end, the next batch goes, so it is uploaded (and checked by
       // FullStory) while this job still runs and is processing when this one ends: FullStory is not left
       // idle for an upload between jobs.
       () => context.vendorDone(),
-    );
+    ).finally(() => times.add(job, plan.elapsed()));
     if (polled.timedOut) return timedOut();
     if ("otherJob" in polled.value) {
       const named = client.scrub(JSON.stringify(polled.value.otherJob) ?? "nothing");
@@ -454,6 +460,7 @@ export function createFullStoryAdapter(
     let strayImports = 0;
     let strayFailures = 0;
     let keylessFailure = false;
+    const listsStarted = monotonicNow();
     const [imports, errors] = await Promise.all([
       readPages(
         (token) => client.getBatchImports(page(token)),
@@ -478,7 +485,7 @@ export function createFullStoryAdapter(
         bounds(countValue(ended.errors)),
         failureProblem,
       ),
-    ]);
+    ]).finally(() => times.add(job, monotonicNow() - listsStarted));
     // Every entry read is FullStory's word on a user, even from a list a request then cut short. A failure's
     // `user` is the request item itself: one whose uid, id and email are those of a single record of the chunk
     // names that record, so it takes it before any imported user (listed as FullStory stores it, a uid it may

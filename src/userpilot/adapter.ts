@@ -1,6 +1,6 @@
 import type { ImportAdapter } from "../core/engine/adapter.js";
 import { perRun } from "../core/engine/per-run.js";
-import { pollSettings } from "../core/engine/poll-settings.js";
+import { JobTimes, pollSettings } from "../core/engine/poll-settings.js";
 import { booleanOption, durationOption, wholeNumberOption } from "../core/options.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import { rules } from "../../generated/userpilot.rules.js";
@@ -43,7 +43,8 @@ export interface UserpilotAdapterOptions {
    */
   maxPollsPerJob?: number;
   /**
-   * How long one job may run before its records are failed (`job_timeout`), in ms; also how long a
+   * How long one job may run before its records are failed (`job_timeout`), in ms (a replay that follows
+   * the job again in the same run, after a status request failed, gets what is left of it); also how long a
    * submission waits for another bulk job to finish (`job_conflict`), once per import: after a job outlasted
    * it, a later chunk waits out a `409` for `conflictWaitMs` only, until Userpilot accepts a job again.
    * Userpilot processes about 1,200 rows a minute, so a full 10,000-user job takes some 9 minutes.
@@ -142,7 +143,7 @@ export function createUserpilotAdapter(
   const known = jobsFollowedWith(client);
   // Per import: an adapter given to runImport again starts a new import, which waits out a running job in
   // full again.
-  const queueOf = perRun((): JobQueue => ({ stuck: undefined }));
+  const queueOf = perRun((): JobQueue => ({ stuck: undefined, times: new JobTimes() }));
   const bodyBytes = wholeNumberOption(
     "maxBodyBytes",
     options.maxBodyBytes,

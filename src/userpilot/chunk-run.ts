@@ -12,7 +12,7 @@ import {
 import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob } from "../core/engine/poll.js";
-import { planJobPolls, type PollSettings } from "../core/engine/poll-settings.js";
+import { planJobPolls, type JobTimes, type PollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
 import { unprocessedBy } from "../core/errors/unprocessed.js";
@@ -57,6 +57,8 @@ type Result = ChunkResult<UserpilotFailureCode>;
  */
 export interface JobQueue {
   stuck: string | undefined;
+  /** How long each job was followed in the import: a replay that polls the same job gets what is left. */
+  readonly times: JobTimes;
 }
 
 /** How a job (or a request for one) ended: one outcome for all its users, since Userpilot reports per job. */
@@ -603,20 +605,23 @@ export class ChunkRun {
         },
         plan,
         (ms) => this.context.sleep(ms),
-        this.settings.jobTimeoutMs,
+        this.queue.times.left(jobId, this.settings.jobTimeoutMs),
       );
     } catch (error) {
       // The engine's sleep rejects when the import is aborted; anything else (a caller's callback that threw)
       // is no abort, and the engine says what it leaves open.
       if (this.context.signal.aborted) return aborted();
       throw error;
+    } finally {
+      this.queue.times.add(jobId, plan.elapsed());
     }
     if (!polled.timedOut) return polled.value;
-    this.queue.stuck = `job ${jobId} was still ${status} after ${duration(plan.elapsed())}`;
+    const followed = duration(this.queue.times.spentOn(jobId));
+    this.queue.stuck = `job ${jobId} was still ${status} after ${followed}`;
     return end(
       failure(
         "job_timeout",
-        `job ${jobId} was still ${status} after ${duration(plan.elapsed())}; ` +
+        `job ${jobId} was still ${status} after ${followed}; ` +
           `it may yet finish${UNSETTLED_JOB_NOTE}; ${pickUp}`,
         true,
       ),

@@ -435,6 +435,31 @@ describe("importUsers (FullStory)", () => {
     expectEveryRecordOnce(report);
   });
 
+  it("gives a job that never ends jobTimeoutMs in all, however often a failed poll replays it", async () => {
+    // Every 25th status request on, five fail in a row (the client's four retries and the first try): each
+    // failed poll replays the chunk, which polls the same job again.
+    const sim = vendor({
+      processingPolls: Number.POSITIVE_INFINITY,
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation === "getBatchImportStatus" && attempt % 25 >= 20 ? "5xx" : undefined,
+      },
+    });
+    const { fullstory } = client();
+    const { options, sleeps } = fast({ jobTimeoutMs: 500, replayDelayMs: 0 });
+    const report = await importUsers(fullstory, users(3), options);
+
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "job_timeout",
+      vendorMayHold: true,
+    });
+    // The waits between its status polls, over every attempt, stay within the job's time and one last wait.
+    expect(sleeps.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(500 + 20);
+    expect(requested(sim, CREATE)).toBe(1);
+    expectEveryRecordOnce(report);
+  });
+
   it("stops the import on 401: the records read and not imported fail as fatal, none is lost", async () => {
     const sim = vendor({
       faults: {

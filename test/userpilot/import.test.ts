@@ -313,6 +313,26 @@ describe("importUsers", () => {
     expect(report.outcomes[2]).toMatchObject({ code: "job_conflict" });
   });
 
+  it("gives a job that never ends jobTimeoutMs in all, however often a failed poll replays it", async () => {
+    // Every 25th status request on, five fail in a row (the client's four retries and the first try): each
+    // failed poll replays the chunk, which follows the same job again.
+    const up = vendor({
+      pollsPerStep: Number.POSITIVE_INFINITY,
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation === "getBackgroundJob" && attempt % 25 >= 20 ? "5xx" : undefined,
+      },
+    });
+    const pending = run(users(2), { jobTimeoutMs: 500, replayDelayMs: 0 });
+    const report = await pending;
+
+    expectEveryRecordOnce(report, 2);
+    expect(report.outcomes[0]).toMatchObject({ code: "job_timeout", vendorMayHold: true });
+    // The waits between its status polls, over every attempt, stay within the job's time and one last wait.
+    expect(pending.waits.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(500 + 40);
+    expect(up.sim.jobs()).toHaveLength(1);
+  });
+
   it("waits out a job that outlasts jobTimeoutMs once per import; later chunks wait once each", async () => {
     const up = vendor({ pollsPerStep: Number.POSITIVE_INFINITY });
     const pending = run(users(5), { chunkRecords: 1, jobTimeoutMs: 1_000, conflictWaitMs: 50 });

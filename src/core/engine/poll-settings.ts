@@ -81,3 +81,28 @@ export function planJobPolls(settings: PollSettings, rows: number, fresh: boolea
     fresh,
   });
 }
+
+/**
+ * How long each job has been followed in one run. A replay that follows the same job again (after a status
+ * poll or a result page failed) gets what is left of `jobTimeoutMs`, not the whole of it once more: a job
+ * that never ends is given up within `jobTimeoutMs`, not `chunkAttempts` times that, however its polls fail.
+ * One per run (a re-run, which knows nothing of the job's age, starts it afresh).
+ */
+export class JobTimes {
+  private readonly spent = new Map<string, number>();
+
+  /** Ms `job` has been followed in this run. */
+  spentOn(job: string): number {
+    return this.spent.get(job) ?? 0;
+  }
+
+  /** Ms left of `timeoutMs` for `job` (0 or less once it is spent). */
+  left(job: string, timeoutMs: number): number {
+    return timeoutMs - this.spentOn(job);
+  }
+
+  /** `job` was followed `ms` more. */
+  add(job: string, ms: number): void {
+    this.spent.set(job, this.spentOn(job) + Math.max(0, ms));
+  }
+}
