@@ -115,4 +115,34 @@ describe("pollJob", () => {
     expect(result).toEqual({ timedOut: true });
     expect(polls).toBe(4); // at 0, 2, 5 and 9.5 s; the next (16.25 s) is past 10 s
   });
+
+  it("asks once before giving up a job followed again with none of its time left", async () => {
+    // A replay of a job an earlier attempt followed for all of jobTimeoutMs (or more, by a request's latency):
+    // the job may have ended in the gap, so it is looked at before it is called timed out.
+    const pace = new JobPace();
+    pace.ended(100, 60_000);
+    const follow = async (timeoutMs: number, ended: boolean) => {
+      let polls = 0;
+      const result = await pollJob(
+        () => {
+          polls += 1;
+          const answer: { value: string } | { progress?: never } = ended
+            ? { value: "COMPLETED" }
+            : {};
+          return Promise.resolve(answer);
+        },
+        planner({ rows: 100, pace, fresh: false }).plan,
+        () => Promise.resolve(),
+        timeoutMs,
+      );
+      return { result, polls };
+    };
+    for (const timeoutMs of [0, -500]) {
+      expect(await follow(timeoutMs, true)).toEqual({
+        result: { timedOut: false, value: "COMPLETED" },
+        polls: 1,
+      });
+      expect(await follow(timeoutMs, false)).toEqual({ result: { timedOut: true }, polls: 1 });
+    }
+  });
 });
