@@ -8,6 +8,8 @@ import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import { contentProblems, parseCsvRecords } from "../support/request-conformance.js";
 import { loadSpec } from "../support/specs.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { createPropellerSimulator } from "../../src/testing/propeller.js";
+import { propellerPost, propellerToken as tokenOf } from "../testing/vendor-requests.js";
 import {
   fullStoryBatch,
   fullStoryCreateUser,
@@ -188,6 +190,22 @@ describe("Propeller fixtures", () => {
     expect(users.some((u) => (u.addresses ?? []).length > 0)).toBe(true);
     expect(users.some((u) => u.parent !== undefined && "id" in u.parent)).toBe(true);
     expect(users.some((u) => u.parent !== undefined && "source" in u.parent)).toBe(true);
+  });
+
+  it("fail at the simulator exactly when they have a parent, however many users it holds", async () => {
+    // A parent id from 1 to 100,000 named a user the simulator held (ids from 1000 on) now and then.
+    const users = many(23, propellerUser);
+    const sim = createPropellerSimulator();
+    const token = await tokenOf(sim);
+    for (const round of [1, 2]) {
+      const { data } = (await (await propellerPost(sim, token, users)).json()) as {
+        data: { success: boolean }[];
+      };
+      const wrong = users.flatMap((u, i) =>
+        (u.parent === undefined) === data[i]?.success ? [] : [`round ${round} #${i}`],
+      );
+      expect(wrong).toEqual([]);
+    }
   });
 });
 
