@@ -38,7 +38,10 @@ export interface FaultCall {
 export type ScriptAction =
   | FaultKind
   | {
-      /** The answer to send, or a function making it, in place of the vendor's: nothing is processed. */
+      /**
+       * The answer to send (a copy each call), or a function making it, in place of the vendor's: nothing
+       * is processed.
+       */
       readonly answer: Response | (() => Response | Promise<Response>);
     }
   | {
@@ -166,8 +169,13 @@ export class FaultInjector {
           ? await kind.after(await process())
           : typeof kind.answer === "function"
             ? await kind.answer()
-            : kind.answer;
+            : // A copy, so that one answer given for every call is sent whole each time.
+              kind.answer instanceof Response && !kind.answer.bodyUsed
+              ? kind.answer.clone()
+              : kind.answer;
       if (!(answer instanceof Response)) throw scriptError("a Response from the action", answer);
+      // Its body read, it would reach a served client cut off, and crash msw's interceptor.
+      if (answer.bodyUsed) throw new TypeError(`faults.script: ${USED}`);
       SCRIPTED.add(answer);
       return answer;
     }
@@ -258,6 +266,8 @@ function checkedRates(options: FaultOptions): FaultOptions {
   return options;
 }
 
+const USED =
+  "the action's Response was read or sent before; give a new one per call (`() => new Response(…)`)";
 const KIND_OR_ACTION = `a fault kind (${KINDS.join(", ")}) or an action ({ answer } or { after })`;
 const scriptError = (expected: string, got: unknown) =>
   new TypeError(`faults.script: expected ${expected}, got ${show(got)}`);

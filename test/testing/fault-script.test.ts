@@ -17,6 +17,12 @@ import {
   slashIdUpload,
 } from "./vendor-requests.js";
 
+/** `response`, its body read. */
+function read(response: Response): Response {
+  void response.text();
+  return response;
+}
+
 describe("fault script", () => {
   it("injects the fault it names on the call it picks, by operation and attempt", async () => {
     const f = seededFaker("script");
@@ -77,6 +83,12 @@ describe("fault script", () => {
       { after: () => undefined },
       "expected a Response from the action, got undefined",
     ],
+    // Sent on, it reached a served client cut off, and crashed msw's interceptor (an uncaught TypeError).
+    [
+      "an answer whose body was read",
+      { answer: () => read(new Response("{}")) },
+      "the action's Response was read or sent before",
+    ],
   ])("refuses %s by name, and counts no fault", async (_, action, message) => {
     const f = seededFaker("script typo");
     const sim = createFullStorySimulator({
@@ -86,6 +98,16 @@ describe("fault script", () => {
       `faults.script: ${message}`,
     );
     expect(sim.stats().faults).not.toHaveProperty("lost-answer");
+  });
+
+  it("sends one answer given for every call whole each time", async () => {
+    const f = seededFaker("one answer");
+    const busy = Response.json({ code: "busy" }, { status: 429 });
+    const sim = createFullStorySimulator({ faults: { script: () => ({ answer: busy }) } });
+    for (let call = 1; call <= 2; call++) {
+      const answer = await fullStoryPost(sim, fullStoryBatch(f, 1));
+      expect([answer.status, await answer.json()]).toEqual([429, { code: "busy" }]);
+    }
   });
 
   it("setFaults on SlashID and Propeller: attempts keep counting across it", async () => {
