@@ -4,6 +4,7 @@
  * @module
  */
 import { HttpResponse, http, type HttpHandler } from "msw";
+import { show } from "../core/options.js";
 import { pathBelow } from "./kit/routes.js";
 import { DropConnection, type VendorSimulator } from "./simulator.js";
 
@@ -13,8 +14,12 @@ import { DropConnection, type VendorSimulator } from "./simulator.js";
  * "https://api.fullstory.com"))`. The simulator sees each request's whole path: a `baseUrl` with a path
  * needs a simulator whose `basePath` is that path. A request outside the `basePath` is left to the next
  * handler (another simulator behind the same host), else to msw's `onUnhandledRequest`.
+ * @throws TypeError for a `baseUrl` that is not an http(s) URL (msw's wildcards are taken).
  */
 export function simulatorHandlers(simulator: VendorSimulator, baseUrl: string): HttpHandler[] {
+  // msw takes other text (a host without its scheme) for a path, which in Node matches no request at all.
+  if (typeof baseUrl !== "string" || !/^https?:\/\/[^/]/i.test(baseUrl))
+    throw new TypeError(`baseUrl: expected an http(s) URL, got ${show(baseUrl)}`);
   const base = baseUrl.replace(/\/$/, "");
   return [
     http.all(`${base}/*`, ({ request }) => {

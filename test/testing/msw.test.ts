@@ -79,3 +79,12 @@ it("simulators behind one host each get the requests under their basePath", asyn
   await expect(fetch(`${gateway}/v2/users`, { method: "POST" })).rejects.toThrow();
   server.resetHandlers();
 });
+
+it.each(["api.fullstory.com", "/v2", "", "ftp://files.example"])(
+  "refuses a baseUrl %j, which would match no request",
+  (baseUrl) => {
+    expect(() => simulatorHandlers(simulator, baseUrl)).toThrow(
+      new TypeError(`baseUrl: expected an http(s) URL, got ${JSON.stringify(baseUrl)}`),
+    );
+  },
+);
