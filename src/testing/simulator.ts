@@ -19,7 +19,10 @@ export interface VendorSimulator<Vendor extends string = string> {
   handle(request: Request): Promise<Response>;
   /** The counts so far: requests, faults, users held, and what would be duplicates at the vendor. */
   stats(): SimulatorStats;
-  /** Replaces the fault options from now on (fault counts, attempt numbers and record verdicts are kept). */
+  /**
+   * Replaces the fault options from now on (fault counts, attempt numbers and record verdicts are kept); the
+   * random sequence starts again from their `seed`.
+   */
   setFaults(faults: FaultOptions): void;
 }
 
@@ -28,7 +31,7 @@ export interface SimulatorStats {
   /** Requests received (faulted ones included), by `METHOD /path-template` below the base path, or
    * `METHOD (unknown route)`. */
   readonly requests: Readonly<Record<string, number>>;
-  /** Faults injected, by kind. */
+  /** Faults injected, by kind; `scripted` counts a script's `{ answer }` and `{ after }` actions. */
   readonly faults: Readonly<Record<string, number>>;
   /** Users stored, by the vendor's key. */
   readonly users: number;
