@@ -277,7 +277,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
         /** The rows it claims: its records, or a foreign job's `rows`. */
         total_rows: job.rows,
         /** The ids of its records, in request order; empty for a foreign job. */
-        ids: job.ids,
+        ids: [...job.ids],
         /** Started by `startForeignJob`, not by a bulk request. */
         foreign: job.foreign,
         /** Its status polls and the bulk requests it turned away while it ran. */

@@ -236,6 +236,15 @@ describe("Userpilot simulator: one bulk job at a time", () => {
     expect(sim.stats()).toMatchObject({ users: 0, rejected: 0, conflicts: 2 });
   });
 
+  it("what jobs() returns is a copy: changing it changes no job", async () => {
+    const { sim, up } = setup();
+    const job = await submit(up, users(2));
+    // A test may sort or edit the list; the job writes the users its request named.
+    sim.jobs()[0]!.ids.splice(0, 2, "x-1", "x-2");
+    await finish(up, job.job_id);
+    expect(sim.users().map((user) => user.user_id)).toEqual(["u-1", "u-2"]);
+  });
+
   it("a job its clock has not reached yet (started after now()) reports 0 rows done, never fewer", async () => {
     const { sim, up } = setup({ rowsPerMinute: 60, now: () => 1_000_000 });
     const foreign = sim.startForeignJob({ rows: 10, startedAt: 1_060_000 });
