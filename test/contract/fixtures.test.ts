@@ -28,6 +28,7 @@ import {
   slashIdCsv,
   slashIdImport,
   slashIdPerson,
+  slashIdPersons,
 } from "../../src/testing/fixtures/slashid.js";
 import {
   userpilotCompaniesBulk,
@@ -247,6 +248,7 @@ describe("body fixtures' item counts", () => {
   const bodies = {
     fullStoryBatch: [fullStoryBatch, "from 1 to 50000"],
     propellerBulk: [propellerBulk, "≥ 1"],
+    slashIdImport: [slashIdImport, "≥ 1"],
     userpilotUsersBulk: [userpilotUsersBulk, "from 1 to 10000"],
     userpilotCompaniesBulk: [userpilotCompaniesBulk, "from 1 to 10000"],
   } as const;
@@ -254,6 +256,13 @@ describe("body fixtures' item counts", () => {
     for (const n of [0, Number.NaN, 2.5, -1])
       expect(() => build(seededFaker(1), n)).toThrow(
         new RangeError(`n: expected a whole number ${range}, got ${n}`),
+      );
+  });
+  it("slashIdPersons makes a list of none for 0, and refuses what is no count", () => {
+    expect(slashIdPersons(seededFaker(1), 0)).toEqual([]);
+    for (const n of [Number.NaN, 2.5, -1])
+      expect(() => slashIdPersons(seededFaker(1), n)).toThrow(
+        new RangeError(`n: expected a whole number ≥ 0, got ${n}`),
       );
   });
   it("refuses a count above the vendor's maximum of items", () => {
