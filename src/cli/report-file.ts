@@ -139,7 +139,12 @@ export class ReportWriter {
   /** The bytes handed to the file, and the first and last of them, to tell at the end if it holds them. */
   #written = 0;
   #head = Buffer.alloc(0);
-  #tail = Buffer.alloc(0);
+  /**
+   * The last two batches handed to the file (kept, not copied): every batch but the last is at least
+   * {@link BATCH_CHARS} UTF-16 units, so as many bytes or more, and these two hold the file's last
+   * {@link KEPT_BYTES}.
+   */
+  #lastBatches: readonly Buffer[] = [];
   /**
    * Where each batch ended, and its last bytes. Another writer that stopped short of this run's offset leaves
    * a hole of NULs up to this run's next lines, ending where one of this run's batches ended: a CSV report's
@@ -258,9 +263,10 @@ export class ReportWriter {
         const buffer = Buffer.alloc(length);
         return buffer.subarray(0, readSync(fd!, buffer, 0, length, position));
       };
+      const tail = Buffer.concat(this.#lastBatches).subarray(-KEPT_BYTES);
       return (
         at(this.#head.length, 0).equals(this.#head) &&
-        at(this.#tail.length, this.#written - this.#tail.length).equals(this.#tail) &&
+        at(tail.length, this.#written - tail.length).equals(tail) &&
         this.#batchEnds.every(({ at: end, bytes }) => at(bytes.length, end).equals(bytes))
       );
     } catch {
@@ -325,7 +331,7 @@ export class ReportWriter {
     this.#written += bytes.length;
     if (this.#head.length < KEPT_BYTES)
       this.#head = Buffer.concat([this.#head, bytes.subarray(0, KEPT_BYTES - this.#head.length)]);
-    this.#tail = Buffer.concat([this.#tail, bytes]).subarray(-KEPT_BYTES);
+    this.#lastBatches = [...this.#lastBatches.slice(-1), bytes];
     // A copy: a slice would keep the whole batch in memory.
     const end = Buffer.from(bytes.subarray(-BATCH_END_BYTES));
     this.#batchEnds.push({ at: this.#written - end.length, bytes: end });
