@@ -25,13 +25,15 @@ import {
 export type { FullStorySimulatorOptions };
 /** What {@link createFullStorySimulator} returns: a simulator with FullStory's own stats, users and jobs. */
 export type FullStorySimulator = ReturnType<typeof createFullStorySimulator>;
+/** The old name of {@link SimulatedFullStoryUser}. @deprecated Also the name of the library's record type. */
+export type FullStoryUser = SimulatedFullStoryUser;
 
 type Schemas = components["schemas"];
 type BatchItem = Schemas["BatchUserImportRequest"];
 type Properties = Record<string, unknown>;
 
-/** A user, with its declared property types by dotted path and the imports that wrote it, in order. */
-export interface FullStoryUser extends Pick<
+/** A stored user, with its declared property types by dotted path and the imports that wrote it, in order. */
+export interface SimulatedFullStoryUser extends Pick<
   Schemas["ImportedUser"],
   "uid" | "display_name" | "email"
 > {
@@ -143,8 +145,8 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
         ? undefined
         : reply(documented(operation, 401)),
   });
-  const users = new Map<string, FullStoryUser>();
-  const byUid = new Map<string, FullStoryUser>();
+  const users = new Map<string, SimulatedFullStoryUser>();
+  const byUid = new Map<string, SimulatedFullStoryUser>();
   const jobs = new Map<string, Job>();
   const store = new Map<string, { op: string; bodyDigest: string; answer: Answer; atMs: number }>();
   /** Batch jobs created per batch content (the digest of its `requests`): more than one is a duplicate. */
@@ -307,17 +309,17 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   }
 
   /** The user stored under `uid`, else a new one. */
-  function userFor(uid: string | undefined): FullStoryUser {
+  function userFor(uid: string | undefined): SimulatedFullStoryUser {
     const known = uid === undefined ? undefined : byUid.get(uid);
     if (known !== undefined) return known;
     const id = String(4_200_000_001 + counts.usersCreated++);
-    const user: FullStoryUser = { id, properties: {}, declaredTypes: {}, writers: [] };
+    const user: SimulatedFullStoryUser = { id, properties: {}, declaredTypes: {}, writers: [] };
     users.set(id, user);
     return user;
   }
 
   /** Sets a user's fields; FullStory's 400 when it would change an identified user's uid. */
-  function apply(user: FullStoryUser, fields: Omit<BatchItem, "id">, writer?: string) {
+  function apply(user: SimulatedFullStoryUser, fields: Omit<BatchItem, "id">, writer?: string) {
     const { uid, display_name, email, properties, schema } = fields;
     if (uid !== undefined && user.uid !== undefined && uid !== user.uid)
       return invalid(
@@ -333,7 +335,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   }
 
   /** Upserts one batch item: by `uid`, else by `id` (which must exist), else by `email`, else a new user. */
-  function upsert({ id, ...fields }: BatchItem, writer: string): FullStoryUser | Answer {
+  function upsert({ id, ...fields }: BatchItem, writer: string): SimulatedFullStoryUser | Answer {
     const { uid, email } = fields;
     let user = uid === undefined ? undefined : byUid.get(uid);
     if (user === undefined && id !== undefined) user = users.get(id);
@@ -416,7 +418,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
  * A user as FullStory lists it at this moment, its schema left to {@link withSchema}. No deep copy: a stored
  * user's properties and declared types are replaced on every write, never changed in place.
  */
-function asListed(user: FullStoryUser) {
+function asListed(user: SimulatedFullStoryUser) {
   const { properties, declaredTypes, writers: _, ...identity } = user;
   return { ...identity, properties, schema: null, type_conflicts: null, [DECLARED]: declaredTypes };
 }
