@@ -25,6 +25,10 @@ import {
 export type { FullStorySimulatorOptions };
 /** What {@link createFullStorySimulator} returns: a simulator with FullStory's own stats, users and jobs. */
 export type FullStorySimulator = ReturnType<typeof createFullStorySimulator>;
+/** What {@link FullStorySimulator}'s `stats()` gives: the common counts and FullStory's own. */
+export type FullStorySimulatorStats = ReturnType<FullStorySimulator["stats"]>;
+/** One batch job as {@link FullStorySimulator}'s `jobs()` lists it. */
+export type FullStoryJobView = ReturnType<FullStorySimulator["jobs"]>[number];
 /** The old name of {@link SimulatedFullStoryUser}. @deprecated Also the name of the library's record type. */
 export type FullStoryUser = SimulatedFullStoryUser;
 

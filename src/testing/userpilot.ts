@@ -20,6 +20,10 @@ import type * as T from "./userpilot/options.js";
 export type * from "./userpilot/options.js";
 /** What {@link createUserpilotSimulator} returns: a simulator with its users, companies and jobs. */
 export type UserpilotSimulator = ReturnType<typeof createUserpilotSimulator>;
+/** What {@link UserpilotSimulator}'s `stats()` gives: the common counts and Userpilot's own. */
+export type UserpilotSimulatorStats = ReturnType<UserpilotSimulator["stats"]>;
+/** One job as {@link UserpilotSimulator}'s `jobs()` lists it. */
+export type UserpilotJobView = ReturnType<UserpilotSimulator["jobs"]>[number];
 
 type Schemas = components["schemas"];
 type BulkRecord = Schemas["BulkIdentifyUser"] | Schemas["BulkIdentifyCompany"];

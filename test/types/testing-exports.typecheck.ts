@@ -13,3 +13,23 @@ export function named(): void {
   >();
   expectTypeOf<T.SimulatedFullStoryUser>().not.toEqualTypeOf<FullStoryUser>();
 }
+
+export function views(): void {
+  // Each simulator's stats() and jobs() items by name: the common counts, with the vendor's own.
+  expectTypeOf<T.FullStorySimulatorStats>().toEqualTypeOf<
+    ReturnType<T.FullStorySimulator["stats"]>
+  >();
+  expectTypeOf<T.FullStorySimulatorStats>().toExtend<T.SimulatorStats & { jobs: number }>();
+  expectTypeOf<T.FullStoryJobView>().toEqualTypeOf<
+    Element<ReturnType<T.FullStorySimulator["jobs"]>>
+  >();
+  expectTypeOf<T.UserpilotSimulatorStats>().toEqualTypeOf<
+    ReturnType<T.UserpilotSimulator["stats"]>
+  >();
+  expectTypeOf<T.UserpilotSimulatorStats>().toExtend<T.SimulatorStats & { conflicts: number }>();
+  expectTypeOf<T.UserpilotJobView>().toEqualTypeOf<
+    Element<ReturnType<T.UserpilotSimulator["jobs"]>>
+  >();
+  expectTypeOf<T.SlashIdSimulatorStats>().toEqualTypeOf<ReturnType<T.SlashIdSimulator["stats"]>>();
+  expectTypeOf<T.SimulatorStats>().toEqualTypeOf<ReturnType<T.PropellerSimulator["stats"]>>();
+}
