@@ -1,7 +1,7 @@
 // The faker fixtures the contract suite builds request bodies from: thousands of them validate against the
 // specs' request schemas and keep to the vendor rules the schemas cannot express, and a seed reproduces them.
 import type { Faker } from "@faker-js/faker";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { rules as fullStoryRules } from "../../generated/fullstory.rules.js";
 import { rules as propellerRules } from "../../generated/propeller.rules.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
@@ -9,7 +9,11 @@ import { contentProblems, parseCsvRecords } from "../support/request-conformance
 import { loadSpec } from "../support/specs.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { createPropellerSimulator } from "../../src/testing/propeller.js";
-import { propellerPost, propellerToken as tokenOf } from "../testing/vendor-requests.js";
+import {
+  propellerPost,
+  propellerToken as tokenOf,
+  propellerTokenAnswer,
+} from "../testing/vendor-requests.js";
 import {
   fullStoryBatch,
   fullStoryCreateUser,
@@ -206,6 +210,31 @@ describe("Propeller fixtures", () => {
         (u.parent === undefined) === data[i]?.success ? [] : [`round ${round} #${i}`],
       );
       expect(wrong).toEqual([]);
+    }
+  });
+
+  it("give a token the lifetime and type of the spec's example, as the simulator does", async () => {
+    // A spec whose example says otherwise (a copy of the document, edited): both follow it.
+    const DOCUMENT = "../../generated/propeller.document.js";
+    vi.resetModules();
+    vi.doMock(DOCUMENT, async (load: () => Promise<{ document: object }>) => ({
+      document: JSON.parse(
+        JSON.stringify((await load()).document)
+          .replaceAll('"expires_in":1800', '"expires_in":3600')
+          .replaceAll('"token_type":"Bearer"', '"token_type":"bearer"'),
+      ) as object,
+    }));
+    try {
+      const fixtures = await import("../../src/testing/fixtures/propeller.js");
+      const { createPropellerSimulator: simulator } =
+        await import("../../src/testing/propeller.js");
+      const issued = (await (await propellerTokenAnswer(simulator())).json()) as object;
+      const expected = { expires_in: 3600, token_type: "bearer" };
+      expect(issued).toMatchObject(expected);
+      expect(fixtures.propellerToken(seededFaker(24))).toMatchObject(expected);
+    } finally {
+      vi.doUnmock(DOCUMENT);
+      vi.resetModules();
     }
   });
 });

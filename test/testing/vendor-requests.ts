@@ -67,8 +67,9 @@ export const propellerUsers = (f: Faker, n: number) =>
     return user;
   });
 
-export async function propellerToken(sim: VendorSimulator): Promise<string> {
-  const response = await sim.handle(
+/** The simulator's answer to a token request with its default credentials. */
+export const propellerTokenAnswer = (sim: VendorSimulator) =>
+  sim.handle(
     new Request("http://propeller.test/oauth2/token", {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -79,6 +80,9 @@ export async function propellerToken(sim: VendorSimulator): Promise<string> {
       }),
     }),
   );
+
+export async function propellerToken(sim: VendorSimulator): Promise<string> {
+  const response = await propellerTokenAnswer(sim);
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
