@@ -24,6 +24,7 @@ import {
   wroteNothing,
 } from "../core/engine/chunk-outcomes.js";
 import { tooLongToBuild } from "../core/engine/chunk-body.js";
+import { callWithin, TIMED_OUT } from "../core/http/deadline.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { perRun } from "../core/engine/per-run.js";
@@ -80,11 +81,12 @@ export interface FullStoryAdapterOptions {
    */
   maxPollIntervalMs?: number;
   /**
-   * How long one job may take, from the first status poll until its results are read, in ms; a replay that
-   * follows the job again in the same run (after a status poll or a result page failed) gets what is left of
-   * it, not the whole time again. When it runs out while the job is still processing, the chunk's records
-   * fail with code `job_timeout` (the reason names the job, which FullStory may still finish); when it runs
-   * out while the result lists are read, the records not placed yet fail with `results_incomplete`.
+   * How long one job may take, from the first status poll until its results are read, in ms, the retries of
+   * those requests and their waits (a `Retry-After` included) within it; a replay that follows the job again
+   * in the same run (after a status poll or a result page failed) gets what is left of it, not the whole time
+   * again. When it runs out while the job is still processing, the chunk's records fail with code
+   * `job_timeout` (the reason names the job, which FullStory may still finish); when it runs out while the
+   * result lists are read, the records not placed yet fail with `results_incomplete`.
    * @default 3600000 (one hour)
    */
   jobTimeoutMs?: number;
@@ -363,11 +365,12 @@ export function createFullStoryAdapter(
     const plan = planJobPolls(settings, size, fresh);
     type Polled = Ended | { error: ApiError } | { otherJob: unknown };
     const polled = await pollJob<Polled>(
-      async (): Promise<{ value: Polled } | { progress?: never }> => {
-        const result = await client.getBatchImportStatus({
-          params: { path: { job_id: job } },
-          signal,
-        });
+      async (leftMs): Promise<{ value: Polled } | { progress?: never } | { timedOut: true }> => {
+        // The job's time bounds the poll's retries and their waits too (a 429's Retry-After of minutes).
+        const result = await callWithin(signal, leftMs, (bounded) =>
+          client.getBatchImportStatus({ params: { path: { job_id: job } }, signal: bounded }),
+        );
+        if (result === TIMED_OUT) return { timedOut: true };
         if (!result.ok) return { value: { error: result.error } };
         // The status of another job (a proxy caching GET answers) says nothing of this one's users.
         if (result.data.job.id !== job) return { value: { otherJob: result.data.job.id } };
@@ -428,12 +431,12 @@ export function createFullStoryAdapter(
     const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(size);
     const matcher = new Matcher(records, outcomes);
     const failures: FailedUserImport[] = [];
-    const page = (token: string | undefined) => ({
+    const page = (token: string | undefined, bounded: AbortSignal) => ({
       params: {
         path: { job_id: job },
         ...(token === undefined ? {} : { query: { page_token: token } }),
       },
-      signal,
+      signal: bounded,
     });
     const bounds = (reported: number | undefined): PageBounds => ({
       deadline,
@@ -463,7 +466,7 @@ export function createFullStoryAdapter(
     const listsStarted = monotonicNow();
     const [imports, errors] = await Promise.all([
       readPages(
-        (token) => client.getBatchImports(page(token)),
+        (token, bounded) => client.getBatchImports(page(token, bounded)),
         (user) => {
           const keys = matchable(user);
           if (mayName(names, keys)) listed.push(keys);
@@ -473,7 +476,7 @@ export function createFullStoryAdapter(
         bounds(countValue(ended.imports)),
       ),
       readPages(
-        (token) => client.getBatchImportErrors(page(token)),
+        (token, bounded) => client.getBatchImportErrors(page(token, bounded)),
         (failure) => {
           // A record with neither uid, id nor email is placed only by elimination: no failure may be its own.
           const keys = matchable(failure.user ?? {});
@@ -811,9 +814,9 @@ interface PageBounds {
   /** The import's signal: a wait it cuts short ends the list's reading, not the chunk's. */
   readonly signal: AbortSignal;
   /** Asks until the answer is not a 202, within the job's time. */
-  wait<T>(
-    check: () => Promise<PageAnswer<T> | undefined>,
-  ): Promise<{ timedOut: false; value: PageAnswer<T> } | { timedOut: true }>;
+  wait<V>(
+    check: () => Promise<V | undefined>,
+  ): Promise<{ timedOut: false; value: V } | { timedOut: true }>;
 }
 
 /** The first entry's problem, without looking at the entries after it (or at any, with no check). */
@@ -857,7 +860,7 @@ const PAGE_SLACK = 2;
  * gave. `visit` takes each entry, and answers false to stop reading (the list is then incomplete).
  */
 async function readPages<T>(
-  fetchPage: (token: string | undefined) => Promise<PageAnswer<T>>,
+  fetchPage: (token: string | undefined, signal: AbortSignal) => Promise<PageAnswer<T>>,
   visit: (item: T) => boolean,
   bounds: PageBounds,
   problemOf?: (item: unknown) => string | undefined,
@@ -870,18 +873,22 @@ async function readPages<T>(
     const pageToken = token;
     if (pageToken !== undefined && monotonicNow() >= bounds.deadline)
       return { kind: "incomplete", why: "the job's time ran out" };
-    let answer: { timedOut: false; value: PageAnswer<T> } | { timedOut: true };
+    let answer: { timedOut: false; value: PageAnswer<T> | typeof TIMED_OUT } | { timedOut: true };
     try {
       answer = await bounds.wait(async () => {
-        const page = await fetchPage(pageToken);
-        return page.ok && page.status === 202 ? undefined : page;
+        // The job's time bounds the page's retries and their waits too (a 429's Retry-After of minutes).
+        const page = await callWithin(bounds.signal, bounds.deadline - monotonicNow(), (signal) =>
+          fetchPage(pageToken, signal),
+        );
+        return page !== TIMED_OUT && page.ok && page.status === 202 ? undefined : page;
       });
     } catch (error) {
       // Thrown, a stop would take with it what the other list (or this one's pages) already settled.
       if (!bounds.signal.aborted) throw error;
       return { kind: "stopped", why: error instanceof Error ? error.message : String(error) };
     }
-    if (answer.timedOut) return { kind: "incomplete", why: "the job's time ran out" };
+    if (answer.timedOut || answer.value === TIMED_OUT)
+      return { kind: "incomplete", why: "the job's time ran out" };
     const page = answer.value;
     if (!page.ok) return { kind: "failed", error: page.error };
     if (page.status !== 200) continue; // not reached: 202 is waited out above

@@ -44,7 +44,8 @@ export interface UserpilotAdapterOptions {
   maxPollsPerJob?: number;
   /**
    * How long one job may run before its records are failed (`job_timeout`), in ms (a replay that follows
-   * the job again in the same run, after a status request failed, gets what is left of it); also how long a
+   * the job again in the same run, after a status request failed, gets what is left of it; a status
+   * request's retries and their waits, a `Retry-After` included, end with it); also how long a
    * submission waits for another bulk job to finish (`job_conflict`), once per import: after a job outlasted
    * it, a later chunk waits out a `409` for `conflictWaitMs` only, until Userpilot accepts a job again.
    * Userpilot processes about 1,200 rows a minute, so a full 10,000-user job takes some 9 minutes.

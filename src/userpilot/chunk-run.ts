@@ -12,6 +12,7 @@ import {
 import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob } from "../core/engine/poll.js";
+import { callWithin, TIMED_OUT } from "../core/http/deadline.js";
 import { planJobPolls, type JobTimes, type PollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
@@ -536,12 +537,13 @@ export class ChunkRun {
     let polled: Awaited<ReturnType<typeof pollJob<JobEnd>>>;
     try {
       polled = await pollJob<JobEnd>(
-        async () => {
+        async (leftMs) => {
           if (this.context.signal.aborted) return { value: aborted() };
-          const answer = await this.client.getBackgroundJob({
-            params: { path: { job_id: jobId } },
-            signal: this.context.signal,
-          });
+          // The job's time bounds the poll's retries and their waits too (a 429's Retry-After of minutes).
+          const answer = await callWithin(this.context.signal, leftMs, (signal) =>
+            this.client.getBackgroundJob({ params: { path: { job_id: jobId } }, signal }),
+          );
+          if (answer === TIMED_OUT) return { timedOut: true };
           if (!answer.ok) {
             const error = answer.error;
             if (error.status === 404) {

@@ -460,6 +460,87 @@ describe("importUsers (FullStory)", () => {
     expectEveryRecordOnce(report);
   });
 
+  it.each([
+    {
+      call: "a status poll",
+      operation: "getBatchImportStatus",
+      code: "job_timeout",
+      words: "FullStory may still finish it",
+    },
+    {
+      call: "a result page",
+      operation: "getBatchImports",
+      code: "results_incomplete",
+      words: "the job's time ran out",
+    },
+  ])(
+    "ends a job's follow-through at jobTimeoutMs when $call is answered 429 with a Retry-After past it; a re-run with the journal picks the job up",
+    async ({ operation, code, words }) => {
+      const sim = vendor({
+        faults: {
+          retryAfterSeconds: 3_600,
+          script: (call) => (call.operation === operation ? "429" : undefined),
+        },
+      });
+      const { fullstory, waits } = client();
+      const input = users(3);
+      const journal = journalFile("fullstory");
+      const options = fast({ jobTimeoutMs: 60_000, journal }).options;
+      const report = await importUsers(fullstory, input, options);
+
+      // No Retry-After was waited (each would end past the job's time): the client used to wait 2 minutes
+      // (maxRetryAfterMs) up to four times a poll, and each replay polled again.
+      expect(waits).toEqual([]);
+      // As a job that outlasts its time: not the 429, nor an abort.
+      expect(report.aborted).toBe(false);
+      for (const outcome of report.outcomes)
+        expect(outcome).toMatchObject({
+          outcome: "failed",
+          code,
+          reason: containing(words),
+          vendorMayHold: true,
+        });
+      expect(report.outcomes[0]).toHaveProperty("reason", containing(sim.jobs()[0]!.id));
+      expect(requested(sim, CREATE)).toBe(1);
+      expectEveryRecordOnce(report);
+
+      // The job is left to a re-run, as after any job timeout: it follows the same job, sending nothing. (A
+      // new client: this one's limiter still holds the 429's Retry-After.)
+      sim.setFaults({});
+      const rerun = await importUsers(client().fullstory, input, options);
+      expect(rerun.outcomes.map((o) => o.outcome === "imported" && o.id)).toEqual(
+        input.map((u) => idOf(sim, u)),
+      );
+      expect(requested(sim, CREATE)).toBe(1);
+      writtenOnce(sim);
+    },
+  );
+
+  it("reports the caller's abort during a status poll's Retry-After as an abort, not a job timeout", async () => {
+    const controller = new AbortController();
+    vendor({
+      faults: {
+        retryAfterSeconds: 3_600,
+        script: ({ operation }) => {
+          if (operation !== "getBatchImportStatus") return undefined;
+          controller.abort();
+          return "429";
+        },
+      },
+    });
+    const { fullstory } = client();
+    const report = await importUsers(
+      fullstory,
+      users(3),
+      fast({ jobTimeoutMs: 60_000, signal: controller.signal }).options,
+    );
+
+    expect(report.aborted).toBe(true);
+    for (const outcome of report.outcomes)
+      expect(outcome).toMatchObject({ outcome: "failed", code: "aborted", vendorMayHold: true });
+    expectEveryRecordOnce(report);
+  });
+
   it("stops the import on 401: the records read and not imported fail as fatal, none is lost", async () => {
     const sim = vendor({
       faults: {

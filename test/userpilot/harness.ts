@@ -202,24 +202,33 @@ async function jobStatusOf(response: Response): Promise<{ jobStatus?: string }> 
   return typeof body?.status === "string" ? { jobStatus: body.status } : {};
 }
 
-export const client = (apiKey = API_KEY) =>
-  createUserpilotClient({ apiKey, sleep: async () => {}, retryBaseDelayMs: 1 });
+/** A client whose retries never wait for real; `retries`, when given, logs the waits they ask for. */
+export const client = (apiKey = API_KEY, retries?: number[]) =>
+  createUserpilotClient({
+    apiKey,
+    sleep: retries === undefined ? async () => {} : loggedSleep(retries),
+    retryBaseDelayMs: 1,
+  });
 
-/** An import in which nothing waits for real; every requested wait (polls, conflicts, replays) is logged. */
+/**
+ * An import in which nothing waits for real; every requested wait is logged: the import's (polls, conflicts,
+ * replays) in `waits`, its client's (retry backoffs, Retry-After) in `retries`.
+ */
 export function run(
   records: UserpilotUser[],
   options: UserpilotImportOptions = {},
   apiKey?: string,
-): Promise<ImportReport> & { waits: number[] } {
+): Promise<ImportReport> & { waits: number[]; retries: number[] } {
   const waits: number[] = [];
-  const promise = importUsers(client(apiKey), records, {
+  const retries: number[] = [];
+  const promise = importUsers(client(apiKey, retries), records, {
     pollIntervalMs: 10,
     maxPollIntervalMs: 40,
     conflictWaitMs: 100,
     sleep: loggedSleep(waits),
     ...options,
   });
-  return Object.assign(promise, { waits });
+  return Object.assign(promise, { waits, retries });
 }
 
 /**

@@ -333,6 +333,41 @@ describe("importUsers", () => {
     expect(up.sim.jobs()).toHaveLength(1);
   });
 
+  it("ends a job's follow-through at jobTimeoutMs when a status poll is answered 429 with a Retry-After past it; a re-run with the journal picks the job up", async () => {
+    const up = vendor({
+      faults: {
+        retryAfterSeconds: 3_600,
+        script: ({ operation }) => (operation === "getBackgroundJob" ? "429" : undefined),
+      },
+    });
+    const input = users(2);
+    const journal = journalFile("userpilot");
+    const pending = run(input, { jobTimeoutMs: 60_000, journal });
+    const report = await pending;
+
+    // No Retry-After was waited (each would end past the job's time): the client used to wait 2 minutes
+    // (maxRetryAfterMs) up to four times a poll, and each replay polled again.
+    expect(pending.retries).toEqual([]);
+    expectEveryRecordOnce(report, 2);
+    // As a job that outlasts its time: not the 429, nor an abort.
+    expect(report.aborted).toBe(false);
+    for (const outcome of report.outcomes)
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "job_timeout",
+        reason: matching(/it may yet finish/),
+        vendorMayHold: true,
+      });
+    expect(up.sim.jobs()).toHaveLength(1);
+
+    // The job is left to a re-run, as after any job timeout: it follows the same job, sending nothing.
+    up.sim.setFaults({});
+    const rerun = await run(input, { jobTimeoutMs: 60_000, journal });
+    expect(rerun.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported"]);
+    expect(up.sim.jobs()).toHaveLength(1);
+    expectTruthfulReport(rerun, up.sim);
+  });
+
   it("waits out a job that outlasts jobTimeoutMs once per import; later chunks wait once each", async () => {
     const up = vendor({ pollsPerStep: Number.POSITIVE_INFINITY });
     const pending = run(users(5), { chunkRecords: 1, jobTimeoutMs: 1_000, conflictWaitMs: 50 });

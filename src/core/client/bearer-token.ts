@@ -3,6 +3,7 @@ import type { SecretSet } from "../errors/secrets.js";
 import { isTooLargeLostAnswer, isTransient, isUnreadableSuccess } from "../errors/transient.js";
 import { abortedByCaller, TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, markAfterArrivedTry, type Transport } from "../http/transport.js";
+import { carryDeadline } from "../http/deadline.js";
 import { durationOption } from "../options.js";
 import { monotonicNow } from "../time.js";
 import { routePath } from "./path-segment.js";
@@ -191,14 +192,14 @@ export function withBearerAuth(
     const send = async (token: string) => {
       const headers = new Headers(request.headers);
       headers.set("Authorization", `Bearer ${token}`);
-      return transport(
-        new Request(request.url, {
-          method: request.method,
-          headers,
-          body: bytes,
-          signal: request.signal,
-        }),
-      );
+      const sent = new Request(request.url, {
+        method: request.method,
+        headers,
+        body: bytes,
+        signal: request.signal,
+      });
+      carryDeadline(request.signal, sent.signal);
+      return transport(sent);
     };
     const first = await tokenOrFail(tokens, request.signal, NOT_SENT, false);
     const response = await send(first);

@@ -9,6 +9,7 @@ import type { ApiResult } from "../errors/result.js";
 import { scrubThrown } from "../errors/scrub-thrown.js";
 import type { SecretSet } from "../errors/secrets.js";
 import { callSignal } from "../http/call-signal.js";
+import { carryDeadline } from "../http/deadline.js";
 import { TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, type Transport } from "../http/transport.js";
 import { signalOption } from "../options.js";
@@ -451,6 +452,8 @@ async function invoke<Table extends OperationTable>(
             headers: { ...serialized.headers, ...init.headers },
           }),
       fetch: async (request: Request) => {
+        // The Request's signal follows the call's: the transport reads the deadline the call has from it.
+        carryDeadline(call.signal, request.signal);
         const response = await config.transport(request).catch((error: unknown) => {
           if (error instanceof TransportFailure) failed = error;
           throw error;

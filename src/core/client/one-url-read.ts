@@ -1,3 +1,5 @@
+import { carryDeadline } from "../http/deadline.js";
+
 /**
  * `request` as the runtime's own Request, made from one read of its `url` and of what the transport sends of
  * it (method, headers, body, signal). A caller's `Request` class (a call's own, or one a `raw.use` middleware
@@ -15,7 +17,9 @@ export function readOnce(request: Request): Request {
     signal: request.signal,
     duplex: "half",
   };
-  return new Request(request.url, init);
+  const made = new Request(request.url, init);
+  carryDeadline(request.signal, made.signal);
+  return made;
 }
 
 /**

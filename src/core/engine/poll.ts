@@ -299,11 +299,17 @@ export class JobPoll {
 
 /**
  * Polls a job through `check` until it gives a value, waiting as `plan` says; `{ timedOut: true }` when the
- * next wait would pass `timeoutMs` (counted from the start of polling). `handover`, when given, is called
+ * next wait would pass `timeoutMs` (counted from the start of polling), or when `check` says its poll ran out
+ * of it. `check` is given the ms left of `timeoutMs` (undefined without one), which its poll's request, its
+ * retries and their waits included, must not outlast (see callWithin). `handover`, when given, is called
  * once, amid the waits, at the plan's {@link JobPoll.handoverAt} (when the job ends before it, never).
  */
 export async function pollJob<T>(
-  check: () => Promise<{ readonly value: T } | { readonly progress?: JobProgress }>,
+  check: (
+    leftMs: number | undefined,
+  ) => Promise<
+    { readonly value: T } | { readonly progress?: JobProgress } | { readonly timedOut: true }
+  >,
   plan: JobPoll,
   sleep: (ms: number) => Promise<void>,
   timeoutMs?: number,
@@ -346,7 +352,9 @@ export async function pollJob<T>(
         } else await sleep(wait);
         slept = awake;
       }
-      const answer = await check();
+      const left = timeoutMs === undefined ? undefined : timeoutMs - (plan.elapsed() - started);
+      const answer = await check(left);
+      if ("timedOut" in answer) return { timedOut: true };
       if ("value" in answer) return { timedOut: false, value: answer.value };
       wait = plan.next(answer.progress);
       if (timeoutMs !== undefined && plan.elapsed() - started > timeoutMs)

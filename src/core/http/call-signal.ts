@@ -1,4 +1,5 @@
 import { whenAborted } from "../when-aborted.js";
+import { carryDeadline } from "./deadline.js";
 
 /** A signal for one call, following a longer-lived one, and how to let go of it when the call is over. */
 export interface CallSignal {
@@ -20,6 +21,7 @@ const nothing: CallSignal = { signal: undefined, release: () => {} };
 export function callSignal(parent: AbortSignal | undefined): CallSignal {
   if (parent === undefined) return nothing;
   const controller = new AbortController();
+  carryDeadline(parent, controller.signal);
   if (parent.aborted) {
     controller.abort(parent.reason);
     return { signal: controller.signal, release: () => {} };

@@ -10,6 +10,7 @@ import {
 } from "./retry-policy.js";
 import { abortableBy, abortableSleep, monotonicNow } from "../time.js";
 import { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
+import { deadlineOf, type CallDeadline } from "./deadline.js";
 
 /** Why an attempt is being retried, for logs and progress displays. */
 export interface RetryEvent {
@@ -109,7 +110,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const callerSignal = anySignal([client.signal, request.signal]);
     const path = new URL(request.url).pathname;
     try {
-      return await attemptAll(request, bytes, replaySafe, callerSignal, path);
+      const deadline = deadlineOf(request.signal);
+      return await attemptAll(request, bytes, replaySafe, callerSignal, path, deadline);
     } finally {
       client.release();
     }
@@ -121,13 +123,23 @@ export function createTransport(options: TransportOptions = {}): Transport {
     replaySafe: boolean,
     callerSignal: AbortSignal | undefined,
     path: string,
+    deadline: CallDeadline | undefined,
   ): Promise<Response> {
     const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
     /** The time this call knows it is at least: the end of its last wait (a test's sleep returns at once). */
     let clock = 0;
+    // The same on the deadline's clock, which a limiter's own `now` need not be.
+    const started = monotonicNow();
+    let waited = 0;
     let earlierMayHaveArrived = false;
     // Stopped between tries: only an earlier try can have reached the vendor.
     const pause = async (ms: number) => {
+      // A wait that would end past the call's deadline is not begun: the time is up now (a Retry-After of
+      // minutes must not hold a job's follow-through past its timeout), and the call ends as its signal's.
+      if (deadline !== undefined && Math.max(monotonicNow(), started + waited) + ms > deadline.at) {
+        deadline.expire();
+        throw abortedByCaller(earlierMayHaveArrived);
+      }
       // Waited from a time at least `clock`: a sleep that returns at once must still move the clock on, or a
       // call whose clock is ahead of real time would be told to wait the same rest of a pause for ever.
       const until = Math.max(clock, now()) + ms;
@@ -138,6 +150,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         throw abortedByCaller(earlierMayHaveArrived);
       });
       clock = Math.max(clock, until);
+      waited += ms;
     };
     // What the caller learns of the whole call, not of the last try alone.
     const ofTheCall = (failure: TransportFailure) =>

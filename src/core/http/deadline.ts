@@ -1,0 +1,104 @@
+import { MAX_TIMER_MS } from "../options.js";
+import { monotonicNow } from "../time.js";
+import { whenAborted } from "../when-aborted.js";
+
+/** The deadline each signal a deadline made (or was carried to) ends its calls at. */
+const deadlines = new WeakMap<AbortSignal, CallDeadline>();
+
+/**
+ * A time by which the calls made under {@link CallDeadline.signal} must be over: a job's time, which the
+ * transport's retries and their waits (a `Retry-After`, a backoff, an attempt's timeout) must not outlast.
+ * Its signal aborts when `parent` does (with its reason) or when the time is up, by a timer or as soon as the
+ * transport is told to wait past it ({@link CallDeadline.expire}): a wait that cannot end in time is not
+ * begun. {@link CallDeadline.passed} tells the two apart, so the caller's abort is still reported as one.
+ */
+export class CallDeadline {
+  /** When the time is up, in {@link monotonicNow} ms. */
+  readonly at: number;
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly unfollow: () => void;
+  private reached = false;
+
+  /** A deadline `ms` from now (none when not finite), for calls that `parent` aborts too. */
+  constructor(
+    private readonly parent: AbortSignal | undefined,
+    ms: number,
+  ) {
+    this.at = monotonicNow() + ms;
+    deadlines.set(this.controller.signal, this);
+    this.unfollow =
+      parent === undefined
+        ? () => {}
+        : whenAborted(parent, () => this.controller.abort(parent.reason));
+    // A deadline past the longest timer is only checked against the waits the transport is asked for.
+    this.timer =
+      ms <= MAX_TIMER_MS && !this.controller.signal.aborted
+        ? setTimeout(() => this.expire(), Math.max(0, Math.ceil(ms)))
+        : undefined;
+  }
+
+  /** What the calls are given: aborts with `parent`, or once the time is up. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Whether the time ran out before `parent` aborted: the deadline, not the caller, ended the calls. */
+  get passed(): boolean {
+    return this.reached && this.parent?.aborted !== true;
+  }
+
+  /** Ends the calls now, as the time being up does: a wait that would outlast the deadline was asked for. */
+  expire(): void {
+    if (this.controller.signal.aborted) return;
+    this.reached = true;
+    this.controller.abort(new Error("the time given to these calls ran out"));
+  }
+
+  /** Lets go of the timer and the parent's signal; call it once the calls are over. */
+  release(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.unfollow();
+  }
+}
+
+/** The deadline `signal`'s calls must end by, if a {@link CallDeadline} made it or was carried to it. */
+export function deadlineOf(signal: AbortSignal | null | undefined): CallDeadline | undefined {
+  return signal === null || signal === undefined ? undefined : deadlines.get(signal);
+}
+
+/**
+ * Gives `to`, a signal that follows `from` (a Request's, built with `from` as its signal), the deadline of
+ * `from`, if it has one: the transport reads it from the signal of the Request it is handed.
+ */
+export function carryDeadline(
+  from: AbortSignal | null | undefined,
+  to: AbortSignal | null | undefined,
+): void {
+  const deadline = deadlineOf(from);
+  if (deadline !== undefined && to !== null && to !== undefined && to !== from)
+    deadlines.set(to, deadline);
+}
+
+/** What {@link callWithin} gives when the time ran out before the call was answered. */
+export const TIMED_OUT = "timed out";
+
+/**
+ * Makes `call` with a signal that `signal` aborts and that ends it (retries and waits included) `ms` from
+ * now; {@link TIMED_OUT} when the call failed because the time ran out, not because `signal` aborted. With
+ * `ms` undefined, the call is made with `signal` as it is.
+ */
+export async function callWithin<T extends { readonly ok: boolean }>(
+  signal: AbortSignal,
+  ms: number | undefined,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T | typeof TIMED_OUT> {
+  if (ms === undefined) return call(signal);
+  const deadline = new CallDeadline(signal, Math.max(0, ms));
+  try {
+    const answer = await call(deadline.signal);
+    return !answer.ok && deadline.passed ? TIMED_OUT : answer;
+  } finally {
+    deadline.release();
+  }
+}
