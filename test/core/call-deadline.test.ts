@@ -1,32 +1,29 @@
 // A job's time bounds the calls that follow it, their retries included: a wait (Retry-After, backoff) that
-// would end past it is not begun, a request still out then is cut off, and callWithin tells the time running
-// out from the caller's abort. The adapters' own tests (FullStory, Userpilot) show the outcomes it gives.
+// would end past it is not begun, a try under way is let finish (a call with no time left still asks once),
+// and callWithin tells the time running out from the caller's abort. The adapters' own tests (FullStory,
+// Userpilot) show the outcomes it gives.
+import { setTimeout } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { callWithin, carryDeadline, TIMED_OUT } from "../../src/core/http/deadline.js";
 import { TransportFailure } from "../../src/core/http/failures.js";
 import { createTransport } from "../../src/core/http/transport.js";
 
-/** A transport whose fetch answers with `answer` (or never, until its signal aborts); waits are logged. */
-function transportAnswering(answer?: () => Response) {
+/** A transport whose fetch answers with `answer`; the waits it asks for are logged, not waited. */
+function transportAnswering(answer: () => Response | Promise<Response>) {
   const waits: number[] = [];
   let sends = 0;
   const transport = createTransport({
-    fetch: (request) => {
+    fetch: () => {
       sends += 1;
-      if (answer !== undefined) return Promise.resolve(answer());
-      return new Promise<Response>((_resolve, reject) =>
-        request.signal.addEventListener("abort", () => reject(request.signal.reason as Error)),
-      );
+      return Promise.resolve(answer());
     },
     sleep: (ms) => {
       waits.push(ms);
       return Promise.resolve();
     },
-    // Far past any deadline here: only the deadline can end a request that is never answered.
-    timeoutMs: 600_000,
     rateLimit: false,
   });
-  /** A GET under `signal`, its deadline carried to the Request as the client carries it; ok unless it fails. */
+  /** A GET under `signal`, its deadline carried to the Request as the client does; ok unless it fails. */
   const call = async (signal: AbortSignal) => {
     const request = new Request("https://vendor.test/v1/jobs/j1", { signal });
     carryDeadline(signal, request.signal);
@@ -61,9 +58,26 @@ describe("calls within a deadline", () => {
     expect(waits).toEqual([120_000]); // Retry-After capped at maxRetryAfterMs
   });
 
-  it("a request still out when the time is up is cut off then, however long its own timeout", async () => {
-    const { call } = transportAnswering();
-    expect(await callWithin(new AbortController().signal, 5, call)).toBe(TIMED_OUT);
+  it("a call with no time left still asks once, and its answer is taken however late it comes", async () => {
+    // A replay of a job that spent its time, or a result page read as the time runs out: the job may have
+    // ended, and only this answer can tell. A request takes some time; the deadline must not cut it short.
+    const { call, sends } = transportAnswering(async () => {
+      await setTimeout(5);
+      return new Response(null, { status: 200 });
+    });
+    for (const ms of [0, -500, 1])
+      expect(await callWithin(new AbortController().signal, ms, call)).toMatchObject({
+        ok: true,
+        response: { status: 200 },
+      });
+    expect(sends()).toBe(3);
+  });
+
+  it("a call with no time left is not tried again after a failure: its backoff would end past the time", async () => {
+    const { call, waits, sends } = transportAnswering(() => new Response(null, { status: 503 }));
+    expect(await callWithin(new AbortController().signal, 0, call)).toBe(TIMED_OUT);
+    expect(waits).toEqual([]);
+    expect(sends()).toBe(1);
   });
 
   it("the caller's abort is the caller's: the call's failure is given, not a timeout", async () => {

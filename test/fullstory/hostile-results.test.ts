@@ -2,6 +2,7 @@
 // counts that confirm fewer users than the chunk held. The simulator does the import; a script rewrites its
 // status and list answers. Each chunk is sent straight through the adapter with a context whose `count`
 // events the tests read.
+import { setTimeout } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import type { ItemOutcome } from "../../src/core/engine/adapter.js";
@@ -359,6 +360,10 @@ describe("paging bounds", () => {
         faults: {
           script: ({ operation }) => {
             if (operation === "getBatchImportStatus") jumpBy(jobTimeoutMs);
+            // A page takes the time a request takes (a few ms, not the next turn of the event loop): the
+            // job's time, already spent, must not cut it short.
+            if (operation === "getBatchImports" || operation === "getBatchImportErrors")
+              return { after: (answer) => setTimeout(5).then(() => answer) };
             return undefined;
           },
         },

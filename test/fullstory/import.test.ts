@@ -1,6 +1,7 @@
 // importUsers against the FullStory simulator: chunking, job follow-through (polling, paging, 202s), record
 // outcomes, faults, fatal answers, aborts and resuming from a journal. Scripts decide given calls (a fault, an
 // answer in place of FullStory's, or a rewrite of its answer); the assertions read what the simulator holds.
+import { setTimeout } from "node:timers/promises";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
@@ -515,6 +516,26 @@ describe("importUsers (FullStory)", () => {
       writtenOnce(sim);
     },
   );
+
+  it("takes a status poll's answer that comes after the job's time ran out: FullStory's word settles the job", async () => {
+    // The status takes a few ms to come, past a job time of 1 ms: the poll was asked within the time, and
+    // the job it says ended is read, not failed as one that did not end.
+    const sim = vendor({
+      faults: {
+        script: ({ operation }) =>
+          operation === "getBatchImportStatus"
+            ? { after: (answer) => setTimeout(5).then(() => answer) }
+            : undefined,
+      },
+    });
+    const input = users(3);
+    const report = await importUsers(client().fullstory, input, fast({ jobTimeoutMs: 1 }).options);
+
+    expect(report.outcomes.map((o) => o.outcome === "imported" && o.id)).toEqual(
+      input.map((u) => idOf(sim, u)),
+    );
+    expectEveryRecordOnce(report);
+  });
 
   it("reports the caller's abort during a status poll's Retry-After as an abort, not a job timeout", async () => {
     const controller = new AbortController();

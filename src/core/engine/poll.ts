@@ -300,9 +300,9 @@ export class JobPoll {
 /**
  * Polls a job through `check` until it gives a value, waiting as `plan` says; `{ timedOut: true }` when the
  * next wait would pass `timeoutMs` (counted from the start of polling), or when `check` says its poll ran out
- * of it. `check` is given the ms left of `timeoutMs` (undefined without one), which its poll's request, its
- * retries and their waits included, must not outlast (see callWithin). `handover`, when given, is called
- * once, amid the waits, at the plan's {@link JobPoll.handoverAt} (when the job ends before it, never).
+ * of it. `check` is given the ms left of `timeoutMs` (undefined without one), which its poll's retries and
+ * their waits must not outlast (see callWithin); 0 or less, it still asks once. `handover`, when given, is
+ * called once, amid the waits, at the plan's {@link JobPoll.handoverAt} (when the job ends before it, never).
  */
 export async function pollJob<T>(
   check: (

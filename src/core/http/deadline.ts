@@ -1,4 +1,3 @@
-import { MAX_TIMER_MS } from "../options.js";
 import { monotonicNow } from "../time.js";
 import { whenAborted } from "../when-aborted.js";
 
@@ -7,20 +6,22 @@ const deadlines = new WeakMap<AbortSignal, CallDeadline>();
 
 /**
  * A time by which the calls made under {@link CallDeadline.signal} must be over: a job's time, which the
- * transport's retries and their waits (a `Retry-After`, a backoff, an attempt's timeout) must not outlast.
- * Its signal aborts when `parent` does (with its reason) or when the time is up, by a timer or as soon as the
- * transport is told to wait past it ({@link CallDeadline.expire}): a wait that cannot end in time is not
- * begun. {@link CallDeadline.passed} tells the two apart, so the caller's abort is still reported as one.
+ * transport's retries and their waits (a `Retry-After`, a backoff) must not outlast. A wait that cannot end
+ * in time is not begun: the transport then ends the call ({@link CallDeadline.expire}). A try under way is
+ * not cut short (its own timeout bounds it): a call with no time left still asks once, as a replay of a job
+ * that spent its time must (the job may have ended since), and an answer on its way when the time runs out
+ * is the vendor's word, read rather than thrown away. Its signal aborts when `parent` does (with its reason)
+ * or when it expires; {@link CallDeadline.passed} tells the two apart, so the caller's abort is reported as
+ * one.
  */
 export class CallDeadline {
   /** When the time is up, in {@link monotonicNow} ms. */
   readonly at: number;
   private readonly controller = new AbortController();
-  private readonly timer: ReturnType<typeof setTimeout> | undefined;
   private readonly unfollow: () => void;
   private reached = false;
 
-  /** A deadline `ms` from now (none when not finite), for calls that `parent` aborts too. */
+  /** A deadline `ms` from now (never, for Infinity), for calls that `parent` aborts too. */
   constructor(
     private readonly parent: AbortSignal | undefined,
     ms: number,
@@ -31,14 +32,9 @@ export class CallDeadline {
       parent === undefined
         ? () => {}
         : whenAborted(parent, () => this.controller.abort(parent.reason));
-    // A deadline past the longest timer is only checked against the waits the transport is asked for.
-    this.timer =
-      ms <= MAX_TIMER_MS && !this.controller.signal.aborted
-        ? setTimeout(() => this.expire(), Math.max(0, Math.ceil(ms)))
-        : undefined;
   }
 
-  /** What the calls are given: aborts with `parent`, or once the time is up. */
+  /** What the calls are given: aborts with `parent`, or once the deadline expires. */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
@@ -48,16 +44,15 @@ export class CallDeadline {
     return this.reached && this.parent?.aborted !== true;
   }
 
-  /** Ends the calls now, as the time being up does: a wait that would outlast the deadline was asked for. */
+  /** Ends the calls now: a wait that would outlast the deadline was asked for. */
   expire(): void {
     if (this.controller.signal.aborted) return;
     this.reached = true;
     this.controller.abort(new Error("the time given to these calls ran out"));
   }
 
-  /** Lets go of the timer and the parent's signal; call it once the calls are over. */
+  /** Lets go of the parent's signal; call it once the calls are over. */
   release(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
     this.unfollow();
   }
 }
@@ -84,9 +79,9 @@ export function carryDeadline(
 export const TIMED_OUT = "timed out";
 
 /**
- * Makes `call` with a signal that `signal` aborts and that ends it (retries and waits included) `ms` from
- * now; {@link TIMED_OUT} when the call failed because the time ran out, not because `signal` aborted. With
- * `ms` undefined, the call is made with `signal` as it is.
+ * Makes `call` with a signal that `signal` aborts and whose retries and waits end `ms` from now (0 or less:
+ * it is tried once, not again); {@link TIMED_OUT} when the call failed because the time ran out, not because
+ * `signal` aborted. With `ms` undefined, the call is made with `signal` as it is.
  */
 export async function callWithin<T extends { readonly ok: boolean }>(
   signal: AbortSignal,
