@@ -48,3 +48,8 @@ export function abortableBy<Signal extends AbortSignal | undefined>(
 export function monotonicNow(): number {
   return performance.now();
 }
+
+/** `ms` as a reason shows it: whole seconds, or whole minutes from two minutes on. */
+export function duration(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}

@@ -24,7 +24,7 @@ import {
   wroteNothing,
 } from "../core/engine/chunk-outcomes.js";
 import { tooLongToBuild } from "../core/engine/chunk-body.js";
-import { callWithin, TIMED_OUT } from "../core/http/deadline.js";
+import { callWithin, type TimedOut } from "../core/http/deadline.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { perRun } from "../core/engine/per-run.js";
@@ -335,12 +335,15 @@ export function createFullStoryAdapter(
     // A status the spec does not name (a CANCELLED FullStory adds) is polled on as running: the reason says
     // which one the job was left in, as nothing here can tell whether it still runs.
     let undocumented: string | undefined;
-    const timedOut = (): Result =>
+    // `why`: the wait a status poll was given up at, its end past the job's time (the job was not seen to
+    // run for all of it).
+    const timedOut = (why: string | undefined): Result =>
       everyItem<FullStoryFailureCode>(size, {
         ok: false,
         code: "job_timeout",
-        reason: `FullStory batch import job ${job} did not finish within ${jobTimeoutMs} ms (FullStory may still finish it)${undocumented === undefined ? "" : `; its last status was ${undocumented}, which FullStory does not document, so whether the job still runs is unknown`}${UNSETTLED_JOB_NOTE}`,
-        // The job's whole time was spent: only a later run, polling the same job, can settle it.
+        reason: `FullStory batch import job ${job} ${why === undefined ? "did not finish" : "was not seen to end"} within ${jobTimeoutMs} ms${why === undefined ? "" : `: its status poll was given up, as ${why}, past that time`} (FullStory may still finish it)${undocumented === undefined ? "" : `; its last status was ${undocumented}, which FullStory does not document, so whether the job still runs is unknown`}${UNSETTLED_JOB_NOTE}`,
+        // The job's whole time was spent (or a wait past it was asked for): only a later run, polling the
+        // same job, can settle it.
         transient: true,
         later: true,
         vendorMayHold: true,
@@ -365,12 +368,12 @@ export function createFullStoryAdapter(
     const plan = planJobPolls(settings, size, fresh);
     type Polled = Ended | { error: ApiError } | { otherJob: unknown };
     const polled = await pollJob<Polled>(
-      async (leftMs): Promise<{ value: Polled } | { progress?: never } | { timedOut: true }> => {
+      async (leftMs): Promise<{ value: Polled } | { progress?: never } | TimedOut> => {
         // The job's time bounds the poll's retries and their waits too (a 429's Retry-After of minutes).
         const result = await callWithin(signal, leftMs, (bounded) =>
           client.getBatchImportStatus({ params: { path: { job_id: job } }, signal: bounded }),
         );
-        if (result === TIMED_OUT) return { timedOut: true };
+        if ("timedOut" in result) return result;
         if (!result.ok) return { value: { error: result.error } };
         // The status of another job (a proxy caching GET answers) says nothing of this one's users.
         if (result.data.job.id !== job) return { value: { otherJob: result.data.job.id } };
@@ -401,7 +404,7 @@ export function createFullStoryAdapter(
       // idle for an upload between jobs.
       () => context.vendorDone(),
     ).finally(() => times.add(job, plan.elapsed()));
-    if (polled.timedOut) return timedOut();
+    if (polled.timedOut) return timedOut(polled.why);
     if ("otherJob" in polled.value) {
       const named = client.scrub(JSON.stringify(polled.value.otherJob) ?? "nothing");
       return everyItem(size, {
@@ -873,23 +876,27 @@ async function readPages<T>(
     const pageToken = token;
     if (pageToken !== undefined && monotonicNow() >= bounds.deadline)
       return { kind: "incomplete", why: "the job's time ran out" };
-    let answer: { timedOut: false; value: PageAnswer<T> | typeof TIMED_OUT } | { timedOut: true };
+    let answer: { timedOut: false; value: PageAnswer<T> | TimedOut } | { timedOut: true };
     try {
       answer = await bounds.wait(async () => {
         // The job's time bounds the page's retries and their waits too (a 429's Retry-After of minutes).
         const page = await callWithin(bounds.signal, bounds.deadline - monotonicNow(), (signal) =>
           fetchPage(pageToken, signal),
         );
-        return page !== TIMED_OUT && page.ok && page.status === 202 ? undefined : page;
+        return !("timedOut" in page) && page.ok && page.status === 202 ? undefined : page;
       });
     } catch (error) {
       // Thrown, a stop would take with it what the other list (or this one's pages) already settled.
       if (!bounds.signal.aborted) throw error;
       return { kind: "stopped", why: error instanceof Error ? error.message : String(error) };
     }
-    if (answer.timedOut || answer.value === TIMED_OUT)
-      return { kind: "incomplete", why: "the job's time ran out" };
+    if (answer.timedOut) return { kind: "incomplete", why: "the job's time ran out" };
     const page = answer.value;
+    if ("timedOut" in page)
+      return {
+        kind: "incomplete",
+        why: `a page was given up, as ${page.timedOut}, past the job's time`,
+      };
     if (!page.ok) return { kind: "failed", error: page.error };
     if (page.status !== 200) continue; // not reached: 202 is waited out above
     pages += 1;

@@ -12,19 +12,18 @@ import {
 import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob } from "../core/engine/poll.js";
-import { callWithin, TIMED_OUT } from "../core/http/deadline.js";
+import { callWithin } from "../core/http/deadline.js";
 import { planJobPolls, type JobTimes, type PollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
 import { unprocessedBy } from "../core/errors/unprocessed.js";
-import { monotonicNow } from "../core/time.js";
+import { duration, monotonicNow } from "../core/time.js";
 import type { UserpilotClient } from "./client.js";
 import type { UserpilotFailureCode } from "./failure-codes.js";
 import {
   accepted,
   completedOutcome,
   conflictText,
-  duration,
   errorText,
   failure,
   guessed,
@@ -543,7 +542,7 @@ export class ChunkRun {
           const answer = await callWithin(this.context.signal, leftMs, (signal) =>
             this.client.getBackgroundJob({ params: { path: { job_id: jobId } }, signal }),
           );
-          if (answer === TIMED_OUT) return { timedOut: true };
+          if ("timedOut" in answer) return answer;
           if (!answer.ok) {
             const error = answer.error;
             if (error.status === 404) {
@@ -619,14 +618,14 @@ export class ChunkRun {
     }
     if (!polled.timedOut) return polled.value;
     const followed = duration(this.queue.times.spentOn(jobId));
-    this.queue.stuck = `job ${jobId} was still ${status} after ${followed}`;
+    // Given up at a wait past the job's time (a 429's Retry-After), the job was not seen to run all of it.
+    const seen =
+      polled.why === undefined
+        ? `job ${jobId} was still ${status} after ${followed}`
+        : `job ${jobId} was not seen to end (its status poll was given up after ${followed}, as ${polled.why}, past the job's time)`;
+    this.queue.stuck = seen;
     return end(
-      failure(
-        "job_timeout",
-        `job ${jobId} was still ${status} after ${followed}; ` +
-          `it may yet finish${UNSETTLED_JOB_NOTE}; ${pickUp}`,
-        true,
-      ),
+      failure("job_timeout", `${seen}; it may yet finish${UNSETTLED_JOB_NOTE}; ${pickUp}`, true),
       false,
     );
   }

@@ -339,7 +339,3 @@ const shownLink = (_: string, scheme: string, hostAndPath: string, query: string
 function whole(value: unknown): string {
   return typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
 }
-
-export function duration(ms: number): string {
-  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
-}

@@ -358,6 +358,13 @@ describe("importUsers", () => {
         reason: matching(/it may yet finish/),
         vendorMayHold: true,
       });
+    // The reason says what ended the follow-through (Userpilot's 429, whose wait would pass the job's time),
+    // not that the job was still running: its status was never read.
+    expect(report.outcomes[0]).toHaveProperty(
+      "reason",
+      containing("as a retry after HTTP 429 would wait 2 min, past the job's time"),
+    );
+    expect(report.outcomes[0]).not.toHaveProperty("reason", containing("was still"));
     expect(up.sim.jobs()).toHaveLength(1);
 
     // The job is left to a re-run, as after any job timeout: it follows the same job, sending nothing.

@@ -300,21 +300,22 @@ export class JobPoll {
 /**
  * Polls a job through `check` until it gives a value, waiting as `plan` says; `{ timedOut: true }` when the
  * next wait would pass `timeoutMs` (counted from the start of polling), or when `check` says its poll ran out
- * of it. `check` is given the ms left of `timeoutMs` (undefined without one), which its poll's retries and
- * their waits must not outlast (see callWithin); 0 or less, it still asks once. `handover`, when given, is
- * called once, amid the waits, at the plan's {@link JobPoll.handoverAt} (when the job ends before it, never).
+ * of it (`{ timedOut: why }`, given back as `why`). `check` is given the ms left of `timeoutMs` (undefined
+ * without one), which its poll's retries and their waits must not outlast (see callWithin); 0 or less, it
+ * still asks once. `handover`, when given, is called once, amid the waits, at the plan's
+ * {@link JobPoll.handoverAt} (when the job ends before it, never).
  */
 export async function pollJob<T>(
   check: (
     leftMs: number | undefined,
   ) => Promise<
-    { readonly value: T } | { readonly progress?: JobProgress } | { readonly timedOut: true }
+    { readonly value: T } | { readonly progress?: JobProgress } | { readonly timedOut: string }
   >,
   plan: JobPoll,
   sleep: (ms: number) => Promise<void>,
   timeoutMs?: number,
   handover?: () => void,
-): Promise<{ timedOut: false; value: T } | { timedOut: true }> {
+): Promise<{ timedOut: false; value: T } | { timedOut: true; why?: string }> {
   const started = plan.elapsed();
   let wait = plan.first();
   // Counted in waits slept, as the plan counts its prediction: a status poll takes next to no time.
@@ -354,7 +355,7 @@ export async function pollJob<T>(
       }
       const left = timeoutMs === undefined ? undefined : timeoutMs - (plan.elapsed() - started);
       const answer = await check(left);
-      if ("timedOut" in answer) return { timedOut: true };
+      if ("timedOut" in answer) return { timedOut: true, why: answer.timedOut };
       if ("value" in answer) return { timedOut: false, value: answer.value };
       wait = plan.next(answer.progress);
       if (timeoutMs !== undefined && plan.elapsed() - started > timeoutMs)

@@ -19,7 +19,7 @@ export class CallDeadline {
   readonly at: number;
   private readonly controller = new AbortController();
   private readonly unfollow: () => void;
-  private reached = false;
+  private cause: string | undefined;
 
   /** A deadline `ms` from now (never, for Infinity), for calls that `parent` aborts too. */
   constructor(
@@ -41,14 +41,22 @@ export class CallDeadline {
 
   /** Whether the time ran out before `parent` aborted: the deadline, not the caller, ended the calls. */
   get passed(): boolean {
-    return this.reached && this.parent?.aborted !== true;
+    return this.cause !== undefined && this.parent?.aborted !== true;
   }
 
-  /** Ends the calls now: a wait that would outlast the deadline was asked for. */
-  expire(): void {
+  /** What ended the calls at the deadline (the wait asked for), once {@link CallDeadline.passed}. */
+  get why(): string | undefined {
+    return this.passed ? this.cause : undefined;
+  }
+
+  /**
+   * Ends the calls now: a wait that would outlast the deadline was asked for, which `why` names (`a retry
+   * after HTTP 429 would wait 2 min`), for the reason of what the calls leave unsettled.
+   */
+  expire(why: string): void {
     if (this.controller.signal.aborted) return;
-    this.reached = true;
-    this.controller.abort(new Error("the time given to these calls ran out"));
+    this.cause = why;
+    this.controller.abort(new Error(`the time given to these calls ran out: ${why}`));
   }
 
   /** Lets go of the parent's signal; call it once the calls are over. */
@@ -75,24 +83,30 @@ export function carryDeadline(
     deadlines.set(to, deadline);
 }
 
-/** What {@link callWithin} gives when the time ran out before the call was answered. */
-export const TIMED_OUT = "timed out";
+/**
+ * What {@link callWithin} gives when the time ran out before the call was answered: `timedOut` names the
+ * wait that would have outlasted it (`a retry after HTTP 429 would wait 2 min`).
+ */
+export interface TimedOut {
+  readonly timedOut: string;
+}
 
 /**
  * Makes `call` with a signal that `signal` aborts and whose retries and waits end `ms` from now (0 or less:
- * it is tried once, not again); {@link TIMED_OUT} when the call failed because the time ran out, not because
+ * it is tried once, not again); {@link TimedOut} when the call failed because the time ran out, not because
  * `signal` aborted. With `ms` undefined, the call is made with `signal` as it is.
  */
 export async function callWithin<T extends { readonly ok: boolean }>(
   signal: AbortSignal,
   ms: number | undefined,
   call: (signal: AbortSignal) => Promise<T>,
-): Promise<T | typeof TIMED_OUT> {
+): Promise<T | TimedOut> {
   if (ms === undefined) return call(signal);
   const deadline = new CallDeadline(signal, Math.max(0, ms));
   try {
     const answer = await call(deadline.signal);
-    return !answer.ok && deadline.passed ? TIMED_OUT : answer;
+    const why = answer.ok ? undefined : deadline.why;
+    return why === undefined ? answer : { timedOut: why };
   } finally {
     deadline.release();
   }

@@ -8,7 +8,7 @@ import {
   retryAfterOf,
   type RetryOptions,
 } from "./retry-policy.js";
-import { abortableBy, abortableSleep, monotonicNow } from "../time.js";
+import { abortableBy, abortableSleep, duration, monotonicNow } from "../time.js";
 import { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 import { deadlineOf, type CallDeadline } from "./deadline.js";
 
@@ -133,11 +133,12 @@ export function createTransport(options: TransportOptions = {}): Transport {
     let waited = 0;
     let earlierMayHaveArrived = false;
     // Stopped between tries: only an earlier try can have reached the vendor.
-    const pause = async (ms: number) => {
+    // `why` names the wait, for the reason of a call the deadline ends.
+    const pause = async (ms: number, why: (wait: string) => string) => {
       // A wait that would end past the call's deadline is not begun: the time is up now (a Retry-After of
       // minutes must not hold a job's follow-through past its timeout), and the call ends as its signal's.
       if (deadline !== undefined && Math.max(monotonicNow(), started + waited) + ms > deadline.at) {
-        deadline.expire();
+        deadline.expire(why(duration(ms)));
         throw abortedByCaller(earlierMayHaveArrived);
       }
       // Waited from a time at least `clock`: a sleep that returns at once must still move the clock on, or a
@@ -162,7 +163,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       try {
         // A Retry-After that came while this call waited for its turn is waited out too.
         for (let wait = turn?.waitMs ?? 0; wait > 0; wait = limiter?.pending(clock) ?? 0) {
-          await pause(wait);
+          await pause(wait, (ms) => `the client's rate limit (after a 429) would hold a try ${ms}`);
         }
         outcome = await attemptOnce(send, request, bytes, timeoutMs, callerSignal, maxBytes);
       } catch (error) {
@@ -193,7 +194,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         method: request.method,
         path,
       });
-      await pause(delayMs);
+      await pause(delayMs, (ms) => `a retry after ${decision.reason} would wait ${ms}`);
     }
   }
 }
