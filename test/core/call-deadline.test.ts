@@ -97,6 +97,16 @@ describe("calls within a deadline", () => {
     expect(answer).toMatchObject({ ok: false, failure: { kind: "aborted" } });
   });
 
+  it("the client's own signal, aborted as a wait past the deadline is asked for, is an abort too", async () => {
+    const client = new AbortController();
+    const { call } = transportAnswering(tooMany, {
+      signal: client.signal,
+      onRetry: () => client.abort(),
+    });
+    const answer = await callWithin(new AbortController().signal, 60_000, call);
+    expect(answer).toMatchObject({ ok: false, failure: { kind: "aborted" } });
+  });
+
   it("without a time given, the call is made under the caller's signal alone", async () => {
     const { call, waits } = transportAnswering(tooMany);
     const answer = await callWithin(new AbortController().signal, undefined, call);

@@ -137,7 +137,12 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const pause = async (ms: number, why: (wait: string) => string) => {
       // A wait that would end past the call's deadline is not begun: the time is up now (a Retry-After of
       // minutes must not hold a job's follow-through past its timeout), and the call ends as its signal's.
-      if (deadline !== undefined && Math.max(monotonicNow(), started + waited) + ms > deadline.at) {
+      // The caller's abort is checked first: it is the caller's, and no timeout.
+      if (
+        callerSignal?.aborted !== true &&
+        deadline !== undefined &&
+        Math.max(monotonicNow(), started + waited) + ms > deadline.at
+      ) {
         deadline.expire(why(duration(ms)));
         throw abortedByCaller(earlierMayHaveArrived);
       }
