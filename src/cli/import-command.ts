@@ -11,6 +11,7 @@ import type { ImportAdapter, Rejection } from "../core/engine/adapter.js";
 import { runImport, type ImportOptions } from "../core/engine/engine.js";
 import { JournalError } from "../core/engine/journal.js";
 import { JournalLock } from "../core/engine/journal-lock.js";
+import { FileLock } from "../core/file-lock.js";
 import { KeyIndex } from "../core/engine/key-index.js";
 import { repeatOf, repeatWarning } from "../core/engine/repeated-records.js";
 import type { ImportReport } from "../core/engine/report.js";
@@ -31,6 +32,7 @@ import {
   type ReadCounter,
 } from "./read-records.js";
 import { ReportWriter } from "./report-file.js";
+import { reportTarget } from "./report-target.js";
 import { quotedName } from "./run-together.js";
 import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
@@ -87,7 +89,10 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   if (stats.isDirectory()) throw new ConfigError(`cannot read ${args.file}: it is a directory`);
   const { size } = stats;
   const regular = stats.isFile();
-  await refuseSameFiles(filesNamed(args));
+  const reportFile = typeof args.flags["report"] === "string" ? args.flags["report"] : undefined;
+  const target =
+    reportFile === undefined ? undefined : reportTarget(reportFile, args.stdout, args.stderr);
+  await refuseSameFiles(filesNamed(args, target === "file"));
   // Only a regular file can be read twice: a look at a named pipe's header would take rows the reading after
   // it never sees. The reader refuses such a header as well, before any row (exit 2, nothing sent).
   if (format === "csv" && regular) await refuseForbiddenHeader(args.file);
@@ -122,15 +127,19 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   }
 
   const { flags } = args;
-  const reportFile = typeof flags["report"] === "string" ? flags["report"] : undefined;
   let writer: ReportWriter | undefined;
   if (reportFile !== undefined) {
     try {
-      writer = await ReportWriter.open(reportFile, {
-        vendor: vendor.name,
-        input: args.scrub(args.file),
-        startedAt: new Date().toISOString(),
-      });
+      writer = await ReportWriter.open(
+        reportFile,
+        {
+          vendor: vendor.name,
+          input: args.scrub(args.file),
+          startedAt: new Date().toISOString(),
+        },
+        // A second run given the same file is refused before it sends anything.
+        { lock: target === "file" },
+      );
     } catch (error) {
       throw new ConfigError(error instanceof Error ? error.message : String(error));
     }
@@ -314,8 +323,8 @@ export function exitCodeOf(
   return report.failed + report.rejected === 0 && !report.aborted ? EXIT.ok : EXIT.partial;
 }
 
-/** The input and the files the run writes, none of which may be another. */
-function filesNamed({ file, flags }: ImportFlags): NamedFile[] {
+/** The input and the files the run writes (the report's lock when `reportLocked`), none of them another. */
+function filesNamed({ file, flags }: ImportFlags, reportLocked: boolean): NamedFile[] {
   const files: NamedFile[] = [{ name: "the input", file }];
   for (const flag of ["report", "journal"] as const) {
     const value = flags[flag];
@@ -328,6 +337,13 @@ function filesNamed({ file, flags }: ImportFlags): NamedFile[] {
     const file = JournalLock.fileOf(journal);
     files.push({ name: "--journal's lock file", file, changedBy: "--journal" });
   }
+  const report = flags["report"];
+  if (reportLocked && typeof report === "string")
+    files.push({
+      name: "--report's lock file",
+      file: FileLock.fileOf(report),
+      changedBy: "--report",
+    });
   return files;
 }
 

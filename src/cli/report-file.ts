@@ -13,6 +13,7 @@ import { open, readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { errorCode } from "../core/errors/error-code.js";
+import { FileLock } from "../core/file-lock.js";
 import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
 import { VERSION } from "../core/version.js";
 
@@ -39,6 +40,15 @@ export type ReportSummary = { readonly kind: "summary" } & Omit<ImportReport, "o
 
 /** Lines are gathered to about this size before they are handed to the file. */
 const BATCH_CHARS = 64 * 1024;
+
+/** How a report is opened: see {@link ReportWriter.open}. */
+export interface ReportOpening {
+  /**
+   * Take the report's lock, `<report>.lock`, until the run ends, so that a second run given the same report
+   * is refused before it sends anything: for a regular file of its own.
+   */
+  readonly lock?: boolean;
+}
 
 /** How many of the first and last bytes written a report keeps, to find them in the file at the end. */
 const KEPT_BYTES = 64 * 1024;
@@ -134,6 +144,8 @@ export class ReportWriter {
   readonly #lines: LineFormat;
   #failure: Error | undefined;
   #stream: WriteStream | undefined;
+  /** The report's lock, while the run holds it. */
+  #lock: FileLock | undefined;
   /** Device and inode of the file the stream opened, to tell at the end whether the name still leads to it. */
   #opened: { readonly dev: number; readonly ino: number; readonly regular: boolean } | undefined;
   /** The bytes handed to the file, and the first and last of them, to tell at the end if it holds them. */
@@ -161,16 +173,33 @@ export class ReportWriter {
   }
 
   /**
-   * Checks that `file` can be written (creating it when it does not exist, leaving it as it is otherwise)
-   * and prepares the header; the file is truncated when the run begins.
+   * Checks that `file` can be written (creating it when it does not exist, leaving it as it is otherwise),
+   * takes its lock when asked to, and prepares the header; the file is truncated when the run begins. The
+   * lock is given up once the run ends ({@link finish}, {@link abandon}, {@link withdraw}).
    *
-   * @throws Error naming the file when it cannot be opened for writing.
+   * @throws Error naming the file when it cannot be opened for writing, or another run holds its lock.
    */
   static async open(
     file: string,
     header: Omit<ReportHeader, "kind" | "format" | "version" | "tool">,
+    { lock = false }: ReportOpening = {},
   ): Promise<ReportWriter> {
-    const writer = new ReportWriter(file, await checkWritable(file));
+    const created = await checkWritable(file);
+    const writer = new ReportWriter(file, created);
+    if (lock) {
+      try {
+        writer.#lock = FileLock.acquire(file, {
+          named: `--report ${file}`,
+          one: "a report file",
+          another: "another report file",
+          error: (message, options) => new Error(message, options),
+        });
+      } catch (error) {
+        // The file another run writes is left to it; one this run made for nothing is removed.
+        if (created) rmSync(file, { force: true });
+        throw error;
+      }
+    }
     const line: ReportHeader = {
       kind: "header",
       format: REPORT_FORMAT,
@@ -208,6 +237,7 @@ export class ReportWriter {
     }
     this.#failure ??= new Error("the run was refused before it began");
     if (this.created) rmSync(this.file, { force: true });
+    this.#lock?.release();
   }
 
   outcome(outcome: RecordOutcome): void {
@@ -225,6 +255,15 @@ export class ReportWriter {
 
   /** Writes the summary line and closes the file. */
   async finish(report: ImportReport): Promise<void> {
+    try {
+      await this.#finish(report);
+    } finally {
+      // After the check below: a run that took the lock as this one gave it up would be blamed on no one.
+      this.#lock?.release();
+    }
+  }
+
+  async #finish(report: ImportReport): Promise<void> {
     const { outcomes: _outcomes, ...summary } = report;
     this.start();
     this.#add(this.#lines.summary({ kind: "summary", ...summary }));
@@ -295,7 +334,10 @@ export class ReportWriter {
   abandon(): void {
     this.start();
     this.#flush();
-    this.#stream?.end();
+    const stream = this.#stream;
+    // Once the lines still on their way are in the file (or failed): another run may take it from then on.
+    if (stream === undefined || stream.destroyed) this.#lock?.release();
+    else stream.end(() => this.#lock?.release());
   }
 
   /**

@@ -1,6 +1,7 @@
 // The input, --report and --journal are three different files: a report opened on the input empties it before
 // a byte is read, and a report written over a journal leaves nothing to resume. The same file under another
-// name (a symbolic link, a hard link, a linked directory) is the same file. The journal's lock file is a fourth.
+// name (a symbolic link, a hard link, a linked directory) is the same file. The journal's and the report's lock
+// files are two more.
 import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { faker } from "@faker-js/faker";
@@ -139,6 +140,48 @@ describe("import: two of the input, --report and --journal naming the same file"
     expect(linkedInput.code).toBe(2);
     expect(linkedInput.stderr).toMatch(
       /the input .* and --journal's lock file .* are the same file.*give --journal a file of its own/,
+    );
+    expect(readFileSync(linked, "utf8")).toBe(text);
+    expect(totalRequests(sim)).toBe(0);
+  });
+
+  it("--journal on the report's lock file, or an input linked to it: refused, the files kept, nothing sent", async () => {
+    const { sim, base } = await fullStory();
+    const input = file("report-lock-input.ndjson", ndjson(fullStoryUsers(3, "rl")));
+    const report = file("rl.report");
+    const lock = `${report}.lock`;
+
+    const journal = await cli([
+      "import",
+      "fullstory",
+      input,
+      ...base,
+      "--report",
+      report,
+      "--journal",
+      lock,
+    ]);
+    expect(journal.code).toBe(2);
+    expect(journal.stderr).toContain(
+      `--journal ${lock} and --report's lock file ${lock} are the same file, which the import would ` +
+        "overwrite before it is read; give --report a file of its own",
+    );
+    expect(existsSync(lock)).toBe(false);
+
+    const text = ndjson(fullStoryUsers(3, "rl-in"));
+    const linked = file("linked-report-lock.ndjson");
+    symlinkSync(file("rl2.report.lock", text), linked);
+    const linkedInput = await cli([
+      "import",
+      "fullstory",
+      linked,
+      ...base,
+      "--report",
+      file("rl2.report"),
+    ]);
+    expect(linkedInput.code).toBe(2);
+    expect(linkedInput.stderr).toMatch(
+      /the input .* and --report's lock file .* are the same file.*give --report a file of its own/,
     );
     expect(readFileSync(linked, "utf8")).toBe(text);
     expect(totalRequests(sim)).toBe(0);

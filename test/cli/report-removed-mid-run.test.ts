@@ -1,27 +1,35 @@
 // A report file removed while the run writes it (its folder deleted, the file moved away or replaced): the
 // lines the run writes go to a file no name leads to, so the report the summary points at is not there, or is
 // another file. The run says so, as for a report that could not be written to its end, and exits 1. So does a
-// report another process wrote to meanwhile (a second run given the same --report), though the name still
-// leads to the file the run opened.
+// report another process wrote to meanwhile (a writer that ignores the report's lock), though the name still
+// leads to the file the run opened. A second run given the same --report finds the first's lock
+// (`<report>.lock`), and is refused before it sends anything.
 import {
   existsSync,
   mkdirSync,
+  realpathSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
+import { readReportFile } from "../../src/cli/report-file.js";
+import { run } from "../../src/cli/run.js";
 import {
   cli,
+  fakeIo,
   fullStoryFlags,
   fullStoryUsers,
   ndjson,
+  totalRequests,
   useServedSimulators,
   useTempDir,
 } from "./helpers.js";
@@ -34,7 +42,7 @@ const serve = useServedSimulators();
  * report is open by then), after `until` holds.
  */
 function actingAtRequest(
-  act: () => void,
+  act: () => void | Promise<void>,
   { at = 1, until = () => true }: { at?: number; until?: () => boolean } = {},
 ): VendorSimulator {
   const sim = createFullStorySimulator({ processingPolls: 0 });
@@ -46,7 +54,7 @@ function actingAtRequest(
     handle: async (request) => {
       if (request.method === "POST" && ++batches === at) {
         while (!until()) await sleep(5);
-        act();
+        await act();
       }
       return sim.handle(request);
     },
@@ -153,5 +161,78 @@ describe("--report removed while the run writes it", () => {
       `cannot write the report ${report}: another process wrote to it while the run wrote it`,
     );
     expect(result.code).toBe(1);
+  });
+});
+
+describe("--report given to a second run while the first writes it", () => {
+  it("the second is refused (exit 2) before it sends anything, naming --report and its lock; the first's report is whole", async () => {
+    const report = file("locked.ndjson");
+    const input = file("locked-users.ndjson", ndjson(fullStoryUsers(3, "first")));
+    const other = file("locked-other.ndjson", ndjson(fullStoryUsers(3, "second")));
+    const second = createFullStorySimulator({ processingPolls: 0 });
+    const { url: secondUrl } = await serve(second);
+    let refusals: Awaited<ReturnType<typeof cli>>[] = [];
+    // Once the first run has sent its first request: it holds the report, and has begun writing it. The second
+    // run goes through a symbolic link as well, which names the same file.
+    const link = file("locked-link.ndjson");
+    const { url } = await serve(
+      actingAtRequest(async () => {
+        symlinkSync(report, link);
+        // Before the request is answered: the first run still holds the report, whatever the machine's load.
+        refusals = await Promise.all([
+          importInto(secondUrl, other, report),
+          importInto(secondUrl, other, link),
+        ]);
+      }),
+    );
+
+    const first = await importInto(url, input, report);
+    const [byName, byLink] = refusals;
+
+    for (const [refused, named] of [
+      [byName!, report],
+      [byLink!, link],
+    ] as const) {
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        `--report ${named} is in use by pid ${process.pid} on ${hostname()} (its lock file ${realpathSync(report)}.lock): ` +
+          "wait for that run to end or use another report file",
+      );
+    }
+    expect(totalRequests(second)).toBe(0);
+    expect(first.code).toBe(0);
+    expect(first.stderr).not.toContain("cannot write the report");
+    const whole = await readReportFile(report);
+    expect(whole.imported).toBe(3);
+    expect(whole.outcomes.map((o) => o.key)).toEqual(["first-0", "first-1", "first-2"]);
+    // Given up at the end: the next run takes the report.
+    expect(existsSync(`${report}.lock`)).toBe(false);
+    expect((await importInto(secondUrl, other, report)).code).toBe(0);
+    expect(existsSync(`${report}.lock`)).toBe(false);
+  });
+
+  it("a run stopped by Ctrl-C, or refused by a journal in use, gives the report's lock up", async () => {
+    const report = file("stopped.ndjson");
+    const input = file("stopped-users.ndjson", ndjson(fullStoryUsers(3, "stopped")));
+    const stopped = fakeIo();
+    const { url } = await serve(actingAtRequest(() => stopped.controller.abort()));
+
+    const code = await run(
+      ["import", "fullstory", input, ...fullStoryFlags(url, "--report", report)],
+      stopped.io,
+    );
+
+    expect(code).toBe(1);
+    expect(stopped.stdout.text).toContain("aborted");
+    expect(existsSync(`${report}.lock`)).toBe(false);
+    const journal = file("busy.journal");
+    writeFileSync(
+      `${journal}.lock`,
+      `${JSON.stringify({ pid: process.ppid, host: hostname() })}\n`,
+    );
+    const refused = await importInto(url, input, report, "--journal", journal);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`journal ${journal} is in use`);
+    expect(existsSync(`${report}.lock`)).toBe(false);
   });
 });

@@ -1,0 +1,46 @@
+import { fstatSync, statSync, type Stats } from "node:fs";
+import { isatty } from "node:tty";
+
+/**
+ * Where `--report` leads: `file`, a regular file of its own (or one to be created), which the run locks;
+ * `stdout` or `stderr`, the very file the run's own stream writes (`--report /dev/stdout > out.txt`, a pipe,
+ * a terminal), whose other lines would land amid the report's; `other`, a device or a pipe of its own.
+ */
+export type ReportTarget = "file" | "stdout" | "stderr" | "other";
+
+/**
+ * Where `file` leads (see {@link ReportTarget}). A stream is known by its file descriptor: the same device
+ * and inode as the report's path is the same file, also when the path is not /dev/stdout (`--report out.txt
+ * > out.txt`). A device that keeps nothing (/dev/null, a character device but a terminal) mixes no lines.
+ */
+export function reportTarget(
+  file: string,
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+): ReportTarget {
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(file, { throwIfNoEntry: false });
+  } catch {
+    // A path no file can be at (ENOTDIR, ELOOP): opening the report says why, as for any file.
+    return "file";
+  }
+  if (stats === undefined) return "file";
+  if (isStream(stats, stderr)) return "stderr";
+  if (isStream(stats, stdout)) return "stdout";
+  return stats.isFile() ? "file" : "other";
+}
+
+function isStream(stats: Stats, stream: NodeJS.WritableStream): boolean {
+  const { fd } = stream as { fd?: unknown };
+  // A stream with no file of its own (a test's stand-in) is no file the report can be.
+  if (typeof fd !== "number") return false;
+  let own: Stats;
+  try {
+    own = fstatSync(fd);
+  } catch {
+    return false;
+  }
+  if (own.dev !== stats.dev || own.ino !== stats.ino) return false;
+  return !own.isCharacterDevice() || isatty(fd);
+}
