@@ -137,8 +137,9 @@ export async function importCommand(args: ImportFlags): Promise<number> {
           input: args.scrub(args.file),
           startedAt: new Date().toISOString(),
         },
-        // A second run given the same file is refused before it sends anything.
-        { lock: target === "file" },
+        // A second run given the same file is refused before it sends anything. The run's stdout is the
+        // shell's to share, and is written after what it holds (the summary then goes to stderr).
+        { lock: target === "file", appends: target === "stdout" },
       );
     } catch (error) {
       throw new ConfigError(error instanceof Error ? error.message : String(error));
@@ -209,12 +210,15 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   const reportError = await finishReport(writer, report);
   // The users are at the vendor whatever became of the report file: the summary says what happened to them.
   const shownReport = reportFile === undefined ? undefined : args.scrub(reportFile);
-  args.stdout.write(
+  // Written to the report's own file, the summary would land amid the report's lines (or, from stdout's own
+  // offset, over its first ones).
+  const out = target === "stdout" ? args.stderr : args.stdout;
+  out.write(
     formatSummary({ ...report, outcomes: sample.outcomes() }, 10, sample.warnedTotal, shownReport),
   );
   // The same journal would stop a re-run alike: the error says what to do instead.
   if (report.aborted && journalStop === undefined)
-    args.stdout.write(resumeHint(flags["journal"], args.scrub));
+    out.write(resumeHint(flags["journal"], args.scrub));
   if (journalStop !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(args.scrub(journalStop.message))}\n`);
   if (report.inputError !== undefined)

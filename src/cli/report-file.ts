@@ -48,6 +48,11 @@ export interface ReportOpening {
    * is refused before it sends anything: for a regular file of its own.
    */
   readonly lock?: boolean;
+  /**
+   * Write after what the file holds instead of replacing it: for a file the run's stdout writes too (`--report
+   * /dev/stdout > out.txt`), which the shell emptied or meant to be appended to (`>>`).
+   */
+  readonly appends?: boolean;
 }
 
 /** How many of the first and last bytes written a report keeps, to find them in the file at the end. */
@@ -146,6 +151,8 @@ export class ReportWriter {
   #stream: WriteStream | undefined;
   /** The report's lock, while the run holds it. */
   #lock: FileLock | undefined;
+  /** Where this run's lines start in the file: its length when opened to append, else 0. */
+  #base = 0;
   /** Device and inode of the file the stream opened, to tell at the end whether the name still leads to it. */
   #opened: { readonly dev: number; readonly ino: number; readonly regular: boolean } | undefined;
   /** The bytes handed to the file, and the first and last of them, to tell at the end if it holds them. */
@@ -168,24 +175,25 @@ export class ReportWriter {
     readonly file: string,
     /** Whether {@link open} made the file, so that {@link withdraw} removes it again. */
     private readonly created: boolean,
+    private readonly appends: boolean,
   ) {
     this.#lines = reportIsCsv(file) ? CSV_LINES : NDJSON_LINES;
   }
 
   /**
    * Checks that `file` can be written (creating it when it does not exist, leaving it as it is otherwise),
-   * takes its lock when asked to, and prepares the header; the file is truncated when the run begins. The
-   * lock is given up once the run ends ({@link finish}, {@link abandon}, {@link withdraw}).
+   * takes its lock when asked to, and prepares the header; the file is truncated when the run begins (unless
+   * it `appends`). The lock is given up once the run ends ({@link finish}, {@link abandon}, {@link withdraw}).
    *
    * @throws Error naming the file when it cannot be opened for writing, or another run holds its lock.
    */
   static async open(
     file: string,
     header: Omit<ReportHeader, "kind" | "format" | "version" | "tool">,
-    { lock = false }: ReportOpening = {},
+    { lock = false, appends = false }: ReportOpening = {},
   ): Promise<ReportWriter> {
     const created = await checkWritable(file);
-    const writer = new ReportWriter(file, created);
+    const writer = new ReportWriter(file, created, appends);
     if (lock) {
       try {
         writer.#lock = FileLock.acquire(file, {
@@ -214,7 +222,7 @@ export class ReportWriter {
   /** The run has begun: the file is truncated, and lines reach it from now on. Later calls do nothing. */
   start(): void {
     if (this.#stream !== undefined || this.#failure !== undefined) return;
-    const stream = createWriteStream(this.file);
+    const stream = createWriteStream(this.file, { flags: this.appends ? "a" : "w" });
     stream.on("error", (error) => {
       this.#failure ??= error;
     });
@@ -222,6 +230,7 @@ export class ReportWriter {
       try {
         const stats = fstatSync(fd);
         this.#opened = { dev: stats.dev, ino: stats.ino, regular: stats.isFile() };
+        if (this.appends && stats.isFile()) this.#base = stats.size;
       } catch {
         // Not known, not checked: the file's own errors still say when it cannot be written.
       }
@@ -297,10 +306,10 @@ export class ReportWriter {
     let fd: number | undefined;
     try {
       fd = openSync(this.file, "r");
-      if (fstatSync(fd).size !== this.#written) return false;
+      if (fstatSync(fd).size !== this.#base + this.#written) return false;
       const at = (length: number, position: number) => {
         const buffer = Buffer.alloc(length);
-        return buffer.subarray(0, readSync(fd!, buffer, 0, length, position));
+        return buffer.subarray(0, readSync(fd!, buffer, 0, length, this.#base + position));
       };
       const tail = Buffer.concat(this.#lastBatches).subarray(-KEPT_BYTES);
       return (

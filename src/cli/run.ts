@@ -50,7 +50,7 @@ Reports (--report): NDJSON, written as the import runs: a {"kind":"header"} line
   run did not end). A name ending in .csv gets CSV: a header row, index,key,outcome,id,code,rule,reason,
   vendorMayHold,warning, then a row per record; a cell starting with =, +, - or @ (after blanks too)
   starts with ' (no formula runs), and one starting with ' with one more. A report another run is writing
-  (its <file>.lock) is refused.
+  (its <file>.lock) is refused; --report /dev/stdout gets the report alone, the summary going to stderr.
 
 CSV: headers are field names (dotted for nested fields); a cell is a string unless its header names a type:
   properties.seats:number, active:boolean, tags:json (or :string). SlashID reads its slashid:* columns.

@@ -1,12 +1,13 @@
 // The CLI as a process an operator runs: its stdout or stderr read by a pipe that goes away (`| head`, a pager
 // quit early), a second Ctrl-C while the first one's run cannot end (its input is a FIFO whose writer stalls),
-// and its progress bar on a terminal narrower than the bar's line.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+// its progress bar on a terminal narrower than the bar's line, and a --report that is its own stdout.
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseReport } from "../../src/cli/report-file.js";
 import { run } from "../../src/cli/run.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
@@ -247,3 +248,74 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)(
     }, 30_000);
   },
 );
+
+describe.skipIf(!existsSync("/dev/stdout"))("--report naming the run's own stdout", () => {
+  let inputs = 0;
+  /**
+   * The import of `users` to a served FullStory simulator, as a process with `stdio`, `--report` at
+   * `report`; its stdout through a shell's pipe (`| cat`) when `piped`: a pipe Node makes is a socket, which
+   * /dev/stdout cannot be opened on.
+   */
+  async function importTo(report: string, stdio: StdioOptions, users = 300, piped = false) {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const { url } = await serve(sim);
+    const input = file(`own-stream-${++inputs}.ndjson`, ndjson(fullStoryUsers(users, "own")));
+    const argv = [
+      main,
+      ...["import", "fullstory", input, "--base-url", url, "--api-key", CREDS.apiKey],
+      ...FAST_POLL,
+      ...["--chunk-size", "100", "--report", report],
+    ];
+    const child = piped
+      ? spawn("bash", ["-o", "pipefail", "-c", '"$@" | cat', "bash", process.execPath, ...argv], {
+          stdio,
+        })
+      : spawn(process.execPath, argv, { stdio });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d) => (stdout += String(d)));
+    child.stderr?.on("data", (d) => (stderr += String(d)));
+    const end = await ended(child);
+    return { sim, end, stdout: () => stdout, stderr: () => stderr };
+  }
+
+  const openedAs = async (name: string, flags: string, text = "") => {
+    const out = file(name, text);
+    const handle = await open(out, flags);
+    return { out, handle };
+  };
+
+  it("`--report /dev/stdout > out.txt`: the file holds the whole report; the summary goes to stderr; exit 0", async () => {
+    const { out, handle } = await openedAs("stdout-file.txt", "w");
+    const ran = await importTo("/dev/stdout", ["ignore", handle.fd, "pipe"]);
+    await handle.close();
+
+    const report = parseReport(readFileSync(out, "utf8"), out);
+    expect(report).toMatchObject({ total: 300, imported: 300 });
+    expect(report.outcomes).toHaveLength(300);
+    expect(ran.stderr()).toMatch(/^fullstory: 300 records: 300 imported, 0 failed, 0 rejected/m);
+    expect(ran.stderr()).not.toContain("cannot write the report");
+    expect(ran.end).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it("`--report /dev/stdout >> out.txt`: what the file held is kept, the report follows it whole; exit 0", async () => {
+    const earlier = "an earlier run's line\n";
+    const { out, handle } = await openedAs("stdout-append.txt", "a", earlier);
+    const ran = await importTo("/dev/stdout", ["ignore", handle.fd, "pipe"]);
+    await handle.close();
+
+    const text = readFileSync(out, "utf8");
+    expect(text.startsWith(earlier)).toBe(true);
+    expect(parseReport(text.slice(earlier.length), out)).toMatchObject({ imported: 300 });
+    expect(ran.stderr()).not.toContain("cannot write the report");
+    expect(ran.end).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it("`--report /dev/stdout | reader`: the pipe carries the report alone, the summary goes to stderr", async () => {
+    const ran = await importTo("/dev/stdout", ["ignore", "pipe", "pipe"], 300, true);
+
+    expect(parseReport(ran.stdout(), "stdout")).toMatchObject({ imported: 300 });
+    expect(ran.stderr()).toMatch(/^fullstory: 300 records: 300 imported/m);
+    expect(ran.end).toEqual({ code: 0, signal: null });
+  }, 30_000);
+});
