@@ -129,6 +129,12 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   const { flags } = args;
   let writer: ReportWriter | undefined;
   if (reportFile !== undefined) {
+    // Node's own warnings and errors go there too, where no choice of this run's can keep them out.
+    if (target === "stderr")
+      throw new ConfigError(
+        `--report ${reportFile} is this run's stderr, where its progress, warnings and errors go amid the ` +
+          "report's lines; give --report a file of its own, or /dev/stdout (the summary then goes to stderr)",
+      );
     try {
       writer = await ReportWriter.open(
         reportFile,

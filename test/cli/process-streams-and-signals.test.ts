@@ -1,6 +1,6 @@
 // The CLI as a process an operator runs: its stdout or stderr read by a pipe that goes away (`| head`, a pager
 // quit early), a second Ctrl-C while the first one's run cannot end (its input is a FIFO whose writer stalls),
-// its progress bar on a terminal narrower than the bar's line, and a --report that is its own stdout.
+// its progress bar on a terminal narrower than the bar's line, and a --report that is its own stdout or stderr.
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
@@ -249,7 +249,7 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)(
   },
 );
 
-describe.skipIf(!existsSync("/dev/stdout"))("--report naming the run's own stdout", () => {
+describe.skipIf(!existsSync("/dev/stdout"))("--report: the run's stdout or stderr", () => {
   let inputs = 0;
   /**
    * The import of `users` to a served FullStory simulator, as a process with `stdio`, `--report` at
@@ -317,5 +317,25 @@ describe.skipIf(!existsSync("/dev/stdout"))("--report naming the run's own stdou
     expect(parseReport(ran.stdout(), "stdout")).toMatchObject({ imported: 300 });
     expect(ran.stderr()).toMatch(/^fullstory: 300 records: 300 imported/m);
     expect(ran.end).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it("`--report /dev/stderr`, into a file or a pipe: refused (exit 2) before anything is sent, naming --report", async () => {
+    const { out, handle } = await openedAs("stderr-file.txt", "w");
+    const toFile = await importTo("/dev/stderr", ["ignore", "pipe", handle.fd], 3);
+    await handle.close();
+    const toPipe = await importTo("/dev/stderr", ["ignore", "pipe", "pipe"], 3);
+
+    for (const [ran, stderr] of [
+      [toFile, readFileSync(out, "utf8")],
+      [toPipe, toPipe.stderr()],
+    ] as const) {
+      expect(stderr).toContain(
+        "--report /dev/stderr is this run's stderr, where its progress, warnings and errors go",
+      );
+      expect(stderr).toContain("give --report a file of its own");
+      expect(ran.end).toEqual({ code: 2, signal: null });
+      expect(ran.sim.stats().jobs).toBe(0);
+      expect(ran.sim.users()).toHaveLength(0);
+    }
   }, 30_000);
 });
