@@ -32,7 +32,7 @@ import {
   type ReadCounter,
 } from "./read-records.js";
 import { ReportWriter } from "./report-file.js";
-import { reportTarget } from "./report-target.js";
+import { reportTarget, streamFd } from "./report-target.js";
 import { quotedName } from "./run-together.js";
 import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
@@ -145,7 +145,10 @@ export async function importCommand(args: ImportFlags): Promise<number> {
         },
         // A second run given the same file is refused before it sends anything. The run's stdout is the
         // shell's to share, and is written after what it holds (the summary then goes to stderr).
-        { lock: target === "file", appends: target === "stdout" },
+        {
+          lock: target === "file",
+          stdout: target === "stdout" ? streamFd(args.stdout) : undefined,
+        },
       );
     } catch (error) {
       throw new ConfigError(error instanceof Error ? error.message : String(error));

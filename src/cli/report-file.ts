@@ -49,10 +49,12 @@ export interface ReportOpening {
    */
   readonly lock?: boolean;
   /**
-   * Write after what the file holds instead of replacing it: for a file the run's stdout writes too (`--report
-   * /dev/stdout > out.txt`), which the shell emptied or meant to be appended to (`>>`).
+   * The file descriptor of the run's stdout, when the file is it (`--report /dev/stdout > out.txt`, `>>`, a
+   * pipe): lines go after what it holds instead of replacing it. A regular file is written through this
+   * descriptor, whose offset the shell shares: a file opened anew would leave that offset behind, and the
+   * shell's next writer (`{ run; echo done; } > out.txt`) would write over the report's first lines.
    */
-  readonly appends?: boolean;
+  readonly stdout?: number | undefined;
 }
 
 /** How many of the first and last bytes written a report keeps, to find them in the file at the end. */
@@ -151,7 +153,7 @@ export class ReportWriter {
   #stream: WriteStream | undefined;
   /** The report's lock, while the run holds it. */
   #lock: FileLock | undefined;
-  /** Where this run's lines start in the file: its length when opened to append, else 0. */
+  /** Where this run's lines start in the file: its length when it is the run's stdout, else 0. */
   #base = 0;
   /** Device and inode of the file the stream opened, to tell at the end whether the name still leads to it. */
   #opened: { readonly dev: number; readonly ino: number; readonly regular: boolean } | undefined;
@@ -175,7 +177,7 @@ export class ReportWriter {
     readonly file: string,
     /** Whether {@link open} made the file, so that {@link withdraw} removes it again. */
     private readonly created: boolean,
-    private readonly appends: boolean,
+    private readonly stdout: number | undefined,
   ) {
     this.#lines = reportIsCsv(file) ? CSV_LINES : NDJSON_LINES;
   }
@@ -183,17 +185,18 @@ export class ReportWriter {
   /**
    * Checks that `file` can be written (creating it when it does not exist, leaving it as it is otherwise),
    * takes its lock when asked to, and prepares the header; the file is truncated when the run begins (unless
-   * it `appends`). The lock is given up once the run ends ({@link finish}, {@link abandon}, {@link withdraw}).
+   * it is the run's `stdout`). The lock is given up once the run ends ({@link finish}, {@link abandon},
+   * {@link withdraw}).
    *
    * @throws Error naming the file when it cannot be opened for writing, or another run holds its lock.
    */
   static async open(
     file: string,
     header: Omit<ReportHeader, "kind" | "format" | "version" | "tool">,
-    { lock = false, appends = false }: ReportOpening = {},
+    { lock = false, stdout }: ReportOpening = {},
   ): Promise<ReportWriter> {
     const created = await checkWritable(file);
-    const writer = new ReportWriter(file, created, appends);
+    const writer = new ReportWriter(file, created, stdout);
     if (lock) {
       try {
         writer.#lock = FileLock.acquire(file, {
@@ -222,20 +225,31 @@ export class ReportWriter {
   /** The run has begun: the file is truncated, and lines reach it from now on. Later calls do nothing. */
   start(): void {
     if (this.#stream !== undefined || this.#failure !== undefined) return;
-    const stream = createWriteStream(this.file, { flags: this.appends ? "a" : "w" });
+    // Not a pipe's or a terminal's descriptor, which have no offset: Node makes a pipe's stdout non-blocking,
+    // where its writes would fail (EAGAIN) whenever the reader lags; one opened anew blocks.
+    const shared = this.stdout !== undefined && isRegular(this.stdout) ? this.stdout : undefined;
+    const stream =
+      shared === undefined
+        ? createWriteStream(this.file, { flags: this.stdout === undefined ? "w" : "a" })
+        : createWriteStream(this.file, { fd: shared, autoClose: false });
     stream.on("error", (error) => {
       this.#failure ??= error;
     });
-    stream.once("open", (fd: number) => {
-      try {
-        const stats = fstatSync(fd);
-        this.#opened = { dev: stats.dev, ino: stats.ino, regular: stats.isFile() };
-        if (this.appends && stats.isFile()) this.#base = stats.size;
-      } catch {
-        // Not known, not checked: the file's own errors still say when it cannot be written.
-      }
-    });
+    // A stream given its descriptor emits no "open".
+    if (shared === undefined) stream.once("open", (fd: number) => this.#openedAs(fd));
+    else this.#openedAs(shared);
     this.#stream = stream;
+  }
+
+  #openedAs(fd: number): void {
+    try {
+      const stats = fstatSync(fd);
+      this.#opened = { dev: stats.dev, ino: stats.ino, regular: stats.isFile() };
+      // The shell's offset in a file its earlier writers wrote in turn: the file's end.
+      if (this.stdout !== undefined && stats.isFile()) this.#base = stats.size;
+    } catch {
+      // Not known, not checked: the file's own errors still say when it cannot be written.
+    }
   }
 
   /** The run was refused before it began: a file {@link open} made is removed, an earlier one left as it was. */
@@ -413,6 +427,14 @@ export async function checkWritable(file: string): Promise<boolean> {
     return false;
   } catch (error) {
     throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+  }
+}
+
+function isRegular(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
   }
 }
 

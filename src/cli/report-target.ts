@@ -31,10 +31,16 @@ export function reportTarget(
   return stats.isFile() ? "file" : "other";
 }
 
-function isStream(stats: Stats, stream: NodeJS.WritableStream): boolean {
+/** The file descriptor `stream` writes, if it writes one (not a test's stand-in). */
+export function streamFd(stream: NodeJS.WritableStream): number | undefined {
   const { fd } = stream as { fd?: unknown };
+  return typeof fd === "number" ? fd : undefined;
+}
+
+function isStream(stats: Stats, stream: NodeJS.WritableStream): boolean {
+  const fd = streamFd(stream);
   // A stream with no file of its own (a test's stand-in) is no file the report can be.
-  if (typeof fd !== "number") return false;
+  if (fd === undefined) return false;
   let own: Stats;
   try {
     own = fstatSync(fd);

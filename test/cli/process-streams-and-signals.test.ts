@@ -298,6 +298,20 @@ describe.skipIf(!existsSync("/dev/stdout"))("--report: the run's stdout or stder
     expect(ran.end).toEqual({ code: 0, signal: null });
   }, 30_000);
 
+  it("`{ run --report /dev/stdout; echo done; } > out.txt`: the shell's next line follows the report, not over its first", async () => {
+    const { out, handle } = await openedAs("stdout-then-shell.txt", "w");
+    const ran = await importTo("/dev/stdout", ["ignore", handle.fd, "pipe"]);
+    // Through the descriptor the shell shares with the run, at its offset, as the shell's next command writes.
+    const next = "done\n";
+    await handle.write(next);
+    await handle.close();
+
+    const text = readFileSync(out, "utf8");
+    expect(text.endsWith(`}\n${next}`)).toBe(true);
+    expect(parseReport(text.slice(0, -next.length), out)).toMatchObject({ imported: 300 });
+    expect(ran.end).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
   it("`--report /dev/stdout >> out.txt`: what the file held is kept, the report follows it whole; exit 0", async () => {
     const earlier = "an earlier run's line\n";
     const { out, handle } = await openedAs("stdout-append.txt", "a", earlier);
