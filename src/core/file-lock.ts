@@ -38,8 +38,8 @@ export interface LockedFile {
 }
 
 /**
- * A refusal on its way out of {@link FileLock.acquire}, which throws it as its {@link LockedFile}'s error, the
- * message said of that file.
+ * A refusal on its way out of {@link FileLock.acquire}, which throws it as its {@link LockedFile}'s error,
+ * the message said of that file.
  */
 class Refusal extends Error {
   constructor(
