@@ -13,7 +13,7 @@ import { open, readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { errorCode } from "../core/errors/error-code.js";
-import { FileLock } from "../core/file-lock.js";
+import { FileLock, folderRefusedLock } from "../core/file-lock.js";
 import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
 import { VERSION } from "../core/version.js";
 
@@ -206,9 +206,13 @@ export class ReportWriter {
           error: (message, options) => new Error(message, options),
         });
       } catch (error) {
-        // The file another run writes is left to it; one this run made for nothing is removed.
-        if (created) rmSync(file, { force: true });
-        throw error;
+        // A report this run may write in a folder it may not (a file made for it beforehand) was written
+        // before reports had locks, and is still: the check at the end finds a second writer, after the fact.
+        if (!folderRefusedLock(error)) {
+          // The file another run writes is left to it; one this run made for nothing is removed.
+          if (created) rmSync(file, { force: true });
+          throw error;
+        }
       }
     }
     const line: ReportHeader = {

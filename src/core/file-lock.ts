@@ -225,6 +225,10 @@ function isLink(file: string): boolean {
 /** Why a lock file cannot be created in a folder that exists: the folder is not this run's to write to. */
 const UNWRITABLE = new Set<unknown>(["EACCES", "EPERM", "EROFS"]);
 
+/** Whether {@link FileLock.acquire} threw `error` because the file's folder takes no lock file of this run's. */
+export const folderRefusedLock = (error: unknown): boolean =>
+  error instanceof Error && UNWRITABLE.has(errorCode(error.cause));
+
 /** Creates the lock file with `content`; false when one exists. */
 function create(file: string, content: string): boolean {
   let fd: number;
