@@ -849,6 +849,36 @@ describe("converging within the run", () => {
     expect(report.outcomes.filter((o) => o.outcome === "imported" && o.warning)).toHaveLength(1);
   });
 
+  // Whether a vendor takes keys that differ only so for one user is documented by none: the report says it
+  // may, rather than call them two users (or one).
+  it.each([
+    ["letter case", "W3"],
+    ["blanks around it", " w3 "],
+    ["a zero-width space", "w\u200b3"],
+    ["full-width digits", "w\uff13"],
+    ["its Unicode form (NFD)", "e\u0301", "\u00e9"],
+  ])(
+    "warns that a key differing from an earlier one only in %s may be the same user",
+    async (_, id, first = "w3") => {
+      const { adapter } = scripted();
+      const input = [
+        ...users(12),
+        { id: first, name: "first" },
+        { id: "w30", name: "x" },
+        { id, name: "alike" },
+      ];
+      const report = await runImport(adapter, input);
+      expect(report.events).toEqual({ alike_keys: 1 });
+      expect(report.outcomes[14]).toMatchObject({
+        outcome: "imported",
+        warning: matching(
+          /^record 12 of the input has a key that differs from this one's \(.*\) only in letter case, blanks, invisible characters or Unicode form: whether test takes the two for one user is not documented/,
+        ),
+      });
+      expect(report.outcomes.filter((o) => o.outcome === "imported" && o.warning)).toHaveLength(1);
+    },
+  );
+
   it("sums what adapters count into the report's events", async () => {
     const { adapter } = scripted((chunk, context) => {
       context.count("reconciled_jobs");

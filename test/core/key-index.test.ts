@@ -107,4 +107,13 @@ describe("KeyIndex", () => {
       expect(index.seen(b, 200 + i)).toBe(2 * i + 1);
     });
   });
+
+  it("finds a key without remembering one it lacks", () => {
+    const index = new KeyIndex();
+    index.seen("ann", 0);
+    expect(index.find("ann")).toBe(0);
+    expect(index.find("bob")).toBeUndefined();
+    expect(index.seen("bob", 1)).toBeUndefined();
+    expect(index.find("bob")).toBe(1);
+  });
 });

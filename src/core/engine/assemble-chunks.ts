@@ -187,8 +187,13 @@ export async function assembleChunks<Input, Wire>(
         const item = copy ?? checked.item;
         const repeat = repeatOf(seenKeys, adapter, key, item, recordIndex);
         if (repeat !== undefined) {
-          report.count("duplicate_keys");
-          (pending.duplicateOf ??= new Map()).set(pending.items.length, repeat.earlier);
+          // A look-alike is only warned of: whether the vendor takes the two for one user is unknown.
+          report.count(repeat.alike === true ? "alike_keys" : "duplicate_keys");
+          const earlier =
+            repeat.alike === true
+              ? (pending.alikeOf ??= new Map())
+              : (pending.duplicateOf ??= new Map());
+          earlier.set(pending.items.length, repeat.earlier);
           if (repeat.sharesIdentity)
             (pending.sharesIdentity ??= new Set()).add(pending.items.length);
         }

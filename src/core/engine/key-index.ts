@@ -37,6 +37,15 @@ export class KeyIndex {
 
   /** The index of an earlier record with `key`, or undefined (and `index` is remembered as its first). */
   seen(key: string, index: number): number | undefined {
+    return this.#probe(key, index);
+  }
+
+  /** The index of the first record with `key`, or undefined; remembers nothing. */
+  find(key: string): number | undefined {
+    return this.#probe(key, undefined);
+  }
+
+  #probe(key: string, index: number | undefined): number | undefined {
     let high = 0x811c9dc5;
     let low = 0x9747b28c;
     for (let i = 0; i < key.length; i++) {
@@ -54,6 +63,7 @@ export class KeyIndex {
       const at = slot * SLOT_WORDS;
       const first = table[at + 2]!;
       if (first === 0) {
+        if (index === undefined) return undefined;
         table[at] = high;
         table[at + 1] = low;
         table[at + 2] = index + 1;

@@ -9,8 +9,14 @@ export interface PendingChunk<Wire> {
   bytes: number;
   /** Position in the chunk → index of an earlier record of the input with the same key or identity. */
   duplicateOf?: Map<number, number>;
-  /** The positions of `duplicateOf` whose earlier record was found by a shared identity, not by the key. */
+  /** The positions of `duplicateOf` or `alikeOf` whose earlier record was found by an identity, not by the key. */
   sharesIdentity?: Set<number>;
+  /**
+   * Position in the chunk → index of an earlier record whose key or identity differs from the item's only in
+   * letter case, blanks, invisible characters or Unicode form (see `lookalike`): the vendor may take the two
+   * for one user.
+   */
+  alikeOf?: Map<number, number>;
   /** Position in the chunk → what validation warned about the record (sent anyway). */
   warnings?: Map<number, string>;
 }

@@ -1,18 +1,23 @@
 import type { ImportAdapter } from "./adapter.js";
 import type { KeyIndex } from "./key-index.js";
 
-/** A record whose user an earlier record of the input already is. */
+/** A record whose user an earlier record of the input already is, or may be. */
 export interface Repeat {
   /** The earlier record's index in the input. */
   readonly earlier: number;
   /** The two share an identity (`ImportAdapter.identitiesOf`), not their key. */
   readonly sharesIdentity: boolean;
+  /**
+   * The two share no key nor identity, but one differs from the other's only in letter case, blanks, invisible
+   * characters or Unicode form (see {@link lookalike}): whether the vendor tells such apart is undocumented.
+   */
+  readonly alike?: true;
 }
 
 /**
- * The earlier record of the input that is the same user as this valid one, remembering this one's key (and
- * identities) in `seenKeys`; undefined for a first. An import and its dry run both ask it, so a dry run warns
- * of the repeats the import would.
+ * The earlier record of the input that is the same user as this valid one, or may be (`alike`), remembering
+ * this one's key (and identities) in `seenKeys`; undefined for a first. An import and its dry run both ask
+ * it, so a dry run warns of the repeats the import would.
  */
 export function repeatOf<Wire>(
   seenKeys: KeyIndex,
@@ -25,21 +30,72 @@ export function repeatOf<Wire>(
   // keys never repeat among themselves, and a real key may read alike (a Userpilot user_id "#5" of record 5),
   // whose later repeat is a duplicate like any other.
   const sameKey = seenKeys.seen(key, index);
+  if (adapter.identitiesOf === undefined) {
+    if (sameKey !== undefined) return { earlier: sameKey, sharesIdentity: false };
+    const alike = alikeOf(seenKeys, key, "", index);
+    return alike === undefined ? undefined : { earlier: alike, sharesIdentity: false, alike: true };
+  }
   // Where the vendor knows a user by its identities, they alone say who is the same user: a key is text for
   // people, which two different identities may share (SlashID: a username equal to an email).
-  const earlier =
-    adapter.identitiesOf === undefined
-      ? sameKey
-      : sharedIdentity(seenKeys, adapter.identitiesOf(item), index);
-  return earlier === undefined ? undefined : { earlier, sharesIdentity: sameKey !== earlier };
+  const identities = [...adapter.identitiesOf(item)];
+  const earlier = sharedIdentity(seenKeys, identities, index);
+  let alike: number | undefined;
+  // Every identity's look-alike is remembered, even once one matched: a later record may share any of them.
+  for (const identity of identities) {
+    const found = alikeOf(seenKeys, identity, IDENTITY, index);
+    if (found !== undefined && (alike === undefined || found < alike)) alike = found;
+  }
+  if (earlier !== undefined) return { earlier, sharesIdentity: sameKey !== earlier };
+  return alike === undefined ? undefined : { earlier: alike, sharesIdentity: true, alike: true };
 }
 
-/** The warning an imported record that repeats an earlier one's user carries. */
+/** The warning an imported record that repeats an earlier one's user, or may, carries. */
 export function repeatWarning(vendor: string, repeat: Repeat, key: string): string {
+  if (repeat.alike === true) {
+    const what = repeat.sharesIdentity
+      ? `an identity that differs from one of this record's`
+      : `a key that differs from this one's (${key})`;
+    return `record ${repeat.earlier} of the input has ${what} only in letter case, blanks, invisible characters or Unicode form: whether ${vendor} takes the two for one user is not documented; if it does, it holds one user for both, with the values it got last`;
+  }
   const same = repeat.sharesIdentity
     ? `is the same user at ${vendor} (they share an identity)`
     : `has the same key (${key})`;
   return `record ${repeat.earlier} of the input ${same}: where both are written, ${vendor} keeps one user, with the values written last`;
+}
+
+/**
+ * `text` as compared for a look-alike: in NFKC form (full-width digits, ligatures and the like as their plain
+ * forms), without blanks or invisible (default-ignorable) characters, in lower case. Two texts with one such
+ * form differ only in ways a vendor may or may not ignore, which no vendor here documents.
+ */
+export function lookalike(text: string): string {
+  // Printable ASCII without blanks, the common key: only its case can differ.
+  if (PLAIN.test(text)) return text.toLowerCase();
+  return text.normalize("NFKC").replace(INVISIBLE, "").toLowerCase();
+}
+
+const PLAIN = /^[\x21-\x7e]*$/;
+const INVISIBLE = /[\s\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * The first earlier record whose text in `space` (keys, or identities) differs from `text` yet looks alike,
+ * remembering this one. A text that is its own look-alike is found where it is remembered as written, so
+ * only the others take a second entry in the index (keys in plain lower-case ASCII take none).
+ */
+function alikeOf(
+  seenKeys: KeyIndex,
+  text: string,
+  space: string,
+  index: number,
+): number | undefined {
+  const folded = lookalike(text);
+  const writtenSo = seenKeys.find(`${space}${folded}`);
+  const others =
+    folded === text
+      ? seenKeys.find(`${ALIKE}${space}${folded}`)
+      : seenKeys.seen(`${ALIKE}${space}${folded}`, index);
+  const found = [writtenSo, others].filter((at) => at !== undefined && at !== index);
+  return found.length === 0 ? undefined : Math.min(...(found as number[]));
 }
 
 /**
@@ -61,3 +117,5 @@ function sharedIdentity(
 
 /** Puts identities apart from keys in the key index: a key is not the identity of the same text. */
 const IDENTITY = "\u0000";
+/** Puts look-alikes apart from keys and identities as written. */
+const ALIKE = "\u0001";

@@ -107,7 +107,9 @@ export interface ImportReport {
   /**
    * What the library met and did along the way, by name, e.g. `reconciled_jobs` (a job a lost request had
    * created, found and followed instead of sending again), `unmatched_entries` (vendor list entries that
-   * matched no record), `duplicate_keys` (records whose key an earlier record of the input had).
+   * matched no record), `duplicate_keys` (records whose key an earlier record of the input had), `alike_keys`
+   * (records whose key differs from an earlier record's only in letter case, blanks, invisible characters or
+   * Unicode form: the vendor may take the two for one user).
    */
   readonly events: Readonly<Record<string, number>>;
   /**

@@ -15,7 +15,7 @@ export function settleChunk(
   outcomes: readonly ItemOutcome[],
 ): void {
   // A plain loop that builds each outcome in one literal: this runs once per record of the import.
-  const { indexes, keys, duplicateOf, sharesIdentity, warnings } = chunk;
+  const { indexes, keys, duplicateOf, sharesIdentity, alikeOf, warnings } = chunk;
   for (let i = 0; i < indexes.length; i++) {
     const index = indexes[i]!;
     const key = keys[i] ?? "";
@@ -36,9 +36,10 @@ export function settleChunk(
       continue;
     }
     const earlier = duplicateOf?.get(i);
+    const alike = alikeOf?.get(i);
     const warned = warnings?.get(i);
     const warning =
-      earlier === undefined && warned === undefined
+      earlier === undefined && alike === undefined && warned === undefined
         ? outcome.note
         : [
             earlier === undefined
@@ -46,6 +47,13 @@ export function settleChunk(
               : repeatWarning(
                   vendor,
                   { earlier, sharesIdentity: sharesIdentity?.has(i) === true },
+                  key,
+                ),
+            alike === undefined
+              ? undefined
+              : repeatWarning(
+                  vendor,
+                  { earlier: alike, sharesIdentity: sharesIdentity?.has(i) === true, alike: true },
                   key,
                 ),
             warned,
