@@ -2,7 +2,7 @@
 // FullStory matches a batch item to a user.
 import { createHash } from "node:crypto";
 import type { ItemOutcome } from "../core/engine/adapter.js";
-import { jobMayHold } from "../core/engine/chunk-outcomes.js";
+import { jobMayHold, withNote } from "../core/engine/chunk-outcomes.js";
 import type { FullStoryFailureCode } from "./failure-codes.js";
 
 export type Matchable = { readonly uid?: unknown; readonly id?: unknown; readonly email?: unknown };
@@ -179,11 +179,22 @@ export class Matcher {
    */
   matchLeftovers(keyless = false): void {
     for (const { uid, id, email, outcome } of this.#leftovers.splice(0)) {
-      const position = this.#free("id", id) ?? this.#free("email", email);
+      const byId = this.#free("id", id);
+      const position = byId ?? this.#free("email", email);
       if (position === undefined) {
         this.unmatched += 1;
         this.#strays.push({ uid, id, email });
-      } else this.outcomes[position] = outcome;
+      } else
+        // A record that named neither uid nor id, written onto a user with a uid: FullStory's word that it holds
+        // one user for it and any record of that uid (an earlier one's values written over, or a later one's
+        // over it). A record that named the user by id chose that user.
+        this.outcomes[position] =
+          byId === undefined && outcome.ok
+            ? withNote(
+                outcome,
+                `FullStory lists the user it wrote for this record, which named no uid, under uid ${uid}: it took the record's email for that user's, and holds one user for this record and any record with that uid, with the values it got last`,
+              )
+            : outcome;
     }
     // Nothing tells such records apart: with more than one, which new id is whose is unknown, and none is said.
     const several = typeof this.#index("keyless").get("") === "object";

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers } from "../../src/fullstory/index.js";
+import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { API_KEY, mountFullStory } from "../fullstory/harness.js";
 
@@ -69,4 +70,30 @@ it("reports an email-only record that FullStory wrote onto a user identified by 
     ["email:cy@example.com", "imported", id],
   ]);
   expect(report.events.unmatched_entries ?? 0).toBe(0);
+  // Two records of the input are one FullStory user, which holds the later one's values: the report says so.
+  expect(report.outcomes[0]).not.toHaveProperty("warning");
+  expect(report.outcomes[1]).toMatchObject({
+    warning: matching(
+      /^FullStory lists the user it wrote for this record, which named no uid, under uid u-4: .* holds one user for this record and any record with that uid, with the values it got last$/,
+    ),
+  });
+});
+
+it("says so of an email-only record that FullStory wrote onto a user of the same chunk's uid record", async () => {
+  const sim = mountFullStory(server);
+
+  const report = await importUsers(
+    client(),
+    [
+      { uid: "u-5", email: "dee@example.com", display_name: "Dee" },
+      { email: "dee@example.com", display_name: "D." },
+    ],
+    options,
+  );
+
+  expect(sim.users()).toEqual([expect.objectContaining({ uid: "u-5", display_name: "D." })]);
+  expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported"]);
+  expect(report.outcomes[1]).toMatchObject({
+    warning: matching(/under uid u-5: it took the record's email for that user's/),
+  });
 });
