@@ -28,6 +28,8 @@ export class KeyIndex {
   readonly #tables: Uint32Array[] = [];
   readonly #sizes = new Uint32Array(SEGMENTS);
   readonly #masks = new Uint32Array(SEGMENTS).fill(INITIAL_SLOTS - 1);
+  /** A second index of texts of another kind (look-alikes), made when the first is remembered. */
+  #other: KeyIndex | undefined;
 
   constructor() {
     for (let segment = 0; segment < SEGMENTS; segment++) {
@@ -77,11 +79,22 @@ export class KeyIndex {
     }
   }
 
-  /** Bytes the index holds. */
+  /**
+   * The second index, for texts kept apart from these keys; with `make` false, undefined until one is made
+   * (an input none of whose texts goes there pays neither its memory nor its lookups).
+   */
+  other(make: true): KeyIndex;
+  other(make: false): KeyIndex | undefined;
+  other(make: boolean): KeyIndex | undefined {
+    if (make) this.#other ??= new KeyIndex();
+    return this.#other;
+  }
+
+  /** Bytes the index holds, its second index's included. */
   get bytes(): number {
     let words = 0;
     for (const table of this.#tables) words += table.length;
-    return words * Uint32Array.BYTES_PER_ELEMENT;
+    return words * Uint32Array.BYTES_PER_ELEMENT + (this.#other?.bytes ?? 0);
   }
 
   #grow(segment: number): void {

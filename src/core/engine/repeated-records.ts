@@ -80,7 +80,8 @@ const INVISIBLE = /[\s\p{Default_Ignorable_Code_Point}]/gu;
 /**
  * The first earlier record whose text in `space` (keys, or identities) differs from `text` yet looks alike,
  * remembering this one. A text that is its own look-alike is found where it is remembered as written, so
- * only the others take a second entry in the index (keys in plain lower-case ASCII take none).
+ * only the others are remembered again, in the index's second one (an input of keys in plain lower-case ASCII
+ * makes none).
  */
 function alikeOf(
   seenKeys: KeyIndex,
@@ -89,13 +90,12 @@ function alikeOf(
   index: number,
 ): number | undefined {
   const folded = lookalike(text);
+  // Written as its look-alike, it is remembered so already: only a text written otherwise may look like it.
+  if (folded === text) return seenKeys.other(false)?.find(`${space}${folded}`);
   const writtenSo = seenKeys.find(`${space}${folded}`);
-  const others =
-    folded === text
-      ? seenKeys.find(`${ALIKE}${space}${folded}`)
-      : seenKeys.seen(`${ALIKE}${space}${folded}`, index);
-  const found = [writtenSo, others].filter((at) => at !== undefined && at !== index);
-  return found.length === 0 ? undefined : Math.min(...(found as number[]));
+  const otherwise = seenKeys.other(true).seen(`${space}${folded}`, index);
+  if (writtenSo === undefined || writtenSo === index) return otherwise;
+  return otherwise === undefined ? writtenSo : Math.min(writtenSo, otherwise);
 }
 
 /**
@@ -117,5 +117,3 @@ function sharedIdentity(
 
 /** Puts identities apart from keys in the key index: a key is not the identity of the same text. */
 const IDENTITY = "\u0000";
-/** Puts look-alikes apart from keys and identities as written. */
-const ALIKE = "\u0001";
