@@ -95,3 +95,18 @@ it.each([
     ),
   });
 });
+
+// One person's own handles may look alike: that says nothing of another record, and no record is its own
+// earlier look-alike.
+it.each([
+  ["usernames", { usernames: ["BO.LIN", "Bo.Lin"] }],
+  ["phone numbers", { phone_numbers: ["+1 415 555 0199", "+14155550199"] }],
+])("does not warn of a person whose own %s look alike", async (_, person) => {
+  slashIdWorld(server, { existingPersons: "upsert" });
+  const report = await importUsers(slashIdClient(), [person, { usernames: ["cy"] }], options);
+
+  expectEveryRecordOnce(report, 2);
+  expect(report.events).toEqual({});
+  expect(report.outcomes[0]).toMatchObject({ outcome: "imported" });
+  expect(report.outcomes[0]).not.toHaveProperty("warning");
+});

@@ -91,11 +91,19 @@ function alikeOf(
 ): number | undefined {
   const folded = lookalike(text);
   // Written as its look-alike, it is remembered so already: only a text written otherwise may look like it.
-  if (folded === text) return seenKeys.other(false)?.find(`${space}${folded}`);
-  const writtenSo = seenKeys.find(`${space}${folded}`);
-  const otherwise = seenKeys.other(true).seen(`${space}${folded}`, index);
-  if (writtenSo === undefined || writtenSo === index) return otherwise;
+  if (folded === text) return earlierOf(seenKeys.other(false)?.find(`${space}${folded}`), index);
+  const writtenSo = earlierOf(seenKeys.find(`${space}${folded}`), index);
+  const otherwise = earlierOf(seenKeys.other(true).seen(`${space}${folded}`, index), index);
+  if (writtenSo === undefined) return otherwise;
   return otherwise === undefined ? writtenSo : Math.min(writtenSo, otherwise);
+}
+
+/**
+ * `found`, unless it is the record itself: one record's own handles may look alike (usernames `Bo` and `BO`),
+ * which says nothing of another record.
+ */
+function earlierOf(found: number | undefined, index: number): number | undefined {
+  return found === index ? undefined : found;
 }
 
 /**
