@@ -28,6 +28,7 @@ import { callWithin, type TimedOut } from "../core/http/deadline.js";
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { perRun } from "../core/engine/per-run.js";
+import { lookalike } from "../core/engine/repeated-records.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
 import { JobTimes, planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
@@ -714,19 +715,35 @@ function jobDuration(job: {
   return Number.isNaN(ms) || ms < 0 ? undefined : ms;
 }
 
-/** The starts of keys from another space (or of an already prefixed uid). */
-const PREFIXED = /^(?:#|uid:|id:|email:)/;
+/** The starts of keys from another space (or of an already prefixed uid), in any case. */
+const PREFIXED = /^(?:#|uid:|id:|email:)/i;
+
+/**
+ * Whether `uid`, or its look-alike, starts like another space's key. The engine warns of keys that look alike
+ * (`ID:7` of a uid, `id:7` of an id), and a uid and an id are never one user so.
+ */
+function readsPrefixed(uid: string): boolean {
+  if (PREFIXED.test(uid)) return true;
+  // Seven characters, one past the longest start, in printable ASCII: the look-alike starts as the uid does,
+  // but for case. Only another uid is folded (a regex test here cost more: this runs once per record).
+  for (let i = 0; i < 7 && i < uid.length; i++) {
+    const c = uid.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return PREFIXED.test(lookalike(uid));
+  }
+  return false;
+}
 
 /**
  * A record's key for reports: its uid as it is, else `id:<FullStory id>`, else `email:<email>`, else
  * `#<index>`. uid, id and email name users apart (a uid equal to someone's email is another user), so each
- * keeps its own key space: a uid that starts like another space's key (`uid:`, `id:`, `email:`, `#`) is
- * shown as `uid:<uid>`, and no two records get one key unless FullStory would take them for one user.
+ * keeps its own key space: a uid that starts like another space's key (`uid:`, `id:`, `email:`, `#`), or
+ * whose look-alike does (`ID:7`), is shown as `uid:<uid>`, so no two records get one key, nor keys that look
+ * alike, unless FullStory would take them for one user (or, for look-alikes, might).
  */
 export function fullStoryKeyOf(record: FullStoryUser, index: number): string {
   const fields = record as Matchable | null | undefined;
   const uid = text(fields?.uid);
-  if (uid !== undefined) return PREFIXED.test(uid) ? `uid:${uid}` : uid;
+  if (uid !== undefined) return readsPrefixed(uid) ? `uid:${uid}` : uid;
   const id = text(fields?.id);
   if (id !== undefined) return `id:${id}`;
   const email = text(fields?.email);

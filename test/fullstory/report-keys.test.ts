@@ -24,6 +24,10 @@ describe("fullStoryKeyOf", () => {
     { record: { uid: "id:987654321" }, key: "uid:id:987654321" },
     { record: { uid: "uid:u-42" }, key: "uid:uid:u-42" },
     { record: { uid: "#3" }, key: "uid:#3" },
+    // So is one that only looks like one (the engine warns of keys differing only in case, blanks, form).
+    { record: { uid: "ID:987654321" }, key: "uid:ID:987654321" },
+    { record: { uid: " Email:ann@example.com" }, key: "uid: Email:ann@example.com" },
+    { record: { uid: "\uff03 3" }, key: "uid:\uff03 3" },
   ])("keys $record as $key", ({ record, key }) => {
     expect(fullStoryKeyOf(record, 3)).toBe(key);
   });
@@ -65,6 +69,18 @@ describe("duplicate keys across uid, id and email (FullStory)", () => {
     ]);
     expect(report.outcomes[1]).not.toHaveProperty("warning");
     expect(report.events.duplicate_keys ?? 0).toBe(0);
+  });
+
+  it("imports a user whose uid looks like another user's email key without a look-alike warning", async () => {
+    const sim = mountFullStory(server);
+    const fullstory = createFullStoryClient({ apiKey: API_KEY, retryBaseDelayMs: 1 });
+    const input = [{ uid: "Email:ann@example.com" }, { email: "ann@example.com" }];
+    const report = await importUsers(fullstory, input, options);
+
+    expect(sim.users()).toHaveLength(2);
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported"]);
+    expect(report.outcomes[1]).not.toHaveProperty("warning");
+    expect(report.events).toEqual({});
   });
 
   it("still warns of two records with the same email, which FullStory keeps as one user", async () => {
