@@ -185,9 +185,9 @@ export class Matcher {
         this.unmatched += 1;
         this.#strays.push({ uid, id, email });
       } else
-        // A record that named neither uid nor id, written onto a user with a uid: FullStory's word that it holds
-        // one user for it and any record of that uid (an earlier one's values written over, or a later one's
-        // over it). A record that named the user by id chose that user.
+        // A record that named neither uid nor id, written onto a user with a uid: FullStory's word that it
+        // holds one user for it and any record of that uid (an earlier one's values written over, or a later
+        // one's over it). A record that named the user by id chose that user.
         this.outcomes[position] =
           byId === undefined && outcome.ok
             ? withNote(

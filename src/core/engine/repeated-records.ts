@@ -8,8 +8,9 @@ export interface Repeat {
   /** The two share an identity (`ImportAdapter.identitiesOf`), not their key. */
   readonly sharesIdentity: boolean;
   /**
-   * The two share no key nor identity, but one differs from the other's only in letter case, blanks, invisible
-   * characters or Unicode form (see {@link lookalike}): whether the vendor tells such apart is undocumented.
+   * The two share no key nor identity, but one differs from the other's only in letter case, blanks,
+   * invisible characters or Unicode form (see {@link lookalike}): whether the vendor tells such apart is
+   * undocumented.
    */
   readonly alike?: true;
 }
