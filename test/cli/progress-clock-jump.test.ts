@@ -10,6 +10,7 @@ const at = (confirmed: number): ImportProgress => ({
   rejected: 0,
   sent: confirmed,
   confirmed,
+  resumed: 0,
   imported: confirmed,
   failed: 0,
 });

@@ -1,15 +1,16 @@
 // The progress line's total: known, estimated from the share of the input file read, or records read so far
-// (a lower bound while an input of unknown size is read).
-import { describe, expect, it } from "vitest";
+// (a lower bound while an input of unknown size is read); its rate and ETA on a run resumed from a journal.
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createProgressDisplay } from "../../src/cli/progress.js";
 import type { ImportProgress } from "../../src/core/engine/report.js";
 import { CollectingStream } from "./helpers.js";
 
-const at = (validated: number, confirmed: number): ImportProgress => ({
+const at = (validated: number, confirmed: number, resumed = 0): ImportProgress => ({
   validated,
   rejected: 0,
-  sent: confirmed,
+  sent: confirmed - resumed,
   confirmed,
+  resumed,
   imported: confirmed,
   failed: 0,
 });
@@ -57,5 +58,24 @@ describe("createProgressDisplay", () => {
     const plain = display();
     plain.progress.update(at(10, 5));
     expect(plain.last()).toMatch(/^x: 5\/10 confirmed/);
+  });
+});
+
+describe("the rate and ETA of a run resumed from a journal", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("leave out the records an earlier run settled, which the line says came from the journal", () => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    const { progress, last } = display(2_000);
+    // The first 900 came from the journal at once; 100 more were sent and settled in the next 10 s. Counted
+    // with them, the rate was 100/s and the ETA 10 s, where this run's 1,000 left take 100 s.
+    progress.update(at(900, 900, 900));
+    vi.advanceTimersByTime(10_000);
+    progress.update(at(1_000, 1_000, 900));
+    expect(last()).toBe(
+      "x: 1000/2000 confirmed (1000 imported, 0 failed, 0 rejected; 900 of them from the journal), 10/s, ETA 1m40s",
+    );
   });
 });

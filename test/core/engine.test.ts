@@ -10,6 +10,7 @@ import type {
 } from "../../src/core/engine/adapter.js";
 import { RESENT_NOTE, UNSETTLED_JOB_NOTE } from "../../src/core/engine/chunk-outcomes.js";
 import { runImport } from "../../src/core/engine/engine.js";
+import type { ImportProgress } from "../../src/core/engine/report.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
 import { SecretSet } from "../../src/core/errors/secrets.js";
 import { journalFile } from "../support/journal-file.js";
@@ -537,8 +538,23 @@ describe("resume from a journal", () => {
       resumedState[chunk.seq] = context.resumed;
       return importAll(chunk);
     });
-    const resumed = await runImport(second.adapter, users(50), { journal, concurrency: 1 });
+    const progress: ImportProgress[] = [];
+    const resumed = await runImport(second.adapter, users(50), {
+      journal,
+      concurrency: 1,
+      onProgress: (p) => progress.push(p),
+    });
     expect(second.sent.map((c) => c.seq)).toEqual([2, 3, 4]);
+    // Chunks 0 and 1 count as the first run's answers said, and progress says they came from the journal.
+    expect(progress.at(-1)).toEqual({
+      validated: 50,
+      rejected: 0,
+      sent: 30,
+      confirmed: 50,
+      resumed: 20,
+      imported: 50,
+      failed: 0,
+    });
     expect(resumedState[2]).toEqual({ jobId: "job-2" });
     expect(resumed.chunks).toEqual({ sent: 3, resumed: 2, replayed: 0 });
     expect([...vendorImports.values()].every((n) => n === 1)).toBe(true);

@@ -366,6 +366,7 @@ export class ChunkDispatcher<Input, Wire> {
 
   #resume(pending: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]): void {
     this.#resumedChunks += 1;
+    this.settings.report.resumed(pending.indexes.length);
     // A journal written before its vendor texts were scrubbed must not bring a secret into this report.
     this.#settle(
       pending,

@@ -29,6 +29,7 @@ export class ReportBuilder {
   #failed = 0;
   #mayHold = 0;
   #rejected = 0;
+  #resumed = 0;
   #recorded = 0;
   readonly #events: Record<string, number> = {};
 
@@ -48,6 +49,11 @@ export class ReportBuilder {
   /** Records counted by {@link sent} whose chunk's request never left after all. */
   unsent(count: number): void {
     this.#sent -= count;
+  }
+
+  /** `count` records whose outcomes an earlier run's journal holds, about to be recorded from it. */
+  resumed(count: number): void {
+    this.#resumed += count;
   }
 
   record(outcome: RecordOutcome): void {
@@ -75,6 +81,7 @@ export class ReportBuilder {
       rejected: this.#rejected,
       sent: this.#sent,
       confirmed: this.#imported + this.#failed + this.#rejected,
+      resumed: this.#resumed,
       imported: this.#imported,
       failed: this.#failed,
     };

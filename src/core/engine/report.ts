@@ -60,6 +60,11 @@ export interface ImportProgress {
   readonly sent: number;
   /** Records whose outcome is known: imported + failed (+ rejected). */
   readonly confirmed: number;
+  /**
+   * Of `confirmed`, the records whose outcome an earlier run with the same journal settled: they count as
+   * that run's answers said, and are not sent again, so a rate of this run's work leaves them out.
+   */
+  readonly resumed: number;
   /** Records the vendor confirmed it stored. */
   readonly imported: number;
   /** Records sent (or due to be) that the vendor refused, or whose fate this run could not settle. */
