@@ -1,5 +1,6 @@
 // The progress line's total: known, estimated from the share of the input file read, or records read so far
-// (a lower bound while an input of unknown size is read); its rate and ETA on a run resumed from a journal.
+// (a lower bound while an input of unknown size is read); its rate and ETA on a run resumed from a journal, and
+// the ETA's minutes and hours.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createProgressDisplay } from "../../src/cli/progress.js";
 import type { ImportProgress } from "../../src/core/engine/report.js";
@@ -77,5 +78,26 @@ describe("the rate and ETA of a run resumed from a journal", () => {
     expect(last()).toBe(
       "x: 1000/2000 confirmed (1000 imported, 0 failed, 0 rejected; 900 of them from the journal), 10/s, ETA 1m40s",
     );
+  });
+});
+
+describe("the ETA", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // 2 records confirmed in 1 s: the time left is half the records left. Its part within the minute (or the
+  // hour) was rounded up on its own, which wrote a minute's 60 seconds out.
+  it.each([
+    [121, "1m0s"],
+    [241, "2m0s"],
+    [7_201, "1h0m"],
+    [201, "1m40s"],
+  ])("of %i records is %s at 2/s", (total, eta) => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    const { progress, last } = display(total);
+    vi.advanceTimersByTime(1_000);
+    progress.update(at(2, 2));
+    expect(last()).toMatch(new RegExp(`, 2/s, ETA ${eta}$`));
   });
 });
