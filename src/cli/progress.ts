@@ -26,6 +26,8 @@ export function createProgressDisplay(
   // The first update is shown at once, however early in the process (the monotonic clock starts near 0).
   let last = Number.NEGATIVE_INFINITY;
   let latest: ImportProgress | undefined;
+  // The counts of the last plain line written: `done` does not write them again.
+  let written: ImportProgress | undefined;
   /**
    * The total to show, and whether it is an estimate (`~N`) or a lower bound (`N+`, an input of unknown size
    * still being read); undefined while nothing tells it yet.
@@ -69,12 +71,15 @@ export function createProgressDisplay(
         stream.write(`\r${withinRow(drawn, stream.columns)}\u001b[K`);
       } else if (now - last >= intervalMs) {
         last = now;
+        written = progress;
         stream.write(`${line(progress)}\n`);
       }
     },
     done: () => {
-      if (latest !== undefined)
-        stream.write(stream.isTTY ? `\r${line(latest)}\u001b[K\n` : `${line(latest)}\n`);
+      if (latest === undefined) return;
+      // A terminal's bar is ended by a line of its own; a log gets the final counts once.
+      if (stream.isTTY) stream.write(`\r${line(latest)}\u001b[K\n`);
+      else if (latest !== written) stream.write(`${line(latest)}\n`);
     },
   };
 }

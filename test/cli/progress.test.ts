@@ -1,6 +1,6 @@
 // The progress line's total: known, estimated from the share of the input file read, or records read so far
 // (a lower bound while an input of unknown size is read); its rate and ETA on a run resumed from a journal, and
-// the ETA's minutes and hours.
+// the ETA's minutes and hours; the final line, written once to a log.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createProgressDisplay } from "../../src/cli/progress.js";
 import type { ImportProgress } from "../../src/core/engine/report.js";
@@ -99,5 +99,30 @@ describe("the ETA", () => {
     vi.advanceTimersByTime(1_000);
     progress.update(at(2, 2));
     expect(last()).toMatch(new RegExp(`, 2/s, ETA ${eta}$`));
+  });
+});
+
+describe("the final line without a terminal", () => {
+  it("is not written again when the last update wrote it (an empty input, a last job over 5 s)", () => {
+    const { stream, progress } = display();
+    progress.update(at(0, 0));
+    progress.done();
+    expect(stream.text.trimEnd().split("\n")).toEqual([
+      "x: 0/0 confirmed (0 imported, 0 failed, 0 rejected), 0/s",
+    ]);
+  });
+
+  it("is written when the last update was held back by the interval", () => {
+    const stream = new CollectingStream(false);
+    const progress = createProgressDisplay(stream as unknown as NodeJS.WriteStream, "x", 60_000);
+    progress.update(at(1, 0));
+    progress.update(at(3, 3));
+    progress.done();
+    expect(
+      stream.text
+        .trimEnd()
+        .split("\n")
+        .map((l) => l.split(" (")[0]),
+    ).toEqual(["x: 0/1 confirmed", "x: 3/3 confirmed"]);
   });
 });
