@@ -50,10 +50,12 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    */
   journal?: string;
   /**
-   * Called as counts change (at most every `progressEvery` records, and at every chunk). If it throws (or,
-   * being async, rejects), it is not called again, nothing more is read or sent, and the import rejects with
-   * that error once the chunks in flight settled. The import settles only once the promises it returned
-   * settled.
+   * Called as counts change: every `progressEvery` records read, as each chunk is sent and as it settles (not
+   * while a vendor's job runs), and, unless the import rejects, once more when every record has its outcome,
+   * before the import resolves; never after it settled. Each call gets its own counts, which only grow but
+   * for `sent` (see there). If it throws (or, being async, rejects), it is not called again, nothing more is
+   * read or sent, and the import rejects with that error once the chunks in flight settled. The import
+   * settles only once the promises it returned settled.
    */
   onProgress?: (progress: ImportProgress) => void;
   /**

@@ -48,7 +48,10 @@ export type RecordOutcome =
 
 /** Counts at a moment of an import; a progress bar shows `confirmed` of the input's size. */
 export interface ImportProgress {
-  /** Records read and validated. */
+  /**
+   * Records read from the input, each validated (or, after a fatal answer, failed unchecked); at the end, the
+   * report's `total`.
+   */
   readonly validated: number;
   /** Records refused by validation. */
   readonly rejected: number;
