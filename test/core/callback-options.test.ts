@@ -7,8 +7,10 @@
 //   and no report; a non-function `precheck` rejected every record as `<vendor>.unreadable_record`.
 // - The outcome `onOutcome` gets is the caller's own: a JavaScript callback that changed it changed the
 //   report.
+// - `onProgress` under faults: its counts only grow (but `sent`), and its last call, before the import resolves
+//   and none after, has the report's counts.
 import { afterEach, describe, expect, it } from "vitest";
-import type { ImportReport } from "../../src/core/engine/report.js";
+import type { ImportProgress, ImportReport } from "../../src/core/engine/report.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
 import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
@@ -144,6 +146,52 @@ describe("the outcome onOutcome gets is the caller's own", () => {
         [true, "imported"],
         [true, "imported"],
       ]);
+    });
+  }
+});
+
+describe("onProgress under the vendor's faults", () => {
+  for (const vendor of VENDORS) {
+    it(`${vendor}: counts only grow (but sent), stay within the input, and end at the report's, before it resolves`, async () => {
+      const { run } = await setup(vendor, {
+        // Refusals, 429s, 5xx and lost answers, none retried by the client: chunks fail, or are replayed.
+        faults: {
+          rate429: 0.2,
+          retryAfterSeconds: 0,
+          rate5xx: 0.2,
+          rateLostAnswer: 0.2,
+          rejectRate: 0.3,
+          seed: 11,
+        },
+      });
+      const seen: ImportProgress[] = [];
+      let resolved = false;
+      const late: ImportProgress[] = [];
+      const report = await run({
+        chunkRecords: 1,
+        replayDelayMs: 0,
+        onProgress: (progress: ImportProgress) => (resolved ? late : seen).push(progress),
+      });
+      resolved = true;
+      const grow = ["validated", "rejected", "confirmed", "resumed", "imported", "failed"] as const;
+      for (const [i, now] of seen.entries()) {
+        for (const count of [...grow, "sent"] as const)
+          expect(now[count]).toSatisfy((n: number) => n >= 0 && n <= 3);
+        expect(now.confirmed).toBe(now.imported + now.failed + now.rejected);
+        const before = seen[i - 1];
+        if (before !== undefined)
+          for (const count of grow) expect(now[count]).toBeGreaterThanOrEqual(before[count]);
+      }
+      expect(seen.at(-1)).toMatchObject({
+        validated: report.total,
+        confirmed: report.total,
+        imported: report.imported,
+        failed: report.failed,
+        rejected: report.rejected,
+        resumed: 0,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(late).toEqual([]);
     });
   }
 });
