@@ -26,7 +26,8 @@ export function createProgressDisplay(
   // The first update is shown at once, however early in the process (the monotonic clock starts near 0).
   let last = Number.NEGATIVE_INFINITY;
   let latest: ImportProgress | undefined;
-  // The counts of the last plain line written: `done` does not write them again.
+  // The counts of the last plain line written: `done` does not write them again. Compared by value: the
+  // engine's last call, before the import resolves, brings a new object with the last chunk's counts.
   let written: ImportProgress | undefined;
   /**
    * The total to show, and whether it is an estimate (`~N`) or a lower bound (`N+`, an input of unknown size
@@ -79,9 +80,14 @@ export function createProgressDisplay(
       if (latest === undefined) return;
       // A terminal's bar is ended by a line of its own; a log gets the final counts once.
       if (stream.isTTY) stream.write(`\r${line(latest)}\u001b[K\n`);
-      else if (latest !== written) stream.write(`${line(latest)}\n`);
+      else if (written === undefined || !sameCounts(latest, written))
+        stream.write(`${line(latest)}\n`);
     },
   };
+}
+
+function sameCounts(a: ImportProgress, b: ImportProgress): boolean {
+  return (Object.keys(a) as (keyof ImportProgress)[]).every((count) => a[count] === b[count]);
 }
 
 /**

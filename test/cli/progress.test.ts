@@ -112,6 +112,16 @@ describe("the final line without a terminal", () => {
     ]);
   });
 
+  it("is not written again when the import's last call repeats the counts a line wrote", () => {
+    // The engine calls once more before the import resolves, with counts as its last chunk left them.
+    const stream = new CollectingStream(false);
+    const progress = createProgressDisplay(stream as unknown as NodeJS.WriteStream, "x", 60_000);
+    progress.update(at(3, 3));
+    progress.update(at(3, 3));
+    progress.done();
+    expect(stream.text.trimEnd().split("\n")).toHaveLength(1);
+  });
+
   it("is written when the last update was held back by the interval", () => {
     const stream = new CollectingStream(false);
     const progress = createProgressDisplay(stream as unknown as NodeJS.WriteStream, "x", 60_000);
