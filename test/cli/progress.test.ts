@@ -1,6 +1,6 @@
 // The progress line's total: known, estimated from the share of the input file read, or records read so far
-// (a lower bound while an input of unknown size is read); its rate and ETA on a run resumed from a journal, and
-// the ETA's minutes and hours; the final line, written once to a log.
+// (a lower bound while an input of unknown size is read); its rate and ETA on a run resumed from a journal,
+// and the ETA's minutes and hours; the final line, written once to a log.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createProgressDisplay } from "../../src/cli/progress.js";
 import type { ImportProgress } from "../../src/core/engine/report.js";

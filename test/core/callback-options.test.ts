@@ -7,8 +7,8 @@
 //   and no report; a non-function `precheck` rejected every record as `<vendor>.unreadable_record`.
 // - The outcome `onOutcome` gets is the caller's own: a JavaScript callback that changed it changed the
 //   report.
-// - `onProgress` under faults: its counts only grow (but `sent`), and its last call, before the import resolves
-//   and none after, has the report's counts.
+// - `onProgress` under faults: its counts only grow (but `sent`), and its last call, before the import
+//   resolves and none after, has the report's counts.
 import { afterEach, describe, expect, it } from "vitest";
 import type { ImportProgress, ImportReport } from "../../src/core/engine/report.js";
 import type { FaultOptions } from "../../src/testing/faults.js";

@@ -64,8 +64,10 @@ export interface ImportProgress {
   /** Records whose outcome is known: imported + failed (+ rejected). */
   readonly confirmed: number;
   /**
-   * Of `confirmed`, the records whose outcome an earlier run with the same journal settled: they count as
-   * that run's answers said, and are not sent again, so a rate of this run's work leaves them out.
+   * Of `imported` and `failed`, the records of chunks an earlier run with the same journal settled: they
+   * count as that run's answers said, and are not sent again, so a rate of this run's work leaves them out.
+   * Records that validation refuses are not among them: each run checks them again, and counts them in
+   * `rejected`.
    */
   readonly resumed: number;
   /** Records the vendor confirmed it stored. */
