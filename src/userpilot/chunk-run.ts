@@ -623,7 +623,9 @@ export class ChunkRun {
       polled.why === undefined
         ? `job ${jobId} was still ${status} after ${followed}`
         : `job ${jobId} was not seen to end (its status poll was given up after ${followed}, as ${polled.why}, past the job's time)`;
-    this.queue.stuck = seen;
+    // Only a job Userpilot showed running for all its time holds later chunks back: a poll given up at a 429
+    // says nothing of the job, and the next chunk's 409 is then waited out in full.
+    if (polled.why === undefined) this.queue.stuck = seen;
     return end(
       failure("job_timeout", `${seen}; it may yet finish${UNSETTLED_JOB_NOTE}; ${pickUp}`, true),
       false,

@@ -6,11 +6,14 @@ import { json } from "../../src/testing/faults.js";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
 import { userpilotError } from "../../src/testing/userpilot/errors.js";
 import { USERPILOT_MAX_BODY_BYTES, createUserpilotAdapter } from "../../src/userpilot/adapter.js";
+import { createUserpilotClient } from "../../src/userpilot/client.js";
+import { importUsers } from "../../src/userpilot/import.js";
 import { USERPILOT_RULES, type UserpilotUser } from "../../src/userpilot/validate.js";
 import { journalFile } from "../support/journal-file.js";
 import { containing, matching } from "../support/matchers.js";
 import { essence, expectEveryRecordOnce, outcomesWith } from "../support/report.js";
 import {
+  API_KEY,
   afterwards,
   bodyBytes,
   client,
@@ -395,6 +398,35 @@ describe("importUsers", () => {
     const waited = pending.waits.reduce((a, b) => a + b, 0);
     expect(waited).toBeGreaterThan(900 + 4 * 50);
     expect(waited).toBeLessThan(1_100 + 4 * 50);
+  });
+
+  it("a job whose status poll was given up at a 429 past jobTimeoutMs is not taken to have outlasted it: the next chunk waits its 409 out in full", async () => {
+    const up = vendor({ faults: { retryAfterSeconds: 3_600 } });
+    up.scriptPollsOf("u-0", () => "429");
+    // No rate limit: its hold after the 429 would pass while the next chunk waits out its 409s, which here
+    // take no time.
+    const unlimited = createUserpilotClient({
+      apiKey: API_KEY,
+      sleep: () => Promise.resolve(),
+      rateLimit: false,
+    });
+    const report = await importUsers(unlimited, users(2), {
+      chunkRecords: 1,
+      jobTimeoutMs: 60_000,
+      conflictWaitMs: 100,
+      sleep: () => Promise.resolve(),
+    });
+
+    expect(report.outcomes[0]).toMatchObject({
+      code: "job_timeout",
+      reason: matching(/was not seen to end/),
+    });
+    // Userpilot never showed the job running for jobTimeoutMs (a 429 says nothing of it): u-1's chunk
+    // waits its 409s out until that job ends, and is imported; it used to be given up at the second 409,
+    // "as job … was not seen to end".
+    expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
+    expect(up.ofKind("POST").map((s) => s.status)).toEqual([202, 409, 409, 202]);
+    expect(up.jobIds()).toEqual([["u-0"], ["u-1"]]);
   });
 
   it("after a job outlasted jobTimeoutMs, a 409 is waited once, and fully again once a job is accepted", async () => {
