@@ -45,9 +45,11 @@ export interface UserpilotAdapterOptions {
   /**
    * How long one job may run before its records are failed (`job_timeout`), in ms (a replay that follows
    * the job again in the same run, after a status request failed, gets what is left of it; a status
-   * request's retries and their waits, a `Retry-After` included, end with it); also how long a
-   * submission waits for another bulk job to finish (`job_conflict`), once per import: after a job outlasted
-   * it, a later chunk waits out a `409` for `conflictWaitMs` only, until Userpilot accepts a job again.
+   * request's retries and their waits, a `Retry-After` included, end with it, as does a search of the job list
+   * for a lost request's job); also how long a submission waits for another bulk job to finish
+   * (`job_conflict`), once per import: after a job
+   * outlasted it, a later chunk waits out a `409` for `conflictWaitMs` only, until Userpilot accepts a job
+   * again.
    * Userpilot processes about 1,200 rows a minute, so a full 10,000-user job takes some 9 minutes.
    * @default 21600000 (6 hours)
    */
@@ -107,7 +109,9 @@ export interface UserpilotAdapterOptions {
  *   waits out a `409` for `conflictWaitMs` only, until Userpilot accepts a job again: each later chunk would
  *   otherwise wait as long again for the same job.
  *   After a lost send, the job list is searched for that send's job at each `409`; a list that cannot be
- *   read then leaves the users unsettled (the replay searches again), never waited out blind.
+ *   read then leaves the users unsettled (the replay searches again), never waited out blind. A search
+ *   whose retries would wait past the job's time (as at a `409`, what is left of the wait's) leaves them
+ *   `job_timeout`, to a re-run.
  * - `413` (body too large for the vendor, or a proxy's page in its place): the chunk is split in half and
  *   each half submitted in turn, as its own job (recursively; the halves are checkpointed, so a re-run skips
  *   finished halves). A single user that is too large fails with `payload_too_large`.

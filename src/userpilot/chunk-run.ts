@@ -29,6 +29,7 @@ import {
   guessed,
   jobFailure,
   LIST_UNREAD,
+  listGivenUp,
   progressOf,
   savedOutcome,
   stopped,
@@ -125,9 +126,9 @@ export class ChunkRun {
     // A request for these users went out and its answer never came (in this run, or one a crash ended): the
     // job it may have created is looked for before anything is sent again.
     if (jobId === undefined && this.lostSince(range) !== undefined) {
-      const found = await this.reconcile(start, end, range);
+      const found = await this.reconcile(start, end, range, this.settings.jobTimeoutMs);
       if (found.kind === "fatal") return found;
-      if (found.kind === "unknown") return everyItem(size, unsettled(found.error, LIST_UNREAD));
+      if (found.kind === "unsettled") return everyItem(size, found.outcome);
       jobId = found.jobId;
       guess = found.guess;
       // A job found in the list holds as many rows as were sent: nothing is left to check.
@@ -342,12 +343,14 @@ export class ChunkRun {
       if (conflict) {
         // The running job may be the one an earlier, lost request of these users created: follow it
         // rather than wait for it blind and then send the users once more.
-        const found = lostBefore ? await this.reconcile(start, end, range) : undefined;
+        const found = lostBefore
+          ? await this.reconcile(start, end, range, this.settings.jobTimeoutMs - clock.elapsed())
+          : undefined;
         if (found?.kind === "fatal") return { kind: "result", result: found };
         // Unread, the list cannot show that the running job is not the lost request's: waited out blind,
         // that job may end and the next send make a second job of the same users.
-        if (found?.kind === "unknown") {
-          return { kind: "result", result: everyItem(size, unsettled(found.error, LIST_UNREAD)) };
+        if (found?.kind === "unsettled") {
+          return { kind: "result", result: everyItem(size, found.outcome) };
         }
         if (found?.kind === "found" && found.jobId !== undefined) {
           return {
@@ -402,25 +405,37 @@ export class ChunkRun {
   /**
    * Looks for the job that a request for users `[start, end)` sent at `sent<range>` created (see
    * {@link lostRequestsJob}), and checkpoints it to be followed. None, or no send on record: `jobId`
-   * undefined, and the users are sent again.
+   * undefined, and the users are sent again. The list request's retries and their waits end `leftMs` from
+   * now (the job's time, as a status poll's do): a search given up so leaves the users `job_timeout`, to a
+   * re-run.
    */
   private async reconcile(
     start: number,
     end: number,
     range: string,
+    leftMs: number,
   ): Promise<
     | { readonly kind: "found"; readonly jobId: string | undefined; readonly guess?: string }
-    | { readonly kind: "unknown"; readonly error: ApiError }
+    | { readonly kind: "unsettled"; readonly outcome: Outcome }
     | { readonly kind: "fatal"; readonly error: ApiError }
   > {
     const sentMs = Date.parse(this.lostSince(range) ?? "");
     if (Number.isNaN(sentMs)) return { kind: "found", jobId: undefined };
-    const answer = await this.client.listBackgroundJobs({ signal: this.context.signal });
+    const answer = await callWithin(this.context.signal, leftMs, (signal) =>
+      this.client.listBackgroundJobs({ signal }),
+    );
+    // Left to a re-run, as a job that outlasted its time is: a replay now would only ask again.
+    if ("timedOut" in answer) {
+      const reRun = this.context.journaled
+        ? "a re-run with the same journal searches the list again"
+        : "this run keeps no journal, so a re-run sends these users again";
+      return { kind: "unsettled", outcome: listGivenUp(answer.timedOut, reRun) };
+    }
     if (!answer.ok) {
       if (isFatal(answer.error)) return { kind: "fatal", error: answer.error };
       // Without the list nothing shows the lost request created no job: sending again could make a second
       // one, so the users fail for now (a replay or a re-run looks again).
-      return { kind: "unknown", error: answer.error };
+      return { kind: "unsettled", outcome: unsettled(answer.error, LIST_UNREAD) };
     }
     const resent = Date.parse(this.context.resumed?.[`resent${range}`] ?? "");
     const found = lostRequestsJob(answer.data, {

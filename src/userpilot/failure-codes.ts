@@ -4,7 +4,9 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  * The `code` of a user the Userpilot adapter failed (Userpilot reports per job, so every user of a job
  * gets the same one):
  * - `job_failed`: the job ended `failed`;
- * - `job_timeout`: the job was still running after `jobTimeoutMs` (a re-run with the journal resumes it);
+ * - `job_timeout`: the job was still running after `jobTimeoutMs`, or a request following it (its status, the
+ *   job list searched for the job of a request whose answer was lost) was given up at a wait past that time
+ *   (a re-run with the journal resumes it);
  * - `job_conflict`: another bulk job kept running for `jobTimeoutMs` (a re-run tries again);
  * - `job_lost`: Userpilot no longer knows the job it accepted (404): whether the users were imported is
  *   unknown (a re-run with the journal polls the job again);

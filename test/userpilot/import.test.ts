@@ -2,7 +2,7 @@
 // statuses, conflicts, splits on 413, faults, fatal stops, aborts and resuming from a journal.
 import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
-import { json } from "../../src/testing/faults.js";
+import { json, type ScriptAction } from "../../src/testing/faults.js";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
 import { userpilotError } from "../../src/testing/userpilot/errors.js";
 import { USERPILOT_MAX_BODY_BYTES, createUserpilotAdapter } from "../../src/userpilot/adapter.js";
@@ -16,6 +16,7 @@ import {
   API_KEY,
   afterwards,
   bodyBytes,
+  dropAfter,
   client,
   expectTruthfulReport,
   ids,
@@ -377,6 +378,76 @@ describe("importUsers", () => {
     expect(up.sim.jobs()).toHaveLength(1);
     expectTruthfulReport(rerun, up.sim);
   });
+
+  /** Userpilot's answers that bring the chunk to a request answered 429 with an hour's Retry-After. */
+  const beforeThe429: Record<
+    string,
+    {
+      readonly operation: string;
+      readonly first: ScriptAction;
+      readonly requests: readonly string[];
+      readonly outcome: Record<string, unknown>;
+      readonly mayHold: boolean;
+    }
+  > = {
+    // The send whose answer was lost may have made a job of the users.
+    "the job-list search for a lost send's job": {
+      operation: "listBackgroundJobs",
+      first: "429",
+      requests: ["POST 0", "LIST 429"],
+      outcome: {
+        code: "job_timeout",
+        reason: containing(
+          "the search was given up, as a retry after HTTP 429 would wait 2 min, past the job's time",
+        ),
+      },
+      mayHold: true,
+    },
+    // The list lags behind the lost send's job at first, so the users go out again and meet its 409.
+    "the job-list search at a 409 after a lost send": {
+      operation: "listBackgroundJobs",
+      first: { answer: () => json([]) },
+      requests: ["POST 0", "LIST 200", "POST 409", "LIST 429"],
+      outcome: {
+        code: "job_timeout",
+        reason: containing(
+          "the search was given up, as a retry after HTTP 429 would wait 2 min, past the job's time",
+        ),
+      },
+      mayHold: true,
+    },
+  };
+
+  it.each(Object.entries(beforeThe429))(
+    "ends %s at jobTimeoutMs when it is answered 429 with a Retry-After past it",
+    async (_, { operation, first, requests, outcome, mayHold }) => {
+      const up = vendor({
+        faults: {
+          retryAfterSeconds: 3_600,
+          script: ({ operation: op, attempt }) => {
+            if (op === "bulkIdentifyUsers" && operation !== op)
+              return attempt === 1 ? dropAfter : undefined;
+            if (op !== operation) return undefined;
+            return attempt === 1 ? first : "429";
+          },
+        },
+      });
+      const pending = run(users(2), { jobTimeoutMs: 60_000, replayDelayMs: 0 });
+      const report = await pending;
+
+      // No Retry-After was waited (each would end past the job's time): the client waited 2 minutes
+      // (maxRetryAfterMs) up to four times a request.
+      expect(pending.retries).toEqual([]);
+      expectEveryRecordOnce(report, 2);
+      expect(report.aborted).toBe(false);
+      for (const each of report.outcomes) {
+        expect(each).toMatchObject({ outcome: "failed", ...outcome });
+        expect(each.outcome === "failed" && each.vendorMayHold === true).toBe(mayHold);
+      }
+      // Left to a re-run, as after a job timeout: no replay asks again in this run.
+      expect(up.writesAndLists()).toEqual(requests);
+    },
+  );
 
   it("waits out a job that outlasts jobTimeoutMs once per import; later chunks wait once each", async () => {
     const up = vendor({ pollsPerStep: Number.POSITIVE_INFINITY });
