@@ -45,9 +45,9 @@ export interface UserpilotAdapterOptions {
   /**
    * How long one job may run before its records are failed (`job_timeout`), in ms (a replay that follows
    * the job again in the same run, after a status request failed, gets what is left of it; a status
-   * request's retries and their waits, a `Retry-After` included, end with it, as does a search of the job list
+   * request's retries and their waits, a `Retry-After` included, end with it, as do a job list search's
    * for a lost request's job); also how long a submission waits for another bulk job to finish
-   * (`job_conflict`), once per import: after a job
+   * (`job_conflict`; the retries of the submissions meanwhile end with it too), once per import: after a job
    * outlasted it, a later chunk waits out a `409` for `conflictWaitMs` only, until Userpilot accepts a job
    * again.
    * Userpilot processes about 1,200 rows a minute, so a full 10,000-user job takes some 9 minutes.
@@ -108,6 +108,8 @@ export interface UserpilotAdapterOptions {
  *   a chunk waited on; not one whose status poll was given up at a `429`, which says nothing of it), a chunk
  *   waits out a `409` for `conflictWaitMs` only, until Userpilot accepts a job again: each later chunk would
  *   otherwise wait as long again for the same job.
+ *   The retries of the submissions after a `409` (a `429`'s `Retry-After`) end with that time too: one that
+ *   would wait past it fails the chunk `job_conflict` (Userpilot turned that request away).
  *   After a lost send, the job list is searched for that send's job at each `409`; a list that cannot be
  *   read then leaves the users unsettled (the replay searches again), never waited out blind. A search
  *   whose retries would wait past the job's time (as at a `409`, what is left of the wait's) leaves them

@@ -263,6 +263,8 @@ export class ChunkRun {
     const clock = this.clock();
     let wait = this.settings.conflictWaitMs;
     let waitedStuck = false;
+    // The `409` waited out last, once one was: the tries after it have what is left of the wait's time.
+    let conflicted: ApiError | undefined;
     const maxWait = Math.max(this.settings.conflictWaitMs, this.settings.maxPollIntervalMs);
     for (;;) {
       // Saved before the request goes out (a crash may follow at once), and kept from the earliest send whose
@@ -282,11 +284,26 @@ export class ChunkRun {
       const fail = (code: UserpilotFailureCode, reason: string, mayHold: boolean) =>
         failWith(failure(code, reason, mayHold));
       this.posted = true;
-      const answer = await this.client.bulkIdentifyUsers({
-        body: { users: this.chunk.items.slice(start, end) },
-        serializedBody: body,
-        signal: this.context.signal,
-      });
+      // While another job is waited out, a retry's wait (a 429's Retry-After) ends with the time for it.
+      const leftMs =
+        conflicted === undefined ? undefined : this.settings.jobTimeoutMs - clock.elapsed();
+      const answer = await callWithin(this.context.signal, leftMs, (signal) =>
+        this.client.bulkIdentifyUsers({
+          body: { users: this.chunk.items.slice(start, end) },
+          serializedBody: body,
+          signal,
+        }),
+      );
+      // The deadline ends a call only at a wait before a try, and the client retries this POST only after a
+      // 429, a 503 or a try that never went out: Userpilot made no job, and a later run sends the users.
+      if ("timedOut" in answer) {
+        if (!lostBefore) this.context.checkpoint({ [`sent${range}`]: "" });
+        return fail(
+          "job_conflict",
+          `another bulk job was running (409${conflicted === undefined ? "" : conflictText(conflicted)}), and the submission after ${duration(clock.elapsed())} of waiting for it was given up, as ${answer.timedOut}, past the time a submission waits for another bulk job`,
+          false,
+        );
+      }
       // A 202 that does not name this request's job leaves the `sent` checkpoint in place: Userpilot may
       // have made a job of these users all the same, and a replay looks for it in the job list.
       if (answer.ok) {
@@ -382,6 +399,7 @@ export class ChunkRun {
           );
         }
         wait = Math.min(maxWait, wait * 1.5);
+        conflicted = error;
         continue;
       }
       switch (error.status) {

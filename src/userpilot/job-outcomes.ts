@@ -21,9 +21,9 @@ export type Outcome = ItemOutcome<UserpilotFailureCode>;
 /** Why Userpilot may hold users whose job list could not be read after a lost send. */
 export const LIST_UNREAD = `Userpilot's job list could not be read to find the job an earlier request for these users may have made${EARLIER_TRY_NOTE}`;
 /**
- * The outcome of users whose search of the job list, for the job an earlier request for them whose answer was
- * lost may have made, was given up at a wait (`why`: `a retry after HTTP 429 would wait 2 min`) past the job's
- * time: a job timeout, left to a re-run (`reRun` says what it does), and Userpilot may hold the users.
+ * The outcome of users whose search of the job list, for the job an earlier request for them whose answer
+ * was lost may have made, was given up at a wait (`why`: `a retry after HTTP 429 would wait 2 min`) past the
+ * job's time: a job timeout, left to a re-run (`reRun` says what it does), and Userpilot may hold the users.
  */
 export function listGivenUp(why: string, reRun: string): Outcome {
   return failure(

@@ -390,6 +390,19 @@ describe("importUsers", () => {
       readonly mayHold: boolean;
     }
   > = {
+    // Userpilot turned the users away: it holds none of them.
+    "a submission waiting out a 409": {
+      operation: "bulkIdentifyUsers",
+      first: { answer: () => userpilotError(409, "job_already_running") },
+      requests: ["POST 409", "POST 429"],
+      outcome: {
+        code: "job_conflict",
+        reason: matching(
+          /^another bulk job was running \(409: .+\), and the submission after \d+ (?:s|min) of waiting for it was given up, as a retry after HTTP 429 would wait 2 min, past the time a submission waits for another bulk job$/,
+        ),
+      },
+      mayHold: false,
+    },
     // The send whose answer was lost may have made a job of the users.
     "the job-list search for a lost send's job": {
       operation: "listBackgroundJobs",
