@@ -104,10 +104,10 @@ export interface UserpilotAdapterOptions {
  *   sending again.
  * - `409 Conflict` (another bulk job is running; a body that cannot be read, as a proxy's page, says so too):
  *   waits and submits again, for up to `jobTimeoutMs`, then fails the chunk with `job_conflict`. Once a job
- *   outlasted `jobTimeoutMs` (this import's, seen running all that time and failed `job_timeout`, or the one
- *   a chunk waited on; not one whose status poll was given up at a `429`, which says nothing of it), a chunk
- *   waits out a `409` for `conflictWaitMs` only, until Userpilot accepts a job again: each later chunk would
- *   otherwise wait as long again for the same job.
+ *   outlasted `jobTimeoutMs` (this import's, seen running into its last poll interval and failed
+ *   `job_timeout`, or the one a chunk waited on; not one whose status poll was given up before that at a
+ *   `429`, which says nothing of it), a chunk waits out a `409` for `conflictWaitMs` only, until Userpilot
+ *   accepts a job again: each later chunk would otherwise wait as long again for the same job.
  *   The retries of the submissions after a `409` (a `429`'s `Retry-After`) end with that time too: one that
  *   would wait past it fails the chunk `job_conflict` (Userpilot turned that request away).
  *   After a lost send, the job list is searched for that send's job at each `409`; a list that cannot be

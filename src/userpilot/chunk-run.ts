@@ -565,7 +565,10 @@ export class ChunkRun {
         false,
       );
     const plan = planJobPolls(this.settings, rows, fresh);
-    let status = "unknown";
+    // The status of the last answer (none yet: undefined; Userpilot may name one "unknown").
+    let status: string | undefined;
+    // What was left of the job's time when a status poll was given up at a wait past it.
+    let givenUpLeft: number | undefined;
     let polled: Awaited<ReturnType<typeof pollJob<JobEnd>>>;
     try {
       polled = await pollJob<JobEnd>(
@@ -575,7 +578,10 @@ export class ChunkRun {
           const answer = await callWithin(this.context.signal, leftMs, (signal) =>
             this.client.getBackgroundJob({ params: { path: { job_id: jobId } }, signal }),
           );
-          if ("timedOut" in answer) return answer;
+          if ("timedOut" in answer) {
+            givenUpLeft = leftMs;
+            return answer;
+          }
           if (!answer.ok) {
             const error = answer.error;
             if (error.status === 404) {
@@ -651,14 +657,21 @@ export class ChunkRun {
     }
     if (!polled.timedOut) return polled.value;
     const followed = duration(this.queue.times.spentOn(jobId));
-    // Given up at a wait past the job's time (a 429's Retry-After), the job was not seen to run all of it.
+    // Given up at a wait past the job's time (a 429's Retry-After), the job was not seen to run all of it;
+    // unless answers showed it running and only its last poll interval was left: polls see no more of a job.
+    const lastInterval =
+      status !== undefined &&
+      givenUpLeft !== undefined &&
+      givenUpLeft <= this.settings.maxPollIntervalMs;
     const seen =
       polled.why === undefined
-        ? `job ${jobId} was still ${status} after ${followed}`
-        : `job ${jobId} was not seen to end (its status poll was given up after ${followed}, as ${polled.why}, past the job's time)`;
+        ? `job ${jobId} was still ${status ?? "unknown"} after ${followed}`
+        : lastInterval
+          ? `job ${jobId} was still ${status ?? "unknown"} into its last poll interval (its status poll then was given up after ${followed}, as ${polled.why}, past the job's time)`
+          : `job ${jobId} was not seen to end (its status poll was given up after ${followed}, as ${polled.why}, past the job's time)`;
     // Only a job Userpilot showed running for all its time holds later chunks back: a poll given up at a 429
-    // says nothing of the job, and the next chunk's 409 is then waited out in full.
-    if (polled.why === undefined) this.queue.stuck = seen;
+    // earlier says nothing of the job, and the next chunk's 409 is then waited out in full.
+    if (polled.why === undefined || lastInterval) this.queue.stuck = seen;
     return end(
       failure("job_timeout", `${seen}; it may yet finish${UNSETTLED_JOB_NOTE}; ${pickUp}`, true),
       false,

@@ -63,8 +63,8 @@ export interface Userpilot {
   jobWith(userId: string): string | undefined;
   /** Replaces the simulator's script from now on (none: the vendor answers every call). */
   script(plan?: ScriptPlan): void;
-  /** Scripts the status polls of the job carrying user `userId` (and nothing else). */
-  scriptPollsOf(userId: string, action: (jobId: string) => ScriptAction): void;
+  /** Scripts the status polls of the job carrying user `userId` (and nothing else; undefined: answered). */
+  scriptPollsOf(userId: string, action: (jobId: string) => ScriptAction | undefined): void;
 }
 
 /**

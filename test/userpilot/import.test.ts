@@ -10,6 +10,7 @@ import { createUserpilotClient } from "../../src/userpilot/client.js";
 import { importUsers } from "../../src/userpilot/import.js";
 import { USERPILOT_RULES, type UserpilotUser } from "../../src/userpilot/validate.js";
 import { journalFile } from "../support/journal-file.js";
+import { loggedSleep } from "../support/logged-sleep.js";
 import { containing, matching } from "../support/matchers.js";
 import { essence, expectEveryRecordOnce, outcomesWith } from "../support/report.js";
 import {
@@ -511,6 +512,41 @@ describe("importUsers", () => {
     expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
     expect(up.ofKind("POST").map((s) => s.status)).toEqual([202, 409, 409, 202]);
     expect(up.jobIds()).toEqual([["u-0"], ["u-1"]]);
+  });
+
+  it("a job seen running into its last poll interval, its status poll then given up at a 429, holds later chunks back", async () => {
+    const waits: number[] = [];
+    const up = vendor({
+      pollsPerStep: Number.POSITIVE_INFINITY,
+      faults: { retryAfterSeconds: 3_600 },
+    });
+    // Answered until the job's last poll interval (40 ms) of its 1,000 ms: that poll meets the 429.
+    up.scriptPollsOf("u-0", () => (waits.reduce((a, b) => a + b, 0) >= 960 ? "429" : undefined));
+    const unlimited = createUserpilotClient({
+      apiKey: API_KEY,
+      sleep: () => Promise.resolve(),
+      rateLimit: false,
+    });
+    const report = await importUsers(unlimited, users(2), {
+      chunkRecords: 1,
+      jobTimeoutMs: 1_000,
+      pollIntervalMs: 10,
+      maxPollIntervalMs: 40,
+      conflictWaitMs: 50,
+      sleep: loggedSleep(waits),
+    });
+
+    expect(report.outcomes[0]).toMatchObject({
+      code: "job_timeout",
+      reason: matching(/was still \w+ into its last poll interval/),
+    });
+    // Seen running as long as its polls would see it: u-1's chunk waits its 409 out once, as after any job
+    // timeout, and is left to a re-run; it used to wait out 409s for all of jobTimeoutMs again.
+    expect(report.outcomes[1]).toMatchObject({
+      code: "job_conflict",
+      reason: matching(/left to a re-run, as job \S+ was still \w+ into its last poll interval/),
+    });
+    expect(up.ofKind("POST").map((s) => s.status)).toEqual([202, 409, 409]);
   });
 
   it("after a job outlasted jobTimeoutMs, a 409 is waited once, and fully again once a job is accepted", async () => {
