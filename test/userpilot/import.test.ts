@@ -463,6 +463,43 @@ describe("importUsers", () => {
     },
   );
 
+  it.each(Object.entries(beforeThe429))(
+    "an import aborted while %s waits out a 429 fails its users aborted, not as given up",
+    async (_, { operation, first }) => {
+      vendor({
+        faults: {
+          retryAfterSeconds: 1,
+          script: ({ operation: op, attempt }) => {
+            if (op === "bulkIdentifyUsers" && operation !== op)
+              return attempt === 1 ? dropAfter : undefined;
+            if (op !== operation) return undefined;
+            return attempt === 1 ? first : "429";
+          },
+        },
+      });
+      const controller = new AbortController();
+      // The Retry-After fits in the job's time: the caller aborts while the client waits it out.
+      const aborting = createUserpilotClient({
+        apiKey: API_KEY,
+        sleep: (ms) => {
+          if (ms >= 1_000) controller.abort();
+          return Promise.resolve();
+        },
+      });
+      const report = await importUsers(aborting, users(2), {
+        jobTimeoutMs: 60_000,
+        replayDelayMs: 0,
+        signal: controller.signal,
+        sleep: () => Promise.resolve(),
+      });
+
+      expectEveryRecordOnce(report, 2);
+      expect(report.aborted).toBe(true);
+      for (const each of report.outcomes)
+        expect(each).toMatchObject({ outcome: "failed", code: "aborted" });
+    },
+  );
+
   it("waits out a job that outlasts jobTimeoutMs once per import; later chunks wait once each", async () => {
     const up = vendor({ pollsPerStep: Number.POSITIVE_INFINITY });
     const pending = run(users(5), { chunkRecords: 1, jobTimeoutMs: 1_000, conflictWaitMs: 50 });
