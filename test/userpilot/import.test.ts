@@ -446,7 +446,9 @@ describe("importUsers", () => {
           },
         },
       });
-      const pending = run(users(2), { jobTimeoutMs: 60_000, replayDelayMs: 0 });
+      const input = users(2);
+      const journal = journalFile("userpilot");
+      const pending = run(input, { jobTimeoutMs: 60_000, replayDelayMs: 0, journal });
       const report = await pending;
 
       // No Retry-After was waited (each would end past the job's time): the client waited 2 minutes
@@ -460,6 +462,14 @@ describe("importUsers", () => {
       }
       // Left to a re-run, as after a job timeout: no replay asks again in this run.
       expect(up.writesAndLists()).toEqual(requests);
+
+      // A re-run with the journal looks for a lost send's job again and follows it, or sends users Userpilot
+      // turned away: one job of the users either way.
+      up.sim.setFaults({});
+      const rerun = await run(input, { jobTimeoutMs: 60_000, journal });
+      expect(rerun.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported"]);
+      expect(up.jobIds()).toEqual([["u-0", "u-1"]]);
+      expectTruthfulReport(rerun, up.sim);
     },
   );
 
