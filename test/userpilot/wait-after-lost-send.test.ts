@@ -49,6 +49,37 @@ it("a 409 waited out to job_conflict on a re-run after a lost send says Userpilo
   expectConflictMayHold(second);
 });
 
+it("a re-run after a lost send, its submission waiting out a 409 given up at a 429 past the wait, says Userpilot may hold the users", async () => {
+  const slowDown = { answer: () => json({ message: "slow down" }, 429, { "Retry-After": "3600" }) };
+  const up = userpilot(
+    { pollsPerStep: Number.POSITIVE_INFINITY },
+    {
+      bulkIdentifyUsers: {
+        1: dropAfter,
+        2: { answer: () => userpilotError(409, "job_already_running") },
+        3: slowDown,
+      },
+      listBackgroundJobs: listHidden,
+    },
+  );
+  const journal = journalFile("userpilot-429-in-conflict-wait");
+  await run(users(2), { chunkAttempts: 1, journal });
+  const report = await run(users(2), { jobTimeoutMs: 60_000, journal });
+
+  expect(up.writesAndLists()).toEqual(["POST 0", "LIST 200", "POST 409", "LIST 200", "POST 429"]);
+  // Userpilot turned that submission away, but the lost send before it may have made a job of the users.
+  for (const outcome of report.outcomes) {
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      code: "job_conflict",
+      reason: matching(
+        /the submission .* was given up, as a retry after HTTP 429 .*may hold this record/,
+      ),
+      vendorMayHold: true,
+    });
+  }
+});
+
 it("a half held back for its first half, after a lost send of the whole chunk, says Userpilot may hold it", async () => {
   // u-1 twice: the second half repeats a user of the first, so it waits for the first half's job.
   const records = users(4).map((user, i) => (i === 3 ? { ...user, user_id: "u-1" } : user));
