@@ -109,7 +109,8 @@ export interface UserpilotAdapterOptions {
  *   `429`, which says nothing of it), a chunk waits out a `409` for `conflictWaitMs` only, until Userpilot
  *   accepts a job again: each later chunk would otherwise wait as long again for the same job.
  *   The retries of the submissions after a `409` (a `429`'s `Retry-After`) end with that time too: one that
- *   would wait past it fails the chunk `job_conflict` (Userpilot turned that request away).
+ *   would wait past it fails the chunk `job_conflict` (Userpilot turned that request away; after a lost send
+ *   Userpilot may hold the users all the same).
  *   After a lost send, the job list is searched for that send's job at each `409`; a list that cannot be
  *   read then leaves the users unsettled (the replay searches again), never waited out blind. A search
  *   whose retries would wait past the job's time (as at a `409`, what is left of the wait's) leaves them

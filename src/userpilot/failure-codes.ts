@@ -7,7 +7,8 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  * - `job_timeout`: the job was still running after `jobTimeoutMs`, or a request following it (its status, the
  *   job list searched for the job of a request whose answer was lost) was given up at a wait past that time
  *   (a re-run with the journal resumes it);
- * - `job_conflict`: another bulk job kept running for `jobTimeoutMs` (a re-run tries again);
+ * - `job_conflict`: another bulk job kept running for `jobTimeoutMs`, or a submission while it ran was given
+ *   up at a wait (a `429`'s `Retry-After`) past that time (a re-run tries again);
  * - `job_lost`: Userpilot no longer knows the job it accepted (404): whether the users were imported is
  *   unknown (a re-run with the journal polls the job again);
  * - `payload_too_large`: one user alone is larger than Userpilot accepts (413);
