@@ -58,6 +58,11 @@ beforeAll(() => {
       [...schemas, "Address", "properties", "type", "enum"],
       ["delivery", "invoice", "billing"],
     ],
+    // Propeller documents the 422 it was assumed to answer as its 400 (UNCONFIRMED today).
+    [
+      ["paths", "/v2/users/bulk/sourceId", "post", "responses", "422"],
+      { $ref: "#/components/responses/BadRequest" },
+    ],
   ]);
   mutate("slashid", [
     [[...schemas, "AttributeBuckets", "additionalProperties", "x-max-key-bytes"], 10],
@@ -74,10 +79,12 @@ beforeAll(() => {
       () => import(path.join(generated, `${vendor}.rules.ts`)),
     );
   }
-  vi.doMock(
-    "../generated/fullstory.operations.js",
-    () => import(path.join(generated, "fullstory.operations.ts")),
-  );
+  for (const vendor of ["fullstory", "propeller"]) {
+    vi.doMock(
+      `../generated/${vendor}.operations.js`,
+      () => import(path.join(generated, `${vendor}.operations.ts`)),
+    );
+  }
   vi.resetModules();
 }, 60_000);
 
@@ -87,6 +94,7 @@ afterAll(() => {
   vi.doUnmock("../generated/slashid.rules.js");
   vi.doUnmock("../generated/userpilot.rules.js");
   vi.doUnmock("../generated/fullstory.operations.js");
+  vi.doUnmock("../generated/propeller.operations.js");
   vi.resetModules();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -165,6 +173,35 @@ describe("a regenerated spec changes the library with no other edit", () => {
     expect(
       validatePropellerUser({ source: "CRM", sourceId: 1, addresses: [other] }).map((p) => p.rule),
     ).toEqual(["propeller.address"]);
+  });
+
+  it("Propeller documents a 422: one naming a user fails that user alone, and the rest are sent again", async () => {
+    const { importUsers } = await import("../src/propeller/import.js");
+    const { mountPropeller, propellerClient, userKey } = await import("./propeller/harness.js");
+    // This tenant requires firstName; Propeller answers its schema refusal with the now documented 422.
+    const vendor = mountPropeller(server, {
+      requiredFields: ["firstName"],
+      bulk: () => ({
+        after: async (answer) =>
+          answer.status === 400
+            ? new Response(await answer.text(), { status: 422, headers: answer.headers })
+            : answer,
+      }),
+    });
+    const input = [
+      { source: "CRM", sourceId: "a", firstName: "Ann" },
+      { source: "CRM", sourceId: "b" },
+      { source: "CRM", sourceId: "c", firstName: "Cy" },
+    ];
+    const report = await importUsers(propellerClient().client, input, { chunkRecords: 3 });
+    expect(vendor.sent.map((users) => users.length)).toEqual([3, 2]);
+    expect(report.imported).toBe(2);
+    expect(report.outcomes[1]).toMatchObject({
+      outcome: "failed",
+      code: "10007",
+      reason: "#/users/1: required key [firstName] not found",
+    });
+    expect([...vendor.ids().keys()].sort()).toEqual([userKey(input[0]!), userKey(input[2]!)]);
   });
 
   it("SlashID x-max-key-bytes 70 → 10: an 11-byte attribute key is rejected", async () => {

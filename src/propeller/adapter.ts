@@ -20,7 +20,7 @@ import {
 import { vendorCode } from "../core/engine/failure-codes.js";
 import { sameOutcomes } from "../core/engine/outcomes.js";
 import { perRun } from "../core/engine/per-run.js";
-import type { ApiError } from "../core/errors/api-error.js";
+import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
 import { wholeNumberOption } from "../core/options.js";
 import { validatedBy } from "../core/validate/validated-by.js";
 import type { PropellerClient } from "./client.js";
@@ -156,7 +156,8 @@ const NO_OUTCOME: Outcome = noOutcome("this user");
 /**
  * A 400, or a 422 that names users of the request, with its error envelope and the users it names. Propeller
  * documents no 422 (UNCONFIRMED, see the spec): one that names users is read as its 400 is; one that names
- * none is any undocumented status.
+ * none is any other refusal. A 422 is read by its HTTP status, so a spec that comes to document it (making it
+ * its own variant) changes nothing here.
  */
 function refusalOf(
   error: BulkError,
@@ -166,7 +167,7 @@ function refusalOf(
     const body = error.body.error as ErrorBody | undefined;
     return { status: 400, body, named: namedItems(messagesOf(body), size) };
   }
-  if (error.status !== "undocumented" || error.httpStatus !== 422) return undefined;
+  if (httpStatusOf(error) !== 422 || !("body" in error)) return undefined;
   const answer: unknown = error.body;
   const envelope: unknown =
     typeof answer === "object" && answer !== null && "error" in answer ? answer.error : undefined;
