@@ -46,6 +46,11 @@ beforeAll(() => {
       ["paths", "/v2/users/{id}", "post", "parameters"],
       [{ $ref: "#/components/parameters/IdempotencyKey" }],
     ],
+    // FullStory documents the status it answers an update that changes a uid with (UNCONFIRMED today).
+    [
+      ["paths", "/v2/users/{id}", "post", "responses", "409"],
+      { $ref: "#/components/responses/BadRequest" },
+    ],
   ]);
   mutate("userpilot", [
     [
@@ -230,6 +235,20 @@ describe("a regenerated spec changes the library with no other edit", () => {
       { rule: "userpilot.company_id", message: matching(/^company_id: required/) },
     ]);
     expect(validateUserpilotUser({ user_id: "u", company_id: "c" })).toEqual([]);
+  });
+
+  it("FullStory documents a 409 on Update User: one saying the uid cannot change is still uid_immutable", async () => {
+    const { createFullStoryClient } = await import("../src/fullstory/client.js");
+    const { updateUser } = await import("../src/fullstory/index.js");
+    const body = { code: "conflict", message: "uid cannot be updated" };
+    server.use(
+      http.post(`${HOSTS.fullstory}/v2/users/:id`, () => HttpResponse.json(body, { status: 409 })),
+    );
+    const client = createFullStoryClient({ apiKey: "na1.Qx7vK2mW9pLr4TzB", maxRetries: 0 });
+    expect(await updateUser(client, "42", { uid: "other" })).toEqual({
+      ok: false,
+      error: { status: "uid_immutable", message: `user 42: ${body.message}`, body },
+    });
   });
 
   it("FullStory's Idempotency-Key moved from Create User to Update User: the client keys the one the spec says", async () => {

@@ -2,7 +2,7 @@
 // typed error.
 import { textStart } from "../core/cut-text.js";
 import type { Rejection } from "../core/engine/adapter.js";
-import { ApiError } from "../core/errors/api-error.js";
+import { ApiError, httpStatusOf } from "../core/errors/api-error.js";
 import { SecretSet } from "../core/errors/secrets.js";
 import { kindOf } from "../core/validate/describe.js";
 import { MALFORMED_TEXT_MESSAGE, isWellFormedText } from "../core/validate/sent-as-validated.js";
@@ -117,8 +117,9 @@ const CANNOT_CHANGE = /immutable|cannot be (?:changed|updated)|already set/i;
  * properties are merged. Returns `invalid` (with every broken rule) without sending when `user` breaks
  * FullStory's rules or `id` names no user (not a string, empty, `.` or `..`), and `uid_immutable` when the
  * update would change an existing uid: before sending, when `options.currentUid` is given and differs from
- * `user.uid`; after, when FullStory answers 400 (or, since the status is undocumented, another 4xx) with code
- * `uid_immutable` or a message about the uid that says it cannot change. A 200 that names another user than
+ * `user.uid`; after, when FullStory answers 400 (or, since the status is UNCONFIRMED, another 4xx but 401,
+ * 403, 404 and 429, documented or not) with code `uid_immutable` or a message about the uid that says it
+ * cannot change. A 200 that names another user than
  * `id` confirms no update of this one: it is `malformed`, as an unreadable 200 is (FullStory may hold the
  * update). Every other outcome is the client's.
  */
@@ -169,13 +170,18 @@ export async function updateUser(
   };
 }
 
-/** The vendor's error body when it says the uid cannot change (status and code are UNCONFIRMED). */
+/** 4xx statuses whose meaning HTTP fixes (the credentials, no such user, a rate limit) whatever the body. */
+const NOT_ABOUT_THE_UID: ReadonlySet<number> = new Set([401, 403, 404, 429]);
+
+/**
+ * The vendor's error body when it says the uid cannot change (status and code are UNCONFIRMED). Read by the
+ * HTTP status, documented or not: a spec that comes to document the status (a 409) changes nothing here.
+ */
 function uidImmutableBody(error: UpdateUserClientError): FullStoryErrorBody | undefined {
-  let body: unknown;
-  if (error.status === 400) body = error.body;
-  else if (error.status === "undocumented" && error.httpStatus >= 400 && error.httpStatus < 500)
-    body = error.body;
-  else return undefined;
+  const status = httpStatusOf(error) ?? 0;
+  if (status < 400 || status >= 500 || NOT_ABOUT_THE_UID.has(status) || !("body" in error))
+    return undefined;
+  const body: unknown = error.body;
   if (body === null || typeof body !== "object") return undefined;
   const { message, code } = body as { message?: unknown; code?: unknown };
   if (typeof message !== "string" || typeof code !== "string") return undefined;
