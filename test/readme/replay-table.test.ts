@@ -1,10 +1,12 @@
 // README "Lost answers" gives each vendor's `replay.by`, the field an integrator reads to learn what a replay
-// does at that vendor: each row must name what the vendor's adapter states.
+// does at that vendor: each row must name what the vendor's adapter states. So must the limits README gives
+// (the vendor table's "≤N users", "Per vendor"'s chunk column), which the adapters read from the specs: a
+// regenerated spec that changes one leaves README stating the old one, and no other test fails.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { ReplaySemantics } from "../../src/core/engine/adapter.js";
+import type { ImportAdapter } from "../../src/core/engine/adapter.js";
 import { createFullStoryAdapter } from "../../src/fullstory/adapter.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { createPropellerAdapter } from "../../src/propeller/adapter.js";
@@ -23,7 +25,7 @@ const baseUrl = "http://127.0.0.1:9";
 /** Each vendor's adapter, by the name README's rows give it. */
 const ADAPTERS: Record<
   VendorName,
-  { title: string; adapter: () => { readonly replay: ReplaySemantics } }
+  { title: string; adapter: () => Pick<ImportAdapter<never>, "replay" | "limits" | "defaults"> }
 > = {
   fullstory: {
     title: "FullStory",
@@ -56,6 +58,35 @@ describe("README's table of replays after a lost answer", () => {
     "$title: replay.by is the one README gives",
     ({ title, adapter }) => {
       expect(documentedReplay(title)).toBe(adapter().replay.by);
+    },
+  );
+});
+
+/** A number as README writes it: `50,000`, or `one`. */
+const count = (text: string) => (text === "one" ? 1 : Number(text.replaceAll(",", "")));
+
+describe("README's limits of each vendor", () => {
+  it.each(Object.entries(ADAPTERS))(
+    "%s: each limit and default README gives is the adapter's",
+    (vendor, { title, adapter }) => {
+      const { limits, defaults } = adapter();
+      const section = readme.slice(readme.indexOf("### Per vendor"));
+      const chunk = new RegExp(`^\\| ${title} +\\| ([^|]+)\\|`, "m").exec(section)?.[1] ?? "";
+      const vendorRow =
+        readme.split("\n").find((line) => line.includes(`\`bulk-user-import/${vendor}\``)) ?? "";
+      let stated = 0;
+      const add = (match: RegExpExecArray | null, actual: number | undefined) => {
+        if (match === null) return;
+        stated += 1;
+        expect(count(match[1]!), `${title}: README says "${match[0]}"`).toBe(actual);
+      };
+      add(/up to (\d[\d,]*\d|\d)/.exec(chunk), limits.maxRecords);
+      add(/default (\d[\d,]*\d|\d)/.exec(chunk), defaults.chunkRecords);
+      add(/(\d+|one)(?: job)? (?:in flight|at a time)/.exec(chunk), defaults.concurrency);
+      // Userpilot's 50 MB is read as 50 MiB (see its maxBodyBytes).
+      add(/and (\d+) MB/.exec(chunk), limits.maxBytes && limits.maxBytes / 2 ** 20);
+      add(/≤(\d[\d,]*\d|\d) users/.exec(vendorRow), limits.maxRecords);
+      expect(stated, `${title}: README's chunk column gives no limit`).toBeGreaterThan(0);
     },
   );
 });
