@@ -63,6 +63,11 @@ beforeAll(() => {
       [...schemas, "Address", "properties", "type", "enum"],
       ["delivery", "invoice", "billing"],
     ],
+    // Propeller documents a third action of a user's result.
+    [
+      [...schemas, "BulkUserResult", "properties", "action", "enum"],
+      ["create", "update", "unchanged"],
+    ],
     // Propeller documents the 422 it was assumed to answer as its 400 (UNCONFIRMED today).
     [
       ["paths", "/v2/users/bulk/sourceId", "post", "responses", "422"],
@@ -207,6 +212,26 @@ describe("a regenerated spec changes the library with no other edit", () => {
       reason: "#/users/1: required key [firstName] not found",
     });
     expect([...vendor.ids().keys()].sort()).toEqual([userKey(input[0]!), userKey(input[2]!)]);
+  });
+
+  it("Propeller documents action unchanged: such a result is imported without a warning, another still warned of", async () => {
+    const { importUsers } = await import("../src/propeller/import.js");
+    const { mountPropeller, propellerClient, rewritingResults, users } =
+      await import("./propeller/harness.js");
+    mountPropeller(server, {
+      bulk: () =>
+        rewritingResults((data) =>
+          data.map((r, i) => ({ ...r, action: i === 0 ? "unchanged" : "skipped" })),
+        ),
+    });
+    const report = await importUsers(propellerClient().client, users(2), { chunkRecords: 2 });
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported"]);
+    expect(report.outcomes[0]).not.toHaveProperty("warning");
+    expect(report.outcomes[1]).toMatchObject({
+      warning: matching(
+        /action "skipped", which its documentation does not name \(create or update or unchanged\)/,
+      ),
+    });
   });
 
   it("SlashID x-max-key-bytes 70 → 10: an 11-byte attribute key is rejected", async () => {

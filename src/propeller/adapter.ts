@@ -41,6 +41,9 @@ type BulkError = Extract<
 const USERS: { readonly maxItems?: number; readonly "x-default-max-items": number } =
   rules.BulkUsersBySourceIdRequest.properties.users;
 
+/** The actions of a user's result the spec names: each says the user was written (created or updated). */
+const ACTIONS: readonly BulkUserResult["action"][] = rules.BulkUserResult.properties.action.enum;
+
 /**
  * The largest `chunkRecords` accepted by default: Propeller's per-request maximum once specs/propeller.yaml
  * states one (`maxItems`). Until then (none is documented) it is OUR guard against accidental huge requests,
@@ -546,12 +549,13 @@ function outcomeOf(result: BulkUserResult, scrub: (text: string) => string): Out
         ? { ok: true, id: String(id) }
         : { ok: true };
     // An action the spec does not name (a kind Propeller adds later) may not mean the user was written as sent.
+    // The spec's list, not ours: one it comes to name (or renames) is read as it says.
     const action: unknown = result.action;
-    return action === "create" || action === "update"
+    return ACTIONS.some((named) => named === action)
       ? imported
       : withNote(
           imported,
-          `Propeller answered success with action ${textStart(scrub(JSON.stringify(action) ?? "undefined"), 100)}, which its documentation does not name (create or update): whether it wrote this user as sent is unknown`,
+          `Propeller answered success with action ${textStart(scrub(JSON.stringify(action) ?? "undefined"), 100)}, which its documentation does not name (${ACTIONS.join(" or ")}): whether it wrote this user as sent is unknown`,
         );
   }
   // A null says no more than a field left out: a message beside it is still Propeller's reason.
