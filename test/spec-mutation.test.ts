@@ -46,6 +46,11 @@ beforeAll(() => {
       ["paths", "/v2/users/{id}", "post", "parameters"],
       [{ $ref: "#/components/parameters/IdempotencyKey" }],
     ],
+    // FullStory documents a fourth job state.
+    [
+      [...schemas, "JobStatus", "enum"],
+      ["PROCESSING", "COMPLETED", "FAILED", "CANCELLED"],
+    ],
     // FullStory documents the status it answers an update that changes a uid with (UNCONFIRMED today).
     [
       ["paths", "/v2/users/{id}", "post", "responses", "409"],
@@ -260,6 +265,38 @@ describe("a regenerated spec changes the library with no other edit", () => {
       { rule: "userpilot.company_id", message: matching(/^company_id: required/) },
     ]);
     expect(validateUserpilotUser({ user_id: "u", company_id: "c" })).toEqual([]);
+  });
+
+  it("FullStory documents a CANCELLED job state: a job left in it is not said to be in a state FullStory does not document", async () => {
+    const { createFullStoryClient } = await import("../src/fullstory/client.js");
+    const { importUsers } = await import("../src/fullstory/index.js");
+    const { json } = await import("../src/testing/faults.js");
+    const { API_KEY, mountFullStory } = await import("./fullstory/harness.js");
+    mountFullStory(server, {
+      faults: {
+        script: (call) =>
+          call.operation === "getBatchImportStatus"
+            ? {
+                after: async (answer) => {
+                  const body = (await answer.json()) as { job: object };
+                  return json({ ...body, job: { ...body.job, status: "CANCELLED" } });
+                },
+              }
+            : undefined,
+      },
+    });
+    const report = await importUsers(
+      createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }),
+      [{ uid: "u-0" }],
+      { sleep: async () => {}, pollIntervalMs: 1, replayDelayMs: 0, jobTimeoutMs: 100 },
+    );
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: "job_timeout",
+      reason: matching(
+        /last status was "CANCELLED", which is no end state this import reads \(COMPLETED or FAILED\), so/,
+      ),
+    });
   });
 
   it("FullStory documents a 409 on Update User: one saying the uid cannot change is still uid_immutable", async () => {

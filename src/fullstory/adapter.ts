@@ -62,6 +62,9 @@ import {
 /** Most users FullStory accepts in one batch request. */
 export const FULLSTORY_MAX_BATCH = rules.CreateBatchImportRequest.properties.requests.maxItems;
 
+/** The job states the spec names: one but PROCESSING, COMPLETED and FAILED is polled on as running. */
+const JOB_STATES: readonly string[] = rules.JobStatus.enum;
+
 /**
  * How the FullStory adapter follows a batch job through. Durations are ms from 1 to about 24.8 days
  * (`MAX_TIMER_MS`), counts whole numbers ≥ 1: anything else throws a RangeError when the adapter is made.
@@ -333,16 +336,17 @@ export function createFullStoryAdapter(
     const left = times.left(job, jobTimeoutMs);
     // On a clock the wall clock's jumps do not move: a clock set forward must not spend the job's time.
     const deadline = monotonicNow() + left;
-    // A status the spec does not name (a CANCELLED FullStory adds) is polled on as running: the reason says
-    // which one the job was left in, as nothing here can tell whether it still runs.
-    let undocumented: string | undefined;
+    // A status but PROCESSING and the end states (a CANCELLED FullStory adds) is polled on as running: the
+    // reason says which one the job was left in, and whether the spec names it, as nothing here can tell
+    // whether the job still runs.
+    let leftIn: string | undefined;
     // `why`: the wait a status poll was given up at, its end past the job's time (the job was not seen to
     // run for all of it).
     const timedOut = (why: string | undefined): Result =>
       everyItem<FullStoryFailureCode>(size, {
         ok: false,
         code: "job_timeout",
-        reason: `FullStory batch import job ${job} ${why === undefined ? "did not finish" : "was not seen to end"} within ${jobTimeoutMs} ms${why === undefined ? "" : `: its status poll was given up, as ${why}, past that time`} (FullStory may still finish it)${undocumented === undefined ? "" : `; its last status was ${undocumented}, which FullStory does not document, so whether the job still runs is unknown`}${UNSETTLED_JOB_NOTE}`,
+        reason: `FullStory batch import job ${job} ${why === undefined ? "did not finish" : "was not seen to end"} within ${jobTimeoutMs} ms${why === undefined ? "" : `: its status poll was given up, as ${why}, past that time`} (FullStory may still finish it)${leftIn === undefined ? "" : `; its last status was ${leftIn}, so whether the job still runs is unknown`}${UNSETTLED_JOB_NOTE}`,
         // The job's whole time was spent (or a wait past it was asked for): only a later run, polling the
         // same job, can settle it.
         transient: true,
@@ -382,10 +386,10 @@ export function createFullStoryAdapter(
         // Anything but an end state (PROCESSING, or a state the spec does not name) is polled again.
         if (status !== "COMPLETED" && status !== "FAILED") {
           // Scrubbed before it is cut: a key echoed across the cut would leave a piece too short to know.
-          undocumented =
+          leftIn =
             status === "PROCESSING"
               ? undefined
-              : textStart(client.scrub(JSON.stringify(status)), 100);
+              : `${textStart(client.scrub(JSON.stringify(status)), 100)}, ${JOB_STATES.some((named) => named === status) ? "which is no end state this import reads (COMPLETED or FAILED)" : "which FullStory does not document"}`;
           return {};
         }
         plan.ended(jobDuration(result.data.job));
