@@ -62,6 +62,8 @@ beforeAll(() => {
       [...schemas, "BulkIdentifyUser", "required"],
       ["user_id", "company_id"],
     ],
+    // Userpilot documents a smaller body for companies than for users.
+    [[...schemas, "BulkIdentifyCompaniesRequest", "x-max-body-bytes"], 100],
   ]);
   mutate("propeller", [
     [
@@ -311,6 +313,23 @@ describe("a regenerated spec changes the library with no other edit", () => {
       ok: false,
       error: { status: "uid_immutable", message: `user 42: ${body.message}`, body },
     });
+  });
+
+  it("Userpilot companies' x-max-body-bytes 50 MiB → 100: the simulator answers a larger companies body 413, a users body not", async () => {
+    const { createUserpilotSimulator } = await import("../src/testing/userpilot.js");
+    const sim = createUserpilotSimulator();
+    const send = (kind: "users" | "companies", body: object) =>
+      sim.handle(
+        new Request(`${HOSTS.userpilot}/v1/${kind}/bulk_identify`, {
+          method: "POST",
+          headers: { Authorization: "Token sim-key", "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+    const id = "x".repeat(100);
+    const companies = await send("companies", { companies: [{ company_id: id }] });
+    const users = await send("users", { users: [{ user_id: id, company_id: "c" }] });
+    expect([companies.status, users.status]).toEqual([413, 202]);
   });
 
   it("FullStory's Idempotency-Key moved from Create User to Update User: the client keys the one the spec says", async () => {

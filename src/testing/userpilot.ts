@@ -28,7 +28,11 @@ export type UserpilotJobView = ReturnType<UserpilotSimulator["jobs"]>[number];
 type Schemas = components["schemas"];
 type BulkRecord = Schemas["BulkIdentifyUser"] | Schemas["BulkIdentifyCompany"];
 
-const MAX_BODY_BYTES = rules.BulkIdentifyUsersRequest["x-max-body-bytes"];
+/** Each body's most bytes, as its own schema in the spec states them. */
+const MAX_BODY_BYTES: Readonly<Record<T.UserpilotJobKind, number>> = {
+  users: rules.BulkIdentifyUsersRequest["x-max-body-bytes"],
+  companies: rules.BulkIdentifyCompaniesRequest["x-max-body-bytes"],
+};
 /** Statuses a job walks through before its terminal one. */
 const STEPS: readonly Schemas["JobStatus"][] = ["queued", "validating", "processing"];
 const SCHEMAS = { users: "BulkIdentifyUsersRequest", companies: "BulkIdentifyCompaniesRequest" };
@@ -64,7 +68,10 @@ type Stored = { company_id?: string; metadata: Schemas["Metadata"]; readonly wri
 export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = {}) {
   const { apiKey = "sim-key" } = options;
   // Refused by name at once, as the library's own options are: a NaN `stepMs` left every job queued.
-  const maxBytes = wholeNumberOption("maxBytes", options.maxBytes, MAX_BODY_BYTES);
+  const maxBytes = wholeNumberOption("maxBytes", options.maxBytes, MAX_BODY_BYTES.users);
+  // A `maxBytes` given bounds both bodies; by default each has its own schema's.
+  const mostBytes = (kind: T.UserpilotJobKind) =>
+    options.maxBytes === undefined ? MAX_BODY_BYTES[kind] : maxBytes;
   const pollsPerStep = wholeNumberOption("pollsPerStep", options.pollsPerStep, 1, {
     orInfinity: true,
   });
@@ -189,11 +196,12 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   async function bulkIdentify(request: Request, kind: T.UserpilotJobKind): Promise<Response> {
     const body = await kit.readJson(request, SCHEMAS[kind]);
     const bytes = Buffer.byteLength(body.text);
-    if (bytes > maxBytes)
+    const most = mostBytes(kind);
+    if (bytes > most)
       return error(
         413,
         "payload_too_large",
-        `The request body must not exceed ${maxBytes} bytes; it has ${bytes}.`,
+        `The request body must not exceed ${most} bytes; it has ${bytes}.`,
       );
     if (body.problems === undefined)
       return error(400, "invalid_json", "The request body is not valid JSON.");

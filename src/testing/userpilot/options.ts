@@ -42,7 +42,10 @@ export interface UserpilotSimulatorOptions extends JobClockOptions, SimulatorOpt
    * (Userpilot's pace is about 1,200) overrides ticks and `stepMs`, `completed_rows` advancing with it.
    */
   stepMs?: number;
-  /** Largest request body in bytes; larger answers 413. @default 50 MiB (the spec's `x-max-body-bytes`) */
+  /**
+   * Largest request body in bytes, of users and companies; larger answers 413.
+   * @default each body's `x-max-body-bytes` in the spec (50 MiB)
+   */
   maxBytes?: number;
   /** The jobs that fail, besides `rejectRate`'s. */
   failJobs?: (job: UserpilotJobInfo) => boolean;
