@@ -1,6 +1,7 @@
-// The specs are the single source of truth: a copy of them with changed limits, an enum value, an `x-`
-// limit and required fields is regenerated into a temporary folder, the library is loaded against that
-// generated output, and its validation and chunking follow the changed spec with no other edit.
+// The specs are the single source of truth: a copy of them with changed limits, enum values, `x-` limits,
+// required fields and newly documented statuses is regenerated into a temporary folder, the library is loaded
+// against that generated output, and its validation, chunking, answers read and simulators follow the changed
+// spec with no other edit (a status read by HTTP status, so that documenting it changes nothing).
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
