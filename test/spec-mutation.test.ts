@@ -302,10 +302,10 @@ describe("a regenerated spec changes the library with no other edit", () => {
     });
   });
 
-  it("FullStory documents a 409 on Update User: one saying the uid cannot change is still uid_immutable", async () => {
+  it("FullStory documents a 409 on Update User: one saying the uid cannot change is still uid_immutable, another its 409", async () => {
     const { createFullStoryClient } = await import("../src/fullstory/client.js");
     const { updateUser } = await import("../src/fullstory/index.js");
-    const body = { code: "conflict", message: "uid cannot be updated" };
+    let body = { code: "conflict", message: "uid cannot be updated" };
     server.use(
       http.post(`${HOSTS.fullstory}/v2/users/:id`, () => HttpResponse.json(body, { status: 409 })),
     );
@@ -314,6 +314,9 @@ describe("a regenerated spec changes the library with no other edit", () => {
       ok: false,
       error: { status: "uid_immutable", message: `user 42: ${body.message}`, body },
     });
+    body = { code: "conflict", message: "email is taken by another user" };
+    const other = await updateUser(client, "42", { uid: "other" });
+    expect(other.ok === false && other.error.status).toBe(409);
   });
 
   it("Userpilot companies' x-max-body-bytes 50 MiB → 100: the simulator answers a larger companies body 413, a users body not", async () => {

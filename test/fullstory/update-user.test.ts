@@ -130,6 +130,18 @@ describe("updateUser", () => {
     expect(result).toMatchObject({ ok: false, error: { status: "uid_immutable", body } });
   });
 
+  // HTTP fixes what these mean (the key, the user, the rate): a body that speaks of the uid does not change it.
+  it.each([401, 403, 404, 429])(
+    "leaves a %i as the client's error, even one whose body says the uid cannot change",
+    async (status) => {
+      vendor(() =>
+        HttpResponse.json({ code: "uid_immutable", message: "uid is immutable" }, { status }),
+      );
+      const result = await updateUser(client(), "42", { uid: "other" });
+      expect(result.ok === false && result.error.status).toBe(status);
+    },
+  );
+
   it("leaves other errors as the client's typed errors", async () => {
     vendor(() =>
       HttpResponse.json({ code: "required_field", message: "uid is required" }, { status: 400 }),
