@@ -77,7 +77,7 @@ export interface PropellerAdapterOptions {
  * The import adapter for Propeller's `POST /v2/users/bulk/sourceId` (create or update, matched on source +
  * sourceId). Chunks default to 2,000 users (`maxRecords` caps `chunkRecords`) and 4 in flight. Each chunk is
  * one request; the answer's `data[]` is mapped back to the chunk by position (and by `key` when positions and
- * keys disagree). A 400 (or an undocumented 422) that names items (`#/users/<n>: …`) fails those items and
+ * keys disagree). A 400 (or a 422) that names items (`#/users/<n>: …`) fails those items and
  * re-sends the rest of the chunk once. A 404 fails the chunk with the vendor's text; 401/403 stop the import.
  *
  * The upsert is idempotent for a user's fields, so a chunk whose answer was lost (a timeout, a connection lost
