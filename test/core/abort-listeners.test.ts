@@ -102,4 +102,53 @@ describe.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))("%s", (_n
     expect(most.caller).toBeLessThanOrEqual(2);
     expect(most.client).toBeLessThanOrEqual(1);
   });
+
+  it("twelve imports at once through one client, under one signal (a server's shutdown signal), hang one listener on it", async () => {
+    const shared = new AbortController();
+    let most = 0;
+    const create = await vendor.simulator();
+    const sim = create({
+      settings: simulatorSettings(vendor),
+      faults: {
+        script: () => {
+          most = Math.max(most, listeners(shared.signal));
+          return undefined;
+        },
+      },
+    });
+    const served = await serveSimulator(sim);
+    running.push(served);
+    const client = vendor.createClient(simulatorSettings(vendor), {
+      baseUrl: served.url,
+      signal: shared.signal,
+    });
+    const samples = await vendor.samples(12);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const reports = await Promise.all(
+        Array.from({ length: 12 }, (_, n) =>
+          IMPORTERS[vendor.name](
+            client,
+            [0, 1, 2].map((i) => samples.record(`at-once-${n}-${i}`)),
+            {
+              signal: shared.signal,
+              chunkRecords: 2,
+              // Userpilot's one job at a time: the imports wait for each other's jobs.
+              ...(vendor.polls && { pollIntervalMs: 1, maxPollIntervalMs: 5, conflictWaitMs: 1 }),
+            },
+          ),
+        ),
+      );
+      expect(reports.map((report) => report.imported)).toEqual(Array(12).fill(3));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+    // One for the imports, one for whatever they and the client wait on.
+    expect(most).toBeLessThanOrEqual(2);
+    expect(listeners(shared.signal)).toBe(0);
+  });
 });

@@ -13,6 +13,7 @@ import { RepeatOrder, type OutChunk } from "./repeat-order.js";
 import type { ReportBuilder } from "./report-builder.js";
 import { scrubOutcomes, withinTextLimit } from "./scrub-outcomes.js";
 import { settleChunk } from "./settle-chunk.js";
+import { whenAborted } from "../when-aborted.js";
 
 /** How a record's reason names the chunk an earlier run sent at its place, of other records. */
 const IN_PLACE = "a chunk in its place";
@@ -52,7 +53,10 @@ export class ChunkDispatcher<Input, Wire> {
   readonly #run = new AbortController();
   // Stops the reading too; a fatal answer does not (the input is read to its end, each record failed).
   readonly #halt = new AbortController();
-  readonly #onCallerAbort = () => this.#abort(this.settings.signal?.reason);
+  // Lets go of the caller's signal. Through whenAborted: imports run at once under one signal (a server's
+  // shutdown signal) hang one listener on it between them, where one each passed Node's limit of 10 at the
+  // eleventh import and printed a MaxListenersExceededWarning.
+  readonly #releaseCaller: () => void;
   #seq = 0;
   #sentChunks = 0;
   #resumedChunks = 0;
@@ -70,8 +74,10 @@ export class ChunkDispatcher<Input, Wire> {
     private readonly settings: DispatchSettings,
   ) {
     this.#order = new RepeatOrder(adapter.identitiesOf?.bind(adapter));
-    settings.signal?.addEventListener("abort", this.#onCallerAbort, { once: true });
-    if (settings.signal?.aborted) this.#abort(settings.signal.reason);
+    const caller = settings.signal;
+    // Run at once if the caller's signal has aborted already.
+    this.#releaseCaller =
+      caller === undefined ? () => {} : whenAborted(caller, () => this.#abort(caller.reason));
   }
 
   /**
@@ -308,7 +314,7 @@ export class ChunkDispatcher<Input, Wire> {
 
   /** Stops listening to the caller's signal. */
   release(): void {
-    this.settings.signal?.removeEventListener("abort", this.#onCallerAbort);
+    this.#releaseCaller();
   }
 
   #abort(reason: unknown): void {
