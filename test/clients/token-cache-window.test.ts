@@ -165,3 +165,54 @@ describe("the token cache and aborts", () => {
     asked[1]!.reject(down());
   });
 });
+
+describe("the tokens a long-lived client keeps secret", () => {
+  const tokenOf = (n: number) => `access-token-${String(n).padStart(4, "0")}-of-the-endpoint`;
+  const shown = (secrets: SecretSet, n: number) =>
+    !secrets.scrub(`sent ${tokenOf(n)}`).includes("REDACTED");
+
+  it("a token is scrubbed until an hour past its expiry, then let go of, whatever the number of renewals", async () => {
+    const token = endpoint();
+    const secrets = new SecretSet();
+    secrets.add("the-client-secret");
+    const cache = new TokenCache(token.issue, secrets, { now: () => wall });
+    // A month of a server's life: a token every 29 minutes, renewed a minute before its expiry.
+    for (let n = 0; n < 1_500; n++) {
+      const renewed = cache.get();
+      token.asked[n]!.resolve({ accessToken: tokenOf(n), expiresInSec: LIFETIME_S });
+      expect(await renewed).toBe(tokenOf(n));
+      wall += LIFETIME_MS - 60_000;
+    }
+    // The current one, and the ones that lapsed less than an hour ago: a call may still be retrying with one.
+    for (const n of [1_499, 1_498, 1_497]) expect(shown(secrets, n)).toBe(false);
+    expect(secrets.scrub("the-client-secret")).not.toContain("secret");
+    // Long lapsed: held, each would make every scrub of the client's slower, and the set grow for ever.
+    for (const n of [0, 1, 1_000, 1_494]) expect(shown(secrets, n)).toBe(true);
+  });
+
+  it("a token the endpoint issued again is kept until its latest issue lapsed", async () => {
+    const token = endpoint();
+    const secrets = new SecretSet();
+    const cache = new TokenCache(token.issue, secrets, { now: () => wall });
+    const minutes = 60_000;
+    const issue = async (n: number) => {
+      const renewed = cache.get();
+      token.asked.at(-1)!.resolve({ accessToken: tokenOf(n), expiresInSec: LIFETIME_S });
+      expect(await renewed).toBe(tokenOf(n));
+    };
+    await issue(0);
+    wall += 29 * minutes;
+    await issue(0); // The same token, renewed: some endpoints hand out the one still valid.
+    wall += 29 * minutes;
+    await issue(1);
+    // Its first issue lapsed over an hour ago, its second not yet.
+    wall += 42 * minutes;
+    await issue(2);
+    expect(shown(secrets, 0)).toBe(false);
+    wall += 20 * minutes;
+    cache.invalidate(tokenOf(2));
+    await issue(3);
+    expect(shown(secrets, 0)).toBe(true);
+    expect(shown(secrets, 2)).toBe(false);
+  });
+});

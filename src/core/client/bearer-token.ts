@@ -40,6 +40,13 @@ interface HeldToken {
   renewalFailedAtAge?: number;
 }
 
+/**
+ * How long past its expiry a token that was replaced (renewed, or refused with a 401) is still scrubbed from
+ * text: a call that sent it and is still retrying, or text of its answer scrubbed after it, may hold it. A
+ * call's tries and their waits take minutes at the defaults (5 tries of at most 30 s, waits up to 2 min).
+ */
+const SCRUBBED_AFTER_EXPIRY_MS = 3_600_000;
+
 /** One token request in flight, and how many calls wait for it. */
 interface SharedRequest {
   readonly token: Promise<string>;
@@ -56,6 +63,11 @@ interface SharedRequest {
 export class TokenCache {
   #current: HeldToken | undefined;
   #pending: SharedRequest | undefined;
+  /**
+   * Every token issued that is still a secret, the current one included: one that lapsed is let go of (see
+   * {@link SCRUBBED_AFTER_EXPIRY_MS}), so a client that lives for months holds a few, not one per renewal.
+   */
+  #issued: HeldToken[] = [];
   readonly #now: () => number;
   readonly #refreshBeforeMs: number;
 
@@ -121,6 +133,7 @@ export class TokenCache {
         lifetimeMs,
         earlyMs: Math.min(this.#refreshBeforeMs, lifetimeMs / 2),
       };
+      this.#forgetLapsed(this.#current);
       return accessToken;
     });
     const shared: SharedRequest = { token, controller, waiting: 0 };
@@ -148,6 +161,20 @@ export class TokenCache {
     return (
       failedAt !== undefined && age < failedAt + Math.max(1000, (held.lifetimeMs - failedAt) / 4)
     );
+  }
+
+  /**
+   * Adds `current` to the tokens issued, and takes every other one that lapsed out of the client's secrets:
+   * unless the endpoint issued the same token again, or a later issue of it has not lapsed.
+   */
+  #forgetLapsed(current: HeldToken): void {
+    const lapsed = (held: HeldToken) =>
+      held !== current && this.#age(held) >= held.lifetimeMs + SCRUBBED_AFTER_EXPIRY_MS;
+    const kept = [...this.#issued, current].filter((held) => !lapsed(held));
+    const keptTokens = new Set(kept.map((held) => held.token));
+    for (const held of this.#issued)
+      if (!keptTokens.has(held.token)) this.secrets.delete(held.token);
+    this.#issued = kept;
   }
 
   #age(held: HeldToken): number {

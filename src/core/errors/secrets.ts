@@ -209,6 +209,22 @@ export class SecretSet {
       for (const form of echoedForms(value)) this.#values.add(form);
       this.#given.add(value);
     }
+    this.#changed();
+  }
+
+  /**
+   * Forgets `value`, as it was given to {@link add}: text is no longer scrubbed of it, nor of a form of it no
+   * other secret held shares. For a secret that lapsed (an access token long expired): a long-lived client
+   * holding every token it was ever issued would scrub each text of all of them, slower at each renewal.
+   */
+  delete(value: string): void {
+    if (!this.#given.delete(value)) return;
+    this.#values.clear();
+    for (const given of this.#given) for (const form of echoedForms(given)) this.#values.add(form);
+    this.#changed();
+  }
+
+  #changed(): void {
     this.#pattern = undefined;
     this.#runs = undefined;
     this.#byLength = undefined;
