@@ -167,52 +167,98 @@ describe("the token cache and aborts", () => {
 });
 
 describe("the tokens a long-lived client keeps secret", () => {
+  const MINUTES = 60_000;
   const tokenOf = (n: number) => `access-token-${String(n).padStart(4, "0")}-of-the-endpoint`;
-  const shown = (secrets: SecretSet, n: number) =>
-    !secrets.scrub(`sent ${tokenOf(n)}`).includes("REDACTED");
+  const shown = (secrets: SecretSet, text: string) =>
+    !secrets.scrub(`sent ${text}`).includes("REDACTED");
+  let monotonic = 0;
+  beforeEach(() => {
+    monotonic = 5_000;
+    vi.spyOn(performance, "now").mockImplementation(() => monotonic);
+  });
+  /** Time passes, on both clocks. */
+  const pass = (ms: number) => {
+    wall += ms;
+    monotonic += ms;
+  };
 
-  it("a token is scrubbed until an hour past its expiry, then let go of, whatever the number of renewals", async () => {
-    const token = endpoint();
+  /** A cache whose `issue(token)` renews (or, after `invalidate`, fetches) and gets `token`. */
+  function longLived(secrets = new SecretSet()) {
+    const endpoint_ = endpoint();
+    const cache = new TokenCache(endpoint_.issue, secrets, { now: () => wall });
+    const issue = async (token: string) => {
+      const renewed = cache.get();
+      endpoint_.asked.at(-1)!.resolve({ accessToken: token, expiresInSec: LIFETIME_S });
+      expect(await renewed).toBe(token);
+    };
+    return { cache, secrets, issue };
+  }
+
+  it("a token is scrubbed until no call sent it for an hour, then let go of, whatever the number of renewals", async () => {
     const secrets = new SecretSet();
     secrets.add("the-client-secret");
-    const cache = new TokenCache(token.issue, secrets, { now: () => wall });
+    const { issue } = longLived(secrets);
     // A month of a server's life: a token every 29 minutes, renewed a minute before its expiry.
     for (let n = 0; n < 1_500; n++) {
-      const renewed = cache.get();
-      token.asked[n]!.resolve({ accessToken: tokenOf(n), expiresInSec: LIFETIME_S });
-      expect(await renewed).toBe(tokenOf(n));
-      wall += LIFETIME_MS - 60_000;
+      await issue(tokenOf(n));
+      pass(LIFETIME_MS - 1 * MINUTES);
     }
-    // The current one, and the ones that lapsed less than an hour ago: a call may still be retrying with one.
-    for (const n of [1_499, 1_498, 1_497]) expect(shown(secrets, n)).toBe(false);
+    // The current one, and those a call sent in the last hour (each until its expiry).
+    for (const n of [1_499, 1_498, 1_497, 1_496]) expect(shown(secrets, tokenOf(n))).toBe(false);
     expect(secrets.scrub("the-client-secret")).not.toContain("secret");
-    // Long lapsed: held, each would make every scrub of the client's slower, and the set grow for ever.
-    for (const n of [0, 1, 1_000, 1_494]) expect(shown(secrets, n)).toBe(true);
+    // Held, each would make every scrub of the client's slower, and the set grow for ever.
+    for (const n of [0, 1, 1_000, 1_495]) expect(shown(secrets, tokenOf(n))).toBe(true);
   });
 
-  it("a token the endpoint issued again is kept until its latest issue lapsed", async () => {
-    const token = endpoint();
-    const secrets = new SecretSet();
-    const cache = new TokenCache(token.issue, secrets, { now: () => wall });
-    const minutes = 60_000;
-    const issue = async (n: number) => {
-      const renewed = cache.get();
-      token.asked.at(-1)!.resolve({ accessToken: tokenOf(n), expiresInSec: LIFETIME_S });
-      expect(await renewed).toBe(tokenOf(n));
-    };
-    await issue(0);
-    wall += 29 * minutes;
-    await issue(0); // The same token, renewed: some endpoints hand out the one still valid.
-    wall += 29 * minutes;
-    await issue(1);
-    // Its first issue lapsed over an hour ago, its second not yet.
-    wall += 42 * minutes;
-    await issue(2);
-    expect(shown(secrets, 0)).toBe(false);
-    wall += 20 * minutes;
+  it("a token a call still sends stays a secret however long the call takes, and an hour after it ends", async () => {
+    const { cache, secrets, issue } = longLived();
+    await issue(tokenOf(0));
+    // A call with it whose answer takes hours (long retries), while other calls renew the token.
+    let answer!: () => void;
+    const call = cache.sending(tokenOf(0), () => new Promise<void>((done) => (answer = done)));
+    for (let n = 1; n <= 20; n++) {
+      pass(29 * MINUTES);
+      await issue(tokenOf(n));
+    }
+    expect(shown(secrets, tokenOf(0))).toBe(false);
+    answer();
+    await call;
+    // Its answer may be scrubbed after the call: into an error, a chunk's outcomes.
+    pass(59 * MINUTES);
+    cache.invalidate(tokenOf(20));
+    await issue(tokenOf(21));
+    expect(shown(secrets, tokenOf(0))).toBe(false);
+    pass(2 * MINUTES);
+    cache.invalidate(tokenOf(21));
+    await issue(tokenOf(22));
+    expect(shown(secrets, tokenOf(0))).toBe(true);
+  });
+
+  it("a wall clock stepped forward a day lets go of no token a call may still send", async () => {
+    const { issue, secrets } = longLived();
+    await issue(tokenOf(0));
+    pass(29 * MINUTES);
+    // NTP correcting a clock a day behind: the token looks a day old on it, and is renewed.
+    wall += 24 * 60 * MINUTES;
+    await issue(tokenOf(1));
+    expect(shown(secrets, tokenOf(0))).toBe(false);
+  });
+
+  it("a token the endpoint issued again is kept until no call sent its latest issue for an hour", async () => {
+    const { cache, secrets, issue } = longLived();
+    await issue(tokenOf(0));
+    pass(29 * MINUTES);
+    await issue(tokenOf(0)); // The same token, renewed: some endpoints hand out the one still valid.
+    pass(29 * MINUTES);
+    await issue(tokenOf(1));
+    // Its first issue lapsed over an hour ago, its second not an hour ago.
+    pass(42 * MINUTES);
+    await issue(tokenOf(2));
+    expect(shown(secrets, tokenOf(0))).toBe(false);
+    pass(20 * MINUTES);
     cache.invalidate(tokenOf(2));
-    await issue(3);
-    expect(shown(secrets, 0)).toBe(true);
-    expect(shown(secrets, 2)).toBe(false);
+    await issue(tokenOf(3));
+    expect(shown(secrets, tokenOf(0))).toBe(true);
+    expect(shown(secrets, tokenOf(2))).toBe(false);
   });
 });

@@ -41,11 +41,23 @@ interface HeldToken {
 }
 
 /**
- * How long past its expiry a token that was replaced (renewed, or refused with a 401) is still scrubbed from
- * text: a call that sent it and is still retrying, or text of its answer scrubbed after it, may hold it. A
- * call's tries and their waits take minutes at the defaults (5 tries of at most 30 s, waits up to 2 min).
+ * How long a token that is no longer the current one stays among the client's secrets after the later of its
+ * expiry and the end of the last call that sent it. A call holds its token to the end of its last try, whose
+ * answer is read within it (see {@link TokenCache.sending}); what is left is in memory: the answer parsed,
+ * scrubbed into an error or a chunk's outcomes. The hour is for that, and for a token the vendor would still
+ * take a while past its `expires_in`, so none that may work is ever let go of.
  */
-const SCRUBBED_AFTER_EXPIRY_MS = 3_600_000;
+const KEPT_AFTER_LAST_USE_MS = 3_600_000;
+
+/** A token issued, while it is among the client's secrets. */
+interface Issued {
+  /** How many times the endpoint issued it (each added it to the secrets once). */
+  issues: number;
+  /** How many calls that sent it are under way. */
+  sending: number;
+  /** The later of its expiry and the end of the last call that sent it, on the monotonic clock. */
+  lastUseMonotonic: number;
+}
 
 /** One token request in flight, and how many calls wait for it. */
 interface SharedRequest {
@@ -64,10 +76,11 @@ export class TokenCache {
   #current: HeldToken | undefined;
   #pending: SharedRequest | undefined;
   /**
-   * Every token issued that is still a secret, the current one included: one that lapsed is let go of (see
-   * {@link SCRUBBED_AFTER_EXPIRY_MS}), so a client that lives for months holds a few, not one per renewal.
+   * Every token issued that is still a secret, the current one included: one no call may quote any more is
+   * let go of (see {@link KEPT_AFTER_LAST_USE_MS}), so a client living for months holds a few, not one per
+   * renewal.
    */
-  #issued: HeldToken[] = [];
+  readonly #issued = new Map<string, Issued>();
   readonly #now: () => number;
   readonly #refreshBeforeMs: number;
 
@@ -133,7 +146,7 @@ export class TokenCache {
         lifetimeMs,
         earlyMs: Math.min(this.#refreshBeforeMs, lifetimeMs / 2),
       };
-      this.#forgetLapsed(this.#current);
+      this.#letGoOfUnused(accessToken, this.#current.issuedAtMonotonic + lifetimeMs);
       return accessToken;
     });
     const shared: SharedRequest = { token, controller, waiting: 0 };
@@ -164,17 +177,42 @@ export class TokenCache {
   }
 
   /**
-   * Adds `current` to the tokens issued, and takes every other one that lapsed out of the client's secrets:
-   * unless the endpoint issued the same token again, or a later issue of it has not lapsed.
+   * Runs `send`, a call that sends `token`, which stays among the client's secrets while it is under way and
+   * {@link KEPT_AFTER_LAST_USE_MS} after it ends.
    */
-  #forgetLapsed(current: HeldToken): void {
-    const lapsed = (held: HeldToken) =>
-      held !== current && this.#age(held) >= held.lifetimeMs + SCRUBBED_AFTER_EXPIRY_MS;
-    const kept = [...this.#issued, current].filter((held) => !lapsed(held));
-    const keptTokens = new Set(kept.map((held) => held.token));
-    for (const held of this.#issued)
-      if (!keptTokens.has(held.token)) this.secrets.delete(held.token);
-    this.#issued = kept;
+  async sending<T>(token: string, send: () => Promise<T>): Promise<T> {
+    const issued = this.#issued.get(token);
+    if (issued !== undefined) issued.sending += 1;
+    try {
+      return await send();
+    } finally {
+      if (issued !== undefined) {
+        issued.sending -= 1;
+        issued.lastUseMonotonic = Math.max(issued.lastUseMonotonic, monotonicNow());
+      }
+    }
+  }
+
+  /**
+   * Counts `token` issued, and takes out of the client's secrets every other token no call sent for an hour
+   * and that lapsed an hour ago. On the monotonic clock alone: a wall clock stepped forward would let go of
+   * the token calls still send; a suspended machine, which that clock does not see, only keeps them longer.
+   */
+  #letGoOfUnused(token: string, expiresAtMonotonic: number): void {
+    const issued = this.#issued.get(token);
+    if (issued === undefined)
+      this.#issued.set(token, { issues: 1, sending: 0, lastUseMonotonic: expiresAtMonotonic });
+    else {
+      issued.issues += 1;
+      issued.lastUseMonotonic = Math.max(issued.lastUseMonotonic, expiresAtMonotonic);
+    }
+    const now = monotonicNow();
+    for (const [held, { issues, sending, lastUseMonotonic }] of this.#issued) {
+      if (held === token || sending > 0 || now - lastUseMonotonic < KEPT_AFTER_LAST_USE_MS)
+        continue;
+      this.#issued.delete(held);
+      for (let n = 0; n < issues; n++) this.secrets.delete(held);
+    }
   }
 
   #age(held: HeldToken): number {
@@ -229,14 +267,15 @@ export function withBearerAuth(
       return transport(sent);
     };
     const first = await tokenOrFail(tokens, request.signal, NOT_SENT, false);
-    const response = await send(first);
+    const response = await tokens.sending(first, () => send(first));
     if (response.status !== 401) return response;
     tokens.invalidate(first);
     // The 401 says the vendor acted on nothing, but a try before it whose answer was lost may have been
     // acted on: what the resend meets must not hide that.
     const arrived = answersAfterArrivedTry(response);
     try {
-      const resent = await send(await tokenOrFail(tokens, request.signal, NOT_RESENT, arrived));
+      const second = await tokenOrFail(tokens, request.signal, NOT_RESENT, arrived);
+      const resent = await tokens.sending(second, () => send(second));
       if (arrived) markAfterArrivedTry(resent);
       return resent;
     } catch (error) {
