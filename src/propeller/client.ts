@@ -97,6 +97,9 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
       // the token nor the secret.
       if (unusable !== undefined)
         throw new Error(`getAccessToken (POST ${operations.getAccessToken.path}): ${unusable}`);
+      // A token that can be sent is the cache's to hold, added again as it takes it, until no call may quote
+      // it: this add held for good would keep every token. Nothing between can quote it: it was never sent.
+      secrets.delete(accessToken);
       return { accessToken, expiresInSec };
     },
     secrets,

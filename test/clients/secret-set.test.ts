@@ -145,6 +145,45 @@ describe("SecretSet: a secret echoed in another case", () => {
   });
 });
 
+describe("SecretSet.delete", () => {
+  const b64 = (text: string) => Buffer.from(`user:${text}`).toString("base64");
+
+  it("forgets a secret in every form, and keeps each form another secret held shares", () => {
+    const token = secretOf(24);
+    // One secret's trimmed form, and another's percent-encoded form, are the token's text.
+    const padded = ` ${token}\n`;
+    const spaced = `${secretOf(8)} ${secretOf(8)}`;
+    const secrets = new SecretSet();
+    secrets.add(padded, spaced, token, encodeURIComponent(spaced));
+    secrets.delete(encodeURIComponent(spaced));
+    secrets.delete(token);
+    // Scrubbed as by a set never given the token: of the others' forms, the token's text among them.
+    const others = new SecretSet();
+    others.add(padded, spaced);
+    const echo = `echo ${token}; ${encodeURIComponent(spaced)}; ${b64(token)}; cut ${token.slice(3, 12)}`;
+    expect(secrets.scrubRuns(echo)).toBe(others.scrubRuns(echo));
+    expect(secrets.scrubRuns(echo)).not.toMatch(
+      new RegExp(`${token.slice(3, 9)}|${b64(token).slice(8, 16)}`),
+    );
+    const gone = secretOf(24);
+    secrets.add(gone);
+    secrets.delete(gone);
+    const text = `${gone} ${b64(gone)} ${gone.slice(0, 9)}`;
+    expect(secrets.scrubRuns(text)).toBe(text);
+  });
+
+  it("forgets a text given twice (by two owners) once both took it back", () => {
+    const shared = secretOf(7);
+    const secrets = new SecretSet();
+    secrets.add(shared);
+    secrets.add(shared);
+    secrets.delete(shared);
+    expect(secrets.scrub(`key ${shared}`)).toBe("key [REDACTED]");
+    secrets.delete(shared);
+    expect(secrets.scrub(`key ${shared}`)).toBe(`key ${shared}`);
+  });
+});
+
 describe("SecretSet.clip", () => {
   const key = secretOf(32);
   const secrets = new SecretSet();

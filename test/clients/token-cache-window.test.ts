@@ -261,4 +261,19 @@ describe("the tokens a long-lived client keeps secret", () => {
     expect(shown(secrets, tokenOf(0))).toBe(true);
     expect(shown(secrets, tokenOf(2))).toBe(false);
   });
+
+  it("a client secret the endpoint issued as its token stays a secret once the token is let go of", async () => {
+    const secrets = new SecretSet();
+    // Short (a test setup's): the client refuses a token holding a client secret of 8 characters or more.
+    secrets.add("s3cr3t7");
+    const { issue } = longLived(secrets);
+    await issue("s3cr3t7");
+    for (let n = 1; n <= 5; n++) {
+      pass(29 * MINUTES);
+      await issue(tokenOf(n));
+    }
+    // Tokens were let go of, the first one among them.
+    expect(shown(secrets, tokenOf(1))).toBe(true);
+    expect(shown(secrets, "s3cr3t7")).toBe(false);
+  });
 });

@@ -147,4 +147,15 @@ describe("Propeller: a client living for hours, its tokens among its secrets", (
     expect(shown).toContain('"refused: Bearer [REDACTED]"');
     expect(shown).not.toMatch(/sim-token-1|REDACTED\]1/);
   });
+
+  it("tokens no call sent for an hour are let go of; the one in use is scrubbed", async () => {
+    const { client, send, pass } = hoursOf();
+    for (let n = 1; n <= 6; n++) {
+      expect((await send(`user-${n}`)).ok).toBe(true);
+      pass(29 * MINUTE_MS);
+    }
+    expect(client.scrub("sim-token-6")).toBe("[REDACTED]");
+    // No longer a secret: only what it shares with the tokens held (a run of 6 characters of theirs) goes.
+    expect(client.scrub("sim-token-1")).toBe("[REDACTED]1");
+  });
 });

@@ -195,7 +195,8 @@ export class TokenCache {
 
   /**
    * Counts `token` issued, and takes out of the client's secrets every other token no call sent for an hour
-   * and that lapsed an hour ago. On the monotonic clock alone: a wall clock stepped forward would let go of
+   * and that lapsed an hour ago: as many times as it was issued, so a text given as a secret otherwise too
+   * (the client secret) stays one. On the monotonic clock alone: a wall clock stepped forward would let go of
    * the token calls still send; a suspended machine, which that clock does not see, only keeps them longer.
    */
   #letGoOfUnused(token: string, expiresAtMonotonic: number): void {

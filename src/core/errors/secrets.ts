@@ -170,9 +170,9 @@ export class SecretSet {
    * The secrets as given, whose base64 and base64url stretches (see `base64Forms`) are matched whole only:
    * runs of 6 of so many random stretches would redact ordinary words. Encoded at the first scrub, not as
    * they are added: a chunk's thousand passwords took four times as long to add, and most chunks are never
-   * scrubbed.
+   * scrubbed. Each with how many times it was given and not taken back (see {@link delete}).
    */
-  readonly #given = new Set<string>();
+  readonly #given = new Map<string, number>();
   #runs: { readonly anyCase: Set<string>; readonly exact: Set<string> } | undefined;
   #pattern: { readonly anyCase?: RegExp; readonly exact?: RegExp } | undefined;
   #byLength: string[] | undefined;
@@ -207,20 +207,30 @@ export class SecretSet {
     for (const value of values) {
       if (value === undefined) continue;
       for (const form of echoedForms(value)) this.#values.add(form);
-      this.#given.add(value);
+      this.#given.set(value, (this.#given.get(value) ?? 0) + 1);
     }
     this.#changed();
   }
 
   /**
-   * Forgets `value`, as it was given to {@link add}: text is no longer scrubbed of it, nor of a form of it no
-   * other secret held shares. For a secret that lapsed (an access token long expired): a long-lived client
-   * holding every token it was ever issued would scrub each text of all of them, slower at each renewal.
+   * Takes back one {@link add} of `value`, and forgets it once every add of it is taken back: text is no
+   * longer scrubbed of it, nor of a form of it no other secret held shares. Counted, so an owner letting go
+   * of its secret does not take it from another that gave the same text (a short client secret the token
+   * endpoint issued as the token). For a secret that lapsed (an access token no call sends any more): a
+   * long-lived client holding every token it was ever issued would scrub each text of all of them, slower at
+   * each renewal.
    */
   delete(value: string): void {
-    if (!this.#given.delete(value)) return;
+    const count = this.#given.get(value);
+    if (count === undefined) return;
+    if (count > 1) {
+      this.#given.set(value, count - 1);
+      return;
+    }
+    this.#given.delete(value);
     this.#values.clear();
-    for (const given of this.#given) for (const form of echoedForms(given)) this.#values.add(form);
+    for (const given of this.#given.keys())
+      for (const form of echoedForms(given)) this.#values.add(form);
     this.#changed();
   }
 
@@ -451,7 +461,7 @@ export class SecretSet {
   #encodedStretches(): EncodedIndex {
     if (this.#encodedIndex !== undefined) return this.#encodedIndex;
     const encoded = new Set<string>();
-    for (const value of this.#given)
+    for (const value of this.#given.keys())
       // Not every escaped form too: each adds six stretches, and a chunk's passwords are thousands of
       // secrets. A token of megabytes is scrubbed as given only.
       for (const base of new Set([value, value.trim()])) {
