@@ -1,9 +1,10 @@
 // How a caller stops an import: its signal (even while the input waits for its next record) and its own
 // callbacks when they throw. Whatever stops the run, every record taken from the input gets exactly one
 // outcome, and the import settles only after what it sent settled: nothing of the run happens after.
+import { getEventListeners } from "node:events";
 import { PassThrough } from "node:stream";
 import { faker } from "@faker-js/faker";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ChunkContext, ChunkResult, ImportAdapter } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
@@ -210,6 +211,76 @@ describe("an onProgress that throws", () => {
 });
 
 describe("the caller's signal", () => {
+  it("one signal over twelve imports (a server's shutdown signal): one abort stops each, whatever it waits on", async () => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    let waiting = 0;
+    const waits = () => (waiting += 1);
+    // Four with a chunk out, whose vendor answers only once the import's own signal aborts.
+    const out = Array.from({ length: 4 }, () =>
+      runImport(
+        vendor((_seq, context) => {
+          waits();
+          return new Promise((resolve) =>
+            context.signal.addEventListener("abort", () => resolve()),
+          );
+        }).adapter,
+        users(2),
+        { signal },
+      ),
+    );
+    // Four whose input waits for its next record.
+    const reading = Array.from({ length: 4 }, () => {
+      const cursor: AsyncIterable<User> = {
+        [Symbol.asyncIterator]: () => ({
+          next: () => (waits(), new Promise<IteratorResult<User>>(() => {})),
+        }),
+      };
+      return runImport(vendor().adapter, cursor, { signal });
+    });
+    // Four waiting to send a chunk again (a job's poll waits alike), a wait that would never end of itself.
+    const pausing = Array.from({ length: 4 }, () =>
+      runImport(
+        testAdapter<User>(
+          (chunk) =>
+            Promise.resolve({
+              kind: "done",
+              outcomes: chunk.keys.map(() => ({
+                ok: false,
+                code: "timeout",
+                reason: "no answer",
+                transient: true,
+              })),
+            }),
+          { replay: { by: "upsert", why: "the test vendor upserts" } },
+        ),
+        users(2),
+        { signal, sleep: () => (waits(), new Promise<void>(() => {})) },
+      ),
+    );
+    // One that ended before the abort.
+    const log = outcomeLog();
+    const done = await runImport(vendor().adapter, users(3), { signal, onOutcome: log.onOutcome });
+    log.settle();
+    await vi.waitFor(() => expect(waiting).toBe(12));
+    controller.abort();
+    for (const report of await Promise.all([...out, ...reading, ...pausing]))
+      expect(report.aborted).toBe(true);
+    await afterSomeTurns();
+    expect(done).toMatchObject({ aborted: false, imported: 3 });
+    expect(log.late).toEqual([]);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
+  });
+
+  it("aborted before the import starts: the report says so, nothing is sent, and no listener is left", async () => {
+    const signal = AbortSignal.abort();
+    const { adapter, state } = vendor();
+    const report = await runImport(adapter, users(3), { signal });
+    expect(report.aborted).toBe(true);
+    expect(state.sends).toBe(0);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
+  });
+
   it("aborted while an async input waits for its next record: settles with the records read", async () => {
     const controller = new AbortController();
     const input = users(5);
