@@ -49,7 +49,8 @@ export interface UserpilotAdapterOptions {
    * for a lost request's job); also how long a submission waits for another bulk job to finish
    * (`job_conflict`; the retries of the submissions meanwhile end with it too), once per import: after a job
    * outlasted it, a later chunk waits out a `409` for `conflictWaitMs` only, until Userpilot accepts a job
-   * again.
+   * again; after a job of the import whose status poll was given up short of it, for what was left of that
+   * job's time (and `conflictWaitMs` once at least).
    * Userpilot processes about 1,200 rows a minute, so a full 10,000-user job takes some 9 minutes.
    * @default 21600000 (6 hours)
    */
@@ -107,7 +108,10 @@ export interface UserpilotAdapterOptions {
  *   outlasted `jobTimeoutMs` (this import's, seen running into its last poll interval and failed
  *   `job_timeout`, or the one a chunk waited on; not one whose status poll was given up before that at a
  *   `429`, which says nothing of it), a chunk waits out a `409` for `conflictWaitMs` only, until Userpilot
- *   accepts a job again: each later chunk would otherwise wait as long again for the same job.
+ *   accepts a job again: each later chunk would otherwise wait as long again for the same job. After a job
+ *   of the import whose status poll was given up short of its time, a `409` is waited out only for what was
+ *   left of that time (once at least, in case the job ended), as the job it waits for may be that one: its
+ *   users fail `job_conflict`, left to a re-run, saying so (not that the job was stuck).
  *   The retries of the submissions after a `409` (a `429`'s `Retry-After`) end with that time too: one that
  *   would wait past it fails the chunk `job_conflict` (Userpilot turned that request away; after a lost send
  *   Userpilot may hold the users all the same).
@@ -152,7 +156,11 @@ export function createUserpilotAdapter(
   const known = jobsFollowedWith(client);
   // Per import: an adapter given to runImport again starts a new import, which waits out a running job in
   // full again.
-  const queueOf = perRun((): JobQueue => ({ stuck: undefined, times: new JobTimes() }));
+  const queueOf = perRun((): JobQueue => ({
+    stuck: undefined,
+    givenUp: undefined,
+    times: new JobTimes(),
+  }));
   const bodyBytes = wholeNumberOption(
     "maxBodyBytes",
     options.maxBodyBytes,

@@ -58,6 +58,13 @@ type Result = ChunkResult<UserpilotFailureCode>;
  */
 export interface JobQueue {
   stuck: string | undefined;
+  /**
+   * Until Userpilot accepts a job again, a job of this import whose status poll was given up short of its
+   * time: when that time ends ({@link monotonicNow} ms), and what was seen of the job. A `409` meanwhile is
+   * waited out until then (at least once), not for `jobTimeoutMs` more: the job it waits for may be that one.
+   * Those waits are added to the job's {@link JobQueue.times}: the time left is the less of the two.
+   */
+  givenUp: { readonly job: string; readonly at: number; readonly seen: string } | undefined;
   /** How long each job was followed in the import: a replay that polls the same job gets what is left. */
   readonly times: JobTimes;
 }
@@ -261,6 +268,8 @@ export class ChunkRun {
     const size = end - start;
     const body = this.bodyText(start, end);
     const clock = this.clock();
+    const givenUp = this.queue.givenUp;
+    const limitMs = this.conflictLimitMs();
     let wait = this.settings.conflictWaitMs;
     let waitedStuck = false;
     // The `409` waited out last, once one was: the tries after it have what is left of the wait's time.
@@ -285,8 +294,7 @@ export class ChunkRun {
         failWith(failure(code, reason, mayHold));
       this.posted = true;
       // While another job is waited out, a retry's wait (a 429's Retry-After) ends with the time for it.
-      const leftMs =
-        conflicted === undefined ? undefined : this.settings.jobTimeoutMs - clock.elapsed();
+      const leftMs = conflicted === undefined ? undefined : limitMs - clock.elapsed();
       const answer = await callWithin(this.context.signal, leftMs, (signal) =>
         this.client.bulkIdentifyUsers({
           body: { users: this.chunk.items.slice(start, end) },
@@ -328,6 +336,7 @@ export class ChunkRun {
           [`unchecked${range}`]: checked ? "" : String(distinct),
         });
         this.queue.stuck = undefined;
+        this.queue.givenUp = undefined;
         return { kind: "accepted", jobId, ...(!checked && { unchecked: distinct }) };
       }
       const error = answer.error;
@@ -361,7 +370,7 @@ export class ChunkRun {
         // The running job may be the one an earlier, lost request of these users created: follow it
         // rather than wait for it blind and then send the users once more.
         const found = lostBefore
-          ? await this.reconcile(start, end, range, this.settings.jobTimeoutMs - clock.elapsed())
+          ? await this.reconcile(start, end, range, limitMs - clock.elapsed())
           : undefined;
         if (found?.kind === "fatal") return { kind: "result", result: found };
         // Unread, the list cannot show that the running job is not the lost request's: waited out blind,
@@ -386,8 +395,18 @@ export class ChunkRun {
           );
         }
         waitedStuck = stuck !== undefined;
-        if (clock.elapsed() + wait > this.settings.jobTimeoutMs) {
+        // A given-up job's time is waited out once at least, in case the job ended since, as a stuck one's.
+        const waitsOnce = givenUp !== undefined && conflicted === undefined;
+        if (!waitsOnce && clock.elapsed() + wait > limitMs) {
           const waited = `another bulk job was still running after ${duration(clock.elapsed())}`;
+          // Not stuck: the job it waited for may have been the given-up one, which no answer showed stuck.
+          if (givenUp !== undefined) {
+            return fail(
+              "job_conflict",
+              `${waited}${conflictText(error)}; left to a re-run, as ${givenUp.seen}, and another wait would end past that job's time`,
+              false,
+            );
+          }
           this.queue.stuck = waited;
           return fail("job_conflict", `${waited}${conflictText(error)}`, false);
         }
@@ -398,6 +417,8 @@ export class ChunkRun {
             false,
           );
         }
+        // Counted too: a sleep that returns at once (a test's) takes no time on the monotonic clock.
+        if (givenUp !== undefined) this.queue.times.add(givenUp.job, wait);
         wait = Math.min(maxWait, wait * 1.5);
         conflicted = error;
         continue;
@@ -418,6 +439,17 @@ export class ChunkRun {
             : failWith(failedBy(error, "write"));
       }
     }
+  }
+
+  /**
+   * How long a submission waits out `409`s: `jobTimeoutMs`, or what is left of the time of a job whose status
+   * poll was given up short of it ({@link JobQueue.givenUp}).
+   */
+  private conflictLimitMs(): number {
+    const { jobTimeoutMs } = this.settings;
+    const givenUp = this.queue.givenUp;
+    if (givenUp === undefined) return jobTimeoutMs;
+    return Math.min(givenUp.at - monotonicNow(), this.queue.times.left(givenUp.job, jobTimeoutMs));
   }
 
   /**
@@ -670,8 +702,12 @@ export class ChunkRun {
           ? `job ${jobId} was still ${status ?? "unknown"} into its last poll interval (its status poll then was given up after ${followed}, as ${polled.why}, past the job's time)`
           : `job ${jobId} was not seen to end (its status poll was given up after ${followed}, as ${polled.why}, past the job's time)`;
     // Only a job Userpilot showed running for all its time holds later chunks back: a poll given up at a 429
-    // earlier says nothing of the job, and the next chunk's 409 is then waited out in full.
+    // earlier says nothing of the job, and the next chunk's 409 is then waited out for the rest of its time.
     if (polled.why === undefined || lastInterval) this.queue.stuck = seen;
+    else {
+      const left = this.queue.times.left(jobId, this.settings.jobTimeoutMs);
+      this.queue.givenUp = { job: jobId, at: monotonicNow() + left, seen };
+    }
     return end(
       failure("job_timeout", `${seen}; it may yet finish${UNSETTLED_JOB_NOTE}; ${pickUp}`, true),
       false,

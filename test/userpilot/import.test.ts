@@ -596,6 +596,104 @@ describe("importUsers", () => {
     expect(up.ofKind("POST").map((s) => s.status)).toEqual([202, 409, 409]);
   });
 
+  /**
+   * u-0's job never ends; its status polls are answered until 800 ms of its 1,000 are waited, then meet a
+   * 429 whose wait would pass its time (more than the last poll interval, 40 ms, left); u-1's and u-2's
+   * chunks then meet 409s. `aborting` (a wait asked for) aborts the import instead of waiting; `lostSend`
+   * drops the answer to u-1's first request.
+   */
+  const afterPollGivenUpEarly = async (aborting?: (ms: number) => boolean, lostSend = false) => {
+    const waits: number[] = [];
+    const waited = () => waits.reduce((a, b) => a + b, 0);
+    // What had been waited in all when each bulk identify request went out.
+    const waitedAtPost: number[] = [];
+    const up = vendor({ pollsPerStep: Number.POSITIVE_INFINITY });
+    up.sim.setFaults({
+      retryAfterSeconds: 3_600,
+      script: ({ operation, params: { job_id: id } }) => {
+        if (operation === "bulkIdentifyUsers" && waitedAtPost.push(waited()) === 2 && lostSend)
+          return dropAfter;
+        return operation === "getBackgroundJob" && id === up.jobWith("u-0") && waited() >= 800
+          ? "429"
+          : undefined;
+      },
+    });
+    const controller = new AbortController();
+    const unlimited = createUserpilotClient({
+      apiKey: API_KEY,
+      sleep: () => Promise.resolve(),
+      rateLimit: false,
+    });
+    const report = await importUsers(unlimited, users(3), {
+      chunkRecords: 1,
+      jobTimeoutMs: 1_000,
+      pollIntervalMs: 10,
+      maxPollIntervalMs: 40,
+      conflictWaitMs: 50,
+      signal: controller.signal,
+      sleep: (ms) => {
+        if (aborting?.(ms) === true) controller.abort();
+        return loggedSleep(waits)(ms);
+      },
+    });
+    return { up, report, waitedAtPost };
+  };
+
+  it("a job whose status poll was given up at a 429 short of its last poll interval holds the next chunk's 409s only for what was left of its time", async () => {
+    const { up, report, waitedAtPost } = await afterPollGivenUpEarly();
+
+    expectEveryRecordOnce(report, 3);
+    expect(report.outcomes[0]).toMatchObject({
+      code: "job_timeout",
+      reason: matching(/was not seen to end/),
+    });
+    // u-1's chunk waits its 409s out until u-0's job's time is up, and no longer: it used to wait a whole
+    // jobTimeoutMs more for what may be the same job (6 hours by default).
+    const posts = up.ofKind("POST");
+    const u2 = posts.findIndex((post) => post.userIds.includes("u-2"));
+    expect(waitedAtPost[u2]).toBeLessThanOrEqual(1_000);
+    // Turned away by Userpilot, and left to a re-run; the reason says what was seen, not that it was stuck.
+    for (const outcome of report.outcomes.slice(1))
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "job_conflict",
+        reason: matching(
+          /^another bulk job was still running after \d+ (?:ms|s): .+; left to a re-run, as job \S+ was not seen to end \(its status poll was given up after \d+ (?:ms|s), as a retry after HTTP 429 would wait 2 min, past the job's time\), and another wait would end past that job's time$/,
+        ),
+      });
+    for (const outcome of report.outcomes.slice(1))
+      expect(outcome).not.toHaveProperty("vendorMayHold");
+    // u-2's chunk comes after that time: it waits once, in case that job ended, as after one that outlasted
+    // its time.
+    expect(posts.slice(u2).map((s) => s.status)).toEqual([409, 409]);
+    expect(up.sim.jobs()).toHaveLength(1);
+  });
+
+  it("after a lost send, a chunk whose 409s were waited out for what was left of a given-up job's time says Userpilot may hold its users", async () => {
+    const { up, report } = await afterPollGivenUpEarly(undefined, true);
+
+    // The lost send met u-0's job and made none, but no answer said so: for all the importer knows, it did.
+    expect(report.outcomes[1]).toMatchObject({
+      outcome: "failed",
+      code: "job_conflict",
+      reason: matching(/and another wait would end past that job's time.*may hold/),
+      vendorMayHold: true,
+    });
+    expect(up.sim.jobs()).toHaveLength(1);
+  });
+
+  it("an import aborted while a chunk waits out a 409 for what was left of a given-up job's time fails it aborted", async () => {
+    // The first 409 wait (conflictWaitMs, 50 ms: the polls' waits stay at 40 ms or under) is aborted.
+    const { report } = await afterPollGivenUpEarly((ms) => ms === 50);
+
+    expect(report.aborted).toBe(true);
+    expect(report.outcomes[1]).toMatchObject({
+      outcome: "failed",
+      code: "aborted",
+      reason: "the import was aborted while waiting for another bulk job to finish",
+    });
+  });
+
   it("after a job outlasted jobTimeoutMs, a 409 is waited once, and fully again once a job is accepted", async () => {
     const up = vendor();
     let posts = 0;
