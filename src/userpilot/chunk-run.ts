@@ -417,7 +417,8 @@ export class ChunkRun {
             false,
           );
         }
-        // Counted too: a sleep that returns at once (a test's) takes no time on the monotonic clock.
+        // Counted too: a sleep that returns at once (a caller's own, a test's) takes no time on the monotonic
+        // clock. Not spent twice when it does take time: the limit is the less of the two, never their sum.
         if (givenUp !== undefined) this.queue.times.add(givenUp.job, wait);
         wait = Math.min(maxWait, wait * 1.5);
         conflicted = error;

@@ -1,6 +1,6 @@
 // importUsers against the Userpilot simulator: chunking by count and bytes, one bulk job at a time, job
 // statuses, conflicts, splits on 413, faults, fatal stops, aborts and resuming from a journal.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { json, type ScriptAction } from "../../src/testing/faults.js";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
@@ -597,17 +597,37 @@ describe("importUsers", () => {
   });
 
   /**
-   * u-0's job never ends; its status polls are answered until 800 ms of its 1,000 are waited, then meet a
-   * 429 whose wait would pass its time (more than the last poll interval, 40 ms, left); u-1's and u-2's
-   * chunks then meet 409s. `aborting` (a wait asked for) aborts the import instead of waiting; `lostSend`
-   * drops the answer to u-1's first request.
+   * u-0's job runs on (until `endsAt` ms of waits, when given); its status polls are answered until 800 ms of
+   * its 1,000 are waited, then meet a 429 whose wait would pass its time (more than the last poll interval,
+   * 40 ms, left); u-1's and u-2's chunks then meet 409s. Nothing waits for real: the monotonic clock and the
+   * simulator's move with the waits asked for, or the monotonic one (`frozen`) stands still, as under a
+   * caller's sleep that returns at once. `aborting` (a wait asked for) aborts the import instead of waiting;
+   * `lostSend` drops the answer to u-1's first request.
    */
-  const afterPollGivenUpEarly = async (aborting?: (ms: number) => boolean, lostSend = false) => {
+  const afterPollGivenUpEarly = async (
+    options: {
+      aborting?: (ms: number) => boolean;
+      lostSend?: boolean;
+      frozen?: boolean;
+      endsAt?: number;
+    } = {},
+  ) => {
+    const { aborting, lostSend = false, frozen = false, endsAt } = options;
     const waits: number[] = [];
     const waited = () => waits.reduce((a, b) => a + b, 0);
     // What had been waited in all when each bulk identify request went out.
     const waitedAtPost: number[] = [];
-    const up = vendor({ pollsPerStep: Number.POSITIVE_INFINITY });
+    const [startedMs, startedAt] = [performance.now(), Date.now()];
+    // Not the machine's pace: a loaded one would give up u-0's polls on the wall clock before the 429.
+    const monotonic = vi
+      .spyOn(performance, "now")
+      .mockImplementation(() => startedMs + (frozen ? 0 : waited()));
+    const up = vendor({
+      pollsPerStep: Number.POSITIVE_INFINITY,
+      now: () => startedAt + waited(),
+      // A job takes three steps.
+      ...(endsAt !== undefined && { stepMs: endsAt / 3 }),
+    });
     up.sim.setFaults({
       retryAfterSeconds: 3_600,
       script: ({ operation, params: { job_id: id } }) => {
@@ -624,53 +644,76 @@ describe("importUsers", () => {
       sleep: () => Promise.resolve(),
       rateLimit: false,
     });
-    const report = await importUsers(unlimited, users(3), {
-      chunkRecords: 1,
-      jobTimeoutMs: 1_000,
-      pollIntervalMs: 10,
-      maxPollIntervalMs: 40,
-      conflictWaitMs: 50,
-      signal: controller.signal,
-      sleep: (ms) => {
-        if (aborting?.(ms) === true) controller.abort();
-        return loggedSleep(waits)(ms);
-      },
-    });
-    return { up, report, waitedAtPost };
+    try {
+      const report = await importUsers(unlimited, users(3), {
+        chunkRecords: 1,
+        jobTimeoutMs: 1_000,
+        pollIntervalMs: 10,
+        maxPollIntervalMs: 40,
+        conflictWaitMs: 50,
+        signal: controller.signal,
+        sleep: (ms) => {
+          if (aborting?.(ms) === true) controller.abort();
+          return loggedSleep(waits)(ms);
+        },
+      });
+      return { up, report, waitedAtPost };
+    } finally {
+      monotonic.mockRestore();
+    }
   };
 
-  it("a job whose status poll was given up at a 429 short of its last poll interval holds the next chunk's 409s only for what was left of its time", async () => {
-    const { up, report, waitedAtPost } = await afterPollGivenUpEarly();
+  it.each([
+    ["takes the time it waits", false],
+    ["returns at once (a caller's own)", true],
+  ])(
+    "a job whose status poll was given up at a 429 short of its last poll interval holds the next chunk's 409s only for what was left of its time (a sleep that %s)",
+    async (_, frozen) => {
+      const { up, report, waitedAtPost } = await afterPollGivenUpEarly({ frozen });
 
-    expectEveryRecordOnce(report, 3);
-    expect(report.outcomes[0]).toMatchObject({
-      code: "job_timeout",
-      reason: matching(/was not seen to end/),
-    });
-    // u-1's chunk waits its 409s out until u-0's job's time is up, and no longer: it used to wait a whole
-    // jobTimeoutMs more for what may be the same job (6 hours by default).
-    const posts = up.ofKind("POST");
-    const u2 = posts.findIndex((post) => post.userIds.includes("u-2"));
-    expect(waitedAtPost[u2]).toBeLessThanOrEqual(1_000);
-    // Turned away by Userpilot, and left to a re-run; the reason says what was seen, not that it was stuck.
-    for (const outcome of report.outcomes.slice(1))
-      expect(outcome).toMatchObject({
-        outcome: "failed",
-        code: "job_conflict",
-        reason: matching(
-          /^another bulk job was still running after \d+ (?:ms|s): .+; left to a re-run, as job \S+ was not seen to end \(its status poll was given up after \d+ (?:ms|s), as a retry after HTTP 429 would wait 2 min, past the job's time\), and another wait would end past that job's time$/,
-        ),
+      expectEveryRecordOnce(report, 3);
+      expect(report.outcomes[0]).toMatchObject({
+        code: "job_timeout",
+        reason: matching(/was not seen to end/),
       });
-    for (const outcome of report.outcomes.slice(1))
-      expect(outcome).not.toHaveProperty("vendorMayHold");
-    // u-2's chunk comes after that time: it waits once, in case that job ended, as after one that outlasted
-    // its time.
-    expect(posts.slice(u2).map((s) => s.status)).toEqual([409, 409]);
-    expect(up.sim.jobs()).toHaveLength(1);
+      // u-1's chunk waits its 409s out until u-0's job's time is up, and no longer (one wait more, 50 ms,
+      // would pass it): it used to wait a whole jobTimeoutMs more for what may be the same job (6 hours by
+      // default). The wait is counted once, on whichever clock: the time left is not spent twice.
+      const posts = up.ofKind("POST");
+      const u2 = posts.findIndex((post) => post.userIds.includes("u-2"));
+      expect(waitedAtPost[u2]).toBeLessThanOrEqual(1_000);
+      expect(waitedAtPost[u2]).toBeGreaterThan(1_000 - 50);
+      // Turned away by Userpilot, and left to a re-run; the reason says what was seen, not that it was stuck.
+      for (const outcome of report.outcomes.slice(1))
+        expect(outcome).toMatchObject({
+          outcome: "failed",
+          code: "job_conflict",
+          reason: matching(
+            /^another bulk job was still running after \d+ (?:ms|s): .+; left to a re-run, as job \S+ was not seen to end \(its status poll was given up after \d+ (?:ms|s), as a retry after HTTP 429 would wait 2 min, past the job's time\), and another wait would end past that job's time$/,
+          ),
+        });
+      for (const outcome of report.outcomes.slice(1))
+        expect(outcome).not.toHaveProperty("vendorMayHold");
+      // u-2's chunk comes after that time: it waits once, in case that job ended, as after one that outlasted
+      // its time.
+      expect(posts.slice(u2).map((s) => s.status)).toEqual([409, 409]);
+      expect(up.sim.jobs()).toHaveLength(1);
+    },
+  );
+
+  it("a job whose status poll was given up at a 429 and that ends within its time lets the next chunk's users in", async () => {
+    // u-0's job ends at 960 ms, before u-1's last try (the one a 50 ms wait before 1,000 ms allows).
+    const { up, report } = await afterPollGivenUpEarly({ endsAt: 960 });
+
+    expect(report.outcomes.slice(1)).toMatchObject([
+      { outcome: "imported" },
+      { outcome: "imported" },
+    ]);
+    expect(up.ofKind("POST").map((s) => s.status)).toEqual([202, 409, 409, 409, 202, 202]);
   });
 
   it("after a lost send, a chunk whose 409s were waited out for what was left of a given-up job's time says Userpilot may hold its users", async () => {
-    const { up, report } = await afterPollGivenUpEarly(undefined, true);
+    const { up, report } = await afterPollGivenUpEarly({ lostSend: true });
 
     // The lost send met u-0's job and made none, but no answer said so: for all the importer knows, it did.
     expect(report.outcomes[1]).toMatchObject({
@@ -684,7 +727,7 @@ describe("importUsers", () => {
 
   it("an import aborted while a chunk waits out a 409 for what was left of a given-up job's time fails it aborted", async () => {
     // The first 409 wait (conflictWaitMs, 50 ms: the polls' waits stay at 40 ms or under) is aborted.
-    const { report } = await afterPollGivenUpEarly((ms) => ms === 50);
+    const { report } = await afterPollGivenUpEarly({ aborting: (ms) => ms === 50 });
 
     expect(report.aborted).toBe(true);
     expect(report.outcomes[1]).toMatchObject({
