@@ -130,7 +130,8 @@ describe("updateUser", () => {
     expect(result).toMatchObject({ ok: false, error: { status: "uid_immutable", body } });
   });
 
-  // HTTP fixes what these mean (the key, the user, the rate): a body that speaks of the uid does not change it.
+  // HTTP fixes what these mean (the key, the user, the rate): a body that speaks of the uid does not
+  // change it.
   it.each([401, 403, 404, 429])(
     "leaves a %i as the client's error, even one whose body says the uid cannot change",
     async (status) => {
