@@ -574,6 +574,11 @@ describe("importUsers", () => {
       sleep: () => Promise.resolve(),
       rateLimit: false,
     });
+    const startedMs = performance.now();
+    // Not the machine's pace: a loaded one would time u-0's job out on the wall clock before the 429.
+    const monotonic = vi
+      .spyOn(performance, "now")
+      .mockImplementation(() => startedMs + waits.reduce((a, b) => a + b, 0));
     const report = await importUsers(unlimited, users(2), {
       chunkRecords: 1,
       jobTimeoutMs: 1_000,
@@ -581,7 +586,7 @@ describe("importUsers", () => {
       maxPollIntervalMs: 40,
       conflictWaitMs: 50,
       sleep: loggedSleep(waits),
-    });
+    }).finally(() => monotonic.mockRestore());
 
     expect(report.outcomes[0]).toMatchObject({
       code: "job_timeout",
