@@ -873,6 +873,9 @@ describe("converging within the run", () => {
     ["a zero-width space", "w\u200b3"],
     ["full-width digits", "w\uff13"],
     ["its Unicode form (NFD)", "e\u0301", "\u00e9"],
+    // Without it, NFKC cannot join the accent to its letter until the invisible character is gone.
+    ["an invisible character between a letter and its accent", "e\u200d\u0301", "\u00e9"],
+    ["an accent without the invisible character before it", "\u00e9", "e\u200d\u0301"],
   ])(
     "warns that a key differing from an earlier one only in %s may be the same user",
     async (_, id, first = "w3") => {
