@@ -115,10 +115,25 @@ interface LineFormat {
   summary(summary: ReportSummary): string;
 }
 
+/**
+ * Characters JSON.stringify leaves raw that some readers take for line ends: Python's `str.splitlines()`
+ * (U+0085 as well), and JavaScript's JSON of before ES2019 (U+2028, U+2029).
+ */
+const LINE_END_LOOKALIKES = /[\u0085\u2028\u2029]/g;
+
+/**
+ * `value` as one NDJSON line: JSON.stringify's text, with the characters a reader may split a line at
+ * escaped (`\u2028`), so a key or reason holding one does not break its line in two.
+ */
+function jsonLine(value: unknown): string {
+  const escaped = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  return `${JSON.stringify(value).replace(LINE_END_LOOKALIKES, escaped)}\n`;
+}
+
 const NDJSON_LINES: LineFormat = {
-  header: (header) => `${JSON.stringify(header)}\n`,
-  outcome: (outcome) => `${JSON.stringify({ kind: "outcome", ...outcome })}\n`,
-  summary: (summary) => `${JSON.stringify(summary)}\n`,
+  header: (header) => jsonLine(header),
+  outcome: (outcome) => jsonLine({ kind: "outcome", ...outcome }),
+  summary: (summary) => jsonLine(summary),
 };
 
 /**

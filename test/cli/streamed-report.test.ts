@@ -180,6 +180,48 @@ describe("ReportWriter", () => {
   });
 });
 
+it("each NDJSON line parses alone when a reader splits lines at U+2028, U+2029 or U+0085 too", async () => {
+  // JSON.stringify leaves these raw, but Python's str.splitlines() and JavaScript readers of the JSON of
+  // before ES2019 take them for line ends: a key or reason holding one broke its line in two.
+  const keys = ["a\u2028b", "c\u2029d", "e\u0085f", "\ud800lone", "plain"];
+  const reportFile = file("line-ends.ndjson");
+  const writer = await ReportWriter.open(reportFile, {
+    vendor: "fullstory",
+    input: "in\u2028put.ndjson",
+    startedAt: new Date(0).toISOString(),
+  });
+  keys.forEach((key, index) =>
+    writer.outcome({ index, key, outcome: "failed", code: "x", reason: `no ${key}` }),
+  );
+  await writer.finish(reportOf({ total: keys.length, failed: keys.length, fatal: "\u2029" }));
+
+  const text = readFileSync(reportFile, "utf8");
+  // As Python's splitlines() splits (a CR LF gives an empty line between, dropped): every line is one value.
+  const ends = new Set([
+    "\n",
+    "\r",
+    "\v",
+    "\f",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x85",
+    "\u2028",
+    "\u2029",
+  ]);
+  const lines = [...text]
+    .map((c) => (ends.has(c) ? "\n" : c))
+    .join("")
+    .split("\n")
+    .filter((l) => l !== "");
+  expect(lines).toHaveLength(keys.length + 2);
+  for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+  const report = await readReportFile(reportFile);
+  expect(report.outcomes.map((o) => o.key)).toEqual(keys);
+  expect(report.header.input).toBe("in\u2028put.ndjson");
+  expect(report.fatal).toBe("\u2029");
+});
+
 describe("ProblemSample: what the summary keeps, whatever the input's size", () => {
   const failed = (index: number, code = "rejected_by_vendor"): RecordOutcome => ({
     index,
