@@ -49,4 +49,9 @@ export type {
 export type { RateLimiterOptions } from "./http/rate-limiter.js";
 export type { ReplayOptions } from "./engine/follow-chunk.js";
 export type { ReplaySemantics } from "./engine/adapter.js";
-export { vendorCode, type RequestFailureCode, type VendorCode } from "./engine/failure-codes.js";
+export {
+  vendorCode,
+  type EngineFailureCode,
+  type RequestFailureCode,
+  type VendorCode,
+} from "./engine/failure-codes.js";

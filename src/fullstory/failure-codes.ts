@@ -1,4 +1,8 @@
-import type { RequestFailureCode, VendorCode } from "../core/engine/failure-codes.js";
+import type {
+  EngineFailureCode,
+  RequestFailureCode,
+  VendorCode,
+} from "../core/engine/failure-codes.js";
 
 /**
  * The `code` of a record the FullStory adapter failed:
@@ -20,7 +24,8 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  *   (a proxy that caches POST answers), or a status of the batch's job named another job: not this batch's
  *   job, so its counts confirm none of its users. Transient: replayed (under the same key, or polling the
  *   same job), and FullStory may hold the user;
- * - a {@link RequestFailureCode}: a request of the chunk failed (`"429"`, `"network"`, …).
+ * - a {@link RequestFailureCode}: a request of the chunk failed (`"429"`, `"network"`, …);
+ * - an {@link EngineFailureCode} (`fatal`, `aborted`, `chunk_failed`), which the engine gives.
  */
 export type FullStoryFailureCode =
   | "job_timeout"
@@ -30,4 +35,5 @@ export type FullStoryFailureCode =
   | "key_expired"
   | "job_mismatch"
   | RequestFailureCode
+  | EngineFailureCode
   | VendorCode;

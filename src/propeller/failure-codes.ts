@@ -1,4 +1,8 @@
-import type { RequestFailureCode, VendorCode } from "../core/engine/failure-codes.js";
+import type {
+  EngineFailureCode,
+  RequestFailureCode,
+  VendorCode,
+} from "../core/engine/failure-codes.js";
 
 /**
  * The `code` of a user the Propeller adapter failed:
@@ -7,7 +11,8 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  *   users sent under it that say both that it wrote the user and that it did not (Propeller may hold it);
  * - Propeller's own error code for a refused request (its body's `error.code`), as it gives it, else the
  *   HTTP status (`"400"`, `"404"`);
- * - another {@link RequestFailureCode}: the request failed (`"429"`, `"network"`, …).
+ * - another {@link RequestFailureCode}: the request failed (`"429"`, `"network"`, …);
+ * - an {@link EngineFailureCode} (`fatal`, `aborted`, `chunk_failed`), which the engine gives.
  */
 export type PropellerFailureCode =
-  "rejected_by_vendor" | "no_outcome" | RequestFailureCode | VendorCode;
+  "rejected_by_vendor" | "no_outcome" | RequestFailureCode | EngineFailureCode | VendorCode;

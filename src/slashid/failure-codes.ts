@@ -1,5 +1,5 @@
 import type { ItemOutcome } from "../core/engine/adapter.js";
-import type { RequestFailureCode } from "../core/engine/failure-codes.js";
+import type { EngineFailureCode, RequestFailureCode } from "../core/engine/failure-codes.js";
 
 /**
  * The `code` of a person the SlashID adapter failed:
@@ -12,9 +12,11 @@ import type { RequestFailureCode } from "../core/engine/failure-codes.js";
  *   refused the row as existing while a record of an earlier file has its key (SlashID may hold that
  *   record's person without this record's values);
  * - `"400"` / `"402"`: SlashID refused the whole file (bad request, pricing tier);
- * - another {@link RequestFailureCode}: the upload failed (`"429"`, `"network"`, …).
+ * - another {@link RequestFailureCode}: the upload failed (`"429"`, `"network"`, …);
+ * - an {@link EngineFailureCode} (`fatal`, `aborted`, `chunk_failed`, `no_outcome`), which the engine gives.
  */
-export type SlashIdFailureCode = "rejected_by_vendor" | "import_unconfirmed" | RequestFailureCode;
+export type SlashIdFailureCode =
+  "rejected_by_vendor" | "import_unconfirmed" | RequestFailureCode | EngineFailureCode;
 
 export type Outcome = ItemOutcome<SlashIdFailureCode>;
 

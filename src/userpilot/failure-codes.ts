@@ -1,4 +1,8 @@
-import type { RequestFailureCode, VendorCode } from "../core/engine/failure-codes.js";
+import type {
+  EngineFailureCode,
+  RequestFailureCode,
+  VendorCode,
+} from "../core/engine/failure-codes.js";
 
 /**
  * The `code` of a user the Userpilot adapter failed (Userpilot reports per job, so every user of a job
@@ -22,7 +26,8 @@ import type { RequestFailureCode, VendorCode } from "../core/engine/failure-code
  * - `malformed`: Userpilot accepted the request but answered without a usable job id. Transient, like
  *   `job_mismatch`;
  * - Userpilot's own `error_code` for a refused request, as it gives it, else `"400"`;
- * - another {@link RequestFailureCode}: a request failed (`"429"`, `"network"`, …).
+ * - another {@link RequestFailureCode}: a request failed (`"429"`, `"network"`, …);
+ * - an {@link EngineFailureCode} (`fatal`, `chunk_failed`, `no_outcome`), which the engine gives.
  */
 export type UserpilotFailureCode =
   | "job_failed"
@@ -33,4 +38,5 @@ export type UserpilotFailureCode =
   | "payload_too_large"
   | "held_back"
   | RequestFailureCode
+  | EngineFailureCode
   | VendorCode;

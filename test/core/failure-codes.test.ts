@@ -3,7 +3,11 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { ChunkResult, ItemOutcome } from "../../src/core/engine/adapter.js";
 import { chunkFailed } from "../../src/core/engine/chunk-outcomes.js";
-import { vendorCode, type RequestFailureCode } from "../../src/core/engine/failure-codes.js";
+import {
+  vendorCode,
+  type EngineFailureCode,
+  type RequestFailureCode,
+} from "../../src/core/engine/failure-codes.js";
 import { everyItem } from "../../src/core/engine/outcomes.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
 import type { FullStoryFailureCode } from "../../src/fullstory/failure-codes.js";
@@ -27,6 +31,18 @@ describe("failure codes", () => {
     expectTypeOf<string>().not.toExtend<PropellerFailureCode>();
     expectTypeOf(vendorCode("E_DUPLICATE")).toExtend<PropellerFailureCode>();
     expect(vendorCode("E_DUPLICATE")).toBe("E_DUPLICATE");
+  });
+
+  it("each vendor's union takes the codes the engine gives its records too (fatal, aborted, …)", () => {
+    // A report's failed outcome of any vendor may carry these: an exhaustive switch over the vendor's union,
+    // as its module's docs offer it for a failed user's code, must meet them.
+    expectTypeOf<EngineFailureCode>().toEqualTypeOf<
+      "fatal" | "aborted" | "chunk_failed" | "no_outcome"
+    >();
+    expectTypeOf<EngineFailureCode>().toExtend<FullStoryFailureCode>();
+    expectTypeOf<EngineFailureCode>().toExtend<PropellerFailureCode>();
+    expectTypeOf<EngineFailureCode>().toExtend<SlashIdFailureCode>();
+    expectTypeOf<EngineFailureCode>().toExtend<UserpilotFailureCode>();
   });
 
   it("everyItem gives each item of the chunk the one outcome", () => {

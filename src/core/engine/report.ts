@@ -22,7 +22,10 @@ export type RecordOutcome =
       readonly key: string;
       /** Sent (or due to be) and refused by the vendor, or its fate was not settled in this run. */
       readonly outcome: "failed";
-      /** The vendor's error code, or ours: `chunk_failed`, `aborted`, `fatal`, `no_outcome`. */
+      /**
+       * The vendor's error code, or ours (an `EngineFailureCode`: `chunk_failed`, `aborted`, `fatal`,
+       * `no_outcome`): one of the vendor's union of failure codes (`FullStoryFailureCode`, …).
+       */
       readonly code: string;
       /** The vendor's reason, or why the chunk could not be sent. */
       readonly reason: string;
