@@ -31,6 +31,7 @@ import {
   spreadsheetValue,
   type ReadCounter,
 } from "./read-records.js";
+import { RecordLines } from "./record-lines.js";
 import { ReportWriter } from "./report-file.js";
 import { reportTarget, streamFd } from "./report-target.js";
 import { quotedName } from "./run-together.js";
@@ -169,12 +170,14 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   let report: ImportReport;
   let journalStop: JournalError | undefined;
   let reportStoppedReading = false;
-  const source =
+  const lines = new RecordLines(read);
+  const source = lines.numbered(
     writer === undefined
       ? records
       : paced(records, writer, () => {
           reportStoppedReading = true;
-        });
+        }),
+  );
   try {
     report = await runImport(adapter, source, {
       signal: args.signal,
@@ -184,7 +187,8 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       onOutcome: (given) => {
         const outcome = ownSecrets === undefined ? given : scrubbedOutcome(given, ownSecrets);
         sample.add(outcome);
-        writer?.outcome(outcome);
+        const line = lines.take(outcome.index);
+        writer?.outcome(outcome, line);
       },
       precheck: (record: unknown) =>
         record instanceof UnreadableRecord ? unreadable(record) : undefined,

@@ -72,6 +72,11 @@ export const UNNAMED_COLUMN =
  */
 export interface ReadCounter {
   bytes: number;
+  /**
+   * The line of the record handed out last, from 1, as the reader's errors name it: an `.ndjson` record's
+   * line, the line a CSV row ends on. Not set for a `.json` array, whose element N is record N.
+   */
+  line?: number;
 }
 
 /** One data row of a CSV file: its cells by header, and the line it ends on. */
@@ -143,6 +148,7 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
     if (partial.wouldOverflow(end)) {
       // The line the earlier chunks began ends in this one: it is rejected, and the block starts after it.
       line += 1;
+      read.line = line;
       yield tooLong(line);
       partial.clear();
       if (end === last) {
@@ -158,6 +164,7 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
       line += 1;
       read.bytes = before - size + Math.round((size * (i + 1)) / texts.length);
       const record = recordOfLine(texts[i]!, line);
+      read.line = line;
       if (record !== BLANK) yield record;
     }
   }
@@ -178,6 +185,7 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
   yield* recordsIn(ends.end(), held);
   read.bytes = before;
   if (partial.overflowed) {
+    read.line = line + 1;
     yield tooLong(line + 1);
   } else if (!partial.empty) {
     const rest = partial.take(Buffer.alloc(0));
@@ -194,6 +202,7 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
             "part-way (was the file cut off as it was written or copied?); the records before it were read",
         );
       const record = recordOfLine(text, line);
+      read.line = line;
       if (record !== BLANK) yield record;
     }
   }
@@ -787,6 +796,7 @@ async function* readCsv(
       const line = lines.lineAt(info.bytes - 1);
       if (!delimited && lastByte === 0) throw endsInNuls(file, line);
       const where = `line ${line}`;
+      read.line = line;
       if (!encoded) {
         yield new UnreadableRecord(
           where,

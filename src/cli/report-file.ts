@@ -33,7 +33,14 @@ export interface ReportHeader {
 }
 
 /** One line per record, in the order outcomes became known (not input order): `index` says which record. */
-export type ReportOutcomeLine = { readonly kind: "outcome" } & RecordOutcome;
+export type ReportOutcomeLine = {
+  readonly kind: "outcome";
+  /**
+   * The input line the record came from, from 1, as the reader's errors name it: an `.ndjson` record's line,
+   * the line a CSV row ends on. Absent for a `.json` array, whose element `index` is the record.
+   */
+  readonly line?: number;
+} & RecordOutcome;
 
 /** The last line: the report without its outcomes. A file without it is from a run that did not end. */
 export type ReportSummary = { readonly kind: "summary" } & Omit<ImportReport, "outcomes">;
@@ -63,12 +70,14 @@ const KEPT_BYTES = 64 * 1024;
 /** How many of the last bytes of each batch handed to the file a report keeps, to find them at the end. */
 const BATCH_END_BYTES = 16;
 
-/** Every field an outcome carries, whichever the outcome. */
-type OutcomeField = RecordOutcome extends infer O ? (O extends unknown ? keyof O : never) : never;
+/** Every field an outcome line carries, whichever the outcome, but its kind. */
+type OutcomeField =
+  (RecordOutcome extends infer O ? (O extends unknown ? keyof O : never) : never) | "line";
 
 /**
  * A CSV report's columns, in order. Typed to hold every field of an outcome and no other: a field added to
  * {@link RecordOutcome} must be given its column here, or CSV reports would leave it out without a word.
+ * `line` came after the others, last, so a reader taking the columns by position still reads them.
  */
 const COLUMNS: { readonly [F in OutcomeField]: F } = {
   index: "index",
@@ -80,9 +89,10 @@ const COLUMNS: { readonly [F in OutcomeField]: F } = {
   reason: "reason",
   vendorMayHold: "vendorMayHold",
   warning: "warning",
+  line: "line",
 };
 
-/** The header row of a report written as CSV: `index,key,outcome,id,code,rule,reason,vendorMayHold,warning`. */
+/** A CSV report's header row: `index,key,outcome,id,code,rule,reason,vendorMayHold,warning,line`. */
 const REPORT_CSV_COLUMNS: readonly OutcomeField[] = Object.values(COLUMNS);
 
 /**
@@ -111,7 +121,7 @@ const CSV_OPTIONS = {
 /** How a report's lines are written: NDJSON, or CSV rows of the outcomes for a file named `.csv`. */
 interface LineFormat {
   header(header: ReportHeader): string;
-  outcome(outcome: RecordOutcome): string;
+  outcome(outcome: RecordOutcome, line: number | undefined): string;
   summary(summary: ReportSummary): string;
 }
 
@@ -132,7 +142,9 @@ function jsonLine(value: unknown): string {
 
 const NDJSON_LINES: LineFormat = {
   header: (header) => jsonLine(header),
-  outcome: (outcome) => jsonLine({ kind: "outcome", ...outcome }),
+  // The line next to the index, which both say where the record is.
+  outcome: ({ index, ...outcome }, line) =>
+    jsonLine({ kind: "outcome", index, ...(line !== undefined && { line }), ...outcome }),
   summary: (summary) => jsonLine(summary),
 };
 
@@ -143,7 +155,7 @@ const NDJSON_LINES: LineFormat = {
  */
 const CSV_LINES: LineFormat = {
   header: () => stringify([], { ...CSV_OPTIONS, header: true }),
-  outcome: (outcome) => stringify([outcome], CSV_OPTIONS),
+  outcome: (outcome, line) => stringify([{ ...outcome, line }], CSV_OPTIONS),
   summary: () => "",
 };
 
@@ -282,9 +294,10 @@ export class ReportWriter {
     this.#lock?.release();
   }
 
-  outcome(outcome: RecordOutcome): void {
+  /** Writes the line of `outcome`, with the input `line` its record came from when the reader knows it. */
+  outcome(outcome: RecordOutcome, line?: number): void {
     this.start();
-    this.#add(this.#lines.outcome(outcome));
+    this.#add(this.#lines.outcome(outcome, line));
   }
 
   /** Resolves once the file has room for more (at once when it has); rejects after a write error. */
@@ -515,7 +528,8 @@ export function parseReport(text: string, file: string): ImportReport & { header
     throw new Error(`${file}: not a complete report (a header line first, a summary line last)`);
   const outcomes = parsed.slice(1, -1).map((line) => {
     if (line.kind !== "outcome") throw new Error(`${file}: a line of kind ${String(line.kind)}`);
-    const { kind: _kind, ...outcome } = line as ReportOutcomeLine;
+    // An ImportReport's outcome, as the library gives it: the input's line is the report file's own.
+    const { kind: _kind, line: _line, ...outcome } = line as ReportOutcomeLine;
     return outcome;
   });
   const { kind: _kind, ...report } = summary as ReportSummary;

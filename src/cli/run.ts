@@ -47,8 +47,9 @@ Import options:
 
 Reports (--report): NDJSON, written as the import runs: a {"kind":"header"} line, one {"kind":"outcome"}
   line per record as its outcome is known, and a {"kind":"summary"} line last (the counts; absent if the
-  run did not end). A name ending in .csv gets CSV: a header row, index,key,outcome,id,code,rule,reason,
-  vendorMayHold,warning, then a row per record; a cell starting with =, +, - or @ (after blanks too)
+  run did not end); index counts records from 0, line is the input line (.ndjson, .csv) the record is on.
+  A name ending in .csv gets CSV: a header row, index,key,outcome,id,code,rule,reason,vendorMayHold,
+  warning,line, then a row per record; a cell starting with =, +, - or @ (after blanks too)
   starts with ' (no formula runs), and one starting with ' with one more. A report another run is writing
   (its <file>.lock) is refused; --report /dev/stdout gets the report alone, the summary going to stderr.
 

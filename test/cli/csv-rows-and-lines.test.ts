@@ -2,7 +2,9 @@
 // line ends (LF, CRLF as Excel on Windows saves, or CR) and however many of them a quoted cell holds; and a
 // row of empty cells (a spreadsheet's blank row) is skipped as an empty line is, not imported as `{}`, while
 // a row whose cells hold spaces or quotes is a record like any other.
+import { readFileSync } from "node:fs";
 import { faker } from "@faker-js/faker";
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { LineBreaks } from "../../src/cli/line-breaks.js";
 import { readReportFile } from "../../src/cli/report-file.js";
@@ -110,6 +112,67 @@ describe("blank spreadsheet rows in an import", () => {
         .sort(),
     ).toEqual(["u1", "u2"]);
     expect((await readReportFile(report)).total).toBe(2);
+  });
+});
+
+describe("the report names the input line of each record, which its index alone does not give", () => {
+  // An index counts records: a header, blank lines and rows, and a cell spanning lines put it apart from the
+  // line, which an integrator joining the report back to the input file needs for records without a key.
+  const cases = [
+    {
+      name: "users.csv",
+      text: [
+        "uid,email",
+        "",
+        "u1,a@example.com",
+        ",",
+        '"u\n2",b@example.com',
+        "",
+        ",bad",
+        "u3,c@example.com,extra",
+        "u4,d@example.com",
+        "",
+      ].join("\r\n"),
+      lines: [3, 6, 8, 9, 10],
+    },
+    {
+      name: "users.ndjson",
+      text: ["", '{"uid":"u1"}', "  ", "{not json", "", '{"uid":7}', '{"uid":"u2"}', ""].join("\n"),
+      lines: [2, 4, 6, 7],
+    },
+    {
+      name: "users.json",
+      text: '[\n\n{"uid":"u1"},\n\n{"uid":7}\n]',
+      lines: [undefined, undefined],
+    },
+  ];
+
+  it.each(cases)("$name: each outcome line's `line`, and the CSV report's column", async (c) => {
+    const input = file(`joined-${c.name}`, c.text);
+    for (const report of [file(`joined-${c.name}.ndjson`), file(`joined-${c.name}.csv`)]) {
+      const { url } = await serve(createFullStorySimulator({ processingPolls: 0 }));
+      await cli([
+        "import",
+        "fullstory",
+        input,
+        "--report",
+        report,
+        ...["--base-url", url, "--api-key", CREDS.apiKey, ...FAST_POLL],
+      ]);
+      const text = readFileSync(report, "utf8");
+      const rows = report.endsWith(".csv")
+        ? parse<Record<string, string>>(text, { columns: true }).map((r) => ({
+            index: Number(r["index"]),
+            line: r["line"] === "" ? undefined : Number(r["line"]),
+          }))
+        : text
+            .split("\n")
+            .filter((l) => l !== "")
+            .map((l) => JSON.parse(l) as { kind: string; index: number; line?: number })
+            .filter((l) => l.kind === "outcome");
+      const byIndex = rows.sort((a, b) => a.index - b.index).map((r) => r.line);
+      expect(byIndex, report).toEqual(c.lines);
+    }
   });
 });
 

@@ -12,7 +12,7 @@ import { cli, fullStoryFlags, ndjson, useServedSimulators, useTempDir } from "./
 const file = useTempDir("bui-report-csv-");
 const serve = useServedSimulators();
 
-const HEADER = "index,key,outcome,id,code,rule,reason,vendorMayHold,warning";
+const HEADER = "index,key,outcome,id,code,rule,reason,vendorMayHold,warning,line";
 
 /** A CSV report's rows by its header, in input order. */
 function rowsOf(report: string): Record<string, string>[] {
