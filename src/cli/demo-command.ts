@@ -103,7 +103,7 @@ export async function demoCommand(
       if (signal?.aborted === true) return;
       reports.push(report);
       // The demo's report file holds all four imports, written once they are done.
-      stdout.write(formatSummary(report, 5, undefined, shownReport));
+      stdout.write(formatSummary(report, 5, shownReport));
       const stats = simulator.stats();
       const injected = Object.entries(stats.faults)
         .map(([kind, n]) => `${n} ${FAULT_NAMES[kind] ?? kind}`)

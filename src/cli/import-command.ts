@@ -226,9 +226,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   // Written to the report's own file, the summary would land amid the report's lines (or, from stdout's own
   // offset, over its first ones).
   const out = target === "stdout" ? args.stderr : args.stdout;
-  out.write(
-    formatSummary({ ...report, outcomes: sample.outcomes() }, 10, sample.warnedTotal, shownReport),
-  );
+  out.write(formatSummary({ ...report, outcomes: sample.outcomes() }, 10, shownReport));
   // The same journal would stop a re-run alike: the error says what to do instead.
   if (report.aborted && journalStop === undefined)
     out.write(resumeHint(flags["journal"], args.scrub));

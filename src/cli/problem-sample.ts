@@ -12,7 +12,6 @@ export class ProblemSample {
   readonly problems: RecordOutcome[] = [];
   /** Lowest-index outcomes imported with a warning, in input order. */
   readonly warned: RecordOutcome[] = [];
-  warnedTotal = 0;
   /** Failures with an answer from the vendor (anything but `network` and `timeout`). */
   answeredFailures = 0;
 
@@ -21,7 +20,6 @@ export class ProblemSample {
   add(outcome: RecordOutcome): void {
     if (outcome.outcome === "imported") {
       if (outcome.warning === undefined) return;
-      this.warnedTotal += 1;
       this.#keep(this.warned, outcome);
       return;
     }

@@ -3,16 +3,11 @@ import { forTerminal } from "./terminal-text.js";
 
 /**
  * The end-of-run summary for a person: counts, then the first problems with their reasons. `report.outcomes`
- * may hold only the first problems and warnings (a `ProblemSample`'s); `warnedTotal` then says how many
- * imports had a warning in all. Keys, reasons, warnings and errors come from input or from a vendor: every
+ * may hold only the first problems and warnings (a `ProblemSample`'s); `report.warned` says how many imports
+ * had a warning in all. Keys, reasons, warnings and errors come from input or from a vendor: every
  * line is shown through {@link forTerminal}, so none of them can drive the terminal or forge a line.
  */
-export function formatSummary(
-  report: ImportReport,
-  maxProblems = 10,
-  warnedTotal?: number,
-  reportFile?: string,
-): string {
+export function formatSummary(report: ImportReport, maxProblems = 10, reportFile?: string): string {
   // Where the outcomes left out are: a report file, if the run writes one.
   const rest = reportFile === undefined ? "--report FILE keeps every outcome" : `see ${reportFile}`;
   // The failures to look up at the vendor before anyone counts them missing or sends them elsewhere.
@@ -46,7 +41,7 @@ export function formatSummary(
   for (const o of warned.slice(0, maxProblems)) {
     if (o.outcome === "imported") lines.push(`  warning  #${o.index} ${o.key}: ${o.warning}`);
   }
-  const warnings = warnedTotal ?? warned.length;
+  const warnings = report.warned;
   if (warnings > maxProblems)
     lines.push(`  … and ${warnings - maxProblems} more imported with a warning (${rest})`);
   return `${lines.map(forTerminal).join("\n")}\n`;

@@ -507,6 +507,7 @@ describe("importUsers (Propeller)", () => {
     expect(input.filter((_, index) => noted(index)).length).toBeGreaterThan(0);
     expect(essence(second)).toEqual({
       ...essence(uninterrupted),
+      warned: uninterrupted.outcomes.filter((o) => noted(o.index)).length,
       outcomes: uninterrupted.outcomes.map((o) =>
         noted(o.index) ? { ...o, warning: matching(LISTS_NOTE) } : o,
       ),

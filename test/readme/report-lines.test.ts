@@ -25,6 +25,7 @@ const summary: Required<ReportSummary> = {
   vendor: "",
   total: 0,
   imported: 0,
+  warned: 0,
   failed: 0,
   vendorMayHold: 0,
   rejected: 0,

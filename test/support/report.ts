@@ -8,20 +8,22 @@ type Status = RecordOutcome["outcome"];
 /**
  * Every record read is in the report exactly once, in input order, and the counts add up: imported, failed
  * and rejected are the numbers of outcomes with that status, `vendorMayHold` the number of failures marked
- * so, and `total` (the input's size, when given) is the sum of the first three.
+ * so, `warned` that of imports with a warning, and `total` (the input's size, when given) is the sum of the first three.
  */
 export function expectEveryRecordOnce(report: ImportReport, total = report.total): void {
   expect(report.total).toBe(total);
   expect(report.outcomes.map((o) => o.index)).toEqual(Array.from({ length: total }, (_, i) => i));
-  const counts: Record<Status | "vendorMayHold", number> = {
-    ...{ imported: 0, failed: 0, rejected: 0, vendorMayHold: 0 },
+  const counts: Record<Status | "vendorMayHold" | "warned", number> = {
+    ...{ imported: 0, warned: 0, failed: 0, rejected: 0, vendorMayHold: 0 },
   };
   for (const o of report.outcomes) {
     counts[o.outcome] += 1;
     if (o.outcome === "failed" && o.vendorMayHold === true) counts.vendorMayHold += 1;
+    if (o.outcome === "imported" && o.warning !== undefined) counts.warned += 1;
   }
   expect(counts).toEqual({
     imported: report.imported,
+    warned: report.warned,
     failed: report.failed,
     rejected: report.rejected,
     vendorMayHold: report.vendorMayHold,
@@ -30,7 +32,8 @@ export function expectEveryRecordOnce(report: ImportReport, total = report.total
 
 /** A report of no records with `fields` over it: what a report writer is handed at the end, for its tests. */
 export const reportOf = (fields: Partial<ImportReport> = {}): ImportReport => ({
-  ...{ vendor: "fullstory", total: 0, imported: 0, failed: 0, vendorMayHold: 0, rejected: 0 },
+  ...{ vendor: "fullstory", total: 0, imported: 0, warned: 0, failed: 0, vendorMayHold: 0 },
+  rejected: 0,
   ...{ outcomes: [], chunks: { sent: 0, resumed: 0, replayed: 0 }, events: {}, aborted: false },
   ...{ startedAt: new Date(0).toISOString(), durationMs: 0 },
   ...fields,

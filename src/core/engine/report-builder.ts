@@ -26,6 +26,7 @@ export class ReportBuilder {
   #validated = 0;
   #sent = 0;
   #imported = 0;
+  #warned = 0;
   #failed = 0;
   #mayHold = 0;
   #rejected = 0;
@@ -58,8 +59,10 @@ export class ReportBuilder {
 
   record(outcome: RecordOutcome): void {
     this.#recorded += 1;
-    if (outcome.outcome === "imported") this.#imported += 1;
-    else if (outcome.outcome === "failed") {
+    if (outcome.outcome === "imported") {
+      this.#imported += 1;
+      if (outcome.warning !== undefined) this.#warned += 1;
+    } else if (outcome.outcome === "failed") {
       this.#failed += 1;
       // The outcome's mark decides, never its reason's words (which may quote a vendor's).
       if (outcome.vendorMayHold === true) this.#mayHold += 1;
@@ -105,6 +108,7 @@ export class ReportBuilder {
       vendor,
       total: this.#validated,
       imported: this.#imported,
+      warned: this.#warned,
       failed: this.#failed,
       vendorMayHold: this.#mayHold,
       rejected: this.#rejected,

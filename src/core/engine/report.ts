@@ -90,6 +90,12 @@ export interface ImportReport {
   readonly total: number;
   /** Records the vendor confirmed it stored. */
   readonly imported: number;
+  /**
+   * Of the imported records, those whose outcome carries a `warning`: what the report cannot vouch for (a
+   * repeated or look-alike key, an import the vendor could not tell was this one's). Counted whatever
+   * `keepOutcomes` keeps.
+   */
+  readonly warned: number;
   /** Records sent (or due to be) that the vendor refused, or whose fate this run could not settle. */
   readonly failed: number;
   /** Of the failed records, those the vendor may hold after all (their outcome's `vendorMayHold`). */
