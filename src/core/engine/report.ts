@@ -3,7 +3,10 @@ export type RecordOutcome =
   | {
       /** The record's 0-based position in the input. */
       readonly index: number;
-      /** The adapter's key for the record (uid, email, …), or `#<index>` when reading it threw. */
+      /**
+       * The adapter's key for the record (uid, email, …), or `#<index>` when the record names none (no key
+       * field, or one that is not text) or reading it threw.
+       */
       readonly key: string;
       /** The vendor confirmed it holds the record. */
       readonly outcome: "imported";
@@ -18,7 +21,10 @@ export type RecordOutcome =
   | {
       /** The record's 0-based position in the input. */
       readonly index: number;
-      /** The adapter's key for the record (uid, email, …), or `#<index>` when reading it threw. */
+      /**
+       * The adapter's key for the record (uid, email, …), or `#<index>` when the record names none (no key
+       * field, or one that is not text) or reading it threw.
+       */
       readonly key: string;
       /** Sent (or due to be) and refused by the vendor, or its fate was not settled in this run. */
       readonly outcome: "failed";
@@ -39,7 +45,10 @@ export type RecordOutcome =
   | {
       /** The record's 0-based position in the input. */
       readonly index: number;
-      /** The adapter's key for the record (uid, email, …), or `#<index>` when reading it threw. */
+      /**
+       * The adapter's key for the record (uid, email, …), or `#<index>` when the record names none (no key
+       * field, or one that is not text) or reading it threw.
+       */
       readonly key: string;
       /** Refused before sending, by a vendor rule or the precheck: never sent. */
       readonly outcome: "rejected";
@@ -133,7 +142,8 @@ export interface ImportReport {
   readonly events: Readonly<Record<string, number>>;
   /**
    * True when the caller's signal stopped the import, whether or not the input had been read to its end: the
-   * records not yet settled failed `aborted`.
+   * records not yet settled failed `aborted`. So it is in a `JournalError`'s report, where a journal that does
+   * not fit the input stopped it.
    */
   readonly aborted: boolean;
   /** Set when a vendor answer stopped the import (bad credentials, no permission): the cause, scrubbed. */
