@@ -1,9 +1,11 @@
 // Ctrl-C after the whole input was read: the summary must not claim the input was left unread, and it says
 // how the run is resumed (the journal), or that without one it cannot be.
 import { describe, expect, it } from "vitest";
+import { readReportFile } from "../../src/cli/report-file.js";
 import { run } from "../../src/cli/run.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
+import { expectEveryRecordOnce, outcomesWith } from "../support/report.js";
 import {
   CREDS,
   FAST_POLL,
@@ -69,5 +71,49 @@ describe("import: the summary of a run stopped by Ctrl-C", () => {
     const { stdout } = await interrupted([]);
 
     expect(stdout).toContain("no --journal: a re-run sends every record again");
+  });
+});
+
+describe("import: the report file of a run stopped by Ctrl-C part-way through its input", () => {
+  it("ends with its summary line, aborted, whose counts are those of its outcome lines", async () => {
+    const io = fakeIo();
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    let creates = 0;
+    // Ctrl-C as the third chunk goes out: records after it are never read.
+    const { url } = await serve({
+      vendor: sim.vendor,
+      stats: () => sim.stats(),
+      setFaults: (faults) => sim.setFaults(faults),
+      handle: (request) => {
+        if (request.method === "POST" && ++creates === 3) io.controller.abort();
+        return sim.handle(request);
+      },
+    });
+    const input = file("part-way.ndjson", ndjson(fullStoryUsers(50, "pw")));
+    const reportFile = file("part-way-report.ndjson");
+
+    const code = await run(
+      [
+        "import",
+        "fullstory",
+        input,
+        ...["--base-url", url, "--api-key", CREDS.apiKey, ...FAST_POLL, "--chunk-size", "5"],
+        ...["--report", reportFile],
+      ],
+      io.io,
+    );
+
+    expect(code).toBe(1);
+    const report = await readReportFile(reportFile);
+    expect(report.aborted).toBe(true);
+    expect(report.total).toBeLessThan(50);
+    expectEveryRecordOnce(report);
+    expect(outcomesWith(report, "failed").every((o) => o.code === "aborted")).toBe(true);
+    // Chunks out at the stop are at the vendor: never reported imported, their failures say so.
+    const stored = new Set(sim.users().map((u) => u.uid));
+    expect(outcomesWith(report, "imported").every((o) => stored.has(o.key))).toBe(true);
+    const held = outcomesWith(report, "failed").filter((o) => stored.has(o.key));
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.every((o) => o.vendorMayHold === true)).toBe(true);
   });
 });

@@ -6,8 +6,22 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { ReportWriter } from "../../src/cli/report-file.js";
 import { reportOf } from "../support/report.js";
-import { createFullStorySimulator } from "../../src/testing/index.js";
-import { cli, fullStoryFlags, ndjson, useServedSimulators, useTempDir } from "./helpers.js";
+import {
+  createFullStorySimulator,
+  createPropellerSimulator,
+  createSlashIdSimulator,
+  createUserpilotSimulator,
+} from "../../src/testing/index.js";
+import {
+  CREDS,
+  FAST_POLL,
+  cli,
+  fullStoryFlags,
+  ndjson,
+  steppingClock,
+  useServedSimulators,
+  useTempDir,
+} from "./helpers.js";
 
 const file = useTempDir("bui-report-csv-");
 const serve = useServedSimulators();
@@ -173,3 +187,82 @@ it("--help names the CSV report's columns as it writes them (vendorMayHold too)"
   // The help wraps its lines: a break after a comma is no part of the list.
   expect(stdout.replace(/,\n\s+/g, ",")).toContain(` ${header}, then a row per record`);
 });
+
+describe("a CSV report reads back, with csv-parse, to the NDJSON report of the same run", () => {
+  // Keys with commas, quotes, line breaks, formula starts, a lone surrogate (U+FFFD in UTF-8 text, as README
+  // says), a repeat and a look-alike (warnings), a record with no key, and one the vendor refuses.
+  const KEYS = ["a,b", 'q"uote', "line\nbreak", "cr\rx", "=1+1", "-42", "@s", "'ap", "ü\u2028é"];
+  const MORE = ["x".repeat(5000), " =x", "😀\ud800z", "dup", "dup", "rej-1", "Dup"];
+  const refuse = { reject: (key: string) => key.includes("rej") };
+  const cases = [
+    {
+      vendor: "fullstory",
+      sim: () => createFullStorySimulator({ processingPolls: 0, faults: refuse }),
+      record: (k: string) => ({ uid: k }),
+      flags: ["--api-key", CREDS.apiKey, ...FAST_POLL],
+    },
+    {
+      vendor: "userpilot",
+      sim: () => createUserpilotSimulator(steppingClock()),
+      record: (k: string) => ({ user_id: k }),
+      flags: ["--api-key", CREDS.apiKey, ...FAST_POLL],
+    },
+    {
+      vendor: "slashid",
+      sim: () => createSlashIdSimulator({ faults: refuse }),
+      record: (k: string) => ({ usernames: [k], region: "europe-belgium" }),
+      flags: ["--api-key", CREDS.apiKey, "--org-id", CREDS.orgId],
+    },
+    {
+      vendor: "propeller",
+      sim: () => createPropellerSimulator({ faults: refuse }),
+      record: (k: string) => ({ source: "crm", sourceId: k }),
+      flags: ["--client-id", CREDS.clientId, "--client-secret", CREDS.clientSecret],
+    },
+  ];
+
+  it.each(cases)("$vendor", async ({ vendor, sim, record, flags }) => {
+    const records: unknown[] = [...KEYS, ...MORE].map((key): unknown => record(key));
+    records.splice(2, 0, {});
+    const input = file(`both-${vendor}.ndjson`, `\n${ndjson(records)}`);
+    const read: Record<string, Record<string, unknown>[]> = {};
+    for (const report of [
+      file(`both-${vendor}-report.ndjson`),
+      file(`both-${vendor}-report.csv`),
+    ]) {
+      const { url } = await serve(sim());
+      await cli(["import", vendor, input, "--report", report, "--base-url", url, ...flags]);
+      const text = readFileSync(report, "utf8");
+      read[report.endsWith(".csv") ? "csv" : "ndjson"] = report.endsWith(".csv")
+        ? parse<Record<string, string>>(text, { columns: true }).map(fromCsvRow)
+        : text
+            .split("\n")
+            .filter((line) => line !== "")
+            .map((line) => JSON.parse(line) as Record<string, unknown>)
+            .filter((line) => line["kind"] === "outcome")
+            .map(({ kind: _kind, ...outcome }) => outcome);
+    }
+    const byIndex = (rows: Record<string, unknown>[]) =>
+      rows.sort((a, b) => Number(a["index"]) - Number(b["index"]));
+    const asUtf8 = (rows: Record<string, unknown>[]) =>
+      JSON.parse(JSON.stringify(rows).replaceAll("\\ud800", "\ufffd")) as unknown;
+    expect(read["ndjson"]).toHaveLength(records.length);
+    expect(byIndex(read["csv"]!)).toEqual(asUtf8(byIndex(read["ndjson"]!)));
+  });
+});
+
+/** A CSV report's row as the NDJSON line's outcome: empty cells left out, numbers and booleans typed. */
+function fromCsvRow(row: Record<string, string>): Record<string, unknown> {
+  const outcome: Record<string, unknown> = {};
+  for (const [column, cell] of Object.entries(row)) {
+    if (cell === "") continue;
+    const text = cell.startsWith("'") ? cell.slice(1) : cell;
+    outcome[column] =
+      column === "index" || column === "line"
+        ? Number(text)
+        : column === "vendorMayHold"
+          ? true
+          : text;
+  }
+  return outcome;
+}
