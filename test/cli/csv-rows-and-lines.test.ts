@@ -141,6 +141,30 @@ describe("the report names the input line of each record, which its index alone 
       lines: [2, 4, 6, 7],
     },
     {
+      // A BOM, CR line ends, and a quoted cell spanning two of them.
+      name: "cr.csv",
+      text: [
+        "\uFEFFuid,email",
+        "",
+        "u1,a@example.com",
+        '"u\r2",b@example.com',
+        ",bad",
+        "u3,c@x.com",
+        "",
+      ].join("\r"),
+      lines: [3, 5, 6, 7],
+    },
+    {
+      name: "crlf.ndjson",
+      text: ['\uFEFF{"uid":"u1"}', "", '{"uid":"u2"}', ""].join("\r\n"),
+      lines: [1, 3],
+    },
+    {
+      name: "cr.ndjson",
+      text: ["", '{"uid":"u1"}', '{"uid":"u2"}', ""].join("\r"),
+      lines: [2, 3],
+    },
+    {
       name: "users.json",
       text: '[\n\n{"uid":"u1"},\n\n{"uid":7}\n]',
       lines: [undefined, undefined],
@@ -149,14 +173,23 @@ describe("the report names the input line of each record, which its index alone 
 
   it.each(cases)("$name: each outcome line's `line`, and the CSV report's column", async (c) => {
     const input = file(`joined-${c.name}`, c.text);
-    for (const report of [file(`joined-${c.name}.ndjson`), file(`joined-${c.name}.csv`)]) {
-      const { url } = await serve(createFullStorySimulator({ processingPolls: 0 }));
+    const journal = file(`joined-${c.name}.journal`);
+    // The third run is the first's again, every chunk taken from its journal.
+    const runs = ["ndjson", "csv", "resumed.ndjson"].map((ext) => file(`joined-${c.name}.${ext}`));
+    let journaled = "";
+    for (const [run, report] of runs.entries()) {
+      const { url } =
+        run === 2
+          ? { url: journaled }
+          : await serve(createFullStorySimulator({ processingPolls: 0 }));
+      if (run === 0) journaled = url;
       await cli([
         "import",
         "fullstory",
         input,
         "--report",
         report,
+        ...(run === 1 ? [] : ["--journal", journal]),
         ...["--base-url", url, "--api-key", CREDS.apiKey, ...FAST_POLL],
       ]);
       const text = readFileSync(report, "utf8");
@@ -164,14 +197,24 @@ describe("the report names the input line of each record, which its index alone 
         ? parse<Record<string, string>>(text, { columns: true }).map((r) => ({
             index: Number(r["index"]),
             line: r["line"] === "" ? undefined : Number(r["line"]),
+            reason: r["reason"],
           }))
         : text
             .split("\n")
             .filter((l) => l !== "")
-            .map((l) => JSON.parse(l) as { kind: string; index: number; line?: number })
+            .map(
+              (l) =>
+                JSON.parse(l) as { kind: string; index: number; line?: number; reason?: string },
+            )
             .filter((l) => l.kind === "outcome");
       const byIndex = rows.sort((a, b) => a.index - b.index).map((r) => r.line);
       expect(byIndex, report).toEqual(c.lines);
+      // A record the reader refused is named by the same line in its reason.
+      for (const r of rows) {
+        const named = /\bline (\d+)\b/.exec(r.reason ?? "")?.[1];
+        if (named !== undefined) expect(r.line, report).toBe(Number(named));
+      }
+      if (run === 2) expect((await readReportFile(report)).chunks.resumed).toBeGreaterThan(0);
     }
   });
 });
