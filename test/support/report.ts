@@ -8,7 +8,8 @@ type Status = RecordOutcome["outcome"];
 /**
  * Every record read is in the report exactly once, in input order, and the counts add up: imported, failed
  * and rejected are the numbers of outcomes with that status, `vendorMayHold` the number of failures marked
- * so, `warned` that of imports with a warning, and `total` (the input's size, when given) is the sum of the first three.
+ * so, `warned` that of imports with a warning, and `total` (the input's size, when given) is the sum of the
+ * first three.
  */
 export function expectEveryRecordOnce(report: ImportReport, total = report.total): void {
   expect(report.total).toBe(total);

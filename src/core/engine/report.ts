@@ -101,8 +101,8 @@ export interface ImportReport {
   readonly imported: number;
   /**
    * Of the imported records, those whose outcome carries a `warning`: what the report cannot vouch for (a
-   * repeated or look-alike key, an import the vendor could not tell was this one's). Counted whatever
-   * `keepOutcomes` keeps.
+   * repeated or look-alike key, an import the vendor could not tell was this one's). A record counts once,
+   * however many things its warning names, and whatever `keepOutcomes` keeps.
    */
   readonly warned: number;
   /** Records sent (or due to be) that the vendor refused, or whose fate this run could not settle. */
@@ -142,8 +142,8 @@ export interface ImportReport {
   readonly events: Readonly<Record<string, number>>;
   /**
    * True when the caller's signal stopped the import, whether or not the input had been read to its end: the
-   * records not yet settled failed `aborted`. So it is in a `JournalError`'s report, where a journal that does
-   * not fit the input stopped it.
+   * records not yet settled failed `aborted`. So it is in a `JournalError`'s report, where a journal that
+   * does not fit the input stopped it.
    */
   readonly aborted: boolean;
   /** Set when a vendor answer stopped the import (bad credentials, no permission): the cause, scrubbed. */
