@@ -79,7 +79,7 @@ describe("import: the report file of a run stopped by Ctrl-C part-way through it
     const io = fakeIo();
     const sim = createFullStorySimulator({ processingPolls: 0 });
     let creates = 0;
-    // Ctrl-C as the third chunk goes out: records after it are never read.
+    // Ctrl-C as the third chunk goes out: the reading, a chunk or so ahead at most, stops short of the end.
     const { url } = await serve({
       vendor: sim.vendor,
       stats: () => sim.stats(),
