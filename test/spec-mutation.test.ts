@@ -273,21 +273,8 @@ describe("a regenerated spec changes the library with no other edit", () => {
   it("FullStory documents a CANCELLED job state: a job left in it is not said to be in a state FullStory does not document", async () => {
     const { createFullStoryClient } = await import("../src/fullstory/client.js");
     const { importUsers } = await import("../src/fullstory/index.js");
-    const { json } = await import("../src/testing/faults.js");
-    const { API_KEY, mountFullStory } = await import("./fullstory/harness.js");
-    mountFullStory(server, {
-      faults: {
-        script: (call) =>
-          call.operation === "getBatchImportStatus"
-            ? {
-                after: async (answer) => {
-                  const body = (await answer.json()) as { job: object };
-                  return json({ ...body, job: { ...body.job, status: "CANCELLED" } });
-                },
-              }
-            : undefined,
-      },
-    });
+    const { API_KEY, jobStatusAs, mountFullStory } = await import("./fullstory/harness.js");
+    mountFullStory(server, { faults: { script: jobStatusAs("CANCELLED") } });
     const report = await importUsers(
       createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }),
       [{ uid: "u-0" }],

@@ -10,7 +10,7 @@ import { json, type ScriptAction } from "../../src/testing/faults.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { API_KEY, mountFullStory } from "./harness.js";
+import { API_KEY, jobStatusAs, mountFullStory } from "./harness.js";
 
 const server = useMswServer();
 
@@ -44,19 +44,7 @@ const run = () =>
 
 describe("a FullStory job status the spec does not name", () => {
   it("is polled as running, and the job_timeout reason names it", async () => {
-    mountFullStory(server, {
-      faults: {
-        script: (call): ScriptAction | undefined =>
-          call.operation === "getBatchImportStatus"
-            ? {
-                after: async (answer) => {
-                  const body = (await answer.json()) as { job: object };
-                  return json({ ...body, job: { ...body.job, status: "CANCELLED" } });
-                },
-              }
-            : undefined,
-      },
-    });
+    mountFullStory(server, { faults: { script: jobStatusAs("CANCELLED") } });
     const report = await run();
 
     expectEveryRecordOnce(report, 3);

@@ -52,6 +52,19 @@ export const vendorError = (status: number, code: string): ScriptAction => ({
 });
 
 /** The id the simulator gave the user a record names: by uid, else by id, else by email (without a uid). */
+/** A faults script that gives every job status as `status`, the rest of the job as the simulator has it. */
+export const jobStatusAs =
+  (status: string): Script =>
+  (call) =>
+    call.operation === "getBatchImportStatus"
+      ? {
+          after: async (answer) => {
+            const body = (await answer.json()) as { job: object };
+            return json({ ...body, job: { ...body.job, status } });
+          },
+        }
+      : undefined;
+
 export function idOf(sim: FullStorySimulator, record: Item): string | undefined {
   const stored = sim.users().find((user) => {
     if (record.uid !== undefined) return user.uid === record.uid;
