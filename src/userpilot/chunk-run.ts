@@ -443,6 +443,16 @@ export class ChunkRun {
   }
 
   /**
+   * What a re-run does for users left unsettled: `withJournal` when this run keeps one; without, only a
+   * journal would keep the job id, so a re-run sends the users in a new job.
+   */
+  private reRun(withJournal: string): string {
+    return this.context.journaled
+      ? withJournal
+      : "this run keeps no journal, so a re-run sends these users again";
+  }
+
+  /**
    * How long a submission waits out `409`s: `jobTimeoutMs`, or what is left of the time of a job whose status
    * poll was given up short of it ({@link JobQueue.givenUp}).
    */
@@ -477,9 +487,7 @@ export class ChunkRun {
     );
     // Left to a re-run, as a job that outlasted its time is: a replay now would only ask again.
     if ("timedOut" in answer) {
-      const reRun = this.context.journaled
-        ? "a re-run with the same journal searches the list again"
-        : "this run keeps no journal, so a re-run sends these users again";
+      const reRun = this.reRun("a re-run with the same journal searches the list again");
       return { kind: "unsettled", outcome: listGivenUp(answer.timedOut, reRun) };
     }
     if (!answer.ok) {
@@ -583,10 +591,7 @@ export class ChunkRun {
     unchecked: number | undefined,
   ): Promise<JobEnd> {
     const end = (outcome: Outcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
-    // Only a journal keeps the job id: a re-run without one sends the users in a new job.
-    const pickUp = this.context.journaled
-      ? "run again with the same journal to pick it up"
-      : "this run keeps no journal, so a re-run sends these users again";
+    const pickUp = this.reRun("run again with the same journal to pick it up");
     // The job runs on without the importer and may import the users after the stop.
     const aborted = () =>
       end(
@@ -618,7 +623,7 @@ export class ChunkRun {
           if (!answer.ok) {
             const error = answer.error;
             if (error.status === 404) {
-              const reason = `Userpilot no longer knows job ${jobId} (404), which it accepted for these users: whether they were imported is unknown; ${this.context.journaled ? "a re-run with the same journal polls the job again" : "this run keeps no journal, so a re-run sends these users again"}`;
+              const reason = `Userpilot no longer knows job ${jobId} (404), which it accepted for these users: whether they were imported is unknown; ${this.reRun("a re-run with the same journal polls the job again")}`;
               return { value: end(failure("job_lost", reason, true), false) };
             }
             if (isFatal(error)) return { value: { kind: "fatal", error } };
