@@ -92,13 +92,17 @@ export async function demoCommand(
     try {
       // Keys are unique, so the simulators' "imported twice" count can only come from the importer.
       const records = generate(users, (i) => samples.record(`demo-${i}`));
-      const report = await runImport(adapter, records, {
-        ...ENGINE,
-        chunkRecords: quarter(users, adapter.limits.maxRecords),
-        onProgress: progress.update,
-        ...(signal !== undefined && { signal }),
-      });
-      progress.done();
+      let report: ImportReport;
+      try {
+        report = await runImport(adapter, records, {
+          ...ENGINE,
+          chunkRecords: quarter(users, adapter.limits.maxRecords),
+          onProgress: progress.update,
+          ...(signal !== undefined && { signal }),
+        });
+      } finally {
+        progress.done();
+      }
       // Interrupted (Ctrl-C), the vendor may hold users the report could not confirm: no claim is made.
       if (signal?.aborted === true) return;
       reports.push(report);

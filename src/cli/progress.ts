@@ -54,29 +54,39 @@ export function createProgressDisplay(
     const remaining = total === undefined || total.lowerBound ? 0 : total.n - p.confirmed;
     const eta = rate > 0 && remaining > 0 ? `, ETA ${formatSeconds(remaining / rate)}` : "";
     const shown = total?.shown ?? "?";
+    const warned = p.warned > 0 ? `, ${p.warned} with a warning` : "";
+    const mayHold = p.vendorMayHold > 0 ? `, ${p.vendorMayHold} the vendor may hold` : "";
     const resumed = p.resumed > 0 ? `; ${p.resumed} of them from the journal` : "";
-    return `${label}: ${p.confirmed}/${shown} confirmed (${p.imported} imported, ${p.failed} failed, ${p.rejected} rejected${resumed}), ${Math.round(rate)}/s${eta}`;
+    return `${label}: ${p.confirmed}/${shown} confirmed (${p.imported} imported${warned}, ${p.failed} failed${mayHold}, ${p.rejected} rejected${resumed}), ${Math.round(rate)}/s${eta}`;
   };
+  const show = (progress: ImportProgress) => {
+    latest = progress;
+    const now = monotonicNow();
+    if (stream.isTTY) {
+      if (now - last < 100) return;
+      last = now;
+      const width = 24;
+      const total = totalOf(progress)?.n ?? 0;
+      const filled =
+        total === 0 ? 0 : Math.min(width, Math.round((progress.confirmed / total) * width));
+      const drawn = `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${line(progress)}`;
+      stream.write(`\r${withinRow(drawn, stream.columns)}\u001b[K`);
+    } else if (now - last >= intervalMs) {
+      last = now;
+      written = progress;
+      stream.write(`${line(progress)}\n`);
+    }
+  };
+  // No count changes while a vendor's job runs, for minutes at times: the line is shown again all the same,
+  // its rate and ETA brought up to date, so that a log tells a run that waits from one that hangs.
+  const heartbeat =
+    intervalMs > 0
+      ? setInterval(() => latest !== undefined && show(latest), intervalMs).unref()
+      : undefined;
   return {
-    update: (progress: ImportProgress) => {
-      latest = progress;
-      const now = monotonicNow();
-      if (stream.isTTY) {
-        if (now - last < 100) return;
-        last = now;
-        const width = 24;
-        const total = totalOf(progress)?.n ?? 0;
-        const filled =
-          total === 0 ? 0 : Math.min(width, Math.round((progress.confirmed / total) * width));
-        const drawn = `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${line(progress)}`;
-        stream.write(`\r${withinRow(drawn, stream.columns)}\u001b[K`);
-      } else if (now - last >= intervalMs) {
-        last = now;
-        written = progress;
-        stream.write(`${line(progress)}\n`);
-      }
-    },
+    update: show,
     done: () => {
+      clearInterval(heartbeat);
       if (latest === undefined) return;
       // A terminal's bar is ended by a line of its own; a log gets the final counts once.
       if (stream.isTTY) stream.write(`\r${line(latest)}\u001b[K\n`);

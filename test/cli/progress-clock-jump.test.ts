@@ -12,7 +12,9 @@ const at = (confirmed: number): ImportProgress => ({
   confirmed,
   resumed: 0,
   imported: confirmed,
+  warned: 0,
   failed: 0,
+  vendorMayHold: 0,
 });
 
 afterEach(() => {

@@ -1,6 +1,7 @@
 // The progress line's total: known, estimated from the share of the input file read, or records read so far
 // (a lower bound while an input of unknown size is read); its rate and ETA on a run resumed from a journal,
-// and the ETA's minutes and hours; the final line, written once to a log.
+// and the ETA's minutes and hours; the final line, written once to a log; the line again while no count
+// changes; the warned and may-hold counts.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createProgressDisplay } from "../../src/cli/progress.js";
 import type { ImportProgress } from "../../src/core/engine/report.js";
@@ -13,7 +14,9 @@ const at = (validated: number, confirmed: number, resumed = 0): ImportProgress =
   confirmed,
   resumed,
   imported: confirmed,
+  warned: 0,
   failed: 0,
+  vendorMayHold: 0,
 });
 
 function display(of?: Parameters<typeof createProgressDisplay>[3]) {
@@ -134,5 +137,40 @@ describe("the final line without a terminal", () => {
         .split("\n")
         .map((l) => l.split(" (")[0]),
     ).toEqual(["x: 0/1 confirmed", "x: 3/3 confirmed"]);
+  });
+});
+
+describe("a log while no count changes (a vendor's job running)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("gets the line again every interval, its rate brought up to date, and none after the end", () => {
+    vi.useFakeTimers({ toFake: ["performance", "setInterval", "clearInterval"] });
+    const stream = new CollectingStream(false);
+    const progress = createProgressDisplay(stream as unknown as NodeJS.WriteStream, "x", 5_000, 40);
+    vi.advanceTimersByTime(1_000);
+    progress.update(at(40, 20));
+    vi.advanceTimersByTime(40_000);
+    const lines = stream.text.trimEnd().split("\n");
+    // The update's line at 1 s, then the ticks' from 10 s on (the tick at 5 s came too soon after it).
+    expect(lines).toHaveLength(8);
+    expect(lines.every((l) => l.startsWith("x: 20/40 confirmed"))).toBe(true);
+    expect(lines[0]).toMatch(/, 20\/s, ETA 1s$/);
+    expect(lines.at(-1)).toMatch(/, 1\/s, ETA 40s$/);
+    progress.done();
+    const written = stream.text;
+    vi.advanceTimersByTime(60_000);
+    expect(stream.text).toBe(written);
+  });
+});
+
+describe("the counts the line gives", () => {
+  it("say how many imports carry a warning and how many failures the vendor may hold, when any do", () => {
+    const { progress, last } = display(10);
+    progress.update({ ...at(10, 10), imported: 6, warned: 2, failed: 4, vendorMayHold: 3 });
+    expect(last()).toMatch(
+      /^x: 10\/10 confirmed \(6 imported, 2 with a warning, 4 failed, 3 the vendor may hold, 0 rejected\)/,
+    );
   });
 });

@@ -173,11 +173,16 @@ describe("onProgress under the vendor's faults", () => {
         onProgress: (progress: ImportProgress) => (resolved ? late : seen).push(progress),
       });
       resolved = true;
-      const grow = ["validated", "rejected", "confirmed", "resumed", "imported", "failed"] as const;
+      const grow = [
+        ...["validated", "rejected", "confirmed", "resumed"],
+        ...["imported", "warned", "failed", "vendorMayHold"],
+      ] as const;
       for (const [i, now] of seen.entries()) {
         for (const count of [...grow, "sent"] as const)
           expect(now[count]).toSatisfy((n: number) => n >= 0 && n <= 3);
         expect(now.confirmed).toBe(now.imported + now.failed + now.rejected);
+        expect(now.warned).toBeLessThanOrEqual(now.imported);
+        expect(now.vendorMayHold).toBeLessThanOrEqual(now.failed);
         const before = seen[i - 1];
         if (before !== undefined)
           for (const count of grow) expect(now[count]).toBeGreaterThanOrEqual(before[count]);
@@ -186,7 +191,9 @@ describe("onProgress under the vendor's faults", () => {
         validated: report.total,
         confirmed: report.total,
         imported: report.imported,
+        warned: report.warned,
         failed: report.failed,
+        vendorMayHold: report.vendorMayHold,
         rejected: report.rejected,
         resumed: 0,
       });

@@ -553,7 +553,9 @@ describe("resume from a journal", () => {
       confirmed: 50,
       resumed: 20,
       imported: 50,
+      warned: 0,
       failed: 0,
+      vendorMayHold: 0,
     });
     expect(resumedState[2]).toEqual({ jobId: "job-2" });
     expect(resumed.chunks).toEqual({ sent: 3, resumed: 2, replayed: 0 });

@@ -86,7 +86,9 @@ export class ReportBuilder {
       confirmed: this.#imported + this.#failed + this.#rejected,
       resumed: this.#resumed,
       imported: this.#imported,
+      warned: this.#warned,
       failed: this.#failed,
+      vendorMayHold: this.#mayHold,
     };
   }
 

@@ -84,8 +84,12 @@ export interface ImportProgress {
   readonly resumed: number;
   /** Records the vendor confirmed it stored. */
   readonly imported: number;
+  /** Of `imported`, those whose outcome carries a `warning` (the report's `warned` so far). */
+  readonly warned: number;
   /** Records sent (or due to be) that the vendor refused, or whose fate this run could not settle. */
   readonly failed: number;
+  /** Of `failed`, those the vendor may hold after all (the report's `vendorMayHold` so far). */
+  readonly vendorMayHold: number;
 }
 
 /**
