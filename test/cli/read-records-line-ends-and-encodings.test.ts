@@ -244,6 +244,18 @@ describe("a UTF-16 .ndjson or .json file", () => {
     expect(await read('\uFEFF[{"uid":"u1"}]', "json")).toEqual(users("u1"));
   });
 
+  // The .json reader's tokenizer dropped it: `\ufeffu1` was imported as u1, another user, and a key
+  // `\ufeffuid` (which FullStory ignores) became uid.
+  it("a U+FEFF inside a string or key, written or escaped, is kept, the file's first one aside", async () => {
+    const record = { uid: "\uFEFFu1", display_name: "a\uFEFFb", "\uFEFFemail": "\uFEFF" };
+    const written = JSON.stringify(record);
+    const escaped = written.replace(/\uFEFF/g, "\\ufeff");
+    for (const text of [written, escaped]) {
+      expect(await read(`\uFEFF${text}\n`, "ndjson")).toEqual([record]);
+      expect(await read(`\uFEFF[${text},\n${text}]`, "json")).toEqual([record, record]);
+    }
+  });
+
   it("a dry run counts a record holding a NUL as rejected ([input.parse]), the others as valid", async () => {
     const input = inputFile(`{\0"uid":"a"}\n${lines(["b"], "\n")}`, "ndjson");
     const result = await cli(["import", "fullstory", input, "--dry-run"]);
