@@ -40,8 +40,8 @@ const server = useMswServer();
 const serve = useServedSimulators();
 const file = useTempDir("bui-fidelity-");
 const RUNS = { seed: 20_261_204, numRuns: 12 } as const;
-/** Outcomes checked, by kind: a generator that only ever makes rejected records fails the test. */
-const checked = { imported: 0, rejected: 0 };
+/** Outcomes checked, by kind, and properties run: a generator that only ever makes rejected records fails. */
+const checked = { imported: 0, rejected: 0, properties: 0 };
 
 type Rec = Record<string, unknown>;
 
@@ -232,16 +232,25 @@ function simulatorOf(vendor: VendorName) {
   return { module: vendorNamed(vendor)!, sim: SIMULATORS[vendor]() };
 }
 
+/** Asserts `property`, then that a third of its runs imported: checks of rejections alone prove nothing. */
+async function assertImporting<Ts>(property: fc.IAsyncProperty<Ts>): Promise<void> {
+  const before = checked.imported;
+  await fc.assert(property, RUNS);
+  expect(checked.imported - before).toBeGreaterThan(RUNS.numRuns / 3);
+  checked.properties += 1;
+}
+
 afterAll(() => {
-  expect(checked.imported).toBeGreaterThan(RUNS.numRuns * 2);
-  expect(checked.rejected).toBeGreaterThan(RUNS.numRuns);
+  // Judged over the whole file only: one vendor's runs may reject nothing, and `-t` may run a few properties.
+  if (checked.properties === VENDORS.length * 2)
+    expect(checked.rejected).toBeGreaterThan(RUNS.numRuns);
 });
 
 describe.each(VENDORS)(
   "%s: importUsers stores each value as given, or rejects the record",
   (vendor) => {
     it("for records of awkward values", async () => {
-      await fc.assert(
+      await assertImporting(
         fc.asyncProperty(RECORDS[vendor], async (record) => {
           const { module, sim } = simulatorOf(vendor);
           server.resetHandlers(...simulatorHandlers(sim, HOSTS[vendor]));
@@ -253,7 +262,6 @@ describe.each(VENDORS)(
           expect(report.outcomes).toHaveLength(1);
           expectKept(vendor, sim, record, report.outcomes[0]!);
         }),
-        RUNS,
       );
     });
   },
@@ -311,7 +319,7 @@ describe.each(VENDORS)("%s: the CLI's input formats store each value as given", 
     (f) => vendor !== "slashid" || !f.endsWith("csv"),
   ) as (keyof typeof FORMATS)[];
   it(`for records of awkward values, as ${formats.join(", ")}`, async () => {
-    await fc.assert(
+    await assertImporting(
       fc.asyncProperty(RECORDS[vendor], fc.constantFrom(...formats), async (record, format) => {
         const { sim } = simulatorOf(vendor);
         const { url } = await serve(sim);
@@ -329,7 +337,6 @@ describe.each(VENDORS)("%s: the CLI's input formats store each value as given", 
         expect(outcomes).toHaveLength(1);
         expectKept(vendor, sim, record, outcomes[0]!);
       }),
-      RUNS,
     );
   });
 });
