@@ -256,6 +256,17 @@ describe("a UTF-16 .ndjson or .json file", () => {
     }
   });
 
+  // The tokenizer carries a character cut at a read chunk's end over to the next and decodes it on its own,
+  // where a U+FEFF is always first.
+  it("so is one whose bytes two read chunks share", async () => {
+    for (const before of [1, 2]) {
+      const pad = lineOf("pad", CHUNK - before - '{"uid":"'.length - 2);
+      const text = `[${pad},{"uid":"\uFEFFu2"}]`;
+      expect(Buffer.byteLength(text.slice(0, text.indexOf("\uFEFF")))).toBe(CHUNK - before);
+      expect(await read(text, "json")).toEqual([JSON.parse(pad), { uid: "\uFEFFu2" }]);
+    }
+  });
+
   it("a dry run counts a record holding a NUL as rejected ([input.parse]), the others as valid", async () => {
     const input = inputFile(`{\0"uid":"a"}\n${lines(["b"], "\n")}`, "ndjson");
     const result = await cli(["import", "fullstory", input, "--dry-run"]);
