@@ -34,7 +34,8 @@ export interface ProxiedVendor {
   simulator(): VendorSimulator;
   /** The operations of an import, each a test on a request the hostile server sees. */
   readonly operations: Readonly<Record<string, (request: Seen) => boolean>>;
-  records(n: number): unknown[];
+  /** `n` records; `tag` starts each key (and email), so two tenants' records are told apart. */
+  records(n: number, tag?: string): unknown[];
   client(baseUrl: string, options?: object): unknown;
   /** Engine options that keep a run short. */
   readonly importOptions: object;
@@ -58,10 +59,10 @@ function fullStory(): ProxiedVendor {
       getBatchImports: (r) => r.method === "GET" && /\/imports(\?|$)/.test(r.url),
       getBatchImportErrors: (r) => r.method === "GET" && /\/errors(\?|$)/.test(r.url),
     },
-    records: (n) =>
+    records: (n, tag = "") =>
       Array.from({ length: n }, (_, i) => ({
-        uid: `fs-${i}`,
-        email: `fs.${i}@example.com`,
+        uid: `${tag}fs-${i}`,
+        email: `${tag}fs.${i}@example.com`,
         display_name: `User ${i}`,
       })),
     client: (baseUrl, options = {}) =>
@@ -82,9 +83,9 @@ function slashId(): ProxiedVendor {
     operations: {
       bulkImportPersons: (r) => r.method === "POST" && r.url === "/persons/bulk-import",
     },
-    records: (n) =>
+    records: (n, tag = "") =>
       Array.from({ length: n }, (_, i) => ({
-        emails: [`sid.${i}@example.com`],
+        emails: [`${tag}sid.${i}@example.com`],
         region: "europe-belgium",
       })),
     client: (baseUrl, options = {}) =>
@@ -106,11 +107,11 @@ function propeller(): ProxiedVendor {
       getAccessToken: (r) => r.method === "POST" && r.url === "/oauth2/token",
       bulkUsersBySourceId: (r) => r.method === "POST" && r.url === "/v2/users/bulk/sourceId",
     },
-    records: (n) =>
+    records: (n, tag = "") =>
       Array.from({ length: n }, (_, i) => ({
         source: "crm",
-        sourceId: `pp-${i}`,
-        email: `pp.${i}@example.com`,
+        sourceId: `${tag}pp-${i}`,
+        email: `${tag}pp.${i}@example.com`,
       })),
     client: (baseUrl, options = {}) =>
       createPropellerClient({ clientId, clientSecret, baseUrl, ...quick, ...options }),
@@ -132,8 +133,11 @@ function userpilot(): ProxiedVendor {
       getBackgroundJob: (r) => r.method === "GET" && /^\/v1\/background_jobs\/[^/?]+$/.test(r.url),
       listBackgroundJobs: (r) => r.method === "GET" && /^\/v1\/background_jobs(\?|$)/.test(r.url),
     },
-    records: (n) =>
-      Array.from({ length: n }, (_, i) => ({ user_id: `up-${i}`, metadata: { plan: "pro" } })),
+    records: (n, tag = "") =>
+      Array.from({ length: n }, (_, i) => ({
+        user_id: `${tag}up-${i}`,
+        metadata: { plan: "pro" },
+      })),
     client: (baseUrl, options = {}) =>
       createUserpilotClient({ apiKey, baseUrl, ...quick, ...options }),
     importOptions: { ...fastPoll, conflictWaitMs: 1, sleep: async () => {}, chunkAttempts: 2 },

@@ -1,0 +1,258 @@
+// Two tenants in one process: an integrator imports users for two customers (two accounts of one vendor, each
+// with its own credentials and server) at once, their journals side by side in one folder. Neither tenant's
+// credential, token, record or job may reach the other's server or show in the other's report, journal or
+// errors; one tenant's refusal, abort or hostile server does not stop or falsify the other's import; and a
+// journal of one tenant's import is refused for the other's, before anything is sent.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ImportReport } from "../../src/core/engine/report.js";
+import { JournalError } from "../../src/core/engine/journal-error.js";
+import type { VendorSimulator } from "../../src/testing/simulator.js";
+import { IMPORTERS } from "../support/importers.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import { expectNoSecret, renderings } from "./leaks.js";
+import {
+  json,
+  redirect,
+  serveHostile,
+  useHostileServers,
+  type Decide,
+  type Hostile,
+  type Seen,
+} from "./proxy-server.js";
+import { proxiedVendors, type ProxiedVendor } from "./vendors-behind-proxy.js";
+
+const servers = useHostileServers();
+const folder = mkdtempSync(path.join(tmpdir(), "two-tenants-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const RECORDS = 12;
+const CHUNK = 4;
+const ACCOUNT_FLAGS = /^--(?:api-key|org-id|client-id|client-secret)$/;
+
+interface Tenant {
+  readonly vendor: ProxiedVendor;
+  readonly simulator: VendorSimulator;
+  readonly server: Hostile;
+  readonly tag: string;
+  readonly records: unknown[];
+  readonly journal: string;
+  /** Its credentials and account ids as given. */
+  readonly given: readonly string[];
+  /** The credential of every call its server received (an API key, a token). */
+  sentCredentials(): string[];
+}
+
+let journals = 0;
+
+/** One tenant of `name`: credentials of its own, its simulator behind a server that `decide` may turn. */
+async function tenant(
+  name: string,
+  tag: string,
+  decide: Decide = () => undefined,
+): Promise<Tenant> {
+  const vendor = proxiedVendors().find((v) => v.name === name)!;
+  const simulator = vendor.simulator();
+  const server = await serveHostile(simulator, decide);
+  servers.push(server);
+  const given = vendor.flags.filter((_, i, all) => ACCOUNT_FLAGS.test(all[i - 1] ?? ""));
+  // Every Propeller simulator issues `sim-token-1` first: the first tenant's are made to count on from 41, so
+  // that a token that reached the other tenant's server would show there.
+  if (name === "propeller" && tag === "alpha-")
+    for (let i = 0; i < 40; i++) await fetch(`${server.url}/oauth2/token`, tokenRequest(given));
+  return {
+    vendor,
+    simulator,
+    server,
+    tag,
+    records: vendor.records(RECORDS, tag),
+    journal: path.join(folder, `${name}-${(journals += 1)}.journal`),
+    given,
+    sentCredentials: () =>
+      server.seen.flatMap(({ headers }) =>
+        [headers["authorization"], headers["slashid-api-key"]].filter((v) => typeof v === "string"),
+      ),
+  };
+}
+
+/** A Propeller token request with the client id and secret `given` (in the order its flags name them). */
+function tokenRequest([clientId = "", clientSecret = ""]: readonly string[]): RequestInit {
+  return {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: clientId,
+      client_secret: clientSecret,
+    }),
+  };
+}
+
+/** The tenant's `importUsers` into its server, with its journal. */
+function importFor(
+  t: Tenant,
+  options: { client?: object; import?: object; baseUrl?: string; as?: Tenant } = {},
+): Promise<ImportReport> {
+  const account = options.as ?? t;
+  return IMPORTERS[t.vendor.name](
+    account.vendor.client(options.baseUrl ?? t.server.url, options.client),
+    t.records,
+    { ...t.vendor.importOptions, chunkRecords: CHUNK, journal: t.journal, ...options.import },
+  );
+}
+
+/** The record keys a report names (each record's key starts with its tenant's tag). */
+const keysOf = (report: ImportReport) => report.outcomes.map((o) => o.key);
+
+/** Nothing `from` holds (credential, account id, token, record key) reached `to`'s server or files. */
+function expectKeptApart(from: Tenant, to: Tenant, report?: unknown): void {
+  expectNoSecret(JSON.stringify(to.server.seen), from.given);
+  const fromSent = new Set(from.sentCredentials());
+  expect(to.sentCredentials().filter((credential) => fromSent.has(credential))).toEqual([]);
+  for (const request of to.server.seen) expect(JSON.stringify(request)).not.toContain(from.tag);
+  if (report !== undefined) {
+    expectNoSecret(report, from.given);
+    for (const text of renderings(report)) expect(text).not.toContain(from.tag);
+  }
+  const journal = readJournal(to);
+  expectNoSecret(journal, from.given);
+  expect(journal).not.toContain(from.tag);
+}
+
+const readJournal = (t: Tenant) => {
+  try {
+    return readFileSync(t.journal, "utf8");
+  } catch {
+    return "";
+  }
+};
+
+/** Every record of the tenant imported, once, into its own simulator. */
+function expectAllImported(t: Tenant, report: ImportReport): void {
+  expectEveryRecordOnce(report, RECORDS);
+  expect(report.fatal).toBeUndefined();
+  expect(report.imported).toBe(RECORDS);
+  expect(keysOf(report).every((key) => key.includes(t.tag))).toBe(true);
+  expect(t.simulator.stats().users).toBe(RECORDS);
+  expect(t.simulator.stats().duplicates).toBe(0);
+}
+
+const isWrite = (request: Seen) =>
+  request.method === "POST" && !request.url.endsWith("/oauth2/token");
+
+describe.each(["fullstory", "slashid", "propeller", "userpilot"])("%s", (name) => {
+  it("two tenants imported at once each get a true report; neither's credentials reach the other", async () => {
+    const a = await tenant(name, "alpha-");
+    const b = await tenant(name, "bravo-");
+
+    const [ra, rb] = await Promise.all([importFor(a), importFor(b)]);
+
+    expectAllImported(a, ra);
+    expectAllImported(b, rb);
+    expect(path.dirname(a.journal)).toBe(path.dirname(b.journal));
+    expectKeptApart(a, b, rb);
+    expectKeptApart(b, a, ra);
+  });
+
+  it("a hostile server of one tenant (redirects to the other's origin, answers its own ids) reaches nothing of the other", async () => {
+    const a = await tenant(name, "alpha-");
+    // B's server sends every write of B's to A's origin, and answers B's other calls with the id A's last call
+    // named (A's job ids), as a job, a job list and a token.
+    let lastOfA = "{}";
+    const b = await tenant(name, "bravo-", (request, nth) =>
+      isWrite(request)
+        ? redirect(nth % 2 === 0 ? 307 : 308, `${a.server.url}/capture?to=${request.url}`)
+        : json(200, lastOfA),
+    );
+    const seenOfA = a.server.seen;
+    const recordAnswers = setInterval(() => {
+      const last = seenOfA.at(-1);
+      const id = last?.url.split(/[/?]/).at(-1);
+      if (id !== undefined && id !== "")
+        lastOfA = JSON.stringify({
+          job: { id },
+          job_id: id,
+          jobs: [{ job_id: id }],
+          access_token: id,
+        });
+    }, 1);
+
+    const [ra, rb] = await Promise.all([importFor(a), importFor(b)]).finally(() =>
+      clearInterval(recordAnswers),
+    );
+
+    expectAllImported(a, ra);
+    expect(a.server.seen.some((request) => request.url.startsWith("/capture"))).toBe(false);
+    expectEveryRecordOnce(rb, RECORDS);
+    expect(rb.imported).toBe(0);
+    expect(b.simulator.stats().users).toBe(0);
+    expectKeptApart(a, b, rb);
+    expectKeptApart(b, a, ra);
+  });
+
+  it("one tenant's 401 on every call (a revoked key, a refused token) does not stop the other's import", async () => {
+    const a = await tenant(name, "alpha-", () =>
+      json(401, { message: "Unauthorized", error: "invalid_client" }),
+    );
+    const b = await tenant(name, "bravo-");
+
+    const [ra, rb] = await Promise.all([importFor(a), importFor(b)]);
+
+    expectEveryRecordOnce(ra, RECORDS);
+    expect(ra.imported).toBe(0);
+    expect(ra.fatal).toBeDefined();
+    expectAllImported(b, rb);
+    expectKeptApart(a, b, rb);
+    expectKeptApart(b, a, ra);
+  });
+
+  it("one tenant's abort does not stop the other's import", async () => {
+    const controller = new AbortController();
+    const a = await tenant(name, "alpha-", (request) => {
+      if (isWrite(request)) controller.abort();
+      return undefined;
+    });
+    const b = await tenant(name, "bravo-");
+
+    const [ra, rb] = await Promise.all([
+      importFor(a, { import: { signal: controller.signal } }),
+      importFor(b),
+    ]);
+
+    // An aborted report holds the records read so far.
+    expect(ra.aborted).toBe(true);
+    expectEveryRecordOnce(ra);
+    expectAllImported(b, rb);
+    expectKeptApart(a, b, rb);
+  });
+
+  describe("a journal of one tenant's import, run again", () => {
+    it.each([
+      ["with the other tenant's client (its account, its server)", { as: "b", at: "b" }],
+      ["with the other tenant's account on the first tenant's server", { as: "b", at: "a" }],
+      ["with the first tenant's account on another server", { as: "a", at: "b" }],
+    ] as const)(
+      "%s is refused before anything is sent, naming no credential",
+      async (_, { as, at }) => {
+        const a = await tenant(name, "alpha-");
+        const b = await tenant(name, "bravo-");
+        expectAllImported(a, await importFor(a));
+        const journal = readJournal(a);
+        const sentToA = a.server.seen.length;
+        const tenants = { a, b };
+
+        const rerun = importFor(a, { as: tenants[as], baseUrl: tenants[at].server.url });
+
+        const error: unknown = await rerun.catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(JournalError);
+        expect(String(error)).toMatch(/its outcomes say nothing about this destination/);
+        expect(a.server.seen.length).toBe(sentToA);
+        expect(b.server.seen).toEqual([]);
+        expect(readJournal(a)).toBe(journal);
+        expectNoSecret(error, [...a.vendor.secrets, ...b.vendor.secrets]);
+      },
+    );
+  });
+});
