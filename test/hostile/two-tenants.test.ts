@@ -228,6 +228,25 @@ describe.each(["fullstory", "slashid", "propeller", "userpilot"])("%s", (name) =
     expectKeptApart(a, b, rb);
   });
 
+  it("two tenants given one journal path at once: one is refused before sending, the other's import is whole", async () => {
+    const a = await tenant(name, "alpha-");
+    const b = await tenant(name, "bravo-");
+    const shared = { import: { journal: a.journal } };
+
+    const [ra, rb] = await Promise.allSettled([importFor(a, shared), importFor(b, shared)]);
+
+    const refused = [ra, rb].flatMap((r, i) => (r.status === "rejected" ? [{ i, r }] : []));
+    expect(refused).toHaveLength(1);
+    const [{ i, r }] = refused as [{ i: number; r: PromiseRejectedResult }];
+    expect(r.reason).toBeInstanceOf(JournalError);
+    const [loser, winner] = i === 0 ? [a, b] : [b, a];
+    const done = (i === 0 ? rb : ra) as PromiseFulfilledResult<ImportReport>;
+    expect(loser.server.seen.filter(isWrite)).toEqual([]);
+    expectAllImported(winner, done.value);
+    expectNoSecret(r.reason, [...a.given, ...b.given]);
+    expect(readJournal(a)).not.toContain(loser.tag);
+  });
+
   describe("a journal of one tenant's import, run again", () => {
     it.each([
       ["with the other tenant's client (its account, its server)", { as: "b", at: "b" }],
