@@ -116,6 +116,103 @@ describe("a call whose own baseUrl names another origin", () => {
   });
 });
 
+// Tenants behind one gateway, each under a path of its own (`https://gw/tenant-a`, `https://gw/tenant-b`): a
+// journal tells them apart by base URL, path and all, and so must a call. A client's credentials do not go
+// past its base URL's path, whether a call names another base URL on the origin, a path whose dot segments
+// climb out of it, or a caller's middleware points there; a base URL below the client's is still its own.
+describe("a call that leaves the client's base URL's path on its origin", () => {
+  const GATEWAY = "https://gateway.example";
+  const client = (sent: string[]) =>
+    createPropellerClient({
+      clientId: f.string.uuid(),
+      clientSecret: f.string.alphanumeric(32),
+      baseUrl: `${GATEWAY}/tenant-a/`,
+      sleep: async () => {},
+      maxRetries: 0,
+      fetch: (request) => {
+        sent.push(`${request.method} ${new URL(request.url).pathname}`);
+        return Promise.resolve(
+          request.url.endsWith("/oauth2/token")
+            ? Response.json({
+                access_token: "t".repeat(24),
+                expires_in: 1800,
+                token_type: "Bearer",
+              })
+            : Response.json({ data: [], messages: [], total: 0 }),
+        );
+      },
+    });
+  const climbing = {
+    onRequest: ({ request }: { request: Request }) =>
+      new Request(request.url.replace("/tenant-a/", "/tenant-b/"), request),
+  };
+
+  it.each<[string, (c: ReturnType<typeof client>) => Promise<unknown>]>([
+    [
+      "a call's baseUrl of another tenant",
+      (c) => c.raw.POST("/v2/users/bulk/sourceId", { baseUrl: `${GATEWAY}/tenant-b`, body: users }),
+    ],
+    [
+      "a call's baseUrl of the origin's root",
+      (c) => c.raw.POST("/v2/users/bulk/sourceId", { baseUrl: GATEWAY, body: users }),
+    ],
+    [
+      "a base URL that the client's is only a prefix of",
+      (c) =>
+        c.raw.POST("/v2/users/bulk/sourceId", { baseUrl: `${GATEWAY}/tenant-ab`, body: users }),
+    ],
+    [
+      "a path whose dot segments climb out",
+      (c) =>
+        c.raw.POST("/../tenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+          body: users,
+        }),
+    ],
+    [
+      "a path whose escaped dot segments climb out",
+      (c) =>
+        c.raw.POST("/%2e%2e/tenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+          body: users,
+        }),
+    ],
+    [
+      "an operation method given another tenant's baseUrl from JavaScript",
+      (c) =>
+        (c.bulkUsersBySourceId as (init: object) => Promise<unknown>)({
+          baseUrl: `${GATEWAY}/tenant-b`,
+          body: users,
+        }),
+    ],
+    [
+      "a middleware pointing at another tenant's path",
+      (c) => {
+        c.raw.use(climbing);
+        return c.bulkUsersBySourceId({ body: users });
+      },
+    ],
+  ])("%s: refused, no token fetched, nothing sent", async (_, call) => {
+    const sent: string[] = [];
+    await expect(call(client(sent))).rejects.toThrow(
+      /leaves the client's base URL's path.*nothing was sent/,
+    );
+    expect(sent).toEqual([]);
+  });
+
+  it("a call's baseUrl at or below the client's goes out, with the token", async () => {
+    const sent: string[] = [];
+    const c = client(sent);
+    for (const baseUrl of [`${GATEWAY}/tenant-a`, `${GATEWAY}/tenant-a/v2/..`])
+      expect(
+        (await c.raw.POST("/v2/users/bulk/sourceId", { baseUrl, body: users })).response.status,
+      ).toBe(200);
+    expect(sent).toEqual([
+      "POST /tenant-a/oauth2/token",
+      "POST /tenant-a/v2/users/bulk/sourceId",
+      "POST /tenant-a/v2/users/bulk/sourceId",
+    ]);
+  });
+});
+
 describe("a request that a caller's raw.use middleware points at another origin", () => {
   const elsewhere = {
     onRequest: ({ request }: { request: Request }) =>

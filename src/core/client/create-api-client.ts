@@ -18,7 +18,7 @@ import { interpretResponse } from "./interpret-response.js";
 import { answerBehind, keepingAnswers } from "./kept-answers.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
 import { readingOnce, readOnce } from "./one-url-read.js";
-import { originGuard } from "./origin-guard.js";
+import { leavingBaseUrl, originGuard } from "./origin-guard.js";
 import { pathSegmentGuard } from "./path-segment.js";
 import { scrubbedResponse } from "./scrubbed-response.js";
 import { serializeBody } from "./serialize-body.js";
@@ -202,18 +202,19 @@ export function createApiClient<
 }
 
 /**
- * The transport, refusing a request for another origin than the base URL's as it goes out: the origin guard
- * runs before a caller's `raw.use` middleware, which may hand on a new Request for another URL, and the
- * credentials (headers, or the access token the transport adds) would go with it.
+ * The transport, refusing a request that leaves the base URL (another origin, or another path of it) as it
+ * goes out: the origin guard runs before a caller's `raw.use` middleware, which may hand on a new Request for
+ * another URL, and the credentials (headers, or the access token the transport adds) would go with it.
  */
 function sameOrigin(transport: Transport, baseUrl: string): Transport {
-  const origin = new URL(baseUrl).origin;
+  const left = leavingBaseUrl(baseUrl);
   return async (given) => {
     // A Request a caller's middleware handed on may answer each read of its URL differently (see readOnce).
     const request = readOnce(given);
-    if (new URL(request.url).origin !== origin)
+    const where = left(request.url);
+    if (where !== undefined)
       throw new TypeError(
-        `${request.method}: the request's URL names another origin than the client's base URL (a middleware added with raw.use changed it?), where its credentials do not go; nothing was sent`,
+        `${request.method}: the request's URL ${where} (a middleware added with raw.use changed it?), where its credentials do not go; nothing was sent`,
       );
     return transport(request);
   };

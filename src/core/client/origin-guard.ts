@@ -3,20 +3,39 @@ import type { OperationTable } from "./operation-table.js";
 import { targetOf } from "./transport-variant.js";
 
 /**
- * Client-level middleware that refuses, before anything is sent, a request leaving the client's base URL's
- * origin: openapi-fetch takes a `baseUrl` per call, and the client's credentials (its headers, or the access
- * token the transport adds) would go with the request to whatever origin that names.
+ * Client-level middleware that refuses, before anything is sent, a request leaving the client's base URL:
+ * openapi-fetch takes a `baseUrl` per call, and the client's credentials (its headers, or the access token
+ * the transport adds) would go with the request to whatever origin that names, or to another path of the
+ * origin (another tenant's, on a gateway that serves each under a path of its own).
  * @throws TypeError naming the operation, never the URL (a call's baseUrl may hold a credential).
  */
 export function originGuard(baseUrl: string, operations: OperationTable): Middleware {
-  const origin = new URL(baseUrl).origin;
+  const left = leavingBaseUrl(baseUrl);
   return {
     onRequest({ request, schemaPath }) {
-      if (new URL(request.url).origin === origin) return undefined;
+      const where = left(request.url);
+      if (where === undefined) return undefined;
       const { operation } = targetOf(operations, request.method, schemaPath, undefined);
       throw new TypeError(
-        `${operation}: the call's baseUrl names another origin than the client's base URL, where its credentials do not go; create a client with that baseUrl instead; nothing was sent`,
+        `${operation}: the call's baseUrl or path ${where}, where its credentials do not go; create a client with that baseUrl instead; nothing was sent`,
       );
     },
+  };
+}
+
+/**
+ * How a URL leaves `baseUrl`, in words for an error that quotes neither, or undefined when it does not: it
+ * names another origin, or a path outside the base URL's (another base URL on the origin, or dot segments
+ * that climb out of it). A journal tells destinations apart by base URL, path and all: so do the credentials.
+ */
+export function leavingBaseUrl(baseUrl: string): (url: string) => string | undefined {
+  const base = new URL(baseUrl);
+  const path = base.pathname.replace(/\/+$/, "");
+  return (url) => {
+    const target = new URL(url);
+    if (target.origin !== base.origin) return "names another origin than the client's base URL";
+    if (path === "" || target.pathname === path || target.pathname.startsWith(`${path}/`))
+      return undefined;
+    return "leaves the client's base URL's path for another of its origin";
   };
 }
