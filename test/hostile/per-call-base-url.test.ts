@@ -120,98 +120,215 @@ describe("a call whose own baseUrl names another origin", () => {
 // journal tells them apart by base URL, path and all, and so must a call. A client's credentials do not go
 // past its base URL's path, whether a call names another base URL on the origin, a path whose dot segments
 // climb out of it, or a caller's middleware points there; a base URL below the client's is still its own.
-describe("a call that leaves the client's base URL's path on its origin", () => {
-  const GATEWAY = "https://gateway.example";
-  const client = (sent: string[]) =>
-    createPropellerClient({
-      clientId: f.string.uuid(),
-      clientSecret: f.string.alphanumeric(32),
-      baseUrl: `${GATEWAY}/tenant-a/`,
-      sleep: async () => {},
-      maxRetries: 0,
-      fetch: (request) => {
-        sent.push(`${request.method} ${new URL(request.url).pathname}`);
-        return Promise.resolve(
-          request.url.endsWith("/oauth2/token")
-            ? Response.json({
-                access_token: "t".repeat(24),
-                expires_in: 1800,
-                token_type: "Bearer",
-              })
-            : Response.json({ data: [], messages: [], total: 0 }),
-        );
-      },
+//
+// A server may also decode a path before it resolves its dot segments, which URL parsing (and so the check) does
+// not: nginx decodes `%2F`, others take `\` or its `%5C` for `/`, Tomcat drops a segment's `;parameter`, and a
+// chain of servers may decode `%25` once each. `/tenant-a/..%2Ftenant-b/…` is `/tenant-b/…` to them.
+const GATEWAY = "https://gateway.example";
+describe.each([`${GATEWAY}/tenant-a/`, `${GATEWAY}/tenant-a`])(
+  "a call that leaves the client's base URL's path on its origin (client's base URL %s)",
+  (clientBaseUrl) => {
+    const client = (sent: string[]) =>
+      createPropellerClient({
+        clientId: f.string.uuid(),
+        clientSecret: f.string.alphanumeric(32),
+        baseUrl: clientBaseUrl,
+        sleep: async () => {},
+        maxRetries: 0,
+        fetch: (request) => {
+          sent.push(`${request.method} ${new URL(request.url).pathname}`);
+          return Promise.resolve(
+            request.url.endsWith("/oauth2/token")
+              ? Response.json({
+                  access_token: "t".repeat(24),
+                  expires_in: 1800,
+                  token_type: "Bearer",
+                })
+              : Response.json({ data: [], messages: [], total: 0 }),
+          );
+        },
+      });
+    const climbing = {
+      onRequest: ({ request }: { request: Request }) =>
+        new Request(request.url.replace("/tenant-a/", "/tenant-b/"), request),
+    };
+
+    it.each<[string, (c: ReturnType<typeof client>) => Promise<unknown>]>([
+      [
+        "a call's baseUrl of another tenant",
+        (c) =>
+          c.raw.POST("/v2/users/bulk/sourceId", { baseUrl: `${GATEWAY}/tenant-b`, body: users }),
+      ],
+      [
+        "a call's baseUrl of the origin's root",
+        (c) => c.raw.POST("/v2/users/bulk/sourceId", { baseUrl: GATEWAY, body: users }),
+      ],
+      [
+        "a base URL that the client's is only a prefix of",
+        (c) =>
+          c.raw.POST("/v2/users/bulk/sourceId", { baseUrl: `${GATEWAY}/tenant-ab`, body: users }),
+      ],
+      [
+        "a path whose dot segments climb out",
+        (c) =>
+          c.raw.POST("/../tenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+            body: users,
+          }),
+      ],
+      [
+        "a path whose escaped dot segments climb out",
+        (c) =>
+          c.raw.POST("/%2e%2e/tenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+            body: users,
+          }),
+      ],
+      [
+        "escaped dot segments in upper case",
+        (c) =>
+          c.raw.POST("/%2E%2E/tenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+            body: users,
+          }),
+      ],
+      [
+        "a dot and an escaped dot",
+        (c) =>
+          c.raw.POST("/.%2e/tenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+            body: users,
+          }),
+      ],
+      [
+        "backslashes for slashes",
+        (c) =>
+          c.raw.POST("/..\\tenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+            body: users,
+          }),
+      ],
+      [
+        "dots before an escaped slash, which a server may decode first",
+        (c) =>
+          c.raw.POST("/..%2ftenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+            body: users,
+          }),
+      ],
+      [
+        "escaped dots and an escaped slash in upper case",
+        (c) =>
+          c.raw.POST("/%2E%2E%2Ftenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+            body: users,
+          }),
+      ],
+      [
+        "dots before an escaped backslash",
+        (c) =>
+          c.raw.POST("/..%5Ctenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+            body: users,
+          }),
+      ],
+      [
+        "dots under an escaped slash, past a segment below",
+        (c) =>
+          c.raw.POST(
+            "/v2%2f..%2f..%2ftenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId",
+            {
+              body: users,
+            },
+          ),
+      ],
+      [
+        "dots with a path parameter (`;`), as Tomcat drops it",
+        (c) =>
+          c.raw.POST("/..;x=1/tenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+            body: users,
+          }),
+      ],
+      [
+        "dots and a slash escaped twice",
+        (c) =>
+          c.raw.POST(
+            "/%252e%252e%252ftenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId",
+            {
+              body: users,
+            },
+          ),
+      ],
+      [
+        "dots after a doubled escaped slash, which a server may merge",
+        (c) =>
+          c.raw.POST("/%2f..%2f..%2ftenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
+            body: users,
+          }),
+      ],
+      [
+        "a call's baseUrl of the client's path in another case",
+        (c) =>
+          c.raw.POST("/v2/users/bulk/sourceId", { baseUrl: `${GATEWAY}/Tenant-A`, body: users }),
+      ],
+      [
+        "a call's baseUrl climbing out through an escaped slash",
+        (c) =>
+          c.raw.POST("/v2/users/bulk/sourceId", {
+            baseUrl: `${GATEWAY}/tenant-a/..%2Ftenant-b`,
+            body: users,
+          }),
+      ],
+      [
+        "an operation method given another tenant's baseUrl from JavaScript",
+        (c) =>
+          (c.bulkUsersBySourceId as (init: object) => Promise<unknown>)({
+            baseUrl: `${GATEWAY}/tenant-b`,
+            body: users,
+          }),
+      ],
+      [
+        "a middleware pointing at another tenant's path",
+        (c) => {
+          c.raw.use(climbing);
+          return c.bulkUsersBySourceId({ body: users });
+        },
+      ],
+    ])("%s: refused, no token fetched, nothing sent", async (_, call) => {
+      const sent: string[] = [];
+      await expect(call(client(sent))).rejects.toThrow(
+        /leaves the client's base URL's path.*nothing was sent/,
+      );
+      expect(sent).toEqual([]);
     });
-  const climbing = {
-    onRequest: ({ request }: { request: Request }) =>
-      new Request(request.url.replace("/tenant-a/", "/tenant-b/"), request),
-  };
 
-  it.each<[string, (c: ReturnType<typeof client>) => Promise<unknown>]>([
-    [
-      "a call's baseUrl of another tenant",
-      (c) => c.raw.POST("/v2/users/bulk/sourceId", { baseUrl: `${GATEWAY}/tenant-b`, body: users }),
-    ],
-    [
-      "a call's baseUrl of the origin's root",
-      (c) => c.raw.POST("/v2/users/bulk/sourceId", { baseUrl: GATEWAY, body: users }),
-    ],
-    [
-      "a base URL that the client's is only a prefix of",
-      (c) =>
-        c.raw.POST("/v2/users/bulk/sourceId", { baseUrl: `${GATEWAY}/tenant-ab`, body: users }),
-    ],
-    [
-      "a path whose dot segments climb out",
-      (c) =>
-        c.raw.POST("/../tenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
-          body: users,
-        }),
-    ],
-    [
-      "a path whose escaped dot segments climb out",
-      (c) =>
-        c.raw.POST("/%2e%2e/tenant-b/v2/users/bulk/sourceId" as "/v2/users/bulk/sourceId", {
-          body: users,
-        }),
-    ],
-    [
-      "an operation method given another tenant's baseUrl from JavaScript",
-      (c) =>
-        (c.bulkUsersBySourceId as (init: object) => Promise<unknown>)({
-          baseUrl: `${GATEWAY}/tenant-b`,
-          body: users,
-        }),
-    ],
-    [
-      "a middleware pointing at another tenant's path",
-      (c) => {
-        c.raw.use(climbing);
-        return c.bulkUsersBySourceId({ body: users });
-      },
-    ],
-  ])("%s: refused, no token fetched, nothing sent", async (_, call) => {
-    const sent: string[] = [];
-    await expect(call(client(sent))).rejects.toThrow(
-      /leaves the client's base URL's path.*nothing was sent/,
-    );
-    expect(sent).toEqual([]);
-  });
+    it("a call's baseUrl at or below the client's goes out, with the token", async () => {
+      const sent: string[] = [];
+      const c = client(sent);
+      for (const baseUrl of [`${GATEWAY}/tenant-a`, `${GATEWAY}/tenant-a/v2/..`])
+        expect(
+          (await c.raw.POST("/v2/users/bulk/sourceId", { baseUrl, body: users })).response.status,
+        ).toBe(200);
+      expect(sent).toEqual([
+        "POST /tenant-a/oauth2/token",
+        "POST /tenant-a/v2/users/bulk/sourceId",
+        "POST /tenant-a/v2/users/bulk/sourceId",
+      ]);
+    });
 
-  it("a call's baseUrl at or below the client's goes out, with the token", async () => {
-    const sent: string[] = [];
-    const c = client(sent);
-    for (const baseUrl of [`${GATEWAY}/tenant-a`, `${GATEWAY}/tenant-a/v2/..`])
-      expect(
-        (await c.raw.POST("/v2/users/bulk/sourceId", { baseUrl, body: users })).response.status,
-      ).toBe(200);
-    expect(sent).toEqual([
-      "POST /tenant-a/oauth2/token",
-      "POST /tenant-a/v2/users/bulk/sourceId",
-      "POST /tenant-a/v2/users/bulk/sourceId",
-    ]);
-  });
-});
+    it("a call's baseUrl with a trailing slash, or an escaped slash that stays below, goes out", async () => {
+      const sent: string[] = [];
+      const c = client(sent);
+      for (const [baseUrl, path] of [
+        [`${GATEWAY}/tenant-a/`, "/v2/users/bulk/sourceId"],
+        [`${GATEWAY}/tenant-a/x`, "/v2/users/bulk/sourceId"],
+        [`${GATEWAY}/tenant-a`, "/v2/users/a%2Fb%2F..%2F..%2Fbulk/sourceId"],
+      ] as const)
+        expect(
+          (await c.raw.POST(path as "/v2/users/bulk/sourceId", { baseUrl, body: users })).response
+            .status,
+        ).toBe(200);
+      expect(sent).toEqual([
+        "POST /tenant-a/oauth2/token",
+        "POST /tenant-a/v2/users/bulk/sourceId",
+        "POST /tenant-a/x/v2/users/bulk/sourceId",
+        "POST /tenant-a/v2/users/a%2Fb%2F..%2F..%2Fbulk/sourceId",
+      ]);
+    });
+  },
+);
 
 describe("a request that a caller's raw.use middleware points at another origin", () => {
   const elsewhere = {

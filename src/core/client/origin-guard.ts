@@ -26,7 +26,8 @@ export function originGuard(baseUrl: string, operations: OperationTable): Middle
 /**
  * How a URL leaves `baseUrl`, in words for an error that quotes neither, or undefined when it does not: it
  * names another origin, or a path outside the base URL's (another base URL on the origin, or dot segments
- * that climb out of it). A journal tells destinations apart by base URL, path and all: so do the credentials.
+ * that climb out of it, as URL parsing resolves them or as a server that decodes the path first may). A
+ * journal tells destinations apart by base URL, path and all: so do the credentials.
  */
 export function leavingBaseUrl(baseUrl: string): (url: string) => string | undefined {
   const base = new URL(baseUrl);
@@ -34,8 +35,37 @@ export function leavingBaseUrl(baseUrl: string): (url: string) => string | undef
   return (url) => {
     const target = new URL(url);
     if (target.origin !== base.origin) return "names another origin than the client's base URL";
-    if (path === "" || target.pathname === path || target.pathname.startsWith(`${path}/`))
-      return undefined;
+    if (path === "") return undefined;
+    const below =
+      target.pathname === path || target.pathname.startsWith(`${path}/`)
+        ? target.pathname.slice(path.length)
+        : undefined;
+    if (below !== undefined && !climbsOut(below)) return undefined;
     return "leaves the client's base URL's path for another of its origin";
   };
+}
+
+/**
+ * Whether `below`, the rest of a path past the base URL's, climbs above it as a server may read it. URL
+ * parsing has resolved its dot segments, but a server may decode the path before it resolves them: nginx
+ * decodes `%2F` (and merges `//`), others take `\` or `%5C` for `/`, Tomcat drops a segment's `;parameter`,
+ * and servers in a chain may each decode `%25` once; `..%2Ftenant-b` is `../tenant-b` to them. The strictest
+ * reading of them all is taken: a path a client means to send stays below its base URL in every one.
+ */
+function climbsOut(below: string): boolean {
+  let decoded = below;
+  for (let before = ""; before !== decoded;) {
+    before = decoded;
+    decoded = decoded.replace(/%(25|2e|2f|5c)/gi, (_, hex: string) =>
+      String.fromCharCode(parseInt(hex, 16)),
+    );
+  }
+  let depth = 0;
+  for (const part of decoded.split(/[/\\]/)) {
+    const segment = part.replace(/;.*$/s, "");
+    if (segment === "..") depth -= 1;
+    else if (segment !== "" && segment !== ".") depth += 1;
+    if (depth < 0) return true;
+  }
+  return false;
 }
