@@ -10,7 +10,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { JournalError } from "../../src/core/engine/journal-error.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
-import { IMPORTERS } from "../support/importers.js";
 import { expectEveryRecordOnce } from "../support/report.js";
 import { expectNoSecret, renderings } from "./leaks.js";
 import {
@@ -22,7 +21,7 @@ import {
   type Hostile,
   type Seen,
 } from "./proxy-server.js";
-import { proxiedVendors, type ProxiedVendor } from "./vendors-behind-proxy.js";
+import { importInto, proxiedVendors, type ProxiedVendor } from "./vendors-behind-proxy.js";
 
 const servers = useHostileServers();
 const folder = mkdtempSync(path.join(tmpdir(), "two-tenants-"));
@@ -90,17 +89,15 @@ function tokenRequest([clientId = "", clientSecret = ""]: readonly string[]): Re
   };
 }
 
-/** The tenant's `importUsers` into its server, with its journal. */
+/** The tenant's `importUsers` into its server (or `baseUrl`), with its journal, as itself (or `as`). */
 function importFor(
   t: Tenant,
   options: { client?: object; import?: object; baseUrl?: string; as?: Tenant } = {},
 ): Promise<ImportReport> {
-  const account = options.as ?? t;
-  return IMPORTERS[t.vendor.name](
-    account.vendor.client(options.baseUrl ?? t.server.url, options.client),
-    t.records,
-    { ...t.vendor.importOptions, chunkRecords: CHUNK, journal: t.journal, ...options.import },
-  );
+  return importInto((options.as ?? t).vendor, options.baseUrl ?? t.server.url, t.records, {
+    ...(options.client !== undefined && { client: options.client }),
+    import: { chunkRecords: CHUNK, journal: t.journal, ...options.import },
+  });
 }
 
 /** The record keys a report names (each record's key starts with its tenant's tag). */
@@ -160,28 +157,17 @@ describe.each(["fullstory", "slashid", "propeller", "userpilot"])("%s", (name) =
     const a = await tenant(name, "alpha-");
     // B's server sends every write of B's to A's origin, and answers B's other calls with the id A's last call
     // named (A's job ids), as a job, a job list and a token.
-    let lastOfA = "{}";
-    const b = await tenant(name, "bravo-", (request, nth) =>
-      isWrite(request)
-        ? redirect(nth % 2 === 0 ? 307 : 308, `${a.server.url}/capture?to=${request.url}`)
-        : json(200, lastOfA),
-    );
-    const seenOfA = a.server.seen;
-    const recordAnswers = setInterval(() => {
-      const last = seenOfA.at(-1);
-      const id = last?.url.split(/[/?]/).at(-1);
-      if (id !== undefined && id !== "")
-        lastOfA = JSON.stringify({
-          job: { id },
-          job_id: id,
-          jobs: [{ job_id: id }],
-          access_token: id,
-        });
-    }, 1);
+    const b = await tenant(name, "bravo-", (request, nth) => {
+      if (isWrite(request))
+        return redirect(nth % 2 === 0 ? 307 : 308, `${a.server.url}/capture?to=${request.url}`);
+      const id = a.server.seen.at(-1)?.url.split(/[/?]/).at(-1) ?? "";
+      return json(
+        200,
+        id === "" ? {} : { job: { id }, job_id: id, jobs: [{ job_id: id }], access_token: id },
+      );
+    });
 
-    const [ra, rb] = await Promise.all([importFor(a), importFor(b)]).finally(() =>
-      clearInterval(recordAnswers),
-    );
+    const [ra, rb] = await Promise.all([importFor(a), importFor(b)]);
 
     expectAllImported(a, ra);
     expect(a.server.seen.some((request) => request.url.startsWith("/capture"))).toBe(false);
