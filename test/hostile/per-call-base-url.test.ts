@@ -121,9 +121,9 @@ describe("a call whose own baseUrl names another origin", () => {
 // past its base URL's path, whether a call names another base URL on the origin, a path whose dot segments
 // climb out of it, or a caller's middleware points there; a base URL below the client's is still its own.
 //
-// A server may also decode a path before it resolves its dot segments, which URL parsing (and so the check) does
-// not: nginx decodes `%2F`, others take `\` or its `%5C` for `/`, Tomcat drops a segment's `;parameter`, and a
-// chain of servers may decode `%25` once each. `/tenant-a/..%2Ftenant-b/…` is `/tenant-b/…` to them.
+// A server may also decode a path before it resolves its dot segments, which URL parsing does not: nginx
+// decodes `%2F`, others take `\` or its `%5C` for `/`, Tomcat drops a segment's `;parameter`, and a chain of
+// servers may decode `%25` once each. `/tenant-a/..%2Ftenant-b/…` is `/tenant-b/…` to them.
 const GATEWAY = "https://gateway.example";
 describe.each([`${GATEWAY}/tenant-a/`, `${GATEWAY}/tenant-a`])(
   "a call that leaves the client's base URL's path on its origin (client's base URL %s)",

@@ -155,8 +155,8 @@ describe.each(["fullstory", "slashid", "propeller", "userpilot"])("%s", (name) =
 
   it("a hostile server of one tenant (redirects to the other's origin, answers its own ids) reaches nothing of the other", async () => {
     const a = await tenant(name, "alpha-");
-    // B's server sends every write of B's to A's origin, and answers B's other calls with the id A's last call
-    // named (A's job ids), as a job, a job list and a token.
+    // B's server sends every write of B's to A's origin, and answers B's other calls with the id A's last
+    // call named (A's job ids), as a job, a job list and a token.
     const b = await tenant(name, "bravo-", (request, nth) => {
       if (isWrite(request))
         return redirect(nth % 2 === 0 ? 307 : 308, `${a.server.url}/capture?to=${request.url}`);

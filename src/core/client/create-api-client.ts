@@ -107,9 +107,10 @@ export type ApiClient<
    *   `aborted`, `auth`, `redirect`, `too_large`), scrubbed, naming the operation (`raw` for a path the spec
    *   lacks). Anything else a call throws (a 2xx body that is not JSON: a `SyntaxError`) is scrubbed too.
    *
-   * A call whose own `baseUrl` names another origin than the client's is refused with a `TypeError`, before
-   * anything (a credential) is sent there; so is a request a middleware added with `raw.use` points there,
-   * and a call that brings its own `fetch`, which would send past the transport.
+   * A call whose own `baseUrl` names another origin than the client's, or that leaves its base URL's path
+   * (another `baseUrl` on the origin, dot segments, escaped ones a server may decode), is refused with a
+   * `TypeError`, before anything (a credential) is sent there; so is a request a middleware added with
+   * `raw.use` points there, and a call that brings its own `fetch`, which would send past the transport.
    *
    * Unlike the operation methods, `raw` does not check answers against the spec: `data` is what the vendor
    * sent. Middleware added with `raw.use` runs on the operation methods' requests as well, after the
