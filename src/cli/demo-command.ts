@@ -46,7 +46,7 @@ const FAST: JobTuning = {
 const ENGINE = { replayDelayMs: 10 };
 
 /**
- * `bulk-user-import demo`: makes users with faker, serves the four simulators on loopback (with faults),
+ * `bulk-user-import demo`: makes users with faker, serves each vendor's simulator on loopback (with faults),
  * imports into each and prints the reports. Exit 0 when every import ran to its end.
  */
 export async function demoCommand(
@@ -106,7 +106,7 @@ export async function demoCommand(
       // Interrupted (Ctrl-C), the vendor may hold users the report could not confirm: no claim is made.
       if (signal?.aborted === true) return;
       reports.push(report);
-      // The demo's report file holds all four imports, written once they are done.
+      // The demo's report file holds every vendor's import, written once they are done.
       stdout.write(formatSummary(report, 5, shownReport));
       const stats = simulator.stats();
       const injected = Object.entries(stats.faults)
@@ -154,7 +154,7 @@ export async function demoCommand(
   );
   // The name is the command line's, shown as an import shows it: an escape in it must not drive the terminal.
   if (shownReport !== undefined)
-    stdout.write(`the four reports are in ${forTerminal(shownReport)}\n`);
+    stdout.write(`the ${reports.length} reports are in ${forTerminal(shownReport)}\n`);
   if (!honest) stdout.write("the report and what the vendors hold disagree: that is a bug\n");
   return honest &&
     reports.every((r) => r.fatal === undefined && r.total === r.imported + r.failed + r.rejected)

@@ -16,7 +16,7 @@ export const USAGE_HINT = "(bulk-user-import --help lists every command and opti
 export const USAGE = `Usage:
   bulk-user-import import <vendor> <file> [options]   import users from .ndjson/.jsonl, .json or .csv
   bulk-user-import simulate <vendor> [--port N]        serve a vendor simulator on 127.0.0.1
-  bulk-user-import demo [--users N] [--report FILE]     import faker users into all four simulators
+  bulk-user-import demo [--users N] [--report FILE]     import faker users into every simulator
   bulk-user-import --version                           print the version
   bulk-user-import --help                              print this help (also -h)
 
