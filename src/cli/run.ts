@@ -28,7 +28,8 @@ Import options:
   --org-id <id>            SlashID (or SLASHID_ORG_ID)
   --client-id <id>         Propeller (or PROPELLER_CLIENT_ID)
   --client-secret <secret> Propeller (or PROPELLER_CLIENT_SECRET)
-  --environment <name>     SlashID production|sandbox, Userpilot analytex|analytex-eu
+  --environment <name>     SlashID production|sandbox, Userpilot analytex|analytex-eu (or SLASHID_ENVIRONMENT,
+                           USERPILOT_ENVIRONMENT)
   --dry-run                validate only; nothing is sent
   --report <file>          write the import report as it runs (NDJSON, CSV for a .csv name; see Reports)
   --journal <file>         record progress; re-run with the same journal to resume

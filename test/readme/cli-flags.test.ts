@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { OPTIONS, USAGE } from "../../src/cli/run.js";
+import { VENDORS } from "../../src/vendors.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const readme = readFileSync(path.join(root, "README.md"), "utf8");
@@ -42,5 +43,26 @@ describe("the CLI's flags in README.md and --help", () => {
 
   it.each(cliFlags)("--%s is named in README.md", (flag) => {
     expect(readmeFlags).toContain(flag);
+  });
+});
+
+// Each vendor's settings come from its module in src/vendors.ts, each a flag or an environment variable: a
+// vendor added there that shares a flag (`--api-key`) still brings a variable of its own, which --help (on
+// the flag's line, with the vendors it serves) and README's "Command line" must name.
+describe("each vendor setting's environment variable in --help and README.md", () => {
+  const commandLine = readme.slice(readme.indexOf("\n## Command line\n"));
+  const settings = VENDORS.flatMap((vendor) =>
+    vendor.settings.map(({ flag, env }) => [vendor.name, env, flag] as const),
+  );
+
+  it.each(settings)("%s: --help names %s on the line of --%s", (_, env, flag) => {
+    // A flag's entry runs on over the lines indented under it.
+    const entry = USAGE.split(/\n(?= {2}--)/).find((text) => text.startsWith(`  --${flag} `));
+    expect(entry, `--help has no line for --${flag}`).toBeDefined();
+    expect(entry).toContain(env);
+  });
+
+  it.each(settings)("%s: README's Command line names %s", (_, env) => {
+    expect(commandLine.includes(`\`${env}\``), `${env} in README's "Command line"`).toBe(true);
   });
 });
