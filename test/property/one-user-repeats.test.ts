@@ -3,7 +3,7 @@
 // values, the last imported record of a repeated key held by the vendor, no duplicate job): the vendor must get
 // a user's records in input order whatever is lost, retried, replayed or resumed.
 import { describe, expect, it } from "vitest";
-import type { VendorName } from "../../src/vendors.js";
+import { VENDOR_NAMES, type VendorName } from "../../src/vendors.js";
 import { useScenarioRunner, type Action, type Scenario } from "../support/report-truth.js";
 
 const runScenario = useScenarioRunner();
@@ -56,56 +56,53 @@ async function check(vendor: VendorName, scenario: Scenario) {
 const lost = (n: number, action: Action = "lost_answer"): Action[] =>
   Array.from({ length: n }, (_, i) => (i % 2 === 0 ? action : "none"));
 
-describe.each(["fullstory", "slashid", "propeller", "userpilot"] as const)(
-  "%s: 50 records of one user, chunks of 1",
-  (vendor) => {
-    it("all are imported, and the vendor holds the last one's values", async () => {
-      const report = await check(vendor, oneUser(vendor));
-      if (vendor !== "slashid") expect(report.imported).toBe(SIZE);
-    }, 60_000);
+describe.each(VENDOR_NAMES)("%s: 50 records of one user, chunks of 1", (vendor) => {
+  it("all are imported, and the vendor holds the last one's values", async () => {
+    const report = await check(vendor, oneUser(vendor));
+    if (vendor !== "slashid") expect(report.imported).toBe(SIZE);
+  }, 60_000);
 
-    it("with the answers of every other write lost", async () => {
-      await check(vendor, oneUser(vendor, { plan: { [WRITE[vendor]]: lost(20) } }));
-    }, 60_000);
+  it("with the answers of every other write lost", async () => {
+    await check(vendor, oneUser(vendor, { plan: { [WRITE[vendor]]: lost(20) } }));
+  }, 60_000);
 
-    it("with connections dropped and 5xx answers near the end (retried after later records went)", async () => {
-      const plan = Array.from({ length: 60 }, (_, i): Action =>
-        i + 1 === 47 ? "drop" : i + 1 === 48 ? "5xx" : "none",
-      );
-      await check(vendor, oneUser(vendor, { plan: { [WRITE[vendor]]: plan } }));
-    }, 60_000);
-
-    it("with gateway pages and cut answers, one attempt a chunk", async () => {
-      await check(
-        vendor,
-        oneUser(vendor, {
-          chunkAttempts: 1,
-          plan: { [WRITE[vendor]]: ["gw504", "cut", "none", "html200", "gw502", "drop"] },
-        }),
-      );
-    }, 60_000);
-
-    it("with a 401 mid-import", async () => {
-      // Propeller takes a 401 for an expired token and fetches another; the others stop the import.
-      await check(
-        vendor,
-        oneUser(vendor, { plan: { [WRITE[vendor]]: ["none", "none", "none", "auth401"] } }),
-      );
-    }, 60_000);
-
-    it.each([2, 5, 9])(
-      "aborted at call %i, then resumed from the journal",
-      async (abortAt) => {
-        await check(vendor, oneUser(vendor, { abortAt, plan: { [WRITE[vendor]]: lost(6) } }));
-      },
-      60_000,
+  it("with connections dropped and 5xx answers near the end (retried after later records went)", async () => {
+    const plan = Array.from({ length: 60 }, (_, i): Action =>
+      i + 1 === 47 ? "drop" : i + 1 === 48 ? "5xx" : "none",
     );
+    await check(vendor, oneUser(vendor, { plan: { [WRITE[vendor]]: plan } }));
+  }, 60_000);
 
-    it("the same user refused by the vendor in the middle", async () => {
-      await check(vendor, oneUser(vendor, { refused: [20] }));
-    }, 60_000);
-  },
-);
+  it("with gateway pages and cut answers, one attempt a chunk", async () => {
+    await check(
+      vendor,
+      oneUser(vendor, {
+        chunkAttempts: 1,
+        plan: { [WRITE[vendor]]: ["gw504", "cut", "none", "html200", "gw502", "drop"] },
+      }),
+    );
+  }, 60_000);
+
+  it("with a 401 mid-import", async () => {
+    // Propeller takes a 401 for an expired token and fetches another; the others stop the import.
+    await check(
+      vendor,
+      oneUser(vendor, { plan: { [WRITE[vendor]]: ["none", "none", "none", "auth401"] } }),
+    );
+  }, 60_000);
+
+  it.each([2, 5, 9])(
+    "aborted at call %i, then resumed from the journal",
+    async (abortAt) => {
+      await check(vendor, oneUser(vendor, { abortAt, plan: { [WRITE[vendor]]: lost(6) } }));
+    },
+    60_000,
+  );
+
+  it("the same user refused by the vendor in the middle", async () => {
+    await check(vendor, oneUser(vendor, { refused: [20] }));
+  }, 60_000);
+});
 
 describe("with the vendors' limits (the property's TRUTH_HARD variants)", () => {
   const hard = async (vendor: VendorName, scenario: Scenario) => {

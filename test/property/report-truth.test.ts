@@ -5,7 +5,7 @@
 // duplicated (`stats().duplicates === 0`); without any fault every valid, unrefused record is imported. The
 // faults: 429, 5xx, dropped connections, answers lost after the vendor acted (dropped, a gateway page, an HTML
 // 200, a body cut off, and with TRUTH_LATE=1 an answer after the client's timeout), a proxy answering in the
-// vendor's place, and a 401 (a key revoked mid-import). One property per vendor, seeded.
+// vendor's place, and a 401 (a key revoked mid-import). One property per vendor of src/vendors.ts, seeded.
 //
 // Knobs (environment), for exploring beyond the seeded runs: TRUTH_RUNS (default 100), TRUTH_SEED,
 // TRUTH_VENDOR (one vendor only), TRUTH_FAULTS (most faulted calls per operation, default 3), TRUTH_AUTH=0
@@ -15,6 +15,7 @@
 // (ms one run may take before it counts as hung), and the runner's own (test/support/report-truth.ts).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { VENDOR_NAMES } from "../../src/vendors.js";
 import { scenarioOf, useScenarioRunner } from "../support/report-truth.js";
 
 const runScenario = useScenarioRunner();
@@ -24,7 +25,7 @@ const SEED = Number(process.env.TRUTH_SEED ?? 20261130);
 const ONLY = process.env.TRUTH_VENDOR;
 
 describe("the report is the truth under any bounded sequence of faults", () => {
-  for (const vendor of ["fullstory", "slashid", "propeller", "userpilot"] as const) {
+  for (const vendor of VENDOR_NAMES) {
     it.skipIf(ONLY !== undefined && ONLY !== vendor)(
       vendor,
       async () => {
