@@ -6,7 +6,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 
-/** Options `create<Vendor>Client` accepts without a network call. */
+/**
+ * Options `create<Vendor>Client` accepts without a network call, by vendor entry (CONTRIBUTING.md, step 7;
+ * test/readme/contributing-checklist.test.ts holds every entry to one).
+ */
 const CLIENT_OPTIONS = {
   fullstory: { apiKey: "k" },
   slashid: { apiKey: "k", orgId: "o" },
@@ -25,6 +28,10 @@ export async function declarationProbe(vendor, entryFile) {
   const names = Object.keys(mod);
   const create = names.find((name) => /^create\w+Client$/.test(name));
   const adapter = names.find((name) => /^create\w+Adapter$/.test(name));
+  if (!Object.hasOwn(CLIENT_OPTIONS, vendor))
+    throw new Error(
+      `scripts/declaration-probes.mjs: CLIENT_OPTIONS has no options for ${vendor}: add the options ${create} takes without a network call`,
+    );
   const options = JSON.stringify(CLIENT_OPTIONS[vendor]);
   const client = mod[create](JSON.parse(options));
   const lines = [

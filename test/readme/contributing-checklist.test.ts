@@ -36,7 +36,8 @@ describe("CONTRIBUTING.md's checklist for adding a vendor", () => {
 });
 
 // Steps 1 and 7 are edits by hand that no compiler asks for: a spec left out of `lint:specs` is never linted,
-// and an entry point left out of check-package's list is never checked to import without the optional peers.
+// an entry point left out of check-package's list is never checked to import without the optional peers, and
+// a vendor entry without client options in declaration-probes stops `npm run check` a minute in.
 describe("CONTRIBUTING.md's steps that no compiler checks", () => {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
     scripts: Record<string, string>;
@@ -58,4 +59,16 @@ describe("CONTRIBUTING.md's steps that no compiler checks", () => {
   it.each(entryPoints)("scripts/check-package.mjs loads the entry point %s", (entry) => {
     expect(checkPackage).toContain(`"${entry}"`);
   });
+
+  // check-package probes each vendor entry's declarations with a client made from these options.
+  const probes = readFileSync(path.join(root, "scripts/declaration-probes.mjs"), "utf8");
+  const clientOptions = /^const CLIENT_OPTIONS = \{\n([^]*?)^\};/m.exec(probes)?.[1] ?? "";
+  const vendorEntries = entryPoints.filter((entry) => !entry.startsWith("/testing"));
+
+  it.each(vendorEntries)(
+    "scripts/declaration-probes.mjs has client options for the entry point %s",
+    (entry) => {
+      expect(clientOptions).toMatch(new RegExp(`^  ${entry.slice(1)}: \\{`, "m"));
+    },
+  );
 });
