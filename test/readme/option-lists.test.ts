@@ -103,7 +103,7 @@ const vendors = Object.values(VENDOR_OPTIONS);
 function between(start: string, end: string): string {
   const from = readme.indexOf(start);
   const to = readme.indexOf(end, from + start.length);
-  if (from < 0 || to < 0) throw new Error(`README no longer says "${start}" … "${end}"`);
+  if (from < 0 || to < 0) throw new Error(`README does not say "${start}" … "${end}"`);
   return readme.slice(from + start.length, to);
 }
 /** The identifiers in backticks, leaving out what parentheses say of each (`rateLimit`'s settings). */

@@ -16,7 +16,10 @@ describe("README's table of vendors", () => {
     const row = readme
       .split("\n")
       .find((line) => line.startsWith("|") && line.includes(`\`bulk-user-import/${vendor}\``));
-    expect(row).toBeDefined();
+    expect(
+      row,
+      `README's table of vendors has no row naming \`bulk-user-import/${vendor}\``,
+    ).toBeDefined();
     const named = [...(row ?? "").matchAll(/`(\w+)`/g)].map((m) => m[1]).sort();
     const operations = [...read(`specs/${vendor}.yaml`).matchAll(/^\s+operationId: (\w+)\s*$/gm)]
       .map((m) => m[1])
