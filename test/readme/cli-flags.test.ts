@@ -50,16 +50,21 @@ describe("the CLI's flags in README.md and --help", () => {
 // vendor added there that shares a flag (`--api-key`) still brings a variable of its own, which --help (on
 // the flag's line, with the vendors it serves) and README's "Command line" must name.
 describe("each vendor setting's environment variable in --help and README.md", () => {
-  const commandLine = readme.slice(readme.indexOf("\n## Command line\n"));
+  // The section alone: a variable named only in a later one (the soak's) is not where an operator looks.
+  const commandLine =
+    readme.split(/^(?=## )/m).find((section) => section.startsWith("## Command line\n")) ?? "";
   const settings = VENDORS.flatMap((vendor) =>
     vendor.settings.map(({ flag, env }) => [vendor.name, env, flag] as const),
   );
 
-  it.each(settings)("%s: --help names %s on the line of --%s", (_, env, flag) => {
+  it.each(settings)("%s: --help names it and %s on the line of --%s", (vendor, env, flag) => {
     // A flag's entry runs on over the lines indented under it.
     const entry = USAGE.split(/\n(?= {2}--)/).find((text) => text.startsWith(`  --${flag} `));
     expect(entry, `--help has no line for --${flag}`).toBeDefined();
     expect(entry).toContain(env);
+    // It names the vendors the flag serves (`SlashID`), not only in their variables (`SLASHID_ORG_ID`).
+    const prose = (entry ?? "").replace(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g, "").toLowerCase();
+    expect(prose, `--${flag}'s line in --help names ${vendor}`).toContain(vendor);
   });
 
   it.each(settings)("%s: README's Command line names %s", (_, env) => {
