@@ -196,12 +196,18 @@ describe("Journal.open on a journal", () => {
     );
   });
 
-  it("a journal whose chunks were cut by another byte limit says so", () => {
+  it("a journal whose chunks were cut by another byte limit says so, and how to finish the import", () => {
     const file = journalFile("journal-file");
+    // Earlier versions cut Userpilot's bodies at 52418789 bytes: an operator who upgraded
+    // mid-import is told which version finishes it, and that a new journal sends every record again.
     Journal.open(file, { ...HEADER, maxBytes: 52_418_789 }).close();
 
-    expect(() => Journal.open(file, { ...HEADER, maxBytes: 52_428_800 })).toThrow(
+    const refused = () => Journal.open(file, { ...HEADER, maxBytes: 52_428_800 });
+    expect(refused).toThrow(
       "in chunks of 10 and bodies of at most 52418789 bytes; this run is a fullstory import in chunks of 10 and bodies of at most 52428800 bytes",
+    );
+    expect(refused).toThrow(
+      "another version of bulk-user-import, or another body limit), so finish the import with that version (or limit) and this journal, or start a new journal, which sends every record again",
     );
   });
 });

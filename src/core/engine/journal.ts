@@ -361,10 +361,18 @@ export class Journal {
         line.chunkRecords === expected.chunkRecords &&
         line.maxBytes === expected.maxBytes;
       if (!same) {
-        // A byte limit that differs alone comes from a version of this package that cut chunks otherwise.
+        // A byte limit that differs alone comes from a version of this package that cut chunks otherwise
+        // (or a library caller's other body limit): an operator who upgraded mid-import is told that the
+        // version which wrote the journal finishes it, and what a new journal costs.
+        const bytesAlone =
+          line.vendor === expected.vendor && line.chunkRecords === expected.chunkRecords;
+        const how = bytesAlone
+          ? "its chunks were cut by another byte limit (another version of bulk-user-import, or another " +
+            "body limit), so finish the import with that version (or limit) and this journal, or start a new " +
+            "journal, which sends every record again"
+          : "its chunks would not be the same, so use the same settings (and version) or a new journal";
         throw new JournalError(
-          `journal ${this.file} was written by a ${settings(line)}; this run is a ${settings(expected)}: ` +
-            "its chunks would not be the same, so use the same settings (and version) or a new journal",
+          `journal ${this.file} was written by a ${settings(line)}; this run is a ${settings(expected)}: ${how}`,
         );
       }
       // An earlier version wrote a credential of the base URL's path as it was: scrubbed, the destination is
