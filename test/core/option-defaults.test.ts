@@ -2,7 +2,6 @@
 // `@default` is read here from the source and held against what the code does when the option is left
 // out: the fallback it hands the option check (for options checked that way), or what a call or an import
 // does (the retry policy, the response cap, the replays), so a default changed in one place alone fails.
-import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ChunkResult } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
@@ -20,6 +19,7 @@ import { createPropellerSimulator } from "../../src/testing/propeller.js";
 import { createUserpilotSimulator } from "../../src/testing/userpilot.js";
 import { createUserpilotAdapter, USERPILOT_MAX_BODY_BYTES } from "../../src/userpilot/adapter.js";
 import { createUserpilotClient } from "../../src/userpilot/client.js";
+import { documentedDefault as statedDefault } from "../support/documented-default.js";
 import { testAdapter } from "../support/test-adapter.js";
 
 /** The fallback each option check was handed, by option name, since the last `fallbacks.clear()`. */
@@ -45,24 +45,8 @@ vi.mock("../../src/core/options.js", async (original) => {
 /** Constants a `@default` names by `{@link}`. */
 const LINKED: Record<string, number> = { USERPILOT_MAX_BODY_BYTES, PROPELLER_MAX_CHUNK_RECORDS };
 
-/**
- * The value the `@default` of `option` states in `file` (its doc comment's first `@default`, up to a
- * parenthesis): a number (`30000`, `16777216`), a `{@link CONSTANT}`, or a quoted string.
- */
-function documentedDefault(file: string, option: string): unknown {
-  const source = readFileSync(new URL(`../../${file}`, import.meta.url), "utf8");
-  const docs = [...source.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(?:readonly\s+)?(\w+)\?:/g)];
-  const doc = docs.find((match) => match[2] === option)?.[1];
-  const stated = doc === undefined ? undefined : /@default\s+([^(\n]+)/.exec(doc)?.[1]?.trim();
-  if (stated === undefined) throw new Error(`${file}: no @default for ${option}`);
-  const link = /^\{@link (\w+)\}$/.exec(stated)?.[1];
-  if (link !== undefined) return LINKED[link];
-  if (/^".*"$/.test(stated)) return JSON.parse(stated) as string;
-  const number = Number(stated.replaceAll("_", ""));
-  if (Number.isNaN(number))
-    throw new Error(`${file}: ${option}'s @default is not a value: ${stated}`);
-  return number;
-}
+/** The value the `@default` of `option` states in `file`. */
+const documentedDefault = (file: string, option: string) => statedDefault(file, option, LINKED);
 
 const key = "abcdefghijklmnopqrstuvwxyz012345";
 const baseUrl = "http://127.0.0.1:9";
