@@ -62,12 +62,12 @@ export interface PropellerSimulatorOptions extends SimulatorOptions {
   definedAttributes?: readonly string[];
 }
 
-/** A stored user: `id` from 1000 on, every field written so far, the bulk requests (1, 2, …) writing it. */
+/** A stored user: `id` from `1000` on, every field written so far, the bulk requests (1, 2, …) writing it. */
 export type SimulatedPropellerUser = Pick<
   PropellerUser,
   "source" | "sourceId" | "primaryLanguage"
 > & {
-  /** 1000 for the first user created, 1001 for the next, … */
+  /** `1000` for the first user created, `1001` for the next, … */
   id: number;
   /** Every field written so far: each write replaces the fields it sends. */
   fields: PropellerUser;
@@ -220,7 +220,7 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
   function itemProblem(user: PropellerUser, isNew: boolean): string | undefined {
     const { parent } = user;
     if (parent !== undefined && "id" in parent) {
-      // Ids are given from 1000 on, one per stored user, and never taken back.
+      // Ids are given from `1000` on, one per stored user, and never taken back.
       const stored = parent.id >= 1000 && parent.id < 1000 + users.size;
       if (!stored && !parents.some((p) => p.id === parent.id))
         return `Parent user with id [${parent.id}] not found.`;
