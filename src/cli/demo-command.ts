@@ -59,11 +59,11 @@ export async function demoCommand(
   /** Takes the secrets the CLI was given out of the report's name as it is shown (see `run`). */
   scrub: (text: string) => string = (text) => text,
 ): Promise<number> {
-  // An import's report named .csv is CSV; the demo's is its four reports as one JSON document, which a .csv
-  // file would hold unreadable to the spreadsheet or CSV reader its name promises.
+  // An import's report named .csv is CSV; the demo's is every vendor's report as one JSON document, which a
+  // .csv file would hold unreadable to the spreadsheet or CSV reader its name promises.
   if (reportFile !== undefined && reportIsCsv(reportFile))
     throw new ConfigError(
-      `--report ${reportFile}: the demo writes its report as JSON (its four imports' reports in one document), not CSV; give it a name that does not end in .csv (demo.json)`,
+      `--report ${reportFile}: the demo writes its report as JSON (every vendor's import's report in one document), not CSV; give it a name that does not end in .csv (demo.json)`,
     );
   const fixtures = await withOptionalPeers(load, "demo makes its users with @faker-js/faker", [
     "@faker-js/faker",

@@ -150,7 +150,7 @@ describe("demo --users 40", () => {
 
 describe("demo interrupted (Ctrl-C)", () => {
   // The CLI turns the first Ctrl-C into its signal and takes the signal's default action away, so a demo that
-  // ignored the signal went on through all four vendors: only a second Ctrl-C ended it, killing the process.
+  // ignored the signal went on through every vendor: only a second Ctrl-C ended it, killing the process.
   it("stops at once: exit 1, no later vendor, no claim about what the vendors hold, its report not left", async () => {
     const fake = fakeIo();
     const reportFile = file("interrupted-demo.json");
