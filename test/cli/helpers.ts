@@ -11,6 +11,7 @@ import type { ImportReport } from "../../src/core/engine/report.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
+import { VENDORS } from "../../src/vendors.js";
 import {
   CsvRow,
   UnreadableRecord,
@@ -19,6 +20,18 @@ import {
 } from "../../src/cli/read-records.js";
 
 export const CREDS = SIMULATOR_CREDENTIALS;
+
+/**
+ * Every vendor's credentials as their environment variables give them, with the values a served simulator
+ * accepts: read from src/vendors.ts, so a vendor added there is given its own.
+ */
+export const SIMULATOR_ENV: Readonly<Record<string, string>> = Object.fromEntries(
+  VENDORS.flatMap((vendor) =>
+    vendor.settings.flatMap(({ env, simulator }) =>
+      simulator === undefined ? [] : [[env, simulator] as const],
+    ),
+  ),
+);
 
 /** Flags that make a FullStory or Userpilot import poll its jobs at once instead of after seconds. */
 export const FAST_POLL = ["--poll-interval", "1ms", "--max-poll-interval", "1ms"] as const;

@@ -10,6 +10,7 @@ import { VERSION } from "../../src/core/version.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import {
   CREDS,
+  SIMULATOR_ENV,
   cli,
   fullStoryUsers,
   ndjson,
@@ -208,14 +209,7 @@ describe("--chunk-size and --concurrency above the vendor's limit", () => {
       const result = await cli(
         ["import", c.vendor, file(`${c.vendor}-limit.ndjson`, "{}\n"), ...c.flags],
         {
-          env: {
-            FULLSTORY_API_KEY: CREDS.apiKey,
-            USERPILOT_API_KEY: CREDS.apiKey,
-            SLASHID_API_KEY: CREDS.apiKey,
-            SLASHID_ORG_ID: CREDS.orgId,
-            PROPELLER_CLIENT_ID: CREDS.clientId,
-            PROPELLER_CLIENT_SECRET: CREDS.clientSecret,
-          },
+          env: SIMULATOR_ENV,
         },
       );
       expect(result.code).toBe(2);

@@ -26,7 +26,7 @@ import { userpilotKeyOf } from "../../src/userpilot/adapter.js";
 import { simulatorSettings } from "../../src/vendor-module.js";
 import { vendorNamed, type VendorName } from "../../src/vendors.js";
 import {
-  CREDS,
+  SIMULATOR_ENV,
   FAST_POLL,
   cli,
   steppingClock,
@@ -325,14 +325,6 @@ const FORMATS = {
   "string.csv": (record: Rec) => csvOf(record, true),
 } as const;
 
-const ENV = {
-  FULLSTORY_API_KEY: CREDS.apiKey,
-  USERPILOT_API_KEY: CREDS.apiKey,
-  SLASHID_API_KEY: CREDS.apiKey,
-  SLASHID_ORG_ID: CREDS.orgId,
-  PROPELLER_CLIENT_ID: CREDS.clientId,
-  PROPELLER_CLIENT_SECRET: CREDS.clientSecret,
-};
 let files = 0;
 
 describe.each(VENDORS)("%s: the CLI's input formats store each value as given", (vendor) => {
@@ -349,7 +341,7 @@ describe.each(VENDORS)("%s: the CLI's input formats store each value as given", 
         const report = file(`report-${files}.ndjson`);
         const polls = vendorNamed(vendor)!.polls ? FAST_POLL : [];
         await cli(["import", vendor, input, "--base-url", url, "--report", report, ...polls], {
-          env: ENV,
+          env: SIMULATOR_ENV,
         });
         const outcomes = readFileSync(report, "utf8")
           .trim()
