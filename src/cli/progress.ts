@@ -11,9 +11,11 @@ export interface InputShare {
 
 /**
  * Shows an import's progress: a redrawn bar on a terminal, a plain line every `intervalMs` otherwise
- * (logs and CI). Against `of` when the caller knows how many records there are. Given an {@link InputShare}
- * instead, the total is estimated from the records read per byte (`~N`), so the bar and the ETA hold still
- * while the input streams instead of chasing a total that keeps growing; without either, against records read.
+ * (logs and CI), and either again every `intervalMs` while no count changes, until `done` (to be called
+ * however the import ends). Against `of` when the caller knows how many records there are. Given an
+ * {@link InputShare} instead, the total is estimated from the records read per byte (`~N`), so the bar and
+ * the ETA hold still while the input streams instead of chasing a total that keeps growing; without either,
+ * against records read.
  */
 export function createProgressDisplay(
   stream: NodeJS.WriteStream,
