@@ -1,18 +1,18 @@
-// Each vendor's `importUsers`, by vendor name, for tests that run the same scenario on all four.
+// Each vendor's `importUsers`, by vendor name, for tests that run the same scenario on all of them: the one
+// `src/<vendor>/import.ts` exports (CONTRIBUTING, step 3), for each vendor of src/vendors.ts.
 import type { ImportReport } from "../../src/core/engine/report.js";
-import { importUsers as importFullStory } from "../../src/fullstory/import.js";
-import { importUsers as importPropeller } from "../../src/propeller/import.js";
-import { importUsers as importSlashId } from "../../src/slashid/import.js";
-import { importUsers as importUserpilot } from "../../src/userpilot/import.js";
-import type { VendorName } from "../../src/vendors.js";
+import { VENDOR_NAMES, type VendorName } from "../../src/vendors.js";
+import { vendorFile } from "./vendor-files.js";
 
-// `satisfies` first: a vendor missing here is a type error, not an undefined importer at run time.
-export const IMPORTERS = {
-  fullstory: importFullStory,
-  slashid: importSlashId,
-  propeller: importPropeller,
-  userpilot: importUserpilot,
-} satisfies Record<VendorName, unknown> as unknown as Record<
-  VendorName,
-  (c: unknown, r: unknown[], o: object) => Promise<ImportReport>
->;
+type LooseImporter = (c: unknown, r: unknown[], o: object) => Promise<ImportReport>;
+
+export const IMPORTERS: Readonly<Record<VendorName, LooseImporter>> = Object.fromEntries(
+  await Promise.all(
+    VENDOR_NAMES.map(async (vendor) => {
+      const { importUsers } = (await import(vendorFile(vendor, "src/%s/import.js"))) as {
+        readonly importUsers: LooseImporter;
+      };
+      return [vendor, importUsers] as const;
+    }),
+  ),
+) as Record<VendorName, LooseImporter>;

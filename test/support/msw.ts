@@ -1,7 +1,8 @@
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { observeSimulatorAnswers } from "../../src/testing/kit/simulator-kit.js";
-import type { VendorName } from "../../src/vendors.js";
+import { VENDOR_NAMES, type VendorName } from "../../src/vendors.js";
+import { vendorFile } from "./vendor-files.js";
 import { reportAnswerProblems } from "./response-check.js";
 
 /**
@@ -31,10 +32,27 @@ export function useMswServer() {
   return server;
 }
 
-/** Base URLs for the four vendors in tests: their real hosts, so the default URL building is exercised. */
-export const HOSTS = {
-  fullstory: "https://api.fullstory.com",
-  slashid: "https://api.slashid.com",
-  propeller: "https://api.helice.cloud",
-  userpilot: "https://analytex.userpilot.io",
-} as const satisfies Record<VendorName, string>;
+/** A server of a spec as `npm run generate` writes it (`generated/<vendor>.operations.ts`). */
+interface Server {
+  readonly url: string;
+  readonly variables?: Readonly<Record<string, { readonly default: string }>>;
+}
+
+/** The first server's URL, each `{variable}` its default: the host a client goes to when given none. */
+const defaultHost = ({ url, variables = {} }: Server) =>
+  url.replace(/\{(\w+)\}/g, (_, name: string) => variables[name]?.default ?? `{${name}}`);
+
+/**
+ * Base URLs for the vendors in tests: their real hosts, the ones their clients default to, read from each
+ * vendor's spec (its generated `servers`), so the default URL building is exercised.
+ */
+export const HOSTS: Readonly<Record<VendorName, string>> = Object.fromEntries(
+  await Promise.all(
+    VENDOR_NAMES.map(async (vendor) => {
+      const generated = (await import(vendorFile(vendor, "generated/%s.operations.js"))) as {
+        readonly servers: readonly [Server, ...Server[]];
+      };
+      return [vendor, defaultHost(generated.servers[0])] as const;
+    }),
+  ),
+) as Record<VendorName, string>;
