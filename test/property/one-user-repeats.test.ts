@@ -3,23 +3,21 @@
 // values, the last imported record of a repeated key held by the vendor, no duplicate job): the vendor must get
 // a user's records in input order whatever is lost, retried, replayed or resumed.
 import { describe, expect, it } from "vitest";
-import { VENDOR_NAMES, type VendorName } from "../../src/vendors.js";
+import { simulatorSettings } from "../../src/vendor-module.js";
+import { VENDOR_NAMES, vendorNamed, type VendorName } from "../../src/vendors.js";
 import { useScenarioRunner, type Action, type Scenario } from "../support/report-truth.js";
 
 const runScenario = useScenarioRunner();
 
-const WRITE: Record<VendorName, string> = {
-  fullstory: "createBatchImport",
-  slashid: "bulkImportPersons",
-  propeller: "bulkUsersBySourceId",
-  userpilot: "bulkIdentifyUsers",
+/** Four chunks in flight, or as many as the vendor allows (Userpilot: one job at a time). */
+const concurrencyOf = (name: VendorName): number => {
+  const vendor = vendorNamed(name)!;
+  const adapter = vendor.createAdapter(vendor.createClient(simulatorSettings(vendor), {}), {});
+  return Math.min(4, adapter.limits.maxConcurrency ?? 4);
 };
-const CONCURRENCY: Record<VendorName, number> = {
-  fullstory: 4,
-  slashid: 4,
-  propeller: 4,
-  userpilot: 1,
-};
+/** `actions` for each operation that writes users (`VendorModule.writes`), as a scenario's plan. */
+const onWrites = (vendor: VendorName, actions: readonly Action[]): Scenario["plan"] =>
+  Object.fromEntries(vendorNamed(vendor)!.writes.map((operation) => [operation, actions]));
 const SIZE = 50;
 
 function oneUser(vendor: VendorName, extra: Partial<Scenario> = {}): Scenario {
@@ -29,7 +27,7 @@ function oneUser(vendor: VendorName, extra: Partial<Scenario> = {}): Scenario {
     broken: [],
     refused: [],
     chunkRecords: 1,
-    concurrency: CONCURRENCY[vendor],
+    concurrency: concurrencyOf(vendor),
     plan: {},
     // Every record repeats the one before it: all have record 0's key.
     repeats: Array.from({ length: SIZE - 1 }, (_, i) => i + 1),
@@ -63,14 +61,14 @@ describe.each(VENDOR_NAMES)("%s: 50 records of one user, chunks of 1", (vendor) 
   }, 60_000);
 
   it("with the answers of every other write lost", async () => {
-    await check(vendor, oneUser(vendor, { plan: { [WRITE[vendor]]: lost(20) } }));
+    await check(vendor, oneUser(vendor, { plan: onWrites(vendor, lost(20)) }));
   }, 60_000);
 
   it("with connections dropped and 5xx answers near the end (retried after later records went)", async () => {
     const plan = Array.from({ length: 60 }, (_, i): Action =>
       i + 1 === 47 ? "drop" : i + 1 === 48 ? "5xx" : "none",
     );
-    await check(vendor, oneUser(vendor, { plan: { [WRITE[vendor]]: plan } }));
+    await check(vendor, oneUser(vendor, { plan: onWrites(vendor, plan) }));
   }, 60_000);
 
   it("with gateway pages and cut answers, one attempt a chunk", async () => {
@@ -78,7 +76,7 @@ describe.each(VENDOR_NAMES)("%s: 50 records of one user, chunks of 1", (vendor) 
       vendor,
       oneUser(vendor, {
         chunkAttempts: 1,
-        plan: { [WRITE[vendor]]: ["gw504", "cut", "none", "html200", "gw502", "drop"] },
+        plan: onWrites(vendor, ["gw504", "cut", "none", "html200", "gw502", "drop"]),
       }),
     );
   }, 60_000);
@@ -87,14 +85,14 @@ describe.each(VENDOR_NAMES)("%s: 50 records of one user, chunks of 1", (vendor) 
     // Propeller takes a 401 for an expired token and fetches another; the others stop the import.
     await check(
       vendor,
-      oneUser(vendor, { plan: { [WRITE[vendor]]: ["none", "none", "none", "auth401"] } }),
+      oneUser(vendor, { plan: onWrites(vendor, ["none", "none", "none", "auth401"]) }),
     );
   }, 60_000);
 
   it.each([2, 5, 9])(
     "aborted at call %i, then resumed from the journal",
     async (abortAt) => {
-      await check(vendor, oneUser(vendor, { abortAt, plan: { [WRITE[vendor]]: lost(6) } }));
+      await check(vendor, oneUser(vendor, { abortAt, plan: onWrites(vendor, lost(6)) }));
     },
     60_000,
   );

@@ -1,30 +1,20 @@
 // README lists the options of the clients ("Client options") and of `importUsers` (the engine's and each
 // adapter's). Each interface's keys are spelled out below as a record keyed by them (a key added to the
-// interface, or dropped, and this file does not compile), and each README list must name exactly those. A new
-// vendor's options go in `VENDOR_OPTIONS` (keyed by vendor name, so the compiler asks), and in README's lists.
+// interface, or dropped, and this file does not compile), and each README list must name exactly those. A
+// vendor's own options are in its test profile (test/<vendor>/profile.ts, which the compiler asks for).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { CommonClientOptions } from "../../src/core/client/options.js";
 import type { ImportOptions } from "../../src/core/engine/engine.js";
-import type { FullStoryAdapterOptions } from "../../src/fullstory/adapter.js";
-import type { FullStoryClientOptions } from "../../src/fullstory/client.js";
-import type { PropellerAdapterOptions } from "../../src/propeller/adapter.js";
-import type { PropellerClientOptions } from "../../src/propeller/client.js";
-import type { SlashIdAdapterOptions } from "../../src/slashid/adapter.js";
-import type { SlashIdClientOptions } from "../../src/slashid/client.js";
-import type { UserpilotAdapterOptions } from "../../src/userpilot/adapter.js";
-import type { UserpilotClientOptions } from "../../src/userpilot/client.js";
-import type { VendorName } from "../../src/vendors.js";
+import { VENDOR_PROFILES } from "../support/vendor-profiles.js";
+import type { Keys } from "../support/vendor-profile.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const readme = readFileSync(path.join(root, "README.md"), "utf8").replace(/\s+/g, " ");
 
-type Keys<T> = Record<keyof T, true>;
 const keys = (record: object) => Object.keys(record).sort();
-/** Own keys of a vendor's client options, beyond the common ones. */
-type Own<T> = Keys<Omit<T, keyof CommonClientOptions>>;
 
 const COMMON: Keys<CommonClientOptions> = {
   baseUrl: true,
@@ -56,48 +46,8 @@ const ENGINE: Keys<ImportOptions> = {
   maxReplayDelayMs: true,
   sleep: true,
 };
-/** Each vendor's own options, by the name README's lists call it. */
-const VENDOR_OPTIONS: Record<VendorName, { title: string; client: object; adapter: object }> = {
-  fullstory: {
-    title: "FullStory",
-    client: { apiKey: true, region: true } satisfies Own<FullStoryClientOptions>,
-    adapter: {
-      pollIntervalMs: true,
-      maxPollIntervalMs: true,
-      jobTimeoutMs: true,
-      maxPollsPerJob: true,
-    } satisfies Keys<FullStoryAdapterOptions>,
-  },
-  slashid: {
-    title: "SlashID",
-    client: { apiKey: true, orgId: true, environment: true } satisfies Own<SlashIdClientOptions>,
-    adapter: { maxRecords: true } satisfies Keys<SlashIdAdapterOptions>,
-  },
-  propeller: {
-    title: "Propeller",
-    client: {
-      clientId: true,
-      clientSecret: true,
-      tokenRefreshBeforeMs: true,
-    } satisfies Own<PropellerClientOptions>,
-    adapter: { maxRecords: true } satisfies Keys<PropellerAdapterOptions>,
-  },
-  userpilot: {
-    title: "Userpilot",
-    client: { apiKey: true, environment: true } satisfies Own<UserpilotClientOptions>,
-    adapter: {
-      pollIntervalMs: true,
-      maxPollIntervalMs: true,
-      maxPollsPerJob: true,
-      jobTimeoutMs: true,
-      conflictWaitMs: true,
-      maxBodyBytes: true,
-      clockSkewMs: true,
-      soleImporter: true,
-    } satisfies Keys<UserpilotAdapterOptions>,
-  },
-};
-const vendors = Object.values(VENDOR_OPTIONS);
+/** Each vendor's own options (its test profile's), by the name README's lists call it. */
+const vendors = Object.values(VENDOR_PROFILES).map(({ title, options }) => ({ title, ...options }));
 
 /** README's text from `start` up to `end`, both exclusive. */
 function between(start: string, end: string): string {

@@ -17,7 +17,6 @@ import type { FaultCall, ScriptAction } from "../../src/testing/faults.js";
 import { cutAnswer, gatewayPage } from "../../src/testing/kit/answers.js";
 import { simulatorHandlers } from "../../src/testing/msw.js";
 import { serveSimulator } from "../../src/testing/serve.js";
-import { propellerRecordKey } from "../../src/testing/propeller.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
 import {
   SIMULATOR_SECRETS,
@@ -27,6 +26,7 @@ import {
 import { vendorNamed, type VendorName } from "../../src/vendors.js";
 import { IMPORTERS } from "./importers.js";
 import { HOSTS, useMswServer } from "./msw.js";
+import { VENDOR_PROFILES } from "./vendor-profiles.js";
 
 type MswServer = ReturnType<typeof useMswServer>;
 
@@ -97,132 +97,7 @@ export function actionOf(action: Action): ScriptAction | undefined {
   }
 }
 
-/** The operations each adapter calls, by spec operationId. */
-const OPERATIONS: Record<VendorName, readonly string[]> = {
-  fullstory: [
-    "createBatchImport",
-    "getBatchImportStatus",
-    "getBatchImports",
-    "getBatchImportErrors",
-  ],
-  slashid: ["bulkImportPersons"],
-  propeller: ["getAccessToken", "bulkUsersBySourceId"],
-  userpilot: ["bulkIdentifyUsers", "listBackgroundJobs", "getBackgroundJob"],
-};
-
-/** Codes that say the vendor refused the record for good (so it must not be stored). */
-const CERTAIN: Record<VendorName, (code: string) => boolean> = {
-  fullstory: (code) => ["simulated_rejection", "invalid_argument", "user_not_found"].includes(code),
-  slashid: (code) => ["rejected_by_vendor", "400", "402"].includes(code),
-  propeller: (code) => code === "rejected_by_vendor" || /^\d{5}$/.test(code) || code === "400",
-  userpilot: (code) => ["job_failed", "payload_too_large", "400"].includes(code),
-};
-
 type Rec = Record<string, unknown>;
-const plain = (value: unknown): unknown =>
-  value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-
-interface Stored {
-  /** The stored values for a record, or undefined when the vendor does not hold it. */
-  find(record: Rec): Rec | undefined;
-  /**
-   * What of `record` the vendor holds differently, as messages; `over` an earlier record with its key, whose
-   * values the vendor merged with it (objects key by key, SlashID's handles and groups as sets).
-   */
-  differences(record: Rec, stored: Rec, over?: boolean): string[];
-}
-
-const same = (a: unknown, b: unknown) => JSON.stringify(plain(a)) === JSON.stringify(plain(b));
-
-/** Whether `got` holds `want` written over an earlier value: objects merged, `set` united, the rest replaced. */
-function holds(want: unknown, got: unknown, set: boolean): boolean {
-  if (set && Array.isArray(want))
-    return Array.isArray(got) && want.every((v) => got.some((g) => same(g, v)));
-  if (want === null || typeof want !== "object" || Array.isArray(want)) return same(want, got);
-  const held = got as Rec | null | undefined;
-  return Object.entries(want).every(([k, v]) => holds(v, held?.[k], false));
-}
-
-function diff(pairs: [string, unknown, unknown][], over = false, sets: string[] = []): string[] {
-  return pairs.flatMap(([name, want, got]) =>
-    want === undefined || (over ? holds(want, got, sets.includes(name)) : same(want, got))
-      ? []
-      : [`${name}: sent ${JSON.stringify(want)}, stored ${JSON.stringify(got)}`],
-  );
-}
-
-function storedAt(vendor: VendorName, sim: VendorSimulator): Stored {
-  const s = sim as unknown as {
-    users?: () => Rec[];
-    persons?: () => Rec[];
-  };
-  switch (vendor) {
-    case "fullstory":
-      return {
-        find: (r) => s.users!().find((u) => u.uid === r.uid),
-        differences: (r, u, over) =>
-          diff(
-            [
-              ["email", r.email, u.email],
-              ["display_name", r.display_name, u.display_name],
-              ["properties", r.properties, u.properties],
-            ],
-            over,
-          ),
-      };
-    case "slashid":
-      return {
-        find: (r) => {
-          const email = String((r.emails as string[])[0]).toLowerCase();
-          return s.persons!().find((p) =>
-            (p.emails as string[]).some((e) => e.toLowerCase() === email),
-          );
-        },
-        differences: (r, p, over) =>
-          diff(
-            [
-              ["emails", r.emails, p.emails],
-              ["region", r.region, p.region],
-              [
-                "groups",
-                (r.groups as unknown[] | undefined)?.length ? r.groups : undefined,
-                p.groups,
-              ],
-              ["attributes", r.attributes, p.attributes],
-            ],
-            over,
-            ["emails", "groups"],
-          ),
-      };
-    case "propeller":
-      return {
-        find: (r) =>
-          s.users!().find((u) => propellerRecordKey(u as never) === propellerRecordKey(r as never)),
-        differences: (r, u, over) =>
-          diff(
-            Object.keys(r).map(
-              (k) => [k, r[k], (u.fields as Rec)[k]] as [string, unknown, unknown],
-            ),
-            over,
-          ),
-      };
-    case "userpilot":
-      return {
-        find: (r) => s.users!().find((u) => u.user_id === r.user_id),
-        differences: (r, u, over) =>
-          diff(
-            [
-              ["metadata", r.metadata, u.metadata],
-              ["company_id", r.company_id, u.company_id],
-            ],
-            over,
-          ),
-      };
-    default:
-      // A vendor of src/vendors.ts with no case above: tsc names it here, as not satisfying `never`.
-      throw new Error(`no store for ${String(vendor satisfies never)}`);
-  }
-}
 
 export interface Scenario {
   readonly seed: number;
@@ -277,6 +152,7 @@ async function runScenario(
   scenario: Scenario,
 ): Promise<Run> {
   current = `${vendorName} ${JSON.stringify(scenario)}`;
+  const { truth } = VENDOR_PROFILES[vendorName];
   const vendor = vendorNamed(vendorName) as unknown as VendorModule<
     VendorName,
     unknown,
@@ -293,22 +169,7 @@ async function runScenario(
   const refusedKeys = new Set(
     scenario.refused.filter((i) => !scenario.broken.includes(i)).map((i) => keyAt(i)),
   );
-  const reject = (key: string): boolean => {
-    switch (vendorName) {
-      case "fullstory":
-        return refusedKeys.has(key.replace(/^uid:/, ""));
-      case "slashid":
-        return refusedKeys.has(key.replace(/^email:/, "").replace(/@example\.com$/, ""));
-      case "propeller":
-        return [...refusedKeys].some((k) => key.split(":")[1] === k);
-      case "userpilot": {
-        const [, ids] = JSON.parse(key) as [string, string[]];
-        return ids.some((id) => refusedKeys.has(id));
-      }
-      default:
-        throw new Error(`no refusal for ${String(vendorName satisfies never)}`);
-    }
-  };
+  const reject = (key: string): boolean => truth.refuses(key, refusedKeys);
   let calls = 0;
   let resumed = false;
   const controller = new AbortController();
@@ -341,7 +202,7 @@ async function runScenario(
   const sim = create({
     settings: simulatorSettings(vendor),
     faults: { script, reject },
-    options: variantOptions(vendorName, scenario.variant ?? 0),
+    options: truth.variantOptions(scenario.variant ?? 0, process.env.TRUTH_HARD !== undefined),
   });
   server.resetHandlers();
   // Every request the vendor got, so that a re-run starts once the vendor has finished with them.
@@ -417,10 +278,10 @@ async function runScenario(
     const n = byIndex.get(i)?.length ?? 0;
     if (n !== 1) problems.push(`record #${i} has ${n} outcomes`);
   }
-  const stored = storedAt(vendorName, sim);
+  const stored = truth.stored(sim);
   const keys = records.map((_, i) => keyAt(i));
   const sharesKey = (i: number) => keys.filter((k) => k === keys[i]).length > 1;
-  const certain = CERTAIN[vendorName];
+  const certain = truth.certain;
   for (const o of outcomes) {
     const record = records[o.index]!;
     const held = stored.find(record);
@@ -526,33 +387,6 @@ async function runScenario(
   return { report, sim, records, problems, ...(first !== undefined && { first }) };
 }
 
-function variantOptions(vendor: VendorName, variant: number): object {
-  const hard = process.env.TRUTH_HARD !== undefined;
-  switch (vendor) {
-    case "fullstory":
-      return {
-        processingPolls: variant % 3,
-        pageSize: [1000, 1, 3][Math.floor(variant / 3) % 3],
-        ...(hard && { maxInProgressJobs: 1 + (variant % 2) }),
-      };
-    case "slashid":
-      return {
-        existingPersons: variant % 2 === 0 ? "refuse" : "upsert",
-        ...(hard && variant % 3 === 0 && { pricingTierLimit: 12 }),
-      };
-    case "propeller":
-      return hard ? { maxUsers: 4 + (variant % 4), tokenFaults: variant % 2 === 0 } : {};
-    case "userpilot":
-      return {
-        stepMs: 0,
-        pollsPerStep: 1 + (variant % 3),
-        ...(hard && { maxBytes: [50_000, 700, 1400][Math.floor(variant / 3) % 3] }),
-      };
-    default:
-      throw new Error(`no variants for ${String(vendor satisfies never)}`);
-  }
-}
-
 /** A Userpilot user fails with the job that carried a refused user. */
 function refusedTogether(
   vendor: VendorName,
@@ -568,13 +402,6 @@ function refusedTogether(
   );
 }
 
-const maxConcurrency: Record<VendorName, number> = {
-  fullstory: 3,
-  slashid: 1,
-  propeller: 3,
-  userpilot: 1,
-};
-
 export const scenarioOf = (vendor: VendorName, maxFaults: number) =>
   fc
     .record({
@@ -583,10 +410,10 @@ export const scenarioOf = (vendor: VendorName, maxFaults: number) =>
       broken: fc.uniqueArray(fc.integer({ min: 0, max: 29 }), { maxLength: 3 }),
       refused: fc.uniqueArray(fc.integer({ min: 0, max: 29 }), { maxLength: 3 }),
       chunkRecords: fc.integer({ min: 2, max: 10 }),
-      concurrency: fc.integer({ min: 1, max: maxConcurrency[vendor] }),
+      concurrency: fc.integer({ min: 1, max: VENDOR_PROFILES[vendor].truth.maxConcurrency }),
       plan: fc.record(
         Object.fromEntries(
-          OPERATIONS[vendor].map((op) => [
+          VENDOR_PROFILES[vendor].truth.operations.map((op) => [
             op,
             fc
               .array(

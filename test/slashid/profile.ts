@@ -1,0 +1,54 @@
+// What the tests know of SlashID beyond its module, spec and adapter (see test/support/vendor-profile.ts).
+import type { CommonClientOptions } from "../../src/core/client/options.js";
+import type { SlashIdAdapterOptions } from "../../src/slashid/adapter.js";
+import type { SlashIdClientOptions } from "../../src/slashid/client.js";
+import { diff, type Rec } from "../support/stored-values.js";
+import type { Keys, VendorTestProfile } from "../support/vendor-profile.js";
+
+/** SlashID's test profile. */
+export const slashIdProfile: VendorTestProfile = {
+  title: "SlashID",
+  options: {
+    client: { apiKey: true, orgId: true, environment: true } satisfies Keys<
+      Omit<SlashIdClientOptions, keyof CommonClientOptions>
+    >,
+    adapter: { maxRecords: true } satisfies Keys<SlashIdAdapterOptions>,
+  },
+  truth: {
+    operations: ["bulkImportPersons"],
+    certain: (code) => ["rejected_by_vendor", "400", "402"].includes(code),
+    maxConcurrency: 1,
+    stored: (sim) => {
+      const s = sim as unknown as { persons: () => Rec[] };
+      return {
+        find: (r) => {
+          const email = String((r.emails as string[])[0]).toLowerCase();
+          return s
+            .persons()
+            .find((p) => (p.emails as string[]).some((e) => e.toLowerCase() === email));
+        },
+        differences: (r, p, over) =>
+          diff(
+            [
+              ["emails", r.emails, p.emails],
+              ["region", r.region, p.region],
+              [
+                "groups",
+                (r.groups as unknown[] | undefined)?.length ? r.groups : undefined,
+                p.groups,
+              ],
+              ["attributes", r.attributes, p.attributes],
+            ],
+            over,
+            ["emails", "groups"],
+          ),
+      };
+    },
+    refuses: (key, refused) =>
+      refused.has(key.replace(/^email:/, "").replace(/@example\.com$/, "")),
+    variantOptions: (variant, hard) => ({
+      existingPersons: variant % 2 === 0 ? "refuse" : "upsert",
+      ...(hard && variant % 3 === 0 && { pricingTierLimit: 12 }),
+    }),
+  },
+};

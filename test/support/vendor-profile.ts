@@ -1,0 +1,36 @@
+// What the tests know of one vendor beyond what its module (src/<vendor>/module.ts), its spec and its adapter
+// say: each vendor's test folder holds one (`test/<vendor>/profile.ts`), and test/support/vendor-profiles.ts
+// lists them by vendor name, so a vendor of src/vendors.ts without one does not compile.
+import type { VendorSimulator } from "../../src/testing/simulator.js";
+import type { Stored } from "./stored-values.js";
+
+/** Each key of `T`, spelled out: a key added to the interface, or dropped, and the record does not compile. */
+export type Keys<T> = Record<keyof T, true>;
+
+/** What the report-truth scenario runner (test/support/report-truth.ts) knows of the vendor. */
+export interface TruthProfile {
+  /** The operations its adapter calls, by spec operationId: a scenario scripts faults on each. */
+  readonly operations: readonly string[];
+  /** Whether a failure `code` says the vendor refused the record for good (so it must not be stored). */
+  readonly certain: (code: string) => boolean;
+  /** Most chunks a generated scenario sends at once. */
+  readonly maxConcurrency: number;
+  /** What its simulator stores. */
+  readonly stored: (sim: VendorSimulator) => Stored;
+  /** Whether its simulator refuses the fault key `key` when the records keyed as in `refused` are to be. */
+  readonly refuses: (key: string, refused: ReadonlySet<string>) => boolean;
+  /** Its simulator's options in a scenario's `variant` (`hard`: TRUTH_HARD's vendor limits); `{}` for none. */
+  readonly variantOptions: (variant: number, hard: boolean) => object;
+}
+
+/** One vendor's test profile. */
+export interface VendorTestProfile {
+  /** The vendor's name as README writes it: its rows in README's tables, its lists of options. */
+  readonly title: string;
+  /**
+   * Its client's own options (beyond `CommonClientOptions`) and its adapter's, each key of their interfaces
+   * (`satisfies Keys<…>`): README's "Client options" and the options of `importUsers` must name each.
+   */
+  readonly options: { readonly client: object; readonly adapter: object };
+  readonly truth: TruthProfile;
+}
