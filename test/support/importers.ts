@@ -2,17 +2,15 @@
 // `src/<vendor>/import.ts` exports (CONTRIBUTING, step 3), for each vendor of src/vendors.ts.
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { VENDOR_NAMES, type VendorName } from "../../src/vendors.js";
-import { vendorFile } from "./vendor-files.js";
+import { vendorExport } from "./vendor-files.js";
 
 type LooseImporter = (c: unknown, r: unknown[], o: object) => Promise<ImportReport>;
 
 export const IMPORTERS: Readonly<Record<VendorName, LooseImporter>> = Object.fromEntries(
   await Promise.all(
     VENDOR_NAMES.map(async (vendor) => {
-      const { importUsers } = (await import(vendorFile(vendor, "src/%s/import.js"))) as {
-        readonly importUsers: LooseImporter;
-      };
-      return [vendor, importUsers] as const;
+      const importUsers = await vendorExport(vendor, "src/%s/import.js", "importUsers");
+      return [vendor, importUsers as LooseImporter] as const;
     }),
   ),
 ) as Record<VendorName, LooseImporter>;

@@ -2,7 +2,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { observeSimulatorAnswers } from "../../src/testing/kit/simulator-kit.js";
 import { VENDOR_NAMES, type VendorName } from "../../src/vendors.js";
-import { vendorFile } from "./vendor-files.js";
+import { vendorExport } from "./vendor-files.js";
 import { reportAnswerProblems } from "./response-check.js";
 
 /**
@@ -49,10 +49,8 @@ const defaultHost = ({ url, variables = {} }: Server) =>
 export const HOSTS: Readonly<Record<VendorName, string>> = Object.fromEntries(
   await Promise.all(
     VENDOR_NAMES.map(async (vendor) => {
-      const generated = (await import(vendorFile(vendor, "generated/%s.operations.js"))) as {
-        readonly servers: readonly [Server, ...Server[]];
-      };
-      return [vendor, defaultHost(generated.servers[0])] as const;
+      const servers = await vendorExport(vendor, "generated/%s.operations.js", "servers");
+      return [vendor, defaultHost((servers as readonly [Server, ...Server[]])[0])] as const;
     }),
   ),
 ) as Record<VendorName, string>;

@@ -26,6 +26,7 @@ import {
 import { vendorNamed, type VendorName } from "../../src/vendors.js";
 import { IMPORTERS } from "./importers.js";
 import { HOSTS, useMswServer } from "./msw.js";
+import type { Rec } from "./stored-values.js";
 import { VENDOR_PROFILES } from "./vendor-profiles.js";
 
 type MswServer = ReturnType<typeof useMswServer>;
@@ -96,8 +97,6 @@ export function actionOf(action: Action): ScriptAction | undefined {
       return action;
   }
 }
-
-type Rec = Record<string, unknown>;
 
 export interface Scenario {
   readonly seed: number;

@@ -20,7 +20,7 @@ export interface Stored {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(plain(a)) === JSON.stringify(plain(b));
 
-/** Whether `got` holds `want` written over an earlier value: objects merged, `set` united, the rest replaced. */
+/** Whether `got` holds `want` written over an earlier value: objects merged, sets united, others replaced. */
 function holds(want: unknown, got: unknown, set: boolean): boolean {
   if (set && Array.isArray(want))
     return Array.isArray(got) && want.every((v) => got.some((g) => same(g, v)));

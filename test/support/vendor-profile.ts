@@ -4,7 +4,7 @@
 import type { VendorSimulator } from "../../src/testing/simulator.js";
 import type { Stored } from "./stored-values.js";
 
-/** Each key of `T`, spelled out: a key added to the interface, or dropped, and the record does not compile. */
+/** Each key of `T` spelled out: a key added to the interface, or dropped, and the record does not compile. */
 export type Keys<T> = Record<keyof T, true>;
 
 /** What the report-truth scenario runner (test/support/report-truth.ts) knows of the vendor. */
@@ -19,7 +19,7 @@ export interface TruthProfile {
   readonly stored: (sim: VendorSimulator) => Stored;
   /** Whether its simulator refuses the fault key `key` when the records keyed as in `refused` are to be. */
   readonly refuses: (key: string, refused: ReadonlySet<string>) => boolean;
-  /** Its simulator's options in a scenario's `variant` (`hard`: TRUTH_HARD's vendor limits); `{}` for none. */
+  /** Its simulator's options in a scenario's `variant` (`hard`: TRUTH_HARD's vendor limits), `{}` if none. */
   readonly variantOptions: (variant: number, hard: boolean) => object;
 }
 
