@@ -2,15 +2,21 @@
 // with its own credentials and server) at once, their journals side by side in one folder. Neither tenant's
 // credential, token, record or job may reach the other's server or show in the other's report, journal or
 // errors; one tenant's refusal, abort or hostile server does not stop or falsify the other's import; and a
-// journal of one tenant's import is refused for the other's, before anything is sent.
+// journal of one tenant's import is refused for the other's, before anything is sent. Tenants may also share
+// one gateway's origin, each under a path of its own: then no call of one's may reach the other's path.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Middleware } from "openapi-fetch";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { JournalError } from "../../src/core/engine/journal-error.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
+import { vendorNamed, type VendorName } from "../../src/vendors.js";
+import { HARNESSES } from "../contract/harness.js";
 import { expectEveryRecordOnce } from "../support/report.js";
+import { serveGateway, type Gateway } from "./gateway.js";
 import { expectNoSecret, renderings } from "./leaks.js";
 import {
   json,
@@ -34,7 +40,8 @@ const ACCOUNT_FLAGS = /^--(?:api-key|org-id|client-id|client-secret)$/;
 interface Tenant {
   readonly vendor: ProxiedVendor;
   readonly simulator: VendorSimulator;
-  readonly server: Hostile;
+  /** Its base URL, and every request that reached it. */
+  readonly server: Pick<Hostile, "url" | "seen">;
   readonly tag: string;
   readonly records: unknown[];
   readonly journal: string;
@@ -46,16 +53,33 @@ interface Tenant {
 
 let journals = 0;
 
-/** One tenant of `name`: credentials of its own, its simulator behind a server that `decide` may turn. */
+/** A tenant's simulator served under `path` of a gateway another tenant's may share. */
+interface OnGateway {
+  readonly gateway: Gateway;
+  readonly path: string;
+}
+
+/**
+ * One tenant of `name`: credentials of its own, its simulator behind a server of its own that `decide` may
+ * turn, or under a path of a gateway.
+ */
 async function tenant(
   name: string,
   tag: string,
-  decide: Decide = () => undefined,
+  at: Decide | OnGateway = () => undefined,
 ): Promise<Tenant> {
   const vendor = proxiedVendors().find((v) => v.name === name)!;
-  const simulator = vendor.simulator();
-  const server = await serveHostile(simulator, decide);
-  servers.push(server);
+  let simulator: VendorSimulator;
+  let server: Tenant["server"];
+  if (typeof at === "function") {
+    simulator = vendor.simulator();
+    const hostile = await serveHostile(simulator, at);
+    servers.push(hostile);
+    server = hostile;
+  } else {
+    simulator = vendor.simulator({ basePath: at.path });
+    server = at.gateway.mount(simulator);
+  }
   const given = vendor.flags.filter((_, i, all) => ACCOUNT_FLAGS.test(all[i - 1] ?? ""));
   // Every Propeller simulator issues `sim-token-1` first: the first tenant's are made to count on from 41, so
   // that a token that reached the other tenant's server would show there.
@@ -136,10 +160,76 @@ function expectAllImported(t: Tenant, report: ImportReport): void {
   expect(t.simulator.stats().duplicates).toBe(0);
 }
 
+/** A client's raw surface, loosely typed for calls chosen at run time. */
+interface RawClient {
+  readonly raw: {
+    POST(path: string, init: object): Promise<unknown>;
+    use(middleware: Middleware): void;
+  };
+}
+
+/** The operation of vendor `name` that writes users: its path, and a valid request for it. */
+function writeOf(name: VendorName): { readonly path: string; readonly init: object } {
+  const harness = HARNESSES[name];
+  const operation = vendorNamed(name)!.writes[0]!;
+  return {
+    path: harness.operations[operation]!.path,
+    init: harness.requests[operation]!(seededFaker(`two tenants, ${name}`)) as object,
+  };
+}
+
+interface WayOut {
+  /** A's client's call of the write, aimed at B's path; `at` holds each tenant's base URL. */
+  send(client: RawClient, write: ReturnType<typeof writeOf>, at: BaseUrls): Promise<unknown>;
+  /** The URL the call is aimed at, as the client would send it. */
+  aim(path: string, at: BaseUrls): string;
+}
+
+interface BaseUrls {
+  readonly a: string;
+  readonly b: string;
+}
+
+/** How a call of tenant A's client may aim at tenant B's path on their shared gateway. */
+const WAYS_OUT: readonly (readonly [string, WayOut])[] = [
+  [
+    "its own baseUrl",
+    {
+      send: (client, { path, init }, { b }) => client.raw.POST(path, { ...init, baseUrl: b }),
+      aim: (path, { b }) => `${b}${path}`,
+    },
+  ],
+  ...(
+    [
+      ["dot segments", "/../tenant-b"],
+      ["an escaped slash after dots (`..%2F`)", "/..%2Ftenant-b"],
+      ["dots and a slash escaped twice (`%252e%252e%252f`)", "/%252e%252e%252ftenant-b"],
+    ] as const
+  ).map(([way, climb]): readonly [string, WayOut] => [
+    `a raw path climbing out through ${way}`,
+    {
+      send: (client, { path, init }) => client.raw.POST(`${climb}${path}`, init),
+      aim: (path, { a }) => `${a}${climb}${path}`,
+    },
+  ]),
+  [
+    "a raw.use middleware rewriting its URL",
+    {
+      send: (client, { path, init }, { a, b }) => {
+        client.raw.use({
+          onRequest: ({ request }) => new Request(request.url.replace(a, b), request),
+        });
+        return client.raw.POST(path, init);
+      },
+      aim: (path, { b }) => `${b}${path}`,
+    },
+  ],
+];
+
 const isWrite = (request: Seen) =>
   request.method === "POST" && !request.url.endsWith("/oauth2/token");
 
-describe.each(["fullstory", "slashid", "propeller", "userpilot"])("%s", (name) => {
+describe.each<VendorName>(["fullstory", "slashid", "propeller", "userpilot"])("%s", (name) => {
   it("two tenants imported at once each get a true report; neither's credentials reach the other", async () => {
     const a = await tenant(name, "alpha-");
     const b = await tenant(name, "bravo-");
@@ -257,6 +347,54 @@ describe.each(["fullstory", "slashid", "propeller", "userpilot"])("%s", (name) =
         expect(b.server.seen).toEqual([]);
         expect(readJournal(a)).toBe(journal);
         expectNoSecret(error, [...a.vendor.secrets, ...b.vendor.secrets]);
+      },
+    );
+  });
+
+  describe("two tenants behind one gateway origin, each under a path of its own", () => {
+    async function onOneGateway(): Promise<readonly [Tenant, Tenant, Gateway]> {
+      const gateway = await serveGateway();
+      servers.push(gateway);
+      const a = await tenant(name, "alpha-", { gateway, path: "/tenant-a" });
+      const b = await tenant(name, "bravo-", { gateway, path: "/tenant-b" });
+      return [a, b, gateway];
+    }
+
+    it("imported at once, each gets a true report; neither's credentials reach the other's path", async () => {
+      const [a, b, gateway] = await onOneGateway();
+
+      const [ra, rb] = await Promise.all([importFor(a), importFor(b)]);
+
+      expectAllImported(a, ra);
+      expectAllImported(b, rb);
+      // Every request the gateway received went to one tenant's path or the other's.
+      expect(gateway.seen).toHaveLength(a.server.seen.length + b.server.seen.length);
+      expectKeptApart(a, b, rb);
+      expectKeptApart(b, a, ra);
+    });
+
+    // The gateway decodes a path before it routes it, so each of these reaches B's simulator if sent.
+    it.each(WAYS_OUT)(
+      "A's call to B's path by %s: refused with a TypeError; nothing reaches B's path",
+      async (_, way) => {
+        const [a, b] = await onOneGateway();
+        const write = writeOf(name);
+        const client = a.vendor.client(a.server.url, { maxRetries: 0 }) as RawClient;
+        const at = { a: a.server.url, b: b.server.url };
+
+        const refusal = await way.send(client, write, at).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+
+        const reachedB = () => b.server.seen.map(({ method, url }) => `${method} ${url}`);
+        expect(reachedB()).toEqual([]);
+        expect(refusal).toBeInstanceOf(TypeError);
+        expect(String(refusal)).toMatch(/where its credentials do not go.*nothing was sent/);
+        // The call was aimed at B's path indeed: sent without credentials, the same URL gets there.
+        await (await fetch(way.aim(write.path, at), { method: "POST" })).arrayBuffer();
+        expect(reachedB()).toEqual([`POST /tenant-b${write.path}`]);
+        expectNoSecret(JSON.stringify(b.server.seen), a.given);
       },
     );
   });

@@ -15,7 +15,7 @@ import {
   createSlashIdSimulator,
   createUserpilotSimulator,
 } from "../../src/testing/index.js";
-import type { VendorSimulator } from "../../src/testing/simulator.js";
+import type { SimulatorOptions, VendorSimulator } from "../../src/testing/simulator.js";
 import type { VendorName } from "../../src/vendors.js";
 import { expectNoSecret } from "./leaks.js";
 import { expectEveryRecordOnce } from "../support/report.js";
@@ -31,7 +31,8 @@ export interface ProxiedVendor {
   readonly secrets: readonly string[];
   /** Request headers that carry a credential. */
   readonly credentialHeaders: readonly string[];
-  simulator(): VendorSimulator;
+  /** Its simulator, accepting the credentials; under `basePath` if given. */
+  simulator(options?: SimulatorOptions): VendorSimulator;
   /** The operations of an import, each a test on a request the hostile server sees. */
   readonly operations: Readonly<Record<string, (request: Seen) => boolean>>;
   /** `n` records; `tag` starts each key (and email), so two tenants' records are told apart. */
@@ -52,7 +53,7 @@ function fullStory(): ProxiedVendor {
     name: "fullstory",
     secrets: [apiKey],
     credentialHeaders: ["authorization"],
-    simulator: () => createFullStorySimulator({ apiKey, processingPolls: 1 }),
+    simulator: (options) => createFullStorySimulator({ apiKey, processingPolls: 1, ...options }),
     operations: {
       createBatchImport: (r) => r.method === "POST" && r.url === "/v2/users/batch",
       getBatchImportStatus: (r) => r.method === "GET" && /^\/v2\/users\/batch\/[^/?]+$/.test(r.url),
@@ -79,7 +80,8 @@ function slashId(): ProxiedVendor {
     name: "slashid",
     secrets: [apiKey],
     credentialHeaders: ["slashid-api-key"],
-    simulator: () => createSlashIdSimulator({ apiKey, orgId, existingPersons: "upsert" }),
+    simulator: (options) =>
+      createSlashIdSimulator({ apiKey, orgId, existingPersons: "upsert", ...options }),
     operations: {
       bulkImportPersons: (r) => r.method === "POST" && r.url === "/persons/bulk-import",
     },
@@ -102,7 +104,7 @@ function propeller(): ProxiedVendor {
     name: "propeller",
     secrets: [clientSecret],
     credentialHeaders: ["authorization"],
-    simulator: () => createPropellerSimulator({ clientId, clientSecret }),
+    simulator: (options) => createPropellerSimulator({ clientId, clientSecret, ...options }),
     operations: {
       getAccessToken: (r) => r.method === "POST" && r.url === "/oauth2/token",
       bulkUsersBySourceId: (r) => r.method === "POST" && r.url === "/v2/users/bulk/sourceId",
@@ -127,7 +129,7 @@ function userpilot(): ProxiedVendor {
     secrets: [apiKey],
     credentialHeaders: ["authorization"],
     // Real clock: a lost request's job is found in the job list by its start time.
-    simulator: () => createUserpilotSimulator({ apiKey, stepMs: 0 }),
+    simulator: (options) => createUserpilotSimulator({ apiKey, stepMs: 0, ...options }),
     operations: {
       bulkIdentifyUsers: (r) => r.method === "POST" && r.url === "/v1/users/bulk_identify",
       getBackgroundJob: (r) => r.method === "GET" && /^\/v1\/background_jobs\/[^/?]+$/.test(r.url),
