@@ -1,4 +1,7 @@
 // What the tests know of FullStory beyond its module, spec and adapter (see test/support/vendor-profile.ts).
+import fc from "fast-check";
+import { createFullStorySimulator } from "../../src/testing/fullstory.js";
+import { name, scalar, text, TEXTS_BY_NAME } from "../support/awkward-values.js";
 import type { FullStoryAdapterOptions } from "../../src/fullstory/adapter.js";
 import type { FullStoryClientOptions } from "../../src/fullstory/client.js";
 import type { CommonClientOptions } from "../../src/core/client/options.js";
@@ -49,5 +52,33 @@ export const fullStoryProfile: VendorTestProfile = {
       pageSize: [1000, 1, 3][Math.floor(variant / 3) % 3],
       ...(hard && { maxInProgressJobs: 1 + (variant % 2) }),
     }),
+  },
+  fidelity: {
+    records: fc.record(
+      {
+        uid: fc.oneof(text, fc.constant("u-1")),
+        display_name: text,
+        email: text,
+        properties: fc.dictionary(
+          name,
+          fc.oneof(
+            scalar,
+            fc.dictionary(name, scalar, { maxKeys: 2 }),
+            fc.array(scalar, { maxLength: 3 }),
+          ),
+          { maxKeys: 3 },
+        ),
+      },
+      { requiredKeys: ["uid"] },
+    ),
+    stored: (sim, record) => {
+      const users = (sim as ReturnType<typeof createFullStorySimulator>).users();
+      const user = users.find((u) => u.uid === record.uid);
+      if (user === undefined) return { fields: {} };
+      const { id, uid, display_name, email, properties } = user;
+      return { fields: { uid, display_name, email, properties }, id };
+    },
+    everyText: { uid: "u-1", properties: TEXTS_BY_NAME },
+    simulator: () => createFullStorySimulator({ processingPolls: 0 }),
   },
 };

@@ -1,4 +1,7 @@
 // What the tests know of Propeller beyond its module, spec and adapter (see test/support/vendor-profile.ts).
+import fc from "fast-check";
+import { createPropellerSimulator } from "../../src/testing/propeller.js";
+import { number, text, TEXT } from "../support/awkward-values.js";
 import type { CommonClientOptions } from "../../src/core/client/options.js";
 import type { PropellerAdapterOptions } from "../../src/propeller/adapter.js";
 import type { PropellerClientOptions } from "../../src/propeller/client.js";
@@ -38,5 +41,34 @@ export const propellerProfile: VendorTestProfile = {
     refuses: (key, refused) => [...refused].some((k) => key.split(":")[1] === k),
     variantOptions: (variant, hard) =>
       hard ? { maxUsers: 4 + (variant % 4), tokenFaults: variant % 2 === 0 } : {},
+  },
+  fidelity: {
+    records: fc.record(
+      {
+        source: fc.constantFrom("CRM", " CRM"),
+        sourceId: fc.oneof(text, number),
+        firstName: text,
+        email: text,
+        company: text,
+        attributes: fc.array(
+          fc.record({
+            name: fc.constantFrom("NOTE", "SEATS"),
+            value: fc.oneof(text, number, fc.boolean(), fc.array(text, { maxLength: 2 })),
+          }),
+          { maxLength: 2 },
+        ),
+      },
+      { requiredKeys: ["source", "sourceId"] },
+    ),
+    stored: (sim) => {
+      const [user] = (sim as ReturnType<typeof createPropellerSimulator>).users();
+      return user === undefined ? { fields: {} } : { fields: user.fields, id: user.id };
+    },
+    everyText: {
+      source: "CRM",
+      sourceId: "u-1",
+      attributes: TEXT.map((value, i) => ({ name: `NOTE${i}`, value })),
+    },
+    simulator: () => createPropellerSimulator(),
   },
 };

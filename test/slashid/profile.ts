@@ -1,4 +1,7 @@
 // What the tests know of SlashID beyond its module, spec and adapter (see test/support/vendor-profile.ts).
+import fc from "fast-check";
+import { createSlashIdSimulator } from "../../src/testing/slashid.js";
+import { handle, name, scalar, text, TEXTS_BY_NAME } from "../support/awkward-values.js";
 import type { CommonClientOptions } from "../../src/core/client/options.js";
 import type { SlashIdAdapterOptions } from "../../src/slashid/adapter.js";
 import type { SlashIdClientOptions } from "../../src/slashid/client.js";
@@ -50,5 +53,35 @@ export const slashIdProfile: VendorTestProfile = {
       existingPersons: variant % 2 === 0 ? "refuse" : "upsert",
       ...(hard && variant % 3 === 0 && { pricingTierLimit: 12 }),
     }),
+  },
+  fidelity: {
+    records: fc.record(
+      {
+        emails: fc.array(handle, { minLength: 1, maxLength: 2 }),
+        usernames: fc.array(text, { minLength: 1, maxLength: 2 }),
+        groups: fc.array(text, { minLength: 1, maxLength: 2 }),
+        region: fc.constant("europe-belgium"),
+        attributes: fc.record({
+          end_user_read_write: fc.dictionary(
+            name,
+            fc.oneof(scalar, fc.dictionary(name, scalar, { maxKeys: 2 })),
+            { maxKeys: 3 },
+          ),
+        }),
+      },
+      { requiredKeys: ["emails"] },
+    ),
+    stored: (sim) => {
+      const [person] = (sim as ReturnType<typeof createSlashIdSimulator>).persons();
+      if (person === undefined) return { fields: {} };
+      // SlashID answers with counts, no id: the report gives none.
+      const { emails, usernames, groups, region, attributes } = person;
+      return { fields: { emails, usernames, groups, region, attributes } };
+    },
+    everyText: {
+      emails: ["a@example.com"],
+      attributes: { end_user_read_write: TEXTS_BY_NAME },
+    },
+    simulator: () => createSlashIdSimulator(),
   },
 };

@@ -1,4 +1,8 @@
 // What the tests know of Userpilot beyond its module, spec and adapter (see test/support/vendor-profile.ts).
+import fc from "fast-check";
+import { createUserpilotSimulator } from "../../src/testing/userpilot.js";
+import { steppingClock } from "../cli/helpers.js";
+import { name, scalar, text, TEXTS_BY_NAME } from "../support/awkward-values.js";
 import type { CommonClientOptions } from "../../src/core/client/options.js";
 import type { UserpilotAdapterOptions } from "../../src/userpilot/adapter.js";
 import type { UserpilotClientOptions } from "../../src/userpilot/client.js";
@@ -50,5 +54,25 @@ export const userpilotProfile: VendorTestProfile = {
       pollsPerStep: 1 + (variant % 3),
       ...(hard && { maxBytes: [50_000, 700, 1400][Math.floor(variant / 3) % 3] }),
     }),
+  },
+  fidelity: {
+    records: fc.record(
+      {
+        user_id: fc.oneof(text, fc.constant("u-1")),
+        company_id: text,
+        metadata: fc.dictionary(name, scalar, { maxKeys: 3 }),
+      },
+      { requiredKeys: ["user_id"] },
+    ),
+    stored: (sim, record) => {
+      const users = (sim as ReturnType<typeof createUserpilotSimulator>).users();
+      const user = users.find((u) => u.user_id === record.user_id);
+      if (user === undefined) return { fields: {} };
+      return {
+        fields: { user_id: user.user_id, company_id: user.company_id, metadata: user.metadata },
+      };
+    },
+    everyText: { user_id: "u-1", metadata: TEXTS_BY_NAME },
+    simulator: () => createUserpilotSimulator(steppingClock()),
   },
 };
