@@ -7,17 +7,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseReport } from "../../src/cli/report-file.js";
-import { SIMULATOR_SECRETS } from "../../src/vendor-module.js";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
-import { createFullStorySimulator } from "../../src/testing/fullstory.js";
-import { createPropellerSimulator } from "../../src/testing/propeller.js";
 import { observeSimulatorAnswers } from "../../src/testing/kit/simulator-kit.js";
 import { serveSimulator } from "../../src/testing/serve.js";
-import type { SimulatorStats, VendorSimulator } from "../../src/testing/simulator.js";
-import { createSlashIdSimulator } from "../../src/testing/slashid.js";
-import { createUserpilotSimulator } from "../../src/testing/userpilot.js";
 import { writeNdjson } from "../bench/data.js";
+import { canonical } from "./canonical.js";
+import { SOAK_PROFILES, type KillVendor } from "./profiles.js";
 import { soakRecords } from "./records.js";
 import { moduleOf, type SoakTarget } from "./vendors.js";
 
@@ -55,32 +51,7 @@ export interface KillResult {
   readonly problems: readonly string[];
 }
 
-/** One vendor's simulator as the crash test drives it. */
-interface KillVendor {
-  readonly simulator: VendorSimulator;
-  /** The stored users by their key, minus what differs between any two runs (ids, writers). */
-  users(): Map<string, string>;
-  jobs(): number | undefined;
-  stats(): SimulatorStats;
-  /**
-   * The second kill point, answers to `operation` counted within the second run (the first kill follows the
-   * 8th write: an answer to one of the module's `writes`).
-   */
-  readonly secondKill: { readonly what: string; readonly operation: string };
-}
-
 const ok = (response: Response) => response.status >= 200 && response.status < 300;
-
-/** JSON with object keys sorted, so equal users compare equal whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
-        )
-      : v,
-  );
-}
 
 /** The CLI's flags for the vendor's settings: each secret one random value, the rest the simulator's. */
 function credentialsFor(target: SoakTarget): { secret: string; flags: string[] } {
@@ -93,100 +64,9 @@ function credentialsFor(target: SoakTarget): { secret: string; flags: string[] }
   return { secret, flags };
 }
 
+/** The vendor's crash-test simulator, made with the CLI's secret. */
 function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): KillVendor {
-  switch (target.vendor) {
-    case "fullstory": {
-      // Jobs end at their first status poll, so the CLI's default poll interval is never waited.
-      const sim = createFullStorySimulator({ apiKey: secret, processingMs: 0, faults });
-      return {
-        simulator: sim,
-        users: () =>
-          new Map(
-            sim.users().map((u) => {
-              const { id: _id, writers: _writers, ...data } = u;
-              return [u.uid ?? `(no uid) ${u.id}`, canonical(data)];
-            }),
-          ),
-        jobs: () => sim.stats().jobs,
-        stats: () => sim.stats(),
-        secondKill: {
-          what: "the 5th page of imports answered in the run (a job half read)",
-          operation: "getBatchImports",
-        },
-      };
-    }
-    case "slashid": {
-      const sim = createSlashIdSimulator({
-        apiKey: secret,
-        orgId: SIMULATOR_SECRETS.orgId,
-        faults,
-        existingPersons: target.existingPersons ?? "refuse",
-      });
-      return {
-        simulator: sim,
-        users: () =>
-          new Map(
-            sim.persons().map((p) => {
-              const { id: _id, uploads: _uploads, ...data } = p;
-              return [p.key, canonical(data)];
-            }),
-          ),
-        jobs: () => undefined,
-        stats: () => sim.stats(),
-        secondKill: { what: "the 5th upload answered in the run", operation: "bulkImportPersons" },
-      };
-    }
-    case "propeller": {
-      const sim = createPropellerSimulator({
-        clientId: SIMULATOR_SECRETS.clientId,
-        clientSecret: secret,
-        faults,
-        tokenFaults: false,
-      });
-      return {
-        simulator: sim,
-        users: () =>
-          new Map(
-            sim
-              .users()
-              .map((u) => [
-                canonical([u.source, String(u.sourceId), u.primaryLanguage?.toUpperCase() ?? ""]),
-                canonical(u.fields),
-              ]),
-          ),
-        jobs: () => undefined,
-        stats: () => sim.stats(),
-        secondKill: {
-          what: "the 5th bulk request answered in the run",
-          operation: "bulkUsersBySourceId",
-        },
-      };
-    }
-    case "userpilot": {
-      // Jobs end at their first status poll, so the CLI's poll interval is never waited. The clock is the
-      // real one: the client finds the job a lost request created by its start time.
-      const sim = createUserpilotSimulator({ apiKey: secret, faults, stepMs: 0 });
-      return {
-        simulator: sim,
-        users: () =>
-          new Map(
-            sim.users().map((u) => {
-              const { writers: _writers, ...data } = u;
-              return [u.user_id, canonical(data)];
-            }),
-          ),
-        jobs: () => sim.stats().jobs,
-        stats: () => sim.stats(),
-        secondKill: {
-          what: "the 5th job status poll answered in the run (a job half followed)",
-          operation: "getBackgroundJob",
-        },
-      };
-    }
-    default:
-      // A vendor of src/vendors.ts with no case above: tsc names it here, as not satisfying `never`.
-      throw new Error(`no crash test for ${String(target.vendor satisfies never)}`);
-  }
+  return SOAK_PROFILES[target.vendor].kill(secret, faults, target);
 }
 
 /** A simulator served here, which can kill the CLI once a request it answered matches the trigger. */
