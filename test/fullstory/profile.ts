@@ -7,6 +7,7 @@ import type { FullStoryClientOptions } from "../../src/fullstory/client.js";
 import type { CommonClientOptions } from "../../src/core/client/options.js";
 import { diff, type Rec } from "../support/stored-values.js";
 import type { Keys, VendorTestProfile } from "../support/vendor-profile.js";
+import { fullStoryHarness } from "./contract-harness.js";
 
 /** FullStory's test profile. */
 export const fullStoryProfile: VendorTestProfile = {
@@ -81,4 +82,5 @@ export const fullStoryProfile: VendorTestProfile = {
     everyText: { uid: "u-1", properties: TEXTS_BY_NAME },
     simulator: () => createFullStorySimulator({ processingPolls: 0 }),
   },
+  contract: fullStoryHarness,
 };

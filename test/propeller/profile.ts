@@ -8,6 +8,7 @@ import type { PropellerClientOptions } from "../../src/propeller/client.js";
 import { propellerRecordKey } from "../../src/testing/propeller.js";
 import { diff, type Rec } from "../support/stored-values.js";
 import type { Keys, VendorTestProfile } from "../support/vendor-profile.js";
+import { propellerHarness } from "./contract-harness.js";
 
 /** Propeller's test profile. */
 export const propellerProfile: VendorTestProfile = {
@@ -71,4 +72,5 @@ export const propellerProfile: VendorTestProfile = {
     },
     simulator: () => createPropellerSimulator(),
   },
+  contract: propellerHarness,
 };

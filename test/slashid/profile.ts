@@ -7,6 +7,7 @@ import type { SlashIdAdapterOptions } from "../../src/slashid/adapter.js";
 import type { SlashIdClientOptions } from "../../src/slashid/client.js";
 import { diff, type Rec } from "../support/stored-values.js";
 import type { Keys, VendorTestProfile } from "../support/vendor-profile.js";
+import { slashIdHarness } from "./contract-harness.js";
 
 /** SlashID's test profile. */
 export const slashIdProfile: VendorTestProfile = {
@@ -84,4 +85,5 @@ export const slashIdProfile: VendorTestProfile = {
     },
     simulator: () => createSlashIdSimulator(),
   },
+  contract: slashIdHarness,
 };

@@ -3,6 +3,7 @@
 // lists them by vendor name, so a vendor of src/vendors.ts without one does not compile.
 import type fc from "fast-check";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
+import type { VendorHarness } from "../contract/harness.js";
 import type { Rec, Stored } from "./stored-values.js";
 
 /** Each key of `T` spelled out: a key added to the interface, or dropped, and the record does not compile. */
@@ -53,4 +54,6 @@ export interface VendorTestProfile {
   readonly options: { readonly client: object; readonly adapter: object };
   readonly truth: TruthProfile;
   readonly fidelity: FidelityProfile;
+  /** How the contract tests (test/contract/) drive its client: its `test/<vendor>/contract-harness.ts`. */
+  readonly contract: VendorHarness;
 }

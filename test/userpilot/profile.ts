@@ -8,6 +8,7 @@ import type { UserpilotAdapterOptions } from "../../src/userpilot/adapter.js";
 import type { UserpilotClientOptions } from "../../src/userpilot/client.js";
 import { diff, type Rec } from "../support/stored-values.js";
 import type { Keys, VendorTestProfile } from "../support/vendor-profile.js";
+import { userpilotHarness } from "./contract-harness.js";
 
 /** Userpilot's test profile. */
 export const userpilotProfile: VendorTestProfile = {
@@ -75,4 +76,5 @@ export const userpilotProfile: VendorTestProfile = {
     everyText: { user_id: "u-1", metadata: TEXTS_BY_NAME },
     simulator: () => createUserpilotSimulator(steppingClock()),
   },
+  contract: userpilotHarness,
 };
