@@ -8,6 +8,7 @@ import type { CommonClientOptions } from "../../src/core/client/options.js";
 import { diff, type Rec } from "../support/stored-values.js";
 import type { Keys, VendorTestProfile } from "../support/vendor-profile.js";
 import { fullStoryHarness } from "./contract-harness.js";
+import { fullStoryGuard } from "./spec-guard.js";
 
 /** FullStory's test profile. */
 export const fullStoryProfile: VendorTestProfile = {
@@ -83,4 +84,5 @@ export const fullStoryProfile: VendorTestProfile = {
     simulator: () => createFullStorySimulator({ processingPolls: 0 }),
   },
   contract: fullStoryHarness,
+  guard: fullStoryGuard,
 };

@@ -9,6 +9,7 @@ import { propellerRecordKey } from "../../src/testing/propeller.js";
 import { diff, type Rec } from "../support/stored-values.js";
 import type { Keys, VendorTestProfile } from "../support/vendor-profile.js";
 import { propellerHarness } from "./contract-harness.js";
+import { propellerGuard } from "./spec-guard.js";
 
 /** Propeller's test profile. */
 export const propellerProfile: VendorTestProfile = {
@@ -73,4 +74,5 @@ export const propellerProfile: VendorTestProfile = {
     simulator: () => createPropellerSimulator(),
   },
   contract: propellerHarness,
+  guard: propellerGuard,
 };

@@ -8,6 +8,7 @@ import type { SlashIdClientOptions } from "../../src/slashid/client.js";
 import { diff, type Rec } from "../support/stored-values.js";
 import type { Keys, VendorTestProfile } from "../support/vendor-profile.js";
 import { slashIdHarness } from "./contract-harness.js";
+import { slashIdGuard } from "./spec-guard.js";
 
 /** SlashID's test profile. */
 export const slashIdProfile: VendorTestProfile = {
@@ -86,4 +87,5 @@ export const slashIdProfile: VendorTestProfile = {
     simulator: () => createSlashIdSimulator(),
   },
   contract: slashIdHarness,
+  guard: slashIdGuard,
 };

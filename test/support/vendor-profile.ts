@@ -4,6 +4,7 @@
 import type fc from "fast-check";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
 import type { VendorHarness } from "../contract/harness.js";
+import type { Guard } from "./spec-guard.js";
 import type { Rec, Stored } from "./stored-values.js";
 
 /** Each key of `T` spelled out: a key added to the interface, or dropped, and the record does not compile. */
@@ -56,4 +57,9 @@ export interface VendorTestProfile {
   readonly fidelity: FidelityProfile;
   /** How the contract tests (test/contract/) drive its client: its `test/<vendor>/contract-harness.ts`. */
   readonly contract: VendorHarness;
+  /**
+   * What its validator reads of the record schemas, and a probe at each limit, for
+   * test/spec-keywords-read.test.ts: its `test/<vendor>/spec-guard.ts`.
+   */
+  readonly guard: Guard;
 }

@@ -9,6 +9,7 @@ import type { UserpilotClientOptions } from "../../src/userpilot/client.js";
 import { diff, type Rec } from "../support/stored-values.js";
 import type { Keys, VendorTestProfile } from "../support/vendor-profile.js";
 import { userpilotHarness } from "./contract-harness.js";
+import { userpilotGuard } from "./spec-guard.js";
 
 /** Userpilot's test profile. */
 export const userpilotProfile: VendorTestProfile = {
@@ -77,4 +78,5 @@ export const userpilotProfile: VendorTestProfile = {
     simulator: () => createUserpilotSimulator(steppingClock()),
   },
   contract: userpilotHarness,
+  guard: userpilotGuard,
 };
