@@ -44,6 +44,18 @@ export interface VendorSession {
   readonly client: (setup: ClientSetup) => Readonly<Record<string, OperationCall | undefined>>;
 }
 
+/**
+ * A request builder for each operation of `Operations`: from faker, the init its `Client` method takes.
+ * Typed per operation, so a builder a spec change leaves behind no longer compiles.
+ */
+export type RequestBuilders<Client, Operations> = {
+  [K in keyof Operations & keyof Client]: (
+    f: Faker,
+  ) => Client[K] extends (init: infer Init, ...rest: never[]) => unknown
+    ? NonNullable<Init>
+    : never;
+};
+
 export interface VendorHarness {
   readonly vendor: Vendor;
   readonly operations: OperationTable;

@@ -1,6 +1,5 @@
 // FullStory's contract harness (test/contract/harness.ts): how to make its client, the credential its
 // security scheme must carry, and a typed request builder per operation, made from the faker fixtures.
-import type { Faker } from "@faker-js/faker";
 import { createOpenApiHttp } from "openapi-msw";
 import type { paths as FullStoryPaths } from "../../generated/fullstory.js";
 import { operations as fullStoryOperations } from "../../generated/fullstory.operations.js";
@@ -15,18 +14,12 @@ import {
   fullStoryUpdateUser,
   fullStoryUserId,
 } from "../../src/testing/fixtures/fullstory.js";
-import type { VendorHarness } from "../contract/harness.js";
+import type { RequestBuilders, VendorHarness } from "../contract/harness.js";
 import { expectHeader, operationsOf } from "../contract/harness-kit.js";
 import { routesOf } from "../support/mock-vendor.js";
 import { HOSTS } from "../support/msw.js";
 
-type FullStoryInit<K extends keyof typeof fullStoryOperations> = NonNullable<
-  Parameters<FullStoryClient[K]>[0]
->;
-
-const fullStoryRequests: {
-  [K in keyof typeof fullStoryOperations]: (f: Faker) => FullStoryInit<K>;
-} = {
+const fullStoryRequests: RequestBuilders<FullStoryClient, typeof fullStoryOperations> = {
   createBatchImport: (f) => ({ body: fullStoryBatch(f, f.number.int({ min: 1, max: 5 })) }),
   getBatchImportStatus: (f) => ({ params: { path: { job_id: fullStoryJobId(f) } } }),
   getBatchImports: (f) => ({

@@ -1,7 +1,6 @@
 // Propeller's contract harness (test/contract/harness.ts): how to make its client, the credential its
 // security scheme must carry, its token endpoint (which the other calls need), and a typed request builder
 // per operation, made from the faker fixtures.
-import type { Faker } from "@faker-js/faker";
 import { HttpResponse } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
 import type { paths as PropellerPaths } from "../../generated/propeller.js";
@@ -12,18 +11,12 @@ import {
   propellerCredentials,
   propellerToken,
 } from "../../src/testing/fixtures/propeller.js";
-import type { VendorHarness } from "../contract/harness.js";
+import type { RequestBuilders, VendorHarness } from "../contract/harness.js";
 import { expectHeader, operationsOf } from "../contract/harness-kit.js";
 import { routesOf } from "../support/mock-vendor.js";
 import { HOSTS } from "../support/msw.js";
 
-type PropellerInit<K extends keyof typeof propellerOperations> = NonNullable<
-  Parameters<PropellerClient[K]>[0]
->;
-
-const propellerRequests: {
-  [K in keyof typeof propellerOperations]: (f: Faker) => PropellerInit<K>;
-} = {
+const propellerRequests: RequestBuilders<PropellerClient, typeof propellerOperations> = {
   bulkUsersBySourceId: (f) => ({ body: propellerBulk(f, f.number.int({ min: 1, max: 5 })) }),
   getAccessToken: (f) => {
     const { clientId, clientSecret } = propellerCredentials(f);

@@ -1,21 +1,16 @@
 // SlashID's contract harness (test/contract/harness.ts): how to make its client, the credential its
 // security scheme must carry, and a typed request builder per operation, made from the faker fixtures.
-import type { Faker } from "@faker-js/faker";
 import { createOpenApiHttp } from "openapi-msw";
 import type { paths as SlashIdPaths } from "../../generated/slashid.js";
 import { operations as slashIdOperations } from "../../generated/slashid.operations.js";
 import { createSlashIdClient, type SlashIdClient } from "../../src/slashid/client.js";
 import { slashIdCredentials, slashIdImport } from "../../src/testing/fixtures/slashid.js";
-import type { VendorHarness } from "../contract/harness.js";
+import type { RequestBuilders, VendorHarness } from "../contract/harness.js";
 import { expectHeader, operationsOf } from "../contract/harness-kit.js";
 import { routesOf } from "../support/mock-vendor.js";
 import { HOSTS } from "../support/msw.js";
 
-type SlashIdInit<K extends keyof typeof slashIdOperations> = NonNullable<
-  Parameters<SlashIdClient[K]>[0]
->;
-
-const slashIdRequests: { [K in keyof typeof slashIdOperations]: (f: Faker) => SlashIdInit<K> } = {
+const slashIdRequests: RequestBuilders<SlashIdClient, typeof slashIdOperations> = {
   getPersonsBulkImportTemplate: () => ({}),
   bulkImportPersons: (f) => ({ body: slashIdImport(f, f.number.int({ min: 1, max: 6 })) }),
 };

@@ -1,6 +1,5 @@
 // Userpilot's contract harness (test/contract/harness.ts): how to make its client, the credential its
 // security scheme must carry, and a typed request builder per operation, made from the faker fixtures.
-import type { Faker } from "@faker-js/faker";
 import { createOpenApiHttp } from "openapi-msw";
 import type { paths as UserpilotPaths } from "../../generated/userpilot.js";
 import { operations as userpilotOperations } from "../../generated/userpilot.operations.js";
@@ -11,18 +10,12 @@ import {
   userpilotJobId,
   userpilotUsersBulk,
 } from "../../src/testing/fixtures/userpilot.js";
-import type { VendorHarness } from "../contract/harness.js";
+import type { RequestBuilders, VendorHarness } from "../contract/harness.js";
 import { expectHeader, operationsOf } from "../contract/harness-kit.js";
 import { routesOf } from "../support/mock-vendor.js";
 import { HOSTS } from "../support/msw.js";
 
-type UserpilotInit<K extends keyof typeof userpilotOperations> = NonNullable<
-  Parameters<UserpilotClient[K]>[0]
->;
-
-const userpilotRequests: {
-  [K in keyof typeof userpilotOperations]: (f: Faker) => UserpilotInit<K>;
-} = {
+const userpilotRequests: RequestBuilders<UserpilotClient, typeof userpilotOperations> = {
   bulkIdentifyUsers: (f) => ({ body: userpilotUsersBulk(f, f.number.int({ min: 1, max: 5 })) }),
   bulkIdentifyCompanies: (f) => ({
     body: userpilotCompaniesBulk(f, f.number.int({ min: 1, max: 5 })),
