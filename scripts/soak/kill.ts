@@ -64,11 +64,6 @@ function credentialsFor(target: SoakTarget): { secret: string; flags: string[] }
   return { secret, flags };
 }
 
-/** The vendor's crash-test simulator, made with the CLI's secret. */
-function killVendor(target: SoakTarget, secret: string, faults: FaultOptions): KillVendor {
-  return SOAK_PROFILES[target.vendor].kill(secret, faults, target);
-}
-
 /** A simulator served here, which can kill the CLI once a request it answered matches the trigger. */
 async function served(vendor: KillVendor) {
   const running = await serveSimulator(vendor.simulator);
@@ -119,7 +114,7 @@ function outcomesOf(report: ImportReport): string[] {
 }
 
 function sideOf(vendor: KillVendor): KillSide {
-  const stats = vendor.stats();
+  const stats = vendor.simulator.stats();
   const jobs = vendor.jobs();
   return {
     users: stats.users,
@@ -159,7 +154,9 @@ export async function killTest(options: {
   ];
 
   // Interrupted: killed twice, then run to its end, always with the same journal.
-  const a = await served(killVendor(target, credentials.secret, { ...faults, seed }));
+  const a = await served(
+    SOAK_PROFILES[target.vendor].kill(credentials.secret, { ...faults, seed }, target),
+  );
   const journal = join(dir, `kill-${name}.journal`);
   const runs: { code: number | null; signal: string | null; killedAfter?: string }[] = [];
   const runReports: string[] = [];
@@ -199,7 +196,9 @@ export async function killTest(options: {
   }
 
   // Uninterrupted, into a fresh simulator with the same faults.
-  const b = await served(killVendor(target, credentials.secret, { ...faults, seed }));
+  const b = await served(
+    SOAK_PROFILES[target.vendor].kill(credentials.secret, { ...faults, seed }, target),
+  );
   const freshJournal = join(dir, `kill-${name}-uninterrupted.journal`);
   const fresh = join(dir, `kill-${name}-uninterrupted-report.json`);
   try {

@@ -13,7 +13,7 @@ import { slashIdModule } from "../../src/slashid/module.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import { createPropellerSimulator } from "../../src/testing/propeller.js";
-import type { SimulatorStats, VendorSimulator } from "../../src/testing/simulator.js";
+import type { VendorSimulator } from "../../src/testing/simulator.js";
 import { createSlashIdSimulator } from "../../src/testing/slashid.js";
 import { createUserpilotSimulator } from "../../src/testing/userpilot.js";
 import { userpilotModule } from "../../src/userpilot/module.js";
@@ -45,7 +45,6 @@ export interface KillVendor {
   /** The stored users by their key, minus what differs between any two runs (ids, writers). */
   users(): Map<string, string>;
   jobs(): number | undefined;
-  stats(): SimulatorStats;
   /**
    * The second kill point, answers to `operation` counted within the second run (the first kill follows the
    * 8th write: an answer to one of the module's `writes`).
@@ -123,7 +122,6 @@ export const SOAK_PROFILES: Readonly<Record<VendorName, SoakProfile>> = {
             }),
           ),
         jobs: () => sim.stats().jobs,
-        stats: () => sim.stats(),
         secondKill: {
           what: "the 5th page of imports answered in the run (a job half read)",
           operation: "getBatchImports",
@@ -159,7 +157,6 @@ export const SOAK_PROFILES: Readonly<Record<VendorName, SoakProfile>> = {
             }),
           ),
         jobs: () => undefined,
-        stats: () => sim.stats(),
         secondKill: { what: "the 5th upload answered in the run", operation: "bulkImportPersons" },
       };
     },
@@ -192,7 +189,6 @@ export const SOAK_PROFILES: Readonly<Record<VendorName, SoakProfile>> = {
               ]),
           ),
         jobs: () => undefined,
-        stats: () => sim.stats(),
         secondKill: {
           what: "the 5th bulk request answered in the run",
           operation: "bulkUsersBySourceId",
@@ -225,7 +221,6 @@ export const SOAK_PROFILES: Readonly<Record<VendorName, SoakProfile>> = {
             }),
           ),
         jobs: () => sim.stats().jobs,
-        stats: () => sim.stats(),
         secondKill: {
           what: "the 5th job status poll answered in the run (a job half followed)",
           operation: "getBackgroundJob",
