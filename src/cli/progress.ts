@@ -59,7 +59,7 @@ export function createProgressDisplay(
     const warned = p.warned > 0 ? `, ${p.warned} with a warning` : "";
     const mayHold = p.vendorMayHold > 0 ? `, ${p.vendorMayHold} the vendor may hold` : "";
     const resumed = p.resumed > 0 ? `; ${p.resumed} of them from the journal` : "";
-    return `${label}: ${p.confirmed}/${shown} confirmed (${p.imported} imported${warned}, ${p.failed} failed${mayHold}, ${p.rejected} rejected${resumed}), ${Math.round(rate)}/s${eta}`;
+    return `${label}: ${p.confirmed}/${shown} confirmed (${p.imported} imported${warned}, ${p.failed} failed${mayHold}, ${p.rejected} rejected${resumed}), ${Math.round(rate)}/s${eta}${waiting(p)}`;
   };
   const show = (progress: ImportProgress) => {
     latest = progress;
@@ -80,7 +80,8 @@ export function createProgressDisplay(
     }
   };
   // No count changes while a vendor's job runs, for minutes at times: the line is shown again all the same,
-  // its rate and ETA brought up to date, so that a log tells a run that waits from one that hangs.
+  // its rate and ETA brought up to date, so that a log tells a run that waits from one that hangs (the
+  // import's own calls while it waits say what it waits on, but may come less often than `intervalMs`).
   const heartbeat =
     intervalMs > 0
       ? setInterval(() => latest !== undefined && show(latest), intervalMs).unref()
@@ -98,8 +99,22 @@ export function createProgressDisplay(
   };
 }
 
+/** What the chunks out wait on, when any waits: a vendor's job running, a delay before a replay. */
+function waiting(p: ImportProgress): string {
+  const chunks = (n: number) => `${n} ${n === 1 ? "chunk" : "chunks"}`;
+  const onVendor =
+    p.waitingOnVendor > 0 ? [`${chunks(p.waitingOnVendor)} waiting on the vendor`] : [];
+  const toRetry =
+    p.waitingToRetry > 0 ? [`${chunks(p.waitingToRetry)} waiting to be sent again`] : [];
+  const both = [...onVendor, ...toRetry];
+  return both.length === 0 ? "" : `; ${both.join(", ")}`;
+}
+
+/** Whether the two give the same line: how long the counts stood still is not on it. */
 function sameCounts(a: ImportProgress, b: ImportProgress): boolean {
-  return (Object.keys(a) as (keyof ImportProgress)[]).every((count) => a[count] === b[count]);
+  return (Object.keys(a) as (keyof ImportProgress)[]).every(
+    (count) => count === "unchangedForMs" || a[count] === b[count],
+  );
 }
 
 /**

@@ -7,9 +7,9 @@ import type { FullStoryUser } from "./validate.js";
 /**
  * Options of {@link importUsers}: the engine's {@link ImportOptions} (`chunkRecords` within FullStory's batch
  * limit, `concurrency` within its in-progress job limit, `chunkAttempts`, `replayDelayMs`, `signal`, `journal`,
- * `onProgress`, `onOutcome`, `keepOutcomes`, `progressEvery`, `precheck`, `maxReplayDelayMs`, `sleep`) and
- * the FullStory adapter's {@link FullStoryAdapterOptions} (`pollIntervalMs`, `maxPollIntervalMs`,
- * `jobTimeoutMs`, `maxPollsPerJob`).
+ * `onProgress`, `onOutcome`, `keepOutcomes`, `progressEvery`, `progressHeartbeatMs`, `precheck`,
+ * `maxReplayDelayMs`, `sleep`) and the FullStory adapter's {@link FullStoryAdapterOptions} (`pollIntervalMs`,
+ * `maxPollIntervalMs`, `jobTimeoutMs`, `maxPollsPerJob`).
  * Each option states its default there; chunk size and concurrency default to {@link createFullStoryAdapter}'s.
  */
 export type FullStoryImportOptions = ImportOptions & FullStoryAdapterOptions;

@@ -15,6 +15,9 @@ const at = (confirmed: number): ImportProgress => ({
   warned: 0,
   failed: 0,
   vendorMayHold: 0,
+  waitingOnVendor: 0,
+  waitingToRetry: 0,
+  unchangedForMs: 0,
 });
 
 afterEach(() => {

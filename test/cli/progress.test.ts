@@ -17,6 +17,9 @@ const at = (validated: number, confirmed: number, resumed = 0): ImportProgress =
   warned: 0,
   failed: 0,
   vendorMayHold: 0,
+  waitingOnVendor: 0,
+  waitingToRetry: 0,
+  unchangedForMs: 0,
 });
 
 function display(of?: Parameters<typeof createProgressDisplay>[3]) {
@@ -125,6 +128,15 @@ describe("the final line without a terminal", () => {
     expect(stream.text.trimEnd().split("\n")).toHaveLength(1);
   });
 
+  it("is not written again when the last call differs only in how long the counts stood still", () => {
+    const stream = new CollectingStream(false);
+    const progress = createProgressDisplay(stream as unknown as NodeJS.WriteStream, "x", 60_000);
+    progress.update(at(3, 3));
+    progress.update({ ...at(3, 3), unchangedForMs: 40 });
+    progress.done();
+    expect(stream.text.trimEnd().split("\n")).toHaveLength(1);
+  });
+
   it("is written when the last update was held back by the interval", () => {
     const stream = new CollectingStream(false);
     const progress = createProgressDisplay(stream as unknown as NodeJS.WriteStream, "x", 60_000);
@@ -172,5 +184,15 @@ describe("the counts the line gives", () => {
     expect(last()).toMatch(
       /^x: 10\/10 confirmed \(6 imported, 2 with a warning, 4 failed, 3 the vendor may hold, 0 rejected\)/,
     );
+  });
+
+  it("say what the chunks out wait on while any waits: a vendor's job, a delay before a replay", () => {
+    const { progress, last } = display(10);
+    progress.update({ ...at(10, 4), waitingOnVendor: 3, unchangedForMs: 9_000 });
+    expect(last()).toMatch(/ rejected\), \d+\/s, ETA \w+; 3 chunks waiting on the vendor$/);
+    progress.update({ ...at(10, 4), waitingOnVendor: 1, waitingToRetry: 1 });
+    expect(last()).toMatch(/; 1 chunk waiting on the vendor, 1 chunk waiting to be sent again$/);
+    progress.update(at(10, 10));
+    expect(last()).toMatch(/^x: 10\/10 confirmed .*\/s$/);
   });
 });

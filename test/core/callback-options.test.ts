@@ -8,7 +8,9 @@
 // - The outcome `onOutcome` gets is the caller's own: a JavaScript callback that changed it changed the
 //   report.
 // - `onProgress` under faults: its counts only grow (but `sent`), and its last call, before the import
-//   resolves and none after, has the report's counts.
+//   resolves and none after, has the report's counts. So too with the calls made while chunks wait on a
+//   vendor's job or to be sent again: they count no more chunks waiting than are out, and nothing waits in
+//   the last call.
 import { afterEach, describe, expect, it } from "vitest";
 import type { ImportProgress, ImportReport } from "../../src/core/engine/report.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
@@ -163,6 +165,13 @@ describe("onProgress under the vendor's faults", () => {
           rejectRate: 0.3,
           seed: 11,
         },
+        // Jobs that run for a poll or more, so that progress is called while they run.
+        simulator:
+          vendor === "fullstory"
+            ? { processingPolls: 2 }
+            : vendor === "userpilot"
+              ? { stepMs: 60_000 }
+              : {},
       });
       const seen: ImportProgress[] = [];
       let resolved = false;
@@ -183,10 +192,26 @@ describe("onProgress under the vendor's faults", () => {
         expect(now.confirmed).toBe(now.imported + now.failed + now.rejected);
         expect(now.warned).toBeLessThanOrEqual(now.imported);
         expect(now.vendorMayHold).toBeLessThanOrEqual(now.failed);
+        // Chunks of one record: no more wait than there are records.
+        for (const count of ["waitingOnVendor", "waitingToRetry", "unchangedForMs"] as const)
+          expect(now[count]).toSatisfy(Number.isSafeInteger);
+        expect(now.waitingOnVendor).toSatisfy((n: number) => n >= 0);
+        expect(now.waitingToRetry).toSatisfy((n: number) => n >= 0);
+        expect(now.waitingOnVendor + now.waitingToRetry).toBeLessThanOrEqual(3);
+        expect(now.unchangedForMs).toBeGreaterThanOrEqual(0);
         const before = seen[i - 1];
         if (before !== undefined)
           for (const count of grow) expect(now[count]).toBeGreaterThanOrEqual(before[count]);
       }
+      // Calls came while chunks waited: on the vendor's jobs, and before each replay.
+      const waited = {
+        onVendor: seen.some((p) => p.waitingOnVendor > 0),
+        toRetry: seen.some((p) => p.waitingToRetry > 0),
+      };
+      expect(waited).toEqual({
+        onVendor: vendor === "fullstory" || vendor === "userpilot",
+        toRetry: report.chunks.replayed > 0,
+      });
       expect(seen.at(-1)).toMatchObject({
         validated: report.total,
         confirmed: report.total,
@@ -196,6 +221,8 @@ describe("onProgress under the vendor's faults", () => {
         vendorMayHold: report.vendorMayHold,
         rejected: report.rejected,
         resumed: 0,
+        waitingOnVendor: 0,
+        waitingToRetry: 0,
       });
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(late).toEqual([]);

@@ -105,15 +105,13 @@ describe("each @default is the fallback the code checks the option with", () => 
     expect(fallbacksOf(make[what]).get(checkedAs)).toBe(documentedDefault(file, option));
   });
 
-  it("the engine's progressEvery", async () => {
+  it.each(["progressEvery", "progressHeartbeatMs"])("the engine's %s", async (option) => {
     fallbacks.clear();
     await runImport(
       testAdapter(() => Promise.reject(new Error("not sent"))),
       [],
     );
-    expect(fallbacks.get("progressEvery")).toBe(
-      documentedDefault("src/core/engine/engine.ts", "progressEvery"),
-    );
+    expect(fallbacks.get(option)).toBe(documentedDefault("src/core/engine/engine.ts", option));
   });
 });
 

@@ -40,6 +40,7 @@ const ENGINE: Keys<ImportOptions> = {
   onOutcome: true,
   keepOutcomes: true,
   progressEvery: true,
+  progressHeartbeatMs: true,
   precheck: true,
   chunkAttempts: true,
   replayDelayMs: true,

@@ -157,7 +157,11 @@ export interface ChunkContext {
    * (and on a resume, `resumed` set) an earlier request for this chunk may have reached the vendor.
    */
   readonly attempt: number;
-  /** Waits (abortably); adapters poll with it so tests and the engine control time. */
+  /**
+   * Waits (abortably) on the vendor's work (between a job's status polls, for results not ready yet, for
+   * another job ahead); adapters poll with it so tests and the engine control time. Each wait counts the
+   * chunk in `onProgress`'s `waitingOnVendor` (until this attempt returns) and calls it as the wait begins.
+   */
   sleep(ms: number): Promise<void>;
   /**
    * Counts something the adapter did or met while following the chunk (a reconciled job, a list entry that

@@ -9,6 +9,7 @@ import {
 } from "./follow-chunk.js";
 import { Journal, JournalError, type JournaledChunk } from "./journal.js";
 import type { PendingChunk } from "./pending-chunk.js";
+import type { WaitingOn } from "./progress-pulse.js";
 import { RepeatOrder, type OutChunk } from "./repeat-order.js";
 import type { ReportBuilder } from "./report-builder.js";
 import { scrubOutcomes, withinTextLimit } from "./scrub-outcomes.js";
@@ -23,6 +24,8 @@ export interface DispatchSettings {
   readonly report: ReportBuilder;
   /** Emits a progress event. */
   readonly emit: () => void;
+  /** `chunk` waits on the vendor or to be sent again from now (a progress event), or no more (undefined). */
+  readonly waiting: (chunk: object, on: WaitingOn | undefined) => void;
   readonly journal: Journal | undefined;
   /** The journal's path, for the message of a journal that does not fit the input. */
   readonly journalPath: string | undefined;
@@ -498,6 +501,7 @@ export class ChunkDispatcher<Input, Wire> {
         }
       },
       sleep: (ms) => sleep(ms, run.signal),
+      waiting: (on) => this.settings.waiting(chunk, on),
       count: (event, n) => report.count(event, n),
       journaled: journal !== undefined,
       savedByAnyChunk: (prefix) => journal?.values(prefix) ?? [],
@@ -515,6 +519,8 @@ export class ChunkDispatcher<Input, Wire> {
     // until the follow-through resolves, nothing says it did not.
     let reached = true;
     const settle = (outcomes: readonly ItemOutcome[]) => {
+      // Waits no more, whatever the follow-through left (a throw amid a wait): the event below says so.
+      this.settings.waiting(chunk, undefined);
       settleChunk(report, this.adapter.vendor, pending, outcomes);
       // Recorded: whatever the progress event below does, the records must not be recorded again.
       settled = true;
@@ -572,6 +578,7 @@ export class ChunkDispatcher<Input, Wire> {
         // The journal could not be written (a full disk), or settling threw: the run stops rather than go on
         // without its record of progress, and every record of this chunk still gets an outcome.
         const message = this.#stopRun(error);
+        this.settings.waiting(chunk, undefined);
         if (settled) return;
         // The vendor may have answered for these records already (imported them, even): none is recorded.
         if (reached)

@@ -7,6 +7,7 @@ import { Journal } from "./journal.js";
 import { JournalError } from "./journal-error.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 import { keepOutcomesOption, ReportBuilder, type KeepOutcomes } from "./report-builder.js";
+import { ProgressPulse } from "./progress-pulse.js";
 import { abortableBy, abortableSleep } from "../time.js";
 import { durationOption, functionOption, signalOption, wholeNumberOption } from "../options.js";
 import { kindOf } from "../validate/describe.js";
@@ -50,8 +51,11 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    */
   journal?: string;
   /**
-   * Called as counts change: every `progressEvery` records read, as each chunk is sent and as it settles (not
-   * while a vendor's job runs), and, unless the import rejects, once more when every record has its outcome,
+   * Called as counts change: every `progressEvery` records read, as each chunk is sent and as it settles;
+   * while the import waits, with the counts unchanged: as each wait on a vendor's work begins (after each
+   * poll of a job still running: `waitingOnVendor`), as each wait before a chunk is sent again begins
+   * (`waitingToRetry`), and once `progressHeartbeatMs` went by without a call (`unchangedForMs` says how long
+   * the counts stood still); and, unless the import rejects, once more when every record has its outcome,
    * before the import resolves; never after it settled. Each call gets its own counts, which only grow but
    * for `sent` (see there). If it throws (or, being async, rejects), it is not called again, nothing more is
    * read or sent, and the import rejects with that error once the chunks in flight settled. The import
@@ -76,6 +80,14 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * @default 1000
    */
   progressEvery?: number;
+  /**
+   * Ms without an `onProgress` call after which it is called again, with the counts unchanged, while the
+   * import runs: a vendor's job of minutes, a long `Retry-After` or a slow input then still tells a waiting
+   * import from a hung one. One timer (unref'd, so it keeps no process alive), put off by every call and
+   * ended before the last one; 0 turns it off. A duration in ms (another value throws a RangeError).
+   * @default 10000
+   */
+  progressHeartbeatMs?: number;
   /**
    * Checked before the vendor's rules: a record it refuses is rejected with that rule (e.g. an input reader's
    * `input.parse` for a line that was not JSON). It answers `undefined` to pass a record; any answer but a
@@ -123,6 +135,9 @@ export async function runImport<Input, Wire>(
   );
   const maxBytes = adapter.serialize === undefined ? undefined : adapter.limits.maxBytes;
   const progressEvery = wholeNumberOption("progressEvery", options.progressEvery, 1000);
+  const heartbeatMs = durationOption("progressHeartbeatMs", options.progressHeartbeatMs, 10_000, {
+    min: 0,
+  });
   for (const name of ["onOutcome", "onProgress", "precheck", "sleep"] as const)
     functionOption(name, options[name]);
   signalOption("signal", options.signal);
@@ -135,7 +150,8 @@ export async function runImport<Input, Wire>(
     stopsOnThrow("onOutcome", options.onOutcome, stop, callbacksPending),
   );
   const onProgress = stopsOnThrow("onProgress", options.onProgress, stop, callbacksPending);
-  const emit = () => onProgress?.(report.progress());
+  const pulse = new ProgressPulse(report, onProgress, heartbeatMs);
+  const emit = () => pulse.emit();
   const replay = { ...DEFAULT_REPLAY, ...definedOnly(options) };
   wholeNumberOption("chunkAttempts", replay.chunkAttempts, undefined);
   durationOption("replayDelayMs", replay.replayDelayMs, undefined, { min: 0 });
@@ -161,6 +177,7 @@ export async function runImport<Input, Wire>(
       new ChunkDispatcher(adapter, {
         report,
         emit,
+        waiting: (chunk, on) => pulse.waiting(chunk, on),
         journal,
         journalPath: options.journal,
         replay,
@@ -170,6 +187,7 @@ export async function runImport<Input, Wire>(
       }),
   );
   let read: Assembled = { stoppedEarly: true, inputError: undefined };
+  pulse.arm();
   try {
     read = await assembleChunks(
       adapter,
@@ -190,7 +208,12 @@ export async function runImport<Input, Wire>(
     // run may happen after its promise settled.
     stop(thrownError("reading the input", error));
   } finally {
-    await dispatcher.drain();
+    try {
+      await dispatcher.drain();
+    } finally {
+      // Before the last call: no heartbeat comes after it, or after the import settled.
+      pulse.stop();
+    }
     dispatcher.release();
     journal?.close();
   }

@@ -12,6 +12,7 @@ import {
 import { unprocessedBy } from "../errors/unprocessed.js";
 import { tooLongToBuild } from "./chunk-body.js";
 import { oneEach } from "./outcomes.js";
+import type { WaitingOn } from "./progress-pulse.js";
 
 /** How often, and how patiently, a chunk is sent again within a run after a transient failure. */
 export interface ReplayOptions {
@@ -59,6 +60,8 @@ export interface Following {
   /** Saves adapter state to the journal. */
   checkpoint(state: Record<string, string>): void;
   sleep(ms: number): Promise<void>;
+  /** The chunk waits on `on` from now (a progress event says so), or no more (undefined). */
+  waiting(on: WaitingOn | undefined): void;
   count(event: string, n?: number): void;
   /** Whether the run keeps a journal a re-run resumes from. */
   readonly journaled: boolean;
@@ -135,7 +138,11 @@ export async function followChunk<Input, Wire>(
         state = { ...state, ...next };
         following.checkpoint(next);
       },
-      sleep: (ms) => following.sleep(ms),
+      // An adapter waits only on the vendor's work (a job it polls, results not ready, another job ahead).
+      sleep: (ms) => {
+        following.waiting("vendor");
+        return following.sleep(ms);
+      },
       count: (event, n) => following.count(event, n),
       journaled: following.journaled,
       savedByAnyChunk: (prefix) => following.savedByAnyChunk(prefix),
@@ -149,7 +156,9 @@ export async function followChunk<Input, Wire>(
     let result: ChunkResult;
     try {
       result = await adapter.send(chunk, context);
+      following.waiting(undefined);
     } catch (error) {
+      following.waiting(undefined);
       // An adapter that throws is cut short (an abort) or broken: nothing tells what the vendor did, so the
       // chunk stays unfinished for a re-run, and is not sent again blindly now.
       // Unless the run was stopped (its own words follow below), the reason says what the throw leaves open;
@@ -209,10 +218,13 @@ export async function followChunk<Input, Wire>(
       following.replay.maxReplayDelayMs,
       following.replay.replayDelayMs * 2 ** (attempts - 1),
     );
+    following.waiting("retry");
     try {
       await following.sleep(Math.round(Math.random() * ceiling));
     } catch {
       break;
+    } finally {
+      following.waiting(undefined);
     }
   }
   const final = !outcomes.some((o) => !o.ok && (o.transient === true || following.signal.aborted));

@@ -78,7 +78,8 @@ export class ReportBuilder {
     this.#events[event] = (this.#events[event] ?? 0) + n;
   }
 
-  progress(): ImportProgress {
+  /** The counts of a progress event; what the chunks wait on is the run's to add. */
+  progress(): Omit<ImportProgress, "waitingOnVendor" | "waitingToRetry" | "unchangedForMs"> {
     return {
       validated: this.#validated,
       rejected: this.#rejected,

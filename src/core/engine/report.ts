@@ -90,6 +90,26 @@ export interface ImportProgress {
   readonly failed: number;
   /** Of `failed`, those the vendor may hold after all (the report's `vendorMayHold` so far). */
   readonly vendorMayHold: number;
+  /**
+   * Chunks whose follow-through waits on the vendor's work now: a job still running between its status polls
+   * (FullStory's batch jobs, Userpilot's bulk jobs), results not ready yet, another job of the vendor's ahead
+   * of it. Each such wait calls `onProgress` as it begins, so a call comes after each poll of a running job.
+   * 0 for a vendor that answers each request at once, and in the last call.
+   */
+  readonly waitingOnVendor: number;
+  /**
+   * Chunks waiting out the delay before they are sent again after a transient failure (`replayDelayMs`,
+   * doubling up to `maxReplayDelayMs`); each such wait calls `onProgress` as it begins. A request the client
+   * retries itself (waiting out a `Retry-After`) is not counted here: the chunk is still out; the calls
+   * `progressHeartbeatMs` repeats tell that the import still runs meanwhile. 0 in the last call.
+   */
+  readonly waitingToRetry: number;
+  /**
+   * Ms since a count above (`validated` to `vendorMayHold`) last changed, by a monotonic clock: 0 in a call
+   * that brings a change, growing in the calls made while the import waits (on the vendor, a retry, the
+   * input), with the counts unchanged.
+   */
+  readonly unchangedForMs: number;
 }
 
 /**

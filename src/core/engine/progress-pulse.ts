@@ -1,0 +1,87 @@
+import { monotonicNow } from "../time.js";
+import type { ImportProgress } from "./report.js";
+import type { ReportBuilder } from "./report-builder.js";
+
+/** What a chunk in flight waits on: the vendor's work on it (a job polled), or its turn to be sent again. */
+export type WaitingOn = "vendor" | "retry";
+
+/**
+ * Builds each `onProgress` call: the report's counts, what the chunks in flight wait on, and how long the
+ * counts have stood still. While the run is armed, a call is repeated once `heartbeatMs` went by without
+ * one, so a caller hears from an import that waits (a vendor's job of minutes, a long `Retry-After`) as from
+ * one that works; the timer is unref'd, and {@link stop} ends it for good.
+ */
+export class ProgressPulse {
+  readonly #waiting = new Map<object, WaitingOn>();
+  /** The counts of the last call, as text, to tell a call that brings a change from one that does not. */
+  #counts: string | undefined;
+  #changedAt = monotonicNow();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #armed = false;
+
+  constructor(
+    private readonly report: ReportBuilder,
+    private readonly onProgress: ((progress: ImportProgress) => void) | undefined,
+    private readonly heartbeatMs: number,
+  ) {}
+
+  /** Calls `onProgress` with the counts now (and, while armed, puts the next heartbeat off). */
+  emit(): void {
+    if (this.onProgress === undefined) return;
+    this.#rearm();
+    const counts = this.report.progress();
+    const now = monotonicNow();
+    const text = Object.values(counts).join(",");
+    if (text !== this.#counts) {
+      this.#counts = text;
+      this.#changedAt = now;
+    }
+    let vendor = 0;
+    let retry = 0;
+    for (const on of this.#waiting.values()) {
+      if (on === "vendor") vendor += 1;
+      else retry += 1;
+    }
+    this.onProgress({
+      ...counts,
+      waitingOnVendor: vendor,
+      waitingToRetry: retry,
+      unchangedForMs: Math.max(0, Math.round(now - this.#changedAt)),
+    });
+  }
+
+  /**
+   * `chunk` waits on `on` from now, which a call says at once (each wait of a poll loop is one); undefined,
+   * it waits no more, which the next call says (its chunk's settling, or another chunk's wait).
+   */
+  waiting(chunk: object, on: WaitingOn | undefined): void {
+    if (on === undefined) {
+      this.#waiting.delete(chunk);
+      return;
+    }
+    this.#waiting.set(chunk, on);
+    this.emit();
+  }
+
+  /** Starts the heartbeat (none without `onProgress`, or with `heartbeatMs` 0). */
+  arm(): void {
+    if (this.onProgress === undefined || this.heartbeatMs === 0) return;
+    this.#armed = true;
+    this.#rearm();
+  }
+
+  /** Ends the heartbeat: called before the run's last call, nothing of it fires after. */
+  stop(): void {
+    this.#armed = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #rearm(): void {
+    if (!this.#armed) return;
+    clearTimeout(this.#timer);
+    // Unref'd: a waiting import's heartbeat must not be what keeps a process alive.
+    this.#timer = setTimeout(() => this.emit(), this.heartbeatMs);
+    this.#timer.unref();
+  }
+}

@@ -1,0 +1,207 @@
+// `onProgress` while an import waits: it went silent for as long as a vendor's job ran (minutes at times), a
+// chunk waited to be sent again, or a client waited out a long Retry-After, so a dashboard or health check
+// fed by it could not tell a waiting import from a hung one. It is called as each wait begins (after each status
+// poll of a job still running: `waitingOnVendor`; before a replay: `waitingToRetry`) and, when
+// `progressHeartbeatMs` goes by without a call, again (`unchangedForMs` growing); never after the import
+// resolved, and with nothing waiting in its last call.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { runImport } from "../../src/core/engine/engine.js";
+import type { ImportProgress } from "../../src/core/engine/report.js";
+import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
+import type { VendorSimulator } from "../../src/testing/simulator.js";
+import { simulatorSettings, type VendorModule } from "../../src/vendor-module.js";
+import { vendorNamed, type VendorName } from "../../src/vendors.js";
+import { IMPORTERS } from "../support/importers.js";
+import { importEvery, testAdapter } from "../support/test-adapter.js";
+
+let served: RunningSimulator | undefined;
+afterEach(async () => {
+  vi.useRealTimers();
+  await served?.close();
+  served = undefined;
+});
+
+/** The calls `onProgress` got before the import resolved, and after (none is due). */
+function recorder() {
+  const seen: ImportProgress[] = [];
+  const late: ImportProgress[] = [];
+  let resolved = false;
+  return {
+    seen,
+    late,
+    onProgress: (progress: ImportProgress) => (resolved ? late : seen).push(progress),
+    resolved: () => (resolved = true),
+  };
+}
+
+/** The calls that came while a chunk waited on the vendor. */
+const waitingOnVendor = (calls: readonly ImportProgress[]) =>
+  calls.filter((p) => p.waitingOnVendor > 0);
+
+/** One chunk of 3 records into `name`'s simulator served on loopback, its job running for `options`. */
+async function importOneJob(name: VendorName, simulator: object) {
+  const vendor = vendorNamed(name) as unknown as VendorModule<
+    VendorName,
+    unknown,
+    Record<string, unknown>,
+    VendorSimulator,
+    object
+  >;
+  const samples = await vendor.samples(7);
+  const records = ["k0", "k1", "k2"].map((k) => samples.record(k));
+  const create = await vendor.simulator();
+  const sim = create({ settings: simulatorSettings(vendor), faults: {}, options: simulator });
+  served = await serveSimulator(sim);
+  const client = vendor.createClient(simulatorSettings(vendor), { baseUrl: served.url });
+  const calls = recorder();
+  const report = await IMPORTERS[name](client, records, {
+    // The waits between polls pass at once: the job's clock is its polls.
+    sleep: () => Promise.resolve(),
+    onProgress: calls.onProgress,
+  });
+  calls.resolved();
+  // Anything left running (a timer, a wait) would call it now.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const statusPolls = Object.entries(sim.stats().requests)
+    .filter(([route]) => /^GET .*(batch|jobs)\/\{job_id\}$/.test(route))
+    .reduce((sum, [, n]) => sum + n, 0);
+  return { report, ...calls, statusPolls };
+}
+
+describe("onProgress while a vendor's job runs", () => {
+  it.each([
+    ["fullstory", { processingPolls: 4 }, 4],
+    // Three steps (queued, validating, processing) of two polls each, then completed.
+    ["userpilot", { pollsPerStep: 2 }, 5],
+  ] as const)(
+    "%s: a job running %j is reported after each poll that finds it running",
+    async (name, simulator, running) => {
+      const { report, seen, late, statusPolls } = await importOneJob(name, simulator);
+      expect(report).toMatchObject({ total: 3, imported: 3 });
+      // Each poll but the last found the job running.
+      expect(statusPolls).toBe(running + 1);
+      const waiting = waitingOnVendor(seen);
+      expect(waiting).toHaveLength(running);
+      for (const call of waiting) {
+        // Counts unchanged while the job runs: the chunk is sent, nothing is confirmed yet.
+        expect(call).toMatchObject({ validated: 3, sent: 3, confirmed: 0, waitingOnVendor: 1 });
+        expect(call.waitingToRetry).toBe(0);
+        expect(call.unchangedForMs).toBeGreaterThanOrEqual(0);
+      }
+      // The calls stop with the import: its last one says nothing waits, and none comes after it resolved.
+      expect(seen.at(-1)).toMatchObject({ confirmed: 3, waitingOnVendor: 0, waitingToRetry: 0 });
+      expect(late).toEqual([]);
+    },
+  );
+});
+
+describe("onProgress while a chunk waits to be sent again", () => {
+  it("is called as the wait begins, with waitingToRetry, which is 0 once the chunk settled", async () => {
+    let sends = 0;
+    const adapter = testAdapter<{ id: string }>(
+      (chunk) => {
+        sends += 1;
+        return sends === 1
+          ? Promise.resolve({
+              kind: "done",
+              outcomes: chunk.items.map(() => ({
+                ok: false,
+                code: "network",
+                reason: "lost",
+                transient: true,
+              })),
+            })
+          : importEvery(chunk);
+      },
+      { replay: { by: "upsert", why: "the test vendor keeps one user per id" } },
+    );
+    const calls = recorder();
+    const report = await runImport(adapter, [{ id: "a" }, { id: "b" }], {
+      replayDelayMs: 0,
+      onProgress: calls.onProgress,
+    });
+    calls.resolved();
+    expect(report.imported).toBe(2);
+    const retrying = calls.seen.filter((p) => p.waitingToRetry > 0);
+    expect(retrying).toEqual([
+      expect.objectContaining({ sent: 2, confirmed: 0, waitingToRetry: 1 }),
+    ]);
+    expect(calls.seen.at(-1)).toMatchObject({
+      confirmed: 2,
+      waitingToRetry: 0,
+      waitingOnVendor: 0,
+    });
+  });
+});
+
+describe("onProgress while nothing changes for progressHeartbeatMs", () => {
+  /** An import of one chunk whose send waits until `finish` is called (or the import is aborted). */
+  function heldImport(options: { progressHeartbeatMs?: number; signal?: AbortSignal } = {}) {
+    let finish = () => {};
+    let entered = () => {};
+    const sending = new Promise<void>((resolve) => (entered = resolve));
+    const adapter = testAdapter<{ id: string }>(async (chunk, context) => {
+      entered();
+      await new Promise<void>((resolve, reject) => {
+        finish = resolve;
+        context.signal.addEventListener("abort", () => reject(context.signal.reason as Error));
+      });
+      return importEvery(chunk);
+    });
+    const calls = recorder();
+    const done = runImport(adapter, [{ id: "a" }], {
+      ...options,
+      onProgress: calls.onProgress,
+    }).then((report) => {
+      calls.resolved();
+      return report;
+    });
+    return { calls, done, sending, finish: () => finish() };
+  }
+
+  it("comes every progressHeartbeatMs, the counts unchanged, and not after the import resolved", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    const { calls, done, sending, finish } = heldImport();
+    await sending;
+    const before = calls.seen.length;
+    // The default: one call per 10 s of silence, not more.
+    await vi.advanceTimersByTimeAsync(35_000);
+    const beats = calls.seen.slice(before);
+    expect(beats.map((p) => p.unchangedForMs)).toEqual([10_000, 20_000, 30_000]);
+    for (const beat of beats) expect(beat).toMatchObject({ validated: 1, sent: 1, confirmed: 0 });
+    finish();
+    const report = await done;
+    expect(calls.seen.at(-1)).toMatchObject({ confirmed: report.total, unchangedForMs: 0 });
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls.late).toEqual([]);
+  });
+
+  it("after an abort, none comes once the import resolved", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    const stop = new AbortController();
+    const { calls, done, sending } = heldImport({
+      progressHeartbeatMs: 1_000,
+      signal: stop.signal,
+    });
+    await sending;
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(calls.seen.filter((p) => p.unchangedForMs > 0)).toHaveLength(2);
+    stop.abort();
+    expect((await done).aborted).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls.late).toEqual([]);
+  });
+
+  it("0 turns it off", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    const { calls, done, sending, finish } = heldImport({ progressHeartbeatMs: 0 });
+    await sending;
+    const before = calls.seen.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls.seen.length).toBe(before);
+    finish();
+    await done;
+  });
+});
