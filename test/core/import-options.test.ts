@@ -61,6 +61,27 @@ describe("progressEvery", () => {
   });
 });
 
+describe("progressHeartbeatMs", () => {
+  it.each([
+    [-1, "-1"],
+    [Number.NaN, "NaN"],
+    [Number.POSITIVE_INFINITY, "Infinity"],
+    [2 ** 31, "2147483648"],
+    // From a config file: refused, not taken for a number.
+    ["10000" as unknown as number, '"10000"'],
+  ])("%s is refused before anything is sent", async (value, shown) => {
+    const { adapter, sent } = vendor();
+    await expect(
+      runImport(adapter, users(), { progressHeartbeatMs: value, onProgress: () => {} }),
+    ).rejects.toThrow(
+      new RangeError(
+        `progressHeartbeatMs: expected a duration in ms from 0 to 2147483647, got ${shown}`,
+      ),
+    );
+    expect(sent).toEqual([]);
+  });
+});
+
 describe("keepOutcomes", () => {
   it("an unknown value is refused rather than keeping no outcome, failures included", async () => {
     const { adapter, sent } = vendor();

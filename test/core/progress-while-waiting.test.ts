@@ -1,9 +1,10 @@
 // `onProgress` while an import waits: it went silent for as long as a vendor's job ran (minutes at times), a
 // chunk waited to be sent again, or a client waited out a long Retry-After, so a dashboard or health check
-// fed by it could not tell a waiting import from a hung one. It is called as each wait begins (after each status
-// poll of a job still running: `waitingOnVendor`; before a replay: `waitingToRetry`) and, when
+// fed by it could not tell a waiting import from a hung one. It is called as each wait begins (after each
+// status poll of a job still running: `waitingOnVendor`; before a replay: `waitingToRetry`) and, when
 // `progressHeartbeatMs` goes by without a call, again (`unchangedForMs` growing); never after the import
-// resolved, and with nothing waiting in its last call.
+// resolved, and with nothing waiting in its last call. A heartbeat call that throws stops the import as any
+// call does: the import rejects with its error, which never escapes from the timer.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
 import type { ImportProgress } from "../../src/core/engine/report.js";
@@ -136,7 +137,13 @@ describe("onProgress while a chunk waits to be sent again", () => {
 
 describe("onProgress while nothing changes for progressHeartbeatMs", () => {
   /** An import of one chunk whose send waits until `finish` is called (or the import is aborted). */
-  function heldImport(options: { progressHeartbeatMs?: number; signal?: AbortSignal } = {}) {
+  function heldImport(
+    options: {
+      progressHeartbeatMs?: number;
+      signal?: AbortSignal;
+      onProgress?: (progress: ImportProgress) => unknown;
+    } = {},
+  ) {
     let finish = () => {};
     let entered = () => {};
     const sending = new Promise<void>((resolve) => (entered = resolve));
@@ -149,9 +156,14 @@ describe("onProgress while nothing changes for progressHeartbeatMs", () => {
       return importEvery(chunk);
     });
     const calls = recorder();
+    const { onProgress = () => undefined, ...rest } = options;
     const done = runImport(adapter, [{ id: "a" }], {
-      ...options,
-      onProgress: calls.onProgress,
+      ...rest,
+      onProgress: (progress) => {
+        calls.onProgress(progress);
+        // Whatever it returns, a promise too, is the engine's to handle.
+        return onProgress(progress) as void;
+      },
     }).then((report) => {
       calls.resolved();
       return report;
@@ -204,4 +216,33 @@ describe("onProgress while nothing changes for progressHeartbeatMs", () => {
     finish();
     await done;
   });
+
+  it.each(["throws", "rejects, being async"])(
+    "a heartbeat call that %s stops the import, which rejects with its error; none comes after",
+    async (how) => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+      const { calls, done, sending } = heldImport({
+        progressHeartbeatMs: 1_000,
+        onProgress: (progress) => {
+          if (progress.unchangedForMs === 0) return undefined;
+          if (how === "throws") throw new Error("dashboard down");
+          return Promise.reject(new Error("dashboard down"));
+        },
+      });
+      const settled = done.then(
+        () => "resolved",
+        (error: unknown) => error,
+      );
+      await sending;
+      await vi.advanceTimersByTimeAsync(1_000);
+      // The import stopped the held chunk and rejected with the caller's own error.
+      expect(await settled).toEqual(new Error("dashboard down"));
+      const heard = calls.seen.length;
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(10_000);
+      // Not called again once it threw, nor after the import settled.
+      expect(calls.seen.length).toBe(heard);
+      expect(calls.seen.filter((p) => p.unchangedForMs > 0)).toHaveLength(1);
+    },
+  );
 });
