@@ -195,4 +195,27 @@ describe("the counts the line gives", () => {
     progress.update(at(10, 10));
     expect(last()).toMatch(/^x: 10\/10 confirmed .*\/s$/);
   });
+
+  it("on a terminal, the bar says what waits; the final line, ending it once, says nothing waits", () => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    try {
+      const stream = new CollectingStream(true);
+      const progress = createProgressDisplay(stream as unknown as NodeJS.WriteStream, "x", 0, 10);
+      progress.update({ ...at(10, 4), waitingOnVendor: 2, waitingToRetry: 1 });
+      const bar = stream.text.split("\r").at(-1) ?? "";
+      expect(bar.startsWith("[##########--------------] x: 4/10 confirmed")).toBe(true);
+      expect(
+        bar.endsWith("; 2 chunks waiting on the vendor, 1 chunk waiting to be sent again\u001b[K"),
+      ).toBe(true);
+      vi.advanceTimersByTime(1_000);
+      progress.update(at(10, 10));
+      progress.done();
+      expect(stream.text.split("\n")).toHaveLength(2);
+      const final = stream.text.split("\r").at(-1) ?? "";
+      expect(final).toMatch(/^x: 10\/10 confirmed \(.*\/s/);
+      expect(final.endsWith("/s\u001b[K\n")).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
