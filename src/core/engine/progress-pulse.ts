@@ -25,10 +25,10 @@ export class ProgressPulse {
     private readonly heartbeatMs: number,
   ) {}
 
-  /** Calls `onProgress` with the counts now (and, while armed, puts the next heartbeat off). */
+  /** Calls `onProgress` with the counts now (and, while armed, puts the next heartbeat off until it returns). */
   emit(): void {
     if (this.onProgress === undefined) return;
-    this.#rearm();
+    clearTimeout(this.#timer);
     const counts = this.report.progress();
     const now = monotonicNow();
     const text = Object.values(counts).join(",");
@@ -48,6 +48,8 @@ export class ProgressPulse {
       waitingToRetry: retry,
       unchangedForMs: Math.max(0, Math.round(now - this.#changedAt)),
     });
+    // After the call: a callback slower than the heartbeat would otherwise be called again as it returns.
+    this.#rearm();
   }
 
   /**
