@@ -305,6 +305,9 @@ function configure(
       ...(concurrency !== undefined && { concurrency }),
       ...(chunkAttempts !== undefined && { chunkAttempts }),
       ...(typeof flags["journal"] === "string" && { journal: flags["journal"] }),
+      ...(typeof flags["journal-account-was"] === "string" && {
+        journalAccountWas: flags["journal-account-was"],
+      }),
     },
   };
 }

@@ -33,6 +33,10 @@ Import options:
   --dry-run                validate only; nothing is sent
   --report <file>          write the import report as it runs (NDJSON, CSV for a .csv name; see Reports)
   --journal <file>         record progress; re-run with the same journal to resume
+  --journal-account-was <account>
+                           after a credential was rotated for the same account: the account the journal
+                           names (key:…, client:…, as its refusal shows it); the journal then names the
+                           new credential's account, and later runs need no statement
   --concurrency <n>        requests in flight; above the vendor's limit is an error
   --chunk-size <n>         records per request; above the vendor's limit is an error
   --chunk-attempts <n>     sends of a chunk within the run after lost answers, the first included (default 5)
@@ -88,6 +92,7 @@ export const OPTIONS = {
   "dry-run": { type: "boolean" },
   report: { type: "string" },
   journal: { type: "string" },
+  "journal-account-was": { type: "string" },
   concurrency: { type: "string" },
   "chunk-size": { type: "string" },
   "chunk-attempts": { type: "string" },
@@ -183,7 +188,12 @@ function refuseRunTogether(values: Record<string, unknown>, positionals: readonl
  * resumes from, the file a report replaces. Given twice (a script's default and one typed after it), the last
  * one was used without a word: a resume started over under another journal, a key sent to the other host.
  */
-const PLACE_FLAGS: ReadonlySet<string> = new Set<Flag>(["base-url", "journal", "report"]);
+const PLACE_FLAGS: ReadonlySet<string> = new Set<Flag>([
+  "base-url",
+  "journal",
+  "journal-account-was",
+  "report",
+]);
 
 /**
  * Refuses a vendor setting given twice (`--api-key A … --api-key B`): the last one would be used without a
@@ -207,7 +217,8 @@ function refuseRepeatedSettings(tokens: readonly { kind: string; name?: string }
 
 /**
  * Refuses a file flag given blank (`--journal "$JOURNAL"` with `JOURNAL` unset): its error named no file
- * (`cannot write the report : ENOENT`), and did not say which flag was empty.
+ * (`cannot write the report : ENOENT`), and did not say which flag was empty. So is a blank statement of a
+ * journal's account, and one given without a journal, which nothing would check (neither value is quoted).
  */
 function refuseBlankFiles(values: Record<string, unknown>): void {
   for (const flag of ["report", "journal"] as const) {
@@ -215,6 +226,15 @@ function refuseBlankFiles(values: Record<string, unknown>): void {
     if (typeof value === "string" && value.trim() === "")
       throw new ConfigError(`--${flag} was given blank: pass a file name or leave the flag out`);
   }
+  const accountWas = values["journal-account-was"];
+  if (typeof accountWas === "string" && accountWas.trim() === "")
+    throw new ConfigError(
+      "--journal-account-was was given blank: pass the account the journal's refusal names, or leave it out",
+    );
+  if (accountWas !== undefined && values["journal"] === undefined)
+    throw new ConfigError(
+      "--journal-account-was is given without --journal: it states the account of the journal a run resumes",
+    );
 }
 
 /** Runs the CLI and returns its exit code; never exits the process itself (so it can be tested). */

@@ -115,7 +115,8 @@ const digest = (text: string) => createHash("sha256").update(text).digest("base6
  *   that is not a function.
  */
 export function createFullStorySimulator(options: FullStorySimulatorOptions = {}) {
-  const { apiKey = "sim-key" } = options;
+  // `let`: `rotateKey` replaces it.
+  let apiKey = options.apiKey ?? "sim-key";
   // Refused by name at once, as the library's own options are: NaN polls would never end a job.
   const processingPolls = whole("processingPolls", options.processingPolls, 2, {
     min: 0,
@@ -406,6 +407,15 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
       return { ...common, jobs: jobs.size, replays, refused, forgottenJobs, forgottenUsers };
     },
     /** In creation order. */
+    /**
+     * Rotates the account's API key (one revoked after a leak): from now on only \`next\` is accepted, and the
+     * old key gets a 401. What the account holds stays the account's and is seen under the new key (its users, its jobs and their lists, and the answers it stored per Idempotency-Key):
+     * whether FullStory does so is UNCONFIRMED (nothing published speaks of a rotated key); this is the simulator's
+     * choice.
+     */
+    rotateKey(next: string) {
+      apiKey = next;
+    },
     users: () => structuredClone([...users.values()]),
     /** In creation order; reading them is not a status poll. */
     jobs: () =>

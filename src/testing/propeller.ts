@@ -124,7 +124,8 @@ const TOKEN = documentedExample(document, "getAccessToken", 200) as Schemas["Tok
  *   that is not a function, or a `tokenFaults` that is not a boolean.
  */
 export function createPropellerSimulator(options: PropellerSimulatorOptions = {}) {
-  const { clientId = "sim-client", clientSecret = "sim-secret" } = options;
+  // `let`: `rotateClient` replaces them.
+  let { clientId = "sim-client", clientSecret = "sim-secret" } = options;
   const expiresIn = wholeNumberOption("expiresIn", options.expiresIn, TOKEN.expires_in);
   wholeNumberOption("maxUsers", options.maxUsers, undefined);
   const tokenFaults = booleanOption("tokenFaults", options.tokenFaults, true);
@@ -255,6 +256,17 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     revokeToken(token: string) {
       const issued = tokens.get(token);
       if (issued !== undefined) issued.revoked = true;
+    },
+    /**
+     * Rotates the OAuth2 client (a secret revoked after a leak, or a new client of the same tenant): from now
+     * on the token endpoint takes only the given id and secret (each one not given stays), and every token
+     * issued so far is revoked. Its users stay the tenant's (Propeller matches them on source and sourceId,
+     * whoever sends them); that a token issued before answers 401 is the simulator's choice (UNCONFIRMED).
+     */
+    rotateClient(next: { clientId?: string; clientSecret?: string }) {
+      clientId = next.clientId ?? clientId;
+      clientSecret = next.clientSecret ?? clientSecret;
+      for (const token of tokens.values()) token.revoked = true;
     },
     /** The next call with any token issued so far gets a 401. */
     expireAllTokens() {

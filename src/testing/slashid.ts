@@ -136,7 +136,8 @@ const documented = (operation: string, status: number) =>
  *   that is not a function.
  */
 export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
-  const apiKey = options.apiKey ?? "sim-key";
+  // `let`: `rotateKey` replaces it.
+  let apiKey = options.apiKey ?? "sim-key";
   const refuseExisting =
     choiceOption("existingPersons", options.existingPersons, ["refuse", "upsert"], "refuse") ===
     "refuse";
@@ -238,6 +239,15 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
       const rewrites = kit.rewritesOf([...persons.values()].map((person) => person.uploads));
       // A row whose handles belong to two persons fails: no handle is ever held by two persons.
       return { ...kit.stats({ users: persons.size, duplicates: 0, rewrites }), alreadyExisting };
+    },
+    /**
+     * Rotates the account's API key (one revoked after a leak): from now on only \`next\` is accepted, and the
+     * old key gets a 401. What the account holds stays the account's and is seen under the new key (its persons):
+     * whether SlashID does so is UNCONFIRMED (nothing published speaks of a rotated key); this is the simulator's
+     * choice.
+     */
+    rotateKey(next: string) {
+      apiKey = next;
     },
     /** The persons stored, in order of creation. */
     persons: () => structuredClone([...persons.values()]),

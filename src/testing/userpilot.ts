@@ -66,7 +66,8 @@ type Stored = { company_id?: string; metadata: Schemas["Metadata"]; readonly wri
  *   that is not a function.
  */
 export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = {}) {
-  const { apiKey = "sim-key" } = options;
+  // `let`: `rotateKey` replaces it.
+  let apiKey = options.apiKey ?? "sim-key";
   // Refused by name at once, as the library's own options are: a NaN `stepMs` left every job queued.
   const maxBytes = wholeNumberOption("maxBytes", options.maxBytes, MAX_BODY_BYTES.users);
   // A `maxBytes` given bounds both bodies; by default each has its own schema's.
@@ -268,6 +269,15 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
         conflicts,
         companies: stores.companies.size,
       };
+    },
+    /**
+     * Rotates the account's API key (one revoked after a leak): from now on only \`next\` is accepted, and the
+     * old key gets a 401. What the account holds stays the account's and is seen under the new key (its users, and its jobs, by id and in the job list):
+     * whether Userpilot does so is UNCONFIRMED (nothing published speaks of a rotated key); this is the simulator's
+     * choice.
+     */
+    rotateKey(next: string) {
+      apiKey = next;
     },
     /** The users stored, in order of their first write, with copies of their metadata and writers. */
     users: () => stored("users").map(({ id, ...user }) => ({ user_id: id, ...user })),

@@ -40,7 +40,7 @@ const users = () =>
 
 describe("Journal.open on a file that is not a journal", () => {
   it("an NDJSON file of users: line 1 has no kind", () => {
-    expectRefused(users(), 1, /kind is missing, not header, state or done/);
+    expectRefused(users(), 1, /kind is missing, not header, account, state or done/);
   });
 
   it("a CSV file: line 1 is not JSON", () => {

@@ -35,6 +35,7 @@ const ENGINE: Keys<ImportOptions> = {
   chunkRecords: true,
   concurrency: true,
   journal: true,
+  journalAccountWas: true,
   signal: true,
   onProgress: true,
   onOutcome: true,

@@ -488,6 +488,7 @@ export class ChunkDispatcher<Input, Wire> {
     const followed = followChunk(this.adapter, chunk, {
       signal: run.signal,
       resumed: known?.state,
+      rotatedSince: known?.rotatedSince === true,
       replay,
       checkpoint: (state) => {
         try {

@@ -51,6 +51,22 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    */
   journal?: string;
   /**
+   * With `journal`, after a credential was rotated: the account that journal names (as its refusal shows it,
+   * e.g. `key:1a2b3c4d5e6f`), stated to be the account of this run's credential too. A journal names its
+   * destination as the base URL and the account (an org or client id, or a one-way fingerprint of an API
+   * key), so a rotated key (or a new client id) makes it another destination, and the journal is refused
+   * ("start a new journal", which sends every record again). With this statement only the account may
+   * differ, and only from the one the journal names: the journal then names this run's account, and later
+   * runs need no statement (the old credential is refused from then on). A chunk an earlier run sent under
+   * the old credential and this run sends again says that the vendor may have written it twice: whether a
+   * vendor keeps an idempotency key or a job for the new credential is not documented. A statement that is
+   * wrong, given for another base URL, or with a journal that does not exist yet makes the import reject
+   * with a `JournalError`; the stated text is never shown or written (it may be a credential by mistake).
+   * A blank or non-string value, or one without `journal`, throws a TypeError.
+   * @default none (the journal's destination must be this run's)
+   */
+  journalAccountWas?: string;
+  /**
    * Called as counts change: every `progressEvery` records read, as each chunk is sent and as it settles;
    * while the import waits, with the counts unchanged: as each wait on a vendor's work begins (after each
    * poll of a job still running: `waitingOnVendor`), as each wait before a chunk is sent again begins
@@ -141,6 +157,7 @@ export async function runImport<Input, Wire>(
   for (const name of ["onOutcome", "onProgress", "precheck", "sleep"] as const)
     functionOption(name, options[name]);
   signalOption("signal", options.signal);
+  const accountWas = accountWasOption(options.journalAccountWas, options.journal);
   // Callbacks are only called once reading began, so the dispatcher below exists by then.
   const stop = (error: Error) => dispatcher.stop(error);
   // What async callbacks returned and is not settled yet: the run settles only after them.
@@ -168,7 +185,10 @@ export async function runImport<Input, Wire>(
             maxBytes: maxBytes ?? null,
             ...(adapter.destination === undefined ? {} : { destination: adapter.destination }),
           },
-          { scrub: (text) => adapter.scrub(text) },
+          {
+            scrub: (text) => adapter.scrub(text),
+            ...(accountWas !== undefined && { accountWas }),
+          },
         );
 
   const dispatcher = withJournalClosedOnThrow(
@@ -309,6 +329,23 @@ function definedOnly(options: ReplayOptions): ReplayOptions {
   if (options.replayDelayMs !== undefined) out.replayDelayMs = options.replayDelayMs;
   if (options.maxReplayDelayMs !== undefined) out.maxReplayDelayMs = options.maxReplayDelayMs;
   return out;
+}
+
+/**
+ * `journalAccountWas` when it is a statement a journal can check: a non-blank string given with `journal`.
+ * Its kind is shown, never its text: it may be a credential given by mistake.
+ */
+function accountWasOption(value: unknown, journal: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value.trim() === "")
+    throw new TypeError(
+      `journalAccountWas: expected the account a journal names (e.g. key:1a2b3c4d5e6f), got ${typeof value === "string" ? "a blank string" : kindOf(value)}`,
+    );
+  if (journal === undefined)
+    throw new TypeError(
+      "journalAccountWas: given without journal; it states the account of the journal a run resumes",
+    );
+  return value;
 }
 
 /** What `make` returns; when it throws, the journal's lock goes with it: nothing of the run is left held. */

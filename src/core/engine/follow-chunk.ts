@@ -56,6 +56,11 @@ export interface Following {
   readonly signal: AbortSignal;
   /** The chunk's state from the journal of an earlier run. */
   readonly resumed: Readonly<Record<string, string>> | undefined;
+  /**
+   * The journal says that state was saved under a credential rotated since (see `JournaledChunk`): what the
+   * vendor keeps of that send may not be the new credential's.
+   */
+  readonly rotatedSince?: boolean;
   readonly replay: Required<ReplayOptions>;
   /** Saves adapter state to the journal. */
   checkpoint(state: Record<string, string>): void;
@@ -272,6 +277,13 @@ export async function followChunk<Input, Wire>(
         : { ...o, reason: o.reason + callerAbortedBefore };
     return o.later === true ? o : { ...o, reason: o.reason + note };
   });
+  if (
+    following.rotatedSince === true &&
+    earlier &&
+    sends > 0 &&
+    KEPT_PER_SEND.has(adapter.replay.by)
+  )
+    outcomes = outcomes.map((o) => afterRotation(o, adapter.vendor));
   const mayLandLate =
     lost && (adapter.replay.by !== "idempotency-key" || outcomes.some(mayHaveWritten));
   return {
@@ -283,6 +295,28 @@ export async function followChunk<Input, Wire>(
     mayLandLate,
     earlierSend: earlier,
   };
+}
+
+/**
+ * The replays that rest on what the vendor keeps of a send (an idempotency key's answer, a job it lists),
+ * which it may keep per credential; not those that match records on their keys (`upsert`, `resend`).
+ */
+const KEPT_PER_SEND: ReadonlySet<string> = new Set(["idempotency-key", "reconcile"]);
+
+/**
+ * An outcome of a chunk an earlier run sent under a credential rotated since, and this run sent again under
+ * the new one: whether the vendor answered the new credential with what it kept of the old one's send (its
+ * idempotency key, its job) is not documented, so the earlier send may have written the record, and an
+ * import may have been written twice. Said once.
+ */
+function afterRotation(outcome: ItemOutcome, vendor: string): ItemOutcome {
+  const why = `an earlier run sent this chunk under a credential since rotated, and this run sent it again under the new one (whether ${vendor} keeps what it did for the old credential's send, an idempotency key or a job, for the new one is not documented)`;
+  if (outcome.ok)
+    return (outcome.note ?? "").includes(why)
+      ? outcome
+      : withNote(outcome, `${why}: ${vendor} may have written this record twice`);
+  if (outcome.reason.includes(why)) return outcome;
+  return mayHold(outcome, `; ${why}: ${vendor} may hold this record from the earlier send`);
 }
 
 /**

@@ -23,6 +23,12 @@ export interface JournaledChunk {
   readonly fingerprint: string;
   readonly state: Readonly<Record<string, string>>;
   readonly outcomes?: readonly ItemOutcome[];
+  /**
+   * Its state was saved under an account the journal has named differently since (a credential rotated, see
+   * {@link JournalOptions.accountWas}): what the vendor keeps of that send (an idempotency key's answer, a
+   * job) may not be the new credential's.
+   */
+  readonly rotatedSince?: true;
 }
 
 /** The settings that decide chunk boundaries: a journal only fits a run that cuts the input the same way. */
@@ -47,10 +53,23 @@ export interface JournalOptions {
    * @default none (texts are written as they are)
    */
   readonly scrub?: (text: string) => string;
+  /**
+   * The account the journal names (the part of its destination after the base URL, as a refusal shows it:
+   * `key:…`, `org:…`, `client:…`), stated by the caller to be the account of this run's credential too: a
+   * credential rotated for the same account gives another fingerprint (or client id), and its journal is
+   * refused without this. Only the account may differ, and only from the one the journal names last; the
+   * journal then names this run's account, with a line of its own, so later runs need no statement. A
+   * statement the journal does not bear out (another account, another base URL, no journal yet, one that
+   * never named it) is refused; it is never written or shown, as it may be a credential typed by mistake.
+   * @default none (the journal's destination must be this run's)
+   */
+  readonly accountWas?: string;
 }
 
 type Line =
   | ({ kind: "header" } & JournalHeader)
+  /** From here on the journal's destination names this account, its base URL staying the header's. */
+  | { kind: "account"; account: string }
   | { kind: "state"; seq: number; fingerprint: string; state: Record<string, string> }
   | { kind: "done"; seq: number; fingerprint: string; outcomes: CompactOutcome[] };
 /**
@@ -74,6 +93,8 @@ interface KnownChunk {
   readonly done?: { readonly offset: number; readonly length: number; readonly line: number };
   /** Whether its done line says the vendor may hold a record of it (one imported, or one left open). */
   readonly held?: boolean;
+  /** See {@link JournaledChunk.rotatedSince}. */
+  readonly rotatedSince?: true;
 }
 
 /** Bytes of the file read at a time when it is opened. */
@@ -102,6 +123,8 @@ export class Journal {
   #broken: string | undefined;
   /** The file this run opened: a line appended to another at its path (or a new one) would be no journal. */
   #opened: { readonly dev: number; readonly ino: number } | undefined;
+  /** The destination the lines read so far name (scrubbed), and every account they named, oldest first. */
+  #named: { destination: string | undefined; accounts: string[] } | undefined;
 
   private constructor(
     private readonly file: string,
@@ -135,7 +158,7 @@ export class Journal {
     const journal = new Journal(file, JournalLock.acquire(file), options.scrub ?? ((text) => text));
     try {
       journal.#refuseOtherNames();
-      journal.#load(header);
+      journal.#load(header, options.accountWas);
       const { dev, ino } = statSync(file);
       journal.#opened = { dev, ino };
     } catch (error) {
@@ -167,9 +190,10 @@ export class Journal {
     this.lock.release();
   }
 
-  #load(header: JournalHeader): void {
+  #load(header: JournalHeader, accountWas: string | undefined): void {
     const file = this.file;
     if (!existsSync(file)) {
+      if (accountWas !== undefined) throw nothingToResume(file);
       this.#append({ kind: "header", ...header });
       return;
     }
@@ -229,28 +253,90 @@ export class Journal {
       closeSync(fd);
     }
     this.#size = whole + tornBytes;
-    if (tornBytes > 0) {
-      const tail = Buffer.concat(torn);
-      const text = tail.toString("utf8");
-      if (isJson(text)) {
-        // A whole line but for its newline (the crash came between the two), or a line of something else:
-        // read as any line is, and ended, so that the next line starts on its own.
-        const parsed = parseLine(file, n + 1, text);
-        if (!sawHeader && parsed.kind !== "header")
-          throw notAJournal(file, n + 1, `a ${parsed.kind} line before the header line`);
-        sawHeader = true;
-        this.#read(parsed, header, { offset: whole, length: tail.length, line: n + 1 });
-        appendFileSync(file, "\n");
-        this.#size += 1;
-      } else {
-        // Cut off only as the start of the line a journal writes next: anything else is left as it is.
-        if (!isTornLine(text, sawHeader))
-          throw notAJournal(file, n + 1, "it is not a journal line");
-        truncateSync(file, whole);
-        this.#size = whole;
-      }
+    const tail = Buffer.concat(torn);
+    const text = tail.toString("utf8");
+    const tailIsLine = tornBytes > 0 && isJson(text);
+    if (tailIsLine) {
+      // A whole line but for its newline (the crash came between the two), or a line of something else:
+      // read as any line is, and ended below, so that the next line starts on its own.
+      const parsed = parseLine(file, n + 1, text);
+      if (!sawHeader && parsed.kind !== "header")
+        throw notAJournal(file, n + 1, `a ${parsed.kind} line before the header line`);
+      sawHeader = true;
+      this.#read(parsed, header, { offset: whole, length: tail.length, line: n + 1 });
+    } else if (tornBytes > 0 && !isTornLine(text, sawHeader)) {
+      // Cut off only as the start of the line a journal writes next: anything else is left as it is.
+      throw notAJournal(file, n + 1, "it is not a journal line");
+    }
+    if (!sawHeader && accountWas !== undefined) throw nothingToResume(file);
+    // Decided before anything is written: a journal refused is left as it was.
+    const rotated = sawHeader ? this.#destinationFits(header.destination, accountWas) : undefined;
+    if (tailIsLine) {
+      appendFileSync(file, "\n");
+      this.#size += 1;
+    } else if (tornBytes > 0) {
+      truncateSync(file, whole);
+      this.#size = whole;
     }
     if (!sawHeader) this.#append({ kind: "header", ...header });
+    if (rotated !== undefined) {
+      this.#append({ kind: "account", account: rotated });
+      this.#rotated();
+    }
+  }
+
+  /** Marks every chunk recorded so far as saved under an account the journal has named differently since. */
+  #rotated(): void {
+    for (const [seq, chunk] of this.#chunks)
+      this.#chunks.set(seq, { ...chunk, rotatedSince: true });
+  }
+
+  /**
+   * Whether the destination the journal names is this run's, or only its account differs and `accountWas`
+   * states that it is this run's too: then the account this run names, which the journal is to name from now
+   * on. Anything else is refused, without showing `accountWas` (it may be a credential typed by mistake).
+   */
+  #destinationFits(
+    expected: string | undefined,
+    accountWas: string | undefined,
+  ): string | undefined {
+    const { destination, accounts } = this.#named ?? { destination: undefined, accounts: [] };
+    if (destination === expected) {
+      // The statement a run before this one made: the journal names this run's account since.
+      if (accountWas === undefined || accounts.slice(0, -1).includes(accountWas)) return undefined;
+      throw new JournalError(
+        `journal ${this.file} names this run's destination already (${expected ?? "an unrecorded destination"}), ` +
+          `and never named the account --journal-account-was (journalAccountWas) states: leave the ` +
+          "statement out",
+      );
+    }
+    const recorded = destination === undefined ? undefined : accountOf(destination);
+    const current = expected === undefined ? undefined : accountOf(expected);
+    const sameBase = recorded !== undefined && recorded.base === current?.base;
+    if (sameBase && accountWas === recorded.account) return current.account;
+    const shown =
+      destination === undefined
+        ? "an unrecorded destination"
+        : shownDestination(destination, expected);
+    const refusal =
+      `journal ${this.file} was written by an import to ${shown}; ` +
+      `this run sends to ${expected ?? "an unrecorded destination"}: ` +
+      "its outcomes say nothing about this destination, so start a new journal";
+    if (!sameBase)
+      throw new JournalError(
+        accountWas === undefined
+          ? refusal
+          : `${refusal} (--journal-account-was, journalAccountWas in the library, speaks for the account ` +
+              "only: the base URL must be the journal's)",
+      );
+    throw new JournalError(
+      accountWas === undefined
+        ? `${refusal}; or, if ${recorded.account} was rotated to this run's credential for the same account, ` +
+            `re-run with --journal-account-was ${recorded.account} (journalAccountWas in the library)`
+        : `journal ${this.file} names the account ${recorded.account}, not the one --journal-account-was ` +
+            "(journalAccountWas) states (not repeated here, as it may be a credential): state the account " +
+            "the journal names, or start a new journal",
+    );
   }
 
   static fingerprint(parts: readonly string[]): string {
@@ -266,12 +352,13 @@ export class Journal {
   lookup(seq: number): JournaledChunk | undefined {
     const chunk = this.#chunks.get(seq);
     if (chunk === undefined) return undefined;
-    const { fingerprint, state } = chunk;
-    if (chunk.done === undefined) return { fingerprint, state };
+    const { fingerprint, state, rotatedSince } = chunk;
+    const known = { fingerprint, state, ...(rotatedSince && { rotatedSince }) };
+    if (chunk.done === undefined) return known;
     // Kept without its done line, but with whether it held records (see mayHoldFrom).
     const { done: _, ...kept } = chunk;
     this.#chunks.set(seq, kept);
-    return { fingerprint, state, outcomes: this.#outcomesAt(seq, chunk.done) };
+    return { ...known, outcomes: this.#outcomesAt(seq, chunk.done) };
   }
 
   /** The outcomes of the done line of chunk `seq` where {@link #load} found it, read again from the file. */
@@ -332,8 +419,10 @@ export class Journal {
    * (`job_lost`); nor can a resumed run tell that job from another chunk's by its id.
    */
   checkpoint(seq: number, fingerprint: string, state: Record<string, string>): void {
-    const merged = { ...this.#chunks.get(seq)?.state, ...state };
-    this.#chunks.set(seq, { fingerprint, state: merged });
+    const known = this.#chunks.get(seq);
+    const merged = { ...known?.state, ...state };
+    const rotatedSince = known?.rotatedSince;
+    this.#chunks.set(seq, { fingerprint, state: merged, ...(rotatedSince && { rotatedSince }) });
     this.#lastSeq = Math.max(this.#lastSeq, seq);
     this.#append({ kind: "state", seq, fingerprint, state: this.#scrubState(merged) });
   }
@@ -376,17 +465,36 @@ export class Journal {
         );
       }
       // An earlier version wrote a credential of the base URL's path as it was: scrubbed, the destination is
-      // this one's again, and the refusal does not print the credential.
+      // this one's again, and the refusal does not print the credential. Compared once every line is read:
+      // a later line may name another account (see `accountWas`).
       const destination = line.destination === undefined ? undefined : this.scrub(line.destination);
-      if (destination !== expected.destination) {
-        throw new JournalError(
-          `journal ${this.file} was written by an import to ${destination === undefined ? "an unrecorded destination" : shownDestination(destination, expected.destination)}; ` +
-            `this run sends to ${expected.destination ?? "an unrecorded destination"}: ` +
-            "its outcomes say nothing about this destination, so start a new journal",
+      const account = destination === undefined ? undefined : accountOf(destination)?.account;
+      this.#named = { destination, accounts: account === undefined ? [] : [account] };
+      return;
+    }
+    if (line.kind === "account") {
+      const named = this.#named;
+      const base =
+        named?.destination === undefined ? undefined : accountOf(named.destination)?.base;
+      if (named === undefined || base === undefined)
+        throw notAJournal(
+          this.file,
+          where?.line ?? 0,
+          "an account line in a journal without an account",
         );
-      }
-    } else if (line.kind === "state") {
-      this.#chunks.set(line.seq, { fingerprint: line.fingerprint, state: line.state });
+      const account = this.scrub(line.account);
+      named.destination = `${base} ${account}`;
+      named.accounts.push(account);
+      this.#rotated();
+      return;
+    }
+    const rotatedSince = this.#chunks.get(line.seq)?.rotatedSince;
+    if (line.kind === "state") {
+      this.#chunks.set(line.seq, {
+        fingerprint: line.fingerprint,
+        state: line.state,
+        ...(rotatedSince && { rotatedSince }),
+      });
     } else {
       const state = this.#chunks.get(line.seq)?.state ?? {};
       // The outcomes stay on disk until the run reaches the chunk: kept here, a resume would hold every
@@ -396,9 +504,10 @@ export class Journal {
         state,
         ...(where !== undefined && { done: where }),
         held: line.outcomes.some(mayBeHeld),
+        ...(rotatedSince && { rotatedSince }),
       });
     }
-    if (line.kind !== "header") this.#lastSeq = Math.max(this.#lastSeq, line.seq);
+    this.#lastSeq = Math.max(this.#lastSeq, line.seq);
   }
 
   /** How the file at the journal's path is no longer the one this run opened, if it is not. */
@@ -472,6 +581,22 @@ function expand(outcome: CompactOutcome): ItemOutcome {
   };
 }
 
+/** The base URL and the account of a destination (`<base URL> <account>`), when it has both. */
+function accountOf(destination: string): { base: string; account: string } | undefined {
+  const blank = destination.indexOf(" ");
+  if (blank <= 0 || blank === destination.length - 1) return undefined;
+  return { base: destination.slice(0, blank), account: destination.slice(blank + 1) };
+}
+
+/** A statement of the account a journal names (`accountWas`) given with no journal to resume. */
+function nothingToResume(file: string): JournalError {
+  return new JournalError(
+    `journal ${file} holds no import yet, so there is no account it names: --journal-account-was ` +
+      "(journalAccountWas) resumes a journal of a credential since rotated; leave it out to start this " +
+      "journal, or name the journal of the import to resume",
+  );
+}
+
 function notAJournal(file: string, line: number, problem: string): JournalError {
   return new JournalError(
     `journal ${file}: not a journal of bulk-user-import: line ${line}: ${problem}`,
@@ -487,7 +612,7 @@ function isStartOfLine(text: string): boolean {
 
 /** Whether `text` can be the start of a line a journal writes: a header first, a state or done line after. */
 function isTornLine(text: string, afterHeader: boolean): boolean {
-  return (afterHeader ? ["state", "done"] : ["header"]).some((kind) => {
+  return (afterHeader ? ["state", "done", "account"] : ["header"]).some((kind) => {
     const start = `${LINE_START}${kind}",`;
     return text.startsWith(start) || start.startsWith(text);
   });
@@ -527,6 +652,10 @@ function shapeProblem(value: unknown): string | undefined {
       if (value["destination"] !== undefined && typeof value["destination"] !== "string")
         return "a header whose destination is not a string";
       return undefined;
+    case "account":
+      return typeof value["account"] === "string" && value["account"] !== ""
+        ? undefined
+        : "an account line without an account";
     case "state":
       return (
         chunkProblem(value) ??
@@ -542,7 +671,7 @@ function shapeProblem(value: unknown): string | undefined {
           : "a done line whose outcomes are not a list of outcomes")
       );
     default:
-      return `its kind is ${shown(value["kind"])}, not header, state or done`;
+      return `its kind is ${shown(value["kind"])}, not header, account, state or done`;
   }
 }
 
