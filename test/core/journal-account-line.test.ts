@@ -1,0 +1,88 @@
+// A journal resumed after a credential was rotated (`accountWas`) gets an account line naming the new
+// account: read back, it is the journal's destination, the chunks recorded before it are marked as sent under
+// the old credential, and a torn account line is cut off as any torn line is. A reader of the version before
+// account lines refuses such a journal by the line's kind (`its kind is "account", not header, state or
+// done`): it never reads the journal as the old account's.
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Journal, JournalError, type JournalHeader } from "../../src/core/engine/journal.js";
+import { journalFile } from "../support/journal-file.js";
+
+const BASE = "https://api.example.com";
+const header = (account: string): JournalHeader => ({
+  vendor: "fullstory",
+  chunkRecords: 10,
+  maxBytes: null,
+  destination: `${BASE} ${account}`,
+});
+const OLD = header("key:aaaaaaaaaaaa");
+const NEW = header("key:bbbbbbbbbbbb");
+
+/** A journal of OLD with chunk 0 settled and chunk 1 out (its state saved, no outcomes). */
+function journalOfOld(): string {
+  const file = journalFile("account-line");
+  const journal = Journal.open(file, OLD);
+  journal.checkpoint(0, "f0", { key: "k0" });
+  journal.done(0, "f0", [{ ok: true }]);
+  journal.checkpoint(1, "f1", { key: "k1" });
+  journal.close();
+  return file;
+}
+
+const lines = (file: string) =>
+  readFileSync(file, "utf8")
+    .trimEnd()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe("a journal's account line", () => {
+  it("stated, the journal names the new account; its chunks say they were sent under the old one", () => {
+    const file = journalOfOld();
+    const resumed = Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" });
+    expect(resumed.lookup(1)).toEqual({
+      fingerprint: "f1",
+      state: { key: "k1" },
+      rotatedSince: true,
+    });
+    resumed.close();
+    expect(lines(file).at(-1)).toEqual({ kind: "account", account: "key:bbbbbbbbbbbb" });
+
+    const later = Journal.open(file, NEW);
+    expect(later.lookup(0)).toMatchObject({ outcomes: [{ ok: true }], rotatedSince: true });
+    expect(later.lookup(1)?.rotatedSince).toBe(true);
+    later.close();
+    expect(() => Journal.open(file, OLD)).toThrow(JournalError);
+  });
+
+  it("a chunk first recorded after the account line is not marked", () => {
+    const file = journalOfOld();
+    const journal = Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" });
+    journal.checkpoint(2, "f2", { key: "k2" });
+    journal.close();
+    const later = Journal.open(file, NEW);
+    expect(later.lookup(2)).toEqual({ fingerprint: "f2", state: { key: "k2" } });
+    later.close();
+  });
+
+  it("a torn account line (a crash as it was written) is cut off: the journal still names the old account", () => {
+    const file = journalOfOld();
+    const before = readFileSync(file, "utf8");
+    writeFileSync(file, `${before}{"kind":"account","acc`);
+    expect(() => Journal.open(file, NEW)).toThrow(
+      /re-run with --journal-account-was key:aaaaaaaaaaaa/,
+    );
+    const resumed = Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" });
+    resumed.close();
+    expect(lines(file).at(-1)).toEqual({ kind: "account", account: "key:bbbbbbbbbbbb" });
+  });
+
+  it("an account line in a journal whose header names no account is no journal's", () => {
+    const file = journalFile("account-line-no-destination");
+    const text = `${JSON.stringify({ kind: "header", ...OLD, destination: undefined })}\n${JSON.stringify({ kind: "account", account: "key:bbbbbbbbbbbb" })}\n`;
+    writeFileSync(file, text);
+    expect(() => Journal.open(file, NEW)).toThrow(
+      /line 2: an account line in a journal without an account/,
+    );
+    expect(readFileSync(file, "utf8")).toBe(text);
+  });
+});
