@@ -86,3 +86,55 @@ describe("a journal's account line", () => {
     expect(readFileSync(file, "utf8")).toBe(text);
   });
 });
+
+describe("a journal's account, where a base URL holds a blank (fetch sends it as %20)", () => {
+  /** A journal of `from` with chunk 0 out, and the refusal a run to `to` without a statement meets. */
+  function journalAndRefusal(from: string, to: string) {
+    const file = journalFile("account-line-blank");
+    const journal = Journal.open(file, header("key:aaaaaaaaaaaa"));
+    journal.checkpoint(0, "f0", { key: "k0" });
+    journal.close();
+    const text = readFileSync(file, "utf8").replace(`${BASE} key:aaaaaaaaaaaa`, from);
+    writeFileSync(file, text);
+    const run = { ...NEW, destination: to };
+    let refusal = "";
+    try {
+      Journal.open(file, run).close();
+    } catch (error) {
+      refusal = (error as Error).message;
+    }
+    return { file, text, run, refusal };
+  }
+
+  it("a journal of https://…/a b is not offered to, nor taken by, a run to https://…/a by stating 'b key:…'", () => {
+    const { file, text, run, refusal } = journalAndRefusal(
+      `${BASE}/a b key:aaaaaaaaaaaa`,
+      `${BASE}/a key:bbbbbbbbbbbb`,
+    );
+    expect(refusal).toContain("start a new journal");
+    expect(refusal).not.toContain("--journal-account-was");
+    expect(() => Journal.open(file, run, { accountWas: "b key:aaaaaaaaaaaa" })).toThrow(
+      JournalError,
+    );
+    expect(readFileSync(file, "utf8")).toBe(text);
+  });
+
+  it("a journal of https://…/a is not taken by a run to https://…/a b by stating the journal's account", () => {
+    const { file, text, run } = journalAndRefusal(
+      `${BASE}/a key:aaaaaaaaaaaa`,
+      `${BASE}/a b key:bbbbbbbbbbbb`,
+    );
+    expect(() => Journal.open(file, run, { accountWas: "key:aaaaaaaaaaaa" })).toThrow(JournalError);
+    expect(readFileSync(file, "utf8")).toBe(text);
+  });
+
+  it("a Propeller client id holding a blank is an account like any other: rotated from when stated", () => {
+    const { file, run, refusal } = journalAndRefusal(
+      `${BASE} client:first client`,
+      `${BASE} client:second client`,
+    );
+    expect(refusal).toContain("re-run with --journal-account-was client:first client (");
+    Journal.open(file, run, { accountWas: "client:first client" }).close();
+    expect(lines(file).at(-1)).toEqual({ kind: "account", account: "client:second client" });
+  });
+});

@@ -60,7 +60,8 @@ export interface JournalOptions {
    * refused without this. Only the account may differ, and only from the one the journal names last; the
    * journal then names this run's account, with a line of its own, so later runs need no statement. A
    * statement the journal does not bear out (another account, another base URL, no journal yet, one that
-   * never named it) is refused; it is never written or shown, as it may be a credential typed by mistake.
+   * never named it) is refused; it is never written or shown, as it may be a credential typed by mistake. So
+   * is any where a base URL holds a blank: the destination's text does not tell its account apart then.
    * @default none (the journal's destination must be this run's)
    */
   readonly accountWas?: string;
@@ -327,7 +328,7 @@ export class Journal {
         accountWas === undefined
           ? refusal
           : `${refusal} (--journal-account-was, journalAccountWas in the library, speaks for the account ` +
-              "only: the base URL must be the journal's)",
+              "only: the base URL must be the journal's, and hold no blank)",
       );
     throw new JournalError(
       accountWas === undefined
@@ -581,11 +582,21 @@ function expand(outcome: CompactOutcome): ItemOutcome {
   };
 }
 
-/** The base URL and the account of a destination (`<base URL> <account>`), when it has both. */
+/**
+ * The base URL and the account of a destination (`<base URL> <account>`), where the text tells them apart.
+ * Every account starts `<kind>:` (`key:`, `client:`, `org:`), but a base URL may hold a blank (fetch sends it
+ * as `%20`): split at the first blank, `https://h/a b key:…` read as base `https://h/a` of an account
+ * `b key:…`, which a refusal offered and a statement of it let pass, so the journal of one base URL was taken
+ * for another's. What follows the first blank is taken for the account only if it starts `<kind>:` and holds
+ * no blank before another `<kind>:` (as it does whenever the blank was the base URL's); otherwise none (an
+ * account id holding such a blank, `client:x y:z`, cannot be stated either: its journal is refused as before).
+ */
 function accountOf(destination: string): { base: string; account: string } | undefined {
   const blank = destination.indexOf(" ");
-  if (blank <= 0 || blank === destination.length - 1) return undefined;
-  return { base: destination.slice(0, blank), account: destination.slice(blank + 1) };
+  if (blank <= 0) return undefined;
+  const account = destination.slice(blank + 1);
+  if (!/^[a-z]+:./s.test(account) || / [a-z]+:/.test(account)) return undefined;
+  return { base: destination.slice(0, blank), account };
 }
 
 /** A statement of the account a journal names (`accountWas`) given with no journal to resume. */
