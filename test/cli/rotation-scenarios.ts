@@ -15,7 +15,6 @@ import {
   fullStoryUsers,
   propellerUsers,
   slashIdPersons,
-  steppingClock,
   userpilotUsers,
 } from "./helpers.js";
 
@@ -35,7 +34,29 @@ export interface RotationProfile {
   readonly secrets: readonly string[];
   /** What the journal names as the account before the rotation (safe to print), if it changes with it. */
   readonly accountChanges: boolean;
+  /**
+   * Whether the re-run sends the chunk that was out again by a replay that rests on what the vendor kept of
+   * the old credential's send (an idempotency key, a job in the list): then its records, and only they, say
+   * the vendor may have written them twice. Not when the re-run finds the chunk's job and follows it, nor
+   * where the vendor matches records on their keys (Propeller's upsert).
+   */
+  readonly resent: boolean;
 }
+
+/**
+ * A Userpilot simulator clock that jumps an hour per reading (a job has ended by its first status poll),
+ * starting `behindMs` before the wall clock. The adapter stamps a send with the wall clock and takes for a
+ * lost answer's job one that started after it (less `clockSkewMs`, 10 s): a clock from a fixed date (the
+ * helpers' `steppingClock`) puts every job months before the send once the wall clock is past that date,
+ * and the re-run then sends the chunk again, whatever the credential.
+ */
+export function wallSteppingClock(behindMs = 0): { now: () => number; stepMs: number } {
+  let t = Date.now() - behindMs;
+  return { now: () => (t += 3_600_000), stepMs: 1 };
+}
+
+/** Userpilot, its clock a month behind ours: far past `clockSkewMs`, no job is taken for the lost answer's. */
+const MONTH_MS = 30 * 24 * 3_600_000;
 
 // Rotated credentials, as unlike the first ones as a real key is.
 export const NEW_KEY = "k9Q2xv71LmTz";
@@ -59,12 +80,13 @@ export const ROTATIONS: readonly RotationProfile[] = [
     flags: (rotated) => ["--api-key", rotated ? NEW_KEY : CREDS.apiKey, ...FAST_POLL],
     secrets: [CREDS.apiKey, NEW_KEY],
     accountChanges: true,
+    resent: true,
   },
   {
     name: "userpilot: API key",
     vendor: "userpilot",
     create() {
-      const sim = createUserpilotSimulator(steppingClock());
+      const sim = createUserpilotSimulator(wallSteppingClock());
       return {
         sim,
         rotate: () => sim.rotateKey(NEW_KEY),
@@ -76,6 +98,26 @@ export const ROTATIONS: readonly RotationProfile[] = [
     flags: (rotated) => ["--api-key", rotated ? NEW_KEY : CREDS.apiKey, ...FAST_POLL],
     secrets: [CREDS.apiKey, NEW_KEY],
     accountChanges: true,
+    // The job of the chunk that was out is found in the list (the simulator lists it under the new key).
+    resent: false,
+  },
+  {
+    name: "userpilot: API key, Userpilot's clock a month behind ours",
+    vendor: "userpilot",
+    create() {
+      const sim = createUserpilotSimulator(wallSteppingClock(MONTH_MS));
+      return {
+        sim,
+        rotate: () => sim.rotateKey(NEW_KEY),
+        users: () => sim.users().map((u) => u.user_id),
+      };
+    },
+    route: "POST /v1/users/bulk_identify",
+    records: userpilotUsers,
+    flags: (rotated) => ["--api-key", rotated ? NEW_KEY : CREDS.apiKey, ...FAST_POLL],
+    secrets: [CREDS.apiKey, NEW_KEY],
+    accountChanges: true,
+    resent: true,
   },
   {
     name: "slashid: API key (org id unchanged)",
@@ -93,6 +135,7 @@ export const ROTATIONS: readonly RotationProfile[] = [
     flags: (rotated) => ["--api-key", rotated ? NEW_KEY : CREDS.apiKey, "--org-id", CREDS.orgId],
     secrets: [CREDS.apiKey, NEW_KEY],
     accountChanges: false,
+    resent: false,
   },
   {
     name: "propeller: client secret (client id unchanged)",
@@ -113,6 +156,7 @@ export const ROTATIONS: readonly RotationProfile[] = [
     ],
     secrets: [CREDS.clientSecret, NEW_SECRET],
     accountChanges: false,
+    resent: false,
   },
   {
     name: "propeller: client id (a new client of the same tenant)",
@@ -133,5 +177,6 @@ export const ROTATIONS: readonly RotationProfile[] = [
     ],
     secrets: [CREDS.clientSecret, NEW_SECRET],
     accountChanges: true,
+    resent: false,
   },
 ];
