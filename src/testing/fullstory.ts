@@ -406,16 +406,16 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
       const { replays, refused, forgottenJobs, forgottenUsers } = counts;
       return { ...common, jobs: jobs.size, replays, refused, forgottenJobs, forgottenUsers };
     },
-    /** In creation order. */
     /**
-     * Rotates the account's API key (one revoked after a leak): from now on only \`next\` is accepted, and the
-     * old key gets a 401. What the account holds stays the account's and is seen under the new key (its users, its jobs and their lists, and the answers it stored per Idempotency-Key):
-     * whether FullStory does so is UNCONFIRMED (nothing published speaks of a rotated key); this is the simulator's
-     * choice.
+     * Rotates the account's API key (one revoked after a leak): from now on only `next` is accepted, and the
+     * old key gets a 401. What the account holds stays the account's and is seen under the new key (its
+     * users, its jobs and their lists, and the answers it stored per Idempotency-Key): whether FullStory does
+     * so is UNCONFIRMED (nothing published speaks of a rotated key); this is the simulator's choice.
      */
     rotateKey(next: string) {
       apiKey = next;
     },
+    /** In creation order. */
     users: () => structuredClone([...users.values()]),
     /** In creation order; reading them is not a status poll. */
     jobs: () =>

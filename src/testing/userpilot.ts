@@ -271,10 +271,10 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
       };
     },
     /**
-     * Rotates the account's API key (one revoked after a leak): from now on only \`next\` is accepted, and the
-     * old key gets a 401. What the account holds stays the account's and is seen under the new key (its users, and its jobs, by id and in the job list):
-     * whether Userpilot does so is UNCONFIRMED (nothing published speaks of a rotated key); this is the simulator's
-     * choice.
+     * Rotates the account's API key (one revoked after a leak): from now on only `next` is accepted, and the
+     * old key gets a 401. What the account holds stays the account's and is seen under the new key (its
+     * users, and its jobs, by id and in the job list): whether Userpilot does so is UNCONFIRMED (nothing
+     * published speaks of a rotated key); this is the simulator's choice.
      */
     rotateKey(next: string) {
       apiKey = next;
