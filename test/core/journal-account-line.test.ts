@@ -138,3 +138,62 @@ describe("a journal's account, where a base URL holds a blank (fetch sends it as
     expect(lines(file).at(-1)).toEqual({ kind: "account", account: "client:second client" });
   });
 });
+
+describe("a journal's account lines, over several runs", () => {
+  const THIRD = header("key:cccccccccccc");
+
+  it("rotated twice (A, B, C): each statement names the account the journal names last; every chunk recorded before the last line is marked", () => {
+    const file = journalOfOld();
+    const second = Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" });
+    second.checkpoint(2, "f2", { key: "k2" });
+    second.close();
+    const afterSecond = readFileSync(file, "utf8");
+
+    // The first account is no longer the journal's: stating it is refused, and the file left as it was.
+    expect(() => Journal.open(file, THIRD, { accountWas: "key:aaaaaaaaaaaa" })).toThrow(
+      /names the account key:bbbbbbbbbbbb, not the one/,
+    );
+    expect(() => Journal.open(file, THIRD)).toThrow(
+      /re-run with --journal-account-was key:bbbbbbbbbbbb \(/,
+    );
+    expect(readFileSync(file, "utf8")).toBe(afterSecond);
+
+    const third = Journal.open(file, THIRD, { accountWas: "key:bbbbbbbbbbbb" });
+    third.checkpoint(3, "f3", { key: "k3" });
+    third.close();
+    expect(lines(file).filter((line) => line["kind"] === "account")).toEqual([
+      { kind: "account", account: "key:bbbbbbbbbbbb" },
+      { kind: "account", account: "key:cccccccccccc" },
+    ]);
+
+    const later = Journal.open(file, THIRD);
+    for (const seq of [1, 2]) expect(later.lookup(seq)?.rotatedSince).toBe(true);
+    expect(later.lookup(3)).toEqual({ fingerprint: "f3", state: { key: "k3" } });
+    later.close();
+    for (const old of [OLD, NEW]) expect(() => Journal.open(file, old)).toThrow(JournalError);
+  });
+
+  it("a chunk recorded before the account line and checkpointed again after it stays marked", () => {
+    const file = journalOfOld();
+    const resumed = Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" });
+    resumed.checkpoint(1, "f1", { job: "j1" });
+    resumed.close();
+
+    const later = Journal.open(file, NEW);
+    expect(later.lookup(1)).toEqual({
+      fingerprint: "f1",
+      state: { key: "k1", job: "j1" },
+      rotatedSince: true,
+    });
+    later.close();
+  });
+
+  it("a torn account line: a run refused (no statement) leaves it on disk as it was", () => {
+    const file = journalOfOld();
+    const torn = `${readFileSync(file, "utf8")}{"kind":"account","acc`;
+    writeFileSync(file, torn);
+    expect(() => Journal.open(file, NEW)).toThrow(JournalError);
+    expect(() => Journal.open(file, NEW, { accountWas: "key:000000000000" })).toThrow(JournalError);
+    expect(readFileSync(file, "utf8")).toBe(torn);
+  });
+});
