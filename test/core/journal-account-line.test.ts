@@ -197,3 +197,13 @@ describe("a journal's account lines, over several runs", () => {
     expect(readFileSync(file, "utf8")).toBe(torn);
   });
 });
+
+describe("a statement made to a journal that names this run's account already", () => {
+  it("stating the account it names now (not one it named before) is refused without claiming it never named it", () => {
+    const file = journalOfOld();
+    Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" }).close();
+    expect(() => Journal.open(file, NEW, { accountWas: "key:bbbbbbbbbbbb" })).toThrow(
+      /names this run's destination already \(https:\/\/api\.example\.com key:bbbbbbbbbbbb\), and named no other account before as --journal-account-was/,
+    );
+  });
+});

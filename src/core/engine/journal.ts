@@ -307,8 +307,8 @@ export class Journal {
       if (accountWas === undefined || accounts.slice(0, -1).includes(accountWas)) return undefined;
       throw new JournalError(
         `journal ${this.file} names this run's destination already (${expected ?? "an unrecorded destination"}), ` +
-          `and never named the account --journal-account-was (journalAccountWas) states: leave the ` +
-          "statement out",
+          "and named no other account before as --journal-account-was (journalAccountWas) states: " +
+          "leave the statement out",
       );
     }
     const recorded = destination === undefined ? undefined : accountOf(destination);
