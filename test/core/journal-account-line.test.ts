@@ -207,3 +207,24 @@ describe("a statement made to a journal that names this run's account already", 
     );
   });
 });
+
+describe("a journal whose account is an org id (SlashID's), not a credential", () => {
+  it("another org is never offered nor taken as a rotation: an org id is the account itself", () => {
+    const org = (id: string): JournalHeader => ({ ...header(`org:${id}`), vendor: "slashid" });
+    const file = journalFile("account-line-org");
+    Journal.open(file, org("first")).close();
+    const text = readFileSync(file, "utf8");
+    let refusal = "";
+    try {
+      Journal.open(file, org("second")).close();
+    } catch (error) {
+      refusal = (error as Error).message;
+    }
+    expect(refusal).toContain("start a new journal");
+    expect(refusal).not.toContain("--journal-account-was");
+    expect(() => Journal.open(file, org("second"), { accountWas: "org:first" })).toThrow(
+      JournalError,
+    );
+    expect(readFileSync(file, "utf8")).toBe(text);
+  });
+});

@@ -60,10 +60,10 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * runs need no statement (the old credential is refused from then on). A chunk an earlier run sent under
    * the old credential and this run sends again says that the vendor may have written it twice: whether a
    * vendor keeps an idempotency key or a job for the new credential is not documented. A statement that is
-   * wrong, given for another base URL (or one holding a blank), or with a journal that does not exist yet
-   * makes the import reject with a `JournalError`; the stated text is never shown or written (it may be a
-   * credential by mistake).
-   * A blank or non-string value, or one without `journal`, throws a TypeError.
+   * wrong, names an org id (the account itself, never a credential's), is given for another base URL (or
+   * one holding a blank), or with a journal that does not exist yet makes the import reject with a
+   * `JournalError`; the stated text is never shown or written (it may be a credential by mistake). A blank
+   * or non-string value, or one without `journal`, throws a TypeError.
    * @default none (the journal's destination must be this run's)
    */
   journalAccountWas?: string;

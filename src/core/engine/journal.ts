@@ -55,13 +55,14 @@ export interface JournalOptions {
   readonly scrub?: (text: string) => string;
   /**
    * The account the journal names (the part of its destination after the base URL, as a refusal shows it:
-   * `key:…`, `org:…`, `client:…`), stated by the caller to be the account of this run's credential too: a
-   * credential rotated for the same account gives another fingerprint (or client id), and its journal is
-   * refused without this. Only the account may differ, and only from the one the journal names last; the
-   * journal then names this run's account, with a line of its own, so later runs need no statement. A
-   * statement the journal does not bear out (another account, another base URL, no journal yet, one that
-   * never named it) is refused; it is never written or shown, as it may be a credential typed by mistake. So
-   * is any where a base URL holds a blank: the destination's text does not tell its account apart then.
+   * `key:…`, `client:…`; never an `org:…`, which is the account itself, not a credential), stated by the
+   * caller to be the account of this run's credential too: a credential rotated for the same account gives
+   * another fingerprint (or client id), and its journal is refused without this. Only the account may
+   * differ, and only from the one the journal names last; the journal then names this run's account, with a
+   * line of its own, so later runs need no statement. A statement the journal does not bear out (another
+   * account, another base URL, no journal yet, one that never named it) is refused; it is never written or
+   * shown, as it may be a credential typed by mistake. So is any where a base URL holds a blank: the
+   * destination's text does not tell its account apart then.
    * @default none (the journal's destination must be this run's)
    */
   readonly accountWas?: string;
@@ -313,7 +314,12 @@ export class Journal {
     }
     const recorded = destination === undefined ? undefined : accountOf(destination);
     const current = expected === undefined ? undefined : accountOf(expected);
-    const sameBase = recorded !== undefined && recorded.base === current?.base;
+    // Only where both accounts name a credential of one kind: an org id (`org:`) is the account itself, so
+    // another one is another account, however it is stated.
+    const sameBase =
+      recorded !== undefined &&
+      recorded.base === current?.base &&
+      rotatable(recorded.account, current.account);
     if (sameBase && accountWas === recorded.account) return current.account;
     const shown =
       destination === undefined
@@ -589,7 +595,8 @@ function expand(outcome: CompactOutcome): ItemOutcome {
  * `b key:…`, which a refusal offered and a statement of it let pass, so the journal of one base URL was taken
  * for another's. What follows the first blank is taken for the account only if it starts `<kind>:` and holds
  * no blank before another `<kind>:` (as it does whenever the blank was the base URL's); otherwise none (an
- * account id holding such a blank, `client:x y:z`, cannot be stated either: its journal is refused as before).
+ * account id holding such a blank, `client:x y:z`, cannot be stated either: its journal is refused as
+ * before).
  */
 function accountOf(destination: string): { base: string; account: string } | undefined {
   const blank = destination.indexOf(" ");
@@ -597,6 +604,15 @@ function accountOf(destination: string): { base: string; account: string } | und
   const account = destination.slice(blank + 1);
   if (!/^[a-z]+:./s.test(account) || / [a-z]+:/.test(account)) return undefined;
   return { base: destination.slice(0, blank), account };
+}
+
+/** The kinds of account a credential names, which a rotated one changes: a key's fingerprint, a client id. */
+const ROTATABLE_KINDS: ReadonlySet<string> = new Set(["key", "client"]);
+
+/** Whether `from` and `to` are accounts of one kind that names a credential (see {@link ROTATABLE_KINDS}). */
+function rotatable(from: string, to: string): boolean {
+  const kind = from.slice(0, from.indexOf(":"));
+  return ROTATABLE_KINDS.has(kind) && to.startsWith(`${kind}:`);
 }
 
 /** A statement of the account a journal names (`accountWas`) given with no journal to resume. */
