@@ -310,7 +310,7 @@ const KEPT_PER_SEND: ReadonlySet<string> = new Set(["idempotency-key", "reconcil
  * import may have been written twice. Said once.
  */
 function afterRotation(outcome: ItemOutcome, vendor: string): ItemOutcome {
-  const why = `an earlier run sent this chunk under a credential since rotated, and this run sent it again under the new one (whether ${vendor} keeps what it did for the old credential's send, an idempotency key or a job, for the new one is not documented)`;
+  const why = `an earlier run may have sent this chunk under a credential since rotated, and this run sent it again under the new one (whether ${vendor} keeps what it did for the old credential's send, an idempotency key or a job, for the new one is not documented)`;
   if (outcome.ok)
     return (outcome.note ?? "").includes(why)
       ? outcome
