@@ -1,4 +1,11 @@
-import type { Chunk, ChunkContext, ChunkResult, ImportAdapter, ItemOutcome } from "./adapter.js";
+import type {
+  Chunk,
+  ChunkContext,
+  ChunkResult,
+  ImportAdapter,
+  ItemOutcome,
+  ReplaySemantics,
+} from "./adapter.js";
 import {
   afterLostSend,
   EARLIER_TRY_NOTE,
@@ -301,7 +308,7 @@ export async function followChunk<Input, Wire>(
  * The replays that rest on what the vendor keeps of a send (an idempotency key's answer, a job it lists),
  * which it may keep per credential; not those that match records on their keys (`upsert`, `resend`).
  */
-const KEPT_PER_SEND: ReadonlySet<string> = new Set(["idempotency-key", "reconcile"]);
+const KEPT_PER_SEND: ReadonlySet<ReplaySemantics["by"]> = new Set(["idempotency-key", "reconcile"]);
 
 /**
  * An outcome of a chunk an earlier run sent under a credential rotated since, and this run sent again under
