@@ -6,6 +6,7 @@ import { validatedBy } from "../core/validate/validated-by.js";
 import { rules } from "../../generated/userpilot.rules.js";
 import { ChunkRun, type JobQueue, type Settings } from "./chunk-run.js";
 import type { UserpilotClient } from "./client.js";
+import { UnansweredSends } from "./unanswered-sends.js";
 import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
 
 /** Most users in one bulk identify request. */
@@ -81,7 +82,9 @@ export interface UserpilotAdapterOptions {
    * for a lost request is otherwise a guess, and each of its users is imported with a warning that the job may
    * be another process's; said true, it is taken as the request's own. Doubts the list's times raise (a job
    * that started before the send or near another chunk's send, or another job that ran across the send) are
-   * still said.
+   * still said. Other imports through the same client need not be counted out: a job they follow, or one
+   * that started while a request of theirs (of other users or values) was out or had lost its answer, is
+   * never taken.
    * @default false
    */
   soleImporter?: boolean;
@@ -154,6 +157,7 @@ export function createUserpilotAdapter(
     soleImporter: booleanOption("soleImporter", options.soleImporter, false),
   };
   const known = jobsFollowedWith(client);
+  const unanswered = unansweredWith(client);
   // Per import: an adapter given to runImport again starts a new import, which waits out a running job in
   // full again.
   const queueOf = perRun((): JobQueue => ({
@@ -178,7 +182,7 @@ export function createUserpilotAdapter(
     scrub: (text) => client.scrub(text),
     replay: {
       by: "reconcile",
-      why: "before a chunk is sent again, Userpilot's job list is searched for the job the lost request created (started after it was sent, with the chunk's row count and, where the list gives it, the body's size as its file_size, not one of this import's nor of another import through the same client) and that job is followed; only when there is none is the chunk sent again, which upserts users on user_id",
+      why: "before a chunk is sent again, Userpilot's job list is searched for the job the lost request created (started after it was sent, with the chunk's row count and, where the list gives it, the body's size as its file_size, not one of this import's nor of another import through the same client, nor one that started while such an import's request of other users was out or unanswered) and that job is followed; only when there is none is the chunk sent again, which upserts users on user_id",
     },
     limits: {
       maxRecords: USERPILOT_MAX_USERS,
@@ -191,7 +195,8 @@ export function createUserpilotAdapter(
     validate: validatedBy<UserpilotUser>(validateUserpilotUser),
     serialize: (item) => JSON.stringify(item),
     send: async (chunk, context) => {
-      const run = new ChunkRun(client, settings, known, queueOf(context), chunk, context);
+      const shared = { jobs: known, unanswered };
+      const run = new ChunkRun(client, settings, shared, queueOf(context), chunk, context);
       const result = await run.follow(0, chunk.items.length);
       // A replay that polled the job or searched the list for it sent no user: not counted as a send.
       if (!run.posted) context.followedUpOnly?.();
@@ -214,6 +219,18 @@ function jobsFollowedWith(client: UserpilotClient): Set<string> {
 }
 
 const FOLLOWED = new WeakMap<UserpilotClient, Set<string>>();
+
+/**
+ * The requests of every import through `client` that no answer settled: another import's, out or lost, may
+ * have made a job of as many rows and bytes as a lost request's own, which the job list cannot tell apart.
+ */
+function unansweredWith(client: UserpilotClient): UnansweredSends {
+  let sends = UNANSWERED.get(client);
+  if (sends === undefined) UNANSWERED.set(client, (sends = new UnansweredSends()));
+  return sends;
+}
+
+const UNANSWERED = new WeakMap<UserpilotClient, UnansweredSends>();
 
 /** A record's key for reports: its user_id, else `#<index>`. */
 export function userpilotKeyOf(record: UserpilotUser, index: number): string {

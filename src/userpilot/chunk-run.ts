@@ -39,6 +39,7 @@ import {
   type Outcome,
 } from "./job-outcomes.js";
 import { lostRequestsJob } from "./lost-job.js";
+import type { UnansweredSends } from "./unanswered-sends.js";
 import type { UserpilotUser } from "./validate.js";
 
 /** The adapter's options, checked. */
@@ -49,6 +50,14 @@ export interface Settings extends PollSettings {
 }
 
 type Result = ChunkResult<UserpilotFailureCode>;
+
+/** What every import through one client shares of the account's jobs. */
+export interface ClientJobs {
+  /** Jobs the client's imports submitted or followed: never another request's. */
+  readonly jobs: Set<string>;
+  /** Requests of the client's imports that no answer settled. */
+  readonly unanswered: UnansweredSends;
+}
 
 /**
  * What the chunks of one import share about Userpilot's one job at a time: once a job outlasted
@@ -87,7 +96,7 @@ export class ChunkRun {
   constructor(
     private readonly client: UserpilotClient,
     private readonly settings: Settings,
-    private readonly known: Set<string>,
+    private readonly shared: ClientJobs,
     private readonly queue: JobQueue,
     private readonly chunk: Chunk<UserpilotUser>,
     private readonly context: ChunkContext,
@@ -147,7 +156,7 @@ export class ChunkRun {
       ({ jobId, guess, unchecked } = submitted);
       fresh = true;
     }
-    this.known.add(jobId);
+    this.shared.jobs.add(jobId);
     const polled = await this.poll(jobId, size, fresh, range, unchecked);
     const ended: JobEnd =
       polled.kind === "end" && guess !== undefined
@@ -295,16 +304,23 @@ export class ChunkRun {
       this.posted = true;
       // While another job is waited out, a retry's wait (a 429's Retry-After) ends with the time for it.
       const leftMs = conflicted === undefined ? undefined : limitMs - clock.elapsed();
+      // Until an answer names its job or says it made none, another import's search must not take a job
+      // that started meanwhile for its own lost request's: the queue is this run's own.
+      const out = this.shared.unanswered.send(this.queue, body, size);
       const answer = await callWithin(this.context.signal, leftMs, (signal) =>
         this.client.bulkIdentifyUsers({
           body: { users: this.chunk.items.slice(start, end) },
           serializedBody: body,
           signal,
         }),
-      );
+      ).catch((error: unknown) => {
+        out.lost();
+        throw error;
+      });
       // The deadline ends a call only at a wait before a try, and the client retries this POST only after a
       // 429, a 503 or a try that never went out: Userpilot made no job, and a later run sends the users.
       if ("timedOut" in answer) {
+        out.answered();
         if (!lostBefore) this.context.checkpoint({ [`sent${range}`]: "" });
         return fail(
           "job_conflict",
@@ -317,6 +333,7 @@ export class ChunkRun {
       if (answer.ok) {
         const jobId: unknown = answer.data.job_id;
         if (typeof jobId !== "string" || !isPathSegment(jobId)) {
+          out.lost();
           // Accepted all the same: the job it made may import them, so the vendor may hold them.
           return fail(
             "malformed",
@@ -326,7 +343,11 @@ export class ChunkRun {
         }
         const distinct = this.distinctUsers(start, end);
         const foreign = this.notThisRequests(jobId, answer.data, size, distinct);
-        if (foreign !== undefined) return fail("job_mismatch", foreign, true);
+        if (foreign !== undefined) {
+          out.lost();
+          return fail("job_mismatch", foreign, true);
+        }
+        out.answered();
         // A 202 without `total_rows` (one documented shape) has not shown that its job holds these rows:
         // the job's status must.
         const checked = typeof answer.data.total_rows === "number";
@@ -352,6 +373,8 @@ export class ChunkRun {
         (typeof error.status === "number" || tooLarge || conflict) && !isTransient(error);
       const madeNoJob =
         error.afterArrivedTry !== true && (refused || unprocessedBy(error) !== undefined);
+      if (madeNoJob) out.answered();
+      else out.lost();
       if (!lostBefore && madeNoJob) {
         this.context.checkpoint({ [`sent${range}`]: "" });
       }
@@ -497,10 +520,12 @@ export class ChunkRun {
       return { kind: "unsettled", outcome: unsettled(answer.error, LIST_UNREAD) };
     }
     const resent = Date.parse(this.context.resumed?.[`resent${range}`] ?? "");
+    const body = this.bodyText(start, end);
     const found = lostRequestsJob(answer.data, {
       rows: end - start,
       // Counted here only: a lost request is rare, and the bytes of a 50 MB body are not free.
-      bytes: Buffer.byteLength(this.bodyText(start, end)),
+      bytes: Buffer.byteLength(body),
+      elsewhere: this.shared.unanswered.othersThan(this.queue, body),
       sentMs,
       ...(!Number.isNaN(resent) && { lastSentMs: resent }),
       otherSends: this.context
@@ -513,7 +538,7 @@ export class ChunkRun {
     });
     if (found === undefined) return { kind: "found", jobId: undefined };
     const { id: jobId, guess } = found;
-    this.known.add(jobId);
+    this.shared.jobs.add(jobId);
     this.context.checkpoint({
       [`jobId${range}`]: jobId,
       [`guess${range}`]: guess ?? "",
@@ -545,8 +570,8 @@ export class ChunkRun {
    * this client: never this request's.
    */
   private othersJobs(): ReadonlySet<string> {
-    for (const id of this.context.savedByAnyChunk("jobId")) this.known.add(id);
-    return this.known;
+    for (const id of this.context.savedByAnyChunk("jobId")) this.shared.jobs.add(id);
+    return this.shared.jobs;
   }
 
   /**

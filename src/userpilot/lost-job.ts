@@ -2,6 +2,7 @@
 import type { components } from "../../generated/userpilot.js";
 import { isPathSegment } from "../core/client/path-segment.js";
 import { jobTime, type JobTime } from "./job-time.js";
+import type { UnansweredSend } from "./unanswered-sends.js";
 
 type JobStatus = components["schemas"]["BackgroundJobStatus"];
 
@@ -24,6 +25,11 @@ export interface LostRequest {
    * by then: one chunk goes at a time.
    */
   readonly otherSends?: readonly number[];
+  /**
+   * Requests of other imports through the same client, of other bodies, that no answer settled: a job that
+   * started while one of them was out (within `clockSkewMs`) may be that one's, of other users.
+   */
+  readonly elsewhere?: readonly UnansweredSend[];
 }
 
 /** The job taken for the lost request's, and why it may not be that request's, when it may not. */
@@ -93,6 +99,7 @@ export function lostRequestsJob(
     if (ended !== undefined && ended.ms < earliest) continue;
     const started = start.ms;
     if (othersSince(started)) continue;
+    if (madeElsewhere(start, job, request)) continue;
     const candidate = {
       job,
       at: started,
@@ -137,6 +144,23 @@ export function lostRequestsJob(
   if (guesses.length === 0) return { id };
   const taken = `job ${id} was taken for this user's request, whose answer was lost,`;
   return { id, guess: `${taken} ${guesses.join("; ")}` };
+}
+
+/**
+ * Whether `job` may have been made by a request of another import through the same client (of as many rows
+ * and, where the list gives `file_size`, bytes) that no answer settled: it started while that request was
+ * out (Userpilot's clock up to `clockSkewMs` behind ours). Such a job is not taken (the users are sent again,
+ * which Userpilot upserts): nothing in the list tells the two requests' jobs apart.
+ */
+function madeElsewhere(start: JobTime, job: JobStatus, request: LostRequest): boolean {
+  const skew = request.clockSkewMs;
+  return (request.elsewhere ?? []).some(
+    (send) =>
+      send.rows === request.rows &&
+      (typeof job.file_size !== "number" || send.bytes === job.file_size) &&
+      start.ms + start.precisionMs - 1 >= send.sentMs - skew &&
+      (send.endedMs === undefined || start.ms <= send.endedMs),
+  );
 }
 
 /**

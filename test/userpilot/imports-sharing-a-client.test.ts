@@ -1,6 +1,6 @@
 // Two imports at once on one Userpilot client (one account, one bulk job at a time): the job list holds the
 // other import's jobs, which a lost answer's search must never take for its own request's.
-import { expect, it } from "vitest";
+import { afterEach, expect, it, vi } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { importUsers } from "../../src/userpilot/import.js";
 import {
@@ -16,6 +16,10 @@ import {
 const vendor = useUserpilot();
 
 const options = turnTaking;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 it("a lost answer's search does not take the job of another import of the same client", async () => {
   const shared = client();
@@ -85,5 +89,49 @@ it("through two clients of one account, the other's job, which started before th
   expect(unsaid, "users reported imported, without a word, that Userpilot does not hold").toEqual(
     [],
   );
+  expectTruthfulReport(first, up.sim);
+});
+
+it("a lost answer's search does not take the job of another import's lost send through the same client", async () => {
+  const shared = client();
+  let second: Promise<ImportReport> | undefined;
+  const lost = new Set<string>();
+  // Once, the POST whose first user is `first`: the vendor acts, the connection drops before its answer.
+  const loseOnce = (first: string) => {
+    if (lost.has(first)) return undefined;
+    lost.add(first);
+    return dropAfter;
+  };
+  // The first import (b, two chunks) has its first job running when the second (a) sends: Userpilot turns
+  // that request away, and the 409 is lost. While a looks for its request's job (at each 409 of its sends
+  // again), b's second chunk makes a job of as many rows and bytes, whose answer is lost too: a job that
+  // started after a's send, while a job that a's list search knows for b's ran at that send. Said sole
+  // importers, as a process whose only writer to the account is this one client may say.
+  // Each call to Userpilot comes 20 s after the one before (more than the clock-skew allowance): a job
+  // that started after a lost request's call ended is not that request's.
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-12-04T10:00:00Z") });
+  const up = vendor({
+    pollsPerStep: 4,
+    faults: {
+      script: async ({ operation, request }) => {
+        vi.setSystemTime(Date.now() + 20_000);
+        if (operation !== "bulkIdentifyUsers") return undefined;
+        const { users } = (await request.json()) as { users: { user_id: string }[] };
+        const first = users[0]?.user_id ?? "";
+        if (first === "b-0" && second === undefined)
+          return afterwards(() => {
+            second = importUsers(shared, alike("a", 5), { ...options, soleImporter: true });
+          });
+        return first === "a-0" || first === "b-5" ? loseOnce(first) : undefined;
+      },
+    },
+  });
+
+  const first = await importUsers(shared, alike("b", 10), { ...options, soleImporter: true });
+  if (second === undefined) throw new Error("the second import never started");
+  const report = await second;
+
+  expect([...lost].sort()).toEqual(["a-0", "b-5"]);
+  expectTruthfulReport(report, up.sim);
   expectTruthfulReport(first, up.sim);
 });

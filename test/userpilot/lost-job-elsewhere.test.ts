@@ -1,0 +1,80 @@
+// A job that started while another import's request through the same client was out (unanswered, or its
+// answer lost) may be that request's, of other users: the job list cannot tell the two apart.
+import { describe, expect, it } from "vitest";
+import { lostRequestsJob } from "../../src/userpilot/lost-job.js";
+import { UnansweredSends } from "../../src/userpilot/unanswered-sends.js";
+
+const at = (s: number) => Date.parse("2026-01-01T00:01:00Z") + s * 1000;
+const request = {
+  rows: 4,
+  bytes: 100,
+  sentMs: at(0),
+  clockSkewMs: 10_000,
+  others: new Set<string>(),
+  soleImporter: true,
+};
+const job = (id: string, startS: number) => ({
+  job_id: id,
+  status: "completed" as const,
+  total_rows: 4,
+  file_size: 100,
+  start_time: new Date(at(startS)).toISOString(),
+});
+const send = (fromS: number, toS: number | undefined, rows = 4, bytes = 100) => ({
+  rows,
+  bytes,
+  sentMs: at(fromS),
+  endedMs: toS === undefined ? undefined : at(toS),
+});
+
+describe("another import's unanswered request of as many rows and bytes", () => {
+  it("rules out a job that started while it was out, or still is", () => {
+    expect(lostRequestsJob([job("B", 60)], { ...request, elsewhere: [send(59, 61)] })).toBe(
+      undefined,
+    );
+    expect(lostRequestsJob([job("B", 60)], { ...request, elsewhere: [send(59, undefined)] })).toBe(
+      undefined,
+    );
+    // Userpilot's clock may be behind ours: a job it says started a little before the send may be the send's.
+    expect(lostRequestsJob([job("B", 55)], { ...request, elsewhere: [send(59, 61)] })).toBe(
+      undefined,
+    );
+  });
+
+  it("leaves a job that started after it ended, or of other rows or bytes, to be taken", () => {
+    expect(lostRequestsJob([job("A", 1)], { ...request, elsewhere: [send(59, 61)] })).toEqual({
+      id: "A",
+    });
+    expect(lostRequestsJob([job("A", 62)], { ...request, elsewhere: [send(59, 61)] })).toEqual({
+      id: "A",
+    });
+    for (const other of [send(0, 2, 5), send(0, 2, 4, 101)])
+      expect(lostRequestsJob([job("A", 1)], { ...request, elsewhere: [other] })).toEqual({
+        id: "A",
+      });
+  });
+});
+
+describe("the requests a client's imports left unsettled", () => {
+  const run = {};
+  const other = {};
+  it("are another run's of another body, until answered", () => {
+    const sends = new UnansweredSends();
+    const out = sends.send(other, "x".repeat(100), 4);
+    const own = sends.send(run, "y".repeat(100), 4);
+    expect(sends.othersThan(run, "y".repeat(100))).toMatchObject([{ rows: 4, bytes: 100 }]);
+    // A request of the same body made a job of the same users and values: its job imports them alike.
+    expect(sends.othersThan(run, "x".repeat(100))).toEqual([]);
+    out.answered();
+    own.lost();
+    expect(sends.othersThan(run, "y".repeat(100))).toEqual([]);
+  });
+
+  it("keep a lost request (its body's digest only), with when its call ended", () => {
+    const sends = new UnansweredSends();
+    sends.send(other, "x".repeat(100), 4).lost();
+    const [lost] = sends.othersThan(run, "y".repeat(100));
+    expect(lost?.endedMs).toBeTypeOf("number");
+    expect(sends.othersThan(run, "x".repeat(100))).toEqual([]);
+  });
+});
