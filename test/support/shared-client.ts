@@ -38,10 +38,21 @@ export interface SharedScenario {
   readonly hard?: boolean;
   /** Adapter options beside the runner's (e.g. Userpilot's `soleImporter`). */
   readonly tuning?: object;
+  /**
+   * Options of one import only (a signal it is aborted by, a callback that throws): that import may fail
+   * records without a fault, and may reject; the other is held to the whole check.
+   */
+  readonly disturbA?: (run: { readonly sim: VendorSimulator }) => object;
+  /** Both imports are given one journal file. */
+  readonly sameJournal?: boolean;
 }
 
 export interface SharedRun {
-  readonly reports: readonly [ImportReport, ImportReport];
+  /** Each import's report, or what its promise rejected with. */
+  readonly settled: readonly [
+    PromiseSettledResult<ImportReport>,
+    PromiseSettledResult<ImportReport>,
+  ];
   readonly records: readonly [Rec[], Rec[]];
   readonly sim: VendorSimulator;
   readonly problems: string[];
@@ -108,9 +119,13 @@ export function useSharedClientRunner(): (
       conflictWaitMs: 1,
       ...scenario.tuning,
       ...(scenario.journals === true && { journal: join(folder, `${name}.journal`) }),
+      ...(scenario.sameJournal === true && { journal: join(folder, "shared.journal") }),
     });
-    const reports = await Promise.all([
-      IMPORTERS[vendorName](client, records[0], options("a")),
+    const settled = await Promise.allSettled([
+      IMPORTERS[vendorName](client, records[0], {
+        ...options("a"),
+        ...scenario.disturbA?.({ sim }),
+      }),
       IMPORTERS[vendorName](client, records[1], options("b")),
     ]);
 
@@ -121,6 +136,7 @@ export function useSharedClientRunner(): (
       scenario.hard === true ||
       Object.values(scenario.plan).some((actions) => actions.some((a) => a !== "none"));
     const check = (
+      disturbed: boolean,
       name: string,
       report: ImportReport,
       own: Rec[],
@@ -128,12 +144,14 @@ export function useSharedClientRunner(): (
       keys: string[],
     ) => {
       const say = (text: string) => problems.push(`${name}: ${text}`);
-      if (report.total !== own.length) say(`total ${report.total} for ${own.length} records`);
-      if (report.imported + report.failed + report.rejected !== own.length)
-        say(`imported + failed + rejected != ${own.length}`);
+      // Aborted, an import stops reading (README): its report holds the records it read.
+      const read = report.aborted ? Math.min(report.total, own.length) : own.length;
+      if (report.total !== read) say(`total ${report.total} for ${own.length} records`);
+      if (report.imported + report.failed + report.rejected !== read)
+        say(`imported + failed + rejected != ${read}`);
       const byIndex = new Map<number, RecordOutcome[]>();
       for (const o of report.outcomes) byIndex.set(o.index, [...(byIndex.get(o.index) ?? []), o]);
-      for (let i = 0; i < own.length; i++)
+      for (let i = 0; i < read; i++)
         if ((byIndex.get(i)?.length ?? 0) !== 1)
           say(`record #${i} has ${byIndex.get(i)?.length ?? 0} outcomes`);
       for (const o of report.outcomes) {
@@ -160,24 +178,37 @@ export function useSharedClientRunner(): (
               `#${o.index} ${o.key} failed [${o.code}] ${o.reason}, stored, and no vendorMayHold`,
             );
         } else if (o.outcome === "rejected") say(`#${o.index} ${o.key} rejected though valid`);
-        if (!faulted && o.outcome !== "imported" && shared === undefined)
+        if (!faulted && !disturbed && o.outcome !== "imported" && shared === undefined)
           say(`no fault, yet #${o.index} ${o.key} ${o.outcome}: ${o.reason}`);
       }
-      if (report.fatal !== undefined && !faulted)
+      if (report.fatal !== undefined && !faulted && !disturbed)
         say(`no fault, yet fatal: ${JSON.stringify(report.fatal)}`);
     };
     const byKey = (recs: Rec[], keys: string[]) =>
       new Map(recs.map((r, i) => [keys[i] as string, r]));
-    check("A", reports[0], records[0], byKey(records[1], keysB), keysA);
-    check("B", reports[1], records[1], byKey(records[0], keysA), keysB);
+    const [a, b] = settled;
+    if (a.status === "fulfilled")
+      check(
+        scenario.disturbA !== undefined,
+        "A",
+        a.value,
+        records[0],
+        byKey(records[1], keysB),
+        keysA,
+      );
+    else if (scenario.disturbA === undefined && scenario.sameJournal !== true)
+      problems.push(`A rejected: ${String(a.reason)}`);
+    if (b.status === "fulfilled")
+      check(false, "B", b.value, records[1], byKey(records[0], keysA), keysB);
+    else if (scenario.sameJournal !== true) problems.push(`B rejected: ${String(b.reason)}`);
     // Jobs told apart by their users' ids (Userpilot's simulator): two imports' jobs of one set of users
     // count as duplicates, so only disjoint batches are held to none.
     const duplicates = sim.stats().duplicates;
     if (duplicates !== 0 && scenario.overlap === 0)
       problems.push(`simulator counts ${duplicates} duplicates`);
-    const text = JSON.stringify(reports);
+    const text = JSON.stringify(settled);
     for (const secret of [SIMULATOR_SECRETS.apiKey, SIMULATOR_SECRETS.clientSecret, "sim-token-"])
       if (text.includes(secret)) problems.push(`a report holds a secret (${secret.slice(0, 4)}…)`);
-    return { reports, records, sim, problems };
+    return { settled, records, sim, problems };
   };
 }
