@@ -31,6 +31,7 @@ import { perRun } from "../core/engine/per-run.js";
 import { lookalike } from "../core/engine/repeated-records.js";
 import { pollJob, pollUntil } from "../core/engine/poll.js";
 import { JobTimes, planJobPolls, pollSettings } from "../core/engine/poll-settings.js";
+import { WorkSlots } from "../core/engine/work-slots.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
 import { isTransient } from "../core/errors/transient.js";
 import { unprocessedBy } from "../core/errors/unprocessed.js";
@@ -221,6 +222,8 @@ export function createFullStoryAdapter(
   const keysSentHere = new Map<string, number>();
   // How long each job was followed in the run: a replay that polls the same job again gets what is left.
   const jobTimesOf = perRun((): JobTimes => new JobTimes());
+
+  const slots = jobSlotsWith(client);
 
   async function send(chunk: Chunk<FullStoryUser>, context: ChunkContext): Promise<Result> {
     const size = chunk.keys.length;
@@ -608,7 +611,14 @@ export function createFullStoryAdapter(
     // No `serialize`: FullStory caps a batch by its number of users only, so the engine need not measure each
     // user's JSON, and one JSON.stringify of the whole batch (by the client) is faster than stringifying the
     // users one by one and joining the texts (measured by scripts/bench: the pipeline benchmark).
-    send,
+    send: async (chunk, context) => {
+      const done = await slots.take(chunk.keys.length, context.signal);
+      try {
+        return await send(chunk, context);
+      } finally {
+        done();
+      }
+    },
   };
 }
 
@@ -952,3 +962,24 @@ async function readPages<T>(
     token = next;
   }
 }
+
+/**
+ * The batch jobs of every import through `client` in progress at FullStory, which answers 429 at 200 jobs in
+ * progress per organisation (or at 500,000 users in flight) until some finish (minutes), which retries at
+ * seconds do not outlast. Imports sharing a client (one organisation) each keep up to twice their
+ * concurrency there, so together they wait for room here instead.
+ */
+function jobSlotsWith(client: FullStoryClient): WorkSlots {
+  let slots = JOB_SLOTS.get(client);
+  if (slots === undefined)
+    JOB_SLOTS.set(
+      client,
+      (slots = new WorkSlots(
+        rules.CreateBatchImportRequest["x-429-at-in-progress-jobs"],
+        rules.CreateBatchImportRequest["x-429-at-operations-in-flight"],
+      )),
+    );
+  return slots;
+}
+
+const JOB_SLOTS = new WeakMap<FullStoryClient, WorkSlots>();

@@ -97,6 +97,13 @@ const CLAIMS: Claim[] = [
   {
     vendor: "fullstory",
     anySize: true,
+    phrase: "at N users in flight",
+    what: "the spec's x-429-at-operations-in-flight",
+    value: () => fullStoryRules.CreateBatchImportRequest["x-429-at-operations-in-flight"],
+  },
+  {
+    vendor: "fullstory",
+    anySize: true,
     phrase: "the limit here is N",
     what: "the adapter's limits.maxConcurrency",
     value: (v) => limits(v)?.maxConcurrency,

@@ -1,0 +1,50 @@
+// The slots imports through one client share for the work a vendor lets one account have in progress.
+import { expect, it } from "vitest";
+import { WorkSlots } from "../../src/core/engine/work-slots.js";
+
+const never = new AbortController().signal;
+
+it("gives slots while jobs and records fit, then in the order asked for as they are given back", async () => {
+  const slots = new WorkSlots(2, 10);
+  const order: string[] = [];
+  const a = await slots.take(4, never);
+  const b = await slots.take(4, never);
+  const c = slots.take(1, never).then((done) => (order.push("c"), done));
+  const d = slots.take(1, never).then((done) => (order.push("d"), done));
+  await Promise.resolve();
+  expect(order).toEqual([]);
+  a();
+  a(); // a second call gives back nothing more
+  (await c)();
+  b();
+  await d;
+  expect(order).toEqual(["c", "d"]);
+});
+
+it("starts a job only while the records in progress are fewer than the most", async () => {
+  const slots = new WorkSlots(5, 10);
+  const big = await slots.take(10, never);
+  let started = false;
+  const next = slots.take(1, never).then(() => (started = true));
+  await Promise.resolve();
+  expect(started).toBe(false);
+  big();
+  await next;
+  expect(started).toBe(true);
+});
+
+it("stops waiting when the caller's signal aborts, holding no slot", async () => {
+  const slots = new WorkSlots(1, 10);
+  const first = await slots.take(1, never);
+  const controller = new AbortController();
+  const waiting = slots.take(1, controller.signal);
+  controller.abort();
+  (await waiting)();
+  first();
+  // Both given back: a third takes its slot at once.
+  let took = false;
+  void slots.take(1, never).then(() => (took = true));
+  await Promise.resolve();
+  await Promise.resolve();
+  expect(took).toBe(true);
+});
