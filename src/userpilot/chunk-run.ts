@@ -347,6 +347,9 @@ export class ChunkRun {
           out.lost();
           return fail("job_mismatch", foreign, true);
         }
+        // Known as this request's before the request counts as answered: another import's search between
+        // the two would otherwise see neither.
+        this.shared.jobs.add(jobId);
         out.answered();
         // A 202 without `total_rows` (one documented shape) has not shown that its job holds these rows:
         // the job's status must.

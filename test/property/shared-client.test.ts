@@ -44,6 +44,8 @@ const scenarioOf = (vendor: VendorName): fc.Arbitrary<SharedScenario> =>
       journals: fc.boolean(),
       variant: fc.integer({ min: 0, max: 8 }),
       hard: fc.boolean(),
+      // Userpilot's soleImporter: no other process writes to the account (imports through this client may).
+      tuning: vendor === "userpilot" ? fc.record({ soleImporter: fc.boolean() }) : fc.constant({}),
     })
     .map((s) => ({ ...s, overlap: Math.min(s.overlap, s.sizes[0], s.sizes[1]) }));
 
