@@ -2,7 +2,7 @@
 // users, under any bounded sequence of faults over both imports' calls (lost answers above all: the vendor
 // acted, the answer never came, and the adapter's replay or search runs), with or without a journal each:
 // each import's report is the truth for its own records, and neither claims a job, a row or an outcome of
-// the other's. Knobs (environment): SHARED_RUNS (default 40 per vendor), SHARED_SEED, SHARED_VENDOR.
+// the other's. Knobs (environment): SHARED_RUNS (default 25 per vendor), SHARED_SEED, SHARED_VENDOR.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { VENDOR_NAMES, type VendorName } from "../../src/vendors.js";
@@ -12,7 +12,7 @@ import { VENDOR_PROFILES } from "../support/vendor-profiles.js";
 
 const run = useSharedClientRunner();
 
-const RUNS = Number(process.env.SHARED_RUNS ?? 40);
+const RUNS = Number(process.env.SHARED_RUNS ?? 25);
 const SEED = Number(process.env.SHARED_SEED ?? 20261204);
 const ONLY = process.env.SHARED_VENDOR;
 
