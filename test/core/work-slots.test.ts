@@ -48,3 +48,19 @@ it("stops waiting when the caller's signal aborts, holding no slot", async () =>
   await Promise.resolve();
   expect(took).toBe(true);
 });
+
+it("starts a job of more records than the most once nothing else is in progress: it never waits forever", async () => {
+  // A chunk configured past the vendor's budget (FullStory: 50,000 users a batch, 500,000 in flight).
+  const slots = new WorkSlots(200, 500_000);
+  const full = await slots.take(500_000, never);
+  let started = false;
+  const huge = slots.take(600_000, never).then((done) => ((started = true), done));
+  await Promise.resolve();
+  expect(started).toBe(false);
+  full();
+  (await huge)();
+  expect(started).toBe(true);
+  // Given back, the budget is whole again.
+  const again = await slots.take(500_000, never);
+  again();
+});

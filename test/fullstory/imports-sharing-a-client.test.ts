@@ -42,3 +42,46 @@ it("imports that together would pass the jobs FullStory takes in progress wait f
   expect(sim.stats().users).toBe(300);
   expect(sim.stats().requests["POST /v2/users/batch"]).toBe(300);
 }, 60_000);
+
+it("an import aborted while its chunks wait for room ends them aborted at once", async () => {
+  const time = new VirtualTime();
+  vi.spyOn(Date, "now").mockImplementation(() => time.now);
+  vi.spyOn(performance, "now").mockImplementation(() => time.now);
+  const sim = createFullStorySimulator({ now: time.clock, processingMs: 5_000 });
+  const client = createFullStoryClient({
+    apiKey: "sim-key",
+    sleep: time.sleep,
+    maxRetries: 0,
+    fetch: (request) => sim.handle(request),
+  });
+  const users = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      uid: `${prefix}-${i}`,
+      display_name: `${prefix} ${i}`,
+    }));
+  const options = { chunkRecords: 1, concurrency: 100, sleep: time.sleep, chunkAttempts: 1 };
+  const controller = new AbortController();
+  let endedAt: number | undefined;
+  // a and b hold FullStory's 200 jobs for five seconds, started before c: c's chunks all wait for room,
+  // and c is aborted at 1 s.
+  const ab = Promise.all([
+    importUsers(client, users("a", 100), options),
+    importUsers(client, users("b", 100), options),
+  ]);
+  await time.run(time.sleep(1));
+  void time.sleep(1_000).then(() => controller.abort());
+  const [c, [a, b]] = await time.run(
+    Promise.all([
+      importUsers(client, users("c", 50), { ...options, signal: controller.signal }).finally(
+        () => (endedAt = time.now),
+      ),
+      ab,
+    ]),
+  );
+
+  expect(c.aborted).toBe(true);
+  expect(c.outcomes.filter((o) => o.outcome !== "failed" || o.code !== "aborted")).toEqual([]);
+  expect(endedAt).toBe(1_001);
+  for (const report of [a, b]) expect(report.imported).toBe(100);
+  expect(sim.stats().requests["POST /v2/users/batch"]).toBe(200);
+}, 60_000);

@@ -78,3 +78,20 @@ describe("the requests a client's imports left unsettled", () => {
     expect(sends.othersThan(run, "x".repeat(100))).toEqual([]);
   });
 });
+
+describe("a client used for years", () => {
+  it("keeps the last thousand lost requests only, each without its body", () => {
+    const sends = new UnansweredSends();
+    const other = {};
+    // 1,001 lost requests, each of its own body; then one still out.
+    for (let i = 0; i <= 1000; i++)
+      sends.send(other, `{"users":[${String(i).padStart(4, "0")}]}`, 1).lost();
+    sends.send(other, "x".repeat(17), 1);
+    const kept = sends.othersThan({}, "y".repeat(17));
+    expect(kept).toHaveLength(1001);
+    expect(kept.filter((s) => s.endedMs === undefined)).toHaveLength(1);
+    // The earliest lost one went: the body of request 0 is no longer told apart from any other.
+    expect(sends.othersThan({}, `{"users":[0000]}`)).toHaveLength(1001);
+    expect(sends.othersThan({}, `{"users":[0001]}`)).toHaveLength(1000);
+  });
+});
