@@ -14,8 +14,11 @@ export interface UnansweredSend {
 
 interface Entry extends Omit<UnansweredSend, "endedMs"> {
   endedMs: number | undefined;
-  /** The import run that sent it. */
-  readonly run: object;
+  /**
+   * The import run that sent it, not held: a lost request is kept long after its run ended (a long-lived
+   * client's), and a run's state (its job queue, the time spent on each job) is freed with the run.
+   */
+  readonly run: WeakRef<object>;
   /** The body while the request is out; once its answer was lost, its digest only. */
   body: string | undefined;
   digest: string | undefined;
@@ -39,7 +42,7 @@ export class UnansweredSends {
    */
   send(run: object, body: string, rows: number): { answered(): void; lost(): void } {
     const entry: Entry = {
-      run,
+      run: new WeakRef(run),
       rows,
       bytes: Buffer.byteLength(body),
       sentMs: Date.now(),
@@ -79,7 +82,9 @@ export class UnansweredSends {
     const bytes = Buffer.byteLength(body);
     return this.#entries
       .filter((e) => {
-        if (e.run === run || e.bytes !== bytes) return e.run !== run;
+        // A run that was freed is another import's.
+        const own = e.run.deref() === run;
+        if (own || e.bytes !== bytes) return !own;
         if (e.body !== undefined) return e.body !== body;
         digest ??= digestOf(body);
         return e.digest !== digest;

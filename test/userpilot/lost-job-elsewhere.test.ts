@@ -1,5 +1,7 @@
 // A job that started while another import's request through the same client was out (unanswered, or its
 // answer lost) may be that request's, of other users: the job list cannot tell the two apart.
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { lostRequestsJob } from "../../src/userpilot/lost-job.js";
 import { UnansweredSends } from "../../src/userpilot/unanswered-sends.js";
@@ -94,4 +96,23 @@ describe("a client used for years", () => {
     expect(sends.othersThan({}, `{"users":[0000]}`)).toHaveLength(1001);
     expect(sends.othersThan({}, `{"users":[0001]}`)).toHaveLength(1000);
   });
+});
+
+it("a lost request keeps no hold on the import that sent it: the import's memory is freed once it ended", async () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const sends = new UnansweredSends();
+  // An import's state (Userpilot's: its job queue, with the time spent on each of its jobs), gone once the
+  // import ended.
+  const freed = (() => {
+    const run = { times: new Array<string>(1000).fill("job") };
+    sends.send(run, "x".repeat(100), 4).lost();
+    return new WeakRef(run);
+  })();
+  // A WeakRef's target lives until the current job ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  expect(freed.deref()).toBe(undefined);
+  // Its lost request still rules out jobs of its time for every later import.
+  expect(sends.othersThan({}, "y".repeat(100))).toHaveLength(1);
 });
