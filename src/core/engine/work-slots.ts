@@ -3,7 +3,8 @@
  * import through one client: a chunk takes a slot before its request goes out and gives it back once its work
  * ended, so imports running together wait for one another instead of sending requests the vendor would turn
  * away (a 429 while a job of minutes runs, which retries at seconds do not outlast). Slots are given in the
- * order asked for.
+ * order asked for. A slot given back while its job still runs at the vendor (its chunk aborted, or given up
+ * at its time) is counted free here though not there: the next job may meet the vendor's refusal.
  */
 export class WorkSlots {
   #jobs = 0;
