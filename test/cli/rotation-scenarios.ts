@@ -82,43 +82,9 @@ export const ROTATIONS: readonly RotationProfile[] = [
     accountChanges: true,
     resent: true,
   },
-  {
-    name: "userpilot: API key",
-    vendor: "userpilot",
-    create() {
-      const sim = createUserpilotSimulator(wallSteppingClock());
-      return {
-        sim,
-        rotate: () => sim.rotateKey(NEW_KEY),
-        users: () => sim.users().map((u) => u.user_id),
-      };
-    },
-    route: "POST /v1/users/bulk_identify",
-    records: userpilotUsers,
-    flags: (rotated) => ["--api-key", rotated ? NEW_KEY : CREDS.apiKey, ...FAST_POLL],
-    secrets: [CREDS.apiKey, NEW_KEY],
-    accountChanges: true,
-    // The job of the chunk that was out is found in the list (the simulator lists it under the new key).
-    resent: false,
-  },
-  {
-    name: "userpilot: API key, Userpilot's clock a month behind ours",
-    vendor: "userpilot",
-    create() {
-      const sim = createUserpilotSimulator(wallSteppingClock(MONTH_MS));
-      return {
-        sim,
-        rotate: () => sim.rotateKey(NEW_KEY),
-        users: () => sim.users().map((u) => u.user_id),
-      };
-    },
-    route: "POST /v1/users/bulk_identify",
-    records: userpilotUsers,
-    flags: (rotated) => ["--api-key", rotated ? NEW_KEY : CREDS.apiKey, ...FAST_POLL],
-    secrets: [CREDS.apiKey, NEW_KEY],
-    accountChanges: true,
-    resent: true,
-  },
+  // The job of the chunk that was out is found in the list (the simulator lists it under the new key).
+  userpilotRotation("userpilot: API key", 0, false),
+  userpilotRotation("userpilot: API key, Userpilot's clock a month behind ours", MONTH_MS, true),
   {
     name: "slashid: API key (org id unchanged)",
     vendor: "slashid",
@@ -137,46 +103,55 @@ export const ROTATIONS: readonly RotationProfile[] = [
     accountChanges: false,
     resent: false,
   },
-  {
-    name: "propeller: client secret (client id unchanged)",
-    vendor: "propeller",
-    create() {
-      const sim = createPropellerSimulator();
-      return {
-        sim,
-        rotate: () => sim.rotateClient({ clientSecret: NEW_SECRET }),
-        users: () => sim.users().map((u) => String(u.sourceId)),
-      };
-    },
-    route: "POST /v2/users/bulk/sourceId",
-    records: propellerUsers,
-    flags: (rotated) => [
-      ...["--client-id", CREDS.clientId],
-      ...["--client-secret", rotated ? NEW_SECRET : CREDS.clientSecret],
-    ],
-    secrets: [CREDS.clientSecret, NEW_SECRET],
-    accountChanges: false,
-    resent: false,
-  },
-  {
-    name: "propeller: client id (a new client of the same tenant)",
-    vendor: "propeller",
-    create() {
-      const sim = createPropellerSimulator();
-      return {
-        sim,
-        rotate: () => sim.rotateClient({ clientId: NEW_CLIENT, clientSecret: NEW_SECRET }),
-        users: () => sim.users().map((u) => String(u.sourceId)),
-      };
-    },
-    route: "POST /v2/users/bulk/sourceId",
-    records: propellerUsers,
-    flags: (rotated) => [
-      ...["--client-id", rotated ? NEW_CLIENT : CREDS.clientId],
-      ...["--client-secret", rotated ? NEW_SECRET : CREDS.clientSecret],
-    ],
-    secrets: [CREDS.clientSecret, NEW_SECRET],
-    accountChanges: true,
-    resent: false,
-  },
+  propellerRotation("propeller: client secret (client id unchanged)", false),
+  propellerRotation("propeller: client id (a new client of the same tenant)", true),
 ];
+
+/** Userpilot's key rotated, its clock `behindMs` behind ours; `resent`: see {@link RotationProfile.resent}. */
+function userpilotRotation(name: string, behindMs: number, resent: boolean): RotationProfile {
+  return {
+    name,
+    vendor: "userpilot",
+    create() {
+      const sim = createUserpilotSimulator(wallSteppingClock(behindMs));
+      return {
+        sim,
+        rotate: () => sim.rotateKey(NEW_KEY),
+        users: () => sim.users().map((u) => u.user_id),
+      };
+    },
+    route: "POST /v1/users/bulk_identify",
+    records: userpilotUsers,
+    flags: (rotated) => ["--api-key", rotated ? NEW_KEY : CREDS.apiKey, ...FAST_POLL],
+    secrets: [CREDS.apiKey, NEW_KEY],
+    accountChanges: true,
+    resent,
+  };
+}
+
+/** Propeller's client secret rotated, and with `newClient` its client id too (the journal's account). */
+function propellerRotation(name: string, newClient: boolean): RotationProfile {
+  const clientId = (rotated: boolean) => (rotated && newClient ? NEW_CLIENT : CREDS.clientId);
+  return {
+    name,
+    vendor: "propeller",
+    create() {
+      const sim = createPropellerSimulator();
+      const rotation = { clientSecret: NEW_SECRET, ...(newClient && { clientId: NEW_CLIENT }) };
+      return {
+        sim,
+        rotate: () => sim.rotateClient(rotation),
+        users: () => sim.users().map((u) => String(u.sourceId)),
+      };
+    },
+    route: "POST /v2/users/bulk/sourceId",
+    records: propellerUsers,
+    flags: (rotated) => [
+      ...["--client-id", clientId(rotated)],
+      ...["--client-secret", rotated ? NEW_SECRET : CREDS.clientSecret],
+    ],
+    secrets: [CREDS.clientSecret, NEW_SECRET],
+    accountChanges: newClient,
+    resent: false,
+  };
+}
