@@ -1,4 +1,5 @@
 // The slots imports through one client share for the work a vendor lets one account have in progress.
+import { getEventListeners } from "node:events";
 import { expect, it } from "vitest";
 import { WorkSlots } from "../../src/core/engine/work-slots.js";
 
@@ -63,4 +64,19 @@ it("starts a job of more records than the most once nothing else is in progress:
   // Given back, the budget is whole again.
   const again = await slots.take(500_000, never);
   again();
+});
+
+it("holds one listener on a signal however many chunks of its run wait, and none once they stopped", async () => {
+  const slots = new WorkSlots(1, 1_000);
+  const first = await slots.take(1, never);
+  const controller = new AbortController();
+  // A run's chunks share its signal: at a concurrency of 100, a hundred wait for room on it.
+  const waiting = Array.from({ length: 100 }, () => slots.take(1, controller.signal));
+  // A listener each passed Node's limit of 10: a MaxListenersExceededWarning on the integrator's console.
+  expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+  first();
+  (await waiting[0])?.();
+  controller.abort();
+  await Promise.all(waiting);
+  expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
 });

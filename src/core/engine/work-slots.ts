@@ -1,3 +1,5 @@
+import { whenAborted } from "../when-aborted.js";
+
 /**
  * What a vendor lets one account have in progress at once (jobs, and the records they hold), shared by every
  * import through one client: a chunk takes a slot before its request goes out and gives it back once its work
@@ -38,19 +40,20 @@ export class WorkSlots {
         const entry = {
           records,
           start: () => {
-            signal.removeEventListener("abort", leave);
+            letGo();
             hold();
             resolve();
           },
         };
-        const leave = () => {
+        this.#queue.push(entry);
+        // Through whenAborted: the chunks waiting here share their run's signal, and a listener each passed
+        // Node's limit of 10 and printed a MaxListenersExceededWarning on the integrator's console.
+        const letGo = whenAborted(signal, () => {
           const at = this.#queue.indexOf(entry);
           if (at >= 0) this.#queue.splice(at, 1);
           resolve();
           this.#next();
-        };
-        this.#queue.push(entry);
-        signal.addEventListener("abort", leave, { once: true });
+        });
       });
     }
     let given = false;
