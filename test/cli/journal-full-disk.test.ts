@@ -3,10 +3,10 @@
 // write that fails may be the one recording a job the vendor just accepted: the users of that job are at the
 // vendor, so the report must not call them plainly failed, and the run must stop (as it does when a chunk's
 // outcomes cannot be recorded) rather than go on failing chunk after chunk.
+import { interceptRoute } from "../support/intercept-route.js";
 import { describe, expect, it, vi } from "vitest";
 import { readReportFile } from "../../src/cli/report-file.js";
 import { createUserpilotSimulator } from "../../src/testing/index.js";
-import type { VendorSimulator } from "../../src/testing/simulator.js";
 import {
   CREDS,
   FAST_POLL,
@@ -28,25 +28,6 @@ vi.mock("node:fs", async (importOriginal) => {
 const file = useTempDir();
 const serve = useServedSimulators();
 
-/** Serves `sim`, calling `onRequest` first with each request to `route` and how many have so far. */
-function watch(
-  sim: VendorSimulator,
-  route: string,
-  onRequest: (seen: number) => void,
-): VendorSimulator {
-  let seen = 0;
-  return {
-    vendor: sim.vendor,
-    stats: () => sim.stats(),
-    setFaults: (faults) => sim.setFaults(faults),
-    async handle(request) {
-      const { pathname } = new URL(request.url);
-      if (`${request.method} ${pathname}`.startsWith(route)) onRequest(++seen);
-      return sim.handle(request);
-    },
-  };
-}
-
 describe("--journal on a disk that fills up mid-run", () => {
   it("userpilot: the users of the job accepted as the journal filled are not called plainly failed, and the run stops", async () => {
     const sim = createUserpilotSimulator();
@@ -55,7 +36,7 @@ describe("--journal on a disk that fills up mid-run", () => {
     // The disk fills while the 2nd chunk's request is out: Userpilot accepts its job, and the journal
     // cannot record the job id.
     const { url } = await serve(
-      watch(sim, "POST /v1/users/bulk_identify", (seen) => {
+      interceptRoute(sim, "POST /v1/users/bulk_identify", (seen) => {
         if (seen === 2) disk.full = journal;
       }),
     );

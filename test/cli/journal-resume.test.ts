@@ -1,6 +1,7 @@
 // --journal: an import that was interrupted (the signal aborted part-way, or a chunk that failed) resumes
 // when run again with the same journal: finished chunks are not sent again, the vendor ends with every user,
 // and no user is imported twice.
+import { interceptRoute } from "../support/intercept-route.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
@@ -9,7 +10,6 @@ import {
   createPropellerSimulator,
   createUserpilotSimulator,
 } from "../../src/testing/index.js";
-import type { VendorSimulator } from "../../src/testing/simulator.js";
 import {
   CREDS,
   FAST_POLL,
@@ -30,34 +30,6 @@ import { readReportFile } from "../../src/cli/report-file.js";
 const file = useTempDir();
 const serve = useServedSimulators();
 
-/**
- * Serves `sim`, but first calls `onRequest` with each request whose `METHOD /path` starts with `route` and
- * how many have so far; an answer it returns replaces the simulator's.
- */
-function intercept(
-  sim: VendorSimulator,
-  route: string,
-  onRequest: (
-    seen: number,
-    request: Request,
-  ) => Response | undefined | Promise<Response | undefined>,
-): VendorSimulator {
-  let seen = 0;
-  return {
-    vendor: sim.vendor,
-    stats: () => sim.stats(),
-    setFaults: (faults) => sim.setFaults(faults),
-    async handle(request) {
-      const { pathname } = new URL(request.url);
-      if (`${request.method} ${pathname}`.startsWith(route)) {
-        const replaced = await onRequest(++seen, request);
-        if (replaced !== undefined) return replaced;
-      }
-      return sim.handle(request);
-    },
-  };
-}
-
 const resumedOf = (summary: string) => Number(/, (\d+) resumed, /.exec(summary)?.[1]);
 const sentOf = (summary: string) => Number(/\((\d+) chunks sent, /.exec(summary)?.[1]);
 
@@ -71,7 +43,7 @@ describe("import --journal: resume an interrupted import", () => {
     // Abort as the 3rd batch reaches the vendor: the batch is created there, but the client never sees
     // the answer, so the re-run must send it again under the same Idempotency-Key.
     const { url } = await serve(
-      intercept(sim, "POST /v2/users/batch", (seen) => {
+      interceptRoute(sim, "POST /v2/users/batch", (seen) => {
         if (seen === 3) first.controller.abort();
         return undefined;
       }),
@@ -166,7 +138,7 @@ describe("import --journal: resume an interrupted import", () => {
     const first = fakeIo();
     // Each job ends by its first status poll (the stepping clock), so the 2nd poll is the 2nd job's.
     const { url } = await serve(
-      intercept(sim, "GET /v1/background_jobs/", (seen) => {
+      interceptRoute(sim, "GET /v1/background_jobs/", (seen) => {
         if (seen === 2) first.controller.abort();
         return undefined;
       }),
@@ -207,7 +179,7 @@ describe("import --journal: resume an interrupted import", () => {
     // A second simulator whose every answer is a fault: its first is Propeller's own 500 body.
     const failing = createPropellerSimulator({ faults: { rate5xx: 1 }, tokenFaults: false });
     const { url } = await serve(
-      intercept(sim, "POST /v2/users/bulk/sourceId", (seen, request) =>
+      interceptRoute(sim, "POST /v2/users/bulk/sourceId", (seen, request) =>
         seen === 2 ? failing.handle(request) : undefined,
       ),
     );

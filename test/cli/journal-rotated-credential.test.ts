@@ -5,11 +5,11 @@
 // by something the rotation keeps (SlashID's org id, Propeller's client id when only the secret changed), the
 // re-run resumes as it is. Either way the report holds every record once, with true outcomes, the vendor no
 // user twice, and no output or file any secret.
+import { interceptRoute } from "../support/intercept-route.js";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readReportFile } from "../../src/cli/report-file.js";
 import { run } from "../../src/cli/run.js";
-import type { VendorSimulator } from "../../src/testing/simulator.js";
 import { expectNoSecret } from "../hostile/leaks.js";
 import { expectEveryRecordOnce, outcomesWith } from "../support/report.js";
 import {
@@ -32,22 +32,6 @@ const CHUNK = "5";
 /** The records of the chunk that was out when the first run stopped: its second, of CHUNK records. */
 const OUT_CHUNK = [5, 6, 7, 8, 9];
 
-/** `sim`, but `atSecond` runs as the second request to `route` reaches it, before the simulator answers. */
-function stopAtSecond(sim: VendorSimulator, route: string, atSecond: () => void): VendorSimulator {
-  let seen = 0;
-  return {
-    vendor: sim.vendor,
-    stats: () => sim.stats(),
-    setFaults: (faults) => sim.setFaults(faults),
-    async handle(request) {
-      const { pathname } = new URL(request.url);
-      const answer = await sim.handle(request);
-      if (`${request.method} ${pathname}` === route && ++seen === 2) atSecond();
-      return answer;
-    },
-  };
-}
-
 /**
  * The first run of `profile`: its second chunk reaches the vendor and is written there, then the run is
  * aborted before the answer is read, and the credential is rotated at the vendor.
@@ -56,9 +40,13 @@ async function firstRunThenRotate(profile: RotationProfile, tag: string) {
   const { sim, rotate, users } = profile.create();
   const first = fakeIo();
   const { url } = await serve(
-    stopAtSecond(sim, profile.route, () => {
+    // The second chunk is written at the vendor first; the run stops before it reads the answer.
+    interceptRoute(sim, profile.route, async (seen, request) => {
+      if (seen !== 2) return undefined;
+      const answer = await sim.handle(request);
       first.controller.abort();
       rotate();
+      return answer;
     }),
   );
   const input = file(`${tag}.ndjson`, ndjson(profile.records(RECORDS, tag)));
