@@ -12,8 +12,10 @@ export interface UnansweredSend {
   readonly endedMs: number | undefined;
 }
 
-interface Entry extends Omit<UnansweredSend, "endedMs"> {
+interface Entry extends Omit<UnansweredSend, "endedMs" | "bytes"> {
   endedMs: number | undefined;
+  /** Measured once asked for: every send is recorded, few are ever looked at, and bodies run to megabytes. */
+  bytes: number | undefined;
   /**
    * The import run that sent it, not held: a lost request is kept long after its run ended (a long-lived
    * client's), and a run's state (its job queue, the time spent on each job) is freed with the run.
@@ -44,7 +46,7 @@ export class UnansweredSends {
     const entry: Entry = {
       run: new WeakRef(run),
       rows,
-      bytes: Buffer.byteLength(body),
+      bytes: undefined,
       sentMs: Date.now(),
       endedMs: undefined,
       body,
@@ -63,6 +65,7 @@ export class UnansweredSends {
         if (settled) return;
         settled = true;
         entry.endedMs = Date.now();
+        entry.bytes = Buffer.byteLength(entry.body ?? "");
         entry.digest = digestOf(entry.body ?? "");
         // A lost request's body is not kept: only whether another body is the same.
         entry.body = undefined;
@@ -84,11 +87,12 @@ export class UnansweredSends {
       .filter((e) => {
         // A run that was freed is another import's.
         const own = e.run.deref() === run;
+        e.bytes ??= Buffer.byteLength(e.body ?? "");
         if (own || e.bytes !== bytes) return !own;
         if (e.body !== undefined) return e.body !== body;
         digest ??= digestOf(body);
         return e.digest !== digest;
       })
-      .map(({ rows, bytes, sentMs, endedMs }) => ({ rows, bytes, sentMs, endedMs }));
+      .map(({ rows, bytes, sentMs, endedMs }) => ({ rows, bytes: bytes ?? 0, sentMs, endedMs }));
   }
 }
