@@ -589,33 +589,52 @@ function* indicesOf(text: string, wanted: string): Generator<{ index: number; 0:
 }
 
 /**
- * A run of what a folded base64 stretch is made of (lower-case letters, digits, base64's `+` `/`, base64url's
- * `-` `_`). One at least 8 long starts a run {@link encodedRuns} gives, with the lines that follow it where it
- * is wrapped (each a {@link WRAPPED_LINE}): MIME wraps base64 at 76 columns, PEM at 64, and a JSON text
- * quoting it escapes the line breaks (`\n`, `\r\n`).
+ * Whether a unit belongs to a run of what a folded base64 stretch is made of (lower-case letters, digits,
+ * base64's `+` `/`, base64url's `-` `_`). A run at least 8 long starts one {@link encodedRuns} gives, with the
+ * lines that follow it where it is wrapped: MIME wraps base64 at 76 columns, PEM at 64, and a JSON text quoting
+ * it escapes the line breaks (`\n`, `\r\n`).
  */
-const ENCODED_RUN = /[a-z0-9+/_-]+/g;
-/**
- * A line break and the line of base64 characters after it. Taken one line at a time, not repeated inside one
- * pattern: the engine goes a step deeper per repetition, and a text of millions of short lines overflowed it.
- */
-const WRAPPED_LINE = /(?:\r?\n|\\r\\n|\\n)[a-z0-9+/_-]+/y;
+const ENCODED = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyz0123456789+/_-") ENCODED[c.charCodeAt(0)] = 1;
 const LINE_BREAKS = /\r?\n|\\r\\n|\\n/g;
 
-/** Each {@link ENCODED_RUN} in `folded` with its wrapped lines, and where it starts. */
+/** Where the run of {@link ENCODED} units at `at` ends (`at` itself when there is none). */
+function runEnd(text: string, at: number): number {
+  let end = at;
+  while (end < text.length && ENCODED[text.charCodeAt(end)] === 1) end++;
+  return end;
+}
+
+/** How long the line break at `at` is (`\n`, `\r\n`, or either escaped as JSON writes it), or 0. */
+function breakAt(text: string, at: number): number {
+  for (const lineBreak of ["\n", "\r\n", "\\n", "\\r\\n"])
+    if (text.startsWith(lineBreak, at)) return lineBreak.length;
+  return 0;
+}
+
+/**
+ * Each run in `folded` with its wrapped lines, and where it starts. Scanned unit by unit, not by a pattern
+ * repeated over the run: the engine's steps per repetition overflowed on a run of some 12 million characters
+ * (a RangeError out of the call a vendor's huge error body answers), in a process whose engine had run a
+ * while, never in a fresh one.
+ */
 function* encodedRuns(folded: string): Generator<{ index: number; 0: string }> {
-  // Copies, each with its own lastIndex.
-  const first = new RegExp(ENCODED_RUN);
-  const line = new RegExp(WRAPPED_LINE);
-  for (let run = first.exec(folded); run !== null; run = first.exec(folded)) {
-    // Counted here, not by the pattern: V8 keeps a step per character of `{8,}`, which overflowed on a run
-    // of some 8 million characters, where `+` keeps none.
-    if (run[0].length < MIN_ENCODED) continue;
-    let end = run.index + run[0].length;
-    line.lastIndex = end;
-    while (line.test(folded)) end = line.lastIndex;
-    first.lastIndex = end;
-    yield { index: run.index, 0: folded.slice(run.index, end) };
+  for (let at = 0; at < folded.length;) {
+    const start = at;
+    let end = runEnd(folded, start);
+    if (end === start) {
+      at = start + 1;
+      continue;
+    }
+    at = end;
+    if (end - start < MIN_ENCODED) continue;
+    for (let lineBreak = breakAt(folded, end); lineBreak > 0; lineBreak = breakAt(folded, end)) {
+      const lineEnd = runEnd(folded, end + lineBreak);
+      if (lineEnd === end + lineBreak) break;
+      end = lineEnd;
+    }
+    at = end;
+    yield { index: start, 0: folded.slice(start, end) };
   }
 }
 
