@@ -1,14 +1,14 @@
 // A filled cell under a column without a name rejects its row (input.unnamed_column), whichever of several
 // unnamed columns (`uid,,email,` as a spreadsheet saves them) holds it: csv-parse would keep one cell per
 // name, the last, and the row would be imported without the filled one, with no word of it.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CsvRow, readRecords, recordFromCsvRow } from "../../src/cli/read-records.js";
+import { tempDir } from "../support/temp-dir.js";
 
 async function recordsOf(csv: string): Promise<unknown[]> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "csv-unnamed-")), "in.csv");
+  const file = path.join(tempDir("csv-unnamed-"), "in.csv");
   writeFileSync(file, csv);
   const out: unknown[] = [];
   for await (const entry of readRecords(file, "csv")) {
@@ -35,7 +35,7 @@ describe("a filled cell under the first of two unnamed columns", () => {
     expect(await recordsOf("uid,,email,\nu-1,,a@example.com,\n")).toEqual([
       { uid: "u-1", email: "a@example.com" },
     ]);
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "csv-unnamed-")), "in.csv");
+    const file = path.join(tempDir("csv-unnamed-"), "in.csv");
     writeFileSync(file, "slashid:emails,,\nann@example.com,stray,\n");
     const rows: unknown[] = [];
     for await (const entry of readRecords(file, "csv"))

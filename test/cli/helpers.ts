@@ -1,10 +1,9 @@
 // Shared helpers for the CLI tests: fake stdio streams that collect text, temp input files, and simulators
 // served on loopback that are closed after each test.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { afterAll, afterEach } from "vitest";
+import { afterEach } from "vitest";
 import { run, type Io } from "../../src/cli/run.js";
 import { SIMULATOR_CREDENTIALS } from "../../src/cli/simulate-command.js";
 import type { ImportReport } from "../../src/core/engine/report.js";
@@ -18,6 +17,7 @@ import {
   readRecords,
   type InputFormat,
 } from "../../src/cli/read-records.js";
+import { tempDir } from "../support/temp-dir.js";
 
 export const CREDS = SIMULATOR_CREDENTIALS;
 
@@ -87,8 +87,7 @@ export async function cli(
 
 /** A temp dir for this test file, removed after it. */
 export function useTempDir(prefix = "bui-cli-"): (name: string, content?: string) => string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(prefix);
   return (name, content) => {
     const file = path.join(dir, name);
     if (content !== undefined) writeFileSync(file, content);

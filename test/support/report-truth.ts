@@ -9,8 +9,7 @@
 // maxBytes → 413 splits), TRUTH_CONVERGE=1 (no failure but vendor refusals), TRUTH_LOG=<file> (each
 // failed-but-stored outcome), TRUTH_TRACE / TRUTH_UNHANDLED (debugging); the property's own in its file.
 import fc from "fast-check";
-import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ImportReport, RecordOutcome } from "../../src/core/engine/report.js";
 import type { FaultCall, ScriptAction } from "../../src/testing/faults.js";
@@ -27,6 +26,7 @@ import { vendorNamed, type VendorName } from "../../src/vendors.js";
 import { IMPORTERS } from "./importers.js";
 import { HOSTS, useMswServer } from "./msw.js";
 import type { Rec } from "./stored-values.js";
+import { tempDir } from "./temp-dir.js";
 import { VENDOR_PROFILES } from "./vendor-profiles.js";
 
 type MswServer = ReturnType<typeof useMswServer>;
@@ -248,7 +248,7 @@ async function runScenario(
   let journal: string | undefined;
   let first: ImportReport | undefined;
   if (scenario.abortAt !== undefined) {
-    journal = join(mkdtempSync(join(tmpdir(), "report-truth-")), "import.journal");
+    journal = join(tempDir("report-truth-"), "import.journal");
     first = await IMPORTERS[vendorName](client(), records, {
       ...options,
       journal,

@@ -2,8 +2,6 @@
 // import started while the first still follows its job): one simulator, the same fault script over both
 // imports' calls, each import's report checked against what the vendor holds. Batches are disjoint, or share
 // `overlap` users (the same keys, other values: each import's record of them is its own).
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ImportReport, RecordOutcome } from "../../src/core/engine/report.js";
 import type { FaultCall } from "../../src/testing/faults.js";
@@ -19,6 +17,7 @@ import { IMPORTERS } from "./importers.js";
 import { HOSTS, useMswServer } from "./msw.js";
 import { actionOf, type Action } from "./report-truth.js";
 import type { Rec } from "./stored-values.js";
+import { tempDir } from "./temp-dir.js";
 import { VENDOR_PROFILES } from "./vendor-profiles.js";
 
 export interface SharedScenario {
@@ -107,7 +106,7 @@ export function useSharedClientRunner(): (
       retryBaseDelayMs: 1,
       timeoutMs: 10_000,
     });
-    const folder = mkdtempSync(join(tmpdir(), "shared-client-"));
+    const folder = tempDir("shared-client-");
     const options = (name: string) => ({
       chunkRecords: scenario.chunkRecords,
       concurrency: scenario.concurrency,
