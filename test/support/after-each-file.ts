@@ -65,9 +65,11 @@ afterAll(() => {
 
 /** Puts back what differs from `before`, naming each. */
 function* restored(before: Saved): Generator<string> {
-  if (vi.isFakeTimers()) {
+  // vi.setSystemTime without fake timers mocks Date alone; vi.useRealTimers puts back either.
+  const faked = vi.isFakeTimers();
+  if (faked || Date !== before.globals[GLOBALS.findIndex(([, key]) => key === "Date")]) {
     vi.useRealTimers();
-    yield "fake timers";
+    yield faked ? "fake timers" : "a mocked Date (vi.setSystemTime)";
   }
   for (const [index, [owner, key, name]] of GLOBALS.entries()) {
     if (Reflect.get(owner, key) === before.globals[index]) continue;
