@@ -31,8 +31,19 @@ const GLOBALS: readonly (readonly [object, string, string])[] = [
 const emitter: NodeJS.EventEmitter = process;
 type Listeners = ReturnType<NodeJS.EventEmitter["listeners"]>;
 
+/**
+ * Prototypes a polluting write reaches (a test polluting on purpose, or the library writing an input's
+ * `__proto__` key where it should not): a key left on one is seen by every object after it.
+ */
+const PROTOTYPES: readonly (readonly [object, string])[] = [
+  [Object.prototype, "Object.prototype"],
+  [Array.prototype, "Array.prototype"],
+  [Function.prototype, "Function.prototype"],
+];
+
 interface Saved {
   readonly env: Record<string, string | undefined>;
+  readonly prototypeKeys: readonly (readonly PropertyKey[])[];
   readonly listeners: ReadonlyMap<string, Listeners>;
   readonly globals: readonly unknown[];
   readonly exitCode: typeof process.exitCode;
@@ -44,6 +55,7 @@ let saved: Saved | undefined;
 beforeAll(() => {
   saved = {
     env: { ...process.env },
+    prototypeKeys: PROTOTYPES.map(([prototype]) => Reflect.ownKeys(prototype)),
     listeners: new Map(EVENTS.map((event) => [event, emitter.listeners(event)] as const)),
     globals: GLOBALS.map(([owner, key]): unknown => Reflect.get(owner, key)),
     exitCode: process.exitCode,
@@ -87,6 +99,12 @@ function* restored(before: Saved): Generator<string> {
     const added = emitter.listeners(event).filter((listener) => !listeners.includes(listener));
     for (const listener of added) emitter.off(event, listener as (...args: unknown[]) => void);
     if (added.length > 0) yield `${added.length} process "${event}" listener(s)`;
+  }
+  for (const [index, [prototype, name]] of PROTOTYPES.entries()) {
+    const had = before.prototypeKeys[index] ?? [];
+    const added = Reflect.ownKeys(prototype).filter((key) => !had.includes(key));
+    for (const key of added) Reflect.deleteProperty(prototype, key);
+    if (added.length > 0) yield `${name}.${added.map(String).join(", ")}`;
   }
   if (process.exitCode !== before.exitCode) {
     process.exitCode = before.exitCode;
