@@ -45,8 +45,9 @@ export default defineConfig({
     // Evaluated again for each test file, shared modules or not: removes the file's temporary directories,
     // and fails a file that leaves global state (fake timers, process.env, a listener, a spy) behind.
     setupFiles: ["test/support/after-each-file.ts"],
-    // Vitest's default leaves a core to its main process, which on a two-core machine runs one file at a time;
-    // the tests spend much of their time waiting on sockets and child processes, so every core takes a file.
+    // Vitest's default leaves a core to its main process, which on a two-core machine runs one file at a
+    // time; the tests spend much of their time waiting on sockets and child processes, so every core takes a
+    // file.
     maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       {
