@@ -596,6 +596,7 @@ export function createFullStoryAdapter(
   return {
     vendor: "fullstory",
     destination: client.destination,
+    whenCredentialAccepted: (listener) => client.whenCredentialAccepted(listener),
     scrub: (text) => client.scrub(text),
     replay: {
       by: "idempotency-key",

@@ -103,6 +103,7 @@ export function createPropellerAdapter(
   return {
     vendor: "propeller",
     destination: client.destination,
+    whenCredentialAccepted: (listener) => client.whenCredentialAccepted(listener),
     scrub: (text) => client.scrub(text),
     replay: {
       by: "upsert",

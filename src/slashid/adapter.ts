@@ -89,6 +89,7 @@ export function createSlashIdAdapter(
   return {
     vendor: "slashid",
     destination: client.destination,
+    whenCredentialAccepted: (listener) => client.whenCredentialAccepted(listener),
     scrub: (text) => client.scrub(text),
     replay: {
       by: "resend",

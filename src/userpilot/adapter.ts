@@ -179,6 +179,7 @@ export function createUserpilotAdapter(
   return {
     vendor: "userpilot",
     destination: client.destination,
+    whenCredentialAccepted: (listener) => client.whenCredentialAccepted(listener),
     scrub: (text) => client.scrub(text),
     replay: {
       by: "reconcile",

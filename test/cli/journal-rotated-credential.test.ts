@@ -39,24 +39,30 @@ const OUT_CHUNK = [5, 6, 7, 8, 9];
 async function firstRunThenRotate(profile: RotationProfile, tag: string) {
   const { sim, rotate, users } = profile.create();
   const first = fakeIo();
-  const { url } = await serve(
-    // The second chunk is written at the vendor first; the run stops before it reads the answer.
-    interceptRoute(sim, profile.route, async (seen, request) => {
-      if (seen !== 2) return undefined;
-      const answer = await sim.handle(request);
-      first.controller.abort();
-      rotate();
-      return answer;
-    }),
-  );
+  // The later runs' requests, while set: an answer it gives replaces the simulator's.
+  let later: ((request: Request) => Promise<Response | undefined>) | undefined;
+  // The second chunk is written at the vendor first; the run stops before it reads the answer.
+  const firstStopped = interceptRoute(sim, profile.route, async (seen, request) => {
+    if (seen !== 2) return undefined;
+    const answer = await sim.handle(request);
+    first.controller.abort();
+    rotate();
+    return answer;
+  });
+  const { url } = await serve(interceptRoute(firstStopped, "", (_, request) => later?.(request)));
   const input = file(`${tag}.ndjson`, ndjson(profile.records(RECORDS, tag)));
   const journal = file(`${tag}.journal`);
-  const argv = (rotated: boolean, ...more: string[]) => [
-    ...["import", profile.vendor, input, "--base-url", url, ...profile.flags(rotated)],
+  /** The command, with the first credential (false), the rotated one (true), or that one mistyped. */
+  const argv = (credential: boolean | "mistyped", ...more: string[]) => [
+    ...["import", profile.vendor, input, "--base-url", url],
+    ...(credential === "mistyped" ? (profile.mistyped ?? []) : profile.flags(credential)),
     ...["--journal", journal, "--chunk-size", CHUNK, "--concurrency", "1", ...more],
   ];
   const code = await run(argv(false), first.io);
-  return { sim, users, journal, argv, first: { code, all: first.all() } };
+  const intercept = (hook: typeof later) => {
+    later = hook;
+  };
+  return { sim, users, journal, argv, intercept, first: { code, all: first.all() } };
 }
 
 let runs = 0;
@@ -273,4 +279,100 @@ describe("--journal-account-was that the journal does not bear out: refused (exi
     expect(other.stderr).toContain(`journal ${journal} names this run's destination already`);
     expect(readFileSync(journal, "utf8")).toBe(journaled);
   });
+});
+
+/** Whether the journal names an account of its own (an account line), as a resumed rotation writes one. */
+const namesAnAccount = (journal: string) =>
+  readFileSync(journal, "utf8").includes('"kind":"account"');
+
+/**
+ * A re-run stating `account` that resumes the import whole, as the stated one above does: every record once,
+ * the chunk that was out when the key changed (and only it) warned of where it was sent again.
+ */
+async function expectResumedWhole(
+  setup: Awaited<ReturnType<typeof firstRunThenRotate>>,
+  profile: RotationProfile,
+  account: string,
+  tag: string,
+) {
+  const reportFile = file(`${tag}-report.ndjson`);
+  const resumed = await cli(
+    setup.argv(true, "--journal-account-was", account, "--report", reportFile),
+  );
+  expect(resumed.stderr).not.toContain("bulk-user-import:");
+  expect(resumed.code).toBe(0);
+  const report = await readReportFile(reportFile);
+  expectEveryRecordOnce(report, RECORDS);
+  expect(report.imported).toBe(RECORDS);
+  const rotationWarned = outcomesWith(report, "imported").filter((o) =>
+    o.warning?.includes(ROTATION_WORDS),
+  );
+  expect(rotationWarned.map((o) => o.index)).toEqual(profile.resent ? OUT_CHUNK : []);
+  expect(setup.users()).toHaveLength(RECORDS);
+  expect(new Set(setup.users()).size).toBe(RECORDS);
+  const resentInJob = profile.vendor === "userpilot" && profile.resent;
+  expect(setup.sim.stats().duplicates).toBe(resentInJob ? 1 : 0);
+  expect(namesAnAccount(setup.journal)).toBe(true);
+  // Later runs need no statement; the old credential is refused.
+  expect((await cli(setup.argv(true))).code).toBe(0);
+  expect((await cli(setup.argv(false))).code).toBe(2);
+  return { all: resumed.all, report: readFileSync(reportFile, "utf8") };
+}
+
+describe("--journal-account-was with the new credential mistyped: the vendor refuses it (401)", () => {
+  for (const profile of ROTATIONS.filter((p) => p.mistyped !== undefined)) {
+    it(`${profile.name}: the journal still names the old account, which the right credential then states`, async () => {
+      const tag = `mistyped-${++runs}`;
+      const setup = await firstRunThenRotate(profile, tag);
+      const account = statedIn((await cli(setup.argv(true))).stderr)!;
+      const journaled = readFileSync(setup.journal, "utf8");
+
+      const mistyped = await cli(setup.argv("mistyped", "--journal-account-was", account));
+
+      expect(mistyped.code).toBe(3);
+      expect(mistyped.all).toContain("HTTP 401");
+      // The mistyped credential's account is not recorded: the right one is refused as before, naming the
+      // journal's account, not the mistyped one's.
+      expect(namesAnAccount(setup.journal)).toBe(false);
+      expect(readFileSync(setup.journal, "utf8").startsWith(journaled)).toBe(true);
+      const refused = await cli(setup.argv(true));
+      expect(refused.code).toBe(2);
+      expect(statedIn(refused.stderr)).toBe(account);
+      const resumed = await expectResumedWhole(setup, profile, account, tag);
+      for (const text of [setup.first.all, mistyped.all, refused.all, resumed.all, resumed.report])
+        expectNoSecret(text, profile.secrets);
+      expectNoSecret(readFileSync(setup.journal, "utf8"), profile.secrets);
+    });
+  }
+});
+
+describe("--journal-account-was, the run killed at its first request (the vendor answered, the run never read it)", () => {
+  for (const profile of ROTATIONS.filter((p) => p.accountChanges)) {
+    it(`${profile.name}: the journal still names the old account; the statement made again resumes it`, async () => {
+      const tag = `killed-${++runs}`;
+      const setup = await firstRunThenRotate(profile, tag);
+      const account = statedIn((await cli(setup.argv(true))).stderr)!;
+      const killed = fakeIo();
+      setup.intercept(async (request) => {
+        // The vendor does what the request asks (a write, a token issued), and the run dies before the
+        // answer reaches it: what the next run finds is a journal that never saw the vendor accept the key.
+        const answer = await setup.sim.handle(request);
+        killed.controller.abort();
+        setup.intercept(undefined);
+        return answer;
+      });
+
+      const code = await run(setup.argv(true, "--journal-account-was", account), killed.io);
+
+      expect(code).toBe(1);
+      expect(namesAnAccount(setup.journal)).toBe(false);
+      const refused = await cli(setup.argv(true));
+      expect(refused.code).toBe(2);
+      expect(statedIn(refused.stderr)).toBe(account);
+      const resumed = await expectResumedWhole(setup, profile, account, tag);
+      for (const text of [killed.all(), refused.all, resumed.all, resumed.report])
+        expectNoSecret(text, profile.secrets);
+      expectNoSecret(readFileSync(setup.journal, "utf8"), profile.secrets);
+    });
+  }
 });

@@ -30,6 +30,11 @@ export interface RotationProfile {
   readonly records: (n: number, prefix: string) => unknown[];
   /** The import's flags after `--base-url <url>`, with the first credential or the rotated one. */
   flags(rotated: boolean): string[];
+  /**
+   * The flags with the rotated credential mistyped (another key, or another client id), which the vendor
+   * refuses (401), where the journal's account changes with it.
+   */
+  readonly mistyped?: readonly string[];
   /** Every secret the runs were given, none of which may show in any output or file. */
   readonly secrets: readonly string[];
   /** What the journal names as the account before the rotation (safe to print), if it changes with it. */
@@ -62,6 +67,9 @@ const MONTH_MS = 30 * 24 * 3_600_000;
 export const NEW_KEY = "k9Q2xv71LmTz";
 export const NEW_SECRET = "s3cW8nY4pB0d";
 export const NEW_CLIENT = "tenant-client-2";
+/** The rotated key, or client id, as an operator might mistype it: one character off. */
+export const MISTYPED_KEY = "k9Q2xv71LmTx";
+export const MISTYPED_CLIENT = "tenant-client-3";
 
 export const ROTATIONS: readonly RotationProfile[] = [
   {
@@ -78,7 +86,8 @@ export const ROTATIONS: readonly RotationProfile[] = [
     route: "POST /v2/users/batch",
     records: fullStoryUsers,
     flags: (rotated) => ["--api-key", rotated ? NEW_KEY : CREDS.apiKey, ...FAST_POLL],
-    secrets: [CREDS.apiKey, NEW_KEY],
+    mistyped: ["--api-key", MISTYPED_KEY, ...FAST_POLL],
+    secrets: [CREDS.apiKey, NEW_KEY, MISTYPED_KEY],
     accountChanges: true,
     resent: true,
   },
@@ -123,7 +132,8 @@ function userpilotRotation(name: string, behindMs: number, resent: boolean): Rot
     route: "POST /v1/users/bulk_identify",
     records: userpilotUsers,
     flags: (rotated) => ["--api-key", rotated ? NEW_KEY : CREDS.apiKey, ...FAST_POLL],
-    secrets: [CREDS.apiKey, NEW_KEY],
+    mistyped: ["--api-key", MISTYPED_KEY, ...FAST_POLL],
+    secrets: [CREDS.apiKey, NEW_KEY, MISTYPED_KEY],
     accountChanges: true,
     resent,
   };
@@ -150,6 +160,9 @@ function propellerRotation(name: string, newClient: boolean): RotationProfile {
       ...["--client-id", clientId(rotated)],
       ...["--client-secret", rotated ? NEW_SECRET : CREDS.clientSecret],
     ],
+    ...(newClient && {
+      mistyped: ["--client-id", MISTYPED_CLIENT, "--client-secret", NEW_SECRET],
+    }),
     secrets: [CREDS.clientSecret, NEW_SECRET],
     accountChanges: newClient,
     resent: false,

@@ -1,6 +1,7 @@
 // A journal resumed after a credential was rotated (`accountWas`) gets an account line naming the new
-// account: read back, it is the journal's destination, the chunks recorded before it are marked as sent under
-// the old credential, and a torn account line is cut off as any torn line is. A reader of the version before
+// account once the vendor accepted the credential (`credentialAccepted`): read back, it is the journal's
+// destination, the chunks recorded before it are marked as sent under the old credential, and a torn account
+// line is cut off as any torn line is. A reader of the version before
 // account lines refuses such a journal by the line's kind (`its kind is "account", not header, state or
 // done`): it never reads the journal as the old account's.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -17,6 +18,13 @@ const header = (account: string): JournalHeader => ({
 });
 const OLD = header("key:aaaaaaaaaaaa");
 const NEW = header("key:bbbbbbbbbbbb");
+
+/** `file` resumed by a run to `run` stating `was`, the vendor having accepted the run's credential. */
+function accepted(file: string, run: JournalHeader, was: string): Journal {
+  const journal = Journal.open(file, run, { accountWas: was });
+  journal.credentialAccepted();
+  return journal;
+}
 
 /** A journal of OLD with chunk 0 settled and chunk 1 out (its state saved, no outcomes). */
 function journalOfOld(): string {
@@ -44,6 +52,7 @@ describe("a journal's account line", () => {
       state: { key: "k1" },
       rotatedSince: true,
     });
+    resumed.credentialAccepted();
     resumed.close();
     expect(lines(file).at(-1)).toEqual({ kind: "account", account: "key:bbbbbbbbbbbb" });
 
@@ -56,7 +65,7 @@ describe("a journal's account line", () => {
 
   it("a chunk first recorded after the account line is not marked", () => {
     const file = journalOfOld();
-    const journal = Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" });
+    const journal = accepted(file, NEW, "key:aaaaaaaaaaaa");
     journal.checkpoint(2, "f2", { key: "k2" });
     journal.close();
     const later = Journal.open(file, NEW);
@@ -71,8 +80,7 @@ describe("a journal's account line", () => {
     expect(() => Journal.open(file, NEW)).toThrow(
       /re-run with --journal-account-was key:aaaaaaaaaaaa/,
     );
-    const resumed = Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" });
-    resumed.close();
+    accepted(file, NEW, "key:aaaaaaaaaaaa").close();
     expect(lines(file).at(-1)).toEqual({ kind: "account", account: "key:bbbbbbbbbbbb" });
   });
 
@@ -134,7 +142,7 @@ describe("a journal's account, where a base URL holds a blank (fetch sends it as
       `${BASE} client:second client`,
     );
     expect(refusal).toContain("re-run with --journal-account-was client:first client (");
-    Journal.open(file, run, { accountWas: "client:first client" }).close();
+    accepted(file, run, "client:first client").close();
     expect(lines(file).at(-1)).toEqual({ kind: "account", account: "client:second client" });
   });
 });
@@ -144,7 +152,7 @@ describe("a journal's account lines, over several runs", () => {
 
   it("rotated twice (A, B, C): each statement names the account the journal names last; every chunk recorded before the last line is marked", () => {
     const file = journalOfOld();
-    const second = Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" });
+    const second = accepted(file, NEW, "key:aaaaaaaaaaaa");
     second.checkpoint(2, "f2", { key: "k2" });
     second.close();
     const afterSecond = readFileSync(file, "utf8");
@@ -158,7 +166,7 @@ describe("a journal's account lines, over several runs", () => {
     );
     expect(readFileSync(file, "utf8")).toBe(afterSecond);
 
-    const third = Journal.open(file, THIRD, { accountWas: "key:bbbbbbbbbbbb" });
+    const third = accepted(file, THIRD, "key:bbbbbbbbbbbb");
     third.checkpoint(3, "f3", { key: "k3" });
     third.close();
     expect(lines(file).filter((line) => line["kind"] === "account")).toEqual([
@@ -175,7 +183,7 @@ describe("a journal's account lines, over several runs", () => {
 
   it("a chunk recorded before the account line and checkpointed again after it stays marked", () => {
     const file = journalOfOld();
-    const resumed = Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" });
+    const resumed = accepted(file, NEW, "key:aaaaaaaaaaaa");
     resumed.checkpoint(1, "f1", { job: "j1" });
     resumed.close();
 
@@ -201,7 +209,7 @@ describe("a journal's account lines, over several runs", () => {
 describe("a statement made to a journal that names this run's account already", () => {
   it("stating the account it names now (not one it named before) is refused without claiming it never named it", () => {
     const file = journalOfOld();
-    Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" }).close();
+    accepted(file, NEW, "key:aaaaaaaaaaaa").close();
     expect(() => Journal.open(file, NEW, { accountWas: "key:bbbbbbbbbbbb" })).toThrow(
       /names this run's destination already \(https:\/\/api\.example\.com key:bbbbbbbbbbbb\), and named no other account before as --journal-account-was/,
     );

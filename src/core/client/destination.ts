@@ -1,12 +1,23 @@
 import { createHash } from "node:crypto";
 
-/** A client that can say where it sends: its base URL and the account, without any secret. */
+/**
+ * A client that can say where it sends: its base URL and the account, without any secret; and when the vendor
+ * accepts its credential.
+ */
 export interface Destined {
   /**
    * `<base URL> <account>`: the account is an org or client id, or a fingerprint of the key; a credential in
    * the base URL is redacted.
    */
   readonly destination: string;
+  /**
+   * Calls `listener` once, as the first answer from now on that accepts the client's credential (a 2xx, to
+   * any call) comes back, before the call that asked for it reads it; returns a function that drops the
+   * listener uncalled. A throw of the listener is ignored: the answer stays the call's. The engine gives it
+   * to a journal resumed after a credential was rotated, which names the new account only then (see
+   * `journalAccountWas` in `ImportOptions`).
+   */
+  whenCredentialAccepted(listener: () => void): () => void;
 }
 
 /** `<base URL> <account>`, the form every client's `destination` takes. */

@@ -3,6 +3,7 @@ import type { SecretSet } from "../errors/secrets.js";
 import type { Transport } from "../http/transport.js";
 import { checkedBaseUrl } from "./base-url.js";
 import { createApiClient, type ApiClient } from "./create-api-client.js";
+import { CredentialWatch } from "./credential-accepted.js";
 import { destinationOf, type Destined } from "./destination.js";
 import { idempotencyKey, replaySafeUnder } from "./idempotency-key.js";
 import type { OperationSpec, OperationTable } from "./operation-table.js";
@@ -47,11 +48,14 @@ export function createVendorClient<
     { ...options, replaySafe: replaySafeUnder(baseUrl, keyed) },
     setup.secrets,
   );
+  // Outside `setup.transport` (a bearer token's auth): what it sees is the API's answer to a call carrying
+  // the credential.
+  const accepted = new CredentialWatch();
   const client = createApiClient<Paths, Table, Filled>({
     operations: setup.operations,
     baseUrl,
     headers: { ...setup.headers, "User-Agent": userAgent(options.userAgent) },
-    transport: setup.transport?.(transport) ?? transport,
+    transport: accepted.watching(setup.transport?.(transport) ?? transport),
     secrets: setup.secrets,
     middleware: [
       ...(keyed.length > 0 ? [idempotencyKey(baseUrl, keyed)] : []),
@@ -60,7 +64,10 @@ export function createVendorClient<
   });
   // A gateway may take the key in the base URL's path; the destination is written to journals and errors.
   const destination = setup.secrets.scrub(destinationOf(baseUrl, setup.account));
-  return Object.assign(client, { destination });
+  return Object.assign(client, {
+    destination,
+    whenCredentialAccepted: (listener: () => void) => accepted.whenAccepted(listener),
+  });
 }
 
 /**

@@ -261,6 +261,14 @@ export interface ImportAdapter<Input, Wire = Input> {
    * never a secret). A journal is bound to it, so a journal is never trusted against another destination.
    */
   readonly destination?: string;
+  /**
+   * Calls `listener` once, at the vendor's first answer from now on that accepts the credential (a 2xx), and
+   * returns a function that drops it uncalled (a vendor client's `whenCredentialAccepted`). A journal resumed
+   * after a credential was rotated (`journalAccountWas`) names the new account only then; without this, once
+   * a chunk settles with a record imported.
+   * @default none
+   */
+  whenCredentialAccepted?(listener: () => void): () => void;
   /** What a chunk sent again after a lost answer does at the vendor, and so whether the engine replays it. */
   readonly replay: ReplaySemantics;
   /** Hard limits of one request, from the vendor's documentation. */

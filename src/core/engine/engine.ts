@@ -57,7 +57,11 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * key), so a rotated key (or a new client id) makes it another destination, and the journal is refused
    * ("start a new journal", which sends every record again). With this statement only the account may
    * differ, and only from the one the journal names: the journal then names this run's account, and later
-   * runs need no statement (the old credential is refused from then on). A chunk an earlier run sent under
+   * runs need no statement (the old credential is refused from then on). It does so once the vendor
+   * accepted this run's credential (its first 2xx answer, through the adapter's `whenCredentialAccepted`; for
+   * an adapter without it, the first chunk settled with a record imported): a mistyped credential the
+   * vendor refuses (401) is never recorded, and a run that ends before (one killed too) leaves the journal
+   * naming the old account, which the same statement resumes again. A chunk an earlier run sent under
    * the old credential and this run sends again says that the vendor may have written it twice: whether a
    * vendor keeps an idempotency key or a job for the new credential is not documented. A statement that is
    * wrong, names an org id (the account itself, never a credential's), is given for another base URL (or
@@ -208,6 +212,7 @@ export async function runImport<Input, Wire>(
       }),
   );
   let read: Assembled = { stoppedEarly: true, inputError: undefined };
+  const unwatch = recordAccountOnAcceptance(adapter, journal, stop);
   pulse.arm();
   try {
     read = await assembleChunks(
@@ -235,6 +240,7 @@ export async function runImport<Input, Wire>(
       // Before the last call: no heartbeat comes after it, or after the import settled.
       pulse.stop();
     }
+    unwatch();
     dispatcher.release();
     journal?.close();
   }
@@ -347,6 +353,34 @@ function accountWasOption(value: unknown, journal: string | undefined): string |
       "journalAccountWas: given without journal; it states the account of the journal a run resumes",
     );
   return value;
+}
+
+/**
+ * With a journal that is to name another account once the vendor accepted this run's credential (see
+ * `journalAccountWas`), has the adapter say when (its `whenCredentialAccepted`) and writes the account's line
+ * then; a line that cannot be written stops the run, as a checkpoint does. Without the adapter's word, the
+ * journal takes a chunk settled with a record imported for it. Returns what stops watching.
+ */
+function recordAccountOnAcceptance(
+  adapter: Pick<ImportAdapter<unknown>, "whenCredentialAccepted">,
+  journal: Journal | undefined,
+  stop: (error: Error) => void,
+): () => void {
+  if (journal === undefined || !journal.accountPending) return () => {};
+  const accepted = () => {
+    try {
+      journal.credentialAccepted();
+    } catch (error) {
+      stop(thrownError("recording the journal's account", error));
+    }
+  };
+  try {
+    const unwatch = adapter.whenCredentialAccepted?.(accepted);
+    return typeof unwatch === "function" ? unwatch : () => {};
+  } catch {
+    // An adapter of the caller's whose watch throws: the journal's own sign (a record imported) remains.
+    return () => {};
+  }
 }
 
 /** What `make` returns; when it throws, the journal's lock goes with it: nothing of the run is left held. */

@@ -59,7 +59,9 @@ export interface JournalOptions {
    * caller to be the account of this run's credential too: a credential rotated for the same account gives
    * another fingerprint (or client id), and its journal is refused without this. Only the account may
    * differ, and only from the one the journal names last; the journal then names this run's account, with a
-   * line of its own, so later runs need no statement. A statement the journal does not bear out (another
+   * line of its own, so later runs need no statement: written once the vendor accepted the credential (see
+   * {@link Journal.credentialAccepted}), so that a mistyped one the vendor refuses is never the account the
+   * journal names. A statement the journal does not bear out (another
    * account, another base URL, no journal yet, one that never named it) is refused; it is never written or
    * shown, as it may be a credential typed by mistake. So is any where a base URL holds a blank: the
    * destination's text does not tell its account apart then.
@@ -70,8 +72,12 @@ export interface JournalOptions {
 
 type Line =
   | ({ kind: "header" } & JournalHeader)
-  /** From here on the journal's destination names this account, its base URL staying the header's. */
-  | { kind: "account"; account: string }
+  /**
+   * From here on the journal's destination names this account, its base URL staying the header's. Every
+   * chunk recorded before it was saved under another account, but for `newChunks`: those the run that wrote
+   * the line recorded first, under this account, before the vendor accepted it.
+   */
+  | { kind: "account"; account: string; newChunks?: number[] }
   | { kind: "state"; seq: number; fingerprint: string; state: Record<string, string> }
   | { kind: "done"; seq: number; fingerprint: string; outcomes: CompactOutcome[] };
 /**
@@ -127,6 +133,13 @@ export class Journal {
   #opened: { readonly dev: number; readonly ino: number } | undefined;
   /** The destination the lines read so far name (scrubbed), and every account they named, oldest first. */
   #named: { destination: string | undefined; accounts: string[] } | undefined;
+  /**
+   * The account this run's statement (`accountWas`) rotates the journal to, until its line is written: once
+   * the vendor accepted the credential. Meanwhile the journal names the account it named before.
+   */
+  #pendingAccount: string | undefined;
+  /** The chunks this run recorded first (no earlier run did) while {@link #pendingAccount} was pending. */
+  readonly #newChunks = new Set<number>();
 
   private constructor(
     private readonly file: string,
@@ -282,9 +295,37 @@ export class Journal {
     }
     if (!sawHeader) this.#append({ kind: "header", ...header });
     if (rotated !== undefined) {
-      this.#append({ kind: "account", account: rotated });
+      // Written once the vendor accepted this run's credential: a mistyped one it refuses would otherwise be
+      // the account the journal names, and the right one refused on the next run.
+      this.#pendingAccount = rotated;
       this.#rotated();
     }
+  }
+
+  /**
+   * Whether the journal is to name another account once the vendor accepted this run's credential (see
+   * {@link JournalOptions.accountWas}), and has not yet: call {@link credentialAccepted} then.
+   */
+  get accountPending(): boolean {
+    return this.#pendingAccount !== undefined;
+  }
+
+  /**
+   * Says the vendor accepted this run's credential (answered a call with a 2xx): the journal names the
+   * account {@link JournalOptions.accountWas} rotated it to from now on, with a line of its own. Until then it
+   * names the account it named before, so a run that ends first (a credential the vendor refused, a crash)
+   * leaves a journal the same statement resumes again; a chunk this run recorded meanwhile is then taken
+   * for one saved under the old credential, whose resend says the vendor may have written it twice. Does
+   * nothing when no account is pending. {@link done} calls it first for a chunk with a record imported.
+   * @throws Error when the line cannot be written (see {@link checkpoint}).
+   */
+  credentialAccepted(): void {
+    const account = this.#pendingAccount;
+    if (account === undefined) return;
+    const newChunks = [...this.#newChunks];
+    this.#append({ kind: "account", account, ...(newChunks.length > 0 && { newChunks }) });
+    this.#pendingAccount = undefined;
+    this.#newChunks.clear();
   }
 
   /** Marks every chunk recorded so far as saved under an account the journal has named differently since. */
@@ -427,6 +468,7 @@ export class Journal {
    */
   checkpoint(seq: number, fingerprint: string, state: Record<string, string>): void {
     const known = this.#chunks.get(seq);
+    if (known === undefined && this.#pendingAccount !== undefined) this.#newChunks.add(seq);
     const merged = { ...known?.state, ...state };
     const rotatedSince = known?.rotatedSince;
     this.#chunks.set(seq, { fingerprint, state: merged, ...(rotatedSince && { rotatedSince }) });
@@ -434,8 +476,14 @@ export class Journal {
     this.#append({ kind: "state", seq, fingerprint, state: this.#scrubState(merged) });
   }
 
-  /** Records chunk `seq`'s outcomes, on disk only: nothing looks a chunk of this run up again. */
+  /**
+   * Records chunk `seq`'s outcomes, on disk only: nothing looks a chunk of this run up again. A record
+   * imported says the vendor accepted the credential: a pending account's line (see
+   * {@link credentialAccepted}) is written first, for a run whose adapter cannot tell sooner.
+   */
   done(seq: number, fingerprint: string, outcomes: readonly ItemOutcome[]): void {
+    if (this.#pendingAccount !== undefined && outcomes.some((outcome) => outcome.ok))
+      this.credentialAccepted();
     this.#append({
       kind: "done",
       seq,
@@ -493,6 +541,12 @@ export class Journal {
       named.destination = `${base} ${account}`;
       named.accounts.push(account);
       this.#rotated();
+      for (const seq of line.newChunks ?? []) {
+        const chunk = this.#chunks.get(seq);
+        if (chunk === undefined) continue;
+        const { rotatedSince: _, ...sameAccount } = chunk;
+        this.#chunks.set(seq, sameAccount);
+      }
       return;
     }
     const rotatedSince = this.#chunks.get(line.seq)?.rotatedSince;
@@ -680,9 +734,12 @@ function shapeProblem(value: unknown): string | undefined {
         return "a header whose destination is not a string";
       return undefined;
     case "account":
-      return typeof value["account"] === "string" && value["account"] !== ""
+      if (typeof value["account"] !== "string" || value["account"] === "")
+        return "an account line without an account";
+      return value["newChunks"] === undefined ||
+        (Array.isArray(value["newChunks"]) && value["newChunks"].every(isChunkNumber))
         ? undefined
-        : "an account line without an account";
+        : "an account line whose newChunks is not a list of chunk numbers";
     case "state":
       return (
         chunkProblem(value) ??
@@ -702,8 +759,12 @@ function shapeProblem(value: unknown): string | undefined {
   }
 }
 
+function isChunkNumber(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
 function chunkProblem(value: Record<string, unknown>): string | undefined {
-  if (!Number.isSafeInteger(value["seq"]) || (value["seq"] as number) < 0)
+  if (!isChunkNumber(value["seq"]))
     return `a ${String(value["kind"])} line without a chunk number (seq)`;
   if (typeof value["fingerprint"] !== "string")
     return `a ${String(value["kind"])} line without a fingerprint`;

@@ -1,0 +1,79 @@
+// A client tells when the vendor first accepts its credential (a 2xx answer), which a journal resumed after a
+// credential was rotated waits for before it names the new account: a 401 or 403 refuses the credential,
+// and a 429 or 5xx may come from a gateway in front of the vendor's authentication, so neither says so. Each
+// vendor's adapter hands the engine its client's word.
+import { describe, expect, it, vi } from "vitest";
+import type { Destined } from "../../src/core/client/destination.js";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { simulatorSettings } from "../../src/vendor-module.js";
+import { VENDORS } from "../../src/vendors.js";
+
+const json = (status: number) => () =>
+  Promise.resolve(
+    new Response(JSON.stringify({ id: "u1", message: "m", code: "c" }), {
+      status,
+      headers: { "content-type": "application/json" },
+    }),
+  );
+
+/** A FullStory client whose every call the vendor answers with `status`, and a call of it. */
+function answeredWith(status: number) {
+  const client = createFullStoryClient({ apiKey: "k1", maxRetries: 0, fetch: json(status) });
+  return { client, call: () => client.getUser({ params: { path: { id: "u1" } } }) };
+}
+
+describe("whenCredentialAccepted", () => {
+  it.each([401, 403, 404, 429, 500, 503])(
+    "a %i is no word that the credential was accepted",
+    async (status) => {
+      const { client, call } = answeredWith(status);
+      const listener = vi.fn();
+      client.whenCredentialAccepted(listener);
+      await call();
+      expect(listener).not.toHaveBeenCalled();
+    },
+  );
+
+  it("a 2xx is: the listener is told once, before the call that asked reads the answer", async () => {
+    const { client, call } = answeredWith(200);
+    const order: string[] = [];
+    client.whenCredentialAccepted(() => order.push("accepted"));
+    const result = await call().then((answer) => {
+      order.push("answer read");
+      return answer;
+    });
+    await call();
+    expect(result.ok).toBe(true);
+    expect(order).toEqual(["accepted", "answer read"]);
+  });
+
+  it("a listener dropped is not told; one that throws leaves the call its answer", async () => {
+    const { client, call } = answeredWith(200);
+    const dropped = vi.fn();
+    client.whenCredentialAccepted(dropped)();
+    client.whenCredentialAccepted(() => {
+      throw new Error("listener broke");
+    });
+    const told = vi.fn();
+    client.whenCredentialAccepted(told);
+    const result = await call();
+    expect(result.ok).toBe(true);
+    expect(dropped).not.toHaveBeenCalled();
+    expect(told).toHaveBeenCalledOnce();
+  });
+
+  it.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))(
+    "%s: the adapter gives the engine its client's word",
+    (_, vendor) => {
+      const client = vendor.createClient(simulatorSettings(vendor), {
+        baseUrl: "http://127.0.0.1:9",
+      });
+      const adapter = vendor.createAdapter(client, {});
+      const unwatch = () => {};
+      const watch = vi.spyOn(client as Destined, "whenCredentialAccepted").mockReturnValue(unwatch);
+      const listener = () => {};
+      expect(adapter.whenCredentialAccepted?.(listener)).toBe(unwatch);
+      expect(watch).toHaveBeenCalledWith(listener);
+    },
+  );
+});
