@@ -123,9 +123,15 @@ export async function servedFullStory(
 export const ndjson = (records: readonly unknown[]) =>
   records.map((r) => JSON.stringify(r)).join("\n") + "\n";
 
-/** A Userpilot simulator clock that jumps an hour per reading, so a job has ended by its first status poll. */
-export function steppingClock(): { now: () => number; stepMs: number } {
-  let t = Date.UTC(2026, 0, 1);
+/**
+ * A Userpilot simulator clock that jumps an hour per reading, so a job has ended by its first status poll,
+ * starting at the wall clock (less `behindMs`, for a Userpilot whose clock is behind ours) as the clock is
+ * made. The adapter stamps each send with the wall clock and takes for a lost answer's job one that started
+ * after the send (less `clockSkewMs`, 10 s): from a fixed date, every job would start months before the sends
+ * once the wall clock passed it, and a lost-answer test pass or fail by the date it runs on.
+ */
+export function steppingClock(behindMs = 0): { now: () => number; stepMs: number } {
+  let t = Date.now() - behindMs;
   return { now: () => (t += 3_600_000), stepMs: 1 };
 }
 

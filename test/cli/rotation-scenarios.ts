@@ -15,6 +15,7 @@ import {
   fullStoryUsers,
   propellerUsers,
   slashIdPersons,
+  steppingClock,
   userpilotUsers,
 } from "./helpers.js";
 
@@ -46,18 +47,6 @@ export interface RotationProfile {
    * where the vendor matches records on their keys (Propeller's upsert).
    */
   readonly resent: boolean;
-}
-
-/**
- * A Userpilot simulator clock that jumps an hour per reading (a job has ended by its first status poll),
- * starting `behindMs` before the wall clock. The adapter stamps a send with the wall clock and takes for a
- * lost answer's job one that started after it (less `clockSkewMs`, 10 s): a clock from a fixed date (the
- * helpers' `steppingClock`) puts every job months before the send once the wall clock is past that date,
- * and the re-run then sends the chunk again, whatever the credential.
- */
-export function wallSteppingClock(behindMs = 0): { now: () => number; stepMs: number } {
-  let t = Date.now() - behindMs;
-  return { now: () => (t += 3_600_000), stepMs: 1 };
 }
 
 /** Userpilot, its clock a month behind ours: far past `clockSkewMs`, no job is taken for the lost answer's. */
@@ -122,7 +111,7 @@ function userpilotRotation(name: string, behindMs: number, resent: boolean): Rot
     name,
     vendor: "userpilot",
     create() {
-      const sim = createUserpilotSimulator(wallSteppingClock(behindMs));
+      const sim = createUserpilotSimulator(steppingClock(behindMs));
       return {
         sim,
         rotate: () => sim.rotateKey(NEW_KEY),
