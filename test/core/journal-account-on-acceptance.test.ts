@@ -248,6 +248,22 @@ describe("runImport with journalAccountWas: the account line once the vendor acc
     expect(accountLines(journal)).toEqual([{ kind: "account", account: NEW_ACCOUNT }]);
   });
 
+  it("an adapter that tells: a chunk settled with records imported before its word writes no line", async () => {
+    const journal = journalFile("account-on-acceptance-run");
+    await earlierRun(journal);
+    const watch = credentialWatch();
+    // Settled from what an earlier run saved (as Userpilot's finished halves are), without a request.
+    const adapter = testAdapter<User>(
+      (chunk) => Promise.resolve({ kind: "done", outcomes: chunk.keys.map(() => ({ ok: true })) }),
+      { destination: NEW.destination!, whenCredentialAccepted: watch.whenCredentialAccepted },
+    );
+
+    const report = await runImport(adapter, USERS, { journal, journalAccountWas: OLD_ACCOUNT });
+
+    expect(report.imported).toBe(USERS.length);
+    expect(accountLines(journal)).toEqual([]);
+  });
+
   it("an adapter that cannot tell (no whenCredentialAccepted): the line comes with the first record imported", async () => {
     const journal = journalFile("account-on-acceptance-run");
     await earlierRun(journal);

@@ -358,8 +358,9 @@ function accountWasOption(value: unknown, journal: string | undefined): string |
 /**
  * With a journal that is to name another account once the vendor accepted this run's credential (see
  * `journalAccountWas`), has the adapter say when (its `whenCredentialAccepted`) and writes the account's line
- * then; a line that cannot be written stops the run, as a checkpoint does. Without the adapter's word, the
- * journal takes a chunk settled with a record imported for it. Returns what stops watching.
+ * then; a line that cannot be written stops the run, as a checkpoint does. Only an adapter without that word
+ * (or whose watch threw) has the journal take a chunk settled with a record imported for it: an adapter may
+ * settle one from what an earlier run saved, without a request. Returns what stops watching.
  */
 function recordAccountOnAcceptance(
   adapter: Pick<ImportAdapter<unknown>, "whenCredentialAccepted">,
@@ -375,7 +376,9 @@ function recordAccountOnAcceptance(
     }
   };
   try {
-    const unwatch = adapter.whenCredentialAccepted?.(accepted);
+    if (typeof adapter.whenCredentialAccepted !== "function") return () => {};
+    const unwatch = adapter.whenCredentialAccepted(accepted);
+    journal.credentialWatched();
     return typeof unwatch === "function" ? unwatch : () => {};
   } catch {
     // An adapter of the caller's whose watch throws: the journal's own sign (a record imported) remains.

@@ -140,6 +140,8 @@ export class Journal {
   #pendingAccount: string | undefined;
   /** The chunks this run recorded first (no earlier run did) while {@link #pendingAccount} was pending. */
   readonly #newChunks = new Set<number>();
+  /** Whether a record imported stands for the vendor's word on the credential: see {@link credentialWatched}. */
+  #acceptedOnImport = true;
 
   private constructor(
     private readonly file: string,
@@ -316,7 +318,8 @@ export class Journal {
    * names the account it named before, so a run that ends first (a credential the vendor refused, a crash)
    * leaves a journal the same statement resumes again; a chunk this run recorded meanwhile is then taken
    * for one saved under the old credential, whose resend says the vendor may have written it twice. Does
-   * nothing when no account is pending. {@link done} calls it first for a chunk with a record imported.
+   * nothing when no account is pending. {@link done} calls it first for a chunk with a record imported,
+   * unless the adapter tells ({@link credentialWatched}).
    * @throws Error when the line cannot be written (see {@link checkpoint}).
    */
   credentialAccepted(): void {
@@ -326,6 +329,17 @@ export class Journal {
     this.#append({ kind: "account", account, ...(newChunks.length > 0 && { newChunks }) });
     this.#pendingAccount = undefined;
     this.#newChunks.clear();
+  }
+
+  /**
+   * Says that the adapter tells when the vendor accepts this run's credential (it has
+   * {@link credentialAccepted} called): from now on a record imported no longer stands for that in
+   * {@link done}. An adapter may settle a chunk with records imported and no request of this run (Userpilot's
+   * halves an earlier run finished, their outcomes saved in the chunk's state), which says nothing of this
+   * run's credential: a mistyped one would be recorded.
+   */
+  credentialWatched(): void {
+    this.#acceptedOnImport = false;
   }
 
   /** Marks every chunk recorded so far as saved under an account the journal has named differently since. */
@@ -477,12 +491,13 @@ export class Journal {
   }
 
   /**
-   * Records chunk `seq`'s outcomes, on disk only: nothing looks a chunk of this run up again. A record
-   * imported says the vendor accepted the credential: a pending account's line (see
-   * {@link credentialAccepted}) is written first, for a run whose adapter cannot tell sooner.
+   * Records chunk `seq`'s outcomes, on disk only: nothing looks a chunk of this run up again. For a run whose
+   * adapter cannot tell when the vendor accepted the credential (no {@link credentialWatched}), a record
+   * imported says so: a pending account's line (see {@link credentialAccepted}) is written first.
    */
   done(seq: number, fingerprint: string, outcomes: readonly ItemOutcome[]): void {
-    if (this.#pendingAccount !== undefined && outcomes.some((outcome) => outcome.ok))
+    const imported = outcomes.some((outcome) => outcome.ok);
+    if (this.#pendingAccount !== undefined && this.#acceptedOnImport && imported)
       this.credentialAccepted();
     this.#append({
       kind: "done",
