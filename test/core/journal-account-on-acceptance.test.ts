@@ -11,7 +11,7 @@ import { Journal, JournalError, type JournalHeader } from "../../src/core/engine
 import { ApiError } from "../../src/core/errors/api-error.js";
 import { SecretSet } from "../../src/core/errors/secrets.js";
 import { journalFile } from "../support/journal-file.js";
-import { testAdapter } from "../support/test-adapter.js";
+import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 const BASE = "https://api.example.com";
 const OLD_ACCOUNT = "key:aaaaaaaaaaaa";
@@ -262,6 +262,39 @@ describe("runImport with journalAccountWas: the account line once the vendor acc
 
     expect(report.imported).toBe(USERS.length);
     expect(accountLines(journal)).toEqual([]);
+  });
+
+  it("an adapter whose drop of the watch throws: the run has its report and gives up the journal", async () => {
+    const journal = journalFile("account-on-acceptance-run");
+    await earlierRun(journal);
+    const watch = credentialWatch();
+    const adapter = testAdapter<User>(importEvery, {
+      destination: NEW.destination!,
+      whenCredentialAccepted: (listener) => {
+        watch.whenCredentialAccepted(listener);
+        return () => {
+          throw new Error("the adapter's drop broke");
+        };
+      },
+    });
+
+    const report = await runImport(adapter, USERS, { journal, journalAccountWas: OLD_ACCOUNT });
+
+    expect(report.imported).toBe(USERS.length);
+    // A word the adapter still gives after the run is no line of it.
+    const written = readFileSync(journal, "utf8");
+    watch.accept();
+    expect(readFileSync(journal, "utf8")).toBe(written);
+    // The lock was given up: the next run takes the journal (everything settled, nothing is sent).
+    const next = await runImport(
+      testAdapter<User>(importEvery, { destination: NEW.destination! }),
+      USERS,
+      {
+        journal,
+        journalAccountWas: OLD_ACCOUNT,
+      },
+    );
+    expect(next.chunks.resumed).toBe(2);
   });
 
   it("an adapter that cannot tell (no whenCredentialAccepted): the line comes with the first record imported", async () => {

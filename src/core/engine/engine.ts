@@ -368,7 +368,10 @@ function recordAccountOnAcceptance(
   stop: (error: Error) => void,
 ): () => void {
   if (journal === undefined || !journal.accountPending) return () => {};
+  let watching = true;
   const accepted = () => {
+    // An adapter whose drop failed may still call once the run ended: its journal was closed.
+    if (!watching) return;
     try {
       journal.credentialAccepted();
     } catch (error) {
@@ -377,9 +380,18 @@ function recordAccountOnAcceptance(
   };
   try {
     if (typeof adapter.whenCredentialAccepted !== "function") return () => {};
-    const unwatch = adapter.whenCredentialAccepted(accepted);
+    // Typed as the adapter's, but an adapter of the caller's may return anything.
+    const unwatch = adapter.whenCredentialAccepted(accepted) as (() => void) | undefined;
     journal.credentialWatched();
-    return typeof unwatch === "function" ? unwatch : () => {};
+    return () => {
+      watching = false;
+      try {
+        if (typeof unwatch === "function") unwatch();
+      } catch {
+        // An adapter of the caller's whose drop throws: the run has its report all the same, and gives up
+        // its journal's lock (called before it), which a throw here would leave held.
+      }
+    };
   } catch {
     // An adapter of the caller's whose watch throws: the journal's own sign (a record imported) remains.
     return () => {};
