@@ -62,6 +62,25 @@ describe("whenCredentialAccepted", () => {
     expect(told).toHaveBeenCalledOnce();
   });
 
+  it("an async listener that rejects leaves the call its answer, and no rejection unhandled", async () => {
+    const { client, call } = answeredWith(200);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      // As a caller in JavaScript (or without a lint rule against it) may give one.
+      const rejecting = (() => Promise.reject(new Error("async listener broke"))) as () => void;
+      client.whenCredentialAccepted(rejecting);
+      const result = await call();
+      expect(result.ok).toBe(true);
+      // Node reports a rejection left unhandled once the microtasks of the tick ran out.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   it.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))(
     "%s: the adapter gives the engine its client's word",
     (_, vendor) => {

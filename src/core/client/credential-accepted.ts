@@ -30,7 +30,9 @@ export class CredentialWatch {
     this.#listeners.clear();
     for (const listener of listeners) {
       try {
-        listener();
+        // An async listener's rejection is ignored as a throw is: left unhandled, it would end the process.
+        const told: unknown = listener();
+        if (told instanceof Promise) told.catch(() => {});
       } catch {
         // The answer is the call's whatever a listener does: a throw here would fail a call the vendor
         // answered (and may have written), as if nothing had come back.

@@ -13,9 +13,9 @@ export interface Destined {
   /**
    * Calls `listener` once, as the first answer from now on that accepts the client's credential (a 2xx, to
    * any call) comes back, before the call that asked for it reads it; returns a function that drops the
-   * listener uncalled. A throw of the listener is ignored: the answer stays the call's. The engine gives it
-   * to a journal resumed after a credential was rotated, which names the new account only then (see
-   * `journalAccountWas` in `ImportOptions`).
+   * listener uncalled. A throw of the listener (or a rejection, from one that returns a promise) is ignored:
+   * the answer stays the call's. The engine gives it to a journal resumed after a credential was rotated,
+   * which names the new account only then (see `journalAccountWas` in `ImportOptions`).
    */
   whenCredentialAccepted(listener: () => void): () => void;
 }
