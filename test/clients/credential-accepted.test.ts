@@ -5,6 +5,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Destined } from "../../src/core/client/destination.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { createPropellerClient } from "../../src/propeller/client.js";
 import { simulatorSettings } from "../../src/vendor-module.js";
 import { VENDORS } from "../../src/vendors.js";
 
@@ -79,6 +80,36 @@ describe("whenCredentialAccepted", () => {
     } finally {
       process.off("unhandledRejection", onUnhandled);
     }
+  });
+
+  it("Propeller: a token issued (2xx) is no word that the API takes the client; the API's 2xx is", async () => {
+    let apiStatus = 401;
+    const fetch = (input: Request | string | URL) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith("/oauth2/token"))
+        return Promise.resolve(
+          Response.json({ access_token: "t0k3n-issued", expires_in: 1800, token_type: "Bearer" }),
+        );
+      return Promise.resolve(
+        Response.json({ data: [], messages: [], total: 0 }, { status: apiStatus }),
+      );
+    };
+    const client = createPropellerClient({
+      clientId: "client-2",
+      clientSecret: "s3cret-of-client-2",
+      maxRetries: 0,
+      fetch,
+    });
+    const call = () =>
+      client.bulkUsersBySourceId({ body: { users: [{ source: "CRM", sourceId: "1" }] } });
+    const listener = vi.fn();
+    client.whenCredentialAccepted(listener);
+
+    expect((await call()).ok).toBe(false);
+    expect(listener).not.toHaveBeenCalled();
+    apiStatus = 200;
+    await call();
+    expect(listener).toHaveBeenCalledOnce();
   });
 
   it.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))(
