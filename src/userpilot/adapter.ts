@@ -6,6 +6,7 @@ import { validatedBy } from "../core/validate/validated-by.js";
 import { rules } from "../../generated/userpilot.rules.js";
 import { ChunkRun, type JobQueue, type Settings } from "./chunk-run.js";
 import type { UserpilotClient } from "./client.js";
+import { followedJobsOf } from "./followed-jobs.js";
 import { UnansweredSends } from "./unanswered-sends.js";
 import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
 
@@ -156,7 +157,7 @@ export function createUserpilotAdapter(
     clockSkewMs: durationOption("clockSkewMs", options.clockSkewMs, 10_000),
     soleImporter: booleanOption("soleImporter", options.soleImporter, false),
   };
-  const known = jobsFollowedWith(client);
+  const known = followedJobsOf(client);
   const unanswered = unansweredWith(client);
   // Per import: an adapter given to runImport again starts a new import, which waits out a running job in
   // full again.
@@ -205,21 +206,6 @@ export function createUserpilotAdapter(
     },
   };
 }
-
-/**
- * Jobs that imports through `client` submitted or followed: never taken for the job of another chunk's lost
- * request. Kept per client, not per import: two imports sharing a client share one account, whose job list
- * holds both imports' jobs, and a job another import's request made (as many rows and bytes, for users alike)
- * would otherwise be taken for this one's, its users reported imported. Excluding one errs towards sending
- * again, which Userpilot upserts.
- */
-function jobsFollowedWith(client: UserpilotClient): Set<string> {
-  let jobs = FOLLOWED.get(client);
-  if (jobs === undefined) FOLLOWED.set(client, (jobs = new Set()));
-  return jobs;
-}
-
-const FOLLOWED = new WeakMap<UserpilotClient, Set<string>>();
 
 /**
  * The requests of every import through `client` that no answer settled: another import's, out or lost, may

@@ -38,6 +38,7 @@ import {
   vendorDuration,
   type Outcome,
 } from "./job-outcomes.js";
+import type { FollowedJobs } from "./followed-jobs.js";
 import { lostRequestsJob } from "./lost-job.js";
 import type { UnansweredSends } from "./unanswered-sends.js";
 import type { UserpilotUser } from "./validate.js";
@@ -54,7 +55,7 @@ type Result = ChunkResult<UserpilotFailureCode>;
 /** What every import through one client shares of the account's jobs. */
 export interface ClientJobs {
   /** Jobs the client's imports submitted or followed: never another request's. */
-  readonly jobs: Set<string>;
+  readonly jobs: FollowedJobs;
   /** Requests of the client's imports that no answer settled. */
   readonly unanswered: UnansweredSends;
 }
@@ -538,6 +539,7 @@ export class ChunkRun {
       clockSkewMs: this.settings.clockSkewMs,
       soleImporter: this.settings.soleImporter,
       others: this.othersJobs(),
+      forgottenUntil: this.shared.jobs.forgottenUntil,
     });
     if (found === undefined) return { kind: "found", jobId: undefined };
     const { id: jobId, guess } = found;
@@ -572,7 +574,7 @@ export class ChunkRun {
    * Job ids other chunks follow, in this run, in the journal of an earlier one or in another import through
    * this client: never this request's.
    */
-  private othersJobs(): ReadonlySet<string> {
+  private othersJobs(): FollowedJobs {
     for (const id of this.context.savedByAnyChunk("jobId")) this.shared.jobs.add(id);
     return this.shared.jobs;
   }

@@ -14,7 +14,13 @@ export interface LostRequest {
   /** How far Userpilot's clock may be behind ours. */
   readonly clockSkewMs: number;
   /** Jobs other chunks of the import, or other imports through the same client, follow: never this one's. */
-  readonly others: ReadonlySet<string>;
+  readonly others: Pick<ReadonlySet<string>, "has">;
+  /**
+   * When the latest of the followed jobs that `others` no longer holds was known (ms, our clock), if it
+   * forgot any (see `FollowedJobs`): a job that started by then (plus `clockSkewMs`) may be one of them, and
+   * is not taken.
+   */
+  readonly forgottenUntil?: number | undefined;
   /** No other process writes to the account: a job of the request's rows and size is not another's. */
   readonly soleImporter?: boolean;
   /** When this range's latest request went out, if it was sent again after `sentMs` (ms, our clock). */
@@ -42,7 +48,8 @@ export interface LostRequestsJob {
 /**
  * The job the lost request created: a job with as many rows and, where the list gives its `file_size`, as
  * many bytes as the request's body, started no earlier than the send (less `clockSkewMs`), not ended before
- * it, and not one of `others`. The earliest such job that started after the send, else the latest within
+ * it, and not one of `others` (nor one that started by `forgottenUntil`, which may be a followed job `others`
+ * forgot). The earliest such job that started after the send, else the latest within
  * the skew allowance; undefined when there is none.
  *
  * A job that started after another chunk of this import sent a request, with no send of this range between
@@ -96,6 +103,7 @@ export function lostRequestsJob(
     const start = startOf(job);
     const ended = jobTime(job.end_time);
     if (start === undefined || start.ms < earliest) continue;
+    if (mayBeForgotten(start, request)) continue;
     if (ended !== undefined && ended.ms < earliest) continue;
     const started = start.ms;
     if (othersSince(started)) continue;
@@ -164,6 +172,16 @@ function madeElsewhere(start: JobTime, job: JobStatus, request: LostRequest): bo
 }
 
 /**
+ * Whether a job that started at `start` may be a followed job whose id was forgotten: it started by the time
+ * the latest of them was known, as each of them did (Userpilot's clock up to `clockSkewMs` ahead of ours).
+ * Its start as written may be up to `precisionMs` − 1 earlier than it was, which only errs towards this.
+ */
+function mayBeForgotten(start: JobTime, request: LostRequest): boolean {
+  const until = request.forgottenUntil;
+  return until !== undefined && start.ms <= until + request.clockSkewMs;
+}
+
+/**
  * The send's time as a start time written like `start` would give it: a start time in whole seconds (as the
  * published reference's examples are) is the send's second for a job created at once.
  */
@@ -185,7 +203,7 @@ function runningAt(
   jobs: readonly JobStatus[],
   sentMs: number,
   taken: JobStatus,
-  others: ReadonlySet<string>,
+  others: Pick<ReadonlySet<string>, "has">,
 ): string | undefined {
   for (const job of jobs) {
     // Another entry of the taken job's id counts: which of the list's two accounts of it is true is unknown.
