@@ -99,15 +99,19 @@ export function createProgressDisplay(
   };
 }
 
-/** What the chunks out wait on, when any waits: a vendor's job running, a delay before a replay. */
+/**
+ * What the chunks out wait on, when any waits: a vendor's job running, a delay before a replay, a request the
+ * client waits to try again (a vendor's `Retry-After`, a backoff).
+ */
 function waiting(p: ImportProgress): string {
   const chunks = (n: number) => `${n} ${n === 1 ? "chunk" : "chunks"}`;
-  const onVendor =
-    p.waitingOnVendor > 0 ? [`${chunks(p.waitingOnVendor)} waiting on the vendor`] : [];
-  const toRetry =
-    p.waitingToRetry > 0 ? [`${chunks(p.waitingToRetry)} waiting to be sent again`] : [];
-  const both = [...onVendor, ...toRetry];
-  return both.length === 0 ? "" : `; ${both.join(", ")}`;
+  const waits = [
+    [p.waitingOnVendor, "waiting on the vendor"],
+    [p.waitingToRetry, "waiting to be sent again"],
+    [p.waitingToRetryRequest, "waiting to retry a request"],
+  ] as const;
+  const said = waits.filter(([n]) => n > 0).map(([n, on]) => `${chunks(n)} ${on}`);
+  return said.length === 0 ? "" : `; ${said.join(", ")}`;
 }
 
 /** Whether the two give the same line: how long the counts stood still is not on it. */

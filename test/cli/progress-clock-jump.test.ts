@@ -17,6 +17,7 @@ const at = (confirmed: number): ImportProgress => ({
   vendorMayHold: 0,
   waitingOnVendor: 0,
   waitingToRetry: 0,
+  waitingToRetryRequest: 0,
   unchangedForMs: 0,
 });
 

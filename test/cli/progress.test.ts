@@ -19,6 +19,7 @@ const at = (validated: number, confirmed: number, resumed = 0): ImportProgress =
   vendorMayHold: 0,
   waitingOnVendor: 0,
   waitingToRetry: 0,
+  waitingToRetryRequest: 0,
   unchangedForMs: 0,
 });
 
@@ -186,12 +187,17 @@ describe("the counts the line gives", () => {
     );
   });
 
-  it("say what the chunks out wait on while any waits: a vendor's job, a delay before a replay", () => {
+  it("say what the chunks out wait on while any waits: a vendor's job, a replay, a request's retry", () => {
     const { progress, last } = display(10);
     progress.update({ ...at(10, 4), waitingOnVendor: 3, unchangedForMs: 9_000 });
     expect(last()).toMatch(/ rejected\), \d+\/s, ETA \w+; 3 chunks waiting on the vendor$/);
     progress.update({ ...at(10, 4), waitingOnVendor: 1, waitingToRetry: 1 });
     expect(last()).toMatch(/; 1 chunk waiting on the vendor, 1 chunk waiting to be sent again$/);
+    // The client waits out a Retry-After (or a backoff) before it tries a request of the chunk again.
+    progress.update({ ...at(10, 4), waitingToRetryRequest: 2 });
+    expect(last()).toMatch(/ETA \w+; 2 chunks waiting to retry a request$/);
+    progress.update({ ...at(10, 4), waitingOnVendor: 1, waitingToRetryRequest: 1 });
+    expect(last()).toMatch(/; 1 chunk waiting on the vendor, 1 chunk waiting to retry a request$/);
     progress.update(at(10, 10));
     expect(last()).toMatch(/^x: 10\/10 confirmed .*\/s$/);
   });

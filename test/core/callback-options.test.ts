@@ -200,11 +200,13 @@ describe("onProgress under the vendor's faults", () => {
         expect(now.warned).toBeLessThanOrEqual(now.imported);
         expect(now.vendorMayHold).toBeLessThanOrEqual(now.failed);
         // Chunks of one record: no more wait than there are records.
-        for (const count of ["waitingOnVendor", "waitingToRetry", "unchangedForMs"] as const)
+        const waits = ["waitingOnVendor", "waitingToRetry", "waitingToRetryRequest"] as const;
+        for (const count of [...waits, "unchangedForMs"] as const)
           expect(now[count]).toSatisfy(Number.isSafeInteger);
-        expect(now.waitingOnVendor).toSatisfy((n: number) => n >= 0);
-        expect(now.waitingToRetry).toSatisfy((n: number) => n >= 0);
-        expect(now.waitingOnVendor + now.waitingToRetry).toBeLessThanOrEqual(3);
+        for (const count of waits) expect(now[count]).toSatisfy((n: number) => n >= 0);
+        expect(
+          now.waitingOnVendor + now.waitingToRetry + now.waitingToRetryRequest,
+        ).toBeLessThanOrEqual(3);
         expect(now.unchangedForMs).toBeGreaterThanOrEqual(0);
         const before = seen[i - 1];
         if (before !== undefined)
@@ -231,6 +233,7 @@ describe("onProgress under the vendor's faults", () => {
         resumed: 0,
         waitingOnVendor: 0,
         waitingToRetry: 0,
+        waitingToRetryRequest: 0,
       });
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(late).toEqual([]);

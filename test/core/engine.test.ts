@@ -560,6 +560,7 @@ describe("resume from a journal", () => {
       vendorMayHold: 0,
       waitingOnVendor: 0,
       waitingToRetry: 0,
+      waitingToRetryRequest: 0,
     });
     expect(resumedState[2]).toEqual({ jobId: "job-2" });
     expect(resumed.chunks).toEqual({ sent: 3, resumed: 2, replayed: 0 });

@@ -7,11 +7,12 @@
 // call does: the import rejects with its error, which never escapes from the timer.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
+import { createTransport } from "../../src/core/http/transport.js";
 import type { ImportProgress } from "../../src/core/engine/report.js";
 import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
 import { simulatorSettings, type VendorModule } from "../../src/vendor-module.js";
-import { vendorNamed, type VendorName } from "../../src/vendors.js";
+import { VENDOR_NAMES, vendorNamed, type VendorName } from "../../src/vendors.js";
 import { IMPORTERS } from "../support/importers.js";
 import { importEvery, testAdapter } from "../support/test-adapter.js";
 
@@ -132,6 +133,160 @@ describe("onProgress while a chunk waits to be sent again", () => {
       waitingOnVendor: 0,
     });
   });
+});
+
+describe("onProgress while the client waits to retry a request", () => {
+  it("is called as the wait begins; each heartbeat meanwhile counts it: waitingToRetryRequest", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    // A vendor that answers 429 with a Retry-After of a minute, then takes the chunk; the client's wait for
+    // it is held until the test lets it go.
+    const answers = [
+      new Response("{}", { status: 429, headers: { "Retry-After": "60" } }),
+      new Response("{}", { status: 200 }),
+    ];
+    const asked: number[] = [];
+    let release = () => {};
+    let entered = () => {};
+    const waiting = new Promise<void>((resolve) => (entered = resolve));
+    const transport = createTransport({
+      fetch: () => Promise.resolve(answers.shift() ?? new Response("{}", { status: 500 })),
+      rateLimit: false,
+      sleep: (ms) => {
+        asked.push(ms);
+        entered();
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    const adapter = testAdapter<{ id: string }>(async (chunk, context) => {
+      const response = await transport(
+        new Request("http://127.0.0.1/import", {
+          method: "POST",
+          body: "{}",
+          signal: context.signal,
+        }),
+      );
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return importEvery(chunk);
+    });
+    const calls = recorder();
+    const done = runImport(adapter, [{ id: "a" }, { id: "b" }], { onProgress: calls.onProgress });
+    await waiting;
+    expect(asked).toEqual([60_000]);
+    // The call made as the wait began says what waits, the counts as they were (sent, nothing confirmed).
+    expect(calls.seen.at(-1)).toMatchObject({
+      sent: 2,
+      confirmed: 0,
+      waitingToRetryRequest: 1,
+      waitingToRetry: 0,
+      waitingOnVendor: 0,
+      unchangedForMs: 0,
+    });
+    const before = calls.seen.length;
+    await vi.advanceTimersByTimeAsync(25_000);
+    const beats = calls.seen.slice(before);
+    expect(beats.map((p) => [p.unchangedForMs, p.waitingToRetryRequest])).toEqual([
+      [10_000, 1],
+      [20_000, 1],
+    ]);
+    release();
+    const report = await done;
+    calls.resolved();
+    expect(report.imported).toBe(2);
+    expect(calls.seen.at(-1)).toMatchObject({ confirmed: 2, waitingToRetryRequest: 0 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls.late).toEqual([]);
+  });
+
+  it("says nothing of a call a send left running, which waits after its chunk settled", async () => {
+    let answer = (_: Response) => {};
+    const answered = new Promise<Response>((resolve) => (answer = resolve));
+    const asked: number[] = [];
+    const transport = createTransport({
+      fetch: () => answered,
+      rateLimit: false,
+      retry: { maxRetries: 1 },
+      sleep: (ms) => {
+        asked.push(ms);
+        return Promise.resolve();
+      },
+    });
+    const adapter = testAdapter<{ id: string }>((chunk, context) => {
+      // Not awaited: an adapter's call that outlives its attempt (a request it no longer needs).
+      void transport(
+        new Request("http://127.0.0.1/ping", {
+          method: "POST",
+          body: "{}",
+          signal: context.signal,
+        }),
+      ).catch(() => undefined);
+      return importEvery(chunk);
+    });
+    const calls = recorder();
+    const report = await runImport(adapter, [{ id: "a" }], { onProgress: calls.onProgress });
+    calls.resolved();
+    answer(new Response("{}", { status: 429, headers: { "Retry-After": "5" } }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The call waited, after the import resolved: no call came of it, and none counted the wait.
+    expect(asked).toEqual([5_000]);
+    expect(report.imported).toBe(1);
+    expect(calls.late).toEqual([]);
+    expect(calls.seen.every((p) => p.waitingToRetryRequest === 0)).toBe(true);
+  });
+
+  it.each(VENDOR_NAMES)(
+    "%s: a write its simulator answers 429 with Retry-After is announced as the client's wait begins",
+    async (name) => {
+      const vendor = vendorNamed(name) as unknown as VendorModule<
+        VendorName,
+        unknown,
+        Record<string, unknown>,
+        VendorSimulator,
+        object
+      >;
+      const samples = await vendor.samples(7);
+      const records = ["k0", "k1", "k2"].map((k) => samples.record(k));
+      const create = await vendor.simulator();
+      // The first write is turned away with a Retry-After of 30 s, which the client waits out itself.
+      const sim = create({
+        settings: simulatorSettings(vendor),
+        faults: {
+          retryAfterSeconds: 30,
+          script: ({ operation, attempt }) =>
+            vendor.writes.includes(operation) && attempt === 1 ? "429" : undefined,
+        },
+        options: {},
+      });
+      served = await serveSimulator(sim);
+      const calls = recorder();
+      // The client's waits pass at once; each notes the calls made before it began and what it waits.
+      const clientWaits: { ms: number; calls: number }[] = [];
+      const client = vendor.createClient(simulatorSettings(vendor), {
+        baseUrl: served.url,
+        sleep: (ms) => {
+          clientWaits.push({ ms, calls: calls.seen.length });
+          return Promise.resolve();
+        },
+      });
+      const report = await IMPORTERS[name](client, records, {
+        sleep: () => Promise.resolve(),
+        onProgress: calls.onProgress,
+      });
+      calls.resolved();
+      expect(report).toMatchObject({ total: 3, imported: 3 });
+      const retryAfter = clientWaits.filter((wait) => wait.ms === 30_000);
+      expect(retryAfter.length).toBeGreaterThan(0);
+      for (const wait of retryAfter) {
+        // The call just before the wait is the one made as it began: the chunk is out, nothing confirmed.
+        expect(calls.seen[wait.calls - 1]).toMatchObject({
+          sent: 3,
+          confirmed: 0,
+          waitingToRetryRequest: 1,
+        });
+      }
+      expect(calls.seen.at(-1)).toMatchObject({ confirmed: 3, waitingToRetryRequest: 0 });
+      expect(calls.late).toEqual([]);
+    },
+  );
 });
 
 describe("onProgress while nothing changes for progressHeartbeatMs", () => {

@@ -75,7 +75,9 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * Called as counts change: every `progressEvery` records read, as each chunk is sent and as it settles;
    * while the import waits, with the counts unchanged: as each wait on a vendor's work begins (after each
    * poll of a job still running: `waitingOnVendor`), as each wait before a chunk is sent again begins
-   * (`waitingToRetry`), and once `progressHeartbeatMs` went by without a call (`unchangedForMs` says how long
+   * (`waitingToRetry`), as each wait the client does itself before it tries a chunk's request again begins
+   * (a `Retry-After`, a backoff: `waitingToRetryRequest`), and once `progressHeartbeatMs` went by without a
+   * call (`unchangedForMs` says how long
    * the counts stood still); and, unless the import rejects, once more when every record has its outcome,
    * before the import resolves; never after it settled. Each call gets its own counts, which only grow but
    * for `sent` (see there). If it throws (or, being async, rejects), it is not called again, nothing more is

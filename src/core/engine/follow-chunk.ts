@@ -20,6 +20,7 @@ import { unprocessedBy } from "../errors/unprocessed.js";
 import { tooLongToBuild } from "./chunk-body.js";
 import { oneEach } from "./outcomes.js";
 import type { WaitingOn } from "./progress-pulse.js";
+import { withRequestWaits, type RequestWaits } from "../http/request-waits.js";
 
 /** How often, and how patiently, a chunk is sent again within a run after a transient failure. */
 export interface ReplayOptions {
@@ -84,6 +85,34 @@ export interface Following {
   replayed(): void;
   /** Why the run stopped when it stopped itself before the caller aborted it; undefined otherwise. */
   stoppedBy(): RunStop | undefined;
+}
+
+/**
+ * What hears of the waits the client's transport does within one attempt of a chunk (a `Retry-After`, the
+ * backoff between tries, the rate limit after a 429): the chunk waits to retry a request while one lasts,
+ * which a progress call says as each begins. Closed once the attempt returned: a call it left running says
+ * nothing of a chunk that settled (the last progress call must find nothing waiting).
+ */
+function attemptWaits(following: Following): RequestWaits & { close(): void } {
+  let open = true;
+  // Waits under way: an adapter may make calls of a chunk at once, each waiting on its own.
+  let under = 0;
+  return {
+    began: () => {
+      if (!open) return;
+      under += 1;
+      following.waiting("request");
+    },
+    ended: () => {
+      if (!open || under === 0) return;
+      under -= 1;
+      // The call tries again now: the chunk waits on nothing until the adapter says it does.
+      if (under === 0) following.waiting(undefined);
+    },
+    close: () => {
+      open = false;
+    },
+  };
 }
 
 /** A chunk's outcomes, and whether they are final (a re-run may reuse them) or some may yet change. */
@@ -166,10 +195,13 @@ export async function followChunk<Input, Wire>(
     };
     attempts += 1;
     let result: ChunkResult;
+    const transportWaits = attemptWaits(following);
     try {
-      result = await adapter.send(chunk, context);
+      result = await withRequestWaits(transportWaits, () => adapter.send(chunk, context));
+      transportWaits.close();
       following.waiting(undefined);
     } catch (error) {
+      transportWaits.close();
       following.waiting(undefined);
       // An adapter that throws is cut short (an abort) or broken: nothing tells what the vendor did, so the
       // chunk stays unfinished for a re-run, and is not sent again blindly now.

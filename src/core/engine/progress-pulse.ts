@@ -2,8 +2,11 @@ import { monotonicNow } from "../time.js";
 import type { ImportProgress } from "./report.js";
 import type { ReportBuilder } from "./report-builder.js";
 
-/** What a chunk in flight waits on: the vendor's work on it (a job polled), or its turn to be sent again. */
-export type WaitingOn = "vendor" | "retry";
+/**
+ * What a chunk in flight waits on: the vendor's work on it (a job polled), its turn to be sent again, or a
+ * request of its follow-through that the client's transport waits to try again (a `Retry-After`, a backoff).
+ */
+export type WaitingOn = "vendor" | "retry" | "request";
 
 /**
  * Builds each `onProgress` call: the report's counts, what the chunks in flight wait on, and how long the
@@ -36,16 +39,13 @@ export class ProgressPulse {
       this.#counts = text;
       this.#changedAt = now;
     }
-    let vendor = 0;
-    let retry = 0;
-    for (const on of this.#waiting.values()) {
-      if (on === "vendor") vendor += 1;
-      else retry += 1;
-    }
+    const waiting = { vendor: 0, retry: 0, request: 0 };
+    for (const on of this.#waiting.values()) waiting[on] += 1;
     this.onProgress({
       ...counts,
-      waitingOnVendor: vendor,
-      waitingToRetry: retry,
+      waitingOnVendor: waiting.vendor,
+      waitingToRetry: waiting.retry,
+      waitingToRetryRequest: waiting.request,
       unchangedForMs: Math.max(0, Math.round(now - this.#changedAt)),
     });
     // After the call: a callback slower than the heartbeat would otherwise be called again as it returns.

@@ -79,7 +79,10 @@ export class ReportBuilder {
   }
 
   /** The counts of a progress event; what the chunks wait on is the run's to add. */
-  progress(): Omit<ImportProgress, "waitingOnVendor" | "waitingToRetry" | "unchangedForMs"> {
+  progress(): Omit<
+    ImportProgress,
+    "waitingOnVendor" | "waitingToRetry" | "waitingToRetryRequest" | "unchangedForMs"
+  > {
     return {
       validated: this.#validated,
       rejected: this.#rejected,

@@ -100,10 +100,18 @@ export interface ImportProgress {
   /**
    * Chunks waiting out the delay before they are sent again after a transient failure (`replayDelayMs`,
    * doubling up to `maxReplayDelayMs`); each such wait calls `onProgress` as it begins. A request the client
-   * retries itself (waiting out a `Retry-After`) is not counted here: the chunk is still out; the calls
-   * `progressHeartbeatMs` repeats tell that the import still runs meanwhile. 0 in the last call.
+   * retries itself is not counted here but in `waitingToRetryRequest`: the chunk is still out. 0 in the last
+   * call.
    */
   readonly waitingToRetry: number;
+  /**
+   * Chunks one of whose requests (a send, a job's status poll, a search) waits inside the client before it
+   * is tried again: a `Retry-After` the vendor answered with a 429 or 503, the backoff between tries after a
+   * failure that may pass, or its turn under the client's rate limit after a 429. The chunk is still out, and
+   * nothing of it failed yet (the client retries the request itself); each such wait calls `onProgress` as it
+   * begins, and the chunk counts here until the wait ends. 0 in the last call.
+   */
+  readonly waitingToRetryRequest: number;
   /**
    * Ms since a count above (`validated` to `vendorMayHold`) last changed, by a monotonic clock: 0 in a call
    * that brings a change, growing in the calls made while the import waits (on the vendor, a retry, the

@@ -11,6 +11,7 @@ import {
 import { abortableBy, abortableSleep, duration, monotonicNow } from "../time.js";
 import { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 import { deadlineOf, type CallDeadline } from "./deadline.js";
+import { requestWaits } from "./request-waits.js";
 
 /** Why an attempt is being retried, for logs and progress displays. */
 export interface RetryEvent {
@@ -149,12 +150,18 @@ export function createTransport(options: TransportOptions = {}): Transport {
       // Waited from a time at least `clock`: a sleep that returns at once must still move the clock on, or a
       // call whose clock is ahead of real time would be told to wait the same rest of a pause for ever.
       const until = Math.max(clock, now()) + ms;
-      await sleep(ms, callerSignal).catch((error: unknown) => {
-        // A sleep rejects when the caller aborts; a caller's sleep that failed otherwise is no abort, and
-        // fails the call with its own error, as one that throws at once does.
-        if (callerSignal?.aborted !== true) throw error;
-        throw abortedByCaller(earlierMayHaveArrived);
-      });
+      // An import hears of it (its chunk counts as waiting to retry a request): a wait of minutes here is
+      // otherwise a chunk out with nothing said of it.
+      const waits = requestWaits();
+      waits?.began();
+      await sleep(ms, callerSignal)
+        .catch((error: unknown) => {
+          // A sleep rejects when the caller aborts; a caller's sleep that failed otherwise is no abort, and
+          // fails the call with its own error, as one that throws at once does.
+          if (callerSignal?.aborted !== true) throw error;
+          throw abortedByCaller(earlierMayHaveArrived);
+        })
+        .finally(() => waits?.ended());
       clock = Math.max(clock, until);
       waited += ms;
     };
