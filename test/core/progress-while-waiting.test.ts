@@ -233,6 +233,64 @@ describe("onProgress while the client waits to retry a request", () => {
     expect(calls.seen.every((p) => p.waitingToRetryRequest === 0)).toBe(true);
   });
 
+  it("counts a chunk on the vendor again once a call of it made at once ends its wait", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    // As FullStory reads a job's two result lists at once: one list is not ready (the adapter waits on the
+    // vendor, for 30 s), the other's page is answered 429 with a Retry-After of 5 s, which the client waits
+    // out itself. Each wait is held until the test lets it go.
+    const answers = [
+      new Response("{}", { status: 429, headers: { "Retry-After": "5" } }),
+      new Response("{}", { status: 200 }),
+    ];
+    let retried = () => {};
+    let retryBegan = () => {};
+    const retrying = new Promise<void>((resolve) => (retryBegan = resolve));
+    const transport = createTransport({
+      fetch: () => Promise.resolve(answers.shift() ?? new Response("{}", { status: 500 })),
+      rateLimit: false,
+      sleep: () => {
+        retryBegan();
+        return new Promise<void>((resolve) => (retried = resolve));
+      },
+    });
+    let vendorDone = () => {};
+    const adapter = testAdapter<{ id: string }>(async (chunk, context) => {
+      const results = context.sleep(30_000);
+      const page = transport(
+        new Request("http://127.0.0.1/errors", { method: "GET", signal: context.signal }),
+      );
+      await Promise.all([results, page]);
+      return importEvery(chunk);
+    });
+    const calls = recorder();
+    const done = runImport(adapter, [{ id: "a" }, { id: "b" }], {
+      onProgress: calls.onProgress,
+      sleep: () => new Promise<void>((resolve) => (vendorDone = resolve)),
+    });
+    await retrying;
+    expect(calls.seen.at(-1)).toMatchObject({ waitingToRetryRequest: 1, waitingOnVendor: 0 });
+    retried();
+    await vi.advanceTimersByTimeAsync(0);
+    // The page is asked again and read; the other list is still not ready: the chunk waits on the vendor,
+    // which the next call (a heartbeat) says. None came as the client's wait ended.
+    const before = calls.seen.length;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls.seen.slice(before)).toEqual([
+      expect.objectContaining({
+        sent: 2,
+        confirmed: 0,
+        waitingOnVendor: 1,
+        waitingToRetryRequest: 0,
+        unchangedForMs: 10_000,
+      }),
+    ]);
+    vendorDone();
+    const report = await done;
+    calls.resolved();
+    expect(report.imported).toBe(2);
+    expect(calls.seen.at(-1)).toMatchObject({ waitingOnVendor: 0, waitingToRetryRequest: 0 });
+  });
+
   it.each(VENDOR_NAMES)(
     "%s: a write its simulator answers 429 with Retry-After is announced as the client's wait begins",
     async (name) => {

@@ -160,7 +160,8 @@ export interface ChunkContext {
   /**
    * Waits (abortably) on the vendor's work (between a job's status polls, for results not ready yet, for
    * another job ahead); adapters poll with it so tests and the engine control time. Each wait counts the
-   * chunk in `onProgress`'s `waitingOnVendor` (until this attempt returns) and calls it as the wait begins.
+   * chunk in `onProgress`'s `waitingOnVendor` (until this attempt returns; while a call of it waits in the
+   * client to be tried again, in `waitingToRetryRequest`) and calls it as the wait begins.
    */
   sleep(ms: number): Promise<void>;
   /**

@@ -24,8 +24,11 @@ export interface DispatchSettings {
   readonly report: ReportBuilder;
   /** Emits a progress event. */
   readonly emit: () => void;
-  /** `chunk` waits on the vendor or to be sent again from now (a progress event), or no more (undefined). */
-  readonly waiting: (chunk: object, on: WaitingOn | undefined) => void;
+  /**
+   * `chunk` waits on `on` from now (a progress event, unless `announce` is false: a wait already said), or
+   * no more (undefined).
+   */
+  readonly waiting: (chunk: object, on: WaitingOn | undefined, announce?: boolean) => void;
   readonly journal: Journal | undefined;
   /** The journal's path, for the message of a journal that does not fit the input. */
   readonly journalPath: string | undefined;
@@ -502,7 +505,7 @@ export class ChunkDispatcher<Input, Wire> {
         }
       },
       sleep: (ms) => sleep(ms, run.signal),
-      waiting: (on) => this.settings.waiting(chunk, on),
+      waiting: (on, announce) => this.settings.waiting(chunk, on, announce),
       count: (event, n) => report.count(event, n),
       journaled: journal !== undefined,
       savedByAnyChunk: (prefix) => journal?.values(prefix) ?? [],

@@ -204,7 +204,7 @@ export async function runImport<Input, Wire>(
       new ChunkDispatcher(adapter, {
         report,
         emit,
-        waiting: (chunk, on) => pulse.waiting(chunk, on),
+        waiting: (chunk, on, announce) => pulse.waiting(chunk, on, announce),
         journal,
         journalPath: options.journal,
         replay,

@@ -73,8 +73,11 @@ export interface Following {
   /** Saves adapter state to the journal. */
   checkpoint(state: Record<string, string>): void;
   sleep(ms: number): Promise<void>;
-  /** The chunk waits on `on` from now (a progress event says so), or no more (undefined). */
-  waiting(on: WaitingOn | undefined): void;
+  /**
+   * The chunk waits on `on` from now (a progress event says so, unless `announce` is false: the chunk goes
+   * back to a wait already said), or no more (undefined).
+   */
+  waiting(on: WaitingOn | undefined, announce?: boolean): void;
   count(event: string, n?: number): void;
   /** Whether the run keeps a journal a re-run resumes from. */
   readonly journaled: boolean;
@@ -93,11 +96,18 @@ export interface Following {
  * which a progress call says as each begins. Closed once the attempt returned: a call it left running says
  * nothing of a chunk that settled (the last progress call must find nothing waiting).
  */
-function attemptWaits(following: Following): RequestWaits & { close(): void } {
+function attemptWaits(following: Following): RequestWaits & { onVendor(): void; close(): void } {
   let open = true;
   // Waits under way: an adapter may make calls of a chunk at once, each waiting on its own.
   let under = 0;
+  // The adapter's own waits: once it waited on the vendor's work, the chunk counts as waiting on it until the
+  // attempt returns, whatever a call it makes meanwhile (another list read at once) met.
+  let own: WaitingOn | undefined;
   return {
+    onVendor: () => {
+      own = "vendor";
+      following.waiting("vendor");
+    },
     began: () => {
       if (!open) return;
       under += 1;
@@ -106,8 +116,9 @@ function attemptWaits(following: Following): RequestWaits & { close(): void } {
     ended: () => {
       if (!open || under === 0) return;
       under -= 1;
-      // The call tries again now: the chunk waits on nothing until the adapter says it does.
-      if (under === 0) following.waiting(undefined);
+      // The call tries again now: the chunk goes back to what the adapter waits on (nothing, or the vendor's
+      // work still under way, which a call said as it began).
+      if (under === 0) following.waiting(own, false);
     },
     close: () => {
       open = false;
@@ -168,6 +179,7 @@ export async function followChunk<Input, Wire>(
   const replays = adapter.replay.by === "none" ? 1 : following.replay.chunkAttempts;
   for (;;) {
     let followedUpOnly = false;
+    const transportWaits = attemptWaits(following);
     const context: ChunkContext = {
       signal: following.signal,
       attempt: attempts,
@@ -181,7 +193,7 @@ export async function followChunk<Input, Wire>(
       },
       // An adapter waits only on the vendor's work (a job it polls, results not ready, another job ahead).
       sleep: (ms) => {
-        following.waiting("vendor");
+        transportWaits.onVendor();
         return following.sleep(ms);
       },
       count: (event, n) => following.count(event, n),
@@ -195,7 +207,6 @@ export async function followChunk<Input, Wire>(
     };
     attempts += 1;
     let result: ChunkResult;
-    const transportWaits = attemptWaits(following);
     try {
       result = await withRequestWaits(transportWaits, () => adapter.send(chunk, context));
       transportWaits.close();

@@ -53,16 +53,17 @@ export class ProgressPulse {
   }
 
   /**
-   * `chunk` waits on `on` from now, which a call says at once (each wait of a poll loop is one); undefined,
-   * it waits no more, which the next call says (its chunk's settling, or another chunk's wait).
+   * `chunk` waits on `on` from now, which a call says at once (each wait of a poll loop is one), unless
+   * `announce` is false (it goes back to a wait a call already said: the next call says it); undefined, it
+   * waits no more, which the next call says (its chunk's settling, or another chunk's wait).
    */
-  waiting(chunk: object, on: WaitingOn | undefined): void {
+  waiting(chunk: object, on: WaitingOn | undefined, announce = true): void {
     if (on === undefined) {
       this.#waiting.delete(chunk);
       return;
     }
     this.#waiting.set(chunk, on);
-    this.emit();
+    if (announce) this.emit();
   }
 
   /** Starts the heartbeat (none without `onProgress`, or with `heartbeatMs` 0). */
