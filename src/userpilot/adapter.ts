@@ -73,7 +73,9 @@ export interface UserpilotAdapterOptions {
    * How far Userpilot's clock may be behind ours, in ms, when looking for the job a request whose answer was
    * lost created: a job counts as that request's only if it started at most this long before the request
    * was sent, and one that started before it at all only with a warning on each user (it may be a job that
-   * was running then, when Userpilot turns a request away).
+   * was running then, when Userpilot turns a request away). Also how far it may be ahead of ours, once the
+   * client forgot some of the jobs its imports followed (a long-lived client keeps only the latest): a job
+   * that started up to this long after the last forgotten one was known may be that one, and is not taken.
    * @default 10000
    */
   clockSkewMs?: number;

@@ -15,10 +15,13 @@ export const FOLLOWED_JOBS_KEPT = 10_000;
  * Why forgetting keeps that. A search for a lost request's job takes only a job that started no earlier
  * than the request was sent, less `clockSkewMs` ({@link lostRequestsJob}). A job started before its id was
  * known here: the `202` that names it is its creation (and gives its `start_time`), and a job found in the
- * list or read from a journal was already in the list. So a job known at `t` (our clock) has a start time of
- * `t` at the latest, `clockSkewMs` more should Userpilot's clock run ahead of ours. A forgotten job therefore
- * started by `forgottenUntil + clockSkewMs`, and a search takes no job that started by then: a forgotten job
- * is never taken, and none of the ids kept is. What a search gives up so is only a job that started before
+ * list or read from a journal was already in the list. (UNCONFIRMED: one docs page answers a `queued` job
+ * with `submitted_at`; were a queued job's `start_time` set only as it leaves the queue, it could start
+ * later, which Userpilot's one job at a time, and 409 for another, make unlikely.) So a job known at `t` (our
+ * clock) has a start time of `t` at the latest, `clockSkewMs` more should Userpilot's clock run ahead of
+ * ours (the option bounds the skew either way). A forgotten job therefore started by `forgottenUntil +
+ * clockSkewMs`, and a search takes no job that started by then: a forgotten job is never taken, and none of
+ * the ids kept is. What a search gives up so is only a job that started before
  * that time, which lost requests sent before {@link FOLLOWED_JOBS_KEPT} later jobs of the client could
  * hold: their users are sent again, which Userpilot upserts (the way every doubt here errs).
  *

@@ -11,7 +11,7 @@ export interface LostRequest {
   readonly rows: number;
   readonly bytes: number;
   readonly sentMs: number;
-  /** How far Userpilot's clock may be behind ours. */
+  /** How far Userpilot's clock may be behind ours (and, for `forgottenUntil`, ahead of ours). */
   readonly clockSkewMs: number;
   /** Jobs other chunks of the import, or other imports through the same client, follow: never this one's. */
   readonly others: Pick<ReadonlySet<string>, "has">;
