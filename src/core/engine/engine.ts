@@ -77,12 +77,11 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * poll of a job still running: `waitingOnVendor`), as each wait before a chunk is sent again begins
    * (`waitingToRetry`), as each wait the client does itself before it tries a chunk's request again begins
    * (a `Retry-After`, a backoff: `waitingToRetryRequest`), and once `progressHeartbeatMs` went by without a
-   * call (`unchangedForMs` says how long
-   * the counts stood still); and, unless the import rejects, once more when every record has its outcome,
-   * before the import resolves; never after it settled. Each call gets its own counts, which only grow but
-   * for `sent` (see there). If it throws (or, being async, rejects), it is not called again, nothing more is
-   * read or sent, and the import rejects with that error once the chunks in flight settled. The import
-   * settles only once the promises it returned settled.
+   * call (`unchangedForMs` says how long the counts stood still); and, unless the import rejects, once more
+   * when every record has its outcome, before the import resolves; never after it settled. Each call gets
+   * its own counts, which only grow but for `sent` (see there). If it throws (or, being async, rejects), it
+   * is not called again, nothing more is read or sent, and the import rejects with that error once the
+   * chunks in flight settled. The import settles only once the promises it returned settled.
    */
   onProgress?: (progress: ImportProgress) => void;
   /**

@@ -107,9 +107,10 @@ export interface ImportProgress {
   /**
    * Chunks one of whose requests (a send, a job's status poll, a search) waits inside the client before it
    * is tried again: a `Retry-After` the vendor answered with a 429 or 503, the backoff between tries after a
-   * failure that may pass, or its turn under the client's rate limit after a 429. The chunk is still out, and
-   * nothing of it failed yet (the client retries the request itself); each such wait calls `onProgress` as it
-   * begins, and the chunk counts here until the wait ends. 0 in the last call.
+   * failure that may pass, or its turn under the client's rate limit after a 429 (one the client met for any
+   * import through it; a first try waits its turn too). The chunk is still out, and nothing of it failed yet
+   * (the client retries the request itself); each such wait calls `onProgress` as it begins, and the chunk
+   * counts here until the wait ends (then as waiting on the vendor again, if it was). 0 in the last call.
    */
   readonly waitingToRetryRequest: number;
   /**
