@@ -12,12 +12,23 @@ export interface RequestWaits {
 
 const listening = new AsyncLocalStorage<RequestWaits>();
 
+/** Sends running inside {@link withRequestWaits}, of every import in the process. */
+let running = 0;
+
 /**
  * Runs `work`, telling `waits` of each wait a transport does within it, in any call it makes (awaited or
- * not): the calls it starts carry the async context `work` runs in.
+ * not): the calls it starts carry the async context `work` runs in. Once no send runs, the store is switched
+ * off: while it is on, Node 20 runs a hook for every promise of the whole process, the integrator's too
+ * (promise-heavy code ran about 3 times slower).
  */
-export function withRequestWaits<T>(waits: RequestWaits, work: () => T): T {
-  return listening.run(waits, work);
+export async function withRequestWaits<T>(waits: RequestWaits, work: () => Promise<T>): Promise<T> {
+  running += 1;
+  try {
+    return await listening.run(waits, work);
+  } finally {
+    running -= 1;
+    if (running === 0) listening.disable();
+  }
 }
 
 /** What hears of a wait beginning now, in the call's async context; undefined when nothing listens. */
