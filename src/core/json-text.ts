@@ -15,8 +15,8 @@ export function jsonSyntaxProblem(error: unknown): string {
   return token === undefined ? "not valid JSON" : `${token}: not valid JSON`;
 }
 
-/** A JSON string or number token; the text is valid JSON, so strings are whole. */
-const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
+/** A JSON number token, read where one starts. */
+const JSON_NUMBER = /-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
 
 /**
  * Text that may hold a number {@link changedInteger} finds: one with an exponent, or 16 digits (a point among
@@ -31,8 +31,7 @@ const MAY_CHANGE = /[\d.]{16}|\d[eE][-+]?\d/;
  */
 export function changedInteger(json: string, { finite = false } = {}): string | undefined {
   if (!MAY_CHANGE.test(json)) return undefined;
-  for (const [token] of json.matchAll(JSON_TOKEN)) {
-    if (token.startsWith('"')) continue;
+  for (const token of numberTokens(json)) {
     const n = Number(token);
     if (!Number.isFinite(n)) {
       if (finite) continue;
@@ -41,6 +40,36 @@ export function changedInteger(json: string, { finite = false } = {}): string | 
     if (Number.isInteger(n) && !(Number.isSafeInteger(n) && denotes(token, n))) return token;
   }
   return undefined;
+}
+
+/**
+ * Each number token of valid JSON text, left to right. Strings are stepped over unit by unit, not matched by
+ * a pattern repeated per character (`"(?:[^"\\]|\\.)*"`): V8 keeps a backtracking step per repetition, and a
+ * string of some 16 million characters (an .ndjson line may hold 64 MiB) threw a RangeError (Maximum call
+ * stack size exceeded) that ended the reading of the file, the records after it unread.
+ */
+function* numberTokens(json: string): Generator<string> {
+  for (let at = 0; at < json.length;) {
+    const c = json.charCodeAt(at);
+    if (c === 0x22) {
+      // Past the closing quote; the text is valid JSON, so a backslash escapes the unit after it.
+      for (at += 1; at < json.length && json.charCodeAt(at) !== 0x22; at++)
+        if (json.charCodeAt(at) === 0x5c) at += 1;
+      at += 1;
+      continue;
+    }
+    // Outside strings, valid JSON holds a digit or a minus only in a number, which starts with one.
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      JSON_NUMBER.lastIndex = at;
+      const token = JSON_NUMBER.exec(json)?.[0];
+      if (token !== undefined) {
+        yield token;
+        at += token.length;
+        continue;
+      }
+    }
+    at += 1;
+  }
 }
 
 /**
