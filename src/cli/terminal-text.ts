@@ -9,10 +9,13 @@
  * subdivision flag (England's: a black flag, tag letters, a cancel tag). A lone UTF-16 surrogate, which a
  * terminal gets as U+FFFD, is shown as its escape too: keys that differ only there would print alike. A
  * backslash is kept (paths on Windows), so a key holding the text `\x1b` looks like an escaped ESC: harmless.
+ * A flag's tags are at most 32 (a subdivision's id has at most 7): V8 keeps a backtracking step per tag of an
+ * unbounded run, and a key of a flag and 8 million tags threw a RangeError (Maximum call stack size exceeded)
+ * that ended a dry run's reading, the records after it unchecked. Past 32, each tag is shown as its escape.
  */
 const UNSHOWABLE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}|[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]|(?!\u200c|\u200d|[\u180b-\u180d\u180f]|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}])\p{Default_Ignorable_Code_Point}/gu;
+  /\u{1f3f4}[\u{e0020}-\u{e007e}]{1,32}\u{e007f}|[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]|(?!\u200c|\u200d|[\u180b-\u180d\u180f]|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}])\p{Default_Ignorable_Code_Point}/gu;
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 

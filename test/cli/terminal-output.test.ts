@@ -61,6 +61,17 @@ describe("forTerminal", () => {
     const text = `${faker.person.fullName()} Zoë 東京 🙂 👩\u200d💻 ❤\ufe0f 葛\u{e0100} ᠠ\u180b ${england} می\u200cخواهم C:\\path "quoted" ${faker.internet.email()}`;
     expect(forTerminal(text)).toBe(text);
   });
+
+  it("a flag with more tags than a subdivision's id holds shows them as escapes, millions of them too", () => {
+    const tags = (n: number) => "\u{e0061}".repeat(n) + "\u{e007f}";
+    const escapes = (n: number) => "\\u{e0061}".repeat(n) + "\\u{e007f}";
+    // A key of 8.5 million tags (34 MB of UTF-8, within what a record may hold) threw a RangeError (Maximum
+    // call stack size exceeded), which ended a dry run's reading there. Compared whole, not diffed.
+    const many = 8.5 * 1024 * 1024;
+    expect(forTerminal(`\u{1f3f4}${tags(many)}`) === `\u{1f3f4}${escapes(many)}`).toBe(true);
+    expect(forTerminal(`\u{1f3f4}${tags(32)}`)).toBe(`\u{1f3f4}${tags(32)}`);
+    expect(forTerminal(`\u{1f3f4}${tags(33)}`)).toBe(`\u{1f3f4}${escapes(33)}`);
+  }, 60_000);
 });
 
 describe("a key holding control characters", () => {
