@@ -553,6 +553,21 @@ describe("validateFullStoryUser", () => {
     expect(validateFullStoryUser(user as FullStoryUser)).not.toEqual([]);
   });
 
+  it("rejects a schema path of 8.5 million names for its length instead of overflowing the stack", () => {
+    // 17 MB, within what an .ndjson line may hold: tested against the spec's path pattern, it threw a
+    // RangeError (Maximum call stack size exceeded) out of validation.
+    const path = "a.".repeat(8.5 * 1024 * 1024) + "a";
+    const problems = validateFullStoryUser({ uid: "u", schema: { properties: { [path]: "str" } } });
+    expect(problems).toEqual([
+      {
+        rule: "fullstory.schema_type",
+        message: matching(
+          /^schema\.properties\.a\.a\.a.*: property path of 17825793 characters, more than 512$/,
+        ),
+      },
+    ]);
+  }, 60_000);
+
   it("accepts 32 levels of properties, and the record serialises", () => {
     const user = { uid: "u", properties: nestedObject(32) };
     expect(validateFullStoryUser(user)).toEqual([]);
