@@ -22,6 +22,19 @@ describe("SecretSet.scrub", () => {
     expect(secrets.scrub("abc abcdef xabc")).toBe("[REDACTED] abcdef xabc");
   });
 
+  // Each had a lookbehind of its own, which V8 tried for every one at every place of the text: a chunk's 1,000
+  // passwords of 5 characters took 9 s to scrub a body of 64 KiB, 3 minutes for 1 MiB.
+  it("redacts each of a thousand short secrets where it stands alone, in a body of 1 MiB", () => {
+    const secrets = new SecretSet({ chosen: true });
+    const short = Array.from({ length: 1000 }, (_, i) => `p${String(i).padStart(3, "0")}!`);
+    secrets.add(...short);
+    const filler = "lorem ipsum dolor ".repeat(60_000);
+    const text = `${filler}${short[0]!} ${short[999]!}x %20${short[500]!} a${short[1]!} ${short[2]!}9`;
+    expect(secrets.scrub(text)).toBe(
+      `${filler}[REDACTED] ${short[999]!}x %20[REDACTED] a${short[1]!} ${short[2]!}9`,
+    );
+  });
+
   it("ignores an empty secret instead of redacting between every character", () => {
     const secrets = new SecretSet();
     secrets.add("", undefined);

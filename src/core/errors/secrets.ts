@@ -434,8 +434,12 @@ export class SecretSet {
       (secret) => secret.length >= WHOLE_WORD_BELOW && !this.#anyCase(secret),
     );
     const short = patterned.filter((secret) => secret.length < WHOLE_WORD_BELOW);
-    const alone = (secret: string) => `${STANDS_ALONE_AFTER}${escape(secret)}(?![A-Za-z0-9])`;
-    const exact = [...given.map(escape), ...short.map(alone)];
+    // The short ones behind one lookbehind, not one each: V8 then tried every short secret's lookbehind at
+    // every place of the text, and a chunk's 1,000 passwords of 5 characters took 9 s to scrub a body of
+    // 64 KiB (3 minutes for 1 MiB), where this takes a millisecond. Tried in the same order, with the same
+    // lookahead after each, it matches what the alternatives did.
+    const alone = `${STANDS_ALONE_AFTER}(?:${short.map(escape).join("|")})(?![A-Za-z0-9])`;
+    const exact = [...given.map(escape), ...(short.length > 0 ? [alone] : [])];
     return (this.#pattern = {
       // Found where each starts, not one after the end of the last: two secrets whose ends overlap in the
       // text (one password's end another's start) are both cut, as one span (see `redactMatches`).
