@@ -73,6 +73,21 @@ describe("recordFromCsvRow with typed headers", () => {
     });
   }
 
+  // The decimal pattern split a run of digits every way before the letter refused it: 300,000 digits took a
+  // minute, a million some 10 minutes.
+  it("seats:number of 300,000 digits and a letter: refused as not a number at once", () => {
+    for (const cell of [
+      `${"1".repeat(300_000)}x`,
+      `${"1".repeat(150_000)}.${"1".repeat(150_000)}x`,
+    ])
+      expect(() => recordFromCsvRow({ "seats:number": cell })).toThrow(
+        expect.objectContaining({
+          rule: "input.type",
+          message: "column seats:number: not a number",
+        }),
+      );
+  });
+
   it("numbers that keep their value are read, up to the largest safe integer", () => {
     const cells = {
       "a:number": "9007199254740991",
