@@ -33,9 +33,9 @@ describe("decodedForGood", () => {
       expect(decodedForGood(path)).toBe(passAfterPass(path));
   });
 
-  it("a job id escaped a million times, under a gateway's tenant: read as the dots and slash it ends as", () => {
+  it("a job id escaped 150,000 times, under a gateway's tenant: read at once as the dot it ends as", () => {
     const left = leavingBaseUrl("https://gateway.example/tenant-a/");
-    const id = (end: string) => encodeURIComponent(`%${"25".repeat(1_000_000)}${end}`);
+    const id = (end: string) => encodeURIComponent(`%${"25".repeat(150_000)}${end}`);
     const job = (segment: string) =>
       left(`https://gateway.example/tenant-a/v1/background_jobs/${segment}`);
     expect(job(id("2e"))).toBeUndefined();
