@@ -1,6 +1,7 @@
 // Checks of numeric options, shared by every adapter and client so a bad value is refused the same way
 // everywhere: a RangeError that names the option, the range it must be in, and the value given (an option
 // value is configuration, never a secret).
+import { asSentInHeader } from "./client/destination.js";
 import { textStart } from "./cut-text.js";
 import { kindOf } from "./validate/describe.js";
 
@@ -169,7 +170,7 @@ export function headerCredentialOption(
   sentAs: (credential: string) => string = (credential) => credential,
 ): void {
   credentialOption(name, value);
-  if (!isHeaderText(sentAs(String(value)).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "")))
+  if (!isHeaderText(asSentInHeader(sentAs(String(value)))))
     throw new TypeError(`${name}: expected ${HEADER_TEXT}`);
 }
 

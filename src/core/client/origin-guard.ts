@@ -1,4 +1,5 @@
 import type { Middleware } from "openapi-fetch";
+import { TRAILING_SLASHES } from "./destination.js";
 import type { OperationTable } from "./operation-table.js";
 import { targetOf } from "./transport-variant.js";
 
@@ -31,7 +32,7 @@ export function originGuard(baseUrl: string, operations: OperationTable): Middle
  */
 export function leavingBaseUrl(baseUrl: string): (url: string) => string | undefined {
   const base = new URL(baseUrl);
-  const path = base.pathname.replace(/\/+$/, "");
+  const path = base.pathname.replace(TRAILING_SLASHES, "");
   return (url) => {
     const target = new URL(url);
     if (target.origin !== base.origin) return "names another origin than the client's base URL";
