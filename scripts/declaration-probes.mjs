@@ -17,6 +17,9 @@ const CLIENT_OPTIONS = {
   userpilot: { apiKey: "k" },
 };
 
+/** A client's functions that call no vendor operation, so answer no `{ ok, error }` result. */
+const NOT_OPERATIONS = new Set(["scrub", "whenCredentialAccepted"]);
+
 /**
  * The probe file for a vendor entry: imports only `bulk-user-import/<vendor>`.
  * @param {string} vendor
@@ -55,7 +58,7 @@ export async function declarationProbe(vendor, entryFile) {
     if (typeof value !== "function") continue;
     const args = `(...a: Parameters<typeof client.${name}>)`;
     lines.push(`export const invoke_${name} = ${args} => client.${name}(...a);`);
-    if (name !== "scrub")
+    if (!NOT_OPERATIONS.has(name))
       lines.push(
         `export const answer_${name} = async ${args} => { const r = await client.${name}(...a); return r.ok ? { ...r } : { error: r.error, fields: { ...r.error } }; };`,
       );
