@@ -1,7 +1,7 @@
 // Usage, help, and the exit codes for configuration errors (2) and for imports that could not run (3).
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { USAGE, USAGE_HINT } from "../../src/cli/run.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import {
@@ -16,6 +16,7 @@ import {
   useTempDir,
   userpilotUsers,
 } from "./helpers.js";
+import { REFUSED_PORT } from "../support/refused-port.js";
 
 // The unreachable-vendor tests retry every request before giving up.
 vi.mock("../../src/core/time.js", async (importOriginal) =>
@@ -229,14 +230,7 @@ describe("exit 2: usage and configuration errors, with the message and where the
 });
 
 describe("exit 3: the import could not run", () => {
-  // A port that was free a moment ago: nothing listens there, so connecting is refused.
-  let port = 0;
-  beforeAll(async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    port = (server.address() as AddressInfo).port;
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const port = REFUSED_PORT;
   const cases = [
     { vendor: "fullstory", records: fullStoryUsers(4), flags: ["--api-key", CREDS.apiKey] },
     {

@@ -13,17 +13,13 @@ import { settingsOf, simulatorSettings } from "../../src/vendor-module.js";
 import { VENDORS } from "../../src/vendors.js";
 import { IMPORTERS } from "../support/importers.js";
 import { matching } from "../support/matchers.js";
+import { refusedAt } from "../support/refused-port.js";
 import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 describe.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))("%s", (_name, vendor) => {
   it("a chunk whose every connection was refused is not counted sent", async () => {
-    const create = await vendor.simulator();
-    const served = await serveSimulator(
-      create({ settings: simulatorSettings(vendor), faults: {} }),
-    );
-    await served.close();
     const client = vendor.createClient(simulatorSettings(vendor), {
-      baseUrl: served.url,
+      baseUrl: refusedAt(),
       retryBaseDelayMs: 1,
     });
     const samples = await vendor.samples(3);

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RetryEvent } from "../../src/core/http/transport.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { createUserpilotClient } from "../../src/userpilot/client.js";
+import { refusedAt } from "../support/refused-port.js";
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -32,15 +33,6 @@ async function hangingUp(): Promise<{ url: string; requests: () => number }> {
   };
 }
 
-/** A loopback URL nothing listens on: a port taken, then freed. */
-async function refusing(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
-
 const common = (retries: RetryEvent[]) => ({
   maxRetries: 2,
   sleep: async () => {},
@@ -52,7 +44,7 @@ describe("a refused connection", () => {
     const retries: RetryEvent[] = [];
     const client = createUserpilotClient({
       apiKey: "connections-key",
-      baseUrl: await refusing(),
+      baseUrl: refusedAt(),
       ...common(retries),
     });
     const result = await client.bulkIdentifyUsers({ body: { users: [{ user_id: "u-1" }] } });
