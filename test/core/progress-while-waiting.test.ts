@@ -40,15 +40,19 @@ function recorder() {
 const waitingOnVendor = (calls: readonly ImportProgress[]) =>
   calls.filter((p) => p.waitingOnVendor > 0);
 
-/** One chunk of 3 records into `name`'s simulator served on loopback, its job running for `options`. */
-async function importOneJob(name: VendorName, simulator: object) {
-  const vendor = vendorNamed(name) as unknown as VendorModule<
+/** `name`'s vendor module, its record and simulator types widened so one test body serves every vendor. */
+const moduleOf = (name: VendorName) =>
+  vendorNamed(name) as unknown as VendorModule<
     VendorName,
     unknown,
     Record<string, unknown>,
     VendorSimulator,
     object
   >;
+
+/** One chunk of 3 records into `name`'s simulator served on loopback, its job running for `options`. */
+async function importOneJob(name: VendorName, simulator: object) {
+  const vendor = moduleOf(name);
   const samples = await vendor.samples(7);
   const records = ["k0", "k1", "k2"].map((k) => samples.record(k));
   const create = await vendor.simulator();
@@ -294,13 +298,7 @@ describe("onProgress while the client waits to retry a request", () => {
   it.each(VENDOR_NAMES)(
     "%s: a write its simulator answers 429 with Retry-After is announced as the client's wait begins",
     async (name) => {
-      const vendor = vendorNamed(name) as unknown as VendorModule<
-        VendorName,
-        unknown,
-        Record<string, unknown>,
-        VendorSimulator,
-        object
-      >;
+      const vendor = moduleOf(name);
       const samples = await vendor.samples(7);
       const records = ["k0", "k1", "k2"].map((k) => samples.record(k));
       const create = await vendor.simulator();
