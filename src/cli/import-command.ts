@@ -124,6 +124,14 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       throw new ConfigError(
         "--report writes an import's outcomes, and a dry run has none; drop --report, or --dry-run",
       );
+    // The statement is checked against the journal, which a dry run does not open (nor would it have the new
+    // credential whose account the journal is checked for: it needs none). Taken without a word, the dry run
+    // would pass for a check that the resume is accepted. The value is not repeated: it may be a credential.
+    if (args.flags["journal-account-was"] !== undefined)
+      throw new ConfigError(
+        "--journal-account-was is checked against the journal, which a dry run does not open; " +
+          "drop --journal-account-was, or --dry-run",
+      );
     return dryRun(adapter, records, args);
   }
 

@@ -36,7 +36,8 @@ Import options:
   --journal-account-was <account>
                            after a credential was rotated for the same account: the account the journal
                            names (key:…, client:…, as its refusal shows it); once the vendor accepts the
-                           new credential, the journal names its account, and later runs need no statement
+                           new credential, the journal names its account, and later runs need no statement;
+                           refused with --dry-run, which opens no journal
   --concurrency <n>        requests in flight; above the vendor's limit is an error
   --chunk-size <n>         records per request; above the vendor's limit is an error
   --chunk-attempts <n>     sends of a chunk within the run after lost answers, the first included (default 5)

@@ -1,6 +1,7 @@
 // A dry run rehearses the whole command line, not only the records: a command line an import refuses (exit
 // 2) is refused by its dry run with the same message, before any record is read. It needs no credentials,
-// and it refuses --report: it has no outcomes to write, and an empty report would pass for an import's.
+// and it refuses --report: it has no outcomes to write, and an empty report would pass for an import's;
+// and --journal-account-was, which only the journal it does not open can check.
 import { existsSync, readFileSync } from "node:fs";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
@@ -108,6 +109,30 @@ describe("--dry-run with --report", () => {
     }
     expect(existsSync(fresh)).toBe(false);
     expect(readFileSync(earlier, "utf8")).toBe(`${JSON.stringify({ kind: "header" })}\n`);
+  });
+});
+
+describe("--dry-run with --journal-account-was", () => {
+  // Only the journal can bear the statement out, and a dry run opens none: a dry run that passed would be
+  // taken for a check that the resume is accepted.
+  it("is a usage error (exit 2) naming both flags; the journal is untouched, the value not repeated", async () => {
+    const input = file("rotated.ndjson", ndjson(fullStoryUsers(2)));
+    const journal = file("rotated.journal", `${JSON.stringify({ kind: "header" })}\n`);
+    const stated = "key:0123456789ab";
+
+    const result = await cli([
+      ...["import", "fullstory", input, "--dry-run"],
+      ...["--journal", journal, "--journal-account-was", stated],
+    ]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "--journal-account-was is checked against the journal, which a dry run does not open; " +
+        "drop --journal-account-was, or --dry-run",
+    );
+    expect(result.all).not.toContain(stated);
+    expect(result.stdout).not.toContain("dry run:");
+    expect(readFileSync(journal, "utf8")).toBe(`${JSON.stringify({ kind: "header" })}\n`);
   });
 });
 
