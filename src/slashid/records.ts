@@ -41,7 +41,10 @@ export interface SlashIdPerson {
   phone_numbers?: readonly string[];
   /** Usernames (`slashid:usernames`). */
   usernames?: readonly string[];
-  /** Where the person's data is stored (`slashid:region`); left out, the organization's default applies. */
+  /**
+   * Where the person's data is stored (`slashid:region`), without blanks around it (refused, not trimmed, as
+   * `slashid.region`); left out, the organization's default applies.
+   */
   region?: SlashIdRegion;
   /** Names of the groups the person joins (`slashid:groups`). */
   groups?: readonly string[];
@@ -98,7 +101,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(SLASHID_PERSON_FIELDS)
 /**
  * Reads one row of a CSV file in SlashID's own layout (`slashid:*` columns, e.g. parsed with csv-parse's
  * `columns: true`) as a person: list cells are split on commas and each value trimmed (an empty value is
- * kept, so validation reports it), `slashid:attributes` is parsed as JSON, empty cells are left out. A
+ * kept, so validation reports it), the region is trimmed, `slashid:attributes` is parsed as JSON, empty cells are left out. A
  * column SlashID does not have (a typo such as `slashid:phone_number`) whose cell holds more than blanks
  * becomes a field of its own name, so validation rejects the person as `slashid.unknown_field` naming the
  * column instead of its data being dropped. Nothing else is checked here: validate the result (the import
@@ -117,7 +120,8 @@ export function personFromCsvRow(row: Readonly<Record<string, string>>): SlashId
   const usernames = listOf(cell(row, "slashid:usernames"));
   if (usernames !== undefined) person.usernames = usernames;
   const region = cell(row, "slashid:region")?.trim();
-  // Validation checks the region against the list; here any text is carried over as it is.
+  // Trimmed as a list cell's values are: a cell's blanks are the file's layout (validation refuses a region
+  // given with them). Validation checks it against the list; here any other text is carried over as it is.
   if (region !== undefined && region !== "") person.region = region;
   const groups = listOf(cell(row, "slashid:groups"));
   if (groups !== undefined) person.groups = groups;

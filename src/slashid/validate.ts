@@ -45,7 +45,7 @@ const NO_PROBLEMS: readonly Rejection[] = Object.freeze([]);
 export const SLASHID_RULES = {
   /** No email, phone number or username: SlashID needs at least one. */
   handleRequired: "slashid.handle_required",
-  /** A `region` that is not a string, is blank, or holds a comma. */
+  /** A `region` that is not a string, is blank, holds a comma, or has blanks around it. */
   region: "slashid.region",
   /** An empty attribute bucket name. */
   attributeBucket: "slashid.attribute_bucket",
@@ -108,8 +108,10 @@ export type SlashIdCheck = Validation<SlashIdCsvRow>;
  * `RuleProblems` (core/validate). Rule ids ({@link SLASHID_RULES}):
  *
  * - `slashid.handle_required`: at least one email, phone number or username.
- * - `slashid.region`: `region` is a non-empty string without a comma. A region outside
- *   {@link SLASHID_REGIONS} is sent: the spec does not know the list to be closed.
+ * - `slashid.region`: `region` is a non-empty string without a comma, and without blanks around it (none of
+ *   SlashID's region names has them; the value is not trimmed here, as no value given is changed, while
+ *   `personFromCsvRow` trims a CSV cell's). A region outside {@link SLASHID_REGIONS} is sent: the spec does
+ *   not know the list to be closed.
  * - `slashid.attribute_bucket`: attribute bucket names are not empty. A bucket outside
  *   {@link SLASHID_ATTRIBUTE_BUCKETS} is sent: the spec does not know the list to be closed.
  * - `slashid.attribute_key_length`: attribute keys are 1 to {@link SLASHID_MAX_ATTRIBUTE_KEY_BYTES} bytes.
@@ -190,6 +192,15 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
     );
   } else if (typeof region === "string" && !isWellFormedText(region)) {
     state.problems.add(R.malformedText, "region", MALFORMED_TEXT_MESSAGE);
+  } else if (typeof region === "string" && region.trim() !== region) {
+    // Whether SlashID trims a region cell is UNCONFIRMED (the simulator does not: an unknown region), so
+    // sent as written it may fail, or land elsewhere than the record says. Not trimmed here: the library
+    // sends what it was given or refuses it (personFromCsvRow trims a CSV cell's as it reads the file).
+    state.problems.add(
+      R.region,
+      "region",
+      "must be a region name without blanks around it (a CSV cell's are trimmed when read)",
+    );
   } else if (typeof region === "string" && !KNOWN_REGIONS.has(region)) {
     (state.warnings ??= []).push(
       `region: not among the regions SlashID documents (${SLASHID_REGIONS.join(", ")}); sent as it is`,

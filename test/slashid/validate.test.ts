@@ -137,6 +137,9 @@ describe("each broken rule is rejected, naming the rule and the field", () => {
     ["handle_required", "emails, phone_numbers, usernames", { emails: [], phone_numbers: [] }],
     ["region", "region", { usernames: ["u"], region: "" }],
     ["region", "region", { usernames: ["u"], region: "us-iowa,asia-japan" }],
+    ["region", "region", { usernames: ["u"], region: " us-iowa " }],
+    ["region", "region", { usernames: ["u"], region: "asia-japan\r" }],
+    ["region", "region", { usernames: ["u"], region: "\u00a0europe-belgium" }],
     ["attribute_bucket", "attributes", { usernames: ["u"], attributes: { "": { a: 1 } } }],
     [
       "attribute_key_length",
@@ -256,6 +259,33 @@ describe("each broken rule is rejected, naming the rule and the field", () => {
 
   it("does not count a blank value as a handle", () => {
     expect(rulesOf({ emails: [" "] })).toEqual(["slashid.empty_value", "slashid.handle_required"]);
+  });
+});
+
+describe("a region with blanks around it", () => {
+  // A CSV cell's blanks are the file's layout, and personFromCsvRow reads the cell without them; a record
+  // given as JSON or to the library is sent as given or refused, never changed, so it is refused here
+  // rather than sent as an unknown region (which the simulator fails, and SlashID may too).
+  it("is refused from a record, while the same CSV cell is read trimmed and accepted", () => {
+    const fromCsv = checkSlashIdPerson(
+      personFromCsvRow({ "slashid:usernames": "u", "slashid:region": " us-iowa " }),
+    );
+    const given = checkSlashIdPerson({ usernames: ["u"], region: " us-iowa " });
+
+    expect(fromCsv).toEqual({
+      ok: true,
+      item: { "slashid:usernames": "u", "slashid:region": "us-iowa" },
+    });
+    expect(given).toEqual({
+      ok: false,
+      problems: [
+        {
+          rule: "slashid.region",
+          message:
+            "region: must be a region name without blanks around it (a CSV cell's are trimmed when read)",
+        },
+      ],
+    });
   });
 });
 
