@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Journal, JournalError, type JournalHeader } from "../../src/core/engine/journal.js";
-import { journalFile } from "../support/journal-file.js";
+import { journalFile, journalLines, journalWithChunkOut } from "../support/journal-file.js";
 
 const BASE = "https://api.example.com";
 const header = (account: string): JournalHeader => ({
@@ -27,21 +27,7 @@ function accepted(file: string, run: JournalHeader, was: string): Journal {
 }
 
 /** A journal of OLD with chunk 0 settled and chunk 1 out (its state saved, no outcomes). */
-function journalOfOld(): string {
-  const file = journalFile("account-line");
-  const journal = Journal.open(file, OLD);
-  journal.checkpoint(0, "f0", { key: "k0" });
-  journal.done(0, "f0", [{ ok: true }]);
-  journal.checkpoint(1, "f1", { key: "k1" });
-  journal.close();
-  return file;
-}
-
-const lines = (file: string) =>
-  readFileSync(file, "utf8")
-    .trimEnd()
-    .split("\n")
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const journalOfOld = () => journalWithChunkOut(OLD, "account-line");
 
 describe("a journal's account line", () => {
   it("stated, the journal names the new account; its chunks say they were sent under the old one", () => {
@@ -54,7 +40,7 @@ describe("a journal's account line", () => {
     });
     resumed.credentialAccepted();
     resumed.close();
-    expect(lines(file).at(-1)).toEqual({ kind: "account", account: "key:bbbbbbbbbbbb" });
+    expect(journalLines(file).at(-1)).toEqual({ kind: "account", account: "key:bbbbbbbbbbbb" });
 
     const later = Journal.open(file, NEW);
     expect(later.lookup(0)).toMatchObject({ outcomes: [{ ok: true }], rotatedSince: true });
@@ -81,7 +67,7 @@ describe("a journal's account line", () => {
       /re-run with --journal-account-was key:aaaaaaaaaaaa/,
     );
     accepted(file, NEW, "key:aaaaaaaaaaaa").close();
-    expect(lines(file).at(-1)).toEqual({ kind: "account", account: "key:bbbbbbbbbbbb" });
+    expect(journalLines(file).at(-1)).toEqual({ kind: "account", account: "key:bbbbbbbbbbbb" });
   });
 
   it("an account line in a journal whose header names no account is no journal's", () => {
@@ -143,7 +129,7 @@ describe("a journal's account, where a base URL holds a blank (fetch sends it as
     );
     expect(refusal).toContain("re-run with --journal-account-was client:first client (");
     accepted(file, run, "client:first client").close();
-    expect(lines(file).at(-1)).toEqual({ kind: "account", account: "client:second client" });
+    expect(journalLines(file).at(-1)).toEqual({ kind: "account", account: "client:second client" });
   });
 });
 
@@ -169,7 +155,7 @@ describe("a journal's account lines, over several runs", () => {
     const third = accepted(file, THIRD, "key:bbbbbbbbbbbb");
     third.checkpoint(3, "f3", { key: "k3" });
     third.close();
-    expect(lines(file).filter((line) => line["kind"] === "account")).toEqual([
+    expect(journalLines(file).filter((line) => line["kind"] === "account")).toEqual([
       { kind: "account", account: "key:bbbbbbbbbbbb" },
       { kind: "account", account: "key:cccccccccccc" },
     ]);

@@ -10,7 +10,7 @@ import { runImport } from "../../src/core/engine/engine.js";
 import { Journal, JournalError, type JournalHeader } from "../../src/core/engine/journal.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
 import { SecretSet } from "../../src/core/errors/secrets.js";
-import { journalFile } from "../support/journal-file.js";
+import { journalFile, journalLines, journalWithChunkOut } from "../support/journal-file.js";
 import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 const BASE = "https://api.example.com";
@@ -27,22 +27,9 @@ const NEW = header(NEW_ACCOUNT);
 const STATED = { accountWas: OLD_ACCOUNT };
 
 /** A journal of OLD with chunk 0 settled and chunk 1 out (its state saved, no outcomes). */
-function journalOfOld(): string {
-  const file = journalFile("account-on-acceptance");
-  const journal = Journal.open(file, OLD);
-  journal.checkpoint(0, "f0", { key: "k0" });
-  journal.done(0, "f0", [{ ok: true }]);
-  journal.checkpoint(1, "f1", { key: "k1" });
-  journal.close();
-  return file;
-}
-
-const lines = (file: string) =>
-  readFileSync(file, "utf8")
-    .trimEnd()
-    .split("\n")
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-const accountLines = (file: string) => lines(file).filter((line) => line["kind"] === "account");
+const journalOfOld = () => journalWithChunkOut(OLD, "account-on-acceptance");
+const accountLines = (file: string) =>
+  journalLines(file).filter((line) => line["kind"] === "account");
 
 describe("a journal resumed with a statement, before the vendor accepted the credential", () => {
   it("names the old account still: a run that ends there is refused without the statement, resumed with it", () => {
@@ -107,7 +94,7 @@ describe("a journal resumed with a statement, before the vendor accepted the cre
     journal.done(3, "f3", [{ ok: true }]);
     journal.close();
 
-    const kinds = lines(file).map((line) => [line["kind"], line["seq"]]);
+    const kinds = journalLines(file).map((line) => [line["kind"], line["seq"]]);
     expect(kinds.slice(-3)).toEqual([
       ["state", 3],
       ["account", undefined],
@@ -237,7 +224,7 @@ describe("runImport with journalAccountWas: the account line once the vendor acc
       chunkAttempts: 1,
     });
 
-    const written = lines(journal).map((line) =>
+    const written = journalLines(journal).map((line) =>
       line["kind"] === "account"
         ? "account"
         : `${String(line["kind"])} ${JSON.stringify(line["state"])}`,
@@ -315,7 +302,9 @@ describe("runImport with journalAccountWas: the account line once the vendor acc
       chunkAttempts: 1,
     });
 
-    const kinds = lines(journal).map((line) => `${String(line["kind"])} ${String(line["seq"])}`);
+    const kinds = journalLines(journal).map(
+      (line) => `${String(line["kind"])} ${String(line["seq"])}`,
+    );
     expect(kinds.slice(-3)).toEqual(["state 1", "account undefined", "done 1"]);
     expect(accountLines(journal)).toEqual([
       { kind: "account", account: NEW_ACCOUNT, newChunks: [1] },
