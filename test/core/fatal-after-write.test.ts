@@ -5,11 +5,9 @@ import { describe, expect, it } from "vitest";
 import type { ChunkResult, ImportAdapter } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
-import { vendorError } from "../fullstory/harness.js";
-import { mountFullStory } from "../fullstory/harness.js";
+import { API_KEY, createThen, mountFullStory, vendorError } from "../fullstory/harness.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers } from "../../src/fullstory/import.js";
-import { API_KEY } from "../fullstory/harness.js";
 import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
 
@@ -221,14 +219,7 @@ describe("a refusal after a send whose answer was lost", () => {
 
   it("in the client's retry of a FullStory create: the users may be held, and say so", async () => {
     const sim = mountFullStory(server, {
-      faults: {
-        script: ({ operation, attempt }) =>
-          operation !== "createBatchImport"
-            ? undefined
-            : attempt === 1
-              ? "lost_answer"
-              : vendorError(409, "conflict"),
-      },
+      faults: { script: createThen("lost_answer", vendorError(409, "conflict")) },
     });
     const client = createFullStoryClient({ apiKey: API_KEY, sleep: async () => {} });
     const report = await importUsers(client, [{ uid: "a" }], {
@@ -249,14 +240,7 @@ describe("FullStory: the key is revoked while a COMPLETED job's results are read
 
   it("a re-run refused after an earlier run's create lost its answer: the users may be held", async () => {
     const sim = mountFullStory(server, {
-      faults: {
-        script: ({ operation, attempt }) =>
-          operation !== "createBatchImport"
-            ? undefined
-            : attempt === 1
-              ? "lost_answer"
-              : vendorError(401, "unauthorized"),
-      },
+      faults: { script: createThen("lost_answer", vendorError(401, "unauthorized")) },
     });
     const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
     const journal = journalFile("fatal-after-resume");
@@ -297,14 +281,7 @@ describe("FullStory: the key is revoked while a COMPLETED job's results are read
 
   it("a 401 to the client's retry of a create whose answer was lost: the users may be held, and say so", async () => {
     const sim = mountFullStory(server, {
-      faults: {
-        script: ({ operation, attempt }) =>
-          operation !== "createBatchImport"
-            ? undefined
-            : attempt === 1
-              ? "lost_answer"
-              : vendorError(401, "unauthorized"),
-      },
+      faults: { script: createThen("lost_answer", vendorError(401, "unauthorized")) },
     });
     const client = createFullStoryClient({ apiKey: API_KEY, sleep: async () => {} });
     const report = await importUsers(client, [{ uid: "a" }, { uid: "b" }], {

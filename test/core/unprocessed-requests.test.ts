@@ -12,7 +12,7 @@ import { importUsers as importSlashId } from "../../src/slashid/import.js";
 import { json } from "../../src/testing/faults.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
-import { API_KEY, mountFullStory, vendorError } from "../fullstory/harness.js";
+import { API_KEY, createThen, mountFullStory, vendorError } from "../fullstory/harness.js";
 import { errorAnswer, mountPropeller, propellerClient, users } from "../propeller/harness.js";
 import {
   API_KEY as SLASHID_KEY,
@@ -57,12 +57,7 @@ describe("a fatal answer after the vendor turned the chunk away", () => {
   it("FullStory (a gateway's HTML 503, so `malformed`): the report does not say FullStory may hold the users", async () => {
     const sim = mountFullStory(server, {
       faults: {
-        script: ({ operation, attempt }) =>
-          operation !== "createBatchImport"
-            ? undefined
-            : attempt === 1
-              ? { answer: () => gatewayPage(503) }
-              : vendorError(401, "unauthorized"),
+        script: createThen({ answer: () => gatewayPage(503) }, vendorError(401, "unauthorized")),
       },
     });
     const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0, sleep: noWait });

@@ -51,6 +51,15 @@ export const vendorError = (status: number, code: string): ScriptAction => ({
   answer: () => fullStoryError(status, code),
 });
 
+/**
+ * A faults script for FullStory's create (`createBatchImport`): its first call gets `first` (a lost answer, a
+ * gateway's page), every later one `then` (a refusal); every other call is the simulator's.
+ */
+export const createThen =
+  (first: ScriptAction, then: ScriptAction): Script =>
+  ({ operation, attempt }) =>
+    operation !== "createBatchImport" ? undefined : attempt === 1 ? first : then;
+
 /** The id the simulator gave the user a record names: by uid, else by id, else by email (without a uid). */
 /** A faults script that gives every job status as `status`, the rest of the job as the simulator has it. */
 export const jobStatusAs =
