@@ -8,39 +8,20 @@ import { createSimulator } from "../../src/cli/simulate-command.js";
 import { vendorNamed } from "../../src/cli/vendors.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import {
-  CREDS,
   cli,
-  fullStoryUsers,
+  everyVendor,
   ndjson,
-  propellerUsers,
-  slashIdPersons,
   totalRequests,
   useServedSimulators,
   useTempDir,
-  userpilotUsers,
 } from "./helpers.js";
 
 const file = useTempDir("bui-base-url-");
 const serve = useServedSimulators();
 const password = seededFaker("base url credentials").string.alphanumeric({ length: 20 });
 
-const cases = [
-  { vendor: "fullstory", records: fullStoryUsers(2), flags: ["--api-key", CREDS.apiKey] },
-  {
-    vendor: "slashid",
-    records: slashIdPersons(2),
-    flags: ["--api-key", CREDS.apiKey, "--org-id", CREDS.orgId],
-  },
-  {
-    vendor: "propeller",
-    records: propellerUsers(2),
-    flags: ["--client-id", CREDS.clientId, "--client-secret", CREDS.clientSecret],
-  },
-  { vendor: "userpilot", records: userpilotUsers(2), flags: ["--api-key", CREDS.apiKey] },
-] as const;
-
 describe("--base-url with userinfo: exit 2, the password nowhere, nothing sent or written", () => {
-  for (const c of cases) {
+  for (const c of everyVendor(2)) {
     it(c.vendor, async () => {
       const sim = await createSimulator(vendorNamed(c.vendor)!, {});
       const { url } = await serve(sim);

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import {
-  CREDS,
+  CREDENTIAL_FLAGS,
   cli,
   fullStoryUsers,
   ndjson,
@@ -17,14 +17,6 @@ import {
 } from "./helpers.js";
 
 const file = useTempDir();
-
-// Credentials for the real run; the port is one nothing listens on, and every refusal comes before a send.
-const CREDENTIALS = {
-  fullstory: ["--api-key", CREDS.apiKey],
-  slashid: ["--api-key", CREDS.apiKey, "--org-id", CREDS.orgId],
-  propeller: ["--client-id", CREDS.clientId, "--client-secret", CREDS.clientSecret],
-  userpilot: ["--api-key", CREDS.apiKey],
-} as const;
 
 describe("--dry-run refuses what an import refuses", () => {
   const inputs = {
@@ -56,7 +48,8 @@ describe("--dry-run refuses what an import refuses", () => {
         "import",
         vendor,
         input,
-        ...CREDENTIALS[vendor],
+        // Credentials for the real run; the port is one nothing listens on, and every refusal comes first.
+        ...CREDENTIAL_FLAGS[vendor],
         // Nowhere to reach, so that nothing is sent; a row's own --base-url is the one given (not twice).
         ...((flags as readonly string[]).includes("--base-url")
           ? []

@@ -197,6 +197,23 @@ export const userpilotUsers = (n: number, prefix = "up") =>
     metadata: { plan: "pro", seats: i },
   }));
 
+/** Each vendor's credential flags, with the values a served simulator accepts. */
+export const CREDENTIAL_FLAGS = {
+  fullstory: ["--api-key", CREDS.apiKey],
+  slashid: ["--api-key", CREDS.apiKey, "--org-id", CREDS.orgId],
+  propeller: ["--client-id", CREDS.clientId, "--client-secret", CREDS.clientSecret],
+  userpilot: ["--api-key", CREDS.apiKey],
+} as const;
+
+/** Each vendor with `n` valid records of its own and its {@link CREDENTIAL_FLAGS}. */
+export const everyVendor = (n: number) =>
+  [
+    { vendor: "fullstory", records: fullStoryUsers(n), flags: CREDENTIAL_FLAGS.fullstory },
+    { vendor: "slashid", records: slashIdPersons(n), flags: CREDENTIAL_FLAGS.slashid },
+    { vendor: "propeller", records: propellerUsers(n), flags: CREDENTIAL_FLAGS.propeller },
+    { vendor: "userpilot", records: userpilotUsers(n), flags: CREDENTIAL_FLAGS.userpilot },
+  ] as const;
+
 /** What the reader yields for `path`, as plain objects: a row's line and cells, a rejection's fields. */
 export async function readPlain(path: string, format: InputFormat): Promise<unknown[]> {
   const out: unknown[] = [];

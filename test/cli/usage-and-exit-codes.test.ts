@@ -7,6 +7,7 @@ import { createFullStorySimulator } from "../../src/testing/index.js";
 import {
   CREDS,
   cli,
+  everyVendor,
   fullStoryUsers,
   ndjson,
   propellerUsers,
@@ -231,21 +232,7 @@ describe("exit 2: usage and configuration errors, with the message and where the
 
 describe("exit 3: the import could not run", () => {
   const port = REFUSED_PORT;
-  const cases = [
-    { vendor: "fullstory", records: fullStoryUsers(4), flags: ["--api-key", CREDS.apiKey] },
-    {
-      vendor: "slashid",
-      records: slashIdPersons(4),
-      flags: ["--api-key", CREDS.apiKey, "--org-id", CREDS.orgId],
-    },
-    {
-      vendor: "propeller",
-      records: propellerUsers(4),
-      flags: ["--client-id", CREDS.clientId, "--client-secret", CREDS.clientSecret],
-    },
-    { vendor: "userpilot", records: userpilotUsers(4), flags: ["--api-key", CREDS.apiKey] },
-  ] as const;
-  for (const c of cases) {
+  for (const c of everyVendor(4)) {
     it(`${c.vendor}: an unreachable base URL fails every record as a network failure`, async () => {
       const result = await cli([
         "import",
