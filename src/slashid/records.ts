@@ -101,11 +101,11 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(SLASHID_PERSON_FIELDS)
 /**
  * Reads one row of a CSV file in SlashID's own layout (`slashid:*` columns, e.g. parsed with csv-parse's
  * `columns: true`) as a person: list cells are split on commas and each value trimmed (an empty value is
- * kept, so validation reports it), the region is trimmed, `slashid:attributes` is parsed as JSON, empty cells are left out. A
- * column SlashID does not have (a typo such as `slashid:phone_number`) whose cell holds more than blanks
- * becomes a field of its own name, so validation rejects the person as `slashid.unknown_field` naming the
- * column instead of its data being dropped. Nothing else is checked here: validate the result (the import
- * does).
+ * kept, so validation reports it), the region is trimmed, `slashid:attributes` is parsed as JSON, empty
+ * cells are left out. A column SlashID does not have (a typo such as `slashid:phone_number`) whose cell
+ * holds more than blanks becomes a field of its own name, so validation rejects the person as
+ * `slashid.unknown_field` naming the column instead of its data being dropped. Nothing else is checked here:
+ * validate the result (the import does).
  *
  * @throws SyntaxError when the `slashid:attributes` cell is not JSON, holds a number JSON.parse would change
  *   (an integer beyond 2^53, `1e-400`) or an object with a key twice, or a filled column is named like a
