@@ -687,13 +687,15 @@ function checkSchema(state: State, schema: unknown, kind: UserBodyKind): void {
     if (!Object.prototype.hasOwnProperty.call(declared, path)) continue;
     const type = declared[path];
     if (type === undefined) continue;
-    // A path past the limit is refused for its length alone, not tested against the pattern: V8 keeps
-    // backtracking steps per name of the pattern's repeated group, and a path of 8 million names (which an
-    // .ndjson line may hold) threw a RangeError (Maximum call stack size exceeded) out of validation.
+    // A path past the limit is checked name by name, not against the path pattern: V8 keeps backtracking
+    // steps per name of the pattern's repeated group, and a path of 8 million names (which an .ndjson line
+    // may hold) threw a RangeError (Maximum call stack size exceeded) out of validation. Checked still, so a
+    // long path's bad name is named as a short one's is, not its length alone.
     const tooLong = path.length > FULLSTORY_LIMITS.propertyPath;
-    if (path.split(".").some(isForbiddenKey)) {
+    const names = path.split(".");
+    if (names.some(isForbiddenKey)) {
       add(state, R.forbiddenKey, `schema.properties.${label(path)}`, FORBIDDEN_KEY_MESSAGE);
-    } else if (!tooLong && !PATH.test(path)) {
+    } else if (tooLong ? !names.every((name) => NAME.test(name)) : !PATH.test(path)) {
       add(
         state,
         R.schemaType,

@@ -568,6 +568,26 @@ describe("validateFullStoryUser", () => {
     ]);
   }, 60_000);
 
+  it("names a long schema path's bad name, not only its length, as for a path of any length", () => {
+    // Past 512 characters a path is checked name by name, so what is wrong with its names is still said.
+    for (const path of [`${a(600)}.1date`, `${a(600)}..b`, `${a(600)}.`, `.${a(600)}`])
+      expect(
+        validateFullStoryUser({ uid: "u", schema: { properties: { [path]: "str" } } }),
+      ).toEqual([
+        {
+          rule: "fullstory.schema_type",
+          message: matching(/: property paths must be dot-separated names matching /),
+        },
+      ]);
+    const huge = `${"a.".repeat(8.5 * 1024 * 1024)}1`;
+    expect(validateFullStoryUser({ uid: "u", schema: { properties: { [huge]: "str" } } })).toEqual([
+      {
+        rule: "fullstory.schema_type",
+        message: matching(/: property paths must be dot-separated names matching /),
+      },
+    ]);
+  }, 60_000);
+
   it("accepts 32 levels of properties, and the record serialises", () => {
     const user = { uid: "u", properties: nestedObject(32) };
     expect(validateFullStoryUser(user)).toEqual([]);
