@@ -1,11 +1,15 @@
 // While the library's async context store is on, Node 20 runs a hook for every promise of the integrator's
 // whole process (promise-heavy code ran about 3 times slower): it is on only while a send runs.
 import { describe, expect, it } from "vitest";
+import { runImport } from "../../src/core/engine/engine.js";
+import type { ImportProgress } from "../../src/core/engine/report.js";
 import {
   requestWaits,
   withRequestWaits,
   type RequestWaits,
 } from "../../src/core/http/request-waits.js";
+import { createTransport } from "../../src/core/http/transport.js";
+import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 const waits = (): RequestWaits => ({ began() {}, ended() {} });
 
@@ -41,5 +45,57 @@ describe("the store of a send's waits", () => {
     await a;
     second.release();
     expect(await b).toBe(mine);
+  });
+});
+
+describe("the store switched off and on again", () => {
+  it("is on for the next send once the last one switched it off, in that send's later calls too", async () => {
+    await withRequestWaits(waits(), () => Promise.resolve());
+    expect(requestWaits()).toBeUndefined();
+    const mine = waits();
+    const seen = await withRequestWaits(mine, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return Promise.resolve().then(() => requestWaits());
+    });
+    expect(seen).toBe(mine);
+  });
+
+  it("counts a later chunk's client wait after the sends before it all ended", async () => {
+    // Chunk 1 is taken, its send ends and no other runs (the store goes off); chunk 2's write is answered 429
+    // with a Retry-After, which the client waits out: the import says so as the wait begins.
+    const answers = [
+      new Response("{}", { status: 200 }),
+      new Response("{}", { status: 429, headers: { "Retry-After": "60" } }),
+      new Response("{}", { status: 200 }),
+    ];
+    const seenAsWaitBegan: number[] = [];
+    const calls: ImportProgress[] = [];
+    const transport = createTransport({
+      fetch: () => Promise.resolve(answers.shift() ?? new Response("{}", { status: 500 })),
+      rateLimit: false,
+      sleep: () => {
+        seenAsWaitBegan.push(calls.at(-1)?.waitingToRetryRequest ?? -1);
+        return Promise.resolve();
+      },
+    });
+    const adapter = testAdapter<{ id: string }>(
+      async (chunk, context) => {
+        const request = new Request("http://127.0.0.1/import", {
+          method: "PUT",
+          body: "{}",
+          signal: context.signal,
+        });
+        const response = await transport(request);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return importEvery(chunk);
+      },
+      { defaults: { chunkRecords: 1, concurrency: 1 } },
+    );
+    const report = await runImport(adapter, [{ id: "a" }, { id: "b" }], {
+      onProgress: (progress) => calls.push(progress),
+    });
+    expect(report.imported).toBe(2);
+    expect(seenAsWaitBegan).toEqual([1]);
+    expect(calls.at(-1)).toMatchObject({ confirmed: 2, waitingToRetryRequest: 0 });
   });
 });
