@@ -31,6 +31,10 @@ describe("a run of 256 Ki characters", () => {
     expect(parseRetryAfter(`7${" ".repeat(RUN)},${" ".repeat(RUN)}9`)).toBe(9_000);
   });
 
+  it("of parts of a Retry-After header: the longest delay is kept (it threw RangeError past ~125,000)", () => {
+    expect(parseRetryAfter(`${"1,".repeat(RUN)}3`)).toBe(3_000);
+  });
+
   it("reads short texts as before", () => {
     expect(destinationOf("https://h.example//", "a")).toBe("https://h.example a");
     expect(destinationOf("https://h.example/a//b", "a")).toBe("https://h.example/a//b a");
