@@ -4,6 +4,7 @@
 import { asSentInHeader } from "./client/destination.js";
 import { textStart } from "./cut-text.js";
 import { kindOf } from "./validate/describe.js";
+import { isWellFormedText } from "./validate/sent-as-validated.js";
 
 /** The longest wait a timer can take (2^31 − 1 ms, about 24.8 days); Node fires a longer one at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -134,11 +135,16 @@ export function signalOption(name: string, value: unknown): void {
 }
 
 /**
- * Checks that a credential option is a string with more than whitespace in it. The message says only what
- * was given instead, never the value: it may be a secret all the same.
- * @throws TypeError `<name>: expected a non-empty string, got <what>`.
+ * Checks that a credential option is a string with more than whitespace in it, and no lone surrogate. The
+ * message says only what was given instead, never the value: it may be a secret all the same.
+ * @throws TypeError `<name>: expected a non-empty string, got <what>`, or `<name>: expected well-formed
+ *   text …`.
  */
 export function credentialOption(name: string, value: unknown): void {
+  // A lone surrogate: a form body sends U+FFFD in its place (another secret than the one given), and the
+  // scrubbing of its encoded forms threw URIError ("URI malformed"), naming no option.
+  if (typeof value === "string" && !isWellFormedText(value))
+    throw new TypeError(`${name}: expected well-formed text, got a lone surrogate in it`);
   if (typeof value === "string" && value.trim() !== "") return;
   const kind = value === null ? "null" : typeof value;
   const given = value === "" ? "an empty string" : kind === "string" ? "only whitespace" : kind;

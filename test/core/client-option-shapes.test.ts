@@ -164,6 +164,17 @@ describe("credentials and host settings", () => {
     },
   );
 
+  it.each(["clientId", "clientSecret"])(
+    "propeller refuses a %s holding a lone surrogate, which its form body would send changed",
+    (name) => {
+      const options = { clientId: "id", clientSecret: key, [name]: `${key}\ud800` };
+      expect(refusal(() => createPropellerClient(options))).toEqual({
+        type: "TypeError",
+        message: `${name}: expected well-formed text, got a lone surrogate in it`,
+      });
+    },
+  );
+
   it("a key read with a trailing CRLF is still taken (fetch strips it from the header)", () => {
     expect(refusal(() => createUserpilotClient({ apiKey: `${key}\r\n`, baseUrl }))).toBe("made");
     expect(refusal(() => createFullStoryClient({ apiKey: ` ${key}\t`, baseUrl }))).toBe("made");
