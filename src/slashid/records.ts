@@ -35,7 +35,10 @@ export type AttributeBucket = (typeof SLASHID_ATTRIBUTE_BUCKETS)[number] | (stri
  * (`slashid.unknown_field`): SlashID would never see it.
  */
 export interface SlashIdPerson {
-  /** Email addresses (`slashid:emails`). A person needs at least one email, phone number or username. */
+  /**
+   * Email addresses (`slashid:emails`). A person needs at least one email, phone number or username. No value
+   * of this or another list may have blanks around it (refused, not trimmed, as `slashid.blanks_around`).
+   */
   emails?: readonly string[];
   /** Phone numbers (`slashid:phone_numbers`); SlashID's examples are E.164 (`+13475043201`). */
   phone_numbers?: readonly string[];
@@ -57,7 +60,8 @@ export interface SlashIdPerson {
   attributes?: Partial<Record<AttributeBucket, Record<string, unknown>>>;
   /**
    * A legacy password hash to migrate (`slashid:password`). UNCONFIRMED column: written by SlashID's own
-   * SDKs but not in its API reference; which hash formats SlashID accepts is not documented.
+   * SDKs but not in its API reference; which hash formats SlashID accepts is not documented. Sent as written,
+   * blanks around it too (a CSV cell's are kept).
    */
   password?: string;
 }
@@ -101,11 +105,12 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(SLASHID_PERSON_FIELDS)
 /**
  * Reads one row of a CSV file in SlashID's own layout (`slashid:*` columns, e.g. parsed with csv-parse's
  * `columns: true`) as a person: list cells are split on commas and each value trimmed (an empty value is
- * kept, so validation reports it), the region is trimmed, `slashid:attributes` is parsed as JSON, empty
- * cells are left out. A column SlashID does not have (a typo such as `slashid:phone_number`) whose cell
- * holds more than blanks becomes a field of its own name, so validation rejects the person as
- * `slashid.unknown_field` naming the column instead of its data being dropped. Nothing else is checked here:
- * validate the result (the import does).
+ * kept, so validation reports it), the region is trimmed (validation refuses either given with blanks
+ * around it), the password kept as written, `slashid:attributes` is parsed as JSON, empty cells are left
+ * out. A column SlashID does not have (a typo such as `slashid:phone_number`) whose cell holds more than
+ * blanks becomes a field of its own name, so validation rejects the person as `slashid.unknown_field`
+ * naming the column instead of its data being dropped. Nothing else is checked here: validate the result
+ * (the import does).
  *
  * @throws SyntaxError when the `slashid:attributes` cell is not JSON, holds a number JSON.parse would change
  *   (an integer beyond 2^53, `1e-400`) or an object with a key twice, or a filled column is named like a

@@ -55,6 +55,11 @@ export const SLASHID_RULES = {
   attributeValueSize: "slashid.attribute_value_size",
   /** A list item with a comma, which SlashID would split in two. */
   listItemComma: "slashid.list_item_comma",
+  /**
+   * An email, phone number, username, group or role with blanks around it (anything
+   * `String.prototype.trim` removes: spaces, tabs, CR, LF, no-break spaces). A region's are `slashid.region`.
+   */
+  blanksAround: "slashid.blanks_around",
   /** An email without exactly one `@` with text on both sides. */
   emailFormat: "slashid.email_format",
   /** A phone number that is not 3 or more digits, spaces, `()` or `-`, after an optional `+`. */
@@ -119,6 +124,10 @@ export type SlashIdCheck = Validation<SlashIdCsvRow>;
  *   {@link SLASHID_MAX_ATTRIBUTE_VALUE_BYTES} bytes serialised.
  * - `slashid.list_item_comma`: no email, phone number, username, group or role contains a comma (each list
  *   is written comma-separated in one cell, so SlashID would split the value in two).
+ * - `slashid.blanks_around`: no email, phone number, username, group or role has blanks around it (what
+ *   `String.prototype.trim` removes, a tab, CR or no-break space too). Not trimmed here, as no value given is
+ *   changed, while `personFromCsvRow` trims each value of a CSV list cell. The password and attributes are
+ *   sent as written, blanks and all.
  * - `slashid.email_format`: an email has exactly one `@` with text on both sides (lenient on purpose).
  * - `slashid.phone_format`: a phone number is digits, spaces, `()`, `-`, optionally after a `+` (at least
  *   3 characters); E.164 is UNCONFIRMED as SlashID's requirement, so it is not enforced.
@@ -210,6 +219,9 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
   const roles = listCell(state, person.roles, "roles", "name");
   const attributes = attributesCell(state, person.attributes);
   const password: unknown = person.password;
+  // Blanks around a password are not refused, as they are around a list value: they may be part of it (a
+  // passphrase, a legacy hash format), and personFromCsvRow keeps a password cell as written. Attributes
+  // are JSON data, sent as their JSON gives them (a CSV cell's JSON is parsed, not trimmed, either).
   if (password !== undefined) {
     if (typeof password !== "string") {
       state.problems.add(R.fieldType, "password", `must be a string, got ${kindOf(password)}`);
@@ -265,6 +277,16 @@ function listCell(state: State, value: unknown, field: string, kind: ListKind): 
         R.listItemComma,
         at,
         `must not contain a comma: ${field} are written comma-separated in one cell`,
+      );
+    } else if (item.trim() !== item) {
+      // Sent as written, SlashID may keep the blanks (UNCONFIRMED) while our duplicate checks and failed_csv
+      // matching compare the value trimmed. Not trimmed here: a value given is sent as it is or refused.
+      // Before the format checks: a phone number's pattern lets trailing blanks pass, and fails leading ones
+      // without saying why.
+      state.problems.add(
+        R.blanksAround,
+        at,
+        "must not have blanks around it (a CSV cell's values are trimmed when read)",
       );
     } else if (kind === "email" && !looksLikeEmail(item)) {
       state.problems.add(R.emailFormat, at, "not an email address (one @ with text on both sides)");

@@ -158,23 +158,26 @@ describe("policy 1: a field set to undefined is the same as an absent one", () =
 describe("policy 2: a message names the field and the rule, never the value", () => {
   const messages = (problems: readonly Rejection[]) => problems.map((p) => p.message).join("\n");
 
-  it("slashid: a bad email, phone number, region or a value with a comma is not repeated", () => {
+  it("slashid: a bad email, phone number, region or a value with a comma or blanks is not repeated", () => {
     const email = faker.internet.email().replace("@", " at ");
     const comma = `${faker.person.lastName()}, ${faker.person.firstName()}`;
     const phone = faker.person.fullName();
+    const padded = faker.internet.username();
     const region = `${faker.internet.email()},x`;
     const problems = validateSlashIdPerson({
       emails: [email, comma],
       phone_numbers: [phone],
+      usernames: [` ${padded} `],
       region,
     });
     expect(problems.map((p) => p.rule)).toEqual([
       "slashid.email_format",
       "slashid.list_item_comma",
       "slashid.phone_format",
+      "slashid.blanks_around",
       "slashid.region",
     ]);
-    for (const value of [email, comma, phone, region])
+    for (const value of [email, comma, phone, padded, region])
       expect(messages(problems)).not.toContain(value);
     expect(problems[0]?.message).toMatch(/^emails\.0: not an email address/);
   });

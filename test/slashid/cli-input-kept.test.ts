@@ -70,6 +70,25 @@ describe("slashid import: what the input holds is sent, or the person is rejecte
       [[bob], { end_user_read_write: { credits: 7 } }],
     ]);
   });
+
+  it("a list value's blanks are read away from a CSV cell, and refused unquoted in .ndjson", async () => {
+    const { sim, flags } = await servedSlashId();
+    const [ada, bob] = [email(), email()];
+    const group = faker.company.name().replaceAll(",", "");
+    const csv = `slashid:emails,slashid:groups\n" ${ada} ","${group}\t"\n`;
+    const ndjson = `${JSON.stringify({ emails: [bob], groups: [`${group}\t`] })}\n`;
+
+    const fromCsv = await cli(["import", "slashid", file("padded.csv", csv), ...flags]);
+    const fromNdjson = await cli(["import", "slashid", file("padded.ndjson", ndjson), ...flags]);
+
+    expect(fromCsv.code).toBe(0);
+    expect(fromNdjson.code).toBe(1);
+    expect(fromNdjson.stdout).toContain(
+      `rejected [slashid.blanks_around] record 0 (${bob}): groups.0: must not have blanks around it`,
+    );
+    expect(fromNdjson.stdout).not.toContain(group);
+    expect(sim.persons().map((p) => [p.emails, p.groups])).toEqual([[[ada], [group]]]);
+  });
 });
 
 function escape(text: string): string {

@@ -181,6 +181,12 @@ describe("each broken rule is rejected, naming the rule and the field", () => {
     ["list_item_comma", "usernames.0", { usernames: ["doe, jane"] }],
     ["list_item_comma", "groups.0", { usernames: ["u"], groups: ["sales, emea"] }],
     ["list_item_comma", "roles.0", { usernames: ["u"], roles: ["a,b"] }],
+    ["blanks_around", "emails.0", { emails: [" jane@example.com"] }],
+    ["blanks_around", "emails.1", { emails: ["a@b.c", "jane@example.com\r"] }],
+    ["blanks_around", "phone_numbers.0", { phone_numbers: ["+13475043201 "] }],
+    ["blanks_around", "usernames.0", { usernames: ["\tjane"] }],
+    ["blanks_around", "groups.0", { usernames: ["u"], groups: ["admins\u00a0"] }],
+    ["blanks_around", "roles.0", { usernames: ["u"], roles: ["\ufeffowner"] }],
     ["email_format", "emails.0", { emails: ["jane.example.com"] }],
     ["email_format", "emails.0", { emails: ["@example.com"] }],
     ["email_format", "emails.0", { emails: ["jane@"] }],
@@ -286,6 +292,79 @@ describe("a region with blanks around it", () => {
         },
       ],
     });
+  });
+});
+
+describe("a list value with blanks around it", () => {
+  // As for the region: personFromCsvRow reads each value of a list cell without its blanks (the file's
+  // layout), while a value given as JSON or to the library is sent as given or refused, never changed. Sent,
+  // " jane@example.com" would be a handle our own duplicate checks and echo matching compare trimmed.
+  const message = "must not have blanks around it (a CSV cell's values are trimmed when read)";
+
+  it("is refused from a record, naming its path; the same CSV cell is read trimmed", () => {
+    const cells = {
+      "slashid:emails": " jane@example.com ,ann@example.org",
+      "slashid:phone_numbers": "+13475043201\t",
+      "slashid:usernames": "\u00a0jane",
+      "slashid:groups": "admins ",
+      "slashid:roles": "\r\nowner",
+    };
+    const given: SlashIdPerson = {
+      emails: [" jane@example.com ", "ann@example.org"],
+      phone_numbers: ["+13475043201\t"],
+      usernames: ["\u00a0jane"],
+      groups: ["admins "],
+      roles: ["\r\nowner"],
+    };
+
+    expect(checkSlashIdPerson(personFromCsvRow(cells))).toEqual({
+      ok: true,
+      item: {
+        "slashid:emails": "jane@example.com,ann@example.org",
+        "slashid:phone_numbers": "+13475043201",
+        "slashid:usernames": "jane",
+        "slashid:groups": "admins",
+        "slashid:roles": "owner",
+      },
+    });
+    expect(checkSlashIdPerson(given)).toEqual({
+      ok: false,
+      problems: ["emails.0", "phone_numbers.0", "usernames.0", "groups.0", "roles.0"].map((at) => ({
+        rule: "slashid.blanks_around",
+        message: `${at}: ${message}`,
+      })),
+    });
+  });
+
+  it("is one problem per value: not its format too, and a blank one is still empty", () => {
+    expect(rulesOf({ emails: [" jane.example.com"], phone_numbers: [" +1 "] })).toEqual([
+      "slashid.blanks_around",
+      "slashid.blanks_around",
+    ]);
+    expect(rulesOf({ usernames: [" jane", " "] })).toEqual([
+      "slashid.blanks_around",
+      "slashid.empty_value",
+    ]);
+  });
+
+  it("leaves a password (its blanks may be its own) and attributes (JSON data) as written", () => {
+    const person: SlashIdPerson = {
+      usernames: ["jane"],
+      password: " pass phrase ",
+      attributes: { end_user_read_write: { " note ": " kept as written " } },
+    };
+
+    expect(checkSlashIdPerson(person)).toEqual({
+      ok: true,
+      item: {
+        "slashid:usernames": "jane",
+        "slashid:password": " pass phrase ",
+        "slashid:attributes": '{"end_user_read_write":{" note ":" kept as written "}}',
+      },
+    });
+    expect(
+      personFromCsvRow({ "slashid:usernames": "jane", "slashid:password": " pass phrase " }),
+    ).toEqual({ usernames: ["jane"], password: " pass phrase " });
   });
 });
 
