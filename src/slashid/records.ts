@@ -46,7 +46,7 @@ export interface SlashIdPerson {
   usernames?: readonly string[];
   /**
    * Where the person's data is stored (`slashid:region`), without blanks around it (refused, not trimmed, as
-   * `slashid.region`); left out, the organization's default applies.
+   * `slashid.blanks_around`); left out, the organization's default applies.
    */
   region?: SlashIdRegion;
   /** Names of the groups the person joins (`slashid:groups`). */

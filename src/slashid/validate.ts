@@ -40,12 +40,13 @@ export const SLASHID_MAX_ATTRIBUTE_VALUE_BYTES = BUCKET["x-max-value-bytes"];
  */
 const PHONE = /^\+?[0-9 ()-]{3,}$/;
 const NO_PROBLEMS: readonly Rejection[] = Object.freeze([]);
+const BLANKS_AROUND_MESSAGE = "must not have blanks around it (a CSV cell's are trimmed when read)";
 
 /** The rule ids {@link validateSlashIdPerson} reports (see there for what each one asks). */
 export const SLASHID_RULES = {
   /** No email, phone number or username: SlashID needs at least one. */
   handleRequired: "slashid.handle_required",
-  /** A `region` that is not a string, is blank, holds a comma, or has blanks around it. */
+  /** A `region` that is not a string, is blank, or holds a comma. */
   region: "slashid.region",
   /** An empty attribute bucket name. */
   attributeBucket: "slashid.attribute_bucket",
@@ -56,8 +57,8 @@ export const SLASHID_RULES = {
   /** A list item with a comma, which SlashID would split in two. */
   listItemComma: "slashid.list_item_comma",
   /**
-   * An email, phone number, username, group or role with blanks around it (anything
-   * `String.prototype.trim` removes: spaces, tabs, CR, LF, no-break spaces). A region's are `slashid.region`.
+   * A region, email, phone number, username, group or role with blanks around it (anything
+   * `String.prototype.trim` removes: spaces, tabs, CR, LF, no-break spaces).
    */
   blanksAround: "slashid.blanks_around",
   /** An email without exactly one `@` with text on both sides. */
@@ -113,10 +114,8 @@ export type SlashIdCheck = Validation<SlashIdCsvRow>;
  * `RuleProblems` (core/validate). Rule ids ({@link SLASHID_RULES}):
  *
  * - `slashid.handle_required`: at least one email, phone number or username.
- * - `slashid.region`: `region` is a non-empty string without a comma, and without blanks around it (none of
- *   SlashID's region names has them; the value is not trimmed here, as no value given is changed, while
- *   `personFromCsvRow` trims a CSV cell's). A region outside {@link SLASHID_REGIONS} is sent: the spec does
- *   not know the list to be closed.
+ * - `slashid.region`: `region` is a non-empty string without a comma. A region outside
+ *   {@link SLASHID_REGIONS} is sent: the spec does not know the list to be closed.
  * - `slashid.attribute_bucket`: attribute bucket names are not empty. A bucket outside
  *   {@link SLASHID_ATTRIBUTE_BUCKETS} is sent: the spec does not know the list to be closed.
  * - `slashid.attribute_key_length`: attribute keys are 1 to {@link SLASHID_MAX_ATTRIBUTE_KEY_BYTES} bytes.
@@ -124,9 +123,10 @@ export type SlashIdCheck = Validation<SlashIdCsvRow>;
  *   {@link SLASHID_MAX_ATTRIBUTE_VALUE_BYTES} bytes serialised.
  * - `slashid.list_item_comma`: no email, phone number, username, group or role contains a comma (each list
  *   is written comma-separated in one cell, so SlashID would split the value in two).
- * - `slashid.blanks_around`: no email, phone number, username, group or role has blanks around it (what
- *   `String.prototype.trim` removes, a tab, CR or no-break space too). Not trimmed here, as no value given is
- *   changed, while `personFromCsvRow` trims each value of a CSV list cell. The password and attributes are
+ * - `slashid.blanks_around`: no region, email, phone number, username, group or role has blanks around it
+ *   (what `String.prototype.trim` removes, a tab, CR or no-break space too; none of SlashID's region names
+ *   has them). Not trimmed here, as no value given is changed, while `personFromCsvRow` trims the region
+ *   cell and each value of a CSV list cell. The password and attributes are
  *   sent as written, blanks and all.
  * - `slashid.email_format`: an email has exactly one `@` with text on both sides (lenient on purpose).
  * - `slashid.phone_format`: a phone number is digits, spaces, `()`, `-`, optionally after a `+` (at least
@@ -205,11 +205,7 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
     // Whether SlashID trims a region cell is UNCONFIRMED (the simulator does not: an unknown region), so
     // sent as written it may fail, or land elsewhere than the record says. Not trimmed here: the library
     // sends what it was given or refuses it (personFromCsvRow trims a CSV cell's as it reads the file).
-    state.problems.add(
-      R.region,
-      "region",
-      "must be a region name without blanks around it (a CSV cell's are trimmed when read)",
-    );
+    state.problems.add(R.blanksAround, "region", BLANKS_AROUND_MESSAGE);
   } else if (typeof region === "string" && !KNOWN_REGIONS.has(region)) {
     (state.warnings ??= []).push(
       `region: not among the regions SlashID documents (${SLASHID_REGIONS.join(", ")}); sent as it is`,
@@ -283,11 +279,7 @@ function listCell(state: State, value: unknown, field: string, kind: ListKind): 
       // matching compare the value trimmed. Not trimmed here: a value given is sent as it is or refused.
       // Before the format checks: a phone number's pattern lets trailing blanks pass, and fails leading ones
       // without saying why.
-      state.problems.add(
-        R.blanksAround,
-        at,
-        "must not have blanks around it (a CSV cell's values are trimmed when read)",
-      );
+      state.problems.add(R.blanksAround, at, BLANKS_AROUND_MESSAGE);
     } else if (kind === "email" && !looksLikeEmail(item)) {
       state.problems.add(R.emailFormat, at, "not an email address (one @ with text on both sides)");
     } else if (kind === "phone" && !PHONE.test(item)) {

@@ -137,9 +137,9 @@ describe("each broken rule is rejected, naming the rule and the field", () => {
     ["handle_required", "emails, phone_numbers, usernames", { emails: [], phone_numbers: [] }],
     ["region", "region", { usernames: ["u"], region: "" }],
     ["region", "region", { usernames: ["u"], region: "us-iowa,asia-japan" }],
-    ["region", "region", { usernames: ["u"], region: " us-iowa " }],
-    ["region", "region", { usernames: ["u"], region: "asia-japan\r" }],
-    ["region", "region", { usernames: ["u"], region: "\u00a0europe-belgium" }],
+    ["blanks_around", "region", { usernames: ["u"], region: " us-iowa " }],
+    ["blanks_around", "region", { usernames: ["u"], region: "asia-japan\r" }],
+    ["blanks_around", "region", { usernames: ["u"], region: "\u00a0europe-belgium" }],
     ["attribute_bucket", "attributes", { usernames: ["u"], attributes: { "": { a: 1 } } }],
     [
       "attribute_key_length",
@@ -286,9 +286,8 @@ describe("a region with blanks around it", () => {
       ok: false,
       problems: [
         {
-          rule: "slashid.region",
-          message:
-            "region: must be a region name without blanks around it (a CSV cell's are trimmed when read)",
+          rule: "slashid.blanks_around",
+          message: "region: must not have blanks around it (a CSV cell's are trimmed when read)",
         },
       ],
     });
@@ -299,7 +298,7 @@ describe("a list value with blanks around it", () => {
   // As for the region: personFromCsvRow reads each value of a list cell without its blanks (the file's
   // layout), while a value given as JSON or to the library is sent as given or refused, never changed. Sent,
   // " jane@example.com" would be a handle our own duplicate checks and echo matching compare trimmed.
-  const message = "must not have blanks around it (a CSV cell's values are trimmed when read)";
+  const message = "must not have blanks around it (a CSV cell's are trimmed when read)";
 
   it("is refused from a record, naming its path; the same CSV cell is read trimmed", () => {
     const cells = {
