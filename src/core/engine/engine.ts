@@ -11,6 +11,7 @@ import { ProgressPulse } from "./progress-pulse.js";
 import { abortableBy, abortableSleep } from "../time.js";
 import { durationOption, functionOption, signalOption, wholeNumberOption } from "../options.js";
 import { kindOf } from "../validate/describe.js";
+import { outsideRequestWaits } from "../http/request-waits.js";
 
 /**
  * How one import runs ({@link runImport}, and each vendor's `importUsers` with its own options added): chunk
@@ -81,7 +82,8 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * when every record has its outcome, before the import resolves; never after it settled. Each call gets
    * its own counts, which only grow but for `sent` (see there). If it throws (or, being async, rejects), it
    * is not called again, nothing more is read or sent, and the import rejects with that error once the
-   * chunks in flight settled. The import settles only once the promises it returned settled.
+   * chunks in flight settled. The import settles only once the promises it returned settled. A call it makes
+   * through a client is no chunk's: its waits are not counted in `waitingToRetryRequest`.
    */
   onProgress?: (progress: ImportProgress) => void;
   /**
@@ -175,6 +177,7 @@ export async function runImport<Input, Wire>(
   const onProgress = stopsOnThrow("onProgress", options.onProgress, stop, callbacksPending);
   const pulse = new ProgressPulse(report, onProgress, heartbeatMs);
   const emit = () => pulse.emit();
+  const sleep = options.sleep === undefined ? abortableSleep : abortableBy(options.sleep);
   const replay = { ...DEFAULT_REPLAY, ...definedOnly(options) };
   wholeNumberOption("chunkAttempts", replay.chunkAttempts, undefined);
   durationOption("replayDelayMs", replay.replayDelayMs, undefined, { min: 0 });
@@ -208,7 +211,9 @@ export async function runImport<Input, Wire>(
         journalPath: options.journal,
         replay,
         concurrency,
-        sleep: options.sleep === undefined ? abortableSleep : abortableBy(options.sleep),
+        // Called inside a chunk's send, for its wait on the vendor: a call the caller's `sleep` makes through a
+        // client (which may wait out a `Retry-After`) is the caller's, not a wait of the chunk's request.
+        sleep: (ms, signal) => outsideRequestWaits(() => sleep(ms, signal)),
         signal: options.signal,
       }),
   );

@@ -1,3 +1,4 @@
+import { outsideRequestWaits } from "../http/request-waits.js";
 import { monotonicNow } from "../time.js";
 import type { ImportProgress } from "./report.js";
 import type { ReportBuilder } from "./report-builder.js";
@@ -28,8 +29,16 @@ export class ProgressPulse {
     private readonly heartbeatMs: number,
   ) {}
 
-  /** Calls `onProgress` with the counts now (and, while armed, puts the next heartbeat off until it returns). */
+  /**
+   * Calls `onProgress` with the counts now (and, while armed, puts the next heartbeat off until it returns).
+   * Outside the chunk whose wait may call this: neither `onProgress` nor the heartbeat's timer is any chunk's.
+   */
   emit(): void {
+    if (this.onProgress === undefined) return;
+    outsideRequestWaits(() => this.#emit());
+  }
+
+  #emit(): void {
     if (this.onProgress === undefined) return;
     clearTimeout(this.#timer);
     const counts = this.report.progress();

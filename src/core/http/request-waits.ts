@@ -10,7 +10,8 @@ export interface RequestWaits {
   ended(): void;
 }
 
-const listening = new AsyncLocalStorage<RequestWaits>();
+// Holds undefined where a send's context is left for the caller's (see outsideRequestWaits).
+const listening = new AsyncLocalStorage<RequestWaits | undefined>();
 
 /** Sends running inside {@link withRequestWaits}, of every import in the process. */
 let running = 0;
@@ -34,4 +35,16 @@ export async function withRequestWaits<T>(waits: RequestWaits, work: () => Promi
 /** What hears of a wait beginning now, in the call's async context; undefined when nothing listens. */
 export function requestWaits(): RequestWaits | undefined {
   return listening.getStore();
+}
+
+/**
+ * Runs `callback` outside every send's context: what it starts (a call through a client, a timer) tells no
+ * send of its waits. For the caller's callbacks, which run inside a send at times (`onProgress` as a wait
+ * begins): a lookup one makes waits for the caller, not for the chunk. Nothing changes where no store is on.
+ */
+export function outsideRequestWaits<T>(callback: () => T): T {
+  // `run(undefined)` rather than `exit`: `exit` turns the store off for the whole process while `callback`
+  // runs, costing a hook's switch each way (~1.3 µs), and a send `callback` began at once turned it on again,
+  // handing what followed the send's store. Only where a store is found, so the store is never turned on here.
+  return listening.getStore() === undefined ? callback() : listening.run(undefined, callback);
 }

@@ -11,7 +11,7 @@ import {
 import { abortableBy, abortableSleep, duration, monotonicNow } from "../time.js";
 import { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 import { deadlineOf, type CallDeadline } from "./deadline.js";
-import { requestWaits } from "./request-waits.js";
+import { outsideRequestWaits, requestWaits } from "./request-waits.js";
 
 /** Why an attempt is being retried, for logs and progress displays. */
 export interface RetryEvent {
@@ -51,7 +51,8 @@ export interface TransportOptions {
    */
   signal?: AbortSignal;
   /**
-   * Called before each retry.
+   * Called before each retry, outside the call's async context: a call it makes is not the retried call's (an
+   * import does not count its waits for the chunk).
    * @default none
    */
   onRetry?: (event: RetryEvent) => void;
@@ -199,13 +200,18 @@ export function createTransport(options: TransportOptions = {}): Transport {
       }
       earlierMayHaveArrived ||= mayHaveBeenProcessed(outcome);
       const delayMs = decision.retryAfterMs ?? backoffDelay(attempt, retry);
-      options.onRetry?.({
-        attempt: attempt + 1,
-        delayMs,
-        reason: decision.reason,
-        method: request.method,
-        path,
-      });
+      const retrying = options.onRetry;
+      // The caller's: a call it makes (a lookup, a report) waits for the caller, not for this call's chunk.
+      if (retrying !== undefined)
+        outsideRequestWaits(() =>
+          retrying({
+            attempt: attempt + 1,
+            delayMs,
+            reason: decision.reason,
+            method: request.method,
+            path,
+          }),
+        );
       await pause(delayMs, (ms) => `a retry after ${decision.reason} would wait ${ms}`);
     }
   }
