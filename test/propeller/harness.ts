@@ -66,14 +66,17 @@ export function mountPropeller(
 
 export type MountedPropeller = ReturnType<typeof mountPropeller>;
 
-/** A client of the mounted simulator whose retry waits are logged, not slept. */
-export function propellerClient() {
+/**
+ * A client of the mounted simulator whose retry waits are logged, not slept: each passes at once, or as
+ * `sleep` says.
+ */
+export function propellerClient(sleep?: (ms: number) => Promise<void>) {
   const delays: number[] = [];
   const client = createPropellerClient({
     ...credentials,
     sleep: (ms) => {
       delays.push(ms);
-      return Promise.resolve();
+      return sleep?.(ms) ?? Promise.resolve();
     },
   });
   return { client, delays };

@@ -4,6 +4,7 @@ import { isTooLargeLostAnswer, isTransient, isUnreadableSuccess } from "../error
 import { abortedByCaller, TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, markAfterArrivedTry, type Transport } from "../http/transport.js";
 import { carryDeadline } from "../http/deadline.js";
+import { SharedRequestWaits } from "../http/request-waits.js";
 import { durationOption } from "../options.js";
 import { monotonicNow } from "../time.js";
 import { routePath } from "./path-segment.js";
@@ -64,6 +65,11 @@ interface SharedRequest {
   readonly token: Promise<string>;
   readonly controller: AbortController;
   waiting: number;
+  /**
+   * Tells the calls waiting for it of its waits (a 429's `Retry-After`, a backoff): each waits to retry a
+   * request as much as the call that began it (an import counts each one's chunk).
+   */
+  readonly waits: SharedRequestWaits;
 }
 
 /**
@@ -109,6 +115,7 @@ export class TokenCache {
     if (current !== undefined && this.#usableWithoutRenewal(current)) return current.token;
     const shared = (this.#pending ??= this.#request());
     shared.waiting += 1;
+    const leave = shared.waits.join();
     try {
       return await untilAborted(shared.token, signal);
     } catch (error) {
@@ -123,6 +130,7 @@ export class TokenCache {
       held.renewalFailedAtAge = age;
       return held.token;
     } finally {
+      leave();
       shared.waiting -= 1;
       // Nobody left to use the token: no more requests carrying the client secret go out for it.
       if (shared.waiting === 0 && signal?.aborted) this.#abandon(shared);
@@ -136,6 +144,8 @@ export class TokenCache {
 
   #request(): SharedRequest {
     const controller = new AbortController();
+    // Made before the request, which finds it by its signal.
+    const waits = new SharedRequestWaits(controller.signal);
     const token = this.issue(controller.signal).then(({ accessToken, expiresInSec }) => {
       this.secrets.add(accessToken);
       const lifetimeMs = expiresInSec * 1000;
@@ -149,7 +159,7 @@ export class TokenCache {
       this.#letGoOfUnused(accessToken, this.#current.issuedAtMonotonic + lifetimeMs);
       return accessToken;
     });
-    const shared: SharedRequest = { token, controller, waiting: 0 };
+    const shared: SharedRequest = { token, controller, waiting: 0, waits };
     // Also handles the rejection of a request every caller has given up on.
     const settled = () => {
       if (this.#pending === shared) this.#pending = undefined;

@@ -10,6 +10,7 @@ import { scrubThrown } from "../errors/scrub-thrown.js";
 import type { SecretSet } from "../errors/secrets.js";
 import { callSignal } from "../http/call-signal.js";
 import { carryDeadline } from "../http/deadline.js";
+import { carryRequestWaits } from "../http/request-waits.js";
 import { TransportFailure } from "../http/failures.js";
 import { answersAfterArrivedTry, type Transport } from "../http/transport.js";
 import { signalOption } from "../options.js";
@@ -456,6 +457,7 @@ async function invoke<Table extends OperationTable>(
       fetch: async (request: Request) => {
         // The Request's signal follows the call's: the transport reads the deadline the call has from it.
         carryDeadline(call.signal, request.signal);
+        carryRequestWaits(call.signal, request.signal);
         const response = await config.transport(request).catch((error: unknown) => {
           if (error instanceof TransportFailure) failed = error;
           throw error;

@@ -1,4 +1,5 @@
 import { carryDeadline } from "../http/deadline.js";
+import { carryRequestWaits } from "../http/request-waits.js";
 
 /**
  * `request` as the runtime's own Request, made from one read of its `url` and of what the transport sends of
@@ -19,6 +20,7 @@ export function readOnce(request: Request): Request {
   };
   const made = new Request(request.url, init);
   carryDeadline(request.signal, made.signal);
+  carryRequestWaits(request.signal, made.signal);
   return made;
 }
 

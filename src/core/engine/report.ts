@@ -111,6 +111,8 @@ export interface ImportProgress {
    * import through it; a first try waits its turn too). The chunk is still out, and nothing of it failed yet
    * (the client retries the request itself); each such wait calls `onProgress` as it begins, and the chunk
    * counts here until the wait ends (then as waiting on the vendor again, if it was). 0 in the last call.
+   * A request several chunks wait for (one access token request for every chunk needing a token) counts
+   * each of them; a call the caller's own code makes (from `onProgress`, say) counts none.
    */
   readonly waitingToRetryRequest: number;
   /**

@@ -1,5 +1,6 @@
 import { whenAborted } from "../when-aborted.js";
 import { carryDeadline } from "./deadline.js";
+import { carryRequestWaits } from "./request-waits.js";
 
 /** A signal for one call, following a longer-lived one, and how to let go of it when the call is over. */
 export interface CallSignal {
@@ -22,6 +23,7 @@ export function callSignal(parent: AbortSignal | undefined): CallSignal {
   if (parent === undefined) return nothing;
   const controller = new AbortController();
   carryDeadline(parent, controller.signal);
+  carryRequestWaits(parent, controller.signal);
   if (parent.aborted) {
     controller.abort(parent.reason);
     return { signal: controller.signal, release: () => {} };

@@ -32,9 +32,75 @@ export async function withRequestWaits<T>(waits: RequestWaits, work: () => Promi
   }
 }
 
-/** What hears of a wait beginning now, in the call's async context; undefined when nothing listens. */
-export function requestWaits(): RequestWaits | undefined {
-  return listening.getStore();
+/** The shared calls' listeners, by the signal their calls are made under (see {@link SharedRequestWaits}). */
+const sharedBySignal = new WeakMap<AbortSignal, SharedRequestWaits>();
+
+/**
+ * What hears of a wait beginning now of a call made under `signal` (its Request's): the calls waiting on it
+ * when it is a shared one ({@link SharedRequestWaits}), else the send whose async context it runs in;
+ * undefined when nothing listens.
+ */
+export function requestWaits(signal?: AbortSignal | null): RequestWaits | undefined {
+  return (signal ? sharedBySignal.get(signal) : undefined) ?? listening.getStore();
+}
+
+/**
+ * Gives `to`, a signal that follows `from` (a Request's, built with `from` as its signal), the listeners of a
+ * shared call made under `from`, if it is one: the transport finds them from the signal of the Request it is
+ * handed, as it finds a call's deadline (see `carryDeadline`).
+ */
+export function carryRequestWaits(
+  from: AbortSignal | null | undefined,
+  to: AbortSignal | null | undefined,
+): void {
+  const shared = from ? sharedBySignal.get(from) : undefined;
+  if (shared !== undefined && to && to !== from) sharedBySignal.set(to, shared);
+}
+
+/**
+ * The waits of one call that several calls wait on (a token request, shared by the calls that need a token):
+ * each call that {@link join}ed it waits for a request to be retried while one of them lasts, as much as
+ * the call that began it. Found by the shared call's signal, not by its async context, which is the one of
+ * the call that began it (that call may be no send's, while the calls joining it are; and the store may be
+ * off as it begins, which no context begun then would see turned on).
+ */
+export class SharedRequestWaits implements RequestWaits {
+  /** One entry per call joined: two calls of a send waiting on it wait twice, as two waits of their own do. */
+  readonly #joined = new Set<{ readonly waits: RequestWaits }>();
+  /** Waits of the shared call under way. */
+  #under = 0;
+
+  /** Hears the waits of the calls made under `signal` (and the signals carried from it). */
+  constructor(signal: AbortSignal) {
+    sharedBySignal.set(signal, this);
+  }
+
+  began(): void {
+    this.#under += 1;
+    for (const { waits } of this.#joined) waits.began();
+  }
+
+  ended(): void {
+    if (this.#under === 0) return;
+    this.#under -= 1;
+    for (const { waits } of this.#joined) waits.ended();
+  }
+
+  /**
+   * The send whose async context the calling code runs in (if any) waits on the shared call from now until
+   * the function returned is called: it hears of each of its waits, of one under way now at once.
+   */
+  join(): () => void {
+    const waits = listening.getStore();
+    if (waits === undefined) return () => {};
+    const entry = { waits };
+    this.#joined.add(entry);
+    for (let n = 0; n < this.#under; n++) waits.began();
+    return () => {
+      if (!this.#joined.delete(entry)) return;
+      for (let n = 0; n < this.#under; n++) waits.ended();
+    };
+  }
 }
 
 /**

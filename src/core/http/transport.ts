@@ -153,7 +153,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const until = Math.max(clock, now()) + ms;
       // An import hears of it (its chunk counts as waiting to retry a request): a wait of minutes here is
       // otherwise a chunk out with nothing said of it.
-      const waits = requestWaits();
+      const waits = requestWaits(request.signal);
       waits?.began();
       await sleep(ms, callerSignal)
         .catch((error: unknown) => {

@@ -1,0 +1,104 @@
+// Propeller's access token is shared by the chunks in flight: one token request for all that need one. While
+// that request waits in the client (a 429's Retry-After, a backoff), every chunk waiting for the token waits
+// for a request to be retried, and `waitingToRetryRequest` counts each. It counted only the chunk whose call
+// began the token request: the others, waiting on the same request, counted as waiting on nothing.
+import { describe, expect, it } from "vitest";
+import type { ImportProgress } from "../../src/core/engine/report.js";
+import { importUsers } from "../../src/propeller/import.js";
+import { useMswServer } from "../support/msw.js";
+import { mountPropeller, propellerClient, users, type BulkScript } from "./harness.js";
+
+const server = useMswServer();
+
+/** The client's waits: one of 30 s (the token endpoint's Retry-After) is held until `release`. */
+function heldRetryAfter() {
+  let release = () => {};
+  let began = () => {};
+  const waiting = new Promise<void>((resolve) => (began = resolve));
+  const sleep = (ms: number) => {
+    if (ms !== 30_000) return Promise.resolve();
+    began();
+    return new Promise<void>((resolve) => (release = resolve));
+  };
+  return { sleep, waiting, release: () => release() };
+}
+
+/** Token requests after the first `n` are answered 429 with a Retry-After of 30 s, once. */
+const tokenTurnedAwayAt = (n: number) => ({
+  retryAfterSeconds: 30,
+  script: ({ operation, attempt }: { operation: string; attempt: number }) =>
+    operation === "getAccessToken" && attempt === n ? ("429" as const) : undefined,
+});
+
+/** Holds the first four bulk requests until all four are in flight, then runs `meanwhile` and lets them go. */
+function fourInFlight(meanwhile: () => void): BulkScript {
+  let arrived = 0;
+  let release!: () => void;
+  const all = new Promise<void>((resolve) => (release = resolve));
+  return async () => {
+    arrived += 1;
+    if (arrived === 4) {
+      meanwhile();
+      release();
+    }
+    if (arrived <= 4) await all;
+    return undefined;
+  };
+}
+
+/** Lets the chunks still on their way to the token request join it, then the last progress call. */
+async function settledCall(calls: readonly ImportProgress[], waiting: number) {
+  for (let i = 0; i < 50 && (calls.at(-1)?.waitingToRetryRequest ?? 0) < waiting; i++)
+    await new Promise((resolve) => setImmediate(resolve));
+  return calls.at(-1);
+}
+
+describe("Propeller: chunks waiting for one token request that waits out a Retry-After", () => {
+  it("the first token, for 3 chunks at once: each counts as waiting to retry a request", async () => {
+    const vendor = mountPropeller(server, { faults: tokenTurnedAwayAt(1) });
+    const wait = heldRetryAfter();
+    const calls: ImportProgress[] = [];
+    const done = importUsers(propellerClient(wait.sleep).client, users(15), {
+      chunkRecords: 5,
+      concurrency: 3,
+      onProgress: (progress) => calls.push(progress),
+    });
+    await wait.waiting;
+    expect(await settledCall(calls, 3)).toMatchObject({
+      sent: 15,
+      confirmed: 0,
+      waitingToRetryRequest: 3,
+    });
+    wait.release();
+    const report = await done;
+    expect(report.imported).toBe(15);
+    expect(vendor.sim.stats().requests["POST /oauth2/token"]).toBe(2);
+    expect(calls.at(-1)).toMatchObject({ confirmed: 15, waitingToRetryRequest: 0 });
+  });
+
+  it("a renewal after the token was revoked with 4 chunks in flight: each of the 4 counts", async () => {
+    const vendor: ReturnType<typeof mountPropeller> = mountPropeller(server, {
+      faults: tokenTurnedAwayAt(2),
+      bulk: fourInFlight(() => vendor.sim.revokeToken("sim-token-1")),
+    });
+    const wait = heldRetryAfter();
+    const calls: ImportProgress[] = [];
+    const done = importUsers(propellerClient(wait.sleep).client, users(20), {
+      chunkRecords: 5,
+      concurrency: 4,
+      onProgress: (progress) => calls.push(progress),
+    });
+    await wait.waiting;
+    expect(await settledCall(calls, 4)).toMatchObject({
+      sent: 20,
+      confirmed: 0,
+      waitingToRetryRequest: 4,
+    });
+    wait.release();
+    const report = await done;
+    expect(report.imported).toBe(20);
+    // The first token, and one renewal (turned away once, then issued) for the four chunks.
+    expect(vendor.sim.stats().requests["POST /oauth2/token"]).toBe(3);
+    expect(calls.at(-1)).toMatchObject({ confirmed: 20, waitingToRetryRequest: 0 });
+  });
+});
