@@ -1,7 +1,8 @@
 // Who hears of the waits a call's transport does itself (a `Retry-After`, the backoff between tries, the rate
 // limit after a 429): the import engine, for the chunk whose follow-through made the call. The calls are made
 // by the caller's client, which the engine never sees, so the chunk is found by the async context the call
-// runs in rather than by anything passed along with it.
+// runs in rather than by anything passed along with it; a call several chunks' calls wait for (a shared token
+// request) tells each of them, found by its signal (see SharedRequestWaits).
 import { AsyncLocalStorage } from "node:async_hooks";
 
 /** What hears of a transport's waits: one begins, and it ended (however: waited out, aborted, refused). */
