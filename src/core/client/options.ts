@@ -82,7 +82,8 @@ export interface CommonClientOptions {
   rateLimit?: RateLimiterOptions | false;
   /**
    * Waits between attempts (and the rate limiter's waits); tests replace it to observe delays without
-   * waiting. An abort ends the wait even when this ignores its signal.
+   * waiting. An abort ends the wait even when this ignores its signal. A call it makes through a client is
+   * not the waiting call's: an import does not count its waits for the chunk.
    * @default a timer
    */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;

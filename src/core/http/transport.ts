@@ -63,7 +63,8 @@ export interface TransportOptions {
    */
   replaySafe?: (request: Request) => boolean;
   /**
-   * Waits between attempts; replaceable so tests can observe delays without waiting them.
+   * Waits between attempts; replaceable so tests can observe delays without waiting them. Called outside the
+   * call's async context, as `onRetry` is.
    * @default a timer
    */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -97,7 +98,15 @@ export type Transport = (request: Request) => Promise<Response>;
 export function createTransport(options: TransportOptions = {}): Transport {
   const retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const sleep = options.sleep === undefined ? abortableSleep : abortableBy(options.sleep);
+  const given = options.sleep;
+  // The caller's, called inside the call's async context: a call it makes (a report of the wait) waits for the
+  // caller, not for the call's chunk, as one onRetry makes.
+  const sleep =
+    given === undefined
+      ? abortableSleep
+      : abortableBy((ms: number, signal?: AbortSignal) =>
+          outsideRequestWaits(() => given(ms, signal)),
+        );
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit);
   // The limiter's clock: the end of a wait is handed to it.
