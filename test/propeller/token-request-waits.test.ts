@@ -4,7 +4,12 @@
 // began the token request: the others, waiting on the same request, counted as waiting on nothing.
 import { describe, expect, it } from "vitest";
 import type { ImportProgress } from "../../src/core/engine/report.js";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { createPropellerClient } from "../../src/propeller/client.js";
 import { importUsers } from "../../src/propeller/import.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { propellerCredentials } from "../../src/testing/fixtures/propeller.js";
+import { API_KEY, mountFullStory } from "../fullstory/harness.js";
 import { useMswServer } from "../support/msw.js";
 import { mountPropeller, propellerClient, users, type BulkScript } from "./harness.js";
 
@@ -100,5 +105,81 @@ describe("Propeller: chunks waiting for one token request that waits out a Retry
     // The first token, and one renewal (turned away once, then issued) for the four chunks.
     expect(vendor.sim.stats().requests["POST /oauth2/token"]).toBe(3);
     expect(calls.at(-1)).toMatchObject({ confirmed: 20, waitingToRetryRequest: 0 });
+  });
+});
+
+/** A promise and the function that resolves it. */
+function held(): { promise: Promise<void>; release: () => void } {
+  let release = () => {};
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
+describe("Propeller: a call the client's sleep makes with the signal it is handed, as the token waits", () => {
+  it("is not the token request's: its wait is no chunk's", async () => {
+    const tokenWait = held();
+    const tokenAnswer = held();
+    const tokenWaitBegan = held();
+    const tokenRetried = held();
+    const reportWaitBegan = held();
+    // The first token request is answered 429 (Retry-After 30 s); its second try's answer is held.
+    mountPropeller(server, {
+      faults: {
+        retryAfterSeconds: 30,
+        script: ({ operation, attempt }) => {
+          if (operation !== "getAccessToken" || attempt > 2) return undefined;
+          if (attempt === 1) return "429";
+          return {
+            after: async (answer: Response) => {
+              tokenRetried.release();
+              await tokenAnswer.promise;
+              return answer;
+            },
+          };
+        },
+      },
+    });
+    // The caller's own client, for reports, whose request is answered 429 (Retry-After 60 s) and waits.
+    mountFullStory(server, {
+      faults: {
+        retryAfterSeconds: 60,
+        script: ({ operation }) => (operation === "getUser" ? "429" : undefined),
+      },
+    });
+    const reports = createFullStoryClient({
+      apiKey: API_KEY,
+      sleep: () => {
+        reportWaitBegan.release();
+        return new Promise<void>(() => {});
+      },
+    });
+    const client = createPropellerClient({
+      ...propellerCredentials(seededFaker("propeller harness")),
+      // Reports each wait once over, given up on if the waiting call is.
+      sleep: async (ms, signal) => {
+        if (ms !== 30_000) return;
+        tokenWaitBegan.release();
+        await tokenWait.promise;
+        void reports.getUser({ params: { path: { id: "u1" } }, ...(signal && { signal }) });
+      },
+    });
+    const calls: ImportProgress[] = [];
+    const done = importUsers(client, users(15), {
+      chunkRecords: 5,
+      concurrency: 3,
+      progressHeartbeatMs: 1,
+      onProgress: (progress) => calls.push(progress),
+    });
+    await tokenWaitBegan.promise;
+    expect(await settledCall(calls, 3)).toMatchObject({ waitingToRetryRequest: 3 });
+    tokenWait.release();
+    await Promise.all([tokenRetried.promise, reportWaitBegan.promise]);
+    // Two heartbeats later: the token request is out again, and the report's wait is no chunk's.
+    const before = calls.length;
+    while (calls.length < before + 2) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(calls.at(-1)).toMatchObject({ sent: 15, waitingToRetryRequest: 0 });
+    tokenAnswer.release();
+    expect((await done).imported).toBe(15);
+    expect(calls.at(-1)).toMatchObject({ confirmed: 15, waitingToRetryRequest: 0 });
   });
 });

@@ -83,7 +83,8 @@ export interface CommonClientOptions {
   /**
    * Waits between attempts (and the rate limiter's waits); tests replace it to observe delays without
    * waiting. An abort ends the wait even when this ignores its signal. A call it makes through a client is
-   * not the waiting call's: an import does not count its waits for the chunk.
+   * not the waiting call's, even made with the signal it is given (which aborts with that call's): an import
+   * does not count its waits for the chunk, nor is it held to the waiting call's time.
    * @default a timer
    */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -12,6 +12,7 @@ import { abortableBy, abortableSleep, duration, monotonicNow } from "../time.js"
 import { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 import { deadlineOf, type CallDeadline } from "./deadline.js";
 import { outsideRequestWaits, requestWaits } from "./request-waits.js";
+import { whenAborted as followAbort } from "../when-aborted.js";
 
 /** Why an attempt is being retried, for logs and progress displays. */
 export interface RetryEvent {
@@ -64,7 +65,7 @@ export interface TransportOptions {
   replaySafe?: (request: Request) => boolean;
   /**
    * Waits between attempts; replaceable so tests can observe delays without waiting them. Called outside the
-   * call's async context, as `onRetry` is.
+   * call's async context, as `onRetry` is, with a signal of its own that aborts with the call's.
    * @default a timer
    */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -99,14 +100,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const given = options.sleep;
-  // The caller's, called inside the call's async context: a call it makes (a report of the wait) waits for the
-  // caller, not for the call's chunk, as one onRetry makes.
   const sleep =
     given === undefined
       ? abortableSleep
-      : abortableBy((ms: number, signal?: AbortSignal) =>
-          outsideRequestWaits(() => given(ms, signal)),
-        );
+      : abortableBy((ms: number, signal?: AbortSignal) => callersSleep(given, ms, signal));
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit);
   // The limiter's clock: the end of a wait is handed to it.
@@ -223,6 +220,29 @@ export function createTransport(options: TransportOptions = {}): Transport {
         );
       await pause(delayMs, (ms) => `a retry after ${decision.reason} would wait ${ms}`);
     }
+  }
+}
+
+/**
+ * The caller's `sleep`, called inside the waiting call: a call it makes (a report of the wait) is the
+ * caller's, not the waiting call's. So it runs outside the call's async context (an import would count the
+ * report's waits for the call's chunk), and is handed a signal of its own that aborts with the call's: the
+ * call's carries its deadline and, for a shared token request, what finds the calls waiting for it, which a
+ * call made with it would take along (a report's `Retry-After` would end the call's time, or be counted as
+ * the wait of every chunk waiting for the token).
+ */
+async function callersSleep(
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (signal === undefined) return outsideRequestWaits(() => sleep(ms));
+  const own = new AbortController();
+  const release = followAbort(signal, () => own.abort(signal.reason));
+  try {
+    await outsideRequestWaits(() => sleep(ms, own.signal));
+  } finally {
+    release();
   }
 }
 
