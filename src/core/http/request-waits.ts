@@ -78,13 +78,14 @@ export class SharedRequestWaits implements RequestWaits {
 
   began(): void {
     this.#under += 1;
-    for (const { waits } of this.#joined) waits.began();
+    // Over a copy: a call joining while this runs hears of this wait from `join`, not a second time here.
+    for (const { waits } of [...this.#joined]) waits.began();
   }
 
   ended(): void {
     if (this.#under === 0) return;
     this.#under -= 1;
-    for (const { waits } of this.#joined) waits.ended();
+    for (const { waits } of [...this.#joined]) waits.ended();
   }
 
   /**
