@@ -1,5 +1,9 @@
-// While the library's async context store is on, Node 20 runs a hook for every promise of the integrator's
-// whole process (promise-heavy code ran about 3 times slower): it is on only while a send runs.
+// While the library's async context store is on, Node 20 and 22 run a hook for every promise of the
+// integrator's whole process (promise-heavy code ran about 3 times slower): it is on only while a send runs.
+// Node 24 keeps async context in frames by default, with no such hook, and there disable() clears the store
+// only in the context it is called in: a call a send left running still carries it, which the chunk's closed
+// waits then ignore (progress-while-waiting.test.ts: nothing is said of a call that waits after its chunk).
+import { AsyncLocalStorage } from "node:async_hooks";
 import { describe, expect, it } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
 import type { ImportProgress } from "../../src/core/engine/report.js";
@@ -13,6 +17,14 @@ import { importEvery, testAdapter } from "../support/test-adapter.js";
 
 const waits = (): RequestWaits => ({ began() {}, ended() {} });
 
+/** Whether disable() leaves a context captured before it seeing the store: Node keeps it in frames. */
+function contextInFrames(): boolean {
+  const probe = new AsyncLocalStorage<number>();
+  const captured = probe.run(1, () => AsyncLocalStorage.snapshot());
+  probe.disable();
+  return captured(() => probe.getStore()) !== undefined;
+}
+
 /** A promise and the function that settles it. */
 function held(): { promise: Promise<void>; release: () => void } {
   let release = () => {};
@@ -21,16 +33,19 @@ function held(): { promise: Promise<void>; release: () => void } {
 }
 
 describe("the store of a send's waits", () => {
-  it("is off once no send runs: a call a send left running no longer carries it", async () => {
-    const later = held();
-    // Left running by the send, as an adapter's call may be.
-    const seen = withRequestWaits(waits(), () =>
-      Promise.resolve({ left: later.promise.then(() => requestWaits()) }),
-    );
-    const { left } = await seen;
-    later.release();
-    expect(await left).toBeUndefined();
-  });
+  it.skipIf(contextInFrames())(
+    "is off once no send runs, where Node hooks promises: a call a send left running no longer carries it",
+    async () => {
+      const later = held();
+      // Left running by the send, as an adapter's call may be.
+      const seen = withRequestWaits(waits(), () =>
+        Promise.resolve({ left: later.promise.then(() => requestWaits()) }),
+      );
+      const { left } = await seen;
+      later.release();
+      expect(await left).toBeUndefined();
+    },
+  );
 
   it("stays on while another send runs, for that send's calls", async () => {
     const first = held();

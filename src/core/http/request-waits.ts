@@ -20,8 +20,10 @@ let running = 0;
 /**
  * Runs `work`, telling `waits` of each wait a transport does within it, in any call it makes (awaited or
  * not): the calls it starts carry the async context `work` runs in. Once no send runs, the store is switched
- * off: while it is on, Node 20 runs a hook for every promise of the whole process, the integrator's too
- * (promise-heavy code ran about 3 times slower).
+ * off: while it is on, Node 20 and 22 run a hook for every promise of the whole process, the integrator's too
+ * (promise-heavy code ran about 3 times slower). Node 24 keeps the store in async context frames, with no
+ * such hook; there, switching it off clears it only in this context, and a call a send left running still
+ * carries its waits, which the engine closes once the send's attempt returned.
  */
 export async function withRequestWaits<T>(waits: RequestWaits, work: () => Promise<T>): Promise<T> {
   running += 1;
