@@ -658,11 +658,14 @@ describe("resuming from a journal", () => {
 
   it("polls a journaled job instead of creating it again, and skips finished chunks", async () => {
     const controller = new AbortController();
+    // Creates that reached FullStory in the first run (the script is the first run's only).
+    let firstRunCreates = 0;
     const sim: FullStorySimulator = vendor({
       processingPolls: 1,
       faults: {
         ...failEvery7th,
         script: ({ operation, params }) => {
+          if (operation === "createBatchImport") firstRunCreates += 1;
           if (operation === "getBatchImportStatus" && params["job_id"] === sim.jobs()[1]?.id)
             controller.abort();
           return undefined;
@@ -671,14 +674,18 @@ describe("resuming from a journal", () => {
     });
     const second = await abortThenResume(sim, controller);
 
-    // Job 2 was polled to its end, not created again; only the chunk never sent made a job.
+    // Job 2 was polled to its end, not created again; only chunk 3 made a job.
     expect(sim.jobs().map((job) => [job.records, job.status])).toEqual([
       [10, "FAILED"],
       [10, "FAILED"],
       [10, "FAILED"],
     ]);
     expect(sim.jobs()[1]!.polls).toBe(2);
-    expect(sim.stats()).toMatchObject({ replays: 0 });
+    // Chunk 3's create runs while job 2 is polled: whether it reaches FullStory before the abort is the
+    // runtime's (Node 20 and 22 abort first, Node 24 sends first). Sent, its answer lost, it is sent again
+    // under its journaled key and answered with its job (a replay); job 2's create is never sent again.
+    expect(firstRunCreates).toBeGreaterThanOrEqual(2);
+    expect(sim.stats()).toMatchObject({ replays: firstRunCreates - 2 });
     writtenOnce(sim);
     expect(second.chunks.resumed).toBe(1);
     expect(essence(second)).toEqual(essence(expected));
