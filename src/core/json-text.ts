@@ -3,13 +3,18 @@
 // from the one rounded), and what a syntax error may say of the text (none of it: it may be personal data).
 import { textStart } from "./cut-text.js";
 
+/** What V8 12 (Node 22 on) adds to a JSON.parse message after `at position N`. */
+const V8_LINE_COLUMN = / \(line \d+ column \d+\)$/;
+
 /**
  * What a JSON.parse error says, without the excerpt of the text V8 quotes in some of its messages
  * (`Unexpected token 'a', ..."mail": alice@exa"... is not valid JSON`): a message a report keeps must not
- * repeat the input's values. Messages that quote nothing (`Unexpected end of JSON input`) are kept.
+ * repeat the input's values. Messages that quote nothing (`Unexpected end of JSON input`) are kept, without
+ * the `(line 1 column 8)` Node 22 and later add after the position: a line of the text parsed (a record's,
+ * a cell's), which a message naming the file's line would contradict, and which Node 20 does not say.
  */
 export function jsonSyntaxProblem(error: unknown): string {
-  const message = error instanceof Error ? error.message : "";
+  const message = (error instanceof Error ? error.message : "").replace(V8_LINE_COLUMN, "");
   if (message !== "" && !message.includes('"')) return message;
   const token = /^Unexpected token '[^']{1,2}'/.exec(message)?.[0];
   return token === undefined ? "not valid JSON" : `${token}: not valid JSON`;
