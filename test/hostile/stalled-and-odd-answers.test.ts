@@ -60,15 +60,15 @@ describe.each(cases)("$vendor.name $operation", ({ vendor, operation }) => {
         });
         running.push(hostile);
         const records = vendor.records(3);
-        const started = Date.now();
 
         const report = await importInto(vendor, hostile.url, records, {
           client: { timeoutMs: 300 },
           import: { jobTimeoutMs: 5_000 },
         });
 
+        // That the run ends is the runner's timeout's to say (20 s, past the 5 s the job may take): a bound
+        // on the wall clock here is one a loaded machine can fail, and proves nothing the timeout does not.
         expect(stalled).toBeGreaterThan(0);
-        expect(Date.now() - started).toBeLessThan(15_000);
         expectSound(vendor, report, records.length);
         const stats = simulator.stats();
         expect(report.imported).toBeLessThanOrEqual(stats.users);
