@@ -143,62 +143,30 @@ describe("a caller's callback called while a chunk's send runs: its calls' waits
     expect((await done).imported).toBe(1);
   });
 
-  it("a client's onRetry, called before the chunk's call waits out a Retry-After of its own", async () => {
+  it.each([
+    [
+      "onRetry, called before the chunk's call waits out a Retry-After of its own",
+      // A logger that looks something up as each retry is announced.
+      (lookup: () => void): Partial<TransportOptions> => ({
+        sleep: () => Promise.resolve(),
+        onRetry: () => lookup(),
+      }),
+    ],
+    [
+      "sleep, called for the chunk's call's own wait: a lookup it leaves running is no chunk's",
+      // A sleep that reports each wait to a service of the caller's, and does not wait (a test's, say).
+      (lookup: () => void): Partial<TransportOptions> => ({
+        sleep: () => {
+          lookup();
+          return Promise.resolve();
+        },
+      }),
+    ],
+  ])("a client's %s", async (_name, callbacks) => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
     const other = lookupClient();
     // The chunk's request is answered 429 with a Retry-After of 5 s, waited out at once; its second try is
     // held until the test answers it.
-    const second = held();
-    let tries = 0;
-    let tried = () => {};
-    const triedAgain = new Promise<void>((resolve) => (tried = resolve));
-    const options: TransportOptions = {
-      fetch: async () => {
-        tries += 1;
-        if (tries === 1)
-          return new Response("{}", { status: 429, headers: { "Retry-After": "5" } });
-        tried();
-        await second.promise;
-        return new Response("{}", { status: 200 });
-      },
-      rateLimit: false,
-      sleep: () => Promise.resolve(),
-      // A logger that looks something up as each retry is announced.
-      onRetry: () => void other.lookup(),
-    };
-    const transport = createTransport(options);
-    const adapter = testAdapter<{ id: string }>(async (chunk, context) => {
-      const response = await transport(
-        new Request("http://127.0.0.1/import", {
-          method: "POST",
-          body: "{}",
-          signal: context.signal,
-        }),
-      );
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return importEvery(chunk);
-    });
-    const calls: ImportProgress[] = [];
-    const done = runImport(adapter, [{ id: "a" }], { onProgress: (p) => calls.push(p) });
-    await Promise.all([other.waiting, triedAgain]);
-    // The chunk's own wait is over (its request is out again); the lookup's goes on, and is not the chunk's.
-    const before = calls.length;
-    await vi.advanceTimersByTimeAsync(10_000);
-    expect(calls.slice(before)).toEqual([
-      expect.objectContaining({ sent: 1, confirmed: 0, waitingToRetryRequest: 0 }),
-    ]);
-    second.release();
-    other.release();
-    expect((await done).imported).toBe(1);
-  });
-});
-
-describe("a client's sleep, called for the chunk's call's own wait: a lookup it makes is no chunk's", () => {
-  it("a lookup it leaves running does not keep the chunk counted once its wait ended", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
-    const other = lookupClient();
-    // The chunk's request is answered 429 with a Retry-After of 5 s, waited out at once by the client's
-    // sleep; its second try is held until the test answers it.
     const second = held();
     let tries = 0;
     let tried = () => {};
@@ -213,19 +181,16 @@ describe("a client's sleep, called for the chunk's call's own wait: a lookup it 
         return new Response("{}", { status: 200 });
       },
       rateLimit: false,
-      // A sleep that reports each wait to a service of the caller's, and does not wait (a test's, say).
-      sleep: () => {
-        void other.lookup();
-        return Promise.resolve();
-      },
+      ...callbacks(() => void other.lookup()),
     });
     const adapter = testAdapter<{ id: string }>(async (chunk, context) => {
-      const request = new Request("http://127.0.0.1/import", {
-        method: "POST",
-        body: "{}",
-        signal: context.signal,
-      });
-      const response = await transport(request);
+      const response = await transport(
+        new Request("http://127.0.0.1/import", {
+          method: "POST",
+          body: "{}",
+          signal: context.signal,
+        }),
+      );
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return importEvery(chunk);
     });
