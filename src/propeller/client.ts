@@ -48,8 +48,8 @@ export type PropellerClient = ApiClient<paths, PropellerOperationTable> & Destin
  * A refused token request gives the operation's `auth` error variant. A call aborted while it waits for a
  * token fails `aborted` at once; the token request is aborted too unless another call still waits for it.
  * @throws RangeError when `tokenRefreshBeforeMs` or a number of {@link CommonClientOptions} is out of range;
- *   TypeError for a missing or blank `clientId` or `clientSecret` (or one holding a lone surrogate), or another
- *   option refused by name.
+ *   TypeError for a missing or blank `clientId` or `clientSecret` (or one holding a lone surrogate), or
+ *   another option refused by name.
  */
 export function createPropellerClient(options: PropellerClientOptions): PropellerClient {
   credentialOption("clientId", options.clientId);

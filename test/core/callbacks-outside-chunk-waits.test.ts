@@ -1,5 +1,5 @@
-// A chunk counts as waiting to retry a request (`waitingToRetryRequest`) while a call of its own send waits in
-// the client (a Retry-After), found by the async context the call runs in. The caller's callbacks are called
+// A chunk counts as waiting to retry a request (`waitingToRetryRequest`) while a call of its own send waits
+// in the client (a Retry-After), found by the async context the call runs in. The caller's callbacks are called
 // from inside that context at times (`onProgress` as a wait begins, its heartbeat, the engine's `sleep`, a
 // client's `onRetry`): a lookup they make through a client, which waits out a Retry-After of its own, was
 // counted as the chunk's wait (and told as one in a progress call), though the chunk waited on the vendor, or

@@ -35,7 +35,7 @@ const tokenTurnedAwayAt = (n: number) => ({
     operation === "getAccessToken" && attempt === n ? ("429" as const) : undefined,
 });
 
-/** Holds the first four bulk requests until all four are in flight, then runs `meanwhile` and lets them go. */
+/** Holds the first four bulk requests until all four are in flight, then runs `meanwhile`, then lets go. */
 function fourInFlight(meanwhile: () => void): BulkScript {
   let arrived = 0;
   let release!: () => void;
@@ -115,7 +115,7 @@ function held(): { promise: Promise<void>; release: () => void } {
   return { promise, release };
 }
 
-describe("Propeller: a call the client's sleep makes with the signal it is handed, as the token waits", () => {
+describe("Propeller: a call the client's sleep makes with its signal, as the token waits", () => {
   it("is not the token request's: its wait is no chunk's", async () => {
     const tokenWait = held();
     const tokenAnswer = held();

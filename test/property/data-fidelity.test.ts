@@ -5,7 +5,8 @@
 // imported through `importUsers` and through the CLI's `.ndjson`, `.json` and typed-column `.csv` inputs
 // into the simulators, which store what they receive. The report's key and id must name what was stored.
 // What the vendors themselves change is left as README says: JSON has one zero (SlashID's list values with
-// blanks around them are rejected, as a CSV cell's are trimmed when read). The per-format rules (numbers that would change, duplicate keys) have their own tests.
+// blanks around them are rejected, as a CSV cell's are trimmed when read). The per-format rules (numbers
+// that would change, duplicate keys) have their own tests.
 // Each vendor's records, its simulator and where that keeps them are in its test profile's `fidelity`.
 import { readFileSync } from "node:fs";
 import { stringify } from "csv-stringify/sync";

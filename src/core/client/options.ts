@@ -60,8 +60,9 @@ export interface CommonClientOptions {
    */
   userAgent?: string;
   /**
-   * Called before each retry, e.g. to log rate limiting. The event is scrubbed of the client's secrets. A call
-   * it makes through a client is not the retried call's: an import does not count its waits for the chunk.
+   * Called before each retry, e.g. to log rate limiting. The event is scrubbed of the client's secrets. A
+   * call it makes through a client is not the retried call's: an import does not count its waits for the
+   * chunk.
    * @default none
    */
   onRetry?: (event: RetryEvent) => void;

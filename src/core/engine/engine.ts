@@ -211,8 +211,8 @@ export async function runImport<Input, Wire>(
         journalPath: options.journal,
         replay,
         concurrency,
-        // Called inside a chunk's send, for its wait on the vendor: a call the caller's `sleep` makes through a
-        // client (which may wait out a `Retry-After`) is the caller's, not a wait of the chunk's request.
+        // Called inside a chunk's send, for its wait on the vendor: a call the caller's `sleep` makes through
+        // a client (which may wait out a `Retry-After`) is the caller's, not a wait of the chunk's request.
         sleep: (ms, signal) => outsideRequestWaits(() => sleep(ms, signal)),
         signal: options.signal,
       }),

@@ -31,7 +31,8 @@ export class ProgressPulse {
 
   /**
    * Calls `onProgress` with the counts now (and, while armed, puts the next heartbeat off until it returns).
-   * Outside the chunk whose wait may call this: neither `onProgress` nor the heartbeat's timer is any chunk's.
+   * Outside the chunk whose wait may call this: neither `onProgress` nor the heartbeat's timer is any
+   * chunk's.
    */
   emit(): void {
     if (this.onProgress === undefined) return;

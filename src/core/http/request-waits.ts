@@ -68,7 +68,7 @@ export function carryRequestWaits(
  * off as it begins, which no context begun then would see turned on).
  */
 export class SharedRequestWaits implements RequestWaits {
-  /** One entry per call joined: two calls of a send waiting on it wait twice, as two waits of their own do. */
+  /** One entry per call joined: two calls of a send waiting on it wait twice, as two of their own would. */
   readonly #joined = new Set<{ readonly waits: RequestWaits }>();
   /** Waits of the shared call under way. */
   #under = 0;
@@ -115,6 +115,6 @@ export class SharedRequestWaits implements RequestWaits {
 export function outsideRequestWaits<T>(callback: () => T): T {
   // `run(undefined)` rather than `exit`: `exit` turns the store off for the whole process while `callback`
   // runs, costing a hook's switch each way (~1.3 µs), and a send `callback` began at once turned it on again,
-  // handing what followed the send's store. Only where a store is found, so the store is never turned on here.
+  // handing what followed the send's store. Only where a store is found, so that this never turns it on.
   return listening.getStore() === undefined ? callback() : listening.run(undefined, callback);
 }
