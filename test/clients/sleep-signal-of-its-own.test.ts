@@ -1,9 +1,9 @@
 // A client's `sleep` is handed a signal that aborts with the waiting call, so a call it makes (a report of
-// the wait) can be given up on with it. It was the call's own Request signal, which carries the call's deadline
-// (a job's follow-through time, see callWithin) and, for a shared token request, what finds the calls waiting
-// for it: a call made with it took them along. Its 429's Retry-After of 60 s ended the waiting call's time of
-// 10 s (`timedOut: a retry after HTTP 429 would wait 60 s`) though that call waited a short backoff, and the
-// report itself was aborted. The signal is now one of its own.
+// the wait) can be given up on with it. It was the call's own Request signal, which carries the call's
+// deadline (a job's follow-through time, see callWithin) and, for a shared token request, what finds the
+// calls waiting for it: a call made with it took them along. Its 429's Retry-After of 60 s ended the waiting
+// call's time of 10 s (`timedOut: a retry after HTTP 429 would wait 60 s`) though that call waited a short
+// backoff, and the report itself was aborted. The signal is now one of its own.
 import { describe, expect, it } from "vitest";
 import { callWithin } from "../../src/core/http/deadline.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
