@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
 import type { ImportProgress } from "../../src/core/engine/report.js";
 import { createTransport, type TransportOptions } from "../../src/core/http/transport.js";
-import { importEvery, testAdapter } from "../support/test-adapter.js";
+import { importEvery, sendingThrough, testAdapter } from "../support/test-adapter.js";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -183,17 +183,7 @@ describe("a caller's callback called while a chunk's send runs: its calls' waits
       rateLimit: false,
       ...callbacks(() => void other.lookup()),
     });
-    const adapter = testAdapter<{ id: string }>(async (chunk, context) => {
-      const response = await transport(
-        new Request("http://127.0.0.1/import", {
-          method: "POST",
-          body: "{}",
-          signal: context.signal,
-        }),
-      );
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return importEvery(chunk);
-    });
+    const adapter = testAdapter(sendingThrough(transport));
     const calls: ImportProgress[] = [];
     const done = runImport(adapter, [{ id: "a" }], { onProgress: (p) => calls.push(p) });
     await Promise.all([other.waiting, triedAgain]);

@@ -14,7 +14,7 @@ import type { VendorSimulator } from "../../src/testing/simulator.js";
 import { simulatorSettings, type VendorModule } from "../../src/vendor-module.js";
 import { VENDOR_NAMES, vendorNamed, type VendorName } from "../../src/vendors.js";
 import { IMPORTERS } from "../support/importers.js";
-import { importEvery, testAdapter } from "../support/test-adapter.js";
+import { importEvery, sendingThrough, testAdapter } from "../support/test-adapter.js";
 
 let served: RunningSimulator | undefined;
 afterEach(async () => {
@@ -161,17 +161,7 @@ describe("onProgress while the client waits to retry a request", () => {
         return new Promise<void>((resolve) => (release = resolve));
       },
     });
-    const adapter = testAdapter<{ id: string }>(async (chunk, context) => {
-      const response = await transport(
-        new Request("http://127.0.0.1/import", {
-          method: "POST",
-          body: "{}",
-          signal: context.signal,
-        }),
-      );
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return importEvery(chunk);
-    });
+    const adapter = testAdapter(sendingThrough(transport));
     const calls = recorder();
     const done = runImport(adapter, [{ id: "a" }, { id: "b" }], { onProgress: calls.onProgress });
     await waiting;

@@ -13,7 +13,7 @@ import {
   type RequestWaits,
 } from "../../src/core/http/request-waits.js";
 import { createTransport } from "../../src/core/http/transport.js";
-import { importEvery, testAdapter } from "../support/test-adapter.js";
+import { sendingThrough, testAdapter } from "../support/test-adapter.js";
 
 const waits = (): RequestWaits => ({ began() {}, ended() {} });
 
@@ -93,19 +93,9 @@ describe("the store switched off and on again", () => {
         return Promise.resolve();
       },
     });
-    const adapter = testAdapter<{ id: string }>(
-      async (chunk, context) => {
-        const request = new Request("http://127.0.0.1/import", {
-          method: "PUT",
-          body: "{}",
-          signal: context.signal,
-        });
-        const response = await transport(request);
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        return importEvery(chunk);
-      },
-      { defaults: { chunkRecords: 1, concurrency: 1 } },
-    );
+    const adapter = testAdapter(sendingThrough(transport, "PUT"), {
+      defaults: { chunkRecords: 1, concurrency: 1 },
+    });
     const report = await runImport(adapter, [{ id: "a" }, { id: "b" }], {
       onProgress: (progress) => calls.push(progress),
     });

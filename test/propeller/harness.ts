@@ -66,6 +66,22 @@ export function mountPropeller(
 
 export type MountedPropeller = ReturnType<typeof mountPropeller>;
 
+/** Holds the first four bulk requests until all four are in flight, then runs `meanwhile`, then lets go. */
+export function fourInFlight(meanwhile: () => void): BulkScript {
+  let arrived = 0;
+  let release!: () => void;
+  const all = new Promise<void>((resolve) => (release = resolve));
+  return async () => {
+    arrived += 1;
+    if (arrived === 4) {
+      meanwhile();
+      release();
+    }
+    if (arrived <= 4) await all;
+    return undefined;
+  };
+}
+
 /**
  * A client of the mounted simulator whose retry waits are logged, not slept: each passes at once, or as
  * `sleep` says.

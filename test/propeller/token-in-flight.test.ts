@@ -10,6 +10,7 @@ import { useMswServer } from "../support/msw.js";
 import {
   mountPropeller,
   propellerClient,
+  fourInFlight,
   users,
   type BulkScript,
   type MountedPropeller,
@@ -17,22 +18,6 @@ import {
 
 const server = useMswServer();
 const START = Date.parse("2026-03-29T00:00:00Z");
-
-/** Holds the first four bulk requests until all four are in flight, then runs `meanwhile` and lets them go. */
-function fourInFlight(meanwhile: () => void) {
-  let arrived = 0;
-  let release!: () => void;
-  const all = new Promise<void>((resolve) => (release = resolve));
-  return async () => {
-    arrived += 1;
-    if (arrived === 4) {
-      meanwhile();
-      release();
-    }
-    if (arrived <= 4) await all;
-    return undefined;
-  };
-}
 
 /** How many bulk requests carried each chunk, by its first user's sourceId. */
 const sendsPerChunk = (vendor: MountedPropeller) => {

@@ -11,7 +11,7 @@ import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { propellerCredentials } from "../../src/testing/fixtures/propeller.js";
 import { API_KEY, mountFullStory } from "../fullstory/harness.js";
 import { useMswServer } from "../support/msw.js";
-import { mountPropeller, propellerClient, users, type BulkScript } from "./harness.js";
+import { fourInFlight, mountPropeller, propellerClient, users } from "./harness.js";
 
 const server = useMswServer();
 
@@ -34,22 +34,6 @@ const tokenTurnedAwayAt = (n: number) => ({
   script: ({ operation, attempt }: { operation: string; attempt: number }) =>
     operation === "getAccessToken" && attempt === n ? ("429" as const) : undefined,
 });
-
-/** Holds the first four bulk requests until all four are in flight, then runs `meanwhile`, then lets go. */
-function fourInFlight(meanwhile: () => void): BulkScript {
-  let arrived = 0;
-  let release!: () => void;
-  const all = new Promise<void>((resolve) => (release = resolve));
-  return async () => {
-    arrived += 1;
-    if (arrived === 4) {
-      meanwhile();
-      release();
-    }
-    if (arrived <= 4) await all;
-    return undefined;
-  };
-}
 
 /** Lets the chunks still on their way to the token request join it, then the last progress call. */
 async function settledCall(calls: readonly ImportProgress[], waiting: number) {

@@ -28,6 +28,26 @@ export const importEvery = (chunk: { readonly items: readonly unknown[] }) =>
   });
 
 /**
+ * A `send` that makes one request through `transport` under the chunk's signal (an error unless it is 2xx),
+ * then imports every record of its chunk.
+ */
+export const sendingThrough =
+  (
+    transport: (request: Request) => Promise<Response>,
+    method = "POST",
+  ): ImportAdapter<{ id: string }>["send"] =>
+  async (chunk, context) => {
+    const request = new Request("http://127.0.0.1/import", {
+      method,
+      body: "{}",
+      signal: context.signal,
+    });
+    const response = await transport(request);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return importEvery(chunk);
+  };
+
+/**
  * A run of `records` on `journal` held at its first send while `second` runs (given an adapter that counts the
  * chunks it sends): two runs on one journal at once. The second run's result (or its error), the chunks it
  * sent, and the first run's report once it is let go.
