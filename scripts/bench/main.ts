@@ -539,3 +539,5 @@ process.stdout.write(
   `${missed.length === 0 ? "every target holds" : `target missed: ${missed.join(", ")}`}; ` +
     `details in ${out} (${round(results.wallMs / 1000)} s)\n`,
 );
+// A missed target fails the run, as a failed soak check does, so a script or CI job running it can see it.
+process.exitCode = missed.length === 0 ? 0 : 1;
