@@ -53,19 +53,37 @@ type Fields = { readonly status: string } & Record<string, unknown>;
 
 /**
  * The path template with its parameters filled in, percent-encoded; a missing one stays `{name}`, and so does
- * an object (no spec declares one), rather than naming the path `[object Object]`.
+ * an object (no spec declares one), rather than naming the path `[object Object]`. A parameter is a `{`, the
+ * text up to the next `}` (at least one character, `{` among them) and that `}`, as the regex
+ * `/\{([^}]+)\}/g` finds them; found with one pass over the template, as that regex, on a raw call's path of
+ * `{` after `{` with no `}`, scanned the rest of the path from each of them (11 s for 128 Ki of them).
  */
 export function concretePath(
   template: string,
   params: Record<string, unknown> | undefined,
 ): string {
-  return template.replace(/\{([^}]+)\}/g, (whole, name: string) => {
-    const value = params?.[name];
-    return typeof value === "string" ||
+  let out = "";
+  let done = 0;
+  let open = template.indexOf("{");
+  while (open !== -1) {
+    const close = template.indexOf("}", open + 1);
+    // No `}` past this `{`: none past any later one either.
+    if (close === -1) break;
+    if (close === open + 1) {
+      open = template.indexOf("{", close);
+      continue;
+    }
+    const value = params?.[template.slice(open + 1, close)];
+    out += template.slice(done, open);
+    out +=
+      typeof value === "string" ||
       typeof value === "number" ||
       typeof value === "boolean" ||
       typeof value === "bigint"
-      ? encodeURIComponent(String(value))
-      : whole;
-  });
+        ? encodeURIComponent(String(value))
+        : template.slice(open, close + 1);
+    done = close + 1;
+    open = template.indexOf("{", done);
+  }
+  return out + template.slice(done);
 }
