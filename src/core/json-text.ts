@@ -78,12 +78,15 @@ function* numberTokens(json: string): Generator<string> {
 }
 
 /**
- * Whether decimal text (a sign, digits with a point, an exponent) is exactly the safe integer `n`: `1.00000000000000001`
- * and `1e-400` read as numbers that are integers, but not as the value written.
+ * Whether decimal text (a sign, digits with a point, an exponent) is exactly the safe integer `n`:
+ * `1.00000000000000001` and `1e-400` read as numbers that are integers, but not as the value written.
  */
 export function denotes(text: string, n: number): boolean {
+  // The fraction's digits only after a point: `(\d*)\.?(\d*)` split a run of digits every way before a
+  // stray character refused it, quadratic (32 Ki digits and an `x` took 1.5 s). Its callers hand it JSON
+  // number tokens and checked decimal cells, which it matched at once; text from any other caller may not be.
   const [, sign = "", whole = "", fraction = "", exponent = "0"] =
-    /^([-+]?)(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?$/.exec(text) ?? [];
+    /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(text) ?? [];
   const all = whole + fraction;
   let first = 0;
   while (all[first] === "0") first += 1;
