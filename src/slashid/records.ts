@@ -56,6 +56,7 @@ export interface SlashIdPerson {
   /**
    * Attributes by bucket (`slashid:attributes`, written as JSON): keys of at most 70 bytes (UTF-8), values
    * any JSON-serialisable value of at most 64 KiB. An `undefined` value is left out, as JSON.stringify does.
+   * A bucket name or key with blanks around it, or of blanks only, is refused (`slashid.blanks_around`).
    */
   attributes?: Partial<Record<AttributeBucket, Record<string, unknown>>>;
   /**

@@ -41,6 +41,10 @@ export const SLASHID_MAX_ATTRIBUTE_VALUE_BYTES = BUCKET["x-max-value-bytes"];
 const PHONE = /^\+?[0-9 ()-]{3,}$/;
 const NO_PROBLEMS: readonly Rejection[] = Object.freeze([]);
 const BLANKS_AROUND_MESSAGE = "must not have blanks around it (a CSV cell's are trimmed when read)";
+const BLANK_BUCKET_MESSAGE =
+  "must not have blanks around it, nor be only blanks (none of SlashID's bucket names has any)";
+const BLANK_KEY_MESSAGE =
+  "must not have blanks around it, nor be only blanks (whether SlashID keeps them is UNCONFIRMED)";
 
 /** The rule ids {@link validateSlashIdPerson} reports (see there for what each one asks). */
 export const SLASHID_RULES = {
@@ -57,8 +61,9 @@ export const SLASHID_RULES = {
   /** A list item with a comma, which SlashID would split in two. */
   listItemComma: "slashid.list_item_comma",
   /**
-   * A region, email, phone number, username, group or role with blanks around it (anything
-   * `String.prototype.trim` removes: spaces, tabs, CR, LF, no-break spaces).
+   * A region, email, phone number, username, group, role, attribute bucket name or attribute key with blanks
+   * around it (anything `String.prototype.trim` removes: spaces, tabs, CR, LF, no-break spaces), or a bucket
+   * name or attribute key of blanks only.
    */
   blanksAround: "slashid.blanks_around",
   /** An email without exactly one `@` with text on both sides. */
@@ -123,11 +128,13 @@ export type SlashIdCheck = Validation<SlashIdCsvRow>;
  *   {@link SLASHID_MAX_ATTRIBUTE_VALUE_BYTES} bytes serialised.
  * - `slashid.list_item_comma`: no email, phone number, username, group or role contains a comma (each list
  *   is written comma-separated in one cell, so SlashID would split the value in two).
- * - `slashid.blanks_around`: no region, email, phone number, username, group or role has blanks around it
- *   (what `String.prototype.trim` removes, a tab, CR or no-break space too; none of SlashID's region names
- *   has them). Not trimmed here, as no value given is changed, while `personFromCsvRow` trims the region
- *   cell and each value of a CSV list cell. The password and attributes are
- *   sent as written, blanks and all.
+ * - `slashid.blanks_around`: no region, email, phone number, username, group, role, attribute bucket name
+ *   or attribute key has blanks around it (what `String.prototype.trim` removes, a tab, CR or no-break
+ *   space too; none of SlashID's region or bucket names has them), and no bucket name or attribute key is
+ *   blanks only. Not trimmed here, as no value given is changed, while `personFromCsvRow` trims the region
+ *   cell and each value of a CSV list cell (the `slashid:attributes` cell is JSON, read as written). A
+ *   bucket name or key is named JSON-quoted, its blanks shown (`attributes.end_user_read_write." plan"`).
+ *   The password and attribute values are sent as written, blanks and all.
  * - `slashid.email_format`: an email has exactly one `@` with text on both sides (lenient on purpose).
  * - `slashid.phone_format`: a phone number is digits, spaces, `()`, `-`, optionally after a `+` (at least
  *   3 characters); E.164 is UNCONFIRMED as SlashID's requirement, so it is not enforced.
@@ -216,8 +223,8 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
   const attributes = attributesCell(state, person.attributes);
   const password: unknown = person.password;
   // Blanks around a password are not refused, as they are around a list value: they may be part of it (a
-  // passphrase, a legacy hash format), and personFromCsvRow keeps a password cell as written. Attributes
-  // are JSON data, sent as their JSON gives them (a CSV cell's JSON is parsed, not trimmed, either).
+  // passphrase, a legacy hash format), and personFromCsvRow keeps a password cell as written. Attribute
+  // values are JSON data, sent as their JSON gives them (a CSV cell's JSON is parsed, not trimmed, either).
   if (password !== undefined) {
     if (typeof password !== "string") {
       state.problems.add(R.fieldType, "password", `must be a string, got ${kindOf(password)}`);
@@ -338,6 +345,16 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
       );
       continue;
     }
+    if (bucket.trim() !== bucket) {
+      // Sent as written, an unknown bucket (SlashID's names have no blanks) that SlashID may refuse, or trim
+      // into a known one, merging the keys of two buckets the record holds apart.
+      state.problems.add(
+        R.blanksAround,
+        `attributes.${clip(JSON.stringify(bucket))}`,
+        BLANK_BUCKET_MESSAGE,
+      );
+      continue;
+    }
     if (!KNOWN_BUCKETS.has(bucket)) {
       (state.warnings ??= []).push(
         `attributes.${bucket}: not among the attribute buckets SlashID documents (${SLASHID_ATTRIBUTE_BUCKETS.join(", ")}); sent as it is`,
@@ -367,6 +384,15 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
           R.malformedText,
           `attributes.${bucket}.${wellFormed(key)}`,
           MALFORMED_TEXT_MESSAGE,
+        );
+        continue;
+      }
+      if (key !== "" && key.trim() !== key) {
+        // Were SlashID to trim keys, ` plan` and `plan` of one bucket would become one key, a value lost.
+        state.problems.add(
+          R.blanksAround,
+          `attributes.${bucket}.${clip(JSON.stringify(key))}`,
+          BLANK_KEY_MESSAGE,
         );
         continue;
       }

@@ -142,6 +142,42 @@ describe("each broken rule is rejected, naming the rule and the field", () => {
     ["blanks_around", "region", { usernames: ["u"], region: "\u00a0europe-belgium" }],
     ["attribute_bucket", "attributes", { usernames: ["u"], attributes: { "": { a: 1 } } }],
     [
+      "blanks_around",
+      'attributes." end_user_read_write"',
+      { usernames: ["u"], attributes: { " end_user_read_write": { a: 1 } } },
+    ],
+    [
+      "blanks_around",
+      'attributes."end_user_read_only\\t"',
+      { usernames: ["u"], attributes: { "end_user_read_only\t": { a: 1 } } },
+    ],
+    [
+      "blanks_around",
+      'attributes."\u00a0my_bucket"',
+      { usernames: ["u"], attributes: { "\u00a0my_bucket": { a: 1 } } },
+    ],
+    ["blanks_around", 'attributes."  "', { usernames: ["u"], attributes: { "  ": { a: 1 } } }],
+    [
+      "blanks_around",
+      'attributes.end_user_read_write." plan"',
+      { usernames: ["u"], attributes: { end_user_read_write: { " plan": "pro" } } },
+    ],
+    [
+      "blanks_around",
+      'attributes.end_user_read_write."plan\\r"',
+      { usernames: ["u"], attributes: { end_user_read_write: { "plan\r": "pro" } } },
+    ],
+    [
+      "blanks_around",
+      'attributes.end_user_read_write."\ufeffplan"',
+      { usernames: ["u"], attributes: { end_user_read_write: { "\ufeffplan": "pro" } } },
+    ],
+    [
+      "blanks_around",
+      'attributes.end_user_read_write."\u00a0"',
+      { usernames: ["u"], attributes: { end_user_read_write: { "\u00a0": "pro" } } },
+    ],
+    [
       "attribute_key_length",
       `attributes.end_user_read_only.${"k".repeat(71)}`,
       { usernames: ["u"], attributes: { end_user_read_only: { ["k".repeat(71)]: 1 } } },
@@ -346,11 +382,11 @@ describe("a list value with blanks around it", () => {
     ]);
   });
 
-  it("leaves a password (its blanks may be its own) and attributes (JSON data) as written", () => {
+  it("leaves a password (its blanks may be its own) and attribute values (JSON data) as written", () => {
     const person: SlashIdPerson = {
       usernames: ["jane"],
       password: " pass phrase ",
-      attributes: { end_user_read_write: { " note ": " kept as written " } },
+      attributes: { end_user_read_write: { note: " kept as written " } },
     };
 
     expect(checkSlashIdPerson(person)).toEqual({
@@ -358,7 +394,7 @@ describe("a list value with blanks around it", () => {
       item: {
         "slashid:usernames": "jane",
         "slashid:password": " pass phrase ",
-        "slashid:attributes": '{"end_user_read_write":{" note ":" kept as written "}}',
+        "slashid:attributes": '{"end_user_read_write":{"note":" kept as written "}}',
       },
     });
     expect(
