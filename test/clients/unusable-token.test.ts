@@ -83,6 +83,16 @@ describe("a token the client cannot send as a Bearer token", () => {
     expect(JSON.stringify(report)).not.toContain(secret);
   });
 
+  it("an access token holding a lone surrogate is no header value, not 'URI malformed'", async () => {
+    // Its JSON escapes it (`\ud800`). Taken among the client's secrets before it is checked, its
+    // percent-encoded form threw URIError: every chunk failed 'could not obtain credentials: URI malformed'.
+    const seen = endpoints("eyJhbGciOiJSUzI1NiJ9.pay\ud800load.sig");
+    const report = await importUsers(client(), input, { chunkRecords: 2, replayDelayMs: 0 });
+    expect(report.fatal).toMatch(/issued an access token that is not a valid header value/);
+    expect(report.fatal).not.toMatch(/URI malformed/);
+    expect(seen.bulk).toEqual([]);
+  });
+
   it("a token_type other than Bearer is the auth variant, and the token is not sent as a Bearer token", async () => {
     const seen = endpoints("mac-token-abcdef123456", "mac");
     const result = await bulk(client());

@@ -51,6 +51,17 @@ describe("SecretSet: the forms a secret comes back in", () => {
     );
   });
 
+  it("a secret holding a lone surrogate is taken (no URIError), and redacted as a URL quotes it", () => {
+    const secret = `${secretOf(8)}\ud800${secretOf(8)}`;
+    const secrets = new SecretSet();
+    secrets.add(secret);
+    // A URL writes the lone surrogate as U+FFFD (%EF%BF%BD).
+    const quoted = new URL(`https://example.com/auth?key=${secret}`).search;
+    expect(secrets.scrub(`redirect to /auth${quoted}&x=1`)).toBe(
+      "redirect to /auth?key=[REDACTED]&x=1",
+    );
+  });
+
   it('a secret JSON-escaped (`\\/`, `\\"`, `\\\\`) is redacted', () => {
     const secret = `${secretOf(8)}/"\\${secretOf(8)}`;
     const secrets = new SecretSet();

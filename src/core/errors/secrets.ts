@@ -107,6 +107,9 @@ const PLAIN_FROM = 8192;
  */
 const STANDS_ALONE_AFTER = "(?<=^|[^A-Za-z0-9]|%[0-9A-Fa-f]{2})";
 
+/** A surrogate not paired with another: with the `u` flag, a pair is one code point, which this is not. */
+const LONE_SURROGATE = /\p{Cs}/gu;
+
 /** `value` as an `application/x-www-form-urlencoded` body carries it (space as `+`, `~!'()` escaped). */
 const formEncoded = (value: string) => new URLSearchParams({ s: value }).toString().slice(2);
 
@@ -114,7 +117,9 @@ const formEncoded = (value: string) => new URLSearchParams({ s: value }).toStrin
  * A secret as given and as it may come back, each form distinct and non-empty:
  * - trimmed: fetch strips leading and trailing whitespace from a header value, so a key read with a stray CR,
  *   LF, space or tab (a CRLF secrets file, a `.env` line) is sent, and echoed, without it;
- * - percent-encoded (`encodeURIComponent`), as a URL quotes it (a redirect's `Location`);
+ * - percent-encoded (`encodeURIComponent`), as a URL quotes it (a redirect's `Location`), a lone surrogate
+ *   as U+FFFD, as a URL writes it (encodeURIComponent throws URIError on one: an access token holding one
+ *   failed every call as 'URI malformed' where it is refused as no header value);
  * - `application/x-www-form-urlencoded` (space as `+`, `~!'()` escaped), as a token request's body carries it;
  * - JSON-escaped (`"`, `\` and control characters escaped, and that with `/` as `\/` as PHP writes it), as
  *   a JSON body quoting it reads in raw text;
@@ -130,7 +135,7 @@ export function echoedForms(value: string): Set<string> {
     const json = JSON.stringify(base).slice(1, -1);
     forms
       .add(base)
-      .add(encodeURIComponent(base))
+      .add(encodeURIComponent(base.replace(LONE_SURROGATE, "\ufffd")))
       .add(formEncoded(base))
       .add(json)
       .add(json.replaceAll("/", "\\/"));
