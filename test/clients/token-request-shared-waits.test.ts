@@ -94,6 +94,34 @@ describe("the waits of a token request shared by several sends' calls", () => {
     expect(log).toEqual(["a began", "b began", "b ended", "a ended"]);
   });
 
+  it("a call aborted as it joins during a wait (by what that told) stops at once", async () => {
+    const { cache, waiting, release } = turnedAwayOnce();
+    const log: string[] = [];
+    const stop = new AbortController();
+    const a = withRequestWaits(listener(log, "a"), () => cache.get());
+    await waiting;
+    // As an import's onProgress does that stops the run when a chunk begins to wait: b's call is aborted as
+    // it joins, before it listens for an abort. It waited for the token request's whole wait (a Retry-After
+    // of minutes; here, for ever), holding its import open.
+    const stopping: RequestWaits = {
+      began: () => {
+        log.push("b began");
+        stop.abort();
+      },
+      ended: () => log.push("b ended"),
+    };
+    let settled = false;
+    const b = withRequestWaits(stopping, () => cache.get(stop.signal))
+      .catch((error: unknown) => (error instanceof Error ? error.message : String(error)))
+      .finally(() => (settled = true));
+    await turns();
+    expect(settled).toBe(true);
+    expect(await b).toMatch(/aborted/);
+    expect(log).toEqual(["a began", "b began", "b ended"]);
+    release();
+    expect(await a).toBe("t1");
+  });
+
   it("begun by a call of no send: a send that waits for it hears its wait", async () => {
     const { cache, waiting, release } = turnedAwayOnce();
     const log: string[] = [];

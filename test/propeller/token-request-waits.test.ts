@@ -92,6 +92,40 @@ describe("Propeller: chunks waiting for one token request that waits out a Retry
   });
 });
 
+describe("Propeller: a run stopped from onProgress as a chunk joins a token request that waits", () => {
+  it("settles at once: the joining chunk's call stops waiting for the token too", async () => {
+    mountPropeller(server, { faults: tokenTurnedAwayAt(1) });
+    const wait = heldRetryAfter();
+    const stop = new AbortController();
+    const all = users(10);
+    // The second chunk is made once the token request waits (the first goes out as the next record is read):
+    // it joins the wait under way.
+    async function* records() {
+      yield* all.slice(0, 6);
+      await wait.waiting;
+      yield* all.slice(6);
+    }
+    let settled = false;
+    const done = importUsers(propellerClient(wait.sleep).client, records(), {
+      chunkRecords: 5,
+      concurrency: 2,
+      signal: stop.signal,
+      // Gives up once two chunks wait on a rate limit: as the second joins the token request's wait.
+      onProgress: ({ waitingToRetryRequest }) => {
+        if (waitingToRetryRequest === 2) stop.abort();
+      },
+    }).finally(() => (settled = true));
+    // The Retry-After is never waited out: the run must settle without it.
+    for (let i = 0; i < 200 && !settled; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(true);
+    const report = await done;
+    expect(report.outcomes.map((o) => (o.outcome === "failed" ? o.code : o.outcome))).toEqual(
+      all.map(() => "aborted"),
+    );
+    wait.release();
+  });
+});
+
 /** A promise and the function that resolves it. */
 function held(): { promise: Promise<void>; release: () => void } {
   let release = () => {};

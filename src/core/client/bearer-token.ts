@@ -236,9 +236,13 @@ export class TokenCache {
   }
 }
 
-/** `promise`, or a rejection with an `aborted` failure as soon as `signal` aborts. */
+/** `promise`, or a rejection with an `aborted` failure as soon as `signal` aborts (at once if it has). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
+  // Aborted since `get` checked: joining a token request that waits tells the call's import, whose
+  // `onProgress` may stop the run. No abort event comes again, and the call waited out the token request's
+  // Retry-After (minutes) before failing, holding the stopped import open.
+  if (signal.aborted) return Promise.reject(abortedByCaller());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortedByCaller());
     signal.addEventListener("abort", onAbort, { once: true });
