@@ -326,6 +326,8 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
   }
   const before = state.problems.count;
   let json = "";
+  // A bucket or key is named clipped: input names them, and a name a megabyte long, repeated whole in a
+  // message, made a record's reason (kept in the report, the journal and the log) a megabyte.
   for (const bucket of Object.keys(attributes)) {
     const values = attributes[bucket];
     if (values === undefined) continue; // left out, as JSON.stringify does
@@ -340,7 +342,7 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
     if (!isWellFormedText(bucket)) {
       state.problems.add(
         R.malformedText,
-        `attributes.${wellFormed(bucket)}`,
+        `attributes.${clip(wellFormed(bucket))}`,
         MALFORMED_TEXT_MESSAGE,
       );
       continue;
@@ -355,15 +357,16 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
       );
       continue;
     }
+    const shownBucket = clip(bucket);
     if (!KNOWN_BUCKETS.has(bucket)) {
       (state.warnings ??= []).push(
-        `attributes.${bucket}: not among the attribute buckets SlashID documents (${SLASHID_ATTRIBUTE_BUCKETS.join(", ")}); sent as it is`,
+        `attributes.${shownBucket}: not among the attribute buckets SlashID documents (${SLASHID_ATTRIBUTE_BUCKETS.join(", ")}); sent as it is`,
       );
     }
     if (!isObjectOfKeys(values)) {
       state.problems.add(
         R.fieldType,
-        `attributes.${bucket}`,
+        `attributes.${shownBucket}`,
         `must be an object of key → value, got ${kindOf(values)}` +
           // A value under a name no bucket has is most likely a key given without its bucket.
           (KNOWN_BUCKETS.has(bucket) ? "" : BUCKET_HINT),
@@ -374,7 +377,7 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
     for (const key of Object.keys(values)) {
       const value = values[key];
       if (value === undefined) continue; // left out, as JSON.stringify does
-      const field = `attributes.${bucket}.${key}`;
+      const field = `attributes.${shownBucket}.${clip(key)}`;
       if (isForbiddenKey(key)) {
         state.problems.add(R.forbiddenKey, field, FORBIDDEN_KEY_MESSAGE);
         continue;
@@ -382,7 +385,7 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
       if (!isWellFormedText(key)) {
         state.problems.add(
           R.malformedText,
-          `attributes.${bucket}.${wellFormed(key)}`,
+          `attributes.${shownBucket}.${clip(wellFormed(key))}`,
           MALFORMED_TEXT_MESSAGE,
         );
         continue;
@@ -391,7 +394,7 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
         // Were SlashID to trim keys, ` plan` and `plan` of one bucket would become one key, a value lost.
         state.problems.add(
           R.blanksAround,
-          `attributes.${bucket}.${clip(JSON.stringify(key))}`,
+          `attributes.${shownBucket}.${clip(JSON.stringify(key))}`,
           BLANK_KEY_MESSAGE,
         );
         continue;
