@@ -17,6 +17,12 @@ import { sendingThrough, testAdapter } from "../support/test-adapter.js";
 
 const waits = (): RequestWaits => ({ began() {}, ended() {} });
 
+/** Waits that count the waits they are told of as they begin. */
+function counting(): { waits: RequestWaits; told: () => number } {
+  let began = 0;
+  return { waits: { began: () => (began += 1), ended() {} }, told: () => began };
+}
+
 /** Whether disable() leaves a context captured before it seeing the store: Node keeps it in frames. */
 function contextInFrames(): boolean {
   const probe = new AsyncLocalStorage<number>();
@@ -50,16 +56,18 @@ describe("the store of a send's waits", () => {
   it("stays on while another send runs, for that send's calls", async () => {
     const first = held();
     const second = held();
-    const mine = waits();
-    const a = withRequestWaits(waits(), () => first.promise);
-    const b = withRequestWaits(mine, async () => {
+    const other = counting();
+    const mine = counting();
+    const a = withRequestWaits(other.waits, () => first.promise);
+    const b = withRequestWaits(mine.waits, async () => {
       await second.promise;
-      return requestWaits();
+      requestWaits()?.began();
     });
     first.release();
     await a;
     second.release();
-    expect(await b).toBe(mine);
+    await b;
+    expect([other.told(), mine.told()]).toEqual([0, 1]);
   });
 });
 
@@ -67,12 +75,12 @@ describe("the store switched off and on again", () => {
   it("is on for the next send once the last one switched it off, in that send's later calls too", async () => {
     await withRequestWaits(waits(), () => Promise.resolve());
     expect(requestWaits()).toBeUndefined();
-    const mine = waits();
-    const seen = await withRequestWaits(mine, async () => {
+    const mine = counting();
+    await withRequestWaits(mine.waits, async () => {
       await new Promise((resolve) => setImmediate(resolve));
-      return Promise.resolve().then(() => requestWaits());
+      return Promise.resolve().then(() => requestWaits()?.began());
     });
-    expect(seen).toBe(mine);
+    expect(mine.told()).toBe(1);
   });
 
   it("counts a later chunk's client wait after the sends before it all ended", async () => {
