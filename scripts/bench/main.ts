@@ -41,6 +41,24 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const began = performance.now();
 const entries: BenchEntry[] = [];
 const data: Record<string, { file: string; generatedMs?: number }> = {};
+/** Benchmarks that threw, each with its error's first line. */
+const failed: { name: string; error: string }[] = [];
+
+/**
+ * Runs one benchmark when `wanted`. A throw (a child that crashed, a simulator that would not start) fails
+ * that benchmark alone: the others still run, and what they measured is still written and printed. Uncaught,
+ * it ended the run at once, and the results of every benchmark run before it (minutes of them) were lost.
+ */
+async function bench(name: string, wanted: boolean, run: () => Promise<void>): Promise<void> {
+  if (!wanted) return;
+  try {
+    await run();
+  } catch (error) {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    failed.push({ name, error: text.split("\n")[0] ?? "" });
+    log(`${name} failed: ${text}`);
+  }
+}
 
 async function prepare(kind: "fullstory" | "slashid", count: number): Promise<string> {
   const key = `${kind}-${count}`;
@@ -55,7 +73,7 @@ async function prepare(kind: "fullstory" | "slashid", count: number): Promise<st
   return data[key].file;
 }
 
-if (wanted("pipeline")) {
+await bench("pipeline", wanted("pipeline"), async () => {
   const file = await prepare("fullstory", RECORDS);
   log("pipeline: FullStory validate + chunk + serialise vs chunk + JSON.stringify…");
   entries.push(
@@ -63,9 +81,9 @@ if (wanted("pipeline")) {
       nodeFlags: ["--expose-gc", ...BIG_HEAP],
     }),
   );
-}
+});
 
-if (wanted("memory")) {
+await bench("memory", wanted("memory"), async () => {
   interface MemoryRun {
     records: number;
     durationMs: number;
@@ -118,9 +136,9 @@ if (wanted("memory")) {
       notes: [],
     }),
   );
-}
+});
 
-if (wanted("e2e") || wanted("sdk")) {
+await bench("e2e, sdk", wanted("e2e") || wanted("sdk"), async () => {
   const file = await prepare("fullstory", RECORDS);
   const pollMs = 100;
   const chunk = 10_000;
@@ -282,21 +300,21 @@ if (wanted("e2e") || wanted("sdk")) {
       }),
     );
   }
-}
+});
 
-if (wanted("cli-memory")) {
+await bench("cli-memory", wanted("cli-memory"), async () => {
   const { cliMemory } = await import("./cli-memory-entry.js");
   entries.push(await cliMemory({ sizes: [MEMORY_SMALL, RECORDS], prepare, script, log }));
-}
+});
 
-if (named("cli-10m")) {
+await bench("cli-10m", named("cli-10m"), async () => {
   const { cliMemory } = await import("./cli-memory-entry.js");
   const big = Number(arg("records") ?? 10_000_000);
   const sizes = [Math.ceil(big / 10), big] as const;
   entries.push(await cliMemory({ scenario: "cli-10m", sizes, prepare, script, log }));
-}
+});
 
-if (wanted("csv")) {
+await bench("csv", wanted("csv"), async () => {
   const file = await prepare("slashid", RECORDS);
   log("csv: SlashID CSV writing vs csv-stringify…");
   entries.push(
@@ -304,16 +322,16 @@ if (wanted("csv")) {
       nodeFlags: ["--expose-gc", ...BIG_HEAP],
     }),
   );
-}
+});
 
-if (wanted("slashid-placement")) {
+await bench("slashid-placement", wanted("slashid-placement"), async () => {
   log("slashid-placement: a failed_csv refusing a file of persons sharing one phone number…");
   entries.push(
     await runChild<BenchEntry>(script("slashid-placement"), [], { nodeFlags: ["--expose-gc"] }),
   );
-}
+});
 
-if (wanted("vendor-bound")) {
+await bench("vendor-bound", wanted("vendor-bound"), async () => {
   interface Span {
     rows: number;
     start: number;
@@ -444,9 +462,9 @@ if (wanted("vendor-bound")) {
       notes: [],
     }),
   );
-}
+});
 
-if (wanted("rate-limit")) {
+await bench("rate-limit", wanted("rate-limit"), async () => {
   interface LimitRun {
     elapsedMs: number;
     accepted: number;
@@ -515,7 +533,7 @@ if (wanted("rate-limit")) {
       ],
     }),
   );
-}
+});
 
 const cpu = cpus()[0];
 const results = {
@@ -530,14 +548,17 @@ const results = {
   wallMs: round(performance.now() - began),
   data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.file])),
   entries,
+  failed,
 };
 const out = arg("results") ?? join(ROOT, "bench-results.json");
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`\n${table(entries)}\n\n`);
 const missed = entries.filter((e) => !e.holds).map((e) => e.name);
+const threw = failed.length === 0 ? "" : `failed: ${failed.map((f) => f.name).join(", ")}; `;
 process.stdout.write(
-  `${missed.length === 0 ? "every target holds" : `target missed: ${missed.join(", ")}`}; ` +
+  `${threw}${missed.length === 0 ? "every target holds" : `target missed: ${missed.join(", ")}`}; ` +
     `details in ${out} (${round(results.wallMs / 1000)} s)\n`,
 );
-// A missed target fails the run, as a failed soak check does, so a script or CI job running it can see it.
-process.exitCode = missed.length === 0 ? 0 : 1;
+// A missed target or a failed benchmark fails the run, as a failed soak check does, so a script or CI job
+// running it can see it.
+process.exitCode = missed.length === 0 && failed.length === 0 ? 0 : 1;
