@@ -71,6 +71,25 @@ describe("the store of a send's waits", () => {
   });
 });
 
+describe("a send's waits once it settled", () => {
+  it("hear nothing of a call it left running, while another send keeps the store on", async () => {
+    const later = held();
+    const other = held();
+    const mine = counting();
+    // Another send runs on, so the store stays on (Node 20 and 22 hook promises while it is).
+    const running = withRequestWaits(waits(), () => other.promise);
+    // Left running by the send, as an adapter's call may be: its wait begins after the send settled.
+    const { left } = await withRequestWaits(mine.waits, () =>
+      Promise.resolve({ left: later.promise.then(() => requestWaits()?.began()) }),
+    );
+    later.release();
+    await left;
+    other.release();
+    await running;
+    expect(mine.told()).toBe(0);
+  });
+});
+
 describe("the store switched off and on again", () => {
   it("is on for the next send once the last one switched it off, in that send's later calls too", async () => {
     await withRequestWaits(waits(), () => Promise.resolve());
