@@ -350,11 +350,7 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
     if (bucket.trim() !== bucket) {
       // Sent as written, an unknown bucket (SlashID's names have no blanks) that SlashID may refuse, or trim
       // into a known one, merging the keys of two buckets the record holds apart.
-      state.problems.add(
-        R.blanksAround,
-        `attributes.${clip(JSON.stringify(bucket))}`,
-        BLANK_BUCKET_MESSAGE,
-      );
+      state.problems.add(R.blanksAround, `attributes.${quoted(bucket)}`, BLANK_BUCKET_MESSAGE);
       continue;
     }
     const shownBucket = clip(bucket);
@@ -394,7 +390,7 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
         // Were SlashID to trim keys, ` plan` and `plan` of one bucket would become one key, a value lost.
         state.problems.add(
           R.blanksAround,
-          `attributes.${shownBucket}.${clip(JSON.stringify(key))}`,
+          `attributes.${shownBucket}.${quoted(key)}`,
           BLANK_KEY_MESSAGE,
         );
         continue;
@@ -476,4 +472,14 @@ function fieldName(key: string): string {
 /** A path inside a value for a message: at most 80 characters. */
 function clip(path: string): string {
   return path.length <= 80 ? path : `${textStart(path, 77)}…`;
+}
+
+/**
+ * A bucket name or key JSON-quoted, its blanks shown: whole when the name is of 80 characters or fewer, as
+ * {@link clip} shows one unquoted; a longer one clipped, quotes and all. Clipped once quoted, a name of 79 or
+ * 80 went over 80 with its quotes and lost its end: the closing quote and the trailing blank refused.
+ */
+function quoted(name: string): string {
+  const text = JSON.stringify(name);
+  return name.length <= 80 ? text : clip(text);
 }

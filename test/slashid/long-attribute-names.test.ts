@@ -71,4 +71,15 @@ describe("a bucket name or key of 1 MB is clipped where a message names it", () 
       expect.stringMatching(new RegExp(`^attributes\\.${name}\\." k": must not have blanks`)),
     ]);
   });
+
+  it.each([
+    ["a bucket", (name: string) => ({ [name]: { k: 1 } })],
+    ["a key", (name: string) => ({ end_user_read_write: { [name]: 1 } })],
+  ])("names %s of 80 characters with a blank around it whole, its blank shown", (_, attributes) => {
+    for (const name of [`${"n".repeat(79)} `, ` ${"n".repeat(79)}`]) {
+      const { rules, texts } = said(attributes(name));
+      expect(rules).toEqual(["slashid.blanks_around"]);
+      expect(texts[0]).toContain(`${JSON.stringify(name)}: must not have blanks`);
+    }
+  });
 });
