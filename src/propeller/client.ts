@@ -45,6 +45,8 @@ export type PropellerClient = ApiClient<paths, PropellerOperationTable> & Destin
 /**
  * A typed Propeller client. Calls carry `Authorization: Bearer <token>` from the client-credentials flow:
  * the token is fetched on first use, shared by concurrent calls, renewed before expiry and once after a 401.
+ * Each try of a call (a retry after a `Retry-After` or a backoff too) carries the token current as it goes
+ * out, never one that lapsed while the call waited.
  * A refused token request gives the operation's `auth` error variant. A call aborted while it waits for a
  * token fails `aborted` at once; the token request is aborted too unless another call still waits for it.
  * @throws RangeError when `tokenRefreshBeforeMs` or a number of {@link CommonClientOptions} is out of range;

@@ -43,10 +43,10 @@ interface HeldToken {
 
 /**
  * How long a token that is no longer the current one stays among the client's secrets after the later of its
- * expiry and the end of the last call that sent it. A call holds its token to the end of its last try, whose
- * answer is read within it (see {@link TokenCache.sending}); what is left is in memory: the answer parsed,
- * scrubbed into an error or a chunk's outcomes. The hour is for that, and for a token the vendor would still
- * take a while past its `expires_in`, so none that may work is ever let go of.
+ * expiry and the end of the last call that sent it. A call holds each token its tries sent to the end of its
+ * last try, whose answer is read within it (see {@link TokenCache.hold}); what is left is in memory: the
+ * answer parsed, scrubbed into an error or a chunk's outcomes. The hour is for that, and for a token the
+ * vendor would still take a while past its `expires_in`, so none that may work is ever let go of.
  */
 const KEPT_AFTER_LAST_USE_MS = 3_600_000;
 
@@ -191,16 +191,30 @@ export class TokenCache {
    * {@link KEPT_AFTER_LAST_USE_MS} after it ends.
    */
   async sending<T>(token: string, send: () => Promise<T>): Promise<T> {
-    const issued = this.#issued.get(token);
-    if (issued !== undefined) issued.sending += 1;
+    const release = this.hold(token);
     try {
       return await send();
     } finally {
-      if (issued !== undefined) {
-        issued.sending -= 1;
-        issued.lastUseMonotonic = Math.max(issued.lastUseMonotonic, monotonicNow());
-      }
+      release();
     }
+  }
+
+  /**
+   * Holds `token`, which a call under way sends, among the client's secrets until the function returned is
+   * called (once the call ended), and {@link KEPT_AFTER_LAST_USE_MS} after: for a call whose tries send
+   * tokens they take as they go (see {@link withBearerAuth}), which {@link TokenCache.sending} cannot wrap.
+   */
+  hold(token: string): () => void {
+    const issued = this.#issued.get(token);
+    if (issued === undefined) return () => {};
+    issued.sending += 1;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      issued.sending -= 1;
+      issued.lastUseMonotonic = Math.max(issued.lastUseMonotonic, monotonicNow());
+    };
   }
 
   /**
@@ -251,10 +265,13 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 }
 
 /**
- * Sends each request with `Authorization: Bearer <token>`; on a 401, renews the token once and resends.
+ * Sends each request with `Authorization: Bearer <token>`, each try of it (the transport's retries) with the
+ * token current as it goes out: a call's waits (a 429's `Retry-After`, the backoff after 5xx) may outlast a
+ * token, and the vendor refuses a lapsed one. On a 401, renews the token once and resends.
  * A token that cannot be had becomes a `TransportFailure` of kind `auth` (the operation's `auth` variant); a
  * request whose signal aborts while it waits for a token fails `aborted` at once.
  * Requests to `tokenUrl` itself go out as they are: the token endpoint takes client credentials, not a token.
+ * `transport` must take each try's header from the `EachTry` it is handed, as `createTransport`'s does.
  */
 export function withBearerAuth(
   transport: Transport,
@@ -269,32 +286,50 @@ export function withBearerAuth(
   return async (request) => {
     if (withoutQuery(request.url) === endpoint) return transport(request);
     const bytes = request.body === null ? null : await request.arrayBuffer();
-    const send = async (token: string) => {
-      const headers = new Headers(request.headers);
-      headers.set("Authorization", `Bearer ${token}`);
+    // Every token a try of the call sent stays among the secrets until the call ends: the answer to any try
+    // may quote it, and the call's last answer is read within it.
+    const held = new Map<string, () => void>();
+    /** The token the call's last try carried: the one a 401 refuses. */
+    let last: string | undefined;
+    const send = (resend: boolean) => {
+      // Said as a token wait says it: the transport's own check would only say "aborted by the caller".
+      if (request.signal.aborted)
+        throw new TransportFailure("aborted", resend ? NOT_RESENT : NOT_SENT, false);
       const sent = new Request(request.url, {
         method: request.method,
-        headers,
+        headers: request.headers,
         body: bytes,
         signal: request.signal,
       });
       carryDeadline(request.signal, sent.signal);
-      return transport(sent);
+      return transport(sent, {
+        authorization: async (attempt) => {
+          const aborted = attempt > 0 ? NOT_RETRIED : resend ? NOT_RESENT : NOT_SENT;
+          const token = await tokenOrFail(tokens, request.signal, aborted);
+          if (!held.has(token)) held.set(token, tokens.hold(token));
+          last = token;
+          return `Bearer ${token}`;
+        },
+      });
     };
-    const first = await tokenOrFail(tokens, request.signal, NOT_SENT, false);
-    const response = await tokens.sending(first, () => send(first));
-    if (response.status !== 401) return response;
-    tokens.invalidate(first);
-    // The 401 says the vendor acted on nothing, but a try before it whose answer was lost may have been
-    // acted on: what the resend meets must not hide that.
-    const arrived = answersAfterArrivedTry(response);
     try {
-      const second = await tokenOrFail(tokens, request.signal, NOT_RESENT, arrived);
-      const resent = await tokens.sending(second, () => send(second));
-      if (arrived) markAfterArrivedTry(resent);
-      return resent;
-    } catch (error) {
-      throw arrived && error instanceof TransportFailure ? error.afterArrivedTry() : error;
+      const response = await send(false);
+      if (response.status !== 401 || last === undefined) return response;
+      tokens.invalidate(last);
+      // The 401 says the vendor acted on nothing, but a try before it whose answer was lost may have been
+      // acted on: what the resend meets must not hide that.
+      const arrived = answersAfterArrivedTry(response);
+      try {
+        // Its tries take their tokens as the first send's did, none older than the one dropped: a 401 to the
+        // resend is the call's answer, with no renewal left to try.
+        const resent = await send(true);
+        if (arrived) markAfterArrivedTry(resent);
+        return resent;
+      } catch (error) {
+        throw arrived && error instanceof TransportFailure ? error.afterArrivedTry() : error;
+      }
+    } finally {
+      for (const release of held.values()) release();
     }
   };
 }
@@ -310,19 +345,23 @@ const NOT_SENT =
   "aborted by the caller while waiting for an access token: the request was not sent";
 const NOT_RESENT =
   "aborted by the caller while waiting for a renewed access token: the request was sent once and refused with 401, and not sent again";
+const NOT_RETRIED =
+  "aborted by the caller while waiting for a renewed access token to retry the request: not sent again";
 
-/** A token, or the failure of a call that goes no further; `sent` when a try of the call may have arrived. */
+/**
+ * A token, or the failure of a call that goes no further. Said of this try alone: the transport, then the
+ * resend after a 401, add that an earlier try may have arrived.
+ */
 async function tokenOrFail(
   tokens: TokenCache,
   signal: AbortSignal,
   abortedSaying: string,
-  sent: boolean,
 ): Promise<string> {
   try {
     return await tokens.get(signal);
   } catch (error) {
     if (error instanceof TransportFailure && error.kind === "aborted")
-      throw new TransportFailure("aborted", abortedSaying, sent);
+      throw new TransportFailure("aborted", abortedSaying, false);
     const reason = error instanceof Error ? error.message : String(error);
     // Only a refusal means the credentials are wrong; a token endpoint that is down is a passing failure. One
     // whose 200 cannot be read (a captive portal's page) gave no token, and will give none to the next chunk.
@@ -332,8 +371,8 @@ async function tokenOrFail(
       ((isTransient(error) && !isUnreadableSuccess(error)) ||
         (isTooLargeLostAnswer(error) && (httpStatusOf(error) ?? 0) >= 300));
     if (passing) {
-      throw new TransportFailure("network", `no access token: ${reason}`, sent);
+      throw new TransportFailure("network", `no access token: ${reason}`, false);
     }
-    throw new TransportFailure("auth", reason, sent);
+    throw new TransportFailure("auth", reason, false);
   }
 }

@@ -86,13 +86,31 @@ export interface TransportOptions {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-export type Transport = (request: Request) => Promise<Response>;
+/**
+ * What the layer handing a call to the transport asks of each try the transport makes of it (see
+ * {@link Transport}).
+ */
+export interface EachTry {
+  /**
+   * The `Authorization` header of try `attempt` (0 for the first), asked for as the try goes out, after its
+   * turn's wait for the rate limit: a call's retries and their waits (a `Retry-After`, a backoff) may outlast
+   * a credential that lapses (an OAuth2 token), which a try must not carry once lapsed. It is all that
+   * differs between the tries. A rejection ends the call with it, this try unsent and not retried (a
+   * `TransportFailure` then says a try may have arrived when an earlier one may have).
+   */
+  authorization(attempt: number): Promise<string>;
+}
+
+/** Sends a call, with {@link EachTry} when a layer above sets a header of each try itself. */
+export type Transport = (request: Request, eachTry?: EachTry) => Promise<Response>;
 
 /**
  * A fetch with per-attempt timeouts and retries, for openapi-fetch's `fetch` option. The request body is read
  * once and every attempt is a fresh Request with the same bytes and headers, so a retried call is byte-for-
- * byte the call that was first sent (which an `Idempotency-Key` replay requires). Responses are read whole
- * inside the attempt, so the timeout covers the body and a body cut off mid-way counts as a network failure.
+ * byte the call that was first sent (which an `Idempotency-Key` replay requires), but for the
+ * `Authorization` header {@link EachTry} gives each attempt when the caller passes one. Responses are read
+ * whole inside the attempt, so the timeout covers the body and a body cut off mid-way counts as a network
+ * failure.
  * Redirects are never followed (a credential header would go to whatever origin a `Location` names): a 3xx
  * fails with kind `redirect`; a body over `maxResponseBytes` fails with kind `too_large`. Neither is retried.
  */
@@ -109,7 +127,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   // The limiter's clock: the end of a wait is handed to it.
   const now = (options.rateLimit === false ? undefined : options.rateLimit?.now) ?? monotonicNow;
 
-  return async (request) => {
+  return async (request, eachTry) => {
     const bytes = request.body === null ? null : await request.arrayBuffer();
     const replaySafe = (options.replaySafe ?? isReplaySafe)(request);
     // The client's signal lives as long as the client: the call follows it through one listener it takes off
@@ -119,7 +137,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const path = new URL(request.url).pathname;
     try {
       const deadline = deadlineOf(request.signal);
-      return await attemptAll(request, bytes, replaySafe, callerSignal, path, deadline);
+      return await attemptAll(request, bytes, replaySafe, callerSignal, path, deadline, eachTry);
     } finally {
       client.release();
     }
@@ -132,6 +150,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     callerSignal: AbortSignal | undefined,
     path: string,
     deadline: CallDeadline | undefined,
+    eachTry: EachTry | undefined,
   ): Promise<Response> {
     const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
     /** The time this call knows it is at least: the end of its last wait (a test's sleep returns at once). */
@@ -179,15 +198,30 @@ export function createTransport(options: TransportOptions = {}): Transport {
       if (callerSignal?.aborted) throw abortedByCaller(earlierMayHaveArrived);
       const turn = limiter?.reserve(clock);
       let outcome: Response | TransportFailure | undefined;
+      // Only what befell the try once it went out is weighed for a retry: a failure before (a wait's, the
+      // credential's) ends the call.
+      let sending = false;
       try {
         // A Retry-After that came while this call waited for its turn is waited out too.
         for (let wait = turn?.waitMs ?? 0; wait > 0; wait = limiter?.pending(clock) ?? 0) {
           await pause(wait, (ms) => `the client's rate limit (after a 429) would hold a try ${ms}`);
         }
-        outcome = await attemptOnce(send, request, bytes, timeoutMs, callerSignal, maxBytes);
+        // Asked for after every wait before the try: the waits so far may have outlasted a token.
+        const authorization = await eachTry?.authorization(attempt);
+        sending = true;
+        outcome = await attemptOnce(
+          send,
+          request,
+          bytes,
+          timeoutMs,
+          callerSignal,
+          maxBytes,
+          authorization,
+        );
       } catch (error) {
-        if (error instanceof TransportFailure) outcome = error;
-        else throw error;
+        if (!(error instanceof TransportFailure)) throw error;
+        if (!sending) throw ofTheCall(error);
+        outcome = error;
       } finally {
         if (turn !== undefined && limiter !== undefined)
           tellLimiter(limiter, turn.slot, outcome, retry.maxRetryAfterMs);
@@ -320,6 +354,7 @@ async function attemptOnce(
   timeoutMs: number,
   callerSignal: AbortSignal | undefined,
   maxBytes: number,
+  authorization: string | undefined,
 ): Promise<Response> {
   // Node's timer takes whole ms only (a fraction throws): rounded up, it never cuts an attempt short.
   const timeout = AbortSignal.timeout(Math.ceil(timeoutMs));
@@ -332,6 +367,9 @@ async function attemptOnce(
     // undici then hands back the 3xx itself, with nothing sent to the origin it names.
     redirect: "manual",
   });
+  // On the fresh Request's own headers: where the global `Headers` is patched (msw's, in tests), a copy made
+  // with `new Headers(original.headers)` keeps only the Content-Type.
+  if (authorization !== undefined) request.headers.set("Authorization", authorization);
   // The attempt ends when its signal aborts, whether or not the fetch honours it: a caller's `fetch` may not
   // pass the signal on, and msw's never errors a body that stalls, which would hold the call past its
   // timeout and the caller's abort for ever.
