@@ -58,9 +58,9 @@ describe("EachTry: the Authorization header of each try", () => {
     /** The waits under way, each passed (its time added to the clock) when the test says. */
     const waits: (() => void)[] = [];
     const transport = createTransport({
-      fetch: () => {
+      fetch: (request) => {
         sends += 1;
-        log.push("send");
+        log.push(`send ${request.headers.get("authorization")}`);
         return Promise.resolve(
           sends === 1
             ? new Response(null, { status: 429, headers: { "Retry-After": "2" } })
@@ -80,9 +80,11 @@ describe("EachTry: the Authorization header of each try", () => {
       );
     const first = call(bearerPerTry(log));
     await vi.waitFor(() => expect(waits).toHaveLength(1));
-    // Begun while the 429's Retry-After holds the client: it waits that out before its header is asked for.
+    // Begun while the 429's Retry-After holds the client: asked before it takes its turn, then again once it
+    // waited that out, and the header given last is the one sent.
+    let asked = 0;
     const second = call({
-      authorization: () => (log.push("authorize second"), Promise.resolve("Bearer s")),
+      authorization: () => (log.push("authorize second"), Promise.resolve(`Bearer s${++asked}`)),
     });
     await vi.waitFor(() => expect(waits).toHaveLength(2));
     waits[0]!();
@@ -91,13 +93,14 @@ describe("EachTry: the Authorization header of each try", () => {
     await second;
     expect(log).toEqual([
       "authorize 0",
-      "send",
+      "send Bearer t0",
       "wait 2000",
+      "authorize second",
       "wait 2000",
       "authorize 1",
-      "send",
+      "send Bearer t1",
       "authorize second",
-      "send",
+      "send Bearer s2",
     ]);
   });
 

@@ -92,9 +92,10 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
  */
 export interface EachTry {
   /**
-   * The `Authorization` header of try `attempt` (0 for the first), asked for as the try goes out, after its
-   * turn's wait for the rate limit: a call's retries and their waits (a `Retry-After`, a backoff) may outlast
-   * a credential that lapses (an OAuth2 token), which a try must not carry once lapsed. It is all that
+   * The `Authorization` header of try `attempt` (0 for the first), asked for after the wait before the try (a
+   * retry's), before it takes its turn of the rate limit, and again after each wait for that turn; the try
+   * carries the last given: a call's retries and their waits (a `Retry-After`, a backoff) may outlast a
+   * credential that lapses (an OAuth2 token), which a try must not carry once lapsed. It is all that
    * differs between the tries. A rejection ends the call with it, this try unsent and not retried (a
    * `TransportFailure` then says a try may have arrived when an earlier one may have).
    */
@@ -196,18 +197,24 @@ export function createTransport(options: TransportOptions = {}): Transport {
       earlierMayHaveArrived ? failure.afterArrivedTry() : failure;
     for (let attempt = 0; ; attempt++) {
       if (callerSignal?.aborted) throw abortedByCaller(earlierMayHaveArrived);
-      const turn = limiter?.reserve(clock);
+      let turn: { readonly waitMs: number; readonly slot: number } | undefined;
       let outcome: Response | TransportFailure | undefined;
       // Only what befell the try once it went out is weighed for a retry: a failure before (a wait's, the
       // credential's) ends the call.
       let sending = false;
       try {
+        // Asked for after the retry's wait, and before the try takes its turn: a wait for the credential (a
+        // token's renewal) holding a turn would count for the limiter as time the vendor was sent requests,
+        // and the tries of every call waiting for it would go out together once it came, past their spacing
+        // and a Retry-After answered to another call meanwhile.
+        let authorization = await eachTry?.authorization(attempt);
+        turn = limiter?.reserve(clock);
         // A Retry-After that came while this call waited for its turn is waited out too.
         for (let wait = turn?.waitMs ?? 0; wait > 0; wait = limiter?.pending(clock) ?? 0) {
           await pause(wait, (ms) => `the client's rate limit (after a 429) would hold a try ${ms}`);
+          // Asked again after a wait for the turn, which may have outlasted a token.
+          if (eachTry !== undefined) authorization = await eachTry.authorization(attempt);
         }
-        // Asked for after every wait before the try: the waits so far may have outlasted a token.
-        const authorization = await eachTry?.authorization(attempt);
         sending = true;
         outcome = await attemptOnce(
           send,
