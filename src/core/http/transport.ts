@@ -374,8 +374,7 @@ async function attemptOnce(
     // undici then hands back the 3xx itself, with nothing sent to the origin it names.
     redirect: "manual",
   });
-  // On the fresh Request's own headers: where the global `Headers` is patched (msw's, in tests), a copy made
-  // with `new Headers(original.headers)` keeps only the Content-Type.
+  // The one header a try may not share with the others (see EachTry).
   if (authorization !== undefined) request.headers.set("Authorization", authorization);
   // The attempt ends when its signal aborts, whether or not the fetch honours it: a caller's `fetch` may not
   // pass the signal on, and msw's never errors a body that stalls, which would hold the call past its
