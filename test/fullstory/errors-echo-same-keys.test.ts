@@ -199,3 +199,27 @@ describe("an errors entry naming records of a uid none exactly, beside one that 
       });
   });
 });
+
+describe("one errors entry that names two records of a uid, beside a refusal the counts contradict", () => {
+  it("counts as one refusal: with 3 of 4 counted imported, the other refusal says FullStory may hold it", async () => {
+    const other: FullStoryUser = { uid: "u-2", display_name: "Other" };
+    const last: FullStoryUser = { uid: "u-3", display_name: "Last" };
+    const echo = { uid: "u-1", display_name: "First" };
+    // Two refusals (one of them of either u-1 record) and three imports: five users of four.
+    const report = await importAnswered(
+      [REFUSED, KEPT, other, last],
+      (at) => at === 1 || at === 3,
+      [refusalOf(echo), refusalOf(other)],
+      { imports: 3, errors: 2 },
+    );
+
+    expect(report.outcomes[2]).toMatchObject({
+      outcome: "failed",
+      code: "invalid_argument",
+      reason: matching(
+        /counts 3 of the chunk's 4 users .* imported, while its errors list refused 2/,
+      ),
+      vendorMayHold: true,
+    });
+  });
+});
