@@ -223,3 +223,25 @@ describe("one errors entry that names two records of a uid, beside a refusal the
     });
   });
 });
+
+describe("two errors entries that each name the same records of a uid, none exactly", () => {
+  it("says once of each record that which one FullStory refused is unknown", async () => {
+    const report = await importAnswered(
+      [REFUSED, KEPT],
+      () => false,
+      [
+        refusalOf({ uid: "u-1", display_name: "First" }),
+        refusalOf({ uid: "u-1", display_name: "Nobody" }),
+      ],
+      { imports: 0, errors: 2 },
+    );
+
+    expect(report.total).toBe(2);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({ outcome: "failed", code: "invalid_argument" });
+      const reason = outcome.outcome === "failed" ? outcome.reason : "";
+      expect(reason.match(/which of them it refused is unknown/g)).toHaveLength(1);
+      expect(reason.match(/the vendor may hold this record/g)).toHaveLength(1);
+    }
+  });
+});
