@@ -38,3 +38,32 @@ it("413, both halves turned away, then a re-run refused with 401: no 'may hold' 
   for (const outcome of second.outcomes)
     expect(outcome.outcome === "failed" && outcome.reason).not.toMatch(/may hold|sent its chunk/);
 });
+
+it("413, the first half turned away (503), the second refused with 401: the first half's users are not held", async () => {
+  const input = users(4);
+  const answer = (status: number, code: string) => ({
+    answer: () => userpilotError(status, code, code),
+  });
+  // The chunk is too large whole; its first half (u-0, u-1) is turned away, its second (u-2, u-3) refused.
+  const up = vendor({
+    maxBytes: bodyBytes(input.slice(0, 2)),
+    faults: {
+      script: async ({ operation, request }) => {
+        if (operation !== "bulkIdentifyUsers") return undefined;
+        const body = await request.clone().text();
+        if (body.includes('"u-0"') && body.includes('"u-2"')) return undefined;
+        return body.includes('"u-0"') ? answer(503, "unavailable") : answer(401, "invalid_api_key");
+      },
+    },
+  });
+  const report = await run(input, { chunkRecords: 4, chunkAttempts: 1 });
+
+  expect(up.ofKind("POST").map((post) => post.status)).toContain(413);
+  expect(up.ofKind("POST").map((post) => post.status)).toContain(401);
+  expect(up.sim.users()).toEqual([]);
+  for (const outcome of report.outcomes) {
+    expect(outcome.outcome).toBe("failed");
+    expect(outcome.outcome === "failed" && outcome.reason).not.toMatch(/may hold|sent its chunk/);
+    expect(outcome).not.toMatchObject({ vendorMayHold: true });
+  }
+});
