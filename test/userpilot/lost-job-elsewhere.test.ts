@@ -41,6 +41,20 @@ describe("another import's unanswered request of as many rows and bytes", () => 
     expect(lostRequestsJob([job("B", 55)], { ...request, elsewhere: [send(59, 61)] })).toBe(
       undefined,
     );
+    // One that started in the very millisecond its call ended without an answer may be its job too.
+    expect(lostRequestsJob([job("B", 61)], { ...request, elsewhere: [send(59, 61)] })).toBe(
+      undefined,
+    );
+  });
+
+  it("rules out a job whose start, written to the second, may be after it went out, less the skew", () => {
+    // Out from 20.3 s: with 10 s of skew, a job Userpilot says started at 10 s (to 10.999 s) may be its.
+    const out = { ...send(20, 30), sentMs: at(20) + 300 };
+    const toTheSecond = {
+      ...job("B", 10),
+      start_time: new Date(at(10)).toISOString().replace(".000", ""),
+    };
+    expect(lostRequestsJob([toTheSecond], { ...request, elsewhere: [out] })).toBe(undefined);
   });
 
   it("leaves a job that started after it ended, or of other rows or bytes, to be taken", () => {
