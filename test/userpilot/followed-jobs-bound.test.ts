@@ -86,6 +86,12 @@ describe("a lost answer's search, once followed jobs were forgotten", () => {
     expect(lostRequestsJob([job("F", 3), job("Y", 16)], { ...request, forgottenUntil })?.id).toBe(
       "Y",
     );
+    // Started in the very millisecond the allowance ends: by then, on Userpilot's clock ahead of ours.
+    const atTheEdge = {
+      ...job("F", 0),
+      start_time: new Date(forgottenUntil + 10_000).toISOString(),
+    };
+    expect(lostRequestsJob([atTheEdge], { ...request, forgottenUntil })).toBeUndefined();
   });
 
   it("does not take another import's job through the same client whose id was forgotten", async () => {
