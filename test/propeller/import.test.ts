@@ -313,6 +313,21 @@ describe("importUsers (Propeller)", () => {
     expect(report.imported).toBe(3);
   });
 
+  it("reads a 400 naming a user past the request's last (#/users/3 of 3) as naming no user", async () => {
+    const messages = ["#/users/3: required key [firstName] not found"];
+    const { sim } = mountPropeller(server, {
+      bulk: () => errorAnswer(400, 10007, "SchemaValidationException", messages),
+    });
+    const report = await importUsers(propellerClient().client, users(3), { chunkRecords: 3 });
+
+    expectEveryRecordOnce(report, 3);
+    // Nothing to leave out of a re-send: the chunk is not sent again.
+    expect(sim.stats().requests["POST /v2/users/bulk/sourceId"]).toBe(1);
+    expect(report.outcomes.map((o) => o.outcome === "failed" && [o.code, o.reason])).toEqual(
+      Array(3).fill(["10007", `SchemaValidationException: ${messages[0]}`]),
+    );
+  });
+
   it("fails a chunk answered 404 (parent user not found) with the vendor's text", async () => {
     const { sim } = mountPropeller(server, {
       // This Propeller refuses a request whose parent is missing whole (the spec leaves it UNCONFIRMED).
