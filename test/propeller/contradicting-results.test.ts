@@ -97,6 +97,17 @@ describe("a 200 that says both that it wrote a user and that it did not", () => 
     expect(report.outcomes[0]).not.toHaveProperty("warning");
   });
 
+  it("a success with an empty id gives no id", async () => {
+    mountPropeller(server, {
+      bulk: () =>
+        answering((data) => [{ ...data[0]!, id: "" as unknown as number }, ...data.slice(1)]),
+    });
+    const report = await importOf(3);
+
+    expect(report.outcomes[0]).toMatchObject({ outcome: "imported" });
+    expect(report.outcomes[0]).not.toHaveProperty("id");
+  });
+
   it("a result for a sourceId never sent changes no user's outcome", async () => {
     mountPropeller(server, {
       bulk: () => answering((data) => [...data, { ...data[0]!, key: "never-sent", id: 999 }]),
