@@ -256,6 +256,29 @@ describe("records the input moved to another chunk than the earlier run sent the
     for (const outcome of moved) expect(outcome).toMatchObject({ vendorMayHold: true });
   });
 
+  it("one moved into the place of a chunk the vendor refused whole, from chunks it imported in part", async () => {
+    const journal = journalFile("other-input-moved-from-mixed");
+    // Chunk 1 (u2, u3) refused whole; of chunks 2 and 3 (u4 to u7), u4 and u7 imported, u5 and u6 refused.
+    const refused = new Set(["u2", "u3", "u5", "u6"]);
+    const partly = testAdapter<User>((chunk) =>
+      Promise.resolve<ChunkResult<string>>({
+        kind: "done",
+        outcomes: chunk.items.map((u) =>
+          refused.has(u.id) ? { ok: false, code: "invalid", reason: "refused" } : { ok: true },
+        ),
+      }),
+    );
+    const earlier = users(8);
+    expect((await runImport(partly, earlier, { journal })).imported).toBe(4);
+    // The users of chunk 1 dropped from the file: u4 and u5 now make chunk 1.
+    const input = earlier.filter((u) => u.id !== "u2" && u.id !== "u3");
+    const moved = (await notSentOf(journal, partly, input)).filter((o) =>
+      ["u4", "u5"].includes(o.key),
+    );
+    expect(moved).toHaveLength(2);
+    for (const outcome of moved) expect(outcome).toMatchObject({ vendorMayHold: true });
+  });
+
   it("one a fatal answer left past the journal's last chunk, read on to the input's end", async () => {
     const journal = journalFile("other-input-fatal-past");
     // The earlier run left chunk 0 unsettled (no answer) and imported chunks 1 and 2.
