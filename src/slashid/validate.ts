@@ -38,7 +38,7 @@ export const SLASHID_MAX_ATTRIBUTE_VALUE_BYTES = BUCKET["x-max-value-bytes"];
  * Lenient on purpose: SlashID's examples are all E.164 (`+13475043201`) but E.164 is not stated as a
  * requirement (UNCONFIRMED), so spaces, parentheses and dashes are let through for SlashID to judge.
  */
-const PHONE = /^\+?[0-9 ()-]{3,}$/;
+const PHONE = /^\+?(?=[^0-9]*[0-9])[0-9 ()-]{3,}$/;
 const NO_PROBLEMS: readonly Rejection[] = Object.freeze([]);
 const BLANKS_AROUND_MESSAGE = "must not have blanks around it (a CSV cell's are trimmed when read)";
 const BLANK_BUCKET_MESSAGE =
@@ -68,7 +68,7 @@ export const SLASHID_RULES = {
   blanksAround: "slashid.blanks_around",
   /** An email without exactly one `@` with text on both sides. */
   emailFormat: "slashid.email_format",
-  /** A phone number that is not 3 or more digits, spaces, `()` or `-`, after an optional `+`. */
+  /** A phone number not of 3 or more digits, spaces, `()` or `-` (one a digit), after an optional `+`. */
   phoneFormat: "slashid.phone_format",
   /** An empty or blank list item, or an empty `password`. */
   emptyValue: "slashid.empty_value",
@@ -137,7 +137,8 @@ export type SlashIdCheck = Validation<SlashIdCsvRow>;
  *   The password and attribute values are sent as written, blanks and all.
  * - `slashid.email_format`: an email has exactly one `@` with text on both sides (lenient on purpose).
  * - `slashid.phone_format`: a phone number is digits, spaces, `()`, `-`, optionally after a `+` (at least
- *   3 characters); E.164 is UNCONFIRMED as SlashID's requirement, so it is not enforced.
+ *   3 characters, one a digit: `---` is a placeholder, not a number); E.164 is UNCONFIRMED as SlashID's
+ *   requirement, so it is not enforced.
  * - `slashid.empty_value`: no empty (or blank) value in a list, and no empty `password`.
  * - `slashid.field_type`: each field has the declared type (for records built without TypeScript).
  * - `slashid.forbidden_key`: no key named `__proto__`, `constructor` or `prototype` anywhere in the person
@@ -293,7 +294,7 @@ function listCell(state: State, value: unknown, field: string, kind: ListKind): 
       state.problems.add(
         R.phoneFormat,
         at,
-        "not a phone number (digits, spaces, ( ) and -, optionally after a +)",
+        "not a phone number (digits, spaces, ( ) and -, optionally after a +, at least one of them a digit)",
       );
     }
   }

@@ -229,6 +229,8 @@ describe("each broken rule is rejected, naming the rule and the field", () => {
     ["email_format", "emails.0", { emails: ["a@b@c"] }],
     ["phone_format", "phone_numbers.0", { phone_numbers: ["call me"] }],
     ["phone_format", "phone_numbers.0", { phone_numbers: ["+1"] }],
+    ["phone_format", "phone_numbers.1", { phone_numbers: ["+1 555 0100", "---"] }],
+    ["phone_format", "phone_numbers.0", { phone_numbers: ["+( )"] }],
     ["empty_value", "emails.1", { emails: ["a@b.c", ""] }],
     ["empty_value", "usernames.0", { usernames: ["  "], emails: ["a@b.c"] }],
     ["empty_value", "groups.0", { usernames: ["u"], groups: [""] }],
