@@ -435,7 +435,8 @@ async function invoke<Table extends OperationTable>(
   // A Request class given from JavaScript, as a raw call's is (see plainInit).
   const rest =
     given.Request === undefined ? given : { ...given, Request: readingOnce(given.Request) };
-  const serialized = serializeBody(spec, init.body, serializedBody);
+  // Streamed to the runtime's Request class (see streamOnce); a caller's class gets bytes, as it always did.
+  const serialized = serializeBody(spec, init.body, serializedBody, given.Request === undefined);
   const call = callSignal(signal);
   // The response the transport's answer was handed to openapi-fetch as: a caller's middleware may answer in
   // its place (an `onRequest` or `onError` returning a Response, an `onResponse` replacing it).
@@ -453,6 +454,7 @@ async function invoke<Table extends OperationTable>(
         : {
             bodySerializer: () => serialized.body,
             headers: { ...serialized.headers, ...init.headers },
+            ...(serialized.duplex && { duplex: serialized.duplex }),
           }),
       fetch: async (request: Request) => {
         // The Request's signal follows the call's: the transport reads the deadline the call has from it.
