@@ -9,7 +9,7 @@ import { KeyIndex } from "../core/engine/key-index.js";
  * warned by the engine already, run-wide.
  *
  * An import may hold millions of users, so no key is kept: a {@link KeyIndex} keeps, per id, a 31-bit hash
- * of the key of the first record given it, in its slot for an input index (some 24 bytes a user, as much
+ * of the key of the first record given it, in its slot for an input index (some 20 bytes a user, as much
  * again as the engine's index of the record keys). Two keys of one id sharing that hash (a chance of 2⁻³¹)
  * go unwarned; two ids sharing the index's 64-bit hash (about n²/2⁶⁵ at n ids) warn a user of an id it does
  * not share, which is why it is a warning. Ids answered in an earlier run that a journal resumes are not
