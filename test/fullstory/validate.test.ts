@@ -81,6 +81,13 @@ const broken: Case[] = [
     schema: false,
   },
   {
+    name: "a FullStory id with a lone surrogate",
+    user: { id: "98765\udc00" },
+    rule: "malformed_text",
+    names: "id: not well-formed text",
+    schema: false,
+  },
+  {
     name: "a property value with a lone surrogate",
     user: { uid: "u", properties: { plan: { tier: "gold\udc00" } } },
     rule: "malformed_text",
