@@ -412,6 +412,10 @@ const valid: { name: string; user: FullStoryUser }[] = [
   { name: "deeply nested objects", user: { properties: { a: { b: { c: { d: "x" } } } } } },
   { name: "a null schema (as FullStory echoes it)", user: { uid: "u", schema: null } },
   {
+    name: "a schema path of exactly 512 characters",
+    user: { schema: { properties: { [`${a(300)}.${a(211)}`]: "str" } } },
+  },
+  {
     name: "every schema type on dotted paths",
     user: {
       properties: { s: { d: "2024-01-01T00:00:00Z" } },
