@@ -229,6 +229,14 @@ const SCHEMA_CASES: Case[] = [
 const OWN_CASES: Case[] = [
   ["source empty", (u) => (u["source"] = ""), "propeller.required", "source"],
   ["sourceId blank", (u) => (u["sourceId"] = "  "), "propeller.required", "sourceId"],
+  // A CRLF line end left in a cell is blank too: sent, every such user would share one match key.
+  ["sourceId a CR alone", (u) => (u["sourceId"] = "\r"), "propeller.required", "sourceId"],
+  [
+    "source of tabs and line breaks",
+    (u) => (u["source"] = "\t\v\f\r\n"),
+    "propeller.required",
+    "source",
+  ],
 ];
 
 describe("validatePropellerUser", () => {
