@@ -80,6 +80,7 @@ describe("a valid person", () => {
   it.each<[string, SlashIdPerson]>([
     ["only an email", { emails: ["a@b"] }],
     ["only a phone number", { phone_numbers: ["+13475043201"] }],
+    ["a phone number of 3 characters, the shortest taken", { phone_numbers: ["112"] }],
     ["only a username", { usernames: ["u"] }],
     ["an empty list next to a handle", { emails: [], usernames: ["u"] }],
     [
@@ -229,6 +230,7 @@ describe("each broken rule is rejected, naming the rule and the field", () => {
     ["email_format", "emails.0", { emails: ["a@b@c"] }],
     ["phone_format", "phone_numbers.0", { phone_numbers: ["call me"] }],
     ["phone_format", "phone_numbers.0", { phone_numbers: ["+1"] }],
+    ["phone_format", "phone_numbers.0", { phone_numbers: ["12"] }],
     ["phone_format", "phone_numbers.1", { phone_numbers: ["+1 555 0100", "---"] }],
     ["phone_format", "phone_numbers.0", { phone_numbers: ["+( )"] }],
     ["empty_value", "emails.1", { emails: ["a@b.c", ""] }],
