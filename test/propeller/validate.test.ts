@@ -147,6 +147,12 @@ const SCHEMA_CASES: Case[] = [
     "attributes[0].value",
   ],
   [
+    "attribute value array holding Infinity",
+    (u) => (attr(u)["value"] = [1, Number.POSITIVE_INFINITY]),
+    "propeller.attribute",
+    "attributes[0].value",
+  ],
+  [
     "attribute value array of objects",
     (u) => (attr(u)["value"] = [1, {}]),
     "propeller.attribute",
