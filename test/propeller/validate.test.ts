@@ -210,6 +210,19 @@ const SCHEMA_CASES: Case[] = [
     "propeller.address",
     "addresses[0].country",
   ],
+  // Undefined is absent (JSON drops it): a required key set to undefined is missing.
+  [
+    "address country undefined",
+    (u) => (addr(u)["country"] = undefined),
+    "propeller.address",
+    "addresses[0].country",
+  ],
+  [
+    "attribute name undefined",
+    (u) => (attr(u)["name"] = undefined),
+    "propeller.attribute",
+    "attributes[0].name",
+  ],
   [
     "address country alpha-3",
     (u) => (addr(u)["country"] = "NLD"),
