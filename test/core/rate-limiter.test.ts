@@ -113,6 +113,16 @@ describe("RateLimiter", () => {
     expect(l.requestsPerSecond).toBeCloseTo(95, 0);
   });
 
+  it("lowers the rate again for a 429 to a request sent after it was lowered, the first one included", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10);
+    l.answered(l.reserve().slot, 429);
+    expect(l.requestsPerSecond).toBeCloseTo(95, 0);
+    // The first turn handed out at the lowered rate: its 429 says that rate is still too fast.
+    l.answered(l.reserve().slot, 429);
+    expect(l.requestsPerSecond).toBeCloseTo(95 * 0.95, 0);
+  });
+
   it("raises the rate again while answers are good: quickly back towards the limit, then slowly past it", () => {
     const { limiter: l, clock } = limiter();
     goodAnswers(l, clock, 50, 10);
