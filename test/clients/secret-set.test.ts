@@ -216,6 +216,13 @@ describe("SecretSet.clip", () => {
     );
   });
 
+  it("redacts a piece of a secret as short as 4 characters at either edge; one of 3 is kept", () => {
+    const filler = "-".repeat(20);
+    expect(secrets.clip(`${filler}${key.slice(0, 4)}`, 100)).toBe(`${filler}[REDACTED]`);
+    expect(secrets.clip(`${key.slice(-4)}${filler}`, 100)).toBe(`[REDACTED]${filler}`);
+    expect(secrets.clip(`${filler}${key.slice(0, 3)}`, 100)).toBe(`${filler}${key.slice(0, 3)}`);
+  });
+
   it("keeps an ordinary text as it is", () => {
     const text = faker.lorem.sentence();
     expect(secrets.clip(text, 1000)).toBe(text);
