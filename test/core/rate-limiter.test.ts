@@ -123,6 +123,15 @@ describe("RateLimiter", () => {
     expect(l.requestsPerSecond).toBeCloseTo(95 * 0.95, 0);
   });
 
+  it("does not raise the rate while the vendor fails: 5xx answers and lost ones leave it where it is", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10);
+    l.answered(l.reserve().slot, 429);
+    const lowered = l.requestsPerSecond;
+    goodAnswers(l, clock, 100, 20, (i) => [500, 502, 503, undefined][i % 4]); // two seconds of them
+    expect(l.requestsPerSecond).toBe(lowered);
+  });
+
   it("raises the rate again while answers are good: quickly back towards the limit, then slowly past it", () => {
     const { limiter: l, clock } = limiter();
     goodAnswers(l, clock, 50, 10);
