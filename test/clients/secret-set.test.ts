@@ -142,6 +142,14 @@ describe("SecretSet: a secret echoed in another case", () => {
     expect(passwords.clip("rejected: Welco", 100)).toBe("rejected: [REDACTED]");
   });
 
+  it("of a chosen word of 16 letters or more in any case: that long, it is no ordinary word", () => {
+    const passwords = new SecretSet({ chosen: true });
+    passwords.add("correcthorsebatt", "correcthorsebat");
+    // 16 letters, echoed upper-cased, goes; one of 15 in another case may be a word, and stays.
+    expect(passwords.scrub("got CORRECTHORSEBATT")).toBe("got [REDACTED]");
+    expect(passwords.scrub("got CORRECTHORSEBAT")).toBe("got CORRECTHORSEBAT");
+  });
+
   it("of a word a person chose with a blank around it, only as given too", () => {
     // Sent as written, "welcome " is the word "welcome" still: SlashID's "Welcome to" must not go.
     const passwords = new SecretSet({ chosen: true });
