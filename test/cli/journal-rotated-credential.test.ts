@@ -41,9 +41,11 @@ async function firstRunThenRotate(profile: RotationProfile, tag: string) {
   const first = fakeIo();
   // The later runs' requests, while set: an answer it gives replaces the simulator's.
   let later: ((request: Request) => Promise<Response | undefined>) | undefined;
+  const journal = file(`${tag}.journal`);
   // The second chunk is written at the vendor first; the run stops before it reads the answer.
   const firstStopped = interceptRoute(sim, profile.route, async (seen, request) => {
     if (seen !== 2) return undefined;
+    await firstChunkJournaled(journal);
     const answer = await sim.handle(request);
     first.controller.abort();
     rotate();
@@ -51,7 +53,6 @@ async function firstRunThenRotate(profile: RotationProfile, tag: string) {
   });
   const { url } = await serve(interceptRoute(firstStopped, "", (_, request) => later?.(request)));
   const input = file(`${tag}.ndjson`, ndjson(profile.records(RECORDS, tag)));
-  const journal = file(`${tag}.journal`);
   /** The command, with the first credential (false), the rotated one (true), or that one mistyped. */
   const argv = (credential: boolean | "mistyped", ...more: string[]) => [
     ...["import", profile.vendor, input, "--base-url", url],
@@ -63,6 +64,16 @@ async function firstRunThenRotate(profile: RotationProfile, tag: string) {
     later = hook;
   };
   return { sim, users, journal, argv, intercept, first: { code, all: first.all() } };
+}
+
+/**
+ * Until the journal holds the first chunk's outcomes. FullStory's next create may go out while the first
+ * chunk's job results are still being read; stopping the run then would leave both chunks out.
+ */
+async function firstChunkJournaled(journal: string): Promise<void> {
+  const settled = (line: string) => line.startsWith('{"kind":"done","seq":0,');
+  while (!(existsSync(journal) && readFileSync(journal, "utf8").split("\n").some(settled)))
+    await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 let runs = 0;
