@@ -2,6 +2,7 @@ import type { components } from "../../generated/propeller.js";
 import { rules } from "../../generated/propeller.rules.js";
 import type { Rejection } from "../core/engine/adapter.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
+import { isBlank } from "../core/validate/blank.js";
 import { kindOf } from "../core/validate/describe.js";
 import { RuleProblems } from "../core/validate/rule-problems.js";
 import {
@@ -19,7 +20,12 @@ export type PropellerUser = components["schemas"]["BulkUser"];
 
 /** The rule ids {@link validatePropellerUser} reports, one per documented Propeller rule. */
 export const PROPELLER_RULES = {
-  /** `source` and `sourceId` are present and not blank. */
+  /**
+   * `source` and `sourceId` are present and not blank: not empty nor blanks only, a blank being what
+   * `String.prototype.trim` removes (a space, tab, CR, LF, a no-break space, an ideographic space, a line
+   * separator, a byte order mark), as SlashID's validation counts them. A zero-width space (U+200B), U+180E
+   * or U+0085 is no blank to either.
+   */
   required: "propeller.required",
   /** The schema is closed: Propeller refuses keys it does not define (in the user, its addresses, attributes and parent). */
   unknownField: "propeller.unknown_field",
@@ -80,7 +86,8 @@ type Problems = RuleProblems<PropellerRule>;
 /**
  * Every documented Propeller rule `record` breaks (empty when it may be sent), following specs/propeller.yaml
  * `BulkUser`, `ParentRef`, `UserAttributeValue` and `Address` exactly, plus one rule the schema cannot
- * express: `source` and `sourceId` must not be blank (they are the match key). Follows the validation policy
+ * express: `source` and `sourceId` must not be blank (they are the match key; `propeller.required` in
+ * {@link PROPELLER_RULES} says what is blank). Follows the validation policy
  * of `RuleProblems` (core/validate). Hand-written for the hot path: one pass over the keys.
  */
 export function validatePropellerUser(record: unknown): readonly Rejection[] {
@@ -430,14 +437,6 @@ function hasMalformedText(value: unknown): boolean {
   if (!Array.isArray(value)) return false;
   for (const item of value) if (typeof item === "string" && !isWellFormedText(item)) return true;
   return false;
-}
-
-function isBlank(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c !== 32 && (c < 9 || c > 13)) return false;
-  }
-  return true;
 }
 
 /** The field's `pattern` in the spec, or undefined when the spec states none. */

@@ -6,6 +6,7 @@ import {
   findUnsafeShape,
   isForbiddenKey,
 } from "../core/unsafe-input.js";
+import { hasBlanksAround, isBlank } from "../core/validate/blank.js";
 import { kindOf } from "../core/validate/describe.js";
 import { RuleProblems } from "../core/validate/rule-problems.js";
 import {
@@ -129,11 +130,13 @@ export type SlashIdCheck = Validation<SlashIdCsvRow>;
  * - `slashid.list_item_comma`: no email, phone number, username, group or role contains a comma (each list
  *   is written comma-separated in one cell, so SlashID would split the value in two).
  * - `slashid.blanks_around`: no region, email, phone number, username, group, role, attribute bucket name
- *   or attribute key has blanks around it (what `String.prototype.trim` removes, a tab, CR or no-break
- *   space too; none of SlashID's region or bucket names has them), and no bucket name or attribute key is
- *   blanks only. Not trimmed here, as no value given is changed, while `personFromCsvRow` trims the region
- *   cell and each value of a CSV list cell (the `slashid:attributes` cell is JSON, read as written). A
- *   bucket name or key is named JSON-quoted, its blanks shown (`attributes.end_user_read_write." plan"`).
+ *   or attribute key has blanks around it (what `String.prototype.trim` removes, a tab, CR, no-break
+ *   space, ideographic space, line separator or byte order mark too, as Propeller's `required` counts them;
+ *   not a zero-width space; none of SlashID's region or bucket names has them), and no bucket name or
+ *   attribute key is blanks only. Not trimmed here, as no value given is changed, while `personFromCsvRow`
+ *   trims the region cell and each value of a CSV list cell (the `slashid:attributes` cell is JSON, read as
+ *   written). A bucket name or key is named JSON-quoted, its blanks shown
+ *   (`attributes.end_user_read_write." plan"`).
  *   The password and attribute values are sent as written, blanks and all.
  * - `slashid.email_format`: an email has exactly one `@` with text on both sides (lenient on purpose).
  * - `slashid.phone_format`: a phone number is digits, spaces, `()`, `-`, optionally after a `+` (at least
@@ -209,7 +212,7 @@ export function checkSlashIdPerson(person: SlashIdPerson): SlashIdCheck {
     );
   } else if (typeof region === "string" && !isWellFormedText(region)) {
     state.problems.add(R.malformedText, "region", MALFORMED_TEXT_MESSAGE);
-  } else if (typeof region === "string" && region.trim() !== region) {
+  } else if (typeof region === "string" && hasBlanksAround(region)) {
     // Whether SlashID trims a region cell is UNCONFIRMED (the simulator does not: an unknown region), so
     // sent as written it may fail, or land elsewhere than the record says. Not trimmed here: the library
     // sends what it was given or refuses it (personFromCsvRow trims a CSV cell's as it reads the file).
@@ -269,7 +272,7 @@ function listCell(state: State, value: unknown, field: string, kind: ListKind): 
       state.problems.add(R.fieldType, at, `must be a string, got ${kindOf(item)}`);
       continue;
     }
-    if (item.trim() === "") {
+    if (isBlank(item)) {
       state.problems.add(R.emptyValue, at, "must not be empty");
       continue;
     }
@@ -282,7 +285,7 @@ function listCell(state: State, value: unknown, field: string, kind: ListKind): 
         at,
         `must not contain a comma: ${field} are written comma-separated in one cell`,
       );
-    } else if (item.trim() !== item) {
+    } else if (hasBlanksAround(item)) {
       // Sent as written, SlashID may keep the blanks (UNCONFIRMED) while our duplicate checks and failed_csv
       // matching compare the value trimmed. Not trimmed here: a value given is sent as it is or refused.
       // Before the format checks: a phone number's pattern lets trailing blanks pass, and fails leading ones
@@ -303,7 +306,7 @@ function listCell(state: State, value: unknown, field: string, kind: ListKind): 
 }
 
 function isCell(value: string): boolean {
-  return value.trim() !== "" && !value.includes(",");
+  return !isBlank(value) && !value.includes(",");
 }
 
 function looksLikeEmail(value: string): boolean {
@@ -348,7 +351,7 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
       );
       continue;
     }
-    if (bucket.trim() !== bucket) {
+    if (hasBlanksAround(bucket)) {
       // Sent as written, an unknown bucket (SlashID's names have no blanks) that SlashID may refuse, or trim
       // into a known one, merging the keys of two buckets the record holds apart.
       state.problems.add(R.blanksAround, `attributes.${quoted(bucket)}`, BLANK_BUCKET_MESSAGE);
@@ -387,7 +390,7 @@ function attributesCell(state: State, attributes: unknown): string | undefined {
         );
         continue;
       }
-      if (key !== "" && key.trim() !== key) {
+      if (key !== "" && hasBlanksAround(key)) {
         // Were SlashID to trim keys, ` plan` and `plan` of one bucket would become one key, a value lost.
         state.problems.add(
           R.blanksAround,

@@ -326,3 +326,33 @@ describe("policy 5: a boxed value (new Number(5)) is refused by every vendor, na
     }
   }
 });
+
+describe("policy 6: one meaning of blank, what String.prototype.trim removes", () => {
+  // Every UTF-16 code unit but a surrogate (which is malformed text, a rule of its own).
+  const units = range(0x10000)
+    .filter((c) => c < 0xd800 || c > 0xdfff)
+    .map((c) => String.fromCharCode(c));
+  const propellerBlank = (text: string) =>
+    validatePropellerUser({ source: "crm", sourceId: text }).some(
+      (p) => p.rule === PROPELLER_RULES.required,
+    );
+  const slashIdBlankAround = (text: string) =>
+    validateSlashIdPerson({ usernames: [`u${text}`] }).some(
+      (p) => p.rule === SLASHID_RULES.blanksAround,
+    );
+
+  it("propeller's blank match key and slashid's blank around a value are trim()'s characters", () => {
+    const blanks = units.filter((c) => c.trim() === "");
+    expect(units.filter(propellerBlank)).toEqual(blanks);
+    expect(units.filter(slashIdBlankAround)).toEqual(blanks);
+    // Beyond ASCII: a no-break space, an ideographic space, a line separator and a byte order mark.
+    for (const c of ["\u00a0", "\u3000", "\u2028", "\ufeff"]) expect(blanks).toContain(c);
+  });
+
+  it("a next line (U+0085), U+180E or a zero-width space is a blank to neither vendor", () => {
+    for (const c of ["\u0085", "\u180e", "\u200b"]) {
+      expect(validatePropellerUser({ source: c, sourceId: c })).toEqual([]);
+      expect(validateSlashIdPerson({ usernames: [`${c}u${c}`] })).toEqual([]);
+    }
+  });
+});

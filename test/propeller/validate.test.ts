@@ -244,6 +244,15 @@ const SCHEMA_CASES: Case[] = [
   ],
 ];
 
+/** Blanks beyond ASCII's: what String.prototype.trim removes, as a spreadsheet or a paste leaves them. */
+const UNICODE_BLANKS = [
+  ["a no-break space", "\u00a0"],
+  ["an ideographic space", "\u3000"],
+  ["a line separator", "\u2028"],
+  ["a byte order mark", "\ufeff"],
+  ["blanks of each kind", "\u00a0\u3000\u2028\ufeff \t"],
+] as const;
+
 // The match key must not be blank: a rule of ours the schema has no words for.
 const OWN_CASES: Case[] = [
   ["source empty", (u) => (u["source"] = ""), "propeller.required", "source"],
@@ -256,6 +265,11 @@ const OWN_CASES: Case[] = [
     "propeller.required",
     "source",
   ],
+  // Blank as trim() counts it, as SlashID's validation does: sent, each was a match key no one can see.
+  ...UNICODE_BLANKS.flatMap(([name, blank]): Case[] => [
+    [`sourceId ${name} alone`, (u) => (u["sourceId"] = blank), "propeller.required", "sourceId"],
+    [`source ${name} alone`, (u) => (u["source"] = blank), "propeller.required", "source"],
+  ]),
 ];
 
 describe("validatePropellerUser", () => {
