@@ -1063,12 +1063,14 @@ export const document: Record<string, unknown> = {
         properties: {
           id: {
             type: "string",
-            description: "The FullStory-assigned user ID.",
+            description:
+              "The FullStory-assigned user ID. Empty or blanks only (what `String.prototype.trim` removes) is refused before sending: our bound (UNCONFIRMED that FullStory refuses it).",
           },
           uid: {
             type: "string",
             maxLength: 256,
-            description: "The application-specific ID you've given to the user.",
+            description:
+              "The application-specific ID you've given to the user. Empty or blanks only (what `String.prototype.trim` removes) is refused before sending: our bound (UNCONFIRMED that FullStory refuses it); blanks around a value are sent.",
           },
           display_name: {
             type: "string",
@@ -1414,7 +1416,7 @@ export const document: Record<string, unknown> = {
             type: "string",
             maxLength: 256,
             description:
-              "The application-specific ID you've given to the user. Can only be set once; changing an existing value is an error.",
+              "The application-specific ID you've given to the user. Can only be set once; changing an existing value is an error. Empty or blanks only (what `String.prototype.trim` removes) is refused before sending: our bound (UNCONFIRMED that FullStory refuses it).",
           },
           display_name: {
             type: "string",

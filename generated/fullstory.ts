@@ -278,9 +278,9 @@ export interface components {
      *     refuses unknown keys in a request either (UNCONFIRMED), so a client sends them.
      */
     BatchUserImportRequest: {
-      /** @description The FullStory-assigned user ID. */
+      /** @description The FullStory-assigned user ID. Empty or blanks only (what `String.prototype.trim` removes) is refused before sending: our bound (UNCONFIRMED that FullStory refuses it). */
       id?: string;
-      /** @description The application-specific ID you've given to the user. */
+      /** @description The application-specific ID you've given to the user. Empty or blanks only (what `String.prototype.trim` removes) is refused before sending: our bound (UNCONFIRMED that FullStory refuses it); blanks around a value are sent. */
       uid?: string;
       /** @description The display name of the user. */
       display_name?: string;
@@ -418,7 +418,7 @@ export interface components {
      *     (UNCONFIRMED).
      */
     UpdateUserRequest: {
-      /** @description The application-specific ID you've given to the user. Can only be set once; changing an existing value is an error. */
+      /** @description The application-specific ID you've given to the user. Can only be set once; changing an existing value is an error. Empty or blanks only (what `String.prototype.trim` removes) is refused before sending: our bound (UNCONFIRMED that FullStory refuses it). */
       uid?: string;
       /** @description The display name of the user. */
       display_name?: string;

@@ -558,13 +558,13 @@ export const document: Record<string, unknown> = {
           source: {
             type: "string",
             description:
-              "Name of the system the user comes from (e.g. your CRM); part of the match key.",
+              "Name of the system the user comes from (e.g. your CRM); part of the match key. Neither empty nor blanks only (what `String.prototype.trim` removes): our bound, UNCONFIRMED.",
             examples: ["REST-API"],
           },
           sourceId: {
             type: ["string", "integer"],
             description:
-              "The user's id in the `source` system; part of the match key and echoed as `key` in\nthe result. UNCONFIRMED JSON type: the vendor's examples show the number 3002196, so\nstrings and integers are both accepted here.\n",
+              "The user's id in the `source` system; part of the match key and echoed as `key` in\nthe result. UNCONFIRMED JSON type: the vendor's examples show the number 3002196, so\nstrings and integers are both accepted here. A string neither empty nor blanks only\n(what `String.prototype.trim` removes): our bound, UNCONFIRMED.\n",
             examples: [3002196],
           },
           debtorId: {
@@ -688,11 +688,13 @@ export const document: Record<string, unknown> = {
             properties: {
               source: {
                 type: "string",
-                description: "Source system of the parent.",
+                description:
+                  "Source system of the parent. Neither empty nor blanks only (what `String.prototype.trim` removes): our bound, UNCONFIRMED.",
               },
               sourceId: {
                 type: ["string", "integer"],
-                description: "Id of the parent in that source system (JSON type UNCONFIRMED).",
+                description:
+                  "Id of the parent in that source system (JSON type UNCONFIRMED). A string neither empty nor blanks only: our bound, UNCONFIRMED.",
               },
             },
           },

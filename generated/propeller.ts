@@ -86,14 +86,15 @@ export interface components {
      */
     BulkUser: {
       /**
-       * @description Name of the system the user comes from (e.g. your CRM); part of the match key.
+       * @description Name of the system the user comes from (e.g. your CRM); part of the match key. Neither empty nor blanks only (what `String.prototype.trim` removes): our bound, UNCONFIRMED.
        * @example REST-API
        */
       source: string;
       /**
        * @description The user's id in the `source` system; part of the match key and echoed as `key` in
        *     the result. UNCONFIRMED JSON type: the vendor's examples show the number 3002196, so
-       *     strings and integers are both accepted here.
+       *     strings and integers are both accepted here. A string neither empty nor blanks only
+       *     (what `String.prototype.trim` removes): our bound, UNCONFIRMED.
        * @example 3002196
        */
       sourceId: string | number;
@@ -177,9 +178,9 @@ export interface components {
           id: number;
         }
       | {
-          /** @description Source system of the parent. */
+          /** @description Source system of the parent. Neither empty nor blanks only (what `String.prototype.trim` removes): our bound, UNCONFIRMED. */
           source: string;
-          /** @description Id of the parent in that source system (JSON type UNCONFIRMED). */
+          /** @description Id of the parent in that source system (JSON type UNCONFIRMED). A string neither empty nor blanks only: our bound, UNCONFIRMED. */
           sourceId: string | number;
         };
     /**

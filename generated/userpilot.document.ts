@@ -420,18 +420,19 @@ export const document: Record<string, unknown> = {
       BulkIdentifyUser: {
         type: "object",
         description:
-          "One user to create or update. A non-empty `user_id` and the closed record (no other keys) are our bounds (UNCONFIRMED: no source says Userpilot refuses an empty id or an unknown key).",
+          "One user to create or update. A `user_id`, and a `company_id` when given, neither empty nor blanks only (what `String.prototype.trim` removes; blanks around a value are sent) and the closed record (no other keys) are our bounds (UNCONFIRMED: no source says Userpilot refuses an empty or blank id or an unknown key).",
         required: ["user_id"],
         properties: {
           user_id: {
             type: "string",
             minLength: 1,
             description:
-              "Your unique identifier of the user (the id Userpilot identifies the user by).",
+              "Your unique identifier of the user (the id Userpilot identifies the user by). Not blanks only: our bound (UNCONFIRMED).",
           },
           company_id: {
             type: "string",
-            description: "Optional unique identifier of the company the user belongs to.",
+            description:
+              "Optional unique identifier of the company the user belongs to. Neither empty nor blanks only: our bound (UNCONFIRMED).",
           },
           metadata: {
             $ref: "#/components/schemas/Metadata",

@@ -121,11 +121,11 @@ export interface components {
     Metadata: {
       [key: string]: string | number | boolean | null;
     };
-    /** @description One user to create or update. A non-empty `user_id` and the closed record (no other keys) are our bounds (UNCONFIRMED: no source says Userpilot refuses an empty id or an unknown key). */
+    /** @description One user to create or update. A `user_id`, and a `company_id` when given, neither empty nor blanks only (what `String.prototype.trim` removes; blanks around a value are sent) and the closed record (no other keys) are our bounds (UNCONFIRMED: no source says Userpilot refuses an empty or blank id or an unknown key). */
     BulkIdentifyUser: {
-      /** @description Your unique identifier of the user (the id Userpilot identifies the user by). */
+      /** @description Your unique identifier of the user (the id Userpilot identifies the user by). Not blanks only: our bound (UNCONFIRMED). */
       user_id: string;
-      /** @description Optional unique identifier of the company the user belongs to. */
+      /** @description Optional unique identifier of the company the user belongs to. Neither empty nor blanks only: our bound (UNCONFIRMED). */
       company_id?: string;
       metadata?: components["schemas"]["Metadata"];
     };

@@ -14,6 +14,7 @@ import {
   findUnsafeShape,
   isForbiddenKey,
 } from "../core/unsafe-input.js";
+import { isBlank } from "../core/validate/blank.js";
 import { kindOf } from "../core/validate/describe.js";
 import {
   MALFORMED_TEXT_MESSAGE,
@@ -49,7 +50,9 @@ export type FullStorySchemaType = components["schemas"]["SchemaType"];
  * - `field_type`: id, uid, display_name or email not a string; properties not an object; a property value
  *   that is not JSON (bigint, function, symbol, or `undefined` or a hole in an array: sent as null); a
  *   bigint anywhere in a key a batch item sends unchecked; the record itself not an object; a field the spec
- *   requires missing (none is, today).
+ *   requires missing (none is, today); a `uid` or `id` (the keys a user is matched on) empty or blanks only,
+ *   our bound, as Propeller's `required` (a blank is what `String.prototype.trim` removes; a uid with blanks
+ *   around a value is sent as it is).
  * - `field_length`: uid, display_name or email longer than the spec's `maxLength` (so is a string field a
  *   spec change adds to a body, and `field_type` refuses it when it is not a string).
  * - `property_name`: a property name (at any nesting level) not matching the spec's name pattern.
@@ -74,7 +77,10 @@ export type FullStorySchemaType = components["schemas"]["SchemaType"];
 export const FULLSTORY_RULES = {
   /** A top-level key a closed body schema does not define. */
   unknownField: "fullstory.unknown_field",
-  /** A field or property value of a type the spec (or JSON) does not allow, or a required field missing. */
+  /**
+   * A field or property value of a type the spec (or JSON) does not allow, a required field missing, or a
+   * `uid` or `id` empty or blanks only (our bound: a user keyed by nothing anyone can see).
+   */
   fieldType: "fullstory.field_type",
   /** uid, display_name or email longer than the spec's `maxLength`. */
   fieldLength: "fullstory.field_length",
@@ -151,6 +157,9 @@ const BODIES = {
   batch: bodyOf(rules.BatchUserImportRequest),
   update: bodyOf(rules.UpdateUserRequest),
 };
+
+/** A `uid` or `id` empty or blanks only: our bound (UNCONFIRMED that FullStory refuses it). */
+const BLANK_KEY_MESSAGE = "must not be blank";
 
 /** The rule and message of each way a value sent unchecked would not reach FullStory as it is. */
 const HAZARDS: Record<SendHazard["kind"], readonly [FullStoryRule, string]> = {
@@ -236,8 +245,14 @@ function inspect(user: unknown, kind: UserBodyKind): State {
         else if (typeof value !== "string") add(state, R.fieldType, "id", "must be a string");
         else if (!isWellFormedText(value))
           add(state, R.malformedText, "id", MALFORMED_TEXT_MESSAGE);
+        else if (isBlank(value)) add(state, R.fieldType, "id", BLANK_KEY_MESSAGE);
         break;
       case "uid":
+        // A blank uid would identify a user by nothing anyone can see, and a uid once set never changes.
+        if (typeof value === "string" && isBlank(value))
+          add(state, R.fieldType, "uid", BLANK_KEY_MESSAGE);
+        else checkText(state, key, value, TEXT_LIMITS[kind][key]);
+        break;
       case "display_name":
       case "email":
         checkText(state, key, value, TEXT_LIMITS[kind][key]);

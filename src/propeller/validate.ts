@@ -41,7 +41,10 @@ export const PROPELLER_RULES = {
   enum: "propeller.enum",
   /** `primaryLanguage` / `language` match the spec's pattern, where it states one. */
   language: "propeller.language",
-  /** `parent` is exactly `{ id: integer }` or `{ source: string, sourceId: string | integer }`. */
+  /**
+   * `parent` is exactly `{ id: integer }` or `{ source: string, sourceId: string | integer }`, its `source`
+   * and a string `sourceId` not blank (empty or blanks only, as `required` counts blanks for a user's own).
+   */
   parent: "propeller.parent",
   /** `attributes[]` items are `{ name, value, type?, class? }` as the spec's `UserAttributeValue` says. */
   attribute: "propeller.attribute",
@@ -87,8 +90,8 @@ type Problems = RuleProblems<PropellerRule>;
  * Every documented Propeller rule `record` breaks (empty when it may be sent), following specs/propeller.yaml
  * `BulkUser`, `ParentRef`, `UserAttributeValue` and `Address` exactly, plus one rule the schema cannot
  * express: `source` and `sourceId` must not be blank (they are the match key; `propeller.required` in
- * {@link PROPELLER_RULES} says what is blank). Follows the validation policy
- * of `RuleProblems` (core/validate). Hand-written for the hot path: one pass over the keys.
+ * {@link PROPELLER_RULES} says what is blank), nor a `parent`'s (`propeller.parent`). Follows the validation
+ * policy of `RuleProblems` (core/validate). Hand-written for the hot path: one pass over the keys.
  */
 export function validatePropellerUser(record: unknown): readonly Rejection[] {
   const p: Problems = new RuleProblems();
@@ -186,13 +189,18 @@ function checkParent(p: Problems, value: unknown): void {
           p.add(R.parent, "parent.id", `must be an integer, got ${kindOf(v)}`);
         else if (!Number.isSafeInteger(v)) p.add(R.parent, "parent.id", UNSAFE_INTEGER_MESSAGE);
         break;
+      // The parent's match key: blank, it would name a parent no one can see, as a user's would.
       case "source":
         hasSource = true;
-        checkString(p, R.parent, "parent.source", v);
+        if (typeof v === "string" && isBlank(v))
+          p.add(R.parent, "parent.source", "must not be blank");
+        else checkString(p, R.parent, "parent.source", v);
         break;
       case "sourceId":
         hasSourceId = true;
-        checkId(p, R.parent, "parent.sourceId", v);
+        if (typeof v === "string" && isBlank(v))
+          p.add(R.parent, "parent.sourceId", "must not be blank");
+        else checkId(p, R.parent, "parent.sourceId", v);
         break;
       default:
         notInSchema(p, `parent.${key}`, key);

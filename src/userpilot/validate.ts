@@ -2,6 +2,7 @@ import type { components } from "../../generated/userpilot.js";
 import { rules } from "../../generated/userpilot.rules.js";
 import type { Rejection } from "../core/engine/adapter.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
+import { isBlank } from "../core/validate/blank.js";
 import { kindOf } from "../core/validate/describe.js";
 import { RuleProblems } from "../core/validate/rule-problems.js";
 import {
@@ -21,9 +22,15 @@ export type UserpilotMetadata = components["schemas"]["Metadata"];
 
 /** The rule ids a Userpilot import rejects a user by, each prefixed `userpilot.`. */
 export const USERPILOT_RULES = {
-  /** `user_id` is required: a non-empty string. */
+  /**
+   * `user_id` is required: a non-empty string, within the spec's limits, and not blanks only (our bound, as
+   * Propeller's `required`: a blank is what `String.prototype.trim` removes; blanks around a value are sent).
+   */
   userId: "userpilot.user_id",
-  /** `company_id`, when present, is a string (and present, should the spec come to require it). */
+  /**
+   * `company_id`, when present, is a string within the spec's limits, neither empty nor blanks only (our
+   * bound, as for `user_id`: it names the company by its key); present, should the spec come to require it.
+   */
   companyId: "userpilot.company_id",
   /** `metadata` is a plain object whose values are strings, finite numbers, booleans or null. */
   metadataValue: "userpilot.metadata_value",
@@ -106,11 +113,12 @@ const METADATA_TYPE_LIST = ((words: string[]) =>
 /**
  * Every documented rule a user record breaks, or an empty array when Userpilot will accept it, under the
  * validation policy of `RuleProblems` (core/validate). Checks `user_id` (required, a string within the
- * spec's length and pattern), `company_id` (a string within the spec's limits, if present), `metadata` (a
- * plain object of the value types the spec allows: string, finite number, boolean or null; a `Date` is refused
- * with a hint to send an ISO-8601 string) and that no other top-level field is present. Every limit and list
- * comes from specs/userpilot.yaml through generated/userpilot.rules.ts. Takes `unknown`, so data read from
- * files or other systems is checked as it is, without trusting its type.
+ * spec's length and pattern, not blanks only), `company_id` (a string within the spec's limits, neither empty
+ * nor blanks only, if present), `metadata` (a plain object of the value types the spec allows: string, finite
+ * number, boolean or null; a `Date` is refused with a hint to send an ISO-8601 string) and that no other
+ * top-level field is present. Every limit and list comes from specs/userpilot.yaml through
+ * generated/userpilot.rules.ts. Takes `unknown`, so data read from files or other systems is checked as it
+ * is, without trusting its type.
  */
 export function validateUserpilotUser(record: unknown): readonly Rejection[] {
   const problems = new RuleProblems<UserpilotRule>();
@@ -126,12 +134,12 @@ export function validateUserpilotUser(record: unknown): readonly Rejection[] {
   if (userId === undefined) {
     problems.add(R.userId, "user_id", `required (${describeText(USER_ID)})`);
   } else {
-    checkText(problems, R.userId, "user_id", userId, USER_ID);
+    checkText(problems, R.userId, "user_id", userId, USER_ID, true);
   }
 
   const companyId = own(fields, "company_id");
   if (companyId !== undefined)
-    checkText(problems, R.companyId, "company_id", companyId, COMPANY_ID);
+    checkText(problems, R.companyId, "company_id", companyId, COMPANY_ID, true);
 
   const metadata = own(fields, "metadata");
   if (metadata !== undefined) {
@@ -210,12 +218,17 @@ function describeText(rule: TextRule): string {
   return `${base}${length}${rule.pattern === undefined ? "" : ` matching ${rule.pattern.source}`}`;
 }
 
+/**
+ * A text field held to its rule; `isKey` for `user_id` and `company_id`, which name a user or company by
+ * their value: one of blanks only (an exporter's blank cell) would be a key no one can see.
+ */
 function checkText(
   problems: RuleProblems<UserpilotRule>,
   rule: UserpilotRule,
   field: string,
   value: unknown,
   text: TextRule,
+  isKey = false,
 ): void {
   if (typeof value !== "string") {
     const required = field === "user_id";
@@ -242,6 +255,8 @@ function checkText(
       field,
       `must be ${describeText(text)}, got ${length === 0 ? "an empty string" : `${length} characters`}`,
     );
+  } else if (isKey && isBlank(value)) {
+    problems.add(rule, field, "must not be blank");
   }
 }
 

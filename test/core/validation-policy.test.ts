@@ -356,3 +356,108 @@ describe("policy 6: one meaning of blank, what String.prototype.trim removes", (
     }
   });
 });
+
+describe("policy 7: a match key, or a reference to one, of blanks only is refused by every vendor", () => {
+  // Each key (what a vendor matches a user on, or names another user, company or parent by), the rule that
+  // refuses it blank (each vendor's own rule for a required or empty key, so no rule id is added) and the
+  // record holding `text` there; every other field of the record is valid.
+  interface Key {
+    readonly vendor: string;
+    readonly field: string;
+    readonly rule: string;
+    readonly record: (text: string) => unknown;
+    readonly validate: (record: unknown) => readonly Rejection[];
+    /** Whether blanks around a value are refused too (SlashID's handles: `slashid.blanks_around`). */
+    readonly refusesBlanksAround: boolean;
+  }
+  const key = (
+    vendor: string,
+    field: string,
+    rule: string,
+    record: Key["record"],
+    validate: Key["validate"] = vendors[vendor]!.validate,
+  ): Key => ({ vendor, field, rule, record, validate, refusesBlanksAround: vendor === "slashid" });
+  const fullStoryUpdate = (record: unknown) => checkFullStoryUser(record, "update");
+  const keys: Key[] = [
+    key("fullstory", "uid", FULLSTORY_RULES.fieldType, (t) => ({ uid: t, email: "a@example.com" })),
+    key("fullstory", "id", FULLSTORY_RULES.fieldType, (t) => ({ uid: "u-1", id: t })),
+    key("fullstory", "uid", FULLSTORY_RULES.fieldType, (t) => ({ uid: t }), fullStoryUpdate),
+    // With another handle, so that a person with a blank one still has one (else: handle_required too).
+    ...(["emails", "phone_numbers", "usernames"] as const).map((list) =>
+      key("slashid", `${list}.0`, SLASHID_RULES.emptyValue, (t) => ({
+        ...(list === "usernames" ? { emails: ["ann@example.com"] } : { usernames: ["ann"] }),
+        [list]: [t],
+      })),
+    ),
+    ...(["source", "sourceId"] as const).flatMap((field) => [
+      key("propeller", field, PROPELLER_RULES.required, (t) => ({
+        ...{ source: "crm", sourceId: "1" },
+        [field]: t,
+      })),
+      key("propeller", `parent.${field}`, PROPELLER_RULES.parent, (t) => ({
+        ...{ source: "crm", sourceId: "1" },
+        parent: { source: "crm", sourceId: "P-1", [field]: t },
+      })),
+    ]),
+    key("userpilot", "user_id", USERPILOT_RULES.userId, (t) => ({ user_id: t })),
+    key("userpilot", "company_id", USERPILOT_RULES.companyId, (t) => ({
+      ...{ user_id: "u-1" },
+      company_id: t,
+    })),
+  ];
+  const name = (k: Key) =>
+    `${k.vendor} ${k.field}${k.validate === fullStoryUpdate ? " (updateUser)" : ""}`;
+  const VALUES: Record<string, string> = {
+    emails: "bob@example.com",
+    phone_numbers: "+13475043201",
+  };
+  const BLANKS = [
+    " ",
+    "\t\r\n",
+    "\u00a0",
+    " \u00a0",
+    "\u3000",
+    "\u2028",
+    "\ufeff",
+    "\u00a0\u3000 \t",
+  ];
+
+  it("covers every vendor", () => {
+    expect(new Set(keys.map((k) => k.vendor))).toEqual(new Set(Object.keys(vendors)));
+  });
+
+  for (const k of keys) {
+    it(`${name(k)}: blanks only are refused by ${k.rule}, naming the field; a value passes`, () => {
+      const value = VALUES[k.field.split(".")[0]!] ?? "1";
+      expect(k.validate(k.record(value))).toEqual([]);
+      for (const blank of BLANKS) {
+        const problems = k.validate(k.record(blank));
+        expect(problems, JSON.stringify(blank)).toHaveLength(1);
+        expect(problems[0]?.rule).toBe(k.rule);
+        // "must not be blank", or the vendor's existing wording for an empty key (SlashID's "empty").
+        expect(problems[0]?.message).toMatch(
+          new RegExp(`^${k.field}: (required, )?must not be (blank|empty)`),
+        );
+      }
+      // Empty is refused by the same rule (Userpilot's user_id keeps its minLength message).
+      expect(k.validate(k.record("")).map((p) => p.rule)).toEqual([k.rule]);
+      // Blanks around a value are the value's: refused only where a vendor refuses them anywhere.
+      const around = k.validate(k.record(` ${value}\u00a0`));
+      if (k.refusesBlanksAround)
+        expect(around.map((p) => p.rule)).toEqual(["slashid.blanks_around"]);
+      else expect(around).toEqual([]);
+    });
+  }
+
+  // Every UTF-16 code unit but a surrogate (which is malformed text, a rule of its own).
+  const units = range(0x10000)
+    .filter((c) => c < 0xd800 || c > 0xdfff)
+    .map((c) => String.fromCharCode(c));
+  const blanks = units.filter((c) => c.trim() === "");
+  for (const k of keys) {
+    it(`${name(k)}: a blank is one of trim()'s characters; a zero-width space or U+180E is none`, () => {
+      const refused = units.filter((c) => k.validate(k.record(c)).some((p) => p.rule === k.rule));
+      expect(refused).toEqual(blanks);
+    });
+  }
+});

@@ -270,6 +270,27 @@ const OWN_CASES: Case[] = [
     [`sourceId ${name} alone`, (u) => (u["sourceId"] = blank), "propeller.required", "sourceId"],
     [`source ${name} alone`, (u) => (u["source"] = blank), "propeller.required", "source"],
   ]),
+  // A parent named by a blank match key is as unseen as a user keyed by one: refused by the parent's rule.
+  [
+    "parent sourceId empty",
+    (u) => (parent(u)["sourceId"] = ""),
+    "propeller.parent",
+    "parent.sourceId",
+  ],
+  ...UNICODE_BLANKS.flatMap(([name, blank]): Case[] => [
+    [
+      `parent sourceId ${name} alone`,
+      (u) => (parent(u)["sourceId"] = blank),
+      "propeller.parent",
+      "parent.sourceId",
+    ],
+    [
+      `parent source ${name} alone`,
+      (u) => (parent(u)["source"] = blank),
+      "propeller.parent",
+      "parent.source",
+    ],
+  ]),
 ];
 
 describe("validatePropellerUser", () => {
@@ -434,11 +455,22 @@ describe("validatePropellerUser", () => {
 
       const ours = validatePropellerUser(user);
       const theirs = schemaProblems(user);
-      const blankKey = ["source", "sourceId"].some(
-        (k) => typeof user[k] === "string" && user[k].trim() === "",
-      );
-      if (blankKey) {
+      const blank = (object: Record<string, unknown>) =>
+        ["source", "sourceId"].some(
+          (k) => typeof object[k] === "string" && object[k].trim() === "",
+        );
+      if (blank(user)) {
         expect(ours.map((p) => p.rule)).toContain("propeller.required");
+        continue;
+      }
+      // A parent's match key is held to the same bound, which the schema does not state either.
+      const parent = user["parent"];
+      if (
+        typeof parent === "object" &&
+        parent !== null &&
+        blank(parent as Record<string, unknown>)
+      ) {
+        expect(ours.map((p) => p.rule)).toContain("propeller.parent");
         continue;
       }
       const detail = `${JSON.stringify(path)} = ${String(value)}: ${JSON.stringify(ours)} vs ${JSON.stringify(theirs)}`;
