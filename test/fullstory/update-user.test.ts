@@ -81,6 +81,24 @@ describe("updateUser", () => {
     expect(result.error.message).toContain("properties.bad name");
   });
 
+  it("returns a uid of blanks only as `invalid` without sending: set once, a uid never changes", async () => {
+    const seen = vendor(() => HttpResponse.json({ id: "42" }));
+    for (const uid of [" ", "\u00a0\u3000", ""]) {
+      const result = await updateUser(client(), "42", { uid, display_name: "Ada" });
+      expect(result).toMatchObject({
+        ok: false,
+        error: {
+          status: "invalid",
+          problems: [{ rule: "fullstory.field_type", message: "uid: must not be blank" }],
+        },
+      });
+    }
+    expect(seen).toEqual([]);
+    // Blanks around a uid are the uid's own: sent as given.
+    expect(await updateUser(client(), "42", { uid: " u-1 " })).toMatchObject({ ok: true });
+    expect(seen.map(({ body }) => body)).toEqual([{ uid: " u-1 " }]);
+  });
+
   it("returns uid_immutable without sending when currentUid differs from the new uid", async () => {
     const seen = vendor();
     const result = await updateUser(client(), "42", { uid: "new-uid" }, { currentUid: "old-uid" });
