@@ -4,6 +4,7 @@ import { textStart } from "../core/cut-text.js";
 import type { Rejection } from "../core/engine/adapter.js";
 import { ApiError, httpStatusOf } from "../core/errors/api-error.js";
 import { SecretSet } from "../core/errors/secrets.js";
+import { isBlank } from "../core/validate/blank.js";
 import { kindOf } from "../core/validate/describe.js";
 import { MALFORMED_TEXT_MESSAGE, isWellFormedText } from "../core/validate/sent-as-validated.js";
 import type { FullStoryClient } from "./client.js";
@@ -103,6 +104,8 @@ function idRefusal(id: unknown): Rejection | undefined {
       message:
         "id: not a FullStory user id (empty, . or .. would send the update to another endpoint)",
     };
+  // `/v2/users/%20` names no user either, and the batch import refuses such an id the same way.
+  if (isBlank(id)) return { rule: FULLSTORY_RULES.fieldType, message: "id: must not be blank" };
   // encodeURIComponent throws on a lone surrogate: the call would throw instead of answering.
   if (!isWellFormedText(id))
     return { rule: FULLSTORY_RULES.malformedText, message: `id: ${MALFORMED_TEXT_MESSAGE}` };
@@ -115,7 +118,7 @@ const CANNOT_CHANGE = /immutable|cannot be (?:changed|updated)|already set/i;
 /**
  * Updates the FullStory user with FullStory-assigned `id` (POST /v2/users/{id}): only the fields sent change;
  * properties are merged. Returns `invalid` (with every broken rule) without sending when `user` breaks
- * FullStory's rules or `id` names no user (not a string, empty, `.` or `..`), and `uid_immutable` when the
+ * FullStory's rules or `id` names no user (not a string, empty, blanks only, `.` or `..`), and `uid_immutable` when the
  * update would change an existing uid: before sending, when `options.currentUid` is given and differs from
  * `user.uid`; after, when FullStory answers 400 (or, since the status is UNCONFIRMED, another 4xx but 401,
  * 403, 404 and 429, documented or not) with code `uid_immutable` or a message about the uid that says it

@@ -120,3 +120,22 @@ describe("updateUser with an id that names no user's path", () => {
     },
   );
 });
+
+describe("updateUser with an id of blanks only", () => {
+  it.each([" ", "\u00a0", "\t\u3000"])(
+    "refuses %j as invalid (`id: must not be blank`), sending nothing",
+    async (id) => {
+      const sim = mountFullStory(server);
+      const result = await updateUser(client(), id, { display_name: "D" });
+
+      expect(result).toMatchObject({
+        ok: false,
+        error: {
+          status: "invalid",
+          problems: [{ rule: "fullstory.field_type", message: "id: must not be blank" }],
+        },
+      });
+      expect(Object.values(sim.stats().requests).reduce((a, b) => a + b, 0)).toBe(0);
+    },
+  );
+});
