@@ -69,6 +69,15 @@ describe("timing and retry flags", () => {
     expect(jobTuning(fullStoryModule, {})).toEqual({});
   });
 
+  it("a duration may have blanks around it (a script's variable), and be as long as a timer holds", () => {
+    expect(
+      jobTuning(fullStoryModule, { "job-timeout": "2147483647ms", "poll-interval": " 2s\n" }),
+    ).toEqual({ jobTimeoutMs: 2_147_483_647, pollIntervalMs: 2_000 });
+    expect(() => jobTuning(fullStoryModule, { "job-timeout": "2147483648ms" })).toThrow(
+      "--job-timeout takes a duration of at most 2147483647ms (about 24.8 days), not 2147483648ms",
+    );
+  });
+
   const refused = [
     {
       flag: "--poll-interval",
