@@ -37,4 +37,20 @@ describe("the reading's error quoting a CSV header that holds a secret given", (
     expect(run.stderr).toContain("names the column [REDACTED] twice");
     expect(run.all).not.toContain(SECRET);
   });
+
+  it("keeps out a secret of 16 letters, long enough to be no word, though no name holds it", async () => {
+    const letters = "qwertzuiopasdfgh";
+    const input = file(
+      "twice-letters.csv",
+      `uid,email,${letters},${letters}\nu1,a@example.com,,\n`,
+    );
+
+    const run = await cli(["import", "fullstory", input, "--dry-run"], {
+      env: { PROPELLER_CLIENT_SECRET: letters },
+    });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("names the column [REDACTED] twice");
+    expect(run.all).not.toContain(letters);
+  });
 });
