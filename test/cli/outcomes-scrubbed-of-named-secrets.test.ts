@@ -43,6 +43,19 @@ async function importCutShort(input: string, env: NodeJS.ProcessEnv) {
 }
 
 describe("the outcomes of records a broken input cut short", () => {
+  it("quote its file name without a secret of one word the name holds, in the error too", async () => {
+    const word = "Swordfish";
+    const input = file(`users ${word}.ndjson`, CUT);
+
+    const run = await importCutShort(input, { PROPELLER_CLIENT_SECRET: word });
+
+    expect(run.code).toBe(2);
+    expect(run.report).toContain("users [REDACTED].ndjson: the file ends inside a record");
+    expect(run.stderr).toContain("users [REDACTED].ndjson: the file ends inside a record");
+    expect(run.report).not.toContain(word);
+    expect(run.all).not.toContain(word);
+  });
+
   it("quote its file name without another vendor's secret the name holds", async () => {
     const input = file(`users ${SECRET}.ndjson`, CUT);
 
@@ -74,5 +87,19 @@ describe("the outcomes of records a broken input cut short", () => {
     expect(dry.stderr).toContain(
       `bulk-user-import: ${input}: the file ends inside a record: line 4`,
     );
+  });
+
+  it("keep a line number that a secret of digits no name holds is (a placeholder 1234)", async () => {
+    const input = file("many.ndjson", `${ndjson(fullStoryUsers(1233, "d"))}{"uid":"d-x","em`);
+
+    const dry = await cli(["import", "fullstory", input, "--dry-run"], {
+      env: { USERPILOT_API_KEY: "1234" },
+    });
+
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toContain(
+      `${input}: the file ends inside a record: line 1234 has no line end`,
+    );
+    expect(dry.all).not.toContain("[REDACTED]");
   });
 });
