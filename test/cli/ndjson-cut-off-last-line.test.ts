@@ -77,4 +77,14 @@ describe("an .ndjson file whose last line is cut off", () => {
       expect(dry.stderr).toBe("");
     });
   }
+
+  it("a last line of blanks without a line end is no record and no cut: exit 0", async () => {
+    const input = file("blank-tail.ndjson", `${whole} \t `);
+
+    const dry = await cli(["import", "fullstory", input, "--dry-run"]);
+
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe("dry run: 3 records, 3 valid, 0 rejected; nothing was sent\n");
+    expect(dry.stderr).toBe("");
+  });
 });
