@@ -17,12 +17,14 @@ const OTHER_BLANKS = [
   ["a byte order mark mid-file", "\ufeff", "U+FEFF"],
   ["a form feed", "\f", "U+000C"],
   ["a vertical tab and spaces", "  \v ", "U+000B"],
+  // A CR is a blank to JSON: the character named is the one that is not.
+  ["a CR, then a no-break space", "\r\u00a0", "U+00A0"],
 ] as const;
 
 describe(".ndjson: a line that looks blank but holds a blank JSON does not take", () => {
   for (const [name, blank, code] of OTHER_BLANKS) {
     it(`${name}: rejected (input.parse) naming its line and the character, not skipped`, async () => {
-      const input = file(`${code}.ndjson`, `{"uid":"a"}\n${blank}\n\n \t\n{"uid":"b"}\n`);
+      const input = file(`${name}.ndjson`, `{"uid":"a"}\n${blank}\n\n \t\n{"uid":"b"}\n`);
       expect(await readPlain(input, "ndjson")).toEqual([
         { uid: "a" },
         {
