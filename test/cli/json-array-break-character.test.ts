@@ -25,6 +25,8 @@ describe("a JSON array that breaks at a character outside ASCII", () => {
     ["second-bom.json", '[{"uid":"a"},\ufeff{"uid":"b"}]', "U+FEFF", 13],
     ["smart-quote.json", '[{"uid":"a"}, \u201cb\u201d]', '"\u201c"', 14],
     ["emoji.json", '[{"uid":"a"}, \u{1f600}]', '"\u{1f600}"', 14],
+    // Devanagari's letters are E0 A4 xx: the lowest lead byte of a 3-byte character.
+    ["devanagari.json", '[{"uid":"a"}, \u0905]', '"\u0905"', 14],
   ] as const) {
     it(`${name}: names ${named} at its byte, the records before it read`, async () => {
       const [records, message] = await readUntilBreak(name, text);
