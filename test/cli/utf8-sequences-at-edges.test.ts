@@ -59,6 +59,28 @@ describe("a CSV row holding a sequence a strict decoder refuses", () => {
     });
 });
 
+describe("a CSV row whose first byte is not UTF-8", () => {
+  it("after the header: that row is rejected, not the header, and the next row is read", async () => {
+    const input = inputFile(bytes("uid,display_name\n", [0xff], "c-1,Ann\nc-2,Bo\n"), "csv");
+    expect(await readPlain(input, "csv")).toEqual([
+      { where: "line 2", rule: "input.encoding", problem: matching(/^not valid UTF-8/) },
+      { line: 3, uid: "c-2", display_name: "Bo" },
+    ]);
+  });
+
+  it("after a row: that row is rejected, not the row before it", async () => {
+    const input = inputFile(
+      bytes("uid,display_name\nc-1,Ann\n", [0xff], "c-2,Bo\nc-3,Cy\n"),
+      "csv",
+    );
+    expect(await readPlain(input, "csv")).toEqual([
+      { line: 2, uid: "c-1", display_name: "Ann" },
+      { where: "line 3", rule: "input.encoding", problem: matching(/^not valid UTF-8/) },
+      { line: 4, uid: "c-3", display_name: "Cy" },
+    ]);
+  });
+});
+
 describe("the end of a file", () => {
   for (const last of ["é", "日", "😀"])
     it(`a CSV whose last row has no line end and ends in ${last}: that row is read, with it`, async () => {
