@@ -31,6 +31,11 @@ describe("a filled cell under the first of two unnamed columns", () => {
     expect(records).toEqual([{ refused: "input.unnamed_column" }]);
   });
 
+  it("so does one under the second, the first left empty", async () => {
+    const records = await recordsOf("uid,,email,\nu-1,,a@example.com,stray\n");
+    expect(records).toEqual([{ refused: "input.unnamed_column" }]);
+  });
+
   it("leaves empty unnamed columns out, and gives SlashID's rows the filled cell as a column of their own", async () => {
     expect(await recordsOf("uid,,email,\nu-1,,a@example.com,\n")).toEqual([
       { uid: "u-1", email: "a@example.com" },
