@@ -16,6 +16,7 @@ describe("recordFromCsvRow with typed headers", () => {
       uid: "u-1",
       "properties.seats:number": "5",
       "properties.ratio:number": "-1.5e2",
+      "properties.offset:number": "+2",
       "properties.active:boolean": "TRUE",
       "properties.tags:json": '["a","b"]',
       "properties.zip:string": "01234",
@@ -26,6 +27,7 @@ describe("recordFromCsvRow with typed headers", () => {
       properties: {
         seats: 5,
         ratio: -150,
+        offset: 2,
         active: true,
         tags: ["a", "b"],
         zip: "01234",
