@@ -42,6 +42,12 @@ const CLASHES = [
     header: "uid,properties:json,properties.a.b",
     message: "the CSV column properties:json is a value, and properties.a.b puts a field inside it",
   },
+  {
+    title: "a value column two levels down and a column inside it",
+    header: "uid,properties.plan,properties.plan.tier",
+    message:
+      "the CSV column properties.plan is a value, and properties.plan.tier puts a field inside it",
+  },
 ];
 
 describe("CSV headers that would lose cells", () => {
