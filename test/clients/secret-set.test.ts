@@ -350,3 +350,44 @@ describe("SecretSet: secrets echoed base64-encoded", () => {
     expect(secrets.scrub(`debug ${echoed} end`)).toBe("debug eDph[REDACTED]aG8= end");
   });
 });
+
+describe("SecretSet at its bounds", () => {
+  it("redacts the base64 of a secret of 6 characters: 8 characters of its own", () => {
+    const secrets = new SecretSet();
+    secrets.add("s3cr3t");
+    const echoed = Buffer.from("s3cr3t").toString("base64");
+    expect(echoed).toHaveLength(8);
+    expect(secrets.scrub(`refused (debug ${echoed}) for id 42`)).toBe(
+      "refused (debug [REDACTED]) for id 42",
+    );
+  });
+
+  it("scrubDeep scrubs of a secret's runs a value as long as the 256 KiB it does so for", () => {
+    const key = "Q7xK2mP9vL4wR8tZ";
+    const secrets = new SecretSet();
+    secrets.add(key);
+    const cut = key.slice(0, 10);
+    const value = `${"a".repeat(256 * 1024 - cut.length - 1)} ${cut}`;
+    expect(value).toHaveLength(256 * 1024);
+    // A string alone: an object's keys would take their share of the characters first.
+    const scrubbed = secrets.scrubDeep(value);
+    expect(scrubbed).not.toContain(cut);
+    expect(scrubbed.endsWith(" [REDACTED]")).toBe(true);
+  });
+
+  it("scrubs of its runs a secret of 65,536 characters, the longest whose runs are held", () => {
+    const token = randomBytes(49_152).toString("base64");
+    expect(token).toHaveLength(65_536);
+    const secrets = new SecretSet();
+    secrets.add(token);
+    expect(secrets.scrubRuns(`bad token "${token.slice(100, 110)}…"`)).toBe(
+      'bad token "[REDACTED]…"',
+    );
+  });
+
+  it("clip redacts a piece of a chosen word at the text's start, and only the piece", () => {
+    const passwords = new SecretSet({ chosen: true });
+    passwords.add("hunter");
+    expect(passwords.clip("nter: rejected", 100)).toBe("[REDACTED]: rejected");
+  });
+});
