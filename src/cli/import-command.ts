@@ -228,6 +228,9 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   const readingError = readingErrorScrub(givenSecrets(flags, args.env), names);
   if (report.inputError !== undefined && readingError !== undefined)
     report = { ...report, inputError: readingError(report.inputError) };
+  // A fatal error may name a file too (a journal removed mid-run), as the reasons quoting it do.
+  if (report.fatal !== undefined && ownSecrets !== undefined)
+    report = { ...report, fatal: ownSecrets(report.fatal) };
   const reportError = await finishReport(writer, report);
   // The users are at the vendor whatever became of the report file: the summary says what happened to them.
   const shownReport = reportFile === undefined ? undefined : args.scrub(reportFile);
