@@ -64,6 +64,9 @@ export class ChunkDispatcher<Input, Wire> {
   // eleventh import and printed a MaxListenersExceededWarning.
   readonly #releaseCaller: () => void;
   #seq = 0;
+  // The index of the first record after the chunks handed over so far: records from here to a chunk's last
+  // that it does not hold were left out of every chunk (rejected) at its place.
+  #spanFrom = 0;
   #sentChunks = 0;
   #resumedChunks = 0;
   #replayedChunks = 0;
@@ -161,10 +164,11 @@ export class ChunkDispatcher<Input, Wire> {
    */
   #submit(pending: PendingChunk<Wire>, lookedUp: JournaledChunk | undefined): void {
     const seq = this.#seq++;
+    const from = this.#spanOf(pending);
     const entry = lookedUp ?? this.#lookup(seq, pending);
     if (entry === UNREADABLE) return;
     if (!this.#run.signal.aborted) {
-      this.#dispatch(pending, seq, entry);
+      this.#dispatch(pending, seq, entry, from);
       return;
     }
     // Not sent in this run; an earlier run with the journal may have settled the chunk, or sent it, or (past
@@ -200,6 +204,7 @@ export class ChunkDispatcher<Input, Wire> {
     }
     if (this.#run.signal.aborted) {
       this.#seq += 1;
+      this.#spanOf(pending);
       this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, IN_PLACE);
       return;
     }
@@ -210,6 +215,14 @@ export class ChunkDispatcher<Input, Wire> {
       known,
       IN_PLACE,
     );
+  }
+
+  /** Where the span of `pending` starts (see `#spanFrom`); the next chunk's starts after its last record. */
+  #spanOf(pending: PendingChunk<Wire>): number {
+    const from = this.#spanFrom;
+    const last = pending.indexes[pending.indexes.length - 1];
+    if (last !== undefined) this.#spanFrom = last + 1;
+    return from;
   }
 
   /**
@@ -391,6 +404,7 @@ export class ChunkDispatcher<Input, Wire> {
     pending: PendingChunk<Wire>,
     chunkSeq: number,
     known: JournaledChunk | undefined,
+    from: number,
   ): void {
     const { journal } = this.settings;
     const run = this.#run;
@@ -410,8 +424,12 @@ export class ChunkDispatcher<Input, Wire> {
       // Stop reading and sending; the chunks in flight settle before the run rejects, so none is orphaned.
       this.#unfit ??= new JournalError(
         known.fingerprint !== fingerprint
-          ? `journal ${this.settings.journalPath}: chunk ${chunkSeq} holds different records than in the run that wrote it; ` +
-              "resume with the same input, or start a new journal"
+          ? differsMessage(
+              this.settings.journalPath,
+              chunkSeq,
+              leftOut(pending, from),
+              this.adapter.vendor,
+            )
           : `journal ${this.settings.journalPath}: chunk ${chunkSeq} has ${known.outcomes?.length} outcomes recorded for its ${pending.indexes.length} records: ` +
               "the journal was changed since the run that wrote it, so restore it or start a new journal",
       );
@@ -654,6 +672,55 @@ function fingerprintOf(pending: PendingChunk<unknown>): string {
     pending.serialized.length > 0
       ? pending.serialized
       : pending.items.map((i) => JSON.stringify(i)),
+  );
+}
+
+/** Records named in a refusal before the rest are counted. */
+const LEFT_OUT_NAMED = 3;
+
+/**
+ * The records from `from` to the chunk's last that it does not hold (rejected, or too large to send): the
+ * first few, and how many in all.
+ */
+function leftOut(pending: PendingChunk<unknown>, from: number): { first: number[]; count: number } {
+  const { indexes } = pending;
+  const last = indexes[indexes.length - 1];
+  if (last === undefined) return { first: [], count: 0 };
+  const first: number[] = [];
+  let at = 0;
+  for (let index = from; index <= last && first.length < LEFT_OUT_NAMED; index++) {
+    if (indexes[at] === index) at++;
+    else first.push(index);
+  }
+  return { first, count: last - from + 1 - indexes.length };
+}
+
+/**
+ * Why a chunk that holds other records than the journal's stops the run. Records this run rejected at its
+ * place may be what differs, the input being the same: a run of a version that validated otherwise (one
+ * from before a rule was added) may have sent them, so the vendor may hold them, though this run reports
+ * them rejected, and the same input alone cannot resume.
+ */
+function differsMessage(
+  path: string | undefined,
+  seq: number,
+  left: { first: readonly number[]; count: number },
+  vendor: string,
+): string {
+  const start = `journal ${path}: chunk ${seq} holds different records than in the run that wrote it; `;
+  if (left.count === 0) return `${start}resume with the same input, or start a new journal`;
+  const more = left.count - left.first.length;
+  const listed = left.first.map(String);
+  const named =
+    left.count === 1
+      ? `record ${listed.join("")}`
+      : more > 0
+        ? `records ${listed.join(", ")} and ${more} more`
+        : `records ${listed.slice(0, -1).join(", ")} and ${listed[listed.length - 1]}`;
+  return (
+    `${start}this run rejected ${named} at its place, which that run may have sent (a version that ` +
+    `validated otherwise: ${vendor} may hold ${left.count === 1 ? "it" : "them"}); resume with the input ` +
+    "and version that wrote the journal, or start a new journal"
   );
 }
 
