@@ -74,6 +74,15 @@ describe("a journal whose chunk held a record this run rejects", () => {
     );
   });
 
+  it("counts a record rejected after the input's last chunk, at that chunk's place", async () => {
+    // [a, b] [c, " "] were sent; now [a, b] fits and [c] differs from chunk 1, record 3 read after it.
+    const { error } = await rerunStricter(users(["a", "b", "c", " "]), "rejected-after-last");
+    expect((error as Error).message).toContain(
+      "chunk 1 holds different records than in the run that wrote it; " +
+        "this run rejected record 3 at its place",
+    );
+  });
+
   it("still asks for the same input when this run rejected none there", async () => {
     const journal = journalFile("edited");
     await runImport(testAdapter<User>(importEvery), users(["a", "b", "c", "d"]), { journal });

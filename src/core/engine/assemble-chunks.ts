@@ -211,8 +211,9 @@ export async function assembleChunks<Input, Wire>(
   }
   if (pending.items.length > 0) {
     await dispatcher.slotFree();
+    // With the count of records read: those rejected after the chunk's last are at its place too.
     if (inputError === undefined || pending.items.length >= chunkRecords)
-      dispatcher.submit(pending);
+      dispatcher.submit(pending, index);
     else dispatcher.submitCutShort(pending, inputError);
   }
   return { stoppedEarly, inputError };

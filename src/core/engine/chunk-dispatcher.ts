@@ -67,6 +67,8 @@ export class ChunkDispatcher<Input, Wire> {
   // The index of the first record after the chunks handed over so far: records from here to a chunk's last
   // that it does not hold were left out of every chunk (rejected) at its place.
   #spanFrom = 0;
+  // The records read in all, once the input's last chunk is handed over: its span reaches the input's end.
+  #inputEnd: number | undefined;
   #sentChunks = 0;
   #resumedChunks = 0;
   #replayedChunks = 0;
@@ -153,8 +155,12 @@ export class ChunkDispatcher<Input, Wire> {
     }
   }
 
-  /** Sends a full chunk (call once {@link slotFree} resolved); once the run stopped, fails its records. */
-  submit(pending: PendingChunk<Wire>): void {
+  /**
+   * Sends a full chunk (call once {@link slotFree} resolved); once the run stopped, fails its records.
+   * `read`, for the input's last chunk: the records read in all, those after the chunk being at its place.
+   */
+  submit(pending: PendingChunk<Wire>, read?: number): void {
+    if (read !== undefined) this.#inputEnd = read;
     this.#submit(pending, undefined);
   }
 
@@ -427,7 +433,7 @@ export class ChunkDispatcher<Input, Wire> {
           ? differsMessage(
               this.settings.journalPath,
               chunkSeq,
-              leftOut(pending, from),
+              leftOut(pending, from, this.#inputEnd),
               this.adapter.vendor,
             )
           : `journal ${this.settings.journalPath}: chunk ${chunkSeq} has ${known.outcomes?.length} outcomes recorded for its ${pending.indexes.length} records: ` +
@@ -679,13 +685,18 @@ function fingerprintOf(pending: PendingChunk<unknown>): string {
 const LEFT_OUT_NAMED = 3;
 
 /**
- * The records from `from` to the chunk's last that it does not hold (rejected, or too large to send): the
- * first few, and how many in all.
+ * The records from `from` to the chunk's last (the input's, for its last chunk: `inputEnd` records read)
+ * that it does not hold (rejected, or too large to send): the first few, and how many in all.
  */
-function leftOut(pending: PendingChunk<unknown>, from: number): { first: number[]; count: number } {
+function leftOut(
+  pending: PendingChunk<unknown>,
+  from: number,
+  inputEnd: number | undefined,
+): { first: number[]; count: number } {
   const { indexes } = pending;
-  const last = indexes[indexes.length - 1];
-  if (last === undefined) return { first: [], count: 0 };
+  const lastHeld = indexes[indexes.length - 1];
+  if (lastHeld === undefined) return { first: [], count: 0 };
+  const last = inputEnd === undefined ? lastHeld : Math.max(lastHeld, inputEnd - 1);
   const first: number[] = [];
   let at = 0;
   for (let index = from; index <= last && first.length < LEFT_OUT_NAMED; index++) {
