@@ -120,6 +120,20 @@ describe("chunking", () => {
     expect(sent.map((c) => c.items.length)).toEqual([4, 4, 1]);
   });
 
+  it("refuses a chunkRecords or concurrency of one above the adapter's limit, and takes the limit itself", async () => {
+    // One record more than a request may hold is a chunk the vendor refuses whole: every record in it fails.
+    const { adapter, sent } = scripted(undefined, { maxRecords: 4, maxConcurrency: 2 });
+    await expect(runImport(adapter, users(9), { chunkRecords: 5 })).rejects.toThrow(
+      new RangeError("chunkRecords: 5 is above the test adapter's limit of records per request, 4"),
+    );
+    await expect(runImport(adapter, users(9), { chunkRecords: 4, concurrency: 3 })).rejects.toThrow(
+      new RangeError("concurrency: 3 is above the test adapter's limit of requests in flight, 2"),
+    );
+    expect(sent).toEqual([]);
+    const report = await runImport(adapter, users(9), { chunkRecords: 4, concurrency: 2 });
+    expect(report.imported).toBe(9);
+  });
+
   it("cuts chunks by serialised size, and rejects a record larger than a whole request", async () => {
     const { adapter, sent } = scripted(undefined, { maxRecords: 100, maxBytes: 100 });
     const input = [...users(5), { id: "huge", name: "x".repeat(200) }, ...users(2, 5)];
