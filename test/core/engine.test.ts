@@ -172,6 +172,11 @@ describe("chunking", () => {
     const report = await runImport(alone.adapter, input.slice(0, 1));
     expect(report.outcomes[0]).toMatchObject({ outcome: "rejected", rule: "test.payload_size" });
     expect(alone.sent).toEqual([]);
+    // A body of exactly the limit is a request the vendor takes: the record is sent, not rejected.
+    const exactly = scripted(undefined, { maxRecords: 100, maxBytes: 30, framing });
+    const sentAlone = await runImport(exactly.adapter, input.slice(0, 1));
+    expect(sentAlone.outcomes[0]).toMatchObject({ outcome: "imported", key: "a" });
+    expect(exactly.sent.map((c) => c.items.length)).toEqual([1]);
   });
 });
 
