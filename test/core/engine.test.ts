@@ -305,6 +305,31 @@ describe("faults", () => {
     expect(report.chunks.sent).toBe(0);
   });
 
+  it("a body too long to build on a resume still says the vendor may hold what an earlier run sent", async () => {
+    const journal = journalFile("too-long-after-send");
+    // The earlier run sent the chunk under a saved key and got no answer: left unfinished in the journal.
+    const first = scripted((chunk, context) => {
+      context.checkpoint({ key: "k-1" });
+      return {
+        kind: "done",
+        outcomes: chunk.items.map(() => ({
+          ok: false,
+          code: "network",
+          reason: "no answer",
+          transient: true,
+        })),
+      };
+    });
+    await runImport(first.adapter, users(3), { journal, chunkAttempts: 1 });
+    // This run cannot even build the body; that speaks for its own try, not for the earlier run's send.
+    const second = scripted(() => {
+      throw new RangeError("Invalid string length");
+    });
+    const report = await runImport(second.adapter, users(3), { journal, chunkAttempts: 1 });
+    expect(report.outcomes[0]).toMatchObject({ outcome: "failed", vendorMayHold: true });
+    expect(report.vendorMayHold).toBe(3);
+  });
+
   it("stops at a fatal answer: every later record is read and failed, none is sent", async () => {
     const { adapter, sent } = scripted((chunk) =>
       chunk.seq === 0
