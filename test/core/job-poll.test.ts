@@ -1,7 +1,7 @@
 // When a job's status is polled: the waits JobPoll plans from the vendor's progress, the pace of earlier
 // jobs, or a backoff when nothing is known; on an injected clock.
 import { describe, expect, it } from "vitest";
-import { JobPace, JobPoll, pollJob } from "../../src/core/engine/poll.js";
+import { JobPace, JobPoll, pollJob, pollUntil } from "../../src/core/engine/poll.js";
 
 function planner(options: Partial<ConstructorParameters<typeof JobPoll>[0]> = {}) {
   const clock = { now: 0 };
@@ -144,5 +144,23 @@ describe("pollJob", () => {
       });
       expect(await follow(timeoutMs, false)).toEqual({ result: { timedOut: true }, polls: 1 });
     }
+  });
+});
+
+describe("pollUntil", () => {
+  it("gives up before a wait that would pass its timeout, never sleeping beyond it", async () => {
+    // FullStory's result lists answer 202 while they are assembled: the job's time bounds that wait too.
+    const waits: number[] = [];
+    const result = await pollUntil(
+      () => Promise.resolve(undefined),
+      { initialMs: 1_000, maxMs: 4_000, factor: 2, timeoutMs: 20_000 },
+      (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    );
+    expect(result).toEqual({ timedOut: true });
+    // Growing to the 4 s ceiling: 19 s waited in all; 4 s more would end at 23 s, past the 20 s given.
+    expect(waits).toEqual([1_000, 2_000, 4_000, 4_000, 4_000, 4_000]);
   });
 });
