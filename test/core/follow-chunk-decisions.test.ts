@@ -320,3 +320,27 @@ describe("an import an earlier send's answer confirmed, kept over a replay that 
     });
   });
 });
+
+describe("a record refused on one send and imported by a replay that sent it again", () => {
+  it("is reported imported: the vendor's later answer says it holds the user", async () => {
+    // The first send refuses u0 and gets no answer for u1; the replay resends both, and both are imported.
+    const adapter = testAdapter<User>(
+      (_chunk, context) =>
+        Promise.resolve({
+          kind: "done",
+          outcomes:
+            context.attempt === 0
+              ? [{ ok: false, code: "conflict", reason: "HTTP 409: busy" }, timedOut]
+              : [
+                  { ok: true, id: "1" },
+                  { ok: true, id: "2" },
+                ],
+        }),
+      upsert,
+    );
+    const report = await runImport(adapter, users(2), { sleep: async () => {} });
+
+    expect(report).toMatchObject({ imported: 2, failed: 0 });
+    expect(report.outcomes[0]).toEqual({ index: 0, key: "u0", outcome: "imported", id: "1" });
+  });
+});
