@@ -124,3 +124,27 @@ describe("unconfirmedImports with the lists' totals", () => {
     expect(unconfirmedImports({ ...tally, ...totals })).toBeUndefined();
   });
 });
+
+describe("an imports list whose pages each give a total_records below the status's count", () => {
+  it("is still read to its end: the status's larger count bounds its pages, and every user is placed", async () => {
+    // Pages of one user, each saying the list holds 1: the status counts 6 imports.
+    const six: FullStoryUser[] = Array.from({ length: 6 }, (_, i) => ({ uid: `p-${i}` }));
+    mountFullStory(server, {
+      pageSize: 1,
+      faults: {
+        script: (call) =>
+          call.operation !== "getBatchImports"
+            ? undefined
+            : {
+                after: async (answer) =>
+                  answer.status !== 200
+                    ? answer
+                    : json({ ...((await answer.json()) as object), total_records: "1" }),
+              },
+      },
+    });
+    const { outcomes } = await sendChunk(six);
+    expect(outcomes).toHaveLength(6);
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ ok: true, id: matching(/./) });
+  });
+});
