@@ -3,6 +3,7 @@
 // would have: a job of fewer rows than the users sent is not this request's.
 import { readFileSync, writeFileSync } from "node:fs";
 import { expect, it } from "vitest";
+import { json } from "../../src/testing/faults.js";
 import { gatewayPage } from "../../src/testing/kit/answers.js";
 import { journalFile } from "../support/journal-file.js";
 import { expectEveryRecordOnce } from "../support/report.js";
@@ -76,4 +77,39 @@ it("a replay after the first status poll failed checks the job's rows as that po
   );
   expect(unheldImported.map((o) => o.key)).toEqual([]);
   expect(report).toMatchObject({ imported: 4 });
+});
+
+it("a re-run polling its own job, named by a 202 without total_rows, takes it when its rows are the users sent", async () => {
+  const up = userpilot({ stepMs: 0 });
+  const journal = journalFile("userpilot-resumed-own-job");
+  const controller = new AbortController();
+  up.script({
+    // Userpilot's own job of the 4 users, in the shape that leaves total_rows out.
+    bulkIdentifyUsers: {
+      1: {
+        after: async (answer) => {
+          const { total_rows: _rows, ...job } = (await answer.json()) as Record<string, unknown>;
+          return json(job, 202);
+        },
+      },
+    },
+    getBackgroundJob: {
+      1: {
+        answer: () => {
+          controller.abort(new Error("interrupted"));
+          return gatewayPage(502);
+        },
+      },
+    },
+  });
+  const first = await run(users(4), { chunkRecords: 4, journal, signal: controller.signal });
+  expect(first.aborted).toBe(true);
+
+  up.script();
+  const second = await run(users(4), { chunkRecords: 4, journal, replayDelayMs: 0 });
+
+  // A job of exactly the 4 rows sent is this request's: its users are imported, and sent once.
+  expect(second).toMatchObject({ total: 4, imported: 4 });
+  expect(up.ofKind("POST")).toHaveLength(1);
+  expect(up.jobIds()).toHaveLength(1);
 });
