@@ -125,6 +125,26 @@ describe("Journal.open on a journal", () => {
     });
   });
 
+  it("goes on writing after a line holding characters beyond ASCII (a vendor's reason in another language)", () => {
+    // The file's length is counted in bytes: counted in characters, the next write would take the journal for
+    // one another process wrote, and stop the run.
+    const file = journalFile("journal-file");
+    const journal = Journal.open(file, HEADER);
+    const reason = "adresse e-mail invalide : « é » — 無効なメール";
+    journal.done(0, "f0", [{ ok: false, code: "invalid", reason }]);
+    journal.checkpoint(1, "f1", { job: "j-2" });
+    journal.done(1, "f1", [{ ok: true, id: "u-2" }]);
+    journal.close();
+
+    const again = Journal.open(file, HEADER);
+    expect(again.lookup(0)?.outcomes).toEqual([{ ok: false, code: "invalid", reason }]);
+    expect(again.lookup(1)).toEqual({
+      fingerprint: "f1",
+      state: { job: "j-2" },
+      outcomes: [{ ok: true, id: "u-2" }],
+    });
+  });
+
   it("a chunk's state saved in steps is resumed whole: the job id does not drop the idempotency key", () => {
     const file = journalFile("journal-file");
     const journal = Journal.open(file, HEADER);
