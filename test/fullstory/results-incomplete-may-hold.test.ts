@@ -46,3 +46,29 @@ it("an imports list that names the chunk's users more than twice over: each user
       reason: matching(/may hold/),
     });
 });
+
+it("an imports list still answering 202 when the job's time runs out: no user is taken for imported on the counts alone", async () => {
+  mountFullStory(server, {
+    faults: {
+      script: ({ operation }) =>
+        operation === "getBatchImports"
+          ? { answer: () => new Response(null, { status: 202 }) }
+          : undefined,
+    },
+  });
+  const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+  const report = await importUsers(client, users, {
+    pollIntervalMs: 1,
+    jobTimeoutMs: 1_000,
+    chunkAttempts: 1,
+    sleep: async () => {},
+  });
+
+  expect(report.imported).toBe(0);
+  for (const outcome of report.outcomes)
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      reason: matching(/time ran out/),
+      vendorMayHold: true,
+    });
+});
