@@ -237,6 +237,16 @@ describe("reading and sending", () => {
     expect(report.chunks).toEqual({ sent: 3, resumed: 0, replayed: 0 });
   });
 
+  it("counts a rejected record as confirmed: progress ends at the input's size", async () => {
+    // A progress bar shows `confirmed` of the input's size: a rejection is an outcome known, as an import is.
+    const last: { confirmed: number; rejected: number }[] = [];
+    const { adapter } = scripted();
+    const input: TestUser[] = [...users(4), { id: "bad", name: null }];
+    const report = await runImport(adapter, input, { onProgress: (p) => void last.push(p) });
+    expect(report).toMatchObject({ total: 5, imported: 4, rejected: 1 });
+    expect(last.at(-1)).toMatchObject({ confirmed: 5, rejected: 1 });
+  });
+
   it("keeps only problems when asked, and streams every outcome to onOutcome", async () => {
     const streamed: number[] = [];
     const { adapter } = scripted();
