@@ -41,7 +41,14 @@ it("stops waiting when the caller's signal aborts, holding no slot", async () =>
   const waiting = slots.take(1, controller.signal);
   controller.abort();
   (await waiting)();
+  // Giving back the slot it never held frees none: the first job still holds the only one.
+  let early = false;
+  const third = slots.take(1, never).then((done) => ((early = true), done));
+  await Promise.resolve();
+  await Promise.resolve();
+  expect(early).toBe(false);
   first();
+  (await third)();
   // Both given back: a third takes its slot at once.
   let took = false;
   void slots.take(1, never).then(() => (took = true));
