@@ -3,8 +3,9 @@
 // the earlier values) depends on the replay. Under an idempotency key the vendor acts on the key once, so a
 // replay that imported the chunk settles the lost send too; a vendor that writes anew on every send may not.
 import { describe, expect, it } from "vitest";
-import type { ChunkResult, ImportAdapter } from "../../src/core/engine/adapter.js";
+import type { ChunkResult, ImportAdapter, ItemOutcome } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
+import { journalFile } from "../support/journal-file.js";
 import { matching } from "../support/matchers.js";
 import { testAdapter } from "../support/test-adapter.js";
 
@@ -58,6 +59,53 @@ describe("a repeated user after its earlier record's send got no answer", () => 
     const report = await runImport(adapter, input, { replayDelayMs: 0 });
     expect(report).toMatchObject({ total: 2, imported: 2 });
     expect(report.outcomes[1]).toMatchObject({
+      outcome: "imported",
+      warning: matching(LANDS_LATE),
+    });
+  });
+});
+
+describe("a repeated user after its earlier record's job was not seen to end", () => {
+  const running: ItemOutcome = {
+    ok: false,
+    code: "job_timeout",
+    reason: "the job did not finish in time",
+    transient: true,
+    later: true,
+    vendorMayHold: true,
+  };
+  /** Chunk 0 makes job j0 (or, resumed, only polls it), which never ends; chunk 1 meets `second`. */
+  const jobNeverEnds = (second: ItemOutcome) =>
+    testAdapter<User>(
+      (chunk, context) => {
+        if (chunk.seq === 0) {
+          if (context.resumed?.["job"] === undefined) context.checkpoint({ job: "j0" });
+          else context.followedUpOnly?.();
+        }
+        return Promise.resolve<ChunkResult>({
+          kind: "done",
+          outcomes: chunk.items.map(() => (chunk.seq === 0 ? running : second)),
+        });
+      },
+      {
+        replay: { by: "idempotency-key", why: "test" },
+        defaults: { chunkRecords: 1, concurrency: 2 },
+      },
+    );
+
+  it("a resumed run, which only polls that job, doubts the later import as a fresh run does", async () => {
+    const fresh = await runImport(jobNeverEnds({ ok: true }), input, { replayDelayMs: 0 });
+    expect(fresh.outcomes[1]).toMatchObject({ outcome: "imported", warning: matching(LANDS_LATE) });
+
+    // The earlier run leaves both chunks unfinished: the re-run polls job j0 again, then sends record 1.
+    const journal = journalFile("repeat-after-job-not-seen-to-end");
+    await runImport(jobNeverEnds(running), input, { journal, replayDelayMs: 0 });
+    const resumed = await runImport(jobNeverEnds({ ok: true }), input, {
+      journal,
+      replayDelayMs: 0,
+    });
+    // Job j0 may still write record 0's values after record 1's.
+    expect(resumed.outcomes[1]).toMatchObject({
       outcome: "imported",
       warning: matching(LANDS_LATE),
     });

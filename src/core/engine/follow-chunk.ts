@@ -137,9 +137,10 @@ export type Followed =
       /** Whether any attempt may have reached the vendor: sent, or followed up on an earlier send. */
       readonly reached: boolean;
       /**
-       * Whether a request of this run that got no answer may still be acted on by the vendor after the chunk
-       * settled (a slow vendor finishing a request the client gave up on), writing its records' values then:
-       * one was sent, and no replay under its idempotency key settled it (the vendor acts on a key once).
+       * Whether a request that got no settling answer may still be acted on by the vendor after the chunk
+       * settled (a slow vendor finishing a request the client gave up on, a job not seen to end), writing its
+       * records' values then: one was sent in this run, or an earlier run's was followed up on (its job
+       * polled), and no replay under its idempotency key settled it (the vendor acts on a key once).
        */
       readonly mayLandLate: boolean;
       /** Whether an earlier run's send of the chunk stays on record (see {@link sentInEarlierRun}). */
@@ -174,7 +175,7 @@ export async function followChunk<Input, Wire>(
   let sends = 0;
   // Attempts that sent nothing and only followed up on an earlier send (a job polled, the vendor searched).
   let followUps = 0;
-  // Whether an attempt's write got no answer (see `mayLandLate`).
+  // Whether a write an attempt made or followed up on got no settling answer (see `mayLandLate`).
   let lost = false;
   const replays = adapter.replay.by === "none" ? 1 : following.replay.chunkAttempts;
   for (;;) {
@@ -265,7 +266,9 @@ export async function followChunk<Input, Wire>(
     // A replay is counted once it went out (or followed up): not one cut short before, or never let through.
     if (attempts > 1 && (sent || followedUpOnly)) following.replayed();
     const answered = oneEach(result.outcomes, chunk.keys.length);
-    if (sent && answered.some(mayHaveWritten)) lost = true;
+    // A follow-up sends nothing, but the earlier run's send it follows (a job still running) is as unsettled
+    // as one of this run: a resumed run must doubt a later repeat of its users as a fresh run does.
+    if ((sent || followedUpOnly) && answered.some(mayHaveWritten)) lost = true;
     outcomes = outcomes === undefined ? answered : best(outcomes, answered, sent);
     const replayable = outcomes.some((o) => !o.ok && o.transient === true && !leftToReRun(o));
     if (!replayable || following.signal.aborted || attempts >= replays) break;
