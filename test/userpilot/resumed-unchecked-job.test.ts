@@ -11,6 +11,16 @@ import { acceptedAs, run, users, useUserpilot } from "./harness.js";
 
 const userpilot = useUserpilot();
 
+/** A status poll script whose first look at the job stops the run: only the journal knows the job. */
+const stopAtFirstLook = (controller: AbortController) => ({
+  1: {
+    answer: () => {
+      controller.abort(new Error("interrupted"));
+      return gatewayPage(502);
+    },
+  },
+});
+
 it.each([
   ["this version's journal", false],
   ["an earlier version's journal, which kept no row count beside the job", true],
@@ -26,15 +36,7 @@ it.each([
       bulkIdentifyUsers: {
         1: acceptedAs(foreign),
       },
-      // The run stops at its first look at the job: only the journal knows it.
-      getBackgroundJob: {
-        1: {
-          answer: () => {
-            controller.abort(new Error("interrupted"));
-            return gatewayPage(502);
-          },
-        },
-      },
+      getBackgroundJob: stopAtFirstLook(controller),
     });
     const first = await run(users(4), { chunkRecords: 4, journal, signal: controller.signal });
     expect(first.aborted).toBe(true);
@@ -93,14 +95,7 @@ it("a re-run polling its own job, named by a 202 without total_rows, takes it wh
         },
       },
     },
-    getBackgroundJob: {
-      1: {
-        answer: () => {
-          controller.abort(new Error("interrupted"));
-          return gatewayPage(502);
-        },
-      },
-    },
+    getBackgroundJob: stopAtFirstLook(controller),
   });
   const first = await run(users(4), { chunkRecords: 4, journal, signal: controller.signal });
   expect(first.aborted).toBe(true);
