@@ -135,6 +135,10 @@ it("quotes a formula behind leading blanks or a NUL, which a spreadsheet trimmin
     "\t -2+3",
     "\r\n@SUM(1)",
     "\u00a0\uFF1D1",
+    // The full-width plus, minus and at sign, each behind a blank, as the ASCII ones.
+    " \uFF0B1+1",
+    " \uFF0D2+3",
+    " \uFF20SUM(1)",
     "\0=1",
     "\0x",
   ];
