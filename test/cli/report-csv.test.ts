@@ -133,6 +133,9 @@ it("quotes a formula behind leading blanks or a NUL, which a spreadsheet trimmin
     " =1+1",
     "  +HYPERLINK(0)",
     "\t -2+3",
+    // Behind a space alone: a tab or CR first is quoted by csv-stringify's own rule already.
+    " -2+3",
+    " @SUM(1)",
     "\r\n@SUM(1)",
     "\u00a0\uFF1D1",
     // The full-width plus, minus and at sign, each behind a blank, as the ASCII ones.
