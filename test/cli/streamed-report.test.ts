@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import { ProblemSample } from "../../src/cli/problem-sample.js";
+import { formatSummary } from "../../src/cli/summary.js";
 import { ReportWriter, readReportFile, readReportSummary } from "../../src/cli/report-file.js";
 import type { RecordOutcome } from "../../src/core/engine/report.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
@@ -278,5 +279,18 @@ describe("ProblemSample: what the summary keeps, whatever the input's size", () 
     expect(sample.answeredFailures).toBe(0);
     sample.add(failed(2, "500"));
     expect(sample.answeredFailures).toBe(1);
+  });
+
+  it("a failure after as many warned imports as the summary shows is still shown", () => {
+    const sample = new ProblemSample();
+    for (let index = 0; index < 10; index += 1)
+      sample.add({ index, key: `k${index}`, outcome: "imported", warning: "same key as #0" });
+    sample.add(failed(10));
+    const report = reportOf({ total: 11, imported: 10, warned: 10, failed: 1 });
+
+    const summary = formatSummary({ ...report, outcomes: sample.outcomes() });
+
+    expect(summary).toContain("failed   #10 k10: [rejected_by_vendor] no");
+    expect(summary.match(/warning {2}#/g)).toHaveLength(10);
   });
 });
