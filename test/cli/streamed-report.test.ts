@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
+import { exitCodeOf } from "../../src/cli/import-command.js";
 import { ProblemSample } from "../../src/cli/problem-sample.js";
 import { formatSummary } from "../../src/cli/summary.js";
 import { ReportWriter, readReportFile, readReportSummary } from "../../src/cli/report-file.js";
@@ -292,5 +293,15 @@ describe("ProblemSample: what the summary keeps, whatever the input's size", () 
 
     expect(summary).toContain("failed   #10 k10: [rejected_by_vendor] no");
     expect(summary.match(/warning {2}#/g)).toHaveLength(10);
+  });
+
+  it("a rejected record is no answer from the vendor: every failure unanswered still exits 3", () => {
+    const sample = new ProblemSample();
+    sample.add({ index: 0, key: "k0", outcome: "rejected", rule: "fullstory.uid", reason: "no" });
+    sample.add(failed(1, "network"));
+    sample.add(failed(2, "timeout"));
+    const report = reportOf({ total: 3, failed: 2, rejected: 1 });
+
+    expect(exitCodeOf(report, sample)).toBe(3);
   });
 });
