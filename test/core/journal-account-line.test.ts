@@ -202,6 +202,20 @@ describe("a statement made to a journal that names this run's account already", 
   });
 });
 
+it.each([
+  ["empty", ""],
+  ["of blank lines", "\n\n"],
+])("a journal file %s holds no account to state: refused, and left as it was", (_, text) => {
+  // As a journal that does not exist: the statement is checked against nothing, and the file named may
+  // not be the journal of the import the operator means to resume.
+  const file = journalFile("account-line-empty");
+  writeFileSync(file, text);
+  expect(() => Journal.open(file, NEW, { accountWas: "key:aaaaaaaaaaaa" })).toThrow(
+    /holds no import yet, so there is no account it names/,
+  );
+  expect(readFileSync(file, "utf8")).toBe(text);
+});
+
 describe("a journal whose account is an org id (SlashID's), not a credential", () => {
   it("another org is never offered nor taken as a rotation: an org id is the account itself", () => {
     const org = (id: string): JournalHeader => ({ ...header(`org:${id}`), vendor: "slashid" });
