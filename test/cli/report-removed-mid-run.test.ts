@@ -5,6 +5,7 @@
 // leads to the file the run opened. A second run given the same --report finds the first's lock
 // (`<report>.lock`), and is refused before it sends anything.
 import {
+  appendFileSync,
   existsSync,
   mkdirSync,
   realpathSync,
@@ -126,6 +127,38 @@ describe("--report removed while the run writes it", () => {
       `cannot write the report ${report}: another process wrote to it while the run wrote it`,
     );
     expect(result.stderr).toContain("the report file is incomplete");
+    expect(result.code).toBe(1);
+  });
+
+  it("appended to by another writer, past this run's last line: exit 1, the summary no longer last", async () => {
+    const report = file("appended.ndjson");
+    const input = file("appended-users.ndjson", ndjson(fullStoryUsers(2000, "appended")));
+    // More than the rest of this run's lines: they go on at their own offsets, over the start of the
+    // other's, and the file ends in the other writer's lines, the summary no longer last.
+    const other = '{"kind":"outcome","index":0,"key":"other","outcome":"imported"}\n'.repeat(
+      20_000,
+    );
+    const { url } = await serve(
+      actingAtRequest(() => appendFileSync(report, other), {
+        at: 3,
+        until: () => statSync(report).size > 0,
+      }),
+    );
+
+    const result = await importInto(
+      url,
+      input,
+      report,
+      "--chunk-size",
+      "500",
+      "--concurrency",
+      "1",
+    );
+
+    expect(statSync(report).size).toBeGreaterThan(other.length);
+    expect(result.stderr).toContain(
+      `cannot write the report ${report}: another process wrote to it while the run wrote it`,
+    );
     expect(result.code).toBe(1);
   });
 
