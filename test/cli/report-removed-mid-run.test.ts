@@ -65,6 +65,20 @@ function actingAtRequest(
 const importInto = (url: string, input: string, report: string, ...more: string[]) =>
   cli(["import", "fullstory", input, ...fullStoryFlags(url, "--report", report, ...more)]);
 
+/**
+ * Imports 2,000 users, 500 a chunk one at a time, into the report `<name>.ndjson`; `write` acts on that file
+ * as the third batch request arrives, once this run's first lines are in it.
+ */
+async function importWhileWritten(name: string, write: (report: string) => void) {
+  const report = file(`${name}.ndjson`);
+  const input = file(`${name}-users.ndjson`, ndjson(fullStoryUsers(2000, name)));
+  const { url } = await serve(
+    actingAtRequest(() => write(report), { at: 3, until: () => statSync(report).size > 0 }),
+  );
+  const result = await importInto(url, input, report, "--chunk-size", "500", "--concurrency", "1");
+  return { report, result };
+}
+
 describe("--report removed while the run writes it", () => {
   it("its folder deleted: every user imported, the summary printed, then that the report is gone; exit 1", async () => {
     const folder = file("reports");
@@ -101,25 +115,10 @@ describe("--report removed while the run writes it", () => {
   });
 
   it("written over by another run given the same --report (the file truncated and written from its start): exit 1", async () => {
-    const report = file("shared.ndjson");
-    const input = file("shared-users.ndjson", ndjson(fullStoryUsers(2000, "shared")));
-    // Once this run's first lines are in the file: the other run truncates it in place, as it opens it, and
-    // writes its own header where this run's was; this run's later lines go on at their own offsets.
-    const { url } = await serve(
-      actingAtRequest(() => writeFileSync(report, '{"kind":"header","input":"other"}\n'), {
-        at: 3,
-        until: () => statSync(report).size > 0,
-      }),
-    );
-
-    const result = await importInto(
-      url,
-      input,
-      report,
-      "--chunk-size",
-      "500",
-      "--concurrency",
-      "1",
+    // The other run truncates it in place, as it opens it, and writes its own header where this run's was;
+    // this run's later lines go on at their own offsets.
+    const { report, result } = await importWhileWritten("shared", (written) =>
+      writeFileSync(written, '{"kind":"header","input":"other"}\n'),
     );
 
     expect(result.stdout).toMatch(/^fullstory: 2000 records: 2000 imported, 0 failed, 0 rejected/);
@@ -131,28 +130,13 @@ describe("--report removed while the run writes it", () => {
   });
 
   it("appended to by another writer, past this run's last line: exit 1, the summary no longer last", async () => {
-    const report = file("appended.ndjson");
-    const input = file("appended-users.ndjson", ndjson(fullStoryUsers(2000, "appended")));
     // More than the rest of this run's lines: they go on at their own offsets, over the start of the
     // other's, and the file ends in the other writer's lines, the summary no longer last.
     const other = '{"kind":"outcome","index":0,"key":"other","outcome":"imported"}\n'.repeat(
       20_000,
     );
-    const { url } = await serve(
-      actingAtRequest(() => appendFileSync(report, other), {
-        at: 3,
-        until: () => statSync(report).size > 0,
-      }),
-    );
-
-    const result = await importInto(
-      url,
-      input,
-      report,
-      "--chunk-size",
-      "500",
-      "--concurrency",
-      "1",
+    const { report, result } = await importWhileWritten("appended", (written) =>
+      appendFileSync(written, other),
     );
 
     expect(statSync(report).size).toBeGreaterThan(other.length);
