@@ -4,7 +4,7 @@ import { textStart } from "../core/cut-text.js";
 import type { Rejection } from "../core/engine/adapter.js";
 import { ApiError, httpStatusOf } from "../core/errors/api-error.js";
 import { SecretSet } from "../core/errors/secrets.js";
-import { isBlank } from "../core/validate/blank.js";
+import { BLANK_MESSAGE, isBlank } from "../core/validate/blank.js";
 import { kindOf } from "../core/validate/describe.js";
 import { MALFORMED_TEXT_MESSAGE, isWellFormedText } from "../core/validate/sent-as-validated.js";
 import type { FullStoryClient } from "./client.js";
@@ -105,7 +105,7 @@ function idRefusal(id: unknown): Rejection | undefined {
         "id: not a FullStory user id (empty, . or .. would send the update to another endpoint)",
     };
   // `/v2/users/%20` names no user either, and the batch import refuses such an id the same way.
-  if (isBlank(id)) return { rule: FULLSTORY_RULES.fieldType, message: "id: must not be blank" };
+  if (isBlank(id)) return { rule: FULLSTORY_RULES.fieldType, message: `id: ${BLANK_MESSAGE}` };
   // encodeURIComponent throws on a lone surrogate: the call would throw instead of answering.
   if (!isWellFormedText(id))
     return { rule: FULLSTORY_RULES.malformedText, message: `id: ${MALFORMED_TEXT_MESSAGE}` };

@@ -14,7 +14,7 @@ import {
   findUnsafeShape,
   isForbiddenKey,
 } from "../core/unsafe-input.js";
-import { isBlank } from "../core/validate/blank.js";
+import { BLANK_MESSAGE, isBlank } from "../core/validate/blank.js";
 import { kindOf } from "../core/validate/describe.js";
 import {
   MALFORMED_TEXT_MESSAGE,
@@ -158,9 +158,6 @@ const BODIES = {
   update: bodyOf(rules.UpdateUserRequest),
 };
 
-/** A `uid` or `id` empty or blanks only: our bound (UNCONFIRMED that FullStory refuses it). */
-const BLANK_KEY_MESSAGE = "must not be blank";
-
 /** The rule and message of each way a value sent unchecked would not reach FullStory as it is. */
 const HAZARDS: Record<SendHazard["kind"], readonly [FullStoryRule, string]> = {
   to_json: [R.toJson, VALUE_TO_JSON_MESSAGE],
@@ -245,12 +242,12 @@ function inspect(user: unknown, kind: UserBodyKind): State {
         else if (typeof value !== "string") add(state, R.fieldType, "id", "must be a string");
         else if (!isWellFormedText(value))
           add(state, R.malformedText, "id", MALFORMED_TEXT_MESSAGE);
-        else if (isBlank(value)) add(state, R.fieldType, "id", BLANK_KEY_MESSAGE);
+        else if (isBlank(value)) add(state, R.fieldType, "id", BLANK_MESSAGE);
         break;
       case "uid":
         // A blank uid would identify a user by nothing anyone can see, and a uid once set never changes.
         if (typeof value === "string" && isBlank(value))
-          add(state, R.fieldType, "uid", BLANK_KEY_MESSAGE);
+          add(state, R.fieldType, "uid", BLANK_MESSAGE);
         else checkText(state, key, value, TEXT_LIMITS[kind][key]);
         break;
       case "display_name":

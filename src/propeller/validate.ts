@@ -2,7 +2,7 @@ import type { components } from "../../generated/propeller.js";
 import { rules } from "../../generated/propeller.rules.js";
 import type { Rejection } from "../core/engine/adapter.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
-import { isBlank } from "../core/validate/blank.js";
+import { BLANK_MESSAGE, isBlank } from "../core/validate/blank.js";
 import { kindOf } from "../core/validate/describe.js";
 import { RuleProblems } from "../core/validate/rule-problems.js";
 import {
@@ -115,12 +115,12 @@ export function validatePropellerUser(record: unknown): readonly Rejection[] {
     switch (key) {
       case "source":
         if (typeof value !== "string") p.add(R.fieldType, key, "must be a string");
-        else if (isBlank(value)) p.add(R.required, key, "required, must not be blank");
+        else if (isBlank(value)) p.add(R.required, key, `required, ${BLANK_MESSAGE}`);
         else if (!isWellFormedText(value)) p.add(R.malformedText, key, MALFORMED_TEXT_MESSAGE);
         break;
       case "sourceId":
         if (typeof value === "string" && isBlank(value))
-          p.add(R.required, key, "required, must not be blank");
+          p.add(R.required, key, `required, ${BLANK_MESSAGE}`);
         else checkId(p, R.fieldType, key, value);
         break;
       case "debtorId":
@@ -192,14 +192,12 @@ function checkParent(p: Problems, value: unknown): void {
       // The parent's match key: blank, it would name a parent no one can see, as a user's would.
       case "source":
         hasSource = true;
-        if (typeof v === "string" && isBlank(v))
-          p.add(R.parent, "parent.source", "must not be blank");
+        if (typeof v === "string" && isBlank(v)) p.add(R.parent, "parent.source", BLANK_MESSAGE);
         else checkString(p, R.parent, "parent.source", v);
         break;
       case "sourceId":
         hasSourceId = true;
-        if (typeof v === "string" && isBlank(v))
-          p.add(R.parent, "parent.sourceId", "must not be blank");
+        if (typeof v === "string" && isBlank(v)) p.add(R.parent, "parent.sourceId", BLANK_MESSAGE);
         else checkId(p, R.parent, "parent.sourceId", v);
         break;
       default:

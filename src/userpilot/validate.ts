@@ -2,7 +2,7 @@ import type { components } from "../../generated/userpilot.js";
 import { rules } from "../../generated/userpilot.rules.js";
 import type { Rejection } from "../core/engine/adapter.js";
 import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
-import { isBlank } from "../core/validate/blank.js";
+import { BLANK_MESSAGE, isBlank } from "../core/validate/blank.js";
 import { kindOf } from "../core/validate/describe.js";
 import { RuleProblems } from "../core/validate/rule-problems.js";
 import {
@@ -256,7 +256,7 @@ function checkText(
       `must be ${describeText(text)}, got ${length === 0 ? "an empty string" : `${length} characters`}`,
     );
   } else if (isKey && isBlank(value)) {
-    problems.add(rule, field, "must not be blank");
+    problems.add(rule, field, BLANK_MESSAGE);
   }
 }
 

@@ -4,7 +4,6 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import { exitCodeOf } from "../../src/cli/import-command.js";
 import { USAGE, USAGE_HINT } from "../../src/cli/run.js";
-import type { ImportReport } from "../../src/core/engine/report.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
 import {
   CREDS,
@@ -20,6 +19,7 @@ import {
   userpilotUsers,
 } from "./helpers.js";
 import { REFUSED_PORT } from "../support/refused-port.js";
+import { reportOf } from "../support/report.js";
 
 // The unreachable-vendor tests retry every request before giving up.
 vi.mock("../../src/core/time.js", async (importOriginal) =>
@@ -266,42 +266,20 @@ describe("exit 3: the import could not run", () => {
 
 describe("exit 1: an import that ran, but did not import its whole input", () => {
   it("some records imported, every failure without an answer (network, timeout): 1, not 3; none imported: 3", () => {
-    const report: ImportReport = {
-      vendor: "fullstory",
-      total: 3,
-      imported: 2,
-      warned: 0,
-      failed: 1,
-      vendorMayHold: 1,
-      rejected: 0,
-      outcomes: [],
+    const report = reportOf({
+      ...{ total: 3, imported: 2, failed: 1, vendorMayHold: 1 },
       chunks: { sent: 2, resumed: 0, replayed: 0 },
-      events: {},
-      aborted: false,
-      startedAt: new Date(0).toISOString(),
-      durationMs: 1,
-    };
+    });
     expect(exitCodeOf(report, { answeredFailures: 0 })).toBe(1);
     expect(exitCodeOf({ ...report, imported: 0, failed: 3 }, { answeredFailures: 0 })).toBe(3);
   });
 
   it("stopped before the input's end, though every record read was imported: exit 1, not 0", () => {
     // Records after the stop were never read: the input is not all imported.
-    const stopped: ImportReport = {
-      vendor: "fullstory",
-      total: 2,
-      imported: 2,
-      warned: 0,
-      failed: 0,
-      vendorMayHold: 0,
-      rejected: 0,
-      outcomes: [],
+    const stopped = reportOf({
+      ...{ total: 2, imported: 2, aborted: true },
       chunks: { sent: 1, resumed: 0, replayed: 0 },
-      events: {},
-      aborted: true,
-      startedAt: new Date(0).toISOString(),
-      durationMs: 1,
-    };
+    });
     expect(exitCodeOf(stopped, { answeredFailures: 0 })).toBe(1);
     expect(exitCodeOf({ ...stopped, aborted: false }, { answeredFailures: 0 })).toBe(0);
   });

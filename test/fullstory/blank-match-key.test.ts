@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers, type FullStoryUser } from "../../src/fullstory/index.js";
 import { useMswServer } from "../support/msw.js";
-import { expectEveryRecordOnce } from "../support/report.js";
+import { expectEveryRecordOnce, expectRejected } from "../support/report.js";
 import { API_KEY, mountFullStory } from "./harness.js";
 
 const server = useMswServer();
@@ -44,18 +44,9 @@ describe("a FullStory uid or id of blanks only", () => {
 
     expectEveryRecordOnce(report, input.length);
     expect(report).toMatchObject({ imported: 2, failed: 0, rejected: BLANK_KEYS.length });
-    BLANK_KEYS.forEach(([, field], b) => {
-      const i = 1 + b;
-      const outcome = report.outcomes[i];
-      expect(outcome).toMatchObject({
-        index: i,
-        outcome: "rejected",
-        rule: "fullstory.field_type",
-      });
-      expect(outcome?.outcome === "rejected" && outcome.reason).toBe(
-        `record ${i} (${outcome?.key}): ${field}: must not be blank`,
-      );
-    });
+    BLANK_KEYS.forEach(([, field], b) =>
+      expectRejected(report, 1 + b, "fullstory.field_type", `${field}: must not be blank`),
+    );
     expect(sent.map((user) => user.uid)).toEqual(["u-first", " u-last "]);
     expect(sim.users().map((user) => user.uid)).toEqual(["u-first", " u-last "]);
   });

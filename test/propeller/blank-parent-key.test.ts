@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { importUsers } from "../../src/propeller/import.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
 import { useMswServer } from "../support/msw.js";
-import { expectEveryRecordOnce } from "../support/report.js";
+import { expectEveryRecordOnce, expectRejected } from "../support/report.js";
 import { mountPropeller, propellerClient, userKey, users } from "./harness.js";
 
 const server = useMswServer();
@@ -29,14 +29,9 @@ describe("a Propeller parent named by a blank match key", () => {
 
     expectEveryRecordOnce(report, input.length);
     expect(report).toMatchObject({ imported: 2, failed: 0, rejected: BLANK_PARENTS.length });
-    BLANK_PARENTS.forEach(([, field], b) => {
-      const i = 1 + b;
-      const outcome = report.outcomes[i];
-      expect(outcome).toMatchObject({ index: i, outcome: "rejected", rule: "propeller.parent" });
-      expect(outcome?.outcome === "rejected" && outcome.reason).toBe(
-        `record ${i} (${outcome?.key}): ${field}: must not be blank`,
-      );
-    });
+    BLANK_PARENTS.forEach(([, field], b) =>
+      expectRejected(report, 1 + b, "propeller.parent", `${field}: must not be blank`),
+    );
     const sentKeys = sent.flat().map(userKey);
     expect(sentKeys).toEqual([userKey(input[0]!), userKey(input[input.length - 1]!)]);
     expect(sim.users()).toHaveLength(2);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { importUsers } from "../../src/propeller/import.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
 import { useMswServer } from "../support/msw.js";
-import { expectEveryRecordOnce } from "../support/report.js";
+import { expectEveryRecordOnce, expectRejected } from "../support/report.js";
 import { mountPropeller, propellerClient, userKey, users } from "./harness.js";
 
 const server = useMswServer();
@@ -30,13 +30,8 @@ describe("a Propeller match key of a Unicode blank alone", () => {
 
     expectEveryRecordOnce(report, input.length);
     expect(report).toMatchObject({ imported: 2, failed: 0, rejected: blankAt.size });
-    for (const [i, field] of blankAt) {
-      const outcome = report.outcomes[i];
-      expect(outcome).toMatchObject({ index: i, outcome: "rejected", rule: "propeller.required" });
-      expect(outcome?.outcome === "rejected" && outcome.reason).toBe(
-        `record ${i} (${outcome?.key}): ${field}: required, must not be blank`,
-      );
-    }
+    for (const [i, field] of blankAt)
+      expectRejected(report, i, "propeller.required", `${field}: required, must not be blank`);
     const sentKeys = sent.flat().map(userKey);
     expect(sentKeys).toEqual([userKey(input[0]!), userKey(input[input.length - 1]!)]);
     expect(sim.users()).toHaveLength(2);

@@ -52,6 +52,20 @@ export function essence(
   return rest;
 }
 
+/** Record `index` rejected by `rule`, its reason naming it and its key, then `problem`. */
+export function expectRejected(
+  report: ImportReport,
+  index: number,
+  rule: string,
+  problem: string,
+): void {
+  const outcome = report.outcomes[index];
+  expect(outcome).toMatchObject({ index, outcome: "rejected", rule });
+  expect(outcome?.outcome === "rejected" && outcome.reason).toBe(
+    `record ${index} (${outcome?.key}): ${problem}`,
+  );
+}
+
 /** The outcomes with `status`, in input order. */
 export function outcomesWith<S extends Status>(
   report: ImportReport,

@@ -5,7 +5,7 @@
 // a user, or put one in a company, keyed by nothing anyone can see.
 import { describe, expect, it } from "vitest";
 import type { UserpilotUser } from "../../src/userpilot/validate.js";
-import { expectEveryRecordOnce } from "../support/report.js";
+import { expectEveryRecordOnce, expectRejected } from "../support/report.js";
 import { run, useUserpilot } from "./harness.js";
 
 const vendor = useUserpilot();
@@ -32,14 +32,9 @@ describe("a Userpilot user_id or company_id of blanks only", () => {
 
     expectEveryRecordOnce(report, input.length);
     expect(report).toMatchObject({ imported: 2, failed: 0, rejected: BLANK_KEYS.length });
-    BLANK_KEYS.forEach(([, field], b) => {
-      const i = 1 + b;
-      const outcome = report.outcomes[i];
-      expect(outcome).toMatchObject({ index: i, outcome: "rejected", rule: `userpilot.${field}` });
-      expect(outcome?.outcome === "rejected" && outcome.reason).toBe(
-        `record ${i} (${outcome?.key}): ${field}: must not be blank`,
-      );
-    });
+    BLANK_KEYS.forEach(([, field], b) =>
+      expectRejected(report, 1 + b, `userpilot.${field}`, `${field}: must not be blank`),
+    );
     const sent = log.filter((e) => e.op === "POST").flatMap((e) => e.userIds);
     expect(sent).toEqual(["u-first", " u-last "]);
     expect(sim.users().map(({ user_id, company_id }) => [user_id, company_id])).toEqual([

@@ -1,6 +1,9 @@
 // What every vendor's validator calls blank: one definition, so a value refused as blank (or as having blanks
 // around it) by one vendor is refused by the others for the same characters.
 
+/** What a key refused as blank is told, after its field's name (a vendor may put its rule's word first). */
+export const BLANK_MESSAGE = "must not be blank";
+
 /**
  * Whether `text` is empty or blanks only. A blank is what `String.prototype.trim` removes: ECMAScript's
  * whitespace and line terminators, that is a tab, LF, VT, FF, CR, a space, a no-break space (U+00A0), any
