@@ -287,6 +287,36 @@ describe("import --journal: resume an interrupted import", () => {
   });
 });
 
+describe("--journal with input cut short at its end", () => {
+  it("a journal holding chunks past the input's last: exit 2 once every record is settled, and the report whole", async () => {
+    const sim = createPropellerSimulator();
+    const { url } = await serve(sim);
+    const journal = file("cut-at-end.journal");
+    const reportFile = file("cut-at-end.report.ndjson");
+    const base = propellerFlags(url, "--chunk-size", "2", "--journal", journal);
+    const users = propellerUsers(6, "ce");
+    expect(
+      (await cli(["import", "propeller", file("ce.ndjson", ndjson(users)), ...base])).code,
+    ).toBe(0);
+
+    const second = await cli([
+      ...["import", "propeller", file("ce-cut.ndjson", ndjson(users.slice(0, 4)))],
+      ...[...base, "--report", reportFile],
+    ]);
+
+    expect(second.code).toBe(2);
+    expect(second.stdout).toMatch(/^propeller: 4 records: 4 imported, 0 failed, 0 rejected/);
+    expect(second.stderr).toContain(
+      `journal ${journal}: an earlier run with this journal sent chunk 2, past this input's last chunk, ` +
+        "and propeller may hold records of it that this input does not hold",
+    );
+    const report = await readReportFile(reportFile);
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(Array(4).fill("imported"));
+    expect(report).toMatchObject({ total: 4, imported: 4, aborted: false });
+    expect(sim.users()).toHaveLength(6);
+  });
+});
+
 describe("--journal with an input file that breaks off", () => {
   it("the chunk the break cut short waits (exit 2), and a run with the repaired file resumes with every user once", async () => {
     const sim = createFullStorySimulator({ processingPolls: 0 });

@@ -30,6 +30,8 @@ export interface Assembled {
   readonly stoppedEarly: boolean;
   /** The message of the error the input threw, which ended the reading. */
   readonly inputError: string | undefined;
+  /** The records read. */
+  readonly read: number;
 }
 
 /**
@@ -216,7 +218,7 @@ export async function assembleChunks<Input, Wire>(
       dispatcher.submit(pending, index);
     else dispatcher.submitCutShort(pending, inputError);
   }
-  return { stoppedEarly, inputError };
+  return { stoppedEarly, inputError, read: index };
 }
 
 /**

@@ -332,6 +332,34 @@ export class ChunkDispatcher<Input, Wire> {
     return this.#heldFromDiffering;
   }
 
+  /**
+   * Once the whole input was read and sent: a {@link JournalError} when an earlier run with this journal sent
+   * a chunk numbered past this run's last that the vendor may hold records of. This input made no such chunk
+   * (its records were removed from the input's end, or this version rejects them), so no chunk compared
+   * found it, and the report alone would not say that the vendor may hold them.
+   * @param read the records read in all
+   */
+  journalPastInput(read: number): JournalError | undefined {
+    const { journal } = this.settings;
+    const next = this.#seq;
+    if (journal === undefined || this.#mismatch !== undefined || this.#fatal !== undefined) return;
+    if (journal.lastSeq < next || !journal.mayHoldFrom(next, (state) => sentInEarlierRun(state)))
+      return;
+    const rejected = read - this.#spanFrom;
+    const named = namedRecords(
+      Array.from({ length: Math.min(rejected, LEFT_OUT_NAMED) }, (_, i) => this.#spanFrom + i),
+      rejected,
+    );
+    const last = journal.lastSeq;
+    const chunks = last > next ? `chunks ${next} to ${last}` : `chunk ${next}`;
+    const start = `journal ${this.settings.journalPath}: an earlier run with this journal sent ${chunks}, past this input's last chunk, and ${this.adapter.vendor} may hold records of `;
+    return new JournalError(
+      rejected > 0
+        ? `${start}${last > next ? "them" : "it"}: this run rejected ${named} after its last chunk, which that run may have sent (a version that validated otherwise); resume with the input and version that wrote the journal, or start a new journal`
+        : `${start}${last > next ? "them" : "it"} that this input does not hold (records removed from its end); resume with the input that wrote the journal, or start a new journal`,
+    );
+  }
+
   /** Waits for every chunk in flight to settle. */
   async drain(): Promise<void> {
     await Promise.all(this.#inFlight);
@@ -720,19 +748,22 @@ function differsMessage(
 ): string {
   const start = `journal ${path}: chunk ${seq} holds different records than in the run that wrote it; `;
   if (left.count === 0) return `${start}resume with the same input, or start a new journal`;
-  const more = left.count - left.first.length;
-  const listed = left.first.map(String);
-  const named =
-    left.count === 1
-      ? `record ${listed.join("")}`
-      : more > 0
-        ? `records ${listed.join(", ")} and ${more} more`
-        : `records ${listed.slice(0, -1).join(", ")} and ${listed[listed.length - 1]}`;
   return (
-    `${start}this run rejected ${named} at its place, which that run may have sent (a version that ` +
+    `${start}this run rejected ${namedRecords(left.first, left.count)} at its place, which that run may have sent (a version that ` +
     `validated otherwise: ${vendor} may hold ${left.count === 1 ? "it" : "them"}); resume with the input ` +
     "and version that wrote the journal, or start a new journal"
   );
+}
+
+/** `record 4`, `records 4 and 9`, `records 4, 9, 12 and 3 more`: the first few of `count` records. */
+function namedRecords(first: readonly number[], count: number): string {
+  const more = count - first.length;
+  const listed = first.map(String);
+  return count === 1
+    ? `record ${listed.join("")}`
+    : more > 0
+      ? `records ${listed.join(", ")} and ${more} more`
+      : `records ${listed.slice(0, -1).join(", ")} and ${listed[listed.length - 1]}`;
 }
 
 /** Why a record read after the run stopped was not sent. */

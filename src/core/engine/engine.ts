@@ -217,7 +217,7 @@ export async function runImport<Input, Wire>(
         signal: options.signal,
       }),
   );
-  let read: Assembled = { stoppedEarly: true, inputError: undefined };
+  let read: Assembled = { stoppedEarly: true, inputError: undefined, read: 0 };
   const unwatch = recordAccountOnAcceptance(adapter, journal, stop);
   pulse.arm();
   try {
@@ -258,6 +258,13 @@ export async function runImport<Input, Wire>(
   if (mismatch instanceof JournalError && dispatcher.chunks.sent > 0)
     mismatch.report = report.build(adapter.vendor, { aborted: true, chunks: dispatcher.chunks });
   if (mismatch !== undefined) throw mismatch;
+  const whole = !read.stoppedEarly && read.inputError === undefined && !options.signal?.aborted;
+  const pastInput = whole ? dispatcher.journalPastInput(read.read) : undefined;
+  if (pastInput !== undefined) {
+    // Found once every record was settled: the report is whole, and says what this run did.
+    pastInput.report = report.build(adapter.vendor, { aborted: false, chunks: dispatcher.chunks });
+    throw pastInput;
+  }
   return report.build(adapter.vendor, {
     // A fatal answer reads the input on to fail each record; the caller's signal may still stop that reading,
     // and then `total` is not the input's size.

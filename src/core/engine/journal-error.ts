@@ -12,7 +12,9 @@ export class JournalError extends Error {
   /**
    * When this run sent chunks before it met a chunk the journal does not fit (one the journal holds no entry
    * for, ahead of it): what became of every record it read, as the report of an aborted import. Their users
-   * are at the vendor whatever the journal says, so a caller tells what the run did before the error.
+   * are at the vendor whatever the journal says, so a caller tells what the run did before the error. Always
+   * set when the journal was found to hold chunks past the input's last once every record was settled: that
+   * report is whole, not aborted.
    */
   report?: ImportReport;
 }
