@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChunkResult } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
-import { JournalError } from "../../src/core/engine/journal.js";
+import { Journal, JournalError } from "../../src/core/engine/journal.js";
 import { journalFile } from "../support/journal-file.js";
 import { importEvery, testAdapter } from "../support/test-adapter.js";
 
@@ -42,9 +42,10 @@ describe("a journal holding chunks this input did not make", () => {
     expect(error).toBeInstanceOf(JournalError);
     expect((error as Error).message).toBe(
       `journal ${journal}: an earlier run with this journal sent chunks 1 to 2, past this input's last ` +
-        "chunk, and test may hold records of them: this run rejected records 2, 3 and 4 after its last " +
-        "chunk, which that run may have sent (a version that validated otherwise); resume with the input " +
-        "and version that wrote the journal, or start a new journal",
+        "chunk, and test may hold records of them that this input does not hold (records removed from its " +
+        "end), or the records 2, 3 and 4 this run rejected after its last chunk, which that run may have " +
+        "sent (a version that validated otherwise); resume with the input and version that wrote the " +
+        "journal, or start a new journal",
     );
     // Found once the run was done: its report is whole, and says what it did.
     const report = (error as JournalError).report;
@@ -56,8 +57,9 @@ describe("a journal holding chunks this input did not make", () => {
     const journal = journalFile("all-rejected");
     await runImport(testAdapter<User>(importEvery), users([" ", " "]), { journal });
     await expect(runImport(stricter, users([" ", " "]), { journal })).rejects.toThrow(
-      "sent chunk 0, past this input's last chunk, and test may hold records of it: this run rejected " +
-        "records 0 and 1 after its last chunk",
+      "sent chunk 0, past this input's last chunk, and test may hold records of it that this input does " +
+        "not hold (records removed from its end), or the records 0 and 1 this run rejected after its last " +
+        "chunk",
     );
   });
 
@@ -70,6 +72,53 @@ describe("a journal holding chunks this input did not make", () => {
       `journal ${journal}: an earlier run with this journal sent chunk 2, past this input's last chunk, ` +
         "and test may hold records of it that this input does not hold (records removed from its end); " +
         "resume with the input that wrote the journal, or start a new journal",
+    );
+  });
+
+  it("does not blame a version alone: records removed from the end may be what it holds", async () => {
+    // Both runs reject the blank key; the first ran with two more records, which the vendor holds.
+    const journal = journalFile("removed-and-rejected");
+    await runImport(stricter, users(["a", "b", "c", "d", " "]), { journal });
+    await expect(runImport(stricter, users(["a", "b", " "]), { journal })).rejects.toThrow(
+      `journal ${journal}: an earlier run with this journal sent chunk 1, past this input's last chunk, ` +
+        "and test may hold records of it that this input does not hold (records removed from its end), " +
+        "or the record 2 this run rejected after its last chunk, which that run may have sent",
+    );
+  });
+
+  it("names only the chunks the vendor may hold records of, not one that never went out", async () => {
+    // A run with concurrency 2 killed while chunk 1 waited: chunks 2 and 4 went out, chunk 3 was refused
+    // whole, chunk 5's one request wrote nothing (its state says so), and chunk 1 was never recorded.
+    const journal = journalFile("gaps");
+    const written = Journal.open(journal, { vendor: "test", chunkRecords: 2, maxBytes: null });
+    written.done(2, "f2", [{ ok: true }, { ok: true }]);
+    written.done(3, "f3", [
+      { ok: false, code: "invalid", reason: "refused by the vendor" },
+      { ok: false, code: "invalid", reason: "refused by the vendor" },
+    ]);
+    written.checkpoint(4, "f4", { sent: "1" });
+    written.checkpoint(5, "f5", { sent: "" });
+    written.close();
+    const { error } = await outcomeOf(
+      runImport(testAdapter<User>(importEvery), users(["a", "b"]), { journal }),
+    );
+    expect((error as Error).message).toContain(
+      "an earlier run with this journal sent chunks 2 and 4, past this input's last chunk, and test may " +
+        "hold records of them",
+    );
+    expect((error as JournalError).report).toMatchObject({ total: 2, imported: 2, aborted: false });
+  });
+
+  it("names the one chunk that went out, not the one before it that was never recorded", async () => {
+    const journal = journalFile("one-of-two");
+    const written = Journal.open(journal, { vendor: "test", chunkRecords: 2, maxBytes: null });
+    written.done(2, "f2", [{ ok: true }, { ok: true }]);
+    written.close();
+    await expect(
+      runImport(testAdapter<User>(importEvery), users(["a", "b"]), { journal }),
+    ).rejects.toThrow(
+      `journal ${journal}: an earlier run with this journal sent chunk 2, past this input's last chunk, ` +
+        "and test may hold records of it that this input does not hold",
     );
   });
 

@@ -343,20 +343,35 @@ export class ChunkDispatcher<Input, Wire> {
     const { journal } = this.settings;
     const next = this.#seq;
     if (journal === undefined || this.#mismatch !== undefined || this.#fatal !== undefined) return;
-    if (journal.lastSeq < next || !journal.mayHoldFrom(next, (state) => sentInEarlierRun(state)))
-      return;
+    // Only those the vendor may hold records of are named: one the vendor refused whole, or one a run with
+    // concurrency stopped before it went out (its state unsaved, or saying nothing went out), is not.
+    const held =
+      journal.lastSeq < next ? [] : journal.heldFrom(next, (state) => sentInEarlierRun(state));
+    const [first] = held;
+    if (first === undefined) return;
+    const last = held[held.length - 1] ?? first;
+    const chunks =
+      held.length === 1
+        ? `chunk ${first}`
+        : last - first + 1 === held.length
+          ? `chunks ${first} to ${last}`
+          : `chunks ${listed(held.slice(0, LEFT_OUT_NAMED), held.length)}`;
     const rejected = read - this.#spanFrom;
     const named = namedRecords(
       Array.from({ length: Math.min(rejected, LEFT_OUT_NAMED) }, (_, i) => this.#spanFrom + i),
       rejected,
     );
-    const last = journal.lastSeq;
-    const chunks = last > next ? `chunks ${next} to ${last}` : `chunk ${next}`;
-    const start = `journal ${this.settings.journalPath}: an earlier run with this journal sent ${chunks}, past this input's last chunk, and ${this.adapter.vendor} may hold records of `;
+    const start =
+      `journal ${this.settings.journalPath}: an earlier run with this journal sent ${chunks}, past this ` +
+      `input's last chunk, and ${this.adapter.vendor} may hold records of ` +
+      `${held.length > 1 ? "them" : "it"} ` +
+      "that this input does not hold (records removed from its end)";
+    // Records rejected after the last chunk may be what that run sent, or records it rejected too, the chunks
+    // holding records removed since: the journal cannot tell, so both are said.
     return new JournalError(
       rejected > 0
-        ? `${start}${last > next ? "them" : "it"}: this run rejected ${named} after its last chunk, which that run may have sent (a version that validated otherwise); resume with the input and version that wrote the journal, or start a new journal`
-        : `${start}${last > next ? "them" : "it"} that this input does not hold (records removed from its end); resume with the input that wrote the journal, or start a new journal`,
+        ? `${start}, or the ${named} this run rejected after its last chunk, which that run may have sent (a version that validated otherwise); resume with the input and version that wrote the journal, or start a new journal`
+        : `${start}; resume with the input that wrote the journal, or start a new journal`,
     );
   }
 
@@ -757,13 +772,18 @@ function differsMessage(
 
 /** `record 4`, `records 4 and 9`, `records 4, 9, 12 and 3 more`: the first few of `count` records. */
 function namedRecords(first: readonly number[], count: number): string {
+  return `${count === 1 ? "record" : "records"} ${listed(first, count)}`;
+}
+
+/** `4`, `4 and 9`, `4, 9, 12 and 3 more`: the first few of `count` numbers. */
+function listed(first: readonly number[], count: number): string {
   const more = count - first.length;
-  const listed = first.map(String);
+  const shown = first.map(String);
   return count === 1
-    ? `record ${listed.join("")}`
+    ? shown.join("")
     : more > 0
-      ? `records ${listed.join(", ")} and ${more} more`
-      : `records ${listed.slice(0, -1).join(", ")} and ${listed[listed.length - 1]}`;
+      ? `${shown.join(", ")} and ${more} more`
+      : `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
 }
 
 /** Why a record read after the run stopped was not sent. */

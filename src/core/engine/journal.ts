@@ -464,6 +464,14 @@ export class Journal {
     return false;
   }
 
+  /** The chunks {@link mayHoldFrom} looks for, numbered `seq` or later, in order. */
+  heldFrom(seq: number, sent: (state: Readonly<Record<string, string>>) => boolean): number[] {
+    const held: number[] = [];
+    for (const [at, chunk] of this.#chunks)
+      if (at >= seq && (chunk.held ?? sent(chunk.state))) held.push(at);
+    return held.sort((a, b) => a - b);
+  }
+
   /** The values saved under keys starting with `prefix`, by every chunk. */
   values(prefix: string): string[] {
     const values: string[] = [];
