@@ -45,9 +45,12 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * that is not a journal, or one another vendor, other settings or other input wrote, makes the import
    * reject with a `JournalError`, before anything is sent for the chunk it concerns (when chunks before it
    * were sent, its `report` says what became of every record read); so does a journal another run is using
-   * (a run holds `<journal>.lock` until it ends) or one that cannot be opened. When the input breaks off,
-   * the records of its last chunk, if not full, are not sent (`aborted`): a re-run with the journal and the
-   * repaired input sends them in the chunk the whole input makes.
+   * (a run holds `<journal>.lock` until it ends) or one that cannot be opened. A journal holding chunks past
+   * the input's last that an earlier run sent and the vendor may hold records of (records removed from the
+   * input's end, or rejected there now) makes it reject once every record is settled, its `report` whole
+   * (`aborted` false). When the input breaks off, the records of its last chunk, if not full, are not sent
+   * (`aborted`): a re-run with the journal and the repaired input sends them in the chunk the whole input
+   * makes.
    * @default none (nothing is recorded)
    */
   journal?: string;
@@ -78,8 +81,10 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * poll of a job still running: `waitingOnVendor`), as each wait before a chunk is sent again begins
    * (`waitingToRetry`), as each wait the client does itself before it tries a chunk's request again begins
    * (a `Retry-After`, a backoff: `waitingToRetryRequest`), and once `progressHeartbeatMs` went by without a
-   * call (`unchangedForMs` says how long the counts stood still); and, unless the import rejects, once more
-   * when every record has its outcome, before the import resolves; never after it settled. Each call gets
+   * call (`unchangedForMs` says how long the counts stood still); and, unless what the import rejects with
+   * stopped it, once more when every record has its outcome, before the import settles (also before the
+   * `JournalError` of a journal holding chunks past the input's last: it comes once every record is
+   * settled); never after it settled. Each call gets
    * its own counts, which only grow but for `sent` (see there). If it throws (or, being async, rejects), it
    * is not called again, nothing more is read or sent, and the import rejects with that error once the
    * chunks in flight settled. The import settles only once the promises it returned settled. A call it makes

@@ -177,8 +177,9 @@ export interface ImportReport {
   readonly events: Readonly<Record<string, number>>;
   /**
    * True when the caller's signal stopped the import, whether or not the input had been read to its end: the
-   * records not yet settled failed `aborted`. So it is in a `JournalError`'s report, where a journal that
-   * does not fit the input stopped it.
+   * records not yet settled failed `aborted`. So it is in a `JournalError`'s report where a journal that
+   * does not fit the input stopped the import at a chunk; not in one the import rejects with once every
+   * record was settled, the journal holding chunks past the input's last (that report is whole).
    */
   readonly aborted: boolean;
   /** Set when a vendor answer stopped the import (bad credentials, no permission): the cause, scrubbed. */
