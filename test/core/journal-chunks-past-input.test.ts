@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChunkResult } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
+import type { ImportProgress } from "../../src/core/engine/report.js";
 import { Journal, JournalError } from "../../src/core/engine/journal.js";
 import { journalFile } from "../support/journal-file.js";
 import { importEvery, testAdapter } from "../support/test-adapter.js";
@@ -120,6 +121,29 @@ describe("a journal holding chunks this input did not make", () => {
       `journal ${journal}: an earlier run with this journal sent chunk 2, past this input's last chunk, ` +
         "and test may hold records of it that this input does not hold",
     );
+  });
+
+  it("calls onProgress, every record settled, before it rejects, never after; the journal is let go", async () => {
+    const journal = journalFile("progress-and-lock");
+    await runImport(testAdapter<User>(importEvery), users(["a", "b", "c"]), { journal });
+    const calls: ImportProgress[] = [];
+    let settled = false;
+    const run = runImport(testAdapter<User>(importEvery), users(["a", "b"]), {
+      journal,
+      onProgress: (progress) => {
+        expect(settled).toBe(false);
+        calls.push(progress);
+      },
+    });
+    const { error } = await outcomeOf(run);
+    settled = true;
+    expect(error).toBeInstanceOf(JournalError);
+    expect(calls.at(-1)).toMatchObject({ validated: 2, imported: 2, resumed: 2 });
+    // The lock is given up: the run with the input that wrote the journal resumes it.
+    const whole = await runImport(testAdapter<User>(importEvery), users(["a", "b", "c"]), {
+      journal,
+    });
+    expect(whole.chunks).toMatchObject({ resumed: 2, sent: 0 });
   });
 
   it("lets the run end when the vendor refused every record of those chunks", async () => {
