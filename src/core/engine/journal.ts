@@ -459,17 +459,17 @@ export class Journal {
    * settled with a record imported or left open, or one not settled whose state `sent` says went out.
    */
   mayHoldFrom(seq: number, sent: (state: Readonly<Record<string, string>>) => boolean): boolean {
-    for (const [at, chunk] of this.#chunks)
-      if (at >= seq && (chunk.held ?? sent(chunk.state))) return true;
-    return false;
+    return this.#held(seq, sent).next().done !== true;
   }
 
   /** The chunks {@link mayHoldFrom} looks for, numbered `seq` or later, in order. */
   heldFrom(seq: number, sent: (state: Readonly<Record<string, string>>) => boolean): number[] {
-    const held: number[] = [];
+    return [...this.#held(seq, sent)].sort((a, b) => a - b);
+  }
+
+  *#held(seq: number, sent: (state: Readonly<Record<string, string>>) => boolean) {
     for (const [at, chunk] of this.#chunks)
-      if (at >= seq && (chunk.held ?? sent(chunk.state))) held.push(at);
-    return held.sort((a, b) => a - b);
+      if (at >= seq && (chunk.held ?? sent(chunk.state))) yield at;
   }
 
   /** The values saved under keys starting with `prefix`, by every chunk. */
