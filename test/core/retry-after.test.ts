@@ -1,5 +1,5 @@
 // Retry-After as vendors and proxies send it: what the client waits, or undefined for the backoff instead.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { parseRetryAfter } from "../../src/core/http/retry-policy.js";
 
 const NOW = Date.parse("1994-11-06T08:49:00Z");
@@ -41,5 +41,20 @@ describe("parseRetryAfter", () => {
       expect(parseRetryAfter(text, NOW), text).toBeUndefined();
     expect(parseRetryAfter(null, NOW)).toBeUndefined();
     expect(parseRetryAfter("  ", NOW)).toBeUndefined();
+  });
+});
+
+describe("an asctime Retry-After, on a client whose time zone is not UTC", () => {
+  const zone = process.env["TZ"];
+  afterEach(() => {
+    if (zone === undefined) delete process.env["TZ"];
+    else process.env["TZ"] = zone;
+  });
+
+  it("is GMT, as HTTP says: waited 37 s, not 0 east of Greenwich nor hours (the ceiling) west of it", () => {
+    for (const place of ["Asia/Tokyo", "America/Los_Angeles"]) {
+      process.env["TZ"] = place;
+      expect(parseRetryAfter("Sun Nov  6 08:49:37 1994", NOW), place).toBe(37_000);
+    }
   });
 });
