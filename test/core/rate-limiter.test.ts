@@ -105,6 +105,28 @@ describe("RateLimiter", () => {
     expect(l.pending(clock.now + 2_000)).toBe(0);
   });
 
+  it("keeps the longer pause when a shorter Retry-After comes in it: no request goes before its end", () => {
+    const { limiter: l } = limiter();
+    const first = l.reserve();
+    const second = l.reserve();
+    l.answered(first.slot, 429, 10_000);
+    l.answered(second.slot, 429, 1_000);
+    expect(l.reserve().waitMs).toBe(10_000);
+    expect(l.pending(0)).toBe(10_000);
+  });
+
+  it("raises the rate by at most a second's recovery after a long quiet spell, not by all of it", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10);
+    l.answered(l.reserve().slot, 429);
+    const lowered = l.requestsPerSecond;
+    clock.now += 60_000; // a minute in which the client sent nothing (reading its input, say)
+    l.answered(l.reserve().slot, 200);
+    // Counted as a minute of good answers, the rate would quadruple and the next requests meet 429s.
+    expect(l.requestsPerSecond).toBeLessThanOrEqual(lowered * 1.05 + 1e-9);
+    expect(l.requestsPerSecond).toBeGreaterThan(lowered);
+  });
+
   it("lowers the rate once for the 429s of requests sent before it was lowered", () => {
     const { limiter: l, clock } = limiter();
     goodAnswers(l, clock, 50, 10);
