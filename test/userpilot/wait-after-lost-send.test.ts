@@ -150,3 +150,40 @@ it("a re-run after a lost send, aborted while it waits out a 409, says Userpilot
     });
   }
 });
+
+it("a re-run after a lost send searches the job list after a later 409 only within what is left of the wait", async () => {
+  const conflict = { answer: () => userpilotError(409, "job_already_running") };
+  // A Retry-After of 1 s fits in jobTimeoutMs (1.5 s), not in the 0.5 s left after one 409 waited out.
+  const slowDown = { answer: () => json({ message: "slow down" }, 429, { "Retry-After": "1" }) };
+  const up = userpilot(
+    { pollsPerStep: Number.POSITIVE_INFINITY },
+    {
+      bulkIdentifyUsers: { 1: dropAfter, 2: conflict, 3: conflict },
+      listBackgroundJobs: { 1: hidden, 2: hidden, 3: slowDown, 4: hidden },
+    },
+  );
+  const journal = journalFile("userpilot-list-within-conflict-wait");
+  await run(users(2), { chunkAttempts: 1, journal });
+  const report = await run(users(2), { jobTimeoutMs: 1_500, conflictWaitMs: 1_000, journal });
+
+  // The search's retry would end past the time for waiting: it is not waited (given the whole time again,
+  // the list was read once more, 1 s later, and the chunk held past jobTimeoutMs).
+  expect(up.writesAndLists()).toEqual([
+    "POST 0",
+    "LIST 200",
+    "POST 409",
+    "LIST 200",
+    "POST 409",
+    "LIST 429",
+  ]);
+  for (const outcome of report.outcomes) {
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      code: "job_timeout",
+      reason: matching(
+        /search was given up, as a retry after HTTP 429 would wait 1 s, past the job's time/,
+      ),
+      vendorMayHold: true,
+    });
+  }
+});
