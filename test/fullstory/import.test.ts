@@ -2,7 +2,7 @@
 // outcomes, faults, fatal answers, aborts and resuming from a journal. Scripts decide given calls (a fault, an
 // answer in place of FullStory's, or a rewrite of its answer); the assertions read what the simulator holds.
 import { setTimeout } from "node:timers/promises";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import {
@@ -229,6 +229,37 @@ describe("importUsers (FullStory)", () => {
     expect([requested(sim, IMPORTS), requested(sim, ERRORS)]).toEqual([3, 3]);
     expect(sleeps.length).toBeGreaterThanOrEqual(4);
     expect(report.outcomes.every((o) => o.outcome === "imported" && o.id !== undefined)).toBe(true);
+  });
+
+  it("waits out a result list's 202s only for what is left of the job's time, not all of it again", async () => {
+    // The job is seen ended 9 s into its 10 (the monotonic clock moves with the waits, and by 9 s as the
+    // status is read); its lists then answer 202 for ever.
+    const { options, sleeps } = fast({ jobTimeoutMs: 10_000, chunkAttempts: 1 });
+    const started = performance.now();
+    let jumped = 0;
+    const waited = () => sleeps.reduce((sum, ms) => sum + ms, 0);
+    const monotonic = vi
+      .spyOn(performance, "now")
+      .mockImplementation(() => started + jumped + waited());
+    try {
+      vendor({
+        faults: {
+          script: ({ operation }) => {
+            if (operation === "getBatchImportStatus") jumped = 9_000;
+            return operation === "getBatchImports" || operation === "getBatchImportErrors"
+              ? { answer: () => new Response(null, { status: 202 }) }
+              : undefined;
+          },
+        },
+      });
+      const report = await importUsers(client().fullstory, users(2), options);
+
+      // Given a whole jobTimeoutMs once more, the lists' 202s held the chunk up to 10 s past the job's time.
+      expect(9_000 + waited()).toBeLessThanOrEqual(10_000);
+      expect(report.imported).toBe(0);
+    } finally {
+      monotonic.mockRestore();
+    }
   });
 
   it("users missing from both lists: imported when the job COMPLETED counting them, no_outcome when it FAILED", async () => {
