@@ -262,6 +262,39 @@ describe("importUsers (FullStory)", () => {
     }
   });
 
+  it("a replay reads the result lists within what the first attempt's reading left of the job's time", async () => {
+    // The first attempt waits out the lists' 202s for 6 s of the job's 10, then both lists answer 502; the
+    // replay finds the job ended and its lists answering 202 for ever.
+    const { options, sleeps } = fast({ jobTimeoutMs: 10_000, chunkAttempts: 2, replayDelayMs: 0 });
+    const started = performance.now();
+    const waited = () => sleeps.reduce((sum, ms) => sum + ms, 0);
+    const monotonic = vi.spyOn(performance, "now").mockImplementation(() => started + waited());
+    let failed = 0;
+    try {
+      vendor({
+        faults: {
+          script: ({ operation }) => {
+            if (operation !== "getBatchImports" && operation !== "getBatchImportErrors")
+              return undefined;
+            if (waited() >= 6_000 && failed < 2) {
+              failed += 1;
+              return { answer: () => new Response(null, { status: 502 }) };
+            }
+            return { answer: () => new Response(null, { status: 202 }) };
+          },
+        },
+      });
+      const report = await importUsers(client({ maxRetries: 0 }).fullstory, users(2), options);
+
+      expect(failed).toBe(2);
+      // Given the time the lists took again, the replay waited their 202s out for up to 10 s more.
+      expect(waited()).toBeLessThanOrEqual(10_000);
+      expect(report.imported).toBe(0);
+    } finally {
+      monotonic.mockRestore();
+    }
+  });
+
   it("users missing from both lists: imported when the job COMPLETED counting them, no_outcome when it FAILED", async () => {
     const input = users(4);
     const missing = input[2]!.uid;
