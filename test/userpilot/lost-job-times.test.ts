@@ -56,6 +56,12 @@ describe("times without an offset, on an importer whose time zone is not UTC", (
     });
   });
 
+  it("in another form that names no zone are not read: as local time, a job would move by hours", () => {
+    process.env["TZ"] = "Asia/Tokyo";
+    expect(jobTime("Thu, 01 Jan 2026 00:01:00")).toBeUndefined();
+    expect(jobTime("01/01/2026 00:01:00")).toBeUndefined();
+  });
+
   it("are UTC: the job that started just after the send is found, east of Greenwich", () => {
     // Read as Tokyo time it started 9 hours before the send: the users would be sent once more.
     process.env["TZ"] = "Asia/Tokyo";
@@ -111,6 +117,10 @@ it.each([
   ["2026-01-01T00:01:00.25Z", 250, 10],
   ["2026-01-01T00:01:00,123456Z", 123, 1],
   ["Thu, 01 Jan 2026 00:01:00 GMT", 0, 1000],
+  // Offsets of half an hour (India, Newfoundland): their minutes count, or the job moves by 30 min.
+  ["2026-01-01T05:31:00+05:30", 0, 1000],
+  ["2026-01-01T05:31:00+0530", 0, 1000],
+  ["2025-12-31T20:31:00-03:30", 0, 1000],
 ])(
   "a job time written %s is read as the time it names, and how much later it may be",
   (text, ms, precisionMs) => {
