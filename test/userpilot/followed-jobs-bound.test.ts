@@ -52,6 +52,17 @@ describe("the jobs a client's imports followed", () => {
     expect(jobs.forgottenUntil).toBe(Date.parse("2026-12-04T10:00:00Z"));
   });
 
+  it("are forgotten until the latest time one was known, though the wall clock was set back meanwhile", () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-12-04T10:00:00Z") });
+    const jobs = new FollowedJobs(2);
+    follow(jobs, 2, "before"); // known at 10:00
+    vi.setSystemTime(Date.parse("2026-12-04T09:00:00Z")); // the clock set back an hour
+    follow(jobs, 2, "after"); // forgets both earlier ones, known at 10:00
+    follow(jobs, 1, "later"); // forgets after-0, known at 09:00
+    // Moved back to 09:00, the jobs forgotten first (started by 10:00) could be taken for a lost request's.
+    expect(jobs.forgottenUntil).toBe(Date.parse("2026-12-04T10:00:00Z"));
+  });
+
   it("stay bounded through a client whose imports ran more jobs than the bound", async () => {
     const shared = client();
     vendor({ pollsPerStep: 1 });
