@@ -53,6 +53,17 @@ describe("calls within a deadline", () => {
     expect(sends()).toBe(1);
   });
 
+  it("counts the waits a sleep that returns at once asked for: Retry-Afters that add up past it end the call", async () => {
+    // Two of 25 s fit in the minute; a third would end at 75 s, past it, however little time really passed.
+    const { call, waits, sends } = transportAnswering(
+      () => new Response(null, { status: 429, headers: { "Retry-After": "25" } }),
+    );
+    const answer = await callWithin(new AbortController().signal, 60_000, call);
+    expect(answer).toEqual({ timedOut: "a retry after HTTP 429 would wait 25 s" });
+    expect(waits).toEqual([25_000, 25_000]);
+    expect(sends()).toBe(3);
+  });
+
   it("a Retry-After within the deadline is waited, and the call's answer given as it is", async () => {
     let sent = 0;
     const { call, waits } = transportAnswering(() =>
