@@ -295,6 +295,24 @@ describe("importUsers (FullStory)", () => {
     }
   });
 
+  it("asks a result list that answered 202 again after pollIntervalMs, then less and less often", async () => {
+    let listed = 0;
+    vendor({
+      faults: {
+        script: ({ operation }) =>
+          operation === "getBatchImports" && ++listed <= 3
+            ? { answer: () => new Response(null, { status: 202 }) }
+            : undefined,
+      },
+    });
+    const { options, sleeps } = fast({ pollIntervalMs: 100, maxPollIntervalMs: 1_000 });
+    const report = await importUsers(client().fullstory, users(2), options);
+
+    expect(report.imported).toBe(2);
+    // Begun at the ceiling, a list still being assembled was read up to 15 s late (the defaults) each time.
+    expect(sleeps.slice(-3)).toEqual([100, 150, 225]);
+  });
+
   it("users missing from both lists: imported when the job COMPLETED counting them, no_outcome when it FAILED", async () => {
     const input = users(4);
     const missing = input[2]!.uid;
