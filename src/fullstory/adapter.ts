@@ -449,12 +449,15 @@ export function createFullStoryAdapter(
       },
       signal: bounded,
     });
+    // The lists have what the status polls left, counted in the waits those asked for when the waits took
+    // less time (a caller's sleep that returns at once), as the status polls count them.
+    const listsDeadline = Math.min(deadline, monotonicNow() + times.left(job, jobTimeoutMs));
     const bounds = (reported: number | undefined): PageBounds => ({
-      deadline,
+      deadline: listsDeadline,
       reported,
       size,
       signal,
-      wait: (next) => waitFor(next, deadline, context),
+      wait: (next) => waitFor(next, listsDeadline, context),
     });
     // Only what matches an imported user to a record is kept of it, until the failures are matched first; an
     // entry that can name no record of the chunk is only counted, so a list of users never sent, however

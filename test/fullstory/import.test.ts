@@ -313,6 +313,31 @@ describe("importUsers (FullStory)", () => {
     expect(sleeps.slice(-3)).toEqual([100, 150, 225]);
   });
 
+  it("a sleep that returns at once: a list's 202s get what the status polls' waits left of the time", async () => {
+    // A caller's sleep that returns at once moves no clock: the waits asked for are the time. The status
+    // polls wait about 2.5 s of the job's 5; the imports list then answers 202 for ever.
+    vendor({
+      processingPolls: 30,
+      faults: {
+        script: ({ operation }) =>
+          operation === "getBatchImports"
+            ? { answer: () => new Response(null, { status: 202 }) }
+            : undefined,
+      },
+    });
+    const { options, sleeps } = fast({
+      pollIntervalMs: 100,
+      maxPollIntervalMs: 100,
+      jobTimeoutMs: 5_000,
+      chunkAttempts: 1,
+    });
+    const report = await importUsers(client().fullstory, users(1), options);
+
+    expect(report.outcomes[0]).toMatchObject({ code: "results_incomplete" });
+    // The list was given the whole 5 s again: 7.5 s of waits for a job given 5.
+    expect(sleeps.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(5_000);
+  });
+
   it("users missing from both lists: imported when the job COMPLETED counting them, no_outcome when it FAILED", async () => {
     const input = users(4);
     const missing = input[2]!.uid;
