@@ -38,19 +38,17 @@ describe("JobPoll", () => {
     expect(second.plan.first()).toBe(4_040);
   });
 
-  it("takes no pace from a job the vendor's clock timed at 0 ms (started and ended in one second)", () => {
-    // Userpilot's times are whole seconds: a job of a few users starts and ends in the same one. Taken as a
-    // pace of 0, every later job was polled 20 times 10 ms apart, then only every `maxMs` (15 s late).
+  it("backs off from the shortest wait after a pace of no time (a job that started and ended in one second)", () => {
+    // Userpilot's times are whole seconds: a job of a few users starts and ends in the same one, a pace of 0.
+    // A later job overdue at once was polled 20 times 10 ms apart, then only every `maxMs` (15 s late).
     const pace = new JobPace();
     const small = planner({ rows: 5, pace });
-    small.sleep(small.plan.first());
-    small.sleep(small.plan.next()); // 250 ms by our clock
+    small.sleep(small.plan.next());
     small.plan.ended(0);
     const next = planner({ rows: 1_000, pace, maxMs: 60_000 });
-    // Timed by our clock instead: 50 ms a row, so 50 s and 1% for 1,000 rows.
-    expect(next.sleep(next.plan.first())).toBe(50_500);
-    const waits = Array.from({ length: 20 }, () => next.sleep(next.plan.next()));
-    expect(waits.filter((ms) => ms <= 10)).toEqual([]);
+    expect(next.sleep(next.plan.first())).toBe(10);
+    const waits = Array.from({ length: 19 }, () => next.sleep(next.plan.next()));
+    expect(waits).toEqual(Array.from({ length: 19 }, (_, i) => Math.round(10 * 1.5 ** i)));
   });
 
   it("takes the fastest recent pace: a late poll leaves the vendor idle, an early one costs a request", () => {

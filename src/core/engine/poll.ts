@@ -63,8 +63,7 @@ export class JobPace {
 
   /** A job of `rows` rows took `ms` (by the vendor's clock where it says, else ours). */
   ended(rows: number, ms: number): void {
-    // A job timed at no time tells no pace: every later job would be expected to take none.
-    if (!(rows > 0) || !(ms > 0) || !Number.isFinite(ms)) return;
+    if (!(rows > 0) || !(ms >= 0) || !Number.isFinite(ms)) return;
     this.recent.push(ms / rows);
     if (this.recent.length > PACE_MEMORY) this.recent.shift();
     // A Set may lose members while it is iterated: a listener that stops itself is fine.
@@ -223,8 +222,12 @@ export class JobPoll {
       return this.give(predicted - elapsed + predicted * END_MARGIN);
     }
     if (predicted !== undefined) {
+      // From the shortest wait at least: a pace of no time (a vendor's whole-second times give 0 for a small
+      // job that started and ended in one) would keep every later wait at it, until `maxMs`.
       this.overdue =
-        this.overdue === undefined ? predicted * OVERDUE_SHARE : this.overdue * this.factor;
+        this.overdue === undefined
+          ? Math.max(MIN_WAIT_MS, predicted * OVERDUE_SHARE)
+          : this.overdue * this.factor;
       return this.give(this.overdue);
     }
     const wait = this.backoff;
@@ -250,15 +253,10 @@ export class JobPoll {
     return Math.max(0, Math.round(this.expected - lead));
   }
 
-  /**
-   * The job ended; `vendorMs` is its duration by the vendor's own clock, where it reports one. A duration of
-   * 0 or less tells none: a vendor's times in whole seconds give 0 for a small job that started and ended in
-   * one, and taken for its pace, every later job was expected to take no time (polled 20 times 10 ms apart).
-   */
+  /** The job ended; `vendorMs` is its duration by the vendor's own clock, where it reports one. */
   ended(vendorMs?: number): void {
-    const vendor = vendorMs !== undefined && vendorMs > 0 ? vendorMs : undefined;
-    if (this.options.fresh === false && vendor === undefined) return;
-    const ms = vendor ?? this.elapsed();
+    if (this.options.fresh === false && vendorMs === undefined) return;
+    const ms = vendorMs !== undefined && vendorMs >= 0 ? vendorMs : this.elapsed();
     if (this.options.rows !== undefined) this.options.pace?.ended(this.options.rows, ms);
   }
 
