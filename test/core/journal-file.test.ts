@@ -96,6 +96,14 @@ describe("Journal.open on a file that is not a journal", () => {
       /state line before the header/,
     );
   });
+
+  it("a file of one state line without a newline is refused too, not taken for a journal's torn last line", () => {
+    expectRefused(
+      JSON.stringify({ kind: "state", seq: 0, fingerprint: "f", state: {} }),
+      1,
+      /state line before the header/,
+    );
+  });
 });
 
 describe("Journal.open on a journal", () => {
