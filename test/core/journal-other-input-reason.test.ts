@@ -256,6 +256,40 @@ describe("records the input moved to another chunk than the earlier run sent the
     for (const outcome of moved) expect(outcome).toMatchObject({ vendorMayHold: true });
   });
 
+  it("one moved into the place of a chunk the vendor refused whole, from a chunk sent with no answer", async () => {
+    const journal = journalFile("other-input-moved-from-unanswered");
+    // Chunk 1 (u2, u3) refused whole; chunk 2 (u4, u5) sent, its job saved, when the earlier run was killed.
+    const refusingOne = testAdapter<User>((chunk, context) => {
+      context.checkpoint({ jobId: `job-${chunk.seq}` });
+      return Promise.resolve<ChunkResult<string>>({
+        kind: "done",
+        outcomes: chunk.items.map((u) =>
+          u.id === "u2" || u.id === "u3"
+            ? { ok: false, code: "invalid", reason: "refused" }
+            : { ok: true },
+        ),
+      });
+    });
+    const earlier = users(6);
+    expect((await runImport(refusingOne, earlier, { journal })).imported).toBe(4);
+    const lines = readFileSync(journal, "utf8").split("\n");
+    writeFileSync(
+      journal,
+      lines.filter((line) => !line.includes('"kind":"done","seq":2,')).join("\n"),
+    );
+    // The refused users dropped from the file: u4 and u5 now make chunk 1.
+    const input = earlier.filter((u) => u.id !== "u2" && u.id !== "u3");
+    const moved = (await notSentOf(journal, refusingOne, input)).filter((o) =>
+      ["u4", "u5"].includes(o.key),
+    );
+    expect(moved).toHaveLength(2);
+    for (const outcome of moved)
+      expect(outcome).toMatchObject({
+        vendorMayHold: true,
+        reason: matching(/sent chunks of other input from chunk 1 on/),
+      });
+  });
+
   it("one moved into the place of a chunk the vendor refused whole, from chunks it imported in part", async () => {
     const journal = journalFile("other-input-moved-from-mixed");
     // Chunk 1 (u2, u3) refused whole; of chunks 2 and 3 (u4 to u7), u4 and u7 imported, u5 and u6 refused.
