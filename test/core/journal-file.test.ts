@@ -276,6 +276,25 @@ describe("a journal's memory does not grow with the input", () => {
     expect(resumed.lookup(0)).toEqual({ fingerprint: "f0", state: { job: "j-0" } });
     expect(resumed.values("job")).toEqual(["j-0"]);
   });
+
+  it("values of a key prefix are those of keys starting with it, not of keys holding it further on", () => {
+    // Userpilot saves a range's first send under `sent<range>` and a send after a lost one under
+    // `resent<range>`; its search for a lost job counts other chunks' first sends only.
+    const file = journalFile("journal-file");
+    const first = Journal.open(file, HEADER);
+    first.checkpoint(0, "f0", { sent: "2026-01-01T00:00:00Z" });
+    first.checkpoint(1, "f1", { "sent:0-2": "2026-01-01T00:01:00Z" });
+    first.checkpoint(1, "f1", { "resent:0-2": "2026-01-01T00:02:00Z" });
+    first.close();
+
+    const resumed = Journal.open(file, HEADER);
+    try {
+      expect(resumed.values("sent")).toEqual(["2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z"]);
+      expect(resumed.values("resent")).toEqual(["2026-01-01T00:02:00Z"]);
+    } finally {
+      resumed.close();
+    }
+  });
 });
 
 describe("a journal holds only scrubbed text", () => {
