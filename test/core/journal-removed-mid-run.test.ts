@@ -83,9 +83,13 @@ describe("a journal that stops being the file the run opened while a resume read
       ]);
       for (const failed of report.outcomes.slice(2)) {
         expect(failed).toMatchObject({ code: "fatal", reason: containing(stopped) });
-        // The earlier run settled those chunks: the vendor may hold the records.
-        expect(failed).toMatchObject({ reason: containing("test may hold this record") });
+        // The earlier run settled those chunks: the vendor may hold the records, and the report says so.
+        expect(failed).toMatchObject({
+          reason: containing("test may hold this record"),
+          vendorMayHold: true,
+        });
       }
+      expect(report.vendorMayHold).toBe(4);
     },
   );
 });
