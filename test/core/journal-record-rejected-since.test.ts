@@ -83,6 +83,18 @@ describe("a journal whose chunk held a record this run rejects", () => {
     );
   });
 
+  it("names the first three of many records rejected at its place, and counts the others", async () => {
+    // [a, b] [" ", nbsp] ["  ", tab] ["   ", e] were sent; now [a, b] fits and [e] differs from chunk 1.
+    const { error } = await rerunStricter(
+      users(["a", "b", " ", "\u00a0", "  ", "\t", "   ", "e"]),
+      "rejected-many",
+    );
+    expect((error as Error).message).toContain(
+      "chunk 1 holds different records than in the run that wrote it; " +
+        "this run rejected records 2, 3, 4 and 2 more at its place",
+    );
+  });
+
   it("still asks for the same input when this run rejected none there", async () => {
     const journal = journalFile("edited");
     await runImport(testAdapter<User>(importEvery), users(["a", "b", "c", "d"]), { journal });
