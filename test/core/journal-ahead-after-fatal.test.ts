@@ -8,7 +8,7 @@ import { runImport } from "../../src/core/engine/engine.js";
 import { ApiError } from "../../src/core/errors/api-error.js";
 import { SecretSet } from "../../src/core/errors/secrets.js";
 import { journalFile } from "../support/journal-file.js";
-import { containing } from "../support/matchers.js";
+import { containing, matching } from "../support/matchers.js";
 import { expectEveryRecordOnce } from "../support/report.js";
 import { importEvery, testAdapter } from "../support/test-adapter.js";
 
@@ -108,4 +108,24 @@ it("a chunk whose saved state says no request went out is not said to be held by
     expect(outcome).toMatchObject({ code: "fatal" });
     expect(outcome).not.toHaveProperty("vendorMayHold");
   }
+});
+
+it("a chunk an earlier run sent without an answer: its records say the vendor may hold them, and why", async () => {
+  const journal = journalFile("journal-ahead-unanswered");
+  await runImport(testAdapter(importEvery), users(6), { journal });
+  unsettle(journal, { 0: { job: "job-0" }, 1: { job: "job-1" } });
+
+  const report = await runImport(revoked, users(6), { journal });
+
+  expectEveryRecordOnce(report, 6);
+  for (const outcome of report.outcomes.slice(2, 4))
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      code: "fatal",
+      reason: matching(
+        /test may hold this record: an earlier run with this journal sent its chunk, and no answer said what became of it$/,
+      ),
+      vendorMayHold: true,
+    });
+  expect(report.outcomes.slice(4).map((o) => o.outcome)).toEqual(["imported", "imported"]);
 });
