@@ -179,20 +179,23 @@ export function createFullStoryAdapter(
   });
   const { pollIntervalMs, maxPollIntervalMs, jobTimeoutMs } = settings;
 
-  /** Waits with backoff until `check` gives a value, within what is left of the job's time. */
+  /**
+   * Waits with backoff until `check` gives a value, within `leftMs`; `slept` is told each wait slept, so a
+   * list's waits count as its time where they took less (a caller's sleep that returns at once).
+   */
   const waitFor = <T>(
     check: () => Promise<T | undefined>,
-    deadline: number,
+    leftMs: number,
     context: ChunkContext,
+    slept: (ms: number) => void,
   ) =>
     pollUntil(
       check,
-      {
-        initialMs: pollIntervalMs,
-        maxMs: maxPollIntervalMs,
-        timeoutMs: Math.max(0, deadline - monotonicNow()),
+      { initialMs: pollIntervalMs, maxMs: maxPollIntervalMs, timeoutMs: Math.max(0, leftMs) },
+      async (ms) => {
+        await context.sleep(ms);
+        slept(ms);
       },
-      (ms) => context.sleep(ms),
     );
 
   // What matches a job's result lists to a chunk's records, made before the records are released; a replay
@@ -449,16 +452,26 @@ export function createFullStoryAdapter(
       },
       signal: bounded,
     });
-    // The lists have what the status polls left, counted in the waits those asked for when the waits took
-    // less time (a caller's sleep that returns at once), as the status polls count them.
-    const listsDeadline = Math.min(deadline, monotonicNow() + times.left(job, jobTimeoutMs));
-    const bounds = (reported: number | undefined): PageBounds => ({
-      deadline: listsDeadline,
-      reported,
-      size,
-      signal,
-      wait: (next) => waitFor(next, listsDeadline, context),
-    });
+    // The lists have what the status polls left, counted as the status polls count it: the time taken, or
+    // the waits asked for where more (a caller's sleep that returns at once). Each list counts its own
+    // waits, over all its pages (read side by side, the two take the time of the longer), and a replay that
+    // follows the job again gets what is left after them.
+    const listsStarted = monotonicNow();
+    const listsTime = Math.min(deadline - listsStarted, times.left(job, jobTimeoutMs));
+    const listClocks: (() => number)[] = [];
+    const bounds = (reported: number | undefined): PageBounds => {
+      let waited = 0;
+      const spent = () => Math.max(monotonicNow() - listsStarted, waited);
+      listClocks.push(spent);
+      const left = () => listsTime - spent();
+      return {
+        left,
+        reported,
+        size,
+        signal,
+        wait: (next) => waitFor(next, left(), context, (ms) => (waited += ms)),
+      };
+    };
     // Only what matches an imported user to a record is kept of it, until the failures are matched first; an
     // entry that can name no record of the chunk is only counted, so a list of users never sent, however
     // long, holds no more than a page in memory; and a list that names the chunk's records more than twice
@@ -477,7 +490,6 @@ export function createFullStoryAdapter(
     let strayImports = 0;
     let strayFailures = 0;
     let keylessFailure = false;
-    const listsStarted = monotonicNow();
     const [imports, errors] = await Promise.all([
       readPages(
         (token, bounded) => client.getBatchImports(page(token, bounded)),
@@ -502,7 +514,7 @@ export function createFullStoryAdapter(
         bounds(countValue(ended.errors)),
         failureProblem,
       ),
-    ]).finally(() => times.add(job, monotonicNow() - listsStarted));
+    ]).finally(() => times.add(job, Math.max(0, ...listClocks.map((spent) => spent()))));
     // Every entry read is FullStory's word on a user, even from a list a request then cut short. A failure's
     // `user` is the request item itself: one whose uid, id and email are those of a single record of the chunk
     // names that record, so it takes it before any imported user (listed as FullStory stores it, a uid it may
@@ -843,8 +855,8 @@ type ListRead =
 
 /** What bounds the reading of one result list. */
 interface PageBounds {
-  /** When the job's time runs out ({@link monotonicNow} ms). */
-  readonly deadline: number;
+  /** Ms left of the job's time for this list: 0 or less once it ran out. */
+  left(): number;
   /** The list's length as the job's status counted it, if it did. */
   readonly reported: number | undefined;
   /** Records in the chunk: no honest list holds more. */
@@ -909,13 +921,13 @@ async function readPages<T>(
   let token: string | undefined;
   for (let pages = 0; ;) {
     const pageToken = token;
-    if (pageToken !== undefined && monotonicNow() >= bounds.deadline)
+    if (pageToken !== undefined && bounds.left() <= 0)
       return { kind: "incomplete", why: "the job's time ran out" };
     let answer: { timedOut: false; value: PageAnswer<T> | TimedOut } | { timedOut: true };
     try {
       answer = await bounds.wait(async () => {
         // The job's time bounds the page's retries and their waits too (a 429's Retry-After of minutes).
-        const page = await callWithin(bounds.signal, bounds.deadline - monotonicNow(), (signal) =>
+        const page = await callWithin(bounds.signal, bounds.left(), (signal) =>
           fetchPage(pageToken, signal),
         );
         return !("timedOut" in page) && page.ok && page.status === 202 ? undefined : page;

@@ -1,0 +1,97 @@
+// The result lists' share of a job's time (jobTimeoutMs) when the caller's sleep returns at once: the waits
+// asked for are the time, over every page of a list and across a replay that follows the job again.
+import { describe, expect, it } from "vitest";
+import { createFullStoryClient } from "../../src/fullstory/client.js";
+import {
+  importUsers,
+  type FullStoryImportOptions,
+  type FullStoryUser,
+} from "../../src/fullstory/index.js";
+import type { FaultCall, ScriptAction } from "../../src/testing/faults.js";
+import { loggedSleep } from "../support/logged-sleep.js";
+import { useMswServer } from "../support/msw.js";
+import { API_KEY, mountFullStory } from "./harness.js";
+
+const server = useMswServer();
+
+const users = (n: number): FullStoryUser[] =>
+  Array.from({ length: n }, (_, i) => ({ uid: `u-${i}`, email: `u${i}@example.com` }));
+const client = () =>
+  createFullStoryClient({
+    apiKey: API_KEY,
+    retryBaseDelayMs: 1,
+    maxRetries: 0,
+    sleep: loggedSleep([]),
+  });
+const STILL_PROCESSING = { answer: () => new Response(null, { status: 202 }) };
+
+/** Options whose sleep returns at once, logging each wait; every wait of a list is 100 ms. */
+function instant(extra: FullStoryImportOptions) {
+  const sleeps: number[] = [];
+  const options: FullStoryImportOptions = {
+    pollIntervalMs: 100,
+    maxPollIntervalMs: 100,
+    sleep: (ms, signal) => {
+      signal.throwIfAborted();
+      sleeps.push(ms);
+      return Promise.resolve();
+    },
+    ...extra,
+  };
+  return { options, waited: () => sleeps.reduce((sum, ms) => sum + ms, 0) };
+}
+
+describe("result lists within the job's time (a sleep that returns at once)", () => {
+  it("a later page's 202s get what the list's earlier pages left, not the whole time again", async () => {
+    const { options, waited } = instant({ jobTimeoutMs: 5_000, chunkAttempts: 1 });
+    // The imports list's first page is ready after 4 s of waits; its second answers 202 for ever.
+    mountFullStory(server, {
+      pageSize: 1,
+      faults: {
+        script: ({ operation, request }: FaultCall): ScriptAction | undefined => {
+          if (operation !== "getBatchImports") return undefined;
+          const first = !new URL(request.url).searchParams.has("page_token");
+          return first && waited() >= 4_000 ? undefined : STILL_PROCESSING;
+        },
+      },
+    });
+    const report = await importUsers(client(), users(2), options);
+
+    expect(report.outcomes[1]).toMatchObject({ code: "results_incomplete" });
+    // The second page was given the whole 5 s again: 8.9 s of waits for a job given 5.
+    expect(waited()).toBeLessThanOrEqual(5_000);
+  });
+
+  it("a replay's lists get what the first attempt's lists left of the job's time", async () => {
+    const { options, waited } = instant({
+      jobTimeoutMs: 5_000,
+      chunkAttempts: 2,
+      replayDelayMs: 0,
+    });
+    // Both lists answer 202 until 3 s of waits (1.5 s each, side by side), then 502 once each; the
+    // replay finds the job ended and its lists answering 202 for ever.
+    let failed = 0;
+    let importsAsked = 0;
+    mountFullStory(server, {
+      faults: {
+        script: ({ operation }: FaultCall): ScriptAction | undefined => {
+          if (operation !== "getBatchImports" && operation !== "getBatchImportErrors")
+            return undefined;
+          if (operation === "getBatchImports") importsAsked += 1;
+          if (waited() >= 3_000 && failed < 2) {
+            failed += 1;
+            return { answer: () => new Response(null, { status: 502 }) };
+          }
+          return STILL_PROCESSING;
+        },
+      },
+    });
+    const report = await importUsers(client(), users(2), options);
+
+    expect(failed).toBe(2);
+    expect(report.imported).toBe(0);
+    // Waits of 100 ms within 5 s: at most 50, so at most one ask more per attempt. Given its time
+    // again, the replay's imports list was asked 66 times in all.
+    expect(importsAsked).toBeLessThanOrEqual(52);
+  });
+});
