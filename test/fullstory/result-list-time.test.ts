@@ -1,6 +1,6 @@
 // The result lists' share of a job's time (jobTimeoutMs) when the caller's sleep returns at once: the waits
 // asked for are the time, over every page of a list and across a replay that follows the job again.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import {
   importUsers,
@@ -93,5 +93,28 @@ describe("result lists within the job's time (a sleep that returns at once)", ()
     // Waits of 100 ms within 5 s: at most 50, so at most one ask more per attempt. Given its time
     // again, the replay's imports list was asked 66 times in all.
     expect(importsAsked).toBeLessThanOrEqual(52);
+  });
+
+  it("a sleep that takes its time: its waits are not counted again, the lists get the rest", async () => {
+    const { options, waited } = instant({ jobTimeoutMs: 5_000, chunkAttempts: 1 });
+    // Our clock moves by each wait, as a real sleep's does: the status polls take about 2 s, and the
+    // imports list answers 202 until 4.5 s, within the job's 5.
+    const started = performance.now();
+    const monotonic = vi.spyOn(performance, "now").mockImplementation(() => started + waited());
+    try {
+      mountFullStory(server, {
+        processingPolls: 25,
+        faults: {
+          script: ({ operation }: FaultCall): ScriptAction | undefined =>
+            operation === "getBatchImports" && waited() < 4_500 ? STILL_PROCESSING : undefined,
+        },
+      });
+      const report = await importUsers(client(), users(2), options);
+
+      // The polls' 2 s counted twice (as time and as waits), the list's time ran out at about 3 s.
+      expect(report.imported).toBe(2);
+    } finally {
+      monotonic.mockRestore();
+    }
   });
 });
