@@ -263,7 +263,10 @@ export async function runImport<Input, Wire>(
   if (mismatch instanceof JournalError && dispatcher.chunks.sent > 0)
     mismatch.report = report.build(adapter.vendor, { aborted: true, chunks: dispatcher.chunks });
   if (mismatch !== undefined) throw mismatch;
-  const whole = !read.stoppedEarly && read.inputError === undefined && !options.signal?.aborted;
+  // A fatal answer reads the input on to fail each record; the caller's signal may still stop that reading,
+  // and then `total` is not the input's size.
+  const aborted = read.stoppedEarly || options.signal?.aborted === true;
+  const whole = !aborted && read.inputError === undefined;
   const pastInput = whole ? dispatcher.journalPastInput(read.read) : undefined;
   if (pastInput !== undefined) {
     // Found once every record was settled: the report is whole, and says what this run did.
@@ -271,9 +274,7 @@ export async function runImport<Input, Wire>(
     throw pastInput;
   }
   return report.build(adapter.vendor, {
-    // A fatal answer reads the input on to fail each record; the caller's signal may still stop that reading,
-    // and then `total` is not the input's size.
-    aborted: read.stoppedEarly || options.signal?.aborted === true,
+    aborted,
     ...(fatal === undefined ? {} : { fatal }),
     ...(read.inputError === undefined ? {} : { inputError: read.inputError }),
     chunks: dispatcher.chunks,
