@@ -63,3 +63,21 @@ it("a file of 2 answered -1 imported and 3 failed: no one refused or imported, a
     reason: matching(/a count below zero is no count/),
   });
 });
+
+it("a file of 2 answered 1 imported and 2 failed: the person failed_csv does not list is not called refused", async () => {
+  // Every person counted failed, yet one counted imported too: the counts do not settle that the unlisted
+  // person failed, as they would with none imported.
+  slashIdWorld(server, {
+    reject: (key) => key === emailKey("ann@example.com"),
+    script: () => counts(1, 2),
+  });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+  expectEveryRecordOnce(report, 2);
+  expect(report.outcomes[0]).toMatchObject({ outcome: "failed", code: "rejected_by_vendor" });
+  expect(report.outcomes[1]).toMatchObject({
+    outcome: "failed",
+    code: "import_unconfirmed",
+    reason: matching(/that is more persons than the file held, so its counts confirm no import/),
+    vendorMayHold: true,
+  });
+});
