@@ -38,6 +38,9 @@ describe("SlashID: a record refused because an earlier file's record made its pe
       "first",
     ]);
     expect(claimedImported(report, 1)).toBe(false);
+    // Refused outright: no upload was lost, so SlashID's refusal is its word, not a hedge on what it may hold.
+    expect(report.outcomes[1]).toMatchObject({ outcome: "failed", code: "rejected_by_vendor" });
+    expect(report.outcomes[1]).not.toHaveProperty("vendorMayHold", true);
   });
 
   it("stays not imported when its file's answer was lost and the file was replayed in the run", async () => {
