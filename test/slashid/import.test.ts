@@ -287,6 +287,27 @@ describe("follow-through", () => {
       '"slashid:emails"\n"<e>",bad, email',
       "bad, email",
     ],
+    // Column names compare trimmed and in any case; a reason's own padding is not part of it.
+    [
+      "a header in capitals, padded",
+      '" SlashID:Emails ","Reason"\n"<e>"," bad email "',
+      "bad email",
+    ],
+    [
+      "padded columns of their own",
+      '"slashid:emails"," code ","detail"\n"<e>"," E1 "," bad email "',
+      "code: E1; detail: bad email",
+    ],
+    // The unnamed reason is not labelled with the (person) column before it.
+    [
+      "a named column and an unnamed one",
+      '"slashid:error","slashid:emails"\n"dup","<e>",extra',
+      "slashid:error: dup; extra",
+    ],
+    // Blank lines (a CRLF doubled, a trailing one) are no failed rows: nobody else is put in doubt.
+    ["a CSV with blank lines", '"slashid:emails","reason"\n\n"<e>","bad email"\n\n', "bad email"],
+    // A byte-order mark before a quoted header.
+    ["a CSV opening with a BOM", '\uFEFF"slashid:emails","reason"\n"<e>","bad email"', "bad email"],
   ])("keeps SlashID's reason given in %s", async (_name, answered, reason) => {
     const input = persons("reason-cells", 2);
     const email = input[0]!.emails![0]!;
@@ -301,6 +322,7 @@ describe("follow-through", () => {
       reason,
     });
     expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
+    expect(report.outcomes[1]).not.toHaveProperty("warning");
   });
 
   it.each([
