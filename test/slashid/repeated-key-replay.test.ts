@@ -38,7 +38,7 @@ describe("SlashID: a record refused because an earlier file's record made its pe
       "first",
     ]);
     expect(claimedImported(report, 1)).toBe(false);
-    // Refused outright: no upload was lost, so SlashID's refusal is its word, not a hedge on what it may hold.
+    // Refused outright: no upload was lost, so SlashID's refusal is its word, not a hedge on what it holds.
     expect(report.outcomes[1]).toMatchObject({ outcome: "failed", code: "rejected_by_vendor" });
     expect(report.outcomes[1]).not.toHaveProperty("vendorMayHold", true);
   });
