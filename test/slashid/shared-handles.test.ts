@@ -422,6 +422,32 @@ describe("a failed row that persons of the file match equally", () => {
     });
   });
 
+  describe("rows tied over persons that other rows, first in failed_csv, are tied over too", () => {
+    it("gives every row a person of its own, passing persons on more than once: all four refused", async () => {
+      // [a] is held by p0–p3, [b] by p0 and p1. The rows over [a] come first, take p0 and p1; each row over
+      // [b] takes one of them back only by moving a row over [a] on, to p2 then p3: four rows, four persons.
+      const holding = (email: string, ...usernames: string[]) => ({ emails: [email], usernames });
+      const row = (username: string, reason: string) => ({ "slashid:usernames": username, reason });
+      const input = [
+        holding("p0@example.com", "a", "b"),
+        holding("p1@example.com", "a", "b"),
+        holding("p2@example.com", "a", "z2"),
+        holding("p3@example.com", "a", "z3"),
+        dan,
+      ];
+      const rows = [row("a", "a1"), row("a", "a2"), row("b", "b1"), row("b", "b2")];
+      // Four reasons: three quoted, and the fourth counted.
+      const both = refused("a1; a2; b1; 1 other reason(s)", 4);
+      expect(await answered(input, 1, 4, rows, ["slashid:usernames", "reason"])).toEqual([
+        ["p0@example.com", "rejected_by_vendor", both],
+        ["p1@example.com", "rejected_by_vendor", both],
+        ["p2@example.com", "rejected_by_vendor", refused("a1; a2", 2)],
+        ["p3@example.com", "rejected_by_vendor", refused("a1; a2", 2)],
+        ["dan@example.com", "imported"],
+      ]);
+    });
+  });
+
   describe("in the answer to a replayed upload, whose first answer was lost", () => {
     const LOST_NOTE =
       "; an earlier try got no answer that said what became of it and may have reached the vendor, which may hold this record";
