@@ -448,6 +448,27 @@ describe("a failed row that persons of the file match equally", () => {
     });
   });
 
+  it("rows holding the same handles in another order are tied over the same persons alike", async () => {
+    // Both rows hold usernames a and b, which p0–p2 hold alike (and one no person holds, so that neither
+    // echoes them): two rows over three persons, each person's reason quoting both, in whatever order.
+    const holding = (email: string) => ({ emails: [email], usernames: ["a", "b"] });
+    const row = (usernames: string, reason: string) => ({ "slashid:usernames": usernames, reason });
+    const input = [
+      holding("p0@example.com"),
+      holding("p1@example.com"),
+      holding("p2@example.com"),
+      dan,
+    ];
+    const rows = [row("a,b,x", "first"), row("b,a,y", "second")];
+    const reason = tied("first; second", 3, 2);
+    expect(await answered(input, 2, 2, rows, ["slashid:usernames", "reason"])).toEqual([
+      ["p0@example.com", "import_unconfirmed", reason],
+      ["p1@example.com", "import_unconfirmed", reason],
+      ["p2@example.com", "import_unconfirmed", reason],
+      ["dan@example.com", "imported"],
+    ]);
+  });
+
   describe("in the answer to a replayed upload, whose first answer was lost", () => {
     const LOST_NOTE =
       "; an earlier try got no answer that said what became of it and may have reached the vendor, which may hold this record";
