@@ -542,6 +542,28 @@ describe("a failed row that persons of the file match equally", () => {
       ]);
     });
 
+    it.each(["groups", "roles"] as const)(
+      "fails the one whose %s the row echoes with blanks after its commas, as a list re-written",
+      async (field) => {
+        // Ann and bob share the phone number; only this list tells them apart, echoed "g1, g2" for g1,g2.
+        const input = [
+          { ...ann, [field]: ["g1", "g2"] },
+          { ...bob, [field]: ["g3"] },
+        ];
+        const row = {
+          "slashid:phone_numbers": PHONE,
+          [`slashid:${field}`]: "g1, g2",
+          reason: "refused",
+        };
+        const header = ["slashid:phone_numbers", `slashid:${field}`, "reason"];
+        expect(await answered(input, 1, 1, [row], header)).toEqual([
+          ["ann@example.com", "rejected_by_vendor", "refused"],
+          // The engine's own word on the phone number they share, not SlashID's answer.
+          ["bob@example.com", "imported", expect.stringContaining("they share an identity")],
+        ]);
+      },
+    );
+
     it("a row tied so is the person left's once another row takes the other", async () => {
       // The first row's number, written as neither wrote it, is both's; the second is ann's as written.
       const spaced = { emails: ["bob@example.com"], phone_numbers: ["+1 347 504 3201"] };
