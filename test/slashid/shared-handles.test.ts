@@ -564,6 +564,24 @@ describe("a failed row that persons of the file match equally", () => {
       },
     );
 
+    it("fails the one whose region the row echoes with blanks around it", async () => {
+      // Ann and bob share the phone number; only the region tells them apart, echoed padded (" us-iowa ").
+      const input = [
+        { ...ann, region: "us-iowa" },
+        { ...bob, region: "europe-belgium" },
+      ];
+      const row = {
+        "slashid:phone_numbers": PHONE,
+        "slashid:region": " us-iowa ",
+        reason: "refused",
+      };
+      const header = ["slashid:phone_numbers", "slashid:region", "reason"];
+      expect(await answered(input, 1, 1, [row], header)).toEqual([
+        ["ann@example.com", "rejected_by_vendor", "refused"],
+        ["bob@example.com", "imported", expect.stringContaining("they share an identity")],
+      ]);
+    });
+
     it("a row tied so is the person left's once another row takes the other", async () => {
       // The first row's number, written as neither wrote it, is both's; the second is ann's as written.
       const spaced = { emails: ["bob@example.com"], phone_numbers: ["+1 347 504 3201"] };
