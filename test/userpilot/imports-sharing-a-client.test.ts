@@ -109,6 +109,7 @@ it("a lost answer's search does not take the job of another import's lost send t
   // importers, as a process whose only writer to the account is this one client may say.
   // Each call to Userpilot comes 20 s after the one before (more than the clock-skew allowance): a job
   // that started after a lost request's call ended is not that request's.
+  // The users' plan has a letter of two bytes in UTF-8: the list's file_size counts bytes, not characters.
   vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-12-04T10:00:00Z") });
   const up = vendor({
     pollsPerStep: 4,
@@ -120,14 +121,17 @@ it("a lost answer's search does not take the job of another import's lost send t
         const first = users[0]?.user_id ?? "";
         if (first === "b-0" && second === undefined)
           return afterwards(() => {
-            second = importUsers(shared, alike("a", 5), { ...options, soleImporter: true });
+            second = importUsers(shared, alike("a", 5, "prö"), { ...options, soleImporter: true });
           });
         return first === "a-0" || first === "b-5" ? loseOnce(first) : undefined;
       },
     },
   });
 
-  const first = await importUsers(shared, alike("b", 10), { ...options, soleImporter: true });
+  const first = await importUsers(shared, alike("b", 10, "prö"), {
+    ...options,
+    soleImporter: true,
+  });
   if (second === undefined) throw new Error("the second import never started");
   const report = await second;
 
