@@ -7,7 +7,7 @@
 // does.
 import { describe, expect, it } from "vitest";
 import { json } from "../../src/testing/faults.js";
-import { matching } from "../support/matchers.js";
+import { containing, matching } from "../support/matchers.js";
 import { expectEveryRecordOnce } from "../support/report.js";
 import { expectNoSecret } from "../hostile/leaks.js";
 import { API_KEY, run, useUserpilot, users } from "./harness.js";
@@ -152,6 +152,32 @@ describe("a completed job whose status also carries error details", () => {
       }
     },
   );
+
+  // Each word Userpilot may name such a field with, alone or in a longer name.
+  it.each([
+    ["rejected_rows", 2],
+    ["rejects", 2],
+    ["rejections", [{ row: 1 }]],
+    ["rejectionCount", 2],
+    ["invalidRows", 2],
+    ["failures", [{ row: 1 }]],
+    ["failureCount", 2],
+    ["fails", 2],
+    ["skips", 2],
+  ])("a field %s: imported, with a warning that quotes it", async (field, value) => {
+    statusWith({ [field]: value });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    const quoted = `${field}: ${JSON.stringify(value)}`;
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "imported",
+        warning: containing(quoted),
+      });
+      expect(outcome).toMatchObject({ warning: matching(/may not have been updated/) });
+    }
+  });
 
   it("a field named for errors after the API key: the warning keeps no piece of the key", async () => {
     statusWith({ [`error_${API_KEY}`]: `bad ${API_KEY}` });
