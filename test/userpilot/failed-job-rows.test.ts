@@ -66,6 +66,31 @@ describe("a job that failed after doing rows", () => {
       }
     });
 
+  it.each([["message"], ["reason"], ["details"], ["error_code"]])(
+    "a failed job whose status says why in %s: each user's reason quotes it",
+    async (field) => {
+      const up = vendor();
+      up.sim.setFaults({
+        script: ({ operation }) =>
+          operation === "getBackgroundJob"
+            ? rewrittenStatus((job) =>
+                job["status"] === "completed"
+                  ? { ...job, status: "failed", completed_rows: 0, [field]: "email_format_invalid" }
+                  : job,
+              )
+            : undefined,
+      });
+      const report = await run(users(2));
+      expectEveryRecordOnce(report, 2);
+      const failed = outcomesWith(report, "failed");
+      expect(failed).toHaveLength(2);
+      for (const o of failed) {
+        expect(o.code).toBe("job_failed");
+        expect(o.reason).toContain(`: ${field}: email_format_invalid`);
+      }
+    },
+  );
+
   it("a failed job that did no row still fails its users plainly", async () => {
     const up = vendor({ failJobs: () => true });
     const report = await run(users(3));
