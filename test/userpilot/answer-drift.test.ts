@@ -195,6 +195,7 @@ describe("a completed job whose status also carries error details", () => {
       { errors: [], error: null, failed_rows: 0, message: "Job completed" },
     ],
     ["no failed rows as text", { failed_rows: "0", skipped_rows: " " }],
+    ["flags of no failure", { failed: false, has_errors: false }],
     [
       "lists and objects of nothing else",
       { errors: [null], error: { code: null, message: "" }, failures: { count: 0, rows: [] } },
