@@ -14,6 +14,29 @@ const rewrittenStatus = (change: (job: Record<string, unknown>) => object): Scri
 });
 
 describe("a job that failed after doing rows", () => {
+  it("says Userpilot may hold each user when the failed job counted 1 of 3 rows done", async () => {
+    const up = vendor();
+    up.sim.setFaults({
+      script: ({ operation }) =>
+        operation === "getBackgroundJob"
+          ? rewrittenStatus((job) =>
+              job["status"] === "completed" ? { ...job, status: "failed", completed_rows: 1 } : job,
+            )
+          : undefined,
+    });
+    const report = await run(users(3));
+    expectEveryRecordOnce(report, 3);
+    const failed = outcomesWith(report, "failed");
+    expect(failed).toHaveLength(3);
+    for (const o of failed) {
+      expect(o).toMatchObject({ code: "job_failed", vendorMayHold: true });
+      expect(o.reason).toMatch(
+        /after 1 of 3 rows; Userpilot may hold this user: the job did 1 row/,
+      );
+    }
+    expect(report.vendorMayHold).toBe(3);
+  });
+
   it("says Userpilot may hold each user when the failed job counted 4 of 4 rows done", async () => {
     const up = vendor();
     up.sim.setFaults({
