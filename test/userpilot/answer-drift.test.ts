@@ -179,6 +179,19 @@ describe("a completed job whose status also carries error details", () => {
     }
   });
 
+  it("a link to an error file whose fragment carries a token: quoted without the fragment", async () => {
+    statusWith({ error_report: "https://files.example/job-7.csv#access_token=5ecretT0k" });
+    const report = await run(users(2), { chunkRecords: 2, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 2);
+    for (const outcome of report.outcomes)
+      expect(outcome).toMatchObject({
+        outcome: "imported",
+        warning: matching(/error_report: https:\/\/files\.example\/job-7\.csv\?…/),
+      });
+    expectNoSecret(report.outcomes, ["5ecretT0k"]);
+  });
+
   it("a field named for errors after the API key: the warning keeps no piece of the key", async () => {
     statusWith({ [`error_${API_KEY}`]: `bad ${API_KEY}` });
     const report = await run(users(2), { chunkRecords: 2, replayDelayMs: 0 });
