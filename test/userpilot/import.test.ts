@@ -871,6 +871,26 @@ describe("importUsers", () => {
     expect(report).toMatchObject({ imported: 4, failed: 4 });
   });
 
+  it("quotes each message of a 400's errors: an entry's error with no message, a text entry", async () => {
+    const refused = json(
+      {
+        errors: [
+          { error_code: "invalid_input", error: "email_invalid" },
+          {},
+          "user u-2 has no user_id",
+        ],
+      },
+      400,
+    );
+    vendor({}, { bulkIdentifyUsers: { 1: { answer: refused } } });
+    const report = await run(users(4), { chunkRecords: 4 });
+    expectEveryRecordOnce(report, 4);
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      reason: containing("(400): email_invalid; user u-2 has no user_id"),
+    });
+  });
+
   it("keeps the invariant under 500s, network errors and 429s: a lost send that made no job is sent once more", async () => {
     // The connection lost after the request went out, and a 500, before Userpilot made a job: the client
     // never retries either for a POST; the engine replays the chunk once the job list shows no job for it.
