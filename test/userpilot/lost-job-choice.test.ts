@@ -51,3 +51,26 @@ describe("a job of another's that started before the send", () => {
     }
   });
 });
+
+describe("the bounds of the search", () => {
+  it("takes a job that started as early as the clock-skew allowance lets in, to the millisecond", () => {
+    const earliest = { ...job("A", 0), start_time: new Date(sentMs - 10_000).toISOString() };
+    expect(lostRequestsJob([earliest], request)?.id).toBe("A");
+  });
+
+  it("does not say a job ran across the send when its start, in whole seconds, is the send's second", () => {
+    // Written as 00:01:00, it may have started after the send at 00:01:00.300: no doubt is raised.
+    const running = {
+      ...job("X", 0, 9),
+      status: "processing" as const,
+      start_time: "2026-01-01T00:01:00Z",
+    };
+    expect(lostRequestsJob([running, job("A", 1)], request)).toEqual({ id: "A" });
+  });
+
+  it("says it matched by row count and start time only when the list's file_size is not a number", () => {
+    const textSize = { ...job("A", 1), file_size: "100" as unknown as number };
+    const found = lostRequestsJob([textSize], { ...request, soleImporter: false });
+    expect(found?.guess).toMatch(/by its row count and start time only/);
+  });
+});
