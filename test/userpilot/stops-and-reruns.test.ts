@@ -145,6 +145,32 @@ describe("Userpilot: a key revoked at the second half of a split chunk", () => {
     }
   });
 
+  it("the first half turned away with 503 (no job made): its users are never said to be held", async () => {
+    const records = users(4);
+    const up = vendor({ maxBytes: bodyBytes(records.slice(0, 2)) });
+    up.sim.setFaults({
+      script: async ({ operation, request }) => {
+        if (operation !== "bulkIdentifyUsers") return undefined;
+        const { users: sent } = (await request.json()) as { users: { user_id: string }[] };
+        if (sent.length !== 2) return undefined;
+        return sent[0]?.user_id === "u-0"
+          ? { answer: () => userpilotError(503, "service_unavailable") }
+          : unauthorized;
+      },
+    });
+    const report = await run(records, { chunkRecords: 4, replayDelayMs: 0 });
+
+    expect(up.ofKind("POST").map((s) => s.status)).toEqual([413, 503, 503, 503, 503, 503, 401]);
+    expectEveryRecordOnce(report, 4);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({ outcome: "failed" });
+      expect(outcome).not.toHaveProperty("vendorMayHold");
+      expect(outcome.outcome === "failed" && outcome.reason).not.toMatch(/may hold/);
+    }
+    expect(report.vendorMayHold).toBe(0);
+    expectTruthfulReport(report, up.sim);
+  });
+
   it("the first half's job still running when it timed out says Userpilot may hold its users", async () => {
     const records = users(4);
     const up = vendor(
