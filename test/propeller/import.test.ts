@@ -264,6 +264,33 @@ describe("importUsers (Propeller)", () => {
       });
   });
 
+  it("gives a user a 400 names in two messages both of Propeller's reasons", async () => {
+    const messages = [
+      "#/users/1: required key [firstName] not found",
+      "#/users/0: required key [email] not found",
+      "#/users/1: required key [email] not found",
+    ];
+    const vendor = mountPropeller(server, {
+      bulk: (call) =>
+        call.attempt === 1
+          ? errorAnswer(400, 10007, "SchemaValidationException", messages)
+          : undefined,
+    });
+    const input = users(3);
+    const report = await importUsers(propellerClient().client, input, { chunkRecords: 3 });
+
+    expectEveryRecordOnce(report, 3);
+    expect(vendor.sent.map((r) => r.map(userKey))).toEqual([
+      input.map(userKey),
+      [userKey(input[2]!)],
+    ]);
+    expect(report.outcomes.map((o) => o.outcome === "failed" && o.reason)).toEqual([
+      "#/users/0: required key [email] not found",
+      "#/users/1: required key [firstName] not found; #/users/1: required key [email] not found",
+      false,
+    ]);
+  });
+
   it("re-sends at most once: users a second 400 names fail, the rest fail with the vendor's text", async () => {
     const vendor = mountPropeller(server, {
       requiredFields: ["firstName"],
