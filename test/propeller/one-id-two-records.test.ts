@@ -44,6 +44,30 @@ it("two records of one request answered with the same id are warned that Propell
   expect(report.outcomes[1]).not.toHaveProperty("warning");
 });
 
+it("five records of one request under one id: each is warned naming three of the others and counting the rest", async () => {
+  mountPropeller(server);
+  const languages = [undefined, "NL", "FR", "DE", "EN"];
+  const input: PropellerUser[] = languages.map((language) => ({
+    source: "CRM",
+    sourceId: "1",
+    ...(language !== undefined && { language }),
+  }));
+  const report = await importUsers(propellerClient().client, input, { sleep: async () => {} });
+
+  expectEveryRecordOnce(report, 5);
+  const named = (others: string) =>
+    matching(
+      new RegExp(`^Propeller gave the same id \\(\\d+\\) to ${others} of this request too: `),
+    );
+  expect(report.outcomes.map((o) => o.outcome === "imported" && o.warning)).toEqual([
+    named("CRM:1::NL, CRM:1::FR, CRM:1::DE and 1 more"),
+    named("CRM:1, CRM:1::FR, CRM:1::DE and 1 more"),
+    named("CRM:1, CRM:1::NL, CRM:1::DE and 1 more"),
+    named("CRM:1, CRM:1::NL, CRM:1::FR and 1 more"),
+    named("CRM:1, CRM:1::NL, CRM:1::FR and 1 more"),
+  ]);
+});
+
 it("two records of one key answered with one id carry only the input's duplicate warning, once", async () => {
   mountPropeller(server);
   const input: PropellerUser[] = [
