@@ -45,3 +45,20 @@ it("a re-run turned away after an earlier run's lost send", async () => {
   report.outcomes.forEach(heldMarked);
   expect(report.vendorMayHold).toBe(2);
 });
+
+// A re-run turned away wrote nothing itself, but the earlier run's send stays on record for the next re-run.
+it("a third run turned away after a re-run that was turned away too", async () => {
+  const vendor = mountPropeller(server, {
+    bulk: (call) => (call.attempt === 1 ? "lost_answer" : "429"),
+  });
+  const journal = journalFile("propeller");
+  const options = { sleep: async () => {}, chunkAttempts: 1, journal };
+  await importUsers(propellerClient().client, users(2), options);
+  await importUsers(propellerClient().client, users(2), options);
+  const report = await importUsers(propellerClient().client, users(2), options);
+
+  expect(vendor.sim.users()).toHaveLength(2);
+  expect(report.failed).toBe(2);
+  report.outcomes.forEach(heldMarked);
+  expect(report.vendorMayHold).toBe(2);
+});
