@@ -3,7 +3,7 @@
 // not mean the user was written as sent: the report keeps Propeller's `success`, and says so.
 import { describe, expect, it } from "vitest";
 import { importUsers } from "../../src/propeller/import.js";
-import { json } from "../../src/testing/faults.js";
+import { json, type FaultCall } from "../../src/testing/faults.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
@@ -143,5 +143,44 @@ describe("a Propeller 200 with its results alone", () => {
     expectEveryRecordOnce(report, 2);
     expect(vendor.sent).toHaveLength(1);
     expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported"]);
+  });
+});
+
+// Propeller's words in a result are shown cut short (an action to 100 characters, an error object to 300): an
+// access token echoed across the cut would leave a piece too short for the report's own scrubbing to know.
+describe("a Propeller result echoing the request's access token across the cut of its words", () => {
+  /** The access token of the bulk request `call` carries. */
+  const tokenOf = (call: FaultCall) =>
+    (call.request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+
+  it.each([
+    // `"` and 94 characters, then the token's first 5 before the cut at 100.
+    [
+      "an action the spec does not name",
+      (token: string) => ({ action: `${"x".repeat(94)}${token}` }),
+    ],
+    // `{"detail":"` and 284 characters, then the token's first 5 before the cut at 300.
+    [
+      "an error that is not text",
+      (token: string) => ({ success: false, error: { detail: `${"x".repeat(284)}${token}` } }),
+    ],
+  ])("%s: no piece of the token is in the report", async (_, echoing) => {
+    const tokens: string[] = [];
+    mountPropeller(server, {
+      bulk: (call) => {
+        const token = tokenOf(call);
+        tokens.push(token);
+        return rewritingResults((data) => data.map((r) => ({ ...r, ...echoing(token) })));
+      },
+    });
+    const report = await importUsers(propellerClient().client, users(1), {
+      sleep: async () => {},
+      chunkAttempts: 1,
+    });
+
+    expect(tokens[0]!.length).toBeGreaterThan(5);
+    const text = JSON.stringify(report);
+    expect(text).toMatch(/x{50}/);
+    for (const token of tokens) expect(text).not.toContain(`x${token.slice(0, 5)}`);
   });
 });
