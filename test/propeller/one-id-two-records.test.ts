@@ -42,6 +42,9 @@ it("two records of one request answered with the same id are warned that Propell
   });
   expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
   expect(report.outcomes[1]).not.toHaveProperty("warning");
+  // Both were given the id by this request: no other request of the import is said to have given it.
+  for (const outcome of [report.outcomes[0], report.outcomes[2]])
+    expect(outcome?.outcome === "imported" && outcome.warning).not.toMatch(/another request/);
 });
 
 it("five records of one request under one id: each is warned naming three of the others and counting the rest", async () => {
@@ -119,6 +122,25 @@ it("a record answered with the id another request of the import gave a record of
   expect(report.outcomes[3]).toMatchObject({
     outcome: "imported",
     warning: matching(/^record 1 of the input has the same key \(CRM:2\)[^;]*$/),
+  });
+});
+
+it("records of two requests under one id whose keys differ in their last character only are warned", async () => {
+  mountPropeller(server);
+  const input: PropellerUser[] = [
+    { source: "CRM", sourceId: "1", language: "NL" },
+    { source: "CRM", sourceId: "1", language: "NM" },
+  ];
+  const report = await importUsers(propellerClient().client, input, {
+    chunkRecords: 1,
+    concurrency: 1,
+    sleep: async () => {},
+  });
+
+  expectEveryRecordOnce(report, 2);
+  expect(report.outcomes[1]).toMatchObject({
+    outcome: "imported",
+    warning: matching(/to a record of another key in another request of this import/),
   });
 });
 
