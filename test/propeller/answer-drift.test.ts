@@ -123,6 +123,29 @@ describe("a Propeller 400 whose error code is text", () => {
   });
 });
 
+describe("a Propeller 400 naming no user, with an empty code and type", () => {
+  // An empty code is no code and an empty type no type: the report shows the status and the messages alone.
+  it("fails the request's users with the HTTP status as code and Propeller's messages as reason", async () => {
+    mountPropeller(server, {
+      bulk: () => ({
+        answer: json(
+          { error: { code: "", messages: ["Invalid JSON Payload"], status: 400, type: "" } },
+          400,
+        ),
+      }),
+    });
+    const report = await importUsers(propellerClient().client, users(2), {
+      sleep: async () => {},
+      replayDelayMs: 0,
+    });
+
+    expectEveryRecordOnce(report, 2);
+    expect(report.outcomes.map((o) => o.outcome === "failed" && [o.code, o.reason])).toEqual(
+      Array(2).fill(["400", "Invalid JSON Payload"]),
+    );
+  });
+});
+
 describe("a Propeller 200 with its results alone", () => {
   // Propeller's schema lists `data` alone; `messages` and `total` are in its example only. An answer without
   // them still says, user by user, what Propeller wrote: it was taken as unreadable and sent again, in vain.
