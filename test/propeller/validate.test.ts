@@ -4,6 +4,7 @@ import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { propellerAddress, propellerUser } from "../../src/testing/fixtures/propeller.js";
 import { loadSpec } from "../support/specs.js";
 import { nestedJson, parsed } from "../support/hostile.js";
+import { matching } from "../support/matchers.js";
 import { validatePropellerUser } from "../../src/propeller/validate.js";
 
 const spec = loadSpec("propeller");
@@ -580,6 +581,21 @@ describe("what passes is what Propeller receives", () => {
       ["propeller.malformed_text", "addresses[0].street"],
     ]);
     expect(rulesOf({ source: "crm", sourceId: "1", fullName: "Zoë 🎉" })).toEqual([]);
+  });
+
+  it("refuses a source, the match key's other half, with a lone surrogate as propeller.malformed_text", () => {
+    expect(validatePropellerUser({ source: "crm\ud800", sourceId: "1" })).toEqual([
+      { rule: "propeller.malformed_text", message: matching(/^source: /) },
+    ]);
+  });
+
+  it("says a parent id that is a fraction must be an integer, not that it is too large", () => {
+    for (const id of [1.5, Number.NaN]) {
+      const problems = validatePropellerUser({ source: "crm", sourceId: "1", parent: { id } });
+      expect(problems, String(id)).toEqual([
+        { rule: "propeller.parent", message: matching(/^parent\.id: must be an integer, got /) },
+      ]);
+    }
   });
 
   it("refuses a user, parent, address, attribute value or list with a toJSON method", () => {
