@@ -589,6 +589,20 @@ describe("what passes is what Propeller receives", () => {
     ]);
   });
 
+  it("refuses an attribute name with a lone surrogate as propeller.malformed_text", () => {
+    const attributes = [{ name: "TIER\udc00", value: "gold" }];
+    expect(validatePropellerUser({ source: "crm", sourceId: "1", attributes })).toEqual([
+      { rule: "propeller.malformed_text", message: matching(/^attributes\[0\]\.name: /) },
+    ]);
+  });
+
+  it("names the half of a parent's match key that is missing", () => {
+    const problem = (parent: object) =>
+      validatePropellerUser({ source: "crm", sourceId: "1", parent }).map((p) => p.message);
+    expect(problem({ source: "CRM" })).toEqual(["parent: sourceId is required with source"]);
+    expect(problem({ sourceId: "ORG-1" })).toEqual(["parent: source is required with sourceId"]);
+  });
+
   it("says a parent id that is a fraction must be an integer, not that it is too large", () => {
     for (const id of [1.5, Number.NaN]) {
       const problems = validatePropellerUser({ source: "crm", sourceId: "1", parent: { id } });
