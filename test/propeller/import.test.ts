@@ -102,6 +102,13 @@ describe("importUsers (Propeller)", () => {
     expect(createPropellerAdapter(client).limits.maxRecords).toBe(10_000);
   });
 
+  it("a maxRecords guard below the default chunk size is the chunk size when chunkRecords is not given", async () => {
+    const vendor = mountPropeller(server);
+    const report = await importUsers(propellerClient().client, plainUsers(10), { maxRecords: 4 });
+    expect(report.imported).toBe(10);
+    expect(sizes(vendor.sent)).toEqual([2, 4, 4]);
+  });
+
   it("sends the chunk's users when the chunk carries no per-user JSON (an adapter run without serialize)", async () => {
     const { sim } = mountPropeller(server);
     const chunkUsers = users(3);
