@@ -347,6 +347,22 @@ describe("importUsers (Propeller)", () => {
     expect(report.imported).toBe(3);
   });
 
+  // Propeller documents no 422: one that names no user is read as any undocumented answer, not as its 400.
+  it("fails the chunk with code undocumented, keeping the vendor's words, when a 422 names no user", async () => {
+    mountPropeller(server, {
+      bulk: () => errorAnswer(422, 10017, "PayloadValidationError", ["payload rejected"]),
+    });
+    const report = await importUsers(propellerClient().client, users(2), { chunkRecords: 2 });
+
+    expectEveryRecordOnce(report, 2);
+    for (const o of report.outcomes)
+      expect(o).toMatchObject({
+        outcome: "failed",
+        code: "undocumented",
+        reason: matching(/undocumented HTTP status 422: payload rejected/),
+      });
+  });
+
   it("reads a 400 naming a user past the request's last (#/users/3 of 3) as naming no user", async () => {
     const messages = ["#/users/3: required key [firstName] not found"];
     const { sim } = mountPropeller(server, {
