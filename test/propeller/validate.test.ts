@@ -603,6 +603,25 @@ describe("what passes is what Propeller receives", () => {
     expect(problem({ sourceId: "ORG-1" })).toEqual(["parent: source is required with sourceId"]);
   });
 
+  it("says a sourceId, debtorId or parent sourceId that is a fraction must be a string or an integer", () => {
+    for (const id of [1.5, Number.NaN]) {
+      const problems = validatePropellerUser({
+        source: "crm",
+        sourceId: id,
+        debtorId: id,
+        parent: { source: "crm", sourceId: id },
+      });
+      expect(
+        problems.map((p) => p.message.replace(/, got .*/, "")),
+        String(id),
+      ).toEqual([
+        "sourceId: must be a string or an integer",
+        "debtorId: must be a string or an integer",
+        "parent.sourceId: must be a string or an integer",
+      ]);
+    }
+  });
+
   it("says a parent id that is a fraction must be an integer, not that it is too large", () => {
     for (const id of [1.5, Number.NaN]) {
       const problems = validatePropellerUser({ source: "crm", sourceId: "1", parent: { id } });
