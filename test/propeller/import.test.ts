@@ -271,6 +271,27 @@ describe("importUsers (Propeller)", () => {
       });
   });
 
+  // Propeller's message format is UNCONFIRMED: blanks ahead of the pointer still name the user.
+  it("fails the user a 400 names after leading blanks (' #/users/1') and re-sends the rest", async () => {
+    const message = "  #/users/1: required key [email] not found";
+    const vendor = mountPropeller(server, {
+      bulk: (call) =>
+        call.attempt === 1
+          ? errorAnswer(400, 10007, "SchemaValidationException", [message])
+          : undefined,
+    });
+    const input = users(3);
+    const report = await importUsers(propellerClient().client, input, { chunkRecords: 3 });
+
+    expectEveryRecordOnce(report, 3);
+    expect(vendor.sent.map((r) => r.length)).toEqual([3, 2]);
+    expect(report.outcomes.map((o) => (o.outcome === "failed" ? o.reason : o.outcome))).toEqual([
+      "imported",
+      message,
+      "imported",
+    ]);
+  });
+
   it("gives a user a 400 names in two messages both of Propeller's reasons", async () => {
     const messages = [
       "#/users/1: required key [firstName] not found",
