@@ -324,6 +324,25 @@ describe("a failed row that persons of the file match equally", () => {
     expect(outcomes[3]?.slice(0, 2)).toEqual(["dan@example.com", "imported"]);
   });
 
+  it("a person two rows are tied over, each with other persons, is told of the first row only", async () => {
+    // Bob holds both phone numbers: the first row (ann's and bob's number) and the second (bob's and cy's)
+    // are each tied over him. Neither row can be placed, so all three stay unconfirmed, bob with the first
+    // row's words, as the first rows tied over a person settle it.
+    const OTHER = "+13475043202";
+    const twoPhones = { emails: ["bob@example.com"], phone_numbers: [PHONE, OTHER] };
+    const cyOther = { emails: ["cy@example.com"], phone_numbers: [OTHER] };
+    const rows = [
+      phoneOnly("invalid phone number"),
+      { ...phoneOnly("phone number taken"), "slashid:phone_numbers": OTHER },
+    ];
+    expect(await answered([ann, twoPhones, cyOther, dan], 2, 2, rows)).toEqual([
+      ["ann@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+      ["bob@example.com", "import_unconfirmed", tied("invalid phone number", 2)],
+      ["cy@example.com", "import_unconfirmed", tied("phone number taken", 2)],
+      ["dan@example.com", "imported"],
+    ]);
+  });
+
   it("rows tied over the same persons are spoken of together, though one holds a handle of a person placed", async () => {
     // Cy's own row takes cy; the next row holds her second email and the phone number, the last the phone
     // number alone: both are tied over ann, bob and eli alike, and each of them is told of both rows.
