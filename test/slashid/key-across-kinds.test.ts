@@ -96,6 +96,27 @@ it.each([
   });
 });
 
+// A record whose handles look like those of two earlier records is told of the first of them, whichever of
+// its handles is listed first.
+it("names the first of two earlier persons whose usernames look like this record's", async () => {
+  slashIdWorld(server, { existingPersons: "upsert" });
+  const input: SlashIdPerson[] = [
+    { usernames: ["ann"] },
+    { usernames: ["bob"] },
+    { usernames: ["Bob", "Ann"] },
+  ];
+  const report = await importUsers(slashIdClient(), input, options);
+
+  expectEveryRecordOnce(report, 3);
+  expect(report.events).toEqual({ alike_keys: 1 });
+  expect(report.outcomes[2]).toMatchObject({
+    outcome: "imported",
+    warning: matching(
+      /^record 0 of the input has an identity that differs from one of this record's/,
+    ),
+  });
+});
+
 // One person's own handles may look alike: that says nothing of another record, and no record is its own
 // earlier look-alike.
 it.each([
