@@ -937,6 +937,8 @@ describe("converging within the run", () => {
     // Without it, NFKC cannot join the accent to its letter until the invisible character is gone.
     ["an invisible character between a letter and its accent", "e\u200d\u0301", "\u00e9"],
     ["an accent without the invisible character before it", "\u00e9", "e\u200d\u0301"],
+    // Neither is written as the two's look-alike ("w3"): the earlier one is still found by it.
+    ["letter case and blanks, both written otherwise", " w3 ", "W3"],
   ])(
     "warns that a key differing from an earlier one only in %s may be the same user",
     async (_, id, first = "w3") => {
@@ -958,6 +960,24 @@ describe("converging within the run", () => {
       expect(report.outcomes.filter((o) => o.outcome === "imported" && o.warning)).toHaveLength(1);
     },
   );
+
+  it("names the first of two earlier look-alikes, whether written as the look-alike or not", async () => {
+    const { adapter } = scripted();
+    // Record 12 is written otherwise than its look-alike ("w3"), record 13 as it; record 14 looks like both.
+    const input = [
+      ...users(12),
+      { id: "W3", name: "a" },
+      { id: "w3", name: "b" },
+      { id: " w3 ", name: "c" },
+    ];
+    const report = await runImport(adapter, input);
+    expect(report.events).toEqual({ alike_keys: 2 });
+    for (const index of [13, 14])
+      expect(report.outcomes[index]).toMatchObject({
+        outcome: "imported",
+        warning: matching(/^record 12 of the input has a key that differs from this one's/),
+      });
+  });
 
   it("sums what adapters count into the report's events", async () => {
     const { adapter } = scripted((chunk, context) => {
