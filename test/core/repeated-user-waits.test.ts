@@ -120,6 +120,42 @@ describe("a repeat resumed from the journal after its earlier record's chunk was
       ),
     });
   });
+  it("says so where the chunk sent again waits for an earlier one as the repeat is resumed", async () => {
+    const journal = journalFile("propeller");
+    // Run 1: every answer to a chunk holding an Old is lost; the chunk of X's New is imported.
+    const vendor = mountPropeller(server, {
+      bulk: (_call, users) =>
+        users.some((u) => u.firstName === "Old") ? { after: () => gatewayPage(504) } : undefined,
+    });
+    const input = [
+      { source: "CRM", sourceId: "Y", firstName: "Old" },
+      { source: "CRM", sourceId: "P", firstName: "P" },
+      { source: "CRM", sourceId: "Y", firstName: "New" },
+      { source: "CRM", sourceId: "X", firstName: "Old" },
+      { source: "CRM", sourceId: "X", firstName: "New" },
+      { source: "CRM", sourceId: "Q", firstName: "Q" },
+    ];
+    const options = {
+      chunkRecords: 2,
+      concurrency: 3,
+      replayDelayMs: 1,
+      chunkAttempts: 2,
+      journal,
+    };
+    const first = await importPropeller(propellerClient().client, input, options);
+    expect(first.outcomes.find((o) => o.index === 4)).toMatchObject({ outcome: "imported" });
+    // Run 2: the chunk of X's Old waits for the one of Y's Old, and goes after X's New was resumed.
+    vendor.setFaults({});
+    const second = await importPropeller(propellerClient().client, input, options);
+    expect(second).toMatchObject({ total: 6, imported: 6 });
+    expect(vendor.sim.users().find((u) => u.fields.sourceId === "X")?.fields.firstName).toBe("Old");
+    expect(second.outcomes.find((o) => o.index === 4)).toMatchObject({
+      outcome: "imported",
+      warning: matching(
+        /sent again in this run, after this one reached the vendor in an earlier run/,
+      ),
+    });
+  });
 });
 
 /**
