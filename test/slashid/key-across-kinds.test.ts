@@ -117,6 +117,26 @@ it("names the first of two earlier persons whose usernames look like this record
   });
 });
 
+// A record that repeats an earlier person still has its other handles looked at by a later record's.
+it("warns of a username looking like one of a record that repeated an earlier person", async () => {
+  slashIdWorld(server, { existingPersons: "upsert" });
+  const input: SlashIdPerson[] = [
+    { usernames: ["ann"] },
+    { usernames: ["ann", "Bob"] },
+    { usernames: ["bob"] },
+  ];
+  const report = await importUsers(slashIdClient(), input, options);
+
+  expectEveryRecordOnce(report, 3);
+  expect(report.events).toEqual({ duplicate_keys: 1, alike_keys: 1 });
+  expect(report.outcomes[2]).toMatchObject({
+    outcome: "imported",
+    warning: matching(
+      /^record 1 of the input has an identity that differs from one of this record's/,
+    ),
+  });
+});
+
 // One person's own handles may look alike: that says nothing of another record, and no record is its own
 // earlier look-alike.
 it.each([
