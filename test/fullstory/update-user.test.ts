@@ -61,6 +61,23 @@ describe("updateUser", () => {
     expect(!result.ok && result.error.message).toContain("FullStory may hold this update");
   });
 
+  it("keeps the key out of a 200 naming another user: body excerpt and headers scrubbed", async () => {
+    // A proxy or FullStory echoing the request's key in the answer it gives for another user.
+    const key = "na1.Qx7vK2mW9pLr4TzB";
+    vendor(() =>
+      HttpResponse.json(
+        { id: "43", requestedBy: `Basic ${key}` },
+        { headers: { "x-echo-authorization": `Basic ${key}` } },
+      ),
+    );
+    const result = await updateUser(client(), "42", { display_name: "Ada" });
+
+    if (result.ok || result.error.status !== "malformed") throw new Error("expected malformed");
+    expect(result.error.bodyText).toContain('"id":"43"');
+    expect(result.error.headers["x-echo-authorization"]).toContain("Basic ");
+    expect(JSON.stringify(result)).not.toContain("Qx7vK2");
+  });
+
   it("returns every broken rule as `invalid` without sending", async () => {
     const seen = vendor();
     const result = await updateUser(client(), "42", {
