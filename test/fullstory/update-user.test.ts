@@ -125,6 +125,10 @@ describe("updateUser", () => {
       ok: false,
       error: { status: "uid_immutable", message: containing("old-uid") },
     });
+    // Which uid the user has and which the update sends, the right way round.
+    expect(!result.ok && result.error.message).toBe(
+      'user 42 has uid "old-uid"; FullStory uids cannot be changed (the update sends "new-uid")',
+    );
     expect(!result.ok && "body" in result.error).toBe(false);
   });
 
