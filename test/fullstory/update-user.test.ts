@@ -223,6 +223,10 @@ describe("updateUser", () => {
     vendor(() => HttpResponse.json({ code: 7, message: "uid is immutable" }, { status: 409 }));
     const numbered = await updateUser(client(), "42", { uid: "other" });
     expect(numbered.ok === false && numbered.error.status).toBe("undocumented");
+    // Nor a code without FullStory's words: no message to quote ("user 42: undefined").
+    vendor(() => HttpResponse.json({ code: "uid_immutable" }, { status: 409 }));
+    const wordless = await updateUser(client(), "42", { uid: "other" });
+    expect(wordless.ok === false && wordless.error.status).toBe("undocumented");
     vendor(() => new HttpResponse(null, { status: 409 }));
     const empty = await updateUser(client(), "42", { uid: "other" });
     expect(empty.ok === false && empty.error.status).toBe("undocumented");
