@@ -230,6 +230,10 @@ describe("updateUser", () => {
     vendor(() => new HttpResponse(null, { status: 409 }));
     const empty = await updateUser(client(), "42", { uid: "other" });
     expect(empty.ok === false && empty.error.status).toBe("undocumented");
+    // A body of JSON null is no error body either: answered, not thrown out of the call.
+    vendor(() => HttpResponse.json(null, { status: 409 }));
+    const nulled = await updateUser(client(), "42", { uid: "other" });
+    expect(nulled.ok === false && nulled.error.status).toBe("undocumented");
   });
 
   it("passes the signal through", async () => {
