@@ -58,6 +58,8 @@ describe("updateUser", () => {
         reason: containing('"43"'),
       },
     });
+    // Which user was sent, as well as which the answer names.
+    expect(!result.ok && result.error.message).toContain('names user "43", not user "42"');
     expect(!result.ok && result.error.message).toContain("FullStory may hold this update");
   });
 
