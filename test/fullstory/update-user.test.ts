@@ -232,6 +232,12 @@ describe("updateUser", () => {
     vendor(() => new HttpResponse(null, { status: 409 }));
     const empty = await updateUser(client(), "42", { uid: "other" });
     expect(empty.ok === false && empty.error.status).toBe("undocumented");
+    // A 2xx FullStory does not document is no refusal, whatever its body says: it may have updated the user.
+    vendor(() =>
+      HttpResponse.json({ code: "uid_immutable", message: "uid is immutable" }, { status: 202 }),
+    );
+    const accepted = await updateUser(client(), "42", { uid: "other" });
+    expect(accepted.ok === false && accepted.error.status).toBe("undocumented");
     // A body of JSON null is no error body either: answered, not thrown out of the call.
     vendor(() => HttpResponse.json(null, { status: 409 }));
     const nulled = await updateUser(client(), "42", { uid: "other" });
