@@ -154,6 +154,7 @@ describe("updateUser", () => {
     { code: "invalid_argument", message: "The uid of an identified user cannot be changed" },
     { code: "bad_request", message: "UID is immutable once set" },
     { code: "bad_request", message: "user uid already set" },
+    { code: "bad_request", message: "The UID Cannot Be Changed" },
   ])("maps FullStory's 400 $code / '$message' to uid_immutable with its body", async (body) => {
     vendor(() => HttpResponse.json(body, { status: 400 }));
     const result = await updateUser(client(), "42", { uid: "other" });
