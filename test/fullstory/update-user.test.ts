@@ -98,6 +98,10 @@ describe("updateUser", () => {
       "fullstory.unknown_field", // the FullStory id goes in the path, not the body
     ]);
     expect(result.error.message).toContain("properties.bad name");
+    // Every rule broken, in one message, each told apart by `; `.
+    expect(result.error.message).toBe(
+      `user 42: ${result.error.problems.map((p) => p.message).join("; ")}`,
+    );
   });
 
   it("returns a uid of blanks only as `invalid` without sending: set once, a uid never changes", async () => {
