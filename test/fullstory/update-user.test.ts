@@ -80,6 +80,14 @@ describe("updateUser", () => {
     expect(JSON.stringify(result)).not.toContain("Qx7vK2");
   });
 
+  it("names the path the update was sent to, encoded, when a 200 names another user", async () => {
+    const seen = vendor(() => HttpResponse.json({ id: "43" }));
+    const result = await updateUser(client(), "a/b?c", { display_name: "Ada" });
+
+    expect(seen.map(({ id }) => id)).toEqual(["a/b?c"]);
+    expect(result).toMatchObject({ ok: false, error: { path: "/v2/users/a%2Fb%3Fc" } });
+  });
+
   it("returns every broken rule as `invalid` without sending", async () => {
     const seen = vendor();
     const result = await updateUser(client(), "42", {
