@@ -88,6 +88,15 @@ describe("updateUser", () => {
     expect(result).toMatchObject({ ok: false, error: { path: "/v2/users/a%2Fb%3Fc" } });
   });
 
+  it("quotes the first 512 characters of a long 200 naming another user", async () => {
+    const note = "n".repeat(1000);
+    vendor(() => HttpResponse.json({ id: "43", note }));
+    const result = await updateUser(client(), "42", { display_name: "Ada" });
+
+    if (result.ok || result.error.status !== "malformed") throw new Error("expected malformed");
+    expect(result.error.bodyText).toBe(JSON.stringify({ id: "43", note }).slice(0, 512));
+  });
+
   it("returns every broken rule as `invalid` without sending", async () => {
     const seen = vendor();
     const result = await updateUser(client(), "42", {
