@@ -136,6 +136,25 @@ export const errorAnswer = (status: number, code: number, type: string, messages
   answer: json(propellerError(status, code, type, messages), status),
 });
 
+/**
+ * Makes `client` see, in place of Propeller's answer to its first bulk request (which Propeller acted on), a
+ * `status` refusal naming the request's second user: a caller's middleware answering for the vendor.
+ */
+export function refuseFirstAnswer(
+  client: ReturnType<typeof createPropellerClient>,
+  status: number,
+) {
+  let replaced = false;
+  client.raw.use({
+    onResponse: ({ request }) => {
+      if (replaced || !request.url.endsWith("/v2/users/bulk/sourceId")) return undefined;
+      replaced = true;
+      const messages = ["#/users/1: required key [firstName] not found"];
+      return json(propellerError(status, 10007, "SchemaValidationException", messages), status);
+    },
+  });
+}
+
 type BulkAnswer = components["schemas"]["BulkUsersResponse"];
 export type BulkResults = BulkAnswer["data"];
 

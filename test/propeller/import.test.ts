@@ -6,7 +6,6 @@ import { createPropellerAdapter } from "../../src/propeller/adapter.js";
 import { importUsers } from "../../src/propeller/import.js";
 import type { PropellerUser } from "../../src/propeller/validate.js";
 import { json, type FaultKind } from "../../src/testing/faults.js";
-import { propellerError } from "../../src/testing/propeller.js";
 import { chunkContext } from "../support/chunk-context.js";
 import { journalFile } from "../support/journal-file.js";
 import { matching } from "../support/matchers.js";
@@ -18,6 +17,7 @@ import {
   LISTS_NOTE,
   mountPropeller,
   propellerClient,
+  refuseFirstAnswer,
   userKey,
   users,
 } from "./harness.js";
@@ -231,15 +231,7 @@ describe("importUsers (Propeller)", () => {
     async (status) => {
       const vendor = mountPropeller(server);
       const { client } = propellerClient();
-      let replaced = false;
-      client.raw.use({
-        onResponse: ({ request }) => {
-          if (replaced || !request.url.endsWith("/v2/users/bulk/sourceId")) return undefined;
-          replaced = true;
-          const messages = ["#/users/1: required key [firstName] not found"];
-          return json(propellerError(status, 10007, "SchemaValidationException", messages), status);
-        },
-      });
+      refuseFirstAnswer(client, status);
       const input = users(3);
       const report = await importUsers(client, input, { chunkRecords: 3 });
 

@@ -4,11 +4,16 @@
 // re-run that is turned away too must still say Propeller may hold every user of the chunk.
 import { expect, it } from "vitest";
 import { importUsers } from "../../src/propeller/import.js";
-import { json } from "../../src/testing/faults.js";
-import { propellerError } from "../../src/testing/propeller.js";
 import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
-import { errorAnswer, mountPropeller, propellerClient, userKey, users } from "./harness.js";
+import {
+  errorAnswer,
+  mountPropeller,
+  propellerClient,
+  refuseFirstAnswer,
+  userKey,
+  users,
+} from "./harness.js";
 
 const server = useMswServer();
 
@@ -27,15 +32,7 @@ it.each([429, 401])(
       },
     });
     const { client } = propellerClient();
-    let replaced = false;
-    client.raw.use({
-      onResponse: ({ request }) => {
-        if (replaced || !request.url.endsWith("/v2/users/bulk/sourceId")) return undefined;
-        replaced = true;
-        const messages = ["#/users/1: required key [firstName] not found"];
-        return json(propellerError(400, 10007, "SchemaValidationException", messages), 400);
-      },
-    });
+    refuseFirstAnswer(client, 400);
     const journal = journalFile("propeller");
     const options = { sleep: async () => {}, chunkAttempts: 1, chunkRecords: 3, journal };
     await importUsers(client, input, options).catch(() => undefined);
