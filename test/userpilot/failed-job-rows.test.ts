@@ -2,7 +2,7 @@
 // does not say which. The report must not call them failed for sure (README: where the vendor cannot tell,
 // the outcome says so, "may hold").
 import { describe, expect, it } from "vitest";
-import { json, type ScriptAction } from "../../src/testing/faults.js";
+import { json, type FaultOptions, type ScriptAction } from "../../src/testing/faults.js";
 import { expectEveryRecordOnce, outcomesWith } from "../support/report.js";
 import { run, useUserpilot, users } from "../userpilot/harness.js";
 
@@ -13,17 +13,20 @@ const rewrittenStatus = (change: (job: Record<string, unknown>) => object): Scri
   after: async (answer) => json(change((await answer.json()) as Record<string, unknown>)),
 });
 
+/** Once the job completes, its status answers `failed` instead, with `fields` besides. */
+const failedWhenCompleted = (fields: Record<string, unknown>): FaultOptions => ({
+  script: ({ operation }) =>
+    operation === "getBackgroundJob"
+      ? rewrittenStatus((job) =>
+          job["status"] === "completed" ? { ...job, status: "failed", ...fields } : job,
+        )
+      : undefined,
+});
+
 describe("a job that failed after doing rows", () => {
   it("says Userpilot may hold each user when the failed job counted 1 of 3 rows done", async () => {
     const up = vendor();
-    up.sim.setFaults({
-      script: ({ operation }) =>
-        operation === "getBackgroundJob"
-          ? rewrittenStatus((job) =>
-              job["status"] === "completed" ? { ...job, status: "failed", completed_rows: 1 } : job,
-            )
-          : undefined,
-    });
+    up.sim.setFaults(failedWhenCompleted({ completed_rows: 1 }));
     const report = await run(users(3));
     expectEveryRecordOnce(report, 3);
     const failed = outcomesWith(report, "failed");
@@ -39,16 +42,7 @@ describe("a job that failed after doing rows", () => {
 
   it("says Userpilot may hold each user when the failed job counted 4 of 4 rows done", async () => {
     const up = vendor();
-    up.sim.setFaults({
-      script: ({ operation }) =>
-        operation === "getBackgroundJob"
-          ? rewrittenStatus((job) =>
-              job["status"] === "completed"
-                ? { ...job, status: "failed", error: "refresh failed", completed_rows: 4 }
-                : job,
-            )
-          : undefined,
-    });
+    up.sim.setFaults(failedWhenCompleted({ error: "refresh failed", completed_rows: 4 }));
     const report = await run(users(4));
     expectEveryRecordOnce(report, 4);
     // Userpilot processed (and holds) every user; its status says the job failed after doing all 4 rows.
@@ -93,16 +87,7 @@ describe("a job that failed after doing rows", () => {
     "a failed job whose status says why in %s: each user's reason quotes it",
     async (field) => {
       const up = vendor();
-      up.sim.setFaults({
-        script: ({ operation }) =>
-          operation === "getBackgroundJob"
-            ? rewrittenStatus((job) =>
-                job["status"] === "completed"
-                  ? { ...job, status: "failed", completed_rows: 0, [field]: "email_format_invalid" }
-                  : job,
-              )
-            : undefined,
-      });
+      up.sim.setFaults(failedWhenCompleted({ completed_rows: 0, [field]: "email_format_invalid" }));
       const report = await run(users(2));
       expectEveryRecordOnce(report, 2);
       const failed = outcomesWith(report, "failed");
