@@ -9,6 +9,17 @@ import { run, useUserpilot, users } from "./harness.js";
 
 const vendor = useUserpilot();
 
+/** Replaces by hand the state a split import saved in `journal` with `halves`, for a re-run to read. */
+function journalWithHalves(journal: string, halves: Record<string, string>) {
+  const [header, ...rest] = readFileSync(journal, "utf8").split("\n");
+  const state = rest
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as { kind: string; fingerprint: string })
+    .find((line) => line.kind === "state");
+  const line = { kind: "state", seq: 0, fingerprint: state!.fingerprint, state: halves };
+  writeFileSync(journal, `${header}\n${JSON.stringify(line)}\n`);
+}
+
 it.each([
   "{}",
   "null",
@@ -22,14 +33,11 @@ it.each([
   const input = users(4);
   const up = vendor();
   expect((await run(input, { journal })).imported).toBe(4);
-  const [header, ...rest] = readFileSync(journal, "utf8").split("\n");
-  const state = rest
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as { kind: string; fingerprint: string })
-    .find((line) => line.kind === "state");
-  const halves = { split: "", "done:0-2": value, "done:2-4": JSON.stringify({ ok: true }) };
-  const line = { kind: "state", seq: 0, fingerprint: state!.fingerprint, state: halves };
-  writeFileSync(journal, `${header}\n${JSON.stringify(line)}\n`);
+  journalWithHalves(journal, {
+    split: "",
+    "done:0-2": value,
+    "done:2-4": JSON.stringify({ ok: true }),
+  });
   const posted = up.ofKind("POST").length;
 
   const again = await run(input, { journal });
@@ -49,20 +57,13 @@ it("an earlier version's saved half failure, with no vendorMayHold mark, keeps w
   const input = users(4);
   vendor();
   expect((await run(input, { journal })).imported).toBe(4);
-  const [header, ...rest] = readFileSync(journal, "utf8").split("\n");
-  const state = rest
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as { kind: string; fingerprint: string })
-    .find((line) => line.kind === "state");
   const held =
     "job j-1 failed after 1 of 2 rows; Userpilot may hold this user: the job did 1 row(s)";
-  const halves = {
+  journalWithHalves(journal, {
     split: "",
     "done:0-2": JSON.stringify({ ok: false, code: "job_failed", reason: held }),
     "done:2-4": JSON.stringify({ ok: false, code: "job_failed", reason: "job j-2 failed" }),
-  };
-  const line = { kind: "state", seq: 0, fingerprint: state!.fingerprint, state: halves };
-  writeFileSync(journal, `${header}\n${JSON.stringify(line)}\n`);
+  });
 
   const again = await run(input, { journal });
 
