@@ -119,8 +119,9 @@ function earlierOf(found: number | undefined, index: number): number | undefined
 }
 
 /**
- * The first earlier record that has one of `identities`. Every identity is remembered, even once one matched:
- * a later record may share any of them.
+ * The earlier record that has the first of `identities`, in their order, that an earlier record has (not
+ * always the earliest such record). Every identity is remembered, even once one matched: a later record may
+ * share any of them.
  */
 function sharedIdentity(
   seenKeys: KeyIndex,
