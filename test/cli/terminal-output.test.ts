@@ -47,6 +47,15 @@ describe("forTerminal", () => {
     expect(forTerminal("\u{1f3f4}\u{e0041}x")).toBe("\u{1f3f4}\\u{e0041}x");
   });
 
+  it("shows every space but the plain one as an escape, so keys that differ only there print apart", () => {
+    // No-break, Ogham, en quad, thin, hair, narrow no-break, medium mathematical and ideographic spaces.
+    expect(forTerminal("a b\u00a0c\u1680d\u2000e\u2009f\u200ag\u202fh\u205fi\u3000j")).toBe(
+      "a b\\xa0c\\u1680d\\u2000e\\u2009f\\u200ag\\u202fh\\u205fi\\u3000j",
+    );
+    const name = faker.person.firstName();
+    expect(forTerminal(`${name}\u00a0x`)).not.toBe(forTerminal(`${name} x`));
+  });
+
   it("shows a lone UTF-16 surrogate as an escape, which a terminal would show as U+FFFD", () => {
     // Two keys that differ only there, and a key holding U+FFFD itself, would print alike.
     expect(forTerminal("a\ud800b\udfffc\ufffd")).toBe("a\\ud800b\\udfffc\ufffd");
@@ -86,6 +95,24 @@ describe("a key holding control characters", () => {
     expect(result.stdout.match(/^dry run: /gm)).toEqual(["dry run: "]);
     expect(result.stdout).toMatch(/^dry run: 2 records, 1 valid, 1 rejected/m);
     expect(result.stdout).toContain(forTerminal(key));
+  });
+
+  it("dry run: a key with a no-break space is printed apart from the same key with a plain space", async () => {
+    const id = faker.string.alphanumeric(8);
+    const input = file(
+      "nbsp-keys.ndjson",
+      ndjson([
+        { uid: `${id}\u00a0x`, display_name: 42 },
+        { uid: `${id} x`, display_name: 42 },
+      ]),
+    );
+
+    const result = await cli(["import", "fullstory", input, "--dry-run"]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${id}\\xa0x`);
+    expect(result.stdout).toContain(`${id} x`);
+    expect(result.stdout).not.toContain(`${id}\u00a0x`);
   });
 
   it("import: the summary shows it escaped; the report file keeps it exactly", async () => {
