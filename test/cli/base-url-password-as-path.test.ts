@@ -11,6 +11,11 @@ const urls = [
   "https://proxyuser:8080#x7Word9xyz@proxy.example",
   "https://proxyuser:443?pw7Word9xyz@proxy.example",
   "https://proxyuser:/Pass7Word9xyz@proxy.example",
+  // The proxy named as this machine, in any case, or by an IPv6 literal; and a password holding an `@`.
+  "http://proxyuser:2024/ss7Word9xyz@localhost:3128",
+  "http://proxyuser:2024/ss7Word9xyz@LOCALHOST",
+  "http://proxyuser:2024/ss7Word9xyz@[fd00::7]:3128",
+  "https://proxyuser:2024/p@ss/7Word9xyz@proxy.example",
 ];
 
 describe("a base URL whose password holds a delimiter yet parses", () => {
@@ -35,5 +40,13 @@ describe("a base URL whose password holds a delimiter yet parses", () => {
       baseUrl: "http://127.0.0.1:9/tenant@example/owner=a@b",
     });
     expect(client.destination).toMatch(/^http:\/\/127\.0\.0\.1:9\/tenant@example\/owner=a@b /);
+  });
+
+  it("a base URL with an @ in its path and a dot in a later segment is kept", () => {
+    const client = createUserpilotClient({
+      apiKey: "abcdefghijklmnopqrst",
+      baseUrl: "http://127.0.0.1:9/tenant@example/api.v1",
+    });
+    expect(client.destination).toMatch(/^http:\/\/127\.0\.0\.1:9\/tenant@example\/api\.v1 /);
   });
 });
