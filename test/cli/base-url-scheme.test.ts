@@ -36,6 +36,13 @@ describe("a base URL that is not an http(s) URL", () => {
     expect(String((thrown as Error).message)).not.toContain(password);
   });
 
+  it("of another scheme is refused when the client is created, not thrown by each call", () => {
+    for (const baseUrl of ["ftp://proxy.example", "wss://proxy.example", "ws://127.0.0.1:9"])
+      expect(() => createFullStoryClient({ apiKey: "test-key-123456", baseUrl })).toThrow(
+        /baseUrl must be an absolute http or https URL/,
+      );
+  });
+
   it("that does not parse is refused when the client is created, not thrown by each call", () => {
     expect(() =>
       createFullStoryClient({ apiKey: "test-key-123456", baseUrl: "api.fullstory.com" }),
@@ -123,6 +130,8 @@ describe("a plain http base URL", () => {
       "proxy.example",
       "127.0.0.1.nip.io",
       "localhost.example",
+      // Another machine's IPv4 address in IPv6 form (192.0.2.7), as the URL parser writes it.
+      "[::ffff:c000:207]:8080",
     ]) {
       const result = await cli([
         ...["import", "fullstory", input, "--dry-run", "--base-url", `http://${host}`],
