@@ -94,3 +94,27 @@ describe("a caller's Idempotency-Key on a POST the vendor does not make idempote
     expect(keys[1]).toBe(keys[0]);
   });
 });
+
+describe("a keyed write whose key a caller's raw.use middleware took off or emptied", () => {
+  // A proxy that refuses unknown headers is a reason to drop it. Sent without a key, the write is not one
+  // FullStory can tell from its first try: a 500 must not be retried, or the users may be imported twice.
+  it.each([
+    ["removed", (headers: Headers) => headers.delete("Idempotency-Key")],
+    ["emptied", (headers: Headers) => headers.set("Idempotency-Key", "")],
+  ])("FullStory createUser, its key %s: a 500 is not sent again", async (_what, change) => {
+    const seen = answering(`${HOSTS.fullstory}/v2/users`, [
+      () => HttpResponse.json({ code: "server_error", message: "oops" }, { status: 500 }),
+      () => HttpResponse.json({ id: "1234" }),
+    ]);
+    const client = createFullStoryClient({ apiKey: "na1.caller-key-test", ...noWait });
+    client.raw.use({
+      onRequest({ request }) {
+        change(request.headers);
+        return undefined;
+      },
+    });
+    const result = await client.createUser({ body: { uid: "u-1" } });
+    expect(seen).toHaveLength(1);
+    expect(result).toMatchObject({ ok: false, error: { status: 500 } });
+  });
+});
