@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { TokenCache, withBearerAuth } from "../../src/core/client/bearer-token.js";
 import { SecretSet } from "../../src/core/errors/secrets.js";
 import { TransportFailure } from "../../src/core/http/failures.js";
-import { createTransport, type EachTry } from "../../src/core/http/transport.js";
+import {
+  answersAfterArrivedTry,
+  createTransport,
+  type EachTry,
+} from "../../src/core/http/transport.js";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -184,5 +188,57 @@ describe("withBearerAuth over the transport: the tokens a call's tries sent", ()
     cache.invalidate(tokenOf(3));
     expect(await cache.get()).toBe(tokenOf(4));
     expect([isSecret(1), isSecret(2), isSecret(4)]).toEqual([false, false, true]);
+  });
+});
+
+describe("withBearerAuth's resend after a 401 that follows a try which may have arrived", () => {
+  /**
+   * A PUT (replay-safe) answered `statuses` in turn, under a token cache whose second token request is
+   * refused when `refuseRenewal`.
+   */
+  function bearerCall(statuses: number[], refuseRenewal = false) {
+    let issued = 0;
+    const cache = new TokenCache(() => {
+      issued += 1;
+      return refuseRenewal && issued > 1
+        ? Promise.reject(new Error("the token endpoint refused the client"))
+        : Promise.resolve({
+            accessToken: `access-token-${issued}-of-the-test`,
+            expiresInSec: 1800,
+          });
+    }, new SecretSet());
+    const sent: number[] = [];
+    const transport = createTransport({
+      fetch: () => {
+        const status = statuses[sent.length] ?? 503;
+        sent.push(status);
+        return Promise.resolve(new Response(null, { status }));
+      },
+      sleep: () => Promise.resolve(),
+      retry: { maxRetries: 2 },
+      rateLimit: false,
+    });
+    const client = withBearerAuth(transport, cache, "https://vendor.test/oauth2/token");
+    const call = () =>
+      client(new Request("https://vendor.test/v1/users/u1", { method: "PUT", body: "{}" }));
+    return { sent, call };
+  }
+
+  // The 502's try may have been acted on: a 503 to the resend says only that the resend was not, and a
+  // report would say the vendor holds nothing of the call.
+  it("the resend's answer (503s) still says an earlier try may have arrived", async () => {
+    const { sent, call } = bearerCall([502, 401, 503, 503, 503]);
+    const response = await call();
+    expect(sent).toEqual([502, 401, 503, 503, 503]);
+    expect(response.status).toBe(503);
+    expect(answersAfterArrivedTry(response)).toBe(true);
+  });
+
+  it("a resend that fails (no renewed token) says an earlier try may have arrived", async () => {
+    const { sent, call } = bearerCall([502, 401], true);
+    const error: unknown = await call().catch((e: unknown) => e);
+    expect(sent).toEqual([502, 401]);
+    expect(error).toBeInstanceOf(TransportFailure);
+    expect(error).toMatchObject({ kind: "auth", mayHaveArrived: true });
   });
 });
