@@ -28,6 +28,12 @@ describe("the template shape a request's path is checked against", () => {
     ]);
   });
 
+  it("an escaped letter or tilde in the base URL's path (`%7E`, `%41`): the call goes out", async () => {
+    const { urls, fs } = client("https://vendor.test/%7Eteam/%41pi");
+    await fs.getUser({ params: { path: { id: "u-1" } } });
+    expect(urls).toEqual(["GET https://vendor.test/%7Eteam/%41pi/v2/users/u-1"]);
+  });
+
   it("a segment of several parameters with a / put in is refused at once", async () => {
     const { urls, fs } = client("https://vendor.test");
     const names = ["a", "b", "c", "d", "e", "f"];
