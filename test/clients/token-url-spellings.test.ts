@@ -14,6 +14,8 @@ describe("the token endpoint called by another spelling of its path", () => {
   it.each([
     "/oauth2/%74oken",
     "/%6Fauth2/token",
+    // Escapes in lower case hex are the same letters.
+    "/%6fauth2/to%6ben",
     "/oauth2/token/",
     "/oauth2//token",
     "//oauth2/token",
