@@ -81,3 +81,39 @@ describe("an operation's error from a middleware's answer after the request went
     expect(unprocessedBy(error)).toBe("turned_away");
   });
 });
+
+describe("an operation's error from a middleware's answer in place of the vendor's refusal", () => {
+  const create = async (label: string, answers: (() => Response)[]) => {
+    const f = seededFaker(`middleware replaces a refusal ${label}`);
+    let tries = 0;
+    server.use(http.post(BATCH, () => answers[Math.min(tries++, answers.length - 1)]!()));
+    const client = createFullStoryClient({
+      apiKey: fullStoryApiKey(f),
+      maxRetries: answers.length - 1,
+      sleep: async () => {},
+    });
+    client.raw.use({ onResponse: OFFLINE });
+    const result = await client.createBatchImport({
+      body: { requests: [{ uid: f.string.uuid() }] },
+    });
+    return !result.ok ? result.error : expect.fail("ok");
+  };
+
+  it.each([503, 429])(
+    "the vendor's own %i, its only answer: nothing arrived, turned away stands",
+    async (status) => {
+      const error = await create(String(status), [() => new Response(null, { status })]);
+      expect(error.afterArrivedTry).toBeUndefined();
+      expect(unprocessedBy(error)).toBe("turned_away");
+    },
+  );
+
+  it("the vendor's 503 after a try it answered 500: an earlier try arrived, not turned away", async () => {
+    const error = await create("after 500", [
+      () => HttpResponse.json({ code: "internal", message: "no" }, { status: 500 }),
+      () => new Response(null, { status: 503 }),
+    ]);
+    expect(error).toMatchObject({ httpStatus: 503, afterArrivedTry: true });
+    expect(unprocessedBy(error)).toBeUndefined();
+  });
+});

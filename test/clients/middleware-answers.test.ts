@@ -2,6 +2,7 @@
 // returning a Response (a cache), an `onError` recovering with one, an `onResponse` replacing the answer. An
 // operation method interprets that answer as `raw` returns it, and never throws for it.
 import { HttpResponse, http } from "msw";
+import type { Middleware } from "openapi-fetch";
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
@@ -64,5 +65,57 @@ describe("an answer a raw.use middleware gives", () => {
     const result = await client.createBatchImport(batch);
     expect(error).toEqual(replaced);
     expect(!result.ok && result.error).toMatchObject({ status: 403, body: replaced });
+  });
+});
+
+describe("a middleware taken off with raw.eject", () => {
+  it("answers no more: the vendor's answer comes back, to raw and the operation alike", async () => {
+    const { job, client, batch } = setup("eject");
+    server.use(http.post(BATCH, () => HttpResponse.json({ job })));
+    const refusing = {
+      onRequest: () => HttpResponse.json({ code: "held", message: "held" }, { status: 403 }),
+    };
+    client.raw.use(refusing);
+    expect((await client.createBatchImport(batch)).ok).toBe(false);
+    client.raw.eject(refusing);
+    const { data } = await client.raw.POST("/v2/users/batch", batch);
+    expect(data).toEqual({ job });
+    expect(await client.createBatchImport(batch)).toMatchObject({ ok: true, data: { job } });
+  });
+});
+
+// From JavaScript, `raw.use(debug && logger)` hands on `false` or `undefined` when it is off: openapi-fetch
+// skips such a value, and so does the client.
+it("raw.use given no middleware (false, undefined) adds none, and calls go on", async () => {
+  const { job, client, batch } = setup("none");
+  server.use(http.post(BATCH, () => HttpResponse.json({ job })));
+  client.raw.use(false as never, undefined as never);
+  expect(await client.createBatchImport(batch)).toMatchObject({ ok: true, data: { job } });
+});
+
+it("a middleware's hooks run as its methods: one reading its own fields (`this`) works", async () => {
+  const { job, client, batch } = setup("this");
+  server.use(http.post(BATCH, () => HttpResponse.json({ job })));
+  const statuses: number[] = [];
+  client.raw.use({
+    statuses,
+    onResponse({ response }) {
+      this.statuses.push(response.status);
+    },
+  } as Middleware & { statuses: number[] });
+  expect(await client.createBatchImport(batch)).toMatchObject({ ok: true, data: { job } });
+  expect(statuses).toEqual([200]);
+});
+
+it("onResponse answering with an HTML 403: the operation's error quotes that page as sent", async () => {
+  const { job, client, batch } = setup("html");
+  server.use(http.post(BATCH, () => HttpResponse.json({ job })));
+  const page = "<html><body>denied by policy</body></html>";
+  client.raw.use({ onResponse: () => HttpResponse.html(page, { status: 403 }) });
+  const result = await client.createBatchImport(batch);
+  expect(!result.ok && result.error).toMatchObject({
+    status: "malformed",
+    httpStatus: 403,
+    bodyText: page,
   });
 });

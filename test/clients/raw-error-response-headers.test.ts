@@ -113,6 +113,24 @@ describe("a non-2xx answer whose body a raw.use middleware locked or read", () =
     ],
     ["two onResponse, each reading the answer it was handed", "GET", [reading(), reading()], true],
     [
+      "onResponse reading the answer, then giving back null (openapi-fetch's sign to keep it)",
+      "GET",
+      { onResponse: async ({ response }) => (await response.text(), null) as never },
+      true,
+    ],
+    [
+      "onResponse reading the answer's first chunk, then letting go of its reader",
+      "GET",
+      {
+        onResponse: async ({ response }) => {
+          const reader = response.body!.getReader();
+          await reader.read();
+          reader.releaseLock();
+        },
+      },
+      true,
+    ],
+    [
       "onResponse locking a HEAD's answer",
       "HEAD",
       { onResponse: ({ response }) => lockedCopy(response) },
@@ -146,6 +164,15 @@ describe("a non-2xx answer whose body a raw.use middleware locked or read", () =
       expectNoSecret(result, [apiKey]);
       expect(result.response.status).toBe(401);
       if (method === "GET") expect(result.error).toMatch(/body not kept/);
+      // The answer's status text and headers stay, as an answer's whose body was kept do; a length measured
+      // on the body that was not kept goes.
+      if (!label.startsWith("onRequest") && !label.startsWith("onError")) {
+        expect(result.response.statusText).toBe("Refused [REDACTED]");
+        expect(result.response.headers.get("retry-after")).toBe("7");
+      }
+      const length = result.response.headers.get("content-length");
+      if (method === "GET" && length !== null)
+        expect(Number(length)).toBe((await result.response.clone().arrayBuffer()).byteLength);
       const getUser = await client.getUser({ params: { path: { id: "u1" } } });
       expectNoSecret(getUser, [apiKey]);
       expect(getUser.ok).toBe(false);
