@@ -116,6 +116,36 @@ describe("SlashID", () => {
     expect(await (file as File).text()).toBe(csv);
   });
 
+  it("sends a CSV given as a Blob (a file read from disk) as its persons.csv part, unchanged", async () => {
+    const seen = record("post", `${HOSTS.slashid}/persons/bulk-import`, () =>
+      HttpResponse.json(result),
+    );
+    const csv = "slashid:emails,slashid:region\nc@example.com,europe-belgium\n";
+    const persons = new Blob([csv], { type: "text/csv" });
+    await createSlashIdClient({ apiKey: "slashid-key-123", orgId: "org-42" }).bulkImportPersons({
+      body: { persons: persons as unknown as string },
+    });
+    const file = (await seen[0]!.formData()).get("persons");
+    expect((file as File).name).toBe("persons.csv");
+    expect(await (file as File).text()).toBe(csv);
+  });
+
+  it("reads the template sent as text/csv with a charset", async () => {
+    record(
+      "get",
+      `${HOSTS.slashid}/persons/bulk-import`,
+      () =>
+        new HttpResponse("slashid:emails\n", {
+          headers: { "Content-Type": "text/csv; charset=utf-8" },
+        }),
+    );
+    const template = await createSlashIdClient({
+      apiKey: "slashid-key-123",
+      orgId: "org-42",
+    }).getPersonsBulkImportTemplate();
+    expect(template.ok && template.data).toBe("slashid:emails\n");
+  });
+
   it("uses the sandbox host when asked", async () => {
     const seen = record(
       "get",
