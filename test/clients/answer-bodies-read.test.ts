@@ -78,3 +78,17 @@ it("an undocumented status's body, not JSON or nested too deep, is kept as 512 c
     });
   }
 });
+
+it("a 2xx with a key twice echoing the API key: named scrubbed, cut only if that is long", async () => {
+  const { apiKey, result } = await statusWith("key twice", (key) => {
+    const job = { id: "job-1", status: "COMPLETED", created: "2026-01-01T00:00:00Z" };
+    const echo = `${key}${"x".repeat(30)}`;
+    const text = `{"${echo}":1,"${echo}":2,"imports":1,"errors":0,"job":${JSON.stringify(job)}}`;
+    return new Response(text, { headers: { "Content-Type": "application/json" } });
+  });
+  expect(apiKey.length + 30).toBeGreaterThan(64);
+  expect(!result.ok && result.error).toMatchObject({
+    status: "malformed",
+    reason: `key "[REDACTED]${"x".repeat(30)}" appears twice in one object`,
+  });
+});
