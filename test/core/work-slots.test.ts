@@ -87,3 +87,32 @@ it("holds one listener on a signal however many chunks of its run wait, and none
   await Promise.all(waiting);
   expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
 });
+
+it("a job started from the queue holds its slot: the next waits until it is given back", async () => {
+  const slots = new WorkSlots(1, 10);
+  const first = await slots.take(1, never);
+  const started: string[] = [];
+  const second = slots.take(1, never).then((done) => (started.push("second"), done));
+  const third = slots.take(1, never).then((done) => (started.push("third"), done));
+  first();
+  const giveBack = await second;
+  await Promise.resolve();
+  await Promise.resolve();
+  // Started too, the third would be a second job where the vendor takes one: its 429 would fail the chunk.
+  expect(started).toEqual(["second"]);
+  giveBack();
+  (await third)();
+  expect(started).toEqual(["second", "third"]);
+});
+
+it("lets go of the signal once every chunk waiting on it took its slot", async () => {
+  const slots = new WorkSlots(1, 1_000);
+  const first = await slots.take(1, never);
+  const controller = new AbortController();
+  // A server's shutdown signal outlives its imports: a listener left on it per import adds up.
+  const waiting = slots.take(1, controller.signal);
+  expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+  first();
+  (await waiting)();
+  expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+});
