@@ -116,3 +116,36 @@ it("lets go of the signal once every chunk waiting on it took its slot", async (
   (await waiting)();
   expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
 });
+
+it("a second call of a slot's give-back frees nothing: the job that took the slot since keeps it", async () => {
+  const slots = new WorkSlots(1, 10);
+  const first = await slots.take(1, never);
+  first();
+  const second = await slots.take(1, never);
+  // An adapter's cleanup may give back again (a `finally` after an early give-back).
+  first();
+  let early = false;
+  const third = slots.take(1, never).then((done) => ((early = true), done));
+  await Promise.resolve();
+  await Promise.resolve();
+  expect(early).toBe(false);
+  second();
+  (await third)();
+  expect(early).toBe(true);
+});
+
+it("starts every waiting job that fits once room is given back, not only the first", async () => {
+  const slots = new WorkSlots(5, 10);
+  const big = await slots.take(10, never);
+  const started: string[] = [];
+  const small = ["c", "d", "e"].map((name) =>
+    slots.take(1, never).then((done) => (started.push(name), done)),
+  );
+  big();
+  await small[0];
+  await Promise.resolve();
+  await Promise.resolve();
+  // None of them given back yet: the room `big` left is enough for the three.
+  expect(started).toEqual(["c", "d", "e"]);
+  for (const done of await Promise.all(small)) done();
+});
