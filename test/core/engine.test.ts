@@ -226,6 +226,32 @@ describe("reading and sending", () => {
     expectEveryRecordOnce(report, 7);
   });
 
+  it("says every rule a record breaks in its reason, joined by '; ', under the first one's rule", async () => {
+    const { adapter, sent } = scripted();
+    const twice: ImportAdapter<TestUser> = {
+      ...adapter,
+      validate: (user) =>
+        user.id === "bad"
+          ? {
+              ok: false,
+              problems: [
+                { rule: "test.name", message: "name: must be a string" },
+                { rule: "test.id", message: "id: must not be a word" },
+              ],
+            }
+          : adapter.validate(user),
+    };
+    const report = await runImport(twice, [...users(2), { id: "bad", name: 42 }]);
+    expect(report.outcomes[2]).toEqual({
+      index: 2,
+      key: "bad",
+      outcome: "rejected",
+      rule: "test.name",
+      reason: "record 2 (bad): name: must be a string; id: must not be a word",
+    });
+    expect(sent.flatMap((c) => c.keys)).toEqual(["u0", "u1"]);
+  });
+
   it("emits progress up to the final counts", async () => {
     const events: number[] = [];
     const { adapter } = scripted();
@@ -475,6 +501,25 @@ describe("faults", () => {
     });
     expect(report.outcomes[4]).toMatchObject({ reason: matching(/answered a Promise/) });
     expect(sent.flatMap((c) => c.keys)).toEqual([input.at(-1)!.id]);
+  });
+
+  it("rejects a record whose precheck names a rule with a message that is not text, naming what it answered", async () => {
+    // A JavaScript caller's slip (a line number for a message): the reason says how a precheck answers,
+    // never a bare number.
+    const { adapter, sent } = scripted();
+    const input = users(2);
+    const report = await runImport(adapter, input, {
+      precheck: (u) =>
+        u === input[0] ? ({ rule: "input.parse", message: 3 } as never) : undefined,
+    });
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "rejected",
+      rule: `${adapter.vendor}.unreadable_record`,
+      reason: matching(
+        /^record 0 \(u0\): the precheck answered an object: it answers undefined to pass a record/,
+      ),
+    });
+    expect(sent.flatMap((c) => c.keys)).toEqual(["u1"]);
   });
 
   it("rejects each record an async precheck answers for, and leaves no rejection of its unhandled", async () => {

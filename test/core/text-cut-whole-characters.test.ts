@@ -53,6 +53,25 @@ describe("a text cut for the report", () => {
     expect(wellFormed(outcome?.outcome === "rejected" ? outcome.reason : "")).toBe(true);
   });
 
+  it("a record that throws a long message when read is rejected quoting its first 200 characters", async () => {
+    // A lazy source's error may carry a whole response body: each rejection quotes a bounded start of it.
+    const thrown = `${"a".repeat(199)}${"b".repeat(301)}`;
+    const record = {
+      get id(): string {
+        throw new Error(thrown);
+      },
+    };
+    const adapter = testAdapter<{ id: string }>(() => Promise.reject(new Error("never sent")));
+
+    const report = await runImport(adapter, [record]);
+
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "rejected",
+      rule: "test.unreadable_record",
+      reason: `record 0 (#0): reading it threw: ${"a".repeat(199)}…`,
+    });
+  });
+
   it("a vendor's words clipped into an error keep whole characters", () => {
     const secrets = new SecretSet();
     secrets.add("a-client-secret-value");

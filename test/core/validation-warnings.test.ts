@@ -43,6 +43,22 @@ describe("validation warnings", () => {
     });
   });
 
+  it("says each of several warnings of one record, joined by '; '", async () => {
+    const twice: ImportAdapter<TestUser> = {
+      ...adapter,
+      validate: (user) => ({
+        ok: true,
+        item: user,
+        warnings: [`region: ${user.region} is not a documented region`, "id: not yet confirmed"],
+      }),
+    };
+    const report = await runImport(twice, [{ id: "a", region: "mars" }]);
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "imported",
+      warning: "region: mars is not a documented region; id: not yet confirmed; vendor note",
+    });
+  });
+
   it("keeps the duplicate-key warning alongside it", async () => {
     const report = await runImport(adapter, [{ id: "a" }, { id: "a", region: "mars" }]);
     const warning = report.outcomes[1]?.outcome === "imported" ? report.outcomes[1].warning : "";
