@@ -473,6 +473,30 @@ describe("the caller's signal", () => {
     expect(report.aborted).toBe(true);
     expect(report.inputError).toBeUndefined();
   });
+  it.each([
+    [
+      "its own error caused by the caller's abort, under another name",
+      (controller: AbortController) =>
+        new Error("the read was cancelled", { cause: controller.signal.reason }),
+    ],
+    [
+      "an AbortError without a cause (a web stream's reader)",
+      () => new DOMException("This operation was aborted", "AbortError"),
+    ],
+  ])("a reader that rejects with %s as the caller aborts: the stop", async (_name, error) => {
+    const { controller, reader } = failingReader((controller) => {
+      controller.abort();
+      return Promise.reject(error(controller));
+    });
+    const { adapter } = vendor();
+
+    const report = await runImport(adapter, reader, { signal: controller.signal, chunkRecords: 2 });
+
+    expect(report.aborted).toBe(true);
+    expect(report.inputError).toBeUndefined();
+    expectEveryRecordOnce(report, 3);
+  });
+
   it("a stream the caller destroys as it aborts (its reading rejects with a premature close): the stop", async () => {
     const controller = new AbortController();
     const stream = new PassThrough({ objectMode: true });
