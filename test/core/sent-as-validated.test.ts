@@ -113,6 +113,40 @@ describe("fullstory: what is validated is what is sent", () => {
   });
 });
 
+describe("a Date whose own methods were replaced", () => {
+  it("fullstory: a Date with its own toJSON or Symbol.toPrimitive is rejected, not sent as they answer", async () => {
+    // JSON.stringify sends what a Date's toJSON answers, and its built-in toJSON reads the time through
+    // Symbol.toPrimitive (null for a time that is not finite): either, replaced, sends what no check saw.
+    const sim = mountFullStory(server);
+    const kept = uid();
+    const records = [
+      {
+        uid: uid(),
+        properties: { signed_up: Object.assign(new Date(0), { toJSON: () => "2099" }) },
+      },
+      {
+        uid: uid(),
+        properties: {
+          renewed: Object.defineProperty(new Date(0), Symbol.toPrimitive, { value: () => NaN }),
+        },
+      },
+      { uid: kept, properties: { signed_up: new Date(0) } },
+    ];
+
+    const report = await importFullStory(fullStory(), records as FullStoryUser[], FAST);
+
+    expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+      "fullstory.to_json",
+      "fullstory.to_json",
+      "imported",
+    ]);
+    expect(report.outcomes[1]).toMatchObject({
+      reason: containing("properties.renewed: an object"),
+    });
+    expect(sim.users().map((u) => u.uid)).toEqual([kept]);
+  });
+});
+
 describe("numbers that are not finite, which JSON.stringify sends as null", () => {
   it("findSendHazard finds NaN, ±Infinity and invalid Dates, and where, and lets the rest through", () => {
     expect(findSendHazard(Number.NaN)).toEqual({ kind: "not_finite", path: "" });
@@ -394,6 +428,28 @@ describe("objects whose content JSON.stringify does not write", () => {
     expect(sim.users().map((u) => u.uid)).toEqual([kept]);
   });
 
+  it("fullstory: a promise not awaited, a WeakMap or a WeakSet as a value is rejected, not sent as {}", async () => {
+    const sim = mountFullStory(server);
+    const kept = uid();
+    const records = [
+      { uid: uid(), properties: { plan: Promise.resolve("pro") } },
+      { uid: uid(), properties: { seen: new WeakMap() } },
+      { uid: uid(), properties: { tags: new WeakSet() } },
+      { uid: kept, properties: { plan: "pro" } },
+    ];
+
+    const report = await importFullStory(fullStory(), records as FullStoryUser[], FAST);
+
+    expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+      ...Array<string>(3).fill("fullstory.field_type"),
+      "imported",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: containing("properties.plan: a Map, Set, RegExp, Error, promise"),
+    });
+    expect(sim.users().map((u) => u.uid)).toEqual([kept]);
+  });
+
   it("slashid: attributes given as a Map, or holding a Set, are rejected, not imported without them", async () => {
     const { sim } = slashIdWorld(server);
     const [a, b, c] = [0, 1, 2].map(() => faker.internet.email().toLowerCase());
@@ -449,6 +505,35 @@ describe("functions and symbols inside a value sent unchecked", () => {
     expect(report.outcomes[1]).toMatchObject({ reason: containing("extra.tag: a function") });
     expect(report.outcomes[3]).toMatchObject({
       reason: containing("properties.tags[1]: a function"),
+    });
+    expect(sim.users().map((u) => u.uid)).toEqual([kept]);
+  });
+
+  it("fullstory: a field left undefined inside a value sent unchecked is left out, as JSON.stringify leaves it", async () => {
+    const sim = mountFullStory(server);
+    const kept = uid();
+
+    const records = [{ uid: kept, extra: { nickname: undefined, plan: "pro" } }];
+
+    const report = await importFullStory(fullStory(), records as FullStoryUser[], FAST);
+
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported"]);
+    expect(sim.users().map((u) => u.uid)).toEqual([kept]);
+  });
+
+  it("fullstory: a key with a lone surrogate inside a value sent unchecked is rejected, named as well-formed text", async () => {
+    const sim = mountFullStory(server);
+    const kept = uid();
+    const records = [{ uid: uid(), extra: { "plan\ud800": 1 } }, { uid: kept }];
+
+    const report = await importFullStory(fullStory(), records as FullStoryUser[], FAST);
+
+    expect(report.outcomes.map((o) => ("rule" in o ? o.rule : o.outcome))).toEqual([
+      "fullstory.malformed_text",
+      "imported",
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: containing("extra.plan\ufffd: not well-formed"),
     });
     expect(sim.users().map((u) => u.uid)).toEqual([kept]);
   });
