@@ -127,3 +127,19 @@ describe("a refusal an import with a uid no record has names by its id or email"
     },
   );
 });
+
+describe("an errors entry listed again for a record already refused", () => {
+  it("leaves the record's refusal as it was: no imports list named its user", () => {
+    const records = [{ uid: "u" }];
+    const outcomes = new Array<Outcome | undefined>(records.length);
+    const matcher = new Matcher(matchKeysOfItems(records), outcomes);
+    const first: Outcome = { ok: false, code: vendorCode("bad_user"), reason: "bad user" };
+    expect(matcher.assignExact(records[0], first)).toBe(true);
+    matcher.assign({ uid: "u" }, { ok: false, code: vendorCode("bad_user"), reason: "again" });
+    matcher.matchLeftovers();
+    matcher.flagStrays();
+
+    expect(outcomes).toEqual([first]);
+    expect(matcher.unmatched).toBe(1);
+  });
+});
