@@ -9,6 +9,7 @@ import type { PropellerUser } from "../../src/propeller/validate.js";
 import { importUsers as importSlashId } from "../../src/slashid/import.js";
 import type { SlashIdPerson } from "../../src/slashid/records.js";
 import { findSendHazard } from "../../src/core/validate/sent-as-validated.js";
+import { MAX_NESTING_DEPTH } from "../../src/core/unsafe-input.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { API_KEY, mountFullStory } from "../fullstory/harness.js";
 import { mountPropeller, propellerClient } from "../propeller/harness.js";
@@ -166,6 +167,22 @@ describe("numbers that are not finite, which JSON.stringify sends as null", () =
     expect(findSendHazard({ boxed: Object(Number.NaN) as unknown })).toEqual({
       kind: "not_plain",
       path: ".boxed",
+    });
+  });
+
+  it("findSendHazard walks a value as deep as a record may nest (MAX_NESTING_DEPTH), its last level too", () => {
+    // findUnsafeShape refuses only what nests deeper than this, so a hazard on the last level it lets through
+    // would otherwise be sent.
+    const nested = (levels: number, inner: unknown): unknown =>
+      levels === 0 ? inner : { a: nested(levels - 1, inner) };
+    const atLast = nested(MAX_NESTING_DEPTH - 1, { toJSON: () => "someone else" });
+    expect(findSendHazard(atLast)).toEqual({
+      kind: "to_json",
+      path: ".a".repeat(MAX_NESTING_DEPTH - 1),
+    });
+    expect(findSendHazard(nested(MAX_NESTING_DEPTH - 1, { n: Number.NaN }))).toEqual({
+      kind: "not_finite",
+      path: `${".a".repeat(MAX_NESTING_DEPTH - 1)}.n`,
     });
   });
 
