@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import type { ChunkResult, ItemOutcome } from "../../src/core/engine/adapter.js";
 import { EARLIER_TRY_NOTE, UNSETTLED_WRITE_NOTE } from "../../src/core/engine/chunk-outcomes.js";
 import { runImport } from "../../src/core/engine/engine.js";
+import { ApiError } from "../../src/core/errors/api-error.js";
+import { SecretSet } from "../../src/core/errors/secrets.js";
 import { journalFile } from "../support/journal-file.js";
 import { matching } from "../support/matchers.js";
 import { testAdapter } from "../support/test-adapter.js";
@@ -342,5 +344,67 @@ describe("a record refused on one send and imported by a replay that sent it aga
 
     expect(report).toMatchObject({ imported: 2, failed: 0 });
     expect(report.outcomes[0]).toEqual({ index: 0, key: "u0", outcome: "imported", id: "1" });
+  });
+});
+
+describe("a refusal an earlier try of the run gave", () => {
+  type Failure = Extract<ItemOutcome, { ok: false }>;
+  const refusedAtFirst: Failure = {
+    ok: false,
+    code: "rejected_by_vendor",
+    reason: "the vendor refused u0: email taken",
+  };
+
+  it("already saying the vendor may hold the record, keeps its words when a replay's answer doubts it too", async () => {
+    const doubtedAtFirst: Failure = { ...refusedAtFirst, vendorMayHold: true };
+    const doubtedLater: Failure = {
+      ok: false,
+      code: "job_failed",
+      reason: "the replay's job failed: the vendor may hold u0",
+      vendorMayHold: true,
+      jobMayHold: true,
+    };
+    const answers: ItemOutcome[][] = [
+      [doubtedAtFirst, timedOut],
+      [doubtedLater, { ok: true }],
+    ];
+    const adapter = testAdapter<User>(
+      () => Promise.resolve<ChunkResult>({ kind: "done", outcomes: answers.shift() ?? [] }),
+      upsert,
+    );
+
+    const report = await runImport(adapter, users(2), { replayDelayMs: 0 });
+
+    expect(report.outcomes.map((o) => [o.outcome, "reason" in o ? o.reason : undefined])).toEqual([
+      ["failed", doubtedAtFirst.reason],
+      ["imported", undefined],
+    ]);
+  });
+
+  it("is not called resent by a replay that only followed up on the first send and met a fatal answer", async () => {
+    const refusedCredential = ApiError.of(
+      { status: 401, body: { message: "key revoked" }, headers: {} },
+      { operation: "op", method: "GET", path: "/jobs/1" },
+      new SecretSet(),
+    );
+    let attempt = 0;
+    const adapter = testAdapter<User>((_chunk, context) => {
+      attempt += 1;
+      if (attempt === 1)
+        return Promise.resolve<ChunkResult>({ kind: "done", outcomes: [refusedAtFirst, timedOut] });
+      // The replay only polls the first send's job: it sends no user, whatever its answer says of the job.
+      context.followedUpOnly?.();
+      return Promise.resolve<ChunkResult>({
+        kind: "fatal",
+        error: refusedCredential,
+        written: true,
+      });
+    }, upsert);
+
+    const report = await runImport(adapter, users(2), { replayDelayMs: 0 });
+
+    const first = report.outcomes[0];
+    expect(first).toMatchObject({ outcome: "failed", reason: refusedAtFirst.reason });
+    expect(first).not.toHaveProperty("vendorMayHold");
   });
 });
