@@ -3,7 +3,7 @@
 // fragment. No user name or password is parsed, yet the URL holds one: it must be refused, not printed as
 // the client's destination (report header, journal, errors).
 import { describe, expect, it } from "vitest";
-import { createFullStoryClient } from "../../src/fullstory/client.js";
+import { clientFromBaseUrl } from "../support/base-url-refusal.js";
 import { createUserpilotClient } from "../../src/userpilot/client.js";
 
 const urls = [
@@ -21,13 +21,7 @@ const urls = [
 describe("a base URL whose password holds a delimiter yet parses", () => {
   for (const baseUrl of urls) {
     it(baseUrl, () => {
-      let destination: string | undefined;
-      let thrown: unknown;
-      try {
-        destination = createFullStoryClient({ apiKey: "na1.abcdefghijkl", baseUrl }).destination;
-      } catch (error) {
-        thrown = error;
-      }
+      const { destination, thrown } = clientFromBaseUrl(baseUrl);
       expect(destination).toBeUndefined();
       expect(String(thrown)).toMatch(/must not contain a user name or password/);
     });
