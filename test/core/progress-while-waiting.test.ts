@@ -389,6 +389,49 @@ describe("onProgress while nothing changes for progressHeartbeatMs", () => {
     expect(calls.late).toEqual([]);
   });
 
+  it("counts unchangedForMs from the last change of any count: a record read, a chunk sent", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    // An input that waits before its second record and before its end, each wait held until the test lets
+    // it go: the second record changes only `validated`, and the end, which sends the chunk, only `sent`.
+    const gates: (() => void)[] = [];
+    const gate = () => new Promise<void>((resolve) => gates.push(resolve));
+    async function* records() {
+      yield { id: "a" };
+      await gate();
+      yield { id: "b" };
+      await gate();
+    }
+    const calls = recorder();
+    const done = runImport(testAdapter(importEvery), records(), {
+      chunkRecords: 2,
+      progressEvery: 1,
+      onProgress: calls.onProgress,
+    });
+    await vi.advanceTimersByTimeAsync(25_000);
+    gates.shift()!();
+    await vi.advanceTimersByTimeAsync(25_000);
+    gates.shift()!();
+    const report = await done;
+    calls.resolved();
+    expect(report.imported).toBe(2);
+    const sentAt = calls.seen.findIndex((p) => p.sent === 2);
+    expect(
+      calls.seen
+        .slice(0, sentAt + 1)
+        .map((p) => [p.validated, p.sent, p.confirmed, p.unchangedForMs]),
+    ).toEqual([
+      [1, 0, 0, 0],
+      [1, 0, 0, 10_000],
+      [1, 0, 0, 20_000],
+      // 25 s on, the second record read: nothing else changed, and the wait counts from here.
+      [2, 0, 0, 0],
+      [2, 0, 0, 10_000],
+      [2, 0, 0, 20_000],
+      // The input's end sends the chunk: nothing confirmed yet, and the wait counts from here again.
+      [2, 2, 0, 0],
+    ]);
+  });
+
   it("after an abort, none comes once the import resolved", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
     const stop = new AbortController();
