@@ -4,9 +4,10 @@
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers } from "../../src/fullstory/index.js";
+import { json } from "../../src/testing/faults.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, mountFullStory } from "../fullstory/harness.js";
+import { API_KEY, lying, mountFullStory } from "../fullstory/harness.js";
 
 const server = useMswServer();
 const options = { pollIntervalMs: 10, maxPollIntervalMs: 20, sleep: async () => {} };
@@ -96,4 +97,37 @@ it("says so of an email-only record that FullStory wrote onto a user of the same
   expect(report.outcomes[1]).toMatchObject({
     warning: matching(/under uid u-5: it took the record's email for that user's/),
   });
+});
+
+it("reports the id record as the one FullStory imported when it lists the user it names once, with the email of another", async () => {
+  // Both records of the second chunk write user `id`, who has the second one's email; FullStory lists that
+  // user once: the record that named it by its id is the one its entry confirms, not the one sharing its
+  // email (a record of its own id names one user; an email only finds one).
+  let listOnce = false;
+  const script = lying({}, ({ operation }) =>
+    !listOnce || operation !== "getBatchImports"
+      ? undefined
+      : {
+          after: async (answer) => {
+            const body = (await answer.json()) as { results: object[] };
+            return json({ ...body, results: body.results.slice(0, 1), total_records: "1" });
+          },
+        },
+  );
+  const sim = mountFullStory(server, { faults: { script } });
+  await importUsers(client(), [{ email: "bo@example.com" }], options);
+  const id = sim.users()[0]!.id;
+  listOnce = true;
+
+  const report = await importUsers(
+    client(),
+    [
+      { id, display_name: "Bo" },
+      { email: "bo@example.com", display_name: "B." },
+    ],
+    options,
+  );
+
+  expect(report.outcomes[0]).toMatchObject({ key: `id:${id}`, outcome: "imported", id });
+  expect(report.outcomes[1]).not.toMatchObject({ outcome: "imported" });
 });
