@@ -245,3 +245,35 @@ describe("two errors entries that each name the same records of a uid, none exac
     }
   });
 });
+
+describe("an errors entry naming two records of an id none exactly, one of which another entry refused", () => {
+  it("keeps that record's own refusal, saying which one this entry refused is unknown", async () => {
+    const first: FullStoryUser = { id: "fs-1", email: "a@example.com", display_name: "First" };
+    const second: FullStoryUser = { id: "fs-1", email: "b@example.com", display_name: "Second" };
+    // The first echo lost its id, so it names the first record by its email alone; the second lost its
+    // email, so it names both by their id.
+    const report = await importAnswered(
+      [first, second],
+      () => false,
+      [
+        {
+          message: "email: domain refused",
+          code: "invalid_argument",
+          user: { email: "a@example.com" },
+        },
+        refusalOf({ id: "fs-1", display_name: "Nobody" }),
+      ],
+      { imports: 0, errors: 2 },
+    );
+
+    expect(report.total).toBe(2);
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      reason: matching(/^email: domain refused; .*which of them it refused is unknown/),
+    });
+    expect(report.outcomes[1]).toMatchObject({
+      outcome: "failed",
+      reason: matching(/^plan: value not allowed; .*which of them it refused is unknown/),
+    });
+  });
+});
