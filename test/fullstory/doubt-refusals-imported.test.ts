@@ -53,6 +53,20 @@ describe("a refusal an import read names, the errors list not read whole", () =>
     expect(result).toEqual({ partial: [], whole: [] });
   });
 
+  it("stands alone when an import without a uid or id goes to another record that has its email and an id", () => {
+    // FullStory's imports list may give no id: that user is the unplaced record with the email, not the
+    // refused one.
+    const result = doubted(
+      [
+        { id: "fs-1", email: "a@example.com" },
+        { id: "fs-2", email: "a@example.com" },
+      ],
+      [0],
+      [{ email: "a@example.com" }],
+    );
+    expect(result).toEqual({ partial: [], whole: [] });
+  });
+
   it("is doubted on every refused record of the uid, as one user", () => {
     const result = doubted(
       [
