@@ -14,6 +14,13 @@ import { slashIdClient, slashIdWorld } from "../slashid/harness.js";
 
 const server = useMswServer();
 
+/** A Propeller simulator that writes every chunk, but loses its answer to one holding a record named Old. */
+const losingAnswersToOld = () =>
+  mountPropeller(server, {
+    bulk: (_call, users) =>
+      users.some((u) => u.firstName === "Old") ? { after: () => gatewayPage(504) } : undefined,
+  });
+
 describe("SlashID, a person repeated by a handle the chunk still out shares with neither key nor first record", () => {
   it("the third record waits for the second's chunk, so SlashID keeps the third record's region", async () => {
     let lost = false;
@@ -85,10 +92,7 @@ describe("a repeat resumed from the journal after its earlier record's chunk was
   it("says so of a repeat whose earlier record is not the first of the chunk sent again", async () => {
     const journal = journalFile("propeller");
     // Run 1: Other and Old go in one chunk, every answer to which is lost; New, in the next, is imported.
-    const vendor = mountPropeller(server, {
-      bulk: (_call, users) =>
-        users.some((u) => u.firstName === "Old") ? { after: () => gatewayPage(504) } : undefined,
-    });
+    const vendor = losingAnswersToOld();
     const input = [
       { source: "CRM", sourceId: "2", firstName: "Other" },
       { source: "CRM", sourceId: "1", firstName: "Old" },
@@ -123,10 +127,7 @@ describe("a repeat resumed from the journal after its earlier record's chunk was
   it("says so where the chunk sent again waits for an earlier one as the repeat is resumed", async () => {
     const journal = journalFile("propeller");
     // Run 1: every answer to a chunk holding an Old is lost; the chunk of X's New is imported.
-    const vendor = mountPropeller(server, {
-      bulk: (_call, users) =>
-        users.some((u) => u.firstName === "Old") ? { after: () => gatewayPage(504) } : undefined,
-    });
+    const vendor = losingAnswersToOld();
     const input = [
       { source: "CRM", sourceId: "Y", firstName: "Old" },
       { source: "CRM", sourceId: "P", firstName: "P" },

@@ -524,15 +524,18 @@ describe("what passes is what Propeller receives", () => {
   const faker = seededFaker("propeller sent as validated");
   const rulesOf = (record: unknown) => validatePropellerUser(record).map((p) => p.rule);
   const beyond = [2 ** 53, 2 ** 53 + 2, 2 ** 60, 1e21, -(2 ** 53)];
+  /** The problems of a user whose sourceId, debtorId and parent sourceId are all `id`. */
+  const everyIdAs = (id: number) =>
+    validatePropellerUser({
+      source: "crm",
+      sourceId: id,
+      debtorId: id,
+      parent: { source: "crm", sourceId: id },
+    });
 
   it("refuses an integer id beyond 2^53 in every id field: it may already be another id", () => {
     for (const id of beyond) {
-      const problems = validatePropellerUser({
-        source: "crm",
-        sourceId: id,
-        debtorId: id,
-        parent: { source: "crm", sourceId: id },
-      });
+      const problems = everyIdAs(id);
       expect(
         problems.map((p) => p.message.split(":")[0]),
         String(id),
@@ -605,12 +608,7 @@ describe("what passes is what Propeller receives", () => {
 
   it("says a sourceId, debtorId or parent sourceId that is a fraction must be a string or an integer", () => {
     for (const id of [1.5, Number.NaN]) {
-      const problems = validatePropellerUser({
-        source: "crm",
-        sourceId: id,
-        debtorId: id,
-        parent: { source: "crm", sourceId: id },
-      });
+      const problems = everyIdAs(id);
       expect(
         problems.map((p) => p.message.replace(/, got .*/, "")),
         String(id),
