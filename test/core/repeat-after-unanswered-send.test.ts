@@ -65,6 +65,23 @@ describe("a repeated user after its earlier record's send got no answer", () => 
   });
 });
 
+describe("a chunk holding a repeated user and one it does not repeat", () => {
+  it("only the repeated user's import says the unanswered send may land after it", async () => {
+    const adapter = unansweredOnce({ by: "upsert", why: "test" });
+    const records: User[] = [
+      { id: "u1", name: "Old" },
+      { id: "u2", name: "Once" },
+      { id: "u1", name: "New" },
+      { id: "u3", name: "Once" },
+    ];
+    const report = await runImport(adapter, records, { chunkRecords: 2, replayDelayMs: 0 });
+    expect(report).toMatchObject({ total: 4, imported: 4 });
+    expect(report.outcomes[2]).toMatchObject({ key: "u1", warning: matching(LANDS_LATE) });
+    // u3 went in the same chunk as u1's later record, but none of its records went unanswered.
+    expect(report.outcomes[3]).toEqual({ index: 3, key: "u3", outcome: "imported" });
+  });
+});
+
 describe("a repeated user after its earlier record's job was not seen to end", () => {
   const running: ItemOutcome = {
     ok: false,
