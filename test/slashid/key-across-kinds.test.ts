@@ -98,24 +98,26 @@ it.each([
 
 // A record whose handles look like those of two earlier records is told of the first of them, whichever of
 // its handles is listed first.
-it("names the first of two earlier persons whose usernames look like this record's", async () => {
-  slashIdWorld(server, { existingPersons: "upsert" });
-  const input: SlashIdPerson[] = [
-    { usernames: ["ann"] },
-    { usernames: ["bob"] },
-    { usernames: ["Bob", "Ann"] },
-  ];
-  const report = await importUsers(slashIdClient(), input, options);
+it.each([
+  ["Bob", "Ann"],
+  ["Ann", "Bob"],
+])(
+  "names the first of two earlier persons whose usernames look like this record's (%s, %s)",
+  async (...usernames) => {
+    slashIdWorld(server, { existingPersons: "upsert" });
+    const input: SlashIdPerson[] = [{ usernames: ["ann"] }, { usernames: ["bob"] }, { usernames }];
+    const report = await importUsers(slashIdClient(), input, options);
 
-  expectEveryRecordOnce(report, 3);
-  expect(report.events).toEqual({ alike_keys: 1 });
-  expect(report.outcomes[2]).toMatchObject({
-    outcome: "imported",
-    warning: matching(
-      /^record 0 of the input has an identity that differs from one of this record's/,
-    ),
-  });
-});
+    expectEveryRecordOnce(report, 3);
+    expect(report.events).toEqual({ alike_keys: 1 });
+    expect(report.outcomes[2]).toMatchObject({
+      outcome: "imported",
+      warning: matching(
+        /^record 0 of the input has an identity that differs from one of this record's/,
+      ),
+    });
+  },
+);
 
 // A record that repeats an earlier person still has its other handles looked at by a later record's.
 it("warns of a username looking like one of a record that repeated an earlier person", async () => {
