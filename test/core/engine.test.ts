@@ -975,6 +975,7 @@ describe("converging within the run", () => {
   // may, rather than call them two users (or one).
   it.each([
     ["letter case", "W3"],
+    ["the case of a letter beyond ASCII", "\u00c9mile", "\u00e9mile"],
     ["blanks around it", " w3 "],
     ["a zero-width space", "w\u200b3"],
     ["full-width digits", "w\uff13"],
