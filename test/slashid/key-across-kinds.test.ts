@@ -153,3 +153,19 @@ it.each([
   expect(report.outcomes[0]).toMatchObject({ outcome: "imported" });
   expect(report.outcomes[0]).not.toHaveProperty("warning");
 });
+
+// A username written like another kind's handle ("e:" before an email) is still a username: the email
+// person is not that record's person.
+it("does not take a username that reads like a kind and a handle for that handle", async () => {
+  slashIdWorld(server, { existingPersons: "upsert" });
+  const input: SlashIdPerson[] = [
+    { usernames: ["e:ann@example.com"] },
+    { emails: ["ann@example.com"] },
+  ];
+  const report = await importUsers(slashIdClient(), input, options);
+
+  expectEveryRecordOnce(report, 2);
+  expect(report.events).toEqual({});
+  expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported"]);
+  expect(report.outcomes[1]).not.toHaveProperty("warning");
+});
