@@ -1007,7 +1007,8 @@ describe("converging within the run", () => {
     },
   );
 
-  // One of records 12 and 13 is written as its look-alike ("w3"), the other otherwise; record 14 looks like both.
+  // One of records 12 and 13 is written as its look-alike ("w3"), the other otherwise; record 14 looks like
+  // both.
   it.each([
     ["W3", "w3"],
     ["w3", "W3"],
