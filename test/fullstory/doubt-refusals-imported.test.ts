@@ -142,6 +142,44 @@ describe("a refusal an import with a uid no record has names by its id or email"
   );
 });
 
+describe("refusals of records that name one imported user in different ways", () => {
+  // One import is one user: it contradicts the refusal of the record assign would have placed it on, and
+  // no other.
+  it("an import with a uid no record has doubts the refused record naming its id, not also one with its email", () => {
+    const result = doubted(
+      [{ id: "fs-1" }, { email: "a@example.com" }],
+      [0, 1],
+      [{ uid: "u9", id: "fs-1", email: "a@example.com" }],
+    );
+    expect(result).toEqual({ partial: [0], whole: [0] });
+  });
+
+  it("each import of an id doubts another refused record with that id", () => {
+    const result = doubted(
+      [{ id: "fs-1" }, { id: "fs-1" }],
+      [0, 1],
+      [{ id: "fs-1" }, { id: "fs-1" }],
+    );
+    expect(result).toEqual({ partial: [0, 1], whole: [0, 1] });
+  });
+
+  // Two ids are two users, and a user with a uid is listed with it: neither import is the refused record's.
+  it.each<[string, Record, Record]>([
+    [
+      "an import of another id with the email of a refused record that has an id",
+      { id: "fs-1", email: "a@example.com" },
+      { id: "fs-9", email: "a@example.com" },
+    ],
+    [
+      "an import with only an email, of a refused record that has a uid",
+      { uid: "u", id: "fs-1", email: "a@example.com" },
+      { email: "a@example.com" },
+    ],
+  ])("%s leaves the refusal alone", (_, record, user) => {
+    expect(doubted([record, { uid: "u2" }], [0], [user])).toEqual({ partial: [], whole: [] });
+  });
+});
+
 describe("an errors entry listed again for a record already refused", () => {
   it("leaves the record's refusal as it was: no imports list named its user", () => {
     const records = [{ uid: "u" }];
