@@ -53,6 +53,19 @@ describe("one record that both result lists name", () => {
     });
   });
 
+  it("imported under three ids: imported without an id, with a warning naming the first two", async () => {
+    const ghosts = [
+      { uid: "u-0", id: "998" },
+      { uid: "u-0", id: "999" },
+    ];
+    const outcomes = await outcomesOf({ ghosts: { imports: ghosts } });
+
+    expect(outcomes[0]).toEqual({
+      ok: true,
+      note: matching(/gives this uid more than one id \(998, 999\)/),
+    });
+  });
+
   it("refused and listed as imported twice: the refusal says FullStory may hold the user once", async () => {
     const twice = [
       { uid: "u-2", id: "998" },
