@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers } from "../../src/fullstory/import.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { useMswServer } from "../support/msw.js";
 import { API_KEY, mountFullStory } from "./harness.js";
 
@@ -28,6 +29,28 @@ describe("a record FullStory can name only by the id it gives it, in a COMPLETED
       id: anonymous.id,
     });
     expect(report.imported).toBe(2);
+  });
+
+  // A record with an email only is named by its email: it is no second record that only a new id names.
+  it("is imported, with that id, beside a record that has an email only", async () => {
+    const sim = mountFullStory(server);
+    const input: FullStoryUser[] = [
+      { email: seededFaker("fullstory-keyless").internet.email().toLowerCase() },
+      { display_name: "Anonymous" },
+    ];
+    const report = await importUsers(
+      createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }),
+      input,
+      { pollIntervalMs: 1, sleep: async () => {} },
+    );
+
+    const anonymous = sim.users().find((user) => user.email === undefined)!;
+    expect(report.outcomes[1]).toEqual({
+      index: 1,
+      key: "#1",
+      outcome: "imported",
+      id: anonymous.id,
+    });
   });
 
   it("is imported without an id when the chunk holds several such records: nothing tells whose id is whose", async () => {
