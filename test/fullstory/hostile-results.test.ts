@@ -322,6 +322,36 @@ describe("paging bounds", () => {
     expect(outcomes.map((o) => !o.ok && o.code)).toEqual(Array(3).fill("results_incomplete"));
   });
 
+  // An entry without a uid or email may name only a record with neither uid, id nor email (by its new id):
+  // where the chunk has none, or the entry has an email no record has, it names none, and is counted only.
+  it.each<[string, () => Promise<FullStoryUser>, (i: number) => { id: string; email?: string }]>([
+    [
+      "an id only, and every record has a uid, id or email",
+      async () => ({ id: (await existing(1))[0]! }),
+      (i) => ({ id: `fs-ghost-${i}` }),
+    ],
+    [
+      "an id and an email no record has, beside a record with neither",
+      () => Promise.resolve({ display_name: "Anonymous" }),
+      (i) => ({ id: `fs-ghost-${i}`, email: `ghost-${i}@example.com` }),
+    ],
+  ])(
+    "reads an imports list padded with users no record can be (%s) whole, and places the chunk",
+    async (_, third, ghost) => {
+      const sim = vendor({ ghosts: { imports: Array.from({ length: 10 }, (_, i) => ghost(i)) } });
+      const input = [...users(2), await third()];
+      const { outcomes, events } = await sendChunk(input);
+
+      // The third record's user: the one FullStory holds without a uid or email.
+      const user = sim.users().find((u) => u.uid === undefined && u.email === undefined);
+      expect(outcomes).toEqual([
+        ...input.slice(0, 2).map(importedBy(sim)),
+        { ok: true, id: user!.id },
+      ]);
+      expect(events).toEqual({ unmatched_entries: 10 });
+    },
+  );
+
   it("caps the page budget at the chunk's size when the counts claim more", async () => {
     const input = users(4);
     const sim = vendor(
