@@ -92,3 +92,34 @@ it("a 2xx with a key twice echoing the API key: named scrubbed, cut only if that
     reason: `key "[REDACTED]${"x".repeat(30)}" appears twice in one object`,
   });
 });
+
+it("an undocumented status without a body: the error's body is undefined, not empty text", async () => {
+  const { result } = await statusWith(
+    "undocumented empty",
+    () => new Response(null, { status: 418 }),
+  );
+  const error = !result.ok ? result.error : expect.fail("ok");
+  expect(error).toMatchObject({ status: "undocumented", httpStatus: 418, body: undefined });
+});
+
+// Only the 429 variant has the field: a caller may test for it to tell a rate limit apart.
+it("a documented error other than a 429 has no retryAfter, even with a Retry-After header", async () => {
+  const { result } = await statusWith("400 with retry after", () =>
+    Response.json(
+      { code: "invalid_argument", message: "no such job" },
+      { status: 400, headers: { "Retry-After": "5" } },
+    ),
+  );
+  const error = !result.ok ? result.error : expect.fail("ok");
+  expect(error.status).toBe(400);
+  expect(error).not.toHaveProperty("retryAfter");
+});
+
+// A Response with a 204 status may have no body at all: an empty one would make the call throw instead.
+it("an undocumented 204 answer: the call returns the undocumented variant, it does not throw", async () => {
+  const { result } = await statusWith(
+    "undocumented 204",
+    () => new Response(null, { status: 204 }),
+  );
+  expect(!result.ok && result.error).toMatchObject({ status: "undocumented", httpStatus: 204 });
+});
