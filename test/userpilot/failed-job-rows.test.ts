@@ -80,7 +80,9 @@ describe("a job that failed after doing rows", () => {
         expect(o.reason).toMatch(
           /Userpilot may hold this user: the job gave no completed_rows, so whether it did rows before it failed is unknown/,
         );
+        expect(o).toMatchObject({ vendorMayHold: true });
       }
+      expect(report.vendorMayHold).toBe(3);
     });
 
   it.each([["message"], ["reason"], ["details"], ["error_code"]])(
@@ -106,6 +108,8 @@ describe("a job that failed after doing rows", () => {
       expect(o.reason).toMatch(/after 0 of 3 rows/);
       expect(o.reason).not.toMatch(/may hold/);
     }
+    // Userpilot holds none of them: the report says so too.
+    expect(report.vendorMayHold).toBe(0);
     expect(up.sim.users()).toHaveLength(0);
   });
 });
