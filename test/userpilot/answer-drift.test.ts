@@ -179,6 +179,20 @@ describe("a completed job whose status also carries error details", () => {
     }
   });
 
+  it("fewer rows completed than sent and a count of failed rows: the warning says both", async () => {
+    statusWith({ completed_rows: 2, total_rows: 3, failed_rows: 1 });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "imported",
+        warning: matching(/after 2 of 3 rows and does not say which rows it skipped/),
+      });
+      expect(outcome).toMatchObject({ warning: containing("failed_rows: 1") });
+    }
+  });
+
   it("a link to an error file whose fragment carries a token: quoted without the fragment", async () => {
     statusWith({ error_report: "https://files.example/job-7.csv#access_token=5ecretT0k" });
     const report = await run(users(2), { chunkRecords: 2, replayDelayMs: 0 });
