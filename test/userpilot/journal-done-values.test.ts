@@ -75,3 +75,29 @@ it("an earlier version's saved half failure, with no vendorMayHold mark, keeps w
   ]);
   expect(again.vendorMayHold).toBe(2);
 });
+
+it("a half's saved import with a warning keeps the warning on a re-run", async () => {
+  const journal = journalFile("userpilot");
+  const input = users(4);
+  const up = vendor();
+  expect((await run(input, { journal })).imported).toBe(4);
+  const note =
+    "Userpilot completed job j-1 after 1 of 2 rows and does not say which rows it skipped: " +
+    "this user may not have been updated";
+  journalWithHalves(journal, {
+    split: "",
+    "done:0-2": JSON.stringify({ ok: true, note }),
+    "done:2-4": JSON.stringify({ ok: true }),
+  });
+  const posted = up.ofKind("POST").length;
+
+  const again = await run(input, { journal });
+
+  expect(up.ofKind("POST")).toHaveLength(posted);
+  expect(again.outcomes.map((o) => [o.outcome, "warning" in o ? o.warning : undefined])).toEqual([
+    ["imported", note],
+    ["imported", note],
+    ["imported", undefined],
+    ["imported", undefined],
+  ]);
+});
