@@ -53,6 +53,28 @@ it("a job that started in the millisecond of another chunk's later send is still
   expect(found).toMatchObject({ id: "job-A", guess: matching(/may be that request's job/) });
 });
 
+it("a job that started after another chunk's send, within the clock-skew allowance before this chunk's resend, is taken as a guess", () => {
+  // A's resend at t2 made the job; Userpilot's clock, 3 s behind ours, wrote its start before t2 (after B's
+  // send at t1). Left out, A's users would go in one more job.
+  const jobs = [
+    { job_id: "job-A2", status: "completed" as const, total_rows: 4, start_time: iso(t2 - 3_000) },
+  ];
+  const found = lostRequestsJob(
+    jobs.map((job) => ({ ...job, file_size: 100 })),
+    {
+      rows: 4,
+      bytes: 100,
+      sentMs: t0,
+      lastSentMs: t2,
+      otherSends: [t1],
+      clockSkewMs: 10_000,
+      others: new Set(),
+      soleImporter: true,
+    },
+  );
+  expect(found).toMatchObject({ id: "job-A2", guess: matching(/may be that request's job/) });
+});
+
 describe("a job that started before the lost send, by our clock", () => {
   const request = { rows: 4, bytes: 100, clockSkewMs: 10_000, others: new Set<string>() };
   const job = (start: string) => ({
@@ -76,6 +98,14 @@ describe("a job that started before the lost send, by our clock", () => {
     const found = lostRequestsJob([job("2026-01-01T00:01:00Z")], { ...request, sentMs: t1 + 700 });
     expect(found?.id).toBe("job-1");
     expect(found?.guess).not.toMatch(/started before/);
+  });
+
+  it("is not taken when it started more than the clock-skew allowance before the send, though it ran past it", () => {
+    // Another's job that was running when the request went out: the request's own job starts after it.
+    const ranAcross = { ...job(iso(t1 - 60_000)), end_time: iso(t1 + 5_000) };
+    expect(lostRequestsJob([ranAcross], { ...request, sentMs: t1, soleImporter: true })).toBe(
+      undefined,
+    );
   });
 });
 
