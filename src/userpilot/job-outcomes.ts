@@ -59,13 +59,16 @@ export function unsettled(error: ApiError, held: string): Outcome {
 /**
  * The outcome of a user whose request may have reached Userpilot without an answer (a lost answer, a job
  * still unsettled), once `error` stopped the import before a replay could settle it: a failure that says
- * Userpilot may hold the user. Any other outcome stands.
+ * Userpilot may hold the user. One left for later that Userpilot answered (a 409 waited out past its time)
+ * only says the import stopped; any other outcome stands.
  */
 export function stopped(outcome: Outcome, error: ApiError): Outcome {
   if (outcome.ok || outcome.transient !== true || outcome.unprocessed !== undefined) return outcome;
+  const reason = `${outcome.reason}; the import then stopped: ${error.message}`;
+  // Every failure no answer settled carries the mark: one without it was answered, and made no job.
+  if (outcome.vendorMayHold !== true) return { ok: false, code: outcome.code, reason };
   // Said once, and in the engine's words, which a merge with an earlier lost send does not repeat: the failure
   // of a send no answer settled may already say Userpilot may hold the user.
-  const reason = `${outcome.reason}; the import then stopped: ${error.message}`;
   return {
     ok: false,
     code: outcome.code,
