@@ -110,6 +110,19 @@ describe("a client used for years", () => {
     expect(sends.othersThan({}, `{"users":[0000]}`)).toHaveLength(1001);
     expect(sends.othersThan({}, `{"users":[0001]}`)).toHaveLength(1000);
   });
+
+  it("keeps a request still out while a thousand and more later ones are lost", () => {
+    const sends = new UnansweredSends();
+    const other = {};
+    // Out first (a slow upload of another import), then 1,001 lost requests, each of its own body.
+    sends.send(other, "x".repeat(17), 1);
+    for (let i = 0; i <= 1000; i++)
+      sends.send(other, `{"users":[${String(i).padStart(4, "0")}]}`, 1).lost();
+    const kept = sends.othersThan({}, "y".repeat(17));
+    // A job that starts while it is out may be its own: it still rules such a job out.
+    expect(kept.filter((s) => s.endedMs === undefined)).toHaveLength(1);
+    expect(kept).toHaveLength(1001);
+  });
 });
 
 it("a lost request keeps no hold on the import that sent it: the import's memory is freed once it ended", async () => {
