@@ -62,6 +62,16 @@ describe("the jobs a client's imports followed", () => {
     // Moved back to 09:00, the jobs forgotten first (started by 10:00) could be taken for a lost request's.
     expect(jobs.forgottenUntil).toBe(Date.parse("2026-12-04T10:00:00Z"));
   });
+  it("keep the time an id was first known when it is followed again", () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-12-04T10:00:00Z") });
+    const jobs = new FollowedJobs(1);
+    jobs.add("job-1");
+    // A re-run follows the same job a day later: it started on the first day all the same.
+    vi.setSystemTime(Date.parse("2026-12-05T10:00:00Z"));
+    jobs.add("job-1");
+    jobs.add("job-2");
+    expect(jobs.forgottenUntil).toBe(Date.parse("2026-12-04T10:00:00Z"));
+  });
 
   it("stay bounded through a client whose imports ran more jobs than the bound", async () => {
     const shared = client();
