@@ -86,6 +86,29 @@ describe("a 202 naming a job that is not this request's", () => {
     expectTruthfulReport(report, up.sim);
   });
 
+  it("with no replay left, fails the users saying Userpilot may hold them: it accepted the request", async () => {
+    // The answer names another client's job; whether Userpilot made one of these users is unknown.
+    const up = vendor({ stepMs: 1_000 });
+    const foreign = up.sim.startForeignJob({ rows: 7, startedAt: Date.now() - 60_000 });
+    up.sim.setFaults({
+      script: ({ operation }) =>
+        operation === "bulkIdentifyUsers"
+          ? { answer: () => json({ job_id: foreign, status: "completed", total_rows: 7 }, 202) }
+          : undefined,
+    });
+    const report = await run(users(5), { chunkAttempts: 1 });
+
+    expectEveryRecordOnce(report, 5);
+    for (const outcome of report.outcomes)
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "job_mismatch",
+        reason: matching(/job \S+ of 7 rows for a request of 5 users/),
+        vendorMayHold: true,
+      });
+    expect(report.vendorMayHold).toBe(5);
+  });
+
   const mismatches: Record<string, (up: Userpilot) => ScriptAction> = {
     "another row count": () => rewritten202((job) => ({ ...job, total_rows: 7 })),
     "fewer rows than the distinct user_ids sent": () =>
