@@ -2,6 +2,7 @@
 // job lists without `file_size`, and odd status answers.
 import { describe, expect, it } from "vitest";
 import { json, type ScriptAction } from "../../src/testing/faults.js";
+import { gatewayPage } from "../../src/testing/kit/answers.js";
 import { journalFile } from "../support/journal-file.js";
 import { matching } from "../support/matchers.js";
 import { expectEveryRecordOnce } from "../support/report.js";
@@ -117,5 +118,40 @@ describe("two of this import's chunks of the same size whose answers are both lo
     // soleImporter: no other process's job to doubt, so only this import's own doubt can warn.
     const { up, second } = await bothLost(3_000, { soleImporter: true });
     expect(unheldImportedWithoutWarning(up, second)).toEqual([]);
+  });
+});
+
+describe("a job found by a guess, then the run stopped while it ran (re-run)", () => {
+  it("the re-run that follows the journaled job still warns that it was a guess", async () => {
+    const journal = journalFile("userpilot-guess-resumed");
+    const up = vendor({ stepMs: 0 });
+    const controller = new AbortController();
+    up.script({
+      // Processed, its answer lost: the replay finds the job in the list, by its rows and size only.
+      bulkIdentifyUsers: { 1: dropAfter },
+      // The first look at that job stops the run: only the journal knows the job, and why it was taken.
+      getBackgroundJob: {
+        1: {
+          answer: () => {
+            controller.abort(new Error("interrupted"));
+            return gatewayPage(502);
+          },
+        },
+      },
+    });
+    const first = await run(users(4), { ...options, journal, signal: controller.signal });
+    expect(first.aborted).toBe(true);
+    expect(up.writesAndLists()).toEqual(["POST 0", "LIST 200"]);
+
+    up.script();
+    const second = await run(users(4), { ...options, journal });
+
+    expectEveryRecordOnce(second, 4);
+    expect(up.sim.jobs()).toHaveLength(1);
+    for (const outcome of second.outcomes)
+      expect(outcome).toMatchObject({
+        outcome: "imported",
+        warning: matching(/was taken for this user's request.*may be another process's job/),
+      });
   });
 });
