@@ -110,6 +110,27 @@ describe("fault script", () => {
     }
   });
 
+  it("counts each { answer } and { after } action as scripted, beside the kinds it names", async () => {
+    const f = seededFaker("scripted count");
+    const sim = createFullStorySimulator({
+      faults: {
+        script: ({ attempt }) =>
+          attempt === 1
+            ? { answer: () => Response.json({ code: "busy" }, { status: 503 }) }
+            : attempt === 2
+              ? { after: (answer) => answer }
+              : attempt === 3
+                ? "429"
+                : undefined,
+      },
+    });
+    const statuses: number[] = [];
+    for (let call = 1; call <= 4; call++)
+      statuses.push((await fullStoryPost(sim, fullStoryBatch(f, 1))).status);
+    expect(statuses).toEqual([503, 200, 429, 200]);
+    expect(sim.stats().faults).toEqual({ scripted: 2, "429": 1 });
+  });
+
   it("setFaults on SlashID and Propeller: attempts keep counting across it", async () => {
     const f = seededFaker("set faults");
     const slashid = createSlashIdSimulator();
