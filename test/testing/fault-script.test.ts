@@ -131,6 +131,22 @@ describe("fault script", () => {
     expect(sim.stats().faults).toEqual({ scripted: 2, "429": 1 });
   });
 
+  it("setFaults restarts the random sequence from the seed it is given", async () => {
+    const faults = { rate429: 0.5, seed: 5 };
+    const sim = createFullStorySimulator({ faults });
+    const busy = async () => {
+      const seen: boolean[] = [];
+      for (let call = 1; call <= 4; call++)
+        seen.push((await fullStoryGet(sim, "/v2/users/batch/none")).status === 429);
+      return seen;
+    };
+    const first = await busy();
+    expect(first).toContain(true);
+    expect(first).toContain(false);
+    sim.setFaults(faults);
+    expect(await busy()).toEqual(first);
+  });
+
   it("setFaults on SlashID and Propeller: attempts keep counting across it", async () => {
     const f = seededFaker("set faults");
     const slashid = createSlashIdSimulator();
