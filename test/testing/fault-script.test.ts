@@ -147,6 +147,24 @@ describe("fault script", () => {
     expect(await busy()).toEqual(first);
   });
 
+  // slowMs left out is the documented 5000 ms: a caller that aborts after 500 ms is never processed.
+  it("holds a slow request 5 s by default: a caller giving up meanwhile is dropped", async () => {
+    const f = seededFaker("slow default");
+    const sim = createFullStorySimulator({ faults: { rateSlow: 1 } });
+    const caller = new AbortController();
+    const sent = sim.handle(
+      new Request("http://fs.test/v2/users/batch", {
+        method: "POST",
+        headers: { Authorization: "Basic sim-key", "Content-Type": "application/json" },
+        body: JSON.stringify(fullStoryBatch(f, 1)),
+        signal: caller.signal,
+      }),
+    );
+    setTimeout(() => caller.abort(), 500);
+    await expect(sent).rejects.toBeInstanceOf(DropConnection);
+    expect(sim.stats()).toMatchObject({ jobs: 0, users: 0, faults: { slow: 1 } });
+  });
+
   it("setFaults on SlashID and Propeller: attempts keep counting across it", async () => {
     const f = seededFaker("set faults");
     const slashid = createSlashIdSimulator();
