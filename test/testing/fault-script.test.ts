@@ -131,6 +131,17 @@ describe("fault script", () => {
     expect(sim.stats().faults).toEqual({ scripted: 2, "429": 1 });
   });
 
+  it("shows a call to a path the spec does not know as operation unknown, with no params", async () => {
+    const seen: FaultCall[] = [];
+    const sim = createFullStorySimulator({
+      faults: { script: (call) => void seen.push(call) },
+    });
+    expect((await fullStoryGet(sim, "/v9/nowhere/1")).status).toBe(404);
+    expect(seen.map(({ operation, attempt, params }) => ({ operation, attempt, params }))).toEqual([
+      { operation: "unknown", attempt: 1, params: {} },
+    ]);
+  });
+
   it("setFaults restarts the random sequence from the seed it is given", async () => {
     const faults = { rate429: 0.5, seed: 5 };
     const sim = createFullStorySimulator({ faults });
