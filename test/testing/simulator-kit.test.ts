@@ -126,4 +126,9 @@ describe("simulator kit", () => {
     expect(listProblems(problems.slice(0, 2))).toBe("p0; p1");
     expect(listProblems(problems)).toBe(`${problems.slice(0, 20).join("; ")}; and 3 more`);
   });
+
+  it("lists exactly 20 problems whole, with no word of more", () => {
+    const problems = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    expect(listProblems(problems)).toBe(problems.join("; "));
+  });
 });
