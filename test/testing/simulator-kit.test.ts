@@ -131,4 +131,22 @@ describe("simulator kit", () => {
     const problems = Array.from({ length: 20 }, (_, i) => `p${i}`);
     expect(listProblems(problems)).toBe(problems.join("; "));
   });
+
+  // A test compares the counts before and after a step: what it took before must not move.
+  it("gives stats as they are when asked, unchanged by later requests", async () => {
+    const { kit, call } = setup({ rate429: 1 });
+    await call("POST", "/v2/users/batch");
+    const before = kit.stats({ users: 0, duplicates: 0, rewrites: 0 });
+    await call("POST", "/v2/users/batch");
+    await call("GET", "/v2/users/batch/j1");
+    expect(before).toMatchObject({
+      requests: { "POST /v2/users/batch": 1 },
+      faults: { "429": 1 },
+    });
+    expect(Object.keys(before.requests)).toEqual(["POST /v2/users/batch"]);
+    expect(kit.stats({ users: 0, duplicates: 0, rewrites: 0 })).toMatchObject({
+      requests: { "POST /v2/users/batch": 2, "GET /v2/users/batch/{job_id}": 1 },
+      faults: { "429": 3 },
+    });
+  });
 });
