@@ -91,6 +91,7 @@ describe("simulator options", () => {
     );
     expect(() => create({ basePath: "https://proxy.test/fs" })).toThrow(/^basePath: /);
     expect(create({ basePath: "/fs/" }).basePath).toBe("/fs");
+    expect(create({ basePath: "/fs//" }).basePath).toBe("/fs");
   });
 
   it("takes a job that never ends, and the documented values", () => {
