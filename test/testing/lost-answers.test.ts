@@ -152,6 +152,21 @@ describe("lost answers", () => {
   });
 });
 
+describe("a cut answer", () => {
+  it("is a 200 whose body gives its start, by default half a data list, then breaks off", async () => {
+    for (const [answer, start] of [
+      [cutAnswer(), '{"data":[{"'],
+      [cutAnswer('{"result":'), '{"result":'],
+    ] as const) {
+      expect(answer.status).toBe(200);
+      const reader = answer.body!.getReader();
+      const first = await reader.read();
+      expect(new TextDecoder().decode(first.value)).toBe(start);
+      await expect(reader.read()).rejects.toThrow("socket hang up");
+    }
+  });
+});
+
 describe("served over HTTP", () => {
   it("a cut answer reaches the client as a 200 whose body breaks off, after the vendor acted", async () => {
     const sim = createUserpilotSimulator({

@@ -20,9 +20,12 @@ export function gatewayPage(status: keyof typeof PAGES): Response {
 
 /** A 200 whose body breaks off after `start`: the vendor acted, the client holds half an answer. */
 export function cutAnswer(start = '{"data":[{"'): Response {
+  // Errored as it starts, the stream would drop `start` unread: it breaks off once `start` has been read.
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(new TextEncoder().encode(start));
+    },
+    pull(controller) {
       controller.error(new Error("socket hang up"));
     },
   });
