@@ -253,6 +253,22 @@ describe("Userpilot simulator: one bulk job at a time", () => {
     expect(job).toMatchObject({ status: "processing", completed_rows: 0, total_rows: 10 });
   });
 
+  it("at rowsPerMinute a job reports the rows finished, and ends when the last one is done", async () => {
+    const start = Date.parse("2026-03-01T10:00:00.000Z");
+    let clock = start;
+    const { up } = setup({ rowsPerMinute: 7, now: () => clock });
+    const job = await submit(up, users(2));
+    // A row every 60/7 s: the first done at 8.57 s, the second at 17.142857 s.
+    clock = start + 10_000;
+    expect(await poll(up, job.job_id)).toMatchObject({ status: "processing", completed_rows: 1 });
+    clock = start + 20_000;
+    expect(await poll(up, job.job_id)).toMatchObject({
+      status: "completed",
+      completed_rows: 2,
+      end_time: new Date(start + 17_143).toISOString(),
+    });
+  });
+
   it("a foreign job with pollsPerStep Infinity never ends", async () => {
     const { sim, up } = setup();
     sim.startForeignJob({ pollsPerStep: Number.POSITIVE_INFINITY });
@@ -309,6 +325,14 @@ describe("Userpilot simulator: refusals", () => {
     expect(result.error.body.errors?.[0]?.error_code).toBe("invalid_api_key");
     const bare = await sim.handle(new Request(`${HOSTS.userpilot}/v1/background_jobs`));
     expect(bare.status).toBe(401);
+    expect(sim.stats().jobs).toBe(0);
+  });
+
+  it("names a problem of the body as a whole by the path /", async () => {
+    const { sim, up } = setup();
+    const bad = await up.bulkIdentifyUsers({ body: {} as never });
+    if (bad.ok || bad.error.status !== 400) throw new Error("expected 400");
+    expect(bad.error.body.errors?.[0]?.details).toBe("/ must have required property 'users'");
     expect(sim.stats().jobs).toBe(0);
   });
 
