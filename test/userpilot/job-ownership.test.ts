@@ -61,8 +61,8 @@ describe("a completed job that did fewer rows than the users sent", () => {
 });
 
 describe("a 202 naming a job that is not this request's", () => {
-  it("fails the users (job_mismatch, with both row counts) when Userpilot made no job of them", async () => {
-    // Another client's job, long finished, is what the answer names; Userpilot never processed the request.
+  /** Userpilot answers every bulk identify with a 202 naming another client's 7-row job, long finished. */
+  function answeringWithForeignJob() {
     const up = vendor({ stepMs: 1_000 });
     const foreign = up.sim.startForeignJob({ rows: 7, startedAt: Date.now() - 60_000 });
     up.sim.setFaults({
@@ -71,6 +71,12 @@ describe("a 202 naming a job that is not this request's", () => {
           ? { answer: () => json({ job_id: foreign, status: "completed", total_rows: 7 }, 202) }
           : undefined,
     });
+    return up;
+  }
+
+  it("fails the users (job_mismatch, with both row counts) when Userpilot made no job of them", async () => {
+    // Another client's job, long finished, is what the answer names; Userpilot never processed the request.
+    const up = answeringWithForeignJob();
     const report = await run(users(5), { replayDelayMs: 0 });
 
     expectEveryRecordOnce(report, 5);
@@ -88,14 +94,7 @@ describe("a 202 naming a job that is not this request's", () => {
 
   it("with no replay left, fails the users saying Userpilot may hold them: it accepted the request", async () => {
     // The answer names another client's job; whether Userpilot made one of these users is unknown.
-    const up = vendor({ stepMs: 1_000 });
-    const foreign = up.sim.startForeignJob({ rows: 7, startedAt: Date.now() - 60_000 });
-    up.sim.setFaults({
-      script: ({ operation }) =>
-        operation === "bulkIdentifyUsers"
-          ? { answer: () => json({ job_id: foreign, status: "completed", total_rows: 7 }, 202) }
-          : undefined,
-    });
+    answeringWithForeignJob();
     const report = await run(users(5), { chunkAttempts: 1 });
 
     expectEveryRecordOnce(report, 5);
