@@ -10,15 +10,17 @@ import { API_KEY, mountFullStory } from "./harness.js";
 
 const server = useMswServer();
 
+const importOnce = (input: FullStoryUser[]) =>
+  importUsers(createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }), input, {
+    pollIntervalMs: 1,
+    sleep: async () => {},
+  });
+
 describe("a record FullStory can name only by the id it gives it, in a COMPLETED job", () => {
   it("is imported, with that id, when the job lists and counts every user", async () => {
     const sim = mountFullStory(server);
     const input: FullStoryUser[] = [{ uid: "u-1" }, { display_name: "Anonymous" }];
-    const report = await importUsers(
-      createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }),
-      input,
-      { pollIntervalMs: 1, sleep: async () => {} },
-    );
+    const report = await importOnce(input);
 
     expect(sim.jobs()).toMatchObject([{ status: "COMPLETED", imports: 2, errors: 0 }]);
     const anonymous = sim.users().find((user) => user.uid === undefined)!;
@@ -38,11 +40,7 @@ describe("a record FullStory can name only by the id it gives it, in a COMPLETED
       { email: seededFaker("fullstory-keyless").internet.email().toLowerCase() },
       { display_name: "Anonymous" },
     ];
-    const report = await importUsers(
-      createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }),
-      input,
-      { pollIntervalMs: 1, sleep: async () => {} },
-    );
+    const report = await importOnce(input);
 
     const anonymous = sim.users().find((user) => user.email === undefined)!;
     expect(report.outcomes[1]).toEqual({
@@ -56,11 +54,7 @@ describe("a record FullStory can name only by the id it gives it, in a COMPLETED
   it("is imported without an id when the chunk holds several such records: nothing tells whose id is whose", async () => {
     const sim = mountFullStory(server);
     const input: FullStoryUser[] = [{ display_name: "Anonymous" }, { display_name: "Guest" }];
-    const report = await importUsers(
-      createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }),
-      input,
-      { pollIntervalMs: 1, sleep: async () => {} },
-    );
+    const report = await importOnce(input);
 
     expect(sim.users()).toHaveLength(2);
     expect(report.outcomes).toEqual([
@@ -86,11 +80,7 @@ describe("a record FullStory can name only by the id it gives it, in a COMPLETED
       },
     });
     const input: FullStoryUser[] = [{ display_name: "Guest" }, { display_name: "Anonymous" }];
-    const report = await importUsers(
-      createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }),
-      input,
-      { pollIntervalMs: 1, sleep: async () => {} },
-    );
+    const report = await importOnce(input);
     // The Guest, whom FullStory refused, must not take the Anonymous user's import.
     expect(report.outcomes.map((o) => o.outcome)).not.toContain("imported");
   });

@@ -13,65 +13,43 @@ const t1 = t0 + 60_000;
 const t2 = t1 + 5_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A completed job of the request's 4 rows and 100 bytes, started at `startMs`. */
+const completed = (job_id: string, startMs: number) => ({
+  ...{ job_id, status: "completed" as const, total_rows: 4, file_size: 100 },
+  start_time: iso(startMs),
+});
+const chunkA = {
+  ...{ rows: 4, bytes: 100, clockSkewMs: 10_000, others: new Set<string>() },
+  // Without it every match warns that the job may be another process's: the doubt here is this import's own.
+  soleImporter: true,
+};
+
 it("a job that started between another chunk's send and this chunk's resend is not silently taken", () => {
-  const jobs = [
-    { job_id: "job-B", status: "completed" as const, total_rows: 4, start_time: iso(t1 + 500) },
-    { job_id: "job-A2", status: "completed" as const, total_rows: 4, start_time: iso(t2 + 500) },
-  ].map((job) => ({ ...job, file_size: 100 }));
-  const found = lostRequestsJob(jobs, {
-    rows: 4,
-    bytes: 100,
-    sentMs: t0,
-    lastSentMs: t2,
-    otherSends: [t1],
-    clockSkewMs: 10_000,
-    others: new Set(),
-    // Without it every match warns that the job may be another process's: the doubt here is this import's own.
-    soleImporter: true,
-  });
+  const jobs = [completed("job-B", t1 + 500), completed("job-A2", t2 + 500)];
+  const found = lostRequestsJob(jobs, { ...chunkA, sentMs: t0, lastSentMs: t2, otherSends: [t1] });
   expect(found?.id === "job-A2" || found?.guess !== undefined).toBe(true);
 });
 
 it("a job that started in the millisecond of another chunk's later send is still taken, as a guess", () => {
   // This range's answer was lost after Userpilot made the job; the next chunk went out in the same
   // millisecond, so the job may be either's: left out, this range would be sent again, a second job.
-  const jobs = [
-    { job_id: "job-A", status: "completed" as const, total_rows: 4, start_time: iso(t1) },
-  ];
-  const found = lostRequestsJob(
-    jobs.map((job) => ({ ...job, file_size: 100 })),
-    {
-      rows: 4,
-      bytes: 100,
-      sentMs: t1 - 2,
-      otherSends: [t1],
-      clockSkewMs: 10_000,
-      others: new Set(),
-      soleImporter: true,
-    },
-  );
+  const found = lostRequestsJob([completed("job-A", t1)], {
+    ...chunkA,
+    sentMs: t1 - 2,
+    otherSends: [t1],
+  });
   expect(found).toMatchObject({ id: "job-A", guess: matching(/may be that request's job/) });
 });
 
 it("a job that started after another chunk's send, within the clock-skew allowance before this chunk's resend, is taken as a guess", () => {
   // A's resend at t2 made the job; Userpilot's clock, 3 s behind ours, wrote its start before t2 (after B's
   // send at t1). Left out, A's users would go in one more job.
-  const jobs = [
-    { job_id: "job-A2", status: "completed" as const, total_rows: 4, start_time: iso(t2 - 3_000) },
-  ];
-  const found = lostRequestsJob(
-    jobs.map((job) => ({ ...job, file_size: 100 })),
-    {
-      rows: 4,
-      bytes: 100,
-      sentMs: t0,
-      lastSentMs: t2,
-      otherSends: [t1],
-      clockSkewMs: 10_000,
-      others: new Set(),
-      soleImporter: true,
-    },
-  );
+  const found = lostRequestsJob([completed("job-A2", t2 - 3_000)], {
+    ...chunkA,
+    sentMs: t0,
+    lastSentMs: t2,
+    otherSends: [t1],
+  });
   expect(found).toMatchObject({ id: "job-A2", guess: matching(/may be that request's job/) });
 });
 
