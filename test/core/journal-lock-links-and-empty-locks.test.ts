@@ -2,7 +2,7 @@
 // (a link to its folder: journal-lock.test.ts): a lock beside the link would let both runs send every chunk
 // and record each other's lines. A lock left empty by a run killed before it wrote its pid must not block
 // every later run.
-import { existsSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
@@ -58,6 +58,19 @@ describe("a journal named through a symbolic link to its file", () => {
     expect(second).toBeInstanceOf(JournalError);
   });
 
+  it("a relative link to a journal no run has created yet is locked as the journal beside it", () => {
+    const file = journalFile("lock-link");
+    const link = path.join(path.dirname(file), "relative.journal");
+    symlinkSync(path.basename(file), link);
+
+    const first = Journal.open(link, HEADER);
+    const second = opened(file);
+    if (second instanceof Journal) second.close();
+    first.close();
+
+    expect(second).toBeInstanceOf(JournalError);
+  });
+
   it("runImport: a run on the link while a run on the file is sending is refused and sends nothing", async () => {
     const journal = journalFile("lock-link");
     const link = path.join(path.dirname(journal), "link.journal");
@@ -86,6 +99,21 @@ describe("a lock file left empty (a run killed between creating it and writing i
     expect(journal).toBeInstanceOf(Journal);
     (journal as Journal).close();
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it("one holding what names no run (not a lock of ours) is refused however old, and left in place", () => {
+    const file = journalFile("lock-foreign");
+    const text = faker.lorem.sentence();
+    writeFileSync(`${file}.lock`, text);
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(`${file}.lock`, old, old);
+
+    const refused = opened(file);
+    if (refused instanceof Journal) refused.close();
+
+    expect(refused).toBeInstanceOf(JournalError);
+    expect((refused as JournalError).message).toContain(`journal ${file} is in use by another run`);
+    expect(readFileSync(`${file}.lock`, "utf8")).toBe(text);
   });
 
   it("is taken over when it was left in what is now the future (the wall clock set back an hour since)", () => {

@@ -2,11 +2,19 @@
 // the other's duplicates ("already exists") as the last word on its chunks. A journal is locked by a sibling
 // `<journal>.lock` (pid and host) while a run uses it; a lock a dead run of this host left is taken over.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { faker } from "@faker-js/faker";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ImportAdapter } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
 import { Journal, JournalError, type JournalHeader } from "../../src/core/engine/journal.js";
@@ -42,7 +50,9 @@ describe("Journal.open while another run holds the journal", () => {
     const error = refusal(() => Journal.open(file, HEADER));
 
     expect(error.message).toContain(
-      `journal ${file} is in use by pid ${process.pid} on ${hostname()}`,
+      `journal ${file} is in use by pid ${process.pid} on ${hostname()} (its lock file ` +
+        `${realpathSync(file)}.lock): wait for that run to end or use another journal; if no run ` +
+        "uses it, delete the lock file",
     );
     first.close();
     expect(existsSync(`${file}.lock`)).toBe(false);
@@ -62,6 +72,56 @@ describe("Journal.open while another run holds the journal", () => {
       expect(readFileSync(`${file}.lock`, "utf8")).toBe(lock);
       expect(existsSync(file)).toBe(false);
     }
+  });
+
+  it("a lock of a process of this host run by another user (not ours to signal) is refused and kept", () => {
+    const file = journalFile("journal-lock");
+    const lock = lockOf(deadPid(), hostname());
+    writeFileSync(`${file}.lock`, lock);
+    const kill = vi.spyOn(process, "kill").mockImplementation(() => {
+      throw Object.assign(new Error("kill EPERM"), { code: "EPERM", syscall: "kill" });
+    });
+    try {
+      refusal(() => Journal.open(file, HEADER));
+    } finally {
+      kill.mockRestore();
+    }
+
+    expect(readFileSync(`${file}.lock`, "utf8")).toBe(lock);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("a run holding two journals that closes one still holds the other", () => {
+    const [kept, closed] = [journalFile("journal-lock"), journalFile("journal-lock")];
+    const held = Journal.open(kept, HEADER);
+    Journal.open(closed, HEADER).close();
+
+    const error = refusal(() => Journal.open(kept, HEADER));
+
+    expect(error.message).toContain(`journal ${kept} is in use by pid ${process.pid}`);
+    held.close();
+  });
+
+  it("closing a journal whose lock file another run has put in its place leaves that run's lock", () => {
+    const file = journalFile("journal-lock");
+    const journal = Journal.open(file, HEADER);
+    const other = lockOf(process.ppid, hostname());
+    writeFileSync(`${file}.lock`, other);
+
+    journal.close();
+
+    expect(readFileSync(`${file}.lock`, "utf8")).toBe(other);
+    refusal(() => Journal.open(file, HEADER));
+  });
+
+  it("an unreadable lock file (a directory): a JournalError naming the journal, the folder kept", () => {
+    const file = journalFile("journal-lock");
+    mkdirSync(`${file}.lock`);
+
+    expect(refusal(() => Journal.open(file, HEADER)).message).toContain(
+      `journal ${file}: cannot read its lock file: EISDIR`,
+    );
+    expect(statSync(`${file}.lock`).isDirectory()).toBe(true);
   });
 
   it("a lock a dead process of this host left (killed mid-run) is taken over", () => {
