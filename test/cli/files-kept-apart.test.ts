@@ -145,6 +145,34 @@ describe("import: two of the input, --report and --journal naming the same file"
     expect(totalRequests(sim)).toBe(0);
   });
 
+  it("--report on the lock file beside the journal a --journal link names: refused, nothing sent", async () => {
+    const { sim, base } = await fullStory();
+    const input = file("link-lock-input.ndjson", ndjson(fullStoryUsers(3, "ll")));
+    const journal = file("ll.journal");
+    const folder = file("journal-links");
+    mkdirSync(folder);
+    const link = path.join(folder, "ll.journal");
+    symlinkSync(journal, link);
+    const lock = `${journal}.lock`;
+
+    const result = await cli([
+      "import",
+      "fullstory",
+      input,
+      ...base,
+      "--journal",
+      link,
+      "--report",
+      lock,
+    ]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--report ${lock} and --journal's lock file `);
+    expect(result.stderr).toContain("are the same file");
+    expect(existsSync(lock)).toBe(false);
+    expect(totalRequests(sim)).toBe(0);
+  });
+
   it("--journal on the report's lock file, or an input linked to it: refused, the files kept, nothing sent", async () => {
     const { sim, base } = await fullStory();
     const input = file("report-lock-input.ndjson", ndjson(fullStoryUsers(3, "rl")));

@@ -40,3 +40,22 @@ it("is written without a lock, where the folder takes no lock file", async () =>
   expect(fs.existsSync(`${report}.lock`)).toBe(false);
   expect(fs.readFileSync(report, "utf8")).toContain('"key":"u-1"');
 });
+
+it("is written without a lock when named through a link from a folder the run can write", async () => {
+  const report = file("linked-beforehand.ndjson");
+  fs.writeFileSync(report, "");
+  const elsewhere = file("elsewhere");
+  fs.mkdirSync(elsewhere);
+  const link = path.join(elsewhere, "report.ndjson");
+  fs.symlinkSync(report, link);
+  readOnly.folder = path.dirname(report);
+
+  const writer = await ReportWriter.open(link, HEADER, { lock: true });
+  writer.start();
+  writer.outcome({ index: 0, key: "u-2", outcome: "imported" });
+  await writer.finish(reportOf({ total: 1, imported: 1 }));
+
+  expect(fs.existsSync(`${report}.lock`)).toBe(false);
+  expect(fs.existsSync(`${link}.lock`)).toBe(false);
+  expect(fs.readFileSync(report, "utf8")).toContain('"key":"u-2"');
+});
