@@ -86,6 +86,7 @@ describe("Propeller simulator: bulk users by source id", () => {
     const second = await propeller.bulkUsersBySourceId({
       body: { users: [{ source: "REST-API", sourceId: "3002196", phone: "0032445888" }] },
     });
+    expect(second.ok && second.data.total).toBe(1);
     expect(second.ok && second.data.data[0]).toEqual({
       action: "update",
       id: 1000,
@@ -126,6 +127,7 @@ describe("Propeller simulator: bulk users by source id", () => {
       ["create", 1001],
       ["update", 1000],
     ]);
+    expect(sim.users().map((u) => u.primaryLanguage)).toEqual(["NL", "EN"]);
     expect(sim.stats()).toMatchObject({ users: 2, duplicateWrites: 0 });
   });
 
@@ -176,6 +178,26 @@ describe("Propeller simulator: bulk users by source id", () => {
     expect(sim.stats().rejected).toBe(0);
   });
 
+  it("finds a parent given by source and sourceId, and none by the id the next user will get", async () => {
+    const { sim, propeller } = setup({
+      existingParents: [{ id: 7, source: "ERP", sourceId: "ORG-1" }],
+    });
+    const result = await propeller.bulkUsersBySourceId({
+      body: {
+        users: [
+          { source: "CRM", sourceId: "A", parent: { source: "ERP", sourceId: "ORG-1" } },
+          { source: "CRM", sourceId: "B", parent: { id: 1001 } },
+        ],
+      },
+    });
+    if (!result.ok) throw result.error;
+    expect(result.data.data.map((d) => d.error)).toEqual([
+      undefined,
+      "Parent user with id [1001] not found.",
+    ]);
+    expect(sim.users().map((u) => u.sourceId)).toEqual(["A"]);
+  });
+
   it("fails an item setting an attribute that is not defined, when definitions are given", async () => {
     const { propeller } = setup({ definedAttributes: ["LOYALTY_TIER"] });
     const result = await propeller.bulkUsersBySourceId({
@@ -187,6 +209,49 @@ describe("Propeller simulator: bulk users by source id", () => {
       undefined,
       "Attribute [SHOE_SIZE] not found.",
     ]);
+  });
+
+  it("asks faults.reject by source:sourceId:LANGUAGE, the language in capitals", async () => {
+    const asked: string[] = [];
+    const { sim, propeller } = setup({
+      faults: {
+        reject: (key) => {
+          asked.push(key);
+          return key === "CRM:7:NL";
+        },
+      },
+    });
+    const result = await propeller.bulkUsersBySourceId({
+      body: {
+        users: [
+          { source: "CRM", sourceId: 7, primaryLanguage: "nl" },
+          { source: "CRM", sourceId: 7, primaryLanguage: "EN" },
+          { source: "CRM", sourceId: 7 },
+        ],
+      },
+    });
+    if (!result.ok) throw result.error;
+    expect(result.data.data.map((d) => d.success)).toEqual([false, true, true]);
+    expect(asked).toEqual(["CRM:7:NL", "CRM:7:EN", "CRM:7"]);
+    expect(sim.stats().rejected).toBe(1);
+  });
+
+  it("gives copies of its users and tokens: changing one changes nothing in the simulator", async () => {
+    const { sim, propeller } = setup();
+    expect((await propeller.bulkUsersBySourceId({ body: { users: [miles] } })).ok).toBe(true);
+
+    const [user] = sim.users();
+    const [issued] = sim.tokensIssued();
+    if (user === undefined || issued === undefined) throw new Error("nothing stored");
+    user.fields.firstName = "Changed";
+    user.requests.push(99);
+    issued.revoked = true;
+    issued.expiresAt = 0;
+
+    expect(sim.users()[0]).toMatchObject({ fields: { firstName: "Miles" }, requests: [1] });
+    expect(sim.tokensIssued()[0]).toMatchObject({ revoked: false });
+    expect((await propeller.bulkUsersBySourceId({ body: { users: [anna] } })).ok).toBe(true);
+    expect(sim.tokensIssued()).toHaveLength(1);
   });
 
   it("refuses a share of items with rejectRate, in Propeller's per-item way", async () => {
@@ -318,6 +383,111 @@ describe("Propeller simulator: refusals", () => {
     expect(sim.tokensIssued()).toHaveLength(1);
   });
 
+  it("takes only a form-urlencoded request for client_credentials naming its own client id", async () => {
+    const { sim } = setup();
+    const form = {
+      grant_type: "client_credentials",
+      client_id: "sim-client",
+      client_secret: "sim-secret",
+    };
+    const errorOf = async (response: Response) => [
+      response.status,
+      ((await response.json()) as { error: string }).error,
+    ];
+
+    const asJson = await fetch(TOKEN_URL, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(form),
+    });
+    expect([asJson.status, await asJson.json()]).toEqual([
+      400,
+      { error: "invalid_request", error_description: "expected a form-urlencoded body" },
+    ]);
+    expect(
+      await errorOf(await token({ client_id: "sim-client", client_secret: "sim-secret" })),
+    ).toEqual([400, "invalid_request"]);
+    expect(await errorOf(await token({ ...form, client_id: "another-client" }))).toEqual([
+      401,
+      "invalid_client",
+    ]);
+    const capitals = await fetch(TOKEN_URL, {
+      method: "POST",
+      headers: { "Content-Type": "Application/X-WWW-Form-Urlencoded; charset=UTF-8" },
+      body: new URLSearchParams(form).toString(),
+    });
+    expect(capitals.status).toBe(200);
+    expect(sim.tokensIssued()).toHaveLength(1);
+  });
+
+  it("says in its 401 why: no Bearer token, a token it never issued, or one expired", async () => {
+    let clock = 1_000_000;
+    setup({ now: () => clock, expiresIn: 60 });
+    const issued = (await (
+      await token({
+        grant_type: "client_credentials",
+        client_id: "sim-client",
+        client_secret: "sim-secret",
+      })
+    ).json()) as { access_token: string };
+    const call = async (authorization?: string) => {
+      const response = await fetch(BULK_URL, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          ...(authorization === undefined ? {} : { Authorization: authorization }),
+        },
+        body: JSON.stringify({ users: [miles] }),
+      });
+      const body = (await response.json()) as { error?: { messages: string[] } };
+      return [response.status, body.error?.messages];
+    };
+
+    expect(await call()).toEqual([401, ["Unauthorized: missing Bearer access token"]]);
+    expect(await call("Bearer sim-token-99")).toEqual([401, ["Unauthorized: invalid token"]]);
+    // The scheme's case does not matter (RFC 7235).
+    expect(await call(`bearer ${issued.access_token}`)).toEqual([200, undefined]);
+    clock += 60 * 1000;
+    expect(await call(`Bearer ${issued.access_token}`)).toEqual([
+      401,
+      ["Unauthorized: token expired"],
+    ]);
+  });
+
+  it("after rotateClient, an earlier token answers 401 and only the new secret gets a token", async () => {
+    const { sim } = setup();
+    const form = {
+      grant_type: "client_credentials",
+      client_id: "sim-client",
+      client_secret: "sim-secret",
+    };
+    const before = (await (await token(form)).json()) as { access_token: string };
+    sim.rotateClient({ clientSecret: "rotated-secret" });
+
+    const call = await fetch(BULK_URL, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        Authorization: `Bearer ${before.access_token}`,
+      },
+      body: JSON.stringify({ users: [miles] }),
+    });
+    expect(call.status).toBe(401);
+    expect((await token(form)).status).toBe(401);
+    expect((await token({ ...form, client_secret: "rotated-secret" })).status).toBe(200);
+    expect(sim.tokensIssued().map((t) => t.revoked)).toEqual([true, false]);
+    expect(sim.stats().users).toBe(0);
+  });
+
+  it("answers a path it does not serve with 404 and the spec's not-found body", async () => {
+    setup();
+    const response = await fetch(`${HOSTS.propeller}/v2/users/unknown`, { method: "GET" });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({
+      error: { code: 10008, status: 404, type: "NotFound", messages: ["Resource not found"] },
+    });
+  });
+
   it("gives the client's auth variant when its credentials are refused", async () => {
     const { sim, propeller } = setup({}, { clientSecret: "wrong" });
     const result = await propeller.bulkUsersBySourceId({ body: { users: [miles] } });
@@ -378,6 +548,55 @@ describe("Propeller simulator: faults", () => {
     }
     expect(statuses).toEqual([500, 503]);
     expect(sim.stats()).toMatchObject({ faults: { "5xx": 2 }, users: 0 });
+  });
+
+  it("words an injected fault as OAuth at the token endpoint, in Propeller's envelope at the bulk one", async () => {
+    const form = {
+      grant_type: "client_credentials",
+      client_id: "sim-client",
+      client_secret: "sim-secret",
+    };
+    const answered = async (response: Response): Promise<unknown[]> => [
+      response.status,
+      (await response.json()) as unknown,
+    ];
+    setup({ faults: { rate429: 1, retryAfterSeconds: 1 } });
+    expect(await answered(await token(form))).toEqual([
+      429,
+      { error: "slow_down", error_description: "fault" },
+    ]);
+    setup({ faults: { rate5xx: 1 } });
+    expect([await answered(await token(form)), await answered(await token(form))]).toEqual([
+      [500, { error: "server_error", error_description: "fault" }],
+      [503, { error: "temporarily_unavailable", error_description: "fault" }],
+    ]);
+
+    const { propeller } = setup({ faults: { rate5xx: 1 }, tokenFaults: false });
+    const bodies = [];
+    for (let i = 0; i < 2; i++) {
+      const result = await propeller.bulkUsersBySourceId(body);
+      bodies.push(!result.ok && result.error.status === "undocumented" && result.error.body);
+    }
+    expect(bodies).toEqual([
+      {
+        error: {
+          code: 500,
+          status: 500,
+          type: "InternalServerError",
+          messages: ["Internal server error"],
+          moreInfo: "https://www.propel.us/docs/errors/500",
+        },
+      },
+      {
+        error: {
+          code: 503,
+          status: 503,
+          type: "ServiceUnavailable",
+          messages: ["Service unavailable"],
+          moreInfo: "https://www.propel.us/docs/errors/503",
+        },
+      },
+    ]);
   });
 
   it("faults the token endpoint too by default: a token endpoint that is down is a passing network failure", async () => {
