@@ -296,6 +296,68 @@ describe("Propeller simulator: refusals", () => {
     expect(sim.stats().users).toBe(0);
   });
 
+  it("names the type found as everit does, each extraneous key of an address, and a short name", async () => {
+    const { sim, propeller } = setup();
+    const address = { type: "delivery", street: "S", city: "C", country: "NL" };
+    const users = [
+      { ...miles, firstName: null },
+      { ...miles, firstName: 1.5 },
+      { ...miles, firstName: ["Miles"] },
+      { ...miles, firstName: true },
+      { ...miles, firstName: { given: "Miles" } },
+      { ...miles, firstName: 7 },
+      { ...anna, addresses: [{ ...address, floor: 2, door: "b" }] },
+      { ...anna, attributes: [{ name: "", value: "gold" }] },
+    ] as unknown as BulkUser[];
+    const result = await propeller.bulkUsersBySourceId({ body: { users } });
+    if (result.ok || result.error.status !== 400) throw new Error("expected a 400");
+    expect(result.error.body.error.messages).toEqual([
+      "#/users/0/firstName: expected type: String, found: Null",
+      "#/users/1/firstName: expected type: String, found: BigDecimal",
+      "#/users/2/firstName: expected type: String, found: JSONArray",
+      "#/users/3/firstName: expected type: String, found: Boolean",
+      "#/users/4/firstName: expected type: String, found: JSONObject",
+      "#/users/5/firstName: expected type: String, found: Integer",
+      "#/users/6/addresses/0: extraneous key [floor] is not permitted",
+      "#/users/6/addresses/0: extraneous key [door] is not permitted",
+      "#/users/7/attributes/0/name: must NOT have fewer than 1 characters",
+    ]);
+    expect(sim.stats().users).toBe(0);
+  });
+
+  it("names a problem of the body as a whole by #, and takes exactly maxUsers users", async () => {
+    const { sim, propeller } = setup({ maxUsers: 2 });
+    const send = (body: object) =>
+      propeller.bulkUsersBySourceId({ body: body as { users: BulkUser[] } });
+    const messagesOf = (result: Awaited<ReturnType<typeof send>>) =>
+      !result.ok && result.error.status === 400 && result.error.body.error.messages;
+
+    expect(messagesOf(await send({ users: [miles], note: "x" }))).toEqual([
+      "#: extraneous key [note] is not permitted",
+    ]);
+    expect(messagesOf(await send({}))).toEqual(["#: required key [users] not found"]);
+    const two = await send({ users: [miles, anna] });
+    expect(two.ok && two.data.total).toBe(2);
+    expect(sim.stats().users).toBe(2);
+  });
+
+  it("names a missing required field of each user that is an object, and a bad parent once", async () => {
+    const { propeller } = setup({ requiredFields: ["email"] });
+    const users = [
+      miles,
+      { source: "CRM", sourceId: "N" },
+      "just text",
+      { ...miles, parent: { source: "CRM" } },
+    ] as unknown as BulkUser[];
+    const result = await propeller.bulkUsersBySourceId({ body: { users } });
+    if (result.ok || result.error.status !== 400) throw new Error("expected a 400");
+    expect(result.error.body.error.messages).toEqual([
+      "#/users/2: expected type: Object, found: String",
+      "#/users/3/parent: #: 0 subschemas matched instead of one (expected {id} or {source, sourceId})",
+      "#/users/1: required key [email] not found",
+    ]);
+  });
+
   it("refuses an empty list, a body that is not JSON, and more than maxUsers users", async () => {
     const { sim, propeller } = setup({ maxUsers: 2 });
     const empty = await propeller.bulkUsersBySourceId({ body: { users: [] } });
