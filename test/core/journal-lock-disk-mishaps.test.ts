@@ -1,14 +1,14 @@
 // A journal lock the disk did not take as asked: a lock file that could not be written (a full disk) must
 // not stay behind empty and refuse the next run, and one that could not be removed when the run ended must
 // neither fail that run's end nor keep the journal locked against the next run of the same process. (The file
-// system's refusals are made by a stand-in for it.)
+// system's refusals, and a lock given up at an awkward moment, are made by a stand-in for it.)
 import * as fs from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { JournalError } from "../../src/core/engine/journal-error.js";
 import { JournalLock } from "../../src/core/engine/journal-lock.js";
 import { journalFile } from "../support/journal-file.js";
 
-const refuse = vi.hoisted(() => ({ write: "", unlink: "" }));
+const refuse = vi.hoisted(() => ({ write: "", unlink: "", vanish: "" }));
 
 vi.mock("node:fs", async (importOriginal) => {
   const real = await importOriginal<typeof import("node:fs")>();
@@ -18,6 +18,15 @@ vi.mock("node:fs", async (importOriginal) => {
   return {
     ...real,
     openSync: (file: fs.PathLike, flags: fs.OpenMode, mode?: fs.Mode) => {
+      if (String(file) === refuse.vanish && flags === "wx") {
+        // The run holding the lock ends right after this run found it there.
+        refuse.vanish = "";
+        try {
+          return real.openSync(file, flags, mode);
+        } finally {
+          real.unlinkSync(file);
+        }
+      }
       const fd = real.openSync(file, flags, mode);
       opened.set(fd, String(file));
       return fd;
@@ -55,6 +64,19 @@ describe("a journal lock the disk did not take", () => {
     );
     expect(fs.existsSync(`${journal}.lock`)).toBe(false);
     JournalLock.acquire(journal).release();
+  });
+
+  it("a lock given up between this run finding it and reading it: this run takes the journal", () => {
+    const journal = journalFile("lock-vanishing");
+    const lock = JournalLock.fileOf(journal);
+    fs.writeFileSync(lock, `${JSON.stringify({ pid: process.ppid, host: "elsewhere" })}\n`);
+    refuse.vanish = lock;
+
+    const taken = JournalLock.acquire(journal);
+
+    expect(fs.readFileSync(lock, "utf8")).toContain(`"pid":${process.pid}`);
+    taken.release();
+    expect(fs.existsSync(lock)).toBe(false);
   });
 
   it("a lock file that cannot be removed at the end: the end goes on, and the next run takes it over", () => {
