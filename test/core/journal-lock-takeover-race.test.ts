@@ -10,12 +10,21 @@ import { journalFile } from "../support/journal-file.js";
 
 const hooks = vi.hoisted(() => ({
   beforeUnlink: undefined as ((file: string) => void) | undefined,
+  beforeCreate: undefined as ((file: string) => void) | undefined,
 }));
 
 vi.mock("node:fs", async (importOriginal) => {
   const fs = await importOriginal<typeof import("node:fs")>();
   return {
     ...fs,
+    openSync: (file: string, flags: string, mode?: number) => {
+      if (flags === "wx") {
+        const hook = hooks.beforeCreate;
+        hooks.beforeCreate = undefined;
+        hook?.(file);
+      }
+      return fs.openSync(file, flags, mode);
+    },
     unlinkSync: (file: string) => {
       const hook = hooks.beforeUnlink;
       hooks.beforeUnlink = undefined;
@@ -61,6 +70,25 @@ describe("taking over a dead run's journal lock", () => {
     ]);
     holders.forEach((lock) => lock.release());
     expect(existsSync(`${journal}.lock`)).toBe(false);
+    expect(existsSync(`${journal}.lock.takeover`)).toBe(false);
+  });
+
+  it("a run that took the dead run's lock over first keeps it: the later one is refused, naming it", () => {
+    const journal = journalFile("takeover-race");
+    writeFileSync(`${journal}.lock`, `${JSON.stringify({ pid: deadPid(), host: hostname() })}\n`);
+    const winner = `${JSON.stringify({ pid: process.ppid, host: hostname() })}\n`;
+    // The other run finishes its takeover after this one found the dead lock, before this one's guard.
+    hooks.beforeCreate = (file) => {
+      if (file === `${journal}.lock`) hooks.beforeCreate = replaceDead;
+    };
+    const replaceDead = (file: string) => {
+      if (file === `${journal}.lock.takeover`) writeFileSync(`${journal}.lock`, winner);
+    };
+
+    expect(() => JournalLock.acquire(journal)).toThrow(
+      `journal ${journal} is in use by pid ${process.ppid} on ${hostname()}`,
+    );
+    expect(readFileSync(`${journal}.lock`, "utf8")).toBe(winner);
     expect(existsSync(`${journal}.lock.takeover`)).toBe(false);
   });
 
