@@ -92,6 +92,29 @@ describe("taking over a dead run's journal lock", () => {
     expect(existsSync(`${journal}.lock.takeover`)).toBe(false);
   });
 
+  it("a run that takes the takeover guard a dead run left just before this one: this one is refused", () => {
+    const journal = journalFile("takeover-race");
+    const guard = `${journal}.lock.takeover`;
+    const dead = `${JSON.stringify({ pid: deadPid(), host: hostname() })}\n`;
+    writeFileSync(`${journal}.lock`, dead);
+    writeFileSync(guard, dead);
+    const other = `${JSON.stringify({ pid: process.ppid, host: hostname() })}\n`;
+    // The other run creates its guard once this one removed the dead guard, before this one creates its own.
+    let guardsTried = 0;
+    const onCreate = (file: string) => {
+      if (file === guard && ++guardsTried === 2) writeFileSync(guard, other);
+      else hooks.beforeCreate = onCreate;
+    };
+    hooks.beforeCreate = onCreate;
+
+    expect(() => JournalLock.acquire(journal)).toThrow(
+      `is in use by another run (its lock file ${guard})`,
+    );
+    hooks.beforeCreate = undefined;
+    expect(readFileSync(guard, "utf8")).toBe(other);
+    expect(readFileSync(`${journal}.lock`, "utf8")).toBe(dead);
+  });
+
   it("a takeover guard a run killed inside its takeover left does not keep the journal locked", () => {
     const journal = journalFile("takeover-race");
     const dead = `${JSON.stringify({ pid: deadPid(), host: hostname() })}\n`;
