@@ -159,4 +159,16 @@ describe("slashid: an upload answered 402 as a whole", () => {
     expect((await slashIdUpload(sim, "slashid:emails\nc@example.com\n")).status).toBe(200);
     expect(sim.stats()).toMatchObject({ users: 0, rejected: 1 });
   });
+
+  it("keeps a refusal an earlier upload made: still counted once after the 402", async () => {
+    const sim = createSlashIdSimulator({
+      pricingTierLimit: 1,
+      faults: { reject: (key) => key === "email:c@example.com" },
+    });
+    expect((await slashIdUpload(sim, "slashid:emails\nc@example.com\n")).status).toBe(200);
+    expect(sim.stats()).toMatchObject({ users: 0, rejected: 1 });
+    const csv = "slashid:emails\nc@example.com\na@example.com\nb@example.com\n";
+    expect((await slashIdUpload(sim, csv)).status).toBe(402);
+    expect(sim.stats()).toMatchObject({ users: 0, rejected: 1 });
+  });
 });

@@ -251,6 +251,125 @@ describe("SlashID simulator: bulk import", () => {
     expect(!more.ok && more.error.status).toBe(402);
     expect(sim.uploads().map((u) => u.status)).toEqual([402, 200, 200, 402]);
   });
+  it("fails a row whose handles belong to two persons; persons are numbered 1, 2, … as made", async () => {
+    const { sim, slashid } = setup();
+    const columns = ["slashid:emails", "slashid:usernames"];
+    const rows: Row[] = [
+      { "slashid:emails": "a@example.com" },
+      { "slashid:usernames": "bee" },
+      { "slashid:emails": "a@example.com", "slashid:usernames": "bee" },
+    ];
+    const result = await slashid.bulkImportPersons({ body: { persons: csv(columns, rows) } });
+    if (!result.ok) throw result.error;
+    expect(result.data.result).toMatchObject({ successful_imports: 2, failed_imports: 1 });
+    expect(readCsv(result.data.result.failed_csv ?? "").map((r) => r["reason"])).toEqual([
+      "the row's handles belong to more than one person",
+    ]);
+    expect(sim.persons().map((p) => [p.id, p.key, p.emails, p.usernames])).toEqual([
+      [1, "a@example.com", ["a@example.com"], []],
+      [2, "bee", [], ["bee"]],
+    ]);
+  });
+
+  it("rows of one person: the last region and password given win, attributes merge per bucket", async () => {
+    const { sim, slashid } = setup();
+    const columns = ["slashid:emails", "slashid:region", "slashid:password", "slashid:attributes"];
+    const rows: Row[] = [
+      {
+        "slashid:emails": "a@example.com",
+        "slashid:region": "us-iowa",
+        "slashid:password": "first-secret",
+        "slashid:attributes": JSON.stringify({ end_user_read_write: { plan: "free", crm: "C-1" } }),
+      },
+      {
+        "slashid:emails": "a@example.com",
+        "slashid:region": "europe-belgium",
+        "slashid:password": "second-secret",
+        "slashid:attributes": JSON.stringify({ end_user_read_write: { plan: "pro" } }),
+      },
+      { "slashid:emails": "a@example.com" },
+    ];
+    const result = await slashid.bulkImportPersons({ body: { persons: csv(columns, rows) } });
+    expect(result.ok && result.data.result).toEqual({ successful_imports: 3, failed_imports: 0 });
+    expect(sim.persons()).toMatchObject([
+      {
+        region: "europe-belgium",
+        password: "second-secret",
+        attributes: { end_user_read_write: { plan: "pro", crm: "C-1" } },
+      },
+    ]);
+  });
+
+  it("says of a row without a handle only that a handle is required", async () => {
+    const { slashid } = setup();
+    const persons = csv(["slashid:emails", "slashid:region"], [{ "slashid:region": "us-iowa" }]);
+    const result = await slashid.bulkImportPersons({ body: { persons } });
+    if (!result.ok) throw result.error;
+    expect(readCsv(result.data.result.failed_csv ?? "").map((r) => r["reason"])).toEqual([
+      "at least one handle is required (slashid:emails, slashid:phone_numbers or slashid:usernames)",
+    ]);
+  });
+
+  it("refuses an e-mail address with nothing before or after its @, or with a blank in it", async () => {
+    const { sim, slashid } = setup();
+    const rows = ["@example.com", "jane@", "jane doe@example.com"].map((address) => ({
+      "slashid:emails": address,
+    }));
+    const result = await slashid.bulkImportPersons({
+      body: { persons: csv(["slashid:emails"], rows) },
+    });
+    if (!result.ok) throw result.error;
+    expect(readCsv(result.data.result.failed_csv ?? "").map((r) => r["reason"])).toEqual([
+      "invalid email address: @example.com",
+      "invalid email address: jane@",
+      "invalid email address: jane doe@example.com",
+    ]);
+    expect(sim.stats().users).toBe(0);
+  });
+
+  it("fails a row whose attribute bucket holds something other than an object", async () => {
+    const { sim, slashid } = setup();
+    const rows = [
+      {
+        "slashid:usernames": "ann",
+        "slashid:attributes": JSON.stringify({ end_user_read_write: "pro" }),
+      },
+    ];
+    const result = await slashid.bulkImportPersons({
+      body: { persons: csv(["slashid:usernames", "slashid:attributes"], rows) },
+    });
+    if (!result.ok) throw result.error;
+    expect(result.data.result).toMatchObject({ successful_imports: 0, failed_imports: 1 });
+    expect(readCsv(result.data.result.failed_csv ?? "")[0]?.["reason"]).toMatch(
+      /^slashid:attributes\/end_user_read_write: must be object/,
+    );
+    expect(sim.persons()).toEqual([]);
+  });
+
+  it("counts in alreadyExisting only the rows refused because their person exists", async () => {
+    const { sim, slashid } = setup();
+    const columns = ["slashid:emails"];
+    const a = { "slashid:emails": "a@example.com" };
+    await slashid.bulkImportPersons({ body: { persons: csv(columns, [a]) } });
+    const again = await slashid.bulkImportPersons({
+      body: { persons: csv(columns, [a, { "slashid:emails": "not-an-address" }]) },
+    });
+    expect(again.ok && again.data.result).toMatchObject({
+      successful_imports: 0,
+      failed_imports: 2,
+    });
+    expect(sim.stats()).toMatchObject({ users: 1, alreadyExisting: 1, rejected: 0 });
+  });
+
+  it("persons() gives copies: changing one leaves what the simulator holds as it was", async () => {
+    const { sim, slashid } = setup();
+    await slashid.bulkImportPersons({ body: { persons: csv(COLUMNS, [jane]) } });
+    const before = structuredClone(sim.persons());
+    const [person] = sim.persons();
+    person?.emails.push("intruder@example.com");
+    person?.uploads.push(9);
+    expect(sim.persons()).toEqual(before);
+  });
 });
 
 describe("SlashID simulator: refusals", () => {
@@ -336,6 +455,54 @@ describe("SlashID simulator: refusals", () => {
     expect(messages[2]).toMatch(/^unreadable CSV/);
     expect(messages[3]).toMatch(/empty CSV/);
     expect(sim.stats().users).toBe(0);
+  });
+  // Spreadsheet exports leave blank lines and repeat columns of their own; neither refuses the file.
+  it("skips blank lines, and leaves out a column it does not consider even when repeated", async () => {
+    const { sim, slashid } = setup();
+    const persons =
+      '"slashid:emails","note","note"\n' +
+      '"a@example.com","x","y"\n' +
+      "\n" +
+      '"b@example.com","",""\n';
+    const result = await slashid.bulkImportPersons({ body: { persons } });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.data.result).toEqual({ successful_imports: 2, failed_imports: 0 });
+    expect(sim.persons().map((p) => p.key)).toEqual(["a@example.com", "b@example.com"]);
+  });
+
+  // A body the simulator cannot read is the client's mistake (400), never the simulator's own failure.
+  it("answers 400 for a multipart body it cannot read, or a persons field that is not a file", async () => {
+    setup();
+    const headers = { "SlashID-API-Key": "sim-key", "SlashID-OrgID": "sim-org" };
+    const unreadable = await fetch(URL_IMPORT, {
+      method: "POST",
+      headers: { ...headers, "Content-Type": "multipart/form-data; boundary=sim-boundary" },
+      body: "this is not a multipart body",
+    });
+    expect(unreadable.status).toBe(400);
+    expect(await unreadable.json()).toEqual({
+      errors: [{ httpcode: 400, message: "unreadable multipart/form-data body" }],
+    });
+
+    const form = new FormData();
+    form.append("persons", csv(COLUMNS, [jane]));
+    const textField = await fetch(URL_IMPORT, { method: "POST", headers, body: form });
+    expect(textField.status).toBe(400);
+    expect(await textField.json()).toEqual({
+      errors: [{ httpcode: 400, message: "missing multipart form field: persons" }],
+    });
+  });
+
+  it("answers an empty SlashID-OrgID as a missing one: 400, not another organization's 403", async () => {
+    setup();
+    const headers = { "SlashID-API-Key": "sim-key", "SlashID-OrgID": "" };
+    const form = new FormData();
+    form.append("persons", new Blob([csv(COLUMNS, [jane])], { type: "text/csv" }), "persons.csv");
+    const answer = await fetch(URL_IMPORT, { method: "POST", headers, body: form });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toEqual({
+      errors: [{ httpcode: 400, message: "missing header: SlashID-OrgID" }],
+    });
   });
 });
 
