@@ -51,6 +51,16 @@ describe("Userpilot simulator: when a job ends", () => {
     expect(await poll(up, job)).toMatchObject({ status: "completed", completed_rows: 1 });
   });
 
+  it("a job's steps are the more of its polls' and its stepMs', not their sum", async () => {
+    let now = START;
+    const { up } = setup({ stepMs: 1_000, now: () => now });
+    const job = await submit(up, ["u-1"]);
+    now += 1_000;
+    // One step by the clock, one by this poll: the job is one step on.
+    expect(await poll(up, job)).toMatchObject({ status: "validating" });
+    expect(await poll(up, job)).toMatchObject({ status: "processing" });
+  });
+
   it("a job ended by polls before its stepMs are up ends at the poll, never in the future", async () => {
     let now = START;
     const { up } = setup({ stepMs: 60_000, now: () => now });

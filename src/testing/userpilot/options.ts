@@ -37,8 +37,9 @@ export interface UserpilotSimulatorOptions extends JobClockOptions, SimulatorOpt
    */
   pollsPerStep?: number;
   /**
-   * A job also moves one step per `stepMs` of `now()` since its submission; 0 ends a job the first time it
-   * is looked at after its submission (a status poll, the job list, the next bulk request). `rowsPerMinute`
+   * A job also moves one step per `stepMs` of `now()` since its submission: it has taken the more of the
+   * steps its ticks and its time give (not their sum). 0 ends a job the first time it is looked at after its
+   * submission (a status poll, the job list, the next bulk request). `rowsPerMinute`
    * (Userpilot's pace is about 1,200) overrides ticks and `stepMs`, `completed_rows` advancing with it.
    */
   stepMs?: number;
