@@ -558,7 +558,7 @@ describe("SlashID simulator: faults", () => {
   });
 
   it("answers slowly: past the client's timeout the call times out and nothing is imported", async () => {
-    const sim = createSlashIdSimulator({ faults: { rateSlow: 1, slowMs: 2_000 } });
+    const sim = createSlashIdSimulator({ faults: { rateSlow: 1, slowMs: 10_000 } });
     const running = await serve(sim);
     try {
       const client = createSlashIdClient({
@@ -566,7 +566,8 @@ describe("SlashID simulator: faults", () => {
         orgId: "sim-org",
         baseUrl: running.url,
         maxRetries: 0,
-        timeoutMs: 50,
+        // Long enough for the request to reach the simulator on a busy machine, which the stats check.
+        timeoutMs: 1_000,
         sleep: async () => {},
       });
       const result = await client.bulkImportPersons(body);
