@@ -2,7 +2,11 @@
 import { http, passthrough } from "msw";
 import { describe, expect, it } from "vitest";
 import type { components } from "../../generated/propeller.js";
-import { createPropellerClient, type PropellerClientOptions } from "../../src/propeller/client.js";
+import {
+  createPropellerClient,
+  type PropellerClient,
+  type PropellerClientOptions,
+} from "../../src/propeller/client.js";
 import { simulatorHandlers } from "../../src/testing/msw.js";
 import {
   createPropellerSimulator,
@@ -31,6 +35,13 @@ function setup(
     ...client,
   });
   return { sim, propeller };
+}
+
+/** The simulator's 400 to a bulk request of `users` (any other answer fails the test). */
+async function refused(propeller: PropellerClient, users: readonly unknown[]) {
+  const result = await propeller.bulkUsersBySourceId({ body: { users: users as BulkUser[] } });
+  if (result.ok || result.error.status !== 400) throw new Error("expected a 400");
+  return result.error;
 }
 
 /** Serves `sim` on loopback; msw lets requests to it through to the real network. */
@@ -277,17 +288,16 @@ describe("Propeller simulator: refusals", () => {
       { source: "CRM" },
       miles,
       { ...anna, addresses: [{ type: "delivery", street: "S", city: "C", country: "NLD" }] },
-    ] as unknown as BulkUser[];
-    const result = await propeller.bulkUsersBySourceId({ body: { users } });
-    if (result.ok || result.error.status !== 400) throw new Error("expected a 400");
-    expect(result.error.headers["return-format"]).toBe("json");
-    expect(result.error.body.error).toMatchObject({
+    ];
+    const error = await refused(propeller, users);
+    expect(error.headers["return-format"]).toBe("json");
+    expect(error.body.error).toMatchObject({
       code: 10007,
       status: 400,
       type: "SchemaValidationException",
       moreInfo: "https://www.propel.us/docs/errors/10007",
     });
-    expect(result.error.body.error.messages).toEqual([
+    expect(error.body.error.messages).toEqual([
       "#/users/0: extraneous key [nickname] is not permitted",
       '#/users/1/gender: "X" is not a valid enum value',
       "#/users/2: required key [sourceId] not found",
@@ -308,10 +318,8 @@ describe("Propeller simulator: refusals", () => {
       { ...miles, firstName: 7 },
       { ...anna, addresses: [{ ...address, floor: 2, door: "b" }] },
       { ...anna, attributes: [{ name: "", value: "gold" }] },
-    ] as unknown as BulkUser[];
-    const result = await propeller.bulkUsersBySourceId({ body: { users } });
-    if (result.ok || result.error.status !== 400) throw new Error("expected a 400");
-    expect(result.error.body.error.messages).toEqual([
+    ];
+    expect((await refused(propeller, users)).body.error.messages).toEqual([
       "#/users/0/firstName: expected type: String, found: Null",
       "#/users/1/firstName: expected type: String, found: BigDecimal",
       "#/users/2/firstName: expected type: String, found: JSONArray",
@@ -348,10 +356,8 @@ describe("Propeller simulator: refusals", () => {
       { source: "CRM", sourceId: "N" },
       "just text",
       { ...miles, parent: { source: "CRM" } },
-    ] as unknown as BulkUser[];
-    const result = await propeller.bulkUsersBySourceId({ body: { users } });
-    if (result.ok || result.error.status !== 400) throw new Error("expected a 400");
-    expect(result.error.body.error.messages).toEqual([
+    ];
+    expect((await refused(propeller, users)).body.error.messages).toEqual([
       "#/users/2: expected type: Object, found: String",
       "#/users/3/parent: #: 0 subschemas matched instead of one (expected {id} or {source, sourceId})",
       "#/users/1: required key [email] not found",
