@@ -59,6 +59,13 @@ describe("JobPoll", () => {
     expect(pace.expectedMs(500)).toBe(2_000);
   });
 
+  it("forgets the paces of jobs before the last three, so a vendor that slowed down is not polled too early", () => {
+    const pace = new JobPace();
+    pace.ended(1_000, 1_000);
+    for (const ms of [10_000, 12_000, 11_000]) pace.ended(1_000, ms);
+    expect(pace.expectedMs(1_000)).toBe(10_000);
+  });
+
   it("polls a job past its predicted end again soon, then less and less often", () => {
     const pace = new JobPace();
     pace.ended(1_000, 10_000);
@@ -80,6 +87,40 @@ describe("JobPoll", () => {
     sleep(plan.next({ completed: 9_999, total: 10_000 }));
     sleep(plan.next({ completed: 9_999, total: 10_000 }));
     expect(plan.next({ completed: 9_999, total: 10_000 })).toBe(15_000);
+  });
+
+  it("times the end by the rate between the last two polls when the vendor's rows slowed down", () => {
+    const { plan, sleep } = planner({ initialMs: 5_000, maxMs: 60_000 });
+    sleep(plan.next({ completed: 0, total: 10_000 }));
+    // 2,000 rows in 5 s: the rest by 25 s, so a poll at 25.25 s.
+    expect(sleep(plan.next({ completed: 2_000, total: 10_000 }))).toBe(20_250);
+    // 4,050 rows in the 20.25 s since: 0.2 a ms, so the 3,950 left are done by 45 s (the rate since the
+    // start said 41.7 s).
+    expect(plan.next({ completed: 6_050, total: 10_000 })).toBe(20_200);
+  });
+
+  it("polls a first job on a ramp up to the first interval, then every first interval, then at the ceiling", () => {
+    const { plan, sleep } = planner({ rows: 1_000, pace: new JobPace() });
+    const waits = Array.from({ length: 31 }, () => sleep(plan.next()));
+    const ramp = [250, 313, 391, 488, 610, 763, 954, 1_192, 1_490, 1_863];
+    // The ramp's polls are not counted: the 20th poll after it waits the ceiling.
+    expect(waits).toEqual([...ramp, ...Array<number>(19).fill(2_000), 15_000, 15_000]);
+  });
+
+  it("polls a first job whose vendor tells progress every first interval, not on the ramp", () => {
+    // Progress read a quarter of a second in is too coarse to time the end by.
+    const { plan } = planner({ rows: 1_000, pace: new JobPace() });
+    expect(plan.next({ completed: 0, total: 1_000 })).toBe(2_000);
+  });
+
+  it("learns no pace from a resumed job that ended without the vendor's time (its age is unknown)", () => {
+    const pace = new JobPace();
+    const resumed = planner({ rows: 1_000, pace, fresh: false });
+    resumed.sleep(resumed.plan.next());
+    resumed.plan.ended();
+    expect(pace.expectedMs(1_000)).toBeUndefined();
+    resumed.plan.ended(8_000);
+    expect(pace.expectedMs(1_000)).toBe(8_000);
   });
 
   it("polls soon a job whose rows are all done but that has not ended", () => {
