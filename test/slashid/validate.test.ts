@@ -585,6 +585,26 @@ describe("hostile input", () => {
     expect(validateSlashIdPerson(person)).toEqual([]);
   });
 
+  it("takes an attribute value of 32 nested objects or arrays, and refuses one of 33 as nesting_depth", () => {
+    const nestedArray = (depth: number) => {
+      let value: unknown = 1;
+      for (let i = 0; i < depth; i++) value = [value];
+      return value;
+    };
+    const withValue = (deep: unknown): SlashIdPerson => ({
+      emails: ["a@example.com"],
+      attributes: { end_user_read_only: { deep } },
+    });
+    for (const nested of [nestedObject, nestedArray]) {
+      expect(validateSlashIdPerson(withValue(nested(32)))).toEqual([]);
+      expect(rulesOf(withValue(nested(33)))).toEqual([
+        matching(
+          /^slashid\.nesting_depth attributes\.end_user_read_only\.deep.*: nested more than 32/,
+        ),
+      ]);
+    }
+  });
+
   it("personFromCsvRow keeps a filled __proto__ column as a field, which is refused by name", () => {
     const row = parsed('{"slashid:emails":"a@example.com","__proto__":"x"}') as Record<
       string,
