@@ -154,6 +154,28 @@ describe("RateLimiter", () => {
     expect(l.requestsPerSecond).toBe(lowered);
   });
 
+  it("never raises the rate on a 429, even when the turns before it came faster than the rate", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10);
+    l.answered(l.reserve().slot, 429);
+    goodAnswers(l, clock, 20, 1); // turns taken at once, their waits not kept: 1,000 a second
+    const before = l.requestsPerSecond;
+    l.answered(l.reserve().slot, 429);
+    expect(l.requestsPerSecond).toBeCloseTo(before * 0.95, 6);
+  });
+
+  it("takes no pace above the rate it sent at for the limit: answers that bunched are no faster vendor", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10); // the 429 comes at 100 a second; the rate drops to 95
+    l.answered(l.reserve().slot, 429);
+    goodAnswers(l, clock, 20, 1); // turns taken at once, their waits not kept: 1,000 a second
+    l.answered(l.reserve().slot, 429);
+    const lowered = l.requestsPerSecond;
+    goodAnswers(l, clock, 1, 1_000); // a second of recovery, at 5%: under 98% of the 95 the 429 came at
+    goodAnswers(l, clock, 1, 1_000); // then past it, probed at 0.3% a second
+    expect(l.requestsPerSecond).toBeCloseTo(lowered * 1.05 * 1.003, 6);
+  });
+
   it("raises the rate again while answers are good: quickly back towards the limit, then slowly past it", () => {
     const { limiter: l, clock } = limiter();
     goodAnswers(l, clock, 50, 10);

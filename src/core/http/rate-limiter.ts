@@ -45,17 +45,17 @@ const MIN_SAMPLES = 4;
 const SURE_SAMPLES = 16;
 
 /**
- * One per client: spaces the client's requests once the vendor answered 429. Before the first 429 it does
- * not limit. On a 429, every request waits out its `Retry-After` (not only the one that got it), and the
- * rate drops to `backoff` × the pace at which the vendor took requests just before without a 429. That
- * pace counts answers, 5xx and requests that may have arrived and got no answer (none of these asks us to
- * slow down), over the time a request was out (not while the client sent nothing): counted otherwise, a
- * vendor that also fails now and then, or a client that pauses, measures far below the pace the vendor
- * took, a little lower at each 429. While answers are good the rate rises again: by `recovery` a second up
- * to near the pace where the 429 came (measured from enough turns to say it), then by `probe`. A 429 for a
- * request sent before the last drop says nothing new and does not lower the rate again. The rate never
- * drops below half the fastest pace taken while limiting: a vendor whose 429s come whatever the rate is
- * paused for each `Retry-After`, not slowed to a crawl.
+ * One per client: spaces the client's requests once the vendor answered 429. Before the first 429 it does not
+ * limit. On a 429, every request waits out its `Retry-After` (not only the one that got it), and the rate
+ * drops to `backoff` × the pace at which the vendor took requests just before without a 429. That pace counts
+ * answers, 5xx and requests that may have arrived and got no answer (none of these asks us to slow down),
+ * over the time a request was out (not while the client sent nothing): counted otherwise, a vendor that also
+ * fails now and then, or a client that pauses, measures far below the pace the vendor took, a little lower at
+ * each 429; a pace above the rate the requests were sent at is taken as that rate. While answers are good the
+ * rate rises again: by `recovery` a second up to near the pace where the 429 came (measured from enough turns
+ * to say it), then by `probe`. A 429 for a request sent before the last drop says nothing new and does not
+ * lower the rate again. The rate never drops below half the fastest pace taken while limiting: a vendor whose
+ * 429s come whatever the rate is paused for each `Retry-After`, not slowed to a crawl.
  */
 export class RateLimiter {
   private readonly backoff: number;
@@ -137,8 +137,12 @@ export class RateLimiter {
       if (retryAfterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
       if (slot < this.loweredAt) return;
-      const measured = this.takenRate();
-      const base = Math.min(this.rate, measured ?? this.rate);
+      // Not above the rate the requests were sent at: answers bunch when a vendor's latency falls, and such a
+      // pace, taken for the peak or the ceiling, set a floor above the rate (the 429 raised it) or had the
+      // rate recover fast past the limit.
+      const taken = this.takenRate();
+      const measured = taken === undefined ? undefined : Math.min(this.rate, taken);
+      const base = measured ?? this.rate;
       if (Number.isFinite(this.rate)) this.peak = Math.max(this.peak, measured ?? 0);
       if (measured !== undefined && this.taken.length >= SURE_SAMPLES) this.ceiling = measured;
       // Never below a share of the fastest pace the vendor took: 429s that come whatever the rate (a
