@@ -154,6 +154,31 @@ describe("RateLimiter", () => {
     expect(l.requestsPerSecond).toBe(lowered);
   });
 
+  it("measures the pace at a 429 over the last 64 turns only, not over slower ones long before", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 100, 100); // 10 a second…
+    goodAnswers(l, clock, 64, 20); // …then 50 a second
+    l.answered(l.reserve().slot, 429);
+    expect(l.requestsPerSecond).toBeCloseTo(47.5, 1);
+  });
+
+  it("never drops below one request in ten seconds, whatever pace the vendor took", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 10, 50_000); // one answer in 50 s
+    l.answered(l.reserve().slot, 429);
+    expect(l.requestsPerSecond).toBe(0.1);
+  });
+
+  it("takes a pace measured from fewer than four turns as none: a 429 just after a drop lowers by backoff alone", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10);
+    l.answered(l.reserve().slot, 429);
+    const lowered = l.requestsPerSecond;
+    goodAnswers(l, clock, 3, 100); // three slow answers (each raising the rate by 0.5%): 10 a second
+    l.answered(l.reserve().slot, 429);
+    expect(l.requestsPerSecond).toBeCloseTo(lowered * 1.005 ** 3 * 0.95, 6);
+  });
+
   it("never raises the rate on a 429, even when the turns before it came faster than the rate", () => {
     const { limiter: l, clock } = limiter();
     goodAnswers(l, clock, 50, 10);
@@ -174,6 +199,27 @@ describe("RateLimiter", () => {
     goodAnswers(l, clock, 1, 1_000); // a second of recovery, at 5%: under 98% of the 95 the 429 came at
     goodAnswers(l, clock, 1, 1_000); // then past it, probed at 0.3% a second
     expect(l.requestsPerSecond).toBeCloseTo(lowered * 1.05 * 1.003, 6);
+  });
+
+  it("counts the recovery after a drop from the drop, not from the last raise before it", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10);
+    l.answered(l.reserve().slot, 429);
+    const lowered = l.requestsPerSecond;
+    goodAnswers(l, clock, 1, 10);
+    // 10 ms of good answers: 5% a second of recovery for a hundredth of a second.
+    expect(l.requestsPerSecond).toBeCloseTo(lowered * 1.0005, 6);
+  });
+
+  it("probes slowly once the rate is within 2% of where the last 429 came", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10); // the 429 comes at 100 a second; the rate drops to 95
+    l.answered(l.reserve().slot, 429);
+    goodAnswers(l, clock, 1, 700); // 0.7 s of recovery: 98.3 a second
+    const near = l.requestsPerSecond;
+    expect(near).toBeGreaterThan(98);
+    goodAnswers(l, clock, 1, 1_000); // a second more, at 0.3% a second
+    expect(l.requestsPerSecond).toBeCloseTo(near * 1.003, 6);
   });
 
   it("raises the rate again while answers are good: quickly back towards the limit, then slowly past it", () => {
