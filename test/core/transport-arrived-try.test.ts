@@ -33,6 +33,16 @@ describe("a call's later tries after one that may have arrived", () => {
     expect(answersAfterArrivedTry(response)).toBe(true);
   });
 
+  it.each([500, 504])(
+    "a %i then 503s: the last 503 answers a call an earlier try of which may have arrived",
+    async (first) => {
+      const { seen, call } = answering([first, 503, 503]);
+      const response = await call();
+      expect(seen).toEqual([first, 503, 503]);
+      expect(answersAfterArrivedTry(response)).toBe(true);
+    },
+  );
+
   it("503s alone: nothing may have arrived", async () => {
     const { call } = answering([503, 503, 503]);
     expect(answersAfterArrivedTry(await call())).toBe(false);

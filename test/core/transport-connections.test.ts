@@ -80,6 +80,39 @@ describe("a refused connection", () => {
     expect(!result.ok && result.error.status).toBe("network");
     expect(retries.map((r) => r.reason)).toEqual(["network", "network"]);
   });
+
+  it("is retried when the connection timed out before it was made (undici's connect timeout)", async () => {
+    const retries: RetryEvent[] = [];
+    // As undici reports it: a code of its own, no syscall.
+    const timedOut = Object.assign(new Error("Connect Timeout Error (timeout: 10000ms)"), {
+      name: "ConnectTimeoutError",
+      code: "UND_ERR_CONNECT_TIMEOUT",
+    });
+    const client = createUserpilotClient({
+      apiKey: "connections-key",
+      baseUrl: "http://vendor.test",
+      fetch: () => Promise.reject(new TypeError("fetch failed", { cause: timedOut })),
+      ...common(retries),
+    });
+    const result = await client.bulkIdentifyUsers({ body: { users: [{ user_id: "u-1" }] } });
+    expect(!result.ok && result.error.status).toBe("network");
+    expect(!result.ok && result.error.cannotHaveArrived).toBe(true);
+    expect(retries.map((r) => r.reason)).toEqual(["network", "network"]);
+  });
+
+  it("is retried when fetch refuses the port before connecting (undici's bad port)", async () => {
+    const retries: RetryEvent[] = [];
+    // Port 25 is one the fetch standard blocks: Node's fetch fails with no connection tried.
+    const client = createUserpilotClient({
+      apiKey: "connections-key",
+      baseUrl: "http://127.0.0.1:25",
+      ...common(retries),
+    });
+    const result = await client.bulkIdentifyUsers({ body: { users: [{ user_id: "u-1" }] } });
+    expect(!result.ok && result.error.status).toBe("network");
+    expect(!result.ok && result.error.cannotHaveArrived).toBe(true);
+    expect(retries.map((r) => r.reason)).toEqual(["network", "network"]);
+  });
 });
 
 describe("a connection closed after the request was read", () => {

@@ -2,6 +2,7 @@
 import { HttpResponse, delay, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
+import type { RetryEvent } from "../../src/core/http/transport.js";
 import { createUserpilotClient } from "../../src/userpilot/client.js";
 import { loggedSleep } from "../support/logged-sleep.js";
 import { HOSTS, useMswServer } from "../support/msw.js";
@@ -103,6 +104,29 @@ describe("retries of replay-safe requests (GET, or POST with an Idempotency-Key)
       expect(ms).toBeGreaterThanOrEqual(0);
       expect(ms).toBeLessThanOrEqual(Math.min(1000, 100 * 2 ** i));
     });
+  });
+
+  it("tells onRetry of each retry numbered from 1, with its reason and the wait before it", async () => {
+    sequence("get", `${FS}/v2/users/batch/job-1`, [
+      () => fsError(500, "server_error"),
+      () => fsError(503, "server_error", { "Retry-After": "2" }),
+      () => HttpResponse.json(status),
+    ]);
+    const delays: number[] = [];
+    const events: RetryEvent[] = [];
+    const client = createFullStoryClient({
+      apiKey: "na1.transport-test-key",
+      retryBaseDelayMs: 100,
+      sleep: loggedSleep(delays),
+      onRetry: (event) => events.push(event),
+    });
+    expect((await getStatus(client)).ok).toBe(true);
+    expect(events.map(({ attempt, reason }) => ({ attempt, reason }))).toEqual([
+      { attempt: 1, reason: "HTTP 500" },
+      { attempt: 2, reason: "HTTP 503" },
+    ]);
+    expect(events.map((event) => event.delayMs)).toEqual(delays);
+    expect(delays[1]).toBe(2000);
   });
 
   it("sends the same Idempotency-Key and the same body bytes on every attempt of a batch", async () => {
@@ -344,6 +368,84 @@ describe("timeouts and aborts", () => {
     const result = await getStatus(client);
     expect(!result.ok && result.error.status).toBe("aborted");
     expect(seen).toHaveLength(0);
+  });
+});
+
+describe("what a call aborted by the caller says of its request", () => {
+  /** A FullStory client whose fetch counts its sends and does `onSend` with each. */
+  function counting(onSend: () => Promise<Response>) {
+    const retries: RetryEvent[] = [];
+    let sends = 0;
+    const client = createFullStoryClient({
+      apiKey: "na1.transport-test-key",
+      sleep: () => Promise.resolve(),
+      onRetry: (event) => retries.push(event),
+      fetch: () => {
+        sends += 1;
+        return onSend();
+      },
+    });
+    return { client, retries, sends: () => sends };
+  }
+
+  it("aborted while its request is out: it may have reached the vendor, and it is not retried", async () => {
+    const controller = new AbortController();
+    const { client, retries, sends } = counting(() => {
+      controller.abort();
+      return new Promise<Response>(() => {});
+    });
+    const result = await client.getBatchImportStatus({
+      params: { path: { job_id: "job-1" } },
+      signal: controller.signal,
+    });
+    expect(!result.ok && result.error.status).toBe("aborted");
+    expect(!result.ok && result.error.cannotHaveArrived).toBeUndefined();
+    expect(retries).toEqual([]);
+    expect(sends()).toBe(1);
+  });
+
+  it("aborted before it began: a caller's fetch is never handed the request", async () => {
+    const { client, sends } = counting(() => Promise.resolve(HttpResponse.json(status)));
+    const result = await client.getBatchImportStatus({
+      params: { path: { job_id: "job-1" } },
+      signal: AbortSignal.abort(),
+    });
+    expect(!result.ok && result.error.status).toBe("aborted");
+    expect(!result.ok && result.error.cannotHaveArrived).toBe(true);
+    expect(sends()).toBe(0);
+  });
+
+  it("a caller's fetch that resolved to nothing: the request may have reached the vendor", async () => {
+    // Plain JavaScript, typed loosely: the request may have gone out whatever the fetch handed back.
+    const { client, sends } = counting(() => Promise.resolve(undefined as unknown as Response));
+    const result = await client.getBatchImportStatus({
+      params: { path: { job_id: "job-1" } },
+      signal: new AbortController().signal,
+    });
+    expect(!result.ok && result.error.status).toBe("network");
+    expect(!result.ok && result.error.cannotHaveArrived).toBeUndefined();
+    expect(sends()).toBe(5);
+  });
+});
+
+describe("a 3xx answer", () => {
+  it("300 Multiple Choices is a redirect, not followed and not read, as 301 to 308 are", async () => {
+    let sends = 0;
+    const client = createFullStoryClient({
+      apiKey: "na1.transport-test-key",
+      fetch: () => {
+        sends += 1;
+        return Promise.resolve(
+          HttpResponse.json(status, { status: 300, headers: { Location: "https://mirror.test/" } }),
+        );
+      },
+    });
+    const result = await getStatus(client);
+    if (result.ok || result.error.status !== "redirect")
+      throw new Error("expected the redirect variant");
+    expect(result.error.httpStatus).toBe(300);
+    expect(result.error.location).toBe("https://mirror.test/");
+    expect(sends).toBe(1);
   });
 });
 
