@@ -3,7 +3,7 @@
 // and callWithin tells the time running out from the caller's abort. The adapters' own tests (FullStory,
 // Userpilot) show the outcomes it gives.
 import { setTimeout } from "node:timers/promises";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { callWithin, carryDeadline } from "../../src/core/http/deadline.js";
 import { TransportFailure } from "../../src/core/http/failures.js";
 import { createTransport, type TransportOptions } from "../../src/core/http/transport.js";
@@ -72,6 +72,24 @@ describe("calls within a deadline", () => {
     const answer = await callWithin(new AbortController().signal, 7_200_000, call);
     expect(answer).toMatchObject({ ok: true, response: { status: 200 } });
     expect(waits).toEqual([120_000]); // Retry-After capped at maxRetryAfterMs
+  });
+
+  it("a Retry-After that ends exactly at the deadline is waited: it does not end past it", async () => {
+    // The monotonic clock held still, so the wait ends at the deadline to the ms.
+    const now = vi.spyOn(performance, "now").mockReturnValue(1_000);
+    try {
+      let sent = 0;
+      const { call, waits } = transportAnswering(() =>
+        sent++ === 0
+          ? new Response(null, { status: 429, headers: { "Retry-After": "60" } })
+          : new Response(null, { status: 200 }),
+      );
+      const answer = await callWithin(new AbortController().signal, 60_000, call);
+      expect(answer).toMatchObject({ ok: true, response: { status: 200 } });
+      expect(waits).toEqual([60_000]);
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it("a call with no time left still asks once, and its answer is taken however late it comes", async () => {

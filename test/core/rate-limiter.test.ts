@@ -261,6 +261,41 @@ describe("createTransport's limiter", () => {
     expect(slept[1]).toBeGreaterThan(2_900);
   });
 
+  it("makes a request that waited for its turn wait out a Retry-After answered meanwhile too", async () => {
+    // On the limiter's clock: x is answered 429 with a Retry-After of 10 s at 0; a waits for its turn, and
+    // while it does, b (sent before x) is answered 429 with one of 30 s, at 10 s.
+    let clock = 0;
+    const log: string[] = [];
+    let answerB: (response: Response) => void = () => {};
+    const transport = createTransport({
+      rateLimit: { now: () => clock },
+      retry: { maxRetries: 0 },
+      fetch: (request) => {
+        const path = new URL(request.url).pathname;
+        log.push(`send ${path}`);
+        if (path === "/b") return new Promise<Response>((resolve) => (answerB = resolve));
+        if (path === "/x")
+          return Promise.resolve(
+            new Response(null, { status: 429, headers: { "retry-after": "10" } }),
+          );
+        return Promise.resolve(new Response("{}", { status: 200 }));
+      },
+      sleep: async (ms) => {
+        log.push(`wait ${ms}`);
+        clock += ms;
+        if (ms === 10_000) {
+          answerB(new Response(null, { status: 429, headers: { "retry-after": "30" } }));
+          await b;
+        }
+      },
+    });
+    const b = transport(new Request("http://127.0.0.1/b"));
+    await transport(new Request("http://127.0.0.1/x"));
+    await transport(new Request("http://127.0.0.1/a"));
+    // Before, a went out as its own wait ended, 30 s into the wait the vendor asked every request for.
+    expect(log).toEqual(["send /b", "send /x", "wait 10000", "wait 30000", "send /a"]);
+  });
+
   it("is off with rateLimit: false", async () => {
     const slept: number[] = [];
     const transport = createTransport({

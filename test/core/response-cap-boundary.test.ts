@@ -42,3 +42,29 @@ describe("a streamed body at the maxResponseBytes cap", () => {
     expect(!result.ok && result.error.status).toBe("too_large");
   });
 });
+
+describe("a body that declares its length at the maxResponseBytes cap", () => {
+  /** A client whose fetch answers `user` with its Content-Length, as a vendor's server sends it. */
+  const getDeclared = (maxResponseBytes: number) =>
+    createFullStoryClient({
+      apiKey: "test-key-123456",
+      maxResponseBytes,
+      maxRetries: 0,
+      fetch: () =>
+        Promise.resolve(
+          new Response(user, {
+            headers: { "Content-Type": "application/json", "Content-Length": `${user.length}` },
+          }),
+        ),
+    }).getUser({ params: { path: { id: "1" } } });
+
+  it("is read when it declares exactly the cap", async () => {
+    const result = await getDeclared(user.length);
+    expect(result.ok && result.data).toEqual(JSON.parse(user));
+  });
+
+  it("fails with too_large when it declares one byte more", async () => {
+    const result = await getDeclared(user.length - 1);
+    expect(!result.ok && result.error.status).toBe("too_large");
+  });
+});
