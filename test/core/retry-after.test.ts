@@ -11,6 +11,12 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("1.5", NOW)).toBe(1_500);
   });
 
+  it("gives whole ms, whatever a decimal's binary arithmetic makes of it", () => {
+    // 1.015 s is 1014.9999999999999 ms in floating point: the wait a retry is told of is 1015 ms.
+    expect(parseRetryAfter("1.015", NOW)).toBe(1_015);
+    expect(parseRetryAfter("0.0004", NOW)).toBe(0);
+  });
+
   it("reads each form of an HTTP-date as the time until then (none before now)", () => {
     for (const date of [
       "Sun, 06 Nov 1994 08:49:37 GMT",
