@@ -68,3 +68,19 @@ describe("a body that declares its length at the maxResponseBytes cap", () => {
     expect(!result.ok && result.error.status).toBe("too_large");
   });
 });
+
+it("a body over the cap is not asked for again: another try would meet the same answer", async () => {
+  let sends = 0;
+  const client = createFullStoryClient({
+    apiKey: "test-key-123456",
+    maxResponseBytes: user.length - 1,
+    sleep: () => Promise.resolve(),
+    fetch: () => {
+      sends += 1;
+      return streaming(user)();
+    },
+  });
+  const result = await client.getUser({ params: { path: { id: "1" } } });
+  expect(!result.ok && result.error.status).toBe("too_large");
+  expect(sends).toBe(1);
+});
