@@ -2,6 +2,7 @@
 // would end past it is not begun, a try under way is let finish (a call with no time left still asks once),
 // and callWithin tells the time running out from the caller's abort. The adapters' own tests (FullStory,
 // Userpilot) show the outcomes it gives.
+import { getEventListeners } from "node:events";
 import { setTimeout } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
 import { callWithin, carryDeadline } from "../../src/core/http/deadline.js";
@@ -134,6 +135,14 @@ describe("calls within a deadline", () => {
     });
     const answer = await callWithin(new AbortController().signal, 60_000, call);
     expect(answer).toMatchObject({ ok: false, failure: { kind: "aborted" } });
+  });
+
+  it("leaves no listener on the caller's signal once the call is over, however it ended", async () => {
+    // A job's signal lives as long as the import, which makes a call within its time for every poll.
+    const signal = new AbortController().signal;
+    const { call } = transportAnswering(tooMany);
+    for (const ms of [60_000, 7_200_000]) await callWithin(signal, ms, call);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 
   it("without a time given, the call is made under the caller's signal alone", async () => {
