@@ -52,6 +52,25 @@ describe("leavesOpen", () => {
     expect(leavesOpen("the field is unknown")).toBe(false);
   });
 
+  it("reads the earlier versions' 'may hold this record' words, and no near miss", () => {
+    for (const words of [
+      "HTTP 502; no answer said what became of the request: the vendor may hold this record",
+      "FullStory may hold this user: no job id came back",
+      "Userpilot may hold that user",
+      "SlashID may hold these persons",
+      "the vendor MAY HOLD THE UPDATES",
+    ])
+      expect(leavesOpen(words), words).toBe(true);
+    for (const words of [
+      "email may hold at most 254 characters",
+      "a field may hold the recordset",
+      "dismay hold the record",
+      "whether is unknown holds",
+      `${":".repeat(20)}whether it is unknown holds`,
+    ])
+      expect(leavesOpen(words), words).toBe(false);
+  });
+
   it("reads a reason of 42,000 characters of the words at once", () => {
     expect(leavesOpen("whether holds ".repeat(3_000))).toBe(false);
     expect(leavesOpen(`${"whether holds ".repeat(3_000)}is unknown`)).toBe(true);
