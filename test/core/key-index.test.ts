@@ -91,12 +91,32 @@ describe("KeyIndex", () => {
   });
 
   it("tells apart keys with the same high hash word and the same start slot: only the low word differs", () => {
-    // Found by a birthday search: equal high words (so one segment), start slots equal in their low 8 bits, so on a
-    // fresh index the second key of a pair probes the first one's slot first.
+    // Found by a birthday search: equal high words (so one segment). The first three shared a start slot
+    // while a slot was the low word's low bits; since a slot is the low word scaled to the segment's 64
+    // slots, only the last one does, so on a fresh index its second key probes the first one's slot first.
     const pairs = [
       ["user-1434856@example.com", "user-3291695@example.com"],
       ["user-516864@example.com", "user-4896098@example.com"],
       ["user-2847963@example.com", "user-5363220@example.com"],
+      ["user-798276@example.com", "user-1691442@example.com"],
+    ] as const;
+    const index = new KeyIndex();
+    pairs.forEach(([a, b], i) => {
+      expect(index.seen(a, 2 * i)).toBeUndefined();
+      expect(index.seen(b, 2 * i + 1)).toBeUndefined();
+    });
+    pairs.forEach(([a, b], i) => {
+      expect(index.seen(a, 100 + i)).toBe(2 * i);
+      expect(index.seen(b, 200 + i)).toBe(2 * i + 1);
+    });
+  });
+
+  it("tells apart keys with the same low hash word in one segment: only the high word differs", () => {
+    // Found by a birthday search: equal low words (so the same start slot), high words with the same top
+    // 8 bits (so one segment).
+    const pairs = [
+      ["user-170792@example.com", "user-490840@example.com"],
+      ["user-782772@example.com", "user-1025326@example.com"],
     ] as const;
     const index = new KeyIndex();
     pairs.forEach(([a, b], i) => {
@@ -116,5 +136,13 @@ describe("KeyIndex", () => {
     expect(index.find("bob")).toBeUndefined();
     expect(index.seen("bob", 1)).toBeUndefined();
     expect(index.find("bob")).toBe(1);
+  });
+
+  it("takes no memory for keys it was asked about and lacks", () => {
+    const index = new KeyIndex();
+    const found: number[] = [];
+    for (let i = 0; i < 100_000; i++) if (index.find(`k${i}`) !== undefined) found.push(i);
+    expect(found).toEqual([]);
+    expect(index.bytes).toBe(segmentsOf(64));
   });
 });
