@@ -123,3 +123,28 @@ it("an undocumented 204 answer: the call returns the undocumented variant, it do
   );
   expect(!result.ok && result.error).toMatchObject({ status: "undocumented", httpStatus: 204 });
 });
+
+it("a documented answer without a Content-Type is read as the type the spec names", async () => {
+  const body = {
+    imports: 1,
+    errors: 0,
+    job: { id: "job-1", status: "COMPLETED", created: "2026-01-01T00:00:00Z" },
+  };
+  const { result } = await statusWith(
+    "no content type",
+    // A body of bytes gets no Content-Type of its own, as a string would (text/plain).
+    () => new Response(new TextEncoder().encode(JSON.stringify(body)), { status: 200 }),
+  );
+  expect(result.ok && result.data).toEqual(body);
+});
+
+it("a documented answer with an empty body is malformed, and the reason says it was empty", async () => {
+  const { result } = await statusWith(
+    "empty body",
+    () => new Response(null, { status: 200, headers: { "Content-Type": "application/json" } }),
+  );
+  expect(!result.ok && result.error).toMatchObject({
+    status: "malformed",
+    reason: "empty body, expected application/json",
+  });
+});
