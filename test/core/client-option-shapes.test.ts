@@ -50,6 +50,10 @@ describe.each(Object.entries(FACTORIES))("%s client", (_vendor, make) => {
     ["sleep", true, "sleep: expected a function, got true"],
     ["signal", "abort", "signal: expected an AbortSignal, got a string"],
     ["signal", {}, "signal: expected an AbortSignal, got an object"],
+    // Listens as a signal does, but has no `aborted` to tell a call to stop.
+    ["signal", new EventTarget(), "signal: expected an AbortSignal, got an EventTarget"],
+    // A value pasted from a config file: the message shows its first 40 characters.
+    ["fetch", "f".repeat(100), `fetch: expected a function, got "${"f".repeat(40)}"`],
   ])("refuses %s = %j by name", (name, value, message) => {
     expect(refusal(() => make({ [name]: value }))).toEqual({ type: "TypeError", message });
   });
