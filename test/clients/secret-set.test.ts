@@ -142,6 +142,22 @@ describe("SecretSet: a secret echoed in another case", () => {
     expect(passwords.clip("rejected: Welco", 100)).toBe("rejected: [REDACTED]");
   });
 
+  it("of a chosen word, a run of it as given where no word is kept (a message cut through it)", () => {
+    const passwords = new SecretSet({ chosen: true });
+    passwords.add("Welcome");
+    expect(passwords.scrubRuns('blocked: password "Welcom…" refused; welcom mail')).toBe(
+      'blocked: password "[REDACTED]…" refused; welcom mail',
+    );
+  });
+
+  it("of a chosen word of 16 letters or more, a piece that long even where words are kept", () => {
+    const passwords = new SecretSet({ chosen: true });
+    passwords.add("correcthorsebatterystaple");
+    expect(passwords.scrubChosenRuns("invalid password [correcthorsebatter…]")).toBe(
+      "invalid password [[REDACTED]…]",
+    );
+  });
+
   it("of a chosen word of 16 letters or more in any case: that long, it is no ordinary word", () => {
     const passwords = new SecretSet({ chosen: true });
     passwords.add("correcthorsebatt", "correcthorsebat");
@@ -163,6 +179,18 @@ describe("SecretSet: a secret echoed in another case", () => {
     const short = new SecretSet();
     short.add("test");
     expect(short.scrub("Test failed: test TEST")).toBe("Test failed: [REDACTED] TEST");
+  });
+});
+
+describe("SecretSet.add after a scrub", () => {
+  it("holds the new secret's runs and pieces too, as an access token issued mid-run is", () => {
+    const [key, token] = [secretOf(24), secretOf(32)];
+    const secrets = new SecretSet();
+    secrets.add(key);
+    expect(secrets.clip(`refused ${key.slice(0, 5)}`, 100)).toBe("refused [REDACTED]");
+    secrets.add(token);
+    expect(secrets.scrubRuns(`bad token "${token.slice(4, 14)}…"`)).toBe('bad token "[REDACTED]…"');
+    expect(secrets.clip(`refused ${token.slice(0, 5)}`, 100)).toBe("refused [REDACTED]");
   });
 });
 
@@ -257,6 +285,23 @@ describe("SecretSet.scrubRuns", () => {
     expect(passwords.scrubRuns("cut: ghij😀Y1")).toBe("cut: [REDACTED]");
     expect(passwords.scrubRuns("cut: 😀Y123")).toBe("cut: [REDACTED]");
   });
+
+  it("takes a run starting at a character beyond U+FFFF whole: the second half of another is no run", () => {
+    // `😀` is D83D DE00 and `🈀` D83C DE00: five letters after the half they share are no run of six.
+    const secrets = new SecretSet();
+    secrets.add("Xfghij😀Y1234");
+    expect(secrets.scrubRuns("note: 🈀Y1234 ok")).toBe("note: 🈀Y1234 ok");
+    expect(secrets.scrubRuns("cut: 😀Y1234")).toBe("cut: [REDACTED]");
+  });
+
+  it("keeps a word of 5 characters a key holds: only a run of 6 or more of it is the key's", () => {
+    // A key holding "error" redacted as a run of it would take the word out of every vendor message.
+    const key = `${secretOf(10)}error${secretOf(10)}`;
+    const secrets = new SecretSet();
+    secrets.add(key);
+    expect(secrets.scrubRuns("error: invalid request")).toBe("error: invalid request");
+    expect(secrets.scrubRuns(`bad key "${key.slice(10, 16)}"`)).toBe('bad key "[REDACTED]"');
+  });
 });
 
 describe("a secret far longer than any key (a broken token endpoint's token)", () => {
@@ -342,6 +387,62 @@ describe("SecretSet: secrets echoed base64-encoded", () => {
     }
   });
 
+  it("redacts a secret echoed base64url-encoded (as a JWT's claims copy it), where base64 has + or /", () => {
+    // Letters and digits alone never make a `+` or `/`: `~`, `?` and `>` do, which base64url writes `-`, `_`.
+    const secret = `${secretOf(8)}~~~???>>>${secretOf(8)}`;
+    const secrets = new SecretSet();
+    secrets.add(secret);
+    for (const before of ["", "x", "xy"]) {
+      const echoed = Buffer.from(`${before}${secret}`).toString("base64url");
+      // The characters made of the secret's bytes alone: those shared with a neighbour's are kept.
+      const [start, end] = [Math.ceil(before.length / 3) * 4, Math.floor(echoed.length / 4) * 4];
+      expect(echoed.slice(start, end)).toMatch(/[-_]/);
+      expect(secrets.scrub(`claims ${echoed}. refused`)).toBe(
+        `claims ${echoed.slice(0, start)}[REDACTED]${echoed.slice(end)}. refused`,
+      );
+    }
+  });
+
+  it("redacts a secret's base64 standing before the secret itself", () => {
+    // 30 bytes: 40 characters of base64, each of the key's bytes alone.
+    const key = `na1.${secretOf(26)}`;
+    const secrets = new SecretSet();
+    secrets.add(key);
+    expect(secrets.scrub(`debug ${base64(key)} key ${key} end`)).toBe(
+      "debug [REDACTED] key [REDACTED] end",
+    );
+  });
+
+  it("redacts whole the base64 of a password that another password of the chunk begins", () => {
+    const short = faker.internet.password({ length: 12 });
+    const long = `${short}${faker.internet.password({ length: 12 })}`;
+    const secrets = new SecretSet();
+    secrets.add(short, long);
+    // 24 bytes: 32 characters of base64, each of the password's bytes alone.
+    expect(secrets.scrub(`debug ${base64(long)} end`)).toBe("debug [REDACTED] end");
+  });
+
+  it("redacts a secret whose form-urlencoded body a gateway quotes base64-encoded", () => {
+    const secret = `${secretOf(10)}~!'()${secretOf(10)}`;
+    const secrets = new SecretSet();
+    secrets.add(secret);
+    const form = new URLSearchParams({ grant_type: "client_credentials", client_secret: secret });
+    const scrubbed = secrets.scrub(`body ${base64(form.toString())} refused`);
+    expect(scrubbed).toMatch(/^body \S*\[REDACTED\]\S* refused$/);
+    const kept = Buffer.from(scrubbed.slice(5).replace(/\[REDACTED\][\s\S]*/, ""), "base64");
+    expect(kept.toString("latin1")).not.toContain(secret.slice(0, 4));
+  });
+
+  it("cuts a stretch starting a line of wrapped base64 from the line's start, keeping the break", () => {
+    // 30 bytes: 40 characters of base64, each of the key's bytes alone.
+    const key = `na1.${secretOf(26)}`;
+    const secrets = new SecretSet();
+    secrets.add(key);
+    expect(secrets.scrub(`debug: Zm9vYmFy\n${base64(key)} end`)).toBe(
+      "debug: Zm9vYmFy\n[REDACTED] end",
+    );
+  });
+
   it("redacts two secrets sharing bytes, echoed one after the other, whole", () => {
     // Each secret's stretch overlaps the other's: the one found first must not leave the rest behind.
     const secrets = new SecretSet();
@@ -375,6 +476,14 @@ describe("SecretSet at its bounds", () => {
     expect(scrubbed.endsWith(" [REDACTED]")).toBe(true);
   });
 
+  it("scrubDeep scrubs a key of a secret's runs, words and numbers too: a key is no person's word", () => {
+    const [letters, digits] = [faker.string.alpha(12), faker.string.numeric(12)];
+    const secrets = new SecretSet();
+    secrets.add(`na1.${letters}${digits}`);
+    const body = { [`no user ${letters.slice(0, 10)}`]: 1, [`no key ${digits.slice(2)}`]: 2 };
+    expect(secrets.scrubDeep(body)).toEqual({ "no user [REDACTED]": 1, "no key [REDACTED]": 2 });
+  });
+
   it("scrubs of its runs a secret of 65,536 characters, the longest whose runs are held", () => {
     const token = randomBytes(49_152).toString("base64");
     expect(token).toHaveLength(65_536);
@@ -383,6 +492,19 @@ describe("SecretSet at its bounds", () => {
     expect(secrets.scrubRuns(`bad token "${token.slice(100, 110)}…"`)).toBe(
       'bad token "[REDACTED]…"',
     );
+  });
+
+  it("clip cuts a piece at the text's start as far as the characters it was folded from", () => {
+    // `ß` folds as `ss`: the piece "ßen9" is 5 units folded (no run of 6), 4 characters as written.
+    const secrets = new SecretSet();
+    secrets.add("Straßen9");
+    expect(secrets.clip("ßen9: refused", 100)).toBe("[REDACTED]: refused");
+  });
+
+  it("clip cuts a piece of a chosen word and one of another password, each where it stands", () => {
+    const passwords = new SecretSet({ chosen: true });
+    passwords.add("hunter", "Tr0ub4dor&3");
+    expect(passwords.clip("nter: refused Tr0ub", 100)).toBe("[REDACTED]: refused [REDACTED]");
   });
 
   it("clip redacts a piece of a chosen word at the text's start, and only the piece", () => {

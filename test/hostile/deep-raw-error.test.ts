@@ -24,3 +24,28 @@ it("a raw call answered with an error body nested 200,000 levels deep resolves w
   expect(result.response.status).toBe(400);
   expect(result.error).toMatchObject({ message: "x", code: "y" });
 });
+
+it("a raw call's error body comes back whole 256 levels deep; what lies deeper is marked", async () => {
+  // A vendor's error body nests a few levels ({"error": {"details": [{...}]}}): every level an answer may
+  // have is kept.
+  const nested = (levels: number, inner: string) =>
+    `{"message":"x","deep":${"[".repeat(levels)}${inner}${"]".repeat(levels)}}`;
+  const leaf = JSON.stringify(f.lorem.word());
+  const answered = async (body: string) => {
+    server.use(
+      http.get(
+        `${HOSTS.fullstory}/v2/users/:id`,
+        () =>
+          new HttpResponse(body, { status: 400, headers: { "Content-Type": "application/json" } }),
+      ),
+    );
+    const client = createFullStoryClient({ apiKey: `na1.${f.string.alphanumeric(32)}` });
+    return (await client.raw.GET("/v2/users/{id}", { params: { path: { id: "u-1" } } })).error;
+  };
+
+  const whole = nested(256, leaf);
+  expect(await answered(whole)).toEqual(JSON.parse(whole));
+  expect(await answered(nested(257, leaf))).toEqual(
+    JSON.parse(nested(256, '"[nested too deep to keep]"')),
+  );
+});
