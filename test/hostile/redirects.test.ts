@@ -75,6 +75,18 @@ describe.each(hostileVendors(seededFaker("hostile redirects")))("$name", (vendor
       expectNoSecret(thrown, vendor.secrets);
     });
   });
+
+  it("a Location quoting the credential cut short keeps no piece of it, in the error nor its cause", async () => {
+    server.use(...vendor.support);
+    otherOrigin();
+    redirecting(vendor.url, 302, () => vendor.secrets[0]!.slice(2, 14));
+    const result = await vendor.client().operation();
+    if (result.ok) throw new Error("expected an error");
+    expect(result.error.cause).toMatchObject({
+      response: { location: expect.any(String) as unknown },
+    });
+    expectNoSecret(result.error, vendor.secrets);
+  });
 });
 
 it("Propeller's token request (client secret in its body) is not resent to a 307's origin", async () => {
