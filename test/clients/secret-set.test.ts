@@ -433,6 +433,20 @@ describe("SecretSet: secrets echoed base64-encoded", () => {
     expect(kept.toString("latin1")).not.toContain(secret.slice(0, 4));
   });
 
+  it("redacts a secret whose base64 a text wrapped whole broke a few characters into", () => {
+    // A log wrapped at 76 columns breaks where the line ends, maybe 1 to 7 characters into the base64.
+    const key = `na1.${secretOf(26)}`;
+    const secrets = new SecretSet();
+    secrets.add(key);
+    for (const lineBreak of ["\n", "\\r\\n"])
+      for (let at = 1; at < 8; at++) {
+        const wrapped = `${base64(key).slice(0, at)}${lineBreak}${base64(key).slice(at)}`;
+        expect(secrets.scrub(`authorization: Basic ${wrapped} end`)).toBe(
+          "authorization: Basic [REDACTED] end",
+        );
+      }
+  });
+
   it("cuts a stretch starting a line of wrapped base64 from the line's start, keeping the break", () => {
     // 30 bytes: 40 characters of base64, each of the key's bytes alone.
     const key = `na1.${secretOf(26)}`;

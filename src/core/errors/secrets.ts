@@ -599,9 +599,9 @@ function* indicesOf(text: string, wanted: string): Generator<{ index: number; 0:
 
 /**
  * Whether a unit belongs to a run of what a folded base64 stretch is made of (lower-case letters, digits,
- * base64's `+` `/`, base64url's `-` `_`). A run at least 8 long starts one {@link encodedRuns} gives, with the
- * lines that follow it where it is wrapped: MIME wraps base64 at 76 columns, PEM at 64, and a JSON text quoting
- * it escapes the line breaks (`\n`, `\r\n`).
+ * base64's `+` `/`, base64url's `-` `_`). A run, with the lines that follow it where it is wrapped, is one
+ * {@link encodedRuns} gives when at least 8 long: MIME wraps base64 at 76 columns, PEM at 64, a text wrapped
+ * whole may break a few characters into it, and a JSON text quoting it escapes the breaks (`\n`, `\r\n`).
  */
 const ENCODED = new Uint8Array(128);
 for (const c of "abcdefghijklmnopqrstuvwxyz0123456789+/_-") ENCODED[c.charCodeAt(0)] = 1;
@@ -635,14 +635,14 @@ function* encodedRuns(folded: string): Generator<{ index: number; 0: string }> {
       at = start + 1;
       continue;
     }
-    at = end;
-    if (end - start < MIN_ENCODED) continue;
     for (let lineBreak = breakAt(folded, end); lineBreak > 0; lineBreak = breakAt(folded, end)) {
       const lineEnd = runEnd(folded, end + lineBreak);
       if (lineEnd === end + lineBreak) break;
       end = lineEnd;
     }
     at = end;
+    // With its lines: a text wrapped a few characters into a secret's base64 has the rest on the next line.
+    if (end - start < MIN_ENCODED) continue;
     yield { index: start, 0: folded.slice(start, end) };
   }
 }
