@@ -98,6 +98,16 @@ describe("vendorMessage", () => {
     expect(vendorMessage({ message: " \n\t " }, 300)).toBeUndefined();
   });
 
+  it("takes a title alone (a problem body may hold no detail), and passes over a list of no words", () => {
+    expect(vendorMessage({ type: "about:blank", title: "Payload Too Large" }, 300)).toBe(
+      "Payload Too Large",
+    );
+    expect(vendorMessage({ messages: [], error: { errors: [{ detail: "too many" }] } }, 300)).toBe(
+      "too many",
+    );
+    expect(vendorMessage({ errors: [{ code: 1 }] }, 300)).toBeUndefined();
+  });
+
   it("folds whitespace and keeps at most `max` characters", () => {
     expect(vendorMessage({ message: "too\n\n  large" }, 300)).toBe("too large");
     const long = f.string.alpha(1_000);
