@@ -137,9 +137,9 @@ export class RateLimiter {
       if (retryAfterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
       if (slot < this.loweredAt) return;
-      // Not above the rate the requests were sent at: answers bunch when a vendor's latency falls, and such a
-      // pace, taken for the peak or the ceiling, set a floor above the rate (the 429 raised it) or had the
-      // rate recover fast past the limit.
+      // Not above the rate the requests were sent at: answers bunch when a vendor's latency falls. Such a pace
+      // taken for the peak would set a floor above the rate (a 429 would raise it), and taken for the ceiling,
+      // would have the rate recover at `recovery` past the limit.
       const taken = this.takenRate();
       const measured = taken === undefined ? undefined : Math.min(this.rate, taken);
       const base = measured ?? this.rate;
