@@ -130,21 +130,21 @@ describe("SlashID", () => {
     expect(await (file as File).text()).toBe(csv);
   });
 
-  it("reads the template sent as text/csv with a charset", async () => {
-    record(
-      "get",
-      `${HOSTS.slashid}/persons/bulk-import`,
-      () =>
-        new HttpResponse("slashid:emails\n", {
-          headers: { "Content-Type": "text/csv; charset=utf-8" },
-        }),
-    );
-    const template = await createSlashIdClient({
-      apiKey: "slashid-key-123",
-      orgId: "org-42",
-    }).getPersonsBulkImportTemplate();
-    expect(template.ok && template.data).toBe("slashid:emails\n");
-  });
+  it.each(["text/csv; charset=utf-8", "Text/CSV"])(
+    "reads the template sent as %s (a media type is case-insensitive)",
+    async (contentType) => {
+      record(
+        "get",
+        `${HOSTS.slashid}/persons/bulk-import`,
+        () => new HttpResponse("slashid:emails\n", { headers: { "Content-Type": contentType } }),
+      );
+      const template = await createSlashIdClient({
+        apiKey: "slashid-key-123",
+        orgId: "org-42",
+      }).getPersonsBulkImportTemplate();
+      expect(template.ok && template.data).toBe("slashid:emails\n");
+    },
+  );
 
   it("uses the sandbox host when asked", async () => {
     const seen = record(
