@@ -3,28 +3,11 @@
 import { describe, expect, it } from "vitest";
 import { JobPace, JobPoll, pollJob } from "../../src/core/engine/poll.js";
 
-/** Polls a job that ends at its `polls`-th status poll, logging the waits slept and when `handover` came. */
-async function follow(plan: JobPoll, polls: number) {
-  const log: (number | "handover")[] = [];
-  let asked = 0;
-  await pollJob(
-    () =>
-      Promise.resolve<{ value: true } | { progress?: never }>(
-        ++asked === polls ? { value: true } : {},
-      ),
-    plan,
-    (ms) => {
-      log.push(ms);
-      return Promise.resolve();
-    },
-    undefined,
-    () => log.push("handover"),
-  );
-  return log;
-}
-
-/** {@link follow}, calling `during` with the count of waits slept after each. */
-async function followWhile(plan: JobPoll, polls: number, during: (slept: number) => void) {
+/**
+ * Polls a job that ends at its `polls`-th status poll, logging the waits slept and when `handover` came;
+ * `during` is called after each wait with how many were slept.
+ */
+async function follow(plan: JobPoll, polls: number, during: (slept: number) => void = () => {}) {
   const log: (number | "handover")[] = [];
   let asked = 0;
   let slept = 0;
@@ -109,7 +92,7 @@ describe("handing a job's slot over before it ends", () => {
   it("hands a first job's slot over when its wait comes to it, once another job's end says it is due later", async () => {
     const pace = new JobPace();
     const plan = new JobPoll({ initialMs: 2_000, maxMs: 15_000, rows: 1_000, pace, now: () => 0 });
-    const log = await followWhile(plan, 3, (slept) => {
+    const log = await follow(plan, 3, (slept) => {
       // Another job of the import ends amid the first wait: 1,000 rows in 5 s, uploaded in 100 ms.
       if (slept === 1) {
         pace.uploaded(1_000, 100);
@@ -123,7 +106,7 @@ describe("handing a job's slot over before it ends", () => {
   it("never hands over the slot of a job that ended before another job's end told its pace", async () => {
     const pace = new JobPace();
     const plan = new JobPoll({ initialMs: 2_000, maxMs: 15_000, rows: 1_000, pace, now: () => 0 });
-    const log = await followWhile(plan, 2, () => {});
+    const log = await follow(plan, 2, () => {});
     pace.uploaded(1_000, 100);
     pace.ended(1_000, 200);
     // The slot went back when the job ended: a handover now would let one more job in than `concurrency`.

@@ -6,6 +6,19 @@ import { KeyIndex } from "../../src/core/engine/key-index.js";
 /** Bytes of the index's layout: 256 segments of `slots` slots each, 12 bytes a slot. */
 const segmentsOf = (slots: number): number => 256 * slots * 12;
 
+/** Each key of `pairs` is new when first seen, and found again as itself, not as the other of its pair. */
+function expectToldApart(pairs: readonly (readonly [string, string])[]) {
+  const index = new KeyIndex();
+  pairs.forEach(([a, b], i) => {
+    expect(index.seen(a, 2 * i)).toBeUndefined();
+    expect(index.seen(b, 2 * i + 1)).toBeUndefined();
+  });
+  pairs.forEach(([a, b], i) => {
+    expect(index.seen(a, 100 + i)).toBe(2 * i);
+    expect(index.seen(b, 200 + i)).toBe(2 * i + 1);
+  });
+}
+
 describe("KeyIndex", () => {
   it("names the first record of every key seen again, across eight growths of every segment", () => {
     const index = new KeyIndex();
@@ -100,15 +113,7 @@ describe("KeyIndex", () => {
       ["user-2847963@example.com", "user-5363220@example.com"],
       ["user-798276@example.com", "user-1691442@example.com"],
     ] as const;
-    const index = new KeyIndex();
-    pairs.forEach(([a, b], i) => {
-      expect(index.seen(a, 2 * i)).toBeUndefined();
-      expect(index.seen(b, 2 * i + 1)).toBeUndefined();
-    });
-    pairs.forEach(([a, b], i) => {
-      expect(index.seen(a, 100 + i)).toBe(2 * i);
-      expect(index.seen(b, 200 + i)).toBe(2 * i + 1);
-    });
+    expectToldApart(pairs);
   });
 
   it("tells apart keys with the same low hash word in one segment: only the high word differs", () => {
@@ -118,15 +123,7 @@ describe("KeyIndex", () => {
       ["user-170792@example.com", "user-490840@example.com"],
       ["user-782772@example.com", "user-1025326@example.com"],
     ] as const;
-    const index = new KeyIndex();
-    pairs.forEach(([a, b], i) => {
-      expect(index.seen(a, 2 * i)).toBeUndefined();
-      expect(index.seen(b, 2 * i + 1)).toBeUndefined();
-    });
-    pairs.forEach(([a, b], i) => {
-      expect(index.seen(a, 100 + i)).toBe(2 * i);
-      expect(index.seen(b, 200 + i)).toBe(2 * i + 1);
-    });
+    expectToldApart(pairs);
   });
 
   it("finds a key without remembering one it lacks", () => {
