@@ -55,6 +55,10 @@ describe.each(hostileVendors(seededFaker("hostile redirects")))("$name", (vendor
       expect(result.error.httpStatus).toBe(status);
       expect(result.error.location).toMatch(new RegExp(`^${ELSEWHERE}/capture\\?echo=`));
       expect(result.error.location).toContain("[REDACTED]");
+      // The message names where the vendor sent the call: a login page or a moved API says what is wrong.
+      expect(result.error.message).toContain(
+        `HTTP ${status} redirect to ${String(result.error.location)}, not followed`,
+      );
       expectNoSecret(result.error, vendor.secrets);
     });
 
