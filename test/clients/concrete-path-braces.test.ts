@@ -32,8 +32,8 @@ describe("the path a call's target names", () => {
     );
     fc.assert(
       fc.property(text, fc.dictionary(text, values, { maxKeys: 4 }), (template, drawn) => {
-        // Names most templates hold, as well as the drawn ones.
-        const params = { a: "x y", b: 7, "{a": "z/", ...drawn };
+        // Names most templates hold, of each kind of value a path takes, as well as the drawn ones.
+        const params = { a: "x y", b: 7, A: true, B: 12n, "{a": "z/", ...drawn };
         expect(concretePath(template, params)).toBe(byRegex(template, params));
         expect(concretePath(template, undefined)).toBe(template);
       }),
