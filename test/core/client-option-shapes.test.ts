@@ -93,6 +93,28 @@ describe.each(Object.entries(FACTORIES))("%s client", (_vendor, make) => {
     },
   );
 
+  // A timeout of 0 would fail every call; a negative, NaN or endless wait would retry at once or never.
+  it.each([
+    ["timeoutMs", 0, "a duration in ms from 1 to 2147483647"],
+    ["retryBaseDelayMs", -1, "a duration in ms from 0 to 2147483647"],
+    ["retryMaxDelayMs", Number.NaN, "a duration in ms from 0 to 2147483647"],
+    ["maxRetryAfterMs", Number.POSITIVE_INFINITY, "a duration in ms from 0 to 2147483647"],
+    ["maxRetries", -1, "a whole number ≥ 0"],
+    ["maxResponseBytes", 0, "a whole number ≥ 1"],
+  ])("refuses %s = %s by name", (name, value, rule) => {
+    expect(refusal(() => make({ [name]: value }))).toEqual({
+      type: "RangeError",
+      message: `${name}: expected ${rule}, got ${String(value)}`,
+    });
+  });
+
+  it("refuses a rateLimit of null, naming it", () => {
+    expect(refusal(() => make({ rateLimit: null }))).toEqual({
+      type: "TypeError",
+      message: "rateLimit: expected false or an object of settings, got null",
+    });
+  });
+
   it("refuses a baseUrl that is not a string, naming it", () => {
     expect(refusal(() => make({ baseUrl: new URL(baseUrl) }))).toEqual({
       type: "TypeError",
