@@ -53,4 +53,30 @@ describe("the reading's error quoting a CSV header that holds a secret given", (
     expect(run.stderr).toContain("names the column [REDACTED] twice");
     expect(run.all).not.toContain(letters);
   });
+
+  it("keeps out a short secret of letters and digits mixed, though no name holds it", async () => {
+    const mixed = "k3y9x2m7q1";
+    const input = file("twice-mixed.csv", `uid,email,${mixed},${mixed}\nu1,a@example.com,,\n`);
+
+    const run = await cli(["import", "fullstory", input, "--dry-run"], {
+      env: { PROPELLER_CLIENT_SECRET: mixed },
+    });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("names the column [REDACTED] twice");
+    expect(run.all).not.toContain(mixed);
+  });
+
+  it("quotes a column named like a placeholder secret of 8 to 15 letters that no name holds", async () => {
+    // A variable of a vendor the run does not use, left at a word: redacting it would hide the column.
+    const word = "properties";
+    const input = file("twice-word.csv", `uid,email,${word},${word}\nu1,a@example.com,,\n`);
+
+    const run = await cli(["import", "fullstory", input, "--dry-run"], {
+      env: { PROPELLER_CLIENT_SECRET: word },
+    });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`names the column ${word} twice`);
+  });
 });
