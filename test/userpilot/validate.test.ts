@@ -120,6 +120,17 @@ describe("validateUserpilotUser", () => {
     ]);
   });
 
+  it("rejects a field named like a member every object inherits as unknown, as any other field", () => {
+    for (const name of ["toString", "valueOf", "hasOwnProperty"]) {
+      expect(validateUserpilotUser(parsed(`{"user_id":"u","${name}":"x"}`))).toEqual([
+        {
+          rule: "userpilot.unknown_field",
+          message: matching(new RegExp(`^${name}: unknown field`)),
+        },
+      ]);
+    }
+  });
+
   it("reports every broken rule of a record, never its values", () => {
     const problems = validateUserpilotUser({
       user_id: "",
@@ -247,5 +258,10 @@ describe("what passes is what Userpilot receives", () => {
     expect(
       fieldsOf({ user_id: "u", toJSON: () => ({ user_id: "someone-else" }) }).map(([r]) => r),
     ).toContain("userpilot.to_json");
+    // A plain object with its own toJSON is refused as the metadata sent as something else, not for the
+    // method being a value of the wrong type.
+    expect(
+      fieldsOf({ user_id: "u", metadata: { plan: "pro", toJSON: () => ({ plan: "free" }) } }),
+    ).toEqual([["userpilot.to_json", "metadata"]]);
   });
 });
