@@ -233,11 +233,20 @@ describe("each broken rule is rejected, naming the rule and the field", () => {
     ["phone_format", "phone_numbers.0", { phone_numbers: ["12"] }],
     ["phone_format", "phone_numbers.1", { phone_numbers: ["+1 555 0100", "---"] }],
     ["phone_format", "phone_numbers.0", { phone_numbers: ["+( )"] }],
+    ["phone_format", "phone_numbers.0", { phone_numbers: ["tel: +13475043201"] }],
+    ["phone_format", "phone_numbers.0", { phone_numbers: ["+1 555 0100 ext. 12"] }],
+    ["phone_format", "phone_numbers.0", { phone_numbers: ["+1 555 +0100"] }],
     ["empty_value", "emails.1", { emails: ["a@b.c", ""] }],
     ["empty_value", "usernames.0", { usernames: ["  "], emails: ["a@b.c"] }],
     ["empty_value", "groups.0", { usernames: ["u"], groups: [""] }],
     ["empty_value", "password", { usernames: ["u"], password: "" }],
     ["field_type", "emails", { emails: "a@b.c" as never, usernames: ["u"] }],
+    ["field_type", "emails", { emails: null as never, usernames: ["u"] }],
+    [
+      "field_type",
+      "phone_numbers",
+      { phone_numbers: { 0: "+1 555 0100" } as never, usernames: ["u"] },
+    ],
     ["field_type", "groups.0", { usernames: ["u"], groups: [42] as never }],
     ["field_type", "attributes", { usernames: ["u"], attributes: [] as never }],
     [
@@ -522,6 +531,14 @@ describe("personFromCsvRow", () => {
     expect(spec.problems(ROW, row)).not.toEqual([]);
   });
 
+  it("names a filled column without a header, or with a lone surrogate in it, visibly and well-formed", () => {
+    const person = personFromCsvRow({ "slashid:usernames": "u", "": "x", "col\ud800": "y" });
+    expect(validateSlashIdPerson(person)).toEqual([
+      { rule: "slashid.unknown_field", message: matching(/^"": unknown field; /) },
+      { rule: "slashid.unknown_field", message: matching(/^col\uFFFD: unknown field; /) },
+    ]);
+  });
+
   it("throws a SyntaxError naming a filled column named like a field, which is not a SlashID column", () => {
     expect(() => personFromCsvRow({ emails: faker.internet.email() })).toThrow(
       /^emails: not a SlashID column; .*\(slashid:emails\?\)$/,
@@ -615,6 +632,19 @@ describe("hostile input", () => {
     expect(rulesOf(person)).toEqual([matching(/^slashid\.forbidden_key __proto__: /)]);
   });
 
+  it("judges only the person's own fields, even when Object.prototype is polluted", () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto["polluted"] = "x";
+    try {
+      expect(checkSlashIdPerson({ emails: ["a@example.com"] })).toEqual({
+        ok: true,
+        item: { "slashid:emails": "a@example.com" },
+      });
+    } finally {
+      delete proto["polluted"];
+    }
+  });
+
   it("personFromCsvRow reads only the row's own columns", () => {
     const row = Object.create({ "slashid:usernames": "inherited" }) as Record<string, string>;
     row["slashid:emails"] = "a@example.com";
@@ -646,6 +676,7 @@ describe("what passes is what the CSV file carries", () => {
         password: "x\udc00",
         attributes: {
           end_user_read_only: { ["k\ud800"]: 1, plan: { tier: ["gold", "\ud800"] } },
+          ["\udc00bucket"]: { a: 1 },
         },
       }),
     ).toEqual([
@@ -654,6 +685,7 @@ describe("what passes is what the CSV file carries", () => {
       ["slashid.malformed_text", "groups.0"],
       ["slashid.malformed_text", "attributes.end_user_read_only.k\uFFFD"],
       ["slashid.malformed_text", "attributes.end_user_read_only.plan.tier[1]"],
+      ["slashid.malformed_text", "attributes.\uFFFDbucket"],
       ["slashid.malformed_text", "password"],
     ]);
   });
