@@ -3,9 +3,11 @@
 // record's reason (or warning) held a megabyte, as did the report, the journal and the log that keep it. The
 // blanks_around rule clipped the name it refused, but not the bucket named before a refused key. Each name is
 // clipped to 80 characters, as other fields' paths are; a name of 80 or fewer is shown whole.
+// So is the name of a column SlashID does not have, which a CSV file's header gives.
 import { describe, expect, it } from "vitest";
-import type { SlashIdPerson } from "../../src/slashid/records.js";
+import { personFromCsvRow, type SlashIdPerson } from "../../src/slashid/records.js";
 import { checkSlashIdPerson } from "../../src/slashid/validate.js";
+import { matching } from "../support/matchers.js";
 
 const BIG = "b".repeat(1024 * 1024);
 
@@ -39,6 +41,12 @@ describe("a bucket name or key of 1 MB is clipped where a message names it", () 
       "slashid.malformed_text",
     ],
     [
+      "a key of 1 MB with a blank before it",
+      { end_user_read_write: { [` ${BIG}`]: 1 } },
+      "slashid.blanks_around",
+    ],
+    ["a bucket of 1 MB with a blank after it", { [`${BIG} `]: { a: 1 } }, "slashid.blanks_around"],
+    [
       "a key of 1 MB in a bucket of 1 MB",
       { [BIG]: { [`x${BIG}`]: 1 } },
       "slashid.attribute_key_length",
@@ -62,6 +70,13 @@ describe("a bucket name or key of 1 MB is clipped where a message names it", () 
     expect(texts[0]?.length).toBeLessThan(400);
   });
 
+  it("clips a bucket name between characters, never in half of one", () => {
+    const { texts } = said({ ["😀".repeat(100)]: { a: 1 } });
+    expect(texts).toEqual([
+      expect.stringMatching(new RegExp(`^attributes\\.${"😀".repeat(38)}…: not among`, "u")),
+    ]);
+  });
+
   it("names a bucket and a key of 80 characters whole", () => {
     const name = "n".repeat(80);
     expect(said({ [name]: 5 }).texts).toEqual([
@@ -81,5 +96,20 @@ describe("a bucket name or key of 1 MB is clipped where a message names it", () 
       expect(rules).toEqual(["slashid.blanks_around"]);
       expect(texts[0]).toContain(`${JSON.stringify(name)}: must not have blanks`);
     }
+  });
+});
+
+describe("a column SlashID does not have, of a 1 MB header", () => {
+  it("is named by its first 77 characters in the person's rejection", () => {
+    const person = personFromCsvRow({ "slashid:usernames": "u", [BIG]: "x" });
+    expect(checkSlashIdPerson(person)).toEqual({
+      ok: false,
+      problems: [
+        {
+          rule: "slashid.unknown_field",
+          message: matching(/^b{77}…: unknown field; /),
+        },
+      ],
+    });
   });
 });
