@@ -501,6 +501,18 @@ describe("personFromCsvRow", () => {
     });
   });
 
+  it("leaves a list or attributes cell of blanks only out, as an empty one, so the person is taken", () => {
+    const email = faker.internet.email();
+    const person = personFromCsvRow({
+      "slashid:emails": email,
+      "slashid:usernames": " \t",
+      "slashid:groups": "  ",
+      "slashid:attributes": " \r\n",
+    });
+    expect(person).toEqual({ emails: [email] });
+    expect(validateSlashIdPerson(person)).toEqual([]);
+  });
+
   it("keeps an empty list value so validation reports it", () => {
     const person = personFromCsvRow({ "slashid:emails": "a@example.com,,b@example.com" });
     expect(person.emails).toEqual(["a@example.com", "", "b@example.com"]);
