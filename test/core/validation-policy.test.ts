@@ -246,6 +246,41 @@ describe("policy 2: a message names the field and the rule, never the value", ()
     ]);
   });
 
+  it("slashid: a password, list, list value or attribute value of a wrong type is named by its kind", () => {
+    const password = faker.internet.password({ length: 24 });
+    const email = faker.internet.email();
+    const phone = faker.number.int({ min: 10_000_000_000, max: 99_999_999_999 });
+    const id = faker.number.bigInt({ min: 10n ** 20n, max: 10n ** 21n });
+    const problems = validateSlashIdPerson({
+      emails: email,
+      phone_numbers: [phone],
+      usernames: ["u"],
+      attributes: { end_user_no_access: { crm_id: id } },
+      password: new String(password),
+    } as never);
+    expect(problems.map((p) => p.rule)).toEqual([
+      "slashid.field_type",
+      "slashid.field_type",
+      "slashid.attribute_value_size",
+      "slashid.field_type",
+    ]);
+    for (const value of [password, email, String(phone), String(id)])
+      expect(messages(problems)).not.toContain(value);
+    expect(problems.map((p) => p.message.split(":")[0])).toEqual([
+      "emails",
+      "phone_numbers.0",
+      "attributes.end_user_no_access.crm_id",
+      "password",
+    ]);
+  });
+
+  it("userpilot: metadata of the wrong type is named by its kind only", () => {
+    const email = faker.internet.email();
+    const problems = validateUserpilotUser({ user_id: "u", metadata: email });
+    expect(messages(problems)).not.toContain(email);
+    expect(messages(problems)).toContain("got a string");
+  });
+
   it("userpilot: a user_id or company_id of the wrong type is named by its kind only", () => {
     const id = faker.number.int({ min: 100_000, max: 999_999 });
     const problems = validateUserpilotUser({ user_id: id, company_id: id });
