@@ -268,6 +268,13 @@ describe("a regenerated spec changes the library with no other edit", () => {
       { rule: "userpilot.company_id", message: matching(/^company_id: required/) },
     ]);
     expect(validateUserpilotUser({ user_id: "u", company_id: "c" })).toEqual([]);
+    // Neither is sent: JSON.stringify leaves out an undefined field, and an inherited one.
+    const inherited = Object.assign(Object.create({ company_id: "c" }) as object, { user_id: "u" });
+    for (const user of [{ user_id: "u", company_id: undefined }, inherited]) {
+      expect(validateUserpilotUser(user)).toMatchObject([
+        { rule: "userpilot.company_id", message: matching(/^company_id: required/) },
+      ]);
+    }
   });
 
   it("FullStory documents a CANCELLED job state: a job left in it is not said to be in a state FullStory does not document", async () => {
