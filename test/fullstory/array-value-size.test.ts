@@ -60,6 +60,7 @@ const items: [string, unknown][] = [
   ["a backslash", "\\"],
   ["a newline", "\n"],
   ["a control character", "\u0001"],
+  ["the last control character (U+001F)", "\u001f"],
   ["DEL (not escaped)", "\u007f"],
   ["a two-byte letter", "é"],
   ["a three-byte sign", "€"],

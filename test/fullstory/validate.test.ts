@@ -764,3 +764,119 @@ describe("validateFullStoryUser: a Date is sent as built, or refused", () => {
     expect(validateFullStoryUser({ uid: "u", properties: { at: new Date(0) } })).toEqual([]);
   });
 });
+
+describe("validateFullStoryUser: what is counted and checked is what JSON.stringify sends", () => {
+  const faker = seededFaker("fullstory what is counted");
+  const texts = (count: number) =>
+    Object.fromEntries(Array.from({ length: count }, (_, i) => [`p${i}`, faker.word.noun()]));
+
+  it("counts string properties toward the property count, as numbers are", () => {
+    expect(validateFullStoryUser({ uid: "u", properties: texts(500) })).toEqual([]);
+    expect(validateFullStoryUser({ uid: "u", properties: texts(501) })).toEqual([
+      {
+        rule: "fullstory.property_count",
+        message: matching(/^properties: 501 properties \(counting each nested leaf path\)/),
+      },
+    ]);
+  });
+
+  it("counts an empty nested object as a property, and a property set to undefined as none", () => {
+    const properties = { ...texts(499), gone: undefined, plan: { tier: "gold", note: undefined } };
+    expect(validateFullStoryUser({ uid: "u", properties })).toEqual([]);
+    expect(validateFullStoryUser({ uid: "u", properties: { ...texts(500), plan: {} } })).toEqual([
+      { rule: "fullstory.property_count", message: matching(/^properties: 501 properties/) },
+    ]);
+  });
+
+  it("refuses a string of three-byte characters over the byte limit, not only two-byte ones", () => {
+    // 2731 × 3 = 8193 bytes, in fewer than 8192 / 2 UTF-16 units.
+    expect(validateFullStoryUser({ uid: "u", properties: { note: a(2731, "€") } })).toEqual([
+      {
+        rule: "fullstory.property_value_size",
+        message: "properties.note: value of 8193 bytes (UTF-8), more than 8192",
+      },
+    ]);
+    expect(validateFullStoryUser({ uid: "u", properties: { note: a(2730, "€") } })).toEqual([]);
+  });
+
+  it("checks the own keys only: inherited ones are not sent, so a record is not refused for them", () => {
+    const inherited = <T extends object>(proto: object, own: T): T =>
+      Object.assign(Object.create(proto) as T, own);
+    const user = inherited(
+      { email: 42, nickname: { constructor: 1 } },
+      {
+        uid: "u",
+        properties: inherited({ "1bad": 1, big: 10n }, { plan: "pro" }),
+        schema: inherited({ version: 10n }, { properties: { plan: "str" } }),
+      },
+    );
+    expect(JSON.parse(JSON.stringify(user))).toEqual({
+      uid: "u",
+      properties: { plan: "pro" },
+      schema: { properties: { plan: "str" } },
+    });
+    expect(validateFullStoryUser(user as FullStoryUser)).toEqual([]);
+  });
+
+  it("refuses properties or a schema whose class has a toJSON: JSON.stringify would send what it returns", () => {
+    class Sends {
+      readonly plan = "gold";
+      toJSON(): unknown {
+        return { "1bad": 1 };
+      }
+    }
+    expect(validateFullStoryUser({ uid: "u", properties: new Sends() as never })).toEqual([
+      { rule: "fullstory.to_json", message: matching(/^properties: an object with a toJSON/) },
+    ]);
+    expect(validateFullStoryUser({ uid: "u", schema: new Sends() as never })).toEqual([
+      { rule: "fullstory.to_json", message: matching(/^schema: an object with a toJSON/) },
+    ]);
+    expect(
+      validateFullStoryUser({ uid: "u", schema: { properties: new Sends() as never } }),
+    ).toEqual([
+      {
+        rule: "fullstory.to_json",
+        message: matching(/^schema\.properties: an object with a toJSON/),
+      },
+    ]);
+  });
+
+  it("sends a schema without properties, and leaves out a declared type set to undefined", () => {
+    for (const schema of [{}, { properties: { plan: "str", gone: undefined } }]) {
+      const user = { uid: "u", properties: { plan: "pro" }, schema } as FullStoryUser;
+      expect(validateFullStoryUser(user)).toEqual([]);
+      expect(spec.problems(ITEM, JSON.parse(JSON.stringify(user)))).toEqual([]);
+    }
+  });
+
+  it("refuses a key of the schema that could reach a prototype, as it does one of the record", () => {
+    const user = parsed('{"uid":"u","schema":{"properties":{},"__proto__":{"x":1}}}');
+    expect(validateFullStoryUser(user as FullStoryUser)).toEqual([
+      {
+        rule: "fullstory.forbidden_key",
+        message: matching(
+          /^schema\.__proto__: keys named __proto__, constructor or prototype are refused/,
+        ),
+      },
+    ]);
+  });
+
+  it("refuses an undefined item or a hole in a property array: JSON.stringify would send null", () => {
+    const holed: unknown[] = ["a"];
+    holed[2] = "c";
+    for (const tags of [["a", undefined], holed]) {
+      expect(validateFullStoryUser({ uid: "u", properties: { tags } })).toEqual([
+        {
+          rule: "fullstory.field_type",
+          message: matching(/^properties\.tags\[1\]: a function, symbol or undefined/),
+        },
+      ]);
+    }
+  });
+
+  it("lists both rules a long invalid property name breaks", () => {
+    expect(
+      validateFullStoryUser({ uid: "u", properties: { [`_${a(600)}`]: 1 } }).map((p) => p.rule),
+    ).toEqual(["fullstory.property_name", "fullstory.property_path_length"]);
+  });
+});
