@@ -301,6 +301,23 @@ describe("policy 3: every problem is listed, each with its rule, up to a bound",
       expect(many.at(-1)?.message).toBe("5 more problems not listed");
     });
   }
+
+  it("the line for the rest takes the rule of the first left out, and counts every problem left out", () => {
+    const bad = (n: number) => Object.fromEntries(range(n).map((i) => [`${i}bad`, 1]));
+    const rest = (record: unknown) => validateFullStoryUser(record as FullStoryUser).slice(20);
+    expect(rest({ properties: bad(21), email: 7 })).toEqual([
+      { rule: FULLSTORY_RULES.propertyName, message: "2 more problems not listed" },
+    ]);
+    expect(rest({ properties: bad(20), email: 7 })).toEqual([
+      { rule: FULLSTORY_RULES.fieldType, message: "1 more problem not listed" },
+    ]);
+    // A problem left out still counts: a nested object found breaking a rule is not measured as JSON
+    // (JSON.stringify throws on a bigint), even past the listed problems.
+    const big = { big: 10n, k0: "x".repeat(5000), k1: "y".repeat(5000) };
+    expect(rest({ properties: { ...bad(20), o: big } })).toEqual([
+      { rule: FULLSTORY_RULES.fieldType, message: "1 more problem not listed" },
+    ]);
+  });
 });
 
 describe("policy 4: one shape of rule ids", () => {
