@@ -104,6 +104,35 @@ describe("import: two of the input, --report and --journal naming the same file"
     expect(totalRequests(sim)).toBe(0);
   });
 
+  it("--report a dangling link, relative to its own folder, to the journal not yet there: refused, not created", async () => {
+    const { sim, base } = await fullStory();
+    const input = file("dangling.ndjson", ndjson(fullStoryUsers(3, "dl")));
+    const links = file("links");
+    mkdirSync(links);
+    const journal = path.join(file("journals"), "run.journal");
+    mkdirSync(path.dirname(journal));
+    const report = path.join(links, "report.ndjson");
+    symlinkSync(path.join("..", "journals", "run.journal"), report);
+
+    const result = await cli([
+      "import",
+      "fullstory",
+      input,
+      ...base,
+      "--journal",
+      journal,
+      "--report",
+      report,
+    ]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `--report ${report} and --journal ${journal} are the same file`,
+    );
+    expect(existsSync(journal)).toBe(false);
+    expect(totalRequests(sim)).toBe(0);
+  });
+
   it("--report on the journal's lock file, or an input linked to it: refused, the files kept, nothing sent", async () => {
     const { sim, base } = await fullStory();
     const input = file("lock-input.ndjson", ndjson(fullStoryUsers(3, "lk")));
