@@ -102,3 +102,22 @@ describe("keepOutcomes", () => {
     expect(report.outcomes.map((o) => o.key)).toEqual(kept);
   });
 });
+
+describe("chunkAttempts, replayDelayMs and maxReplayDelayMs", () => {
+  it.each([
+    [{ chunkAttempts: 0 }, "chunkAttempts: expected a whole number ≥ 1, got 0"],
+    [{ chunkAttempts: 2.5 }, "chunkAttempts: expected a whole number ≥ 1, got 2.5"],
+    [
+      { replayDelayMs: -1 },
+      "replayDelayMs: expected a duration in ms from 0 to 2147483647, got -1",
+    ],
+    [
+      { maxReplayDelayMs: Number.NaN },
+      "maxReplayDelayMs: expected a duration in ms from 0 to 2147483647, got NaN",
+    ],
+  ])("%o is refused before anything is sent", async (options, message) => {
+    const { adapter, sent } = vendor();
+    await expect(runImport(adapter, users(), options)).rejects.toThrow(new RangeError(message));
+    expect(sent).toEqual([]);
+  });
+});

@@ -223,6 +223,42 @@ describe("each @default is what an import does without the option", () => {
     expect(waits).toEqual([0, 1, 2, 3, 4, 5].map((n) => Math.min(ceiling, base * 2 ** n)));
   });
 
+  it("chunkAttempts, replayDelayMs and maxReplayDelayMs given as undefined are their defaults", async () => {
+    // As for every option: a caller spreading settings from a config file passes undefined for those unset.
+    // The vendor takes the chunk at its sixth send, one past the default attempts: the record then fails.
+    vi.spyOn(Math, "random").mockReturnValue(1);
+    const waits: number[] = [];
+    let sends = 0;
+    const send = (chunk: { readonly items: readonly unknown[] }) => {
+      sends += 1;
+      return Promise.resolve<ChunkResult>({
+        kind: "done",
+        outcomes: chunk.items.map(() =>
+          sends > 5 ? { ok: true } : { ok: false, code: "503", reason: "busy", transient: true },
+        ),
+      });
+    };
+    const replay = { by: "upsert", why: "sending a user again writes the same values" } as const;
+    const report = await runImport(testAdapter(send, { replay }), [{ id: "u1" }], {
+      // A JavaScript caller's object: TypeScript's exactOptionalPropertyTypes would refuse it.
+      ...({
+        chunkAttempts: undefined,
+        replayDelayMs: undefined,
+        maxReplayDelayMs: undefined,
+      } as object),
+      sleep: async (ms) => {
+        waits.push(ms);
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+    });
+    const base = documentedDefault(REPLAY, "replayDelayMs") as number;
+    expect({ sends, failed: report.failed }).toEqual({
+      sends: documentedDefault(REPLAY, "chunkAttempts"),
+      failed: 1,
+    });
+    expect(waits).toEqual([0, 1, 2, 3].map((n) => base * 2 ** n));
+  });
+
   it("keepOutcomes", async () => {
     // One record imported and one refused, so that each setting keeps its own set of outcomes.
     const send = (chunk: { readonly items: readonly { id: string }[] }) =>
