@@ -178,6 +178,17 @@ describe("chunking", () => {
     expect(sentAlone.outcomes[0]).toMatchObject({ outcome: "imported", key: "a" });
     expect(exactly.sent.map((c) => c.items.length)).toEqual([1]);
   });
+
+  it("cuts the chunks of an adapter without serialize by count alone: its maxBytes and framing cut none", async () => {
+    // Without the items' texts a body's size is unknown, so `limits.maxBytes` is documented to cut nothing.
+    const framing = { envelope: 12, separator: 5 };
+    const { adapter, sent } = scripted(undefined, { maxRecords: 100, maxBytes: 20, framing });
+    const unserialized = { ...adapter };
+    delete unserialized.serialize;
+    const report = await runImport(unserialized, users(7), { chunkRecords: 100 });
+    expect(sent.map((c) => c.items.length)).toEqual([7]);
+    expect(report.imported).toBe(7);
+  });
 });
 
 describe("reading and sending", () => {
@@ -563,6 +574,21 @@ describe("faults", () => {
     }
     await expect(runImport(adapter, Promise.resolve([]) as unknown as TestUser[])).rejects.toThrow(
       /\(await it first\)$/,
+    );
+    expect(sent).toEqual([]);
+  });
+
+  it("rejects with an Error naming the reading when an input's iterator cannot be made, whatever it threw", async () => {
+    // A JavaScript input (a closed cursor's wrapper) may throw a string: the caller still gets an Error.
+    const { adapter, sent } = scripted();
+    const records = {
+      [Symbol.iterator]: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        throw "cursor closed";
+      },
+    } as unknown as TestUser[];
+    await expect(runImport(adapter, records)).rejects.toEqual(
+      new Error("reading the input threw cursor closed"),
     );
     expect(sent).toEqual([]);
   });
