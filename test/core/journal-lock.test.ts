@@ -228,6 +228,23 @@ describe("runImport gives the journal up however the run ends", () => {
     expect((await runImport(imported, input, { journal })).imported).toBe(4);
   });
 
+  it("after a run whose `signal` throws as it is listened to (a JavaScript caller's stand-in), the next run opens it", async () => {
+    const journal = journalFile("journal-lock");
+    const input = users();
+    const signal = {
+      aborted: false,
+      addEventListener: () => {
+        throw new Error("this stand-in cannot be listened to");
+      },
+    } as unknown as AbortSignal;
+
+    await expect(runImport(imported, input, { journal, signal })).rejects.toThrow(
+      "this stand-in cannot be listened to",
+    );
+
+    expect((await runImport(imported, input, { journal })).imported).toBe(4);
+  });
+
   it("after an aborted run, the next run opens the journal", async () => {
     const journal = journalFile("journal-lock");
     const controller = new AbortController();
