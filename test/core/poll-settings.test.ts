@@ -50,6 +50,14 @@ describe("pollSettings", () => {
     ).toEqual([13, 16, 20, 24, 31, 38, 48, 60, 75, 93, 100, 100, 100, 100, 300, 300]);
   });
 
+  it("first polls a job when its rows should be done at the pace of the import's jobs so far", () => {
+    // A job of 10 rows took 1000 ms: one of 10 rows is first polled as it should end, one of 1 row sooner.
+    const settings = pollSettings({ pollIntervalMs: 100, maxPollIntervalMs: 2000 }, DEFAULTS);
+    settings.pace.ended(10, 1000);
+    expect(planJobPolls(settings, 10, true).next()).toBe(1010);
+    expect(planJobPolls(settings, 1, true).next()).toBe(101);
+  });
+
   it("refuses an out-of-range option with a RangeError naming it", () => {
     expect(() => pollSettings({ jobTimeoutMs: 0 }, DEFAULTS)).toThrow(RangeError);
     expect(() => pollSettings({ maxPollsPerJob: 1.5 }, DEFAULTS)).toThrow(/^maxPollsPerJob: /);
