@@ -189,6 +189,17 @@ describe("chunking", () => {
     expect(sent.map((c) => c.items.length)).toEqual([7]);
     expect(report.imported).toBe(7);
   });
+
+  it("a journal of an adapter without serialize names no body limit its chunks were cut by", async () => {
+    const { adapter } = scripted(undefined, { maxRecords: 100, maxBytes: 20 });
+    const unserialized = { ...adapter };
+    delete unserialized.serialize;
+    const journal = journalFile("engine");
+    await runImport(unserialized, users(3), { chunkRecords: 2, journal });
+    const refused = runImport(unserialized, users(3), { chunkRecords: 3, journal });
+    await expect(refused).rejects.toThrow(/test import in chunks of 2[;,) ]/);
+    await expect(refused).rejects.not.toThrow(/bytes/);
+  });
 });
 
 describe("reading and sending", () => {
