@@ -284,6 +284,38 @@ describe("runImport with journalAccountWas: the account line once the vendor acc
     expect(next.chunks.resumed).toBe(2);
   });
 
+  it("an account line that cannot be written stops the run as a checkpoint does: a report, what the vendor said kept", async () => {
+    const journal = journalFile("account-on-acceptance-run");
+    await earlierRun(journal);
+    const watch = credentialWatch();
+    const adapter = testAdapter<User>(
+      (chunk, context) => {
+        context.checkpoint({ key: `k${chunk.seq}` });
+        // Another process writes to the journal: its next line cannot be written.
+        writeFileSync(journal, `${readFileSync(journal, "utf8")}\n`);
+        watch.accept();
+        return Promise.resolve({ kind: "done", outcomes: chunk.keys.map(() => ({ ok: true })) });
+      },
+      { destination: NEW.destination!, whenCredentialAccepted: watch.whenCredentialAccepted },
+    );
+
+    const report = await runImport(adapter, USERS, { journal, journalAccountWas: OLD_ACCOUNT });
+
+    expect(report.fatal).toMatch(
+      /^the import stopped: journal .* cannot be written: it was replaced, or written by another process/,
+    );
+    // The vendor's answer to the chunk it accepted stands; the chunk after it was never sent.
+    expect(report.outcomes.map((o) => [o.key, o.outcome])).toEqual([
+      ["u0", "imported"],
+      ["u1", "imported"],
+      ["u2", "failed"],
+      ["u3", "failed"],
+    ]);
+    expect(report.outcomes[2]).toMatchObject({ code: "fatal" });
+    expect(report.chunks.sent).toBe(1);
+    expect(accountLines(journal)).toEqual([]);
+  });
+
   it("an adapter that cannot tell (no whenCredentialAccepted): the line comes with the first record imported", async () => {
     const journal = journalFile("account-on-acceptance-run");
     await earlierRun(journal);

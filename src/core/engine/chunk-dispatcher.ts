@@ -114,6 +114,15 @@ export class ChunkDispatcher<Input, Wire> {
   }
 
   /**
+   * Stops the run because its journal could not record a line outside a chunk's (its account's): as at a
+   * chunk's record that failed, nothing more is sent, the report's `fatal` says why, and every record still
+   * gets its outcome, those of a chunk the vendor answered included.
+   */
+  journalFailed(error: unknown): void {
+    this.#stopRun(error);
+  }
+
+  /**
    * A journal that does not fit this input, or the error a run was stopped with: the run rejects with it once
    * what is in flight settled.
    */

@@ -223,7 +223,9 @@ export async function runImport<Input, Wire>(
       }),
   );
   let read: Assembled = { stoppedEarly: true, inputError: undefined, read: 0 };
-  const unwatch = recordAccountOnAcceptance(adapter, journal, stop);
+  const unwatch = recordAccountOnAcceptance(adapter, journal, (error) =>
+    dispatcher.journalFailed(error),
+  );
   pulse.arm();
   try {
     read = await assembleChunks(
@@ -384,7 +386,7 @@ function accountWasOption(value: unknown, journal: string | undefined): string |
 function recordAccountOnAcceptance(
   adapter: Pick<ImportAdapter<unknown>, "whenCredentialAccepted">,
   journal: Journal | undefined,
-  stop: (error: Error) => void,
+  failed: (error: unknown) => void,
 ): () => void {
   if (journal === undefined || !journal.accountPending) return () => {};
   let watching = true;
@@ -394,7 +396,7 @@ function recordAccountOnAcceptance(
     try {
       journal.credentialAccepted();
     } catch (error) {
-      stop(thrownError("recording the journal's account", error));
+      failed(error);
     }
   };
   try {
