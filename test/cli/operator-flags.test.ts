@@ -78,6 +78,13 @@ describe("timing and retry flags", () => {
     );
   });
 
+  // A sign or a stray word before the number is no duration, nor a point without decimals after it.
+  it.each(["-5s", "x5s", "1.s"])("refuses a job timeout of %j", (value) => {
+    expect(() => jobTuning(fullStoryModule, { "job-timeout": value })).toThrow(
+      `--job-timeout takes a duration with a unit, e.g. 500ms, 2s, 10m or 1h, not ${value}`,
+    );
+  });
+
   const refused = [
     {
       flag: "--poll-interval",
