@@ -46,7 +46,14 @@ describe("a vendor, command or input file run together with --api-key", () => {
     });
   }
 
-  it.each(["my users.csv", "Q3 users --final.csv", "Plan -A users.csv"])(
+  // A known flag as the start of a word is no flag: `--journal.csv`, `-h2.csv`.
+  it.each([
+    "my users.csv",
+    "Q3 users --final.csv",
+    "Plan -A users.csv",
+    "Q3 --journal.csv",
+    "Plan -h2.csv",
+  ])(
     "an input file whose name has blanks (%s), or words that start with a dash, is still named",
     async (name) => {
       const result = await cli(["import", "fullstory", path.join(path.dirname(users()), name)]);
@@ -54,6 +61,13 @@ describe("a vendor, command or input file run together with --api-key", () => {
       expect(result.stderr).toContain(`${name}: no such file`);
     },
   );
+});
+
+it("a short flag after a blank in an argument is refused as run together, the argument not repeated", async () => {
+  const result = await cli(["import", "fullstory", `${users()} -h`]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("argument 3 holds -h after a blank");
+  expect(result.stderr).not.toContain(users());
 });
 
 describe("a flag that takes any text, run together with --api-key", () => {
