@@ -400,8 +400,9 @@ export class ChunkDispatcher<Input, Wire> {
   }
 
   /**
-   * Stops the run (nothing more is sent) because recording a chunk failed: the journal could not be written,
-   * or settling threw. Returns the scrubbed message, which `report.fatal` then holds.
+   * Stops the run (nothing more is sent) because recording failed: the journal could not be written (a
+   * chunk's line, or the account's), or settling threw. Returns the scrubbed message, which `report.fatal`
+   * then holds.
    */
   #stopRun(error: unknown): string {
     const thrown = error instanceof Error ? error.message : String(error);
