@@ -43,3 +43,26 @@ describe("a Userpilot user_id or company_id of blanks only", () => {
     ]);
   });
 });
+
+describe("a Userpilot user_id that is empty or missing", () => {
+  it("is reported under the record's index, so two such records are two records, not one user", async () => {
+    const missing = {} as UserpilotUser;
+    const input: UserpilotUser[] = [
+      { user_id: "" },
+      { user_id: "u-kept" },
+      { user_id: "" },
+      missing,
+    ];
+    vendor({ pollsPerStep: 1 });
+    const report = await run(input);
+
+    expectEveryRecordOnce(report, input.length);
+    expect(report.outcomes.map((o) => [o.key, o.outcome])).toEqual([
+      ["#0", "rejected"],
+      ["u-kept", "imported"],
+      ["#2", "rejected"],
+      ["#3", "rejected"],
+    ]);
+    expect(report.events.duplicate_keys ?? 0).toBe(0);
+  });
+});
