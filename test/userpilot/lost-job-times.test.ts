@@ -121,9 +121,21 @@ it.each([
   ["2026-01-01T05:31:00+05:30", 0, 1000],
   ["2026-01-01T05:31:00+0530", 0, 1000],
   ["2025-12-31T20:31:00-03:30", 0, 1000],
+  // Other spellings ISO-8601 and its common writers allow: a bare hour offset, one with no colon on a time
+  // to the minute, a blank for the T or before the zone, blanks around the text.
+  ["2026-01-01T05:01:00+05", 0, 1000],
+  ["2026-01-01T05:31+0530", 0, 60_000],
+  ["2026-01-01 00:01:00", 0, 1000],
+  ["2026-01-01T00:01:00 Z", 0, 1000],
+  [" 2026-01-01T00:01:00.5Z\n", 500, 100],
 ])(
   "a job time written %s is read as the time it names, and how much later it may be",
   (text, ms, precisionMs) => {
     expect(jobTime(text)).toEqual({ ms: Date.parse("2026-01-01T00:01:00Z") + ms, precisionMs });
   },
 );
+
+it("a job time given as a number is not read: nothing says whether it counts seconds or ms", () => {
+  expect(jobTime(t1)).toBeUndefined();
+  expect(jobTime(t1 / 1000)).toBeUndefined();
+});
