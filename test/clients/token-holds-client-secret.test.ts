@@ -71,3 +71,27 @@ describe("an access token that holds the client secret", () => {
     expect(JSON.stringify(report)).not.toContain(secret);
   });
 });
+
+describe("how long a client secret must be for a token holding it to be refused", () => {
+  const bulkWith = (clientSecret: string) =>
+    createPropellerClient({
+      clientId: "c-1",
+      clientSecret,
+      sleep: async () => {},
+    }).bulkUsersBySourceId({ body: { users: [{ source: "CRM", sourceId: "s-1" }] } });
+
+  it("a secret of 8 characters inside the token is refused: it is no chance match", async () => {
+    const bulk = echoingEndpoint((s) => `tok-${s}-sig`);
+    const result = await bulkWith("k3Y9pQ2z");
+    expect(result.ok ? "ok" : result.error.status).toBe("auth");
+    expect(bulk).toEqual([]);
+  });
+
+  it("a secret of 7 characters inside the token is taken as chance, so the token is sent", async () => {
+    // A short secret turns up in long random tokens by chance: refusing them would lock the client out.
+    const bulk = echoingEndpoint((s) => `tok-${s}-sig`);
+    const result = await bulkWith("k3Y9pQ2");
+    expect(result.ok).toBe(true);
+    expect(bulk.map((sent) => sent.split(" ")[1])).toEqual(["tok-k3Y9pQ2-sig"]);
+  });
+});
