@@ -112,6 +112,25 @@ describe("a token the client cannot send as a Bearer token", () => {
     expect(JSON.stringify(report)).not.toContain(huge.slice(0, 40));
   });
 
+  it("a token of 65,536 characters is sent; one of 65,537 is the auth variant, and no request carries it", async () => {
+    const longest = "t".repeat(65_536);
+    const sent = endpoints(longest);
+    expect((await bulk(client())).ok).toBe(true);
+    expect(sent.bulk).toEqual([`Bearer ${longest}`]);
+
+    const refused = endpoints(`${longest}u`);
+    const result = await bulk(client());
+    expect(result.ok ? "ok" : result.error.status).toBe("auth");
+    expect(refused.bulk).toEqual([]);
+  });
+
+  it("token_type is read without blanks around it: ` Bearer ` is Bearer", async () => {
+    const seen = endpoints("padded-type-token-abcdef123456", " Bearer ");
+    const result = await bulk(client());
+    expect(result.ok).toBe(true);
+    expect(seen.bulk).toEqual(["Bearer padded-type-token-abcdef123456"]);
+  });
+
   it("token_type is compared case-insensitively: `bearer` is Bearer", async () => {
     const seen = endpoints("lower-token-abcdef123456", "bearer");
     const result = await bulk(client());
