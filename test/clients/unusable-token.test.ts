@@ -52,6 +52,9 @@ const UNSENDABLE: Record<string, string> = {
   "a character beyond Latin-1": "eyJhbGciOi€JSUzI1NiJ9.payload.sig",
   "a line break": "eyJhbGciOiJSUzI1NiJ9.pay\nload.sig",
   "nothing at all": "",
+  // Visible ASCII only: fetch strips a space at a header's end, and DEL is no header character.
+  "a space": "eyJhbGciOiJSUzI1NiJ9.pay load.sig",
+  "a DEL character": "eyJhbGciOiJSUzI1NiJ9.pay\u007fload.sig",
 };
 
 describe("a token the client cannot send as a Bearer token", () => {
