@@ -49,4 +49,18 @@ describe("a token_type shown cut to 40 characters", () => {
     expect(vendor.sent).toEqual([]);
     expect(JSON.stringify(report)).not.toContain(clientSecret.slice(0, 5));
   });
+
+  it("that is long (a gateway's page) is shown as its first 40 characters and an ellipsis", async () => {
+    const page = `<html><body>${"Service Unavailable. ".repeat(50)}</body></html>`;
+    mountPropeller(server);
+    server.use(
+      http.post(`${HOSTS.propeller}/oauth2/token`, () =>
+        HttpResponse.json({ access_token: TOKEN, token_type: page, expires_in: 1800 }),
+      ),
+    );
+    const report = await importUsers(propellerClient().client, users(1), { sleep: async () => {} });
+    expect(report.fatal).toContain(
+      `of type ${JSON.stringify(`${page.slice(0, 40)}…`)}, not Bearer`,
+    );
+  });
 });
