@@ -1,7 +1,8 @@
 // The progress line's total: known, estimated from the share of the input file read, or records read so far
 // (a lower bound while an input of unknown size is read); its rate and ETA on a run resumed from a journal,
 // and the ETA's minutes and hours; the final line, written once to a log; the line again while no count
-// changes; the warned and may-hold counts.
+// changes; the warned and may-hold counts; the ETA rounded up; the bar cut short of a terminal's width,
+// and redrawn at most every 100 ms.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createProgressDisplay } from "../../src/cli/progress.js";
 import type { ImportProgress } from "../../src/core/engine/report.js";
@@ -59,6 +60,12 @@ describe("createProgressDisplay", () => {
     expect(last()).toMatch(/^x: 0\/\? confirmed/);
   });
 
+  it("shows ? while part of the file is read but no record yet (a long first record), not ~0", () => {
+    const { progress, last } = display({ readFraction: () => 0.3 });
+    progress.update(at(0, 0));
+    expect(last()).toMatch(/^x: 0\/\? confirmed/);
+  });
+
   it("a known total wins; without any, the records read so far", () => {
     const known = display(500);
     known.progress.update(at(10, 5));
@@ -106,6 +113,60 @@ describe("the ETA", () => {
     vi.advanceTimersByTime(1_000);
     progress.update(at(2, 2));
     expect(last()).toMatch(new RegExp(`, 2/s, ETA ${eta}$`));
+  });
+});
+
+describe("the ETA's rounding", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("is up, so a time left of 2.3 s never shows as 2 s", () => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    const { progress, last } = display(10);
+    vi.advanceTimersByTime(1_000);
+    // 3 confirmed in 1 s, 7 left: 2.33 s.
+    progress.update(at(3, 3));
+    expect(last()).toMatch(/, 3\/s, ETA 3s$/);
+  });
+});
+
+describe("the bar on a terminal", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("is cut short of the terminal's width when it would fill the row, so a redraw never wraps", () => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    const drawnAt = (columns: number | undefined) => {
+      const stream = new CollectingStream(true);
+      Object.assign(stream, { columns });
+      const progress = createProgressDisplay(stream as unknown as NodeJS.WriteStream, "x", 0, 10);
+      progress.update(at(10, 4));
+      return (stream.text.split("\r").at(-1) ?? "").replace("\u001b[K", "");
+    };
+    const whole = drawnAt(undefined);
+    // Exactly as wide as the terminal, the cursor sits past its last column; a line one longer wraps.
+    for (const columns of [whole.length, whole.length - 10]) {
+      const drawn = drawnAt(columns);
+      expect(drawn).toBe(whole.slice(0, columns - 1));
+    }
+  });
+
+  it("is redrawn at most every 100 ms, however often the counts change: a slow terminal keeps up", () => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    const stream = new CollectingStream(true);
+    const progress = createProgressDisplay(stream as unknown as NodeJS.WriteStream, "x", 0, 10);
+    const draws = () => stream.text.split("\r").length - 1;
+    progress.update(at(10, 1));
+    progress.update(at(10, 2));
+    vi.advanceTimersByTime(99);
+    progress.update(at(10, 3));
+    expect(draws()).toBe(1);
+    vi.advanceTimersByTime(1);
+    progress.update(at(10, 4));
+    expect(draws()).toBe(2);
+    expect(stream.text.split("\r").at(-1)).toMatch(/ x: 4\/10 confirmed/);
   });
 });
 
