@@ -31,3 +31,18 @@ describe("flags run together into one argument", () => {
     });
   }
 });
+
+describe("a flag run into its value with no blank or = (--api-key$KEY), the key in the environment", () => {
+  // parseArgs quotes such an unknown option whole, key and all: the CLI knows the environment's key before it
+  // parses its arguments, and scrubs the error of it.
+  const key = `na1.${faker.string.alphanumeric({ length: 32 })}`;
+  it("a usage error naming the flag's start, without the key", async () => {
+    const users = file("users-joined.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
+    const result = await cli(["import", "fullstory", users, `--api-key${key}`], {
+      env: { FULLSTORY_API_KEY: key },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--api-key[REDACTED]'");
+    expect(result.all).not.toContain(key.slice(4, 14));
+  });
+});
