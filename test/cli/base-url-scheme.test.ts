@@ -142,6 +142,19 @@ describe("a plain http base URL", () => {
     }
   });
 
+  // A variable mixed up in a script (`--base-url "http://$FULLSTORY_API_KEY"`): the warning names the host.
+  it("whose host is a credential given is warned of without the credential", async () => {
+    const input = file("users.ndjson", ndjson(fullStoryUsers(2)));
+    const key = "k3yfromtheenvironment7f9c2a";
+    const result = await cli(
+      ["import", "fullstory", input, "--dry-run", "--base-url", `http://${key}:8080`],
+      { env: { FULLSTORY_API_KEY: key } },
+    );
+    expect(result.code, result.all).toBe(0);
+    expect(result.stderr).toContain("--base-url is plain http to [REDACTED]:8080");
+    expect(result.all).not.toContain(key);
+  });
+
   it("to this machine's loopback, or https anywhere, is not", async () => {
     const input = file("users.ndjson", ndjson(fullStoryUsers(2)));
     const { url } = await serve(createFullStorySimulator({ apiKey: CREDS.apiKey }));
