@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createFullStorySimulator } from "../../src/testing/index.js";
-import { cli, useServedSimulators, useTempDir } from "./helpers.js";
+import { cli, ndjson, useServedSimulators, useTempDir } from "./helpers.js";
 
 const file = useTempDir("bui-name-secrets-");
 const serve = useServedSimulators();
@@ -63,6 +63,25 @@ describe("a secret given to the CLI is scrubbed from the file names its messages
     });
     expect(dry.code).toBe(2);
     expect(dry.all).not.toContain(KEY);
+  });
+
+  it("a report file named with the key: the summary's pointer to it for the problems left out holds no key", async () => {
+    const sim = createFullStorySimulator({ apiKey: KEY, processingPolls: 0 });
+    const { url } = await serve(sim);
+    // Eleven rejected records: one more than the summary lists, so it points to the report for the rest.
+    const valid = ndjson([{ uid: "ok", email: "ok@example.com" }]);
+    const input = file("many-rejected.ndjson", valid + "not json\n".repeat(11));
+    const report = file(`report ${KEY}.ndjson`);
+    const result = await cli(
+      ["import", "fullstory", input, "--base-url", url, "--report", report],
+      {
+        env: { FULLSTORY_API_KEY: KEY },
+      },
+    );
+    expect(result.stdout).toMatch(/^fullstory: 12 records: 1 imported, 0 failed, 11 rejected/);
+    expect(result.stdout).toContain("… and 1 more (see ");
+    expect(result.stdout).toContain("report [REDACTED].ndjson)");
+    expect(result.all).not.toContain(KEY);
   });
 
   it("a file name with blanks and no secret in it is named as it is, and read", async () => {

@@ -25,6 +25,7 @@ import type { VendorSimulator } from "../../src/testing/simulator.js";
 import { readReportFile } from "../../src/cli/report-file.js";
 import { run } from "../../src/cli/run.js";
 import {
+  CREDS,
   cli,
   fakeIo,
   fullStoryFlags,
@@ -93,6 +94,22 @@ describe("--report removed while the run writes it", () => {
     expect(result.stdout).toMatch(/^fullstory: 3 records: 3 imported, 0 failed, 0 rejected/);
     expect(result.stderr).toContain(`cannot write the report ${report}: it was removed`);
     expect(result.stderr).toContain("the report file is incomplete");
+    expect(result.code).toBe(1);
+  });
+
+  it("its folder deleted, the report named with the key given (a line run together): the error holds no key", async () => {
+    const folder = file("reports-named");
+    mkdirSync(folder);
+    const report = path.join(folder, `report ${CREDS.apiKey}.ndjson`);
+    const input = file("named-users.ndjson", ndjson(fullStoryUsers(3, "named")));
+    const { url } = await serve(actingAtRequest(() => rmSync(folder, { recursive: true })));
+
+    const result = await importInto(url, input, report);
+
+    expect(result.stderr).toContain(
+      `cannot write the report ${path.join(folder, "report [REDACTED].ndjson")}: it was removed`,
+    );
+    expect(result.all).not.toContain(CREDS.apiKey);
     expect(result.code).toBe(1);
   });
 
