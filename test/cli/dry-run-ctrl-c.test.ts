@@ -65,3 +65,18 @@ describe("Ctrl-C during --dry-run", () => {
     },
   );
 });
+
+describe("Ctrl-C during a dry run whose records read so far are all valid", () => {
+  it("exits 1 all the same: the records it did not read are not vouched for", async () => {
+    const input = file("all-valid.ndjson", ndjson(fullStoryUsers(2000, "ok")));
+    const fake = fakeIo();
+    fake.controller.abort();
+
+    const code = await run(["import", "fullstory", input, "--dry-run"], fake.io);
+
+    expect(fake.stdout.text).toMatch(
+      /^dry run stopped before the input's end: \d+ records, \d+ valid, 0 rejected/,
+    );
+    expect(code).toBe(1);
+  });
+});
