@@ -101,3 +101,17 @@ describe("--report of a run that begins", () => {
     expect(await readReportFile(report)).toMatchObject({ total: 0, outcomes: [] });
   });
 });
+
+describe("--report that cannot be opened", () => {
+  it("in a folder that is not there: a usage error (exit 2) naming it, nothing sent", async () => {
+    const { sim, base } = await servedFullStory(serve);
+    const input = file("unopened-users.ndjson", ndjson(fullStoryUsers(3, "unopened")));
+    const report = file("no-such-folder/report.ndjson");
+
+    const result = await cli(["import", "fullstory", input, ...base, "--report", report]);
+
+    expect(result.stderr).toContain(`cannot write the report ${report}`);
+    expect(result.code).toBe(2);
+    expect(totalRequests(sim)).toBe(0);
+  });
+});
