@@ -317,6 +317,30 @@ describe("--journal with input cut short at its end", () => {
   });
 });
 
+describe("--journal named with a secret given, with input cut short at its end", () => {
+  it("the journal's error after the run names it without the secret", async () => {
+    const sim = createPropellerSimulator();
+    const { url } = await serve(sim);
+    const journal = file(`cut ${CREDS.clientSecret}.journal`);
+    const base = propellerFlags(url, "--chunk-size", "2", "--journal", journal);
+    const users = propellerUsers(4, "cs");
+    expect(
+      (await cli(["import", "propeller", file("cs.ndjson", ndjson(users)), ...base])).code,
+    ).toBe(0);
+
+    const second = await cli([
+      ...["import", "propeller", file("cs-cut.ndjson", ndjson(users.slice(0, 2)))],
+      ...base,
+    ]);
+
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(
+      `journal ${file("cut [REDACTED].journal")}: an earlier run with this journal sent chunk 1`,
+    );
+    expect(second.all).not.toContain(CREDS.clientSecret);
+  });
+});
+
 describe("--journal with an input file that breaks off", () => {
   it("the chunk the break cut short waits (exit 2), and a run with the repaired file resumes with every user once", async () => {
     const sim = createFullStorySimulator({ processingPolls: 0 });
