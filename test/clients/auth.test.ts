@@ -518,6 +518,8 @@ describe("a credential read with its line end names the same destination", () =>
     ],
   ])("%s", (_, create) => {
     expect(create("\r\n").destination).toBe(create("").destination);
+    // A tab too, as a TSV export or a pasted value leaves it: fetch strips it from a header's edges.
+    expect(create(" \t").destination).toBe(create("").destination);
   });
 });
 
