@@ -19,14 +19,19 @@ const options = {
 };
 const input: FullStoryUser[] = [{ uid: "u-1" }, { uid: "u-2" }];
 
-/** FullStory's creates, try by try: `lost` makes the job and loses its answer, `429` turns the try away. */
-function creates(...faults: ("lost" | "429")[]) {
+/**
+ * FullStory's creates, try by try: `lost` makes the job and loses its answer, `429` turns the try away, `500`
+ * and `401` answer so (a 500 may come after the job was made).
+ */
+function creates(...faults: ("lost" | "429" | "500" | "401")[]) {
   return mountFullStory(server, {
     faults: {
       script: ({ operation, attempt }) => {
         if (operation !== "createBatchImport") return undefined;
         const fault = faults[attempt - 1] ?? "429";
         if (fault === "429") return vendorError(429, "rate limited");
+        if (fault === "500") return vendorError(500, "internal");
+        if (fault === "401") return vendorError(401, "unauthorized");
         return {
           after: () => {
             throw new DropConnection();
@@ -37,7 +42,7 @@ function creates(...faults: ("lost" | "429")[]) {
   });
 }
 
-const client = () => createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+const client = (maxRetries = 0) => createFullStoryClient({ apiKey: API_KEY, maxRetries });
 const reasons = (report: Awaited<ReturnType<typeof importUsers>>) =>
   report.outcomes.map((o) => (o.outcome === "failed" ? `${o.code}: ${o.reason}` : o.outcome));
 
@@ -60,6 +65,44 @@ describe("FullStory turning a create away after one whose answer was lost", () =
       expect(reason).toMatch(/^429: .*may have reached the vendor, which may hold this record/);
       expect(reason.match(/may hold/g)).toHaveLength(1);
     }
+  });
+
+  it("on a re-run after a run that met it on a later attempt: says so too", async () => {
+    creates("lost", "429", "429");
+    const journal = journalFile("fullstory");
+    await importUsers(client(), input, { ...options, journal, chunkAttempts: 2 });
+    const rerun = await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    for (const reason of reasons(rerun))
+      expect(reason).toMatch(/^429: .*may have reached the vendor, which may hold this record/);
+  });
+
+  it("on a re-run after runs whose first try was turned away and whose next lost its answer: says so", async () => {
+    creates("429", "lost", "429");
+    const journal = journalFile("fullstory");
+    await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    const rerun = await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    for (const reason of reasons(rerun))
+      expect(reason).toMatch(/^429: .*may have reached the vendor, which may hold this record/);
+  });
+
+  it("on a re-run after a 500, which FullStory may answer once the job is made: says so", async () => {
+    creates("500", "429");
+    const journal = journalFile("fullstory");
+    await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    const rerun = await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    for (const reason of reasons(rerun))
+      expect(reason).toMatch(/^429: .*may have reached the vendor, which may hold this record/);
+  });
+
+  it("on a re-run after a run stopped by a 401 that answered the retry of a lost try: says so", async () => {
+    creates("lost", "401", "429");
+    const journal = journalFile("fullstory");
+    const first = await importUsers(client(1), input, { ...options, journal, chunkAttempts: 1 });
+    expect(first.fatal).toBeDefined();
+    const rerun = await importUsers(client(), input, { ...options, journal, chunkAttempts: 1 });
+    for (const reason of reasons(rerun))
+      expect(reason).toMatch(/^429: .*may have reached the vendor, which may hold this record/);
   });
 
   it("after a run whose every try was turned away: does not say FullStory may hold the user", async () => {
