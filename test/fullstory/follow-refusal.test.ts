@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers, type FullStoryImportOptions } from "../../src/fullstory/import.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
+import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
 import { API_KEY, idOf, mountFullStory, vendorError } from "./harness.js";
 
@@ -15,8 +16,11 @@ const options: FullStoryImportOptions = {
   replayDelayMs: 0,
   sleep: async () => {},
 };
-const run = (input: FullStoryUser[]) =>
-  importUsers(createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }), input, options);
+const run = (input: FullStoryUser[], extra: FullStoryImportOptions = {}) =>
+  importUsers(createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 }), input, {
+    ...options,
+    ...extra,
+  });
 const input: FullStoryUser[] = [
   { uid: "u-1", email: "a@example.com" },
   { uid: "u-2", email: "b@example.com" },
@@ -128,5 +132,27 @@ describe("a follow-up request of an accepted FullStory job answered 401", () => 
 
     expect(report.fatal).toBeDefined();
     expect(report.outcomes).toEqual(everyoneImported(sim));
+  });
+});
+
+describe("a status poll of an accepted FullStory job that keeps failing", () => {
+  it("says the replays and a re-run only followed the job up, never that they sent the chunk again", async () => {
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation }) =>
+          operation === "getBatchImportStatus" ? vendorError(409, "conflict") : undefined,
+      },
+    });
+    const journal = journalFile("fullstory-follow-up-only");
+    const reasons = async () =>
+      (await run(input, { journal })).outcomes.map((o) => (o.outcome === "failed" ? o.reason : ""));
+
+    // The run's first attempt sent the chunk; its replays only polled the job the send made.
+    for (const reason of await reasons())
+      expect(reason).toMatch(/ times in this run, 1 of them sent /);
+    // The re-run polls the job saved in the journal: it sends nothing.
+    for (const reason of await reasons())
+      expect(reason).toMatch(/ times in this run, following up on an earlier send /);
+    expect(sim.jobs()).toHaveLength(1);
   });
 });
