@@ -7,6 +7,7 @@ import { importUsers, type FullStoryUser } from "../../src/fullstory/index.js";
 import { DropConnection } from "../../src/testing/simulator.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
+import { journalFile } from "../support/journal-file.js";
 import { API_KEY, mountFullStory } from "./harness.js";
 
 const server = useMswServer();
@@ -114,5 +115,56 @@ describe("FullStory's Idempotency-Key between a lost answer and its replay: the 
     expect(report.chunks.replayed).toBe(1);
     expect(codes).toEqual(["imported", "imported"]);
     expect(sim.stats()).toMatchObject({ jobs: 1, duplicates: 0 });
+  });
+});
+
+describe("an earlier run's Idempotency-Key, then the wall clock set back while a re-run replays it", () => {
+  it("its age runs on from the first check, by the monotonic clock: key_expired, never sent again", async () => {
+    const start = Date.parse("2026-03-29T00:30:00Z");
+    let monotonic = 1_000;
+    let creates = 0;
+    const sim = mountFullStory(server, {
+      now: () => start,
+      faults: {
+        script: ({ operation }) => {
+          if (operation !== "createBatchImport") return undefined;
+          creates += 1;
+          return {
+            after: () => {
+              // The re-run's send: its answer is lost as the wall clock is set back 2 hours, an hour on.
+              if (creates === 2) {
+                vi.setSystemTime(Date.now() - 2 * HOUR_MS);
+                monotonic += HOUR_MS;
+              }
+              throw new DropConnection();
+            },
+          };
+        },
+      },
+    });
+    const input: FullStoryUser[] = [{ uid: "u-1" }, { uid: "u-2" }];
+    const journal = journalFile("fullstory-clock-set-back");
+    vi.useFakeTimers({ toFake: ["Date"], now: start });
+    vi.spyOn(performance, "now").mockImplementation(() => monotonic);
+    try {
+      const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+      const options = { pollIntervalMs: 10, journal, replayDelayMs: 0, sleep: async () => {} };
+      await importUsers(client, input, { ...options, chunkAttempts: 1 });
+      // The re-run, 22½ hours after the key was first sent: within FullStory's day, less an hour.
+      vi.setSystemTime(start + 22.5 * HOUR_MS);
+      monotonic += 22.5 * HOUR_MS;
+      const rerun = await importUsers(client, input, { ...options, chunkAttempts: 2 });
+
+      // Its replay comes 23½ hours after the key's first send, though the wall clock says 20½.
+      expect(rerun.outcomes.map((o) => (o.outcome === "failed" ? o.code : o.outcome))).toEqual([
+        "key_expired",
+        "key_expired",
+      ]);
+      expect(creates).toBe(2);
+      expect(sim.stats()).toMatchObject({ jobs: 1, duplicates: 0 });
+    } finally {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    }
   });
 });
