@@ -123,4 +123,27 @@ describe("a 404 for the job FullStory created", () => {
     );
     expect(sim.jobs()).toHaveLength(1);
   });
+
+  it("in a page not FullStory's (a gateway's 404 page for the status): job_lost too", async () => {
+    const input = users(2);
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation }) =>
+          operation === "getBatchImportStatus"
+            ? {
+                answer: () =>
+                  new Response("<html><body><h1>404 Not Found</h1></body></html>", {
+                    status: 404,
+                    headers: { "Content-Type": "text/html" },
+                  }),
+              }
+            : undefined,
+      },
+    });
+    const report = await run(input);
+
+    expect(report.outcomes).toEqual(input.map(() => lostJob(sim)));
+    // One poll and one replay's poll, as for FullStory's own 404.
+    expect(requests(sim, STATUS)).toBe(2);
+  });
 });
