@@ -96,4 +96,26 @@ describe("a credential echoed across an adapter's cut leaves none of its charact
     expect(textOf(report)).toMatch(/which FullStory does not document/);
     expect(textOf(report)).not.toContain(API_KEY.slice(0, 5));
   });
+
+  it("FullStory: the id of another job a status names, cut at 200 characters of its JSON", async () => {
+    // `"` opens the JSON text: the key starts at the 196th character, so 5 of it are before the cut.
+    mountFullStory(server, {
+      faults: {
+        script: (call): ScriptAction | undefined =>
+          call.operation === "getBatchImportStatus"
+            ? {
+                after: async (answer) => {
+                  const body = (await answer.json()) as { job: object };
+                  const id = `${"x".repeat(194)}${API_KEY}`;
+                  return json({ ...body, job: { ...body.job, id } });
+                },
+              }
+            : undefined,
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const report = await importFullStory(client, [{ uid: "u-0" }], { ...quiet, replayDelayMs: 0 });
+    expect(textOf(report)).toMatch(/with the status of job "x/);
+    expect(textOf(report)).not.toContain(API_KEY.slice(0, 5));
+  });
 });
