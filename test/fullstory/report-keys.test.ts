@@ -28,6 +28,9 @@ describe("fullStoryKeyOf", () => {
     { record: { uid: "ID:987654321" }, key: "uid:ID:987654321" },
     { record: { uid: " Email:ann@example.com" }, key: "uid: Email:ann@example.com" },
     { record: { uid: "\uff03 3" }, key: "uid:\uff03 3" },
+    // One that holds such a start further on is its own key: it starts like no other space's.
+    { record: { uid: "order#3" }, key: "order#3" },
+    { record: { uid: "paid:7" }, key: "paid:7" },
   ])("keys $record as $key", ({ record, key }) => {
     expect(fullStoryKeyOf(record, 3)).toBe(key);
   });
