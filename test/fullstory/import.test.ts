@@ -139,6 +139,18 @@ describe("importUsers (FullStory)", () => {
     expectEveryRecordOnce(report);
   });
 
+  it("refuses more than 100 jobs in flight (FullStory runs 100 per organisation at once) before sending", async () => {
+    const sim = vendor();
+    const { fullstory } = client();
+    const { options } = fast();
+    await expect(
+      importUsers(fullstory, users(3), { ...options, concurrency: 101 }),
+    ).rejects.toThrow(/concurrency.*\b100\b/);
+    expect(sim.jobs()).toHaveLength(0);
+    const report = await importUsers(fullstory, users(3), { ...options, concurrency: 100 });
+    expect(report.imported).toBe(3);
+  });
+
   it("polls a first job through PROCESSING soon, then less often up to pollIntervalMs, until it COMPLETED", async () => {
     const sim = vendor({ processingPolls: 3 });
     const { fullstory } = client();
