@@ -120,6 +120,17 @@ describe("matching list entries to records", () => {
     expect(events).toMatchObject({ unmatched_entries: 1 });
   });
 
+  it("an errors entry of a user the chunk never named is counted unmatched, and fails no record", async () => {
+    const input = users(2, "fullstory-errors-stray");
+    const sim = vendor({
+      ghosts: { errors: [{ code: "boom", message: "ghost", user: { uid: "never-sent" } }] },
+    });
+    const { outcomes, events } = await sendChunk(input);
+
+    expect(outcomes).toEqual(input.map(importedBy(sim)));
+    expect(events).toEqual({ unmatched_entries: 1 });
+  });
+
   it("an entry with a uid matches only that uid; id and email match only records without a uid", async () => {
     const f = seededFaker("fullstory-match-rules");
     const shared = f.internet.email().toLowerCase();
