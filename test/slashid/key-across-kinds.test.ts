@@ -169,3 +169,15 @@ it("does not take a username that reads like a kind and a handle for that handle
   expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported"]);
   expect(report.outcomes[1]).not.toHaveProperty("warning");
 });
+
+it("names a person without an email by its phone number, not its username", async () => {
+  slashIdWorld(server, { existingPersons: "upsert" });
+  const report = await importUsers(
+    slashIdClient(),
+    [{ usernames: ["bo_login"], phone_numbers: ["+14155550123"] }],
+    options,
+  );
+
+  expectEveryRecordOnce(report, 1);
+  expect(report.outcomes[0]).toMatchObject({ outcome: "imported", key: "+14155550123" });
+});
