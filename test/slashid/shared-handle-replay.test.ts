@@ -4,6 +4,7 @@
 import { expect, it } from "vitest";
 import { importUsers } from "../../src/slashid/import.js";
 import { gatewayPage } from "../../src/testing/index.js";
+import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
 import { slashIdClient, slashIdWorld } from "./harness.js";
@@ -34,4 +35,25 @@ it("does not report imported a refused person whose replay reads 'already exists
   expect(bob?.outcome === "failed" && bob.reason).toContain("shares its phone number");
   // Ann's "already exists" cannot tell either (SlashID answers so had it written Bob in her place).
   expect(ann?.outcome).not.toBe("imported");
+});
+
+it("imports, with SlashID's doubt, a replayed person refused as existing whose own emails differ only in case", async () => {
+  // Its two emails are one handle of its own, shared with no other person of the file.
+  slashIdWorld(server, {
+    existingPersons: "refuse",
+    script: (call) => (call.attempt === 1 ? { after: () => gatewayPage(502) } : undefined),
+  });
+  const report = await importUsers(
+    slashIdClient(),
+    [{ emails: ["ann@example.com", "Ann@Example.com"] }, { emails: ["bob@example.com"] }],
+    { sleep: async () => {}, replayDelayMs: 0 },
+  );
+
+  expectEveryRecordOnce(report, 2);
+  expect(report.chunks.replayed).toBe(1);
+  for (const o of report.outcomes)
+    expect(o).toMatchObject({
+      outcome: "imported",
+      warning: matching(/^SlashID answered that this person already exists: /),
+    });
 });
