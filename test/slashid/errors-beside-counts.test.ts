@@ -51,3 +51,23 @@ it.each<[string, unknown]>([
       warning: matching(/rows 1-2 failed.*may not have been imported as sent/),
     });
 });
+
+it("warns of nothing when errors is an empty text", async () => {
+  slashIdWorld(server, { script: () => withErrors("") });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+  expect(report.outcomes.map((o) => o.outcome === "imported" && o.warning)).toEqual([
+    undefined,
+    undefined,
+  ]);
+});
+
+it("quotes errors of fewer than 500 characters whole, with no mark of a cut", async () => {
+  const message = `region could not be set for ${"some persons of this file, ".repeat(5)}retry later`;
+  slashIdWorld(server, { script: () => withErrors([{ httpcode: 409, message }]) });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+  for (const outcome of report.outcomes)
+    expect(outcome).toMatchObject({
+      outcome: "imported",
+      warning: expect.stringContaining(`(${message}), and does not say whom`) as unknown,
+    });
+});

@@ -30,3 +30,28 @@ it("no part of the API key echoed in a 200's errors reaches a warning", async ()
     expect(outcome.warning).not.toContain(`x${API_KEY.slice(0, kept)}`);
   }
 });
+
+it("no part of a person's password hash echoed in a 200's errors reaches a warning", async () => {
+  const hash = "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
+  for (const kept of [3, 5]) {
+    const message = `${"x".repeat(500 - kept)}${hash} was used`;
+    slashIdWorld(server, {
+      script: () => ({
+        after: async (answer: Response) =>
+          answer.status === 200
+            ? json({ ...((await answer.json()) as object), errors: [{ httpcode: 400, message }] })
+            : answer,
+      }),
+    });
+    const report = await importUsers(
+      slashIdClient(),
+      [{ emails: ["ann@example.com"], password: hash }],
+      { sleep: async () => {} },
+    );
+    const [outcome] = report.outcomes;
+    if (outcome?.outcome !== "imported")
+      throw new Error(`not imported: ${JSON.stringify(outcome)}`);
+    expect(outcome.warning).toEqual(expect.stringContaining("listed errors beside its counts"));
+    expect(outcome.warning).not.toContain(`x${hash.slice(0, kept)}`);
+  }
+});
