@@ -36,3 +36,14 @@ it("an undocumented status whose message is cut through a password hash leaves n
   expect(report.failed).toBe(1);
   expect(JSON.stringify(report)).not.toContain(HASH.slice(0, 12));
 });
+
+it("a 403 whose message is cut through a password hash leaves no piece of it in the report", async () => {
+  // The error's message quotes 300 characters of the body: the cut leaves 27 characters of the hash.
+  slashIdWorld(server, {
+    script: () => ({ answer: json({ message: `${"x".repeat(260)} ${HASH}` }, 403) }),
+  });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+  expectEveryRecordOnce(report, 1);
+  expect(report.fatal).toBeDefined();
+  expect(JSON.stringify(report)).not.toContain(HASH.slice(0, 12));
+});
