@@ -62,6 +62,25 @@ describe("slashid --environment", () => {
     });
   }
 
+  // A line of an env file read whole (`KEY=… # comment`, a key after `=`): the value may hold a credential.
+  for (const value of ["sandbox sk-live-Q7w2Zp", "prod=sk-live-Q7w2Zp"]) {
+    it(`SLASHID_ENVIRONMENT=${JSON.stringify(value)}: exit 2 without repeating the value`, async () => {
+      const hosts = recordHosts();
+      const input = file(`${faker.string.uuid()}.ndjson`, ndjson(slashIdPersons(2)));
+
+      const result = await cli(["import", "slashid", input, ...SLASHID], {
+        env: { SLASHID_ENVIRONMENT: value },
+      });
+
+      expect(hosts).toEqual([]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        "--environment must be production or sandbox, not a value of",
+      );
+      expect(result.stderr + result.stdout).not.toContain("sk-live-Q7w2Zp");
+    });
+  }
+
   for (const [how, argv, env, host] of [
     // Surrounding whitespace (a CR from a Windows .env file) is not part of the name.
     [
