@@ -1,6 +1,8 @@
 // Usage, help, and the exit codes for configuration errors (2) and for imports that could not run (3).
+import { symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { exitCodeOf } from "../../src/cli/import-command.js";
 import { USAGE, USAGE_HINT } from "../../src/cli/run.js";
@@ -261,6 +263,20 @@ describe("exit 3: the import could not run", () => {
     const result = await cli(["import", "fullstory", missing, "--api-key", CREDS.apiKey]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`cannot read ${missing}: no such file`);
+  });
+
+  it("an input whose path runs through a file, or a link to itself: exit 2 saying why in words or by code", async () => {
+    const throughFile = path.join(file("plain.ndjson", "{}\n"), "users.ndjson");
+    const loop = file("loop.ndjson");
+    symlinkSync(loop, loop);
+    for (const [input, why] of [
+      [throughFile, "a folder on its path is a file"],
+      [loop, "ELOOP"],
+    ] as const) {
+      const result = await cli(["import", "fullstory", input, "--api-key", CREDS.apiKey]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`cannot read ${input}: ${why}`);
+    }
   });
 });
 
