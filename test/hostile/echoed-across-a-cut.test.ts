@@ -28,6 +28,23 @@ function textOf(report: ImportReport): string {
   return outcome.reason;
 }
 
+/** FullStory answering each status of a job with `field` of the job set to `value`. */
+function fullStoryJobWith(field: "status" | "id", value: string): void {
+  mountFullStory(server, {
+    faults: {
+      script: (call): ScriptAction | undefined =>
+        call.operation === "getBatchImportStatus"
+          ? {
+              after: async (answer) => {
+                const body = (await answer.json()) as { job: object };
+                return json({ ...body, job: { ...body.job, [field]: value } });
+              },
+            }
+          : undefined,
+    },
+  });
+}
+
 /** Propeller answering each user's result as `result` makes it from the Authorization header's token. */
 function propellerAnswering(result: (token: string) => Record<string, unknown>) {
   server.use(
@@ -71,20 +88,7 @@ describe("a credential echoed across an adapter's cut leaves none of its charact
   });
 
   it("FullStory: a job status it does not document, cut at 100 characters of its JSON", async () => {
-    mountFullStory(server, {
-      faults: {
-        script: (call): ScriptAction | undefined =>
-          call.operation === "getBatchImportStatus"
-            ? {
-                after: async (answer) => {
-                  const body = (await answer.json()) as { job: object };
-                  const status = `${"x".repeat(94)}${API_KEY}`;
-                  return json({ ...body, job: { ...body.job, status } });
-                },
-              }
-            : undefined,
-      },
-    });
+    fullStoryJobWith("status", `${"x".repeat(94)}${API_KEY}`);
     const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
     const report = await importFullStory(client, [{ uid: "u-0" }], {
       ...quiet,
@@ -99,20 +103,7 @@ describe("a credential echoed across an adapter's cut leaves none of its charact
 
   it("FullStory: the id of another job a status names, cut at 200 characters of its JSON", async () => {
     // `"` opens the JSON text: the key starts at the 196th character, so 5 of it are before the cut.
-    mountFullStory(server, {
-      faults: {
-        script: (call): ScriptAction | undefined =>
-          call.operation === "getBatchImportStatus"
-            ? {
-                after: async (answer) => {
-                  const body = (await answer.json()) as { job: object };
-                  const id = `${"x".repeat(194)}${API_KEY}`;
-                  return json({ ...body, job: { ...body.job, id } });
-                },
-              }
-            : undefined,
-      },
-    });
+    fullStoryJobWith("id", `${"x".repeat(194)}${API_KEY}`);
     const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
     const report = await importFullStory(client, [{ uid: "u-0" }], { ...quiet, replayDelayMs: 0 });
     expect(textOf(report)).toMatch(/with the status of job "x/);
