@@ -9,17 +9,22 @@ import { API_KEY, slashIdClient, slashIdWorld } from "./harness.js";
 
 const server = useMswServer();
 
+/** SlashID answering each 200 with `message` listed in its errors. */
+function listingInItsErrors(message: string): void {
+  slashIdWorld(server, {
+    script: () => ({
+      after: async (answer: Response) =>
+        answer.status === 200
+          ? json({ ...((await answer.json()) as object), errors: [{ httpcode: 400, message }] })
+          : answer,
+    }),
+  });
+}
+
 it("no part of the API key echoed in a 200's errors reaches a warning", async () => {
   for (const kept of [3, 5]) {
     const message = `${"x".repeat(500 - kept)}${API_KEY} was used`;
-    slashIdWorld(server, {
-      script: () => ({
-        after: async (answer: Response) =>
-          answer.status === 200
-            ? json({ ...((await answer.json()) as object), errors: [{ httpcode: 400, message }] })
-            : answer,
-      }),
-    });
+    listingInItsErrors(message);
     const report = await importUsers(slashIdClient(), [{ emails: ["ann@example.com"] }], {
       sleep: async () => {},
     });
@@ -35,14 +40,7 @@ it("no part of a person's password hash echoed in a 200's errors reaches a warni
   const hash = "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
   for (const kept of [3, 5]) {
     const message = `${"x".repeat(500 - kept)}${hash} was used`;
-    slashIdWorld(server, {
-      script: () => ({
-        after: async (answer: Response) =>
-          answer.status === 200
-            ? json({ ...((await answer.json()) as object), errors: [{ httpcode: 400, message }] })
-            : answer,
-      }),
-    });
+    listingInItsErrors(message);
     const report = await importUsers(
       slashIdClient(),
       [{ emails: ["ann@example.com"], password: hash }],
