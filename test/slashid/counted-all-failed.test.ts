@@ -3,11 +3,15 @@
 import { expect, it } from "vitest";
 import { importUsers } from "../../src/slashid/import.js";
 import { json } from "../../src/testing/faults.js";
-import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
 import { matching } from "../support/matchers.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { abortingAfter, persons, slashIdClient, slashIdWorld } from "../slashid/harness.js";
+import {
+  persons,
+  runDyingAfterFirstUpload,
+  slashIdClient,
+  slashIdWorld,
+} from "../slashid/harness.js";
 
 const server = useMswServer();
 
@@ -61,17 +65,7 @@ it("a re-run's upload counted all failed, after one whose answer was lost: each 
   // The run dies once SlashID has processed the file; the re-run uploads it again, and its count calls every
   // person failed: the lost upload may have imported any of them (they exist now).
   const input = persons("counted-all-failed-rerun", 4);
-  const controller = new AbortController();
-  const world = slashIdWorld(server, {
-    script: (call) => (call.attempt === 1 ? { after: abortingAfter(controller) } : undefined),
-  });
-  const journal = journalFile("slashid");
-  const first = await importUsers(slashIdClient(), input, {
-    sleep: async () => {},
-    journal,
-    signal: controller.signal,
-  });
-  expect(first.aborted).toBe(true);
+  const { world, journal } = await runDyingAfterFirstUpload(server, input);
   world.script = () => counted(4, "");
 
   const report = await importUsers(slashIdClient(), input, { sleep: async () => {}, journal });

@@ -4,13 +4,16 @@
 import type { Faker } from "@faker-js/faker";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
+import { expect } from "vitest";
 import { createSlashIdClient, type SlashIdClient } from "../../src/slashid/client.js";
+import { importUsers } from "../../src/slashid/import.js";
 import type { SlashIdPerson } from "../../src/slashid/records.js";
 import { json, type FaultCall, type ScriptAction } from "../../src/testing/faults.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { SLASHID_REGIONS, slashIdAttributes } from "../../src/testing/fixtures/slashid.js";
 import { simulatorHandlers } from "../../src/testing/msw.js";
 import { createSlashIdSimulator, type SlashIdSimulator } from "../../src/testing/slashid.js";
+import { journalFile } from "../support/journal-file.js";
 import { loggedSleep } from "../support/logged-sleep.js";
 import { requestViolations } from "../support/request-conformance.js";
 import { HOSTS, type useMswServer } from "../support/msw.js";
@@ -140,6 +143,28 @@ export const abortingAfter = (controller: AbortController) => (answer: Response)
   controller.abort();
   return answer;
 };
+
+/**
+ * A first run, with a journal, that SlashID answers but that dies once its first upload was processed, before
+ * the answer is journaled: the world, to script the re-run's uploads, and the journal the re-run resumes.
+ */
+export async function runDyingAfterFirstUpload(
+  server: ReturnType<typeof useMswServer>,
+  input: readonly SlashIdPerson[],
+) {
+  const controller = new AbortController();
+  const world = slashIdWorld(server, {
+    script: (call) => (call.attempt === 1 ? { after: abortingAfter(controller) } : undefined),
+  });
+  const journal = journalFile("slashid");
+  const first = await importUsers(slashIdClient(), input, {
+    sleep: async () => {},
+    journal,
+    signal: controller.signal,
+  });
+  expect(first.aborted).toBe(true);
+  return { world, journal };
+}
 
 /** SlashID's error answer. */
 export const vendorError = (status: number, message: string) =>

@@ -3,10 +3,9 @@
 import { expect, it } from "vitest";
 import { importUsers } from "../../src/slashid/import.js";
 import { json } from "../../src/testing/faults.js";
-import { journalFile } from "../support/journal-file.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { abortingAfter, failedCsv, slashIdClient, slashIdWorld } from "./harness.js";
+import { failedCsv, runDyingAfterFirstUpload, slashIdClient } from "./harness.js";
 
 const server = useMswServer();
 
@@ -18,17 +17,7 @@ it("persons refused by tied rows of a re-run's upload are refused, and SlashID m
     { emails: ["bob@example.com"], phone_numbers: [phone] },
     { emails: ["cid@example.com"] },
   ];
-  const controller = new AbortController();
-  const world = slashIdWorld(server, {
-    script: (call) => (call.attempt === 1 ? { after: abortingAfter(controller) } : undefined),
-  });
-  const journal = journalFile("slashid");
-  const first = await importUsers(slashIdClient(), input, {
-    sleep: async () => {},
-    journal,
-    signal: controller.signal,
-  });
-  expect(first.aborted).toBe(true);
+  const { world, journal } = await runDyingAfterFirstUpload(server, input);
   world.script = () => ({
     after: () =>
       json({
