@@ -10,7 +10,13 @@ import { json } from "../../src/testing/faults.js";
 import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { emailKey, failedCsv, slashIdClient, slashIdWorld } from "../slashid/harness.js";
+import {
+  emailKey,
+  failedCsv,
+  slashIdAnswering,
+  slashIdClient,
+  slashIdWorld,
+} from "../slashid/harness.js";
 
 const server = useMswServer();
 const input = [{ emails: ["ann@example.com"] }, { emails: ["bob@example.com"] }];
@@ -85,20 +91,13 @@ it("a file of 2 answered 1 imported and 2 failed: the person failed_csv does not
 it("a person a tied row leaves unconfirmed keeps that reason alone, though SlashID counted more imported than unlisted", async () => {
   // Ann and Bob share a phone number, the only cell of the failed row: it matches both equally.
   const phone = "+13475043201";
-  slashIdWorld(server, {
-    script: () => ({
-      after: () =>
-        json({
-          result: {
-            successful_imports: 3,
-            failed_imports: 0,
-            failed_csv: failedCsv(
-              ["slashid:phone_numbers", "reason"],
-              [{ "slashid:phone_numbers": phone, reason: "invalid phone" }],
-            ),
-          },
-        }),
-    }),
+  slashIdAnswering(server, {
+    successful_imports: 3,
+    failed_imports: 0,
+    failed_csv: failedCsv(
+      ["slashid:phone_numbers", "reason"],
+      [{ "slashid:phone_numbers": phone, reason: "invalid phone" }],
+    ),
   });
   const report = await importUsers(
     slashIdClient(),

@@ -166,6 +166,10 @@ export async function runDyingAfterFirstUpload(
   return { world, journal };
 }
 
+/** SlashID answering every upload 200 with `result` in place of its own. */
+export const slashIdAnswering = (server: ReturnType<typeof useMswServer>, result: object) =>
+  slashIdWorld(server, { script: () => ({ after: () => json({ result }) }) });
+
 /** SlashID's error answer. */
 export const vendorError = (status: number, message: string) =>
   json({ errors: [{ httpcode: status, message }] }, status);

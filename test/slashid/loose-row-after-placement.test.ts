@@ -3,10 +3,9 @@
 // same person again (which would leave a refused person reported imported).
 import { expect, it } from "vitest";
 import { importUsers } from "../../src/slashid/import.js";
-import { json } from "../../src/testing/faults.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { failedCsv, slashIdClient, slashIdWorld } from "./harness.js";
+import { failedCsv, slashIdAnswering, slashIdClient } from "./harness.js";
 
 const server = useMswServer();
 
@@ -21,20 +20,13 @@ it("a second altered row with the handles of a person already placed ties the pe
     "slashid:usernames": username,
     reason: "invalid person",
   });
-  slashIdWorld(server, {
-    script: () => ({
-      after: () =>
-        json({
-          result: {
-            successful_imports: 2,
-            failed_imports: 2,
-            failed_csv: failedCsv(
-              ["slashid:emails", "slashid:phone_numbers", "slashid:usernames", "reason"],
-              [row("ann@example.invalid"), row("ann2@example.invalid")],
-            ),
-          },
-        }),
-    }),
+  slashIdAnswering(server, {
+    successful_imports: 2,
+    failed_imports: 2,
+    failed_csv: failedCsv(
+      ["slashid:emails", "slashid:phone_numbers", "slashid:usernames", "reason"],
+      [row("ann@example.invalid"), row("ann2@example.invalid")],
+    ),
   });
   const report = await importUsers(
     slashIdClient(),

@@ -3,36 +3,28 @@
 // which of them it refused, and none of them is reported refused (nor another imported in its place).
 import { expect, it } from "vitest";
 import { importUsers } from "../../src/slashid/import.js";
-import { json } from "../../src/testing/faults.js";
 import { useMswServer } from "../support/msw.js";
 import { expectEveryRecordOnce } from "../support/report.js";
-import { failedCsv, slashIdClient, slashIdWorld } from "./harness.js";
+import { failedCsv, slashIdAnswering, slashIdClient } from "./harness.js";
 
 const server = useMswServer();
 
 it("a row whose phone and region two persons share alike, its groups altered, refuses neither of them", async () => {
   const phone = "+13475043201";
-  slashIdWorld(server, {
-    script: () => ({
-      after: () =>
-        json({
-          result: {
-            successful_imports: 2,
-            failed_imports: 1,
-            failed_csv: failedCsv(
-              ["slashid:phone_numbers", "slashid:region", "slashid:groups", "reason"],
-              [
-                {
-                  "slashid:phone_numbers": phone,
-                  "slashid:region": "us-iowa",
-                  "slashid:groups": "altered",
-                  reason: "invalid groups",
-                },
-              ],
-            ),
-          },
-        }),
-    }),
+  slashIdAnswering(server, {
+    successful_imports: 2,
+    failed_imports: 1,
+    failed_csv: failedCsv(
+      ["slashid:phone_numbers", "slashid:region", "slashid:groups", "reason"],
+      [
+        {
+          "slashid:phone_numbers": phone,
+          "slashid:region": "us-iowa",
+          "slashid:groups": "altered",
+          reason: "invalid groups",
+        },
+      ],
+    ),
   });
   const report = await importUsers(
     slashIdClient(),
