@@ -136,8 +136,9 @@ type User = { id: string };
 const USERS: User[] = [{ id: "u0" }, { id: "u1" }, { id: "u2" }, { id: "u3" }];
 const timedOut = { ok: false, code: "timeout", reason: "no answer", transient: true } as const;
 
-/** An earlier run under the old key that saved chunk 0's state and got no answer. */
-async function earlierRun(journal: string): Promise<void> {
+/** The journal of an earlier run under the old key that saved chunk 0's state and got no answer. */
+async function earlierRun(): Promise<string> {
+  const journal = journalFile("account-on-acceptance-run");
   const adapter = testAdapter<User>(
     (chunk, context) => {
       context.checkpoint({ key: `k${chunk.seq}` });
@@ -146,6 +147,7 @@ async function earlierRun(journal: string): Promise<void> {
     { destination: OLD.destination!, defaults: { chunkRecords: 2, concurrency: 1 } },
   );
   await runImport(adapter, USERS.slice(0, 2), { journal, chunkAttempts: 1 });
+  return journal;
 }
 
 /** A vendor's word on the credential, as a client gives it: listeners told (once) at `accept()`. */
@@ -176,8 +178,7 @@ const fatal401: ChunkResult = {
 
 describe("runImport with journalAccountWas: the account line once the vendor accepted the credential", () => {
   it("the vendor refuses the credential (401): no account line; the same statement resumes with the right one", async () => {
-    const journal = journalFile("account-on-acceptance-run");
-    await earlierRun(journal);
+    const journal = await earlierRun();
     const watch = credentialWatch();
     const refused: ImportAdapter<User> = testAdapter<User>(() => Promise.resolve(fatal401), {
       destination: `${BASE} key:cccccccccccc`,
@@ -204,8 +205,7 @@ describe("runImport with journalAccountWas: the account line once the vendor acc
   });
 
   it("the adapter's word comes at the first 2xx: the line precedes what the send saves after that answer", async () => {
-    const journal = journalFile("account-on-acceptance-run");
-    await earlierRun(journal);
+    const journal = await earlierRun();
     const watch = credentialWatch();
     const adapter = testAdapter<User>(
       (chunk, context) => {
@@ -236,8 +236,7 @@ describe("runImport with journalAccountWas: the account line once the vendor acc
   });
 
   it("an adapter that tells: a chunk settled with records imported before its word writes no line", async () => {
-    const journal = journalFile("account-on-acceptance-run");
-    await earlierRun(journal);
+    const journal = await earlierRun();
     const watch = credentialWatch();
     // Settled from what an earlier run saved (as Userpilot's finished halves are), without a request.
     const adapter = testAdapter<User>(
@@ -252,8 +251,7 @@ describe("runImport with journalAccountWas: the account line once the vendor acc
   });
 
   it("an adapter whose drop of the watch throws: the run has its report and gives up the journal", async () => {
-    const journal = journalFile("account-on-acceptance-run");
-    await earlierRun(journal);
+    const journal = await earlierRun();
     const watch = credentialWatch();
     const adapter = testAdapter<User>(importEvery, {
       destination: NEW.destination!,
@@ -285,8 +283,7 @@ describe("runImport with journalAccountWas: the account line once the vendor acc
   });
 
   it("an account line that cannot be written stops the run as a checkpoint does: a report, what the vendor said kept", async () => {
-    const journal = journalFile("account-on-acceptance-run");
-    await earlierRun(journal);
+    const journal = await earlierRun();
     const watch = credentialWatch();
     const adapter = testAdapter<User>(
       (chunk, context) => {
@@ -317,8 +314,7 @@ describe("runImport with journalAccountWas: the account line once the vendor acc
   });
 
   it("an adapter that cannot tell (no whenCredentialAccepted): the line comes with the first record imported", async () => {
-    const journal = journalFile("account-on-acceptance-run");
-    await earlierRun(journal);
+    const journal = await earlierRun();
     const adapter = testAdapter<User>(
       (chunk, context) => {
         context.checkpoint({ key: `k${chunk.seq}` });
