@@ -9,7 +9,7 @@ import {
   type Stats,
   type WriteStream,
 } from "node:fs";
-import { open, readFile } from "node:fs/promises";
+import { access, constants, open, readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { errorCode } from "../core/errors/error-code.js";
@@ -443,7 +443,7 @@ export class ReportWriter {
 
 /**
  * Checks that a report `file` can be written, creating it when it does not exist and leaving an earlier one
- * as it is (opened to append); says whether it created it.
+ * as it is (opened to append, unless it is a FIFO); says whether it created it.
  * @throws Error naming the file when it cannot be opened for writing.
  */
 export async function checkWritable(file: string): Promise<boolean> {
@@ -455,7 +455,10 @@ export async function checkWritable(file: string): Promise<boolean> {
       throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
   }
   try {
-    await (await open(file, "a")).close();
+    // A pipe's reader takes the close of a probe for the report's end and goes: the report, opened next,
+    // would wait for a reader forever. A FIFO is checked without opening it.
+    if ((await stat(file)).isFIFO()) await access(file, constants.W_OK);
+    else await (await open(file, "a")).close();
     return false;
   } catch (error) {
     throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
