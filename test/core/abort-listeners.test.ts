@@ -4,7 +4,7 @@
 // the console of every CLI run at `--concurrency 6` or more.
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { abortableSleep } from "../../src/core/time.js";
+import { abortableBy, abortableSleep } from "../../src/core/time.js";
 import { whenAborted } from "../../src/core/when-aborted.js";
 import { serveSimulator, type RunningSimulator } from "../../src/testing/index.js";
 import { simulatorSettings } from "../../src/vendor-module.js";
@@ -48,6 +48,46 @@ describe("whenAborted", () => {
     expect(settled.map((s) => s.status === "rejected" && (s.reason as Error).message)).toEqual(
       Array(12).fill("stop"),
     );
+  });
+});
+
+// A pause that ends lets go of its signal: an integrator's long-lived signal (a server's shutdown signal)
+// would otherwise keep a follower per pause of every import run under it, for the life of the process.
+describe("a pause that ends lets go of its signal", () => {
+  it("abortableSleep, once its time is up", async () => {
+    const controller = new AbortController();
+    await Promise.all(Array.from({ length: 3 }, () => abortableSleep(1, controller.signal)));
+    expect(listeners(controller.signal)).toBe(0);
+  });
+
+  it("a caller's sleep, whether it resolves, rejects or throws at once", async () => {
+    const controller = new AbortController();
+    const ends = [
+      () => Promise.resolve(),
+      () => Promise.reject(new Error("timer store down")),
+      () => {
+        throw new Error("no timers here");
+      },
+    ];
+    const settled = await Promise.allSettled(
+      ends.map((end) => abortableBy<AbortSignal>(end)(5, controller.signal)),
+    );
+    expect(
+      settled.map((s) => (s.status === "rejected" ? (s.reason as Error).message : s.status)),
+    ).toEqual(["fulfilled", "timer store down", "no timers here"]);
+    expect(listeners(controller.signal)).toBe(0);
+  });
+
+  it("a caller's sleep with no signal is still the wait: called with the ms, and waited for", async () => {
+    const asked: number[] = [];
+    let done = false;
+    const sleep = abortableBy<undefined>(async (ms) => {
+      asked.push(ms);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      done = true;
+    });
+    await sleep(250, undefined);
+    expect({ asked, done }).toEqual({ asked: [250], done: true });
   });
 });
 
