@@ -62,8 +62,9 @@ Reports (--report): NDJSON, written as the import runs: a {"kind":"header"} line
 CSV: headers are field names (dotted for nested fields); a cell is a string unless its header names a type:
   properties.seats:number, active:boolean, tags:json (or :string). SlashID reads its slashid:* columns.
 
-Simulator options: --port N, --fault-429 R, --fault-5xx R, --fault-drop R, --fault-slow R, --slow-ms MS,
-  --retry-after S, --reject R (R: a share of requests, or of records (Userpilot: jobs), 0 to 1)
+Simulator options: --port N, --fault-429 R, --fault-5xx R, --fault-drop R, --fault-slow R,
+  --fault-lost-answer R (a write processed, then its answer lost), --slow-ms MS, --retry-after S,
+  --reject R (R: a share of requests, or of records (Userpilot: jobs), 0 to 1)
 
 Exit codes: 0 all imported, 1 some records failed or were rejected or the report is incomplete, 2 usage
   or configuration error, or a broken input file (records before it are imported), 3 the import could not run
@@ -110,6 +111,7 @@ export const OPTIONS = {
   "fault-5xx": { type: "string" },
   "fault-drop": { type: "string" },
   "fault-slow": { type: "string" },
+  "fault-lost-answer": { type: "string" },
   "slow-ms": { type: "string" },
   "retry-after": { type: "string" },
   reject: { type: "string" },
@@ -133,6 +135,7 @@ const SIMULATOR_FLAGS: readonly Flag[] = [
   "fault-5xx",
   "fault-drop",
   "fault-slow",
+  "fault-lost-answer",
   "slow-ms",
   "retry-after",
   "reject",

@@ -38,15 +38,16 @@ export function faultsFrom(flags: Record<string, string | boolean | undefined>):
     rate5xx: rate("fault-5xx"),
     rateDrop: rate("fault-drop"),
     rateSlow: rate("fault-slow"),
+    rateLostAnswer: rate("fault-lost-answer"),
     rejectRate: rate("reject"),
     slowMs: wholeFlag(flags, "slow-ms", 0),
     retryAfterSeconds: wholeFlag(flags, "retry-after", 0),
   };
   // One roll picks a fault: shares past 1 in all would not be what the flags say.
-  const { rate429 = 0, rate5xx = 0, rateDrop = 0, rateSlow = 0 } = entries;
-  if (rate429 + rate5xx + rateDrop + rateSlow > 1 + 1e-9)
+  const { rate429 = 0, rate5xx = 0, rateDrop = 0, rateSlow = 0, rateLostAnswer = 0 } = entries;
+  if (rate429 + rate5xx + rateDrop + rateSlow + rateLostAnswer > 1 + 1e-9)
     throw new ConfigError(
-      "--fault-429, --fault-5xx, --fault-drop and --fault-slow are shares of the same requests: they add up to at most 1",
+      "--fault-429, --fault-5xx, --fault-drop, --fault-slow and --fault-lost-answer are shares of the same requests: they add up to at most 1",
     );
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }

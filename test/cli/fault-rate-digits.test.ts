@@ -25,6 +25,13 @@ describe("--fault-429, --fault-5xx, --fault-drop, --fault-slow and --reject take
     });
   }
 
+  it("--fault-lost-answer is read as the others: the share of writes whose answers are lost", () => {
+    expect(faultsFrom({ "fault-lost-answer": "0.25" })).toEqual({ rateLostAnswer: 0.25 });
+    expect(() => faultsFrom({ "fault-lost-answer": "1e-1" })).toThrow(
+      "--fault-lost-answer takes a share from 0 to 1, not ",
+    );
+  });
+
   it("a flag given without a value is refused", () => {
     expect(() => faultsFrom({ "fault-drop": true })).toThrow(
       "--fault-drop takes a share from 0 to 1",

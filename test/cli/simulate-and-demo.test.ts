@@ -224,10 +224,45 @@ describe("simulate's own flags", () => {
     expect(result.stderr).toContain(`${flag} takes a whole number ≥ 0, not ${value}`);
   });
 
+  // README: `--fault-lost-answer`, a write processed and then its answer lost, what exactly-once is about.
+  it("--fault-lost-answer 0.3: writes are processed and their answers lost; the import replays them, none twice", async () => {
+    const sim = await simulate([
+      ...["simulate", "propeller", "--port", "0", "--fault-lost-answer", "0.3"],
+    ]);
+    try {
+      const [, , vendor, , ...flags] = sim.hint.split(" ");
+      const input = file("lost-answers.ndjson", ndjson(propellerUsers(8, "lost")));
+      // One chunk at a time: the simulator's seeded faults then fall on the same requests every run.
+      const one = ["--chunk-size", "2", "--concurrency", "1"];
+      const result = await cli(["import", vendor ?? "", input, ...flags, ...one]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^propeller: 8 records: 8 imported, 0 failed, 0 rejected/);
+    } finally {
+      sim.fake.controller.abort();
+    }
+    expect(await sim.done).toBe(0);
+    const lines = sim.fake.stdout.text.trimEnd().split("\n");
+    const stats = JSON.parse(lines.at(-1) ?? "{}") as {
+      users: number;
+      duplicates: number;
+      faults: Record<string, number>;
+    };
+    expect(stats).toMatchObject({ users: 8, duplicates: 0 });
+    expect(stats.faults["lost_answer"]).toBeGreaterThan(0);
+  });
+
   it("fault shares adding up to more than 1 are a usage error", async () => {
     const result = await cli(["simulate", "fullstory", "--fault-429", "0.8", "--fault-5xx", "0.8"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("they add up to at most 1");
+  });
+
+  it("--fault-lost-answer counts toward that sum", async () => {
+    const result = await cli([
+      ...["simulate", "fullstory", "--fault-drop", "0.6", "--fault-lost-answer", "0.6"],
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--fault-lost-answer are shares of the same requests");
   });
 
   // README: `--retry-after` (the seconds a 429 asks for, default 1). A client's backoff is tried against it.
