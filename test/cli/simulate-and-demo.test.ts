@@ -145,6 +145,13 @@ describe("demo --users 40", () => {
       }
     }
     expect(reports.reduce((n, r) => n + r.chunks.replayed, 0)).toBeGreaterThan(0);
+    // Each simulator is closed once its vendor is done: one left listening would keep `npm run demo` from
+    // ever ending.
+    const urls = [...result.stdout.matchAll(/into the simulator at (http:\S+)$/gm)].map(
+      (m) => m[1],
+    );
+    expect(urls).toHaveLength(VENDOR_NAMES.length);
+    for (const url of urls) await expect(fetch(`${url ?? ""}/`)).rejects.toThrow();
   });
 });
 
