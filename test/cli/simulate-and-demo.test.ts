@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { run } from "../../src/cli/run.js";
+import type { SimulatorStats } from "../../src/testing/simulator.js";
 import { ConfigError, withOptionalPeers } from "../../src/vendor-module.js";
 import { VENDOR_NAMES } from "../../src/vendors.js";
 import {
@@ -42,6 +43,12 @@ async function simulate(
   return { fake, url, hint, done };
 }
 
+/** The stats a stopped `simulate` printed last, as JSON. */
+function printedStats(sim: { fake: FakeIo }) {
+  const lines = sim.fake.stdout.text.trimEnd().split("\n");
+  return JSON.parse(lines.at(-1) ?? "{}") as SimulatorStats;
+}
+
 describe("simulate <vendor> --port 0", () => {
   it("propeller: prints its URL and how to import into it; an import there works; abort stops it with 0", async () => {
     const sim = await simulate(["simulate", "propeller", "--port", "0"]);
@@ -63,9 +70,7 @@ describe("simulate <vendor> --port 0", () => {
 
     expect(await sim.done).toBe(0);
     // On the way out it prints the simulator's stats as JSON: the six users are there.
-    const lines = sim.fake.stdout.text.trimEnd().split("\n");
-    const stats = JSON.parse(lines.at(-1) ?? "{}") as { users: number; duplicateWrites: number };
-    expect(stats).toMatchObject({ users: 6, duplicateWrites: 0 });
+    expect(printedStats(sim)).toMatchObject({ users: 6, duplicateWrites: 0 });
     // And it has stopped listening.
     await expect(fetch(`${sim.url}/oauth2/token`, { method: "POST" })).rejects.toThrow();
   });
@@ -248,12 +253,7 @@ describe("simulate's own flags", () => {
       sim.fake.controller.abort();
     }
     expect(await sim.done).toBe(0);
-    const lines = sim.fake.stdout.text.trimEnd().split("\n");
-    const stats = JSON.parse(lines.at(-1) ?? "{}") as {
-      users: number;
-      duplicates: number;
-      faults: Record<string, number>;
-    };
+    const stats = printedStats(sim);
     expect(stats).toMatchObject({ users: 8, duplicates: 0 });
     expect(stats.faults["lost_answer"]).toBeGreaterThan(0);
   });
