@@ -348,11 +348,19 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   const values = new TokenParser({ paths: ["$.*"], keepStack: false });
   const ready: unknown[] = [];
   const keys = new RepeatedKeys();
+  let failure: Error | undefined;
+  // Where the token being parsed starts: the parser's words for a token it did not expect name no place.
+  let tokenAt = 0;
+  let failedTokenAt: number | undefined;
   parser.onToken = (token) => {
+    tokenAt = token.offset;
     keys.see(token);
     values.write(token);
   };
-  values.onError = (error) => parser.error(error);
+  values.onError = (error) => {
+    if (failure === undefined) failedTokenAt = tokenAt;
+    parser.error(error);
+  };
   parser.onEnd = () => {
     if (!values.isEnded) values.end();
   };
@@ -374,7 +382,6 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
           : value,
     );
   };
-  let failure: Error | undefined;
   parser.onError = (error) => {
     // The first error is where the array breaks: the parser goes on to fail at every later token.
     failure ??= error;
@@ -441,7 +448,7 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   // A broken file stops reading where it breaks: what came before is imported, the rest is named in the error.
   if (failure !== undefined)
     throw new Error(
-      `${file}: not a JSON array of records: ${cutOff ? CUT_OFF_ARRAY : streamSyntaxProblem(failure)}`,
+      `${file}: not a JSON array of records: ${cutOff ? CUT_OFF_ARRAY : streamSyntaxProblem(failure, failedTokenAt)}`,
     );
 }
 
@@ -486,11 +493,14 @@ function shownChar(char: string): string {
 /**
  * The streaming parser's message without the value of the token it did not expect (`Unexpected STRING
  * ("alice@example.com") in state COLON`): a report keeps the message, and the value may be personal data.
+ * With the byte the token starts at, as a character the tokenizer did not expect is named: without it, a
+ * stray comma in a file of gigabytes could not be found.
  */
-function streamSyntaxProblem(error: Error): string {
+function streamSyntaxProblem(error: Error, byte: number | undefined): string {
+  const at = byte === undefined ? "" : ` at byte ${byte}`;
   return error.message.replace(
     /^(Unexpected (?:partial )?[A-Z_]+) \(.*\)( in state \w+)$/s,
-    "$1$2",
+    `$1${at}$2`,
   );
 }
 

@@ -33,7 +33,9 @@ describe("a JSON array that breaks in a read ending inside a character", () => {
     }
 
     expect(records).toEqual([{ uid: "a" }]);
-    expect(message).toMatch(/not a JSON array of records: Unexpected LEFT_BRACE in state COMMA$/);
+    expect(message).toMatch(
+      /not a JSON array of records: Unexpected LEFT_BRACE at byte 13 in state COMMA$/,
+    );
     expect(message).not.toContain("UTF-8");
   });
 
@@ -44,7 +46,7 @@ describe("a JSON array that breaks in a read ending inside a character", () => {
 
     expect(result.code).toBe(2);
     expect(result.stdout).toContain("dry run: 1 records, 1 valid");
-    expect(result.stderr).toContain("Unexpected LEFT_BRACE in state COMMA");
+    expect(result.stderr).toContain("Unexpected LEFT_BRACE at byte 13 in state COMMA");
     expect(result.stderr).not.toContain("UTF-8");
   });
 });

@@ -21,20 +21,20 @@ describe("a JSON array that breaks part-way", () => {
     [
       "colon.json",
       '[{"email" "alice.private@example.com"}]',
-      /: Unexpected STRING in state COLON$/,
+      /: Unexpected STRING at byte 10 in state COLON$/,
     ],
     [
       "comma.json",
       '[{"email": "a@b.c" "alice.private": 1}]',
-      /: Unexpected STRING in state COMMA$/,
+      /: Unexpected STRING at byte 19 in state COMMA$/,
     ],
     // Cut off after a value: the last thing the parser read is the value it did not expect.
     [
       "cut.json",
       '[{"user_id": "u1"} "alice.private@example.com"',
-      /: Unexpected STRING in state COMMA$/,
+      /: Unexpected STRING at byte 19 in state COMMA$/,
     ],
-    ["number.json", '[{"phone": 1 -4155550100}]', /: Unexpected NUMBER in state COMMA$/],
+    ["number.json", '[{"phone": 1 -4155550100}]', /: Unexpected NUMBER at byte 13 in state COMMA$/],
   ] as const)
     it(`${name}: names the token and the parser's state, not the value`, async () => {
       const message = await breakOf(name, text);
