@@ -695,7 +695,8 @@ function cellValue(header: string, type: CsvCellType, cell: string): unknown {
 export async function readCsvHeader(file: string): Promise<string[] | undefined> {
   const source = createReadStream(file);
   const rows = source.pipe(
-    parseCsv({ bom: true, skip_empty_lines: true, to_line: 1, max_record_size: MAX_RECORD_BYTES }),
+    // The first record, not the first line: the reader skips blank lines before its header too.
+    parseCsv({ bom: true, skip_empty_lines: true, to: 1, max_record_size: MAX_RECORD_BYTES }),
   );
   // pipe() does not pass a read error on: without this the rows would wait forever, the error uncaught.
   source.on("error", (error) => rows.destroy(error));
