@@ -221,7 +221,7 @@ function refuseRepeatedSettings(tokens: readonly { kind: string; name?: string }
 
 /**
  * Refuses a file flag given blank (`--journal "$JOURNAL"` with `JOURNAL` unset): its error named no file
- * (`cannot write the report : ENOENT`), and did not say which flag was empty. So is a blank statement of a
+ * (`cannot write the report : ENOENT`), and did not say which flag was empty; and one given `-`. So is a blank statement of a
  * journal's account, and one given without a journal, which nothing would check (neither value is quoted).
  */
 function refuseBlankFiles(values: Record<string, unknown>): void {
@@ -229,6 +229,12 @@ function refuseBlankFiles(values: Record<string, unknown>): void {
     const value = values[flag];
     if (typeof value === "string" && value.trim() === "")
       throw new ConfigError(`--${flag} was given blank: pass a file name or leave the flag out`);
+    // Many tools read `-` as stdout; taken as a file name, it left the report in a file named `-`, unseen.
+    if (value === "-")
+      throw new ConfigError(
+        `--${flag} - would write a file named "-"; give it a file name` +
+          (flag === "report" ? ", or /dev/stdout for the report on stdout" : ""),
+      );
   }
   const accountWas = values["journal-account-was"];
   if (typeof accountWas === "string" && accountWas.trim() === "")

@@ -109,6 +109,26 @@ describe("exit 2: usage and configuration errors, with the message and where the
         message: `--${flag} was given blank: pass a file name or leave the flag out`,
       })),
     ),
+    // `-` is stdout to many tools; taken as a name, the report went to a file named `-`, unseen.
+    {
+      name: "--report given -",
+      argv: ["import", "fullstory", users, "--api-key", CREDS.apiKey, "--dry-run", "--report", "-"],
+      message: '--report - would write a file named "-"; give it a file name, or /dev/stdout',
+    },
+    {
+      name: "--journal given -",
+      argv: [
+        "import",
+        "fullstory",
+        users,
+        "--api-key",
+        CREDS.apiKey,
+        "--dry-run",
+        "--journal",
+        "-",
+      ],
+      message: '--journal - would write a file named "-"; give it a file name\n',
+    },
     {
       name: "demo's --report given blank",
       argv: ["demo", "--users", "1", "--report", ""],
