@@ -221,8 +221,9 @@ function refuseRepeatedSettings(tokens: readonly { kind: string; name?: string }
 
 /**
  * Refuses a file flag given blank (`--journal "$JOURNAL"` with `JOURNAL` unset): its error named no file
- * (`cannot write the report : ENOENT`), and did not say which flag was empty; and one given `-`. So is a blank statement of a
- * journal's account, and one given without a journal, which nothing would check (neither value is quoted).
+ * (`cannot write the report : ENOENT`), and did not say which flag was empty; and one given `-`. So is a
+ * blank statement of a journal's account, and one given without a journal, which nothing would check
+ * (neither value is quoted).
  */
 function refuseBlankFiles(values: Record<string, unknown>): void {
   for (const flag of ["report", "journal"] as const) {
