@@ -5,14 +5,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import { createFullStorySimulator } from "../../src/testing/index.js";
-import {
-  CREDS,
-  FAST_POLL,
-  cli,
-  totalRequests,
-  useServedSimulators,
-  useTempDir,
-} from "./helpers.js";
+import { cli, fullStoryFlags, totalRequests, useServedSimulators, useTempDir } from "./helpers.js";
 
 const file = useTempDir("bui-cli-proto-pipe-");
 const serve = useServedSimulators();
@@ -27,16 +20,7 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("a CSV from a n
     try {
       const sim = createFullStorySimulator({ processingPolls: 0 });
       const { url } = await serve(sim);
-      const result = await cli([
-        "import",
-        "fullstory",
-        fifo,
-        "--base-url",
-        url,
-        "--api-key",
-        CREDS.apiKey,
-        ...FAST_POLL,
-      ]);
+      const result = await cli(["import", "fullstory", fifo, ...fullStoryFlags(url)]);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain("CSV header __proto__.x [input.forbidden_key]");
       expect(sim.users()).toEqual([]);

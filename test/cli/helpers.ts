@@ -227,3 +227,17 @@ export async function readPlain(path: string, format: InputFormat): Promise<unkn
     );
   return out;
 }
+
+/**
+ * The records read from the JSON array file at `path` until it broke, and the message of the error that ended
+ * the reading; a file read to its end fails the test.
+ */
+export async function readJsonUntilBreak(path: string): Promise<[unknown[], string]> {
+  const records: unknown[] = [];
+  try {
+    for await (const record of readRecords(path, "json")) records.push(record);
+  } catch (error) {
+    return [records, (error as Error).message];
+  }
+  throw new Error("read to its end");
+}

@@ -3,21 +3,9 @@
 // the array does: the streaming parser named the first byte of its UTF-8 as if it were a character of its
 // own (`Unexpected "Â"` for a no-break space), which the file does not hold.
 import { describe, expect, it } from "vitest";
-import { readRecords } from "../../src/cli/read-records.js";
-import { cli, useTempDir } from "./helpers.js";
+import { cli, readJsonUntilBreak, useTempDir } from "./helpers.js";
 
 const file = useTempDir("bui-json-break-char-");
-
-/** The records read from `text` as a JSON array, and the error that ended the reading. */
-async function readUntilBreak(name: string, text: string): Promise<[unknown[], string]> {
-  const records: unknown[] = [];
-  try {
-    for await (const record of readRecords(file(name, text), "json")) records.push(record);
-  } catch (error) {
-    return [records, (error as Error).message];
-  }
-  throw new Error("read to its end");
-}
 
 describe("a JSON array that breaks at a character outside ASCII", () => {
   for (const [name, text, named, offset] of [
@@ -29,7 +17,7 @@ describe("a JSON array that breaks at a character outside ASCII", () => {
     ["devanagari.json", '[{"uid":"a"}, \u0905]', '"\u0905"', 14],
   ] as const) {
     it(`${name}: names ${named} at its byte, the records before it read`, async () => {
-      const [records, message] = await readUntilBreak(name, text);
+      const [records, message] = await readJsonUntilBreak(file(name, text));
 
       expect(records).toEqual([{ uid: "a" }]);
       expect(message).toContain(`Unexpected ${named} at byte ${offset}`);
@@ -41,14 +29,14 @@ describe("a JSON array that breaks at a character outside ASCII", () => {
     const head = '[{"uid":"a"},';
     const text = head + " ".repeat(64 * 1024 - 1 - head.length) + '\u00a0{"uid":"b"}]';
 
-    const [records, message] = await readUntilBreak("cut.json", text);
+    const [records, message] = await readJsonUntilBreak(file("cut.json", text));
 
     expect(records).toEqual([{ uid: "a" }]);
     expect(message).toContain(`Unexpected byte 0xC2 at byte ${64 * 1024 - 1}`);
   });
 
   it("an ASCII character is named as before", async () => {
-    const [, message] = await readUntilBreak("ascii.json", '[{"uid":"a"}] x');
+    const [, message] = await readJsonUntilBreak(file("ascii.json", '[{"uid":"a"}] x'));
 
     expect(message).toContain('Unexpected "x" at byte 14');
   });

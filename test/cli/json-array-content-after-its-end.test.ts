@@ -1,21 +1,9 @@
 // What follows a JSON array's closing bracket (a second array pasted after it, a stray value) breaks the
 // file where it starts: the error names that byte, not a cut-off file, and the records of the array are read.
 import { describe, expect, it } from "vitest";
-import { readRecords } from "../../src/cli/read-records.js";
-import { useTempDir } from "./helpers.js";
+import { readJsonUntilBreak, useTempDir } from "./helpers.js";
 
 const file = useTempDir("bui-json-after-end-");
-
-/** The records read from `text` as a JSON array, and the error that ended the reading. */
-async function readUntilBreak(name: string, text: string): Promise<[unknown[], string]> {
-  const records: unknown[] = [];
-  try {
-    for await (const record of readRecords(file(name, text), "json")) records.push(record);
-  } catch (error) {
-    return [records, (error as Error).message];
-  }
-  throw new Error("read to its end");
-}
 
 describe("content after a JSON array's end", () => {
   for (const [name, after, named] of [
@@ -24,7 +12,7 @@ describe("content after a JSON array's end", () => {
     ["number.json", "5", '"5"'],
   ] as const) {
     it(`${name}: names ${named} at the byte it starts, not a cut-off file`, async () => {
-      const [records, message] = await readUntilBreak(name, `[{"uid":"a"}]\n${after}`);
+      const [records, message] = await readJsonUntilBreak(file(name, `[{"uid":"a"}]\n${after}`));
 
       expect(records).toEqual([{ uid: "a" }]);
       expect(message).toContain(`Unexpected ${named} at byte 14`);

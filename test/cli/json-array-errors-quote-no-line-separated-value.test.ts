@@ -2,20 +2,9 @@
 // them unescaped in a string, and a pasted address or note may hold one) names the break, not the string,
 // as it does for any other value: the report keeps the error, and the value may be personal data.
 import { describe, expect, it } from "vitest";
-import { readRecords } from "../../src/cli/read-records.js";
-import { useTempDir } from "./helpers.js";
+import { readJsonUntilBreak, useTempDir } from "./helpers.js";
 
 const file = useTempDir("bui-json-array-separators-");
-
-/** The error that ends reading `text` as a JSON array of records. */
-async function breakOf(name: string, text: string): Promise<string> {
-  try {
-    for await (const record of readRecords(file(name, text), "json")) void record;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("read to its end");
-}
 
 describe("a JSON array that breaks at a string holding a separator", () => {
   for (const [name, separator] of [
@@ -25,7 +14,7 @@ describe("a JSON array that breaks at a string holding a separator", () => {
     it(`${name}: names the token and the parser's state, not the string`, async () => {
       const text = `[{"user_id": "u1"} "alice.private${separator}1 Main St"]`;
 
-      const message = await breakOf(name, text);
+      const [, message] = await readJsonUntilBreak(file(name, text));
 
       expect(message).toMatch(
         /: not a JSON array of records: Unexpected STRING at byte 19 in state COMMA$/,

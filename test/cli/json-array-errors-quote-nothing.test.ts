@@ -1,20 +1,9 @@
 // A .json array that breaks part-way ends the reading with an error the report keeps (its inputError): it
 // names the break, never the values around it, which may be personal data.
 import { describe, expect, it } from "vitest";
-import { readRecords } from "../../src/cli/read-records.js";
-import { useTempDir } from "./helpers.js";
+import { readJsonUntilBreak, useTempDir } from "./helpers.js";
 
 const file = useTempDir("bui-json-array-quotes-");
-
-/** The error that ends reading `text` as a JSON array of records. */
-async function breakOf(name: string, text: string): Promise<string> {
-  try {
-    for await (const record of readRecords(file(name, text), "json")) void record;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("read to its end");
-}
 
 describe("a JSON array that breaks part-way", () => {
   for (const [name, text, expected] of [
@@ -37,7 +26,7 @@ describe("a JSON array that breaks part-way", () => {
     ["number.json", '[{"phone": 1 -4155550100}]', /: Unexpected NUMBER at byte 13 in state COMMA$/],
   ] as const)
     it(`${name}: names the token and the parser's state, not the value`, async () => {
-      const message = await breakOf(name, text);
+      const [, message] = await readJsonUntilBreak(file(name, text));
       expect(message).toMatch(/not a JSON array of records: /);
       expect(message).toMatch(expected);
       expect(message).not.toMatch(/alice|4155550100/);

@@ -2,26 +2,15 @@
 // starts at, as a character out of place was named: "Unexpected COMMA in state VALUE" named no place, and a
 // file of gigabytes could not be searched for it. The records before the break are read.
 import { describe, expect, it } from "vitest";
-import { readRecords } from "../../src/cli/read-records.js";
-import { useTempDir } from "./helpers.js";
+import { readJsonUntilBreak, useTempDir } from "./helpers.js";
 
 const file = useTempDir("bui-json-token-break-");
-
-async function readUntilBreak(name: string, text: string) {
-  const records: unknown[] = [];
-  try {
-    for await (const record of readRecords(file(name, text), "json")) records.push(record);
-  } catch (error) {
-    return { records, message: (error as Error).message };
-  }
-  throw new Error("read to its end");
-}
 
 describe("a JSON array broken by a token out of place names its byte", () => {
   it("a stray comma", async () => {
     const text = '[{"uid":"a1"},,{"uid":"a3"}]';
 
-    const { records, message } = await readUntilBreak("comma.json", text);
+    const [records, message] = await readJsonUntilBreak(file("comma.json", text));
 
     expect(records).toEqual([{ uid: "a1" }]);
     expect(message).toMatch(/: Unexpected COMMA at byte 14 in state VALUE$/);
@@ -33,7 +22,7 @@ describe("a JSON array broken by a token out of place names its byte", () => {
     const text = `[${JSON.stringify(big)},\n{"uid":"a2"}\n{"uid":"a3"}]`;
     const at = text.lastIndexOf("{");
 
-    const { records, message } = await readUntilBreak("missing.json", text);
+    const [records, message] = await readJsonUntilBreak(file("missing.json", text));
 
     expect(records).toEqual([big, { uid: "a2" }]);
     expect(message).toMatch(new RegExp(`: Unexpected LEFT_BRACE at byte ${at} in state COMMA$`));
