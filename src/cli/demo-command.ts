@@ -11,7 +11,7 @@ import {
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import { createProgressDisplay } from "./progress.js";
-import { checkWritable, reportIsCsv } from "./report-file.js";
+import { checkWritable, codeOf, reportIsCsv } from "./report-file.js";
 import { createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
@@ -47,7 +47,8 @@ const ENGINE = { replayDelayMs: 10 };
 
 /**
  * `bulk-user-import demo`: makes users with faker, serves each vendor's simulator on loopback (with faults),
- * imports into each and prints the reports. Exit 0 when every import ran to its end.
+ * imports into each and prints the reports. Exit 0 when every import ran to its end and the report asked for
+ * was written.
  */
 export async function demoCommand(
   users: number,
@@ -145,18 +146,31 @@ export async function demoCommand(
     stderr.write("bulk-user-import: the demo was interrupted; nothing was checked\n");
     return 1;
   }
-  if (reportFile !== undefined)
-    await writeFile(reportFile, `${JSON.stringify(reports, null, 2)}\n`);
+  let unwritten: string | undefined;
+  if (reportFile !== undefined) {
+    try {
+      await writeFile(reportFile, `${JSON.stringify(reports, null, 2)}\n`);
+    } catch (error) {
+      unwritten = codeOf(error);
+      // Part of a JSON document is no report: one the demo made goes, as when the demo ends early.
+      if (created) await rm(reportFile, { force: true });
+    }
+  }
   const total = (key: "total" | "imported" | "failed" | "rejected") =>
     reports.reduce((n, r) => n + r[key], 0);
   stdout.write(
     `\nall vendors: ${total("total")} records, ${total("imported")} imported, ${total("failed")} failed${honest ? " (each one refused by the vendor)" : ""}, ${total("rejected")} rejected\n`,
   );
   // The name is the command line's, shown as an import shows it: an escape in it must not drive the terminal.
-  if (shownReport !== undefined)
+  if (shownReport !== undefined && unwritten === undefined)
     stdout.write(`the ${reports.length} reports are in ${forTerminal(shownReport)}\n`);
   if (!honest) stdout.write("the report and what the vendors hold disagree: that is a bug\n");
+  if (unwritten !== undefined)
+    stderr.write(
+      `bulk-user-import: cannot write the report ${forTerminal(shownReport ?? "")}: ${unwritten}; the summaries above say what each import did\n`,
+    );
   return honest &&
+    unwritten === undefined &&
     reports.every((r) => r.fatal === undefined && r.total === r.imported + r.failed + r.rejected)
     ? 0
     : 1;

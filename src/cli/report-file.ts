@@ -474,7 +474,7 @@ function isRegular(fd: number): boolean {
 }
 
 /** A file error's code (`EACCES`), else its message. */
-function codeOf(error: unknown): string {
+export function codeOf(error: unknown): string {
   return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
