@@ -14,6 +14,7 @@ import { extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { errorCode } from "../core/errors/error-code.js";
 import { FileLock, folderRefusedLock } from "../core/file-lock.js";
+import { isJournalHeader } from "../core/engine/journal.js";
 import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
 import { VERSION } from "../core/version.js";
 
@@ -444,7 +445,7 @@ export class ReportWriter {
 /**
  * Checks that a report `file` can be written, creating it when it does not exist and leaving an earlier one
  * as it is (opened to append, unless it is a FIFO); says whether it created it.
- * @throws Error naming the file when it cannot be opened for writing.
+ * @throws Error naming the file when it cannot be opened for writing, or is an import's journal.
  */
 export async function checkWritable(file: string): Promise<boolean> {
   try {
@@ -454,16 +455,48 @@ export async function checkWritable(file: string): Promise<boolean> {
     if (errorCode(error) !== "EEXIST")
       throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
   }
+  let regular: boolean;
   try {
+    const stats = await stat(file);
+    regular = stats.isFile();
     // A pipe's reader takes the close of a probe for the report's end and goes: the report, opened next,
     // would wait for a reader forever. A FIFO is checked without opening it.
-    if ((await stat(file)).isFIFO()) await access(file, constants.W_OK);
+    if (stats.isFIFO()) await access(file, constants.W_OK);
     else await (await open(file, "a")).close();
-    return false;
   } catch (error) {
     throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
   }
+  // --report and --journal swapped by mistake: the journal of an interrupted run holds the idempotency
+  // keys and job ids of the chunks it left out, without which a resume sends them again.
+  if (regular && isJournalHeader(await firstLine(file)))
+    throw new Error(
+      `cannot write the report ${file}: it is an import's journal, which a report would overwrite; ` +
+        "give --report a file of its own",
+    );
+  return false;
 }
+
+/** The first line of `file`, or what of it {@link JOURNAL_HEADER_BYTES} hold; "" when it cannot be read. */
+async function firstLine(file: string): Promise<string> {
+  const handle = await open(file, "r").catch(() => undefined);
+  if (handle === undefined) return "";
+  try {
+    const { buffer, bytesRead } = await handle.read(
+      Buffer.alloc(JOURNAL_HEADER_BYTES),
+      0,
+      JOURNAL_HEADER_BYTES,
+      0,
+    );
+    const text = buffer.toString("utf8", 0, bytesRead);
+    const end = text.indexOf("\n");
+    return end === -1 ? text : text.slice(0, end);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Room for a journal's header line, whose longest field is the destination (a base URL and an account). */
+const JOURNAL_HEADER_BYTES = 64 * 1024;
 
 function isRegular(fd: number): boolean {
   try {

@@ -731,6 +731,20 @@ function isJson(text: string): boolean {
   }
 }
 
+/**
+ * Whether `line`, a file's first line, is a journal's header: the file is a journal, which anything else
+ * writing it (a report given the journal's name by mistake) would destroy, and with it what a resume needs.
+ */
+export function isJournalHeader(line: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return false;
+  }
+  return isObject(value) && value["kind"] === "header" && shapeProblem(value) === undefined;
+}
+
 /** One complete line, checked to have the shape of its kind: a journal is never trusted blindly. */
 function parseLine(file: string, n: number, text: string): Line {
   let value: unknown;
