@@ -162,7 +162,6 @@ export const slashIdPersons = (n: number, prefix = "sid") =>
     region: "europe-belgium",
   }));
 
-/** A Propeller import's flags for the simulator at `url`, and `more`. */
 /** FullStory's flags for the simulator at `url`, jobs polled at once, then `more`. */
 export const fullStoryFlags = (url: string, ...more: string[]) => [
   "--base-url",
@@ -173,6 +172,7 @@ export const fullStoryFlags = (url: string, ...more: string[]) => [
   ...more,
 ];
 
+/** A Propeller import's flags for the simulator at `url`, and `more`. */
 export const propellerFlags = (url: string, ...more: string[]) => [
   "--base-url",
   url,
