@@ -1,0 +1,63 @@
+// README "Simulators": `simulate` takes `--slow-ms` (how long a slow answer waits, default 5000) and
+// `--retry-after` (the seconds a 429 asks for, default 1). An operator tries a client's backoff with them, so
+// the served simulator must ask for what the flags say.
+import { describe, expect, it } from "vitest";
+import { run } from "../../src/cli/run.js";
+import { faultsFrom } from "../../src/cli/simulate-command.js";
+import { SIMULATOR_SECRETS } from "../../src/vendor-module.js";
+import { fakeIo } from "./helpers.js";
+
+/** Serves `simulate fullstory --port 0 …flags`, sends one batch create, and stops it: the answer's status and
+ * Retry-After. */
+async function firstAnswer(
+  flags: readonly string[],
+): Promise<{ status: number; retryAfter: string | null }> {
+  const fake = fakeIo();
+  const done = run(["simulate", "fullstory", "--port", "0", ...flags], fake.io);
+  let settled = false;
+  void done.finally(() => (settled = true));
+  const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/;
+  for (let i = 0; i < 400 && !listening.test(fake.stdout.text) && !settled; i++)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  const url = listening.exec(fake.stdout.text)?.[1];
+  try {
+    if (url === undefined) throw new Error(`simulate printed no URL: ${fake.all()}`);
+    const answer = await fetch(`${url}/v2/users/batch`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${SIMULATOR_SECRETS.apiKey}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ requests: [{ uid: "ann" }] }),
+    });
+    await answer.arrayBuffer();
+    return { status: answer.status, retryAfter: answer.headers.get("retry-after") };
+  } finally {
+    fake.controller.abort();
+    expect(await done).toBe(0);
+  }
+}
+
+describe("simulate's --retry-after and --slow-ms", () => {
+  it("a 429 of the served simulator asks for 1 s without --retry-after", async () => {
+    expect(await firstAnswer(["--fault-429", "1"])).toEqual({ status: 429, retryAfter: "1" });
+  });
+
+  it("--retry-after 3: a 429 asks for 3 s", async () => {
+    expect(await firstAnswer(["--fault-429", "1", "--retry-after", "3"])).toEqual({
+      status: 429,
+      retryAfter: "3",
+    });
+  });
+
+  it("--slow-ms 250 makes a slow answer wait 250 ms", () => {
+    expect(faultsFrom({ "fault-slow": "1", "slow-ms": "250" })).toEqual({
+      rateSlow: 1,
+      slowMs: 250,
+    });
+  });
+
+  it("--slow-ms 2147483647, the longest a timer holds, is taken", () => {
+    expect(faultsFrom({ "slow-ms": "2147483647" })).toEqual({ slowMs: 2147483647 });
+  });
+});
