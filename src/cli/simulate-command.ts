@@ -5,6 +5,7 @@ import {
   type VendorModule,
 } from "../vendor-module.js";
 import { errorCode } from "../core/errors/error-code.js";
+import { MAX_TIMER_MS } from "../core/options.js";
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import type { VendorSimulator } from "../testing/simulator.js";
@@ -40,7 +41,7 @@ export function faultsFrom(flags: Record<string, string | boolean | undefined>):
     rateSlow: rate("fault-slow"),
     rateLostAnswer: rate("fault-lost-answer"),
     rejectRate: rate("reject"),
-    slowMs: wholeFlag(flags, "slow-ms", 0),
+    slowMs: slowMsFlag(flags),
     retryAfterSeconds: wholeFlag(flags, "retry-after", 0),
   };
   // One roll picks a fault: shares past 1 in all would not be what the flags say.
@@ -50,6 +51,20 @@ export function faultsFrom(flags: Record<string, string | boolean | undefined>):
       "--fault-429, --fault-5xx, --fault-drop, --fault-slow and --fault-lost-answer are shares of the same requests: they add up to at most 1",
     );
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * `--slow-ms`, a whole number of ms. Past what a timer holds the simulator refuses it, a RangeError that
+ * would end `simulate` with exit 3 naming `faults.slowMs`: the command line's mistake is exit 2, as for
+ * the import's durations.
+ */
+function slowMsFlag(flags: Record<string, string | boolean | undefined>): number | undefined {
+  const ms = wholeFlag(flags, "slow-ms", 0);
+  if (ms !== undefined && ms > MAX_TIMER_MS)
+    throw new ConfigError(
+      `--slow-ms takes a whole number of ms up to ${MAX_TIMER_MS} (about 24.8 days), not ${quotedFlagValue(flags["slow-ms"])}`,
+    );
+  return ms;
 }
 
 /** `bulk-user-import simulate <vendor> --port N`: serves one simulator on loopback until interrupted. */
