@@ -94,9 +94,11 @@ export async function simulateCommand(
     `${vendor} simulator listening on ${running.url}\n` +
       `  import into it: bulk-user-import import ${vendor} <file> --base-url ${running.url} ${credentialFlags(module)}\n`,
   );
-  await new Promise<void>((resolve) =>
-    signal.addEventListener("abort", () => resolve(), { once: true }),
-  );
+  // A Ctrl-C while it started has aborted the signal already: its abort event never comes again.
+  if (!signal.aborted)
+    await new Promise<void>((resolve) =>
+      signal.addEventListener("abort", () => resolve(), { once: true }),
+    );
   await running.close();
   stdout.write(`${JSON.stringify(simulator.stats())}\n`);
   return 0;
