@@ -476,7 +476,10 @@ export async function checkWritable(file: string): Promise<boolean> {
   return false;
 }
 
-/** The first line of `file`, or what of it {@link JOURNAL_HEADER_BYTES} hold; "" when it cannot be read. */
+/**
+ * The first line of `file` but for blank ones, or what of it {@link JOURNAL_HEADER_BYTES} hold; "" when it
+ * cannot be read. A journal reads past blank lines to its header (one begun in a file holding a newline).
+ */
 async function firstLine(file: string): Promise<string> {
   const handle = await open(file, "r").catch(() => undefined);
   if (handle === undefined) return "";
@@ -487,9 +490,8 @@ async function firstLine(file: string): Promise<string> {
       JOURNAL_HEADER_BYTES,
       0,
     );
-    const text = buffer.toString("utf8", 0, bytesRead);
-    const end = text.indexOf("\n");
-    return end === -1 ? text : text.slice(0, end);
+    const lines = buffer.toString("utf8", 0, bytesRead).split("\n");
+    return lines.find((line) => line.trim() !== "") ?? "";
   } finally {
     await handle.close();
   }

@@ -47,6 +47,31 @@ describe("--report naming an import's journal", () => {
     expect(readFileSync(journal, "utf8")).toBe(kept);
   });
 
+  it("a journal after a blank first line is refused too: a resume reads past it", async () => {
+    const sim = createFullStorySimulator();
+    const { url } = await serve(sim);
+    const input = file("users-blank.ndjson", users());
+    // `echo > run.journal` beforehand: the journal writes its header after the blank line, and uses it.
+    const journal = file("blank-first.journal", "\n");
+    const flags = (...more: string[]) => [
+      "import",
+      "fullstory",
+      input,
+      ...fullStoryFlags(url, ...more),
+    ];
+    expect((await cli(flags("--journal", journal))).code).toBe(0);
+    const kept = readFileSync(journal, "utf8");
+    expect(kept).toMatch(/^\n\{"kind":"header",/);
+
+    const second = await cli(flags("--report", journal));
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(
+      `cannot write the report ${journal}: it is an import's journal`,
+    );
+    expect(readFileSync(journal, "utf8")).toBe(kept);
+    expect(sim.stats().requests["POST /v2/users/batch"]).toBe(1);
+  });
+
   it("a file that only starts like one (another header) is written as a report", async () => {
     const { url } = await serve(createFullStorySimulator());
     const input = file("users2.ndjson", users());
