@@ -27,15 +27,17 @@ export class CellError extends SyntaxError {
 }
 
 /**
- * A flag's value as a usage error quotes it: as given when it is one word, else not at all (nor when empty).
- * A value holding spaces or `=` is several flags run together into one argument (a quoted "$OPTS", one
- * string of a CI job's argument list), and the rest of that line may hold `--api-key` and its key: stderr
- * lands in logs.
+ * A flag's value as a usage error quotes it: as given when it is one word, else not at all (nor when empty
+ * or blank). A value holding spaces or `=` is several flags run together into one argument (a quoted
+ * "$OPTS", one string of a CI job's argument list), and the rest of that line may hold `--api-key` and its
+ * key: stderr lands in logs.
  */
 export function quotedFlagValue(value: unknown): string {
   const text = String(value);
   // Shown as is, an empty value reads as if the message broke off (`not `).
   if (text === "") return "an empty value";
+  // Blanks alone are no words run together (`--concurrency "$N "` with N unset): nothing to hide, nor split.
+  if (text.trim() === "") return "a blank value";
   return /[\s=]/.test(text)
     ? "a value of several words (flags run together in one argument? pass each flag as an argument of its own; the value is not repeated here, as it may hold a credential)"
     : text;

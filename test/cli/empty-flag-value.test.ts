@@ -1,5 +1,6 @@
 // A flag given an empty value (`--concurrency ""`, an unset variable in `--concurrency "$N"`): the usage
-// error says the value was empty, where it used to end in `not ` as if cut off.
+// error says the value was empty, where it used to end in `not ` as if cut off; one of blanks, that it was
+// blank, where it used to ask whether flags were run together.
 import { describe, expect, it } from "vitest";
 import { cli, ndjson, useTempDir } from "./helpers.js";
 
@@ -23,6 +24,19 @@ describe("a flag with an empty value", () => {
       expect(result.stderr).toContain(", not an empty value\n");
     });
   }
+
+  // `--concurrency "$N "` with N unset: blanks alone, no flags run together, as the error used to ask.
+  it.each([
+    ["--concurrency", " ", "--concurrency takes a whole number ≥ 1"],
+    ["--request-timeout", "\t", "--request-timeout takes a duration with a unit"],
+  ])("%s of blanks: exit 2, the error says the value is blank", async (flag, value, start) => {
+    const users = file("users-blank.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
+    const result = await cli(["import", "fullstory", users, flag, value, "--api-key", "k"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(start);
+    expect(result.stderr).toContain(", not a blank value\n");
+    expect(result.stderr).not.toContain("run together");
+  });
 
   it("demo --users: exit 2, the error says the value is empty", async () => {
     const result = await cli(["demo", "--users", ""]);
