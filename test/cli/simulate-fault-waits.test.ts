@@ -52,7 +52,7 @@ describe("simulate's --retry-after and --slow-ms", () => {
     });
   });
 
-  it("--slow-ms 250 makes a slow answer wait 250 ms", () => {
+  it("--slow-ms 250 is the served simulator's slowMs, how long a slow answer waits", () => {
     expect(faultsFrom({ "fault-slow": "1", "slow-ms": "250" })).toEqual({
       rateSlow: 1,
       slowMs: 250,
