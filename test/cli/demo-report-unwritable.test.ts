@@ -13,6 +13,10 @@ const FULL = "/dev/full";
 
 describe.skipIf(!existsSync(FULL))("demo --report on a full disk", () => {
   it("names the report and the error, keeps the summaries and exits 1", async () => {
+    // A link to the device, never the device itself: a demo that wrongly removed a report it did not make
+    // would remove the link, not /dev/full (tests may run as root).
+    const report = path.join(tempDir("bui-demo-full-"), "report.json");
+    symlinkSync(FULL, report);
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     const [said, warned] = [text(stdout), text(stderr)];
@@ -20,15 +24,15 @@ describe.skipIf(!existsSync(FULL))("demo --report on a full disk", () => {
       3,
       stdout as unknown as NodeJS.WriteStream,
       stderr as unknown as NodeJS.WriteStream,
-      FULL,
+      report,
     );
     stdout.end();
     stderr.end();
     const [out, err] = [await said, await warned];
     expect(code).toBe(1);
-    expect(err).toContain(`bulk-user-import: cannot write the report ${FULL}: ENOSPC;`);
+    expect(err).toContain(`bulk-user-import: cannot write the report ${report}: ENOSPC;`);
     expect(out).toMatch(/^all vendors: 12 records, /m);
-    expect(out).not.toContain(`reports are in ${FULL}`);
+    expect(out).not.toContain(`reports are in ${report}`);
   });
 
   it("a report the demo made and could not write is removed, not left half-written", async () => {
