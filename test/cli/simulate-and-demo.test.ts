@@ -183,11 +183,11 @@ describe("demo interrupted (Ctrl-C)", () => {
 });
 
 describe("demo --report in a folder that does not exist", () => {
-  it("stops before it imports anything (exit 3), naming the report", async () => {
+  it("stops before it imports anything (exit 2, as an import does), naming the report", async () => {
     const reportFile = file("no-such-folder/demo-report.json");
     const result = await cli(["demo", "--users", "5", "--report", reportFile]);
 
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`cannot write the report ${reportFile}: ENOENT`);
     expect(result.stdout).not.toMatch(/^== /m);
   });
