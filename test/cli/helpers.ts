@@ -9,7 +9,7 @@ import { SIMULATOR_CREDENTIALS } from "../../src/cli/simulate-command.js";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
 import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
-import type { VendorSimulator } from "../../src/testing/simulator.js";
+import type { SimulatorStats, VendorSimulator } from "../../src/testing/simulator.js";
 import { VENDORS } from "../../src/vendors.js";
 import {
   CsvRow,
@@ -241,3 +241,31 @@ export async function readJsonUntilBreak(path: string): Promise<[unknown[], stri
   }
   throw new Error("read to its end");
 }
+
+/**
+ * `simulate …` started in the background, once it prints the URL it listens on: that URL, the import line it
+ * prints (`hint`), and the run, which ends when `fake.controller` aborts. Throws (the run stopped) when it
+ * ends or waits 2 s without a URL.
+ */
+export async function simulate(
+  argv: readonly string[],
+): Promise<{ fake: FakeIo; url: string; hint: string; done: Promise<number> }> {
+  const fake = fakeIo();
+  const done = run(argv, fake.io);
+  let settled = false;
+  void done.finally(() => (settled = true));
+  const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/;
+  for (let i = 0; i < 400 && !settled && !listening.test(fake.stdout.text); i++)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  const url = listening.exec(fake.stdout.text)?.[1];
+  if (url === undefined) {
+    fake.controller.abort();
+    throw new Error(`simulate printed no URL: ${fake.all()}`);
+  }
+  const hint = /import into it: (.*)\n/.exec(fake.stdout.text)?.[1] ?? "";
+  return { fake, url, hint, done };
+}
+
+/** The stats a stopped `simulate` printed last, as JSON. */
+export const printedStats = (fake: FakeIo) =>
+  JSON.parse(fake.stdout.text.trimEnd().split("\n").at(-1) ?? "{}") as SimulatorStats;

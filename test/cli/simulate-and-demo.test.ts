@@ -3,17 +3,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { run } from "../../src/cli/run.js";
-import type { SimulatorStats } from "../../src/testing/simulator.js";
 import { ConfigError, withOptionalPeers } from "../../src/vendor-module.js";
 import { VENDOR_NAMES } from "../../src/vendors.js";
 import {
   cli,
   fakeIo,
   ndjson,
+  printedStats,
   propellerUsers,
+  simulate,
   slashIdPersons,
   useTempDir,
-  type FakeIo,
 } from "./helpers.js";
 
 const file = useTempDir();
@@ -25,28 +25,6 @@ async function until(check: () => boolean, what: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Starts `simulate …` in the background; resolves once it prints the URL it listens on. */
-async function simulate(
-  argv: string[],
-): Promise<{ fake: FakeIo; url: string; hint: string; done: Promise<number> }> {
-  const fake = fakeIo();
-  const done = run(argv, fake.io);
-  const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/;
-  let settled = false;
-  void done.finally(() => (settled = true));
-  await until(() => listening.test(fake.stdout.text) || settled, "the simulator's URL");
-  const url = listening.exec(fake.stdout.text)?.[1];
-  if (url === undefined) throw new Error(`simulate printed no URL: ${fake.all()}`);
-  const hint = /import into it: (.*)\n/.exec(fake.stdout.text)?.[1] ?? "";
-  return { fake, url, hint, done };
-}
-
-/** The stats a stopped `simulate` printed last, as JSON. */
-function printedStats(sim: { fake: FakeIo }) {
-  const lines = sim.fake.stdout.text.trimEnd().split("\n");
-  return JSON.parse(lines.at(-1) ?? "{}") as SimulatorStats;
 }
 
 describe("simulate <vendor> --port 0", () => {
@@ -70,7 +48,7 @@ describe("simulate <vendor> --port 0", () => {
 
     expect(await sim.done).toBe(0);
     // On the way out it prints the simulator's stats as JSON: the six users are there.
-    expect(printedStats(sim)).toMatchObject({ users: 6, duplicateWrites: 0 });
+    expect(printedStats(sim.fake)).toMatchObject({ users: 6, duplicateWrites: 0 });
     // And it has stopped listening.
     await expect(fetch(`${sim.url}/oauth2/token`, { method: "POST" })).rejects.toThrow();
   });
@@ -253,7 +231,7 @@ describe("simulate's own flags", () => {
       sim.fake.controller.abort();
     }
     expect(await sim.done).toBe(0);
-    const stats = printedStats(sim);
+    const stats = printedStats(sim.fake);
     expect(stats).toMatchObject({ users: 8, duplicates: 0 });
     expect(stats.faults["lost_answer"]).toBeGreaterThan(0);
   });

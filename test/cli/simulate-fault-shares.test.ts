@@ -2,32 +2,7 @@
 // the command did not pass on served a simulator without that fault, and a sum of shares checked without one
 // of them let the simulator refuse it later, as a crash rather than a usage error.
 import { describe, expect, it } from "vitest";
-import { run } from "../../src/cli/run.js";
-import type { SimulatorStats } from "../../src/testing/simulator.js";
-import { cli, fakeIo, type FakeIo } from "./helpers.js";
-
-/** `simulate …` started in the background, once it prints its URL (or ends without one). */
-async function simulate(
-  argv: string[],
-): Promise<{ fake: FakeIo; url: string; done: Promise<number> }> {
-  const fake = fakeIo();
-  const done = run(argv, fake.io);
-  let settled = false;
-  void done.finally(() => (settled = true));
-  const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/;
-  for (let i = 0; i < 400 && !settled && !listening.test(fake.stdout.text); i++)
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  const url = listening.exec(fake.stdout.text)?.[1];
-  if (url === undefined) {
-    fake.controller.abort();
-    throw new Error(`simulate served nothing: ${fake.all()}`);
-  }
-  return { fake, url, done };
-}
-
-/** The stats a stopped `simulate` printed last. */
-const printedStats = (fake: FakeIo) =>
-  JSON.parse(fake.stdout.text.trimEnd().split("\n").at(-1) ?? "{}") as SimulatorStats;
+import { cli, printedStats, simulate } from "./helpers.js";
 
 const batch = (url: string) =>
   fetch(`${url}/v2/users/batch`, {

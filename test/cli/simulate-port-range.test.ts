@@ -2,27 +2,7 @@
 // started without --port (two vendors, two terminals) both serve. A port past 65535 reached the socket, whose
 // RangeError ended the command as a crash instead of the usage error every other bad port gets.
 import { describe, expect, it } from "vitest";
-import { run } from "../../src/cli/run.js";
-import { cli, fakeIo, type FakeIo } from "./helpers.js";
-
-/** `simulate …` started in the background, once it prints its URL (or ends without one). */
-async function simulate(
-  argv: string[],
-): Promise<{ fake: FakeIo; url: string; done: Promise<number> }> {
-  const fake = fakeIo();
-  const done = run(argv, fake.io);
-  let settled = false;
-  void done.finally(() => (settled = true));
-  const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/;
-  for (let i = 0; i < 400 && !settled && !listening.test(fake.stdout.text); i++)
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  const url = listening.exec(fake.stdout.text)?.[1];
-  if (url === undefined) {
-    fake.controller.abort();
-    throw new Error(`simulate served nothing: ${fake.all()}`);
-  }
-  return { fake, url, done };
-}
+import { cli, simulate } from "./helpers.js";
 
 describe("simulate without --port", () => {
   it("serves on a free port: two started at once both serve, each on its own port", async () => {
