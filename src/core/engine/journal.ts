@@ -358,7 +358,7 @@ export class Journal {
     accountWas: string | undefined,
   ): string | undefined {
     const { destination, accounts } = this.#named ?? { destination: undefined, accounts: [] };
-    if (destination === expected) {
+    if (sameDestination(destination, expected)) {
       // The statement a run before this one made: the journal names this run's account since.
       if (accountWas === undefined || accounts.slice(0, -1).includes(accountWas)) return undefined;
       throw new JournalError(
@@ -373,7 +373,8 @@ export class Journal {
     // another one is another account, however it is stated.
     const sameBase =
       recorded !== undefined &&
-      recorded.base === current?.base &&
+      current !== undefined &&
+      sameBaseUrl(recorded.base, current.base) &&
       rotatable(recorded.account, current.account);
     if (sameBase && accountWas === recorded.account) return current.account;
     const shown =
@@ -681,6 +682,33 @@ function accountOf(destination: string): { base: string; account: string } | und
   const account = destination.slice(blank + 1);
   if (!/^[a-z]+:./s.test(account) || / [a-z]+:/.test(account)) return undefined;
   return { base: destination.slice(0, blank), account };
+}
+
+/**
+ * Whether two destinations name one place: the same account, and base URLs that fetch sends to alike
+ * (`HTTP://127.0.0.1:4010/.` is `http://127.0.0.1:4010`). A resume spelled otherwise was refused, and the
+ * refusal's advice, a new journal, would have sent every record again.
+ */
+function sameDestination(a: string | undefined, b: string | undefined): boolean {
+  if (a === b) return true;
+  const [x, y] = [a === undefined ? a : accountOf(a), b === undefined ? b : accountOf(b)];
+  return (
+    x !== undefined && y !== undefined && x.account === y.account && sameBaseUrl(x.base, y.base)
+  );
+}
+
+/** Whether two base URLs are one as a URL parser reads them (scheme and host in any case, dot segments). */
+function sameBaseUrl(a: string, b: string): boolean {
+  if (a === b) return true;
+  const form = (text: string) => {
+    try {
+      return new URL(text).href.replace(/(?<!\/)\/+$/, "");
+    } catch {
+      return undefined;
+    }
+  };
+  const x = form(a);
+  return x !== undefined && x === form(b);
 }
 
 /** The kinds of account a credential names, which a rotated one changes: a key's fingerprint, a client id. */
