@@ -149,7 +149,9 @@ export async function demoCommand(
   } catch (error) {
     if (created && reportFile !== undefined) await rm(reportFile, { force: true });
     if (!(error instanceof DemoInterrupted)) throw error;
-    stderr.write("bulk-user-import: the demo was interrupted; nothing was checked\n");
+    stderr.write(
+      "bulk-user-import: the demo was interrupted; the vendor it was importing into, and those after it, were not checked\n",
+    );
     return 1;
   }
   let unwritten: string | undefined;

@@ -153,7 +153,9 @@ describe("demo interrupted (Ctrl-C)", () => {
     ]);
 
     expect(code).toBe(1);
-    expect(fake.stderr.text).toContain("the demo was interrupted");
+    expect(fake.stderr.text).toContain(
+      "the demo was interrupted; the vendor it was importing into, and those after it, were not checked",
+    );
     expect(fake.stdout.text).not.toContain("== slashid");
     expect(fake.stdout.text).not.toMatch(/disagree|all vendors/);
     expect(existsSync(reportFile)).toBe(false);
