@@ -3,7 +3,7 @@
 // a text exactly as long as its limit is kept whole, with no `…` standing for nothing cut.
 import { describe, expect, it } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
-import { testAdapter } from "../support/test-adapter.js";
+import { outcomeOfThrowingRecord, testAdapter } from "../support/test-adapter.js";
 
 const FIRST = "\u{10000}";
 const LAST = "\u{10FFFF}";
@@ -39,16 +39,7 @@ describe("a long vendor reason cut for the report", () => {
 describe("a record that throws a message exactly as long as a rejection quotes (200 characters)", () => {
   it("is quoted whole", async () => {
     const thrown = `${"a".repeat(199)}z`;
-    const record = {
-      get id(): string {
-        throw new Error(thrown);
-      },
-    };
-    const adapter = testAdapter<{ id: string }>(() => Promise.reject(new Error("never sent")));
-
-    const report = await runImport(adapter, [record]);
-
-    expect(report.outcomes[0]).toMatchObject({
+    expect(await outcomeOfThrowingRecord(thrown)).toMatchObject({
       outcome: "rejected",
       reason: `record 0 (#0): reading it threw: ${thrown}`,
     });

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
 import { SecretSet } from "../../src/core/errors/secrets.js";
 import { validateFullStoryUser } from "../../src/fullstory/validate.js";
-import { testAdapter } from "../support/test-adapter.js";
+import { outcomeOfThrowingRecord, testAdapter } from "../support/test-adapter.js";
 
 const EMOJI = "😀";
 
@@ -39,16 +39,8 @@ describe("a text cut for the report", () => {
   });
 
   it("a record that throws a long message when read is rejected quoting whole characters", async () => {
-    const record = {
-      get id(): string {
-        throw new Error(straddling(199, 300));
-      },
-    };
-    const adapter = testAdapter<{ id: string }>(() => Promise.reject(new Error("never sent")));
+    const outcome = await outcomeOfThrowingRecord(straddling(199, 300));
 
-    const report = await runImport(adapter, [record]);
-
-    const [outcome] = report.outcomes;
     expect(outcome).toMatchObject({ outcome: "rejected", rule: "test.unreadable_record" });
     expect(wellFormed(outcome?.outcome === "rejected" ? outcome.reason : "")).toBe(true);
   });
@@ -56,16 +48,7 @@ describe("a text cut for the report", () => {
   it("a record that throws a long message when read is rejected quoting its first 200 characters", async () => {
     // A lazy source's error may carry a whole response body: each rejection quotes a bounded start of it.
     const thrown = `${"a".repeat(199)}${"b".repeat(301)}`;
-    const record = {
-      get id(): string {
-        throw new Error(thrown);
-      },
-    };
-    const adapter = testAdapter<{ id: string }>(() => Promise.reject(new Error("never sent")));
-
-    const report = await runImport(adapter, [record]);
-
-    expect(report.outcomes[0]).toMatchObject({
+    expect(await outcomeOfThrowingRecord(thrown)).toMatchObject({
       outcome: "rejected",
       rule: "test.unreadable_record",
       reason: `record 0 (#0): reading it threw: ${"a".repeat(199)}…`,

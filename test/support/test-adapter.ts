@@ -20,6 +20,17 @@ export function testAdapter<T extends { id: string }>(
   };
 }
 
+/** The outcome of one record whose `id` throws `message` when read, imported through {@link testAdapter}. */
+export async function outcomeOfThrowingRecord(message: string) {
+  const record = {
+    get id(): string {
+      throw new Error(message);
+    },
+  };
+  const adapter = testAdapter<{ id: string }>(() => Promise.reject(new Error("never sent")));
+  return (await runImport(adapter, [record])).outcomes[0];
+}
+
 /** A `send` that imports every record of its chunk. */
 export const importEvery = (chunk: { readonly items: readonly unknown[] }) =>
   Promise.resolve<ChunkResult<string>>({
