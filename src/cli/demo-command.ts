@@ -71,13 +71,7 @@ export async function demoCommand(
   ]);
   // Checked before the imports, so that a report that cannot be written stops the demo before it runs, and
   // left as it is until the end: a demo that ends early keeps an earlier report, and removes one it made.
-  // A report that cannot be written is the command line's mistake (exit 2), as it is for an import.
-  const created =
-    reportFile === undefined
-      ? false
-      : await checkWritable(reportFile).catch((error: unknown) => {
-          throw new ConfigError(error instanceof Error ? error.message : String(error));
-        });
+  const created = reportFile === undefined ? false : await checkWritable(reportFile);
   // The name as it is shown: it may hold a secret given to the CLI (the rest of a line run together).
   const shownReport = reportFile === undefined ? undefined : scrub(reportFile);
   const reports: ImportReport[] = [];

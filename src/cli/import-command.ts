@@ -144,24 +144,20 @@ export async function importCommand(args: ImportFlags): Promise<number> {
         `--report ${reportFile} is this run's stderr, where its progress, warnings and errors go amid the ` +
           "report's lines; give --report a file of its own, or /dev/stdout (the summary then goes to stderr)",
       );
-    try {
-      writer = await ReportWriter.open(
-        reportFile,
-        {
-          vendor: vendor.name,
-          input: args.scrub(args.file),
-          startedAt: new Date().toISOString(),
-        },
-        // A second run given the same file is refused before it sends anything. The run's stdout is the
-        // shell's to share, and is written after what it holds (the summary then goes to stderr).
-        {
-          lock: target === "file",
-          stdout: target === "stdout" ? streamFd(args.stdout) : undefined,
-        },
-      );
-    } catch (error) {
-      throw new ConfigError(error instanceof Error ? error.message : String(error));
-    }
+    writer = await ReportWriter.open(
+      reportFile,
+      {
+        vendor: vendor.name,
+        input: args.scrub(args.file),
+        startedAt: new Date().toISOString(),
+      },
+      // A second run given the same file is refused before it sends anything. The run's stdout is the
+      // shell's to share, and is written after what it holds (the summary then goes to stderr).
+      {
+        lock: target === "file",
+        stdout: target === "stdout" ? streamFd(args.stdout) : undefined,
+      },
+    );
   }
   const names = [
     args.file,

@@ -17,6 +17,7 @@ import { FileLock, folderRefusedLock } from "../core/file-lock.js";
 import { isJournalHeader } from "../core/engine/journal.js";
 import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
 import { VERSION } from "../core/version.js";
+import { ConfigError } from "../vendor-module.js";
 
 /** `format` of a report file's header line; `version` changes when the lines change incompatibly. */
 export const REPORT_FORMAT = "bulk-user-import.report";
@@ -216,7 +217,7 @@ export class ReportWriter {
    * it is the run's `stdout`). The lock is given up once the run ends ({@link finish}, {@link abandon},
    * {@link withdraw}).
    *
-   * @throws Error naming the file when it cannot be opened for writing, or another run holds its lock.
+   * @throws ConfigError naming the file when it cannot be opened for writing, or another run holds its lock.
    */
   static async open(
     file: string,
@@ -231,7 +232,7 @@ export class ReportWriter {
           named: `--report ${file}`,
           one: "a report file",
           another: "another report file",
-          error: (message, options) => new Error(message, options),
+          error: (message, options) => new ConfigError(message, options),
         });
       } catch (error) {
         // A report this run may write in a folder it may not (a file made for it beforehand) was written
@@ -445,7 +446,8 @@ export class ReportWriter {
 /**
  * Checks that a report `file` can be written, creating it when it does not exist and leaving an earlier one
  * as it is (opened to append, unless it is a FIFO); says whether it created it.
- * @throws Error naming the file when it cannot be opened for writing, or is an import's journal.
+ * @throws ConfigError naming the file when it cannot be opened for writing, or is an import's journal: the
+ *   command line's mistake (exit 2), for an import and the demo alike.
  */
 export async function checkWritable(file: string): Promise<boolean> {
   try {
@@ -453,7 +455,7 @@ export async function checkWritable(file: string): Promise<boolean> {
     return true;
   } catch (error) {
     if (errorCode(error) !== "EEXIST")
-      throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+      throw new ConfigError(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
   }
   let regular: boolean;
   try {
@@ -464,12 +466,12 @@ export async function checkWritable(file: string): Promise<boolean> {
     if (stats.isFIFO()) await access(file, constants.W_OK);
     else await (await open(file, "a")).close();
   } catch (error) {
-    throw new Error(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+    throw new ConfigError(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
   }
   // --report and --journal swapped by mistake: the journal of an interrupted run holds the idempotency
   // keys and job ids of the chunks it left out, without which a resume sends them again.
   if (regular && isJournalHeader(await firstLine(file)))
-    throw new Error(
+    throw new ConfigError(
       `cannot write the report ${file}: it is an import's journal, which a report would overwrite; ` +
         "give --report a file of its own",
     );
