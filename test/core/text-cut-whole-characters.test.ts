@@ -1,17 +1,24 @@
 // A long text is cut for the report (a vendor's reason, a record's thrown message, a field's path), and a cut
 // by UTF-16 code units could fall inside a character beyond U+FFFF: the report then held a lone surrogate,
-// which a report file shows as U+FFFD and a strict reader refuses. Every cut keeps whole characters.
+// which a report file shows as U+FFFD and a strict reader refuses. Every cut keeps whole characters, also at
+// the edges of the surrogate ranges (U+10000, whose halves are the lowest of their ranges, and U+10FFFF, the
+// highest), and a text exactly as long as its limit is kept whole, with no `…` standing for nothing cut.
 import { describe, expect, it } from "vitest";
-import { runImport } from "../../src/core/engine/engine.js";
 import { SecretSet } from "../../src/core/errors/secrets.js";
 import { validateFullStoryUser } from "../../src/fullstory/validate.js";
-import { outcomeOfThrowingRecord, testAdapter } from "../support/test-adapter.js";
+import { outcomeOfRefusal, outcomeOfThrowingRecord } from "../support/test-adapter.js";
 
 const EMOJI = "😀";
+const FIRST = "\u{10000}";
+const LAST = "\u{10FFFF}";
 
 /** `length` code units of `a` with an emoji whose two halves sit at `at - 1` and `at`. */
 const straddling = (at: number, length: number) =>
   `${"a".repeat(at - 1)}${EMOJI}${"a".repeat(length - at - 1)}`;
+
+/** A reason longer than the report keeps (1,500 code units of each end), `start`, `end` astride its cuts. */
+const astride = (start: string, end: string) =>
+  `${"a".repeat(1_499)}${start}${"b".repeat(3_000)}${end}${"c".repeat(1_499)}`;
 
 const wellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
@@ -19,16 +26,8 @@ describe("a text cut for the report", () => {
   it("a very long vendor reason keeps whole characters at both edges of its cut", async () => {
     // The report keeps 1,500 code units of each end: an emoji straddles both edges.
     const reason = `${straddling(1_500, 1_600)}${"b".repeat(2_000)}${EMOJI}${"c".repeat(1_499)}`;
-    const adapter = testAdapter<{ id: string }>((chunk) =>
-      Promise.resolve({
-        kind: "done",
-        outcomes: chunk.items.map(() => ({ ok: false, code: "refused", reason })),
-      }),
-    );
+    const outcome = await outcomeOfRefusal(reason);
 
-    const report = await runImport(adapter, [{ id: "u0" }]);
-
-    const [outcome] = report.outcomes;
     expect(outcome).toMatchObject({ outcome: "failed", code: "refused" });
     const cut = outcome?.outcome === "failed" ? outcome.reason : "";
     expect(cut).toMatch(/characters cut/);
@@ -66,5 +65,28 @@ describe("a text cut for the report", () => {
     const problems = validateFullStoryUser({ uid: "u", properties: { [name]: 1 } });
     expect(problems.length).toBeGreaterThan(0);
     for (const problem of problems) expect(wellFormed(problem.message)).toBe(true);
+  });
+});
+
+describe("a long vendor reason cut for the report", () => {
+  it.each([
+    ["U+10000 at the start's cut, U+10FFFF at the end's", FIRST, LAST],
+    ["U+10FFFF at the start's cut, U+10000 at the end's", LAST, FIRST],
+  ])("%s: whole characters at both cuts", async (_name, start, end) => {
+    const outcome = await outcomeOfRefusal(astride(start, end));
+
+    const cut = outcome?.outcome === "failed" ? outcome.reason : "";
+    expect(cut).toMatch(/characters cut/);
+    expect(wellFormed(cut)).toBe(true);
+  });
+});
+
+describe("a record that throws a message exactly as long as a rejection quotes (200 characters)", () => {
+  it("is quoted whole", async () => {
+    const thrown = `${"a".repeat(199)}z`;
+    expect(await outcomeOfThrowingRecord(thrown)).toMatchObject({
+      outcome: "rejected",
+      reason: `record 0 (#0): reading it threw: ${thrown}`,
+    });
   });
 });

@@ -31,6 +31,17 @@ export async function outcomeOfThrowingRecord(message: string) {
   return (await runImport(adapter, [record])).outcomes[0];
 }
 
+/** The outcome of one record the test vendor refuses (`refused`) with `reason`. */
+export async function outcomeOfRefusal(reason: string) {
+  const adapter = testAdapter<{ id: string }>((chunk) =>
+    Promise.resolve({
+      kind: "done",
+      outcomes: chunk.items.map(() => ({ ok: false, code: "refused", reason })),
+    }),
+  );
+  return (await runImport(adapter, [{ id: "u0" }])).outcomes[0];
+}
+
 /** A `send` that imports every record of its chunk. */
 export const importEvery = (chunk: { readonly items: readonly unknown[] }) =>
   Promise.resolve<ChunkResult<string>>({
