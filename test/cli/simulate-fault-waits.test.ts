@@ -4,26 +4,17 @@
 // timer holds) is the command line's mistake, as for the import's tuning flags: exit 2 naming the flag, not
 // exit 3 ("the import could not run") naming the library's option.
 import { describe, expect, it } from "vitest";
-import { run } from "../../src/cli/run.js";
 import { faultsFrom } from "../../src/cli/simulate-command.js";
 import { SIMULATOR_SECRETS } from "../../src/vendor-module.js";
-import { cli, fakeIo } from "./helpers.js";
+import { cli, simulate } from "./helpers.js";
 
 /** Serves `simulate fullstory --port 0 …flags`, sends one batch create, and stops it: the answer's status and
  * Retry-After. */
 async function firstAnswer(
   flags: readonly string[],
 ): Promise<{ status: number; retryAfter: string | null }> {
-  const fake = fakeIo();
-  const done = run(["simulate", "fullstory", "--port", "0", ...flags], fake.io);
-  let settled = false;
-  void done.finally(() => (settled = true));
-  const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/;
-  for (let i = 0; i < 400 && !listening.test(fake.stdout.text) && !settled; i++)
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  const url = listening.exec(fake.stdout.text)?.[1];
+  const { fake, url, done } = await simulate(["simulate", "fullstory", "--port", "0", ...flags]);
   try {
-    if (url === undefined) throw new Error(`simulate printed no URL: ${fake.all()}`);
     const answer = await fetch(`${url}/v2/users/batch`, {
       method: "POST",
       headers: {
