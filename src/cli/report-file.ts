@@ -10,7 +10,7 @@ import {
   type WriteStream,
 } from "node:fs";
 import { access, constants, open, readFile, stat } from "node:fs/promises";
-import { extname } from "node:path";
+import { dirname, extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { errorCode } from "../core/errors/error-code.js";
 import { FileLock, folderRefusedLock } from "../core/file-lock.js";
@@ -454,8 +454,13 @@ export async function checkWritable(file: string): Promise<boolean> {
     await (await open(file, "wx")).close();
     return true;
   } catch (error) {
-    if (errorCode(error) !== "EEXIST")
-      throw new ConfigError(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+    if (errorCode(error) !== "EEXIST") {
+      const why =
+        errorCode(error) === "ENOENT"
+          ? `its folder ${dirname(file)} does not exist`
+          : codeOf(error);
+      throw new ConfigError(`cannot write the report ${file}: ${why}`, { cause: error });
+    }
   }
   let regular: boolean;
   try {

@@ -236,8 +236,12 @@ function create(file: string, content: string): boolean {
     fd = openSync(file, "wx");
   } catch (error) {
     if (errorCode(error) === "EEXIST") return false;
-    const why = messageOf(error);
-    throw new Refusal(() => `: cannot create its lock file: ${why}`, { cause: error });
+    // ENOENT's own text names the lock file, not the folder a mistyped path lacks.
+    const why =
+      errorCode(error) === "ENOENT"
+        ? `its folder ${path.dirname(file)} does not exist`
+        : `cannot create its lock file: ${messageOf(error)}`;
+    throw new Refusal(() => `: ${why}`, { cause: error });
   }
   try {
     writeSync(fd, content);

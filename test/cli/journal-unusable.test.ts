@@ -48,6 +48,11 @@ describe("import --journal that cannot be used", () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`journal ${journal}`);
     }
+    // Said in words: ENOENT's own text names the lock file, not the folder the path lacks.
+    const inMissing = path.join(dir, "missing", "import.journal");
+    expect(
+      (await cli(["import", "fullstory", input, ...base, "--journal", inMissing])).stderr,
+    ).toContain(`journal ${inMissing}: its folder ${path.join(dir, "missing")} does not exist`);
     expect(totalRequests(sim)).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 // A run refused before it begins (its --journal belongs to another run) leaves the --report of the earlier run
 // as it was, and makes no report file where there was none; a run that begins replaces the report.
 import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readReportFile } from "../../src/cli/report-file.js";
 import {
@@ -110,7 +111,9 @@ describe("--report that cannot be opened", () => {
 
     const result = await cli(["import", "fullstory", input, ...base, "--report", report]);
 
-    expect(result.stderr).toContain(`cannot write the report ${report}`);
+    expect(result.stderr).toContain(
+      `cannot write the report ${report}: its folder ${path.dirname(report)} does not exist`,
+    );
     expect(result.code).toBe(2);
     expect(totalRequests(sim)).toBe(0);
   });

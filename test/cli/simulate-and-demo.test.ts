@@ -1,5 +1,6 @@
 // `simulate <vendor> --port 0` (served in the background until the signal aborts) and `demo --users N`.
 import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { run } from "../../src/cli/run.js";
@@ -168,7 +169,9 @@ describe("demo --report in a folder that does not exist", () => {
     const result = await cli(["demo", "--users", "5", "--report", reportFile]);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`cannot write the report ${reportFile}: ENOENT`);
+    expect(result.stderr).toContain(
+      `cannot write the report ${reportFile}: its folder ${path.dirname(reportFile)} does not exist`,
+    );
     expect(result.stdout).not.toMatch(/^== /m);
   });
 });

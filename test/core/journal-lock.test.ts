@@ -166,7 +166,9 @@ describe("Journal.open on a path that cannot be a journal", () => {
 
     expect(refusal(() => Journal.open(dir, HEADER)).message).toContain(`journal ${dir}`);
     expect(existsSync(`${dir}.lock`)).toBe(false);
-    expect(refusal(() => Journal.open(missing, HEADER)).message).toContain(`journal ${missing}`);
+    expect(refusal(() => Journal.open(missing, HEADER)).message).toContain(
+      `journal ${missing}: its folder ${path.dirname(missing)} does not exist`,
+    );
   });
 });
 
