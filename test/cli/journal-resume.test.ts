@@ -237,6 +237,28 @@ describe("import --journal: resume an interrupted import", () => {
     expect(sim.users().map((u) => u.sourceId)).toEqual(["ma-0", "ma-1", "ma-2"]);
   });
 
+  it("a CSV saved again with its columns moved is refused, and the refusal says the fields' order counts", async () => {
+    const sim = createPropellerSimulator();
+    const { url } = await serve(sim);
+    const journal = file("moved-columns.journal");
+    const base = propellerFlags(url, "--journal", journal);
+    const users = propellerUsers(3, "mc");
+    const csv = (columns: readonly ("source" | "sourceId")[]) =>
+      [columns.join(","), ...users.map((u) => columns.map((c) => u[c]).join(","))].join("\n");
+    const first = file("moved-columns-a.csv", csv(["source", "sourceId"]));
+    expect((await cli(["import", "propeller", first, ...base])).code).toBe(0);
+
+    const moved = file("moved-columns-b.csv", csv(["sourceId", "source"]));
+    const again = await cli(["import", "propeller", moved, ...base]);
+
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(
+      `journal ${journal}: chunk 0 holds different records than in the run that wrote it; ` +
+        "resume with the same input (its records, and each record's fields, in the same order)",
+    );
+    expect(sim.stats().rewrites).toBe(0);
+  });
+
   it("a journal that stops the run after it sent a chunk: exit 2, with the summary and report of that chunk", async () => {
     const sim = createPropellerSimulator();
     const { url } = await serve(sim);

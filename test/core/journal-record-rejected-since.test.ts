@@ -100,7 +100,8 @@ describe("a journal whose chunk held a record this run rejects", () => {
     await runImport(testAdapter<User>(importEvery), users(["a", "b", "c", "d"]), { journal });
     await expect(runImport(stricter, users(["a", "b", "c", "x"]), { journal })).rejects.toThrow(
       "chunk 1 holds different records than in the run that wrote it; " +
-        "resume with the same input, or start a new journal",
+        "resume with the same input (its records, and each record's fields, in the same order), " +
+        "or start a new journal",
     );
   });
 });

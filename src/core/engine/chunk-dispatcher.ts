@@ -772,7 +772,10 @@ function differsMessage(
   vendor: string,
 ): string {
   const start = `journal ${path}: chunk ${seq} holds different records than in the run that wrote it; `;
-  if (left.count === 0) return `${start}resume with the same input, or start a new journal`;
+  // A replay must send what was sent: the same records with their fields reordered (a CSV saved with its
+  // columns moved) make another body, which a vendor may refuse under the first one's idempotency key.
+  if (left.count === 0)
+    return `${start}resume with the same input (its records, and each record's fields, in the same order), or start a new journal`;
   return (
     `${start}this run rejected ${namedRecords(left.first, left.count)} at its place, which that run may have sent (a version that ` +
     `validated otherwise: ${vendor} may hold ${left.count === 1 ? "it" : "them"}); resume with the input ` +
