@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -37,10 +38,13 @@ export function looksUtf16(bytes: Uint8Array): boolean {
  *
  * @throws Error naming the file, before any chunk, when its start {@link looksUtf16}.
  */
-export async function* jsonChunks(file: string): AsyncGenerator<Buffer> {
+export async function* jsonChunks(
+  file: string,
+  open: () => Readable = () => createReadStream(file),
+): AsyncGenerator<Buffer> {
   let start: Buffer[] | undefined = [];
   let held = 0;
-  for await (const data of createReadStream(file)) {
+  for await (const data of open()) {
     const chunk = data as Buffer;
     if (start === undefined) {
       yield chunk;

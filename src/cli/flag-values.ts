@@ -1,5 +1,6 @@
 import { MAX_TIMER_MS } from "../core/options.js";
 import { quotedFlagValue } from "../vendor-module.js";
+import { FORMAT_NAMES, type InputFormat } from "./read-records.js";
 import { ConfigError } from "./vendors.js";
 
 export type Flags = Readonly<Record<string, string | boolean | undefined>>;
@@ -55,4 +56,21 @@ export function wholeFlag(flags: Flags, flag: string, min = 1): number | undefin
       `--${flag} takes a whole number up to ${Number.MAX_SAFE_INTEGER}, not ${quotedFlagValue(value)}`,
     );
   return n;
+}
+
+/**
+ * The input's format as `--format` states it (`ndjson`, `jsonl`, `json` or `csv`, in any case, as an
+ * extension is read), or undefined when it is not given.
+ */
+export function formatFlag(flags: Flags): InputFormat | undefined {
+  const value = flags["format"];
+  if (value === undefined) return undefined;
+  const name = String(value).trim().toLowerCase();
+  // Own names only: `--format constructor` would find Object's.
+  const format = Object.hasOwn(FORMAT_NAMES, name) ? FORMAT_NAMES[name] : undefined;
+  if (format === undefined)
+    throw new ConfigError(
+      `--format takes ndjson (or jsonl), json or csv, not ${quotedFlagValue(value)}`,
+    );
+  return format;
 }

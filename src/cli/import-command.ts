@@ -1,5 +1,6 @@
 import { constants, type Stats } from "node:fs";
 import { access, stat } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import {
   hasQueryOrFragment,
   hasUserinfo,
@@ -16,7 +17,7 @@ import { KeyIndex } from "../core/engine/key-index.js";
 import { repeatOf, repeatWarning } from "../core/engine/repeated-records.js";
 import type { ImportReport } from "../core/engine/report.js";
 import { errorCode } from "../core/errors/error-code.js";
-import { durationFlag, wholeFlag, type Flags } from "./flag-values.js";
+import { durationFlag, formatFlag, wholeFlag, type Flags } from "./flag-values.js";
 import { ProblemSample } from "./problem-sample.js";
 import { createProgressDisplay } from "./progress.js";
 import {
@@ -54,8 +55,11 @@ import {
 
 export interface ImportFlags {
   vendor: string;
+  /** The input file, or `-` for {@link stdin}. */
   file: string;
   flags: Record<string, string | boolean | undefined>;
+  /** Taken only for `-`: process.stdin is made when first used, a handle a run of a file has no use for. */
+  stdin: () => Stdin;
   env: NodeJS.ProcessEnv;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -70,37 +74,59 @@ export interface ImportFlags {
  */
 export const EXIT = { ok: 0, partial: 1, usage: 2, couldNotRun: 3 } as const;
 
+/** The stream `import <vendor> -` reads: process.stdin, or a test's. */
+export type Stdin = Readable & { readonly isTTY?: boolean; readonly fd?: number };
+
+/**
+ * How the report's header, the summary and the reading's errors name stdin (`import <vendor> -`): `-` alone
+ * would read as a broken message (`-: line 3 …`).
+ */
+export const STDIN_NAME = "(stdin)";
+
 export async function importCommand(args: ImportFlags): Promise<number> {
+  const stdin = args.file === "-" ? args.stdin() : undefined;
+  try {
+    return await importInput(args, stdin);
+  } finally {
+    // Whatever the run read of it: after a Ctrl-C, a producer that stalls would keep the process alive, the
+    // summary printed, until it wrote again or ended.
+    stdin?.destroy();
+  }
+}
+
+async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise<number> {
   const vendor = vendorNamed(args.vendor);
   if (vendor === undefined)
     throw new ConfigError(
       `unknown vendor ${quotedName(args.vendor)}: use one of ${VENDOR_NAMES.join(", ")}`,
     );
-  const format = formatOf(args.file);
+  const fromStdin = stdin !== undefined;
+  const format = formatFlag(args.flags) ?? (fromStdin ? undefined : formatOf(args.file));
   if (format === undefined)
-    throw new ConfigError(`${args.file}: use a .ndjson, .jsonl, .json or .csv file`);
-  let stats: Stats;
-  try {
-    await access(args.file, constants.R_OK);
-    stats = await stat(args.file);
-  } catch (error) {
-    throw new ConfigError(`cannot read ${args.file}: ${whyUnreadable(error)}`);
-  }
-  // A directory passes access(): reading it would fail with an EISDIR that names no file (a crash, for a CSV).
-  if (stats.isDirectory()) throw new ConfigError(`cannot read ${args.file}: it is a directory`);
-  const { size } = stats;
-  const regular = stats.isFile();
+    throw new ConfigError(
+      fromStdin
+        ? "- reads the users from stdin, whose format no name tells: give --format ndjson, json or csv"
+        : `${args.file}: use a .ndjson, .jsonl, .json or .csv file, or state its format with --format`,
+    );
+  // A terminal would wait for users typed in, unprompted, which looks like a run that hangs.
+  if (stdin?.isTTY === true)
+    throw new ConfigError(
+      "- reads the users from stdin, but no input is piped to it (it is a terminal): pipe them in " +
+        "(… | bulk-user-import import <vendor> - --format ndjson), or name a file",
+    );
+  const input = fromStdin ? STDIN_NAME : args.file;
+  const { size, regular } = fromStdin ? { size: 0, regular: false } : await inputStats(args.file);
   const reportFile = typeof args.flags["report"] === "string" ? args.flags["report"] : undefined;
   const target =
     reportFile === undefined ? undefined : reportTarget(reportFile, args.stdout, args.stderr);
-  await refuseSameFiles(filesNamed(args, target === "file"));
+  await refuseSameFiles(filesNamed(args, stdin, target === "file"));
   // Only a regular file can be read twice: a look at a named pipe's header would take rows the reading after
   // it never sees. The reader refuses such a header as well, before any row (exit 2, nothing sent).
   if (format === "csv" && regular) await refuseForbiddenHeader(args.file);
   const read: ReadCounter = { bytes: 0 };
   let readToEnd = false;
   const records = asRecords(
-    readRecords(args.file, format, read),
+    readRecords(input, format, read, stdin === undefined ? undefined : () => stdin),
     format === "csv" ? (vendor.fromCsvRow ?? csvRecordsOf(vendor.csvFields)) : undefined,
     () => {
       readToEnd = true;
@@ -148,7 +174,7 @@ export async function importCommand(args: ImportFlags): Promise<number> {
       reportFile,
       {
         vendor: vendor.name,
-        input: args.scrub(args.file),
+        input: args.scrub(input),
         startedAt: new Date().toISOString(),
       },
       // A second run given the same file is refused before it sends anything. The run's stdout is the
@@ -252,6 +278,20 @@ export async function importCommand(args: ImportFlags): Promise<number> {
   return reportError !== undefined && code === EXIT.ok ? EXIT.partial : code;
 }
 
+/** The input file's size and whether it is a regular file (a named pipe can be read only once). */
+async function inputStats(file: string): Promise<{ size: number; regular: boolean }> {
+  let stats: Stats;
+  try {
+    await access(file, constants.R_OK);
+    stats = await stat(file);
+  } catch (error) {
+    throw new ConfigError(`cannot read ${file}: ${whyUnreadable(error)}`);
+  }
+  // A directory passes access(): reading it would fail with an EISDIR naming no file (a crash, for a CSV).
+  if (stats.isDirectory()) throw new ConfigError(`cannot read ${file}: it is a directory`);
+  return { size: stats.size, regular: stats.isFile() };
+}
+
 /** Why an input cannot be read, in words for the common causes: a bare "cannot read" leaves a person guessing. */
 function whyUnreadable(error: unknown): string {
   const code = errorCode(error);
@@ -349,8 +389,17 @@ export function exitCodeOf(
 }
 
 /** The input and the files the run writes (the report's lock when `reportLocked`), none of them another. */
-function filesNamed({ file, flags }: ImportFlags, reportLocked: boolean): NamedFile[] {
-  const files: NamedFile[] = [{ name: "the input", file }];
+function filesNamed(
+  { file, flags }: ImportFlags,
+  stdin: Stdin | undefined,
+  reportLocked: boolean,
+): NamedFile[] {
+  const files: NamedFile[] = [];
+  // stdin has no path, but may be a file all the same (`< users.ndjson`), which a report given its name
+  // would empty before it is read: it is compared by its descriptor, when it has one.
+  if (stdin === undefined) files.push({ name: "the input", file });
+  else if (stdin.fd !== undefined)
+    files.push({ name: "the input", file: STDIN_NAME, fd: stdin.fd });
   for (const flag of ["report", "journal"] as const) {
     const value = flags[flag];
     if (typeof value === "string") files.push({ name: `--${flag}`, file: value });

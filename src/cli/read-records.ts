@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { extname } from "node:path";
-import { Transform, type TransformCallback } from "node:stream";
+import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { TokenParser } from "@streamparser/json";
 import { CsvError, parse as parseCsv, type InfoRecord } from "csv-parse";
 import {
@@ -89,6 +89,14 @@ export class CsvRow {
 
 export type InputFormat = "ndjson" | "json" | "csv";
 
+/** The formats `--format` names, `jsonl` as the extension `.jsonl` is taken. */
+export const FORMAT_NAMES: Readonly<Record<string, InputFormat>> = {
+  ndjson: "ndjson",
+  jsonl: "ndjson",
+  json: "json",
+  csv: "csv",
+};
+
 export function formatOf(file: string): InputFormat | undefined {
   const ext = extname(file).toLowerCase();
   if (ext === ".ndjson" || ext === ".jsonl") return "ndjson";
@@ -100,15 +108,17 @@ export function formatOf(file: string): InputFormat | undefined {
 /**
  * Reads a file's records one at a time, so memory stays flat whatever the file's size. A record that cannot
  * be read is yielded as an {@link UnreadableRecord} in its place; CSV rows are yielded as {@link CsvRow}s.
+ * `open` gives the bytes when they are not the file's (stdin): `file` is then only the name errors give it.
  */
 export function readRecords(
   file: string,
   format: InputFormat,
   read: ReadCounter = { bytes: 0 },
+  open: () => Readable = () => createReadStream(file),
 ): AsyncIterable<unknown> {
-  if (format === "ndjson") return readNdjson(file, read);
-  if (format === "json") return readJsonArray(file, read);
-  return readCsv(file, read);
+  if (format === "ndjson") return readNdjson(file, read, open);
+  if (format === "json") return readJsonArray(file, read, open);
+  return readCsv(file, read, open);
 }
 
 const NEWLINE = 0x0a;
@@ -128,7 +138,11 @@ export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
  * without being held: its bytes are dropped as they come, and reading goes on after it. Lines end where the
  * file's first line break says ({@link LineEnds}).
  */
-async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unknown> {
+async function* readNdjson(
+  file: string,
+  read: ReadCounter,
+  open: () => Readable,
+): AsyncGenerator<unknown> {
   let line = 0;
   const partial = new PartialLine();
   const ends = new LineEnds();
@@ -168,7 +182,7 @@ async function* readNdjson(file: string, read: ReadCounter): AsyncGenerator<unkn
       if (record !== BLANK) yield record;
     }
   }
-  for await (const data of jsonChunks(file)) {
+  for await (const data of jsonChunks(file, open)) {
     let chunk = data;
     read.bytes = before;
     before += data.length;
@@ -342,7 +356,11 @@ function linesOf(block: Buffer, eol: number): Line[] {
   }
 }
 
-async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerator<unknown> {
+async function* readJsonArray(
+  file: string,
+  counter: ReadCounter,
+  open: () => Readable,
+): AsyncGenerator<unknown> {
   // JSONParser's two halves, wired as it wires them, with a tokenizer that sees each number's text.
   const parser = new NumberCheckingTokenizer();
   const values = new TokenParser({ paths: ["$.*"], keepStack: false });
@@ -389,7 +407,7 @@ async function* readJsonArray(file: string, counter: ReadCounter): AsyncGenerato
   let checkedRoot = false;
   const utf8 = new Utf8Check();
   let read = 0;
-  for await (const chunk of jsonChunks(file)) {
+  for await (const chunk of jsonChunks(file, open)) {
     const badByte = utf8.check(chunk)[0];
     const start = read;
     read += chunk.length;
@@ -721,8 +739,9 @@ export async function readCsvHeader(file: string): Promise<string[] | undefined>
 async function* readCsv(
   file: string,
   read: ReadCounter,
+  open: () => Readable,
 ): AsyncGenerator<CsvRow | UnreadableRecord> {
-  const source = createReadStream(file);
+  const source = open();
   // Bytes read from disk; `read` counts those of the rows handed out (csv-parse's `info.bytes`).
   let scanned = 0;
   const utf8 = new Utf8Check();

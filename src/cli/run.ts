@@ -4,7 +4,7 @@ import { SecretSet } from "../core/errors/secrets.js";
 import { VERSION } from "../core/version.js";
 import { demoCommand, type DemoFixtures } from "./demo-command.js";
 import { wholeFlag } from "./flag-values.js";
-import { EXIT, importCommand } from "./import-command.js";
+import { EXIT, importCommand, type Stdin } from "./import-command.js";
 import { simulateCommand } from "./simulate-command.js";
 import { flagRunTogether, quotedName } from "./run-together.js";
 import { forTerminal } from "./terminal-text.js";
@@ -30,6 +30,8 @@ Import options:
   --client-secret <secret> Propeller (or PROPELLER_CLIENT_SECRET)
   --environment <name>     SlashID production|sandbox, Userpilot analytex|analytex-eu (or SLASHID_ENVIRONMENT,
                            USERPILOT_ENVIRONMENT)
+  --format <format>        the input's format, whatever its name: ndjson (or jsonl), json or csv; needed
+                           when <file> is -, which reads the users from stdin (a pipe, not a terminal)
   --dry-run                validate only; nothing is sent
   --report <file>          write the import report as it runs (NDJSON, CSV for a .csv name; see Reports)
   --journal <file>         record progress; re-run with the same journal to resume
@@ -72,6 +74,8 @@ Exit codes: 0 all imported, 1 some records failed or were rejected or the report
 `;
 
 export interface Io {
+  /** What `import <vendor> -` reads; process.stdin when not given. */
+  stdin?: Stdin;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
@@ -91,6 +95,7 @@ const SETTING_FLAGS = Object.fromEntries(
 export const OPTIONS = {
   ...SETTING_FLAGS,
   "base-url": { type: "string" },
+  format: { type: "string" },
   "dry-run": { type: "boolean" },
   report: { type: "string" },
   journal: { type: "string" },
@@ -291,6 +296,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           vendor,
           file,
           flags: values,
+          stdin: () => io.stdin ?? process.stdin,
           env: io.env,
           stdout: io.stdout,
           stderr: io.stderr,

@@ -1,3 +1,4 @@
+import { fstatSync } from "node:fs";
 import { lstat, readlink, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { ConfigError } from "./vendors.js";
@@ -6,6 +7,8 @@ import { ConfigError } from "./vendors.js";
 export interface NamedFile {
   readonly name: string;
   readonly file: string;
+  /** An open descriptor that is the file, when `file` is no path (stdin's name). */
+  readonly fd?: number;
   /** The flag to change when this file clashes, if not the one `name` says (a file named after another). */
   readonly changedBy?: string;
 }
@@ -27,7 +30,10 @@ interface Identity {
  */
 export async function refuseSameFiles(files: readonly NamedFile[]): Promise<void> {
   const known = await Promise.all(
-    files.map(async (named) => ({ ...named, identity: await identityOf(named.file) })),
+    files.map(async (named) => ({
+      ...named,
+      identity: named.fd === undefined ? await identityOf(named.file) : identityOfFd(named.fd),
+    })),
   );
   for (const [i, a] of known.entries()) {
     for (const b of known.slice(i + 1)) {
@@ -42,6 +48,17 @@ export async function refuseSameFiles(files: readonly NamedFile[]): Promise<void
 
 function same(a: Identity, b: Identity): boolean {
   return a.resolved === b.resolved || (a.inode !== undefined && a.inode === b.inode);
+}
+
+/** A descriptor's file, known by its inode alone: it has no path to compare (`fd 0` is none a file has). */
+function identityOfFd(fd: number): Identity {
+  try {
+    const { dev, ino } = fstatSync(fd);
+    return { resolved: `fd ${fd}`, inode: `${dev}:${ino}` };
+  } catch {
+    // A descriptor closed before the run: nothing can be the same file as it.
+    return { resolved: `fd ${fd}` };
+  }
 }
 
 /** Symbolic links followed at most this many times for a path that does not exist yet (as the OS's ELOOP). */

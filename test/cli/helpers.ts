@@ -2,9 +2,10 @@
 // served on loopback that are closed after each test.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { Writable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { afterEach } from "vitest";
 import { run, type Io } from "../../src/cli/run.js";
+import type { Stdin } from "../../src/cli/import-command.js";
 import { SIMULATOR_CREDENTIALS } from "../../src/cli/simulate-command.js";
 import type { ImportReport } from "../../src/core/engine/report.js";
 import { createFullStorySimulator } from "../../src/testing/fullstory.js";
@@ -57,7 +58,15 @@ export interface FakeIo {
   all(): string;
 }
 
-export function fakeIo(options: { env?: NodeJS.ProcessEnv; tty?: boolean } = {}): FakeIo {
+/** What a test's CLI run is given: its environment, whether stderr is a terminal, and its stdin. */
+export interface FakeIoOptions {
+  env?: NodeJS.ProcessEnv;
+  tty?: boolean;
+  /** What `import <vendor> -` reads (see {@link stdinOf}); none given, the run would take process.stdin. */
+  stdin?: Stdin;
+}
+
+export function fakeIo(options: FakeIoOptions = {}): FakeIo {
   const stdout = new CollectingStream(false);
   const stderr = new CollectingStream(options.tty ?? false);
   const controller = new AbortController();
@@ -67,6 +76,7 @@ export function fakeIo(options: { env?: NodeJS.ProcessEnv; tty?: boolean } = {})
       stderr: stderr as unknown as NodeJS.WriteStream,
       env: options.env ?? {},
       signal: controller.signal,
+      ...(options.stdin !== undefined && { stdin: options.stdin }),
     },
     stdout,
     stderr,
@@ -76,13 +86,25 @@ export function fakeIo(options: { env?: NodeJS.ProcessEnv; tty?: boolean } = {})
 }
 
 /** Runs the CLI with fake stdio; returns the exit code and the collected output. */
-export async function cli(
-  argv: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; tty?: boolean } = {},
-) {
+export async function cli(argv: readonly string[], options: FakeIoOptions = {}) {
   const fake = fakeIo(options);
   const code = await run(argv, fake.io);
   return { code, stdout: fake.stdout.text, stderr: fake.stderr.text, all: fake.all() };
+}
+
+/**
+ * A stdin that gives `text` (in chunks of `chunkBytes`, as a pipe hands out what was written so far) and
+ * ends; a terminal's when `tty`.
+ */
+export function stdinOf(text: string, options: { tty?: boolean; chunkBytes?: number } = {}): Stdin {
+  const bytes = Buffer.from(text);
+  const size = options.chunkBytes ?? 64 * 1024;
+  const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+    bytes.subarray(i * size, (i + 1) * size),
+  );
+  return Object.assign(Readable.from(chunks, { objectMode: false }), {
+    isTTY: options.tty ?? false,
+  });
 }
 
 /** A temp dir for this test file, removed after it. */

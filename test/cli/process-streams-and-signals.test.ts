@@ -200,6 +200,45 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("Ctrl-C twice",
   }, 30_000);
 });
 
+describe("Ctrl-C with the users piped to stdin (`import <vendor> -`)", () => {
+  it("a producer that stalls: the first Ctrl-C ends the import and the process, exit 1", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const { url } = await serve(sim);
+    const journal = file("stdin-stalled.journal");
+    const child = spawn(
+      process.execPath,
+      [
+        main,
+        ...["import", "fullstory", "-", "--format", "ndjson"],
+        ...["--base-url", url, "--api-key", CREDS.apiKey, ...FAST_POLL],
+        ...["--chunk-size", "2", "--journal", journal],
+      ],
+      { stdio: ["pipe", "pipe", "pipe"] },
+    );
+    const exit = ended(child);
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += String(d)));
+    try {
+      // Written, and stdin left open: the producer (a query still running) stalls.
+      child.stdin.write(ndjson(fullStoryUsers(5, "sf")));
+      const done = () =>
+        existsSync(journal) ? readFileSync(journal, "utf8").split('"kind":"done"').length - 1 : 0;
+      for (let i = 0; i < 200 && done() < 2; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(done()).toBe(2);
+
+      child.kill("SIGINT");
+      // The run lets go of stdin as it ends: no second Ctrl-C, nor the producer's end, is waited for.
+      const end = await within(exit, 10_000);
+
+      expect(end).toEqual({ code: 1, signal: null });
+      expect(stdout).toMatch(/^fullstory: 5 records: 4 imported, 1 failed/);
+    } finally {
+      child.stdin.end();
+      child.kill("SIGKILL");
+    }
+  }, 30_000);
+});
+
 describe("the progress bar on a terminal", () => {
   it("every line redrawn in place fits in the terminal's width (else each redraw leaves a wrapped row behind)", async () => {
     const sim = createFullStorySimulator({ processingPolls: 0 });
