@@ -381,11 +381,54 @@ function withoutRunTogetherFlags(error: Error, argv: readonly string[]): string 
     (a) =>
       a.startsWith("-") && /\s/.test(a.split("=")[0]!) && error.message.includes(a.split("=")[0]!),
   );
-  if (arg === undefined) return error.message;
-  return (
-    `unknown option ${arg.split(/[\s=]/)[0]!} followed by more words in the same argument (flags run ` +
-    "together in one argument? pass each flag as an argument of its own; the rest is not repeated here, as it may hold a credential)"
-  );
+  if (arg !== undefined)
+    return (
+      `unknown option ${arg.split(/[\s=]/)[0]!} followed by more words in the same argument (flags run ` +
+      "together in one argument? pass each flag as an argument of its own; the rest is not repeated here, as it may hold a credential)"
+    );
+  const name = /^Unknown option '(.*)'\. To specify/s.exec(error.message)?.[1];
+  if (name === undefined) return error.message;
+  // `--api-key$KEY` with no blank or `=`: parseArgs quotes it whole, the key too, which no scrub knows yet.
+  const fused = [...FLAG_WORDS]
+    .filter((flag) => flag.startsWith("--") && name.startsWith(flag) && name[flag.length] !== "-")
+    .sort((a, b) => b.length - a.length)[0];
+  if (fused !== undefined)
+    return (
+      `unknown option ${fused}… (a flag run into its value? write ${fused}=<value> or ${fused} <value>; ` +
+      "the rest is not repeated here, as it may hold a credential)"
+    );
+  const near = nearestFlag(name);
+  return `unknown option ${name}${near === undefined ? "" : ` (did you mean ${near}?)`}`;
+}
+
+/** The long flag a mistyped `name` most likely meant: the same but for case and separators, or 2 edits off. */
+function nearestFlag(name: string): string | undefined {
+  const bare = (flag: string) => flag.replace(/^-+/, "").toLowerCase().replace(/[-_]/g, "");
+  const typed = bare(name);
+  let best: { flag: string; distance: number } | undefined;
+  for (const flag of FLAG_WORDS) {
+    if (!flag.startsWith("--")) continue;
+    const distance = typed === bare(flag) ? 0 : editDistance(typed, bare(flag));
+    if (distance <= 2 && typed.length > 3 && (best === undefined || distance < best.distance))
+      best = { flag, distance };
+  }
+  return best?.flag;
+}
+
+/** Levenshtein's distance: the fewest one-character inserts, deletes and changes from `a` to `b`. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(
+        row[j]! + 1,
+        next[j - 1]! + 1,
+        row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    row = next;
+  }
+  return row[b.length]!;
 }
 
 function isParseArgsError(error: unknown): error is Error {

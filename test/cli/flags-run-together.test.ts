@@ -33,16 +33,17 @@ describe("flags run together into one argument", () => {
 });
 
 describe("a flag run into its value with no blank or = (--api-key$KEY), the key in the environment", () => {
-  // parseArgs quotes such an unknown option whole, key and all: the CLI knows the environment's key before it
-  // parses its arguments, and scrubs the error of it.
+  // parseArgs quotes such an unknown option whole, key and all, and a key given only on the command line is
+  // one no scrub knows: the flag is named by the known flag it starts with, the rest not repeated.
   const key = `na1.${faker.string.alphanumeric({ length: 32 })}`;
-  it("a usage error naming the flag's start, without the key", async () => {
-    const users = file("users-joined.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
-    const result = await cli(["import", "fullstory", users, `--api-key${key}`], {
-      env: { FULLSTORY_API_KEY: key },
+  for (const env of [{ FULLSTORY_API_KEY: key }, {}])
+    it(`a usage error naming the flag's start, without the key (${Object.keys(env).length === 0 ? "not " : ""}in the environment)`, async () => {
+      const users = file("users-joined.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
+      const result = await cli(["import", "fullstory", users, `--api-key${key}`], { env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        "unknown option --api-key… (a flag run into its value? write --api-key=<value> or --api-key <value>;",
+      );
+      expect(result.all).not.toContain(key.slice(4, 14));
     });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("Unknown option '--api-key[REDACTED]'");
-    expect(result.all).not.toContain(key.slice(4, 14));
-  });
 });
