@@ -43,13 +43,17 @@ export function decimalShare(value: string | boolean): number {
     : Number.NaN;
 }
 
-/** A whole-number flag of at least `min`. */
-export function wholeFlag(flags: Flags, flag: string, min = 1): number | undefined {
+/**
+ * A whole-number flag of at least `min`, counting `unit` if given: named in the error, as the duration flags
+ * take a unit in their value (`2s`), which such a flag does not.
+ */
+export function wholeFlag(flags: Flags, flag: string, min = 1, unit?: string): number | undefined {
   const value = flags[flag];
   if (value === undefined) return undefined;
   const n = decimalWhole(value);
+  const number = unit === undefined ? "a whole number" : `a whole number of ${unit}`;
   if (!Number.isInteger(n) || n < min)
-    throw new ConfigError(`--${flag} takes a whole number ≥ ${min}, not ${quotedFlagValue(value)}`);
+    throw new ConfigError(`--${flag} takes ${number} ≥ ${min}, not ${quotedFlagValue(value)}`);
   // The library refuses an integer past 2^53 (it is not exact): a usage error here (exit 2), not a failed run.
   if (!Number.isSafeInteger(n))
     throw new ConfigError(

@@ -42,7 +42,7 @@ export function faultsFrom(flags: Record<string, string | boolean | undefined>):
     rateLostAnswer: rate("fault-lost-answer"),
     rejectRate: rate("reject"),
     slowMs: slowMsFlag(flags),
-    retryAfterSeconds: wholeFlag(flags, "retry-after", 0),
+    retryAfterSeconds: wholeFlag(flags, "retry-after", 0, "seconds"),
   };
   // One roll picks a fault: shares past 1 in all would not be what the flags say.
   const { rate429 = 0, rate5xx = 0, rateDrop = 0, rateSlow = 0, rateLostAnswer = 0 } = entries;
@@ -59,7 +59,7 @@ export function faultsFrom(flags: Record<string, string | boolean | undefined>):
  * the import's durations.
  */
 function slowMsFlag(flags: Record<string, string | boolean | undefined>): number | undefined {
-  const ms = wholeFlag(flags, "slow-ms", 0);
+  const ms = wholeFlag(flags, "slow-ms", 0, "ms");
   if (ms !== undefined && ms > MAX_TIMER_MS)
     throw new ConfigError(
       `--slow-ms takes a whole number of ms up to ${MAX_TIMER_MS} (about 24.8 days), not ${quotedFlagValue(flags["slow-ms"])}`,

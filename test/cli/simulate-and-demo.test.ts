@@ -208,16 +208,22 @@ describe("demo without @faker-js/faker", () => {
 });
 
 describe("simulate's own flags", () => {
+  // The unit is named: the import's duration flags take one in their value (`2s`), these do not.
   it.each([
-    ["--retry-after", "abc"],
-    ["--retry-after", "-5"],
-    ["--slow-ms", "abc"],
-    ["--slow-ms", "1.5"],
-  ])("%s %s is a usage error, not a simulator that answers it", async (flag, value) => {
-    const result = await cli(["simulate", "fullstory", "--fault-429", "1", `${flag}=${value}`]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${flag} takes a whole number ≥ 0, not ${value}`);
-  });
+    ["--retry-after", "abc", "seconds"],
+    ["--retry-after", "-5", "seconds"],
+    ["--retry-after", "2s", "seconds"],
+    ["--slow-ms", "abc", "ms"],
+    ["--slow-ms", "1.5", "ms"],
+    ["--slow-ms", "2s", "ms"],
+  ])(
+    "%s %s is a usage error naming the unit, not a simulator that answers it",
+    async (flag, value, unit) => {
+      const result = await cli(["simulate", "fullstory", "--fault-429", "1", `${flag}=${value}`]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${flag} takes a whole number of ${unit} ≥ 0, not ${value}`);
+    },
+  );
 
   // README: `--fault-lost-answer`, a write processed and then its answer lost, what exactly-once is about.
   it("--fault-lost-answer 0.3: writes are processed and their answers lost; the import replays them, none twice", async () => {
