@@ -90,9 +90,12 @@ export async function simulateCommand(
       `--port ${port} is in use on 127.0.0.1: leave --port out for a free port`,
     );
   });
+  // A simulated job ends in moments where the vendor's take minutes: at the default first wait between polls
+  // (2 s, 5 s), two users took 10 s, which reads as a hang.
+  const poll = module.polls ? " --poll-interval 200ms" : "";
   stdout.write(
     `${vendor} simulator listening on ${running.url}\n` +
-      `  import into it: bulk-user-import import ${vendor} <file> --base-url ${running.url} ${credentialFlags(module)}\n`,
+      `  import into it: bulk-user-import import ${vendor} <file> --base-url ${running.url} ${credentialFlags(module)}${poll}\n`,
   );
   // A Ctrl-C while it started has aborted the signal already: its abort event never comes again.
   if (!signal.aborted)

@@ -15,6 +15,7 @@ import {
   simulate,
   slashIdPersons,
   useTempDir,
+  userpilotUsers,
 } from "./helpers.js";
 
 const file = useTempDir();
@@ -52,6 +53,23 @@ describe("simulate <vendor> --port 0", () => {
     expect(printedStats(sim.fake)).toMatchObject({ users: 6, duplicateWrites: 0 });
     // And it has stopped listening.
     await expect(fetch(`${sim.url}/oauth2/token`, { method: "POST" })).rejects.toThrow();
+  });
+
+  it("userpilot: the printed command polls the simulator's jobs every 200 ms, and imports through it", async () => {
+    const sim = await simulate(["simulate", "userpilot", "--port", "0"]);
+    try {
+      expect(sim.hint).toBe(
+        `bulk-user-import import userpilot <file> --base-url ${sim.url} --api-key sim-key --poll-interval 200ms`,
+      );
+      const [, , vendor, , ...flags] = sim.hint.split(" ");
+      const input = file("simulated-userpilot.ndjson", ndjson(userpilotUsers(3, "hint")));
+      const result = await cli(["import", vendor ?? "", input, ...flags]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^userpilot: 3 records: 3 imported, 0 failed, 0 rejected/);
+    } finally {
+      sim.fake.controller.abort();
+    }
+    expect(await sim.done).toBe(0);
   });
 
   it("slashid with --reject 1: the served simulator refuses every person, so the import exits 1", async () => {
