@@ -66,9 +66,12 @@ export async function demoCommand(
     throw new ConfigError(
       `--report ${reportFile}: the demo writes its report as JSON (every vendor's import's report in one document), not CSV; give it a name that does not end in .csv (demo.json)`,
     );
-  const fixtures = await withOptionalPeers(load, "demo makes its users with @faker-js/faker", [
-    "@faker-js/faker",
-  ]);
+  // The simulators' peers are named with faker's: installed one round at a time, the next would fail anew.
+  const fixtures = await withOptionalPeers(
+    load,
+    "demo makes its users with @faker-js/faker (and checks requests with ajv)",
+    ["@faker-js/faker", "ajv", "ajv-formats"],
+  );
   // Checked before the imports, so that a report that cannot be written stops the demo before it runs, and
   // left as it is until the end: a demo that ends early keeps an earlier report, and removes one it made.
   const created = reportFile === undefined ? false : await checkWritable(reportFile);

@@ -195,7 +195,7 @@ describe("demo --report in a folder that does not exist", () => {
 });
 
 describe("demo without @faker-js/faker", () => {
-  it("says how to install it: exit 2, nothing imported", async () => {
+  it("says how to install it, with the simulators' peers: exit 2, nothing imported", async () => {
     const fake = fakeIo();
     // What Node's import() throws when the package is not installed.
     const missing = Object.assign(
@@ -209,7 +209,9 @@ describe("demo without @faker-js/faker", () => {
       loadDemoFixtures: () => Promise.reject(missing),
     });
     expect(code).toBe(2);
-    expect(fake.stderr.text).toContain("npm install -D @faker-js/faker");
+    expect(fake.stderr.text).toContain(
+      "@faker-js/faker is not installed (an optional peer): npm install -D @faker-js/faker ajv ajv-formats",
+    );
     expect(fake.stdout.text).toBe("");
   });
 
