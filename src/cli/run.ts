@@ -333,10 +333,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError || isParseArgsError(error)) {
       // parseArgs's own line breaks stay (it writes several lines; an argument it quotes holds none, see
-      // withoutRunTogetherFlags, but for a short option of one character, `-\n`, which leaves nothing of the
+      // unknownOptionMessage, but for a short option of one character, `-\n`, which leaves nothing of the
       // argument to follow the break); ours are none, so a line break of an argument (a file name) cannot
       // print a line of its own that reads as the tool's.
-      const message = scrub(withoutRunTogetherFlags(error, argv));
+      const message = scrub(unknownOptionMessage(error, argv));
       const lines =
         error instanceof ConfigError
           ? forTerminal(message)
@@ -372,11 +372,12 @@ function ignoreWriteErrors(stream: NodeJS.WriteStream): void {
 }
 
 /**
- * parseArgs quotes an unknown option whole: an argument holding several flags run together (a quoted "$OPTS",
- * one string of a CI job's argument list) would print the rest of its line, `--api-key` and its key too, to
- * stderr and the logs that keep it. Such an option is named by its first word only.
+ * An unknown option in the CLI's words, with the flag it most likely meant. parseArgs quotes an unknown
+ * option whole: an argument holding several flags run together (a quoted "$OPTS", one string of a CI job's
+ * argument list) would print the rest of its line, `--api-key` and its key too, to stderr and the logs that
+ * keep it. Such an option is named by its first word only, and one run into its value by the flag alone.
  */
-function withoutRunTogetherFlags(error: Error, argv: readonly string[]): string {
+function unknownOptionMessage(error: Error, argv: readonly string[]): string {
   if (!("code" in error) || error.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return error.message;
   const arg = argv.find(
     (a) =>
