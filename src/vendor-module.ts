@@ -188,7 +188,7 @@ export const simulatorSettings = (vendor: Pick<VendorModule, "name" | "settings"
  * A module's `simulator`: the vendor's simulator factory, loaded on first use (the simulators need ajv), made
  * with the module's options, the credentials `credentials` reads from the settings, and the faults.
  */
-export function lazySimulator<Options extends { faults?: FaultOptions }, Simulator>(
+export function lazySimulator<Options extends { faults?: FaultOptions | undefined }, Simulator>(
   load: () => Promise<(options: Options) => Simulator>,
   credentials: (settings: Settings) => NoInfer<Options>,
 ): () => Promise<(setup: SimulatorSetup<Options>) => Simulator> {

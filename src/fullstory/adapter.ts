@@ -79,12 +79,12 @@ export interface FullStoryAdapterOptions {
    * job's first poll is timed for when its pace says it ends.
    * @default 2000
    */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /**
    * Ceiling of one wait between polls, in ms; one below `pollIntervalMs` is raised to it.
    * @default 15000
    */
-  maxPollIntervalMs?: number;
+  maxPollIntervalMs?: number | undefined;
   /**
    * How long one job may take, from the first status poll until its results are read, in ms, the retries of
    * those requests and their waits (a `Retry-After` included) within it; a replay that follows the job again
@@ -94,12 +94,12 @@ export interface FullStoryAdapterOptions {
    * result lists are read, the records not placed yet fail with `results_incomplete`.
    * @default 3600000 (one hour)
    */
-  jobTimeoutMs?: number;
+  jobTimeoutMs?: number | undefined;
   /**
    * Status polls of one job timed by prediction; past them every wait is `maxPollIntervalMs`.
    * @default 20
    */
-  maxPollsPerJob?: number;
+  maxPollsPerJob?: number | undefined;
 }
 
 type Terminal = "COMPLETED" | "FAILED";

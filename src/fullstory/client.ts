@@ -26,7 +26,7 @@ export interface FullStoryClientOptions extends CommonClientOptions {
    * Data centre. Ignored when `baseUrl` is set; another value throws a TypeError.
    * @default "eu1" when the key starts with `eu1.`, else "na1"
    */
-  region?: FullStoryRegion;
+  region?: FullStoryRegion | undefined;
 }
 
 /** The operations FullStoryClient has a method for: the table generated from specs/fullstory.yaml. */

@@ -75,9 +75,9 @@ export interface UpdateUserOptions {
    * The uid the user has now, when the caller knows it. An update that sends a different `uid` then returns
    * `uid_immutable` without a request.
    */
-  currentUid?: string;
+  currentUid?: string | undefined;
   /** Aborts the call. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

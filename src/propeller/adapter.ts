@@ -70,7 +70,7 @@ export interface PropellerAdapterOptions {
    * this is, unless this is lower.
    * @default {@link PROPELLER_MAX_CHUNK_RECORDS} (10000 while the spec states no maximum)
    */
-  maxRecords?: number;
+  maxRecords?: number | undefined;
 }
 
 /**

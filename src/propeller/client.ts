@@ -29,7 +29,7 @@ export interface PropellerClientOptions extends CommonClientOptions {
    * A value that is not a duration in ms from 0 is refused with a RangeError naming this option.
    * @default 60000
    */
-  tokenRefreshBeforeMs?: number;
+  tokenRefreshBeforeMs?: number | undefined;
 }
 
 /** The operations PropellerClient has a method for: the table generated from specs/propeller.yaml. */

@@ -33,7 +33,7 @@ export interface SlashIdAdapterOptions {
    * the actual file size within it; see the adapter's `defaults`.)
    * @default 10000
    */
-  maxRecords?: number;
+  maxRecords?: number | undefined;
 }
 
 /**

@@ -41,7 +41,7 @@ export interface SlashIdClientOptions extends CommonClientOptions {
    * Which SlashID host to use. Ignored when `baseUrl` is set.
    * @default "production"
    */
-  environment?: SlashIdEnvironment;
+  environment?: SlashIdEnvironment | undefined;
 }
 
 /** The operations SlashIdClient has a method for: the table generated from specs/slashid.yaml. */

@@ -55,39 +55,40 @@ export type ScriptAction =
  */
 export interface FaultOptions {
   /** Answered 429 with `Retry-After: retryAfterSeconds` (default 1). */
-  rate429?: number;
+  rate429?: number | undefined;
   /**
    * The `Retry-After` an injected 429 carries, in whole seconds (0 or more).
    * @default 1
    */
-  retryAfterSeconds?: number;
+  retryAfterSeconds?: number | undefined;
   /** Answered 500 or 503, alternately. */
-  rate5xx?: number;
+  rate5xx?: number | undefined;
   /** Connection dropped before any response. */
-  rateDrop?: number;
+  rateDrop?: number | undefined;
   /** Answered only after `slowMs` (default 5000); a caller that gives up meanwhile is never processed. */
-  rateSlow?: number;
+  rateSlow?: number | undefined;
   /**
    * How long a `slow` fault holds the request before the vendor processes it, in ms.
    * @default 5000
    */
-  slowMs?: number;
+  slowMs?: number | undefined;
   /**
    * Writes processed in full, then the answer is lost: odd-numbered losses drop the connection, even ones
    * get an HTML gateway page (504, then 502). A read has nothing to lose, so it is answered normally.
    */
-  rateLostAnswer?: number;
+  rateLostAnswer?: number | undefined;
   /** Share of records the vendor refuses (in its own way), decided once per record key. */
-  rejectRate?: number;
+  rejectRate?: number | undefined;
   /** Seed of the fault sequence. Default 1. */
-  seed?: number;
+  seed?: number | undefined;
   /** Records refused whatever `rejectRate` rolls, by the key the simulator documents. */
-  reject?: (key: string) => boolean;
+  reject?: ((key: string) => boolean) | undefined;
   /**
    * Decides a call instead of the roll (still drawn); undefined leaves it to the roll. A scripted
    * `lost_answer` applies to reads too.
    */
-  script?: (call: FaultCall) => ScriptAction | undefined | Promise<ScriptAction | undefined>;
+  script?:
+    ((call: FaultCall) => ScriptAction | undefined | Promise<ScriptAction | undefined>) | undefined;
 }
 
 /** A vendor's answer about a record, the same every time the record is sent. */

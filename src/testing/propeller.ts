@@ -28,38 +28,40 @@ export interface PropellerSimulatorOptions extends SimulatorOptions {
    * The OAuth2 client id the token endpoint accepts.
    * @default "sim-client"
    */
-  clientId?: string;
+  clientId?: string | undefined;
   /**
    * The OAuth2 client secret the token endpoint accepts.
    * @default "sim-secret"
    */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /** Lifetime of issued tokens in seconds. @default 1800 (the spec's token example's `expires_in`) */
-  expiresIn?: number;
+  expiresIn?: number | undefined;
   /** The clock tokens expire by, in ms. @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * Faults to inject. `rejectRate` and `reject` refuse a user not stored yet, decided once per
    * {@link propellerRecordKey}; it fails alone in the bulk answer.
    */
-  faults?: FaultOptions;
+  faults?: FaultOptions | undefined;
   /** Whether `faults` also hit the token endpoint. @default true */
-  tokenFaults?: boolean;
+  tokenFaults?: boolean | undefined;
   /** Most users per bulk request (Propeller's limit is UNCONFIRMED). @default unlimited */
-  maxUsers?: number;
+  maxUsers?: number | undefined;
   /** Fields the tenant requires of every user beyond `source` and `sourceId`. @default none */
-  requiredFields?: readonly string[];
+  requiredFields?: readonly string[] | undefined;
   /** Parents (user groups) that exist before any import. @default none */
-  existingParents?: readonly {
-    /** Its id, for a user's `parent: { id }`. */
-    id: number;
-    /** Its source, for a user's `parent: { source, sourceId }`. */
-    source?: string;
-    /** Its sourceId, for a user's `parent: { source, sourceId }`; without it, only `id` names it. */
-    sourceId?: string | number;
-  }[];
+  existingParents?:
+    | readonly {
+        /** Its id, for a user's `parent: { id }`. */
+        id: number;
+        /** Its source, for a user's `parent: { source, sourceId }`. */
+        source?: string;
+        /** Its sourceId, for a user's `parent: { source, sourceId }`; without it, only `id` names it. */
+        sourceId?: string | number;
+      }[]
+    | undefined;
   /** The user attributes defined in Propeller. @default every attribute is defined */
-  definedAttributes?: readonly string[];
+  definedAttributes?: readonly string[] | undefined;
 }
 
 /** A stored user: `id` from `1000` on, every field written so far, the bulk requests (1, 2, …) writing it. */

@@ -3,7 +3,7 @@ import type { FaultOptions } from "./faults.js";
 /** What every simulator's options hold. */
 export interface SimulatorOptions {
   /** The path prefix the API is served under (e.g. `"/fs"`), trailing slashes dropped. @default "" */
-  basePath?: string;
+  basePath?: string | undefined;
 }
 
 /** A vendor simulator: a stateful Fetch-API handler that answers as the vendor's spec says. */

@@ -37,27 +37,27 @@ export const SLASHID_ALREADY_EXISTS = "person already exists";
 /** How {@link createSlashIdSimulator} behaves: the keys and organization it expects, faults, and limits. */
 export interface SlashIdSimulatorOptions extends SimulatorOptions {
   /** The admin key expected in `SlashID-API-Key`. @default "sim-key" */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** A member (non-admin) key. @default none */
-  memberApiKey?: string;
+  memberApiKey?: string | undefined;
   /**
    * The organization expected in `SlashID-OrgID`; another answers 403.
    * @default "sim-org"
    */
-  orgId?: string;
+  orgId?: string | undefined;
   /**
    * Faults to inject. `rejectRate` and `reject` refuse persons, decided once per person by its row's first
    * handle: `email:` and the address in lower case, else `phone:<number>`, else `username:<name>`.
    */
-  faults?: FaultOptions;
+  faults?: FaultOptions | undefined;
   /** Most persons the organization may hold; an upload that would exceed it is a 402. @default unlimited */
-  pricingTierLimit?: number;
+  pricingTierLimit?: number | undefined;
   /**
    * A row whose person exists (from an earlier upload): `"upsert"` updates it (lists united, region and
    * password replaced, attributes merged per bucket), `"refuse"` fails it.
    * @default "refuse" (the stricter world)
    */
-  existingPersons?: "upsert" | "refuse";
+  existingPersons?: "upsert" | "refuse" | undefined;
 }
 
 /** The SlashID simulator's stats: the common counts, and the rows refused because their person existed. */

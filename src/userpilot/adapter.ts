@@ -33,17 +33,17 @@ export interface UserpilotAdapterOptions {
    * advanced); once a job of the import ended, the next job's first poll is timed by its pace.
    * @default 5000
    */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /**
    * Ceiling of the wait between two status requests, in ms; one below `pollIntervalMs` caps that wait too.
    * @default 60000
    */
-  maxPollIntervalMs?: number;
+  maxPollIntervalMs?: number | undefined;
   /**
    * Status polls of one job timed by prediction; past them every wait is `maxPollIntervalMs`.
    * @default 20
    */
-  maxPollsPerJob?: number;
+  maxPollsPerJob?: number | undefined;
   /**
    * How long one job may run before its records are failed (`job_timeout`), in ms (a replay that follows
    * the job again in the same run, after a status request failed, gets what is left of it; a status
@@ -56,19 +56,19 @@ export interface UserpilotAdapterOptions {
    * Userpilot processes about 1,200 rows a minute, so a full 10,000-user job takes some 9 minutes.
    * @default 21600000 (6 hours)
    */
-  jobTimeoutMs?: number;
+  jobTimeoutMs?: number | undefined;
   /**
    * First wait after a `409 Conflict` (another bulk job is running: an earlier, interrupted run's, or another
    * process's), in ms; the wait grows 1.5× per attempt up to `maxPollIntervalMs` (or this, if larger).
    * @default 30000
    */
-  conflictWaitMs?: number;
+  conflictWaitMs?: number | undefined;
   /**
    * Most bytes of one request body, for a proxy or gateway with a smaller limit than Userpilot's. It can
    * only lower the vendor's 50 MB: a larger value is a RangeError naming that limit.
    * @default {@link USERPILOT_MAX_BODY_BYTES} (52428800 bytes: Userpilot's 50 MB read as 50 MiB)
    */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /**
    * How far Userpilot's clock may be behind ours, in ms, when looking for the job a request whose answer was
    * lost created: a job counts as that request's only if it started at most this long before the request
@@ -78,7 +78,7 @@ export interface UserpilotAdapterOptions {
    * that started up to this long after the last forgotten one was known may be that one, and is not taken.
    * @default 10000
    */
-  clockSkewMs?: number;
+  clockSkewMs?: number | undefined;
   /**
    * Whether this import is the only writer to the Userpilot account while it runs (no other process, client or
    * person imports meanwhile). Nothing in Userpilot's job list says whose request made a job, so the job found
@@ -90,7 +90,7 @@ export interface UserpilotAdapterOptions {
    * never taken.
    * @default false
    */
-  soleImporter?: boolean;
+  soleImporter?: boolean | undefined;
 }
 
 /**

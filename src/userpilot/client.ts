@@ -24,7 +24,7 @@ export interface UserpilotClientOptions extends CommonClientOptions {
    * `analytex` (US) or `analytex-eu`. Ignored when `baseUrl` is set (e.g. an enterprise host).
    * @default "analytex"
    */
-  environment?: UserpilotEnvironment;
+  environment?: UserpilotEnvironment | undefined;
 }
 
 /** The operations UserpilotClient has a method for: the table generated from specs/userpilot.yaml. */

@@ -54,17 +54,17 @@ export type WithFilledHeaders<Op, Filled extends string> = [Filled] extends [nev
 export type OperationInit<Op> = ParamsOption<Op> &
   RequestBodyOption<Op> & {
     /** Extra request headers for this call. */
-    headers?: Record<string, string>;
+    headers?: Record<string, string> | undefined;
     /**
      * Aborts this call (in addition to the client's `signal`). Any other value (the AbortController itself)
      * rejects the call with a TypeError naming it; nothing is sent.
      */
-    signal?: AbortSignal;
+    signal?: AbortSignal | undefined;
     /**
      * The JSON body already serialised (e.g. joined from per-record JSON): sent as is instead of serialising
      * `body` again. It must be `body` as JSON.
      */
-    serializedBody?: string;
+    serializedBody?: string | undefined;
   };
 
 /** `init` may be left out when none of its fields is required. */

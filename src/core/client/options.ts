@@ -14,7 +14,7 @@ export interface CommonClientOptions {
    * password (`user:password@`): the client refuses such a URL when it is created, since it would print it.
    * @default the vendor's own host
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /**
    * The fetch to send with. It must not follow redirects: it gets each request with `redirect: "manual"`,
    * and should send it so (a 3xx is then the `redirect` variant, nothing sent where it points). One that
@@ -23,49 +23,49 @@ export interface CommonClientOptions {
    * `redirect` variant without reading it, and does not retry it.
    * @default `globalThis.fetch`, looked up on each call
    */
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: ((request: Request) => Promise<Response>) | undefined;
   /**
    * Ms one attempt may take, including reading the response.
    * @default 30000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Retries after the first attempt; 0 turns retrying off.
    * @default 4
    */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * First backoff step in ms, doubled per retry with full jitter.
    * @default 500
    */
-  retryBaseDelayMs?: number;
+  retryBaseDelayMs?: number | undefined;
   /**
    * Ceiling of one backoff step in ms.
    * @default 30000
    */
-  retryMaxDelayMs?: number;
+  retryMaxDelayMs?: number | undefined;
   /**
    * Ceiling on a vendor's `Retry-After` in ms.
    * @default 120000
    */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs?: number | undefined;
   /**
    * Aborts every call of this client.
    * @default none
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Appended to the `User-Agent` (`bulk-user-import/<version> <userAgent>`) to name your integration.
    * @default none
    */
-  userAgent?: string;
+  userAgent?: string | undefined;
   /**
    * Called before each retry, e.g. to log rate limiting. The event is scrubbed of the client's secrets. A
    * call it makes through a client is not the retried call's: an import does not count its waits for the
    * chunk.
    * @default none
    */
-  onRetry?: (event: RetryEvent) => void;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
   /**
    * The largest response body the client reads, in bytes. A larger one is cancelled as soon as its
    * `Content-Length` or the bytes streamed in pass the cap, and the call fails with the `too_large` variant
@@ -73,14 +73,14 @@ export interface CommonClientOptions {
    * at the cap too.
    * @default 16777216 (16 MiB)
    */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /**
    * The client's rate limiter, shared by all its calls: after a vendor's 429 it lowers the request rate (and
    * every call waits out the `Retry-After`), then raises it slowly while answers are good; `false` turns it
    * off. It limits nothing until the first 429.
    * @default on, as `{}`: each setting at its own default (see {@link RateLimiterOptions})
    */
-  rateLimit?: RateLimiterOptions | false;
+  rateLimit?: RateLimiterOptions | false | undefined;
   /**
    * Waits between attempts (and the rate limiter's waits); tests replace it to observe delays without
    * waiting. An abort ends the wait even when this ignores its signal. A call it makes through a client is
@@ -88,5 +88,5 @@ export interface CommonClientOptions {
    * does not count its waits for the chunk, nor is it held to the waiting call's time.
    * @default a timer
    */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
 }

@@ -4,7 +4,7 @@ import {
   followChunk,
   sentInEarlierRun,
   type Followed,
-  type ReplayOptions,
+  type ReplaySettings,
   type RunStop,
 } from "./follow-chunk.js";
 import { Journal, JournalError, type JournaledChunk } from "./journal.js";
@@ -32,7 +32,7 @@ export interface DispatchSettings {
   readonly journal: Journal | undefined;
   /** The journal's path, for the message of a journal that does not fit the input. */
   readonly journalPath: string | undefined;
-  readonly replay: Required<ReplayOptions>;
+  readonly replay: ReplaySettings;
   readonly concurrency: number;
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The caller's signal. */

@@ -2,7 +2,7 @@ import type { ImportAdapter, Rejection } from "./adapter.js";
 import { assembleChunks, type Assembled } from "./assemble-chunks.js";
 import { isThenable } from "./halting-read.js";
 import { ChunkDispatcher } from "./chunk-dispatcher.js";
-import { DEFAULT_REPLAY, type ReplayOptions } from "./follow-chunk.js";
+import { DEFAULT_REPLAY, type ReplayOptions, type ReplaySettings } from "./follow-chunk.js";
 import { Journal } from "./journal.js";
 import { JournalError } from "./journal-error.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
@@ -22,7 +22,7 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * Records per chunk, at most the vendor's limit (more throws a RangeError).
    * @default the adapter's `defaults.chunkRecords`
    */
-  chunkRecords?: number;
+  chunkRecords?: number | undefined;
   /**
    * Chunks the vendor works on at once, at most the vendor's limit (more throws a RangeError). A chunk stops
    * counting once its job ended, or is about to: an adapter that predicts a job's end (FullStory) sends the
@@ -31,14 +31,14 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * chunks are in flight (the extra ones uploading, or reading their results).
    * @default the adapter's `defaults.concurrency`
    */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /**
    * Stops reading the input (even one waiting for its next record) and sending; records already read end as
    * failed (`aborted`), never lost. (A fatal vendor answer, by contrast, reads the input to its end and fails
    * every record not yet sent.)
    * @default none
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * A file to record progress in. After a crash or abort, a run with the same journal, input and settings
    * reuses the outcomes of finished chunks and resumes the others (same idempotency keys, same jobs). A file
@@ -53,7 +53,7 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * makes.
    * @default none (nothing is recorded)
    */
-  journal?: string;
+  journal?: string | undefined;
   /**
    * With `journal`, after a credential was rotated: the account that journal names (as its refusal shows it,
    * e.g. `key:1a2b3c4d5e6f`), stated to be the account of this run's credential too. A journal names its
@@ -74,7 +74,7 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * or non-string value, or one without `journal`, throws a TypeError.
    * @default none (the journal's destination must be this run's)
    */
-  journalAccountWas?: string;
+  journalAccountWas?: string | undefined;
   /**
    * Called as counts change: every `progressEvery` records read, as each chunk is sent and as it settles;
    * while the import waits, with the counts unchanged: as each wait on a vendor's work begins (after each
@@ -90,25 +90,25 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * chunks in flight settled. The import settles only once the promises it returned settled. A call it makes
    * through a client is no chunk's: its waits are not counted in `waitingToRetryRequest`.
    */
-  onProgress?: (progress: ImportProgress) => void;
+  onProgress?: ((progress: ImportProgress) => void) | undefined;
   /**
    * Called with each record's outcome as it is known, in completion order: the caller's own copy, so changing
    * it changes nothing in the report. If it throws (or, being async, rejects), it is not called again,
    * nothing more is read or sent, and the import rejects with that error once the chunks in flight settled.
    * The import settles only once the promises it returned settled.
    */
-  onOutcome?: (outcome: RecordOutcome) => void;
+  onOutcome?: ((outcome: RecordOutcome) => void) | undefined;
   /**
    * Which per-record outcomes the report keeps: `all`, `problems` (failed and rejected), `none`; another value
    * throws a RangeError.
    * @default "all"
    */
-  keepOutcomes?: KeepOutcomes;
+  keepOutcomes?: KeepOutcomes | undefined;
   /**
    * Records between progress events while validating: a whole number ≥ 1 (another value throws a RangeError).
    * @default 1000
    */
-  progressEvery?: number;
+  progressEvery?: number | undefined;
   /**
    * Ms without an `onProgress` call after which it is called again, with the counts unchanged, while the
    * import runs: a vendor's job of minutes, a long `Retry-After` or a slow input then still tells a waiting
@@ -116,20 +116,20 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
    * ended before the last one; 0 turns it off. A duration in ms (another value throws a RangeError).
    * @default 10000
    */
-  progressHeartbeatMs?: number;
+  progressHeartbeatMs?: number | undefined;
   /**
    * Checked before the vendor's rules: a record it refuses is rejected with that rule (e.g. an input reader's
    * `input.parse` for a line that was not JSON). It answers `undefined` to pass a record; any answer but a
    * `Rejection` of two strings, or a throw, rejects the record as `<vendor>.unreadable_record`.
    * @default none
    */
-  precheck?: (record: Input) => Rejection | undefined;
+  precheck?: ((record: Input) => Rejection | undefined) | undefined;
   /**
    * Waits (abortably) for adapters' polling; replaceable in tests. An abort ends the wait even when this
    * ignores its signal.
    * @default a timer
    */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
 }
 
 /**
@@ -351,8 +351,8 @@ function thrownError(what: string, thrown: unknown): Error {
   }
 }
 
-function definedOnly(options: ReplayOptions): ReplayOptions {
-  const out: ReplayOptions = {};
+function definedOnly(options: ReplayOptions): Partial<ReplaySettings> {
+  const out: { -readonly [K in keyof ReplaySettings]?: number } = {};
   if (options.chunkAttempts !== undefined) out.chunkAttempts = options.chunkAttempts;
   if (options.replayDelayMs !== undefined) out.replayDelayMs = options.replayDelayMs;
   if (options.maxReplayDelayMs !== undefined) out.maxReplayDelayMs = options.maxReplayDelayMs;

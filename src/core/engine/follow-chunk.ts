@@ -28,20 +28,23 @@ export interface ReplayOptions {
    * Sends of one chunk within a run, the first included; 1 leaves every transient failure to a re-run.
    * @default 5
    */
-  chunkAttempts?: number;
+  chunkAttempts?: number | undefined;
   /**
    * Wait before the first replay of a chunk, in ms; it doubles per replay, with full jitter.
    * @default 1000
    */
-  replayDelayMs?: number;
+  replayDelayMs?: number | undefined;
   /**
    * Ceiling of one wait between replays of a chunk, in ms.
    * @default 30000
    */
-  maxReplayDelayMs?: number;
+  maxReplayDelayMs?: number | undefined;
 }
 
-export const DEFAULT_REPLAY: Required<ReplayOptions> = {
+/** {@link ReplayOptions} as a run uses them: each one given, or its default. */
+export type ReplaySettings = { readonly [K in keyof ReplayOptions]-?: number };
+
+export const DEFAULT_REPLAY: ReplaySettings = {
   chunkAttempts: 5,
   replayDelayMs: 1_000,
   maxReplayDelayMs: 30_000,
@@ -69,7 +72,7 @@ export interface Following {
    * vendor keeps of that send may not be the new credential's.
    */
   readonly rotatedSince?: boolean;
-  readonly replay: Required<ReplayOptions>;
+  readonly replay: ReplaySettings;
   /** Saves adapter state to the journal. */
   checkpoint(state: Record<string, string>): void;
   sleep(ms: number): Promise<void>;

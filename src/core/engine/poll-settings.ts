@@ -6,10 +6,10 @@ import { JobPace, JobPoll } from "./poll.js";
  * defaults and wording; this is only what they share.
  */
 export interface PollTuning {
-  pollIntervalMs?: number;
-  maxPollIntervalMs?: number;
-  jobTimeoutMs?: number;
-  maxPollsPerJob?: number;
+  pollIntervalMs?: number | undefined;
+  maxPollIntervalMs?: number | undefined;
+  jobTimeoutMs?: number | undefined;
+  maxPollsPerJob?: number | undefined;
 }
 
 /** A vendor's defaults for {@link PollTuning}, and how it treats a ceiling below the first wait. */

@@ -11,25 +11,25 @@ export interface RateLimiterOptions {
    * before it: answers, 5xx and requests left without an answer, over the time a request was out.
    * @default 0.95
    */
-  backoff?: number;
+  backoff?: number | undefined;
   /**
    * How fast the rate rises again while answers are good, as a share of the rate per second, while it is
    * below the rate at which the last 429 came.
    * @default 0.05
    */
-  recovery?: number;
+  recovery?: number | undefined;
   /**
    * The same near and above the rate at which the last 429 came: the limiter probes past it slowly, since
    * each probe that finds the limit costs a 429 and a pause for every request.
    * @default 0.003
    */
-  probe?: number;
+  probe?: number | undefined;
   /**
    * Our clock, in ms; the transport measures its waits on it too. One that jumps (the wall clock set back)
    * would stretch a pause by the jump.
    * @default a monotonic clock (performance.now)
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Turns whose pace is measured when a 429 comes. */

@@ -8,35 +8,35 @@ import type { SimulatorOptions } from "../simulator.js";
  */
 export interface FullStorySimulatorOptions extends JobClockOptions, SimulatorOptions {
   /** Expected as `Authorization: Basic <apiKey>`. @default "sim-key" */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /**
    * `rejectRate` and `reject` fail batch records (`simulated_rejection`); `reject` is asked with
    * `uid:<uid>`, else `id:<id>`, else `email:<email>`.
    */
-  faults?: FaultOptions;
+  faults?: FaultOptions | undefined;
   /**
    * Status polls a batch job answers `PROCESSING` before it ends. Such a job takes no time on the simulator's
    * clock: its `finished` is its `created`, however late the polls came.
    * @default 2
    */
-  processingPolls?: number;
+  processingPolls?: number | undefined;
   /**
    * A job ends (and is `finished`) this many ms of `now()` after its creation; overrides `processingPolls`.
    * `rowsPerMinute` overrides both, counting each user on its own (FullStory runs up to 100 at once).
    */
-  processingMs?: number;
+  processingMs?: number | undefined;
   /** Results per page of `/imports` and `/errors`. @default 1000 */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /**
    * Batch jobs in progress at which a batch create answers 429.
    * @default 200 (FullStory's: the spec's `x-429-at-in-progress-jobs`)
    */
-  maxInProgressJobs?: number;
+  maxInProgressJobs?: number | undefined;
   /**
    * Users in jobs in progress at which a batch create answers 429.
    * @default 500000 (FullStory's: the spec's `x-429-at-operations-in-flight`)
    */
-  maxOperationsInFlight?: number;
+  maxOperationsInFlight?: number | undefined;
   /**
    * What the simulator remembers. `"all"` keeps every user and every job's results, as FullStory does (about
    * 2 GB a million users). `"recent"` keeps memory bounded for long runs: once a job has ended and each of
@@ -48,7 +48,7 @@ export interface FullStorySimulatorOptions extends JobClockOptions, SimulatorOpt
    * `users` stat hold only the users kept, and a `reject`/`rejectRate` verdict is judged anew.
    * @default "all"
    */
-  retention?: "all" | "recent";
+  retention?: "all" | "recent" | undefined;
   /** With `retention: "recent"`: read jobs whose lists and users are kept. @default 8 */
-  recentJobs?: number;
+  recentJobs?: number | undefined;
 }

@@ -6,12 +6,12 @@ import { rateOption } from "../../core/options.js";
 /** The clock options of a simulator whose import jobs take time. */
 export interface JobClockOptions {
   /** The simulator's clock, in ms since the epoch. @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * A job processes this many records (above 0) a minute of `now()` from its creation and ends with its last
    * one; the other options of a job's pace are then ignored.
    */
-  rowsPerMinute?: number;
+  rowsPerMinute?: number | undefined;
 }
 
 /** A job as its clock sees it. */

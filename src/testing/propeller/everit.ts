@@ -2,7 +2,10 @@
 // words it, pointing at the item: `#/users/3: required key [sourceId] not found`.
 import { rules } from "../../../generated/propeller.rules.js";
 
-type Options = { readonly maxUsers?: number; readonly requiredFields?: readonly string[] };
+type Options = {
+  readonly maxUsers?: number | undefined;
+  readonly requiredFields?: readonly string[] | undefined;
+};
 
 type Closed = "BulkUsersBySourceIdRequest" | "BulkUser" | "Address" | "UserAttributeValue";
 /** The closed schema at a path (indexes as `#`), whose extraneous keys everit names one by one. */
