@@ -390,10 +390,12 @@ function unknownOptionMessage(error: Error, argv: readonly string[]): string {
     );
   const name = /^Unknown option '(.*)'\. To specify/s.exec(error.message)?.[1];
   if (name === undefined) return error.message;
-  // `--api-key$KEY` with no blank or `=`: parseArgs quotes it whole, the key too, which no scrub knows yet.
+  // `--api-key$KEY` with no blank or `=`: parseArgs quotes it whole, the key too, which no scrub knows yet;
+  // and so a flag spelled as nearestFlag forgives (`--api_key$KEY`, `--ApiKey$KEY`).
   const fused = [...FLAG_WORDS]
-    .filter((flag) => flag.startsWith("--") && name.startsWith(flag) && name[flag.length] !== "-")
-    .sort((a, b) => b.length - a.length)[0];
+    .map((flag) => ({ flag, length: looselyStartsWith(name, flag) }))
+    .filter(({ length }) => length !== undefined && length < name.length && name[length] !== "-")
+    .sort((a, b) => b.flag.length - a.flag.length)[0]?.flag;
   if (fused !== undefined)
     return (
       `unknown option ${fused}… (a flag run into its value? write ${fused}=<value> or ${fused} <value>; ` +
@@ -401,6 +403,14 @@ function unknownOptionMessage(error: Error, argv: readonly string[]): string {
     );
   const near = nearestFlag(name);
   return `unknown option ${name}${near === undefined ? "" : ` (did you mean ${near}?)`}`;
+}
+
+/** The length of the start of `name` that is a long `flag` in any case, each `-` of it also `_` or none. */
+function looselyStartsWith(name: string, flag: string): number | undefined {
+  if (!flag.startsWith("--")) return undefined;
+  // A flag's words are letters and digits: nothing in them needs escaping in a pattern.
+  const pattern = new RegExp(`^--${flag.slice(2).split("-").join("[-_]?")}`, "i");
+  return pattern.exec(name)?.[0].length;
 }
 
 /** The long flag a mistyped `name` most likely meant: the same but for case and separators, or 2 edits off. */

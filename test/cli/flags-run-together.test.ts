@@ -46,4 +46,15 @@ describe("a flag run into its value with no blank or = (--api-key$KEY), the key 
       );
       expect(result.all).not.toContain(key.slice(4, 14));
     });
+
+  // The flag misspelt as the did-you-mean forgives (case, `_` for `-`, a `-` left out): such a name with the
+  // key run into it was quoted whole, as no flag is its exact start.
+  for (const spelt of ["--api_key", "--ApiKey", "--API-KEY"])
+    it(`${spelt}$KEY: named as --api-key, without the key`, async () => {
+      const users = file("users-misspelt.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
+      const result = await cli(["import", "fullstory", users, `${spelt}${key}`], { env: {} });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("unknown option --api-key… (a flag run into its value?");
+      expect(result.all).not.toContain(key.slice(4, 14));
+    });
 });
