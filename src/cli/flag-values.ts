@@ -57,7 +57,7 @@ export function wholeFlag(flags: Flags, flag: string, min = 1, unit?: string): n
   // The library refuses an integer past 2^53 (it is not exact): a usage error here (exit 2), not a failed run.
   if (!Number.isSafeInteger(n))
     throw new ConfigError(
-      `--${flag} takes a whole number up to ${Number.MAX_SAFE_INTEGER}, not ${quotedFlagValue(value)}`,
+      `--${flag} takes ${number} up to ${Number.MAX_SAFE_INTEGER}, not ${quotedFlagValue(value)}`,
     );
   return n;
 }
