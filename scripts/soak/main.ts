@@ -8,11 +8,11 @@
 //    twice: at their defaults, and 32 chunks of 100 records in flight): --records records into
 //    its simulator (served on 127.0.0.1 in this process) with 20% of the requests faulted (429 with
 //    Retry-After, 500/503, dropped connections, timeouts, and lost answers: the vendor acted, then the answer
-//    was dropped or replaced by a gateway page) and 1% of the records refused by the vendor. Checked, with
-//    no allowance for lost answers: every record ends in exactly one outcome; imported = total − rejected by
-//    the client − refused by the vendor; nothing stored is reported failed; nothing reported imported is
-//    missing; no duplicate at the vendor; every vendor refusal reported; no secret in any output; no warning
-//    from Node (a MaxListenersExceededWarning, say).
+//    was dropped or replaced by a gateway page) and 1% of the records refused by the vendor, each chunk given
+//    10 sends (see vendors.ts). Checked, with no allowance for lost answers: every record ends in exactly one
+//    outcome; imported = total − rejected by the client − refused by the vendor; nothing stored is reported
+//    failed; nothing reported imported is missing; no duplicate at the vendor; every vendor refusal reported;
+//    no secret in any output; no warning from Node (a MaxListenersExceededWarning, say).
 // 2. For every vendor (SlashID in both worlds, the others at their defaults), the CLI killed with SIGKILL
 //    mid-import (twice) and re-run with the same journal: users, jobs and per-record outcomes must equal an
 //    uninterrupted run's.

@@ -132,6 +132,12 @@ export async function soakVendor(
       {
         chunkRecords: target.wide?.chunkRecords ?? CHUNK,
         ...(target.wide !== undefined && { concurrency: target.wide.concurrency }),
+        // The checks ask for convergence within the run, not within the default budget of 5 sends: here a
+        // Propeller send (no idempotency key: only a 429 or 503 is retried within it) fails about 1 time in
+        // 7, so all 5 sends of a chunk fail for about 1 chunk in 22,000, some 2% of the 500-chunk runs,
+        // whose records then end failed, the vendor may hold them (a true report of attempts run out). At
+        // 10, about 1 run in a million: a failure is then a replay that does not converge.
+        chunkAttempts: 10,
         journal,
         keepOutcomes: "all",
         onOutcome: (o: RecordOutcome) => {
