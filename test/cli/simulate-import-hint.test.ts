@@ -1,6 +1,7 @@
 // `simulate <vendor>` prints the `import` command that reaches it "with credentials it accepts" (README:
-// Simulators): the flags of the settings the simulator has a value for, and no others. Userpilot's
-// `--environment` has none: printed as `--environment undefined`, the copied command was refused.
+// Simulators): the flags of the settings the simulator has a value for, and no others (with the short poll
+// its jobs allow). Userpilot's `--environment` has none: printed as `--environment undefined`, the copied
+// command was refused.
 import { expect, it } from "vitest";
 import { simulate } from "./helpers.js";
 
@@ -9,5 +10,7 @@ it("userpilot: the printed import command names its API key, and no setting the 
   fake.controller.abort();
   expect(await done).toBe(0);
 
-  expect(hint).toBe(`bulk-user-import import userpilot <file> --base-url ${url} --api-key sim-key`);
+  expect(hint).toBe(
+    `bulk-user-import import userpilot <file> --base-url ${url} --api-key sim-key --poll-interval 200ms`,
+  );
 });
