@@ -162,8 +162,12 @@ const COMMAND_FLAGS: Readonly<Record<string, ReadonlySet<string>>> = {
   demo: new Set<Flag>(["users", "report"]),
 };
 
+/** The flags `command` takes; undefined for a word that is no command (`constructor` is none either). */
+const commandFlags = (command: string): ReadonlySet<string> | undefined =>
+  Object.hasOwn(COMMAND_FLAGS, command) ? COMMAND_FLAGS[command] : undefined;
+
 function refuseOtherCommandsFlags(command: string, values: Record<string, unknown>): void {
-  const own = COMMAND_FLAGS[command];
+  const own = commandFlags(command);
   if (own === undefined) return;
   const other = Object.keys(values).find((flag) => values[flag] !== undefined && !own.has(flag));
   if (other === undefined) return;
@@ -402,7 +406,7 @@ function unknownOptionMessage(error: Error, argv: readonly string[]): string {
       `unknown option ${fused}… (a flag run into its value? write ${fused}=<value> or ${fused} <value>; ` +
       "the rest is not repeated here, as it may hold a credential)"
     );
-  const near = nearestFlag(name);
+  const near = nearestFlag(name, commandFlags(argv[0] ?? ""));
   return `unknown option ${name}${near === undefined ? "" : ` (did you mean ${near}?)`}`;
 }
 
@@ -414,13 +418,16 @@ function looselyStartsWith(name: string, flag: string): number | undefined {
   return pattern.exec(name)?.[0].length;
 }
 
-/** The long flag a mistyped `name` most likely meant: the same but for case and separators, or 2 edits off. */
-function nearestFlag(name: string): string | undefined {
+/**
+ * The long flag a mistyped `name` most likely meant: the same but for case and separators, or 2 edits off;
+ * one of the `command`'s flags when the command is known, as another's would be refused next.
+ */
+function nearestFlag(name: string, command: ReadonlySet<string> | undefined): string | undefined {
   const bare = (flag: string) => flag.replace(/^-+/, "").toLowerCase().replace(/[-_]/g, "");
   const typed = bare(name);
   let best: { flag: string; distance: number } | undefined;
   for (const flag of FLAG_WORDS) {
-    if (!flag.startsWith("--")) continue;
+    if (!flag.startsWith("--") || (command !== undefined && !command.has(flag.slice(2)))) continue;
     const distance = typed === bare(flag) ? 0 : editDistance(typed, bare(flag));
     if (distance <= 2 && typed.length > 3 && (best === undefined || distance < best.distance))
       best = { flag, distance };

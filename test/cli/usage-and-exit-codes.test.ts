@@ -71,6 +71,17 @@ describe("help", () => {
 describe("exit 2: usage and configuration errors, with the message and where the usage is on stderr", () => {
   const cases: { name: string; argv: string[]; env?: NodeJS.ProcessEnv; message: string }[] = [
     { name: "unknown command", argv: ["frobnicate"], message: "unknown command frobnicate" },
+    // A name every object has is no command either: looked up as one, it crashed (exit 3).
+    ...["constructor", "__proto__", "toString"].map((command) => ({
+      name: `unknown command ${command}, with a flag`,
+      argv: [command, "--port", "1"],
+      message: `unknown command ${command}`,
+    })),
+    {
+      name: "an unknown option after a command that is no command",
+      argv: ["constructor", "--prot"],
+      message: "unknown option --prot (did you mean --port?)",
+    },
     {
       name: "unknown vendor",
       argv: ["import", "mixpanel", users],
