@@ -10,9 +10,9 @@ import {
   type WriteStream,
 } from "node:fs";
 import { access, constants, open, readFile, stat } from "node:fs/promises";
-import { dirname, extname } from "node:path";
+import { extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { errorCode } from "../core/errors/error-code.js";
+import { errorCode, missingFolder } from "../core/errors/error-code.js";
 import { FileLock, folderRefusedLock } from "../core/file-lock.js";
 import { isJournalHeader } from "../core/engine/journal.js";
 import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
@@ -455,10 +455,7 @@ export async function checkWritable(file: string): Promise<boolean> {
     return true;
   } catch (error) {
     if (errorCode(error) !== "EEXIST") {
-      const why =
-        errorCode(error) === "ENOENT"
-          ? `its folder ${dirname(file)} does not exist`
-          : codeOf(error);
+      const why = missingFolder(error, file) ?? codeOf(error);
       throw new ConfigError(`cannot write the report ${file}: ${why}`, { cause: error });
     }
   }

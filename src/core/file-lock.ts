@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
-import { errorCode } from "./errors/error-code.js";
+import { errorCode, missingFolder } from "./errors/error-code.js";
 
 /**
  * The contents of the locks this process holds, each with a nonce of its own: a lock naming this pid is only
@@ -236,11 +236,7 @@ function create(file: string, content: string): boolean {
     fd = openSync(file, "wx");
   } catch (error) {
     if (errorCode(error) === "EEXIST") return false;
-    // ENOENT's own text names the lock file, not the folder a mistyped path lacks.
-    const why =
-      errorCode(error) === "ENOENT"
-        ? `its folder ${path.dirname(file)} does not exist`
-        : `cannot create its lock file: ${messageOf(error)}`;
+    const why = missingFolder(error, file) ?? `cannot create its lock file: ${messageOf(error)}`;
     throw new Refusal(() => `: ${why}`, { cause: error });
   }
   try {
