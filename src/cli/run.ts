@@ -8,6 +8,7 @@ import { EXIT, importCommand, type Stdin } from "./import-command.js";
 import { simulateCommand } from "./simulate-command.js";
 import { flagRunTogether, quotedName } from "./run-together.js";
 import { forTerminal } from "./terminal-text.js";
+import { unknownOptionMessage } from "./unknown-option.js";
 import { ConfigError, VENDOR_NAMES, VENDORS, givenSecrets } from "./vendors.js";
 
 /** What follows a usage error's message. */
@@ -134,6 +135,13 @@ const FLAG_WORDS: ReadonlySet<string> = new Set(
     `--${name}`,
     ...("short" in option ? [`-${option.short}`] : []),
   ]),
+);
+
+/** The long flags that take a value: one may be run into it (`--api-key$KEY`). */
+const VALUE_FLAGS: ReadonlySet<string> = new Set(
+  Object.entries(OPTIONS).flatMap(([name, option]) =>
+    option.type === "string" ? [`--${name}`] : [],
+  ),
 );
 
 const SIMULATOR_FLAGS: readonly Flag[] = [
@@ -341,7 +349,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       // unknownOptionMessage, but for a short option of one character, `-\n`, which leaves nothing of the
       // argument to follow the break); ours are none, so a line break of an argument (a file name) cannot
       // print a line of its own that reads as the tool's.
-      const message = scrub(unknownOptionMessage(error, argv));
+      const message = scrub(
+        unknownOptionMessage(error, argv, { all: FLAG_WORDS, valued: VALUE_FLAGS, commandFlags }),
+      );
       const lines =
         error instanceof ConfigError
           ? forTerminal(message)
@@ -374,81 +384,6 @@ function ignoreWriteErrors(stream: NodeJS.WriteStream): void {
   if (ignoring.has(stream)) return;
   ignoring.add(stream);
   stream.on("error", () => {});
-}
-
-/**
- * An unknown option in the CLI's words, with the flag it most likely meant. parseArgs quotes an unknown
- * option whole: an argument holding several flags run together (a quoted "$OPTS", one string of a CI job's
- * argument list) would print the rest of its line, `--api-key` and its key too, to stderr and the logs that
- * keep it. Such an option is named by its first word only, and one run into its value by the flag alone.
- */
-function unknownOptionMessage(error: Error, argv: readonly string[]): string {
-  if (!("code" in error) || error.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return error.message;
-  const arg = argv.find(
-    (a) =>
-      a.startsWith("-") && /\s/.test(a.split("=")[0]!) && error.message.includes(a.split("=")[0]!),
-  );
-  if (arg !== undefined)
-    return (
-      `unknown option ${arg.split(/[\s=]/)[0]!} followed by more words in the same argument (flags run ` +
-      "together in one argument? pass each flag as an argument of its own; the rest is not repeated here, as it may hold a credential)"
-    );
-  const name = /^Unknown option '(.*)'\. To specify/s.exec(error.message)?.[1];
-  if (name === undefined) return error.message;
-  // `--api-key$KEY` with no blank or `=`: parseArgs quotes it whole, the key too, which no scrub knows yet;
-  // and so a flag spelled as nearestFlag forgives (`--api_key$KEY`, `--ApiKey$KEY`).
-  const fused = [...FLAG_WORDS]
-    .map((flag) => ({ flag, length: looselyStartsWith(name, flag) }))
-    .filter(({ length }) => length !== undefined && length < name.length && name[length] !== "-")
-    .sort((a, b) => b.flag.length - a.flag.length)[0]?.flag;
-  if (fused !== undefined)
-    return (
-      `unknown option ${fused}… (a flag run into its value? write ${fused}=<value> or ${fused} <value>; ` +
-      "the rest is not repeated here, as it may hold a credential)"
-    );
-  const near = nearestFlag(name, commandFlags(argv[0] ?? ""));
-  return `unknown option ${name}${near === undefined ? "" : ` (did you mean ${near}?)`}`;
-}
-
-/** The length of the start of `name` that is a long `flag` in any case, each `-` of it also `_` or none. */
-function looselyStartsWith(name: string, flag: string): number | undefined {
-  if (!flag.startsWith("--")) return undefined;
-  // A flag's words are letters and digits: nothing in them needs escaping in a pattern.
-  const pattern = new RegExp(`^--${flag.slice(2).split("-").join("[-_]?")}`, "i");
-  return pattern.exec(name)?.[0].length;
-}
-
-/**
- * The long flag a mistyped `name` most likely meant: the same but for case and separators, or 2 edits off;
- * one of the `command`'s flags when the command is known, as another's would be refused next.
- */
-function nearestFlag(name: string, command: ReadonlySet<string> | undefined): string | undefined {
-  const bare = (flag: string) => flag.replace(/^-+/, "").toLowerCase().replace(/[-_]/g, "");
-  const typed = bare(name);
-  let best: { flag: string; distance: number } | undefined;
-  for (const flag of FLAG_WORDS) {
-    if (!flag.startsWith("--") || (command !== undefined && !command.has(flag.slice(2)))) continue;
-    const distance = typed === bare(flag) ? 0 : editDistance(typed, bare(flag));
-    if (distance <= 2 && typed.length > 3 && (best === undefined || distance < best.distance))
-      best = { flag, distance };
-  }
-  return best?.flag;
-}
-
-/** Levenshtein's distance: the fewest one-character inserts, deletes and changes from `a` to `b`. */
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++)
-      next[j] = Math.min(
-        row[j]! + 1,
-        next[j - 1]! + 1,
-        row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    row = next;
-  }
-  return row[b.length]!;
 }
 
 function isParseArgsError(error: unknown): error is Error {

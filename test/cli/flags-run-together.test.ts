@@ -58,3 +58,33 @@ describe("a flag run into its value with no blank or = (--api-key$KEY), the key 
       expect(result.all).not.toContain(key.slice(4, 14));
     });
 });
+
+describe("a mistyped flag run into its value (--api-kye$KEY)", () => {
+  // No known flag starts it, so it was quoted whole, key and all: its start a letter or two off a value flag
+  // is quoted, with the flag meant, and the rest not repeated.
+  const key = `na1.${faker.string.alphanumeric({ length: 32 })}`;
+  const cases: [string, string, string, string][] = [
+    ["fullstory", "--api-kye", "--api-ky", "--api-key"],
+    ["fullstory", "--apikye", "--apiky", "--api-key"],
+    ["userpilot", "--api-ky", "--api-ky", "--api-key"],
+    ["propeller", "--client-secert", "--client-sece", "--client-secret"],
+  ];
+  for (const [vendor, typed, start, meant] of cases)
+    it(`${typed}$KEY: named by ${start}…, ${meant} meant, without the key`, async () => {
+      const users = file("users-mistyped.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
+      const result = await cli(["import", vendor, users, `${typed}${key}`], { env: {} });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `unknown option ${start}… (did you mean ${meant}, run into its value? write ${meant}=<value>`,
+      );
+      expect(result.all).not.toContain(key.slice(4, 14));
+    });
+
+  for (const word of ["--format-version", "--verbose"])
+    it(`${word}, a word a flag's name may go on to or none is near, is quoted whole`, async () => {
+      const users = file("users-longer.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
+      const result = await cli(["import", "fullstory", users, word]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`unknown option ${word}\n`));
+    });
+});

@@ -1,0 +1,135 @@
+// An unknown option in the CLI's words. parseArgs quotes it whole, and the whole may hold a credential no
+// scrub knows yet: the rest of a line run together into one argument, or a key run into its flag.
+
+/** The CLI's flags, as {@link unknownOptionMessage} weighs an unknown option against them. */
+export interface KnownFlags {
+  /** Every flag as written on a command line: `--name`, and `-x` for those with a short form. */
+  readonly all: ReadonlySet<string>;
+  /** The long flags that take a value. */
+  readonly valued: ReadonlySet<string>;
+  /** The flags (without `--`) a command takes; undefined for a word that is no command. */
+  readonly commandFlags: (command: string) => ReadonlySet<string> | undefined;
+}
+
+const NOT_REPEATED = "the rest is not repeated here, as it may hold a credential";
+
+/**
+ * An unknown option in the CLI's words, with the flag it most likely meant. An argument holding several flags
+ * run together (a quoted "$OPTS", one string of a CI job's argument list) is named by its first word only,
+ * and one run into its value by the flag's start alone.
+ */
+export function unknownOptionMessage(
+  error: Error,
+  argv: readonly string[],
+  flags: KnownFlags,
+): string {
+  if (!("code" in error) || error.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return error.message;
+  const arg = argv.find(
+    (a) =>
+      a.startsWith("-") && /\s/.test(a.split("=")[0]!) && error.message.includes(a.split("=")[0]!),
+  );
+  if (arg !== undefined)
+    return (
+      `unknown option ${arg.split(/[\s=]/)[0]!} followed by more words in the same argument (flags run ` +
+      `together in one argument? pass each flag as an argument of its own; ${NOT_REPEATED})`
+    );
+  const name = /^Unknown option '(.*)'\. To specify/s.exec(error.message)?.[1];
+  if (name === undefined) return error.message;
+  // `--api-key$KEY` with no blank or `=`: parseArgs quotes it whole, the key too, which no scrub knows yet;
+  // and so a flag spelled as nearestFlag forgives (`--api_key$KEY`, `--ApiKey$KEY`).
+  const fused = [...flags.all]
+    .map((flag) => ({ flag, length: looselyStartsWith(name, flag) }))
+    .filter(({ length }) => length !== undefined && length < name.length && name[length] !== "-")
+    .sort((a, b) => b.flag.length - a.flag.length)[0]?.flag;
+  if (fused !== undefined)
+    return (
+      `unknown option ${fused}… (a flag run into its value? write ${fused}=<value> or ${fused} <value>; ` +
+      `${NOT_REPEATED})`
+    );
+  const near = nearestFlag(name, flags.all, flags.commandFlags(argv[0] ?? ""));
+  if (near !== undefined) return `unknown option ${name} (did you mean ${near}?)`;
+  const mistyped = mistypedStart(name, flags);
+  if (mistyped !== undefined)
+    return (
+      `unknown option ${mistyped.start}… (did you mean ${mistyped.flag}, run into its value? write ` +
+      `${mistyped.flag}=<value> or ${mistyped.flag} <value>; ${NOT_REPEATED})`
+    );
+  return `unknown option ${name}`;
+}
+
+const SEPARATOR = /[-_]/;
+
+/** A flag's letters alone, in lower case: `--Api_Key` and `--api-key` are both `apikey`. */
+const bare = (flag: string) => flag.replace(/^-+/, "").toLowerCase().replace(/[-_]/g, "");
+
+/** The length of the start of `name` that is a long `flag` in any case, each `-` of it also `_` or none. */
+function looselyStartsWith(name: string, flag: string): number | undefined {
+  if (!flag.startsWith("--")) return undefined;
+  // A flag's words are letters and digits: nothing in them needs escaping in a pattern.
+  const pattern = new RegExp(`^--${flag.slice(2).split("-").join("[-_]?")}`, "i");
+  return pattern.exec(name)?.[0].length;
+}
+
+/**
+ * The long flag a mistyped `name` most likely meant: the same but for case and separators, or 2 edits off;
+ * one of the `command`'s flags when the command is known, as another's would be refused next.
+ */
+function nearestFlag(
+  name: string,
+  all: ReadonlySet<string>,
+  command: ReadonlySet<string> | undefined,
+): string | undefined {
+  const typed = bare(name);
+  let best: { flag: string; distance: number } | undefined;
+  for (const flag of all) {
+    if (!flag.startsWith("--") || (command !== undefined && !command.has(flag.slice(2)))) continue;
+    const distance = typed === bare(flag) ? 0 : editDistance(typed, bare(flag));
+    if (distance <= 2 && typed.length > 3 && (best === undefined || distance < best.distance))
+      best = { flag, distance };
+  }
+  return best?.flag;
+}
+
+/**
+ * A value flag mistyped and run into its value (`--api-kye$KEY`, `--client-secert$SECRET`): the shortest
+ * start of `name` a letter or two off such a flag (two for a long one) is quoted, the rest, a key maybe, is
+ * not. A name that goes on from a flag after a separator (`--retry-after-ms`) is another flag's, not this.
+ */
+function mistypedStart(
+  name: string,
+  flags: KnownFlags,
+): { start: string; flag: string } | undefined {
+  const extends_ = (flag: string) => {
+    const length = looselyStartsWith(name, flag);
+    return length !== undefined && /^(?:[-_][a-z]+)+$/i.test(name.slice(length));
+  };
+  if ([...flags.all].some(extends_)) return undefined;
+  const longest = Math.max(...[...flags.valued].map((flag) => bare(flag).length));
+  for (let end = 3; end < name.length && bare(name.slice(0, end)).length <= longest + 2; end++) {
+    if (SEPARATOR.test(name[end - 1]!) || SEPARATOR.test(name[end]!)) continue;
+    const start = name.slice(0, end);
+    for (const flag of flags.valued) {
+      const letters = bare(flag);
+      if (letters.length < 5) continue;
+      if (editDistance(bare(start), letters) <= (letters.length >= 10 ? 2 : 1))
+        return { start, flag };
+    }
+  }
+  return undefined;
+}
+
+/** Levenshtein's distance: the fewest one-character inserts, deletes and changes from `a` to `b`. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(
+        row[j]! + 1,
+        next[j - 1]! + 1,
+        row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    row = next;
+  }
+  return row[b.length]!;
+}
