@@ -33,6 +33,7 @@ const summary: Required<ReportSummary> = {
   events: {},
   aborted: false,
   fatal: "",
+  fatalStatus: 0,
   inputError: "",
   startedAt: "",
   durationMs: 0,

@@ -15,6 +15,7 @@ import type { ReportBuilder } from "./report-builder.js";
 import { scrubOutcomes, withinTextLimit } from "./scrub-outcomes.js";
 import { settleChunk } from "./settle-chunk.js";
 import { whenAborted } from "../when-aborted.js";
+import { httpStatusOf } from "../errors/api-error.js";
 
 /** How a record's reason names the chunk an earlier run sent at its place, of other records. */
 const IN_PLACE = "a chunk in its place";
@@ -46,6 +47,7 @@ export interface DispatchSettings {
  */
 export class ChunkDispatcher<Input, Wire> {
   #fatal: string | undefined;
+  #fatalStatus: number | "auth" | undefined;
   #mismatch: Error | undefined;
   // The journal does not fit the input: unlike a callback's throw (which stops the run too), nothing more is
   // sent, and what the journal holds is trusted only for a chunk of the very same records.
@@ -102,6 +104,11 @@ export class ChunkDispatcher<Input, Wire> {
   /** The vendor's refusal of everything (bad credentials, no permission): nothing more is sent. */
   get fatal(): string | undefined {
     return this.#fatal;
+  }
+
+  /** The status of the vendor's answer that {@link fatal} quotes (see `ImportReport.fatalStatus`). */
+  get fatalStatus(): number | "auth" | undefined {
+    return this.#fatalStatus;
   }
 
   /**
@@ -624,7 +631,12 @@ export class ChunkDispatcher<Input, Wire> {
         // vendor may echo a credential in a successful answer, which the client's error scrubbing never sees.
         if (result.kind === "fatal") {
           const message = this.#clean(result.error.message);
-          this.#fatal ??= message;
+          // Only the answer `fatal` quotes: a stop recorded first (a journal write) has none.
+          if (this.#fatal === undefined) {
+            this.#fatal = message;
+            this.#fatalStatus =
+              result.error.status === "auth" ? "auth" : httpStatusOf(result.error);
+          }
           run.abort(new Error(message));
           settle(
             scrubOutcomes(

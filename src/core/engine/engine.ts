@@ -261,7 +261,7 @@ export async function runImport<Input, Wire>(
   // An async callback's rejection stops the run as a throw does: none is left unhandled, or after the run.
   while (callbacksPending.size > 0) await Promise.all(callbacksPending);
   // Read after the last progress event, which may have thrown.
-  const { fatal, mismatch } = dispatcher;
+  const { fatal, fatalStatus, mismatch } = dispatcher;
   if (mismatch instanceof JournalError && dispatcher.chunks.sent > 0)
     mismatch.report = report.build(adapter.vendor, { aborted: true, chunks: dispatcher.chunks });
   if (mismatch !== undefined) throw mismatch;
@@ -278,6 +278,7 @@ export async function runImport<Input, Wire>(
   return report.build(adapter.vendor, {
     aborted,
     ...(fatal === undefined ? {} : { fatal }),
+    ...(fatalStatus === undefined ? {} : { fatalStatus }),
     ...(read.inputError === undefined ? {} : { inputError: read.inputError }),
     chunks: dispatcher.chunks,
   });

@@ -101,6 +101,7 @@ export class ReportBuilder {
     extra: {
       aborted: boolean;
       fatal?: string;
+      fatalStatus?: number | "auth";
       inputError?: string;
       chunks: ImportReport["chunks"];
     },
@@ -123,6 +124,7 @@ export class ReportBuilder {
       events: { ...this.#events },
       aborted: extra.aborted,
       ...(extra.fatal === undefined ? {} : { fatal: extra.fatal }),
+      ...(extra.fatalStatus === undefined ? {} : { fatalStatus: extra.fatalStatus }),
       ...(extra.inputError === undefined ? {} : { inputError: extra.inputError }),
       startedAt: this.#startedAt.toISOString(),
       durationMs: Math.round(monotonicNow() - this.#startedMs),

@@ -185,6 +185,13 @@ export interface ImportReport {
   /** Set when a vendor answer stopped the import (bad credentials, no permission): the cause, scrubbed. */
   readonly fatal?: string;
   /**
+   * Set with `fatal` when a vendor's answer stopped the import: the HTTP status that answer had (401 for
+   * credentials refused, 403 for credentials without the permission, a redirect's 3xx), or `auth` when the
+   * client had no credentials to send (an OAuth2 token request refused, or its answer unusable). Absent when
+   * the import stopped itself (a journal that could not be written) or the answer had no status.
+   */
+  readonly fatalStatus?: number | "auth";
+  /**
    * Set when reading the input failed part-way (a truncated file): the records before it are reported. Also
    * beside `aborted`, when the input failed for its own reason as the caller aborted; not when it only threw
    * the abort back (the signal's reason, an error it caused, an `AbortError`, a stream's premature close).
