@@ -70,6 +70,12 @@ export interface VendorSetting {
   readonly values?: readonly string[];
 }
 
+/**
+ * Whether a setting is a credential (a key, a secret, an org or client id): every setting but a choice of
+ * named values (an environment), whose values are no one's to keep secret.
+ */
+export const isCredential = (setting: VendorSetting): boolean => setting.values === undefined;
+
 /** The values of a vendor's settings, by flag name, however they were given. */
 export interface Settings {
   get(flag: string): string | undefined;

@@ -259,7 +259,7 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
   // Written to the report's own file, the summary would land amid the report's lines (or, from stdout's own
   // offset, over its first ones).
   const out = target === "stdout" ? args.stderr : args.stdout;
-  out.write(formatSummary({ ...report, outcomes: sample.outcomes() }, 10, shownReport));
+  out.write(formatSummary({ ...report, outcomes: sample.outcomes() }, 10, shownReport, vendor));
   // The same journal would stop a re-run alike: the error says what to do instead.
   if (report.aborted && journalStop === undefined)
     out.write(resumeHint(flags["journal"], args.scrub));

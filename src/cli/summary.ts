@@ -1,5 +1,7 @@
 import type { ImportReport } from "../core/engine/report.js";
+import { isCredential, type VendorModule } from "../vendor-module.js";
 import { forTerminal } from "./terminal-text.js";
+import { listed } from "./vendors.js";
 
 /**
  * The end-of-run summary for a person: counts, then the first problems with their reasons. `report.outcomes`
@@ -7,7 +9,12 @@ import { forTerminal } from "./terminal-text.js";
  * had a warning in all. Keys, reasons, warnings and errors come from input or from a vendor: every
  * line is shown through {@link forTerminal}, so none of them can drive the terminal or forge a line.
  */
-export function formatSummary(report: ImportReport, maxProblems = 10, reportFile?: string): string {
+export function formatSummary(
+  report: ImportReport,
+  maxProblems = 10,
+  reportFile?: string,
+  vendor?: Pick<VendorModule, "settings">,
+): string {
   // Where the outcomes left out are: a report file, if the run writes one.
   const rest = reportFile === undefined ? "--report FILE keeps every outcome" : `see ${reportFile}`;
   // The failures to look up at the vendor before anyone counts them missing or sends them elsewhere.
@@ -21,6 +28,8 @@ export function formatSummary(report: ImportReport, maxProblems = 10, reportFile
   if (events.length > 0)
     lines.push(`  along the way: ${events.map(([name, n]) => `${name} ${n}`).join(", ")}`);
   if (report.fatal !== undefined) lines.push(`  stopped: ${report.fatal}`);
+  const refused = vendor === undefined ? undefined : credentialsRefused(report, vendor);
+  if (refused !== undefined) lines.push(`  ${refused}`);
   // Set by the signal at any point, also after the whole input was read: the line claims no more than that.
   if (report.aborted)
     lines.push(
@@ -45,4 +54,30 @@ export function formatSummary(report: ImportReport, maxProblems = 10, reportFile
   if (warnings > maxProblems)
     lines.push(`  … and ${warnings - maxProblems} more imported with a warning (${rest})`);
   return `${lines.map(forTerminal).join("\n")}\n`;
+}
+
+/**
+ * When the vendor's answer that stopped the run refused the credentials, what to check: the flags and
+ * environment variables they come from, as the vendor's module declares them (never a value). A 403 may be a
+ * valid key without the permission: the line says so. Undefined for any other stop.
+ */
+function credentialsRefused(
+  report: Pick<ImportReport, "vendor" | "fatalStatus">,
+  vendor: Pick<VendorModule, "settings">,
+): string | undefined {
+  const refused =
+    report.fatalStatus === 401
+      ? "refused the credentials"
+      : report.fatalStatus === 403
+        ? "refused the credentials or their permissions"
+        : report.fatalStatus === "auth"
+          ? "gave no access token for the credentials"
+          : undefined;
+  if (refused === undefined) return undefined;
+  const named = ({ flag, env }: { flag: string; env: string }) => `--${flag} (or ${env})`;
+  const credentials = vendor.settings.filter(isCredential).map(named);
+  // Each environment is a host of its own, whose keys another's does not know (a sandbox key in production).
+  const choices = vendor.settings.filter((setting) => !isCredential(setting)).map(named);
+  const where = choices.length === 0 ? "" : `, and that ${listed(choices)} names theirs`;
+  return `${report.vendor} ${refused}: check ${listed(credentials)}${where}`;
 }

@@ -1,4 +1,10 @@
-import { ConfigError, settingsOf, type Settings, type VendorModule } from "../vendor-module.js";
+import {
+  ConfigError,
+  isCredential,
+  settingsOf,
+  type Settings,
+  type VendorModule,
+} from "../vendor-module.js";
 import { VENDORS } from "../vendors.js";
 
 export { ConfigError, type JobTuning } from "../vendor-module.js";
@@ -16,13 +22,12 @@ export function settingsFromFlags(
   flags: Readonly<Record<string, string | boolean | undefined>>,
   env: NodeJS.ProcessEnv,
 ): Settings {
-  return settingsOf(vendor, ({ flag, env: name, values }) => {
+  return settingsOf(vendor, (setting) => {
+    const { flag, env: name } = setting;
     const value = flags[flag];
-    // A setting that is not a choice of named values (an environment) is a credential: an org or client id
-    // as much as a key.
     if (typeof value === "string" && given(value) === undefined)
       throw new ConfigError(
-        `${values === undefined ? "missing credential: " : ""}--${flag} was given blank, and a blank flag does not fall back to ${name}; pass a value or leave the flag out`,
+        `${isCredential(setting) ? "missing credential: " : ""}--${flag} was given blank, and a blank flag does not fall back to ${name}; pass a value or leave the flag out`,
       );
     return given(value) ?? given(env[name]);
   });
@@ -69,6 +74,6 @@ export function refuseOtherVendorsFlags(
 }
 
 /** `a`, `a and b`, `a, b and c`. */
-function listed(names: readonly string[]): string {
+export function listed(names: readonly string[]): string {
   return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }

@@ -1,0 +1,147 @@
+// An import the vendor stopped by refusing its credentials (a 401, a 403, an OAuth2 token refused) ends with
+// a summary line naming where they come from: each credential flag and environment variable the vendor's
+// module declares (and the setting naming the environment they are of), never a value. A run stopped
+// otherwise (a redirect) gets no such line: it would send the operator to credentials that are not at fault.
+import { describe, expect, it } from "vitest";
+import {
+  createFullStorySimulator,
+  createPropellerSimulator,
+  createSlashIdSimulator,
+  createUserpilotSimulator,
+} from "../../src/testing/index.js";
+import type { VendorSimulator } from "../../src/testing/simulator.js";
+import {
+  CREDS,
+  FAST_POLL,
+  cli,
+  fullStoryUsers,
+  ndjson,
+  propellerUsers,
+  slashIdPersons,
+  useServedSimulators,
+  useTempDir,
+  userpilotUsers,
+} from "./helpers.js";
+
+const file = useTempDir();
+const serve = useServedSimulators();
+
+const WRONG = "wrong-secret-Qv73Hx";
+
+interface RefusalCase {
+  readonly vendor: string;
+  readonly what: string;
+  readonly sim: () => VendorSimulator;
+  readonly records: readonly unknown[];
+  readonly flags: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly line: string;
+}
+
+const refusals: readonly RefusalCase[] = [
+  {
+    vendor: "fullstory",
+    what: "a wrong key by flag (401)",
+    sim: () => createFullStorySimulator({ processingPolls: 0 }),
+    records: fullStoryUsers(2),
+    flags: ["--api-key", WRONG, ...FAST_POLL],
+    env: {},
+    line: "  fullstory refused the credentials: check --api-key (or FULLSTORY_API_KEY)",
+  },
+  {
+    vendor: "propeller",
+    what: "a wrong client secret, its token request refused",
+    sim: () => createPropellerSimulator(),
+    records: propellerUsers(2),
+    flags: ["--client-id", CREDS.clientId],
+    env: { PROPELLER_CLIENT_SECRET: WRONG },
+    line:
+      "  propeller gave no access token for the credentials: check --client-id (or PROPELLER_CLIENT_ID) " +
+      "and --client-secret (or PROPELLER_CLIENT_SECRET)",
+  },
+  {
+    vendor: "slashid",
+    what: "a key given another org's id (403)",
+    sim: () => createSlashIdSimulator(),
+    records: slashIdPersons(2),
+    flags: ["--api-key", CREDS.apiKey, "--org-id", WRONG],
+    env: {},
+    line:
+      "  slashid refused the credentials or their permissions: check --api-key (or SLASHID_API_KEY) and " +
+      "--org-id (or SLASHID_ORG_ID), and that --environment (or SLASHID_ENVIRONMENT) names theirs",
+  },
+  {
+    vendor: "userpilot",
+    what: "a wrong key from the environment (401)",
+    sim: () => createUserpilotSimulator(),
+    records: userpilotUsers(2),
+    flags: [...FAST_POLL],
+    env: { USERPILOT_API_KEY: WRONG },
+    line:
+      "  userpilot refused the credentials: check --api-key (or USERPILOT_API_KEY), and that " +
+      "--environment (or USERPILOT_ENVIRONMENT) names theirs",
+  },
+];
+
+describe("the summary of an import stopped by a credential refusal", () => {
+  it.each(refusals)("$vendor, $what: names its credentials' flags and variables", async (c) => {
+    const { url } = await serve(c.sim());
+
+    const result = await cli(
+      [
+        "import",
+        c.vendor,
+        file(`${c.vendor}.ndjson`, ndjson(c.records)),
+        "--base-url",
+        url,
+        ...c.flags,
+      ],
+      { env: c.env },
+    );
+
+    expect(result.code).toBe(3);
+    const lines = result.stdout.split("\n");
+    const stopped = lines.findIndex((line) => line.startsWith("  stopped: "));
+    expect(stopped).toBeGreaterThan(0);
+    // Right under the stop it explains, before the records that failed by it.
+    expect(lines[stopped + 1]).toBe(c.line);
+    expect(result.all).not.toContain(WRONG);
+  });
+
+  it("a run stopped by a redirect, with the credentials accepted, names none of them", async () => {
+    const sim = createFullStorySimulator({
+      processingPolls: 0,
+      faults: {
+        script: ({ operation }) =>
+          operation === "createBatchImport"
+            ? {
+                answer: new Response(null, {
+                  status: 307,
+                  headers: { location: "http://127.0.0.1:9/elsewhere" },
+                }),
+              }
+            : undefined,
+      },
+    });
+    const { url } = await serve(sim);
+
+    const result = await cli([
+      "import",
+      "fullstory",
+      file("redirected.ndjson", ndjson(fullStoryUsers(2))),
+      "--base-url",
+      url,
+      "--api-key",
+      CREDS.apiKey,
+      ...FAST_POLL,
+    ]);
+
+    expect(result.code).toBe(3);
+    const lines = result.stdout.split("\n");
+    const stopped = lines.findIndex((line) => line.startsWith("  stopped: "));
+    expect(lines[stopped]).toMatch(/HTTP 307 redirect/);
+    // The records it failed follow the stop at once.
+    expect(lines[stopped + 1]).toMatch(/^ {2}failed {3}#0 /);
+    expect(result.all).not.toContain("FULLSTORY_API_KEY");
+  });
+});
