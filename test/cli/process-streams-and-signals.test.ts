@@ -200,6 +200,56 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("Ctrl-C twice",
   }, 30_000);
 });
 
+describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("Ctrl-C acknowledged", () => {
+  it("a run whose input's writer stalls: the first Ctrl-C is answered on stderr at once, the second adds nothing", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0 });
+    const { url } = await serve(sim);
+    const fifo = file("acknowledged.ndjson");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const journal = file("acknowledged.journal");
+    const child = spawn(
+      process.execPath,
+      [
+        main,
+        ...["import", "fullstory", fifo, "--base-url", url, "--api-key", CREDS.apiKey],
+        ...FAST_POLL,
+        ...["--chunk-size", "2", "--journal", journal],
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const exit = ended(child);
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const acknowledgement =
+      "bulk-user-import: stopping (SIGINT): nothing more is read or sent, requests under way are cut " +
+      "short, and the records not yet settled fail [aborted] (the vendor may hold those of a chunk that " +
+      "was out); the summary follows, and the same command with the same --journal resumes; press Ctrl-C " +
+      "again to end at once\n";
+    let writer: FileHandle | undefined;
+    try {
+      writer = await open(fifo, "w");
+      await writer.write(ndjson(fullStoryUsers(3, "ack")));
+      const done = () =>
+        existsSync(journal) ? readFileSync(journal, "utf8").split('"kind":"done"').length - 1 : 0;
+      for (let i = 0; i < 200 && done() < 1; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(done()).toBe(1);
+
+      child.kill("SIGINT");
+      for (let i = 0; i < 200 && !stderr.includes("stopping"); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(stderr).toContain(acknowledgement);
+      child.kill("SIGINT");
+      const end = await within(exit, 3000);
+
+      expect(end).not.toBe("timeout");
+      expect(stderr.split("stopping (").length - 1).toBe(1);
+    } finally {
+      await writer?.close();
+      child.kill("SIGKILL");
+    }
+  }, 30_000);
+});
+
 describe("Ctrl-C with the users piped to stdin (`import <vendor> -`)", () => {
   it("a producer that stalls: the first Ctrl-C ends the import and the process, exit 1", async () => {
     const sim = createFullStorySimulator({ processingPolls: 0 });
