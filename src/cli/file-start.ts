@@ -1,12 +1,13 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
+import { FILE_WORDS, type InputWords } from "./input-words.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
 const NOTHING: Buffer = Buffer.alloc(0);
 
-/** What a reader says of a file whose start shows UTF-16, whichever its format. */
-export const LOOKS_UTF16 = "the file looks like UTF-16";
+/** What a reader says of an input whose start shows UTF-16, whichever its format, after the input's name. */
+export const LOOKS_UTF16 = "looks like UTF-16";
 
 /** Whether `bytes` start with a UTF-16 byte order mark (FF FE little-endian, FE FF big-endian). */
 export function utf16Bom(bytes: Uint8Array): boolean {
@@ -36,11 +37,12 @@ export function looksUtf16(bytes: Uint8Array): boolean {
  * A JSON or NDJSON file's bytes, chunk by chunk. Read as UTF-8, a UTF-16 file was a rejected record per line
  * (and a phantom one from its last NUL), or an array "starting with �", its encoding never named.
  *
- * @throws Error naming the file, before any chunk, when its start {@link looksUtf16}.
+ * @throws Error naming the file, before any chunk, when its start {@link looksUtf16}; `words` say what it is.
  */
 export async function* jsonChunks(
   file: string,
   open: () => Readable = () => createReadStream(file),
+  words: InputWords = FILE_WORDS,
 ): AsyncGenerator<Buffer> {
   let start: Buffer[] | undefined = [];
   let held = 0;
@@ -55,21 +57,21 @@ export async function* jsonChunks(
     if (held < UTF16_START) continue;
     const first = Buffer.concat(start);
     start = undefined;
-    refuseUtf16(file, first);
+    refuseUtf16(file, first, words);
     yield first;
   }
   if (start !== undefined && held > 0) {
     const first = Buffer.concat(start);
-    refuseUtf16(file, first);
+    refuseUtf16(file, first, words);
     yield first;
   }
 }
 
-function refuseUtf16(file: string, first: Buffer): void {
+function refuseUtf16(file: string, first: Buffer, words: InputWords): void {
   if (looksUtf16(first.subarray(0, UTF16_START)))
     throw new Error(
-      `${file}: ${LOOKS_UTF16} (it starts with a UTF-16 byte order mark, or with characters each a byte ` +
-        "and a NUL) [input.encoding]; save it as UTF-8",
+      `${file}: ${words.it} ${LOOKS_UTF16} (it starts with a UTF-16 byte order mark, or with ` +
+        "characters each a byte and a NUL) [input.encoding]; save it as UTF-8",
     );
 }
 

@@ -15,6 +15,7 @@ import { FORBIDDEN_KEY_MESSAGE, isForbiddenKey } from "../core/unsafe-input.js";
 import { RepeatedKeys } from "./json-array-keys.js";
 import { NumberCheckingTokenizer } from "./json-array-numbers.js";
 import { LOOKS_UTF16, LineEnds, UTF16_START, jsonChunks, looksUtf16 } from "./file-start.js";
+import { FILE_WORDS, STDIN_WORDS, type InputWords } from "./input-words.js";
 import { endsInsideValue } from "./cut-off-json.js";
 import { LineBreaks } from "./line-breaks.js";
 import { Utf8Check, incompleteTail, invalidOffsets } from "./utf8-check.js";
@@ -108,17 +109,29 @@ export function formatOf(file: string): InputFormat | undefined {
 /**
  * Reads a file's records one at a time, so memory stays flat whatever the file's size. A record that cannot
  * be read is yielded as an {@link UnreadableRecord} in its place; CSV rows are yielded as {@link CsvRow}s.
- * `open` gives the bytes when they are not the file's (stdin): `file` is then only the name errors give it.
+ * `stdin` gives the bytes when they are stdin's (`import <vendor> -`): `file` is then only the name errors
+ * give it, and they speak of stdin where a file's speak of the file.
  */
 export function readRecords(
   file: string,
   format: InputFormat,
   read: ReadCounter = { bytes: 0 },
-  open: () => Readable = () => createReadStream(file),
+  stdin?: () => Readable,
 ): AsyncIterable<unknown> {
-  if (format === "ndjson") return readNdjson(file, read, open);
-  if (format === "json") return readJsonArray(file, read, open);
-  return readCsv(file, read, open);
+  const input: Input =
+    stdin === undefined
+      ? { file, open: () => createReadStream(file), words: FILE_WORDS }
+      : { file, open: stdin, words: STDIN_WORDS };
+  if (format === "ndjson") return readNdjson(input, read);
+  if (format === "json") return readJsonArray(input, read);
+  return readCsv(input, read);
+}
+
+/** What a reader reads: the name its errors give, its bytes, and how its errors speak of it. */
+interface Input {
+  readonly file: string;
+  readonly open: () => Readable;
+  readonly words: InputWords;
 }
 
 const NEWLINE = 0x0a;
@@ -139,9 +152,8 @@ export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
  * file's first line break says ({@link LineEnds}).
  */
 async function* readNdjson(
-  file: string,
+  { file, open, words }: Input,
   read: ReadCounter,
-  open: () => Readable,
 ): AsyncGenerator<unknown> {
   let line = 0;
   const partial = new PartialLine();
@@ -177,12 +189,12 @@ async function* readNdjson(
     for (let i = 0; i < texts.length; i++) {
       line += 1;
       read.bytes = before - size + Math.round((size * (i + 1)) / texts.length);
-      const record = recordOfLine(texts[i]!, line);
+      const record = recordOfLine(texts[i]!, line, words);
       read.line = line;
       if (record !== BLANK) yield record;
     }
   }
-  for await (const data of jsonChunks(file, open)) {
+  for await (const data of jsonChunks(file, open, words)) {
     let chunk = data;
     read.bytes = before;
     before += data.length;
@@ -209,13 +221,13 @@ async function* readNdjson(
       line += 1;
       // Only the file's last line can have been cut: every other one has its line end.
       const last = i === texts.length - 1 ? rest.subarray(rest.lastIndexOf(eol) + 1) : undefined;
-      if (last !== undefined && last.at(-1) === 0) throw endsInNuls(file, line);
+      if (last !== undefined && last.at(-1) === 0) throw endsInNuls(file, line, words);
       if (last !== undefined && cutOff(last))
         throw new Error(
-          `${file}: the file ends inside a record: line ${line} has no line end, and its JSON stops ` +
-            "part-way (was the file cut off as it was written or copied?); the records before it were read",
+          `${file}: ${words.it} ends inside a record: line ${line} has no line end, and its JSON stops ` +
+            `part-way (${words.cut}); the records before it were read`,
         );
-      const record = recordOfLine(text, line);
+      const record = recordOfLine(text, line, words);
       read.line = line;
       if (record !== BLANK) yield record;
     }
@@ -242,9 +254,9 @@ function cutOff(bytes: Buffer): boolean {
  * last blocks unwritten but its size grown, so its tail reads as NULs, in place of the end of a record or of
  * the lines after it. A broken input, as a cut-off one is, not a record to read (NULs in its last cell).
  */
-function endsInNuls(file: string, line: number): Error {
+function endsInNuls(file: string, line: number, words: InputWords): Error {
   return new Error(
-    `${file}: the file ends in NUL bytes, on line ${line}, which has no line end (a file cut off by a ` +
+    `${file}: ${words.it} ends in NUL bytes, on line ${line}, which has no line end (a file cut off by a ` +
       "crash as it was written is padded so); the records before it were read",
   );
 }
@@ -302,11 +314,11 @@ const BLANK = Symbol("blank line");
 /** A line's text, or the offset in it of the first byte that is not UTF-8. */
 type Line = string | { readonly badByte: number };
 
-function recordOfLine(text: Line, line: number): unknown {
+function recordOfLine(text: Line, line: number, words: InputWords): unknown {
   if (typeof text !== "string") {
     return new UnreadableRecord(
       `line ${line}`,
-      `not valid UTF-8 (byte ${text.badByte + 1} of the line); save the file as UTF-8`,
+      `not valid UTF-8 (byte ${text.badByte + 1} of the line); ${words.again("as UTF-8")}`,
       "input.encoding",
     );
   }
@@ -357,9 +369,8 @@ function linesOf(block: Buffer, eol: number): Line[] {
 }
 
 async function* readJsonArray(
-  file: string,
+  { file, open, words }: Input,
   counter: ReadCounter,
-  open: () => Readable,
 ): AsyncGenerator<unknown> {
   // JSONParser's two halves, wired as it wires them, with a tokenizer that sees each number's text.
   const parser = new NumberCheckingTokenizer();
@@ -407,7 +418,7 @@ async function* readJsonArray(
   let checkedRoot = false;
   const utf8 = new Utf8Check();
   let read = 0;
-  for await (const chunk of jsonChunks(file, open)) {
+  for await (const chunk of jsonChunks(file, open, words)) {
     const badByte = utf8.check(chunk)[0];
     const start = read;
     read += chunk.length;
@@ -431,7 +442,7 @@ async function* readJsonArray(
       // the records before it are read, and reading ends there.
       if (failure === undefined) parser.write(chunk.subarray(0, Math.max(0, badByte - start)));
       yield* ready.splice(0);
-      throw notUtf8(file, badByte);
+      throw notUtf8(file, badByte, words);
     }
     if (failure === undefined) {
       parser.write(chunk);
@@ -449,11 +460,11 @@ async function* readJsonArray(
     // UTF-8, and "save the file as UTF-8" would hide that it was cut (an .ndjson file's error says so too).
     // Past the array's end, the broken character is all there is to name.
     if (checkedRoot && !parser.isEnded)
-      throw new Error(`${file}: not a JSON array of records: ${CUT_OFF_ARRAY}`);
-    throw notUtf8(file, cut);
+      throw new Error(`${file}: not a JSON array of records: ${cutOffArray(words)}`);
+    throw notUtf8(file, cut, words);
   }
   // An empty file holds no array, as much as one holding an object does; it is not an array of no records.
-  if (!checkedRoot) throw new Error(`${file}: not a JSON array of records (the file is empty)`);
+  if (!checkedRoot) throw new Error(`${file}: not a JSON array of records (${words.it} is empty)`);
   // Without end(), a file cut off part-way reads as the records it had, silently.
   let cutOff = false;
   if (failure === undefined && !(parser.isEnded && values.isEnded)) {
@@ -466,13 +477,12 @@ async function* readJsonArray(
   // A broken file stops reading where it breaks: what came before is imported, the rest is named in the error.
   if (failure !== undefined)
     throw new Error(
-      `${file}: not a JSON array of records: ${cutOff ? CUT_OFF_ARRAY : streamSyntaxProblem(failure, failedTokenAt)}`,
+      `${file}: not a JSON array of records: ${cutOff ? cutOffArray(words) : streamSyntaxProblem(failure, failedTokenAt)}`,
     );
 }
 
-const CUT_OFF_ARRAY =
-  "the file ends before its array does (was the file cut off as it was written or copied?); " +
-  "the records before the cut were read";
+const cutOffArray = (words: InputWords) =>
+  `${words.it} ends before its array does (${words.cut}); the records before the cut were read`;
 
 /** The tokenizer's complaint of a character it did not expect, which names the byte at the file's offset. */
 const UNEXPECTED_BYTE = /^Unexpected "." at chunk position "\d+" \(absolute position "(\d+)"\)/s;
@@ -522,10 +532,10 @@ function streamSyntaxProblem(error: Error, byte: number | undefined): string {
   );
 }
 
-function notUtf8(file: string, offset: number): Error {
+function notUtf8(file: string, offset: number, words: InputWords): Error {
   return new Error(
     `${file}: not valid UTF-8 at byte ${offset} [input.encoding]; the records before it were read, ` +
-      "the record holding it and the rest of the file were not (save the file as UTF-8)",
+      `the record holding it and the rest of ${words.it} were not (${words.again("as UTF-8")})`,
   );
 }
 
@@ -578,12 +588,15 @@ const OTHER_SEPARATORS = [
  * Read with commas, each row would be one cell under a column that names no field, every row rejected for a
  * field it lacks, the separator never named.
  */
-export function otherSeparator(headers: readonly string[]): string | undefined {
+export function otherSeparator(
+  headers: readonly string[],
+  words: InputWords = FILE_WORDS,
+): string | undefined {
   const [only, ...more] = headers;
   if (only === undefined || more.length > 0) return undefined;
   const found = OTHER_SEPARATORS.find(([separator]) => only.includes(separator));
   if (found === undefined) return undefined;
-  return `the CSV header is one column holding ${found[1]}: the file looks separated by ${found[1]}, and CSV cells are read separated by commas; save it as CSV UTF-8 (comma-separated)`;
+  return `the CSV header is one column holding ${found[1]}: ${words.it} looks separated by ${found[1]}, and CSV cells are read separated by commas; save it as CSV UTF-8 (comma-separated)`;
 }
 
 /**
@@ -600,7 +613,8 @@ function commasOfUtf16(header: readonly string[]): boolean {
   );
 }
 
-const UTF16 = `${LOOKS_UTF16} (what Excel saves as Unicode Text); save it as CSV UTF-8 (comma-separated)`;
+const utf16Csv = (words: InputWords) =>
+  `${words.it} ${LOOKS_UTF16} (what Excel saves as Unicode Text); save it as CSV UTF-8 (comma-separated)`;
 
 /** The types a CSV header may give its column, after a colon: `properties.seats:number`. */
 export const CSV_CELL_TYPES = ["string", "number", "boolean", "json"] as const;
@@ -737,9 +751,8 @@ export async function readCsvHeader(file: string): Promise<string[] | undefined>
  * past it, where records start is a guess.
  */
 async function* readCsv(
-  file: string,
+  { file, open, words }: Input,
   read: ReadCounter,
-  open: () => Readable,
 ): AsyncGenerator<CsvRow | UnreadableRecord> {
   const source = open();
   // Bytes read from disk; `read` counts those of the rows handed out (csv-parse's `info.bytes`).
@@ -791,20 +804,20 @@ async function* readCsv(
       if ((invalid[0] ?? Infinity) < parser.info.bytes)
         throw new Error(
           `${file}: the CSV header is not valid UTF-8 [input.encoding]; ` +
-            (utf16 || commasOfUtf16(header) ? UTF16 : "save the file as UTF-8"),
+            (utf16 || commasOfUtf16(header) ? utf16Csv(words) : words.again("as UTF-8")),
         );
       // UTF-16 of ASCII text is UTF-8 too, with NULs: its header read so is cells of text and NULs. Judged
       // by the file's start, or by the NUL each comma's other byte leaves at a cell's edge, not by any NUL
       // in the header, which a UTF-8 file may hold (its column then names no field, or one the usual rules
       // judge).
-      if (utf16 || commasOfUtf16(header)) throw new Error(`${file}: ${UTF16}`);
+      if (utf16 || commasOfUtf16(header)) throw new Error(`${file}: ${utf16Csv(words)}`);
       emptyBefore = parser.info.empty_lines;
       const bad = forbiddenHeader(header);
       if (bad !== undefined)
         throw new Error(
           `${file}: CSV header ${bad} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`,
         );
-      const clash = otherSeparator(header) ?? clashingHeader(header) ?? misspeltType(header);
+      const clash = otherSeparator(header, words) ?? clashingHeader(header) ?? misspeltType(header);
       if (clash !== undefined) throw new Error(`${file}: ${clash}`);
       return header;
     },
@@ -829,19 +842,19 @@ async function* readCsv(
       if (encoded && isBlankRow(raw)) continue;
       // info.bytes ends after the row's own line end, which is on the row's last line.
       const line = lines.lineAt(info.bytes - 1);
-      if (!delimited && lastByte === 0) throw endsInNuls(file, line);
+      if (!delimited && lastByte === 0) throw endsInNuls(file, line, words);
       const where = `line ${line}`;
       read.line = line;
       if (!encoded) {
         yield new UnreadableRecord(
           where,
-          "not valid UTF-8; save the file as UTF-8",
+          `not valid UTF-8; ${words.again("as UTF-8")}`,
           "input.encoding",
         );
       } else if (/^[\r\n]*\uFEFF/.test(raw)) {
         yield new UnreadableRecord(where, SECOND_BOM, "input.encoding");
       } else if (breaksOutsideQuotes(raw, parser.options.record_delimiter, skipped, delimited)) {
-        yield new UnreadableRecord(where, UNQUOTED_BREAK);
+        yield new UnreadableRecord(where, unquotedBreak(words));
       } else if (info.error !== undefined) {
         yield new UnreadableRecord(where, withLine(info.error.message, info.lines, line));
       } else {
@@ -873,8 +886,8 @@ async function* readCsv(
  * row of an LF file kept the CR in its last cell (`u1\r`, another user at the vendor), and an LF line of a
  * CRLF file became part of the row before it (two users read as one). Where such a row ends is a guess.
  */
-const UNQUOTED_BREAK =
-  "a cell not in quotes holds a line break (a file that mixes CRLF and LF line ends, or a cell's line break left unquoted), so where the row ends is a guess; save the file with one kind of line end, and quote a cell that holds a line break";
+const unquotedBreak = (words: InputWords) =>
+  `a cell not in quotes holds a line break (a file that mixes CRLF and LF line ends, or a cell's line break left unquoted), so where the row ends is a guess; ${words.again("with one kind of line end")}, and quote a cell that holds a line break`;
 
 /**
  * Why a row that starts with a byte order mark (after the empty lines before it) is rejected. csv-parse drops

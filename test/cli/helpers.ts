@@ -93,11 +93,14 @@ export async function cli(argv: readonly string[], options: FakeIoOptions = {}) 
 }
 
 /**
- * A stdin that gives `text` (in chunks of `chunkBytes`, as a pipe hands out what was written so far) and
- * ends; a terminal's when `tty`.
+ * A stdin that gives `text` (a Buffer's bytes as they are) in chunks of `chunkBytes`, as a pipe hands out
+ * what was written so far, and ends; a terminal's when `tty`.
  */
-export function stdinOf(text: string, options: { tty?: boolean; chunkBytes?: number } = {}): Stdin {
-  const bytes = Buffer.from(text);
+export function stdinOf(
+  text: string | Buffer,
+  options: { tty?: boolean; chunkBytes?: number } = {},
+): Stdin {
+  const bytes = typeof text === "string" ? Buffer.from(text) : text;
   const size = options.chunkBytes ?? 64 * 1024;
   const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
     bytes.subarray(i * size, (i + 1) * size),

@@ -163,7 +163,7 @@ describe("import <vendor> - --format …: the users from stdin", () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      "bulk-user-import: (stdin): the file ends inside a record: line 3 has no line end",
+      "bulk-user-import: (stdin): stdin ends inside a record: line 3 has no line end",
     );
     expect(sim.users().map((user) => user.uid)).toEqual(["cut-0", "cut-1"]);
   });
