@@ -15,8 +15,12 @@ export function flagRunTogether(text: string, known: ReadonlySet<string>): strin
 /**
  * A name that never holds a blank (a vendor's, a command's) as an error may quote it: its first word. The
  * words after it are one argument with it, the rest of a line run together, which may hold a credential.
+ * Nor does such a name start with a dash: one that does is a flag after `--` (`import -- --api-key$KEY`),
+ * which the CLI takes as an argument, its value with it; it is not quoted at all.
  */
 export function quotedName(text: string): string {
+  if (text.startsWith("-"))
+    return "starting with - (an option after --, taken as an argument; not repeated: it may hold a credential)";
   const first = text.trim().split(/\s/, 1)[0] ?? "";
   if (first === text) return text;
   return `${first} (followed by more words in the same argument, not repeated: they may hold a credential)`;

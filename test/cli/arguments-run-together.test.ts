@@ -37,11 +37,16 @@ describe("a vendor, command or input file run together with --api-key", () => {
     ["the simulator's vendor", () => ["simulate", `fullstory --api-key ${key}`]],
     ["a vendor with a key after it but no flag", () => ["import", `fullstory ${key}`, users()]],
     ["a command with a key after it but no flag", () => [`import ${key}`]],
+    // After `--`, a flag run into its key is a plain argument: the vendor, the simulator's, the command.
+    ["a flag after -- as the vendor", () => ["import", "--", `--api-key${key}`, users()]],
+    ["a flag after -- as the simulator's vendor", () => ["simulate", "--", `--api-key${key}`]],
+    ["a flag after -- as the command", () => ["--", `--api-key${key}`]],
   ];
   for (const [what, argv] of cases) {
     it(`${what}: a usage error without the key`, async () => {
       const result = await cli(argv(), { env });
       expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/unknown (vendor|command)|argument|not repeated/);
       expect(result.all).not.toContain(key.slice(4, 14));
     });
   }
