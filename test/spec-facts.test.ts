@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseDocument } from "yaml";
 import { matching } from "./support/matchers.js";
 import { HOSTS, useMswServer } from "./support/msw.js";
-import { loadSpec, type Vendor } from "./support/specs.js";
+import { loadSpec, VENDORS, type Vendor } from "./support/specs.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dir = mkdtempSync(path.join(tmpdir(), "spec-facts-"));
@@ -34,7 +34,6 @@ function mutate(vendor: string, edits: Edit[]): void {
 }
 
 const schemas = ["components", "schemas"];
-const VENDORS = ["fullstory", "propeller", "slashid", "userpilot"];
 const MODULES = ["rules", "operations", "document"];
 const tokenAnswer = ["paths", "/oauth2/token", "post", "responses", "200", "content"];
 

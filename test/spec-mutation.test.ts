@@ -13,6 +13,7 @@ import { parseDocument } from "yaml";
 import { seededFaker } from "../src/testing/fixtures/faker.js";
 import { matching } from "./support/matchers.js";
 import { HOSTS, useMswServer } from "./support/msw.js";
+import { VENDORS } from "./support/specs.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dir = mkdtempSync(path.join(tmpdir(), "spec-mutation-"));
@@ -91,7 +92,7 @@ beforeAll(() => {
     { stdio: "pipe" },
   );
   // From here on, every module that imports generated rules gets the mutated ones.
-  for (const vendor of ["fullstory", "propeller", "slashid", "userpilot"]) {
+  for (const vendor of VENDORS) {
     vi.doMock(
       `../generated/${vendor}.rules.js`,
       () => import(path.join(generated, `${vendor}.rules.ts`)),

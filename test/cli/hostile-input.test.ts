@@ -5,6 +5,7 @@ import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import { recordFromCsvRow } from "../../src/cli/read-records.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
+import { VENDOR_NAMES } from "../../src/vendors.js";
 import { nestedJson } from "../support/hostile.js";
 import {
   CREDS,
@@ -104,7 +105,7 @@ describe("keys that reach a prototype", () => {
 });
 
 describe("a record that is not an object", () => {
-  it.each(["fullstory", "slashid", "propeller", "userpilot"])(
+  it.each(VENDOR_NAMES)(
     "%s dry run: null, a number and a string are each rejected, and every later record is checked",
     async (vendor) => {
       const text = ["null", "42", '"text"', "[]"].join("\n");

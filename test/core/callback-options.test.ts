@@ -18,12 +18,13 @@ import { gatewayPage } from "../../src/testing/kit/answers.js";
 import { serveSimulator, type RunningSimulator } from "../../src/testing/serve.js";
 import type { VendorSimulator } from "../../src/testing/simulator.js";
 import { simulatorSettings, type VendorModule } from "../../src/vendor-module.js";
-import { vendorNamed, type VendorName } from "../../src/vendors.js";
+import { VENDOR_NAMES, vendorNamed, type VendorName } from "../../src/vendors.js";
 import { IMPORTERS } from "../support/importers.js";
 import { matching } from "../support/matchers.js";
 
 type Rec = Record<string, unknown>;
-const VENDORS = ["fullstory", "slashid", "propeller", "userpilot"] as const;
+// Every vendor of src/vendors.ts: a vendor added there has its callbacks held to the same.
+const VENDORS = VENDOR_NAMES;
 
 let served: RunningSimulator | undefined;
 afterEach(async () => {
@@ -260,13 +261,9 @@ describe("a callback option that is not a function is refused by name, before an
   }
 });
 
-// The request that carries the records; Userpilot's job is followed by its status.
-const WRITE = {
-  fullstory: "createBatchImport",
-  slashid: "bulkImportPersons",
-  propeller: "bulkUsersBySourceId",
-  userpilot: "getBackgroundJob",
-} as const;
+// The request that carries the records, the module's write; Userpilot's job is followed by its status.
+const writeOf = (vendor: VendorName): string | undefined =>
+  vendor === "userpilot" ? "getBackgroundJob" : vendorNamed(vendor)?.writes[0];
 
 describe("a callback that throws while a chunk is out leaves its records possibly held, not plainly failed", () => {
   for (const vendor of VENDORS) {
@@ -276,7 +273,7 @@ describe("a callback that throws while a chunk is out leaves its records possibl
         // status is turned away once): the client's onRetry throws at the first retry either makes.
         faults: {
           script: ({ operation, attempt }) =>
-            operation !== WRITE[vendor]
+            operation !== writeOf(vendor)
               ? undefined
               : attempt === 1 && vendor !== "userpilot"
                 ? { after: () => gatewayPage(502) }
@@ -368,7 +365,7 @@ describe("a sleep of the caller's that ignores its signal: the caller's abort st
       ...(byClient && {
         faults: {
           script: ({ operation, attempt }) =>
-            operation === WRITE[vendor] && attempt === 1 ? "429" : undefined,
+            operation === writeOf(vendor) && attempt === 1 ? "429" : undefined,
         },
         client: { maxRetries: 1, sleep: endless(stop) },
       }),

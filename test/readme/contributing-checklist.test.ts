@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { VENDOR_NAMES } from "../../src/vendors.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const contributing = readFileSync(path.join(root, "CONTRIBUTING.md"), "utf8");
@@ -74,4 +75,28 @@ describe("CONTRIBUTING.md's steps that no compiler checks", () => {
       expect(clientOptions).toMatch(new RegExp(`^  ${entry.slice(1)}: \\{`, "m"));
     },
   );
+});
+
+// The promise of src/vendors.ts: the CLI, demo, simulate, the soak and the tests read that one list. A
+// list of every vendor's name written out again elsewhere does not grow with it: a vendor added there is
+// left out of what that copy feeds (a test that never runs on it), and nothing says so.
+describe("the list of vendors in src/vendors.ts", () => {
+  const NAME_LISTS = /\[(?:\s*(["'`])[\w-]+\1\s*,)*\s*(["'`])[\w-]+\2\s*,?\s*\]/g;
+  const quoted = (name: string) => new RegExp(`["'\`]${name}["'\`]`);
+  // Facts pinned of these four specs' answers (each declares a number non-negative): no rule for every spec.
+  const PINNED: ReadonlyMap<string, number> = new Map([["test/spec-facts.test.ts", 1]]);
+  const copies = ["src", "scripts", "test"]
+    .flatMap(filesUnder)
+    .filter((file) => /\.(ts|mts|mjs|js)$/.test(file))
+    .flatMap((file) => {
+      // A bracketed list of quoted names only: a table of per-vendor data is another matter.
+      const lists = readFileSync(path.join(root, file), "utf8").match(NAME_LISTS) ?? [];
+      const named = lists.filter((list) => VENDOR_NAMES.every((name) => quoted(name).test(list)));
+      const at = file.split(path.sep).join("/");
+      return named.length > (PINNED.get(at) ?? 0) ? [`${at}: ${named.join(" ")}`] : [];
+    });
+
+  it("is not written out again in src/, scripts/ or test/", () => {
+    expect(copies).toEqual([]);
+  });
 });
