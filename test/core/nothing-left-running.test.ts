@@ -9,7 +9,7 @@ import { abortableSleep } from "../../src/core/time.js";
 import { DropConnection, serveSimulator, type RunningSimulator } from "../../src/testing/index.js";
 import type { FaultCall, ScriptAction } from "../../src/testing/faults.js";
 import { simulatorSettings, type VendorModule } from "../../src/vendor-module.js";
-import { VENDORS } from "../../src/vendors.js";
+import { VENDORS, type VendorName } from "../../src/vendors.js";
 import { IMPORTERS } from "../support/importers.js";
 
 const running: RunningSimulator[] = [];
@@ -17,7 +17,8 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.close()));
 });
 
-const UNAUTHORIZED: Record<string, unknown> = {
+// Each vendor's 401 body, by vendor name: a vendor without one would have its scripted 401 throw instead.
+const UNAUTHORIZED: Record<VendorName, unknown> = {
   fullstory: { code: "unauthorized", message: "no" },
   slashid: { errors: [{ message: "no", httpcode: 401 }] },
   propeller: { error: { code: 401, status: "UNAUTHENTICATED", message: "no" } },
@@ -34,7 +35,11 @@ const hang = (call: FaultCall): ScriptAction => ({
 
 interface Case {
   /** Decides each simulator call; `stop` aborts the import. */
-  script(call: FaultCall, stop: () => void, vendor: VendorModule): ScriptAction | undefined;
+  script(
+    call: FaultCall,
+    stop: () => void,
+    vendor: VendorModule<VendorName>,
+  ): ScriptAction | undefined;
   /** Whether the run is expected to end aborted (else by the vendor's 401). */
   aborted: boolean;
   /** Jobs that never end, for a wait between polls. */
