@@ -60,6 +60,29 @@ describe("CONTRIBUTING.md's steps that no compiler checks", () => {
     .filter((key) => key !== "." && key !== "./package.json" && !key.includes("*"))
     .map((key) => key.slice(1));
 
+  // Steps 4 and 7 for each vendor of src/vendors.ts: read from the list, so a vendor added there without
+  // them fails here (the entries above come from package.json, which a missing export leaves unchecked).
+  const library = readFileSync(path.join(root, "src/index.ts"), "utf8");
+  const simulators = readFileSync(path.join(root, "src/testing/index.ts"), "utf8");
+  describe.each(VENDOR_NAMES)("%s", (name) => {
+    it(`package.json exports ./${name}, with its types and code under import`, () => {
+      expect(pkg.exports[`./${name}`]).toEqual({
+        import: {
+          types: `./dist/src/${name}/index.d.ts`,
+          default: `./dist/src/${name}/index.js`,
+        },
+      });
+    });
+
+    it(`src/index.ts exports it as ${name}`, () => {
+      expect(library).toContain(`export * as ${name} from "./${name}/index.js";`);
+    });
+
+    it("src/testing/index.ts exports its simulator", () => {
+      expect(simulators).toContain(`export * from "./${name}.js";`);
+    });
+  });
+
   it.each(entryPoints)("scripts/check-package.mjs loads the entry point %s", (entry) => {
     expect(checkPackage).toContain(`"${entry}"`);
   });
