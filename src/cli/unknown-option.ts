@@ -118,17 +118,25 @@ function mistypedStart(
   return undefined;
 }
 
-/** Levenshtein's distance: the fewest one-character inserts, deletes and changes from `a` to `b`. */
+/**
+ * The fewest one-character inserts, deletes, changes and swaps of two neighbours from `a` to `b`: a swap
+ * (`--cleint-id`, `--ogr-id`) is the commonest slip, and as two changes it put a short flag out of reach.
+ */
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
-    for (let j = 1; j <= b.length; j++)
+    for (let j = 1; j <= b.length; j++) {
       next[j] = Math.min(
         row[j]! + 1,
         next[j - 1]! + 1,
         row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        next[j] = Math.min(next[j]!, before[j - 2]! + 1);
+    }
+    before = row;
     row = next;
   }
   return row[b.length]!;

@@ -68,6 +68,10 @@ describe("a mistyped flag run into its value (--api-kye$KEY)", () => {
     ["fullstory", "--apikye", "--apiky", "--api-key"],
     ["userpilot", "--api-ky", "--api-ky", "--api-key"],
     ["propeller", "--client-secert", "--client-sece", "--client-secret"],
+    // Two letters swapped, the commonest slip: as two changes, a short flag's was out of reach.
+    ["propeller", "--cleint-id", "--cleint-id", "--client-id"],
+    ["slashid", "--ogr-id", "--ogr-id", "--org-id"],
+    ["fullstory", "--aip-key", "--aip-key", "--api-key"],
   ];
   for (const [vendor, typed, start, meant] of cases)
     it(`${typed}$KEY: named by ${start}…, ${meant} meant, without the key`, async () => {
