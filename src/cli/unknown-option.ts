@@ -36,8 +36,9 @@ export function unknownOptionMessage(
   const name = /^Unknown option '(.*)'\. To specify/s.exec(error.message)?.[1];
   if (name === undefined) return error.message;
   // `--api-key$KEY` with no blank or `=`: parseArgs quotes it whole, the key too, which no scrub knows yet;
-  // and so a flag spelled as nearestFlag forgives (`--api_key$KEY`, `--ApiKey$KEY`).
-  const fused = [...flags.all]
+  // and so a flag spelled as nearestFlag forgives (`--api_key$KEY`, `--ApiKey$KEY`). Only a flag that takes
+  // a value: `--dry-runs` is a switch mistyped, which `write --dry-run=<value>` would misread.
+  const fused = [...flags.valued]
     .map((flag) => ({ flag, length: looselyStartsWith(name, flag) }))
     .filter(({ length }) => length !== undefined && length < name.length && name[length] !== "-")
     .sort((a, b) => b.flag.length - a.flag.length)[0]?.flag;

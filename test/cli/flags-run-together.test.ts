@@ -92,3 +92,19 @@ describe("a mistyped flag run into its value (--api-kye$KEY)", () => {
       expect(result.stderr).toMatch(new RegExp(`unknown option ${word}\n`));
     });
 });
+
+describe("a switch (a flag taking no value) with a letter more: --dry-runs", () => {
+  // It was named as a flag run into its value, `--dry-run…`, with `write --dry-run=<value>`, which the CLI
+  // refuses for a switch: the name is quoted whole, as no value can be run into it, with the flag meant.
+  const cases: [string, string][] = [
+    ["--dry-runs", "--dry-run"],
+    ["--sole-importers", "--sole-importer"],
+  ];
+  for (const [typed, meant] of cases)
+    it(`${typed}: quoted whole, ${meant} meant`, async () => {
+      const users = file("users-switch.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
+      const result = await cli(["import", "fullstory", users, typed]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`unknown option ${typed} (did you mean ${meant}?)\n`);
+    });
+});
