@@ -35,7 +35,7 @@ import {
 import { RecordLines } from "./record-lines.js";
 import { ReportWriter } from "./report-file.js";
 import { reportTarget, streamFd } from "./report-target.js";
-import { quotedName } from "./run-together.js";
+import { quotedFile, quotedName } from "./run-together.js";
 import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
@@ -106,7 +106,7 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
     throw new ConfigError(
       fromStdin
         ? "- reads the users from stdin, whose format no name tells: give --format ndjson, json or csv"
-        : `${args.file}: use a .ndjson, .jsonl, .json or .csv file, or state its format with --format`,
+        : `${quotedFile(args.file)}: use a .ndjson, .jsonl, .json or .csv file, or state its format with --format`,
     );
   // A terminal would wait for users typed in, unprompted, which looks like a run that hangs.
   if (stdin?.isTTY === true)
@@ -285,7 +285,7 @@ async function inputStats(file: string): Promise<{ size: number; regular: boolea
     await access(file, constants.R_OK);
     stats = await stat(file);
   } catch (error) {
-    throw new ConfigError(`cannot read ${file}: ${whyUnreadable(error)}`);
+    throw new ConfigError(`cannot read ${quotedFile(file)}: ${whyUnreadable(error)}`);
   }
   // A directory passes access(): reading it would fail with an EISDIR naming no file (a crash, for a CSV).
   if (stats.isDirectory()) throw new ConfigError(`cannot read ${file}: it is a directory`);

@@ -12,6 +12,9 @@ export function flagRunTogether(text: string, known: ReadonlySet<string>): strin
   return undefined;
 }
 
+const STARTING_WITH_DASH =
+  "starting with - (an option after --, taken as an argument; not repeated: it may hold a credential)";
+
 /**
  * A name that never holds a blank (a vendor's, a command's) as an error may quote it: its first word. The
  * words after it are one argument with it, the rest of a line run together, which may hold a credential.
@@ -19,9 +22,16 @@ export function flagRunTogether(text: string, known: ReadonlySet<string>): strin
  * which the CLI takes as an argument, its value with it; it is not quoted at all.
  */
 export function quotedName(text: string): string {
-  if (text.startsWith("-"))
-    return "starting with - (an option after --, taken as an argument; not repeated: it may hold a credential)";
+  if (text.startsWith("-")) return STARTING_WITH_DASH;
   const first = text.trim().split(/\s/, 1)[0] ?? "";
   if (first === text) return text;
   return `${first} (followed by more words in the same argument, not repeated: they may hold a credential)`;
+}
+
+/**
+ * The input file's name as an error may quote it before the file is found. One starting with a dash is, as
+ * likely as not, a flag after `--` (`import fullstory -- --api-key=$KEY`) taken as the file, value and all.
+ */
+export function quotedFile(file: string): string {
+  return file.startsWith("-") ? `the file ${STARTING_WITH_DASH}` : file;
 }

@@ -41,6 +41,12 @@ describe("a vendor, command or input file run together with --api-key", () => {
     ["a flag after -- as the vendor", () => ["import", "--", `--api-key${key}`, users()]],
     ["a flag after -- as the simulator's vendor", () => ["simulate", "--", `--api-key${key}`]],
     ["a flag after -- as the command", () => ["--", `--api-key${key}`]],
+    // And as the input file, which no name tells the format of, or no such file is found by.
+    ["a flag after -- as the input file", () => ["import", "fullstory", "--", `--api-key=${key}`]],
+    [
+      "a flag after -- as the input file of a stated format",
+      () => ["import", "fullstory", "--format", "ndjson", "--", `--api-key=${key}`],
+    ],
   ];
   for (const [what, argv] of cases) {
     it(`${what}: a usage error without the key`, async () => {
