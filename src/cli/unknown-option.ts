@@ -16,7 +16,7 @@ const NOT_REPEATED = "the rest is not repeated here, as it may hold a credential
 /**
  * An unknown option in the CLI's words, with the flag it most likely meant. An argument holding several flags
  * run together (a quoted "$OPTS", one string of a CI job's argument list) is named by its first word only,
- * and one run into its value by the flag's start alone.
+ * and one run into its value (alone, or as that first word) by the flag's start alone.
  */
 export function unknownOptionMessage(
   error: Error,
@@ -28,13 +28,34 @@ export function unknownOptionMessage(
     (a) =>
       a.startsWith("-") && /\s/.test(a.split("=")[0]!) && error.message.includes(a.split("=")[0]!),
   );
-  if (arg !== undefined)
+  const commandFlags = flags.commandFlags(argv[0] ?? "");
+  if (arg !== undefined) {
+    // Its first word may be a flag run into its value too (`"--api-key$KEY --dry-run"`).
+    const first = arg.split(/[\s=]/)[0]!;
     return (
-      `unknown option ${arg.split(/[\s=]/)[0]!} followed by more words in the same argument (flags run ` +
-      `together in one argument? pass each flag as an argument of its own; ${NOT_REPEATED})`
+      runIntoValue(first, nearestFlag(first, flags.all, commandFlags), flags) ??
+      `unknown option ${first} followed by more words in the same argument (flags run ` +
+        `together in one argument? pass each flag as an argument of its own; ${NOT_REPEATED})`
     );
+  }
   const name = /^Unknown option '(.*)'\. To specify/s.exec(error.message)?.[1];
   if (name === undefined) return error.message;
+  const near = nearestFlag(name, flags.all, commandFlags);
+  return (
+    runIntoValue(name, near, flags) ??
+    `unknown option ${name}${near === undefined ? "" : ` (did you mean ${near}?)`}`
+  );
+}
+
+/**
+ * The message for an unknown option `name` that is a flag taking a value run into it, naming the flag's
+ * start alone; undefined for another, or for one `near` a flag as a whole, which is that flag mistyped.
+ */
+function runIntoValue(
+  name: string,
+  near: string | undefined,
+  flags: KnownFlags,
+): string | undefined {
   // `--api-key$KEY` with no blank or `=`: parseArgs quotes it whole, the key too, which no scrub knows yet;
   // and so a flag spelled as nearestFlag forgives (`--api_key$KEY`, `--ApiKey$KEY`). Only a flag that takes
   // a value: `--dry-runs` is a switch mistyped, which `write --dry-run=<value>` would misread.
@@ -47,15 +68,13 @@ export function unknownOptionMessage(
       `unknown option ${fused}… (a flag run into its value? write ${fused}=<value> or ${fused} <value>; ` +
       `${NOT_REPEATED})`
     );
-  const near = nearestFlag(name, flags.all, flags.commandFlags(argv[0] ?? ""));
-  if (near !== undefined) return `unknown option ${name} (did you mean ${near}?)`;
+  if (near !== undefined) return undefined;
   const mistyped = mistypedStart(name, flags);
-  if (mistyped !== undefined)
-    return (
-      `unknown option ${mistyped.start}… (did you mean ${mistyped.flag}, run into its value? write ` +
-      `${mistyped.flag}=<value> or ${mistyped.flag} <value>; ${NOT_REPEATED})`
-    );
-  return `unknown option ${name}`;
+  if (mistyped === undefined) return undefined;
+  return (
+    `unknown option ${mistyped.start}… (did you mean ${mistyped.flag}, run into its value? write ` +
+    `${mistyped.flag}=<value> or ${mistyped.flag} <value>; ${NOT_REPEATED})`
+  );
 }
 
 const SEPARATOR = /[-_]/;

@@ -57,6 +57,21 @@ describe("a flag run into its value with no blank or = (--api-key$KEY), the key 
       expect(result.stderr).toContain("unknown option --api-key… (a flag run into its value?");
       expect(result.all).not.toContain(key.slice(4, 14));
     });
+
+  // A quoted "$OPTS" whose first flag lacks its blank: the first word, which an argument of several is
+  // named by, is the flag and the key, which it quoted whole.
+  const runTogether: [string, string][] = [
+    [`--api-key${key} --dry-run`, "unknown option --api-key… (a flag run into its value?"],
+    [`--api-kye${key} --journal run.journal`, "unknown option --api-ky… (did you mean --api-key,"],
+  ];
+  for (const [arg, named] of runTogether)
+    it(`"${arg.split(key).join("$KEY")}", one argument: named by the flag's start, without the key`, async () => {
+      const users = file("users-opts.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
+      const result = await cli(["import", "fullstory", users, arg], { env: {} });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(named);
+      expect(result.all).not.toContain(key.slice(4, 14));
+    });
 });
 
 describe("a mistyped flag run into its value (--api-kye$KEY)", () => {
