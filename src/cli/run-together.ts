@@ -22,7 +22,8 @@ const STARTING_WITH_DASH =
  * which the CLI takes as an argument, its value with it; it is not quoted at all.
  */
 export function quotedName(text: string): string {
-  if (text.startsWith("-")) return STARTING_WITH_DASH;
+  // `-` alone, stdin's name, is no option, and holds nothing to hide.
+  if (text.startsWith("-") && text !== "-") return STARTING_WITH_DASH;
   const first = text.trim().split(/\s/, 1)[0] ?? "";
   if (first === text) return text;
   return `${first} (followed by more words in the same argument, not repeated: they may hold a credential)`;

@@ -58,6 +58,18 @@ describe("a vendor, command or input file run together with --api-key", () => {
     });
   }
 
+  // `-`, stdin's name, where the vendor or command goes (one left out) is neither an option after `--` nor
+  // a credential: it was said to be both.
+  it.each([
+    [["import", "-", "users.csv"], "unknown vendor -: use one of"],
+    [["simulate", "-"], "unknown vendor -: use one of"],
+    [["-"], "unknown command -\n"],
+  ])("%j: names the - as it is", async (argv, said) => {
+    const result = await cli(argv, { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(said);
+  });
+
   // A known flag as the start of a word is no flag: `--journal.csv`, `-h2.csv`.
   it.each([
     "my users.csv",
