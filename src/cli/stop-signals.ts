@@ -55,11 +55,19 @@ function acknowledgement(signal: StopSignal, { stderr, doing }: StopNotice): str
 }
 
 /**
+ * What a resume needs beyond the same command when the input is stdin, which the journal matches by its
+ * records: a re-run reads what is piped to it then.
+ */
+const pipedAgain = (input: string | undefined) =>
+  input === "-" ? ", given the same records piped in the same order" : "";
+
+/**
  * What the first stop signal does in the command `argv` runs, as the commands do it: an import's requests
  * under way are cut short (not waited for), so its end comes soon unless its input's reading blocks.
  */
 export function whatStoppingDoes(argv: readonly string[]): string {
   let command: string | undefined;
+  let input: string | undefined;
   let values: Record<string, unknown> = {};
   try {
     const parsed = parseArgs({
@@ -69,6 +77,7 @@ export function whatStoppingDoes(argv: readonly string[]): string {
       strict: false,
     });
     command = parsed.positionals[0];
+    input = parsed.positionals[2];
     values = parsed.values;
   } catch {
     // A command line the run refuses at once: nothing is under way to describe.
@@ -83,7 +92,7 @@ export function whatStoppingDoes(argv: readonly string[]): string {
         ? "the report and the summary follow"
         : "the summary follows") +
       (typeof values["journal"] === "string"
-        ? ", and the same command with the same --journal resumes"
+        ? `, and the same command with the same --journal resumes${pipedAgain(input)}`
         : "")
     );
   if (command === "demo")

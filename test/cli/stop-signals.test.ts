@@ -100,12 +100,23 @@ describe("whatStoppingDoes: the acknowledgement's words, as each command stops",
 
   it("import with --report and --journal: the report follows too, and the journal resumes", () => {
     const words = whatStoppingDoes([
-      ...["import", "slashid", "-", "--format", "csv"],
+      ...["import", "slashid", "users.csv"],
       ...["--report", "out.ndjson", "--journal", "run.journal"],
     ]);
 
     expect(words).toMatch(
       /; the report and the summary follow, and the same command with the same --journal resumes$/,
+    );
+  });
+
+  it("import from stdin with --journal: a resume needs the same records piped again", () => {
+    // The journal matches chunks by their records: the same command piped other records starts over.
+    const words = whatStoppingDoes([
+      ...["import", "slashid", "-", "--format", "csv", "--journal", "run.journal"],
+    ]);
+
+    expect(words).toMatch(
+      /, and the same command with the same --journal resumes, given the same records piped in the same order$/,
     );
   });
 
