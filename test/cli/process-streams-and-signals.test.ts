@@ -154,7 +154,8 @@ describe("the CLI's output read by a pipe that goes away", () => {
 });
 
 describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("Ctrl-C twice", () => {
-  it("input from a FIFO whose writer stalls: the first Ctrl-C ends the import, the second ends the process", async () => {
+  // Said nothing at the first, an operator whose run had yet to end took it for unheard and pressed again.
+  it("input from a FIFO whose writer stalls: the first Ctrl-C is answered on stderr at once and ends the import, the second ends the process, adding nothing", async () => {
     const sim = createFullStorySimulator({ processingPolls: 0 });
     const { url } = await serve(sim);
     const fifo = file("stalled.ndjson");
@@ -173,6 +174,13 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("Ctrl-C twice",
     const exit = ended(child);
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += String(d)));
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const acknowledgement =
+      "bulk-user-import: stopping (SIGINT): nothing more is read or sent, requests under way are cut " +
+      "short, and the records not yet settled fail [aborted] (the vendor may hold those of a chunk that " +
+      "was out); the summary follows, and the same command with the same --journal resumes; press Ctrl-C " +
+      "again to end at once\n";
     let writer: FileHandle | undefined;
     try {
       writer = await open(fifo, "w");
@@ -184,8 +192,9 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("Ctrl-C twice",
       expect(done()).toBe(2);
 
       child.kill("SIGINT");
-      for (let i = 0; i < 200 && !stdout.includes("aborted"); i++)
-        await new Promise((r) => setTimeout(r, 25));
+      const stopped = () => stdout.includes("aborted") && stderr.includes("stopping");
+      for (let i = 0; i < 200 && !stopped(); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(stderr).toContain(acknowledgement);
       expect(stdout).toMatch(/^fullstory: 5 records: 4 imported, 1 failed/);
       // The import ended; its process may still wait on the FIFO. A second Ctrl-C must end it at once.
       child.kill("SIGINT");
@@ -193,55 +202,6 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("Ctrl-C twice",
 
       expect(end).not.toBe("timeout");
       if (end !== "timeout") expect(end.code === 130 || end.signal === "SIGINT").toBe(true);
-    } finally {
-      await writer?.close();
-      child.kill("SIGKILL");
-    }
-  }, 30_000);
-});
-
-describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("Ctrl-C acknowledged", () => {
-  it("a run whose input's writer stalls: the first Ctrl-C is answered on stderr at once, the second adds nothing", async () => {
-    const sim = createFullStorySimulator({ processingPolls: 0 });
-    const { url } = await serve(sim);
-    const fifo = file("acknowledged.ndjson");
-    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-    const journal = file("acknowledged.journal");
-    const child = spawn(
-      process.execPath,
-      [
-        main,
-        ...["import", "fullstory", fifo, "--base-url", url, "--api-key", CREDS.apiKey],
-        ...FAST_POLL,
-        ...["--chunk-size", "2", "--journal", journal],
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    const exit = ended(child);
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += String(d)));
-    const acknowledgement =
-      "bulk-user-import: stopping (SIGINT): nothing more is read or sent, requests under way are cut " +
-      "short, and the records not yet settled fail [aborted] (the vendor may hold those of a chunk that " +
-      "was out); the summary follows, and the same command with the same --journal resumes; press Ctrl-C " +
-      "again to end at once\n";
-    let writer: FileHandle | undefined;
-    try {
-      writer = await open(fifo, "w");
-      await writer.write(ndjson(fullStoryUsers(3, "ack")));
-      const done = () =>
-        existsSync(journal) ? readFileSync(journal, "utf8").split('"kind":"done"').length - 1 : 0;
-      for (let i = 0; i < 200 && done() < 1; i++) await new Promise((r) => setTimeout(r, 25));
-      expect(done()).toBe(1);
-
-      child.kill("SIGINT");
-      for (let i = 0; i < 200 && !stderr.includes("stopping"); i++)
-        await new Promise((r) => setTimeout(r, 25));
-      expect(stderr).toContain(acknowledgement);
-      child.kill("SIGINT");
-      const end = await within(exit, 3000);
-
-      expect(end).not.toBe("timeout");
       expect(stderr.split("stopping (").length - 1).toBe(1);
     } finally {
       await writer?.close();
