@@ -70,9 +70,7 @@ function credentialsRefused(
       ? "refused the credentials"
       : report.fatalStatus === 403
         ? "refused the credentials or their permissions"
-        : report.fatalStatus === "auth"
-          ? "gave no access token for the credentials"
-          : undefined;
+        : undefined;
   if (refused === undefined) return undefined;
   const named = ({ flag, env }: { flag: string; env: string }) => `--${flag} (or ${env})`;
   const credentials = vendor.settings.filter(isCredential).map(named);

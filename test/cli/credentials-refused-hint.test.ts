@@ -1,7 +1,8 @@
 // An import the vendor stopped by refusing its credentials (a 401, a 403, an OAuth2 token refused) ends with
 // a summary line naming where they come from: each credential flag and environment variable the vendor's
 // module declares (and the setting naming the environment they are of), never a value. A run stopped
-// otherwise (a redirect) gets no such line: it would send the operator to credentials that are not at fault.
+// otherwise (a redirect, a token URL that answers 404) gets no such line: it would send the operator to
+// credentials that are not at fault.
 import { describe, expect, it } from "vitest";
 import {
   createFullStorySimulator,
@@ -56,7 +57,7 @@ const refusals: readonly RefusalCase[] = [
     flags: ["--client-id", CREDS.clientId],
     env: { PROPELLER_CLIENT_SECRET: WRONG },
     line:
-      "  propeller gave no access token for the credentials: check --client-id (or PROPELLER_CLIENT_ID) " +
+      "  propeller refused the credentials: check --client-id (or PROPELLER_CLIENT_ID) " +
       "and --client-secret (or PROPELLER_CLIENT_SECRET)",
   },
   {
@@ -143,5 +144,29 @@ describe("the summary of an import stopped by a credential refusal", () => {
     // The records it failed follow the stop at once.
     expect(lines[stopped + 1]).toMatch(/^ {2}failed {3}#0 /);
     expect(result.all).not.toContain("FULLSTORY_API_KEY");
+  });
+
+  it("a Propeller run whose token URL answers 404 (a wrong --base-url) names none of them", async () => {
+    const { url } = await serve(createPropellerSimulator());
+
+    const result = await cli(
+      [
+        "import",
+        "propeller",
+        file("wrong-url.ndjson", ndjson(propellerUsers(2))),
+        "--base-url",
+        `${url}/no-api-here`,
+        "--client-id",
+        CREDS.clientId,
+      ],
+      { env: { PROPELLER_CLIENT_SECRET: CREDS.clientSecret } },
+    );
+
+    expect(result.code).toBe(3);
+    const lines = result.stdout.split("\n");
+    const stopped = lines.findIndex((line) => line.startsWith("  stopped: "));
+    expect(lines[stopped]).toMatch(/could not obtain credentials: .*HTTP status 404/);
+    expect(lines[stopped + 1]).toMatch(/^ {2}failed {3}#0 /);
+    expect(result.all).not.toContain("PROPELLER_CLIENT_SECRET");
   });
 });

@@ -378,6 +378,8 @@ describe("Propeller OAuth2 client credentials", () => {
     const result = await bulk(createPropellerClient(options));
     if (result.ok || result.error.status !== "auth") throw new Error("expected the auth variant");
     expect(result.error.reason).toMatch(/getAccessToken .*HTTP 401/);
+    // The token endpoint's status: a refusal of the credentials, not a wrong URL's 404.
+    expect(result.error.httpStatus).toBe(401);
     expect(JSON.stringify(result.error)).not.toContain(secret);
     expect(result.error.message).not.toContain(secret);
     expect(calls).toHaveLength(0);

@@ -1,7 +1,7 @@
-// `report.fatalStatus` says what kind of answer stopped the import, so that a caller (the CLI's summary) can
-// tell a credential refusal (401, 403, no access token) from another stop without reading the message. It is
-// the status of the answer `report.fatal` quotes: a later fatal answer, or one after the run stopped itself
-// (a journal that could not be written), does not give its status to another stop's message.
+// `report.fatalStatus` says what kind of answer stopped the import, so that a caller (the CLI's summary)
+// can tell a credential refusal (401, 403, of a token request too) from another stop without reading the
+// message. It is the status of the answer `report.fatal` quotes: a later fatal answer, or one after the run
+// stopped itself (a journal that could not be written), does not give its status to another stop's message.
 import { describe, expect, it, vi } from "vitest";
 import type { ChunkResult } from "../../src/core/engine/adapter.js";
 import { runImport } from "../../src/core/engine/engine.js";
@@ -48,9 +48,18 @@ describe("report.fatalStatus", () => {
     expect(undocumented.fatalStatus).toBe(403);
   });
 
-  it("is `auth` when no credentials could be had, and a redirect's 3xx for one", async () => {
-    const auth = await stoppedBy({ status: "auth", reason: "token refused" });
+  it("is a token answer's status, `auth` when none says why, and a redirect's 3xx", async () => {
+    const auth = await stoppedBy({ status: "auth", reason: "no token" });
     expect(auth.fatalStatus).toBe("auth");
+    // The token request's answer, when one came, tells the credentials refused from a wrong URL.
+    const refused = await stoppedBy({ status: "auth", reason: "token refused", httpStatus: 401 });
+    expect(refused.fatalStatus).toBe(401);
+    const notFound = await stoppedBy({
+      status: "auth",
+      reason: "no token endpoint",
+      httpStatus: 404,
+    });
+    expect(notFound.fatalStatus).toBe(404);
     const redirect = await stoppedBy({
       status: "redirect",
       httpStatus: 307,

@@ -373,6 +373,14 @@ async function tokenOrFail(
     if (passing) {
       throw new TransportFailure("network", `no access token: ${reason}`, false);
     }
-    throw new TransportFailure("auth", reason, false);
+    // The token endpoint's status tells a refusal of the credentials (401) from a wrong URL (404).
+    const httpStatus = error instanceof ApiError ? httpStatusOf(error) : undefined;
+    throw new TransportFailure(
+      "auth",
+      reason,
+      false,
+      undefined,
+      httpStatus === undefined ? undefined : { httpStatus },
+    );
   }
 }

@@ -39,7 +39,11 @@ function variantOf(failure: TransportFailure): Fields {
     case "timeout":
       return { status: "timeout", timeoutMs: failure.timeoutMs ?? 0 };
     case "auth":
-      return { status: "auth", reason: failure.message };
+      return {
+        status: "auth",
+        reason: failure.message,
+        ...(failure.response === undefined ? {} : { httpStatus: failure.response.httpStatus }),
+      };
     case "redirect":
       return { status: "redirect", httpStatus, location: failure.response?.location ?? null };
     case "too_large":

@@ -635,7 +635,7 @@ export class ChunkDispatcher<Input, Wire> {
           if (this.#fatal === undefined) {
             this.#fatal = message;
             this.#fatalStatus =
-              result.error.status === "auth" ? "auth" : httpStatusOf(result.error);
+              httpStatusOf(result.error) ?? (result.error.status === "auth" ? "auth" : undefined);
           }
           run.abort(new Error(message));
           settle(

@@ -186,9 +186,10 @@ export interface ImportReport {
   readonly fatal?: string;
   /**
    * Set with `fatal` when a vendor's answer stopped the import: the HTTP status that answer had (401 for
-   * credentials refused, 403 for credentials without the permission, a redirect's 3xx), or `auth` when the
-   * client had no credentials to send (an OAuth2 token request refused, or its answer unusable). Absent when
-   * the import stopped itself (a journal that could not be written) or the answer had no status.
+   * credentials refused, 403 for credentials without the permission, a redirect's 3xx), also when it was an
+   * OAuth2 token request's, which gave no token (401 for the credentials refused, 404 for a URL with no
+   * token endpoint); `auth` when no access token could be had and no answer's status says why. Absent when
+   * the import stopped itself (a journal that could not be written).
    */
   readonly fatalStatus?: number | "auth";
   /**

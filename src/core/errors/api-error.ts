@@ -65,6 +65,11 @@ export type TransportVariant =
       readonly status: "auth";
       /** Why no credentials could be had (e.g. the token endpoint's refusal), scrubbed of secrets. */
       readonly reason: string;
+      /**
+       * The HTTP status of the token endpoint's answer that gave no token, when one came: 401 when it
+       * refused the credentials, a 404 when the URL is no token endpoint.
+       */
+      readonly httpStatus?: number;
     }
   | {
       /**
