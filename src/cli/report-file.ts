@@ -1,7 +1,9 @@
 import {
   closeSync,
+  constants as fsConstants,
   createWriteStream,
   fstatSync,
+  open as openFd,
   openSync,
   readSync,
   rmSync,
@@ -201,6 +203,8 @@ export class ReportWriter {
    * first rows are every run's of the same input alike, so its first and last bytes alone would not show it.
    */
   #batchEnds: { readonly at: number; readonly bytes: Buffer }[] = [];
+  /** A pipe's descriptor, opened by {@link open} while its reader was there, for {@link start} to write. */
+  #pipe: number | undefined;
 
   private constructor(
     readonly file: string,
@@ -226,6 +230,7 @@ export class ReportWriter {
   ): Promise<ReportWriter> {
     const created = await checkWritable(file);
     const writer = new ReportWriter(file, created, stdout);
+    writer.#pipe = await openPipe(file);
     if (lock) {
       try {
         writer.#lock = FileLock.acquire(file, {
@@ -261,16 +266,18 @@ export class ReportWriter {
     // Not a pipe's or a terminal's descriptor, which have no offset: Node makes a pipe's stdout non-blocking,
     // where its writes would fail (EAGAIN) whenever the reader lags; one opened anew blocks.
     const shared = this.stdout !== undefined && isRegular(this.stdout) ? this.stdout : undefined;
+    const given = shared ?? this.#pipe;
     const stream =
-      shared === undefined
+      given === undefined
         ? createWriteStream(this.file, { flags: this.stdout === undefined ? "w" : "a" })
-        : createWriteStream(this.file, { fd: shared, autoClose: false });
+        : createWriteStream(this.file, { fd: given, autoClose: given !== shared });
+    this.#pipe = undefined;
     stream.on("error", (error) => {
       this.#failure ??= error;
     });
     // A stream given its descriptor emits no "open".
-    if (shared === undefined) stream.once("open", (fd: number) => this.#openedAs(fd));
-    else this.#openedAs(shared);
+    if (given === undefined) stream.once("open", (fd: number) => this.#openedAs(fd));
+    else this.#openedAs(given);
     this.#stream = stream;
   }
 
@@ -292,6 +299,9 @@ export class ReportWriter {
       return;
     }
     this.#failure ??= new Error("the run was refused before it began");
+    // The pipe's reader gets its end, with nothing before it, rather than wait for ever.
+    if (this.#pipe !== undefined) closeSync(this.#pipe);
+    this.#pipe = undefined;
     if (this.created) rmSync(this.file, { force: true });
     this.#lock?.release();
   }
@@ -478,6 +488,44 @@ export async function checkWritable(file: string): Promise<boolean> {
         "give --report a file of its own",
     );
   return false;
+}
+
+/**
+ * For a report `file` that is a pipe (a FIFO, or the run's stdout through one), a descriptor to write it;
+ * undefined for any other file. Opening a pipe to write waits for a reader, out of
+ * reach of a stop signal (the open is pending in the thread pool): one no process reads is refused at once.
+ * The check's own descriptor stays open until the report's is: its close alone would be the end of the
+ * report to a reader (`cat report.fifo > out`), which would go, leaving the report's open to wait for ever.
+ * @throws ConfigError naming `--report` when no process reads the pipe, or naming the file when it cannot be
+ *   opened for writing.
+ */
+async function openPipe(file: string): Promise<number | undefined> {
+  let check: number;
+  try {
+    if (!(await stat(file)).isFIFO()) return undefined;
+    check = openSync(file, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
+  } catch (error) {
+    if (errorCode(error) === "ENXIO")
+      throw new ConfigError(
+        `--report ${file} is a named pipe (FIFO) that no process reads, which the run would wait for ` +
+          `before it could write the report: start its reader first (cat ${file} > report.ndjson &), ` +
+          "or give --report a file",
+        { cause: error },
+      );
+    throw new ConfigError(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+  }
+  try {
+    // Blocking, as writes to the pipe must be (a non-blocking write fails while the reader lags); with the
+    // check's descriptor open, its reader cannot have seen an end, and the open does not wait.
+    // A raw descriptor, not a FileHandle: the stream closes it, which a handle would do again when collected.
+    return await new Promise<number>((resolve, reject) =>
+      openFd(file, "w", (error, fd) => (error === null ? resolve(fd) : reject(error))),
+    );
+  } catch (error) {
+    throw new ConfigError(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
+  } finally {
+    closeSync(check);
+  }
 }
 
 /**
