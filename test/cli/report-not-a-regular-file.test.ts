@@ -5,7 +5,7 @@
 // - A FIFO no process reads: opening it to write waits for a reader, and the run waited for ever, deaf to
 //   its first Ctrl-C or SIGTERM (the open is pending in the thread pool). Refused at once instead.
 // - A folder: refused before anything is sent, as a report that cannot be written is.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createReadStream, mkdirSync, readFileSync } from "node:fs";
 import { text } from "node:stream/consumers";
 import { afterEach, describe, expect, it } from "vitest";
@@ -20,20 +20,12 @@ import {
   useServedSimulators,
   useTempDir,
 } from "./helpers.js";
+import { catInto, endFifoReaders } from "./fifo-reader.js";
 
 const file = useTempDir("bui-report-not-regular-");
 const serve = useServedSimulators();
 
-/** `cat fifo > out` as its own process; ended after the test, should the test have failed before it did. */
-const readers: ChildProcess[] = [];
-afterEach(() => {
-  for (const reader of readers.splice(0)) if (reader.exitCode === null) reader.kill();
-});
-function catInto(fifo: string, out: string): Promise<number | null> {
-  const reader = spawn("sh", ["-c", 'exec cat "$0" > "$1"', fifo, out], { stdio: "ignore" });
-  readers.push(reader);
-  return new Promise((resolve) => reader.once("exit", resolve));
-}
+afterEach(endFifoReaders);
 
 describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("--report to a FIFO", () => {
   it("its reader gets the whole report, and the run ends as the import did: exit 0", async () => {
@@ -59,11 +51,12 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("--report to a 
     const fifo = file("cat.fifo");
     const out = file("cat-out.ndjson");
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-    const readerEnded = catInto(fifo, out);
+    const reader = await catInto(fifo, out);
 
     const ran = await cli(["import", "fullstory", input, "--report", fifo, ...fullStoryFlags(url)]);
 
-    expect(await readerEnded).toBe(0);
+    reader.release();
+    expect(await reader.ended).toBe(0);
     const report = parseReport(readFileSync(out, "utf8"), out);
     expect(ran.code).toBe(0);
     expect(report).toMatchObject({ header: { vendor: "fullstory" }, total: 300, imported: 300 });
@@ -79,7 +72,7 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("--report to a 
     const fifo = file("refused.fifo");
     const out = file("refused-out.ndjson");
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-    const readerEnded = catInto(fifo, out);
+    const reader = await catInto(fifo, out);
 
     const ran = await cli([
       ...["import", "fullstory", input, "--report", fifo, "--journal", journal],
@@ -88,7 +81,8 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("--report to a 
 
     expect(ran.code).toBe(2);
     expect(ran.stderr).toContain(`journal ${journal} cannot be used`);
-    expect(await readerEnded).toBe(0);
+    reader.release();
+    expect(await reader.ended).toBe(0);
     expect(readFileSync(out, "utf8")).toBe("");
     expect(totalRequests(sim)).toBe(0);
   });
