@@ -1,4 +1,6 @@
-import { rm, writeFile } from "node:fs/promises";
+import { closeSync, writeFile } from "node:fs";
+import { rm } from "node:fs/promises";
+import { promisify } from "node:util";
 import { runImport } from "../core/engine/engine.js";
 import type { ImportReport } from "../core/engine/report.js";
 import {
@@ -11,7 +13,7 @@ import {
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import { createProgressDisplay } from "./progress.js";
-import { checkWritable, codeOf, reportIsCsv } from "./report-file.js";
+import { checkWritable, codeOf, openReportPipe, reportIsCsv } from "./report-file.js";
 import { createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
@@ -75,6 +77,8 @@ export async function demoCommand(
   // Checked before the imports, so that a report that cannot be written stops the demo before it runs, and
   // left as it is until the end: a demo that ends early keeps an earlier report, and removes one it made.
   const created = reportFile === undefined ? false : await checkWritable(reportFile);
+  // A named pipe no process reads is refused now, rather than waited on for ever once the imports are done.
+  const pipe = reportFile === undefined ? undefined : await openReportPipe(reportFile);
   // The name as it is shown: it may hold a secret given to the CLI (the rest of a line run together).
   const shownReport = reportFile === undefined ? undefined : scrub(reportFile);
   const reports: ImportReport[] = [];
@@ -144,6 +148,8 @@ export async function demoCommand(
       if (signal?.aborted === true) throw new DemoInterrupted();
     }
   } catch (error) {
+    // The pipe's reader gets its end, with nothing before it, rather than wait for ever.
+    if (pipe !== undefined) closeSync(pipe);
     if (created && reportFile !== undefined) await rm(reportFile, { force: true });
     if (!(error instanceof DemoInterrupted)) throw error;
     stderr.write(
@@ -154,11 +160,13 @@ export async function demoCommand(
   let unwritten: string | undefined;
   if (reportFile !== undefined) {
     try {
-      await writeFile(reportFile, `${JSON.stringify(reports, null, 2)}\n`);
+      await promisify(writeFile)(pipe ?? reportFile, `${JSON.stringify(reports, null, 2)}\n`);
     } catch (error) {
       unwritten = codeOf(error);
       // Part of a JSON document is no report: one the demo made goes, as when the demo ends early.
       if (created) await rm(reportFile, { force: true });
+    } finally {
+      if (pipe !== undefined) closeSync(pipe);
     }
   }
   const total = (key: "total" | "imported" | "failed" | "rejected") =>

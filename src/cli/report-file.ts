@@ -230,7 +230,7 @@ export class ReportWriter {
   ): Promise<ReportWriter> {
     const created = await checkWritable(file);
     const writer = new ReportWriter(file, created, stdout);
-    writer.#pipe = await openPipe(file);
+    writer.#pipe = await openReportPipe(file);
     if (lock) {
       try {
         writer.#lock = FileLock.acquire(file, {
@@ -499,7 +499,7 @@ export async function checkWritable(file: string): Promise<boolean> {
  * @throws ConfigError naming `--report` when no process reads the pipe, or naming the file when it cannot be
  *   opened for writing.
  */
-async function openPipe(file: string): Promise<number | undefined> {
+export async function openReportPipe(file: string): Promise<number | undefined> {
   let check: number;
   try {
     if (!(await stat(file)).isFIFO()) return undefined;
