@@ -71,7 +71,7 @@ function refuseUtf16(file: string, first: Buffer, words: InputWords): void {
   if (looksUtf16(first.subarray(0, UTF16_START)))
     throw new Error(
       `${file}: ${words.it} ${LOOKS_UTF16} (it starts with a UTF-16 byte order mark, or with ` +
-        "characters each a byte and a NUL) [input.encoding]; save it as UTF-8",
+        `characters each a byte and a NUL) [input.encoding]; ${words.again("as UTF-8")}`,
     );
 }
 

@@ -206,7 +206,8 @@ const UTF16_FILES = [
   { name: "big-endian without one", bom: false, be: true },
 ];
 
-const LOOKS_UTF16 = /: the file looks like UTF-16 \(.*\) \[input\.encoding\]; save it as UTF-8$/;
+const LOOKS_UTF16 =
+  /: the file looks like UTF-16 \(.*\) \[input\.encoding\]; save the file as UTF-8$/;
 
 describe("a UTF-16 .ndjson or .json file", () => {
   for (const { name, ...encoding } of UTF16_FILES) {
@@ -287,7 +288,7 @@ describe("a UTF-16 .ndjson or .json file", () => {
       const result = await cli(["import", "fullstory", input, "--dry-run"]);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`${input}: the file looks like UTF-16`);
-      expect(result.stderr).toMatch(/save it as UTF-8\n/);
+      expect(result.stderr).toMatch(/save the file as UTF-8\n/);
       expect(result.stdout).not.toMatch(/record \d/);
     });
   }

@@ -82,22 +82,25 @@ const BREAKS: Case[] = [
     name: "NDJSON in UTF-16",
     format: "ndjson",
     bytes: utf16le('{"uid":"a"}\n'),
-    file: "the file looks like UTF-16 (it starts with a UTF-16 byte order mark",
-    stdin: "stdin looks like UTF-16 (it starts with a UTF-16 byte order mark",
+    file: "the file looks like UTF-16 (it starts with a UTF-16 byte order mark, or with characters each a byte and a NUL) [input.encoding]; save the file as UTF-8",
+    stdin:
+      "stdin looks like UTF-16 (it starts with a UTF-16 byte order mark, or with characters each a byte and a NUL) [input.encoding]; pipe it in as UTF-8",
   },
   {
     name: "a UTF-16 byte order mark alone",
     format: "ndjson",
     bytes: Buffer.from([0xff, 0xfe]),
-    file: "the file looks like UTF-16 (it starts with a UTF-16 byte order mark",
-    stdin: "stdin looks like UTF-16 (it starts with a UTF-16 byte order mark",
+    file: "the file looks like UTF-16 (it starts with a UTF-16 byte order mark, or with characters each a byte and a NUL) [input.encoding]; save the file as UTF-8",
+    stdin:
+      "stdin looks like UTF-16 (it starts with a UTF-16 byte order mark, or with characters each a byte and a NUL) [input.encoding]; pipe it in as UTF-8",
   },
   {
     name: "a JSON array in UTF-16",
     format: "json",
     bytes: utf16le('[{"uid":"a"}]'),
-    file: "the file looks like UTF-16 (it starts with a UTF-16 byte order mark",
-    stdin: "stdin looks like UTF-16 (it starts with a UTF-16 byte order mark",
+    file: "the file looks like UTF-16 (it starts with a UTF-16 byte order mark, or with characters each a byte and a NUL) [input.encoding]; save the file as UTF-8",
+    stdin:
+      "stdin looks like UTF-16 (it starts with a UTF-16 byte order mark, or with characters each a byte and a NUL) [input.encoding]; pipe it in as UTF-8",
   },
   {
     name: "CSV in UTF-16 (Excel's Unicode Text)",
