@@ -70,7 +70,12 @@ function runIntoValue(
     );
   if (near !== undefined) return undefined;
   const mistyped = mistypedStart(name, flags);
-  if (mistyped === undefined) return undefined;
+  if (mistyped === undefined) {
+    const start = credentialWordStart(name);
+    return start === undefined
+      ? undefined
+      : `unknown option ${start}… (a value run into it? ${NOT_REPEATED})`;
+  }
   return (
     `unknown option ${mistyped.start}… (did you mean ${mistyped.flag}, run into its value? write ` +
     `${mistyped.flag}=<value> or ${mistyped.flag} <value>; ${NOT_REPEATED})`
@@ -78,6 +83,22 @@ function runIntoValue(
 }
 
 const SEPARATOR = /[-_]/;
+
+/** What an operator may guess a credential's flag is called: `--token`, `--secret`, `--fullstory-api-key`. */
+const CREDENTIAL_WORD = /key|token|secret|password/i;
+
+/**
+ * The start of `name` to its first credential word, when more follows that word (`--token$TOKEN`,
+ * `--fullstory-api-key$KEY`: no flag is near, yet what follows may be the credential). Words after a
+ * separator (`--api-key-file`) are a flag's name guessed, and quoted whole.
+ */
+function credentialWordStart(name: string): string | undefined {
+  const word = CREDENTIAL_WORD.exec(name);
+  if (word === null) return undefined;
+  const end = word.index + word[0].length;
+  const rest = name.slice(end);
+  return rest === "" || /^(?:[-_][a-z]+)+$/i.test(rest) ? undefined : name.slice(0, end);
+}
 
 /** A flag's letters alone, in lower case: `--Api_Key` and `--api-key` are both `apikey`. */
 const bare = (flag: string) => flag.replace(/^-+/, "").toLowerCase().replace(/[-_]/g, "");

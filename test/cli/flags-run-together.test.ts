@@ -99,7 +99,22 @@ describe("a mistyped flag run into its value (--api-kye$KEY)", () => {
       expect(result.all).not.toContain(key.slice(4, 14));
     });
 
-  for (const word of ["--format-version", "--verbose"])
+  // No flag is near, but a credential's word is: a guessed name with the credential run into it.
+  for (const [typed, start] of [
+    ["--token", "--token"],
+    ["--secret", "--secret"],
+    ["--fullstory-api-key", "--fullstory-api-key"],
+    ["--Key", "--Key"],
+  ])
+    it(`${typed}$KEY: named by ${start}…, without the key`, async () => {
+      const users = file("users-guessed.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
+      const result = await cli(["import", "fullstory", users, `${typed}${key}`], { env: {} });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`unknown option ${start}… (a value run into it?`);
+      expect(result.all).not.toContain(key.slice(4, 14));
+    });
+
+  for (const word of ["--format-version", "--verbose", "--api-key-file", "--monkey"])
     it(`${word}, a word a flag's name may go on to or none is near, is quoted whole`, async () => {
       const users = file("users-longer.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
       const result = await cli(["import", "fullstory", users, word]);
