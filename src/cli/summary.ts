@@ -70,7 +70,10 @@ function credentialsRefused(
       ? "refused the credentials"
       : report.fatalStatus === 403
         ? "refused the credentials or their permissions"
-        : undefined;
+        : // Only a token request's answer stops a run with a 400: OAuth2's refusal of the client's grant.
+          report.fatalStatus === 400
+          ? "gave no access token for the credentials"
+          : undefined;
   if (refused === undefined) return undefined;
   const named = ({ flag, env }: { flag: string; env: string }) => `--${flag} (or ${env})`;
   const credentials = vendor.settings.filter(isCredential).map(named);

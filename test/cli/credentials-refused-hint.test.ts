@@ -61,6 +61,33 @@ const refusals: readonly RefusalCase[] = [
       "and --client-secret (or PROPELLER_CLIENT_SECRET)",
   },
   {
+    vendor: "propeller",
+    what: "a token request refused with OAuth2's 400 (a client not allowed the grant)",
+    sim: () =>
+      createPropellerSimulator({
+        faults: {
+          script: ({ operation }) =>
+            operation === "getAccessToken"
+              ? {
+                  answer: Response.json(
+                    {
+                      error: "unauthorized_client",
+                      error_description: "Client not enabled to retrieve service account",
+                    },
+                    { status: 400 },
+                  ),
+                }
+              : undefined,
+        },
+      }),
+    records: propellerUsers(2),
+    flags: ["--client-id", CREDS.clientId],
+    env: { PROPELLER_CLIENT_SECRET: CREDS.clientSecret },
+    line:
+      "  propeller gave no access token for the credentials: check --client-id (or PROPELLER_CLIENT_ID) " +
+      "and --client-secret (or PROPELLER_CLIENT_SECRET)",
+  },
+  {
     vendor: "slashid",
     what: "a key given another org's id (403)",
     sim: () => createSlashIdSimulator(),
