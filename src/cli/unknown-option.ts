@@ -90,14 +90,15 @@ const CREDENTIAL_WORD = /key|token|secret|password/i;
 /**
  * The start of `name` to its first credential word, when more follows that word (`--token$TOKEN`,
  * `--fullstory-api-key$KEY`: no flag is near, yet what follows may be the credential). Words after a
- * separator (`--api-key-file`) are a flag's name guessed, and quoted whole.
+ * separator (`--api-key-file`) or the word's plural (`--keys`, `--secrets-file`) are a flag's name guessed,
+ * and quoted whole: a lone `s` is no credential.
  */
 function credentialWordStart(name: string): string | undefined {
   const word = CREDENTIAL_WORD.exec(name);
   if (word === null) return undefined;
   const end = word.index + word[0].length;
   const rest = name.slice(end);
-  return rest === "" || /^(?:[-_][a-z]+)+$/i.test(rest) ? undefined : name.slice(0, end);
+  return /^s?(?:[-_][a-z]+)*$/i.test(rest) ? undefined : name.slice(0, end);
 }
 
 /** A flag's letters alone, in lower case: `--Api_Key` and `--api-key` are both `apikey`. */

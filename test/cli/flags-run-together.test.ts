@@ -114,7 +114,11 @@ describe("a mistyped flag run into its value (--api-kye$KEY)", () => {
       expect(result.all).not.toContain(key.slice(4, 14));
     });
 
-  for (const word of ["--format-version", "--verbose", "--api-key-file", "--monkey"])
+  // A credential word's plural (`--keys`, `--secrets-file`) is a flag's name guessed: a lone `s` is no key.
+  for (const word of [
+    ...["--format-version", "--verbose", "--api-key-file", "--monkey"],
+    ...["--keys", "--tokens", "--secrets-file"],
+  ])
     it(`${word}, a word a flag's name may go on to or none is near, is quoted whole`, async () => {
       const users = file("users-longer.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
       const result = await cli(["import", "fullstory", users, word]);
