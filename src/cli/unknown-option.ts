@@ -16,7 +16,8 @@ const NOT_REPEATED = "the rest is not repeated here, as it may hold a credential
 /**
  * An unknown option in the CLI's words, with the flag it most likely meant. An argument holding several flags
  * run together (a quoted "$OPTS", one string of a CI job's argument list) is named by its first word only,
- * and one run into its value (alone, or as that first word) by the flag's start alone.
+ * and one run into its value (alone, or as that first word) by the flag's start alone, or by its place on
+ * the command line when no start of it is a flag's.
  */
 export function unknownOptionMessage(
   error: Error,
@@ -33,7 +34,7 @@ export function unknownOptionMessage(
     // Its first word may be a flag run into its value too (`"--api-key$KEY --dry-run"`).
     const first = arg.split(/[\s=]/)[0]!;
     return (
-      runIntoValue(first, nearestFlag(first, flags.all, commandFlags), flags) ??
+      runIntoValue(first, nearestFlag(first, flags.all, commandFlags), flags, argv.indexOf(arg)) ??
       `unknown option ${first} followed by more words in the same argument (flags run ` +
         `together in one argument? pass each flag as an argument of its own; ${NOT_REPEATED})`
     );
@@ -41,20 +42,24 @@ export function unknownOptionMessage(
   const name = /^Unknown option '(.*)'\. To specify/s.exec(error.message)?.[1];
   if (name === undefined) return error.message;
   const near = nearestFlag(name, flags.all, commandFlags);
+  // parseArgs names an option given a value with `=` by the part before it.
+  const at = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
   return (
-    runIntoValue(name, near, flags) ??
+    runIntoValue(name, near, flags, at) ??
     `unknown option ${name}${near === undefined ? "" : ` (did you mean ${near}?)`}`
   );
 }
 
 /**
  * The message for an unknown option `name` that is a flag taking a value run into it, naming the flag's
- * start alone; undefined for another, or for one `near` a flag as a whole, which is that flag mistyped.
+ * start alone, or argument `at` (an index of argv) when no start is safe to show; undefined for another, or
+ * for one `near` a flag as a whole, which is that flag mistyped.
  */
 function runIntoValue(
   name: string,
   near: string | undefined,
   flags: KnownFlags,
+  at: number,
 ): string | undefined {
   // `--api-key$KEY` with no blank or `=`: parseArgs quotes it whole, the key too, which no scrub knows yet;
   // and so a flag spelled as nearestFlag forgives (`--api_key$KEY`, `--ApiKey$KEY`). Only a flag that takes
@@ -72,9 +77,17 @@ function runIntoValue(
   const mistyped = mistypedStart(name, flags);
   if (mistyped === undefined) {
     const start = credentialWordStart(name);
-    return start === undefined
-      ? undefined
-      : `unknown option ${start}… (a value run into it? ${NOT_REPEATED})`;
+    if (start !== undefined)
+      return `unknown option ${start}… (a value run into it? ${NOT_REPEATED})`;
+    if (flagShaped(name)) return undefined;
+    // No start of it can be shown: a key's first characters may be letters that read as words (`sk_live_`,
+    // `ghp_`), run into the letters of the name the operator typed (`--authsk_live_…`). Its place is safe,
+    // counted as the shell counts its arguments ($4), argv being the arguments after the program's name.
+    const where = at < 0 ? "" : ` in argument ${at + 1}`;
+    return (
+      `unknown option --…${where} (a flag run into its value? write --<flag>=<value> or --<flag> <value>; ` +
+      `${NOT_REPEATED})`
+    );
   }
   return (
     `unknown option ${mistyped.start}… (did you mean ${mistyped.flag}, run into its value? write ` +
@@ -99,6 +112,32 @@ function credentialWordStart(name: string): string | undefined {
   const end = word.index + word[0].length;
   const rest = name.slice(end);
   return /^s?(?:[-_][a-z]+)*$/i.test(rest) ? undefined : name.slice(0, end);
+}
+
+/**
+ * Whether `name` is shaped as a flag's name an operator may guess, made of words: `--` then a few words of
+ * letters (in any case: `--dryRun`) separated by one `-` or `_`, a word maybe ending in a digit or two
+ * (`--ipv6`, `--http2`) or a number (`--fault-500`). A key run into a name is not: it puts digits inside a
+ * word (`--authabc123XYZ`), or `.`, `/`, `+`, `:`, `=`, or a run of letters too long.
+ */
+function flagShaped(name: string): boolean {
+  // parseArgs names a short option by its one character alone, whatever the argument goes on to.
+  if (!name.startsWith("--")) return true;
+  const words = name.slice(2).split(SEPARATOR);
+  // The bounds are a guessed name's, the tightest that hold one; a secret past them is shown nowhere.
+  // 20 letters a word: English's long ones (`internationalization`), a camelCase guess
+  // (`--journalAccountWas`, 17); 3% of random keys of letters and digits have no digit in their first 20.
+  // Two digits end a word (`ipv6`, `utf16`): more are a PIN's or a year's (`--passSummer2024`), and three
+  // a number alone. 40 in all and 6 words: a guess of our longest flag with words around it
+  // (`--fullstory-journal-account-was`, 31, 4 words), where a passphrase of words (`--pw` run into
+  // 1Password's or diceware's) goes past one of them.
+  return (
+    name.length <= 40 &&
+    words.length <= 6 &&
+    words.every(
+      (word) => word.length <= 20 && (/^[a-z]+\d{0,2}$/i.test(word) || /^\d{1,3}$/.test(word)),
+    )
+  );
 }
 
 /** A flag's letters alone, in lower case: `--Api_Key` and `--api-key` are both `apikey`. */

@@ -2,12 +2,13 @@
 // separator left out, a letter off), the flag meant: Node's own text asked for `--` before a positional
 // argument, which a typo never is.
 import { describe, expect, it } from "vitest";
+import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { cli, ndjson, useTempDir } from "./helpers.js";
 
 const file = useTempDir("bui-unknown-option-");
+const users = () => file("users.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
 
 describe("import with an unknown option", () => {
-  const users = () => file("users.ndjson", ndjson([{ uid: "u-1", email: "a@example.com" }]));
   const cases: [string, string][] = [
     ["--chunksize", "--chunk-size"],
     ["--Chunk_Size", "--chunk-size"],
@@ -44,5 +45,112 @@ describe("import with an unknown option", () => {
     const result = await cli(["import", "fullstory", users(), "--colour"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown option --colour\n/);
+  });
+});
+
+describe("an unknown option near no flag, holding no credential word, a key run into it", () => {
+  // `--auth$KEY`, `--pat$KEY`: parseArgs quotes it whole, and no scrub knows a key given on the command
+  // line alone. No start of it is shown (a key's own first letters may read as words: `sk_live_`), only
+  // where it is.
+  const faker = seededFaker("an unknown option with a key run into it");
+  const hex = () => faker.string.hexadecimal({ length: 40, casing: "lower", prefix: "" });
+  const stripe = `sk_live_${faker.string.alphanumeric(24)}`;
+  const fullstory = `na1.${faker.string.alphanumeric(10)}/${faker.string.numeric(5)}`;
+  const jwt = `eyJhbGciOiJIUzI1NiJ9.${faker.string.alphanumeric(40)}.${faker.string.alphanumeric(20)}`;
+  const base64 = Buffer.from(faker.string.alphanumeric(20)).toString("base64");
+  const words = (count: number, min: number, max: number) =>
+    Array.from({ length: count }, () => faker.word.sample({ length: { min, max } })).join("-");
+  const cases: [string, string][] = [
+    ["--auth", stripe],
+    ["--pat", fullstory],
+    ["--pass", hex()],
+    ["--bearer", jwt],
+    ["--cred", fullstory],
+    ["--pw", hex()],
+    // Its first letters run into the name's: `--authabc` would show `abc`.
+    ["--auth", "abc123XYZdef456"],
+    ["--old-auth", hex()],
+    // A key of letters alone, too long a run for a word; a PIN, too long a number to end one.
+    ["--auth", faker.string.alpha(32)],
+    ["--pin", faker.string.numeric({ length: 8, allowLeadingZeros: false })],
+    // A passphrase of words: past 40 characters, or of more words than a flag's name has.
+    ["--pass", words(5, 7, 9)],
+    ["--pw", words(7, 3, 4)],
+    // `--$FLAG=$KEY` with FLAG unset: parseArgs cuts no name at a leading `=`.
+    ["--=", stripe],
+    // A key's base64 padding: parseArgs names the part before the `=`, the key but its padding.
+    ["--bearer", base64],
+  ];
+  for (const [typed, key] of cases)
+    it(`${typed}$KEY (${key.slice(0, 3)}…): named by its place, without the key`, async () => {
+      const result = await cli(["import", "fullstory", users(), `${typed}${key}`], { env: {} });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        "unknown option --… in argument 4 (a flag run into its value? write --<flag>=<value> or " +
+          "--<flag> <value>; the rest is not repeated here, as it may hold a credential)\n",
+      );
+      expect(result.all).not.toContain(key.slice(0, 3));
+      expect(result.all).not.toContain(key.replace(/=+$/, "").slice(-10));
+    });
+
+  it("one argument of words, the first a key run into a name: named by its place", async () => {
+    const result = await cli(
+      ["import", "fullstory", "--dry-run", users(), `--auth${stripe} --journal run.journal`],
+      { env: {} },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option --… in argument 5 (a flag run into its value?");
+    expect(result.all).not.toContain(stripe.slice(0, 3));
+    expect(result.all).not.toContain(stripe.slice(-10));
+  });
+
+  it("a credential word with letters run into it is named to that word, as before", async () => {
+    const password = faker.string.alpha({ length: 12, casing: "lower" });
+    const result = await cli(["import", "fullstory", users(), `--password${password}`], {
+      env: {},
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option --password… (a value run into it?");
+    expect(result.all).not.toContain(`--password${password.slice(0, 3)}`);
+  });
+
+  it("a key given with `=` is not repeated, and the name before it is quoted whole", async () => {
+    const result = await cli(["import", "fullstory", users(), `--auth=${stripe}`], { env: {} });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown option --auth\n/);
+    expect(result.all).not.toContain(stripe.slice(0, 3));
+  });
+
+  // A name of words, a digit or two ending one or a number for one, is a mistake to show as typed.
+  const harmless: [string, string | undefined][] = [
+    ["--passive", undefined],
+    ["--secret-hunter", undefined],
+    ["--verbose", undefined],
+    ["--ipv6", undefined],
+    ["--http2", undefined],
+    ["--v2", undefined],
+    ["--fault-500", undefined],
+    ["--noColor", undefined],
+    ["--use_proxy", undefined],
+    ["-x", undefined],
+    ["--dryrun", "--dry-run"],
+    ["--reprot", "--report"],
+    ["--api-kye", "--api-key"],
+  ];
+  for (const [typed, meant] of harmless)
+    it(`${typed}: quoted whole${meant === undefined ? "" : `, ${meant} meant`}`, async () => {
+      const result = await cli(["import", "fullstory", users(), typed]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `unknown option ${typed}${meant === undefined ? "" : ` (did you mean ${meant}?)`}\n`,
+      );
+    });
+
+  it("a name of words given as one argument with more words is quoted, as before", async () => {
+    const result = await cli(["import", "fullstory", users(), "--auth --dry-run"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "unknown option --auth followed by more words in the same argument (flags run together",
+    );
   });
 });
