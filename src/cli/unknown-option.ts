@@ -104,14 +104,16 @@ const CREDENTIAL_WORD = /key|token|secret|password/i;
  * The start of `name` to its first credential word, when more follows that word (`--token$TOKEN`,
  * `--fullstory-api-key$KEY`: no flag is near, yet what follows may be the credential). Words after a
  * separator (`--api-key-file`) or the word's plural (`--keys`, `--secrets-file`) are a flag's name guessed,
- * and quoted whole: a lone `s` is no credential.
+ * and quoted whole: a lone `s` is no credential. A start not shaped as a flag's name is none: the word is
+ * then the key's letters (`--authna1.x9KeyQ…`), and the start before it the key's first characters.
  */
 function credentialWordStart(name: string): string | undefined {
   const word = CREDENTIAL_WORD.exec(name);
   if (word === null) return undefined;
   const end = word.index + word[0].length;
   const rest = name.slice(end);
-  return /^s?(?:[-_][a-z]+)*$/i.test(rest) ? undefined : name.slice(0, end);
+  const start = name.slice(0, end);
+  return /^s?(?:[-_][a-z]+)*$/i.test(rest) || !flagShaped(start) ? undefined : start;
 }
 
 /**

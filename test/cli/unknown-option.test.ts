@@ -114,6 +114,22 @@ describe("an unknown option near no flag, holding no credential word, a key run 
     expect(result.all).not.toContain(`--password${password.slice(0, 3)}`);
   });
 
+  // A credential word the key's letters spell by chance (about 1 random key of 32 characters in 1,000 holds
+  // `key` in some case): the name to it was shown, the key's start with it.
+  const spelling: [string, string][] = [
+    ["--auth", `na1.${faker.string.alphanumeric(6)}Key${faker.string.alphanumeric(8)}/12345`],
+    ["--pat", `4eC39HqTOKEN${faker.string.alphanumeric(16)}`],
+  ];
+  for (const [typed, key] of spelling)
+    it(`${typed}$KEY, the key spelling a credential word: named by its place`, async () => {
+      const result = await cli(["import", "fullstory", users(), `${typed}${key}`], { env: {} });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        "unknown option --… in argument 4 (a flag run into its value?",
+      );
+      expect(result.all).not.toContain(key.slice(0, 3));
+    });
+
   it("a key given with `=` is not repeated, and the name before it is quoted whole", async () => {
     const result = await cli(["import", "fullstory", users(), `--auth=${stripe}`], { env: {} });
     expect(result.code).toBe(2);
