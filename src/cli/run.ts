@@ -193,16 +193,20 @@ const NOT_REPEATED =
  * destination, made the name of the report file) while the run went on with the environment's key, or was
  * quoted whole by the error that refuses a vendor, a command or a file name.
  */
-function refuseRunTogether(values: Record<string, unknown>, positionals: readonly string[]): void {
+function refuseRunTogether(
+  values: Record<string, unknown>,
+  tokens: readonly { kind: string; index: number; value?: string | undefined }[],
+): void {
   for (const [flag, value] of Object.entries(values)) {
     const other = typeof value === "string" ? flagRunTogether(value, FLAG_WORDS) : undefined;
     if (other !== undefined)
       throw new ConfigError(`--${flag}'s value holds ${other} after a blank (${NOT_REPEATED})`);
   }
-  for (const [i, word] of positionals.entries()) {
-    const other = flagRunTogether(word, FLAG_WORDS);
+  // Numbered as the shell numbers them ($4), flags counted: the unknown option's message counts so too.
+  for (const { kind, index, value } of tokens) {
+    const other = kind === "positional" ? flagRunTogether(value ?? "", FLAG_WORDS) : undefined;
     if (other !== undefined)
-      throw new ConfigError(`argument ${i + 1} holds ${other} after a blank (${NOT_REPEATED})`);
+      throw new ConfigError(`argument ${index + 1} holds ${other} after a blank (${NOT_REPEATED})`);
   }
 }
 
@@ -295,7 +299,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(USAGE);
       return command === undefined && values.help !== true ? EXIT.usage : EXIT.ok;
     }
-    refuseRunTogether(values, positionals);
+    refuseRunTogether(values, tokens);
     refuseOtherCommandsFlags(command, values);
     refuseBlankFiles(values);
     switch (command) {

@@ -94,6 +94,12 @@ it("a short flag after a blank in an argument is refused as run together, the ar
   expect(result.stderr).not.toContain(users());
 });
 
+it("the argument is numbered as the shell numbers it, a flag before it counted ($4)", async () => {
+  const result = await cli(["import", "--dry-run", "fullstory", `${users()} -h`]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("argument 4 holds -h after a blank");
+});
+
 describe("a flag that takes any text, run together with --api-key", () => {
   for (const flag of ["base-url", "report", "journal"]) {
     it(`--${flag}: refused before anything is sent or made, without the key`, async () => {
