@@ -13,7 +13,15 @@ import {
 import type { FaultOptions } from "../testing/faults.js";
 import { serveSimulator } from "../testing/serve.js";
 import { createProgressDisplay } from "./progress.js";
-import { checkWritable, codeOf, openReportPipe, reportIsCsv } from "./report-file.js";
+import {
+  checkWritable,
+  codeOf,
+  openReportPipe,
+  reportIsCsv,
+  untilWritten,
+  writeTo,
+} from "./report-file.js";
+import { isPipeOrSocket, reportTarget, streamFd } from "./report-target.js";
 import { createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
@@ -74,11 +82,19 @@ export async function demoCommand(
     "demo makes its users with @faker-js/faker (and checks requests with ajv)",
     ["@faker-js/faker", "ajv", "ajv-formats"],
   );
+  // The run's stdout that is a pipe or a socket (`| jq`, a Node parent's `stdio: "pipe"`) takes the report
+  // through its stream, after the summaries written before it, as an import's report (see ReportWriter).
+  const stdoutFd = streamFd(stdout);
+  const through =
+    reportFile !== undefined &&
+    stdoutFd !== undefined &&
+    isPipeOrSocket(stdoutFd) &&
+    reportTarget(reportFile, stdout, stderr) === "stdout";
   // Checked before the imports, so that a report that cannot be written stops the demo before it runs, and
   // left as it is until the end: a demo that ends early keeps an earlier report, and removes one it made.
-  const created = reportFile === undefined ? false : await checkWritable(reportFile);
+  const created = reportFile === undefined || through ? false : await checkWritable(reportFile);
   // A named pipe no process reads is refused now, rather than waited on for ever once the imports are done.
-  const pipe = reportFile === undefined ? undefined : await openReportPipe(reportFile);
+  const pipe = reportFile === undefined || through ? undefined : await openReportPipe(reportFile);
   // The name as it is shown: it may hold a secret given to the CLI (the rest of a line run together).
   const shownReport = reportFile === undefined ? undefined : scrub(reportFile);
   const reports: ImportReport[] = [];
@@ -158,7 +174,11 @@ export async function demoCommand(
     return 1;
   }
   let unwritten: string | undefined;
-  if (reportFile !== undefined) {
+  if (reportFile !== undefined && through) {
+    const failed = (error: Error) => (unwritten ??= codeOf(error));
+    const text = `${JSON.stringify(reports, null, 2)}\n`;
+    await untilWritten(stdout, writeTo(stdout, text, failed), failed);
+  } else if (reportFile !== undefined) {
     try {
       await promisify(writeFile)(pipe ?? reportFile, `${JSON.stringify(reports, null, 2)}\n`);
     } catch (error) {

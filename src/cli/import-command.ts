@@ -34,7 +34,7 @@ import {
 } from "./read-records.js";
 import { RecordLines } from "./record-lines.js";
 import { ReportWriter } from "./report-file.js";
-import { reportTarget, streamFd } from "./report-target.js";
+import { reportTarget } from "./report-target.js";
 import { quotedFile, quotedName } from "./run-together.js";
 import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
@@ -181,7 +181,7 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
       // shell's to share, and is written after what it holds (the summary then goes to stderr).
       {
         lock: target === "file",
-        stdout: target === "stdout" ? streamFd(args.stdout) : undefined,
+        stdout: target === "stdout" ? args.stdout : undefined,
       },
     );
   }

@@ -9,10 +9,10 @@ import {
   rmSync,
   statSync,
   type Stats,
-  type WriteStream,
 } from "node:fs";
 import { access, constants, open, readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
+import type { Writable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
 import { errorCode, missingFolder } from "../core/errors/error-code.js";
 import { FileLock, folderRefusedLock } from "../core/file-lock.js";
@@ -20,6 +20,7 @@ import { isJournalHeader } from "../core/engine/journal.js";
 import type { ImportReport, RecordOutcome } from "../core/engine/report.js";
 import { VERSION } from "../core/version.js";
 import { ConfigError } from "../vendor-module.js";
+import { isPipeOrSocket, streamFd } from "./report-target.js";
 
 /** `format` of a report file's header line; `version` changes when the lines change incompatibly. */
 export const REPORT_FORMAT = "bulk-user-import.report";
@@ -60,12 +61,13 @@ export interface ReportOpening {
    */
   readonly lock?: boolean;
   /**
-   * The file descriptor of the run's stdout, when the file is it (`--report /dev/stdout > out.txt`, `>>`, a
-   * pipe): lines go after what it holds instead of replacing it. A regular file is written through this
-   * descriptor, whose offset the shell shares: a file opened anew would leave that offset behind, and the
-   * shell's next writer (`{ run; echo done; } > out.txt`) would write over the report's first lines.
+   * The run's stdout, when the file is it (`--report /dev/stdout > out.txt`, `>>`, a pipe): lines go after
+   * what it holds instead of replacing it. A regular file is written through its descriptor, whose offset the
+   * shell shares: a file opened anew would leave that offset behind, and the shell's next writer
+   * (`{ run; echo done; } > out.txt`) would write over the report's first lines. A pipe or a socket is
+   * written through the stream itself (see {@link ReportWriter.open}).
    */
-  readonly stdout?: number | undefined;
+  readonly stdout?: Writable | undefined;
 }
 
 /** How many of the first and last bytes written a report keeps, to find them in the file at the end. */
@@ -181,7 +183,21 @@ export class ReportWriter {
   #pending = "";
   readonly #lines: LineFormat;
   #failure: Error | undefined;
-  #stream: WriteStream | undefined;
+  #stream: Writable | undefined;
+  /**
+   * The run's stdout stream, when the report is that pipe or socket: it is written, never ended, and the run
+   * goes on using it.
+   */
+  readonly #through: Writable | undefined;
+  /** The last write to {@link #through}: it has reached the pipe once this settles. */
+  #lastWrite: Promise<void> = Promise.resolve();
+  /**
+   * Keeps a write's error: each write's callback is given it (see {@link writeTo}), so the run's
+   * stdout needs no "error" listener of the report's.
+   */
+  readonly #failed = (error: Error) => {
+    this.#failure ??= error;
+  };
   /** The report's lock, while the run holds it. */
   #lock: FileLock | undefined;
   /** Where this run's lines start in the file: its length when it is the run's stdout, else 0. */
@@ -211,8 +227,10 @@ export class ReportWriter {
     /** Whether {@link open} made the file, so that {@link withdraw} removes it again. */
     private readonly created: boolean,
     private readonly stdout: number | undefined,
+    through: Writable | undefined,
   ) {
     this.#lines = reportIsCsv(file) ? CSV_LINES : NDJSON_LINES;
+    this.#through = through;
   }
 
   /**
@@ -221,6 +239,11 @@ export class ReportWriter {
    * it is the run's `stdout`). The lock is given up once the run ends ({@link finish}, {@link abandon},
    * {@link withdraw}).
    *
+   * The run's `stdout` that is a pipe or a socket is written through its stream, as the run's other output
+   * is: a socket's /dev/stdout cannot be opened anew (ENXIO: a Node parent's `stdio: "pipe"`, systemd's
+   * stdout), and the stream's writes wait for a reader that lags, where the descriptor's own would fail
+   * (Node makes it non-blocking: EAGAIN).
+   *
    * @throws ConfigError naming the file when it cannot be opened for writing, or another run holds its lock.
    */
   static async open(
@@ -228,9 +251,11 @@ export class ReportWriter {
     header: Omit<ReportHeader, "kind" | "format" | "version" | "tool">,
     { lock = false, stdout }: ReportOpening = {},
   ): Promise<ReportWriter> {
-    const created = await checkWritable(file);
-    const writer = new ReportWriter(file, created, stdout);
-    writer.#pipe = await openReportPipe(file);
+    const fd = stdout === undefined ? undefined : streamFd(stdout);
+    const through = fd !== undefined && isPipeOrSocket(fd) ? stdout : undefined;
+    const created = through === undefined ? await checkWritable(file) : false;
+    const writer = new ReportWriter(file, created, fd, through);
+    if (through === undefined) writer.#pipe = await openReportPipe(file);
     if (lock) {
       try {
         writer.#lock = FileLock.acquire(file, {
@@ -263,8 +288,11 @@ export class ReportWriter {
   /** The run has begun: the file is truncated, and lines reach it from now on. Later calls do nothing. */
   start(): void {
     if (this.#stream !== undefined || this.#failure !== undefined) return;
-    // Not a pipe's or a terminal's descriptor, which have no offset: Node makes a pipe's stdout non-blocking,
-    // where its writes would fail (EAGAIN) whenever the reader lags; one opened anew blocks.
+    if (this.#through !== undefined) {
+      this.#stream = this.#through;
+      return;
+    }
+    // Not a terminal's descriptor (a pipe's goes through the stream, above), which has no offset to share.
     const shared = this.stdout !== undefined && isRegular(this.stdout) ? this.stdout : undefined;
     const given = shared ?? this.#pipe;
     const stream =
@@ -335,8 +363,13 @@ export class ReportWriter {
     this.start();
     this.#add(this.#lines.summary({ kind: "summary", ...summary }));
     this.#flush();
-    this.#stream?.end();
-    await this.#either("finish");
+    if (this.#through === undefined) {
+      this.#stream?.end();
+      await this.#either("finish");
+    } else {
+      // The run's own stdout stays open: its last write having reached the pipe is the report's end.
+      await untilWritten(this.#through, this.#lastWrite, this.#failed);
+    }
     this.#throwIfFailed();
     // Lines written after the file was removed (its folder deleted) or put aside go where no name leads: the
     // report the summary points at is not there, or is another file, which is left as it is.
@@ -402,6 +435,8 @@ export class ReportWriter {
     this.start();
     this.#flush();
     const stream = this.#stream;
+    // The run's own stdout is not ended: the lines on their way reach it before the process exits.
+    if (stream === this.#through) return;
     // Once the lines still on their way are in the file (or failed): another run may take it from then on.
     if (stream === undefined || stream.destroyed) this.#lock?.release();
     else stream.end(() => this.#lock?.release());
@@ -444,13 +479,52 @@ export class ReportWriter {
     // A copy: a slice would keep the whole batch in memory.
     const end = Buffer.from(bytes.subarray(-BATCH_END_BYTES));
     this.#batchEnds.push({ at: this.#written - end.length, bytes: end });
-    this.#stream.write(bytes);
+    if (this.#stream === this.#through)
+      this.#lastWrite = writeTo(this.#stream, bytes, this.#failed);
+    else this.#stream.write(bytes);
   }
 
   #throwIfFailed(): void {
     if (this.#failure !== undefined)
       throw new Error(`cannot write the report ${this.file}: ${codeOf(this.#failure)}`);
   }
+}
+
+/** Writes `chunk` to `stream`; resolves once it is written, or failed (`failed` is told why). */
+export function writeTo(
+  stream: Writable,
+  chunk: string | Buffer,
+  failed: (error: Error) => void,
+): Promise<void> {
+  return new Promise((resolve) =>
+    stream.write(chunk, (error) => {
+      if (error !== undefined && error !== null) failed(error);
+      resolve();
+    }),
+  );
+}
+
+/**
+ * Resolves once `written` ({@link writeTo}) has, or `stream` failed or closed before it: never waits for ever
+ * on a stream that will write no more.
+ */
+export function untilWritten(
+  stream: Writable,
+  written: Promise<void>,
+  failed: (error: Error) => void,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (error?: Error) => {
+      stream.off("error", done);
+      stream.off("close", closed);
+      if (error !== undefined) failed(error);
+      resolve();
+    };
+    const closed = () => done(new Error("the stream was closed"));
+    stream.on("error", done);
+    stream.on("close", closed);
+    void written.then(() => done());
+  });
 }
 
 /**

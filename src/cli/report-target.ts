@@ -37,6 +37,19 @@ export function streamFd(stream: NodeJS.WritableStream): number | undefined {
   return typeof fd === "number" ? fd : undefined;
 }
 
+/**
+ * Whether `fd` is a pipe or a socket (a Node parent's `stdio: "pipe"` is a socket, as is systemd's stdout):
+ * a file with no offset, written in turn by whoever holds it, which its stream writes as a reader lets it.
+ */
+export function isPipeOrSocket(fd: number): boolean {
+  try {
+    const stats = fstatSync(fd);
+    return stats.isFIFO() || stats.isSocket();
+  } catch {
+    return false;
+  }
+}
+
 function isStream(stats: Stats, stream: NodeJS.WritableStream): boolean {
   const fd = streamFd(stream);
   // A stream with no file of its own (a test's stand-in) is no file the report can be.
