@@ -17,6 +17,7 @@ import {
   checkWritable,
   codeOf,
   openReportPipe,
+  pipeStream,
   reportIsCsv,
   untilWritten,
   writeTo,
@@ -174,19 +175,22 @@ export async function demoCommand(
     return 1;
   }
   let unwritten: string | undefined;
-  if (reportFile !== undefined && through) {
-    const failed = (error: Error) => (unwritten ??= codeOf(error));
+  if (reportFile !== undefined) {
     const text = `${JSON.stringify(reports, null, 2)}\n`;
-    await untilWritten(stdout, writeTo(stdout, text, failed), failed);
-  } else if (reportFile !== undefined) {
-    try {
-      await promisify(writeFile)(pipe ?? reportFile, `${JSON.stringify(reports, null, 2)}\n`);
-    } catch (error) {
-      unwritten = codeOf(error);
-      // Part of a JSON document is no report: one the demo made goes, as when the demo ends early.
-      if (created) await rm(reportFile, { force: true });
-    } finally {
-      if (pipe !== undefined) closeSync(pipe);
+    const failed = (error: Error) => (unwritten ??= codeOf(error));
+    const stream = through ? stdout : pipe === undefined ? undefined : pipeStream(pipe);
+    if (stream !== undefined) {
+      await untilWritten(stream, writeTo(stream, text, failed), failed);
+      // The pipe's reader gets its end; the run's own stdout goes on, with the totals.
+      if (stream !== stdout) stream.destroy();
+    } else {
+      try {
+        await promisify(writeFile)(reportFile, text);
+      } catch (error) {
+        unwritten = codeOf(error);
+        // Part of a JSON document is no report: one the demo made goes, as when the demo ends early.
+        if (created) await rm(reportFile, { force: true });
+      }
     }
   }
   const total = (key: "total" | "imported" | "failed" | "rejected") =>

@@ -3,7 +3,6 @@ import {
   constants as fsConstants,
   createWriteStream,
   fstatSync,
-  open as openFd,
   openSync,
   readSync,
   rmSync,
@@ -11,6 +10,7 @@ import {
   type Stats,
 } from "node:fs";
 import { access, constants, open, readFile, stat } from "node:fs/promises";
+import { Socket } from "node:net";
 import { extname } from "node:path";
 import type { Writable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
@@ -294,18 +294,23 @@ export class ReportWriter {
     }
     // Not a terminal's descriptor (a pipe's goes through the stream, above), which has no offset to share.
     const shared = this.stdout !== undefined && isRegular(this.stdout) ? this.stdout : undefined;
-    const given = shared ?? this.#pipe;
-    const stream =
-      given === undefined
-        ? createWriteStream(this.file, { flags: this.stdout === undefined ? "w" : "a" })
-        : createWriteStream(this.file, { fd: given, autoClose: given !== shared });
+    const pipe = this.#pipe;
     this.#pipe = undefined;
-    stream.on("error", (error) => {
+    let stream: Writable;
+    if (pipe !== undefined) stream = pipeStream(pipe);
+    else if (shared !== undefined)
+      stream = createWriteStream(this.file, { fd: shared, autoClose: false });
+    else {
+      const opened = createWriteStream(this.file, { flags: this.stdout === undefined ? "w" : "a" });
+      opened.once("open", (fd: number) => this.#openedAs(fd));
+      stream = opened;
+    }
+    // A stream given its descriptor emits no "open".
+    const given = pipe ?? shared;
+    if (given !== undefined) this.#openedAs(given);
+    stream.on("error", (error: Error) => {
       this.#failure ??= error;
     });
-    // A stream given its descriptor emits no "open".
-    if (given === undefined) stream.once("open", (fd: number) => this.#openedAs(fd));
-    else this.#openedAs(given);
     this.#stream = stream;
   }
 
@@ -565,19 +570,18 @@ export async function checkWritable(file: string): Promise<boolean> {
 }
 
 /**
- * For a report `file` that is a pipe (a FIFO, or the run's stdout through one), a descriptor to write it;
- * undefined for any other file. Opening a pipe to write waits for a reader, out of
- * reach of a stop signal (the open is pending in the thread pool): one no process reads is refused at once.
- * The check's own descriptor stays open until the report's is: its close alone would be the end of the
- * report to a reader (`cat report.fifo > out`), which would go, leaving the report's open to wait for ever.
+ * For a report `file` that is a pipe (a FIFO), a descriptor to write it through {@link pipeStream}; undefined
+ * for any other file. Opened without waiting (O_NONBLOCK): opening a pipe to write otherwise waits for a
+ * reader, out of reach of a stop signal (the open is pending in the thread pool), so one no process reads is
+ * refused at once. This descriptor is the one written: a second open, to write the pipe blocking, would wait
+ * for ever were its reader to go between the two.
  * @throws ConfigError naming `--report` when no process reads the pipe, or naming the file when it cannot be
  *   opened for writing.
  */
 export async function openReportPipe(file: string): Promise<number | undefined> {
-  let check: number;
   try {
     if (!(await stat(file)).isFIFO()) return undefined;
-    check = openSync(file, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
+    return openSync(file, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
   } catch (error) {
     if (errorCode(error) === "ENXIO")
       throw new ConfigError(
@@ -588,18 +592,15 @@ export async function openReportPipe(file: string): Promise<number | undefined> 
       );
     throw new ConfigError(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
   }
-  try {
-    // Blocking, as writes to the pipe must be (a non-blocking write fails while the reader lags); with the
-    // check's descriptor open, its reader cannot have seen an end, and the open does not wait.
-    // A raw descriptor, not a FileHandle: the stream closes it, which a handle would do again when collected.
-    return await new Promise<number>((resolve, reject) =>
-      openFd(file, "w", (error, fd) => (error === null ? resolve(fd) : reject(error))),
-    );
-  } catch (error) {
-    throw new ConfigError(`cannot write the report ${file}: ${codeOf(error)}`, { cause: error });
-  } finally {
-    closeSync(check);
-  }
+}
+
+/**
+ * A stream writing the pipe descriptor `fd` ({@link openReportPipe}), which it closes at its end: libuv's, as
+ * process.stdout's on a pipe, which waits for room while the reader lags, where the descriptor's own writes
+ * (it is non-blocking) would fail with EAGAIN.
+ */
+export function pipeStream(fd: number): Writable {
+  return new Socket({ fd, readable: false, writable: true });
 }
 
 /**

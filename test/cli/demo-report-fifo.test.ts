@@ -2,7 +2,7 @@
 // waited for ever to open it for its report, deaf to a first Ctrl-C (the open pending in the thread pool).
 // It is refused before the imports instead; a reader started first gets the whole report.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { text } from "node:stream/consumers";
@@ -65,4 +65,27 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("demo --report 
     const reports = JSON.parse(readFileSync(out, "utf8")) as ImportReport[];
     expect(reports.map((r) => [r.vendor, r.total])).toEqual(VENDOR_NAMES.map((name) => [name, 3]));
   });
+
+  it("read by a reader that lags, the report more than the pipe holds: it gets every vendor's report", async () => {
+    const { fifo: report } = fifo();
+    // The pipe is written through a non-blocking descriptor: a write it has no room for waits (no EAGAIN).
+    const reading = createReadStream(report, { highWaterMark: 4096 });
+    let read = "";
+    const ended = new Promise<void>((resolve) => reading.once("end", resolve));
+    reading.on("data", (chunk) => {
+      read += String(chunk);
+      reading.pause();
+      setTimeout(() => reading.resume(), 1);
+    });
+
+    const code = await demoCommand(200, stream(), stream(), report);
+    await ended;
+
+    expect(code).toBe(0);
+    expect(read.length).toBeGreaterThan(64 * 1024);
+    const reports = JSON.parse(read) as ImportReport[];
+    expect(reports.map((r) => [r.vendor, r.total])).toEqual(
+      VENDOR_NAMES.map((name) => [name, 200]),
+    );
+  }, 60_000);
 });
