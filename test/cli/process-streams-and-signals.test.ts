@@ -2,11 +2,9 @@
 // quit early), a second Ctrl-C while the first one's run cannot end (its input is a FIFO whose writer stalls),
 // its progress bar on a terminal narrower than the bar's line, and a --report that is its own stdout or stderr.
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseReport } from "../../src/cli/report-file.js";
 import { run } from "../../src/cli/run.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
@@ -21,25 +19,12 @@ import {
   useServedSimulators,
   useTempDir,
 } from "../cli/helpers.js";
+import { useBundledCli } from "./bundled-cli.js";
 
 const file = useTempDir("bui-process-");
 const serve = useServedSimulators();
 
-/** src/cli/main.ts bundled to JavaScript, so the CLI runs as its own process, as an operator runs it. */
-let main = "";
-const bundleDir = mkdtempSync(path.join(tmpdir(), "bui-bundle-"));
-beforeAll(async () => {
-  const { build } = await import("rolldown");
-  await build({
-    input: "src/cli/main.ts",
-    platform: "node",
-    logLevel: "silent",
-    external: [/^node:/, "@faker-js/faker", "ajv", "ajv-formats", "msw"],
-    output: { dir: bundleDir, format: "esm" },
-  });
-  main = path.join(bundleDir, "main.js");
-}, 60_000);
-afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+const main = useBundledCli();
 
 interface Ended {
   code: number | null;
@@ -75,7 +60,7 @@ describe("the CLI's output read by a pipe that goes away", () => {
     const child = spawn(
       process.execPath,
       [
-        main,
+        main(),
         ...["import", "fullstory", input, "--base-url", url, "--api-key", CREDS.apiKey],
         ...FAST_POLL,
         ...["--chunk-size", "10", "--concurrency", "1", "--report", report, "--journal", journal],
@@ -106,7 +91,7 @@ describe("the CLI's output read by a pipe that goes away", () => {
     const child = spawn(
       process.execPath,
       [
-        main,
+        main(),
         ...["import", "fullstory", input, "--base-url", url, "--api-key", CREDS.apiKey],
         ...FAST_POLL,
         ...["--report", report],
@@ -164,7 +149,7 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("Ctrl-C twice",
     const child = spawn(
       process.execPath,
       [
-        main,
+        main(),
         ...["import", "fullstory", fifo, "--base-url", url, "--api-key", CREDS.apiKey],
         ...FAST_POLL,
         ...["--chunk-size", "2", "--journal", journal],
@@ -218,7 +203,7 @@ describe("Ctrl-C with the users piped to stdin (`import <vendor> -`)", () => {
     const child = spawn(
       process.execPath,
       [
-        main,
+        main(),
         ...["import", "fullstory", "-", "--format", "ndjson"],
         ...["--base-url", url, "--api-key", CREDS.apiKey, ...FAST_POLL],
         ...["--chunk-size", "2", "--journal", journal],
@@ -287,7 +272,7 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)(
       const input = file("journal-fifo.ndjson", ndjson(fullStoryUsers(2, "jf")));
       const child = spawnSync(
         process.execPath,
-        [main, "import", "fullstory", input, "--api-key", CREDS.apiKey, "--journal", journal],
+        [main(), "import", "fullstory", input, "--api-key", CREDS.apiKey, "--journal", journal],
         // SIGKILL: a CLI blocked in a read never runs its SIGTERM handler.
         { encoding: "utf8", timeout: 20_000, killSignal: "SIGKILL" },
       );
@@ -310,7 +295,7 @@ describe.skipIf(!existsSync("/dev/stdout"))("--report: the run's stdout or stder
     const { url } = await serve(sim);
     const input = file(`own-stream-${++inputs}.ndjson`, ndjson(fullStoryUsers(users, "own")));
     const argv = [
-      main,
+      main(),
       ...["import", "fullstory", input, "--base-url", url, "--api-key", CREDS.apiKey],
       ...FAST_POLL,
       ...["--chunk-size", "100", "--report", report],
