@@ -105,7 +105,8 @@ const CREDENTIAL_WORD = /key|token|secret|password/i;
  * `--fullstory-api-key$KEY`: no flag is near, yet what follows may be the credential). Words after a
  * separator (`--api-key-file`) or the word's plural (`--keys`, `--secrets-file`) are a flag's name guessed,
  * and quoted whole: a lone `s` is no credential. A start not shaped as a flag's name is none: the word is
- * then the key's letters (`--authna1.x9KeyQ…`), and the start before it the key's first characters.
+ * then the key's letters (`--authna1.x9KeyQ…`), and the start before it the key's first characters; and so
+ * is a word followed by a separator and more than words (`--auth` then `key-3ax6…`).
  */
 function credentialWordStart(name: string): string | undefined {
   const word = CREDENTIAL_WORD.exec(name);
@@ -113,7 +114,9 @@ function credentialWordStart(name: string): string | undefined {
   const end = word.index + word[0].length;
   const rest = name.slice(end);
   const start = name.slice(0, end);
-  return /^s?(?:[-_][a-z]+)*$/i.test(rest) || !flagShaped(start) ? undefined : start;
+  if (/^s?(?:[-_][a-z]+)*$/i.test(rest) || !flagShaped(start)) return undefined;
+  // A separator, then more than words: the word is the key's own prefix (Mailgun's `key-`), not the name's.
+  return SEPARATOR.test(rest[0] ?? "") ? undefined : start;
 }
 
 /**

@@ -130,6 +130,21 @@ describe("an unknown option near no flag, holding no credential word, a key run 
       expect(result.all).not.toContain(key.slice(0, 3));
     });
 
+  // A key whose own public prefix is a credential word and a separator (Mailgun's `key-`): the name to that
+  // word, `--authkey…`, said what the rest is a key to, and the operator typed no `key`.
+  it("--auth$KEY, the key's prefix a credential word and a separator: named by its place", async () => {
+    const random = seededFaker("a Mailgun key").string.alphanumeric({
+      length: 32,
+      casing: "lower",
+    });
+    const mailgun = `key-${random}`;
+    const result = await cli(["import", "fullstory", users(), `--auth${mailgun}`], { env: {} });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option --… in argument 4 (a flag run into its value?");
+    expect(result.all).not.toContain("--authkey");
+    expect(result.all).not.toContain(random.slice(0, 4));
+  });
+
   it("a key given with `=` is not repeated, and the name before it is quoted whole", async () => {
     const result = await cli(["import", "fullstory", users(), `--auth=${stripe}`], { env: {} });
     expect(result.code).toBe(2);
