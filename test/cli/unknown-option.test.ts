@@ -145,6 +145,18 @@ describe("an unknown option near no flag, holding no credential word, a key run 
     expect(result.all).not.toContain(random.slice(0, 4));
   });
 
+  // A base64url key with no digit (1.7% of those of 24 characters): words of letters between its `-` and
+  // `_`, each short enough for a word, in cases no word has.
+  it("--pw$KEY, the key letters and separators alone: named by its place", async () => {
+    const faker = seededFaker("a base64url key with no digit");
+    const token = `${faker.string.alpha(11)}-${faker.string.alpha(6)}_${faker.string.alpha(7)}`;
+    const result = await cli(["import", "fullstory", users(), `--pw${token}`], { env: {} });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option --… in argument 4 (a flag run into its value?");
+    expect(result.all).not.toContain(token.slice(0, 4));
+    expect(result.all).not.toContain(token.slice(-4));
+  });
+
   it("a key given with `=` is not repeated, and the name before it is quoted whole", async () => {
     const result = await cli(["import", "fullstory", users(), `--auth=${stripe}`], { env: {} });
     expect(result.code).toBe(2);
