@@ -60,6 +60,10 @@ describe("an unknown option near no flag, holding no credential word, a key run 
   const base64 = Buffer.from(faker.string.alphanumeric(20)).toString("base64");
   const words = (count: number, min: number, max: number) =>
     Array.from({ length: count }, () => faker.word.sample({ length: { min, max } })).join("-");
+  const passphrase = seededFaker("a passphrase run together");
+  const runTogether = Array.from({ length: 3 }, () =>
+    passphrase.word.sample({ length: { min: 8, max: 9 } }).toLowerCase(),
+  ).join("");
   const cases: [string, string][] = [
     ["--auth", stripe],
     ["--pat", fullstory],
@@ -76,6 +80,8 @@ describe("an unknown option near no flag, holding no credential word, a key run 
     // A passphrase of words: past 40 characters, or of more words than a flag's name has.
     ["--pass", words(5, 7, 9)],
     ["--pw", words(7, 3, 4)],
+    // Or of words run together: one word past 20 letters, in a name of 40 or fewer.
+    ["--pw", runTogether],
     // `--$FLAG=$KEY` with FLAG unset: parseArgs cuts no name at a leading `=`.
     ["--=", stripe],
     // A key's base64 padding: parseArgs names the part before the `=`, the key but its padding.
