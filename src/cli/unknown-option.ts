@@ -84,9 +84,10 @@ function runIntoValue(
     // `ghp_`), run into the letters of the name the operator typed (`--authsk_live_…`). Its place is safe,
     // counted as the shell counts its arguments ($4), argv being the arguments after the program's name.
     const where = at < 0 ? "" : ` in argument ${at + 1}`;
+    // The argument, not "the rest" as when a start of it is shown: none is.
     return (
       `unknown option --…${where} (a flag run into its value? write --<flag>=<value> or --<flag> <value>; ` +
-      `${NOT_REPEATED})`
+      `the argument is not repeated here, as it may hold a credential)`
     );
   }
   return (

@@ -93,7 +93,7 @@ describe("an unknown option near no flag, holding no credential word, a key run 
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(
         "unknown option --… in argument 4 (a flag run into its value? write --<flag>=<value> or " +
-          "--<flag> <value>; the rest is not repeated here, as it may hold a credential)\n",
+          "--<flag> <value>; the argument is not repeated here, as it may hold a credential)\n",
       );
       expect(result.all).not.toContain(key.slice(0, 3));
       expect(result.all).not.toContain(key.replace(/=+$/, "").slice(-10));
