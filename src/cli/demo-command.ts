@@ -22,7 +22,7 @@ import {
   untilWritten,
   writeTo,
 } from "./report-file.js";
-import { isPipeOrSocket, reportTarget, streamFd } from "./report-target.js";
+import { isPipeOrSocket, reportOnStderr, reportTarget, streamFd } from "./report-target.js";
 import { createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
@@ -77,6 +77,9 @@ export async function demoCommand(
     throw new ConfigError(
       `--report ${reportFile}: the demo writes its report as JSON (every vendor's import's report in one document), not CSV; give it a name that does not end in .csv (demo.json)`,
     );
+  // Refused before the imports run, not found amid the progress they write there.
+  if (reportFile !== undefined && reportTarget(reportFile, stdout, stderr) === "stderr")
+    throw reportOnStderr(reportFile, "a file of its own");
   // The simulators' peers are named with faker's: installed one round at a time, the next would fail anew.
   const fixtures = await withOptionalPeers(
     load,

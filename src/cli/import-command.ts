@@ -34,7 +34,7 @@ import {
 } from "./read-records.js";
 import { RecordLines } from "./record-lines.js";
 import { ReportWriter } from "./report-file.js";
-import { reportTarget } from "./report-target.js";
+import { reportOnStderr, reportTarget } from "./report-target.js";
 import { quotedFile, quotedName } from "./run-together.js";
 import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
@@ -164,11 +164,10 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
   const { flags } = args;
   let writer: ReportWriter | undefined;
   if (reportFile !== undefined) {
-    // Node's own warnings and errors go there too, where no choice of this run's can keep them out.
     if (target === "stderr")
-      throw new ConfigError(
-        `--report ${reportFile} is this run's stderr, where its progress, warnings and errors go amid the ` +
-          "report's lines; give --report a file of its own, or /dev/stdout (the summary then goes to stderr)",
+      throw reportOnStderr(
+        reportFile,
+        "a file of its own, or /dev/stdout (the summary then goes to stderr)",
       );
     writer = await ReportWriter.open(
       reportFile,

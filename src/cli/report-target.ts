@@ -1,5 +1,6 @@
 import { fstatSync, statSync, type Stats } from "node:fs";
 import { isatty } from "node:tty";
+import { ConfigError } from "../vendor-module.js";
 
 /**
  * Where `--report` leads: `file`, a regular file of its own (or one to be created), which the run locks;
@@ -29,6 +30,18 @@ export function reportTarget(
   if (isStream(stats, stderr)) return "stderr";
   if (isStream(stats, stdout)) return "stdout";
   return stats.isFile() ? "file" : "other";
+}
+
+/**
+ * The refusal of a `--report` that is the run's own stderr, with what to give it `instead`: the run's
+ * progress, warnings and errors go there amid the report's lines, and Node's own too, which no choice of the
+ * run's can keep out.
+ */
+export function reportOnStderr(file: string, instead: string): ConfigError {
+  return new ConfigError(
+    `--report ${file} is this run's stderr, where its progress, warnings and errors go amid the ` +
+      `report's lines; give --report ${instead}`,
+  );
 }
 
 /** The file descriptor `stream` writes, if it writes one (not a test's stand-in). */

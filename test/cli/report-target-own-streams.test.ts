@@ -127,3 +127,24 @@ describe("--report to the file that is both stdout and stderr (`> out.txt 2>&1`)
     expect(totalRequests(sim)).toBe(0);
   });
 });
+
+describe("demo --report to the file that is both stdout and stderr (`> out.txt 2>&1`)", () => {
+  it("is refused as the run's stderr (exit 2) before any import runs", async () => {
+    const out = file("demo-out.txt", "");
+    const stdout = streamOn(out);
+    const stderr = streamOn(out);
+    const { io } = fakeIo();
+
+    const code = await run(["demo", "--users", "3", "--report", out], {
+      ...io,
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+    });
+
+    expect(code).toBe(2);
+    expect(stderr.text).toContain(`--report ${out} is this run's stderr`);
+    // No import ran: none of the demo's per-vendor headings was written.
+    expect(stdout.text).not.toContain("users into the simulator");
+    expect(readFileSync(out, "utf8")).toBe("");
+  });
+});
