@@ -52,6 +52,7 @@ export type { ReplaySemantics } from "./engine/adapter.js";
 export {
   vendorCode,
   type EngineFailureCode,
+  type ReportedFailureCode,
   type RequestFailureCode,
   type VendorCode,
 } from "./engine/failure-codes.js";

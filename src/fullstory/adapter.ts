@@ -169,7 +169,7 @@ type Result = ChunkResult<FullStoryFailureCode>;
 export function createFullStoryAdapter(
   client: FullStoryClient,
   options: FullStoryAdapterOptions = {},
-): ImportAdapter<FullStoryUser, FullStoryUser> {
+): ImportAdapter<FullStoryUser, FullStoryUser, FullStoryFailureCode> {
   const settings = pollSettings(options, {
     pollIntervalMs: 2_000,
     maxPollIntervalMs: 15_000,

@@ -1,5 +1,6 @@
 import type { ImportOptions } from "../core/engine/engine.js";
 import { importerOf, type Importer } from "../core/importer.js";
+import type { FullStoryFailureCode } from "./failure-codes.js";
 import { createFullStoryAdapter, type FullStoryAdapterOptions } from "./adapter.js";
 import type { FullStoryClient } from "./client.js";
 import type { FullStoryUser } from "./validate.js";
@@ -32,5 +33,9 @@ export type FullStoryImportOptions = ImportOptions & FullStoryAdapterOptions;
  * const report = await importUsers(client, users, { journal: "fullstory-import.journal" });
  * console.log(`${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected`);
  */
-export const importUsers: Importer<FullStoryClient, FullStoryUser, FullStoryImportOptions> =
-  importerOf(createFullStoryAdapter);
+export const importUsers: Importer<
+  FullStoryClient,
+  FullStoryUser,
+  FullStoryImportOptions,
+  FullStoryFailureCode
+> = importerOf(createFullStoryAdapter);

@@ -90,7 +90,7 @@ export interface PropellerAdapterOptions {
 export function createPropellerAdapter(
   client: PropellerClient,
   options: PropellerAdapterOptions = {},
-): ImportAdapter<PropellerUser, PropellerUser> {
+): ImportAdapter<PropellerUser, PropellerUser, PropellerFailureCode> {
   // Our guard may be raised past our own default, never past a maximum Propeller documents.
   const maxRecords = wholeNumberOption(
     "maxRecords",

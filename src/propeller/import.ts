@@ -1,5 +1,6 @@
 import type { ImportOptions } from "../core/engine/engine.js";
 import { importerOf, type Importer } from "../core/importer.js";
+import type { PropellerFailureCode } from "./failure-codes.js";
 import { createPropellerAdapter, type PropellerAdapterOptions } from "./adapter.js";
 import type { PropellerClient } from "./client.js";
 import type { PropellerUser } from "./validate.js";
@@ -36,5 +37,9 @@ export type PropellerImportOptions = ImportOptions & PropellerAdapterOptions;
  * const report = await importUsers(client, users, { journal: "propeller-import.journal" });
  * console.log(`${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected`);
  */
-export const importUsers: Importer<PropellerClient, PropellerUser, PropellerImportOptions> =
-  importerOf(createPropellerAdapter);
+export const importUsers: Importer<
+  PropellerClient,
+  PropellerUser,
+  PropellerImportOptions,
+  PropellerFailureCode
+> = importerOf(createPropellerAdapter);

@@ -84,7 +84,7 @@ export interface SlashIdAdapterOptions {
 export function createSlashIdAdapter(
   client: SlashIdClient,
   options: SlashIdAdapterOptions = {},
-): ImportAdapter<SlashIdPerson, SlashIdCsvRow> {
+): ImportAdapter<SlashIdPerson, SlashIdCsvRow, SlashIdFailureCode> {
   const maxRecords = wholeNumberOption("maxRecords", options.maxRecords, 10_000);
   return {
     vendor: "slashid",

@@ -1,5 +1,9 @@
 import type { ItemOutcome } from "../core/engine/adapter.js";
-import type { EngineFailureCode, RequestFailureCode } from "../core/engine/failure-codes.js";
+import type {
+  EngineFailureCode,
+  RequestFailureCode,
+  VendorCode,
+} from "../core/engine/failure-codes.js";
 
 /**
  * The `code` of a person the SlashID adapter failed:
@@ -13,10 +17,12 @@ import type { EngineFailureCode, RequestFailureCode } from "../core/engine/failu
  *   record's person without this record's values);
  * - `"400"` / `"402"`: SlashID refused the whole file (bad request, pricing tier);
  * - another {@link RequestFailureCode}: the upload failed (`"429"`, `"network"`, …);
- * - an {@link EngineFailureCode} (`fatal`, `aborted`, `chunk_failed`, `no_outcome`), which the engine gives.
+ * - an {@link EngineFailureCode} (`fatal`, `aborted`, `chunk_failed`, `no_outcome`), which the engine gives;
+ * - a {@link VendorCode}: one of these as it reads after a run of a password's characters was scrubbed out
+ *   of it, or a code an earlier run's journal holds (a file, which may hold any text), passed through.
  */
 export type SlashIdFailureCode =
-  "rejected_by_vendor" | "import_unconfirmed" | RequestFailureCode | EngineFailureCode;
+  "rejected_by_vendor" | "import_unconfirmed" | RequestFailureCode | EngineFailureCode | VendorCode;
 
 export type Outcome = ItemOutcome<SlashIdFailureCode>;
 

@@ -1,5 +1,6 @@
 import type { ImportOptions } from "../core/engine/engine.js";
 import { importerOf, type Importer } from "../core/importer.js";
+import type { SlashIdFailureCode } from "./failure-codes.js";
 import { createSlashIdAdapter, type SlashIdAdapterOptions } from "./adapter.js";
 import type { SlashIdClient } from "./client.js";
 import type { SlashIdPerson } from "./records.js";
@@ -20,5 +21,9 @@ export type SlashIdImportOptions = ImportOptions & SlashIdAdapterOptions;
  *   journal: "slashid-import.journal",
  * });
  */
-export const importUsers: Importer<SlashIdClient, SlashIdPerson, SlashIdImportOptions> =
-  importerOf(createSlashIdAdapter);
+export const importUsers: Importer<
+  SlashIdClient,
+  SlashIdPerson,
+  SlashIdImportOptions,
+  SlashIdFailureCode
+> = importerOf(createSlashIdAdapter);

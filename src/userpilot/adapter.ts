@@ -8,6 +8,7 @@ import { ChunkRun, type JobQueue, type Settings } from "./chunk-run.js";
 import type { UserpilotClient } from "./client.js";
 import { followedJobsOf } from "./followed-jobs.js";
 import { UnansweredSends } from "./unanswered-sends.js";
+import type { UserpilotFailureCode } from "./failure-codes.js";
 import { validateUserpilotUser, type UserpilotUser } from "./validate.js";
 
 /** Most users in one bulk identify request. */
@@ -147,7 +148,7 @@ export interface UserpilotAdapterOptions {
 export function createUserpilotAdapter(
   client: UserpilotClient,
   options: UserpilotAdapterOptions = {},
-): ImportAdapter<UserpilotUser, UserpilotUser> {
+): ImportAdapter<UserpilotUser, UserpilotUser, UserpilotFailureCode> {
   const settings: Settings = {
     ...pollSettings(options, {
       pollIntervalMs: 5_000,

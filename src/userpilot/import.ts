@@ -1,5 +1,6 @@
 import type { ImportOptions } from "../core/engine/engine.js";
 import { importerOf, type Importer } from "../core/importer.js";
+import type { UserpilotFailureCode } from "./failure-codes.js";
 import { createUserpilotAdapter, type UserpilotAdapterOptions } from "./adapter.js";
 import type { UserpilotClient } from "./client.js";
 import type { UserpilotUser } from "./validate.js";
@@ -31,5 +32,9 @@ export type UserpilotImportOptions = ImportOptions & UserpilotAdapterOptions;
  * const report = await importUsers(client, users, { journal: "userpilot-import.journal" });
  * console.log(`${report.imported} imported, ${report.failed} failed, ${report.rejected} rejected`);
  */
-export const importUsers: Importer<UserpilotClient, UserpilotUser, UserpilotImportOptions> =
-  importerOf(createUserpilotAdapter);
+export const importUsers: Importer<
+  UserpilotClient,
+  UserpilotUser,
+  UserpilotImportOptions,
+  UserpilotFailureCode
+> = importerOf(createUserpilotAdapter);

@@ -251,7 +251,7 @@ export interface ReplaySemantics {
 }
 
 /** How a vendor's records are validated, chunked and sent. The engine knows nothing else about a vendor. */
-export interface ImportAdapter<Input, Wire = Input> {
+export interface ImportAdapter<Input, Wire = Input, Code extends string = string> {
   /**
    * The vendor's id (`fullstory`, …): the report's `vendor`, the prefix of the engine's own rule ids
    * (`<vendor>.payload_size`), and part of what binds a journal.
@@ -318,7 +318,7 @@ export interface ImportAdapter<Input, Wire = Input> {
    * on) sets `vendorMayHold: true` on its outcome, and its reason says why: the report marks a record by
    * that flag alone, never by the reason's words.
    */
-  send(chunk: Chunk<Wire>, context: ChunkContext): Promise<ChunkResult>;
+  send(chunk: Chunk<Wire>, context: ChunkContext): Promise<ChunkResult<Code>>;
   /**
    * `text` without the client's secrets, nor any run of a secret's characters that a vendor's cut left
    * (a vendor client's `scrub`). The engine passes every text of a chunk's outcomes through it (each failed

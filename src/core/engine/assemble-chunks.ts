@@ -4,6 +4,7 @@ import { stopReason, type ChunkDispatcher } from "./chunk-dispatcher.js";
 import { KeyIndex } from "./key-index.js";
 import { repeatOf } from "./repeated-records.js";
 import { emptyChunk } from "./pending-chunk.js";
+import type { ReportedFailureCode } from "./failure-codes.js";
 import type { ReportBuilder } from "./report-builder.js";
 import { shortened } from "../cut-text.js";
 import { closeUnawaited, haltable, HALTED, isThenable } from "./halting-read.js";
@@ -11,8 +12,8 @@ import { kindOf } from "../validate/describe.js";
 import { isObjectOfKeys, sendsOtherThanItself } from "../validate/sent-as-validated.js";
 
 /** What the reader needs from the run. */
-export interface AssembleSettings<Input> {
-  readonly report: ReportBuilder;
+export interface AssembleSettings<Input, Code extends string = string> {
+  readonly report: ReportBuilder<Code>;
   /** Emits a progress event. */
   readonly emit: () => void;
   readonly chunkRecords: number;
@@ -40,11 +41,11 @@ export interface Assembled {
  * Memory holds the chunks in flight and the one filling. Reading stops when `dispatcher.halted` aborts, even
  * while an async input waits for its next record; every record taken from the input gets an outcome.
  */
-export async function assembleChunks<Input, Wire>(
-  adapter: ImportAdapter<Input, Wire>,
+export async function assembleChunks<Input, Wire, Code extends string>(
+  adapter: ImportAdapter<Input, Wire, Code>,
   records: Iterable<Input> | AsyncIterable<Input>,
-  settings: AssembleSettings<Input>,
-  dispatcher: ChunkDispatcher<Input, Wire>,
+  settings: AssembleSettings<Input, ReportedFailureCode<Code>>,
+  dispatcher: ChunkDispatcher<Input, Wire, Code>,
 ): Promise<Assembled> {
   const { report, emit, chunkRecords, maxBytes, progressEvery, precheck } = settings;
   const { envelope, separator } = settings.framing;

@@ -7,6 +7,7 @@ import {
   type ReplaySettings,
   type RunStop,
 } from "./follow-chunk.js";
+import type { EngineFailureCode, ReportedFailureCode, VendorCode } from "./failure-codes.js";
 import { Journal, JournalError, type JournaledChunk } from "./journal.js";
 import type { PendingChunk } from "./pending-chunk.js";
 import type { WaitingOn } from "./progress-pulse.js";
@@ -21,8 +22,9 @@ import { httpStatusOf } from "../errors/api-error.js";
 const IN_PLACE = "a chunk in its place";
 
 /** What the dispatcher needs from the run. */
-export interface DispatchSettings {
-  readonly report: ReportBuilder;
+export interface DispatchSettings<Code extends string = string> {
+  /** The run's report: its failed records' codes are the adapter's `Code` and those the engine gives. */
+  readonly report: ReportBuilder<ReportedFailureCode<Code>>;
   /** Emits a progress event. */
   readonly emit: () => void;
   /**
@@ -45,7 +47,7 @@ export interface DispatchSettings {
  * records in the report. Owns the run's stop state: the caller's abort, a fatal vendor answer, a journal that
  * does not fit the input.
  */
-export class ChunkDispatcher<Input, Wire> {
+export class ChunkDispatcher<Input, Wire, Code extends string = string> {
   #fatal: string | undefined;
   #fatalStatus: number | "auth" | undefined;
   #mismatch: Error | undefined;
@@ -83,8 +85,8 @@ export class ChunkDispatcher<Input, Wire> {
   #wake: (() => void) | undefined;
 
   constructor(
-    private readonly adapter: ImportAdapter<Input, Wire>,
-    private readonly settings: DispatchSettings,
+    private readonly adapter: ImportAdapter<Input, Wire, Code>,
+    private readonly settings: DispatchSettings<Code>,
   ) {
     this.#order = new RepeatOrder(adapter.identitiesOf?.bind(adapter));
     const caller = settings.signal;
@@ -294,7 +296,7 @@ export class ChunkDispatcher<Input, Wire> {
   }
 
   /** The code of a record the run stopped before sending: `fatal` after a fatal answer, else `aborted`. */
-  #stopCode(): string {
+  #stopCode(): EngineFailureCode {
     return this.fatal === undefined ? "aborted" : "fatal";
   }
 
@@ -304,7 +306,7 @@ export class ChunkDispatcher<Input, Wire> {
    */
   #failUnsent(
     pending: PendingChunk<Wire>,
-    code: string,
+    code: EngineFailureCode,
     reason: string,
     known: JournaledChunk | undefined,
     what: string,
@@ -431,14 +433,22 @@ export class ChunkDispatcher<Input, Wire> {
     }
   }
 
-  #settle(chunk: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]): void {
+  #settle(
+    chunk: PendingChunk<Wire>,
+    outcomes: readonly ItemOutcome<ReportedFailureCode<Code>>[],
+  ): void {
     settleChunk(this.settings.report, this.adapter.vendor, chunk, outcomes);
     this.settings.emit();
   }
 
   /** Fails every record of `chunk` alike; `vendorMayHold` where `reason` says the vendor may hold them. */
-  #failAll(chunk: PendingChunk<Wire>, code: string, reason: string, vendorMayHold = false): void {
-    const failed: ItemOutcome = {
+  #failAll(
+    chunk: PendingChunk<Wire>,
+    code: EngineFailureCode,
+    reason: string,
+    vendorMayHold = false,
+  ): void {
+    const failed: ItemOutcome<EngineFailureCode> = {
       ok: false,
       code,
       reason,
@@ -455,7 +465,7 @@ export class ChunkDispatcher<Input, Wire> {
     return withinTextLimit(this.adapter.scrub(text));
   }
 
-  #resume(pending: PendingChunk<Wire>, outcomes: readonly ItemOutcome[]): void {
+  #resume(pending: PendingChunk<Wire>, outcomes: readonly ItemOutcome<VendorCode>[]): void {
     this.#resumedChunks += 1;
     this.settings.report.resumed(pending.indexes.length);
     // A journal written before its vendor texts were scrubbed must not bring a secret into this report.
@@ -606,7 +616,7 @@ export class ChunkDispatcher<Input, Wire> {
     // Whether the chunk's request may have reached the vendor, for a stop before its records were recorded:
     // until the follow-through resolves, nothing says it did not.
     let reached = true;
-    const settle = (outcomes: readonly ItemOutcome[]) => {
+    const settle = (outcomes: readonly ItemOutcome<ReportedFailureCode<Code>>[]) => {
       // Waits no more, whatever the follow-through left (a throw amid a wait): the event below says so.
       this.settings.waiting(chunk, undefined);
       settleChunk(report, this.adapter.vendor, pending, outcomes);
@@ -694,13 +704,13 @@ const UNREADABLE = Symbol("unreadable");
  * A chunk's outcomes when a fatal answer ended it: what the vendor said of an item stands (imported, or its
  * own refusal); every other item fails `fatal`, saying the vendor may hold it when the chunk was written.
  */
-function fatalOutcomes(
+function fatalOutcomes<Code extends string>(
   size: number,
   message: string,
   vendor: string,
-  result: Extract<Followed, { kind: "fatal" }>,
-): ItemOutcome[] {
-  const stopped: ItemOutcome = { ok: false, code: "fatal", reason: message };
+  result: Extract<Followed<Code>, { kind: "fatal" }>,
+): ItemOutcome<Code | EngineFailureCode>[] {
+  const stopped: ItemOutcome<EngineFailureCode> = { ok: false, code: "fatal", reason: message };
   const failed = result.written
     ? mayHold(
         stopped,

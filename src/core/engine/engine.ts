@@ -5,6 +5,7 @@ import { ChunkDispatcher } from "./chunk-dispatcher.js";
 import { DEFAULT_REPLAY, type ReplayOptions, type ReplaySettings } from "./follow-chunk.js";
 import { Journal } from "./journal.js";
 import { JournalError } from "./journal-error.js";
+import type { ReportedFailureCode } from "./failure-codes.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
 import { keepOutcomesOption, ReportBuilder, type KeepOutcomes } from "./report-builder.js";
 import { ProgressPulse } from "./progress-pulse.js";
@@ -137,11 +138,11 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
  * at most twice `concurrency` chunks are in flight and one is filling, so memory does not grow with the input.
  * Reading and assembling is `assembleChunks`; sending and settling, `ChunkDispatcher`.
  */
-export async function runImport<Input, Wire>(
-  adapter: ImportAdapter<Input, Wire>,
+export async function runImport<Input, Wire, Code extends string = string>(
+  adapter: ImportAdapter<Input, Wire, Code>,
   records: Iterable<Input> | AsyncIterable<Input>,
   options: ImportOptions<Input> = {},
-): Promise<ImportReport> {
+): Promise<ImportReport<ReportedFailureCode<Code>>> {
   // An adapter written before `scrub` was required (or in JavaScript) would otherwise fail at its first outcome.
   if (typeof (adapter as Partial<typeof adapter>).scrub !== "function") {
     throw new TypeError(
@@ -175,7 +176,7 @@ export async function runImport<Input, Wire>(
   const stop = (error: Error) => dispatcher.stop(error);
   // What async callbacks returned and is not settled yet: the run settles only after them.
   const callbacksPending = new Set<Promise<void>>();
-  const report = new ReportBuilder(
+  const report = new ReportBuilder<ReportedFailureCode<Code>>(
     keepOutcomesOption(options.keepOutcomes),
     stopsOnThrow("onOutcome", options.onOutcome, stop, callbacksPending),
   );

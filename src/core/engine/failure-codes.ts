@@ -22,15 +22,27 @@ export type EngineFailureCode = "fatal" | "aborted" | "chunk_failed" | "no_outco
 declare const vendorCodeBrand: unique symbol;
 
 /**
- * An error code the vendor itself gave for a record or a request, passed through as it is. Branded, so a
- * vendor's union of failure codes still refuses a mistyped literal: only {@link vendorCode} makes one.
+ * An error code the vendor itself gave for a record or a request, passed through as it is; in a report, also
+ * a code read back from a journal, or one scrubbing changed. Branded, so a vendor's union of failure codes
+ * still refuses a mistyped literal given as one of its codes (`const c: FullStoryFailureCode = "job_timout"`):
+ * only {@link vendorCode} makes one. A comparison with a literal (`===`, a `case`) is not refused, as a
+ * `VendorCode` may be any text; in a `case`, the code is the literal or a `VendorCode`.
  */
 export type VendorCode = string & {
   /** A brand for the type checker only: no value holds it at run time. */
   readonly [vendorCodeBrand]: true;
 };
 
-/** Marks a code read from the vendor's answer as the vendor's own. */
+/**
+ * The codes an import's report may give a failed record of an adapter whose own union of failure codes is
+ * `Code` (`ImportReport<ReportedFailureCode<Code>>`): those, the engine's ({@link EngineFailureCode}), and a
+ * code passed through as it was written ({@link VendorCode}): one an earlier run's journal holds (a file,
+ * which may hold anything), or one the adapter's `scrub` changed. Each vendor's union holds the engine's
+ * codes and `VendorCode`, so for a vendor's adapter this is its union (`FullStoryFailureCode`, …).
+ */
+export type ReportedFailureCode<Code extends string> = Code | EngineFailureCode | VendorCode;
+
+/** Marks a code read from the vendor's answer (or a journal) as one passed through as it is. */
 export function vendorCode(code: string): VendorCode {
   return code as VendorCode;
 }

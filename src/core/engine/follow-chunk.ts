@@ -18,6 +18,7 @@ import {
 } from "./chunk-outcomes.js";
 import { unprocessedBy } from "../errors/unprocessed.js";
 import { tooLongToBuild } from "./chunk-body.js";
+import type { EngineFailureCode } from "./failure-codes.js";
 import { oneEach } from "./outcomes.js";
 import type { WaitingOn } from "./progress-pulse.js";
 import { withRequestWaits, type RequestWaits } from "../http/request-waits.js";
@@ -130,10 +131,10 @@ function attemptWaits(following: Following): RequestWaits & { onVendor(): void; 
 }
 
 /** A chunk's outcomes, and whether they are final (a re-run may reuse them) or some may yet change. */
-export type Followed =
+export type Followed<Code extends string = string> =
   | {
       readonly kind: "done";
-      readonly outcomes: readonly ItemOutcome[];
+      readonly outcomes: readonly ItemOutcome<Code>[];
       readonly final: boolean;
       /** Attempts of this run whose request may have reached the vendor (not those that only followed up). */
       readonly sends: number;
@@ -149,7 +150,7 @@ export type Followed =
       /** Whether an earlier run's send of the chunk stays on record (see {@link sentInEarlierRun}). */
       readonly earlierSend: boolean;
     }
-  | (Extract<ChunkResult, { kind: "fatal" }> & {
+  | (Extract<ChunkResult<Code>, { kind: "fatal" }> & {
       readonly reached: boolean;
       readonly earlierSend: boolean;
     });
@@ -161,18 +162,18 @@ export type Followed =
  * replay within the run takes the same path as a resume after a crash. A record keeps the best outcome any
  * attempt gave it: imported beats failed, and a vendor's refusal beats a failure that may pass.
  */
-export async function followChunk<Input, Wire>(
-  adapter: ImportAdapter<Input, Wire>,
+export async function followChunk<Input, Wire, Code extends string>(
+  adapter: ImportAdapter<Input, Wire, Code>,
   chunk: Chunk<Wire>,
   following: Following,
-): Promise<Followed> {
+): Promise<Followed<Code | EngineFailureCode>> {
   let state = following.resumed === undefined ? undefined : { ...following.resumed };
   // The state as an attempt that could not build the chunk's body left it: what it set to `""` of an earlier
   // run's, that run's send wrote nothing either (every send of the chunk carried the same body). An adapter's
   // `""` for any other reason speaks for its own try only: the earlier run's send stays on record.
   let unbuilt: Readonly<Record<string, string>> | undefined;
   const earlierSend = () => sentInEarlierRun(following.resumed, unbuilt);
-  let outcomes: ItemOutcome[] | undefined;
+  let outcomes: ItemOutcome<Code | EngineFailureCode>[] | undefined;
   let attempts = 0;
   // Attempts whose request may have reached the vendor (not those that certainly never went out).
   let sends = 0;
@@ -210,7 +211,7 @@ export async function followChunk<Input, Wire>(
       },
     };
     attempts += 1;
-    let result: ChunkResult;
+    let result: ChunkResult<Code | EngineFailureCode>;
     try {
       result = await withRequestWaits(transportWaits, () => adapter.send(chunk, context));
       transportWaits.close();
@@ -228,7 +229,7 @@ export async function followChunk<Input, Wire>(
       const open = !following.signal.aborted && !unsent;
       const reason = `${error instanceof Error ? error.message : String(error)}${tooLong}`;
       const code = following.signal.aborted ? "aborted" : "chunk_failed";
-      const thrown: ItemOutcome = {
+      const thrown: ItemOutcome<EngineFailureCode> = {
         ...{ ok: false, code, reason, transient: true, later: true },
         ...(unsent && { unprocessed: "not_sent" }),
       };
@@ -365,7 +366,10 @@ const KEPT_PER_SEND: ReadonlySet<ReplaySemantics["by"]> = new Set(["idempotency-
  * idempotency key, its job) is not documented, so the earlier send may have written the record, and an
  * import may have been written twice. Said once.
  */
-function afterRotation(outcome: ItemOutcome, vendor: string): ItemOutcome {
+function afterRotation<Code extends string>(
+  outcome: ItemOutcome<Code>,
+  vendor: string,
+): ItemOutcome<Code> {
   const why = `an earlier run may have sent this chunk under a credential since rotated, and this run sent it again under the new one (whether ${vendor} keeps what it did for the old credential's send, an idempotency key or a job, for the new one is not documented)`;
   if (outcome.ok)
     return (outcome.note ?? "").includes(why)
@@ -410,20 +414,20 @@ export function sentInEarlierRun(
   );
 }
 
-type Failed = Extract<ItemOutcome, { ok: false }>;
+type Failed<Code extends string> = Extract<ItemOutcome<Code>, { ok: false }>;
 
 function times(n: number): string {
   return `${n} ${n === 1 ? "time" : "times"}`;
 }
 
 /** `later`, an attempt's outcomes, merged into `earlier`; `resent` when that attempt sent the records. */
-function best(
-  earlier: readonly ItemOutcome[],
-  later: readonly (ItemOutcome | undefined)[],
+function best<Code extends string>(
+  earlier: readonly ItemOutcome<Code>[],
+  later: readonly (ItemOutcome<Code> | undefined)[],
   resent = false,
-): ItemOutcome[] {
+): ItemOutcome<Code>[] {
   const length = Math.max(earlier.length, later.length);
-  const merged = new Array<ItemOutcome>(length);
+  const merged = new Array<ItemOutcome<Code>>(length);
   for (let i = 0; i < length; i++) merged[i] = better(earlier[i], later[i], resent)!;
   return merged;
 }
@@ -440,11 +444,11 @@ function best(
  * wrote nothing keeps its words, without `unprocessed`; a refusal (which speaks for its own send only) says
  * the vendor may hold the record.
  */
-function better(
-  before: ItemOutcome | undefined,
-  now: ItemOutcome | undefined,
+function better<Code extends string>(
+  before: ItemOutcome<Code> | undefined,
+  now: ItemOutcome<Code> | undefined,
   resent: boolean,
-): ItemOutcome | undefined {
+): ItemOutcome<Code> | undefined {
   if (before === undefined || now === undefined) return before ?? now;
   if (before.ok) {
     // The record went out again with its chunk: what the vendor may hold from that write (a list written
@@ -487,11 +491,16 @@ function better(
  * The fatal attempt's own outcomes, and for each record it says nothing of, a failure that may have written,
  * so that {@link better} marks an earlier refusal as resent; a record without a known outcome stays unknown.
  */
-function resentWithout(
-  earlier: readonly ItemOutcome[],
-  known: readonly (ItemOutcome | undefined)[] | undefined,
-): (ItemOutcome | undefined)[] {
-  const mayHave: ItemOutcome = { ok: false, code: "fatal", reason: "", transient: true };
+function resentWithout<Code extends string>(
+  earlier: readonly ItemOutcome<Code>[],
+  known: readonly (ItemOutcome<Code> | undefined)[] | undefined,
+): (ItemOutcome<Code | EngineFailureCode> | undefined)[] {
+  const mayHave: ItemOutcome<EngineFailureCode> = {
+    ok: false,
+    code: "fatal",
+    reason: "",
+    transient: true,
+  };
   return earlier.map((before, i) => known?.[i] ?? (before.ok ? undefined : mayHave));
 }
 
@@ -500,14 +509,14 @@ function resentWithout(
  * its own send only (a 429 that turned it away wrote nothing), so it says the vendor may hold the record,
  * unless it says so already. An abort's words are said where the run's stop is known.
  */
-function afterEarlierSend(failure: Failed): Failed {
+function afterEarlierSend<Code extends string>(failure: Failed<Code>): Failed<Code> {
   const written = withoutUnprocessed(failure);
   if (written.vendorMayHold === true || written.code === "aborted") return written;
   return mayHoldOnce(written, EARLIER_TRY_NOTE);
 }
 
 /** The failure without its `unprocessed` mark: a write before it may have taken the record. */
-function withoutUnprocessed(outcome: Failed): Failed {
+function withoutUnprocessed<Code extends string>(outcome: Failed<Code>): Failed<Code> {
   if (outcome.unprocessed === undefined) return outcome;
   const { unprocessed: _unprocessed, ...written } = outcome;
   return written;

@@ -11,6 +11,7 @@ import {
   type Stats,
 } from "node:fs";
 import type { ItemOutcome } from "./adapter.js";
+import { vendorCode, type VendorCode } from "./failure-codes.js";
 import { leavesOpen } from "./chunk-outcomes.js";
 import { JournalError } from "./journal-error.js";
 import { JournalLock } from "./journal-lock.js";
@@ -22,7 +23,8 @@ export { JournalError } from "./journal-error.js";
 export interface JournaledChunk {
   readonly fingerprint: string;
   readonly state: Readonly<Record<string, string>>;
-  readonly outcomes?: readonly ItemOutcome[];
+  /** Each code as the file holds it: typed {@link VendorCode}, as a file may hold any text. */
+  readonly outcomes?: readonly ItemOutcome<VendorCode>[];
   /**
    * Its state was saved under an account the journal has named differently since (a credential rotated, see
    * {@link JournalOptions.accountWas}): what the vendor keeps of that send (an idempotency key's answer, a
@@ -425,7 +427,7 @@ export class Journal {
   }
 
   /** The outcomes of the done line of chunk `seq` where {@link #load} found it, read again from the file. */
-  #outcomesAt(seq: number, at: NonNullable<KnownChunk["done"]>): ItemOutcome[] {
+  #outcomesAt(seq: number, at: NonNullable<KnownChunk["done"]>): ItemOutcome<VendorCode>[] {
     // Another file at its path would be read at the done line's offset as if it were this journal.
     const changed = this.#changed();
     if (changed !== undefined)
@@ -651,9 +653,11 @@ function failureLeavesOpen([, , reason, held]: Extract<
   return held === undefined ? leavesOpen(reason) : held === 1;
 }
 
-function expand(outcome: CompactOutcome): ItemOutcome {
+function expand(outcome: CompactOutcome): ItemOutcome<VendorCode> {
   if (outcome[0] === 0) {
-    const [, code, reason] = outcome;
+    const [, written, reason] = outcome;
+    // What an earlier run wrote, or whoever changed the file: no adapter's union vouches for it.
+    const code = vendorCode(written);
     return failureLeavesOpen(outcome)
       ? { ok: false, code, reason, vendorMayHold: true }
       : { ok: false, code, reason };

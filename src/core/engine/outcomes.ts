@@ -1,4 +1,5 @@
 import type { ChunkResult, ItemOutcome } from "./adapter.js";
+import type { EngineFailureCode } from "./failure-codes.js";
 
 /** One outcome for each of `size` items: the same (immutable) outcome object, shared. */
 export function sameOutcomes<Code extends string>(
@@ -28,7 +29,7 @@ export const UNSETTLED_JOB_NOTE =
  * The outcome of an item the adapter gave none for: its request may have gone out, and nothing said what
  * became of the record there.
  */
-export const NO_OUTCOME: ItemOutcome = {
+export const NO_OUTCOME: ItemOutcome<EngineFailureCode> = {
   ok: false,
   code: "no_outcome",
   reason: `the vendor reported no outcome${UNSETTLED_JOB_NOTE}`,
@@ -42,9 +43,9 @@ export const NO_OUTCOME: ItemOutcome = {
  * records as many as the chunk has records, and a re-run can tell a done line changed by hand from one it
  * wrote.
  */
-export function oneEach(
-  outcomes: readonly (ItemOutcome | undefined)[],
+export function oneEach<Code extends string>(
+  outcomes: readonly (ItemOutcome<Code> | undefined)[],
   size: number,
-): ItemOutcome[] {
+): ItemOutcome<Code | EngineFailureCode>[] {
   return Array.from({ length: size }, (_, i) => outcomes[i] ?? NO_OUTCOME);
 }

@@ -24,7 +24,8 @@ export class ProgressPulse {
   #armed = false;
 
   constructor(
-    private readonly report: ReportBuilder,
+    // Its counts only: a report of any vendor's codes.
+    private readonly report: Pick<ReportBuilder, "progress">,
     private readonly onProgress: ((progress: ImportProgress) => void) | undefined,
     private readonly heartbeatMs: number,
   ) {}

@@ -113,10 +113,10 @@ export class RepeatOrder<Wire> {
    * the earlier record's chunk did not keep the input's order: the vendor may act on its unanswered request
    * after this one.
    */
-  static landsLate(
-    outcomes: readonly ItemOutcome[],
+  static landsLate<Code extends string>(
+    outcomes: readonly ItemOutcome<Code>[],
     positions: ReadonlySet<number>,
-  ): readonly ItemOutcome[] {
+  ): readonly ItemOutcome<Code>[] {
     if (positions.size === 0) return outcomes;
     return outcomes.map((outcome, position) =>
       outcome.ok && positions.has(position) ? withNote(outcome, LANDS_LATE) : outcome,
@@ -164,11 +164,11 @@ export class RepeatOrder<Wire> {
    * and an imported record says so. Sending this chunk again too would not set it right at every vendor (a
    * refusal as already existing, a second job for the same users).
    */
-  overtaken(
+  overtaken<Code extends string>(
     pending: PendingChunk<Wire>,
     repeated: ReadonlyMap<number, number> | undefined,
-    outcomes: readonly ItemOutcome[],
-  ): readonly ItemOutcome[] {
+    outcomes: readonly ItemOutcome<Code>[],
+  ): readonly ItemOutcome<Code>[] {
     if (repeated === undefined) return outcomes;
     const positions = new Set(this.holding(pending, repeated).positions);
     // Or sent earlier in this run, and settled since (one chunk at a time).

@@ -18,8 +18,8 @@ export function keepOutcomesOption(value: KeepOutcomes | undefined): KeepOutcome
 }
 
 /** Collects outcomes and counts; every record read is counted exactly once, whatever became of it. */
-export class ReportBuilder {
-  readonly #kept: RecordOutcome[] = [];
+export class ReportBuilder<Code extends string = string> {
+  readonly #kept: RecordOutcome<Code>[] = [];
   readonly #startedAt = new Date();
   // The run's duration is not the wall clock's difference, which a clock set back mid-run makes negative.
   readonly #startedMs = monotonicNow();
@@ -36,7 +36,7 @@ export class ReportBuilder {
 
   constructor(
     private readonly keep: KeepOutcomes,
-    private readonly onOutcome: ((outcome: RecordOutcome) => void) | undefined,
+    private readonly onOutcome: ((outcome: RecordOutcome<Code>) => void) | undefined,
   ) {}
 
   validated(): void {
@@ -57,7 +57,7 @@ export class ReportBuilder {
     this.#resumed += count;
   }
 
-  record(outcome: RecordOutcome): void {
+  record(outcome: RecordOutcome<Code>): void {
     this.#recorded += 1;
     if (outcome.outcome === "imported") {
       this.#imported += 1;
@@ -105,7 +105,7 @@ export class ReportBuilder {
       inputError?: string;
       chunks: ImportReport["chunks"];
     },
-  ): ImportReport {
+  ): ImportReport<Code> {
     if (this.#recorded !== this.#validated) {
       throw new Error(
         `internal: ${this.#validated} records read but ${this.#recorded} outcomes recorded`,

@@ -1,5 +1,8 @@
-/** What became of one input record. */
-export type RecordOutcome =
+/**
+ * What became of one input record. `Code` types a failed record's `code`: a vendor's import gives its union
+ * of failure codes (`RecordOutcome<FullStoryFailureCode>`, …); any string by default.
+ */
+export type RecordOutcome<Code extends string = string> =
   | {
       /** The record's 0-based position in the input. */
       readonly index: number;
@@ -30,9 +33,10 @@ export type RecordOutcome =
       readonly outcome: "failed";
       /**
        * The vendor's error code, or ours (an `EngineFailureCode`: `chunk_failed`, `aborted`, `fatal`,
-       * `no_outcome`): one of the vendor's union of failure codes (`FullStoryFailureCode`, …).
+       * `no_outcome`): typed as `Code`, the vendor's union of failure codes in a vendor's report
+       * (`FullStoryFailureCode`, …), so a `switch` on it narrows and a mistyped code is a compile error.
        */
-      readonly code: string;
+      readonly code: Code;
       /** The vendor's reason, or why the chunk could not be sent. */
       readonly reason: string;
       /**
@@ -127,7 +131,7 @@ export interface ImportProgress {
  * What an import did with each record it read: its counts, one outcome per record, the chunks it sent, and
  * why it stopped early if it did. It never claims more than the vendor confirmed.
  */
-export interface ImportReport {
+export interface ImportReport<Code extends string = string> {
   /** The adapter's vendor id (`fullstory`, `slashid`, `propeller`, `userpilot`, or a custom adapter's). */
   readonly vendor: string;
   /** Records read from the input. Always imported + failed + rejected. */
@@ -150,7 +154,7 @@ export interface ImportReport {
    * Per-record outcomes in input order: only failures and rejections when `keepOutcomes` is `problems`, none
    * (an empty list) when it is `none`.
    */
-  readonly outcomes: readonly RecordOutcome[];
+  readonly outcomes: readonly RecordOutcome<Code>[];
   /** How many chunks this run sent, took from the journal, and sent again. */
   readonly chunks: {
     /**

@@ -1,4 +1,5 @@
 import type { ItemOutcome } from "./adapter.js";
+import { vendorCode, type VendorCode } from "./failure-codes.js";
 import { textEnd, textStart } from "../cut-text.js";
 
 /**
@@ -8,10 +9,10 @@ import { textEnd, textStart } from "../cut-text.js";
  * property read, a text repeated across the chunk is scrubbed once, and a run of one shared outcome object (a
  * chunk failed whole) stays one object.
  */
-export function scrubOutcomes(
-  outcomes: readonly ItemOutcome[],
+export function scrubOutcomes<Code extends string>(
+  outcomes: readonly ItemOutcome<Code>[],
   scrub: (text: string) => string,
-): readonly ItemOutcome[] {
+): readonly ItemOutcome<Code | VendorCode>[] {
   const scrubbed = new Map<string, string>();
   const clean = (text: string): string => {
     let safe = scrubbed.get(text);
@@ -21,9 +22,9 @@ export function scrubOutcomes(
     }
     return safe;
   };
-  let out: ItemOutcome[] | undefined;
-  let last: ItemOutcome | undefined;
-  let lastSafe: ItemOutcome | undefined;
+  let out: ItemOutcome<Code | VendorCode>[] | undefined;
+  let last: ItemOutcome<Code> | undefined;
+  let lastSafe: ItemOutcome<Code | VendorCode> | undefined;
   for (let i = 0; i < outcomes.length; i++) {
     const outcome = outcomes[i];
     if (outcome === undefined) continue;
@@ -40,15 +41,25 @@ export function scrubOutcomes(
 }
 
 /** The outcome with its vendor-given texts scrubbed: a failure's code and reason, an import's id and notes. */
-function scrubOne(outcome: ItemOutcome, clean: (text: string) => string): ItemOutcome {
+function scrubOne<Code extends string>(
+  outcome: ItemOutcome<Code>,
+  clean: (text: string) => string,
+): ItemOutcome<Code | VendorCode> {
   // Scrubbed too: the engine adds it to an earlier import's note after an adapter's own scrub.
   const resentNote = outcome.resentNote === undefined ? undefined : clean(outcome.resentNote);
   if (!outcome.ok) {
     const code = clean(outcome.code);
     const reason = clean(outcome.reason);
-    return code === outcome.code && reason === outcome.reason && resentNote === outcome.resentNote
-      ? outcome
-      : { ...outcome, code, reason, ...(resentNote !== undefined && { resentNote }) };
+    if (code === outcome.code && reason === outcome.reason && resentNote === outcome.resentNote)
+      return outcome;
+    // A code scrubbing changed is no longer one of the adapter's: it is passed through as it now reads.
+    const scrubbedCode = code === outcome.code ? outcome.code : vendorCode(code);
+    return {
+      ...outcome,
+      code: scrubbedCode,
+      reason,
+      ...(resentNote !== undefined && { resentNote }),
+    };
   }
   const id = outcome.id === undefined ? undefined : clean(outcome.id);
   const note = outcome.note === undefined ? undefined : clean(outcome.note);

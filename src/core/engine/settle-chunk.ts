@@ -1,4 +1,5 @@
 import type { ItemOutcome } from "./adapter.js";
+import type { EngineFailureCode } from "./failure-codes.js";
 import { NO_OUTCOME } from "./outcomes.js";
 import type { PendingChunk } from "./pending-chunk.js";
 import type { ReportBuilder } from "./report-builder.js";
@@ -8,11 +9,11 @@ import { repeatWarning } from "./repeated-records.js";
  * Records each item's outcome in the report, with what the reader learnt about it (a duplicate key, a
  * validation warning) joined into an imported record's warning. An item the vendor gave no outcome fails.
  */
-export function settleChunk(
-  report: ReportBuilder,
+export function settleChunk<Code extends string>(
+  report: ReportBuilder<Code | EngineFailureCode>,
   vendor: string,
   chunk: PendingChunk<unknown>,
-  outcomes: readonly ItemOutcome[],
+  outcomes: readonly ItemOutcome<Code>[],
 ): void {
   // A plain loop that builds each outcome in one literal: this runs once per record of the import.
   const { indexes, keys, duplicateOf, sharesIdentity, alikeOf, warnings } = chunk;

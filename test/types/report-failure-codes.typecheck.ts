@@ -1,0 +1,103 @@
+// Compiled by `npm run check` (tsc), never run: a vendor import's report types each failed record's `code` as
+// the vendor's union of failure codes, so a code the integrator writes against it that the import never gives
+// is a compile error, and a `switch` on the code narrows. A report the CLI reads back from a file stays
+// `string`-coded: the file may hold any text.
+import { expectTypeOf } from "vitest";
+import {
+  runImport,
+  type EngineFailureCode,
+  type ImportAdapter,
+  type ImportReport,
+  type VendorCode,
+} from "../../src/index.js";
+import { importUsers as importToFullStory } from "../../src/fullstory/index.js";
+import type { FullStoryFailureCode } from "../../src/fullstory/index.js";
+import { importUsers as importToPropeller } from "../../src/propeller/index.js";
+import type { PropellerFailureCode } from "../../src/propeller/index.js";
+import { importUsers as importToSlashId } from "../../src/slashid/index.js";
+import type { SlashIdFailureCode } from "../../src/slashid/index.js";
+import { importUsers as importToUserpilot } from "../../src/userpilot/index.js";
+import type { UserpilotFailureCode } from "../../src/userpilot/index.js";
+import type { readReportFile } from "../../src/cli/report-file.js";
+
+/** The `code` of a failed outcome of the report an import function's promise gives. */
+type FailedCodeOf<F extends (...args: never[]) => Promise<ImportReport<string>>> = Extract<
+  Awaited<ReturnType<F>>["outcomes"][number],
+  { outcome: "failed" }
+>["code"];
+
+export function eachVendorsUnion(): void {
+  expectTypeOf<FailedCodeOf<typeof importToFullStory>>().toEqualTypeOf<FullStoryFailureCode>();
+  expectTypeOf<FailedCodeOf<typeof importToSlashId>>().toEqualTypeOf<SlashIdFailureCode>();
+  expectTypeOf<FailedCodeOf<typeof importToPropeller>>().toEqualTypeOf<PropellerFailureCode>();
+  expectTypeOf<FailedCodeOf<typeof importToUserpilot>>().toEqualTypeOf<UserpilotFailureCode>();
+  // Whole reports, as an integrator names them.
+  expectTypeOf(importToFullStory).returns.resolves.toEqualTypeOf<
+    ImportReport<FullStoryFailureCode>
+  >();
+  expectTypeOf(importToSlashId).returns.resolves.toEqualTypeOf<ImportReport<SlashIdFailureCode>>();
+  // A report read back from a file keeps `string`: no union vouches for what a file holds.
+  expectTypeOf<FailedCodeOf<typeof readReportFile>>().toEqualTypeOf<string>();
+}
+
+/**
+ * The codes an integrator sends again, written against each vendor's report: a code its import never gives
+ * is refused. (A comparison, `o.code === "job_timout"`, is not: every union holds {@link VendorCode}, the
+ * vendor's own codes and those a journal holds, which any text may be.)
+ */
+export function mistypedCodes(): void {
+  type FullStoryCode = FailedCodeOf<typeof importToFullStory>;
+  type SlashIdCode = FailedCodeOf<typeof importToSlashId>;
+  type PropellerCode = FailedCodeOf<typeof importToPropeller>;
+  type UserpilotCode = FailedCodeOf<typeof importToUserpilot>;
+  // @ts-expect-error `job_timout`: FullStory's import gives `job_timeout`
+  const fullstory: readonly FullStoryCode[] = ["job_timeout", "job_timout"];
+  // @ts-expect-error `rejected_by_vendr`: SlashID's import gives `rejected_by_vendor`
+  const slashid: readonly SlashIdCode[] = ["rejected_by_vendr", "import_unconfirmed"];
+  // @ts-expect-error `no-outcome`: Propeller's import gives `no_outcome`
+  const propeller: readonly PropellerCode[] = ["no-outcome"];
+  // @ts-expect-error `abort`: the engine gives `aborted`
+  const userpilot: readonly UserpilotCode[] = ["held_back", "abort"];
+  void [fullstory, slashid, propeller, userpilot];
+}
+
+declare const fullstoryReport: Awaited<ReturnType<typeof importToFullStory>>;
+
+/** What an integrator does with each of FullStory's failed records: a `switch` narrows the code. */
+export function narrowing(): string[] {
+  const actions: string[] = [];
+  for (const o of fullstoryReport.outcomes) {
+    if (o.outcome !== "failed") continue;
+    switch (o.code) {
+      case "job_timeout":
+        // Or FullStory's own code of that text.
+        expectTypeOf(o.code).toEqualTypeOf<"job_timeout" | VendorCode>();
+        actions.push("re-run with the journal");
+        break;
+      case "fatal":
+      case "aborted":
+        expectTypeOf(o.code).toEqualTypeOf<"fatal" | "aborted" | VendorCode>();
+        actions.push("see the report's fatal or aborted");
+        break;
+      default:
+        // The rest of the union: the codes handled above are gone from it.
+        expectTypeOf(o.code).toEqualTypeOf<
+          Exclude<FullStoryFailureCode, "job_timeout" | "fatal" | "aborted">
+        >();
+        actions.push(o.code);
+    }
+  }
+  return actions;
+}
+
+/** A custom adapter's own codes reach its report, with the engine's and those passed through as written. */
+export async function customAdapter(
+  adapter: ImportAdapter<{ id: string }, { id: string }, "refused" | "duplicate">,
+): Promise<void> {
+  const report = await runImport(adapter, [{ id: "a" }]);
+  const failed = report.outcomes.find((o) => o.outcome === "failed");
+  if (failed?.outcome !== "failed") return;
+  expectTypeOf(failed.code).toEqualTypeOf<
+    "refused" | "duplicate" | EngineFailureCode | VendorCode
+  >();
+}
