@@ -34,7 +34,8 @@ export type RecordOutcome<Code extends string = string> =
       /**
        * The vendor's error code, or ours (an `EngineFailureCode`: `chunk_failed`, `aborted`, `fatal`,
        * `no_outcome`): typed as `Code`, the vendor's union of failure codes in a vendor's report
-       * (`FullStoryFailureCode`, …), so a `switch` on it narrows and a mistyped code is a compile error.
+       * (`FullStoryFailureCode`, …), so a `switch` on it narrows and a list of codes handled is checked (a
+       * comparison with a literal is not: the union holds the vendor's own codes, any text).
        */
       readonly code: Code;
       /** The vendor's reason, or why the chunk could not be sent. */
