@@ -22,7 +22,7 @@ import {
   untilWritten,
   writeTo,
 } from "./report-file.js";
-import { isPipeOrSocket, reportOnStderr, reportTarget, streamFd } from "./report-target.js";
+import { reportOnStderr, reportTarget, streamFd } from "./report-target.js";
 import { createSimulator } from "./simulate-command.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
@@ -86,13 +86,12 @@ export async function demoCommand(
     "demo makes its users with @faker-js/faker (and checks requests with ajv)",
     ["@faker-js/faker", "ajv", "ajv-formats"],
   );
-  // The run's stdout that is a pipe or a socket (`| jq`, a Node parent's `stdio: "pipe"`) takes the report
-  // through its stream, after the summaries written before it, as an import's report (see ReportWriter).
-  const stdoutFd = streamFd(stdout);
+  // The run's stdout (`| jq`, a Node parent's `stdio: "pipe"`, `>> log.txt`) takes the report through its
+  // stream, after the summaries written before it, as an import's report (see ReportWriter): a file opened
+  // anew to replace it would empty what the shell's file held, and the totals would land amid the report.
   const through =
     reportFile !== undefined &&
-    stdoutFd !== undefined &&
-    isPipeOrSocket(stdoutFd) &&
+    streamFd(stdout) !== undefined &&
     reportTarget(reportFile, stdout, stderr) === "stdout";
   // Checked before the imports, so that a report that cannot be written stops the demo before it runs, and
   // left as it is until the end: a demo that ends early keeps an earlier report, and removes one it made.
