@@ -79,7 +79,7 @@ export async function demoCommand(
     );
   // Refused before the imports run, not found amid the progress they write there.
   if (reportFile !== undefined && reportTarget(reportFile, stdout, stderr) === "stderr")
-    throw reportOnStderr(reportFile, "a file of its own");
+    throw reportOnStderr(reportFile, stdout, stderr);
   // The simulators' peers are named with faker's: installed one round at a time, the next would fail anew.
   const fixtures = await withOptionalPeers(
     load,

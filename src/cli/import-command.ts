@@ -167,7 +167,9 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
     if (target === "stderr")
       throw reportOnStderr(
         reportFile,
-        "a file of its own, or /dev/stdout (the summary then goes to stderr)",
+        args.stdout,
+        args.stderr,
+        ", or /dev/stdout (the summary then goes to stderr)",
       );
     writer = await ReportWriter.open(
       reportFile,

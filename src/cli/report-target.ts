@@ -33,15 +33,36 @@ export function reportTarget(
 }
 
 /**
- * The refusal of a `--report` that is the run's own stderr, with what to give it `instead`: the run's
- * progress, warnings and errors go there amid the report's lines, and Node's own too, which no choice of the
- * run's can keep out.
+ * The refusal of a `--report` that is the run's own stderr, with what to give it instead: a file of its own,
+ * or `orStdout` (`, or /dev/stdout …`) when stdout is another file. The run's progress, warnings and errors
+ * go there amid the report's lines, and Node's own too, which no choice of the run's can keep out.
  */
-export function reportOnStderr(file: string, instead: string): ConfigError {
+export function reportOnStderr(
+  file: string,
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+  orStdout = "",
+): ConfigError {
+  // `2>&1`, a terminal, a service's journal: /dev/stdout is that same stderr, and would be refused alike.
+  const instead = sameFile(stdout, stderr)
+    ? " (its stdout is that same file, as with 2>&1 or a terminal: /dev/stdout is refused too)"
+    : orStdout;
   return new ConfigError(
     `--report ${file} is this run's stderr, where its progress, warnings and errors go amid the ` +
-      `report's lines; give --report ${instead}`,
+      `report's lines; give --report a file of its own${instead}`,
   );
+}
+
+/** Whether streams `a` and `b` write the same file (`> out.txt 2>&1`, one terminal). */
+function sameFile(a: NodeJS.WritableStream, b: NodeJS.WritableStream): boolean {
+  const [fdA, fdB] = [streamFd(a), streamFd(b)];
+  if (fdA === undefined || fdB === undefined) return false;
+  try {
+    const [statsA, statsB] = [fstatSync(fdA), fstatSync(fdB)];
+    return statsA.dev === statsB.dev && statsA.ino === statsB.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** The file descriptor `stream` writes, if it writes one (not a test's stand-in). */

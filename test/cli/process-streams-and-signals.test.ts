@@ -386,4 +386,28 @@ describe.skipIf(!existsSync("/dev/stdout"))("--report: the run's stdout or stder
       expect(ran.sim.users()).toHaveLength(0);
     }
   }, 30_000);
+
+  it("`--report /dev/stdout 2>&1 | reader`: refused (exit 2), not told to give /dev/stdout, which it gave", async () => {
+    const { out, handle } = await openedAs("both-streams.txt", "w");
+    // One file as stdout and stderr, as `2>&1` makes them, a terminal or a service's journal is.
+    const ran = await importTo("/dev/stdout", ["ignore", handle.fd, handle.fd], 3);
+    await handle.close();
+    // stdout another file: /dev/stdout is what to give instead.
+    const apart = await openedAs("stderr-apart.txt", "w");
+    const toStderr = await importTo("/dev/stderr", ["ignore", "pipe", apart.handle.fd], 3);
+    await apart.handle.close();
+
+    const said = readFileSync(out, "utf8");
+    expect(said).toContain("--report /dev/stdout is this run's stderr");
+    expect(said).toContain("its stdout is that same file");
+    expect(said).not.toContain("or /dev/stdout");
+    expect(ran.end).toEqual({ code: 2, signal: null });
+    expect(ran.sim.stats().jobs).toBe(0);
+    const told = readFileSync(apart.out, "utf8");
+    expect(told).toContain(
+      "give --report a file of its own, or /dev/stdout (the summary then goes to stderr)",
+    );
+    expect(told).not.toContain("its stdout is that same file");
+    expect(toStderr.end).toEqual({ code: 2, signal: null });
+  }, 30_000);
 });
