@@ -34,7 +34,13 @@ export function unknownOptionMessage(
     // Its first word may be a flag run into its value too (`"--api-key$KEY --dry-run"`).
     const first = arg.split(/[\s=]/)[0]!;
     return (
-      runIntoValue(first, nearestFlag(first, flags.all, commandFlags), flags, argv.indexOf(arg)) ??
+      runIntoValue(
+        first,
+        nearestFlag(first, flags.all, commandFlags),
+        flags,
+        commandFlags,
+        argv.indexOf(arg),
+      ) ??
       `unknown option ${first} followed by more words in the same argument (flags run ` +
         `together in one argument? pass each flag as an argument of its own; ${NOT_REPEATED})`
     );
@@ -45,7 +51,7 @@ export function unknownOptionMessage(
   // parseArgs names an option given a value with `=` by the part before it.
   const at = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
   return (
-    runIntoValue(name, near, flags, at) ??
+    runIntoValue(name, near, flags, commandFlags, at) ??
     `unknown option ${name}${near === undefined ? "" : ` (did you mean ${near}?)`}`
   );
 }
@@ -53,12 +59,14 @@ export function unknownOptionMessage(
 /**
  * The message for an unknown option `name` that is a flag taking a value run into it, naming the flag's
  * start alone, or argument `at` (an index of argv) when no start is safe to show; undefined for another, or
- * for one `near` a flag as a whole, which is that flag mistyped.
+ * for one `near` a flag as a whole, which is that flag mistyped. A mistyped flag is one of the `command`'s
+ * when the command is known.
  */
 function runIntoValue(
   name: string,
   near: string | undefined,
   flags: KnownFlags,
+  command: ReadonlySet<string> | undefined,
   at: number,
 ): string | undefined {
   // `--api-key$KEY` with no blank or `=`: parseArgs quotes it whole, the key too, which no scrub knows yet;
@@ -74,7 +82,7 @@ function runIntoValue(
       `${NOT_REPEATED})`
     );
   if (near !== undefined) return undefined;
-  const mistyped = mistypedStart(name, flags);
+  const mistyped = mistypedStart(name, flags, command);
   if (mistyped === undefined) {
     const start = credentialWordStart(name);
     if (start !== undefined)
@@ -189,6 +197,7 @@ function nearestFlag(
 function mistypedStart(
   name: string,
   flags: KnownFlags,
+  command: ReadonlySet<string> | undefined,
 ): { start: string; flag: string } | undefined {
   const extends_ = (flag: string) => {
     const length = looselyStartsWith(name, flag);
@@ -200,6 +209,8 @@ function mistypedStart(
     if (SEPARATOR.test(name[end - 1]!) || SEPARATOR.test(name[end]!)) continue;
     const start = name.slice(0, end);
     for (const flag of flags.valued) {
+      // Another command's flag (`--users`, the demo's, for an import's `--userAgent`) is no flag meant here.
+      if (command !== undefined && !command.has(flag.slice(2))) continue;
       const letters = bare(flag);
       if (letters.length < 5) continue;
       if (editDistance(bare(start), letters) <= (letters.length >= 10 ? 2 : 1))

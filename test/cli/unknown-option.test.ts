@@ -41,6 +41,15 @@ describe("import with an unknown option", () => {
     expect(imported.stderr).toMatch(/unknown option --retry-after-ms\n/);
   });
 
+  it("a name that starts near another command's flag is not taken for it run into a value", async () => {
+    // `--user` is a letter off the demo's --users: an import was told `--user… (did you mean --users, run
+    // into its value?)`, a flag it refuses, and `Agent` hidden as if it were a key.
+    const result = await cli(["import", "fullstory", users(), "--userAgent", "bui/1.0"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown option --userAgent\n/);
+    expect(result.stderr).not.toContain("--users");
+  });
+
   it("an option like none of the CLI's is named alone, with no guess", async () => {
     const result = await cli(["import", "fullstory", users(), "--colour"]);
     expect(result.code).toBe(2);
