@@ -92,6 +92,39 @@ describe("failedBy: a record whose request failed", () => {
   });
 });
 
+describe("a write that found no access token for a try (the token endpoint answered 429)", () => {
+  // The 429 is the token endpoint's, not the vendor's to the write: it says nothing was turned away. Only
+  // whether any try went out does.
+  const noToken = (fields: Record<string, unknown>) =>
+    errorOf("network failure, no usable response (no access token: HTTP 429)", {
+      status: "network",
+      httpStatus: 429,
+      ...fields,
+    });
+
+  it("no try sent: code 429, may pass, the vendor holds nothing", () => {
+    expect(failedBy(noToken({ cannotHaveArrived: true }), "write")).toEqual({
+      ok: false,
+      code: "429",
+      reason: "network failure, no usable response (no access token: HTTP 429)",
+      transient: true,
+      unprocessed: "not_sent",
+    });
+    expect(wroteNothing(noToken({ cannotHaveArrived: true }))).toBe(true);
+  });
+
+  it("a retry's, after a try that may have arrived: code 429, and the vendor may hold the record", () => {
+    expect(failedBy(noToken({}), "write")).toEqual({
+      ok: false,
+      code: "429",
+      reason: `network failure, no usable response (no access token: HTTP 429)${UNSETTLED_WRITE_NOTE}`,
+      transient: true,
+      vendorMayHold: true,
+    });
+    expect(wroteNothing(noToken({}))).toBe(false);
+  });
+});
+
 describe("wroteNothing: whether a failed write certainly left nothing at the vendor", () => {
   it("holds for refused credentials and a 429, unless an earlier try may have arrived", () => {
     expect(wroteNothing(errorOf("HTTP 401", { status: 401 }))).toBe(true);

@@ -268,8 +268,9 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
  * Sends each request with `Authorization: Bearer <token>`, each try of it (the transport's retries) with the
  * token current as it goes out: a call's waits (a 429's `Retry-After`, the backoff after 5xx) may outlast a
  * token, and the vendor refuses a lapsed one. On a 401, renews the token once and resends.
- * A token that cannot be had becomes a `TransportFailure` of kind `auth` (the operation's `auth` variant); a
- * request whose signal aborts while it waits for a token fails `aborted` at once.
+ * A token refused becomes a `TransportFailure` of kind `auth` (the operation's `auth` variant), one the
+ * endpoint could not give for a while (a 429, a 5xx: its retries spent) of kind `network`, each with the
+ * token answer's status; a request whose signal aborts while it waits for a token fails `aborted` at once.
  * Requests to `tokenUrl` itself go out as they are: the token endpoint takes client credentials, not a token.
  * `transport` must take each try's header from the `EachTry` it is handed, as `createTransport`'s does.
  */
@@ -363,24 +364,26 @@ async function tokenOrFail(
     if (error instanceof TransportFailure && error.kind === "aborted")
       throw new TransportFailure("aborted", abortedSaying, false);
     const reason = error instanceof Error ? error.message : String(error);
+    // The token endpoint's status tells a refusal of the credentials (401) from a wrong URL (404), and a rate
+    // limit (429, which a report counts under its own code) from an endpoint that is down.
+    const httpStatus = error instanceof ApiError ? httpStatusOf(error) : undefined;
+    const response = httpStatus === undefined ? undefined : { httpStatus };
     // Only a refusal means the credentials are wrong; a token endpoint that is down is a passing failure. One
     // whose 200 cannot be read (a captive portal's page) gave no token, and will give none to the next chunk.
     // So is a 5xx too large to read (a gateway's huge error page); a 200 too large to read gave no token.
     const passing =
       error instanceof ApiError &&
       ((isTransient(error) && !isUnreadableSuccess(error)) ||
-        (isTooLargeLostAnswer(error) && (httpStatusOf(error) ?? 0) >= 300));
+        (isTooLargeLostAnswer(error) && (httpStatus ?? 0) >= 300));
     if (passing) {
-      throw new TransportFailure("network", `no access token: ${reason}`, false);
+      throw new TransportFailure(
+        "network",
+        `no access token: ${reason}`,
+        false,
+        undefined,
+        response,
+      );
     }
-    // The token endpoint's status tells a refusal of the credentials (401) from a wrong URL (404).
-    const httpStatus = error instanceof ApiError ? httpStatusOf(error) : undefined;
-    throw new TransportFailure(
-      "auth",
-      reason,
-      false,
-      undefined,
-      httpStatus === undefined ? undefined : { httpStatus },
-    );
+    throw new TransportFailure("auth", reason, false, undefined, response);
   }
 }

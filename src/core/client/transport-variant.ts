@@ -44,6 +44,12 @@ function variantOf(failure: TransportFailure): Fields {
         reason: failure.message,
         ...(failure.response === undefined ? {} : { httpStatus: failure.response.httpStatus }),
       };
+    case "network":
+      // A token endpoint's answer that gave no token (see withBearerAuth); no other network failure has one.
+      return {
+        status: "network",
+        ...(failure.response === undefined ? {} : { httpStatus: failure.response.httpStatus }),
+      };
     case "redirect":
       return { status: "redirect", httpStatus, location: failure.response?.location ?? null };
     case "too_large":

@@ -50,8 +50,9 @@ export function vendorCode(code: string): VendorCode {
 /**
  * The code of a failed request: its documented status as text, or its transport variant; but `"429"` for
  * any 429, as the rate limit it is whatever its body (empty, a proxy's page: `malformed`; one over
- * `maxResponseBytes`: `too_large`) or where the spec lists none (`undocumented`), so a caller counting
- * rate-limited records finds them under one code.
+ * `maxResponseBytes`: `too_large`), where the spec lists none (`undocumented`) or where the token request
+ * met it, leaving no token to send the request with (`network`), so a caller counting rate-limited records
+ * finds them under one code.
  */
 export function requestFailureCode(error: ApiError): RequestFailureCode {
   const status = error.status;

@@ -47,8 +47,16 @@ export type TransportVariant =
       readonly headers: Readonly<Record<string, string>>;
     }
   | {
-      /** No usable response: connection refused or dropped, DNS failure, a body cut off mid-way. */
+      /**
+       * No usable response: connection refused or dropped, DNS failure, a body cut off mid-way; or no access
+       * token to send the request with, the token endpoint down for a while (its retries spent).
+       */
       readonly status: "network";
+      /**
+       * The HTTP status of the token endpoint's answer that gave no token (a 429, a 503), when one came: the
+       * request itself was never sent, so no answer of the vendor's to it is meant.
+       */
+      readonly httpStatus?: number;
     }
   | {
       /** No response within `timeoutMs` on the last attempt. */

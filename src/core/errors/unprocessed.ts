@@ -14,6 +14,9 @@ export type Unprocessed = "not_sent" | "turned_away";
 export function unprocessedBy(error: ApiError): Unprocessed | undefined {
   if (error.afterArrivedTry === true) return undefined;
   if (error.cannotHaveArrived === true) return "not_sent";
+  // Their status is the token endpoint's answer (no token to send the request with), not one to the request:
+  // a retry that met it may come after a try that reached the vendor.
+  if (error.status === "network" || error.status === "auth") return undefined;
   const httpStatus = httpStatusOf(error);
   return httpStatus === 429 || httpStatus === 503 ? "turned_away" : undefined;
 }

@@ -1,4 +1,7 @@
-/** What a refused response said, for the failures that come from one (`redirect`, `too_large`). */
+/**
+ * What a refused response said, for the failures that come from one (`redirect`, `too_large`), and for a
+ * token request's answer that gave no token (`auth`, `network`): that answer's status.
+ */
 export interface FailureResponse {
   readonly httpStatus: number;
   /** The redirect's `Location` header as sent (null when it had none). */
