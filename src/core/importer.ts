@@ -5,9 +5,15 @@ import type { ImportReport } from "./engine/report.js";
 
 /**
  * A vendor's `importUsers`: its client, the records (read lazily), the engine's and the adapter's options.
- * `Code` types each failed record's `code` in the report: the vendor's union of failure codes.
+ * `Code` types each failed record's `code` in the report, and in the outcome `onOutcome` gets: the vendor's
+ * union of failure codes.
  */
-export type Importer<Client, Input, Options extends ImportOptions, Code extends string = string> = (
+export type Importer<
+  Client,
+  Input,
+  Options extends ImportOptions<unknown, Code>,
+  Code extends string = string,
+> = (
   client: Client,
   records: Iterable<Input> | AsyncIterable<Input>,
   options?: Options,
@@ -20,7 +26,12 @@ export type Importer<Client, Input, Options extends ImportOptions, Code extends 
  */
 export function importerOf<Client, Input, AdapterOptions, Code extends string>(
   createAdapter: (client: Client, options?: AdapterOptions) => ImportAdapter<Input, unknown, Code>,
-): Importer<Client, Input, ImportOptions & AdapterOptions, ReportedFailureCode<Code>> {
+): Importer<
+  Client,
+  Input,
+  ImportOptions<unknown, ReportedFailureCode<Code>> & AdapterOptions,
+  ReportedFailureCode<Code>
+> {
   return async (client, records, options) =>
     runImport(createAdapter(client, options), records, options);
 }

@@ -13,7 +13,8 @@ import type { FullStoryUser } from "./validate.js";
  * `maxPollIntervalMs`, `jobTimeoutMs`, `maxPollsPerJob`).
  * Each option states its default there; chunk size and concurrency default to {@link createFullStoryAdapter}'s.
  */
-export type FullStoryImportOptions = ImportOptions & FullStoryAdapterOptions;
+export type FullStoryImportOptions = ImportOptions<unknown, FullStoryFailureCode> &
+  FullStoryAdapterOptions;
 
 /**
  * Upserts users into FullStory through batch import jobs, one job per chunk, and reports what became of each

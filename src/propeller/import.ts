@@ -10,7 +10,8 @@ import type { PropellerUser } from "./validate.js";
  * `journal`, `onProgress`, …) and the adapter's `maxRecords` guard ({@link PropellerAdapterOptions}). Each
  * option states its default there; chunk size and concurrency default to {@link createPropellerAdapter}'s.
  */
-export type PropellerImportOptions = ImportOptions & PropellerAdapterOptions;
+export type PropellerImportOptions = ImportOptions<unknown, PropellerFailureCode> &
+  PropellerAdapterOptions;
 
 /**
  * Creates or updates `records` in Propeller with `POST /v2/users/bulk/sourceId`, matched on source +

@@ -6,7 +6,8 @@ import type { SlashIdClient } from "./client.js";
 import type { SlashIdPerson } from "./records.js";
 
 /** Options of a SlashID import: the engine's (chunking, journal, signal, progress) and the adapter's. */
-export type SlashIdImportOptions = ImportOptions & SlashIdAdapterOptions;
+export type SlashIdImportOptions = ImportOptions<unknown, SlashIdFailureCode> &
+  SlashIdAdapterOptions;
 
 /**
  * Imports persons into the SlashID organization of `client`: validates each record (rejections name the

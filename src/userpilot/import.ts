@@ -6,7 +6,8 @@ import type { UserpilotClient } from "./client.js";
 import type { UserpilotUser } from "./validate.js";
 
 /** How {@link importUsers} runs: the engine's options and the Userpilot adapter's. */
-export type UserpilotImportOptions = ImportOptions & UserpilotAdapterOptions;
+export type UserpilotImportOptions = ImportOptions<unknown, UserpilotFailureCode> &
+  UserpilotAdapterOptions;
 
 /**
  * Imports users into Userpilot with bulk identify: validates each record, sends chunks of at most 10,000

@@ -1,21 +1,23 @@
 // Compiled by `npm run check` (tsc), never run: a vendor import's report types each failed record's `code` as
 // the vendor's union of failure codes, so a code the integrator writes against it that the import never gives
-// is a compile error, and a `switch` on the code narrows. A report the CLI reads back from a file stays
-// `string`-coded: the file may hold any text.
+// is a compile error, and a `switch` on the code narrows. So does the outcome `onOutcome` gets, the path of
+// an import at scale (`keepOutcomes: "none"`). A report the CLI reads back from a file stays `string`-coded:
+// the file may hold any text.
 import { expectTypeOf } from "vitest";
 import {
   runImport,
   type EngineFailureCode,
   type ImportAdapter,
   type ImportReport,
+  type RecordOutcome,
   type VendorCode,
 } from "../../src/index.js";
 import { importUsers as importToFullStory } from "../../src/fullstory/index.js";
-import type { FullStoryFailureCode } from "../../src/fullstory/index.js";
+import type { FullStoryClient, FullStoryFailureCode } from "../../src/fullstory/index.js";
 import { importUsers as importToPropeller } from "../../src/propeller/index.js";
 import type { PropellerFailureCode } from "../../src/propeller/index.js";
 import { importUsers as importToSlashId } from "../../src/slashid/index.js";
-import type { SlashIdFailureCode } from "../../src/slashid/index.js";
+import type { SlashIdClient, SlashIdFailureCode } from "../../src/slashid/index.js";
 import { importUsers as importToUserpilot } from "../../src/userpilot/index.js";
 import type { UserpilotFailureCode } from "../../src/userpilot/index.js";
 import type { readReportFile } from "../../src/cli/report-file.js";
@@ -100,4 +102,75 @@ export async function customAdapter(
   expectTypeOf(failed.code).toEqualTypeOf<
     "refused" | "duplicate" | EngineFailureCode | VendorCode
   >();
+}
+
+/**
+ * The `code` of a failed outcome that an import function's `onOutcome` option gets. Inferred: indexing
+ * `Parameters<F>[2]` under a constraint on `F` resolves to `never`, which no assertion would tell apart.
+ */
+type OutcomeCodeOf<F> = F extends (
+  client: never,
+  records: never,
+  options?: infer Options,
+) => unknown
+  ? NonNullable<Options> extends {
+      onOutcome?: ((outcome: RecordOutcome<infer Code>) => void) | undefined;
+    }
+    ? Code
+    : never
+  : never;
+
+export function onOutcomeCarriesEachVendorsUnion(): void {
+  expectTypeOf<OutcomeCodeOf<typeof importToFullStory>>().toEqualTypeOf<FullStoryFailureCode>();
+  expectTypeOf<OutcomeCodeOf<typeof importToSlashId>>().toEqualTypeOf<SlashIdFailureCode>();
+  expectTypeOf<OutcomeCodeOf<typeof importToPropeller>>().toEqualTypeOf<PropellerFailureCode>();
+  expectTypeOf<OutcomeCodeOf<typeof importToUserpilot>>().toEqualTypeOf<UserpilotFailureCode>();
+}
+
+declare const fullstoryClient: FullStoryClient;
+declare const slashidClient: SlashIdClient;
+
+/**
+ * An import at scale, as an integrator writes it: outcomes streamed from `onOutcome`, none kept. The
+ * callback's outcome narrows as the report's would, and a list of codes handled refuses one never given.
+ */
+export async function streamedOutcomes(): Promise<void> {
+  await importToFullStory(fullstoryClient, [], {
+    keepOutcomes: "none",
+    onOutcome: (o) => {
+      if (o.outcome !== "failed") return;
+      expectTypeOf(o.code).toEqualTypeOf<FullStoryFailureCode>();
+      // @ts-expect-error `job_timout`: FullStory's import gives `job_timeout`
+      const retry: readonly (typeof o.code)[] = ["job_timeout", "job_timout"];
+      void retry;
+      if (o.code === "job_timeout")
+        expectTypeOf(o.code).toEqualTypeOf<"job_timeout" | VendorCode>();
+    },
+  });
+  // A callback written for any outcome (the CLI's report writer takes `RecordOutcome`) is still taken.
+  const anyOutcome = (o: RecordOutcome): void => void o;
+  await importToFullStory(fullstoryClient, [], { onOutcome: anyOutcome });
+  await importToSlashId(slashidClient, [], { onOutcome: anyOutcome });
+}
+
+/** A custom adapter's own codes reach `onOutcome`, with the engine's and those passed through as written. */
+export async function customAdapterOnOutcome(
+  adapter: ImportAdapter<{ id: string }, { id: string }, "refused" | "duplicate">,
+): Promise<void> {
+  type Reported = "refused" | "duplicate" | EngineFailureCode | VendorCode;
+  await runImport(adapter, [{ id: "a" }], {
+    keepOutcomes: "none",
+    onOutcome: (o) => {
+      if (o.outcome !== "failed") return;
+      expectTypeOf(o.code).toEqualTypeOf<Reported>();
+      // @ts-expect-error `refuse`: the adapter gives `refused`
+      const handled: readonly (typeof o.code)[] = ["refused", "refuse"];
+      void handled;
+    },
+  });
+  // A callback for any outcome neither is refused nor widens the report's codes.
+  const report = await runImport(adapter, [{ id: "a" }], {
+    onOutcome: (o: RecordOutcome) => void o,
+  });
+  expectTypeOf(report).toEqualTypeOf<ImportReport<Reported>>();
 }

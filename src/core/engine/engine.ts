@@ -16,9 +16,14 @@ import { outsideRequestWaits } from "../http/request-waits.js";
 
 /**
  * How one import runs ({@link runImport}, and each vendor's `importUsers` with its own options added): chunk
- * size and concurrency, the resume journal, callbacks, and how a chunk is replayed within the run.
+ * size and concurrency, the resume journal, callbacks, and how a chunk is replayed within the run. `Code`
+ * types a failed record's `code` in the outcome `onOutcome` gets, as in the report: the vendor's union of
+ * failure codes in a vendor's options (`FullStoryImportOptions`, …); any string by default.
  */
-export interface ImportOptions<Input = unknown> extends ReplayOptions {
+export interface ImportOptions<
+  Input = unknown,
+  Code extends string = string,
+> extends ReplayOptions {
   /**
    * Records per chunk, at most the vendor's limit (more throws a RangeError).
    * @default the adapter's `defaults.chunkRecords`
@@ -94,11 +99,13 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
   onProgress?: ((progress: ImportProgress) => void) | undefined;
   /**
    * Called with each record's outcome as it is known, in completion order: the caller's own copy, so changing
-   * it changes nothing in the report. If it throws (or, being async, rejects), it is not called again,
-   * nothing more is read or sent, and the import rejects with that error once the chunks in flight settled.
-   * The import settles only once the promises it returned settled.
+   * it changes nothing in the report. A failed record's `code` is typed as in the report (`Code`: a vendor's
+   * `importUsers` gives its union of failure codes, `runImport` the adapter's with the engine's), so one
+   * streamed with `keepOutcomes: "none"` narrows in a `switch` as the report's would. If it throws (or, being
+   * async, rejects), it is not called again, nothing more is read or sent, and the import rejects with that
+   * error once the chunks in flight settled. The import settles only once the promises it returned settled.
    */
-  onOutcome?: ((outcome: RecordOutcome) => void) | undefined;
+  onOutcome?: ((outcome: RecordOutcome<Code>) => void) | undefined;
   /**
    * Which per-record outcomes the report keeps: `all`, `problems` (failed and rejected), `none`; another value
    * throws a RangeError.
@@ -141,7 +148,7 @@ export interface ImportOptions<Input = unknown> extends ReplayOptions {
 export async function runImport<Input, Wire, Code extends string = string>(
   adapter: ImportAdapter<Input, Wire, Code>,
   records: Iterable<Input> | AsyncIterable<Input>,
-  options: ImportOptions<Input> = {},
+  options: ImportOptions<Input, ReportedFailureCode<Code>> = {},
 ): Promise<ImportReport<ReportedFailureCode<Code>>> {
   // An adapter written before `scrub` was required (or in JavaScript) would otherwise fail at its first outcome.
   if (typeof (adapter as Partial<typeof adapter>).scrub !== "function") {
