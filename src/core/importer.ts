@@ -5,13 +5,15 @@ import type { ImportReport } from "./engine/report.js";
 
 /**
  * A vendor's `importUsers`: its client, the records (read lazily), the engine's and the adapter's options.
- * `Code` types each failed record's `code` in the report, and in the outcome `onOutcome` gets: the vendor's
- * union of failure codes.
+ * `Code` types each failed record's `code` in the report: the vendor's union of failure codes. The outcome
+ * `onOutcome` gets is typed by `Options` (a vendor's: its union too), which may type it with any codes: so
+ * `Importer<FullStoryClient, FullStoryUser, FullStoryImportOptions>`, as written before codes were typed,
+ * still takes FullStory's `importUsers` and options, its report `string`-coded.
  */
 export type Importer<
   Client,
   Input,
-  Options extends ImportOptions<unknown, Code>,
+  Options extends ImportOptions<unknown, never>,
   Code extends string = string,
 > = (
   client: Client,

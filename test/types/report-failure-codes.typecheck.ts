@@ -8,12 +8,18 @@ import {
   runImport,
   type EngineFailureCode,
   type ImportAdapter,
+  type Importer,
   type ImportReport,
   type RecordOutcome,
   type VendorCode,
 } from "../../src/index.js";
 import { importUsers as importToFullStory } from "../../src/fullstory/index.js";
-import type { FullStoryClient, FullStoryFailureCode } from "../../src/fullstory/index.js";
+import type {
+  FullStoryClient,
+  FullStoryFailureCode,
+  FullStoryImportOptions,
+  FullStoryUser,
+} from "../../src/fullstory/index.js";
 import { importUsers as importToPropeller } from "../../src/propeller/index.js";
 import type { PropellerFailureCode } from "../../src/propeller/index.js";
 import { importUsers as importToSlashId } from "../../src/slashid/index.js";
@@ -173,4 +179,18 @@ export async function customAdapterOnOutcome(
     onOutcome: (o: RecordOutcome) => void o,
   });
   expectTypeOf(report).toEqualTypeOf<ImportReport<Reported>>();
+}
+
+/**
+ * `Importer` named with its three arguments, as an integrator wrote it before codes were typed (the type of
+ * a vendor's `importUsers` taken as a dependency), still takes the vendor's options, and a stand-in that
+ * returns a report of any codes (a test double) is still one: its report is `string`-coded by default.
+ */
+export function importerOfThreeArguments(report: ImportReport): void {
+  const importer: Importer<FullStoryClient, FullStoryUser, FullStoryImportOptions> =
+    importToFullStory;
+  expectTypeOf(importer).returns.resolves.toEqualTypeOf<ImportReport>();
+  const standIn: Importer<FullStoryClient, FullStoryUser, FullStoryImportOptions> = () =>
+    Promise.resolve(report);
+  void standIn;
 }
