@@ -100,10 +100,11 @@ export interface ImportOptions<
   /**
    * Called with each record's outcome as it is known, in completion order: the caller's own copy, so changing
    * it changes nothing in the report. A failed record's `code` is typed as in the report (`Code`: a vendor's
-   * `importUsers` gives its union of failure codes, `runImport` the adapter's with the engine's), so one
-   * streamed with `keepOutcomes: "none"` narrows in a `switch` as the report's would. If it throws (or, being
-   * async, rejects), it is not called again, nothing more is read or sent, and the import rejects with that
-   * error once the chunks in flight settled. The import settles only once the promises it returned settled.
+   * `importUsers` gives its union of failure codes, `runImport` the adapter's with the engine's and a
+   * `VendorCode`, its {@link ReportedFailureCode}), so one streamed with `keepOutcomes: "none"` narrows in a
+   * `switch` as the report's would. If it throws (or, being async, rejects), it is not called again, nothing
+   * more is read or sent, and the import rejects with that error once the chunks in flight settled. The
+   * import settles only once the promises it returned settled.
    */
   onOutcome?: ((outcome: RecordOutcome<Code>) => void) | undefined;
   /**
