@@ -188,7 +188,9 @@ export class ApiError extends Error {
 
 /**
  * The HTTP status the answer really had: the documented status, or the one a transport variant carries
- * (`malformed`, `undocumented`, `redirect`, `too_large`); undefined when no answer came.
+ * (`malformed`, `undocumented`, `redirect`, `too_large`); undefined when no answer came. An `auth` or
+ * `network` failure may carry one too, the token endpoint's: the request itself was never answered, and so
+ * was not turned away (see `unprocessedBy`).
  */
 export function httpStatusOf(error: ApiError): number | undefined {
   if (typeof error.status === "number") return error.status;
