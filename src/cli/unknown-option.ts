@@ -59,8 +59,8 @@ export function unknownOptionMessage(
 /**
  * The message for an unknown option `name` that is a flag taking a value run into it, naming the flag's
  * start alone, or argument `at` (an index of argv) when no start is safe to show; undefined for another, or
- * for one `near` a flag as a whole, which is that flag mistyped. A mistyped flag is one of the `command`'s
- * when the command is known.
+ * for one `near` a flag as a whole, which is that flag mistyped. A flag offered (`write --flag=<value>`, a
+ * mistyped one) is one of the `command`'s when the command is known.
  */
 function runIntoValue(
   name: string,
@@ -76,11 +76,16 @@ function runIntoValue(
     .map((flag) => ({ flag, length: looselyStartsWith(name, flag) }))
     .filter(({ length }) => length !== undefined && length < name.length && name[length] !== "-")
     .sort((a, b) => b.flag.length - a.flag.length)[0]?.flag;
-  if (fused !== undefined)
+  if (fused !== undefined) {
+    // Another command's flag (`--users`, the demo's, in `import … --users500`) hides what follows all the
+    // same, a key maybe; but it is not offered, as the did-you-mean is not: the command would refuse it next.
+    if (command !== undefined && !command.has(fused.slice(2)))
+      return `unknown option ${fused}… (another command's flag, run into a value? ${NOT_REPEATED})`;
     return (
       `unknown option ${fused}… (a flag run into its value? write ${fused}=<value> or ${fused} <value>; ` +
       `${NOT_REPEATED})`
     );
+  }
   if (near !== undefined) return undefined;
   const mistyped = mistypedStart(name, flags, command);
   if (mistyped === undefined) {

@@ -50,6 +50,24 @@ describe("import with an unknown option", () => {
     expect(result.stderr).not.toContain("--users");
   });
 
+  it("another command's flag run into a value is hidden as one, and not offered", async () => {
+    // `--users`, the demo's: an import was told `write --users=<value>`, which it refuses next.
+    const result = await cli(["import", "fullstory", users(), "--users500"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "unknown option --users… (another command's flag, run into a value?",
+    );
+    expect(result.stderr).not.toContain("--users=");
+    expect(result.stderr).not.toContain("500");
+    // The demo, whose flag it is, is offered it; so is a command line naming no command, whose flags are
+    // no other command's.
+    for (const argv of [["demo", "--users500"], ["--users500"]]) {
+      const offered = await cli(argv);
+      expect(offered.code).toBe(2);
+      expect(offered.stderr).toContain("write --users=<value> or --users <value>");
+    }
+  });
+
   it("an option like none of the CLI's is named alone, with no guess", async () => {
     const result = await cli(["import", "fullstory", users(), "--colour"]);
     expect(result.code).toBe(2);
