@@ -204,13 +204,15 @@ function mistypedStart(
   flags: KnownFlags,
   command: ReadonlySet<string> | undefined,
 ): { start: string; flag: string } | undefined {
-  const extends_ = (flag: string) => {
+  const goesOnFrom = (flag: string) => {
     const length = looselyStartsWith(name, flag);
     return length !== undefined && /^(?:[-_][a-z]+)+$/i.test(name.slice(length));
   };
-  if ([...flags.all].some(extends_)) return undefined;
+  if ([...flags.all].some(goesOnFrom)) return undefined;
   const longest = Math.max(...[...flags.valued].map((flag) => bare(flag).length));
   for (let end = 3; end < name.length && bare(name.slice(0, end)).length <= longest + 2; end++) {
+    // A start that ends a word before a separator is that of a longer name guessed (`--clinet-id-file`), not
+    // a flag a value was run into; one that ends on the separator would be shown with a dangling dash.
     if (SEPARATOR.test(name[end - 1]!) || SEPARATOR.test(name[end]!)) continue;
     const start = name.slice(0, end);
     for (const flag of flags.valued) {
