@@ -2,7 +2,7 @@
 // waited for ever to open it for its report, deaf to a first Ctrl-C (the open pending in the thread pool).
 // It is refused before the imports instead; a reader started first gets the whole report.
 import { spawnSync } from "node:child_process";
-import { createReadStream, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { text } from "node:stream/consumers";
@@ -11,7 +11,7 @@ import { demoCommand } from "../../src/cli/demo-command.js";
 import type { ImportReport } from "../../src/index.js";
 import { VENDOR_NAMES } from "../../src/vendors.js";
 import { tempDir } from "../support/temp-dir.js";
-import { catInto, endFifoReaders } from "./fifo-reader.js";
+import { catInto, endFifoReaders, readSlowly } from "./fifo-reader.js";
 
 const stream = () => new PassThrough() as unknown as NodeJS.WriteStream;
 
@@ -68,18 +68,10 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("demo --report 
 
   it("read by a reader that lags, the report more than the pipe holds: it gets every vendor's report", async () => {
     const { fifo: report } = fifo();
-    // The pipe is written through a non-blocking descriptor: a write it has no room for waits (no EAGAIN).
-    const reading = createReadStream(report, { highWaterMark: 4096 });
-    let read = "";
-    const ended = new Promise<void>((resolve) => reading.once("end", resolve));
-    reading.on("data", (chunk) => {
-      read += String(chunk);
-      reading.pause();
-      setTimeout(() => reading.resume(), 1);
-    });
+    const reading = readSlowly(report);
 
     const code = await demoCommand(200, stream(), stream(), report);
-    await ended;
+    const read = await reading;
 
     expect(code).toBe(0);
     expect(read.length).toBeGreaterThan(64 * 1024);

@@ -1,7 +1,7 @@
 // `cat fifo > out` as a process of its own: the reader an operator starts before a run whose --report is a
 // named pipe.
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, constants, openSync } from "node:fs";
+import { closeSync, constants, createReadStream, openSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface FifoReader {
@@ -46,4 +46,20 @@ export async function catInto(fifo: string, out: string): Promise<FifoReader> {
       await sleep(5);
     }
   }
+}
+
+/**
+ * Reads `fifo` as a reader that lags: a few KiB at a time, a pause after each, so that a report longer than
+ * the pipe holds meets a full pipe again and again (its non-blocking descriptor must wait there, not fail
+ * with EAGAIN). Resolves with all it read once the pipe ends.
+ */
+export function readSlowly(fifo: string): Promise<string> {
+  const reading = createReadStream(fifo, { highWaterMark: 4096 });
+  let read = "";
+  reading.on("data", (chunk) => {
+    read += String(chunk);
+    reading.pause();
+    setTimeout(() => reading.resume(), 1);
+  });
+  return new Promise((resolve) => reading.once("end", () => resolve(read)));
 }

@@ -2,7 +2,7 @@
 // descriptor is the one written. The run opened it a second time, blocking, to write it: a reader that quit
 // between the two opens left that second open waiting for ever for another, out of reach of Ctrl-C.
 import { spawnSync } from "node:child_process";
-import { closeSync, constants, createReadStream, openSync } from "node:fs";
+import { closeSync, constants, openSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseReport } from "../../src/cli/report-file.js";
 import { createFullStorySimulator } from "../../src/testing/index.js";
@@ -14,6 +14,7 @@ import {
   useServedSimulators,
   useTempDir,
 } from "./helpers.js";
+import { readSlowly } from "./fifo-reader.js";
 
 /** Called after each openSync of the code under test, with its path and flags. */
 const opens = vi.hoisted(() => ({
@@ -72,18 +73,10 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("--report to a 
     const { url } = await serve(createFullStorySimulator({ processingPolls: 0 }));
     const input = file("many.ndjson", ndjson(fullStoryUsers(3000, "lag")));
     const fifo = fifoNamed("lag.fifo");
-    // The descriptor written is non-blocking: a write the pipe has no room for must wait, not fail (EAGAIN).
-    const stream = createReadStream(fifo, { highWaterMark: 4096 });
-    let read = "";
-    const ended = new Promise<void>((resolve) => stream.once("end", resolve));
-    stream.on("data", (chunk) => {
-      read += String(chunk);
-      stream.pause();
-      setTimeout(() => stream.resume(), 1);
-    });
+    const reading = readSlowly(fifo);
 
     const ran = await cli(["import", "fullstory", input, "--report", fifo, ...fullStoryFlags(url)]);
-    await ended;
+    const read = await reading;
 
     expect(ran.stderr).not.toContain("cannot write the report");
     const report = parseReport(read, fifo);
