@@ -289,7 +289,8 @@ async function inputStats(file: string): Promise<{ size: number; regular: boolea
     throw new ConfigError(`cannot read ${quotedFile(file)}: ${whyUnreadable(error)}`);
   }
   // A directory passes access(): reading it would fail with an EISDIR naming no file (a crash, for a CSV).
-  if (stats.isDirectory()) throw new ConfigError(`cannot read ${file}: it is a directory`);
+  if (stats.isDirectory())
+    throw new ConfigError(`cannot read ${quotedFile(file)}: it is a directory`);
   return { size: stats.size, regular: stats.isFile() };
 }
 

@@ -3,7 +3,8 @@
 // into a flag that takes any text (--base-url, --report, --journal) it was taken as that value: the run went
 // on with the environment's key while the run-together key was sent in the URL's path, written to the
 // journal as the destination, or made the name of the report file.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
@@ -57,6 +58,25 @@ describe("a vendor, command or input file run together with --api-key", () => {
       expect(result.all).not.toContain(key.slice(4, 14));
     });
   }
+
+  // A folder of that name passes the check that the input can be read, and is refused as a folder.
+  it("a flag after -- as the input file, naming a folder that exists: a usage error without the key", async () => {
+    // A folder of its own: other tests read every file of the shared one.
+    const dir = mkdtempSync(path.join(tmpdir(), "bui-run-together-folder-"));
+    const name = `--api-key=${key}.ndjson`;
+    mkdirSync(path.join(dir, name));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const result = await cli(["import", "fullstory", "--", name], { env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/it is a directory/);
+      expect(result.all).not.toContain(key.slice(4, 14));
+    } finally {
+      process.chdir(cwd);
+      rmSync(dir, { recursive: true });
+    }
+  });
 
   // `-`, stdin's name, where the vendor or command goes (one left out) is neither an option after `--` nor
   // a credential: it was said to be both.
