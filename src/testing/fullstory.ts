@@ -115,8 +115,6 @@ const digest = (text: string) => createHash("sha256").update(text).digest("base6
  *   that is not a function.
  */
 export function createFullStorySimulator(options: FullStorySimulatorOptions = {}) {
-  // `let`: `rotateKey` replaces it.
-  let apiKey = options.apiKey ?? "sim-key";
   // Refused by name at once, as the library's own options are: NaN polls would never end a job.
   const processingPolls = whole("processingPolls", options.processingPolls, 2, {
     min: 0,
@@ -145,10 +143,8 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     document,
     options,
     notFound: () => reply(documented("getUser", 404, "resourceNotFound")),
-    authenticate: (request, operation) =>
-      request.headers.get("authorization") === `Basic ${apiKey}`
-        ? undefined
-        : reply(documented(operation, 401)),
+    authenticate: (request, _, apiKey) =>
+      request.headers.get("authorization") === `Basic ${apiKey}`,
   });
   const users = new Map<string, SimulatedFullStoryUser>();
   const byUid = new Map<string, SimulatedFullStoryUser>();
@@ -413,7 +409,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
      * so is UNCONFIRMED (nothing published speaks of a rotated key); this is the simulator's choice.
      */
     rotateKey(next: string) {
-      apiKey = next;
+      kit.rotateKey(next);
     },
     /** In creation order. */
     users: () => structuredClone([...users.values()]),

@@ -136,8 +136,6 @@ const documented = (operation: string, status: number) =>
  *   that is not a function.
  */
 export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
-  // `let`: `rotateKey` replaces it.
-  let apiKey = options.apiKey ?? "sim-key";
   const refuseExisting =
     choiceOption("existingPersons", options.existingPersons, ["refuse", "upsert"], "refuse") ===
     "refuse";
@@ -148,17 +146,17 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
     options,
     faultBody: (status) => errorBody(status, (STATUS_CODES[status] ?? "error").toLowerCase()),
     notFound: () => fail(404, "not found"),
-    authenticate: (request, operation) => {
+    authenticate: (request, operation, apiKey) => {
       const org = request.headers.get("slashid-orgid");
       const key = request.headers.get("slashid-api-key");
       if (org === null || org === "") return fail(400, "missing header: SlashID-OrgID");
       if (key === null || key === "" || (key !== apiKey && key !== options.memberApiKey))
-        return documented(operation, 401);
+        return false;
       if (org !== (options.orgId ?? "sim-org"))
         return fail(403, "forbidden: the API key does not belong to this organization");
       if (operation === "bulkImportPersons" && key !== apiKey)
         return fail(403, "forbidden: an admin API key is required");
-      return undefined;
+      return true;
     },
   });
   let persons = new Map<number, SimulatedPerson>();
@@ -247,7 +245,7 @@ export function createSlashIdSimulator(options: SlashIdSimulatorOptions = {}) {
      * the simulator's choice.
      */
     rotateKey(next: string) {
-      apiKey = next;
+      kit.rotateKey(next);
     },
     /** The persons stored, in order of creation. */
     persons: () => structuredClone([...persons.values()]),

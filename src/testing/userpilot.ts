@@ -66,8 +66,6 @@ type Stored = { company_id?: string; metadata: Schemas["Metadata"]; readonly wri
  *   that is not a function.
  */
 export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = {}) {
-  // `let`: `rotateKey` replaces it.
-  let apiKey = options.apiKey ?? "sim-key";
   // Refused by name at once, as the library's own options are: a NaN `stepMs` left every job queued.
   const maxBytes = wholeNumberOption("maxBytes", options.maxBytes, MAX_BODY_BYTES.users);
   // A `maxBytes` given bounds both bodies; by default each has its own schema's.
@@ -84,10 +82,8 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
     document,
     options,
     notFound: () => error(404, "not_found"),
-    authenticate: (request) =>
-      request.headers.get("authorization") === `Token ${apiKey}`
-        ? undefined
-        : error(401, "invalid_api_key"),
+    authenticate: (request, _, apiKey) =>
+      request.headers.get("authorization") === `Token ${apiKey}`,
   });
   const jobs = new Map<string, Job>();
   const stores = { users: new Map<string, Stored>(), companies: new Map<string, Stored>() };
@@ -277,7 +273,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
      * published speaks of a rotated key); this is the simulator's choice.
      */
     rotateKey(next: string) {
-      apiKey = next;
+      kit.rotateKey(next);
     },
     /** The users stored, in order of their first write, with copies of their metadata and writers. */
     users: () => stored("users").map(({ id, ...user }) => ({ user_id: id, ...user })),

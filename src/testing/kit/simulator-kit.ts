@@ -1,6 +1,6 @@
 // What every vendor simulator does alike: routing under a base path by the spec's own operations, the
-// credential check, request counting, faults and scripts, request-body validation, the common stats, and
-// every answer shown to an observer (the test suite checks each against the spec).
+// API key and its check, request counting, faults and scripts, request-body validation, the common stats,
+// and every answer shown to an observer (the test suite checks each against the spec).
 import { show } from "../../core/options.js";
 import { FaultInjector, json, type FaultOptions } from "../faults.js";
 import { createRequestValidator } from "../request-validator.js";
@@ -13,8 +13,11 @@ type Obj = Record<string, unknown>;
 export interface SimulatorKitConfig<Vendor extends string> {
   readonly vendor: Vendor;
   readonly document: Obj;
-  /** The simulator's options, of which the kit reads `basePath` and `faults`. */
-  readonly options: SimulatorOptions & { readonly faults?: FaultOptions | undefined };
+  /** The simulator's options, of which the kit reads `basePath`, `faults` and `apiKey` ("sim-key"). */
+  readonly options: SimulatorOptions & {
+    readonly faults?: FaultOptions | undefined;
+    readonly apiKey?: string | undefined;
+  };
   /**
    * The vendor's own body for an injected 429 or 5xx on `operation`. Default: the body the spec shows for
    * that status of that operation, else of the first operation that shows one.
@@ -22,8 +25,15 @@ export interface SimulatorKitConfig<Vendor extends string> {
   readonly faultBody?: (status: number, operation: string) => unknown;
   /** The vendor's answer to a request that matches no operation of the spec. */
   notFound(request: Request): Response;
-  /** The vendor's answer to a request without valid credentials; undefined lets it through. */
-  authenticate?(request: Request, operation: string): Response | undefined;
+  /**
+   * The vendor's check of a request's credentials against the account's `apiKey`: false gets the 401 the
+   * spec shows for the operation, a Response answers instead, true or undefined lets the request through.
+   */
+  authenticate?(
+    request: Request,
+    operation: string,
+    apiKey: string,
+  ): Response | boolean | undefined;
   /** Operations the faults spare (Propeller's token endpoint with `tokenFaults: false`). */
   spared?(operation: string): boolean;
 }
@@ -79,6 +89,7 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
   if (!/^(\/.*)?$/.test(basePath))
     throw new RangeError(`basePath: expected a path that starts with "/", got ${show(basePath)}`);
   const faults = new FaultInjector(config.options.faults ?? {});
+  let apiKey = config.options.apiKey ?? "sim-key";
   const requests: Record<string, number> = {};
   const table = routesOf(config.document);
   const example = (operation: string, status: number) =>
@@ -114,7 +125,9 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
     const params = matched?.params ?? {};
     const respond = async (): Promise<Response> => {
       if (handler === undefined) return config.notFound(request);
-      return config.authenticate?.(request, operation) ?? handler({ request, url, params });
+      const verdict = config.authenticate?.(request, operation, apiKey);
+      if (verdict === false) return json(example(operation, 401), 401);
+      return verdict instanceof Response ? verdict : handler({ request, url, params });
     };
     const response = await (config.spared?.(operation) === true
       ? respond()
@@ -166,6 +179,10 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
       handle: (request: Request) => handle(request, handlers),
       setFaults: (options: FaultOptions) => faults.setOptions(options),
     }),
+    /** From now on `authenticate` checks requests against `next`: the account's data stays as it is. */
+    rotateKey(next: string): void {
+      apiKey = next;
+    },
     /** The common stats, with the vendor's own counts. */
     stats: (counts: Pick<SimulatorStats, "users" | "duplicates" | "rewrites">): SimulatorStats => ({
       requests: { ...requests },
