@@ -102,7 +102,6 @@ const documented = (operation: string, status: number, name?: string): Answer =>
   body: documentedExample(document, operation, status, name) as object,
 });
 const reply = (answer: Answer): Response => json(answer.body, answer.status, answer.headers);
-const iso = (ms: number) => new Date(ms).toISOString();
 /** Stands for a body or batch in the stores: equal texts, equal digests, a fixed size whatever the text. */
 const digest = (text: string) => createHash("sha256").update(text).digest("base64");
 
@@ -122,7 +121,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
   });
   const processingMs = durationOption("processingMs", options.processingMs, undefined, { min: 0 });
   const clock = jobClock(options);
-  const { now } = clock;
+  const { now, iso } = clock;
   const recent =
     choiceOption("retention", options.retention, ["all", "recent"], "all") === "recent";
   const recentJobs = whole("recentJobs", options.recentJobs, 8, { min: 0 });

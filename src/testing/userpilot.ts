@@ -76,7 +76,7 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   });
   const stepMs = durationOption("stepMs", options.stepMs, undefined, { min: 0 });
   const clock = jobClock(options);
-  const { now } = clock;
+  const { now, iso } = clock;
   const kit = createSimulatorKit({
     vendor: "userpilot",
     document,
@@ -93,7 +93,6 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   let conflicts = 0;
   /** A 200 or 202: Userpilot's reference lists `x-request-id` on both (on no error answer). */
   const answer = kit.answerWithId;
-  const iso = (ms: number) => new Date(ms).toISOString();
 
   /** How many steps the job has taken: by ticks, or by the clock when `stepMs` is set (whichever is more). */
   function stepOf(job: Job): number {

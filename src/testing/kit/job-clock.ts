@@ -26,6 +26,8 @@ export function jobClock(options: JobClockOptions) {
   const rate = rateOption("rowsPerMinute", options.rowsPerMinute, undefined);
   return {
     now,
+    /** A time of the clock as a job's answers show it (FullStory's `created`, Userpilot's `start_time`). */
+    iso: (ms: number) => new Date(ms).toISOString(),
     /**
      * Records done at `rowsPerMinute`; undefined without it. None before the job's start, which a clock
      * may not have reached (a job given a later start, a test's clock set back).
