@@ -505,6 +505,9 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
               chunkSeq,
               leftOut(pending, from, this.#inputEnd),
               this.adapter.vendor,
+              journal !== undefined && chunkSeq === journal.lastSeq
+                ? appendedFrom(known, pending)
+                : undefined,
             )
           : `journal ${this.settings.journalPath}: chunk ${chunkSeq} has ${known.outcomes?.length} outcomes recorded for its ${pending.indexes.length} records: ` +
               "the journal was changed since the run that wrote it, so restore it or start a new journal",
@@ -747,13 +750,26 @@ function fits(
   );
 }
 
-/** The chunk's records as the journal fingerprints them. */
-function fingerprintOf(pending: PendingChunk<unknown>): string {
-  return Journal.fingerprint(
+/** The chunk's records as the journal fingerprints them (its first `count`, given one). */
+function fingerprintOf(pending: PendingChunk<unknown>, count?: number): string {
+  const records =
     pending.serialized.length > 0
       ? pending.serialized
-      : pending.items.map((i) => JSON.stringify(i)),
-  );
+      : pending.items.map((i) => JSON.stringify(i));
+  return Journal.fingerprint(count === undefined ? records : records.slice(0, count));
+}
+
+/**
+ * The input index of the first record `pending` holds after the records of the chunk an earlier run settled
+ * at its place, when those are its first records: records were added at the input's end after a last chunk
+ * that was not full. Undefined otherwise (the chunk unsettled, of fewer records, or of others).
+ */
+function appendedFrom(known: JournaledChunk, pending: PendingChunk<unknown>): number | undefined {
+  const settled = known.outcomes?.length;
+  if (settled === undefined || settled === 0 || settled >= pending.indexes.length) return undefined;
+  return fingerprintOf(pending, settled) === known.fingerprint
+    ? pending.indexes[settled]
+    : undefined;
 }
 
 /** Records named in a refusal before the rest are counted. */
@@ -792,8 +808,16 @@ function differsMessage(
   seq: number,
   left: { first: readonly number[]; count: number },
   vendor: string,
+  appended?: number,
 ): string {
   const start = `journal ${path}: chunk ${seq} holds different records than in the run that wrote it; `;
+  // "Start a new journal" with this input would send every record again: only the records added are new.
+  if (appended !== undefined && left.count === 0)
+    return (
+      `${start}it holds the records that run settled in it, then records added after them: records added ` +
+      "at the end resume only after a full last chunk, so import the records added (from record " +
+      `${appended} on) under a new journal, or resume with the input that wrote this one`
+    );
   // A replay must send what was sent: the same records with their fields reordered (a CSV saved with its
   // columns moved) make another body, which a vendor may refuse under the first one's idempotency key.
   if (left.count === 0)

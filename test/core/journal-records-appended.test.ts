@@ -1,0 +1,39 @@
+// Records appended to an input whose last chunk was not full make that chunk another one, which the journal
+// refuses. "Start a new journal" with that input would send every record again: the refusal says which
+// records were added, so that the operator imports those alone under a new journal.
+import { describe, expect, it } from "vitest";
+import { runImport } from "../../src/core/engine/engine.js";
+import { JournalError } from "../../src/core/engine/journal.js";
+import { journalFile } from "../support/journal-file.js";
+import { importEvery, testAdapter } from "../support/test-adapter.js";
+
+const users = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `u${i}` }));
+
+async function refusalOfRerun(first: { id: string }[], second: { id: string }[], tag: string) {
+  const journal = journalFile(tag);
+  const adapter = testAdapter(importEvery);
+  await runImport(adapter, first, { journal, chunkRecords: 4 });
+  const error = await runImport(adapter, second, { journal, chunkRecords: 4 }).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(JournalError);
+  return (error as Error).message;
+}
+
+describe("a re-run with records appended after a last chunk that was not full", () => {
+  it("names the first record added and says to import the added records under a new journal", async () => {
+    // Chunks of four: [u0..u3] [u4 u5] were settled; now the last chunk is [u4 u5 u6 u7].
+    const message = await refusalOfRerun(users(6), users(8), "appended");
+    expect(message).toContain("chunk 1 holds different records than in the run that wrote it");
+    expect(message).toContain("records added after them");
+    expect(message).toContain("import the records added (from record 6 on) under a new journal");
+  });
+
+  it("a last chunk of other records (an edit, not an append) keeps the general refusal", async () => {
+    const edited = [...users(4), { id: "x4" }, ...users(8).slice(5)];
+    const message = await refusalOfRerun(users(6), edited, "edited");
+    expect(message).toContain("resume with the same input");
+    expect(message).not.toContain("records added");
+  });
+});
