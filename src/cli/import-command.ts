@@ -576,6 +576,12 @@ async function dryRun(
       ? `dry run stopped before the input's end: ${counts}; the rest was not checked; nothing was sent\n`
       : `dry run: ${counts}; nothing was sent\n`,
   );
+  // A dry run before a resume says nothing of whether the journal takes this input (its chunk size, the
+  // records an earlier run settled): an "all valid" alone reads as a resume that will go through.
+  if (args.flags["journal"] !== undefined)
+    args.stdout.write(
+      "  --journal was not opened: whether this input and chunk size resume it is checked by the import alone\n",
+    );
   if (broken !== undefined) args.stderr.write(`bulk-user-import: ${forTerminal(broken)}\n`);
   if (broken !== undefined) return EXIT.usage;
   // As a stopped import: the input was not checked to its end, so it is not vouched for.

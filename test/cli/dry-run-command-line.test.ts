@@ -129,6 +129,30 @@ describe("--dry-run with --journal-account-was", () => {
   });
 });
 
+describe("--dry-run with --journal", () => {
+  // An operator rehearses a resume: "all valid" alone would read as a resume the journal will take.
+  it("says that the journal was not opened, and leaves it untouched (exit 0)", async () => {
+    const input = file("resume.ndjson", ndjson(fullStoryUsers(2)));
+    const journal = file("resume.journal", `${JSON.stringify({ kind: "header" })}\n`);
+
+    const result = await cli(["import", "fullstory", input, "--dry-run", "--journal", journal]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("dry run: 2 records, 2 valid, 0 rejected; nothing was sent\n");
+    expect(result.stdout).toContain(
+      "--journal was not opened: whether this input and chunk size resume it is checked by the import alone",
+    );
+    expect(readFileSync(journal, "utf8")).toBe(`${JSON.stringify({ kind: "header" })}\n`);
+  });
+
+  it("without --journal, says nothing of one", async () => {
+    const input = file("plain.ndjson", ndjson(fullStoryUsers(2)));
+    const result = await cli(["import", "fullstory", input, "--dry-run"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain("--journal");
+  });
+});
+
 describe("--dry-run shows what an import would send with a warning", () => {
   it("prints each warning under its record and counts the records, exit 0", async () => {
     const [a, b] = slashIdPersons(2);
