@@ -261,9 +261,11 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
   // offset, over its first ones).
   const out = target === "stdout" ? args.stderr : args.stdout;
   out.write(formatSummary({ ...report, outcomes: sample.outcomes() }, 10, shownReport, vendor));
-  // The same journal would stop a re-run alike: the error says what to do instead.
-  if (report.aborted && journalStop === undefined)
-    out.write(resumeHint(flags["journal"], args.scrub));
+  // The same journal would stop a re-run alike: the error says what to do instead. A vendor's refusal that
+  // stopped the run (a key revoked mid-run) leaves the rest unsent as Ctrl-C does; a journal the run could
+  // not write (no status) may be gone, with nothing to resume from, so it gets no such line.
+  if (journalStop === undefined && (report.aborted || report.fatalStatus !== undefined))
+    out.write(resumeHint(flags["journal"], args.scrub, !report.aborted));
   if (journalStop !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(args.scrub(journalStop.message))}\n`);
   if (report.inputError !== undefined)
@@ -303,16 +305,23 @@ function whyUnreadable(error: unknown): string {
   return code ?? "unreadable";
 }
 
-/** What an interrupted run leaves to do: the journal resumes it; without one, nothing does. */
+/**
+ * What an interrupted run leaves to do: the journal resumes it; without one, nothing does. After the vendor's
+ * fatal answer (`refused`), what it refused is to be fixed first, and the command may then differ (a new key).
+ */
 function resumeHint(
   journal: string | boolean | undefined,
   scrub: (text: string) => string,
+  refused = false,
 ): string {
+  if (typeof journal !== "string")
+    return "  no --journal: a re-run sends every record again; pass --journal to make a run resumable\n";
   // Scrubbed before it is made safe for a terminal: a break shown as `\n` would join a short secret after it
   // to a word, where it no longer stands alone to be redacted.
-  return typeof journal === "string"
-    ? `  to resume, run the same command again: --journal ${forTerminal(scrub(journal))} keeps what was settled\n`
-    : "  no --journal: a re-run sends every record again; pass --journal to make a run resumable\n";
+  const named = forTerminal(scrub(journal));
+  return refused
+    ? `  once that is fixed, run the command again with --journal ${named}: it keeps what was settled\n`
+    : `  to resume, run the same command again: --journal ${named} keeps what was settled\n`;
 }
 
 /**
