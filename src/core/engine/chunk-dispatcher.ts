@@ -797,6 +797,9 @@ function leftOut(
   return { first, count: last - from + 1 - indexes.length };
 }
 
+/** What starting over costs: a new journal knows nothing of what the vendor took already. */
+const NEW_JOURNAL_SENDS = "which sends every record again";
+
 /**
  * Why a chunk that holds other records than the journal's stops the run. Records this run rejected at its
  * place may be what differs, the input being the same: a run of a version that validated otherwise (one
@@ -820,12 +823,14 @@ function differsMessage(
     );
   // A replay must send what was sent: the same records with their fields reordered (a CSV saved with its
   // columns moved) make another body, which a vendor may refuse under the first one's idempotency key.
+  // Records fixed after the vendor refused them are the usual edit: a new journal given the whole input sends
+  // what the vendor holds already too (a vendor that refuses a user it holds fails them), so it is said.
   if (left.count === 0)
-    return `${start}resume with the same input (its records, and each record's fields, in the same order), or start a new journal`;
+    return `${start}resume with the same input (its records, and each record's fields, in the same order), or start a new journal, ${NEW_JOURNAL_SENDS}`;
   return (
     `${start}this run rejected ${namedRecords(left.first, left.count)} at its place, which that run may have sent (a version that ` +
     `validated otherwise: ${vendor} may hold ${left.count === 1 ? "it" : "them"}); resume with the input ` +
-    "and version that wrote the journal, or start a new journal"
+    `and version that wrote the journal, or start a new journal, ${NEW_JOURNAL_SENDS}`
   );
 }
 
