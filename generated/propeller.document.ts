@@ -7,7 +7,7 @@ export const document: Record<string, unknown> = {
     version: "2.0.0",
     summary: "Create or update Propeller users in bulk, matched on source + sourceId.",
     description:
-      "Hand-written description of the part of the Propeller commerce platform REST API (v2, host\n`api.helice.cloud`) that a bulk user importer needs. Propeller publishes no machine-readable\nspec; this document is written from the vendor's documentation pages.\n\n**What it does.** `POST /v2/users/bulk/sourceId` takes `{ \"users\": [...] }` and upserts every\nuser: users are identified by `source` + `sourceId` (+ language). A user that does not exist\nis created, an existing one is updated. The answer is a 200 with one result per input item, in\nrequest order; individual items can fail (`success: false` plus an `error` text) while the\nrest of the batch succeeds, so a 200 does not mean that every user was written.\n\n**Authentication.** OAuth 2.0 client credentials. `POST /oauth2/token` with a form-encoded\n`grant_type=client_credentials&client_id=…&client_secret=…` returns an `access_token` that\nlives `expires_in` = 1800 seconds (30 minutes). Send it as `Authorization: Bearer <token>` on\nevery other call. There are no refresh tokens: request a new token with the same credentials\nbefore the current one expires (the vendor suggests a buffer of about 5 minutes), and on a\n401 request a new token once and retry the call once.\n\n**Limits.** At least one user per request (our bound: no source states it, UNCONFIRMED; an empty\nrequest is never sent). The per-request maximum for this endpoint is not\ndocumented; a sibling bulk endpoint allows 2,000 items, so importers should send chunks of at\nmost 2,000 users by default (and keep the chunk size configurable). Rate limits are not\ndocumented.\n\n**Closed payloads.** The server validates the body against a JSON schema and rejects unknown\nkeys (`extraneous key [x] is not permitted`, error 10007), so every request object here has\n`additionalProperties: false`.\n\n**UNCONFIRMED** (no primary source states these; modelled leniently):\n- Token details that only the authentication page linked from `getAccessToken` gives and the\n  bulk page does not: the 5-minute renewal buffer, the `refresh_expires_in` and\n  `not-before-policy` fields, the `profile` scope (all optional here), and where the client\n  credentials are created (Backoffice, Admin > API Key Management).\n- The maximum number of users per request (2,000 on a sibling bulk endpoint; no `maxItems`\n  is set here).\n- Rate limiting: whether 429 is returned, and any `Retry-After`; no 429 response is declared.\n- The format of `dateOfBirth` (the documented example is `28/08/1993`); a plain string here.\n- The JSON types of `sourceId` and `debtorId` (documented examples show both numbers and\n  strings); both are accepted here.\n- The values of an address's `gender`, the attribute `type` values and the shape of an\n  attribute `value`.\n- Which field carries the \"language\" that is part of the match (presumably `primaryLanguage`).\n- Update semantics beyond \"the user found will be updated\": whether fields left out are kept,\n  whether `attributes` and `addresses` are merged or replaced, and whether an undefined attribute\n  fails only that user's item or the whole request.\n- The bodies of 401 and 403 responses (assumed to use the same error envelope as 400/404) and\n  the codes and texts they carry.\n- Whether the bulk endpoint ever answers 422 (none is documented). A 422 in the error envelope is read\n  as a 400 is: users its `messages` name (`#/users/<n>: …`) fail with those messages and the rest of the\n  request, taken to be unwritten as with a 400, are sent again once. One that names no user is any\n  undocumented status: the request's users fail with its text.\n- Whether a business error (70004 UserExists, 70005 UserMultipleFound, 70006 UserNotFound,\n  70007 ParentUserNotFound) fails the whole request or only that item (`error` text in a 200).\n- The body of token endpoint errors (modelled as the OAuth 2.0 `{ error, error_description }`\n  shape, every field but `error` optional).\n- Every string length limit: none is documented, so no `maxLength` is set.\n- Bounds of our own in answers, stated by no source: `total` and the token's `expires_in` are declared\n  non-negative (`minimum: 0`).\n- The case of `gender` (`M`/`F`/`U` here, lower case on the users page) and of an address\n  `country`; the formats of `primaryLanguage`, `language` and attribute names (none enforced).\n\n**Extensions.** `x-default-max-items` (on `users`): the chunk size a client uses by default\nwhen the vendor documents no maximum (2,000, the sibling endpoint's limit). `npm run generate`\ncopies it into `generated/propeller.rules.ts`, where chunking reads it.\n",
+      "Hand-written description of the part of the Propeller commerce platform REST API (v2, host\n`api.helice.cloud`) that a bulk user importer needs. Propeller publishes no machine-readable\nspec; this document is written from the vendor's documentation pages.\n\n**What it does.** `POST /v2/users/bulk/sourceId` takes `{ \"users\": [...] }` and upserts every\nuser: users are identified by `source` + `sourceId` (+ language). A user that does not exist\nis created, an existing one is updated. The answer is a 200 with one result per input item, in\nrequest order; individual items can fail (`success: false` plus an `error` text) while the\nrest of the batch succeeds, so a 200 does not mean that every user was written.\n\n**Authentication.** OAuth 2.0 client credentials. `POST /oauth2/token` with a form-encoded\n`grant_type=client_credentials&client_id=…&client_secret=…` returns an `access_token` that\nlives `expires_in` = 1800 seconds (30 minutes). Send it as `Authorization: Bearer <token>` on\nevery other call. There are no refresh tokens: request a new token with the same credentials\nbefore the current one expires (the vendor suggests a buffer of about 5 minutes), and on a\n401 request a new token once and retry the call once.\n\n**Limits.** At least one user per request (our bound: no source states it, UNCONFIRMED; an empty\nrequest is never sent). The per-request maximum for this endpoint is not\ndocumented; a sibling bulk endpoint allows 2,000 items, so importers should send chunks of at\nmost 2,000 users by default (and keep the chunk size configurable). Rate limits are not\ndocumented.\n\n**Closed payloads.** The server validates the body against a JSON schema and rejects unknown\nkeys (`extraneous key [x] is not permitted`, error 10007), so every request object here has\n`additionalProperties: false`.\n\n**UNCONFIRMED** (no primary source states these; modelled leniently):\n- Token details that only the authentication page linked from `getAccessToken` gives and the\n  bulk page does not: the 5-minute renewal buffer, the `refresh_expires_in` and\n  `not-before-policy` fields, the `profile` scope (all optional here), and where the client\n  credentials are created (Backoffice, Admin > API Key Management).\n- The maximum number of users per request (2,000 on a sibling bulk endpoint; no `maxItems`\n  is set here).\n- Rate limiting: whether 429 is returned, and any `Retry-After`; no 429 response is declared.\n- The format of `dateOfBirth` (the documented example is `28/08/1993`); a plain string here.\n- The JSON types of `sourceId` and `debtorId` (documented examples show both numbers and\n  strings); both are accepted here.\n- The values of an address's `gender`, the attribute `type` values and the shape of an\n  attribute `value`.\n- Which field carries the \"language\" that is part of the match (presumably `primaryLanguage`).\n- Update semantics beyond \"the user found will be updated\": whether fields left out are kept,\n  whether `attributes` and `addresses` are merged or replaced, and whether an undefined attribute\n  fails only that user's item or the whole request.\n- The bodies of 401 and 403 responses (assumed to use the same error envelope as 400/404) and\n  the codes and texts they carry.\n- Whether the bulk endpoint ever answers 422 (none is documented). A 422 in the error envelope is read\n  as a 400 is: users its `messages` name (`#/users/<n>: …`) fail with those messages and the rest of the\n  request, taken to be unwritten as with a 400, are sent again once. One that names no user is any\n  undocumented status: the request's users fail with its text.\n- Whether a business error (70004 UserExists, 70005 UserMultipleFound, 70006 UserNotFound,\n  70007 ParentUserNotFound) fails the whole request or only that item (`error` text in a 200).\n- The statuses and body of token endpoint errors (modelled as OAuth 2.0 has them, RFC 6749 §5.2: 400\n  or 401 with `{ error, error_description }`, every field but `error` optional), and whether every token\n  answer carries `scope` (the vendor facts list it; optional here).\n- The status of 10008 NotFound (the sources list the code, with no status, beside 70006 and 70007, which\n  they mark 404; 404 is presumed from its name) and that `error.code` is ever a string.\n- Every string length limit: none is documented, so no `maxLength` is set.\n- Bounds of our own in answers, stated by no source: `total` and the token's `expires_in` are declared\n  non-negative (`minimum: 0`).\n- The case of `gender` (`M`/`F`/`U` here, lower case on the users page) and of an address\n  `country`; the formats of `primaryLanguage`, `language` and attribute names (none enforced).\n\n**Extensions.** `x-default-max-items` (on `users`): the chunk size a client uses by default\nwhen the vendor documents no maximum (2,000, the sibling endpoint's limit). `npm run generate`\ncopies it into `generated/propeller.rules.ts`, where chunking reads it.\n",
     contact: {
       name: "Propeller",
       url: "https://www.propel.us",
@@ -65,7 +65,8 @@ export const document: Record<string, unknown> = {
               },
               examples: {
                 singleUser: {
-                  summary: "One user (values from the vendor's user examples)",
+                  summary:
+                    "One user (values from Propeller's users page, outside the sources: UNCONFIRMED; `dateOfBirth` and the sourceId 3002196 are the sources' own)",
                   value: {
                     users: [
                       {
@@ -237,7 +238,7 @@ export const document: Record<string, unknown> = {
         operationId: "getAccessToken",
         summary: "Get an access token (OAuth 2.0 client credentials)",
         description:
-          "Exchanges the REST API client credentials (created in the Propeller Backoffice under\nAdmin > API Key Management, UNCONFIRMED: the authentication page only) for a Bearer access token. The token lasts `expires_in`\nseconds (1800 = 30 minutes); there is no refresh token. Request a new token shortly\nbefore expiry (about 5 minutes early) and once after a 401 from any other call.\n\nThis call itself is not authenticated with a Bearer token: the credentials travel in the\nform body. Error bodies (400 for a malformed request or unsupported grant type, 401 for\nbad credentials) are UNCONFIRMED; they are modelled as the OAuth 2.0 error shape.\n",
+          "Exchanges the REST API client credentials (created in the Propeller Backoffice under\nAdmin > API Key Management, UNCONFIRMED: the authentication page only) for a Bearer access token. The token lasts `expires_in`\nseconds (1800 = 30 minutes); there is no refresh token. Request a new token shortly\nbefore expiry (about 5 minutes early, as the authentication page suggests: UNCONFIRMED) and once\nafter a 401 from any other call.\n\nThis call itself is not authenticated with a Bearer token: the credentials travel in the\nform body. Its errors are modelled as OAuth 2.0 gives them (RFC 6749 §5.2: 400 for a malformed\nrequest or unsupported grant type, 401 for bad credentials, with the OAuth 2.0 error shape);\nPropeller documents neither their statuses nor their bodies (UNCONFIRMED).\n",
         tags: ["Authentication"],
         security: [],
         externalDocs: {
@@ -275,7 +276,8 @@ export const document: Record<string, unknown> = {
                 },
                 examples: {
                   token: {
-                    summary: "Token as documented by the vendor",
+                    summary:
+                      "The fields the vendor facts give (`expires_in` 1800, `token_type` Bearer, `scope`); the `access_token` and `scope` values are illustrative",
                     value: {
                       access_token:
                         "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl",
@@ -328,7 +330,7 @@ export const document: Record<string, unknown> = {
     headers: {
       RequestId: {
         description:
-          "Request identifier set by Propeller's gateway; quote it when contacting Propeller support.\nIts format is UNCONFIRMED (documented only as a string). The bulk page lists it, with\n`return-format` and the plain HTTP headers `Alt-Svc`, `Via`, `Content-Length`, `Date` and\n`Server`, on both the 200 and the 400 answer.\n",
+          "A request identifier, by its name: who sets it and whether Propeller support asks for it are not\ndocumented (UNCONFIRMED), nor is its format (documented only as a string). The bulk page lists it, with\n`return-format` and the plain HTTP headers `Alt-Svc`, `Via`, `Content-Length`, `Date` and\n`Server`, on both the 200 and the 400 answer.\n",
         schema: {
           type: "string",
         },
@@ -346,7 +348,7 @@ export const document: Record<string, unknown> = {
     responses: {
       BadRequest: {
         description:
-          "The request as a whole was rejected; nothing was written (UNCONFIRMED: no source says so,\nthough the validation codes below come before any write). `error.code` values documented by\nPropeller for this status:\n- 10005 InvalidJSONPayload: the body is not valid JSON.\n- 10006 InvalidLookupKey: the lookup key is not supported by this API.\n- 10007 SchemaValidationException: the body breaks the JSON schema (missing required key,\n  wrong type, `extraneous key [x] is not permitted`); `messages` point at the item, e.g.\n  `#/users/0: …`.\n- 10016 LookupKeyNotFound: a bulk item lacks the lookup key (`source`/`sourceId`); UNCONFIRMED,\n  not among the codes the bulk page and the project's vendor facts list.\n- 10017 PayloadValidationError: server-side validation of the payload failed.\n- 70004 UserExists, 70005 UserMultipleFound: user-specific conflicts (UNCONFIRMED whether\n  these fail the whole bulk request or are reported per item in a 200).\n",
+          "The request as a whole was rejected; nothing was written (UNCONFIRMED: no source says so,\nthough the validation codes below come before any write). `error.code` values documented by\nPropeller for this status:\n- 10005 InvalidJSONPayload: the body is not valid JSON.\n- 10006 InvalidLookupKey: the lookup key is not supported by this API.\n- 10007 SchemaValidationException: the body breaks the JSON schema (missing required key,\n  wrong type, `extraneous key [x] is not permitted`); `messages` point at the item, e.g.\n  `#/users/0: …`.\n- 10016 LookupKeyNotFound: a bulk item lacks the lookup key (`source`/`sourceId`); UNCONFIRMED,\n  not among the codes the bulk page and the project's vendor facts list.\n- 10017 PayloadValidationError: server-side validation of the payload failed.\n- 10008 NotFound: listed by the sources beside these codes with no status; presumed a 404 (see\n  there), UNCONFIRMED.\n- 70004 UserExists, 70005 UserMultipleFound: user-specific conflicts (UNCONFIRMED whether\n  these fail the whole bulk request or are reported per item in a 200).\n",
         headers: {
           "X-Request-Id": {
             $ref: "#/components/headers/RequestId",
@@ -386,7 +388,7 @@ export const document: Record<string, unknown> = {
                 },
               },
               invalidJson: {
-                summary: "Body is not valid JSON",
+                summary: "Body is not valid JSON (message text illustrative)",
                 value: {
                   error: {
                     code: 10005,
@@ -453,7 +455,7 @@ export const document: Record<string, unknown> = {
       },
       NotFound: {
         description:
-          "A referenced resource does not exist. `error.code` values documented by Propeller for\nthis status:\n- 10008 NotFound: resource deleted, non-existing or insufficient permissions.\n- 70006 UserNotFound: the user does not exist.\n- 70007 ParentUserNotFound: the `parent` given for a user does not exist.\nUNCONFIRMED whether the bulk endpoint answers 404 for a whole request or reports these per\nitem in a 200.\n",
+          "A referenced resource does not exist. `error.code` values documented by Propeller for\nthis status:\n- 10008 NotFound: a resource not found (status UNCONFIRMED: the sources list the code with no status\n  or meaning, where they mark 70006 and 70007 404; presumed a 404 from its name).\n- 70006 UserNotFound: the user does not exist.\n- 70007 ParentUserNotFound: the `parent` given for a user does not exist.\nUNCONFIRMED whether the bulk endpoint answers 404 for a whole request or reports these per\nitem in a 200.\n",
         content: {
           "application/json": {
             schema: {
@@ -473,7 +475,7 @@ export const document: Record<string, unknown> = {
                 },
               },
               notFound: {
-                summary: "Generic not found",
+                summary: "Generic not found (status and message text illustrative, UNCONFIRMED)",
                 value: {
                   error: {
                     code: 10008,
@@ -490,7 +492,7 @@ export const document: Record<string, unknown> = {
       },
       TokenBadRequest: {
         description:
-          "The token request is malformed (missing parameter, unsupported `grant_type`). Body shape\nUNCONFIRMED; modelled as an OAuth 2.0 error.\n",
+          "The token request is malformed (missing parameter, unsupported `grant_type`). Status and body shape\nUNCONFIRMED (Propeller documents no token error); modelled as an OAuth 2.0 error (RFC 6749 §5.2).\n",
         content: {
           "application/json": {
             schema: {
@@ -510,7 +512,7 @@ export const document: Record<string, unknown> = {
       },
       TokenUnauthorized: {
         description:
-          "The client credentials are wrong, or the REST key is inactive. Do not retry with the\nsame credentials. Body shape UNCONFIRMED; modelled as an OAuth 2.0 error.\n",
+          "The client credentials are wrong, or the REST key is inactive. Do not retry with the\nsame credentials. Status and body shape UNCONFIRMED (Propeller documents no token error); modelled\nas an OAuth 2.0 error (RFC 6749 §5.2).\n",
         content: {
           "application/json": {
             schema: {
@@ -914,7 +916,7 @@ export const document: Record<string, unknown> = {
               code: {
                 type: ["integer", "string"],
                 description:
-                  "Propeller error code. Documented values: 10005 InvalidJSONPayload, 10006\nInvalidLookupKey, 10007 SchemaValidationException, 10008 NotFound (404), 10016\nLookupKeyNotFound (UNCONFIRMED), 10017 PayloadValidationError, 70004 UserExists, 70005\nUserMultipleFound, 70006 UserNotFound (404), 70007 ParentUserNotFound (404).\nTreat unknown codes as generic errors. (The vendor's error table calls the field\na string; every example shows an integer: either is taken.)\n",
+                  "Propeller error code. Documented values: 10005 InvalidJSONPayload, 10006\nInvalidLookupKey, 10007 SchemaValidationException, 10008 NotFound (its status\nUNCONFIRMED: none is given, 404 presumed), 10016 LookupKeyNotFound (UNCONFIRMED), 10017\nPayloadValidationError, 70004 UserExists, 70005 UserMultipleFound, 70006 UserNotFound\n(404), 70007 ParentUserNotFound (404). Treat unknown codes as generic errors. The sources\ngive `code` as an integer, as every example shows it; that Propeller's error table calls it a\nstring comes from a page outside them (UNCONFIRMED), so a string is taken too.\n",
                 examples: [10007],
               },
               messages: {
@@ -989,7 +991,8 @@ export const document: Record<string, unknown> = {
           },
           scope: {
             type: "string",
-            description: "Scopes granted to the token (e.g. `profile`); may be empty.",
+            description:
+              "Scopes granted to the token (`profile` on the authentication page); may be empty. The vendor facts list it in the answer; optional here by our choice (UNCONFIRMED that every answer has it), as a client does not read it.",
           },
           refresh_expires_in: {
             type: "integer",

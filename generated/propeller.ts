@@ -52,11 +52,13 @@ export interface paths {
      * @description Exchanges the REST API client credentials (created in the Propeller Backoffice under
      *     Admin > API Key Management, UNCONFIRMED: the authentication page only) for a Bearer access token. The token lasts `expires_in`
      *     seconds (1800 = 30 minutes); there is no refresh token. Request a new token shortly
-     *     before expiry (about 5 minutes early) and once after a 401 from any other call.
+     *     before expiry (about 5 minutes early, as the authentication page suggests: UNCONFIRMED) and once
+     *     after a 401 from any other call.
      *
      *     This call itself is not authenticated with a Bearer token: the credentials travel in the
-     *     form body. Error bodies (400 for a malformed request or unsupported grant type, 401 for
-     *     bad credentials) are UNCONFIRMED; they are modelled as the OAuth 2.0 error shape.
+     *     form body. Its errors are modelled as OAuth 2.0 gives them (RFC 6749 §5.2: 400 for a malformed
+     *     request or unsupported grant type, 401 for bad credentials, with the OAuth 2.0 error shape);
+     *     Propeller documents neither their statuses nor their bodies (UNCONFIRMED).
      */
     post: operations["getAccessToken"];
     delete?: never;
@@ -325,11 +327,12 @@ export interface components {
       error: {
         /**
          * @description Propeller error code. Documented values: 10005 InvalidJSONPayload, 10006
-         *     InvalidLookupKey, 10007 SchemaValidationException, 10008 NotFound (404), 10016
-         *     LookupKeyNotFound (UNCONFIRMED), 10017 PayloadValidationError, 70004 UserExists, 70005
-         *     UserMultipleFound, 70006 UserNotFound (404), 70007 ParentUserNotFound (404).
-         *     Treat unknown codes as generic errors. (The vendor's error table calls the field
-         *     a string; every example shows an integer: either is taken.)
+         *     InvalidLookupKey, 10007 SchemaValidationException, 10008 NotFound (its status
+         *     UNCONFIRMED: none is given, 404 presumed), 10016 LookupKeyNotFound (UNCONFIRMED), 10017
+         *     PayloadValidationError, 70004 UserExists, 70005 UserMultipleFound, 70006 UserNotFound
+         *     (404), 70007 ParentUserNotFound (404). Treat unknown codes as generic errors. The sources
+         *     give `code` as an integer, as every example shows it; that Propeller's error table calls it a
+         *     string comes from a page outside them (UNCONFIRMED), so a string is taken too.
          * @example 10007
          */
         code: number | string;
@@ -378,7 +381,7 @@ export interface components {
        * @example Bearer
        */
       token_type: string;
-      /** @description Scopes granted to the token (e.g. `profile`); may be empty. */
+      /** @description Scopes granted to the token (`profile` on the authentication page); may be empty. The vendor facts list it in the answer; optional here by our choice (UNCONFIRMED that every answer has it), as a client does not read it. */
       scope?: string;
       /** @description Shown as `0` in the vendor's docs; there are no refresh tokens. */
       refresh_expires_in?: number;
@@ -412,6 +415,8 @@ export interface components {
      *     - 10016 LookupKeyNotFound: a bulk item lacks the lookup key (`source`/`sourceId`); UNCONFIRMED,
      *       not among the codes the bulk page and the project's vendor facts list.
      *     - 10017 PayloadValidationError: server-side validation of the payload failed.
+     *     - 10008 NotFound: listed by the sources beside these codes with no status; presumed a 404 (see
+     *       there), UNCONFIRMED.
      *     - 70004 UserExists, 70005 UserMultipleFound: user-specific conflicts (UNCONFIRMED whether
      *       these fail the whole bulk request or are reported per item in a 200).
      */
@@ -454,7 +459,8 @@ export interface components {
     /**
      * @description A referenced resource does not exist. `error.code` values documented by Propeller for
      *     this status:
-     *     - 10008 NotFound: resource deleted, non-existing or insufficient permissions.
+     *     - 10008 NotFound: a resource not found (status UNCONFIRMED: the sources list the code with no status
+     *       or meaning, where they mark 70006 and 70007 404; presumed a 404 from its name).
      *     - 70006 UserNotFound: the user does not exist.
      *     - 70007 ParentUserNotFound: the `parent` given for a user does not exist.
      *     UNCONFIRMED whether the bulk endpoint answers 404 for a whole request or reports these per
@@ -469,8 +475,8 @@ export interface components {
       };
     };
     /**
-     * @description The token request is malformed (missing parameter, unsupported `grant_type`). Body shape
-     *     UNCONFIRMED; modelled as an OAuth 2.0 error.
+     * @description The token request is malformed (missing parameter, unsupported `grant_type`). Status and body shape
+     *     UNCONFIRMED (Propeller documents no token error); modelled as an OAuth 2.0 error (RFC 6749 §5.2).
      */
     TokenBadRequest: {
       headers: {
@@ -482,7 +488,8 @@ export interface components {
     };
     /**
      * @description The client credentials are wrong, or the REST key is inactive. Do not retry with the
-     *     same credentials. Body shape UNCONFIRMED; modelled as an OAuth 2.0 error.
+     *     same credentials. Status and body shape UNCONFIRMED (Propeller documents no token error); modelled
+     *     as an OAuth 2.0 error (RFC 6749 §5.2).
      */
     TokenUnauthorized: {
       headers: {
@@ -497,8 +504,8 @@ export interface components {
   requestBodies: never;
   headers: {
     /**
-     * @description Request identifier set by Propeller's gateway; quote it when contacting Propeller support.
-     *     Its format is UNCONFIRMED (documented only as a string). The bulk page lists it, with
+     * @description A request identifier, by its name: who sets it and whether Propeller support asks for it are not
+     *     documented (UNCONFIRMED), nor is its format (documented only as a string). The bulk page lists it, with
      *     `return-format` and the plain HTTP headers `Alt-Svc`, `Via`, `Content-Length`, `Date` and
      *     `Server`, on both the 200 and the 400 answer.
      * @example 5c7e1f0a-3b9d-4e62-8f21-0d4a6b8c9e17

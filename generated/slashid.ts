@@ -11,18 +11,20 @@ export interface paths {
     /**
      * Download the CSV import template
      * @description Returns the CSV template for `POST /persons/bulk-import` as `text/csv` (send
-     *     `Accept: text/csv`), served as a file download (`Content-Disposition`). The template is
-     *     the header line with the supported `slashid:*` columns. Available to admin and member
-     *     API keys. UNCONFIRMED: the exact column list in the template (whether it includes
-     *     `slashid:roles` / `slashid:password`) and the download file name.
+     *     `Accept: text/csv`), with a `Content-Disposition` header. The template is presumably the
+     *     header line with the supported `slashid:*` columns (UNCONFIRMED: SlashID's spec says only "Fetch
+     *     the import CSV template"). Available to admin and member API keys. UNCONFIRMED: the exact column
+     *     list in the template (whether it includes `slashid:roles` / `slashid:password`) and the download
+     *     file name.
      */
     get: operations["getPersonsBulkImportTemplate"];
     put?: never;
     /**
      * Bulk import persons from a CSV file
-     * @description Uploads a CSV file as the multipart part `persons` (send it with a file name, e.g.
-     *     `persons.csv`, and content type `text/csv`) and imports each row as a person of the
-     *     organization given in `SlashID-OrgID`. Requires an **admin** API key.
+     * @description Uploads a CSV file as the multipart part `persons` and imports each row as a person of the
+     *     organization given in `SlashID-OrgID`. Requires an **admin** API key. The part is sent with a file
+     *     name (e.g. `persons.csv`) and content type `text/csv`, the type being our choice (UNCONFIRMED:
+     *     SlashID documents the part only as a "File in CSV format").
      *
      *     Columns are matched by header name (order is free). Confirmed columns:
      *     `slashid:emails`, `slashid:phone_numbers`, `slashid:usernames`, `slashid:region`,
@@ -54,9 +56,10 @@ export interface components {
     /** @description Multipart form body of the bulk import. Closed (`additionalProperties: false`) by our choice: SlashID documents the one part `persons`; whether it refuses an unknown key (another part) is UNCONFIRMED. */
     PersonsBulkImportRequest: {
       /**
-       * @description The CSV file (send with a file name, e.g. `persons.csv`, and content type
-       *     `text/csv`). Header line with `slashid:*` column names in any order, then one person
-       *     per line; see `PersonCsvRow`. Size and row limits are UNCONFIRMED.
+       * @description The CSV file ("File in CSV format that contains the persons to import"), sent with a file name
+       *     (e.g. `persons.csv`) and content type `text/csv`, the type being our choice (UNCONFIRMED: SlashID
+       *     names no content type for the part). Header line with `slashid:*` column names in any order,
+       *     then one person per line; see `PersonCsvRow`. Size and row limits are UNCONFIRMED.
        */
       persons: string;
     };
@@ -126,9 +129,10 @@ export interface components {
     };
     /**
      * @description Decoded value of the `slashid:attributes` cell: attribute bucket name → { attribute key →
-     *     value }. The `end_user_*` buckets control what the person can do with the attribute
-     *     (no access, read only, read/write); the `person_pool-` prefixed buckets are the same
-     *     three buckets shared across the organization's person pool. Keys are at most 70 bytes
+     *     value }. The sources give the bucket names only, so what each means is read from its name
+     *     (UNCONFIRMED): the `end_user_*` buckets presumably set what the person can do with the attribute
+     *     (no access, read only, read/write), and the `person_pool-` prefixed ones the same three at the
+     *     level of the person pool. Keys are at most 70 bytes
      *     (UTF-8; `maxLength` counts characters, so non-ASCII keys can hit the byte limit
      *     earlier); each value is any JSON-serialisable value of at most 64 KiB when serialised.
      *     The bucket names SlashID's documentation gives are listed in `x-known-values`; neither the
@@ -167,7 +171,8 @@ export interface components {
       /**
        * @description CSV with the rows that failed and the reason for each failure. UNCONFIRMED layout:
        *     presumably the input columns plus a reason column; parse by header and tolerate an
-       *     extra reason column under any name. Absent (or empty) when nothing failed.
+       *     extra reason column under any name. SlashID's schema makes it optional; UNCONFIRMED when it
+       *     is absent (presumably, or empty, when nothing failed).
        */
       failed_csv?: string;
     };
@@ -216,8 +221,9 @@ export interface components {
   };
   responses: {
     /**
-     * @description Bad Request: the request or the file could not be processed (e.g. missing `persons` part,
-     *     unreadable CSV, missing `SlashID-OrgID`). Message wording is UNCONFIRMED.
+     * @description Bad Request: the request or the file could not be processed. Its causes (presumably a missing
+     *     `persons` part, an unreadable CSV or a missing `SlashID-OrgID`) are UNCONFIRMED: SlashID documents
+     *     the status as "Bad Request" only. Message wording is UNCONFIRMED.
      */
     BadRequest: {
       headers: {

@@ -678,3 +678,103 @@ describe("the specs hold what the vendors' pages state, and mark what no page st
     }
   });
 });
+
+// A second pass over SlashID's and Propeller's specs against the seed pages, SlashID's published spec and the
+// vendor facts: what the specs said as the vendors' words, or as fact, that none of those sources says.
+describe("SlashID and Propeller say as the vendor's only what the sources state", () => {
+  const fs = "#/components/schemas";
+  const text = (vendor: Vendor, pointer: string) => String(loadSpec(vendor).at(pointer));
+  const tokenExamples =
+    "#/paths/~1oauth2~1token/post/responses/200/content/application~1json/examples";
+  const bulkExamples =
+    "#/paths/~1v2~1users~1bulk~1sourceId/post/requestBody/content/application~1json/examples";
+
+  it("SlashID: when failed_csv is absent is UNCONFIRMED (its schema makes it optional and says no more)", () => {
+    expect(
+      text("slashid", `${fs}/PersonsBulkImportResult/properties/failed_csv/description`),
+    ).toMatch(/UNCONFIRMED[^.]*absent/);
+  });
+
+  it("SlashID: the persons part's text/csv content type is named as our choice", () => {
+    for (const pointer of [
+      `${fs}/PersonsBulkImportRequest/properties/persons/description`,
+      "#/paths/~1persons~1bulk-import/post/description",
+    ]) {
+      expect(text("slashid", pointer), pointer).toMatch(
+        /`text\/csv`[^.]*our choice[^.]*UNCONFIRMED/,
+      );
+    }
+  });
+
+  it("SlashID: the attribute buckets' meanings, which the sources do not give, are marked UNCONFIRMED", () => {
+    const buckets = text("slashid", `${fs}/AttributeBuckets/description`);
+    expect(buckets).toMatch(/names only[^.]*UNCONFIRMED/);
+    expect(buckets).not.toMatch(/shared across the organization's person pool/);
+  });
+
+  it("SlashID: the 400's causes and the template being a header line are marked UNCONFIRMED", () => {
+    expect(text("slashid", "#/components/responses/BadRequest/description")).toMatch(
+      /causes[^.]*UNCONFIRMED/,
+    );
+    for (const pointer of [
+      "#/paths/~1persons~1bulk-import/get/description",
+      "#/info/description",
+    ]) {
+      expect(text("slashid", pointer), pointer).toMatch(/header line[^.]*UNCONFIRMED/);
+    }
+  });
+
+  it("Propeller: an error code as a string, and 10008's 404, which the sources do not give, are marked UNCONFIRMED", () => {
+    const code = text(
+      "propeller",
+      `${fs}/ErrorResponse/properties/error/properties/code/description`,
+    );
+    expect(code).toMatch(/error table[^.]*UNCONFIRMED/);
+    expect(code).not.toMatch(/10008 NotFound \(404\)/);
+    expect(code).toMatch(/10008 NotFound \([^)]*UNCONFIRMED/);
+    expect(text("propeller", "#/components/responses/NotFound/description")).toMatch(
+      /10008 NotFound[^\n]*UNCONFIRMED/,
+    );
+  });
+
+  it("Propeller: the token answer's scope, documented in it, is optional and the spec says why", () => {
+    expect(loadSpec("propeller").at(`${fs}/TokenResponse/required`)).not.toContain("scope");
+    expect(text("propeller", `${fs}/TokenResponse/properties/scope/description`)).toMatch(
+      /[Oo]ptional[^.]*UNCONFIRMED/,
+    );
+  });
+
+  it("Propeller: examples whose values no source gives do not say they are the vendor's", () => {
+    expect(text("propeller", `${tokenExamples}/token/summary`)).not.toMatch(
+      /as documented by the vendor/,
+    );
+    expect(text("propeller", `${tokenExamples}/token/summary`)).toMatch(/illustrative/);
+    expect(text("propeller", `${bulkExamples}/singleUser/summary`)).toMatch(/UNCONFIRMED/);
+    for (const [response, name] of [
+      ["BadRequest", "invalidJson"],
+      ["NotFound", "notFound"],
+    ]) {
+      expect(
+        text(
+          "propeller",
+          `#/components/responses/${response}/content/application~1json/examples/${name}/summary`,
+        ),
+        name,
+      ).toMatch(/illustrative/);
+    }
+  });
+
+  it("Propeller: the x-request-id header's purpose, the token errors' statuses and the renewal buffer are marked UNCONFIRMED", () => {
+    expect(text("propeller", "#/components/headers/RequestId/description")).toMatch(
+      /support[^.]*UNCONFIRMED/,
+    );
+    for (const name of ["TokenBadRequest", "TokenUnauthorized"]) {
+      expect(text("propeller", `#/components/responses/${name}/description`), name).toMatch(
+        /[Ss]tatus and body[^.]*UNCONFIRMED/,
+      );
+    }
+    const token = text("propeller", "#/paths/~1oauth2~1token/post/description");
+    expect(token).toMatch(/RFC 6749[^]*neither their statuses nor their bodies \(UNCONFIRMED/);
+    expect(token).toMatch(/5 minutes[^.]*UNCONFIRMED/);
+  });
+});
