@@ -572,7 +572,7 @@ export const document: Record<string, unknown> = {
           debtorId: {
             type: ["string", "integer"],
             description:
-              'Debtor (customer account) number in the ERP. UNCONFIRMED JSON type: the vendor\'s\nexamples show both `12345` and `"12345"`.\n',
+              'Debtor (customer account) number, as its name reads (its meaning is UNCONFIRMED: the sources\ngive the field only). UNCONFIRMED JSON type: the vendor\'s\nexamples show both `12345` and `"12345"`.\n',
           },
           firstName: {
             type: "string",
@@ -609,7 +609,8 @@ export const document: Record<string, unknown> = {
           },
           login: {
             type: "string",
-            description: "Login name for the webshop (often the e-mail address).",
+            description:
+              "Login name (that it is the webshop login, often the e-mail address, is UNCONFIRMED: the sources give the field only).",
           },
           phone: {
             type: "string",
@@ -665,7 +666,7 @@ export const document: Record<string, unknown> = {
       },
       ParentRef: {
         description:
-          "The user group (container) the user belongs to, referenced either by its Propeller `id`\nor by its `source` + `sourceId`. A parent that does not exist gives 70007\nParentUserNotFound.\n",
+          "The user's parent (presumably the user group or company it belongs to; its meaning is UNCONFIRMED: the\nsources give only its two shapes), referenced either by its Propeller `id`\nor by its `source` + `sourceId`. A parent that does not exist gives 70007\nParentUserNotFound.\n",
         oneOf: [
           {
             type: "object",
@@ -805,7 +806,8 @@ export const document: Record<string, unknown> = {
           },
           icp: {
             type: "string",
-            description: "Intra-community performance (EU VAT): `Y` or `N`.",
+            description:
+              "`Y` or `N`. Its meaning is UNCONFIRMED (the sources give the values only): presumably intra-community performance, the EU VAT term.",
             enum: ["Y", "N"],
           },
           phone: {

@@ -101,7 +101,8 @@ export interface components {
        */
       sourceId: string | number;
       /**
-       * @description Debtor (customer account) number in the ERP. UNCONFIRMED JSON type: the vendor's
+       * @description Debtor (customer account) number, as its name reads (its meaning is UNCONFIRMED: the sources
+       *     give the field only). UNCONFIRMED JSON type: the vendor's
        *     examples show both `12345` and `"12345"`.
        */
       debtorId?: string | number;
@@ -131,7 +132,7 @@ export interface components {
        * @enum {string}
        */
       gender?: "M" | "F" | "U" | "m" | "f" | "u";
-      /** @description Login name for the webshop (often the e-mail address). */
+      /** @description Login name (that it is the webshop login, often the e-mail address, is UNCONFIRMED: the sources give the field only). */
       login?: string;
       /** @description Phone number. */
       phone?: string;
@@ -167,7 +168,8 @@ export interface components {
       addresses?: components["schemas"]["Address"][];
     };
     /**
-     * @description The user group (container) the user belongs to, referenced either by its Propeller `id`
+     * @description The user's parent (presumably the user group or company it belongs to; its meaning is UNCONFIRMED: the
+     *     sources give only its two shapes), referenced either by its Propeller `id`
      *     or by its `source` + `sourceId`. A parent that does not exist gives 70007
      *     ParentUserNotFound.
      */
@@ -257,7 +259,7 @@ export interface components {
        */
       country: string;
       /**
-       * @description Intra-community performance (EU VAT): `Y` or `N`.
+       * @description `Y` or `N`. Its meaning is UNCONFIRMED (the sources give the values only): presumably intra-community performance, the EU VAT term.
        * @enum {string}
        */
       icp?: "Y" | "N";

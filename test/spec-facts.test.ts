@@ -764,6 +764,19 @@ describe("SlashID and Propeller say as the vendor's only what the sources state"
     }
   });
 
+  it("Propeller: field meanings read from names (debtorId, login, parent, an address's icp) are marked UNCONFIRMED", () => {
+    for (const pointer of [
+      `${fs}/BulkUser/properties/debtorId/description`,
+      `${fs}/BulkUser/properties/login/description`,
+      `${fs}/ParentRef/description`,
+      `${fs}/Address/properties/icp/description`,
+    ]) {
+      expect(text("propeller", pointer), pointer).toMatch(
+        /meaning is UNCONFIRMED|UNCONFIRMED: the sources give/,
+      );
+    }
+  });
+
   it("Propeller: the x-request-id header's purpose, the token errors' statuses and the renewal buffer are marked UNCONFIRMED", () => {
     expect(text("propeller", "#/components/headers/RequestId/description")).toMatch(
       /support[^.]*UNCONFIRMED/,
