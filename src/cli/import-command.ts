@@ -40,6 +40,7 @@ import { refuseSameFiles, type NamedFile } from "./same-file.js";
 import { formatSummary } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
 import { untilAborted } from "./until-aborted.js";
+import { pipedAgain } from "./piped-again.js";
 import { namedSecretsScrub, readingErrorScrub, scrubbedOutcome } from "./named-secrets.js";
 import { CellError, type VendorModule } from "../vendor-module.js";
 import {
@@ -265,7 +266,9 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
   // stopped the run (a key revoked mid-run) leaves the rest unsent as Ctrl-C does; a journal the run could
   // not write (no status) may be gone, with nothing to resume from, so it gets no such line.
   if (journalStop === undefined && (report.aborted || report.fatalStatus !== undefined))
-    out.write(resumeHint(flags["journal"], args.scrub, !report.aborted));
+    out.write(
+      resumeHint(flags["journal"], args.scrub, !report.aborted, fromStdin ? "-" : args.file),
+    );
   if (journalStop !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(args.scrub(journalStop.message))}\n`);
   if (report.inputError !== undefined)
@@ -312,16 +315,18 @@ function whyUnreadable(error: unknown): string {
 function resumeHint(
   journal: string | boolean | undefined,
   scrub: (text: string) => string,
-  refused = false,
+  refused: boolean,
+  input: string,
 ): string {
   if (typeof journal !== "string")
     return "  no --journal: a re-run sends every record again; pass --journal to make a run resumable\n";
   // Scrubbed before it is made safe for a terminal: a break shown as `\n` would join a short secret after it
   // to a word, where it no longer stands alone to be redacted.
   const named = forTerminal(scrub(journal));
+  const piped = pipedAgain(input);
   return refused
-    ? `  once that is fixed, run the command again with --journal ${named}: it keeps what was settled\n`
-    : `  to resume, run the same command again: --journal ${named} keeps what was settled\n`;
+    ? `  once that is fixed, run the command again with --journal ${named}${piped}: it keeps what was settled\n`
+    : `  to resume, run the same command again${piped}: --journal ${named} keeps what was settled\n`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { pipedAgain } from "./piped-again.js";
 import { OPTIONS } from "./run.js";
 
 /** The signals that stop a run: Ctrl-C, and the SIGTERM of `kill`, `timeout` or a service manager. */
@@ -53,13 +54,6 @@ function acknowledgement(signal: StopSignal, { stderr, doing }: StopNotice): str
   const lineOfItsOwn = stderr.isTTY === true ? "\n" : "";
   return `${lineOfItsOwn}bulk-user-import: stopping (${signal}): ${doing}; ${again}\n`;
 }
-
-/**
- * What a resume needs beyond the same command when the input is stdin, which the journal matches by its
- * records: a re-run reads what is piped to it then.
- */
-const pipedAgain = (input: string | undefined) =>
-  input === "-" ? ", given the same records piped in the same order" : "";
 
 /**
  * What the first stop signal does in the command `argv` runs, as the commands do it: an import's requests

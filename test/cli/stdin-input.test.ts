@@ -315,6 +315,10 @@ describe("--journal with stdin", () => {
     ];
 
     expect(await run(argv, first.io)).toBe(1);
+    // "The same command" alone would read as one with nothing piped in, or other records.
+    expect(first.stdout.text).toContain(
+      `to resume, run the same command again, given the same records piped in the same order: --journal ${journal}`,
+    );
     const before = sim.users().length;
     expect(before).toBeGreaterThanOrEqual(20);
     expect(before).toBeLessThan(50);
