@@ -583,10 +583,10 @@ export const document: Record<string, unknown> = {
             description: "Number of rows processed so far (about 1,200 per minute).",
           },
           elapsed_time: {
-            type: "number",
+            type: "integer",
             minimum: 0,
             description:
-              "Time the job has been running. Unit UNCONFIRMED (presumably seconds; an integer in the reference).",
+              "Time the job has been running, an integer as the published reference types it (in a job's status and in the job list). Unit UNCONFIRMED (presumably seconds).",
           },
           start_time: {
             type: "string",

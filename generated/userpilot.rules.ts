@@ -133,7 +133,7 @@ export const rules = {
         minimum: 0,
       },
       elapsed_time: {
-        type: "number",
+        type: "integer",
         minimum: 0,
       },
       start_time: {

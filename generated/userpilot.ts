@@ -191,7 +191,7 @@ export interface components {
       total_rows?: number;
       /** @description Number of rows processed so far (about 1,200 per minute). */
       completed_rows?: number;
-      /** @description Time the job has been running. Unit UNCONFIRMED (presumably seconds; an integer in the reference). */
+      /** @description Time the job has been running, an integer as the published reference types it (in a job's status and in the job list). Unit UNCONFIRMED (presumably seconds). */
       elapsed_time?: number;
       /** @description When processing started. Format UNCONFIRMED (ISO-8601 expected). */
       start_time?: string;

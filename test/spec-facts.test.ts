@@ -606,6 +606,21 @@ describe("the specs hold what the vendors' pages state, and mark what no page st
     }
   });
 
+  it("Userpilot: a job's elapsed_time is an integer, as the reference types it in a job's status and the job list", () => {
+    const spec = loadSpec("userpilot");
+    expect(at("userpilot", `${fs}/BackgroundJobStatus/properties/elapsed_time/type`)).toBe(
+      "integer",
+    );
+    const job = { job_id: "bulk:jobs:1", status: "processing" };
+    expect(spec.problems(`${fs}/BackgroundJobStatus`, { ...job, elapsed_time: 180 })).toEqual([]);
+    expect(spec.problems(`${fs}/BackgroundJobStatus`, { ...job, elapsed_time: 1.5 })).not.toEqual(
+      [],
+    );
+    expect(spec.problems(`${fs}/BackgroundJobList`, [{ ...job, elapsed_time: 1.5 }])).not.toEqual(
+      [],
+    );
+  });
+
   it("FullStory: a user id's 256-character bound, which the reference gives only some ids, is explained where it is ours", () => {
     for (const pointer of [
       "#/components/parameters/UserId",
