@@ -129,7 +129,7 @@ export interface components {
       company_id?: string;
       metadata?: components["schemas"]["Metadata"];
     };
-    /** @description Bulk identify request for users: 1 to 10,000 users, and the whole payload at most 50 MB (larger payloads are rejected with `413`). */
+    /** @description Bulk identify request for users: 1 to 10,000 users, and the whole payload at most 50 MB (larger payloads are rejected with `413`). `users` is required by our choice (UNCONFIRMED: Userpilot's reference does not mark it required, though a request without users identifies none). */
     BulkIdentifyUsersRequest: {
       /** @description The users to create or update (at most 10,000; at least 1 is our bound, UNCONFIRMED). */
       users: components["schemas"]["BulkIdentifyUser"][];
@@ -140,7 +140,7 @@ export interface components {
       company_id: string;
       metadata?: components["schemas"]["Metadata"];
     };
-    /** @description Bulk identify request for companies: at least 1 company, at most 10,000 (UNCONFIRMED for companies: the limit is documented for users and assumed shared), payload at most 50 MB. */
+    /** @description Bulk identify request for companies: at least 1 company, at most 10,000 (UNCONFIRMED for companies: the limit is documented for users and assumed shared), payload at most 50 MB. `companies` is required by our choice (UNCONFIRMED: Userpilot's reference does not mark it required, though a request without companies identifies none). */
     BulkIdentifyCompaniesRequest: {
       /** @description The companies to create or update (1 to 10,000; the upper limit is UNCONFIRMED for companies). */
       companies: components["schemas"]["BulkIdentifyCompany"][];

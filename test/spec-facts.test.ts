@@ -621,6 +621,44 @@ describe("the specs hold what the vendors' pages state, and mark what no page st
     );
   });
 
+  it("Userpilot: the info's license is the MIT license Userpilot's reference states for its API", () => {
+    expect(at("userpilot", "#/info/license")).toEqual({
+      name: "MIT",
+      url: "https://opensource.org/licenses/MIT",
+    });
+  });
+
+  it("Userpilot: a required users / companies list, which the reference does not require, is marked ours", () => {
+    for (const [name, list] of [
+      ["BulkIdentifyUsersRequest", "users"],
+      ["BulkIdentifyCompaniesRequest", "companies"],
+    ] as const) {
+      expect(at("userpilot", `${fs}/${name}/required`), name).toEqual([list]);
+      expect(text(at("userpilot", `${fs}/${name}/description`)), name).toMatch(
+        new RegExp(`\`${list}\` is required by our choice \\(UNCONFIRMED`),
+      );
+    }
+    expect(text(at("userpilot", "#/info/description"))).toMatch(
+      /Bounds of our own[^]*`users` \/ `companies`\s+required/,
+    );
+  });
+
+  it("Userpilot: a 202 example that names the reference's fields says how many of the nine it carries", () => {
+    const examples = at(
+      "userpilot",
+      "#/components/responses/BulkJobAccepted/content/application~1json/examples",
+    ) as Record<string, { summary: string; value: object }>;
+    const named = Object.entries(examples).filter(([, ex]) =>
+      /fields the API reference lists/.test(ex.summary),
+    );
+    expect(named.length).toBeGreaterThan(0);
+    const words = ["six", "seven", "eight", "nine"];
+    for (const [name, ex] of named) {
+      const count = Object.keys(ex.value).length;
+      expect(ex.summary, name).toMatch(new RegExp(`\\b${words[count - 6] ?? count} of the nine`));
+    }
+  });
+
   it("FullStory: a user id's 256-character bound, which the reference gives only some ids, is explained where it is ours", () => {
     for (const pointer of [
       "#/components/parameters/UserId",
