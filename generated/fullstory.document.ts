@@ -122,6 +122,25 @@ export const document: Record<string, unknown> = {
                     ],
                   },
                 },
+                withFullStoryId: {
+                  summary:
+                    "A batch item naming its user by FullStory id as well as uid (FullStory's item example)",
+                  value: {
+                    requests: [
+                      {
+                        id: "123",
+                        uid: "xyz123",
+                        display_name: "Daniel Falko",
+                        email: "daniel.falko@example.com",
+                        properties: {
+                          pricing_plan: "paid",
+                          popup_help: true,
+                          total_spent: 14.55,
+                        },
+                      },
+                    ],
+                  },
+                },
               },
             },
           },
@@ -270,7 +289,7 @@ export const document: Record<string, unknown> = {
         operationId: "getBatchImports",
         summary: "Get Batch Imported Users",
         description:
-          "Lists, one page at a time, the users a batch job imported successfully, with their FullStory-assigned\n`id`. Call it once the job has ended — for `COMPLETED` and also for `FAILED` jobs, which may have\nimported some users. While the job is still processing the endpoint answers `202` with no body.\n\nPaging: omit `page_token` for the first page, then pass the previous response's `next_page_token`;\nstop when it is absent, empty, or repeats the previous token. `total_records` is the total number of\nimported users (a 64-bit integer serialised as a string).\n",
+          'Lists, one page at a time, the users a batch job imported successfully, with their FullStory-assigned\n`id`. Call it once the job has ended — for `COMPLETED` and also for `FAILED` jobs, which may have\nimported some users. While the job is still processing the endpoint answers `202` with no body.\n\nPaging: omit `page_token` for the first page, then pass the previous response\'s `next_page_token`;\nstop when it is absent, empty, or repeats the previous token. `total_records` is "Total number of\nrecords in this batch import" (a 64-bit integer serialised as a string): read as the imported users,\nUNCONFIRMED (see the schema).\n',
         tags: ["Batch Import"],
         parameters: [
           {
@@ -579,7 +598,7 @@ export const document: Record<string, unknown> = {
         operationId: "getUser",
         summary: "Get User",
         description:
-          "Returns one user by its FullStory-assigned id, including its custom properties, whether it is being\ndeleted, and an `app_url` deep link to the user's profile in the FullStory app. A user id that does\nnot exist answers `404`.\n",
+          "Returns one user by its FullStory-assigned id, including its custom properties, whether it is being\ndeleted, and an `app_url` link to the FullStory app's segments page, focused on this user. A user id\nthat does not exist answers `404`.\n",
         tags: ["Users"],
         parameters: [
           {
@@ -612,6 +631,24 @@ export const document: Record<string, unknown> = {
                       display_name: "Daniel Falko",
                       email: "daniel.falko@example.com",
                       is_being_deleted: false,
+                      properties: {
+                        pricing_plan: "paid",
+                        popup_help: true,
+                        total_spent: 14.55,
+                      },
+                      schema: null,
+                      type_conflicts: null,
+                      app_url:
+                        "https://app.fullstory.com/ui/orgid/segments/everyone/people:search:abc/user/xyz",
+                    },
+                  },
+                  fullStoryExample: {
+                    summary: "FullStory's own example of this response (no `is_being_deleted`)",
+                    value: {
+                      id: "987654321",
+                      uid: "xyz123",
+                      display_name: "Daniel Falko",
+                      email: "daniel.falko@example.com",
                       properties: {
                         pricing_plan: "paid",
                         popup_help: true,
@@ -972,7 +1009,7 @@ export const document: Record<string, unknown> = {
       JobStatus: {
         type: "string",
         description:
-          "State of an asynchronous job.\n- `PROCESSING`: the job was accepted and is being processed.\n- `COMPLETED`: the job finished and every item succeeded.\n- `FAILED`: the job finished with failures, **including partial failure** — some items may still have\n  been imported; read both the imports and the errors.\n",
+          "State of an asynchronous job.\n- `PROCESSING`: the job was accepted and is being processed.\n- `COMPLETED`: the job finished and every item succeeded.\n- `FAILED`: the job finished with failures, **including partial failure** — some items may still have\n  been imported; read both the imports and the errors.\n\nFullStory's reference also gives this enum `default: UNKNOWN`, a value outside it (protobuf's zero\nvalue for an unset status). UNCONFIRMED whether FullStory ever sends it; a client polls any status\nother than `COMPLETED` and `FAILED` again, as it polls `PROCESSING`.\n",
         enum: ["PROCESSING", "COMPLETED", "FAILED"],
       },
       JobMetadata: {
@@ -1224,7 +1261,7 @@ export const document: Record<string, unknown> = {
             type: "string",
             pattern: "^[0-9]+$",
             description:
-              "Total number of users imported by the job (64-bit integer serialised as a decimal string).",
+              "\"Total number of records in this batch import\", in FullStory's words (a 64-bit integer serialised as a decimal string). Read here as the users the job imported, as the errors list's count is its failures; UNCONFIRMED that it does not count every user the job was sent.",
           },
           next_page_token: {
             type: "string",
@@ -1402,7 +1439,7 @@ export const document: Record<string, unknown> = {
           app_url: {
             type: "string",
             description:
-              "Deep link to the user's profile in the FullStory app (a string; no format is documented).",
+              "A link to the FullStory app's segments page, focused on this user (a string; no format is documented).",
           },
         },
       },

@@ -78,8 +78,9 @@ export interface paths {
      *     imported some users. While the job is still processing the endpoint answers `202` with no body.
      *
      *     Paging: omit `page_token` for the first page, then pass the previous response's `next_page_token`;
-     *     stop when it is absent, empty, or repeats the previous token. `total_records` is the total number of
-     *     imported users (a 64-bit integer serialised as a string).
+     *     stop when it is absent, empty, or repeats the previous token. `total_records` is "Total number of
+     *     records in this batch import" (a 64-bit integer serialised as a string): read as the imported users,
+     *     UNCONFIRMED (see the schema).
      */
     get: operations["getBatchImports"];
     put?: never;
@@ -165,8 +166,8 @@ export interface paths {
     /**
      * Get User
      * @description Returns one user by its FullStory-assigned id, including its custom properties, whether it is being
-     *     deleted, and an `app_url` deep link to the user's profile in the FullStory app. A user id that does
-     *     not exist answers `404`.
+     *     deleted, and an `app_url` link to the FullStory app's segments page, focused on this user. A user id
+     *     that does not exist answers `404`.
      */
     get: operations["getUser"];
     put?: never;
@@ -210,6 +211,10 @@ export interface components {
      *     - `COMPLETED`: the job finished and every item succeeded.
      *     - `FAILED`: the job finished with failures, **including partial failure** — some items may still have
      *       been imported; read both the imports and the errors.
+     *
+     *     FullStory's reference also gives this enum `default: UNKNOWN`, a value outside it (protobuf's zero
+     *     value for an unset status). UNCONFIRMED whether FullStory ever sends it; a client polls any status
+     *     other than `COMPLETED` and `FAILED` again, as it polls `PROCESSING`.
      * @enum {string}
      */
     JobStatus: "PROCESSING" | "COMPLETED" | "FAILED";
@@ -339,7 +344,7 @@ export interface components {
     BatchImportsResponse: {
       /** @description This page of imported users. */
       results: components["schemas"]["ImportedUser"][];
-      /** @description Total number of users imported by the job (64-bit integer serialised as a decimal string). */
+      /** @description "Total number of records in this batch import", in FullStory's words (a 64-bit integer serialised as a decimal string). Read here as the users the job imported, as the errors list's count is its failures; UNCONFIRMED that it does not count every user the job was sent. */
       total_records: string;
       /** @description Token for the next page; absent or empty on the last page. */
       next_page_token?: string;
@@ -407,7 +412,7 @@ export interface components {
       schema?: components["schemas"]["UserSchema"] | null;
       /** @description Properties associated with multiple types; `null` when there are none. */
       type_conflicts?: components["schemas"]["TypeConflict"] | null;
-      /** @description Deep link to the user's profile in the FullStory app (a string; no format is documented). */
+      /** @description A link to the FullStory app's segments page, focused on this user (a string; no format is documented). */
       app_url?: string;
     };
     /**

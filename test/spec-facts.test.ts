@@ -446,6 +446,50 @@ describe("the specs hold what the vendors' pages state, and mark what no page st
     expect(withoutIds.length).toBeGreaterThan(0);
   });
 
+  it("FullStory: Get User keeps FullStory's own example, which has no is_being_deleted, and it validates", () => {
+    const spec = loadSpec("fullstory");
+    const ok = response("fullstory", "getUser", "200");
+    const own = ok.examples.filter((ex) => !("is_being_deleted" in (ex.value as object)));
+    expect(own.map((ex) => ex.value)).toContainEqual(
+      expect.objectContaining({ id: "987654321", schema: null, type_conflicts: null }),
+    );
+    for (const ex of own) expect(spec.problems(ok.schema!.pointer, ex.value)).toEqual([]);
+  });
+
+  it("FullStory: a batch request example shows an item's FullStory id beside its uid, as FullStory's item example does", () => {
+    const items = operation("fullstory", "createBatchImport").requestExamples.flatMap(
+      (ex) => (ex.value as { requests: Record<string, unknown>[] }).requests,
+    );
+    expect(items).toContainEqual(expect.objectContaining({ id: "123", uid: "xyz123" }));
+  });
+
+  it("FullStory: the imports list's total_records is given in FullStory's words, its reading marked UNCONFIRMED", () => {
+    const total = text(
+      at("fullstory", `${fs}/BatchImportsResponse/properties/total_records/description`),
+    );
+    expect(total).toMatch(/"Total number of records in this batch import"[^]*UNCONFIRMED/);
+    expect(text(operation("fullstory", "getBatchImports").operation["description"])).not.toMatch(
+      /total_records` is the total number of\s+imported users/,
+    );
+  });
+
+  it("FullStory: app_url links to the app's segments page focused on the user, as the reference says, not a profile", () => {
+    for (const where of [
+      `${fs}/GetUserResponse/properties/app_url/description`,
+      "#/paths/~1v2~1users~1{id}/get/description",
+    ]) {
+      expect(text(at("fullstory", where)), where).toMatch(/segments page,\s+focused on this user/);
+      expect(text(at("fullstory", where)), where).not.toMatch(/profile/);
+    }
+  });
+
+  it("FullStory: the job status's reference default UNKNOWN, outside its enum, is named and marked UNCONFIRMED", () => {
+    expect(at("fullstory", `${fs}/JobStatus/enum`)).not.toContain("UNKNOWN");
+    expect(text(at("fullstory", `${fs}/JobStatus/description`))).toMatch(
+      /`default: UNKNOWN`[^]*UNCONFIRMED/,
+    );
+  });
+
   it("FullStory: app_url is a plain string (no format is documented)", () => {
     expect(at("fullstory", `${fs}/GetUserResponse/properties/app_url`)).toMatchObject({
       type: "string",
