@@ -99,7 +99,8 @@ export interface paths {
      * @description Returns the status and progress of one background job, as returned by a bulk identify request.
      *     Poll until `status` is `completed` or `failed` (the terminal statuses); at about **1,200 rows per
      *     minute** a full 10,000-row job takes roughly 8-9 minutes, so poll with a sensible interval (for
-     *     example every 10-30 seconds) and mind the 600 requests/minute rate limit.
+     *     example every 10-30 seconds) and mind the 600 requests/minute rate limit (UNCONFIRMED that it covers
+     *     this endpoint: Userpilot states it for the real-time API).
      *
      *     The `job_id` may contain `:` and must be URL-encoded in the path. An unknown job id is expected to
      *     return `404` (UNCONFIRMED).
@@ -301,7 +302,7 @@ export interface components {
         "application/json": components["schemas"]["ErrorResponse"];
       };
     };
-    /** @description Too many requests: the real-time API limit of 600 requests per minute was exceeded. Back off and retry; `Retry-After` may be absent (UNCONFIRMED). */
+    /** @description Too many requests: the real-time API limit of 600 requests per minute was exceeded (UNCONFIRMED for the background job endpoints, which Userpilot's reference does not tag "Real-time"). Back off and retry; `Retry-After` may be absent (UNCONFIRMED). */
     TooManyRequests: {
       headers: {
         "Retry-After": components["headers"]["RetryAfter"];

@@ -703,6 +703,18 @@ describe("the specs hold what the vendors' pages state, and mark what no page st
     }
   });
 
+  it("Userpilot: the 600 requests/minute limit, stated for the real-time API, is UNCONFIRMED on the job endpoints", () => {
+    // The info's bullet sits among its UNCONFIRMED facts.
+    const unconfirmed = text(at("userpilot", "#/info/description")).split("UNCONFIRMED facts")[1];
+    expect(unconfirmed).toMatch(/600 requests per minute[^.]*background job\s+endpoints/);
+    expect(
+      text(at("userpilot", "#/paths/~1v1~1background_jobs~1{job_id}/get/description")),
+    ).toMatch(/600 requests\/minute[^.]*UNCONFIRMED/);
+    expect(text(at("userpilot", "#/components/responses/TooManyRequests/description"))).toMatch(
+      /UNCONFIRMED for\s+the background job endpoints/,
+    );
+  });
+
   it("FullStory: a user id's 256-character bound, which the reference gives only some ids, is explained where it is ours", () => {
     for (const pointer of [
       "#/components/parameters/UserId",
