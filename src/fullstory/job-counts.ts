@@ -88,8 +88,9 @@ export function unconfirmedImports(tally: Tally): string | undefined {
   const failedCount = countValue(errors);
   const failures =
     failedCount === undefined ? "no failures counted" : `${failedCount} counted failed`;
-  // Each list's `total_records` is, as FullStory documents it, the job's count too: a user is confirmed
-  // only when every count leaves room for it (the fewest imports, the most failures any of them gives).
+  // Each list's `total_records` is read as that list's count ("Total number of records in this batch import":
+  // our reading, UNCONFIRMED in the spec): a user is confirmed only when every count leaves room for it (the
+  // fewest imports, the most failures any of them gives).
   const said = [
     totalsSaid("imports", importsTotals, imports.value),
     totalsSaid("errors", errorsTotals, failedCount ?? 0),
