@@ -20,9 +20,8 @@ export const SLASHID_REGIONS = ROW["slashid:region"]["x-known-values"];
 export type SlashIdRegion = (typeof SLASHID_REGIONS)[number] | (string & {});
 
 /**
- * The attribute buckets SlashID's documentation names (`x-known-values`): what the person may do with the
- * attributes in it (no access, read only, read/write); the `person_pool-` buckets are the same three, shared
- * across the organization's person pool. Another bucket name is sent as it is.
+ * The attribute buckets SlashID's documentation names (`x-known-values`), by name only: what each means is
+ * read from its name (UNCONFIRMED, see the spec). Another bucket name is sent as it is.
  */
 export const SLASHID_ATTRIBUTE_BUCKETS = rules.AttributeBuckets["x-known-values"];
 
