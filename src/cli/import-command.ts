@@ -37,7 +37,7 @@ import { ReportWriter } from "./report-file.js";
 import { reportOnStderr, reportTarget } from "./report-target.js";
 import { quotedFile, quotedName } from "./run-together.js";
 import { refuseSameFiles, type NamedFile } from "./same-file.js";
-import { formatSummary } from "./summary.js";
+import { formatSummary, refusedCredentials } from "./summary.js";
 import { forTerminal } from "./terminal-text.js";
 import { untilAborted } from "./until-aborted.js";
 import { pipedAgain } from "./piped-again.js";
@@ -262,13 +262,13 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
   // offset, over its first ones).
   const out = target === "stdout" ? args.stderr : args.stdout;
   out.write(formatSummary({ ...report, outcomes: sample.outcomes() }, 10, shownReport, vendor));
-  // The same journal would stop a re-run alike: the error says what to do instead. A vendor's refusal that
-  // stopped the run (a key revoked mid-run) leaves the rest unsent as Ctrl-C does; a journal the run could
-  // not write (no status) may be gone, with nothing to resume from, so it gets no such line.
-  if (journalStop === undefined && (report.aborted || report.fatalStatus !== undefined))
-    out.write(
-      resumeHint(flags["journal"], args.scrub, !report.aborted, fromStdin ? "-" : args.file),
-    );
+  // The same journal would stop a re-run alike: the error says what to do instead. A refusal of the
+  // credentials that stopped the run (a key revoked mid-run) leaves the rest unsent as Ctrl-C does. Other
+  // stops get no such line: a journal the run could not write may be gone, and one written for a --base-url
+  // that redirects, or has no token endpoint, is refused by a re-run with the right one.
+  const refused = refusedCredentials(report);
+  if (journalStop === undefined && (report.aborted || refused))
+    out.write(resumeHint(flags["journal"], args.scrub, refused && !report.aborted, fromStdin));
   if (journalStop !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(args.scrub(journalStop.message))}\n`);
   if (report.inputError !== undefined)
@@ -309,21 +309,21 @@ function whyUnreadable(error: unknown): string {
 }
 
 /**
- * What an interrupted run leaves to do: the journal resumes it; without one, nothing does. After the vendor's
- * fatal answer (`refused`), what it refused is to be fixed first, and the command may then differ (a new key).
+ * What an interrupted run leaves to do: the journal resumes it; without one, nothing does. After the vendor
+ * `refused` the credentials, they are to be fixed first, and the command may then differ (a new key).
  */
 function resumeHint(
   journal: string | boolean | undefined,
   scrub: (text: string) => string,
   refused: boolean,
-  input: string,
+  fromStdin: boolean,
 ): string {
   if (typeof journal !== "string")
     return "  no --journal: a re-run sends every record again; pass --journal to make a run resumable\n";
   // Scrubbed before it is made safe for a terminal: a break shown as `\n` would join a short secret after it
   // to a word, where it no longer stands alone to be redacted.
   const named = forTerminal(scrub(journal));
-  const piped = pipedAgain(input);
+  const piped = pipedAgain(fromStdin ? "-" : undefined);
   return refused
     ? `  once that is fixed, run the command again with --journal ${named}${piped}: it keeps what was settled\n`
     : `  to resume, run the same command again${piped}: --journal ${named} keeps what was settled\n`;
@@ -594,7 +594,7 @@ async function dryRun(
   // records an earlier run settled): an "all valid" alone reads as a resume that will go through.
   if (args.flags["journal"] !== undefined)
     args.stdout.write(
-      "  --journal was not opened: whether this input and chunk size resume it is checked by the import alone\n",
+      "  --journal was not opened: only the import checks that it fits this run (its input, chunk size, destination)\n",
     );
   if (broken !== undefined) args.stderr.write(`bulk-user-import: ${forTerminal(broken)}\n`);
   if (broken !== undefined) return EXIT.usage;

@@ -57,6 +57,14 @@ export function formatSummary(
 }
 
 /**
+ * Whether the vendor's answer that stopped the run refused the credentials (401), their permissions (403), or
+ * an access token for them (a token request's 400, OAuth2's refusal of the client's grant).
+ */
+export function refusedCredentials(report: Pick<ImportReport, "fatalStatus">): boolean {
+  return report.fatalStatus === 401 || report.fatalStatus === 403 || report.fatalStatus === 400;
+}
+
+/**
  * When the vendor's answer that stopped the run refused the credentials, what to check: the flags and
  * environment variables they come from, as the vendor's module declares them (never a value). A 403 may be a
  * valid key without the permission: the line says so. Undefined for any other stop.
@@ -65,6 +73,7 @@ function credentialsRefused(
   report: Pick<ImportReport, "vendor" | "fatalStatus">,
   vendor: Pick<VendorModule, "settings">,
 ): string | undefined {
+  if (!refusedCredentials(report)) return undefined;
   const refused =
     report.fatalStatus === 401
       ? "refused the credentials"

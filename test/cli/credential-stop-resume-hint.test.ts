@@ -1,7 +1,7 @@
-// An import stopped by the vendor's refusal of its credentials part-way (a key revoked mid-run) ends short, as
-// one stopped by Ctrl-C does: the summary says how the rest is sent. With --journal, the command run again with
-// the credential fixed resumes; without one, a re-run sends every record again, which SlashID answers for the
-// persons it holds already with "person already exists", failed.
+// An import stopped by the vendor's refusal of its credentials part-way (a key revoked mid-run) ends short,
+// as one stopped by Ctrl-C does: the summary says how the rest is sent. With --journal, the command run
+// again with the credential fixed resumes; without one, a re-run sends every record again, which SlashID
+// answers for the persons it holds already with "person already exists", failed.
 import { describe, expect, it } from "vitest";
 import { readReportFile } from "../../src/cli/report-file.js";
 import { createSlashIdSimulator } from "../../src/testing/index.js";
@@ -15,7 +15,7 @@ const OLD_KEY = "slashid-key-revoked";
 const NEW_KEY = "slashid-key-issued";
 let runs = 0;
 
-/** A SlashID simulator whose key is revoked (another issued) as the 2nd upload arrives: that one gets a 401. */
+/** A SlashID simulator whose key is revoked (another issued) as the 2nd upload arrives: that one gets 401. */
 async function revokedMidRun() {
   const sim = createSlashIdSimulator({ apiKey: OLD_KEY });
   const { url } = await serve(

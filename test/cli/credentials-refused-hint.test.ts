@@ -196,4 +196,25 @@ describe("the summary of an import stopped by a credential refusal", () => {
     expect(lines[stopped + 1]).toMatch(/^ {2}failed {3}#0 /);
     expect(result.all).not.toContain("PROPELLER_CLIENT_SECRET");
   });
+
+  // A journal written for the wrong --base-url is refused by a run at the right one: "run the command again
+  // with --journal" once the URL is fixed would send the operator into that refusal.
+  it("a Propeller run whose token URL answers 404, with --journal: no line says the journal resumes it", async () => {
+    const { url } = await serve(createPropellerSimulator());
+
+    const result = await cli(
+      [
+        "import",
+        "propeller",
+        file("wrong-url-journal.ndjson", ndjson(propellerUsers(2))),
+        ...["--base-url", `${url}/no-api-here`, "--client-id", CREDS.clientId],
+        ...["--journal", file("wrong-url.journal")],
+      ],
+      { env: { PROPELLER_CLIENT_SECRET: CREDS.clientSecret } },
+    );
+
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/could not obtain credentials: .*HTTP status 404/);
+    expect(result.stdout).not.toMatch(/run the command again|keeps what was settled/);
+  });
 });
