@@ -814,12 +814,14 @@ function differsMessage(
   appended?: number,
 ): string {
   const start = `journal ${path}: chunk ${seq} holds different records than in the run that wrote it; `;
-  // "Start a new journal" with this input would send every record again: only the records added are new.
+  // "Start a new journal" with this input would send every record again: only the records after them are new.
+  // They were added, or are records that run rejected and that pass now (fixed, or a version that validates
+  // otherwise): the input cannot tell which.
   if (appended !== undefined && left.count === 0)
     return (
-      `${start}it holds the records that run settled in it, then records added after them: records added ` +
-      "at the end resume only after a full last chunk, so import the records added (from record " +
-      `${appended} on) under a new journal, or resume with the input that wrote this one`
+      `${start}it holds the records that run settled in it, then records that run did not send (added at ` +
+      "the input's end, which resume only after a full last chunk, or rejected by that run and valid now): " +
+      `import those (from record ${appended} on) under a new journal, or resume with the input that wrote this one`
     );
   // A replay must send what was sent: the same records with their fields reordered (a CSV saved with its
   // columns moved) make another body, which a vendor may refuse under the first one's idempotency key.
