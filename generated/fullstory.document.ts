@@ -1009,7 +1009,7 @@ export const document: Record<string, unknown> = {
       JobStatus: {
         type: "string",
         description:
-          "State of an asynchronous job.\n- `PROCESSING`: the job was accepted and is being processed.\n- `COMPLETED`: the job finished and every item succeeded.\n- `FAILED`: the job finished with failures, **including partial failure** — some items may still have\n  been imported; read both the imports and the errors.\n\nFullStory's reference also gives this enum `default: UNKNOWN`, a value outside it (protobuf's zero\nvalue for an unset status). UNCONFIRMED whether FullStory ever sends it; a client polls any status\nother than `COMPLETED` and `FAILED` again, as it polls `PROCESSING`.\n",
+          "State of an asynchronous job.\n- `PROCESSING`: the job was accepted and is being processed.\n- `COMPLETED`: the job finished and every item succeeded.\n- `FAILED`: the job finished with failures, **including partial failure** — some items may still have\n  been imported; read both the imports and the errors.\n\nFullStory's reference also gives this enum `default: UNKNOWN`, a value outside it (presumably protobuf's\nzero value for an unset status). UNCONFIRMED whether FullStory ever sends it; a client polls any status\nother than `COMPLETED` and `FAILED` again, as it polls `PROCESSING`.\n",
         enum: ["PROCESSING", "COMPLETED", "FAILED"],
       },
       JobMetadata: {

@@ -212,8 +212,8 @@ export interface components {
      *     - `FAILED`: the job finished with failures, **including partial failure** — some items may still have
      *       been imported; read both the imports and the errors.
      *
-     *     FullStory's reference also gives this enum `default: UNKNOWN`, a value outside it (protobuf's zero
-     *     value for an unset status). UNCONFIRMED whether FullStory ever sends it; a client polls any status
+     *     FullStory's reference also gives this enum `default: UNKNOWN`, a value outside it (presumably protobuf's
+     *     zero value for an unset status). UNCONFIRMED whether FullStory ever sends it; a client polls any status
      *     other than `COMPLETED` and `FAILED` again, as it polls `PROCESSING`.
      * @enum {string}
      */

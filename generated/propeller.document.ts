@@ -238,7 +238,7 @@ export const document: Record<string, unknown> = {
         operationId: "getAccessToken",
         summary: "Get an access token (OAuth 2.0 client credentials)",
         description:
-          "Exchanges the REST API client credentials (created in the Propeller Backoffice under\nAdmin > API Key Management, UNCONFIRMED: the authentication page only) for a Bearer access token. The token lasts `expires_in`\nseconds (1800 = 30 minutes); there is no refresh token. Request a new token shortly\nbefore expiry (about 5 minutes early, as the authentication page suggests: UNCONFIRMED) and once\nafter a 401 from any other call.\n\nThis call itself is not authenticated with a Bearer token: the credentials travel in the\nform body. Its errors are modelled as OAuth 2.0 gives them (RFC 6749 §5.2: 400 for a malformed\nrequest or unsupported grant type, 401 for bad credentials, with the OAuth 2.0 error shape);\nPropeller documents neither their statuses nor their bodies (UNCONFIRMED).\n",
+          "Exchanges the REST API client credentials (created in the Propeller Backoffice under\nAdmin > API Key Management, UNCONFIRMED: the authentication page only) for a Bearer access token. The token lasts `expires_in`\nseconds (1800 = 30 minutes); there is no refresh token. Request a new token shortly\nbefore expiry (about 5 minutes early, as the authentication page suggests: UNCONFIRMED) and once\nafter a 401 from any other call.\n\nThis call itself is not authenticated with a Bearer token: the credentials travel in the\nform body. Its errors are modelled as OAuth 2.0 gives them (RFC 6749 §5.2: 400 for a malformed\nrequest or unsupported grant type, 400 or 401 for bad credentials sent in the body, with the OAuth 2.0\nerror shape);\nPropeller documents neither their statuses nor their bodies (UNCONFIRMED).\n",
         tags: ["Authentication"],
         security: [],
         externalDocs: {
@@ -288,7 +288,7 @@ export const document: Record<string, unknown> = {
                   },
                   tokenWithExtras: {
                     summary:
-                      "Token with the extra fields shown on the vendor's authentication page",
+                      "Token with the extra fields the vendor's authentication page shows (UNCONFIRMED)",
                     value: {
                       access_token:
                         "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl",

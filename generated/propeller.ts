@@ -57,7 +57,8 @@ export interface paths {
      *
      *     This call itself is not authenticated with a Bearer token: the credentials travel in the
      *     form body. Its errors are modelled as OAuth 2.0 gives them (RFC 6749 §5.2: 400 for a malformed
-     *     request or unsupported grant type, 401 for bad credentials, with the OAuth 2.0 error shape);
+     *     request or unsupported grant type, 400 or 401 for bad credentials sent in the body, with the OAuth 2.0
+     *     error shape);
      *     Propeller documents neither their statuses nor their bodies (UNCONFIRMED).
      */
     post: operations["getAccessToken"];

@@ -53,7 +53,8 @@ export interface paths {
      *
      *     Only **one bulk job may run at a time** (users and companies alike): a second submission while a
      *     job is running returns `409`. Too large a payload returns `413`; the real-time API allows 600
-     *     requests per minute (`429` beyond that).
+     *     requests per minute (`429` beyond that; UNCONFIRMED that it covers this endpoint, which Userpilot's
+     *     reference does not tag "Real-time").
      */
     post: operations["bulkIdentifyCompanies"];
     delete?: never;
@@ -302,7 +303,7 @@ export interface components {
         "application/json": components["schemas"]["ErrorResponse"];
       };
     };
-    /** @description Too many requests: the real-time API limit of 600 requests per minute was exceeded (UNCONFIRMED for the background job endpoints, which Userpilot's reference does not tag "Real-time"). Back off and retry; `Retry-After` may be absent (UNCONFIRMED). */
+    /** @description Too many requests: the real-time API limit of 600 requests per minute was exceeded (UNCONFIRMED for the companies' bulk identify and the background job endpoints, which Userpilot's reference does not tag "Real-time"). Back off and retry; `Retry-After` may be absent (UNCONFIRMED). */
     TooManyRequests: {
       headers: {
         "Retry-After": components["headers"]["RetryAfter"];

@@ -703,15 +703,28 @@ describe("the specs hold what the vendors' pages state, and mark what no page st
     }
   });
 
-  it("Userpilot: the 600 requests/minute limit, stated for the real-time API, is UNCONFIRMED on the job endpoints", () => {
-    // The info's bullet sits among its UNCONFIRMED facts.
+  // Userpilot's reference tags only the users' identify endpoints "Real-time", the API the limit is stated for.
+  it("Userpilot: the 600 requests/minute limit is UNCONFIRMED wherever an operation other than the users' bulk identify states it", () => {
+    const paths = at("userpilot", "#/paths") as Record<
+      string,
+      Record<string, { description?: string }>
+    >;
+    const stating = Object.entries(paths).flatMap(([route, operations]) =>
+      Object.values(operations)
+        .filter((operation) => /600\s+requests/.test(operation.description ?? ""))
+        .map((operation) => [route, operation.description ?? ""] as const),
+    );
+    expect(stating.map(([route]) => route)).toEqual(
+      expect.arrayContaining(["/v1/companies/bulk_identify", "/v1/background_jobs/{job_id}"]),
+    );
+    for (const [route, description] of stating) {
+      if (route === "/v1/users/bulk_identify") continue;
+      expect(description, route).toMatch(/600\s+requests[^.]*UNCONFIRMED/);
+    }
     const unconfirmed = text(at("userpilot", "#/info/description")).split("UNCONFIRMED facts")[1];
-    expect(unconfirmed).toMatch(/600 requests per minute[^.]*background job\s+endpoints/);
-    expect(
-      text(at("userpilot", "#/paths/~1v1~1background_jobs~1{job_id}/get/description")),
-    ).toMatch(/600 requests\/minute[^.]*UNCONFIRMED/);
+    expect(unconfirmed).toMatch(/600 requests per minute[^.]*companies' bulk\s+identify/);
     expect(text(at("userpilot", "#/components/responses/TooManyRequests/description"))).toMatch(
-      /UNCONFIRMED for\s+the background job endpoints/,
+      /UNCONFIRMED for\s+the companies' bulk identify and the background job endpoints/,
     );
   });
 

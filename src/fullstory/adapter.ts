@@ -139,8 +139,9 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * than twice over is not read on, and nothing is placed from either list. Records neither list names are
  * imported (without an id) only when the job `COMPLETED` and its `imports` count confirms them: what the
  * count leaves after every entry of the imports list (matched or not) covers them all. The `errors` count
- * confirms no import. Each list's `total_records` (FullStory's count of it) counts as well: the fewest
- * imports and the most failures any count gives are what confirm. A count given but unusable
+ * confirms no import. Each list's `total_records` (the errors list's documented as its failures, the imports
+ * list's read as its imports, UNCONFIRMED) counts as well: the fewest imports and the most failures any count
+ * gives are what confirm. A count given but unusable
  * (negative, fractional, text that is not digits, more than the chunk), or `imports` + `errors` above the
  * chunk, confirms nothing. Otherwise they fail `no_outcome`, with the counts in the reason. Only a status
  * without an `imports` count (the spec requires it, so the client refuses one as a lost answer) leaves the

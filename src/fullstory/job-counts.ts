@@ -66,8 +66,9 @@ export interface ListTotals {
  * imports list (each listed import, matched to a record or not, is one the count already holds) covers all
  * of them. A count that is given but is no count of the chunk (negative, fractional, text that is not digits,
  * more than the chunk's users), or an `errors` count (or the records the errors list refused) that with
- * `imports` exceeds the chunk, confirms nothing. Each list's `total_records` (FullStory's count of its entries)
- * counts too: the fewest imports and the most failures any count gives are what confirm.
+ * `imports` exceeds the chunk, confirms nothing. Each list's `total_records` counts too (the errors list's is
+ * "the total number of failures"; the imports list's, read as its imports, UNCONFIRMED): the fewest imports
+ * and the most failures any count gives are what confirm.
  * A status without an `imports` count (the spec requires one) leaves only the job's COMPLETED state: the
  * records are taken as imported, and no `errors` count alone changes that.
  */
@@ -88,9 +89,8 @@ export function unconfirmedImports(tally: Tally): string | undefined {
   const failedCount = countValue(errors);
   const failures =
     failedCount === undefined ? "no failures counted" : `${failedCount} counted failed`;
-  // Each list's `total_records` is read as that list's count ("Total number of records in this batch import":
-  // our reading, UNCONFIRMED in the spec): a user is confirmed only when every count leaves room for it (the
-  // fewest imports, the most failures any of them gives).
+  // A user is confirmed only when every count leaves room for it: the fewest imports, the most failures any
+  // of them gives (each list's `total_records` as its count: see above).
   const said = [
     totalsSaid("imports", importsTotals, imports.value),
     totalsSaid("errors", errorsTotals, failedCount ?? 0),
