@@ -242,8 +242,9 @@ export class ChunkRun {
 
   /**
    * The unsettled failure of the first half `[start, middle)` when the second half `[middle, end)` repeats one
-   * of its users: Userpilot keeps the values written last, and a replay sends the first half again (or follows
-   * its job), so the second half waits for it (it goes in that replay, after the first half's job).
+   * of its users: Userpilot presumably keeps the values written last (UNCONFIRMED), and a replay sends the
+   * first half again (or follows its job), so the second half waits for it (it goes in that replay, after the
+   * first half's job).
    */
   private waitsForFirstHalf(
     start: number,
@@ -370,7 +371,7 @@ export class ChunkRun {
       // A proxy or gateway in front of Userpilot refuses a body too large for it with a page of its own
       // (HTML, not Userpilot's JSON): its 413 refuses the body all the same, and Userpilot never saw it.
       const tooLarge = httpStatusOf(error) === 413;
-      // Only a running job makes Userpilot answer 409: one whose body cannot be read (a proxy's page in its
+      // Userpilot documents 409 for a running job only: one whose body cannot be read (a proxy's page in its
       // place) says so all the same, and is waited out (or its lost send's job looked for) as any 409 is.
       const conflict = httpStatusOf(error) === 409;
       const refused =

@@ -52,7 +52,7 @@ const authorization = (apiKey: string) => `Token ${apiKey}`;
 /** A typed Userpilot client for bulk identify and its background jobs. */
 export function createUserpilotClient(options: UserpilotClientOptions): UserpilotClient {
   // A key read with a stray space, CR or byte order mark is the same key: left in, a leading blank would
-  // reach Userpilot as `Token  <key>` (fetch strips only the header's edges), which it refuses.
+  // reach Userpilot as `Token  <key>` (fetch strips only the header's edges), which it may refuse.
   headerCredentialOption("apiKey", options.apiKey, (key) => authorization(key.trim()));
   const apiKey = options.apiKey.trim();
   const secrets = new SecretSet();

@@ -13,12 +13,13 @@ import type {
  *   (a re-run with the journal resumes it);
  * - `job_conflict`: another bulk job kept running for `jobTimeoutMs`, or a submission while it ran was given
  *   up at a wait (a `429`'s `Retry-After`) past that time (a re-run tries again);
- * - `job_lost`: Userpilot no longer knows the job it accepted (404): whether the users were imported is
- *   unknown (a re-run with the journal polls the job again);
+ * - `job_lost`: Userpilot answered 404 for the job it accepted (read as a job it no longer knows;
+ *   UNCONFIRMED): whether the users were imported is unknown (a re-run with the journal polls the job again);
  * - `payload_too_large`: one user alone is larger than Userpilot accepts (413);
  * - `held_back`: not sent: after a 413 split the chunk, the half before this user's holds an earlier record of
- *   a user of its half and got no settling answer, and Userpilot keeps the values written last (transient: it
- *   goes once that half is settled, in a replay or, if that half is left to one, a re-run);
+ *   a user of its half and got no settling answer, and Userpilot presumably keeps the values written last
+ *   (UNCONFIRMED; transient: it goes once that half is settled, in a replay or, if that half is left to one,
+ *   a re-run);
  * - `aborted`: the import was aborted while a job ran or a submission waited;
  * - `job_mismatch`: Userpilot answered `202` with a job that is not this request's (more rows than were
  *   sent or fewer than their distinct user_ids, or a job another chunk of this import follows). Transient: a replay looks for

@@ -54,8 +54,9 @@ export const USERPILOT_RULES = {
   toJson: "userpilot.to_json",
   /**
    * A string (`user_id`, `company_id`, a metadata key or value) holds a lone UTF-16 surrogate: Userpilot
-   * would store U+FFFD in its place, or refuse it. (A metadata number is sent as JSON.stringify writes it:
-   * an integer beyond 2^53 was rounded when read, and cannot be told from an exact one.)
+   * might store U+FFFD in its place, or refuse it (no source says). (A metadata number is sent as
+   * JSON.stringify writes it: an integer beyond 2^53 was rounded when read, and cannot be told from an exact
+   * one.)
    */
   malformedText: "userpilot.malformed_text",
   /**
@@ -95,7 +96,7 @@ const USER_ID = textRule(USER.properties.user_id);
 const COMPANY_ID = textRule(USER.properties.company_id);
 /** The fields a user may have (the request schema is closed). */
 const FIELDS: readonly string[] = Object.keys(USER.properties);
-/** The fields the spec requires: a user without one would have Userpilot refuse its whole request. */
+/** The fields the spec requires: without one, Userpilot may refuse the user's whole request (UNCONFIRMED). */
 const REQUIRED: readonly string[] = USER.required;
 /** Each field's schema, for a field the spec adds that this validator has no check of its own for. */
 const FIELD_SCHEMAS: Readonly<Record<string, object>> = USER.properties;
