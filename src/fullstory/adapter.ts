@@ -625,9 +625,10 @@ export function createFullStoryAdapter(
     defaults: { chunkRecords: Math.min(10_000, FULLSTORY_MAX_BATCH), concurrency: 2 },
     keyOf: fullStoryKeyOf,
     validate: validateFullStoryRecord,
-    // No `serialize`: FullStory caps a batch by its number of users only, so the engine need not measure each
-    // user's JSON, and one JSON.stringify of the whole batch (by the client) is faster than stringifying the
-    // users one by one and joining the texts (measured by scripts/bench: the pipeline benchmark).
+    // No `serialize`: FullStory documents a cap on a batch's users only (none on its bytes), so the engine
+    // need not measure each user's JSON, and one JSON.stringify of the whole batch (by the client) is faster
+    // than stringifying the users one by one and joining the texts (measured by scripts/bench: the pipeline
+    // benchmark).
     send: async (chunk, context) => {
       const done = await slots.take(chunk.keys.length, context.signal);
       try {
@@ -656,10 +657,10 @@ function sentBefore(savedAt: string | undefined): number | undefined {
 
 /**
  * The outcome of a chunk whose saved key FullStory may have forgotten: sent under it more than a day ago
- * (less a margin), with no job id saved. Sending it again would make a second job (a user without a uid, a
- * second user), so it is not sent; FullStory may hold its users. Undefined when the key is still kept, or
- * when its age is unknown (a journal written before keys were timed). `sentAt` is on the monotonic clock; the
- * older of its age and `savedAt`'s counts.
+ * (less a margin), with no job id saved. Sending it again would make a second job (a user without a uid may
+ * become a second user), so it is not sent; FullStory may hold its users. Undefined when the key is still
+ * kept, or when its age is unknown (a journal written before keys were timed). `sentAt` is on the monotonic
+ * clock; the older of its age and `savedAt`'s counts.
  */
 function keyExpired(
   key: string,
@@ -982,9 +983,9 @@ async function readPages<T>(
 
 /**
  * The batch jobs of every import through `client` in progress at FullStory, which answers 429 at 200 jobs in
- * progress per organisation (or at 500,000 users in flight) until some finish (minutes), which retries at
- * seconds do not outlast. Imports sharing a client (one organisation) each keep up to twice their
- * concurrency there, so together they wait for room here instead.
+ * progress per organisation (or at 500,000 users in flight) until some finish (how long a job runs is not
+ * documented), which retries seconds apart may not outlast. Imports sharing a client (one organisation) each
+ * keep up to twice their concurrency there, so together they wait for room here instead.
  */
 function jobSlotsWith(client: FullStoryClient): WorkSlots {
   let slots = JOB_SLOTS.get(client);

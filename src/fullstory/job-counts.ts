@@ -9,7 +9,10 @@ export type JobCount =
   | { readonly kind: "count"; readonly value: number }
   | { readonly kind: "unusable"; readonly why: string };
 
-/** A count FullStory gave (a number, or a 64-bit integer as decimal text), if it is one. */
+/**
+ * A count FullStory gave (a number, or decimal text: our reading of `total_records`, which FullStory
+ * documents only as a string), if it is one.
+ */
 export function count(value: unknown): number | undefined {
   if (typeof value === "number")
     return Number.isSafeInteger(value) && value >= 0 ? value : undefined;

@@ -1,5 +1,5 @@
-// Which record of a chunk each user FullStory lists (in a job's imports or errors) is: by uid, id or email, as
-// FullStory matches a batch item to a user.
+// Which record of a chunk each user FullStory lists (in a job's imports or errors) is: by uid, id or email
+// (FullStory documents uid and id as a user's keys; a match by email is our reading, UNCONFIRMED).
 import { createHash } from "node:crypto";
 import type { ItemOutcome } from "../core/engine/adapter.js";
 import { jobMayHold, withNote } from "../core/engine/chunk-outcomes.js";

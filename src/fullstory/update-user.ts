@@ -20,11 +20,11 @@ export type UpdateUserClientError = Extract<
     ok: false;
   }
 >["error"];
-/** FullStory's error body: what went wrong, and its code (e.g. `uid_immutable`). */
+/** FullStory's error body: what went wrong, and its code (e.g. `required_field`). */
 export type FullStoryErrorBody = {
   /** FullStory's own words for what went wrong. */
   readonly message: string;
-  /** FullStory's error code, e.g. `uid_immutable`. */
+  /** FullStory's error code, e.g. `required_field` (the code for a changed uid is UNCONFIRMED). */
   readonly code: string;
 };
 
@@ -90,7 +90,7 @@ function idShown(id: unknown): string {
 
 /** Why `id` names no user an update can be sent to, if it does not. */
 function idRefusal(id: unknown): Rejection | undefined {
-  // From JavaScript, a numeric id (FullStory's are digits) or none: refused as a rule, not thrown.
+  // From JavaScript, a numeric id (FullStory's examples are digits) or none: refused as a rule, not thrown.
   if (typeof id !== "string")
     return {
       rule: FULLSTORY_RULES.fieldType,
@@ -116,15 +116,15 @@ const UID = /uid/i;
 const CANNOT_CHANGE = /immutable|cannot be (?:changed|updated)|already set/i;
 
 /**
- * Updates the FullStory user with FullStory-assigned `id` (POST /v2/users/{id}): only the fields sent change;
- * properties are merged. Returns `invalid` (with every broken rule) without sending when `user` breaks
- * FullStory's rules or `id` names no user (not a string, empty, blanks only, `.` or `..`), and
- * `uid_immutable` when the update would change an existing uid: before sending, when `options.currentUid` is
- * given and differs from `user.uid`; after, when FullStory answers 400 (or, since the status is UNCONFIRMED,
- * another 4xx but 401, 403, 404 and 429, documented or not) with code `uid_immutable` or a message about the
- * uid that says it cannot change. A 200 that names another user than `id` confirms no update of this one:
- * it is `malformed`, as an unreadable 200 is (FullStory may hold the update). Every other outcome is the
- * client's.
+ * Updates the FullStory user with FullStory-assigned `id` (POST /v2/users/{id}) with the fields sent (whether
+ * fields left out are kept, and properties merged, is UNCONFIRMED). Returns `invalid` (with every broken
+ * rule) without sending when `user` breaks FullStory's rules or `id` names no user (not a string, empty,
+ * blanks only, `.` or `..`), and `uid_immutable` when the update would change an existing uid: before
+ * sending, when `options.currentUid` is given and differs from `user.uid`; after, when FullStory answers 400
+ * (or, since the status is UNCONFIRMED, another 4xx but 401, 403, 404 and 429, documented or not) with code
+ * `uid_immutable` or a message about the uid that says it cannot change. A 200 that names another user than
+ * `id` confirms no update of this one: it is `malformed`, as an unreadable 200 is (FullStory may hold the
+ * update). Every other outcome is the client's.
  */
 export async function updateUser(
   client: FullStoryClient,

@@ -69,7 +69,7 @@ export type FullStorySchemaType = components["schemas"]["SchemaType"];
  * - `to_json`: the record, or an object in it other than a Date left as built, has a `toJSON` method (own or
  *   inherited): JSON.stringify would send what it returns instead of what was validated.
  * - `malformed_text`: a string (a field, a property value, a value of a key sent unchecked) or a key holding
- *   a lone UTF-16 surrogate: FullStory would store U+FFFD in its place, or refuse the batch.
+ *   a lone UTF-16 surrogate: FullStory might store U+FFFD in its place, or refuse the batch (no source says).
  *
  * A number is sent as JSON.stringify writes it: an integer beyond 2^53 was rounded when it became a
  * JavaScript number (JSON.parse of a file does it), and nothing here can tell it from an exact one.
@@ -224,8 +224,8 @@ function inspect(user: unknown, kind: UserBodyKind): State {
     bound: 0,
     warnings: undefined,
   };
-  // A Date or a boxed value is sent as a bare value (its text, what its valueOf answers), which makes FullStory
-  // refuse the whole batch.
+  // A Date or a boxed value is sent as a bare value (its text, what its valueOf answers), which FullStory
+  // would presumably refuse as invalid input, with the whole batch (UNCONFIRMED).
   if (!isObjectOfKeys(user)) {
     add(state, R.fieldType, "record", `must be an object of fields, got ${kindOf(user)}`);
     return state;
