@@ -43,7 +43,7 @@ export interface SimulatedFullStoryUser extends Pick<
 > {
   /** The FullStory-assigned id; the simulator lists it with every imported user. */
   id: string;
-  /** Its properties, every write merged in as FullStory merges them: nested objects by path. */
+  /** Its properties, every write merged in (nested objects by path: the simulator's choice, UNCONFIRMED). */
   properties: Record<string, unknown>;
   /** The property types writes declared in `schema.properties`, by dotted path. */
   declaredTypes: Record<string, FullStorySchemaType>;
@@ -91,7 +91,7 @@ const fail = (status: number, code: string, message: string): Answer => ({
   body: { message, code },
 });
 const invalid = (message: string) => fail(400, "invalid_argument", message);
-/** FullStory's 400 for properties it does not store. */
+/** The simulator's 400 for properties FullStory does not store (the status is UNCONFIRMED). */
 const refusalOf = (properties: Properties | undefined): Answer | undefined => {
   const problem = propertyProblem(properties);
   return problem === undefined ? undefined : invalid(problem);
@@ -318,7 +318,7 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     return user;
   }
 
-  /** Sets a user's fields; FullStory's 400 when it would change an identified user's uid. */
+  /** Sets a user's fields; a 400 (status UNCONFIRMED) when it would change an identified user's uid. */
   function apply(user: SimulatedFullStoryUser, fields: Omit<BatchItem, "id">, writer?: string) {
     const { uid, display_name, email, properties, schema } = fields;
     if (uid !== undefined && user.uid !== undefined && uid !== user.uid)

@@ -38,14 +38,15 @@ export interface FullStorySimulatorOptions extends JobClockOptions, SimulatorOpt
    */
   maxOperationsInFlight?: number | undefined;
   /**
-   * What the simulator remembers. `"all"` keeps every user and every job's results, as FullStory does (about
-   * 2 GB a million users). `"recent"` keeps memory bounded for long runs: once a job has ended and each of
-   * its non-empty lists was read to its last page, it joins the read jobs; when more than `recentJobs` of
-   * those are kept, the oldest loses its lists (`/imports` and `/errors` then answer 404) and the users it
-   * wrote last are forgotten. Within a job everything answers as with `"all"`, and status polls and
-   * idempotent replays keep working for every job. Given up: a forgotten user sent again counts as new (a
-   * new FullStory id, no rewrite; a record with only its `id` fails `user_not_found`), `users()` and the
-   * `users` stat hold only the users kept, and a `reject`/`rejectRate` verdict is judged anew.
+   * What the simulator remembers. `"all"` keeps every user and every job's results (about 2 GB a million
+   * users; how long FullStory keeps a job's results is not documented). `"recent"` keeps memory bounded for
+   * long runs: once a job has ended and each of its non-empty lists was read to its last page, it joins the
+   * read jobs; when more than `recentJobs` of those are kept, the oldest loses its lists (`/imports` and
+   * `/errors` then answer 404) and the users it wrote last are forgotten. Within a job everything answers as
+   * with `"all"`, and status polls and idempotent replays keep working for every job. Given up: a forgotten
+   * user sent again counts as new (a new FullStory id, no rewrite; a record with only its `id` fails
+   * `user_not_found`), `users()` and the `users` stat hold only the users kept, and a `reject`/`rejectRate`
+   * verdict is judged anew.
    * @default "all"
    */
   retention?: "all" | "recent" | undefined;

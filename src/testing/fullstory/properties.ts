@@ -1,5 +1,5 @@
-// What FullStory does with a user's custom properties: which it refuses, how a write merges them into the
-// stored ones, and the type it lists for each.
+// What the simulator does with a user's custom properties: which it refuses (the spec's limits), how a write
+// merges them into the stored ones (its choice: FullStory's merge is UNCONFIRMED), and the type it lists.
 import type { components } from "../../../generated/fullstory.js";
 import { rules } from "../../../generated/fullstory.rules.js";
 
@@ -39,7 +39,7 @@ export function propertyProblem(
   return undefined;
 }
 
-/** Merges properties like FullStory: nested objects merge by path, anything else replaces. */
+/** Merges properties (the simulator's choice, UNCONFIRMED): nested objects by path; the rest replaces. */
 export function mergeProperties(base: Readonly<Properties>, update: Properties): Properties {
   const out: Properties = { ...base };
   for (const [name, value] of Object.entries(update)) {

@@ -10,8 +10,8 @@ import { documentedExamples } from "../kit/examples.js";
 type ErrorResponse = components["schemas"]["ErrorResponse"];
 
 /**
- * An error answer as Userpilot gives it: the spec's example for `status` with `code`, its `details` replaced
- * when given.
+ * An error answer in Userpilot's documented envelope: the spec's example for `status` with `code`, its
+ * `details` replaced when given.
  */
 export function userpilotError(status: number, code: string, details?: string): Response {
   const shown = (documentedExamples(document, status) as ErrorResponse[])
