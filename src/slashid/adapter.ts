@@ -68,7 +68,7 @@ export interface SlashIdAdapterOptions {
  *   A `failed_csv` that cannot be read (not text, not CSV, or a first line naming no `slashid:*` column)
  *   beside counts calling every person imported: each is imported with a warning that it may be listed there.
  *   One absent, empty, `null` or a header alone lists no one.
- *   Every text of the answer is scrubbed of the file's passwords, which `failed_csv` echoes.
+ *   Every text of the answer is scrubbed of the file's passwords, which `failed_csv` may echo.
  *   Errors a 200 lists beside its counts (their meaning there is UNCONFIRMED) are a warning on every person
  *   imported.
  * - 400 and 402 (pricing tier) fail the chunk with SlashID's messages; 401 / 403 stop the import.
@@ -103,8 +103,9 @@ export function createSlashIdAdapter(
     send: async (chunk, context) => {
       const passwords = passwordsOf(chunk.items);
       const result = await sendChunk(client, chunk, context, passwords);
-      // SlashID echoes each failed row, password included, beside a reason of its own wording: a person's
-      // password hash is as secret as the API key, which the engine scrubs afterwards (it knows no password).
+      // `failed_csv` may echo each failed row, password included (its layout is UNCONFIRMED), beside a
+      // reason: a person's password hash is as secret as the API key, which the engine scrubs afterwards (it
+      // knows no password).
       if (passwords === undefined) return result;
       // A refusal that stops the import (a gateway's 403 quoting the upload) is an answer too.
       if (result.kind === "fatal")
@@ -120,11 +121,11 @@ export function createSlashIdAdapter(
 }
 
 /**
- * The person's first email (lower-cased: SlashID keeps one person for emails that differ only in case, so
- * the engine's duplicate check must see them as one key), else first phone number, else first username
- * (each without the blanks around it, which SlashID does not keep either), else `#<index>`. Any value is
- * accepted (a record read from a file may not be an object), as the engine and the CLI's dry run key records
- * before validating them.
+ * The person's first email (lower-cased: emails that differ only in case are taken for one SlashID person,
+ * UNCONFIRMED, so the engine's duplicate check sees them as one key), else first phone number, else first
+ * username (each without the blanks around it, presumably not kept by SlashID either, UNCONFIRMED), else
+ * `#<index>`. Any value is accepted (a record read from a file may not be an object), as the engine and the
+ * CLI's dry run key records before validating them.
  */
 export function slashIdKeyOf(person: SlashIdPerson, index: number): string {
   const p = person as Partial<SlashIdPerson> | null | undefined;
@@ -138,8 +139,9 @@ export function slashIdKeyOf(person: SlashIdPerson, index: number): string {
 
 /**
  * Every handle of a person's row, compared as its key compares its first one (emails in lower case, the
- * others as written, trimmed): SlashID holds one person for all of them, so a record sharing any of them with
- * an earlier one is that record's person.
+ * others as written, trimmed): SlashID holds one person for all of them (one row, one person), so a record
+ * sharing any of them with an earlier one is taken for that record's person (our reading: no source says a
+ * handle names one person only).
  */
 export function* slashIdIdentitiesOf(row: SlashIdCsvRow): Iterable<string> {
   for (const [column, kind] of HANDLE_COLUMNS) {
@@ -150,7 +152,7 @@ export function* slashIdIdentitiesOf(row: SlashIdCsvRow): Iterable<string> {
   }
 }
 
-/** The first value of a list, without the blanks around it (SlashID's cells are read trimmed). */
+/** The first value of a list, without the blanks around it (whether SlashID trims cells is UNCONFIRMED). */
 function firstOf(list: readonly string[] | undefined): string | undefined {
   const first: unknown = Array.isArray(list) ? list[0] : undefined;
   const value = typeof first === "string" ? first.trim() : "";

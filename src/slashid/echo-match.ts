@@ -145,7 +145,7 @@ export function echoedByHandles(
       best = at;
       most = equal;
     }
-    // Persons with the same handles are the same person written more than once: the first few weighed
+    // Persons with the same handles are taken for one person written more than once: the first few weighed
     // tell them apart as well as all would, and a file of thousands of them is not walked per row.
     if (equal === others.length || ++weighed === MAX_WEIGHED) break;
   }
@@ -163,10 +163,10 @@ export type Weight = number | Tie | typeof TAKEN | undefined;
 
 /**
  * Tells apart persons a failed row echoes alike (on the columns SlashID echoed, or compared as cellKey does):
- * by their handles as written (see exactKey) in every handle column. Those with the same handles are one
- * person at SlashID written more than once, and the row is placed on the first, as rows of the same handles
- * are. Those whose handles differ (in a handle column SlashID left out, or as written) may be distinct
- * persons at SlashID, which did not say which of them it refused: the row is a {@link Tie} over them.
+ * by their handles as written (see exactKey) in every handle column. Those with the same handles are taken
+ * for one person at SlashID written more than once, and the row is placed on the first, as rows of the same
+ * handles are. Those whose handles differ (in a handle column SlashID left out, or as written) may be
+ * distinct persons at SlashID, which did not say which of them it refused: the row is a {@link Tie} over them.
  */
 export class Alike {
   /** Each item's handles as written, once asked for. */

@@ -41,9 +41,9 @@ export function failedRowsOf(text: unknown): FailedRow[] | undefined {
     return undefined;
   }
   const [header = [], ...rows] = records;
-  // Every row SlashID refuses has a handle, so the CSV it echoes them in names a `slashid:*` column. A first
-  // line naming none is no header of it: a failed row sent without one (the only row, if no other follows),
-  // or a message, so what it lists is unknown.
+  // Every row sent has a handle, so the CSV echoing the refused ones presumably names a `slashid:*` column
+  // (its layout is UNCONFIRMED). A first line naming none is taken for no header of it: a failed row sent
+  // without one (the only row, if no other follows), or a message, so what it lists is unknown.
   if (!header.some((name) => nameOf(name).startsWith("slashid:"))) return undefined;
   // Cells past the header's last column end a reason in it holding an unquoted comma, or are a reason whose
   // column SlashID left unnamed: either way one text, joined as SlashID wrote it, not split on its commas.

@@ -55,7 +55,7 @@ export const slashIdModule: VendorModule<
   samples: lazySamples(
     () => import("../testing/fixtures/slashid.js"),
     ({ slashIdPerson }, f) => {
-      // One handle per person, its key: persons sharing a handle would be merged by SlashID.
+      // One handle per person, its key: what SlashID makes of persons sharing a handle is UNCONFIRMED.
       const person = (...emails: string[]): SlashIdPerson => ({
         ...personFromCsvRow(slashIdPerson(f)),
         emails,

@@ -16,7 +16,10 @@ const ROW = rules.PersonCsvRow.properties;
  */
 export const SLASHID_REGIONS = ROW["slashid:region"]["x-known-values"];
 
-/** Where SlashID stores a person's data (`slashid:region`): a known region, or another SlashID accepts. */
+/**
+ * The person's geographical region (`slashid:region`; where SlashID stores its data, as we read the name,
+ * UNCONFIRMED): a known region, or another SlashID accepts.
+ */
 export type SlashIdRegion = (typeof SLASHID_REGIONS)[number] | (string & {});
 
 /**
@@ -44,8 +47,8 @@ export interface SlashIdPerson {
   /** Usernames (`slashid:usernames`). */
   usernames?: readonly string[];
   /**
-   * Where the person's data is stored (`slashid:region`), without blanks around it (refused, not trimmed, as
-   * `slashid.blanks_around`); left out, the organization's default applies.
+   * The person's geographical region (`slashid:region`), without blanks around it (refused, not trimmed, as
+   * `slashid.blanks_around`); left out, presumably the organization's default applies (UNCONFIRMED).
    */
   region?: SlashIdRegion;
   /** Names of the groups the person joins (`slashid:groups`). */

@@ -156,7 +156,7 @@ export type SlashIdCheck = Validation<SlashIdCsvRow>;
  *   one (an own one is an unknown field): its cells are built field by field, never with JSON.stringify of
  *   the person.
  * - `slashid.not_finite`: no number inside an attribute value is NaN or ±Infinity (`1e400` in a JSON file
- *   reads as Infinity): JSON.stringify writes `null` for it, which SlashID would store over the value it holds.
+ *   reads as Infinity): JSON.stringify writes `null` for it, which SlashID may store over the value it holds.
  * - `slashid.unknown_field`: the person has only the fields of {@link SlashIdPerson} (one per column of
  *   specs/slashid.yaml `PersonCsvRow`); SlashID would never see another, so its data would be lost unsaid.
  *   `personFromCsvRow` carries a filled cell of an unknown column as a field of that name.
