@@ -80,10 +80,11 @@ export interface PropellerAdapterOptions {
  * keys disagree). A 400 (or a 422) that names items (`#/users/<n>: …`) fails those items and
  * re-sends the rest of the chunk once. A 404 fails the chunk with the vendor's text; 401/403 stop the import.
  *
- * The upsert is idempotent for a user's fields, so a chunk whose answer was lost (a timeout, a connection lost
- * after sending, a 5xx or a gateway's HTML page) is simply sent again, within the run by the engine and by a
- * resumed run (users already written are updated to the same values and answer `update`; one with addresses or
- * attributes says Propeller may hold those twice, as whether it replaces them is not documented). Its one
+ * The upsert is taken to be idempotent for a user's fields (our reading of the bulk page's "the user found
+ * will be updated"), so a chunk whose answer was lost (a timeout, a connection lost after sending, a 5xx or a
+ * gateway's HTML page) is simply sent again, within the run by the engine and by a resumed run (users already
+ * written are updated to the same values and answer `update`; one with addresses or attributes says
+ * Propeller may hold those twice, as whether it replaces them is not documented). Its one
  * checkpoint, `sent`, is for the report: a re-run that is refused (a revoked key, or users refused) says
  * Propeller may hold what an earlier run sent.
  */
@@ -579,10 +580,10 @@ function outcomeOf(result: BulkUserResult, scrub: (text: string) => string): Out
  * empty primary-language part if there is no `primaryLanguage`), e.g. `CRM:1`, `CRM:1:NL`, `CRM:1::NL`.
  * Which field carries the matched language is UNCONFIRMED, so records that differ in either never share a
  * key, and a shared key is what lets the report say Propeller keeps one user for both. Languages are
- * upper-cased and a numeric sourceId is its decimal text, as Propeller matches them (so `1` and `"1"`, `nl`
- * and `NL` share a key); an empty language is no language. `%` and `:` inside a part are written `%25` and
- * `%3A`, so no two records with different parts share a key. A record whose source or sourceId (or a given
- * language) is not a scalar names no user yet: `#<index>`.
+ * upper-cased and a numeric sourceId is its decimal text, as we presume Propeller matches them (UNCONFIRMED;
+ * so `1` and `"1"`, `nl` and `NL` share a key); an empty language is no language. `%` and `:` inside a part
+ * are written `%25` and `%3A`, so no two records with different parts share a key. A record whose source or
+ * sourceId (or a given language) is not a scalar names no user yet: `#<index>`.
  */
 export function propellerKeyOf(record: PropellerUser, index: number): string {
   const fields = record as
@@ -614,7 +615,7 @@ function keyPart(value: unknown): string | undefined {
     : undefined;
 }
 
-/** A language as Propeller matches it (case-insensitively), `""` when there is none. */
+/** A language as we presume Propeller matches it (case-insensitively, UNCONFIRMED); `""` when none. */
 function languagePart(value: unknown): string | undefined {
   return value === undefined ? "" : keyPart(value)?.toUpperCase();
 }

@@ -78,7 +78,7 @@ export function createPropellerClient(options: PropellerClientOptions): Propelle
     async (signal) => {
       const result = await tokenClient.getAccessToken({
         // Trimmed as the other vendors' keys are (fetch strips a header's edges; a form keeps them): a
-        // secret read from a file with its line end would be sent as `…%0A` and refused as invalid_client.
+        // secret read from a file with its line end would be sent as `…%0A` and refused.
         body: {
           grant_type: "client_credentials",
           client_id: options.clientId.trim(),

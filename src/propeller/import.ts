@@ -30,7 +30,9 @@ export type PropellerImportOptions = ImportOptions<unknown, PropellerFailureCode
  * written.
  *
  * With `journal`, a re-run after a crash or abort keeps the outcomes of finished chunks and sends the
- * unfinished ones again (harmless: the upsert is idempotent).
+ * unfinished ones again (an upsert: a user written before is updated; whether Propeller replaces or adds to
+ * its addresses and attributes is UNCONFIRMED, so one with either that was sent before is warned that
+ * Propeller may hold them twice).
  *
  * @function
  * @example

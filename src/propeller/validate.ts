@@ -18,7 +18,10 @@ import {
 /** One user for `POST /v2/users/bulk/sourceId`, matched on `source` + `sourceId` (specs/propeller.yaml `BulkUser`). */
 export type PropellerUser = components["schemas"]["BulkUser"];
 
-/** The rule ids {@link validatePropellerUser} reports, one per documented Propeller rule. */
+/**
+ * The rule ids {@link validatePropellerUser} reports: the spec's rules (bounds of ours among them, marked
+ * UNCONFIRMED there) and guards of ours.
+ */
 export const PROPELLER_RULES = {
   /**
    * `source` and `sourceId` are present and not blank: not empty nor blanks only, a blank being what
@@ -30,7 +33,7 @@ export const PROPELLER_RULES = {
   /** The schema is closed: Propeller refuses keys it does not define (in the user, its addresses, attributes and parent). */
   unknownField: "propeller.unknown_field",
   /**
-   * Each field has its documented JSON type (strings; `sourceId`/`debtorId` string or integer; arrays). An
+   * Each field has its JSON type in the spec (strings; `sourceId`/`debtorId` string or integer; arrays). An
    * integer id (`sourceId`, `debtorId`, `parent.id`, `parent.sourceId`) must be safe (at most 2^53 − 1 in
    * size): a larger one is not exact, may already have been rounded when read, and would reach Propeller as
    * another id. (A number in an attribute value is sent as JSON.stringify writes it: rounding there cannot be
@@ -60,7 +63,7 @@ export const PROPELLER_RULES = {
    * send what it returns instead of what was validated.
    */
   toJson: "propeller.to_json",
-  /** A string holds a lone UTF-16 surrogate: Propeller would store U+FFFD in its place, or refuse it. */
+  /** A string holds a lone UTF-16 surrogate: Propeller may store U+FFFD in its place, or refuse it. */
   malformedText: "propeller.malformed_text",
 } as const;
 
@@ -87,11 +90,12 @@ const USER_REQUIRED: readonly string[] = rules.BulkUser.required;
 type Problems = RuleProblems<PropellerRule>;
 
 /**
- * Every documented Propeller rule `record` breaks (empty when it may be sent), following specs/propeller.yaml
- * `BulkUser`, `ParentRef`, `UserAttributeValue` and `Address` exactly, plus one rule the schema cannot
- * express: `source` and `sourceId` must not be blank (they are the match key; `propeller.required` in
- * {@link PROPELLER_RULES} says what is blank), nor a `parent`'s (`propeller.parent`). Follows the validation
- * policy of `RuleProblems` (core/validate). Hand-written for the hot path: one pass over the keys.
+ * Every rule of specs/propeller.yaml `record` breaks (empty when it may be sent), following its `BulkUser`,
+ * `ParentRef`, `UserAttributeValue` and `Address` exactly, plus one bound of ours (UNCONFIRMED as
+ * Propeller's) the schema cannot express: `source` and `sourceId` must not be blank (they are the match key;
+ * `propeller.required` in {@link PROPELLER_RULES} says what is blank), nor a `parent`'s (`propeller.parent`).
+ * Follows the validation policy of `RuleProblems` (core/validate). Hand-written for the hot path: one pass
+ * over the keys.
  */
 export function validatePropellerUser(record: unknown): readonly Rejection[] {
   const p: Problems = new RuleProblems();
