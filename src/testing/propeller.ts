@@ -49,7 +49,10 @@ export interface PropellerSimulatorOptions extends SimulatorOptions {
   maxUsers?: number | undefined;
   /** Fields the tenant requires of every user beyond `source` and `sourceId`. @default none */
   requiredFields?: readonly string[] | undefined;
-  /** Parents (user groups) that exist before any import. @default none */
+  /**
+   * Parents that exist before any import (user groups or companies, presumably: the sources give only a
+   * parent's shapes). @default none
+   */
   existingParents?:
     | readonly {
         /** Its id, for a user's `parent: { id }`. */
@@ -244,7 +247,8 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
 
   return {
     ...kit.serve({ getAccessToken: issueToken, bulkUsersBySourceId: bulk }),
-    // The store is keyed by the match key: two users for one key cannot happen, as at Propeller.
+    // The store is keyed by the match key: two users for one key cannot happen here (whether they can at
+    // Propeller is UNCONFIRMED; its code 70005 UserMultipleFound is named as if they could).
     /** The common counts; `duplicates` is always 0. */
     stats: () => {
       const rewrites = kit.rewritesOf([...users.values()].map((user) => user.requests));
@@ -262,8 +266,9 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     /**
      * Rotates the OAuth2 client (a secret revoked after a leak, or a new client of the same tenant): from now
      * on the token endpoint takes only the given id and secret (each one not given stays), and every token
-     * issued so far is revoked. Its users stay the tenant's (Propeller matches them on source and sourceId,
-     * whoever sends them); that a token issued before answers 401 is the simulator's choice (UNCONFIRMED).
+     * issued so far is revoked. Its users stay the tenant's (Propeller matches them on source and sourceId;
+     * that the client sending them does not count is UNCONFIRMED); that a token issued before answers 401 is
+     * the simulator's choice (UNCONFIRMED).
      */
     rotateClient(next: { clientId?: string; clientSecret?: string }) {
       clientId = next.clientId ?? clientId;

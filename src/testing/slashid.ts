@@ -346,7 +346,7 @@ function checkAttributes(cell: string, validate: Validate): PersonData["attribut
     }
   }
   if (problems.length > 0) return problems.map((p) => `slashid:attributes: ${p}`).join("; ");
-  // The schema's own rules (bucket values are objects, at most 6 buckets, non-empty keys).
+  // The schema's own rules (bucket values are objects, non-empty bucket names and keys).
   const invalid = validate("#/components/schemas/AttributeBuckets", decoded);
   if (invalid.length > 0) return invalid.map((p) => readable("slashid:attributes", p)).join("; ");
   return decoded as PersonData["attributes"];

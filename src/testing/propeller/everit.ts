@@ -1,5 +1,6 @@
-// Propeller refuses a bulk request whole (400 10007) with one message per problem, as its everit validator
-// words it, pointing at the item: `#/users/3: required key [sourceId] not found`.
+// A bulk request that breaks the schema is refused whole (400 10007), one message per problem, worded as the
+// everit validator words it, pointing at the item: `#/users/3: required key [sourceId] not found`. The bulk
+// page's message reads so; that Propeller uses everit, refuses whole, says each problem once: UNCONFIRMED.
 import { rules } from "../../../generated/propeller.rules.js";
 
 type Options = {
@@ -74,7 +75,7 @@ export function everitProblems(
 }
 
 function everit(path: string, message: string, body: unknown): string[] {
-  // `parent` is a oneOf of two closed objects: ajv reports every branch; Propeller says it once.
+  // `parent` is a oneOf of two closed objects: ajv reports every branch; Propeller presumably says it once.
   const parent = /^(\/users\/\d+\/parent)(\/|$)/.exec(path);
   if (parent !== null)
     return [
