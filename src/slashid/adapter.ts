@@ -93,7 +93,7 @@ export function createSlashIdAdapter(
     scrub: (text) => client.scrub(text),
     replay: {
       by: "resend",
-      why: "a chunk is uploaded again; SlashID either updates a person it has or refuses the row as existing, and in a replayed upload such a row was written by the lost upload (or existed before), so it counts as imported with a warning",
+      why: "a chunk is uploaded again; SlashID presumably either updates a person it has or refuses the row as existing (UNCONFIRMED), and in a replayed upload such a row was written by the lost upload (or existed before), so it counts as imported with a warning",
     },
     limits: { maxRecords },
     defaults: { chunkRecords: Math.min(1000, maxRecords), concurrency: 1 },
