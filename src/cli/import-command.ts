@@ -262,13 +262,10 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
   // offset, over its first ones).
   const out = target === "stdout" ? args.stderr : args.stdout;
   out.write(formatSummary({ ...report, outcomes: sample.outcomes() }, 10, shownReport, vendor));
-  // The same journal would stop a re-run alike: the error says what to do instead. A refusal of the
-  // credentials that stopped the run (a key revoked mid-run) leaves the rest unsent as Ctrl-C does. Other
-  // stops get no such line: a journal the run could not write may be gone, and one written for a --base-url
-  // that redirects, or has no token endpoint, is refused by a re-run with the right one.
-  const refused = refusedCredentials(report);
-  if (journalStop === undefined && (report.aborted || refused))
-    out.write(resumeHint(flags["journal"], args.scrub, refused && !report.aborted, fromStdin));
+  // The same journal would stop a re-run alike: the error says what to do instead.
+  const resumes = journalStop === undefined ? howItResumes(report) : undefined;
+  if (resumes !== undefined)
+    out.write(resumeHint(flags["journal"], args.scrub, resumes === "once fixed", fromStdin));
   if (journalStop !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(args.scrub(journalStop.message))}\n`);
   if (report.inputError !== undefined)
@@ -306,6 +303,19 @@ function whyUnreadable(error: unknown): string {
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "ENOTDIR") return "a folder on its path is a file";
   return code ?? "unreadable";
+}
+
+/**
+ * How a run that ended short is resumed: as it was (Ctrl-C), or once the credentials the vendor refused are
+ * fixed (a key revoked mid-run); undefined after any other stop, also one a Ctrl-C followed (a fatal answer
+ * leaves the input read to its end): a journal the run could not write may be gone, and one written for a
+ * --base-url that redirects, or has no token endpoint, is refused by a re-run with the right one.
+ */
+export function howItResumes(
+  report: Pick<ImportReport, "aborted" | "fatal" | "fatalStatus">,
+): "as it was" | "once fixed" | undefined {
+  if (refusedCredentials(report)) return "once fixed";
+  return report.aborted && report.fatal === undefined ? "as it was" : undefined;
 }
 
 /**
@@ -594,7 +604,7 @@ async function dryRun(
   // records an earlier run settled): an "all valid" alone reads as a resume that will go through.
   if (args.flags["journal"] !== undefined)
     args.stdout.write(
-      "  --journal was not opened: only the import checks that it fits this run (its input, chunk size, destination)\n",
+      "  --journal was not opened: only an import checks whether it fits (vendor, input, chunk size, destination)\n",
     );
   if (broken !== undefined) args.stderr.write(`bulk-user-import: ${forTerminal(broken)}\n`);
   if (broken !== undefined) return EXIT.usage;

@@ -140,7 +140,7 @@ describe("--dry-run with --journal", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("dry run: 2 records, 2 valid, 0 rejected; nothing was sent\n");
     expect(result.stdout).toContain(
-      "--journal was not opened: only the import checks that it fits this run (its input, chunk size, destination)",
+      "--journal was not opened: only an import checks whether it fits (vendor, input, chunk size, destination)",
     );
     expect(readFileSync(journal, "utf8")).toBe(`${JSON.stringify({ kind: "header" })}\n`);
   });

@@ -1,0 +1,34 @@
+// The line after an import's summary that says how the rest is sent: only where a re-run with the same
+// journal can resume. A Ctrl-C that follows a fatal answer (whose run reads its input to the end) leaves the
+// fatal answer's cause to fix first.
+import { describe, expect, it } from "vitest";
+import { howItResumes } from "../../src/cli/import-command.js";
+
+describe("howItResumes", () => {
+  it("a run stopped by Ctrl-C alone resumes as it was", () => {
+    expect(howItResumes({ aborted: true })).toBe("as it was");
+  });
+
+  it.each([401, 403, 400])(
+    "a run whose credentials got a %i resumes once they are fixed",
+    (status) => {
+      const fatal = { fatal: "refused", fatalStatus: status };
+      expect(howItResumes({ ...fatal, aborted: false })).toBe("once fixed");
+      expect(howItResumes({ ...fatal, aborted: true })).toBe("once fixed");
+    },
+  );
+
+  it.each([
+    ["a redirect", { fatal: "redirected", fatalStatus: 307 }],
+    ["a token URL that answers 404", { fatal: "no token", fatalStatus: 404 }],
+    ["no token for no stated reason", { fatal: "no token", fatalStatus: "auth" as const }],
+    ["a journal the run could not write", { fatal: "journal gone" }],
+  ])("%s, Ctrl-C'd after it or not: no line", (_, fatal) => {
+    expect(howItResumes({ ...fatal, aborted: false })).toBeUndefined();
+    expect(howItResumes({ ...fatal, aborted: true })).toBeUndefined();
+  });
+
+  it("a run that ended whole: no line", () => {
+    expect(howItResumes({ aborted: false })).toBeUndefined();
+  });
+});
