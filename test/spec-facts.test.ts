@@ -703,7 +703,7 @@ describe("the specs hold what the vendors' pages state, and mark what no page st
     }
   });
 
-  // Userpilot's reference tags only the users' identify endpoints "Real-time", the API the limit is stated for.
+  // Userpilot's reference tags only the users' identify endpoints "Real-time", the API the limit is for.
   it("Userpilot: the 600 requests/minute limit is UNCONFIRMED wherever an operation other than the users' bulk identify states it", () => {
     const paths = at("userpilot", "#/paths") as Record<
       string,

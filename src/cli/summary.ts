@@ -58,7 +58,8 @@ export function formatSummary(
 
 /**
  * Whether the vendor's answer that stopped the run refused the credentials (401), their permissions (403), or
- * an access token for them (a token request's 400, OAuth2's refusal of the client's grant).
+ * an access token for them (a 400: only a token request's answer stops a run with one, OAuth2's refusal of
+ * the client's grant; a host that is no token endpoint and answers 400 is taken so too).
  */
 export function refusedCredentials(report: Pick<ImportReport, "fatalStatus">): boolean {
   return report.fatalStatus === 401 || report.fatalStatus === 403 || report.fatalStatus === 400;
@@ -79,11 +80,7 @@ function credentialsRefused(
       ? "refused the credentials"
       : report.fatalStatus === 403
         ? "refused the credentials or their permissions"
-        : // Only a token request's answer stops a run with a 400: OAuth2's refusal of the client's grant.
-          report.fatalStatus === 400
-          ? "gave no access token for the credentials"
-          : undefined;
-  if (refused === undefined) return undefined;
+        : "gave no access token for the credentials";
   const named = ({ flag, env }: { flag: string; env: string }) => `--${flag} (or ${env})`;
   const credentials = vendor.settings.filter(isCredential).map(named);
   // Each environment is a host of its own, whose keys another's does not know (a sandbox key in production).

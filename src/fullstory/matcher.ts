@@ -186,13 +186,13 @@ export class Matcher {
         this.#strays.push({ uid, id, email });
       } else
         // A record that named neither uid nor id, written onto a user with a uid: FullStory's word that it
-        // holds one user for it and any record of that uid (an earlier one's values written over, or a later
-        // one's over it). A record that named the user by id chose that user.
+        // holds one user for it and any record of that uid (which values stay, written over in order, is
+        // UNCONFIRMED). A record that named the user by id chose that user.
         this.outcomes[position] =
           byId === undefined && outcome.ok
             ? withNote(
                 outcome,
-                `FullStory lists the user it wrote for this record, which named no uid, under uid ${uid}: it took the record's email for that user's, and holds one user for this record and any record with that uid, with the values it got last`,
+                `FullStory lists the user it wrote for this record, which named no uid, under uid ${uid} (our reading: it took the record's email for that user's): it holds one user for this record and any record with that uid, presumably with the values it got last`,
               )
             : outcome;
     }

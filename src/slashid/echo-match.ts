@@ -166,7 +166,8 @@ export type Weight = number | Tie | typeof TAKEN | undefined;
  * by their handles as written (see exactKey) in every handle column. Those with the same handles are taken
  * for one person at SlashID written more than once, and the row is placed on the first, as rows of the same
  * handles are. Those whose handles differ (in a handle column SlashID left out, or as written) may be
- * distinct persons at SlashID, which did not say which of them it refused: the row is a {@link Tie} over them.
+ * distinct persons at SlashID, which did not say which of them it refused: the row is a {@link Tie} over
+ * them.
  */
 export class Alike {
   /** Each item's handles as written, once asked for. */

@@ -18,8 +18,8 @@ import type {
  * - `payload_too_large`: one user alone is larger than Userpilot accepts (413);
  * - `held_back`: not sent: after a 413 split the chunk, the half before this user's holds an earlier record of
  *   a user of its half and got no settling answer, and Userpilot presumably keeps the values written last
- *   (UNCONFIRMED; transient: it goes once that half is settled, in a replay or, if that half is left to one,
- *   a re-run);
+ *   (UNCONFIRMED). Transient: it goes once that half is settled, in a replay or, if that half is left to one,
+ *   a re-run;
  * - `aborted`: the import was aborted while a job ran or a submission waited;
  * - `job_mismatch`: Userpilot answered `202` with a job that is not this request's (more rows than were
  *   sent or fewer than their distinct user_ids, or a job another chunk of this import follows). Transient: a replay looks for

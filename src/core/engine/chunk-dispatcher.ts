@@ -761,8 +761,9 @@ function fingerprintOf(pending: PendingChunk<unknown>, count?: number): string {
 
 /**
  * The input index of the first record `pending` holds after the records of the chunk an earlier run settled
- * at its place, when those are its first records: records were added at the input's end after a last chunk
- * that was not full. Undefined otherwise (the chunk unsettled, of fewer records, or of others).
+ * at its place, when those are its first records: records added at the input's end after a last chunk that
+ * was not full, or the last records that run rejected, valid now. Undefined otherwise (the chunk unsettled,
+ * of fewer records, or of others).
  */
 function appendedFrom(known: JournaledChunk, pending: PendingChunk<unknown>): number | undefined {
   const settled = known.outcomes?.length;
@@ -821,7 +822,7 @@ function differsMessage(
     return (
       `${start}it holds the records that run settled in it, then records that run did not send (added at ` +
       "the input's end, which resume only after a full last chunk, or rejected by that run and valid now): " +
-      `import those (from record ${appended} on) under a new journal, or resume with the input that wrote this one`
+      `import those (from record ${appended} on) under a new journal, or resume with the input and version that wrote this one`
     );
   // A replay must send what was sent: the same records with their fields reordered (a CSV saved with its
   // columns moved) make another body, which a vendor may refuse under the first one's idempotency key.
