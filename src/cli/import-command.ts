@@ -265,7 +265,7 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
   // The same journal would stop a re-run alike: the error says what to do instead.
   const resumes = journalStop === undefined ? howItResumes(report) : undefined;
   if (resumes !== undefined)
-    out.write(resumeHint(flags["journal"], args.scrub, resumes === "once fixed", fromStdin));
+    out.write(resumeHint(flags["journal"], args.scrub, resumes, fromStdin));
   if (journalStop !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(args.scrub(journalStop.message))}\n`);
   if (report.inputError !== undefined)
@@ -319,13 +319,13 @@ export function howItResumes(
 }
 
 /**
- * What an interrupted run leaves to do: the journal resumes it; without one, nothing does. After the vendor
- * `refused` the credentials, they are to be fixed first, and the command may then differ (a new key).
+ * What an interrupted run leaves to do: the journal resumes it; without one, nothing does. Credentials the
+ * vendor refused are to be fixed first, and the command may then differ (a new key).
  */
 function resumeHint(
   journal: string | boolean | undefined,
   scrub: (text: string) => string,
-  refused: boolean,
+  resumes: "as it was" | "once fixed",
   fromStdin: boolean,
 ): string {
   if (typeof journal !== "string")
@@ -333,8 +333,8 @@ function resumeHint(
   // Scrubbed before it is made safe for a terminal: a break shown as `\n` would join a short secret after it
   // to a word, where it no longer stands alone to be redacted.
   const named = forTerminal(scrub(journal));
-  const piped = pipedAgain(fromStdin ? "-" : undefined);
-  return refused
+  const piped = pipedAgain(fromStdin);
+  return resumes === "once fixed"
     ? `  once that is fixed, run the command again with --journal ${named}${piped}: it keeps what was settled\n`
     : `  to resume, run the same command again${piped}: --journal ${named} keeps what was settled\n`;
 }

@@ -86,7 +86,7 @@ export function whatStoppingDoes(argv: readonly string[]): string {
         ? "the report and the summary follow"
         : "the summary follows") +
       (typeof values["journal"] === "string"
-        ? `, and the same command with the same --journal resumes${pipedAgain(input)}`
+        ? `, and the same command with the same --journal resumes${pipedAgain(input === "-")}`
         : "")
     );
   if (command === "demo")

@@ -160,12 +160,12 @@ export function createPropellerSimulator(options: PropellerSimulatorOptions = {}
     },
     notFound: () => json(documented(404, "notFound"), 404),
     authenticate(request, operation) {
-      if (operation === "getAccessToken") return undefined;
+      if (operation === "getAccessToken") return true;
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
       if (bearer === null) return unauthorized("missing Bearer access token");
       const token = tokens.get(bearer[1]!);
       if (token === undefined || token.revoked) return unauthorized("invalid token");
-      return now() >= token.expiresAt ? unauthorized("token expired") : undefined;
+      return now() >= token.expiresAt ? unauthorized("token expired") : true;
     },
     spared: (operation) => operation === "getAccessToken" && !tokenFaults,
   });

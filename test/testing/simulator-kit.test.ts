@@ -36,7 +36,7 @@ function setup(faults: FaultOptions = {}) {
     faultBody: (status) => ({ code: `fault_${status}` }),
     notFound: () => json({ code: "not_found" }, 404),
     authenticate: (request) =>
-      request.headers.get("authorization") === "Key k" ? undefined : json({ code: "auth" }, 401),
+      request.headers.get("authorization") === "Key k" ? true : json({ code: "auth" }, 401),
   });
   const handlers: OperationHandlers = {
     updateUser: ({ params }) => json({ updated: params["id"] }),

@@ -26,14 +26,10 @@ export interface SimulatorKitConfig<Vendor extends string> {
   /** The vendor's answer to a request that matches no operation of the spec. */
   notFound(request: Request): Response;
   /**
-   * The vendor's check of a request's credentials against the account's `apiKey`: false gets the 401 the
-   * spec shows for the operation, a Response answers instead, true or undefined lets the request through.
+   * The vendor's check of a request's credentials against the account's `apiKey`: true lets the request
+   * through, false gets the 401 the spec shows for the operation, a Response answers instead.
    */
-  authenticate?(
-    request: Request,
-    operation: string,
-    apiKey: string,
-  ): Response | boolean | undefined;
+  authenticate?(request: Request, operation: string, apiKey: string): Response | boolean;
   /** Operations the faults spare (Propeller's token endpoint with `tokenFaults: false`). */
   spared?(operation: string): boolean;
 }
