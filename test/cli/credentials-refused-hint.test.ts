@@ -173,21 +173,20 @@ describe("the summary of an import stopped by a credential refusal", () => {
     expect(result.all).not.toContain("FULLSTORY_API_KEY");
   });
 
-  it("a Propeller run whose token URL answers 404 (a wrong --base-url) names none of them", async () => {
+  /** An import into Propeller at a --base-url with no token endpoint (its token URL answers 404). */
+  async function wrongTokenUrl(name: string, ...more: string[]) {
     const { url } = await serve(createPropellerSimulator());
-
-    const result = await cli(
+    return cli(
       [
-        "import",
-        "propeller",
-        file("wrong-url.ndjson", ndjson(propellerUsers(2))),
-        "--base-url",
-        `${url}/no-api-here`,
-        "--client-id",
-        CREDS.clientId,
+        ...["import", "propeller", file(`${name}.ndjson`, ndjson(propellerUsers(2)))],
+        ...["--base-url", `${url}/no-api-here`, "--client-id", CREDS.clientId, ...more],
       ],
       { env: { PROPELLER_CLIENT_SECRET: CREDS.clientSecret } },
     );
+  }
+
+  it("a Propeller run whose token URL answers 404 (a wrong --base-url) names none of them", async () => {
+    const result = await wrongTokenUrl("wrong-url");
 
     expect(result.code).toBe(3);
     const lines = result.stdout.split("\n");
@@ -200,18 +199,7 @@ describe("the summary of an import stopped by a credential refusal", () => {
   // A journal written for the wrong --base-url is refused by a run at the right one: "run the command again
   // with --journal" once the URL is fixed would send the operator into that refusal.
   it("a Propeller run whose token URL answers 404, with --journal: no line says the journal resumes it", async () => {
-    const { url } = await serve(createPropellerSimulator());
-
-    const result = await cli(
-      [
-        "import",
-        "propeller",
-        file("wrong-url-journal.ndjson", ndjson(propellerUsers(2))),
-        ...["--base-url", `${url}/no-api-here`, "--client-id", CREDS.clientId],
-        ...["--journal", file("wrong-url.journal")],
-      ],
-      { env: { PROPELLER_CLIENT_SECRET: CREDS.clientSecret } },
-    );
+    const result = await wrongTokenUrl("wrong-url-journal", "--journal", file("wrong-url.journal"));
 
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/could not obtain credentials: .*HTTP status 404/);
