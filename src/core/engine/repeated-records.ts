@@ -61,7 +61,7 @@ export function repeatWarning(vendor: string, repeat: Repeat, key: string): stri
   const same = repeat.sharesIdentity
     ? `is the same user at ${vendor} (they share an identity)`
     : `has the same key (${key})`;
-  return `record ${repeat.earlier} of the input ${same}: where both are written, ${vendor} keeps one user, with the values written last`;
+  return `record ${repeat.earlier} of the input ${same}: where both are written, ${vendor} keeps one user, presumably with the values written last`;
 }
 
 /**
