@@ -52,8 +52,8 @@ export type ItemOutcome<Code extends string = string> =
       /**
        * The part of `note` that speaks of what this send's write may have left at the vendor (a list written
        * twice), and so holds however an earlier send's answer confirmed the record: where the engine keeps
-       * that earlier import, it adds this to its note. The rest of `note` speaks of this answer only (an id it
-       * left out, an action it named), which is not true of an import an earlier answer gave.
+       * that earlier import, it adds this to its note. The rest of `note` speaks of this answer only (an id
+       * it left out, an action it named), which is not true of an import an earlier answer gave.
        */
       readonly resentNote?: string;
     }
@@ -276,7 +276,9 @@ export interface ImportAdapter<Input, Wire = Input, Code extends string = string
   readonly limits: {
     /** Most records in one chunk the vendor accepts. */
     readonly maxRecords: number;
-    /** Most bytes of one request's body, if the vendor caps it: its items' texts (`serialize`) and framing. */
+    /**
+     * Most bytes of one request's body, if the vendor caps it: its items' texts (`serialize`) and framing.
+     */
     readonly maxBytes?: number;
     /**
      * What a body adds to its items' texts: `envelope` bytes around them (`{"users":[]}`: 12) and

@@ -224,8 +224,8 @@ export async function assembleChunks<Input, Wire, Code extends string>(
 
 /**
  * Whether what an input threw once the run halted is the halt itself: its reason, an error caused by it, an
- * AbortError (a stream or fetch given the caller's signal), or a stream's premature close (a stream the caller
- * destroys as it aborts, which its reading rejects with, no cause or name telling the abort).
+ * AbortError (a stream or fetch given the caller's signal), or a stream's premature close (a stream the
+ * caller destroys as it aborts, which its reading rejects with, no cause or name telling the abort).
  */
 function isTheStop(error: unknown, reason: unknown): boolean {
   if (error === reason) return true;

@@ -16,8 +16,8 @@ export function joinedJsonBody(
 }
 
 /**
- * Whether `error` is what building a body longer than one string can hold (about 512 MiB in Node) throws: such
- * a body never went out.
+ * Whether `error` is what building a body longer than one string can hold (about 512 MiB in Node) throws:
+ * such a body never went out.
  */
 export function tooLongToBuild(error: unknown): boolean {
   return error instanceof RangeError && error.message === "Invalid string length";

@@ -183,8 +183,8 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
   }
 
   /**
-   * {@link submit}, given what the journal holds for the chunk when it was looked up already (a lookup hands a
-   * chunk's outcomes out once: looked up again, a settled chunk would be sent again).
+   * {@link submit}, given what the journal holds for the chunk when it was looked up already (a lookup hands
+   * a chunk's outcomes out once: looked up again, a settled chunk would be sent again).
    */
   #submit(pending: PendingChunk<Wire>, lookedUp: JournaledChunk | undefined): void {
     const seq = this.#seq++;
@@ -210,8 +210,8 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
 
   /**
    * The last chunk of an input that broke off (`inputError`) before the chunk was full. With a journal it is
-   * not sent: the whole input makes a larger chunk in its place, which a re-run could not match with this one,
-   * so the records wait for that re-run.
+   * not sent: the whole input makes a larger chunk in its place, which a re-run could not match with this
+   * one, so the records wait for that re-run.
    */
   submitCutShort(pending: PendingChunk<Wire>, inputError: string): void {
     const { journal } = this.settings;
@@ -523,8 +523,8 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
       this.#resume(pending, this.#order.overtaken(pending, repeated, known.outcomes));
       return;
     }
-    // A record repeating the key of a record whose chunk is still out (sent at once, or being replayed after a
-    // lost answer) waits for that chunk to settle: sent now, its values could reach the vendor before the
+    // A record repeating the key of a record whose chunk is still out (sent at once, or being replayed after
+    // a lost answer) waits for that chunk to settle: sent now, its values could reach the vendor before the
     // earlier record's (a replay, a retry, two requests racing), and the vendor would keep the earlier
     // record's values where the input's later record is its last word on the user.
     const earlierOut = this.#order.holding(pending, repeated).tasks;
@@ -595,8 +595,8 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
           journal?.checkpoint(chunkSeq, fingerprint, state);
         } catch (error) {
           // The journal cannot record this chunk's progress (a full disk): the run stops before another
-          // request goes out unrecorded, and, the signal aborted, this chunk's records say that the vendor may
-          // hold them when the failed write followed a send (a job id the vendor answered).
+          // request goes out unrecorded, and, the signal aborted, this chunk's records say that the vendor
+          // may hold them when the failed write followed a send (a job id the vendor answered).
           this.#stopRun(error);
           throw error;
         }
@@ -635,7 +635,8 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
           result.earlierSend;
         // Counted as it was handed to the adapter; one whose request never left (the caller aborted while it
         // waited for a token or its turn, every connection refused, no token to send) was not sent, as its
-        // records say. Progress's `sent` takes its records back with it, so that it counts as the report does.
+        // records say. Progress's `sent` takes its records back with it, so that it counts as the report
+        // does.
         if (!result.reached) {
           this.#sentChunks -= 1;
           report.unsent(pending.indexes.length);

@@ -170,8 +170,8 @@ export const UNFOLLOWED_NOTE =
   "; following this chunk through stopped there, so what became of its request is unknown: the vendor may hold this record";
 
 /**
- * Added to a refusal of a record that a later try of its chunk sent again, with no answer that settled it: the
- * vendor may have written the record that time.
+ * Added to a refusal of a record that a later try of its chunk sent again, with no answer that settled it:
+ * the vendor may have written the record that time.
  */
 export const RESENT_NOTE =
   "; a later try of its chunk sent it again, and what became of that send is unknown: the vendor may hold this record";

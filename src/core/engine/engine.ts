@@ -108,8 +108,8 @@ export interface ImportOptions<
    */
   onOutcome?: ((outcome: RecordOutcome<Code>) => void) | undefined;
   /**
-   * Which per-record outcomes the report keeps: `all`, `problems` (failed and rejected), `none`; another value
-   * throws a RangeError.
+   * Which per-record outcomes the report keeps: `all`, `problems` (failed and rejected), `none`; another
+   * value throws a RangeError.
    * @default "all"
    */
   keepOutcomes?: KeepOutcomes | undefined;
@@ -143,15 +143,16 @@ export interface ImportOptions<
 
 /**
  * records → validate → chunk → send (bounded concurrency) → follow through → report. Input is read lazily:
- * at most twice `concurrency` chunks are in flight and one is filling, so memory does not grow with the input.
- * Reading and assembling is `assembleChunks`; sending and settling, `ChunkDispatcher`.
+ * at most twice `concurrency` chunks are in flight and one is filling, so memory does not grow with the
+ * input. Reading and assembling is `assembleChunks`; sending and settling, `ChunkDispatcher`.
  */
 export async function runImport<Input, Wire, Code extends string = string>(
   adapter: ImportAdapter<Input, Wire, Code>,
   records: Iterable<Input> | AsyncIterable<Input>,
   options: ImportOptions<Input, ReportedFailureCode<Code>> = {},
 ): Promise<ImportReport<ReportedFailureCode<Code>>> {
-  // An adapter written before `scrub` was required (or in JavaScript) would otherwise fail at its first outcome.
+  // An adapter written before `scrub` was required (or in JavaScript) would otherwise fail at its first
+  // outcome.
   if (typeof (adapter as Partial<typeof adapter>).scrub !== "function") {
     throw new TypeError(
       `${adapter.vendor} adapter has no scrub(text) method: give it the client's (client.scrub)`,

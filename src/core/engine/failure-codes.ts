@@ -24,9 +24,10 @@ declare const vendorCodeBrand: unique symbol;
 /**
  * An error code the vendor itself gave for a record or a request, passed through as it is; in a report, also
  * a code read back from a journal, or one scrubbing changed. Branded, so a vendor's union of failure codes
- * still refuses a mistyped literal given as one of its codes (`const c: FullStoryFailureCode = "job_timout"`):
- * only {@link vendorCode} makes one. A comparison with a literal (`===`, a `case`) is not refused, as a
- * `VendorCode` may be any text; in a `case`, the code is the literal or a `VendorCode`.
+ * still refuses a mistyped literal given as one of its codes
+ * (`const c: FullStoryFailureCode = "job_timout"`): only {@link vendorCode} makes one. A comparison with a
+ * literal (`===`, a `case`) is not refused, as a `VendorCode` may be any text; in a `case`, the code is the
+ * literal or a `VendorCode`.
  */
 export type VendorCode = string & {
   /** A brand for the type checker only: no value holds it at run time. */

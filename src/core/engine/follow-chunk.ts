@@ -156,11 +156,11 @@ export type Followed<Code extends string = string> =
     });
 
 /**
- * Sends a chunk and, while some of its records failed in a way that may pass (a lost answer, a timeout, a 5xx),
- * sends it again, through the adapter's replay semantics, until none is left or the attempts run out. Every
- * attempt sees the state the earlier ones saved (the idempotency key, when a request went out, a job id), so a
- * replay within the run takes the same path as a resume after a crash. A record keeps the best outcome any
- * attempt gave it: imported beats failed, and a vendor's refusal beats a failure that may pass.
+ * Sends a chunk and, while some of its records failed in a way that may pass (a lost answer, a timeout, a
+ * 5xx), sends it again, through the adapter's replay semantics, until none is left or the attempts run out.
+ * Every attempt sees the state the earlier ones saved (the idempotency key, when a request went out, a job
+ * id), so a replay within the run takes the same path as a resume after a crash. A record keeps the best
+ * outcome any attempt gave it: imported beats failed, and a vendor's refusal beats a failure that may pass.
  */
 export async function followChunk<Input, Wire, Code extends string>(
   adapter: ImportAdapter<Input, Wire, Code>,
@@ -239,8 +239,9 @@ export async function followChunk<Input, Wire, Code extends string>(
     if (result.kind === "fatal") {
       // What earlier attempts learned stands: a user the vendor confirmed stays imported. An earlier send
       // whose answer was lost may have written the chunk (the merged outcomes keep that: see `better`).
-      // A send the fatal answer ended whose try may have written (the retry of one that got no answer) carried
-      // the chunk again: an earlier refusal says so, as it does after such a send that ends in a failure.
+      // A send the fatal answer ended whose try may have written (the retry of one that got no answer)
+      // carried the chunk again: an earlier refusal says so, as it does after such a send that ends in a
+      // failure.
       const thisMayHaveWritten = result.written === true || result.error.afterArrivedTry === true;
       const mayHaveResent = !followedUpOnly && thisMayHaveWritten;
       const known =
@@ -317,7 +318,8 @@ export async function followChunk<Input, Wire, Code extends string>(
   const callerAbortedBefore = `; the caller aborted the client's calls before this chunk's request went out: ${reRun} sends it`;
   // An earlier run's send on record may have written the chunk, whatever this run's tries met.
   const earlier = earlierSend();
-  // The client says "aborted by the caller" of any abort of its signal; the run's own stop is not the caller's.
+  // The client says "aborted by the caller" of any abort of its signal; the run's own stop is not the
+  // caller's.
   const stoppedBy = following.signal.aborted ? following.stoppedBy() : undefined;
   outcomes = outcomes.map((failure) => {
     if (failure.ok || failure.transient !== true) return failure;

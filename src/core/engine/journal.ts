@@ -142,7 +142,9 @@ export class Journal {
   #pendingAccount: string | undefined;
   /** The chunks this run recorded first (no earlier run did) while {@link #pendingAccount} was pending. */
   readonly #newChunks = new Set<number>();
-  /** Whether a record imported stands for the vendor's word on the credential: see {@link credentialWatched}. */
+  /**
+   * Whether a record imported stands for the vendor's word on the credential: see {@link credentialWatched}.
+   */
   #acceptedOnImport = true;
 
   private constructor(
@@ -216,8 +218,8 @@ export class Journal {
       this.#append({ kind: "header", ...header });
       return;
     }
-    // Read a block at a time, line by line: a journal of millions of outcomes may pass what one string (512 MiB)
-    // or one read (2 GiB) can hold, and only each chunk's checkpoints are kept, not its outcomes.
+    // Read a block at a time, line by line: a journal of millions of outcomes may pass what one string
+    // (512 MiB) or one read (2 GiB) can hold, and only each chunk's checkpoints are kept, not its outcomes.
     const fd = openSync(file, "r");
     let sawHeader = false;
     let n = 0;
@@ -316,8 +318,8 @@ export class Journal {
 
   /**
    * Says the vendor accepted this run's credential (answered a call with a 2xx): the journal names the
-   * account {@link JournalOptions.accountWas} rotated it to from now on, with a line of its own. Until then it
-   * names the account it named before, so a run that ends first (a credential the vendor refused, a crash)
+   * account {@link JournalOptions.accountWas} rotated it to from now on, with a line of its own. Until then
+   * it names the account it named before, so a run that ends first (a credential the vendor refused, a crash)
    * leaves a journal the same statement resumes again; a chunk this run recorded meanwhile is then taken
    * for one saved under the old credential, whose resend says the vendor may have written it twice. Does
    * nothing when no account is pending. {@link done} calls it first for a chunk with a record imported,

@@ -28,7 +28,9 @@ const GROWTH = 1.5;
  * record is named a duplicate it is not, which is why the report calls it a warning.
  */
 export class KeyIndex {
-  /** Per segment, its slots' three words side by side: a probe reads one cache line (at times two), not three. */
+  /**
+   * Per segment, its slots' three words side by side: a probe reads one cache line (at times two), not three.
+   */
   readonly #tables: Uint32Array[] = [];
   readonly #sizes = new Uint32Array(SEGMENTS);
   readonly #slots = new Uint32Array(SEGMENTS).fill(INITIAL_SLOTS);

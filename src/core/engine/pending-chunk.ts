@@ -9,7 +9,9 @@ export interface PendingChunk<Wire> {
   bytes: number;
   /** Position in the chunk → index of an earlier record of the input with the same key or identity. */
   duplicateOf?: Map<number, number>;
-  /** The positions of `duplicateOf` or `alikeOf` whose earlier record was found by an identity, not the key. */
+  /**
+   * The positions of `duplicateOf` or `alikeOf` whose earlier record was found by an identity, not the key.
+   */
   sharesIdentity?: Set<number>;
   /**
    * Position in the chunk → index of an earlier record whose key or identity differs from the item's only in

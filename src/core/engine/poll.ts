@@ -106,9 +106,13 @@ export class JobPace {
 
 /** Jobs whose pace predicts the next one's. */
 const PACE_MEMORY = 3;
-/** A poll aimed at a predicted end comes this share of the job's duration after it (clock jitter, rounding). */
+/**
+ * A poll aimed at a predicted end comes this share of the job's duration after it (clock jitter, rounding).
+ */
 const END_MARGIN = 0.01;
-/** After the predicted end, the first wait is this share of the job's duration (then it grows by `factor`). */
+/**
+ * After the predicted end, the first wait is this share of the job's duration (then it grows by `factor`).
+ */
 const OVERDUE_SHARE = 0.02;
 /** No wait is shorter than this, in ms. */
 const MIN_WAIT_MS = 10;

@@ -160,9 +160,9 @@ export class RepeatOrder<Wire> {
   /**
    * The outcomes of a chunk an earlier run settled or sent (resumed, or answered with that send's job), where
    * an earlier chunk sent in this run (an earlier run left it unfinished) holds one of its users: that chunk
-   * went again after this one's record reached the vendor, so the vendor may keep the earlier record's values,
-   * and an imported record says so. Sending this chunk again too would not set it right at every vendor (a
-   * refusal as already existing, a second job for the same users).
+   * went again after this one's record reached the vendor, so the vendor may keep the earlier record's
+   * values, and an imported record says so. Sending this chunk again too would not set it right at every
+   * vendor (a refusal as already existing, a second job for the same users).
    */
   overtaken<Code extends string>(
     pending: PendingChunk<Wire>,

@@ -73,8 +73,8 @@ export function lookalike(text: string): string {
   // Printable ASCII without blanks, the common key: only its case can differ.
   if (PLAIN.test(text)) return text.toLowerCase();
   // Folded once, a text may fold further (an invisible character gone from between a letter and its accent
-  // lets NFKC join them): it is folded until it stays, so texts that look alike have one look-alike, whichever
-  // comes first. A few rounds do (a bound keeps a text that never settled from holding the import).
+  // lets NFKC join them): it is folded until it stays, so texts that look alike have one look-alike,
+  // whichever comes first. A few rounds do (a bound keeps a text that never settled from holding the import).
   let folded = text;
   for (let round = 0; round < FOLD_ROUNDS; round++) {
     const next = folded.normalize("NFKC").replace(INVISIBLE, "").toLowerCase();

@@ -167,8 +167,9 @@ export interface ImportReport<Code extends string = string> {
     /** Chunks whose outcomes came from the journal of an earlier run. */
     readonly resumed: number;
     /**
-     * Sends of a chunk again within this run, after a transient failure or a lost answer, and follow-ups of an
-     * earlier send in its place (a job polled or searched for): attempts after the first that reached the vendor.
+     * Sends of a chunk again within this run, after a transient failure or a lost answer, and follow-ups of
+     * an earlier send in its place (a job polled or searched for): attempts after the first that reached the
+     * vendor.
      */
     readonly replayed: number;
   };

@@ -40,7 +40,9 @@ export function scrubOutcomes<Code extends string>(
   return out ?? outcomes;
 }
 
-/** The outcome with its vendor-given texts scrubbed: a failure's code and reason, an import's id and notes. */
+/**
+ * The outcome with its vendor-given texts scrubbed: a failure's code and reason, an import's id and notes.
+ */
 function scrubOne<Code extends string>(
   outcome: ItemOutcome<Code>,
   clean: (text: string) => string,
@@ -79,9 +81,9 @@ const KEPT_CHARS = 1_500;
 /**
  * `text` with its middle cut out when it is longer than twice {@link KEPT_CHARS}: a vendor's message of a
  * megabyte, repeated on each record of a chunk, made journal lines of a gigabyte (a RangeError that stopped
- * the import) and report files as large. The end is kept as well as the start: the engine's notes (the vendor may
- * hold this record, what a re-run does) come after the vendor's words. Cut after scrubbing, so no piece of a
- * secret is left at the cut.
+ * the import) and report files as large. The end is kept as well as the start: the engine's notes (the vendor
+ * may hold this record, what a re-run does) come after the vendor's words. Cut after scrubbing, so no piece
+ * of a secret is left at the cut.
  */
 export function withinTextLimit(text: string): string {
   if (text.length <= 2 * KEPT_CHARS) return text;
