@@ -133,8 +133,9 @@ export interface Chunk<Wire> {
 export interface ChunkContext {
   /**
    * Aborts when the run stops (the caller's `signal`, a fatal answer to any chunk, a callback that threw, a
-   * journal that cannot be written): pass it to every request and wait for the chunk. It is one object for
-   * every chunk of a run and another for each run, so an adapter may key what it keeps for a run on it.
+   * journal that cannot be written or does not fit the input): pass it to every request and wait for the
+   * chunk. It is one object for every chunk of a run and another for each run, so an adapter may key what it
+   * keeps for a run on it.
    */
   readonly signal: AbortSignal;
   /**
@@ -197,7 +198,9 @@ export interface ChunkContext {
   releaseItems(): void;
   /**
    * Says this attempt sent none of the chunk's records: it only followed up on an earlier send (polled the
-   * job it made, searched the vendor for it). The report then does not count the attempt as a send.
+   * job it made, searched the vendor for it). The records' reasons then do not count the attempt as a send
+   * (`tried 2 times, 1 of them sent`), nor take it for a send again of a record refused before; as a replay
+   * (not the chunk's first attempt), the report's `chunks.replayed` still counts it.
    */
   followedUpOnly?(): void;
 }
@@ -290,7 +293,10 @@ export interface ImportAdapter<Input, Wire = Input, Code extends string = string
       /** Bytes a body adds between two items, e.g. 1 for `,`. */
       readonly separator: number;
     };
-    /** Most chunks in flight at once (1 for vendors that run one job at a time). */
+    /**
+     * Most chunks the vendor works on at once, the limit of `concurrency` (1 for vendors that run one job at
+     * a time).
+     */
     readonly maxConcurrency?: number;
   };
   /** Defaults the caller may override within the limits. */

@@ -162,7 +162,6 @@ export async function assembleChunks<Input, Wire, Code extends string>(
         reason: `record ${recordIndex} (${key}): ${checked.problems.map((p) => p.message).join("; ")}`,
       });
     } else {
-      // Bytes are only counted when chunks are cut by them.
       const size = text === undefined || maxBytes === undefined ? 0 : Buffer.byteLength(text);
       if (maxBytes !== undefined && envelope + size > maxBytes) {
         report.record({

@@ -59,7 +59,8 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
   #differsFrom: number | undefined;
   // Whether an earlier run sent a chunk from there on that the vendor may hold records of (read once).
   #heldFromDiffering: boolean | undefined;
-  // One controller for the run: the caller's signal and a fatal vendor answer both stop it.
+  // One controller for the run: the caller's signal, a fatal vendor answer, a callback's throw and a journal
+  // that failed or does not fit the input all stop it.
   readonly #run = new AbortController();
   // Stops the reading too; a fatal answer does not (the input is read to its end, each record failed).
   readonly #halt = new AbortController();
@@ -103,7 +104,10 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
     return this.#halt.signal;
   }
 
-  /** The vendor's refusal of everything (bad credentials, no permission): nothing more is sent. */
+  /**
+   * The vendor's refusal of everything (bad credentials, no permission), or why the run stopped itself (its
+   * journal could not be written or read): nothing more is sent.
+   */
   get fatal(): string | undefined {
     return this.#fatal;
   }
@@ -295,7 +299,10 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
       : undefined;
   }
 
-  /** The code of a record the run stopped before sending: `fatal` after a fatal answer, else `aborted`. */
+  /**
+   * The code of a record the run stopped before sending: `fatal` once {@link fatal} is set (a fatal answer, a
+   * journal that failed), else `aborted`.
+   */
   #stopCode(): EngineFailureCode {
     return this.fatal === undefined ? "aborted" : "fatal";
   }

@@ -11,9 +11,9 @@ export type RequestFailureCode = `${number}` | TransportVariant["status"];
  * The codes the engine gives a record of any vendor, besides its adapter's; each vendor's union of failure
  * codes holds them:
  * - `fatal`: a vendor answer stopped the import (bad credentials, no permission) before the record was
- *   settled, or recording a chunk in the journal failed; `ImportReport.fatal` says why;
- * - `aborted`: the caller's signal stopped the import first, or a journal that does not fit the input did,
- *   or the input broke off before the record's chunk was full;
+ *   settled, or the journal could not be written or read; `ImportReport.fatal` says why;
+ * - `aborted`: the caller's signal stopped the import first, or a callback that threw or a journal that does
+ *   not fit the input did, or (with a journal) the input broke off before the record's chunk was full;
  * - `chunk_failed`: sending or following the record's chunk threw (an adapter's error);
  * - `no_outcome`: the adapter gave the record no outcome; the vendor may hold it.
  */

@@ -88,7 +88,10 @@ export interface Following {
   savedByAnyChunk(prefix: string): readonly string[];
   vendorDone(): void;
   releaseItems(): void;
-  /** Counts one more send of a chunk within the run. */
+  /**
+   * Counts one more attempt of the chunk after its first that went out or followed up on an earlier send
+   * (the report's `chunks.replayed`).
+   */
   replayed(): void;
   /** Why the run stopped when it stopped itself before the caller aborted it; undefined otherwise. */
   stoppedBy(): RunStop | undefined;

@@ -748,7 +748,10 @@ function isStartOfLine(text: string): boolean {
   return text.startsWith(LINE_START) || LINE_START.startsWith(text);
 }
 
-/** Whether `text` can be the start of a line a journal writes: a header first, a state or done line after. */
+/**
+ * Whether `text` can be the start of a line a journal writes: a header first, a state, account or done line
+ * after.
+ */
 function isTornLine(text: string, afterHeader: boolean): boolean {
   return (afterHeader ? ["state", "done", "account"] : ["header"]).some((kind) => {
     const start = `${LINE_START}${kind}",`;
@@ -792,7 +795,10 @@ function parseLine(file: string, n: number, text: string): Line {
   return value as Line;
 }
 
-/** What is wrong with a parsed line, or undefined when it has the shape of a header, state or done line. */
+/**
+ * What is wrong with a parsed line, or undefined when it has the shape of a header, account, state or done
+ * line.
+ */
 function shapeProblem(value: unknown): string | undefined {
   if (!isObject(value)) return "it is not a JSON object";
   switch (value["kind"]) {

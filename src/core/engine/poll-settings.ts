@@ -26,13 +26,13 @@ export interface PollDefaults {
   readonly ceilingAtLeastFirstWait?: boolean;
 }
 
-/** One import's checked poll settings, with the pace its jobs share. */
+/** One adapter's checked poll settings, with the pace its jobs share (in every run it is given to). */
 export interface PollSettings {
   readonly pollIntervalMs: number;
   readonly maxPollIntervalMs: number;
   readonly jobTimeoutMs: number;
   readonly maxPollsPerJob: number;
-  /** How long this import's jobs took per row: times the first poll of the next. */
+  /** How long the adapter's jobs took per row: times the first poll of the next. */
   readonly pace: JobPace;
 }
 

@@ -52,9 +52,10 @@ export interface JobProgress {
 }
 
 /**
- * How long the jobs of one import took per row, so the next job is polled when it should be done rather
- * than on a fixed backoff; and how long their uploads took, so the next job can be sent early enough to
- * reach the vendor as the one before it ends. One per adapter (an adapter serves one import).
+ * How long an adapter's jobs took per row, so the next job is polled when it should be done rather than on
+ * a fixed backoff; and how long their uploads took, so the next job can be sent early enough to reach the
+ * vendor as the one before it ends. One per adapter (`pollSettings` makes it), not per import: a run given
+ * the adapter again starts from the pace earlier runs learned.
  */
 export class JobPace {
   private readonly recent: number[] = [];

@@ -27,7 +27,8 @@ const LANDS_LATE =
 export class RepeatOrder<Wire> {
   // Each chunk out (sent, or waiting to be), by the task that settles with it.
   readonly #out = new Map<Promise<void>, OutChunk>();
-  // The first and last input index of each chunk sent in this run, in input order.
+  // The first and last input index of each chunk sent in this run, in the order sent (a chunk that waited for
+  // an earlier one goes after later chunks).
   readonly #sentRanges: (readonly [number, number])[] = [];
   // The chunks settled in this run whose request got no answer, and may yet be acted on (see `mayLandLate`).
   readonly #mayLandLate: OutChunk[] = [];

@@ -188,7 +188,10 @@ export interface ImportReport<Code extends string = string> {
    * record was settled, the journal holding chunks past the input's last (that report is whole).
    */
   readonly aborted: boolean;
-  /** Set when a vendor answer stopped the import (bad credentials, no permission): the cause, scrubbed. */
+  /**
+   * Set when a vendor answer stopped the import (bad credentials, no permission), or the import stopped
+   * itself (its journal could not be written or read): the cause, scrubbed.
+   */
   readonly fatal?: string;
   /**
    * Set with `fatal` when a vendor's answer stopped the import: the HTTP status that answer had (401 for
