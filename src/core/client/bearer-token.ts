@@ -368,9 +368,9 @@ async function tokenOrFail(
     // limit (429, which a report counts under its own code) from an endpoint that is down.
     const httpStatus = error instanceof ApiError ? httpStatusOf(error) : undefined;
     const response = httpStatus === undefined ? undefined : { httpStatus };
-    // Only a refusal means the credentials are wrong; a token endpoint that is down is a passing failure. One
-    // whose 200 cannot be read (a captive portal's page) gave no token, and will give none to the next chunk.
-    // So is a 5xx too large to read (a gateway's huge error page); a 200 too large to read gave no token.
+    // Only a refusal means the credentials are wrong; a token endpoint that is down (a 408, 429 or 5xx, even
+    // one too large to read: a gateway's huge error page) is a passing failure. A 200 that cannot be read (a
+    // captive portal's page) or is too large to read gave no token, and will give none to the next chunk.
     const passing =
       error instanceof ApiError &&
       ((isTransient(error) && !isUnreadableSuccess(error)) ||

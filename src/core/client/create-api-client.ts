@@ -75,7 +75,8 @@ export type OperationArgs<Op> =
 
 /**
  * One method per operationId, each returning a typed {@link ApiResult} instead of throwing for an answer. A
- * call's `baseUrl` or `signal` it refuses rejects the call with a TypeError instead, nothing sent.
+ * call's `baseUrl` or `signal` it refuses, or a path parameter that would send it to another path (empty, or
+ * a dot segment), rejects the call with a TypeError instead, nothing sent.
  */
 export type OperationMethods<Paths, Table extends OperationTable, Filled extends string = never> = {
   readonly [Id in keyof Table]: (

@@ -5,8 +5,8 @@ import type { RetryEvent } from "../http/transport.js";
  * Options every vendor client takes, each checked when the client is made. Durations are ms up to about 24.8
  * days (`MAX_TIMER_MS`): `timeoutMs` from 1, the retry delays from 0; counts are whole numbers: `maxRetries`
  * from 0, `maxResponseBytes` from 1. Anything else throws a RangeError naming the option; a callback that is
- * not a function, a `signal` that is not an AbortSignal, a `userAgent` no header can carry or a `baseUrl` the
- * client refuses, a TypeError.
+ * not a function, a `signal` that is not an AbortSignal, a `rateLimit` neither `false` nor an object, a
+ * `userAgent` no header can carry or a `baseUrl` the client refuses, a TypeError.
  */
 export interface CommonClientOptions {
   /**

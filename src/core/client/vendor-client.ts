@@ -32,7 +32,8 @@ export interface VendorClientSetup<Table extends OperationTable> {
 
 /**
  * A vendor's typed client, with its `destination`: the shared part of every `createXClient`.
- * @throws TypeError when the base URL holds a user name or password (see {@link checkedBaseUrl}).
+ * @throws TypeError when the base URL is one {@link checkedBaseUrl} refuses (a user name or password, a query
+ *   or fragment, no http(s) URL); TypeError or RangeError for an option {@link CommonClientOptions} refuses.
  */
 export function createVendorClient<
   Paths extends object,

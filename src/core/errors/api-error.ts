@@ -143,7 +143,8 @@ export class ApiError extends Error {
   readonly path: string;
   /**
    * Set when an earlier try of this call may have reached the vendor and its answer was lost (a timeout, a
-   * connection lost after sending, a 500, 502 or 504): the vendor may have acted, whatever this answer says.
+   * connection lost after sending, a 5xx other than 503): the vendor may have acted, whatever this answer
+   * says.
    */
   declare readonly afterArrivedTry?: true;
   /**

@@ -5,9 +5,11 @@ import type { SecretSet } from "./secrets.js";
 const BUILTIN_ERRORS = [TypeError, SyntaxError, RangeError] as const;
 
 /**
- * What may be thrown out of the library in place of `error`: the same kind of error with every string it
- * carries scrubbed, and without its `cause` chain or original stack (either may quote a secret). An
- * {@link ApiError} is built scrubbed already and passes as it is.
+ * What may be thrown out of the library in place of `error`: a copy with its message (and a failure's
+ * redirect `location`) scrubbed, without its `cause` chain, original stack or other fields (any may quote a
+ * secret). A `TransportFailure`, TypeError, SyntaxError or RangeError stays one; another Error becomes an
+ * Error of the same `name`; anything else thrown, an Error of its text. An {@link ApiError} is built
+ * scrubbed already and passes as it is.
  */
 export function scrubThrown(error: unknown, secrets: SecretSet): unknown {
   if (error instanceof ApiError) return error;

@@ -249,8 +249,8 @@ export class SecretSet {
 
   /**
    * `text` with every secret held, in each form it may come back in and in any case, replaced by
-   * `[REDACTED]`; a secret of fewer than 6 characters only as given and where it stands alone, so it does not
-   * eat ordinary words.
+   * `[REDACTED]`; a word a person chose (see the constructor) in the case given only; a secret of fewer than
+   * 6 characters only as given and where it stands alone, so it does not eat ordinary words.
    */
   scrub(text: string): string {
     let out = text;
@@ -419,10 +419,12 @@ export class SecretSet {
   }
 
   /**
-   * Two patterns, each one pass, longest secret first: the secrets of 6 or more characters, folded, for
-   * the folded text; then the shorter ones as given, each where it stands alone (one matched in any case
-   * would eat more words: `Admin`, `TEST`). The longer go first, so a short secret inside a longer one cannot
-   * leave the rest of it behind; no short one matches in a marker (only `REDACTED` stands alone there).
+   * Two patterns, each one pass, longest secret first, of the secrets under {@link PLAIN_FROM} (`scrub` finds
+   * longer ones as plain text): those of 6 or more characters matched in any case, folded, for the folded
+   * text; then, as given, a word a person chose of 6 or more (see the constructor) anywhere, and the shorter
+   * ones each where it stands alone (one matched in any case would eat more words: `Admin`, `TEST`). The
+   * longer go first, so a short secret inside a longer one cannot leave the rest of it behind; no short one
+   * matches in a marker (only `REDACTED` stands alone there).
    */
   #compiled(): { readonly anyCase?: RegExp; readonly exact?: RegExp } {
     if (this.#pattern !== undefined) return this.#pattern;

@@ -1,8 +1,8 @@
 import { httpStatusOf, type ApiError } from "./api-error.js";
 
 /**
- * Failures a later attempt may not meet: no answer, a rate limit, a server error, or a 2xx that cannot be
- * read as documented ({@link isUnreadableSuccess}).
+ * Failures a later attempt may not meet: no answer (or a 408), a rate limit, a server error, or a 2xx that
+ * cannot be read as documented ({@link isUnreadableSuccess}).
  */
 export function isTransient(error: ApiError): boolean {
   const status = error.status;

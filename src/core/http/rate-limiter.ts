@@ -179,7 +179,6 @@ export class RateLimiter {
     return span > 0 ? ((this.taken.length - 1) * 1000) / span : undefined;
   }
 
-  /** Adds the time since the last event to the busy time, if a turn was out meanwhile. */
   private advance(now: number): void {
     if (this.outstanding > 0) this.busyMs += Math.max(0, now - this.lastEventAt);
     this.lastEventAt = now;

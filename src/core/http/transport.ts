@@ -300,8 +300,8 @@ export function markAfterArrivedTry(response: Response): void {
 
 /**
  * Whether the vendor may have acted on an earlier try of the call `response` answers: that try timed out or
- * lost its connection after the request went out, or met a 500, 502 or 504. A refusal now (a 401) then does
- * not say that nothing was written.
+ * lost its connection after the request went out, or met a 5xx other than 503 (see mayHaveBeenProcessed). A
+ * refusal now (a 401) then does not say that nothing was written.
  */
 export function answersAfterArrivedTry(response: Response): boolean {
   return AFTER_ARRIVED_TRY.has(response);
