@@ -9,8 +9,10 @@ export class ConfigError extends Error {}
 
 /**
  * A CSV cell that cannot become a field: it does not parse as the type its header names
- * (`properties.seats:number`, `input.type`), or its column has no name (`input.unnamed_column`). A vendor's
- * {@link VendorModule.fromCsvRow} throws it to name the rule its row breaks; any other error is `input.parse`.
+ * (`properties.seats:number`, `input.type`), its column has no name (`input.unnamed_column`) or names no
+ * field (`input.unknown_column`), or its JSON holds a key twice (`input.duplicate_key`). The CLI's reader and
+ * a vendor's {@link VendorModule.fromCsvRow} throw it to name the rule its row breaks; any other error is
+ * `input.parse`.
  * A SyntaxError: a mapping that is public API documents its throws so (SlashID's `personFromCsvRow`).
  */
 export class CellError extends SyntaxError {
@@ -108,9 +110,12 @@ export interface SimulatorSetup<Options = never> {
 
 /** Seeded sample records, for the demo, the soak and tests. */
 export interface SampleRecords<Input> {
-  /** A valid new record whose key (uid, first email, sourceId, user_id) is `key`. */
+  /**
+   * A valid new record keyed by `key`: its uid, sourceId or user_id; SlashID's, whose key is its first email,
+   * has `<key>@example.com`.
+   */
   record(key: string): Input;
-  /** A record keyed `key` that breaks one of the vendor's rules, so the client rejects it. */
+  /** A record keyed as `record(key)` is, that breaks one of the vendor's rules, so the client rejects it. */
   broken(key: string): unknown;
 }
 

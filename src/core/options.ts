@@ -1,6 +1,7 @@
-// Checks of numeric options, shared by every adapter and client so a bad value is refused the same way
-// everywhere: a RangeError that names the option, the range it must be in, and the value given (an option
-// value is configuration, never a secret).
+// Checks of options, shared by every adapter and client so a bad value is refused the same way everywhere:
+// a number out of range or a text none of the choices is a RangeError, a value of the wrong kind a
+// TypeError, each naming the option and what it must be, and quoting the value given (an option value is
+// configuration, never a secret), but for a credential or a signal (see credentialOption, signalOption).
 import { asSentInHeader } from "./client/destination.js";
 import { textStart } from "./cut-text.js";
 import { kindOf } from "./validate/describe.js";

@@ -126,9 +126,10 @@ export interface SendHazard {
 }
 
 /**
- * The first object with a `toJSON` method (Dates aside), string or key with a lone surrogate, bigint, or number
- * that is not finite in a value that a validator sends without walking it itself (an attribute value, a field
- * of an open schema).
+ * The first {@link SendHazard} in a value that a validator sends without walking it itself (an attribute
+ * value, a field of an open schema): an object with a `toJSON` method (Dates aside), a string or key with a
+ * lone surrogate, a bigint, a number that is not finite or an invalid Date, a value of
+ * {@link dropsContent}, a function or symbol, or `undefined` in an array.
  * Own enumerable keys only, as JSON.stringify reads them; `depth` is how deep the value already is, and the
  * walk stops at {@link MAX_NESTING_DEPTH}: callers check depth and cycles with `findUnsafeShape` first. Each
  * object is walked once, so a value that shares or cycles back to its parts costs one visit of each.
