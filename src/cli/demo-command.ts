@@ -58,8 +58,9 @@ const ENGINE = { replayDelayMs: 10 };
 
 /**
  * `bulk-user-import demo`: makes users with faker, serves each vendor's simulator on loopback (with faults),
- * imports into each and prints the reports. Exit 0 when every import ran to its end and the report asked for
- * was written.
+ * imports into each and prints the reports. Exit 0 when every import ran to its end, each simulator holds
+ * what its report says (the failures being the records it refused on purpose) and the report asked for was
+ * written; else 1.
  */
 export async function demoCommand(
   users: number,

@@ -20,7 +20,8 @@ export function durationFlag(flags: Flags, flag: string): number | undefined {
     throw new ConfigError(
       `--${flag} takes a duration with a unit, e.g. 500ms, 2s, 10m or 1h, not ${quotedFlagValue(value)}`,
     );
-  // Past what a timer holds, the library refuses the option: a usage error here (exit 2), not a run that failed.
+  // Past what a timer holds, the library refuses the option: a usage error here (exit 2), not a run that
+  // failed.
   if (ms > MAX_TIMER_MS)
     throw new ConfigError(
       `--${flag} takes a duration of at most ${MAX_TIMER_MS}ms (about 24.8 days), not ${quotedFlagValue(value)}`,
@@ -54,7 +55,8 @@ export function wholeFlag(flags: Flags, flag: string, min = 1, unit?: string): n
   const number = unit === undefined ? "a whole number" : `a whole number of ${unit}`;
   if (!Number.isInteger(n) || n < min)
     throw new ConfigError(`--${flag} takes ${number} ≥ ${min}, not ${quotedFlagValue(value)}`);
-  // The library refuses an integer past 2^53 (it is not exact): a usage error here (exit 2), not a failed run.
+  // The library refuses an integer past 2^53 (it is not exact): a usage error here (exit 2), not a failed
+  // run.
   if (!Number.isSafeInteger(n))
     throw new ConfigError(
       `--${flag} takes ${number} up to ${Number.MAX_SAFE_INTEGER}, not ${quotedFlagValue(value)}`,

@@ -70,8 +70,9 @@ export interface ImportFlags {
 }
 
 /**
- * Exit codes: 0 all imported, 1 some failed or rejected (or the report file could not be written to its end),
- * 2 usage or configuration, 3 could not run.
+ * Exit codes: 0 all imported, 1 some failed or rejected or the run was stopped (or the report file could not
+ * be written to its end), 2 usage or configuration, a broken input or a journal the run cannot use, 3 could
+ * not run (see {@link exitCodeOf}).
  */
 export const EXIT = { ok: 0, partial: 1, usage: 2, couldNotRun: 3 } as const;
 
@@ -296,7 +297,10 @@ async function inputStats(file: string): Promise<{ size: number; regular: boolea
   return { size: stats.size, regular: stats.isFile() };
 }
 
-/** Why an input cannot be read, in words for the common causes: a bare "cannot read" leaves a person guessing. */
+/**
+ * Why an input cannot be read, in words for the common causes: a bare "cannot read" leaves a person
+ * guessing.
+ */
 function whyUnreadable(error: unknown): string {
   const code = errorCode(error);
   if (code === "ENOENT") return "no such file";
@@ -581,7 +585,8 @@ async function dryRun(
         rejected += 1;
         for (const p of problems) say(`[${p.rule}] ${p.message}`);
       } else {
-        // What an import would send, its outcome warning of an unconfirmed rule it may break.
+        // What an import would send, its outcome warning of an unconfirmed rule it may break or of a record
+        // that repeats an earlier one's user.
         warned += 1;
         for (const warning of warnings) say(`warning: ${warning}`);
       }

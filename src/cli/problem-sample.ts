@@ -1,6 +1,9 @@
 import type { RecordOutcome } from "../core/engine/report.js";
 
-/** Failure codes of a request that never got an answer: when every failure has one, the vendor was unreachable. */
+/**
+ * Failure codes of a request that never got an answer: when every failure has one, the vendor was
+ * unreachable.
+ */
 const NO_ANSWER = new Set(["network", "timeout"]);
 
 /**
@@ -12,7 +15,11 @@ export class ProblemSample {
   readonly problems: RecordOutcome[] = [];
   /** Lowest-index outcomes imported with a warning, in input order. */
   readonly warned: RecordOutcome[] = [];
-  /** Failures with an answer from the vendor (anything but `network` and `timeout`). */
+  /**
+   * Failures of any code but `network` and `timeout`, the vendor's or the engine's (`aborted`,
+   * `chunk_failed`, …): with one of them, a run that imported nothing did not only find the vendor
+   * unreachable.
+   */
   answeredFailures = 0;
 
   constructor(readonly max = 10) {}

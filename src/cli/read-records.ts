@@ -52,7 +52,8 @@ const ROUNDED_DISPLAY = /^-?\d(?:\.\d{1,5})?E[+-]\d{2,3}$/;
  * be another user's id, and two such ids one user. The cell is not quoted: it may be personal data.
  */
 export function spreadsheetValue(header: string, cell: string): string | undefined {
-  // A column typed `:string` is taken as written: the operator says its text is meant (a product code `1E+05`).
+  // A column typed `:string` is taken as written: the operator says its text is meant (a product code
+  // `1E+05`).
   if (header.endsWith(":string")) return undefined;
   const value = cell.trim();
   if (SPREADSHEET_ERROR.test(value))
@@ -75,7 +76,8 @@ export interface ReadCounter {
   bytes: number;
   /**
    * The line of the record handed out last, from 1, as the reader's errors name it: an `.ndjson` record's
-   * line, the line a CSV row ends on. Not set for a `.json` array, whose element N is record N.
+   * line, the line a CSV row ends on. Not set for a `.json` array, whose record N is its element at index N
+   * (the reader's errors count elements from 1).
    */
   line?: number;
 }
@@ -159,7 +161,8 @@ async function* readNdjson(
   const partial = new PartialLine();
   const ends = new LineEnds();
   let first = true;
-  // Bytes of the chunks before this one: a chunk's bytes are counted out over its lines as they are handed out.
+  // Bytes of the chunks before this one: a chunk's bytes are counted out over its lines as they are handed
+  // out.
   let before = 0;
   /** The records of the lines that end in `chunk` (`size` bytes read); the rest is kept for the next one. */
   function* recordsIn(chunk: Buffer, size: number): Generator<unknown> {
@@ -474,7 +477,8 @@ async function* readJsonArray(
     cutOff = failure !== undefined;
   }
   yield* ready.splice(0);
-  // A broken file stops reading where it breaks: what came before is imported, the rest is named in the error.
+  // A broken file stops reading where it breaks: what came before is imported, the rest is named in the
+  // error.
   if (failure !== undefined)
     throw new Error(
       `${file}: not a JSON array of records: ${cutOff ? cutOffArray(words) : streamSyntaxProblem(failure, failedTokenAt)}`,
@@ -744,9 +748,9 @@ export async function readCsvHeader(file: string): Promise<string[] | undefined>
 }
 
 /**
- * CSV rows with their line numbers. A row with more or fewer cells than the header, or with a line break in a
- * cell outside quotes, is yielded as an UnreadableRecord and reading goes on; a row holding bytes that are not
- * UTF-8, or starting with a byte order mark, likewise (`input.encoding`).
+ * CSV rows with their line numbers. A row with more or fewer cells than the header, or with a line break in
+ * a cell outside quotes, is yielded as an UnreadableRecord and reading goes on; a row holding bytes that are
+ * not UTF-8, or starting with a byte order mark, likewise (`input.encoding`).
  * Any other break (a stray quote) ends reading with an error naming its line, after every row before it:
  * past it, where records start is a guess.
  */
@@ -785,7 +789,8 @@ async function* readCsv(
       done();
     },
   });
-  // Kept after an error, so the rows parsed before a break are still read rather than dropped with the buffer.
+  // Kept after an error, so the rows parsed before a break are still read rather than dropped with the
+  // buffer.
   const keepRowsOnError = { autoDestroy: false };
   const parser = parseCsv({
     bom: true,
@@ -898,12 +903,12 @@ const SECOND_BOM =
   "starts with a byte order mark, as a file does: the start of a second file (two files joined?); remove the mark, and the header row if it is repeated there";
 
 /**
- * Whether a row's raw text holds a CR or LF outside quotes, but for its line end. Read from the text, not from
- * csv-parse's `cast`: given one, csv-parse leaves the cells past the header's count out of the row size that
- * `max_record_size` bounds. csv-parse's raw text holds the first character of the line end that ended the
- * row (not the LF of a CRLF), after that character of each of the `skipped` empty lines before it; a last row
- * that ends in a lone CR (not `delimited`) keeps it as data. A row that parsed has its quotes paired, so each
- * one toggles.
+ * Whether a row's raw text holds a CR or LF outside quotes, but for its line end. Read from the text, not
+ * from csv-parse's `cast`: given one, csv-parse leaves the cells past the header's count out of the row size
+ * that `max_record_size` bounds. csv-parse's raw text holds the first character of the line end that ended
+ * the row (not the LF of a CRLF), after that character of each of the `skipped` empty lines before it; a last
+ * row that ends in a lone CR (not `delimited`) keeps it as data. A row that parsed has its quotes paired, so
+ * each one toggles.
  */
 function breaksOutsideQuotes(
   raw: string,
@@ -923,7 +928,10 @@ function breaksOutsideQuotes(
   return false;
 }
 
-/** The row with the cells of its unnamed columns (grouped by csv-parse) as one: the first filled one, else "". */
+/**
+ * The row with the cells of its unnamed columns (grouped by csv-parse) as one: the first filled one, else
+ * "".
+ */
 function unnamedCell(record: Record<string, string | string[]>): Record<string, string> {
   const cells = record[""];
   if (Array.isArray(cells)) record[""] = cells.find((cell) => cell !== "") ?? "";

@@ -102,9 +102,10 @@ const COLUMNS: { readonly [F in OutcomeField]: F } = {
 const REPORT_CSV_COLUMNS: readonly OutcomeField[] = Object.values(COLUMNS);
 
 /**
- * A cell csv-stringify's formula quoting lets through: blanks (a space, a tab, a line break, a no-break space)
- * before =, +, - or @, which a spreadsheet that trims a cell as it imports it (LibreOffice's "trim spaces",
- * an import that drops leading blanks) runs as a formula; or a NUL first, which OWASP's ASVS lists with them.
+ * A cell csv-stringify's formula quoting lets through: blanks (a space, a tab, a line break, a no-break
+ * space) before =, +, - or @, which a spreadsheet that trims a cell as it imports it (LibreOffice's "trim
+ * spaces", an import that drops leading blanks) runs as a formula; or a NUL first, which OWASP's ASVS lists
+ * with them.
  */
 const FORMULA_AFTER_BLANKS = /^(?:[\s\0]+[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|\0)/u;
 
@@ -202,7 +203,9 @@ export class ReportWriter {
   #lock: FileLock | undefined;
   /** Where this run's lines start in the file: its length when it is the run's stdout, else 0. */
   #base = 0;
-  /** Device and inode of the file the stream opened, to tell at the end whether the name still leads to it. */
+  /**
+   * Device and inode of the file the stream opened, to tell at the end whether the name still leads to it.
+   */
   #opened: { readonly dev: number; readonly ino: number; readonly regular: boolean } | undefined;
   /** The bytes handed to the file, and the first and last of them, to tell at the end if it holds them. */
   #written = 0;
@@ -244,7 +247,8 @@ export class ReportWriter {
    * stdout), and the stream's writes wait for a reader that lags, where the descriptor's own would fail
    * (Node makes it non-blocking: EAGAIN).
    *
-   * @throws ConfigError naming the file when it cannot be opened for writing, or another run holds its lock.
+   * @throws ConfigError naming the file when it cannot be opened for writing, is an import's journal, is a
+   *   named pipe no process reads, or another run holds its lock.
    */
   static async open(
     file: string,
@@ -325,7 +329,9 @@ export class ReportWriter {
     }
   }
 
-  /** The run was refused before it began: a file {@link open} made is removed, an earlier one left as it was. */
+  /**
+   * The run was refused before it began: a file {@link open} made is removed, an earlier one left as it was.
+   */
   withdraw(): void {
     if (this.#stream !== undefined) {
       this.abandon();
@@ -353,7 +359,12 @@ export class ReportWriter {
     this.#throwIfFailed();
   }
 
-  /** Writes the summary line and closes the file. */
+  /**
+   * Writes the summary line (a CSV report has none) and ends the file (not the run's stdout, which goes on),
+   * then gives up the lock.
+   * @throws Error naming the file when a write failed, the name no longer leads to the file written, or
+   *   another process wrote to it meanwhile.
+   */
   async finish(report: ImportReport): Promise<void> {
     try {
       await this.#finish(report);
@@ -640,7 +651,10 @@ export function codeOf(error: unknown): string {
   return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
-/** How far from the end {@link readReportSummary} looks for the summary line at first (it looks further if need be). */
+/**
+ * How far from the end {@link readReportSummary} looks for the summary line at first (it looks further if
+ * need be).
+ */
 const TAIL_BYTES = 64 * 1024;
 
 /**
@@ -668,8 +682,8 @@ export async function readReportSummary(file: string): Promise<ReportSummary | u
 }
 
 /**
- * A whole report file as an {@link ImportReport} (outcomes in input order): for tests and small reports, as it
- * holds every outcome in memory.
+ * A whole report file as an {@link ImportReport} (outcomes in input order): for tests and small reports, as
+ * it holds every outcome in memory.
  *
  * @throws Error when the file has no header or no summary line.
  */

@@ -212,8 +212,9 @@ function refuseRunTogether(
 
 /**
  * The flags that say where the run sends or writes: the host the credentials go to, the journal a re-run
- * resumes from, the file a report replaces. Given twice (a script's default and one typed after it), the last
- * one was used without a word: a resume started over under another journal, a key sent to the other host.
+ * resumes from (and the account it is stated to name), the file a report replaces. Given twice (a script's
+ * default and one typed after it), the last one was used without a word: a resume started over under another
+ * journal, a key sent to the other host.
  */
 const PLACE_FLAGS: ReadonlySet<string> = new Set<Flag>([
   "base-url",
@@ -329,8 +330,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return await simulateCommand(vendor, values, io.stdout, io.signal);
       }
       case "demo": {
-        // `demo 5000` would otherwise run the default 2000 users. The word is not repeated: it may be the rest
-        // of a line run together into one argument, a credential with it.
+        // `demo 5000` would otherwise run the default 2000 users. The word is not repeated: it may be the
+        // rest of a line run together into one argument, a credential with it.
         if (rest.length > 0)
           throw new ConfigError("demo takes no arguments: give the number of users as --users N");
         const users = wholeFlag(values, "users") ?? 2000;

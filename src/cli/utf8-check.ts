@@ -29,7 +29,10 @@ export class Utf8Check {
   }
 }
 
-/** Offsets where an invalid UTF-8 sequence begins in `bytes` (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
+/**
+ * Offsets where an invalid UTF-8 sequence begins in `bytes` (RFC 3629: no overlongs, surrogates or code
+ * points above U+10FFFF).
+ */
 export function invalidOffsets(bytes: Uint8Array): number[] {
   const found: number[] = [];
   let i = 0;
