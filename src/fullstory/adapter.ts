@@ -110,18 +110,18 @@ type Outcome = ItemOutcome<FullStoryFailureCode>;
 type Result = ChunkResult<FullStoryFailureCode>;
 
 /**
- * The import-engine adapter for FullStory's batch user import. Chunks default to 10,000 users (FullStory takes
- * up to 50,000; smaller chunks give earlier outcomes and cheaper retries) and 2 jobs in flight (FullStory runs
- * 100 jobs per organisation at once and answers 429 at 200; the limit here is 100).
+ * The import-engine adapter for FullStory's batch user import. Chunks default to 10,000 users (FullStory
+ * takes up to 50,000; smaller chunks give earlier outcomes and cheaper retries) and 2 jobs in flight
+ * (FullStory runs 100 jobs per organisation at once and answers 429 at 200; the limit here is 100).
  *
- * Each chunk: an `Idempotency-Key` (a UUID v4) is saved to the journal, then `createBatchImport` is sent under
- * it (the client retries 429, 5xx and network failures with the same key); the job id is saved; the status is
- * polled until `COMPLETED` or `FAILED` (once a job of the import ended, each later job is polled first when
- * its pace says it ends, and the next batch is sent an upload's time before that, so that FullStory has it
- * as this job ends: for a moment around each job's end one more job per lane may be at FullStory, never more
- * than twice `concurrency`); then both `getBatchImports` and `getBatchImportErrors` are paged
- * through (a `FAILED` job may have imported some users), each within the job's time and a page budget its
- * counts give (a list that pages on past it leaves its records `results_incomplete`). Imported users and
+ * Each chunk: an `Idempotency-Key` (a UUID v4) is saved to the journal, then `createBatchImport` is sent
+ * under it (the client retries 429, 5xx and network failures with the same key); the job id is saved; the
+ * status is polled until `COMPLETED` or `FAILED` (once a job of the import ended, each later job is polled
+ * first when its pace says it ends, and the next batch is sent an upload's time before that, so that
+ * FullStory has it as this job ends: for a moment around each job's end one more job per lane may be at
+ * FullStory, never more than twice `concurrency`); then both `getBatchImports` and `getBatchImportErrors` are
+ * paged through (a `FAILED` job may have imported some users), each within the job's time and a page budget
+ * its counts give (a list that pages on past it leaves its records `results_incomplete`). Imported users and
  * failures are matched to the chunk's records: a failure whose user (the request item) has the uid, id and
  * email of one record only goes to it first (of records sharing all three, to the one whose whole item it
  * echoes); then an entry with a uid to a record with that uid (an imported
@@ -218,11 +218,12 @@ export function createFullStoryAdapter(
   const journalJobsOf = perRun(
     (context): ReadonlySet<string> => new Set(context.savedByAnyChunk("jobId")),
   );
-  // When each key was first sent, on the monotonic clock, beside its wall-clock `keySavedAt`: the older of the
-  // two ages counts. A wall clock set back must not make a day-old key look fresh; a machine suspended for a
-  // day, which the monotonic clock does not see (and which looks like a wall clock moved forward), must not
-  // replay a key FullStory has forgotten: a second job could import a user twice, where `key_expired` only
-  // says FullStory may hold it. An earlier run's key is timed by the wall clock once, at its first check.
+  // When each key was first sent, on the monotonic clock, beside its wall-clock `keySavedAt`: the older of
+  // the two ages counts. A wall clock set back must not make a day-old key look fresh; a machine suspended
+  // for a day, which the monotonic clock does not see (and which looks like a wall clock moved forward), must
+  // not replay a key FullStory has forgotten: a second job could import a user twice, where `key_expired`
+  // only says FullStory may hold it. An earlier run's key is timed by the wall clock once, at its first
+  // check.
   const keysSentHere = new Map<string, number>();
   // How long each job was followed in the run: a replay that polls the same job again gets what is left.
   const jobTimesOf = perRun((): JobTimes => new JobTimes());
@@ -285,10 +286,10 @@ export function createFullStoryAdapter(
         });
       if (!created.ok) {
         // No try under the key reached FullStory, or one was refused outright (401, 403), and no earlier one
-        // can have arrived: FullStory made no job under it (and may keep a refusal for the key for a day). The
-        // key is dropped, so the journal says nothing went out (a re-run does not say FullStory may hold the
-        // users, nor fail them `key_expired` a day later), and a new one is drawn. A key turned away (429,
-        // 503) is kept: sent again under it, a request a gateway's 503 hid cannot make a second job.
+        // can have arrived: FullStory made no job under it (and may keep a refusal for the key for a day).
+        // The key is dropped, so the journal says nothing went out (a re-run does not say FullStory may hold
+        // the users, nor fail them `key_expired` a day later), and a new one is drawn. A key turned away
+        // (429, 503) is kept: sent again under it, a request a gateway's 503 hid cannot make a second job.
         const { error } = created;
         const dropKey = keyUnsent && wroteNothing(error) && unprocessedBy(error) !== "turned_away";
         // A refusal, or a try turned away or never sent, made no job; a retry after a try that arrived
@@ -321,7 +322,8 @@ export function createFullStoryAdapter(
           vendorMayHold: true,
         });
       // A job another chunk follows (a proxy that caches POST answers) is not this batch's: its counts would
-      // confirm that chunk's users twice. The answer is as lost as a 502's; a replay sends the same key again.
+      // confirm that chunk's users twice. The answer is as lost as a 502's; a replay sends the same key
+      // again.
       const owner = followedJobs.get(jobId);
       if (owner === undefined ? journalJobsOf(context).has(jobId) : owner !== idempotencyKey)
         return everyItem(size, {
@@ -360,9 +362,9 @@ export function createFullStoryAdapter(
         later: true,
         vendorMayHold: true,
       });
-    // The job's id came from FullStory (just now, or saved from its answer earlier): a 404 for it says FullStory
-    // lost the job, not that the users failed. Replays follow the same job (the saved id, or the same
-    // Idempotency-Key, which FullStory answers with the same job), so none makes a second job.
+    // The job's id came from FullStory (just now, or saved from its answer earlier): a 404 for it says
+    // FullStory lost the job, not that the users failed. Replays follow the same job (the saved id, or the
+    // same Idempotency-Key, which FullStory answers with the same job), so none makes a second job.
     const lost = (where: string): Outcome => {
       const again = lostJobs.has(chunk);
       lostJobs.add(chunk);
@@ -517,9 +519,9 @@ export function createFullStoryAdapter(
       ),
     ]).finally(() => times.add(job, Math.max(0, ...listClocks.map((spent) => spent()))));
     // Every entry read is FullStory's word on a user, even from a list a request then cut short. A failure's
-    // `user` is the request item itself: one whose uid, id and email are those of a single record of the chunk
-    // names that record, so it takes it before any imported user (listed as FullStory stores it, a uid it may
-    // have from another record's write included) can.
+    // `user` is the request item itself: one whose uid, id and email are those of a single record of the
+    // chunk names that record, so it takes it before any imported user (listed as FullStory stores it, a uid
+    // it may have from another record's write included) can.
     const listedImports = listed.length + strayImports;
     const failed = (failure: FailedUserImport): Outcome => ({
       ok: false,
@@ -647,8 +649,8 @@ const KEY_KEPT_MS = KEY_KEPT_HOURS * 60 * 60 * 1000;
 const KEY_MARGIN_MS = 60 * 60 * 1000;
 
 /**
- * When a key saved by an earlier run (`keySavedAt`) was first sent, on the {@link monotonicNow} clock: only the
- * wall clock tells it across runs. Undefined when unknown (a journal written before keys were timed).
+ * When a key saved by an earlier run (`keySavedAt`) was first sent, on the {@link monotonicNow} clock: only
+ * the wall clock tells it across runs. Undefined when unknown (a journal written before keys were timed).
  */
 function sentBefore(savedAt: string | undefined): number | undefined {
   const at = Date.parse(savedAt ?? "");
@@ -784,8 +786,8 @@ export function fullStoryKeyOf(record: FullStoryUser, index: number): string {
 
 /**
  * What becomes of the records no list named: failed `results_incomplete` when a list was not read to its end,
- * imported when the job COMPLETED and its `imports` count confirms them (see {@link unconfirmedImports}), else
- * failed `no_outcome`: a report never claims more imports than FullStory confirmed.
+ * imported when the job COMPLETED and its `imports` count confirms them (see {@link unconfirmedImports}),
+ * else failed `no_outcome`: a report never claims more imports than FullStory confirmed.
  */
 function unlistedOutcome(
   job: string,
@@ -905,11 +907,12 @@ const PAGE_SLACK = 2;
 
 /**
  * Pages through one result list: follows `next_page_token` until it is absent, empty, or one already used
- * (FullStory's documented stop rule; a token seen before also ends a cycle). A 202 (still processing) is asked
- * again after a wait. A server that keeps answering new tokens is cut off by the job's deadline and by a page
- * budget: every page but the last holds at least one result, so a list of n results takes at most n + 1 pages,
- * and n is at most the chunk's size and, where counted, the largest count the status or a page (`total_records`)
- * gave. `visit` takes each entry, and answers false to stop reading (the list is then incomplete).
+ * (FullStory's documented stop rule; a token seen before also ends a cycle). A 202 (still processing) is
+ * asked again after a wait. A server that keeps answering new tokens is cut off by the job's deadline and by
+ * a page budget: every page but the last holds at least one result, so a list of n results takes at most
+ * n + 1 pages, and n is at most the chunk's size and, where counted, the largest count the status or a page
+ * (`total_records`) gave. `visit` takes each entry, and answers false to stop reading (the list is then
+ * incomplete).
  */
 async function readPages<T>(
   fetchPage: (token: string | undefined, signal: AbortSignal) => Promise<PageAnswer<T>>,

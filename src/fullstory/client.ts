@@ -8,7 +8,10 @@ import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 import { headerCredentialOption } from "../core/options.js";
 
-/** FullStory's data centres, each a host of its own (specs/fullstory.yaml `servers`); the first is the default. */
+/**
+ * FullStory's data centres, each a host of its own (specs/fullstory.yaml `servers`); the first is the
+ * default.
+ */
 export const FULLSTORY_REGIONS = Object.freeze(servers.map((server) => server.name));
 /** A FullStory data centre's name (`na1`, `eu1`): a client's `region`. */
 export type FullStoryRegion = (typeof FULLSTORY_REGIONS)[number];

@@ -87,7 +87,7 @@ export function unconfirmedImports(tally: Tally): string | undefined {
     if (counted.kind === "unusable")
       return `COMPLETED, but its status counted ${name} as ${counted.why}, which confirms nothing: ${unknown}`;
   }
-  // Unusable counts returned above.
+  // Unusable counts returned above: without an `imports` count, the job's COMPLETED alone confirms them.
   if (imports.kind !== "count") return undefined;
   const failedCount = countValue(errors);
   const failures =

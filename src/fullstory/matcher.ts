@@ -75,7 +75,9 @@ export class Matcher {
   }[] = [];
   /** Positions an errors entry named exactly (by {@link assignExact}): FullStory's word on that record. */
   readonly #exact = new Set<number>();
-  /** Imported users with neither uid nor email that no record named by id, left for {@link matchLeftovers}. */
+  /**
+   * Imported users with neither uid nor email that no record named by id, left for {@link matchLeftovers}.
+   */
   readonly #keyless: Outcome[] = [];
   readonly #indexes = new Map<IndexName, Map<string, Positions>>();
   readonly #cursor = new Map<number[], number>();
@@ -196,7 +198,8 @@ export class Matcher {
               )
             : outcome;
     }
-    // Nothing tells such records apart: with more than one, which new id is whose is unknown, and none is said.
+    // Nothing tells such records apart: with more than one, which new id is whose is unknown, and none is
+    // said.
     const several = typeof this.#index("keyless").get("") === "object";
     for (const outcome of this.#keyless.splice(0)) {
       const position = keyless ? this.#free("keyless", "") : undefined;
@@ -529,7 +532,10 @@ export function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** Whether a record has neither uid, id nor email: FullStory names the user it makes of it by its new id only. */
+/**
+ * Whether a record has neither uid, id nor email: FullStory names the user it makes of it by its new id
+ * only.
+ */
 export function isKeyless(record: Matchable | null | undefined): boolean {
   return INDEX_KEYS.keyless(matchable(record ?? {})) !== undefined;
 }

@@ -119,12 +119,12 @@ const CANNOT_CHANGE = /immutable|cannot be (?:changed|updated)|already set/i;
  * Updates the FullStory user with FullStory-assigned `id` (POST /v2/users/{id}) with the fields sent (whether
  * fields left out are kept, and properties merged, is UNCONFIRMED). Returns `invalid` (with every broken
  * rule) without sending when `user` breaks FullStory's rules or `id` names no user (not a string, empty,
- * blanks only, `.` or `..`), and `uid_immutable` when the update would change an existing uid: before
- * sending, when `options.currentUid` is given and differs from `user.uid`; after, when FullStory answers 400
- * (or, since the status is UNCONFIRMED, another 4xx but 401, 403, 404 and 429, documented or not) with code
- * `uid_immutable` or a message about the uid that says it cannot change. A 200 that names another user than
- * `id` confirms no update of this one: it is `malformed`, as an unreadable 200 is (FullStory may hold the
- * update). Every other outcome is the client's.
+ * blanks only, `.` or `..`, or holding a lone surrogate), and `uid_immutable` when the update would change
+ * an existing uid: before sending, when `options.currentUid` is given and differs from `user.uid`; after,
+ * when FullStory answers 400 (or, since the status is UNCONFIRMED, another 4xx but 401, 403, 404 and 429,
+ * documented or not) with code `uid_immutable` or a message about the uid that says it cannot change. A 200
+ * that names another user than `id` confirms no update of this one: it is `malformed`, as an unreadable 200
+ * is (FullStory may hold the update). Every other outcome is the client's.
  */
 export async function updateUser(
   client: FullStoryClient,

@@ -211,7 +211,10 @@ export function validateFullStoryRecord(user: FullStoryUser): Validation<FullSto
     : { ok: true, item: user, warnings: state.warnings };
 }
 
-/** {@link validateFullStoryUser} for an `updateUser` body (`kind: "update"`: no `id`, `schema` not null). */
+/**
+ * {@link validateFullStoryUser} for either body: `kind: "batch"` a batch item, `kind: "update"` an
+ * `updateUser` body (no `id`, `schema` not null).
+ */
 export function checkFullStoryUser(user: unknown, kind: UserBodyKind): readonly Rejection[] {
   return inspect(user, kind).problems.list();
 }
