@@ -309,7 +309,8 @@ async function sendChunk(
 
 /**
  * For a user with addresses or attributes, sent again after an earlier send on record: whether Propeller
- * replaces a user's lists or adds to them is UNCONFIRMED (see the spec's BulkUser), so it may hold them twice.
+ * replaces a user's lists or adds to them is UNCONFIRMED (see the spec's BulkUser), so it may hold them
+ * twice.
  */
 function listsNote(user: PropellerUser | undefined): string | undefined {
   const lists = (["addresses", "attributes"] as const).filter(
@@ -370,7 +371,6 @@ function noteSharedIds(
   for (const [id, shared] of byId) {
     if (shared.length < 2) continue;
     const keyOf = (position: number) => propellerKeyOf(items[position] as PropellerUser, position);
-    // Each key once, in the order of its first record.
     const keys = [...new Set(shared.map(keyOf))];
     if (keys.length < 2) continue;
     for (const position of shared) {
@@ -496,9 +496,9 @@ function placeResults(
   }
   // A result names a user by its sourceId alone. Users of the request that share a sourceId but are different
   // users at Propeller (another source or language) cannot be told apart once the results and the users no
-  // longer line up before the last of them: a result left out ahead of them shifts the next user's result onto
-  // them, and results out of order may swap theirs, however many results their sourceId has. Only results
-  // that line up with every user up to the last of them say which is whose.
+  // longer line up before the last of them: a result left out ahead of them shifts the next user's result
+  // onto them, and results out of order may swap theirs, however many results their sourceId has. Only
+  // results that line up with every user up to the last of them say which is whose.
   const lined = positions.indexOf(unmatched[0] as number); // the first user whose result is not in its place
   const sent = new Map<string, number[]>();
   positions.forEach((position, n) => {
@@ -521,8 +521,8 @@ function placeResults(
 }
 
 /**
- * A result with a key that can name a user: a string, or an integer JSON.parse read exactly. A key beyond 2^53
- * was read as a nearby integer, which may be another user's sourceId (a sent one is never beyond it).
+ * A result with a key that can name a user: a string, or an integer JSON.parse read exactly. A key beyond
+ * 2^53 was read as a nearby integer, which may be another user's sourceId (a sent one is never beyond it).
  */
 function isResult(value: unknown): value is BulkUserResult {
   return (
@@ -550,8 +550,8 @@ function outcomeOf(result: BulkUserResult, scrub: (text: string) => string): Out
       : typeof id === "number" || (typeof id === "string" && id !== "")
         ? { ok: true, id: String(id) }
         : { ok: true };
-    // An action the spec does not name (a kind Propeller adds later) may not mean the user was written as sent.
-    // The spec's list, not ours: one it comes to name (or renames) is read as it says.
+    // An action the spec does not name (a kind Propeller adds later) may not mean the user was written as
+    // sent. The spec's list, not ours: one it comes to name (or renames) is read as it says.
     const action: unknown = result.action;
     return ACTIONS.some((named) => named === action)
       ? imported

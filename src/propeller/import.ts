@@ -18,16 +18,16 @@ export type PropellerImportOptions = ImportOptions<unknown, PropellerFailureCode
  * sourceId, and reports what became of each record.
  *
  * Records are validated first (rules `propeller.*`, see {@link validatePropellerUser}); a record that breaks
- * one is reported as `rejected` and never sent. The rest go out in chunks of `chunkRecords` users (the vendor's
- * per-request maximum being undocumented; at most `maxRecords`, our guard), `concurrency` requests at a time,
- * all sharing one OAuth2 token.
+ * one is reported as `rejected` and never sent. The rest go out in chunks of `chunkRecords` users (the
+ * vendor's per-request maximum being undocumented; at most `maxRecords`, our guard), `concurrency` requests
+ * at a time, all sharing one OAuth2 token.
  *
  * Each user's outcome comes from Propeller's per-user result: `imported` with its Propeller id, or `failed`
- * with code `rejected_by_vendor` and Propeller's text. A request Propeller refuses with a 400 (or a 422, which
- * it does not document) that names users (`#/users/<n>: …`) fails just those users (code = Propeller's error
- * code) and the rest of the chunk is re-sent once; a 404 (e.g. 70007 ParentUserNotFound) fails the chunk with
- * Propeller's text; a 401 (after one token renewal) or 403 stops the import and fails what was read but not
- * written.
+ * with code `rejected_by_vendor` and Propeller's text. A request Propeller refuses with a 400 (or a 422,
+ * which it does not document) that names users (`#/users/<n>: …`) fails just those users (code = Propeller's
+ * error code) and the rest of the chunk is re-sent once; a 404 (e.g. 70007 ParentUserNotFound) fails the
+ * chunk with Propeller's text; a 401 (after one token renewal) or 403 stops the import and fails what was
+ * read but not written.
  *
  * With `journal`, a re-run after a crash or abort keeps the outcomes of finished chunks and sends the
  * unfinished ones again (an upsert: a user written before is updated; whether Propeller replaces or adds to

@@ -15,7 +15,10 @@ import {
   sendsOtherThanItself,
 } from "../core/validate/sent-as-validated.js";
 
-/** One user for `POST /v2/users/bulk/sourceId`, matched on `source` + `sourceId` (specs/propeller.yaml `BulkUser`). */
+/**
+ * One user for `POST /v2/users/bulk/sourceId`, matched on `source` + `sourceId` (specs/propeller.yaml
+ * `BulkUser`).
+ */
 export type PropellerUser = components["schemas"]["BulkUser"];
 
 /**
@@ -30,11 +33,14 @@ export const PROPELLER_RULES = {
    * or U+0085 is no blank to either.
    */
   required: "propeller.required",
-  /** The schema is closed: Propeller refuses keys it does not define (in the user, its addresses, attributes and parent). */
+  /**
+   * The schema is closed: Propeller refuses keys it does not define (in the user, its addresses, attributes
+   * and parent).
+   */
   unknownField: "propeller.unknown_field",
   /**
    * Each field has its JSON type in the spec (strings; `sourceId`/`debtorId` string or integer; arrays). An
-   * integer id (`sourceId`, `debtorId`, `parent.id`, `parent.sourceId`) must be safe (at most 2^53 − 1 in
+   * integer id (`sourceId`, `debtorId`; a `parent`'s is `propeller.parent`) must be safe (at most 2^53 − 1 in
    * size): a larger one is not exact, may already have been rounded when read, and would reach Propeller as
    * another id. (A number in an attribute value is sent as JSON.stringify writes it: rounding there cannot be
    * told from an exact value.)
@@ -46,7 +52,8 @@ export const PROPELLER_RULES = {
   language: "propeller.language",
   /**
    * `parent` is exactly `{ id: integer }` or `{ source: string, sourceId: string | integer }`, its `source`
-   * and a string `sourceId` not blank (empty or blanks only, as `required` counts blanks for a user's own).
+   * and a string `sourceId` not blank (empty or blanks only, as `required` counts blanks for a user's own),
+   * an integer `id` or `sourceId` safe (as `field_type` says of a user's).
    */
   parent: "propeller.parent",
   /** `attributes[]` items are `{ name, value, type?, class? }` as the spec's `UserAttributeValue` says. */
@@ -84,7 +91,7 @@ const MATCH_LANGUAGE = patternOf(USER.language);
 const COUNTRY = patternOf(ADDRESS.country);
 const ATTRIBUTE_NAME = patternOf(ATTRIBUTE.name);
 const ATTRIBUTE_NAME_MIN = "minLength" in ATTRIBUTE.name ? ATTRIBUTE.name.minLength : 0;
-/** The required keys of each object, as the spec lists them. */
+/** The user's required keys, as the spec's `BulkUser` lists them (an item's are checked by checkClosed). */
 const USER_REQUIRED: readonly string[] = rules.BulkUser.required;
 
 type Problems = RuleProblems<PropellerRule>;
