@@ -45,26 +45,27 @@ export interface SlashIdAdapterOptions {
  *   `slashid:password` only in files where some person has roles / a password.
  * - Limits (UNCONFIRMED by SlashID): files of at most `maxRecords` rows (default 10,000), 1,000 by default;
  *   one upload at a time by default (`concurrency` may raise it: SlashID states no limit).
- * - Outcomes: rows listed in `failed_csv` fail with code `rejected_by_vendor` and SlashID's reason (any
- *   cell outside the person's own columns, those past the header's last column too, joined as written). A
- *   row goes to the first person not yet matched whose uploaded row it echoes: equal in every `slashid:*`
- *   column both have (emails and usernames compared case-insensitively, phone numbers by their digits, each
- *   list in any order; other cells trimmed; the password, which SlashID may blank or mask, not compared), one
- *   whose row it repeats as written first; a row echoing only persons already matched repeats one of them
- *   and places no one. Rows that echo no one are matched after those
- *   that do: to a person whose handle cells they repeat (as written first), of those the one equal in the
- *   most other cells (SlashID may re-encode attributes); else to the person not yet matched that shares the
- *   most emails, phone numbers and usernames with it; a row that several persons match equally places none
- *   of them (each fails `import_unconfirmed`, or `rejected_by_vendor` where the other rows or the counts
- *   settle that SlashID refused it); a row sharing none with such a
- *   person places no one, and each person imported then warns that the row may echo it. The others are
- *   imported, unless that would report more persons imported than SlashID's `successful_imports`, or when
- *   its counts add up to more persons than the file held: then
- *   SlashID counted failures it did not list (or listed them unreadably, or counted nonsense), and every
- *   person not placed fails with code `import_unconfirmed`, as nobody can tell which of them were imported
- *   (`rejected_by_vendor` when SlashID counted every person of the file failed, none imported).
- *   When SlashID counts more persons imported than it left unlisted (or gives a count below zero), the persons
- *   it listed fail `import_unconfirmed` too: it counted some of them imported, and does not say which.
+ * - Outcomes: rows listed in `failed_csv` fail with code `rejected_by_vendor` and SlashID's reason (any cell
+ *   outside the person's own columns, those past the header's last column too, joined as written). A row goes
+ *   to the first person not yet matched whose uploaded row it echoes: equal in every `slashid:*` column both
+ *   have (emails and usernames compared case-insensitively, phone numbers by their digits, each of these
+ *   lists in any order; groups and roles value by value, in order; other cells trimmed; the password, which
+ *   SlashID may blank or mask, not compared), one whose row it repeats as written first; a row echoing only
+ *   persons already matched repeats one of them and places no one. Rows that echo no one are matched after
+ *   those that do: to a person whose handle cells they repeat (as written first), of those the one equal in
+ *   the most other cells (SlashID may re-encode attributes); else to the person not yet matched that shares
+ *   the most emails, phone numbers and usernames with it; a row that several persons match equally places
+ *   none of them (each fails `import_unconfirmed`, or `rejected_by_vendor` where the other rows or the counts
+ *   settle that SlashID refused it); a row sharing none with a person not yet matched places no one, and each
+ *   person imported then warns that the row may echo it. The others are imported, unless that would report
+ *   more persons imported than SlashID's `successful_imports`, or when its counts add up to more persons than
+ *   the file held: then SlashID counted failures it did not list (or listed them unreadably, or counted
+ *   nonsense), and every person not placed fails with code `import_unconfirmed`, as nobody can tell which of
+ *   them were imported (`rejected_by_vendor` when SlashID counted every person of the file failed, none
+ *   imported).
+ *   When SlashID counts more persons imported than it left unlisted (or gives a count below zero), the
+ *   persons it listed fail `import_unconfirmed` too: it counted some of them imported, and does not say
+ *   which.
  *   A `failed_csv` that cannot be read (not text, not CSV, or a first line naming no `slashid:*` column)
  *   beside counts calling every person imported: each is imported with a warning that it may be listed there.
  *   One absent, empty, `null` or a header alone lists no one.
@@ -72,14 +73,14 @@ export interface SlashIdAdapterOptions {
  *   Errors a 200 lists beside its counts (their meaning there is UNCONFIRMED) are a warning on every person
  *   imported.
  * - 400 and 402 (pricing tier) fail the chunk with SlashID's messages; 401 / 403 stop the import.
- * - Replay (within the run after a lost answer, and on resume): the chunk is uploaded again. What SlashID does
- *   with a person that already exists is UNCONFIRMED, so both worlds are read: if it updates the person, the
- *   replay imports it; if it refuses the row as existing (a `failed_csv` reason matching /already exist|
- *   duplicate|conflict/i), the lost upload wrote it (or it existed before): imported, with a warning that says
- *   SlashID cannot tell which; unless a record of an earlier file has one of its handles, whose person
- *   explains the refusal: `import_unconfirmed`, as is a person sharing a handle with another person of the file (the
- *   lost upload may have written that one and refused this one). Other failures of a replayed upload carry a
- *   note that the lost upload may have imported the person.
+ * - Replay (within the run after a lost answer, and on resume): the chunk is uploaded again. What SlashID
+ *   does with a person that already exists is UNCONFIRMED, so both worlds are read: if it updates the person,
+ *   the replay imports it; if it refuses the row as existing (a `failed_csv` reason matching /already exist|
+ *   duplicate|conflict/i), the lost upload wrote it (or it existed before): imported, with a warning that
+ *   says SlashID cannot tell which; unless a record of an earlier file has one of its handles, whose person
+ *   explains the refusal: `import_unconfirmed`, as is a person sharing a handle with another person of the
+ *   file (the lost upload may have written that one and refused this one). Other failures of a replayed
+ *   upload carry a note that the lost upload may have imported the person.
  */
 export function createSlashIdAdapter(
   client: SlashIdClient,
@@ -199,8 +200,8 @@ async function sendChunk(
   if (!uploadedBefore) context.checkpoint({ uploaded: "1" });
   const result = await client.bulkImportPersons({ body: { persons }, signal: context.signal });
   if (!result.ok) {
-    // Its message quotes the body cut short, which may have cut a person's password in two: scrubbed here, as
-    // a fatal error is, before the failure's reason is made of it.
+    // Its message quotes the body cut short, which may have cut a person's password in two: scrubbed here,
+    // before a failure's reason is made of it or it is returned as the error that stops the import.
     const error = passwords === undefined ? result.error : scrubbedError(result.error, passwords);
     // This upload imported nobody: neither a replay nor a re-run need warn.
     if (!uploadedBefore && wroteNothing(error)) context.checkpoint({ uploaded: "" });

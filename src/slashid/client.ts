@@ -8,7 +8,7 @@ import { createVendorClient } from "../core/client/vendor-client.js";
 import { SecretSet } from "../core/errors/secrets.js";
 import { headerCredentialOption } from "../core/options.js";
 
-/** SlashID's environments, each a host of its own (specs/slashid.yaml `servers`); the first is the default. */
+/** SlashID's environments, each a host of its own (specs/slashid.yaml `servers`), the default first. */
 export const SLASHID_ENVIRONMENTS = Object.freeze(servers.map((server) => server.name));
 /** A SlashID environment's name (`production`, `sandbox`): a client's `environment`. */
 export type SlashIdEnvironment = (typeof SLASHID_ENVIRONMENTS)[number];

@@ -6,8 +6,9 @@ import type { Tie } from "./tied-rows.js";
 
 /**
  * The items grouped by their cells in a set of columns, as `keyOf` compares them (cellKey, or exactKey for
- * the cells as written): the items whose row a failed row echoes are the group of the failed row's own cells. One grouping per set of columns compared
- * (one for a `failed_csv` whose rows all have its header's columns).
+ * the cells as written): the items whose row a failed row echoes are the group of the failed row's own
+ * cells. One grouping per set of columns compared (one for a `failed_csv` whose rows all have its header's
+ * columns).
  */
 export class EchoIndex {
   readonly #groups = new Map<string, Map<string, number[]>>();
@@ -17,7 +18,7 @@ export class EchoIndex {
     private readonly keyOf: (column: string, cell: string) => string,
   ) {}
 
-  /** The positions (ascending) of the items whose cells are `compared` (column → cell, as `keyOf` makes it). */
+  /** The positions (ascending) of the items whose cells are `compared` (column → cell, made by `keyOf`). */
   positions(compared: readonly (readonly [column: string, cell: string])[]): readonly number[] {
     const columns = compared.map(([column]) => column);
     const cells = compared.map(([, cell]) => cell);
@@ -87,8 +88,8 @@ function rarestOf(
 }
 
 /**
- * For a row that echoes no one: the person not yet given an outcome whose handle cells it repeats (`cells`: as
- * cellKey compares them, or as written), of those the one equal to it in the most other cells (ties: the
+ * For a row that echoes no one: the person not yet given an outcome whose handle cells it repeats (`cells`:
+ * as cellKey compares them, or as written), of those the one equal to it in the most other cells (ties: the
  * earliest, or a {@link Tie} over them when their handles differ, see {@link Alike}); {@link TAKEN} when
  * every such person has its outcome already, undefined when there is none.
  */
@@ -155,7 +156,7 @@ export function echoedByHandles(
 /** How many persons with a row's handles {@link echoedByHandles} compares it with, at most. */
 const MAX_WEIGHED = 64;
 
-/** What {@link echoedBy} answers for a row that echoes persons, all of them placed already. */
+/** What {@link echoedBy} and {@link echoedByHandles} answer for a row echoing persons all placed already. */
 export const TAKEN = "taken";
 
 /** Who a failed row is weighed to be: a person, a {@link Tie}, {@link TAKEN}, or no one (undefined). */

@@ -19,8 +19,9 @@ import { columnsOf, type SlashIdColumn, type SlashIdCsvRow } from "./records.js"
 import { settleTies } from "./tied-rows.js";
 
 /**
- * What a replayed upload's "already exists" means: the lost upload wrote the person, or someone else did (before
- * this import, or another import meanwhile), whose values SlashID then holds rather than this record's.
+ * What a replayed upload's "already exists" means: the lost upload wrote the person, or someone else did
+ * (before this import, or another import meanwhile), whose values SlashID then holds rather than this
+ * record's.
  */
 const EXISTED_NOTE =
   "SlashID answered that this person already exists: the earlier upload of this chunk, whose answer was lost, " +
@@ -70,8 +71,8 @@ export function outcomesOf(
     const place = (row: FailedRow, at: number) => {
       const existed = uploadedBefore && ALREADY_EXISTS.test(row.reason);
       const earlier = existed ? repeated?.get(at) : undefined;
-      // Another person of this file holds one of its handles: SlashID may say this row exists because the lost
-      // upload wrote that one, having refused (or merged) this one.
+      // Another person of this file holds one of its handles: SlashID may say this row exists because the
+      // lost upload wrote that one, having refused (or merged) this one.
       const sharing =
         existed && earlier === undefined ? sharedWith(items, at, byHandle) : undefined;
       free.settle(
@@ -133,8 +134,8 @@ export function outcomesOf(
   // `successful_imports`, some of them failed unlisted, and none of them can be called imported. Counts that
   // add up to more persons than the file held confirm nothing (as FullStory's do): SlashID said that more
   // failed than its failed_csv placed, or counted imports of persons it was never sent.
-  // A count below zero (the spec's `minimum: 0`, which the client's answer check leaves alone) is no count: it
-  // would let `successful_imports` pass the file's size while the sum still fits.
+  // A count below zero (the spec's `minimum: 0`, which the client's answer check leaves alone) is no count:
+  // it would let `successful_imports` pass the file's size while the sum still fits.
   const negative = counts.successful_imports < 0 || counts.failed_imports < 0;
   const overcounted = negative || counts.successful_imports + counts.failed_imports > items.length;
   const confirmed = !overcounted && items.length - placed <= counts.successful_imports;

@@ -13,8 +13,9 @@ import type {
  * - `import_unconfirmed`: SlashID counted failures its `failed_csv` does not place, or counted more persons
  *   than the file held, or listed a row that this person and others match equally without saying which of
  *   them it refused, so whether this person was imported is unknown; or, on a replayed upload, SlashID
- *   refused the row as existing while a record of an earlier file has its key (SlashID may hold that
- *   record's person without this record's values);
+ *   refused the row as existing while a record of an earlier file has its key or another of its handles
+ *   (SlashID may hold that record's person without this record's values), or while another person of the
+ *   file shares one of its handles (the lost upload may have imported that one in its place);
  * - `"400"` / `"402"`: SlashID refused the whole file (bad request, pricing tier);
  * - another {@link RequestFailureCode}: the upload failed (`"429"`, `"network"`, …);
  * - an {@link EngineFailureCode} (`fatal`, `aborted`, `chunk_failed`, `no_outcome`), which the engine gives;

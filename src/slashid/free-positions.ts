@@ -1,8 +1,8 @@
 import type { Outcome } from "./failure-codes.js";
 
 /**
- * The positions of a list (ascending) not yet given an outcome, from the first on: positions only ever go from
- * free to taken, so a cursor per list skips the taken ones for good (a handle many persons share is not
+ * The positions of a list (ascending) not yet given an outcome, from the first on: positions only ever go
+ * from free to taken, so a cursor per list skips the taken ones for good (a handle many persons share is not
  * walked again for every row of `failed_csv`). Outcomes are given through it, so that it keeps count of the
  * free positions of each handle's list: a row many persons share a handle with is weighed without walking
  * them.

@@ -288,8 +288,8 @@ function listCell(state: State, value: unknown, field: string, kind: ListKind): 
     } else if (hasBlanksAround(item)) {
       // Sent as written, SlashID may keep the blanks (UNCONFIRMED) while our duplicate checks and failed_csv
       // matching compare the value trimmed. Not trimmed here: a value given is sent as it is or refused.
-      // Before the format checks: a phone number's pattern lets trailing blanks pass, and fails leading ones
-      // without saying why.
+      // Before the format checks: a phone number's pattern lets spaces on either side pass, and fails a tab,
+      // a no-break space or a space before its `+` without saying why.
       state.problems.add(R.blanksAround, at, BLANKS_AROUND_MESSAGE);
     } else if (kind === "email" && !looksLikeEmail(item)) {
       state.problems.add(R.emailFormat, at, "not an email address (one @ with text on both sides)");
