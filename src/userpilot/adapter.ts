@@ -24,7 +24,7 @@ const HOUR = 3_600_000;
 /**
  * How the Userpilot adapter sends and follows its jobs. Durations are ms from 1 to about 24.8 days
  * (`MAX_TIMER_MS`), counts and bytes whole numbers ≥ 1: anything else throws a RangeError when the adapter
- * is made.
+ * is made (a `soleImporter` that is not a boolean, a TypeError).
  */
 export interface UserpilotAdapterOptions {
   /**
@@ -81,14 +81,14 @@ export interface UserpilotAdapterOptions {
    */
   clockSkewMs?: number | undefined;
   /**
-   * Whether this import is the only writer to the Userpilot account while it runs (no other process, client or
-   * person imports meanwhile). Nothing in Userpilot's job list says whose request made a job, so the job found
-   * for a lost request is otherwise a guess, and each of its users is imported with a warning that the job may
-   * be another process's; said true, it is taken as the request's own. Doubts the list's times raise (a job
-   * that started before the send or near another chunk's send, or another job that ran across the send) are
-   * still said. Other imports through the same client need not be counted out: a job they follow, or one
-   * that started while a request of theirs (of other users or values) was out or had lost its answer, is
-   * never taken.
+   * Whether this import is the only writer to the Userpilot account while it runs (no other process, client
+   * or person imports meanwhile). Nothing in Userpilot's job list says whose request made a job, so the job
+   * found for a lost request is otherwise a guess, and each of its users is imported with a warning that the
+   * job may be another process's; said true, it is taken as the request's own. Doubts the list's times raise
+   * (a job that started before the send or near another chunk's send, or another job that ran across the
+   * send) are still said. Other imports through the same client need not be counted out: a job they follow,
+   * or one that started while a request of theirs (of other users or values) was out or had lost its answer,
+   * is never taken.
    * @default false
    */
   soleImporter?: boolean | undefined;
@@ -134,14 +134,15 @@ export interface UserpilotAdapterOptions {
  *   replay polls the job again.
  * - `404` for the job: every user fails `job_lost`, unknown rather than failed for good (left to a re-run,
  *   which polls the same job).
- * - `401`: fatal, the import stops. Other failures that outlast the client's retries fail the chunk with the
- *   error's status.
+ * - `401` (or a `403`, which Userpilot does not document): fatal, the import stops. Other failures that
+ *   outlast the client's retries fail the chunk with the error's status.
  *
  * Limitation: Userpilot reports per job, not per user. A `completed` job counts every user as imported; when
  * its `completed_rows` is less than the users sent, each of them carries a warning saying so, since
  * Userpilot does not say which rows it skipped. A `202` without `total_rows` (one documented shape)
- * cannot be checked at once: its job is followed, and a status of it with more rows than were sent counts
- * the answer as lost (`job_mismatch`, the replay looks in the job list); `completed_rows` guards the rest.
+ * cannot be checked at once: its job is followed, and a status of it with more rows than were sent (or,
+ * completed, fewer than their distinct user_ids) counts the answer as lost (`job_mismatch`, the replay looks
+ * in the job list); `completed_rows` guards the rest.
  * A status whose `completed_rows` is above the users sent (whatever its `total_rows`) counts as lost too;
  * one below zero or not whole is no count, and warns as a count that is not a number does.
  */

@@ -104,9 +104,11 @@ export class ChunkRun {
   ) {}
 
   /**
-   * Users `[start, end)` of the chunk. Checkpoint keys: the whole chunk's job is `jobId`; a half's is
-   * `jobId:<start>-<end>`, with `split:<range>` once a range was split and `done:<range>` once a half
-   * ended for good (the JSON of its outcome).
+   * Users `[start, end)` of the chunk. Checkpoint keys, each with the range's suffix (none for the whole
+   * chunk, `:<start>-<end>` for a half): `jobId`, the job followed; `guess`, why a job found in the list may
+   * not be the request's; `unchecked`, the fewest rows its job must hold; `sent`, when the earliest request
+   * whose answer may be lost went out, and `resent`, the latest one since; `split`, once the range was split;
+   * `done`, once a half ended for good (the JSON of its outcome).
    */
   async follow(start: number, end: number): Promise<Result> {
     const size = end - start;
@@ -241,10 +243,10 @@ export class ChunkRun {
   }
 
   /**
-   * The unsettled failure of the first half `[start, middle)` when the second half `[middle, end)` repeats one
-   * of its users: Userpilot presumably keeps the values written last (UNCONFIRMED), and a replay sends the
-   * first half again (or follows its job), so the second half waits for it (it goes in that replay, after the
-   * first half's job).
+   * The unsettled failure of the first half `[start, middle)` when the second half `[middle, end)` repeats
+   * one of its users: Userpilot presumably keeps the values written last (UNCONFIRMED), and a replay sends
+   * the first half again (or follows its job), so the second half waits for it (it goes in that replay, after
+   * the first half's job).
    */
   private waitsForFirstHalf(
     start: number,
@@ -261,7 +263,7 @@ export class ChunkRun {
     return keys.slice(middle, end).some((key) => earlier.has(key)) ? unsettled : undefined;
   }
 
-  /** Submits users `[start, end)`, waiting out other running jobs (`409`); checkpoints the job id on `202`. */
+  /** Submits users `[start, end)`, waiting out other running jobs (`409`); checkpoints a `202`'s job id. */
   private async submit(
     start: number,
     end: number,
@@ -554,15 +556,15 @@ export class ChunkRun {
     return { kind: "found", jobId, ...(guess !== undefined && { guess }) };
   }
 
-  /**
-   * The body of a request for users `[start, end)` as it goes over the wire; its size in bytes is what a
-   * job's `file_size` is taken to be (the spec leaves its unit UNCONFIRMED, presumably bytes).
-   */
   /** How many users the items from `start` to `end` are: a job of them holds no fewer rows. */
   private distinctUsers(start: number, end: number): number {
     return new Set(this.chunk.items.slice(start, end).map((user) => user.user_id)).size;
   }
 
+  /**
+   * The body of a request for users `[start, end)` as it goes over the wire; its size in bytes is what a
+   * job's `file_size` is taken to be (the spec leaves its unit UNCONFIRMED, presumably bytes).
+   */
   private bodyText(start: number, end: number): string {
     const positions = Array.from({ length: end - start }, (_, i) => start + i);
     return (
@@ -582,12 +584,12 @@ export class ChunkRun {
 
   /**
    * Why the job a `202` names cannot be the one this request of `rows` users made, if it cannot: another
-   * chunk of this import follows it, or it holds more rows than were sent, or fewer than the distinct
-   * user_ids sent. Fewer rows than users is followed only down to that: Userpilot may count a user_id sent
-   * twice once (UNCONFIRMED), and `completed_rows` below the users sent then warns on each. `total_rows`
-   * left out (one documented shape) rules nothing out. Its `file_size` is not compared: its unit is UNCONFIRMED, and a
-   * wrong guess here would turn away every job (reconcile may use it: a wrong guess there only sends the
-   * users again, which Userpilot upserts).
+   * chunk of this import (or another import through this client) follows it, or it holds more rows than
+   * were sent, or fewer than the distinct user_ids sent. Fewer rows than users is followed only down to
+   * that: Userpilot may count a user_id sent twice once (UNCONFIRMED), and `completed_rows` below the users
+   * sent then warns on each. `total_rows` left out (one documented shape) rules nothing out. Its `file_size`
+   * is not compared: its unit is UNCONFIRMED, and a wrong guess here would turn away every job (reconcile
+   * may use it: a wrong guess there only sends the users again, which Userpilot upserts).
    */
   private notThisRequests(
     jobId: string,
@@ -613,7 +615,11 @@ export class ChunkRun {
     return sent === undefined || sent === "" ? undefined : sent;
   }
 
-  /** Polls a job (timed as `JobPoll` says) until it is `completed` or `failed`. */
+  /**
+   * Polls a job (timed as `JobPoll` says) until it is `completed` or `failed`; else until a status request
+   * fails (a 404: `job_lost`), an answer is not this job's (`job_mismatch`), the import is aborted or the
+   * job's time runs out (`job_timeout`).
+   */
   private async poll(
     jobId: string,
     rows: number,
@@ -670,9 +676,9 @@ export class ChunkRun {
           }
           // A job of more rows than were sent is not this request's (a 202 without `total_rows` named it):
           // the request's answer counts as lost, and a replay looks for its job in the list instead.
-          // So is one that completed with fewer rows than the distinct user_ids sent, when no answer showed its
-          // rows before (a running job may not have counted its rows yet; a failed one may count none, for a
-          // body it refused, and its users fail anyway).
+          // So is one that completed with fewer rows than the distinct user_ids sent, when no answer showed
+          // its rows before (a running job may not have counted its rows yet; a failed one may count none,
+          // for a body it refused, and its users fail anyway).
           // A job that did more rows than were sent holds more than were sent, whatever its `total_rows`
           // says: it is not this request's job, or its counts cannot be true; either way it confirms no user.
           const total: unknown = job.total_rows;
@@ -752,8 +758,9 @@ export class ChunkRun {
   }
 
   /**
-   * Time spent waiting: a monotonic clock (a wall clock set forward must not spend the time), or the sum of the waits asked for when that is more (a replaced
-   * `sleep` returns at once, and the time limits must still apply).
+   * Time spent waiting: a monotonic clock (a wall clock set forward must not spend the time), or the sum of
+   * the waits asked for when that is more (a replaced `sleep` returns at once, and the time limits must still
+   * apply).
    */
   private clock() {
     const started = monotonicNow();

@@ -39,8 +39,8 @@ export type UserpilotClient = ApiClient<paths, UserpilotOperationTable> & Destin
 
 /**
  * The host of a Userpilot environment.
- * @throws TypeError for a value that is not one of {@link USERPILOT_ENVIRONMENTS}: it becomes part of the host
- *   name, so any other text could send the API key to another host.
+ * @throws TypeError for a value that is not one of {@link USERPILOT_ENVIRONMENTS}: it becomes part of the
+ *   host name, so any other text could send the API key to another host.
  */
 export function userpilotBaseUrl(environment: UserpilotEnvironment = ENVIRONMENT.default): string {
   checkHostChoice("environment", environment, USERPILOT_ENVIRONMENTS);
@@ -59,7 +59,6 @@ export function createUserpilotClient(options: UserpilotClientOptions): Userpilo
   secrets.add(options.apiKey);
   return createVendorClient<paths, typeof operations>(options, {
     operations,
-    // `environment` is ignored where `baseUrl` is set (an enterprise host).
     defaultBaseUrl: options.baseUrl ?? userpilotBaseUrl(options.environment),
     headers: { Authorization: authorization(apiKey) },
     secrets,

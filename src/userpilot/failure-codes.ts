@@ -16,14 +16,16 @@ import type {
  * - `job_lost`: Userpilot answered 404 for the job it accepted (read as a job it no longer knows;
  *   UNCONFIRMED): whether the users were imported is unknown (a re-run with the journal polls the job again);
  * - `payload_too_large`: one user alone is larger than Userpilot accepts (413);
- * - `held_back`: not sent: after a 413 split the chunk, the half before this user's holds an earlier record of
- *   a user of its half and got no settling answer, and Userpilot presumably keeps the values written last
+ * - `held_back`: not sent: after a 413 split the chunk, the half before this user's holds an earlier record
+ *   of a user of its half and got no settling answer, and Userpilot presumably keeps the values written last
  *   (UNCONFIRMED). Transient: it goes once that half is settled, in a replay or, if that half is left to one,
  *   a re-run;
  * - `aborted`: the import was aborted while a job ran or a submission waited;
- * - `job_mismatch`: Userpilot answered `202` with a job that is not this request's (more rows than were
- *   sent or fewer than their distinct user_ids, or a job another chunk of this import follows). Transient: a replay looks for
- *   the request's own job in the job list, and sends the users again only when there is none;
+ * - `job_mismatch`: Userpilot answered `202` with a job that is not this request's (more rows than were sent
+ *   or fewer than their distinct user_ids, or a job another chunk of this import, or another import through
+ *   the same client, follows), or the job's status showed so. Transient: a replay looks for the request's
+ *   own job in the job list, and sends the users again only when there is none; or, for a status that named
+ *   another job, polls the job again;
  * - `malformed`: Userpilot accepted the request but answered without a usable job id. Transient, like
  *   `job_mismatch`;
  * - Userpilot's own `error_code` for a refused request, as it gives it, else `"400"`;

@@ -15,11 +15,11 @@ export type UserpilotImportOptions = ImportOptions<unknown, UserpilotFailureCode
  * million users take many hours: use `journal` so an interrupted import resumes its running job instead of
  * starting over).
  *
- * Never throws for a vendor outcome: every record ends in the report as imported, failed (with a code such
- * as `job_failed`, `job_lost`, `job_mismatch`, `job_timeout`, `job_conflict`) or rejected (with a
- * `userpilot.*` rule). A `401` stops the import (`report.fatal`). Userpilot reports per job, not per user, so
- * a completed job counts every one of its users as imported (each with a warning when the job says it did
- * fewer rows than were sent).
+ * Never throws for a vendor outcome: every record ends in the report as imported, failed (with a code such as
+ * `job_failed`, `job_lost`, `job_mismatch`, `job_timeout`, `job_conflict`) or rejected (with a `userpilot.*`
+ * rule). A `401` (or `403`) stops the import (`report.fatal`). Userpilot reports per job, not per user, so a
+ * completed job counts every one of its users as imported (each with a warning when the job says it did fewer
+ * rows than were sent).
  *
  * @param client a client from `createUserpilotClient`.
  * @param records the users, in any (async) iterable; read lazily.

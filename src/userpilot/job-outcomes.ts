@@ -67,8 +67,8 @@ export function stopped(outcome: Outcome, error: ApiError): Outcome {
   const reason = `${outcome.reason}; the import then stopped: ${error.message}`;
   // Every failure no answer settled carries the mark: one without it was answered, and made no job.
   if (outcome.vendorMayHold !== true) return { ok: false, code: outcome.code, reason };
-  // Said once, and in the engine's words, which a merge with an earlier lost send does not repeat: the failure
-  // of a send no answer settled may already say Userpilot may hold the user.
+  // Said once, and in the engine's words, which a merge with an earlier lost send does not repeat: the
+  // failure of a send no answer settled may already say Userpilot may hold the user.
   return {
     ok: false,
     code: outcome.code,
@@ -79,7 +79,9 @@ export function stopped(outcome: Outcome, error: ApiError): Outcome {
 
 /**
  * A completed job's outcome for each of the `sent` users it was sent: imported, with a warning when the job
- * says it completed (or took) fewer rows than that, because Userpilot does not say which rows those were.
+ * says it completed (or took) fewer rows than that, gives its count in another form than a whole number, or
+ * names errors, failures or rows skipped beside its status, because Userpilot does not say which rows those
+ * were.
  */
 export function completedOutcome(
   jobId: string,
