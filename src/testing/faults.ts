@@ -1,6 +1,6 @@
 // The faults every simulator injects and the scripts tests drive it with. The random sequence depends only
-// on the seed and the order of requests (soak runs and benchmarks repeat runs by it): every request and
-// every new record verdict draws exactly one number, whatever a script decides.
+// on the seed and the order of requests (soak runs and benchmarks repeat runs by it): every request the
+// faults do not spare and every new record verdict draws exactly one number, whatever a script decides.
 import { setTimeout as sleep } from "node:timers/promises";
 import { durationOption, functionOption, show, wholeNumberOption } from "../core/options.js";
 import { gatewayPage } from "./kit/answers.js";

@@ -334,7 +334,10 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     return undefined;
   }
 
-  /** Upserts one batch item: by `uid`, else by `id` (which must exist), else by `email`, else a new user. */
+  /**
+   * Upserts one batch item: by `uid`, else by `id` (which must exist), else (no `uid` given) by `email`,
+   * else a new user.
+   */
   function upsert({ id, ...fields }: BatchItem, writer: string): SimulatedFullStoryUser | Answer {
     const { uid, email } = fields;
     let user = uid === undefined ? undefined : byUid.get(uid);
@@ -389,9 +392,9 @@ export function createFullStorySimulator(options: FullStorySimulatorOptions = {}
     }),
     /**
      * The common counts, with `jobs` created (replays create none), `replays` answered from the
-     * idempotency store, records `refused` by FullStory's own rules (property limits, unknown `id`) rather
-     * than by faults, and with `retention: "recent"`, `forgottenJobs` and `forgottenUsers` (`users` counts
-     * those kept).
+     * idempotency store, records `refused` by FullStory's own rules (property limits, unknown `id`, a
+     * changed `uid`) rather than by faults, and with `retention: "recent"`, `forgottenJobs` and
+     * `forgottenUsers` (`users` counts those kept).
      */
     stats() {
       const duplicates = [...jobsByContent.values()].reduce((n, count) => n + count - 1, 0);

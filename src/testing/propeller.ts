@@ -84,7 +84,7 @@ export type SimulatedPropellerUser = Pick<
 export type SimulatedToken = Record<"issuedAt" | "expiresAt", number> & {
   /** The token itself: `sim-token-1`, `sim-token-2`, … */
   token: string;
-  /** Set by `revokeToken`: a call with it gets a 401. */
+  /** Set by `revokeToken` and `rotateClient`: a call with it gets a 401. */
   revoked: boolean;
 };
 /** What {@link createPropellerSimulator} returns: a simulator with its users, tokens and token controls. */

@@ -2,9 +2,10 @@
 // (SlashID's exact wording is UNCONFIRMED throughout).
 // - Auth: no `SlashID-OrgID` → 400; an unknown `SlashID-API-Key` → 401; another org's → 403; a member key may
 //   download the template, the import answers it 403.
-// - Import: the `persons` part of a multipart body, parsed by header; a column the page does not list is left
-//   out ("will take the following CSV column headers into consideration"). No such part, another media type,
-//   an unreadable or empty CSV, a duplicated column → 400 (UNCONFIRMED). Each row (empty cells = absent) is
+// - Import: the `persons` part of a multipart body, parsed by header; a column `PersonCsvRow` does not name
+//   is left out (the page "will take the following CSV column headers into consideration"; the spec adds
+//   the UNCONFIRMED `slashid:roles` and `slashid:password`). No such part, another media type, an unreadable
+//   or empty CSV, a duplicated column → 400 (UNCONFIRMED). Each row (empty cells = absent) is
 //   checked against `PersonCsvRow` and `AttributeBuckets` (key and value sizes; UNCONFIRMED, as no source
 //   says the lists are closed or what an address must hold: known buckets and regions only, an `@` in each
 //   e-mail address).
@@ -270,7 +271,7 @@ function readCsv(text: string): { columns: string[]; rows: Cells[] } | string {
     return `unreadable CSV: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (columns.length === 0) return "empty CSV: no header line";
-  // A column SlashID does not take into consideration is left out, duplicated or not.
+  // A column `PersonCsvRow` does not name is left out, duplicated or not.
   const duplicated = columns.filter(
     (c, i) => Object.hasOwn(COLUMNS, c) && columns.indexOf(c) !== i,
   );

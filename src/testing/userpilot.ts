@@ -94,7 +94,10 @@ export function createUserpilotSimulator(options: T.UserpilotSimulatorOptions = 
   /** A 200 or 202: Userpilot's reference lists `x-request-id` on both (on no error answer). */
   const answer = kit.answerWithId;
 
-  /** How many steps the job has taken: by ticks, or by the clock when `stepMs` is set (whichever is more). */
+  /**
+   * How many steps the job has taken: at `rowsPerMinute`, processing until its rows are done; else by ticks,
+   * or by the clock when `stepMs` is set (whichever is more).
+   */
   function stepOf(job: Job): number {
     const done = clock.rowsDone(job);
     if (done !== undefined) return done >= job.rows ? STEPS.length : STEPS.length - 1;

@@ -4,7 +4,7 @@ type Obj = Record<string, unknown>;
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"] as const;
 
-/** One operation of a spec: `POST` `/v2/users/batch/{job_id}`, its operation object, its matcher. */
+/** One operation of a spec: `GET` `/v2/users/batch/{job_id}`, its operation object, its matcher. */
 export interface SpecRoute {
   readonly method: string;
   readonly template: string;

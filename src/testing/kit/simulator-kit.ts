@@ -106,7 +106,7 @@ export function createSimulatorKit<Vendor extends string>(config: SimulatorKitCo
     return validator(pointer, value);
   }
 
-  /** Counts, routes, faults, authenticates and dispatches one request. */
+  /** Routes and counts one request, then faults, authenticates and dispatches it. */
   async function handle(request: Request, handlers: OperationHandlers): Promise<Response> {
     const url = new URL(request.url);
     const method = request.method.toUpperCase();
