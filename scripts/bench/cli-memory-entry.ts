@@ -1,8 +1,8 @@
-// The parent side of the CLI memory benchmarks: per input size, a fresh FullStory simulator in a process of its
-// own and the CLI (cli-memory.ts) in another; each entry compares the CLI's peak RSS at its two sizes.
-// `cli-memory` (100k vs 1M) is in the default run; `cli-10m` (1M vs 10M) is opt-in: it takes about 10 minutes
-// (20 the first time) and a simulator that forgets read jobs (retention "recent"), since one keeping 10M users
-// would not fit.
+// The parent side of the CLI memory benchmarks: per input size, a fresh FullStory simulator in a process of
+// its own and the CLI (cli-memory.ts) in another; each entry compares the CLI's peak RSS at its two sizes.
+// `cli-memory` (100k vs 1M) is in the default run; `cli-10m` (1M vs 10M) is opt-in: it takes about 10
+// minutes (20 the first time) and a simulator that forgets read jobs (retention "recent"), since one keeping
+// 10M users would not fit.
 import { stat } from "node:fs/promises";
 import { runChild, startServer } from "./child.js";
 import { entry, peakRssSides, round, type BenchEntry } from "./results.js";

@@ -1,7 +1,7 @@
-// CLI memory benchmark (child process, one per input size): `bulk-user-import import fullstory <file> --report`
-// run in this process against a FullStory simulator served by another process on loopback, reporting this
-// process's peak resident set size at its end. The report file is streamed, so memory should not grow with
-// the input.
+// CLI memory benchmark (child process, one per input size):
+// `bulk-user-import import fullstory <file> --report` run in this process against a FullStory simulator
+// served by another process on loopback, reporting this process's peak resident set size at its end. The
+// report file is streamed, so memory should not grow with the input.
 import { rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
-// CSV benchmark (child process): SlashID's CSV writing (the adapter's send: the file of rows it uploads, and the
-// outcomes it reads back) against csv-stringify writing the same rows with the same options. Also measured,
-// as figures: the same from persons (each checked and turned into its row by the adapter's validate first),
-// and through the import engine.
+// CSV benchmark (child process): SlashID's CSV writing (the adapter's send: the file of rows it uploads, and
+// the outcomes it reads back) against csv-stringify writing the same rows with the same options. Also
+// measured, as figures: the same from persons (each checked and turned into its row by the adapter's validate
+// first), and through the import engine.
 import { stringify } from "csv-stringify/sync";
 import { runImport } from "../../src/core/engine/engine.js";
 import { createSlashIdAdapter } from "../../src/slashid/adapter.js";
@@ -40,7 +40,7 @@ const upload = ((init: Parameters<Upload>[0]) => {
 }) as unknown as Upload;
 const adapter = createSlashIdAdapter({ bulkImportPersons: upload } as unknown as SlashIdClient);
 
-/** Files of `rowsPerFile` rows, as the adapter sends them (keys are only for messages). */
+/** Files of `chunkRecords` rows, as the adapter sends them (keys are only for messages). */
 function files(items: readonly SlashIdCsvRow[]): { items: SlashIdCsvRow[]; keys: string[] }[] {
   const out: { items: SlashIdCsvRow[]; keys: string[] }[] = [];
   for (let at = 0; at < items.length; at += chunkRecords) {

@@ -1,9 +1,11 @@
 // `npm run bench`: runs the benchmarks, each side by side with its baseline in one run, writes
 // bench-results.json at the repository root and prints the results as a table. Not part of `npm test`.
 //
-//   node dist/scripts/bench/main.js [--only pipeline,memory,cli-memory,e2e,sdk,csv,slashid-placement,vendor-bound,rate-limit] [--records N]
-//     [--e2e-records N] [--results FILE]
-//   node dist/scripts/bench/main.js --only cli-10m [--records N]   (opt-in: 1M vs 10M users by default, ~10 min)
+//   node dist/scripts/bench/main.js
+//     [--only pipeline,memory,cli-memory,e2e,sdk,csv,slashid-placement,vendor-bound,rate-limit]
+//     [--records N] [--e2e-records N] [--results FILE]
+//   node dist/scripts/bench/main.js --only cli-10m [--records N]
+//     (opt-in: 1M vs 10M users by default, ~10 min)
 //
 // Every benchmark runs in child processes of its own (a fresh heap each); the end-to-end ones import into a
 // FullStory simulator served by yet another process. Seeded faker data is generated once into NDJSON files

@@ -16,9 +16,9 @@ const chunkRecords = Number(arg("chunk") ?? 10_000);
 const reps = Number(arg("reps") ?? 3);
 
 /**
- * The users as NDJSON lines, parsed anew before every timed pass: an import meets each record once, fresh from
- * its input, and V8 walks a fresh object's properties two to four times more slowly than one it has walked
- * before, so passes over the same objects would flatter validation.
+ * The users as NDJSON lines, parsed anew before every timed pass: an import meets each record once, fresh
+ * from its input, and V8 walks a fresh object's properties two to four times more slowly than one it has
+ * walked before, so passes over the same objects would flatter validation.
  */
 const lines = (await readFile(file, "utf8")).split("\n", records);
 if (lines.length !== records || lines[records - 1] === "")
@@ -54,7 +54,9 @@ const imported = (chunk: Chunk<FullStoryUser>): ChunkResult => ({
   kind: "done",
   outcomes: chunk.items.map(() => ({ ok: true })),
 });
-/** The real adapter (keys, validation, serialisation), with a send that only makes the request body. */
+/**
+ * The real adapter (keys, validation; it has no `serialize`), with a send that only makes the request body.
+ */
 const pipeline: ImportAdapter<FullStoryUser, FullStoryUser> = {
   ...real,
   send: (chunk) => {

@@ -35,7 +35,9 @@ const KILL_RECORDS = Number(arg("kill-records") ?? 6_000);
 const only = arg("only")?.split(",");
 const wanted = (name: string) => only === undefined || only.includes(name);
 
-/** A fifth of all requests faulted (lost answers hit writes only); the slow ones outlast the client's timeout. */
+/**
+ * A fifth of all requests faulted (lost answers hit writes only); the slow ones outlast the client's timeout.
+ */
 const FAULTS: FaultOptions = {
   rate429: 0.05,
   retryAfterSeconds: 1,

@@ -59,9 +59,9 @@ export interface SoakWorld {
   /** SlashID: what an upload does with a person that already exists. */
   readonly existingPersons?: "upsert" | "refuse";
   /**
-   * Chunks in flight and records per chunk, where the world is many small chunks at once (the adapter's
-   * defaults otherwise, 500 records a chunk): the waits of repeated users and the shared rate limiter under
-   * load. The kill test leaves such a world out.
+   * Chunks in flight and records per chunk, where the world is many small chunks at once (otherwise the
+   * adapter's concurrency and the soak's 500 records a chunk): the waits of repeated users and the shared
+   * rate limiter under load. The kill test leaves such a world out.
    */
   readonly wide?: { readonly concurrency: number; readonly chunkRecords: number };
 }

@@ -1,6 +1,6 @@
-// Seeded soak records per vendor. Record i carries the key `soak-<i>` (as uid, first email, sourceId or
-// user_id), so what a simulator stored can be matched back to the input by index; a few records break one
-// of the vendor's rules on purpose, so the client's own rejections are exercised too.
+// Seeded soak records per vendor. Record i carries the key `soak-<i>` (as uid, first email's local part,
+// sourceId or user_id), so what a simulator stored can be matched back to the input by index; a few records
+// break one of the vendor's rules on purpose, so the client's own rejections are exercised too.
 import type { SampleRecords } from "../../src/vendor-module.js";
 
 export type { VendorName } from "../../src/vendors.js";

@@ -56,7 +56,7 @@ export interface VendorResult {
 /** Records per request: small enough that every vendor gets about a hundred writes to lose answers to. */
 const CHUNK = 500;
 
-/** Jobs end at once in the simulators: polls and waits for a running job are short. */
+/** The simulators' jobs end by their third status poll, on no clock: polls and waits for one are short. */
 // Each simulator is the soak's own: its truth checks then hold the jobs taken for lost requests unwarned.
 const TUNING: JobTuning = {
   pollIntervalMs: 10,
@@ -90,7 +90,9 @@ function count(into: Record<string, number>, key: string): void {
   into[key] = (into[key] ?? 0) + 1;
 }
 
-/** Runs one vendor's soak and checks it; `output` collects every text the run produced, for the secrets scan. */
+/**
+ * Runs one vendor's soak and checks it; `output` collects every text the run produced, for the secrets scan.
+ */
 export async function soakVendor(
   target: SoakTarget,
   settings: SoakSettings,
@@ -112,7 +114,8 @@ export async function soakVendor(
   const retries: Record<string, number> = {};
   const journal = join(settings.dir, `${target.label.replace(/\W+/g, "-")}.journal`);
   const started = performance.now();
-  // Node's own warnings, such as a MaxListenersExceededWarning: each one also goes to the integrator's console.
+  // Node's own warnings, such as a MaxListenersExceededWarning: each one also goes to the integrator's
+  // console.
   const warnings: string[] = [];
   const onWarning = (warning: Error) => warnings.push(warning.name);
   process.on("warning", onWarning);
