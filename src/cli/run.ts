@@ -69,9 +69,10 @@ Simulator options: --port N, --fault-429 R, --fault-5xx R, --fault-drop R, --fau
   --fault-lost-answer R (a write processed, then its answer lost), --slow-ms MS, --retry-after S,
   --reject R (R: a share of requests, or of records (Userpilot: jobs), 0 to 1)
 
-Exit codes: 0 all imported, 1 some records failed or were rejected or the report is incomplete, 2 usage
-  or configuration error, or a broken input file (records before it are imported), 3 the import could not run
-  (credentials refused: the summary names the flags and variables they come from; vendor unreachable).
+Exit codes: 0 all imported, 1 some records failed or were rejected, the report is incomplete, or the run
+  was stopped (Ctrl-C, SIGTERM), 2 usage or configuration error, or a broken input file (records before it
+  are imported), 3 the import could not run (credentials refused: the summary names the flags and variables
+  they come from; vendor unreachable).
   demo: 0 when each simulator holds what its report says (the records that fail are those it refused on
   purpose), 1 when they disagree, its report was not written or the demo was interrupted.
 `;

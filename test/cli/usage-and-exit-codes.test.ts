@@ -58,7 +58,9 @@ describe("help", () => {
       "USERPILOT_API_KEY",
     ])
       expect(USAGE).toContain(text);
-    expect(USAGE).toMatch(/0 all imported, 1 .*2 usage.*\n.*3 the import could not run/);
+    expect(USAGE).toMatch(
+      /0 all imported, 1 .*\n.*was stopped \(Ctrl-C, SIGTERM\), 2 usage.*\n.*3 the import could not run/,
+    );
   });
 
   it("no arguments: the usage, exit 2", async () => {
