@@ -225,7 +225,7 @@ report(
       node: process.version,
     },
     notes: [
-      "ours = runImport with createFullStoryAdapter's keyOf/validate/serialize and a send that only builds the request body the adapter hands its client",
+      "ours = runImport with createFullStoryAdapter's keyOf/validate (it has no serialize) and a send that only builds the request body the adapter hands its client",
       "engineWithoutValidation = the same with validation replaced by a pass-through; validateOnly = validateFullStoryUser over every user",
       "walkOnly = a for-in visit of every property of every user, nothing checked: the floor of any validator that must read every property name (FullStory's name rule applies at every level)",
       "stringifyEach = JSON.stringify of each user alone, joined into the same bodies: the floor of a text-based validator whose text becomes the body; scanBatchText = the baseline plus one regex over each body for keys breaking the name rule: the floor of checking text at all",

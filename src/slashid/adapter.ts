@@ -107,10 +107,8 @@ export function createSlashIdAdapter(
       // `failed_csv` may echo each failed row, password included (its layout is UNCONFIRMED), beside a
       // reason: a person's password hash is as secret as the API key, which the engine scrubs afterwards (it
       // knows no password).
-      if (passwords === undefined) return result;
-      // A refusal that stops the import (a gateway's 403 quoting the upload) is an answer too.
-      if (result.kind === "fatal")
-        return { ...result, error: scrubbedError(result.error, passwords) };
+      // A refusal that stops the import (a gateway's 403 quoting the upload) was scrubbed in `sendChunk`.
+      if (passwords === undefined || result.kind === "fatal") return result;
       // Of runs of a password's characters too: a reason may quote the hash cut short, masked in part or
       // wrapped, which no whole form of it matches. Not of a word alone: a password may hold "password".
       return {
