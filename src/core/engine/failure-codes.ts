@@ -13,7 +13,8 @@ export type RequestFailureCode = `${number}` | TransportVariant["status"];
  * - `fatal`: a vendor answer stopped the import (bad credentials, no permission) before the record was
  *   settled, or the journal could not be written or read; `ImportReport.fatal` says why;
  * - `aborted`: the caller's signal stopped the import first, or a callback that threw or a journal that does
- *   not fit the input did, or (with a journal) the input broke off before the record's chunk was full;
+ *   not fit the input did, or (with a journal) the input broke off before the record's chunk was full; also
+ *   a record of another chunk still out when a `fatal` stop cut its requests short (its reason says so);
  * - `chunk_failed`: sending or following the record's chunk threw (an adapter's error);
  * - `no_outcome`: the adapter gave the record no outcome; the vendor may hold it.
  */
