@@ -30,6 +30,21 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 const script = (name: string) => join(here, `${name}.js`);
 const only = arg("only")?.split(",");
+/** The names `--only` takes: each benchmark of a full run, and those run only when named. */
+const NAMES = [
+  ...["pipeline", "memory", "cli-memory", "e2e", "sdk", "csv", "slashid-placement"],
+  ...["vendor-bound", "rate-limit", "cli-10m"],
+];
+const unknown = only?.filter((name) => !NAMES.includes(name)) ?? [];
+if (unknown.length > 0) {
+  // Run on, a misspelt name ran nothing, overwrote bench-results.json with no entries and said "every
+  // target holds" (exit 0).
+  process.stderr.write(
+    `[bench] --only: no benchmark is called ${unknown.map((name) => JSON.stringify(name)).join(", ")}; ` +
+      `the names are ${NAMES.join(", ")}\n`,
+  );
+  process.exit(2);
+}
 const wanted = (name: string) => only === undefined || only.includes(name);
 /** Benchmarks too long for the default run, run only when `--only` names them. */
 const named = (name: string) => only?.includes(name) === true;

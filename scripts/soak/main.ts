@@ -17,7 +17,7 @@
 //    mid-import (twice) and re-run with the same journal: users, jobs and per-record outcomes must equal an
 //    uninterrupted run's.
 // 3. A journal past 512 MiB (a resume of 5,000,000 refusals) opens and hands each chunk its outcomes once.
-// Exits 1 when a check fails.
+// Exits 1 when a check fails, 2 for a name --only does not know (before anything runs).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +33,16 @@ import { soakVendor, type SoakTarget, type VendorResult } from "./vendors.js";
 const RECORDS = Number(arg("records") ?? 50_000);
 const KILL_RECORDS = Number(arg("kill-records") ?? 6_000);
 const only = arg("only")?.split(",");
+const NAMES = [...VENDORS.map((vendor) => vendor.name), "kill", "journal"];
+const unknown = only?.filter((name) => !NAMES.includes(name)) ?? [];
+if (unknown.length > 0) {
+  // Run on, a misspelt name ran nothing and said "soak passed" (exit 0).
+  process.stderr.write(
+    `[soak] --only: nothing is called ${unknown.map((name) => JSON.stringify(name)).join(", ")}; ` +
+      `the names are ${NAMES.join(", ")}\n`,
+  );
+  process.exit(2);
+}
 const wanted = (name: string) => only === undefined || only.includes(name);
 
 /**
