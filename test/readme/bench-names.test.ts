@@ -28,4 +28,13 @@ describe("README's list of benchmark names", () => {
   it.each(listed)("names %s, which the bench knows", (name) => {
     expect(inFullRun).toContain(name);
   });
+
+  // `--only` refuses a name its NAMES does not hold: a benchmark left out of it could not be run alone.
+  it("every benchmark main.ts runs is among the names --only takes", () => {
+    const names = /const NAMES = \[([\s\S]*?)\];/.exec(main)?.[1] ?? "";
+    const known = [...names.matchAll(/"([a-z0-9-]+)"/g)].map((m) => m[1]);
+    const run = [...main.matchAll(/\b(?:wanted|named)\("([a-z0-9-]+)"\)/g)].map((m) => m[1]);
+    expect(known.length).toBeGreaterThan(0);
+    expect(run.filter((name) => !known.includes(name))).toEqual([]);
+  });
 });
