@@ -182,4 +182,36 @@ describe("a Propeller call whose waits between tries outlast the access token", 
     });
     expect(tries).toHaveLength(1);
   });
+
+  it("a call aborted while its 401's renewal is under way, after two tries went out, does not say it was sent once", async () => {
+    const controller = new AbortController();
+    let release = () => {};
+    const refused = json(
+      propellerError(401, 401, "Unauthorized", ["Unauthorized: invalid token"]),
+      401,
+    );
+    // Turned away once, then refused (its wait outlasted the first token: the second try took a new one): the
+    // renewal after the 401, the third token request, is held while the caller aborts.
+    const { tries } = propeller((_tried, n) => (n === 1 ? turnedAway(429) : { answer: refused }), {
+      script: (call) =>
+        call.operation === "getAccessToken" && call.attempt === 3
+          ? new Promise<undefined>((resolve) => {
+              release = () => resolve(undefined);
+              controller.abort();
+            })
+          : undefined,
+    });
+    const result = await propellerClient(elapse).client.bulkUsersBySourceId({
+      body: { users: users(1, "token lapses") },
+      signal: controller.signal,
+    });
+    release();
+    expect(tries).toHaveLength(2);
+    expect(result.ok ? "ok" : result.error).toMatchObject({
+      status: "aborted",
+      message: containing("waiting for a renewed access token: the request was refused with 401"),
+    });
+    // Before, it said "the request was sent once and refused with 401": two tries of it went out.
+    expect(result.ok ? "" : result.error.message).not.toContain("sent once");
+  });
 });

@@ -345,7 +345,7 @@ function withoutQuery(url: string): string {
 const NOT_SENT =
   "aborted by the caller while waiting for an access token: the request was not sent";
 const NOT_RESENT =
-  "aborted by the caller while waiting for a renewed access token: the request was sent once and refused with 401, and not sent again";
+  "aborted by the caller while waiting for a renewed access token: the request was refused with 401, and not sent again";
 const NOT_RETRIED =
   "aborted by the caller while waiting for a renewed access token to retry the request: not sent again";
 
