@@ -85,7 +85,7 @@ describe("a call that cannot have reached the vendor", () => {
     expect(unprocessedBy(error)).toBe("turned_away");
   });
 
-  it("the caller aborts in the wait after a 429: nothing went out that may have arrived", async () => {
+  it("the caller aborts in the wait after a 429: turned away, nothing sent after it", async () => {
     const controller = new AbortController();
     const error = await userpilotPost(answer(429), {
       signal: controller.signal,
@@ -95,7 +95,8 @@ describe("a call that cannot have reached the vendor", () => {
       },
     });
     expect(error.status).toBe("aborted");
-    expect(unprocessedBy(error)).toBe("not_sent");
+    // Before, "not_sent": the 429's try went out, and reached the vendor.
+    expect(unprocessedBy(error)).toBe("turned_away");
   });
 });
 

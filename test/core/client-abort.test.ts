@@ -6,7 +6,7 @@ import { importUsers } from "../../src/propeller/import.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { propellerCredentials } from "../../src/testing/fixtures/propeller.js";
 import { useMswServer } from "../support/msw.js";
-import { mountPropeller, users } from "../propeller/harness.js";
+import { errorAnswer, mountPropeller, users } from "../propeller/harness.js";
 
 const server = useMswServer();
 
@@ -43,6 +43,34 @@ describe("an import through a client whose own signal aborts", () => {
       // Their requests stopped before they went out: nothing for Propeller to hold.
       expect(outcome.reason).toContain("before this chunk's request went out");
       expect(outcome.reason).not.toMatch(/may hold/);
+    }
+  });
+
+  it("says the chunk's request went out, and was turned away, when the abort cut its Retry-After short", async () => {
+    const vendor = mountPropeller(server, {
+      bulk: () => errorAnswer(429, 429, "Too Many", ["slow"]),
+    });
+    const controller = new AbortController();
+    const client = createPropellerClient({
+      ...propellerCredentials(seededFaker("propeller harness")),
+      signal: controller.signal,
+      // The caller shuts its client down while the call waits to retry.
+      sleep: () => {
+        controller.abort();
+        return Promise.reject(new Error("aborted"));
+      },
+    });
+    const report = await importUsers(client, users(2), { sleep: () => Promise.resolve() });
+    expect(vendor.sent.length).toBe(1);
+    expect(report.chunks.sent).toBe(1);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({ outcome: "failed", code: "aborted" });
+      if (outcome.outcome !== "failed") continue;
+      // Before, it said "before this chunk's request went out": Propeller had answered it 429.
+      expect(outcome.reason).toContain(
+        "the caller aborted the client's calls after propeller turned this chunk's request away unprocessed",
+      );
+      expect(outcome.reason).not.toMatch(/may hold|before this chunk's request went out/);
     }
   });
 });

@@ -152,6 +152,34 @@ describe("a chunk whose request never reached the vendor", () => {
     }
   });
 
+  it("turned away (429), then refused a connection: reached the vendor, which took nothing, and says so", async () => {
+    let tries = 0;
+    const client = createSlashIdClient({
+      apiKey: SLASHID_KEY,
+      orgId: ORG_ID,
+      baseUrl: "http://127.0.0.1:9",
+      maxRetries: 1,
+      sleep: noWait,
+      fetch: () =>
+        ++tries % 2 === 1
+          ? Promise.resolve(json({ errors: [{ httpcode: 429, message: "slow down" }] }, 429))
+          : Promise.reject(refused()),
+    });
+    const report = await importSlashId(client, persons(5, 2), {
+      chunkAttempts: 2,
+      replayDelayMs: 0,
+      sleep: noWait,
+    });
+    expect(tries).toBe(4);
+    expect(codes(report)).toEqual(["network", "network"]);
+    // Each of the chunk's requests reached SlashID, which turned it away: not "never reached slashid".
+    expect(report.chunks.sent).toBe(1);
+    for (const reason of reasons(report)) {
+      expect(reason).toMatch(/; sent 2 times in this run \(replayed by [a-z-]+\): a re-run/);
+      expect(reason).not.toMatch(/never reached|may hold/);
+    }
+  });
+
   it("a port fetch refuses to connect to (undici's `bad port`): no request reached the vendor", async () => {
     const badPort = () =>
       Object.assign(new TypeError("fetch failed"), { cause: new Error("bad port") });
@@ -181,6 +209,31 @@ describe("a chunk whose request never reached the vendor", () => {
     const report = await importSlashId(client, persons(4, 2), { replayDelayMs: 0, sleep: noWait });
     expect(codes(report)).toEqual(["fatal", "fatal"]);
     for (const reason of reasons(report)) expect(reason).not.toMatch(/may hold/);
+  });
+
+  it("Propeller: refused with 401, then no renewed token to send it again: sent once, never said unsent", async () => {
+    const vendor = mountPropeller(server, {
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation === "getAccessToken" && attempt > 1
+            ? { answer: json({ error: "temporarily_unavailable" }, 503) }
+            : undefined,
+      },
+      bulk: () => errorAnswer(401, 401, "Unauthorized", ["Unauthorized: invalid token"]),
+    });
+    const report = await importPropeller(propellerClient().client, users(2), {
+      chunkAttempts: 2,
+      replayDelayMs: 0,
+      sleep: noWait,
+    });
+    expect(vendor.sent).toHaveLength(1);
+    expect(report.chunks.sent).toBe(1);
+    expect(codes(report)).toEqual(["network", "network"]);
+    for (const reason of reasons(report)) {
+      // Before, "the chunk's request never reached propeller": its first try reached it, and met the 401.
+      expect(reason).toMatch(/; tried 2 times in this run, 1 of them sent \(replayed by [a-z-]+\)/);
+      expect(reason).not.toMatch(/never reached|may hold/);
+    }
   });
 
   it("Propeller: not sent for want of an access token, then 403: not said to be held by Propeller", async () => {

@@ -327,7 +327,9 @@ export function withBearerAuth(
         if (arrived) markAfterArrivedTry(resent);
         return resent;
       } catch (error) {
-        throw arrived && error instanceof TransportFailure ? error.afterArrivedTry() : error;
+        // The 401 reached the vendor: a resend that never did was not the request's only send.
+        if (!(error instanceof TransportFailure)) throw error;
+        throw arrived ? error.afterArrivedTry() : error.afterTurnedAwayTry();
       }
     } finally {
       for (const release of held.values()) release();

@@ -319,6 +319,8 @@ export async function followChunk<Input, Wire, Code extends string>(
   // whether or not its request went out.
   const callerAborted = `; the caller aborted the client's calls: if this chunk's request was already out, ${adapter.vendor} may hold this record, and ${settles}`;
   const callerAbortedBefore = `; the caller aborted the client's calls before this chunk's request went out: ${reRun} sends it`;
+  // Its request went out, and was turned away unprocessed (a 429 whose Retry-After the abort cut short).
+  const callerAbortedTurnedAway = `; the caller aborted the client's calls after ${adapter.vendor} turned this chunk's request away unprocessed: ${reRun} sends it`;
   // An earlier run's send on record may have written the chunk, whatever this run's tries met.
   const earlier = earlierSend();
   // The client says "aborted by the caller" of any abort of its signal; the run's own stop is not the
@@ -336,7 +338,12 @@ export async function followChunk<Input, Wire, Code extends string>(
     if (o.code === "aborted")
       return mayHaveWritten(o)
         ? mayHold(o, callerAborted)
-        : { ...o, reason: o.reason + callerAbortedBefore };
+        : {
+            ...o,
+            reason:
+              o.reason +
+              (o.unprocessed === "turned_away" ? callerAbortedTurnedAway : callerAbortedBefore),
+          };
     return o.later === true ? o : { ...o, reason: o.reason + note };
   });
   if (

@@ -152,6 +152,11 @@ export class ApiError extends Error {
    * be had to send it with, or the caller stopped it before it went out (see `TransportFailure.mayHaveArrived`).
    */
   declare readonly cannotHaveArrived?: true;
+  /**
+   * Set when the vendor acted on no try of this call, though one reached it: turned away unprocessed (a 429,
+   * a 503, a 401 before a renewed token), and the tries after it failed before they reached the vendor.
+   */
+  declare readonly turnedAwayOnly?: true;
 
   constructor(message: string, target: RequestTarget, options?: { cause?: unknown }) {
     super(message, options);
@@ -176,7 +181,10 @@ export class ApiError extends Error {
     const error = new ApiError(message, safeTarget, cause === undefined ? undefined : { cause });
     Object.assign(error, safeVariant);
     if (cause instanceof TransportFailure && !cause.mayHaveArrived)
-      Object.assign(error, { cannotHaveArrived: true });
+      Object.assign(
+        error,
+        cause.turnedAway ? { turnedAwayOnly: true } : { cannotHaveArrived: true },
+      );
     return error as ApiError & V;
   }
 

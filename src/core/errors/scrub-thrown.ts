@@ -34,6 +34,7 @@ export function scrubThrown(error: unknown, secrets: SecretSet): unknown {
       response,
     );
     safe.withheld = error.withheld;
+    safe.turnedAway = error.turnedAway;
     return safe;
   }
   if (error instanceof Error) {

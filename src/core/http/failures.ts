@@ -42,6 +42,13 @@ export class TransportFailure extends Error {
   /** Set when the failure was not retried only because the request may have reached the vendor. */
   withheld = false;
 
+  /**
+   * Set, where no try of the call may have been acted on, when an earlier one reached the vendor and was
+   * turned away unprocessed (a 429, a 503, a 401 before a renewed token): the request was sent, though nothing
+   * of it was written.
+   */
+  turnedAway = false;
+
   /** This failure, saying the request may have arrived: an earlier try of the same call may have. */
   afterArrivedTry(): TransportFailure {
     if (this.mayHaveArrived) return this;
@@ -53,6 +60,21 @@ export class TransportFailure extends Error {
       this.response,
     );
     failure.withheld = this.withheld;
+    return failure;
+  }
+
+  /** This failure, saying an earlier try of the call reached the vendor and was turned away unprocessed. */
+  afterTurnedAwayTry(): TransportFailure {
+    if (this.mayHaveArrived || this.turnedAway) return this;
+    const failure = new TransportFailure(
+      this.kind,
+      this.message,
+      false,
+      this.timeoutMs,
+      this.response,
+    );
+    failure.withheld = this.withheld;
+    failure.turnedAway = true;
     return failure;
   }
 

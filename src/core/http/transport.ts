@@ -160,6 +160,15 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const started = monotonicNow();
     let waited = 0;
     let earlierMayHaveArrived = false;
+    // A try was answered without being acted on (a 429, a 503, a 408): the request reached the vendor.
+    let earlierTurnedAway = false;
+    // What the caller learns of the whole call, not of the last try alone.
+    const ofTheCall = (failure: TransportFailure) =>
+      earlierMayHaveArrived
+        ? failure.afterArrivedTry()
+        : earlierTurnedAway
+          ? failure.afterTurnedAwayTry()
+          : failure;
     // Stopped between tries: only an earlier try can have reached the vendor.
     // `why` names the wait, for the reason of a call the deadline ends.
     const pause = async (ms: number, why: (wait: string) => string) => {
@@ -172,7 +181,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         Math.max(monotonicNow(), started + waited) + ms > deadline.at
       ) {
         deadline.expire(why(duration(ms)));
-        throw abortedByCaller(earlierMayHaveArrived);
+        throw ofTheCall(abortedByCaller());
       }
       // Waited from a time at least `clock`: a sleep that returns at once must still move the clock on, or a
       // call whose clock is ahead of real time would be told to wait the same rest of a pause for ever.
@@ -186,17 +195,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
           // A sleep rejects when the caller aborts; a caller's sleep that failed otherwise is no abort, and
           // fails the call with its own error, as one that throws at once does.
           if (callerSignal?.aborted !== true) throw error;
-          throw abortedByCaller(earlierMayHaveArrived);
+          throw ofTheCall(abortedByCaller());
         })
         .finally(() => waits?.ended());
       clock = Math.max(clock, until);
       waited += ms;
     };
-    // What the caller learns of the whole call, not of the last try alone.
-    const ofTheCall = (failure: TransportFailure) =>
-      earlierMayHaveArrived ? failure.afterArrivedTry() : failure;
     for (let attempt = 0; ; attempt++) {
-      if (callerSignal?.aborted) throw abortedByCaller(earlierMayHaveArrived);
+      if (callerSignal?.aborted) throw ofTheCall(abortedByCaller());
       let turn: { readonly waitMs: number; readonly slot: number } | undefined;
       let outcome: Response | TransportFailure | undefined;
       // Only what befell the try once it went out is weighed for a retry: a failure before (a wait's, the
@@ -246,6 +252,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         return outcome;
       }
       earlierMayHaveArrived ||= mayHaveBeenProcessed(outcome);
+      if (!(outcome instanceof TransportFailure)) earlierTurnedAway = true;
       const delayMs = decision.retryAfterMs ?? backoffDelay(attempt, retry);
       const retrying = options.onRetry;
       // The caller's: a call it makes (a lookup, a report) waits for the caller, not for this call's chunk.
