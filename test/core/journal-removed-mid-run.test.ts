@@ -93,3 +93,58 @@ describe("a journal that stops being the file the run opened while a resume read
     },
   );
 });
+
+describe("a journal found replaced by a resume while another chunk is out", () => {
+  it("the chunk out says the run stopped at a journal that could not be read, not at a write", async () => {
+    const journal = journalFile("journal-removed");
+    const records = users();
+    // The first run leaves chunk 0 unfinished (a failure that may pass) and settles the others.
+    const first = testAdapter<{ id: string; name: string }>((chunk) =>
+      chunk.seq === 0
+        ? Promise.resolve({
+            kind: "done",
+            outcomes: chunk.items.map(() => ({
+              ok: false,
+              code: "timeout",
+              reason: "no answer",
+              transient: true,
+            })),
+          })
+        : importEvery(chunk),
+    );
+    await runImport(first, records, { journal });
+
+    // The resume sends chunk 0, which waits until the run stops; the journal is removed meanwhile, and
+    // reading chunk 1's outcomes from it fails.
+    const resume = testAdapter<{ id: string; name: string }>(
+      (chunk, context) =>
+        new Promise((resolve) => {
+          rmSync(journal);
+          context.signal.addEventListener("abort", () =>
+            resolve({
+              kind: "done",
+              outcomes: chunk.items.map(() => ({
+                ok: false,
+                code: "aborted",
+                reason: "import: aborted by the caller",
+                transient: true,
+              })),
+            }),
+          );
+        }),
+    );
+    const report = await runImport(resume, records, { journal, concurrency: 2 });
+
+    expect(report.fatal).toContain(`journal ${journal} cannot be read`);
+    const out = report.outcomes.slice(0, 2);
+    for (const failed of out) {
+      expect(failed).toMatchObject({ outcome: "failed", code: "aborted" });
+      // Before: "(at a vendor's fatal answer or a journal write that failed: …)", though none was written.
+      expect(failed).toMatchObject({
+        reason: containing(
+          "stopped by the import, not the caller (at a vendor's fatal answer or a journal that could not be written or read",
+        ),
+      });
+    }
+  });
+});

@@ -55,12 +55,12 @@ const BY_CALLER = "aborted by the caller";
 /** The words for the client's "aborted by the caller" when the run stopped itself, by why it stopped. */
 const STOPPED_BY_RUN = {
   fatal:
-    "stopped by the import, not the caller (at a vendor's fatal answer or a journal write that failed: the report's fatal says which)",
+    "stopped by the import, not the caller (at a vendor's fatal answer or a journal that could not be written or read: the report's fatal says which)",
   error:
     "stopped by the import, not the caller (at the error the import rejects with: a callback or the input that threw, or a journal that does not fit the input)",
 } as const;
 
-/** Why the run stopped itself: a fatal answer or failed journal write, or an error the run rejects with. */
+/** Why the run stopped itself: a fatal answer or a failed journal, or an error the run rejects with. */
 export type RunStop = keyof typeof STOPPED_BY_RUN;
 
 /** What following one chunk needs from the run. */
