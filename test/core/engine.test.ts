@@ -544,6 +544,24 @@ describe("faults", () => {
     expect(sent.flatMap((c) => c.keys)).toEqual(["u1"]);
   });
 
+  it("says the precheck threw, not the record, when a precheck throws", async () => {
+    const { adapter, sent } = scripted();
+    const input = users(2);
+    const report = await runImport(adapter, input, {
+      precheck: (u) => {
+        if (u === input[0]) throw new Error("the lookup table is gone");
+        return undefined;
+      },
+    });
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "rejected",
+      rule: `${adapter.vendor}.unreadable_record`,
+      // Before: "reading it threw: …", though the record was read whole and the caller's precheck threw.
+      reason: "record 0 (u0): the precheck threw: the lookup table is gone",
+    });
+    expect(sent.flatMap((c) => c.keys)).toEqual(["u1"]);
+  });
+
   it("rejects each record an async precheck answers for, and leaves no rejection of its unhandled", async () => {
     const { adapter, sent } = scripted();
     const unhandled: unknown[] = [];

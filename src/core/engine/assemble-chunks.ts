@@ -328,9 +328,15 @@ function validate<Input, Wire>(
   read: Input,
   precheck: ((record: Input) => Rejection | undefined) | undefined,
 ): Validation<Wire> {
+  let refused: unknown;
   try {
     // The caller's precheck gets the caller's own record; the adapter, the fields as read once.
-    const refused: unknown = precheck?.(record);
+    refused = precheck?.(record);
+  } catch (error) {
+    // The caller's code threw, not the record as it was read: said so, or the caller looks at the record.
+    return unreadable(adapter, error, "the precheck threw");
+  }
+  try {
     if (refused === undefined) return adapter.validate(read);
     // An async precheck answers a promise, which rejects the record below; its own rejection (the throw of
     // an `async` function) is the record's, so it must not go unhandled too, which ends a Node process.
@@ -364,6 +370,7 @@ const MAX_THROWN_MESSAGE = 200;
 function unreadable(
   adapter: { readonly vendor: string; scrub(text: string): string },
   error: unknown,
+  what = "reading it threw",
 ): Validation<never> {
   const vendor = adapter.vendor;
   let thrown: string;
@@ -375,7 +382,7 @@ function unreadable(
   const message = shortened(thrown, MAX_THROWN_MESSAGE);
   return {
     ok: false,
-    problems: [{ rule: `${vendor}.unreadable_record`, message: `reading it threw: ${message}` }],
+    problems: [{ rule: `${vendor}.unreadable_record`, message: `${what}: ${message}` }],
   };
 }
 
