@@ -49,7 +49,11 @@ export function monotonicNow(): number {
   return performance.now();
 }
 
-/** `ms` as a reason shows it: whole seconds, or whole minutes from two minutes on. */
+/**
+ * `ms` as a reason shows it: whole ms under a second (a wait of 400 ms is no "0 s"), whole seconds, or whole
+ * minutes from two minutes on.
+ */
 export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
   return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }

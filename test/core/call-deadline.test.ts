@@ -54,6 +54,15 @@ describe("calls within a deadline", () => {
     expect(sends()).toBe(1);
   });
 
+  it("a wait under a second past the deadline is named in ms, not as 0 s", async () => {
+    const { call } = transportAnswering(
+      () => new Response(null, { status: 429, headers: { "Retry-After": "0.4" } }),
+    );
+    const answer = await callWithin(new AbortController().signal, 100, call);
+    // Before: "would wait 0 s", a wait that could not have outlasted anything.
+    expect(answer).toEqual({ timedOut: "a retry after HTTP 429 would wait 400 ms" });
+  });
+
   it("counts the waits a sleep that returns at once asked for: Retry-Afters that add up past it end the call", async () => {
     // Two of 25 s fit in the minute; a third would end at 75 s, past it, however little time really passed.
     const { call, waits, sends } = transportAnswering(

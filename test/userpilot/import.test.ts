@@ -399,7 +399,7 @@ describe("importUsers", () => {
       outcome: {
         code: "job_conflict",
         reason: matching(
-          /^another bulk job was running \(409: .+\), and the submission after \d+ (?:s|min) of waiting for it was given up, as a retry after HTTP 429 would wait 2 min, past the time a submission waits for another bulk job$/,
+          /^another bulk job was running \(409: .+\), and the submission after \d+ (?:ms|s|min) of waiting for it was given up, as a retry after HTTP 429 would wait 2 min, past the time a submission waits for another bulk job$/,
         ),
       },
       mayHold: false,
