@@ -56,7 +56,7 @@ export function repeatWarning(vendor: string, repeat: Repeat, key: string): stri
     const what = repeat.sharesIdentity
       ? `an identity that differs from one of this record's`
       : `a key that differs from this one's (${key})`;
-    return `record ${repeat.earlier} of the input has ${what} only in letter case, blanks, invisible characters or Unicode form: whether ${vendor} takes the two for one user is not documented; if it does, where both are written, it holds one user, with the values it got last`;
+    return `record ${repeat.earlier} of the input has ${what} only in letter case, blanks, invisible characters or Unicode form: whether ${vendor} takes the two for one user is not documented; if it does, where both are written, it holds one user, presumably with the values it got last`;
   }
   const same = repeat.sharesIdentity
     ? `is the same user at ${vendor} (they share an identity)`
