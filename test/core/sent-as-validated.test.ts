@@ -247,7 +247,9 @@ describe("propeller: integer ids beyond 2^53", () => {
     expect(report.outcomes.map((o) => o.outcome)).toEqual(["rejected", "rejected", "imported"]);
     expect(report.outcomes[0]).toMatchObject({
       rule: "propeller.field_type",
-      reason: matching(/sourceId: an integer beyond 2\^53 .* would change on the way/),
+      reason: matching(
+        /sourceId: an integer beyond ±Number\.MAX_SAFE_INTEGER \(2\^53 − 1\) .* would change on the way/,
+      ),
     });
     expect(sim.users().map((u) => String(u.sourceId))).toEqual(["9007199254740993"]);
   });

@@ -32,7 +32,7 @@ export const NOT_FINITE_MESSAGE =
 
 /** What a message says about an integer that is not safe, after the path naming it. */
 export const UNSAFE_INTEGER_MESSAGE =
-  "an integer beyond 2^53 (Number.MAX_SAFE_INTEGER) is not exact in JavaScript and would change on the way (it may already have been rounded when read); send it as a string";
+  "an integer beyond ±Number.MAX_SAFE_INTEGER (2^53 − 1) is not exact in JavaScript and would change on the way (it may already have been rounded when read); send it as a string";
 
 /** What a message says about a function or a symbol, or `undefined` in an array, after the path naming it. */
 export const DROPPED_MESSAGE =
