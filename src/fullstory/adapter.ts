@@ -795,13 +795,18 @@ function unlistedOutcome(
   tally: Tally,
   lists: readonly (readonly [string, ListRead])[],
 ): Outcome {
-  for (const [name, read] of lists) {
-    if (read.kind !== "incomplete") continue;
+  // A list cut for naming the chunk's users too often placed no user from either list (entries that named
+  // this one included): that cut is said first, as another list's would say this user went unlisted.
+  const cutShort = lists.filter(
+    (entry): entry is readonly [string, Incomplete] => entry[1].kind === "incomplete",
+  );
+  const [name, read] = cutShort.find(([, list]) => list.overfull === true) ?? cutShort[0] ?? [];
+  if (read !== undefined) {
     return {
       ok: false,
       code: "results_incomplete",
       // The job ended: the part of the lists left unread may hold this user among its imports.
-      reason: `FullStory batch import job ${job}: stopped reading its ${name} list (${read.why}) before this user was listed${UNSETTLED_JOB_NOTE}`,
+      reason: `FullStory batch import job ${job}: stopped reading its ${name} list (${read.why}) ${read.overfull === true ? "and took neither list's word on any user" : "before this user was listed"}${UNSETTLED_JOB_NOTE}`,
       // Reading the lists again within the run would meet the same list: a re-run reads the job's again.
       transient: true,
       later: true,
@@ -852,10 +857,13 @@ type ListRead =
       /** The least and the most `total_records` its pages gave as counts, if any did. */
       readonly totals?: { readonly least: number; readonly most: number };
     }
-  | { readonly kind: "incomplete"; readonly why: string }
+  | Incomplete
   | { readonly kind: "failed"; readonly error: ApiError }
   /** The import stopped (its signal aborted) while a 202 was waited out; `why` is the stop's own words. */
   | { readonly kind: "stopped"; readonly why: string };
+
+/** A list read only in part; `overfull` when it named the chunk's users more than twice over. */
+type Incomplete = { readonly kind: "incomplete"; readonly why: string; readonly overfull?: true };
 
 /** What bounds the reading of one result list. */
 interface PageBounds {
@@ -962,7 +970,11 @@ async function readPages<T>(
       return { kind: "incomplete", why: `a page held ${problem}, not as FullStory documents it` };
     for (const item of results as readonly T[])
       if (!visit(item))
-        return { kind: "incomplete", why: "it named the chunk's users more than twice over" };
+        return {
+          kind: "incomplete",
+          why: "it named the chunk's users more than twice over",
+          overfull: true,
+        };
     const total = count(page.data.total_records);
     if (total !== undefined) {
       counted = Math.max(counted ?? 0, total);

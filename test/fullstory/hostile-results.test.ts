@@ -317,7 +317,7 @@ describe("paging bounds", () => {
         ok: false,
         code: "results_incomplete",
         reason: matching(
-          /stopped reading its imports list \(it named the chunk's users more than twice over\)/,
+          /stopped reading its imports list \(it named the chunk's users more than twice over\) and took neither list's word on any user;/,
         ),
       });
     }
@@ -331,6 +331,13 @@ describe("paging bounds", () => {
     const { outcomes } = await sendChunk(input);
 
     expect(outcomes.map((o) => !o.ok && o.code)).toEqual(Array(3).fill("results_incomplete"));
+    // The first record was listed (refused, ten times over): its reason must not say it went unlisted.
+    expect(outcomes[0]).toMatchObject({
+      reason: matching(
+        /stopped reading its errors list \(it named the chunk's users more than twice over\) and took neither list's word on any user;/,
+      ),
+    });
+    expect(outcomes[0]).not.toMatchObject({ reason: matching(/before this user was listed/) });
   });
 
   // An entry without a uid or email may name only a record with neither uid, id nor email (by its new id):

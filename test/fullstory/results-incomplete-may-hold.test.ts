@@ -72,3 +72,32 @@ it("an imports list still answering 202 when the job's time runs out: no user is
       vendorMayHold: true,
     });
 });
+
+it("an errors list that names a user more than twice over, while the imports list's time runs out: the reason names the cut that placed no user", async () => {
+  const refusal = { user: { uid: "u-0" }, code: "invalid_argument", message: "refused" };
+  mountFullStory(server, {
+    faults: {
+      script: lying({ ghosts: { errors: Array.from({ length: 10 }, () => refusal) } }, (call) =>
+        call.operation === "getBatchImports"
+          ? { answer: () => new Response(null, { status: 202 }) }
+          : undefined,
+      ),
+    },
+  });
+  const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+  const report = await importUsers(client, users, {
+    pollIntervalMs: 1,
+    jobTimeoutMs: 1_000,
+    chunkAttempts: 1,
+    sleep: async () => {},
+  });
+
+  // u-0's refusal was read (ten times over) and set aside: not "before this user was listed".
+  for (const outcome of report.outcomes)
+    expect(outcome).toMatchObject({
+      code: "results_incomplete",
+      reason: matching(
+        /stopped reading its errors list \(it named the chunk's users more than twice over\) and took neither list's word on any user;/,
+      ),
+    });
+});
