@@ -227,6 +227,8 @@ export function createFullStoryAdapter(
   const keysSentHere = new Map<string, number>();
   // How long each job was followed in the run: a replay that polls the same job again gets what is left.
   const jobTimesOf = perRun((): JobTimes => new JobTimes());
+  // The jobs a status showed ended in the run: a replay whose time runs out did not wait on a running job.
+  const endedJobsOf = perRun((): Set<string> => new Set());
 
   const slots = jobSlotsWith(client);
 
@@ -352,16 +354,26 @@ export function createFullStoryAdapter(
     // `why`: the wait a status poll was given up at, its end past the job's time (the job was not seen to
     // run for all of it).
     const timedOut = (why: string | undefined): Result =>
-      everyItem<FullStoryFailureCode>(size, {
-        ok: false,
-        code: "job_timeout",
-        reason: `FullStory batch import job ${job} ${why === undefined ? "did not finish" : "was not seen to end"} within ${jobTimeoutMs} ms${why === undefined ? "" : `: its status poll was given up, as ${why}, past that time`} (FullStory may still finish it)${leftIn === undefined ? "" : `; its last status was ${leftIn}, so whether the job still runs is unknown`}${UNSETTLED_JOB_NOTE}`,
-        // The job's whole time was spent (or a wait past it was asked for): only a later run, polling the
-        // same job, can settle it.
-        transient: true,
-        later: true,
-        vendorMayHold: true,
-      });
+      endedJobsOf(context).has(job)
+        ? everyItem<FullStoryFailureCode>(size, {
+            ok: false,
+            code: "results_incomplete",
+            // An earlier attempt saw the job end, then its lists went unread: this replay had their time.
+            reason: `FullStory batch import job ${job} ended, as an earlier status said, but its result lists were not read within ${jobTimeoutMs} ms${why === undefined ? "" : `: a status poll was given up, as ${why}, past that time`}${UNSETTLED_JOB_NOTE}`,
+            transient: true,
+            later: true,
+            vendorMayHold: true,
+          })
+        : everyItem<FullStoryFailureCode>(size, {
+            ok: false,
+            code: "job_timeout",
+            reason: `FullStory batch import job ${job} ${why === undefined ? "did not finish" : "was not seen to end"} within ${jobTimeoutMs} ms${why === undefined ? "" : `: its status poll was given up, as ${why}, past that time`} (FullStory may still finish it)${leftIn === undefined ? "" : `; its last status was ${leftIn}, so whether the job still runs is unknown`}${UNSETTLED_JOB_NOTE}`,
+            // The job's whole time was spent (or a wait past it was asked for): only a later run, polling the
+            // same job, can settle it.
+            transient: true,
+            later: true,
+            vendorMayHold: true,
+          });
     // The job's id came from FullStory (just now, or saved from its answer earlier): a 404 for it says
     // FullStory lost the job, not that the users failed. Replays follow the same job (the saved id, or the
     // same Idempotency-Key, which FullStory answers with the same job), so none makes a second job.
@@ -402,6 +414,7 @@ export function createFullStoryAdapter(
           return {};
         }
         plan.ended(jobDuration(result.data.job));
+        endedJobsOf(context).add(job);
         return {
           value: {
             status,

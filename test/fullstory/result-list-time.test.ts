@@ -10,7 +10,8 @@ import {
 import type { FaultCall, ScriptAction } from "../../src/testing/faults.js";
 import { loggedSleep } from "../support/logged-sleep.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, mountFullStory } from "./harness.js";
+import { API_KEY, fullStoryError, mountFullStory } from "./harness.js";
+import { matching } from "../support/matchers.js";
 
 const server = useMswServer();
 
@@ -113,6 +114,64 @@ describe("result lists within the job's time (a sleep that returns at once)", ()
 
       // The polls' 2 s counted twice (as time and as waits), the list's time ran out at about 3 s.
       expect(report.imported).toBe(2);
+    } finally {
+      monotonic.mockRestore();
+    }
+  });
+
+  it("a replay left no time after the job was seen ended: not a job FullStory may still finish", async () => {
+    const { options, waited } = instant({
+      jobTimeoutMs: 5_000,
+      chunkAttempts: 2,
+      replayDelayMs: 0,
+    });
+    // The job ends at its first poll; its imports list refuses a page (400), while the errors list's
+    // answer takes 6 s: the job's time is spent. The replay's status poll meets a 503 it has no time to
+    // retry.
+    let slow = 0;
+    let listFailed = false;
+    const started = performance.now();
+    const monotonic = vi
+      .spyOn(performance, "now")
+      .mockImplementation(() => started + waited() + slow);
+    try {
+      mountFullStory(server, {
+        faults: {
+          script: ({ operation }: FaultCall): ScriptAction | undefined => {
+            if (operation === "getBatchImportStatus" && listFailed)
+              return { answer: () => fullStoryError(503, "service_unavailable") };
+            if (operation === "getBatchImports" && !listFailed) {
+              listFailed = true;
+              return { answer: () => fullStoryError(400, "invalid_argument") };
+            }
+            if (operation === "getBatchImportErrors" && slow === 0)
+              return {
+                after: (answer) => {
+                  slow += 6_000;
+                  return Promise.resolve(answer);
+                },
+              };
+            return undefined;
+          },
+        },
+      });
+      const patient = createFullStoryClient({
+        apiKey: API_KEY,
+        retryBaseDelayMs: 1_000,
+        maxRetries: 2,
+        sleep: loggedSleep([]),
+      });
+      const report = await importUsers(patient, users(2), options);
+
+      for (const outcome of report.outcomes) {
+        expect(outcome).toMatchObject({
+          outcome: "failed",
+          code: "results_incomplete",
+          reason: matching(/ended, as an earlier status said, but its result lists were not read/),
+          vendorMayHold: true,
+        });
+        expect(outcome).not.toMatchObject({ reason: matching(/may still finish it/) });
+      }
     } finally {
       monotonic.mockRestore();
     }
