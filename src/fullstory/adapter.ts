@@ -620,7 +620,18 @@ export function createFullStoryAdapter(
           : notFound(failedList)
             ? lost("a result list")
             : unsettled(failedList, job);
-    for (let i = 0; i < size; i++) done[i] = outcomes[i] ?? unlisted;
+    // A record sent with no uid, id or email is named by nothing but the id FullStory gave it: an imported
+    // user listed with that alone, which a FAILED job's lists leave unplaced, may be it.
+    const unnamed = matcher.unplacedKeyless;
+    const unlistedKeyless: Outcome =
+      unnamed > 0 && ended.status === "FAILED" && !unlisted.ok && unlisted.code === "no_outcome"
+        ? {
+            ...unlisted,
+            reason: `FullStory batch import job ${job} ended FAILED; its imports list gave ${unnamed} user${unnamed === 1 ? "" : "s"} with only the id FullStory gave ${unnamed === 1 ? "it" : "them"}, which this user, sent with no uid, id or email, may be, and a FAILED job may have imported some of its users${UNSETTLED_JOB_NOTE}`,
+          }
+        : unlisted;
+    for (let i = 0; i < size; i++)
+      done[i] = outcomes[i] ?? (isKeyless(records[i]) ? unlistedKeyless : unlisted);
     return { kind: "done", outcomes: done };
   }
 

@@ -41,6 +41,11 @@ export class Matcher {
   refusalsOvercounted = 0;
   /** Of those, the records an entry failed beyond the one it refused: FullStory may have imported them. */
   mayBeImported = 0;
+  /**
+   * Imported users with neither uid nor email that {@link matchLeftovers} placed nowhere: each may be a record
+   * sent with no uid, id or email, which nothing but the id FullStory gave it names.
+   */
+  unplacedKeyless = 0;
   /** Imported users with a uid no record has, left for {@link matchLeftovers}. */
   readonly #leftovers: {
     readonly uid: string;
@@ -203,8 +208,10 @@ export class Matcher {
     const several = typeof this.#index("keyless").get("") === "object";
     for (const outcome of this.#keyless.splice(0)) {
       const position = keyless ? this.#free("keyless", "") : undefined;
-      if (position === undefined) this.unmatched += 1;
-      else this.outcomes[position] = several && outcome.ok ? { ok: true } : outcome;
+      if (position === undefined) {
+        this.unmatched += 1;
+        this.unplacedKeyless += 1;
+      } else this.outcomes[position] = several && outcome.ok ? { ok: true } : outcome;
     }
   }
 

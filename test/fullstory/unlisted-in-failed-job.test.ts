@@ -38,3 +38,24 @@ describe("a user FullStory imported but its lists leave out", () => {
     expect(o.outcome === "failed" && o.reason).toMatch(/may hold/);
   });
 });
+
+describe("a user sent with no uid, id or email, in a job that ended FAILED", () => {
+  // The imports list named it by the only thing that can: the id FullStory gave it. A FAILED job's lists
+  // do not place it, but the reason must not say its imports list left it out.
+  it("is not said to be missing from the imports list that gave a user named by its new id alone", async () => {
+    const sim = mountFullStory(server, { faults: { reject: (key) => key === "uid:u-a" } });
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const report = await importUsers(client, [{ uid: "u-a" }, { display_name: "Anonymous" }], {
+      pollIntervalMs: 1,
+      sleep: async () => {},
+    });
+
+    expect(sim.jobs()).toMatchObject([{ status: "FAILED", imports: 1, errors: 1 }]);
+    const o = report.outcomes[1]!;
+    expect(o).toMatchObject({ outcome: "failed", code: "no_outcome", vendorMayHold: true });
+    expect(o.outcome === "failed" && o.reason).not.toMatch(/without listing this user/);
+    expect(o.outcome === "failed" && o.reason).toMatch(
+      /its imports list gave 1 user with only the id FullStory gave it, which this user, sent with no uid, id or email, may be/,
+    );
+  });
+});
