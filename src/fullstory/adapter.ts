@@ -621,13 +621,14 @@ export function createFullStoryAdapter(
             ? lost("a result list")
             : unsettled(failedList, job);
     // A record sent with no uid, id or email is named by nothing but the id FullStory gave it: an imported
-    // user listed with that alone, which a FAILED job's lists leave unplaced, may be it.
+    // user listed with that alone, left unplaced (a FAILED job's, or a COMPLETED one's whose errors list
+    // refused such a record too), may be it.
     const unnamed = matcher.unplacedKeyless;
     const unlistedKeyless: Outcome =
-      unnamed > 0 && ended.status === "FAILED" && !unlisted.ok && unlisted.code === "no_outcome"
+      unnamed > 0 && !unlisted.ok && unlisted.code === "no_outcome"
         ? {
             ...unlisted,
-            reason: `FullStory batch import job ${job} ended FAILED; its imports list gave ${unnamed} user${unnamed === 1 ? "" : "s"} with only the id FullStory gave ${unnamed === 1 ? "it" : "them"}, which this user, sent with no uid, id or email, may be, and a FAILED job may have imported some of its users${UNSETTLED_JOB_NOTE}`,
+            reason: `FullStory batch import job ${job} ended ${ended.status}; its imports list gave ${unnamed} user${unnamed === 1 ? "" : "s"} with only the id FullStory gave ${unnamed === 1 ? "it" : "them"}, which this user, sent with no uid, id or email, may be, ${ended.status === "FAILED" ? "and a FAILED job may have imported some of its users" : "while its errors list refused a user sent so too"}${UNSETTLED_JOB_NOTE}`,
           }
         : unlisted;
     for (let i = 0; i < size; i++)

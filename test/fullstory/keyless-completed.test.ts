@@ -83,5 +83,12 @@ describe("a record FullStory can name only by the id it gives it, in a COMPLETED
     const report = await importOnce(input);
     // The Guest, whom FullStory refused, must not take the Anonymous user's import.
     expect(report.outcomes.map((o) => o.outcome)).not.toContain("imported");
+    // Nor is the Anonymous user said to be one neither list names: the imports list gave its new id.
+    const anonymous = report.outcomes[1]!;
+    expect(anonymous).toMatchObject({ code: "no_outcome", vendorMayHold: true });
+    expect(anonymous.outcome === "failed" && anonymous.reason).not.toMatch(/neither/);
+    expect(anonymous.outcome === "failed" && anonymous.reason).toMatch(
+      /ended COMPLETED; its imports list gave 1 user with only the id FullStory gave it, which this user, sent with no uid, id or email, may be, while its errors list refused a user sent so too/,
+    );
   });
 });
