@@ -331,7 +331,7 @@ export function createFullStoryAdapter(
         return everyItem(size, {
           ok: false,
           code: "job_mismatch",
-          reason: `FullStory answered this batch's create with batch import job ${jobId}, which another chunk of this import follows, so it is not this batch's job; the request may have reached FullStory, which may hold this user`,
+          reason: `FullStory answered this batch's create with batch import job ${jobId}, which another chunk of this import (or of another import through this adapter) follows, so it is not this batch's job; the request may have reached FullStory, which may hold this user`,
           transient: true,
           vendorMayHold: true,
         });

@@ -20,10 +20,10 @@ import type {
  * - `key_expired`: a re-run found the chunk sent under its saved `Idempotency-Key` more than a day ago (less
  *   an hour) with no job id saved: FullStory may hold the user, and no longer answers the key with its job,
  *   so the chunk is not sent again (a second job could import a user twice);
- * - `job_mismatch`: FullStory's answer to the batch's create named a job another chunk of the import follows
- *   (a proxy that caches POST answers), or a status of the batch's job named another job: not this batch's
- *   job, so its counts confirm none of its users. Transient: replayed (under the same key, or polling the
- *   same job), and FullStory may hold the user;
+ * - `job_mismatch`: FullStory's answer to the batch's create named a job another chunk of the import (or of
+ *   another import through the same adapter) follows (a proxy that caches POST answers), or a status of the
+ *   batch's job named another job: not this batch's job, so its counts confirm none of its users.
+ *   Transient: replayed (under the same key, or polling the same job), and FullStory may hold the user;
  * - a {@link RequestFailureCode}: a request of the chunk failed (`"429"`, `"network"`, …);
  * - an {@link EngineFailureCode} (`fatal`, `aborted`, `chunk_failed`, or `no_outcome` for a record the
  *   adapter gave no outcome), which the engine gives.

@@ -154,3 +154,24 @@ it("an adapter reused for that re-run after an import without a journal still re
     "job_mismatch",
   ]);
 });
+
+it("an adapter reused for another import: a create answered with that import's job does not say only this import's chunks follow it", async () => {
+  const { hostile } = await cachingProxy();
+  const client = createFullStoryClient({ apiKey: API_KEY, baseUrl: hostile.url, maxRetries: 0 });
+  const options = { chunkRecords: 3, concurrency: 1, chunkAttempts: 1, sleep: async () => {} };
+  const adapter = createFullStoryAdapter(client, { pollIntervalMs: 1, maxPollIntervalMs: 1 });
+  expect((await runImport(adapter, users(3, "other"), options)).imported).toBe(3);
+
+  // No chunk of this import follows that job: the other import's does.
+  const report = await runImport(adapter, users(3), options);
+
+  expect(report.outcomes.map((o) => o.outcome === "failed" && o.code)).toEqual(
+    Array(3).fill("job_mismatch"),
+  );
+  for (const outcome of report.outcomes)
+    expect(outcome).toMatchObject({
+      reason: matching(
+        /which another chunk of this import \(or of another import through this adapter\) follows/,
+      ),
+    });
+});
