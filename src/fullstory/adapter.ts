@@ -704,7 +704,7 @@ function keyExpired(
   return {
     ok: false,
     code: "key_expired",
-    reason: `FullStory may hold this user: its batch was first sent${when} under Idempotency-Key ${key}, no job id came back, and FullStory answers a key with the job it made for ${KEY_KEPT_HOURS} hours only, so it was not sent again (a second job could import a user twice); check the user in FullStory`,
+    reason: `FullStory may hold this user: its batch was first sent${when} under Idempotency-Key ${key}, no usable job id came back, and FullStory answers a key with the job it made for ${KEY_KEPT_HOURS} hours only, so it was not sent again (a second job could import a user twice); check the user in FullStory`,
     vendorMayHold: true,
   };
 }

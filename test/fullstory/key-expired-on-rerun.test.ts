@@ -49,3 +49,38 @@ it("a re-run a day after a lost create: key_expired, marked as FullStory may hol
     vi.useRealTimers();
   }
 });
+
+it("a re-run a day after a create answered with a job id that names no job: not said that no job id came back at all", async () => {
+  mountFullStory(server, {
+    faults: {
+      script: ({ operation }) =>
+        operation === "createBatchImport"
+          ? {
+              after: async (answer) => {
+                const body = (await answer.json()) as { job: object };
+                return Response.json({ ...body, job: { ...body.job, id: "." } });
+              },
+            }
+          : undefined,
+    },
+  });
+  const input: FullStoryUser[] = [{ uid: "u-1" }];
+  const journal = journalFile("fullstory-key-expired-dot-id");
+  const start = Date.parse("2026-03-29T00:30:00Z");
+  vi.useFakeTimers({ toFake: ["Date"], now: start });
+  try {
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
+    const options = { pollIntervalMs: 10, journal, chunkAttempts: 1, sleep: async () => {} };
+    const first = await importUsers(client, input, options);
+    expect(first.outcomes[0]).toMatchObject({ code: "malformed" });
+    vi.setSystemTime(start + 25 * HOUR_MS);
+    const rerun = await importUsers(client, input, options);
+
+    expect(rerun.outcomes[0]).toMatchObject({
+      code: "key_expired",
+      reason: matching(/, no usable job id came back,/),
+    });
+  } finally {
+    vi.useRealTimers();
+  }
+});
