@@ -297,7 +297,7 @@ function listCell(state: State, value: unknown, field: string, kind: ListKind): 
       state.problems.add(
         R.phoneFormat,
         at,
-        "not a phone number (digits, spaces, ( ) and -, optionally after a +, at least one of them a digit)",
+        "not a phone number (3 or more digits, spaces, ( ) and -, optionally after a +, at least one a digit)",
       );
     }
   }
