@@ -143,7 +143,10 @@ export function outcomesOf(
   // imported, and nobody can tell which, so none of them is reported refused.
   const contradicted = negative || counts.successful_imports > items.length - placed;
   if (contradicted) {
-    const counted = `, yet SlashID counted ${counts.successful_imports} of the ${items.length} persons in this file imported, more than the ${items.length - placed} it did not list, so whether this person was imported is unknown`;
+    // A count below zero may be no more than the persons left unlisted: it is named for what it is.
+    const counted = negative
+      ? `, yet SlashID counted ${counts.successful_imports} imported and ${counts.failed_imports} failed of the ${items.length} persons in this file, and a count below zero is no count, so whether this person was imported is unknown`
+      : `, yet SlashID counted ${counts.successful_imports} of the ${items.length} persons in this file imported, more than the ${items.length - placed} it did not list, so whether this person was imported is unknown`;
     for (let i = 0; i < outcomes.length; i++) {
       const outcome = outcomes[i];
       if (outcome?.ok === false && outcome.code === SLASHID_REJECTED)

@@ -62,12 +62,36 @@ it("a file of 2 answered -1 imported and 3 failed: no one refused or imported, a
   });
   const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
   expectEveryRecordOnce(report, 2);
-  expect(report.outcomes[0]).toMatchObject({ outcome: "failed", code: "import_unconfirmed" });
+  // Not "counted -1 imported, more than the 1 it did not list": -1 is no more than anything.
+  expect(report.outcomes[0]).toMatchObject({
+    outcome: "failed",
+    code: "import_unconfirmed",
+    reason: matching(
+      /simulated rejection\), yet SlashID counted -1 imported and 3 failed of the 2 persons in this file, and a count below zero is no count, so whether this person was imported is unknown$/,
+    ),
+  });
   expect(report.outcomes[1]).toMatchObject({
     outcome: "failed",
     code: "import_unconfirmed",
     reason: matching(/a count below zero is no count/),
   });
+});
+
+it("a file of 2 answered 1 imported and -1 failed: the listed person's reason does not call 1 more than the 1 unlisted", async () => {
+  slashIdWorld(server, {
+    reject: (key) => key === emailKey("ann@example.com"),
+    script: () => counts(1, -1),
+  });
+  const report = await importUsers(slashIdClient(), input, { sleep: async () => {} });
+  expectEveryRecordOnce(report, 2);
+  const ann = report.outcomes[0];
+  expect(ann).toMatchObject({ outcome: "failed", code: "import_unconfirmed", vendorMayHold: true });
+  const reason = ann?.outcome === "failed" ? ann.reason : "";
+  expect(reason).not.toMatch(/more than the/);
+  expect(reason).toMatch(
+    /counted 1 imported and -1 failed of the 2 persons.*a count below zero is no count/,
+  );
+  expect(report.outcomes[1]).toMatchObject({ outcome: "failed", code: "import_unconfirmed" });
 });
 
 it("a file of 2 answered 1 imported and 2 failed: the person failed_csv does not list is not called refused", async () => {
