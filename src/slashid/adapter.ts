@@ -3,8 +3,10 @@ import { stringify } from "csv-stringify/sync";
 import type { Chunk, ChunkContext, ChunkResult, ImportAdapter } from "../core/engine/adapter.js";
 import {
   afterUnansweredSend,
+  EARLIER_TRY_NOTE,
   failedBy,
   isFatal,
+  mayHoldOnce,
   withNote,
   wroteNothing,
 } from "../core/engine/chunk-outcomes.js";
@@ -207,15 +209,19 @@ async function sendChunk(
     // A failure speaks for its own upload only: the lost upload before it may have imported the persons.
     const failed = (outcome: Outcome) =>
       everyItem(size, uploadedBefore ? afterUnansweredSend(outcome) : outcome);
+    // So does a refusal answering this call after a try of it that may have reached SlashID (as failedBy
+    // says of any other refusal).
+    const refused = (outcome: Outcome & { ok: false }) =>
+      failed(error.afterArrivedTry === true ? mayHoldOnce(outcome, EARLIER_TRY_NOTE) : outcome);
     switch (error.status) {
       case 400:
-        return failed({
+        return refused({
           ok: false,
           code: "400",
           reason: `SlashID refused the file (400 Bad Request): ${messagesOf(error.body.errors)}`,
         });
       case 402:
-        return failed({
+        return refused({
           ok: false,
           code: "402",
           reason: `SlashID refused the import: pricing tier violation (402): ${messagesOf(error.body.errors)}`,

@@ -1,0 +1,42 @@
+// A 400 or 402 that answers a call one of whose tries may have reached SlashID (a caller's middleware
+// answering in place of SlashID's own answer, or of a connection lost after sending) speaks for that answer
+// only: SlashID may have imported the file, so the persons are not reported as refused with nothing held.
+import { HttpResponse } from "msw";
+import { expect, it } from "vitest";
+import { importUsers } from "../../src/slashid/import.js";
+import { matching } from "../support/matchers.js";
+import { useMswServer } from "../support/msw.js";
+import { expectEveryRecordOnce } from "../support/report.js";
+import { slashIdClient, slashIdWorld } from "./harness.js";
+
+const server = useMswServer();
+
+it.each([
+  [400, /^SlashID refused the file \(400 Bad Request\): bad file; .*may have reached the vendor/],
+  [
+    402,
+    /^SlashID refused the import: pricing tier violation \(402\): over tier; .*may have reached/,
+  ],
+])(
+  "a %i a middleware put in place of SlashID's answer to an upload it imported: SlashID may hold the persons",
+  async (status, reason) => {
+    const world = slashIdWorld(server);
+    const client = slashIdClient({ maxRetries: 0 });
+    const message = status === 400 ? "bad file" : "over tier";
+    client.raw.use({
+      onResponse: () => HttpResponse.json({ errors: [{ httpcode: status, message }] }, { status }),
+    });
+    const report = await importUsers(client, [{ emails: ["ann@example.com"] }], {
+      sleep: async () => {},
+    });
+    expectEveryRecordOnce(report, 1);
+    // SlashID got the upload and imported the person; only the answer the import read was a refusal.
+    expect(world.sim.persons()).toHaveLength(1);
+    expect(report.outcomes[0]).toMatchObject({
+      outcome: "failed",
+      code: String(status),
+      reason: matching(reason),
+      vendorMayHold: true,
+    });
+  },
+);
