@@ -11,6 +11,12 @@ import {
  */
 export const ALREADY_EXISTS = /already exist|duplicate|conflict/i;
 
+/**
+ * The reason of a failed row that gives none. Not "did not import this person": a row matching several persons
+ * equally is quoted on each of them, whom it leaves unconfirmed.
+ */
+export const NO_REASON = "SlashID listed the row as failed and gave no reason";
+
 export interface FailedRow {
   /** Its handles as compared (see handleKey). */
   readonly handles: readonly string[];
@@ -74,7 +80,7 @@ export function failedRowsOf(text: unknown): FailedRow[] | undefined {
     const [only] = reasons;
     const reason =
       only === undefined
-        ? "SlashID did not import this person and gave no reason"
+        ? NO_REASON
         : reasons.length === 1
           ? only[1]
           : reasons

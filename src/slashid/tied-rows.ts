@@ -1,5 +1,5 @@
 import { afterLostSend } from "../core/engine/chunk-outcomes.js";
-import { ALREADY_EXISTS, type FailedRow } from "./failed-rows.js";
+import { ALREADY_EXISTS, NO_REASON, type FailedRow } from "./failed-rows.js";
 import type { FreePositions } from "./free-positions.js";
 import { SLASHID_REJECTED, SLASHID_UNCONFIRMED, type Outcome } from "./failure-codes.js";
 
@@ -190,13 +190,19 @@ function quoted(rows: readonly FailedRow[]): { reasons: string; rowsSay: string 
   const quoted = reasons.slice(0, QUOTED_REASONS);
   if (reasons.length > quoted.length)
     quoted.push(`${reasons.length - quoted.length} other reason(s)`);
-  const these = reasons.length === 1 ? "this reason" : "these reasons";
+  // A row without a reason has none that "this reason" could name.
+  const these =
+    reasons.length > 1
+      ? "with these reasons"
+      : reasons[0] === NO_REASON
+        ? "without a reason"
+        : "with this reason";
   return {
     reasons: quoted.join("; "),
     rowsSay:
       rows.length === 1
-        ? "the failed row SlashID lists with this reason matches"
-        : `the ${rows.length} failed rows SlashID lists with ${these} each match`,
+        ? `the failed row SlashID lists ${these} matches`
+        : `the ${rows.length} failed rows SlashID lists ${these} each match`,
   };
 }
 

@@ -263,7 +263,7 @@ describe("follow-through", () => {
       expect.objectContaining({
         index: 2,
         code: "rejected_by_vendor",
-        reason: "SlashID did not import this person and gave no reason",
+        reason: "SlashID listed the row as failed and gave no reason",
       }),
     ]);
   });
