@@ -170,7 +170,10 @@ export function outcomesOf(
             ? "that is more persons than the file held, so its counts confirm no import"
             : failed === undefined
               ? "its failed_csv could not be read"
-              : `its failed_csv placed only ${placed} failure(s)`
+              : counts.failed_imports > placed
+                ? `its failed_csv placed only ${placed} failure(s)`
+                : // Every failure counted is placed: the counts, not failed_csv, fall short of the file.
+                  `that leaves ${items.length - counts.successful_imports - counts.failed_imports} of them counted neither imported nor failed`
       }, so whether this person was imported is unknown`,
     vendorMayHold: true,
   };
