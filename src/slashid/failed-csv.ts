@@ -21,12 +21,13 @@ import { settleTies } from "./tied-rows.js";
 /**
  * What a replayed upload's "already exists" means: the lost upload wrote the person, or someone else did
  * (before this import, or another import meanwhile), whose values SlashID then holds rather than this
- * record's.
+ * record's. SlashID's words are quoted: that they say so (ALREADY_EXISTS) is our reading.
  */
-const EXISTED_NOTE =
-  "SlashID answered that this person already exists: the earlier upload of this chunk, whose answer was lost, " +
-  "imported them, or they existed before (or another import created them meanwhile), and then SlashID holds " +
-  "that person with its own values, not necessarily this record's; SlashID's answer cannot tell which";
+const existedNote = (reason: string) =>
+  `SlashID refused this person's row (${reason}), presumably as it already exists: the earlier upload of ` +
+  "this chunk, whose answer was lost, imported them, or they existed before (or another import created them " +
+  "meanwhile), and then SlashID holds that person with its own values, not necessarily this record's; " +
+  "SlashID's answer cannot tell which";
 
 interface ImportCounts {
   successful_imports: number;
@@ -94,7 +95,7 @@ export function outcomesOf(
                 vendorMayHold: true,
               }
             : existed
-              ? { ok: true, note: EXISTED_NOTE }
+              ? { ok: true, note: existedNote(row.reason) }
               : uploadedBefore
                 ? afterLostSend({ ok: false, code: SLASHID_REJECTED, reason: row.reason })
                 : { ok: false, code: SLASHID_REJECTED, reason: row.reason },

@@ -615,7 +615,7 @@ describe("resume with a journal", () => {
     for (const o of [second.outcomes[3]!, second.outcomes[5]!]) {
       expect(o).toMatchObject({ outcome: "imported" });
       expect(o.outcome === "imported" && o.warning).toMatch(
-        /^SlashID answered that this person already exists: the earlier upload of this chunk, whose answer was lost, imported them, or they existed before \(or another import created them meanwhile\), and then SlashID holds that person with its own values/,
+        /^SlashID refused this person's row \(.+\), presumably as it already exists: the earlier upload of this chunk, whose answer was lost, imported them, or they existed before \(or another import created them meanwhile\), and then SlashID holds that person with its own values/,
       );
     }
     expect(second.outcomes[4]).toMatchObject({ outcome: "failed", code: "rejected_by_vendor" });

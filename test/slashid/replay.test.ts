@@ -100,7 +100,7 @@ function expectConverged(
   for (const o of report.outcomes) {
     if (o.outcome === "imported" && o.warning !== undefined) {
       expect(o.warning).toMatch(
-        /^SlashID answered that this person already exists: the earlier upload of this chunk, whose answer was lost, imported them, or they existed before \(or another import created them meanwhile\), and then SlashID holds that person with its own values, not necessarily this record's; SlashID's answer cannot tell which$/,
+        /^SlashID refused this person's row \(.+\), presumably as it already exists: the earlier upload of this chunk, whose answer was lost, imported them, or they existed before \(or another import created them meanwhile\), and then SlashID holds that person with its own values, not necessarily this record's; SlashID's answer cannot tell which$/,
       );
     }
   }

@@ -54,6 +54,8 @@ it("imports, with SlashID's doubt, a replayed person refused as existing whose o
   for (const o of report.outcomes)
     expect(o).toMatchObject({
       outcome: "imported",
-      warning: matching(/^SlashID answered that this person already exists: /),
+      warning: matching(
+        /^SlashID refused this person's row \(.+\), presumably as it already exists: /,
+      ),
     });
 });
