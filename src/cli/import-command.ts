@@ -324,7 +324,9 @@ export function howItResumes(
 
 /**
  * What an interrupted run leaves to do: the journal resumes it; without one, nothing does. Credentials the
- * vendor refused are to be fixed first, and the command may then differ (a new key).
+ * vendor refused are to be fixed first, and the command may then differ (a new key): where the journal
+ * names the account by the credential (a FullStory or Userpilot key, a Propeller client id), it refuses the
+ * new one unless --journal-account-was states the account it names.
  */
 function resumeHint(
   journal: string | boolean | undefined,
@@ -339,7 +341,8 @@ function resumeHint(
   const named = forTerminal(scrub(journal));
   const piped = pipedAgain(fromStdin);
   return resumes === "once fixed"
-    ? `  once that is fixed, run the command again with --journal ${named}${piped}: it keeps what was settled\n`
+    ? `  once that is fixed, run the command again with --journal ${named}${piped}: it keeps what was settled; ` +
+        "a new credential may need --journal-account-was (the journal's refusal names the account)\n"
     : `  to resume, run the same command again${piped}: --journal ${named} keeps what was settled\n`;
 }
 

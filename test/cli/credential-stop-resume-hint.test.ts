@@ -1,13 +1,22 @@
 // An import stopped by the vendor's refusal of its credentials part-way (a key revoked mid-run) ends short,
 // as one stopped by Ctrl-C does: the summary says how the rest is sent. With --journal, the command run
-// again with the credential fixed resumes; without one, a re-run sends every record again, which SlashID
-// answers for the persons it holds already with "person already exists", failed.
+// again with the credential fixed resumes (a new key of a vendor whose journal names the key, with
+// --journal-account-was); without one, a re-run sends every record again, which SlashID answers for the
+// persons it holds already with "person already exists", failed.
 import { describe, expect, it } from "vitest";
 import { readReportFile } from "../../src/cli/report-file.js";
-import { createSlashIdSimulator } from "../../src/testing/index.js";
+import { createFullStorySimulator, createSlashIdSimulator } from "../../src/testing/index.js";
 import { expectEveryRecordOnce } from "../support/report.js";
 import { interceptRoute } from "../support/intercept-route.js";
-import { cli, ndjson, slashIdPersons, useServedSimulators, useTempDir } from "./helpers.js";
+import {
+  FAST_POLL,
+  cli,
+  fullStoryUsers,
+  ndjson,
+  slashIdPersons,
+  useServedSimulators,
+  useTempDir,
+} from "./helpers.js";
 
 const file = useTempDir("bui-credential-stop-");
 const serve = useServedSimulators();
@@ -41,7 +50,8 @@ describe("the summary of an import stopped part-way by a credential refusal", ()
     expect(first.code).toBe(3);
     expect(first.stdout).toMatch(/^slashid: 30 records: 10 imported, 20 failed, 0 rejected/);
     expect(first.stdout).toContain(
-      `  once that is fixed, run the command again with --journal ${journal}: it keeps what was settled\n`,
+      `  once that is fixed, run the command again with --journal ${journal}: it keeps what was settled; ` +
+        "a new credential may need --journal-account-was (the journal's refusal names the account)\n",
     );
 
     const reportFile = file("revoked-resumed.ndjson");
@@ -57,6 +67,41 @@ describe("the summary of an import stopped part-way by a credential refusal", ()
     expect(emails.sort()).toEqual(persons.flatMap((p) => p.emails).sort());
     expect(sim.stats().rewrites).toBe(0);
     expect(sim.stats().alreadyExisting).toBe(0);
+  });
+
+  // FullStory's journal names its account by the key: the same command with the new key alone is refused
+  // (exit 2), so the line names the statement that resumes it, which the refusal gives.
+  it("with --journal, for a vendor whose journal names the key: names --journal-account-was, which resumes it", async () => {
+    const sim = createFullStorySimulator({ processingPolls: 0, apiKey: "fullstory-key-revoked" });
+    const { url } = await serve(
+      interceptRoute(sim, "POST /v2/users/batch", (seen) => {
+        if (seen === 2) sim.rotateKey("fullstory-key-issued");
+      }),
+    );
+    const input = file("fullstory-users.ndjson", ndjson(fullStoryUsers(20, "rv")));
+    const journal = file("fullstory-revoked.journal");
+    const argv = (key: string, ...more: string[]) => [
+      ...["import", "fullstory", input, "--base-url", url, "--api-key", key, ...FAST_POLL],
+      ...["--chunk-size", "5", "--concurrency", "1", "--journal", journal, ...more],
+    ];
+    const first = await cli(argv("fullstory-key-revoked"));
+
+    expect(first.code).toBe(3);
+    expect(first.stdout).toMatch(/^fullstory: 20 records: 5 imported, 15 failed, 0 rejected/);
+    expect(first.stdout).toContain(
+      `  once that is fixed, run the command again with --journal ${journal}: it keeps what was settled; ` +
+        "a new credential may need --journal-account-was (the journal's refusal names the account)\n",
+    );
+
+    const newKeyOnly = await cli(argv("fullstory-key-issued"));
+    expect(newKeyOnly.code).toBe(2);
+    const account = /re-run with --journal-account-was (key:\w+)/.exec(newKeyOnly.stderr)?.[1];
+    expect(account).toBeDefined();
+
+    const resumed = await cli(argv("fullstory-key-issued", "--journal-account-was", account!));
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/^fullstory: 20 records: 20 imported, 0 failed, 0 rejected/);
+    expect(sim.stats().users).toBe(20);
   });
 
   it("without --journal: says a re-run sends every record again", async () => {
