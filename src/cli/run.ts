@@ -41,8 +41,8 @@ Import options:
                            names (key:…, client:…, as its refusal shows it); once the vendor accepts the
                            new credential, the journal names its account, and later runs need no statement;
                            refused with --dry-run, which opens no journal
-  --concurrency <n>        requests in flight; above the vendor's limit is an error
-  --chunk-size <n>         records per request; above the vendor's limit is an error
+  --concurrency <n>        requests in flight; above the adapter's limit is an error
+  --chunk-size <n>         records per request; above the adapter's limit is an error
   --chunk-attempts <n>     sends of a chunk within the run after lost answers, the first included (default 5)
   --request-timeout <d>    time one request may take (default 30s)
   --retries <n>            retries of a failed request, 0 for none (default 4)

@@ -183,7 +183,7 @@ describe("timing and retry flags", () => {
   });
 });
 
-describe("--chunk-size and --concurrency above the vendor's limit", () => {
+describe("--chunk-size and --concurrency above the adapter's limit", () => {
   const cases = [
     {
       vendor: "fullstory",
@@ -232,6 +232,16 @@ describe("--chunk-size and --concurrency above the vendor's limit", () => {
       expect(result.stderr).toContain(c.message);
     });
   }
+
+  // SlashID's and Propeller's caps on records per request are our guard, which neither vendor documents:
+  // --help names the limit as the refusal does, not as the vendor's.
+  it("--help names the limit the adapter's, as the refusal does", () => {
+    for (const flag of ["--chunk-size", "--concurrency"])
+      expect(USAGE).toMatch(
+        new RegExp(`\\n  ${flag} <n> +[a-z ]+; above the adapter's limit is an error\\n`),
+      );
+    expect(USAGE).not.toContain("the vendor's limit");
+  });
 
   it("nothing is sent, and the limit itself is accepted", async () => {
     const sim = createFullStorySimulator();
