@@ -71,8 +71,9 @@ Simulator options: --port N, --fault-429 R, --fault-5xx R, --fault-drop R, --fau
 
 Exit codes: 0 all imported, 1 some records failed or were rejected, the report is incomplete, or the run
   was stopped (Ctrl-C, SIGTERM), 2 usage or configuration error, or a broken input file (records before it
-  are imported), 3 the import could not run (credentials refused: the summary names the flags and variables
-  they come from; vendor unreachable).
+  are imported; with --journal, those of an unfinished last chunk wait unsent for a re-run),
+  3 the import could not run (credentials refused: the summary names the flags and variables they come
+  from; vendor unreachable).
   demo: 0 when each simulator holds what its report says (the records that fail are those it refused on
   purpose), 1 when they disagree, its report was not written or the demo was interrupted.
 `;

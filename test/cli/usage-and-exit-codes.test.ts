@@ -32,6 +32,28 @@ const file = useTempDir();
 const serve = useServedSimulators();
 const users = file("users.ndjson", ndjson(fullStoryUsers(3)));
 
+// --help's exit code 2 for a broken input: with a journal, the records of the last chunk, short of full when
+// the input broke off, are not sent (they fail aborted) for a re-run to send them in the chunk the whole
+// input makes; "records before it are imported" alone claimed them imported.
+it("exit 2 for an input that breaks off: --help says what becomes of the records before it, with --journal", async () => {
+  const sim = createFullStorySimulator({ processingPolls: 0 });
+  const { url } = await serve(sim);
+  const cut = file("cut.ndjson", ndjson(fullStoryUsers(7, "cut")) + '{"uid":"cut-7","em');
+  const result = await cli([
+    ...["import", "fullstory", cut, "--base-url", url, "--api-key", CREDS.apiKey],
+    ...["--poll-interval", "1ms", "--chunk-size", "5", "--journal", file("cut.journal")],
+  ]);
+
+  expect(result.code).toBe(2);
+  expect(result.stdout).toMatch(/^fullstory: 7 records: 5 imported, 2 failed, 0 rejected/);
+  expect(result.stdout).toContain("failed   #6 cut-6: [aborted] not sent: ");
+  expect(sim.stats().users).toBe(5);
+  expect(USAGE.replace(/\s+/g, " ")).toContain(
+    "2 usage or configuration error, or a broken input file (records before it are imported; with " +
+      "--journal, those of an unfinished last chunk wait unsent for a re-run)",
+  );
+});
+
 describe("help", () => {
   for (const argv of [["help"], ["--help"], ["-h"], ["import", "--help"]]) {
     it(`${argv.join(" ")}: the usage on stdout, exit 0`, async () => {
@@ -59,7 +81,7 @@ describe("help", () => {
     ])
       expect(USAGE).toContain(text);
     expect(USAGE).toMatch(
-      /0 all imported, 1 .*\n.*was stopped \(Ctrl-C, SIGTERM\), 2 usage.*\n.*3 the import could not run/,
+      /0 all imported, 1 .*\n.*was stopped \(Ctrl-C, SIGTERM\), 2 usage.*\n(?:.*\n)?.*3 the import could not run/,
     );
   });
 
