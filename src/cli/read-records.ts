@@ -443,9 +443,19 @@ async function* readJsonArray(
     if (badByte !== undefined) {
       // The streaming parser gives no record positions, so the record holding the byte cannot be named:
       // the records before it are read, and reading ends there.
-      if (failure === undefined) parser.write(chunk.subarray(0, Math.max(0, badByte - start)));
+      if (failure === undefined) {
+        const before = chunk.subarray(0, Math.max(0, badByte - start));
+        parser.write(before);
+        if (failure !== undefined) failure = withCharacterNamed(failure, before, start);
+      }
       yield* ready.splice(0);
-      throw notUtf8(file, badByte, words);
+      // A break before the byte is where the array breaks, as without it: the records between the two were
+      // not read, which "the records before it were read" said they were.
+      if (failure !== undefined)
+        throw new Error(
+          `${file}: not a JSON array of records: ${streamSyntaxProblem(failure, failedTokenAt)}`,
+        );
+      throw notUtf8(file, badByte, words, parser.isEnded);
     }
     if (failure === undefined) {
       parser.write(chunk);
@@ -536,10 +546,16 @@ function streamSyntaxProblem(error: Error, byte: number | undefined): string {
   );
 }
 
-function notUtf8(file: string, offset: number, words: InputWords): Error {
+/**
+ * The error of a byte that is not UTF-8 at `offset`; `afterArray` when the array had closed before it, so that
+ * no record holds it and every record was read.
+ */
+function notUtf8(file: string, offset: number, words: InputWords, afterArray = false): Error {
+  const read = afterArray
+    ? "after the array's end: every record of the array was read"
+    : `the records before it were read, the record holding it and the rest of ${words.it} were not`;
   return new Error(
-    `${file}: not valid UTF-8 at byte ${offset} [input.encoding]; the records before it were read, ` +
-      `the record holding it and the rest of ${words.it} were not (${words.again("as UTF-8")})`,
+    `${file}: not valid UTF-8 at byte ${offset} [input.encoding]; ${read} (${words.again("as UTF-8")})`,
   );
 }
 

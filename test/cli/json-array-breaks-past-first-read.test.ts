@@ -1,5 +1,6 @@
 // A JSON array that breaks past its file's first read (64 KiB), or right after a record, is named at the
-// break's byte in the file, as one breaking in its first read is, and every record before the break is read.
+// break's byte in the file, as one breaking in its first read is, and every record before the break is read;
+// a byte not UTF-8 after an earlier break, or after the array's end, does not stand for the break.
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readRecords } from "../../src/cli/read-records.js";
@@ -62,6 +63,41 @@ describe("a JSON array that breaks", () => {
     expect(records).toEqual([{ uid: "a" }]);
     expect(message).toContain('Unexpected "x" at byte 13');
     expect(message).not.toContain("UTF-8");
+  });
+
+  // In one read with the break: the byte was named, "the records before it were read", though the records
+  // between the break and the byte were not.
+  it("at a missing comma, a byte not UTF-8 after it in the same read: the break is named, not the byte", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('[{"uid":"a"} {"uid":"b"}, {"uid":"c'),
+      Buffer.from([0xff]),
+      Buffer.from('"}]'),
+    ]);
+
+    const [records, message] = await readUntilBreak("comma-then-bad-byte.json", bytes);
+
+    expect(records).toEqual([{ uid: "a" }]);
+    expect(message).toMatch(
+      /: not a JSON array of records: Unexpected LEFT_BRACE at byte 13 in state COMMA$/,
+    );
+    expect(message).not.toContain("the records before it were read");
+  });
+
+  // No record holds a byte past the array's closing bracket: "the record holding it … were not" read sent
+  // the operator looking for a record that was read.
+  it("at a byte not UTF-8 after the array's end: says every record of the array was read", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('[{"uid":"a"},{"uid":"b"}] '),
+      Buffer.from([0xff]),
+      Buffer.from("\n"),
+    ]);
+
+    const [records, message] = await readUntilBreak("bad-byte-after-end.json", bytes);
+
+    expect(records).toEqual([{ uid: "a" }, { uid: "b" }]);
+    expect(message).toMatch(
+      /: not valid UTF-8 at byte 26 \[input\.encoding\]; after the array's end: every record of the array was read \(save the file as UTF-8\)$/,
+    );
   });
 
   it("at a no-break space past the first read: named as U+00A0 at its byte in the file", async () => {
