@@ -430,9 +430,9 @@ function filesNamed(
   const files: NamedFile[] = [];
   // stdin has no path, but may be a file all the same (`< users.ndjson`), which a report given its name
   // would empty before it is read: it is compared by its descriptor, when it has one.
-  if (stdin === undefined) files.push({ name: "the input", file });
+  if (stdin === undefined) files.push({ name: "the input", file, input: true });
   else if (stdin.fd !== undefined)
-    files.push({ name: "the input", file: STDIN_NAME, fd: stdin.fd });
+    files.push({ name: "the input", file: STDIN_NAME, fd: stdin.fd, input: true });
   for (const flag of ["report", "journal"] as const) {
     const value = flags[flag];
     if (typeof value === "string") files.push({ name: `--${flag}`, file: value });

@@ -11,6 +11,8 @@ export interface NamedFile {
   readonly fd?: number;
   /** The flag to change when this file clashes, if not the one `name` says (a file named after another). */
   readonly changedBy?: string;
+  /** Whether it is the input, which the run reads: the others it writes. */
+  readonly input?: true;
 }
 
 interface Identity {
@@ -38,9 +40,14 @@ export async function refuseSameFiles(files: readonly NamedFile[]): Promise<void
   for (const [i, a] of known.entries()) {
     for (const b of known.slice(i + 1)) {
       if (!same(a.identity, b.identity)) continue;
+      // Two files the run writes (a report and a journal, a lock file) need not exist, nor be read first.
+      const clash =
+        a.input === true || b.input === true
+          ? "which the import would overwrite before it is read"
+          : "which the import would write as both";
       throw new ConfigError(
-        `${a.name} ${a.file} and ${b.name} ${b.file} are the same file, which the import would ` +
-          `overwrite before it is read; give ${b.changedBy ?? b.name} a file of its own`,
+        `${a.name} ${a.file} and ${b.name} ${b.file} are the same file, ${clash}; ` +
+          `give ${b.changedBy ?? b.name} a file of its own`,
       );
     }
   }

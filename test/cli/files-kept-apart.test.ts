@@ -38,7 +38,10 @@ describe("import: two of the input, --report and --journal naming the same file"
       const result = await cli(["import", "fullstory", input, ...base, "--report", input]);
 
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`the input ${input} and --report ${input} are the same file`);
+      expect(result.stderr).toContain(
+        `the input ${input} and --report ${input} are the same file, which the import would overwrite ` +
+          "before it is read",
+      );
       expect(readFileSync(input, "utf8")).toBe(text);
       expect(totalRequests(sim)).toBe(0);
     });
@@ -100,8 +103,10 @@ describe("import: two of the input, --report and --journal naming the same file"
         report,
       ]);
       expect(result.code).toBe(2);
+      // Neither exists yet: nothing would be overwritten before it is read.
       expect(result.stderr).toContain(
-        `--report ${report} and --journal ${target} are the same file`,
+        `--report ${report} and --journal ${target} are the same file, which the import would write ` +
+          "as both; give --journal a file of its own",
       );
     }
     expect(existsSync(target)).toBe(false);
@@ -196,7 +201,7 @@ describe("import: two of the input, --report and --journal naming the same file"
     expect(journal.code).toBe(2);
     expect(journal.stderr).toContain(
       `--journal ${lock} and --report's lock file ${lock} are the same file, which the import would ` +
-        "overwrite before it is read; give --report a file of its own",
+        "write as both; give --report a file of its own",
     );
     expect(existsSync(lock)).toBe(false);
 
