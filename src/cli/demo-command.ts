@@ -172,8 +172,13 @@ export async function demoCommand(
     if (pipe !== undefined) closeSync(pipe);
     if (created && reportFile !== undefined) await rm(reportFile, { force: true });
     if (!(error instanceof DemoInterrupted)) throw error;
+    // The summaries of the vendors before may have pointed at the report ("see FILE"), which the demo
+    // removes, or leaves as an earlier run wrote it.
+    const unwritten =
+      shownReport === undefined ? "" : `; the report ${forTerminal(shownReport)} was not written`;
     stderr.write(
-      "bulk-user-import: the demo was interrupted; the vendor it was importing into, and those after it, were not checked\n",
+      "bulk-user-import: the demo was interrupted; the vendor it was importing into, and those after it, " +
+        `were not checked${unwritten}\n`,
     );
     return 1;
   }

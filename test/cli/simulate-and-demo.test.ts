@@ -21,8 +21,8 @@ import {
 const file = useTempDir();
 
 /** Waits (polling briefly) until `check` holds; fails the test with `what` if it never does. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
+async function until(check: () => boolean, what: string, tries = 400): Promise<void> {
+  for (let i = 0; i < tries; i++) {
     if (check()) return;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -179,6 +179,28 @@ describe("demo interrupted (Ctrl-C)", () => {
     expect(fake.stdout.text).not.toMatch(/disagree|all vendors/);
     expect(existsSync(reportFile)).toBe(false);
   }, 30_000);
+
+  // Interrupted at its second vendor, the demo had printed the first one's summary, whose "… and N more (see
+  // FILE)" pointed at a report it then left as an earlier run wrote it: the interruption says so.
+  it("after a vendor's summary pointed at --report: says the report was not written, an earlier one kept", async () => {
+    const fake = fakeIo();
+    const reportFile = file("interrupted-later-demo.json", "an earlier demo's report\n");
+    const demo = run(["demo", "--users", "4000", "--report", reportFile], fake.io);
+    await until(() => fake.stdout.text.includes("== slashid"), "the demo's second vendor", 6000);
+    fake.controller.abort();
+    const code = await Promise.race([
+      demo,
+      new Promise<"ran on">((resolve) => setTimeout(() => resolve("ran on"), 10_000).unref()),
+    ]);
+
+    expect(code).toBe(1);
+    expect(fake.stdout.text).toContain(`more (see ${reportFile})`);
+    expect(fake.stderr.text).toContain(
+      "the demo was interrupted; the vendor it was importing into, and those after it, were not " +
+        `checked; the report ${reportFile} was not written\n`,
+    );
+    expect(readFileSync(reportFile, "utf8")).toBe("an earlier demo's report\n");
+  }, 60_000);
 });
 
 describe("demo --report in a folder that does not exist", () => {
