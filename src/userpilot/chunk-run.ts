@@ -553,6 +553,9 @@ export class ChunkRun {
       [`unchecked${range}`]: "",
     });
     this.context.count("reconciled_jobs");
+    // Userpilot accepted a job since the send, as after a 202: a job that held later chunks back had ended.
+    this.queue.stuck = undefined;
+    this.queue.givenUp = undefined;
     return { kind: "found", jobId, ...(guess !== undefined && { guess }) };
   }
 
