@@ -663,7 +663,7 @@ export class ChunkRun {
           if (!answer.ok) {
             const error = answer.error;
             if (error.status === 404) {
-              const reason = `Userpilot no longer knows job ${jobId} (404), which it accepted for these users: whether they were imported is unknown; ${this.reRun("a re-run with the same journal polls the job again")}`;
+              const reason = `Userpilot answered 404 for job ${jobId}, which it accepted for these users (presumably it no longer knows the job): whether they were imported is unknown; ${this.reRun("a re-run with the same journal polls the job again")}`;
               return { value: end(failure("job_lost", reason, true), false) };
             }
             if (isFatal(error)) return { value: { kind: "fatal", error } };

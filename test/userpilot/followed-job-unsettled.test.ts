@@ -21,7 +21,7 @@ it.each<[string, ScriptAction, string, RegExp]>([
     "answered 404",
     { answer: () => userpilotError(404, "not_found") },
     "job_lost",
-    /no longer knows job \S+ \(404\)/,
+    /answered 404 for job \S+, which it accepted for these users \(presumably it no longer knows the job\)/,
   ],
   [
     "naming another job",
