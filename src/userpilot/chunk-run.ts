@@ -5,6 +5,7 @@ import type { Chunk, ChunkContext, ChunkResult } from "../core/engine/adapter.js
 import { joinedJsonBody } from "../core/engine/chunk-body.js";
 import {
   afterUnansweredSend,
+  EARLIER_TRY_NOTE,
   failedBy,
   isFatal,
   UNSETTLED_JOB_NOTE,
@@ -200,12 +201,21 @@ export class ChunkRun {
         vendorMayHold: true,
         jobMayHold: true,
       };
+      // No job of the first half was accepted, but the lost send of the whole range may have carried it.
+      const unanswered: Outcome = {
+        ok: false,
+        code: requestFailureCode(first.error),
+        reason: `${first.error.message}${EARLIER_TRY_NOTE}`,
+        vendorMayHold: true,
+      };
       const sent = first.known ?? new Array<undefined>(middle - start).fill(undefined);
       const known = sent.map((outcome) =>
         outcome === undefined
           ? first.written === true
             ? held
-            : undefined
+            : lostWhole
+              ? unanswered
+              : undefined
           : stopped(speaking(outcome), first.error),
       );
       return { kind: "fatal", error: first.error, known, ...(lostWhole && { written: true }) };
