@@ -269,11 +269,12 @@ async function sendChunk(
       });
       if (rest.length === 0) break;
       if (resent) {
-        // Re-sent once already: do not whittle the chunk down request by request.
+        // Re-sent once already: do not whittle the chunk down request by request. That a 400 writes nothing
+        // is UNCONFIRMED (the spec's BadRequest), so the reason says so as presumed.
         fail(rest, {
           ok: false,
           code,
-          reason: `not written: Propeller refused the request again after the users it named were removed (${vendorText(body, status)})`,
+          reason: `Propeller refused the request again after the users it named were removed (${vendorText(body, status)}), presumably writing nothing of it`,
         });
         break;
       }

@@ -39,8 +39,9 @@ it("a 422's messages that are not text name no user and are not quoted", async (
     ["10007", "#/users/0: required key [firstName] not found"],
     [
       "10007",
-      "not written: Propeller refused the request again after the users it named were removed " +
-        "(SchemaValidationException: #/users/0: required key [firstName] not found)",
+      "Propeller refused the request again after the users it named were removed " +
+        "(SchemaValidationException: #/users/0: required key [firstName] not found), " +
+        "presumably writing nothing of it",
     ],
   ]);
 });
