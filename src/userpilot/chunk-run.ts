@@ -706,7 +706,10 @@ export class ChunkRun {
                 : undefined;
           if (held !== undefined) {
             this.context.checkpoint({ [`jobId${range}`]: "" });
-            const reason = `Userpilot's job ${jobId}, which the answer to this request named, ${held} for a request of ${rows} users, so it is not this request's job, and whether Userpilot holds these users is unknown`;
+            // Only a job submitted here was named by this request's answer: one found in the job list, or
+            // read from a journal, may have come from the list.
+            const named = fresh ? ", which the answer to this request named," : "";
+            const reason = `Userpilot's job ${jobId}${named} ${held} for a request of ${rows} users, so it is not this request's job, and whether Userpilot holds these users is unknown`;
             return { value: end(failure("job_mismatch", reason, true), false) };
           }
           // Compared as a string: a status Userpilot adds later means the job is still running.
