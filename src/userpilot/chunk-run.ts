@@ -227,7 +227,7 @@ export class ChunkRun {
         code: "held_back",
         // Not the first half's reason: that may say Userpilot holds users this request never carried.
         reason:
-          "not sent: it waits for the other half of its chunk, which holds an earlier record of one of these users and got no settling answer (Userpilot presumably keeps the values written last)",
+          "not sent: it waits for the other half of its chunk, which holds an earlier record of one of these users and is not settled yet (Userpilot presumably keeps the values written last)",
         transient: true,
         // Left to a re-run as the first half is (a job still running): this run does not send it again.
         ...(waiting.later === true && { later: true as const }),

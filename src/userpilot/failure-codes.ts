@@ -17,7 +17,7 @@ import type {
  *   UNCONFIRMED): whether the users were imported is unknown (a re-run with the journal polls the job again);
  * - `payload_too_large`: one user alone is larger than Userpilot accepts (413);
  * - `held_back`: not sent: after a 413 split the chunk, the half before this user's holds an earlier record
- *   of a user of its half and got no settling answer, and Userpilot presumably keeps the values written last
+ *   of a user of its half and is not settled yet (to be sent or followed again), and Userpilot presumably keeps the values written last
  *   (UNCONFIRMED). Transient: it goes once that half is settled, in a replay or, if that half is left to one,
  *   a re-run;
  * - `aborted`: the import was aborted while a job ran or a submission waited;
