@@ -157,6 +157,17 @@ const noOutcome = (whose: string): Outcome => ({
   vendorMayHold: true,
 });
 const NO_OUTCOME: Outcome = noOutcome("this user");
+/**
+ * A user of the request that shares its sourceId with other users of it, whose results (`given`) cannot be
+ * told apart: they do not line up with the users sent.
+ */
+const untold = (given: string): Outcome => ({
+  ok: false,
+  code: "no_outcome",
+  reason: `${given}, shared by users of this request, and its results do not line up with the users sent, so which is this user's is unknown: ${MAY_HOLD}`,
+  transient: true,
+  vendorMayHold: true,
+});
 
 /**
  * A 400, or a 422 that names users of the request, with its error envelope and the users it names. Propeller
@@ -517,7 +528,13 @@ function placeResults(
       }),
     );
     if (users.size < 2) continue;
-    for (const n of shared) outcomes[positions[n] as number] = noOutcome(`sourceId ${key}`);
+    // The answer may hold a result for each of them: it cannot say which is whose.
+    const given = results.filter((result) => isResult(result) && String(result.key) === key).length;
+    const outcome =
+      given === 0
+        ? noOutcome(`sourceId ${key}`)
+        : untold(`Propeller's answer holds ${given} result(s) for sourceId ${key}`);
+    for (const n of shared) outcomes[positions[n] as number] = outcome;
   }
 }
 
