@@ -308,10 +308,15 @@ export class ChunkRun {
         [lostBefore ? `resent${range}` : `sent${range}`]: new Date().toISOString(),
       });
       // A refusal speaks for its own request only: the lost send before it may have made a job of the users.
+      // So may a try of this request whose answer a caller's middleware replaced (set once it is answered).
+      let earlierTry = false;
       const failWith = (outcome: Outcome) =>
         ({
           kind: "result",
-          result: everyItem(size, lostBefore ? afterUnansweredSend(outcome) : outcome),
+          result: everyItem(
+            size,
+            lostBefore || earlierTry ? afterUnansweredSend(outcome) : outcome,
+          ),
         }) as const;
       const fail = (code: UserpilotFailureCode, reason: string, mayHold: boolean) =>
         failWith(failure(code, reason, mayHold));
@@ -378,6 +383,7 @@ export class ChunkRun {
         return { kind: "accepted", jobId, ...(!checked && { unchecked: distinct }) };
       }
       const error = answer.error;
+      earlierTry = error.afterArrivedTry === true;
       // A vendor's refusal (409, 413, 400, …), a 429 or 503, or a request that never went out made no job:
       // only a lost answer leaves one to look for.
       // A proxy or gateway in front of Userpilot refuses a body too large for it with a page of its own
