@@ -690,7 +690,9 @@ export class ChunkRun {
           const job = answer.data;
           // A status naming another job says nothing of this one's users: as lost as a 502's answer.
           if (job.job_id !== jobId) {
-            const reason = `Userpilot answered the status of job ${jobId} with the status of job ${text(job.job_id)}, so whether these users were imported is unknown`;
+            // Scrubbed before it is cut, as every text of a status answer (no error scrubbed it).
+            const named = text(job.job_id, (all) => this.client.scrub(all));
+            const reason = `Userpilot answered the status of job ${jobId} with the status of job ${named}, so whether these users were imported is unknown`;
             return { value: end(failure("job_mismatch", reason, true), false) };
           }
           // A job of more rows than were sent is not this request's (a 202 without `total_rows` named it):
