@@ -498,13 +498,20 @@ function placeResults(
   )
     ? " (a result's key is a number beyond 2^53, which cannot be read exactly)"
     : "";
+  // Results of a sourceId that other users of the request sharing it took: the answer holds those.
+  const ofKey = new Map<string, number>();
+  for (const result of results)
+    if (isResult(result)) ofKey.set(String(result.key), (ofKey.get(String(result.key)) ?? 0) + 1);
   for (const position of unmatched) {
     const key = String(items[position]?.sourceId);
     const n = byKey.get(key)?.shift();
     const result = n === undefined ? undefined : results[n];
+    const taken = ofKey.get(key) ?? 0;
+    const others =
+      taken === 0 ? "" : ` beyond the ${taken} it gave for other users of this request with it`;
     outcomes[position] = isResult(result)
       ? outcomeOf(result, scrub)
-      : noOutcome(`sourceId ${key}${inexact}`);
+      : noOutcome(`sourceId ${key}${inexact}${others}`);
   }
   // A result names a user by its sourceId alone. Users of the request that share a sourceId but are different
   // users at Propeller (another source or language) cannot be told apart once the results and the users no
