@@ -164,7 +164,7 @@ function unusableToken(
   if (token.length > MAX_TOKEN_CHARS)
     return `the token endpoint issued an access token of ${token.length} characters, longer than a request header can carry (at most ${MAX_TOKEN_CHARS} are taken)`;
   if (!/^[\x21-\x7e]+$/.test(token))
-    return "the token endpoint issued an access token that is not a valid header value (a character outside visible ASCII)";
+    return "the token endpoint issued an access token that is not a valid Bearer token (a character outside visible ASCII)";
   const secret = clientSecret.trim();
   // In every form an echo may carry it: the token request is form-encoded, so an echo holds a secret's `+`,
   // `/` or `=` (a base64 secret) percent-encoded; and base64-encoded, as a JWT's claims copying the form,

@@ -91,8 +91,17 @@ describe("a token the client cannot send as a Bearer token", () => {
     // percent-encoded form threw URIError: every chunk failed 'could not obtain credentials: URI malformed'.
     const seen = endpoints("eyJhbGciOiJSUzI1NiJ9.pay\ud800load.sig");
     const report = await importUsers(client(), input, { chunkRecords: 2, replayDelayMs: 0 });
-    expect(report.fatal).toMatch(/issued an access token that is not a valid header value/);
+    expect(report.fatal).toMatch(/issued an access token that is not a valid Bearer token/);
     expect(report.fatal).not.toMatch(/URI malformed/);
+    expect(seen.bulk).toEqual([]);
+  });
+
+  it("an access token holding a space inside is said to be no Bearer token, not no header value", async () => {
+    // A header carries a space inside its value; a Bearer token (RFC 6750 b64token) holds none.
+    const seen = endpoints(UNSENDABLE["a space"]!);
+    const report = await importUsers(client(), input, { chunkRecords: 2, replayDelayMs: 0 });
+    expect(report.fatal).toMatch(/issued an access token that is not a valid Bearer token/);
+    expect(report.fatal).not.toMatch(/header value/);
     expect(seen.bulk).toEqual([]);
   });
 
