@@ -218,7 +218,7 @@ describe("what a chunk's failures say of the vendor", () => {
     );
     const report = await runImport(adapter, users(2), { chunkAttempts: 1 });
     expect(report.outcomes[0]).toMatchObject({
-      reason: matching(/; sent 1 time in this run \(replayed by upsert\): a re-run tries again$/),
+      reason: matching(/; sent 1 time in this run: a re-run tries again$/),
     });
   });
 

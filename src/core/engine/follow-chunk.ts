@@ -294,16 +294,18 @@ export async function followChunk<Input, Wire, Code extends string>(
     }
   }
   const final = !outcomes.some((o) => !o.ok && (o.transient === true || following.signal.aborted));
+  // One attempt (`chunkAttempts: 1`) replayed nothing: naming how it would have is no news of this chunk.
+  const replayedBy = attempts > 1 ? ` (replayed by ${adapter.replay.by})` : "";
   const tried =
     adapter.replay.by === "none"
       ? `not sent again in this run (${adapter.replay.why})`
       : sends === attempts
-        ? `sent ${times(attempts)} in this run (replayed by ${adapter.replay.by})`
+        ? `sent ${times(attempts)} in this run${replayedBy}`
         : sends === 0 && followUps > 0
-          ? `tried ${times(attempts)} in this run, following up on an earlier send (replayed by ${adapter.replay.by})`
+          ? `tried ${times(attempts)} in this run, following up on an earlier send${replayedBy}`
           : sends === 0
             ? `tried ${times(attempts)} in this run, and the chunk's request never reached ${adapter.vendor}`
-            : `tried ${times(attempts)} in this run, ${sends} of them sent (replayed by ${adapter.replay.by})`;
+            : `tried ${times(attempts)} in this run, ${sends} of them sent${replayedBy}`;
   // Without a journal a re-run knows nothing of this run's sends: it sends the chunk anew.
   const reRun = following.journaled ? "a re-run with the same journal" : "a re-run";
   const settles = following.journaled
