@@ -97,7 +97,7 @@ it("records at the place of a chunk the vendor refused whole are not said to be 
 it.each([
   [
     "in the engine's words",
-    "refused; an earlier try got no answer that said what became of it and may have reached the vendor, which may hold this record",
+    "refused; a try of this request got no answer that said what became of it and may have reached the vendor, which may hold this record",
   ],
   [
     "in an adapter's words",

@@ -48,7 +48,7 @@ it("a create refused on the client's retry after a lost answer: FullStory may ho
   for (const outcome of report.outcomes) {
     expect(outcome).toMatchObject({ outcome: "failed", code: "400" });
     expect(outcome.outcome === "failed" && outcome.reason).toMatch(
-      /an earlier try got no answer that said what became of it and may have reached the vendor, which may hold this record$/,
+      /a try of this request got no answer that said what became of it and may have reached the vendor, which may hold this record$/,
     );
   }
 });

@@ -620,7 +620,7 @@ describe("resume with a journal", () => {
     }
     expect(second.outcomes[4]).toMatchObject({ outcome: "failed", code: "rejected_by_vendor" });
     expect(second.outcomes[4]!.outcome === "failed" && second.outcomes[4]!.reason).toBe(
-      "group does not exist; an earlier try got no answer that said what became of it and may have reached the vendor, which may hold this record",
+      "group does not exist; a try of this request got no answer that said what became of it and may have reached the vendor, which may hold this record",
     );
   });
 });

@@ -490,7 +490,7 @@ describe("a failed row that persons of the file match equally", () => {
 
   describe("in the answer to a replayed upload, whose first answer was lost", () => {
     const LOST_NOTE =
-      "; an earlier try got no answer that said what became of it and may have reached the vendor, which may hold this record";
+      "; a try of this request got no answer that said what became of it and may have reached the vendor, which may hold this record";
     const replayed = async (rows: readonly Row[]) => {
       slashIdWorld(server, {
         script: (call) =>

@@ -31,6 +31,8 @@ it("a half held back on a re-run after a lost send of its whole chunk says Userp
   for (const outcome of held)
     expect(outcome).toMatchObject({
       vendorMayHold: true,
-      reason: matching(/^not sent: it waits for the other half.*earlier try got no answer/),
+      reason: matching(
+        /^not sent: it waits for the other half.*a try of this request got no answer/,
+      ),
     });
 });

@@ -40,6 +40,6 @@ it("a user of a split half stopped by a 401 says its earlier send may have reach
   expect(first).toMatchObject({ outcome: "failed", vendorMayHold: true });
   const reason = first?.outcome === "failed" ? first.reason : "";
   expect(reason).not.toMatch(/job was accepted/);
-  expect(reason).toMatch(/an earlier try got no answer .* may hold this record$/);
+  expect(reason).toMatch(/a try of this request got no answer .* may hold this record$/);
   expect(report.outcomes.slice(2).map((o) => o.outcome)).toEqual(["imported", "imported"]);
 });

@@ -187,7 +187,9 @@ it("a re-run after a lost send searches the job list after a later 409 only with
     });
     // The search was for the lost send's job: the reason says that send may have made one of the users.
     expect(outcome).toMatchObject({
-      reason: matching(/past the job's time; an earlier try got no answer .*may hold this record/),
+      reason: matching(
+        /past the job's time; a try of this request got no answer .*may hold this record/,
+      ),
     });
   }
 });

@@ -40,7 +40,7 @@ export type FailedRequest = "write" | "follow";
  * request's): the refusal speaks only for its own try.
  */
 export const EARLIER_TRY_NOTE =
-  "; an earlier try got no answer that said what became of it and may have reached the vendor, which may hold this record";
+  "; a try of this request got no answer that said what became of it and may have reached the vendor, which may hold this record";
 /** The part of {@link EARLIER_TRY_NOTE} its earlier wording (in journals of earlier versions) has too. */
 const EARLIER_TRY_TAIL = "may have reached the vendor, which may hold this record";
 
