@@ -492,11 +492,11 @@ function placeResults(
     if (list === undefined) byKey.set(key, [n]);
     else list.push(n);
   });
-  // A key past 2^53 was read as another number: the user it names cannot be told.
+  // A key no safe integer (past 2^53 − 1) may have been read as another number: its user cannot be told.
   const inexact = results.some(
     (result) => typeof (result as { key?: unknown } | null)?.key === "number" && !isResult(result),
   )
-    ? " (a result's key is a number beyond 2^53, which cannot be read exactly)"
+    ? " (a result's key is a number that is no safe integer, which cannot be read exactly)"
     : "";
   // Results of a sourceId that other users of the request sharing it took: the answer holds those.
   const ofKey = new Map<string, number>();

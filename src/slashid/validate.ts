@@ -69,7 +69,7 @@ export const SLASHID_RULES = {
   blanksAround: "slashid.blanks_around",
   /** An email without exactly one `@` with text on both sides. */
   emailFormat: "slashid.email_format",
-  /** A phone number not of 3 or more digits, spaces, `()` or `-` (one a digit), after an optional `+`. */
+  /** A phone number not of 3 or more characters (digits, spaces, `()`, `-`; one a digit) after an optional `+`. */
   phoneFormat: "slashid.phone_format",
   /** An empty or blank list item, or an empty `password`. */
   emptyValue: "slashid.empty_value",
@@ -297,7 +297,7 @@ function listCell(state: State, value: unknown, field: string, kind: ListKind): 
       state.problems.add(
         R.phoneFormat,
         at,
-        "not a phone number (3 or more digits, spaces, ( ) and -, optionally after a +, at least one a digit)",
+        "not a phone number (3 or more characters: digits, spaces, ( ) and -, optionally after a +, at least one a digit)",
       );
     }
   }

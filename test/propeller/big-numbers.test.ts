@@ -72,7 +72,7 @@ describe("result keys JSON cannot carry exactly", () => {
         outcome: "failed",
         code: "no_outcome",
         reason: matching(
-          /^Propeller's answer holds no result for sourceId \d+ \(a result's key is a number beyond 2\^53, which cannot be read exactly\): Propeller may hold this user/,
+          /^Propeller's answer holds no result for sourceId \d+ \(a result's key is a number that is no safe integer, which cannot be read exactly\): Propeller may hold this user/,
         ),
       });
   });

@@ -42,6 +42,6 @@ it("says a phone number refused for being short needs 3 or more characters, whic
   for (const phone of ["12", "+1"]) {
     const [problem] = validateSlashIdPerson({ phone_numbers: [phone] });
     expect(problem).toMatchObject({ rule: "slashid.phone_format" });
-    expect(problem?.message).toMatch(/^phone_numbers\.0: .*\b3 or more\b/);
+    expect(problem?.message).toMatch(/^phone_numbers\.0: .*\b3 or more characters\b/);
   }
 });
