@@ -164,7 +164,8 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * saved key (FullStory replays the job it made for it, for 24 hours) or, once saved, polls the saved job
  * instead of creating another. A key first sent more than a day ago (less an hour) without a job id saved
  * is not sent again: FullStory may have forgotten it and would make a second job, so the chunk's users fail
- * `key_expired` (FullStory may hold them). A key whose only send FullStory refused with 401 or 403 is
+ * `key_expired` (FullStory may hold them), unless every send under it was answered without a job (turned
+ * away, refused): then a new key is drawn. A key whose only send FullStory refused with 401 or 403 is
  * dropped: it made no job, and a re-run sends under a new one.
  */
 export function createFullStoryAdapter(
@@ -266,8 +267,15 @@ export function createFullStoryAdapter(
         const sentAt = keysSentHere.get(idempotencyKey) ?? sentBefore(savedAt);
         if (sentAt !== undefined) keysSentHere.set(idempotencyKey, sentAt);
         const expired = keyExpired(idempotencyKey, savedAt, sentAt);
-        if (expired !== undefined) return everyItem(size, expired);
-        if (!lostBefore && !unrecorded) context.checkpoint(sending);
+        if (expired !== undefined && context.resumed?.["unanswered"] !== "")
+          return everyItem(size, expired);
+        if (expired !== undefined) {
+          // Every send under the key was answered, none with a job (turned away, refused): FullStory holds
+          // nothing under it, and a new key sends the chunk as a first send would.
+          idempotencyKey = randomUUID();
+          context.checkpoint({ idempotencyKey, keySavedAt: new Date().toISOString(), ...sending });
+          keysSentHere.set(idempotencyKey, monotonicNow());
+        } else if (!lostBefore && !unrecorded) context.checkpoint(sending);
       }
       const uploadStarted = monotonicNow();
       const created = await client

@@ -18,8 +18,8 @@ import type {
  *   was imported is unknown. Transient: replayed once within the run (the same job, never a new one), then
  *   left to a re-run with the journal;
  * - `key_expired`: a re-run found the chunk sent under its saved `Idempotency-Key` more than a day ago (less
- *   an hour) with no job id saved: FullStory may hold the user, and no longer answers the key with its job,
- *   so the chunk is not sent again (a second job could import a user twice);
+ *   an hour) with no job id saved and a send under it unanswered: FullStory may hold the user, and no longer
+ *   answers the key with its job, so the chunk is not sent again (a second job could import a user twice);
  * - `job_mismatch`: FullStory's answer to the batch's create named a job another chunk of the import (or of
  *   another import through the same adapter) follows (a proxy that caches POST answers), or a status of the
  *   batch's job named another job: not this batch's job, so its counts confirm none of its users.
