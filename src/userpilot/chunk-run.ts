@@ -132,6 +132,8 @@ export class ChunkRun {
     let guess = savedGuess === "" ? undefined : savedGuess;
     // Only a job submitted here has a known age, which the pace of earlier jobs can time.
     let fresh = false;
+    // Whether this request's answer named the job (a 202), which a job found in the list was not.
+    let named = false;
     // The fewest rows a job of these users can hold, when no answer has checked the job's rows yet. Kept in
     // the journal: a replay or a re-run that polls the job must check it as this attempt would have.
     const savedUnchecked = resumed?.[`unchecked${range}`];
@@ -159,9 +161,10 @@ export class ChunkRun {
       if (submitted.kind === "result") return submitted.result;
       ({ jobId, guess, unchecked } = submitted);
       fresh = true;
+      named = submitted.named === true;
     }
     this.shared.jobs.add(jobId);
-    const polled = await this.poll(jobId, size, fresh, range, unchecked);
+    const polled = await this.poll(jobId, size, fresh, range, unchecked, named);
     const ended: JobEnd =
       polled.kind === "end" && guess !== undefined
         ? { ...polled, outcome: guessed(polled.outcome, guess) }
@@ -282,6 +285,8 @@ export class ChunkRun {
     | {
         readonly kind: "accepted";
         readonly jobId: string;
+        /** Set when this request's 202 named the job (not the job list, after a 409). */
+        readonly named?: true;
         readonly guess?: string;
         /** The distinct user_ids sent, when the 202 did not say how many rows its job holds. */
         readonly unchecked?: number;
@@ -380,7 +385,7 @@ export class ChunkRun {
         });
         this.queue.stuck = undefined;
         this.queue.givenUp = undefined;
-        return { kind: "accepted", jobId, ...(!checked && { unchecked: distinct }) };
+        return { kind: "accepted", jobId, named: true, ...(!checked && { unchecked: distinct }) };
       }
       const error = answer.error;
       earlierTry = error.afterArrivedTry === true;
@@ -645,6 +650,7 @@ export class ChunkRun {
     fresh: boolean,
     range: string,
     unchecked: number | undefined,
+    named: boolean,
   ): Promise<JobEnd> {
     const end = (outcome: Outcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
     const pickUp = this.reRun("run again with the same journal to pick it up");
@@ -714,10 +720,10 @@ export class ChunkRun {
                 : undefined;
           if (held !== undefined) {
             this.context.checkpoint({ [`jobId${range}`]: "" });
-            // Only a job submitted here was named by this request's answer: one found in the job list, or
+            // Only a 202 to this request named its job: one found in the job list (after a 409 too), or
             // read from a journal, may have come from the list.
-            const named = fresh ? ", which the answer to this request named," : "";
-            const reason = `Userpilot's job ${jobId}${named} ${held} for a request of ${rows} users, so it is not this request's job, and whether Userpilot holds these users is unknown`;
+            const namedBy = named ? ", which the answer to this request named," : "";
+            const reason = `Userpilot's job ${jobId}${namedBy} ${held} for a request of ${rows} users, so it is not this request's job, and whether Userpilot holds these users is unknown`;
             return { value: end(failure("job_mismatch", reason, true), false) };
           }
           // Compared as a string: a status Userpilot adds later means the job is still running.
