@@ -168,6 +168,7 @@ export function createUserpilotAdapter(
   const queueOf = perRun((): JobQueue => ({
     stuck: undefined,
     givenUp: undefined,
+    heldSince: undefined,
     times: new JobTimes(),
   }));
   const bodyBytes = wholeNumberOption(

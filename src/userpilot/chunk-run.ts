@@ -76,6 +76,11 @@ export interface JobQueue {
    * Those waits are added to the job's {@link JobQueue.times}: the time left is the less of the two.
    */
   givenUp: { readonly job: string; readonly at: number; readonly seen: string } | undefined;
+  /**
+   * When (`Date.now()` ms) `stuck` or `givenUp` was last set: a job found for a lost send ends them only if
+   * that send went out later, when Userpilot, one job at a time, can have accepted it only once theirs ended.
+   */
+  heldSince: number | undefined;
   /** How long each job was followed in the import: a replay that polls the same job gets what is left. */
   readonly times: JobTimes;
 }
@@ -459,6 +464,7 @@ export class ChunkRun {
             );
           }
           this.queue.stuck = waited;
+          this.queue.heldSince = Date.now();
           return fail("job_conflict", `${waited}${conflictText(error)}`, false);
         }
         if (!(await clock.sleep(wait))) {
@@ -574,9 +580,12 @@ export class ChunkRun {
       [`unchecked${range}`]: "",
     });
     this.context.count("reconciled_jobs");
-    // Userpilot accepted a job since the send, as after a 202: a job that held later chunks back had ended.
-    this.queue.stuck = undefined;
-    this.queue.givenUp = undefined;
+    // Userpilot accepted that job after the send, as after a 202: a job that held later chunks back since
+    // before the send had ended. One held back since after it (a resumed run's old send) may still run.
+    if (this.queue.heldSince !== undefined && sentMs >= this.queue.heldSince) {
+      this.queue.stuck = undefined;
+      this.queue.givenUp = undefined;
+    }
     return { kind: "found", jobId, ...(guess !== undefined && { guess }) };
   }
 
@@ -781,6 +790,7 @@ export class ChunkRun {
       const left = this.queue.times.left(jobId, this.settings.jobTimeoutMs);
       this.queue.givenUp = { job: jobId, at: monotonicNow() + left, seen };
     }
+    this.queue.heldSince = Date.now();
     return end(
       failure("job_timeout", `${seen}; it may yet finish${UNSETTLED_JOB_NOTE}; ${pickUp}`, true),
       false,
