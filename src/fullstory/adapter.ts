@@ -254,11 +254,19 @@ export function createFullStoryAdapter(
       // key were answered: nothing is said or recorded of them, as that version did not.
       const unrecorded = !keyUnsent && context.resumed?.["unanswered"] === undefined;
       const sending = lostBefore || unrecorded ? {} : { unanswered: "1" };
-      if (idempotencyKey === undefined) {
-        idempotencyKey = randomUUID();
+      const newKey = (): string => {
+        const key = randomUUID();
         // When the key was first used: FullStory answers it with the job it made for 24 hours from then.
-        context.checkpoint({ idempotencyKey, keySavedAt: new Date().toISOString(), ...sending });
-        keysSentHere.set(idempotencyKey, monotonicNow());
+        context.checkpoint({
+          idempotencyKey: key,
+          keySavedAt: new Date().toISOString(),
+          ...sending,
+        });
+        keysSentHere.set(key, monotonicNow());
+        return key;
+      };
+      if (idempotencyKey === undefined) {
+        idempotencyKey = newKey();
       } else if (savedAt === "") {
         // Every earlier try under the key failed before reaching FullStory: its 24 hours start with this one.
         context.checkpoint({ keySavedAt: new Date().toISOString(), ...sending });
@@ -269,13 +277,10 @@ export function createFullStoryAdapter(
         const expired = keyExpired(idempotencyKey, savedAt, sentAt);
         if (expired !== undefined && context.resumed?.["unanswered"] !== "")
           return everyItem(size, expired);
-        if (expired !== undefined) {
-          // Every send under the key was answered, none with a job (turned away, refused): FullStory holds
-          // nothing under it, and a new key sends the chunk as a first send would.
-          idempotencyKey = randomUUID();
-          context.checkpoint({ idempotencyKey, keySavedAt: new Date().toISOString(), ...sending });
-          keysSentHere.set(idempotencyKey, monotonicNow());
-        } else if (!lostBefore && !unrecorded) context.checkpoint(sending);
+        // Every send under an expired key was answered, none with a job (turned away, refused): FullStory
+        // holds nothing under it, and a new key sends the chunk as a first send would.
+        if (expired !== undefined) idempotencyKey = newKey();
+        else if (!lostBefore && !unrecorded) context.checkpoint(sending);
       }
       const uploadStarted = monotonicNow();
       const created = await client
@@ -361,27 +366,22 @@ export function createFullStoryAdapter(
     let leftIn: string | undefined;
     // `why`: the wait a status poll was given up at, its end past the job's time (the job was not seen to
     // run for all of it).
-    const timedOut = (why: string | undefined): Result =>
-      endedJobsOf(context).has(job)
-        ? everyItem<FullStoryFailureCode>(size, {
-            ok: false,
-            code: "results_incomplete",
-            // An earlier attempt saw the job end, then its lists went unread: this replay had their time.
-            reason: `FullStory batch import job ${job} ended, as an earlier status said, but its result lists were not read within ${jobTimeoutMs} ms${why === undefined ? "" : `: a status poll was given up, as ${why}, past that time`}${UNSETTLED_JOB_NOTE}`,
-            transient: true,
-            later: true,
-            vendorMayHold: true,
-          })
-        : everyItem<FullStoryFailureCode>(size, {
-            ok: false,
-            code: "job_timeout",
-            reason: `FullStory batch import job ${job} ${why === undefined ? "did not finish" : "was not seen to end"} within ${jobTimeoutMs} ms${why === undefined ? "" : `: its status poll was given up, as ${why}, past that time`} (FullStory may still finish it)${leftIn === undefined ? "" : `; its last status was ${leftIn}, so whether the job still runs is unknown`}${UNSETTLED_JOB_NOTE}`,
-            // The job's whole time was spent (or a wait past it was asked for): only a later run, polling the
-            // same job, can settle it.
-            transient: true,
-            later: true,
-            vendorMayHold: true,
-          });
+    const timedOut = (why: string | undefined): Result => {
+      // An earlier attempt saw the job end, then its lists went unread: this replay had their time.
+      const ended = endedJobsOf(context).has(job);
+      return everyItem<FullStoryFailureCode>(size, {
+        ok: false,
+        code: ended ? "results_incomplete" : "job_timeout",
+        reason: ended
+          ? `FullStory batch import job ${job} ended, as an earlier status said, but its result lists were not read within ${jobTimeoutMs} ms${why === undefined ? "" : `: a status poll was given up, as ${why}, past that time`}${UNSETTLED_JOB_NOTE}`
+          : `FullStory batch import job ${job} ${why === undefined ? "did not finish" : "was not seen to end"} within ${jobTimeoutMs} ms${why === undefined ? "" : `: its status poll was given up, as ${why}, past that time`} (FullStory may still finish it)${leftIn === undefined ? "" : `; its last status was ${leftIn}, so whether the job still runs is unknown`}${UNSETTLED_JOB_NOTE}`,
+        // The job's whole time was spent (or a wait past it was asked for): only a later run, polling the
+        // same job, can settle it.
+        transient: true,
+        later: true,
+        vendorMayHold: true,
+      });
+    };
     // The job's id came from FullStory (just now, or saved from its answer earlier): a 404 for it says
     // FullStory lost the job, not that the users failed. Replays follow the same job (the saved id, or the
     // same Idempotency-Key, which FullStory answers with the same job), so none makes a second job.

@@ -536,7 +536,7 @@ function placeResults(
     );
     if (users.size < 2) continue;
     // The answer may hold a result for each of them: it cannot say which is whose.
-    const given = results.filter((result) => isResult(result) && String(result.key) === key).length;
+    const given = ofKey.get(key) ?? 0;
     const outcome =
       given === 0
         ? noOutcome(`sourceId ${key}`)

@@ -51,30 +51,25 @@ export class TransportFailure extends Error {
 
   /** This failure, saying the request may have arrived: an earlier try of the same call may have. */
   afterArrivedTry(): TransportFailure {
-    if (this.mayHaveArrived) return this;
-    const failure = new TransportFailure(
-      this.kind,
-      this.message,
-      true,
-      this.timeoutMs,
-      this.response,
-    );
-    failure.withheld = this.withheld;
-    return failure;
+    return this.mayHaveArrived ? this : this.#saying(true, false);
   }
 
   /** This failure, saying an earlier try of the call reached the vendor and was turned away unprocessed. */
   afterTurnedAwayTry(): TransportFailure {
-    if (this.mayHaveArrived || this.turnedAway) return this;
+    return this.mayHaveArrived || this.turnedAway ? this : this.#saying(false, true);
+  }
+
+  /** A copy of this failure that says so of the call's earlier tries. */
+  #saying(mayHaveArrived: boolean, turnedAway: boolean): TransportFailure {
     const failure = new TransportFailure(
       this.kind,
       this.message,
-      false,
+      mayHaveArrived,
       this.timeoutMs,
       this.response,
     );
     failure.withheld = this.withheld;
-    failure.turnedAway = true;
+    failure.turnedAway = turnedAway;
     return failure;
   }
 
