@@ -316,7 +316,7 @@ function whyUnreadable(error: unknown): string {
  * --base-url that redirects, or has no token endpoint, is refused by a re-run with the right one.
  */
 export function howItResumes(
-  report: Pick<ImportReport, "aborted" | "fatal" | "fatalStatus">,
+  report: Pick<ImportReport, "aborted" | "fatal" | "fatalStatus" | "fatalOAuthError">,
 ): "as it was" | "once fixed" | undefined {
   if (refusedCredentials(report)) return "once fixed";
   return report.aborted && report.fatal === undefined ? "as it was" : undefined;

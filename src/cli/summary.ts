@@ -57,24 +57,49 @@ export function formatSummary(
 }
 
 /**
- * Whether the vendor's answer that stopped the run refused the credentials (401), their permissions (403), or
- * an access token for them (a 400: only a token request's answer stops a run with one, OAuth2's refusal of
- * the client's grant; a host that is no token endpoint and answers 400 is taken so too).
+ * The OAuth2 error codes (RFC 6749 §5.2) by which a token endpoint's 400 refuses the client or its grant:
+ * the credentials. Its other codes refuse the request as it was made (`invalid_request`,
+ * `unsupported_grant_type`, `invalid_scope`), which no credential the operator gives would change.
  */
-export function refusedCredentials(report: Pick<ImportReport, "fatalStatus">): boolean {
-  return report.fatalStatus === 401 || report.fatalStatus === 403 || report.fatalStatus === 400;
+const CREDENTIAL_REFUSALS: ReadonlySet<string> = new Set([
+  "invalid_client",
+  "unauthorized_client",
+  "invalid_grant",
+]);
+
+/**
+ * Whether the vendor's answer that stopped the run refused the credentials (401), their permissions (403), or
+ * an access token for them: a token endpoint's 400 whose OAuth2 error refused the client. A 400 with another
+ * code refused the token request as it was made, and one with none may come from a host that is no token
+ * endpoint: neither is the credentials' fault as far as the answer says.
+ */
+export function refusedCredentials(
+  report: Pick<ImportReport, "fatalStatus" | "fatalOAuthError">,
+): boolean {
+  if (report.fatalStatus === 401 || report.fatalStatus === 403) return true;
+  return (
+    report.fatalStatus === 400 &&
+    report.fatalOAuthError !== undefined &&
+    CREDENTIAL_REFUSALS.has(report.fatalOAuthError)
+  );
 }
 
 /**
  * When the vendor's answer that stopped the run refused the credentials, what to check: the flags and
  * environment variables they come from, as the vendor's module declares them (never a value). A 403 may be a
- * valid key without the permission: the line says so. Undefined for any other stop.
+ * valid key without the permission: the line says so. A token endpoint's 400 that refused the request with
+ * another OAuth2 error gets a line naming that code alone. Undefined for any other stop.
  */
 function credentialsRefused(
-  report: Pick<ImportReport, "vendor" | "fatalStatus">,
+  report: Pick<ImportReport, "vendor" | "fatalStatus" | "fatalOAuthError">,
   vendor: Pick<VendorModule, "settings">,
 ): string | undefined {
-  if (!refusedCredentials(report)) return undefined;
+  if (!refusedCredentials(report)) {
+    // The code alone, checked to be one: the endpoint's own words are the `stopped` line's, scrubbed.
+    return report.fatalStatus === 400 && report.fatalOAuthError !== undefined
+      ? `${report.vendor}'s token endpoint refused the token request: OAuth2 error ${report.fatalOAuthError}`
+      : undefined;
+  }
   const refused =
     report.fatalStatus === 401
       ? "refused the credentials"

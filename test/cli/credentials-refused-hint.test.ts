@@ -1,8 +1,8 @@
 // An import the vendor stopped by refusing its credentials (a 401, a 403, an OAuth2 token refused) ends with
 // a summary line naming where they come from: each credential flag and environment variable the vendor's
 // module declares (and the setting naming the environment they are of), never a value. A run stopped
-// otherwise (a redirect, a token URL that answers 404) gets no such line: it would send the operator to
-// credentials that are not at fault.
+// otherwise (a redirect, a token URL that answers 404, or 400 with no OAuth2 error or one that refused the
+// request's form) gets no such line: it would send the operator to credentials that are not at fault.
 import { describe, expect, it } from "vitest";
 import {
   createFullStorySimulator,
@@ -204,5 +204,64 @@ describe("the summary of an import stopped by a credential refusal", () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/could not obtain credentials: .*HTTP status 404/);
     expect(result.stdout).not.toMatch(/run the command again|keeps what was settled/);
+  });
+
+  /** An import into Propeller, with --journal, whose every token request is answered `body` with a 400. */
+  async function tokenAnswered400(name: string, body: unknown) {
+    const sim = createPropellerSimulator({
+      faults: {
+        script: ({ operation }) =>
+          operation === "getAccessToken"
+            ? { answer: Response.json(body, { status: 400 }) }
+            : undefined,
+      },
+    });
+    const { url } = await serve(sim);
+    return cli(
+      [
+        ...["import", "propeller", file(`${name}.ndjson`, ndjson(propellerUsers(2)))],
+        ...["--base-url", url, "--client-id", CREDS.clientId, "--journal", file(`${name}.journal`)],
+      ],
+      { env: { PROPELLER_CLIENT_SECRET: CREDS.clientSecret } },
+    );
+  }
+
+  // RFC 6749 §5.2: `invalid_request` (as `unsupported_grant_type`) refuses the request as it was made, not
+  // the client: other credentials would meet the same answer.
+  it("a Propeller token request refused with OAuth2's invalid_request: says so by its code, names no credential", async () => {
+    const result = await tokenAnswered400("invalid-request", {
+      error: "invalid_request",
+      error_description: "Missing form parameter: grant_type",
+    });
+
+    expect(result.code).toBe(3);
+    const lines = result.stdout.split("\n");
+    const stopped = lines.findIndex((line) => line.startsWith("  stopped: "));
+    expect(lines[stopped]).toMatch(/could not obtain credentials: .*HTTP 400/);
+    expect(lines[stopped + 1]).toBe(
+      "  propeller's token endpoint refused the token request: OAuth2 error invalid_request",
+    );
+    expect(lines[stopped + 2]).toMatch(/^ {2}failed {3}#0 /);
+    expect(result.all).not.toContain("PROPELLER_CLIENT_SECRET");
+    expect(result.stdout).not.toMatch(/once that is fixed/);
+  });
+
+  // A --base-url whose host is some other service answers the token request with its own 400 (Spring's error
+  // JSON here, whose `error` is no OAuth2 code): no token endpoint spoke, so no credential is at fault.
+  it("a Propeller token URL that answers a 400 with no OAuth2 error: names no credential", async () => {
+    const result = await tokenAnswered400("not-a-token-endpoint", {
+      timestamp: "2026-01-01T00:00:00.000+00:00",
+      status: 400,
+      error: "Bad Request",
+      path: "/oauth2/token",
+    });
+
+    expect(result.code).toBe(3);
+    const lines = result.stdout.split("\n");
+    const stopped = lines.findIndex((line) => line.startsWith("  stopped: "));
+    expect(lines[stopped]).toMatch(/could not obtain credentials: .*HTTP 400/);
+    expect(lines[stopped + 1]).toMatch(/^ {2}failed {3}#0 /);
+    expect(result.all).not.toContain("PROPELLER_CLIENT_SECRET");
+    expect(result.stdout).not.toMatch(/once that is fixed|token endpoint refused/);
   });
 });

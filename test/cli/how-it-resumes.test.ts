@@ -9,10 +9,20 @@ describe("howItResumes", () => {
     expect(howItResumes({ aborted: true })).toBe("as it was");
   });
 
-  it.each([401, 403, 400])(
-    "a run whose credentials got a %i resumes once they are fixed",
-    (status) => {
-      const fatal = { fatal: "refused", fatalStatus: status };
+  it.each([
+    [401, undefined],
+    [403, undefined],
+    [400, "invalid_client"],
+    [400, "unauthorized_client"],
+    [400, "invalid_grant"],
+  ])(
+    "a run whose credentials got a %i (OAuth2 error %s) resumes once they are fixed",
+    (status, code) => {
+      const fatal = {
+        fatal: "refused",
+        fatalStatus: status,
+        ...(code === undefined ? {} : { fatalOAuthError: code }),
+      };
       expect(howItResumes({ ...fatal, aborted: false })).toBe("once fixed");
       expect(howItResumes({ ...fatal, aborted: true })).toBe("once fixed");
     },
@@ -21,6 +31,12 @@ describe("howItResumes", () => {
   it.each([
     ["a redirect", { fatal: "redirected", fatalStatus: 307 }],
     ["a token URL that answers 404", { fatal: "no token", fatalStatus: 404 }],
+    // No credential would change these: a host that is no token endpoint, a token request's form refused.
+    ["a token URL that answers 400 with no OAuth2 error", { fatal: "no token", fatalStatus: 400 }],
+    [
+      "a token request refused as invalid_request",
+      { fatal: "no token", fatalStatus: 400, fatalOAuthError: "invalid_request" },
+    ],
     ["no token for no stated reason", { fatal: "no token", fatalStatus: "auth" as const }],
     ["a journal the run could not write", { fatal: "journal gone" }],
   ])("%s, Ctrl-C'd after it or not: no line", (_, fatal) => {

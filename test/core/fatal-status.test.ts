@@ -68,6 +68,28 @@ describe("report.fatalStatus", () => {
     expect(redirect.fatalStatus).toBe(307);
   });
 
+  // The CLI tells a token endpoint's refusal of the client from a 400 of another kind by this code alone.
+  it("comes with a token answer's OAuth2 error code, and never with free text in its place", async () => {
+    const refused = await stoppedBy({
+      status: "auth",
+      reason: "token refused",
+      httpStatus: 400,
+      oauthError: "invalid_client",
+    });
+    expect([refused.fatalStatus, refused.fatalOAuthError]).toEqual([400, "invalid_client"]);
+    const words = await stoppedBy({
+      status: "auth",
+      reason: "token refused",
+      httpStatus: 400,
+      oauthError: "Invalid client: ask admin@example.com",
+    });
+    expect(words.fatalStatus).toBe(400);
+    expect(words).not.toHaveProperty("fatalOAuthError");
+    // Only an `auth` failure's: no other answer is a token request's.
+    const other = await stoppedBy({ status: 401, body: { error: "invalid_client" }, headers: {} });
+    expect(other).not.toHaveProperty("fatalOAuthError");
+  });
+
   it("is that of the first fatal answer, which report.fatal quotes, of two chunks", async () => {
     let releaseSecond = () => {};
     const secondMayAnswer = new Promise<void>((resolve) => (releaseSecond = resolve));

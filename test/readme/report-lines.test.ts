@@ -34,6 +34,7 @@ const summary: Required<ReportSummary> = {
   aborted: false,
   fatal: "",
   fatalStatus: 0,
+  fatalOAuthError: "",
   inputError: "",
   startedAt: "",
   durationMs: 0,

@@ -1,4 +1,4 @@
-import { ApiError, httpStatusOf } from "../errors/api-error.js";
+import { ApiError, httpStatusOf, oauthErrorCode } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
 import { isTooLargeLostAnswer, isTransient, isUnreadableSuccess } from "../errors/transient.js";
 import { abortedByCaller, TransportFailure } from "../http/failures.js";
@@ -369,7 +369,16 @@ async function tokenOrFail(
     // The token endpoint's status tells a refusal of the credentials (401) from a wrong URL (404), and a rate
     // limit (429, which a report counts under its own code) from an endpoint that is down.
     const httpStatus = error instanceof ApiError ? httpStatusOf(error) : undefined;
-    const response = httpStatus === undefined ? undefined : { httpStatus };
+    // RFC 6749 §5.2: the endpoint's refusal is a 400 or 401 whose `error` says what it refused (the client,
+    // or the request's form); a 400 of a host that is no token endpoint has no such code.
+    const oauthError =
+      error instanceof ApiError && (httpStatus === 400 || httpStatus === 401)
+        ? oauthErrorCode(errorField(error))
+        : undefined;
+    const response =
+      httpStatus === undefined
+        ? undefined
+        : { httpStatus, ...(oauthError === undefined ? {} : { oauthError }) };
     // Only a refusal means the credentials are wrong; a token endpoint that is down (a 408, 429 or 5xx, even
     // one too large to read: a gateway's huge error page) is a passing failure. A 200 that cannot be read (a
     // captive portal's page) or is too large to read gave no token, and will give none to the next chunk.
@@ -388,4 +397,10 @@ async function tokenOrFail(
     }
     throw new TransportFailure("auth", reason, false, undefined, response);
   }
+}
+
+/** The `error` field of a token answer's JSON body (scrubbed, as every body an `ApiError` carries). */
+function errorField(error: ApiError): unknown {
+  const body: unknown = "body" in error ? error.body : undefined;
+  return typeof body === "object" && body !== null && "error" in body ? body.error : undefined;
 }

@@ -43,6 +43,9 @@ function variantOf(failure: TransportFailure): Fields {
         status: "auth",
         reason: failure.message,
         ...(failure.response === undefined ? {} : { httpStatus: failure.response.httpStatus }),
+        ...(failure.response?.oauthError === undefined
+          ? {}
+          : { oauthError: failure.response.oauthError }),
       };
     case "network":
       // A token endpoint's answer that gave no token (see withBearerAuth); no other network failure has one.

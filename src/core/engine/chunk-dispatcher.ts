@@ -16,7 +16,7 @@ import type { ReportBuilder } from "./report-builder.js";
 import { scrubOutcomes, withinTextLimit } from "./scrub-outcomes.js";
 import { settleChunk } from "./settle-chunk.js";
 import { whenAborted } from "../when-aborted.js";
-import { httpStatusOf } from "../errors/api-error.js";
+import { httpStatusOf, oauthErrorOf } from "../errors/api-error.js";
 
 /** How a record's reason names the chunk an earlier run sent at its place, of other records. */
 const IN_PLACE = "a chunk in its place";
@@ -50,6 +50,7 @@ export interface DispatchSettings<Code extends string = string> {
 export class ChunkDispatcher<Input, Wire, Code extends string = string> {
   #fatal: string | undefined;
   #fatalStatus: number | "auth" | undefined;
+  #fatalOAuthError: string | undefined;
   #mismatch: Error | undefined;
   // The journal does not fit the input: unlike a callback's throw (which stops the run too), nothing more is
   // sent, and what the journal holds is trusted only for a chunk of the very same records.
@@ -115,6 +116,11 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
   /** The status of the vendor's answer that {@link fatal} quotes (see `ImportReport.fatalStatus`). */
   get fatalStatus(): number | "auth" | undefined {
     return this.#fatalStatus;
+  }
+
+  /** The OAuth2 error code of the token answer {@link fatal} quotes (see `ImportReport.fatalOAuthError`). */
+  get fatalOAuthError(): string | undefined {
+    return this.#fatalOAuthError;
   }
 
   /**
@@ -657,6 +663,9 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
             this.#fatal = message;
             this.#fatalStatus =
               httpStatusOf(result.error) ?? (result.error.status === "auth" ? "auth" : undefined);
+            const code = oauthErrorOf(result.error);
+            // A code the scrubbing would change is no code: it must not carry a piece of a secret past it.
+            if (code !== undefined && this.#clean(code) === code) this.#fatalOAuthError = code;
           }
           run.abort(new Error(message));
           settle(

@@ -271,7 +271,7 @@ export async function runImport<Input, Wire, Code extends string = string>(
   // An async callback's rejection stops the run as a throw does: none is left unhandled, or after the run.
   while (callbacksPending.size > 0) await Promise.all(callbacksPending);
   // Read after the last progress event, which may have thrown.
-  const { fatal, fatalStatus, mismatch } = dispatcher;
+  const { fatal, fatalStatus, fatalOAuthError, mismatch } = dispatcher;
   if (mismatch instanceof JournalError && dispatcher.chunks.sent > 0)
     mismatch.report = report.build(adapter.vendor, { aborted: true, chunks: dispatcher.chunks });
   if (mismatch !== undefined) throw mismatch;
@@ -289,6 +289,7 @@ export async function runImport<Input, Wire, Code extends string = string>(
     aborted,
     ...(fatal === undefined ? {} : { fatal }),
     ...(fatalStatus === undefined ? {} : { fatalStatus }),
+    ...(fatalOAuthError === undefined ? {} : { fatalOAuthError }),
     ...(read.inputError === undefined ? {} : { inputError: read.inputError }),
     chunks: dispatcher.chunks,
   });

@@ -102,6 +102,7 @@ export class ReportBuilder<Code extends string = string> {
       aborted: boolean;
       fatal?: string;
       fatalStatus?: number | "auth";
+      fatalOAuthError?: string;
       inputError?: string;
       chunks: ImportReport["chunks"];
     },
@@ -125,6 +126,7 @@ export class ReportBuilder<Code extends string = string> {
       aborted: extra.aborted,
       ...(extra.fatal === undefined ? {} : { fatal: extra.fatal }),
       ...(extra.fatalStatus === undefined ? {} : { fatalStatus: extra.fatalStatus }),
+      ...(extra.fatalOAuthError === undefined ? {} : { fatalOAuthError: extra.fatalOAuthError }),
       ...(extra.inputError === undefined ? {} : { inputError: extra.inputError }),
       startedAt: this.#startedAt.toISOString(),
       durationMs: Math.round(monotonicNow() - this.#startedMs),

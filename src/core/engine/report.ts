@@ -202,6 +202,15 @@ export interface ImportReport<Code extends string = string> {
    */
   readonly fatalStatus?: number | "auth";
   /**
+   * Set with `fatalStatus` 400 or 401 when that answer was an OAuth2 token request's refusal with an `error`
+   * code (RFC 6749 §5.2), which says what it refused: `invalid_client`, `unauthorized_client` or
+   * `invalid_grant`, the client and its credentials; `invalid_request`, `unsupported_grant_type` or
+   * `invalid_scope`, the request as it was made. Only a code of lower-case letters and `_`, never the
+   * answer's own words (`fatal` quotes them, scrubbed). Absent when the answer had none, as a 400 from a
+   * host that is no token endpoint has none.
+   */
+  readonly fatalOAuthError?: string;
+  /**
    * Set when reading the input failed part-way (a truncated file): the records before it are reported. Also
    * beside `aborted`, when the input failed for its own reason as the caller aborted; not when it only threw
    * the abort back (the signal's reason, an error it caused, an `AbortError`, a stream's premature close).

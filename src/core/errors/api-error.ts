@@ -78,6 +78,14 @@ export type TransportVariant =
        * refused the credentials, a 404 when the URL is no token endpoint.
        */
       readonly httpStatus?: number;
+      /**
+       * The OAuth2 `error` code of that answer, when it was a 400 or 401 whose JSON body had one (RFC 6749
+       * §5.2: `invalid_client`, `invalid_grant`, `unauthorized_client`, `invalid_request`, …): only a code of
+       * lower-case letters and `_`, never the answer's own words. With it, a 400 that refused the client
+       * (`invalid_client`) is told from one that refused the request's form, and from a host that is no token
+       * endpoint (its 400 has no such code).
+       */
+      readonly oauthError?: string;
     }
   | {
       /**
@@ -205,6 +213,26 @@ export function httpStatusOf(error: ApiError): number | undefined {
   if (typeof error.status === "number") return error.status;
   const httpStatus: unknown = "httpStatus" in error ? error.httpStatus : undefined;
   return typeof httpStatus === "number" ? httpStatus : undefined;
+}
+
+/** An OAuth2 error code as RFC 6749 names them: a short word of lower-case letters and `_`. */
+const OAUTH_ERROR_CODE = /^[a-z_]{1,40}$/;
+
+/**
+ * `value` when it is an OAuth2 error code (see {@link OAUTH_ERROR_CODE}), else undefined: whatever else an
+ * answer's `error` holds is free text, which may quote the request, and is never carried as a code.
+ */
+export function oauthErrorCode(value: unknown): string | undefined {
+  return typeof value === "string" && OAUTH_ERROR_CODE.test(value) ? value : undefined;
+}
+
+/**
+ * The OAuth2 error code an `auth` failure carries (see its `oauthError`), else undefined. Checked again: an
+ * adapter may hand the engine an `ApiError` of its own making, whose field holds any text.
+ */
+export function oauthErrorOf(error: ApiError): string | undefined {
+  if (error.status !== "auth") return undefined;
+  return oauthErrorCode("oauthError" in error ? error.oauthError : undefined);
 }
 
 function describe(

@@ -13,6 +13,8 @@ export interface FailureResponse {
   readonly followed?: true;
   /** The body cap that was passed. */
   readonly maxBytes?: number;
+  /** The OAuth2 `error` code of a token request's 400 or 401 (see the `auth` variant's `oauthError`). */
+  readonly oauthError?: string;
 }
 
 /**
