@@ -18,7 +18,11 @@ export function renderings(error: unknown): string[] {
 
 /** Fails when any rendering holds a secret, or any run of 6 or more of its characters. */
 export function expectNoSecret(error: unknown, secrets: readonly string[]): void {
-  for (const text of renderings(error)) {
+  expectNoFragment(renderings(error), secrets);
+}
+
+function expectNoFragment(texts: readonly string[], secrets: readonly string[]): void {
+  for (const text of texts) {
     for (const secret of secrets) {
       for (let start = 0; start + FRAGMENT <= secret.length; start++) {
         const fragment = secret.slice(start, start + FRAGMENT);
@@ -28,4 +32,15 @@ export function expectNoSecret(error: unknown, secrets: readonly string[]): void
       }
     }
   }
+}
+
+/** `text` with each JSON `\u` escape read, however often escaped (`\\u…` where a rendering quotes JSON). */
+const unescaped = (text: string) =>
+  text.replace(/\\+u([0-9A-Fa-f]{4})/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+
+/** As {@link expectNoSecret}, with each rendering's JSON escapes read: `\u0073\u006b…` is the secret. */
+export function expectNoEscapedSecret(error: unknown, secrets: readonly string[]): void {
+  expectNoFragment(renderings(error).map(unescaped), secrets);
 }

@@ -57,11 +57,15 @@ class Folded {
   readonly #starts: Uint32Array | undefined;
   readonly #ends: Uint32Array | undefined;
 
-  constructor(original: string) {
-    const whole = fold(original);
+  /** With `unescape`, of the text with its JSON `\u` escapes read (see {@link unescaped}). */
+  constructor(original: string, unescape = false) {
+    const read = unescape ? unescaped(original) : undefined;
+    const source = read?.text ?? original;
+    const whole = fold(source);
     // No code point folds shorter, so the same length means every character folded to its own length.
-    if (whole.length === original.length) {
+    if (whole.length === source.length) {
       this.text = whole;
+      if (read !== undefined) [this.#starts, this.#ends] = [read.starts, read.ends];
       return;
     }
     const starts = new Uint32Array(whole.length);
@@ -69,12 +73,16 @@ class Folded {
     // The text folds as its code points do one by one (a sigma's context aside, and every sigma is `σ`):
     // only a code point beyond ASCII may fold longer.
     let unit = 0;
-    for (let at = 0; at < original.length;) {
-      const code = original.codePointAt(at) ?? 0;
+    for (let at = 0; at < source.length;) {
+      const code = source.codePointAt(at) ?? 0;
       const width = code > 0xffff ? 2 : 1;
       const length = code < 0x80 ? 1 : fold(String.fromCodePoint(code)).length;
-      starts.fill(at, unit, unit + length);
-      ends.fill(at + width, unit, unit + length);
+      starts.fill(read === undefined ? at : (read.starts[at] ?? 0), unit, unit + length);
+      ends.fill(
+        read === undefined ? at + width : (read.ends[at + width - 1] ?? 0),
+        unit,
+        unit + length,
+      );
       unit += length;
       at += width;
     }
@@ -92,6 +100,43 @@ class Folded {
   end(unit: number): number {
     return this.#ends === undefined ? unit + 1 : (this.#ends[unit] ?? 0);
   }
+}
+
+/** JSON's escape of one UTF-16 unit. */
+const UNIT_ESCAPE = /\\u([0-9A-Fa-f]{4})/g;
+/** At the end of a text, a piece of one that a cut left: looked for there alone, not at every backslash. */
+const ESCAPE_PIECE = /\\(?:u[0-9A-Fa-f]{0,3})?$/;
+
+/**
+ * `text` with each JSON `\u` escape read as the unit it stands for (and a piece of one at its end left out),
+ * with where in `text` each unit comes from; undefined when it holds none. A serializer writes a secret's
+ * characters so in a body's raw text, which an excerpt quotes: .NET's `+` as `\u002B`, Go's `&` `<` `>`,
+ * Python's every one beyond ASCII; those between escapes are runs too short to be found.
+ */
+function unescaped(
+  text: string,
+): { readonly text: string; readonly starts: Uint32Array; readonly ends: Uint32Array } | undefined {
+  if (!text.includes("\\u") && !text.endsWith("\\")) return undefined;
+  const starts = new Uint32Array(text.length);
+  const ends = new Uint32Array(text.length);
+  let out = "";
+  let from = 0;
+  const keep = (end: number) => {
+    for (let at = from; at < end; at++) {
+      starts[out.length + at - from] = at;
+      ends[out.length + at - from] = at + 1;
+    }
+    out += text.slice(from, end);
+  };
+  for (const escape of text.matchAll(UNIT_ESCAPE)) {
+    keep(escape.index);
+    from = escape.index + escape[0].length;
+    starts[out.length] = escape.index;
+    ends[out.length] = from;
+    out += String.fromCharCode(Number.parseInt(escape[1] ?? "", 16));
+  }
+  keep(text.length - (ESCAPE_PIECE.exec(text.slice(from).slice(-5))?.[0].length ?? 0));
+  return { text: out, starts, ends };
 }
 
 /**
@@ -267,12 +312,15 @@ export class SecretSet {
     const { anyCase, exact } = this.#compiled();
     const encoded = this.#encodedStretches();
     // One pass for both, so a stretch and a secret that overlap are cut as one span, whichever is longer.
-    if (anyCase !== undefined || encoded.stretches.size > 0)
-      out = redactMatches(out, (folded) =>
-        [...(anyCase === undefined ? [] : startsOf(folded, anyCase)), ...encoded.find(folded)].sort(
-          (a, b) => a.index - b.index,
-        ),
+    const find = (folded: string) =>
+      [...(anyCase === undefined ? [] : startsOf(folded, anyCase)), ...encoded.find(folded)].sort(
+        (a, b) => a.index - b.index,
       );
+    if (anyCase !== undefined || encoded.stretches.size > 0) {
+      out = redactMatches(out, find);
+      // Again with JSON's `\u` escapes read: a secret with some characters so escaped is in no form held.
+      if (out.includes("\\u")) out = redactMatches(out, find, true);
+    }
     // After the longer secrets, so a short one inside a longer one cannot leave the rest of it behind.
     return exact === undefined ? out : out.replace(exact, REDACTED);
   }
@@ -287,7 +335,8 @@ export class SecretSet {
   clip(text: string, max: number): string {
     const scrubbed = this.scrub(text);
     const kept = scrubbed.length <= max ? scrubbed : textStart(scrubbed, max);
-    return this.#redactEdges(this.#withoutRuns(kept));
+    const edged = this.#redactEdges(this.#withoutRuns(kept));
+    return edged.includes("\\u") || edged.endsWith("\\") ? this.#redactEdges(edged, true) : edged;
   }
 
   /**
@@ -309,15 +358,18 @@ export class SecretSet {
 
   #withoutRuns(scrubbed: string, keepWords = false): string {
     const { anyCase, exact } = this.#runSet();
-    const folded = new Folded(scrubbed);
+    // As it reads, and with JSON's escapes read (see `unescaped`), when it holds one.
+    const views = [new Folded(scrubbed)];
+    if (scrubbed.includes("\\u")) views.push(new Folded(scrubbed, true));
     let hidden: boolean[] | undefined;
     // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
-    for (let at = 0; at + MIN_RUN <= folded.text.length; at++) {
-      const [start, end] = runAt(folded.text, at);
-      if (!anyCase.has(folded.text.slice(start, end))) continue;
-      hidden ??= new Array<boolean>(scrubbed.length).fill(false);
-      hidden.fill(true, folded.start(start), folded.end(end - 1));
-    }
+    for (const folded of views)
+      for (let at = 0; at + MIN_RUN <= folded.text.length; at++) {
+        const [start, end] = runAt(folded.text, at);
+        if (!anyCase.has(folded.text.slice(start, end))) continue;
+        hidden ??= new Array<boolean>(scrubbed.length).fill(false);
+        hidden.fill(true, folded.start(start), folded.end(end - 1));
+      }
     for (let at = 0; exact.size > 0 && at + MIN_RUN <= scrubbed.length; at++) {
       const [start, end] = runAt(scrubbed, at);
       if (!exact.has(scrubbed.slice(start, end))) continue;
@@ -490,12 +542,14 @@ export class SecretSet {
     return (this.#byLength ??= [...this.#values].sort((a, b) => b.length - a.length));
   }
 
-  #redactEdges(text: string): string {
+  /** With `unescape`, of the text with JSON's escapes read (see `unescaped`), of secrets in any case only. */
+  #redactEdges(text: string, unescape = false): string {
     let out = text;
-    let folded = new Folded(out);
+    let folded = new Folded(out, unescape);
     // In any case, as the secrets' runs are: a cut through an upper-cased echo leaves a piece of it.
     for (const { text: secret, anyCase } of this.#foldedValues()) {
       if (!anyCase) {
+        if (unescape) continue;
         // Folded again only when a piece was cut: a chunk's passwords are a thousand secrets.
         const cut = redactGivenEdges(out, secret);
         if (cut !== out) folded = new Folded((out = cut));
@@ -505,14 +559,14 @@ export class SecretSet {
       for (let n = Math.min(secret.length, length); n >= MIN_FRAGMENT; n--) {
         if (folded.text.endsWith(secret.slice(0, n))) {
           out = out.slice(0, folded.start(length - n)) + REDACTED;
-          folded = new Folded(out);
+          folded = new Folded(out, unescape);
           break;
         }
       }
       for (let n = Math.min(secret.length, folded.text.length); n >= MIN_FRAGMENT; n--) {
         if (folded.text.startsWith(secret.slice(secret.length - n))) {
           out = REDACTED + out.slice(folded.end(n - 1));
-          folded = new Folded(out);
+          folded = new Folded(out, unescape);
           break;
         }
       }
@@ -566,8 +620,9 @@ function redactGivenEdges(text: string, secret: string): string {
 function redactMatches(
   text: string,
   find: (folded: string) => Iterable<{ readonly index: number; readonly 0: string }>,
+  unescape = false,
 ): string {
-  const folded = new Folded(text);
+  const folded = new Folded(text, unescape);
   let out = "";
   let from = 0;
   let found = false;
