@@ -384,8 +384,11 @@ async function* readJsonArray(
   // Where the token being parsed starts: the parser's words for a token it did not expect name no place.
   let tokenAt = 0;
   let failedTokenAt: number | undefined;
+  // The tokenizer counts its tokens' offsets from after the file's byte order mark, which the file's bytes
+  // (and its own offsets of a character it did not expect) count: a break was named 3 bytes early.
+  let bomBytes = 0;
   parser.onToken = (token) => {
-    tokenAt = token.offset;
+    tokenAt = bomBytes + token.offset;
     keys.see(token);
     values.write(token);
   };
@@ -429,16 +432,18 @@ async function* readJsonArray(
       // `$.*` would also stream an object's members: only an array of records is accepted.
       // Only JSON's own blanks: trimStart() passed a file of no-break spaces as empty, and a chunk of them
       // before the array unread.
+      if (start === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) bomBytes = 3;
       const first = chunk
         .toString("utf8")
         .replace(/^\uFEFF/, "")
         .replace(/^[ \t\r\n]+/, "")[0];
-      if (first === undefined) continue;
-      if (first !== "[")
+      if (first !== undefined && first !== "[")
         throw new Error(
           `${file}: not a JSON array of records (it starts with ${shownChar(first)})`,
         );
-      checkedRoot = true;
+      // A chunk of blanks before the array is parsed too: the parser names a break by its offset in what it
+      // was given, which without them fell short of the byte in the file by their count.
+      checkedRoot = first !== undefined;
     }
     if (badByte !== undefined) {
       // The streaming parser gives no record positions, so the record holding the byte cannot be named:

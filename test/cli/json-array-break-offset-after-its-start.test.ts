@@ -1,0 +1,51 @@
+// A .json array that breaks names the break's byte in the file, also when the file starts with a byte order
+// mark or with more blanks than one read (64 KiB) holds: the parser counted a token's offset from after the
+// mark (3 bytes early), and was not given a read of blanks before the array (a break named that many bytes
+// early, a stray character not named at all), which sent a person to a byte of blanks in a large file.
+import { describe, expect, it } from "vitest";
+import { cli, readJsonUntilBreak, useTempDir } from "./helpers.js";
+
+const file = useTempDir("bui-json-break-offset-");
+const BOM = "\ufeff";
+/** Blanks past the first read of the file. */
+const BLANKS = " \n".repeat(40 * 1024);
+
+describe("a JSON array that breaks after its file's start", () => {
+  for (const [name, start, bytes] of [
+    ["a byte order mark", BOM, 3],
+    ["80 KiB of blanks", BLANKS, BLANKS.length],
+    ["both", BOM + BLANKS, 3 + BLANKS.length],
+  ] as const) {
+    it(`after ${name}: a token where a record should be is named at its byte`, async () => {
+      const [records, message] = await readJsonUntilBreak(
+        file("token.json", `${start}[{"uid":"a"} "b"]`),
+      );
+
+      expect(records).toEqual([{ uid: "a" }]);
+      expect(message).toMatch(
+        new RegExp(`: Unexpected STRING at byte ${bytes + 13} in state COMMA$`),
+      );
+    });
+
+    it(`after ${name}: a character JSON does not take is named, at its byte`, async () => {
+      const [records, message] = await readJsonUntilBreak(
+        file("char.json", `${start}[{"uid":"a"}, x]`),
+      );
+
+      expect(records).toEqual([{ uid: "a" }]);
+      expect(message).toMatch(new RegExp(`: Unexpected "x" at byte ${bytes + 14} in state START$`));
+    });
+  }
+
+  it("a dry run prints the byte, exit 2", async () => {
+    const input = file("dry.json", `${BOM + BLANKS}[{"uid":"a"},,{"uid":"b"}]`);
+
+    const result = await cli(["import", "fullstory", input, "--dry-run"]);
+
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain("dry run: 1 records, 1 valid, 0 rejected");
+    expect(result.stderr).toContain(
+      `Unexpected COMMA at byte ${3 + BLANKS.length + 13} in state VALUE`,
+    );
+  });
+});
