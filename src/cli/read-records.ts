@@ -663,6 +663,18 @@ export function misspeltType(headers: readonly string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Why a CSV header leaves a field's name empty, or undefined: a dot at a column's start or end, or two
+ * together (`metadata.`, `metadata..plan`), leaves an empty name between dots, which separate nested fields.
+ * A vendor with open fields (Userpilot's metadata) took each row's cell as a property named "", unseen.
+ * Columns without any name are left out: spreadsheets add them after the last column.
+ */
+export function emptyFieldName(headers: readonly string[]): string | undefined {
+  const header = headers.find((h) => h !== "" && headerOf(h).path.includes(""));
+  if (header === undefined) return undefined;
+  return `the CSV column ${JSON.stringify(header)} leaves a field's name empty (a dot at its start or end, or two together; dots separate nested fields, as in metadata.plan); name the field, or remove the dot`;
+}
+
 const isCellType = (text: string): text is CsvCellType =>
   (CSV_CELL_TYPES as readonly string[]).includes(text);
 
@@ -843,7 +855,11 @@ async function* readCsv(
         throw new Error(
           `${file}: CSV header ${bad} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`,
         );
-      const clash = otherSeparator(header, words) ?? clashingHeader(header) ?? misspeltType(header);
+      const clash =
+        otherSeparator(header, words) ??
+        clashingHeader(header) ??
+        misspeltType(header) ??
+        emptyFieldName(header);
       if (clash !== undefined) throw new Error(`${file}: ${clash}`);
       return header;
     },
