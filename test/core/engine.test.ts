@@ -803,6 +803,28 @@ describe("a vendor done with a job while its results are read", () => {
     expect(sentWhileReading).toBeGreaterThan(0);
     expect(most).toBe(2);
   });
+
+  it("gets the next chunk while a repeat's chunk, which waited for the earlier record's, reads its results", async () => {
+    let sentWhileRepeatRead: number | undefined;
+    const { adapter, sent } = scripted(async (chunk, context) => {
+      context.vendorDone();
+      // "Reading results", as above; the first chunk's reading keeps the repeat waiting for it.
+      const before = sent.length;
+      for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+      if (chunk.seq === 1) sentWhileRepeatRead = sent.length - before;
+      return { kind: "done", outcomes: chunk.items.map(() => ({ ok: true })) };
+    });
+    const input = [
+      { id: "ann", name: "first" },
+      { id: "ann", name: "last" },
+      { id: "bob", name: "n" },
+    ];
+    const report = await runImport(adapter, input, { chunkRecords: 1, concurrency: 1 });
+    expect(report.imported).toBe(3);
+    expect(sent.map((c) => c.items[0]?.name)).toEqual(["first", "last", "n"]);
+    // One chunk in flight (the repeat's) of the two `concurrency` 1 allows: Bob's goes meanwhile.
+    expect(sentWhileRepeatRead).toBe(1);
+  });
 });
 
 describe("converging within the run", () => {

@@ -547,11 +547,15 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
       const out = this.#order.outOf(pending);
       const waiting = Promise.all(earlierOut).then(() => {
         this.#working.delete(slot);
-        // Settles once the chunk does, so that `drain` and a later repeat wait for it.
-        if (!run.signal.aborted)
-          return this.#send(pending, chunk, chunkSeq, fingerprint, known, out);
-        this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, "its chunk");
-        return undefined;
+        if (run.signal.aborted) {
+          this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, "its chunk");
+          return undefined;
+        }
+        // Settles once the chunk does, so that `drain` and a later repeat wait for it. In flight as this wait
+        // alone: counted twice, it held the reader back from a chunk the limit (twice `concurrency`) lets go.
+        const sent = this.#send(pending, chunk, chunkSeq, fingerprint, known, out);
+        this.#inFlight.delete(sent);
+        return sent;
       });
       void this.#track(waiting, slot, out);
       return;
