@@ -96,6 +96,18 @@ describe("RateLimiter", () => {
     expect(l.requestsPerSecond).toBeGreaterThan(21);
   });
 
+  it("gives back a turn never sent only as far as the turns still due: requests keep their spacing", () => {
+    const { limiter: l, clock } = limiter();
+    goodAnswers(l, clock, 50, 10);
+    l.answered(l.reserve().slot, 429);
+    const spacing = 1000 / l.requestsPerSecond;
+    const turns = [l.reserve(), l.reserve(), l.reserve()];
+    for (const [i, turn] of turns.entries()) expect(turn.waitMs).toBeCloseTo(i * spacing);
+    // The second's caller gave up: the third still goes at its time, and the next turn after it.
+    l.giveBack(turns[1]!.slot);
+    expect(l.reserve().waitMs).toBeCloseTo(3 * spacing);
+  });
+
   it("makes every request wait out a Retry-After, not only the one that got it", () => {
     const { limiter: l, clock } = limiter();
     const inFlight = l.reserve();
@@ -306,5 +318,48 @@ describe("createTransport's limiter", () => {
     await transport(new Request("http://127.0.0.1/a"));
     await transport(new Request("http://127.0.0.1/b"));
     expect(slept).toEqual([3_000]);
+  });
+});
+
+describe("a caller that gives up on its requests while they wait for their turns", () => {
+  it("gives their turns back: the client's other callers do not wait for requests that never went", async () => {
+    // On the limiter's clock: the vendor took a request a second, then answered 429 (about one in 1.05 s now).
+    let clock = 0;
+    let holding = false;
+    const slept: number[] = [];
+    const transport = createTransport({
+      rateLimit: { now: () => clock },
+      retry: { maxRetries: 0 },
+      fetch: (request) => {
+        const path = new URL(request.url).pathname;
+        if (path === "/a") clock += 1_000;
+        return Promise.resolve(new Response(null, { status: path === "/limited" ? 429 : 200 }));
+      },
+      // While `holding`, a wait for a turn lasts until its caller gives up (the transport ends it then).
+      sleep: (ms) => {
+        slept.push(ms);
+        return holding ? new Promise<void>(() => {}) : Promise.resolve();
+      },
+    });
+    for (let i = 0; i < 20; i++) await transport(new Request("http://127.0.0.1/a"));
+    await transport(new Request("http://127.0.0.1/limited"));
+    const spacing = 1_000 / 0.95;
+    // An import sends four requests at once and stops: the first went, the other three waited their turns.
+    holding = true;
+    const stop = new AbortController();
+    const stopped = Array.from({ length: 4 }, () =>
+      transport(new Request("http://127.0.0.1/stopped", { signal: stop.signal })).then(
+        () => "answered",
+        () => "gave up",
+      ),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(slept.map(Math.round)).toEqual([1, 2, 3].map((turn) => Math.round(turn * spacing)));
+    stop.abort();
+    expect(await Promise.all(stopped)).toEqual(["answered", "gave up", "gave up", "gave up"]);
+    // Another import's request goes a turn after the one that went, not after the three that never did.
+    holding = false;
+    await transport(new Request("http://127.0.0.1/b"));
+    expect(slept.at(-1)).toBeCloseTo(spacing, 0);
   });
 });

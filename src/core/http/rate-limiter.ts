@@ -82,6 +82,10 @@ export class RateLimiter {
   private readonly taken: number[] = [];
   /** Turns handed out and not yet answered or released. */
   private outstanding = 0;
+  /** When each turn handed out and not yet ended may go (see {@link giveBack}). */
+  private readonly due = new Map<number, number>();
+  /** The latest time a turn that ended was due at, having gone. */
+  private lastWentAt = Number.NEGATIVE_INFINITY;
   /** Ms during which at least one turn was out. */
   private busyMs = 0;
   private lastEventAt = 0;
@@ -112,13 +116,35 @@ export class RateLimiter {
     const now = Math.max(this.now(), clock);
     const at = Math.max(now, this.pausedUntil, this.nextAt);
     if (Number.isFinite(this.rate)) this.nextAt = at + 1000 / this.rate;
+    this.due.set(this.turns, at);
     return { waitMs: at - now, slot: this.turns++ };
   }
 
-  /** Ends a turn whose request never reached the vendor (the caller gave up, or no connection was made). */
-  release(): void {
+  /**
+   * Ends turn `slot`, whose request went but says nothing of the vendor's pace (no connection was made, or
+   * its caller gave up while it was out): its time was taken, so the next turns keep their spacing from it.
+   */
+  release(slot: number): void {
     this.advance(this.now());
     this.outstanding = Math.max(0, this.outstanding - 1);
+    this.lastWentAt = Math.max(this.lastWentAt, this.due.get(slot) ?? this.lastWentAt);
+    this.due.delete(slot);
+  }
+
+  /**
+   * Ends turn `slot`, whose request was never sent (its caller gave up while it waited for its turn, or its
+   * credential could not be had): the next turn may take its time, unless a later turn, still due, follows
+   * it. Kept, the times of an import's requests that stopped waiting held back the client's other imports
+   * by a turn each, though the vendor never saw them.
+   */
+  giveBack(slot: number): void {
+    this.advance(this.now());
+    this.outstanding = Math.max(0, this.outstanding - 1);
+    this.due.delete(slot);
+    if (!Number.isFinite(this.rate)) return;
+    let latest = this.lastWentAt;
+    for (const at of this.due.values()) latest = Math.max(latest, at);
+    this.nextAt = Math.min(this.nextAt, latest + 1000 / this.rate);
   }
 
   /** Ms more a caller whose turn came at `clock` must wait: a `Retry-After` that came meanwhile. */
@@ -132,7 +158,7 @@ export class RateLimiter {
    */
   answered(slot: number, status: number | undefined, retryAfterMs?: number): void {
     const now = this.now();
-    this.release();
+    this.release(slot);
     if (status === 429) {
       if (retryAfterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);

@@ -236,8 +236,11 @@ export function createTransport(options: TransportOptions = {}): Transport {
         if (!sending) throw ofTheCall(error);
         outcome = error;
       } finally {
-        if (turn !== undefined && limiter !== undefined)
-          tellLimiter(limiter, turn.slot, outcome, retry.maxRetryAfterMs);
+        // A try that never went (its caller gave up while it waited for its turn) tells nothing of the vendor.
+        if (turn !== undefined && limiter !== undefined) {
+          if (sending) tellLimiter(limiter, turn.slot, outcome, retry.maxRetryAfterMs);
+          else limiter.giveBack(turn.slot);
+        }
       }
       if (outcome instanceof TransportFailure && (outcome.kind === "aborted" || outcome.repeats))
         throw ofTheCall(outcome);
@@ -322,8 +325,8 @@ function mayHaveBeenProcessed(outcome: Response | TransportFailure): boolean {
 }
 
 /**
- * What became of a turn, for the limiter: an answer; a failure after the request may have arrived; or a
- * request that never reached the vendor (undefined: the caller gave up while it waited for its turn).
+ * What became of a turn whose try went out, for the limiter: an answer; a failure after the request may have
+ * arrived; or a request that never reached the vendor (undefined: an error other than a transport failure).
  */
 function tellLimiter(
   limiter: RateLimiter,
@@ -334,7 +337,7 @@ function tellLimiter(
   if (outcome === undefined || outcome instanceof TransportFailure) {
     if (outcome !== undefined && outcome.kind !== "aborted" && outcome.mayHaveArrived)
       limiter.answered(slot, undefined);
-    else limiter.release();
+    else limiter.release(slot);
     return;
   }
   const retryAfter = outcome.status === 429 ? retryAfterOf(outcome.headers) : undefined;
