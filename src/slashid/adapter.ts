@@ -7,6 +7,7 @@ import {
   failedBy,
   isFatal,
   mayHoldOnce,
+  refusedBy,
   withNote,
   wroteNothing,
 } from "../core/engine/chunk-outcomes.js";
@@ -218,13 +219,13 @@ async function sendChunk(
         return refused({
           ok: false,
           code: "400",
-          reason: `SlashID refused the file (400 Bad Request): ${messagesOf(error.body.errors)}`,
+          reason: `${refusedBy("SlashID", error)} refused the file (400 Bad Request): ${messagesOf(error.body.errors)}`,
         });
       case 402:
         return refused({
           ok: false,
           code: "402",
-          reason: `SlashID refused the import: pricing tier violation (402): ${messagesOf(error.body.errors)}`,
+          reason: `${refusedBy("SlashID", error)} refused the import: pricing tier violation (402): ${messagesOf(error.body.errors)}`,
         });
       default:
         return failed(failedBy(error, "write"));

@@ -8,6 +8,7 @@ import {
   EARLIER_TRY_NOTE,
   failedBy,
   isFatal,
+  refusedBy,
   UNSETTLED_JOB_NOTE,
 } from "../core/engine/chunk-outcomes.js";
 import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
@@ -414,7 +415,9 @@ export class ChunkRun {
       if (tooLarge) {
         if (size > 1) return { kind: "result", result: await this.halves(start, end, range) };
         const by =
-          typeof error.status === "number" ? "Userpilot" : "Userpilot (or a gateway before it)";
+          typeof error.status === "number" || error.afterArrivedTry === true
+            ? refusedBy("Userpilot", error)
+            : "Userpilot (or a gateway before it)";
         const body = "body" in error ? error.body : undefined;
         return fail(
           "payload_too_large",
@@ -487,7 +490,7 @@ export class ChunkRun {
           const code: unknown = first?.error_code;
           return fail(
             typeof code === "string" && code !== "" ? vendorCode(code) : "400",
-            `Userpilot refused the request (400)${errorText(error.body)}`,
+            `${refusedBy("Userpilot", error)} refused the request (400)${errorText(error.body)}`,
             false,
           );
         }

@@ -12,10 +12,13 @@ import { slashIdClient, slashIdWorld } from "./harness.js";
 const server = useMswServer();
 
 it.each([
-  [400, /^SlashID refused the file \(400 Bad Request\): bad file; .*may have reached the vendor/],
+  [
+    400,
+    /^the answer given as SlashID's refused the file \(400 Bad Request\): bad file; .*may have reached/,
+  ],
   [
     402,
-    /^SlashID refused the import: pricing tier violation \(402\): over tier; .*may have reached/,
+    /^the answer given as SlashID's refused the import: pricing tier violation \(402\): over tier; .*may/,
   ],
 ])(
   "a %i a middleware put in place of SlashID's answer to an upload it imported: SlashID may hold the persons",

@@ -1,6 +1,6 @@
-// A caller's middleware replaces Userpilot's 202 with a 400: Userpilot made a job of the users all the same.
-// The refusal speaks for the answer the import got, not for what Userpilot did: the report must not say the
-// users were refused with nothing held.
+// A caller's middleware replaces Userpilot's 202 with a 400 or a 413: Userpilot made a job of the users all
+// the same. The refusal speaks for the answer the import got, not for what Userpilot did: the report must not
+// say the users were refused with nothing held, nor that Userpilot refused them.
 import { expect, it } from "vitest";
 import { userpilotError } from "../../src/testing/userpilot/errors.js";
 import { importUsers } from "../../src/userpilot/import.js";
@@ -9,31 +9,36 @@ import { client, useUserpilot, users } from "./harness.js";
 
 const vendor = useUserpilot();
 
-it("a 400 a middleware put in place of a 202 says Userpilot may hold the users", async () => {
-  const up = vendor({ stepMs: 0 });
-  const userpilot = client();
-  let replaced = false;
-  userpilot.raw.use({
-    onResponse: ({ request }) => {
-      if (replaced || request.method !== "POST") return undefined;
-      replaced = true;
-      return userpilotError(400, "invalid_input");
-    },
-  });
-
-  const report = await importUsers(userpilot, users(2), {
-    chunkRecords: 2,
-    replayDelayMs: 0,
-    sleep: async () => {},
-  });
-
-  expect(up.requests()).toEqual(["POST 202"]);
-  expect(up.sim.stats().jobs).toBe(1);
-  for (const outcome of report.outcomes)
-    expect(outcome).toMatchObject({
-      outcome: "failed",
-      code: "invalid_input",
-      vendorMayHold: true,
-      reason: matching(/^Userpilot refused the request \(400\).*may hold this record$/),
+it.each([
+  [400, 2, "invalid_input", /^the answer given as Userpilot's refused the request \(400\)/],
+  [413, 1, "payload_too_large", /^the answer given as Userpilot's refused this user as too large/],
+])(
+  "a %i a middleware put in place of a 202 says Userpilot may hold the users, not that it refused them",
+  async (status, size, code, opening) => {
+    const up = vendor({ stepMs: 0 });
+    const userpilot = client();
+    let replaced = false;
+    userpilot.raw.use({
+      onResponse: ({ request }) => {
+        if (replaced || request.method !== "POST") return undefined;
+        replaced = true;
+        return userpilotError(status, "invalid_input");
+      },
     });
-});
+
+    const report = await importUsers(userpilot, users(size), {
+      chunkRecords: size,
+      replayDelayMs: 0,
+      sleep: async () => {},
+    });
+
+    expect(up.requests()).toEqual(["POST 202"]);
+    expect(up.sim.stats().jobs).toBe(1);
+    expect(report.outcomes).toHaveLength(size);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({ outcome: "failed", code, vendorMayHold: true });
+      expect(outcome).toMatchObject({ reason: matching(opening) });
+      expect(outcome).toMatchObject({ reason: matching(/may hold this record$/) });
+    }
+  },
+);

@@ -41,6 +41,16 @@ export type FailedRequest = "write" | "follow";
  */
 export const EARLIER_TRY_NOTE =
   "; a try of this request got no answer that said what became of it and may have reached the vendor, which may hold this record";
+/**
+ * Who a refusal's reason says refused: `vendor`, or, where a try of the call may have reached the vendor and
+ * got no answer that said what became of it (its answer lost, or one a caller's middleware put in its
+ * place), the answer given as the vendor's: that answer may not be the vendor's, and the vendor may have
+ * acted on the request (said by {@link EARLIER_TRY_NOTE} after it).
+ */
+export function refusedBy(vendor: string, error: ApiError): string {
+  return error.afterArrivedTry === true ? `the answer given as ${vendor}'s` : vendor;
+}
+
 /** The part of {@link EARLIER_TRY_NOTE} its earlier wording (in journals of earlier versions) has too. */
 const EARLIER_TRY_TAIL = "may have reached the vendor, which may hold this record";
 
