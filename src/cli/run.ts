@@ -37,10 +37,11 @@ Import options:
   --report <file>          write the import report as it runs (NDJSON, CSV for a .csv name; see Reports)
   --journal <file>         record progress; re-run with the same journal to resume
   --journal-account-was <account>
-                           after a credential was rotated for the same account: the account the journal
-                           names (key:…, client:…, as its refusal shows it); once the vendor accepts the
-                           new credential, the journal names its account, and later runs need no statement;
-                           refused with --dry-run, which opens no journal
+                           where the journal's runs used another credential for the same account (rotated
+                           since, or one the vendor refused, such as a key typed wrong): the account the
+                           journal names (key:…, client:…, as its refusal shows it); once the vendor
+                           accepts this run's credential, the journal names its account, and later runs
+                           need no statement; refused with --dry-run, which opens no journal
   --concurrency <n>        requests in flight; above the adapter's limit is an error
   --chunk-size <n>         records per request; above the adapter's limit is an error
   --chunk-attempts <n>     sends of a chunk within the run after lost answers, the first included (default 5)

@@ -61,10 +61,11 @@ export interface ImportOptions<
    */
   journal?: string | undefined;
   /**
-   * With `journal`, after a credential was rotated: the account that journal names (as its refusal shows it,
-   * e.g. `key:1a2b3c4d5e6f`), stated to be the account of this run's credential too. A journal names its
-   * destination as the base URL and the account (an org or client id, or a one-way fingerprint of an API
-   * key), so a rotated key (or a new client id) makes it another destination, and the journal is refused
+   * With `journal`, where its runs used another credential for the same account (rotated since, or one the
+   * vendor refused, such as a key typed wrong in a first run): the account that journal names (as its refusal
+   * shows it, e.g. `key:1a2b3c4d5e6f`), stated to be the account of this run's credential too. A journal
+   * names its destination as the base URL and the account (an org or client id, or a one-way fingerprint of
+   * an API key), so another key (or client id) makes it another destination, and the journal is refused
    * ("start a new journal", which sends every record again). With this statement only the account may
    * differ, and only from the one the journal names: the journal then names this run's account, and later
    * runs need no statement (the old credential is refused from then on). It does so once the vendor

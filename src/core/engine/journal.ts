@@ -396,9 +396,12 @@ export class Journal {
           : `${refusal} (--journal-account-was, journalAccountWas in the library, speaks for the account ` +
               "only: the base URL must be the journal's, and hold no blank)",
       );
+    // A first run's header names its credential's account before the vendor answers: a key typed wrong, which
+    // the vendor refused, is then the journal's, and the right key is refused here as a rotated one would be.
     throw new JournalError(
       accountWas === undefined
-        ? `${refusal}; or, if ${recorded.account} was rotated to this run's credential for the same account, ` +
+        ? `${refusal}; or, if the journal's runs used ${recorded.account} for this run's account (a credential ` +
+            "rotated since, or one the vendor refused, such as a key typed wrong), " +
             `re-run with --journal-account-was ${recorded.account} (journalAccountWas in the library)`
         : `journal ${this.file} names the account ${recorded.account}, not the one --journal-account-was ` +
             "(journalAccountWas) states (not repeated here, as it may be a credential): state the account " +
