@@ -14,6 +14,7 @@ import {
   afterUnansweredSend,
   failedBy,
   isFatal,
+  refusedBy,
   withNote,
   wroteNothing,
 } from "../core/engine/chunk-outcomes.js";
@@ -122,13 +123,16 @@ export function createPropellerAdapter(
   };
 }
 
-/** The text Propeller's answer gives for a request it refused as a whole. */
-function vendorText(error: ErrorBody | undefined, status: number): string {
+/**
+ * The text Propeller's answer gives for a request it refused as a whole; `who` refused, when the answer names
+ * no message (see `refusedBy`: an answer a caller's middleware put in place of Propeller's is not its).
+ */
+function vendorText(error: ErrorBody | undefined, status: number, who: string): string {
   const messages = messagesOf(error);
   const type = typeof error?.type === "string" && error.type !== "" ? `${error.type}: ` : "";
   return messages.length > 0
     ? `${type}${messages.join("; ")}`
-    : `${type}Propeller refused the request (HTTP ${status})`;
+    : `${type}${who} refused the request (HTTP ${status})`;
 }
 
 function messagesOf(error: ErrorBody | undefined): string[] {
@@ -259,12 +263,13 @@ async function sendChunk(
             known: outcomes.map((o, position) => (mayHaveWritten(position) ? afterLostSend(o) : o)),
           }
         : { kind: "fatal", error };
+    const who = refusedBy("Propeller", error);
     const refusal = refusalOf(result.error, positions.length);
     if (refusal !== undefined) {
       const { status, body, named } = refusal;
       const code = codeOf(body, status);
       if (named.size === 0) {
-        fail(positions, { ok: false, code, reason: vendorText(body, status) });
+        fail(positions, { ok: false, code, reason: vendorText(body, status, who) });
         break;
       }
       const rest: number[] = [];
@@ -285,7 +290,7 @@ async function sendChunk(
         fail(rest, {
           ok: false,
           code,
-          reason: `Propeller refused the request again after the users it named were removed (${vendorText(body, status)}), presumably writing nothing of it`,
+          reason: `${who} refused the request again after the users it named were removed (${vendorText(body, status, who)}), presumably writing nothing of it`,
         });
         break;
       }
@@ -295,7 +300,7 @@ async function sendChunk(
     }
     if (result.error.status === 404) {
       const body = result.error.body.error as ErrorBody | undefined;
-      fail(positions, { ok: false, code: codeOf(body, 404), reason: vendorText(body, 404) });
+      fail(positions, { ok: false, code: codeOf(body, 404), reason: vendorText(body, 404, who) });
       break;
     }
     fail(positions, failedBy(error, "write"));
