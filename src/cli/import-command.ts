@@ -1,4 +1,4 @@
-import { constants, type Stats } from "node:fs";
+import { constants, existsSync, type Stats } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import {
@@ -265,8 +265,14 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
   out.write(formatSummary({ ...report, outcomes: sample.outcomes() }, 10, shownReport, vendor));
   // The same journal would stop a re-run alike: the error says what to do instead.
   const resumes = journalStop === undefined ? howItResumes(report) : undefined;
-  if (resumes !== undefined)
-    out.write(resumeHint(flags["journal"], args.scrub, resumes, fromStdin));
+  const journal = flags["journal"];
+  // Removed while the run used it (what stopped the run, maybe): "keeps what was settled" would be false, and
+  // after any stop the operator is to know that a re-run sends what this run imported too.
+  if (journalStop === undefined && typeof journal === "string" && !existsSync(journal))
+    out.write(
+      `  --journal ${forTerminal(args.scrub(journal))} no longer exists: a re-run with it starts a new journal, which sends every record again\n`,
+    );
+  else if (resumes !== undefined) out.write(resumeHint(journal, args.scrub, resumes, fromStdin));
   if (journalStop !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(args.scrub(journalStop.message))}\n`);
   if (report.inputError !== undefined)

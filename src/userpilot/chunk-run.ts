@@ -504,12 +504,13 @@ export class ChunkRun {
 
   /**
    * What a re-run does for users left unsettled: `withJournal` when this run keeps one; without, only a
-   * journal would keep the job id, so a re-run sends the users in a new job.
+   * journal would keep the job id, so a re-run sends the users in a new job. So too when the journal was
+   * removed or replaced while the run used it (`journaled` is false then).
    */
   private reRun(withJournal: string): string {
     return this.context.journaled
       ? withJournal
-      : "this run keeps no journal, so a re-run sends these users again";
+      : "no journal keeps this run's job for a re-run, so a re-run sends these users again";
   }
 
   /**
@@ -665,13 +666,15 @@ export class ChunkRun {
     named: boolean,
   ): Promise<JobEnd> {
     const end = (outcome: Outcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
-    const pickUp = this.reRun("run again with the same journal to pick it up");
+    // What a re-run does is read as a reason is worded: the journal may have been removed while the job ran
+    // (what stopped the import, maybe).
+    const pickUp = () => this.reRun("run again with the same journal to pick it up");
     // The job runs on without the importer and may import the users after the stop.
     const aborted = () =>
       end(
         failure(
           "aborted",
-          `the import was aborted while job ${jobId} was running${UNSETTLED_JOB_NOTE}; ${pickUp}`,
+          `the import was aborted while job ${jobId} was running${UNSETTLED_JOB_NOTE}; ${pickUp()}`,
           true,
         ),
         false,
@@ -795,7 +798,7 @@ export class ChunkRun {
     }
     this.queue.heldSince = Date.now();
     return end(
-      failure("job_timeout", `${seen}; it may yet finish${UNSETTLED_JOB_NOTE}; ${pickUp}`, true),
+      failure("job_timeout", `${seen}; it may yet finish${UNSETTLED_JOB_NOTE}; ${pickUp()}`, true),
       false,
     );
   }

@@ -88,6 +88,10 @@ describe("a journal that stops being the file the run opened while a resume read
           reason: containing("test may hold this record"),
           vendorMayHold: true,
         });
+        // Not "the same journal": a re-run with its path reads nothing of those chunks either.
+        expect(failed).toMatchObject({
+          reason: containing(`it again: the journal was ${what} while this run used it`),
+        });
       }
       expect(report.vendorMayHold).toBe(4);
     },
@@ -146,5 +150,103 @@ describe("a journal found replaced by a resume while another chunk is out", () =
         ),
       });
     }
+  });
+});
+
+describe("what the records say of a re-run once the journal stopped being the run's file", () => {
+  // Each said "a re-run with the same journal settles it" (or "tries again"): a re-run with that path reads
+  // nothing of this run's sends, and sends the chunk again.
+  const UPSERT = { by: "upsert", why: "the test vendor updates the user it has" } as const;
+
+  /** A run of 4 chunks: chunk 0 is out until the run stops; chunk 1's send changes the journal, imported. */
+  async function stoppedWithAChunkOut(change: (journal: string) => void) {
+    const journal = journalFile("journal-removed");
+    const adapter = testAdapter<{ id: string; name: string }>(
+      (chunk, context) => {
+        if (chunk.seq !== 0) {
+          if (chunk.seq === 1) change(journal);
+          return importEvery(chunk);
+        }
+        return new Promise((resolve) => {
+          context.signal.addEventListener("abort", () =>
+            resolve({
+              kind: "done",
+              outcomes: chunk.items.map(() => ({
+                ok: false,
+                code: "aborted",
+                reason: "import: aborted by the caller",
+                transient: true,
+              })),
+            }),
+          );
+        });
+      },
+      { replay: UPSERT },
+    );
+    const records = [...users(), ...users()].slice(0, 8);
+    return runImport(adapter, records, { journal, concurrency: 2 });
+  }
+
+  it.each([
+    ["removed", "a re-run sends it again", "a re-run sends it"],
+    [
+      "replaced, or written by another process,",
+      "a re-run may send it again",
+      "a re-run sends it, unless",
+    ],
+  ] as const)(
+    "%s while a chunk is out: that chunk's records may be at the vendor and are sent again; the rest are sent",
+    async (what, out, unsent) => {
+      const [, change] = CHANGES.find(([name]) => name === what)!;
+      const report = await stoppedWithAChunkOut(change);
+
+      expect(report.fatal).toContain(`it was ${what} while this run used it`);
+      expect(report.outcomes.map((o) => o.outcome)).toEqual([
+        ...["failed", "failed", "imported", "imported"],
+        ...Array<string>(4).fill("failed"),
+      ]);
+      for (const o of report.outcomes.slice(0, 2))
+        expect(o).toMatchObject({
+          vendorMayHold: true,
+          // What the adapter's replay says of a chunk sent again: an upsert writes the same values.
+          reason: containing(
+            `test may hold this record, and ${out} (the test vendor updates the user it has): the journal was ${what} while this run used it`,
+          ),
+        });
+      for (const o of report.outcomes.slice(4)) {
+        expect(o).toMatchObject({ code: "fatal", reason: containing(`; ${unsent}`) });
+        expect(o).not.toHaveProperty("vendorMayHold");
+      }
+      expect(JSON.stringify(report.outcomes)).not.toContain("same journal");
+    },
+  );
+
+  it("removed with no line written after it: the chunk's failure still says a re-run sends it again", async () => {
+    const journal = journalFile("journal-removed");
+    // A failure that may pass leaves the chunk unfinished: no line is written, so nothing stops the run.
+    const adapter = testAdapter<{ id: string; name: string }>((chunk) => {
+      rmSync(journal);
+      return Promise.resolve({
+        kind: "done",
+        outcomes: chunk.items.map(() => ({
+          ok: false,
+          code: "timeout",
+          reason: "no answer",
+          transient: true,
+          vendorMayHold: true,
+        })),
+      });
+    });
+
+    const report = await runImport(adapter, users().slice(0, 2), { journal });
+
+    expect(report.fatal).toBeUndefined();
+    for (const o of report.outcomes)
+      expect(o).toMatchObject({
+        outcome: "failed",
+        reason: containing(
+          "not sent again in this run (the test vendor could import twice): a re-run sends it again: the journal was removed while this run used it, so a re-run with its path starts a new journal, which knows nothing of this run's sends",
+        ),
+      });
   });
 });

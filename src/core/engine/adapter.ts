@@ -172,7 +172,8 @@ export interface ChunkContext {
   count(event: string, n?: number): void;
   /**
    * Whether this run keeps a journal: only then does a re-run pick up what `checkpoint` saved (a job to
-   * poll, a key to replay); a re-run without one starts over. Failure reasons say which.
+   * poll, a key to replay); a re-run without one starts over. Failure reasons say which. False too from the
+   * moment the journal's file was removed or replaced while the run used it: read it as a reason is worded.
    */
   readonly journaled: boolean;
   /**

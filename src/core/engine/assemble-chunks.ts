@@ -1,6 +1,6 @@
 import { types } from "node:util";
 import type { ImportAdapter, Rejection, Validation } from "./adapter.js";
-import { stopReason, type ChunkDispatcher } from "./chunk-dispatcher.js";
+import type { ChunkDispatcher } from "./chunk-dispatcher.js";
 import { KeyIndex } from "./key-index.js";
 import { repeatOf } from "./repeated-records.js";
 import { emptyChunk } from "./pending-chunk.js";
@@ -122,7 +122,7 @@ export async function assembleChunks<Input, Wire, Code extends string>(
         key,
         outcome: "failed",
         code: "fatal",
-        reason: stopReason(dispatcher.fatal),
+        reason: dispatcher.unsentReason,
       });
       // Reading on may take long (a large file): progress goes on meanwhile.
       if (recordIndex % progressEvery === 0) emit();

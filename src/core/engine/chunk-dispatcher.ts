@@ -2,6 +2,7 @@ import type { Chunk, ImportAdapter, ItemOutcome } from "./adapter.js";
 import { mayHold } from "./chunk-outcomes.js";
 import {
   followChunk,
+  reRunWithoutJournal,
   sentInEarlierRun,
   type Followed,
   type ReplaySettings,
@@ -51,6 +52,7 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
   #fatal: string | undefined;
   #fatalStatus: number | "auth" | undefined;
   #fatalOAuthError: string | undefined;
+  #unsentReason: string | undefined;
   #mismatch: Error | undefined;
   // The journal does not fit the input: unlike a callback's throw (which stops the run too), nothing more is
   // sent, and what the journal holds is trusted only for a chunk of the very same records.
@@ -111,6 +113,14 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
    */
   get fatal(): string | undefined {
     return this.#fatal;
+  }
+
+  /**
+   * The reason of a record read once {@link fatal} was set, which the run does not send: worded once, as a
+   * large input has many such records and whether the journal is lost is read from the file system.
+   */
+  get unsentReason(): string {
+    return (this.#unsentReason ??= stopReason(this.fatal) + this.#journalLostNote(false));
   }
 
   /** The status of the vendor's answer that {@link fatal} quotes (see `ImportReport.fatalStatus`). */
@@ -275,7 +285,7 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
       this.#failAll(
         pending,
         "fatal",
-        `${message}; ${this.adapter.vendor} may hold this record: an earlier run with this journal recorded its chunk (or one in its place), and what it recorded could not be read`,
+        `${message}; ${this.adapter.vendor} may hold this record: an earlier run with this journal recorded its chunk (or one in its place), and what it recorded could not be read${this.#journalLostNote(true)}`,
         true,
       );
       return UNREADABLE;
@@ -340,13 +350,23 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
     this.#failAll(
       pending,
       code,
-      earlier
+      (earlier
         ? `${reason}; ${vendor} may hold this record: an earlier run with this journal sent ${what}${unanswered}`
         : moved
           ? `${reason}; ${vendor} may hold this record: an earlier run with this journal sent chunks of other input from chunk ${this.#differsFrom} on, any of which may have held it`
-          : reason,
+          : reason) + this.#journalLostNote(earlier || moved),
       earlier || moved,
     );
+  }
+
+  /**
+   * What a re-run does with a record this run did not send, once the journal's file is no longer the one this
+   * run used (see `Journal.lost`): it knows nothing of an earlier run's send (`sent`) either. Empty while the
+   * journal is that file: a re-run with it then resumes as the journal says.
+   */
+  #journalLostNote(sent: boolean): string {
+    const lost = this.settings.journal?.lost;
+    return lost === undefined ? "" : `; ${reRunWithoutJournal(lost, this.adapter.replay, sent)}`;
   }
 
   /**
@@ -622,6 +642,7 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
       waiting: (on, announce) => this.settings.waiting(chunk, on, announce),
       count: (event, n) => report.count(event, n),
       journaled: journal !== undefined,
+      journalLost: () => journal?.lost,
       savedByAnyChunk: (prefix) => journal?.values(prefix) ?? [],
       vendorDone: () => {
         if (this.#working.delete(slot)) this.#wake?.();

@@ -85,6 +85,8 @@ export interface Following {
   count(event: string, n?: number): void;
   /** Whether the run keeps a journal a re-run resumes from. */
   readonly journaled: boolean;
+  /** How the journal's file stopped being the one this run recorded in, if it did (see `Journal.lost`). */
+  journalLost(): string | undefined;
   savedByAnyChunk(prefix: string): readonly string[];
   vendorDone(): void;
   releaseItems(): void;
@@ -205,7 +207,10 @@ export async function followChunk<Input, Wire, Code extends string>(
         return following.sleep(ms);
       },
       count: (event, n) => following.count(event, n),
-      journaled: following.journaled,
+      // Read when a reason is worded: the journal may be removed while the chunk is out.
+      get journaled() {
+        return following.journaled && following.journalLost() === undefined;
+      },
       savedByAnyChunk: (prefix) => following.savedByAnyChunk(prefix),
       vendorDone: () => following.vendorDone(),
       releaseItems: () => following.releaseItems(),
@@ -306,12 +311,25 @@ export async function followChunk<Input, Wire, Code extends string>(
           : sends === 0
             ? `tried ${times(attempts)} in this run, and the chunk's request never reached ${adapter.vendor}`
             : `tried ${times(attempts)} in this run, ${sends} of them sent${replayedBy}`;
-  // Without a journal a re-run knows nothing of this run's sends: it sends the chunk anew.
-  const reRun = following.journaled ? "a re-run with the same journal" : "a re-run";
-  const settles = following.journaled
-    ? "a re-run with the same journal settles it"
-    : "a re-run (this run keeps no journal) sends it again";
-  const note = `; ${tried}: ${reRun} tries again`;
+  // Without a journal a re-run knows nothing of this run's sends: it sends the chunk anew. Nor with one
+  // removed or replaced meanwhile: read now, as the stop may have come from that.
+  // Looked up (a stat of the file) only for a chunk whose failures the texts below are added to.
+  const unsettled = outcomes.some((o) => !o.ok && o.transient === true);
+  const journalLost = following.journaled && unsettled ? following.journalLost() : undefined;
+  const reRun =
+    following.journaled && journalLost === undefined
+      ? "a re-run with the same journal"
+      : "a re-run";
+  const settles =
+    journalLost !== undefined
+      ? reRunWithoutJournal(journalLost, adapter.replay, true)
+      : following.journaled
+        ? "a re-run with the same journal settles it"
+        : "a re-run (this run keeps no journal) sends it again";
+  const note =
+    journalLost === undefined
+      ? `; ${tried}: ${reRun} tries again`
+      : `; ${tried}: ${reRunWithoutJournal(journalLost, adapter.replay, sends + followUps > 0 || earlierSend())}`;
   // Stopped while the chunk was out (an abort, or another chunk's fatal answer): its request may have
   // reached the vendor, whatever the record's own failure says.
   const stopped = `; the import stopped while this chunk was out: if its request reached ${adapter.vendor}, ${adapter.vendor} may hold this record, and ${settles}`;
@@ -412,6 +430,26 @@ function mayHaveWritten(outcome: ItemOutcome): boolean {
 /** Whether every record of an attempt failed without its request reaching the vendor. */
 function neverSent(outcomes: readonly ItemOutcome[]): boolean {
   return outcomes.length > 0 && outcomes.every((o) => !o.ok && o.unprocessed === "not_sent");
+}
+
+/**
+ * What a re-run does with a chunk once the file at the journal's path is no longer the one this run recorded
+ * in (`lost`, as `Journal.lost` words it): it reads nothing of this chunk's sends, so it sends the chunk as
+ * a first send (`again` where a send may have reached the vendor). Of the replays' `why`s, only an upsert's
+ * speaks of such a send; the others tell of a replay through what the journal kept (a key, a job, a send's
+ * time), which that re-run lacks, or (`none`) are said already by the reason's account of this run's tries.
+ */
+export function reRunWithoutJournal(lost: string, replay: ReplaySemantics, again: boolean): string {
+  // Never sent, the record is sent as it would be with the journal: only a file that took its place may
+  // hold what another run did with its chunk.
+  if (!again)
+    return lost === "removed"
+      ? "a re-run sends it"
+      : `a re-run sends it, unless the file now at the journal's path (it was ${lost} while this run used it) holds its chunk's outcomes`;
+  const sends = replay.by === "upsert" ? `it again (${replay.why})` : "it again";
+  return lost === "removed"
+    ? `a re-run sends ${sends}: the journal was removed while this run used it, so a re-run with its path starts a new journal, which knows nothing of this run's sends`
+    : `a re-run may send ${sends}: the journal was ${lost} while this run used it, so a re-run with its path reads that file, which may hold nothing of this run's sends`;
 }
 
 /**

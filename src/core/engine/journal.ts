@@ -602,6 +602,21 @@ export class Journal {
     this.#lastSeq = Math.max(this.#lastSeq, line.seq);
   }
 
+  /**
+   * How the file at the journal's path stopped being the one this run recorded in (`removed`, `replaced, or
+   * written by another process,`), or undefined while it is that one (also after a write failed part-way:
+   * the file keeps every line before it, and a re-run cuts the part off). A re-run with the path then reads
+   * nothing of this run's sends: its texts must not send the operator to this journal. Undefined too when
+   * the path cannot be looked at (a folder made unreadable): that says nothing of the file.
+   */
+  get lost(): string | undefined {
+    try {
+      return this.#changed();
+    } catch {
+      return undefined;
+    }
+  }
+
   /** How the file at the journal's path is no longer the one this run opened, if it is not. */
   #changed(): string | undefined {
     if (this.#opened === undefined) return undefined;
@@ -633,6 +648,13 @@ export class Journal {
         truncateSync(this.file, this.#size);
       } catch {
         this.#broken = `a write failed part-way (${error instanceof Error ? error.message : String(error)}), and its part could not be cut off`;
+        // The part left is this run's own: counted, or the file would pass for one put in its place (`lost`,
+        // and a settled chunk's outcomes unread), where it holds every line before, as a re-run reads it.
+        try {
+          this.#size = statSync(this.file).size;
+        } catch {
+          // Not to be looked at now: the next look says what it finds.
+        }
       }
       throw error;
     }
