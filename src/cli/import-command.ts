@@ -317,9 +317,11 @@ function whyUnreadable(error: unknown): string {
 
 /**
  * How a run that ended short is resumed: as it was (Ctrl-C), or once the credentials the vendor refused are
- * fixed (a key revoked mid-run); undefined after any other stop, also one a Ctrl-C followed (a fatal answer
- * leaves the input read to its end): a journal the run could not write may be gone, and one written for a
- * --base-url that redirects, or has no token endpoint, is refused by a re-run with the right one.
+ * fixed (a key revoked mid-run: see refusedCredentials); undefined after any other stop, also one a Ctrl-C
+ * followed (a fatal answer leaves the input read to its end): a journal the run could not write may be gone,
+ * one written for a --base-url that redirects, or has no token endpoint (a 404, a 400 with no OAuth2 code),
+ * is refused by a re-run with the right one, and a token request refused for its form (`invalid_request`,
+ * `unsupported_grant_type`, `invalid_scope`) meets the same answer whatever credentials a re-run gives.
  */
 export function howItResumes(
   report: Pick<ImportReport, "aborted" | "fatal" | "fatalStatus" | "fatalOAuthError">,

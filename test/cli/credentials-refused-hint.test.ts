@@ -246,22 +246,37 @@ describe("the summary of an import stopped by a credential refusal", () => {
     expect(result.stdout).not.toMatch(/once that is fixed/);
   });
 
-  // A --base-url whose host is some other service answers the token request with its own 400 (Spring's error
-  // JSON here, whose `error` is no OAuth2 code): no token endpoint spoke, so no credential is at fault.
-  it("a Propeller token URL that answers a 400 with no OAuth2 error: names no credential", async () => {
-    const result = await tokenAnswered400("not-a-token-endpoint", {
-      timestamp: "2026-01-01T00:00:00.000+00:00",
-      status: 400,
-      error: "Bad Request",
-      path: "/oauth2/token",
-    });
+  // A --base-url whose host is some other service answers the token request with its own 400, whose `error`
+  // is no code RFC 6749 registers, though it may be shaped as one: no token endpoint spoke, so no credential
+  // is at fault.
+  it.each([
+    [
+      "Spring's error JSON",
+      "spring",
+      {
+        timestamp: "2026-01-01T00:00:00.000+00:00",
+        status: 400,
+        error: "Bad Request",
+        path: "/oauth2/token",
+      },
+    ],
+    [
+      "bad_request",
+      "bad-request",
+      { error: "bad_request", message: "No route for POST /oauth2/token" },
+    ],
+  ])(
+    "a Propeller token URL that answers a 400 with no OAuth2 error (%s): names no credential",
+    async (_, name, body) => {
+      const result = await tokenAnswered400(`not-a-token-endpoint-${name}`, body);
 
-    expect(result.code).toBe(3);
-    const lines = result.stdout.split("\n");
-    const stopped = lines.findIndex((line) => line.startsWith("  stopped: "));
-    expect(lines[stopped]).toMatch(/could not obtain credentials: .*HTTP 400/);
-    expect(lines[stopped + 1]).toMatch(/^ {2}failed {3}#0 /);
-    expect(result.all).not.toContain("PROPELLER_CLIENT_SECRET");
-    expect(result.stdout).not.toMatch(/once that is fixed|token endpoint refused/);
-  });
+      expect(result.code).toBe(3);
+      const lines = result.stdout.split("\n");
+      const stopped = lines.findIndex((line) => line.startsWith("  stopped: "));
+      expect(lines[stopped]).toMatch(/could not obtain credentials: .*HTTP 400/);
+      expect(lines[stopped + 1]).toMatch(/^ {2}failed {3}#0 /);
+      expect(result.all).not.toContain("PROPELLER_CLIENT_SECRET");
+      expect(result.stdout).not.toMatch(/once that is fixed|token endpoint refused/);
+    },
+  );
 });

@@ -85,9 +85,45 @@ describe("report.fatalStatus", () => {
     });
     expect(words.fatalStatus).toBe(400);
     expect(words).not.toHaveProperty("fatalOAuthError");
-    // Only an `auth` failure's: no other answer is a token request's.
-    const other = await stoppedBy({ status: 401, body: { error: "invalid_client" }, headers: {} });
+    // Shaped as a code, but none RFC 6749 registers: another service's 400.
+    const unregistered = await stoppedBy({
+      status: "auth",
+      reason: "token refused",
+      httpStatus: 400,
+      oauthError: "bad_request",
+    });
+    expect(unregistered).not.toHaveProperty("fatalOAuthError");
+    // Only an `auth` failure's: no other answer is a token request's, whatever fields an adapter's own
+    // `ApiError` holds.
+    const other = await stoppedBy({
+      status: 401,
+      body: { error: "invalid_client" },
+      headers: {},
+      oauthError: "invalid_client",
+    });
+    expect(other.fatalStatus).toBe(401);
     expect(other).not.toHaveProperty("fatalOAuthError");
+  });
+
+  // A client secret may share a run of 6 characters with a code (`_client`), which the scrub takes out of a
+  // text; the code, one of RFC 6749's words, quotes none of the secret and must stay.
+  it("keeps the OAuth2 error code when the client's scrub would cut a run of it", async () => {
+    const secrets = new SecretSet();
+    secrets.add("acme_client_secret_123");
+    const scrub = (text: string) => secrets.scrubRuns(text);
+    expect(scrub("invalid_client")).not.toBe("invalid_client");
+    const error = answer({
+      status: "auth",
+      reason: "token refused",
+      httpStatus: 400,
+      oauthError: "invalid_client",
+    });
+    const report = await runImport(
+      testAdapter<User>(() => Promise.resolve({ kind: "fatal", error }), { scrub }),
+      [{ id: "u0" }],
+    );
+    expect([report.fatalStatus, report.fatalOAuthError]).toEqual([400, "invalid_client"]);
+    expect(JSON.stringify(report)).not.toContain("acme_client_secret_123");
   });
 
   it("is that of the first fatal answer, which report.fatal quotes, of two chunks", async () => {

@@ -1,7 +1,8 @@
-// A token request refused stops the import, and `report.fatalOAuthError` says what the token endpoint refused:
-// the OAuth2 `error` code of its 400 or 401 (RFC 6749 §5.2). `invalid_client` refused the credentials,
-// `invalid_request` the request as it was made; a 400 from a host that is no token endpoint (a wrong
-// --base-url) carries none, so a caller does not send the operator to credentials that are not at fault.
+// A token request refused stops the import, and `report.fatalOAuthError` says what the token endpoint
+// refused: the OAuth2 `error` code of its 400 or 401 (RFC 6749 §5.2). `invalid_client` refused the
+// credentials, `invalid_request` the request as it was made; a 400 from a host that is no token endpoint (a
+// wrong --base-url) carries none, even with an `error` shaped as a code (`bad_request`), so a caller does
+// not send the operator to credentials that are not at fault.
 // Only a code is carried, never the endpoint's own words, nor what scrubbing took out of them.
 import { describe, expect, it } from "vitest";
 import { createPropellerClient } from "../../src/propeller/client.js";
@@ -29,8 +30,10 @@ describe("report.fatalOAuthError", () => {
   it.each([
     [400, "invalid_client"],
     [400, "unauthorized_client"],
+    [400, "invalid_grant"],
     [400, "invalid_request"],
     [400, "unsupported_grant_type"],
+    [400, "invalid_scope"],
     [401, "invalid_client"],
   ])("is the code of a token request's %i in OAuth2's shape: %s", async (status, code) => {
     const report = await tokenAnswered(() =>
@@ -57,6 +60,12 @@ describe("report.fatalOAuthError", () => {
         }),
     ],
     ["JSON without `error`", () => json({ message: "no such route" }, 400)],
+    // An `error` in the shape of a code, but none RFC 6749 registers: some other API's.
+    [
+      "JSON whose `error` is bad_request",
+      () => json({ error: "bad_request", message: "No route for POST /oauth2/token" }, 400),
+    ],
+    ["JSON whose `error` is not_found", () => json({ error: "not_found" }, 400)],
   ])("is absent when the 400 is no token endpoint's: %s", async (_, answer) => {
     const report = await tokenAnswered(answer);
     expect(report.fatalStatus).toBe(400);

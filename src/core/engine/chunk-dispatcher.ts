@@ -688,9 +688,9 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
             this.#fatal = message;
             this.#fatalStatus =
               httpStatusOf(result.error) ?? (result.error.status === "auth" ? "auth" : undefined);
-            const code = oauthErrorOf(result.error);
-            // A code the scrubbing would change is no code: it must not carry a piece of a secret past it.
-            if (code !== undefined && this.#clean(code) === code) this.#fatalOAuthError = code;
+            // Not scrubbed: it is one of RFC 6749's words, no text of the answer's, and a secret sharing a
+            // run of 6 with one (`acme_client_…`, `invalid_client`) would have the scrub take the code away.
+            this.#fatalOAuthError = oauthErrorOf(result.error);
           }
           run.abort(new Error(message));
           settle(

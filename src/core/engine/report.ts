@@ -205,9 +205,9 @@ export interface ImportReport<Code extends string = string> {
    * Set with `fatalStatus` 400 or 401 when that answer was an OAuth2 token request's refusal with an `error`
    * code (RFC 6749 §5.2), which says what it refused: `invalid_client`, `unauthorized_client` or
    * `invalid_grant`, the client and its credentials; `invalid_request`, `unsupported_grant_type` or
-   * `invalid_scope`, the request as it was made. Only a code of lower-case letters and `_`, never the
-   * answer's own words (`fatal` quotes them, scrubbed). Absent when the answer had none, as a 400 from a
-   * host that is no token endpoint has none.
+   * `invalid_scope`, the request as it was made. Only one of these six, never the answer's own words
+   * (`fatal` quotes them, scrubbed). Absent when the answer had none, as a 400 from a host that is no token
+   * endpoint has none, whatever its `error` says (`bad_request`, `not_found`).
    */
   readonly fatalOAuthError?: string;
   /**

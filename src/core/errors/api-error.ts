@@ -79,11 +79,11 @@ export type TransportVariant =
        */
       readonly httpStatus?: number;
       /**
-       * The OAuth2 `error` code of that answer, when it was a 400 or 401 whose JSON body had one (RFC 6749
-       * §5.2: `invalid_client`, `invalid_grant`, `unauthorized_client`, `invalid_request`, …): only a code of
-       * lower-case letters and `_`, never the answer's own words. With it, a 400 that refused the client
-       * (`invalid_client`) is told from one that refused the request's form, and from a host that is no token
-       * endpoint (its 400 has no such code).
+       * The OAuth2 `error` code of that answer, when it was a 400 or 401 whose JSON body had one of those
+       * RFC 6749 §5.2 registers (`invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`,
+       * `unsupported_grant_type`, `invalid_scope`), never the answer's own words. With it, a 400 that refused
+       * the client (`invalid_client`) is told from one that refused the request's form, and from a host that
+       * is no token endpoint (its 400 has no such code, whatever its `error` says: `bad_request`).
        */
       readonly oauthError?: string;
     }
@@ -215,15 +215,27 @@ export function httpStatusOf(error: ApiError): number | undefined {
   return typeof httpStatus === "number" ? httpStatus : undefined;
 }
 
-/** An OAuth2 error code as RFC 6749 names them: a short word of lower-case letters and `_`. */
-const OAUTH_ERROR_CODE = /^[a-z_]{1,40}$/;
+/**
+ * The error codes RFC 6749 §5.2 registers for a token endpoint's refusal. Only these are one: a host that is
+ * no token endpoint answers 400 with an `error` of the same shape (`bad_request`, `not_found`), which says
+ * nothing of the credentials.
+ */
+const OAUTH_ERROR_CODES: ReadonlySet<string> = new Set([
+  "invalid_request",
+  "invalid_client",
+  "invalid_grant",
+  "unauthorized_client",
+  "unsupported_grant_type",
+  "invalid_scope",
+]);
 
 /**
- * `value` when it is an OAuth2 error code (see {@link OAUTH_ERROR_CODE}), else undefined: whatever else an
- * answer's `error` holds is free text, which may quote the request, and is never carried as a code.
+ * `value` when it is an OAuth2 error code (see {@link OAUTH_ERROR_CODES}), else undefined: whatever else an
+ * answer's `error` holds is another service's word or free text, which may quote the request, and is never
+ * carried as a code.
  */
 export function oauthErrorCode(value: unknown): string | undefined {
-  return typeof value === "string" && OAUTH_ERROR_CODE.test(value) ? value : undefined;
+  return typeof value === "string" && OAUTH_ERROR_CODES.has(value) ? value : undefined;
 }
 
 /**
