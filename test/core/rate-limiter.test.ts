@@ -363,3 +363,58 @@ describe("a caller that gives up on its requests while they wait for their turns
     expect(slept.at(-1)).toBeCloseTo(spacing, 0);
   });
 });
+
+describe("requests waiting for their turns when a 429 with a Retry-After comes", () => {
+  it("go spaced at the lowered rate from the pause's end, not all at once as it ends", async () => {
+    // On a virtual clock: each sleep ends at its time, the earliest first, and moves the clock there.
+    let clock = 0;
+    const sleepers: { at: number; wake: () => void }[] = [];
+    const sent: { path: string; at: number }[] = [];
+    let answerFirst: (response: Response) => void = () => {};
+    const transport = createTransport({
+      rateLimit: { now: () => clock },
+      retry: { maxRetries: 0 },
+      fetch: (request) => {
+        const path = new URL(request.url).pathname;
+        sent.push({ path, at: clock });
+        if (path === "/a") clock += 10;
+        if (path === "/first") return new Promise<Response>((resolve) => (answerFirst = resolve));
+        return Promise.resolve(new Response(null, { status: path === "/limited" ? 429 : 200 }));
+      },
+      sleep: (ms) => new Promise<void>((wake) => sleepers.push({ at: clock + ms, wake })),
+    });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    // The vendor took 100 requests a second, then answered 429: the rate drops to 95 a second.
+    for (let i = 0; i < 20; i++) await transport(new Request("http://127.0.0.1/a"));
+    await transport(new Request("http://127.0.0.1/limited"));
+    // Four requests at once: the first goes, the other three wait their turns, 1/95 s apart.
+    const first = transport(new Request("http://127.0.0.1/first"));
+    const waiting = [1, 2, 3].map((i) => transport(new Request(`http://127.0.0.1/waiting${i}`)));
+    await settle();
+    expect(sleepers).toHaveLength(3);
+    // The first is answered 429 with a Retry-After of 5 s: the rate drops again, to 90.25 a second.
+    const pauseEnds = clock + 5_000;
+    answerFirst(new Response(null, { status: 429, headers: { "retry-after": "5" } }));
+    await first;
+    const next = transport(new Request("http://127.0.0.1/next"));
+    await settle();
+    for (let sleeper = sleepers.shift(); sleeper !== undefined; sleeper = sleepers.shift()) {
+      clock = sleeper.at;
+      sleeper.wake();
+      await settle();
+      sleepers.sort((a, b) => a.at - b.at);
+    }
+    await Promise.all([...waiting, next]);
+    const after = sent.filter((send) => send.at >= pauseEnds);
+    expect(after.map((send) => send.path)).toEqual([
+      "/waiting1",
+      "/waiting2",
+      "/waiting3",
+      "/next",
+    ]);
+    // Before, all four went at the pause's end: a burst at the vendor that had just asked to slow down.
+    const spacing = 1_000 / (95 * 0.95);
+    for (const [i, send] of after.entries())
+      expect(send.at).toBeCloseTo(pauseEnds + i * spacing, 6);
+  });
+});

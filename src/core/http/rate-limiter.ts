@@ -46,10 +46,11 @@ const SURE_SAMPLES = 16;
 
 /**
  * One per client: spaces the client's requests once the vendor answered 429. Before the first 429 it does not
- * limit. On a 429, every request waits out its `Retry-After` (not only the one that got it), and the rate
- * drops to `backoff` × the pace at which the vendor took requests just before without a 429. That pace counts
- * answers, 5xx and requests that may have arrived and got no answer (none of these asks us to slow down),
- * over the time a request was out (not while the client sent nothing): counted otherwise, a vendor that also
+ * limit. On a 429, every request waits out its `Retry-After` (not only the one that got it; those waiting for
+ * their turns then go one after another at the new rate), and the rate drops to `backoff` × the pace at which
+ * the vendor took requests just before without a 429. That pace counts answers, 5xx and requests that may
+ * have arrived and got no answer (none of these asks us to slow down), over the time a request was out (not
+ * while the client sent nothing): counted otherwise, a vendor that also
  * fails now and then, or a client that pauses, measures far below the pace the vendor took, a little lower at
  * each 429; a pace above the rate the requests were sent at is taken as that rate. While answers are good the
  * rate rises again: by `recovery` a second up to near the pace where the 429 came (measured from enough turns
@@ -84,6 +85,8 @@ export class RateLimiter {
   private outstanding = 0;
   /** When each turn handed out and not yet ended may go (see {@link giveBack}). */
   private readonly due = new Map<number, number>();
+  /** Turns whose callers still wait to go, in the order they were handed out (see {@link respace}). */
+  private readonly waiting = new Set<number>();
   /** The latest time a turn that ended was due at, having gone. */
   private lastWentAt = Number.NEGATIVE_INFINITY;
   /** Ms during which at least one turn was out. */
@@ -117,6 +120,7 @@ export class RateLimiter {
     const at = Math.max(now, this.pausedUntil, this.nextAt);
     if (Number.isFinite(this.rate)) this.nextAt = at + 1000 / this.rate;
     this.due.set(this.turns, at);
+    if (at > now) this.waiting.add(this.turns);
     return { waitMs: at - now, slot: this.turns++ };
   }
 
@@ -129,6 +133,7 @@ export class RateLimiter {
     this.outstanding = Math.max(0, this.outstanding - 1);
     this.lastWentAt = Math.max(this.lastWentAt, this.due.get(slot) ?? this.lastWentAt);
     this.due.delete(slot);
+    this.waiting.delete(slot);
   }
 
   /**
@@ -141,15 +146,22 @@ export class RateLimiter {
     this.advance(this.now());
     this.outstanding = Math.max(0, this.outstanding - 1);
     this.due.delete(slot);
+    this.waiting.delete(slot);
     if (!Number.isFinite(this.rate)) return;
     let latest = this.lastWentAt;
     for (const at of this.due.values()) latest = Math.max(latest, at);
     this.nextAt = Math.min(this.nextAt, latest + 1000 / this.rate);
   }
 
-  /** Ms more a caller whose turn came at `clock` must wait: a `Retry-After` that came meanwhile. */
-  pending(clock = 0): number {
-    return Math.max(0, this.pausedUntil - Math.max(this.now(), clock));
+  /**
+   * Ms more a caller whose turn came at `clock` must wait: a `Retry-After` that came meanwhile, and for turn
+   * `slot`, the later time a 429 put it at (see {@link respace}). At 0 the caller goes.
+   */
+  pending(clock = 0, slot?: number): number {
+    const at = Math.max(this.pausedUntil, slot === undefined ? 0 : (this.due.get(slot) ?? 0));
+    const waitMs = Math.max(0, at - Math.max(this.now(), clock));
+    if (waitMs === 0 && slot !== undefined) this.waiting.delete(slot);
+    return waitMs;
   }
 
   /**
@@ -162,24 +174,8 @@ export class RateLimiter {
     if (status === 429) {
       if (retryAfterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
-      if (slot < this.loweredAt) return;
-      // Not above the rate the requests were sent at: answers bunch when a vendor's latency falls. Such a pace
-      // taken for the peak would set a floor above the rate (a 429 would raise it), and taken for the ceiling,
-      // would have the rate recover at `recovery` past the limit.
-      const taken = this.takenRate();
-      const measured = taken === undefined ? undefined : Math.min(this.rate, taken);
-      const base = measured ?? this.rate;
-      if (Number.isFinite(this.rate)) this.peak = Math.max(this.peak, measured ?? 0);
-      if (measured !== undefined && this.taken.length >= SURE_SAMPLES) this.ceiling = measured;
-      // Never below a share of the fastest pace the vendor took: 429s that come whatever the rate (a
-      // vendor's sporadic ones) would otherwise ratchet the rate down to a crawl, each drop measured at the
-      // rate the last one left.
-      const floor = Math.max(MIN_RATE, this.peak * FLOOR_SHARE);
-      this.rate = Number.isFinite(base) ? Math.max(floor, base * this.backoff) : this.rate;
-      if (!Number.isFinite(this.rate)) return;
-      this.loweredAt = this.turns;
-      this.raisedAt = now;
-      this.taken.length = 0;
+      this.lower(slot, now);
+      this.respace();
       return;
     }
     this.taken.push(this.busyMs);
@@ -191,6 +187,45 @@ export class RateLimiter {
     this.raisedAt = now;
     const share = this.rate < this.ceiling * 0.98 ? this.recovery : this.probe;
     this.rate *= 1 + share * seconds;
+  }
+
+  /** A 429 answered turn `slot` at `now`: the rate drops, unless the turn went before the last drop. */
+  private lower(slot: number, now: number): void {
+    if (slot < this.loweredAt) return;
+    // Not above the rate the requests were sent at: answers bunch when a vendor's latency falls. Such a pace
+    // taken for the peak would set a floor above the rate (a 429 would raise it), and taken for the ceiling,
+    // would have the rate recover at `recovery` past the limit.
+    const taken = this.takenRate();
+    const measured = taken === undefined ? undefined : Math.min(this.rate, taken);
+    const base = measured ?? this.rate;
+    if (Number.isFinite(this.rate)) this.peak = Math.max(this.peak, measured ?? 0);
+    if (measured !== undefined && this.taken.length >= SURE_SAMPLES) this.ceiling = measured;
+    // Never below a share of the fastest pace the vendor took: 429s that come whatever the rate (a
+    // vendor's sporadic ones) would otherwise ratchet the rate down to a crawl, each drop measured at the
+    // rate the last one left.
+    const floor = Math.max(MIN_RATE, this.peak * FLOOR_SHARE);
+    this.rate = Number.isFinite(base) ? Math.max(floor, base * this.backoff) : this.rate;
+    if (!Number.isFinite(this.rate)) return;
+    this.loweredAt = this.turns;
+    this.raisedAt = now;
+    this.taken.length = 0;
+  }
+
+  /**
+   * Spaces the turns still waiting at the rate a 429 left, in their order, from the end of its pause (none
+   * sooner than it was due). Left as they were, every turn due within the pause went as it ended, and the
+   * next one too: a burst at a vendor that had just asked to slow down, which likely answers 429 again.
+   */
+  private respace(): void {
+    if (!Number.isFinite(this.rate)) return;
+    const spacing = 1000 / this.rate;
+    let at = this.pausedUntil;
+    for (const slot of this.waiting) {
+      const due = Math.max(at, this.due.get(slot) ?? at);
+      this.due.set(slot, due);
+      at = due + spacing;
+    }
+    this.nextAt = Math.max(this.nextAt, at);
   }
 
   /**

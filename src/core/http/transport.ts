@@ -215,8 +215,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
         // and a Retry-After answered to another call meanwhile.
         let authorization = await eachTry?.authorization(attempt);
         turn = limiter?.reserve(clock);
-        // A Retry-After that came while this call waited for its turn is waited out too.
-        for (let wait = turn?.waitMs ?? 0; wait > 0; wait = limiter?.pending(clock) ?? 0) {
+        // A Retry-After that came while this call waited for its turn is waited out too, and the later time
+        // its turn was put at then.
+        for (
+          let wait = turn?.waitMs ?? 0;
+          wait > 0;
+          wait = limiter?.pending(clock, turn?.slot) ?? 0
+        ) {
           await pause(wait, (ms) => `the client's rate limit (after a 429) would hold a try ${ms}`);
           // Asked again after a wait for the turn, which may have outlasted a token.
           if (eachTry !== undefined) authorization = await eachTry.authorization(attempt);
