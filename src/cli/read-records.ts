@@ -433,10 +433,11 @@ async function* readJsonArray(
       // Only JSON's own blanks: trimStart() passed a file of no-break spaces as empty, and a chunk of them
       // before the array unread.
       if (start === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) bomBytes = 3;
-      const first = chunk
-        .toString("utf8")
-        .replace(/^\uFEFF/, "")
-        .replace(/^[ \t\r\n]+/, "")[0];
+      // Only the file's first read starts with its byte order mark: a U+FEFF after blanks, which JSON.parse
+      // refuses, passed for one (the tokenizer, still at its start, skips it), a break named 3 bytes early.
+      const text = chunk.toString("utf8");
+      const afterMark = start === 0 ? text.replace(/^\uFEFF/, "") : text;
+      const first = afterMark.replace(/^[ \t\r\n]+/, "")[0];
       if (first !== undefined && first !== "[")
         throw new Error(
           `${file}: not a JSON array of records (it starts with ${shownChar(first)})`,

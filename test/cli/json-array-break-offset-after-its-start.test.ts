@@ -3,7 +3,7 @@
 // mark (3 bytes early), and was not given a read of blanks before the array (a break named that many bytes
 // early, a stray character not named at all), which sent a person to a byte of blanks in a large file.
 import { describe, expect, it } from "vitest";
-import { cli, readJsonUntilBreak, useTempDir } from "./helpers.js";
+import { cli, readJsonUntilBreak, stdinOf, useTempDir } from "./helpers.js";
 
 const file = useTempDir("bui-json-break-offset-");
 const BOM = "\ufeff";
@@ -34,6 +34,26 @@ describe("a JSON array that breaks after its file's start", () => {
 
       expect(records).toEqual([{ uid: "a" }]);
       expect(message).toMatch(new RegExp(`: Unexpected "x" at byte ${bytes + 14} in state START$`));
+    });
+  }
+
+  // JSON.parse refuses a U+FEFF after blanks: in a read after theirs, it passed for the mark, the array read.
+  for (const [reads, chunkBytes] of [
+    ["a read of their own", 10],
+    ["one read", 64 * 1024],
+  ] as const) {
+    it(`U+FEFF after blanks in ${reads}: refused, exit 2`, async () => {
+      const text = `${" ".repeat(10)}${BOM}[{"uid":"a"} "b"]`;
+
+      const result = await cli(["import", "fullstory", "-", "--format", "json", "--dry-run"], {
+        stdin: stdinOf(text, { chunkBytes }),
+      });
+
+      expect(result.code).toBe(2);
+      expect(result.stdout).toContain("dry run: 0 records, 0 valid, 0 rejected");
+      expect(result.stderr).toBe(
+        "bulk-user-import: (stdin): not a JSON array of records (it starts with U+FEFF)\n",
+      );
     });
   }
 
