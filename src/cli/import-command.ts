@@ -128,7 +128,13 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
   const read: ReadCounter = { bytes: 0 };
   let readToEnd = false;
   const records = asRecords(
-    readRecords(input, format, read, stdin === undefined ? undefined : () => stdin),
+    readRecords(
+      input,
+      format,
+      read,
+      stdin === undefined ? undefined : () => stdin,
+      vendor.fromCsvRow === undefined,
+    ),
     format === "csv" ? (vendor.fromCsvRow ?? csvRecordsOf(vendor.csvFields)) : undefined,
     () => {
       readToEnd = true;

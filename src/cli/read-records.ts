@@ -112,13 +112,16 @@ export function formatOf(file: string): InputFormat | undefined {
  * Reads a file's records one at a time, so memory stays flat whatever the file's size. A record that cannot
  * be read is yielded as an {@link UnreadableRecord} in its place; CSV rows are yielded as {@link CsvRow}s.
  * `stdin` gives the bytes when they are stdin's (`import <vendor> -`): `file` is then only the name errors
- * give it, and they speak of stdin where a file's speak of the file.
+ * give it, and they speak of stdin where a file's speak of the file. `dottedHeaders` is false when a
+ * vendor reads a CSV row's cells by their columns' own names (SlashID), not {@link recordFromCsvRow}'s
+ * field paths: a header's dots then nest nothing, and {@link emptyFieldName} has nothing to refuse.
  */
 export function readRecords(
   file: string,
   format: InputFormat,
   read: ReadCounter = { bytes: 0 },
   stdin?: () => Readable,
+  dottedHeaders = true,
 ): AsyncIterable<unknown> {
   const input: Input =
     stdin === undefined
@@ -126,7 +129,7 @@ export function readRecords(
       : { file, open: stdin, words: STDIN_WORDS };
   if (format === "ndjson") return readNdjson(input, read);
   if (format === "json") return readJsonArray(input, read);
-  return readCsv(input, read);
+  return readCsv(input, read, dottedHeaders);
 }
 
 /** What a reader reads: the name its errors give, its bytes, and how its errors speak of it. */
@@ -666,14 +669,31 @@ export function misspeltType(headers: readonly string[]): string | undefined {
 
 /**
  * Why a CSV header leaves a field's name empty, or undefined: a dot at a column's start or end, or two
- * together (`metadata.`, `metadata..plan`), leaves an empty name between dots, which separate nested fields.
- * A vendor with open fields (Userpilot's metadata) took each row's cell as a property named "", unseen.
- * Columns without any name are left out: spreadsheets add them after the last column.
+ * together (`metadata.`, `metadata..plan`), leaves an empty name between dots, which separate nested fields;
+ * blanks alone between them (`metadata. `) name a field by blanks, and a type with nothing before it
+ * (`:json`) names none. A vendor with open fields (Userpilot's metadata) took each row's cell as a property
+ * named "" or " ", unseen. A blank name without a dot (` `) is left to each row: no vendor has such a field,
+ * so a filled cell under it rejects its row. Columns without any name are left out: spreadsheets add them
+ * after the last.
  */
 export function emptyFieldName(headers: readonly string[]): string | undefined {
-  const header = headers.find((h) => h !== "" && headerOf(h).path.includes(""));
-  if (header === undefined) return undefined;
-  return `the CSV column ${JSON.stringify(header)} leaves a field's name empty (a dot at its start or end, or two together; dots separate nested fields, as in metadata.plan); name the field, or remove the dot`;
+  for (const header of headers) {
+    if (header === "") continue;
+    const { path, type } = headerOf(header);
+    const shown = JSON.stringify(header);
+    if (path.length === 1) {
+      if (path[0] === "")
+        return `the CSV column ${shown} names no field before its :${type}; write the field's name before it, as in metadata.plan:${type}`;
+      continue;
+    }
+    // trim()'s blanks, as misspeltType's and shownChar's: a no-break space alone is as unseen as a space.
+    const blank = path.find((name) => name.trim() === "");
+    if (blank === "")
+      return `the CSV column ${shown} leaves a field's name empty (a dot at its start or end, or two together; dots separate nested fields, as in metadata.plan); name the field, or remove the dot`;
+    if (blank !== undefined)
+      return `the CSV column ${shown} names a field with blanks alone (${[...blank].map(shownChar).join(" ")}; dots separate nested fields, as in metadata.plan); name the field, or remove the dot and the blanks`;
+  }
+  return undefined;
 }
 
 const isCellType = (text: string): text is CsvCellType =>
@@ -791,6 +811,7 @@ export async function readCsvHeader(file: string): Promise<string[] | undefined>
 async function* readCsv(
   { file, open, words }: Input,
   read: ReadCounter,
+  dottedHeaders: boolean,
 ): AsyncGenerator<CsvRow | UnreadableRecord> {
   const source = open();
   // Bytes read from disk; `read` counts those of the rows handed out (csv-parse's `info.bytes`).
@@ -860,7 +881,7 @@ async function* readCsv(
         otherSeparator(header, words) ??
         clashingHeader(header) ??
         misspeltType(header) ??
-        emptyFieldName(header);
+        (dottedHeaders ? emptyFieldName(header) : undefined);
       if (clash !== undefined) throw new Error(`${file}: ${clash}`);
       return header;
     },

@@ -1,6 +1,7 @@
-// A CSV column whose dotted name leaves a field's name empty (`metadata.`, `metadata..plan`, `.uid`) is the
-// file's mistake, refused before any row is sent (exit 2, naming the column): Userpilot's metadata takes any
-// key, so each row's cell under `metadata.` was imported as a property named "", unseen.
+// A CSV column whose dotted name leaves a field's name empty or blanks alone (`metadata.`, `metadata..plan`,
+// `.uid`, `metadata. `) is the file's mistake, refused before any row is sent (exit 2, naming the column):
+// Userpilot's metadata takes any key, so each row's cell under `metadata.` was imported as a property named
+// "", unseen. SlashID reads its columns by their own names, in which a dot nests nothing.
 import { describe, expect, it } from "vitest";
 import { createUserpilotSimulator } from "../../src/testing/index.js";
 import {
@@ -51,6 +52,60 @@ describe("a CSV column that leaves a field's name empty", () => {
       );
     });
   }
+
+  // As stderr shows it: the CLI writes a no-break space escaped.
+  for (const [header, shown, blanks] of [
+    ["metadata. ", '"metadata. "', "U+0020"],
+    ["metadata.\u00a0", '"metadata.\\xa0"', "U+00A0"],
+    [" .plan", '" .plan"', "U+0020"],
+  ] as const) {
+    it(`userpilot dry run, ${shown}: a name of blanks alone is refused, exit 2`, async () => {
+      const input = file("blank.csv", `user_id,${header}\nu-1,pro\n`);
+
+      const result = await cli(["import", "userpilot", input, "--dry-run"]);
+
+      expect(result.code).toBe(2);
+      expect(result.stdout).toContain("dry run: 0 records");
+      expect(result.stderr).toContain(
+        `the CSV column ${shown} names a field with blanks alone (${blanks};`,
+      );
+    });
+  }
+
+  // Refused as before, but the message spoke of dots it does not have.
+  it("a type with no name before it (:json): refused, saying so", async () => {
+    const input = file("typed.csv", "user_id,:json\nu-1,{}\n");
+
+    const result = await cli(["import", "userpilot", input, "--dry-run"]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `typed.csv: the CSV column ":json" names no field before its :json; write the field's name before it`,
+    );
+    expect(result.stderr).not.toContain("dot");
+  });
+
+  describe("slashid, whose columns are read by their own names: notes. is a column as any other", () => {
+    it("empty cells under it: the person is valid, as before the rule", async () => {
+      const input = file("slashid.csv", "slashid:emails,notes.\na@example.com,\n");
+
+      const result = await cli(["import", "slashid", input, "--dry-run"]);
+
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("dry run: 1 records, 1 valid, 0 rejected");
+    });
+
+    it("a filled cell under it rejects that person alone, naming the column", async () => {
+      const input = file("slashid.csv", "slashid:emails,notes.\na@example.com,x\nb@example.com,\n");
+
+      const result = await cli(["import", "slashid", input, "--dry-run"]);
+
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain("dry run: 2 records, 1 valid, 1 rejected");
+      expect(result.all).toContain("[slashid.unknown_field] notes.: unknown field");
+      expect(result.all).not.toContain("nested fields");
+    });
+  });
 
   it("a column without any name, as spreadsheets add after the last, is still read", async () => {
     const input = file("trailing.csv", "user_id,metadata.plan,\nu-1,pro,\n");
