@@ -323,7 +323,7 @@ describe("createTransport's limiter", () => {
 
 describe("a caller that gives up on its requests while they wait for their turns", () => {
   it("gives their turns back: the client's other callers do not wait for requests that never went", async () => {
-    // On the limiter's clock: the vendor took a request a second, then answered 429 (about one in 1.05 s now).
+    // The limiter's clock: the vendor took a request a second, then answered 429 (now about one in 1.05 s).
     let clock = 0;
     let holding = false;
     const slept: number[] = [];

@@ -241,7 +241,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
         if (!sending) throw ofTheCall(error);
         outcome = error;
       } finally {
-        // A try that never went (its caller gave up while it waited for its turn) tells nothing of the vendor.
+        // A try that never went tells nothing of the vendor: its caller gave up while it waited for its turn,
+        // or its credential could not be had after that wait.
         if (turn !== undefined && limiter !== undefined) {
           if (sending) tellLimiter(limiter, turn.slot, outcome, retry.maxRetryAfterMs);
           else limiter.giveBack(turn.slot);
