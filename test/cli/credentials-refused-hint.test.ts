@@ -87,6 +87,27 @@ const refusals: readonly RefusalCase[] = [
       "  propeller gave no access token for the credentials: check --client-id (or PROPELLER_CLIENT_ID) " +
       "and --client-secret (or PROPELLER_CLIENT_SECRET)",
   },
+  // The scrub takes every run of 6 the secret shares with the answer: the code is read before it, or
+  // `invalid_client` became `invalid[REDACTED]`, and no line said what to check.
+  {
+    vendor: "propeller",
+    what: "a client secret sharing `client` with OAuth2's 400 invalid_client",
+    sim: () =>
+      createPropellerSimulator({
+        faults: {
+          script: ({ operation }) =>
+            operation === "getAccessToken"
+              ? { answer: Response.json({ error: "invalid_client" }, { status: 400 }) }
+              : undefined,
+        },
+      }),
+    records: propellerUsers(2),
+    flags: ["--client-id", CREDS.clientId],
+    env: { PROPELLER_CLIENT_SECRET: `acme_client_${WRONG}` },
+    line:
+      "  propeller gave no access token for the credentials: check --client-id (or PROPELLER_CLIENT_ID) " +
+      "and --client-secret (or PROPELLER_CLIENT_SECRET)",
+  },
   {
     vendor: "slashid",
     what: "a key given another org's id (403)",

@@ -92,6 +92,34 @@ describe("report.fatalOAuthError", () => {
     expect(JSON.stringify(echoed)).not.toContain(clientSecret);
   });
 
+  // The scrub takes out of the answer every run of 6 a secret shares with it: `acme_client_secret_123` made
+  // `invalid_client` `invalid[REDACTED]`, and a secret holding `invalid` every code but two; the code is
+  // read before, from the answer as it came. Its own words, which quote the secret, are scrubbed as before.
+  it.each([
+    [400, "invalid_client", "acme_client_secret_123"],
+    [401, "invalid_client", "acme_client_secret_123"],
+    [400, "invalid_grant", "invalid-Qv73Hx"],
+    [400, "invalid_request", "invalid-Qv73Hx"],
+    [400, "invalid_scope", "invalid-Qv73Hx"],
+    [400, "unauthorized_client", "unauthorized-Qv73Hx"],
+    [400, "unsupported_grant_type", "unsupported-Qv73Hx"],
+  ])(
+    "is the code of a token request's %i (%s) when the client secret shares a run with it",
+    async (status, code, clientSecret) => {
+      const client = createPropellerClient({
+        clientId: "client-id-1",
+        clientSecret,
+        sleep: async () => {},
+      });
+      const report = await tokenAnswered(
+        () => json({ error: code, error_description: `no client with ${clientSecret}` }, status),
+        client,
+      );
+      expect([report.fatalStatus, report.fatalOAuthError]).toEqual([status, code]);
+      expect(JSON.stringify(report)).not.toContain(clientSecret);
+    },
+  );
+
   it("is absent from a run no token refusal stopped", async () => {
     mountPropeller(server);
     const report = await importUsers(propellerClient().client, users(2));

@@ -1,4 +1,4 @@
-import { ApiError, httpStatusOf, oauthErrorCode } from "../errors/api-error.js";
+import { ApiError, answerOAuthErrorOf, httpStatusOf } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
 import { isTooLargeLostAnswer, isTransient, isUnreadableSuccess } from "../errors/transient.js";
 import { abortedByCaller, TransportFailure } from "../http/failures.js";
@@ -373,7 +373,7 @@ async function tokenOrFail(
     // or the request's form); a 400 of a host that is no token endpoint has no such code.
     const oauthError =
       error instanceof ApiError && (httpStatus === 400 || httpStatus === 401)
-        ? oauthErrorCode(errorField(error))
+        ? answerOAuthErrorOf(error)
         : undefined;
     const response =
       httpStatus === undefined
@@ -397,10 +397,4 @@ async function tokenOrFail(
     }
     throw new TransportFailure("auth", reason, false, undefined, response);
   }
-}
-
-/** The `error` field of a token answer's JSON body (scrubbed, as every body an `ApiError` carries). */
-function errorField(error: ApiError): unknown {
-  const body: unknown = "body" in error ? error.body : undefined;
-  return typeof body === "object" && body !== null && "error" in body ? body.error : undefined;
 }

@@ -182,12 +182,20 @@ export class ApiError extends Error {
   ): ApiError & V {
     // Of runs of a secret too, as the message naming it is: a vendor's id in it may echo one cut short.
     const safeTarget = { ...target, path: secrets.scrubRuns(target.path) };
+    // OAuth2 codes, the answer's and the one an `auth` failure carries, are read before the scrub, which takes
+    // out of a word any run of 6 a secret shares with it: a client secret `acme_client_…` made `invalid_client`
+    // `invalid[REDACTED]`, and the code was lost. Only a word RFC 6749 registers is taken, which quotes no
+    // secret; any other text of the answer's is scrubbed as before.
+    const answerCode = oauthErrorCode(errorField(variant["body"]));
+    const authCode = oauthErrorCode(variant["oauthError"]);
     const safeVariant = secrets.scrubDeep(variant);
+    if (authCode !== undefined) Object.assign(safeVariant, { oauthError: authCode });
     // Described from the scrubbed variant: a body cut short must not cut a secret into an unmatched fragment.
     // Of runs of a secret too: a vendor's words or a runtime's message may quote one cut short.
     const message = secrets.scrubRuns(describe(safeVariant, safeTarget, cause, secrets));
     const error = new ApiError(message, safeTarget, cause === undefined ? undefined : { cause });
     Object.assign(error, safeVariant);
+    if (answerCode !== undefined) answerCodes.set(error, answerCode);
     if (cause instanceof TransportFailure && !cause.mayHaveArrived)
       Object.assign(
         error,
@@ -245,6 +253,26 @@ export function oauthErrorCode(value: unknown): string | undefined {
 export function oauthErrorOf(error: ApiError): string | undefined {
   if (error.status !== "auth") return undefined;
   return oauthErrorCode("oauthError" in error ? error.oauthError : undefined);
+}
+
+/**
+ * The OAuth2 error code of the answer each error was built from (see {@link answerOAuthErrorOf}). Kept out of
+ * the error's fields: an error of a documented status carries those its spec gives, in logs and reports.
+ */
+const answerCodes = new WeakMap<ApiError, string>();
+
+/**
+ * The OAuth2 error code (see {@link OAUTH_ERROR_CODES}) the `error` field of the answer's JSON body held as it
+ * came, before {@link ApiError.of} scrubbed the body the error carries; else undefined. Whatever the status:
+ * only a token endpoint's 400 or 401 makes it a refusal, which gives an `auth` failure its `oauthError`.
+ */
+export function answerOAuthErrorOf(error: ApiError): string | undefined {
+  return answerCodes.get(error);
+}
+
+/** The `error` field of a JSON body, else undefined. */
+function errorField(body: unknown): unknown {
+  return typeof body === "object" && body !== null && "error" in body ? body.error : undefined;
 }
 
 function describe(
