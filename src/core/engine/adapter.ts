@@ -151,6 +151,8 @@ export interface ChunkContext {
    * as every request under the key having written nothing, so keep a value an earlier run saved unless its
    * send too wrote nothing. In the run that sets it, an earlier run's value set to `""` still counts, unless
    * the attempt then threw that the chunk's body was too long to build (every send carried that body).
+   * A save that fails (a full disk) stops the run and throws: let it through. Where no request of the
+   * attempt that may write (not a GET) went out before it, the engine reports the chunk not sent.
    */
   checkpoint(state: Record<string, string>): void;
   /**

@@ -105,14 +105,23 @@ export interface Following {
  * which a progress call says as each begins. Closed once the attempt returned: a call it left running says
  * nothing of a chunk that settled (the last progress call must find nothing waiting).
  */
-function attemptWaits(following: Following): RequestWaits & { onVendor(): void; close(): void } {
+function attemptWaits(
+  following: Following,
+): RequestWaits & { onVendor(): void; close(): void; readonly wrote: boolean } {
   let open = true;
+  let wrote = false;
   // Waits under way: an adapter may make calls of a chunk at once, each waiting on its own.
   let under = 0;
   // The adapter's own waits: once it waited on the vendor's work, the chunk counts as waiting on it until the
   // attempt returns, whatever a call it makes meanwhile (another list read at once) met.
   let own: WaitingOn | undefined;
   return {
+    get wrote() {
+      return wrote;
+    },
+    writing: () => {
+      if (open) wrote = true;
+    },
     onVendor: () => {
       own = "vendor";
       following.waiting("vendor");
@@ -187,8 +196,12 @@ export async function followChunk<Input, Wire, Code extends string>(
   // Whether a write an attempt made or followed up on got no settling answer (see `mayLandLate`).
   let lost = false;
   const replays = adapter.replay.by === "none" ? 1 : following.replay.chunkAttempts;
+  // Whether the last attempt stopped at a journal save that failed before it sent anything.
+  let unsentAtSave = false;
   for (;;) {
     let followedUpOnly = false;
+    // The error of a journal save of this attempt that failed before the attempt sent anything.
+    let unsaved: { readonly error: unknown } | undefined;
     const transportWaits = attemptWaits(following);
     const context: ChunkContext = {
       signal: following.signal,
@@ -199,7 +212,14 @@ export async function followChunk<Input, Wire, Code extends string>(
       },
       checkpoint: (next) => {
         state = { ...state, ...next };
-        following.checkpoint(next);
+        try {
+          following.checkpoint(next);
+        } catch (error) {
+          // An adapter saves its state before a request that carries the records goes out: with none out yet,
+          // this attempt sent nothing, and its throw must not be taken for a send cut short.
+          if (!transportWaits.wrote && !followedUpOnly) unsaved = { error };
+          throw error;
+        }
       },
       // An adapter waits only on the vendor's work (a job it polls, results not ready, another job ahead).
       sleep: (ms) => {
@@ -233,16 +253,27 @@ export async function followChunk<Input, Wire, Code extends string>(
       // a body too long to build was never sent, so only a send before it leaves the chunk possibly held.
       const tooLong = tooLongHint(error);
       if (tooLong !== "") unbuilt = state;
-      const unsent = tooLong !== "" && sends + followUps === 0 && !earlierSend();
-      const open = !following.signal.aborted && !unsent;
       const reason = `${error instanceof Error ? error.message : String(error)}${tooLong}`;
-      const code = following.signal.aborted ? "aborted" : "chunk_failed";
-      const thrown: ItemOutcome<EngineFailureCode> = {
-        ...{ ok: false, code, reason, transient: true, later: true },
-        ...(unsent && { unprocessed: "not_sent" }),
-      };
-      const failed = open ? mayHold(thrown, UNFOLLOWED_NOTE) : thrown;
-      result = { kind: "done", outcomes: chunk.keys.map(() => failed) };
+      if (unsaved !== undefined && error === unsaved.error) {
+        // Failed `fatal`, as the records the stopped run does not send; what a re-run does, and an earlier
+        // send that may have reached the vendor, are said below.
+        const notSent: ItemOutcome<EngineFailureCode> = {
+          ...{ ok: false, code: "fatal", transient: true, later: true, unprocessed: "not_sent" },
+          reason: `${attempts > 1 ? "not sent again" : "not sent"}: saving this chunk's state in the journal before its request failed, and the import stopped there (${reason})`,
+        };
+        result = { kind: "done", outcomes: chunk.keys.map(() => notSent) };
+        unsentAtSave = true;
+      } else {
+        const unsent = tooLong !== "" && sends + followUps === 0 && !earlierSend();
+        const open = !following.signal.aborted && !unsent;
+        const code = following.signal.aborted ? "aborted" : "chunk_failed";
+        const thrown: ItemOutcome<EngineFailureCode> = {
+          ...{ ok: false, code, reason, transient: true, later: true },
+          ...(unsent && { unprocessed: "not_sent" }),
+        };
+        const failed = open ? mayHold(thrown, UNFOLLOWED_NOTE) : thrown;
+        result = { kind: "done", outcomes: chunk.keys.map(() => failed) };
+      }
     }
     if (result.kind === "fatal") {
       // What earlier attempts learned stands: a user the vendor confirmed stays imported. An earlier send
@@ -341,6 +372,11 @@ export async function followChunk<Input, Wire, Code extends string>(
   const callerAbortedBefore = `; the caller aborted the client's calls before this chunk's request went out: ${reRun} sends it`;
   // Its request went out, and was turned away unprocessed (a 429 whose Retry-After the abort cut short).
   const callerAbortedTurnedAway = `; the caller aborted the client's calls after ${adapter.vendor} turned this chunk's request away unprocessed: ${reRun} sends it`;
+  // What a re-run does with a chunk no send of which may have reached the vendor.
+  const sendsIt =
+    journalLost === undefined
+      ? `${reRun} sends it`
+      : reRunWithoutJournal(journalLost, adapter.replay, false);
   // An earlier run's send on record may have written the chunk, whatever this run's tries met.
   const earlier = earlierSend();
   // The client says "aborted by the caller" of any abort of its signal; the run's own stop is not the
@@ -349,6 +385,14 @@ export async function followChunk<Input, Wire, Code extends string>(
   outcomes = outcomes.map((failure) => {
     if (failure.ok || failure.transient !== true) return failure;
     let o = earlier ? withoutUnprocessed(failure) : failure;
+    // Not sent at its last attempt: only an earlier send that may have reached the vendor may have written
+    // the record (one of this run's says so already, through `better`; an earlier run's is said here).
+    if (unsentAtSave && !mayHaveWritten(o)) return { ...o, reason: `${o.reason}; ${sendsIt}` };
+    if (unsentAtSave)
+      return mayHold(
+        o,
+        `${saysVendorMayHold(o.reason) ? "" : `; ${adapter.vendor} may hold this record: an earlier run with this journal sent its chunk, and no answer said what became of it`}; ${settles}`,
+      );
     if (stoppedBy !== undefined && o.code === "aborted")
       o = { ...o, reason: o.reason.replace(BY_CALLER, STOPPED_BY_RUN[stoppedBy]) };
     if (following.signal.aborted)

@@ -9,6 +9,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export interface RequestWaits {
   began(): void;
   ended(): void;
+  /**
+   * A try of a call that may write (any method but GET and HEAD) goes out now: until one did, a chunk whose
+   * journal save failed sent nothing of its records.
+   */
+  writing?(): void;
 }
 
 // Holds undefined where a send's context is left for the caller's (see outsideRequestWaits).
@@ -57,6 +62,10 @@ class HeldWaits implements RequestWaits {
 
   ended(): void {
     this.#waits?.ended();
+  }
+
+  writing(): void {
+    this.#waits?.writing?.();
   }
 
   /** The send ended: nothing more is told, and nothing of it is held. */

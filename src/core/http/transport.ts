@@ -227,6 +227,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
           if (eachTry !== undefined) authorization = await eachTry.authorization(attempt);
         }
         sending = true;
+        // The chunk whose call this is hears that its records may be going out; a shared call (a token
+        // request) carries none, and tells no chunk.
+        if (!READS.has(request.method)) requestWaits(request.signal)?.writing?.();
         outcome = await attemptOnce(
           send,
           request,
@@ -302,6 +305,9 @@ async function callersSleep(
     release();
   }
 }
+
+/** Methods that read only: a try of one carries no records to the vendor. */
+const READS: ReadonlySet<string> = new Set(["GET", "HEAD"]);
 
 /** Answers to a call an earlier try of which may have reached the vendor (its own answer was lost). */
 const AFTER_ARRIVED_TRY = new WeakSet<Response>();
