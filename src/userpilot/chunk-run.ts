@@ -8,6 +8,7 @@ import {
   EARLIER_TRY_NOTE,
   failedBy,
   isFatal,
+  notVendorsOwn,
   refusedBy,
   UNSETTLED_JOB_NOTE,
 } from "../core/engine/chunk-outcomes.js";
@@ -415,7 +416,7 @@ export class ChunkRun {
       if (tooLarge) {
         if (size > 1) return { kind: "result", result: await this.halves(start, end, range) };
         const by =
-          typeof error.status === "number" || error.afterArrivedTry === true
+          typeof error.status === "number" || notVendorsOwn(error)
             ? refusedBy("Userpilot", error)
             : "Userpilot (or a gateway before it)";
         const body = "body" in error ? error.body : undefined;

@@ -1,7 +1,8 @@
 // A raw.use middleware's answer stands in for what the vendor said, not for what it got: when a try of the
 // call may have reached the vendor (a connection lost after sending, a vendor's own answer the middleware
 // replaced), the operation's error says so, and a 503 or 429 the middleware made up never says the vendor
-// turned the write away, which would have the import forget records the vendor may hold.
+// turned the write away, which would have the import forget records the vendor may hold. The error says the
+// answer was not the vendor's (replacedAnswer), so a refusal in it is not put in the vendor's mouth.
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { unprocessedBy } from "../../src/core/errors/unprocessed.js";
@@ -29,7 +30,7 @@ describe("an operation's error from a middleware's answer after the request went
     });
     expect(result.ok).toBe(false);
     const error = !result.ok ? result.error : expect.fail("ok");
-    expect(error).toMatchObject({ httpStatus: 503, afterArrivedTry: true });
+    expect(error).toMatchObject({ httpStatus: 503, afterArrivedTry: true, replacedAnswer: true });
     expect(unprocessedBy(error)).toBeUndefined();
   });
 
@@ -49,6 +50,7 @@ describe("an operation's error from a middleware's answer after the request went
     });
     const error = !result.ok ? result.error : expect.fail("ok");
     expect(error.afterArrivedTry).toBeUndefined();
+    expect(error.replacedAnswer).toBe(true);
     expect(unprocessedBy(error)).toBe("turned_away");
   });
 
@@ -66,7 +68,7 @@ describe("an operation's error from a middleware's answer after the request went
       body: { requests: [{ uid: f.string.uuid() }] },
     });
     const error = !result.ok ? result.error : expect.fail("ok");
-    expect(error).toMatchObject({ httpStatus: 503, afterArrivedTry: true });
+    expect(error).toMatchObject({ httpStatus: 503, afterArrivedTry: true, replacedAnswer: true });
     expect(unprocessedBy(error)).toBeUndefined();
   });
 
@@ -78,6 +80,25 @@ describe("an operation's error from a middleware's answer after the request went
       body: { requests: [{ uid: f.string.uuid() }] },
     });
     const error = !result.ok ? result.error : expect.fail("ok");
+    expect(error.replacedAnswer).toBe(true);
+    expect(unprocessedBy(error)).toBe("turned_away");
+  });
+
+  it("a middleware that only read the vendor's own 503 leaves it the vendor's", async () => {
+    const f = seededFaker("middleware reads the vendor's answer");
+    server.use(http.post(BATCH, OFFLINE));
+    const client = createFullStoryClient({ apiKey: fullStoryApiKey(f), maxRetries: 0 });
+    client.raw.use({
+      onResponse: async ({ response }) => {
+        await response.text();
+        return undefined;
+      },
+    });
+    const result = await client.createBatchImport({
+      body: { requests: [{ uid: f.string.uuid() }] },
+    });
+    const error = !result.ok ? result.error : expect.fail("ok");
+    expect(error).not.toHaveProperty("replacedAnswer");
     expect(unprocessedBy(error)).toBe("turned_away");
   });
 });
@@ -113,7 +134,7 @@ describe("an operation's error from a middleware's answer in place of the vendor
       () => HttpResponse.json({ code: "internal", message: "no" }, { status: 500 }),
       () => new Response(null, { status: 503 }),
     ]);
-    expect(error).toMatchObject({ httpStatus: 503, afterArrivedTry: true });
+    expect(error).toMatchObject({ httpStatus: 503, afterArrivedTry: true, replacedAnswer: true });
     expect(unprocessedBy(error)).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
-// A caller's middleware replaces Propeller's answer to a bulk request (which Propeller acted on) with a refusal
-// that names no user and gives no message: the reason must not say Propeller refused the request, only that
-// the answer given as Propeller's did, and that Propeller may hold the users.
+// A caller's middleware replaces Propeller's answer to a bulk request (which Propeller acted on) with a
+// refusal that names no user and gives no message: the reason must not say Propeller refused the request,
+// only that the answer given as Propeller's did, and that Propeller may hold the users. One a middleware
+// answers with in place of sending the request is not Propeller's either, though Propeller holds nothing.
 import { expect, it } from "vitest";
 import { importUsers } from "../../src/propeller/import.js";
 import { json } from "../../src/testing/faults.js";
@@ -41,3 +42,25 @@ it.each([400, 404])(
     }
   },
 );
+
+it("a 400 a middleware answered with before the request went out is not said to be Propeller's", async () => {
+  const input = users(2);
+  const vendor = mountPropeller(server);
+  const { client } = propellerClient();
+  client.raw.use({
+    onRequest: ({ request }) =>
+      request.url.endsWith("/v2/users/bulk/sourceId")
+        ? json(propellerError(400, 10007, "SchemaValidationException", []), 400)
+        : undefined,
+  });
+
+  const report = await importUsers(client, input, { chunkRecords: 2, replayDelayMs: 0 });
+
+  // Propeller never saw the request.
+  expect(vendor.ids().size).toBe(0);
+  expect(report.outcomes).toHaveLength(2);
+  for (const outcome of report.outcomes) {
+    expect(outcome).toMatchObject({ outcome: "failed", reason: matching(opening(400)) });
+    expect(outcome).not.toHaveProperty("vendorMayHold");
+  }
+});

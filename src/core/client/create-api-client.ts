@@ -431,7 +431,14 @@ async function invoke<Table extends OperationTable>(
     path: concretePath(spec.path, init.params?.path),
   };
   let captured:
-    { status: number; headers: Headers; text: string; afterArrivedTry: boolean } | undefined;
+    | {
+        status: number;
+        headers: Headers;
+        text: string;
+        afterArrivedTry: boolean;
+        replacedAnswer?: true;
+      }
+    | undefined;
   const { serializedBody, signal, ...given } = init;
   // A Request class given from JavaScript, as a raw call's is (see plainInit).
   const rest =
@@ -487,7 +494,7 @@ async function invoke<Table extends OperationTable>(
       const { status, headers } = result.response;
       const text = await middlewareAnswerText(result);
       const arrived = mayHaveArrived(captured, failed);
-      captured = { status, headers, text, afterArrivedTry: arrived };
+      captured = { status, headers, text, afterArrivedTry: arrived, replacedAnswer: true };
     }
   } catch (error) {
     // The client's middleware made a transport failure the typed error; a caller's `onError` may still
@@ -509,5 +516,6 @@ async function invoke<Table extends OperationTable>(
   if (outcome.ok) return outcome;
   const error = ApiError.of(outcome.variant, target, config.secrets);
   if (captured.afterArrivedTry) Object.assign(error, { afterArrivedTry: true });
+  if (captured.replacedAnswer) Object.assign(error, { replacedAnswer: true });
   return { ok: false, error } as { ok: false };
 }

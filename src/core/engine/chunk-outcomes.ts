@@ -42,13 +42,19 @@ export type FailedRequest = "write" | "follow";
 export const EARLIER_TRY_NOTE =
   "; a try of this request got no answer that said what became of it and may have reached the vendor, which may hold this record";
 /**
- * Who a refusal's reason says refused: `vendor`, or, where a try of the call may have reached the vendor and
- * got no answer that said what became of it (its answer lost, or one a caller's middleware put in its
- * place), the answer given as the vendor's: that answer may not be the vendor's, and the vendor may have
- * acted on the request (said by {@link EARLIER_TRY_NOTE} after it).
+ * Who a refusal's reason says refused: `vendor`, or the answer given as the vendor's where that answer may
+ * not be the vendor's: one a caller's middleware put in its place (whether or not the request reached the
+ * vendor), or one after a try that may have reached the vendor and got no answer that said what became of
+ * it. Only who refused is said here: whether the vendor may hold the records is said by
+ * {@link EARLIER_TRY_NOTE} after it, where a try may have reached the vendor.
  */
 export function refusedBy(vendor: string, error: ApiError): string {
-  return error.afterArrivedTry === true ? `the answer given as ${vendor}'s` : vendor;
+  return notVendorsOwn(error) ? `the answer given as ${vendor}'s` : vendor;
+}
+
+/** Whether `error`'s answer may not be the vendor's own (see {@link refusedBy}). */
+export function notVendorsOwn(error: ApiError): boolean {
+  return error.afterArrivedTry === true || error.replacedAnswer === true;
 }
 
 /** The part of {@link EARLIER_TRY_NOTE} its earlier wording (in journals of earlier versions) has too. */

@@ -156,6 +156,14 @@ export class ApiError extends Error {
    */
   declare readonly afterArrivedTry?: true;
   /**
+   * Set when a caller's middleware (added with `raw.use`) answered in place of the vendor's answer: by an
+   * `onRequest` before the request went out, an `onError` after a transport failure, or an `onResponse`
+   * replacing the vendor's answer. What this error says is that answer's, not necessarily the vendor's: a
+   * refusal in it is not the vendor's word. Whether a try may have reached the vendor is said apart from it,
+   * by `afterArrivedTry`.
+   */
+  declare readonly replacedAnswer?: true;
+  /**
    * Set when no try of this call can have reached the vendor: no connection was made, no credentials could
    * be had to send it with, or the caller stopped it before it went out (see `TransportFailure.mayHaveArrived`).
    */
