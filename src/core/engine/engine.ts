@@ -70,14 +70,14 @@ export interface ImportOptions<
    * differ, and only from the one the journal names: the journal then names this run's account, and later
    * runs need no statement (the old credential is refused from then on). It does so once the vendor
    * accepted this run's credential (its first 2xx answer, through the adapter's `whenCredentialAccepted`; for
-   * an adapter without it, the first chunk settled with a record imported): a mistyped credential the
-   * vendor refuses (401) is never recorded, and a run that ends before (one killed too) leaves the journal
-   * naming the old account, which the same statement resumes again. A chunk an earlier run sent under
-   * the old credential and this run sends again says that the vendor may have written it twice: whether a
-   * vendor keeps an idempotency key or a job for the new credential is not documented. A statement that is
-   * wrong, names an org id (the account itself, never a credential's), is given for another base URL (or
-   * one holding a blank), or with a journal that does not exist yet makes the import reject with a
-   * `JournalError`; the stated text is never shown or written (it may be a credential by mistake). A blank
+   * an adapter without it, the first chunk settled with a record imported): a mistyped credential given
+   * with the statement, which the vendor refuses (401), is never recorded, and a run that ends before (one
+   * killed too) leaves the journal naming the old account, which the same statement resumes again. A chunk an
+   * earlier run sent under the old credential and this run sends again says that the vendor may have written
+   * it twice: whether a vendor keeps an idempotency key or a job for the new credential is not documented. A
+   * statement that is wrong, names an org id (the account itself, never a credential's), is given for another
+   * base URL (or one holding a blank), or with a journal that does not exist yet makes the import reject with
+   * a `JournalError`; the stated text is never shown or written (it may be a credential by mistake). A blank
    * or non-string value, or one without `journal`, throws a TypeError.
    * @default none (the journal's destination must be this run's)
    */
