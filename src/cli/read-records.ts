@@ -114,7 +114,9 @@ export function formatOf(file: string): InputFormat | undefined {
  * `stdin` gives the bytes when they are stdin's (`import <vendor> -`): `file` is then only the name errors
  * give it, and they speak of stdin where a file's speak of the file. `dottedHeaders` is false when a
  * vendor reads a CSV row's cells by their columns' own names (SlashID), not {@link recordFromCsvRow}'s
- * field paths: a header's dots then nest nothing, and {@link emptyFieldName} has nothing to refuse.
+ * field paths: a header's dots then nest nothing and its colon types nothing, so {@link emptyFieldName},
+ * {@link misspeltType} and {@link clashingHeader}'s fields have nothing to refuse; such a vendor rejects a
+ * person with a filled cell under a column it does not have.
  */
 export function readRecords(
   file: string,
@@ -580,13 +582,18 @@ export function forbiddenHeader(headers: readonly string[]): string | undefined 
  * Why a CSV header would lose cells, or undefined: a field named by two columns (`email,email`, or `email`
  * and `email:string`) keeps only the last column's cell, and a field that is both a value and the parent of
  * another (`properties` and `properties.plan`) keeps only one of them. Columns without a name are left out:
- * spreadsheets add them after the last column.
+ * spreadsheets add them after the last column. Without `dottedHeaders` (SlashID reads each cell by its
+ * column's own name), only a name given twice clashes: `notes` and `notes.x`, or `email` and `email:string`,
+ * are two columns.
  */
-export function clashingHeader(headers: readonly string[]): string | undefined {
+export function clashingHeader(
+  headers: readonly string[],
+  dottedHeaders = true,
+): string | undefined {
   const columnOf = new Map<string, string>();
   for (const header of headers) {
     if (header === "") continue;
-    const field = headerOf(header).path.join(".");
+    const field = dottedHeaders ? headerOf(header).path.join(".") : header;
     const other = columnOf.get(field);
     if (other !== undefined)
       return other === header
@@ -594,6 +601,7 @@ export function clashingHeader(headers: readonly string[]): string | undefined {
         : `the CSV columns ${other} and ${header} both name the field ${field}; keep one of them`;
     columnOf.set(field, header);
   }
+  if (!dottedHeaders) return undefined;
   for (const [field, header] of columnOf) {
     for (let dot = field.indexOf("."); dot !== -1; dot = field.indexOf(".", dot + 1)) {
       const parent = columnOf.get(field.slice(0, dot));
@@ -877,11 +885,12 @@ async function* readCsv(
         throw new Error(
           `${file}: CSV header ${bad} [input.forbidden_key]: ${FORBIDDEN_KEY_MESSAGE}`,
         );
+      // A name given twice is ambiguous for every vendor (csv-parse groups its cells); misspelt types and
+      // empty names between dots are refused only where headers are typed field paths.
       const clash =
         otherSeparator(header, words) ??
-        clashingHeader(header) ??
-        misspeltType(header) ??
-        (dottedHeaders ? emptyFieldName(header) : undefined);
+        clashingHeader(header, dottedHeaders) ??
+        (dottedHeaders ? (misspeltType(header) ?? emptyFieldName(header)) : undefined);
       if (clash !== undefined) throw new Error(`${file}: ${clash}`);
       return header;
     },
