@@ -9,6 +9,7 @@ export const idleContext: ChunkContext = {
   sleep: () => Promise.resolve(),
   count: () => {},
   journaled: false,
+  journalLost: () => undefined,
   savedByAnyChunk: () => [],
   vendorDone: () => {},
   releaseItems: () => {},

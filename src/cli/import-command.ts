@@ -1,4 +1,4 @@
-import { constants, existsSync, type Stats } from "node:fs";
+import { constants, type Stats } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import {
@@ -272,13 +272,13 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
   // The same journal would stop a re-run alike: the error says what to do instead.
   const resumes = journalStop === undefined ? howItResumes(report) : undefined;
   const journal = flags["journal"];
-  // Removed while the run used it (what stopped the run, maybe): "keeps what was settled" would be false, and
-  // after any stop the operator is to know that a re-run sends what this run imported too.
-  if (journalStop === undefined && typeof journal === "string" && !existsSync(journal))
-    out.write(
-      `  --journal ${forTerminal(args.scrub(journal))} no longer exists: a re-run with it starts a new journal, which sends every record again\n`,
-    );
-  else if (resumes !== undefined) out.write(resumeHint(journal, args.scrub, resumes, fromStdin));
+  // Removed or replaced while the run used it (what stopped the run, maybe): "keeps what was settled" would
+  // be false, and after any stop the operator is to know that a re-run sends what this run imported too. The
+  // credentials are still to be fixed first.
+  if (typeof journal === "string" && report.journalLost !== undefined) {
+    if (resumes === "once fixed") out.write("  once that is fixed, run the command again\n");
+    out.write(lostJournalHint(journal, args.scrub, report.journalLost));
+  } else if (resumes !== undefined) out.write(resumeHint(journal, args.scrub, resumes, fromStdin));
   if (journalStop !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(args.scrub(journalStop.message))}\n`);
   if (report.inputError !== undefined)
@@ -358,6 +358,19 @@ function resumeHint(
     ? `  once that is fixed, run the command again with --journal ${named}${piped}: it keeps what was settled; ` +
         "a new credential may need --journal-account-was (the journal's refusal names the account)\n"
     : `  to resume, run the same command again${piped}: --journal ${named} keeps what was settled\n`;
+}
+
+/** What a re-run with `journal` does, once the file at its path is no longer the one the run recorded in. */
+function lostJournalHint(
+  journal: string,
+  scrub: (text: string) => string,
+  lost: NonNullable<ImportReport["journalLost"]>,
+): string {
+  const named = forTerminal(scrub(journal));
+  return lost === "removed"
+    ? `  --journal ${named} no longer exists: a re-run with it starts a new journal, which sends every record again\n`
+    : `  --journal ${named} was replaced, or written by another process, while this run used it: a re-run with ` +
+        "it reads the file now there, which may hold nothing of this run: every record that file does not hold is sent again\n";
 }
 
 /**

@@ -506,9 +506,12 @@ export class ChunkRun {
   /**
    * What a re-run does for users left unsettled: `withJournal` when this run keeps one; without, only a
    * journal would keep the job id, so a re-run sends the users in a new job. So too when the journal was
-   * removed or replaced while the run used it (`journaled` is false then).
+   * removed while the run used it; one replaced may be a copy of it (an editor's save, a sync tool), which
+   * still holds the job.
    */
   private reRun(withJournal: string): string {
+    if (this.context.journalLost() === "replaced")
+      return "the journal was replaced, or written by another process, while this run used it: a re-run with that path picks the job up only if the file now there holds it, else sends these users again";
     return this.context.journaled
       ? withJournal
       : "no journal keeps this run's job for a re-run, so a re-run sends these users again";

@@ -42,6 +42,8 @@ describe("a journal that stops being the file the run opened", () => {
         `journal ${journal} cannot be written: it was ${what} while this run used it`,
       );
       expect(sends).toBe(2);
+      // For a caller's closing words, which the reasons' cannot stand in for (a CLI's "to resume …").
+      expect(report.journalLost).toBe(what === "removed" ? "removed" : "replaced");
       // Removed: nothing at its path; replaced: the other file as it was put there.
       const left = existsSync(journal) ? readFileSync(journal, "utf8") : undefined;
       expect(left).toBe(what === "removed" ? undefined : "");
@@ -63,7 +65,9 @@ describe("a journal that stops being the file the run opened while a resume read
         sends += 1;
         return importEvery(chunk);
       });
-      expect((await runImport(adapter, records, { journal })).imported).toBe(6);
+      const first = await runImport(adapter, records, { journal });
+      expect(first.imported).toBe(6);
+      expect(first).not.toHaveProperty("journalLost");
       sends = 0;
 
       let seen = 0;
@@ -88,10 +92,13 @@ describe("a journal that stops being the file the run opened while a resume read
           reason: containing("test may hold this record"),
           vendorMayHold: true,
         });
-        // Not "the same journal": a re-run with its path reads nothing of those chunks either.
+        // Not "the same journal": a re-run with its path reads nothing of those chunks either. Nor "this
+        // run's sends": the earlier run sent them.
         expect(failed).toMatchObject({
           reason: containing(`it again: the journal was ${what} while this run used it`),
         });
+        expect(failed).toMatchObject({ reason: containing("nothing of the chunk's sends") });
+        expect(failed).not.toMatchObject({ reason: containing("this run's sends") });
       }
       expect(report.vendorMayHold).toBe(4);
     },
@@ -245,8 +252,51 @@ describe("what the records say of a re-run once the journal stopped being the ru
       expect(o).toMatchObject({
         outcome: "failed",
         reason: containing(
-          "not sent again in this run (the test vendor could import twice): a re-run sends it again: the journal was removed while this run used it, so a re-run with its path starts a new journal, which knows nothing of this run's sends",
+          "not sent again in this run (the test vendor could import twice): a re-run sends it again: the journal was removed while this run used it, so a re-run with its path starts a new journal, which knows nothing of the chunk's sends",
         ),
       });
+  });
+});
+
+describe("the last chunk of an input that broke off once the journal stopped being the run's file", () => {
+  // Said "…; a re-run with this journal and the whole input sends it; a re-run sends it": the journal's
+  // path, and the note on its loss said after it, again.
+  it.each([
+    ["removed", "a re-run with the whole input sends it"],
+    [
+      "replaced, or written by another process,",
+      "a re-run with the whole input sends it, unless the file now at the journal's path (it was replaced, or written by another process, while this run used it) holds its chunk's outcomes",
+    ],
+  ] as const)("%s: its records say once what a re-run does", async (what, reRun) => {
+    const [, change] = CHANGES.find(([name]) => name === what)!;
+    const journal = journalFile("journal-removed");
+    const [a, b, c] = users();
+    let settled!: () => void;
+    const firstChunkSettled = new Promise<void>((resolve) => (settled = resolve));
+    let outcomes = 0;
+    async function* broken() {
+      yield* [a!, b!, c!];
+      // The first chunk's line is written first: its write would stop the run before the input breaks.
+      await firstChunkSettled;
+      change(journal);
+      throw new Error("broken input");
+    }
+    const adapter = testAdapter<{ id: string; name: string }>(importEvery);
+
+    const report = await runImport(adapter, broken(), {
+      journal,
+      chunkRecords: 2,
+      onOutcome: () => {
+        if (++outcomes === 2) settled();
+      },
+    });
+
+    expect(report.inputError).toContain("broken input");
+    expect(report.fatal).toBeUndefined();
+    expect(report.outcomes.map((o) => o.outcome)).toEqual(["imported", "imported", "failed"]);
+    expect(report.outcomes[2]).toMatchObject({
+      code: "aborted",
+      reason: `not sent: reading the input stopped (${report.inputError}) before this record's chunk was full; ${reRun}`,
+    });
   });
 });

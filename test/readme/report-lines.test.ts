@@ -36,6 +36,7 @@ const summary: Required<ReportSummary> = {
   fatalStatus: 0,
   fatalOAuthError: "",
   inputError: "",
+  journalLost: "removed",
   startedAt: "",
   durationMs: 0,
 };

@@ -15,6 +15,7 @@ export function chunkContext(overrides: Partial<ChunkContext> = {}): {
     attempt: 0,
     checkpoint: () => {},
     journaled: false,
+    journalLost: () => undefined,
     savedByAnyChunk: () => [],
     sleep: async () => {},
     count: (event, n = 1) => {

@@ -1,7 +1,7 @@
 // A failure that a re-run may settle says what a re-run will do. Only a journal keeps a job's id (and the
 // engine's record of a send): without one, "run again with the same journal to pick it up" would send the
 // operator after a file that does not exist, while a re-run sends the users in a new job.
-import { rmSync } from "node:fs";
+import { copyFileSync, renameSync, rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { journalFile } from "../support/journal-file.js";
 import { matching } from "../support/matchers.js";
@@ -10,29 +10,34 @@ import { run, users, useUserpilot } from "./harness.js";
 const vendor = useUserpilot();
 
 /**
- * An import aborted at the job's second status poll, with or without a journal; `removed`: the journal is
- * removed just before.
+ * An import aborted at the job's second status poll, with or without a journal; `change`, if given, is done
+ * to the journal just before (`removed`: rmSync).
  */
-async function abortedWhileJobRuns(journal: string | undefined, removed = false) {
+async function abortedWhileJobRuns(
+  journal: string | undefined,
+  change?: "removed" | ((journal: string) => void),
+) {
   const controller = new AbortController();
   let polls = 0;
-  vendor({ pollsPerStep: 100 });
-  return run(users(2), {
+  const sim = vendor({ pollsPerStep: 100 });
+  const report = await run(users(2), {
     ...(journal !== undefined && { journal }),
     signal: controller.signal,
     sleep: () => {
       if (++polls === 2) {
-        if (removed && journal !== undefined) rmSync(journal);
+        if (journal !== undefined && change !== undefined)
+          (change === "removed" ? rmSync : change)(journal);
         controller.abort();
       }
       return Promise.resolve();
     },
   });
+  return { report, sim };
 }
 
 describe("the users of a job still running when the import is aborted", () => {
   it("without a journal: a re-run sends them again", async () => {
-    const report = await abortedWhileJobRuns(undefined);
+    const { report } = await abortedWhileJobRuns(undefined);
     for (const outcome of report.outcomes)
       expect(outcome).toMatchObject({
         outcome: "failed",
@@ -45,7 +50,7 @@ describe("the users of a job still running when the import is aborted", () => {
   });
 
   it("with a journal removed while the job ran: a re-run sends them again, not 'the same journal'", async () => {
-    const report = await abortedWhileJobRuns(journalFile("userpilot"), true);
+    const { report } = await abortedWhileJobRuns(journalFile("userpilot"), "removed");
     for (const outcome of report.outcomes)
       expect(outcome).toMatchObject({
         outcome: "failed",
@@ -57,8 +62,32 @@ describe("the users of a job still running when the import is aborted", () => {
     expect(JSON.stringify(report.outcomes)).not.toMatch(/same journal/);
   });
 
+  // Said "no journal keeps this run's job for a re-run, so a re-run sends these users again", while a copy
+  // saved in its place (an editor, a sync tool) kept the job, and a re-run with it sent nothing again.
+  it("with a journal replaced by a copy while the job ran: a re-run picks the job up if that file holds it", async () => {
+    const journal = journalFile("userpilot");
+    const { report, sim } = await abortedWhileJobRuns(journal, (file) => {
+      copyFileSync(file, `${file}.tmp`);
+      renameSync(`${file}.tmp`, file);
+    });
+    for (const outcome of report.outcomes)
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "aborted",
+        reason: matching(
+          /the journal was replaced, or written by another process, while this run used it: a re-run with that path picks the job up only if the file now there holds it, else sends these users again$/,
+        ),
+      });
+    expect(JSON.stringify(report.outcomes)).not.toMatch(/same journal|no journal keeps/);
+
+    // This copy holds it: the re-run follows the job, and sends no user again.
+    const again = await run(users(2), { journal });
+    expect(again.imported).toBe(2);
+    expect(sim.ofKind("POST")).toHaveLength(1);
+  });
+
   it("with a journal: the same journal picks the job up", async () => {
-    const report = await abortedWhileJobRuns(journalFile("userpilot"));
+    const { report } = await abortedWhileJobRuns(journalFile("userpilot"));
     for (const outcome of report.outcomes)
       expect(outcome).toMatchObject({
         outcome: "failed",

@@ -175,9 +175,18 @@ export interface ChunkContext {
   /**
    * Whether this run keeps a journal: only then does a re-run pick up what `checkpoint` saved (a job to
    * poll, a key to replay); a re-run without one starts over. Failure reasons say which. False too from the
-   * moment the journal's file was removed or replaced while the run used it: read it as a reason is worded.
+   * moment the journal's file was removed or replaced while the run used it (`journalLost` says which): read
+   * it as a reason is worded.
    */
   readonly journaled: boolean;
+  /**
+   * How the journal's file stopped being the one this run recorded in, while the run used it, if it did:
+   * `removed` (a re-run with its path starts a new journal, and sends the chunk again), or `replaced` by
+   * another file, or written by another process (a re-run with its path reads that file, which may or may
+   * not hold what was saved: a reason says it may pick the chunk up, else sends it again). Undefined without
+   * a journal, and while it is the run's file. Read as a reason is worded: it looks at the file.
+   */
+  journalLost(): "removed" | "replaced" | undefined;
   /**
    * Every value any chunk of this import saved under a key starting with `prefix`, in the journal (earlier
    * runs and this one), e.g. the job ids other chunks followed; empty without a journal.

@@ -9,7 +9,7 @@ import {
   type RunStop,
 } from "./follow-chunk.js";
 import type { EngineFailureCode, ReportedFailureCode, VendorCode } from "./failure-codes.js";
-import { Journal, JournalError, type JournaledChunk } from "./journal.js";
+import { Journal, JournalError, type JournaledChunk, type JournalLoss } from "./journal.js";
 import type { PendingChunk } from "./pending-chunk.js";
 import type { WaitingOn } from "./progress-pulse.js";
 import { RepeatOrder, type OutChunk } from "./repeat-order.js";
@@ -21,6 +21,15 @@ import { httpStatusOf, oauthErrorOf } from "../errors/api-error.js";
 
 /** How a record's reason names the chunk an earlier run sent at its place, of other records. */
 const IN_PLACE = "a chunk in its place";
+
+/**
+ * How the journal was lost (`Journal.lost`, read by a reason that words its re-run by it, so the note after
+ * it reads the same), and the re-run that note names.
+ */
+interface LostJournal {
+  readonly lost: JournalLoss | undefined;
+  readonly reRun: string;
+}
 
 /** What the dispatcher needs from the run. */
 export interface DispatchSettings<Code extends string = string> {
@@ -252,12 +261,18 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
       this.#failUnsent(pending, this.#stopCode(), this.#stopReason(), known, IN_PLACE);
       return;
     }
+    // Read once, for this reason and the note after it: with the journal lost, the note alone names a re-run.
+    const lost = journal.lost;
+    const cutShort = `not sent: reading the input stopped (${inputError}) before this record's chunk was full`;
     this.#failUnsent(
       pending,
       "aborted",
-      `not sent: reading the input stopped (${inputError}) before this record's chunk was full; a re-run with this journal and the whole input sends it`,
+      lost === undefined
+        ? `${cutShort}; a re-run with this journal and the whole input sends it`
+        : cutShort,
       known,
       IN_PLACE,
+      { lost, reRun: "a re-run with the whole input" },
     );
   }
 
@@ -325,7 +340,8 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
 
   /**
    * Fails a chunk this run does not send; where the journal says an earlier run sent `what` (the chunk, or
-   * one in its place) without an answer, the reason says the vendor may hold the records.
+   * one in its place) without an answer, the reason says the vendor may hold the records. A journal lost
+   * adds what a re-run does instead (see {@link LostJournal}).
    */
   #failUnsent(
     pending: PendingChunk<Wire>,
@@ -333,6 +349,7 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
     reason: string,
     known: JournaledChunk | undefined,
     what: string,
+    lostAs?: LostJournal,
   ): void {
     // A chunk in its place that an earlier run settled held other records, some of which may be these: the
     // vendor may hold them if it imported one of that chunk's, or if the outcome of one left that open; not
@@ -354,7 +371,7 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
         ? `${reason}; ${vendor} may hold this record: an earlier run with this journal sent ${what}${unanswered}`
         : moved
           ? `${reason}; ${vendor} may hold this record: an earlier run with this journal sent chunks of other input from chunk ${this.#differsFrom} on, any of which may have held it`
-          : reason) + this.#journalLostNote(earlier || moved),
+          : reason) + this.#journalLostNote(earlier || moved, lostAs),
       earlier || moved,
     );
   }
@@ -364,9 +381,11 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
    * run used (see `Journal.lost`): it knows nothing of an earlier run's send (`sent`) either. Empty while the
    * journal is that file: a re-run with it then resumes as the journal says.
    */
-  #journalLostNote(sent: boolean): string {
-    const lost = this.settings.journal?.lost;
-    return lost === undefined ? "" : `; ${reRunWithoutJournal(lost, this.adapter.replay, sent)}`;
+  #journalLostNote(sent: boolean, lostAs?: LostJournal): string {
+    const lost = lostAs === undefined ? this.settings.journal?.lost : lostAs.lost;
+    return lost === undefined
+      ? ""
+      : `; ${reRunWithoutJournal(lost, this.adapter.replay, sent, lostAs?.reRun)}`;
   }
 
   /**

@@ -234,6 +234,7 @@ export async function runImport<Input, Wire, Code extends string = string>(
       }),
   );
   let read: Assembled = { stoppedEarly: true, inputError: undefined, read: 0 };
+  let journalLost: Journal["lost"];
   const unwatch = recordAccountOnAcceptance(adapter, journal, (error) =>
     dispatcher.journalFailed(error),
   );
@@ -266,6 +267,8 @@ export async function runImport<Input, Wire, Code extends string = string>(
     }
     unwatch();
     dispatcher.release();
+    // Looked at while the run holds the journal's lock: after it, another run may write to the file.
+    journalLost = journal?.lost;
     journal?.close();
   }
   if (dispatcher.mismatch === undefined) emit();
@@ -292,6 +295,7 @@ export async function runImport<Input, Wire, Code extends string = string>(
     ...(fatalStatus === undefined ? {} : { fatalStatus }),
     ...(fatalOAuthError === undefined ? {} : { fatalOAuthError }),
     ...(read.inputError === undefined ? {} : { inputError: read.inputError }),
+    ...(journalLost === undefined ? {} : { journalLost }),
     chunks: dispatcher.chunks,
   });
 }

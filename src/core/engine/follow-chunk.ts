@@ -19,6 +19,7 @@ import {
 import { unprocessedBy } from "../errors/unprocessed.js";
 import { tooLongToBuild } from "./chunk-body.js";
 import type { EngineFailureCode } from "./failure-codes.js";
+import { lossWords, type JournalLoss } from "./journal.js";
 import { oneEach } from "./outcomes.js";
 import type { WaitingOn } from "./progress-pulse.js";
 import { withRequestWaits, type RequestWaits } from "../http/request-waits.js";
@@ -86,7 +87,7 @@ export interface Following {
   /** Whether the run keeps a journal a re-run resumes from. */
   readonly journaled: boolean;
   /** How the journal's file stopped being the one this run recorded in, if it did (see `Journal.lost`). */
-  journalLost(): string | undefined;
+  journalLost(): JournalLoss | undefined;
   savedByAnyChunk(prefix: string): readonly string[];
   vendorDone(): void;
   releaseItems(): void;
@@ -231,6 +232,7 @@ export async function followChunk<Input, Wire, Code extends string>(
       get journaled() {
         return following.journaled && following.journalLost() === undefined;
       },
+      journalLost: () => following.journalLost(),
       savedByAnyChunk: (prefix) => following.savedByAnyChunk(prefix),
       vendorDone: () => following.vendorDone(),
       releaseItems: () => following.releaseItems(),
@@ -478,22 +480,29 @@ function neverSent(outcomes: readonly ItemOutcome[]): boolean {
 
 /**
  * What a re-run does with a chunk once the file at the journal's path is no longer the one this run recorded
- * in (`lost`, as `Journal.lost` words it): it reads nothing of this chunk's sends, so it sends the chunk as
- * a first send (`again` where a send may have reached the vendor). Of the replays' `why`s, only an upsert's
- * speaks of such a send; the others tell of a replay through what the journal kept (a key, a job, a send's
- * time), which that re-run lacks, or (`none`) are said already by the reason's account of this run's tries.
+ * in (`lost`, see `Journal.lost`): it reads nothing of the chunk's sends, this run's or an earlier one's, so
+ * it sends the chunk as a first send (`again` where a send may have reached the vendor). Of the replays'
+ * `why`s, only an upsert's speaks of such a send; the others tell of a replay through what the journal kept
+ * (a key, a job, a send's time), which that re-run lacks, or (`none`) are said already by the reason's
+ * account of this run's tries. `reRun` names the re-run, where it needs more than the journal's path.
  */
-export function reRunWithoutJournal(lost: string, replay: ReplaySemantics, again: boolean): string {
+export function reRunWithoutJournal(
+  lost: JournalLoss,
+  replay: ReplaySemantics,
+  again: boolean,
+  reRun = "a re-run",
+): string {
+  const was = `${lossWords(lost)} while this run used it`;
   // Never sent, the record is sent as it would be with the journal: only a file that took its place may
   // hold what another run did with its chunk.
   if (!again)
     return lost === "removed"
-      ? "a re-run sends it"
-      : `a re-run sends it, unless the file now at the journal's path (it was ${lost} while this run used it) holds its chunk's outcomes`;
+      ? `${reRun} sends it`
+      : `${reRun} sends it, unless the file now at the journal's path (it was ${was}) holds its chunk's outcomes`;
   const sends = replay.by === "upsert" ? `it again (${replay.why})` : "it again";
   return lost === "removed"
-    ? `a re-run sends ${sends}: the journal was removed while this run used it, so a re-run with its path starts a new journal, which knows nothing of this run's sends`
-    : `a re-run may send ${sends}: the journal was ${lost} while this run used it, so a re-run with its path reads that file, which may hold nothing of this run's sends`;
+    ? `${reRun} sends ${sends}: the journal was ${was}, so a re-run with its path starts a new journal, which knows nothing of the chunk's sends`
+    : `${reRun} may send ${sends}: the journal was ${was}, so a re-run with its path reads that file, which may hold nothing of the chunk's sends`;
 }
 
 /**

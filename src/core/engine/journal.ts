@@ -19,6 +19,14 @@ import { scrubOutcomes } from "./scrub-outcomes.js";
 
 export { JournalError } from "./journal-error.js";
 
+/** How the file at a journal's path stopped being the one a run recorded in (see {@link Journal.lost}). */
+export type JournalLoss = "removed" | "replaced";
+
+/** `loss` in a reason's words: `replaced` is told by a length this run did not write, too. */
+export function lossWords(loss: JournalLoss): string {
+  return loss === "removed" ? "removed" : "replaced, or written by another process,";
+}
+
 /** What the journal knows of one chunk from earlier runs. */
 export interface JournaledChunk {
   readonly fingerprint: string;
@@ -437,7 +445,7 @@ export class Journal {
     const changed = this.#changed();
     if (changed !== undefined)
       throw new Error(
-        `journal ${this.file} cannot be read: it was ${changed} while this run used it`,
+        `journal ${this.file} cannot be read: it was ${lossWords(changed)} while this run used it`,
       );
     const bytes = Buffer.alloc(at.length);
     const fd = openSync(this.file, "r");
@@ -603,13 +611,14 @@ export class Journal {
   }
 
   /**
-   * How the file at the journal's path stopped being the one this run recorded in (`removed`, `replaced, or
-   * written by another process,`), or undefined while it is that one (also after a write failed part-way:
-   * the file keeps every line before it, and a re-run cuts the part off). A re-run with the path then reads
-   * nothing of this run's sends: its texts must not send the operator to this journal. Undefined too when
-   * the path cannot be looked at (a folder made unreadable): that says nothing of the file.
+   * How the file at the journal's path stopped being the one this run recorded in (`removed`, or `replaced`:
+   * another file, or this one written by another process), or undefined while it is that one (also after a
+   * write failed part-way: the file keeps every line before it, and a re-run cuts the part off). A re-run
+   * with the path then reads nothing of this run's sends: its texts must not send the operator to this
+   * journal. Undefined too when the path cannot be looked at (a folder made unreadable): that says nothing
+   * of the file.
    */
-  get lost(): string | undefined {
+  get lost(): JournalLoss | undefined {
     try {
       return this.#changed();
     } catch {
@@ -618,13 +627,13 @@ export class Journal {
   }
 
   /** How the file at the journal's path is no longer the one this run opened, if it is not. */
-  #changed(): string | undefined {
+  #changed(): JournalLoss | undefined {
     if (this.#opened === undefined) return undefined;
     // Its length as this run left it, too: a file put in its place may reuse its inode.
     const now = statSync(this.file, { throwIfNoEntry: false });
     if (now === undefined) return "removed";
     return now.dev !== this.#opened.dev || now.ino !== this.#opened.ino || now.size !== this.#size
-      ? "replaced, or written by another process,"
+      ? "replaced"
       : undefined;
   }
 
@@ -636,7 +645,7 @@ export class Journal {
     const changed = this.#changed();
     if (changed !== undefined)
       throw new Error(
-        `journal ${this.file} cannot be written: it was ${changed} while this run used it`,
+        `journal ${this.file} cannot be written: it was ${lossWords(changed)} while this run used it`,
       );
     const text = `${JSON.stringify(line)}\n`;
     try {

@@ -104,6 +104,7 @@ export class ReportBuilder<Code extends string = string> {
       fatalStatus?: number | "auth";
       fatalOAuthError?: string;
       inputError?: string;
+      journalLost?: ImportReport["journalLost"];
       chunks: ImportReport["chunks"];
     },
   ): ImportReport<Code> {
@@ -128,6 +129,7 @@ export class ReportBuilder<Code extends string = string> {
       ...(extra.fatalStatus === undefined ? {} : { fatalStatus: extra.fatalStatus }),
       ...(extra.fatalOAuthError === undefined ? {} : { fatalOAuthError: extra.fatalOAuthError }),
       ...(extra.inputError === undefined ? {} : { inputError: extra.inputError }),
+      ...(extra.journalLost === undefined ? {} : { journalLost: extra.journalLost }),
       startedAt: this.#startedAt.toISOString(),
       durationMs: Math.round(monotonicNow() - this.#startedMs),
     };
