@@ -2,6 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { extname } from "node:path";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import { TokenParser } from "@streamparser/json";
 import { CsvError, parse as parseCsv, type InfoRecord } from "csv-parse";
 import {
@@ -427,6 +428,8 @@ async function* readJsonArray(
     failure ??= error;
   };
   let checkedRoot = false;
+  // Decoded alone, a read that ends inside the first character after blanks named it `�`, which is not there.
+  const rootText = new StringDecoder("utf8");
   const utf8 = new Utf8Check();
   let read = 0;
   for await (const chunk of jsonChunks(file, open, words)) {
@@ -440,9 +443,10 @@ async function* readJsonArray(
       if (start === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) bomBytes = 3;
       // Only the file's first read starts with its byte order mark: a U+FEFF after blanks, which JSON.parse
       // refuses, passed for one (the tokenizer, still at its start, skips it), a break named 3 bytes early.
-      const text = chunk.toString("utf8");
+      const text = rootText.write(chunk);
       const afterMark = start === 0 ? text.replace(/^\uFEFF/, "") : text;
-      const first = afterMark.replace(/^[ \t\r\n]+/, "")[0];
+      // A code point, not a UTF-16 unit: an emoji was named by half of it.
+      const first = /^[ \t\r\n]*([^ \t\r\n])/u.exec(afterMark)?.[1];
       if (first !== undefined && first !== "[")
         throw new Error(
           `${file}: not a JSON array of records (it starts with ${shownChar(first)})`,
@@ -474,11 +478,12 @@ async function* readJsonArray(
     }
     yield* ready.splice(0);
     counter.bytes = read;
-    if (failure !== undefined) break;
+    // The parser fails at a character a read cut in two before the array: the next read names the character.
+    if (failure !== undefined && checkedRoot) break;
   }
   // Only a file read to its end can end inside a character: one whose reading stopped at a break has the rest
   // of the character it was cut in unread.
-  const cut = failure === undefined ? utf8.end() : undefined;
+  const cut = failure === undefined || !checkedRoot ? utf8.end() : undefined;
   if (cut !== undefined) {
     // A copy cut off part-way stops at any byte, which may be inside a character (a name's é): such a file is
     // UTF-8, and "save the file as UTF-8" would hide that it was cut (an .ndjson file's error says so too).

@@ -57,6 +57,40 @@ describe("a JSON array that breaks after its file's start", () => {
     });
   }
 
+  // Each read was decoded alone: the first character after blanks, cut by a read's end, was named `�`.
+  for (const [name, char, shown] of [
+    ["U+FEFF", BOM, "U+FEFF"],
+    ["é", "é", "é"],
+    ["an emoji", "\u{1f600}", "\u{1f600}"],
+  ] as const) {
+    it(`${name} after blanks, cut by a read's end: named as it is in the input, exit 2`, async () => {
+      // 10 blanks, then the character's first byte in the first read of 11, its other bytes in the next.
+      const text = `${" ".repeat(10)}${char}[{"uid":"a"}]`;
+
+      const result = await cli(["import", "fullstory", "-", "--format", "json", "--dry-run"], {
+        stdin: stdinOf(text, { chunkBytes: 11 }),
+      });
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `bulk-user-import: (stdin): not a JSON array of records (it starts with ${shown})\n`,
+      );
+    });
+  }
+
+  it("blanks, then input that ends inside a character: not UTF-8 at that byte, not `�`, exit 2", async () => {
+    const bytes = Buffer.concat([Buffer.from(" ".repeat(10)), Buffer.from("é").subarray(0, 1)]);
+
+    const result = await cli(["import", "fullstory", "-", "--format", "json", "--dry-run"], {
+      stdin: stdinOf(bytes, { chunkBytes: 11 }),
+    });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^bulk-user-import: \(stdin\): not valid UTF-8 at byte 10 \[input\.encoding\]; /,
+    );
+  });
+
   it("a dry run prints the byte, exit 2", async () => {
     const input = file("dry.json", `${BOM + BLANKS}[{"uid":"a"},,{"uid":"b"}]`);
 
