@@ -120,6 +120,30 @@ describe("report.fatalOAuthError", () => {
     },
   );
 
+  // Read before the scrub, a code that is the client secret (as given, or in another case) showed the secret.
+  it.each([
+    [400, "invalid_client"],
+    [401, "invalid_client"],
+    [400, "INVALID_CLIENT"],
+    [400, "invalid_grant"],
+  ])(
+    "is absent when the code is the client secret: %i, secret %s",
+    async (status, clientSecret) => {
+      const client = createPropellerClient({
+        clientId: "client-id-1",
+        clientSecret,
+        sleep: async () => {},
+      });
+      const report = await tokenAnswered(
+        () => json({ error: clientSecret.toLowerCase() }, status),
+        client,
+      );
+      expect(report.fatalStatus).toBe(status);
+      expect(report).not.toHaveProperty("fatalOAuthError");
+      expect(JSON.stringify(report).toLowerCase()).not.toContain(clientSecret.toLowerCase());
+    },
+  );
+
   it("is absent from a run no token refusal stopped", async () => {
     mountPropeller(server);
     const report = await importUsers(propellerClient().client, users(2));

@@ -190,12 +190,12 @@ export class ApiError extends Error {
   ): ApiError & V {
     // Of runs of a secret too, as the message naming it is: a vendor's id in it may echo one cut short.
     const safeTarget = { ...target, path: secrets.scrubRuns(target.path) };
-    // OAuth2 codes, the answer's and the one an `auth` failure carries, are read before the scrub, which takes
-    // out of a word any run of 6 a secret shares with it: a client secret `acme_client_…` made `invalid_client`
-    // `invalid[REDACTED]`, and the code was lost. Only a word RFC 6749 registers is taken, which quotes no
-    // secret; any other text of the answer's is scrubbed as before.
-    const answerCode = oauthErrorCode(errorField(variant["body"]));
-    const authCode = oauthErrorCode(variant["oauthError"]);
+    // OAuth2 codes, the answer's and the one an `auth` failure carries, are read before the scrub, which
+    // takes out of a word any run of 6 a secret shares with it: a client secret `acme_client_…` made
+    // `invalid_client` `invalid[REDACTED]`, and the code was lost. Only a word RFC 6749 registers is taken,
+    // and not one a secret is in whole; any other text of the answer's is scrubbed as before.
+    const answerCode = unlessSecret(oauthErrorCode(errorField(variant["body"])), secrets);
+    const authCode = unlessSecret(oauthErrorCode(variant["oauthError"]), secrets);
     const safeVariant = secrets.scrubDeep(variant);
     if (authCode !== undefined) Object.assign(safeVariant, { oauthError: authCode });
     // Described from the scrubbed variant: a body cut short must not cut a secret into an unmatched fragment.
@@ -270,12 +270,22 @@ export function oauthErrorOf(error: ApiError): string | undefined {
 const answerCodes = new WeakMap<ApiError, string>();
 
 /**
- * The OAuth2 error code (see {@link OAUTH_ERROR_CODES}) the `error` field of the answer's JSON body held as it
- * came, before {@link ApiError.of} scrubbed the body the error carries; else undefined. Whatever the status:
- * only a token endpoint's 400 or 401 makes it a refusal, which gives an `auth` failure its `oauthError`.
+ * The OAuth2 error code (see {@link OAUTH_ERROR_CODES}) the `error` field of the answer's JSON body held as
+ * it came, before {@link ApiError.of} scrubbed the body the error carries; else undefined, also when a secret
+ * is in it whole. Whatever the status: only a token endpoint's 400 or 401 makes it a refusal, which gives
+ * an `auth` failure its `oauthError`.
  */
 export function answerOAuthErrorOf(error: ApiError): string | undefined {
   return answerCodes.get(error);
+}
+
+/**
+ * `code` unless a secret is in it whole, as {@link SecretSet.scrub} finds one (a client secret that is
+ * `invalid_client`): the code would show it. Not a run a secret shares with it: `acme_client_secret_123`
+ * shares `_client` with `invalid_client`, whose code tells nothing of the rest.
+ */
+function unlessSecret(code: string | undefined, secrets: SecretSet): string | undefined {
+  return code !== undefined && secrets.scrub(code) === code ? code : undefined;
 }
 
 /** The `error` field of a JSON body, else undefined. */
