@@ -47,10 +47,10 @@ const SURE_SAMPLES = 16;
 /**
  * One per client: spaces the client's requests once the vendor answered 429. Before the first 429 it does not
  * limit. On a 429, every request waits out its `Retry-After` (not only the one that got it; those waiting for
- * their turns then go one after another at the new rate), and the rate drops to `backoff` × the pace at which
- * the vendor took requests just before without a 429. That pace counts answers, 5xx and requests that may
- * have arrived and got no answer (none of these asks us to slow down), over the time a request was out (not
- * while the client sent nothing): counted otherwise, a vendor that also
+ * their turns then go one after another at the lowered rate, once the limiter has measured one), and the rate
+ * drops to `backoff` × the pace at which the vendor took requests just before without a 429. That pace counts
+ * answers, 5xx and requests that may have arrived and got no answer (none of these asks us to slow down),
+ * over the time a request was out (not while the client sent nothing): counted otherwise, a vendor that also
  * fails now and then, or a client that pauses, measures far below the pace the vendor took, a little lower at
  * each 429; a pace above the rate the requests were sent at is taken as that rate. While answers are good the
  * rate rises again: by `recovery` a second up to near the pace where the 429 came (measured from enough turns
@@ -155,7 +155,8 @@ export class RateLimiter {
 
   /**
    * Ms more a caller whose turn came at `clock` must wait: a `Retry-After` that came meanwhile, and for turn
-   * `slot`, the later time a 429 put it at (see {@link respace}). At 0 the caller goes.
+   * `slot`, the later time a 429 put it at (see {@link respace}). Once it returns 0 for `slot`, the caller
+   * must send at once: its turn no longer waits, so a later 429 no longer re-spaces it.
    */
   pending(clock = 0, slot?: number): number {
     const at = Math.max(this.pausedUntil, slot === undefined ? 0 : (this.due.get(slot) ?? 0));
@@ -212,9 +213,11 @@ export class RateLimiter {
   }
 
   /**
-   * Spaces the turns still waiting at the rate a 429 left, in their order, from the end of its pause (none
-   * sooner than it was due). Left as they were, every turn due within the pause went as it ended, and the
-   * next one too: a burst at a vendor that had just asked to slow down, which likely answers 429 again.
+   * Spaces the turns still waiting at the rate a 429 left, in their order, none sooner than it was due: from
+   * the end of the pause a `Retry-After` set, while one runs. A 429 without one sets no pause: the first turn
+   * keeps its due time, and those after it get the new spacing between them. Left as they were, every turn
+   * due within a pause went as it ended, and the next one too: a burst at a vendor that had just asked to
+   * slow down, which likely answers 429 again.
    */
   private respace(): void {
     if (!Number.isFinite(this.rate)) return;
