@@ -527,3 +527,37 @@ describe("SecretSet at its bounds", () => {
     expect(passwords.clip("nter: rejected", 100)).toBe("[REDACTED]: rejected");
   });
 });
+
+describe("SecretSet: a secret a JSON text wrote with \\u escapes", () => {
+  const key = secretOf(16);
+  const secrets = new SecretSet();
+  secrets.add(key);
+  /** `text` with the characters at every `every`th place written as JSON's `\u` escape of them. */
+  const escaped = (text: string, every: number) =>
+    [...text]
+      .map((c, i) => (i % every === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}` : c))
+      .join("");
+
+  it("scrub redacts it whole, the runs between its escapes too short to be found", () => {
+    expect(secrets.scrub(`{"token":"${escaped(key, 3)}"}`)).toBe('{"token":"[REDACTED]"}');
+  });
+
+  it("scrub cuts the span it stands in after an escape of a character that folds longer (ß)", () => {
+    // `\u00df` is `ß`, which folds as `ss`: read and folded, the text past it is shifted from the raw.
+    expect(secrets.scrub(`\\u00df x ${escaped(key, 3)} y`)).toBe("\\u00df x [REDACTED] y");
+  });
+
+  it("scrubRuns and clip redact a run of it cut short", () => {
+    const piece = escaped(key.slice(2, 12), 3);
+    expect(secrets.scrubRuns(`bad key "${piece}…"`)).toBe('bad key "[REDACTED]…"');
+    expect(secrets.clip(`bad key "${piece}…"`, 100)).toBe('bad key "[REDACTED]…"');
+  });
+
+  it("clip redacts a piece at its end however far into an escape the cut fell", () => {
+    const set = new SecretSet();
+    set.add("abcdefgh+ijklmn");
+    // `x abcd\`, `x abcd\u`, … `x abcd\u0065`: the piece of an escape is no part of the kept text.
+    for (let max = 7; max <= 12; max++)
+      expect(set.clip("x abcd\\u0065fgh y", max), String(max)).toBe("x [REDACTED]");
+  });
+});
