@@ -553,6 +553,13 @@ describe("SecretSet: a secret a JSON text wrote with \\u escapes", () => {
     expect(secrets.clip(`bad key "${piece}…"`, 100)).toBe('bad key "[REDACTED]…"');
   });
 
+  it("scrub reads an escaped backslash then u0041 as written, not as an escape of A", () => {
+    // JSON writes the password `pass\u0041word-x` as `pass\\u0041word-x`; here with its `p` escaped too.
+    const set = new SecretSet();
+    set.add("pass\\u0041word-x");
+    expect(set.scrub('{"password":"\\u0070ass\\\\u0041word-x"}')).toBe('{"password":"[REDACTED]"}');
+  });
+
   it("clip redacts a piece at its end however far into an escape the cut fell", () => {
     const set = new SecretSet();
     set.add("abcdefgh+ijklmn");

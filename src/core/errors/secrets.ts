@@ -102,10 +102,12 @@ class Folded {
   }
 }
 
-/** JSON's escape of one UTF-16 unit. */
-const UNIT_ESCAPE = /\\u([0-9A-Fa-f]{4})/g;
-/** At the end of a text, a piece of one that a cut left: looked for there alone, not at every backslash. */
-const ESCAPE_PIECE = /\\(?:u[0-9A-Fa-f]{0,3})?$/;
+/**
+ * A JSON escape: of one UTF-16 unit, read; of another character, kept as written, so `\\u0041` is a backslash
+ * then `u0041` (as the JSON form of a secret holding `\u0041` writes it), no `\A`; at the end of a text, the
+ * piece of one that a cut left, left out. Looked for at every backslash, so none is taken for the wrong one.
+ */
+const ESCAPES = /\\(?:u([0-9A-Fa-f]{4})|((?:u[0-9A-Fa-f]{0,3})?)$|[\s\S])/g;
 
 /**
  * `text` with each JSON `\u` escape read as the unit it stands for (and a piece of one at its end left out),
@@ -128,14 +130,17 @@ function unescaped(
     }
     out += text.slice(from, end);
   };
-  for (const escape of text.matchAll(UNIT_ESCAPE)) {
+  for (const escape of text.matchAll(ESCAPES)) {
+    const [, unit, piece] = escape;
+    if (unit === undefined && piece === undefined) continue;
     keep(escape.index);
     from = escape.index + escape[0].length;
+    if (unit === undefined) break;
     starts[out.length] = escape.index;
     ends[out.length] = from;
-    out += String.fromCharCode(Number.parseInt(escape[1] ?? "", 16));
+    out += String.fromCharCode(Number.parseInt(unit, 16));
   }
-  keep(text.length - (ESCAPE_PIECE.exec(text.slice(from).slice(-5))?.[0].length ?? 0));
+  keep(text.length);
   return { text: out, starts, ends };
 }
 
