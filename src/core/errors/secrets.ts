@@ -46,28 +46,35 @@ function fold(text: string): string {
 
 const NOT_ASCII = /[^\0-\x7f]/;
 
+/** A text as it is searched, and where in the text it was made from each of its units comes from. */
+interface View {
+  readonly text: string;
+  /** Where in the text it was made from the character of unit `unit` starts. */
+  start(unit: number): number;
+  /** Where in the text it was made from the character of unit `unit` ends. */
+  end(unit: number): number;
+}
+
 /**
  * `text` folded (see {@link fold}), with where in `text` each unit of the folded text comes from: `ß` folds
  * to two units, `ΐ` to three, so a text holding one before a secret would have every index
  * past it shifted, and the wrong span cut while the secret stays.
  */
-class Folded {
+class Folded implements View {
   readonly text: string;
-  /** Per folded unit, the start and the end in the original text of the character it comes from. */
+  /** Per folded unit, the start and the end of the character it comes from, in what was folded. */
   readonly #starts: Uint32Array | undefined;
   readonly #ends: Uint32Array | undefined;
+  readonly #read: View | undefined;
 
-  /** With `unescape`, of the text with its JSON `\u` escapes read (see {@link unescaped}). */
-  constructor(original: string, unescape = false) {
-    const read = unescape ? unescaped(original) : undefined;
+  /** With `read`, of what `original` reads as with its JSON `\u` escapes read (see {@link unescaped}). */
+  constructor(original: string, read?: View) {
+    this.#read = read;
     const source = read?.text ?? original;
     const whole = fold(source);
+    this.text = whole;
     // No code point folds shorter, so the same length means every character folded to its own length.
-    if (whole.length === source.length) {
-      this.text = whole;
-      if (read !== undefined) [this.#starts, this.#ends] = [read.starts, read.ends];
-      return;
-    }
+    if (whole.length === source.length) return;
     const starts = new Uint32Array(whole.length);
     const ends = new Uint32Array(whole.length);
     // The text folds as its code points do one by one (a sigma's context aside, and every sigma is `σ`):
@@ -77,71 +84,117 @@ class Folded {
       const code = source.codePointAt(at) ?? 0;
       const width = code > 0xffff ? 2 : 1;
       const length = code < 0x80 ? 1 : fold(String.fromCodePoint(code)).length;
-      starts.fill(read === undefined ? at : (read.starts[at] ?? 0), unit, unit + length);
-      ends.fill(
-        read === undefined ? at + width : (read.ends[at + width - 1] ?? 0),
-        unit,
-        unit + length,
-      );
+      starts.fill(at, unit, unit + length);
+      ends.fill(at + width, unit, unit + length);
       unit += length;
       at += width;
     }
-    this.text = whole;
     this.#starts = starts;
     this.#ends = ends;
   }
 
-  /** Where in the original text the character of folded unit `unit` starts. */
   start(unit: number): number {
-    return this.#starts === undefined ? unit : (this.#starts[unit] ?? 0);
+    const at = this.#starts === undefined ? unit : (this.#starts[unit] ?? 0);
+    return this.#read === undefined ? at : this.#read.start(at);
   }
 
-  /** Where in the original text the character of folded unit `unit` ends. */
   end(unit: number): number {
-    return this.#ends === undefined ? unit + 1 : (this.#ends[unit] ?? 0);
+    const at = this.#ends === undefined ? unit + 1 : (this.#ends[unit] ?? 0);
+    return this.#read === undefined ? at : this.#read.end(at - 1);
   }
 }
 
-/**
- * A JSON escape: of one UTF-16 unit, read; of another character, kept as written, so `\\u0041` is a backslash
- * then `u0041` (as the JSON form of a secret holding `\u0041` writes it), no `\A`; at the end of a text, the
- * piece of one that a cut left, left out. Looked for at every backslash, so none is taken for the wrong one.
- */
-const ESCAPES = /\\(?:u([0-9A-Fa-f]{4})|((?:u[0-9A-Fa-f]{0,3})?)$|[\s\S])/g;
+/** How many characters a `\u` escape takes. */
+const UNIT_ESCAPE = 6;
+
+/** What the hex digit of char code `code` stands for, or -1 when it is none. */
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
 
 /**
- * `text` with each JSON `\u` escape read as the unit it stands for (and a piece of one at its end left out),
- * with where in `text` each unit comes from; undefined when it holds none. A serializer writes a secret's
- * characters so in a body's raw text, which an excerpt quotes: .NET's `+` as `\u002B`, Go's `&` `<` `>`,
- * Python's every one beyond ASCII; those between escapes are runs too short to be found.
+ * `text` with each JSON `\u` escape read as the unit it stands for (and the piece of one that a cut left
+ * at its end left out), with where in `text` each unit comes from; undefined when it holds neither, and
+ * reads as it is. A serializer writes a secret's characters so in a body's raw text, which an excerpt
+ * quotes: .NET's `+` as `\u002B`, Go's `&` `<` `>`, Python's every one beyond ASCII; those between escapes
+ * are runs too short to be found. Kept per escape, not per unit (a body of megabytes may hold one), and
+ * looked up by a binary search, as {@link unwrapped} keeps its breaks.
  */
-function unescaped(
-  text: string,
-): { readonly text: string; readonly starts: Uint32Array; readonly ends: Uint32Array } | undefined {
-  if (!text.includes("\\u") && !text.endsWith("\\")) return undefined;
-  const starts = new Uint32Array(text.length);
-  const ends = new Uint32Array(text.length);
-  let out = "";
+function unescaped(text: string): View | undefined {
+  const parts: string[] = [];
+  // The units of escapes in a row, made one string: one string a unit, a body escaped whole took seconds.
+  let run: number[] = [];
+  /** Per escape read, where in the text read its unit stands, and where in `text` the escape starts. */
+  const units: number[] = [];
+  const starts: number[] = [];
   let from = 0;
-  const keep = (end: number) => {
-    for (let at = from; at < end; at++) {
-      starts[out.length + at - from] = at;
-      ends[out.length + at - from] = at + 1;
+  let length = 0;
+  // Every backslash starts an escape, so the second of `\\` starts none: `\\u0041` is a backslash then
+  // `u0041` (as the JSON form of a secret holding `\u0041` writes it), no `\A`. Scanned, not matched by a
+  // pattern: a body escaped whole holds millions of escapes.
+  for (let at = text.indexOf("\\"); at !== -1;) {
+    const isUnit = text.charCodeAt(at + 1) === 0x75;
+    let unit = 0;
+    let digits = 0;
+    for (; isUnit && digits < 4; digits++) {
+      const digit = hexDigit(text.charCodeAt(at + 2 + digits));
+      if (digit === -1) break;
+      unit = unit * 16 + digit;
     }
-    out += text.slice(from, end);
-  };
-  for (const escape of text.matchAll(ESCAPES)) {
-    const [, unit, piece] = escape;
-    if (unit === undefined && piece === undefined) continue;
-    keep(escape.index);
-    from = escape.index + escape[0].length;
-    if (unit === undefined) break;
-    starts[out.length] = escape.index;
-    ends[out.length] = from;
-    out += String.fromCharCode(Number.parseInt(unit, 16));
+    const end = at + 2 + digits;
+    const read = digits === 4;
+    // The piece of an escape that a cut left at the end (a `\`, or `\u` and fewer than 4 digits), left out.
+    const piece = !read && (at + 1 === text.length || (isUnit && end === text.length));
+    if (!read && !piece) {
+      at = text.indexOf("\\", at + 2);
+      continue;
+    }
+    // Some thousands at a time: each unit is an argument of the call.
+    if (run.length > 0 && (at > from || run.length === 8192)) {
+      parts.push(String.fromCharCode(...run));
+      run = [];
+    }
+    if (at > from) parts.push(text.slice(from, at));
+    length += at - from;
+    from = read ? end : text.length;
+    if (!read) break;
+    run.push(unit);
+    units.push(length++);
+    starts.push(at);
+    at = text.indexOf("\\", end);
   }
-  keep(text.length);
-  return { text: out, starts, ends };
+  if (from === 0) return undefined;
+  if (run.length > 0) parts.push(String.fromCharCode(...run));
+  parts.push(text.slice(from));
+  /** The last escape read at or before unit `unit`, or -1. */
+  const escapeAt = (unit: number) => {
+    let low = 0;
+    let high = units.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((units[middle] ?? 0) <= unit) low = middle + 1;
+      else high = middle;
+    }
+    return low - 1;
+  };
+  const start = (unit: number) => {
+    const escape = escapeAt(unit);
+    if (escape === -1) return unit;
+    const [escaped, at] = [units[escape] ?? 0, starts[escape] ?? 0];
+    return unit === escaped ? at : at + UNIT_ESCAPE + unit - escaped - 1;
+  };
+  return {
+    text: parts.join(""),
+    start,
+    end(unit) {
+      const escape = escapeAt(unit);
+      return escape !== -1 && units[escape] === unit
+        ? (starts[escape] ?? 0) + UNIT_ESCAPE
+        : start(unit) + 1;
+    },
+  };
 }
 
 /**
@@ -324,7 +377,8 @@ export class SecretSet {
     if (anyCase !== undefined || encoded.stretches.size > 0) {
       out = redactMatches(out, find);
       // Again with JSON's `\u` escapes read: a secret with some characters so escaped is in no form held.
-      if (out.includes("\\u")) out = redactMatches(out, find, true);
+      const read = unescaped(out);
+      if (read !== undefined) out = redactMatches(out, find, new Folded(out, read));
     }
     // After the longer secrets, so a short one inside a longer one cannot leave the rest of it behind.
     return exact === undefined ? out : out.replace(exact, REDACTED);
@@ -341,7 +395,7 @@ export class SecretSet {
     const scrubbed = this.scrub(text);
     const kept = scrubbed.length <= max ? scrubbed : textStart(scrubbed, max);
     const edged = this.#redactEdges(this.#withoutRuns(kept));
-    return edged.includes("\\u") || edged.endsWith("\\") ? this.#redactEdges(edged, true) : edged;
+    return unescaped(edged) === undefined ? edged : this.#redactEdges(edged, true);
   }
 
   /**
@@ -365,7 +419,8 @@ export class SecretSet {
     const { anyCase, exact } = this.#runSet();
     // As it reads, and with JSON's escapes read (see `unescaped`), when it holds one.
     const views = [new Folded(scrubbed)];
-    if (scrubbed.includes("\\u")) views.push(new Folded(scrubbed, true));
+    const read = unescaped(scrubbed);
+    if (read !== undefined) views.push(new Folded(scrubbed, read));
     let hidden: boolean[] | undefined;
     // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
     for (const folded of views)
@@ -550,7 +605,8 @@ export class SecretSet {
   /** With `unescape`, of the text with JSON's escapes read (see `unescaped`), of secrets in any case only. */
   #redactEdges(text: string, unescape = false): string {
     let out = text;
-    let folded = new Folded(out, unescape);
+    const view = (text: string) => new Folded(text, unescape ? unescaped(text) : undefined);
+    let folded = view(out);
     // In any case, as the secrets' runs are: a cut through an upper-cased echo leaves a piece of it.
     for (const { text: secret, anyCase } of this.#foldedValues()) {
       if (!anyCase) {
@@ -564,14 +620,14 @@ export class SecretSet {
       for (let n = Math.min(secret.length, length); n >= MIN_FRAGMENT; n--) {
         if (folded.text.endsWith(secret.slice(0, n))) {
           out = out.slice(0, folded.start(length - n)) + REDACTED;
-          folded = new Folded(out, unescape);
+          folded = view(out);
           break;
         }
       }
       for (let n = Math.min(secret.length, folded.text.length); n >= MIN_FRAGMENT; n--) {
         if (folded.text.startsWith(secret.slice(secret.length - n))) {
           out = REDACTED + out.slice(folded.end(n - 1));
-          folded = new Folded(out, unescape);
+          folded = view(out);
           break;
         }
       }
@@ -619,15 +675,15 @@ function redactGivenEdges(text: string, secret: string): string {
 }
 
 /**
- * `text` with every match that `find` makes in the folded text (see {@link Folded}) replaced by the marker,
- * cut from `text` where the characters it was folded from stand (the whole of one it starts or ends inside).
+ * `text` with every match that `find` makes in `folded` (the text folded, see {@link Folded}) replaced by the
+ * marker, cut from `text` where the characters it was made from stand (the whole of one it starts or ends
+ * inside).
  */
 function redactMatches(
   text: string,
   find: (folded: string) => Iterable<{ readonly index: number; readonly 0: string }>,
-  unescape = false,
+  folded: View = new Folded(text),
 ): string {
-  const folded = new Folded(text, unescape);
   let out = "";
   let from = 0;
   let found = false;
