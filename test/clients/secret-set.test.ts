@@ -560,6 +560,39 @@ describe("SecretSet: a secret a JSON text wrote with \\u escapes", () => {
     expect(set.scrub('{"password":"\\u0070ass\\\\u0041word-x"}')).toBe('{"password":"[REDACTED]"}');
   });
 
+  it("scrub redacts a chosen word, a short secret and one of 8192 or more characters so written", () => {
+    // Python writes each character beyond ASCII as an escape, .NET each `+`.
+    const passwords = new SecretSet({ chosen: true });
+    passwords.add("contraseña", "año1");
+    expect(passwords.scrub('{"password":"contrase\\u00f1a"}')).toBe('{"password":"[REDACTED]"}');
+    expect(passwords.scrubChosenRuns('{"password":"contrase\\u00f1a"}')).toBe(
+      '{"password":"[REDACTED]"}',
+    );
+    expect(passwords.scrub('{"password":"a\\u00f1o1"}')).toBe('{"password":"[REDACTED]"}');
+    const huge = randomBytes(48_000).toString("base64");
+    expect(huge).toContain("+");
+    const tokens = new SecretSet();
+    tokens.add(huge);
+    expect(tokens.scrub(`a ${huge.replaceAll("+", "\\u002B")} b`)).toBe("a [REDACTED] b");
+  });
+
+  it("scrubRuns and clip redact a run or a piece of a chosen word so written", () => {
+    const passwords = new SecretSet({ chosen: true });
+    passwords.add("pequeñoniño");
+    // Between its escape and the text's edges, the piece's runs as written are under 6 characters.
+    expect(passwords.scrubRuns('bad password "que\\u00f1oni\\u00f1…"')).toBe(
+      'bad password "[REDACTED]…"',
+    );
+    expect(passwords.clip("ni\\u00f1o: refused", 100)).toBe("[REDACTED]: refused");
+  });
+
+  it("scrubChosenRuns keeps a word so written as it keeps the word written as it reads", () => {
+    const passwords = new SecretSet({ chosen: true });
+    passwords.add("contraseña");
+    for (const reason of ["Contraseña incorrecta", "Contrase\\u00f1a incorrecta"])
+      expect(passwords.scrubChosenRuns(reason)).toBe(reason);
+  });
+
   it("clip redacts a piece at its end however far into an escape the cut fell", () => {
     const set = new SecretSet();
     set.add("abcdefgh+ijklmn");

@@ -55,6 +55,11 @@ interface View {
   end(unit: number): number;
 }
 
+/** `text` as it is, each unit where it stands. */
+function asIs(text: string): View {
+  return { text, start: (unit) => unit, end: (unit) => unit + 1 };
+}
+
 /**
  * `text` folded (see {@link fold}), with where in `text` each unit of the folded text comes from: `ß` folds
  * to two units, `ΐ` to three, so a text holding one before a secret would have every index
@@ -358,10 +363,13 @@ export class SecretSet {
   scrub(text: string): string {
     let out = text;
     // Longest first, as in the pattern; a long secret is no part of a short one.
-    let folded: string | undefined;
+    const long: string[] = [];
     for (const secret of this.#sorted()) {
       if (secret.length < PLAIN_FROM) break;
-      const wanted = fold(secret);
+      long.push(fold(secret));
+    }
+    let folded: string | undefined;
+    for (const wanted of long) {
       // Folded again only once something was cut: a body of megabytes is folded once, not once a form.
       if (!(folded ??= fold(out)).includes(wanted)) continue;
       out = redactMatches(out, (text) => indicesOf(text, wanted));
@@ -374,14 +382,29 @@ export class SecretSet {
       [...(anyCase === undefined ? [] : startsOf(folded, anyCase)), ...encoded.find(folded)].sort(
         (a, b) => a.index - b.index,
       );
-    if (anyCase !== undefined || encoded.stretches.size > 0) {
-      out = redactMatches(out, find);
-      // Again with JSON's `\u` escapes read: a secret with some characters so escaped is in no form held.
-      const read = unescaped(out);
-      if (read !== undefined) out = redactMatches(out, find, new Folded(out, read));
-    }
+    if (anyCase !== undefined || encoded.stretches.size > 0) out = redactMatches(out, find);
+    // Again with JSON's `\u` escapes read: a secret with some characters so escaped is in no form held. The
+    // long ones in the same pass, so one that overlaps a shorter is cut as one span.
+    const read = unescaped(out);
+    if (
+      read !== undefined &&
+      (long.length > 0 || anyCase !== undefined || encoded.stretches.size > 0)
+    )
+      out = redactMatches(
+        out,
+        (folded) =>
+          [...long.flatMap((wanted) => [...indicesOf(folded, wanted)]), ...find(folded)].sort(
+            (a, b) => a.index - b.index,
+          ),
+        new Folded(out, read),
+      );
+    if (exact === undefined) return out;
     // After the longer secrets, so a short one inside a longer one cannot leave the rest of it behind.
-    return exact === undefined ? out : out.replace(exact, REDACTED);
+    out = out.replace(exact, REDACTED);
+    const readAfter = unescaped(out);
+    return readAfter === undefined
+      ? out
+      : redactMatches(out, (text) => text.matchAll(exact), readAfter);
   }
 
   /**
@@ -430,12 +453,14 @@ export class SecretSet {
         hidden ??= new Array<boolean>(scrubbed.length).fill(false);
         hidden.fill(true, folded.start(start), folded.end(end - 1));
       }
-    for (let at = 0; exact.size > 0 && at + MIN_RUN <= scrubbed.length; at++) {
-      const [start, end] = runAt(scrubbed, at);
-      if (!exact.has(scrubbed.slice(start, end))) continue;
-      hidden ??= new Array<boolean>(scrubbed.length).fill(false);
-      hidden.fill(true, start, end);
-    }
+    const asGiven = exact.size === 0 ? [] : [asIs(scrubbed), ...(read === undefined ? [] : [read])];
+    for (const given of asGiven)
+      for (let at = 0; at + MIN_RUN <= given.text.length; at++) {
+        const [start, end] = runAt(given.text, at);
+        if (!exact.has(given.text.slice(start, end))) continue;
+        hidden ??= new Array<boolean>(scrubbed.length).fill(false);
+        hidden.fill(true, given.start(start), given.end(end - 1));
+      }
     if (hidden === undefined) return scrubbed;
     if (keepWords) {
       for (let start = 0; start < scrubbed.length;) {
@@ -445,8 +470,10 @@ export class SecretSet {
         }
         let end = start;
         while (end < scrubbed.length && hidden[end]) end++;
-        // A blank at its edge is no part of the word: runs of "welcome " take the blank after "Welcome".
-        const stretch = scrubbed.slice(start, end).trim();
+        // A blank at its edge is no part of the word: runs of "welcome " take the blank after "Welcome". A
+        // word with escapes is the word it reads as.
+        const written = scrubbed.slice(start, end);
+        const stretch = (unescaped(written)?.text ?? written).trim();
         if (stretch.length < WORD_BELOW && ONE_KIND.test(stretch)) hidden.fill(false, start, end);
         start = end;
       }
@@ -602,35 +629,21 @@ export class SecretSet {
     return (this.#byLength ??= [...this.#values].sort((a, b) => b.length - a.length));
   }
 
-  /** With `unescape`, of the text with JSON's escapes read (see `unescaped`), of secrets in any case only. */
+  /** With `unescape`, of the text with JSON's escapes read (see `unescaped`). */
   #redactEdges(text: string, unescape = false): string {
+    const read = (text: string) => (unescape ? unescaped(text) : undefined);
+    const folded = (text: string) => new Folded(text, read(text));
+    const given = (text: string) => read(text) ?? asIs(text);
     let out = text;
-    const view = (text: string) => new Folded(text, unescape ? unescaped(text) : undefined);
-    let folded = view(out);
-    // In any case, as the secrets' runs are: a cut through an upper-cased echo leaves a piece of it.
+    // Made again only once a piece was cut: a chunk's passwords are a thousand secrets.
+    let views = { folded: folded(out), given: given(out) };
+    // In any case, as the secrets' runs are (a cut through an upper-cased echo leaves a piece of it); a word
+    // a person chose as given (see the constructor).
     for (const { text: secret, anyCase } of this.#foldedValues()) {
-      if (!anyCase) {
-        if (unescape) continue;
-        // Folded again only when a piece was cut: a chunk's passwords are a thousand secrets.
-        const cut = redactGivenEdges(out, secret);
-        if (cut !== out) folded = new Folded((out = cut));
-        continue;
-      }
-      const length = folded.text.length;
-      for (let n = Math.min(secret.length, length); n >= MIN_FRAGMENT; n--) {
-        if (folded.text.endsWith(secret.slice(0, n))) {
-          out = out.slice(0, folded.start(length - n)) + REDACTED;
-          folded = view(out);
-          break;
-        }
-      }
-      for (let n = Math.min(secret.length, folded.text.length); n >= MIN_FRAGMENT; n--) {
-        if (folded.text.startsWith(secret.slice(secret.length - n))) {
-          out = REDACTED + out.slice(folded.end(n - 1));
-          folded = view(out);
-          break;
-        }
-      }
+      const cut = anyCase
+        ? redactPieces(out, secret, views.folded, folded)
+        : redactPieces(out, secret, views.given, given);
+      if (cut !== out) views = { folded: folded((out = cut)), given: given(out) };
     }
     return out;
   }
@@ -656,21 +669,28 @@ function isPair(text: string, at: number): boolean {
   return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
 }
 
-/** `text` with a piece of `secret`, as given, at either edge redacted. */
-function redactGivenEdges(text: string, secret: string): string {
+/**
+ * `text` with a piece of `secret` at either edge of what it reads as redacted: `first`, then once a piece was
+ * cut, `view` of what is left.
+ */
+function redactPieces(
+  text: string,
+  secret: string,
+  first: View,
+  view: (text: string) => View,
+): string {
   let out = text;
-  for (let n = Math.min(secret.length, out.length); n >= MIN_FRAGMENT; n--) {
-    if (out.endsWith(secret.slice(0, n))) {
-      out = out.slice(0, out.length - n) + REDACTED;
+  let read = first;
+  for (let n = Math.min(secret.length, read.text.length); n >= MIN_FRAGMENT; n--) {
+    if (read.text.endsWith(secret.slice(0, n))) {
+      out = out.slice(0, read.start(read.text.length - n)) + REDACTED;
+      read = view(out);
       break;
     }
   }
-  for (let n = Math.min(secret.length, out.length); n >= MIN_FRAGMENT; n--) {
-    if (out.startsWith(secret.slice(secret.length - n))) {
-      out = REDACTED + out.slice(n);
-      break;
-    }
-  }
+  for (let n = Math.min(secret.length, read.text.length); n >= MIN_FRAGMENT; n--)
+    if (read.text.startsWith(secret.slice(secret.length - n)))
+      return REDACTED + out.slice(read.end(n - 1));
   return out;
 }
 
