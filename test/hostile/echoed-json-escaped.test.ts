@@ -1,7 +1,7 @@
-// A vendor (or a proxy) whose JSON writes the echoed credential with `\u` escapes, as serializers do for some
-// characters (.NET's `+` as `\u002B`, Go's `&` `<` `>`, Python's every one beyond ASCII) and a hostile one for
-// all: the body's raw text, which an unusable answer's excerpt quotes, then holds no form of the secret a
-// scrub of its text finds, and its unescaped stretches between escapes are runs too short to be found.
+// A vendor (or a proxy) whose JSON writes the echoed credential with `\u` escapes, as serializers do for
+// some characters (.NET's `+` as `\u002B`, Go's `&` `<` `>`, Python's every one beyond ASCII) and a hostile
+// one for all: the body's raw text, which an unusable answer's excerpt quotes, then holds no form of the
+// secret a scrub of its text finds, and the stretches between its escapes are runs too short to find.
 import { http } from "msw";
 import { describe, expect, it } from "vitest";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";

@@ -440,7 +440,7 @@ export class SecretSet {
 
   #withoutRuns(scrubbed: string, keepWords = false): string {
     const { anyCase, exact } = this.#runSet();
-    // As it reads, and with JSON's escapes read (see `unescaped`), when it holds one.
+    // With JSON's escapes read too: a run whose characters a serializer escaped is no run as written.
     const views = [new Folded(scrubbed)];
     const read = unescaped(scrubbed);
     if (read !== undefined) views.push(new Folded(scrubbed, read));
