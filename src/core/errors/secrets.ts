@@ -385,12 +385,12 @@ export class SecretSet {
     if (anyCase !== undefined || encoded.stretches.size > 0) out = redactMatches(out, find);
     // Again with JSON's `\u` escapes read: a secret with some characters so escaped is in no form held. The
     // long ones in the same pass, so one that overlaps a shorter is cut as one span.
-    const read = unescaped(out);
+    let read = unescaped(out);
     if (
       read !== undefined &&
       (long.length > 0 || anyCase !== undefined || encoded.stretches.size > 0)
-    )
-      out = redactMatches(
+    ) {
+      const cut = redactMatches(
         out,
         (folded) =>
           [...long.flatMap((wanted) => [...indicesOf(folded, wanted)]), ...find(folded)].sort(
@@ -398,13 +398,14 @@ export class SecretSet {
           ),
         new Folded(out, read),
       );
+      // Read again only once something was cut: a body of megabytes escaped whole is read once.
+      if (cut !== out) read = unescaped((out = cut));
+    }
     if (exact === undefined) return out;
     // After the longer secrets, so a short one inside a longer one cannot leave the rest of it behind.
-    out = out.replace(exact, REDACTED);
-    const readAfter = unescaped(out);
-    return readAfter === undefined
-      ? out
-      : redactMatches(out, (text) => text.matchAll(exact), readAfter);
+    const replaced = out.replace(exact, REDACTED);
+    if (replaced !== out) read = unescaped((out = replaced));
+    return read === undefined ? out : redactMatches(out, (text) => text.matchAll(exact), read);
   }
 
   /**
