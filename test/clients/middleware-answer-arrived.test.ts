@@ -86,7 +86,9 @@ describe("an operation's error from a middleware's answer after the request went
 
   it("a middleware that only read the vendor's own 503 leaves it the vendor's", async () => {
     const f = seededFaker("middleware reads the vendor's answer");
-    server.use(http.post(BATCH, OFFLINE));
+    // With a body, so that the read leaves it used and the client hands on a stand-in for the answer (an
+    // answer without one stays readable, and is handed on as it is).
+    server.use(http.post(BATCH, () => new Response("busy", { status: 503 })));
     const client = createFullStoryClient({ apiKey: fullStoryApiKey(f), maxRetries: 0 });
     client.raw.use({
       onResponse: async ({ response }) => {
