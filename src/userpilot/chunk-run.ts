@@ -180,7 +180,7 @@ export class ChunkRun {
     if (ended.kind === "fatal") return { ...ended, written: true };
     // Only a half needs this: the engine journals the whole chunk's outcomes itself.
     if (!whole && ended.final) {
-      this.context.checkpoint({ [`done${range}`]: JSON.stringify(ended.outcome) });
+      this.saveFollowingUp({ [`done${range}`]: JSON.stringify(ended.outcome) });
     }
     return everyItem(size, ended.outcome);
   }
@@ -247,6 +247,8 @@ export class ChunkRun {
       const outcomes = [...first.outcomes, ...new Array<Outcome>(end - middle).fill(held)];
       return { kind: "done", outcomes: outcomes.map(speaking) };
     }
+    // Userpilot's word on the first half stands should the second half's stop the attempt (a save that fails).
+    this.context.settled?.([...new Array<undefined>(start), ...first.outcomes.map(speaking)]);
     const second = await this.follow(middle, end);
     if (second.kind === "fatal") {
       // The first half's job ended: what Userpilot said of its users stands. A half whose answer was lost
@@ -582,7 +584,7 @@ export class ChunkRun {
     if (found === undefined) return { kind: "found", jobId: undefined };
     const { id: jobId, guess } = found;
     this.shared.jobs.add(jobId);
-    this.context.checkpoint({
+    this.saveFollowingUp({
       [`jobId${range}`]: jobId,
       [`guess${range}`]: guess ?? "",
       [`unchecked${range}`]: "",
@@ -595,6 +597,20 @@ export class ChunkRun {
       this.queue.givenUp = undefined;
     }
     return { kind: "found", jobId, ...(guess !== undefined && { guess }) };
+  }
+
+  /**
+   * Saves what following up on a send found (a job for it, one that is not its, a half's end). Should the
+   * save fail before this attempt posted, the attempt only followed up, which the engine hears as the throw
+   * passes (the adapter says it once `follow` returns): the users are not "not sent", as that send is open.
+   */
+  private saveFollowingUp(state: Record<string, string>): void {
+    try {
+      this.context.checkpoint(state);
+    } catch (error) {
+      if (!this.posted) this.context.followedUpOnly?.();
+      throw error;
+    }
   }
 
   /** How many users the items from `start` to `end` are: a job of them holds no fewer rows. */
@@ -738,7 +754,7 @@ export class ChunkRun {
                 ? `did ${done} rows`
                 : undefined;
           if (held !== undefined) {
-            this.context.checkpoint({ [`jobId${range}`]: "" });
+            this.saveFollowingUp({ [`jobId${range}`]: "" });
             // Only a 202 to this request named its job: one found in the job list (after a 409 too), or
             // read from a journal, may have come from the list.
             const namedBy = named ? ", which the answer to this request named," : "";

@@ -12,24 +12,32 @@ import { createTransport } from "../../src/core/http/transport.js";
 import { serveSimulator } from "../../src/testing/index.js";
 import { simulatorSettings } from "../../src/vendor-module.js";
 import { VENDORS } from "../../src/vendors.js";
+import { json } from "../../src/testing/faults.js";
 import { IMPORTERS } from "../support/importers.js";
 import { journalFile } from "../support/journal-file.js";
 import { containing } from "../support/matchers.js";
 import { importEvery, testAdapter } from "../support/test-adapter.js";
 
-// The journal's state lines that find the disk full: those of `disk.journal` holding `disk.holding`.
-const disk = vi.hoisted(() => ({ journal: "", holding: "" }));
+// The journal's state lines that find the disk full: those of `disk.journal` holding `disk.holding`, but for
+// the first `disk.fits` of them.
+const disk = vi.hoisted(() => ({ journal: "", holding: "", fits: 0 }));
 
 vi.mock("node:fs", async (importOriginal) => {
   const { fullDisk } = await import("../support/full-disk.js");
-  return fullDisk(await importOriginal(), (file, text) =>
-    file === disk.journal && text.includes('"kind":"state"') && text.includes(disk.holding)
-      ? 0
-      : undefined,
-  );
+  return fullDisk(await importOriginal(), (file, text) => {
+    if (file !== disk.journal || !text.includes('"kind":"state"') || !text.includes(disk.holding))
+      return undefined;
+    if (disk.fits === 0) return 0;
+    disk.fits -= 1;
+    return undefined;
+  });
 });
 
-const NOT_SENT = "not sent: saving this chunk's state in the journal before its request failed";
+// What a chunk not sent says of an earlier run's state on record, which the engine does not read further.
+const EARLIER_RUN =
+  "an earlier run with this journal may have sent its chunk (the journal holds state saved for a send)";
+const NOT_SENT =
+  "not sent: saving this chunk's state in the journal failed before any request of this attempt carrying its records went out";
 
 describe.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))("%s", (_name, vendor) => {
   it("a chunk whose save before its first request failed is not sent, and said not to be", async () => {
@@ -41,7 +49,7 @@ describe.each(VENDORS.map((vendor) => [vendor.name, vendor] as const))("%s", (_n
       const samples = await vendor.samples(3);
       const records = [samples.record("save-1"), samples.record("save-2")];
       const journal = journalFile("save-before-send");
-      Object.assign(disk, { journal, holding: "" });
+      Object.assign(disk, { journal, holding: "", fits: 0 });
 
       const report = await IMPORTERS[vendor.name](client, records, { journal });
       Object.assign(disk, { journal: "" });
@@ -180,7 +188,7 @@ describe("a chunk whose journal save failed, in an import through a test vendor"
         code: "fatal",
         vendorMayHold: true,
         reason: containing(
-          `not sent again: saving this chunk's state in the journal before its request failed, and the import stopped there (ENOSPC: no space left on device, write)${EARLIER_TRY_NOTE}; a re-run with the same journal settles it`,
+          `not sent again: saving this chunk's state in the journal failed before any request of this attempt carrying its records went out, and the import stopped there (ENOSPC: no space left on device, write)${EARLIER_TRY_NOTE}; a re-run with the same journal settles it`,
         ),
       });
     expect(report.chunks).toEqual({ sent: 1, resumed: 0, replayed: 0 });
@@ -207,9 +215,103 @@ describe("a chunk whose journal save failed, in an import through a test vendor"
         code: "fatal",
         vendorMayHold: true,
         reason: containing(
-          `${NOT_SENT}, and the import stopped there (ENOSPC: no space left on device, write); test may hold this record: an earlier run with this journal sent its chunk, and no answer said what became of it; a re-run with the same journal settles it`,
+          `${NOT_SENT}, and the import stopped there (ENOSPC: no space left on device, write); test may hold this record: ${EARLIER_RUN}; a re-run with the same journal settles it`,
         ),
       });
     expect(report.chunks.sent).toBe(0);
+  });
+});
+
+describe("a chunk whose journal save failed after an earlier attempt that went out or not", () => {
+  const vendorNamed = (name: string) => VENDORS.find((vendor) => vendor.name === name)!;
+
+  it("fullstory: an earlier run's create answered 429 on record: said as the journal's state, no more", async () => {
+    const vendor = vendorNamed("fullstory");
+    const create = await vendor.simulator();
+    const sim = create({
+      settings: simulatorSettings(vendor),
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation === "createBatchImport" && attempt === 1
+            ? { answer: () => json({ message: "slow down" }, 429) }
+            : undefined,
+      },
+    });
+    const served = await serveSimulator(sim);
+    try {
+      const client = vendor.createClient(simulatorSettings(vendor), {
+        baseUrl: served.url,
+        maxRetries: 0,
+      });
+      const samples = await vendor.samples(3);
+      const records = [samples.record("turned-1"), samples.record("turned-2")];
+      const journal = journalFile("save-before-send");
+      const first = await IMPORTERS[vendor.name](client, records, { journal, chunkAttempts: 1 });
+      for (const outcome of first.outcomes)
+        expect(outcome).toMatchObject({ outcome: "failed", code: "429" });
+      Object.assign(disk, { journal, holding: '"unanswered":"1"', fits: 0 });
+
+      const report = await IMPORTERS[vendor.name](client, records, { journal });
+      Object.assign(disk, { journal: "" });
+
+      expect(sim.stats().requests).toEqual({ "POST /v2/users/batch": 1 });
+      for (const outcome of report.outcomes) {
+        expect(outcome).toMatchObject({
+          code: "fatal",
+          reason: containing(
+            `${NOT_SENT}, and the import stopped there (ENOSPC: no space left on device, write); fullstory may hold this record: ${EARLIER_RUN}; a re-run with the same journal settles it`,
+          ),
+        });
+        // Not what the journal cannot tell: FullStory answered that send.
+        expect(outcome).not.toMatchObject({ reason: containing("no answer said") });
+      }
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("propeller: after an attempt whose token request failed, the next one's save fails: not sent", async () => {
+    const vendor = vendorNamed("propeller");
+    const create = await vendor.simulator();
+    const sim = create({
+      settings: simulatorSettings(vendor),
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation === "getAccessToken" && attempt === 1
+            ? { answer: () => json({ error: "temporarily_unavailable" }, 503) }
+            : undefined,
+      },
+    });
+    const served = await serveSimulator(sim);
+    try {
+      const client = vendor.createClient(simulatorSettings(vendor), {
+        baseUrl: served.url,
+        maxRetries: 0,
+      });
+      const samples = await vendor.samples(3);
+      const records = [samples.record("token-1"), samples.record("token-2")];
+      const journal = journalFile("save-before-send");
+      // The first attempt's save goes through; the second attempt's fails.
+      Object.assign(disk, { journal, holding: '"sent":"1"', fits: 1 });
+
+      const report = await IMPORTERS[vendor.name](client, records, {
+        journal,
+        replayDelayMs: 0,
+      });
+      Object.assign(disk, { journal: "" });
+
+      expect(sim.stats().requests).toEqual({ "POST /oauth2/token": 1 });
+      for (const outcome of report.outcomes) {
+        expect(outcome).toMatchObject({
+          code: "fatal",
+          reason: containing(`${NOT_SENT}, and the import stopped there (ENOSPC`),
+        });
+        expect(outcome).not.toMatchObject({ reason: containing("not sent again") });
+        expect(outcome).not.toHaveProperty("vendorMayHold");
+      }
+      expect(report.chunks.sent).toBe(0);
+    } finally {
+      await served.close();
+    }
   });
 });

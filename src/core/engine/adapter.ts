@@ -152,7 +152,9 @@ export interface ChunkContext {
    * send too wrote nothing. In the run that sets it, an earlier run's value set to `""` still counts, unless
    * the attempt then threw that the chunk's body was too long to build (every send carried that body).
    * A save that fails (a full disk) stops the run and throws: let it through. Where no request of the
-   * attempt that may write (not a GET) went out before it, the engine reports the chunk not sent.
+   * attempt that may write (any but a GET or a HEAD) went out before it, the engine reports the chunk not
+   * sent, unless the attempt only followed up on an earlier send ({@link ChunkContext.followedUpOnly}, which
+   * may be called as the throw passes): a save of what it found (a job) leaves that send open, as a throw does.
    */
   checkpoint(state: Record<string, string>): void;
   /**
@@ -212,9 +214,17 @@ export interface ChunkContext {
    * Says this attempt sent none of the chunk's records: it only followed up on an earlier send (polled the
    * job it made, searched the vendor for it). The records' reasons then do not count the attempt as a send
    * (`tried 2 times, 1 of them sent`), nor take it for a send again of a record refused before; as a replay
-   * (not the chunk's first attempt), the report's `chunks.replayed` still counts it.
+   * (not the chunk's first attempt), the report's `chunks.replayed` still counts it. Nor is an attempt that
+   * said so and then threw at a failed save reported not sent (see {@link ChunkContext.checkpoint}).
    */
   followedUpOnly?(): void;
+  /**
+   * Says what the vendor said of some items (by position in the chunk; undefined for the others) before the
+   * attempt goes on to the rest (a split chunk's first half, whose job ended): should the attempt then throw
+   * (a journal save that failed), those items keep these outcomes, and only the others fail as the throw
+   * leaves them. An attempt that returns gives every outcome itself.
+   */
+  settled?(outcomes: readonly (ItemOutcome<string> | undefined)[]): void;
 }
 
 /**

@@ -203,6 +203,8 @@ export async function followChunk<Input, Wire, Code extends string>(
     let followedUpOnly = false;
     // The error of a journal save of this attempt that failed before the attempt sent anything.
     let unsaved: { readonly error: unknown } | undefined;
+    // What the adapter said it knows of items before the attempt went on (see `ChunkContext.settled`).
+    const settled: (ItemOutcome<Code> | undefined)[] = [];
     const transportWaits = attemptWaits(following);
     const context: ChunkContext = {
       signal: following.signal,
@@ -216,9 +218,10 @@ export async function followChunk<Input, Wire, Code extends string>(
         try {
           following.checkpoint(next);
         } catch (error) {
-          // An adapter saves its state before a request that carries the records goes out: with none out yet,
-          // this attempt sent nothing, and its throw must not be taken for a send cut short.
-          if (!transportWaits.wrote && !followedUpOnly) unsaved = { error };
+          // With no request of the attempt that may write out yet, the attempt sent nothing of the records,
+          // and its throw must not be taken for a send cut short; unless the attempt only followed up (a job
+          // it found for an earlier send), which it may say as the throw passes: that send is left open.
+          if (!transportWaits.wrote) unsaved = { error };
           throw error;
         }
       },
@@ -239,6 +242,11 @@ export async function followChunk<Input, Wire, Code extends string>(
       followedUpOnly: () => {
         followedUpOnly = true;
       },
+      settled: (outcomes) => {
+        outcomes.forEach((outcome, i) => {
+          if (outcome !== undefined) settled[i] = outcome as ItemOutcome<Code>;
+        });
+      },
     };
     attempts += 1;
     let result: ChunkResult<Code | EngineFailureCode>;
@@ -256,14 +264,17 @@ export async function followChunk<Input, Wire, Code extends string>(
       const tooLong = tooLongHint(error);
       if (tooLong !== "") unbuilt = state;
       const reason = `${error instanceof Error ? error.message : String(error)}${tooLong}`;
-      if (unsaved !== undefined && error === unsaved.error) {
+      const failAll = (failed: ItemOutcome<EngineFailureCode>) =>
+        chunk.keys.map((_, i) => settled[i] ?? failed);
+      if (unsaved !== undefined && error === unsaved.error && !followedUpOnly) {
         // Failed `fatal`, as the records the stopped run does not send; what a re-run does, and an earlier
         // send that may have reached the vendor, are said below.
         const notSent: ItemOutcome<EngineFailureCode> = {
           ...{ ok: false, code: "fatal", transient: true, later: true, unprocessed: "not_sent" },
-          reason: `${attempts > 1 ? "not sent again" : "not sent"}: saving this chunk's state in the journal before its request failed, and the import stopped there (${reason})`,
+          // "again" only after an attempt of this run whose request may have reached the vendor.
+          reason: `${sends > 0 ? "not sent again" : "not sent"}: saving this chunk's state in the journal failed before any request of this attempt carrying its records went out, and the import stopped there (${reason})`,
         };
-        result = { kind: "done", outcomes: chunk.keys.map(() => notSent) };
+        result = { kind: "done", outcomes: failAll(notSent) };
         unsentAtSave = true;
       } else {
         const unsent = tooLong !== "" && sends + followUps === 0 && !earlierSend();
@@ -274,7 +285,7 @@ export async function followChunk<Input, Wire, Code extends string>(
           ...(unsent && { unprocessed: "not_sent" }),
         };
         const failed = open ? mayHold(thrown, UNFOLLOWED_NOTE) : thrown;
-        result = { kind: "done", outcomes: chunk.keys.map(() => failed) };
+        result = { kind: "done", outcomes: failAll(failed) };
       }
     }
     if (result.kind === "fatal") {
@@ -306,7 +317,8 @@ export async function followChunk<Input, Wire, Code extends string>(
         earlierSend: earlier,
       };
     }
-    const sent = !followedUpOnly && !neverSent(result.outcomes);
+    // An attempt stopped at a save before it sent anything is no send, whatever it knew of some items.
+    const sent = !followedUpOnly && !unsentAtSave && !neverSent(result.outcomes);
     if (followedUpOnly) followUps += 1;
     else if (sent) sends += 1;
     // A replay is counted once it went out (or followed up): not one cut short before, or never let through.
@@ -388,12 +400,15 @@ export async function followChunk<Input, Wire, Code extends string>(
     if (failure.ok || failure.transient !== true) return failure;
     let o = earlier ? withoutUnprocessed(failure) : failure;
     // Not sent at its last attempt: only an earlier send that may have reached the vendor may have written
-    // the record (one of this run's says so already, through `better`; an earlier run's is said here).
+    // the record (one of this run's says so already, through `better`; an earlier run's is said here). Of an
+    // earlier run's, the engine knows only that the journal holds state saved for it (what became of it is
+    // the adapter's to read, as it does when it sends again): as where the run stops before a send, it
+    // may have written the record.
     if (unsentAtSave && !mayHaveWritten(o)) return { ...o, reason: `${o.reason}; ${sendsIt}` };
     if (unsentAtSave)
       return mayHold(
         o,
-        `${saysVendorMayHold(o.reason) ? "" : `; ${adapter.vendor} may hold this record: an earlier run with this journal sent its chunk, and no answer said what became of it`}; ${settles}`,
+        `${saysVendorMayHold(o.reason) ? "" : `; ${adapter.vendor} may hold this record: an earlier run with this journal may have sent its chunk (the journal holds state saved for a send)`}; ${settles}`,
       );
     if (stoppedBy !== undefined && o.code === "aborted")
       o = { ...o, reason: o.reason.replace(BY_CALLER, STOPPED_BY_RUN[stoppedBy]) };
