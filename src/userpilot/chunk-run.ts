@@ -509,11 +509,12 @@ export class ChunkRun {
    * What a re-run does for users left unsettled: `withJournal` when this run keeps one; without, only a
    * journal would keep the job id, so a re-run sends the users in a new job. So too when the journal was
    * removed while the run used it; one replaced may be a copy of it (an editor's save, a sync tool), which
-   * still holds the job.
+   * may hold what a re-run resumes from (`holds`: the job, or a send that got no answer, whose job's id was
+   * never known): a re-run with it then `does` what `withJournal` says.
    */
-  private reRun(withJournal: string): string {
+  private reRun(withJournal: string, does: string, holds = "the job"): string {
     if (this.context.journalLost() === "replaced")
-      return "the journal was replaced, or written by another process, while this run used it: a re-run with that path picks the job up only if the file now there holds it, else sends these users again";
+      return `the journal was replaced, or written by another process, while this run used it: a re-run with that path ${does} only if the file now there holds ${holds}, else sends these users again`;
     return this.context.journaled
       ? withJournal
       : "no journal keeps this run's job for a re-run, so a re-run sends these users again";
@@ -554,7 +555,11 @@ export class ChunkRun {
     );
     // Left to a re-run, as a job that outlasted its time is: a replay now would only ask again.
     if ("timedOut" in answer) {
-      const reRun = this.reRun("a re-run with the same journal searches the list again");
+      const reRun = this.reRun(
+        "a re-run with the same journal searches the list again",
+        "searches the job list again",
+        "the send that got no answer",
+      );
       return { kind: "unsettled", outcome: listGivenUp(answer.timedOut, reRun) };
     }
     if (!answer.ok) {
@@ -688,7 +693,8 @@ export class ChunkRun {
     const end = (outcome: Outcome, final: boolean): JobEnd => ({ kind: "end", outcome, final });
     // What a re-run does is read as a reason is worded: the journal may have been removed while the job ran
     // (what stopped the import, maybe).
-    const pickUp = () => this.reRun("run again with the same journal to pick it up");
+    const pickUp = () =>
+      this.reRun("run again with the same journal to pick it up", "picks the job up");
     // The job runs on without the importer and may import the users after the stop.
     const aborted = () =>
       end(
@@ -720,7 +726,7 @@ export class ChunkRun {
           if (!answer.ok) {
             const error = answer.error;
             if (error.status === 404) {
-              const reason = `Userpilot answered 404 for job ${jobId}, which it accepted for these users (presumably it no longer knows the job): whether they were imported is unknown; ${this.reRun("a re-run with the same journal polls the job again")}`;
+              const reason = `Userpilot answered 404 for job ${jobId}, which it accepted for these users (presumably it no longer knows the job): whether they were imported is unknown; ${this.reRun("a re-run with the same journal polls the job again", "polls the job again")}`;
               return { value: end(failure("job_lost", reason, true), false) };
             }
             if (isFatal(error)) return { value: { kind: "fatal", error } };

@@ -3,6 +3,7 @@
 // operator after a file that does not exist, while a re-run sends the users in a new job.
 import { copyFileSync, renameSync, rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { userpilotError } from "../../src/testing/userpilot/errors.js";
 import { journalFile } from "../support/journal-file.js";
 import { matching } from "../support/matchers.js";
 import { run, users, useUserpilot } from "./harness.js";
@@ -75,7 +76,7 @@ describe("the users of a job still running when the import is aborted", () => {
         outcome: "failed",
         code: "aborted",
         reason: matching(
-          /the journal was replaced, or written by another process, while this run used it: a re-run with that path picks the job up only if the file now there holds it, else sends these users again$/,
+          /the journal was replaced, or written by another process, while this run used it: a re-run with that path picks the job up only if the file now there holds the job, else sends these users again$/,
         ),
       });
     expect(JSON.stringify(report.outcomes)).not.toMatch(/same journal|no journal keeps/);
@@ -93,5 +94,38 @@ describe("the users of a job still running when the import is aborted", () => {
         outcome: "failed",
         reason: matching(/run again with the same journal to pick it up/),
       });
+  });
+});
+
+describe("the users of a job Userpilot answers 404 for", () => {
+  // Said "a re-run with that path picks the job up only if the file now there holds it": a re-run with the
+  // copy polls the job again, as the reason says with the run's own journal.
+  it("with a journal replaced by a copy before the poll: a re-run with that path polls the job again", async () => {
+    const journal = journalFile("userpilot");
+    const sim = vendor(
+      {},
+      {
+        getBackgroundJob: {
+          1: () => {
+            copyFileSync(journal, `${journal}.tmp`);
+            renameSync(`${journal}.tmp`, journal);
+            return { answer: () => userpilotError(404, "not_found") };
+          },
+        },
+      },
+    );
+    const report = await run(users(2), { journal, chunkAttempts: 1 });
+    for (const outcome of report.outcomes)
+      expect(outcome).toMatchObject({
+        outcome: "failed",
+        code: "job_lost",
+        reason: matching(
+          /whether they were imported is unknown; the journal was replaced, or written by another process, while this run used it: a re-run with that path polls the job again only if the file now there holds the job, else sends these users again$/,
+        ),
+      });
+
+    const again = await run(users(2), { journal });
+    expect(again.imported).toBe(2);
+    expect(sim.ofKind("POST")).toHaveLength(1);
   });
 });

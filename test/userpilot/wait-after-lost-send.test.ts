@@ -2,6 +2,7 @@
 // one, or had to wait for the other half of its chunk: the failure speaks for the later request only, and the
 // lost send may have made a job of the users, so each user's reason says Userpilot may hold it. An abort is
 // left to the engine's words; a reason that already says so is not extended.
+import { copyFileSync, renameSync } from "node:fs";
 import { expect, it } from "vitest";
 import { json } from "../../src/testing/faults.js";
 import { userpilotError } from "../../src/testing/userpilot/errors.js";
@@ -192,4 +193,49 @@ it("a re-run after a lost send searches the job list after a later 409 only with
       ),
     });
   }
+});
+
+// Said "a re-run with that path picks the job up only if the file now there holds it" of a job whose id was
+// never known: what a copy holds is the lost send, and a re-run with it searches the job list again.
+it("a re-run after a lost send, its journal replaced by a copy while it searched the job list, says a re-run with that path searches the list again", async () => {
+  const journal = journalFile("userpilot-list-journal-replaced");
+  const conflict = { answer: () => userpilotError(409, "job_already_running") };
+  const slowDown = { answer: () => json({ message: "slow down" }, 429, { "Retry-After": "1" }) };
+  const copied = () => {
+    copyFileSync(journal, `${journal}.tmp`);
+    renameSync(`${journal}.tmp`, journal);
+    return slowDown;
+  };
+  // The list shows the lost send's job from its fourth read on: the third run's.
+  const up = userpilot(
+    {},
+    {
+      bulkIdentifyUsers: { 1: dropAfter, 2: conflict, 3: conflict },
+      listBackgroundJobs: { 1: hidden, 2: hidden, 3: copied },
+    },
+  );
+  await run(users(2), { chunkAttempts: 1, journal });
+  const report = await run(users(2), { jobTimeoutMs: 1_500, conflictWaitMs: 1_000, journal });
+
+  for (const outcome of report.outcomes)
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      code: "job_timeout",
+      reason: matching(
+        /search was given up.*the journal was replaced, or written by another process, while this run used it: a re-run with that path searches the job list again only if the file now there holds the send that got no answer, else sends these users again$/,
+      ),
+    });
+
+  // This copy holds the first run's send: a re-run with it finds that send's job, and sends no user again.
+  const again = await run(users(2), { journal });
+  expect(again.imported).toBe(2);
+  expect(up.writesAndLists()).toEqual([
+    "POST 0",
+    "LIST 200",
+    "POST 409",
+    "LIST 200",
+    "POST 409",
+    "LIST 429",
+    "LIST 200",
+  ]);
 });
