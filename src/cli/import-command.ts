@@ -277,7 +277,7 @@ async function importInput(args: ImportFlags, stdin: Stdin | undefined): Promise
   // credentials are still to be fixed first.
   if (typeof journal === "string" && report.journalLost !== undefined) {
     if (resumes === "once fixed") out.write("  once that is fixed, run the command again\n");
-    out.write(lostJournalHint(journal, args.scrub, report.journalLost));
+    out.write(lostJournalHint(journal, args.scrub, report.journalLost, resumes, fromStdin));
   } else if (resumes !== undefined) out.write(resumeHint(journal, args.scrub, resumes, fromStdin));
   if (journalStop !== undefined)
     args.stderr.write(`bulk-user-import: ${forTerminal(args.scrub(journalStop.message))}\n`);
@@ -360,17 +360,32 @@ function resumeHint(
     : `  to resume, run the same command again${piped}: --journal ${named} keeps what was settled\n`;
 }
 
-/** What a re-run with `journal` does, once the file at its path is no longer the one the run recorded in. */
+/**
+ * What a re-run with `journal` does, once the file at its path is no longer the one the run recorded in. One
+ * replaced may be a copy (an editor's save), which a re-run resumes from as from the journal: it matches
+ * piped records by their order, and names the account a new credential may need --journal-account-was for
+ * (see resumeHint). A new journal, where one was removed, needs neither.
+ */
 function lostJournalHint(
   journal: string,
   scrub: (text: string) => string,
   lost: NonNullable<ImportReport["journalLost"]>,
+  resumes: "as it was" | "once fixed" | undefined,
+  fromStdin: boolean,
 ): string {
   const named = forTerminal(scrub(journal));
-  return lost === "removed"
-    ? `  --journal ${named} no longer exists: a re-run with it starts a new journal, which sends every record again\n`
-    : `  --journal ${named} was replaced, or written by another process, while this run used it: a re-run with ` +
-        "it reads the file now there, which may hold nothing of this run: every record that file does not hold is sent again\n";
+  if (lost === "removed")
+    return `  --journal ${named} no longer exists: a re-run with it starts a new journal, which sends every record again\n`;
+  const piped = fromStdin ? `${pipedAgain(true)},` : "";
+  const account =
+    resumes === "once fixed"
+      ? " (a copy of this journal still names its account: a new credential may need --journal-account-was)"
+      : "";
+  return (
+    `  --journal ${named} was replaced, or written by another process, while this run used it: a re-run with ` +
+    `it${piped} reads the file now there${account}, which may hold nothing of this run: every record that file ` +
+    "does not hold is sent again\n"
+  );
 }
 
 /**
