@@ -5,6 +5,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { faker } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import { runImport } from "../../src/core/engine/engine.js";
+import { JournalError } from "../../src/core/engine/journal.js";
 import { journalFile } from "../support/journal-file.js";
 import { containing } from "../support/matchers.js";
 import { importEvery, testAdapter } from "../support/test-adapter.js";
@@ -299,4 +300,94 @@ describe("the last chunk of an input that broke off once the journal stopped bei
       reason: `not sent: reading the input stopped (${report.inputError}) before this record's chunk was full; ${reRun}`,
     });
   });
+});
+
+describe("the report a journal's error carries, once the journal stopped being the run's file", () => {
+  // Built without journalLost, which a caller's closing words read (a CLI's "to resume …"): only the report
+  // a run resolves with had it.
+  it.each(CHANGES)(
+    "%s as the last record settled, before chunks past this input's end are found: it says so",
+    async (what, change) => {
+      const journal = journalFile("journal-removed-past-input");
+      const records = users();
+      // The first run settles chunks 0 and 1, and is aborted with chunk 2 out, its send on record.
+      const controller = new AbortController();
+      const first = testAdapter<{ id: string; name: string }>(async (chunk, context) => {
+        if (chunk.seq < 2) return importEvery(chunk);
+        context.checkpoint({ jobId: "job-2" });
+        controller.abort();
+        return Promise.resolve({
+          kind: "done",
+          outcomes: chunk.items.map(() => ({
+            ok: false,
+            code: "aborted",
+            reason: "import: aborted by the caller",
+            transient: true,
+          })),
+        });
+      });
+      await runImport(first, records, { journal, chunkRecords: 2, signal: controller.signal });
+
+      let seen = 0;
+      const error: unknown = await runImport(
+        testAdapter<{ id: string; name: string }>(importEvery),
+        records.slice(0, 4),
+        {
+          journal,
+          chunkRecords: 2,
+          onOutcome: () => {
+            if (++seen === 4) change(journal);
+          },
+        },
+      ).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(JournalError);
+      expect((error as Error).message).toContain("past this input's last chunk");
+      expect((error as JournalError).report).toMatchObject({
+        imported: 4,
+        journalLost: what === "removed" ? "removed" : "replaced",
+      });
+    },
+  );
+
+  it.each(CHANGES)(
+    "%s as a chunk that differs from the journal's stops the run, another chunk out: it says so",
+    async (what, change) => {
+      const journal = journalFile("journal-removed-mismatch");
+      const records = users();
+      await runImport(testAdapter<{ id: string; name: string }>(importEvery), records, {
+        journal,
+        chunkRecords: 2,
+      });
+      // Chunk 0's line gone (an earlier run stopped with it out): this run sends it, then meets chunk 1,
+      // which differs.
+      const lines = readFileSync(journal, "utf8").split("\n");
+      writeFileSync(journal, lines.filter((line) => !line.includes('"seq":0,')).join("\n"));
+      const edited = records.map((u, i) => (i === 3 ? { ...u, name: `${u.name} (edited)` } : u));
+      // Chunk 0 is out as chunk 1 is compared (which reads the journal), and the journal changes as the
+      // difference stops the run.
+      const adapter = testAdapter<{ id: string; name: string }>(
+        (chunk, context) =>
+          new Promise((resolve) =>
+            context.signal.addEventListener("abort", () => {
+              change(journal);
+              resolve(importEvery(chunk));
+            }),
+          ),
+      );
+
+      const error: unknown = await runImport(adapter, edited, {
+        journal,
+        chunkRecords: 2,
+        concurrency: 2,
+      }).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(JournalError);
+      expect((error as Error).message).toContain("chunk 1 holds different records");
+      expect((error as JournalError).report).toMatchObject({
+        chunks: { sent: 1 },
+        journalLost: what === "removed" ? "removed" : "replaced",
+      });
+    },
+  );
 });

@@ -276,8 +276,14 @@ export async function runImport<Input, Wire, Code extends string = string>(
   while (callbacksPending.size > 0) await Promise.all(callbacksPending);
   // Read after the last progress event, which may have thrown.
   const { fatal, fatalStatus, fatalOAuthError, mismatch } = dispatcher;
+  // A journal lost meanwhile is said in these reports too: a caller's closing words read it there as well.
+  const lost = journalLost === undefined ? {} : { journalLost };
   if (mismatch instanceof JournalError && dispatcher.chunks.sent > 0)
-    mismatch.report = report.build(adapter.vendor, { aborted: true, chunks: dispatcher.chunks });
+    mismatch.report = report.build(adapter.vendor, {
+      aborted: true,
+      ...lost,
+      chunks: dispatcher.chunks,
+    });
   if (mismatch !== undefined) throw mismatch;
   // A fatal answer reads the input on to fail each record; the caller's signal may still stop that reading,
   // and then `total` is not the input's size.
@@ -286,7 +292,11 @@ export async function runImport<Input, Wire, Code extends string = string>(
   const pastInput = whole ? dispatcher.journalPastInput(read.read) : undefined;
   if (pastInput !== undefined) {
     // Found once every record was settled: the report is whole, and says what this run did.
-    pastInput.report = report.build(adapter.vendor, { aborted: false, chunks: dispatcher.chunks });
+    pastInput.report = report.build(adapter.vendor, {
+      aborted: false,
+      ...lost,
+      chunks: dispatcher.chunks,
+    });
     throw pastInput;
   }
   return report.build(adapter.vendor, {
@@ -295,7 +305,7 @@ export async function runImport<Input, Wire, Code extends string = string>(
     ...(fatalStatus === undefined ? {} : { fatalStatus }),
     ...(fatalOAuthError === undefined ? {} : { fatalOAuthError }),
     ...(read.inputError === undefined ? {} : { inputError: read.inputError }),
-    ...(journalLost === undefined ? {} : { journalLost }),
+    ...lost,
     chunks: dispatcher.chunks,
   });
 }
