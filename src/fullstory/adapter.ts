@@ -649,6 +649,8 @@ export function createFullStoryAdapter(
     destination: client.destination,
     whenCredentialAccepted: (listener) => client.whenCredentialAccepted(listener),
     scrub: (text) => client.scrub(text),
+    // Every request goes through the client.
+    writesSeen: true,
     replay: {
       by: "idempotency-key",
       why: "a chunk is sent again under the Idempotency-Key saved before its first send, with the same body, so FullStory answers with the job it made for it (or makes it once)",

@@ -107,6 +107,8 @@ export function createPropellerAdapter(
     destination: client.destination,
     whenCredentialAccepted: (listener) => client.whenCredentialAccepted(listener),
     scrub: (text) => client.scrub(text),
+    // Every request goes through the client.
+    writesSeen: true,
     replay: {
       by: "upsert",
       why: "Propeller matches users on source + sourceId (+ language) and updates the one it has, so a chunk sent again writes the same values; a user the lost request created answers `update`",

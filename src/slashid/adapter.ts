@@ -95,6 +95,8 @@ export function createSlashIdAdapter(
     destination: client.destination,
     whenCredentialAccepted: (listener) => client.whenCredentialAccepted(listener),
     scrub: (text) => client.scrub(text),
+    // Every request goes through the client.
+    writesSeen: true,
     replay: {
       by: "resend",
       why: "a chunk is uploaded again; SlashID presumably either updates a person it has or refuses the row as existing (UNCONFIRMED), and in a replayed upload such a row was written by the lost upload (or existed before), so it counts as imported with a warning",

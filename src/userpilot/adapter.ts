@@ -187,6 +187,8 @@ export function createUserpilotAdapter(
     destination: client.destination,
     whenCredentialAccepted: (listener) => client.whenCredentialAccepted(listener),
     scrub: (text) => client.scrub(text),
+    // Every request goes through the client.
+    writesSeen: true,
     replay: {
       by: "reconcile",
       why: "before a chunk is sent again, Userpilot's job list is searched for the job the lost request created (started after it was sent, with the chunk's row count and, where the list gives it, the body's size as its file_size, not one of this import's nor of another import through the same client, nor one that started while such an import's request of other users was out or unanswered) and that job is followed; only when there is none is the chunk sent again, which upserts users on user_id",

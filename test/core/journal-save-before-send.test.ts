@@ -3,7 +3,10 @@
 // chunk was out: if its request reached <vendor>, <vendor> may hold this record" and were flagged
 // vendorMayHold, and the chunk counted as sent. They now say the chunk was not sent and what a re-run does,
 // unless an earlier send of it (this run's, or an earlier run's on the journal's word) may have written them.
+import { once } from "node:events";
 import { rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import type { ChunkResult } from "../../src/core/engine/adapter.js";
 import { EARLIER_TRY_NOTE } from "../../src/core/engine/chunk-outcomes.js";
@@ -164,6 +167,45 @@ describe("a chunk whose journal save failed, in an import through a test vendor"
       expect(outcome).not.toMatchObject({ reason: containing("not sent") });
     }
     expect(report.chunks.sent).toBe(1);
+  });
+
+  it("an adapter writing through its own fetch: a save after its POST leaves the vendor possibly holding it", async () => {
+    const posts = { count: 0 };
+    const server = createServer((req, res) => {
+      if (req.method === "POST") posts.count += 1;
+      req.resume().on("end", () => res.end("{}"));
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/import`;
+    try {
+      const journal = journalFile("save-before-send");
+      // No `writesSeen`: the engine never sees this adapter's request go out.
+      const { writesSeen: _unseen, ...adapter } = testAdapter<{ id: string }>(
+        async (chunk, context) => {
+          await (await fetch(url, { method: "POST", body: "{}", signal: context.signal })).text();
+          rmSync(journal);
+          context.checkpoint({ jobId: "job-1" });
+          return importEvery(chunk);
+        },
+      );
+
+      const report = await runImport(adapter, [{ id: "a" }, { id: "b" }], { journal });
+
+      expect(posts.count).toBe(1);
+      expect(report.fatal).toContain("it was removed while this run used it");
+      for (const outcome of report.outcomes) {
+        expect(outcome).toMatchObject({
+          vendorMayHold: true,
+          reason: containing("test may hold this record"),
+        });
+        expect(outcome).not.toMatchObject({ reason: containing("not sent") });
+      }
+      expect(report.vendorMayHold).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it("after this run's earlier send, unanswered: not sent again, and the vendor may hold it from that send", async () => {

@@ -15,6 +15,8 @@ export function testAdapter<T extends { id: string }>(
     keyOf: (record) => record.id,
     validate: (record) => ({ ok: true, item: record }),
     scrub: (text) => text,
+    // Tests whose send makes a request make it through the package's transport (see `sendingThrough`).
+    writesSeen: true,
     send,
     ...overrides,
   };

@@ -151,10 +151,12 @@ export interface ChunkContext {
    * as every request under the key having written nothing, so keep a value an earlier run saved unless its
    * send too wrote nothing. In the run that sets it, an earlier run's value set to `""` still counts, unless
    * the attempt then threw that the chunk's body was too long to build (every send carried that body).
-   * A save that fails (a full disk) stops the run and throws: let it through. Where no request of the
-   * attempt that may write (any but a GET or a HEAD) went out before it, the engine reports the chunk not
-   * sent, unless the attempt only followed up on an earlier send ({@link ChunkContext.followedUpOnly}, which
-   * may be called as the throw passes): a save of what it found (a job) leaves that send open, as a throw does.
+   * A save that fails (a full disk) stops the run and throws: let it through. For an adapter that sets
+   * {@link ImportAdapter.writesSeen}, where no request of the attempt that may write (any but a GET or a
+   * HEAD) went out before it, the engine reports the chunk not sent, unless the attempt only followed up on
+   * an earlier send ({@link ChunkContext.followedUpOnly}, which may be called as the throw passes): a save of
+   * what it found (a job) leaves that send open, as a throw does. Without `writesSeen` the engine cannot
+   * tell whether a request went out, and says the vendor may hold the chunk's records.
    */
   checkpoint(state: Record<string, string>): void;
   /**
@@ -297,6 +299,14 @@ export interface ImportAdapter<Input, Wire = Input, Code extends string = string
   whenCredentialAccepted?(listener: () => void): () => void;
   /** What a chunk sent again after a lost answer does at the vendor, and so whether the engine replays it. */
   readonly replay: ReplaySemantics;
+  /**
+   * Set when every write the adapter makes goes through this package's vendor clients, whose transport tells
+   * the engine as each request goes out: only then may a chunk whose journal save failed before any such
+   * request be reported not sent. An adapter sending through its own `fetch` leaves it unset, and such a
+   * chunk keeps the cautious word that the vendor may hold its records (`vendorMayHold`).
+   * @default unset
+   */
+  readonly writesSeen?: true;
   /** Hard limits of one request, from the vendor's documentation. */
   readonly limits: {
     /** Most records in one chunk the vendor accepts. */

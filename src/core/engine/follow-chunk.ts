@@ -221,7 +221,8 @@ export async function followChunk<Input, Wire, Code extends string>(
           // With no request of the attempt that may write out yet, the attempt sent nothing of the records,
           // and its throw must not be taken for a send cut short; unless the attempt only followed up (a job
           // it found for an earlier send), which it may say as the throw passes: that send is left open.
-          if (!transportWaits.wrote) unsaved = { error };
+          // Only the package's transport tells of a request going out: an adapter's own fetch goes unseen.
+          if (adapter.writesSeen === true && !transportWaits.wrote) unsaved = { error };
           throw error;
         }
       },
