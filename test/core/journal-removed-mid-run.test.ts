@@ -162,8 +162,9 @@ describe("a journal found replaced by a resume while another chunk is out", () =
 });
 
 describe("what the records say of a re-run once the journal stopped being the run's file", () => {
-  // Each said "a re-run with the same journal settles it" (or "tries again"): a re-run with that path reads
-  // nothing of this run's sends, and sends the chunk again.
+  // Each said "a re-run with the same journal settles it" (or "tries again"): a re-run with that path starts
+  // anew where the journal was removed, and sends the chunk again; where it was replaced, it reads the file
+  // now there, which may or may not hold this run's sends.
   const UPSERT = { by: "upsert", why: "the test vendor updates the user it has" } as const;
 
   /** A run of 4 chunks: chunk 0 is out until the run stops; chunk 1's send changes the journal, imported. */

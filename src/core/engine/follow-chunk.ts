@@ -496,10 +496,11 @@ function neverSent(outcomes: readonly ItemOutcome[]): boolean {
 
 /**
  * What a re-run does with a chunk once the file at the journal's path is no longer the one this run recorded
- * in (`lost`, see `Journal.lost`): it reads nothing of the chunk's sends, this run's or an earlier one's, so
- * it sends the chunk as a first send (`again` where a send may have reached the vendor). Of the replays'
- * `why`s, only an upsert's speaks of such a send; the others tell of a replay through what the journal kept
- * (a key, a job, a send's time), which that re-run lacks, or (`none`) are said already by the reason's
+ * in (`lost`, see `Journal.lost`): removed, it starts anew, knowing nothing of the chunk's sends, this run's
+ * or an earlier one's, and sends the chunk as a first send (`again` where a send may have reached the
+ * vendor); replaced, it reads the file now there, which may or may not hold them. Of the replays' `why`s,
+ * only an upsert's speaks of such a send; the others tell of a replay through what the journal kept (a key,
+ * a job, a send's time), which a re-run without them lacks, or (`none`) are said already by the reason's
  * account of this run's tries. `reRun` names the re-run, where it needs more than the journal's path.
  */
 export function reRunWithoutJournal(

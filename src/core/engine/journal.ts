@@ -614,9 +614,9 @@ export class Journal {
    * How the file at the journal's path stopped being the one this run recorded in (`removed`, or `replaced`:
    * another file, or this one written by another process), or undefined while it is that one (also after a
    * write failed part-way: the file keeps every line before it, and a re-run cuts the part off). A re-run
-   * with the path then reads nothing of this run's sends: its texts must not send the operator to this
-   * journal. Undefined too when the path cannot be looked at (a folder made unreadable): that says nothing
-   * of the file.
+   * with the path then starts anew (`removed`) or reads the file now there (`replaced`), which may or may not
+   * hold this run's sends: its texts must not send the operator to this journal to settle them. Undefined
+   * too when the path cannot be looked at (a folder made unreadable): that says nothing of the file.
    */
   get lost(): JournalLoss | undefined {
     try {

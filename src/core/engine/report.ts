@@ -219,10 +219,10 @@ export interface ImportReport<Code extends string = string> {
   /**
    * Set when the file at `journal`'s path stopped being the one this run recorded in while it ran, as the run
    * ended: `removed` (a re-run with that path starts a new journal, and sends every record again), or
-   * `replaced` by another file, or written by another process (a re-run with that path reads that file,
-   * which may hold nothing of this run). Either way a re-run with the path does not resume this run; the
-   * reasons of records left unsettled say so too. A write to the journal that stopped the run says why in
-   * `fatal`; a change after the run's last write stops nothing, and is told here only.
+   * `replaced` by another file, or written by another process (a re-run with that path reads the file now
+   * there, which may or may not hold this run's sends). The reasons of records left unsettled say so too.
+   * A write to the journal that stopped the run says why in `fatal`; a change after the run's last write
+   * stops nothing, and is told here only.
    */
   readonly journalLost?: "removed" | "replaced";
   /** When the import started, as ISO-8601 UTC text (`2026-12-02T10:43:20.000Z`). */
