@@ -1,4 +1,5 @@
 import type { ImportReport } from "../core/engine/report.js";
+import { refusesCredentials } from "../core/errors/api-error.js";
 import { isCredential, type VendorModule } from "../vendor-module.js";
 import { forTerminal } from "./terminal-text.js";
 import { listed } from "./vendors.js";
@@ -57,17 +58,6 @@ export function formatSummary(
 }
 
 /**
- * The OAuth2 error codes (RFC 6749 §5.2) by which a token endpoint's 400 refuses the client or its grant:
- * the credentials. Its other codes refuse the request as it was made (`invalid_request`,
- * `unsupported_grant_type`, `invalid_scope`), which no credential the operator gives would change.
- */
-const CREDENTIAL_REFUSALS: ReadonlySet<string> = new Set([
-  "invalid_client",
-  "unauthorized_client",
-  "invalid_grant",
-]);
-
-/**
  * Whether the vendor's answer that stopped the run refused the credentials (401), their permissions (403), or
  * an access token for them: a token endpoint's 400 whose OAuth2 error refused the client. A 400 with another
  * code refused the token request as it was made, and one with none may come from a host that is no token
@@ -80,7 +70,7 @@ export function refusedCredentials(
   return (
     report.fatalStatus === 400 &&
     report.fatalOAuthError !== undefined &&
-    CREDENTIAL_REFUSALS.has(report.fatalOAuthError)
+    refusesCredentials(report.fatalOAuthError)
   );
 }
 

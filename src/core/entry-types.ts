@@ -22,6 +22,7 @@ export type {
   Importer,
   ItemOutcome,
   KeepOutcomes,
+  OAuthErrorCode,
   OperationArgs,
   OperationInit,
   OperationMethods,

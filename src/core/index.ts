@@ -1,6 +1,7 @@
 export {
   ApiError,
   type ApiErrorVariant,
+  type OAuthErrorCode,
   type RequestTarget,
   type StatusVariantFields,
   type TransportVariant,

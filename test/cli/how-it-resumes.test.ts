@@ -15,7 +15,7 @@ describe("howItResumes", () => {
     [400, "invalid_client"],
     [400, "unauthorized_client"],
     [400, "invalid_grant"],
-  ])(
+  ] as const)(
     "a run whose credentials got a %i (OAuth2 error %s) resumes once they are fixed",
     (status, code) => {
       const fatal = {
@@ -35,7 +35,7 @@ describe("howItResumes", () => {
     ["a token URL that answers 400 with no OAuth2 error", { fatal: "no token", fatalStatus: 400 }],
     [
       "a token request refused as invalid_request",
-      { fatal: "no token", fatalStatus: 400, fatalOAuthError: "invalid_request" },
+      { fatal: "no token", fatalStatus: 400, fatalOAuthError: "invalid_request" as const },
     ],
     ["no token for no stated reason", { fatal: "no token", fatalStatus: "auth" as const }],
     ["a journal the run could not write", { fatal: "journal gone" }],

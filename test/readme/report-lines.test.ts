@@ -34,7 +34,7 @@ const summary: Required<ReportSummary> = {
   aborted: false,
   fatal: "",
   fatalStatus: 0,
-  fatalOAuthError: "",
+  fatalOAuthError: "invalid_client",
   inputError: "",
   journalLost: "removed",
   startedAt: "",

@@ -17,7 +17,7 @@ import type { ReportBuilder } from "./report-builder.js";
 import { scrubOutcomes, withinTextLimit } from "./scrub-outcomes.js";
 import { settleChunk } from "./settle-chunk.js";
 import { whenAborted } from "../when-aborted.js";
-import { httpStatusOf, oauthErrorOf } from "../errors/api-error.js";
+import { httpStatusOf, oauthErrorOf, type OAuthErrorCode } from "../errors/api-error.js";
 
 /** How a record's reason names the chunk an earlier run sent at its place, of other records. */
 const IN_PLACE = "a chunk in its place";
@@ -60,7 +60,7 @@ export interface DispatchSettings<Code extends string = string> {
 export class ChunkDispatcher<Input, Wire, Code extends string = string> {
   #fatal: string | undefined;
   #fatalStatus: number | "auth" | undefined;
-  #fatalOAuthError: string | undefined;
+  #fatalOAuthError: OAuthErrorCode | undefined;
   #unsentReason: string | undefined;
   #mismatch: Error | undefined;
   // The journal does not fit the input: unlike a callback's throw (which stops the run too), nothing more is
@@ -138,7 +138,7 @@ export class ChunkDispatcher<Input, Wire, Code extends string = string> {
   }
 
   /** The OAuth2 error code of the token answer {@link fatal} quotes (see `ImportReport.fatalOAuthError`). */
-  get fatalOAuthError(): string | undefined {
+  get fatalOAuthError(): OAuthErrorCode | undefined {
     return this.#fatalOAuthError;
   }
 
@@ -915,7 +915,7 @@ function listed(first: readonly number[], count: number): string {
 }
 
 /** Why a record read after the run stopped was not sent. */
-export function stopReason(fatal: string | undefined): string {
+function stopReason(fatal: string | undefined): string {
   return fatal === undefined
     ? "the import was aborted before this chunk was sent"
     : `not sent: ${fatal}`;

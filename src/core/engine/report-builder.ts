@@ -1,3 +1,4 @@
+import type { OAuthErrorCode } from "../errors/api-error.js";
 import { choiceOption } from "../options.js";
 import { monotonicNow } from "../time.js";
 import type { ImportProgress, ImportReport, RecordOutcome } from "./report.js";
@@ -102,7 +103,7 @@ export class ReportBuilder<Code extends string = string> {
       aborted: boolean;
       fatal?: string;
       fatalStatus?: number | "auth";
-      fatalOAuthError?: string;
+      fatalOAuthError?: OAuthErrorCode;
       inputError?: string;
       journalLost?: ImportReport["journalLost"];
       chunks: ImportReport["chunks"];

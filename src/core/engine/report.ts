@@ -1,3 +1,5 @@
+import type { OAuthErrorCode } from "../errors/api-error.js";
+
 /**
  * What became of one input record. `Code` types a failed record's `code`: a vendor's import gives its union
  * of failure codes (`RecordOutcome<FullStoryFailureCode>`, …); any string by default.
@@ -194,7 +196,8 @@ export interface ImportReport<Code extends string = string> {
    */
   readonly fatal?: string;
   /**
-   * Set with `fatal` when a vendor's answer stopped the import: the HTTP status that answer had (401 for
+   * Set with `fatal` when a vendor's answer stopped the import: the HTTP status that answer had (401, or a
+   * 400 whose `fatalOAuthError` is `invalid_client`, `unauthorized_client` or `invalid_grant`, for
    * credentials refused, 403 for credentials without the permission, a redirect's 3xx), also when it was an
    * OAuth2 token request's, which gave no token (401 for the credentials refused, 404 for a URL with no
    * token endpoint); `auth` when no access token could be had and no answer's status says why. Absent when
@@ -207,9 +210,10 @@ export interface ImportReport<Code extends string = string> {
    * `invalid_grant`, the client and its credentials; `invalid_request`, `unsupported_grant_type` or
    * `invalid_scope`, the request as it was made. Only one of these six, never the answer's own words
    * (`fatal` quotes them, scrubbed). Absent when the answer had none, as a 400 from a host that is no token
-   * endpoint has none, whatever its `error` says (`bad_request`, `not_found`).
+   * endpoint has none, whatever its `error` says (`bad_request`, `not_found`), and when the client secret is
+   * that code (it would show it).
    */
-  readonly fatalOAuthError?: string;
+  readonly fatalOAuthError?: OAuthErrorCode;
   /**
    * Set when reading the input failed part-way (a truncated file): the records before it are reported. Also
    * beside `aborted`, when the input failed for its own reason as the caller aborted; not when it only threw

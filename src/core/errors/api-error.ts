@@ -83,9 +83,10 @@ export type TransportVariant =
        * RFC 6749 §5.2 registers (`invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`,
        * `unsupported_grant_type`, `invalid_scope`), never the answer's own words. With it, a 400 that refused
        * the client (`invalid_client`) is told from one that refused the request's form, and from a host that
-       * is no token endpoint (its 400 has no such code, whatever its `error` says: `bad_request`).
+       * is no token endpoint (its 400 has no such code, whatever its `error` says: `bad_request`). Absent
+       * too when the client secret is that code: the code would show it.
        */
-      readonly oauthError?: string;
+      readonly oauthError?: OAuthErrorCode;
     }
   | {
       /**
@@ -151,8 +152,8 @@ export class ApiError extends Error {
   readonly path: string;
   /**
    * Set when an earlier try of this call may have reached the vendor and its answer was lost (a timeout, a
-   * connection lost after sending, a 5xx other than 503): the vendor may have acted, whatever this answer
-   * says.
+   * connection lost after sending, a 5xx other than 503), or a caller's middleware replaced the answer the
+   * vendor gave it: the vendor may have acted, whatever this answer says.
    */
   declare readonly afterArrivedTry?: true;
   /**
@@ -232,11 +233,24 @@ export function httpStatusOf(error: ApiError): number | undefined {
 }
 
 /**
+ * An error code RFC 6749 §5.2 registers for a token endpoint's refusal: `invalid_client`,
+ * `unauthorized_client` and `invalid_grant` refuse the client and its credentials, the others the request as
+ * it was made.
+ */
+export type OAuthErrorCode =
+  | "invalid_request"
+  | "invalid_client"
+  | "invalid_grant"
+  | "unauthorized_client"
+  | "unsupported_grant_type"
+  | "invalid_scope";
+
+/**
  * The error codes RFC 6749 §5.2 registers for a token endpoint's refusal. Only these are one: a host that is
  * no token endpoint answers 400 with an `error` of the same shape (`bad_request`, `not_found`), which says
  * nothing of the credentials.
  */
-const OAUTH_ERROR_CODES: ReadonlySet<string> = new Set([
+const OAUTH_ERROR_CODES: ReadonlySet<string> = new Set<OAuthErrorCode>([
   "invalid_request",
   "invalid_client",
   "invalid_grant",
@@ -245,20 +259,39 @@ const OAUTH_ERROR_CODES: ReadonlySet<string> = new Set([
   "invalid_scope",
 ]);
 
+/** Of {@link OAUTH_ERROR_CODES}, those that refuse the client or its grant: the credentials. */
+const CREDENTIAL_REFUSALS: ReadonlySet<OAuthErrorCode> = new Set<OAuthErrorCode>([
+  "invalid_client",
+  "unauthorized_client",
+  "invalid_grant",
+]);
+
+/**
+ * Whether a token endpoint's refusal with `code` refused the client or its grant: the credentials. The other
+ * codes refuse the request as it was made, which no credential the operator gives would change.
+ */
+export function refusesCredentials(code: OAuthErrorCode): boolean {
+  return CREDENTIAL_REFUSALS.has(code);
+}
+
+function isOAuthErrorCode(value: unknown): value is OAuthErrorCode {
+  return typeof value === "string" && OAUTH_ERROR_CODES.has(value);
+}
+
 /**
  * `value` when it is an OAuth2 error code (see {@link OAUTH_ERROR_CODES}), else undefined: whatever else an
  * answer's `error` holds is another service's word or free text, which may quote the request, and is never
  * carried as a code.
  */
-export function oauthErrorCode(value: unknown): string | undefined {
-  return typeof value === "string" && OAUTH_ERROR_CODES.has(value) ? value : undefined;
+function oauthErrorCode(value: unknown): OAuthErrorCode | undefined {
+  return isOAuthErrorCode(value) ? value : undefined;
 }
 
 /**
  * The OAuth2 error code an `auth` failure carries (see its `oauthError`), else undefined. Checked again: an
  * adapter may hand the engine an `ApiError` of its own making, whose field holds any text.
  */
-export function oauthErrorOf(error: ApiError): string | undefined {
+export function oauthErrorOf(error: ApiError): OAuthErrorCode | undefined {
   if (error.status !== "auth") return undefined;
   return oauthErrorCode("oauthError" in error ? error.oauthError : undefined);
 }
@@ -267,7 +300,7 @@ export function oauthErrorOf(error: ApiError): string | undefined {
  * The OAuth2 error code of the answer each error was built from (see {@link answerOAuthErrorOf}). Kept out of
  * the error's fields: an error of a documented status carries those its spec gives, in logs and reports.
  */
-const answerCodes = new WeakMap<ApiError, string>();
+const answerCodes = new WeakMap<ApiError, OAuthErrorCode>();
 
 /**
  * The OAuth2 error code (see {@link OAUTH_ERROR_CODES}) the `error` field of the answer's JSON body held as
@@ -275,7 +308,7 @@ const answerCodes = new WeakMap<ApiError, string>();
  * is in it whole. Whatever the status: only a token endpoint's 400 or 401 makes it a refusal, which gives
  * an `auth` failure its `oauthError`.
  */
-export function answerOAuthErrorOf(error: ApiError): string | undefined {
+export function answerOAuthErrorOf(error: ApiError): OAuthErrorCode | undefined {
   return answerCodes.get(error);
 }
 
@@ -284,7 +317,10 @@ export function answerOAuthErrorOf(error: ApiError): string | undefined {
  * `invalid_client`): the code would show it. Not a run a secret shares with it: `acme_client_secret_123`
  * shares `_client` with `invalid_client`, whose code tells nothing of the rest.
  */
-function unlessSecret(code: string | undefined, secrets: SecretSet): string | undefined {
+function unlessSecret(
+  code: OAuthErrorCode | undefined,
+  secrets: SecretSet,
+): OAuthErrorCode | undefined {
   return code !== undefined && secrets.scrub(code) === code ? code : undefined;
 }
 

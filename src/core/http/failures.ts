@@ -1,3 +1,5 @@
+import type { OAuthErrorCode } from "../errors/api-error.js";
+
 /**
  * What a refused response said, for the failures that come from one (`redirect`, `too_large`), and for a
  * token request's answer that gave no token (`auth`, `network`): that answer's status.
@@ -13,8 +15,11 @@ export interface FailureResponse {
   readonly followed?: true;
   /** The body cap that was passed. */
   readonly maxBytes?: number;
-  /** The OAuth2 `error` code of a token request's 400 or 401 (see the `auth` variant's `oauthError`). */
-  readonly oauthError?: string;
+  /**
+   * The OAuth2 `error` code of a token request's 400 or 401 (see the `auth` variant's `oauthError`); absent
+   * when the client secret is that code.
+   */
+  readonly oauthError?: OAuthErrorCode;
 }
 
 /**
