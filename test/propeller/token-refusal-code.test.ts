@@ -72,14 +72,15 @@ describe("report.fatalOAuthError", () => {
     expect(report).not.toHaveProperty("fatalOAuthError");
   });
 
-  it("is absent when `error` is free text, or the client secret echoed (scrubbed out)", async () => {
+  it("is absent when `error` is free text, or an echoed secret that is no registered code", async () => {
     const free = await tokenAnswered(() =>
       json({ error: "invalid_client: unknown client, see the docs" }, 400),
     );
     expect(free.fatalStatus).toBe(400);
     expect(free).not.toHaveProperty("fatalOAuthError");
 
-    // A secret that looks like a code: the body's copy is scrubbed to `[REDACTED]`, which is none.
+    // A secret in the shape of a code, but none RFC 6749 registers: no code is carried, and the report holds
+    // no copy of it (a secret that is a registered code is below).
     const clientSecret = "client_secret_of_lower_case_letters";
     const client = createPropellerClient({
       clientId: "client-id-1",
