@@ -247,7 +247,7 @@ export class ChunkRun {
       const outcomes = [...first.outcomes, ...new Array<Outcome>(end - middle).fill(held)];
       return { kind: "done", outcomes: outcomes.map(speaking) };
     }
-    // Userpilot's word on the first half stands should the second half's stop the attempt (a save that fails).
+    // Userpilot's word on the first half stands should the second half's stop the attempt (a failed save).
     this.context.settled?.([...new Array<undefined>(start), ...first.outcomes.map(speaking)]);
     const second = await this.follow(middle, end);
     if (second.kind === "fatal") {
@@ -513,7 +513,7 @@ export class ChunkRun {
    * never known): a re-run with it then `does` what `withJournal` says.
    */
   private reRun(withJournal: string, does: string, holds = "the job"): string {
-    if (this.context.journalLost() === "replaced")
+    if (this.context.journalLost?.() === "replaced")
       return `the journal was replaced, or written by another process, while this run used it: a re-run with that path ${does} only if the file now there holds ${holds}, else sends these users again`;
     return this.context.journaled
       ? withJournal

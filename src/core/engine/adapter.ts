@@ -190,7 +190,7 @@ export interface ChunkContext {
    * not hold what was saved: a reason says it may pick the chunk up, else sends it again). Undefined without
    * a journal, and while it is the run's file. Read as a reason is worded: it looks at the file.
    */
-  journalLost(): "removed" | "replaced" | undefined;
+  journalLost?(): "removed" | "replaced" | undefined;
   /**
    * Every value any chunk of this import saved under a key starting with `prefix`, in the journal (earlier
    * runs and this one), e.g. the job ids other chunks followed; empty without a journal.
