@@ -10,7 +10,7 @@ import {
 import type { CommonClientOptions } from "../core/client/options.js";
 import type { ImportAdapter, Rejection } from "../core/engine/adapter.js";
 import { runImport, type ImportOptions } from "../core/engine/engine.js";
-import { JournalError } from "../core/engine/journal.js";
+import { JournalError, lossWords } from "../core/engine/journal.js";
 import { JournalLock } from "../core/engine/journal-lock.js";
 import { FileLock } from "../core/file-lock.js";
 import { KeyIndex } from "../core/engine/key-index.js";
@@ -382,7 +382,7 @@ function lostJournalHint(
       ? " (a copy of this journal still names its account: a new credential may need --journal-account-was)"
       : "";
   return (
-    `  --journal ${named} was replaced, or written by another process, while this run used it: a re-run with ` +
+    `  --journal ${named} was ${lossWords("replaced")} while this run used it: a re-run with ` +
     `it${piped} reads the file now there${account}, which may hold nothing of this run: every record that file ` +
     "does not hold is sent again\n"
   );

@@ -15,6 +15,7 @@ import {
 import { requestFailureCode, vendorCode } from "../core/engine/failure-codes.js";
 import { everyItem } from "../core/engine/outcomes.js";
 import { pollJob } from "../core/engine/poll.js";
+import { lossWords } from "../core/engine/journal.js";
 import { callWithin } from "../core/http/deadline.js";
 import { planJobPolls, type JobTimes, type PollSettings } from "../core/engine/poll-settings.js";
 import { httpStatusOf, type ApiError } from "../core/errors/api-error.js";
@@ -514,7 +515,7 @@ export class ChunkRun {
    */
   private reRun(withJournal: string, does: string, holds = "the job"): string {
     if (this.context.journalLost?.() === "replaced")
-      return `the journal was replaced, or written by another process, while this run used it: a re-run with that path ${does} only if the file now there holds ${holds}, else sends these users again`;
+      return `the journal was ${lossWords("replaced")} while this run used it: a re-run with that path ${does} only if the file now there holds ${holds}, else sends these users again`;
     return this.context.journaled
       ? withJournal
       : "no journal keeps this run's job for a re-run, so a re-run sends these users again";
