@@ -128,6 +128,27 @@ describe("JobPoll", () => {
     sleep(plan.next({ completed: 0, total: 100 }));
     expect(plan.next({ completed: 100, total: 100 })).toBe(100);
   });
+
+  it("keeps every wait a whole ms within its bounds whatever counts a vendor's progress gives", () => {
+    // A status's counts reach the plan as JSON gave them: 1e999 parses to Infinity. A NaN wait would sleep a
+    // ms and add NaN to the time waited, so no timeout would ever be reached: polls in a tight loop for ever.
+    const counts = [
+      [Infinity, Infinity],
+      [1e308, Infinity],
+      [Infinity, 5],
+      [1e-300, 1e308],
+      [1e308, 1.7e308],
+      [5, -1],
+    ] as const;
+    for (const [completed, total] of counts) {
+      const { plan, sleep } = planner();
+      for (let poll = 0; poll < 25; poll++) {
+        const wait = sleep(plan.next({ completed, total }));
+        expect(Number.isInteger(wait) && wait >= 10 && wait <= 15_000).toBe(true);
+      }
+      expect(Number.isFinite(plan.elapsed())).toBe(true);
+    }
+  });
 });
 
 describe("pollJob", () => {
