@@ -838,6 +838,9 @@ async function* readCsv(
   let utf16 = false;
   let lastByte = -1;
   let emptyBefore = 0;
+  // Whether a header named a column, and a row was read under it.
+  let headed = false;
+  let rowsRead = false;
   const scan = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
       if (start.length < UTF16_START) {
@@ -885,6 +888,8 @@ async function* readCsv(
       // judge).
       if (utf16 || commasOfUtf16(header)) throw new Error(`${file}: ${utf16Csv(words)}`);
       emptyBefore = parser.info.empty_lines;
+      // Commas alone are a spreadsheet's blank row (an empty sheet's), skipped where a row is: no header.
+      headed = !isBlankRow(header.join(""));
       const bad = forbiddenHeader(header);
       if (bad !== undefined)
         throw new Error(
@@ -918,6 +923,7 @@ async function* readCsv(
       let encoded = true;
       for (; next < invalid.length && invalid[next]! < info.bytes; next++) encoded = false;
       if (encoded && isBlankRow(raw)) continue;
+      rowsRead = true;
       // info.bytes ends after the row's own line end, which is on the row's last line.
       const line = lines.lineAt(info.bytes - 1);
       if (!delimited && lastByte === 0) throw endsInNuls(file, line, words);
@@ -956,6 +962,10 @@ async function* readCsv(
     source.destroy();
     parser.destroy();
   }
+  // A header with no rows is a CSV of no records; no header is no CSV, as an empty .json is no array: read as
+  // 0 records, a failed export's empty file passed for an import that went well (exit 0). Rows under a blank
+  // header are each rejected for their unnamed cells, as before.
+  if (!headed && !rowsRead) throw new Error(`${file}: no CSV header line (${words.it} is empty)`);
 }
 
 /**

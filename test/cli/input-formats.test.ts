@@ -191,9 +191,37 @@ describe(".json array", () => {
     expect(result.stdout).toBe("dry run: 0 records, 0 valid, 0 rejected; nothing was sent\n");
   });
 
-  for (const name of ["empty.ndjson", "empty.csv"]) {
-    it(`${name} is 0 records, exit 0 (a file of no lines, or no rows)`, async () => {
-      const result = await cli(["import", "fullstory", file(name, ""), "--dry-run"]);
+  // A CSV of no records still has its header: with none, the file is what a failed export leaves, which
+  // read as 0 records passed for an import that went well (exit 0).
+  for (const [name, text] of [
+    ["empty.csv", ""],
+    ["blank.csv", "\r\n\r\n"],
+    ["bom-only.csv", "\uFEFF\n"],
+    ["commas-only.csv", ",,\n,,\n"],
+  ] as const) {
+    it(`${name} has no header: exit 2, as an empty .json; nothing is sent`, async () => {
+      const { sim, url } = await fullStory();
+      const input = file(name, text);
+
+      const dry = await cli(["import", "fullstory", input, "--dry-run"]);
+      const result = await cli(["import", "fullstory", input, "--base-url", url, ...FULLSTORY]);
+
+      for (const run of [dry, result]) {
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain(`${input}: no CSV header line (the file is empty)`);
+      }
+      expect(totalRequests(sim)).toBe(0);
+    });
+  }
+
+  // An empty .ndjson is the only way NDJSON writes no records (a filter that matched none), where CSV has its
+  // header alone and JSON `[]`.
+  for (const [name, text] of [
+    ["empty.ndjson", ""],
+    ["header-only.csv", "\uFEFF\nuid,email\r\n\r\n"],
+  ] as const) {
+    it(`${name} is 0 records, exit 0 (a file of no lines, or a header and no rows)`, async () => {
+      const result = await cli(["import", "fullstory", file(name, text), "--dry-run"]);
       expect(result.code).toBe(0);
       expect(result.stdout).toBe("dry run: 0 records, 0 valid, 0 rejected; nothing was sent\n");
     });

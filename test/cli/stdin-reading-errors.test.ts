@@ -52,6 +52,13 @@ const BREAKS: Case[] = [
     stdin: "not a JSON array of records (stdin is empty)",
   },
   {
+    name: "blanks where a CSV header should be",
+    format: "csv",
+    bytes: Buffer.from("\uFEFF\n\n"),
+    file: "no CSV header line (the file is empty)",
+    stdin: "no CSV header line (stdin is empty)",
+  },
+  {
     name: "a JSON array cut off part-way",
     format: "json",
     bytes: Buffer.from('[{"uid":"a"},{"uid":"b"}'),
