@@ -57,7 +57,8 @@ function acknowledgement(signal: StopSignal, { stderr, doing }: StopNotice): str
 
 /**
  * What the first stop signal does in the command `argv` runs, as the commands do it: an import's requests
- * under way are cut short (not waited for), so its end comes soon unless its input's reading blocks.
+ * under way are cut short (not waited for), so its end comes soon unless its input's reading blocks. It is
+ * read from the command line alone, and promises no resume: the run's journal may be lost by then.
  */
 export function whatStoppingDoes(argv: readonly string[]): string {
   let command: string | undefined;
@@ -85,8 +86,11 @@ export function whatStoppingDoes(argv: readonly string[]): string {
       (typeof values["report"] === "string"
         ? "the report and the summary follow"
         : "the summary follows") +
+      // Worded before the run, to hold whatever befalls the journal by its end (removed, replaced, left
+      // unwritable): the closing lines then say so, and what a re-run does. "Resumes" promised more.
       (typeof values["journal"] === "string"
-        ? `, and the same command with the same --journal resumes${pipedAgain(input === "-")}`
+        ? `, and --journal keeps what was settled for a re-run${pipedAgain(input === "-")}, unless the ` +
+          "summary says otherwise"
         : "")
     );
   if (command === "demo")

@@ -164,8 +164,8 @@ describe.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("Ctrl-C twice",
     const acknowledgement =
       "bulk-user-import: stopping (SIGINT): nothing more is read or sent, requests under way are cut " +
       "short, and the records not yet settled fail [aborted] (the vendor may hold those of a chunk that " +
-      "was out); the summary follows, and the same command with the same --journal resumes; press Ctrl-C " +
-      "again to end at once\n";
+      "was out); the summary follows, and --journal keeps what was settled for a re-run, unless the " +
+      "summary says otherwise; press Ctrl-C again to end at once\n";
     let writer: FileHandle | undefined;
     try {
       writer = await open(fifo, "w");
