@@ -21,9 +21,11 @@ export function formatSummary(
   // The failures to look up at the vendor before anyone counts them missing or sends them elsewhere.
   const mayHold =
     report.vendorMayHold > 0 ? ` (${report.vendorMayHold} of them ${report.vendor} may hold)` : "";
+  // `chunks.sent` counts a chunk an earlier run sent whose job this run only followed: "sent" alone claimed a
+  // request this run never made.
   const lines = [
     `${report.vendor}: ${report.total} records: ${report.imported} imported, ${report.failed} failed${mayHold}, ${report.rejected} rejected` +
-      ` (${report.chunks.sent} chunks sent, ${report.chunks.replayed} replayed, ${report.chunks.resumed} resumed, ${(report.durationMs / 1000).toFixed(1)} s)`,
+      ` (${report.chunks.sent} chunks sent or followed up, ${report.chunks.replayed} replayed, ${report.chunks.resumed} resumed, ${(report.durationMs / 1000).toFixed(1)} s)`,
   ];
   const events = Object.entries(report.events);
   if (events.length > 0)

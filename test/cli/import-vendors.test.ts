@@ -32,7 +32,7 @@ const serve = useServedSimulators();
 
 const SUMMARY = (vendor: string, n: number) =>
   new RegExp(
-    `^${vendor}: ${n} records: ${n} imported, 0 failed, 0 rejected \\(\\d+ chunks sent, 0 replayed, 0 resumed, `,
+    `^${vendor}: ${n} records: ${n} imported, 0 failed, 0 rejected \\(\\d+ chunks sent or followed up, 0 replayed, 0 resumed, `,
   );
 
 describe("import <vendor> <file> into a simulator", () => {
@@ -56,7 +56,7 @@ describe("import <vendor> <file> into a simulator", () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(SUMMARY("fullstory", 25));
-    expect(result.stdout).toContain("(3 chunks sent, 0 replayed, 0 resumed");
+    expect(result.stdout).toContain("(3 chunks sent or followed up, 0 replayed, 0 resumed");
     const stored = sim.users();
     expect(stored.map((u) => u.uid).sort()).toEqual(users.map((u) => u.uid).sort());
     expect(stored.find((u) => u.uid === "fs-3")).toMatchObject({

@@ -97,7 +97,7 @@ describe(".json array", () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^fullstory: 3000 records: 3000 imported, 0 failed, 0 rejected \(3 chunks sent/,
+      /^fullstory: 3000 records: 3000 imported, 0 failed, 0 rejected \(3 chunks sent or followed up/,
     );
     expect(sim.stats().users).toBe(3000);
     expect(sim.users()[2999]?.uid).toBe("arr-2999");

@@ -44,7 +44,7 @@ describe("a journal resumed with its base URL spelled otherwise", () => {
     expect(again.stderr).not.toContain("start a new journal");
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(
-      /6 imported, 0 failed, 0 rejected \(0 chunks sent, 0 replayed, 2 resumed/,
+      /6 imported, 0 failed, 0 rejected \(0 chunks sent or followed up, 0 replayed, 2 resumed/,
     );
     expect(sim.stats().requests["POST /v2/users/batch"]).toBe(2);
   });
@@ -68,7 +68,7 @@ describe("a journal resumed with its base URL spelled otherwise", () => {
     expect(again.stderr).not.toContain("start a new journal");
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(
-      /6 imported, 0 failed, 0 rejected \(0 chunks sent, 0 replayed, 2 resumed/,
+      /6 imported, 0 failed, 0 rejected \(0 chunks sent or followed up, 0 replayed, 2 resumed/,
     );
   });
 

@@ -183,7 +183,7 @@ describe("a journaled import re-run after its credential was rotated, with --jou
 
       const later = await cli(argv(true));
       expect(later.code).toBe(0);
-      expect(later.stdout).toMatch(/\(0 chunks sent, 0 replayed, 3 resumed, /);
+      expect(later.stdout).toMatch(/\(0 chunks sent or followed up, 0 replayed, 3 resumed, /);
       const old = await cli(argv(false));
       expect(old.code).toBe(2);
       expect(old.stderr).toContain(`journal ${journal} was written by an import to `);

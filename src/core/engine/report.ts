@@ -75,9 +75,10 @@ export interface ImportProgress {
   /** Records refused by validation. */
   readonly rejected: number;
   /**
-   * Records in chunks sent to the vendor, counted as a chunk is handed to it; a chunk whose request never
-   * left (every connection refused, the caller's abort before it went out) is taken back out once that is
-   * known, as `report.chunks.sent` does not count it.
+   * Records in chunks sent to the vendor, or followed up on (an earlier run's send, as `report.chunks.sent`
+   * counts it), counted as a chunk is handed to it; a chunk whose request never left (every connection
+   * refused, the caller's abort before it went out) is taken back out once that is known, as
+   * `report.chunks.sent` does not count it.
    */
   readonly sent: number;
   /** Records whose outcome is known: imported + failed (+ rejected). */
@@ -158,7 +159,10 @@ export interface ImportReport<Code extends string = string> {
    * (an empty list) when it is `none`.
    */
   readonly outcomes: readonly RecordOutcome<Code>[];
-  /** How many chunks this run sent, took from the journal, and sent again. */
+  /**
+   * How many chunks this run sent (or followed up on an earlier run's send), took from the journal, and sent
+   * again.
+   */
   readonly chunks: {
     /**
      * Chunks sent in this run, and chunks an earlier run left part-way that this one carried on from the
