@@ -137,16 +137,22 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * `COMPLETED`, which says every user was imported, or its `imports` count leaves fewer users than were
  * refused) says FullStory may hold the user. A list that names the chunk's records more
  * than twice over is not read on, and nothing is placed from either list. Records neither list names are
- * imported (without an id) only when the job `COMPLETED` and its `imports` count confirms them: what the
- * count leaves after every entry of the imports list (matched or not) covers them all. The `errors` count
+ * imported (without an id) only when the job's `imports` count confirms them: what the count leaves after
+ * every entry of the imports list (matched or not) covers them all. That holds for a job that `COMPLETED`,
+ * and for one that ended `FAILED` (which says nothing of any one user) once its errors list refused a record
+ * of the chunk: the count then holds every user it did not refuse. A record with neither uid, id nor email
+ * goes to an imported user named only by the id FullStory gave it (the id given only when it is the chunk's
+ * one such record) in such a job, unless its errors list refused a record sent so too; in a `FAILED` job
+ * only once the count, leaving room for those users, confirms the records no entry names. The `errors` count
  * confirms no import. Each list's `total_records` (the errors list's documented as its failures, the imports
  * list's read as its imports, UNCONFIRMED) counts as well: the fewest imports and the most failures any count
  * gives are what confirm. A count given but unusable
  * (negative, fractional, text that is not digits, more than the chunk), or `imports` + `errors` above the
  * chunk, confirms nothing. Otherwise they fail `no_outcome`, with the counts in the reason. Only a status
  * without an `imports` count (the spec requires it, so the client refuses one as a lost answer) leaves the
- * job's `COMPLETED` to confirm them. A create answered with a job that another chunk of the import follows
- * (in this run, or in the journal of an earlier one; a proxy caching POST answers) is not this batch's job,
+ * job's `COMPLETED` to confirm them; a `FAILED` one confirms nothing then. A create answered with a job
+ * that another chunk of the import follows (in this run, or in the journal of an earlier one; a proxy caching
+ * POST answers) is not this batch's job,
  * whose counts would confirm that chunk's users twice: the records fail `job_mismatch`, transient, and the
  * replay sends the same key again. So do they when a status of the job names another job, and the replay
  * polls the job again.
@@ -577,12 +583,18 @@ export function createFullStoryAdapter(
       matcher.doubtRefusalsImported(listed);
     }
     doubtRefusals(outcomes, job, ended, size, matcher.refusalsOvercounted);
-    const unmatched = matcher.unmatched + strayImports + strayFailures;
-    if (unmatched > 0) context.count("unmatched_entries", unmatched);
+    // Counted once the records were placed: placeKeyless, below, may still match entries.
+    const countUnmatched = () => {
+      const unmatched = matcher.unmatched + strayImports + strayFailures;
+      if (unmatched > 0) context.count("unmatched_entries", unmatched);
+    };
     const broken: ApiError[] = [];
     for (const read of [imports, errors]) if (read.kind === "failed") broken.push(read.error);
     const fatal = broken.find(isFatal);
-    if (fatal !== undefined) return { kind: "fatal", error: fatal, known: outcomes, written: true };
+    if (fatal !== undefined) {
+      countUnmatched();
+      return { kind: "fatal", error: fatal, known: outcomes, written: true };
+    }
 
     // 3. Records neither list named.
     const done: Outcome[] = new Array<Outcome>(size);
@@ -596,6 +608,25 @@ export function createFullStoryAdapter(
     // The import stopped while a list was waited for: what the lists read said of a record stands, and only
     // the records they left unsettled end as the stop leaves them.
     const stopped = [imports, errors].find((read) => read.kind === "stopped");
+    // A FAILED job says nothing of any one user: the users it listed with only the id it gave them (which
+    // records sent with no uid, id or email may be) are placed on such records, as a COMPLETED job's are,
+    // only once its counts confirm every user its errors list did not refuse, and not while that list
+    // refused a user sent so too (which of them it was is unknown).
+    const keylessEntries =
+      ended.status === "FAILED" && !keylessFailure ? matcher.keylessPlaceable : 0;
+    const tally: Tally = {
+      status: ended.status,
+      imports: ended.imports,
+      errors: ended.errors,
+      size,
+      listedImports,
+      unlisted: unlistedCount,
+      listedFailures: refusedCount,
+      mayBeImported: matcher.mayBeImported,
+      keylessEntries,
+      ...(imports.kind === "complete" && { importsTotals: imports.totals }),
+      ...(errors.kind === "complete" && { errorsTotals: errors.totals }),
+    };
     const unlisted: Outcome =
       stopped !== undefined
         ? {
@@ -606,37 +637,27 @@ export function createFullStoryAdapter(
             vendorMayHold: true,
           }
         : failedList === undefined
-          ? unlistedOutcome(
-              job,
-              ended.status,
-              {
-                imports: ended.imports,
-                errors: ended.errors,
-                size,
-                listedImports,
-                unlisted: unlistedCount,
-                listedFailures: refusedCount,
-                mayBeImported: matcher.mayBeImported,
-                ...(imports.kind === "complete" && { importsTotals: imports.totals }),
-                ...(errors.kind === "complete" && { errorsTotals: errors.totals }),
-              },
-              [
-                ["imports", imports],
-                ["errors", errors],
-              ],
-            )
+          ? unlistedOutcome(job, tally, [
+              ["imports", imports],
+              ["errors", errors],
+            ])
           : notFound(failedList)
             ? lost("a result list")
             : unsettled(failedList, job);
+    if (unlisted.ok && keylessEntries > 0) matcher.placeKeyless();
+    countUnmatched();
     // A record sent with no uid, id or email is named by nothing but the id FullStory gave it: an imported
-    // user listed with that alone, left unplaced (a FAILED job's, or a COMPLETED one's whose errors list
+    // user listed with that alone, left unplaced (as the job's counts do not confirm it, or its errors list
     // refused such a record too), may be it.
     const unnamed = matcher.unplacedKeyless;
+    const mayBe = `its imports list gave ${unnamed} user${unnamed === 1 ? "" : "s"} with only the id FullStory gave ${unnamed === 1 ? "it" : "them"}, which this user, sent with no uid, id or email, may be`;
     const unlistedKeyless: Outcome =
       unnamed > 0 && !unlisted.ok && unlisted.code === "no_outcome"
         ? {
             ...unlisted,
-            reason: `FullStory batch import job ${job} ended ${ended.status}; its imports list gave ${unnamed} user${unnamed === 1 ? "" : "s"} with only the id FullStory gave ${unnamed === 1 ? "it" : "them"}, which this user, sent with no uid, id or email, may be, ${ended.status === "FAILED" ? "and a FAILED job may have imported some of its users" : "while its errors list refused a user sent so too"}${UNSETTLED_JOB_NOTE}`,
+            reason: keylessFailure
+              ? `FullStory batch import job ${job} ended ${ended.status}; ${mayBe}, while its errors list refused a user sent so too${UNSETTLED_JOB_NOTE}`
+              : `FullStory batch import job ${job} ${unconfirmedImports(tally, mayBe) ?? ""}${UNSETTLED_JOB_NOTE}`,
           }
         : unlisted;
     for (let i = 0; i < size; i++)
@@ -821,12 +842,11 @@ export function fullStoryKeyOf(record: FullStoryUser, index: number): string {
 
 /**
  * What becomes of the records no list named: failed `results_incomplete` when a list was not read to its end,
- * imported when the job COMPLETED and its `imports` count confirms them (see {@link unconfirmedImports}),
- * else failed `no_outcome`: a report never claims more imports than FullStory confirmed.
+ * imported when the job's counts confirm them (see {@link unconfirmedImports}), else failed `no_outcome`: a
+ * report never claims more imports than FullStory confirmed.
  */
 function unlistedOutcome(
   job: string,
-  status: Terminal,
   tally: Tally,
   lists: readonly (readonly [string, ListRead])[],
 ): Outcome {
@@ -848,21 +868,11 @@ function unlistedOutcome(
       vendorMayHold: true,
     };
   }
-  if (status === "FAILED") {
-    return {
-      ok: false,
-      code: "no_outcome",
-      // FAILED includes a partial failure: FullStory may have imported users its lists do not name.
-      // Marked as the job's answer, so that a refusal an earlier read of the job's lists gave keeps its code
-      // and says so.
-      reason: `FullStory batch import job ${job} ended FAILED without listing this user among its imports or errors, and a FAILED job may have imported some of its users${UNSETTLED_JOB_NOTE}`,
-      vendorMayHold: true,
-      jobMayHold: true,
-    };
-  }
   const unconfirmed = unconfirmedImports(tally);
   if (unconfirmed === undefined) return { ok: true };
-  // The job COMPLETED, which says every user was imported; only its counts leave this one unconfirmed.
+  // A COMPLETED job says every user was imported, and a FAILED one may have imported some of its users: only
+  // the counts leave this one unconfirmed. Marked as the job's answer, so that a refusal an earlier read of
+  // the job's lists gave keeps its code and says so.
   return {
     ok: false,
     code: "no_outcome",

@@ -34,8 +34,10 @@ export function countValue(counted: JobCount): number | undefined {
   return counted.kind === "count" ? counted.value : undefined;
 }
 
-/** What a COMPLETED job's lists and counts came to for one chunk. */
+/** What an ended job's lists and counts came to for one chunk. */
 export interface Tally {
+  /** How the job ended: COMPLETED by default. */
+  readonly status?: "COMPLETED" | "FAILED";
   /** The job's `imports` and `errors` counts. */
   readonly imports: JobCount;
   readonly errors: JobCount;
@@ -52,6 +54,12 @@ export interface Tally {
    * have imported them, so the `imports` count may hold them.
    */
   readonly mayBeImported?: number;
+  /**
+   * Of the entries the imports list gave, those named by nothing but the id FullStory gave them, left to the
+   * records sent with no uid, id or email (a FAILED job's, placed only once its counts confirm them): the
+   * count leaves room for them among the users neither list names, as it would once they were placed.
+   */
+  readonly keylessEntries?: number;
   /** The least and most `total_records` each list's pages gave, where the list was read to its end. */
   readonly importsTotals?: ListTotals | undefined;
   readonly errorsTotals?: ListTotals | undefined;
@@ -64,31 +72,42 @@ export interface ListTotals {
 }
 
 /**
- * Why a COMPLETED job's counts do not confirm that the records neither list named were imported, or
- * undefined when they do. The `imports` count confirms them when what it leaves after every entry of the
- * imports list (each listed import, matched to a record or not, is one the count already holds) covers all
- * of them. A count that is given but is no count of the chunk (negative, fractional, text that is not digits,
- * more than the chunk's users), or an `errors` count (or the records the errors list refused) that with
- * `imports` exceeds the chunk, confirms nothing. Each list's `total_records` counts too (the errors list's is
- * "the total number of failures"; the imports list's, read as its imports, UNCONFIRMED): the fewest imports
- * and the most failures any count gives are what confirm.
- * A status without an `imports` count (the spec requires one) leaves only the job's COMPLETED state: the
- * records are taken as imported, and no `errors` count alone changes that.
+ * Why an ended job's counts do not confirm that the records neither list named were imported, or undefined
+ * when they do. The `imports` count confirms them when what it leaves after every entry of the imports list
+ * (each listed import, matched to a record or not, is one the count already holds) covers all of them. A
+ * count that is given but is no count of the chunk (negative, fractional, text that is not digits, more than
+ * the chunk's users), or an `errors` count (or the records the errors list refused) that with `imports`
+ * exceeds the chunk, confirms nothing. Each list's `total_records` counts too (the errors list's is "the
+ * total number of failures"; the imports list's, read as its imports, UNCONFIRMED): the fewest imports and
+ * the most failures any count gives are what confirm.
+ * A COMPLETED status without an `imports` count (the spec requires one) leaves only the job's COMPLETED
+ * state: the records are taken as imported, and no `errors` count alone changes that. A FAILED job says
+ * nothing of any one user, so only its counts confirm: none without an `imports` count, and none while its
+ * errors list refused no record of the chunk (the failure FAILED tells of may be the unlisted user's). When
+ * they do confirm, FullStory counted as imported every user its errors list did not refuse: a user is
+ * "imported successfully" or "failed to be imported", in its words. `unknown` ends the reason: what is not
+ * known of the user.
  */
-export function unconfirmedImports(tally: Tally): string | undefined {
+export function unconfirmedImports(
+  tally: Tally,
+  unknown = "FullStory did not say what happened to this user, whom neither of its lists names",
+): string | undefined {
   const { imports, errors, size, listedImports, unlisted, listedFailures = 0 } = tally;
   const { importsTotals, errorsTotals, mayBeImported = 0 } = tally;
+  const { status = "COMPLETED", keylessEntries = 0 } = tally;
   if (unlisted === 0) return undefined;
-  const unknown = `FullStory did not say what happened to this user, whom neither of its lists names`;
   for (const [name, counted] of [
     ["imports", imports],
     ["errors", errors],
   ] as const) {
     if (counted.kind === "unusable")
-      return `COMPLETED, but its status counted ${name} as ${counted.why}, which confirms nothing: ${unknown}`;
+      return `${status}, but its status counted ${name} as ${counted.why}, which confirms nothing: ${unknown}`;
   }
-  // Unusable counts returned above: without an `imports` count, the job's COMPLETED alone confirms them.
-  if (imports.kind !== "count") return undefined;
+  // Unusable counts returned above: without an `imports` count, only a COMPLETED job's state confirms them.
+  if (imports.kind !== "count")
+    return status === "COMPLETED"
+      ? undefined
+      : `FAILED, which says some of its users failed, and its status gave no imports count, which alone could confirm this user's import: ${unknown}`;
   const failedCount = countValue(errors);
   const failures =
     failedCount === undefined ? "no failures counted" : `${failedCount} counted failed`;
@@ -98,7 +117,7 @@ export function unconfirmedImports(tally: Tally): string | undefined {
     totalsSaid("imports", importsTotals, imports.value),
     totalsSaid("errors", errorsTotals, failedCount ?? 0),
   ].filter((words) => words !== undefined);
-  const counted = `COMPLETED with ${imports.value} of ${size} users counted imported (${failures})${
+  const counted = `${status} with ${imports.value} of ${size} users counted imported (${failures})${
     said.length === 0 ? "" : `, while ${said.join(" and ")}`
   }`;
   if ((importsTotals?.most ?? 0) > size)
@@ -110,14 +129,20 @@ export function unconfirmedImports(tally: Tally): string | undefined {
   // A count that also holds users its errors list refused is wrong by at least as many.
   if (imports.value + listedFailures > size)
     return `${counted}, while its errors list refused ${listedFailures}: more users than the chunk held, which confirms nothing: ${unknown}`;
+  if (status === "FAILED" && listedFailures === 0)
+    return `${counted}, while its errors list refused none of the chunk's users, so the failure FAILED tells of may be this user's: ${unknown}`;
   const confirming = Math.min(imports.value, importsTotals?.least ?? imports.value);
-  const spare = Math.max(0, confirming - listedImports - mayBeImported);
+  const spare = Math.max(0, confirming - (listedImports - keylessEntries) - mayBeImported);
   if (spare >= unlisted) return undefined;
+  const keyless =
+    keylessEntries === 0
+      ? ""
+      : ` (${keylessEntries} of them named only by the id FullStory gave ${keylessEntries === 1 ? "it" : "them"}, which the users sent with no uid, id or email may be)`;
   const twins =
     mayBeImported === 0
       ? ""
       : ` and ${mayBeImported} failed on an errors entry that names them with another record may be imported`;
-  return `${counted}; its imports list gave ${listedImports}${twins}, which leaves ${spare} of that count for the ${unlisted} users neither list names: ${unknown}`;
+  return `${counted}; its imports list gave ${listedImports}${keyless}${twins}, which leaves ${spare} of that count for the ${unlisted} users neither list names${keylessEntries === 0 ? "" : " by a uid, id or email"}: ${unknown}`;
 }
 
 /** What a list's `total_records` said, when it is not `counted` (the status's count) on every page. */

@@ -42,8 +42,9 @@ export class Matcher {
   /** Of those, the records an entry failed beyond the one it refused: FullStory may have imported them. */
   mayBeImported = 0;
   /**
-   * Imported users with neither uid nor email that {@link matchLeftovers} placed nowhere: each may be a record
-   * sent with no uid, id or email, which nothing but the id FullStory gave it names.
+   * Imported users with neither uid nor email left unplaced (by {@link matchLeftovers}, then
+   * {@link placeKeyless}): each may be a record sent with no uid, id or email, which nothing but the id
+   * FullStory gave it names.
    */
   unplacedKeyless = 0;
   /** Imported users with a uid no record has, left for {@link matchLeftovers}. */
@@ -180,9 +181,9 @@ export class Matcher {
    * record without a uid that is still free and has its id (an id names one user, whatever its uid), else to
    * one with neither uid nor id that has its email (FullStory upserted that record onto the user who has its
    * email); after every other entry, so none takes a record whose own entry is listed. With `keyless` (a
-   * COMPLETED job that refused no user without uid, id and email), each imported user with neither uid nor
-   * email that no record named goes to a free record with neither uid, id nor email: FullStory made it for
-   * such a record (its id is given only when the chunk has one such record).
+   * COMPLETED job that refused no user without uid, id and email), the imported users with neither uid nor
+   * email that no record named are placed too (see {@link placeKeyless}); without, they are counted unmatched
+   * and unplaced, and kept for it.
    */
   matchLeftovers(keyless = false): void {
     for (const { uid, id, email, outcome } of this.#leftovers.splice(0)) {
@@ -203,15 +204,34 @@ export class Matcher {
               )
             : outcome;
     }
+    this.unmatched += this.#keyless.length;
+    this.unplacedKeyless += this.#keyless.length;
+    if (keyless) this.placeKeyless();
+  }
+
+  /** How many imported users with neither uid nor email {@link placeKeyless} would place. */
+  get keylessPlaceable(): number {
+    const free = listOf(this.#index("keyless").get("")).filter(
+      (at) => this.outcomes[at] === undefined,
+    );
+    return Math.min(this.#keyless.length, free.length);
+  }
+
+  /**
+   * Once {@link matchLeftovers} ran, where the job's word settles the records with neither uid, id nor email:
+   * each imported user with neither uid nor email that no record named goes to a free such record, as
+   * FullStory made it for one (its id is given only when the chunk has one such record).
+   */
+  placeKeyless(): void {
     // Nothing tells such records apart: with more than one, which new id is whose is unknown, and none is
     // said.
     const several = typeof this.#index("keyless").get("") === "object";
     for (const outcome of this.#keyless.splice(0)) {
-      const position = keyless ? this.#free("keyless", "") : undefined;
-      if (position === undefined) {
-        this.unmatched += 1;
-        this.unplacedKeyless += 1;
-      } else this.outcomes[position] = several && outcome.ok ? { ok: true } : outcome;
+      const position = this.#free("keyless", "");
+      if (position === undefined) continue;
+      this.unmatched -= 1;
+      this.unplacedKeyless -= 1;
+      this.outcomes[position] = several && outcome.ok ? { ok: true } : outcome;
     }
   }
 

@@ -40,10 +40,16 @@ describe("a user FullStory imported but its lists leave out", () => {
 });
 
 describe("a user sent with no uid, id or email, in a job that ended FAILED", () => {
-  // The imports list named it by the only thing that can: the id FullStory gave it. A FAILED job's lists
-  // do not place it, but the reason must not say its imports list left it out.
+  // The imports list named it by the only thing that can: the id FullStory gave it. A FAILED job whose
+  // imports count leaves no room for it does not place it, but the reason must not say its imports list left
+  // it out.
   it("is not said to be missing from the imports list that gave a user named by its new id alone", async () => {
-    const sim = mountFullStory(server, { faults: { reject: (key) => key === "uid:u-a" } });
+    const sim = mountFullStory(server, {
+      faults: {
+        reject: (key) => key === "uid:u-a",
+        script: lying({ counts: { imports: 0, errors: 1 } }),
+      },
+    });
     const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 0 });
     const report = await importUsers(client, [{ uid: "u-a" }, { display_name: "Anonymous" }], {
       pollIntervalMs: 1,
@@ -52,6 +58,9 @@ describe("a user sent with no uid, id or email, in a job that ended FAILED", () 
 
     expect(sim.jobs()).toMatchObject([{ status: "FAILED", imports: 1, errors: 1 }]);
     const o = report.outcomes[1]!;
+    expect(o.outcome === "failed" && o.reason).toMatch(
+      /FAILED with 0 of 2 users counted imported \(1 counted failed\); its imports list gave 1 \(1 of them named only by the id FullStory gave it, which the users sent with no uid, id or email may be\), which leaves 0 of that count/,
+    );
     expect(o).toMatchObject({ outcome: "failed", code: "no_outcome", vendorMayHold: true });
     expect(o.outcome === "failed" && o.reason).not.toMatch(/without listing this user/);
     expect(o.outcome === "failed" && o.reason).toMatch(
