@@ -418,3 +418,79 @@ describe("requests waiting for their turns when a 429 with a Retry-After comes",
       expect(send.at).toBeCloseTo(pauseEnds + i * spacing, 6);
   });
 });
+
+describe("requests held by the pause of a 429 that came before the limiter measured a rate", () => {
+  /**
+   * `callers` callers of one transport, each sending `each` requests one after another, on a virtual clock:
+   * a sleep and an answer's latency end at their time, the earliest first. The vendor answers `answer(n)` to
+   * its `n`th request (from 0) after `latencyMs`.
+   */
+  async function run(callers: number, each: number, answer: (n: number) => Response) {
+    let clock = 0;
+    const timers: { at: number; fire: () => void }[] = [];
+    const after = (ms: number) =>
+      new Promise<void>((fire) => timers.push({ at: clock + ms, fire }));
+    const sent: number[] = [];
+    const transport = createTransport({
+      rateLimit: { now: () => clock },
+      fetch: async () => {
+        const response = answer(sent.length);
+        sent.push(clock);
+        await after(latencyMs);
+        return response;
+      },
+      sleep: (ms) => after(ms),
+    });
+    const statuses: number[] = [];
+    const done = Promise.all(
+      Array.from({ length: callers }, async (_, caller) => {
+        for (let i = 0; i < each; i++) {
+          const response = await transport(new Request(`http://127.0.0.1/${caller}/${i}`));
+          statuses.push(response.status);
+        }
+      }),
+    );
+    let finished = false;
+    void done.then(() => (finished = true));
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    await settle();
+    while (!finished) {
+      timers.sort((a, b) => a.at - b.at);
+      const timer = timers.shift();
+      if (timer === undefined)
+        throw new Error("nothing left to wait for, and the callers not done");
+      clock = Math.max(clock, timer.at);
+      timer.fire();
+      await settle();
+    }
+    await done;
+    return { sent, statuses };
+  }
+  const latencyMs = 20;
+  const limited = () => new Response(null, { status: 429, headers: { "retry-after": "1" } });
+  const good = () => new Response("{}", { status: 200 });
+
+  it("go one round trip of the 429 apart from the pause's end, not all at once as it ends", async () => {
+    // Eight requests at once; the first is answered 429 with a Retry-After of 1 s (the pause ends at 1,020),
+    // the other seven 200, whose callers send again meanwhile.
+    const { sent, statuses } = await run(8, 3, (n) => (n === 0 ? limited() : good()));
+    const pauseEnds = latencyMs + 1_000;
+    // Every user's request answered, none twice: 24 answers 200, after 25 sends (one retried).
+    expect(statuses).toEqual(Array.from({ length: 24 }, () => 200));
+    expect(sent).toHaveLength(25);
+    expect(sent.filter((at) => at > latencyMs && at < pauseEnds)).toEqual([]);
+    // Before, all eight went as the pause ended, at the vendor that had just said "too many".
+    expect(sent.filter((at) => at >= pauseEnds && at < pauseEnds + 5)).toHaveLength(1);
+    // The eight it held (seven callers' next requests and the retry) go a round trip apart, as a lone caller
+    // would send them; a caller whose request was answered meanwhile sends its next at once, as before.
+    const after = sent.filter((at) => at >= pauseEnds).map((at) => at - pauseEnds);
+    const held = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => i * latencyMs);
+    expect(after).toEqual(expect.arrayContaining(held));
+  });
+
+  it("hold nothing back for a lone caller: its next request goes as the last is answered", async () => {
+    const { sent } = await run(1, 3, (n) => (n === 0 ? limited() : good()));
+    const pauseEnds = latencyMs + 1_000;
+    expect(sent).toEqual([0, pauseEnds, pauseEnds + latencyMs, pauseEnds + 2 * latencyMs]);
+  });
+});

@@ -77,7 +77,8 @@ export interface CommonClientOptions {
   /**
    * The client's rate limiter, shared by all its calls: after a vendor's 429 it lowers the request rate (and
    * every call waits out the `Retry-After`), then raises it slowly while answers are good; `false` turns it
-   * off. It limits nothing until the first 429.
+   * off. It limits nothing until the first 429. The calls a `Retry-After` held go spaced as it ends: at the
+   * lowered rate, or with none measured yet (a 429 among the first answers), a round trip of the 429 apart.
    * @default on, as `{}`: each setting at its own default (see {@link RateLimiterOptions})
    */
   rateLimit?: RateLimiterOptions | false | undefined;

@@ -47,7 +47,8 @@ const SURE_SAMPLES = 16;
 /**
  * One per client: spaces the client's requests once the vendor answered 429. Before the first 429 it does not
  * limit. On a 429, every request waits out its `Retry-After` (not only the one that got it; those waiting for
- * their turns then go one after another at the lowered rate, once the limiter has measured one), and the rate
+ * their turns then go one after another at the lowered rate, or a round trip of the 429 apart before the
+ * limiter has measured one), and the rate
  * drops to `backoff` × the pace at which the vendor took requests just before without a 429. That pace counts
  * answers, 5xx and requests that may have arrived and got no answer (none of these asks us to slow down),
  * over the time a request was out (not while the client sent nothing): counted otherwise, a vendor that also
@@ -75,6 +76,12 @@ export class RateLimiter {
   /** When the next request may go. */
   private nextAt = 0;
   private pausedUntil = 0;
+  /**
+   * With no rate measured, the spacing of the turns a pause held (see {@link spread}), and the time before
+   * which a turn reserved is spaced with them.
+   */
+  private spreadMs = 0;
+  private spreadUntil = 0;
   /** Turns handed out, and the count when the rate was last lowered. */
   private turns = 0;
   private loweredAt = -1;
@@ -117,8 +124,10 @@ export class RateLimiter {
     this.advance(this.now());
     this.outstanding += 1;
     const now = Math.max(this.now(), clock);
-    const at = Math.max(now, this.pausedUntil, this.nextAt);
-    if (Number.isFinite(this.rate)) this.nextAt = at + 1000 / this.rate;
+    const spacing = this.spacing(now);
+    // Unspaced, a turn does not wait for the last one a spread put off: all that did would go at its time.
+    const at = Math.max(now, this.pausedUntil, spacing === undefined ? 0 : this.nextAt);
+    if (spacing !== undefined) this.nextAt = at + spacing;
     this.due.set(this.turns, at);
     if (at > now) this.waiting.add(this.turns);
     return { waitMs: at - now, slot: this.turns++ };
@@ -147,10 +156,11 @@ export class RateLimiter {
     this.outstanding = Math.max(0, this.outstanding - 1);
     this.due.delete(slot);
     this.waiting.delete(slot);
-    if (!Number.isFinite(this.rate)) return;
+    const spacing = this.spacing(this.now());
+    if (spacing === undefined) return;
     let latest = this.lastWentAt;
     for (const at of this.due.values()) latest = Math.max(latest, at);
-    this.nextAt = Math.min(this.nextAt, latest + 1000 / this.rate);
+    this.nextAt = Math.min(this.nextAt, latest + spacing);
   }
 
   /**
@@ -171,12 +181,14 @@ export class RateLimiter {
    */
   answered(slot: number, status: number | undefined, retryAfterMs?: number): void {
     const now = this.now();
+    const wentAt = this.due.get(slot);
     this.release(slot);
     if (status === 429) {
       if (retryAfterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
       this.lower(slot, now);
-      this.respace();
+      if (!Number.isFinite(this.rate) && wentAt !== undefined) this.spread(now, now - wentAt);
+      this.respace(now);
       return;
     }
     this.taken.push(this.busyMs);
@@ -213,15 +225,15 @@ export class RateLimiter {
   }
 
   /**
-   * Spaces the turns still waiting at the rate a 429 left, in their order, none sooner than it was due: from
-   * the end of the pause a `Retry-After` set, while one runs. A 429 without one sets no pause: the first turn
-   * keeps its due time, and those after it get the new spacing between them. Left as they were, every turn
-   * due within a pause went as it ended, and the next one too: a burst at a vendor that had just asked to
-   * slow down, which likely answers 429 again.
+   * Spaces the turns still waiting at the rate a 429 left (with none, as {@link spread} says), in their
+   * order, none sooner than it was due: from the end of the pause a `Retry-After` set, while one runs. A 429
+   * without one sets no pause: the first turn keeps its due time, and those after it get the new spacing
+   * between them. Left as they were, every turn due within a pause went as it ended, and the next one too: a
+   * burst at a vendor that had just asked to slow down, which likely answers 429 again.
    */
-  private respace(): void {
-    if (!Number.isFinite(this.rate)) return;
-    const spacing = 1000 / this.rate;
+  private respace(now: number): void {
+    const spacing = this.spacing(now);
+    if (spacing === undefined) return;
     let at = this.pausedUntil;
     for (const slot of this.waiting) {
       const due = Math.max(at, this.due.get(slot) ?? at);
@@ -229,6 +241,28 @@ export class RateLimiter {
       at = due + spacing;
     }
     this.nextAt = Math.max(this.nextAt, at);
+  }
+
+  /**
+   * A 429 that took `roundTripMs` came at `now`, before the limiter measured a rate: the turns its pause
+   * holds go one round trip apart from its end, as one caller alone would send them (a probe, each next one
+   * when the one before would be answered); each caller whose request is answered then sends again at once,
+   * as before the first 429, so the requests out rise by one a round trip. Left as they were, they all went
+   * as the pause ended, at a vendor that had just said "too many". A turn reserved within a round trip of the
+   * pause's end is spread too: a call that got a 429 retries once its own wait of the same `Retry-After`
+   * ended. The 429s of a burst take the longest of their round trips. A lone request has none to spread.
+   */
+  private spread(now: number, roundTripMs: number): void {
+    const spreading = now < this.spreadUntil;
+    if (this.pausedUntil <= now || (this.outstanding === 0 && !spreading)) return;
+    this.spreadMs = Math.max(spreading ? this.spreadMs : 0, roundTripMs);
+    this.spreadUntil = this.pausedUntil + this.spreadMs;
+  }
+
+  /** Ms between turns at `now`: at the rate, or with none, while a pause's turns are spread; else none. */
+  private spacing(now: number): number | undefined {
+    if (Number.isFinite(this.rate)) return 1000 / this.rate;
+    return now < this.spreadUntil ? this.spreadMs : undefined;
   }
 
   /**
