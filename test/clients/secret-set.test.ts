@@ -601,3 +601,67 @@ describe("SecretSet: a secret a JSON text wrote with \\u escapes", () => {
       expect(set.clip("x abcd\\u0065fgh y", max), String(max)).toBe("x [REDACTED]");
   });
 });
+
+describe("SecretSet: a secret escaped twice, in a JSON text that a JSON string quotes", () => {
+  // A .NET or Java service's error quoting the JSON body it got escapes that body's escapes again:
+  // `\u002B` as `\\u002B`, `\"` as `\\\"`.
+  /** `text` as a JSON string writes it, without its quotes. */
+  const quoted = (text: string) => JSON.stringify(text).slice(1, -1);
+  /** `secret` as .NET's serializer writes it (`+` as `\u002B`). */
+  const dotNet = (secret: string) => secret.replaceAll("+", "\\u002B");
+  /** `secret` as Python's writes it (every character beyond ASCII as a `\u` escape). */
+  const python = (secret: string) =>
+    secret.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  // Between their escapes, each as written holds no run of 6 of its characters.
+  const kinds = [
+    {
+      kind: "a long token with + and /",
+      secret: "k7+Qz/w9+Lm/R2+xT/p4+Hs/N8+dV/b6+",
+      write: dotNet,
+    },
+    { kind: "a client secret beyond ASCII", secret: "clé-Ünïcödé-sécrète-42é", write: python },
+    { kind: "a chosen word", secret: "contraseña", write: python, chosen: true },
+    { kind: "a short chosen password", secret: "año1", write: python, chosen: true },
+  ];
+  const setOf = (secret: string, chosen = false) => {
+    const set = new SecretSet({ chosen });
+    set.add(secret);
+    return set;
+  };
+
+  it.each(kinds)("scrub redacts $kind", ({ secret, write, chosen }) => {
+    const body = (key: string) => `{"error":"rejected","request":"${quoted(`{"key":"${key}"}`)}"}`;
+    expect(setOf(secret, chosen).scrub(body(write(secret)))).toBe(body("[REDACTED]"));
+  });
+
+  it.each(kinds.slice(0, 3))("scrubRuns and clip redact a run of $kind cut short", (kind) => {
+    const set = setOf(kind.secret, kind.chosen);
+    const piece = quoted(kind.write(kind.secret.slice(1, -1)));
+    expect(set.scrubRuns(`bad key "${piece}…"`)).toBe('bad key "[REDACTED]…"');
+    expect(set.clip(`bad key "${piece}…"`, 100)).toBe('bad key "[REDACTED]…"');
+  });
+
+  it("clip redacts a piece at its end however far into an escape escaped twice the cut fell", () => {
+    const set = setOf("abcdefgh+ijklmn");
+    // `x abcd\`, `x abcd\\`, `x abcd\\u`, … `x abcd\\u0065`.
+    for (let max = 7; max <= 13; max++)
+      expect(set.clip("x abcd\\\\u0065fgh y", max), String(max)).toBe("x [REDACTED]");
+  });
+
+  it("scrub redacts a secret holding a quote, escaped twice", () => {
+    const set = setOf('q"uote+d/secret"x1');
+    expect(set.scrub(`{"m":"${quoted(quoted('q"uote+d/secret"x1'))}"}`)).toBe('{"m":"[REDACTED]"}');
+  });
+
+  it("scrub redacts a secret escaped three times", () => {
+    const [{ secret, write }] = kinds as [(typeof kinds)[number]];
+    const body = (key: string) => `{"m":"${quoted(quoted(`{"key":"${key}"}`))}"}`;
+    expect(setOf(secret).scrub(body(write(secret)))).toBe(body("[REDACTED]"));
+  });
+
+  it("scrubChosenRuns keeps a word escaped twice as it keeps the word written as it reads", () => {
+    const set = setOf("contraseña", true);
+    for (const reason of ["Contraseña incorrecta", quoted("Contrase\\u00f1a incorrecta")])
+      expect(set.scrubChosenRuns(reason)).toBe(reason);
+  });
+});

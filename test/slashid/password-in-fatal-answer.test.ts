@@ -47,3 +47,33 @@ it("a 403 whose message is cut through a password hash leaves no piece of it in 
   expect(report.fatal).toBeDefined();
   expect(JSON.stringify(report)).not.toContain(HASH.slice(0, 12));
 });
+
+it.each([
+  ["a short chosen password", "año1"],
+  ["a chosen word", "contraseña"],
+])(
+  "a 403 quoting the upload as a JSON text, %s escaped twice in it, does not reach the report",
+  async (_, password) => {
+    // A .NET or Java gateway quotes the JSON text it got in its own JSON: Python's `\u00f1` of the password
+    // is then `\\u00f1` in the body's raw text.
+    const escaped = password.replace(
+      /[^\0-\x7f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    slashIdWorld(server, {
+      script: () => ({
+        answer: json(
+          { errors: [{ httpcode: 403, message: "blocked" }], request: `{"password":"${escaped}"}` },
+          403,
+        ),
+      }),
+    });
+    const report = await importUsers(slashIdClient(), [{ emails: ["ann@example.com"], password }], {
+      sleep: async () => {},
+    });
+    expectEveryRecordOnce(report, 1);
+    const shown = '"request":"{\\"password\\":\\"[REDACTED]\\"}"';
+    expect(report.fatal).toContain(shown);
+    expect(report.outcomes[0]).toMatchObject({ reason: expect.stringContaining(shown) as unknown });
+  },
+);

@@ -119,15 +119,21 @@ function hexDigit(code: number): number {
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
+/** What each escape of a JSON string other than `\u` stands for, by the char code after its backslash. */
+const SHORT_ESCAPES = new Map(
+  [...'"\\/bfnrt'].map((c) => [c.charCodeAt(0), JSON.parse(`"\\${c}"`) as string] as const),
+);
+
 /**
  * `text` with each JSON `\u` escape read as the unit it stands for (and the piece of one that a cut left
  * at its end left out), with where in `text` each unit comes from; undefined when it holds neither, and
  * reads as it is. A serializer writes a secret's characters so in a body's raw text, which an excerpt
  * quotes: .NET's `+` as `\u002B`, Go's `&` `<` `>`, Python's every one beyond ASCII; those between escapes
  * are runs too short to be found. Kept per escape, not per unit (a body of megabytes may hold one), and
- * looked up by a binary search, as {@link unwrapped} keeps its breaks.
+ * looked up by a binary search, as {@link unwrapped} keeps its breaks. With `all`, every escape is read
+ * (`\\` as `\`, `\"` as `"`), as a JSON string's content is: see {@link readings}.
  */
-function unescaped(text: string): View | undefined {
+function unescaped(text: string, all = false): View | undefined {
   const parts: string[] = [];
   // The units of escapes in a row, made one string: one string a unit, a body escaped whole took seconds.
   let run: number[] = [];
@@ -141,7 +147,8 @@ function unescaped(text: string): View | undefined {
   // pattern: a body escaped whole holds millions of escapes.
   for (let at = text.indexOf("\\"); at !== -1;) {
     const isUnit = text.charCodeAt(at + 1) === 0x75;
-    let unit = 0;
+    const short = all && !isUnit ? SHORT_ESCAPES.get(text.charCodeAt(at + 1)) : undefined;
+    let unit = short?.charCodeAt(0) ?? 0;
     let digits = 0;
     for (; isUnit && digits < 4; digits++) {
       const digit = hexDigit(text.charCodeAt(at + 2 + digits));
@@ -149,7 +156,7 @@ function unescaped(text: string): View | undefined {
       unit = unit * 16 + digit;
     }
     const end = at + 2 + digits;
-    const read = digits === 4;
+    const read = digits === 4 || short !== undefined;
     // The piece of an escape that a cut left at the end (a `\`, or `\u` and fewer than 4 digits), left out.
     const piece = !read && (at + 1 === text.length || (isUnit && end === text.length));
     if (!read && !piece) {
@@ -184,22 +191,59 @@ function unescaped(text: string): View | undefined {
     }
     return low - 1;
   };
+  // A `\u` escape read has its 4 digits; any other is a backslash and one character.
+  const width = (at: number) => (text.charCodeAt(at + 1) === 0x75 ? UNIT_ESCAPE : 2);
   const start = (unit: number) => {
     const escape = escapeAt(unit);
     if (escape === -1) return unit;
     const [escaped, at] = [units[escape] ?? 0, starts[escape] ?? 0];
-    return unit === escaped ? at : at + UNIT_ESCAPE + unit - escaped - 1;
+    return unit === escaped ? at : at + width(at) + unit - escaped - 1;
   };
   return {
     text: parts.join(""),
     start,
     end(unit) {
       const escape = escapeAt(unit);
-      return escape !== -1 && units[escape] === unit
-        ? (starts[escape] ?? 0) + UNIT_ESCAPE
-        : start(unit) + 1;
+      const at = starts[escape] ?? 0;
+      return escape !== -1 && units[escape] === unit ? at + width(at) : start(unit) + 1;
     },
   };
+}
+
+/** `inner`, a view of the text `outer` reads as, mapped on to the text `outer` was made from. */
+function composed(outer: View, inner: View): View {
+  return {
+    text: inner.text,
+    start: (unit) => outer.start(inner.start(unit)),
+    end: (unit) => outer.end(inner.end(unit) - 1),
+  };
+}
+
+/** How many times over a text's escapes are read: a JSON text quoting one that quotes a third, at most. */
+const NESTED_LEVELS = 3;
+
+/** A backslash escaped, as a JSON string holding a JSON text's escapes writes each of them. */
+const ESCAPED_BACKSLASH = /\\\\|\\u005c/i;
+
+/**
+ * `text` with its JSON escapes read (see {@link unescaped}), at each level of JSON strings it may be nested
+ * in, undefined where nothing is read. A vendor's error quoting the JSON body it got (.NET's, Java's) escapes
+ * its backslashes again, a key's `+` as `\\u002B` and a quote in it as `\\\"`, which one level reads as a
+ * backslash then `u002B` (as the JSON form of a secret holding `\u002B` writes it): so, only where the level
+ * before holds an escaped backslash, its every escape is read as a JSON string's content is, then its `\u`
+ * escapes again. A body of megabytes holding none costs a search for one.
+ */
+function readings(text: string): (View | undefined)[] {
+  const views = [unescaped(text)];
+  let quoted = asIs(text);
+  while (views.length < NESTED_LEVELS && ESCAPED_BACKSLASH.test(quoted.text)) {
+    const content = unescaped(quoted.text, true);
+    if (content === undefined) break;
+    quoted = composed(quoted, content);
+    const read = unescaped(quoted.text);
+    views.push(read === undefined ? quoted : composed(quoted, read));
+  }
+  return views;
 }
 
 /**
@@ -383,29 +427,39 @@ export class SecretSet {
         (a, b) => a.index - b.index,
       );
     if (anyCase !== undefined || encoded.stretches.size > 0) out = redactMatches(out, find);
-    // Again with JSON's `\u` escapes read: a secret with some characters so escaped is in no form held. The
-    // long ones in the same pass, so one that overlaps a shorter is cut as one span.
-    let read = unescaped(out);
-    if (
-      read !== undefined &&
-      (long.length > 0 || anyCase !== undefined || encoded.stretches.size > 0)
-    ) {
-      const cut = redactMatches(
-        out,
-        (folded) =>
-          [...long.flatMap((wanted) => [...indicesOf(folded, wanted)]), ...find(folded)].sort(
-            (a, b) => a.index - b.index,
-          ),
-        new Folded(out, read),
-      );
-      // Read again only once something was cut: a body of megabytes escaped whole is read once.
-      if (cut !== out) read = unescaped((out = cut));
-    }
+    // Again with JSON's escapes read, at each level (see `readings`): a secret with some characters so
+    // escaped is in no form held. The long ones in the same pass, so one that overlaps a shorter is cut as
+    // one span.
+    let reads = readings(out);
+    if (long.length > 0 || anyCase !== undefined || encoded.stretches.size > 0)
+      for (let level = 0; level < reads.length; level++) {
+        const read = reads[level];
+        if (read === undefined) continue;
+        const cut = redactMatches(
+          out,
+          (folded) =>
+            [...long.flatMap((wanted) => [...indicesOf(folded, wanted)]), ...find(folded)].sort(
+              (a, b) => a.index - b.index,
+            ),
+          new Folded(out, read),
+        );
+        // Read again only once something was cut: a body of megabytes escaped whole is read once.
+        if (cut !== out) reads = readings((out = cut));
+      }
     if (exact === undefined) return out;
     // After the longer secrets, so a short one inside a longer one cannot leave the rest of it behind.
     const replaced = out.replace(exact, REDACTED);
-    if (replaced !== out) read = unescaped((out = replaced));
-    return read === undefined ? out : redactMatches(out, (text) => text.matchAll(exact), read);
+    if (replaced !== out) reads = readings((out = replaced));
+    for (let level = 0; level < reads.length; level++) {
+      const read = reads[level];
+      if (read === undefined) continue;
+      const cut = redactMatches(out, (text) => text.matchAll(exact), read);
+      if (cut === out) continue;
+      out = cut;
+      // Read again only where a level is left to search: each read copies the whole text.
+      if (level + 1 < reads.length) reads = readings(out);
+    }
+    return out;
   }
 
   /**
@@ -418,8 +472,10 @@ export class SecretSet {
   clip(text: string, max: number): string {
     const scrubbed = this.scrub(text);
     const kept = scrubbed.length <= max ? scrubbed : textStart(scrubbed, max);
-    const edged = this.#redactEdges(this.#withoutRuns(kept));
-    return unescaped(edged) === undefined ? edged : this.#redactEdges(edged, true);
+    let edged = this.#redactEdges(this.#withoutRuns(kept));
+    for (let level = 0; level < NESTED_LEVELS; level++)
+      if (readings(edged)[level] !== undefined) edged = this.#redactEdges(edged, level);
+    return edged;
   }
 
   /**
@@ -442,9 +498,8 @@ export class SecretSet {
   #withoutRuns(scrubbed: string, keepWords = false): string {
     const { anyCase, exact } = this.#runSet();
     // With JSON's escapes read too: a run whose characters a serializer escaped is no run as written.
-    const views = [new Folded(scrubbed)];
-    const read = unescaped(scrubbed);
-    if (read !== undefined) views.push(new Folded(scrubbed, read));
+    const reads = readings(scrubbed).filter((read) => read !== undefined);
+    const views = [new Folded(scrubbed), ...reads.map((read) => new Folded(scrubbed, read))];
     let hidden: boolean[] | undefined;
     // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
     for (const folded of views)
@@ -454,7 +509,7 @@ export class SecretSet {
         hidden ??= new Array<boolean>(scrubbed.length).fill(false);
         hidden.fill(true, folded.start(start), folded.end(end - 1));
       }
-    const asGiven = exact.size === 0 ? [] : [asIs(scrubbed), ...(read === undefined ? [] : [read])];
+    const asGiven = exact.size === 0 ? [] : [asIs(scrubbed), ...reads];
     for (const given of asGiven)
       for (let at = 0; at + MIN_RUN <= given.text.length; at++) {
         const [start, end] = runAt(given.text, at);
@@ -472,9 +527,11 @@ export class SecretSet {
         let end = start;
         while (end < scrubbed.length && hidden[end]) end++;
         // A blank at its edge is no part of the word: runs of "welcome " take the blank after "Welcome". A
-        // word with escapes is the word it reads as.
+        // word with escapes is the word it reads as, however deep.
         const written = scrubbed.slice(start, end);
-        const stretch = (unescaped(written)?.text ?? written).trim();
+        const stretch = (
+          readings(written).findLast((read) => read !== undefined)?.text ?? written
+        ).trim();
         if (stretch.length < WORD_BELOW && ONE_KIND.test(stretch)) hidden.fill(false, start, end);
         start = end;
       }
@@ -630,9 +687,9 @@ export class SecretSet {
     return (this.#byLength ??= [...this.#values].sort((a, b) => b.length - a.length));
   }
 
-  /** With `unescape`, of the text with JSON's escapes read (see `unescaped`). */
-  #redactEdges(text: string, unescape = false): string {
-    const read = (text: string) => (unescape ? unescaped(text) : undefined);
+  /** With `level`, of the text with JSON's escapes read at that level (see `readings`). */
+  #redactEdges(text: string, level?: number): string {
+    const read = (text: string) => (level === undefined ? undefined : readings(text)[level]);
     const folded = (text: string) => new Folded(text, read(text));
     const given = (text: string) => read(text) ?? asIs(text);
     let out = text;
