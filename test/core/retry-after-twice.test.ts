@@ -1,5 +1,5 @@
-// README "Retries": "A `Retry-After` header (in seconds or as an HTTP date; sent twice, the longer delay)
-// replaces the backoff". A header a vendor or proxy sent twice reaches fetch joined by ", ".
+// README "Retries": "A `Retry-After` header (in seconds or as an HTTP date; sent twice, the longer delay it
+// can read) replaces the backoff". A header a vendor or proxy sent twice reaches fetch joined by ", ".
 import { HttpResponse, http } from "msw";
 import { expect, it } from "vitest";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
@@ -46,6 +46,21 @@ it("an HTTP-date Retry-After sent twice is waited out (the longer of the two), n
   expect(delays[0]).toBeGreaterThan(58_000);
   expect(delays[0]).toBeLessThanOrEqual(60_000);
   expect(delays.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(60_050);
+});
+
+it("a Retry-After sent twice, a proxy's unreadable -1 beside the vendor's 5: 5 s waited, not the backoff", async () => {
+  answer429Then200(["5", "-1"]);
+  const delays: number[] = [];
+  const client = createFullStoryClient({
+    apiKey: "na1.retry-after-twice",
+    retryBaseDelayMs: 100,
+    sleep: loggedSleep(delays),
+  });
+  const result = await client.getBatchImportStatus({ params: { path: { job_id: "job-1" } } });
+  expect(result.ok).toBe(true);
+  // The backoff would have waited at most 100 ms; then at most what the shared limiter's pause adds.
+  expect(delays[0]).toBe(5_000);
+  expect(delays.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(5_050);
 });
 
 it("a 429's retryAfter reads an HTTP-date Retry-After sent twice", async () => {

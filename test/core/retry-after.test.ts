@@ -32,6 +32,13 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("3,9", NOW)).toBe(9_000);
   });
 
+  it("a header sent twice, one unreadable (a proxy's): the vendor's readable delay, not the backoff", () => {
+    expect(parseRetryAfter("5, -1", NOW)).toBe(5_000);
+    expect(parseRetryAfter("garbage, 5", NOW)).toBe(5_000);
+    expect(parseRetryAfter("1e9, Sun, 06 Nov 1994 08:49:37 GMT, 5.5.5", NOW)).toBe(37_000);
+    expect(parseRetryAfter("-5, garbage", NOW)).toBeUndefined();
+  });
+
   it("text that is neither is unreadable, however Date.parse would take it", () => {
     for (const text of [
       "-5",

@@ -68,9 +68,10 @@ const HTTP_DATES: readonly [RegExp, (text: string) => string][] = [
 /**
  * Seconds (`120`) or an HTTP-date, as milliseconds from `now`; undefined when absent or unreadable (the
  * caller then backs off). A header the vendor or a proxy sent twice arrives joined (`7, 7`, or two dates whose
- * own commas fetch's join cannot be told from by splitting alone): the longest of its delays is kept. Only the
- * HTTP-date forms are read as dates: `Date.parse` takes almost any text for one (`-5`, `1.`), which would make
- * every retry go at once.
+ * own commas fetch's join cannot be told from by splitting alone): the longest of its readable delays is
+ * kept, and one it cannot read is passed over (`5, -1` is 5 s: a proxy's bad header does not undo the
+ * vendor's own ask); none readable is unreadable. Only the HTTP-date forms are read as dates: `Date.parse`
+ * takes almost any text for one (`-5`, `1.`), which would make every retry go at once.
  */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   const trimmed = value?.trim() ?? "";
@@ -92,9 +93,9 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
       date = dateOf(`${part}, ${parts[i + 1]!}`, now);
       if (date !== undefined) i += 1;
     }
-    if (date === undefined) return undefined;
-    delays.push(date);
+    if (date !== undefined) delays.push(date);
   }
+  if (delays.length === 0) return undefined;
   // Not Math.max(...delays): spread as arguments, some 125,000 parts (a header of 250 KB, which a fetch with
   // raised header limits takes) overflow the stack.
   return Math.round(delays.reduce((longest, delay) => Math.max(longest, delay), -Infinity));
