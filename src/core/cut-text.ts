@@ -28,6 +28,21 @@ export function shortened(text: string, max: number): string {
   return text.length <= max ? text : `${textStart(text, max - 1)}…`;
 }
 
+/**
+ * The characters (code points) of `text` from code unit `from` to `to`: a character beyond U+FFFF is two
+ * units. A loop over the units, not `[...text]`: the text may be a vendor's message of megabytes.
+ */
+export function characterCount(text: string, from = 0, to = text.length): number {
+  let count = to - from;
+  for (let i = from; i + 1 < to; i++) {
+    if (isHigh(text.charCodeAt(i)) && isLow(text.charCodeAt(i + 1))) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}
+
 function isHigh(unit: number): boolean {
   return unit >= 0xd800 && unit <= 0xdbff;
 }

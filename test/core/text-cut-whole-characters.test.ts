@@ -32,9 +32,23 @@ describe("a text cut for the report", () => {
     const cut = outcome?.outcome === "failed" ? outcome.reason : "";
     expect(cut).toMatch(/characters cut/);
     expect(wellFormed(cut)).toBe(true);
-    // What was cut is counted: what is kept and what is cut make up the vendor's text.
+    // What was cut is counted in characters (both emoji are in it): kept and cut make up the vendor's text.
     const [, count] = /\[…(\d+) characters cut…\]/.exec(cut) ?? [];
-    expect(cut.length - ` […${count} characters cut…] `.length + Number(count)).toBe(reason.length);
+    const characters = (text: string) => [...text].length;
+    expect(characters(cut) - characters(` […${count} characters cut…] `) + Number(count)).toBe(
+      characters(reason),
+    );
+  });
+
+  it("a cut of emoji counts each as one character, not as its two UTF-16 halves", async () => {
+    const outcome = await outcomeOfRefusal(
+      `${"a".repeat(1_500)}${EMOJI.repeat(1_000)}${"c".repeat(1_500)}`,
+    );
+
+    const cut = outcome?.outcome === "failed" ? outcome.reason : "";
+    expect(/\[…(\d+) characters cut…\]/.exec(cut)?.[1]).toBe("1000");
+    expect(cut.startsWith(`${"a".repeat(1_500)} […`)).toBe(true);
+    expect(cut).toMatch(/…\] c{1500}/);
   });
 
   it("a record that throws a long message when read is rejected quoting whole characters", async () => {

@@ -1,6 +1,6 @@
 import type { ItemOutcome } from "./adapter.js";
 import { vendorCode, type VendorCode } from "./failure-codes.js";
-import { textEnd, textStart } from "../cut-text.js";
+import { characterCount, textEnd, textStart } from "../cut-text.js";
 
 /**
  * The outcomes with every text they carry (a failure's `code` and `reason`, an import's `id` and `note`,
@@ -89,6 +89,7 @@ export function withinTextLimit(text: string): string {
   if (text.length <= 2 * KEPT_CHARS) return text;
   const start = textStart(text, KEPT_CHARS);
   const end = textEnd(text, KEPT_CHARS);
-  const cut = text.length - start.length - end.length;
+  // Counted in characters, as the marker says: in code units, a cut of emoji would count each twice.
+  const cut = characterCount(text, start.length, text.length - end.length);
   return `${start} […${cut} characters cut…] ${end}`;
 }
