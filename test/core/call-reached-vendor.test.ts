@@ -2,7 +2,7 @@
 // out "may hold" only when no try of the call can have reached the vendor, or the vendor turned it away.
 // Each client here sends through a fetch of the test's own: nothing goes over a network.
 import { describe, expect, it } from "vitest";
-import type { ApiError } from "../../src/core/errors/api-error.js";
+import { httpStatusOf, type ApiError } from "../../src/core/errors/api-error.js";
 import { unprocessedBy } from "../../src/core/errors/unprocessed.js";
 import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { createUserpilotClient } from "../../src/userpilot/client.js";
@@ -127,5 +127,28 @@ describe("a call that may have reached the vendor", () => {
 
   it("a 502 that was not retried", async () => {
     expect(unprocessedBy(await userpilotPost(answer(502)))).toBeUndefined();
+  });
+});
+
+// A 408 may come from a proxy in front of the vendor after it forwarded the request: it never says, as a 429
+// or 503 does, that the vendor acted on nothing, whether it is the call's last answer or a retry followed it.
+describe("a call answered 408", () => {
+  it("as its last answer, retried or not", async () => {
+    const error = await userpilotPost(answer(408));
+    expect(httpStatusOf(error)).toBe(408);
+    expect(unprocessedBy(error)).toBeUndefined();
+    expect(unprocessedBy(await fullStoryCreate(answer(408)))).toBeUndefined();
+  });
+
+  it("then a try whose connection is refused", async () => {
+    const error = await fullStoryCreate(tried([answer(408), refused]));
+    expect(error.status).toBe("network");
+    expect(unprocessedBy(error)).toBeUndefined();
+  });
+
+  it("then a try answered 429", async () => {
+    const error = await fullStoryCreate(tried([answer(408), answer(429)]));
+    expect(error.status).toBe(429);
+    expect(unprocessedBy(error)).toBeUndefined();
   });
 });

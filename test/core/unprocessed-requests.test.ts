@@ -94,6 +94,30 @@ describe("a turned-away answer after a try that may have arrived", () => {
     for (const reason of reasons(report)) expect(reason).toMatch(/fullstory may hold this record/);
   });
 
+  it("FullStory: a proxy's 408 after the create went through, the client's retry answered 503, then 401: FullStory may hold the users, and does", async () => {
+    // A 408 a proxy sent after it forwarded the request: the vendor acted, and nothing said so.
+    const timedOut = { after: () => json({ message: "request timeout" }, 408) };
+    const sim = mountFullStory(server, {
+      faults: {
+        script: ({ operation, attempt }) =>
+          operation !== "createBatchImport"
+            ? undefined
+            : ([undefined, timedOut, vendorError(503, "unavailable")][attempt] ??
+              vendorError(401, "unauthorized")),
+      },
+    });
+    const client = createFullStoryClient({ apiKey: API_KEY, maxRetries: 1, sleep: noWait });
+    const input = fullStoryUsers(2);
+    const report = await importFullStory(client, input, {
+      pollIntervalMs: 1,
+      replayDelayMs: 0,
+      sleep: noWait,
+    });
+    expect(sim.users().map((u) => u.uid)).toEqual(input.map((u) => u.uid));
+    expect(codes(report)).toEqual(["fatal", "fatal"]);
+    for (const reason of reasons(report)) expect(reason).toMatch(/fullstory may hold this record/);
+  });
+
   it("SlashID: a lost upload, a replay answered 429, then 401: the 429 does not hide the lost upload", async () => {
     const world = slashIdWorld(server, {
       script: ({ attempt }) =>

@@ -20,5 +20,7 @@ export function unprocessedBy(error: ApiError): Unprocessed | undefined {
   // a retry that met it may come after a try that reached the vendor.
   if (error.status === "network" || error.status === "auth") return undefined;
   const httpStatus = httpStatusOf(error);
+  // Not a 408: a proxy in front of the vendor may send it after it forwarded the request (a 408 before a
+  // retry counts so too: see mayHaveBeenProcessed in the transport).
   return httpStatus === 429 || httpStatus === 503 ? "turned_away" : undefined;
 }

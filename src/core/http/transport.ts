@@ -160,7 +160,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const started = monotonicNow();
     let waited = 0;
     let earlierMayHaveArrived = false;
-    // A try was answered without being acted on (a 429, a 503, a 408): the request reached the vendor.
+    // A try was answered without being acted on (a 429, a 503): the request reached the vendor.
     let earlierTurnedAway = false;
     // What the caller learns of the whole call, not of the last try alone.
     const ofTheCall = (failure: TransportFailure) =>
@@ -322,18 +322,23 @@ export function markAfterArrivedTry(response: Response): void {
 
 /**
  * Whether the vendor may have acted on an earlier try of the call `response` answers: that try timed out or
- * lost its connection after the request went out, or met a 5xx other than 503 (see mayHaveBeenProcessed). A
- * refusal now (a 401) then does not say that nothing was written.
+ * lost its connection after the request went out, or met a 408 or a 5xx other than 503 (see
+ * mayHaveBeenProcessed). A refusal now (a 401) then does not say that nothing was written.
  */
 export function answersAfterArrivedTry(response: Response): boolean {
   return AFTER_ARRIVED_TRY.has(response);
 }
 
-/** Whether a retried try may have been processed: sent and unanswered, or a 5xx other than 503. */
+/**
+ * Whether a retried try may have been processed: sent and unanswered, or a 408 or a 5xx other than 503. A 408
+ * is the same answer whether a retry follows it or not, and as the last answer it counts as may have written
+ * (unprocessedBy): a proxy in front of the vendor may send it after it forwarded the request, so it does not
+ * say, as a 429 or 503 does, that the vendor acted on nothing.
+ */
 function mayHaveBeenProcessed(outcome: Response | TransportFailure): boolean {
   if (outcome instanceof TransportFailure)
     return outcome.kind !== "aborted" && outcome.mayHaveArrived;
-  return outcome.status >= 500 && outcome.status !== 503;
+  return outcome.status === 408 || (outcome.status >= 500 && outcome.status !== 503);
 }
 
 /**
