@@ -20,6 +20,15 @@ describe("nestsDeeperThan", () => {
     const text = JSON.stringify({ note: `"${"[".repeat(300)}` });
     expect(nestsDeeperThan(text, 256)).toBe(false);
   });
+
+  it("ends a string at a quote after backslashes that escape each other, and counts what follows", () => {
+    // The key's text ends in a backslash (written `\\`), so the quote after it closes the string.
+    const deep = (key: string) => `{${JSON.stringify(key)}:${nested(300)}}`;
+    expect(nestsDeeperThan(deep("a\\"), 256)).toBe(true);
+    expect(nestsDeeperThan(deep('\\"'), 256)).toBe(true);
+    // A quote escaped after a backslash that is itself escaped (`\\\"`) does not end it.
+    expect(nestsDeeperThan(JSON.stringify([`\\"${"[".repeat(300)}`]), 256)).toBe(false);
+  });
 });
 
 describe("changedInteger", () => {
