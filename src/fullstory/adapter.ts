@@ -43,6 +43,7 @@ import {
   count,
   countValue,
   jobCount,
+  keylessMayBe,
   unconfirmedImports,
   type JobCount,
   type Tally,
@@ -140,13 +141,15 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * imported (without an id) only when the job's `imports` count confirms them: what the count leaves after
  * every entry of the imports list (matched or not) covers them all. That holds for a job that `COMPLETED`,
  * and for one that ended `FAILED` (which says nothing of any one user) once its errors list refused a record
- * of the chunk: the count then holds every user it did not refuse. A record with neither uid, id nor email
+ * of the chunk and its `imports` and `errors` counts add up to the chunk: FullStory counts each user imported
+ * or failed, so the count then holds every user it did not refuse. A record with neither uid, id nor email
  * goes to an imported user named only by the id FullStory gave it (the id given only when it is the chunk's
- * one such record) in such a job, unless its errors list refused a record sent so too; in a `FAILED` job
- * only once the count, leaving room for those users, confirms the records no entry names. The `errors` count
- * confirms no import. Each list's `total_records` (the errors list's documented as its failures, the imports
- * list's read as its imports, UNCONFIRMED) counts as well: the fewest imports and the most failures any count
- * gives are what confirm. A count given but unusable
+ * one such record and the list's one such user; where the list gives more such users than records, a warning
+ * instead, as which of them is its user is unknown) in such a job, unless its errors list refused a record
+ * sent so too; in a `FAILED` job only once the count, leaving room for those users, confirms the records no
+ * entry names. The `errors` count confirms no import. Each list's `total_records` (the errors list's
+ * documented as its failures, the imports list's read as its imports, UNCONFIRMED) counts as well: the fewest
+ * imports and the most failures any count gives are what confirm. A count given but unusable
  * (negative, fractional, text that is not digits, more than the chunk), or `imports` + `errors` above the
  * chunk, confirms nothing. Otherwise they fail `no_outcome`, with the counts in the reason. Only a status
  * without an `imports` count (the spec requires it, so the client refuses one as a lost answer) leaves the
@@ -599,10 +602,14 @@ export function createFullStoryAdapter(
     // 3. Records neither list named.
     const done: Outcome[] = new Array<Outcome>(size);
     let unlistedCount = 0;
+    let unlistedKeylessCount = 0;
     let refusedCount = -matcher.refusalsOvercounted;
-    for (const outcome of outcomes) {
-      if (outcome === undefined) unlistedCount += 1;
-      else if (!outcome.ok) refusedCount += 1;
+    for (let i = 0; i < size; i++) {
+      const outcome = outcomes[i];
+      if (outcome === undefined) {
+        unlistedCount += 1;
+        if (isKeyless(records[i])) unlistedKeylessCount += 1;
+      } else if (!outcome.ok) refusedCount += 1;
     }
     const failedList = broken[0];
     // The import stopped while a list was waited for: what the lists read said of a record stands, and only
@@ -613,7 +620,7 @@ export function createFullStoryAdapter(
     // only once its counts confirm every user its errors list did not refuse, and not while that list
     // refused a user sent so too (which of them it was is unknown).
     const keylessEntries =
-      ended.status === "FAILED" && !keylessFailure ? matcher.keylessPlaceable : 0;
+      ended.status === "FAILED" && !keylessFailure ? matcher.keylessWaiting : 0;
     const tally: Tally = {
       status: ended.status,
       imports: ended.imports,
@@ -624,6 +631,7 @@ export function createFullStoryAdapter(
       listedFailures: refusedCount,
       mayBeImported: matcher.mayBeImported,
       keylessEntries,
+      keylessRecords: unlistedKeylessCount,
       ...(imports.kind === "complete" && { importsTotals: imports.totals }),
       ...(errors.kind === "complete" && { errorsTotals: errors.totals }),
     };
@@ -647,17 +655,17 @@ export function createFullStoryAdapter(
     if (unlisted.ok && keylessEntries > 0) matcher.placeKeyless();
     countUnmatched();
     // A record sent with no uid, id or email is named by nothing but the id FullStory gave it: an imported
-    // user listed with that alone, left unplaced (as the job's counts do not confirm it, or its errors list
-    // refused such a record too), may be it.
+    // user listed with that alone may be it while the record is left unplaced, as the job's counts do not
+    // confirm it or its errors list refused such a record too. (Such users beyond the records, once each
+    // record took one, are left unplaced too, but then no such record is.)
     const unnamed = matcher.unplacedKeyless;
-    const mayBe = `its imports list gave ${unnamed} user${unnamed === 1 ? "" : "s"} with only the id FullStory gave ${unnamed === 1 ? "it" : "them"}, which this user, sent with no uid, id or email, may be`;
     const unlistedKeyless: Outcome =
       unnamed > 0 && !unlisted.ok && unlisted.code === "no_outcome"
         ? {
             ...unlisted,
             reason: keylessFailure
-              ? `FullStory batch import job ${job} ended ${ended.status}; ${mayBe}, while its errors list refused a user sent so too${UNSETTLED_JOB_NOTE}`
-              : `FullStory batch import job ${job} ${unconfirmedImports(tally, mayBe) ?? ""}${UNSETTLED_JOB_NOTE}`,
+              ? `FullStory batch import job ${job} ended ${ended.status}; ${keylessMayBe(unnamed)}, while its errors list refused a user sent so too${UNSETTLED_JOB_NOTE}`
+              : `FullStory batch import job ${job} ${unconfirmedImports(tally, true) ?? ""}${UNSETTLED_JOB_NOTE}`,
           }
         : unlisted;
     for (let i = 0; i < size; i++)

@@ -57,9 +57,12 @@ export interface Tally {
   /**
    * Of the entries the imports list gave, those named by nothing but the id FullStory gave them, left to the
    * records sent with no uid, id or email (a FAILED job's, placed only once its counts confirm them): the
-   * count leaves room for them among the users neither list names, as it would once they were placed.
+   * count leaves room for as many of them as there are such records among the users neither list names, as
+   * it would once they were placed.
    */
   readonly keylessEntries?: number;
+  /** Of the records neither list named, those sent with no uid, id or email. */
+  readonly keylessRecords?: number;
   /** The least and most `total_records` each list's pages gave, where the list was read to its end. */
   readonly importsTotals?: ListTotals | undefined;
   readonly errorsTotals?: ListTotals | undefined;
@@ -85,17 +88,19 @@ export interface ListTotals {
  * nothing of any one user, so only its counts confirm: none without an `imports` count, and none while its
  * errors list refused no record of the chunk (the failure FAILED tells of may be the unlisted user's). When
  * they do confirm, FullStory counted as imported every user its errors list did not refuse: a user is
- * "imported successfully" or "failed to be imported", in its words. `unknown` ends the reason: what is not
- * known of the user.
+ * "imported successfully" or "failed to be imported", in its words. So a FAILED job's counts confirm nothing
+ * without an `errors` count, nor while `imports` + `errors` leave users of the chunk neither. `keyless`: the
+ * reason is for a user sent with no uid, id or email, which an entry of {@link Tally.keylessEntries} may be.
  */
-export function unconfirmedImports(
-  tally: Tally,
-  unknown = "FullStory did not say what happened to this user, whom neither of its lists names",
-): string | undefined {
+export function unconfirmedImports(tally: Tally, keyless = false): string | undefined {
   const { imports, errors, size, listedImports, unlisted, listedFailures = 0 } = tally;
   const { importsTotals, errorsTotals, mayBeImported = 0 } = tally;
-  const { status = "COMPLETED", keylessEntries = 0 } = tally;
+  const { status = "COMPLETED", keylessEntries = 0, keylessRecords = 0 } = tally;
   if (unlisted === 0) return undefined;
+  const unknown =
+    keyless && keylessEntries > 0
+      ? keylessMayBe(keylessEntries)
+      : "FullStory did not say what happened to this user, whom neither of its lists names";
   for (const [name, counted] of [
     ["imports", imports],
     ["errors", errors],
@@ -132,17 +137,42 @@ export function unconfirmedImports(
   if (status === "FAILED" && listedFailures === 0)
     return `${counted}, while its errors list refused none of the chunk's users, so the failure FAILED tells of may be this user's: ${unknown}`;
   const confirming = Math.min(imports.value, importsTotals?.least ?? imports.value);
-  const spare = Math.max(0, confirming - (listedImports - keylessEntries) - mayBeImported);
+  // A FAILED job's users are each imported or failed: counts that leave some of the chunk neither are wrong
+  // somewhere (this user may be a failure they left out), and without an errors count whether they leave any
+  // is unknown.
+  if (status === "FAILED" && failedCount === undefined)
+    return `${counted}: without an errors count, its counts do not show each of the chunk's users imported or failed, which confirms nothing: ${unknown}`;
+  const neither = size - confirming - (failed ?? 0);
+  if (status === "FAILED" && neither > 0)
+    return `${counted}: its counts leave ${neither} user${neither === 1 ? "" : "s"} neither imported nor failed, which confirms nothing: ${unknown}`;
+  // Each such record may be one of the users listed by their new id alone, and no two the same one.
+  const keylessRoom = Math.min(keylessEntries, keylessRecords);
+  const spare = Math.max(0, confirming - (listedImports - keylessRoom) - mayBeImported);
   if (spare >= unlisted) return undefined;
-  const keyless =
+  const whoMayBe =
+    keylessRecords === 1
+      ? keyless
+        ? "this user, sent with no uid, id or email,"
+        : "the user sent with no uid, id or email"
+      : `the ${keylessRecords} users sent with no uid, id or email${keyless ? ", this one among them," : ""}`;
+  const keylessSaid =
     keylessEntries === 0
       ? ""
-      : ` (${keylessEntries} of them named only by the id FullStory gave ${keylessEntries === 1 ? "it" : "them"}, which the users sent with no uid, id or email may be)`;
+      : ` (${keylessEntries} of them named only by the id FullStory gave ${keylessEntries === 1 ? "it" : "them"}, which ${whoMayBe} may be)`;
   const twins =
     mayBeImported === 0
       ? ""
       : ` and ${mayBeImported} failed on an errors entry that names them with another record may be imported`;
-  return `${counted}; its imports list gave ${listedImports}${keyless}${twins}, which leaves ${spare} of that count for the ${unlisted} users neither list names${keylessEntries === 0 ? "" : " by a uid, id or email"}: ${unknown}`;
+  // The keyless user's reason said what is not known of it in `keylessSaid`: said again, it would repeat it.
+  return `${counted}; its imports list gave ${listedImports}${keylessSaid}${twins}, which leaves ${spare} of that count for the ${unlisted} users neither list names${keylessEntries === 0 ? "" : " by a uid, id or email"}${keyless && keylessEntries > 0 ? "" : `: ${unknown}`}`;
+}
+
+/**
+ * What is not known of a user sent with no uid, id or email, while `entries` imported users named only by the
+ * id FullStory gave them are left unplaced.
+ */
+export function keylessMayBe(entries: number): string {
+  return `its imports list gave ${entries} user${entries === 1 ? "" : "s"} with only the id FullStory gave ${entries === 1 ? "it" : "them"}, which this user, sent with no uid, id or email, may be`;
 }
 
 /** What a list's `total_records` said, when it is not `counted` (the status's count) on every page. */

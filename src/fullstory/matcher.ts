@@ -209,29 +209,37 @@ export class Matcher {
     if (keyless) this.placeKeyless();
   }
 
-  /** How many imported users with neither uid nor email {@link placeKeyless} would place. */
-  get keylessPlaceable(): number {
-    const free = listOf(this.#index("keyless").get("")).filter(
-      (at) => this.outcomes[at] === undefined,
-    );
-    return Math.min(this.#keyless.length, free.length);
+  /** Imported users with neither uid nor email that no record named, left for {@link placeKeyless}. */
+  get keylessWaiting(): number {
+    return this.#keyless.length;
   }
 
   /**
    * Once {@link matchLeftovers} ran, where the job's word settles the records with neither uid, id nor email:
    * each imported user with neither uid nor email that no record named goes to a free such record, as
-   * FullStory made it for one (its id is given only when the chunk has one such record).
+   * FullStory made it for one (its id is given only when the chunk has one such record and the list one such
+   * user).
    */
   placeKeyless(): void {
-    // Nothing tells such records apart: with more than one, which new id is whose is unknown, and none is
-    // said.
-    const several = typeof this.#index("keyless").get("") === "object";
+    // Nothing tells such records apart, nor such users: with more than one of either, which new id is whose
+    // is unknown, and none is said. More users than records: some are no record's, and any may be.
+    const records = listOf(this.#index("keyless").get("")).length;
+    const listed = this.#keyless.length;
+    const surplus =
+      listed > records
+        ? `FullStory's imports list gives ${listed} users named only by the id it gave them, more than the ${records} record${records === 1 ? "" : "s"} sent with no uid, id or email, so which of them is this user is unknown`
+        : undefined;
     for (const outcome of this.#keyless.splice(0)) {
       const position = this.#free("keyless", "");
       if (position === undefined) continue;
       this.unmatched -= 1;
       this.unplacedKeyless -= 1;
-      this.outcomes[position] = several && outcome.ok ? { ok: true } : outcome;
+      this.outcomes[position] =
+        !outcome.ok || (records === 1 && listed === 1)
+          ? outcome
+          : surplus === undefined
+            ? { ok: true }
+            : { ok: true, note: surplus };
     }
   }
 

@@ -95,9 +95,9 @@ export interface Lies {
   jobId?: string;
   /**
    * The counts the status answers instead of the job's own, and its lists' `total_records`: text too, as a
-   * FullStory that misreports might send it.
+   * FullStory that misreports might send it (`errors: null`: null in the status, "null" in the errors list).
    */
-  counts?: { imports: number | string; errors?: number | string };
+  counts?: { imports: number | string; errors?: number | string | null };
   /** The `total_records` every list page answers. */
   totalRecords?: string;
   /** The last page carries `next_page_token: ""` instead of none. */

@@ -6,7 +6,7 @@ import { importUsers } from "../../src/fullstory/import.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, mountFullStory } from "./harness.js";
+import { API_KEY, lying, mountFullStory } from "./harness.js";
 
 const server = useMswServer();
 
@@ -61,6 +61,23 @@ describe("a record FullStory can name only by the id it gives it, in a COMPLETED
       { index: 0, key: "#0", outcome: "imported" },
       { index: 1, key: "#1", outcome: "imported" },
     ]);
+  });
+
+  // A user never sent (or a second one made of the record) listed by a new id alone as well: which of the two
+  // is the record's is unknown, and the id of another user must not be reported as its.
+  it("is imported without an id, with a warning, when the imports list gives two such users for it", async () => {
+    mountFullStory(server, {
+      faults: { script: lying({ ghosts: { imports: [{ id: "ghost-1" }] } }) },
+    });
+    const report = await importOnce([{ display_name: "Anonymous" }, { uid: "u-a" }]);
+
+    expect(report.outcomes[0]).toEqual({
+      index: 0,
+      key: "#0",
+      outcome: "imported",
+      warning:
+        "FullStory's imports list gives 2 users named only by the id it gave them, more than the 1 record sent with no uid, id or email, so which of them is this user is unknown",
+    });
   });
 
   it("is not placed by elimination when a job said COMPLETED yet refused a user with no uid, id or email", async () => {

@@ -9,7 +9,7 @@ import { unconfirmedImports, jobCount } from "../../src/fullstory/job-counts.js"
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import type { FaultOptions } from "../../src/testing/faults.js";
 import { useMswServer } from "../support/msw.js";
-import { API_KEY, idOf, lying, mountFullStory } from "./harness.js";
+import { API_KEY, idOf, lying, mountFullStory, sendChunk } from "./harness.js";
 
 const server = useMswServer();
 
@@ -44,6 +44,15 @@ describe("a record sent with no uid, id or email, in a FAILED job that counts ev
       id: anonymous.id,
     });
     expect(report).toMatchObject({ imported: 1, failed: 1 });
+  });
+
+  // Placed once the counts confirmed it, its entry matched a record: no entry went unmatched.
+  it("leaves no imports entry counted unmatched", async () => {
+    mountFullStory(server, { faults: refusingA });
+    const { outcomes, events } = await sendChunk([{ uid: "u-a" }, { display_name: "Anonymous" }]);
+
+    expect(outcomes[1]).toMatchObject({ ok: true });
+    expect(events).not.toHaveProperty("unmatched_entries");
   });
 
   it("is imported without an id beside another such record: nothing tells whose id is whose", async () => {
@@ -93,13 +102,45 @@ describe("a user a FAILED job's lists leave out", () => {
   it("stays unknown when the count leaves no room for it, and the reason gives the counts", async () => {
     const { sim, report } = await importOnce(input, {
       ...refusingA,
-      script: lying({ omit: (uid) => uid === "u-c", counts: { imports: 1, errors: 1 } }),
+      script: lying({ omit: (uid) => uid === "u-c", counts: { imports: 1, errors: 2 } }),
     });
 
     const o = report.outcomes[2]!;
     expect(o).toMatchObject({ outcome: "failed", code: "no_outcome", vendorMayHold: true });
     expect(o.outcome === "failed" && o.reason).toBe(
-      `FullStory batch import job ${sim.jobs()[0]!.id} FAILED with 1 of 3 users counted imported (1 counted failed); its imports list gave 1, which leaves 0 of that count for the 1 users neither list names: FullStory did not say what happened to this user, whom neither of its lists names; whether it was imported is unknown: the vendor may hold this record`,
+      `FullStory batch import job ${sim.jobs()[0]!.id} FAILED with 1 of 3 users counted imported (2 counted failed); its imports list gave 1, which leaves 0 of that count for the 1 users neither list names: FullStory did not say what happened to this user, whom neither of its lists names; whether it was imported is unknown: the vendor may hold this record`,
+    );
+  });
+
+  // FullStory refused u-c too, and its lists and counts leave that out: a count of the chunk's failures
+  // that, with the imports, does not make up the chunk is wrong somewhere, and may be wrong about u-c.
+  const refusingAC: FaultOptions = { reject: (key) => key === "uid:u-a" || key === "uid:u-c" };
+
+  it("stays unknown when the counts leave users of the chunk neither imported nor failed", async () => {
+    const { sim, report } = await importOnce(input, {
+      ...refusingAC,
+      script: lying({ omit: (uid) => uid === "u-c", counts: { imports: 2, errors: 0 } }),
+    });
+
+    expect(sim.jobs()).toMatchObject([{ status: "FAILED", imports: 1, errors: 2 }]);
+    const o = report.outcomes[2]!;
+    expect(o).toMatchObject({ outcome: "failed", code: "no_outcome", vendorMayHold: true });
+    expect(o.outcome === "failed" && o.reason).toBe(
+      `FullStory batch import job ${sim.jobs()[0]!.id} FAILED with 2 of 3 users counted imported (0 counted failed): its counts leave 1 user neither imported nor failed, which confirms nothing: FullStory did not say what happened to this user, whom neither of its lists names; whether it was imported is unknown: the vendor may hold this record`,
+    );
+    expect(report).toMatchObject({ imported: 1, failed: 2 });
+  });
+
+  it("stays unknown when the status gives no errors count", async () => {
+    const { report } = await importOnce(input, {
+      ...refusingAC,
+      script: lying({ omit: (uid) => uid === "u-c", counts: { imports: 2, errors: null } }),
+    });
+
+    const o = report.outcomes[2]!;
+    expect(o).toMatchObject({ outcome: "failed", code: "no_outcome", vendorMayHold: true });
+    expect(o.outcome === "failed" && o.reason).toMatch(
+      /FAILED with 2 of 3 users counted imported \(no failures counted\): without an errors count, its counts do not show each of the chunk's users imported or failed, which confirms nothing/,
     );
   });
 });
