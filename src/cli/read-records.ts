@@ -964,8 +964,12 @@ async function* readCsv(
   }
   // A header with no rows is a CSV of no records; no header is no CSV, as an empty .json is no array: read as
   // 0 records, a failed export's empty file passed for an import that went well (exit 0). Rows under a blank
-  // header are each rejected for their unnamed cells, as before.
-  if (!headed && !rowsRead) throw new Error(`${file}: no CSV header line (${words.it} is empty)`);
+  // header are each rejected for their unnamed cells, as before. Blank lines, commas or a byte order mark
+  // alone are no empty file: called empty, it would send the operator looking at another file.
+  if (!headed && !rowsRead)
+    throw new Error(
+      `${file}: no CSV header line${scanned === 0 ? ` (${words.it} is empty)` : `: ${words.it} holds no column names`}`,
+    );
 }
 
 /**

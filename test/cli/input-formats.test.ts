@@ -193,11 +193,15 @@ describe(".json array", () => {
 
   // A CSV of no records still has its header: with none, the file is what a failed export leaves, which
   // read as 0 records passed for an import that went well (exit 0).
-  for (const [name, text] of [
-    ["empty.csv", ""],
-    ["blank.csv", "\r\n\r\n"],
-    ["bom-only.csv", "\uFEFF\n"],
-    ["commas-only.csv", ",,\n,,\n"],
+  // Only the empty one is said to be empty: of the others, that would send the operator to another file.
+  const noNames = "no CSV header line: the file holds no column names";
+  for (const [name, text, said] of [
+    ["empty.csv", "", "no CSV header line (the file is empty)"],
+    ["blank.csv", "\r\n\r\n", noNames],
+    ["bom-only.csv", "\uFEFF", noNames],
+    ["bom-line.csv", "\uFEFF\n", noNames],
+    ["commas-only.csv", ",,\n,,\n", noNames],
+    ["empty-quotes.csv", '""\n', noNames],
   ] as const) {
     it(`${name} has no header: exit 2, as an empty .json; nothing is sent`, async () => {
       const { sim, url } = await fullStory();
@@ -208,7 +212,7 @@ describe(".json array", () => {
 
       for (const run of [dry, result]) {
         expect(run.code).toBe(2);
-        expect(run.stderr).toContain(`${input}: no CSV header line (the file is empty)`);
+        expect(run.stderr).toContain(`${input}: ${said}\n`);
       }
       expect(totalRequests(sim)).toBe(0);
     });

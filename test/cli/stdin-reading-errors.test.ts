@@ -55,6 +55,13 @@ const BREAKS: Case[] = [
     name: "blanks where a CSV header should be",
     format: "csv",
     bytes: Buffer.from("\uFEFF\n\n"),
+    file: "no CSV header line: the file holds no column names",
+    stdin: "no CSV header line: stdin holds no column names",
+  },
+  {
+    name: "nothing where a CSV header should be",
+    format: "csv",
+    bytes: Buffer.alloc(0),
     file: "no CSV header line (the file is empty)",
     stdin: "no CSV header line (stdin is empty)",
   },
