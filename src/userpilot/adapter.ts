@@ -138,11 +138,11 @@ export interface UserpilotAdapterOptions {
  *   outlast the client's retries fail the chunk with the error's status.
  *
  * Limitation: Userpilot reports per job, not per user. A `completed` job counts every user as imported; when
- * its `completed_rows` is less than the users sent, each of them carries a warning saying so, since
- * Userpilot does not say which rows it skipped. A `202` without `total_rows` (one documented shape)
- * cannot be checked at once: its job is followed, and a status of it with more rows than were sent (or,
- * completed, fewer than their distinct user_ids) counts the answer as lost (`job_mismatch`, the replay looks
- * in the job list); `completed_rows` guards the rest.
+ * its `completed_rows` (or its `total_rows`) is less than the users sent, each of them carries a warning
+ * saying so, since Userpilot does not say which rows it skipped. A `202` without `total_rows` (one documented
+ * shape) cannot be checked at once: its job is followed, and a status of it with more rows than were sent
+ * (or, completed, fewer than their distinct user_ids) counts the answer as lost (`job_mismatch`, the replay
+ * looks in the job list); `completed_rows` guards the rest.
  * A status whose `completed_rows` is above the users sent (whatever its `total_rows`) counts as lost too;
  * one below zero or not whole is no count, and warns as a count that is not a number does.
  */

@@ -113,7 +113,12 @@ function rowsNote(
   // say it skipped rows.
   if (!isRowCount(done))
     return `Userpilot completed job ${jobId} with ${field} ${shown(done, scrub)}, ${notACount(done)}, so whether it skipped rows is unknown: this user may not have been updated`;
-  if (done >= sent) return undefined;
+  if (done >= sent) {
+    // A job that took fewer rows than were sent did not do the rest, whatever its completed_rows says.
+    return isRowCount(total) && total < sent
+      ? `Userpilot completed job ${jobId} with total_rows ${total} for ${sent} rows sent (its completed_rows ${done}) and does not say which rows it left out: this user may not have been updated`
+      : undefined;
+  }
   return (
     `Userpilot completed job ${jobId} after ${done} of ${sent} rows and does not ` +
     "say which rows it skipped: this user may not have been updated"

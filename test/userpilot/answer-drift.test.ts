@@ -97,6 +97,21 @@ describe("Userpilot row counts that cannot be true", () => {
     expect(report.imported).toBe(0);
   });
 
+  it("a completed job that took 2 rows of 3 sent, though its completed_rows says 3, warns on each user", async () => {
+    statusWith({ completed_rows: 3, total_rows: 2 });
+    const report = await run(users(3), { chunkRecords: 3, replayDelayMs: 0 });
+
+    expectEveryRecordOnce(report, 3);
+    for (const outcome of report.outcomes) {
+      expect(outcome).toMatchObject({
+        outcome: "imported",
+        warning: matching(
+          /with total_rows 2 for 3 rows sent \(its completed_rows 3\).*may not have/,
+        ),
+      });
+    }
+  });
+
   it.each([[-1], [2.5]])(
     "a completed job's completed_rows of %s: imported, with a warning that quotes it",
     async (count) => {
