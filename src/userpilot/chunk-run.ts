@@ -578,8 +578,7 @@ export class ChunkRun {
       elsewhere: this.shared.unanswered.othersThan(this.queue, body),
       sentMs,
       ...(!Number.isNaN(resent) && { lastSentMs: resent }),
-      otherSends: this.context
-        .savedByAnyChunk("sent")
+      otherSends: this.sendsOnRecord()
         .map((sent) => Date.parse(sent))
         .filter((ms) => !Number.isNaN(ms)),
       clockSkewMs: this.settings.clockSkewMs,
@@ -634,6 +633,18 @@ export class ChunkRun {
       joinedJsonBody("users", this.chunk, positions)?.serializedBody ??
       JSON.stringify({ users: this.chunk.items.slice(start, end) })
     );
+  }
+
+  /**
+   * When every range of every chunk sent a request, as saved under `sent…`: the journal's, and this chunk's
+   * own. Without a journal, the other half of a split chunk, sent after this half's lost send, is known from
+   * this chunk's state only: its job, of as many rows and bytes, must not be taken for this half's.
+   */
+  private sendsOnRecord(): string[] {
+    const own = Object.entries(this.context.resumed ?? {})
+      .filter(([key]) => key.startsWith("sent"))
+      .map(([, sent]) => sent);
+    return [...this.context.savedByAnyChunk("sent"), ...own];
   }
 
   /**

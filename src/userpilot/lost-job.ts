@@ -26,7 +26,8 @@ export interface LostRequest {
   /** When this range's latest request went out, if it was sent again after `sentMs` (ms, our clock). */
   readonly lastSentMs?: number;
   /**
-   * When other chunks of the import sent requests (ms, our clock), from the journal. A later one's job may
+   * When other chunks of the import, or the other half of a split chunk, sent requests (ms, our clock), from
+   * the journal and the chunk's own state (a run without a journal has only that). A later one's job may
    * look just like this request's (as many rows and bytes), and this range's request before it had ended
    * by then: one chunk goes at a time.
    */
