@@ -185,8 +185,9 @@ export function nestsDeeperThan(json: string, limit: number): boolean {
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i);
     if (c === QUOTE) {
-      // A string is skipped by indexOf, to a quote after an even run of backslashes: most of a vendor's answer
-      // is in strings, and a unit-by-unit walk of them took twice as long (each page a chunk's job lists).
+      // A string is skipped by indexOf, to a quote after an even run of backslashes: most of a vendor's
+      // answer is in strings, and a unit-by-unit walk of them took twice as long (each page a chunk's job
+      // lists).
       for (;;) {
         i = json.indexOf('"', i + 1);
         if (i === -1) return false;
