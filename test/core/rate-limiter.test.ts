@@ -422,10 +422,15 @@ describe("requests waiting for their turns when a 429 with a Retry-After comes",
 describe("requests held by the pause of a 429 that came before the limiter measured a rate", () => {
   /**
    * `callers` callers of one transport, each sending `each` requests one after another, on a virtual clock:
-   * a sleep and an answer's latency end at their time, the earliest first. The vendor answers `answer(n)` to
-   * its `n`th request (from 0) after `latencyMs`.
+   * a sleep and an answer's latency end at their time, the earliest first. The vendor answers `answer(n, at)`
+   * to its `n`th request (from 0), sent at `at`, after `latency(n)`.
    */
-  async function run(callers: number, each: number, answer: (n: number) => Response) {
+  async function run(
+    callers: number,
+    each: number,
+    answer: (n: number, at: number) => Response,
+    latency: (n: number) => number = () => latencyMs,
+  ) {
     let clock = 0;
     const timers: { at: number; fire: () => void }[] = [];
     const after = (ms: number) =>
@@ -434,9 +439,10 @@ describe("requests held by the pause of a 429 that came before the limiter measu
     const transport = createTransport({
       rateLimit: { now: () => clock },
       fetch: async () => {
-        const response = answer(sent.length);
+        const response = answer(sent.length, clock);
+        const took = latency(sent.length);
         sent.push(clock);
-        await after(latencyMs);
+        await after(took);
         return response;
       },
       sleep: (ms) => after(ms),
@@ -489,8 +495,132 @@ describe("requests held by the pause of a 429 that came before the limiter measu
   });
 
   it("hold nothing back for a lone caller: its next request goes as the last is answered", async () => {
-    const { sent } = await run(1, 3, (n) => (n === 0 ? limited() : good()));
-    const pauseEnds = latencyMs + 1_000;
+    // The 429 took longer than the answers after it: spaced a round trip of it apart, the next request
+    // would wait for a round trip of 200 ms, not go as its last was answered.
+    const { sent } = await run(
+      1,
+      3,
+      (n) => (n === 0 ? limited() : good()),
+      (n) => (n === 0 ? 200 : latencyMs),
+    );
+    const pauseEnds = 200 + 1_000;
     expect(sent).toEqual([0, pauseEnds, pauseEnds + latencyMs, pauseEnds + 2 * latencyMs]);
+  });
+
+  it("go within the pause's length of its end, however long the 429's round trip took", async () => {
+    // Sixteen callers; the vendor answers the first request 429 after 25 s (Retry-After 1 s), the others
+    // after 25.5 s, the rest in 20 ms. Spaced a round trip of the 429 apart, the held requests went 25 s
+    // apart, and the import took 426 s instead of 26.
+    const { sent, statuses } = await run(
+      16,
+      3,
+      (n) => (n === 0 ? limited() : good()),
+      (n) => (n === 0 ? 25_000 : n < 16 ? 25_500 : latencyMs),
+    );
+    const pauseEnds = 25_000 + 1_000;
+    expect(statuses).toEqual(Array.from({ length: 48 }, () => 200));
+    expect(sent).toHaveLength(49);
+    // Still spread: not all at once as the pause ends.
+    expect(sent.filter((at) => at >= pauseEnds && at < pauseEnds + 5)).toHaveLength(1);
+    // The spread takes no longer than the pause did; a held caller then sends its last once answered.
+    expect(Math.max(...sent)).toBeLessThanOrEqual(pauseEnds + 1_000 + latencyMs);
+  });
+
+  it("leave no spacing behind for the rate measured at the next 429: it is the vendor's pace", async () => {
+    // Sixteen callers of 100 requests; the first answered 429 after 5 s (Retry-After 1 s), the others after
+    // 5.1 s, the rest in 20 ms, but one more 429 to the first request sent after 8 s. That 429 measured the
+    // spread's pace (the held turns and the time they were held) and kept its far due times: the requests
+    // after it went one every 5 s, for minutes.
+    let second = -1;
+    const { sent, statuses } = await run(
+      16,
+      100,
+      (n, at) => {
+        if (n === 0) return limited();
+        if (second < 0 && at > 8_000) {
+          second = n;
+          return limited();
+        }
+        return good();
+      },
+      (n) => (n === 0 ? 5_000 : n < 16 ? 5_100 : latencyMs),
+    );
+    expect(statuses).toEqual(Array.from({ length: 1_600 }, () => 200));
+    const secondAt = sent[second] ?? Number.NaN;
+    expect(secondAt).toBeGreaterThan(8_000);
+    // The vendor took 16 requests a round trip of 20 ms (800 a second) when it answered the second 429: the
+    // rest go within seconds of its pause, even at a rate measured from the spread's slower start.
+    expect(Math.max(...sent)).toBeLessThan(secondAt + 1_000 + 10_000);
+  });
+});
+
+describe("the round trip that spaces the turns a first 429 held", () => {
+  it("is measured from when its request went, not from its turn: a token's renewal is no vendor's time", () => {
+    const { limiter: l, clock } = limiter();
+    const a = l.reserve();
+    const b = l.reserve();
+    clock.now = 100;
+    l.answered(a.slot, 429, 1_000); // a pause to 1,100, and the turns it holds spread
+    const c = l.reserve(); // due as the pause ends
+    expect(c.waitMs).toBe(1_000);
+    l.answered(b.slot, 200);
+    // c's caller renewed its token after its wait and sends at 1,500; d sends then too, after the spread.
+    clock.now = 1_500;
+    expect(l.pending(clock.now, c.slot)).toBe(0);
+    const d = l.reserve();
+    expect(d.waitMs).toBe(0);
+    // c is answered 429 20 ms after it went (420 ms after it was due), with a pause to 2,520.
+    clock.now = 1_520;
+    l.answered(c.slot, 429, 1_000);
+    const e = l.reserve();
+    const f = l.reserve();
+    expect(e.waitMs).toBe(1_000);
+    expect(f.waitMs - e.waitMs).toBe(20);
+    l.answered(d.slot, 200);
+  });
+});
+
+describe("a rate measured while the turns a first 429 held were spread", () => {
+  it("is measured over the time requests were out, not the time the spread held them all", () => {
+    const { limiter: l, clock } = limiter();
+    const [a, b, c, d] = [0, 1, 2, 3].map(() => l.reserve());
+    clock.now = 100;
+    l.answered(a?.slot ?? -1, 429, 1_000); // a pause to 1,100; the turns it holds go 100 ms apart
+    const held = [b, c, d].map((turn) => {
+      l.answered(turn?.slot ?? -1, 200);
+      return l.reserve();
+    });
+    // Each held request goes at its time and is answered in 10 ms; the last one 429.
+    held.forEach((turn, i) => {
+      clock.now = 100 + turn.waitMs;
+      expect(l.pending(clock.now, turn.slot)).toBe(0);
+      clock.now += 10;
+      l.answered(turn.slot, i === 2 ? 429 : 200);
+    });
+    // Counted with the second the spread held every request (nothing out), the pace was under 4 a second.
+    expect(l.requestsPerSecond).toBeGreaterThanOrEqual(0.95 * 100);
+  });
+
+  it("spaces the turns still held at that rate from the pause's end, not a round trip apart", () => {
+    const { limiter: l, clock } = limiter();
+    const [a, ...rest] = Array.from({ length: 6 }, () => l.reserve());
+    const last = rest.pop();
+    clock.now = 1_000;
+    l.answered(a?.slot ?? -1, 429, 10_000); // a round trip of 1 s, and a pause to 11,000
+    // Four answers 10 ms apart (100 a second); their callers' next turns are spread a second apart.
+    const held = rest.map((turn) => {
+      clock.now += 10;
+      l.answered(turn.slot, 200);
+      const next = l.reserve();
+      return { slot: next.slot, at: clock.now + next.waitMs };
+    });
+    expect(held.map((turn) => turn.at)).toEqual([11_000, 12_000, 13_000, 14_000]);
+    clock.now += 10;
+    l.answered(last?.slot ?? -1, 429); // the rate is measured: 95 a second
+    const spacing = 1_000 / l.requestsPerSecond;
+    expect(spacing).toBeLessThan(20);
+    held.forEach((turn, i) =>
+      expect(clock.now + l.pending(clock.now, turn.slot)).toBeCloseTo(11_000 + i * spacing, 6),
+    );
   });
 });

@@ -78,7 +78,8 @@ export interface CommonClientOptions {
    * The client's rate limiter, shared by all its calls: after a vendor's 429 it lowers the request rate (and
    * every call waits out the `Retry-After`), then raises it slowly while answers are good; `false` turns it
    * off. It limits nothing until the first 429. The calls a `Retry-After` held go spaced as it ends: at the
-   * lowered rate, or with none measured yet (a 429 among the first answers), a round trip of the 429 apart.
+   * lowered rate, or with none measured yet (a 429 among the first answers), a round trip of the 429 apart
+   * (at most a second, and all within as long again as the pause).
    * @default on, as `{}`: each setting at its own default (see {@link RateLimiterOptions})
    */
   rateLimit?: RateLimiterOptions | false | undefined;

@@ -47,17 +47,17 @@ const SURE_SAMPLES = 16;
 /**
  * One per client: spaces the client's requests once the vendor answered 429. Before the first 429 it does not
  * limit. On a 429, every request waits out its `Retry-After` (not only the one that got it; those waiting for
- * their turns then go one after another at the lowered rate, or a round trip of the 429 apart before the
- * limiter has measured one), and the rate
- * drops to `backoff` × the pace at which the vendor took requests just before without a 429. That pace counts
- * answers, 5xx and requests that may have arrived and got no answer (none of these asks us to slow down),
- * over the time a request was out (not while the client sent nothing): counted otherwise, a vendor that also
- * fails now and then, or a client that pauses, measures far below the pace the vendor took, a little lower at
- * each 429; a pace above the rate the requests were sent at is taken as that rate. While answers are good the
- * rate rises again: by `recovery` a second up to near the pace where the 429 came (measured from enough turns
- * to say it), then by `probe`. A 429 for a request sent before the last drop says nothing new and does not
- * lower the rate again. The rate never drops below half the fastest pace taken while limiting: a vendor whose
- * 429s come whatever the rate is paused for each `Retry-After`, not slowed to a crawl.
+ * their turns then go one after another at the lowered rate, or before the limiter has measured one, a round
+ * trip of the 429 apart, within the pause's length), and the rate drops to `backoff` × the pace at which the
+ * vendor took requests just before without a 429. That pace counts answers, 5xx and requests that may have
+ * arrived and got no answer (none of these asks us to slow down), over the time a request was out (not while
+ * the client sent nothing): counted otherwise, a vendor that also fails now and then, or a client that
+ * pauses, measures far below the pace the vendor took, a little lower at each 429; a pace above the rate the
+ * requests were sent at is taken as that rate. While answers are good the rate rises again: by `recovery` a
+ * second up to near the pace where the 429 came (measured from enough turns to say it), then by `probe`. A
+ * 429 for a request sent before the last drop says nothing new and does not lower the rate again. The rate
+ * never drops below half the fastest pace taken while limiting: a vendor whose 429s come whatever the rate is
+ * paused for each `Retry-After`, not slowed to a crawl.
  */
 export class RateLimiter {
   private readonly backoff: number;
@@ -82,6 +82,9 @@ export class RateLimiter {
    */
   private spreadMs = 0;
   private spreadUntil = 0;
+  /** The latest a turn a spread spaces is put at, and the most its spacing may be (see {@link spread}). */
+  private spreadEnd = 0;
+  private spreadCapMs = 0;
   /** Turns handed out, and the count when the rate was last lowered. */
   private turns = 0;
   private loweredAt = -1;
@@ -92,6 +95,8 @@ export class RateLimiter {
   private outstanding = 0;
   /** When each turn handed out and not yet ended may go (see {@link giveBack}). */
   private readonly due = new Map<number, number>();
+  /** When the request of each turn out went (see {@link pending}), for a 429's round trip. */
+  private readonly wentAt = new Map<number, number>();
   /** Turns whose callers still wait to go, in the order they were handed out (see {@link respace}). */
   private readonly waiting = new Set<number>();
   /** The latest time a turn that ended was due at, having gone. */
@@ -126,10 +131,14 @@ export class RateLimiter {
     const now = Math.max(this.now(), clock);
     const spacing = this.spacing(now);
     // Unspaced, a turn does not wait for the last one a spread put off: all that did would go at its time.
-    const at = Math.max(now, this.pausedUntil, spacing === undefined ? 0 : this.nextAt);
+    const at = this.spreadLatest(
+      Math.max(now, this.pausedUntil, spacing === undefined ? 0 : this.nextAt),
+      now,
+    );
     if (spacing !== undefined) this.nextAt = at + spacing;
     this.due.set(this.turns, at);
     if (at > now) this.waiting.add(this.turns);
+    else this.wentAt.set(this.turns, now);
     return { waitMs: at - now, slot: this.turns++ };
   }
 
@@ -142,6 +151,7 @@ export class RateLimiter {
     this.outstanding = Math.max(0, this.outstanding - 1);
     this.lastWentAt = Math.max(this.lastWentAt, this.due.get(slot) ?? this.lastWentAt);
     this.due.delete(slot);
+    this.wentAt.delete(slot);
     this.waiting.delete(slot);
   }
 
@@ -155,6 +165,7 @@ export class RateLimiter {
     this.advance(this.now());
     this.outstanding = Math.max(0, this.outstanding - 1);
     this.due.delete(slot);
+    this.wentAt.delete(slot);
     this.waiting.delete(slot);
     const spacing = this.spacing(this.now());
     if (spacing === undefined) return;
@@ -169,9 +180,11 @@ export class RateLimiter {
    * must send at once: its turn no longer waits, so a later 429 no longer re-spaces it.
    */
   pending(clock = 0, slot?: number): number {
+    this.advance(this.now());
     const at = Math.max(this.pausedUntil, slot === undefined ? 0 : (this.due.get(slot) ?? 0));
-    const waitMs = Math.max(0, at - Math.max(this.now(), clock));
-    if (waitMs === 0 && slot !== undefined) this.waiting.delete(slot);
+    const now = Math.max(this.now(), clock);
+    const waitMs = Math.max(0, at - now);
+    if (waitMs === 0 && slot !== undefined && this.waiting.delete(slot)) this.wentAt.set(slot, now);
     return waitMs;
   }
 
@@ -181,14 +194,15 @@ export class RateLimiter {
    */
   answered(slot: number, status: number | undefined, retryAfterMs?: number): void {
     const now = this.now();
-    const wentAt = this.due.get(slot);
+    const wentAt = this.wentAt.get(slot) ?? this.due.get(slot);
     this.release(slot);
     if (status === 429) {
       if (retryAfterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+      const unmeasured = !Number.isFinite(this.rate);
       this.lower(slot, now);
       if (!Number.isFinite(this.rate) && wentAt !== undefined) this.spread(now, now - wentAt);
-      this.respace(now);
+      this.respace(now, unmeasured && Number.isFinite(this.rate));
       return;
     }
     this.taken.push(this.busyMs);
@@ -229,18 +243,24 @@ export class RateLimiter {
    * order, none sooner than it was due: from the end of the pause a `Retry-After` set, while one runs. A 429
    * without one sets no pause: the first turn keeps its due time, and those after it get the new spacing
    * between them. Left as they were, every turn due within a pause went as it ended, and the next one too: a
-   * burst at a vendor that had just asked to slow down, which likely answers 429 again.
+   * burst at a vendor that had just asked to slow down, which likely answers 429 again. At the first rate
+   * measured (`measured`), what a spread put off past the pause is not kept: it was spaced for no rate, up
+   * to a round trip a turn, and kept, held every turn after it as long, at the pace it now measures.
    */
-  private respace(now: number): void {
+  private respace(now: number, measured = false): void {
     const spacing = this.spacing(now);
     if (spacing === undefined) return;
     let at = this.pausedUntil;
     for (const slot of this.waiting) {
-      const due = Math.max(at, this.due.get(slot) ?? at);
+      const was = this.due.get(slot) ?? at;
+      const due = this.spreadLatest(
+        Math.max(at, measured ? Math.min(was, Math.max(now, this.pausedUntil)) : was),
+        now,
+      );
       this.due.set(slot, due);
       at = due + spacing;
     }
-    this.nextAt = Math.max(this.nextAt, at);
+    this.nextAt = measured ? at : Math.max(this.nextAt, at);
   }
 
   /**
@@ -251,12 +271,29 @@ export class RateLimiter {
    * as the pause ended, at a vendor that had just said "too many". A turn reserved within a round trip of the
    * pause's end is spread too: a call that got a 429 retries once its own wait of the same `Retry-After`
    * ended. The 429s of a burst take the longest of their round trips. A lone request has none to spread.
+   * The spread takes no longer than the pause did, nor a turn over {@link SPREAD_MAX_MS}: a round trip
+   * can last up to the call's timeout (30 s), and spaced by it, 16 callers' held turns took minutes. Its
+   * spacing is at most the pause shared by the requests out as it began (each sends again, or retries);
+   * a turn reserved later that would go past its end goes at it.
    */
   private spread(now: number, roundTripMs: number): void {
     const spreading = now < this.spreadUntil;
     if (this.pausedUntil <= now || (this.outstanding === 0 && !spreading)) return;
-    this.spreadMs = Math.max(spreading ? this.spreadMs : 0, roundTripMs);
+    const pauseMs = this.pausedUntil - now;
+    if (!spreading) this.spreadCapMs = Math.min(SPREAD_MAX_MS, pauseMs / (this.outstanding + 1));
+    this.spreadMs = Math.min(
+      this.spreadCapMs,
+      Math.max(spreading ? this.spreadMs : 0, roundTripMs),
+    );
     this.spreadUntil = this.pausedUntil + this.spreadMs;
+    this.spreadEnd = Math.max(spreading ? this.spreadEnd : 0, this.pausedUntil + pauseMs);
+  }
+
+  /** `at`, or with no rate measured, no later than the spread's end: what it spaces ends with it. */
+  private spreadLatest(at: number, now: number): number {
+    return Number.isFinite(this.rate)
+      ? at
+      : Math.min(at, Math.max(now, this.pausedUntil, this.spreadEnd));
   }
 
   /** Ms between turns at `now`: at the rate, or with none, while a pause's turns are spread; else none. */
@@ -278,11 +315,16 @@ export class RateLimiter {
   }
 
   private advance(now: number): void {
-    if (this.outstanding > 0) this.busyMs += Math.max(0, now - this.lastEventAt);
+    // With no rate measured, a turn waits only for a pause or a spread: while all wait, the client sends
+    // nothing, and counted, the first pace measured after a spread was as slow as the spread.
+    const held = Number.isFinite(this.rate) ? 0 : this.waiting.size;
+    if (this.outstanding > held) this.busyMs += Math.max(0, now - this.lastEventAt);
     this.lastEventAt = now;
   }
 }
 
+/** The most a spread spaces turns (see {@link RateLimiter.spread}). */
+const SPREAD_MAX_MS = 1_000;
 /** Never below one request in ten seconds: a limiter must not stall a client for good. */
 const MIN_RATE = 0.1;
 /** The share of the fastest well-answered rate the limiter never goes below. */
