@@ -130,7 +130,8 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * FullStory id, else by its email); one without, among the records without a uid, by id, else by email.
  * Entries matching no record are ignored and counted (`unmatched_entries`), save that an imported user whose
  * uid is a placed record's makes that record's refusal say FullStory may hold the user, and takes from an
- * import an id it contradicts (with a warning); and a failure that echoes part of an imported record (its
+ * import an id it contradicts (with a warning; so does an id the list gives users of two uids, from each
+ * record given it that did not name it itself); and a failure that echoes part of an imported record (its
  * uid, id or email) fails it, saying FullStory may hold the user. A failure that names several records by
  * the key it is matched on and none of them exactly fails each of them not refused exactly, saying which one
  * it refused is unknown and that FullStory may hold the user (all but one of them may be among the imports

@@ -85,6 +85,10 @@ export class Matcher {
    * Imported users with neither uid nor email that no record named by id, left for {@link matchLeftovers}.
    */
   readonly #keyless: Outcome[] = [];
+  /** Of each id the imports list gave a user with a uid, that uid (the first one listed). */
+  readonly #uidOfId = new Map<string, string>();
+  /** The ids the imports list gave users of two different uids, and two of those uids. */
+  readonly #idsOfTwoUids = new Map<string, readonly [string, string]>();
   readonly #indexes = new Map<IndexName, Map<string, Positions>>();
   readonly #cursor = new Map<number[], number>();
 
@@ -103,6 +107,7 @@ export class Matcher {
     const uid = text(entry?.uid);
     const id = text(entry?.id);
     const email = text(entry?.email);
+    if (stored && uid !== undefined && id !== undefined) this.#listedWith(id, uid);
     if (!stored && !outcome.ok) {
       // An errors entry that names several records by one key and none of them exactly (assignExact came
       // first) may be any of theirs: first come would refuse one record FullStory imported and import the one
@@ -252,7 +257,8 @@ export class Matcher {
    * says FullStory may hold the user, and an import loses the id it cannot be sure of (and takes the one its
    * own entry left out). First, an errors entry that named several records by one key, none of them exactly:
    * each of them that no entry of its own refused fails with its refusal (or this one), saying which record
-   * FullStory refused is unknown and that it may hold the user.
+   * FullStory refused is unknown and that it may hold the user. Last, an id the imports list gave users of
+   * two uids is taken, with a warning, from each record it was given to that did not name it itself.
    */
   flagStrays(): void {
     const flagged = new Set<number>();
@@ -302,6 +308,34 @@ export class Matcher {
           this.outcomes[at] = { ...outcome, id };
         }
       }
+    }
+    this.#doubtIdsOfTwoUids();
+  }
+
+  /** Notes that the imports list gave `id` to a user of `uid`, and whether it gave it another uid before. */
+  #listedWith(id: string, uid: string): void {
+    const first = this.#uidOfId.get(id);
+    if (first === undefined) this.#uidOfId.set(id, uid);
+    else if (first !== uid && !this.#idsOfTwoUids.has(id)) this.#idsOfTwoUids.set(id, [first, uid]);
+  }
+
+  /**
+   * A user has one uid: an id the imports list gave users of two uids is some other user's for at least one
+   * of them. A record given that id by the list (not one that named it itself) is imported without it, with a
+   * warning, as a record whose uid the list gives two ids is.
+   */
+  #doubtIdsOfTwoUids(): void {
+    if (this.#idsOfTwoUids.size === 0) return;
+    for (let at = 0; at < this.outcomes.length; at++) {
+      const outcome = this.outcomes[at];
+      if (outcome?.ok !== true || outcome.id === undefined) continue;
+      const uids = this.#idsOfTwoUids.get(outcome.id);
+      if (uids === undefined || text(this.items[at]?.id) === outcome.id) continue;
+      const { id, ...rest } = outcome;
+      this.outcomes[at] = withNote(
+        rest,
+        `FullStory's imports list gives the id ${id} to users of more than one uid (${uids.join(", ")}), so whether it is this user's is unknown`,
+      );
     }
   }
 

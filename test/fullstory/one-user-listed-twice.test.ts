@@ -1,7 +1,7 @@
 // A FullStory job whose result lists name one user more often than the chunk holds it: its imports list and its
-// errors list both name the one record of a uid, or its imports list gives that uid two ids. FullStory said
-// both, so the report takes neither word alone: a refused record says FullStory may hold the user, and an
-// imported one is given no id that may be another's.
+// errors list both name the one record of a uid, or its imports list gives that uid two ids (or one id two
+// uids). FullStory said both, so the report takes neither word alone: a refused record says FullStory may
+// hold the user, and an imported one is given no id that may be another's.
 import { describe, expect, it } from "vitest";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import { matching } from "../support/matchers.js";
@@ -116,5 +116,48 @@ describe("one record that both result lists name", () => {
     });
 
     expect(outcomes[0]).toEqual({ ok: true, id: "998" });
+  });
+
+  // A user has one uid: one of the two records would be reported with another user's id.
+  it("listed under the id of another record's user: both imported without that id, with a warning", async () => {
+    const outcomes = await outcomesOf({
+      omit: (uid) => uid === "u-0" || uid === "u-1",
+      ghosts: {
+        imports: [
+          { uid: "u-0", id: "998" },
+          { uid: "u-1", id: "998" },
+        ],
+      },
+    });
+
+    const note = matching(/gives the id 998 to users of more than one uid \(u-0, u-1\)/);
+    expect(outcomes.slice(0, 2)).toEqual([
+      { ok: true, note },
+      { ok: true, note },
+    ]);
+    expect(outcomes[2]).toMatchObject({ ok: true, id: matching(/^\d+$/) });
+  });
+
+  // A record that named the id itself is that user's update, whatever uid the list gives the user.
+  it("keeps the id a record named itself, while the other record given it loses it", async () => {
+    mountFullStory(server, {
+      faults: {
+        script: lying({
+          omit: () => true,
+          ghosts: {
+            imports: [
+              { uid: "u-0", id: "998" },
+              { uid: "u-9", id: "998" },
+            ],
+          },
+        }),
+      },
+    });
+    const { outcomes } = await sendChunk([{ uid: "u-0" }, { id: "998" }]);
+
+    expect(outcomes).toEqual([
+      { ok: true, note: matching(/gives the id 998 to users of more than one uid \(u-0, u-9\)/) },
+      { ok: true, id: "998" },
+    ]);
   });
 });
