@@ -147,10 +147,11 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * goes to an imported user named only by the id FullStory gave it (the id given only when it is the chunk's
  * one such record and the list's one such user; where the list gives more such users than records, a warning
  * instead, as which of them is its user is unknown) in such a job, unless its errors list refused a record
- * sent so too; in a `FAILED` job only once the count, leaving room for those users, confirms the records no
- * entry names. The `errors` count confirms no import. Each list's `total_records` (the errors list's
- * documented as its failures, the imports list's read as its imports, UNCONFIRMED) counts as well: the fewest
- * imports and the most failures any count gives are what confirm. A count given but unusable
+ * sent so too; in a `FAILED` job, or where the list gives more such users than records, only once the count,
+ * leaving room for those users, confirms the records no entry names. The `errors` count confirms no import.
+ * Each list's `total_records` (the errors list's documented as its failures, the imports list's read as its
+ * imports, UNCONFIRMED) counts as well: the fewest imports and the most failures any count gives are what
+ * confirm. A count given but unusable
  * (negative, fractional, text that is not digits, more than the chunk), or `imports` + `errors` above the
  * chunk, confirms nothing. Otherwise they fail `no_outcome`, with the counts in the reason. Only a status
  * without an `imports` count (the spec requires it, so the client refuses one as a lost answer) leaves the
@@ -619,9 +620,10 @@ export function createFullStoryAdapter(
     // A FAILED job says nothing of any one user: the users it listed with only the id it gave them (which
     // records sent with no uid, id or email may be) are placed on such records, as a COMPLETED job's are,
     // only once its counts confirm every user its errors list did not refuse, and not while that list
-    // refused a user sent so too (which of them it was is unknown).
-    const keylessEntries =
-      ended.status === "FAILED" && !keylessFailure ? matcher.keylessWaiting : 0;
+    // refused a user sent so too (which of them it was is unknown). So are a COMPLETED job's where it listed
+    // more such users than records (matchLeftovers left them): which of them, if any, is a record's is
+    // unknown.
+    const keylessEntries = keylessFailure ? 0 : matcher.keylessWaiting;
     const tally: Tally = {
       status: ended.status,
       imports: ended.imports,

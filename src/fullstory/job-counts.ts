@@ -56,9 +56,9 @@ export interface Tally {
   readonly mayBeImported?: number;
   /**
    * Of the entries the imports list gave, those named by nothing but the id FullStory gave them, left to the
-   * records sent with no uid, id or email (a FAILED job's, placed only once its counts confirm them): the
-   * count leaves room for as many of them as there are such records among the users neither list names, as
-   * it would once they were placed.
+   * records sent with no uid, id or email (a FAILED job's, or a COMPLETED one's that outnumber those records,
+   * placed only once its counts confirm them): the count leaves room for as many of them as there are such
+   * records among the users neither list names, as it would once they were placed.
    */
   readonly keylessEntries?: number;
   /** Of the records neither list named, those sent with no uid, id or email. */

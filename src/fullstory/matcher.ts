@@ -187,8 +187,8 @@ export class Matcher {
    * one with neither uid nor id that has its email (FullStory upserted that record onto the user who has its
    * email); after every other entry, so none takes a record whose own entry is listed. With `keyless` (a
    * COMPLETED job that refused no user without uid, id and email), the imported users with neither uid nor
-   * email that no record named are placed too (see {@link placeKeyless}); without, they are counted unmatched
-   * and unplaced, and kept for it.
+   * email that no record named are placed too (see {@link placeKeyless}), unless they are more than the
+   * records sent with no uid, id or email; else they are counted unmatched and unplaced, and kept for it.
    */
   matchLeftovers(keyless = false): void {
     for (const { uid, id, email, outcome } of this.#leftovers.splice(0)) {
@@ -211,7 +211,10 @@ export class Matcher {
     }
     this.unmatched += this.#keyless.length;
     this.unplacedKeyless += this.#keyless.length;
-    if (keyless) this.placeKeyless();
+    // More such users than records: some are no record's, and any may be, so the list names none of the
+    // records, and only the job's counts can confirm them (the caller places them once they do).
+    if (keyless && this.#keyless.length <= listOf(this.#index("keyless").get("")).length)
+      this.placeKeyless();
   }
 
   /** Imported users with neither uid nor email that no record named, left for {@link placeKeyless}. */

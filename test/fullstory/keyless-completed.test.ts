@@ -5,6 +5,7 @@ import { createFullStoryClient } from "../../src/fullstory/client.js";
 import { importUsers } from "../../src/fullstory/import.js";
 import type { FullStoryUser } from "../../src/fullstory/validate.js";
 import { seededFaker } from "../../src/testing/fixtures/faker.js";
+import { matching } from "../support/matchers.js";
 import { useMswServer } from "../support/msw.js";
 import { API_KEY, lying, mountFullStory } from "./harness.js";
 
@@ -63,20 +64,47 @@ describe("a record FullStory can name only by the id it gives it, in a COMPLETED
     ]);
   });
 
-  // A user never sent (or a second one made of the record) listed by a new id alone as well: which of the two
-  // is the record's is unknown, and the id of another user must not be reported as its.
-  it("is imported without an id, with a warning, when the imports list gives two such users for it", async () => {
-    mountFullStory(server, {
-      faults: { script: lying({ ghosts: { imports: [{ id: "ghost-1" }] } }) },
-    });
-    const report = await importOnce([{ display_name: "Anonymous" }, { uid: "u-a" }]);
+  // A user never sent (or a second one made of the record) listed by a new id alone as well: which of the
+  // two, if any, is the record's is unknown, so the list names it no more than a record it leaves out, and
+  // only the counts can confirm it, as they confirm such a record.
+  describe("when the imports list gives two such users for it", () => {
+    const ghost = { id: "ghost-1" };
 
-    expect(report.outcomes[0]).toEqual({
-      index: 0,
-      key: "#0",
-      outcome: "imported",
-      warning:
-        "FullStory's imports list gives 2 users named only by the id it gave them, more than the 1 record sent with no uid, id or email, so which of them is this user is unknown",
+    it("fails no_outcome while the counts confirm no user more than the list gives", async () => {
+      const sim = mountFullStory(server, {
+        faults: { script: lying({ ghosts: { imports: [ghost] } }) },
+      });
+      const report = await importOnce([{ display_name: "Anonymous" }, { uid: "u-a" }]);
+
+      expect(report.outcomes[0]).toEqual({
+        index: 0,
+        key: "#0",
+        outcome: "failed",
+        code: "no_outcome",
+        vendorMayHold: true,
+        reason: `FullStory batch import job ${sim.jobs()[0]!.id} COMPLETED with 2 of 2 users counted imported (0 counted failed); its imports list gave 3 (2 of them named only by the id FullStory gave them, which this user, sent with no uid, id or email, may be), which leaves 0 of that count for the 1 users neither list names by a uid, id or email; whether it was imported is unknown: the vendor may hold this record`,
+      });
+      expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
+    });
+
+    // Its own user left out, and a count that holds only the other record's: nothing says FullStory holds it.
+    it("is not reported imported when the count leaves no room for it", async () => {
+      mountFullStory(server, {
+        faults: {
+          script: lying({
+            omit: (uid) => uid === undefined,
+            ghosts: { imports: [ghost, { id: "ghost-2" }] },
+            counts: { imports: 1, errors: 0 },
+          }),
+        },
+      });
+      const report = await importOnce([{ display_name: "Anonymous" }, { uid: "u-a" }]);
+
+      expect(report.outcomes[0]).toMatchObject({
+        outcome: "failed",
+        code: "no_outcome",
+        reason: matching(/COMPLETED with 1 of 2 users counted imported/),
+      });
     });
   });
 
