@@ -138,9 +138,9 @@ export function unconfirmedImports(tally: Tally, keyless = false): string | unde
     return `${counted}, while its errors list refused none of the chunk's users, so the failure FAILED tells of may be this user's: ${unknown}`;
   const confirming = Math.min(imports.value, importsTotals?.least ?? imports.value);
   // A FAILED job's users are each imported or failed: counts that leave some of the chunk neither are wrong
-  // somewhere (this user may be a failure they left out), and without an errors count whether they leave any
-  // is unknown.
-  if (status === "FAILED" && failedCount === undefined)
+  // somewhere (this user may be a failure they left out), and without an errors count (the status's, or the
+  // errors list's `total_records`, documented as its failures) whether they leave any is unknown.
+  if (status === "FAILED" && failed === undefined)
     return `${counted}: without an errors count, its counts do not show each of the chunk's users imported or failed, which confirms nothing: ${unknown}`;
   const neither = size - confirming - (failed ?? 0);
   if (status === "FAILED" && neither > 0)
@@ -164,7 +164,7 @@ export function unconfirmedImports(tally: Tally, keyless = false): string | unde
       ? ""
       : ` and ${mayBeImported} failed on an errors entry that names them with another record may be imported`;
   // The keyless user's reason said what is not known of it in `keylessSaid`: said again, it would repeat it.
-  return `${counted}; its imports list gave ${listedImports}${keylessSaid}${twins}, which leaves ${spare} of that count for the ${unlisted} users neither list names${keylessEntries === 0 ? "" : " by a uid, id or email"}${keyless && keylessEntries > 0 ? "" : `: ${unknown}`}`;
+  return `${counted}; its imports list gave ${listedImports}${keylessSaid}${twins}, which leaves ${spare} of that count for the ${unlisted} user${unlisted === 1 ? "" : "s"} neither list names${keylessEntries === 0 ? "" : " by a uid, id or email"}${keyless && keylessEntries > 0 ? "" : `: ${unknown}`}`;
 }
 
 /**

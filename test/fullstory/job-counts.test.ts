@@ -141,3 +141,27 @@ describe("a status that gives no imports count", () => {
     ).toMatch(/counted imports as a fraction/);
   });
 });
+
+describe("a FAILED job's status that gives no errors count", () => {
+  // Its errors list's total_records is FullStory's count of the job's failures too: with it, the counts can
+  // still show every user of the chunk imported or failed.
+  const tally = {
+    status: "FAILED" as const,
+    imports: jobCount(2, 4),
+    errors: jobCount(undefined, 4),
+    size: 4,
+    listedImports: 1,
+    unlisted: 1,
+    listedFailures: 1,
+  };
+
+  it("confirms the unlisted user when the errors list's total_records makes the counts add up", () => {
+    expect(unconfirmedImports({ ...tally, errorsTotals: { least: 2, most: 2 } })).toBeUndefined();
+  });
+
+  it("confirms nothing without that total, and says so", () => {
+    expect(unconfirmedImports(tally)).toMatch(
+      /FAILED with 2 of 4 users counted imported .*: without an errors count, .*which confirms nothing/,
+    );
+  });
+});

@@ -82,7 +82,7 @@ describe("a record FullStory can name only by the id it gives it, in a COMPLETED
         outcome: "failed",
         code: "no_outcome",
         vendorMayHold: true,
-        reason: `FullStory batch import job ${sim.jobs()[0]!.id} COMPLETED with 2 of 2 users counted imported (0 counted failed); its imports list gave 3 (2 of them named only by the id FullStory gave them, which this user, sent with no uid, id or email, may be), which leaves 0 of that count for the 1 users neither list names by a uid, id or email; whether it was imported is unknown: the vendor may hold this record`,
+        reason: `FullStory batch import job ${sim.jobs()[0]!.id} COMPLETED with 2 of 2 users counted imported (0 counted failed); its imports list gave 3 (2 of them named only by the id FullStory gave them, which this user, sent with no uid, id or email, may be), which leaves 0 of that count for the 1 user neither list names by a uid, id or email; whether it was imported is unknown: the vendor may hold this record`,
       });
       expect(report.outcomes[1]).toMatchObject({ outcome: "imported" });
     });

@@ -108,7 +108,7 @@ describe("a user a FAILED job's lists leave out", () => {
     const o = report.outcomes[2]!;
     expect(o).toMatchObject({ outcome: "failed", code: "no_outcome", vendorMayHold: true });
     expect(o.outcome === "failed" && o.reason).toBe(
-      `FullStory batch import job ${sim.jobs()[0]!.id} FAILED with 1 of 3 users counted imported (2 counted failed); its imports list gave 1, which leaves 0 of that count for the 1 users neither list names: FullStory did not say what happened to this user, whom neither of its lists names; whether it was imported is unknown: the vendor may hold this record`,
+      `FullStory batch import job ${sim.jobs()[0]!.id} FAILED with 1 of 3 users counted imported (2 counted failed); its imports list gave 1, which leaves 0 of that count for the 1 user neither list names: FullStory did not say what happened to this user, whom neither of its lists names; whether it was imported is unknown: the vendor may hold this record`,
     );
   });
 

@@ -61,7 +61,7 @@ describe("a user sent with no uid, id or email, in a job that ended FAILED", () 
     const o = report.outcomes[1]!;
     expect(o).toMatchObject({ outcome: "failed", code: "no_outcome", vendorMayHold: true });
     expect(o.outcome === "failed" && o.reason).toBe(
-      `FullStory batch import job ${job} FAILED with 0 of 2 users counted imported (2 counted failed); its imports list gave 1 (1 of them named only by the id FullStory gave it, which this user, sent with no uid, id or email, may be), which leaves 0 of that count for the 1 users neither list names by a uid, id or email; whether it was imported is unknown: the vendor may hold this record`,
+      `FullStory batch import job ${job} FAILED with 0 of 2 users counted imported (2 counted failed); its imports list gave 1 (1 of them named only by the id FullStory gave it, which this user, sent with no uid, id or email, may be), which leaves 0 of that count for the 1 user neither list names by a uid, id or email; whether it was imported is unknown: the vendor may hold this record`,
     );
   });
 
