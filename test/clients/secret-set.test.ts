@@ -659,6 +659,20 @@ describe("SecretSet: a secret escaped twice, in a JSON text that a JSON string q
     expect(setOf(secret).scrub(body(write(secret)))).toBe(body("[REDACTED]"));
   });
 
+  it.each([
+    { kind: "a long token with + and /", secret: "k7+Qz/w9+Lm/R2+xT/p4+Hs/N8+dV/b6+" },
+    // Its line break escaped twice, `\\n`, is the only escape of the text read otherwise a level deeper.
+    {
+      kind: "a key holding a line break",
+      secret: "MIIBOgIBAAJBAKj34GkxFhD9\nqB0vPaGkMp2QJXn2Ltvg",
+    },
+  ])("scrub redacts $kind escaped twice beside Windows paths quoted in JSON", ({ secret }) => {
+    // The paths' `\\b` and `\\t` are read a level deeper only for a secret holding such a character.
+    const body = (key: string) =>
+      `{"path":"${quoted("C:\\Users\\bob\\temp")}","request":"${quoted(`{"key":"${key}"}`)}"}`;
+    expect(setOf(secret).scrub(body(quoted(dotNet(secret))))).toBe(body("[REDACTED]"));
+  });
+
   it("scrubChosenRuns keeps a word escaped twice as it keeps the word written as it reads", () => {
     const set = setOf("contraseña", true);
     for (const reason of ["Contraseña incorrecta", quoted("Contrase\\u00f1a incorrecta")])

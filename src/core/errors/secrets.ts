@@ -137,9 +137,13 @@ function unescaped(text: string, all = false): View | undefined {
   const parts: string[] = [];
   // The units of escapes in a row, made one string: one string a unit, a body escaped whole took seconds.
   let run: number[] = [];
-  /** Per escape read, where in the text read its unit stands, and where in `text` the escape starts. */
-  const units: number[] = [];
-  const starts: number[] = [];
+  /**
+   * Per escape read, where in the text read its unit stands, and where in `text` the escape starts: typed,
+   * half the bytes of an array of numbers, as a body escaped whole holds millions of escapes at each level.
+   */
+  let units = new Uint32Array(64);
+  let starts = new Uint32Array(64);
+  let count = 0;
   let from = 0;
   let length = 0;
   // Every backslash starts an escape, so the second of `\\` starts none: `\\u0041` is a backslash then
@@ -173,8 +177,9 @@ function unescaped(text: string, all = false): View | undefined {
     from = read ? end : text.length;
     if (!read) break;
     run.push(unit);
-    units.push(length++);
-    starts.push(at);
+    if (count === units.length) [units, starts] = [grown(units), grown(starts)];
+    units[count] = length++;
+    starts[count++] = at;
     at = text.indexOf("\\", end);
   }
   if (from === 0) return undefined;
@@ -183,7 +188,7 @@ function unescaped(text: string, all = false): View | undefined {
   /** The last escape read at or before unit `unit`, or -1. */
   const escapeAt = (unit: number) => {
     let low = 0;
-    let high = units.length;
+    let high = count;
     while (low < high) {
       const middle = (low + high) >>> 1;
       if ((units[middle] ?? 0) <= unit) low = middle + 1;
@@ -210,6 +215,13 @@ function unescaped(text: string, all = false): View | undefined {
   };
 }
 
+/** `array`, twice as long. */
+function grown(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+  const longer = new Uint32Array(array.length * 2);
+  longer.set(array);
+  return longer;
+}
+
 /** `inner`, a view of the text `outer` reads as, mapped on to the text `outer` was made from. */
 function composed(outer: View, inner: View): View {
   return {
@@ -222,21 +234,36 @@ function composed(outer: View, inner: View): View {
 /** How many times over a text's escapes are read: a JSON text quoting one that quotes a third, at most. */
 const NESTED_LEVELS = 3;
 
-/** A backslash escaped, as a JSON string holding a JSON text's escapes writes each of them. */
-const ESCAPED_BACKSLASH = /\\\\|\\u005c/i;
+/**
+ * An escape that a deeper level reads otherwise than the level before does, as a JSON string quoting a JSON
+ * text's escapes writes them: an escaped backslash before another escape's `\`, `"`, `/` or `u` and 4 digits
+ * (the piece of one a cut left at the end too), or `\u005c`. Not before any other character: a Windows path
+ * quoted in JSON (`C:\\Users\\bob`) holds millions, and each read the whole text at every level again
+ * (16 MiB: 0.25 -> 2.3 s) to find what one level finds already, a secret's `\` written `\\`.
+ */
+const DEEPER = /\\\\(?:[\\"/]|u[0-9a-fA-F]{4}|(?:u[0-9a-fA-F]{0,3})?$)|\\u005[cC]/;
+/**
+ * As {@link DEEPER}, with `\b` `\f` `\n` `\r` `\t` escaped: for secrets holding such a character (a PEM
+ * key's line breaks), which a JSON string quoting its JSON form writes `\\n`, found only a level deeper.
+ */
+const DEEPER_OR_CONTROL = /\\\\(?:[\\"/bfnrt]|u[0-9a-fA-F]{4}|(?:u[0-9a-fA-F]{0,3})?$)|\\u005[cC]/;
+/** A character JSON escapes as `\b` `\f` `\n` `\r` or `\t`. */
+const CONTROL = /[\b\f\n\r\t]/;
 
 /**
  * `text` with its JSON escapes read (see {@link unescaped}), at each level of JSON strings it may be nested
  * in, undefined where nothing is read. A vendor's error quoting the JSON body it got (.NET's, Java's) escapes
  * its backslashes again, a key's `+` as `\\u002B` and a quote in it as `\\\"`, which one level reads as a
  * backslash then `u002B` (as the JSON form of a secret holding `\u002B` writes it): so, only where the level
- * before holds an escaped backslash, its every escape is read as a JSON string's content is, then its `\u`
- * escapes again. A body of megabytes holding none costs a search for one.
+ * before holds an escape read otherwise a level deeper (`deeper`: see {@link DEEPER}), its every escape is
+ * read as a JSON string's content is, then its `\u` escapes again. A body of megabytes holding none costs a
+ * search for one. Three levels at most: of a secret escaped four times over, only a run between its escapes
+ * is found, where runs are (see {@link SecretSet.scrubRuns}).
  */
-function readings(text: string): (View | undefined)[] {
+function readings(text: string, deeper: RegExp): (View | undefined)[] {
   const views = [unescaped(text)];
   let quoted = asIs(text);
-  while (views.length < NESTED_LEVELS && ESCAPED_BACKSLASH.test(quoted.text)) {
+  while (views.length < NESTED_LEVELS && deeper.test(quoted.text)) {
     const content = unescaped(quoted.text, true);
     if (content === undefined) break;
     quoted = composed(quoted, content);
@@ -335,6 +362,7 @@ export class SecretSet {
   #byLength: string[] | undefined;
   #encodedIndex: EncodedIndex | undefined;
   #folded: { readonly text: string; readonly anyCase: boolean }[] | undefined;
+  #deeper: RegExp | undefined;
 
   /**
    * With `chosen`, for secrets people choose (passwords): one that is a word (letters only, under 16) is
@@ -397,12 +425,23 @@ export class SecretSet {
     this.#byLength = undefined;
     this.#encodedIndex = undefined;
     this.#folded = undefined;
+    this.#deeper = undefined;
+  }
+
+  /** `text` read at each level (see `readings`), as deep as the secrets held may need. */
+  #readings(text: string): (View | undefined)[] {
+    this.#deeper ??= [...this.#given.keys()].some((value) => CONTROL.test(value.trim()))
+      ? DEEPER_OR_CONTROL
+      : DEEPER;
+    return readings(text, this.#deeper);
   }
 
   /**
    * `text` with every secret held, in each form it may come back in and in any case, replaced by
    * `[REDACTED]`; a word a person chose (see the constructor) in the case given only; a secret of fewer than
-   * 6 characters only as given and where it stands alone, so it does not eat ordinary words.
+   * 6 characters only as given and where it stands alone, so it does not eat ordinary words. Escaped as a
+   * JSON string quoting a JSON text writes it, up to three times in all (see `readings`): one escaped four
+   * times over reads as no form of it, and stays.
    */
   scrub(text: string): string {
     let out = text;
@@ -427,11 +466,14 @@ export class SecretSet {
         (a, b) => a.index - b.index,
       );
     if (anyCase !== undefined || encoded.stretches.size > 0) out = redactMatches(out, find);
+    const searched = long.length > 0 || anyCase !== undefined || encoded.stretches.size > 0;
+    // No secret held: no text read, which for a body of megabytes escaped whole takes a while.
+    if (!searched && exact === undefined) return out;
     // Again with JSON's escapes read, at each level (see `readings`): a secret with some characters so
     // escaped is in no form held. The long ones in the same pass, so one that overlaps a shorter is cut as
     // one span.
-    let reads = readings(out);
-    if (long.length > 0 || anyCase !== undefined || encoded.stretches.size > 0)
+    let reads = this.#readings(out);
+    if (searched)
       for (let level = 0; level < reads.length; level++) {
         const read = reads[level];
         if (read === undefined) continue;
@@ -444,12 +486,12 @@ export class SecretSet {
           new Folded(out, read),
         );
         // Read again only once something was cut: a body of megabytes escaped whole is read once.
-        if (cut !== out) reads = readings((out = cut));
+        if (cut !== out) reads = this.#readings((out = cut));
       }
     if (exact === undefined) return out;
     // After the longer secrets, so a short one inside a longer one cannot leave the rest of it behind.
     const replaced = out.replace(exact, REDACTED);
-    if (replaced !== out) reads = readings((out = replaced));
+    if (replaced !== out) reads = this.#readings((out = replaced));
     for (let level = 0; level < reads.length; level++) {
       const read = reads[level];
       if (read === undefined) continue;
@@ -457,7 +499,7 @@ export class SecretSet {
       if (cut === out) continue;
       out = cut;
       // Read again only where a level is left to search: each read copies the whole text.
-      if (level + 1 < reads.length) reads = readings(out);
+      if (level + 1 < reads.length) reads = this.#readings(out);
     }
     return out;
   }
@@ -474,7 +516,7 @@ export class SecretSet {
     const kept = scrubbed.length <= max ? scrubbed : textStart(scrubbed, max);
     let edged = this.#redactEdges(this.#withoutRuns(kept));
     for (let level = 0; level < NESTED_LEVELS; level++)
-      if (readings(edged)[level] !== undefined) edged = this.#redactEdges(edged, level);
+      if (this.#readings(edged)[level] !== undefined) edged = this.#redactEdges(edged, level);
     return edged;
   }
 
@@ -497,8 +539,9 @@ export class SecretSet {
 
   #withoutRuns(scrubbed: string, keepWords = false): string {
     const { anyCase, exact } = this.#runSet();
+    if (anyCase.size === 0 && exact.size === 0) return scrubbed;
     // With JSON's escapes read too: a run whose characters a serializer escaped is no run as written.
-    const reads = readings(scrubbed).filter((read) => read !== undefined);
+    const reads = this.#readings(scrubbed).filter((read) => read !== undefined);
     const views = [new Folded(scrubbed), ...reads.map((read) => new Folded(scrubbed, read))];
     let hidden: boolean[] | undefined;
     // One pass of windows over the text: a vendor's reasons and ids are short, the secrets' runs many.
@@ -530,7 +573,7 @@ export class SecretSet {
         // word with escapes is the word it reads as, however deep.
         const written = scrubbed.slice(start, end);
         const stretch = (
-          readings(written).findLast((read) => read !== undefined)?.text ?? written
+          this.#readings(written).findLast((read) => read !== undefined)?.text ?? written
         ).trim();
         if (stretch.length < WORD_BELOW && ONE_KIND.test(stretch)) hidden.fill(false, start, end);
         start = end;
@@ -689,7 +732,7 @@ export class SecretSet {
 
   /** With `level`, of the text with JSON's escapes read at that level (see `readings`). */
   #redactEdges(text: string, level?: number): string {
-    const read = (text: string) => (level === undefined ? undefined : readings(text)[level]);
+    const read = (text: string) => (level === undefined ? undefined : this.#readings(text)[level]);
     const folded = (text: string) => new Folded(text, read(text));
     const given = (text: string) => read(text) ?? asIs(text);
     let out = text;
