@@ -107,7 +107,7 @@ describe("unconfirmedImports with the lists' totals", () => {
     expect(unconfirmedImports({ ...tally, importsTotals: { least: 3, most: 4 } })).toBe(
       [
         "COMPLETED with 4 of 4 users counted imported (0 counted failed), while its imports list's",
-        "total_records says 3 to 4; its imports list gave 3, which leaves 0 of that count for the 1 users",
+        "total_records says 3 to 4; its imports list gave 3, which leaves 0 of that count for the 1 user",
         "neither list names: FullStory did not say what happened to this user, whom neither of its lists names",
       ].join(" "),
     );
