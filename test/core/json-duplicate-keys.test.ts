@@ -2,11 +2,17 @@
 // text whose keys are each written once in their object is never refused.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { duplicateKey, duplicateKeyProblem } from "../../src/core/json-text.js";
+import { duplicateKey, duplicateKeyProblem, keysWithin } from "../../src/core/json-text.js";
 
-const found = (text: string) => duplicateKey(text, JSON.parse(text) as unknown);
-
-describe("duplicateKey", () => {
+// As an input's text is read (its quoted colons counted), and as an answer's (its keys counted by the walk
+// that measures its depth).
+describe.each([
+  ["counted by quoted colons", (text: string) => duplicateKey(text, JSON.parse(text) as unknown)],
+  [
+    "counted by keysWithin",
+    (text: string) => duplicateKey(text, JSON.parse(text) as unknown, keysWithin(text, 256)),
+  ],
+])("duplicateKey, keys %s", (_, found) => {
   it.each([
     ['{"uid":"ann","email":"ann@example.com","uid":"bob"}', "uid"],
     ['{"uid":"ann","at":"10:00:00","u\\u0069d":"bob"}', "uid"],
@@ -58,7 +64,24 @@ describe("duplicateKey", () => {
       ),
     );
   });
+});
 
+describe("keysWithin", () => {
+  it.each([
+    ['{"a":"x\\":y","b\\\\":{"c" :[1,{"d"\n:"e:"}]}}', 4],
+    ['["a:",{"b":"\\\\"}]', 1],
+    ['"a"', 0],
+  ])("%s writes %i keys", (text, keys) => {
+    JSON.parse(text);
+    expect(keysWithin(text, 256)).toBe(keys);
+  });
+
+  it("counts no keys of a text nested past the limit, which it says so", () => {
+    expect(keysWithin(`{"a":${"[".repeat(257)}${"]".repeat(257)}}`, 256)).toBeUndefined();
+  });
+});
+
+describe("duplicateKeyProblem", () => {
   it("a reason names a key of 64 characters whole, and a longer one cut at 64", () => {
     const whole = "k".repeat(64);
     expect(duplicateKeyProblem(whole)).toMatch(new RegExp(`^the key "${whole}" appears twice`));

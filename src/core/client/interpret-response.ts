@@ -1,7 +1,7 @@
 import type { TransportVariant } from "../errors/api-error.js";
 import type { SecretSet } from "../errors/secrets.js";
 import { retryAfterOf } from "../http/retry-policy.js";
-import { duplicateKey, MAX_ANSWER_DEPTH, nestsDeeperThan } from "../json-text.js";
+import { duplicateKey, keysWithin, MAX_ANSWER_DEPTH, nestsDeeperThan } from "../json-text.js";
 import { shapeProblems } from "./check-shape.js";
 import type { OperationSpec } from "./operation-table.js";
 
@@ -77,11 +77,12 @@ export function interpretResponse(
       } catch {
         return malformed("body is not valid JSON");
       }
-      if (nestsDeeperThan(bodyText, MAX_ANSWER_DEPTH)) return malformed(TOO_DEEP);
+      const keys = keysWithin(bodyText, MAX_ANSWER_DEPTH);
+      if (keys === undefined) return malformed(TOO_DEEP);
       const problems = shapeProblems(body, documented.shape);
       if (problems.length > 0) return malformed(problems.join("; "));
       // JSON.parse keeps a key's last value; a success whose entry says both is not one the vendor confirmed.
-      const twice = status < 300 ? duplicateKey(bodyText, body) : undefined;
+      const twice = status < 300 ? duplicateKey(bodyText, body, keys) : undefined;
       // Cut short as an input's key is: each record of the chunk carries the reason into the report.
       if (twice !== undefined) {
         const shown = secrets.clip(twice, KEY_EXCERPT);
