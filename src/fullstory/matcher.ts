@@ -89,6 +89,10 @@ export class Matcher {
   readonly #uidOfId = new Map<string, string>();
   /** The ids the imports list gave users of two different uids, and two of those uids. */
   readonly #idsOfTwoUids = new Map<string, readonly [string, string]>();
+  /** How many imports entries naming no record {@link listedAside} noted. */
+  #aside = 0;
+  /** Once an entry came past the most {@link listedAside} notes, that most: any id is then in doubt. */
+  #asideOverflow: number | undefined;
   readonly #indexes = new Map<IndexName, Map<string, Positions>>();
   readonly #cursor = new Map<number[], number>();
 
@@ -244,11 +248,27 @@ export class Matcher {
       this.unplacedKeyless -= 1;
       this.outcomes[position] =
         !outcome.ok || (records === 1 && listed === 1)
-          ? outcome
+          ? this.#ownId(outcome)
           : surplus === undefined
             ? { ok: true }
             : { ok: true, note: surplus };
     }
+  }
+
+  /**
+   * An import of a record sent with no uid, id or email: FullStory made a user of it, whose id is new, so an
+   * id the list gives a user with a uid too is that user's (the record is imported without it, with a
+   * warning), as is one it may be past what {@link listedAside} kept.
+   */
+  #ownId(outcome: Outcome): Outcome {
+    if (!outcome.ok || outcome.id === undefined) return outcome;
+    const { id, ...rest } = outcome;
+    const uid = this.#uidOfId.get(id);
+    const doubt =
+      uid === undefined
+        ? this.#idDoubt(id)
+        : `FullStory's imports list gives the id ${id} to a user of uid ${uid} too, so whether it is this user's is unknown`;
+    return doubt === undefined ? outcome : withNote(rest, doubt);
   }
 
   /**
@@ -261,7 +281,8 @@ export class Matcher {
    * own entry left out). First, an errors entry that named several records by one key, none of them exactly:
    * each of them that no entry of its own refused fails with its refusal (or this one), saying which record
    * FullStory refused is unknown and that it may hold the user. Last, an id the imports list gave users of
-   * two uids is taken, with a warning, from each record it was given to that did not name it itself.
+   * two uids (one of them perhaps no record's), or any id once it named more users no record is than
+   * {@link listedAside} keeps, is taken, with a warning, from each record given it that did not name it.
    */
   flagStrays(): void {
     const flagged = new Set<number>();
@@ -325,20 +346,43 @@ export class Matcher {
   /**
    * A user has one uid: an id the imports list gave users of two uids is some other user's for at least one
    * of them. A record given that id by the list (not one that named it itself) is imported without it, with a
-   * warning, as a record whose uid the list gives two ids is.
+   * warning, as a record whose uid the list gives two ids is; so is a record given any id, once the list
+   * named more users no record is than {@link listedAside} keeps (the id may be one of theirs).
    */
   #doubtIdsOfTwoUids(): void {
-    if (this.#idsOfTwoUids.size === 0) return;
+    if (this.#idsOfTwoUids.size === 0 && this.#asideOverflow === undefined) return;
     for (let at = 0; at < this.outcomes.length; at++) {
       const outcome = this.outcomes[at];
       if (outcome?.ok !== true || outcome.id === undefined) continue;
-      const uids = this.#idsOfTwoUids.get(outcome.id);
-      if (uids === undefined || text(this.items[at]?.id) === outcome.id) continue;
       const { id, ...rest } = outcome;
-      this.outcomes[at] = withNote(
-        rest,
-        `FullStory's imports list gives the id ${id} to users of more than one uid (${uids.join(", ")}), so whether it is this user's is unknown`,
-      );
+      const doubt = text(this.items[at]?.id) === id ? undefined : this.#idDoubt(id);
+      if (doubt !== undefined) this.outcomes[at] = withNote(rest, doubt);
+    }
+  }
+
+  /** Why an id the imports list gave a record may be another user's (undefined: it is not in doubt). */
+  #idDoubt(id: string): string | undefined {
+    const uids = this.#idsOfTwoUids.get(id);
+    if (uids !== undefined)
+      return `FullStory's imports list gives the id ${id} to users of more than one uid (${uids.join(", ")}), so whether it is this user's is unknown`;
+    if (this.#asideOverflow !== undefined)
+      return `FullStory's imports list names more than ${this.#asideOverflow} users with a uid no record has, which no honest list does, so whether the id ${id} it gives this user is another's is unknown`;
+    return undefined;
+  }
+
+  /**
+   * An imports entry that names no record of the chunk (the caller only counts it): the uid it gives an id
+   * still says the id is that user's, not a record's given it too. Up to `room` of them are kept (no more
+   * than the list may name records); past that, as no honest list names users never sent, no more are, and
+   * any id the list gives a record may be one of theirs.
+   */
+  listedAside(entry: Keys, room: number): void {
+    const { uid, id } = entry;
+    if (uid === undefined || id === undefined || this.#asideOverflow !== undefined) return;
+    if (this.#aside >= room) this.#asideOverflow = room;
+    else {
+      this.#aside += 1;
+      this.#listedWith(id, uid);
     }
   }
 

@@ -160,4 +160,71 @@ describe("one record that both result lists name", () => {
       { ok: true, id: "998" },
     ]);
   });
+
+  // The list's other user is no record's (it is only counted), and still a user with another uid.
+  it("listed under the id of a user never sent: imported without that id, with a warning", async () => {
+    const outcomes = await outcomesOf({
+      omit: (uid) => uid === "u-0",
+      ghosts: {
+        imports: [
+          { uid: "u-0", id: "998" },
+          { uid: "u-zz", id: "998" },
+        ],
+      },
+    });
+
+    expect(outcomes[0]).toEqual({
+      ok: true,
+      note: matching(/gives the id 998 to users of more than one uid \(u-zz, u-0\)/),
+    });
+    expect(outcomes[1]).toMatchObject({ ok: true, id: matching(/^\d+$/) });
+  });
+
+  // No honest list names a user never sent: past as many as the list may hold, no id is kept of them to
+  // compare, and any id the list gives may be one of theirs.
+  it("listed beside more users never sent than a list holds: no record keeps an id it was given", async () => {
+    const strays = Array.from({ length: 2 * input.length + 3 }, (_, i) => ({
+      uid: `u-zz-${i}`,
+      id: `fs-${i}`,
+    }));
+    const outcomes = await outcomesOf({ ghosts: { imports: strays } });
+
+    const note = matching(
+      /names more than 8 users with a uid no record has.*so whether the id \d+ it/,
+    );
+    expect(outcomes).toEqual([
+      { ok: true, note },
+      { ok: true, note },
+      { ok: true, note },
+    ]);
+  });
+
+  // As many as a list may hold: each id is still compared.
+  it("listed beside as many users never sent as a list holds: ids kept", async () => {
+    const strays = Array.from({ length: 2 * input.length + 2 }, (_, i) => ({
+      uid: `u-zz-${i}`,
+      id: `fs-${i}`,
+    }));
+    const outcomes = await outcomesOf({ ghosts: { imports: strays } });
+
+    for (const outcome of outcomes) expect(outcome).toEqual({ ok: true, id: matching(/^\d+$/) });
+  });
+
+  // A user made of a record with neither uid, id nor email has an id of its own, not another user's.
+  it("listed by id alone under the id the list gives a uid: the record sent with no key loses it", async () => {
+    mountFullStory(server, {
+      faults: {
+        script: lying({
+          omit: () => true,
+          ghosts: { imports: [{ uid: "a", id: "S1" }, { id: "S1" }] },
+        }),
+      },
+    });
+    const { outcomes } = await sendChunk([{ uid: "a" }, { display_name: "x" }]);
+
+    expect(outcomes).toEqual([
+      { ok: true, id: "S1" },
+      { ok: true, note: matching(/gives the id S1 to a user of uid a too/) },
+    ]);
+  });
 });
