@@ -56,9 +56,8 @@ const SURE_SAMPLES = 16;
  * requests were sent at is taken as that rate. While answers are good the rate rises again: by `recovery` a
  * second up to near the pace where the 429 came (measured from enough turns to say it), then by `probe`. A
  * 429 for a request sent before the last drop says nothing new and does not lower the rate again. The rate
- * never drops below half the fastest pace taken while limiting (or since the last `Retry-After` ended, from
- * enough turns): a vendor whose 429s come whatever the rate is paused for each `Retry-After`, not slowed to a
- * crawl.
+ * never drops below half the fastest pace taken while limiting: a vendor whose 429s come whatever the rate is
+ * paused for each `Retry-After`, not slowed to a crawl.
  */
 export class RateLimiter {
   private readonly backoff: number;
@@ -77,8 +76,6 @@ export class RateLimiter {
   /** When the next request may go. */
   private nextAt = 0;
   private pausedUntil = 0;
-  /** The end of the last pause that ended before the one in force (see {@link resumedPace}). */
-  private resumedAt = Number.NEGATIVE_INFINITY;
   /**
    * With no rate measured, the spacing of the turns a pause held (see {@link spread}), and the time before
    * which a turn reserved is spaced with them.
@@ -94,8 +91,6 @@ export class RateLimiter {
   private raisedAt = 0;
   /** The busy time at which each of the last {@link WINDOW} turns ended without a 429; emptied at a drop. */
   private readonly taken: number[] = [];
-  /** When the request of each of {@link taken} went. */
-  private readonly takenWent: number[] = [];
   /** Turns handed out and not yet answered or released. */
   private outstanding = 0;
   /** When each turn handed out and not yet ended may go (see {@link giveBack}). */
@@ -202,10 +197,8 @@ export class RateLimiter {
     const wentAt = this.wentAt.get(slot) ?? this.due.get(slot);
     this.release(slot);
     if (status === 429) {
-      if (retryAfterMs !== undefined) {
-        if (now >= this.pausedUntil) this.resumedAt = this.pausedUntil;
+      if (retryAfterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
-      }
       const unmeasured = !Number.isFinite(this.rate);
       this.lower(slot, now);
       if (!Number.isFinite(this.rate) && wentAt !== undefined) this.spread(now, now - wentAt);
@@ -213,11 +206,7 @@ export class RateLimiter {
       return;
     }
     this.taken.push(this.busyMs);
-    this.takenWent.push(wentAt ?? now);
-    if (this.taken.length > WINDOW) {
-      this.taken.shift();
-      this.takenWent.shift();
-    }
+    if (this.taken.length > WINDOW) this.taken.shift();
     // Only a good answer raises the rate: a failing vendor is not sent more.
     if (status === undefined || status >= 500 || !Number.isFinite(this.rate)) return;
     const seconds = Math.min(1, (now - this.raisedAt) / 1000);
@@ -236,12 +225,7 @@ export class RateLimiter {
     const taken = this.takenRate();
     const measured = taken === undefined ? undefined : Math.min(this.rate, taken);
     const base = measured ?? this.rate;
-    if (Number.isFinite(this.rate))
-      this.peak = Math.max(
-        this.peak,
-        measured ?? 0,
-        Math.min(this.rate, this.resumedPace(now) ?? 0),
-      );
+    if (Number.isFinite(this.rate)) this.peak = Math.max(this.peak, measured ?? 0);
     if (measured !== undefined && this.taken.length >= SURE_SAMPLES) this.ceiling = measured;
     // Never below a share of the fastest pace the vendor took: 429s that come whatever the rate (a
     // vendor's sporadic ones) would otherwise ratchet the rate down to a crawl, each drop measured at the
@@ -252,22 +236,6 @@ export class RateLimiter {
     this.loweredAt = this.turns;
     this.raisedAt = now;
     this.taken.length = 0;
-    this.takenWent.length = 0;
-  }
-
-  /**
-   * The pace over the turns of the window that went after the last pause had ended, from enough turns to say
-   * it. A window that spans a `Retry-After` counts the pause as busy (every turn waited for it), so its pace
-   * is a fraction of the one the vendor took after it: set as the peak, its floor was so low that the rate,
-   * dropped to it, crept back at `probe` (64 callers at a vendor taking 30/s measured 15/s: 108 s, not 74).
-   * The whole window still sets the rate and the ceiling: after a pause, a vendor's bucket that refilled in
-   * it lets a burst through faster than the vendor takes requests for long.
-   */
-  private resumedPace(now: number): number | undefined {
-    const resumed = this.pausedUntil <= now ? this.pausedUntil : this.resumedAt;
-    const from = this.takenWent.findIndex((went) => went >= resumed);
-    if (from < 0 || this.taken.length - from < SURE_SAMPLES) return undefined;
-    return this.takenRate(from);
   }
 
   /**
@@ -339,12 +307,11 @@ export class RateLimiter {
    * time is time with a turn out (waiting for its slot or in flight): a while in which the client sent
    * nothing (its own retry backoff, reading input) does not pass for the vendor's pace.
    */
-  private takenRate(from = 0): number | undefined {
-    const first = this.taken[from];
-    const count = this.taken.length - from;
-    if (first === undefined || count < MIN_SAMPLES) return undefined;
+  private takenRate(): number | undefined {
+    const first = this.taken[0];
+    if (first === undefined || this.taken.length < MIN_SAMPLES) return undefined;
     const span = this.busyMs - first;
-    return span > 0 ? ((count - 1) * 1000) / span : undefined;
+    return span > 0 ? ((this.taken.length - 1) * 1000) / span : undefined;
   }
 
   private advance(now: number): void {
