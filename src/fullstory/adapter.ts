@@ -131,8 +131,11 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * Entries matching no record are ignored and counted (`unmatched_entries`), save that an imported user whose
  * uid is a placed record's makes that record's refusal say FullStory may hold the user, and takes from an
  * import an id it contradicts (with a warning; so does an id the list gives users of two uids, one perhaps
- * no record's, from each record given it that did not name it itself, and so does any id once the list names
- * more users with a uid no record has than it may name records); and a failure that echoes part of an
+ * no record's, from each record given it that did not name it itself, as does an id it gives a user without
+ * a uid and another user (of a uid, of another email, or with and without an email), from such a record
+ * without a uid; and so does any id once the list names more users with a uid no record has than it may name
+ * records, or any id a record without a uid was given once it names more users without a uid that no record
+ * names than that); and a failure that echoes part of an
  * imported record (its uid, id or email) fails it, saying FullStory may hold the user. A failure that names
  * several records by the key it is matched on and none of them exactly fails each of them not refused
  * exactly, saying which one it refused is unknown and that FullStory may hold the user (all but one of them
@@ -146,7 +149,7 @@ type Result = ChunkResult<FullStoryFailureCode>;
  * of the chunk and its `imports` and `errors` counts add up to the chunk: FullStory counts each user imported
  * or failed, so the count then holds every user it did not refuse. A record with neither uid, id nor email
  * goes to an imported user named only by the id FullStory gave it (the id given only when it is the chunk's
- * one such record and the list's one such user, and not if the list gives a user with a uid that id too;
+ * one such record and the list's one such user, and not if the list gives another user that id too;
  * where the list gives more such users than records, a warning instead, as which is its user is unknown) in
  * such a job, unless its errors list refused a record
  * sent so too; in a `FAILED` job, or where the list gives more such users than records, only once the count,
@@ -510,11 +513,12 @@ export function createFullStoryAdapter(
       };
     };
     // Only what matches an imported user to a record is kept of it, until the failures are matched first; an
-    // entry that can name no record of the chunk is counted, its uid and id kept only up to as many entries
-    // as a list may name records (an id it gives a record too is in doubt), so a list of users never sent,
-    // however long, holds no more than that and a page in memory; and a list that names the chunk's records
-    // more than twice over is not read on, nor is anything placed from either list (the ids it gives may be
-    // any user's, and what it leaves unread may contradict what the other list says).
+    // entry that can name no record of the chunk is counted, its id and uid (else email) kept only up to as
+    // many entries with a uid, and as many without, as a list may name records (an id it gives a record too
+    // is in doubt), so a list of users never sent, however long, holds no more than that and a page in
+    // memory; and a list that names the chunk's records more than twice over is not read on, nor is anything
+    // placed from either list (the ids it gives may be any user's, and what it leaves unread may contradict
+    // what the other list says).
     const names = namesOf(records);
     const most = 2 * size + PAGE_SLACK;
     let cut = false;

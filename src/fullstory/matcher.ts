@@ -89,10 +89,22 @@ export class Matcher {
   readonly #uidOfId = new Map<string, string>();
   /** The ids the imports list gave users of two different uids, and two of those uids. */
   readonly #idsOfTwoUids = new Map<string, readonly [string, string]>();
-  /** How many imports entries naming no record {@link listedAside} noted. */
-  #aside = 0;
-  /** Once an entry came past the most {@link listedAside} notes, that most: any id is then in doubt. */
-  #asideOverflow: number | undefined;
+  /** Of each id the imports list gave a user without a uid, who that user is (the first one listed). */
+  readonly #uidlessOfId = new Map<string, string>();
+  /**
+   * The ids the imports list gave a user without a uid and another user (one of a uid, one without a uid of
+   * another email, or one with an email while the first had none, or the reverse), and who two of them are.
+   */
+  readonly #idsOfUidlessAndOther = new Map<string, string>();
+  /**
+   * Of the imports entries naming no record, with a uid and without: how many {@link listedAside} noted, and
+   * once one came past the most it notes, that most (any id is then in doubt; without a uid, any id a record
+   * without a uid was given).
+   */
+  readonly #aside: Record<"uid" | "uidless", { noted: number; overflow: number | undefined }> = {
+    uid: { noted: 0, overflow: undefined },
+    uidless: { noted: 0, overflow: undefined },
+  };
   readonly #indexes = new Map<IndexName, Map<string, Positions>>();
   readonly #cursor = new Map<number[], number>();
 
@@ -111,7 +123,7 @@ export class Matcher {
     const uid = text(entry?.uid);
     const id = text(entry?.id);
     const email = text(entry?.email);
-    if (stored && uid !== undefined && id !== undefined) this.#listedWith(id, uid);
+    if (stored && id !== undefined) this.#listedWith(id, uid, email);
     if (!stored && !outcome.ok) {
       // An errors entry that names several records by one key and none of them exactly (assignExact came
       // first) may be any of theirs: first come would refuse one record FullStory imported and import the one
@@ -257,8 +269,8 @@ export class Matcher {
 
   /**
    * An import of a record sent with no uid, id or email: FullStory made a user of it, whose id is new, so an
-   * id the list gives a user with a uid too is that user's (the record is imported without it, with a
-   * warning), as is one it may be past what {@link listedAside} kept.
+   * id the list gives another user too (one with a uid, or without one but with an email) is that user's (the
+   * record is imported without it, with a warning), as is one it may be past what {@link listedAside} kept.
    */
   #ownId(outcome: Outcome): Outcome {
     if (!outcome.ok || outcome.id === undefined) return outcome;
@@ -266,7 +278,7 @@ export class Matcher {
     const uid = this.#uidOfId.get(id);
     const doubt =
       uid === undefined
-        ? this.#idDoubt(id)
+        ? this.#idDoubt(id, true)
         : `FullStory's imports list gives the id ${id} to a user of uid ${uid} too, so whether it is this user's is unknown`;
     return doubt === undefined ? outcome : withNote(rest, doubt);
   }
@@ -281,8 +293,9 @@ export class Matcher {
    * own entry left out). First, an errors entry that named several records by one key, none of them exactly:
    * each of them that no entry of its own refused fails with its refusal (or this one), saying which record
    * FullStory refused is unknown and that it may hold the user. Last, an id the imports list gave users of
-   * two uids (one of them perhaps no record's), or any id once it named more users no record is than
-   * {@link listedAside} keeps, is taken, with a warning, from each record given it that did not name it.
+   * two uids (one of them perhaps no record's), or a user without a uid and another user, or any id once it
+   * named more users no record is than {@link listedAside} keeps, is taken, with a warning, from each record
+   * given it that did not name it.
    */
   flagStrays(): void {
     const flagged = new Set<number>();
@@ -333,56 +346,101 @@ export class Matcher {
         }
       }
     }
-    this.#doubtIdsOfTwoUids();
+    this.#doubtSharedIds();
   }
 
-  /** Notes that the imports list gave `id` to a user of `uid`, and whether it gave it another uid before. */
-  #listedWith(id: string, uid: string): void {
-    const first = this.#uidOfId.get(id);
-    if (first === undefined) this.#uidOfId.set(id, uid);
-    else if (first !== uid && !this.#idsOfTwoUids.has(id)) this.#idsOfTwoUids.set(id, [first, uid]);
+  /**
+   * Notes that the imports list gave `id` to a user of `uid` (else, without one, of `email`), and whether it
+   * gave it another user before: one of another uid or, where either has none, any other (two users without
+   * a uid are one where their emails are, as FullStory finds such a user by its email: our reading).
+   */
+  #listedWith(id: string, uid: string | undefined, email: string | undefined): void {
+    if (uid !== undefined) {
+      const first = this.#uidOfId.get(id);
+      if (first === undefined) this.#uidOfId.set(id, uid);
+      else if (first !== uid && !this.#idsOfTwoUids.has(id))
+        this.#idsOfTwoUids.set(id, [first, uid]);
+      const uidless = this.#uidlessOfId.get(id);
+      if (uidless !== undefined) this.#sharedByUidless(id, `uid ${uid}`, uidless);
+      return;
+    }
+    // No email is "", which no key is (text() leaves out empty strings).
+    const who = email ?? "";
+    const first = this.#uidlessOfId.get(id);
+    if (first === undefined) this.#uidlessOfId.set(id, who);
+    else if (first !== who) this.#sharedByUidless(id, uidlessText(first), who);
+    const listed = this.#uidOfId.get(id);
+    if (listed !== undefined) this.#sharedByUidless(id, `uid ${listed}`, who);
+  }
+
+  /** Notes, once, that the imports list gave `id` to `other` and to a user without a uid (`who`). */
+  #sharedByUidless(id: string, other: string, who: string): void {
+    if (!this.#idsOfUidlessAndOther.has(id))
+      this.#idsOfUidlessAndOther.set(id, `${other}; ${uidlessText(who)}`);
   }
 
   /**
    * A user has one uid: an id the imports list gave users of two uids is some other user's for at least one
    * of them. A record given that id by the list (not one that named it itself) is imported without it, with a
-   * warning, as a record whose uid the list gives two ids is; so is a record given any id, once the list
-   * named more users no record is than {@link listedAside} keeps (the id may be one of theirs).
+   * warning, as a record whose uid the list gives two ids is. So is a record without a uid given an id the
+   * list gave a user without a uid and another user: the id of a user FullStory made of a record with no key
+   * is new, a user without a uid is found by its email (our reading), and a uid is a key FullStory documents
+   * (a record with one keeps the id against users without). So is a record given any id, once the list
+   * named more users no record is than {@link listedAside} keeps (the id may be one of theirs; of users
+   * without a uid, a record without one).
    */
-  #doubtIdsOfTwoUids(): void {
-    if (this.#idsOfTwoUids.size === 0 && this.#asideOverflow === undefined) return;
+  #doubtSharedIds(): void {
+    if (
+      this.#idsOfTwoUids.size === 0 &&
+      this.#idsOfUidlessAndOther.size === 0 &&
+      this.#aside.uid.overflow === undefined &&
+      this.#aside.uidless.overflow === undefined
+    )
+      return;
     for (let at = 0; at < this.outcomes.length; at++) {
       const outcome = this.outcomes[at];
       if (outcome?.ok !== true || outcome.id === undefined) continue;
       const { id, ...rest } = outcome;
-      const doubt = text(this.items[at]?.id) === id ? undefined : this.#idDoubt(id);
+      const item = this.items[at];
+      const doubt =
+        text(item?.id) === id ? undefined : this.#idDoubt(id, text(item?.uid) === undefined);
       if (doubt !== undefined) this.outcomes[at] = withNote(rest, doubt);
     }
   }
 
-  /** Why an id the imports list gave a record may be another user's (undefined: it is not in doubt). */
-  #idDoubt(id: string): string | undefined {
+  /**
+   * Why an id the imports list gave a record (`uidless`: one sent without a uid) may be another user's
+   * (undefined: it is not in doubt).
+   */
+  #idDoubt(id: string, uidless: boolean): string | undefined {
     const uids = this.#idsOfTwoUids.get(id);
     if (uids !== undefined)
       return `FullStory's imports list gives the id ${id} to users of more than one uid (${uids.join(", ")}), so whether it is this user's is unknown`;
-    if (this.#asideOverflow !== undefined)
-      return `FullStory's imports list names more than ${this.#asideOverflow} users with a uid no record has, which no honest list does, so whether the id ${id} it gives this user is another's is unknown`;
+    const users = uidless ? this.#idsOfUidlessAndOther.get(id) : undefined;
+    if (users !== undefined)
+      return `FullStory's imports list gives the id ${id} to more than one user (${users}), so whether it is this user's is unknown`;
+    const { uid, uidless: without } = this.#aside;
+    if (uid.overflow !== undefined)
+      return `FullStory's imports list names more than ${uid.overflow} users with a uid no record has, which no honest list does, so whether the id ${id} it gives this user is another's is unknown`;
+    if (uidless && without.overflow !== undefined)
+      return `FullStory's imports list names more than ${without.overflow} users without a uid that no record names, which no honest list does, so whether the id ${id} it gives this user is another's is unknown`;
     return undefined;
   }
 
   /**
-   * An imports entry that names no record of the chunk (the caller only counts it): the uid it gives an id
-   * still says the id is that user's, not a record's given it too. Up to `room` of them are kept (no more
-   * than the list may name records); past that, as no honest list names users never sent, no more are, and
-   * any id the list gives a record may be one of theirs.
+   * An imports entry that names no record of the chunk (the caller only counts it): the uid (or, without one,
+   * the email) it gives an id still says the id is that user's, not a record's given it too. Up to `room` of
+   * them are kept (no more than the list may name records); past that, as no honest list names users never
+   * sent, no more are, and any id the list gives a record may be one of theirs.
    */
   listedAside(entry: Keys, room: number): void {
-    const { uid, id } = entry;
-    if (uid === undefined || id === undefined || this.#asideOverflow !== undefined) return;
-    if (this.#aside >= room) this.#asideOverflow = room;
+    const { uid, id, email } = entry;
+    const aside = this.#aside[uid === undefined ? "uidless" : "uid"];
+    if (id === undefined || aside.overflow !== undefined) return;
+    if (aside.noted >= room) aside.overflow = room;
     else {
-      this.#aside += 1;
-      this.#listedWith(id, uid);
+      aside.noted += 1;
+      this.#listedWith(id, uid, email);
     }
   }
 
@@ -558,6 +616,9 @@ function exactKey(record: Matchable): string {
 
 /** The chunk positions holding one key: a number for the usual single record, a list for duplicates. */
 type Positions = number | number[];
+
+/** How a note names a listed user without a uid, `who` being its email ("" for none). */
+const uidlessText = (who: string) => (who === "" ? "no uid or email" : `no uid, email ${who}`);
 
 /** A refusal once FullStory's imports list named its user too, by `by` (uid, id or email). */
 const alsoImported = (refusal: Extract<Outcome, { ok: false }>, by: string) =>

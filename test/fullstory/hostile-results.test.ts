@@ -342,20 +342,26 @@ describe("paging bounds", () => {
 
   // An entry without a uid or email may name only a record with neither uid, id nor email (by its new id):
   // where the chunk has none, or the entry has an email no record has, it names none, and is counted only.
-  it.each<[string, () => Promise<FullStoryUser>, (i: number) => { id: string; email?: string }]>([
+  // Past as many as a list may name records (8), which no honest list does, the ids of such entries are no
+  // longer kept to compare: a record without a uid that did not name its id is imported without it.
+  it.each<
+    [string, () => Promise<FullStoryUser>, (i: number) => { id: string; email?: string }, boolean]
+  >([
     [
       "an id only, and every record has a uid, id or email",
       async () => ({ id: (await existing(1))[0]! }),
       (i) => ({ id: `fs-ghost-${i}` }),
+      true,
     ],
     [
       "an id and an email no record has, beside a record with neither",
       () => Promise.resolve({ display_name: "Anonymous" }),
       (i) => ({ id: `fs-ghost-${i}`, email: `ghost-${i}@example.com` }),
+      false,
     ],
   ])(
     "reads an imports list padded with users no record can be (%s) whole, and places the chunk",
-    async (_, third, ghost) => {
+    async (_, third, ghost, idKept) => {
       const sim = vendor({ ghosts: { imports: Array.from({ length: 10 }, (_, i) => ghost(i)) } });
       const input = [...users(2), await third()];
       const { outcomes, events } = await sendChunk(input);
@@ -364,7 +370,12 @@ describe("paging bounds", () => {
       const user = sim.users().find((u) => u.uid === undefined && u.email === undefined);
       expect(outcomes).toEqual([
         ...input.slice(0, 2).map(importedBy(sim)),
-        { ok: true, id: user!.id },
+        idKept
+          ? { ok: true, id: user!.id }
+          : {
+              ok: true,
+              note: matching(/names more than 8 users without a uid that no record names/),
+            },
       ]);
       expect(events).toEqual({ unmatched_entries: 10 });
     },

@@ -228,3 +228,114 @@ describe("one record that both result lists name", () => {
     ]);
   });
 });
+
+// A record without a uid is named by its email (our reading) or, sent with none of the three, by elimination:
+// an id the list also gives another listed user (one without a uid too) may be that user's.
+describe("an id the imports list gives a user without a uid and another user", () => {
+  /** The chunk's outcomes when the imports list holds `ghosts` only. */
+  async function listedAs(chunk: FullStoryUser[], ghosts: NonNullable<Lies["ghosts"]>) {
+    mountFullStory(server, { faults: { script: lying({ omit: () => true, ghosts }) } });
+    return (await sendChunk(chunk)).outcomes;
+  }
+
+  it("a record by email and one sent with no key, each given the id: both lose it", async () => {
+    const outcomes = await listedAs([{ email: "a@example.com" }, { display_name: "x" }], {
+      imports: [{ id: "S1", email: "a@example.com" }, { id: "S1" }],
+    });
+
+    const note = matching(/gives the id S1 to more than one user/);
+    expect(outcomes).toEqual([
+      { ok: true, note },
+      { ok: true, note },
+    ]);
+  });
+
+  it("two records by two emails, given one id: both lose it", async () => {
+    const outcomes = await listedAs([{ email: "a@example.com" }, { email: "b@example.com" }], {
+      imports: [
+        { id: "S1", email: "a@example.com" },
+        { id: "S1", email: "b@example.com" },
+      ],
+    });
+
+    const note = matching(
+      /gives the id S1 to more than one user \(no uid, email a@example\.com; no uid, email b@example\.com\)/,
+    );
+    expect(outcomes).toEqual([
+      { ok: true, note },
+      { ok: true, note },
+    ]);
+  });
+
+  // The other user is no record's (only counted), and still another user.
+  it("a record by email, its id given to a user of another email never sent: it loses it", async () => {
+    const outcomes = await listedAs([{ email: "a@example.com" }], {
+      imports: [
+        { id: "S1", email: "zz@example.com" },
+        { id: "S1", email: "a@example.com" },
+      ],
+    });
+
+    expect(outcomes).toEqual([
+      { ok: true, note: matching(/gives the id S1 to more than one user/) },
+    ]);
+  });
+
+  // A uid is a key FullStory documents (an email ours): as against a record sent with no key, the id is the
+  // uid's, and only the record named by email loses it.
+  it("a record by email, its id given to a record's uid too: it loses it, the uid's record keeps it", async () => {
+    const outcomes = await listedAs([{ uid: "u-0" }, { email: "a@example.com" }], {
+      imports: [
+        { uid: "u-0", id: "S1" },
+        { id: "S1", email: "a@example.com" },
+      ],
+    });
+
+    expect(outcomes).toEqual([
+      { ok: true, id: "S1" },
+      {
+        ok: true,
+        note: matching(/gives the id S1 to more than one user \(uid u-0; no uid, email/),
+      },
+    ]);
+  });
+
+  it("keeps the id a record named itself, while the record given it by email loses it", async () => {
+    const outcomes = await listedAs([{ id: "S1" }, { email: "a@example.com" }], {
+      imports: [{ id: "S1" }, { id: "S1", email: "a@example.com" }],
+    });
+
+    expect(outcomes).toEqual([
+      { ok: true, id: "S1" },
+      { ok: true, note: matching(/gives the id S1 to more than one user/) },
+    ]);
+  });
+
+  // One user upserted by two records of its email: the same user, listed once for each.
+  it("two records of one email, given one id: both keep it, no warning", async () => {
+    const same = { id: "S1", email: "a@example.com" };
+    const outcomes = await listedAs([{ email: "a@example.com" }, { email: "a@example.com" }], {
+      imports: [same, same],
+    });
+
+    expect(outcomes).toEqual([
+      { ok: true, id: "S1" },
+      { ok: true, id: "S1" },
+    ]);
+  });
+
+  // No honest list names a user no record is: past as many as a list may hold, any id may be one of theirs.
+  it("beside more users without a uid that no record is than a list holds: the id is not kept", async () => {
+    const strays = Array.from({ length: 2 * 1 + 3 }, (_, i) => ({
+      id: `fs-${i}`,
+      email: `zz-${i}@example.com`,
+    }));
+    const outcomes = await listedAs([{ email: "a@example.com" }], {
+      imports: [...strays, { id: "S1", email: "a@example.com" }],
+    });
+
+    expect(outcomes).toEqual([
+      { ok: true, note: matching(/names more than 4 users without a uid that no record names/) },
+    ]);
+  });
+});
