@@ -447,6 +447,25 @@ describe("SecretSet: secrets echoed base64-encoded", () => {
       }
   });
 
+  it("redacts a secret's wrapped base64 quoted in JSON twice, its line break escaped twice", () => {
+    // 30 bytes: 40 characters of base64, each of the key's bytes alone. No control character in the key: a
+    // level is read deeper for `\\n` only for a set holding one, so the outer level must join the lines.
+    const key = `na1.${secretOf(26)}`;
+    const secrets = new SecretSet();
+    secrets.add(key);
+    const quoted = (text: string) => JSON.stringify(text).slice(1, -1);
+    const inner = (debug: string) => quoted(`{"debug":"${quoted(debug)}"}`);
+    // As a JSON string quotes it, and with each of its backslashes written `\u005c`, three levels in all.
+    for (const body of [
+      (debug: string) => `{"error":"${inner(debug)}"}`,
+      (debug: string) => `{"error":"${inner(debug).replaceAll("\\", "\\u005c")}"}`,
+    ])
+      for (const lineBreak of ["\n", "\r\n"]) {
+        const wrapped = `${base64(key).slice(0, 20)}${lineBreak}${base64(key).slice(20)}`;
+        expect(secrets.scrub(body(wrapped))).toBe(body("[REDACTED]"));
+      }
+  });
+
   it("cuts a stretch starting a line of wrapped base64 from the line's start, keeping the break", () => {
     // 30 bytes: 40 characters of base64, each of the key's bytes alone.
     const key = `na1.${secretOf(26)}`;

@@ -851,11 +851,13 @@ function* indicesOf(text: string, wanted: string): Generator<{ index: number; 0:
  * Whether a unit belongs to a run of what a folded base64 stretch is made of (lower-case letters, digits,
  * base64's `+` `/`, base64url's `-` `_`). A run, with the lines that follow it where it is wrapped, is one
  * {@link encodedRuns} gives when at least 8 long: MIME wraps base64 at 76 columns, PEM at 64, a text wrapped
- * whole may break a few characters into it, and a JSON text quoting it escapes the breaks (`\n`, `\r\n`).
+ * whole may break a few characters into it, and a JSON text quoting it escapes the breaks (`\n`, `\r\n`), a
+ * JSON string quoting that text escapes them twice (`\\n`, joined here: a level is read deeper for it only
+ * for a set holding a control character: see {@link DEEPER_OR_CONTROL}).
  */
 const ENCODED = new Uint8Array(128);
 for (const c of "abcdefghijklmnopqrstuvwxyz0123456789+/_-") ENCODED[c.charCodeAt(0)] = 1;
-const LINE_BREAKS = /\r?\n|\\r\\n|\\n/g;
+const [LF, CR, BACKSLASH, N, R] = [0x0a, 0x0d, 0x5c, 0x6e, 0x72];
 
 /** Where the run of {@link ENCODED} units at `at` ends (`at` itself when there is none). */
 function runEnd(text: string, at: number): number {
@@ -864,11 +866,20 @@ function runEnd(text: string, at: number): number {
   return end;
 }
 
-/** How long the line break at `at` is (`\n`, `\r\n`, or either escaped as JSON writes it), or 0. */
+/** How long the line break at `at` is (`\n`, `\r\n`, or either escaped once or twice as JSON does), or 0. */
 function breakAt(text: string, at: number): number {
-  for (const lineBreak of ["\n", "\r\n", "\\n", "\\r\\n"])
-    if (text.startsWith(lineBreak, at)) return lineBreak.length;
-  return 0;
+  const code = text.charCodeAt(at);
+  if (code === LF) return 1;
+  if (code === CR) return text.charCodeAt(at + 1) === LF ? 2 : 0;
+  // By char codes, not by trying each form: a run ends at each `\` of a text of Windows paths, millions.
+  let escape = 0;
+  while (escape < 2 && text.charCodeAt(at + escape) === BACKSLASH) escape++;
+  if (escape === 0) return 0;
+  const letter = text.charCodeAt(at + escape);
+  if (letter === N) return escape + 1;
+  if (letter !== R) return 0;
+  for (let i = 1; i <= escape; i++) if (text.charCodeAt(at + escape + i) !== BACKSLASH) return 0;
+  return text.charCodeAt(at + 2 * escape + 1) === N ? 2 * escape + 2 : 0;
 }
 
 /**
@@ -910,11 +921,15 @@ function unwrapped(lines: string): { readonly text: string; at(index: number): n
   const taken: number[] = [];
   const parts: string[] = [];
   let start = 0;
-  for (const lineBreak of lines.matchAll(LINE_BREAKS)) {
-    parts.push(lines.slice(start, lineBreak.index));
-    before.push(lineBreak.index - (taken.at(-1) ?? 0));
-    taken.push((taken.at(-1) ?? 0) + lineBreak[0].length);
-    start = lineBreak.index + lineBreak[0].length;
+  // By breakAt, as encodedRuns took them: one list of the breaks, not two to keep alike.
+  for (let at = 0; at < lines.length; at++) {
+    const length = breakAt(lines, at);
+    if (length === 0) continue;
+    parts.push(lines.slice(start, at));
+    before.push(at - (taken.at(-1) ?? 0));
+    taken.push((taken.at(-1) ?? 0) + length);
+    start = at + length;
+    at = start - 1;
   }
   parts.push(lines.slice(start));
   return {
