@@ -466,6 +466,20 @@ describe("SecretSet: secrets echoed base64-encoded", () => {
       }
   });
 
+  it("redacts a secret's base64 whose `/` a JSON text writes `\\/`, as PHP's json_encode does", () => {
+    // `~`, `?` and `>` make a `/` of base64. 25 bytes: 32 characters of base64, each of the secret's bytes
+    // alone.
+    const secret = `${secretOf(8)}~~~???>>>${secretOf(8)}`;
+    const secrets = new SecretSet();
+    secrets.add(secret);
+    const php = (text: string) => text.replaceAll("/", "\\/");
+    const echoed = base64(secret);
+    expect(echoed.slice(0, 32)).toContain("/");
+    expect(secrets.scrub(`{"auth":"${php(echoed)}"}`)).toBe(
+      `{"auth":"[REDACTED]${php(echoed.slice(32))}"}`,
+    );
+  });
+
   it("cuts a stretch starting a line of wrapped base64 from the line's start, keeping the break", () => {
     // 30 bytes: 40 characters of base64, each of the key's bytes alone.
     const key = `na1.${secretOf(26)}`;

@@ -853,17 +853,24 @@ function* indicesOf(text: string, wanted: string): Generator<{ index: number; 0:
  * {@link encodedRuns} gives when at least 8 long: MIME wraps base64 at 76 columns, PEM at 64, a text wrapped
  * whole may break a few characters into it, and a JSON text quoting it escapes the breaks (`\n`, `\r\n`), a
  * JSON string quoting that text escapes them twice (`\\n`, joined here: a level is read deeper for it only
- * for a set holding a control character: see {@link DEEPER_OR_CONTROL}).
+ * for a set holding a control character: see {@link DEEPER_OR_CONTROL}), and PHP's json_encode writes its
+ * `/` as `\/` (see {@link runEnd}).
  */
 const ENCODED = new Uint8Array(128);
 for (const c of "abcdefghijklmnopqrstuvwxyz0123456789+/_-") ENCODED[c.charCodeAt(0)] = 1;
-const [LF, CR, BACKSLASH, N, R] = [0x0a, 0x0d, 0x5c, 0x6e, 0x72];
+const [LF, CR, BACKSLASH, SLASH, N, R] = [0x0a, 0x0d, 0x5c, 0x2f, 0x6e, 0x72];
 
-/** Where the run of {@link ENCODED} units at `at` ends (`at` itself when there is none). */
+/**
+ * Where the run of {@link ENCODED} units at `at` ends (`at` itself when there is none), a `\/` read as its
+ * `/` (PHP's json_encode writes base64's `/` so).
+ */
 function runEnd(text: string, at: number): number {
   let end = at;
-  while (end < text.length && ENCODED[text.charCodeAt(end)] === 1) end++;
-  return end;
+  for (;;) {
+    while (end < text.length && ENCODED[text.charCodeAt(end)] === 1) end++;
+    if (text.charCodeAt(end) !== BACKSLASH || text.charCodeAt(end + 1) !== SLASH) return end;
+    end += 2;
+  }
 }
 
 /** How long the line break at `at` is (`\n`, `\r\n`, or either escaped once or twice as JSON does), or 0. */
@@ -909,9 +916,9 @@ function* encodedRuns(folded: string): Generator<{ index: number; 0: string }> {
 }
 
 /**
- * `lines` (a run {@link encodedRuns} gives) without its line breaks, and where in `lines` each of its
- * characters stands. Split at the breaks, not at what is no base64: the `n` of an escaped `\n` is a base64
- * character.
+ * `lines` (a run {@link encodedRuns} gives) without its line breaks and the `\` of each `\/`, and where in
+ * `lines` each of its characters stands. Split at the breaks, not at what is no base64: the `n` of an escaped
+ * `\n` is a base64 character.
  * Kept per break, not per character (a wrapped body of megabytes has one every 76), and looked up per stretch
  * found, which is rare.
  */
@@ -923,7 +930,8 @@ function unwrapped(lines: string): { readonly text: string; at(index: number): n
   let start = 0;
   // By breakAt, as encodedRuns took them: one list of the breaks, not two to keep alike.
   for (let at = 0; at < lines.length; at++) {
-    const length = breakAt(lines, at);
+    const slash = lines.charCodeAt(at) === BACKSLASH && lines.charCodeAt(at + 1) === SLASH;
+    const length = slash ? 1 : breakAt(lines, at);
     if (length === 0) continue;
     parts.push(lines.slice(start, at));
     before.push(at - (taken.at(-1) ?? 0));
@@ -978,7 +986,7 @@ class EncodedIndex {
     if (this.stretches.size === 0) return;
     for (const run of encodedRuns(folded)) {
       const lines = run[0];
-      // Only a line break holds a `\n` or (escaped) a `\`: most runs have none, and are taken as they are.
+      // Only a line break holds a `\n`, only one or `\/` a `\`: most runs hold neither, taken as they are.
       const joined =
         lines.includes("\n") || lines.includes("\\")
           ? unwrapped(lines)
