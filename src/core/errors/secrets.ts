@@ -235,18 +235,28 @@ function composed(outer: View, inner: View): View {
 const NESTED_LEVELS = 3;
 
 /**
+ * {@link DEEPER}, with an escaped backslash before any of `escapes` too: one source for both patterns, which
+ * differ only in these, so a change to one cannot miss the other.
+ */
+function deeperBefore(escapes: string): RegExp {
+  return new RegExp(
+    String.raw`\\\\(?:[\\"/${escapes}]|u[0-9a-fA-F]{4}|(?:u[0-9a-fA-F]{0,3})?$)|\\u005[cC]`,
+  );
+}
+
+/**
  * An escape that a deeper level reads otherwise than the level before does, as a JSON string quoting a JSON
  * text's escapes writes them: an escaped backslash before another escape's `\`, `"`, `/` or `u` and 4 digits
  * (the piece of one a cut left at the end too), or `\u005c`. Not before any other character: a Windows path
  * quoted in JSON (`C:\\Users\\bob`) holds millions, and each read the whole text at every level again
  * (16 MiB: 0.25 -> 2.3 s) to find what one level finds already, a secret's `\` written `\\`.
  */
-const DEEPER = /\\\\(?:[\\"/]|u[0-9a-fA-F]{4}|(?:u[0-9a-fA-F]{0,3})?$)|\\u005[cC]/;
+const DEEPER = deeperBefore("");
 /**
  * As {@link DEEPER}, with `\b` `\f` `\n` `\r` `\t` escaped: for secrets holding such a character (a PEM
  * key's line breaks), which a JSON string quoting its JSON form writes `\\n`, found only a level deeper.
  */
-const DEEPER_OR_CONTROL = /\\\\(?:[\\"/bfnrt]|u[0-9a-fA-F]{4}|(?:u[0-9a-fA-F]{0,3})?$)|\\u005[cC]/;
+const DEEPER_OR_CONTROL = deeperBefore("bfnrt");
 /** A character JSON escapes as `\b` `\f` `\n` `\r` or `\t`. */
 const CONTROL = /[\b\f\n\r\t]/;
 
