@@ -636,8 +636,9 @@ export class ChunkRun {
   }
 
   /**
-   * When this chunk's ranges, and every chunk's in the journal, sent a request, as saved under `sent…`. Without a journal, the other half of a split chunk, sent after this half's lost send, is known from
-   * this chunk's state only: its job, of as many rows and bytes, must not be taken for this half's.
+   * When this chunk's ranges, and every chunk's in the journal, sent a request, as saved under `sent…`.
+   * Without a journal, the other half of a split chunk, sent after this half's lost send, is known from this
+   * chunk's state only: its job, of as many rows and bytes, must not be taken for this half's.
    */
   private sendsOnRecord(): string[] {
     const own = Object.entries(this.context.resumed ?? {})

@@ -54,8 +54,9 @@ export interface LostRequestsJob {
  * the skew allowance; undefined when there is none.
  *
  * A job that started after another chunk of this import (or the other half of a split chunk) sent a request,
- * with no send of this range between the two, is not taken: this range's request had ended before that one went out (one chunk at a time), and
- * the job may be that chunk's, whose answer was lost too (same rows, and same bytes for same-shaped users).
+ * with no send of this range between the two, is not taken: this range's request had ended before that one
+ * went out (one chunk at a time), and the job may be that chunk's, whose answer was lost too (same rows, and
+ * same bytes for same-shaped users).
  *
  * Nothing in the list says whose request made a job: another process's job that started after the send, of
  * as many rows (two imports both sending full chunks) and, where the list gives `file_size` (the published
