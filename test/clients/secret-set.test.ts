@@ -466,6 +466,18 @@ describe("SecretSet: secrets echoed base64-encoded", () => {
       }
   });
 
+  it("redacts a secret's base64 starting with N just after an escaped backslash (a Windows path)", () => {
+    // A key starting with 4 to 7 has base64 starting with N: `\\N` read as a break escaped twice lost it.
+    // 30 bytes: 40 characters of base64, each of the key's bytes alone.
+    const key = `4${secretOf(29)}`;
+    const secrets = new SecretSet();
+    secrets.add(key);
+    for (const folder of ["keys", "r", "keys\\\\r"]) {
+      const path = (file: string) => `{"path":"C:\\\\${folder}\\\\${file}"}`;
+      expect(secrets.scrub(path(base64(key)))).toBe(path("[REDACTED]"));
+    }
+  });
+
   it("redacts a secret's base64 whose `/` a JSON text writes `\\/`, as PHP's json_encode does", () => {
     // `~`, `?` and `>` make a `/` of base64. 25 bytes: 32 characters of base64, each of the secret's bytes
     // alone.

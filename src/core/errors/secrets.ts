@@ -878,9 +878,14 @@ function runEnd(text: string, at: number): number {
   let end = at;
   for (;;) {
     while (end < text.length && ENCODED[text.charCodeAt(end)] === 1) end++;
-    if (text.charCodeAt(end) !== BACKSLASH || text.charCodeAt(end + 1) !== SLASH) return end;
+    if (!slashAt(text, end)) return end;
     end += 2;
   }
+}
+
+/** Whether a `\/` stands at `at`: one test for the run reading it as its `/` and the split dropping it. */
+function slashAt(text: string, at: number): boolean {
+  return text.charCodeAt(at) === BACKSLASH && text.charCodeAt(at + 1) === SLASH;
 }
 
 /** How long the line break at `at` is (`\n`, `\r\n`, or either escaped once or twice as JSON does), or 0. */
@@ -940,8 +945,7 @@ function unwrapped(lines: string): { readonly text: string; at(index: number): n
   let start = 0;
   // By breakAt, as encodedRuns took them: one list of the breaks, not two to keep alike.
   for (let at = 0; at < lines.length; at++) {
-    const slash = lines.charCodeAt(at) === BACKSLASH && lines.charCodeAt(at + 1) === SLASH;
-    const length = slash ? 1 : breakAt(lines, at);
+    const length = slashAt(lines, at) ? 1 : breakAt(lines, at);
     if (length === 0) continue;
     parts.push(lines.slice(start, at));
     before.push(at - (taken.at(-1) ?? 0));
@@ -989,28 +993,41 @@ class EncodedIndex {
   }
 
   /**
-   * Each stretch in `folded`, left to right, the longest at each place: overlapping ones too (secrets sharing
-   * bytes, one echoed after the other), so the one found first cannot leave the rest of the next behind.
+   * Each stretch in `folded`, the longest at each place: overlapping ones too (secrets sharing bytes, one
+   * echoed after the other), so the one found first cannot leave the rest of the next behind. Not all left to
+   * right (a run read a second way is searched again after it): callers sort them.
    */
   *find(folded: string): Generator<{ index: number; 0: string }> {
     if (this.stretches.size === 0) return;
     for (const run of encodedRuns(folded)) {
-      const lines = run[0];
-      // Only a line break holds a `\n`, only one or `\/` a `\`: most runs hold neither, taken as they are.
-      const joined =
-        lines.includes("\n") || lines.includes("\\")
-          ? unwrapped(lines)
-          : { text: lines, at: (i: number) => i };
-      const { text } = joined;
-      const at = (i: number) => joined.at(i);
-      for (let i = 0; i + MIN_ENCODED <= text.length; i++) {
-        if (!this.#starts.has(text.slice(i, i + MIN_ENCODED))) continue;
-        const length = this.#lengths.find(
-          (n) => i + n <= text.length && this.stretches.has(text.slice(i, i + n)),
-        );
-        if (length !== undefined)
-          yield { index: run.index + at(i), 0: lines.slice(at(i), at(i + length - 1) + 1) };
+      yield* this.#inRun(run[0], run.index);
+      // A `\\` joined as a break escaped twice may be an escaped `\` that base64 follows, its `n` the first
+      // character (a Windows path's `C:\\keys\\N...`): read so too, split there (redactMatches merges both).
+      if (!run[0].includes("\\\\")) continue;
+      let start = 0;
+      for (const piece of run[0].split("\\\\")) {
+        yield* this.#inRun(piece, run.index + start);
+        start += piece.length + 2;
       }
+    }
+  }
+
+  /** Each stretch in `lines` (a run or a piece of one) standing at `index` of the text. */
+  *#inRun(lines: string, index: number): Generator<{ index: number; 0: string }> {
+    // Only a line break holds a `\n`, only one or `\/` a `\`: most runs hold neither, taken as they are.
+    const joined =
+      lines.includes("\n") || lines.includes("\\")
+        ? unwrapped(lines)
+        : { text: lines, at: (i: number) => i };
+    const { text } = joined;
+    const at = (i: number) => joined.at(i);
+    for (let i = 0; i + MIN_ENCODED <= text.length; i++) {
+      if (!this.#starts.has(text.slice(i, i + MIN_ENCODED))) continue;
+      const length = this.#lengths.find(
+        (n) => i + n <= text.length && this.stretches.has(text.slice(i, i + n)),
+      );
+      if (length !== undefined)
+        yield { index: index + at(i), 0: lines.slice(at(i), at(i + length - 1) + 1) };
     }
   }
 }
