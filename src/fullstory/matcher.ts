@@ -93,7 +93,8 @@ export class Matcher {
   readonly #uidlessOfId = new Map<string, string>();
   /**
    * The ids the imports list gave a user without a uid and another user (one of a uid, one without a uid of
-   * another email, or one with an email while the first had none, or the reverse), and who two of them are.
+   * another email, or one with an email while the first had none, or the reverse), and what kind of users two
+   * of them are (no email: the vendor's text, of any length and personal, stays out of notes).
    */
   readonly #idsOfUidlessAndOther = new Map<string, string>();
   /**
@@ -352,7 +353,9 @@ export class Matcher {
   /**
    * Notes that the imports list gave `id` to a user of `uid` (else, without one, of `email`), and whether it
    * gave it another user before: one of another uid or, where either has none, any other (two users without
-   * a uid are one where their emails are, as FullStory finds such a user by its email: our reading).
+   * a uid are one where their emails are, as FullStory finds such a user by its email: our reading). Two are
+   * one user where a record named the id itself and sent what tells them apart (the uid, or one of the two
+   * emails): FullStory lists that user as it was and as the record left it.
    */
   #listedWith(id: string, uid: string | undefined, email: string | undefined): void {
     if (uid !== undefined) {
@@ -360,23 +363,38 @@ export class Matcher {
       if (first === undefined) this.#uidOfId.set(id, uid);
       else if (first !== uid && !this.#idsOfTwoUids.has(id))
         this.#idsOfTwoUids.set(id, [first, uid]);
-      const uidless = this.#uidlessOfId.get(id);
-      if (uidless !== undefined) this.#sharedByUidless(id, `uid ${uid}`, uidless);
+      if (this.#uidlessOfId.has(id) && !this.#sentWith(id, "uid", uid))
+        this.#sharedByUidless(id, `a user of uid ${uid} and one without a uid`);
       return;
     }
     // No email is "", which no key is (text() leaves out empty strings).
     const who = email ?? "";
     const first = this.#uidlessOfId.get(id);
     if (first === undefined) this.#uidlessOfId.set(id, who);
-    else if (first !== who) this.#sharedByUidless(id, uidlessText(first), who);
+    else if (
+      first !== who &&
+      !this.#sentWith(id, "emailOfId", first) &&
+      !this.#sentWith(id, "emailOfId", who)
+    )
+      this.#sharedByUidless(
+        id,
+        first === "" || who === ""
+          ? "users without a uid, one with an email and one without"
+          : "users without a uid, of two emails",
+      );
     const listed = this.#uidOfId.get(id);
-    if (listed !== undefined) this.#sharedByUidless(id, `uid ${listed}`, who);
+    if (listed !== undefined && !this.#sentWith(id, "uid", listed))
+      this.#sharedByUidless(id, `a user of uid ${listed} and one without a uid`);
   }
 
-  /** Notes, once, that the imports list gave `id` to `other` and to a user without a uid (`who`). */
-  #sharedByUidless(id: string, other: string, who: string): void {
-    if (!this.#idsOfUidlessAndOther.has(id))
-      this.#idsOfUidlessAndOther.set(id, `${other}; ${uidlessText(who)}`);
+  /** Whether a record of the chunk named `id` itself and sent `key` (its uid, or its email without one). */
+  #sentWith(id: string, name: "uid" | "emailOfId", key: string): boolean {
+    return listOf(this.#index(name).get(key)).some((at) => text(this.items[at]?.id) === id);
+  }
+
+  /** Notes, once, that the imports list gave `id` to a user without a uid and another user (`users`). */
+  #sharedByUidless(id: string, users: string): void {
+    if (!this.#idsOfUidlessAndOther.has(id)) this.#idsOfUidlessAndOther.set(id, users);
   }
 
   /**
@@ -616,9 +634,6 @@ function exactKey(record: Matchable): string {
 
 /** The chunk positions holding one key: a number for the usual single record, a list for duplicates. */
 type Positions = number | number[];
-
-/** How a note names a listed user without a uid, `who` being its email ("" for none). */
-const uidlessText = (who: string) => (who === "" ? "no uid or email" : `no uid, email ${who}`);
 
 /** A refusal once FullStory's imports list named its user too, by `by` (uid, id or email). */
 const alsoImported = (refusal: Extract<Outcome, { ok: false }>, by: string) =>
