@@ -134,9 +134,8 @@ function quotedColons(json: string): number {
   let times = 0;
   for (let at = json.indexOf(":"); at !== -1; at = json.indexOf(":", at + 1)) {
     let before = at - 1;
-    let c = json.charCodeAt(before);
-    while (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) c = json.charCodeAt(--before);
-    if (c === 0x22) times += 1;
+    while (isBlank(json.charCodeAt(before))) before -= 1;
+    if (json.charCodeAt(before) === QUOTE) times += 1;
   }
   return times;
 }

@@ -230,8 +230,12 @@ export class Matcher {
     this.unplacedKeyless += this.#keyless.length;
     // More such users than records: some are no record's, and any may be, so the list names none of the
     // records, and only the job's counts can confirm them (the caller places them once they do).
-    if (keyless && this.#keyless.length <= listOf(this.#index("keyless").get("")).length)
-      this.placeKeyless();
+    if (keyless && this.#keyless.length <= this.#keylessRecords) this.placeKeyless();
+  }
+
+  /** Records sent with no uid, id or email. */
+  get #keylessRecords(): number {
+    return listOf(this.#index("keyless").get("")).length;
   }
 
   /** Imported users with neither uid nor email that no record named, left for {@link placeKeyless}. */
@@ -248,7 +252,7 @@ export class Matcher {
   placeKeyless(): void {
     // Nothing tells such records apart, nor such users: with more than one of either, which new id is whose
     // is unknown, and none is said. More users than records: some are no record's, and any may be.
-    const records = listOf(this.#index("keyless").get("")).length;
+    const records = this.#keylessRecords;
     const listed = this.#keyless.length;
     const surplus =
       listed > records
